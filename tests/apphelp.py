@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import re
+import io
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from textual.pilot import Pilot
+from textual.widgets import Static
 from textual.worker import NoActiveWorker, WorkerCancelled, WorkerState, get_current_worker
 
 from crewdeck.sync.state.store import Store
@@ -108,17 +110,21 @@ async def calendar_on_one_post(app: CrewdeckApp, pilot: Pilot[object], *keys: st
 
 
 async def help_text(pilot: Pilot[object]) -> str:
-    """What `?` lists, pressed on the screen shown now (its help screen left open)."""
+    """What `?` lists, pressed on the screen shown now (its help screen left open): see ``shown_help``."""
     await pilot.press("question_mark")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, HelpScreen)
-    return str(screen.query_one("Static").render())
+    return shown_help(screen)
 
 
-def lists_key(text: str, keys: str, description: str) -> bool:
-    """Whether the help's ``text`` has an entry of ``keys`` with ``description`` (its columns as wide as their widest)."""
-    return re.search(rf"^  {re.escape(keys)} +{re.escape(description)} ", text, re.M) is not None
+def shown_help(screen: HelpScreen) -> str:
+    """The help screen's lines as a terminal wide enough for every row shows them, each row's columns one space apart
+    (``o Done triage.done``)."""
+    console = Console(width=500, file=io.StringIO(), color_system=None)
+    with console.capture() as shown:
+        console.print(screen.query_one(Static).content)
+    return "\n".join(" ".join(line.split()) for line in shown.get().splitlines())
 
 
 def prompt_preview(app: CrewdeckApp) -> str:

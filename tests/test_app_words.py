@@ -8,6 +8,7 @@ import io
 import threading
 from pathlib import Path
 
+from textual.geometry import Region
 from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
@@ -195,3 +196,17 @@ def test_a_ledger_write_made_acting_as_a_member_is_all_this_sessions_own(tmp_pat
         assert session.notices.theirs(stored) == []
     finally:
         session.close()
+
+
+async def test_the_help_screen_at_80_columns_keeps_each_id_in_its_own_column(tmp_path: Path) -> None:
+    # The keys were one text with padded columns: at 80 columns an id longer than the room left
+    # (deadline_grid.previous_member) wrapped to the dialog's left edge, under the keys.
+    app = make_app(team(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await help_text(pilot)
+        shown = app.screen.query_one(Static)
+        lines = ["".join(s.text for s in strip) for strip in shown.render_lines(Region(0, 0, shown.size.width, shown.size.height))]
+        assert not [line for line in lines if line.lstrip().startswith(("deadline_grid.", "planner."))]
+        row = next(line for line in lines if "Previous member" in line)
+        assert row.split() == ["k", "Previous", "member", "deadline_grid.previous_member"]

@@ -180,7 +180,21 @@ def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
 
 def test_usage_errors_are_one_line_too(cli: Cli) -> None:
     assert "unrecognized arguments: --colour" in one_line_error(cli("tasks", "--colour"))
-    assert "invalid choice" in one_line_error(cli("frobnicate"))
+    assert "unknown command 'frobnicate'" in one_line_error(cli("frobnicate"))
+
+
+def test_a_mistyped_or_missing_command_is_named_with_the_ones_meant(cli: Cli) -> None:
+    # It read "argument COMMAND: invalid choice: 'taks' (choose from 'init', 'demo', ... 33 names)", and a group
+    # named alone "the following arguments are required: COMMAND", naming none of its commands.
+    assert one_line_error(cli("taks")) == "crewdeck: error: unknown command 'taks' (did you mean tasks?) (see: crewdeck --help)\n"
+    assert one_line_error(cli("ledger", "lst")) == (
+        "crewdeck: error: unknown command 'ledger lst' (did you mean ledger list?) (see: crewdeck ledger --help)\n"
+    )
+    assert one_line_error(cli("ledger")) == (
+        "crewdeck: error: crewdeck ledger needs a command: add, reverse, approve, list, report, export, import"
+        " (see: crewdeck ledger --help)\n"
+    )
+    assert "unknown command 'post zzz'; the commands: add, copy, submit," in one_line_error(cli("post", "zzz"))
 
 
 def test_filters(cli: Cli) -> None:
@@ -259,6 +273,30 @@ def test_on_an_80_column_terminal_the_campaign_gives_way_before_a_title_is_cut_u
     assert row.endswith("  Review the Q1 media …") and len(row) == 80, row
     header, row = on_a_terminal(cli, tmp_path, 120, "tasks")
     assert "CAMPAIGN" in header and row.endswith("+spring-launch/instagram  Review the Q1 media plan"), row
+
+
+def test_the_task_table_fits_80_columns_leaving_out_the_campaign_before_the_title_is_cut_unreadable(cli: Cli, tmp_path: Path) -> None:
+    # At 80 columns the title was cut to "Sho…" and the line, campaign whole, was still 93 wide: every row wrapped.
+    title = "Shoot the behind-the-scenes reel for the spring launch"
+    cli.ok("add", f"{title} @raj +spring-launch/instagram !high due:fri 17:00")
+    lines = on_a_terminal(cli, tmp_path, 80, "tasks")
+    assert len(lines) == 2 and max(len(line) for line in lines) <= 80, lines
+    assert "CAMPAIGN" not in lines[0] and "+spring-launch" not in lines[1] and "@raj" in lines[1]
+    assert lines[1].split("  ")[-1].startswith("Shoot the behind")  # the title read as one, cut past 16 characters
+    wide = on_a_terminal(cli, tmp_path, 120, "tasks")
+    assert "CAMPAIGN" in wide[0] and "+spring-launch/instagram" in wide[1]  # with room, every column
+
+
+def test_the_post_list_fits_the_terminal_as_the_task_list_does(cli: Cli, tmp_path: Path) -> None:
+    # post list printed every cell whole: at 80 columns each post took two lines, its title wrapped under the ids.
+    title = "Teaser: the spring drop countdown, slide by slide"
+    post = cli.ok("post", "add", f"{title} +spring-launch post:instagram publish:fri 18:00").strip()
+    cli.ok("post", "copy", post, "Spring is here")
+    cli.ok("post", "submit", post)
+    lines = on_a_terminal(cli, tmp_path, 80, "post", "list")
+    assert len(lines) == 2 and max(len(line) for line in lines) <= 80, lines
+    assert lines[1].startswith(post[:8]) and "Teaser: the" in lines[1] and "…" in lines[1]
+    assert title in cli.ok("post", "list")  # to a pipe: whole
 
 
 def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:
@@ -367,6 +405,20 @@ def test_a_campaigns_slug_folds_accents_as_people_type_the_name(cli: Cli) -> Non
     task_id = cli.ok("add", "Post de lançamento +lancamento-br").strip()
     assert task_id[:8] in cli.ok("tasks", "+lancamento-br") and task_id[:8] in cli.ok("tasks", "+Lançamento-BR")
     assert "+lancamento-br" in cli.ok("campaign", "list")
+
+
+def test_member_list_and_campaign_list_fit_80_columns(cli: Cli, tmp_path: Path) -> None:
+    # Every cell was whole: at 80 columns a member's row (hours, access, role) took two lines, and so did a campaign's.
+    cli.ok("member", "set", "raj", "--hours", "mon-thu 10:00-12:30,13:00-18:30; fri 10:00-14:00", "--role", "senior video editor")
+    cli.ok("campaign", "set", "spring-launch", "--platforms", "instagram,tiktok,linkedin,youtube")
+    members = on_a_terminal(cli, tmp_path, 80, "member", "list")
+    assert len(members) == 3 and max(len(line) for line in members) <= 80, members
+    raj = members[2]
+    assert raj.startswith("@raj    Raj Mehta") and "IST" in raj and "mon-thu 10:00" in raj
+    campaigns = on_a_terminal(cli, tmp_path, 80, "campaign", "list")
+    assert max(len(line) for line in campaigns) <= 80, campaigns
+    assert campaigns[1].startswith("+spring-launch") and "America/New" in campaigns[1] and "instagram,tiktok" in campaigns[1]
+    assert "mon-thu 10:00-12:30,13:00-18:30; fri 10:00-14:00" in cli.ok("member", "list")  # to a pipe: whole
 
 
 def test_campaign_list_says_each_campaigns_approval_chain_within_80_columns(cli: Cli, tmp_path: Path) -> None:
@@ -549,3 +601,28 @@ def test_a_first_run_handle_is_always_valid() -> None:
     from crewdeck.tui.app.launch import handle_for
 
     assert [handle_for(u) for u in ("Ana", "_build", "josé", "", "...", "a b")] == ["ana", "build", "jos", "me", "me", "ab"]
+
+
+def test_a_date_with_slashes_is_refused_as_a_date_with_the_dates_it_may_mean(cli: Cli) -> None:
+    # A slash made it a zone: quick-add said "unknown time zone '31/12'", and a filter "'today 31/12' is not a date".
+    task = cli.ok("add", "Brief the designer").strip()
+    for args, said in (
+        (("add", "Brief due:31/12"), "due: write dec 31 for '31/12' (a date with slashes is day/month or month/day"),
+        (("tasks", "due:<31/12 17:00"), "due:<31/12 17:00: write dec 31 for '31/12' (a date with slashes"),
+        (("set", task, "due=5/12"), "write dec 5 or may 12 for '5/12' (a date with slashes"),
+        (("add", "Brief due:12/31/2026"), "write 2026-12-31 for '12/31/2026' (a date with slashes"),
+    ):
+        err = one_line_error(cli(*args))
+        assert said in err and "zone" not in err and "today" not in err, err
+    assert cli.ok("tasks", "all", "--json").count('"id"') == 1  # nothing was added
+
+
+def test_a_mistyped_field_to_set_is_named_with_the_field_meant(cli: Cli) -> None:
+    # It listed all fifteen fields, "prio" among them to be found by eye.
+    task = cli.ok("add", "Brief the designer").strip()
+    assert (
+        one_line_error(cli("set", task, "prio=high"))
+        == "crewdeck: error: 'prio' is not a task field you can set (did you mean priority?)\n"
+    )
+    assert "did you mean assignee?" in one_line_error(cli("set", task, "asignee=@raj"))
+    assert "(title, notes, status," in one_line_error(cli("set", task, "colour=red"))  # nothing close: every field

@@ -307,3 +307,18 @@ def test_every_command_has_help_text_and_a_row_in_the_readme() -> None:
     leaves = {name for name, command, _ in commands if _subparsers(command) is None}
     assert {"tasks", "member add", "ledger report", "token revoke"} <= documented
     assert sorted(leaves - documented) == [], "commands without a row in the README's tables"
+
+
+def test_every_option_of_every_command_is_in_the_readme() -> None:
+    """A flag ``--help`` lists is one the README names too, so that reading it tells all a command takes
+    (``tasks --sort``, ``campaign set --rename`` were in ``--help`` alone)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", readme))
+    missing = sorted(
+        f"crewdeck {name} {option}"
+        for name, command, _ in _commands(build_parser())
+        for action in command._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help" and option not in named
+    )
+    assert missing == []

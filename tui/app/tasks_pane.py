@@ -533,10 +533,14 @@ class TasksPane(Pane):
         """Quick-add's answer, in the prompt's worker: a refusal keeps the prompt open, saying why."""
         if not text.strip():
             return  # nothing typed: nothing to add
-        edits = self.services.session.edits
-        written = edits.quick_add(text, self.services.now())
-        # Said as the log says it: whom it is for and when, as a task for another may leave the view shown.
-        self.app.call_from_thread(self.services.written, edits.words(written.ops), written)
+        session, now = self.services.session, self.services.now()
+        written = session.edits.quick_add(text, now)
+        # Said as the log says it: whom it is for and when; a task added outside the view shown gets no row here, so
+        # the notice says where it went.
+        said = session.edits.words(written.ops)
+        if not session.reads.lists(session.reads.compile(self.query_text, now), written.ops[0].row_id):
+            said += f": not in {self.list_title} (v picks another view)"
+        self.app.call_from_thread(self.services.written, said, written)
 
     @on(TaskTable.Opened)
     def _open(self, message: TaskTable.Opened) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, note_expired, print_json, read_input, table
+from crewdeck.tui.cli.common import Context, fitting_table, note_expired, print_json, read_input, table
 from crewdeck.tui.posts import limits, writing
 from crewdeck.tui.posts.reading import (
     PostView,
@@ -27,6 +27,7 @@ from crewdeck.tui.posts.reading import (
 from crewdeck.tui.posts.review import copy_review
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.time.when import utc_iso
+from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import member_json
@@ -360,7 +361,10 @@ def cmd_post_list(ctx: Context) -> int:
         ]
         for v in views
     ]
-    sys.stdout.write(table(rows, ["ID", "STATE", f"SLOT ({ctx.viewer_tz})", "CAMPAIGN", "TITLE", "ROUND"]) + "\n")
+    headers = ["ID", "STATE", f"SLOT ({ctx.viewer_tz})", "CAMPAIGN", "TITLE", "ROUND"]
+    # On a terminal: the campaign left out before a title or a round is cut unreadable, then those cut.
+    listed = fitting_table(rows, headers, free=("CAMPAIGN", "TITLE", "ROUND"), give_way=("CAMPAIGN",), width=terminal_width(sys.stdout))
+    sys.stdout.write(listed + "\n")
     note_expired(ctx)
     return 0
 
@@ -531,7 +535,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         return p
 
     p = psub.add_parser("add", parents=parents, help="add a post (quick-add syntax)", description="Add a post: an idea until it has copy.")
-    p.add_argument("text", nargs="+", help='e.g. "Launch reel +launch post:instagram publish:fri 18:00 @mia"')
+    p.add_argument("text", nargs="+", help='e.g. "Launch reel +spring-launch post:instagram publish:fri 18:00 @mia"')
     p.set_defaults(func=cmd_post_add)
     p = one("copy", "set a post's copy, link, media or first comment", cmd_post_copy)
     p.add_argument("text", nargs="?", help="the copy")

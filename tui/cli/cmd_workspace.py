@@ -28,7 +28,7 @@ from crewdeck.sync.state.sshkeys import PublicKey
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, note_incomplete, number_in, print_json, quiet_option, table
+from crewdeck.tui.cli.common import Context, fitting_table, note_incomplete, number_in, print_json, quiet_option
 from crewdeck.tui.ssh.keys import all_keys, keys_after, member_keys
 from crewdeck.tui.time.hours import format_hours, parse_hours
 from crewdeck.tui.time.when import DateError, clock_now, parse_day
@@ -416,7 +416,15 @@ def cmd_member_list(ctx: Context) -> int:
     ]
     width = terminal_width(sys.stdout)
     slugs = {c.id: c.slug for c in ctx.ws.campaigns()}
-    listed = table(rows, ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ACCESS", "ROLE", "SSH KEYS"])
+    # On a terminal: the keys, the role, the access and the zone (its city is in LOCAL NOW) left out, in that order,
+    # before a name or the hours are cut unreadable, then those cut.
+    listed = fitting_table(
+        rows,
+        ["HANDLE", "NAME", "ZONE", "LOCAL NOW", "HOURS", "ACCESS", "ROLE", "SSH KEYS"],
+        free=("NAME", "HOURS", "ROLE", "SSH KEYS"),
+        give_way=("SSH KEYS", "ROLE", "ACCESS", "ZONE"),
+        width=width,
+    )
     print(_with_lines_under(listed, [_member_lines(m, people[m.id], slugs, width) for m in members]))
     note_incomplete(doctor.count(ctx.ws, "member"), "member")
     return 0
@@ -567,7 +575,14 @@ def cmd_campaign_list(ctx: Context) -> int:
         for c in campaigns
     ]
     width = terminal_width(sys.stdout)
-    listed = table(rows, ["CAMPAIGN", "NAME", "STATUS", "PLATFORMS", "AUDIENCE", "RUN"])
+    # On a terminal: the name (the slug says it) left out before the status, platforms or audience are cut unreadable.
+    listed = fitting_table(
+        rows,
+        ["CAMPAIGN", "NAME", "STATUS", "PLATFORMS", "AUDIENCE", "RUN"],
+        free=("NAME", "STATUS", "PLATFORMS", "AUDIENCE"),
+        give_way=("NAME",),
+        width=width,
+    )
     shown = ctx.ws.shown_handles()  # a step of a removed member reads "ex-@raj": a new member may have their handle
     under = [
         _line_under("approval chain", [f"{s.name} ({s.who(shown)})" for s in chains.get(c.id, ())] or ["none"], " → ", width)

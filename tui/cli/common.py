@@ -18,7 +18,7 @@ from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
-from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, pad
+from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
 from crewdeck.tui.workspace.config import Config, load
 from crewdeck.tui.workspace.errors import Unidentified, UserError, undecodable
 from crewdeck.tui.workspace.words import counted
@@ -415,6 +415,16 @@ def table(
     widths = [max(cells(h), *(cells(r[i]) for r in rows)) if rows else cells(h) for i, h in enumerate(headers)]
     widths = fitted(widths, {i for i, h in enumerate(headers) if h in free}, width)
     return "\n".join(table_line([cut_cells(cell, w) for cell, w in zip(row, widths)], widths, flush_right) for row in [headers, *rows])
+
+
+def fitting_table(rows: list[list[str]], headers: list[str], *, free: Sequence[str], give_way: Sequence[str], width: int | None) -> str:
+    """``table`` on a terminal ``width`` wide (``None``: whole, to a pipe or a file): the ``give_way`` columns left out,
+    in their order, while a line with the ``free`` ones cut to a readable length would still be wider (``kept``),
+    then the ``free`` ones cut (a listing of people or posts whose lines would wrap otherwise)."""
+    shown_rows = [visible_cells(row) for row in rows]
+    widths = [max([cells(visible(h)), *(cells(row[i]) for row in shown_rows)]) for i, h in enumerate(headers)]
+    shown = kept(widths, {headers.index(h) for h in free}, [headers.index(h) for h in give_way], width)
+    return table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=free, width=width)
 
 
 def table_line(line: Sequence[str], widths: Sequence[int], right: Sequence[bool] = ()) -> str:

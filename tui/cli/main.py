@@ -66,7 +66,28 @@ class Parser(argparse.ArgumentParser):
     """argparse, with usage errors as one line like every other error."""
 
     def error(self, message: str) -> NoReturn:
+        commands = self._commands()
+        if commands is not None and message == f"the following arguments are required: {commands.metavar}":
+            message = f"{self.prog} needs a command: {', '.join(commands.choices)}"
         self.exit(EXIT_USAGE, f"crewdeck: error: {visible(message)} (see: {visible(self.prog)} --help)\n")
+
+    def _commands(self) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
+        return next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        # A mistyped command is named as typed, with the commands it may have meant, as git does; argparse
+        # said "invalid choice" and listed every command in quotes.
+        if isinstance(action, argparse._SubParsersAction) and value not in action.choices:
+            import difflib  # only for a mistyped command: every command line starts here
+
+            said = f"{self.prog} {value}".removeprefix("crewdeck ")
+            close = difflib.get_close_matches(value, list(action.choices), n=3, cutoff=0.6)
+            if close:
+                hint = f" (did you mean {', '.join(f'{self.prog} {c}'.removeprefix('crewdeck ') for c in close)}?)"
+            else:
+                hint = f"; the commands: {', '.join(action.choices)}"
+            self.error(f"unknown command '{said}'{hint}")
+        super()._check_value(action, value)
 
     def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
         # Python 3.11 drops the "--" of "--sort=--" and stores an empty list, unchecked by

@@ -55,6 +55,11 @@ class Reads:
 
         return self._access.read(compiled)
 
+    def lists(self, f: Filter, task_id: str) -> bool:
+        """Whether the list ``f`` filters holds the task."""
+        where = f"SELECT 1 FROM task t WHERE t.id = ? AND {f.where}"
+        return self._access.read(lambda ws: ws.conn.execute(where, [task_id, *f.params]).fetchone() is not None)
+
     def with_post_states(self, rows: list[TaskRow], now: dt.datetime) -> list[TaskRow]:
         """The rows, each post's with the state it reads now (the STATUS column shows it)."""
         return with_post_states(rows, self._access.read(lambda ws: states_of(ws.conn, [row.id for row in rows], now)))

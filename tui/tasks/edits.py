@@ -126,7 +126,15 @@ def field_value(
         return None if lowered in _NONE else ws.resolve("task", raw)
     if name == "estimate":
         return None if lowered in _NONE else parse_estimate(raw)
-    raise UserError(f"{name!r} is not a task field you can set ({', '.join(EDITABLE)})")
+    raise _not_a_field(name)
+
+
+def _not_a_field(name: str) -> UserError:
+    """``name`` is no field ``set`` takes: said with the one it may have meant (``prio``: priority), else every one."""
+    import difflib  # only for a mistyped field: a plain task list imports this module
+
+    close = difflib.get_close_matches(name, EDITABLE, n=1, cutoff=0.6)
+    return UserError(f"{name!r} is not a task field you can set ({f'did you mean {close[0]}?' if close else ', '.join(EDITABLE)})")
 
 
 def _snooze_moment(text: str, me: Member, now: dt.datetime) -> Moment:
@@ -174,7 +182,7 @@ def _assignment(assignment: str) -> tuple[str, str, str]:
     if name == "due_date":
         name = "due"
     if name not in EDITABLE:
-        raise UserError(f"{name!r} is not a task field you can set ({', '.join(EDITABLE)})")
+        raise _not_a_field(name)
     return name, op, text
 
 

@@ -131,7 +131,7 @@ def task_lines(
     state_cell = padded(lambda s: visible(label(s)), widths[1])
     priority_cell = padded(lambda p: visible(p if p != "none" else ""), widths[2])
     who_cell = padded(who, widths[3])
-    place_cell = padded(place, widths[5])
+    place_cell = padded(place, widths[CAMPAIGN])
     rowids = [row[0] for row in few] if few is not None else None
     # The titles are not measured (they are streamed): a title may take all the room the other columns leave.
     columns = kept([*widths[:-1], width or 0], {TITLE}, (CAMPAIGN, PRIORITY), width)

@@ -142,8 +142,27 @@ class Moment:
 
 
 def names_a_zone(word: str) -> bool:
-    """In a date expression, a word with a slash, ``UTC`` or an offset (``UTC+5``) is meant as a zone (and checked as one)."""
-    return "/" in word or word == "UTC" or looks_like_offset(word)
+    """In a date expression, a word with a slash, ``UTC`` or an offset (``UTC+5``) is meant as a zone (and checked as one);
+    digits with slashes (``31/12``) are a date, refused as one (see ``_slash_date``)."""
+    return ("/" in word and not _SLASH_DATE.match(word)) or word == "UTC" or looks_like_offset(word)
+
+
+#: A date written with slashes: ``31/12``, ``12/31/2026``.
+_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\Z")
+
+
+def _slash_date(text: str) -> DateError:
+    """Why ``31/12`` is refused, with the dates it may mean: which number is the month is not the text's to say."""
+    m = _SLASH_DATE.match(text)
+    assert m is not None
+    first, second = int(m.group(1)), int(m.group(2))
+    readings = dict.fromkeys((month, day) for month, day in ((second, first), (first, second)) if 1 <= month <= 12 and 1 <= day <= 31)
+    year = m.group(3)
+    meant = [f"{year}-{month:02}-{day:02}" if year else f"{_MONTH_NAMES[month - 1]} {day}" for month, day in readings]
+    if not meant:
+        return DateError(f"{text!r} is not a date (write a day as dec 9, 12-09 or 2026-12-09)")
+    # What to write first: a box that cuts the line (the filter's, at 80 columns) keeps it.
+    return DateError(f"write {' or '.join(meant)} for {text!r} (a date with slashes is day/month or month/day by where one lives)")
 
 
 def could_be_zone(word: str) -> bool:
@@ -329,6 +348,8 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
             return _this_or_other_year(today, month, day, back)
     except ValueError:
         raise DateError(f"{text!r} is not a real date") from None
+    if _SLASH_DATE.match(word):
+        raise _slash_date(word)
     raise DateError(f"{text!r} is not a date (try today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01)")
 
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.constrain import Constrain
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -31,11 +37,6 @@ def _typed(name: str) -> str:
     return name
 
 
-def _literal(text: str) -> str:
-    """``text`` as Textual markup shows it (a lone ``[`` would otherwise open a tag)."""
-    return text.replace("[", "\\[")
-
-
 def shown_keys(binding: Binding, keymap: dict[str, str]) -> str:
     """A binding's keys as the keymap has them, each as the character it types: ``[``, ``ctrl+r, U``."""
     keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
@@ -46,6 +47,20 @@ def shown_keys(binding: Binding, keymap: dict[str, str]) -> str:
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """``(keys, description, id)`` of each binding, with the keymap applied."""
     return [(shown_keys(b, keymap), b.description, b.id or "") for b in bindings if isinstance(b, Binding)]
+
+
+def _key_table(rows: list[tuple[str, str, str]], widths: tuple[int, int, int]) -> RenderableType:
+    """One section's keys, descriptions and ids in columns as wide as the widest of every section, so that they line up
+    down the screen.  Where the dialog is narrower than that, the descriptions wrap under themselves: an id stays whole
+    (it is what the config takes) and never wraps under the keys."""
+    keys, descriptions, ids = widths
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(no_wrap=True, width=keys, style="bold")
+    table.add_column(ratio=1, overflow="fold")
+    table.add_column(width=ids, style="dim", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return Padding(Constrain(table, keys + descriptions + ids + 2), (0, 0, 0, 2))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -80,21 +95,19 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         palette = "; ctrl+p lists every command" if self.palette else ""
-        lines = [f"[b]Keys[/b]  [dim](rebind any of them in the config's \\[keymap] by its id{palette})[/dim]"]
+        heading = Text.assemble(("Keys", "bold"), "  ", (f"(rebind any of them in the config's [keymap] by its id{palette})", "dim"))
         sections = [(title, binding_rows(bindings, self.keymap)) for title, bindings in self.sections]
         rows = [row for _, section in sections for row in section]
-        # Columns as wide as their widest entry, so that a line keeps its id at 80 columns rather than wrap it
-        # onto a line of its own.
-        keys_width = max((len(keys) for keys, _, _ in rows), default=0)
-        description_width = max((len(description) for _, description, _ in rows), default=0)
+        widths = (
+            max((cell_len(keys) for keys, _, _ in rows), default=0),
+            max((cell_len(text) for _, text, _ in rows), default=0),
+            max((cell_len(binding_id) for _, _, binding_id in rows), default=0),
+        )
+        parts: list[RenderableType] = [heading]
         for title, section in sections:
-            lines += ["", f"[b]{_literal(title)}[/b]"]
-            for keys, description, binding_id in section:
-                lines.append(
-                    f"  [b]{_literal(keys.ljust(keys_width))}[/b] {_literal(description.ljust(description_width))} [dim]{binding_id}[/dim]"
-                )
+            parts += [Text(""), Text(title, style="bold"), _key_table(section, widths)]
         with VerticalScroll():
-            yield Static("\n".join(lines))
+            yield Static(Group(*parts))
         yield KeyFooter()
 
     def action_close(self) -> None:

@@ -1,0 +1,85 @@
+"""The README's example commands run as written on the demo workspace (`make run`'s), as a newcomer types them."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from .apphelp import demo_workspace
+from .conftest import Cli
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+#: Examples as the README spells them (in a code span or a code block): whole command lines, each run after the one
+#: before it in its tuple, or (the command it goes to, the text it gives).  Those that need a server, another host
+#: or a file of the reader's own are not here.
+COMMAND_LINES: list[str | tuple[str, ...]] = [
+    'crewdeck campaign add "Summer Drop" --platforms instagram,tiktok --audience-tz America/New_York --start 2027-06-01 --end 2027-07-31',
+    (
+        'crewdeck member add noor --name "Noor Haddad" --tz Europe/London --hours "mon-fri 10:00-18:30" --role designer',
+        "crewdeck member set noor --handle noorh",
+    ),
+    "crewdeck member set raj --access manager",
+    "crewdeck member set ana --access manager",
+    "crewdeck member set raj --groups brand,legal",
+    'crewdeck campaign set spring-launch --target "ctr>=1.2%" --target "cpa<=4.00 EUR" --target "er_reach>=3%" --target "roas>=3"',
+    'crewdeck campaign set spring-launch --approvals "copy:@mia; brand:group=brand"',
+    'crewdeck workspace set approvals "copy:@mia"',
+    "crewdeck config set keymap.triage.done o",
+    "crewdeck zones",
+    "crewdeck overlap ana raj sofia --optional mia --duration 45m --days 5",
+    'crewdeck overlap ana raj sofia --book "Weekly sync"',
+    "crewdeck overlap ana sofia --json --zone UTC",
+    "crewdeck export --ics -o team.ics",
+    "crewdeck kpi review on",
+    "crewdeck doctor",
+]
+TEXTS = [
+    ("add", "Draft reel @raj #instagram +spring-launch/instagram !high due:fri 17:00 Europe/Berlin"),
+    ("post add", "Launch reel +spring-launch post:instagram publish:fri 18:00"),
+    ("budget", 'budget set +spring-launch ads "5000 USD"'),
+    ("rate", "rate set 2026-11-01 USD/EUR 0.9215"),
+    ("kpi", "kpi add /instagram today followers=5200"),
+    *(
+        ("tasks", term)
+        for term in (
+            "due:<fri 18:00",
+            "due:dec 9",
+            "due:>mon 09:00 Asia/Tokyo",
+            "due:fri Asia/Tokyo",
+            "due:fri eod",
+            "due:<now",
+            "due:<+3h",
+        )
+    ),
+]
+
+
+def _said(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _readme() -> str:
+    return _said(README.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lines", [(line,) if isinstance(line, str) else line for line in COMMAND_LINES], ids=str)
+def test_a_readme_command_line_runs_as_written_on_the_demo(lines: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    cli = Cli(demo_workspace(tmp_path / "demo.db"))
+    for line in lines:
+        assert line in _readme(), f"the README no longer gives {line}"
+        result = cli(*shlex.split(line)[1:])
+        assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize(("command", "text"), TEXTS)
+def test_a_readme_example_runs_as_written_on_the_demo(command: str, text: str, tmp_path: Path) -> None:
+    assert re.search(rf"`{re.escape(text)}`", _readme()), "the README no longer gives this example"
+    cli = Cli(demo_workspace(tmp_path / "demo.db"))
+    args = [*command.split(), text] if command in ("add", "post add", "tasks") else shlex.split(text)
+    result = cli(*args)
+    assert result.code == 0, result.err
