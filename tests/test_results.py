@@ -865,11 +865,11 @@ def test_a_period_is_named_as_a_week_ends_this_week_last_week_today_yesterday_in
         crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], day, "impressions=1000")
     cli = Cli(ws)
     for words, name, period in (
-        ("this week", "Week 2026-W48", {"start": "2026-11-23", "end": "2026-11-29"}),
-        ("thisweek", "Week 2026-W48", {"start": "2026-11-23", "end": "2026-11-29"}),
-        ("Last Week", "Week 2026-W47", {"start": "2026-11-16", "end": "2026-11-22"}),
-        ("last month", "Month 2026-10", {"start": "2026-10-01", "end": "2026-10-31"}),
-        ("this quarter", "Quarter 2026-Q4", {"start": "2026-10-01", "end": "2026-12-31"}),
+        ("this week", "Week 2026-W48 (2026-11-23..2026-11-29)", {"start": "2026-11-23", "end": "2026-11-29"}),
+        ("thisweek", "Week 2026-W48 (2026-11-23..2026-11-29)", {"start": "2026-11-23", "end": "2026-11-29"}),
+        ("Last Week", "Week 2026-W47 (2026-11-16..2026-11-22)", {"start": "2026-11-16", "end": "2026-11-22"}),
+        ("last month", "Month 2026-10 (2026-10-01..2026-10-31)", {"start": "2026-10-01", "end": "2026-10-31"}),
+        ("this quarter", "Quarter 2026-Q4 (2026-10-01..2026-12-31)", {"start": "2026-10-01", "end": "2026-12-31"}),
         ("today", "Day 2026-11-26", {"start": "2026-11-26", "end": "2026-11-26"}),
         ("yesterday", "Day 2026-11-25", {"start": "2026-11-25", "end": "2026-11-25"}),
     ):

@@ -218,6 +218,14 @@ def _period(ctx: Context, campaign: str | None) -> tuple[Period | None, tuple[dt
     return period, period.range
 
 
+def _days_said(built: report.ResultsReport) -> str:
+    """`` (2026-11-16..2026-11-22)``: the first and last day of a period longer than one, which a week's number does
+    not tell; nothing for one day, all time or a run open at an end."""
+    days = report.period_days(built.bounds) or {}
+    first, last = days.get("start"), days.get("end")
+    return f" ({first}..{last})" if first and last and first != last else ""
+
+
 def _over_runs(text: str | None) -> bool:
     return (text or "").strip().lower() == "run"
 
@@ -268,7 +276,7 @@ def cmd_report(ctx: Context) -> int:
         return 0
     # The period named as the Results screen's bar names it; the JSON and the CSV keep its days.
     text, shown_columns = _text(built, headers, rows, terminal_width(sys.stdout))
-    sys.stdout.write(f"Results · {period_name(period)}\n" + text + "\n")
+    sys.stdout.write(f"Results · {period_name(period)}{_days_said(built)}\n" + text + "\n")
     # The notes explain the marks in the columns shown (a name is anyone's text, its marks none of ours): a column
     # left out to fit the terminal has nothing to explain.
     marked = [headers.index(h) for h in shown_columns if h not in NAME_COLUMNS]
