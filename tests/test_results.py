@@ -829,6 +829,14 @@ def test_er_by_followers_takes_the_latest_count_up_to_the_rows_last_day_whatever
     assert _report(ws, "--period", "2026-11-14")["rows"][0]["kpis"]["er_followers"] == {"value": None, "note": "not reported"}
 
 
+def test_the_no_spend_note_on_one_kpi_speaks_of_it_not_of_them(ws: Path) -> None:
+    # "— CPM: no spend linked to the row (unknown, not 0); a target on them is neither met nor missed", of one KPI.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000")
+    err = Cli(ws)("kpi", "report", "--by", "post").err
+    assert "— CPM: no spend linked to the row (unknown, not 0); a target on it is neither met nor missed" in err, err
+
+
 def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: Path) -> None:
     # `--target "ctr>=1.2%" --target "ctr<=5%"` kept only ctr<=5%, and "ctr>=1%" then "ctr>=2%" only the second, silently.
     post = _post(ws)

@@ -289,7 +289,8 @@ def cmd_report(ctx: Context) -> int:
         notes.append(f"—: not reported ({', '.join(unreported)})" + (", or nothing to divide by" if divided else ""))
     unlinked = [column for column in _no_spend(built) if column in shown_columns]
     if unlinked:
-        notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on them is neither met nor missed")
+        them = "them" if len(unlinked) > 1 else "it"
+        notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on {them} is neither met nor missed")
     width = terminal_width(sys.stderr)
     for note in notes:
         print("\n".join(textwrap.wrap(note, width, break_long_words=False)) if width else note, file=sys.stderr)
