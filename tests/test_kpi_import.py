@@ -108,9 +108,11 @@ def test_the_report_names_its_period_as_the_results_screen_does_and_json_and_csv
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "meta.csv", META), "--format", "meta")
     for args, named in (
         ((), "All time"),
-        (("--period", "2026-11"), "Month 2026-11"),
-        (("--period", "2026-W47"), "Week 2026-W47"),
-        (("+launch-eu", "--period", "run"), "Campaign run"),
+        # A week's days are not in its number: each period longer than a day says its first and last.
+        (("--period", "2026-11"), "Month 2026-11 (2026-11-01..2026-11-30)"),
+        (("--period", "2026-W47"), "Week 2026-W47 (2026-11-16..2026-11-22)"),
+        (("--period", "2026-11-20"), "Day 2026-11-20"),
+        (("+launch-eu", "--period", "run"), "Campaign run"),  # a run with no start or end: no days to name
     ):
         lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", *args).splitlines()
         assert lines[0] == f"Results · {named}", (args, lines)

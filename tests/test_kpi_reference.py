@@ -274,12 +274,12 @@ def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple
         WHERE (e.pending = '0' OR coalesce(e.reverses, e.id) IN (SELECT entry FROM approved)) AND e.date >= '{since}' AND e.date < '{until}'
         GROUP BY 1, 2
     """)
-    # Followers: per platform of the group, the latest count up to the group's last day within the period.
+    # Followers: per platform of the group, the latest count up to the group's last day (in the period or before it).
     con.execute(f"""
         CREATE TABLE g_followers AS
         WITH plats AS (SELECT DISTINCT r.camp, {_RESULT_KEY[by]} AS k, r.pl FROM res r),
              f AS (SELECT platform, day, CAST(followers AS BIGINT) AS n FROM results
-                   WHERE kind = 'followers' AND day >= '{since}' AND day < '{until}')
+                   WHERE kind = 'followers' AND day < '{until}')
         SELECT p.camp, p.k, sum(f.n) AS followers
         FROM plats p JOIN g_counts g ON g.camp = p.camp AND g.k = p.k
         ASOF JOIN f ON f.platform = p.pl AND g.last_day >= f.day

@@ -811,6 +811,32 @@ def test_the_report_over_each_campaigns_run_is_the_results_screens_campaign_run_
     assert [row.split(",")[-2:] for row in csv_rows] == [["2026-11-10", "2026-11-20"], ["2026-11-21", ""]]
 
 
+def test_er_by_followers_takes_the_latest_count_up_to_the_rows_last_day_whatever_the_period(ws: Path) -> None:
+    # Followers are a count of people on a day, not a flow: counted on Sunday, they were "not reported" in the week
+    # after (the count was looked for in the period only), and one day's ER by followers read 2.00% per day over
+    # the month and "—" over that day alone.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "/instagram", "2026-11-15", "followers=4000")
+    for day in ("2026-11-17", "2026-11-18"):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], day, "impressions=1000", "engagements=80")
+    week = _report(ws, "--period", "2026-W47")["rows"][0]
+    assert week["followers"] == 4000 and week["kpis"]["er_followers"] == {"value": "4.00"}  # 160 / 4,000
+    by_day = {r["day"]: r["kpis"]["er_followers"] for r in _report(ws, "--period", "2026-11", "--by", "day")["rows"]}
+    one_day = _report(ws, "--period", "2026-11-17")["rows"][0]["kpis"]["er_followers"]
+    assert by_day["2026-11-17"] == one_day == {"value": "2.00"}
+    # A count after the row's last day is not its: the day before the first count has none.
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-14", "impressions=1000", "engagements=80")
+    assert _report(ws, "--period", "2026-11-14")["rows"][0]["kpis"]["er_followers"] == {"value": None, "note": "not reported"}
+
+
+def test_the_no_spend_note_on_one_kpi_speaks_of_it_not_of_them(ws: Path) -> None:
+    # "— CPM: no spend linked to the row (unknown, not 0); a target on them is neither met nor missed", of one KPI.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000")
+    err = Cli(ws)("kpi", "report", "--by", "post").err
+    assert "— CPM: no spend linked to the row (unknown, not 0); a target on it is neither met nor missed" in err, err
+
+
 def test_two_targets_for_one_kpi_make_a_range_or_are_refused_never_dropped(ws: Path) -> None:
     # `--target "ctr>=1.2%" --target "ctr<=5%"` kept only ctr<=5%, and "ctr>=1%" then "ctr>=2%" only the second, silently.
     post = _post(ws)
@@ -847,11 +873,11 @@ def test_a_period_is_named_as_a_week_ends_this_week_last_week_today_yesterday_in
         crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], day, "impressions=1000")
     cli = Cli(ws)
     for words, name, period in (
-        ("this week", "Week 2026-W48", {"start": "2026-11-23", "end": "2026-11-29"}),
-        ("thisweek", "Week 2026-W48", {"start": "2026-11-23", "end": "2026-11-29"}),
-        ("Last Week", "Week 2026-W47", {"start": "2026-11-16", "end": "2026-11-22"}),
-        ("last month", "Month 2026-10", {"start": "2026-10-01", "end": "2026-10-31"}),
-        ("this quarter", "Quarter 2026-Q4", {"start": "2026-10-01", "end": "2026-12-31"}),
+        ("this week", "Week 2026-W48 (2026-11-23..2026-11-29)", {"start": "2026-11-23", "end": "2026-11-29"}),
+        ("thisweek", "Week 2026-W48 (2026-11-23..2026-11-29)", {"start": "2026-11-23", "end": "2026-11-29"}),
+        ("Last Week", "Week 2026-W47 (2026-11-16..2026-11-22)", {"start": "2026-11-16", "end": "2026-11-22"}),
+        ("last month", "Month 2026-10 (2026-10-01..2026-10-31)", {"start": "2026-10-01", "end": "2026-10-31"}),
+        ("this quarter", "Quarter 2026-Q4 (2026-10-01..2026-12-31)", {"start": "2026-10-01", "end": "2026-12-31"}),
         ("today", "Day 2026-11-26", {"start": "2026-11-26", "end": "2026-11-26"}),
         ("yesterday", "Day 2026-11-25", {"start": "2026-11-25", "end": "2026-11-25"}),
     ):

@@ -801,6 +801,26 @@ async def test_the_results_bar_names_a_period_as_the_budget_pane_does(workspace:
         assert bar.title == "Results · Campaign run"
 
 
+async def test_the_results_bar_says_the_days_of_its_period_where_there_is_room(workspace: Path) -> None:
+    # "Week 2026-W48" said a number and no day: which days Δ and the totals are of was for the user to look up.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        bar = screen.query_one(PaneBar)
+        assert bar.info[-1] == "2026-11-23..2026-11-29" and "2026-11-23..2026-11-29" in str(bar.render()), bar.info
+        await pilot.press("p")
+        await settle(pilot)
+        assert bar.info[-1] == "2026-11-01..2026-11-30", bar.info
+        await pilot.press("p")  # each campaign's own run: no one period's days
+        await settle(pilot)
+        assert not any(".." in part for part in bar.info), bar.info
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("p")
+        await settle(pilot)
+        shown = str(bar.render())  # at 80 columns the days give way first: the rows, the currency, the targets stay
+        assert "campaigns, in EUR" in shown and "2026-11-23" not in shown, shown
+
+
 async def test_question_mark_lists_the_results_keys(workspace: Path) -> None:
     # `?` on the Results screen listed every pane's keys and the posts' screens, and not one of its own.
     app = make_app(workspace, watch=False)

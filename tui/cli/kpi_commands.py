@@ -218,6 +218,14 @@ def _period(ctx: Context, campaign: str | None) -> tuple[Period | None, tuple[dt
     return period, period.range
 
 
+def _days_said(built: report.ResultsReport) -> str:
+    """`` (2026-11-16..2026-11-22)``: the first and last day of a period longer than one, which a week's number does
+    not tell; nothing for one day, all time or a run open at an end."""
+    days = report.period_days(built.bounds) or {}
+    first, last = days.get("start"), days.get("end")
+    return f" ({first}..{last})" if first and last and first != last else ""
+
+
 def _over_runs(text: str | None) -> bool:
     return (text or "").strip().lower() == "run"
 
@@ -268,7 +276,7 @@ def cmd_report(ctx: Context) -> int:
         return 0
     # The period named as the Results screen's bar names it; the JSON and the CSV keep its days.
     text, shown_columns = _text(built, headers, rows, terminal_width(sys.stdout))
-    sys.stdout.write(f"Results · {period_name(period)}\n" + text + "\n")
+    sys.stdout.write(f"Results · {period_name(period)}{_days_said(built)}\n" + text + "\n")
     # The notes explain the marks in the columns shown (a name is anyone's text, its marks none of ours): a column
     # left out to fit the terminal has nothing to explain.
     marked = [headers.index(h) for h in shown_columns if h not in NAME_COLUMNS]
@@ -281,7 +289,8 @@ def cmd_report(ctx: Context) -> int:
         notes.append(f"—: not reported ({', '.join(unreported)})" + (", or nothing to divide by" if divided else ""))
     unlinked = [column for column in _no_spend(built) if column in shown_columns]
     if unlinked:
-        notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on them is neither met nor missed")
+        them = "them" if len(unlinked) > 1 else "it"
+        notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on {them} is neither met nor missed")
     width = terminal_width(sys.stderr)
     for note in notes:
         print("\n".join(textwrap.wrap(note, width, break_long_words=False)) if width else note, file=sys.stderr)

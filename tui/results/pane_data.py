@@ -95,6 +95,8 @@ class ResultsPage:
     campaign: str = ""
     #: The KPI the posts are best first by (one of ``SORTS``).
     sort: str = SORTS[0]
+    #: The period's first and last day (``2026-11-23..2026-11-29``); ``""`` over each campaign's run, or a run open at an end.
+    days: str = ""
 
 
 #: What "—" means, in the legend (a row with no spend linked adds which of its KPIs shown that makes "—").
@@ -204,19 +206,27 @@ def load(
     if campaign is None:
         if period is None:
             lines = _run_lines(ws, currency, today)
-        else:
-            bounds, previous = _bounds(period, today)
-            lines = _campaign_lines(ws, currency, bounds, previous, None, today=today)
-        return ResultsPage(kind, name, currency, "campaigns", "Campaigns", tuple(lines), before)
+            return ResultsPage(kind, name, currency, "campaigns", "Campaigns", tuple(lines), before)
+        bounds, previous = _bounds(period, today)
+        lines = _campaign_lines(ws, currency, bounds, previous, None, today=today)
+        return ResultsPage(kind, name, currency, "campaigns", "Campaigns", tuple(lines), before, days=_days_text(bounds))
     bounds, previous = (_run(ws, campaign), None) if period is None else _bounds(period, today)
     info = ws.campaign(campaign)
     slug = campaign_slug(campaign, info.name if info else campaign)
     if post is None:
         lines = _post_lines(ws, currency, bounds, previous, campaign, today, sort)
-        return ResultsPage(kind, name, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}", sort)
+        return ResultsPage(kind, name, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}", sort, _days_text(bounds))
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
     lines = _day_lines(ws, currency, bounds, campaign, post)
-    return ResultsPage(kind, name, currency, "days", title[0] if title else post[:8], tuple(lines), DAY_BEFORE, f"+{slug}")
+    label = title[0] if title else post[:8]
+    return ResultsPage(kind, name, currency, "days", label, tuple(lines), DAY_BEFORE, f"+{slug}", days=_days_text(bounds))
+
+
+def _days_text(bounds: Bounds) -> str:
+    """``2026-11-23..2026-11-29``, the period's first and last day; ``""`` for a run open at an end."""
+    if bounds[0] <= _EVER or bounds[1] >= _NEVER:
+        return ""
+    return f"{bounds[0].isoformat()}..{(bounds[1] - dt.timedelta(days=1)).isoformat()}"
 
 
 def _day_lines(ws: Workspace, currency: str, bounds: Bounds, campaign: str, post: str) -> list[ResultLine]:

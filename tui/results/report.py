@@ -391,7 +391,9 @@ def _add_spend(g: Group, spent: Spend, missing: dict[str, int]) -> None:
 
 
 def _followers(conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date] | None) -> dict[str, tuple[list[str], list[int]]]:
-    where, params = _where(bounds, None)
+    """Each platform's follower counts by day up to the period's end: a count is of people on a day, a stock, still
+    the latest in a period that has none of its own (a count of Sunday's is the week after's)."""
+    where, params = _where(None if bounds is None else (dt.date(1900, 1, 1), bounds[1]), None)
     out: dict[str, tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
     # result_followers, a partial index of the few follower records, answers this in their order (named: with
     # no follower records it has no statistics, and the planner would read every record of the period by day).
@@ -404,7 +406,7 @@ def _followers(conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date] | None)
 
 
 def _followers_as_of(followers: dict[str, tuple[list[str], list[int]]], platforms: set[str], day: str) -> int | None:
-    """The followers of these platforms on the latest day up to ``day`` with a count (in the period); ``None`` without any."""
+    """The followers of these platforms on the latest day up to ``day`` with a count; ``None`` without any."""
     total: int | None = None
     for platform in platforms:
         days, counts = followers.get(platform, ([], []))

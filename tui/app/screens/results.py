@@ -242,4 +242,5 @@ def _bar_info(page: ResultsPage) -> tuple[str, ...]:
         parts = [page.title, *parts, f"best {BY_CODE[page.sort].label} first"]
     elif page.level == "days":
         parts = [page.title, *parts, page.campaign]
-    return tuple(visible(part) for part in parts)
+    # The days last: a week's number does not say them, but at 80 columns what the rows are matters more.
+    return tuple(visible(part) for part in [*parts, *([page.days] if page.days else [])])
