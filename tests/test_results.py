@@ -1048,3 +1048,15 @@ def test_a_platforms_followers_are_said_as_followers_not_as_results_of_followers
         "Nothing changed: the followers on instagram on 2026-11-20 are these already\n"
     )
     assert "added the followers on instagram on 2026-11-20: followers 5,200 (from “kpi add”)" in cli.ok("log")
+
+
+def test_kpi_add_refuses_a_platform_the_workspace_does_not_know_and_names_the_one_meant(ws: Path) -> None:
+    """``+launch/instagarm`` counted a day on a platform no campaign runs on, where no report showed it."""
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/instagarm", "2026-11-20", "reach=900")
+    assert err.count("\n") == 1 and "+launch/instagarm: instagarm is no platform of this workspace (did you mean instagram?)" in err
+    assert "did you mean" not in crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", "/qqq", "2026-11-20", "followers=5")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 0
+    # Known: a platform posts have limits for, an ad export's, one a campaign runs on.
+    for target in ("+launch/pinterest", "+launch/meta", "+launch/instagram"):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", target, "2026-11-20", "reach=900")

@@ -34,7 +34,7 @@ from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
-from crewdeck.tui.results.keys import Key, above_counts, not_a_post, platform, too_large
+from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, too_large
 from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
@@ -101,8 +101,6 @@ CONVERSION_EVENTS = frozenset({"lead", "purchase", "complete_registration", "omn
 NOT_CONVERSIONS = frozenset({"onsite_conversion.post_save"})
 #: Why a row of a platform's followers takes no spend: spend is a campaign's.
 FOLLOWERS_SPEND = "a platform's followers count for no campaign: name a post or a campaign for this spend"
-#: The platform a vendor's campaign rows are on.
-PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
 #: Whom a vendor's spend is paid to (a plain CSV's row: its platform, as results key it).
 PAYEE = {"meta": "Meta", "linkedin": "LinkedIn"}
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)\s*\Z")

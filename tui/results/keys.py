@@ -9,6 +9,7 @@ the same record, and the later write wins, field by field.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from crewdeck.sync.state.money import MoneyError, parse_amount
 from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS, ValidationError, platform_name, result_id
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import quoted, visible
+from crewdeck.tui.posts.limits import LIMITS
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -27,6 +29,8 @@ METRICS: dict[str, str] = {
     "value": "conversion_value",
     "conversion_value": "conversion_value",
 }
+#: The platform an ad export's campaigns count their results on, by the export's format.
+PLATFORM = {"meta": "meta", "linkedin": "linkedin"}
 
 
 @dataclass(frozen=True)
@@ -62,17 +66,31 @@ def parse_target(ws: Workspace, text: str) -> Key:
     """``POST`` id or prefix, ``+campaign/platform`` or ``/platform`` (followers)."""
     raw = text.strip()
     if raw.startswith("/"):
-        return Key("followers", platform=platform(raw[1:]))
+        return Key("followers", platform=_known(ws, raw, platform(raw[1:])))
     if raw.startswith("+"):
         name, slash, where = raw[1:].rpartition("/")
         if not slash or not name:
             raise UserError(f"{raw!r}: name the platform, as in +{raw[1:] or 'campaign'}/instagram")
-        return Key("campaign", campaign=ws.campaign_by_name(name).id, platform=platform(where))
+        return Key("campaign", campaign=ws.campaign_by_name(name).id, platform=_known(ws, raw, platform(where)))
     post = ws.resolve("task", raw, live=True)
     problem = not_a_post(ws, post)
     if problem:
         raise UserError(problem)
     return Key("post", post=post)
+
+
+def _known(ws: Workspace, raw: str, name: str) -> str:
+    """A platform typed by hand, when the workspace knows it: one posts have limits for, an ad export's, one a campaign
+    runs on, or one results were imported for.  A typo (``instagarm``) would otherwise count a day no report shows on the platform meant."""
+    known = set(LIMITS) | set(PLATFORM.values()) | {where for campaign in ws.campaigns() for where in campaign.platforms}
+    if name in known or ws.conn.execute("SELECT 1 FROM result WHERE platform = ? LIMIT 1", (name,)).fetchone():
+        return name
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise UserError(
+        f"{visible(raw)}: {name} is no platform of this workspace{hint}; a new one is added to a campaign's platforms first "
+        "(crewdeck campaign set CAMPAIGN --platforms …)"
+    )
 
 
 def not_a_post(ws: Workspace, task_id: str) -> str:
