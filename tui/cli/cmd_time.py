@@ -70,7 +70,7 @@ def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, question: ove
     who = " ".join(f"@{m.handle}" for m in question.required)
     print(visible(f"{format_estimate(question.minutes)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
     print(table(rows, headers))
-    print(overlap.LEGEND)
+    print("\n".join(overlap.legend_lines(width)))
 
 
 def _book(ctx: Context, slots: list[overlap.Slot], tz: str) -> int:

@@ -66,6 +66,22 @@ BANDS = ((100.0, 30.0), (70.0, 35.0), (35.0, 35.0))
 #: How a member's status at a slot is shown, and the line that says so.
 MARKS = {"in": "✓", "stretch": "~", "out": "✗", BUSY: "⊘"}
 LEGEND = "✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside   ⊘ in a booked meeting   ? optional"
+#: Between the legend's entries.
+LEGEND_GAP = "   "
+
+
+def legend_lines(width: int | None) -> list[str]:
+    """``LEGEND`` on lines at most ``width`` wide, broken between its entries, never inside one (a terminal
+    broke "⊘" from its words); one line for ``None`` (a pipe, or where it fits)."""
+    lines: list[str] = []
+    for entry in LEGEND.split(LEGEND_GAP):
+        if lines and (width is None or len(lines[-1]) + len(LEGEND_GAP) + len(entry) <= width):
+            lines[-1] += LEGEND_GAP + entry
+        else:
+            lines.append(entry)
+    return lines
+
+
 #: The longest search, in days, and the shortest and longest meeting, in minutes.
 MAX_DAYS = 62
 DURATIONS = (5, 24 * 60)
