@@ -217,6 +217,10 @@ async def test_the_planners_slots_show_every_member_at_80_columns(workspace: Pat
         seats = table.get_row_at(0)[3:]
         assert all(seat[-1] in "✓~✗" and seat.count(" ") == 1 for seat in seats), seats  # "08:00 ✓": no zone
         assert seats[2][:5] in table.get_row_at(0)[1]  # @ana's clock is the grid's: the slot's own times
+        # The legend whole, on two lines: "⊘ in a booked meeting   ? optional" was past the 80th column, cut.
+        legend = str(planner.query_one("#planner-legend").render())
+        assert "⊘ in a booked meeting" in legend and "? optional" in legend
+        assert planner.query_one("#planner-legend").size.height == 2
     async with make_app(workspace).run_test(size=SIZE) as pilot:  # wide enough: the zones stay
         app2 = pilot.app
         await open_grid(pilot)

@@ -106,7 +106,7 @@ class PlannerScreen(Screen[None]):
     PlannerScreen #planner-days { width: 6; }
     PlannerScreen #planner-status { height: 1; }
     PlannerScreen #planner-status.-problem { color: $error; }
-    PlannerScreen #planner-legend { height: 1; color: $foreground-muted; }
+    PlannerScreen #planner-legend { height: auto; color: $foreground-muted; }
     PlannerScreen SlotTable { height: 1fr; }
     """
 
@@ -136,13 +136,19 @@ class PlannerScreen(Screen[None]):
             yield Label("Days")
             yield Input("7", id="planner-days", compact=True)
         yield Static("", id="planner-status")
-        yield Static(overlap.LEGEND, id="planner-legend")
+        yield Static(overlap.LEGEND, id="planner-legend", markup=False)
         yield SlotTable(id="planner-slots", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(InviteList).focus()
         self.replan()
+
+    def on_resize(self) -> None:
+        # Broken between its entries where it does not fit: at 80 columns "⊘ in a booked meeting   ? optional",
+        # the marks the slots use, was past the edge.
+        legend = self.query_one("#planner-legend", Static)
+        legend.update("\n".join(overlap.legend_lines(self.size.width - 2)))
 
     def _member_prompt(self, member: Member) -> Content:
         now = self.services.now()
