@@ -299,6 +299,20 @@ def test_the_post_list_fits_the_terminal_as_the_task_list_does(cli: Cli, tmp_pat
     assert title in cli.ok("post", "list")  # to a pipe: whole
 
 
+def test_set_changes_several_tasks_at_once_all_or_nothing(cli: Cli) -> None:
+    """As done and rm take several ids (and Taskwarrior's modify): set refused the second id as a FIELD=VALUE."""
+    first = cli.ok("add", "Brief the agency").strip()
+    second = cli.ok("add", "Book the studio").strip()
+    said = cli.ok("set", first[:8], second[:8], "priority=high", "assignee=@raj")
+    assert said.startswith("Modified 2 tasks: "), said
+    rows = {r["id"]: r for r in json.loads(cli.ok("tasks", "--json"))}
+    assert [(rows[i]["priority"], rows[i]["assignee"]) for i in (first, second)] == [("high", "raj")] * 2
+    before = cli.ok("log", "--json")
+    assert "no task with id ffff" in one_line_error(cli("set", first[:8], "ffff", "priority=low"))
+    assert "'hello': write FIELD=VALUE" in one_line_error(cli("set", first[:8], "hello", "priority=low"))
+    assert cli.ok("log", "--json") == before  # nothing written
+
+
 def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:
     """eod is a time of its own (the end of the day): 'due:17:00 eod' was 17:00 in quick-add and set, eod unsaid;
     'fri 17:00 eod' put eod in the title, or in the filter searched titles for it; the filter refused 'due:fri eod'."""

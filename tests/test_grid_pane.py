@@ -196,6 +196,39 @@ async def test_g_goes_to_a_day_typed_as_quick_add_reads_one_keeping_the_cursors_
         assert lines(app)[-1].startswith(" Sun 03-28 10:30 CEST")  # the cursor's time of day, as ] keeps it
 
 
+async def test_the_planners_slots_show_every_member_at_80_columns(workspace: Path) -> None:
+    """Four members from four zones: the fourth's column was past the 80th, cut to “17” unless the table was scrolled
+    sideways; where the zones do not fit, each column gives its member's clock without them (the header says whose)."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        handles = [m.handle for m in planner.members]
+        for handle in ("leo", "sofia", "raj"):
+            planner.invited[planner.members[handles.index(handle)].id] = "required"
+        planner.replan()
+        await settle(pilot)
+        table = planner.query_one(SlotTable)
+        assert [str(c.label) for c in table.columns.values()][3:] == ["@leo", "@sofia", "@ana", "@raj"]
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.scrollable_content_region.width
+        seats = table.get_row_at(0)[3:]
+        assert all(seat[-1] in "✓~✗" and seat.count(" ") == 1 for seat in seats), seats  # "08:00 ✓": no zone
+        assert seats[2][:5] in table.get_row_at(0)[1]  # @ana's clock is the grid's: the slot's own times
+        # The legend whole, on two lines: "⊘ in a booked meeting   ? optional" was past the 80th column, cut.
+        legend = str(planner.query_one("#planner-legend").render())
+        assert "⊘ in a booked meeting" in legend and "? optional" in legend
+        assert planner.query_one("#planner-legend").size.height == 2
+    async with make_app(workspace).run_test(size=SIZE) as pilot:  # wide enough: the zones stay
+        app2 = pilot.app
+        await open_grid(pilot)
+        await pilot.press("j", "o")
+        await settle(pilot)
+        assert app2.screen.query_one(SlotTable).get_row_at(0)[3:] == ["11:00 CET ✓", "15:30 IST ✓"]
+
+
 async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
     ids = member_ids(workspace)
     app = make_app(workspace)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from crewdeck.tui.time.hours import parse_hours
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member
 
-from .conftest import Cli
+from .conftest import Cli, on_a_terminal
 from .test_cli import one_line_error
 
 UTC = dt.UTC
@@ -201,3 +202,20 @@ def test_zones_lists_who_is_working_now(cli: Cli) -> None:
     text = cli.ok("zones")
     assert "@raj    Asia/Kolkata" in text and "Thu 15:00 IST  +05:30  working, 3h30m left" in text
     assert "off, back in 7h30m" in text
+
+
+def test_on_an_80_column_terminal_the_members_clocks_leave_out_their_zones_to_fit(cli: Cli, tmp_path: Path) -> None:
+    """Four members from four zones wrapped each row at 80 columns (“11:15 -0” then “3 ✓” on a line of its own)."""
+    cli.ok("member", "add", "kenji", "--name", "Kenji", "--tz", "Asia/Tokyo")
+    cli.ok("member", "add", "nina", "--name", "Nina", "--tz", "America/New_York")
+    lines = on_a_terminal(cli, tmp_path, 80, "overlap", "ana", "raj", "kenji", "nina", "--limit", "2")
+    assert all(len(line) <= 80 for line in lines), lines  # the legend too: it broke "⊘" from its words
+    assert lines[-2:] == [
+        "✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside",
+        "⊘ in a booked meeting   ? optional",
+    ]
+    header, first = lines[1], lines[2]
+    assert header.split()[-4:] == ["@ana", "@raj", "@kenji", "@nina"]
+    assert " CET " not in first and " JST " not in first and first.split()[-2:][1] in "✓~✗"
+    wide = on_a_terminal(cli, tmp_path, 160, "overlap", "ana", "raj", "kenji", "nina", "--limit", "2")
+    assert " CET " in wide[2] and " JST " in wide[2]

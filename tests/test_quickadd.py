@@ -126,3 +126,10 @@ def test_filter_terms_parse() -> None:
 def test_bad_filter_terms_say_why(text: str) -> None:
     with pytest.raises(UserError):
         query.parse(text)
+
+
+@pytest.mark.parametrize("text", ["due:", "due: fri", "-due:"])
+def test_a_due_term_with_no_date_says_so(text: str) -> None:
+    """A due: term alone searched the titles for the word "due:" and matched nothing, silently; due:< is refused."""
+    with pytest.raises(UserError, match=r"^due: a date is missing \(try due:<fri, due:today, due:none\)$"):
+        query.parse(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -156,19 +157,29 @@ def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
         print("\n".join(shown))
 
 
+#: A word that can only be a task's id (or its prefix), never a FIELD=VALUE.
+_ID_SHAPED = re.compile(r"[0-9a-fA-F]{4,32}")
+
+
 def cmd_set(ctx: Context) -> int:
     from crewdeck.tui.tasks.edits import apply_assignments
     from crewdeck.tui.workspace import describe
 
-    task_id = ctx.ws.resolve("task", ctx.args.id, live=True)
-    if not ctx.args.assignments:
+    # More ids before the first FIELD=VALUE ("set 1a2b 3c4d priority=high"), as done and rm take: one write for all.
+    words = list(ctx.args.assignments)
+    given = [ctx.args.id]
+    while words and _ID_SHAPED.fullmatch(words[0]):
+        given.append(words.pop(0))
+    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i, live=True) for i in given))
+    if not words:
         raise UserError("set: give at least one FIELD=VALUE")
     with ctx.writer() as w:
-        apply_assignments(ctx.ws, w, task_id, ctx.args.assignments, ctx.me, ctx.now, future=ctx.args.future)
+        for task_id in task_ids:
+            apply_assignments(ctx.ws, w, task_id, words, ctx.me, ctx.now, future=ctx.args.future)
     touched = sorted({op.row_id for op in w.ops if op.entity == "task"})
-    _said(ctx, [f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, _names(ctx), set())}"], [task_id])
-    stored = ctx.ws.task(task_id)
-    for assignment in ctx.args.assignments:
+    _said(ctx, [f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, _names(ctx), set())}"], task_ids)
+    stored = ctx.ws.task(task_ids[0])
+    for assignment in words:
         name, _, text = assignment.partition("=")
         name = name.strip()
         note = clock_change_note(text.split(), stored[name], ctx.now) if name in ("due", "publish", "snoozed_until") else None
@@ -380,7 +391,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="change fields of a task",
         description="Change a task: FIELD=VALUE ... (title, notes, status, assignee, priority, campaign, platform, due, publish, tags, tags+=X, tags-=X, depends_on, estimate, snoozed_until; every=RULE or every=none for repeats).",
     )
-    p.add_argument("id", help="the task's id or a unique prefix")
+    p.add_argument("id", help="the task's id or a unique prefix (more ids may follow it, before the first FIELD=VALUE)")
     p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="what to change (every=RULE repeats the task)")
     p.add_argument("--future", action="store_true", help="a recurring task: change this and all future instances")
     quiet_option(p)

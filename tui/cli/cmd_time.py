@@ -15,6 +15,7 @@ from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import Availability, availability
 from crewdeck.tui.time.when import clock_text, utc_iso, zone_abbrev, zone_label
 from crewdeck.tui.workspace import doctor
+from crewdeck.tui.workspace.columns import line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member
 
@@ -59,11 +60,17 @@ def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, question: ove
         [str(rank), overlap.when_text(slot, tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, tz, clock24)]
         for rank, slot in enumerate(slots, start=1)
     ]
+    width = terminal_width(sys.stdout)
+    if width is not None and line_width([max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]) > width:
+        # Each member's clock without its zone, as the column's header says whose it is: four members from
+        # four zones wrapped every row at 80 columns.
+        for row, slot in zip(rows, slots):
+            row[3:] = overlap.seat_texts(slot, tz, clock24, zones=False)
     last = question.first + dt.timedelta(days=question.days - 1)
     who = " ".join(f"@{m.handle}" for m in question.required)
     print(visible(f"{format_estimate(question.minutes)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
     print(table(rows, headers))
-    print(overlap.LEGEND)
+    print("\n".join(overlap.legend_lines(width)))
 
 
 def _book(ctx: Context, slots: list[overlap.Slot], tz: str) -> int:

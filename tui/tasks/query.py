@@ -120,6 +120,8 @@ def parse(text: str) -> Query:
             if priority not in PRIORITIES:
                 raise UserError(f"{word}: priority is !high, !med, !low or !none")
             query.terms.append(Term("priority", priority, negate))
+        elif lower == "due:":  # as "due:<" is: a filter on no date, not the word "due:" in titles
+            raise UserError("due: a date is missing (try due:<fri, due:today, due:none)")
         elif lower.startswith("due:") and len(body) > 4:
             # The date goes on as in quick-add: "due:<dec 9", "due:fri 18:00 Europe/London".
             op = body[4] if body[4] in "<>" else ""

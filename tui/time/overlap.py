@@ -66,6 +66,22 @@ BANDS = ((100.0, 30.0), (70.0, 35.0), (35.0, 35.0))
 #: How a member's status at a slot is shown, and the line that says so.
 MARKS = {"in": "✓", "stretch": "~", "out": "✗", BUSY: "⊘"}
 LEGEND = "✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside   ⊘ in a booked meeting   ? optional"
+#: Between the legend's entries.
+LEGEND_GAP = "   "
+
+
+def legend_lines(width: int | None) -> list[str]:
+    """``LEGEND`` on lines at most ``width`` wide, broken between its entries, never inside one (a terminal
+    broke "⊘" from its words); one line for ``None`` (a pipe, or where it fits)."""
+    lines: list[str] = []
+    for entry in LEGEND.split(LEGEND_GAP):
+        if lines and (width is None or len(lines[-1]) + len(LEGEND_GAP) + len(entry) <= width):
+            lines[-1] += LEGEND_GAP + entry
+        else:
+            lines.append(entry)
+    return lines
+
+
 #: The longest search, in days, and the shortest and longest meeting, in minutes.
 MAX_DAYS = 62
 DURATIONS = (5, 24 * 60)
@@ -411,14 +427,18 @@ def when_text(slot: Slot, tz: str, clock24: bool = True) -> str:
     return f"{local:%a %m-%d} {clock_text(local, clock24)}-{clock_text(local_end, clock24)}"
 
 
-def seat_texts(slot: Slot, tz: str, clock24: bool = True) -> list[str]:
+def seat_texts(slot: Slot, tz: str, clock24: bool = True, *, zones: bool = True) -> list[str]:
     """``10:00 EST ✓``: each member's local start and how the slot fits their hours; ``Fri 07:00 SST ✓`` where
     that start is on another date than the slot's in ``tz`` (across the date line, Saturday 08:00 in Kiritimati
-    is Friday 07:00 in Pago Pago)."""
+    is Friday 07:00 in Pago Pago).  ``zones`` off: ``10:00 ✓``, where the column's header names whose clock it is
+    and the zones would not fit."""
     day = slot.start.astimezone(zone(tz)).date()
 
     def start(seat: Seat) -> str:
         clock = clock_text(seat.local_start, clock24)
         return clock if seat.local_start.date() == day else f"{seat.local_start:%a} {clock}"
 
-    return [f"{start(s)} {zone_abbrev(slot.start, s.member.tz)} {MARKS[s.status]}" for s in slot.seats]
+    def abbrev(seat: Seat) -> str:
+        return f" {zone_abbrev(slot.start, seat.member.tz)}" if zones else ""
+
+    return [f"{start(s)}{abbrev(s)} {MARKS[s.status]}" for s in slot.seats]

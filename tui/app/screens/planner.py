@@ -106,7 +106,7 @@ class PlannerScreen(Screen[None]):
     PlannerScreen #planner-days { width: 6; }
     PlannerScreen #planner-status { height: 1; }
     PlannerScreen #planner-status.-problem { color: $error; }
-    PlannerScreen #planner-legend { height: 1; color: $foreground-muted; }
+    PlannerScreen #planner-legend { height: auto; color: $foreground-muted; }
     PlannerScreen SlotTable { height: 1fr; }
     """
 
@@ -136,13 +136,19 @@ class PlannerScreen(Screen[None]):
             yield Label("Days")
             yield Input("7", id="planner-days", compact=True)
         yield Static("", id="planner-status")
-        yield Static(overlap.LEGEND, id="planner-legend")
+        yield Static(overlap.LEGEND, id="planner-legend", markup=False)
         yield SlotTable(id="planner-slots", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(InviteList).focus()
         self.replan()
+
+    def on_resize(self) -> None:
+        # Broken between its entries where it does not fit: at 80 columns "⊘ in a booked meeting   ? optional",
+        # the marks the slots use, was past the edge.
+        legend = self.query_one("#planner-legend", Static)
+        legend.update("\n".join(overlap.legend_lines(self.size.width - 2)))
 
     def _member_prompt(self, member: Member) -> Content:
         now = self.services.now()
@@ -225,11 +231,19 @@ class PlannerScreen(Screen[None]):
             )
             return
         status.update(plain(f"{len(slots)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
-        table.add_columns("#", f"WHEN ({self.tz})", "SCORE", *(Text(visible(header)) for header in overlap.seat_headers(slots[0])))
-        for rank, slot in enumerate(slots, start=1):
-            table.add_row(
-                str(rank), overlap.when_text(slot, self.tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, self.tz, clock24)
-            )
+        headers = ["#", f"WHEN ({self.tz})", "SCORE", *(visible(header) for header in overlap.seat_headers(slots[0]))]
+        rows = [
+            [str(rank), overlap.when_text(slot, self.tz, clock24), f"{slot.score:.1f}", *overlap.seat_texts(slot, self.tz, clock24)]
+            for rank, slot in enumerate(slots, start=1)
+        ]
+        if _table_width(headers, rows) > table.scrollable_content_region.width:
+            # Each member's clock without its zone, as the column's header says whose it is: the zones
+            # pushed the fourth member of four zones past 80 columns, seen only by scrolling sideways.
+            for row, slot in zip(rows, slots):
+                row[3:] = overlap.seat_texts(slot, self.tz, clock24, zones=False)
+        table.add_columns(*headers[:3], *(Text(header) for header in headers[3:]))
+        for row in rows:
+            table.add_row(*row)
 
     # ------------------------------------------------------------ booking
 
@@ -274,6 +288,12 @@ class PlannerScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _table_width(headers: list[str], rows: list[list[str]]) -> int:
+    """The cells a table of ``rows`` under ``headers`` takes: each column as wide as its widest cell, and a
+    cell's padding on either side (``DataTable``'s ``cell_padding``, 1)."""
+    return sum(max(len(header), *(len(row[i]) for row in rows)) + 2 for i, header in enumerate(headers))
 
 
 #: Every key of the planner, for ``?``.
