@@ -549,7 +549,8 @@ class CrewdeckApp(App[int]):
         """``ctrl+p``: the palette with a footer of its own keys (``Palette``)."""
         from crewdeck.tui.app.screens.palette import Palette
 
-        if self.use_command_palette and not Palette.is_open(self):
+        # Palette.is_open(self), which its type (an App[object]) refuses for this App[int].
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
             self.push_screen(Palette(id="--command-palette"))
 
     def search_themes(self) -> None:
