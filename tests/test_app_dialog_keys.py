@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandPalette
 from textual.screen import ModalScreen
 
 from crewdeck.tui.app.app import CrewdeckApp
@@ -81,3 +82,21 @@ async def test_escape_in_the_notes_editor_cancels_as_its_line_says(workspace: Pa
         await settle(pilot)
         assert app.screen is app.main_screen
     assert answers == [None]
+
+
+async def test_the_command_palette_footer_shows_its_own_keys_not_the_panes_under_it(workspace: Path) -> None:
+    # Over the palette the footer read "⏎ Open  / Filter  v Views  a Add …": keys that typed into its search box.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        shown = " ".join(bottom_line(app).split())
+        assert "esc" in shown and "Filter" not in shown and "Add" not in shown, shown
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen and "Filter" in bottom_line(app)
+        await pilot.press("ctrl+p", *"theme", "enter")  # its list of themes is a palette too
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette) and "Filter" not in bottom_line(app), bottom_line(app)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import subprocess
 import sys
 
 import pytest
 
-from crewdeck.tui.cli.main import COMMAND_MODULES, COMMAND_OF, build_parser, command_module, global_options
+from crewdeck.tui.cli.main import COMMAND_MODULES, COMMAND_OF, Parser, build_parser, command_module, global_options
 
 
 def test_each_command_is_registered_by_the_module_named_for_it() -> None:
     for module in COMMAND_MODULES:
-        parser = argparse.ArgumentParser()
+        parser = Parser()  # the command line's, whose commands may give examples
         sub = parser.add_subparsers()
         importlib.import_module(f"crewdeck.tui.cli.{module}").register(sub, [global_options(suppress=True)])
         for name in sub.choices:

@@ -1,12 +1,19 @@
-"""The README's example commands run as written on the demo workspace (`make run`'s), as a newcomer types them."""
+"""The README's and ``--help``'s example commands run as written on the demo workspace (`make run`'s), as a newcomer
+types them."""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import re
 import shlex
 from pathlib import Path
 
 import pytest
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
 
 from .apphelp import demo_workspace
 from .conftest import Cli
@@ -83,3 +90,58 @@ def test_a_readme_example_runs_as_written_on_the_demo(command: str, text: str, t
     args = [*command.split(), text] if command in ("add", "post add", "tasks") else shlex.split(text)
     result = cli(*args)
     assert result.code == 0, result.err
+
+
+def _examples() -> list[tuple[str, list[str]]]:
+    """Each command's ``--help`` examples: ``(the command, its example lines)``."""
+    from crewdeck.tui.cli.main import Parser, build_parser
+
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(parser: argparse.ArgumentParser) -> None:
+        if isinstance(parser, Parser) and parser.examples:
+            found.append((parser.prog, list(parser.examples)))
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    walk(child)
+
+    walk(build_parser())
+    return found
+
+
+def test_the_commands_that_need_them_give_examples_in_their_help() -> None:
+    given = {prog for prog, _ in _examples()}
+    assert {"crewdeck add", "crewdeck tasks", "crewdeck set", "crewdeck config set", "crewdeck ledger add", "crewdeck member add"} <= given
+    assert "examples:\n  crewdeck config set theme nord\n" in build_help("config", "set")
+
+
+def build_help(*command: str) -> str:
+    from crewdeck.tui.cli.main import build_parser
+
+    parser: argparse.ArgumentParser = build_parser()
+    for word in command:
+        parser = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[word]
+    return parser.format_help()
+
+
+@pytest.mark.parametrize(("prog", "lines"), _examples(), ids=[prog for prog, _ in _examples()])
+def test_every_help_example_runs_as_written_on_the_demo(
+    prog: str, lines: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    demo = demo_workspace(tmp_path / "demo.db") if not prog.endswith(("init", "demo")) else None
+    with Store(demo or tmp_path / "none.db") if demo else contextlib.nullcontext() as store:
+        task = (
+            next((row_id for row_id, v in store.records("task") if v.get("status") == "todo" and not v.get("publish")), "") if store else ""
+        )
+    for line in lines:
+        words = shlex.split(line.replace("1a2b3c4d", task[:8]))[1:]
+        if demo is None:  # a command that makes its workspace, and what runs on it
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(words)
+            assert code == 0, err.getvalue()
+        else:
+            result = Cli(demo)(*words)
+            assert result.code == 0, (line, result.err)

@@ -545,6 +545,22 @@ class CrewdeckApp(App[int]):
         self.zoomed = not self.zoomed
         self.update_layout()
 
+    def action_command_palette(self) -> None:
+        """``ctrl+p``: the palette with a footer of its own keys (``Palette``)."""
+        from crewdeck.tui.app.screens.palette import Palette
+
+        # Palette.is_open(self), which its type (an App[object]) refuses for this App[int].
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's theme list, with its footer too (``Palette``)."""
+        from textual.theme import ThemeProvider
+
+        from crewdeck.tui.app.screens.palette import Palette
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
+
     def action_help(self) -> None:
         from crewdeck.tui.app.role_keys import refused_for_role
         from crewdeck.tui.app.screens.help import HelpScreen

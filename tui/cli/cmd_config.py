@@ -63,7 +63,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="change one setting",
         description=f"Change one setting: KEY VALUE.  The keys: {', '.join(known_keys())}.",
+        examples=[
+            "crewdeck config set theme nord",
+            "crewdeck config set default_view mine",
+            "crewdeck config set time_format 12h",
+            "crewdeck config set keymap.triage.done o",
+        ],
     )
     p.add_argument("key", help="the setting, e.g. theme, default_view, keymap.triage.done")
-    p.add_argument("value", help='its new value (TOML: 24, true, ["09:00"], or plain text)')
+    p.add_argument("value", help="its new value: a theme, a view, 24h or 12h, a key (the app's ? lists the keys' ids)")
     p.set_defaults(func=cmd_config_set, config_may_be_missing=True)

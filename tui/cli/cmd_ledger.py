@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="record a spend (prints its id)",
         description="Record a spend. Amounts are exact: 120.50 EUR, 15000 JPY, 1.250 KWD (a dot, no thousands separators).",
+        examples=['crewdeck ledger add --campaign spring-launch --category ads --amount "120.50 EUR" --payee "Meta Ads" --memo "inv 4411"'],
     )
     p.add_argument("--campaign", metavar="C", help="the campaign (name, +slug or id prefix; default: the --task's)")
     p.add_argument("--category", required=True, metavar="K", help="the category, e.g. influencers, sponsored-posts")

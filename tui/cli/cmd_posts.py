@@ -534,7 +534,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         p.set_defaults(func=func)
         return p
 
-    p = psub.add_parser("add", parents=parents, help="add a post (quick-add syntax)", description="Add a post: an idea until it has copy.")
+    p = psub.add_parser(
+        "add",
+        parents=parents,
+        help="add a post (quick-add syntax)",
+        description="Add a post: an idea until it has copy.",
+        examples=['crewdeck post add "Launch reel +spring-launch post:instagram publish:fri 18:00 @mia"'],
+    )
     p.add_argument("text", nargs="+", help='e.g. "Launch reel +spring-launch post:instagram publish:fri 18:00 @mia"')
     p.set_defaults(func=cmd_post_add)
     p = one("copy", "set a post's copy, link, media or first comment", cmd_post_copy)

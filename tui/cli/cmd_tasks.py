@@ -369,8 +369,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="add a task with quick-add syntax",
         description="Add a task: TEXT with @handle, #tag, +campaign[/platform], !high|!med|!low and due:DATE [TIME] [ZONE].",
+        examples=[
+            'crewdeck add "Draft carousel @raj #instagram +spring-launch !high due:fri 17:00"',
+            'crewdeck add "Call the printer due:tmrw 10:00 Asia/Tokyo"',
+        ],
     )
-    p.add_argument("text", nargs="+", help='e.g. "Draft carousel @ana #instagram +launch !high due:fri 17:00"')
+    p.add_argument("text", nargs="+", help='e.g. "Draft carousel @raj #instagram +spring-launch !high due:fri 17:00"')
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser(
@@ -378,6 +382,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="list tasks matching a filter",
         description="List tasks. QUERY: status:S,S @handle @me @none #tag +campaign platform:P !high due:<DATE due:today overdue all, and free text.",
+        examples=["crewdeck tasks @me due:<fri", "crewdeck tasks +spring-launch !high -#tiktok", "crewdeck tasks all carousel --sort due"],
     )
     p.add_argument("query", nargs="*", help="filter terms (default: open tasks)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -390,6 +395,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="change fields of a task",
         description="Change a task: FIELD=VALUE ... (title, notes, status, assignee, priority, campaign, platform, due, publish, tags, tags+=X, tags-=X, depends_on, estimate, snoozed_until; every=RULE or every=none for repeats).",
+        examples=['crewdeck set 1a2b3c4d assignee=@raj priority=high "due=fri 17:00"', "crewdeck set 1a2b3c4d tags+=urgent status=doing"],
     )
     p.add_argument("id", help="the task's id or a unique prefix (more ids may follow it, before the first FIELD=VALUE)")
     p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="what to change (every=RULE repeats the task)")

@@ -152,6 +152,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "stretching (within 2h of their hours, 07:00-22:00 local), then someone outside; fair over the last four "
         "weeks of booked meetings. A slot that overlaps a booked meeting of a required member is not offered (an optional "
         "member in one is busy). --book records a slot as a meeting task.",
+        examples=["crewdeck overlap ana raj sofia --optional mia --duration 45m --days 5", 'crewdeck overlap ana raj --book "Weekly sync"'],
     )
     p.add_argument("handles", nargs="+", metavar="HANDLE", help="required members")
     p.add_argument("--optional", nargs="+", metavar="HANDLE", help="members who join if they can")

@@ -597,7 +597,13 @@ def cmd_campaign_list(ctx: Context) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("init", parents=parents, help="create a workspace file", description="Create a new workspace file.")
+    p = sub.add_parser(
+        "init",
+        parents=parents,
+        help="create a workspace file",
+        description="Create a new workspace file.",
+        examples=['crewdeck init team.db --member ana --name "Ana Souza" --tz Europe/Berlin --hours "mon-fri 09:00-17:30"'],
+    )
     p.add_argument("path", help="the workspace file to create")
     p.add_argument("--member", metavar="HANDLE", help="your handle (the first member)")
     p.add_argument("--name", help="your name")
@@ -607,7 +613,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--currency", default="EUR", help="base currency of reports (default: %(default)s)")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("demo", parents=parents, help="create a demo workspace", description="Create a realistic demo workspace.")
+    p = sub.add_parser(
+        "demo",
+        parents=parents,
+        help="create a demo workspace",
+        description="Create a realistic demo workspace.",
+        examples=["crewdeck demo demo.db", "crewdeck -w demo.db tasks"],
+    )
     p.add_argument("path", help="the workspace file to create")
     p.add_argument("--tasks", type=number_in(0, MAX_DEMO_TASKS), default=180, help="how many tasks (default: %(default)s)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default: %(default)s)")
@@ -633,7 +645,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         p.add_argument("--groups", metavar="GROUPS", help="comma-separated approval groups, e.g. brand,legal (managers only)")
         p.add_argument("--campaigns", metavar="NAMES", help="a guest's campaigns, comma-separated: the posts they see and approve")
 
-    p = msub.add_parser("add", parents=parents, help="add a member", description="Add a member.")
+    p = msub.add_parser(
+        "add",
+        parents=parents,
+        help="add a member",
+        description="Add a member.",
+        examples=['crewdeck member add noor --name "Noor Haddad" --tz Europe/London --hours "mon-fri 10:00-18:30" --role designer'],
+    )
     p.add_argument("handle", help="short handle, e.g. ana")
     member_options(p)
     quiet_option(p)
@@ -669,7 +687,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         p.add_argument("--start", metavar="DATE", help="first day")
         p.add_argument("--end", metavar="DATE", help="last day")
 
-    p = csub.add_parser("add", parents=parents, help="add a campaign", description="Add a campaign.")
+    p = csub.add_parser(
+        "add",
+        parents=parents,
+        help="add a campaign",
+        description="Add a campaign.",
+        examples=[
+            'crewdeck campaign add "Summer Drop" --platforms instagram,tiktok --audience-tz America/New_York '
+            "--start 2027-06-01 --end 2027-07-31"
+        ],
+    )
     p.add_argument("name", help="the campaign's name")
     campaign_options(p)
     quiet_option(p)

@@ -63,7 +63,16 @@ EXIT_USAGE = 2
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, with usage errors as one line like every other error."""
+    """argparse, with usage errors as one line like every other error, and a command's ``examples`` (whole command
+    lines, each as typed) at the end of its ``--help``, kept as they are written."""
+
+    def __init__(self, *args: Any, examples: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.examples = tuple(examples)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        return text + "\nexamples:\n" + "".join(f"  {line}\n" for line in self.examples) if self.examples else text
 
     def error(self, message: str) -> NoReturn:
         commands = self._commands()
