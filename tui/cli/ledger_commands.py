@@ -15,6 +15,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_input, table, write_output
 from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, rates, reports
+from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
 from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
@@ -84,7 +85,7 @@ def cmd_list(ctx: Context) -> int:
     ws = ctx.ws
     me = ctx.me_or_none()
     period = Period.parse(ctx.args.period) if ctx.args.period else Period.all()
-    where, params = entries_where(ws, " ".join(ctx.args.query), period, me.id if me else None)
+    where, params = entries_where(ws, ledger_filter.quoted_arguments(ctx.args.query), period, me.id if me else None)
     rows = entries.window(ws.conn, where, params, 0, ctx.args.limit)
     if ctx.args.json:
         print_json([row.as_json() for row in rows])
