@@ -591,3 +591,13 @@ def test_a_filters_value_in_quotes_keeps_its_spaces(team: Cli) -> None:
     assert ids('"reel cut"') == [nord] and nord not in ids('-payee:"Studio Nord"')
     assert ids("payee:McDonald's") == [mcd]  # an apostrophe is no quote
     assert ids("payee:studio nord") == [nord] and set(ids("payee:studio +spring-launch")) == {nord, ids("payee:süd")[0]}
+
+
+def test_setting_a_rate_or_a_budget_again_says_what_it_was(team: Cli) -> None:
+    """A rate or a budget set again replaced the old one without a word: a typo on a rate's date changed the totals
+    of every entry since, and nothing said a rate had been there."""
+    assert team.ok("rate", "set", "2026-11-01", "USD/EUR", "0.93").strip() == "2026-11-01: 1 USD = 0.93 EUR (was 0.925)"
+    assert team.ok("rate", "set", "2026-11-01", "USD/EUR", "0.93").strip() == "2026-11-01: 1 USD = 0.93 EUR"
+    assert team.ok("budget", "set", "spring-launch", "ads", "5000").strip() == "budget +spring-launch/ads for the run: 5,000.00 EUR"
+    again = team.ok("budget", "set", "spring-launch", "ads", "4000 USD").strip()
+    assert again == "budget +spring-launch/ads for the run: 4,000.00 USD (was 5,000.00 EUR)"

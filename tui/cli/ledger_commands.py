@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, money_json, parse_amount, round_minor
@@ -25,6 +27,7 @@ from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.workspace import Workspace
 
 
 def _today(ctx: Context) -> dt.date:
@@ -259,11 +262,28 @@ def cmd_budget_set(ctx: Context) -> int:
             f"budget a month of the run, or change the run with crewdeck campaign set {campaign.slug} --start/--end"
         )
     budget = Budget(campaign.id, category, period, minor, currency)
+    was = _was(ws, "budget", budget.id, lambda old: (old.get("amount"), old.get("currency")) != (minor, currency), _budget_text)
     with ctx.writer() as w:
         w.set("budget", budget.id, {**budget.values, "deleted": False})
     span = "the run" if period == "run" else period
-    print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, currency, grouping=True)} {currency}"))
+    print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, currency, grouping=True)} {currency}{was}"))
     return 0
+
+
+def _budget_text(old: dict[str, Any]) -> str:
+    return f"{format_minor(old['amount'], old['currency'], grouping=True)} {old['currency']}"
+
+
+def _was(ws: Workspace, entity: str, row_id: str, changed: Callable[[dict[str, Any]], bool], shown: Callable[[dict[str, Any]], str]) -> str:
+    """`` (was …)`` when a live record is there under ``row_id`` and ``changed`` (a rate or a budget set again: it
+    replaces the old, and every total that counted it changes); ``""`` for a new one, or one set as it was."""
+    old = ws.store.record(entity, row_id)
+    if old is None or old.get("deleted"):
+        return ""
+    try:
+        return f" (was {shown(old)})" if changed(old) else ""
+    except (KeyError, TypeError, ArithmeticError, ValueError, MoneyError):  # incomplete (crewdeck doctor lists it): nothing to say
+        return ""
 
 
 def cmd_budget_list(ctx: Context) -> int:
@@ -343,12 +363,13 @@ def cmd_rate_set(ctx: Context) -> int:
     except DateError as exc:
         raise UserError(str(exc)) from None
     rate = make_rate(day, a.pair, a.rate)
+    was = _was(ctx.ws, "rate", rate.id, lambda old: Decimal(str(old.get("rate"))) != rate.rate, lambda old: str(old["rate"]))
     try:
         with ctx.writer() as w:
             w.set("rate", rate.id, {**rate.values, "deleted": False})
     except ValidationError as exc:
         raise UserError(f"rate: {exc.problem}") from None
-    print(f"{rate.day}: 1 {rate.base} = {rate.text} {rate.quote}")
+    print(visible(f"{rate.day}: 1 {rate.base} = {rate.text} {rate.quote}{was}"))
     return 0
 
 
