@@ -377,8 +377,12 @@ def cmd_rate_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)
     with bad_rows_listed():
-        new, same = csvfiles.plan_rates(text, source, ctx.ws)
+        new, same, replaced = csvfiles.plan_rates(text, source, ctx.ws)
     if new:
         csvfiles.write_rates(ctx.ws, ctx.me, new)
     print(f"imported {counted(len(new), 'rate')}" + (f" ({same:,} already as given)" if same else ""))
+    if replaced:
+        said = "1 replaces a rate set before" if len(replaced) == 1 else f"{len(replaced):,} replace rates set before"
+        more = f"; and {len(replaced) - 5:,} more (crewdeck rate list)" if len(replaced) > 5 else ""
+        print(visible(f"{said}: {'; '.join(replaced[:5])}{more}"))
     return 0
