@@ -575,3 +575,29 @@ def test_a_report_leaves_out_a_pending_column_with_nothing_in_it_so_its_flags_ar
     assert lines[at + 1].startswith("influencers") and lines[at + 1].endswith("  heading over"), lines
     add(team, "50 EUR", extra=("--pending",))
     assert "PENDING" in on_a_terminal(team, tmp_path, 80, "ledger", "report")[at]
+
+
+def test_a_filters_value_in_quotes_keeps_its_spaces(team: Cli) -> None:
+    """`payee:"Studio Nord"`, as hledger reads it, matched nothing: the quotes were part of the words, split at the space."""
+    nord = add(team, "450 EUR", payee="Studio Nord", extra=("--memo", "reel cut"))
+    add(team, "90 EUR", payee="Studio Süd", extra=("--memo", "Nord reel"))
+    mcd = add(team, "9.90 EUR", payee="McDonald's")
+
+    def ids(*query: str) -> list[str]:
+        return [e["id"] for e in json.loads(team.ok("ledger", "list", "--json", *query))]
+
+    assert ids('payee:"Studio Nord"') == ids("payee:'studio nord'") == [nord]
+    assert ids("payee:Studio Nord") == [nord]  # one argument: what a shell passes for payee:"Studio Nord"
+    assert ids('"reel cut"') == [nord] and nord not in ids('-payee:"Studio Nord"')
+    assert ids("payee:McDonald's") == [mcd]  # an apostrophe is no quote
+    assert ids("payee:studio nord") == [nord] and set(ids("payee:studio +spring-launch")) == {nord, ids("payee:süd")[0]}
+
+
+def test_setting_a_rate_or_a_budget_again_says_what_it_was(team: Cli) -> None:
+    """A rate or a budget set again replaced the old one without a word: a typo on a rate's date changed the totals
+    of every entry since, and nothing said a rate had been there."""
+    assert team.ok("rate", "set", "2026-11-01", "USD/EUR", "0.93").strip() == "2026-11-01: 1 USD = 0.93 EUR (was 0.925)"
+    assert team.ok("rate", "set", "2026-11-01", "USD/EUR", "0.93").strip() == "2026-11-01: 1 USD = 0.93 EUR"
+    assert team.ok("budget", "set", "spring-launch", "ads", "5000").strip() == "budget +spring-launch/ads for the run: 5,000.00 EUR"
+    again = team.ok("budget", "set", "spring-launch", "ads", "4000 USD").strip()
+    assert again == "budget +spring-launch/ads for the run: 4,000.00 USD (was 5,000.00 EUR)"

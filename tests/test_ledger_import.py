@@ -522,3 +522,12 @@ def test_a_statements_signed_and_grouped_amounts_are_read_and_only_a_decimal_com
     comma = _write(tmp_path, "date,campaign,category,payee,amount\n2026-11-14,spring-launch,ads,Meta,+1.200\n", "comma.csv")
     team.ok("ledger", "import", comma, "--decimal-mark", ",")
     assert "1200.00" in {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))}
+
+
+def test_a_rate_import_names_each_rate_it_replaces(team: Cli, tmp_path: Path) -> None:
+    """A file's rate for a pair and day that had one replaced it unsaid: "imported 1 rate", and the totals moved."""
+    path = _write(tmp_path, "date,pair,rate\n2026-11-01,USD/EUR,0.95\n2026-11-02,USD/EUR,0.92\n2026-11-01,JPY/EUR,0.0061\n")
+    assert team.ok("rate", "import", path).splitlines() == [
+        "imported 2 rates (1 already as given)",
+        "1 replaces a rate set before: USD/EUR on 2026-11-01 was 0.925",
+    ]

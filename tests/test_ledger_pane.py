@@ -973,8 +973,9 @@ async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: 
 
 async def test_over_budget_stays_on_the_bar_at_80x24_while_a_budget_lines_entries_are_listed(workspace: Path) -> None:
     """`enter` on a budget line filters the entries by it: the filter came before the count of campaigns over budget
-    in the bar, and at 80 columns the count was the part given up."""
-    app = make_app(workspace)
+    in the bar, and at 80 columns the count was the part given up.  (raj, a member: a manager's bar counts what waits
+    for their approval too, and at 80 columns leaves the filter out.)"""
+    app = make_app(workspace, handle="raj")
     async with app.run_test(size=(80, 24)) as pilot:
         ledger = await open_ledger(pilot)
         over = {row.campaign_id for row in ledger.budget.rows if row.over}
@@ -1130,3 +1131,27 @@ async def test_an_entry_in_another_currency_shows_what_it_counts_in_the_base_cur
         await pilot.press("enter")
         await settle(pilot)
         assert not any(line.strip().startswith("in EUR") for line in str(app.screen.query_one("#entry-body").render()).split("\n"))
+
+
+async def test_the_bar_tells_a_manager_how_many_entries_of_the_period_wait_for_their_approval(workspace: Path) -> None:
+    """Spend sent for approval waited unseen: nothing in the pane said any was there, unless a manager filtered for it."""
+    waiting = sql(
+        workspace,
+        "SELECT count(*) FROM ledger_entry e WHERE needs_approval = 1 AND reverses IS NULL AND id NOT IN (SELECT entry FROM approval) "
+        "AND entered_by <> ? AND date >= '2026-11-01' AND date < '2026-12-01'",
+        member_id(workspace, "ana"),
+    )[0][0]
+    assert waiting
+    app = make_app(workspace)  # ana, the project manager
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        expected = f"{waiting} to approve"
+        assert expected in ledger.query_one(PaneBar).info
+        assert expected in "".join(segment.text for segment in ledger.query_one(PaneBar).render_line(0))  # at 80 columns
+        await pilot.press("slash", *"is:pending -@me -is:reversal", "enter")
+        await settle(pilot)
+        assert ledger.entries.total == waiting  # the filter that lists them
+    member = make_app(workspace, handle="raj")
+    async with member.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        assert not any("to approve" in part for part in ledger.query_one(PaneBar).info)  # a member approves nothing

@@ -284,6 +284,8 @@ class LedgerPane(Pane):
             # The table shows half the pane: a line over budget below its fold would show nowhere.  Rates missing and
             # spend a crisis froze are not said here: the lines above the budget say them (``_show_warnings``).
             parts.append(f"{counted(len(over), 'campaign')} over budget")
+        if page.to_approve:
+            parts.append(f"{page.to_approve:,} to approve")  # pane_data.WAITING lists them
         if page.text:
             # Last, and cut before it goes (``shrink_last``): a budget line's filter is as long as its campaign's slug.
             parts.append(visible(f"/ {page.text}"))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, money_json, parse_amount, round_minor
@@ -15,6 +17,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_input, table, write_output
 from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, rates, reports
+from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
 from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
@@ -24,6 +27,7 @@ from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.workspace import Workspace
 
 
 def _today(ctx: Context) -> dt.date:
@@ -84,7 +88,7 @@ def cmd_list(ctx: Context) -> int:
     ws = ctx.ws
     me = ctx.me_or_none()
     period = Period.parse(ctx.args.period, today=_today(ctx)) if ctx.args.period else Period.all()
-    where, params = entries_where(ws, " ".join(ctx.args.query), period, me.id if me else None)
+    where, params = entries_where(ws, ledger_filter.quoted_arguments(ctx.args.query), period, me.id if me else None)
     rows = entries.window(ws.conn, where, params, 0, ctx.args.limit)
     if ctx.args.json:
         print_json([row.as_json() for row in rows])
@@ -258,11 +262,28 @@ def cmd_budget_set(ctx: Context) -> int:
             f"budget a month of the run, or change the run with crewdeck campaign set {campaign.slug} --start/--end"
         )
     budget = Budget(campaign.id, category, period, minor, currency)
+    was = _was(ws, "budget", budget.id, lambda old: (old.get("amount"), old.get("currency")) != (minor, currency), _budget_text)
     with ctx.writer() as w:
         w.set("budget", budget.id, {**budget.values, "deleted": False})
     span = "the run" if period == "run" else period
-    print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, currency, grouping=True)} {currency}"))
+    print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, currency, grouping=True)} {currency}{was}"))
     return 0
+
+
+def _budget_text(old: dict[str, Any]) -> str:
+    return f"{format_minor(old['amount'], old['currency'], grouping=True)} {old['currency']}"
+
+
+def _was(ws: Workspace, entity: str, row_id: str, changed: Callable[[dict[str, Any]], bool], shown: Callable[[dict[str, Any]], str]) -> str:
+    """`` (was …)`` when a live record is there under ``row_id`` and ``changed`` (a rate or a budget set again: it
+    replaces the old, and every total that counted it changes); ``""`` for a new one, or one set as it was."""
+    old = ws.store.record(entity, row_id)
+    if old is None or old.get("deleted"):
+        return ""
+    try:
+        return f" (was {shown(old)})" if changed(old) else ""
+    except (KeyError, TypeError, ArithmeticError, ValueError, MoneyError):  # incomplete (crewdeck doctor lists it): nothing to say
+        return ""
 
 
 def cmd_budget_list(ctx: Context) -> int:
@@ -342,12 +363,13 @@ def cmd_rate_set(ctx: Context) -> int:
     except DateError as exc:
         raise UserError(str(exc)) from None
     rate = make_rate(day, a.pair, a.rate)
+    was = _was(ctx.ws, "rate", rate.id, lambda old: Decimal(str(old.get("rate"))) != rate.rate, lambda old: str(old["rate"]))
     try:
         with ctx.writer() as w:
             w.set("rate", rate.id, {**rate.values, "deleted": False})
     except ValidationError as exc:
         raise UserError(f"rate: {exc.problem}") from None
-    print(f"{rate.day}: 1 {rate.base} = {rate.text} {rate.quote}")
+    print(visible(f"{rate.day}: 1 {rate.base} = {rate.text} {rate.quote}{was}"))
     return 0
 
 
@@ -355,8 +377,12 @@ def cmd_rate_import(ctx: Context) -> int:
     source = ctx.args.file
     text = read_input(source)
     with bad_rows_listed():
-        new, same = csvfiles.plan_rates(text, source, ctx.ws)
+        new, same, replaced = csvfiles.plan_rates(text, source, ctx.ws)
     if new:
         csvfiles.write_rates(ctx.ws, ctx.me, new)
     print(f"imported {counted(len(new), 'rate')}" + (f" ({same:,} already as given)" if same else ""))
+    if replaced:
+        said = "1 replaces a rate set before" if len(replaced) == 1 else f"{len(replaced):,} replace rates set before"
+        more = f"; and {len(replaced) - 5:,} more (crewdeck rate list)" if len(replaced) > 5 else ""
+        print(visible(f"{said}: {'; '.join(replaced[:5])}{more}"))
     return 0

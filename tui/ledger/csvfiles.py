@@ -510,8 +510,8 @@ def write_entries(ws: Workspace, me: Member, plan: EntryPlan, now: dt.datetime) 
 # ---------------------------------------------------------------- rates
 
 
-def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
-    """``(rates to write, rows already as stored)``; ``Rejected`` names every bad row."""
+def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, list[str]]:
+    """``(rates to write, rows already as stored, what each rate it replaces was)``; ``Rejected`` names every bad row."""
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
@@ -550,7 +550,9 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int]:
         raise Rejected(source, problems)
     stored = dict(ws.conn.execute("SELECT id, rate FROM rate WHERE deleted = 0"))
     new = [rate for _, rate in rates.values() if stored.get(rate.id) != rate.text]
-    return new, len(rates) - len(new)
+    # Set again, a rate replaces the old one, and every total it converted changes: said, as ``rate set`` says it.
+    replaced = [f"{r.base}/{r.quote} on {r.day} was {stored[r.id]}" for r in new if stored.get(r.id) is not None]
+    return new, len(rates) - len(new), replaced
 
 
 def write_rates(ws: Workspace, me: Member, rates: Iterable[Rate]) -> None:

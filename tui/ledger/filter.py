@@ -6,7 +6,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 |-------------------------------|--------------------------------------------------|
 | ``+spring-launch``            | entries of that campaign                         |
 | ``#influencers`` ``cat:tools``| that category                                    |
-| ``payee:canva``               | payee contains the text                          |
+| ``payee:canva``               | payee contains the text (``payee:"studio nord"``)|
 | ``cur:USD``                   | in that currency                                 |
 | ``date:2026-11``              | dated in that period (day, ISO week, month, quarter, year) |
 | ``@raj``  ``@me``             | entered by that member                           |
@@ -21,6 +21,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,9 +45,36 @@ class LedgerQuery:
     terms: list[Term] = field(default_factory=list)
 
 
+#: A word: a value in quotes that end the word keeps its spaces (``payee:"Studio Nord"``, ``-'reel cut'``), as hledger
+#: reads a query; any other run of non-spaces is a word as typed (``payee:McDonald's``: an apostrophe is no quote).
+_WORD = re.compile(r"""(-?(?:[A-Za-z]+:)?)(?:"([^"]*)"|'([^']*)')(?=\s|\Z)|(\S+)""")
+
+
+def words(text: str) -> list[str]:
+    """The query's words, quotes taken off the values they hold."""
+    return [m[4] if m[4] is not None else m[1] + (m[2] if m[2] is not None else m[3]) for m in _WORD.finditer(text)]
+
+
+#: A command-line argument that is one term whose value has spaces: ``payee:Studio Nord``.
+_SPACED_TERM = re.compile(r"(-?[A-Za-z]+:)(\S+(?:\s+[^\s+#@:'\"-][^\s:'\"]*)+)\s*\Z")
+
+
+def quoted_arguments(arguments: Sequence[str]) -> str:
+    """Command-line arguments as one query.  A term with spaces in its value was quoted in the shell
+    (``payee:"Studio Nord"`` arrives as ``payee:Studio Nord``), as hledger takes it: its value is quoted again to stay
+    one word.  An argument that holds several terms (``"+spring payee:canva"``) is read as typed."""
+    out = []
+    for argument in arguments:
+        spaced = _SPACED_TERM.match(argument)
+        if spaced:
+            argument = f'{spaced[1]}"{spaced[2]}"'
+        out.append(argument)
+    return " ".join(out)
+
+
 def parse(text: str) -> LedgerQuery:
     query = LedgerQuery()
-    for word in text.split():
+    for word in words(text):
         negate = word.startswith("-") and len(word) > 1 and not word[1].isdigit()
         body = word[1:] if negate else word
         lower = body.lower()

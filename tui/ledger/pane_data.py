@@ -52,6 +52,13 @@ class LedgerPage:
     warnings: tuple[str, ...] = ()
     #: How many of ``warnings``, first, are rates missing (``view.BudgetView.rates_missing``).
     rates_missing: int = 0
+    #: Entries of the period that wait for the viewer's approval (a manager's: pending or frozen, not theirs).
+    to_approve: int = 0
+
+
+#: What waits for a manager's approval, in the filter language: pending spend (not a reversal, which counts when its
+#: entry is approved) and spend a crisis froze, entered by someone else (nobody approves their own).
+WAITING = ("is:pending -is:reversal -@me", "is:frozen -@me")
 
 
 def today(me: Member, now: dt.datetime) -> dt.date:
@@ -85,8 +92,9 @@ def read_page(
         offset = target - target % limit
         rows = entries.window(ws.conn, where, params, offset, limit)
         page_rows = [shown(row) for row in rows]
+        waiting = sum(entries.count(ws.conn, *entries_where(ws, query, period, me.id)) for query in WAITING) if me.is_manager else 0
         return LedgerPage(
-            period, text, base, view.lines, where, params, total, target, offset, page_rows, view.warnings, view.rates_missing
+            period, text, base, view.lines, where, params, total, target, offset, page_rows, view.warnings, view.rates_missing, waiting
         )
 
     return access.read(read)
