@@ -171,7 +171,8 @@ async def test_the_approvals_view_at_80x24_names_the_post_under_the_cursor_whole
         table = app.screen.table
         assert table.render_line(1).text.count("Holiday drop teaser for spring 2") == 0  # cut in its column
         for title in titles:
-            await until(pilot, lambda: str(app.screen.query_one("#approvals-copy").render()).startswith(title + "\n"), title)
+            first = title + "\n"
+            await until(pilot, lambda first=first: str(app.screen.query_one("#approvals-copy").render()).startswith(first), title)
             await pilot.press("j")
             await settle(pilot)
 
