@@ -95,7 +95,9 @@ class Triage:
         """In a worker: ``action(ids)``, then ``after_write`` with what it wrote."""
         written = action(ids)
         n = len(ids)
-        self._owner.app.call_from_thread(self._after_write, f"{label}: {n} task{'s' if n != 1 else ''}", written)
+        # One task: what was done to it, as the log says it (the row may have left the view); several: how many.
+        said = self._services.session.edits.told(written) if n == 1 and written.ops else f"{label}: {n} task{'s' if n != 1 else ''}"
+        self._owner.app.call_from_thread(self._after_write, said, written)
 
     def _ask(
         self, ask: Callable[[Submit], PromptScreen | PickerScreen | TaskPickerScreen], then: Callable[[list[str], str], Written], label: str

@@ -303,6 +303,10 @@ class Edits:
         named = self._access.read(lambda ws: _names(ws, action.ops))
         return f"cannot {verb}: {reason}" if any(name in reason for name in named) else f"cannot {verb} {what}: {reason}"
 
+    def told(self, written: Written) -> str:
+        """What ``written`` did, as the activity log says it ("set “Draft reel” to doing")."""
+        return self._words(written.ops)
+
     def _words(self, told: tuple[Op, ...]) -> str:
         """What ``told`` did, as the activity log says it ("snoozed “Draft reel” until …", "pulled “Launch reel”")."""
         return self._access.read(
