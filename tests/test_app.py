@@ -279,6 +279,12 @@ async def test_cycle_status_keeps_the_cursor_on_its_task(workspace: Path) -> Non
         assert after != before and after in ("todo", "doing", "review", "done")
         if after != "done":
             assert table(app).cursor_key == target
+        # Said as the log says it, naming the task: it said "status: 1 task", of no task in particular.
+        title = record(workspace, target)["title"]
+        assert [n.message for n in app._notifications][-1] == f"set “{title}” to {after}"
+        await pilot.press("x", "j", "x", "s")  # on two marked tasks, the count
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "status: 2 tasks"
 
 
 async def test_assign_priority_due_snooze(workspace: Path) -> None:

@@ -153,7 +153,28 @@ async def test_the_approvals_view_at_80x24_gives_why_the_room_left_and_says_it_w
         first = table.render_line(1).text
         assert first.startswith("Sat 11-28 17:30 PST ") and "Spring post 0" in first, first  # the slot whole: the title says whose time
         copy = str(screen.query_one("#approvals-copy", Static).render())
-        assert copy.splitlines()[0] == "needs you: step 1 of 2 (copy), @mia, still open", copy
+        assert copy.splitlines()[:2] == ["Spring post 0", "needs you: step 1 of 2 (copy), @mia, still open"], copy
+
+
+async def test_the_approvals_view_at_80x24_names_the_post_under_the_cursor_whole_under_the_list(team: Path) -> None:
+    # The POST column is what WHY leaves at 80 columns: "Holiday drop teaser" and "Holiday drop teaser 2" both read
+    # "Holiday drop teas…", and nothing on the screen said which one `a` would approve.
+    titles = ["Holiday drop teaser for spring", "Holiday drop teaser for spring 2"]
+    with Store(team) as store, store.write(member(team, "raj")) as w:
+        for n, title in enumerate(titles):
+            w.set("task", post_titled(team, f"Spring post {n}"), {"title": title})
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        table = app.screen.table
+        assert table.render_line(1).text.count("Holiday drop teaser for spring 2") == 0  # cut in its column
+        for title in titles:
+            first = title + "\n"
+            await until(pilot, lambda first=first: str(app.screen.query_one("#approvals-copy").render()).startswith(first), title)
+            await pilot.press("j")
+            await settle(pilot)
 
 
 async def test_a_scheduled_post_a_new_step_puts_back_in_review_is_in_the_approvals_view(team: Path) -> None:
@@ -234,7 +255,7 @@ async def test_a_reviewer_sees_in_approvals_that_the_media_changed_though_the_co
         await settle(pilot)
         await until(pilot, lambda: "Post 0" in str(app.screen.query_one("#approvals-copy").render()), "the post's review")
         copy = str(app.screen.query_one("#approvals-copy").render()).splitlines()
-    assert copy[1:] == [
+    assert copy[2:] == [
         "Changed since you last saw it: the link, the media",
         "+ link: https://example.com/red",
         "- media: blue.jpg",

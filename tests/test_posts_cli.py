@@ -551,6 +551,11 @@ def test_list_filters_by_state_platform_and_who_must_approve(team: Cli) -> None:
     assert ids("needs:@mia") == [waiting]
     assert ids("+spring-launch", "reel") == [approved]
     assert "state:nope is not a post state" in one_line_error(team("post", "list", "state:nope"))
+    # A term of another filter was taken for words of the title: "no posts match", as if there were none.
+    for term in ("status:approved", "campaign:spring-launch", "by:@raj"):
+        error = one_line_error(team("post", "list", term))
+        assert f"{term!r} is no term of post list" in error and "state:STATE, post:PLATFORM, needs:@HANDLE, +CAMPAIGN" in error, error
+    assert ids("10:00") == [] and ids("Waiting") == [waiting]  # a word with a colon and no name before it is a word
     table = team.ok("post", "list", "state:in-review")
     assert "step 1 of 2 (copy), @mia, still open" in table and "Waiting" in table
 

@@ -151,7 +151,7 @@ def test_notes_over_ssh_are_edited_in_the_app_never_in_an_editor(host: Host, ins
         tmux.wait_for(lambda s: "ctrl+s saves" in s, "the app's notes editor")
         tmux.keys("-l", "Shot list attached")
         tmux.keys("C-s")
-        tmux.wait_for(lambda s: "notes: 1 task" in s, "the confirmation")
+        tmux.wait_for(lambda s: "edited the notes" in s, "the confirmation")
     finally:
         tmux.kill()
     with Store(host.workspace) as store:

@@ -168,4 +168,4 @@ def test_notes_open_in_the_editor(terminal: tuple[Terminal, Path]) -> None:
             break
         assert time.monotonic() < deadline, "the editor's notes never reached the store"
         time.sleep(0.05)
-    term.wait_for(lambda s: "notes: 1 task" in s, "the confirmation")
+    term.wait_for(lambda s: "edited the notes" in s, "the confirmation")

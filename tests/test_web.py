@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -218,6 +219,11 @@ def test_only_managers_make_list_and_revoke_links(team: Path) -> None:
     assert "(rule managers_only)" in crewdeck_fails(*w, "--as", "raj", "web", "unlink", link_id)
     listing = crewdeck(*w, "--as", "ana", "web", "links")
     assert link_id in listing and "@gus" in listing and "open" in listing
+    # Its expiry is on ana's clock, saying whose, as every time crewdeck shows: it read "2026-12-05T21:12:05Z".
+    made = crewdeck(*w, "--as", "ana", "web", "link", "@gus", "--expires", "12h").splitlines()[0]
+    assert re.search(r"until (today|tmrw|\w{3} \d\d-\d\d) \d\d:\d\d CES?T;", made) and "Z;" not in made, made
+    listing = crewdeck(*w, "--as", "ana", "web", "links")
+    assert re.search(r"  (today|tmrw|\w{3} \d\d-\d\d) \d\d:\d\d CES?T  ", listing) and "Z  " not in listing, listing
     assert "not a duration" in crewdeck_fails(*w, "--as", "ana", "web", "link", "@gus", "--expires", "soon")
     assert "at most 90 days" in crewdeck_fails(*w, "--as", "ana", "web", "link", "@gus", "--expires", "91d")
     assert "--pin is not an option" in crewdeck_fails(*w, "--as", "ana", "web", "links", "--pin")

@@ -332,6 +332,11 @@ def _matches(ctx: Context, query: list[str]) -> list[PostView]:
         elif term.startswith("+") and len(term) > 1:
             campaign = ctx.ws.campaign_by_name(term[1:]).id
             views = [v for v in views if v.facts.campaign == campaign]
+        elif sep and value and key.isalpha():
+            # Another filter's term (status:, campaign:) read as words of a title would match nothing, and say so.
+            raise UserError(
+                f"{term!r} is no term of post list: give state:STATE, post:PLATFORM, needs:@HANDLE, +CAMPAIGN, or words of the title"
+            )
         else:
             words.append(term.lower())
     return [v for v in views if all(w in v.facts.title.lower() for w in words)]

@@ -84,11 +84,18 @@ def _link(ctx: Context) -> int:
         _check_base_url(a.url)
     link, secret, pin = signin.create_link(ctx.ws.conn, member.id, ctx.me.id, lasts, signin.wall_clock(), a.pin)
     base = (a.url or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
-    print(f"link {link.id} signs in @{member.handle} once, until {link.expires_at}; shown only this once:")
+    print(f"link {link.id} signs in @{member.handle} once, until {_on_your_clock(ctx, link.expires_at)}; shown only this once:")
     print(f"{base}/link/{secret}")
     if pin is not None:
         print(f"PIN (send it another way): {pin}")
     return 0
+
+
+def _on_your_clock(ctx: Context, stamped: str) -> str:
+    """A link's stored UTC time on the reader's clock, saying whose (``Sat 12-12 10:12 CET``), as every time here is."""
+    from crewdeck.tui.time.when import format_local, parse_utc
+
+    return format_local(parse_utc(stamped), ctx.viewer_tz, signin.wall_clock(), clock24=ctx.config.clock24)
 
 
 def _check_base_url(url: str) -> None:
@@ -115,9 +122,9 @@ def _links(ctx: Context) -> int:
             link.id,
             handles.get(link.member, f"@{link.member[:8]}"),
             handles.get(link.created_by, f"@{link.created_by[:8]}"),
-            link.expires_at,
+            _on_your_clock(ctx, link.expires_at),
             "pin" if link.has_pin else "",
-            f"used {link.used_at}" if link.used_at else ("expired" if link.expires_at <= now else "open"),
+            f"used {_on_your_clock(ctx, link.used_at)}" if link.used_at else ("expired" if link.expires_at <= now else "open"),
         ]
         for link in signin.links(ctx.ws.conn)
     ]

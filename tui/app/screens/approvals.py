@@ -202,7 +202,9 @@ class ApprovalsScreen(Screen[None]):
         self.offered = (post_id, verdicts)
         self.refresh_bindings()
         lines = Lines()
-        lines.add((row.cells[-1], "italic"))  # WHY, whole: its column is cut on a narrow screen
+        # The title and WHY, whole: their columns are cut on a narrow screen, and two titles may differ at their end.
+        lines.add((row.cells[-2], "bold"))
+        lines.add((row.cells[-1], "italic"))
         if review.besides:
             # First: what a reviewer asked for may be a picture or a link, and the copy alone would read unchanged.
             lines.add(("Changed since you last saw it: " + ", ".join(f"the {c.name}" for c in review.besides), "bold"))
