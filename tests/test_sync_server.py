@@ -820,6 +820,25 @@ def test_kick_ends_an_offline_backoff_at_once(tmp_path: Path) -> None:
         server.stop()
 
 
+@pytest.mark.parametrize("going", ["stopped", "killed"])
+def test_a_server_that_goes_away_shows_offline_when_its_event_stream_ends(tmp_path: Path, going: str) -> None:
+    # Stopped (Ctrl-C: its streams end cleanly), the header said "live" until the next poll (15 s): the stream was
+    # reconnected quietly, and the loop waited out its pause.  An hour's poll here: only the stream's end can bring
+    # the round that finds the server gone.
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    engine = SyncEngine(ana, backoff=Backoff(3600.0, 3600.0), poll_interval=3600.0)
+    engine.start()
+    try:
+        wait_until(lambda: engine.listening and engine.status is not None and engine.status.state == "live", "live, listening")
+        server.stop() if going == "stopped" else server.kill()
+        wait_until(lambda: engine.status is not None and engine.status.state == "offline", "offline once the stream ended")
+    finally:
+        engine.stop()
+        server.stop()
+
+
 class PushAnswers(httpx.BaseTransport):
     """Between client and server: the server acts on each request to ``path``, and the client hears ``answer`` instead of its reply."""
 
