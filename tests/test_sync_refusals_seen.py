@@ -244,3 +244,24 @@ def test_log_places_a_refused_write_where_it_was_made_and_counts_it_in_the_limit
     lines = crewdeck("-w", str(replica), "log", "--limit", "2").splitlines()
     assert len(lines) == 2, lines
     assert "  @ana removed ex-@lee" in lines[0] and f"  REFUSED: {ROUGH_CUT}" in lines[1], lines
+
+
+def test_sync_says_when_a_task_changed_offline_was_deleted_meanwhile_and_where_the_changes_are(tmp_path: Path) -> None:
+    # The round said "pushed 2, pulled 1 operation" and the task left every list: what raj typed on the train was
+    # in a deleted task nobody told him of.
+    team = make_team(tmp_path)
+    task_id = crewdeck("-w", str(team), "--as", "ana", "add", "Shoot @raj").strip()
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=typed on the train")
+        crewdeck("-w", str(team), "--as", "ana", "rm", task_id[:8])
+        out = crewdeck("-w", str(replica), "sync")
+        again = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    said = f"“Shoot”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task_id[:8]}"
+    assert said in out.splitlines(), out
+    assert "deleted" not in again, again  # said once, by the round that brought the deletion
+    assert "typed on the train" in crewdeck("-w", str(replica), "show", task_id[:8])
