@@ -265,3 +265,17 @@ def test_sync_says_when_a_task_changed_offline_was_deleted_meanwhile_and_where_t
     assert said in out.splitlines(), out
     assert "deleted" not in again, again  # said once, by the round that brought the deletion
     assert "typed on the train" in crewdeck("-w", str(replica), "show", task_id[:8])
+
+
+def test_a_command_on_a_task_the_server_refused_says_so_and_where_to_read_why(tmp_path: Path) -> None:
+    # show, set, done and rm of the id crewdeck log had just listed said "no task with id …", as of a typo.
+    with refused_offline(tmp_path) as replica:
+        crewdeck("-w", str(replica), "sync")
+    with Store(replica) as store:
+        [task_id] = {op.row_id for op, *_ in store.refused()}
+    for command in (["show", task_id[:8]], ["set", task_id[:8], "priority=high"], ["done", task_id[:8]]):
+        said = crewdeck_fails("-w", str(replica), *command)
+        assert said == (
+            f"crewdeck: error: task {task_id[:8]} “Rough cut” was refused by the sync server and is not in this replica "
+            f"(crewdeck log {task_id[:8]} says why)\n"
+        ), said
