@@ -7,6 +7,7 @@ The server (Starlette, uvicorn), the HTTP client (httpx) and PostgreSQL
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, mark_removed
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.rules import MemberFacts, replica_refused
+from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, check_port_free, check_tls, number_in, progress, table
@@ -177,6 +178,10 @@ def _database_workspace(a: argparse.Namespace, command: str) -> str:
 def cmd_token_create(ctx: Context) -> int:
     a = ctx.args
     handle = a.handle.lstrip("@").lower()
+    # A label is shown by token list, and text crewdeck keeps carries no control characters.
+    control = control_character("sync_token", "label", json.dumps(a.label))
+    if control is not None:
+        raise UserError(f"--label: text may not hold control characters ({control}); no token was made")
     if a.database:
         name = _database_workspace(a, "create")
         with _postgres(a.database) as pg:
