@@ -205,3 +205,11 @@ def test_a_certificate_not_trusted_here_and_the_wrong_scheme_say_what_to_do(
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     err = crewdeck_fails("join", url, "--token", TOKEN, str(tmp_path / "new.db"))
     assert err.startswith(f"crewdeck: error: cannot join {url}: the token is unknown or has been revoked")
+
+
+def test_a_token_label_with_a_control_character_is_refused_in_one_line_and_makes_no_token(tmp_path: Path) -> None:
+    # It was stored as typed, ESC and all: the one text crewdeck kept with a control character in it.
+    team = make_team(tmp_path)
+    said = crewdeck_fails("token", "create", "ana", "--workspace", str(team), "--label", "lap\x1b[31mtop")
+    assert said == "crewdeck: error: --label: text may not hold control characters (U+001B); no token was made\n", said
+    assert "@ana" not in crewdeck("token", "list", "--workspace", str(team))

@@ -244,3 +244,38 @@ def test_log_places_a_refused_write_where_it_was_made_and_counts_it_in_the_limit
     lines = crewdeck("-w", str(replica), "log", "--limit", "2").splitlines()
     assert len(lines) == 2, lines
     assert "  @ana removed ex-@lee" in lines[0] and f"  REFUSED: {ROUGH_CUT}" in lines[1], lines
+
+
+def test_sync_says_when_a_task_changed_offline_was_deleted_meanwhile_and_where_the_changes_are(tmp_path: Path) -> None:
+    # The round said "pushed 2, pulled 1 operation" and the task left every list: what raj typed on the train was
+    # in a deleted task nobody told him of.
+    team = make_team(tmp_path)
+    task_id = crewdeck("-w", str(team), "--as", "ana", "add", "Shoot @raj").strip()
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=typed on the train")
+        crewdeck("-w", str(team), "--as", "ana", "rm", task_id[:8])
+        out = crewdeck("-w", str(replica), "sync")
+        again = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    said = f"“Shoot”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task_id[:8]}"
+    assert said in out.splitlines(), out
+    assert "deleted" not in again, again  # said once, by the round that brought the deletion
+    assert "typed on the train" in crewdeck("-w", str(replica), "show", task_id[:8])
+
+
+def test_a_command_on_a_task_the_server_refused_says_so_and_where_to_read_why(tmp_path: Path) -> None:
+    # show, set, done and rm of the id crewdeck log had just listed said "no task with id …", as of a typo.
+    with refused_offline(tmp_path) as replica:
+        crewdeck("-w", str(replica), "sync")
+    with Store(replica) as store:
+        [task_id] = {op.row_id for op, *_ in store.refused()}
+    for command in (["show", task_id[:8]], ["set", task_id[:8], "priority=high"], ["done", task_id[:8]]):
+        said = crewdeck_fails("-w", str(replica), *command)
+        assert said == (
+            f"crewdeck: error: task {task_id[:8]} “Rough cut” was refused by the sync server and is not in this replica "
+            f"(crewdeck log {task_id[:8]} says why)\n"
+        ), said

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sqlite3
 import subprocess
 import sys
@@ -307,6 +308,10 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
     ahead = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[0]["op_id"]).ms + 3_600_000, 0, store.node)), node_seq=6)
     skew = httpx.post(push, json={"ops": [ahead]}, headers=auth)
     assert skew.status_code == 422 and skew.json()["error"] == "clock_skew"
+    # Whose clock: the replica reads the server's message, where "this machine's clock" was its own.
+    said = skew.json()["message"]
+    assert re.search(r"is stamped [0-9hms]+ ahead of the server's clock \(limit 5m00s\); the server's time is 20[0-9-]+ [0-9:]+ UTC", said)
+    assert "this machine" not in said, said
     assert abs(skew.json()["server_ms"] - Stamp.parse(wire[0]["op_id"]).ms) < 3_600_000
     copied = dict(wire[0], op_id=str(Stamp(Stamp.parse(wire[0]["op_id"]).ms + 1, 7, store.node)))  # another op under #1
     assert httpx.post(push, json={"ops": [copied]}, headers=auth).json()["error"] == "node_conflict"
@@ -817,6 +822,25 @@ def test_kick_ends_an_offline_backoff_at_once(tmp_path: Path) -> None:
     finally:
         engine.stop()
         shared.close()
+        server.stop()
+
+
+@pytest.mark.parametrize("going", ["stopped", "killed"])
+def test_a_server_that_goes_away_shows_offline_when_its_event_stream_ends(tmp_path: Path, going: str) -> None:
+    # Stopped (Ctrl-C: its streams end cleanly), the header said "live" until the next poll (15 s): the stream was
+    # reconnected quietly, and the loop waited out its pause.  An hour's poll here: only the stream's end can bring
+    # the round that finds the server gone.
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    engine = SyncEngine(ana, backoff=Backoff(3600.0, 3600.0), poll_interval=3600.0)
+    engine.start()
+    try:
+        wait_until(lambda: engine.listening and engine.status is not None and engine.status.state == "live", "live, listening")
+        server.stop() if going == "stopped" else server.kill()
+        wait_until(lambda: engine.status is not None and engine.status.state == "offline", "offline once the stream ended")
+    finally:
+        engine.stop()
         server.stop()
 
 

@@ -341,6 +341,10 @@ class SyncEngine:
                         self._poke()
                 except Exception:
                     pass  # a broken stream, whatever broke it: reconnect after a pause
+                if self._events_live and not self._stop.is_set():
+                    # An open stream ended (a server stopping ends it cleanly, one killed breaks it): the loop asks at
+                    # once whether the server is still there, instead of saying "live" until its next poll.
+                    self._poke()
                 self._events_live = False
                 failures += 1
                 self._relisten.wait(self.backoff.delay(failures, self._rng))

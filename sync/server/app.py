@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 from crewdeck.sync.server.backend import Backend, BackendError
 from crewdeck.sync.server.openapi import document
-from crewdeck.sync.state.clock import ClockSkewError, wall_ms
+from crewdeck.sync.state.clock import MAX_DRIFT_MS, ClockSkewError, format_duration, wall_ms
 from crewdeck.sync.state.oplog import OpError, from_wire_pushed
 from crewdeck.sync.state.push import PushRejected
 from crewdeck.sync.state.records import load_json
@@ -209,7 +209,14 @@ def create_app(backend: Backend) -> Starlette:
         except PushRejected as exc:
             raise ApiError(PUSH_STATUS[exc.code], exc.code, exc.message, **exc.details) from None
         except ClockSkewError as exc:
-            raise ApiError(422, "clock_skew", str(exc), ahead_ms=exc.ahead_ms, **server_time()) from None
+            now = server_time()
+            # Said to the replica, whose member reads it: the clock is the server's, and its time is given to compare.
+            said = (
+                f"an operation from node {exc.node} is stamped {format_duration(exc.ahead_ms)} ahead of the server's clock "
+                f"(limit {format_duration(MAX_DRIFT_MS)}); the server's time is {now['server_time'][:19].replace('T', ' ')} UTC: "
+                "check the date and time settings of the machine that made it (or the server's)"
+            )
+            raise ApiError(422, "clock_skew", said, ahead_ms=exc.ahead_ms, **now) from None
         acked = {node: h.node_seq for node, h in result.heads.items()}
         return json_response(
             {

@@ -33,7 +33,8 @@ class ClockSkewError(ValueError):
 
 
 def format_duration(ms: int) -> str:
-    seconds = abs(ms) // 1000
+    # To the nearest second: a stamp an hour ahead, measured a moment after it was made, is "1h00m", not "59m59s".
+    seconds = round(abs(ms) / 1000)
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     if hours:

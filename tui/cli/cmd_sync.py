@@ -7,16 +7,19 @@ The server (Starlette, uvicorn), the HTTP client (httpx) and PostgreSQL
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crewdeck.sync.client.metakeys import META_PUSH_SEQ
 from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
-from crewdeck.sync.state.rules import MemberFacts, replica_refused
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, check_port_free, check_tls, number_in, progress, table
@@ -175,6 +178,10 @@ def _database_workspace(a: argparse.Namespace, command: str) -> str:
 def cmd_token_create(ctx: Context) -> int:
     a = ctx.args
     handle = a.handle.lstrip("@").lower()
+    # A label is shown by token list, and text crewdeck keeps carries no control characters.
+    control = control_character("sync_token", "label", json.dumps(a.label))
+    if control is not None:
+        raise UserError(f"--label: text may not hold control characters ({control}); no token was made")
     if a.database:
         name = _database_workspace(a, "create")
         with _postgres(a.database) as pg:
@@ -295,6 +302,7 @@ def cmd_sync(ctx: Context) -> int:
             raise UserError(f"sync with {remote.url}: {exc}") from None
         print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent operation')} to push)")
     client = Client.for_remote(remote)
+    edited = _tasks_unsent(store)
     try:
         result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
     except SyncError as exc:
@@ -318,7 +326,38 @@ def cmd_sync(ctx: Context) -> int:
             print(visible(f"  {write.words}: {write.message} (rule {write.rule})"))
         if len(writes) > REFUSALS_LISTED:
             print(f"  … and {len(writes) - REFUSALS_LISTED:,} more: crewdeck log lists every one")
+    _tell_deleted_meanwhile(ctx, edited)
     return 0
+
+
+def _tasks_unsent(store: Store) -> set[str]:
+    """The tasks this replica's unsent operations change."""
+    sent = int(store.get_meta(META_PUSH_SEQ) or 0)
+    rows = store.conn.execute("SELECT DISTINCT row_id FROM ops WHERE seq > ? AND node = ? AND entity = 'task'", (sent, store.node))
+    return {row[0] for row in rows}
+
+
+def _tell_deleted_meanwhile(ctx: Context, edited: set[str]) -> None:
+    """Say which tasks changed here before this round another member deleted meanwhile: the task leaves every list, and
+    what was written here is kept in it (``crewdeck show``)."""
+    store = ctx.ws.store
+    names: describe.Naming | None = None
+    for task_id in sorted(edited):
+        record = store.record("task", task_id)
+        if record is None or record["deleted"] is not True:
+            continue
+        row = store.conn.execute(
+            "SELECT node, member FROM ops WHERE row_id = ? AND field = 'deleted' ORDER BY op_id DESC LIMIT 1", (task_id,)
+        ).fetchone()
+        if row is None or row[0] == store.node:
+            continue  # deleted here: nothing to tell
+        names = names or describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+        print(
+            visible(
+                f"{names.task(task_id)}, which you changed here, was deleted by {names.member(row[1])} meanwhile; "
+                f"what you wrote is kept in it: crewdeck show {short(task_id)}"
+            )
+        )
 
 
 def cmd_publish(ctx: Context) -> int:

@@ -393,6 +393,23 @@ class Workspace:
 
     # ------------------------------------------------------------ tasks
 
+    def _refused_said(self, entity: str, text: str, upper: str) -> str | None:
+        """Why the one record of ``entity`` whose id starts ``text`` is in no table, when the sync server refused the
+        operations that made it (``crewdeck sync`` and ``log`` named it by that id)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT row_id FROM refused_ops WHERE node = ? AND entity = ? AND row_id >= ? AND row_id < ? LIMIT 2",
+            (self.store.node, entity, text, upper),
+        ).fetchall()
+        if len(rows) != 1:
+            return None
+        found = str(rows[0][0])
+        title = self.conn.execute(
+            "SELECT value FROM refused_ops WHERE row_id = ? AND field = 'title' ORDER BY node_seq DESC LIMIT 1", (found,)
+        ).fetchone()
+        named = json.loads(title[0]) if title and entity == "task" else None
+        shown = f" “{visible(named)}”" if isinstance(named, str) and named.strip() else ""
+        return f"{entity} {short(found)}{shown} was refused by the sync server and is not in this replica (crewdeck log {short(found)} says why)"
+
     def task(self, task_id: str) -> dict[str, Any]:
         record = self.store.record("task", task_id)
         if record is None:
@@ -412,7 +429,7 @@ class Workspace:
         upper = text[:-1] + chr(ord(text[-1]) + 1)
         rows = self.conn.execute(f"SELECT id FROM [{entity}] WHERE id >= ? AND id < ? ORDER BY id LIMIT 6", (text, upper)).fetchall()
         if not rows:
-            raise UserError(f"no {entity} with id {text}")
+            raise UserError(self._refused_said(entity, text, upper) or f"no {entity} with id {text}")
         if len(rows) > 1:
             shown = ", ".join(short(r[0]) for r in rows[:5])
             raise UserError(f"id {text} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}; type more of it")
