@@ -158,6 +158,24 @@ async def test_the_period_switches_week_month_run_and_moves(workspace: Path) -> 
         assert "Next period" in _footer(app)
 
 
+async def test_next_period_stops_at_the_period_holding_today_and_says_so(workspace: Path) -> None:
+    # ] went on into the weeks ahead, a page of "—" each: results are counted up to today, as an analytics tool's.
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        assert screen.page is not None and screen.page.name == "Week 2026-W48"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.page.name == "Week 2026-W48"
+        assert [n.message for n in app._notifications] == ["Week 2026-W48 holds today (2026-11-26): no later period has results yet"]
+        await pilot.press("left_square_bracket", "left_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert screen.page.name == "Week 2026-W47"
+        await pilot.press("p", "right_square_bracket")
+        await settle(pilot)
+        assert screen.page.name == "Month 2026-11"  # the month holding the week shown holds today
+
+
 async def test_the_footer_at_80_columns_keeps_every_key_of_a_campaigns_posts(workspace: Path) -> None:
     # At 80 columns the footer left out "] Next period" and "esc Back": nothing on screen said how to go back up.
     app = make_app(workspace, watch=False)
@@ -856,30 +874,29 @@ async def test_keys_that_do_nothing_on_a_level_are_not_offered(workspace: Path) 
 
 
 async def test_enter_is_not_offered_over_no_rows(workspace: Path) -> None:
-    # A post's days in a week it has none of (the week ahead) showed "0 days" and the footer offered "⏎ Open",
-    # which did nothing.
+    # A post's days in a week it has none of showed "0 days" and the footer offered "⏎ Open", which did nothing.
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await _open_spring_posts(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("right_square_bracket")
+        await pilot.press(*["left_square_bracket"] * 9)  # the week before the first of the 60 days of results
         await settle(pilot)
         assert screen.page is not None and screen.page.level == "days" and screen.page.lines == ()
         assert "Open" not in _footer(app) and "Next period" in _footer(app)
 
 
 async def test_a_campaigns_posts_in_a_period_with_nothing_say_why_there_are_no_rows(workspace: Path) -> None:
-    # The week ahead showed an empty table, "0 rows" in the bar and, under it, what Δ compares: no word of why.
+    # A week with nothing showed an empty table, "0 rows" in the bar and, under it, what Δ compares: no word of why.
     app = make_app(workspace, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open_spring_posts(pilot)
         legend = screen.query_one("#results-legend", Static)
         assert not str(legend.render()).startswith("No post")
-        await pilot.press("right_square_bracket")
+        await pilot.press(*["left_square_bracket"] * 9)  # the week before the first of the 60 days of results
         await settle(pilot)
         assert screen.page is not None and screen.page.level == "posts" and screen.page.lines == ()
-        said = "No post or campaign results or spend for +spring-launch in Week 2026-W49"
+        said = "No post or campaign results or spend for +spring-launch in Week 2026-W39"
         assert str(legend.render()) == said and legend.size.height == 1
         await pilot.press("p", "p")  # each campaign's run: it has results
         await settle(pilot)

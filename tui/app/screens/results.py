@@ -26,6 +26,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
+from crewdeck.tui.ledger.period import period_name
 from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.results import pane_data
 from crewdeck.tui.results.kpis import BY_CODE
@@ -49,7 +50,7 @@ class ResultsScreen(Screen[None]):
     | `enter` | on a campaign: its posts, best CTR first; on a post: its numbers by day |
     | `s` | a campaign's posts best first by the next KPI: CTR → CPC → CPA → ROAS → ER by reach |
     | `p` | period: week → month → each campaign's run |
-    | `[` `]` | previous / next period |
+    | `[` `]` | previous / next period (not past the one holding today) |
     | `escape` `q` | up a level, or back |
     """
 
@@ -206,6 +207,12 @@ class ResultsScreen(Screen[None]):
         period = pane_data.period_of(self.kind, self.day)
         if period is None:
             self.app.bell()
+            return
+        today = self._today()
+        if steps > 0 and period.end is not None and period.end > today:
+            # Results are counted up to today: a period after the one holding it is a page of "—", as no analytics tool offers.
+            self.app.bell()
+            self.app.notify(f"{period_name(period)} holds today ({today.isoformat()}): no later period has results yet", timeout=4)
             return
         moved = period.move(steps)
         if moved.start is not None:
