@@ -1060,3 +1060,26 @@ def test_kpi_add_refuses_a_platform_the_workspace_does_not_know_and_names_the_on
     # Known: a platform posts have limits for, an ad export's, one a campaign runs on.
     for target in ("+launch/pinterest", "+launch/meta", "+launch/instagram"):
         crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", target, "2026-11-20", "reach=900")
+
+
+def test_kpi_add_takes_a_post_by_its_title_and_lists_the_candidates_of_a_title_several_posts_have(ws: Path) -> None:
+    # `kpi add` took a post's id alone, while `kpi import` reads a post's title as well.
+    cli = Cli(ws)
+    reel = _post(ws, "Reel one")
+    assert cli.ok("kpi", "add", "reel ONE", "2026-11-20", "clicks=3") == "Added the results of “Reel one” on 2026-11-20: clicks 3\n"
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT post, clicks FROM result").fetchall() == [(reel, 3)]
+    # A title two posts have is refused, naming each by its id: never one of them guessed.
+    twin = _post(ws, "Reel one", "tiktok")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", "Reel one", "2026-11-20", "clicks=4")
+    first, second = sorted([reel, twin])
+    assert err == f"crewdeck: error: 2 posts are titled 'Reel one': give the id ({first[:8]}, {second[:8]})\n", err
+    # A task that is no post, and a title nothing has, say so.
+    crewdeck("-w", str(ws), "--as", "raj", "add", "Buy coffee")
+    assert "is not a post of a campaign" in crewdeck_fails(
+        "-w", str(ws), "--as", "raj", "kpi", "add", "Buy coffee", "2026-11-20", "clicks=1"
+    )
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", "Reel two", "2026-11-20", "clicks=1")
+    assert err == "crewdeck: error: no post with the id or title 'Reel two'\n", err
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT post, clicks FROM result").fetchall() == [(reel, 3)]

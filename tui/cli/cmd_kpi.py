@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "add",
         parents=parents,
         help="enter a day's numbers by hand",
-        description="Enter one day's counts for a post (its id), a campaign on a platform (+campaign/platform) or a platform's "
+        description="Enter one day's counts for a post (its id, or its title when one post has it), a campaign on a platform (+campaign/platform) or a platform's "
         "followers (/platform). A later entry for the same day replaces each count it gives.",
     )
     p.add_argument("target", metavar="POST|+CAMPAIGN/PLATFORM|/PLATFORM", help="what the numbers count")

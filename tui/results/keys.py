@@ -1,6 +1,6 @@
 """What a result counts, as people name it, and how a day's numbers are written.
 
-``POST`` (a task's id or prefix), ``+campaign/platform`` (a campaign on a
+``POST`` (a task's id or prefix, or its title when one post has it), ``+campaign/platform`` (a campaign on a
 platform that reports no posts) or ``/platform`` (the workspace's
 followers there).  Results are keyed by what they count and the day
 (``records.result_id``): two members writing the same day's numbers write
@@ -10,6 +10,7 @@ the same record, and the later write wins, field by field.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +64,7 @@ def platform(text: str) -> str:
 
 
 def parse_target(ws: Workspace, text: str) -> Key:
-    """``POST`` id or prefix, ``+campaign/platform`` or ``/platform`` (followers)."""
+    """``POST`` id, prefix or title, ``+campaign/platform`` or ``/platform`` (followers)."""
     raw = text.strip()
     if raw.startswith("/"):
         return Key("followers", platform=_known(ws, raw, platform(raw[1:])))
@@ -72,11 +73,34 @@ def parse_target(ws: Workspace, text: str) -> Key:
         if not slash or not name:
             raise UserError(f"{raw!r}: name the platform, as in +{raw[1:] or 'campaign'}/instagram")
         return Key("campaign", campaign=ws.campaign_by_name(name).id, platform=_known(ws, raw, platform(where)))
-    post = ws.resolve("task", raw, live=True)
+    post = _post(ws, raw)
     problem = not_a_post(ws, post)
     if problem:
         raise UserError(problem)
     return Key("post", post=post)
+
+
+def _post(ws: Workspace, raw: str) -> str:
+    """A post by its id (or prefix) or, as ``kpi import`` reads one, by its title, when one post has it: of several, none is guessed."""
+    refused: UserError | None = None
+    if re.fullmatch(r"[0-9a-f]{4,32}", raw.lower()):
+        try:
+            return ws.resolve("task", raw, live=True)
+        except UserError as exc:
+            refused = exc
+    titled = ws.conn.execute(
+        "SELECT id, campaign IS NOT NULL AND deleted = 0, deleted FROM task WHERE lower(trim(title)) = ? ORDER BY id", (raw.lower(),)
+    ).fetchall()
+    posts = [task_id for task_id, post, _ in titled if post]
+    if len(posts) > 1:
+        raise UserError(f"{len(posts)} posts are titled {quoted(raw)}: give the id ({', '.join(post[:8] for post in posts)})")
+    if posts:
+        return str(posts[0])
+    if titled:  # no post: a task of that title, the live ones first, which the caller says is none (or was deleted)
+        return str(min(titled, key=lambda row: (row[2], row[0]))[0])
+    if refused is not None:
+        raise refused
+    raise UserError(f"no post with the id or title {quoted(raw)}")
 
 
 def _known(ws: Workspace, raw: str, name: str) -> str:
