@@ -355,7 +355,7 @@ def test_the_report_fits_the_terminal_leaving_out_the_least_wanted_columns_and_s
     team = _wide_report(ws)
     piped = team.ok("kpi", "report").splitlines()
     everything = _header(piped)
-    assert max(len(line) for line in piped) > 150 and "CPM" in everything and "ER_FOLLOWERS" in everything
+    assert max(len(line) for line in piped) > 150 and "CPM EUR" in everything and "ER_FOLLOWERS" in everything
     assert not any("left out" in line for line in piped)  # to a pipe: the whole table, as before
     shown: dict[int, list[str]] = {}
     for columns in (80, 120):
@@ -364,15 +364,15 @@ def test_the_report_fits_the_terminal_leaving_out_the_least_wanted_columns_and_s
         header = shown[columns] = _header(lines)
         # The name, spend, results, the KPI with a target and the targets missed stay; CPM and the ER variants go first.
         assert {"CAMPAIGN", "SPEND EUR", "CONV", "CTR", "OFF TARGET"} <= set(header), header
-        assert not {"CPM", "ER_FOLLOWERS", "ER_IMPRESSIONS"} & set(header), header
+        assert not {"CPM EUR", "ER_FOLLOWERS", "ER_IMPRESSIONS"} & set(header), header
         [row] = [line for line in lines if line.startswith("+jakarta")]
         assert "…" in row.split("  ")[0] and "1,234,567.89" in row and "54,321" in row  # the name cut, never a number
         left_out = [c for c in everything if c not in header]
         said = " ".join(lines[next(i for i, line in enumerate(lines) if "columns left out to fit" in line) :])
         assert said == f"{len(left_out)} columns left out to fit: {', '.join(left_out)} (--csv, --json or a wider terminal)", said
     assert set(shown[80]) < set(shown[120]), shown
-    # COLUMNS, when set, is the width: 200 holds the whole table and says nothing left out.
-    wide = on_a_terminal(team, tmp_path, 80, "kpi", "report", env={"COLUMNS": "200"})
+    # COLUMNS, when set, is the width: 240 holds the whole table and says nothing left out.
+    wide = on_a_terminal(team, tmp_path, 80, "kpi", "report", env={"COLUMNS": "240"})
     assert _header(wide) == everything and not any("left out" in line for line in wide)
     assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [*everything[:-1], "OFF TARGET", "PERIOD START", "PERIOD END"]
 
@@ -385,7 +385,7 @@ def test_on_a_narrow_terminal_the_missed_targets_go_under_their_row_and_the_name
     lines = on_a_terminal(team, tmp_path, 80, "kpi", "report")
     assert max(len(line) for line in lines) <= 80, lines
     header = _header(lines)
-    assert "OFF TARGET" not in header and {"CAMPAIGN", "CTR", "CPA", "ROAS"} <= set(header), header
+    assert "OFF TARGET" not in header and {"CAMPAIGN", "CTR", "CPA EUR", "ROAS"} <= set(header), header
     at = next(i for i, line in enumerate(lines) if line.startswith("+jakarta"))
     assert len(lines[at].split("  ")[0]) >= 16, lines[at]  # the name read as one
     assert lines[at + 1].startswith("  off target: ctr 0.66% vs ctr>=1.2%"), lines[at + 1]
@@ -768,7 +768,7 @@ def test_the_report_gives_the_conversion_value_its_roas_divides_in_the_base_curr
     assert [line.split(",")[csv_header.index("VALUE EUR")] for line in csv_lines[1:]] == ["—", "134.14"]
     # The value's column gives way early on a narrow terminal: the second, after CPM.
     narrow = on_a_terminal(Cli(ws), tmp_path, 150, "kpi", "report", "--by", "post")
-    assert "VALUE EUR" not in _header(narrow) and "left out to fit: VALUE EUR, CPM (" in " ".join(narrow), narrow
+    assert "VALUE EUR" not in _header(narrow) and "left out to fit: VALUE EUR, CPM EUR (" in " ".join(narrow), narrow
 
 
 def test_the_reports_csv_says_the_days_of_its_period_on_every_row(ws: Path) -> None:
@@ -1083,3 +1083,17 @@ def test_kpi_add_takes_a_post_by_its_title_and_lists_the_candidates_of_a_title_s
     assert err == "crewdeck: error: no post with the id or title 'Reel two'\n", err
     with Store(ws) as store:
         assert store.conn.execute("SELECT post, clicks FROM result").fetchall() == [(reel, 3)]
+
+
+def test_the_reports_cost_per_columns_name_their_currency_as_spend_and_value_do(ws: Path, tmp_path: Path) -> None:
+    # CPC, CPM and CPA are amounts in the base currency, and their headers did not say which, while SPEND EUR's did.
+    team = _wide_report(ws)
+    csv_header = team.ok("kpi", "report", "--csv").splitlines()[0].split(",")
+    assert {"SPEND EUR", "VALUE EUR", "CPC EUR", "CPM EUR", "CPA EUR"} <= set(csv_header) and not {"CPC", "CPM", "CPA"} & set(csv_header)
+    assert {"CPC EUR", "CPM EUR", "CPA EUR"} <= set(_header(team.ok("kpi", "report").splitlines()))
+    # At 80 columns the fitting still holds: CPA stays (a target is on it), CPM gives way first, and is said by its header.
+    team.ok("campaign", "set", "jakarta-ramadan-awareness-push-2026-extended-flight", "--target", "cpa<=0.50 EUR")
+    lines = on_a_terminal(team, tmp_path, 80, "kpi", "report")
+    assert max(len(line) for line in lines) <= 80, lines
+    said = " ".join(lines[next(i for i, line in enumerate(lines) if "left out to fit" in line) :])
+    assert "CPA EUR" in _header(lines) and ", CPM EUR, " in said, lines

@@ -18,7 +18,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
-from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, Totals, shown
+from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, Kpi, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
@@ -54,8 +54,10 @@ OFF_TARGET = "OFF TARGET"
 COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
 #: The conversion value's column, as ``GIVE_WAY`` names it (its header names the currency, as SPEND's does).
 VALUE = "VALUE"
-#: The KPIs' columns.
+#: The KPIs' columns, as ``GIVE_WAY`` names them (an amount's header names the currency too: ``CPC EUR``).
 KPI_COLUMNS = frozenset(k.code.upper() for k in KPIS)
+#: The columns of amounts, whose headers name the currency after the column's name.
+MONEY_COLUMNS = frozenset({"SPEND", VALUE, *(k.code.upper() for k in KPIS if k.unit == "money")})
 
 
 def _today(ctx: Context) -> dt.date:
@@ -285,9 +287,9 @@ def cmd_report(ctx: Context) -> int:
     unreported = _unreported(built, shown_columns)
     if unreported:
         # "nothing to divide by" explains a KPI's "—", never a count's: said when a KPI shown has one.
-        divided = any(row[i] == MISSING for row in rows for i in marked if headers[i] in KPI_COLUMNS)
+        divided = any(row[i] == MISSING for row in rows for i in marked if _column(headers[i]) in KPI_COLUMNS)
         notes.append(f"—: not reported ({', '.join(unreported)})" + (", or nothing to divide by" if divided else ""))
-    unlinked = [column for column in _no_spend(built) if column in shown_columns]
+    unlinked = [column for column in _no_spend(built) if column in {_column(h) for h in shown_columns}]
     if unlinked:
         them = "them" if len(unlinked) > 1 else "it"
         notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on {them} is neither met nor missed")
@@ -351,7 +353,7 @@ def _fits_names(headers: list[str], rows: list[list[str]], wanted: set[str]) -> 
     widths = [
         min(w, READABLE) if h in NAME_COLUMNS else w
         for h, w in ((h, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(headers))
-        if _column(h) not in GIVE_WAY or h in wanted
+        if _column(h) not in GIVE_WAY or _column(h) in wanted
     ]
     return line_width(widths)
 
@@ -385,14 +387,21 @@ def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
 
 
 def _column(header: str) -> str:
-    """A header as ``GIVE_WAY`` names its column: the conversion value's without its currency."""
-    return VALUE if header.startswith(f"{VALUE} ") else header
+    """A header as ``GIVE_WAY`` names its column: an amount's without its currency (``CPC EUR``: ``CPC``)."""
+    name, _, currency = header.partition(" ")
+    return name if name in MONEY_COLUMNS and currency else header
+
+
+def _header(kpi: Kpi, currency: str) -> str:
+    """A KPI's column header: an amount's names the currency it is in, as SPEND's does (``CPC EUR``)."""
+    return f"{kpi.code.upper()} {currency}" if kpi.unit == "money" else kpi.code.upper()
 
 
 def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
     """What the "—" KPIs in ``columns`` divide that no record gave (in the order the KPIs name them), then the "—"
     counts (and conversion value) in ``columns`` no KPI shown names (every KPI dividing it gave way to fit), for the footnote."""
     found: dict[str, None] = {}
+    columns = [_column(c) for c in columns]
     for g in built.groups:
         result = report.campaign_targets_result(built, g.campaign)
         for value in g.kpis.values():
@@ -401,7 +410,7 @@ def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
                     words = g.totals.unreported(name, result)
                     if words:
                         found[words] = None
-    value_shown = any(_column(c) == VALUE for c in columns)
+    value_shown = VALUE in columns
     for g in built.groups:
         for name, column in COUNT_COLUMNS.items():
             words = g.totals.unreported(name, name) if column in columns else None
@@ -423,7 +432,7 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
     by = built.by
     keyed = [by.upper(), *(["TITLE"] if by == "post" and plain else [])] if by != "campaign" else []
     headers = ["CAMPAIGN", *keyed, f"SPEND {built.currency}", "IMPR", "REACH", "ENG", "CLICKS", "CONV", f"{VALUE} {built.currency}"]
-    headers += [k.code.upper() for k in KPIS] + [OFF_TARGET]
+    headers += [_header(k, built.currency) for k in KPIS] + [OFF_TARGET]
     rows = []
     for g in built.groups:
         t = g.totals
