@@ -524,7 +524,7 @@ def test_a_metric_the_export_never_gives_reads_not_reported_and_a_zero_still_cou
     with redirect_stdout(out), redirect_stderr(err):
         assert main(["-w", str(ws), "kpi", "report", "+launch-eu"]) == 0
     assert "0.00x" not in out.getvalue() and "0.00%" not in out.getvalue()
-    assert "—: not reported (engagements, followers, conversion value), or nothing to divide by" in err.getvalue()
+    assert "—: not reported (engagements, conversion value, followers), or nothing to divide by" in err.getvalue()
 
     # Reported as 0: the KPIs are 0, as given.
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch-eu/meta", "2026-11-20", "engagements=0", "value=0.00 EUR")

@@ -901,11 +901,13 @@ def test_a_count_shown_as_not_reported_is_explained_when_every_kpi_dividing_it_g
     lines = on_a_terminal(team, tmp_path, 40, "kpi", "report", "+quiet", with_stderr=True)
     header = _header(lines)
     row = re.split(r"\s{2,}", next(line for line in lines if line.startswith("+quiet")).strip())
-    assert row[header.index("CONV")] == "—" and not {"CTR", "CPC", "CPA", "CVR", "ROAS"} & set(header), lines
+    assert row[header.index("CONV")] == "—" and not {"CTR", "CPC EUR", "CPA EUR", "CVR", "ROAS"} & set(header), lines
     notes = " ".join(lines).split("wider terminal)")[1].strip()
     assert notes == "—: not reported (conversions)", lines  # no KPI shown: nothing divided
     wide = on_a_terminal(team, tmp_path, 250, "kpi", "report", "+quiet", with_stderr=True)
-    assert "—: not reported (engagements, followers, clicks, conversions, conversion value), or nothing to divide by" in wide, wide
+    # In the order of the columns (ENG, CLICKS, CONV, VALUE, then ER_FOLLOWERS's followers), not of the KPIs that first
+    # named them ("engagements, followers, clicks, ...": ER_FOLLOWERS before CLICKS).
+    assert "—: not reported (engagements, clicks, conversions, conversion value, followers), or nothing to divide by" in wide, wide
 
 
 def test_a_rate_by_reach_shown_without_its_reach_column_is_explained_in_full(ws: Path, tmp_path: Path) -> None:

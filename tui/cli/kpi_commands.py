@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from crewdeck.sync.state.records import WORKSPACE_ROW
+from crewdeck.sync.state.records import RESULT_COUNTS, WORKSPACE_ROW
 from crewdeck.sync.state.rules import Refused, results_refused
 from crewdeck.sync.state.visible import cut as one_line
 from crewdeck.sync.state.visible import visible, visible_cells
@@ -54,6 +54,9 @@ OFF_TARGET = "OFF TARGET"
 COUNT_COLUMNS = {"impressions": "IMPR", "reach": "REACH", "engagements": "ENG", "clicks": "CLICKS", "conversions": "CONV"}
 #: The conversion value's column, as ``GIVE_WAY`` names it (its header names the currency, as SPEND's does).
 VALUE = "VALUE"
+#: What a "—" may leave unreported, in the order of the columns that first show it (the counts', the value's, then
+#: ER_FOLLOWERS's followers and a count CPA alone divides by), as the note under the table names them.
+SAID_ORDER = tuple(dict.fromkeys([*COUNT_COLUMNS, "conversion value", "followers", *(c.replace("_", " ") for c in RESULT_COUNTS)]))
 #: The KPIs' columns, as ``GIVE_WAY`` names them (an amount's header names the currency too: ``CPC EUR``).
 KPI_COLUMNS = frozenset(k.code.upper() for k in KPIS)
 #: The columns of amounts, whose headers name the currency after the column's name.
@@ -419,7 +422,7 @@ def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
         words = g.totals.unreported("value", "") if value_shown else None
         if words:
             found[words] = None
-    return list(found)
+    return sorted(found, key=SAID_ORDER.index)
 
 
 def _no_spend(built: report.ResultsReport) -> list[str]:
