@@ -1099,3 +1099,23 @@ def test_the_reports_cost_per_columns_name_their_currency_as_spend_and_value_do(
     assert max(len(line) for line in lines) <= 80, lines
     said = " ".join(lines[next(i for i, line in enumerate(lines) if "left out to fit" in line) :])
     assert "CPA EUR" in _header(lines) and ", CPM EUR, " in said, lines
+
+
+def test_at_80_columns_the_names_stay_readable_before_kpis_with_targets_keep_their_columns(ws: Path, tmp_path: Path) -> None:
+    # Spend with no rate ("rate missing" in four cells) and five KPIs with targets cut the campaign and the post to "+l…"
+    # and "Re…": every KPI with a target kept its column, and a row no one could tell from the next.
+    team = Cli(ws)
+    team.ok("campaign", "set", "launch", *(f"--target={t}" for t in ("ctr>=1.2%", "cpc<=0.50 EUR", "cpa<=4.00 EUR", "roas>=3", "cvr>=2%")))
+    post = _post(ws, "Webinar invite carousel for the spring launch")
+    team.ok("kpi", "add", post[:8], "2026-11-20", "impressions=12000", "clicks=140", "conversions=9", "value=300.00 USD", as_member="raj")
+    _spend(ws, "ana", "150.00 USD", "--date", "2026-11-20", "--task", post)
+    lines = on_a_terminal(team, tmp_path, 80, "kpi", "report", "--by", "post")
+    assert max(len(line) for line in lines) <= 80, lines
+    [row] = [re.split(r"\s{2,}", line) for line in lines if line.startswith("+launch")]
+    assert row[0] == "+launch" and row[1].startswith("Webinar invite ") and len(row[1]) >= 16, lines
+    assert row[2] == "rate missing" and row[3] == "9", lines  # the spend and the results stay
+    said = " ".join(lines[next(i for i, line in enumerate(lines) if "left out to fit" in line) :])
+    assert "ROAS" in said, said  # a KPI with a target gave way, after every column without one
+    assert lines[lines.index(next(line for line in lines if line.startswith("+launch"))) + 1].startswith("  off target: ctr 1.17% vs"), (
+        lines
+    )

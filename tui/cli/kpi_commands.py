@@ -31,7 +31,8 @@ TITLE_WIDTH = 40
 #: The report's columns of names (free text, cut on a narrow terminal); a day is a date, never cut.
 NAME_COLUMNS = ("CAMPAIGN", "POST", "PLATFORM")
 #: The columns that give way on a terminal too narrow for the table, the least wanted first: a campaign
-#: manager reads the name, spend, results and the KPIs with targets first, so those are never in it.
+#: manager reads the name, spend, results and the KPIs with targets first: the KPIs with targets give way (in this
+#: order) only after every other column, where the names would be cut below a readable width; the rest never do.
 GIVE_WAY = (
     "CPM",
     "VALUE",
@@ -325,7 +326,10 @@ def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]]
         headers, rows = headers[:off] + headers[off + 1 :], [row[:off] + row[off + 1 :] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     at = {_column(h): i for i, h in enumerate(headers)}
+    # The KPIs with targets give way last, and only where the names would be cut below a readable width: which targets a
+    # row misses is said under it whole, while a name cut to "+b2…" tells no row from the next.
     give_way = [at[name] for name in GIVE_WAY if name in at and name not in wanted]
+    give_way += [at[name] for name in GIVE_WAY if name in at and name in wanted and name in KPI_COLUMNS]
     names = {i for i, h in enumerate(headers) if h in NAME_COLUMNS}
     shown = kept(widths, names, give_way, width)
     text = table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=NAME_COLUMNS, width=width)
