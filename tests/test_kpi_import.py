@@ -678,7 +678,11 @@ def test_a_meta_exports_total_row_is_said_and_not_read(ws: Path, tmp_path: Path)
     with redirect_stdout(out), redirect_stderr(err):
         assert main(["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend"]) == 0
     assert out.getvalue() == "imported 3 rows: 3 changed, 0 unchanged; 2 spend entries added\n"
-    assert err.getvalue() == f"note: {source}:2: the export's total row (no campaign name) is not read\n"
+    assert err.getvalue() == (
+        f"note: {source}:2: the export's total row (no campaign name) is not read\n"
+        f"note: {source}: Amount spent (EUR) is 0 on 1 row: the ledger records no amount of zero, so no entry is added; a day"
+        " with no other spend reads as no spend linked (its CPC, CPM and CPA “—”, not 0.00)\n"
+    )
     results, entries, _ = _state(ws)
     assert len(results) == 3 and sorted(e[2] for e in entries) == [3000, 4510]
     # Only the first row is the total: a row with no campaign name below it is a bad row.
@@ -907,3 +911,20 @@ def test_spend_asked_of_a_file_with_no_spend_column_is_refused_naming_the_column
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend", "--map", "spend=Spent")
     assert len(_state(ws)[1]) == 2  # the two rows that spent something
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")  # results alone need none
+
+
+def test_a_day_that_spent_nothing_is_said_to_add_no_ledger_entry(ws: Path, tmp_path: Path) -> None:
+    # A LinkedIn day of Total Spent 0.00 added no entry (the ledger records no amount of zero) without a word: the
+    # day then read "no spend linked", its CPC "—", while the export had said it spent nothing.
+    from .conftest import Cli
+
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9")
+    source = _file(tmp_path, "li.csv", LINKEDIN.replace(",USD,10.00,", ",USD,0.00,"))
+    result = Cli(ws)("kpi", "import", source, "--format", "linkedin", "--spend", as_member="raj")
+    assert result.out.strip() == "imported 2 rows: 2 changed, 0 unchanged; 1 spend entry added", result
+    assert result.err == (
+        f"note: {source}: Total Spent is 0 on 1 row: the ledger records no amount of zero, so no entry is added; a day with"
+        " no other spend reads as no spend linked (its CPC, CPM and CPA “—”, not 0.00)\n"
+    ), result.err
+    # Without --spend the amounts are not read, and nothing is said of them.
+    assert Cli(ws)("kpi", "import", source, "--format", "linkedin", as_member="raj").err == ""

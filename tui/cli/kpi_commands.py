@@ -170,6 +170,12 @@ def cmd_import(ctx: Context) -> int:
         print(f"note: {visible(source)}:{done.total_row}: the export's total row (no campaign name) is not read", file=sys.stderr)
     if done.left_out:
         print(f"note: {visible(source)}: {_left_out(done.left_out)}", file=sys.stderr)
+    if done.spent_nothing:
+        print(
+            f"note: {visible(source)}: {visible(done.spend_column)} is 0 on {counted(done.spent_nothing, 'row')}: the ledger records no "
+            "amount of zero, so no entry is added; a day with no other spend reads as no spend linked (its CPC, CPM and CPA “—”, not 0.00)",
+            file=sys.stderr,
+        )
     if done.unread:
         # Said, not refused: a column of notes is no metric; a metric by another name would be lost without a word.
         unread = ", ".join(visible(name) for name in done.unread)

@@ -166,6 +166,9 @@ class Imported:
     unread: tuple[str, ...] = ()
     #: The line of a Meta export's total row, not read (0: none).
     total_row: int = 0
+    #: The rows whose amount spent is 0, to which no ledger entry goes (``--spend``), and the column, as the file names it.
+    spent_nothing: int = 0
+    spend_column: str = ""
     #: Per result indicator naming no conversion (as the file writes it): the rows whose Results were not read for it.
     left_out: dict[str, int] = field(default_factory=dict)
 
@@ -289,6 +292,10 @@ def _batches(
                 out.left_out[text.strip()] = out.left_out.get(text.strip(), 0) + 1
         out.rows += 1
         wanted.append((key, day, values, line))
+        if with_spend and spent is not None and not spent[0] and key.kind != "followers":
+            # The ledger records no amount of zero: said, as the day then reads "no spend linked", not spent 0.
+            out.spent_nothing += 1
+            out.spend_column = cell.name("spend")
         if with_spend and spent is not None and spent[0]:
             camp, plat = (key.campaign, key.platform) if key.post is None else matcher.post_place(key.post)
             if not camp:  # a platform's followers (a post is one of a campaign's: ``not_a_post``)
