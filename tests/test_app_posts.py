@@ -1702,7 +1702,9 @@ async def test_u_after_a_post_move_undoes_that_move_and_redo_makes_it_again(team
         assert await cursor_on(app, pilot, "Spring post 1") == post_id
         await pilot.press("p", "h")
         await settle(pilot)
-        await pilot.press("s", "s")  # the moves offered, then submit
+        await pilot.press("s")  # the moves offered (read in a worker), then submit
+        await settle(pilot)
+        await pilot.press("s")
         await settle(pilot)
         assert state(team, post_id) == "in-review" and _priority(team, post_id) == "high"
         assert await _told_after(app, pilot, "u") == ["undid: submitted “Spring post 1” for approval"]

@@ -331,7 +331,12 @@ class SyncEngine:
                         if self._stop.is_set():
                             return
                 except Offline:
-                    pass  # a broken stream: reconnect after a pause
+                    # A broken stream, or none to be had: reconnect after a pause.  Said "live", the loop asks at once
+                    # whether the server is still there: a stopping server may end the stream while it still answers
+                    # the round that end pokes, and then refuse the stream asked for again.
+                    status = self._status
+                    if status is not None and status.state == "live":
+                        self._poke()
                 except SyncError:
                     # The server refused the stream or ended it on purpose
                     # (a revoked token): the loop asks at once and shows its

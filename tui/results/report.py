@@ -54,7 +54,7 @@ class Group:
 
 
 @dataclass(frozen=True)
-class MissingRate:
+class UnconvertedMoney:
     """Spend and conversion value in ``currency`` (minor units) on days ``first .. last`` that no rate converts."""
 
     currency: str
@@ -84,7 +84,7 @@ class ResultsReport:
     groups: list[Group]
     campaign_names: dict[str, str]
     #: Per currency, the spend and conversion value no rate converts.
-    missing: list[MissingRate]
+    missing: list[UnconvertedMoney]
     #: Each campaign's targets and the result its CPA counts.
     goals: dict[str, tuple[list[Target], str]] = field(default_factory=dict)
     #: Per post (``by="post"``): each post's title by its id, as the Results screen names posts.
@@ -177,7 +177,7 @@ def build(
     ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
     titles = _post_titles(conn, [g.key for g in ordered]) if by == "post" else {}
     unconverted = [
-        MissingRate(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
+        UnconvertedMoney(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
     ]
     return ResultsReport(currency, by, bounds, ordered, campaign_names, unconverted, goals, titles)
 
@@ -192,13 +192,13 @@ def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt
     groups = sorted(
         (g for part in parts for g in part.groups), key=lambda g: (names.get(g.campaign, g.campaign).lower(), g.campaign, g.key)
     )
-    unconverted: dict[str, MissingRate] = {}
+    unconverted: dict[str, UnconvertedMoney] = {}
     for m in (m for part in parts for m in part.missing):
         held = unconverted.get(m.currency)
         unconverted[m.currency] = (
             m
             if held is None
-            else MissingRate(m.currency, held.spend + m.spend, held.value + m.value, min(held.first, m.first), max(held.last, m.last))
+            else UnconvertedMoney(m.currency, held.spend + m.spend, held.value + m.value, min(held.first, m.first), max(held.last, m.last))
         )
     titles = {key: title for part in parts for key, title in part.post_titles.items()}
     missing = [unconverted[c] for c in sorted(unconverted)]
