@@ -943,3 +943,10 @@ def test_a_snooze_and_its_zone_travel_together_through_the_file_and_over_http(se
             older: "2026-12-21T08:00:00Z",
         }, path
     assert export(team) == export(ana)
+
+
+def test_token_create_names_the_workspace_as_join_does(cli: Cli) -> None:
+    """`token create` on a file said "in workspace /…/team.db" (its path) where `join` and `serve` say "workspace team"."""
+    made = cli.ok("token", "create", "raj").splitlines()[0]
+    assert made == f"token {made.split()[1]} for @raj in workspace team ({cli.workspace})", made
+

@@ -203,7 +203,8 @@ def cmd_token_create(ctx: Context) -> int:
         member = ws.member_by_handle(handle)
         _may_hold_a_replica(handle, member.facts())
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
-        where = f"workspace {ws.store.path}"
+        # Named as serve and join name it (the file's name made a URL's), the file beside it as serve says it.
+        where = f"workspace {_url_name(None, ws.store.path)} ({ws.store.path})"
     print(visible(f"token {token_id} for @{handle} in {where}"))
     print("shown only this once; give it to the member for: crewdeck join URL --token TOKEN FILE")
     print(token)
