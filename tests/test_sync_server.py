@@ -950,3 +950,12 @@ def test_token_create_names_the_workspace_as_join_does(cli: Cli) -> None:
     made = cli.ok("token", "create", "raj").splitlines()[0]
     assert made == f"token {made.split()[1]} for @raj in workspace team ({cli.workspace})", made
 
+
+def test_token_list_shows_its_times_on_your_clock(cli: Cli) -> None:
+    """`token list` showed when a token was made and revoked as the stored UTC stamps (2026-12-05T09:12:05Z), while the
+    rest of the command line speaks the reader's zone (today 10:12 CET)."""
+    token_id = cli.ok("token", "create", "raj").split()[1]
+    cli.ok("token", "revoke", token_id)
+    _header, row = cli.ok("token", "list").splitlines()
+    when = r"(today|tmrw|\w{3} \d\d-\d\d) \d\d:\d\d CES?T"
+    assert re.search(rf"  {when}  +revoked {when}$", row) and "Z" not in row, row

@@ -7,6 +7,7 @@ The server (Starlette, uvicorn), the HTTP client (httpx) and PostgreSQL
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -220,16 +221,32 @@ def cmd_token_list(ctx: Context) -> int:
             listing = pg.tokens(name)
             # A removed member's "ex-@raj", as a file workspace's: a new member may have their handle.
             handles = {m.id: shown_handle(m.handle, m.removed) for m in pg.members(name, with_removed=True)}
+        tz = "UTC"  # no workspace file says who reads it: said as UTC's clock
     else:
         ws = _file_workspace(ctx)
         listing = tokens.listing(ws.store.conn, ws.store.path.stem)
         handles = ws.shown_handles()  # a removed member's "ex-@raj": a new member may have their handle
+        tz = ctx.viewer_tz
     rows = [
-        [t.id, handles.get(t.member, f"@{t.member[:8]}"), t.label, t.created_at, f"revoked {t.revoked_at}" if t.revoked_at else "live"]
+        [
+            t.id,
+            handles.get(t.member, f"@{t.member[:8]}"),
+            t.label,
+            _on_your_clock(ctx, tz, t.created_at),
+            f"revoked {_on_your_clock(ctx, tz, t.revoked_at)}" if t.revoked_at else "live",
+        ]
         for t in listing
     ]
     print(table(rows, ["ID", "MEMBER", "LABEL", "CREATED", "STATUS"]))
     return 0
+
+
+def _on_your_clock(ctx: Context, tz: str, stamped: str) -> str:
+    """A token's stored UTC time (``tokens.now_text``, the wall clock's) on the reader's clock, ``tz``, saying whose
+    (``today 14:30 IST``), as every time the command line shows."""
+    from crewdeck.tui.time.when import format_local, parse_utc
+
+    return format_local(parse_utc(stamped), tz, dt.datetime.now(dt.UTC), clock24=ctx.config.clock24)
 
 
 def cmd_token_revoke(ctx: Context) -> int:
