@@ -279,3 +279,22 @@ def test_a_command_on_a_task_the_server_refused_says_so_and_where_to_read_why(tm
             f"crewdeck: error: task {task_id[:8]} “Rough cut” was refused by the sync server and is not in this replica "
             f"(crewdeck log {task_id[:8]} says why)\n"
         ), said
+
+
+def test_a_lone_refused_operation_on_a_campaign_names_the_campaign(tmp_path: Path) -> None:
+    """raj, a manager, marked “Launch” done offline and was made a member meanwhile: the refusal read
+    "set status of campaign 7a9033be to done", the campaign's id, in sync and log (and the app's notice, from the same)."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+    crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Launch")
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "campaign", "set", "Launch", "--status", "done")
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "member")
+        said = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    assert "\n  @raj set status of campaign Launch to done: " in said, said
+    assert "REFUSED: @raj set status of campaign Launch to done: " in crewdeck("-w", str(replica), "log"), said

@@ -315,11 +315,14 @@ def op_words(op: Op, names: Naming) -> str:
 
 
 def _record_words(op: Op, names: Naming) -> str:
-    """The record an operation sets a field of: “Draft”, "the ads budget of launch for the run", "campaign 1a2b3c4d"."""
+    """The record an operation sets a field of: “Draft”, "the ads budget of launch for the run", "campaign Launch"
+    ("campaign 1a2b3c4d" when it has no name here)."""
     if op.entity == "task":
         return names.task(op.row_id)
     if op.entity == "budget" and op.row_id.count(":") == 3:
         return _budget_for(op.row_id, names)  # its short id, "budget:5", names nothing
+    if op.entity == "campaign" and op.row_id in names.campaigns:
+        return f"campaign {names.campaigns[op.row_id]}"
     return f"{op.entity} {short(op.row_id)}"
 
 
