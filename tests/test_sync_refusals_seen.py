@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -244,6 +245,18 @@ def test_log_places_a_refused_write_where_it_was_made_and_counts_it_in_the_limit
     lines = crewdeck("-w", str(replica), "log", "--limit", "2").splitlines()
     assert len(lines) == 2, lines
     assert "  @ana removed ex-@lee" in lines[0] and f"  REFUSED: {ROUGH_CUT}" in lines[1], lines
+
+
+def test_log_json_places_a_refused_operation_where_it_was_made_and_counts_it_in_the_limit(tmp_path: Path) -> None:
+    # As the text log does: every refused operation came first, however old, and on top of --limit.
+    with refused_offline(tmp_path) as replica:
+        crewdeck("-w", str(replica), "sync")
+        entries = json.loads(crewdeck("-w", str(replica), "log", "--json", "--limit", "1000"))
+        first = next(i for i, entry in enumerate(entries) if "refused" in entry)
+        limited = json.loads(crewdeck("-w", str(replica), "log", "--json", "--limit", str(first + 1)))
+    assert first > 0 and entries[0]["member"] == "ana" and entries[0]["id"] != entries[first]["id"], entries[:first]
+    assert [entry["at"] for entry in entries] == sorted((entry["at"] for entry in entries), reverse=True), entries
+    assert limited == entries[: first + 1], limited
 
 
 def test_sync_says_when_a_task_changed_offline_was_deleted_meanwhile_and_where_the_changes_are(tmp_path: Path) -> None:
