@@ -72,7 +72,7 @@ def test_a_replica_given_a_new_token_pushes_what_was_made_while_its_old_one_was_
     _, new = create_token("ana", "--workspace", str(team))
     said = crewdeck("-w", str(path), "sync", "--token", new)
     # The task's four fields, made while the old token was revoked, go with the new one.
-    assert said.startswith("this replica syncs with the new token from now on (4 unsent operations to push)\npushed 4,"), said
+    assert said.startswith("this replica syncs with the new token from now on (1 unsent edit to push)\npushed 4,"), said
     assert "Made while the token was revoked" in crewdeck("-w", str(team), "show", made[:8])
     crewdeck("-w", str(path), "sync")  # the new token is kept
 

@@ -98,7 +98,7 @@ def test_a_member_made_a_guest_meanwhile_is_told_their_offline_edits_stay_unsent
     with raj_offline_while(tmp_path, "member", "set", "raj", "--access", "guest") as replica:
         said = crewdeck_fails("-w", str(replica), "sync")
     assert "a guest's token holds no replica" in said, said
-    assert f"operations made here were not sent and stay in {replica}" in said, said
+    assert f"1 edit made here was not sent and stays in {replica}" in said, said
     assert "(not sent yet)" in crewdeck("-w", str(replica), "log")
 
 
@@ -110,7 +110,7 @@ async def test_the_app_of_a_member_made_a_guest_says_their_offline_edits_stay_un
             await until(pilot, lambda: bool(sync_notices(app)), "the refusal's notice")
             [notice] = sync_notices(app)
     assert notice.startswith("a guest's token holds no replica"), notice
-    assert f"operations made here were not sent and stay in {replica}, sent once a manager makes you a member again" in notice
+    assert f"1 edit made here was not sent and stays in {replica}, sent once a manager makes you a member again" in notice
 
 
 async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_were_never_sent(tmp_path: Path) -> None:
@@ -122,8 +122,8 @@ async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_we
             [notice] = sync_notices(app)
         said = crewdeck_fails("-w", str(replica), "sync")
     assert notice.startswith("you were removed from this workspace; "), notice
-    assert f"operations made here were never sent and stay in {replica}" in notice, notice
-    assert f"operations made here were never sent and stay in {replica}" in said, said
+    assert f"1 edit made here was never sent and stays in {replica}" in notice, notice
+    assert f"1 edit made here was never sent and stays in {replica}" in said, said
     assert "(never sent: you were removed)" in crewdeck("-w", str(replica), "log")
 
 

@@ -318,7 +318,7 @@ def cmd_sync(ctx: Context) -> int:
             remote = retoken(store, ctx.args.token)
         except SyncError as exc:
             raise UserError(f"sync with {remote.url}: {exc}") from None
-        print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent operation')} to push)")
+        print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent edit')} to push)")
     client = Client.for_remote(remote)
     edited = _tasks_unsent(store)
     try:
