@@ -311,3 +311,14 @@ def test_a_lone_refused_operation_on_a_campaign_names_the_campaign(tmp_path: Pat
         assert server.stop() == ""
     assert "\n  @raj set status of campaign Launch to done: " in said, said
     assert "REFUSED: @raj set status of campaign Launch to done: " in crewdeck("-w", str(replica), "log"), said
+
+
+def test_a_member_the_server_removed_is_refused_new_edits_up_front_with_the_rules_words(tmp_path: Path) -> None:
+    # Their replica took every edit, and the notice said each would never be sent: a removed member's writes were
+    # accepted here only to be refused by the server, as a guest's are refused up front.
+    with raj_offline_while(tmp_path, "member", "rm", "raj") as replica:
+        crewdeck_fails("-w", str(replica), "sync")
+    said = crewdeck_fails("-w", str(replica), "add", "Written after the removal")
+    assert said == "crewdeck: error: @raj was removed from this workspace (rule member_removed)\n", said
+    log = crewdeck("-w", str(replica), "log")
+    assert "Written after the removal" not in log and "“Rough cut”" in log, log
