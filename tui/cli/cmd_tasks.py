@@ -252,7 +252,7 @@ def _record_id(ctx: Context, text: str) -> str:
 def cmd_log(ctx: Context) -> int:
     from crewdeck.sync.client.metakeys import META_PUSH_SEQ, META_REMOVED
     from crewdeck.sync.client.remote import Remote
-    from crewdeck.sync.state.oplog import Op
+    from crewdeck.sync.state.oplog import Op, same_write
     from crewdeck.tui.workspace import describe
 
     ws = ctx.ws
@@ -279,7 +279,7 @@ def cmd_log(ctx: Context) -> int:
     waiting: set[str] = set()
     for seq, *row in cursor:
         op = Op(*row)
-        if groups and describe.same_write(groups[-1][-1], op):
+        if groups and same_write(groups[-1][-1], op):
             groups[-1].append(op)
         elif len(groups) == ctx.args.limit:
             break
