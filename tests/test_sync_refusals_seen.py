@@ -131,7 +131,7 @@ def test_sync_counts_what_it_refused_on_its_own_not_as_part_of_what_was_pushed(t
     with refused_offline(tmp_path) as replica:
         out = crewdeck("-w", str(replica), "sync")
     assert out.startswith("pushed 0, "), out
-    assert "the server refused 5 operations made here; they are out of this replica (crewdeck log lists them):" in out, out
+    assert "the server refused 1 edit made here; it is out of this replica (crewdeck log lists it):" in out, out
 
 
 def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Path) -> None:
@@ -195,7 +195,7 @@ def test_sync_says_how_many_refusals_it_did_not_list(tmp_path: Path) -> None:
                 for take in range(2, 25):
                     w.create("task", {"title": f"Rough cut {take}", "assignee": lee, "created_by": raj, "status": "inbox"})
         out = crewdeck("-w", str(replica), "sync")
-    assert out.splitlines()[1].startswith("the server refused 97 operations made here;"), out
+    assert out.splitlines()[1].startswith("the server refused 24 edits made here;"), out
     assert len([line for line in out.splitlines() if line.startswith("  @raj added “Rough cut")]) == 20, out
     assert out.splitlines()[-1] == "  … and 4 more: crewdeck log lists every one", out
 

@@ -332,14 +332,15 @@ def cmd_sync(ctx: Context) -> int:
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
         names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        they = "it is" if result.refused == 1 else "they are"
-        print(
-            f"the server refused {counted(result.refused, 'operation')} made here; {they} out of this replica "
-            f"(crewdeck log lists {'it' if result.refused == 1 else 'them'}):"
-        )
         refused = store.refused()
         names = describe.naming_refused(names, (op for op, *_ in refused))
+        # Counted as listed, a write at a time (a task typed is one edit, not its four operations), as unsent counts.
         writes = describe.refused_writes(refused[: result.refused], names)
+        one = len(writes) == 1
+        print(
+            f"the server refused {counted(len(writes), 'edit')} made here; {'it is' if one else 'they are'} out of this replica "
+            f"(crewdeck log lists {'it' if one else 'them'}):"
+        )
         for write in writes[:REFUSALS_LISTED]:
             print(visible(f"  {write.words}: {write.message} (rule {write.rule})"))
         if len(writes) > REFUSALS_LISTED:
