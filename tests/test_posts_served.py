@@ -73,7 +73,7 @@ def test_a_verdict_on_a_round_whose_post_moved_is_refused_and_the_replicas_agree
     served.run("raj", "sync")
     assert served.run("mia", "post", "approve", post_id).strip() == f"{post_id[:8]} approved"  # her replica: still +launch
     out = served.run("mia", "sync")
-    assert "the server refused 1 operation made here" in out and "(rule stale_round)" in out, out
+    assert "the server refused 1 edit made here" in out and "(rule stale_round)" in out, out
     assert served.state("mia", post_id) == served.state("raj", post_id) == "draft"
     served.run("raj", "sync")
     shown = json.loads(served.run("raj", "post", "show", post_id, "--json"))

@@ -825,7 +825,7 @@ def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Tea
             )
             w.set("task", team.task, {"priority": "high"})
         out = crewdeck("-w", str(tmp_path / "raj.db"), "sync")
-        assert out.startswith("pushed 1,") and "the server refused 5 operations made here" in out and "(rule managers_only)" in out
+        assert out.startswith("pushed 1,") and "the server refused 1 edit made here" in out and "(rule managers_only)" in out
         assert "@raj set the ads budget of Launch for the run to 1.00 EUR: " in out  # the refused write in words, its amount as money
     finally:
         assert server.stop() == ""
@@ -897,7 +897,7 @@ def test_two_replicas_reversing_one_entry_make_one_reversal_and_the_second_is_to
         assert crewdeck("-w", replicas["ana"], "sync").startswith("pushed 1,")
         out = crewdeck("-w", replicas["mia"], "sync")
         assert (
-            "the server refused 1 operation made here" in out
+            "the server refused 1 edit made here" in out
             and f"entry {entry[:8]} is already reversed by {reversal[:8]} (rule reversed_once)" in out
         )
         listed = json.loads(crewdeck("-w", replicas["mia"], "ledger", "list", "is:reversal", "--json"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,7 +98,7 @@ def test_a_member_made_a_guest_meanwhile_is_told_their_offline_edits_stay_unsent
     with raj_offline_while(tmp_path, "member", "set", "raj", "--access", "guest") as replica:
         said = crewdeck_fails("-w", str(replica), "sync")
     assert "a guest's token holds no replica" in said, said
-    assert f"operations made here were not sent and stay in {replica}" in said, said
+    assert f"1 edit made here was not sent and stays in {replica}" in said, said
     assert "(not sent yet)" in crewdeck("-w", str(replica), "log")
 
 
@@ -109,7 +110,7 @@ async def test_the_app_of_a_member_made_a_guest_says_their_offline_edits_stay_un
             await until(pilot, lambda: bool(sync_notices(app)), "the refusal's notice")
             [notice] = sync_notices(app)
     assert notice.startswith("a guest's token holds no replica"), notice
-    assert f"operations made here were not sent and stay in {replica}, sent once a manager makes you a member again" in notice
+    assert f"1 edit made here was not sent and stays in {replica}, sent once a manager makes you a member again" in notice
 
 
 async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_were_never_sent(tmp_path: Path) -> None:
@@ -121,8 +122,8 @@ async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_we
             [notice] = sync_notices(app)
         said = crewdeck_fails("-w", str(replica), "sync")
     assert notice.startswith("you were removed from this workspace; "), notice
-    assert f"operations made here were never sent and stay in {replica}" in notice, notice
-    assert f"operations made here were never sent and stay in {replica}" in said, said
+    assert f"1 edit made here was never sent and stays in {replica}" in notice, notice
+    assert f"1 edit made here was never sent and stays in {replica}" in said, said
     assert "(never sent: you were removed)" in crewdeck("-w", str(replica), "log")
 
 
@@ -130,7 +131,7 @@ def test_sync_counts_what_it_refused_on_its_own_not_as_part_of_what_was_pushed(t
     with refused_offline(tmp_path) as replica:
         out = crewdeck("-w", str(replica), "sync")
     assert out.startswith("pushed 0, "), out
-    assert "the server refused 5 operations made here; they are out of this replica (crewdeck log lists them):" in out, out
+    assert "the server refused 1 edit made here; it is out of this replica (crewdeck log lists it):" in out, out
 
 
 def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Path) -> None:
@@ -194,7 +195,7 @@ def test_sync_says_how_many_refusals_it_did_not_list(tmp_path: Path) -> None:
                 for take in range(2, 25):
                     w.create("task", {"title": f"Rough cut {take}", "assignee": lee, "created_by": raj, "status": "inbox"})
         out = crewdeck("-w", str(replica), "sync")
-    assert out.splitlines()[1].startswith("the server refused 97 operations made here;"), out
+    assert out.splitlines()[1].startswith("the server refused 24 edits made here;"), out
     assert len([line for line in out.splitlines() if line.startswith("  @raj added “Rough cut")]) == 20, out
     assert out.splitlines()[-1] == "  … and 4 more: crewdeck log lists every one", out
 
@@ -246,6 +247,18 @@ def test_log_places_a_refused_write_where_it_was_made_and_counts_it_in_the_limit
     assert "  @ana removed ex-@lee" in lines[0] and f"  REFUSED: {ROUGH_CUT}" in lines[1], lines
 
 
+def test_log_json_places_a_refused_operation_where_it_was_made_and_counts_it_in_the_limit(tmp_path: Path) -> None:
+    # As the text log does: every refused operation came first, however old, and on top of --limit.
+    with refused_offline(tmp_path) as replica:
+        crewdeck("-w", str(replica), "sync")
+        entries = json.loads(crewdeck("-w", str(replica), "log", "--json", "--limit", "1000"))
+        first = next(i for i, entry in enumerate(entries) if "refused" in entry)
+        limited = json.loads(crewdeck("-w", str(replica), "log", "--json", "--limit", str(first + 1)))
+    assert first > 0 and entries[0]["member"] == "ana" and entries[0]["id"] != entries[first]["id"], entries[:first]
+    assert [entry["at"] for entry in entries] == sorted((entry["at"] for entry in entries), reverse=True), entries
+    assert limited == entries[: first + 1], limited
+
+
 def test_sync_says_when_a_task_changed_offline_was_deleted_meanwhile_and_where_the_changes_are(tmp_path: Path) -> None:
     # The round said "pushed 2, pulled 1 operation" and the task left every list: what raj typed on the train was
     # in a deleted task nobody told him of.
@@ -279,3 +292,33 @@ def test_a_command_on_a_task_the_server_refused_says_so_and_where_to_read_why(tm
             f"crewdeck: error: task {task_id[:8]} “Rough cut” was refused by the sync server and is not in this replica "
             f"(crewdeck log {task_id[:8]} says why)\n"
         ), said
+
+
+def test_a_lone_refused_operation_on_a_campaign_names_the_campaign(tmp_path: Path) -> None:
+    """raj, a manager, marked “Launch” done offline and was made a member meanwhile: the refusal read
+    "set status of campaign 7a9033be to done", the campaign's id, in sync and log (and the app's notice, from the same)."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+    crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Launch")
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "campaign", "set", "Launch", "--status", "done")
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "member")
+        said = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert server.stop() == ""
+    assert "\n  @raj set status of campaign Launch to done: " in said, said
+    assert "REFUSED: @raj set status of campaign Launch to done: " in crewdeck("-w", str(replica), "log"), said
+
+
+def test_a_member_the_server_removed_is_refused_new_edits_up_front_with_the_rules_words(tmp_path: Path) -> None:
+    # Their replica took every edit, and the notice said each would never be sent: a removed member's writes were
+    # accepted here only to be refused by the server, as a guest's are refused up front.
+    with raj_offline_while(tmp_path, "member", "rm", "raj") as replica:
+        crewdeck_fails("-w", str(replica), "sync")
+    said = crewdeck_fails("-w", str(replica), "add", "Written after the removal")
+    assert said == "crewdeck: error: @raj was removed from this workspace (rule member_removed)\n", said
+    log = crewdeck("-w", str(replica), "log")
+    assert "Written after the removal" not in log and "“Rough cut”" in log, log

@@ -131,13 +131,13 @@ _MESSAGE_CHARS = 300
 
 
 def _kept(left: int, sent: str, path: str | Path) -> str:
-    """What a refusal leaves in the replica: "3 operations made here were never sent and stay in team.db"."""
+    """What a refusal leaves in the replica: "3 edits made here were never sent and stay in team.db"."""
     one = left == 1
-    return f"{left:,} operation{'' if one else 's'} made here {'was' if one else 'were'} {sent} and stay{'s' if one else ''} in {path}"
+    return f"{left:,} edit{'' if one else 's'} made here {'was' if one else 'were'} {sent} and stay{'s' if one else ''} in {path}"
 
 
 def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
-    """``exc``'s line for the replica at ``path`` (``left``: its unsent operations): a token refused says how to give it a
+    """``exc``'s line for the replica at ``path`` (``left``: its unsent edits, ``unsent``): a token refused says how to give it a
     new one, ``sync --token``, which keeps the replica's unsent edits (joining again would leave them behind); a member
     made a guest or removed, that their edits stay.  ``crewdeck sync`` and the app's sync status both say it from here."""
     text = str(exc)
@@ -379,7 +379,9 @@ def mark_removed(store: Store) -> None:
 
 
 def unsent(store: Store) -> int:
-    return store.own_count_after(int(store.get_meta(META_PUSH_SEQ) or 0))
+    """How many edits made here the server has not taken: writes, as a person counts them (a task typed is one), not the
+    operations a push sends."""
+    return store.own_writes_after(int(store.get_meta(META_PUSH_SEQ) or 0))
 
 
 def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple[int, int]:

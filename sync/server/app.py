@@ -55,6 +55,8 @@ MAX_WAIT = 60.0
 KEEPALIVE = 15.0
 #: Seconds between two checks that an open event stream's or long poll's token is still live.
 TOKEN_RECHECK = 1.0
+#: What a revoked token's request hears.
+REVOKED = "the token has been revoked"
 
 _INT = re.compile(r"[0-9]{1,18}\Z")
 _NODE = re.compile(r"[0-9a-f]{4,32}\Z")
@@ -157,11 +159,13 @@ def create_app(backend: Backend) -> Starlette:
         info = await backend.authenticate(token)
         if info is None:
             revoked = await backend.revoked_member(token)
-            if revoked is not None:
-                member = await backend.member(*revoked)
-                if member is None or member.deleted:
-                    raise ApiError(403, "member_removed", "you were removed from this workspace", rule="member_removed")
-            raise ApiError(401, "invalid_token", "the token is unknown or has been revoked", challenge)
+            if revoked is None:
+                raise ApiError(401, "invalid_token", "this server knows no such token", challenge)
+            member = await backend.member(*revoked)
+            if member is None or member.deleted:
+                raise ApiError(403, "member_removed", "you were removed from this workspace", rule="member_removed")
+            # Only who sent its secret hears it was revoked, and nothing of whose it was or when.
+            raise ApiError(401, "invalid_token", REVOKED, challenge)
         if workspace is not None and info.workspace != workspace:
             raise ApiError(403, "wrong_workspace", f"this token belongs to workspace {info.workspace!r}, not {workspace!r}")
         member = await backend.member(info.workspace, info.member)
@@ -318,7 +322,7 @@ def create_app(backend: Backend) -> Starlette:
                     if woke:
                         await authorize(request, workspace)
                     elif await backend.authenticate(token) is None:
-                        raise ApiError(401, "invalid_token", "the token is unknown or has been revoked")
+                        raise ApiError(401, "invalid_token", REVOKED)  # it was live when the stream began
                 except BackendError:
                     return  # the store is away: the client reconnects and hears a 503
                 except ApiError as exc:

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from crewdeck.sync.client.metakeys import META_MEMBER, META_REMOVED
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts, TaskState
@@ -46,7 +47,16 @@ class FileRuleState:
         if row is None:
             return None
         keys = identities(json.loads(row[4])) if row[4] and row[4] != "[]" else ()
-        return MemberFacts(member_id, row[0], row[1] or "member", row[2], bool(row[3]), keys)
+        return MemberFacts(member_id, row[0], row[1] or "member", row[2], bool(row[3]) or self._removed_here(member_id), keys)
+
+    def _removed_here(self, member_id: str) -> bool:
+        """Whether this file is a replica whose server said its member, ``member_id``, was removed: the removal never
+        reaches the replica (the server sends a removed member nothing), so its member table still has them; the rules
+        refuse their writes here as the server would (``member_removed``), rather than keep edits that can never be sent."""
+        row = self.conn.execute(
+            "SELECT value FROM meta WHERE key = ? AND EXISTS (SELECT 1 FROM meta WHERE key = ?)", (META_MEMBER, META_REMOVED)
+        ).fetchone()
+        return row is not None and row[0] == member_id
 
     def members_with(self, field: str, value: str) -> list[str]:
         if field == "ssh_key":
@@ -123,8 +133,9 @@ class FileRuleState:
         row = self.conn.execute("SELECT access, groups, campaigns, deleted FROM member WHERE id = ?", (member_id,)).fetchone()
         if row is None:
             return None
+        deleted = bool(row[3]) or self._removed_here(member_id)
         return Reviewer(
-            member_id, row[0] or "member", frozenset(json.loads(row[1] or "[]")), frozenset(json.loads(row[2] or "[]")), bool(row[3])
+            member_id, row[0] or "member", frozenset(json.loads(row[1] or "[]")), frozenset(json.loads(row[2] or "[]")), deleted
         )
 
     def record_exists(self, entity: str, row_id: str) -> bool:

@@ -57,6 +57,23 @@ class Op(NamedTuple):
         }
 
 
+#: How much of an operation's stamp ("<ms>-<counter>-<node>") is its millisecond: one write stamps its operations in one
+#: millisecond (the counter runs on).
+WRITE_STAMP_CHARS = 13
+
+
+def same_write(a: Op, b: Op) -> bool:
+    """Whether ``b`` is of the write ``a`` is of: what a person did at once to one record (a task typed is its title,
+    status, creator and time of making, one write).  An append is a write of its own."""
+    return (a.node, a.member, a.entity, a.row_id, a.op_id[:WRITE_STAMP_CHARS]) == (
+        b.node,
+        b.member,
+        b.entity,
+        b.row_id,
+        b.op_id[:WRITE_STAMP_CHARS],
+    ) and a.kind != APPEND
+
+
 #: The columns of an operation in every store, in ``Op`` field order.
 OP_COLUMNS = ", ".join(Op._fields)
 #: Every operation's fields: an object from elsewhere must have them all.

@@ -29,7 +29,7 @@ from urllib.parse import quote
 from crewdeck.sync.state import rollup_days, rollups, schema
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from crewdeck.sync.state.ids import new_id, new_node_id
-from crewdeck.sync.state.oplog import OP_COLUMNS, RECORD, Op, row_entity_clash
+from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash
 from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError
 from crewdeck.sync.state.sharedfile import OpenedFile, access_problem, check_local_disk, create_group_writable
 from crewdeck.sync.state.writes import PendingWrites, Writer
@@ -380,9 +380,15 @@ class Store:
         ).fetchall()
         return [(r[0], Op(*r[1:])) for r in rows]
 
-    def own_count_after(self, seq: int) -> int:
-        """How many of this node's own operations are stored after ``seq``."""
-        return int(self.conn.execute("SELECT count(*) FROM ops WHERE seq > ? AND node = ?", (seq, self.node)).fetchone()[0])
+    def own_writes_after(self, seq: int) -> int:
+        """How many writes (``oplog.same_write``: a task typed is one, not its four operations) this node's own operations
+        stored after ``seq`` are."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT member, entity, row_id, substr(op_id, 1, ?), CASE WHEN kind = ? THEN op_id END"
+            " FROM ops WHERE seq > ? AND node = ?)",
+            (WRITE_STAMP_CHARS, APPEND, seq, self.node),
+        ).fetchone()
+        return int(row[0])
 
     def own_seq(self, node_seq: int) -> int | None:
         """Where this node's operation number ``node_seq`` sits in the log (rare: a full scan)."""

@@ -7,6 +7,7 @@ The server (Starlette, uvicorn), the HTTP client (httpx) and PostgreSQL
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -203,7 +204,8 @@ def cmd_token_create(ctx: Context) -> int:
         member = ws.member_by_handle(handle)
         _may_hold_a_replica(handle, member.facts())
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
-        where = f"workspace {ws.store.path}"
+        # Named as serve and join name it (the file's name made a URL's), the file beside it as serve says it.
+        where = f"workspace {_url_name(None, ws.store.path)} ({ws.store.path})"
     print(visible(f"token {token_id} for @{handle} in {where}"))
     print("shown only this once; give it to the member for: crewdeck join URL --token TOKEN FILE")
     print(token)
@@ -219,16 +221,32 @@ def cmd_token_list(ctx: Context) -> int:
             listing = pg.tokens(name)
             # A removed member's "ex-@raj", as a file workspace's: a new member may have their handle.
             handles = {m.id: shown_handle(m.handle, m.removed) for m in pg.members(name, with_removed=True)}
+        tz = "UTC"  # no workspace file says who reads it: said as UTC's clock
     else:
         ws = _file_workspace(ctx)
         listing = tokens.listing(ws.store.conn, ws.store.path.stem)
         handles = ws.shown_handles()  # a removed member's "ex-@raj": a new member may have their handle
+        tz = ctx.viewer_tz
     rows = [
-        [t.id, handles.get(t.member, f"@{t.member[:8]}"), t.label, t.created_at, f"revoked {t.revoked_at}" if t.revoked_at else "live"]
+        [
+            t.id,
+            handles.get(t.member, f"@{t.member[:8]}"),
+            t.label,
+            _on_your_clock(ctx, tz, t.created_at),
+            f"revoked {_on_your_clock(ctx, tz, t.revoked_at)}" if t.revoked_at else "live",
+        ]
         for t in listing
     ]
     print(table(rows, ["ID", "MEMBER", "LABEL", "CREATED", "STATUS"]))
     return 0
+
+
+def _on_your_clock(ctx: Context, tz: str, stamped: str) -> str:
+    """A token's stored UTC time (``tokens.now_text``, the wall clock's) on the reader's clock, ``tz``, saying whose
+    (``today 14:30 IST``), as every time the command line shows."""
+    from crewdeck.tui.time.when import format_local, parse_utc
+
+    return format_local(parse_utc(stamped), tz, dt.datetime.now(dt.UTC), clock24=ctx.config.clock24)
 
 
 def cmd_token_revoke(ctx: Context) -> int:
@@ -300,7 +318,7 @@ def cmd_sync(ctx: Context) -> int:
             remote = retoken(store, ctx.args.token)
         except SyncError as exc:
             raise UserError(f"sync with {remote.url}: {exc}") from None
-        print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent operation')} to push)")
+        print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent edit')} to push)")
     client = Client.for_remote(remote)
     edited = _tasks_unsent(store)
     try:
@@ -314,14 +332,15 @@ def cmd_sync(ctx: Context) -> int:
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
         names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        they = "it is" if result.refused == 1 else "they are"
-        print(
-            f"the server refused {counted(result.refused, 'operation')} made here; {they} out of this replica "
-            f"(crewdeck log lists {'it' if result.refused == 1 else 'them'}):"
-        )
         refused = store.refused()
         names = describe.naming_refused(names, (op for op, *_ in refused))
+        # Counted as listed, a write at a time (a task typed is one edit, not its four operations), as unsent counts.
         writes = describe.refused_writes(refused[: result.refused], names)
+        one = len(writes) == 1
+        print(
+            f"the server refused {counted(len(writes), 'edit')} made here; {'it is' if one else 'they are'} out of this replica "
+            f"(crewdeck log lists {'it' if one else 'them'}):"
+        )
         for write in writes[:REFUSALS_LISTED]:
             print(visible(f"  {write.words}: {write.message} (rule {write.rule})"))
         if len(writes) > REFUSALS_LISTED:

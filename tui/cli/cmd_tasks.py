@@ -252,7 +252,7 @@ def _record_id(ctx: Context, text: str) -> str:
 def cmd_log(ctx: Context) -> int:
     from crewdeck.sync.client.metakeys import META_PUSH_SEQ, META_REMOVED
     from crewdeck.sync.client.remote import Remote
-    from crewdeck.sync.state.oplog import Op
+    from crewdeck.sync.state.oplog import Op, same_write
     from crewdeck.tui.workspace import describe
 
     ws = ctx.ws
@@ -279,7 +279,7 @@ def cmd_log(ctx: Context) -> int:
     waiting: set[str] = set()
     for seq, *row in cursor:
         op = Op(*row)
-        if groups and describe.same_write(groups[-1][-1], op):
+        if groups and same_write(groups[-1][-1], op):
             groups[-1].append(op)
         elif len(groups) == ctx.args.limit:
             break
@@ -323,44 +323,46 @@ def _print_log_json(
     sent: int,
 ) -> None:
     """Every operation as stored (``--limit`` counts operations): the raw form for scripts; who wrote it (and who acted as
-    them) by handle with their id and whether they were removed beside it (``member_json``)."""
+    them) by handle with their id and whether they were removed beside it (``member_json``).  A refused operation stands
+    where it was made and counts in ``--limit``, as in the text log."""
+    from crewdeck.sync.state.oplog import Op
+
     removed = ctx.ws.removed_ids()
-    entries = []
-    for seq, op_id, node, _node_seq, member, kind, entity, row_id, field, value in itertools.islice(cursor, ctx.args.limit):
-        actor = actor_of(member, op_id)
+
+    def made(op: Op) -> dict[str, Any]:
+        return {
+            "op_id": op.op_id,
+            "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            **member_json("member", op.member or None, handles.get(op.member, op.member[:8]), op.member in removed),  # "": no one
+        }
+
+    def told(op: Op) -> dict[str, Any]:
+        return {"kind": op.kind, "entity": op.entity, "id": op.row_id, "field": op.field, "value": json.loads(op.value)}
+
+    waiting = [
+        ({"seq": None, **made(op), **told(op), "refused": {"rule": rule, "message": message, "at": when}}, op)
+        for op, rule, message, when in refused
+    ]
+    entries: list[dict[str, Any]] = []
+    for seq, *row in cursor:
+        op = Op(*row)
+        # Newest first, by when each was made: the refusals made after this operation come before it.
+        while waiting and waiting[0][1].op_id >= op.op_id and len(entries) < ctx.args.limit:
+            entries.append(waiting.pop(0)[0])
+        if len(entries) >= ctx.args.limit:
+            break
+        actor = actor_of(op.member, op.op_id)
         entries.append(
             {
                 "seq": seq,
-                "op_id": op_id,
-                "at": stamp_time(op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                **member_json("member", member or None, handles.get(member, member[:8]), member in removed),  # "": no member wrote it
+                **made(op),
                 **(member_json("actor", actor, handles.get(actor, actor[:8]), actor in removed) if actor else {}),
-                **({"unsent": True} if node == own and seq > sent else {}),
-                "kind": kind,
-                "entity": entity,
-                "id": row_id,
-                "field": field,
-                "value": json.loads(value),
+                **({"unsent": True} if op.node == own and seq > sent else {}),
+                **told(op),
             }
         )
-    print_json(
-        [
-            {
-                "seq": None,
-                "op_id": op.op_id,
-                "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                **member_json("member", op.member or None, handles.get(op.member, op.member[:8]), op.member in removed),
-                "kind": op.kind,
-                "entity": op.entity,
-                "id": op.row_id,
-                "field": op.field,
-                "value": json.loads(op.value),
-                "refused": {"rule": rule, "message": message, "at": when},
-            }
-            for op, rule, message, when in refused
-        ]
-        + entries
-    )
+    entries.extend(entry for entry, _ in waiting[: max(ctx.args.limit - len(entries), 0)])
+    print_json(entries)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MINOR_UNITS, format_minor
 from crewdeck.sync.state.naming import QUOTE, post_name, quoted
-from crewdeck.sync.state.oplog import APPEND, Op
+from crewdeck.sync.state.oplog import APPEND, Op, same_write
 from crewdeck.sync.state.records import result_key
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.results import targets
@@ -161,11 +161,6 @@ def grouped(ops: Iterable[Op]) -> Iterator[list[Op]]:
         group.append(op)
     if group:
         yield group
-
-
-def same_write(a: Op, b: Op) -> bool:
-    # Stamps are "<ms>-<counter>-<node>": one write stamps its operations in one millisecond (the counter runs on).
-    return (a.node, a.member, a.entity, a.row_id, a.op_id[:13]) == (b.node, b.member, b.entity, b.row_id, b.op_id[:13]) and a.kind != APPEND
 
 
 def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callable[[Op], str | None] | None = None) -> list[ToldChange]:
@@ -315,11 +310,14 @@ def op_words(op: Op, names: Naming) -> str:
 
 
 def _record_words(op: Op, names: Naming) -> str:
-    """The record an operation sets a field of: “Draft”, "the ads budget of launch for the run", "campaign 1a2b3c4d"."""
+    """The record an operation sets a field of: “Draft”, "the ads budget of launch for the run", "campaign Launch"
+    ("campaign 1a2b3c4d" when it has no name here)."""
     if op.entity == "task":
         return names.task(op.row_id)
     if op.entity == "budget" and op.row_id.count(":") == 3:
         return _budget_for(op.row_id, names)  # its short id, "budget:5", names nothing
+    if op.entity == "campaign" and op.row_id in names.campaigns:
+        return f"campaign {names.campaigns[op.row_id]}"
     return f"{op.entity} {short(op.row_id)}"
 
 
