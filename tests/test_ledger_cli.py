@@ -159,14 +159,23 @@ def test_pending_spend_counts_once_another_manager_approves(team: Cli) -> None:
     assert "does not wait for approval" in one_line_error(team("ledger", "approve", plain))
 
 
-def test_a_reversal_of_pending_spend_counts_when_it_does(team: Cli) -> None:
+def test_pending_spend_reversed_waits_for_nothing(team: Cli) -> None:
+    """Pending spend reversed before it was approved read `pending` (its reversal too), stayed in `is:pending` and took
+    an approval that changed no total: the two net to zero, so they read reversed and reversal, and nothing to approve."""
     entry = add(team, "500 EUR", as_member="raj", extra=("--pending",))
+    waiting = add(team, "70 EUR", as_member="raj", extra=("--pending",))
     reversal = team.ok("ledger", "reverse", entry).strip()
-    assert row(report(team), "influencers")["pending"] == eur("0.00")
-    assert "counts when" in one_line_error(team("ledger", "approve", reversal))
-    team.ok("ledger", "approve", entry)
+    listed = {r["id"]: r for r in json.loads(team.ok("ledger", "list", "--json"))}
+    assert (listed[entry]["pending"], listed[reversal]["pending"]) == (False, False)
+    text = team.ok("ledger", "list", "+spring-launch")
+    assert re.search(rf"{entry[:8]}.*  reversed  ", text) and re.search(rf"{reversal[:8]}.*  reversal  ", text), text
+    assert [r["id"] for r in json.loads(team.ok("ledger", "list", "is:pending", "--json"))] == [waiting]
     doc = report(team)
-    assert row(doc, "influencers")["spent"] == eur("0.00") and row(doc, "influencers")["entries"] == 2
+    assert row(doc, "influencers")["pending"] == eur("70.00") and row(doc, "influencers")["spent"] == eur("0.00")
+    assert "counts when" in one_line_error(team("ledger", "approve", reversal))
+    refused = one_line_error(team("ledger", "approve", entry))
+    assert f"entry {entry[:8]} was reversed ({reversal[:8]}): the two net to zero, nothing to approve" in refused
+    assert not json.loads(team.ok("ledger", "list", "is:approved", "--json"))
 
 
 def test_list_filters(team: Cli) -> None:

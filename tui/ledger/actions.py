@@ -79,9 +79,9 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
 
 def may_approve(member: Member, entry: EntryRow) -> bool:
     """Whether the app offers ``member`` to approve ``entry``: the rules let them (``approval_refused``), and no approval counts
-    for it yet (``approve_entry`` refuses a second one)."""
+    for it yet and it was not reversed (``approve_entry`` refuses either)."""
     facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
-    return not entry.approved and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
+    return not entry.approved and not entry.reversed and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
 
 
 def may_reverse(member: Member, entry: EntryRow) -> bool:
@@ -154,8 +154,13 @@ def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) ->
     # rules' to say, with their rule, before the state below: a member hears that only managers approve.
     facts = EntryFacts(entry["entered_by"], bool(entry["needs_approval"]), entry["reverses"])
     refusal = approval_refused(me.facts(), entry_id, facts, lambda: _frozen(ws, entry_id))
-    if refusal is not None:
+    reversal = ws.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()
+    # Frozen spend reversed is frozen no more (``frozen_condition``): the rules' "it already counts" would not say why.
+    if refusal is not None and not (reversal and refusal.rule == "not_pending"):
         raise Refused(refusal)
+    if reversal:
+        # Approved or not, the two net to zero: an approval would change no total, so nothing waits for one.
+        raise UserError(f"entry {short(entry_id)} was reversed ({short(reversal[0])}): the two net to zero, nothing to approve")
     done = ws.conn.execute(f"SELECT 1 WHERE ? IN ({APPROVED_IDS})", (entry_id,)).fetchone()
     if done:
         raise UserError(f"entry {short(entry_id)} is already approved")

@@ -35,8 +35,11 @@ STATES = ("pending", "approved", "reversal", "reversed", "frozen")
 
 #: Entries whose approval counts: by someone other than their author.
 APPROVED_IDS = "SELECT a.entry FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
-#: An entry counts when it needs no approval, or it (or the entry it reverses) was approved.
-COUNTED = f"(e.needs_approval = 0 OR coalesce(e.reverses, e.id) IN ({APPROVED_IDS}))"
+#: An entry reversed, or a reversal: the two net to zero, approved or not, pending or frozen, so neither waits for anything.
+REVERSED_PAIR = "(e.reverses IS NOT NULL OR EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id))"
+#: An entry counts when it needs no approval, or it (or the entry it reverses) was approved, or it was reversed before
+#: it was (the pair counts, as zero: nobody approves spend that was taken back).
+COUNTED = f"(e.needs_approval = 0 OR coalesce(e.reverses, e.id) IN ({APPROVED_IDS}) OR {REVERSED_PAIR})"
 PENDING = f"NOT {COUNTED}"
 
 
