@@ -159,6 +159,25 @@ def test_pending_spend_counts_once_another_manager_approves(team: Cli) -> None:
     assert "does not wait for approval" in one_line_error(team("ledger", "approve", plain))
 
 
+def test_approve_takes_several_entries_all_or_none(team: Cli) -> None:
+    """`ledger approve` took one id: a manager approving a week's pending spend ran it once per entry, each its own write."""
+    first = add(team, "500 EUR", as_member="raj", extra=("--pending",))
+    second = add(team, "70 EUR", as_member="raj", extra=("--pending",))
+    own = add(team, "30 EUR", extra=("--pending",))
+    plain = add(team, "1 EUR", as_member="raj")
+    result = team("ledger", "approve", first[:8], second[:8], own[:8], plain[:8])
+    assert result.code != 0 and not result.out
+    lines = result.err.splitlines()
+    assert lines[0].startswith(f"@ana entered {own[:8]}: another manager must approve it (rule self_approval)")
+    assert "does not wait for approval" in lines[1] and "(rule not_pending)" in lines[1]
+    assert lines[-1].endswith("nothing approved: 2 entries of 4 cannot be (listed above)")
+    assert len(lines) == 3
+    assert json.loads(team.ok("ledger", "list", "is:approved", "--json")) == []  # the two that could be were not
+    assert team.ok("ledger", "approve", first[:8], second[:8], first).split() == [first, second]
+    approved = {r["id"] for r in json.loads(team.ok("ledger", "list", "is:approved", "--json"))}
+    assert approved == {first, second} and row(report(team), "influencers")["pending"] == eur("30.00")
+
+
 def test_pending_spend_reversed_waits_for_nothing(team: Cli) -> None:
     """Pending spend reversed before it was approved read `pending` (its reversal too), stayed in `is:pending` and took
     an approval that changed no total: the two net to zero, so they read reversed and reversal, and nothing to approve."""

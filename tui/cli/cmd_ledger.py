@@ -65,10 +65,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = lsub.add_parser(
         "approve",
         parents=parents,
-        help="approve a pending entry (managers)",
-        description="Approve spend entered with --pending. Only a manager may, and never for an entry they entered themselves.",
+        help="approve pending entries (managers)",
+        description="Approve spend entered with --pending or frozen by a crisis. Only a manager may, and never for an entry they "
+        "entered themselves. Several entries are approved all together or, if one of them may not be, none.",
     )
-    p.add_argument("id", help="the entry's id or a unique prefix")
+    p.add_argument("ids", nargs="+", metavar="ID", help="entry ids or unique prefixes")
     p.set_defaults(func=_command("cmd_approve"))
 
     p = lsub.add_parser(

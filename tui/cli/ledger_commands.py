@@ -78,9 +78,17 @@ def cmd_reverse(ctx: Context) -> int:
 
 
 def cmd_approve(ctx: Context) -> int:
-    entry_id = actions.resolve_entry(ctx.ws, ctx.args.id)
-    actions.approve_entry(ctx.ws, ctx.me, entry_id, ctx.now)
-    print(entry_id)
+    entry_ids = list(dict.fromkeys(actions.resolve_entry(ctx.ws, prefix) for prefix in ctx.args.ids))
+    if len(entry_ids) == 1:
+        actions.approve_entry(ctx.ws, ctx.me, entry_ids[0], ctx.now)
+    else:
+        try:
+            actions.approve_entries(ctx.ws, ctx.me, entry_ids, ctx.now)
+        except actions.NotApproved as exc:
+            for problem in exc.problems:
+                print(visible(problem), file=sys.stderr)
+            raise
+    print("\n".join(entry_ids))
     return 0
 
 

@@ -27,6 +27,7 @@ from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 
@@ -146,7 +147,8 @@ def _frozen(ws: Workspace, entry_id: str) -> bool:
     return is_frozen(ws.conn, entry_id)
 
 
-def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) -> str:
+def _check_approval(ws: Workspace, me: Member, entry_id: str) -> None:
+    """Raise why ``me`` may not approve ``entry_id`` (``Refused`` with its rule, or ``UserError``); nothing when they may."""
     entry = ws.store.record("ledger_entry", entry_id)
     if entry is None:
         raise UserError(f"no ledger entry with id {short(entry_id)}")
@@ -164,5 +166,32 @@ def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) ->
     done = ws.conn.execute(f"SELECT 1 WHERE ? IN ({APPROVED_IDS})", (entry_id,)).fetchone()
     if done:
         raise UserError(f"entry {short(entry_id)} is already approved")
+
+
+class NotApproved(UserError):
+    """Several entries to approve, some of which may not be: ``problems`` says why of each; nothing was approved."""
+
+    def __init__(self, problems: list[str], asked: int) -> None:
+        super().__init__(f"nothing approved: {counted(len(problems), 'entry')} of {asked:,} cannot be (listed above)")
+        self.problems = problems
+
+
+def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) -> str:
+    _check_approval(ws, me, entry_id)
     with ws.store.write(me.id) as w:
         return w.append("approval", {"entry": entry_id, "approved_by": me.id, "approved_at": utc_iso(now)})
+
+
+def approve_entries(ws: Workspace, me: Member, entry_ids: list[str], now: dt.datetime) -> None:
+    """Approve each of ``entry_ids`` in one write, or none: ``NotApproved`` names every one that may not be."""
+    problems = []
+    for entry_id in entry_ids:
+        try:
+            _check_approval(ws, me, entry_id)
+        except (Refused, UserError) as exc:
+            problems.append(str(exc))
+    if problems:
+        raise NotApproved(problems, len(entry_ids))
+    with ws.store.write(me.id) as w:
+        for entry_id in entry_ids:
+            w.append("approval", {"entry": entry_id, "approved_by": me.id, "approved_at": utc_iso(now)})
