@@ -135,6 +135,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--date-format", metavar="FORMAT", help="how the dates are written, e.g. %%d/%%m/%%Y (default: YYYY-MM-DD)")
     p.add_argument("--campaign", metavar="C", help="the campaign of a row that names none (a bank statement's)")
     p.add_argument("--category", metavar="K", help="the category of a row that names none")
+    p.add_argument(
+        "--currency", metavar="CODE", help="the currency of an amount that names none (default: the base currency, said in a note)"
+    )
     p.set_defaults(func=_command("cmd_import"))
 
     budget = sub.add_parser("budget", parents=parents, help="set campaign budgets", description="Budgets per campaign and category.")

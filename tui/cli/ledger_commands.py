@@ -227,6 +227,11 @@ def cmd_import(ctx: Context) -> int:
             defaults["category"] = check_category(a.category.lstrip("#").lower())
         except ValueError as exc:
             raise UserError(f"--category: {exc}") from None
+    if a.currency:
+        try:
+            defaults["currency"] = check_currency(a.currency.upper())
+        except MoneyError as exc:
+            raise UserError(f"--currency: {exc}") from None
     with bad_rows_listed():
         plan = csvfiles.plan_entries(
             text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading, defaults=defaults
@@ -236,6 +241,18 @@ def cmd_import(ctx: Context) -> int:
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
     for note in plan.notes:
         print(visible(f"note: {note}"))
+    if plan.base_assumed:
+        # A statement in another currency read as the base one is off by the rate in every total: said, as --negate's.
+        n = plan.base_assumed
+        where = (
+            "the file has no currency column"
+            if not plan.currency_column
+            else f"{counted(n, 'row')} {'names' if n == 1 else 'name'} no currency"
+        )
+        print(
+            f"note: {where}: {'its amount was' if n == 1 else f'{n:,} amounts were'} read in {ws.base_currency}, the workspace's base "
+            "currency; a file in another currency: import it with --currency CODE (or --map currency=COLUMN)"
+        )
     if not ctx.args.negate and plan.negative * 2 > plan.plain:
         # Mostly money back is more likely a bank's signs than refunds: said while it is one reversal per entry to undo.
         print(
