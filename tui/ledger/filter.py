@@ -28,7 +28,7 @@ from typing import Any
 
 from crewdeck.sync.state.money import MoneyError, check_currency
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.tasks.query import Term, like_pattern
+from crewdeck.tui.tasks.query import Term, like_pattern, words
 from crewdeck.tui.workspace.errors import UserError
 
 STATES = ("pending", "approved", "reversal", "reversed", "frozen")
@@ -46,16 +46,6 @@ PENDING = f"NOT {COUNTED}"
 @dataclass
 class LedgerQuery:
     terms: list[Term] = field(default_factory=list)
-
-
-#: A word: a value in quotes that end the word keeps its spaces (``payee:"Studio Nord"``, ``-'reel cut'``), as hledger
-#: reads a query; any other run of non-spaces is a word as typed (``payee:McDonald's``: an apostrophe is no quote).
-_WORD = re.compile(r"""(-?(?:[A-Za-z]+:)?)(?:"([^"]*)"|'([^']*)')(?=\s|\Z)|(\S+)""")
-
-
-def words(text: str) -> list[str]:
-    """The query's words, quotes taken off the values they hold."""
-    return [m[4] if m[4] is not None else m[1] + (m[2] if m[2] is not None else m[3]) for m in _WORD.finditer(text)]
 
 
 #: A command-line argument that is one term whose value has spaces: ``payee:Studio Nord``.
