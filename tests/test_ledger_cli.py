@@ -197,6 +197,24 @@ def test_pending_spend_reversed_waits_for_nothing(team: Cli) -> None:
     assert not json.loads(team.ok("ledger", "list", "is:approved", "--json"))
 
 
+def test_spend_dated_more_than_a_year_ahead_is_refused_and_ahead_is_said(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spend dated 2030 (a year typed wrong) was taken without a word and counted in every burn rate and forecast."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")
+    refused = team("ledger", "add", "--campaign", "spring-launch", "--amount", "10 EUR", *SPEND[:4], "--date", "2030-11-20")
+    assert refused.code != 0 and not refused.out
+    assert refused.err.strip().endswith(
+        "date: 2030-11-20 is more than a year ahead (today is 2026-11-26): a ledger records spend made; enter it when it is"
+    )
+    assert json.loads(team.ok("ledger", "list", "--json")) == []
+    ahead = team("ledger", "add", "--campaign", "spring-launch", "--amount", "10 EUR", *SPEND[:4], "--date", "2026-12-01")
+    assert ahead.code == 0 and len(ahead.out.strip()) == 32  # an invoice dated ahead is taken, and said
+    assert ahead.err == (
+        "note: dated 2026-12-01, 5 days after today (2026-11-26): spend is counted from its date; "
+        f"if mistyped: crewdeck ledger reverse {ahead.out[:8]}\n"
+    )
+    assert not team("ledger", "add", "--campaign", "spring-launch", "--amount", "1 EUR", *SPEND).err  # dated before today: nothing
+
+
 def test_list_filters(team: Cli) -> None:
     a = add(team, "10 EUR", category="tools", payee="Canva", date="2026-11-02")
     b = add(team, "20 USD", category="tools", payee="Figma", date="2026-12-02", as_member="raj")

@@ -554,3 +554,20 @@ def test_a_file_with_no_currency_says_which_it_read_its_amounts_in(team: Cli, tm
         .splitlines()[1]
         .startswith("note: 1 row names no currency: its amount was read in EUR")
     )
+
+
+def test_an_import_refuses_spend_dated_more_than_a_year_ahead_and_says_what_is_ahead(
+    team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement row dated 2030 was imported as spend, counted in every report from then on, and nothing said so."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")
+    far = _write(tmp_path, STATEMENT.replace("2026-11-13", "2030-11-13"))
+    assert _listed(team("ledger", "import", far, *STATEMENT_MAP, "--negate"), far) == [
+        "3: date: 2030-11-13 is more than a year ahead (today is 2026-11-26): a ledger records spend made; enter it when it is"
+    ]
+    near = _write(tmp_path, STATEMENT.replace("2026-11-13", "2026-12-13"), "near.csv")
+    out = team.ok("ledger", "import", near, *STATEMENT_MAP, "--negate").splitlines()
+    assert out == [
+        "imported 3 entries",
+        "note: 1 entry is dated after today, the last 17 days after today (2026-11-26): spend is counted from its date",
+    ]

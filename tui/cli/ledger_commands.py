@@ -19,7 +19,7 @@ from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_i
 from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, rates, reports
 from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
-from crewdeck.tui.ledger.form import FormContext, parse_entry
+from crewdeck.tui.ledger.form import FormContext, days_ahead, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
@@ -56,7 +56,15 @@ def cmd_add(ctx: Context) -> int:
         needs_approval=a.pending,
         resolve_task=lambda prefix: ws.resolve("task", prefix, live=True),
     )
-    print(actions.add_entry(ws, ctx.me, draft, ctx.now))
+    entry_id = actions.add_entry(ws, ctx.me, draft, ctx.now)
+    print(entry_id)
+    ahead = days_ahead(draft.date, _today(ctx))
+    if ahead:
+        # Within the year a date ahead is taken (an invoice dated ahead), but a year typed wrong reads the same: said.
+        print(
+            f"note: dated {draft.date}, {ahead}: spend is counted from its date; if mistyped: crewdeck ledger reverse {short(entry_id)}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -252,6 +260,12 @@ def cmd_import(ctx: Context) -> int:
         print(
             f"note: {where}: {'its amount was' if n == 1 else f'{n:,} amounts were'} read in {ws.base_currency}, the workspace's base "
             "currency; a file in another currency: import it with --currency CODE (or --map currency=COLUMN)"
+        )
+    ahead = sorted(draft.date for _, draft, _ in plan.new if draft.date > _today(ctx).isoformat())
+    if ahead:
+        print(
+            f"note: {counted(len(ahead), 'entry')} {'is' if len(ahead) == 1 else 'are'} dated after today, the last "
+            f"{days_ahead(ahead[-1], _today(ctx))}: spend is counted from its date"
         )
     if not ctx.args.negate and plan.negative * 2 > plan.plain:
         # Mostly money back is more likely a bank's signs than refunds: said while it is one reversal per entry to undo.
