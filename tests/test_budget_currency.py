@@ -202,11 +202,11 @@ def test_pending_spend_with_no_rate_says_rate_missing_not_zero(team: Cli) -> Non
     finally:
         ws.close()
     assert (lines["influencers"].pending, lines["tools"].pending, lines[""].pending) == ("no rate", "500.00", "no rate")
-    # Pending spend with no rate that its reversal nets out is none: known, not missing.
+    # Pending spend with no rate that its reversal nets out is none: known, not missing (the pair waits for nothing).
     video = add(team, "300 CHF", category="video", extra=("--pending",))
     team.ok("ledger", "reverse", video)
-    assert _cell(team.ok("ledger", "report"), "PENDING", "video") == "0.00"
-    assert row(report(team), "video")["pending"] == eur("0.00")
+    assert _cell(team.ok("ledger", "report"), "PENDING", "video") == ""
+    assert row(report(team), "video")["pending"] == eur("0.00") and row(report(team), "video")["pending_entries"] == 0
     # With a rate, it converts.
     team.ok("rate", "set", "2026-11-01", "CHF/EUR", "1.05")
     assert _cell(team.ok("ledger", "report"), "PENDING", "total") == "3,125.00"

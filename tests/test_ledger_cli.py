@@ -159,14 +159,60 @@ def test_pending_spend_counts_once_another_manager_approves(team: Cli) -> None:
     assert "does not wait for approval" in one_line_error(team("ledger", "approve", plain))
 
 
-def test_a_reversal_of_pending_spend_counts_when_it_does(team: Cli) -> None:
+def test_approve_takes_several_entries_all_or_none(team: Cli) -> None:
+    """`ledger approve` took one id: a manager approving a week's pending spend ran it once per entry, each its own write."""
+    first = add(team, "500 EUR", as_member="raj", extra=("--pending",))
+    second = add(team, "70 EUR", as_member="raj", extra=("--pending",))
+    own = add(team, "30 EUR", extra=("--pending",))
+    plain = add(team, "1 EUR", as_member="raj")
+    result = team("ledger", "approve", first[:8], second[:8], own[:8], plain[:8])
+    assert result.code != 0 and not result.out
+    lines = result.err.splitlines()
+    assert lines[0].startswith(f"@ana entered {own[:8]}: another manager must approve it (rule self_approval)")
+    assert "does not wait for approval" in lines[1] and "(rule not_pending)" in lines[1]
+    assert lines[-1].endswith("nothing approved: 2 entries of 4 cannot be (listed above)")
+    assert len(lines) == 3
+    assert json.loads(team.ok("ledger", "list", "is:approved", "--json")) == []  # the two that could be were not
+    assert team.ok("ledger", "approve", first[:8], second[:8], first).split() == [first, second]
+    approved = {r["id"] for r in json.loads(team.ok("ledger", "list", "is:approved", "--json"))}
+    assert approved == {first, second} and row(report(team), "influencers")["pending"] == eur("30.00")
+
+
+def test_pending_spend_reversed_waits_for_nothing(team: Cli) -> None:
+    """Pending spend reversed before it was approved read `pending` (its reversal too), stayed in `is:pending` and took
+    an approval that changed no total: the two net to zero, so they read reversed and reversal, and nothing to approve."""
     entry = add(team, "500 EUR", as_member="raj", extra=("--pending",))
+    waiting = add(team, "70 EUR", as_member="raj", extra=("--pending",))
     reversal = team.ok("ledger", "reverse", entry).strip()
-    assert row(report(team), "influencers")["pending"] == eur("0.00")
-    assert "counts when" in one_line_error(team("ledger", "approve", reversal))
-    team.ok("ledger", "approve", entry)
+    listed = {r["id"]: r for r in json.loads(team.ok("ledger", "list", "--json"))}
+    assert (listed[entry]["pending"], listed[reversal]["pending"]) == (False, False)
+    text = team.ok("ledger", "list", "+spring-launch")
+    assert re.search(rf"{entry[:8]}.*  reversed  ", text) and re.search(rf"{reversal[:8]}.*  reversal  ", text), text
+    assert [r["id"] for r in json.loads(team.ok("ledger", "list", "is:pending", "--json"))] == [waiting]
     doc = report(team)
-    assert row(doc, "influencers")["spent"] == eur("0.00") and row(doc, "influencers")["entries"] == 2
+    assert row(doc, "influencers")["pending"] == eur("70.00") and row(doc, "influencers")["spent"] == eur("0.00")
+    assert "counts when" in one_line_error(team("ledger", "approve", reversal))
+    refused = one_line_error(team("ledger", "approve", entry))
+    assert f"entry {entry[:8]} was reversed ({reversal[:8]}): the two net to zero, nothing to approve" in refused
+    assert not json.loads(team.ok("ledger", "list", "is:approved", "--json"))
+
+
+def test_spend_dated_more_than_a_year_ahead_is_refused_and_ahead_is_said(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spend dated 2030 (a year typed wrong) was taken without a word and counted in every burn rate and forecast."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")
+    refused = team("ledger", "add", "--campaign", "spring-launch", "--amount", "10 EUR", *SPEND[:4], "--date", "2030-11-20")
+    assert refused.code != 0 and not refused.out
+    assert refused.err.strip().endswith(
+        "date: 2030-11-20 is more than a year ahead (today is 2026-11-26): a ledger records spend made; enter it when it is"
+    )
+    assert json.loads(team.ok("ledger", "list", "--json")) == []
+    ahead = team("ledger", "add", "--campaign", "spring-launch", "--amount", "10 EUR", *SPEND[:4], "--date", "2026-12-01")
+    assert ahead.code == 0 and len(ahead.out.strip()) == 32  # an invoice dated ahead is taken, and said
+    assert ahead.err == (
+        "note: dated 2026-12-01, 5 days after today (2026-11-26): spend is counted from its date; "
+        f"if mistyped: crewdeck ledger reverse {ahead.out[:8]}\n"
+    )
+    assert not team("ledger", "add", "--campaign", "spring-launch", "--amount", "1 EUR", *SPEND).err  # dated before today: nothing
 
 
 def test_list_filters(team: Cli) -> None:

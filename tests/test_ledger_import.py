@@ -392,7 +392,7 @@ def test_a_header_naming_a_column_it_reads_twice_imports_nothing_and_says_which(
     assert team.ok("export") == before
     # A column read by no field may be there twice: nothing is read from it.
     notes = _write(
-        tmp_path, "date,campaign,category,payee,amount,Notes,Notes\n2026-11-12,spring-launch,tools,Canva,10.00,a,b\n", "notes.csv"
+        tmp_path, "date,campaign,category,payee,amount,Notes,Notes\n2026-11-12,spring-launch,tools,Canva,10.00 EUR,a,b\n", "notes.csv"
     )
     assert team.ok("ledger", "import", notes).strip() == "imported 1 entry"
 
@@ -530,4 +530,44 @@ def test_a_rate_import_names_each_rate_it_replaces(team: Cli, tmp_path: Path) ->
     assert team.ok("rate", "import", path).splitlines() == [
         "imported 2 rates (1 already as given)",
         "1 replaces a rate set before: USD/EUR on 2026-11-01 was 0.925",
+    ]
+
+
+def test_a_file_with_no_currency_says_which_it_read_its_amounts_in(team: Cli, tmp_path: Path) -> None:
+    """A statement with no currency column was read in the base currency without a word: a bank account in USD became
+    EUR spend, off by the rate in every total.  The import says so, naming the currency and how to give another."""
+    path = _write(tmp_path, STATEMENT.replace(",Currency", "").replace(",EUR,", ","))
+    out = team.ok("ledger", "import", path, *STATEMENT_MAP, "--negate").splitlines()
+    assert out == [
+        "imported 3 entries",
+        "note: the file has no currency column: 3 amounts were read in EUR, the workspace's base currency; "
+        "a file in another currency: import it with --currency CODE (or --map currency=COLUMN)",
+    ]
+    other = _write(tmp_path, STATEMENT.replace(",Currency", "").replace(",EUR,", ",").replace("Nord", "Sud"), "usd.csv")
+    assert team.ok("ledger", "import", other, *STATEMENT_MAP, "--negate", "--currency", "usd").splitlines() == ["imported 3 entries"]
+    assert {r["currency"] for r in json.loads(team.ok("ledger", "list", "payee:sud", "--json"))} == {"USD"}
+    assert "--currency: " in one_line_error(team("ledger", "import", other, *STATEMENT_MAP, "--currency", "EU"))
+    # A column with a cell left blank: that row's amount alone is said.
+    blank = _write(tmp_path, STATEMENT.replace("-300.00,EUR", "-310.00,"), "blank.csv")
+    assert (
+        team.ok("ledger", "import", blank, *STATEMENT_MAP, "--negate")
+        .splitlines()[1]
+        .startswith("note: 1 row names no currency: its amount was read in EUR")
+    )
+
+
+def test_an_import_refuses_spend_dated_more_than_a_year_ahead_and_says_what_is_ahead(
+    team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement row dated 2030 was imported as spend, counted in every report from then on, and nothing said so."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")
+    far = _write(tmp_path, STATEMENT.replace("2026-11-13", "2030-11-13"))
+    assert _listed(team("ledger", "import", far, *STATEMENT_MAP, "--negate"), far) == [
+        "3: date: 2030-11-13 is more than a year ahead (today is 2026-11-26): a ledger records spend made; enter it when it is"
+    ]
+    near = _write(tmp_path, STATEMENT.replace("2026-11-13", "2026-12-13"), "near.csv")
+    out = team.ok("ledger", "import", near, *STATEMENT_MAP, "--negate").splitlines()
+    assert out == [
+        "imported 3 entries",
+        "note: 1 entry is dated after today, the last 17 days after today (2026-11-26): spend is counted from its date",
     ]

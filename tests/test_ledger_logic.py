@@ -132,6 +132,11 @@ def test_the_form_checks_each_field_as_it_is_typed() -> None:
     assert check_form({**good, "amount": "0"}, CTX) == {"amount": "an amount of zero records nothing"}
     assert "is not a task id" in check_form({**good, "task": "xyz"}, CTX)["task"]
     assert check_form({**good, "memo": "two\nlines"}, CTX) == {"memo": "one line only"}
+    # The app's form, `ledger add` and an import's rows alike: a year typed wrong is refused, a date ahead within the year taken.
+    assert check_form({**good, "date": "2030-11-20"}, CTX) == {
+        "date": "2030-11-20 is more than a year ahead (today is 2026-11-26): a ledger records spend made; enter it when it is"
+    }
+    assert check_form({**good, "date": "2027-11-26"}, CTX) == {}
     draft = parse_entry(good, CTX, needs_approval=True, resolve_task=lambda prefix: prefix.ljust(32, "0"))
     assert (draft.date, draft.category, draft.amount, draft.currency, draft.task, draft.needs_approval) == (
         "2026-11-25",

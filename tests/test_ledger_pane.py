@@ -1004,9 +1004,9 @@ async def test_over_budget_is_on_the_bar_at_80x24_and_the_spend_a_crisis_froze_a
         assert f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget" in shown, shown
 
 
-async def test_a_pending_reversal_says_whose_approval_it_waits_for(workspace: Path) -> None:
-    """A reversal of pending spend said "counts once a manager other than @ana approves it" (ana reversed it):
-    it counts when its original is approved, by a manager other than the original's author, ana included."""
+async def test_pending_spend_reversed_waits_for_no_approval(workspace: Path) -> None:
+    """A reversal of pending spend said it counted once a manager approved its original, and `a` approved that: the two
+    net to zero, approved or not, so the reversal says it nets its original to zero and nothing is offered to approve."""
     ws = Workspace.open(workspace)
     try:
         draft = EntryDraft(
@@ -1024,8 +1024,20 @@ async def test_a_pending_reversal_says_whose_approval_it_waits_for(workspace: Pa
         await settle(pilot)
         assert isinstance(app.screen, EntryScreen)
         body = str(app.screen.query_one("#entry-body").render())
-        assert f"pending: counts once a manager other than @raj approves {entry[:8]}, the entry it reverses" in body
-        assert "other than @ana" not in body
+        assert "a reversal: nets its original to zero" in body and "pending" not in body
+        await pilot.press("escape")
+        await settle(pilot)
+        await select(pilot, entry)
+        assert pane(app).selected is not None and pane(app).selected.status == "reversed"  # type: ignore[union-attr]
+        assert not approve_shown(app)
+        waiting = sql(
+            workspace,
+            "SELECT count(*) FROM ledger_entry e WHERE needs_approval = 1 AND reverses IS NULL AND id NOT IN (SELECT entry FROM approval) "
+            "AND id NOT IN (SELECT reverses FROM ledger_entry WHERE reverses IS NOT NULL) "
+            "AND entered_by <> ? AND date >= '2026-11-01' AND date < '2026-12-01'",
+            member_id(workspace, "ana"),
+        )[0][0]
+        assert f"{waiting} to approve" in pane(app).query_one(PaneBar).info  # the entry reversed is not among them
 
 
 async def test_the_cursor_moved_while_the_entries_are_read_again_stays_where_it_was_moved(workspace: Path) -> None:

@@ -84,3 +84,18 @@ def test_is_frozen_lists_the_spend_a_crisis_froze_until_a_manager_approves_it(te
     assert listed("is:frozen @raj +spring-launch") == {frozen}
     team.ok("ledger", "approve", frozen, as_member="mia")
     assert listed("is:frozen") == set()
+
+
+def test_frozen_spend_reversed_waits_for_no_approval(team: Cli) -> None:
+    """Frozen spend reversed stayed in `is:frozen` with its reversal, in the report's "2 entries frozen … until a manager
+    approves each", and approving it changed nothing: the two net to zero, so neither waits for a manager."""
+    team.ok("crisis", "start", "--reason", "Outage")
+    kept = add(team, "10 EUR", date="2026-11-20", as_member="raj")
+    taken_back = add(team, "40 EUR", date="2026-11-21", as_member="raj")
+    reversal = team.ok("ledger", "reverse", taken_back).strip()
+    assert {e["id"] for e in json.loads(team.ok("ledger", "list", "is:frozen", "--json"))} == {kept}
+    doc = report(team)
+    assert total(doc)["frozen_entries"] == 1 and total(doc)["frozen"] == eur("10.00") and total(doc)["spent"] == eur("0.00")
+    assert f"was reversed ({reversal[:8]}): the two net to zero, nothing to approve" in one_line_error(
+        team("ledger", "approve", taken_back, as_member="mia")
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from crewdeck.tui.tasks import query, quickadd
@@ -120,6 +122,23 @@ def test_filter_terms_parse() -> None:
         ("text", "carousel", False),
     ]
     assert q.shows_closed
+
+
+def test_a_filter_value_in_quotes_keeps_its_spaces(cli: Cli) -> None:
+    """`"landing page"` was two words, each with a quote in it, that matched no title; `+"Spring Launch"` was the campaign
+    `"Spring` (unknown) and the word `Launch"`: quotes keep a value's spaces, as the ledger's filter reads them."""
+    q = query.parse('-"landing page" +"Spring Launch" \'reel cut\' due:"fri 18:00" McDonald\'s')
+    assert [(t.kind, t.value, t.negate) for t in q.terms] == [
+        ("text", "landing page", True),
+        ("campaign", "Spring Launch", False),
+        ("text", "reel cut", False),
+        ("due", "fri 18:00", False),
+        ("text", "McDonald's", False),
+    ]
+    cli.ok("add", "Draft the landing page copy +spring-launch")
+    cli.ok("add", "Landing copy for the page +spring-launch")
+    listed = json.loads(cli.ok("tasks", '"landing page"', '+"Spring Launch"', "--json"))
+    assert [task["title"] for task in listed] == ["Draft the landing page copy"]
 
 
 @pytest.mark.parametrize("text", ["status:finished", "!urgent"])

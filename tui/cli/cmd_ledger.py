@@ -65,10 +65,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = lsub.add_parser(
         "approve",
         parents=parents,
-        help="approve a pending entry (managers)",
-        description="Approve spend entered with --pending. Only a manager may, and never for an entry they entered themselves.",
+        help="approve pending entries (managers)",
+        description="Approve spend entered with --pending or frozen by a crisis. Only a manager may, and never for an entry they "
+        "entered themselves. Several entries are approved all together or, if one of them may not be, none.",
     )
-    p.add_argument("id", help="the entry's id or a unique prefix")
+    p.add_argument("ids", nargs="+", metavar="ID", help="entry ids or unique prefixes")
     p.set_defaults(func=_command("cmd_approve"))
 
     p = lsub.add_parser(
@@ -134,6 +135,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--date-format", metavar="FORMAT", help="how the dates are written, e.g. %%d/%%m/%%Y (default: YYYY-MM-DD)")
     p.add_argument("--campaign", metavar="C", help="the campaign of a row that names none (a bank statement's)")
     p.add_argument("--category", metavar="K", help="the category of a row that names none")
+    p.add_argument(
+        "--currency", metavar="CODE", help="the currency of an amount that names none (default: the base currency, said in a note)"
+    )
     p.set_defaults(func=_command("cmd_import"))
 
     budget = sub.add_parser("budget", parents=parents, help="set campaign budgets", description="Budgets per campaign and category.")

@@ -19,7 +19,7 @@ from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_i
 from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, rates, reports
 from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
-from crewdeck.tui.ledger.form import FormContext, parse_entry
+from crewdeck.tui.ledger.form import FormContext, days_ahead, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
@@ -56,7 +56,15 @@ def cmd_add(ctx: Context) -> int:
         needs_approval=a.pending,
         resolve_task=lambda prefix: ws.resolve("task", prefix, live=True),
     )
-    print(actions.add_entry(ws, ctx.me, draft, ctx.now))
+    entry_id = actions.add_entry(ws, ctx.me, draft, ctx.now)
+    print(entry_id)
+    ahead = days_ahead(draft.date, _today(ctx))
+    if ahead:
+        # Within the year a date ahead is taken (an invoice dated ahead), but a year typed wrong reads the same: said.
+        print(
+            f"note: dated {draft.date}, {ahead}: spend is counted from its date; if mistyped: crewdeck ledger reverse {short(entry_id)}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -78,9 +86,17 @@ def cmd_reverse(ctx: Context) -> int:
 
 
 def cmd_approve(ctx: Context) -> int:
-    entry_id = actions.resolve_entry(ctx.ws, ctx.args.id)
-    actions.approve_entry(ctx.ws, ctx.me, entry_id, ctx.now)
-    print(entry_id)
+    entry_ids = list(dict.fromkeys(actions.resolve_entry(ctx.ws, prefix) for prefix in ctx.args.ids))
+    if len(entry_ids) == 1:
+        actions.approve_entry(ctx.ws, ctx.me, entry_ids[0], ctx.now)
+    else:
+        try:
+            actions.approve_entries(ctx.ws, ctx.me, entry_ids, ctx.now)
+        except actions.NotApproved as exc:
+            for problem in exc.problems:
+                print(visible(problem), file=sys.stderr)
+            raise
+    print("\n".join(entry_ids))
     return 0
 
 
@@ -219,6 +235,11 @@ def cmd_import(ctx: Context) -> int:
             defaults["category"] = check_category(a.category.lstrip("#").lower())
         except ValueError as exc:
             raise UserError(f"--category: {exc}") from None
+    if a.currency:
+        try:
+            defaults["currency"] = check_currency(a.currency.upper())
+        except MoneyError as exc:
+            raise UserError(f"--currency: {exc}") from None
     with bad_rows_listed():
         plan = csvfiles.plan_entries(
             text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading, defaults=defaults
@@ -228,6 +249,24 @@ def cmd_import(ctx: Context) -> int:
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
     for note in plan.notes:
         print(visible(f"note: {note}"))
+    if plan.base_assumed:
+        # A statement in another currency read as the base one is off by the rate in every total: said, as --negate's.
+        n = plan.base_assumed
+        where = (
+            "the file has no currency column"
+            if not plan.currency_column
+            else f"{counted(n, 'row')} {'names' if n == 1 else 'name'} no currency"
+        )
+        print(
+            f"note: {where}: {'its amount was' if n == 1 else f'{n:,} amounts were'} read in {ws.base_currency}, the workspace's base "
+            "currency; a file in another currency: import it with --currency CODE (or --map currency=COLUMN)"
+        )
+    ahead = sorted(draft.date for _, draft, _ in plan.new if draft.date > _today(ctx).isoformat())
+    if ahead:
+        print(
+            f"note: {counted(len(ahead), 'entry')} {'is' if len(ahead) == 1 else 'are'} dated after today, the last "
+            f"{days_ahead(ahead[-1], _today(ctx))}: spend is counted from its date"
+        )
     if not ctx.args.negate and plan.negative * 2 > plan.plain:
         # Mostly money back is more likely a bank's signs than refunds: said while it is one reversal per entry to undo.
         print(

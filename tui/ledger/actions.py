@@ -27,6 +27,7 @@ from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 
@@ -79,9 +80,9 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
 
 def may_approve(member: Member, entry: EntryRow) -> bool:
     """Whether the app offers ``member`` to approve ``entry``: the rules let them (``approval_refused``), and no approval counts
-    for it yet (``approve_entry`` refuses a second one)."""
+    for it yet and it was not reversed (``approve_entry`` refuses either)."""
     facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
-    return not entry.approved and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
+    return not entry.approved and not entry.reversed and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
 
 
 def may_reverse(member: Member, entry: EntryRow) -> bool:
@@ -146,7 +147,8 @@ def _frozen(ws: Workspace, entry_id: str) -> bool:
     return is_frozen(ws.conn, entry_id)
 
 
-def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) -> str:
+def _check_approval(ws: Workspace, me: Member, entry_id: str) -> None:
+    """Raise why ``me`` may not approve ``entry_id`` (``Refused`` with its rule, or ``UserError``); nothing when they may."""
     entry = ws.store.record("ledger_entry", entry_id)
     if entry is None:
         raise UserError(f"no ledger entry with id {short(entry_id)}")
@@ -154,10 +156,42 @@ def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) ->
     # rules' to say, with their rule, before the state below: a member hears that only managers approve.
     facts = EntryFacts(entry["entered_by"], bool(entry["needs_approval"]), entry["reverses"])
     refusal = approval_refused(me.facts(), entry_id, facts, lambda: _frozen(ws, entry_id))
-    if refusal is not None:
+    reversal = ws.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()
+    # Frozen spend reversed is frozen no more (``frozen_condition``): the rules' "it already counts" would not say why.
+    if refusal is not None and not (reversal and refusal.rule == "not_pending"):
         raise Refused(refusal)
+    if reversal:
+        # Approved or not, the two net to zero: an approval would change no total, so nothing waits for one.
+        raise UserError(f"entry {short(entry_id)} was reversed ({short(reversal[0])}): the two net to zero, nothing to approve")
     done = ws.conn.execute(f"SELECT 1 WHERE ? IN ({APPROVED_IDS})", (entry_id,)).fetchone()
     if done:
         raise UserError(f"entry {short(entry_id)} is already approved")
+
+
+class NotApproved(UserError):
+    """Several entries to approve, some of which may not be: ``problems`` says why of each; nothing was approved."""
+
+    def __init__(self, problems: list[str], asked: int) -> None:
+        super().__init__(f"nothing approved: {counted(len(problems), 'entry')} of {asked:,} cannot be (listed above)")
+        self.problems = problems
+
+
+def approve_entry(ws: Workspace, me: Member, entry_id: str, now: dt.datetime) -> str:
+    _check_approval(ws, me, entry_id)
     with ws.store.write(me.id) as w:
         return w.append("approval", {"entry": entry_id, "approved_by": me.id, "approved_at": utc_iso(now)})
+
+
+def approve_entries(ws: Workspace, me: Member, entry_ids: list[str], now: dt.datetime) -> None:
+    """Approve each of ``entry_ids`` in one write, or none: ``NotApproved`` names every one that may not be."""
+    problems = []
+    for entry_id in entry_ids:
+        try:
+            _check_approval(ws, me, entry_id)
+        except (Refused, UserError) as exc:
+            problems.append(str(exc))
+    if problems:
+        raise NotApproved(problems, len(entry_ids))
+    with ws.store.write(me.id) as w:
+        for entry_id in entry_ids:
+            w.append("approval", {"entry": entry_id, "approved_by": me.id, "approved_at": utc_iso(now)})

@@ -285,6 +285,10 @@ class EntryPlan:
     plain: int = 0
     #: Those of ``plain`` whose amount is negative: money back, less spent.
     negative: int = 0
+    #: New entries whose row names no currency (none in its amount, no currency cell): read in the base currency.
+    base_assumed: int = 0
+    #: Whether the file has a currency column (or ``--map`` names one).
+    currency_column: bool = False
 
 
 def plan_entries(
@@ -321,11 +325,13 @@ def plan_entries(
     planned: list[tuple[int, str, EntryDraft, str | None]] = []
     #: Line -> who approved the row's entry and when, as the file says.
     approved: dict[int, str] = {}
+    #: Lines whose row names no currency.
+    unnamed: set[int] = set()
     seen: Counter[tuple[Any, ...]] = Counter()
     for where, line, cell in _records(rows, first[1], columns, source, problems):
         cell.update({name: value for name, value in defaults.items() if not cell.get(name)})
         try:
-            draft, explicit_id, reverses = _entry_row(cell, ctx, resolve_task, reading)
+            draft, explicit_id, reverses, named = _entry_row(cell, ctx, resolve_task, reading)
         except UserError as exc:
             problems.append(f"{where}: {exc}")
             continue
@@ -353,9 +359,11 @@ def plan_entries(
             seen[content] += 1
             entry_id = derived_id("import", *map(str, content), str(seen[content]))
         planned.append((line, entry_id, draft, reverses))
+        if not named:
+            unnamed.add(line)
         if cell.get("approved_by"):
             approved[line] = f"@{cell['approved_by'].lstrip('@')} {cell.get('approved_at', '')}".rstrip()
-    plan = EntryPlan()
+    plan = EntryPlan(currency_column="currency" in columns)
     in_file = {entry_id: (draft, reverses) for _, entry_id, draft, reverses in planned}
     existing = _existing(ws, [entry_id for _, entry_id, _, _ in planned] + [r for *_, r in planned if r])
     # An id the file gives may be another kind of record's here (the write would refuse it, naming no line).
@@ -391,6 +399,8 @@ def plan_entries(
                 plan.already += 1
             continue
         plan.new.append((entry_id, draft, reverses))
+        if line in unnamed:
+            plan.base_assumed += 1
         if not reverses:
             plan.plain += 1
             if draft.amount < 0:
@@ -406,7 +416,10 @@ def plan_entries(
     return plan
 
 
-def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any, reading: Reading) -> tuple[EntryDraft, str | None, str | None]:
+def _entry_row(
+    cell: dict[str, str], ctx: FormContext, resolve_task: Any, reading: Reading
+) -> tuple[EntryDraft, str | None, str | None, bool]:
+    """The row's entry, its id and the id it reverses as the file gives them, and whether it names its currency."""
     day = reading.day(cell["date"])
     flag = cell.get("needs_approval", "").lower()
     if flag not in _YES | _NO:
@@ -434,7 +447,8 @@ def _entry_row(cell: dict[str, str], ctx: FormContext, resolve_task: Any, readin
         if value and not _ID.match(value):
             raise UserError(f"{name}: {quoted(cell[name])} is not an entry id (32 hex digits)")
         ids.append(value or None)
-    return draft, ids[0], ids[1]
+    # A lone number is read in the base currency (``parse_amount``'s default), which the import says in a note.
+    return draft, ids[0], ids[1], len(amount.split()) > 1
 
 
 #: The fields of an entry that come from the file (its author and time come from who imports, and when).

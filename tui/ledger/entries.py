@@ -66,7 +66,8 @@ class EntryRow:
 
     @property
     def pending(self) -> bool:
-        return self.needs_approval and not self.approved
+        """Waits for a manager's approval: entered so and not approved, nor reversed (the pair nets to zero, ``COUNTED``)."""
+        return self.needs_approval and not self.approved and not self.is_reversal and not self.reversed
 
     @property
     def is_reversal(self) -> bool:

@@ -28,31 +28,24 @@ from typing import Any
 
 from crewdeck.sync.state.money import MoneyError, check_currency
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.tasks.query import Term, like_pattern
+from crewdeck.tui.tasks.query import Term, like_pattern, words
 from crewdeck.tui.workspace.errors import UserError
 
 STATES = ("pending", "approved", "reversal", "reversed", "frozen")
 
 #: Entries whose approval counts: by someone other than their author.
 APPROVED_IDS = "SELECT a.entry FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
-#: An entry counts when it needs no approval, or it (or the entry it reverses) was approved.
-COUNTED = f"(e.needs_approval = 0 OR coalesce(e.reverses, e.id) IN ({APPROVED_IDS}))"
+#: An entry reversed, or a reversal: the two net to zero, approved or not, pending or frozen, so neither waits for anything.
+REVERSED_PAIR = "(e.reverses IS NOT NULL OR EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id))"
+#: An entry counts when it needs no approval, or it (or the entry it reverses) was approved, or it was reversed before
+#: it was (the pair counts, as zero: nobody approves spend that was taken back).
+COUNTED = f"(e.needs_approval = 0 OR coalesce(e.reverses, e.id) IN ({APPROVED_IDS}) OR {REVERSED_PAIR})"
 PENDING = f"NOT {COUNTED}"
 
 
 @dataclass
 class LedgerQuery:
     terms: list[Term] = field(default_factory=list)
-
-
-#: A word: a value in quotes that end the word keeps its spaces (``payee:"Studio Nord"``, ``-'reel cut'``), as hledger
-#: reads a query; any other run of non-spaces is a word as typed (``payee:McDonald's``: an apostrophe is no quote).
-_WORD = re.compile(r"""(-?(?:[A-Za-z]+:)?)(?:"([^"]*)"|'([^']*)')(?=\s|\Z)|(\S+)""")
-
-
-def words(text: str) -> list[str]:
-    """The query's words, quotes taken off the values they hold."""
-    return [m[4] if m[4] is not None else m[1] + (m[2] if m[2] is not None else m[3]) for m in _WORD.finditer(text)]
 
 
 #: A command-line argument that is one term whose value has spaces: ``payee:Studio Nord``.

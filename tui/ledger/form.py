@@ -81,7 +81,7 @@ def _check(name: str, text: str, ctx: FormContext) -> tuple[object, str | None]:
             return None, f"text may not hold control characters ({control})"
     try:
         if name == "date":
-            return parse_day(raw, ctx.today).isoformat(), None
+            return _day(raw, ctx.today)
         if name == "campaign":
             return match_campaign(raw, list(ctx.campaigns)).id, None
         if name == "category":
@@ -105,6 +105,25 @@ def _check(name: str, text: str, ctx: FormContext) -> tuple[object, str | None]:
     except (DateError, MoneyError, UserError) as exc:
         return None, str(exc)
     raise KeyError(name)
+
+
+#: How far ahead of today a spend may be dated: a year, for an invoice dated ahead; past it, a mistyped year (2030).
+AHEAD = dt.timedelta(days=366)
+
+
+def _day(raw: str, today: dt.date) -> tuple[str | None, str | None]:
+    """The day ``raw`` names, or why no spend is dated so: a ledger records spend made, and reports count it from its
+    date on, so a year typed wrong (2030) would count in every burn rate and forecast until someone found it."""
+    day = parse_day(raw, today)
+    if day > today + AHEAD:
+        return None, f"{day} is more than a year ahead (today is {today}): a ledger records spend made; enter it when it is"
+    return day.isoformat(), None
+
+
+def days_ahead(day: str, today: dt.date) -> str | None:
+    """``(in 15 days)``-style words for an entry's ``day`` after ``today``, as the notes of ``ledger add`` and ``import`` say it."""
+    ahead = (dt.date.fromisoformat(day) - today).days
+    return None if ahead <= 0 else f"{ahead} day{'s' if ahead != 1 else ''} after today ({today})"
 
 
 def check_form(values: Mapping[str, str], ctx: FormContext) -> dict[str, str]:

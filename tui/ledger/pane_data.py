@@ -56,9 +56,9 @@ class LedgerPage:
     to_approve: int = 0
 
 
-#: What waits for a manager's approval, in the filter language: pending spend (not a reversal, which counts when its
-#: entry is approved) and spend a crisis froze, entered by someone else (nobody approves their own).
-WAITING = ("is:pending -is:reversal -@me", "is:frozen -@me")
+#: What waits for a manager's approval, in the filter language: pending spend and spend a crisis froze (neither
+#: reversed), entered by someone else (nobody approves their own).
+WAITING = ("is:pending -@me", "is:frozen -@me")
 
 
 def today(me: Member, now: dt.datetime) -> dt.date:

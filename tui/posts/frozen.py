@@ -15,7 +15,7 @@ import re
 import sqlite3
 from typing import Any
 
-from crewdeck.tui.ledger.filter import APPROVED_IDS
+from crewdeck.tui.ledger.filter import APPROVED_IDS, REVERSED_PAIR
 from crewdeck.tui.posts.reading import crises
 
 #: A named parameter of ``frozen_condition``'s SQL (its only colons).
@@ -41,7 +41,9 @@ def frozen_condition(conn: sqlite3.Connection) -> tuple[str, dict[str, Any]] | N
         parts.append(f"({' AND '.join(condition)})")
     if not parts:
         return None
-    return f"(e.needs_approval = 0 AND coalesce(e.reverses, e.id) NOT IN ({APPROVED_IDS}) AND ({' OR '.join(parts)}))", params
+    # A frozen entry reversed nets to zero with its reversal: neither waits for a manager (as pending spend reversed).
+    frozen = f"e.needs_approval = 0 AND coalesce(e.reverses, e.id) NOT IN ({APPROVED_IDS}) AND NOT {REVERSED_PAIR}"
+    return f"({frozen} AND ({' OR '.join(parts)}))", params
 
 
 def frozen_where(conn: sqlite3.Connection) -> tuple[str, list[Any]]:

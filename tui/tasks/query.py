@@ -28,6 +28,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``all``                   | closed (done, cancelled) tasks too                  |
 | any other word            | in the title or the notes                           |
 
+A value in quotes keeps its spaces (``"landing page"``, ``+"Spring Launch"``).
 Without a ``status:``/``is:`` term (or ``all``) only open tasks match.
 ``parse`` reads the syntax; ``compile`` turns it into SQL, looking up names.
 """
@@ -82,12 +83,23 @@ class Query:
         return any(t.kind in ("snoozed", "all") for t in self.terms)
 
 
+#: A word: a value in quotes that end the word keeps its spaces (``"landing page"``, ``-'reel cut'``, ``+"Spring Launch"``,
+#: the ledger's ``payee:"Studio Nord"``), as hledger reads a query; any other run of non-spaces is a word as typed
+#: (``McDonald's``: an apostrophe is no quote).
+_WORD = re.compile(r"""(-?(?:[A-Za-z]+:|[+#@!])?)(?:"([^"]*)"|'([^']*)')(?=\s|\Z)|(\S+)""")
+
+
+def words(text: str) -> list[str]:
+    """The query's words, quotes taken off the values they hold (the ledger's filter reads them so too)."""
+    return [m[4] if m[4] is not None else m[1] + (m[2] if m[2] is not None else m[3]) for m in _WORD.finditer(text)]
+
+
 def parse(text: str) -> Query:
     query = Query()
-    words = text.split()
+    typed = words(text)
     i = 0
-    while i < len(words):
-        word = words[i]
+    while i < len(typed):
+        word = typed[i]
         i += 1
         negate = word.startswith("-") and len(word) > 1 and not word[1].isdigit()
         body = word[1:] if negate else word
@@ -125,8 +137,8 @@ def parse(text: str) -> Query:
         elif lower.startswith("due:") and len(body) > 4:
             # The date goes on as in quick-add: "due:<dec 9", "due:fri 18:00 Europe/London".
             op = body[4] if body[4] in "<>" else ""
-            first = [body[4 + len(op) :]] if body[4 + len(op) :] else []
-            taken = moment_words(first, words[i:])
+            first = body[4 + len(op) :].split()  # due:"fri 18:00", quoted, is those words
+            taken = moment_words(first, typed[i:])
             i += len(taken) - len(first)
             query.terms.append(Term("due", op + " ".join(taken), negate))
         elif lower in ("overdue", "snoozed", "all", "inbox"):

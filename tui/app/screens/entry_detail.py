@@ -118,12 +118,7 @@ class EntryScreen(Screen[None]):
 
     @staticmethod
     def _status(shown: EntryDetail) -> str:
-        e, original = shown.entry, shown.reverses
-        if e.pending and original is not None:
-            # A reversal counts when the entry it reverses is approved (``ledger approve`` refuses the reversal itself).
-            return (
-                f"pending: counts once a manager other than {original.entered_by_shown} approves {original.short_id}, the entry it reverses"
-            )
+        e = shown.entry
         return STATUS_TEXT[e.status].format(who=e.entered_by_shown)
 
     def render_entry(self, shown: EntryDetail) -> Content:
