@@ -65,14 +65,14 @@ def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
 
 
 def cmd_post_add(ctx: Context) -> int:
+    from crewdeck.tui.cli.cmd_tasks import say_notes
     from crewdeck.tui.tasks import quickadd
 
     draft = quickadd.parse(" ".join(ctx.args.text))
     draft.post = True
     values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.clock24)
     print(writing.add_post(ctx.ws.store, ctx.me.id, values))
-    for note in quickadd.clock_change_notes(draft, values, ctx.now):
-        print(visible(f"note: {note}"), file=sys.stderr)
+    say_notes(ctx, draft, values)
     return 0
 
 

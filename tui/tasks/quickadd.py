@@ -80,6 +80,8 @@ class Draft:
     #: ``post:PLATFORM``: the task is a post for this platform.
     post: bool = False
     problems: list[str] = field(default_factory=list)
+    #: What ``resolve`` has to tell of what it made (``due: now: ...``), for the CLI's notes and the app's preview.
+    notes: list[str] = field(default_factory=list)
 
 
 def parse(text: str) -> Draft:
@@ -241,7 +243,12 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             meant = format_local(slot.instant, slot.tz, now, clock24=clock24, reader_tz=creator.tz)
             check_new_post(ws.store, values, now, f"publish:{' '.join(draft.publish_words)} is {meant}")
         if "due" not in values:
-            values["due"] = {"utc": utc_iso(draft_due(slot.instant, owner, config.lead_hours)), "tz": owner.tz}
+            # The lead is a plan, not a deadline missed already: a slot closer than it leaves its draft due now.
+            due = draft_due(slot.instant, owner, config.lead_hours)
+            if due < now:
+                due = now
+                draft.notes.append(f"due: now: the slot is closer than the workspace's publish lead ({config.lead_hours} h)")
+            values["due"] = {"utc": utc_iso(due), "tz": owner.tz}
     if draft.every_words:
         if draft.due_words or draft.publish_words:
             raise UserError("every: sets the due date of each instance: drop due: and publish:")
@@ -262,6 +269,8 @@ def overdue_words(values: dict[str, Any], now: dt.datetime) -> str | None:
     if not due or parse_utc(due["utc"]) > now:
         return None
     late = relative(parse_utc(due["utc"]), now)
+    if late == "now":
+        return None  # due this minute: not late yet
     return "already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else "")
 
 
