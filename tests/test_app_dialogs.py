@@ -74,6 +74,16 @@ async def test_quick_add_of_a_post_closer_than_the_publish_lead_has_its_draft_du
         assert [t["due"]["utc"] for t in titled(workspace, "Soon reel")] == ["2026-11-26T09:30:00Z"]
 
 
+async def test_quick_adds_preview_says_a_platform_the_campaign_does_not_run_on(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Teaser +spring-launch post:x publish:mon 12:30")
+        await settle(pilot)
+        assert "+spring-launch runs on instagram, tiktok, linkedin, not x" in prompt_preview(app)
+
+
 #: What the CLI and the app's preview say of a draft due now because its slot is closer than the publish lead.
 LEAD_NOTE = "due: now: the slot is closer than the workspace's publish lead (24 h)"
 

@@ -936,6 +936,17 @@ def test_post_show_starts_every_value_in_one_column_the_first_comments_too(team:
     assert columns == {len("first comment: ")}, shown
 
 
+def test_a_post_on_a_platform_its_campaign_does_not_run_on_is_added_with_a_note_naming_the_campaigns(team: Cli) -> None:
+    # Taken in silence: a post on x in a campaign that runs on instagram and tiktok, or on "instagarm", no platform at all.
+    made = team("post", "add", "Teaser +spring-launch post:x publish:fri 18:00", as_member="raj")
+    assert made.code == 0 and len(made.out.strip()) == 32
+    assert made.err == ("note: +spring-launch runs on instagram, tiktok, not x (crewdeck campaign set spring-launch --platforms adds it)\n")
+    typo = team("add", "Teaser +spring-launch post:instagarm publish:fri 18:00", as_member="raj")
+    assert typo.code == 0
+    assert typo.err == "note: +spring-launch runs on instagram, tiktok, not instagarm: instagram meant?\n"
+    assert team("post", "add", "Reel +spring-launch post:tiktok publish:fri 18:00", as_member="raj").err == ""
+
+
 def test_a_member_starting_or_ending_a_crisis_hears_the_rule_first(team: Cli) -> None:
     # With none open, raj heard "no crisis is open", and with no reason "a crisis needs a reason", as if a
     # manager's command were his to run.

@@ -32,6 +32,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -60,7 +61,7 @@ from crewdeck.tui.time.when import (
 )
 from crewdeck.tui.workspace.config import PublishConfig
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Member, Workspace
+from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace, campaign_slug
 
 
 @dataclass
@@ -217,6 +218,8 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
         values["campaign"] = campaign.id
     if draft.platform and (campaign is not None or draft.post):
         values["platform"] = draft.platform
+    if campaign is not None and draft.platform and campaign.platforms and draft.platform not in campaign.platforms:
+        draft.notes.append(off_campaign_note(campaign, draft.platform))
     if draft.post:
         values["post_state"] = "idea"
     if draft.priority:
@@ -260,6 +263,17 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             rule = replace(rule, tz=owner.tz)  # the end of the owner's day, in the owner's calendar
         values = first_instance(values, rule, owner, now)
     return values
+
+
+def off_campaign_note(campaign: Campaign, platform: str) -> str:
+    """A platform the campaign does not list: taken (a campaign may add it), but said, as a typo (``instagarm``) would
+    otherwise sit on a platform no calendar row or report of the campaign expects."""
+    name = campaign_slug(campaign.id, campaign.name)
+    said = f"+{name} runs on {', '.join(campaign.platforms)}, not {platform}"
+    meant = difflib.get_close_matches(platform, campaign.platforms, n=1)
+    if meant:
+        return f"{said}: {meant[0]} meant?"
+    return f"{said} (crewdeck campaign set {name} --platforms adds it)"
 
 
 def overdue_words(values: dict[str, Any], now: dt.datetime) -> str | None:
