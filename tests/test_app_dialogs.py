@@ -59,6 +59,35 @@ async def test_quick_add_says_when_what_it_creates_is_already_overdue(workspace:
         assert [t["due"] for t in titled(workspace, "Post recap")] == [{"utc": "2026-11-27T16:30:00Z", "tz": "Europe/Berlin"}]
 
 
+async def test_quick_add_of_a_post_closer_than_the_publish_lead_has_its_draft_due_now_and_says_why(workspace: Path) -> None:
+    # The draft was due 24 h before a slot 8 h away: "16h late" at creation, for a lead nobody could have kept.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Soon reel +spring-launch post:instagram publish:today 12:30")  # 17:30 UTC, 8 h away
+        await settle(pilot)
+        preview = prompt_preview(app)
+        assert "overdue" not in preview and LEAD_NOTE in preview, preview
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [t["due"]["utc"] for t in titled(workspace, "Soon reel")] == ["2026-11-26T09:30:00Z"]
+
+
+async def test_quick_adds_preview_says_a_platform_the_campaign_does_not_run_on(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Teaser +spring-launch post:x publish:mon 12:30")
+        await settle(pilot)
+        assert "+spring-launch runs on instagram, tiktok, linkedin, not x" in prompt_preview(app)
+
+
+#: What the CLI and the app's preview say of a draft due now because its slot is closer than the publish lead.
+LEAD_NOTE = "due: now: the slot is closer than the workspace's publish lead (24 h)"
+
+
 def refused_under(screen: Screen[object], widget_id: str) -> str:
     """The reason a dialog shows under its input ("" when none is shown)."""
     refused = screen.query_one(widget_id, Static)

@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
@@ -26,6 +26,7 @@ from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.crisis import HeldPostsScreen
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
@@ -783,14 +784,20 @@ async def test_s_on_a_post_edits_its_copy_link_media_and_first_comment_each_prom
         assert await cursor_on(app, pilot, "Spring post 1") == post_id
 
         async def answer(key: str, *typed: str) -> str:
-            """Pick ``key`` in the `s` picker; what its prompt opened with; then type ``typed`` and enter."""
+            """Pick ``key`` in the `s` picker; what its prompt opened with; then type ``typed`` and enter (the copy's
+            text area: ctrl+s, enter starting a line)."""
             await pilot.press("s")
             await settle(pilot)
             assert isinstance(app.screen, PickerScreen)
             await pilot.press(key)
-            await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the prompt")
-            shown = app.screen.query_one("#prompt-input", Input).value
-            await pilot.press(*typed, "enter")
+            dialog = CopyEditorScreen if key == "c" else PromptScreen
+            await until(pilot, lambda: isinstance(app.screen, dialog), "the prompt")
+            if key == "c":
+                shown = app.screen.query_one("#copy-text", TextArea).text
+                await pilot.press(*typed, "ctrl+s")
+            else:
+                shown = app.screen.query_one("#prompt-input", Input).value
+                await pilot.press(*typed, "enter")
             await settle(pilot)
             return shown
 
@@ -808,6 +815,37 @@ async def test_s_on_a_post_edits_its_copy_link_media_and_first_comment_each_prom
         assert content_of(team, post_id)[2] == ["reel.mp4"]
         assert state(team, post_id) == "draft"  # the content changed after the submission: the round is void
         assert "set the media of “Spring post 1”" in [n.message for n in app._notifications]
+
+
+async def test_the_copy_is_written_over_several_lines_in_the_app_at_80_columns_its_keys_in_the_footer(team: Path) -> None:
+    # The copy's box was one line: a caption's second paragraph could be given only with the CLI's --file.
+    post_id = post_titled(team, "Spring post 1")
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 1") == post_id
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        footer = "".join(segment.text for segment in app.screen._compositor.render_strips()[-1])
+        assert "Save" in footer and "esc Cancel" in footer, footer
+        await pilot.press("enter", "enter", *"Link in bio", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, CopyEditorScreen)
+    assert content_of(team, post_id)[0] == "Post 1: spring is here #launch\n\nLink in bio"
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        await pilot.press(*" more", "escape")  # cancels, writing nothing
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert content_of(team, post_id)[0] == "Post 1: spring is here #launch\n\nLink in bio"
 
 
 # ------------------------------------------------------------ the content calendar
@@ -1437,17 +1475,17 @@ async def test_copy_the_platform_refuses_keeps_what_was_typed_and_says_why_under
         await settle(pilot)
         await pilot.press("c")  # write the copy
         await settle(pilot)
-        assert isinstance(app.screen, PromptScreen)
+        assert isinstance(app.screen, CopyEditorScreen)
         # The box opens with the copy, "#launch" its one tag: five more make six (Instagram takes at most 5 hashtags).
         typed = "Spring, rewritten #launch #a #b #c #d #e"
-        await pilot.press(*typed.removeprefix("Spring, rewritten #launch"), "enter")
+        await pilot.press(*typed.removeprefix("Spring, rewritten #launch"), "ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, PromptScreen)
-        assert app.screen.query_one("#prompt-input", Input).value == typed
-        assert "hashtag" in str(app.screen.query_one("#prompt-refused", Static).render())
-        await pilot.press(*["backspace"] * 3, "enter")  # one tag less
+        assert isinstance(app.screen, CopyEditorScreen)
+        assert app.screen.query_one("#copy-text", TextArea).text == typed
+        assert "hashtag" in str(app.screen.query_one("#copy-refused", Static).render())
+        await pilot.press(*["backspace"] * 3, "ctrl+s")  # one tag less
         await settle(pilot)
-        assert not isinstance(app.screen, PromptScreen)
+        assert not isinstance(app.screen, CopyEditorScreen)
     with Store(team) as store:
         assert store.conn.execute("SELECT copy FROM task WHERE id = ?", (post_id,)).fetchone()[0] == typed[:-3]
 

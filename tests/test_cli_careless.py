@@ -139,7 +139,7 @@ def test_post_show_spells_out_bidirectional_overrides_in_the_post(cli: Cli) -> N
     assert not any(c in shown for c in "\u202e\u2066\u2067\u2069"), shown
     assert f"{post_id[:8]}  Launch <U+2066>reel<U+2069>" in shown
     assert "  Big news\n  <U+202E>gnp.exe\n" in shown
-    assert "link: https://example.com/<U+202E>x" in shown and "first comment: see <U+2067>bio<U+2069>" in shown
+    assert "link:          https://example.com/<U+202E>x" in shown and "first comment: see <U+2067>bio<U+2069>" in shown
 
 
 def test_crisis_status_and_end_spell_out_bidirectional_overrides_in_the_reason(cli: Cli) -> None:

@@ -206,3 +206,17 @@ def test_add_says_a_due_that_has_passed_already(cli: Cli, monkeypatch: pytest.Mo
     late = cli("add", "Wrap @raj due:eow")
     assert late.code == 0 and late.err == "note: due: already overdue by 45h (Fri 11-27 18:30 IST Kolkata)\n"
     assert cli("add", "Recap @raj due:tmrw").err == ""
+
+
+def test_a_post_closer_than_the_publish_lead_has_its_draft_due_now_and_add_says_why(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The draft was due 24 h before a slot 8 h away: created "16h late", for a lead nobody could have kept; post add
+    said nothing of it, where the app's preview said "already overdue"."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-27T09:30:00Z")
+    cli.ok("campaign", "add", "spring", "--platforms", "instagram", "--audience-tz", "America/New_York")
+    for command in (["post", "add"], ["add"]):
+        made = cli(*command, "Soon reel +spring post:instagram publish:today 12:30")
+        assert made.code == 0 and made.err == "note: due: now: the slot is closer than the workspace's publish lead (24 h)\n"
+        due = next(row["due"] for row in json.loads(cli.ok("tasks", "--json")) if row["id"] == made.out.strip())
+        assert due["utc"] == "2026-11-27T09:30:00Z"
+    # A slot further than the lead keeps its draft's due date the lead before it, and nothing to say.
+    assert cli("post", "add", "Later reel +spring post:instagram publish:mon 09:00").err == ""

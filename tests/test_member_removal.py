@@ -593,7 +593,7 @@ def test_the_approvals_listings_read_a_removed_reviewer_apart_from_the_new_membe
     """`post list`'s ROUND and `post show`'s round said @raj of the step the removed member takes."""
     post = reviewed_then_handle_given_again(cli)
     assert "  step 1 of 1 (copy), ex-@raj, still open\n" in cli.ok("post", "list")
-    assert "\nround:     step 1 of 1 (copy), ex-@raj, still open\n" in cli.ok("post", "show", post)
+    assert "\nround:         step 1 of 1 (copy), ex-@raj, still open\n" in cli.ok("post", "show", post)
     shown = json.loads(cli.ok("post", "show", post, "--json"))
     assert (shown["round"], shown["steps"][0]["who"]) == ("step 1 of 1 (copy), @raj, still open", "@raj")
 

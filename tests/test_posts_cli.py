@@ -898,10 +898,53 @@ def test_post_show_names_the_zone_a_slot_was_set_in_when_it_is_not_the_audiences
     post_id = _post(team)
     team.ok("post", "slot", post_id, "2026-12-10", "09:00", "Europe/Paris", as_member="raj")
     (slot,) = [line for line in team.ok("post", "show", post_id).splitlines() if line.startswith("slot:")]
-    assert slot == "slot:      Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris)"
+    assert slot == "slot:          Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris)"
     team.ok("post", "slot", post_id, "2026-12-10", "09:00", as_member="raj")
     (slot,) = [line for line in team.ok("post", "show", post_id).splitlines() if line.startswith("slot:")]
-    assert slot == "slot:      Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience)"
+    assert slot == "slot:          Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience)"
+
+
+def test_post_show_starts_every_value_in_one_column_the_first_comments_too(team: Cli) -> None:
+    # "link:" and "first comment:" were written with one space after them, against the others' 11-wide labels.
+    post_id = _post(team)
+    team.ok(
+        "post",
+        "copy",
+        post_id,
+        "Spring is here",
+        "--link",
+        "https://example.com/spring",
+        "--media",
+        "reel.mp4",
+        "--first-comment",
+        "Tag a friend",
+        as_member="raj",
+    )
+    shown = team.ok("post", "show", post_id).split("\nhistory")[0].splitlines()
+    values = {
+        "state": "draft",
+        "platform": "instagram",
+        "link": "https://example.com/spring",
+        "first comment": "Tag a friend",
+        "media": "reel.mp4",
+        "copy": "14 of 2,200 characters",
+    }
+    columns: set[int] = set()
+    for name, value in values.items():
+        (line,) = [line for line in shown if line.startswith(f"{name}:")]
+        columns.add(line.index(value))
+    assert columns == {len("first comment: ")}, shown
+
+
+def test_a_post_on_a_platform_its_campaign_does_not_run_on_is_added_with_a_note_naming_the_campaigns(team: Cli) -> None:
+    # Taken in silence: a post on x in a campaign that runs on instagram and tiktok, or on "instagarm", no platform at all.
+    made = team("post", "add", "Teaser +spring-launch post:x publish:fri 18:00", as_member="raj")
+    assert made.code == 0 and len(made.out.strip()) == 32
+    assert made.err == ("note: +spring-launch runs on instagram, tiktok, not x (crewdeck campaign set spring-launch --platforms adds it)\n")
+    typo = team("add", "Teaser +spring-launch post:instagarm publish:fri 18:00", as_member="raj")
+    assert typo.code == 0
+    assert typo.err == "note: +spring-launch runs on instagram, tiktok, not instagarm: instagram meant?\n"
+    assert team("post", "add", "Reel +spring-launch post:tiktok publish:fri 18:00", as_member="raj").err == ""
 
 
 def test_a_member_starting_or_ending_a_crisis_hears_the_rule_first(team: Cli) -> None:

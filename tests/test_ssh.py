@@ -533,3 +533,14 @@ def test_a_truncated_key_is_refused_by_member_set_in_one_line_and_nothing_is_wri
     err = crewdeck_fails(*w, "member", "set", "ana", "--ssh-key", truncated)
     assert err.splitlines() == ["crewdeck: error: --ssh-key: the ssh-ed25519 key's data is cut short (was the whole key pasted?)"], err
     assert json.loads(crewdeck(*w, "member", "list", "--json"))[0]["ssh_keys"] == []
+
+
+def test_setting_the_ssh_account_says_what_it_was_and_what_it_is(tmp_path: Path) -> None:
+    # It printed nothing: the manager ran ssh account again to see whether it took.
+    workspace = tmp_path / "team.db"
+    crewdeck("init", str(workspace), "--member", "ana", "--name", "Ana", "--tz", "UTC")
+    w = ["-w", str(workspace)]
+    assert crewdeck(*w, "ssh", "account", "team") == "ssh account: (none) → team\n"
+    assert crewdeck(*w, "ssh", "account", "crew") == "ssh account: team → crew\n"
+    assert crewdeck(*w, "ssh", "account", "crew") == "ssh account is crew already\n"
+    assert crewdeck(*w, "ssh", "account").strip() == "crew"

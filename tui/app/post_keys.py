@@ -211,7 +211,7 @@ class PostKeys:
 
         post_id, name = post.id, named_post(post.facts.title, post.id)
         if field == "copy":
-            what, title, help_text = "copy", "The post's copy", "the text as it will go out"
+            what, title, help_text = "copy", "The post's copy", "the text as it will go out; enter starts a new line, ctrl+s saves"
         else:
             what, _, _, title, help_text = CONTENT_CHOICES[field]
 
@@ -227,7 +227,8 @@ class PostKeys:
         def look() -> None:
             held = self._services.session.access.read(lambda ws: post_content(ws.conn, post_id))[field]
             shown = ", ".join(held) if isinstance(held, list) else held
-            self._owner.app.call_from_thread(self._ask, title, help_text, write, f"set the {what} of {name}", None, shown)
+            said = f"set the {what} of {name}"
+            self._owner.app.call_from_thread(self._ask, title, help_text, write, said, None, shown, multiline=field == "copy")
 
         in_background(self._owner, look, name="post_content", group="post-keys")
 
@@ -239,10 +240,12 @@ class PostKeys:
         said: str,
         written: Callable[[], None] | None = None,
         value: str = "",
+        *,
+        multiline: bool = False,
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
-        then ``written`` (on the UI thread)."""
+        then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line."""
         from crewdeck.tui.app.post_actions import write_move
 
         if not self._targets():
@@ -252,4 +255,9 @@ class PostKeys:
         def submit(text: str) -> None:
             write_move(self._owner, self._services, said, lambda s, me, now: then(s, me, now, text), written)
 
+        if multiline:
+            from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
+
+            self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit))
+            return
         self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value)))

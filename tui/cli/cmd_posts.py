@@ -65,14 +65,14 @@ def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
 
 
 def cmd_post_add(ctx: Context) -> int:
+    from crewdeck.tui.cli.cmd_tasks import say_notes
     from crewdeck.tui.tasks import quickadd
 
     draft = quickadd.parse(" ".join(ctx.args.text))
     draft.post = True
     values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.clock24)
     print(writing.add_post(ctx.ws.store, ctx.me.id, values))
-    for note in quickadd.clock_change_notes(draft, values, ctx.now):
-        print(visible(f"note: {note}"), file=sys.stderr)
+    say_notes(ctx, draft, values)
     return 0
 
 
@@ -258,6 +258,14 @@ def _diff_since_seen(ctx: Context, post_id: str, member: str) -> list[str]:
     ]
 
 
+#: ``post show``'s labels, each padded to the widest ("first comment:") so that every value starts in one column.
+_LABEL_WIDTH = len("first comment: ")
+
+
+def _field(name: str, value: str) -> str:
+    return f"{name + ':':<{_LABEL_WIDTH}}{value}"
+
+
 def cmd_post_show(ctx: Context) -> int:
     post_id = _post_id(ctx)
     view = read_post(ctx.ws.conn, post_id, ctx.now)
@@ -282,23 +290,23 @@ def cmd_post_show(ctx: Context) -> int:
         print_json(data)
         return 0
     f = view.facts
-    lines = [f"{post_id[:8]}  {f.title}", f"state:     {label(view.state)}"]
+    lines = [f"{post_id[:8]}  {f.title}", _field("state", label(view.state))]
     if view.state in ("in-review", "changes-requested", "draft") and view.round.round_id:
-        lines.append(f"round:     {view.round.describe(ctx.ws.shown_handles())}")
+        lines.append(_field("round", view.round.describe(ctx.ws.shown_handles())))
     for crisis in view.held_by:
-        lines.append(f"crisis:    {crisis.reason} ({crisis.id[:8]}{', open' if crisis.open else ', ended'})")
-    lines.append(f"platform:  {f.platform or '-'}" + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
+        lines.append(_field("crisis", f"{crisis.reason} ({crisis.id[:8]}{', open' if crisis.open else ', ended'})"))
+    lines.append(_field("platform", f.platform or "-") + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
     if f.slot is not None:
-        lines.append(f"slot:      {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}")
+        lines.append(_field("slot", _slot_text(ctx, f.slot, f.slot_tz, f.campaign)))
     limit = limits.LIMITS.get(f.platform or "")
     used = limits.length(f.platform, data["copy"])
-    lines.append(f"copy:      {used:,}" + (f" of {limit.chars:,}" if limit else "") + " characters")
+    lines.append(_field("copy", f"{used:,}" + (f" of {limit.chars:,}" if limit else "") + " characters"))
     lines.extend(f"  {line}" for line in data["copy"].splitlines() or [""])
     for name in ("link", "first_comment", "live_url"):
         if data[name]:
-            lines.append(f"{name.replace('_', ' ')}: {data[name]}")
+            lines.append(_field(name.replace("_", " "), data[name]))
     if data["media"]:
-        lines.append(f"media:     {', '.join(data['media'])}")
+        lines.append(_field("media", ", ".join(data["media"])))
     # The post's text is someone else's: shown, never sent to the terminal as it is.
     print(visible("\n".join(lines), multiline=True))
     # A removed member reads "ex-@raj": a new member may have their handle.

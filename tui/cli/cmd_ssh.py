@@ -51,8 +51,11 @@ def cmd_ssh_account(ctx: Context) -> int:
     user = ctx.args.user.strip()
     if not user or not user.isprintable() or any(ch.isspace() or ch in ":/" for ch in user):
         raise UserError(f"{ctx.args.user!r} is not a Unix account name")
+    before = configured_account(ctx.ws)
     with ctx.writer() as w:
         w.set("workspace", WORKSPACE_ROW, {ACCOUNT_SETTING: user})
+    # Said as workspace set says a setting: a silent success left the manager to run ssh account again to see it took.
+    print(f"ssh account is {user} already" if before == user else f"ssh account: {before or '(none)'} → {user}")
     return 0
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from crewdeck.sync.state.oplog import Op
+    from crewdeck.tui.tasks.quickadd import Draft
     from crewdeck.tui.workspace import describe
 
 
@@ -42,14 +43,22 @@ def cmd_add(ctx: Context) -> int:
     with ctx.writer() as w:
         task_id = w.create("task", values, row_id=recurrence.id_for(values))
     print(task_id)
-    for note in quickadd.clock_change_notes(draft, values, ctx.now):
+    say_notes(ctx, draft, values)
+    return 0
+
+
+def say_notes(ctx: Context, draft: Draft, values: dict[str, Any]) -> None:
+    """What quick-add's preview says of what it made, as ``note:`` lines: the id alone says nothing of a date already
+    passed (eow on a Saturday), of a clock change, or of a draft due now as its slot is closer than the publish lead."""
+    from crewdeck.tui.tasks import quickadd
+
+    for note in [*quickadd.clock_change_notes(draft, values, ctx.now), *draft.notes]:
         print(visible(f"note: {note}"), file=sys.stderr)
     overdue = quickadd.overdue_words(values, ctx.now)
-    if overdue:  # the id alone says nothing of a date already passed (eow on a Saturday), as the app's preview does
+    if overdue:
         due = values["due"]
         when = format_local(parse_utc(due["utc"]), due["tz"], ctx.now, reader_tz=ctx.viewer_tz)
         print(visible(f"note: due: {overdue} ({when})"), file=sys.stderr)
-    return 0
 
 
 def _post_ids(ctx: Context, kind: str, value: str) -> list[str]:

@@ -32,6 +32,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -60,7 +61,7 @@ from crewdeck.tui.time.when import (
 )
 from crewdeck.tui.workspace.config import PublishConfig
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Member, Workspace
+from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace, campaign_slug
 
 
 @dataclass
@@ -80,6 +81,8 @@ class Draft:
     #: ``post:PLATFORM``: the task is a post for this platform.
     post: bool = False
     problems: list[str] = field(default_factory=list)
+    #: What ``resolve`` has to tell of what it made (``due: now: ...``), for the CLI's notes and the app's preview.
+    notes: list[str] = field(default_factory=list)
 
 
 def parse(text: str) -> Draft:
@@ -215,6 +218,8 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
         values["campaign"] = campaign.id
     if draft.platform and (campaign is not None or draft.post):
         values["platform"] = draft.platform
+    if campaign is not None and draft.platform and campaign.platforms and draft.platform not in campaign.platforms:
+        draft.notes.append(off_campaign_note(campaign, draft.platform))
     if draft.post:
         values["post_state"] = "idea"
     if draft.priority:
@@ -241,7 +246,12 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             meant = format_local(slot.instant, slot.tz, now, clock24=clock24, reader_tz=creator.tz)
             check_new_post(ws.store, values, now, f"publish:{' '.join(draft.publish_words)} is {meant}")
         if "due" not in values:
-            values["due"] = {"utc": utc_iso(draft_due(slot.instant, owner, config.lead_hours)), "tz": owner.tz}
+            # The lead is a plan, not a deadline missed already: a slot closer than it leaves its draft due now.
+            due = draft_due(slot.instant, owner, config.lead_hours)
+            if due < now:
+                due = now
+                draft.notes.append(f"due: now: the slot is closer than the workspace's publish lead ({config.lead_hours} h)")
+            values["due"] = {"utc": utc_iso(due), "tz": owner.tz}
     if draft.every_words:
         if draft.due_words or draft.publish_words:
             raise UserError("every: sets the due date of each instance: drop due: and publish:")
@@ -255,6 +265,17 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
     return values
 
 
+def off_campaign_note(campaign: Campaign, platform: str) -> str:
+    """A platform the campaign does not list: taken (a campaign may add it), but said, as a typo (``instagarm``) would
+    otherwise sit on a platform no calendar row or report of the campaign expects."""
+    name = campaign_slug(campaign.id, campaign.name)
+    said = f"+{name} runs on {', '.join(campaign.platforms)}, not {platform}"
+    meant = difflib.get_close_matches(platform, campaign.platforms, n=1)
+    if meant:
+        return f"{said}: {meant[0]} meant?"
+    return f"{said} (crewdeck campaign set {name} --platforms adds it)"
+
+
 def overdue_words(values: dict[str, Any], now: dt.datetime) -> str | None:
     """``already overdue by 45h`` for a due that has passed at ``now`` (today 08:00 at noon, eow on a Saturday);
     ``None`` for one ahead."""
@@ -262,6 +283,8 @@ def overdue_words(values: dict[str, Any], now: dt.datetime) -> str | None:
     if not due or parse_utc(due["utc"]) > now:
         return None
     late = relative(parse_utc(due["utc"]), now)
+    if late == "now":
+        return None  # due this minute: not late yet
     return "already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else "")
 
 

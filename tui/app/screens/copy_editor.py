@@ -1,0 +1,96 @@
+"""A post's copy written in the app: a caption runs over several lines, which a one-line box could not hold."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static, TextArea
+
+from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.prompt import Submit
+from crewdeck.tui.app.workers import background, submit_or_refuse
+from crewdeck.widgets.key_footer import KeyFooter
+
+
+class CopyEditorScreen(ModalScreen[str | None]):
+    """The copy in a text area, opening with what the post holds, the cursor at its end; ``enter`` starts a new line,
+    ``ctrl+s`` saves, ``escape`` cancels.  A refused copy (over the platform's limits) stays, with why under it.
+
+    | key | action |
+    |---|---|
+    | `ctrl+s` | save the copy |
+    | `escape` | cancel |
+    """
+
+    # Escape before the text area has it, which would take it to move the focus out of itself, leaving the dialog open.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="copy.save"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="copy.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    CopyEditorScreen { align: center middle; }
+    CopyEditorScreen > Vertical {
+        width: 90%;
+        max-width: 100;
+        height: 80%;
+        padding: 0 1;
+        background: $panel;
+        border: round $accent;
+    }
+    CopyEditorScreen .copy--title { text-style: bold; width: 100%; }
+    CopyEditorScreen .copy--help { color: $foreground-muted; width: 100%; }
+    CopyEditorScreen TextArea { height: 1fr; }
+    CopyEditorScreen .copy--refused { color: $error; height: auto; display: none; }
+    CopyEditorScreen .copy--refused.-shown { display: block; }
+    """
+
+    def __init__(self, title: str, help_text: str, copy: str, submit: Submit) -> None:
+        super().__init__()
+        self.title_text = title
+        self.help_text = help_text
+        self.copy = copy
+        self.submit = submit
+        #: The copy being written (``ctrl+s`` again waits for it).
+        self.submitting: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            # The title quotes the post's: plain text, shown.
+            yield Label(plain(self.title_text), classes="copy--title")
+            yield Label(plain(self.help_text), classes="copy--help")
+            yield TextArea(self.copy, id="copy-text", soft_wrap=True, tab_behavior="focus")
+            yield Static("", classes="copy--refused", id="copy-refused")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        text = self.query_one("#copy-text", TextArea)
+        text.focus()
+        text.move_cursor(text.document.end)  # a word added, not the whole copy typed again
+
+    def on_text_area_changed(self) -> None:
+        self.query_one("#copy-refused", Static).remove_class("-shown")  # said of the copy as it was
+
+    def action_save(self) -> None:
+        if self.submitting is None:
+            self.submitting = self.query_one("#copy-text", TextArea).text
+            self._submit(self.submitting)
+
+    @background(group="copy-submit")
+    def _submit(self, text: str) -> None:
+        submit_or_refuse(self.app, self.submit, text, self._refused, self.dismiss)
+
+    def _refused(self, why: str) -> None:
+        """The copy was refused: it stays, with the reason under it, to fix and save again."""
+        self.submitting = None
+        refused = self.query_one("#copy-refused", Static)
+        refused.update(plain(why))  # it may quote the copy
+        refused.add_class("-shown")
+        self.query_one("#copy-text", TextArea).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
