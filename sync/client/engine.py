@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     import httpx
 
 State = Literal["live", "syncing", "offline", "error"]
+#: Seconds before an event stream the server ended, after it was live, is asked for again.
+STREAM_ENDED_PAUSE = 0.5
 
 
 @dataclass(frozen=True)
@@ -318,6 +320,7 @@ class SyncEngine:
                     client.close()
                     client = self._events_client = Client.for_remote(remote, self.transport)
                     failures = 0
+                ended = False
                 try:
                     for head in client.events():
                         failures = 0
@@ -330,10 +333,10 @@ class SyncEngine:
                             self._poke()
                         if self._stop.is_set():
                             return
+                    ended = True
                 except Offline:
-                    # A broken stream, or none to be had: reconnect after a pause.  Said "live", the loop asks at once
-                    # whether the server is still there: a stopping server may end the stream while it still answers
-                    # the round that end pokes, and then refuse the stream asked for again.
+                    # A broken stream, or none to be had: reconnect after a pause.  Said "live" (the round a stopping
+                    # server's end of the stream poked found it still answering), the loop asks again at once.
                     status = self._status
                     if status is not None and status.state == "live":
                         self._poke()
@@ -350,9 +353,12 @@ class SyncEngine:
                     # An open stream ended (a server stopping ends it cleanly, one killed breaks it): the loop asks at
                     # once whether the server is still there, instead of saying "live" until its next poll.
                     self._poke()
+                # A stream the server ended (stopping: it ends its streams first) is asked for again soon, not after
+                # the backoff: refused then, the server is going, and the loop is asked again (above).
+                first_end = ended and self._events_live
                 self._events_live = False
                 failures += 1
-                self._relisten.wait(self.backoff.delay(failures, self._rng))
+                self._relisten.wait(STREAM_ENDED_PAUSE if first_end else self.backoff.delay(failures, self._rng))
                 self._relisten.clear()
         finally:
             client.close()
