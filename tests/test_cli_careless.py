@@ -514,3 +514,13 @@ def test_a_publish_slot_the_clocks_skip_is_said_too(cli: Cli) -> None:
     )
     moved = cli("post", "slot", said.out.strip()[:8], "2027-03-28 02:45 Europe/Berlin")
     assert moved.code == 0 and "note: slot: 02:45 does not exist in Europe/Berlin" in moved.err
+
+
+def test_campaign_set_and_the_log_say_the_fields_in_words(cli: Cli) -> None:
+    # They said the stored names: "set the audience tz of campaign Spring Launch to America/Chicago".
+    said = cli.ok("campaign", "set", "spring-launch", "--audience-tz", "America/Chicago", "--start", "2026-11-01", "--end", "2027-01-31")
+    assert said == (
+        "Modified campaign Spring Launch: set the audience's zone of campaign Spring Launch to America/Chicago;"
+        " set the first day of campaign Spring Launch to 2026-11-01; set the last day of campaign Spring Launch to 2027-01-31\n"
+    )
+    assert said.removeprefix("Modified campaign Spring Launch: ") == cli.ok("log", "--limit", "1").split("  ", 1)[1].removeprefix("@ana ")
