@@ -325,6 +325,21 @@ def test_a_tls_certificate_that_cannot_be_used_is_named_before_anything_is_serve
         assert message in one_line_error(result) and result.out == "", args
 
 
+def test_serve_and_web_take_tls_files_by_one_spelling_and_serve_its_old_one_unlisted(cli: Cli, tmp_path: Path) -> None:
+    # serve took --ssl-certfile/--ssl-keyfile, web --tls-cert/--tls-key: the same files spelled two ways.
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate\n")
+    missing = tmp_path / "missing.pem"
+    ws = str(cli.workspace)
+    for command in ("serve", "web"):
+        result = cli(command, ws, "--port", "1", "--tls-cert", str(missing), "--tls-key", str(bad))
+        assert f"--tls-cert {missing}: no such file" in one_line_error(result), command
+        assert "--tls-cert and --tls-key go together" in one_line_error(cli(command, ws, "--port", "1", "--tls-key", str(bad)))
+        shown = cli(command, "--help").out
+        assert "--tls-cert PEM" in shown and "--ssl-" not in shown, command
+    assert "serve: --ssl-certfile and --ssl-keyfile go together" in one_line_error(cli("serve", ws, "--ssl-certfile", str(bad)))
+
+
 @pytest.mark.skipif(OPENSSL is None, reason="LOUD SKIP: openssl is not installed (apt-get install openssl; .ci/run installs it)")
 def test_tls_files_named_from_home_are_the_files_served(cli: Cli, tmp_path: Path) -> None:
     # No shell expands a ~ after "=": `--ssl-certfile=~/tls/cert.pem` reaches crewdeck with it. The check read
