@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import os
 import re
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -603,6 +604,14 @@ async def test_detail_shows_history_and_urgency(workspace: Path) -> None:
         await pilot.press("colon", *"estimate=2h", "enter")
         await settle(pilot)
         assert record(workspace, task)["estimate"] == 120  # type: ignore[arg-type]
+        with sqlite3.connect(workspace) as conn:
+            estimates = conn.execute("SELECT count(*) FROM ops WHERE row_id = ? AND field = 'estimate'", (task,)).fetchone()[0]
+        # The same value again writes nothing, and says so: it was written and logged again, "set: 1 task".
+        await pilot.press("colon", *"estimate=2h", "enter")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "set: nothing written (the task is as given already)"
+        with sqlite3.connect(workspace) as conn:
+            assert conn.execute("SELECT count(*) FROM ops WHERE row_id = ? AND field = 'estimate'", (task,)).fetchone()[0] == estimates
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, DetailScreen)

@@ -539,3 +539,27 @@ def test_campaign_set_and_the_log_say_the_fields_in_words(cli: Cli) -> None:
         " set the first day of campaign Spring Launch to 2026-11-01; set the last day of campaign Spring Launch to 2027-01-31\n"
     )
     assert said.removeprefix("Modified campaign Spring Launch: ") == cli.ok("log", "--limit", "1").split("  ", 1)[1].removeprefix("@ana ")
+
+
+def test_set_member_set_and_campaign_set_write_only_what_changes(cli: Cli) -> None:
+    # A value the record held already was written and logged again ("set “Draft reel” to high priority", twice), where
+    # `done` and `workspace set` say "already" and write nothing.
+    task_id = cli.ok("add", "Draft reel !high @raj").strip()
+    cli.ok("campaign", "set", "spring-launch", "--audience-tz", "America/Chicago")
+    before = op_count(cli)
+    assert cli.ok("set", task_id[:8], "priority=high", "assignee=@raj") == (
+        "“Draft reel” is as given already (priority=high, assignee=@raj): nothing written\n"
+    )
+    assert cli.ok("member", "set", "raj", "--tz", "Asia/Kolkata") == "@raj is as given already: nothing written\n"
+    assert cli.ok("campaign", "set", "spring-launch", "--audience-tz", "America/Chicago", "--status", "active") == (
+        "campaign Spring Launch is as given already: nothing written\n"
+    )
+    assert op_count(cli) == before
+    # What does change is written, and said, alone.
+    assert cli.ok("set", task_id[:8], "priority=low", "assignee=@raj") == "Modified 1 task: set “Draft reel” to low priority\n"
+    assert cli.ok("member", "set", "raj", "--tz", "Asia/Kolkata", "--role", "analyst") == "Modified @raj: set the role of @raj to analyst\n"
+    assert op_count(cli) == before + 2
+    other = cli.ok("add", "Cut teaser !high").strip()
+    assert cli.ok("set", task_id[:8], other[:8], "priority=low") == (
+        "“Draft reel” is as given already (priority=low): nothing written\nModified 1 task: set “Cut teaser” to low priority\n"
+    )

@@ -203,6 +203,12 @@ def _said(ctx: Context, line: str, row_id: str) -> None:
     print(row_id if ctx.args.quiet else visible(line))
 
 
+def _changed(ws: Workspace, entity: str, row_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The values the record does not hold already: only they are written (and logged), as ``workspace set`` does."""
+    held = ws.store.record(entity, row_id) or {}
+    return {name: value for name, value in values.items() if held.get(name) != value}
+
+
 def _names(ctx: Context) -> describe.Naming:
     return describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
 
@@ -255,6 +261,10 @@ def cmd_member_set(ctx: Context) -> int:
         raise UserError(
             "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
         )
+    values = _changed(ctx.ws, "member", member.id, values)
+    if not values:
+        _said(ctx, f"@{member.handle} is as given already: nothing written", member.id)
+        return 0
     before = _stranded_steps(ctx.ws, member) if {"groups", "campaigns", "access"} & values.keys() else []
     # A guest sees no tasks (rule guest_assignee): the change that makes one leaves their open tasks to nobody.
     guest = values.get("access") == GUEST
@@ -526,6 +536,10 @@ def cmd_campaign_set(ctx: Context) -> int:
         if "start" in values:
             raise UserError(f"campaign set: --start {start} is after the campaign's end, {end} (give --end too)")
         raise UserError(f"campaign set: --end {end} is before the campaign's start, {start} (give --start too)")
+    values = _changed(ctx.ws, "campaign", campaign.id, values)
+    if not values:
+        _said(ctx, f"campaign {campaign.name} is as given already: nothing written", campaign.id)
+        return 0
     with ctx.writer() as w:
         w.set("campaign", campaign.id, values)
     _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w.ops)}", campaign.id)

@@ -231,6 +231,10 @@ def apply_assignments(
     to start, change or end (``every=none``) a series, and the completion hook."""
     rules, fields = _rules_and_fields(assignments)
     values = task_values(ws, task_id, fields, me, now)
+    if not future:
+        # A value the task holds already is not written (nor logged) again; the later instances may differ from it.
+        held = ws.task(task_id)
+        values = {name: value for name, value in values.items() if held[name] != value}
     # status=done closes as `crewdeck done` does: a post is published (only an approved or scheduled one), this post alone;
     # status=cancelled as `post pull` does: a post is pulled from its slot.
     closed: dict[str, Any] = {}
