@@ -164,6 +164,22 @@ async def test_the_due_column_says_how_late_in_a_zone_whose_abbreviation_is_shar
         assert "DUE (YOUR TIME)" in "".join(segment.text for segment in table.render_line(0))
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_due_column_holds_how_far_a_date_months_out_and_in_a_long_zone_name_is(workspace: Path, size: tuple[int, int]) -> None:
+    # Ten months out the date takes its year: "2027-10-01 17:00 CEST · in 10…", the column cut how far it is.
+    for title, due in (("Plan next year", "2027-10-01 17:00"), ("Kathmandu review", "2027-10-01 17:00 Asia/Kathmandu")):
+        assert main(["-w", str(workspace), "--as", "ana", "add", f"{title} @ana !high due:{due}"]) == 0
+    app = make_app(workspace, "bina")  # Asia/Kathmandu, whose clock reads "+0545"
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"due:>+180d", "enter")
+        await settle(pilot)
+        table = app.tasks_pane.table
+        shown = ["".join(segment.text for segment in table.render_line(y)).rstrip() for y in range(1, table.size.height)]
+        dues = [line for line in shown if "2027-10-01" in line]
+        assert len(dues) == 2 and all(line.endswith(" +0545 · in 10mo") for line in dues), shown
+
+
 @pytest.mark.parametrize(
     ("status", "post_state", "words"),
     [("todo", None, "late"), ("done", None, "ago"), ("cancelled", None, "ago"), ("todo", "missed", "late"), ("todo", "published", "ago")],
