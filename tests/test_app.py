@@ -976,6 +976,25 @@ async def test_the_command_palette_reaches_the_actions(workspace: Path) -> None:
         assert record(workspace, task)["status"] == "done"  # type: ignore[arg-type]
 
 
+async def test_the_palette_lists_what_acts_on_the_panes_shown(workspace: Path) -> None:
+    # At 80 columns, over the Tasks tab, it listed every pane's keys, moves and all: "Budget: Down", "Deadlines: First".
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        commands = {str(c.title) for c in app.get_system_commands(app.screen)}
+        assert not [title for title in commands if title.startswith(("Budget: ", "Deadlines: "))], sorted(commands)
+        assert {"Tasks: Done", "Tasks: Down", "Pane: Budget", "Keys", "Approvals"} <= commands
+        await pilot.press("3")
+        await settle(pilot)
+        commands = {str(c.title) for c in app.get_system_commands(app.screen)}
+        assert "Budget: New entry" in commands and not [title for title in commands if title.startswith("Tasks: ")]
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:  # the three panes shown: each one's actions, the others' moves left out
+        await settle(pilot)
+        commands = {str(c.title) for c in app.get_system_commands(app.screen)}
+        assert {"Tasks: Done", "Tasks: Down", "Budget: New entry"} <= commands and "Budget: Down" not in commands
+
+
 async def test_a_due_date_alone_is_the_end_of_the_assignees_day(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
