@@ -333,7 +333,7 @@ async def test_assign_priority_due_snooze(workspace: Path) -> None:
         await pilot.press("h")
         await pilot.press("enter")  # the default answer: tomorrow
         await settle(pilot)
-        assert record(workspace, task)["snoozed_until"] == {"utc": "2026-11-27T07:00:00Z", "tz": "Europe/Berlin"}  # 08:00 Berlin
+        assert record(workspace, task)["snoozed_until"] == {"utc": "2026-11-27T08:00:00Z", "tz": "Europe/Berlin"}  # as her day starts
         assert task not in keys_of_rows(app)  # snoozed tasks leave the view
 
 
