@@ -110,9 +110,7 @@ def cmd_serve(ctx: Context) -> int:
     check_port_free(a.host, a.port)
     scheme = "https" if certfile else "http"
     if scheme == "http" and not is_loopback(a.host):
-        _warn(
-            f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --tls-cert/--tls-key or a TLS reverse proxy"
-        )
+        _warn(f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --tls-cert/--tls-key or a TLS reverse proxy")
     if a.database:
         from crewdeck.sync.server.pgstore import PgError
 
