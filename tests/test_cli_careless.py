@@ -480,7 +480,7 @@ def test_a_day_the_clocks_skip_whole_is_said_where_it_is_typed(cli: Cli, monkeyp
     assert said.code == 0
     assert said.err == (
         f"note: due: Fri 2011-12-30 10:00 {apia}: Sat 2011-12-31 10:00 +14 instead\n"
-        "note: due: already overdue by 181mo (2011-12-31 10:00 +14)\n"
+        "note: due: already overdue by 14y (2011-12-31 10:00 +14)\n"
     )
     task_id = said.out.strip()[:8]
     assert json.loads(cli.ok("show", task_id, "--json"))["due"]["utc"] == "2011-12-30T20:00:00Z"
