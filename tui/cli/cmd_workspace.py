@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.filerules import FileRuleState
+from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.oplog import SET, Op, dump_value
 from crewdeck.sync.state.records import (
     ACCESS_LEVELS,
