@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import os
 import re
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -163,6 +164,22 @@ async def test_the_due_column_says_how_late_in_a_zone_whose_abbreviation_is_shar
         assert "DUE (YOUR TIME)" in "".join(segment.text for segment in table.render_line(0))
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_the_due_column_holds_how_far_a_date_months_out_and_in_a_long_zone_name_is(workspace: Path, size: tuple[int, int]) -> None:
+    # Ten months out the date takes its year: "2027-10-01 17:00 CEST · in 10…", the column cut how far it is.
+    for title, due in (("Plan next year", "2027-10-01 17:00"), ("Kathmandu review", "2027-10-01 17:00 Asia/Kathmandu")):
+        assert main(["-w", str(workspace), "--as", "ana", "add", f"{title} @ana !high due:{due}"]) == 0
+    app = make_app(workspace, "bina")  # Asia/Kathmandu, whose clock reads "+0545"
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"due:>+180d", "enter")
+        await settle(pilot)
+        table = app.tasks_pane.table
+        shown = ["".join(segment.text for segment in table.render_line(y)).rstrip() for y in range(1, table.size.height)]
+        dues = [line for line in shown if "2027-10-01" in line]
+        assert len(dues) == 2 and all(line.endswith(" +0545 · in 10mo") for line in dues), shown
+
+
 @pytest.mark.parametrize(
     ("status", "post_state", "words"),
     [("todo", None, "late"), ("done", None, "ago"), ("cancelled", None, "ago"), ("todo", "missed", "late"), ("todo", "published", "ago")],
@@ -316,7 +333,7 @@ async def test_assign_priority_due_snooze(workspace: Path) -> None:
         await pilot.press("h")
         await pilot.press("enter")  # the default answer: tomorrow
         await settle(pilot)
-        assert record(workspace, task)["snoozed_until"] == {"utc": "2026-11-27T07:00:00Z", "tz": "Europe/Berlin"}  # 08:00 Berlin
+        assert record(workspace, task)["snoozed_until"] == {"utc": "2026-11-27T08:00:00Z", "tz": "Europe/Berlin"}  # as her day starts
         assert task not in keys_of_rows(app)  # snoozed tasks leave the view
 
 
@@ -603,6 +620,14 @@ async def test_detail_shows_history_and_urgency(workspace: Path) -> None:
         await pilot.press("colon", *"estimate=2h", "enter")
         await settle(pilot)
         assert record(workspace, task)["estimate"] == 120  # type: ignore[arg-type]
+        with sqlite3.connect(workspace) as conn:
+            estimates = conn.execute("SELECT count(*) FROM ops WHERE row_id = ? AND field = 'estimate'", (task,)).fetchone()[0]
+        # The same value again writes nothing, and says so: it was written and logged again, "set: 1 task".
+        await pilot.press("colon", *"estimate=2h", "enter")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "set: nothing written (the task is as given already)"
+        with sqlite3.connect(workspace) as conn:
+            assert conn.execute("SELECT count(*) FROM ops WHERE row_id = ? AND field = 'estimate'", (task,)).fetchone()[0] == estimates
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, DetailScreen)
@@ -949,6 +974,25 @@ async def test_the_command_palette_reaches_the_actions(workspace: Path) -> None:
         done.callback()
         await settle(pilot)
         assert record(workspace, task)["status"] == "done"  # type: ignore[arg-type]
+
+
+async def test_the_palette_lists_what_acts_on_the_panes_shown(workspace: Path) -> None:
+    # At 80 columns, over the Tasks tab, it listed every pane's keys, moves and all: "Budget: Down", "Deadlines: First".
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        commands = {str(c.title) for c in app.get_system_commands(app.screen)}
+        assert not [title for title in commands if title.startswith(("Budget: ", "Deadlines: "))], sorted(commands)
+        assert {"Tasks: Done", "Tasks: Down", "Pane: Budget", "Keys", "Approvals"} <= commands
+        await pilot.press("3")
+        await settle(pilot)
+        commands = {str(c.title) for c in app.get_system_commands(app.screen)}
+        assert "Budget: New entry" in commands and not [title for title in commands if title.startswith("Tasks: ")]
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:  # the three panes shown: each one's actions, the others' moves left out
+        await settle(pilot)
+        commands = {str(c.title) for c in app.get_system_commands(app.screen)}
+        assert {"Tasks: Done", "Tasks: Down", "Budget: New entry"} <= commands and "Budget: Down" not in commands
 
 
 async def test_a_due_date_alone_is_the_end_of_the_assignees_day(workspace: Path) -> None:

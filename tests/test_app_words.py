@@ -56,7 +56,7 @@ def changed_by_raj(path: Path) -> str:
         task = next(row_id for row_id, _ in store.records("task"))
     base = ["-w", str(path), "--as", "raj"]
     assert main([*base, "set", task, "assignee=ana"]) == 0
-    assert main([*base, "set", task, "due=fri 17:00 Europe/Berlin", "priority=high"]) == 0
+    assert main([*base, "set", task, "due=fri 18:00 Europe/Berlin", "priority=high"]) == 0
     return task
 
 
@@ -75,7 +75,7 @@ async def test_the_detail_screen_tells_the_history_in_words(tmp_path: Path) -> N
         body = str(app.screen.query_one("#detail-body").render())
         assert "@ana added “Draft reel” due tmrw 17:00 CET" in body
         assert "@raj assigned “Draft reel” to @ana" in body
-        assert "@raj moved “Draft reel” to tmrw 17:00 CET, set it to high priority" in body
+        assert "@raj moved “Draft reel” to tmrw 18:00 CET, set it to high priority" in body
         # Not the stored form: no member ids, no instants as JSON, no list of the fields a new task has.
         assert "assignee =" not in body and "'utc'" not in body and "created_at" not in body
 
@@ -174,7 +174,7 @@ async def test_the_detail_screen_says_who_acted_as_the_member(tmp_path: Path) ->
         body = str(app.screen.query_one("#detail-body").render())
         assert "@ana added “Draft reel”" in body
         assert "@ana as @raj assigned “Draft reel” to @ana" in body, body
-        assert "@ana as @raj moved “Draft reel” to tmrw 17:00 CET" in body
+        assert "@ana as @raj moved “Draft reel” to tmrw 18:00 CET" in body
 
 
 def test_a_ledger_write_made_acting_as_a_member_is_all_this_sessions_own(tmp_path: Path) -> None:

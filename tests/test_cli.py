@@ -640,3 +640,17 @@ def test_a_mistyped_field_to_set_is_named_with_the_field_meant(cli: Cli) -> None
     )
     assert "did you mean assignee?" in one_line_error(cli("set", task, "asignee=@raj"))
     assert "(title, notes, status," in one_line_error(cli("set", task, "colour=red"))  # nothing close: every field
+
+
+def test_a_snooze_to_a_day_wakes_at_the_start_of_your_working_day(cli: Cli) -> None:
+    # A day alone woke at 08:00 whatever your hours: before raj's 10:00, and on ana's Saturday off.
+    task_id = cli.ok("add", "Draft carousel").strip()
+    woken = {}
+    for who, when in (("ana", "fri"), ("raj", "fri"), ("ana", "sat"), ("ana", "fri 11:00"), ("ana", "fri Asia/Tokyo")):
+        cli.ok("set", task_id[:8], f"snoozed_until={when}", as_member=who)
+        woken[who, when] = json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"]
+    assert woken["ana", "fri"] == {"utc": "2026-11-27T08:00:00Z", "tz": "Europe/Berlin"}  # 09:00, her hours' start
+    assert woken["raj", "fri"] == {"utc": "2026-11-27T04:30:00Z", "tz": "Asia/Kolkata"}  # 10:00 IST
+    assert woken["ana", "sat"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}  # a day off: Monday 09:00
+    assert woken["ana", "fri 11:00"] == {"utc": "2026-11-27T10:00:00Z", "tz": "Europe/Berlin"}  # a time typed is kept
+    assert woken["ana", "fri Asia/Tokyo"] == {"utc": "2026-11-26T23:00:00Z", "tz": "Asia/Tokyo"}  # another's clock: 08:00 there

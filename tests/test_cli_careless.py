@@ -325,6 +325,21 @@ def test_a_tls_certificate_that_cannot_be_used_is_named_before_anything_is_serve
         assert message in one_line_error(result) and result.out == "", args
 
 
+def test_serve_and_web_take_tls_files_by_one_spelling_and_serve_its_old_one_unlisted(cli: Cli, tmp_path: Path) -> None:
+    # serve took --ssl-certfile/--ssl-keyfile, web --tls-cert/--tls-key: the same files spelled two ways.
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate\n")
+    missing = tmp_path / "missing.pem"
+    ws = str(cli.workspace)
+    for command in ("serve", "web"):
+        result = cli(command, ws, "--port", "1", "--tls-cert", str(missing), "--tls-key", str(bad))
+        assert f"--tls-cert {missing}: no such file" in one_line_error(result), command
+        assert "--tls-cert and --tls-key go together" in one_line_error(cli(command, ws, "--port", "1", "--tls-key", str(bad)))
+        shown = cli(command, "--help").out
+        assert "--tls-cert PEM" in shown and "--ssl-" not in shown, command
+    assert "serve: --ssl-certfile and --ssl-keyfile go together" in one_line_error(cli("serve", ws, "--ssl-certfile", str(bad)))
+
+
 @pytest.mark.skipif(OPENSSL is None, reason="LOUD SKIP: openssl is not installed (apt-get install openssl; .ci/run installs it)")
 def test_tls_files_named_from_home_are_the_files_served(cli: Cli, tmp_path: Path) -> None:
     # No shell expands a ~ after "=": `--ssl-certfile=~/tls/cert.pem` reaches crewdeck with it. The check read
@@ -465,7 +480,7 @@ def test_a_day_the_clocks_skip_whole_is_said_where_it_is_typed(cli: Cli, monkeyp
     assert said.code == 0
     assert said.err == (
         f"note: due: Fri 2011-12-30 10:00 {apia}: Sat 2011-12-31 10:00 +14 instead\n"
-        "note: due: already overdue by 181mo (2011-12-31 10:00 +14)\n"
+        "note: due: already overdue by 14y (2011-12-31 10:00 +14)\n"
     )
     task_id = said.out.strip()[:8]
     assert json.loads(cli.ok("show", task_id, "--json"))["due"]["utc"] == "2011-12-30T20:00:00Z"
@@ -514,3 +529,37 @@ def test_a_publish_slot_the_clocks_skip_is_said_too(cli: Cli) -> None:
     )
     moved = cli("post", "slot", said.out.strip()[:8], "2027-03-28 02:45 Europe/Berlin")
     assert moved.code == 0 and "note: slot: 02:45 does not exist in Europe/Berlin" in moved.err
+
+
+def test_campaign_set_and_the_log_say_the_fields_in_words(cli: Cli) -> None:
+    # They said the stored names: "set the audience tz of campaign Spring Launch to America/Chicago".
+    said = cli.ok("campaign", "set", "spring-launch", "--audience-tz", "America/Chicago", "--start", "2026-11-01", "--end", "2027-01-31")
+    assert said == (
+        "Modified campaign Spring Launch: set the audience's zone of campaign Spring Launch to America/Chicago;"
+        " set the first day of campaign Spring Launch to 2026-11-01; set the last day of campaign Spring Launch to 2027-01-31\n"
+    )
+    assert said.removeprefix("Modified campaign Spring Launch: ") == cli.ok("log", "--limit", "1").split("  ", 1)[1].removeprefix("@ana ")
+
+
+def test_set_member_set_and_campaign_set_write_only_what_changes(cli: Cli) -> None:
+    # A value the record held already was written and logged again ("set “Draft reel” to high priority", twice), where
+    # `done` and `workspace set` say "already" and write nothing.
+    task_id = cli.ok("add", "Draft reel !high @raj").strip()
+    cli.ok("campaign", "set", "spring-launch", "--audience-tz", "America/Chicago")
+    before = op_count(cli)
+    assert cli.ok("set", task_id[:8], "priority=high", "assignee=@raj") == (
+        "“Draft reel” is as given already (priority=high, assignee=@raj): nothing written\n"
+    )
+    assert cli.ok("member", "set", "raj", "--tz", "Asia/Kolkata") == "@raj is as given already: nothing written\n"
+    assert cli.ok("campaign", "set", "spring-launch", "--audience-tz", "America/Chicago", "--status", "active") == (
+        "campaign Spring Launch is as given already: nothing written\n"
+    )
+    assert op_count(cli) == before
+    # What does change is written, and said, alone.
+    assert cli.ok("set", task_id[:8], "priority=low", "assignee=@raj") == "Modified 1 task: set “Draft reel” to low priority\n"
+    assert cli.ok("member", "set", "raj", "--tz", "Asia/Kolkata", "--role", "analyst") == "Modified @raj: set the role of @raj to analyst\n"
+    assert op_count(cli) == before + 2
+    other = cli.ok("add", "Cut teaser !high").strip()
+    assert cli.ok("set", task_id[:8], other[:8], "priority=low") == (
+        "“Draft reel” is as given already (priority=low): nothing written\nModified 1 task: set “Cut teaser” to low priority\n"
+    )

@@ -353,6 +353,8 @@ CONFINED: dict[str, st.SearchStrategy[str]] = {
     "output": st.sampled_from(PATHS),
     "ssl_certfile": st.sampled_from(PATHS),
     "ssl_keyfile": st.sampled_from(PATHS),
+    "tls_cert": st.sampled_from(PATHS),
+    "tls_key": st.sampled_from(PATHS),
     "config": st.sampled_from(PATHS),
     "workspace": st.sampled_from(PATHS),
     "database": st.sampled_from(DSNS),

@@ -377,7 +377,7 @@ def test_serving_plain_http_off_the_loopback_warns_in_one_line(team: Path) -> No
     err = server.stop()
     assert (
         err
-        == "crewdeck: warning: serving plain HTTP on '0.0.0.0': tokens cross the network readable; use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy\n"
+        == "crewdeck: warning: serving plain HTTP on '0.0.0.0': tokens cross the network readable; use --tls-cert/--tls-key or a TLS reverse proxy\n"
     )
 
 

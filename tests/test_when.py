@@ -179,6 +179,10 @@ def test_stored_instants_read_back_in_their_one_form_only() -> None:
         (dt.timedelta(seconds=20), "now"),
         (dt.timedelta(minutes=-40), "40m late"),
         (dt.timedelta(days=20), "in 2w"),
+        (dt.timedelta(days=300), "in 10mo"),
+        # A year and more in years: "in 24mo", "130mo late" were as long to read as the dates they stood for.
+        (dt.timedelta(days=730), "in 2y"),
+        (dt.timedelta(days=-4000), "10y late"),
     ],
 )
 def test_relative_time(delta: dt.timedelta, text: str) -> None:

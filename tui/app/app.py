@@ -124,6 +124,13 @@ def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
     return (b for b in bindings if isinstance(b, Binding) and b.id and b.description)
 
 
+def _moves() -> set[str]:
+    """A list's moves (``LineTable``), offered by the palette in the focused pane alone: elsewhere they act out of sight."""
+    from crewdeck.widgets.line_table import LineTable
+
+    return {b.id for b in LineTable.BINDINGS if isinstance(b, Binding) and b.id and b.id != "table.activate"}
+
+
 def _offered(widget: DOMNode, binding: Binding) -> bool:
     """Whether the palette offers a key's action: not when its widget hides the key from the footer (``check_action``)."""
     _, name, parameters = parse_action(binding.action)
@@ -609,8 +616,10 @@ class CrewdeckApp(App[int]):
                     markup_literal(f"Show {view.query or 'all open tasks'}"),
                     lambda v=view: tasks.show_view(v),
                 )
-            for pane in screen.query(Pane):
-                seen: set[str] = set()
+            # What acts on the panes shown: on a narrow terminal, or zoomed, the active one ("Pane: Budget" shows another);
+            # a list's moves only in the focused pane ("Budget: Down" from the Tasks pane moved a list out of sight).
+            for pane in (pane for pane in screen.query(Pane) if pane.display):
+                seen: set[str] = set() if pane.pane_name == self.active_pane else _moves()
                 # The pane's keys and those of the widgets in it (the grid's day keys, say).
                 for widget in [pane, *pane.query("*")]:
                     for binding in _described(type(widget).BINDINGS):

@@ -59,7 +59,8 @@ COLUMNS = {
     "status": Column("STATUS", STATUS_WIDTH, drop=2),
     "pri": Column("PRI", 3, drop=6),
     "campaign": Column("CAMPAIGN", 18, drop=7),
-    "due": Column("DUE (YOUR TIME)", 30, drop=1),
+    # As wide as its widest cell on screen: a date with its year, a "+0545" clock, "5mo late" were cut ("in 10…").
+    "due": Column("DUE (YOUR TIME)", 30, drop=1, whole=True),
 }
 
 

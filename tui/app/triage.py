@@ -98,7 +98,9 @@ class Triage:
         # Said as the log says it ("marked “Brief” done", "assigned “Brief” to @kenji, and 2 more"): a count
         # alone named neither the task nor the change, nor the next instance a series made.
         said = self._services.session.edits.words(written.ops) if written.ops else ""
-        self._owner.app.call_from_thread(self._after_write, said or f"{label}: {n} task{'s' if n != 1 else ''}", written)
+        # Nothing written: every task held what was given already (a value is written only where it changes).
+        held = f"{label}: nothing written ({'the task is' if n == 1 else f'the {n} tasks are'} as given already)"
+        self._owner.app.call_from_thread(self._after_write, said or held, written)
 
     def _ask(
         self, ask: Callable[[Submit], PromptScreen | PickerScreen | TaskPickerScreen], then: Callable[[list[str], str], Written], label: str

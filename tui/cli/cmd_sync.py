@@ -23,7 +23,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, check_port_free, check_tls, number_in, progress, table
+from crewdeck.tui.cli.common import Context, check_port_free, number_in, progress, table, tls_files, tls_options
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
@@ -93,9 +93,7 @@ def cmd_serve(ctx: Context) -> int:
     if a.database:
         _require_postgres_driver()
     header_timeout = HEADER_TIMEOUT if a.header_timeout is None else a.header_timeout
-    if (a.ssl_certfile and not a.ssl_keyfile) or (a.ssl_keyfile and not a.ssl_certfile):
-        raise UserError("serve: --ssl-certfile and --ssl-keyfile go together")
-    certfile, keyfile = check_tls(a.ssl_certfile, a.ssl_keyfile, ("--ssl-certfile", "--ssl-keyfile"))
+    certfile, keyfile = tls_files(a, "serve: ")
     if a.database and a.path:
         raise UserError("serve: give a workspace file or --database, not both")
     if a.database and a.name is not None:
@@ -111,11 +109,9 @@ def cmd_serve(ctx: Context) -> int:
     except LimitError as exc:
         raise UserError(f"serve: {exc}") from None
     check_port_free(a.host, a.port)
-    scheme = "https" if a.ssl_certfile else "http"
+    scheme = "https" if certfile else "http"
     if scheme == "http" and not is_loopback(a.host):
-        _warn(
-            f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy"
-        )
+        _warn(f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --tls-cert/--tls-key or a TLS reverse proxy")
     if a.database:
         from crewdeck.sync.server.pgstore import PgError
 
@@ -422,8 +418,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--name", help="the workspace's name in URLs: lowercase letters, digits, - and _ (default: the file's name made one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=number_in(1, 65535), default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
-    p.add_argument("--ssl-certfile", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
-    p.add_argument("--ssl-keyfile", metavar="FILE", help="the certificate's private key (PEM)")
+    tls_options(p, serve_first_spelling=True)
     p.add_argument(
         "--header-timeout",
         type=float,

@@ -186,7 +186,11 @@ def cmd_set(ctx: Context) -> int:
         for task_id in task_ids:
             apply_assignments(ctx.ws, w, task_id, words, ctx.me, ctx.now, future=ctx.args.future)
     touched = sorted({op.row_id for op in w.ops if op.entity == "task"})
-    _said(ctx, [f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, _names(ctx), set())}"], task_ids)
+    names = _names(ctx)
+    lines = [f"{names.task(i)} is as given already ({', '.join(words)}): nothing written" for i in task_ids if i not in touched]
+    if touched:
+        lines.append(f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, names, set())}")
+    _said(ctx, lines, [i for i in task_ids if i in touched])
     stored = ctx.ws.task(task_ids[0])
     for assignment in words:
         name, _, text = assignment.partition("=")

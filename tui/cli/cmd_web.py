@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crewdeck.tui.cli.common import Context, check_port_free, check_tls, number_in, table
+from crewdeck.tui.cli.common import Context, check_port_free, number_in, table, tls_files, tls_options
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.errors import UserError
 
@@ -44,9 +44,7 @@ def _serve(ctx: Context) -> int:
         raise UserError(f"{path} is a directory, not a crewdeck workspace")
     if not path.is_file():
         raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
-    if (a.tls_cert is None) != (a.tls_key is None):
-        raise UserError("--tls-cert and --tls-key go together")
-    cert, key = check_tls(a.tls_cert, a.tls_key, ("--tls-cert", "--tls-key"))
+    cert, key = tls_files(a, "")
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
     from crewdeck.tui.web.server import WebServer
@@ -55,7 +53,7 @@ def _serve(ctx: Context) -> int:
         max_connections = connection_cap()
     except LimitError as exc:
         raise UserError(f"web: {exc}") from None
-    scheme = "https" if a.tls_cert else "http"
+    scheme = "https" if cert else "http"
     host = a.host or "127.0.0.1"
     port = a.port or DEFAULT_PORT
     check_port_free(host, port)
@@ -195,8 +193,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("handle", nargs="?", metavar="@H|ID", help="link: the member the link signs in; unlink: the link's id")
     p.add_argument("--host", default=None, help="serve: the address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=number_in(1, 65535), default=None, help=f"serve: the port (default {DEFAULT_PORT})")
-    p.add_argument("--tls-cert", metavar="PEM", help="serve: a certificate, to serve over TLS (cookies are then Secure)")
-    p.add_argument("--tls-key", metavar="PEM", help="serve: the certificate's private key")
+    tls_options(p, scope="serve: ", note=" (cookies are then Secure)")
     p.add_argument("--expires", metavar="DURATION", help="link: how long the link may be used (7d, 12h, 30m; default 7d, at most 90d)")
     p.add_argument("--pin", action="store_true", default=False, help="link: also ask for a six-digit PIN, printed once")
     p.add_argument(

@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import new_id, short
-from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.oplog import SET, Op, dump_value
 from crewdeck.sync.state.records import (
     ACCESS_LEVELS,
     CAMPAIGN_STATUSES,
@@ -22,7 +23,7 @@ from crewdeck.sync.state.records import (
     WORKSPACE_ROW,
     day_out_of_range,
 )
-from crewdeck.sync.state.rules import GUEST, Refused, member_change_refused
+from crewdeck.sync.state.rules import GUEST, Refused, member_change_refused, refuse_write
 from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
 from crewdeck.sync.state.sshkeys import PublicKey
 from crewdeck.sync.state.store import Store
@@ -203,6 +204,18 @@ def _said(ctx: Context, line: str, row_id: str) -> None:
     print(row_id if ctx.args.quiet else visible(line))
 
 
+def _changed(ctx: Context, entity: str, row_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The values the record does not hold already: only they are written (and logged), as ``workspace set`` does.
+    With none to write, whether this member may set them is still the rules' to say (the write judges the others)."""
+    held = ctx.ws.store.record(entity, row_id) or {}
+    changed = {name: value for name, value in values.items() if held.get(name) != value}
+    if not changed:
+        refuse_write(
+            [(ctx.me.id, SET, entity, row_id, name, dump_value(value)) for name, value in values.items()], FileRuleState(ctx.ws.conn)
+        )
+    return changed
+
+
 def _names(ctx: Context) -> describe.Naming:
     return describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
 
@@ -255,6 +268,10 @@ def cmd_member_set(ctx: Context) -> int:
         raise UserError(
             "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
         )
+    values = _changed(ctx, "member", member.id, values)
+    if not values:
+        _said(ctx, f"@{member.handle} is as given already: nothing written", member.id)
+        return 0
     before = _stranded_steps(ctx.ws, member) if {"groups", "campaigns", "access"} & values.keys() else []
     # A guest sees no tasks (rule guest_assignee): the change that makes one leaves their open tasks to nobody.
     guest = values.get("access") == GUEST
@@ -526,6 +543,10 @@ def cmd_campaign_set(ctx: Context) -> int:
         if "start" in values:
             raise UserError(f"campaign set: --start {start} is after the campaign's end, {end} (give --end too)")
         raise UserError(f"campaign set: --end {end} is before the campaign's start, {start} (give --start too)")
+    values = _changed(ctx, "campaign", campaign.id, values)
+    if not values:
+        _said(ctx, f"campaign {campaign.name} is as given already: nothing written", campaign.id)
+        return 0
     with ctx.writer() as w:
         w.set("campaign", campaign.id, values)
     _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w.ops)}", campaign.id)

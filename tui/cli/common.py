@@ -169,7 +169,7 @@ def check_tls(cert: str | None, key: str | None, flags: tuple[str, str]) -> tupl
     """A certificate and key TLS can load, or a one-line ``UserError`` naming them: said before a server says it serves.
 
     Returns them as the server is to open them, ``~`` expanded as in every path crewdeck takes: the
-    server opens what was checked (``--ssl-certfile=~/cert.pem`` reaches crewdeck with its ``~``).
+    server opens what was checked (``--tls-cert=~/cert.pem`` reaches crewdeck with its ``~``).
     """
     if cert is None or key is None:
         return cert, key
@@ -194,6 +194,28 @@ def check_tls(cert: str | None, key: str | None, flags: tuple[str, str]) -> tupl
     except OSError as exc:
         raise UserError(f"{flags[0]} {cert}, {flags[1]} {key}: {exc.strerror or exc}") from None
     return paths
+
+
+def tls_options(p: argparse.ArgumentParser, *, serve_first_spelling: bool = False, scope: str = "", note: str = "") -> None:
+    """``--tls-cert`` and ``--tls-key``, spelled alike by ``serve`` and ``web``; with ``serve_first_spelling`` also
+    ``serve``'s first spelling, ``--ssl-certfile`` and ``--ssl-keyfile``, unlisted: scripts that use it keep working."""
+    p.add_argument("--tls-cert", metavar="PEM", help=f"{scope}a certificate, to serve HTTPS with it{note}")
+    p.add_argument("--tls-key", metavar="PEM", help=f"{scope}the certificate's private key")
+    if serve_first_spelling:
+        p.add_argument("--ssl-certfile", metavar="PEM", help=argparse.SUPPRESS)
+        p.add_argument("--ssl-keyfile", metavar="PEM", help=argparse.SUPPRESS)
+
+
+def tls_files(a: argparse.Namespace, command: str) -> tuple[str | None, str | None]:
+    """The certificate and key ``tls_options`` read, checked by ``check_tls``; errors name them as they were typed."""
+    first = (getattr(a, "ssl_certfile", None), getattr(a, "ssl_keyfile", None))
+    now = (a.tls_cert, a.tls_key)
+    if first != (None, None) and now != (None, None):
+        raise UserError(f"{command}--tls-cert/--tls-key and --ssl-certfile/--ssl-keyfile name the same files: give one pair")
+    flags, (cert, key) = (("--ssl-certfile", "--ssl-keyfile"), first) if first != (None, None) else (("--tls-cert", "--tls-key"), now)
+    if (cert is None) != (key is None):
+        raise UserError(f"{command}{flags[0]} and {flags[1]} go together")
+    return check_tls(cert, key, flags)
 
 
 def check_port_free(host: str, port: int) -> None:

@@ -17,6 +17,7 @@ from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
+from crewdeck.tui.time.roster import day_spans, week_of
 from crewdeck.tui.time.when import DateError, Moment, parse_moment_text, typed_clock
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -137,9 +138,24 @@ def _not_a_field(name: str) -> UserError:
     return UserError(f"{name!r} is not a task field you can set ({f'did you mean {close[0]}?' if close else ', '.join(EDITABLE)})")
 
 
+#: How far a snooze to a day off looks for the working day it wakes on.
+_WAKE_REACH = 14
+
+
 def _snooze_moment(text: str, me: Member, now: dt.datetime) -> Moment:
-    """A snooze as typed: in ``me``'s zone unless it names one; a day alone wakes at 08:00."""
-    return parse_moment_text(text, me.tz, now, dt.time(8, 0))
+    """A snooze as typed: in ``me``'s zone unless it names one.  A day alone on ``me``'s clock wakes as their working day
+    starts (on a day they do not work, as their next one does: the task is back before they are); on another's clock,
+    or for one with no hours, at 08:00."""
+    moment = parse_moment_text(text, me.tz, now, dt.time(8, 0))
+    if moment.has_time or moment.tz != me.tz:
+        return moment
+    week = week_of(me)
+    first = moment.instant.astimezone(zone(me.tz)).date()
+    for day in (first + dt.timedelta(days=n) for n in range(_WAKE_REACH)):
+        spans = day_spans(week, day)
+        if spans:
+            return Moment(min(span.start for span in spans), me.tz, False)
+    return moment
 
 
 def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> dict[str, Any]:
@@ -231,6 +247,10 @@ def apply_assignments(
     to start, change or end (``every=none``) a series, and the completion hook."""
     rules, fields = _rules_and_fields(assignments)
     values = task_values(ws, task_id, fields, me, now)
+    if not future:
+        # A value the task holds already is not written (nor logged) again; the later instances may differ from it.
+        held = ws.task(task_id)
+        values = {name: value for name, value in values.items() if held[name] != value}
     # status=done closes as `crewdeck done` does: a post is published (only an approved or scheduled one), this post alone;
     # status=cancelled as `post pull` does: a post is pulled from its slot.
     closed: dict[str, Any] = {}

@@ -554,7 +554,7 @@ def kept_local(instant: dt.datetime, tz_name: str) -> str:
 
 
 def relative(instant: dt.datetime, now: dt.datetime, *, closed: bool = False) -> str:
-    """``in 3h``, ``in 2d``, ``now``, ``40m late``, ``2d late``; ``closed`` (a task done or a post out): ``2d ago``,
+    """``in 3h``, ``in 2d``, ``in 10mo``, ``in 2y``, ``now``, ``40m late``, ``2d late``; ``closed`` (a task done or a post out): ``2d ago``,
     since nothing is late once it is finished."""
     seconds = (instant - now).total_seconds()
     late = seconds < 0
@@ -569,8 +569,10 @@ def relative(instant: dt.datetime, now: dt.datetime, *, closed: bool = False) ->
         amount = f"{int(span // 86400)}d"
     elif span < 86400 * 60:
         amount = f"{int(span // (86400 * 7))}w"
-    else:
+    elif span < 86400 * 365:
         amount = f"{int(span // (86400 * 30))}mo"
+    else:
+        amount = f"{int(span // (86400 * 365))}y"
     if late:
         return f"{amount} ago" if closed else f"{amount} late"
     return f"in {amount}"

@@ -551,8 +551,13 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming)
         elif key == "approvals" and isinstance(value, list):
             phrases.append(f"set the approval chain of campaign {name} to {_chain(value, names)}")
         elif key not in _UNSAID:
-            phrases.append(f"set the {key.replace('_', ' ')} of campaign {name} to {_plain(value, names)}")
+            said = _CAMPAIGN_FIELDS.get(key, key.replace("_", " "))
+            phrases.append(f"set the {said} of campaign {name} to {_plain(value, names)}")
     return _joined(phrases, f"changed campaign {name}")
+
+
+#: A campaign's fields whose stored names are not words (``audience_tz``), as ``campaign set --help`` says them.
+_CAMPAIGN_FIELDS = {"audience_tz": "audience's zone", "start": "first day", "end": "last day"}
 
 
 def _chain(steps: list[dict[str, Any]], names: Naming) -> str:
