@@ -99,7 +99,8 @@ class Data:
                         "payee": rng.choice(("Meta", "TikTok", "LinkedIn", "Photo studio")),
                     }
                 )
-        # Half the pending entries are approved (by the other manager): they count; the rest do not.
+        # Half the pending entries are approved (by the other manager): they count; the rest do not, unless reversed
+        # (an entry and its reversal net to zero, approved or not: the ledger counts the pair).
         self.approved = [e["id"] for e in self.entries if e["pending"] and int(e["id"], 16) % 2]
         # Every third entry alone on its campaign's day is reversed: that day spent 0, which counts (its CPC is 0.00).
         alone = [e for e in self.entries if sum(o["date"] == e["date"] and o["campaign"] == e["campaign"] for o in self.entries) == 1]
@@ -271,7 +272,9 @@ def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple
                count(*) AS entries
         FROM entries e LEFT JOIN tasks t ON t.id = e.task JOIN exponents x ON x.currency = e.currency
         ASOF JOIN rate rt ON rt.currency = e.currency AND e.date >= rt.date
-        WHERE (e.pending = '0' OR coalesce(e.reverses, e.id) IN (SELECT entry FROM approved)) AND e.date >= '{since}' AND e.date < '{until}'
+        WHERE (e.pending = '0' OR coalesce(e.reverses, e.id) IN (SELECT entry FROM approved)
+               OR e.reverses IS NOT NULL OR e.id IN (SELECT reverses FROM entries WHERE reverses IS NOT NULL))
+          AND e.date >= '{since}' AND e.date < '{until}'
         GROUP BY 1, 2
     """)
     # Followers: per platform of the group, the latest count up to the group's last day (in the period or before it).
