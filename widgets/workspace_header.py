@@ -47,7 +47,7 @@ class WorkspaceHeader(Widget):
 
     workspace: reactive[str] = reactive("")
     who: reactive[str] = reactive("")
-    #: The viewer's zone, after ``who`` in parentheses: the first to go on a narrow line (the clock names it too).
+    #: The viewer's zone, after ``who`` in parentheses: it goes after the app's name on a narrow line (the clock names it too).
     zone: reactive[str] = reactive("")
     clock: reactive[str] = reactive("")
     #: "live", "busy" or "offline": picks the colour of the sync text.
@@ -88,8 +88,3 @@ class WorkspaceHeader(Widget):
             text.append("   ")
             text.append(f"● {self.sync_text}", self.get_component_rich_style(f"workspace-header--{self.sync_state}"))
         return text
-
-    def _rest(self, who: str) -> int:
-        """The cells the line takes after the workspace's name, with ``who`` as who is shown."""
-        rest = cell_len(f"   {who}") + (cell_len(f" · {self.clock}") if self.clock else 0)
-        return rest + (cell_len(f"   ● {self.sync_text}") if self.sync_text else 0)
