@@ -287,6 +287,25 @@ def test_the_task_table_fits_80_columns_leaving_out_the_campaign_before_the_titl
     assert "CAMPAIGN" in wide[0] and "+spring-launch/instagram" in wide[1]  # with room, every column
 
 
+def test_at_80_columns_a_post_whose_changes_are_requested_reads_changes_so_titles_stay_readable(cli: Cli, tmp_path: Path) -> None:
+    # On the demo's `crewdeck tasks` at 80 columns every title read “Shoot link…”: a post's “changes requested”, whole,
+    # made STATUS 17 wide, and with CAMPAIGN and PRI left out a title still had 11 characters.
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@raj")
+    cli.ok("member", "add", "alexandra", "--name", "Alexandra Ruiz", "--tz", "Europe/Madrid")
+    cli.ok("add", "Review the Q1 media plan @alexandra +spring-launch/instagram !high due:mon 17:00")
+    post = cli.ok("post", "add", "Teaser for the spring drop +spring-launch post:instagram publish:fri 18:00").strip()
+    cli.ok("post", "copy", post, "Spring is here")
+    cli.ok("post", "submit", post)
+    cli.ok("post", "reject", post, "--note", "warmer", as_member="raj")
+    lines = on_a_terminal(cli, tmp_path, 80, "tasks")
+    assert max(len(line) for line in lines) <= 80, lines
+    task = next(line for line in lines if "@alexandra" in line)
+    assert task.split("  ")[-1].startswith("Review the Q1 media"), lines  # read as one: 16 characters and more
+    assert any(line.startswith(post[:8]) and " changes " in line and "requested" not in line for line in lines), lines
+    assert "changes requested" in cli.ok("tasks")  # to a pipe: whole
+    assert any("changes requested" in line for line in on_a_terminal(cli, tmp_path, 120, "tasks"))  # with room: whole
+
+
 def test_the_post_list_fits_the_terminal_as_the_task_list_does(cli: Cli, tmp_path: Path) -> None:
     # post list printed every cell whole: at 80 columns each post took two lines, its title wrapped under the ids.
     title = "Teaser: the spring drop countdown, slide by slide"

@@ -27,7 +27,8 @@ from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import listing
-from crewdeck.tui.workspace.columns import cut, fitted, kept
+from crewdeck.tui.tasks.rows import SHORT_STATES
+from crewdeck.tui.workspace.columns import READABLE, cut, fitted, kept
 from crewdeck.tui.workspace.placeholders import untitled_task
 
 #: Due dates' words kept for the rows to come (a list has a few distinct due times, or each its own: bounded either way).
@@ -35,6 +36,19 @@ DUE_CACHE = 20_000
 #: The columns by their place: the ones that give way on a narrow terminal, and the title.
 PRIORITY, CAMPAIGN, TITLE = 2, 5, 6
 _SHOWN = ("t.id", "t.title", "t.status", "t.priority", "t.assignee", "t.campaign", "t.platform", "t.due_utc")
+
+
+def short_state(state: str) -> str:
+    """A post's state as the app's narrow STATUS column writes it: "changes" for "changes requested"."""
+    return SHORT_STATES.get(state, label(state))
+
+
+def _layout(widths: list[int], width: int | None) -> tuple[list[int], int]:
+    """The columns a line ``width`` wide shows (CAMPAIGN, then PRI, giving way) and the room left for the title."""
+    # The titles are not measured (they are streamed): a title may take all the room the other columns leave.
+    measured = [*widths[:-1], width or 0]
+    columns = kept(measured, {TITLE}, (CAMPAIGN, PRIORITY), width)
+    return columns, fitted([measured[i] for i in columns], {len(columns) - 1}, width)[-1]
 
 
 @dataclass
@@ -105,6 +119,7 @@ def task_lines(
     if not found:
         return None
     states = post_states or {}
+    statuses_width = widths[1]
     for state in set(states.values()):
         widths[1] = max(widths[1], len(visible(label(state))))
     due_times: Iterable[Any] = (
@@ -127,15 +142,21 @@ def task_lines(
 
         return cell
 
+    columns, title_width = _layout(widths, width)
+    state_words: Callable[[str], str] = label
+    if width is not None and title_width < READABLE and states:
+        # Where CAMPAIGN and PRI gave way and a title is still too short to read, a post's state is written as the
+        # app's narrow column writes it ("changes" for "changes requested"), as a STATUS 17 wide left titles 11.
+        short = max([statuses_width, *(len(visible(short_state(state))) for state in set(states.values()))])
+        if short < widths[1]:
+            widths[1], state_words = short, short_state
+            columns, title_width = _layout(widths, width)
     status_cell = padded(lambda s: visible(s), widths[1])
-    state_cell = padded(lambda s: visible(label(s)), widths[1])
+    state_cell = padded(lambda s: visible(state_words(s)), widths[1])
     priority_cell = padded(lambda p: visible(p if p != "none" else ""), widths[2])
     who_cell = padded(who, widths[3])
     place_cell = padded(place, widths[CAMPAIGN])
     rowids = [row[0] for row in few] if few is not None else None
-    # The titles are not measured (they are streamed): a title may take all the room the other columns leave.
-    columns = kept([*widths[:-1], width or 0], {TITLE}, (CAMPAIGN, PRIORITY), width)
-    title_width = fitted([[*widths[:-1], width or 0][i] for i in columns], {len(columns) - 1}, width)[-1]
     shown: Callable[[str], str] = (lambda text: text) if width is None else (lambda text: cut(text, title_width))
     header = "  ".join(headers[i].ljust(widths[i]) for i in columns[:-1]) + "  " + shown(headers[-1])
     printed = Printed(header, iter(()))
