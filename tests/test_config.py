@@ -172,6 +172,22 @@ def test_config_set_refuses_a_key_another_binding_has_where_both_work(cli: Cli, 
     assert path.read_text() == COMMENTED  # nothing written
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [("keymap.triage.done", "ctrl+q", "'ctrl+q' is Textual's own key for 'Quit'"),
+     ("keymap.results.kind", "w,ctrl+p", "'ctrl+p' is Textual's own key for 'Command palette'")],
+)  # fmt: skip
+def test_config_set_refuses_textuals_own_keys_which_come_before_every_binding(
+    cli: Cli, tmp_path: Path, key: str, value: str, named: str
+) -> None:
+    # Both were written; ctrl+q then quit the app where the task was to be marked done.
+    path = write(tmp_path / "c.toml", COMMENTED)
+    result = cli("--config", str(path), "config", "set", key, value)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert f"{key}: {named}, which comes before every other; pick another key" in result.err
+    assert path.read_text() == COMMENTED  # nothing written
+
+
 def test_a_key_free_where_the_binding_works_is_taken(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     # x marks tasks in the tasks pane, but the ledger's keys never work there.

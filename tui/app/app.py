@@ -94,18 +94,26 @@ def key_scopes() -> list[KeyScope]:
     """Where keys work together: each pane (with the app's keys and its widgets'), each screen a pane opens (with the app's)."""
     from crewdeck.tui.app.key_conflicts import KeyScope
 
-    app_wide = [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS]
+    everywhere = [*textual_keys(), *CrewdeckApp.BINDINGS]
+    app_wide = [*everywhere, *MainScreen.BINDINGS]
     panes, screens = [], []
     for pane_type in pane_types():
         pane: list[BindingType] = [*app_wide, *pane_type.BINDINGS]
         for title, bindings in pane_type.help_extra():
             if title in pane_type.SCREEN_SECTIONS:
-                screens.append(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings))
+                screens.append(KeyScope.of(f"the {title.lower()} screen", everywhere, bindings))
             else:
                 pane.extend(bindings)
         panes.append(KeyScope.of(f"the {pane_type.pane_title.lower()} pane", pane))
-    screens.extend(KeyScope.of(f"the {title.lower()} screen", CrewdeckApp.BINDINGS, bindings) for title, bindings in opened_screens())
+    screens.extend(KeyScope.of(f"the {title.lower()} screen", everywhere, bindings) for title, bindings in opened_screens())
     return panes + screens
+
+
+def textual_keys() -> list[Binding]:
+    """Textual's own keys that come before every binding (priority): quitting, and the command palette; a keymap
+    entry on one of them would never run."""
+    palette = Binding(CrewdeckApp.COMMAND_PALETTE_BINDING, "command_palette", "Command palette", priority=True)
+    return [*(b for b in App.BINDINGS if isinstance(b, Binding) and b.priority), palette]
 
 
 def opened_screens() -> list[tuple[str, list[BindingType]]]:

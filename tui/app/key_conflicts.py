@@ -5,7 +5,9 @@ focused widget's, its pane's, the screen's, the app's).  Two bindings of one
 scope on one key leave one of them unreachable, so a keymap entry whose new
 key is taken there is refused, naming the binding that has it.  Only the keys
 a keymap adds are checked: the app's own defaults shadow on purpose (``q``
-closes a detail screen instead of quitting).
+closes a detail screen instead of quitting).  Textual's own priority keys
+(``ctrl+q`` quits, ``ctrl+p`` opens the palette) are in every scope: no
+keymap entry can take them.
 """
 
 from __future__ import annotations
@@ -101,6 +103,11 @@ def keymap_conflict(keymap: Mapping[str, str], scopes: Iterable[KeyScope], app_w
                 clash = next((written for written, key in added if key in taken), None)
                 if clash is None:
                     continue
+                if other.id is None and other.priority:
+                    return (
+                        action,
+                        f"{clash!r} is Textual's own key for {other.description!r}, which comes before every other; pick another key",
+                    )
                 named = f"{other.description or other.action!r}" + (f" ({other.id})" if other.id else "")
                 whose = f"the app-wide key of {named}" if other.id in app_wide else f"the key of {named} in {scope.where}"
                 return action, f"{clash!r} is already {whose}; pick another key, or give that one another key first"
