@@ -190,15 +190,15 @@ def test_config_set_refuses_textuals_own_keys_which_come_before_every_binding(
 
 def test_a_key_free_where_the_binding_works_is_taken(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
-    # x marks tasks in the tasks pane, but the ledger's keys never work there.
-    cli.ok("--config", str(path), "config", "set", "keymap.ledger.new", "x")
+    # c accepts a task in the tasks pane, but the ledger's keys never work there.
+    cli.ok("--config", str(path), "config", "set", "keymap.ledger.new", "c")
     # Two bindings swap keys: one moves out of the way first.
     cli.ok("--config", str(path), "config", "set", "keymap.triage.cycle_status", "w")
     cli.ok("--config", str(path), "config", "set", "keymap.triage.done", "s")
     cli.ok("--config", str(path), "config", "set", "keymap.triage.cycle_status", "d")
     # The defaults shadow on purpose (q closes the detail screen): writing them out is no conflict.
     cli.ok("--config", str(path), "config", "set", "keymap.detail.close", "escape,q")
-    assert load(str(path)).keymap == {"ledger.new": "x", "triage.cycle_status": "d", "triage.done": "s", "detail.close": "escape,q"}
+    assert load(str(path)).keymap == {"ledger.new": "c", "triage.cycle_status": "d", "triage.done": "s", "detail.close": "escape,q"}
     # A file that swaps them at once is as good.
     check_config(load(str(write(tmp_path / "swap.toml", '[keymap]\ntriage.done = "s"\ntriage.cycle_status = "d"\n'))))
 

@@ -1167,3 +1167,56 @@ async def test_the_bar_tells_a_manager_how_many_entries_of_the_period_wait_for_t
     async with member.run_test(size=SIZE) as pilot:
         ledger = await open_ledger(pilot)
         assert not any("to approve" in part for part in ledger.query_one(PaneBar).info)  # a member approves nothing
+
+
+async def test_a_manager_marks_entries_and_approves_them_in_one_write(workspace: Path) -> None:
+    # Ten pending entries took ten rounds of select and `a`; `crewdeck ledger approve` took several ids, the pane one.
+    cli = Cli(workspace)
+    first, second = spend(cli, "leo", "2026-11-20", "--pending"), spend(cli, "raj", "2026-11-21", "--pending")
+    app = make_app(workspace)  # ana, the project manager
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        await pilot.press("slash", *"payee:Lens is:pending", "enter")
+        await settle(pilot)
+        for entry in (first, second):
+            await select(pilot, entry)
+            await pilot.press("x")
+            await settle(pilot)
+        assert set(ledger.marked) == {first, second} and "2 marked" in ledger.query_one(PaneBar).info
+        assert "2 marked" in "".join(segment.text for segment in ledger.query_one(PaneBar).render_line(0))  # at 80 columns
+        drawn = ["".join(segment.text for segment in ledger.entries.render_line(y)) for y in range(1, ledger.entries.total + 1)]
+        assert sum(line.startswith("✓") for line in drawn) == 2, drawn  # at 80 columns too
+        assert approve_shown(app)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "approved 2 entries" in [str(n.message) for n in app._notifications]
+        assert not ledger.marked and "marked" not in " ".join(ledger.query_one(PaneBar).info)
+    approvals = sql(
+        workspace, "SELECT a.entry, o.op_id FROM approval a JOIN ops o ON o.row_id = a.id WHERE a.entry IN (?, ?)", first, second
+    )
+    assert {entry for entry, _ in approvals} == {first, second}
+    assert len({op_id.split("-")[0] for _, op_id in approvals}) == 1  # stamped in one write
+
+
+async def test_marked_entries_of_which_one_may_not_be_approved_are_none_approved_and_the_notice_says_why(workspace: Path) -> None:
+    cli = Cli(workspace)
+    theirs, own = spend(cli, "leo", "2026-11-20", "--pending"), spend(cli, "ana", "2026-11-21", "--pending")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await pilot.press("slash", *"payee:Lens is:pending", "enter")
+        await settle(pilot)
+        for entry in (theirs, own):
+            await select(pilot, entry)
+            await pilot.press("x")
+            await settle(pilot)
+        assert set(ledger.marked) == {theirs, own}
+        await pilot.press("a")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("nothing approved: ") and own[:8] in m for m in said), said
+        assert set(ledger.marked) == {theirs, own}  # kept, to unmark the one and try again
+        await pilot.press("X")
+        await settle(pilot)
+        assert not ledger.marked and ledger.entries.columns == ledger.entries.COLUMNS
+    assert sql(workspace, "SELECT count(*) FROM approval WHERE entry IN (?, ?)", theirs, own) == [(0,)]

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.message import Message
 
 from crewdeck.widgets.line_table import Column
+from crewdeck.widgets.task_table import MARK
 from crewdeck.widgets.windowed_table import WindowedTable
 
 
@@ -56,12 +57,14 @@ class EntriesTable(WindowedTable[EntryLine]):
     EntriesTable > .entries-table--pending { color: $warning; }
     EntriesTable > .entries-table--reversal { color: $foreground-muted; text-style: italic; }
     EntriesTable > .entries-table--reversed { color: $foreground-muted; text-style: strike; }
+    EntriesTable > .entries-table--marked { color: $accent; text-style: bold; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "entries-table--pending",
         "entries-table--reversal",
         "entries-table--reversed",
+        "entries-table--marked",
     }
     COLUMNS = (
         Column("ID", 8, drop=5),
@@ -76,6 +79,19 @@ class EntriesTable(WindowedTable[EntryLine]):
         Column("STATUS", 8, drop=2),
         Column("MEMO", 0, grow=4),
     )
+
+    #: Shown first while entries are marked (``set_marked``): a marked row's ``MARK``, never left out.
+    MARK_COLUMN = Column("", 1, keep=True)
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.marked: frozenset[str] = frozenset()
+
+    def set_marked(self, ids: frozenset[str]) -> None:
+        """Mark the entries ``ids`` (none: the mark column goes, and the table is as before)."""
+        self.marked = ids
+        self.columns = (self.MARK_COLUMN, *self.COLUMNS) if ids else self.COLUMNS
+        self.refresh()
 
     @dataclass
     class EntrySelected(Message):
@@ -101,7 +117,9 @@ class EntriesTable(WindowedTable[EntryLine]):
         row = self._rows.get(index)
         if row is None:
             return None
+        marks = [Text(MARK if row.id in self.marked else "")] if self.marked else []
         return [
+            *marks,
             Text(row.short_id),
             Text(row.date),
             Text(f"+{row.campaign}"),
@@ -116,6 +134,8 @@ class EntriesTable(WindowedTable[EntryLine]):
         row = self._rows.get(index)
         if row is None:
             return Style()
+        if row.id in self.marked:
+            return self.get_component_rich_style("entries-table--marked")
         if row.pending:
             return self.get_component_rich_style("entries-table--pending")
         if row.is_reversal:

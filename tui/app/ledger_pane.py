@@ -62,7 +62,8 @@ class LedgerPane(Pane):
     | `enter` | on an entry: it in full, with its task and its reversal; on a budget line: its entries |
     | `n` | new entry (checked as you type; from a budget line, for its campaign and category) |
     | `r` | reverse the selected entry (offered where the rules let you: your own (a manager: any), not a reversal, not reversed) |
-    | `a` | approve the selected entry (offered where the rules let you: a manager, never on their own entry) |
+    | `a` | approve the selected entry (offered where the rules let you: a manager, never on their own entry), or every marked one in one write |
+    | `x` `X` | mark entries to approve together (marked rows show `✓`), clear the marks |
     | `/` | filter (the language of `crewdeck ledger list`); `escape` clears it |
     | `[` `]` | previous / next period |
     | `{` `}` | narrower / wider period: day, week, month, quarter, year, all |
@@ -88,6 +89,8 @@ class LedgerPane(Pane):
         Binding("n", "new_entry", "New entry", id="ledger.new"),
         Binding("r", "reverse", "Reverse", id="ledger.reverse"),
         Binding("a", "approve", "Approve", id="ledger.approve"),
+        Binding("x", "mark", "Mark", id="ledger.mark"),
+        Binding("X", "clear_marks", "Clear marks", show=False, id="ledger.clear_marks"),
         Binding("slash", "filter", "Filter", id="ledger.filter"),
         Binding("left_square_bracket", "move_period(-1)", "Previous period", show=False, id="ledger.prev_period"),
         Binding("right_square_bracket", "move_period(1)", "Next period", show=False, id="ledger.next_period"),
@@ -137,6 +140,8 @@ class LedgerPane(Pane):
         self.generation = 0
         #: An entry to put the cursor on at the next refresh (one we just added).
         self.select_next: str | None = None
+        #: The entries marked for ``a``, as they read when marked (the rows on screen are only a window's).
+        self.marked: dict[str, EntryRow] = {}
 
     def compose(self) -> ComposeResult:
         bar = PaneBar(id="ledger-bar")
@@ -278,7 +283,8 @@ class LedgerPane(Pane):
         bar = self.query_one(PaneBar)
         bar.title = period_name(page.period)
         bar.hint = "[ ] { } period"
-        parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", page.base]
+        marks = [f"{len(self.marked):,} marked"] if self.marked else []  # next to the count, as in Tasks: the last parts go first
+        parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", *marks, page.base]
         over = {line.campaign_id for line in page.budget if line.over}
         if over:
             # The table shows half the pane: a line over budget below its fold would show nowhere.  Rates missing and
@@ -399,8 +405,14 @@ class LedgerPane(Pane):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "approve":
+            if self.marked:  # the write names each marked entry that may not be approved
+                return any(may_approve(self.services.session.me, entry) for entry in self.marked.values())
             entry = self.selected
             return entry is not None and may_approve(self.services.session.me, entry)
+        if action == "mark":
+            return self.entries.has_focus  # entries, not budget lines
+        if action == "clear_marks":
+            return bool(self.marked)
         if action == "reverse":
             entry = self.selected
             return entry is not None and may_reverse(self.services.session.me, entry)
@@ -457,9 +469,42 @@ class LedgerPane(Pane):
         self.app.call_from_thread(self.services.written, written.label, written)
 
     def action_approve(self) -> None:
+        if self.marked:
+            self._approve_marked(list(self.marked))
+            return
         entry = self.selected
         if entry is not None:
             self._approve(entry.id)
+
+    def action_mark(self) -> None:
+        entry = self.selected
+        if entry is None or not self.entries.has_focus:
+            self.app.bell()
+            return
+        if self.marked.pop(entry.id, None) is None:
+            self.marked[entry.id] = entry
+        self._marks_changed()
+        self.entries.action_cursor_down()  # as in Tasks: x x x marks three in a row
+
+    def action_clear_marks(self) -> None:
+        self.marked.clear()
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self.entries.set_marked(frozenset(self.marked))
+        self._show_info()
+        self.refresh_bindings()
+
+    @background(group="write")
+    def _approve_marked(self, entry_ids: list[str]) -> None:
+        written = pane_data.approve_marked(self.services.session, entry_ids, self.services.now())
+        self.app.call_from_thread(self._approved_marked, entry_ids, written)
+
+    def _approved_marked(self, entry_ids: list[str], written: Written) -> None:
+        for entry_id in entry_ids:
+            self.marked.pop(entry_id, None)
+        self._marks_changed()
+        self.services.written(written.label, written)
 
     @background(group="write")
     def _approve(self, entry_id: str) -> None:

@@ -23,6 +23,8 @@ from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_view, ent
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.workspace.describe import entry_words
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 if TYPE_CHECKING:
@@ -154,6 +156,19 @@ def approve(session: Session, entry_id: str, now: dt.datetime) -> Written:
     return session.edits.record_write(
         lambda ws: actions.approve_entry(ws, session.me, entry_id, now), lambda ws, _: f"approved {_entry_words(ws, entry_id)}"
     )
+
+
+def approve_marked(session: Session, entry_ids: Sequence[str], now: dt.datetime) -> Written:
+    """Approve every one of ``entry_ids`` in one write, or none: the refusal names each that may not be, and why."""
+
+    def work(ws: Workspace) -> str:
+        try:
+            actions.approve_entries(ws, session.me, list(entry_ids), now)
+        except actions.NotApproved as exc:
+            raise UserError(f"nothing approved: {'; '.join(exc.problems)}") from None
+        return entry_ids[0]
+
+    return session.edits.record_write(work, lambda ws, _: f"approved {counted(len(entry_ids), 'entry')}")
 
 
 def _entry_words(ws: Workspace, entry_id: str) -> str:
