@@ -346,10 +346,16 @@ def test_a_second_currency_for_a_key_and_day_here_names_its_line_and_imports_not
     source = _file(tmp_path, "b.csv", header + "Autumn,meta,2026-11-19,1,1.00,USD\nAutumn,meta,2026-11-20,4,5.00,USD\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
     assert err.splitlines() == [
-        f"{source}:3: value: this campaign's conversion value for 2026-11-20 is in EUR here: a second currency (USD) is refused",
+        f"{source}:3: value: this campaign's conversion value for 2026-11-20 is in EUR here: a second currency (USD) is refused "
+        "(crewdeck kpi add +autumn/meta 2026-11-20 value=none clears it first)",
         f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
     ]
     assert _state(ws) == before
+    # As it says: the value cleared, the file imports (the value given in the wrong currency was not stuck for good).
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+autumn/meta", "2026-11-20", "value=none")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT value_amount, value_currency FROM result WHERE day = '2026-11-20'").fetchall() == [(500, "USD")]
 
 
 def test_a_day_begun_nowhere_yet_is_a_bad_row_and_today_is_read(ws: Path, tmp_path: Path) -> None:

@@ -151,9 +151,24 @@ def test_guests_add_no_results_and_a_second_currency_is_refused(ws: Path) -> Non
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "value=30.00 USD")
     assert err == (
         f"crewdeck: error: {post[:8]} 2026-11-20: value: this post's conversion value for 2026-11-20 is in EUR here: "
-        "a second currency (USD) is refused\n"
+        "a second currency (USD) is refused (value=none clears it first)\n"
     )
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-21", "value=30.00 USD")  # another day may
+
+
+def test_metric_none_clears_a_count_or_the_value_which_may_then_be_given_in_another_currency(ws: Path) -> None:
+    # A conversion value typed in the wrong currency could never be corrected: the currency was kept, and nothing cleared it.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "value=30.00 USD", "clicks=4")
+    said = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "value=none", "clicks=none")
+    assert said.endswith("on 2026-11-20: conversion value cleared, clicks cleared\n")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "value=30.00 EUR")
+    with Store(ws) as store:
+        row = store.conn.execute("SELECT clicks, value_amount, value_currency FROM result WHERE day = '2026-11-20'").fetchone()
+    assert row == (None, 3000, "EUR")
+    again = crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=none")
+    assert again.startswith("Nothing changed")  # cleared already
+    assert "clicks cleared" in crewdeck("-w", str(ws), "log")  # the history says so too
 
 
 def test_a_write_of_a_key_field_that_contradicts_the_id_is_refused(ws: Path) -> None:

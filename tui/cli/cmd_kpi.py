@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="enter a day's numbers by hand",
         description="Enter one day's counts for a post (its id, or its title when one post has it), a campaign on a platform (+campaign/platform) or a platform's "
-        "followers (/platform). A later entry for the same day replaces each count it gives.",
+        "followers (/platform). A later entry for the same day replaces each count it gives; METRIC=none clears one "
+        "(a conversion value keeps its currency until cleared: value=none, then the value in the other currency).",
     )
     p.add_argument("target", metavar="POST|+CAMPAIGN/PLATFORM|/PLATFORM", help="what the numbers count")
     p.add_argument("date", metavar="DATE", help="the day counted (2026-11-20, yesterday, mon, ...)")

@@ -87,13 +87,14 @@ def cmd_add(ctx: Context) -> int:
         # The rules refuse it too (one_currency), in words about the record's id.
         raise UserError(
             f"{visible(ctx.args.target)} {day}: value: this {key.kind}'s conversion value for {day} is in {held[0]} here: "
-            f"a second currency ({given['currency']}) is refused"
+            f"a second currency ({given['currency']}) is refused (value=none clears it first)"
         )
     row_id = key.row_id(day)
     names = describe.Naming.of(ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
     stored = ws.store.record("result", row_id)
-    # Only what differs is written, as an import writes it: the same numbers again change nothing and say so.
-    changed = {name: value for name, value in values.items() if stored is None or stored.get(name) != value}
+    # Only what differs is written, as an import writes it: the same numbers again change nothing and say so (and
+    # clearing what was never given, nothing).
+    changed = {name: value for name, value in values.items() if (stored or {}).get(name) != value}
     if not changed:
         print(row_id if ctx.args.quiet else f"Nothing changed: {visible(describe.result_subject(row_id, names))} are these already")
         return 0

@@ -34,7 +34,7 @@ from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
-from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, too_large
+from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, too_large
 from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
@@ -801,7 +801,7 @@ def _only_changes(
         if held is not None and given is not None and held["currency"] != given["currency"]:
             problems.append(
                 f"{source}:{line}: {value_column}: this {key.kind}'s conversion value for {day} is in {held['currency']} here: "
-                f"a second currency ({given['currency']}) is refused"
+                f"a second currency ({given['currency']}) is refused (crewdeck kpi add {target_text(ws, key)} {day} value=none clears it first)"
             )
             continue
         if changed:

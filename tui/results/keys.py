@@ -55,6 +55,16 @@ class Key:
         return values
 
 
+def target_text(ws: Workspace, key: Key) -> str:
+    """``key`` as ``kpi add`` takes it: ``+spring-launch/instagram``, ``/instagram``, a post's id."""
+    if key.kind == "followers":
+        return f"/{key.platform}"
+    if key.kind == "campaign":
+        campaign = ws.campaign(key.campaign or "")
+        return f"+{campaign.slug if campaign else key.campaign}/{key.platform}"
+    return (key.post or "")[:8]
+
+
 def platform(text: str) -> str:
     """A platform as typed (``Instagram``) as results key it (``instagram``)."""
     try:
@@ -129,7 +139,7 @@ def not_a_post(ws: Workspace, task_id: str) -> str:
 
 
 def parse_values(pairs: Iterable[str], key: Key, base_currency: str) -> dict[str, Any]:
-    """``impressions=1200 clicks=14 value="42.00 EUR"`` -> checked field values."""
+    """``impressions=1200 clicks=14 value="42.00 EUR"`` -> checked field values (``clicks=none``: None, to clear it)."""
     values: dict[str, Any] = {}
     #: The pair that gave each field: a field given twice is refused, naming both (which was meant is a guess).
     given: dict[str, str] = {}
@@ -155,6 +165,8 @@ def parse_values(pairs: Iterable[str], key: Key, base_currency: str) -> dict[str
 
 
 def _value(field: str, raw: str, base_currency: str) -> Any:
+    if raw.lower() == "none":  # cleared: a count given by mistake, a value in the wrong currency (kept once given)
+        return None
     if field == "conversion_value":
         try:
             amount, currency = parse_amount(raw, base_currency)

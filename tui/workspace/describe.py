@@ -585,9 +585,9 @@ def result_words(row_id: str, values: dict[str, Any], created: bool, names: Nami
     if key is None:
         raise ValueError(row_id)
     counts = [
-        f"{name.replace('_', ' ')} {_count(value, names)}"
+        f"{name.replace('_', ' ')} {'cleared' if value is None else _count(value, names)}"
         for name, value in values.items()
-        if name not in _UNSAID and name not in key and name != "source" and value is not None
+        if name not in _UNSAID and name not in key and name != "source" and (value is not None or not created)
     ]
     source = values.get("source")
     said = f"{'added' if created else 'updated'} {result_subject(row_id, names)}"
