@@ -138,7 +138,7 @@ RULES = {
     "invalid_value": "the value is not valid for the field",
     "acting_local_only": "acting as another member happens on a shared host only",
     "result_key": "a result's post, campaign, platform and day are the ones its id names, and it holds only what its kind counts",
-    "one_currency": "a result's conversion value keeps the currency it was first given, per post or campaign and day",
+    "one_currency": "a result's conversion value keeps the currency it was first given, per post or campaign and day, until it is cleared",
     # Posts and crises.
     "unknown_post": "the post it names does not exist or is not a post (a result's post: no task of the workspace)",
     "unknown_member": "the member it names (a task's assignee, a series' template's) is no member of the workspace",
