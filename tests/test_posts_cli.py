@@ -762,6 +762,10 @@ def test_workspace_set_says_what_it_changed_or_that_nothing_changed(team: Cli) -
 
     assert team.ok("workspace", "set", "approval_lead_minutes", "90") == "approval_lead_minutes: 60 → 90\n"
     assert team.ok("workspace", "set", "tz", "Europe/Berlin") == 'tz: null → "Europe/Berlin"\n'
+    # And back: once set, no value unset it ("unknown time zone 'none'"), and exports kept Berlin's clock for everyone.
+    assert team.ok("workspace", "set", "tz", "none") == 'tz: "Europe/Berlin" → null\n'
+    assert json.loads(team.ok("workspace", "show", "--json"))["tz"] is None
+    team.ok("workspace", "set", "tz", "Europe/Berlin")
     assert team.ok("workspace", "set", "peak_hours.instagram", "19:00,08:00") == 'peak_hours.instagram: default → ["08:00", "19:00"]\n'
     assert team.ok("workspace", "set", "peak_hours.instagram", "default") == 'peak_hours.instagram: ["08:00", "19:00"] → default\n'
     before = ops()

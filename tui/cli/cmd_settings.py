@@ -34,6 +34,11 @@ def _times(text: str) -> list[str]:
     return sorted(t.strip() for t in text.split(",") if t.strip())
 
 
+def _zone_or_none(text: str) -> str | None:
+    """A zone's name, checked with the field; ``none`` unsets it (exports then write times in each member's own zone)."""
+    return None if text.strip().lower() == "none" else text
+
+
 def _checklist(text: str) -> Any:
     try:
         return json.loads(text)
@@ -50,7 +55,7 @@ KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
     "min_gap_minutes": (_whole, "the least time between two posts on one platform of one campaign (minutes; default 180)"),
     "quiet_days": (_whole, "days with no post on a platform of a running campaign before the calendar flags it (default 3)"),
     "publish_lead_hours": (_whole, "how long before its slot a post's draft is due (hours; default 24)"),
-    "tz": (str, "the workspace's zone: exports to a scheduler write times in it (IANA name)"),
+    "tz": (_zone_or_none, "the workspace's zone: exports to a scheduler write times in it (IANA name; none: in yours)"),
     "crisis_checklist": (_checklist, "the tasks a crisis starts: JSON, a list of {title, group, due_minutes}"),
     # Its text is read by ``cmd_workspace_set`` itself: a chain names members, read from the workspace.
     "approvals": (str, 'the approval chain of the posts in no campaign, as a campaign\'s: "copy:@mia; brand:group=brand", or none'),
