@@ -45,7 +45,7 @@ def one_line_error(result: object) -> str:
 
 def test_init_and_its_bad_inputs(tmp_path: Path) -> None:
     c = Cli(tmp_path / "x.db")
-    assert "unknown time zone 'Europe/Berln' (did you mean Europe/Berlin" in one_line_error(
+    assert "--tz: unknown time zone 'Europe/Berln' (did you mean Europe/Berlin" in one_line_error(
         c("init", str(tmp_path / "x.db"), "--member", "ana", "--name", "A", "--tz", "Europe/Berln", as_member=None)
     )
     assert not (tmp_path / "x.db").exists()

@@ -61,13 +61,17 @@ def one_line_error(result: Result) -> str:
         ),
         (["member", "set", "ana", "--tz", "A" * 300], "unknown time zone 'AAAA"),
         # Not "did you mean MST, HST, EST?": the zones whose clocks are called so, wherever their names are spelt.
-        (["member", "set", "ana", "--tz", "PST"], "'PST' is an abbreviation, not an IANA time zone: use America/Los_Angeles or"),
+        (["member", "set", "ana", "--tz", "PST"], "--tz: 'PST' is an abbreviation, not an IANA time zone: use America/Los_Angeles or"),
         (
             ["member", "set", "ana", "--tz", "AEST"],
             "'AEST' is an abbreviation, not an IANA time zone: use Australia/Brisbane or Australia/Sydney",
         ),
         (["member", "set", "ana", "--tz=-08:00"], "'-08:00' is an offset, not an IANA time zone: use Etc/GMT+8"),
-        (["member", "set", "ana", "--tz", "America"], "unknown time zone 'America'"),
+        (["member", "set", "ana", "--tz", "America"], "--tz: unknown time zone 'America'"),
+        (
+            ["campaign", "add", "Far", "--audience-tz", "Pacific/Aukland"],
+            "--audience-tz: unknown time zone 'Pacific/Aukland' (did you mean",
+        ),
         # Found by tests/test_fuzz_cli.py:
         (["tasks", "--sort=--"], "argument --sort: invalid choice: '--'"),
         (["tasks", "--limit=--"], "argument --limit: '--' is not a whole number"),
