@@ -236,6 +236,10 @@ def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> Non
     assert ids("due:fri Asia/Tokyo") == set() and ids("due:fri Europe/Berlin") == {early, late}
     assert ids("due:<2026-11-27T17:00") == {early}
     assert ids("due:<fri 18:00", "Shoot") == {early}
+    # As people write "on or before": refused, "'=fri' is not a date". A day is whole either way; a time is taken too.
+    assert ids("due:<=fri") == ids("due:<fri") == {early, late} and ids("due:>=dec 9") == {later}
+    assert ids("due:<=fri 19:00") == {early, late} and ids("due:<fri 19:00") == {early}
+    assert ids("due:>=fri 19:00") == {late, later} and ids("due:>fri 19:00") == {later}
     assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
 
 
