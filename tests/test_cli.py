@@ -394,6 +394,20 @@ def test_member_set_and_the_log_say_the_hours_set_on_the_readers_clock(cli: Cli,
     assert cli.ok("member", "set", "raj", "--hours", "") == "Modified @raj: cleared the hours of @raj\n"
 
 
+def test_hours_as_the_12_hour_list_writes_them_are_read_back(cli: Cli, tmp_path: Path) -> None:
+    """member list's HOURS on the 12-hour clock, copied into --hours, was refused: "not a span like 09:00-17:30"."""
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    shown = "mon-thu 10:00am-12:30pm,1:00pm-6:30pm; sat 10:00pm-12:00am"
+    cli.ok("member", "set", "raj", "--hours", shown)
+    raj = next(m for m in json.loads(cli.ok("member", "list", "--json")) if m["handle"] == "raj")
+    assert raj["hours"]["mon"] == [["10:00", "12:30"], ["13:00", "18:30"]] and raj["hours"]["sat"] == [["22:00", "24:00"]]
+    assert shown in cli.ok("--config", str(config), "member", "list")
+    cli.ok("member", "set", "raj", "--hours", "sat 10pm-2am")
+    assert "sat 22:00-02:00" in cli.ok("member", "list")
+    assert "'13:00pm-2pm' is not a time of day" in one_line_error(cli("member", "set", "raj", "--hours", "mon 13:00pm-2pm"))
+
+
 def test_members_and_campaigns(cli: Cli) -> None:
     listing = cli.ok("member", "list")
     assert "@raj" in listing and "Asia/Kolkata" in listing and "Thu 15:00 IST" in listing
