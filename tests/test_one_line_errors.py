@@ -52,6 +52,7 @@ def one_line_error(result: Result) -> str:
         (["add", "Call due:fri 17:00 +05:30"], "due: '+05:30' is an offset, not an IANA time zone: use Asia/Colombo or Asia/Kolkata"),
         (["add", "Standup every:weekday 09:00 CEST"], "every: 'CEST' is an abbreviation, not an IANA time zone: use Europe/Paris"),
         (["tasks", "due:fri NZDT"], "'NZDT' is an abbreviation, not an IANA time zone: use Pacific/Auckland"),
+        (["add", "Launch due:fri 5pm ET"], "due: 'ET' is an abbreviation, not an IANA time zone: use America/New_York"),
         (["add", "Call publish:fri 9:75"], "publish: '9:75' is not a time of day"),
         (["add", "Standup every:weekday 24:30"], "every: '24:30' is not a time of day"),
         (["add", "Standup every:weekday 09:00 GMT-3"], "every: 'GMT-3' is an offset, not an IANA time zone: use Etc/GMT+3"),

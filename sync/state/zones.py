@@ -105,12 +105,24 @@ def offset_zones(sign: str, hours: int, minutes: int, cities: int = 2) -> list[s
     return found
 
 
+#: The names of North America's clocks summer and winter alike, as people write them after a time ("5pm ET"): no zone
+#: shows them, so the zone database cannot say whose they are.
+_SEASONLESS = {
+    "ET": ("America/New_York",),
+    "CT": ("America/Chicago",),
+    "MT": ("America/Denver", "America/Phoenix"),
+    "PT": ("America/Los_Angeles",),
+}
+
+
 def abbreviation_zones(name: str) -> list[str]:
     """The zones whose clocks are called ``name`` this year (``PST``: America/Los_Angeles, America/Vancouver,
-    Asia/Manila), one a way of setting clocks (see ``_current_zones``), west to east; none for a word that is no
-    zone's abbreviation."""
+    Asia/Manila), one a way of setting clocks (see ``_current_zones``), west to east, or by a name of both seasons
+    (``PT``); none for a word that is no zone's abbreviation."""
     name = name.strip()
-    return list(_zones_by_abbreviation().get(name.upper(), ())) if _ABBREVIATION.match(name) else []
+    if not _ABBREVIATION.match(name):
+        return []
+    return list(_zones_by_abbreviation().get(name.upper()) or _SEASONLESS.get(name.upper(), ()))
 
 
 @lru_cache(maxsize=1)
