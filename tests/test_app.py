@@ -109,6 +109,27 @@ async def test_starts_on_the_inbox_with_who_and_where(workspace: Path) -> None:
         assert header.clock == "10:30 CET"  # type: ignore[attr-defined]
 
 
+async def test_a_move_of_your_own_zone_is_followed_by_the_open_app(workspace: Path) -> None:
+    # ana moved to Tokyo (from a shell, or a manager's member set): her open app still said "@ana (Europe/Berlin) ·
+    # 10:30 CET", its DUE (YOUR TIME) read Berlin's clock, and quick-add took "fri 17:00" as 17:00 in Berlin.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = app.query_one(WorkspaceHeader)
+        with Store(workspace) as store:
+            ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+            with store.write(ana) as w:
+                w.set("member", ana, {"tz": "Asia/Tokyo"})
+        await until(pilot, lambda: header.zone == "Asia/Tokyo", "the header naming ana's new zone")
+        assert header.who == "@ana" and header.clock == "18:30 JST"
+        table = app.tasks_pane.table
+        shown = "\n".join("".join(segment.text for segment in table.render_line(y)) for y in range(table.size.height))
+        assert "JST" in shown and "CET" not in shown, shown
+        await pilot.press("a", *"Call due:fri 17:00")
+        await settle(pilot)
+        assert "Fri 11-27 17:00 JST" in prompt_preview(app) or "tmrw 17:00 JST" in prompt_preview(app), prompt_preview(app)
+
+
 @pytest.mark.parametrize("name", ["Northwind Social", "Northwind Social Media — EMEA, APAC and the Americas, Q1 2027 launch team"])
 async def test_the_header_keeps_the_sync_state_whole_at_80_columns(tmp_path: Path, name: str) -> None:
     # At 80 columns the header read "● live ·": the sync state, last on the line, was cut (a replica's

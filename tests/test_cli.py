@@ -45,7 +45,7 @@ def one_line_error(result: object) -> str:
 
 def test_init_and_its_bad_inputs(tmp_path: Path) -> None:
     c = Cli(tmp_path / "x.db")
-    assert "unknown time zone 'Europe/Berln' (did you mean Europe/Berlin" in one_line_error(
+    assert "--tz: unknown time zone 'Europe/Berln' (did you mean Europe/Berlin" in one_line_error(
         c("init", str(tmp_path / "x.db"), "--member", "ana", "--name", "A", "--tz", "Europe/Berln", as_member=None)
     )
     assert not (tmp_path / "x.db").exists()
@@ -236,6 +236,10 @@ def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> Non
     assert ids("due:fri Asia/Tokyo") == set() and ids("due:fri Europe/Berlin") == {early, late}
     assert ids("due:<2026-11-27T17:00") == {early}
     assert ids("due:<fri 18:00", "Shoot") == {early}
+    # As people write "on or before": refused, "'=fri' is not a date". A day is whole either way; a time is taken too.
+    assert ids("due:<=fri") == ids("due:<fri") == {early, late} and ids("due:>=dec 9") == {later}
+    assert ids("due:<=fri 19:00") == {early, late} and ids("due:<fri 19:00") == {early}
+    assert ids("due:>=fri 19:00") == {late, later} and ids("due:>fri 19:00") == {later}
     assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
 
 
@@ -388,6 +392,20 @@ def test_member_set_and_the_log_say_the_hours_set_on_the_readers_clock(cli: Cli,
     assert "set the hours of @raj to mon-fri 09:00-17:30" in cli.ok("log")
     # No hours left: said so, not "set ... to no hours set".
     assert cli.ok("member", "set", "raj", "--hours", "") == "Modified @raj: cleared the hours of @raj\n"
+
+
+def test_hours_as_the_12_hour_list_writes_them_are_read_back(cli: Cli, tmp_path: Path) -> None:
+    """member list's HOURS on the 12-hour clock, copied into --hours, was refused: "not a span like 09:00-17:30"."""
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    shown = "mon-thu 10:00am-12:30pm,1:00pm-6:30pm; sat 10:00pm-12:00am"
+    cli.ok("member", "set", "raj", "--hours", shown)
+    raj = next(m for m in json.loads(cli.ok("member", "list", "--json")) if m["handle"] == "raj")
+    assert raj["hours"]["mon"] == [["10:00", "12:30"], ["13:00", "18:30"]] and raj["hours"]["sat"] == [["22:00", "24:00"]]
+    assert shown in cli.ok("--config", str(config), "member", "list")
+    cli.ok("member", "set", "raj", "--hours", "sat 10pm-2am")
+    assert "sat 22:00-02:00" in cli.ok("member", "list")
+    assert "'13:00pm-2pm' is not a time of day" in one_line_error(cli("member", "set", "raj", "--hours", "mon 13:00pm-2pm"))
 
 
 def test_members_and_campaigns(cli: Cli) -> None:

@@ -256,3 +256,27 @@ async def _skipped_day(app: GridApp) -> None:
         await pilot.press("t")  # noon UTC is Saturday 02:00 in Apia
         await pilot.pause()
         assert "".join(s.text for s in grid.render_line(0)).startswith(" Sat 2011-12-31 in Pacific/Apia")
+
+
+def test_a_markers_today_is_the_readers_not_the_grids(cli: Cli) -> None:
+    """ana (Berlin, Thursday) drew the grid in Honolulu, where it is still Wednesday: kai's due read "today 23:00 HST",
+    Wednesday, where her task list says the same due is today's (Thursday's) 10:00 CET."""
+    from crewdeck.tui.app.opening import GridQuery
+    from crewdeck.tui.session.session import Session
+
+    cli.ok("member", "add", "kai", "--name", "Kai", "--tz", "Pacific/Honolulu", "--hours", "mon-fri 09:00-17:00")
+    cli.ok("add", "Surf reel @kai due:2026-11-25 23:00 Pacific/Honolulu")  # 09:00 UTC on Thursday
+    session = Session.open(cli.workspace, "ana")
+    try:
+        grid = GridQuery(dt.date(2026, 11, 25), "Pacific/Honolulu", 30, True).read(session, NOW)
+    finally:
+        session.close()
+    [kai] = [row for row in grid.rows if row.label == "@kai"]
+    assert [m.text for m in kai.markers] == ["◆ due Surf reel (@kai, Wed 11-25 23:00 HST; set in Pacific/Honolulu)"]
+    # Read by someone in Honolulu, it is their today.
+    ws = Workspace.open(cli.workspace)
+    try:
+        own = build_grid(ws, dt.date(2026, 11, 25), "Pacific/Honolulu", NOW, reader_tz="Pacific/Honolulu")
+    finally:
+        ws.close()
+    assert "(@kai, today 23:00 HST;" in next(row for row in own.rows if row.label == "@kai").markers[0].text

@@ -281,6 +281,20 @@ async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
     assert meeting["due"]["utc"] == "2026-11-30T10:00:00Z" and meeting["created_by"] == ids["ana"]
 
 
+async def test_the_planner_says_why_days_have_no_slot(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o", "tab", "tab", *"2026-11-20", "tab", *"3")  # tab selects a field's text: typing replaces it
+        await settle(pilot)
+        status = app.screen.query_one("#planner-status")
+        assert app.screen.query_one(SlotTable).row_count == 0 and not status.has_class("-problem")
+        # It said "no 30m slot for @ana between Fri 11-20 and Sun 11-22" alone, as if ana's hours were none.
+        assert str(status.render()) == (
+            "no 30m slot for @ana between Fri 11-20 and Sun 11-22: those days have passed (today is Thu 11-26 in Europe/Berlin)"
+        )
+
+
 async def test_j_and_k_move_over_the_planners_members_and_slots(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -47,6 +47,12 @@ def one_line_error(result: Result) -> str:
         (["add", "Call due:fri 25:00"], "due: '25:00' is not a time of day"),
         (["add", "Call due:25:00"], "due: '25:00' is not a time of day"),
         (["add", "Call due:fri 17:00 UTC+5"], "due: 'UTC+5' is an offset, not an IANA time zone: use Etc/GMT-5 or"),
+        # A clock's abbreviation or a bare offset after a time: read into the title, the task was due on the writer's clock.
+        (["add", "Call due:fri 17:00 PST"], "due: 'PST' is an abbreviation, not an IANA time zone: use America/Los_Angeles or "),
+        (["add", "Call due:fri 17:00 +05:30"], "due: '+05:30' is an offset, not an IANA time zone: use Asia/Colombo or Asia/Kolkata"),
+        (["add", "Standup every:weekday 09:00 CEST"], "every: 'CEST' is an abbreviation, not an IANA time zone: use Europe/Paris"),
+        (["tasks", "due:fri NZDT"], "'NZDT' is an abbreviation, not an IANA time zone: use Pacific/Auckland"),
+        (["add", "Launch due:fri 5pm ET"], "due: 'ET' is an abbreviation, not an IANA time zone: use America/New_York"),
         (["add", "Call publish:fri 9:75"], "publish: '9:75' is not a time of day"),
         (["add", "Standup every:weekday 24:30"], "every: '24:30' is not a time of day"),
         (["add", "Standup every:weekday 09:00 GMT-3"], "every: 'GMT-3' is an offset, not an IANA time zone: use Etc/GMT+3"),
@@ -55,7 +61,18 @@ def one_line_error(result: Result) -> str:
             "'UTC+05:30' is an offset, not an IANA time zone: use Asia/Colombo or Asia/Kolkata",
         ),
         (["member", "set", "ana", "--tz", "A" * 300], "unknown time zone 'AAAA"),
-        (["member", "set", "ana", "--tz", "America"], "unknown time zone 'America'"),
+        # Not "did you mean MST, HST, EST?": the zones whose clocks are called so, wherever their names are spelt.
+        (["member", "set", "ana", "--tz", "PST"], "--tz: 'PST' is an abbreviation, not an IANA time zone: use America/Los_Angeles or"),
+        (
+            ["member", "set", "ana", "--tz", "AEST"],
+            "'AEST' is an abbreviation, not an IANA time zone: use Australia/Brisbane or Australia/Sydney",
+        ),
+        (["member", "set", "ana", "--tz=-08:00"], "'-08:00' is an offset, not an IANA time zone: use Etc/GMT+8"),
+        (["member", "set", "ana", "--tz", "America"], "--tz: unknown time zone 'America'"),
+        (
+            ["campaign", "add", "Far", "--audience-tz", "Pacific/Aukland"],
+            "--audience-tz: unknown time zone 'Pacific/Aukland' (did you mean",
+        ),
         # Found by tests/test_fuzz_cli.py:
         (["tasks", "--sort=--"], "argument --sort: invalid choice: '--'"),
         (["tasks", "--limit=--"], "argument --limit: '--' is not a whole number"),
@@ -90,6 +107,15 @@ def test_times_and_zones_after_a_date_are_never_taken_into_the_title(cli: Cli) -
     [task] = [t for t in json.loads(cli.ok("tasks", "--json")) if t["id"] == task_id]
     assert task["title"] == "Call about UTC+5 rollout"
     assert task["due"] == {"utc": "2026-11-27T12:00:00Z", "tz": "Asia/Karachi"}
+
+
+def test_an_abbreviation_the_zone_database_has_is_that_zone_after_a_date(cli: Cli) -> None:
+    # GMT and EST are zones of their own (fixed offsets): 17:00 on their clocks, not ana's in Berlin, and not in the title.
+    for word, utc in (("GMT", "2026-11-27T17:00:00Z"), ("EST", "2026-11-27T22:00:00Z")):
+        task_id = cli.ok("add", f"Call the EST team due:fri 17:00 {word}").strip()
+        [task] = [t for t in json.loads(cli.ok("tasks", "--json")) if t["id"] == task_id]
+        assert task["title"] == "Call the EST team"
+        assert task["due"] == {"utc": utc, "tz": word}
 
 
 # ---------------------------------------------------------------- arguments that are not UTF-8

@@ -150,3 +150,20 @@ def test_the_booked_line_says_the_slot_as_the_table_does(team: Cli, tmp_path: Pa
     best = team.ok("--config", str(config), "overlap", "ana", "mia", *manila).splitlines()[2].split()
     said = team.ok("--config", str(config), "overlap", "ana", "mia", *manila, "--book", "Sync")
     assert re.fullmatch(rf"booked [0-9a-f]{{8}} 'Sync' {best[1]} {best[2]} {best[3]} PST Manila \(2026-12-02T\d\d:\d\d:00Z\)\n", said)
+
+
+def test_no_slot_says_why_the_days_have_none(team: Cli) -> None:
+    # It said "no 30m slot between 2026-11-20 and 2026-11-22" alone, as if the members' hours never met.
+    passed = team("overlap", "ana", "raj", "--from", "2026-11-20", "--days", "3")
+    assert passed.code == 0 and not passed.out
+    assert passed.err == (
+        "no 30m slot for @ana @raj between Fri 11-20 and Sun 11-22: those days have passed (today is Thu 11-26 in Europe/Berlin)\n"
+    )
+    # Today in UTC is 09:30 in: a whole day is no longer there to give.
+    short = team("overlap", "ana", "--from", "today", "--days", "1", "--duration", "24h", "--zone", "UTC")
+    assert short.err == "no 24h slot for @ana on Thu 11-26: less than 24h is left of it\n"
+    _book(team, "Offsite", "raj", "nia", "--duration", "24h", *WED)
+    assert (
+        team("overlap", "raj", *WED).err
+        == "no 30m slot for @raj on Wed 12-02: a meeting a required member attends overlaps every slot left\n"
+    )

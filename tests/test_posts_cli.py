@@ -762,8 +762,18 @@ def test_workspace_set_says_what_it_changed_or_that_nothing_changed(team: Cli) -
 
     assert team.ok("workspace", "set", "approval_lead_minutes", "90") == "approval_lead_minutes: 60 → 90\n"
     assert team.ok("workspace", "set", "tz", "Europe/Berlin") == 'tz: null → "Europe/Berlin"\n'
+    # And back: once set, no value unset it ("unknown time zone 'none'"), and exports kept Berlin's clock for everyone.
+    assert team.ok("workspace", "set", "tz", "none") == 'tz: "Europe/Berlin" → null\n'
+    assert json.loads(team.ok("workspace", "show", "--json"))["tz"] is None
+    team.ok("workspace", "set", "tz", "Europe/Berlin")
     assert team.ok("workspace", "set", "peak_hours.instagram", "19:00,08:00") == 'peak_hours.instagram: default → ["08:00", "19:00"]\n'
     assert team.ok("workspace", "set", "peak_hours.instagram", "default") == 'peak_hours.instagram: ["08:00", "19:00"] → default\n'
+    # Times as a due time reads them, in the order of the day, each once: "9:00" sorted after "18:00" as text and was refused.
+    assert team.ok("workspace", "set", "peak_hours.tiktok", "18:00, 9:00,6pm") == 'peak_hours.tiktok: default → ["09:00", "18:00"]\n'
+    assert team.ok("workspace", "set", "peak_hours.tiktok", "default") == 'peak_hours.tiktok: ["09:00", "18:00"] → default\n'
+    assert one_line_error(team("workspace", "set", "peak_hours.tiktok", "9:75")).endswith(
+        "peak_hours.tiktok: '9:75' is not a time of day\n"
+    )
     before = ops()
     assert team.ok("workspace", "set", "approval_lead_minutes", "90") == "approval_lead_minutes is 90 already: nothing written\n"
     assert team.ok("workspace", "set", "peak_hours.tiktok", "default") == "peak_hours.tiktok is default already: nothing written\n"

@@ -59,7 +59,7 @@ def test_the_date_order_and_zone_are_the_ones_asked_for(team: Cli) -> None:
         csv.reader(io.StringIO(team.ok("post", "export", "--format", "hootsuite", "--zone", "America/New_York", "--date-order", "dmy")))
     )
     assert [row[0] for row in rows] == ["04/12/2026 09:05", "04/12/2026 18:30"]
-    assert "unknown time zone" in one_line_error(team("post", "export", "--format", "hootsuite", "--zone", "Mars/Base"))
+    assert "--zone: unknown time zone 'Mars/Base'" in one_line_error(team("post", "export", "--format", "hootsuite", "--zone", "Mars/Base"))
     assert "is before --from" in one_line_error(team("post", "export", "--format", "csv", "--from", "2026-12-05", "--to", "2026-12-01"))
 
 

@@ -10,13 +10,25 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 #: Longer than any name in the zone database (the longest has 32 characters):
 #: a longer one is refused before it reaches the file system.
 MAX_ZONE_NAME = 64
-#: ``UTC+5``, ``GMT-03:30``: offsets people write where a zone is meant.
-_OFFSET_NAME = re.compile(r"(?:UTC|GMT)\s*([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?\Z", re.IGNORECASE)
+#: ``UTC+5``, ``GMT-03:30``, ``+13:00``, ``-0800``: offsets people write where a zone is meant (a bare one with its
+#: minutes, as ISO 8601 writes it: ``+3`` alone is no offset anyone writes after a time).
+_OFFSET_NAME = re.compile(r"(?:(?:UTC|GMT)\s*([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?|([+-])([0-9]{2}):?([0-9]{2}))\Z", re.IGNORECASE)
+#: How a zone's abbreviation is written: ``PST``, ``CEST``, ``NZDT``, ``ChST``.
+_ABBREVIATION = re.compile(r"[A-Za-z]{2,5}\Z")
 
 
 def looks_like_offset(name: str) -> bool:
-    """``UTC+5``, ``GMT-03:30``: an offset written where a zone is meant (never an IANA name)."""
+    """``UTC+5``, ``GMT-03:30``, ``+13:00``: an offset written where a zone is meant (never an IANA name)."""
     return bool(_OFFSET_NAME.match(name.strip()))
+
+
+def _offset_parts(name: str) -> tuple[str, int, int] | None:
+    """The sign, hours and minutes of an offset ``looks_like_offset`` takes."""
+    m = _OFFSET_NAME.match(name.strip())
+    if m is None:
+        return None
+    sign, hours, minutes = m.group(1, 2, 3) if m[1] else m.group(4, 5, 6)
+    return sign, int(hours), int(minutes or 0)
 
 
 class UnknownZoneError(ValueError):
@@ -27,12 +39,17 @@ class UnknownZoneError(ValueError):
             super().__init__(f"expected an IANA time zone name as text, got {type(name).__name__}")
             return
         shown = name if len(name) <= MAX_ZONE_NAME else f"{name[:MAX_ZONE_NAME]}..."
-        offset = _OFFSET_NAME.match(name.strip())
+        offset = _offset_parts(name)
         if offset:
-            self.suggestions = offset_zones(offset[1], int(offset[2]), int(offset[3] or 0))
+            self.suggestions = offset_zones(*offset)
             hint = f": use {' or '.join(self.suggestions)}" if self.suggestions else ", and no zone is at that offset"
             fixed = " (an Etc/GMT zone's sign is the inverse of the offset)" if any(z.startswith("Etc/") for z in self.suggestions) else ""
             super().__init__(f"{shown!r} is an offset, not an IANA time zone{hint}{fixed}")
+            return
+        # Before the names' spelling: "PST" is three letters from "MST", "HST" and "EST", and clocks hours away from all three.
+        self.suggestions = abbreviation_zones(name)
+        if self.suggestions:
+            super().__init__(f"{shown!r} is an abbreviation, not an IANA time zone: use {' or '.join(self.suggestions)}")
             return
         self.suggestions = suggest_zones(name) if len(name) <= MAX_ZONE_NAME else []
         hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
@@ -86,6 +103,40 @@ def offset_zones(sign: str, hours: int, minutes: int, cities: int = 2) -> list[s
     now = dt.datetime.now(dt.UTC)
     found += [z for z in _current_zones() if now.astimezone(zone(z)).utcoffset() == offset][:cities]
     return found
+
+
+#: The names of North America's clocks summer and winter alike, as people write them after a time ("5pm ET"): no zone
+#: shows them, so the zone database cannot say whose they are.
+_SEASONLESS = {
+    "ET": ("America/New_York",),
+    "CT": ("America/Chicago",),
+    "MT": ("America/Denver", "America/Phoenix"),
+    "PT": ("America/Los_Angeles",),
+}
+
+
+def abbreviation_zones(name: str) -> list[str]:
+    """The zones whose clocks are called ``name`` this year (``PST``: America/Los_Angeles, America/Vancouver,
+    Asia/Manila), one a way of setting clocks (see ``_current_zones``), west to east, or by a name of both seasons
+    (``PT``); none for a word that is no zone's abbreviation."""
+    name = name.strip()
+    if not _ABBREVIATION.match(name):
+        return []
+    return list(_zones_by_abbreviation().get(name.upper()) or _SEASONLESS.get(name.upper(), ()))
+
+
+@lru_cache(maxsize=1)
+def _zones_by_abbreviation() -> dict[str, tuple[str, ...]]:
+    """Each abbreviation the zones' clocks show in January or July of this year (summer's too: ``CEST``, ``NZDT``), upper-cased."""
+    year = dt.datetime.now(dt.UTC).year
+    found: dict[str, list[str]] = {}
+    for name in _current_zones():
+        for month in (1, 7):
+            abbrev = dt.datetime(year, month, 15, 12, tzinfo=dt.UTC).astimezone(zone(name)).tzname() or ""
+            zones = found.setdefault(abbrev.upper(), []) if abbrev[:1].isalpha() else None
+            if zones is not None and name not in zones:
+                zones.append(name)
+    return {abbrev: tuple(zones) for abbrev, zones in found.items()}
 
 
 @lru_cache(maxsize=1)

@@ -370,9 +370,7 @@ class CrewdeckApp(App[int]):
         """The panes exist: fill them and start watching the workspace."""
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.update_layout()
-        header = self.query_one(WorkspaceHeader)
-        me = self.session.me
-        header.who, header.zone = visible(f"@{me.handle}"), me.tz
+        header = self._show_me()
         if self.session.replica:
             self._start_sync()
         else:
@@ -484,6 +482,13 @@ class CrewdeckApp(App[int]):
     ) -> bool:
         self.keys_ahead.actions += 1
         return await super().run_action(action, default_namespace, namespaces)
+
+    def _show_me(self) -> WorkspaceHeader:
+        """The header's who and zone: at start, and again once the viewer's record changed (its clock then too)."""
+        header = self.query_one(WorkspaceHeader)
+        me = self.session.me
+        header.who, header.zone = visible(f"@{me.handle}"), me.tz
+        return header
 
     def _tick_clock(self) -> None:
         now = self.services.now()
@@ -833,6 +838,9 @@ class CrewdeckApp(App[int]):
             ops = self.session.notices.theirs(ops)  # ours were refreshed when we wrote them
             if not ops:
                 return
+        if any(op.entity == "member" and op.row_id == self.session.me.id for op in ops):
+            # Before the panes reload: their "your time" is the zone the viewer has now.
+            self.session.reread_me()
         tasks = {op.row_id for op in ops if op.entity == "task"}
         self.session.ranked.rescore_rows(tasks, self.services.now())
         # A guest reads their campaigns' posts alone: a notice would tell them of any task's change, by its title.
@@ -843,6 +851,8 @@ class CrewdeckApp(App[int]):
         if not self.guest:  # a guest's app has no panes, nor the header the people go to
             if any(op.entity in ("member", "campaign") for op in ops):
                 self._load_people()
+                self._show_me()
+                self._tick_clock()
             for pane in self.main_screen.query(Pane):
                 if pane.started:
                     pane.store_changed(ops, ours)

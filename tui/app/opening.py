@@ -69,7 +69,9 @@ class GridQuery:
     clock24: bool
 
     def read(self, session: Session, now: dt.datetime) -> Grid:
-        return session.access.read(lambda ws: build_grid(ws, self.day, self.zone, now, resolution=self.resolution, clock24=self.clock24))
+        return session.access.read(
+            lambda ws: build_grid(ws, self.day, self.zone, now, resolution=self.resolution, clock24=self.clock24, reader_tz=session.me.tz)
+        )
 
 
 def first_grid(me: Member, now: dt.datetime, clock24: bool, terminal_width: int) -> GridQuery:

@@ -394,7 +394,7 @@ def cmd_post_export(ctx: Context) -> int:
     try:
         tz = check_zone(a.zone or settings(ctx.ws.conn).zone or ctx.viewer_tz)
     except UnknownZoneError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(f"--zone: {exc}" if a.zone else str(exc)) from None
     today = ctx.now.astimezone(zone(tz)).date()
     try:
         first = dt.date.fromisoformat(a.start) if a.start else today

@@ -20,6 +20,7 @@ from crewdeck.sync.state.records import WORKSPACE, WORKSPACE_ROW, ValidationErro
 from crewdeck.sync.state.rules import refuse_write
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
+from crewdeck.tui.time.when import DateError, parse_time
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -31,7 +32,18 @@ def _whole(text: str) -> int:
 
 
 def _times(text: str) -> list[str]:
-    return sorted(t.strip() for t in text.split(",") if t.strip())
+    """``9:00,6pm`` as the times are stored, ``["09:00", "18:00"]``: read as a due time is (a 12-hour clock too), each once.
+    Sorted as text, ``9:00`` went after ``18:00`` and was refused, the message showing the list in that order."""
+    try:
+        times = {parse_time(t) for t in text.split(",") if t.strip()}
+    except DateError as exc:
+        raise UserError(str(exc)) from None
+    return [f"{t:%H:%M}" for t in sorted(times)]
+
+
+def _zone_or_none(text: str) -> str | None:
+    """A zone's name, checked with the field; ``none`` unsets it (exports then write times in each member's own zone)."""
+    return None if text.strip().lower() == "none" else text
 
 
 def _checklist(text: str) -> Any:
@@ -50,7 +62,7 @@ KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
     "min_gap_minutes": (_whole, "the least time between two posts on one platform of one campaign (minutes; default 180)"),
     "quiet_days": (_whole, "days with no post on a platform of a running campaign before the calendar flags it (default 3)"),
     "publish_lead_hours": (_whole, "how long before its slot a post's draft is due (hours; default 24)"),
-    "tz": (str, "the workspace's zone: exports to a scheduler write times in it (IANA name)"),
+    "tz": (_zone_or_none, "the workspace's zone: exports to a scheduler write times in it (IANA name; none: in yours)"),
     "crisis_checklist": (_checklist, "the tasks a crisis starts: JSON, a list of {title, group, due_minutes}"),
     # Its text is read by ``cmd_workspace_set`` itself: a chain names members, read from the workspace.
     "approvals": (str, 'the approval chain of the posts in no campaign, as a campaign\'s: "copy:@mia; brand:group=brand", or none'),
@@ -93,7 +105,10 @@ def cmd_workspace_set(ctx: Context) -> int:
         if text.strip().lower() == "default":
             peaks.pop(platform, None)
         else:
-            peaks[platform] = _times(text)
+            try:
+                peaks[platform] = _times(text)
+            except UserError as exc:
+                raise UserError(f"{key}: {exc}") from None
         field, value = "peak_hours", peaks
     elif key == "approvals":
         from crewdeck.tui.posts.chains import parse_chain

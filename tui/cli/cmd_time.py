@@ -46,8 +46,7 @@ def cmd_overlap(ctx: Context) -> int:
         print_json([s.as_json() for s in slots])
         return 0
     if not slots:
-        last = question.first + dt.timedelta(days=question.days - 1)
-        print(f"no {format_estimate(question.minutes)} slot between {question.first} and {last}", file=sys.stderr)
+        print(visible(overlap.no_slot_text(question, ctx.now)), file=sys.stderr)
         return 0
     _print_slots(ctx, slots, tz, question)
     return 0

@@ -42,11 +42,12 @@ if TYPE_CHECKING:
     from crewdeck.sync.state.postround import Reviewer, Step
 
 
-def _zone(name: str) -> str:
+def _zone(name: str, flag: str) -> str:
+    """``name`` checked as a zone; refused naming the flag it came with, as ``overlap --zone`` and ``import --default-tz`` are."""
     try:
         return check_zone(name)
     except UnknownZoneError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(f"{flag}: {exc}") from None
 
 
 def _date(text: str, now: dt.datetime) -> str:
@@ -65,7 +66,7 @@ def cmd_init(ctx: Context) -> int:
     given = [a.member, a.name, a.tz]
     if any(given) and not all(given):
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
-    tz = _zone(a.tz) if a.tz else None
+    tz = _zone(a.tz, "--tz") if a.tz else None
     hours = parse_hours(a.hours)
     _printable_at_init(a.title or path.stem, "--title" if a.title else None, a.name)
     # Refused before the file exists: once another member has opened it, it
@@ -144,7 +145,7 @@ def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
     if a.name is not None:
         values["name"] = a.name
     if a.tz is not None:
-        values["tz"] = _zone(a.tz)
+        values["tz"] = _zone(a.tz, "--tz")
     if a.hours is not None:
         values["hours"] = parse_hours(a.hours)
     if a.role is not None:
@@ -486,7 +487,7 @@ def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
     if a.platforms is not None:
         values["platforms"] = [p.strip().lower() for p in a.platforms.split(",") if p.strip()]
     if a.audience_tz is not None:
-        values["audience_tz"] = _zone(a.audience_tz)
+        values["audience_tz"] = _zone(a.audience_tz, "--audience-tz")
     if a.start is not None:
         values["start"] = _date(a.start, ctx.now)
     if a.end is not None:

@@ -18,6 +18,7 @@ one it needs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from crewdeck.sync.client.remote import Remote
@@ -65,6 +66,22 @@ class Session:
             ws.close()
             raise
         return cls(path, me, ws, config.clock24)
+
+    def reread_me(self) -> bool:
+        """The viewer's own record read again, after a change to it (here or by another member): their zone, hours, name
+        and handle; whether any changed.  Until then the app read typed times in the zone it opened in, and its header
+        and DUE (YOUR TIME) said that zone, after ``member set --tz`` moved them.  Access stays as it was: the app's
+        shape (a guest's Approvals view, or the panes) was chosen by it, and the rules judge every write by the store's.
+        """
+        fresh = self.access.read(lambda ws: ws.member(self.me.id))
+        if fresh is None:  # removed: the snapshot stays, and every write is refused
+            return False
+        fresh = replace(fresh, access=self.me.access)
+        if fresh == self.me:
+            return False
+        # Readers in workers take one or the other whole: the two names always hold the same member.
+        self.me = self.access.me = fresh
+        return True
 
     def close(self) -> None:
         self.warm_up.close()

@@ -15,8 +15,10 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``needs:@me``             | posts waiting for your (or @ana's) approval         |
 | ``!high`` ``!med`` ...    | that priority                                       |
 | ``due:today`` ``due:fri`` | due on that day (in your zone)                      |
-| ``due:<fri`` ``due:>+3d`` | due on or before / on or after that day             |
-| ``due:<fri 18:00``        | due before / after (``>``) / at that time; a date   |
+| ``due:<fri`` ``due:>+3d`` | due on or before / on or after that day (``<=``,    |
+|                           | ``>=`` alike)                                       |
+| ``due:<fri 18:00``        | due before / after (``>``) / at that time (``<=``,  |
+|                           | ``>=``: or at it); a date                           |
 |                           | goes on as in quick-add: ``due:dec 9``,             |
 |                           | ``due:>mon 09:00 Asia/Tokyo``; a day in a zone:     |
 |                           | ``due:fri Asia/Tokyo``; ``due:fri eod`` is the day  |
@@ -137,6 +139,7 @@ def parse(text: str) -> Query:
         elif lower.startswith("due:") and len(body) > 4:
             # The date goes on as in quick-add: "due:<dec 9", "due:fri 18:00 Europe/London".
             op = body[4] if body[4] in "<>" else ""
+            op += "=" if op and body[5:6] == "=" else ""  # due:<=fri, as people write "on or before"
             first = body[4 + len(op) :].split()  # due:"fri 18:00", quoted, is those words
             taken = moment_words(first, typed[i:])
             i += len(taken) - len(first)
@@ -200,25 +203,23 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
     if lowered == "any":
         return "t.due_utc IS NOT NULL", []
     op = value[0] if value[0] in "<>" else ""
+    op += "=" if op and value[1:2] == "=" else ""
     # An ISO instant (2026-12-01T09:30) is a day and a time.
-    words = _ISO_INSTANT.sub(r"\1 \2", value[1:] if op else value).split()
+    words = _ISO_INSTANT.sub(r"\1 \2", value[len(op) :]).split()
     if not words:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
         words = without_eod(words)  # eod is the date alone, as in quick-add: the whole day here
         if names_an_instant(words[0]) or any(time_shaped(word) for word in words):
             instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now).instant)
-            if op == "<":
-                return "t.due_utc < ?", [instant]
-            if op == ">":
-                return "t.due_utc > ?", [instant]
-            return "t.due_utc = ?", [instant]
+            # At a time, < and > leave it out and <= and >= take it; a day is whole either way (due:<fri: on or before it).
+            return f"t.due_utc {op or '='} ?", [instant]
         start, end = _day_bounds(words, ctx)
     except (DateError, ValueError) as exc:
         raise UserError(f"due:{value}: {exc}") from None
-    if op == "<":
+    if op.startswith("<"):
         return "t.due_utc < ?", [end]
-    if op == ">":
+    if op.startswith(">"):
         return "t.due_utc >= ?", [start]
     return "(t.due_utc >= ? AND t.due_utc < ?)", [start, end]
 

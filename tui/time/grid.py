@@ -148,7 +148,7 @@ def _markers(
     now: dt.datetime,
     members: dict[str, Member],
     clock24: bool,
-    zone: str,
+    reader_tz: str,
 ) -> dict[str, list[GridMarker]]:
     bounds = (start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
     found: dict[str, list[GridMarker]] = {}
@@ -173,7 +173,7 @@ def _markers(
                 urgency = "soon"
             else:
                 urgency = "later"
-            when = format_local(instant, member.tz, now, clock24=clock24, reader_tz=zone)
+            when = format_local(instant, member.tz, now, clock24=clock24, reader_tz=reader_tz)
             title = text_or(title, untitled_task(task_id))
             text = visible(f"{'▲ publish' if kind == 'publish' else '◆ due'} {title} (@{member.handle}, {when}; set in {tz_name})")
             found.setdefault(assignee, []).append(GridMarker(index, kind, urgency, text, task_id))
@@ -183,8 +183,13 @@ def _markers(
     return found
 
 
-def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, resolution: int = 30, clock24: bool = True) -> Grid:
-    """The grid of local ``day`` in ``zone`` at ``now``, every member, every marker of the day."""
+def build_grid(
+    ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, resolution: int = 30, clock24: bool = True, reader_tz: str | None = None
+) -> Grid:
+    """The grid of local ``day`` in ``zone`` at ``now``, every member, every marker of the day.
+
+    ``reader_tz``: the zone of whoever reads it (``zone`` unless given), whose today a marker's ``today`` is: a grid
+    drawn in Lagos for a reader in Auckland said "today 17:00 WAT" of Friday, on the reader's Saturday."""
     if resolution not in RESOLUTIONS:
         raise ValueError(f"resolution {resolution} is not one of {RESOLUTIONS} minutes")
     columns = columns_of(day, zone, resolution, clock24)
@@ -194,7 +199,7 @@ def build_grid(ws: Workspace, day: dt.date, zone: str, now: dt.datetime, *, reso
     noon = wall_instant(day, 12 * 60, zone)
     members = sorted(ws.members(), key=lambda m: (noon.astimezone(zone_info(m.tz)).utcoffset(), m.tz, m.handle))
     by_id = {m.id: m for m in members}
-    markers = _markers(ws, columns, start, end, now, by_id, clock24, zone)
+    markers = _markers(ws, columns, start, end, now, by_id, clock24, reader_tz or zone)
     rows = []
     for member in members:
         cells, local, days, transitions = _cells(member, day, columns, ends, end, clock24)

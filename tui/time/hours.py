@@ -16,6 +16,8 @@ from crewdeck.tui.time.when import clock_text
 from crewdeck.tui.workspace.errors import UserError
 
 _SPAN = re.compile(r"(\d{1,2}):(\d\d)-(\d{1,2}):(\d\d)\Z")
+#: A span on the 12-hour clock, as ``format_hours`` writes it with ``clock24`` off: ``9:00am-5:30pm``, ``10pm-2am``.
+_SPAN12 = re.compile(r"(\d{1,2})(?::(\d\d))?\s*([ap]m)-(\d{1,2})(?::(\d\d))?\s*([ap]m)\Z", re.IGNORECASE)
 
 
 def _days(text: str) -> list[str]:
@@ -36,13 +38,32 @@ def _days(text: str) -> list[str]:
 
 
 def _span(text: str) -> list[str]:
+    twelve = _SPAN12.match(text)
+    if twelve:
+        return _span12(text, twelve)
     m = _SPAN.match(text)
     if not m:
-        raise UserError(f"hours: {text!r} is not a span like 09:00-17:30")
+        raise UserError(f"hours: {text!r} is not a span like 09:00-17:30 or 9:00am-5:30pm")
     h1, m1, h2, m2 = map(int, m.groups())
     if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
         raise UserError(f"hours: {text!r} is not a time of day")
     start, end = f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
+    if start == end:
+        raise UserError(f"hours: {text!r} is an empty span")
+    return [start, end]
+
+
+def _span12(text: str, m: re.Match[str]) -> list[str]:
+    """A span on the 12-hour clock: what ``member list`` shows with ``time_format = "12h"`` is read back as it reads.
+    It was refused ("not a span like 09:00-17:30"), copied from the list into ``--hours``.  An end at ``12:00am`` is
+    the day's end, ``24:00``, as the list writes it."""
+    clocks = []
+    for hour, minute, half in ((m[1], m[2], m[3]), (m[4], m[5], m[6])):
+        h, mm = int(hour), int(minute or 0)
+        if not 1 <= h <= 12 or mm > 59:
+            raise UserError(f"hours: {text!r} is not a time of day (an hour is 1-12 with am/pm)")
+        clocks.append(f"{h % 12 + (12 if half.lower() == 'pm' else 0):02d}:{mm:02d}")
+    start, end = clocks[0], "24:00" if clocks[1] == "00:00" else clocks[1]
     if start == end:
         raise UserError(f"hours: {text!r} is an empty span")
     return [start, end]

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.records import LAST_DAY
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.tasks.edits import parse_estimate
+from crewdeck.tui.tasks.edits import format_estimate, parse_estimate
 from crewdeck.tui.time.roster import spans_between, wall_instant
 from crewdeck.tui.time.when import DateError, clock_text, parse_day, parse_utc, utc_iso, zone_abbrev
 from crewdeck.tui.workspace.errors import UserError
@@ -414,6 +414,26 @@ def search(ws: Workspace, question: Search, now: dt.datetime, *, limit: int = 10
         not_before=now,
         limit=limit,
     )
+
+
+def no_slot_text(question: Search, now: dt.datetime) -> str:
+    """Why ``search`` found no slot for ``question`` at ``now``: every slot it judges is offered but one a required member's
+    booked meeting overlaps, so the days have passed (or too little of them is left), or meetings fill what is left."""
+    last = question.first + dt.timedelta(days=question.days - 1)
+    who = " ".join(f"@{m.handle}" for m in question.required)
+    one = question.days == 1
+    days = f"on {question.first:%a %m-%d}" if one else f"between {question.first:%a %m-%d} and {last:%a %m-%d}"
+    said = f"no {format_estimate(question.minutes)} slot for {who} {days}"
+    start, end = day_range(question.first, question.days, question.tz)
+    if end <= now:
+        gone = "that day has passed" if one else "those days have passed"
+        return f"{said}: {gone} (today is {now.astimezone(zone(question.tz)):%a %m-%d} in {question.tz})"
+    # As ``plan`` starts: on the 15-minute grid, not before now.
+    step = int(STEP.total_seconds())
+    first = -(-int(max(start, now).timestamp()) // step) * step
+    if first + question.minutes * 60 > int(end.timestamp()):
+        return f"{said}: less than {format_estimate(question.minutes)} is left of {'it' if one else 'them'}"
+    return f"{said}: a meeting a required member attends overlaps every slot left"
 
 
 def seat_headers(slot: Slot) -> list[str]:

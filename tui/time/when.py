@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
-from crewdeck.sync.state.zones import UnknownZoneError, is_zone_in_other_case, looks_like_offset, zone
+from crewdeck.sync.state.zones import UnknownZoneError, abbreviation_zones, is_zone_in_other_case, looks_like_offset, zone
 
 UTC = dt.UTC
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -142,9 +142,17 @@ class Moment:
 
 
 def names_a_zone(word: str) -> bool:
-    """In a date expression, a word with a slash, ``UTC`` or an offset (``UTC+5``) is meant as a zone (and checked as one);
-    digits with slashes (``31/12``) are a date, refused as one (see ``_slash_date``)."""
-    return ("/" in word and not _SLASH_DATE.match(word)) or word == "UTC" or looks_like_offset(word)
+    """In a date expression, a word with a slash, ``UTC``, an offset (``UTC+5``) or a zone's abbreviation in capitals
+    (``PST``) is meant as a zone (and checked as one); digits with slashes (``31/12``) are a date, refused as one (see
+    ``_slash_date``)."""
+    return ("/" in word and not _SLASH_DATE.match(word)) or word == "UTC" or looks_like_offset(word) or _abbreviation(word)
+
+
+def _abbreviation(word: str) -> bool:
+    """``PST``, ``CEST``, ``GMT``: a clock's abbreviation as it is written, in capitals (``est`` and ``cat`` are words).
+    It is a zone where the database has it by that name (``GMT``, ``EST``: their fixed offsets), else refused with the
+    zones that use it: read into a title, ``due:fri 17:00 PST`` was 17:00 on the writer's clock."""
+    return word.isupper() and bool(abbreviation_zones(word))
 
 
 #: A date written with slashes: ``31/12``, ``12/31/2026``.
@@ -168,8 +176,14 @@ def _slash_date(text: str) -> DateError:
 def could_be_zone(word: str) -> bool:
     """In free text (a title), only a capitalised word with a slash may be a zone (``Europe/Berlin``, not ``and/or``),
     or one that is a zone's name in other letters (``europe/berlin``), or an offset such as ``UTC+5``: the last two are
-    taken so that they are refused with the zone to use instead, not read into the title."""
-    return word == "UTC" or looks_like_offset(word) or ("/" in word and (word[0].isupper() or is_zone_in_other_case(word)))
+    taken so that they are refused with the zone to use instead, not read into the title, and so is a zone's abbreviation in
+    capitals (``PST``; ``GMT`` is a zone)."""
+    return (
+        word == "UTC"
+        or looks_like_offset(word)
+        or ("/" in word and (word[0].isupper() or is_zone_in_other_case(word)))
+        or _abbreviation(word)
+    )
 
 
 def time_shaped(word: str) -> bool:

@@ -30,7 +30,6 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import status_text
 from crewdeck.tui.time.when import clock_now
@@ -226,9 +225,7 @@ class PlannerScreen(Screen[None]):
         status = self.query_one("#planner-status", Static)
         status.remove_class("-problem")
         if not slots:
-            status.update(
-                plain(f"no {format_estimate(question.minutes)} slot for {who} between {question.first:%a %m-%d} and {last:%a %m-%d}")
-            )
+            status.update(plain(overlap.no_slot_text(question, self.services.now())))
             return
         status.update(plain(f"{len(slots)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
         headers = ["#", f"WHEN ({self.tz})", "SCORE", *(visible(header) for header in overlap.seat_headers(slots[0]))]
