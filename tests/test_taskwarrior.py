@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -91,6 +92,48 @@ def test_a_bad_taskwarrior_file_imports_nothing(cli: Cli, tmp_path: Path) -> Non
     result = cli("import", "--from", "taskwarrior", str(path))
     assert result.code == 2 and "nothing imported" in result.err
     assert "task #2" in result.err and "not a Taskwarrior date" in result.err and "task #3" in result.err
+    assert json.loads(cli.ok("tasks", "all", "--json")) == []
+
+
+def test_a_missing_uuid_a_json_null_and_a_dependency_that_is_no_uuid_are_said_as_the_file_has_them(cli: Cli, tmp_path: Path) -> None:
+    uuid = "11111111-2222-3333-4444-555555555555"
+    records = [
+        {"description": "no uuid", "status": "pending"},
+        {"uuid": None, "description": "null uuid", "status": "pending"},
+        {"uuid": uuid, "description": "null due", "status": "pending", "due": None},
+        {"uuid": "21111111-2222-3333-4444-555555555555", "description": "bad dep", "status": "pending", "depends": "1111-2222"},
+    ]
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(records))
+    result = cli("import", "--from", "taskwarrior", str(path))
+    assert result.code == 2
+    # Not Python's None, nor the dependency without its dashes as a "record id (32 hex digits)".
+    assert result.err.splitlines() == [
+        f"{path}: task #1 (uuid ?): uuid: missing",
+        f"{path}: task #2 (uuid ?): uuid: null is not a UUID",
+        f"{path}: task #3 (uuid 11111111): due: null is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)",
+        f"{path}: task #4 (uuid 21111111): depends: '1111-2222' is not a UUID",
+        "crewdeck: error: nothing imported: 4 bad records (listed above)",
+    ]
+    assert json.loads(cli.ok("tasks", "all", "--json")) == []
+
+
+def test_an_export_from_standard_input_is_named_standard_input_as_a_board_s_or_a_csv_is(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    def stdin(text: str) -> None:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
+
+    stdin('[{"uuid": "11111111-2222-3333-4444-555555555555", "status": "pending"}]')
+    assert cli("import", "--from", "taskwarrior", "-").err == (
+        "crewdeck: error: nothing imported: standard input: task #1 (uuid 11111111): description: missing\n"
+    )
+    stdin('[{"uuid": ')
+    assert cli("import", "--from", "taskwarrior", "-").err.startswith("crewdeck: error: standard input: not a Taskwarrior export: ")
+    stdin('{"format": "something else"}')
+    assert cli("import", "-").err == (
+        'crewdeck: error: nothing imported: standard input: not a crewdeck export (no "format": "crewdeck-export")\n'
+    )
+    stdin("{")
+    assert cli("import", "-").err.startswith("crewdeck: error: standard input: not JSON: ")
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 

@@ -201,7 +201,8 @@ def _utc(text: Any, name: str) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    """A value of the wrong kind as the message quotes it; JSON's null, true and false as the file spells them."""
+    text = json.dumps(value) if value is None or isinstance(value, bool) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -498,7 +499,7 @@ def _plan_one(
         if join is not None:
             task_id = join(task_id, values)
     except ValueError as exc:
-        uuid = str(record.get("uuid", "?"))[:8]
+        uuid = "?" if record.get("uuid") is None else str(record["uuid"])[:8]
         problems.append(f"{where} (uuid {uuid}): {exc}")
         return
     before = len(problems)
@@ -609,7 +610,7 @@ def _task(
     """
     uuid = record.get("uuid")
     if not isinstance(uuid, str) or not _UUID.fullmatch(uuid):
-        raise ValueError(f"uuid: {_shown(uuid)} is not a UUID")
+        raise ValueError("uuid: missing" if "uuid" not in record else f"uuid: {_shown(uuid)} is not a UUID")
     task_id = uuid.replace("-", "").lower()
     title = _text(record, "description")
     if not title or not title.strip():
@@ -699,5 +700,8 @@ def _task(
         items = depends.split(",") if isinstance(depends, str) else depends
         if not isinstance(items, list) or not all(isinstance(d, str) for d in items):
             raise ValueError(f"depends: expected a list of UUIDs, got {_shown(depends)}")
+        for d in items:  # said as the file has it: the record's own check sees it without its dashes, as a record id
+            if not _UUID.fullmatch(d):
+                raise ValueError(f"depends: {_shown(d)} is not a UUID")
         values["depends_on"] = [d.replace("-", "").lower() for d in items]
     return task_id, values, campaign
