@@ -1280,6 +1280,29 @@ def test_a_card_archived_when_it_was_done_or_published_is_done_not_cancelled(cli
     assert found["In an archived Done list"]["notes"] == "its list Done ✅ was archived in Trello"
 
 
+def test_a_dry_run_says_an_archived_list_s_cards_are_cancelled_not_what_its_name_maps_to(cli: Cli, tmp_path: Path) -> None:
+    """Every card of an archived list is archived: the dry run said "Later -> todo (guessed…)", and they were cancelled."""
+    board = _post_board()
+    tiktok = {"id": "lb-tiktok", "name": "TikTok", "color": "black"}
+    board["lists"] += [{"id": "l-old", "name": "Old ideas", "closed": True}, {"id": "l-shelf", "name": "Shelved", "closed": True}]
+    board["cards"] += [
+        trello_card(50, name="From an archived list", idList="l-old"),
+        trello_card(51, name="Post from an archived list", idList="l-shelf", labels=[tiktok], desc="Copy"),
+    ]
+    path = write(tmp_path, "board.json", trello_json(board))
+    dry = cli.ok("import", "--from", "trello", "--dry-run", str(path))
+    assert '  Old ideas -> cancelled (its cards are archived in Trello: --map-status "Old ideas=done" if they were finished)' in dry
+    assert '  Shelved -> pulled (its cards are archived in Trello: --map-status "Shelved=published" if they were published)' in dry
+    # A list with a card still open maps as its name says, though another of its cards is archived.
+    assert "  Draft -> draft" in dry
+    cli.ok("import", "--from", "trello", str(path))
+    found = tasks(cli)
+    assert (found["From an archived list"]["status"], found["Post from an archived list"]["post_state"]) == ("cancelled", "pulled")
+    # The hint does what it says.
+    again = cli.ok("import", "--from", "trello", "--dry-run", "--map-status", "Old ideas=done", str(path))
+    assert "  Old ideas -> done (--map-status)" in again and "would update 1 task" in again
+
+
 def test_a_linear_sub_issue_names_its_parent_as_an_asana_subtask_does(cli: Cli, tmp_path: Path) -> None:
     """Linear's export has a "Parent issue" column (MKT-1): it was dropped without a word."""
     rows = [{"ID": "MKT-1", "Title": "Launch"}, {"ID": "MKT-2", "Title": "Launch copy", "Description": "Short", "Parent issue": "MKT-1"}]

@@ -180,12 +180,20 @@ class StatusMap:
         self.used: dict[str, tuple[str, str]] = {}
         #: The same for the cards that are posts: name -> (post state, how).
         self.used_posts: dict[str, tuple[str, str]] = {}
+        #: The names a card not archived has (Trello's archive): a name only archived cards have maps them to nothing,
+        #: as they are cancelled (posts: pulled) unless the name says done (published), and ``--dry-run`` says so.
+        self.open: set[str] = set()
+        self.open_posts: set[str] = set()
 
-    def status(self, name: str) -> str:
+    def status(self, name: str, *, archived: bool = False) -> str:
+        if not archived:
+            self.open.add(name)
         return self._decide(name, self.given, self.usual, "todo", self.used)
 
-    def post_state(self, name: str) -> str:
+    def post_state(self, name: str, *, archived: bool = False) -> str:
         """The post state a list names, for a card that is a post (an unknown name: a draft, marked as a guess)."""
+        if not archived:
+            self.open_posts.add(name)
         return self._decide(name, self.given_posts, self.usual_posts, "draft", self.used_posts)
 
     @staticmethod
@@ -207,16 +215,25 @@ class StatusMap:
 
     def lines(self) -> list[str]:
         """The mapping as ``--dry-run`` prints it."""
-        return self._lines(self.used, "STATUS", {})
+        return self._lines(self.used, "STATUS", {}, self.open, ("done", "cancelled", "finished"))
 
     def post_lines(self) -> list[str]:
         """The posts' mapping as ``--dry-run`` prints it, with what an import makes of a state it may not give."""
-        return self._lines(self.used_posts, "STATE", BECOMES)
+        return self._lines(self.used_posts, "STATE", BECOMES, self.open_posts, ("published", "pulled", "published"))
 
     @staticmethod
-    def _lines(used: dict[str, tuple[str, str]], word: str, becomes: dict[str, str]) -> list[str]:
+    def _lines(
+        used: dict[str, tuple[str, str]], word: str, becomes: dict[str, str], open_names: set[str], archive: tuple[str, str, str]
+    ) -> list[str]:
+        """``archive``: the status an archived card keeps, the one it takes otherwise, and the word for what it kept."""
+        kept, otherwise, finished = archive
         out = []
         for name, (status, how) in used.items():
+            if name not in open_names and status != kept:
+                # What the name maps to reaches no card: every one is archived, and takes ``otherwise``.
+                hint = _shell_word(f"{name}={kept}")
+                out.append(f"  {name} -> {otherwise} (its cards are archived in Trello: --map-status {hint} if they were {finished})")
+                continue
             hint = {
                 "given": " (--map-status)",
                 "usual": "",
@@ -630,7 +647,7 @@ def _batches(
             values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted))
         else:
             if item.status is None and item.status_name is not None:
-                values["status"] = built.statuses.status(item.status_name)
+                values["status"] = built.statuses.status(item.status_name, archived=item.archived)
             if item.archived and values["status"] != "done":  # teams archive what is finished, too
                 values["status"] = "cancelled"
             if item.body:
@@ -713,7 +730,7 @@ def _post(
     (see ``foreign_posts``).  A post here that the card would publish and that may not be published keeps its state
     (its title goes to ``held``); one the card would give a slot a move could not (``_slot_refused``) keeps the one it
     has here, or none (its title goes to ``unslotted``)."""
-    state = "idea" if item.status_name is None else statuses.post_state(item.status_name)
+    state = "idea" if item.status_name is None else statuses.post_state(item.status_name, archived=item.archived)
     if item.archived and state != "published":
         state = "pulled"
     row = ws.conn.execute("SELECT post_round, post_state, link, media, first_comment FROM task WHERE id = ?", (task_id,)).fetchone()
