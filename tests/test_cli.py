@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from crewdeck.tui.cli.main import main, parse
+from crewdeck.tui.workspace.columns import cells
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import ROOT, Cli, on_a_terminal
@@ -262,6 +263,16 @@ def test_the_task_table_fits_the_terminal_cutting_titles_and_prints_whole_lines_
     assert len(lines) == 2 and max(len(line) for line in lines) == 100, lines
     assert lines[1].endswith("…") and "+spring-launch/instagram" in lines[1] and "@raj" in lines[1]  # only the title is cut
     assert title in cli.ok("tasks").splitlines()[1]  # through a pipe (here, captured): whole
+
+
+def test_a_title_of_wide_characters_is_cut_to_the_terminal_s_columns_not_its_characters(cli: Cli, tmp_path: Path) -> None:
+    """A title imported from a team that writes Japanese wrapped its row at 80 columns: cut to 33 characters, it took 62."""
+    title = "日本語のタスク名がここにありますとても長いタイトルです撮影の準備をする担当者と打ち合わせ"
+    cli.ok("add", f"{title} @raj !high due:fri 17:00")
+    lines = on_a_terminal(cli, tmp_path, 80, "tasks")
+    assert len(lines) == 2 and lines[1].endswith("…"), lines
+    assert cells(lines[1]) <= 80 and cells(lines[1]) >= 79, lines  # the wide characters fill it, none past its end
+    assert title in cli.ok("tasks").splitlines()[1]  # through a pipe: whole
 
 
 def test_on_an_80_column_terminal_the_campaign_gives_way_before_a_title_is_cut_unreadable(cli: Cli, tmp_path: Path) -> None:
