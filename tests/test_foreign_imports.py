@@ -936,7 +936,15 @@ def test_a_csv_that_is_not_utf8_is_one_line_from_a_file_or_standard_input(
     path = tmp_path / "latin1.csv"
     path.write_bytes(text.encode("latin-1"))
     before = op_count(cli.workspace)
-    assert cli("import", "--from", fmt, str(path)).err == f"crewdeck: error: nothing imported: {path}: not UTF-8 text\n"
+    # Where its first such byte is (the row after the header), and what to do: Excel saved it in its own encoding.
+    assert cli("import", "--from", fmt, str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: line 2: not UTF-8 text (byte 0xE9): save the file as UTF-8\n"
+    )
+    path.write_bytes(text.encode("utf-16"))  # Excel's "Unicode Text": UTF-16, with its byte order mark
+    assert cli("import", "--from", fmt, str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: not UTF-8 text: it is UTF-16 (as Excel's “Unicode Text” saves a sheet):"
+        " save it as UTF-8 (“CSV UTF-8”)\n"
+    )
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("latin-1")), encoding="utf-8", errors="surrogateescape"))
     assert cli("import", "--from", fmt, "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"
     assert op_count(cli.workspace) == before

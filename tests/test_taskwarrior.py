@@ -118,6 +118,19 @@ def test_a_missing_uuid_a_json_null_and_a_dependency_that_is_no_uuid_are_said_as
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 
+def test_a_file_that_is_not_utf8_is_named_with_the_line_of_its_first_such_byte(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "tw.json"
+    # A character cut in two at a read's end (64 KiB) is no bad byte: the one past it is, three lines on.
+    head = b'[\n{"uuid": "11111111-2222-3333-4444-555555555555", "status": "pending", "description": "'
+    first = head + b"x" * (65_535 - len(head)) + "é".encode() + b'"},\n\n'  # its two bytes: the 65,536th and the next
+    second = {"uuid": "21111111-2222-3333-4444-555555555555", "description": "Café", "status": "pending"}
+    path.write_bytes(first + json.dumps(second, ensure_ascii=False).encode("latin-1") + b"\n]")
+    assert cli("import", "--from", "taskwarrior", str(path)).err == (
+        f"crewdeck: error: {path}: line 4: not UTF-8 text (byte 0xE9): save the file as UTF-8\n"
+    )
+    assert json.loads(cli.ok("tasks", "all", "--json")) == []
+
+
 def test_an_export_from_standard_input_is_named_standard_input_as_a_board_s_or_a_csv_is(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     def stdin(text: str) -> None:
         monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))

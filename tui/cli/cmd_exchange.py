@@ -13,7 +13,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, not_utf8
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member
@@ -101,7 +101,7 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
     try:
         yield
     except NotUtf8:
-        raise UserError(f"{_named(source)}: not UTF-8 text") from None
+        raise UserError(not_utf8(_named(source), source)) from None
     except NotJson as exc:
         raise UserError(f"{_named(source)}: not {expected}: {exc}") from None
     except exchange.ImportProblems as exc:
