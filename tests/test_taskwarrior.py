@@ -118,6 +118,28 @@ def test_a_missing_uuid_a_json_null_and_a_dependency_that_is_no_uuid_are_said_as
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 
+def test_a_dependency_removed_here_or_never_here_is_said_so_and_holds_up_nothing(cli: Cli, tmp_path: Path) -> None:
+    """A task shown waiting for one removed since read "waits for … Brief (todo)", -5 for being held up, while the task
+    list had it at 0; one waiting for a task of another project's export read "(removed) ()"."""
+    brief, shoot, other = (f"{n}1111111-2222-3333-4444-555555555555" for n in (1, 2, 3))
+    records = [
+        {"uuid": brief, "description": "Brief", "status": "pending"},
+        {"uuid": shoot, "description": "Shoot", "status": "pending", "depends": f"{brief},{other}"},
+    ]
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(records))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    shoot_id = shoot.replace("-", "")
+    waits = [line for line in cli.ok("show", shoot_id).splitlines() if line.startswith("  waits for")]
+    assert waits == ["  waits for 11111111 Brief (todo)", "  waits for 31111111 (no such task here)"]
+    assert json.loads(cli.ok("show", shoot_id, "--json"))["urgency"] == -5.0  # Brief is open: it holds Shoot up
+    cli.ok("rm", brief.replace("-", ""))
+    shown = cli.ok("show", shoot_id)
+    assert "  waits for 11111111 Brief (removed)\n" in shown and "blocked" not in shown
+    listed = {t["title"]: t["urgency"] for t in json.loads(cli.ok("tasks", "--json"))}
+    assert json.loads(cli.ok("show", shoot_id, "--json"))["urgency"] == listed["Shoot"] == 0.0
+
+
 def test_a_file_that_is_not_utf8_is_named_with_the_line_of_its_first_such_byte(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "tw.json"
     # A character cut in two at a read's end (64 KiB) is no bad byte: the one past it is, three lines on.
