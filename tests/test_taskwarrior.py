@@ -140,6 +140,23 @@ def test_a_dependency_removed_here_or_never_here_is_said_so_and_holds_up_nothing
     assert json.loads(cli.ok("show", shoot_id, "--json"))["urgency"] == listed["Shoot"] == 0.0
 
 
+def test_an_assignee_written_as_crewdeck_writes_a_handle_is_that_member(cli: Cli, tmp_path: Path) -> None:
+    """`task add ... assignee:@raj`, as crewdeck writes handles: the task went in unassigned, "no such member: @raj"."""
+    records = [
+        {"uuid": "11111111-2222-3333-4444-555555555555", "description": "Cut", "status": "pending", "assignee": "@raj"},
+        {"uuid": "21111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending", "assignee": "@stranger"},
+        {"uuid": "31111111-2222-3333-4444-555555555555", "description": "Edit", "status": "pending", "assignee": "@"},
+    ]
+    records[0]["due"] = "20261210T120000Z"
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(records))
+    assert cli.ok("import", "--from", "taskwarrior", str(path)) == "imported 3 tasks; left unassigned (no such member): stranger\n"
+    found = {t["title"]: t for t in json.loads(cli.ok("tasks", "all", "--json"))}
+    assert found["Cut"]["assignee"] == "raj" and found["Cut"]["due"]["tz"] == "Asia/Kolkata"  # raj's zone, as raj's task
+    assert found["Film"]["assignee"] is None and found["Film"]["notes"] == "assigned in Taskwarrior to: @stranger"
+    assert found["Edit"]["assignee"] is None and found["Edit"]["notes"] == ""
+
+
 def test_a_file_that_is_not_utf8_is_named_with_the_line_of_its_first_such_byte(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "tw.json"
     # A character cut in two at a read's end (64 KiB) is no bad byte: the one past it is, three lines on.

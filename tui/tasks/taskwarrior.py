@@ -15,7 +15,7 @@
 | annotations              | notes, one line each with its date; notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's entry and status, but todo for a started one (``notesparts.part_status``) |
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
-| UDA ``assignee``         | assignee, when it is a member's handle (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
+| UDA ``assignee``         | assignee, when it is a member's handle, `raj` or `@raj` (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
 | scheduled, until, recur, other UDAs | "FIELD: value" lines in the notes (``_kept``) |
 | status recurring (a template) | a series (id from its uuid): ``recur`` as the ``every:`` rule, at its due time in its zone (``_every_words``) |
 | its earliest pending instance | the series' open instance (its other pending ones: the series makes them) |
@@ -423,11 +423,17 @@ def _rule_of(template: dict[str, Any], members: dict[str, Member], default_tz: s
         return None
 
 
+def _assignee(record: dict[str, Any]) -> str | None:
+    """The handle the record's ``assignee`` names: "@raj", as crewdeck writes one, is raj (it was no member's)."""
+    handle = record.get("assignee")
+    return handle.strip().removeprefix("@") if isinstance(handle, str) else None
+
+
 def _zone_of(record: dict[str, Any], members: dict[str, Member], default_tz: str) -> str:
     """The zone ``_task`` gives the record's due: its ``tz``, else its assignee's (a member's, not a guest's), else the default."""
     tz = _text(record, "tz")
-    handle = record.get("assignee")
-    owner = members.get(handle.lower()) if isinstance(handle, str) and handle else None
+    handle = _assignee(record)
+    owner = members.get(handle.lower()) if handle else None
     if not tz:
         tz = owner.tz if owner is not None and assignee_refused(owner.facts()) is None else default_tz
     try:
@@ -626,11 +632,11 @@ def _task(
         whole.append(f"full title: {title}")
         values["title"] = title = cut_to_fit(title, MAX_TITLE)
         summary.cut_titles.append(title)
-    assignee_handle = record.get("assignee")
+    assignee_handle = _assignee(record)
     owner = None
     #: The notes' lines: the annotations, then the assignee when the task goes in unassigned.
     lines = []
-    if isinstance(assignee_handle, str) and assignee_handle:
+    if assignee_handle:
         owner = members.get(assignee_handle.lower())
         if owner is None:
             summary.unknown_assignees.add(assignee_handle)
