@@ -116,7 +116,9 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
 
     source = ctx.args.file
     # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
-    head = merging.Source(_named(source), [], [], edited_here=Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY).edited_here)
+    # A record is named by its uuid, as Taskwarrior calls it: its "id" is the working set's number, another field.
+    guard = Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY)
+    head = merging.Source(_named(source), [], [], id_field="uuid", edited_here=guard.edited_here)
     problems: list[str] = []
     meter = Meter("importing")
     with open_input(source) as (stream, size):
