@@ -170,6 +170,46 @@ def test_a_newer_export_changes_only_untouched_fields_and_a_local_edit_wins(cli:
     assert op_count(cli.workspace) == count
 
 
+def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cli: Cli, tmp_path: Path) -> None:
+    """An Asana task unassigned, its due date, tags, notes, project and priority cleared there: a newer export changed
+    nothing here ("nothing new"), and the task still read as raj's, due on the old day."""
+    cli.ok("campaign", "add", "Summer Drop")
+    full = {
+        "Task ID": "1", "Name": "Brief", "Section/Column": "Doing", "Assignee": "Raj Mehta", "Due Date": "2027-03-05", "Tags": "copy",
+        "Notes": "From the client", "Projects": "Summer Drop", "Priority": "High",
+    }  # fmt: skip
+    second = dict(full, **{"Task ID": "2", "Name": "Shoot"})
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv([full, second]))))
+    shoot = stable_id("asana-task", "2")
+    cli.ok("set", shoot[:8], "due=2027-03-09 10:00")  # changed here: kept, and listed
+    emptied = [{"Task ID": n, "Name": name, "Section/Column": "Doing"} for n, name in (("1", "Brief"), ("2", "Shoot"))]
+    path = write(tmp_path, "b.csv", asana_csv(emptied))
+    out = cli.ok("import", "--from", "asana", str(path))
+    assert out.startswith("updated 2 tasks") and f"{path}: row 3 (task 2): due" in out, out
+    found = tasks(cli)
+    brief, shoot_here = found["Brief"], found["Shoot"]
+    assert {k: brief[k] for k in ("assignee", "due", "tags", "notes", "campaign", "priority")} == {
+        "assignee": None, "due": None, "tags": [], "notes": "", "campaign": None, "priority": "none",
+    }  # fmt: skip
+    assert shoot_here["due"]["utc"] == "2027-03-09T09:00:00Z" and shoot_here["assignee"] is None
+    # The same file again changes nothing; the first file gives it all back.
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv([full, second]))))
+    assert tasks(cli)["Brief"]["due"] == {"utc": "2027-03-05T11:30:00Z", "tz": "Asia/Kolkata"}
+
+
+def test_a_trello_card_whose_due_date_labels_members_and_description_went_keeps_none_of_them(cli: Cli, tmp_path: Path) -> None:
+    board = trello_board(cards=0, actions=0)
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "old.json", trello_json(board))))
+    card = next(c for c in board["cards"] if c["id"] == card_id(1))
+    card.update(due=None, start=None, desc="", idMembers=[], idLabels=[], labels=[], attachments=[], idChecklists=[])
+    board["checklists"] = []
+    assert cli.ok("import", "--from", "trello", str(write(tmp_path, "new.json", trello_json(board)))).startswith("updated 1 task")
+    launch = tasks(cli)["Launch post 🚀 für Zoë"]
+    assert (launch["due"], launch["assignee"], launch["tags"], launch["campaign"]) == (None, None, [], None)
+    assert launch["notes"] == "imported: entered by @zoe 2026-01-05"  # the credit stays: who made the card
+
+
 def test_comments_that_fell_out_of_a_newer_exports_window_stay_and_a_second_import_changes_nothing(cli: Cli, tmp_path: Path) -> None:
     # Trello exports only the latest actions: a newer export of the board lacks the oldest comments.
     first = trello_board(cards=0, actions=40)

@@ -140,6 +140,30 @@ def test_a_dependency_removed_here_or_never_here_is_said_so_and_holds_up_nothing
     assert json.loads(cli.ok("show", shoot_id, "--json"))["urgency"] == listed["Shoot"] == 0.0
 
 
+def test_what_a_newer_taskwarrior_export_took_away_is_taken_away_here(cli: Cli, tmp_path: Path) -> None:
+    """`task 1 modify due: wait: -video assignee: project:` and a denotated annotation: re-imported, nothing changed here."""
+    first = {
+        "uuid": "11111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending", "assignee": "raj",
+        "due": "20271210T120000Z", "wait": "20271201T000000Z", "tags": ["video"], "priority": "H", "project": "spring",
+        "annotations": [{"entry": "20261201T100000Z", "description": "call the studio"}],
+        "depends": "21111111-2222-3333-4444-555555555555",
+    }  # fmt: skip
+    other = {"uuid": "21111111-2222-3333-4444-555555555555", "description": "Book", "status": "pending"}
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([first, other]))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    bare = {key: first[key] for key in ("uuid", "description", "status")}
+    path.write_text(json.dumps([bare, other]))
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("updated 1 task")
+    film = json.loads(cli.ok("show", "11111111", "--json"))
+    fields = ("assignee", "due", "snoozed_until", "tags", "priority", "campaign", "notes", "depends_on")
+    assert {k: film[k] for k in fields} == {
+        "assignee": None, "due": None, "snoozed_until": None, "tags": [], "priority": "none", "campaign": None, "notes": "",
+        "depends_on": [],
+    }  # fmt: skip
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
+
+
 def test_an_assignee_written_as_crewdeck_writes_a_handle_is_that_member(cli: Cli, tmp_path: Path) -> None:
     """`task add ... assignee:@raj`, as crewdeck writes handles: the task went in unassigned, "no such member: @raj"."""
     records = [

@@ -118,7 +118,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
     # A record is named by its uuid, as Taskwarrior calls it: its "id" is the working set's number, another field.
     guard = Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY)
-    head = merging.Source(_named(source), [], [], id_field="uuid", edited_here=guard.edited_here)
+    head = merging.Source(_named(source), [], [], id_field="uuid", edited_here=guard.edited_here, emptied=taskwarrior.EMPTIED)
     problems: list[str] = []
     meter = Meter("importing")
     with open_input(source) as (stream, size):

@@ -115,6 +115,9 @@ from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 BATCH = 500
 #: How the notes name each source (by ``build``'s ``kind``): "assigned in Asana to: ...".
 SOURCE_NAMES = {"trello-card": "Trello", "asana-task": "Asana", "linear-issue": "Linear"}
+#: A task's fields a card, task or issue gives only when it has them, and their empty value (``merging.Source.emptied``):
+#: a newer export that leaves one out took it away in the source.
+EMPTIED = {"task": {"due": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": ""}}
 
 #: The usual words for each status, as the sources write them (lower case).
 USUAL_STATUS = {
@@ -552,7 +555,7 @@ def build(
         for key, (handle, full) in people.known.items()
         if everyone or (named is not None and key in named)
     ]
-    head = Source(name, members, [], id_field=id_field)
+    head = Source(name, members, [], id_field=id_field, emptied=EMPTIED)
     built = Built(head, statuses, set(), iter(()))
     built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size, fields)
     return built

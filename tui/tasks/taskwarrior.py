@@ -75,6 +75,14 @@ PRIORITY = {"H": "high", "M": "med", "L": "low"}
 OPEN = ("pending", "waiting")
 #: What the runs of this import are remembered as (``lastimport``): every Taskwarrior file is one source.
 SOURCE_KEY = "taskwarrior"
+#: A task's fields an export leaves out of a task that has none (``task modify due:`` takes one away), and their empty
+#: value here (``merging.Source.emptied``).
+EMPTIED = {
+    "task": {
+        "due": None, "snoozed_until": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": "",
+        "depends_on": [],
+    }
+}  # fmt: skip
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
 _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")

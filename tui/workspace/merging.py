@@ -118,6 +118,11 @@ class Source:
     notes: list[str] = field(default_factory=list)
     #: What the file calls a record's id, for its problems (an Asana CSV: "Task ID").
     id_field: str = "id"
+    #: entity -> the fields a record of the file leaves out when they are empty in the source, and their empty value
+    #: here: a record here that has one the file's record leaves out was emptied in the source since (a Trello card's
+    #: due date taken off, an Asana task unassigned), and takes it, as any other change, unless changed here since.
+    #: (A crewdeck export writes every field: none.)
+    emptied: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: ``(record id, fields the file changes) -> those changed here since the last import``: they
     #: keep their value here (a local edit wins).  ``None``: the file's values win (``lastimport.Guard``).
     edited_here: Callable[[str, list[str]], list[str]] | None = None
@@ -564,7 +569,11 @@ class _Merger:
         kept = {author_field, AUTHORED_AT.get(entity)}
         credit_field, joiner = CREDIT_FIELDS.get(entity, ("", ""))
         changes: dict[str, Any] = {}
-        for name, value in mapped.items():
+        given: Iterable[tuple[str, Any]] = mapped.items()
+        emptied = self.source.emptied.get(entity)
+        if emptied:
+            given = [*given, *((name, empty) for name, empty in emptied.items() if name not in mapped)]
+        for name, value in given:
             if name in kept:
                 continue
             now = current.get(name)
