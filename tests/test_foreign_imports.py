@@ -969,6 +969,18 @@ def test_control_characters_are_named_by_a_dry_run_and_every_record_is_listed(cl
 
 
 @pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_json_export_given_for_a_csv_says_so(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """Asana exports a project as JSON too: read as CSV it was "row 1: not valid CSV: ',' expected after '"'"."""
+    path = write(tmp_path, "project.json", '\ufeff {"data": [{"gid": "1201", "name": "Brief"}]}')
+    before = op_count(cli.workspace)
+    assert cli("import", "--from", fmt, str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with"
+        " --from trello, `task export`'s with --from taskwarrior)\n"
+    )
+    assert op_count(cli.workspace) == before
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
 def test_a_csv_that_is_not_utf8_is_one_line_from_a_file_or_standard_input(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:

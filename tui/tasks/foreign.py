@@ -70,7 +70,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -405,7 +405,14 @@ def read_csv(
     are left off, ``_left_off_unread``), goes into ``problems``; text that
     is not CSV (a quote left open) or a cell longer than ``MAX_CELL`` is ``ImportProblems`` naming its row.
     """
-    reader = csv.DictReader(stream, strict=True)
+    lines = iter(stream)
+    first = next(lines, "")
+    if first.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
+        raise ImportProblems(
+            [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
+             " with --from taskwarrior)"]
+        )  # fmt: skip
+    reader = csv.DictReader(chain([first], lines), strict=True)
     start = 1  # the line the row being read starts on
     try:
         spelled = {name.casefold(): name for name in (*required, *known)}
