@@ -968,6 +968,24 @@ def test_control_characters_are_named_by_a_dry_run_and_every_record_is_listed(cl
     assert op_count(cli.workspace) == before
 
 
+def test_a_linear_creator_who_is_no_member_here_is_credited_by_name_not_by_a_made_up_handle(cli: Cli, tmp_path: Path) -> None:
+    """ "Jane Doe" read "imported: entered by @jane-doe", a handle nobody here has, and an e-mail "@jane@corp.com"."""
+    rows = [
+        {"ID": "MKT-1", "Title": "One", "Creator": "Jane Doe", "Created": "2026-01-15T10:22:33.000Z"},
+        {"ID": "MKT-2", "Title": "Two", "Creator": "jane@corp.com", "Created": "2026-01-15T10:22:33.000Z"},
+        {"ID": "MKT-3", "Title": "Three", "Creator": "Raj Mehta", "Created": "2026-01-15T10:22:33.000Z"},
+    ]
+    path = write(tmp_path, "l.csv", linear_csv(rows))
+    cli.ok("import", "--from", "linear", str(path))
+    found = tasks(cli)
+    assert [found[title]["notes"] for title in ("One", "Two", "Three")] == [
+        "imported: entered by Jane Doe 2026-01-15",
+        "imported: entered by jane@corp.com 2026-01-15",
+        "imported: entered by @raj 2026-01-15",  # a member here: by handle
+    ]
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("nothing new")
+
+
 @pytest.mark.parametrize("fmt", ["asana", "linear"])
 def test_a_json_export_given_for_a_csv_says_so(cli: Cli, tmp_path: Path, fmt: str) -> None:
     """Asana exports a project as JSON too: read as CSV it was "row 1: not valid CSV: ',' expected after '"'"."""

@@ -32,6 +32,7 @@ from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id, canonical_json, result_id
+from crewdeck.sync.state.records import handle as valid_handle
 from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character, member_add_refused
 from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace import words
@@ -377,6 +378,14 @@ def _refused_record(ws: Workspace, author: str, merge: Merge) -> str:
     return "the rules refused the import"
 
 
+def _author(name: str) -> str:
+    """A credit's author: a handle @-named; one who is no member here, by the name the file gives ("Jane Doe"), as it is."""
+    try:
+        return f"@{valid_handle(name)}"
+    except ValueError:
+        return name
+
+
 def strip_credit(text: str, joiner: str) -> tuple[str, str]:
     """A text and the credit at its end (``""`` when it has none)."""
     before, found, credit = text.rpartition(joiner + CREDIT)
@@ -668,7 +677,7 @@ class _Merger:
                 return None
             at = values.get(AUTHORED_AT.get(entity, ""))
             day = at[:10] if isinstance(at, str) else None
-        return f"{CREDIT} @{handle.lstrip('@')}" + (f" {day}" if day else "")
+        return f"{CREDIT} {_author(handle.lstrip('@'))}" + (f" {day}" if day else "")
 
     def _references(self, entity: str, values: dict[str, Any]) -> dict[str, Any]:
         """The record's values with the members and campaigns it names as they are here (changed in place: the merge owns them)."""
