@@ -117,7 +117,9 @@ BATCH = 500
 SOURCE_NAMES = {"trello-card": "Trello", "asana-task": "Asana", "linear-issue": "Linear"}
 #: A task's fields a card, task or issue gives only when it has them, and their empty value (``merging.Source.emptied``):
 #: a newer export that leaves one out took it away in the source.
-EMPTIED = {"task": {"due": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": ""}}
+EMPTIED: dict[str, dict[str, Any]] = {
+    "task": {"due": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": ""}
+}
 
 #: The usual words for each status, as the sources write them (lower case).
 USUAL_STATUS = {
@@ -406,13 +408,13 @@ def read_csv(
     is not CSV (a quote left open) or a cell longer than ``MAX_CELL`` is ``ImportProblems`` naming its row.
     """
     lines = iter(stream)
-    first = next(lines, "")
-    if first.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
+    opening = next(lines, "")
+    if opening.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
         raise ImportProblems(
             [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
              " with --from taskwarrior)"]
         )  # fmt: skip
-    reader = csv.DictReader(chain([first], lines), strict=True)
+    reader = csv.DictReader(chain([opening], lines), strict=True)
     start = 1  # the line the row being read starts on
     try:
         spelled = {name.casefold(): name for name in (*required, *known)}

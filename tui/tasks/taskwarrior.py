@@ -77,7 +77,7 @@ OPEN = ("pending", "waiting")
 SOURCE_KEY = "taskwarrior"
 #: A task's fields an export leaves out of a task that has none (``task modify due:`` takes one away), and their empty
 #: value here (``merging.Source.emptied``).
-EMPTIED = {
+EMPTIED: dict[str, dict[str, Any]] = {
     "task": {
         "due": None, "snoozed_until": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": "",
         "depends_on": [],

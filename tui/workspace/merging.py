@@ -578,11 +578,11 @@ class _Merger:
         kept = {author_field, AUTHORED_AT.get(entity)}
         credit_field, joiner = CREDIT_FIELDS.get(entity, ("", ""))
         changes: dict[str, Any] = {}
-        given: Iterable[tuple[str, Any]] = mapped.items()
+        from_file: Iterable[tuple[str, Any]] = mapped.items()
         emptied = self.source.emptied.get(entity)
         if emptied:
-            given = [*given, *((name, empty) for name, empty in emptied.items() if name not in mapped)]
-        for name, value in given:
+            from_file = [*from_file, *((name, empty) for name, empty in emptied.items() if name not in mapped)]
+        for name, value in from_file:
             if name in kept:
                 continue
             now = current.get(name)
