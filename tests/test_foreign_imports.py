@@ -510,6 +510,27 @@ def test_a_project_named_with_no_letter_or_digit_is_kept_in_the_notes(cli: Cli, 
     assert cli.ok("import", "--from", fmt, str(write(tmp_path, "in.csv", text))).startswith("nothing new")
 
 
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear"])
+def test_a_label_in_a_script_no_slug_spells_is_a_tag_as_quick_add_makes_it(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """ "限定" went to the notes ("label: 限定"), as if no tag could say it, while quick-add tags a task #限定."""
+    labels = ["限定", "春 キャンペーン", "🔥", "Été"]
+    if fmt == "trello":
+        board = trello_board(cards=0, actions=0)
+        board["cards"] = [trello_card(1, name="Shoot", labels=[{"id": f"lb{n}", "name": name} for n, name in enumerate(labels)])]
+        text = trello_json(board)
+    elif fmt == "asana":
+        text = asana_csv([{"Task ID": "1", "Name": "Shoot", "Tags": ", ".join(labels)}])
+    else:
+        text = linear_csv([{"ID": "MKT-7", "Title": "Shoot", "Labels": ", ".join(labels)}])
+    path = write(tmp_path, "in.json" if fmt == "trello" else "in.csv", text)
+    cli.ok("import", "--from", fmt, str(path))
+    shoot = tasks(cli)["Shoot"]
+    assert shoot["tags"] == ["限定", "春-キャンペーン", "ete"] and "label: 🔥" in shoot["notes"].split("\n")
+    assert "限定" not in shoot["notes"]
+    assert "Shoot" in cli.ok("tasks", "#限定")
+    assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
+
+
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
     """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
     board = trello_board(cards=0, actions=0)

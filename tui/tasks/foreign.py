@@ -853,7 +853,7 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
     kept: list[str] = []
     past: list[str] = []
     for label in labels:
-        key = slug(label)
+        key = slug(label) or _word(label)
         if key in campaigns and "campaign" not in values:
             values["campaign"] = campaigns[key]
         elif label.casefold() in platforms and "platform" not in values:
@@ -875,6 +875,12 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
         cuts.crowded.append(values["title"])
         kept.append(f"more labels: {', '.join(past)}")
     return kept
+
+
+def _word(label: str) -> str:
+    """A label no slug spells (its letters not Latin: "限定", "春 キャンペーン") as a tag says it, as quick-add's #限定 does:
+    lower case, its words joined by "-"; ``""`` for one with no letter or digit ("🔥"), which no tag says."""
+    return "-".join(label.casefold().split()) if any(c.isalnum() for c in label) else ""
 
 
 _CR = re.compile("\r\n?")
