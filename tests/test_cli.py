@@ -265,6 +265,20 @@ def test_the_task_table_fits_the_terminal_cutting_titles_and_prints_whole_lines_
     assert title in cli.ok("tasks").splitlines()[1]  # through a pipe (here, captured): whole
 
 
+def test_a_campaign_named_in_a_script_no_slug_spells_is_found_by_its_name_and_added_once(cli: Cli) -> None:
+    """ "春のキャンペーン" was added as “(+, id …)”, a second time without a word, and “+春のキャンペーン” was “unknown campaign +”."""
+    added = cli.ok("campaign", "add", "春のキャンペーン")
+    campaign_id = added.split("id ")[1].rstrip(")\n")
+    assert added == f"Added campaign 春のキャンペーン (+{campaign_id}, id {campaign_id})\n"
+    again = cli("campaign", "add", "春のキャンペーン")
+    assert (again.code, again.err) == (2, f"crewdeck: error: campaign +{campaign_id} already exists (春のキャンペーン)\n")
+    task_id = cli.ok("add", "Shoot +春のキャンペーン").strip()
+    assert json.loads(cli.ok("show", task_id, "--json"))["campaign"] == campaign_id
+    assert "Shoot" in cli.ok("tasks", "+春のキャンペーン")
+    unknown = cli("add", "Edit +冬")
+    assert unknown.err.startswith("crewdeck: error: unknown campaign +冬 (campaigns: ")
+
+
 def test_a_title_of_wide_characters_is_cut_to_the_terminal_s_columns_not_its_characters(cli: Cli, tmp_path: Path) -> None:
     """A title imported from a team that writes Japanese wrapped its row at 80 columns: cut to 33 characters, it took 62."""
     title = "日本語のタスク名がここにありますとても長いタイトルです撮影の準備をする担当者と打ち合わせ"
