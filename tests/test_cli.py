@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from crewdeck.tui.cli.main import main, parse
+from crewdeck.tui.workspace.columns import cells
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import ROOT, Cli, on_a_terminal
@@ -266,6 +267,30 @@ def test_the_task_table_fits_the_terminal_cutting_titles_and_prints_whole_lines_
     assert len(lines) == 2 and max(len(line) for line in lines) == 100, lines
     assert lines[1].endswith("…") and "+spring-launch/instagram" in lines[1] and "@raj" in lines[1]  # only the title is cut
     assert title in cli.ok("tasks").splitlines()[1]  # through a pipe (here, captured): whole
+
+
+def test_a_campaign_named_in_a_script_no_slug_spells_is_found_by_its_name_and_added_once(cli: Cli) -> None:
+    """ "春のキャンペーン" was added as “(+, id …)”, a second time without a word, and “+春のキャンペーン” was “unknown campaign +”."""
+    added = cli.ok("campaign", "add", "春のキャンペーン")
+    campaign_id = added.split("id ")[1].rstrip(")\n")
+    assert added == f"Added campaign 春のキャンペーン (+{campaign_id}, id {campaign_id})\n"
+    again = cli("campaign", "add", "春のキャンペーン")
+    assert (again.code, again.err) == (2, f"crewdeck: error: campaign +{campaign_id} already exists (春のキャンペーン)\n")
+    task_id = cli.ok("add", "Shoot +春のキャンペーン").strip()
+    assert json.loads(cli.ok("show", task_id, "--json"))["campaign"] == campaign_id
+    assert "Shoot" in cli.ok("tasks", "+春のキャンペーン")
+    unknown = cli("add", "Edit +冬")
+    assert unknown.err.startswith("crewdeck: error: unknown campaign +冬 (campaigns: ")
+
+
+def test_a_title_of_wide_characters_is_cut_to_the_terminal_s_columns_not_its_characters(cli: Cli, tmp_path: Path) -> None:
+    """A title imported from a team that writes Japanese wrapped its row at 80 columns: cut to 33 characters, it took 62."""
+    title = "日本語のタスク名がここにありますとても長いタイトルです撮影の準備をする担当者と打ち合わせ"
+    cli.ok("add", f"{title} @raj !high due:fri 17:00")
+    lines = on_a_terminal(cli, tmp_path, 80, "tasks")
+    assert len(lines) == 2 and lines[1].endswith("…"), lines
+    assert cells(lines[1]) <= 80 and cells(lines[1]) >= 79, lines  # the wide characters fill it, none past its end
+    assert title in cli.ok("tasks").splitlines()[1]  # through a pipe: whole
 
 
 def test_on_an_80_column_terminal_the_campaign_gives_way_before_a_title_is_cut_unreadable(cli: Cli, tmp_path: Path) -> None:

@@ -170,6 +170,46 @@ def test_a_newer_export_changes_only_untouched_fields_and_a_local_edit_wins(cli:
     assert op_count(cli.workspace) == count
 
 
+def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cli: Cli, tmp_path: Path) -> None:
+    """An Asana task unassigned, its due date, tags, notes, project and priority cleared there: a newer export changed
+    nothing here ("nothing new"), and the task still read as raj's, due on the old day."""
+    cli.ok("campaign", "add", "Summer Drop")
+    full = {
+        "Task ID": "1", "Name": "Brief", "Section/Column": "Doing", "Assignee": "Raj Mehta", "Due Date": "2027-03-05", "Tags": "copy",
+        "Notes": "From the client", "Projects": "Summer Drop", "Priority": "High",
+    }  # fmt: skip
+    second = dict(full, **{"Task ID": "2", "Name": "Shoot"})
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv([full, second]))))
+    shoot = stable_id("asana-task", "2")
+    cli.ok("set", shoot[:8], "due=2027-03-09 10:00")  # changed here: kept, and listed
+    emptied = [{"Task ID": n, "Name": name, "Section/Column": "Doing"} for n, name in (("1", "Brief"), ("2", "Shoot"))]
+    path = write(tmp_path, "b.csv", asana_csv(emptied))
+    out = cli.ok("import", "--from", "asana", str(path))
+    assert out.startswith("updated 2 tasks") and f"{path}: row 3 (task 2): due" in out, out
+    found = tasks(cli)
+    brief, shoot_here = found["Brief"], found["Shoot"]
+    assert {k: brief[k] for k in ("assignee", "due", "tags", "notes", "campaign", "priority")} == {
+        "assignee": None, "due": None, "tags": [], "notes": "", "campaign": None, "priority": "none",
+    }  # fmt: skip
+    assert shoot_here["due"]["utc"] == "2027-03-09T09:00:00Z" and shoot_here["assignee"] is None
+    # The same file again changes nothing; the first file gives it all back.
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv([full, second]))))
+    assert tasks(cli)["Brief"]["due"] == {"utc": "2027-03-05T11:30:00Z", "tz": "Asia/Kolkata"}
+
+
+def test_a_trello_card_whose_due_date_labels_members_and_description_went_keeps_none_of_them(cli: Cli, tmp_path: Path) -> None:
+    board = trello_board(cards=0, actions=0)
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "old.json", trello_json(board))))
+    card = next(c for c in board["cards"] if c["id"] == card_id(1))
+    card.update(due=None, start=None, desc="", idMembers=[], idLabels=[], labels=[], attachments=[], idChecklists=[])
+    board["checklists"] = []
+    assert cli.ok("import", "--from", "trello", str(write(tmp_path, "new.json", trello_json(board)))).startswith("updated 1 task")
+    launch = tasks(cli)["Launch post 🚀 für Zoë"]
+    assert (launch["due"], launch["assignee"], launch["tags"], launch["campaign"]) == (None, None, [], None)
+    assert launch["notes"] == "imported: entered by @zoe 2026-01-05"  # the credit stays: who made the card
+
+
 def test_comments_that_fell_out_of_a_newer_exports_window_stay_and_a_second_import_changes_nothing(cli: Cli, tmp_path: Path) -> None:
     # Trello exports only the latest actions: a newer export of the board lacks the oldest comments.
     first = trello_board(cards=0, actions=40)
@@ -468,6 +508,27 @@ def test_a_project_named_with_no_letter_or_digit_is_kept_in_the_notes(cli: Cli, 
     shoot = tasks(cli)["Shoot"]
     assert shoot["campaign"] is None and shoot["notes"].split("\n")[0] == "project: 🚀"
     assert cli.ok("import", "--from", fmt, str(write(tmp_path, "in.csv", text))).startswith("nothing new")
+
+
+@pytest.mark.parametrize("fmt", ["trello", "asana", "linear"])
+def test_a_label_in_a_script_no_slug_spells_is_a_tag_as_quick_add_makes_it(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """ "限定" went to the notes ("label: 限定"), as if no tag could say it, while quick-add tags a task #限定."""
+    labels = ["限定", "春 キャンペーン", "🔥", "Été"]
+    if fmt == "trello":
+        board = trello_board(cards=0, actions=0)
+        board["cards"] = [trello_card(1, name="Shoot", labels=[{"id": f"lb{n}", "name": name} for n, name in enumerate(labels)])]
+        text = trello_json(board)
+    elif fmt == "asana":
+        text = asana_csv([{"Task ID": "1", "Name": "Shoot", "Tags": ", ".join(labels)}])
+    else:
+        text = linear_csv([{"ID": "MKT-7", "Title": "Shoot", "Labels": ", ".join(labels)}])
+    path = write(tmp_path, "in.json" if fmt == "trello" else "in.csv", text)
+    cli.ok("import", "--from", fmt, str(path))
+    shoot = tasks(cli)["Shoot"]
+    assert shoot["tags"] == ["限定", "春-キャンペーン", "ete"] and "label: 🔥" in shoot["notes"].split("\n")
+    assert "限定" not in shoot["notes"]
+    assert "Shoot" in cli.ok("tasks", "#限定")
+    assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
 
 
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
@@ -928,6 +989,36 @@ def test_control_characters_are_named_by_a_dry_run_and_every_record_is_listed(cl
     assert op_count(cli.workspace) == before
 
 
+def test_a_linear_creator_who_is_no_member_here_is_credited_by_name_not_by_a_made_up_handle(cli: Cli, tmp_path: Path) -> None:
+    """ "Jane Doe" read "imported: entered by @jane-doe", a handle nobody here has, and an e-mail "@jane@corp.com"."""
+    rows = [
+        {"ID": "MKT-1", "Title": "One", "Creator": "Jane Doe", "Created": "2026-01-15T10:22:33.000Z"},
+        {"ID": "MKT-2", "Title": "Two", "Creator": "jane@corp.com", "Created": "2026-01-15T10:22:33.000Z"},
+        {"ID": "MKT-3", "Title": "Three", "Creator": "Raj Mehta", "Created": "2026-01-15T10:22:33.000Z"},
+    ]
+    path = write(tmp_path, "l.csv", linear_csv(rows))
+    cli.ok("import", "--from", "linear", str(path))
+    found = tasks(cli)
+    assert [found[title]["notes"] for title in ("One", "Two", "Three")] == [
+        "imported: entered by Jane Doe 2026-01-15",
+        "imported: entered by jane@corp.com 2026-01-15",
+        "imported: entered by @raj 2026-01-15",  # a member here: by handle
+    ]
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("nothing new")
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_json_export_given_for_a_csv_says_so(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """Asana exports a project as JSON too: read as CSV it was "row 1: not valid CSV: ',' expected after '"'"."""
+    path = write(tmp_path, "project.json", '\ufeff {"data": [{"gid": "1201", "name": "Brief"}]}')
+    before = op_count(cli.workspace)
+    assert cli("import", "--from", fmt, str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with"
+        " --from trello, `task export`'s with --from taskwarrior)\n"
+    )
+    assert op_count(cli.workspace) == before
+
+
 @pytest.mark.parametrize("fmt", ["asana", "linear"])
 def test_a_csv_that_is_not_utf8_is_one_line_from_a_file_or_standard_input(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
@@ -936,7 +1027,15 @@ def test_a_csv_that_is_not_utf8_is_one_line_from_a_file_or_standard_input(
     path = tmp_path / "latin1.csv"
     path.write_bytes(text.encode("latin-1"))
     before = op_count(cli.workspace)
-    assert cli("import", "--from", fmt, str(path)).err == f"crewdeck: error: nothing imported: {path}: not UTF-8 text\n"
+    # Where its first such byte is (the row after the header), and what to do: Excel saved it in its own encoding.
+    assert cli("import", "--from", fmt, str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: line 2: not UTF-8 text (byte 0xE9): save the file as UTF-8\n"
+    )
+    path.write_bytes(text.encode("utf-16"))  # Excel's "Unicode Text": UTF-16, with its byte order mark
+    assert cli("import", "--from", fmt, str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: not UTF-8 text: it is UTF-16 (as Excel's “Unicode Text” saves a sheet):"
+        " save it as UTF-8 (“CSV UTF-8”)\n"
+    )
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("latin-1")), encoding="utf-8", errors="surrogateescape"))
     assert cli("import", "--from", fmt, "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"
     assert op_count(cli.workspace) == before
@@ -1278,6 +1377,29 @@ def test_a_card_archived_when_it_was_done_or_published_is_done_not_cancelled(cli
     }
     assert found["Finished"]["notes"].startswith("archived in Trello\n")
     assert found["In an archived Done list"]["notes"] == "its list Done ✅ was archived in Trello"
+
+
+def test_a_dry_run_says_an_archived_list_s_cards_are_cancelled_not_what_its_name_maps_to(cli: Cli, tmp_path: Path) -> None:
+    """Every card of an archived list is archived: the dry run said "Later -> todo (guessed…)", and they were cancelled."""
+    board = _post_board()
+    tiktok = {"id": "lb-tiktok", "name": "TikTok", "color": "black"}
+    board["lists"] += [{"id": "l-old", "name": "Old ideas", "closed": True}, {"id": "l-shelf", "name": "Shelved", "closed": True}]
+    board["cards"] += [
+        trello_card(50, name="From an archived list", idList="l-old"),
+        trello_card(51, name="Post from an archived list", idList="l-shelf", labels=[tiktok], desc="Copy"),
+    ]
+    path = write(tmp_path, "board.json", trello_json(board))
+    dry = cli.ok("import", "--from", "trello", "--dry-run", str(path))
+    assert '  Old ideas -> cancelled (its cards are archived in Trello: --map-status "Old ideas=done" if they were finished)' in dry
+    assert '  Shelved -> pulled (its cards are archived in Trello: --map-status "Shelved=published" if they were published)' in dry
+    # A list with a card still open maps as its name says, though another of its cards is archived.
+    assert "  Draft -> draft" in dry
+    cli.ok("import", "--from", "trello", str(path))
+    found = tasks(cli)
+    assert (found["From an archived list"]["status"], found["Post from an archived list"]["post_state"]) == ("cancelled", "pulled")
+    # The hint does what it says.
+    again = cli.ok("import", "--from", "trello", "--dry-run", "--map-status", "Old ideas=done", str(path))
+    assert "  Old ideas -> done (--map-status)" in again and "would update 1 task" in again
 
 
 def test_a_linear_sub_issue_names_its_parent_as_an_asana_subtask_does(cli: Cli, tmp_path: Path) -> None:

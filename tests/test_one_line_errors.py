@@ -266,7 +266,8 @@ def test_a_taskwarrior_task_twice_in_one_file_imports_nothing_and_every_control_
     path.write_text(json.dumps(twice))
     before = cli.ok("export")
     err = one_line_error(cli("import", "--from", "taskwarrior", str(path)))
-    assert err == f"crewdeck: error: nothing imported: {path}: task #2 (uuid 11111111): id: in the file more than once\n"
+    # Named as Taskwarrior calls it: its "id" is another field, the task's number in the working set.
+    assert err == f"crewdeck: error: nothing imported: {path}: task #2 (uuid 11111111): uuid: in the file more than once\n"
     evil = [{"uuid": UUID.format(n), "description": f"Evil {n} \x1b[2J"} for n in (1, 2)]
     path.write_text(json.dumps(evil))
     result = cli("import", "--from", "taskwarrior", str(path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -91,6 +92,124 @@ def test_a_bad_taskwarrior_file_imports_nothing(cli: Cli, tmp_path: Path) -> Non
     result = cli("import", "--from", "taskwarrior", str(path))
     assert result.code == 2 and "nothing imported" in result.err
     assert "task #2" in result.err and "not a Taskwarrior date" in result.err and "task #3" in result.err
+    assert json.loads(cli.ok("tasks", "all", "--json")) == []
+
+
+def test_a_missing_uuid_a_json_null_and_a_dependency_that_is_no_uuid_are_said_as_the_file_has_them(cli: Cli, tmp_path: Path) -> None:
+    uuid = "11111111-2222-3333-4444-555555555555"
+    records = [
+        {"description": "no uuid", "status": "pending"},
+        {"uuid": None, "description": "null uuid", "status": "pending"},
+        {"uuid": uuid, "description": "null due", "status": "pending", "due": None},
+        {"uuid": "21111111-2222-3333-4444-555555555555", "description": "bad dep", "status": "pending", "depends": "1111-2222"},
+    ]
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(records))
+    result = cli("import", "--from", "taskwarrior", str(path))
+    assert result.code == 2
+    # Not Python's None, nor the dependency without its dashes as a "record id (32 hex digits)".
+    assert result.err.splitlines() == [
+        f"{path}: task #1 (uuid ?): uuid: missing",
+        f"{path}: task #2 (uuid ?): uuid: null is not a UUID",
+        f"{path}: task #3 (uuid 11111111): due: null is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)",
+        f"{path}: task #4 (uuid 21111111): depends: '1111-2222' is not a UUID",
+        "crewdeck: error: nothing imported: 4 bad records (listed above)",
+    ]
+    assert json.loads(cli.ok("tasks", "all", "--json")) == []
+
+
+def test_a_dependency_removed_here_or_never_here_is_said_so_and_holds_up_nothing(cli: Cli, tmp_path: Path) -> None:
+    """A task shown waiting for one removed since read "waits for … Brief (todo)", -5 for being held up, while the task
+    list had it at 0; one waiting for a task of another project's export read "(removed) ()"."""
+    brief, shoot, other = (f"{n}1111111-2222-3333-4444-555555555555" for n in (1, 2, 3))
+    records = [
+        {"uuid": brief, "description": "Brief", "status": "pending"},
+        {"uuid": shoot, "description": "Shoot", "status": "pending", "depends": f"{brief},{other}"},
+    ]
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(records))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    shoot_id = shoot.replace("-", "")
+    waits = [line for line in cli.ok("show", shoot_id).splitlines() if line.startswith("  waits for")]
+    assert waits == ["  waits for 11111111 Brief (todo)", "  waits for 31111111 (no such task here)"]
+    assert json.loads(cli.ok("show", shoot_id, "--json"))["urgency"] == -5.0  # Brief is open: it holds Shoot up
+    cli.ok("rm", brief.replace("-", ""))
+    shown = cli.ok("show", shoot_id)
+    assert "  waits for 11111111 Brief (removed)\n" in shown and "blocked" not in shown
+    listed = {t["title"]: t["urgency"] for t in json.loads(cli.ok("tasks", "--json"))}
+    assert json.loads(cli.ok("show", shoot_id, "--json"))["urgency"] == listed["Shoot"] == 0.0
+
+
+def test_what_a_newer_taskwarrior_export_took_away_is_taken_away_here(cli: Cli, tmp_path: Path) -> None:
+    """`task 1 modify due: wait: -video assignee: project:` and a denotated annotation: re-imported, nothing changed here."""
+    first = {
+        "uuid": "11111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending", "assignee": "raj",
+        "due": "20271210T120000Z", "wait": "20271201T000000Z", "tags": ["video"], "priority": "H", "project": "spring",
+        "annotations": [{"entry": "20261201T100000Z", "description": "call the studio"}],
+        "depends": "21111111-2222-3333-4444-555555555555",
+    }  # fmt: skip
+    other = {"uuid": "21111111-2222-3333-4444-555555555555", "description": "Book", "status": "pending"}
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([first, other]))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    bare = {key: first[key] for key in ("uuid", "description", "status")}
+    path.write_text(json.dumps([bare, other]))
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("updated 1 task")
+    film = json.loads(cli.ok("show", "11111111", "--json"))
+    fields = ("assignee", "due", "snoozed_until", "tags", "priority", "campaign", "notes", "depends_on")
+    assert {k: film[k] for k in fields} == {
+        "assignee": None, "due": None, "snoozed_until": None, "tags": [], "priority": "none", "campaign": None, "notes": "",
+        "depends_on": [],
+    }  # fmt: skip
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
+
+
+def test_an_assignee_written_as_crewdeck_writes_a_handle_is_that_member(cli: Cli, tmp_path: Path) -> None:
+    """`task add ... assignee:@raj`, as crewdeck writes handles: the task went in unassigned, "no such member: @raj"."""
+    records = [
+        {"uuid": "11111111-2222-3333-4444-555555555555", "description": "Cut", "status": "pending", "assignee": "@raj"},
+        {"uuid": "21111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending", "assignee": "@stranger"},
+        {"uuid": "31111111-2222-3333-4444-555555555555", "description": "Edit", "status": "pending", "assignee": "@"},
+    ]
+    records[0]["due"] = "20261210T120000Z"
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(records))
+    assert cli.ok("import", "--from", "taskwarrior", str(path)) == "imported 3 tasks; left unassigned (no such member): stranger\n"
+    found = {t["title"]: t for t in json.loads(cli.ok("tasks", "all", "--json"))}
+    assert found["Cut"]["assignee"] == "raj" and found["Cut"]["due"]["tz"] == "Asia/Kolkata"  # raj's zone, as raj's task
+    assert found["Film"]["assignee"] is None and found["Film"]["notes"] == "assigned in Taskwarrior to: @stranger"
+    assert found["Edit"]["assignee"] is None and found["Edit"]["notes"] == ""
+
+
+def test_a_file_that_is_not_utf8_is_named_with_the_line_of_its_first_such_byte(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "tw.json"
+    # A character cut in two at a read's end (64 KiB) is no bad byte: the one past it is, three lines on.
+    head = b'[\n{"uuid": "11111111-2222-3333-4444-555555555555", "status": "pending", "description": "'
+    first = head + b"x" * (65_535 - len(head)) + "é".encode() + b'"},\n\n'  # its two bytes: the 65,536th and the next
+    second = {"uuid": "21111111-2222-3333-4444-555555555555", "description": "Café", "status": "pending"}
+    path.write_bytes(first + json.dumps(second, ensure_ascii=False).encode("latin-1") + b"\n]")
+    assert cli("import", "--from", "taskwarrior", str(path)).err == (
+        f"crewdeck: error: {path}: line 4: not UTF-8 text (byte 0xE9): save the file as UTF-8\n"
+    )
+    assert json.loads(cli.ok("tasks", "all", "--json")) == []
+
+
+def test_an_export_from_standard_input_is_named_standard_input_as_a_board_s_or_a_csv_is(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    def stdin(text: str) -> None:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
+
+    stdin('[{"uuid": "11111111-2222-3333-4444-555555555555", "status": "pending"}]')
+    assert cli("import", "--from", "taskwarrior", "-").err == (
+        "crewdeck: error: nothing imported: standard input: task #1 (uuid 11111111): description: missing\n"
+    )
+    stdin('[{"uuid": ')
+    assert cli("import", "--from", "taskwarrior", "-").err.startswith("crewdeck: error: standard input: not a Taskwarrior export: ")
+    stdin('{"format": "something else"}')
+    assert cli("import", "-").err == (
+        'crewdeck: error: nothing imported: standard input: not a crewdeck export (no "format": "crewdeck-export")\n'
+    )
+    stdin("{")
+    assert cli("import", "-").err.startswith("crewdeck: error: standard input: not JSON: ")
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 

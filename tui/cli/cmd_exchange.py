@@ -13,7 +13,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, not_utf8
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member
@@ -65,14 +65,15 @@ def cmd_import(ctx: Context) -> int:
     if not merging.has_data(ws):
         return _restore(ctx, me)
     text = read_input(source)
+    name = _named(source)
     try:
         try:
             doc = load_json(text)
         except ValueError as exc:
-            raise UserError(f"{source}: not JSON: {exc}") from None
+            raise UserError(f"{name}: not JSON: {exc}") from None
         where: dict[str, str] = {}
-        plan = exchange.plan_import(doc, source, where)
-        merge_from = merging.export_source(plan, source, where)
+        plan = exchange.plan_import(doc, name, where)
+        merge_from = merging.export_source(plan, name, where)
         merge = merging.plan_merge(ws, me, merge_from, default_tz=default_tz)
         if not merge.changes_nothing:
             merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"))
@@ -87,7 +88,9 @@ def _restore(ctx: Context, me: Member | None) -> int:
     source = ctx.args.file
     meter = Meter("importing")
     with open_input(source) as (stream, size), _streamed_import(source, "a crewdeck export"):
-        planned = exchange.restore(ctx.ws.store, me.id if me else "", stream, source, lambda: meter(stream.tell(), size) if size else None)
+        planned = exchange.restore(
+            ctx.ws.store, me.id if me else "", stream, _named(source), lambda: meter(stream.tell(), size) if size else None
+        )
     print(f"imported {counted(planned, 'record')}")
     return 0
 
@@ -98,9 +101,9 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
     try:
         yield
     except NotUtf8:
-        raise UserError(f"{'standard input' if source == '-' else source}: not UTF-8 text") from None
+        raise UserError(not_utf8(_named(source), source)) from None
     except NotJson as exc:
-        raise UserError(f"{source}: not {expected}: {exc}") from None
+        raise UserError(f"{_named(source)}: not {expected}: {exc}") from None
     except exchange.ImportProblems as exc:
         raise _nothing_imported(exc) from None
 
@@ -113,7 +116,9 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
 
     source = ctx.args.file
     # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
-    head = merging.Source(source, [], [], edited_here=Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY).edited_here)
+    # A record is named by its uuid, as Taskwarrior calls it: its "id" is the working set's number, another field.
+    guard = Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY)
+    head = merging.Source(_named(source), [], [], id_field="uuid", edited_here=guard.edited_here, emptied=taskwarrior.EMPTIED)
     problems: list[str] = []
     meter = Meter("importing")
     with open_input(source) as (stream, size):
@@ -155,6 +160,11 @@ def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> 
     for line in planned.summary(a.dry_run):
         print(visible(line))
     return 0
+
+
+def _named(source: str) -> str:
+    """The file as an import's messages name it: ``-`` is standard input, as the Trello, Asana and Linear imports say."""
+    return "standard input" if source == "-" else source
 
 
 def _nothing_imported(exc: exchange.ImportProblems) -> UserError:

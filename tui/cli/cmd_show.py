@@ -53,7 +53,7 @@ def task_lines(ctx: Context, d: TaskDetail, tz: str) -> list[str]:
             lines += ["", heading, f"  {format_local(parse_utc(d.record[name]['utc']), tz, ctx.now, clock24=clock24)}"]
     if d.depends_on or d.blocking:
         lines += ["", "Dependencies"]
-        lines += [f"  waits for {short(i)} {t} ({s})" for i, t, s in d.depends_on]
+        lines += [f"  waits for {short(i)} {t}" + (f" ({s})" if s else "") for i, t, s in d.depends_on]
         lines += [f"  blocks    {short(i)} {t} ({s})" for i, t, s in d.blocking]
     lines += ["", f"Urgency {score(d.urgency):.1f}", *(f"  {term.points:+5.1f}  {term.name:<10} {term.why}" for term in d.urgency)]
     return lines

@@ -36,7 +36,7 @@ from crewdeck.tui.time.when import DateError, clock_now, parse_day
 from crewdeck.tui.workspace import describe, doctor
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_slug, name_key, slug
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.postround import Reviewer, Step
@@ -517,12 +517,15 @@ def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
 
 def cmd_campaign_add(ctx: Context) -> int:
     ws = ctx.ws
-    if any(c.slug == slug(ctx.args.name) for c in ws.campaigns()):
-        raise UserError(f"campaign +{slug(ctx.args.name)} already exists")
+    # A name no slug spells ("春のキャンペーン") is matched as the name itself: a second campaign of it was added.
+    wanted, key = slug(ctx.args.name), name_key(ctx.args.name)
+    same = next((c for c in ws.campaigns() if c.slug == wanted or name_key(c.name) == key), None)
+    if same is not None:
+        raise UserError(f"campaign +{same.slug} already exists" + ("" if wanted else f" ({same.name})"))
     values = {"name": ctx.args.name, **_campaign_values(ctx, creating=True)}
     with ctx.writer() as w:
         campaign_id = w.create("campaign", values)
-    _said(ctx, f"Added campaign {ctx.args.name} (+{slug(ctx.args.name)}, id {short(campaign_id)})", campaign_id)
+    _said(ctx, f"Added campaign {ctx.args.name} (+{campaign_slug(campaign_id, ctx.args.name)}, id {short(campaign_id)})", campaign_id)
     return 0
 
 

@@ -31,6 +31,7 @@ class TaskDetail:
     urgency: list[urgency.UrgencyTerm]
     #: Every change to the task, oldest first, in words on the viewer's clock.
     history: list[ToldChange]
+    #: (id, title, status) of each task this one waits for: status "removed" for a task removed since, "" for one never here.
     depends_on: list[tuple[str, str, str]]
     blocking: list[tuple[str, str, str]]
     #: A post's state as read now, with its round ("in review (step 1 of 2 (copy), @mia, still open)"); ``None``: no post.
@@ -56,10 +57,14 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     record = ws.task(task_id)
     assignee = ws.member(record["assignee"]) if record["assignee"] else None
     campaign = ws.campaign(record["campaign"]) if record["campaign"] else None
+    # A task removed since reads "removed", and keeps this one waiting for nothing, as the task list's urgency has it (it
+    # said "waits for … (todo)", and -5 here, 0 in the list); one never here (a Taskwarrior export's of a project not
+    # imported) has no title to show.
     titles = {
-        row[0]: (text_or(row[1], untitled_task(row[0])), row[2])
+        row[0]: (text_or(row[1], untitled_task(row[0])), "removed" if row[3] else row[2])
         for row in ws.conn.execute(
-            "SELECT id, title, status FROM task WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(record["depends_on"]),)
+            "SELECT id, title, status, deleted FROM task WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(record["depends_on"]),),
         )
     }
     blocking = [
@@ -70,7 +75,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
             (task_id,),
         )
     ]
-    depends = [(d, *titles.get(d, ("(removed)", ""))) for d in record["depends_on"]]
+    depends = [(d, *titles.get(d, ("(no such task here)", ""))) for d in record["depends_on"]]
     ops = ws.store.history(task_id)
     actor_of = actors(ws.conn)
     naming = Naming.of(ws, tz, now, clock24)

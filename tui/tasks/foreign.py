@@ -70,7 +70,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -115,6 +115,11 @@ from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 BATCH = 500
 #: How the notes name each source (by ``build``'s ``kind``): "assigned in Asana to: ...".
 SOURCE_NAMES = {"trello-card": "Trello", "asana-task": "Asana", "linear-issue": "Linear"}
+#: A task's fields a card, task or issue gives only when it has them, and their empty value (``merging.Source.emptied``):
+#: a newer export that leaves one out took it away in the source.
+EMPTIED: dict[str, dict[str, Any]] = {
+    "task": {"due": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": ""}
+}
 
 #: The usual words for each status, as the sources write them (lower case).
 USUAL_STATUS = {
@@ -180,12 +185,20 @@ class StatusMap:
         self.used: dict[str, tuple[str, str]] = {}
         #: The same for the cards that are posts: name -> (post state, how).
         self.used_posts: dict[str, tuple[str, str]] = {}
+        #: The names a card not archived has (Trello's archive): a name only archived cards have maps them to nothing,
+        #: as they are cancelled (posts: pulled) unless the name says done (published), and ``--dry-run`` says so.
+        self.open: set[str] = set()
+        self.open_posts: set[str] = set()
 
-    def status(self, name: str) -> str:
+    def status(self, name: str, *, archived: bool = False) -> str:
+        if not archived:
+            self.open.add(name)
         return self._decide(name, self.given, self.usual, "todo", self.used)
 
-    def post_state(self, name: str) -> str:
+    def post_state(self, name: str, *, archived: bool = False) -> str:
         """The post state a list names, for a card that is a post (an unknown name: a draft, marked as a guess)."""
+        if not archived:
+            self.open_posts.add(name)
         return self._decide(name, self.given_posts, self.usual_posts, "draft", self.used_posts)
 
     @staticmethod
@@ -207,16 +220,25 @@ class StatusMap:
 
     def lines(self) -> list[str]:
         """The mapping as ``--dry-run`` prints it."""
-        return self._lines(self.used, "STATUS", {})
+        return self._lines(self.used, "STATUS", {}, self.open, ("done", "cancelled", "finished"))
 
     def post_lines(self) -> list[str]:
         """The posts' mapping as ``--dry-run`` prints it, with what an import makes of a state it may not give."""
-        return self._lines(self.used_posts, "STATE", BECOMES)
+        return self._lines(self.used_posts, "STATE", BECOMES, self.open_posts, ("published", "pulled", "published"))
 
     @staticmethod
-    def _lines(used: dict[str, tuple[str, str]], word: str, becomes: dict[str, str]) -> list[str]:
+    def _lines(
+        used: dict[str, tuple[str, str]], word: str, becomes: dict[str, str], open_names: set[str], archive: tuple[str, str, str]
+    ) -> list[str]:
+        """``archive``: the status an archived card keeps, the one it takes otherwise, and the word for what it kept."""
+        kept, otherwise, finished = archive
         out = []
         for name, (status, how) in used.items():
+            if name not in open_names and status != kept:
+                # What the name maps to reaches no card: every one is archived, and takes ``otherwise``.
+                hint = _shell_word(f"{name}={kept}")
+                out.append(f"  {name} -> {otherwise} (its cards are archived in Trello: --map-status {hint} if they were {finished})")
+                continue
             hint = {
                 "given": " (--map-status)",
                 "usual": "",
@@ -385,7 +407,14 @@ def read_csv(
     are left off, ``_left_off_unread``), goes into ``problems``; text that
     is not CSV (a quote left open) or a cell longer than ``MAX_CELL`` is ``ImportProblems`` naming its row.
     """
-    reader = csv.DictReader(stream, strict=True)
+    lines = iter(stream)
+    opening = next(lines, "")
+    if opening.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
+        raise ImportProblems(
+            [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
+             " with --from taskwarrior)"]
+        )  # fmt: skip
+    reader = csv.DictReader(chain([opening], lines), strict=True)
     start = 1  # the line the row being read starts on
     try:
         spelled = {name.casefold(): name for name in (*required, *known)}
@@ -535,7 +564,7 @@ def build(
         for key, (handle, full) in people.known.items()
         if everyone or (named is not None and key in named)
     ]
-    head = Source(name, members, [], id_field=id_field)
+    head = Source(name, members, [], id_field=id_field, emptied=EMPTIED)
     built = Built(head, statuses, set(), iter(()))
     built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size, fields)
     return built
@@ -630,7 +659,7 @@ def _batches(
             values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted))
         else:
             if item.status is None and item.status_name is not None:
-                values["status"] = built.statuses.status(item.status_name)
+                values["status"] = built.statuses.status(item.status_name, archived=item.archived)
             if item.archived and values["status"] != "done":  # teams archive what is finished, too
                 values["status"] = "cancelled"
             if item.body:
@@ -713,7 +742,7 @@ def _post(
     (see ``foreign_posts``).  A post here that the card would publish and that may not be published keeps its state
     (its title goes to ``held``); one the card would give a slot a move could not (``_slot_refused``) keeps the one it
     has here, or none (its title goes to ``unslotted``)."""
-    state = "idea" if item.status_name is None else statuses.post_state(item.status_name)
+    state = "idea" if item.status_name is None else statuses.post_state(item.status_name, archived=item.archived)
     if item.archived and state != "published":
         state = "pulled"
     row = ws.conn.execute("SELECT post_round, post_state, link, media, first_comment FROM task WHERE id = ?", (task_id,)).fetchone()
@@ -824,7 +853,7 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
     kept: list[str] = []
     past: list[str] = []
     for label in labels:
-        key = slug(label)
+        key = slug(label) or _word(label)
         if key in campaigns and "campaign" not in values:
             values["campaign"] = campaigns[key]
         elif label.casefold() in platforms and "platform" not in values:
@@ -846,6 +875,12 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
         cuts.crowded.append(values["title"])
         kept.append(f"more labels: {', '.join(past)}")
     return kept
+
+
+def _word(label: str) -> str:
+    """A label no slug spells (its letters not Latin: "限定", "春 キャンペーン") as a tag says it, as quick-add's #限定 does:
+    lower case, its words joined by "-"; ``""`` for one with no letter or digit ("🔥"), which no tag says."""
+    return "-".join(label.casefold().split()) if any(c.isalnum() for c in label) else ""
 
 
 _CR = re.compile("\r\n?")

@@ -27,6 +27,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.tui.tasks import asana, linear, trello
 from crewdeck.tui.tasks.foreign import Built, Item, People, StatusMap, build
 from crewdeck.tui.workspace.columns import cut
+from crewdeck.tui.workspace.errors import not_utf8
 from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, Readable
@@ -97,7 +98,7 @@ def run(
             try:
                 board = trello.board(first, name)
             except NotUtf8:
-                raise ImportProblems([f"{name}: not UTF-8 text"]) from None
+                raise ImportProblems([not_utf8(name, path)]) from None
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
             key = f"trello:{board.id}"
@@ -144,7 +145,7 @@ def run(
                 remember=remember(ws.conn, key, homes),
             )
         except (NotUtf8, UnicodeDecodeError):
-            raise ImportProblems([f"{name}: not UTF-8 text"]) from None
+            raise ImportProblems([not_utf8(name, path)]) from None
         except NotJson as exc:
             raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
         if fmt == "trello":

@@ -120,5 +120,6 @@ def _item(row: dict[str, str], issue: str, where: str, ws_people: dict[str, str]
     creator = row.get("Creator", "").strip()
     if creator:
         handle = match_person(creator, creator if "@" in creator else "", ws_people)
-        item.author = (handle or creator.replace(" ", "-").lower(), item.created_at[:10] if item.created_at else None)
+        # One matched to no member is named as the file names them ("Jane Doe"), not as a handle nobody here has.
+        item.author = (handle or creator, item.created_at[:10] if item.created_at else None)
     return item

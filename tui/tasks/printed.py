@@ -28,7 +28,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import listing
 from crewdeck.tui.tasks.rows import SHORT_STATES
-from crewdeck.tui.workspace.columns import READABLE, cut, fitted, kept
+from crewdeck.tui.workspace.columns import READABLE, cut_cells, fitted, kept
 from crewdeck.tui.workspace.placeholders import untitled_task
 
 #: Due dates' words kept for the rows to come (a list has a few distinct due times, or each its own: bounded either way).
@@ -157,7 +157,9 @@ def task_lines(
     who_cell = padded(who, widths[3])
     place_cell = padded(place, widths[CAMPAIGN])
     rowids = [row[0] for row in few] if few is not None else None
-    shown: Callable[[str], str] = (lambda text: text) if width is None else (lambda text: cut(text, title_width))
+    # Cut by the columns a terminal gives them, as ledger list's cells are: a title in Japanese, cut by its characters,
+    # took twice the room left and wrapped its row.
+    shown: Callable[[str], str] = (lambda text: text) if width is None else (lambda text: cut_cells(text, title_width))
     header = "  ".join(headers[i].ljust(widths[i]) for i in columns[:-1]) + "  " + shown(headers[-1])
     printed = Printed(header, iter(()))
     with_priority, with_campaign = PRIORITY in columns, CAMPAIGN in columns

@@ -15,7 +15,7 @@
 | annotations              | notes, one line each with its date; notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's entry and status, but todo for a started one (``notesparts.part_status``) |
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
-| UDA ``assignee``         | assignee, when it is a member's handle (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
+| UDA ``assignee``         | assignee, when it is a member's handle, `raj` or `@raj` (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
 | scheduled, until, recur, other UDAs | "FIELD: value" lines in the notes (``_kept``) |
 | status recurring (a template) | a series (id from its uuid): ``recur`` as the ``every:`` rule, at its due time in its zone (``_every_words``) |
 | its earliest pending instance | the series' open instance (its other pending ones: the series makes them) |
@@ -75,6 +75,14 @@ PRIORITY = {"H": "high", "M": "med", "L": "low"}
 OPEN = ("pending", "waiting")
 #: What the runs of this import are remembered as (``lastimport``): every Taskwarrior file is one source.
 SOURCE_KEY = "taskwarrior"
+#: A task's fields an export leaves out of a task that has none (``task modify due:`` takes one away), and their empty
+#: value here (``merging.Source.emptied``).
+EMPTIED: dict[str, dict[str, Any]] = {
+    "task": {
+        "due": None, "snoozed_until": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": "",
+        "depends_on": [],
+    }
+}  # fmt: skip
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
 _TW_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\Z")
@@ -201,7 +209,8 @@ def _utc(text: Any, name: str) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    """A value of the wrong kind as the message quotes it; JSON's null, true and false as the file spells them."""
+    text = json.dumps(value) if value is None or isinstance(value, bool) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -422,11 +431,17 @@ def _rule_of(template: dict[str, Any], members: dict[str, Member], default_tz: s
         return None
 
 
+def _assignee(record: dict[str, Any]) -> str | None:
+    """The handle the record's ``assignee`` names: "@raj", as crewdeck writes one, is raj (it was no member's)."""
+    handle = record.get("assignee")
+    return handle.strip().removeprefix("@") if isinstance(handle, str) else None
+
+
 def _zone_of(record: dict[str, Any], members: dict[str, Member], default_tz: str) -> str:
     """The zone ``_task`` gives the record's due: its ``tz``, else its assignee's (a member's, not a guest's), else the default."""
     tz = _text(record, "tz")
-    handle = record.get("assignee")
-    owner = members.get(handle.lower()) if isinstance(handle, str) and handle else None
+    handle = _assignee(record)
+    owner = members.get(handle.lower()) if handle else None
     if not tz:
         tz = owner.tz if owner is not None and assignee_refused(owner.facts()) is None else default_tz
     try:
@@ -498,7 +513,7 @@ def _plan_one(
         if join is not None:
             task_id = join(task_id, values)
     except ValueError as exc:
-        uuid = str(record.get("uuid", "?"))[:8]
+        uuid = "?" if record.get("uuid") is None else str(record["uuid"])[:8]
         problems.append(f"{where} (uuid {uuid}): {exc}")
         return
     before = len(problems)
@@ -609,7 +624,7 @@ def _task(
     """
     uuid = record.get("uuid")
     if not isinstance(uuid, str) or not _UUID.fullmatch(uuid):
-        raise ValueError(f"uuid: {_shown(uuid)} is not a UUID")
+        raise ValueError("uuid: missing" if "uuid" not in record else f"uuid: {_shown(uuid)} is not a UUID")
     task_id = uuid.replace("-", "").lower()
     title = _text(record, "description")
     if not title or not title.strip():
@@ -625,11 +640,11 @@ def _task(
         whole.append(f"full title: {title}")
         values["title"] = title = cut_to_fit(title, MAX_TITLE)
         summary.cut_titles.append(title)
-    assignee_handle = record.get("assignee")
+    assignee_handle = _assignee(record)
     owner = None
     #: The notes' lines: the annotations, then the assignee when the task goes in unassigned.
     lines = []
-    if isinstance(assignee_handle, str) and assignee_handle:
+    if assignee_handle:
         owner = members.get(assignee_handle.lower())
         if owner is None:
             summary.unknown_assignees.add(assignee_handle)
@@ -699,5 +714,8 @@ def _task(
         items = depends.split(",") if isinstance(depends, str) else depends
         if not isinstance(items, list) or not all(isinstance(d, str) for d in items):
             raise ValueError(f"depends: expected a list of UUIDs, got {_shown(depends)}")
+        for d in items:  # said as the file has it: the record's own check sees it without its dashes, as a record id
+            if not _UUID.fullmatch(d):
+                raise ValueError(f"depends: {_shown(d)} is not a UUID")
         values["depends_on"] = [d.replace("-", "").lower() for d in items]
     return task_id, values, campaign

@@ -42,6 +42,38 @@ def undecodable(text: str) -> bool:
     return False
 
 
+def not_utf8(name: str, path: str) -> str:
+    """What an import says of a file that is not UTF-8 (``name``: how its messages call it): the line of its first byte that
+    is not, or that it is UTF-16 (Excel's "Unicode Text").  The file is read again for it, once its reading failed;
+    standard input, read once, is named alone."""
+    import codecs  # here: importing this module stays free
+
+    said = f"{name}: not UTF-8 text"
+    if path == "-":
+        return said
+    try:
+        with open(path, "rb") as stream:
+            if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                return f"{said}: it is UTF-16 (as Excel's “Unicode Text” saves a sheet): save it as UTF-8 (“CSV UTF-8”)"
+            stream.seek(0)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            lines = 1
+            while True:
+                chunk = stream.read(1 << 16)
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    # The bytes the decoder held from the chunk before (an unfinished character) hold no line break.
+                    line = lines + exc.object[: exc.start].count(b"\n")
+                    return f"{name}: line {line:,}: not UTF-8 text (byte 0x{exc.object[exc.start]:02X}): save the file as UTF-8"
+                if not chunk:
+                    break
+                lines += chunk.count(b"\n")
+    except OSError:
+        pass
+    return said
+
+
 def summary(problems: list[str], shown: int = 10) -> str:
     """The first ``shown`` problems on one line, and how many more there are."""
     more = f" (and {len(problems) - shown:,} more)" if len(problems) > shown else ""

@@ -32,6 +32,7 @@ from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id, canonical_json, result_id
+from crewdeck.sync.state.records import handle as valid_handle
 from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character, member_add_refused
 from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace import words
@@ -118,6 +119,11 @@ class Source:
     notes: list[str] = field(default_factory=list)
     #: What the file calls a record's id, for its problems (an Asana CSV: "Task ID").
     id_field: str = "id"
+    #: entity -> the fields a record of the file leaves out when they are empty in the source, and their empty value
+    #: here: a record here that has one the file's record leaves out was emptied in the source since (a Trello card's
+    #: due date taken off, an Asana task unassigned), and takes it, as any other change, unless changed here since.
+    #: (A crewdeck export writes every field: none.)
+    emptied: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: ``(record id, fields the file changes) -> those changed here since the last import``: they
     #: keep their value here (a local edit wins).  ``None``: the file's values win (``lastimport.Guard``).
     edited_here: Callable[[str, list[str]], list[str]] | None = None
@@ -372,6 +378,14 @@ def _refused_record(ws: Workspace, author: str, merge: Merge) -> str:
     return "the rules refused the import"
 
 
+def _author(name: str) -> str:
+    """A credit's author: a handle @-named; one who is no member here, by the name the file gives ("Jane Doe"), as it is."""
+    try:
+        return f"@{valid_handle(name)}"
+    except ValueError:
+        return name
+
+
 def strip_credit(text: str, joiner: str) -> tuple[str, str]:
     """A text and the credit at its end (``""`` when it has none)."""
     before, found, credit = text.rpartition(joiner + CREDIT)
@@ -564,7 +578,11 @@ class _Merger:
         kept = {author_field, AUTHORED_AT.get(entity)}
         credit_field, joiner = CREDIT_FIELDS.get(entity, ("", ""))
         changes: dict[str, Any] = {}
-        for name, value in mapped.items():
+        from_file: Iterable[tuple[str, Any]] = mapped.items()
+        emptied = self.source.emptied.get(entity)
+        if emptied:
+            from_file = [*from_file, *((name, empty) for name, empty in emptied.items() if name not in mapped)]
+        for name, value in from_file:
             if name in kept:
                 continue
             now = current.get(name)
@@ -659,7 +677,7 @@ class _Merger:
                 return None
             at = values.get(AUTHORED_AT.get(entity, ""))
             day = at[:10] if isinstance(at, str) else None
-        return f"{CREDIT} @{handle.lstrip('@')}" + (f" {day}" if day else "")
+        return f"{CREDIT} {_author(handle.lstrip('@'))}" + (f" {day}" if day else "")
 
     def _references(self, entity: str, values: dict[str, Any]) -> dict[str, Any]:
         """The record's values with the members and campaigns it names as they are here (changed in place: the merge owns them)."""

@@ -90,6 +90,12 @@ def slug(name: str) -> str:
     return _NOT_IN_SLUG.sub("-", "".join(c for c in folded if not unicodedata.combining(c))).strip("-")
 
 
+def name_key(name: str) -> str:
+    """How a campaign's name is matched: its slug, or for a name no slug spells ("春のキャンペーン", "🚀") the name itself,
+    in lower case and its words one space apart (its ``+slug`` is then its short id, ``campaign_slug``)."""
+    return slug(name) or " ".join(name.casefold().split())
+
+
 def campaign_slug(campaign_id: str, name: object) -> str:
     """How ``+campaign`` names a campaign: its name's slug, or its short id when the name has none."""
     return slug(text_or(name, unnamed_campaign(campaign_id))) or short(campaign_id)
@@ -101,6 +107,11 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
     for campaign in campaigns:
         if campaign.slug == wanted or campaign.id == name:
             return campaign
+    if not wanted and name.lstrip("+").strip():  # a name no slug spells: "+春のキャンペーン" is the campaign of that name
+        typed = name_key(name.lstrip("+"))
+        named = [c for c in campaigns if not slug(c.name) and name_key(c.name) == typed]
+        if len(named) == 1:
+            return named[0]
     prefixed = [c for c in campaigns if c.id.startswith(name.lower())] if len(name) >= MIN_PREFIX else []
     if len(prefixed) == 1:
         return prefixed[0]
@@ -113,7 +124,7 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
         else (f" (campaigns: {', '.join('+' + c.slug for c in campaigns)})" if campaigns else " (there are no campaigns yet)")
     )
     # A name from a file's cell may be 131,072 characters: cut as a bad cell is quoted.
-    raise UserError(f"unknown campaign {cut('+' + wanted)}{hint}")
+    raise UserError(f"unknown campaign {cut('+' + (wanted or name.lstrip('+')))}{hint}")
 
 
 _MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"

@@ -295,7 +295,7 @@ class DetailScreen(Screen[None]):
         if d.depends_on or d.blocking:
             doc.add().add(("Dependencies", "bold"))
             for i, t, s in d.depends_on:
-                doc.add(f"  waits for {short(i)} {t} ({s})")
+                doc.add(f"  waits for {short(i)} {t}" + (f" ({s})" if s else ""))
             for i, t, s in d.blocking:
                 doc.add(f"  blocks    {short(i)} {t} ({s})")
         doc.add().add((f"Urgency {score(d.urgency):.1f}", "bold"))
