@@ -655,6 +655,23 @@ def test_crisis_end_resume_all_releases_paused_posts_whose_slot_is_ahead(team: C
     assert _state(team, post_id) == "approved"
 
 
+def test_crisis_end_resume_all_leaves_a_post_another_open_crisis_holds_paused(team: Cli) -> None:
+    """Two crises held an instagram post; ending the campaign's with `--resume all` released it from both: it read
+    approved (and went into the export) while the instagram crisis was still open, "1 post resumed"."""
+    post_id = _approved(team)
+    campaign = team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch").strip()
+    outage = team.ok("crisis", "start", "--reason", "Outage", "--platform", "instagram").strip()
+    out = team.ok("crisis", "end", campaign[:8], "--resume", "all")
+    assert "0 posts resumed" in out and "1 post still paused by another open crisis: Outage" in out and post_id[:8] in out
+    assert "still held" not in out  # nothing for a member to resume: the open crisis is a manager's to end
+    assert _state(team, post_id) == "paused"
+    assert "paused by a crisis (Outage): resume it first" in one_line_error(team("post", "publish", post_id, as_member="raj"))
+    assert post_id not in team.ok("post", "export", "--format", "csv")
+    # Ending the last one with `--resume all` releases it: the first crisis let it go already.
+    assert "1 post resumed" in team.ok("crisis", "end", outage[:8], "--resume", "all")
+    assert _state(team, post_id) == "approved"
+
+
 def test_the_checklist_becomes_tasks_for_the_groups(team: Cli) -> None:
     team.ok("member", "set", "raj", "--groups", "comms")
     crisis_id = team.ok("crisis", "start", "--reason", "Outage").strip()

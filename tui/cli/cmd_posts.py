@@ -462,6 +462,10 @@ def cmd_crisis_end(ctx: Context) -> int:
             f"crisis {ended.crisis.id[:8]} ended ({ended.crisis.reason}); {len(ended.resumed):,} post{'s' if len(ended.resumed) != 1 else ''} resumed"
         )
     )
+    if ended.held_elsewhere:
+        others = sorted({f"{c.reason} ({c.id[:8]})" for v in ended.held_elsewhere for c in v.held_by})
+        print(visible(f"{counted(len(ended.held_elsewhere), 'post')} still paused by another open crisis: {', '.join(others)}"))
+        print(table([[v.id[:8], label(v.state), v.facts.title] for v in ended.held_elsewhere], ["ID", "STATE", "TITLE"]))
     if ended.held:
         print(f"{len(ended.held):,} still held: resume (crewdeck post resume ID), give a new slot (--slot WHEN) or pull each:")
         rows = [[v.id[:8], label(v.state), v.facts.title] for v in ended.held]
