@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.posts import writing
 
@@ -57,3 +58,25 @@ async def test_a_guest_is_told_nothing_of_the_tasks_they_may_not_read(tmp_path: 
         await until(pilot, lambda: [p.id for p in screen.mine] == [post_id], "the post that needs gus now")
         told = [str(n.message) for n in app._notifications]
         assert not [line for line in told if "merger" in line or "@raj" in line], told
+
+
+async def test_a_guests_crisis_banner_shows_only_the_crises_of_their_campaigns(tmp_path: Path) -> None:
+    # The banner read every open crisis: a client given Spring Launch read another client's crisis, its reason and
+    # its campaign ("CRISIS: Holiday client's data leak — @ana … · Holiday Gifting · checklist 0/5"), and the
+    # progress of a checklist of tasks no guest reads.
+    path, _, _ = _client_reviews(tmp_path, 1)
+    app = make_app(path, "gus")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        banner = screen.query_one(CrisisBanner)
+        with Store(path) as other:
+            ana, campaigns = ids(other, "member", "handle")["ana"], ids(other, "campaign", "name")
+            writing.start_crisis(other, ana, NOW, "Holiday client's data leak", [campaigns["Holiday Gifting"]])
+            writing.start_crisis(other, ana, NOW, "Bad reply", [campaigns["Spring Launch"], campaigns["App Install Push"]])
+        await until(pilot, lambda: "Bad reply" in str(banner.render()), "the crisis of the guest's campaign")
+        shown = str(banner.render())
+        assert "Spring Launch" in shown, shown
+        assert "data leak" not in shown and "Holiday Gifting" not in shown and "App Install Push" not in shown, shown
+        assert "checklist" not in shown, shown

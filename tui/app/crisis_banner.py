@@ -18,7 +18,9 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.posts.banner import OpenCrisis, open_crisis_banner
+from crewdeck.tui.posts.reading import guest_campaigns
 from crewdeck.tui.time.when import format_local
+from crewdeck.tui.workspace.workspace import Workspace
 
 #: Records whose change may change the banner (the checklist's tasks among the tasks).
 BANNER_ENTITIES = frozenset({"crisis", "crisis_end", "task", "member", "campaign"})
@@ -53,8 +55,12 @@ class CrisisBanner(Static):
 
     def reload(self) -> None:
         """Read the open crises again."""
-        access = self.services.session.access
-        self._reads.read(lambda: access.read(lambda ws: open_crisis_banner(ws.conn)), self.show)
+        access, me = self.services.session.access, self.services.session.me
+
+        def read(ws: Workspace) -> list[OpenCrisis]:
+            return open_crisis_banner(ws.conn, guest_campaigns(ws.conn, me.id) if me.access == "guest" else None)
+
+        self._reads.read(lambda: access.read(read), self.show)
 
     def show(self, crises: list[OpenCrisis]) -> None:
         self.crises = crises
