@@ -8,6 +8,7 @@ from pathlib import Path
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.posts import writing
 
 from .apphelp import make_app, settle, until
@@ -80,3 +81,30 @@ async def test_a_guests_crisis_banner_shows_only_the_crises_of_their_campaigns(t
         assert "Spring Launch" in shown, shown
         assert "data leak" not in shown and "Holiday Gifting" not in shown and "App Install Push" not in shown, shown
         assert "checklist" not in shown, shown
+
+
+async def test_a_guest_opening_a_post_reads_neither_the_teams_notes_nor_the_tasks_it_waits_for(tmp_path: Path) -> None:
+    # `enter` on a post in a client's Approvals showed the team's notes on it ("client is difficult") and the task it
+    # waits for by its title ("waits for 1a2b3c4d Budget for the merger (inbox)"), there and in its history.
+    path, (post_id,), cli = _client_reviews(tmp_path, 1)
+    secret = cli.ok("add", "Budget for the merger", as_member="raj").split()[0]
+    cli.ok("set", post_id, "notes=INTERNAL: client is difficult", f"depends_on={secret}", as_member="raj")
+    with Store(path) as other:
+        writing.approve(other, ids(other, "member", "handle")["mia"], post_id, NOW)
+    app = make_app(path, "gus")
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.shown is not None, "the post's detail")
+        shown = str(app.screen.query_one("#detail-body").render())
+        assert "approved copy" in shown and "History" in shown, shown  # the post's own history stays
+        assert "merger" not in shown and secret[:8] not in shown and "INTERNAL" not in shown, shown
+    # A member reads both, as before.
+    app = make_app(path, "mia")
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        app.push_screen(DetailScreen(post_id, app.services))
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.shown is not None, "the post's detail")
+        shown = str(app.screen.query_one("#detail-body").render())
+        assert "Budget for the merger" in shown and "INTERNAL: client is difficult" in shown, shown
