@@ -672,6 +672,22 @@ def test_crisis_end_resume_all_leaves_a_post_another_open_crisis_holds_paused(te
     assert _state(team, post_id) == "approved"
 
 
+def test_the_json_of_tasks_and_show_gives_a_held_posts_state_as_read(team: Cli) -> None:
+    """The table's STATUS said paused; `tasks --json` gave the task status alone ("inbox") and `show --json` the
+    stored "post_state": "scheduled": a script choosing what to publish from either read a held post as going out."""
+    post_id = _approved(team)
+    team.ok("post", "schedule", post_id, as_member="raj")
+    plain = team.ok("add", "Plain task").strip()
+    team.ok("crisis", "start", "--reason", "Bad reply")
+    listed = {row["id"]: row for row in json.loads(team.ok("tasks", "--json"))}
+    assert (listed[post_id]["state"], listed[plain]["state"]) == ("paused", None)
+    shown = json.loads(team.ok("show", post_id, "--json"))
+    assert (shown["state"], shown["post_state"]) == ("paused", "scheduled")  # the stored state stays, as stored
+    assert json.loads(team.ok("show", plain, "--json"))["state"] is None
+    team.ok("crisis", "end", "--resume", "all")
+    assert {row["id"]: row["state"] for row in json.loads(team.ok("tasks", "--json"))}[post_id] == "scheduled"
+
+
 def test_the_checklist_becomes_tasks_for_the_groups(team: Cli) -> None:
     team.ok("member", "set", "raj", "--groups", "comms")
     crisis_id = team.ok("crisis", "start", "--reason", "Outage").strip()
