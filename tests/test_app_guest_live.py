@@ -108,3 +108,22 @@ async def test_a_guest_opening_a_post_reads_neither_the_teams_notes_nor_the_task
         await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.shown is not None, "the post's detail")
         shown = str(app.screen.query_one("#detail-body").render())
         assert "Budget for the merger" in shown and "INTERNAL: client is difficult" in shown, shown
+
+
+async def test_a_guest_given_a_campaign_in_crisis_sees_its_banner_with_no_key_pressed(tmp_path: Path) -> None:
+    # The banner is read again on a member's change only while it shows a crisis: a guest's, showing none of
+    # another campaign's, stayed empty once they were given that campaign.
+    path, _, cli = _client_reviews(tmp_path, 1)
+    with Store(path) as other:
+        ana, campaigns = ids(other, "member", "handle")["ana"], ids(other, "campaign", "name")
+        writing.start_crisis(other, ana, NOW, "Holiday recall", [campaigns["Holiday Gifting"]])
+    app = make_app(path, "gus")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        banner = screen.query_one(CrisisBanner)
+        assert not banner.display  # the crisis is of a campaign not theirs
+        cli.ok("member", "set", "gus", "--campaigns", "spring-launch,holiday-gifting")
+        await until(pilot, lambda: "Holiday recall" in str(banner.render()), "the crisis of the campaign given")
+        assert banner.display

@@ -50,7 +50,10 @@ class CrisisBanner(Static):
             self.show(self._known)
 
     def store_changed(self, ops: list[Op]) -> None:
-        if any(op.entity in BANNER_ENTITIES for op in ops) and (self.crises or any(op.entity == "crisis" for op in ops)):
+        # A guest given another campaign may be in the scope of a crisis open already: their banner is read again.
+        guest = self.services.session.me.access == "guest"
+        wakes = ("crisis", "member") if guest else ("crisis",)
+        if any(op.entity in BANNER_ENTITIES for op in ops) and (self.crises or any(op.entity in wakes for op in ops)):
             self.reload()
 
     def reload(self) -> None:
