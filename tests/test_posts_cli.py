@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from crewdeck.tui.posts.writing import PostRefused, checklist_task_id
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 
-from .conftest import Cli
+from .conftest import Cli, on_a_terminal
 from .forged import HOSTILE, Forger, raw_characters
 from .test_cli import one_line_error
 
@@ -686,6 +687,27 @@ def test_the_json_of_tasks_and_show_gives_a_held_posts_state_as_read(team: Cli) 
     assert json.loads(team.ok("show", plain, "--json"))["state"] is None
     team.ok("crisis", "end", "--resume", "all")
     assert {row["id"]: row["state"] for row in json.loads(team.ok("tasks", "--json"))}[post_id] == "scheduled"
+
+
+def test_post_list_at_80_columns_puts_a_round_under_its_row_rather_than_cut_it_and_the_title(
+    team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns a post in review read "Customer sto…  step 2 of 2 …": its title and its round cut to a dozen
+    characters each, neither readable."""
+    post_id = _post(team, "Customer story: Studio Nord +spring-launch post:instagram publish:fri 18:00")
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    idea = _post(team, "Behind the scenes of the spring shoot +spring-launch post:instagram publish:fri 18:00")
+    shown = on_a_terminal(team, tmp_path, 80, "post", "list")
+    assert max(len(line) for line in shown) <= 80, shown
+    row = next(n for n, line in enumerate(shown) if line.startswith(post_id[:8]))
+    assert shown[row].endswith("Customer story: Studio Nord"), shown
+    assert shown[row + 1] == "  round: step 2 of 2 (legal), group legal, still open", shown
+    assert any(line.startswith(idea[:8]) and "Behind the scenes of the" in line for line in shown), shown
+    # To a pipe every line is whole, the round in its column, as before.
+    piped = team.ok("post", "list").splitlines()
+    assert any(line.startswith(post_id[:8]) and line.endswith("step 2 of 2 (legal), group legal, still open") for line in piped), piped
 
 
 def test_the_checklist_becomes_tasks_for_the_groups(team: Cli) -> None:
