@@ -6,7 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.posts import writing
 
 from .apphelp import make_app, settle, until
@@ -57,3 +59,71 @@ async def test_a_guest_is_told_nothing_of_the_tasks_they_may_not_read(tmp_path: 
         await until(pilot, lambda: [p.id for p in screen.mine] == [post_id], "the post that needs gus now")
         told = [str(n.message) for n in app._notifications]
         assert not [line for line in told if "merger" in line or "@raj" in line], told
+
+
+async def test_a_guests_crisis_banner_shows_only_the_crises_of_their_campaigns(tmp_path: Path) -> None:
+    # The banner read every open crisis: a client given Spring Launch read another client's crisis, its reason and
+    # its campaign ("CRISIS: Holiday client's data leak — @ana … · Holiday Gifting · checklist 0/5"), and the
+    # progress of a checklist of tasks no guest reads.
+    path, _, _ = _client_reviews(tmp_path, 1)
+    app = make_app(path, "gus")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        banner = screen.query_one(CrisisBanner)
+        with Store(path) as other:
+            ana, campaigns = ids(other, "member", "handle")["ana"], ids(other, "campaign", "name")
+            writing.start_crisis(other, ana, NOW, "Holiday client's data leak", [campaigns["Holiday Gifting"]])
+            writing.start_crisis(other, ana, NOW, "Bad reply", [campaigns["Spring Launch"], campaigns["App Install Push"]])
+        await until(pilot, lambda: "Bad reply" in str(banner.render()), "the crisis of the guest's campaign")
+        shown = str(banner.render())
+        assert "Spring Launch" in shown, shown
+        assert "data leak" not in shown and "Holiday Gifting" not in shown and "App Install Push" not in shown, shown
+        assert "checklist" not in shown, shown
+
+
+async def test_a_guest_opening_a_post_reads_neither_the_teams_notes_nor_the_tasks_it_waits_for(tmp_path: Path) -> None:
+    # `enter` on a post in a client's Approvals showed the team's notes on it ("client is difficult") and the task it
+    # waits for by its title ("waits for 1a2b3c4d Budget for the merger (inbox)"), there and in its history.
+    path, (post_id,), cli = _client_reviews(tmp_path, 1)
+    secret = cli.ok("add", "Budget for the merger", as_member="raj").split()[0]
+    cli.ok("set", post_id, "notes=INTERNAL: client is difficult", f"depends_on={secret}", as_member="raj")
+    with Store(path) as other:
+        writing.approve(other, ids(other, "member", "handle")["mia"], post_id, NOW)
+    app = make_app(path, "gus")
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.shown is not None, "the post's detail")
+        shown = str(app.screen.query_one("#detail-body").render())
+        assert "approved copy" in shown and "History" in shown, shown  # the post's own history stays
+        assert "merger" not in shown and secret[:8] not in shown and "INTERNAL" not in shown, shown
+    # A member reads both, as before.
+    app = make_app(path, "mia")
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        app.push_screen(DetailScreen(post_id, app.services))
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.shown is not None, "the post's detail")
+        shown = str(app.screen.query_one("#detail-body").render())
+        assert "Budget for the merger" in shown and "INTERNAL: client is difficult" in shown, shown
+
+
+async def test_a_guest_given_a_campaign_in_crisis_sees_its_banner_with_no_key_pressed(tmp_path: Path) -> None:
+    # The banner is read again on a member's change only while it shows a crisis: a guest's, showing none of
+    # another campaign's, stayed empty once they were given that campaign.
+    path, _, cli = _client_reviews(tmp_path, 1)
+    with Store(path) as other:
+        ana, campaigns = ids(other, "member", "handle")["ana"], ids(other, "campaign", "name")
+        writing.start_crisis(other, ana, NOW, "Holiday recall", [campaigns["Holiday Gifting"]])
+    app = make_app(path, "gus")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        banner = screen.query_one(CrisisBanner)
+        assert not banner.display  # the crisis is of a campaign not theirs
+        cli.ok("member", "set", "gus", "--campaigns", "spring-launch,holiday-gifting")
+        await until(pilot, lambda: "Holiday recall" in str(banner.render()), "the crisis of the campaign given")
+        assert banner.display

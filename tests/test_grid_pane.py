@@ -17,10 +17,12 @@ from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.planner import InviteList, PlannerScreen, SlotTable
 from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.posts import writing
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
 
 from .apphelp import demo_workspace, make_app, prompt_preview, settle, shown_help, until
+from .conftest import NOW
 
 SIZE = (160, 48)
 #: 10:30 in Berlin at the frozen clock: the 22nd half hour of the day.
@@ -356,6 +358,45 @@ async def test_another_connections_deadline_appears_without_a_key(workspace: Pat
         mia = next(r for r in pane(app).shown.rows if r.key == ids["mia"])  # type: ignore[union-attr]
         assert [(m.column, m.task_id, m.urgency) for m in mia.markers] == [(28, task, "soon")]
         assert grid(app).selected_row_key == ids["raj"]  # the cursor stayed
+
+
+async def test_a_post_a_crisis_holds_is_not_marked_as_going_out_and_is_again_once_resumed(workspace: Path) -> None:
+    # The grid read a post's task status alone: an approved post of mia's, paused by a crisis, was "▲ publish Launch reel
+    # (@mia, …)" coloured as any slot to come; and a resume (no field the grid rebuilt on) was not seen for a minute.
+    ids = member_ids(workspace)
+    with Store(workspace) as store:
+        campaign = next(r for r, v in store.records("campaign") if v["name"] == "Holiday Gifting")
+        post = writing.add_post(
+            store,
+            ids["raj"],
+            {
+                "title": "Launch reel",
+                "status": "todo",
+                "assignee": ids["mia"],
+                "campaign": campaign,
+                "platform": "instagram",
+                "copy": "Big day",
+                "publish": {"utc": "2026-11-26T15:00:00Z", "tz": "Europe/London"},
+            },
+        )
+        assert writing.submit(store, ids["raj"], post, NOW).state == "approved"  # the campaign has no chain
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+
+        def marker() -> Any:
+            mia = next(r for r in pane(app).shown.rows if r.key == ids["mia"])  # type: ignore[union-attr]
+            return next(m for m in mia.markers if m.task_id == post and m.kind == "publish")
+
+        assert marker().urgency == "soon" and "paused" not in marker().text
+        with Store(workspace) as store:
+            crisis = writing.start_crisis(store, ids["ana"], NOW, "Bad reply")
+        await until(pilot, lambda: marker().urgency == "done", "the held post's slot muted")
+        assert marker().text.startswith("▲ publish Launch reel, paused by a crisis (@mia, "), marker().text
+        with Store(workspace) as store:
+            writing.end_crisis(store, ids["ana"], NOW, crisis, resume="all")
+        await until(pilot, lambda: marker().urgency == "soon", "the resumed post's slot marked again")
+        assert "paused" not in marker().text
 
 
 def test_the_fields_that_rebuild_the_grid_are_task_fields() -> None:

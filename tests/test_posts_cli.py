@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from crewdeck.tui.posts.writing import PostRefused, checklist_task_id
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 
-from .conftest import Cli
+from .conftest import Cli, on_a_terminal
 from .forged import HOSTILE, Forger, raw_characters
 from .test_cli import one_line_error
 
@@ -653,6 +654,60 @@ def test_crisis_end_resume_all_releases_paused_posts_whose_slot_is_ahead(team: C
     out = team.ok("crisis", "end", "--resume", "all")
     assert "1 post resumed" in out and "still held" not in out
     assert _state(team, post_id) == "approved"
+
+
+def test_crisis_end_resume_all_leaves_a_post_another_open_crisis_holds_paused(team: Cli) -> None:
+    """Two crises held an instagram post; ending the campaign's with `--resume all` released it from both: it read
+    approved (and went into the export) while the instagram crisis was still open, "1 post resumed"."""
+    post_id = _approved(team)
+    campaign = team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch").strip()
+    outage = team.ok("crisis", "start", "--reason", "Outage", "--platform", "instagram").strip()
+    out = team.ok("crisis", "end", campaign[:8], "--resume", "all")
+    assert "0 posts resumed" in out and "1 post still paused by another open crisis: Outage" in out and post_id[:8] in out
+    assert "still held" not in out  # nothing for a member to resume: the open crisis is a manager's to end
+    assert _state(team, post_id) == "paused"
+    assert "paused by a crisis (Outage): resume it first" in one_line_error(team("post", "publish", post_id, as_member="raj"))
+    assert post_id not in team.ok("post", "export", "--format", "csv")
+    # Ending the last one with `--resume all` releases it: the first crisis let it go already.
+    assert "1 post resumed" in team.ok("crisis", "end", outage[:8], "--resume", "all")
+    assert _state(team, post_id) == "approved"
+
+
+def test_the_json_of_tasks_and_show_gives_a_held_posts_state_as_read(team: Cli) -> None:
+    """The table's STATUS said paused; `tasks --json` gave the task status alone ("inbox") and `show --json` the
+    stored "post_state": "scheduled": a script choosing what to publish from either read a held post as going out."""
+    post_id = _approved(team)
+    team.ok("post", "schedule", post_id, as_member="raj")
+    plain = team.ok("add", "Plain task").strip()
+    team.ok("crisis", "start", "--reason", "Bad reply")
+    listed = {row["id"]: row for row in json.loads(team.ok("tasks", "--json"))}
+    assert (listed[post_id]["state"], listed[plain]["state"]) == ("paused", None)
+    shown = json.loads(team.ok("show", post_id, "--json"))
+    assert (shown["state"], shown["post_state"]) == ("paused", "scheduled")  # the stored state stays, as stored
+    assert json.loads(team.ok("show", plain, "--json"))["state"] is None
+    team.ok("crisis", "end", "--resume", "all")
+    assert {row["id"]: row["state"] for row in json.loads(team.ok("tasks", "--json"))}[post_id] == "scheduled"
+
+
+def test_post_list_at_80_columns_puts_a_round_under_its_row_rather_than_cut_it_and_the_title(
+    team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns a post in review read "Customer sto…  step 2 of 2 …": its title and its round cut to a dozen
+    characters each, neither readable."""
+    post_id = _post(team, "Customer story: Studio Nord +spring-launch post:instagram publish:fri 18:00")
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    idea = _post(team, "Behind the scenes of the spring shoot +spring-launch post:instagram publish:fri 18:00")
+    shown = on_a_terminal(team, tmp_path, 80, "post", "list")
+    assert max(len(line) for line in shown) <= 80, shown
+    row = next(n for n, line in enumerate(shown) if line.startswith(post_id[:8]))
+    assert shown[row].endswith("Customer story: Studio Nord"), shown
+    assert shown[row + 1] == "  round: step 2 of 2 (legal), group legal, still open", shown
+    assert any(line.startswith(idea[:8]) and "Behind the scenes of the" in line for line in shown), shown
+    # To a pipe every line is whole, the round in its column, as before.
+    piped = team.ok("post", "list").splitlines()
+    assert any(line.startswith(post_id[:8]) and line.endswith("step 2 of 2 (legal), group legal, still open") for line in piped), piped
 
 
 def test_the_checklist_becomes_tasks_for_the_groups(team: Cli) -> None:

@@ -210,6 +210,43 @@ def test_a_revoked_token_or_removed_member_is_no_session(team: Path, server: Web
         assert 'action="/signin"' in c.get("/").text
 
 
+def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
+    """A revoked link, a revoked token, a removal or an expiry ended the app with "The app ended."; its "Open again"
+    showed the sign-in page and no word of why, where an SSH session says it ("the key … is no longer @raj's")."""
+    clock = [dt.datetime.now(dt.UTC)]
+    server = WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False, now=lambda: clock[0])
+    w = ("-w", str(team), "--as", "ana")
+
+    def back(c: TestClient) -> str:
+        page = c.get("/").text
+        assert 'action="/signin"' in page and 'id="terminal"' not in page
+        found = re.search(r'<p class="error" id="error">([^<]*)</p>', page)
+        return found.group(1) if found else ""
+
+    with client(server) as c:
+        assert back(c) == ""  # no session ever: the page as it was
+        link_id, url, _ = make_link(team, "gus")
+        c.post(f"/link/{_secret(url)}")
+        crewdeck(*w, "web", "unlink", link_id)
+        assert back(c) == "Your session as @gus has ended: a manager revoked the sign-in link it was opened with: ask for a new one."
+    with client(server) as c:
+        token_id, token = create_token("raj", "-w", str(team), "--as", "ana")
+        c.post("/signin", data={"token": token}, headers=JSON)
+        crewdeck("token", "revoke", token_id, *w)
+        assert back(c) == "Your session as @raj has ended: the token it was signed in with was revoked."
+    with client(server) as c:
+        _, url, _ = make_link(team, "gus", "--expires", "1h")
+        c.post(f"/link/{_secret(url)}")
+        clock[0] += dt.timedelta(hours=2)
+        assert back(c) == "Your session as @gus has ended: its sign-in link expired: ask for a new one."
+        clock[0] -= dt.timedelta(hours=2)
+    with client(server) as c:
+        _, url, _ = make_link(team, "gus")
+        c.post(f"/link/{_secret(url)}")
+        crewdeck(*w, "member", "rm", "gus")
+        assert back(c) == "Your session as @gus has ended: @gus is no longer a member of this workspace."
+
+
 def test_only_managers_make_list_and_revoke_links(team: Path) -> None:
     w = ("-w", str(team))
     for handle in ("raj", "gus"):

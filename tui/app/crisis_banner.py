@@ -18,7 +18,9 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.posts.banner import OpenCrisis, open_crisis_banner
+from crewdeck.tui.posts.reading import guest_campaigns
 from crewdeck.tui.time.when import format_local
+from crewdeck.tui.workspace.workspace import Workspace
 
 #: Records whose change may change the banner (the checklist's tasks among the tasks).
 BANNER_ENTITIES = frozenset({"crisis", "crisis_end", "task", "member", "campaign"})
@@ -48,13 +50,20 @@ class CrisisBanner(Static):
             self.show(self._known)
 
     def store_changed(self, ops: list[Op]) -> None:
-        if any(op.entity in BANNER_ENTITIES for op in ops) and (self.crises or any(op.entity == "crisis" for op in ops)):
+        # A guest given another campaign may be in the scope of a crisis open already: their banner is read again.
+        guest = self.services.session.me.access == "guest"
+        wakes = ("crisis", "member") if guest else ("crisis",)
+        if any(op.entity in BANNER_ENTITIES for op in ops) and (self.crises or any(op.entity in wakes for op in ops)):
             self.reload()
 
     def reload(self) -> None:
         """Read the open crises again."""
-        access = self.services.session.access
-        self._reads.read(lambda: access.read(lambda ws: open_crisis_banner(ws.conn)), self.show)
+        access, me = self.services.session.access, self.services.session.me
+
+        def read(ws: Workspace) -> list[OpenCrisis]:
+            return open_crisis_banner(ws.conn, guest_campaigns(ws.conn, me.id) if me.access == "guest" else None)
+
+        self._reads.read(lambda: access.read(read), self.show)
 
     def show(self, crises: list[OpenCrisis]) -> None:
         self.crises = crises

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 #: The task fields the grid shows (a marker's row, place, colour and text); any member field counts.
 SHOWN_TASK_FIELDS = frozenset({"title", "assignee", "status", "due", "publish", "deleted"})
+#: What changes whether a crisis holds a post (its slot's marker says so): its round, scope and release, the crises, the
+#: verdicts and the chains.
+HELD_TASK_FIELDS = frozenset({"post_state", "post_round", "resumed_from", "campaign", "platform", "copy", "link", "media", "first_comment"})
+HELD_ENTITIES = frozenset({"crisis", "crisis_end", "post_approval", "campaign"})
 #: The now line moves with the clock: the grid is built again this often (seconds).
 TICK = 60
 
@@ -147,7 +151,12 @@ class GridPane(Pane):
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         if self._calendar is not None and self._calendar.read is not None:
             self._calendar.store_changed(ops)
-        if any(op.entity == "member" or (op.entity == "task" and op.field in SHOWN_TASK_FIELDS) for op in ops):
+        if any(
+            op.entity == "member"
+            or op.entity in HELD_ENTITIES
+            or (op.entity == "task" and (op.field in SHOWN_TASK_FIELDS or op.field in HELD_TASK_FIELDS))
+            for op in ops
+        ):
             self.reload()
 
     def on_resize(self) -> None:

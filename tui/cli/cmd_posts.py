@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.rules import Refused, crisis_refused
-from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, fitting_table, note_expired, print_json, read_input, table
+from crewdeck.sync.state.visible import visible, visible_cells
+from crewdeck.tui.cli.common import Context, fitting_table, line_under, note_expired, print_json, read_input, table, with_lines_under
 from crewdeck.tui.posts import limits, writing
 from crewdeck.tui.posts.reading import (
     PostView,
@@ -27,7 +27,7 @@ from crewdeck.tui.posts.reading import (
 from crewdeck.tui.posts.review import copy_review
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.time.when import utc_iso
-from crewdeck.tui.workspace.columns import terminal_width
+from crewdeck.tui.workspace.columns import cells, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import member_json
@@ -363,6 +363,7 @@ def cmd_post_list(ctx: Context) -> int:
         return 0
     names = ctx.ws.campaign_names()
     handles = ctx.ws.shown_handles()  # a removed reviewer reads "ex-@raj": a new member may have their handle
+    rounds = [v.round.describe(handles) if v.state == "in-review" else "" for v in views]
     rows = [
         [
             v.id[:8],
@@ -370,16 +371,31 @@ def cmd_post_list(ctx: Context) -> int:
             format_local(v.facts.slot, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24) if v.facts.slot else "",
             (f"+{names.get(v.facts.campaign, '?')}" if v.facts.campaign else "") + (f"/{v.facts.platform}" if v.facts.platform else ""),
             v.facts.title,
-            v.round.describe(handles) if v.state == "in-review" else "",
+            step,
         ]
-        for v in views
+        for v, step in zip(views, rounds, strict=True)
     ]
     headers = ["ID", "STATE", f"SLOT ({ctx.viewer_tz})", "CAMPAIGN", "TITLE", "ROUND"]
-    # On a terminal: the campaign left out before a title or a round is cut unreadable, then those cut.
-    listed = fitting_table(rows, headers, free=("CAMPAIGN", "TITLE", "ROUND"), give_way=("CAMPAIGN",), width=terminal_width(sys.stdout))
-    sys.stdout.write(listed + "\n")
+    width = terminal_width(sys.stdout)
+    if width is not None and any(rounds) and line_width(_widths(rows, headers)) > width:
+        # A round is a sentence: beside a title on a terminal too narrow for both it read "step 2 of 3 …", the title
+        # "Customer sto…".  It goes under its post's row, whole, as member list's groups do; the campaign gives way
+        # before the title is cut.
+        listed = fitting_table([row[:-1] for row in rows], headers[:-1], free=("TITLE",), give_way=("CAMPAIGN",), width=width)
+        under = [line_under("round", step.split(", "), ", ", width) if step else [] for step in rounds]
+        sys.stdout.write(with_lines_under(listed, under) + "\n")
+    else:
+        # On a terminal: the campaign left out before a title or a round is cut unreadable, then those cut.
+        listed = fitting_table(rows, headers, free=("CAMPAIGN", "TITLE", "ROUND"), give_way=("CAMPAIGN",), width=width)
+        sys.stdout.write(listed + "\n")
     note_expired(ctx)
     return 0
+
+
+def _widths(rows: list[list[str]], headers: list[str]) -> list[int]:
+    """Each column's width on a terminal, whole."""
+    shown = [visible_cells(row) for row in rows]
+    return [max([cells(visible(h)), *(cells(row[i]) for row in shown)]) for i, h in enumerate(headers)]
 
 
 def cmd_post_export(ctx: Context) -> int:
@@ -462,6 +478,10 @@ def cmd_crisis_end(ctx: Context) -> int:
             f"crisis {ended.crisis.id[:8]} ended ({ended.crisis.reason}); {len(ended.resumed):,} post{'s' if len(ended.resumed) != 1 else ''} resumed"
         )
     )
+    if ended.held_elsewhere:
+        others = sorted({f"{c.reason} ({c.id[:8]})" for v in ended.held_elsewhere for c in v.held_by})
+        print(visible(f"{counted(len(ended.held_elsewhere), 'post')} still paused by another open crisis: {', '.join(others)}"))
+        print(table([[v.id[:8], label(v.state), v.facts.title] for v in ended.held_elsewhere], ["ID", "STATE", "TITLE"]))
     if ended.held:
         print(f"{len(ended.held):,} still held: resume (crewdeck post resume ID), give a new slot (--slot WHEN) or pull each:")
         rows = [[v.id[:8], label(v.state), v.facts.title] for v in ended.held]

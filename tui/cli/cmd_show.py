@@ -78,6 +78,9 @@ def task_json(ctx: Context, d: TaskDetail) -> dict[str, Any]:
         **fields,
         "repeat": Rule.from_json(rule).text() if rule else None,
         "urgency": round(score(d.urgency), 2),
+        # The post's state as read now (``post_state`` is the stored one: a paused post's reads scheduled), as
+        # `post show --json` and `tasks --json` give it; ``None`` for a task that is no post.
+        "state": _post_state(ctx, d) if r["post_state"] else None,
         "history": [
             {
                 "op_id": op.op_id,
@@ -90,6 +93,12 @@ def task_json(ctx: Context, d: TaskDetail) -> dict[str, Any]:
             for op in change.ops
         ],
     }
+
+
+def _post_state(ctx: Context, d: TaskDetail) -> str | None:
+    from crewdeck.tui.posts.reading import states_of  # the posts' rules: read for a post only
+
+    return states_of(ctx.ws.conn, [d.id], ctx.now).get(d.id)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:

@@ -29,7 +29,16 @@ from crewdeck.sync.state.sshkeys import PublicKey
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, fitting_table, note_incomplete, number_in, print_json, quiet_option
+from crewdeck.tui.cli.common import (
+    Context,
+    fitting_table,
+    line_under,
+    note_incomplete,
+    number_in,
+    print_json,
+    quiet_option,
+    with_lines_under,
+)
 from crewdeck.tui.ssh.keys import all_keys, keys_after, member_keys
 from crewdeck.tui.time.hours import format_hours, parse_hours
 from crewdeck.tui.time.when import DateError, clock_now, parse_day
@@ -443,39 +452,19 @@ def cmd_member_list(ctx: Context) -> int:
         give_way=("SSH KEYS", "ROLE", "ACCESS", "ZONE"),
         width=width,
     )
-    print(_with_lines_under(listed, [_member_lines(m, people[m.id], slugs, width) for m in members]))
+    print(with_lines_under(listed, [_member_lines(m, people[m.id], slugs, width) for m in members]))
     note_incomplete(doctor.count(ctx.ws, "member"), "member")
     return 0
 
 
 def _member_lines(member: Member, reviewer: Reviewer, slugs: dict[str, str], width: int | None) -> list[str]:
     """What a member's row has no room for: the approval groups whose steps they take, and a guest's campaigns."""
-    lines = _line_under("approval groups", sorted(reviewer.groups), ", ", width) if reviewer.groups else []
+    lines = line_under("approval groups", sorted(reviewer.groups), ", ", width) if reviewer.groups else []
     if member.access == "guest":
         seen = [f"+{slug}" for cid, slug in slugs.items() if cid in reviewer.campaigns]
         seen += sorted(f"+{short(cid)}" for cid in reviewer.campaigns if cid not in slugs)  # a campaign since removed
-        lines += _line_under("sees campaigns", seen or [f"none (crewdeck member set {member.handle} --campaigns NAMES)"], ", ", width)
+        lines += line_under("sees campaigns", seen or [f"none (crewdeck member set {member.handle} --campaigns NAMES)"], ", ", width)
     return lines
-
-
-def _line_under(label: str, parts: Sequence[str], sep: str, width: int | None) -> list[str]:
-    """``  label: a, b`` under a listing's row, shown safe; on a terminal, wrapped under itself between the parts
-    (a part, ``brand (group brand)``, is never split)."""
-    shown = [visible(part) for part in parts]
-    lines = [f"  {label}: {shown[0]}"]
-    for part in shown[1:]:
-        if width is not None and len(lines[-1]) + len(sep) + len(part) > width:
-            lines[-1] += sep.rstrip()
-            lines.append(f"    {part}")
-        else:
-            lines[-1] += sep + part
-    return lines
-
-
-def _with_lines_under(listed: str, under: list[list[str]]) -> str:
-    """A ``table`` (a header line, then a line a row) with each row's ``under`` lines after it."""
-    header, *rows = listed.split("\n")
-    return "\n".join([header, *(line for row, more in zip(rows, under) for line in (row, *more))])
 
 
 # ---------------------------------------------------------------- campaigns
@@ -610,10 +599,10 @@ def cmd_campaign_list(ctx: Context) -> int:
     )
     shown = ctx.ws.shown_handles()  # a step of a removed member reads "ex-@raj": a new member may have their handle
     under = [
-        _line_under("approval chain", [f"{s.name} ({s.who(shown)})" for s in chains.get(c.id, ())] or ["none"], " → ", width)
+        line_under("approval chain", [f"{s.name} ({s.who(shown)})" for s in chains.get(c.id, ())] or ["none"], " → ", width)
         for c in campaigns
     ]
-    print(_with_lines_under(listed, under))
+    print(with_lines_under(listed, under))
     note_incomplete(doctor.count(ctx.ws, "campaign"), "campaign")
     return 0
 

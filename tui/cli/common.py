@@ -449,6 +449,26 @@ def fitting_table(rows: list[list[str]], headers: list[str], *, free: Sequence[s
     return table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=free, width=width)
 
 
+def line_under(label: str, parts: Sequence[str], sep: str, width: int | None) -> list[str]:
+    """``  label: a, b`` under a listing's row, shown safe; on a terminal, wrapped under itself between the parts
+    (a part, ``brand (group brand)``, is never split)."""
+    shown = [visible(part) for part in parts]
+    lines = [f"  {label}: {shown[0]}"]
+    for part in shown[1:]:
+        if width is not None and len(lines[-1]) + len(sep) + len(part) > width:
+            lines[-1] += sep.rstrip()
+            lines.append(f"    {part}")
+        else:
+            lines[-1] += sep + part
+    return lines
+
+
+def with_lines_under(listed: str, under: list[list[str]]) -> str:
+    """A ``table`` (a header line, then a line a row) with each row's ``under`` lines after it."""
+    header, *rows = listed.split("\n")
+    return "\n".join([header, *(line for row, more in zip(rows, under) for line in (row, *more))])
+
+
 def table_line(line: Sequence[str], widths: Sequence[int], right: Sequence[bool] = ()) -> str:
     """One line of ``table``: its cells (``visible`` already), each but the last padded to its column's width in a
     terminal's columns (on the left where ``right`` says so)."""

@@ -28,9 +28,16 @@ class OpenCrisis:
     total: int
 
 
-def open_crisis_banner(conn: sqlite3.Connection) -> list[OpenCrisis]:
-    """Every open crisis, oldest first, as the banner shows it."""
+def open_crisis_banner(conn: sqlite3.Connection, guest_of: frozenset[str] | None = None) -> list[OpenCrisis]:
+    """Every open crisis, oldest first, as the banner shows it.
+
+    ``guest_of``: the campaigns of a guest, who reads their campaigns' posts and nothing else: only the crises that
+    may hold a post of theirs, each naming those campaigns alone, without its checklist (tasks a guest does not
+    read).  Another client's crisis, its reason and its campaign, is not theirs to read.
+    """
     crises = open_crises(conn)
+    if guest_of is not None:
+        crises = [c for c in crises if not c.campaigns or c.campaigns & guest_of]
     if not crises:
         return []
     # The writes' module, for the checklist's ids: not imported for a banner with nothing to show (the app's start-up).
@@ -40,17 +47,21 @@ def open_crisis_banner(conn: sqlite3.Connection) -> list[OpenCrisis]:
     for crisis in crises:
         starter = conn.execute("SELECT handle, deleted FROM member WHERE id = ?", (crisis.started_by,)).fetchone()
         ids = [checklist_task_id(crisis.id, index) for index in range(CHECKLIST_MAX)]
-        statuses = [
-            row[0]
-            for row in conn.execute(
-                "SELECT status FROM task WHERE deleted = 0 AND id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
-            )
-        ]
+        statuses = (
+            []
+            if guest_of is not None
+            else [
+                row[0]
+                for row in conn.execute(
+                    "SELECT status FROM task WHERE deleted = 0 AND id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+                )
+            ]
+        )
         names = [
             row[0]
             for row in conn.execute(
                 "SELECT name FROM campaign WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name",
-                (json.dumps(sorted(crisis.campaigns)),),
+                (json.dumps(sorted(crisis.campaigns if guest_of is None else crisis.campaigns & guest_of)),),
             )
         ]
         scope = ", ".join([*names, *sorted(crisis.platforms)]) or "all posts"

@@ -342,3 +342,13 @@ def shared_publish(conn: sqlite3.Connection) -> PublishConfig:
     """The publish settings that decide posts' slots and drafts' due dates: the workspace's, over the built-in peak hours."""
     found = settings(conn)
     return PublishConfig(lead_hours=found.publish_lead_hours, peak_hours={**DEFAULT_PEAK_HOURS, **found.peak_hours})
+
+
+def guest_campaigns(conn: sqlite3.Connection, member: str) -> frozenset[str]:
+    """The campaigns a guest is given (``member set H --campaigns``): the only posts they see."""
+    row = conn.execute("SELECT campaigns FROM member WHERE id = ?", (member,)).fetchone()
+    try:
+        campaigns = json.loads(row[0]) if row and row[0] else []
+    except ValueError:
+        campaigns = []
+    return frozenset(c for c in campaigns if isinstance(c, str)) if isinstance(campaigns, list) else frozenset()

@@ -553,6 +553,8 @@ class CrisisEnded:
     resumed: list[PostView]
     #: Posts the crisis still holds: paused ones to resume, missed ones to give a new slot, or to pull.
     held: list[PostView]
+    #: Posts ``--resume all`` released from this crisis that another crisis, still open, holds: they stay paused.
+    held_elsewhere: list[PostView]
 
 
 def end_crisis(store: Store, member: str, now: dt.datetime, crisis_id: str | None = None, resume: str = "ask") -> CrisisEnded:
@@ -565,6 +567,8 @@ def end_crisis(store: Store, member: str, now: dt.datetime, crisis_id: str | Non
     crisis = _open_crisis(store, crisis_id)
     held_before = [p for p in read_posts(store.conn, now) if any(c.id == crisis.id for c in p.held_by) and p.state in ("paused", "missed")]
     resumed = [p for p in held_before if resume == "all" and p.state == "paused"]
+    # Ending one crisis releases nothing from another still open: a post both hold stays paused by that one.
+    still_open = {c.id for c in open_crises(store.conn)} - {crisis.id}
     with store.write(member) as w:
         w.append(
             "crisis_end",
@@ -572,12 +576,18 @@ def end_crisis(store: Store, member: str, now: dt.datetime, crisis_id: str | Non
             row_id=crisis_end_id(crisis.id),
         )
         for post in resumed:
-            w.set("task", post.id, {"resumed_from": sorted({*_resumed(store, post.id), *(c.id for c in post.held_by)})})
+            released = {c.id for c in post.held_by if c.id not in still_open}
+            w.set("task", post.id, {"resumed_from": sorted({*_resumed(store, post.id), *released})})
     ids = [p.id for p in held_before]
     after = {p.id: p for p in read_posts(store.conn, now, ids)} if ids else {}
     ended = next(c for c in _all_crises(store) if c.id == crisis.id)
+    resumed_ids = {p.id for p in resumed}
+    still_held = {p.id for p in after.values() if p.state in ("paused", "missed")}
     return CrisisEnded(
-        ended, [after[p.id] for p in resumed if p.id in after], [p for p in after.values() if p.state in ("paused", "missed")]
+        ended,
+        [after[p.id] for p in resumed if p.id in after and p.id not in still_held],
+        [p for p in after.values() if p.id in still_held - resumed_ids],
+        [p for p in after.values() if p.id in still_held & resumed_ids],
     )
 
 

@@ -52,9 +52,17 @@ class TaskDetail:
         return sorted([*said, *self.refused], key=lambda line: line[0], reverse=True)
 
 
-def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True) -> TaskDetail:
-    """Task ``task_id`` in full (``UserError`` if there is none), its history told on ``tz``'s clock."""
+#: Fields of a post a guest does not read: the team's notes, and the tasks it waits for or duplicates (tasks a guest
+#: may not read, named by their titles).  The detail leaves them out, with the changes to them in its history.
+GUEST_UNREAD = ("notes", "depends_on", "duplicate_of")
+
+
+def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True, guest: bool = False) -> TaskDetail:
+    """Task ``task_id`` in full (``UserError`` if there is none), its history told on ``tz``'s clock; ``guest``: as a
+    guest reads a post of their campaigns, without what ``GUEST_UNREAD`` names."""
     record = ws.task(task_id)
+    if guest:
+        record = {**record, "notes": "", "depends_on": [], "duplicate_of": None}
     assignee = ws.member(record["assignee"]) if record["assignee"] else None
     campaign = ws.campaign(record["campaign"]) if record["campaign"] else None
     # A task removed since reads "removed", and keeps this one waiting for nothing, as the task list's urgency has it (it
@@ -74,12 +82,15 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
             "EXISTS (SELECT 1 FROM json_each(depends_on) j WHERE j.value = ?)",
             (task_id,),
         )
+        if not guest
     ]
     depends = [(d, *titles.get(d, ("(no such task here)", ""))) for d in record["depends_on"]]
     ops = ws.store.history(task_id)
     actor_of = actors(ws.conn)
     naming = Naming.of(ws, tz, now, clock24)
     history = changes(ops, naming, first_ops(ws.conn, [task_id]), lambda op: actor_of(op.member, op.op_id))
+    if guest:
+        history = [change for change in history if not any(change.values.get(name) for name in GUEST_UNREAD)]
     if record["post_state"]:
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
         history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)

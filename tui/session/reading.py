@@ -85,14 +85,19 @@ class Reads:
 
     def detail(self, task_id: str, now: dt.datetime, clock24: bool = True) -> TaskDetail:
         """Task ``task_id`` in full, its history on the clock of the member the session is."""
-        return self._access.read(lambda ws: task_detail(ws, task_id, now, self._access.me.tz, clock24))
+        me = self._access.me
+        return self._access.read(lambda ws: task_detail(ws, task_id, now, me.tz, clock24, guest=me.access == "guest"))
 
     def detail_if_kept(self, task_id: str, now: dt.datetime, clock24: bool = True) -> TaskDetail | None:
         """``detail``, or ``None`` when the task is gone: the operations that made it were refused or removed (a deleted
         task is kept, and read)."""
 
+        me = self._access.me
+
         def read(ws: Workspace) -> TaskDetail | None:
-            return None if ws.store.record("task", task_id) is None else task_detail(ws, task_id, now, self._access.me.tz, clock24)
+            if ws.store.record("task", task_id) is None:
+                return None
+            return task_detail(ws, task_id, now, me.tz, clock24, guest=me.access == "guest")
 
         return self._access.read(read)
 

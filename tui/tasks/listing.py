@@ -263,4 +263,7 @@ def as_json(row: TaskRow, handles: dict[str, str], campaigns: dict[str, str], re
         "publish": {"utc": row.publish_utc, "tz": row.publish_tz} if row.publish_utc else None,
         "tags": list(row.tags),
         "urgency": row.score,
+        # A post's state as read now, as STATUS shows it (``with_post_states``): "status" stays the task's, which
+        # ``status:`` filters; ``None`` for a task that is no post.
+        "state": row.post_state,
     }

@@ -153,19 +153,26 @@ def _markers(
     bounds = (start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
     found: dict[str, list[GridMarker]] = {}
     starts = [c.start for c in columns]
-    for kind, column in (("due", "due"), ("publish", "publish")):
-        rows = ws.conn.execute(
-            f"SELECT id, title, assignee, status, {column}_utc, {column}_tz FROM task "
-            f"WHERE deleted = 0 AND assignee IS NOT NULL AND {column}_utc >= ? AND {column}_utc < ? ORDER BY {column}_utc, id",
+    by_kind = {
+        kind: ws.conn.execute(
+            f"SELECT id, title, assignee, status, {kind}_utc, {kind}_tz, post_state IS NOT NULL FROM task "
+            f"WHERE deleted = 0 AND assignee IS NOT NULL AND {kind}_utc >= ? AND {kind}_utc < ? ORDER BY {kind}_utc, id",
             bounds,
         ).fetchall()
-        for task_id, title, assignee, status, utc_text, tz_name in rows:
+        for kind in ("due", "publish")
+    }
+    # A post's slot goes out as its state says: one a crisis holds (paused, missed) does not, whatever its task status.
+    posts = [row[0] for row in by_kind["publish"] if row[6]]
+    held = _held_posts(ws, posts, now) if posts else {}
+    for kind, rows in by_kind.items():
+        for task_id, title, assignee, status, utc_text, tz_name, _ in rows:
             member = members.get(assignee)
             if member is None:
                 continue
             instant = parse_utc(utc_text)
             index = bisect.bisect_right(starts, instant) - 1
-            if status in ("done", "cancelled"):
+            state = held.get(task_id) if kind == "publish" else None
+            if status in ("done", "cancelled") or state is not None:
                 urgency = "done"
             elif instant < now:
                 urgency = "overdue"
@@ -174,13 +181,20 @@ def _markers(
             else:
                 urgency = "later"
             when = format_local(instant, member.tz, now, clock24=clock24, reader_tz=reader_tz)
-            title = text_or(title, untitled_task(task_id))
+            title = text_or(title, untitled_task(task_id)) + (f", {state} by a crisis" if state else "")
             text = visible(f"{'▲ publish' if kind == 'publish' else '◆ due'} {title} (@{member.handle}, {when}; set in {tz_name})")
             found.setdefault(assignee, []).append(GridMarker(index, kind, urgency, text, task_id))
     # One cell shows one marker: the same one on every run (ids are random).
     for markers in found.values():
         markers.sort(key=lambda m: (m.column, m.kind, m.text))
     return found
+
+
+def _held_posts(ws: Workspace, post_ids: list[str], now: dt.datetime) -> dict[str, str]:
+    """Of these posts, those a crisis holds now, with their state (paused, missed)."""
+    from crewdeck.tui.posts.reading import states_of  # the posts' rules: read for a day with a post's slot in it
+
+    return {post_id: state for post_id, state in states_of(ws.conn, post_ids, now).items() if state in ("paused", "missed")}
 
 
 def build_grid(

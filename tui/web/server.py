@@ -245,7 +245,9 @@ class WebServer:
     async def index(self, request: Request) -> Response:
         found = self._session(request)
         if found is None:
-            return self._headers(HTMLResponse(pages.sign_in_page(self.name)))
+            # Back with the cookie of a session that ended under its app ("Open again"): the page says why.
+            why = signin.ended_why(self.conn, request.cookies.get(COOKIE, ""), self.now())
+            return self._headers(HTMLResponse(pages.sign_in_page(self.name, why)))
         scheme = "wss" if request.url.scheme == "https" else "ws"
         websocket_url = f"{scheme}://{request.url.netloc}/ws"
         return self._headers(HTMLResponse(pages.app_page(self.name, found[1].handle, websocket_url)))

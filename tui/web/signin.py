@@ -293,6 +293,39 @@ def live_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> Web
     return None if row is None else WebSession(row[0], row[1], row[3], row[2], str(row[4] or "member"))
 
 
+def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> str | None:
+    """Why the session this cookie opened is no longer live, for the browser that comes back with it (its app ended
+    with no word of why); ``None`` when it is live or no session of this file's.  Said as the SSH session says it."""
+    if not cookie or len(cookie) > 100:
+        return None
+    ensure_tables(conn)
+    row = conn.execute(
+        """SELECT s.ended_at, s.expires_at, s.link, s.token, m.handle, m.deleted, t.revoked_at, l.expires_at FROM web_session s
+           LEFT JOIN member m ON m.id = s.member
+           LEFT JOIN sync_token t ON t.id = s.token
+           LEFT JOIN web_link l ON l.id = s.link
+           WHERE s.hash = ?""",
+        (_digest(cookie),),
+    ).fetchone()
+    if row is None:
+        return None
+    ended_at, expires_at, link, token, handle, deleted, revoked_at, link_expires = row
+    who = f"@{handle}" if handle else "this member"
+    if handle is None or deleted:
+        why = f"{who} is no longer a member of this workspace"
+    elif token is not None and revoked_at is not None:
+        why = "the token it was signed in with was revoked"
+    elif ended_at is not None and link is not None and link_expires is not None and link_expires <= ended_at:
+        why = "a manager revoked the sign-in link it was opened with: ask for a new one"
+    elif ended_at is not None:
+        why = "it was signed out"
+    elif expires_at <= stamp(now):
+        why = "its sign-in link expired: ask for a new one" if link is not None else f"it lasted its {TOKEN_SESSION.seconds // 3600} hours"
+    else:
+        return None  # live
+    return f"Your session as {who} has ended: {why}."
+
+
 def end_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> None:
     ensure_tables(conn)
     with conn:

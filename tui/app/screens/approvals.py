@@ -9,8 +9,6 @@ drawn line by line (``PostTable``).
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import ClassVar
@@ -34,7 +32,7 @@ from crewdeck.tui.app.workers import Latest, background, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.posts.offers import verdict_refusal
-from crewdeck.tui.posts.reading import PostView, needing, read_posts
+from crewdeck.tui.posts.reading import PostView, guest_campaigns, needing, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, waiting_ids
 from crewdeck.tui.posts.states import VERDICTS
 from crewdeck.tui.workspace.describe import named_post
@@ -320,16 +318,6 @@ def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[
 def by_slot(posts: list[PostView]) -> list[PostView]:
     """Oldest slot first, posts with no slot last (as ``waiting_ids`` orders each kind)."""
     return sorted(posts, key=lambda p: (p.facts.slot is None, p.facts.slot.timestamp() if p.facts.slot else 0.0, p.id))
-
-
-def guest_campaigns(conn: sqlite3.Connection, member: str) -> frozenset[str]:
-    """The campaigns a guest is given (``member set H --campaigns``): the only posts they see."""
-    row = conn.execute("SELECT campaigns FROM member WHERE id = ?", (member,)).fetchone()
-    try:
-        campaigns = json.loads(row[0]) if row and row[0] else []
-    except ValueError:
-        campaigns = []
-    return frozenset(c for c in campaigns if isinstance(c, str)) if isinstance(campaigns, list) else frozenset()
 
 
 def first_window(services: Services, generation: int = 1) -> ApprovalsScreen.Read:
