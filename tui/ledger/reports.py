@@ -71,6 +71,8 @@ class Line:
     #: Spend a crisis froze (``crewdeck.tui.posts.frozen``): not in ``spent`` until a manager approves it.
     frozen: Decimal = _ZERO
     frozen_entries: int = 0
+    #: The frozen part of ``unconverted``: the frozen spend is unknown unless it nets to zero, as the pending spend is.
+    frozen_unconverted: dict[str, int] = field(default_factory=dict)
     #: Counted amounts in their own currencies, minor units.
     by_currency: dict[str, int] = field(default_factory=dict)
     #: Amounts with no rate in force (counted or pending), minor units per currency.
@@ -91,6 +93,11 @@ class Line:
     def known_pending(self) -> Decimal | None:
         """The pending spend in the base currency; ``None`` when part of it has no rate (a sum without it would pass for the whole)."""
         return None if any(self.pending_unconverted.values()) else self.pending
+
+    @property
+    def known_frozen(self) -> Decimal | None:
+        """The spend a crisis froze in the base currency; ``None`` when part of it has no rate, as for ``known_pending``."""
+        return None if any(self.frozen_unconverted.values()) else self.frozen
 
     @property
     def remaining(self) -> Decimal | None:
@@ -314,6 +321,9 @@ def _freeze(
                 value = at_rate(amount, currency, in_force[1])
                 target.spent = EXACT.subtract(target.spent, value)
                 target.frozen = EXACT.add(target.frozen, value)
+            else:
+                # Still in ``unconverted`` (its rate is missing all the same); a frozen sum without it would pass for the whole.
+                target.frozen_unconverted[currency] = target.frozen_unconverted.get(currency, 0) + amount
 
 
 @dataclass(frozen=True)
@@ -507,7 +517,7 @@ def line_json(line: Line, base: str, by: str) -> dict[str, Any]:
         forecast_over_budget=line.heading_over,
         entries=line.entries,
         pending_entries=line.pending_entries,
-        frozen=money(line.frozen, base),
+        frozen=money(line.known_frozen, base),
         frozen_entries=line.frozen_entries,
         by_currency=[money_json(v, c) for c, v in sorted(line.by_currency.items())],
         unconverted=[money_json(v, c) for c, v in sorted(line.unconverted.items())],
@@ -586,9 +596,15 @@ def warning_texts(report: Report) -> list[str]:
 
 def frozen_text(line: Line, base: str, approve: str) -> str:
     """What a crisis took out of ``line``'s spent; ``approve`` says how a manager approves an entry."""
-    n = line.frozen_entries
-    amount = format_minor(round_minor(line.frozen, base), base, grouping=True)
-    return f"frozen by a crisis: {amount} {base} in {words.counted(n, 'entry')}, not in spent until a manager approves each ({approve})"
+    counted = words.counted(line.frozen_entries, "entry")
+    known = line.known_frozen
+    if known is None:
+        # Never a sum that leaves out what has no rate (it would pass for the whole): what lacks one instead.
+        lacking = ", ".join(f"{format_minor(v, c, grouping=True)} {c}" for c, v in sorted(line.frozen_unconverted.items()) if v)
+        what = f"{counted} (rate missing for {lacking})"
+    else:
+        what = f"{format_minor(round_minor(known, base), base, grouping=True)} {base} in {counted}"
+    return f"frozen by a crisis: {what}, not in spent until a manager approves each ({approve})"
 
 
 def missing_text(m: MissingRate, base: str) -> str:
