@@ -524,6 +524,29 @@ def test_a_statements_signed_and_grouped_amounts_are_read_and_only_a_decimal_com
     assert "1200.00" in {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))}
 
 
+def test_a_statements_thousands_grouped_by_spaces_are_read_under_either_decimal_mark(team: Cli, tmp_path: Path) -> None:
+    """A French bank writes "-1 234,50" (its spaces no-break ones, as a spreadsheet saves them): every row of a thousand
+    or more was refused, with --decimal-mark , too ("a comma marks the decimals and dots group thousands"), and without it
+    the row said "unknown currency '234,50'"."""
+    french = "Date;Libellé;Montant\n28/11/2026;Meta Ads;-1 234,50\n29/11/2026;Canva;-12,99\n30/11/2026;Studio;\u00a0-1\u00a0000,00 EUR\n"
+    maps = ("--map", "date=Date,payee=Libellé,amount=Montant", "--campaign", "spring-launch", "--category", "ads", "--negate")
+    path = _write(tmp_path, french, "fr.csv")
+    rows = _listed(team("ledger", "import", path, *maps, "--date-format", "%d/%m/%Y"), path)
+    assert rows[0] == "2: amount '-1 234,50': no spaces or thousands separators in a number; write it like '1000.00 EUR' (or --decimal-mark ,)"
+    team.ok("ledger", "import", path, *maps, "--date-format", "%d/%m/%Y", "--decimal-mark", ",")
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert sorted(e["amount"] for e in entries) == ["1000.00", "12.99", "1234.50"]
+    # Under the dot, a space groups as a comma does; a space that groups no thousands is refused, never read as one.
+    dotted = _write(tmp_path, 'date,payee,amount\n2026-11-14,Meta,"12 000.00 USD"\n2026-11-15,Meta,1 500\n', "us.csv")
+    team.ok("ledger", "import", dotted, "--campaign", "spring-launch", "--category", "ads")
+    assert {(e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))} == {("12000.00", "USD")}
+    assert {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-15"))} == {"1500.00"}
+    odd = _write(tmp_path, "date,payee,amount\n2026-11-16,Meta,12 34.50\n", "odd.csv")
+    assert _listed(team("ledger", "import", odd, "--campaign", "spring-launch", "--category", "ads"), odd) == [
+        "2: amount '12 34.50': no spaces or thousands separators in a number; write it like '1000.00 EUR'"
+    ]
+
+
 def test_a_rate_import_names_each_rate_it_replaces(team: Cli, tmp_path: Path) -> None:
     """A file's rate for a pair and day that had one replaced it unsaid: "imported 1 rate", and the totals moved."""
     path = _write(tmp_path, "date,pair,rate\n2026-11-01,USD/EUR,0.95\n2026-11-02,USD/EUR,0.92\n2026-11-01,JPY/EUR,0.0061\n")

@@ -83,6 +83,10 @@ def test_amounts_parse_exactly(text: str, expected: tuple[int, str]) -> None:
         ("5.", "plain decimal"),
         ("١٢", "plain decimal"),
         ("1 000", "no spaces or thousands separators"),
+        # Said "unknown currency '234,50'" and "write it as a number and a currency": a grouped number was taken for 1 in a currency.
+        ("1 234,50", "no spaces or thousands separators"),
+        ("1 234,50 EUR", "no spaces or thousands separators"),
+        ("EUR 1 234.50", "no spaces or thousands separators"),
         ("99999999999999999", "too large"),
     ],
 )
