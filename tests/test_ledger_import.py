@@ -532,14 +532,18 @@ def test_a_statements_thousands_grouped_by_spaces_are_read_under_either_decimal_
     maps = ("--map", "date=Date,payee=Libellé,amount=Montant", "--campaign", "spring-launch", "--category", "ads", "--negate")
     path = _write(tmp_path, french, "fr.csv")
     rows = _listed(team("ledger", "import", path, *maps, "--date-format", "%d/%m/%Y"), path)
-    assert rows[0] == "2: amount '-1 234,50': no spaces or thousands separators in a number; write it like '1000.00 EUR' (or --decimal-mark ,)"
+    assert (
+        rows[0] == "2: amount '-1 234,50': no spaces or thousands separators in a number; write it like '1000.00 EUR' (or --decimal-mark ,)"
+    )
     team.ok("ledger", "import", path, *maps, "--date-format", "%d/%m/%Y", "--decimal-mark", ",")
     entries = json.loads(team.ok("ledger", "list", "--json"))
     assert sorted(e["amount"] for e in entries) == ["1000.00", "12.99", "1234.50"]
     # Under the dot, a space groups as a comma does; a space that groups no thousands is refused, never read as one.
     dotted = _write(tmp_path, 'date,payee,amount\n2026-11-14,Meta,"12 000.00 USD"\n2026-11-15,Meta,1 500\n', "us.csv")
     team.ok("ledger", "import", dotted, "--campaign", "spring-launch", "--category", "ads")
-    assert {(e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))} == {("12000.00", "USD")}
+    assert {(e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))} == {
+        ("12000.00", "USD")
+    }
     assert {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-15"))} == {"1500.00"}
     odd = _write(tmp_path, "date,payee,amount\n2026-11-16,Meta,12 34.50\n", "odd.csv")
     assert _listed(team("ledger", "import", odd, "--campaign", "spring-launch", "--category", "ads"), odd) == [
