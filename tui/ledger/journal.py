@@ -153,6 +153,20 @@ def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names
             if not day_text:
                 out.write(f"; budget for the run of {name}: not placed, the campaign has no start date and no entries\n\n")
                 continue
+            if not starts.get(campaign):
+                # Placed on the first entry's day, hledger would value a budget in another currency at that day's rate,
+                # where ``ledger report`` picks none ("rate missing"): it never guesses with another date's rate.
+                unpriced = [b for b in members if b.currency != ws.base_currency]
+                for budget in unpriced:
+                    out.write(
+                        f"; budget for the run of {name}, {_clean(budget.category)}: {amount(budget.amount, budget.currency)} left out, "
+                        f"the campaign has no start date, so no {budget.currency}/{ws.base_currency} rate can be picked\n"
+                    )
+                members = [b for b in members if b.currency == ws.base_currency]
+                if unpriced:
+                    out.write("\n")
+                if not members:
+                    continue
             day = dt.date.fromisoformat(day_text)
             head = f"~ daily from {day} to {day + dt.timedelta(days=1)}  budget {name} for the run"
         elif campaign in runs and budget_lib.outside_run(period, *runs[campaign]):
