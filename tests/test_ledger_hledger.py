@@ -223,9 +223,7 @@ def test_hledger_neither_inverts_nor_chains_a_rate_the_report_does_not_use(cli: 
     assert "; P 2026-11-01 EUR 0.95 CHF" in journal.read_text()
 
 
-def test_a_run_budget_in_another_currency_of_a_campaign_with_no_start_is_left_out_as_the_report_leaves_it(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_run_budget_in_another_currency_of_a_campaign_with_no_start_is_left_out_as_the_report_leaves_it(cli: Cli, tmp_path: Path) -> None:
     """The report says "rate missing" for 300 USD for the run of a campaign with no start date (no day to pick a rate
     on), but the journal placed it on the first entry's day, where hledger valued it: a budget of 370.00 EUR, not 92.50."""
     team = ledger_team(cli)
