@@ -191,7 +191,7 @@ def test_pending_spend_reversed_waits_for_nothing(team: Cli) -> None:
     assert [r["id"] for r in json.loads(team.ok("ledger", "list", "is:pending", "--json"))] == [waiting]
     doc = report(team)
     assert row(doc, "influencers")["pending"] == eur("70.00") and row(doc, "influencers")["spent"] == eur("0.00")
-    assert "counts when" in one_line_error(team("ledger", "approve", reversal))
+    assert f"is a reversal: it counts as {entry[:8]} does, never approved on its own" in one_line_error(team("ledger", "approve", reversal))
     refused = one_line_error(team("ledger", "approve", entry))
     assert f"entry {entry[:8]} was reversed ({reversal[:8]}): the two net to zero, nothing to approve" in refused
     assert not json.loads(team.ok("ledger", "list", "is:approved", "--json"))
@@ -415,7 +415,15 @@ def test_a_refused_approval_names_its_rule_and_a_member_hears_the_rule_that_stop
             team("ledger", "approve", target, as_member="raj")
         )
     assert one_line_error(team("ledger", "approve", plain)).endswith("it already counts (rule not_pending)\n")
-    assert one_line_error(team("ledger", "approve", reversal)).endswith(f"counts when {entry[:8]} is approved (rule not_pending)\n")
+    assert one_line_error(team("ledger", "approve", reversal)).endswith(
+        f"it counts as {entry[:8]} does, never approved on its own (rule not_pending)\n"
+    )
+    # The reversal of an approved entry counts already, as its entry does: it said "it counts when <entry> is approved".
+    approved = add(team, "80 EUR", as_member="raj", extra=("--pending",))
+    team.ok("ledger", "approve", approved)
+    mirror = team.ok("ledger", "reverse", approved, as_member="raj").strip()
+    refused = one_line_error(team("ledger", "approve", mirror))
+    assert f"it counts as {approved[:8]} does, never approved on its own (rule not_pending)" in refused and "when" not in refused
 
 
 def test_a_budget_for_a_month_outside_the_run_is_refused_and_one_the_run_leaves_counts_nowhere(team: Cli) -> None:
