@@ -556,6 +556,13 @@ def test_a_run_budget_a_period_cannot_share_says_why_it_is_left_out(team: Cli) -
     team.ok("budget", "set", "always-on", "tools", "300", "--month", "2026-11")
     assert total(report(team, "--campaign", "always-on", "--period", "2026-11"))["budget"] == eur("300.00")
 
+    # All time by month: the run budget is in the total and in no month; the months summed 3,000.00 short, unsaid.
+    months = report(team, "--campaign", "always-on", "--by", "month")
+    assert total(months)["budget"] == eur("3300.00") and [row["budget"] for row in months["campaigns"][0]["rows"]] == [eur("300.00")]
+    said = "+always-on's budget for the run (ads) is in its total but in no month: the run has no end date"
+    assert any(said in warning for warning in months["warnings"]), months["warnings"]
+    assert not any("in no month" in w for w in report(team, "--campaign", "always-on")["warnings"])
+
 
 def test_a_use_beyond_a_thousand_percent_reads_capped_and_its_percent_sign_lines_up(team: Cli) -> None:
     # It read "3812500000%" (and "1220%", wider than the pane's bar leaves room for): digits no one counts, out of line.

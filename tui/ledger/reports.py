@@ -369,6 +369,8 @@ def _add_budgets(
     missing = []
     #: Campaign -> the categories of its run budgets a shorter period cannot take a share of (the run has no start or end).
     unplaced: dict[str, list[str]] = {}
+    #: Campaign -> the categories of its run budgets in an all-time report by month that no month takes (the same cause).
+    monthless: dict[str, list[str]] = {}
     left_out = budget_lib.incomplete(conn)
     if left_out:
         warnings.append(
@@ -399,6 +401,8 @@ def _add_budgets(
             line = lines[budget.campaign].get(budget.category) or lines[budget.campaign].setdefault(budget.category, Line(budget.category))
             targets.append((line, value))
         elif by == "month":
+            if budget.period == "run" and run is None and info is not None:
+                monthless.setdefault(budget.campaign, []).append(budget.category)
             for month, part in _monthly_shares(budget, bounds, run):
                 line = lines[budget.campaign].get(month) or lines[budget.campaign].setdefault(month, Line(month))
                 targets.append((line, part))
@@ -419,6 +423,7 @@ def _add_budgets(
             else:
                 line.budget = _plus(line.budget, value)
     warnings.extend(_unplaced_text(campaign_slug(c, campaigns[c].name), campaigns[c], sorted(cats)) for c, cats in unplaced.items())
+    warnings.extend(_monthless_text(campaign_slug(c, campaigns[c].name), campaigns[c], sorted(cats)) for c, cats in monthless.items())
     return warnings, missing
 
 
@@ -435,6 +440,15 @@ def _unplaced_text(slug: str, run: _Run, categories: list[str]) -> str:
     return (
         f"+{slug}'s budget for the run ({', '.join(categories)}) counts in no report of a shorter period: the run has no "
         f"{lacks} date, so the days of it in the period are not known; give it one with crewdeck campaign set {slug} --start/--end"
+    )
+
+
+def _monthless_text(slug: str, run: _Run, categories: list[str]) -> str:
+    """Why an all-time report by month has a campaign's run budgets in its total and in none of its months."""
+    lacks = " or ".join(name for name, day in (("start", run.start), ("end", run.end)) if day is None)
+    return (
+        f"+{slug}'s budget for the run ({', '.join(categories)}) is in its total but in no month: the run has no {lacks} "
+        f"date, so the months of it are not known; give it one with crewdeck campaign set {slug} --start/--end"
     )
 
 
