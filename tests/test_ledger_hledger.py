@@ -204,6 +204,21 @@ def test_a_payee_that_starts_like_a_status_or_a_code_stays_the_payee_in_hledger(
     assert len(cleared) == 1  # the header only: no entry became a cleared one
 
 
+def test_payees_that_differ_only_in_their_spaces_stay_apart_in_hledger(cli: Cli, tmp_path: Path) -> None:
+    """The journal wrote "Studio  Nord" and "Studio\u00a0Nord" (a bank statement's no-break space) as "Studio Nord": per
+    payee, hledger summed the three into 30.00 where the report lists three payees of 10.00."""
+    team = ledger_team(cli)
+    payees = ["Studio Nord", "Studio  Nord", "Studio\u00a0Nord"]
+    for payee in payees:
+        add(team, "10 EUR", payee=payee)
+    doc = report(team, "--by", "payee")
+    journal = tmp_path / "spaces.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    theirs = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--pivot", "payee")[1:] if r[0] != "total"}
+    assert theirs == {row["payee"]: ours(row["spent"]) for row in doc["campaigns"][0]["rows"]}
+    assert set(theirs) == set(payees)
+
+
 def test_hledger_neither_inverts_nor_chains_a_rate_the_report_does_not_use(cli: Cli, tmp_path: Path) -> None:
     """With EUR/CHF and GBP/USD, USD/EUR, hledger valued 100 CHF and 100 GBP (217.76 EUR) that the report leaves out for want of a rate."""
     team = ledger_team(cli)

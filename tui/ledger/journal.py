@@ -19,7 +19,8 @@
 
 A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
 would start a note or a comment; a payee starting with ``*``, ``!`` or ``(``
-follows an empty code ``()``, so hledger reads no status or code in it; its line breaks become spaces, and control
+follows an empty code ``()``, so hledger reads no status or code in it; its line breaks become spaces (its spaces stay
+as they are, as hledger keeps them), and control
 characters are shown as ``crewdeck.sync.state.visible`` shows them.
 """
 
@@ -48,8 +49,9 @@ def account(campaign: str, category: str) -> str:
 
 
 def _clean(text: str) -> str:
-    # One line, and nothing a terminal showing the journal would act on (see crewdeck.sync.state.visible).
-    return visible(" ".join(text.replace("|", "/").replace(";", ",").split()))
+    # One line, and nothing a terminal showing the journal would act on (see crewdeck.sync.state.visible).  Its spaces
+    # stay as they are, two or a no-break one: hledger keeps them in a payee, and so per payee its totals are the report's.
+    return visible(" ".join(text.replace("|", "/").replace(";", ",").splitlines()).strip())
 
 
 def commodity(currency: str) -> str:
