@@ -551,6 +551,22 @@ def test_a_statements_thousands_grouped_by_spaces_are_read_under_either_decimal_
     ]
 
 
+def test_an_amount_that_names_its_currency_first_is_read_as_one_that_names_it_after(team: Cli, tmp_path: Path) -> None:
+    """ "EUR 1,234.50" was refused ("use a dot as the decimal separator": it does) where "1,234.50 EUR" was read, and
+    "EUR -1.234,50" with --decimal-mark , too, as ledger add takes "EUR 120.50"."""
+    text = 'date,payee,amount\n2026-11-12,Meta,"EUR 1,234.50"\n2026-11-13,Meta,USD +15.00\n'
+    team.ok("ledger", "import", _write(tmp_path, text), "--campaign", "spring-launch", "--category", "ads")
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert sorted((e["amount"], e["currency"]) for e in entries) == [("1234.50", "EUR"), ("15.00", "USD")]
+    comma = _write(tmp_path, 'date,payee,amount\n2026-11-14,Canva,"EUR -1.234,50"\n', "comma.csv")
+    team.ok("ledger", "import", comma, "--campaign", "spring-launch", "--category", "ads", "--decimal-mark", ",", "--negate")
+    assert {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))} == {"1234.50"}
+    # Beside a currency column, as the same amount written with its currency after it.
+    column = _write(tmp_path, "date,payee,amount,currency\n2026-11-15,Canva,GBP 9.99,GBP\n2026-11-16,Canva,GBP 9.99,USD\n", "column.csv")
+    rows = _listed(team("ledger", "import", column, "--campaign", "spring-launch", "--category", "ads"), column)
+    assert rows == ["3: amount '9.99 GBP' is in GBP, but its currency column says 'USD'"]
+
+
 def test_a_rate_import_names_each_rate_it_replaces(team: Cli, tmp_path: Path) -> None:
     """A file's rate for a pair and day that had one replaced it unsaid: "imported 1 rate", and the totals moved."""
     path = _write(tmp_path, "date,pair,rate\n2026-11-01,USD/EUR,0.95\n2026-11-02,USD/EUR,0.92\n2026-11-01,JPY/EUR,0.0061\n")
