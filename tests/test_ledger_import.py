@@ -567,6 +567,30 @@ def test_an_amount_that_names_its_currency_first_is_read_as_one_that_names_it_af
     assert rows == ["3: amount '9.99 GBP' is in GBP, but its currency column says 'USD'"]
 
 
+def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how_to_convert_it(team: Cli, tmp_path: Path) -> None:
+    """A bank's or Excel's export that is not UTF-8 said only "not UTF-8 text": not where, nor what to do; one saved as
+    Excel's "Unicode Text" (UTF-16, tab-separated) could not be imported at all, though its first bytes say what it is."""
+    text = "Buchungstag\tEmpfänger\tBetrag\n20.11.2026\tMüller GmbH\t-1.234,50 EUR\n"
+    maps = ("--map", "date=Buchungstag,payee=Empfänger,amount=Betrag", "--campaign", "spring-launch", "--category", "ads")
+    reading = ("--negate", "--decimal-mark", ",", "--date-format", "%d.%m.%Y")
+    said = []
+    for encoding, data in (("le", text.encode("utf-16")), ("be", ("\ufeff" + text).encode("utf-16-be"))):
+        path = tmp_path / f"utf-16-{encoding}.csv"
+        path.write_bytes(data)
+        said.append(team.ok("ledger", "import", str(path), *maps, *reading).strip())
+    assert said == ["imported 1 entry", "imported 0 entries (1 already in the ledger)"]  # the same rows, either byte order
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert [(e["payee"], e["amount"]) for e in entries] == [("Müller GmbH", "1234.50")]
+    latin = tmp_path / "Kontoauszug Nov.csv"
+    latin.write_bytes(text.encode("cp1252"))
+    said = one_line_error(team("ledger", "import", str(latin), *maps, *reading))
+    assert said == (
+        f"crewdeck: error: {latin}: not UTF-8 text (line 1 holds the byte 0xe4): save it as UTF-8, or convert it (from "
+        f"Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 '{latin}' > '{tmp_path / 'Kontoauszug Nov-utf8.csv'}')\n"
+    )
+    assert json.loads(team.ok("ledger", "list", "--json")) == entries
+
+
 def test_a_rate_import_names_each_rate_it_replaces(team: Cli, tmp_path: Path) -> None:
     """A file's rate for a pair and day that had one replaced it unsaid: "imported 1 rate", and the totals moved."""
     path = _write(tmp_path, "date,pair,rate\n2026-11-01,USD/EUR,0.95\n2026-11-02,USD/EUR,0.92\n2026-11-01,JPY/EUR,0.0061\n")
