@@ -228,6 +228,13 @@ def test_list_filters(team: Cli) -> None:
     assert ids("cur:usd") == [b] and ids("@raj") == [b] and ids("@me") == [c, a]
     assert ids("date:2026-12") == [c, b] and ids("--period", "2026-11") == [a]
     assert ids("payee:fig") == [b] and ids("reel") == [c] and ids("+spring-launch", "--limit", "1") == [c]
+    # A period named from today (2026-11-26), as --period and hledger's date: name it: it was refused, "'thismonth' is
+    # not a period", where `--period thismonth` was read.
+    assert ids("date:thismonth") == ids("--period", "thismonth") == [a] and ids("-date:thismonth") == [c, b]
+    assert ids("date:last month") == [] and ids("date:this quarter") == [c, b, a]
+    assert "'next month' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, today, yesterday" in one_line_error(
+        team("ledger", "list", "date:next month")
+    )
 
 
 @pytest.mark.parametrize(

@@ -213,6 +213,10 @@ def test_a_filter_being_typed_is_previewed_as_a_count_or_the_reason_it_is_refuse
         assert refused.count is None and refused.refused == "is:lost: 'lost' is not a state (pending, approved, reversal, reversed, frozen)"
         assert preview_filter(ws, "@me", november).refused == "@me: who are you? pass --as HANDLE"
         assert preview_filter(ws, "date:2026-13", november).refused is not None
+        # The pane's `/` reads a period named from the viewer's today, as `ledger list` does.
+        today = dt.date(2026, 12, 3)
+        assert preview_filter(ws, '#tools date:"last month"', Period.all(), today=today).count == 3
+        assert preview_filter(ws, "#tools date:thismonth", Period.all(), today=today).count == 1
         # A currency no entry can have was a filter that matched nothing ("0 entries"), as if none were in euros.
         assert (
             preview_filter(ws, "cur:eu", november).refused == "cur:eu: unknown currency 'EU' (use an ISO 4217 code such as EUR, USD, JPY)"

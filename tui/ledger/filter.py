@@ -8,7 +8,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``#influencers`` ``cat:tools``| that category                                    |
 | ``payee:canva``               | payee contains the text (``payee:"studio nord"``)|
 | ``cur:USD``                   | in that currency                                 |
-| ``date:2026-11``              | dated in that period (day, ISO week, month, quarter, year) |
+| ``date:2026-11``              | dated in that period (day, ISO week, month, quarter, year; ``date:thismonth``, ``date:"last week"``, as ``--period`` names them) |
 | ``@raj``  ``@me``             | entered by that member                           |
 | ``is:pending`` ``is:approved``| waiting for / given approval                     |
 | ``is:reversal`` ``is:reversed``| a reversing entry / an entry that was reversed  |
@@ -21,6 +21,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,9 @@ def quoted_arguments(arguments: Sequence[str]) -> str:
     return " ".join(out)
 
 
-def parse(text: str) -> LedgerQuery:
+def parse(text: str, today: dt.date | None = None) -> LedgerQuery:
+    """The query ``text`` says; ``today`` (the reader's, in their zone) reads ``date:today``, ``date:thismonth``, ...
+    as ``--period`` reads them, and as hledger's ``date:`` does."""
     query = LedgerQuery()
     for word in words(text):
         negate = word.startswith("-") and len(word) > 1 and not word[1].isdigit()
@@ -85,7 +88,7 @@ def parse(text: str) -> LedgerQuery:
         elif kind in ("cur", "currency") and value:
             query.terms.append(Term("currency", _currency(word, value.upper()), negate))
         elif kind == "date" and value:
-            query.terms.append(Term("date", Period.parse(value).label, negate))
+            query.terms.append(Term("date", Period.parse(value, today=today).label, negate))
         elif kind == "is" and value:
             if value not in STATES:
                 raise UserError(f"{word}: {value!r} is not a state ({', '.join(STATES)})")
