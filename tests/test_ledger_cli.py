@@ -235,6 +235,9 @@ def test_list_filters(team: Cli) -> None:
     assert "'next month' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, today, yesterday" in one_line_error(
         team("ledger", "list", "date:next month")
     )
+    # A term with nothing after its colon matched no entry, as the text "cur:" in no payee: said, as tasks' due: is.
+    for term, said in (("cur:", "cur: a currency is missing (try cur:USD)"), ("-date:", "-date: a period is missing (try date:2026-11)")):
+        assert one_line_error(team("ledger", "list", term)) == f"crewdeck: error: {said}\n"
 
 
 @pytest.mark.parametrize(

@@ -217,6 +217,7 @@ def test_a_filter_being_typed_is_previewed_as_a_count_or_the_reason_it_is_refuse
         today = dt.date(2026, 12, 3)
         assert preview_filter(ws, '#tools date:"last month"', Period.all(), today=today).count == 3
         assert preview_filter(ws, "#tools date:thismonth", Period.all(), today=today).count == 1
+        assert preview_filter(ws, "is:", november).refused == "is: a state is missing (try is:pending)"  # it read "0 entries"
         # A currency no entry can have was a filter that matched nothing ("0 entries"), as if none were in euros.
         assert (
             preview_filter(ws, "cur:eu", november).refused == "cur:eu: unknown currency 'EU' (use an ISO 4217 code such as EUR, USD, JPY)"

@@ -33,6 +33,16 @@ from crewdeck.tui.tasks.query import Term, like_pattern, words
 from crewdeck.tui.workspace.errors import UserError
 
 STATES = ("pending", "approved", "reversal", "reversed", "frozen")
+#: What a term names, and an example of one, for a term typed with nothing after its colon.
+_MISSING = {
+    "cat": ("a category", "tools"),
+    "category": ("a category", "tools"),
+    "payee": ("a payee", "canva"),
+    "cur": ("a currency", "USD"),
+    "currency": ("a currency", "USD"),
+    "date": ("a period", "2026-11"),
+    "is": ("a state", "pending"),
+}
 
 #: Entries whose approval counts: by someone other than their author.
 APPROVED_IDS = "SELECT a.entry FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
@@ -75,6 +85,10 @@ def parse(text: str, today: dt.date | None = None) -> LedgerQuery:
         body = word[1:] if negate else word
         lower = body.lower()
         kind, _, value = lower.partition(":")
+        if kind in _MISSING and not value:
+            # As tasks' "due:" is: a filter that names nothing, not the word "cur:" in payees (it matched no entry, unsaid).
+            what, example = _MISSING[kind]
+            raise UserError(f"{word} {what} is missing (try {kind}:{example})")
         if body.startswith("+") and len(body) > 1:
             query.terms.append(Term("campaign", body[1:], negate))
         elif body.startswith("#") and len(body) > 1:
