@@ -191,7 +191,7 @@ def test_pending_spend_reversed_waits_for_nothing(team: Cli) -> None:
     assert [r["id"] for r in json.loads(team.ok("ledger", "list", "is:pending", "--json"))] == [waiting]
     doc = report(team)
     assert row(doc, "influencers")["pending"] == eur("70.00") and row(doc, "influencers")["spent"] == eur("0.00")
-    assert "counts when" in one_line_error(team("ledger", "approve", reversal))
+    assert f"is a reversal: it counts as {entry[:8]} does, never approved on its own" in one_line_error(team("ledger", "approve", reversal))
     refused = one_line_error(team("ledger", "approve", entry))
     assert f"entry {entry[:8]} was reversed ({reversal[:8]}): the two net to zero, nothing to approve" in refused
     assert not json.loads(team.ok("ledger", "list", "is:approved", "--json"))
@@ -228,6 +228,16 @@ def test_list_filters(team: Cli) -> None:
     assert ids("cur:usd") == [b] and ids("@raj") == [b] and ids("@me") == [c, a]
     assert ids("date:2026-12") == [c, b] and ids("--period", "2026-11") == [a]
     assert ids("payee:fig") == [b] and ids("reel") == [c] and ids("+spring-launch", "--limit", "1") == [c]
+    # A period named from today (2026-11-26), as --period and hledger's date: name it: it was refused, "'thismonth' is
+    # not a period", where `--period thismonth` was read.
+    assert ids("date:thismonth") == ids("--period", "thismonth") == [a] and ids("-date:thismonth") == [c, b]
+    assert ids("date:last month") == [] and ids("date:this quarter") == [c, b, a]
+    assert "'next month' is not a period (2026-11-26, 2026-W48, 2026-11, 2026-Q4, 2026, today, yesterday" in one_line_error(
+        team("ledger", "list", "date:next month")
+    )
+    # A term with nothing after its colon matched no entry, as the text "cur:" in no payee: said, as tasks' due: is.
+    for term, said in (("cur:", "cur: a currency is missing (try cur:USD)"), ("-date:", "-date: a period is missing (try date:2026-11)")):
+        assert one_line_error(team("ledger", "list", term)) == f"crewdeck: error: {said}\n"
 
 
 @pytest.mark.parametrize(
@@ -415,7 +425,15 @@ def test_a_refused_approval_names_its_rule_and_a_member_hears_the_rule_that_stop
             team("ledger", "approve", target, as_member="raj")
         )
     assert one_line_error(team("ledger", "approve", plain)).endswith("it already counts (rule not_pending)\n")
-    assert one_line_error(team("ledger", "approve", reversal)).endswith(f"counts when {entry[:8]} is approved (rule not_pending)\n")
+    assert one_line_error(team("ledger", "approve", reversal)).endswith(
+        f"it counts as {entry[:8]} does, never approved on its own (rule not_pending)\n"
+    )
+    # The reversal of an approved entry counts already, as its entry does: it said "it counts when <entry> is approved".
+    approved = add(team, "80 EUR", as_member="raj", extra=("--pending",))
+    team.ok("ledger", "approve", approved)
+    mirror = team.ok("ledger", "reverse", approved, as_member="raj").strip()
+    refused = one_line_error(team("ledger", "approve", mirror))
+    assert f"it counts as {approved[:8]} does, never approved on its own (rule not_pending)" in refused and "when" not in refused
 
 
 def test_a_budget_for_a_month_outside_the_run_is_refused_and_one_the_run_leaves_counts_nowhere(team: Cli) -> None:
@@ -547,6 +565,13 @@ def test_a_run_budget_a_period_cannot_share_says_why_it_is_left_out(team: Cli) -
     # A month's budget of the same campaign has its days: it counts, and says nothing.
     team.ok("budget", "set", "always-on", "tools", "300", "--month", "2026-11")
     assert total(report(team, "--campaign", "always-on", "--period", "2026-11"))["budget"] == eur("300.00")
+
+    # All time by month: the run budget is in the total and in no month; the months summed 3,000.00 short, unsaid.
+    months = report(team, "--campaign", "always-on", "--by", "month")
+    assert total(months)["budget"] == eur("3300.00") and [row["budget"] for row in months["campaigns"][0]["rows"]] == [eur("300.00")]
+    said = "+always-on's budget for the run (ads) is in its total but in no month: the run has no end date"
+    assert any(said in warning for warning in months["warnings"]), months["warnings"]
+    assert not any("in no month" in w for w in report(team, "--campaign", "always-on")["warnings"])
 
 
 def test_a_use_beyond_a_thousand_percent_reads_capped_and_its_percent_sign_lines_up(team: Cli) -> None:

@@ -204,6 +204,21 @@ def test_a_payee_that_starts_like_a_status_or_a_code_stays_the_payee_in_hledger(
     assert len(cleared) == 1  # the header only: no entry became a cleared one
 
 
+def test_payees_that_differ_only_in_their_spaces_stay_apart_in_hledger(cli: Cli, tmp_path: Path) -> None:
+    """The journal wrote "Studio  Nord" and "Studio\u00a0Nord" (a bank statement's no-break space) as "Studio Nord": per
+    payee, hledger summed the three into 30.00 where the report lists three payees of 10.00."""
+    team = ledger_team(cli)
+    payees = ["Studio Nord", "Studio  Nord", "Studio\u00a0Nord"]
+    for payee in payees:
+        add(team, "10 EUR", payee=payee)
+    doc = report(team, "--by", "payee")
+    journal = tmp_path / "spaces.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    theirs = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--pivot", "payee")[1:] if r[0] != "total"}
+    assert theirs == {row["payee"]: ours(row["spent"]) for row in doc["campaigns"][0]["rows"]}
+    assert set(theirs) == set(payees)
+
+
 def test_hledger_neither_inverts_nor_chains_a_rate_the_report_does_not_use(cli: Cli, tmp_path: Path) -> None:
     """With EUR/CHF and GBP/USD, USD/EUR, hledger valued 100 CHF and 100 GBP (217.76 EUR) that the report leaves out for want of a rate."""
     team = ledger_team(cli)
@@ -221,3 +236,27 @@ def test_hledger_neither_inverts_nor_chains_a_rate_the_report_does_not_use(cli: 
     assert theirs == {"expenses:campaign:spring-launch:influencers": {"EUR": 925, "CHF": 10_000, "GBP": 10_000}}
     assert doc["campaigns"][0]["total"]["spent"] == {"amount": "9.25", "currency": "EUR"}
     assert "; P 2026-11-01 EUR 0.95 CHF" in journal.read_text()
+
+
+def test_a_run_budget_in_another_currency_of_a_campaign_with_no_start_is_left_out_as_the_report_leaves_it(cli: Cli, tmp_path: Path) -> None:
+    """The report says "rate missing" for 300 USD for the run of a campaign with no start date (no day to pick a rate
+    on), but the journal placed it on the first entry's day, where hledger valued it: a budget of 370.00 EUR, not 92.50."""
+    team = ledger_team(cli)
+    team.ok("campaign", "add", "Autumn")
+    team.ok("budget", "set", "autumn", "ads", "300 USD")  # the run: no start date
+    team.ok("budget", "set", "autumn", "ads", "100 USD", "--month", "2026-11")
+    team.ok("budget", "set", "autumn", "tools", "70 EUR")  # the base currency needs no rate: placed on the first entry's day
+    team.ok("ledger", "add", "--campaign", "autumn", "--category", "ads", "--amount", "40 EUR", "--payee", "A", "--date", "2026-11-15")
+    doc = report(team, "--campaign", "autumn")
+    rows = {row["category"]: row for row in doc["campaigns"][0]["rows"]}
+    assert rows["ads"]["budget"] is None and rows["ads"]["budget_unconverted"] == [{"amount": "300.00", "currency": "USD"}]
+    assert rows["tools"]["budget"] == {"amount": "70.00", "currency": "EUR"}
+    journal = tmp_path / "autumn.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    text = journal.read_text()
+    assert "; budget for the run of autumn, ads: 300.00 USD left out, the campaign has no start date" in text
+    budget = hledger(journal, "balance", "expenses:campaign:autumn", "--budget", "-b", "2026-01-01", "-e", "2027-01-01")
+    goals = {r[0]: amounts(r[2]) for r in budget[1:] if r[0].count(":") == 3}
+    assert goals == {"expenses:campaign:autumn:ads": {"USD": 10_000}, "expenses:campaign:autumn:tools": {"EUR": 7_000}}
+    done = subprocess.run([HLEDGER or "hledger", "-f", str(journal), "check", "-s"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

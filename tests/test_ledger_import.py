@@ -524,6 +524,73 @@ def test_a_statements_signed_and_grouped_amounts_are_read_and_only_a_decimal_com
     assert "1200.00" in {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))}
 
 
+def test_a_statements_thousands_grouped_by_spaces_are_read_under_either_decimal_mark(team: Cli, tmp_path: Path) -> None:
+    """A French bank writes "-1 234,50" (its spaces no-break ones, as a spreadsheet saves them): every row of a thousand
+    or more was refused, with --decimal-mark , too ("a comma marks the decimals and dots group thousands"), and without it
+    the row said "unknown currency '234,50'"."""
+    french = "Date;Libellé;Montant\n28/11/2026;Meta Ads;-1 234,50\n29/11/2026;Canva;-12,99\n30/11/2026;Studio;\u00a0-1\u00a0000,00 EUR\n"
+    maps = ("--map", "date=Date,payee=Libellé,amount=Montant", "--campaign", "spring-launch", "--category", "ads", "--negate")
+    path = _write(tmp_path, french, "fr.csv")
+    rows = _listed(team("ledger", "import", path, *maps, "--date-format", "%d/%m/%Y"), path)
+    assert (
+        rows[0] == "2: amount '-1 234,50': no spaces or thousands separators in a number; write it like '1000.00 EUR' (or --decimal-mark ,)"
+    )
+    team.ok("ledger", "import", path, *maps, "--date-format", "%d/%m/%Y", "--decimal-mark", ",")
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert sorted(e["amount"] for e in entries) == ["1000.00", "12.99", "1234.50"]
+    # Under the dot, a space groups as a comma does; a space that groups no thousands is refused, never read as one.
+    dotted = _write(tmp_path, 'date,payee,amount\n2026-11-14,Meta,"12 000.00 USD"\n2026-11-15,Meta,1 500\n', "us.csv")
+    team.ok("ledger", "import", dotted, "--campaign", "spring-launch", "--category", "ads")
+    assert {(e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))} == {
+        ("12000.00", "USD")
+    }
+    assert {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-15"))} == {"1500.00"}
+    odd = _write(tmp_path, "date,payee,amount\n2026-11-16,Meta,12 34.50\n", "odd.csv")
+    assert _listed(team("ledger", "import", odd, "--campaign", "spring-launch", "--category", "ads"), odd) == [
+        "2: amount '12 34.50': no spaces or thousands separators in a number; write it like '1000.00 EUR'"
+    ]
+
+
+def test_an_amount_that_names_its_currency_first_is_read_as_one_that_names_it_after(team: Cli, tmp_path: Path) -> None:
+    """ "EUR 1,234.50" was refused ("use a dot as the decimal separator": it does) where "1,234.50 EUR" was read, and
+    "EUR -1.234,50" with --decimal-mark , too, as ledger add takes "EUR 120.50"."""
+    text = 'date,payee,amount\n2026-11-12,Meta,"EUR 1,234.50"\n2026-11-13,Meta,USD +15.00\n'
+    team.ok("ledger", "import", _write(tmp_path, text), "--campaign", "spring-launch", "--category", "ads")
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert sorted((e["amount"], e["currency"]) for e in entries) == [("1234.50", "EUR"), ("15.00", "USD")]
+    comma = _write(tmp_path, 'date,payee,amount\n2026-11-14,Canva,"EUR -1.234,50"\n', "comma.csv")
+    team.ok("ledger", "import", comma, "--campaign", "spring-launch", "--category", "ads", "--decimal-mark", ",", "--negate")
+    assert {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))} == {"1234.50"}
+    # Beside a currency column, as the same amount written with its currency after it.
+    column = _write(tmp_path, "date,payee,amount,currency\n2026-11-15,Canva,GBP 9.99,GBP\n2026-11-16,Canva,GBP 9.99,USD\n", "column.csv")
+    rows = _listed(team("ledger", "import", column, "--campaign", "spring-launch", "--category", "ads"), column)
+    assert rows == ["3: amount '9.99 GBP' is in GBP, but its currency column says 'USD'"]
+
+
+def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how_to_convert_it(team: Cli, tmp_path: Path) -> None:
+    """A bank's or Excel's export that is not UTF-8 said only "not UTF-8 text": not where, nor what to do; one saved as
+    Excel's "Unicode Text" (UTF-16, tab-separated) could not be imported at all, though its first bytes say what it is."""
+    text = "Buchungstag\tEmpfänger\tBetrag\n20.11.2026\tMüller GmbH\t-1.234,50 EUR\n"
+    maps = ("--map", "date=Buchungstag,payee=Empfänger,amount=Betrag", "--campaign", "spring-launch", "--category", "ads")
+    reading = ("--negate", "--decimal-mark", ",", "--date-format", "%d.%m.%Y")
+    said = []
+    for encoding, data in (("le", text.encode("utf-16")), ("be", ("\ufeff" + text).encode("utf-16-be"))):
+        path = tmp_path / f"utf-16-{encoding}.csv"
+        path.write_bytes(data)
+        said.append(team.ok("ledger", "import", str(path), *maps, *reading).strip())
+    assert said == ["imported 1 entry", "imported 0 entries (1 already in the ledger)"]  # the same rows, either byte order
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert [(e["payee"], e["amount"]) for e in entries] == [("Müller GmbH", "1234.50")]
+    latin = tmp_path / "Kontoauszug Nov.csv"
+    latin.write_bytes(text.encode("cp1252"))
+    said = one_line_error(team("ledger", "import", str(latin), *maps, *reading))
+    assert said == (
+        f"crewdeck: error: {latin}: not UTF-8 text (line 1 holds the byte 0xe4): save it as UTF-8, or convert it (from "
+        f"Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 '{latin}' > '{tmp_path / 'Kontoauszug Nov-utf8.csv'}')\n"
+    )
+    assert json.loads(team.ok("ledger", "list", "--json")) == entries
+
+
 def test_a_rate_import_names_each_rate_it_replaces(team: Cli, tmp_path: Path) -> None:
     """A file's rate for a pair and day that had one replaced it unsaid: "imported 1 rate", and the totals moved."""
     path = _write(tmp_path, "date,pair,rate\n2026-11-01,USD/EUR,0.95\n2026-11-02,USD/EUR,0.92\n2026-11-01,JPY/EUR,0.0061\n")

@@ -83,6 +83,10 @@ def test_amounts_parse_exactly(text: str, expected: tuple[int, str]) -> None:
         ("5.", "plain decimal"),
         ("١٢", "plain decimal"),
         ("1 000", "no spaces or thousands separators"),
+        # Said "unknown currency '234,50'" and "write it as a number and a currency": a grouped number was taken for 1 in a currency.
+        ("1 234,50", "no spaces or thousands separators"),
+        ("1 234,50 EUR", "no spaces or thousands separators"),
+        ("EUR 1 234.50", "no spaces or thousands separators"),
         ("99999999999999999", "too large"),
     ],
 )
@@ -209,6 +213,11 @@ def test_a_filter_being_typed_is_previewed_as_a_count_or_the_reason_it_is_refuse
         assert refused.count is None and refused.refused == "is:lost: 'lost' is not a state (pending, approved, reversal, reversed, frozen)"
         assert preview_filter(ws, "@me", november).refused == "@me: who are you? pass --as HANDLE"
         assert preview_filter(ws, "date:2026-13", november).refused is not None
+        # The pane's `/` reads a period named from the viewer's today, as `ledger list` does.
+        today = dt.date(2026, 12, 3)
+        assert preview_filter(ws, '#tools date:"last month"', Period.all(), today=today).count == 3
+        assert preview_filter(ws, "#tools date:thismonth", Period.all(), today=today).count == 1
+        assert preview_filter(ws, "is:", november).refused == "is: a state is missing (try is:pending)"  # it read "0 entries"
         # A currency no entry can have was a filter that matched nothing ("0 entries"), as if none were in euros.
         assert (
             preview_filter(ws, "cur:eu", november).refused == "cur:eu: unknown currency 'EU' (use an ISO 4217 code such as EUR, USD, JPY)"

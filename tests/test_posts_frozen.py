@@ -68,6 +68,21 @@ def test_a_frozen_entry_and_its_reversal_leave_the_rest_frozen(team: Cli) -> Non
     assert total(doc)["by_currency"] == []
 
 
+def test_frozen_spend_with_no_rate_reads_rate_missing_never_a_sum_that_leaves_it_out(team: Cli) -> None:
+    """A frozen 50 CHF with no CHF/EUR rate was left out of the frozen sum: "frozen by a crisis: 37.00 EUR in 2 entries"
+    read as the whole of it, where pending spend so reads "rate missing"."""
+    team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+    add(team, "40 USD", date="2026-11-21", as_member="raj")  # 37.00 EUR
+    add(team, "50 CHF", date="2026-11-21", as_member="raj")  # no rate
+    doc = report(team)
+    assert total(doc)["frozen"] is None and total(doc)["frozen_entries"] == 2
+    assert total(doc)["spent"] == eur("0.00")
+    text = team.ok("ledger", "report")
+    assert "frozen by a crisis: 2 entries (rate missing for 50.00 CHF), not in spent" in text
+    team.ok("rate", "set", "2026-11-01", "CHF/EUR", "1.05")
+    assert total(report(team))["frozen"] == eur("89.50")
+
+
 def test_is_frozen_lists_the_spend_a_crisis_froze_until_a_manager_approves_it(team: Cli) -> None:
     """`is:frozen` was refused ("not a state"): a manager had no way to list what waits for their approval after a crisis."""
 

@@ -20,6 +20,7 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
+from itertools import pairwise
 
 from crewdeck.sync.state.visible import quoted
 
@@ -115,7 +116,10 @@ def parse_decimal(text: str, currency: str) -> int:
 def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, str]:
     """``"120.50 EUR"`` (or ``"EUR 120.50"``) -> ``(12050, "EUR")``."""
     parts = text.split()
-    if len(parts) == 2 and all(part.strip("-.,").isdigit() for part in parts):
+    # "1 234,50" with no currency is a number grouped by a space, not 1 in a currency "234,50"; nor is "1 234,50 EUR"
+    # a number and a currency written wrong.
+    numeric = [part.replace(",", "").replace(".", "").lstrip("-").isdigit() for part in parts]
+    if any(first and second for first, second in pairwise(numeric)):
         raise MoneyError(f"amount {quoted(text)}: no spaces or thousands separators in a number; write it like '1000.00 EUR'")
     if len(parts) == 2:
         first, second = parts

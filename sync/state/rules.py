@@ -1708,7 +1708,10 @@ def approval_refused(author: MemberFacts, entry_id: str, entry: EntryFacts | Non
     if entry is None:
         return Refusal("unknown_entry", f"no ledger entry {entry_id[:8]} to approve")
     if entry.reverses:
-        return Refusal("not_pending", f"entry {entry_id[:8]} is a reversal: it counts when {entry.reverses[:8]} is approved")
+        # Said so whether or not its entry waits: "it counts when e5b629f9 is approved" read wrong of an approved one.
+        return Refusal(
+            "not_pending", f"entry {entry_id[:8]} is a reversal: it counts as {entry.reverses[:8]} does, never approved on its own"
+        )
     if not entry.needs_approval and not frozen():
         return Refusal("not_pending", f"entry {entry_id[:8]} does not wait for approval (nor is it frozen by a crisis): it already counts")
     if entry.entered_by == author.id:

@@ -356,7 +356,8 @@ class LedgerPane(Pane):
 
     @background(exclusive=True, group="ledger-preview")
     def _preview(self, text: str, period: Period) -> None:
-        self.post_message(self.FilterPreviewed(pane_data.preview(self.services.session.access, period, text), period))
+        services = self.services
+        self.post_message(self.FilterPreviewed(pane_data.preview(services.session.access, period, text, services.now()), period))
 
     @on(FilterPreviewed)
     def _filter_previewed(self, message: FilterPreviewed) -> None:

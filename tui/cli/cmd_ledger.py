@@ -76,7 +76,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "list",
         parents=parents,
         help="list entries matching a filter",
-        description="List entries, newest first. QUERY: +campaign #category payee:TEXT cur:USD date:2026-11 "
+        description="List entries, newest first. QUERY: +campaign #category payee:TEXT cur:USD date:2026-11 (or thismonth) "
         "@handle @me is:pending|approved|reversal|reversed|frozen, free text; -TERM negates.",
     )
     p.add_argument("query", nargs="*", help="filter terms (default: every entry)")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
 import json
 import os
+import shlex
 import stat
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -391,7 +393,8 @@ def open_input(path: str) -> Iterator[tuple[BinaryIO, int]]:
 def read_input(path: str) -> str:
     """A UTF-8 text file (``-``: standard input), or a one-line ``UserError``.
 
-    A byte order mark opening the text (Excel's "CSV UTF-8" writes one) marks the encoding and is not part of the text.
+    A byte order mark opening the text (Excel's "CSV UTF-8" writes one) marks the encoding and is not part of the text;
+    one of UTF-16 (Excel's "Unicode Text", a spreadsheet's tab-separated export) says the file is UTF-16, read as such.
     """
     if path == "-":
         try:
@@ -402,15 +405,27 @@ def read_input(path: str) -> str:
             raise UserError("standard input: not UTF-8 text")
         return text.removeprefix("\ufeff")
     try:
-        return Path(path).read_text("utf-8-sig")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text") from None
     except IsADirectoryError:
         raise UserError(f"{path}: is a directory") from None
     except OSError as exc:
         raise UserError(f"{path}: {exc.strerror}") from None
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        return data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if utf16:
+            raise UserError(f"{path}: not UTF-16 text, though it begins as UTF-16 does") from None
+        # A bank's or a spreadsheet's export in a legacy encoding: where, and how to make it UTF-8.
+        line = data.count(b"\n", 0, exc.start) + 1
+        source = Path(path)
+        utf8 = shlex.quote(str(source.with_name(f"{source.stem}-utf8{source.suffix}")))
+        raise UserError(
+            f"{path}: not UTF-8 text (line {line} holds the byte 0x{data[exc.start]:02x}): save it as UTF-8, or convert it "
+            f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {shlex.quote(path)} > {utf8})"
+        ) from None
 
 
 def table(

@@ -104,7 +104,7 @@ def cmd_list(ctx: Context) -> int:
     ws = ctx.ws
     me = ctx.me_or_none()
     period = Period.parse(ctx.args.period, today=_today(ctx)) if ctx.args.period else Period.all()
-    where, params = entries_where(ws, ledger_filter.quoted_arguments(ctx.args.query), period, me.id if me else None)
+    where, params = entries_where(ws, ledger_filter.quoted_arguments(ctx.args.query), period, me.id if me else None, _today(ctx))
     rows = entries.window(ws.conn, where, params, 0, ctx.args.limit)
     if ctx.args.json:
         print_json([row.as_json() for row in rows])

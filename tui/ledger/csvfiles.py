@@ -79,6 +79,10 @@ _OTHER_DAY = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\Z")
 _COMMA_AMOUNT = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\Z")
 #: An amount with a decimal dot whose thousands commas group: "1,200.00" (its decimals say which mark is which).
 _GROUPED_DOT_AMOUNT = re.compile(r"-?\d{1,3}(,\d{3})+\.\d+\Z")
+#: An amount whose thousands a space groups, as French, Nordic and Swiss statements write them ("-1 234,50", "12 000.00";
+#: a no-break or a narrow one, as a spreadsheet writes it, too): a space never marks decimals, under either mark.
+_SPACE_GROUPED_AMOUNT = re.compile(r"[-+]?\d{1,3}([ \u00a0\u202f\u2009]\d{3})+([.,]\d+)?\Z")
+_GROUPING_SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
 
 
 @dataclass(frozen=True)
@@ -120,11 +124,14 @@ class Reading:
 
     def amount(self, text: str) -> str:
         """``text`` as ``ledger add`` takes an amount, its currency kept: a statement's "+15.00" without its sign, its
-        "1,200.00" without the commas that group it, and with ``decimal_comma`` "-1.200,00 EUR" as "-1200.00 EUR"."""
-        number, space, code = text.strip().rpartition(" ")
-        if not (space and code.isascii() and code.isalpha()):
-            number, code = text.strip(), ""
+        "1,200.00" and "1 200.00" without the commas or spaces that group it, and with ``decimal_comma`` "-1.200,00 EUR"
+        and "-1 200,00 EUR" as "-1200.00 EUR"."""
+        number, code = _number_and_code(text)
         signed = number.strip()
+        # Under the dot, "1 234,50" stays as written: refused, with the hint of --decimal-mark , (``comma_hint``).
+        spaced = bool(_SPACE_GROUPED_AMOUNT.match(signed)) and (self.decimal_comma or "," not in signed)
+        if spaced:
+            signed = _GROUPING_SPACES.sub("", signed)
         number = signed[1:] if signed.startswith("+") and signed[1:2].isdigit() else signed  # "+-5" stays refused
         if self.decimal_comma:
             if not _COMMA_AMOUNT.match(number):
@@ -133,14 +140,29 @@ class Reading:
             number = number.replace(".", "").replace(",", ".")
         elif _GROUPED_DOT_AMOUNT.match(number):
             number = number.replace(",", "")
-        elif number == signed:
+        elif number == signed and not spaced and text.strip().endswith(code):
             return text  # as typed: ``ledger add``'s checks say what is wrong with it
         return f"{number} {code}".strip()
 
     def comma_hint(self, text: str) -> str:
         """What to add to the refusal of an amount that ``--decimal-mark ,`` would read ("-245,10"), else ``""``."""
-        number = text.strip().rpartition(" ")[0] or text.strip()
+        number = _number_and_code(text)[0]
+        if _SPACE_GROUPED_AMOUNT.match(number):
+            number = _GROUPING_SPACES.sub("", number)
         return "" if self.decimal_comma or "," not in number or not _COMMA_AMOUNT.match(number) else " (or --decimal-mark ,)"
+
+
+def _number_and_code(text: str) -> tuple[str, str]:
+    """A cell's number and the currency it names after it or before it, as ``ledger add`` takes both ("1,200.00 EUR",
+    "EUR 1,200.00"); ``""`` for none.  The number then reads the same either way: "EUR 1,200.00" was refused as "use a dot
+    as the decimal separator", where "1,200.00 EUR" was read."""
+    words = text.split(None, 1)
+    last = text.rsplit(None, 1)
+    if len(last) == 2 and last[1].isascii() and last[1].isalpha():
+        return last[0].strip(), last[1]
+    if len(words) == 2 and words[0].isascii() and words[0].isalpha():
+        return words[1].strip(), words[0]
+    return text.strip(), ""
 
 
 _ID = re.compile(r"[0-9a-f]{32}\Z")

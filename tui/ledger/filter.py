@@ -8,7 +8,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``#influencers`` ``cat:tools``| that category                                    |
 | ``payee:canva``               | payee contains the text (``payee:"studio nord"``)|
 | ``cur:USD``                   | in that currency                                 |
-| ``date:2026-11``              | dated in that period (day, ISO week, month, quarter, year) |
+| ``date:2026-11``              | dated in that period (day, ISO week, month, quarter, year; ``date:thismonth``, ``date:"last week"``, as ``--period`` names them) |
 | ``@raj``  ``@me``             | entered by that member                           |
 | ``is:pending`` ``is:approved``| waiting for / given approval                     |
 | ``is:reversal`` ``is:reversed``| a reversing entry / an entry that was reversed  |
@@ -21,6 +21,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,16 @@ from crewdeck.tui.tasks.query import Term, like_pattern, words
 from crewdeck.tui.workspace.errors import UserError
 
 STATES = ("pending", "approved", "reversal", "reversed", "frozen")
+#: What a term names, and an example of one, for a term typed with nothing after its colon.
+_MISSING = {
+    "cat": ("a category", "tools"),
+    "category": ("a category", "tools"),
+    "payee": ("a payee", "canva"),
+    "cur": ("a currency", "USD"),
+    "currency": ("a currency", "USD"),
+    "date": ("a period", "2026-11"),
+    "is": ("a state", "pending"),
+}
 
 #: Entries whose approval counts: by someone other than their author.
 APPROVED_IDS = "SELECT a.entry FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
@@ -65,13 +76,19 @@ def quoted_arguments(arguments: Sequence[str]) -> str:
     return " ".join(out)
 
 
-def parse(text: str) -> LedgerQuery:
+def parse(text: str, today: dt.date | None = None) -> LedgerQuery:
+    """The query ``text`` says; ``today`` (the reader's, in their zone) reads ``date:today``, ``date:thismonth``, ...
+    as ``--period`` reads them, and as hledger's ``date:`` does."""
     query = LedgerQuery()
     for word in words(text):
         negate = word.startswith("-") and len(word) > 1 and not word[1].isdigit()
         body = word[1:] if negate else word
         lower = body.lower()
         kind, _, value = lower.partition(":")
+        if kind in _MISSING and not value:
+            # As tasks' "due:" is: a filter that names nothing, not the word "cur:" in payees (it matched no entry, unsaid).
+            what, example = _MISSING[kind]
+            raise UserError(f"{word} {what} is missing (try {kind}:{example})")
         if body.startswith("+") and len(body) > 1:
             query.terms.append(Term("campaign", body[1:], negate))
         elif body.startswith("#") and len(body) > 1:
@@ -85,7 +102,7 @@ def parse(text: str) -> LedgerQuery:
         elif kind in ("cur", "currency") and value:
             query.terms.append(Term("currency", _currency(word, value.upper()), negate))
         elif kind == "date" and value:
-            query.terms.append(Term("date", Period.parse(value).label, negate))
+            query.terms.append(Term("date", Period.parse(value, today=today).label, negate))
         elif kind == "is" and value:
             if value not in STATES:
                 raise UserError(f"{word}: {value!r} is not a state ({', '.join(STATES)})")

@@ -19,7 +19,8 @@
 
 A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
 would start a note or a comment; a payee starting with ``*``, ``!`` or ``(``
-follows an empty code ``()``, so hledger reads no status or code in it; its line breaks become spaces, and control
+follows an empty code ``()``, so hledger reads no status or code in it; its line breaks become spaces (its spaces stay
+as they are, as hledger keeps them), and control
 characters are shown as ``crewdeck.sync.state.visible`` shows them.
 """
 
@@ -48,8 +49,9 @@ def account(campaign: str, category: str) -> str:
 
 
 def _clean(text: str) -> str:
-    # One line, and nothing a terminal showing the journal would act on (see crewdeck.sync.state.visible).
-    return visible(" ".join(text.replace("|", "/").replace(";", ",").split()))
+    # One line, and nothing a terminal showing the journal would act on (see crewdeck.sync.state.visible).  Its spaces
+    # stay as they are, two or a no-break one: hledger keeps them in a payee, and so per payee its totals are the report's.
+    return visible(" ".join(text.replace("|", "/").replace(";", ",").splitlines()).strip())
 
 
 def commodity(currency: str) -> str:
@@ -153,6 +155,20 @@ def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names
             if not day_text:
                 out.write(f"; budget for the run of {name}: not placed, the campaign has no start date and no entries\n\n")
                 continue
+            if not starts.get(campaign):
+                # Placed on the first entry's day, hledger would value a budget in another currency at that day's rate,
+                # where ``ledger report`` picks none ("rate missing"): it never guesses with another date's rate.
+                unpriced = [b for b in members if b.currency != ws.base_currency]
+                for budget in unpriced:
+                    out.write(
+                        f"; budget for the run of {name}, {_clean(budget.category)}: {amount(budget.amount, budget.currency)} left out, "
+                        f"the campaign has no start date, so no {budget.currency}/{ws.base_currency} rate can be picked\n"
+                    )
+                members = [b for b in members if b.currency == ws.base_currency]
+                if unpriced:
+                    out.write("\n")
+                if not members:
+                    continue
             day = dt.date.fromisoformat(day_text)
             head = f"~ daily from {day} to {day + dt.timedelta(days=1)}  budget {name} for the run"
         elif campaign in runs and budget_lib.outside_run(period, *runs[campaign]):

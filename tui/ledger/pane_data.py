@@ -86,15 +86,16 @@ def read_page(
 
     def read(ws: Workspace) -> LedgerPage:
         base = ws.base_currency
-        view = budget_view(ws.conn, base, period, today(me, now))
-        where, params = entries_where(ws, text, period, me.id)
+        day = today(me, now)
+        view = budget_view(ws.conn, base, period, day)
+        where, params = entries_where(ws, text, period, me.id, day)
         total = entries.count(ws.conn, where, params)
         found = (entries.position(ws.conn, where, params, entry_id) for entry_id in keep)
         target = next((p for p in found if p is not None), min(cursor, max(0, total - 1)))
         offset = target - target % limit
         rows = entries.window(ws.conn, where, params, offset, limit)
         page_rows = [shown(row) for row in rows]
-        waiting = sum(entries.count(ws.conn, *entries_where(ws, query, period, me.id)) for query in WAITING) if me.is_manager else 0
+        waiting = sum(entries.count(ws.conn, *entries_where(ws, query, period, me.id, day)) for query in WAITING) if me.is_manager else 0
         return LedgerPage(
             period, text, base, view.lines, where, params, total, target, offset, page_rows, view.warnings, view.rates_missing, waiting
         )
@@ -102,9 +103,9 @@ def read_page(
     return access.read(read)
 
 
-def preview(access: WorkspaceAccess, period: Period, text: str) -> FilterMatches:
+def preview(access: WorkspaceAccess, period: Period, text: str, now: dt.datetime) -> FilterMatches:
     """What the filter box's ``text`` would show in ``period``: how many entries, or why it is refused."""
-    return access.read(lambda ws: preview_filter(ws, text, period, access.me.id))
+    return access.read(lambda ws: preview_filter(ws, text, period, access.me.id, today(access.me, now)))
 
 
 def window(access: WorkspaceAccess, where: str, params: list[Any], offset: int, limit: int) -> list[EntryRow]:

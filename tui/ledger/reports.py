@@ -71,6 +71,8 @@ class Line:
     #: Spend a crisis froze (``crewdeck.tui.posts.frozen``): not in ``spent`` until a manager approves it.
     frozen: Decimal = _ZERO
     frozen_entries: int = 0
+    #: The frozen part of ``unconverted``: the frozen spend is unknown unless it nets to zero, as the pending spend is.
+    frozen_unconverted: dict[str, int] = field(default_factory=dict)
     #: Counted amounts in their own currencies, minor units.
     by_currency: dict[str, int] = field(default_factory=dict)
     #: Amounts with no rate in force (counted or pending), minor units per currency.
@@ -91,6 +93,11 @@ class Line:
     def known_pending(self) -> Decimal | None:
         """The pending spend in the base currency; ``None`` when part of it has no rate (a sum without it would pass for the whole)."""
         return None if any(self.pending_unconverted.values()) else self.pending
+
+    @property
+    def known_frozen(self) -> Decimal | None:
+        """The spend a crisis froze in the base currency; ``None`` when part of it has no rate, as for ``known_pending``."""
+        return None if any(self.frozen_unconverted.values()) else self.frozen
 
     @property
     def remaining(self) -> Decimal | None:
@@ -314,6 +321,9 @@ def _freeze(
                 value = at_rate(amount, currency, in_force[1])
                 target.spent = EXACT.subtract(target.spent, value)
                 target.frozen = EXACT.add(target.frozen, value)
+            else:
+                # Still in ``unconverted`` (its rate is missing all the same); a frozen sum without it would pass for the whole.
+                target.frozen_unconverted[currency] = target.frozen_unconverted.get(currency, 0) + amount
 
 
 @dataclass(frozen=True)
@@ -359,6 +369,8 @@ def _add_budgets(
     missing = []
     #: Campaign -> the categories of its run budgets a shorter period cannot take a share of (the run has no start or end).
     unplaced: dict[str, list[str]] = {}
+    #: Campaign -> the categories of its run budgets in an all-time report by month that no month takes (the same cause).
+    monthless: dict[str, list[str]] = {}
     left_out = budget_lib.incomplete(conn)
     if left_out:
         warnings.append(
@@ -389,6 +401,8 @@ def _add_budgets(
             line = lines[budget.campaign].get(budget.category) or lines[budget.campaign].setdefault(budget.category, Line(budget.category))
             targets.append((line, value))
         elif by == "month":
+            if budget.period == "run" and run is None and info is not None:
+                monthless.setdefault(budget.campaign, []).append(budget.category)
             for month, part in _monthly_shares(budget, bounds, run):
                 line = lines[budget.campaign].get(month) or lines[budget.campaign].setdefault(month, Line(month))
                 targets.append((line, part))
@@ -409,6 +423,7 @@ def _add_budgets(
             else:
                 line.budget = _plus(line.budget, value)
     warnings.extend(_unplaced_text(campaign_slug(c, campaigns[c].name), campaigns[c], sorted(cats)) for c, cats in unplaced.items())
+    warnings.extend(_monthless_text(campaign_slug(c, campaigns[c].name), campaigns[c], sorted(cats)) for c, cats in monthless.items())
     return warnings, missing
 
 
@@ -425,6 +440,15 @@ def _unplaced_text(slug: str, run: _Run, categories: list[str]) -> str:
     return (
         f"+{slug}'s budget for the run ({', '.join(categories)}) counts in no report of a shorter period: the run has no "
         f"{lacks} date, so the days of it in the period are not known; give it one with crewdeck campaign set {slug} --start/--end"
+    )
+
+
+def _monthless_text(slug: str, run: _Run, categories: list[str]) -> str:
+    """Why an all-time report by month has a campaign's run budgets in its total and in none of its months."""
+    lacks = " or ".join(name for name, day in (("start", run.start), ("end", run.end)) if day is None)
+    return (
+        f"+{slug}'s budget for the run ({', '.join(categories)}) is in its total but in no month: the run has no {lacks} "
+        f"date, so the months of it are not known; give it one with crewdeck campaign set {slug} --start/--end"
     )
 
 
@@ -507,7 +531,7 @@ def line_json(line: Line, base: str, by: str) -> dict[str, Any]:
         forecast_over_budget=line.heading_over,
         entries=line.entries,
         pending_entries=line.pending_entries,
-        frozen=money(line.frozen, base),
+        frozen=money(line.known_frozen, base),
         frozen_entries=line.frozen_entries,
         by_currency=[money_json(v, c) for c, v in sorted(line.by_currency.items())],
         unconverted=[money_json(v, c) for c, v in sorted(line.unconverted.items())],
@@ -586,9 +610,15 @@ def warning_texts(report: Report) -> list[str]:
 
 def frozen_text(line: Line, base: str, approve: str) -> str:
     """What a crisis took out of ``line``'s spent; ``approve`` says how a manager approves an entry."""
-    n = line.frozen_entries
-    amount = format_minor(round_minor(line.frozen, base), base, grouping=True)
-    return f"frozen by a crisis: {amount} {base} in {words.counted(n, 'entry')}, not in spent until a manager approves each ({approve})"
+    counted = words.counted(line.frozen_entries, "entry")
+    known = line.known_frozen
+    if known is None:
+        # Never a sum that leaves out what has no rate (it would pass for the whole): what lacks one instead.
+        lacking = ", ".join(f"{format_minor(v, c, grouping=True)} {c}" for c, v in sorted(line.frozen_unconverted.items()) if v)
+        what = f"{counted} (rate missing for {lacking})"
+    else:
+        what = f"{format_minor(round_minor(known, base), base, grouping=True)} {base} in {counted}"
+    return f"frozen by a crisis: {what}, not in spent until a manager approves each ({approve})"
 
 
 def missing_text(m: MissingRate, base: str) -> str:

@@ -120,15 +120,16 @@ def budget_view(conn: sqlite3.Connection, base: str, period: Period, as_of: dt.d
     return BudgetView(lines, tuple(visible(text) for text in [*warning_texts(report), *frozen]), rates)
 
 
-def entries_where(ws: Workspace, text: str, period: Period, me: str | None = None) -> tuple[str, list[Any]]:
-    """``(where, params)`` for the entries matching a filter in a period (``UserError`` if the filter is bad)."""
+def entries_where(ws: Workspace, text: str, period: Period, me: str | None = None, today: dt.date | None = None) -> tuple[str, list[Any]]:
+    """``(where, params)`` for the entries matching a filter in a period (``UserError`` if the filter is bad); ``today``
+    (the reader's) for a ``date:`` that names a period from it, ``date:thismonth``."""
     lookups = ledger_filter.Lookups(
         campaign_id=lambda name: _campaign_id(ws, name),
         member_ids=ws.members_in_filter,
         me=me,
         frozen=lambda: frozen_where(ws.conn),
     )
-    where, params = ledger_filter.compile(ledger_filter.parse(text), lookups)
+    where, params = ledger_filter.compile(ledger_filter.parse(text, today), lookups)
     when, more = period_clause(period.range)
     return f"({where}) AND {when}", [*params, *more]
 
@@ -142,13 +143,13 @@ class FilterMatches:
     refused: str | None = None
 
 
-def preview_filter(ws: Workspace, text: str, period: Period, me: str | None = None) -> FilterMatches:
+def preview_filter(ws: Workspace, text: str, period: Period, me: str | None = None, today: dt.date | None = None) -> FilterMatches:
     """How many entries of ``period`` the filter ``text`` matches, or why it is refused.
 
     The reason may quote names from the workspace: it is made safe to show.
     """
     try:
-        where, params = entries_where(ws, text, period, me)
+        where, params = entries_where(ws, text, period, me, today)
     except UserError as exc:
         return FilterMatches(text, refused=visible(str(exc)))
     return FilterMatches(text, count=entries.count(ws.conn, where, params))
