@@ -227,3 +227,17 @@ async def test_an_offline_replica_keeps_its_unsent_count_on_the_header_at_80_col
         line = "".join(segment.text for segment in header(app).render_line(0)).strip()
         # One task typed is one unsent: it read "4 unsent", the task's operations (title, status, who made it, when).
         assert "● offline · 1 unsent · synced " in line and "@raj · 15:00 IST Kolkata" in line, line
+
+
+async def test_a_replica_whose_token_was_revoked_offline_shows_its_unsent_count_on_the_header_at_80_columns(tmp_path: Path) -> None:
+    # The count came after the refusal's reason ("sync refused: the token … was revoked; ask a manager … · 1 unsent"),
+    # which no header is wide enough for: the edits written on the train waiting to go were nowhere on the screen.
+    with served_replica(tmp_path) as (team, token_id, replica):
+        crewdeck("token", "revoke", token_id, "--workspace", str(team))
+        crewdeck("-w", str(replica), "add", "Written on the train")
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: header(app).sync_text.startswith("sync refused"), "the refusal")
+            line = "".join(segment.text for segment in header(app).render_line(0)).strip()
+            assert "● sync refused · 1 unsent: " in line, line
