@@ -143,6 +143,39 @@ def test_two_members_editing_different_fields_of_one_task_both_keep_their_change
         assert record is not None and (record["title"], record["status"]) == ("Spring teaser v2", "doing")
 
 
+def test_an_edit_pushed_before_a_deletion_made_without_seeing_it_arrives_is_told_where_it_went(
+    served: tuple[Path, Server], tmp_path: Path
+) -> None:
+    # Both offline: ana deletes the task, raj then writes its notes.  Raj pushed first, so his edit was no unsent one
+    # when ana's deletion came: his sync said nothing, and his notes were in a task listed nowhere.
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    raj = join(server, new_token("raj", "--workspace", str(team)), tmp_path / "raj.db")
+    task = crewdeck("-w", str(ana), "add", "Spring teaser").strip()
+    crewdeck("-w", str(ana), "sync")
+    crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(ana), "rm", task[:8])
+    crewdeck("-w", str(raj), "set", task[:8], "notes=Shot list typed on the train")
+    assert "deleted" not in crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(ana), "sync")
+    said = crewdeck("-w", str(raj), "sync")
+    assert (
+        f"“Spring teaser”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task[:8]}"
+        in said
+    )
+    assert "deleted" not in crewdeck("-w", str(raj), "sync")  # told once
+    # A deletion made after seeing the edit is no news to its author's teammate: nothing is said.
+    second = crewdeck("-w", str(ana), "add", "Summer teaser").strip()
+    crewdeck("-w", str(ana), "sync")
+    crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(raj), "set", second[:8], "notes=Seen by ana first")
+    crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(ana), "sync")
+    crewdeck("-w", str(ana), "rm", second[:8])
+    crewdeck("-w", str(ana), "sync")
+    assert "deleted" not in crewdeck("-w", str(raj), "sync")
+
+
 def test_a_member_on_the_file_and_a_member_over_http_see_each_other(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
