@@ -20,7 +20,7 @@ from crewdeck.sync.client.metakeys import META_PULL_SEQ, META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
 from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
-from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.store import Store
@@ -174,6 +174,29 @@ def test_an_edit_pushed_before_a_deletion_made_without_seeing_it_arrives_is_told
     crewdeck("-w", str(ana), "rm", second[:8])
     crewdeck("-w", str(ana), "sync")
     assert "deleted" not in crewdeck("-w", str(raj), "sync")
+
+
+def test_edits_made_after_pulling_a_fast_clocks_stamps_stay_edits_of_their_own(served: tuple[Path, Server], tmp_path: Path) -> None:
+    # Raj's laptop runs four minutes fast (within the server's limit).  Once ana had pulled his stamps, her clock
+    # stamped on in his millisecond, and her writes to one task read as one: "1 unsent" for a task typed and then
+    # renamed, and the task's history said "added “Final cut”", the rename and the title it replaced gone from it.
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    raj = join(server, new_token("raj", "--workspace", str(team)), tmp_path / "raj.db")
+    with Store(raj) as store:
+        store.wall = lambda: wall_ms() + 4 * 60_000
+        remote = Remote.of(store)
+        assert remote is not None
+        with store.write(remote.member) as w:
+            w.set("member", remote.member, {"name": "Raj M."})
+    crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(ana), "sync")
+    task = crewdeck("-w", str(ana), "add", "First cut").strip()
+    crewdeck("-w", str(ana), "set", task[:8], "title=Final cut")
+    with Store(ana) as store:
+        assert unsent(store) == 2
+    history = crewdeck("-w", str(ana), "show", task[:8]).split("History")[1]
+    assert "renamed “First cut” to “Final cut”" in history and "added “Final cut”" in history, history
 
 
 def test_a_member_on_the_file_and_a_member_over_http_see_each_other(served: tuple[Path, Server], tmp_path: Path) -> None:
