@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
@@ -661,3 +662,33 @@ async def test_a_pickers_last_choice_is_in_sight_at_80x24(workspace: Path) -> No
         assert str(options.get_option_at_index(options.highlighted or 0).prompt).strip().startswith("@zed")
         assert options.region.bottom <= box.content_region.bottom, (options.region, box.content_region)
         assert options.scroll_offset.y > 0
+
+
+async def test_notes_the_task_cannot_take_stay_in_the_editor_with_why(workspace: Path) -> None:
+    # The app's own editor (an SSH session's) closed on ctrl+s before the write: refused (longer than a task holds),
+    # the notes typed were gone, and only a notice said why.
+    app = make_app(workspace)
+    app.session.restricted = True
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        before = record(workspace, task)["notes"]
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, NotesEditorScreen)
+        typed = "Notes from the train. " * 5_000  # 110,000 characters: a task holds 100,000
+        editor.query_one(TextArea).load_text(typed)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is editor and editor.query_one(TextArea).text == typed
+        assert "task.notes: longer than 100000 characters" in refused_under(editor, "#notes-refused")
+        assert record(workspace, task)["notes"] == before
+        editor.query_one(TextArea).load_text("Notes from the train.")  # cut down to what matters
+        await settle(pilot)
+        assert refused_under(editor, "#notes-refused") == ""  # said of the notes as they were
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, NotesEditorScreen)
+    assert record(workspace, task)["notes"] == "Notes from the train."

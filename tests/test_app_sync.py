@@ -227,3 +227,46 @@ async def test_an_offline_replica_keeps_its_unsent_count_on_the_header_at_80_col
         line = "".join(segment.text for segment in header(app).render_line(0)).strip()
         # One task typed is one unsent: it read "4 unsent", the task's operations (title, status, who made it, when).
         assert "● offline · 1 unsent · synced " in line and "@raj · 15:00 IST Kolkata" in line, line
+
+
+async def test_a_replica_whose_token_was_revoked_offline_shows_its_unsent_count_on_the_header_at_80_columns(tmp_path: Path) -> None:
+    # The count came after the refusal's reason ("sync refused: the token … was revoked; ask a manager … · 1 unsent"),
+    # which no header is wide enough for: the edits written on the train waiting to go were nowhere on the screen.
+    with served_replica(tmp_path) as (team, token_id, replica):
+        crewdeck("token", "revoke", token_id, "--workspace", str(team))
+        crewdeck("-w", str(replica), "add", "Written on the train")
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: header(app).sync_text.startswith("sync refused"), "the refusal")
+            line = "".join(segment.text for segment in header(app).render_line(0)).strip()
+            assert "● sync refused · 1 unsent: " in line, line
+
+
+async def test_an_offline_edit_that_arrives_after_a_later_one_made_here_says_it_was_overwritten(tmp_path: Path) -> None:
+    # Ana renamed the task on the train; raj renamed it after her, here.  Her rename reached raj's app last, and its
+    # notice read "@ana renamed “Teaser” to “Teaser (ana)”" over a screen that kept raj's title, the later one.
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        ana = tmp_path / "ana.db"
+        raj = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(ana))
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(raj))
+        task = crewdeck("-w", str(ana), "add", "Teaser @raj").strip()
+        crewdeck("-w", str(ana), "sync")
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(ana), "set", task[:8], "title=Teaser (ana)", "status=todo")
+        crewdeck("-w", str(raj), "set", task[:8], "title=Teaser (raj)")
+        app = make_app(raj, "raj")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: header(app).sync_text.startswith("live · synced"), "raj's rename pushed")
+            crewdeck("-w", str(ana), "sync")
+            said = lambda: [str(n.message) for n in app._notifications if "@ana" in str(n.message)]  # noqa: E731
+            await until(pilot, lambda: bool(said()), "the notice of ana's edit")
+            assert said() == ["@ana renamed “Teaser” to “Teaser (ana)”, set it to todo (its title overwritten already by a later change)"]
+        with Store(raj) as store:
+            assert (store.record("task", task) or {})["title"] == "Teaser (raj)"
+    finally:
+        server.stop()

@@ -66,6 +66,24 @@ def test_a_notice_of_someone_elses_new_task_is_one_sentence(cli: Cli) -> None:
     session.close()
 
 
+def test_a_notice_of_two_writes_told_together_says_nothing_of_the_first_being_overwritten(cli: Cli) -> None:
+    # A later change among those told is told itself: only one stored here before says the change did not take.
+    task = cli.ok("add", "Cut the teaser").strip()
+    session = Session.open(cli.workspace, "ana")
+    with Store(cli.workspace) as other:
+        raj = next(r for r, v in other.records("member") if v["handle"] == "raj")
+        with other.write(raj) as first:
+            first.set("task", task, {"title": "Cut the teaser v2"})
+        with other.write(raj) as second:
+            second.set("task", task, {"title": "Cut the teaser v3"})
+    told = session.notices.describe(session.notices.theirs([*first.ops, *second.ops]))
+    assert told == "@raj renamed “Cut the teaser” to “Cut the teaser v2”; @raj renamed “Cut the teaser v2” to “Cut the teaser v3”"
+    assert session.notices.describe(session.notices.theirs(first.ops)) == (
+        "@raj renamed “Cut the teaser” to “Cut the teaser v2” (overwritten already by a later change)"
+    )
+    session.close()
+
+
 def test_undo_says_which_task_it_restored(cli: Cli) -> None:
     task = cli.ok("add", "Draft reel").strip()
     session = Session.open(cli.workspace, "ana")

@@ -93,3 +93,17 @@ def test_text_order_is_stamp_order(a: tuple[int, int, str], b: tuple[int, int, s
 def test_parse_refuses_what_is_not_a_stamp(text: str) -> None:
     with pytest.raises(ValueError):
         Stamp.parse(text)
+
+
+def test_each_write_takes_a_millisecond_of_its_own_while_the_wall_clock_is_behind() -> None:
+    # A write is told from the next by its millisecond: following a fast clock's stamp, writes ran the counter on in
+    # that millisecond, and two writes read as one.
+    wall = FakeWall(1_700_000_000_000)
+    clock = HybridClock("aaaaaaaaaaaa", wall=wall)
+    clock.observe(Stamp(1_700_000_240_000, 5, "bbbbbbbbbbbb"))  # a teammate four minutes fast
+    first = [Stamp.parse(s) for s in clock.stamps(3)]
+    second = [Stamp.parse(s) for s in clock.stamps(2)]
+    assert {s.ms for s in first} == {1_700_000_240_001} and [s.counter for s in first] == [0, 1, 2]
+    assert {s.ms for s in second} == {1_700_000_240_002} and [s.counter for s in second] == [0, 1]
+    wall.ms = 1_700_000_300_000  # the wall clock passes them: stamps follow it again
+    assert Stamp.parse(clock.stamps(1)[0]) == Stamp(1_700_000_300_000, 0, "aaaaaaaaaaaa")

@@ -20,7 +20,7 @@ from crewdeck.sync.client.metakeys import META_PULL_SEQ, META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
 from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
-from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.store import Store
@@ -141,6 +141,62 @@ def test_two_members_editing_different_fields_of_one_task_both_keep_their_change
         record = store.record("task", task)
         store.close()
         assert record is not None and (record["title"], record["status"]) == ("Spring teaser v2", "doing")
+
+
+def test_an_edit_pushed_before_a_deletion_made_without_seeing_it_arrives_is_told_where_it_went(
+    served: tuple[Path, Server], tmp_path: Path
+) -> None:
+    # Both offline: ana deletes the task, raj then writes its notes.  Raj pushed first, so his edit was no unsent one
+    # when ana's deletion came: his sync said nothing, and his notes were in a task listed nowhere.
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    raj = join(server, new_token("raj", "--workspace", str(team)), tmp_path / "raj.db")
+    task = crewdeck("-w", str(ana), "add", "Spring teaser").strip()
+    crewdeck("-w", str(ana), "sync")
+    crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(ana), "rm", task[:8])
+    crewdeck("-w", str(raj), "set", task[:8], "notes=Shot list typed on the train")
+    assert "deleted" not in crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(ana), "sync")
+    said = crewdeck("-w", str(raj), "sync")
+    assert (
+        f"“Spring teaser”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task[:8]}"
+        in said
+    )
+    assert "deleted" not in crewdeck("-w", str(raj), "sync")  # told once
+    # A deletion made after seeing the edit is no news to its author's teammate: nothing is said.
+    second = crewdeck("-w", str(ana), "add", "Summer teaser").strip()
+    crewdeck("-w", str(ana), "sync")
+    crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(raj), "set", second[:8], "notes=Seen by ana first")
+    crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(ana), "sync")
+    crewdeck("-w", str(ana), "rm", second[:8])
+    crewdeck("-w", str(ana), "sync")
+    assert "deleted" not in crewdeck("-w", str(raj), "sync")
+
+
+def test_edits_made_after_pulling_a_fast_clocks_stamps_stay_edits_of_their_own(served: tuple[Path, Server], tmp_path: Path) -> None:
+    # Raj's laptop runs four minutes fast (within the server's limit).  Once ana had pulled his stamps, her clock
+    # stamped on in his millisecond, and her writes to one task read as one: "1 unsent" for a task typed and then
+    # renamed, and the task's history said "added “Final cut”", the rename and the title it replaced gone from it.
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    raj = join(server, new_token("raj", "--workspace", str(team)), tmp_path / "raj.db")
+    with Store(raj) as store:
+        store.wall = lambda: wall_ms() + 4 * 60_000
+        remote = Remote.of(store)
+        assert remote is not None
+        with store.write(remote.member) as w:
+            w.set("member", remote.member, {"name": "Raj M."})
+    crewdeck("-w", str(raj), "sync")
+    crewdeck("-w", str(ana), "sync")
+    task = crewdeck("-w", str(ana), "add", "First cut").strip()
+    crewdeck("-w", str(ana), "set", task[:8], "title=Final cut")
+    with Store(ana) as store:
+        assert unsent(store) == 2
+    history = crewdeck("-w", str(ana), "show", task[:8]).split("History")[1]
+    assert "renamed “First cut” to “Final cut”" in history and "added “Final cut”" in history, history
 
 
 def test_a_member_on_the_file_and_a_member_over_http_see_each_other(served: tuple[Path, Server], tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,11 +51,22 @@ class Terminal:
             time.sleep(0.02)
 
 
+#: The editor the app runs: it adds a line to the notes.
+ADDS_A_LINE = "import sys\nopen(sys.argv[1], 'a').write('Checked with legal.\\n')\n"
+
+
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    with app_in_tmux(tmp_path, ADDS_A_LINE) as opened:
+        yield opened
+
+
+@contextmanager
+def app_in_tmux(tmp_path: Path, editor_code: str) -> Iterator[tuple[Terminal, Path]]:
+    """The demo workspace's app in a tmux session, with ``editor_code`` (Python, given the file) as ``$EDITOR``."""
     workspace = demo_workspace(tmp_path / "team.db")
     editor = tmp_path / "editor.py"
-    editor.write_text("import sys\nopen(sys.argv[1], 'a').write('Checked with legal.\\n')\n")
+    editor.write_text(editor_code)
     name = f"crewdeck-{uuid.uuid4().hex[:8]}"
     env = {
         "CREWDECK_NOW": NOW_TEXT,
@@ -169,3 +181,21 @@ def test_notes_open_in_the_editor(terminal: tuple[Terminal, Path]) -> None:
         assert time.monotonic() < deadline, "the editor's notes never reached the store"
         time.sleep(0.05)
     term.wait_for(lambda s: "edited the notes" in s, "the confirmation")
+
+
+def test_notes_the_editor_wrote_that_the_task_cannot_take_open_in_the_app_with_why(tmp_path: Path) -> None:
+    # The editor's file went with its temporary directory, and the refusal was a notice: 110,000 characters typed
+    # (a task holds 100,000) were lost.
+    too_long = "import sys\nopen(sys.argv[1], 'w').write('Pasted transcript. ' * 5_500)\n"
+    with app_in_tmux(tmp_path, too_long) as (term, workspace):
+        with Store(workspace) as store:
+            inbox = [r[0] for r in store.conn.execute("SELECT id FROM task WHERE status = 'inbox'")]
+        text = term.wait_for(lambda s: "Inbox" in s and _ids_on_screen(s, inbox), "the inbox")
+        first = _ids_on_screen(text, inbox)[0]
+        with Store(workspace) as store:
+            before = (store.record("task", first) or {})["notes"]
+        term.keys("e")
+        shown = term.wait_for(lambda s: "not saved: task.notes: longer than 100000 characters" in s, "the refusal in the editor")
+        assert f"Notes of {first[:8]}" in shown and "Pasted transcript." in shown
+        with Store(workspace) as store:
+            assert (store.record("task", first) or {})["notes"] == before

@@ -93,11 +93,16 @@ class HybridClock:
         return stamp
 
     def stamps(self, n: int) -> list[str]:
-        """``n`` consecutive stamps as text: ``now()`` n times, without the objects."""
-        ms, counter, node = self.last.ms, self.last.counter, self.node
+        """The ``n`` stamps of one write, as text: consecutive, from a millisecond no earlier stamp has.
+
+        A write is told apart from the next by its millisecond (``oplog.same_write``: the log's lines, the unsent
+        count).  While the last stamp is ahead of the wall clock (one observed from a machine whose clock is fast, or
+        a second write within a millisecond) ``now()`` runs the counter on in that millisecond, and every write made
+        meanwhile to one record read as a single one: so a write takes the next millisecond instead.
+        """
+        node = self.node
         wall = self._wall()
-        if wall > ms:
-            ms, counter = wall, -1
+        ms, counter = max(wall, self.last.ms + 1), -1
         out: list[str] = []
         append = out.append
         prefix = f"{ms:013d}-"

@@ -26,7 +26,7 @@ from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen, Submit
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.undo_keys import step_history
-from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.app.workers import in_background, refusal
 from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.view import task_as_text
@@ -255,13 +255,7 @@ class Triage:
         app = self._owner.app
         if self._services.session.restricted:
             # Over SSH no key may lead to a program of the user's choice (an editor has a shell escape).
-            def edited_in_app(text: str | None) -> None:
-                if text is not None and text != notes:
-                    self.run_write("notes", [task_id], lambda ids: self._services.session.edits.set_fields(ids, {"notes": text}, "notes"))
-
-            from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
-
-            app.push_screen(NotesEditorScreen(f"Notes of {short(task_id)}", notes), edited_in_app)
+            self._edit_in_app(task_id, notes, notes)
             return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory() as tmp:
@@ -280,7 +274,36 @@ class Triage:
         if result.returncode != 0:
             app.notify(f"{editor} exited with {result.returncode}: notes unchanged", severity="warning")
         elif edited != notes:
-            self.run_write("notes", [task_id], lambda ids: self._services.session.edits.set_fields(ids, {"notes": edited}, "notes"))
+            self._save_edited_notes(task_id, notes, edited)
+
+    def _write_notes(self, task_id: str, notes: str, text: str) -> None:
+        """In a worker: ``text`` as the task's notes, unless it is what they were when opened (``notes``)."""
+        if text != notes:
+            self.write("notes", [task_id], lambda ids: self._services.session.edits.set_fields(ids, {"notes": text}, "notes"))
+
+    def _edit_in_app(self, task_id: str, notes: str, text: str, refused: str = "") -> None:
+        """The app's own editor on ``text``: a save the rules refuse keeps it open, with the text and why."""
+        from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
+
+        self._owner.app.push_screen(
+            NotesEditorScreen(f"Notes of {short(task_id)}", text, lambda typed: self._write_notes(task_id, notes, typed), refused)
+        )
+
+    def _save_edited_notes(self, task_id: str, notes: str, edited: str) -> None:
+        """Write what the editor wrote; refused (longer than a task holds, the task deleted meanwhile), it opens in the
+        app's editor with why, to fix and save again: the editor's file is gone, and the notice alone lost the text."""
+        app = self._owner.app
+
+        def save() -> None:
+            try:
+                self._write_notes(task_id, notes, edited)
+            except Exception as exc:
+                why = refusal(exc)
+                if why is None:
+                    raise
+                app.call_from_thread(self._edit_in_app, task_id, notes, edited, f"not saved: {why}")
+
+        in_background(self._owner, save, name="run_write", group="write")
 
     def copy(self) -> None:
         ids = self._targets()

@@ -317,6 +317,7 @@ def cmd_sync(ctx: Context) -> int:
         print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent edit')} to push)")
     client = Client.for_remote(remote)
     edited = _tasks_unsent(store)
+    held = store.max_seq()
     try:
         result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
     except SyncError as exc:
@@ -341,7 +342,7 @@ def cmd_sync(ctx: Context) -> int:
             print(visible(f"  {write.words}: {write.message} (rule {write.rule})"))
         if len(writes) > REFUSALS_LISTED:
             print(f"  … and {len(writes) - REFUSALS_LISTED:,} more: crewdeck log lists every one")
-    _tell_deleted_meanwhile(ctx, edited)
+    _tell_deleted_meanwhile(ctx, edited | _deleted_after_our_edit(store, held))
     return 0
 
 
@@ -349,6 +350,18 @@ def _tasks_unsent(store: Store) -> set[str]:
     """The tasks this replica's unsent operations change."""
     sent = int(store.get_meta(META_PUSH_SEQ) or 0)
     rows = store.conn.execute("SELECT DISTINCT row_id FROM ops WHERE seq > ? AND node = ? AND entity = 'task'", (sent, store.node))
+    return {row[0] for row in rows}
+
+
+def _deleted_after_our_edit(store: Store, held: int) -> set[str]:
+    """The tasks a deletion pulled this round (past ``held``, the log's head before it) was made without seeing an edit
+    of theirs made here: the edit is stamped after it.  Pushed in an earlier round, before the deletion arrived, the
+    edit is no unsent one, and nothing else would say where it went."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT d.row_id FROM ops AS d WHERE d.seq > ? AND d.entity = 'task' AND d.field = 'deleted' AND d.node != ? "
+        "AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = ? AND o.op_id > d.op_id)",
+        (held, store.node, store.node),
+    )
     return {row[0] for row in rows}
 
 

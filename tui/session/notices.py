@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.oplog import SET, Op
 from crewdeck.tui.posts import expiry
 from crewdeck.tui.posts.reading import settings
 from crewdeck.tui.session.access import WorkspaceAccess
@@ -65,4 +65,23 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming) -> str:
     lead = changed if crisis is None else [op for op in changed if (op.entity, op.row_id) == (crisis.entity, crisis.row_id)]
     said = describe.changes(lead, names, describe.first_ops(ws.conn, [lead[0].row_id]), actor)
     others = f", with {counted(len(rows) - 1, 'other record')}" if len(rows) > 1 else ""
-    return "; ".join(change.sentence for change in said) + others
+    told = {op.op_id for op in theirs}
+    return "; ".join(change.sentence + _overwritten(ws, change.ops, told) for change in said) + others
+
+
+def _overwritten(ws: Workspace, ops: tuple[Op, ...], told: set[str]) -> str:
+    """What of a write made elsewhere, arriving only now, a later change stored here before it holds (one not among
+    ``told``, the stamps the notice tells of): it took no effect, and the notice would otherwise say the record changed
+    to what the screen does not show (an edit made offline earlier than one made here)."""
+    sets = [op for op in ops if op.kind == SET]
+    query = "SELECT op_id FROM ops WHERE row_id = ? AND field = ? AND op_id > ?"
+    lost = [
+        op.field.replace("_", " ")
+        for op in sets
+        if any(row[0] not in told for row in ws.conn.execute(query, (op.row_id, op.field, op.op_id)))
+    ]
+    if not lost:
+        return ""
+    if len(lost) == len(sets):
+        return " (overwritten already by a later change)"
+    return f" (its {' and '.join(lost)} overwritten already by a later change)"

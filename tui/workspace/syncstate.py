@@ -32,4 +32,5 @@ def header_state(status: SyncStatus | None, now: dt.datetime, tz: str, clock24: 
         return "busy", f"syncing{unsent}"
     if status.state == "offline":
         return "offline", f"offline{unsent} · {last}"
-    return "offline", f"sync refused: {status.message}{unsent}"
+    # The count before the reason, which is long (what to do about it): after it, the header cut the count off.
+    return "offline", f"sync refused{unsent}: {status.message}"

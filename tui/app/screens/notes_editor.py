@@ -1,4 +1,5 @@
-"""A task's notes edited inside the app: for SSH sessions, where no key may start another program."""
+"""A task's notes edited inside the app: for SSH sessions, where no key may start another program, and for notes an
+editor wrote that the task could not take (kept here, with why, to fix and save again)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.prompt import Submit
+from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.widgets.key_footer import KeyFooter
 
 
 class NotesEditorScreen(ModalScreen[str | None]):
     """The notes in a text area; ``ctrl+s`` saves, ``escape`` cancels.
+
+    With ``submit``, ``ctrl+s`` writes the notes first: the dialog closes once
+    they are written, and stays open with the text and the reason under it
+    when they are refused (what was typed is never dropped by a refusal).
+    ``refused``: the reason to show from the start (notes an editor wrote).
 
     | key | action |
     |---|---|
@@ -43,25 +51,55 @@ class NotesEditorScreen(ModalScreen[str | None]):
     NotesEditorScreen .notes--title { text-style: bold; }
     NotesEditorScreen .notes--help { color: $foreground-muted; }
     NotesEditorScreen TextArea { height: 1fr; }
+    NotesEditorScreen .notes--refused { color: $error; height: auto; display: none; }
+    NotesEditorScreen .notes--refused.-shown { display: block; }
     """
 
-    def __init__(self, title: str, notes: str) -> None:
+    def __init__(self, title: str, notes: str, submit: Submit | None = None, refused: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.notes = notes
+        self.submit = submit
+        self.refused = refused
+        #: The notes being written (``ctrl+s`` again waits for them).
+        self.submitting: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(plain(self.title_text), classes="notes--title")
             yield Label("ctrl+s saves · esc cancels", classes="notes--help")
             yield TextArea(self.notes, id="notes-text", soft_wrap=True, tab_behavior="indent")
+            yield Static("", classes="notes--refused", id="notes-refused")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#notes-text", TextArea).focus()
+        if self.refused:
+            self._refused(self.refused)
+
+    def on_text_area_changed(self) -> None:
+        self.query_one("#notes-refused", Static).remove_class("-shown")  # said of the notes as they were
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one("#notes-text", TextArea).text)
+        text = self.query_one("#notes-text", TextArea).text
+        if self.submit is None:
+            self.dismiss(text)
+        elif self.submitting is None:
+            self.submitting = text
+            self._submit(text)
+
+    @background(group="notes-submit")
+    def _submit(self, text: str) -> None:
+        assert self.submit is not None
+        submit_or_refuse(self.app, self.submit, text, self._refused, self.dismiss)
+
+    def _refused(self, why: str) -> None:
+        """The notes were refused: they stay, with the reason under them, to fix and save again."""
+        self.submitting = None
+        refused = self.query_one("#notes-refused", Static)
+        refused.update(plain(why))  # it may quote the notes
+        refused.add_class("-shown")
+        self.query_one("#notes-text", TextArea).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
