@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import fcntl
+import getpass
 import io
 import os
 import pty
@@ -103,6 +104,13 @@ class Cli:
         result = self(*args, as_member=as_member)
         assert result.code == 0, result.err
         return result.out
+
+    def in_person(self, *args: str, as_member: str) -> str:
+        """``ok`` by ``as_member`` themselves, from a Unix account mapped to nobody: from the account that runs the tests
+        (ana's), ``--as`` is ana acting as them, who is still ana to the rules of approval."""
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(getpass, "getuser", lambda: "crewdeck-tests-nobody")
+            return self.ok(*args, as_member=as_member)
 
 
 _BUILT: dict[str, Path] = {}

@@ -966,6 +966,40 @@ def test_acting_as_another_member_needs_a_manager_and_the_log_says_who(team: Tea
     assert "you are @raj on this host" in refused and refused.rstrip().endswith("(rule managers_only)"), refused
 
 
+def test_a_manager_acting_as_another_is_still_who_they_are_to_the_rules_of_approval(team: Team) -> None:
+    """ana approved her own pending spend as mia (``--as mia ledger approve``), took a second step of a post's round as
+    raj, and reviewed as raj a round whose content she wrote: nobody approves their own entry, one person takes one
+    step, no author reviews, whoever they act as."""
+    where = ["-w", str(team.path)]
+
+    def approvals() -> int:
+        with Store(team.path) as store:
+            counts = [store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("approval", "post_approval")]
+        return int(sum(counts))
+
+    refused = crewdeck_fails_text(*where, "--as", "mia", "ledger", "approve", team.pending["ana"])
+    assert refused.strip().endswith(
+        f"@ana entered {team.pending['ana'][:8]}: acting as @mia, another manager must approve it (rule self_approval)"
+    ), refused
+    two_steps = team.posts["two steps"]["ana"]
+    crewdeck(*where, "post", "approve", two_steps[:8])  # step 1, as herself
+    before = approvals()
+    refused = crewdeck_fails_text(*where, "--as", "raj", "post", "approve", two_steps[:8])
+    assert "@ana (acting as @raj) approved a step of this round of “two for ana” already (rule one_step_per_round)" in refused, refused
+    assert approvals() == before
+    written = team.posts["by tmp"]["raj"]
+    crewdeck(*where, "post", "copy", written[:8], "Ana's words")
+    crewdeck(*where, "post", "submit", written[:8])
+    refused = crewdeck_fails_text(*where, "--as", "raj", "post", "approve", written[:8])
+    assert "@ana (acting as @raj) changed the content of “by tmp for raj” in this round: another reviewer takes it (rule round_author)" in (
+        refused
+    ), refused
+    assert approvals() == before
+    # Acting as raj on a round she neither wrote nor approved a step of, ana approves as raj would.
+    crewdeck(*where, "--as", "raj", "post", "approve", team.posts["by tmp"]["ana"][:8])
+    assert approvals() == before + 1
+
+
 def test_a_file_from_before_the_rules_gives_its_creator_and_project_managers_manager_access(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     crewdeck("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "UTC")
