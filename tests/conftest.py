@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import fcntl
-import getpass
 import io
 import os
 import pty
@@ -108,8 +107,10 @@ class Cli:
     def in_person(self, *args: str, as_member: str) -> str:
         """``ok`` by ``as_member`` themselves, from a Unix account mapped to nobody: from the account that runs the tests
         (ana's), ``--as`` is ana acting as them, who is still ana to the rules of approval."""
+        from crewdeck.tui.workspace import workspace
+
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(getpass, "getuser", lambda: "crewdeck-tests-nobody")
+            patch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
             return self.ok(*args, as_member=as_member)
 
 

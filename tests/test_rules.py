@@ -956,14 +956,27 @@ def test_removing_a_member_revokes_their_tokens_in_the_same_transaction_and_thei
 
 
 def test_acting_as_another_member_needs_a_manager_and_the_log_says_who(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
-    import getpass
+    from crewdeck.tui.workspace import workspace
 
     task = crewdeck("-w", str(team.path), "--as", "raj", "add", "Made by ana for raj").strip()
     assert "@ana as @raj added “Made by ana for raj”" in crewdeck("-w", str(team.path), "log", task[:8])
     crewdeck("-w", str(team.path), "--as", "ana", "member", "set", "raj", "--unix-user", "raj-unix")
-    monkeypatch.setattr(getpass, "getuser", lambda: "raj-unix")
+    monkeypatch.setattr(workspace, "os_user", lambda: "raj-unix")
     refused = crewdeck_fails_text("-w", str(team.path), "--as", "ana", "add", "x")
     assert "you are @raj on this host" in refused and refused.rstrip().endswith("(rule managers_only)"), refused
+
+
+def test_on_a_shared_host_a_member_is_their_unix_account_whatever_logname_and_user_say(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A member read who they were from LOGNAME and USER (``getpass``): set to another's account, they wrote as that
+    member, a manager included, with nothing in the log saying who really did."""
+    where = ["-w", str(team.path)]
+    crewdeck(*where, "member", "set", "raj", "--unix-user", "raj-unix")
+    monkeypatch.setenv("LOGNAME", "raj-unix")
+    monkeypatch.setenv("USER", "raj-unix")
+    task = crewdeck(*where, "add", "Who made this").strip()
+    assert "@ana added “Who made this”" in crewdeck(*where, "log", task[:8])
+    acted = crewdeck(*where, "--as", "raj", "add", "Made for raj").strip()
+    assert "@ana as @raj added “Made for raj”" in crewdeck(*where, "log", acted[:8])
 
 
 def test_a_manager_acting_as_another_is_still_who_they_are_to_the_rules_of_approval(team: Team) -> None:

@@ -7,8 +7,9 @@ Reads use plain ``sqlite3`` on the store's connection; writes go through
 
 from __future__ import annotations
 
-import getpass
 import json
+import os
+import pwd
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -36,6 +37,16 @@ if TYPE_CHECKING:
     from crewdeck.sync.state.rules import MemberFacts
 
 DEFAULT_BASE_CURRENCY = "EUR"
+
+
+def os_user() -> str:
+    """The Unix account this process runs as, by its user id ("" when the id has no name): who a person is on a shared
+    host.  Not ``getpass.getuser()``, which reads LOGNAME and USER first: anyone may set those to another member's
+    account, and write as them with no "@ana as @raj" in the log, whatever their access."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -321,10 +332,7 @@ class Workspace:
             return self._replica_member(bound, handle)
         if authenticated and handle:
             return self.member_by_handle(handle)
-        try:
-            user = getpass.getuser()
-        except (KeyError, OSError):
-            user = ""
+        user = os_user()
         mapped = self.member_for_unix_user(user) if user else None
         if handle:
             return self._acting_as(self._named(handle, named_by), mapped, user)
