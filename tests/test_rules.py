@@ -979,6 +979,31 @@ def test_on_a_shared_host_a_member_is_their_unix_account_whatever_logname_and_us
     assert "@ana as @raj added “Made for raj”" in crewdeck(*where, "log", acted[:8])
 
 
+def test_the_unix_account_of_a_removed_member_acts_as_no_one(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Removed, raj's account was mapped to no member, and so named with ``--as`` any member mapped to no account: a
+    manager's writes, made by someone the workspace removed."""
+    from crewdeck.tui.workspace import workspace
+
+    where = ["-w", str(team.path)]
+    crewdeck(*where, "member", "add", "boss", "--name", "Boss", "--tz", "UTC", "--access", "manager")
+    crewdeck(*where, "member", "set", "raj", "--unix-user", "raj-unix")
+    crewdeck(*where, "member", "rm", "raj", "--reassign", "ana")
+    monkeypatch.setattr(workspace, "os_user", lambda: "raj-unix")
+    with Store(team.path) as store:
+        before = store.conn.execute("SELECT count(*) FROM ops").fetchone()[0]
+    refused = crewdeck_fails_text(*where, "--as", "boss", "add", "Made by raj as boss")
+    assert refused.strip() == (
+        "crewdeck: error: the Unix user 'raj-unix' is @raj's, who was removed from this workspace: it acts as no member here "
+        "(@boss included)"
+    ), refused
+    with Store(team.path) as store:
+        assert store.conn.execute("SELECT count(*) FROM ops").fetchone()[0] == before
+    # An account no member ever had still names a member mapped to none, as the docs say.
+    monkeypatch.setattr(workspace, "os_user", lambda: "someone-new")
+    task = crewdeck(*where, "--as", "boss", "add", "Made as boss").strip()
+    assert "@boss added “Made as boss”" in crewdeck(*where, "log", task[:8])
+
+
 def test_a_manager_acting_as_another_is_still_who_they_are_to_the_rules_of_approval(team: Team) -> None:
     """ana approved her own pending spend as mia (``--as mia ledger approve``), took a second step of a post's round as
     raj, and reviewed as raj a round whose content she wrote: nobody approves their own entry, one person takes one
