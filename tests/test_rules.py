@@ -85,16 +85,28 @@ def build_team(directory: Path) -> Team:
     other_task = crewdeck("-w", str(path), "--as", "raj", "add", "Other reel +other").strip()
     entry, pending, spare, reversed_, reversal = {}, {}, {}, {}, {}
     for handle in ("ana", "raj"):
+        # raj's spend is his in person: from ana's account (the tests'), ``--as raj`` is ana acting, whose it stays.
+        run = crewdeck if handle == "ana" else in_person
         base = ["-w", str(path), "--as", handle, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta"]
-        entry[handle] = crewdeck(*base, "--amount", "10 EUR").strip()
-        pending[handle] = crewdeck(*base, "--amount", "20 EUR", "--pending").strip()
-        spare[handle] = crewdeck(*base, "--amount", "30 EUR").strip()
-        reversed_[handle] = crewdeck(*base, "--amount", "40 EUR").strip()
-        reversal[handle] = crewdeck("-w", str(path), "--as", handle, "ledger", "reverse", reversed_[handle]).strip()
+        entry[handle] = run(*base, "--amount", "10 EUR").strip()
+        pending[handle] = run(*base, "--amount", "20 EUR", "--pending").strip()
+        spare[handle] = run(*base, "--amount", "30 EUR").strip()
+        reversed_[handle] = run(*base, "--amount", "40 EUR").strip()
+        reversal[handle] = run("-w", str(path), "--as", handle, "ledger", "reverse", reversed_[handle]).strip()
     with Store(path) as store:
         ids = dict(store.conn.execute("SELECT handle, id FROM member"))
         campaign = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
     return Team(path, ids, campaign, task, other_task, entry, pending, spare, reversed_, reversal)
+
+
+def in_person(*args: str) -> str:
+    """``crewdeck`` by the member ``--as`` names themselves, from a Unix account mapped to nobody: from the account that
+    runs the tests (ana's), ``--as`` is ana acting as them, who is still ana to the rules of approval."""
+    from crewdeck.tui.workspace import workspace
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
+        return crewdeck(*args)
 
 
 _TEAMS: dict[str, Team] = {}

@@ -239,6 +239,8 @@ class EntryFacts:
     reverses: str | None
     #: Its ``MIRRORED`` fields and amount, which a reversal of it mirrors (``None``: not read, where nothing reverses it).
     mirror: Mapping[str, Any] | None = None
+    #: The manager who entered it acting as ``entered_by`` (``--as`` on a shared host), if one did: theirs to approve no more.
+    acted_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1755,6 +1757,8 @@ def approval_refused(author: MemberFacts, entry_id: str, entry: EntryFacts | Non
         return Refusal("not_pending", f"entry {entry_id[:8]} does not wait for approval (nor is it frozen by a crisis): it already counts")
     if entry.entered_by == author.id:
         return Refusal("self_approval", f"{name} entered {entry_id[:8]}: another manager must approve it")
+    if entry.acted_by == author.id:
+        return Refusal("self_approval", f"{name} entered {entry_id[:8]} acting as another member: another manager must approve it")
     return None
 
 
