@@ -104,6 +104,15 @@ class Cli:
         assert result.code == 0, result.err
         return result.out
 
+    def in_person(self, *args: str, as_member: str) -> str:
+        """``ok`` by ``as_member`` themselves, from a Unix account mapped to nobody: from the account that runs the tests
+        (ana's), ``--as`` is ana acting as them, who is still ana to the rules of approval."""
+        from crewdeck.tui.workspace import workspace
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
+            return self.ok(*args, as_member=as_member)
+
 
 _BUILT: dict[str, Path] = {}
 

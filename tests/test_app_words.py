@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import getpass
 import io
 import threading
 from pathlib import Path
@@ -17,6 +16,7 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.task_page import TaskListPage
+from crewdeck.tui.workspace.workspace import os_user
 from crewdeck.widgets.pane_bar import PaneBar
 
 from .apphelp import FirstAnswerLast, help_text, make_app, settle, until
@@ -148,7 +148,7 @@ async def test_a_manager_acting_as_a_member_is_one_change_in_the_notice(tmp_path
     # ana, mapped to this Unix user, adds a task as raj from the command line: the log says
     # "@ana as @raj added …"; the open app said "@ana, @raj changed 2 records" (the acting record counted).
     path = team(tmp_path)
-    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", getpass.getuser()]) == 0
+    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", os_user()]) == 0
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -161,7 +161,7 @@ async def test_a_manager_acting_as_a_member_is_one_change_in_the_notice(tmp_path
 async def test_the_detail_screen_says_who_acted_as_the_member(tmp_path: Path) -> None:
     # The log said "@ana as @raj moved …"; the detail screen's history said "@raj moved …".
     path = team(tmp_path)
-    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", getpass.getuser()]) == 0
+    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", os_user()]) == 0
     changed_by_raj(path)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
@@ -181,7 +181,7 @@ def test_a_ledger_write_made_acting_as_a_member_is_all_this_sessions_own(tmp_pat
     # ana, mapped to this Unix user, opens the app as raj and reverses raj's entry: raj's own app then said
     # "@ana added acting", the record that says who acted taken for someone else's change.
     path = team(tmp_path)
-    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", getpass.getuser()]) == 0
+    assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", os_user()]) == 0
     raj = ["-w", str(path), "--as", "raj"]
     assert main([*raj, "ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "10 EUR", "--payee", "Meta"]) == 0
     with Store(path) as store:

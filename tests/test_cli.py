@@ -325,7 +325,7 @@ def test_at_80_columns_a_post_whose_changes_are_requested_reads_changes_so_title
     post = cli.ok("post", "add", "Teaser for the spring drop +spring-launch post:instagram publish:fri 18:00").strip()
     cli.ok("post", "copy", post, "Spring is here")
     cli.ok("post", "submit", post)
-    cli.ok("post", "reject", post, "--note", "warmer", as_member="raj")
+    cli.in_person("post", "reject", post, "--note", "warmer", as_member="raj")
     lines = on_a_terminal(cli, tmp_path, 80, "tasks")
     assert max(len(line) for line in lines) <= 80, lines
     task = next(line for line in lines if "@alexandra" in line)

@@ -720,7 +720,7 @@ def test_cards_labelled_with_a_platform_are_posts_and_an_import_approves_none(cl
     shown = json.loads(cli.ok("post", "show", post_id, "--json"))
     assert shown["state"] == "in-review"
     assert "step 'copy' is not @ana's to take" in cli("post", "approve", post_id).err
-    assert cli.ok("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
+    assert cli.in_person("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
 
     # The same file again changes nothing: the round is the one opened here, and the approval stands.
     count = op_count(cli.workspace)
@@ -752,7 +752,7 @@ def test_a_card_whose_copy_changed_in_trello_submits_its_post_here_with_the_link
         ["reel.mp4"],
     )
     assert shown["history"][-1]["what"] == "submitted"
-    assert cli.ok("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
+    assert cli.in_person("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
 
 
 def test_a_card_whose_copy_changed_in_trello_and_here_keeps_the_copy_here_and_the_rest_of_the_file_goes_in(

@@ -153,7 +153,7 @@ def test_pending_spend_counts_once_another_manager_approves(team: Cli) -> None:
     assert "already approved" in one_line_error(team("ledger", "approve", entry, as_member="mia"))
     own = add(team, "70 EUR", extra=("--pending",))
     assert "another manager must approve" in one_line_error(team("ledger", "approve", own))
-    team.ok("ledger", "approve", own, as_member="mia")
+    team.in_person("ledger", "approve", own, as_member="mia")
     assert row(report(team), "influencers")["spent"] == eur("570.00")
     plain = add(team, "1 EUR")
     assert "does not wait for approval" in one_line_error(team("ledger", "approve", plain))

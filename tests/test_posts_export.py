@@ -105,7 +105,7 @@ def test_the_json_export_carries_verdicts_and_crises_and_imports_back(team: Cli,
 
     waiting = team.ok("post", "list", "state:in-review", "--json")
     [post] = json.loads(waiting)
-    team.ok("post", "approve", post["id"], as_member="raj")
+    team.in_person("post", "approve", post["id"], as_member="raj")
     team.ok("crisis", "start", "--reason", "Outage", "--campaign", "autumn")
     exported = team.ok("export")
     doc = json.loads(exported)

@@ -26,13 +26,13 @@ def test_spend_in_scope_dated_during_the_crisis_is_frozen_until_a_manager_approv
     during = add(team, "40 EUR", date="2026-11-20", as_member="raj")  # entered before the crisis: its date decides
     team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
     pending = add(team, "7 EUR", date="2026-11-21", extra=("--pending",))
-    team.ok("ledger", "approve", pending, as_member="mia")  # approved spend is untouched
+    team.in_person("ledger", "approve", pending, as_member="mia")  # approved spend is untouched
     doc = report(team)
     assert total(doc)["spent"] == eur("107.00")
     assert total(doc)["frozen"] == eur("40.00") and total(doc)["frozen_entries"] == 1
     assert "frozen by a crisis: 40.00 EUR in 1 entry" in team.ok("ledger", "report")
     assert "rule managers_only" in one_line_error(team("ledger", "approve", during, as_member="raj"))
-    team.ok("ledger", "approve", during, as_member="mia")
+    team.in_person("ledger", "approve", during, as_member="mia")
     doc = report(team)
     assert total(doc)["spent"] == eur("147.00") and total(doc)["frozen_entries"] == 0
     assert "does not wait for approval" in one_line_error(team("ledger", "approve", before, as_member="mia"))
@@ -97,7 +97,7 @@ def test_is_frozen_lists_the_spend_a_crisis_froze_until_a_manager_approves_it(te
     assert listed("is:frozen") == {frozen}
     assert listed("-is:frozen") >= {other, before} and frozen not in listed("-is:frozen")
     assert listed("is:frozen @raj +spring-launch") == {frozen}
-    team.ok("ledger", "approve", frozen, as_member="mia")
+    team.in_person("ledger", "approve", frozen, as_member="mia")
     assert listed("is:frozen") == set()
 
 

@@ -85,16 +85,28 @@ def build_team(directory: Path) -> Team:
     other_task = crewdeck("-w", str(path), "--as", "raj", "add", "Other reel +other").strip()
     entry, pending, spare, reversed_, reversal = {}, {}, {}, {}, {}
     for handle in ("ana", "raj"):
+        # raj's spend is his in person: from ana's account (the tests'), ``--as raj`` is ana acting, whose it stays.
+        run = crewdeck if handle == "ana" else in_person
         base = ["-w", str(path), "--as", handle, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta"]
-        entry[handle] = crewdeck(*base, "--amount", "10 EUR").strip()
-        pending[handle] = crewdeck(*base, "--amount", "20 EUR", "--pending").strip()
-        spare[handle] = crewdeck(*base, "--amount", "30 EUR").strip()
-        reversed_[handle] = crewdeck(*base, "--amount", "40 EUR").strip()
-        reversal[handle] = crewdeck("-w", str(path), "--as", handle, "ledger", "reverse", reversed_[handle]).strip()
+        entry[handle] = run(*base, "--amount", "10 EUR").strip()
+        pending[handle] = run(*base, "--amount", "20 EUR", "--pending").strip()
+        spare[handle] = run(*base, "--amount", "30 EUR").strip()
+        reversed_[handle] = run(*base, "--amount", "40 EUR").strip()
+        reversal[handle] = run("-w", str(path), "--as", handle, "ledger", "reverse", reversed_[handle]).strip()
     with Store(path) as store:
         ids = dict(store.conn.execute("SELECT handle, id FROM member"))
         campaign = store.conn.execute("SELECT id FROM campaign WHERE name = 'Launch'").fetchone()[0]
     return Team(path, ids, campaign, task, other_task, entry, pending, spare, reversed_, reversal)
+
+
+def in_person(*args: str) -> str:
+    """``crewdeck`` by the member ``--as`` names themselves, from a Unix account mapped to nobody: from the account that
+    runs the tests (ana's), ``--as`` is ana acting as them, who is still ana to the rules of approval."""
+    from crewdeck.tui.workspace import workspace
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
+        return crewdeck(*args)
 
 
 _TEAMS: dict[str, Team] = {}
@@ -956,14 +968,86 @@ def test_removing_a_member_revokes_their_tokens_in_the_same_transaction_and_thei
 
 
 def test_acting_as_another_member_needs_a_manager_and_the_log_says_who(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
-    import getpass
+    from crewdeck.tui.workspace import workspace
 
     task = crewdeck("-w", str(team.path), "--as", "raj", "add", "Made by ana for raj").strip()
     assert "@ana as @raj added “Made by ana for raj”" in crewdeck("-w", str(team.path), "log", task[:8])
     crewdeck("-w", str(team.path), "--as", "ana", "member", "set", "raj", "--unix-user", "raj-unix")
-    monkeypatch.setattr(getpass, "getuser", lambda: "raj-unix")
+    monkeypatch.setattr(workspace, "os_user", lambda: "raj-unix")
     refused = crewdeck_fails_text("-w", str(team.path), "--as", "ana", "add", "x")
     assert "you are @raj on this host" in refused and refused.rstrip().endswith("(rule managers_only)"), refused
+
+
+def test_on_a_shared_host_a_member_is_their_unix_account_whatever_logname_and_user_say(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A member read who they were from LOGNAME and USER (``getpass``): set to another's account, they wrote as that
+    member, a manager included, with nothing in the log saying who really did."""
+    where = ["-w", str(team.path)]
+    crewdeck(*where, "member", "set", "raj", "--unix-user", "raj-unix")
+    monkeypatch.setenv("LOGNAME", "raj-unix")
+    monkeypatch.setenv("USER", "raj-unix")
+    task = crewdeck(*where, "add", "Who made this").strip()
+    assert "@ana added “Who made this”" in crewdeck(*where, "log", task[:8])
+    acted = crewdeck(*where, "--as", "raj", "add", "Made for raj").strip()
+    assert "@ana as @raj added “Made for raj”" in crewdeck(*where, "log", acted[:8])
+
+
+def test_the_unix_account_of_a_removed_member_acts_as_no_one(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Removed, raj's account was mapped to no member, and so named with ``--as`` any member mapped to no account: a
+    manager's writes, made by someone the workspace removed."""
+    from crewdeck.tui.workspace import workspace
+
+    where = ["-w", str(team.path)]
+    crewdeck(*where, "member", "add", "boss", "--name", "Boss", "--tz", "UTC", "--access", "manager")
+    crewdeck(*where, "member", "set", "raj", "--unix-user", "raj-unix")
+    crewdeck(*where, "member", "rm", "raj", "--reassign", "ana")
+    monkeypatch.setattr(workspace, "os_user", lambda: "raj-unix")
+    with Store(team.path) as store:
+        before = store.conn.execute("SELECT count(*) FROM ops").fetchone()[0]
+    refused = crewdeck_fails_text(*where, "--as", "boss", "add", "Made by raj as boss")
+    assert refused.strip() == (
+        "crewdeck: error: the Unix user 'raj-unix' is @raj's, who was removed from this workspace: it acts as no member here "
+        "(@boss included)"
+    ), refused
+    with Store(team.path) as store:
+        assert store.conn.execute("SELECT count(*) FROM ops").fetchone()[0] == before
+    # An account no member ever had still names a member mapped to none, as the docs say.
+    monkeypatch.setattr(workspace, "os_user", lambda: "someone-new")
+    task = crewdeck(*where, "--as", "boss", "add", "Made as boss").strip()
+    assert "@boss added “Made as boss”" in crewdeck(*where, "log", task[:8])
+
+
+def test_a_manager_acting_as_another_is_still_who_they_are_to_the_rules_of_approval(team: Team) -> None:
+    """ana approved her own pending spend as mia (``--as mia ledger approve``), took a second step of a post's round as
+    raj, and reviewed as raj a round whose content she wrote: nobody approves their own entry, one person takes one
+    step, no author reviews, whoever they act as."""
+    where = ["-w", str(team.path)]
+
+    def approvals() -> int:
+        with Store(team.path) as store:
+            counts = [store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("approval", "post_approval")]
+        return int(sum(counts))
+
+    refused = crewdeck_fails_text(*where, "--as", "mia", "ledger", "approve", team.pending["ana"])
+    assert refused.strip().endswith(
+        f"@ana entered {team.pending['ana'][:8]}: acting as @mia, another manager must approve it (rule self_approval)"
+    ), refused
+    two_steps = team.posts["two steps"]["ana"]
+    crewdeck(*where, "post", "approve", two_steps[:8])  # step 1, as herself
+    before = approvals()
+    refused = crewdeck_fails_text(*where, "--as", "raj", "post", "approve", two_steps[:8])
+    assert "@ana (acting as @raj) approved a step of this round of “two for ana” already (rule one_step_per_round)" in refused, refused
+    assert approvals() == before
+    written = team.posts["by tmp"]["raj"]
+    crewdeck(*where, "post", "copy", written[:8], "Ana's words")
+    crewdeck(*where, "post", "submit", written[:8])
+    refused = crewdeck_fails_text(*where, "--as", "raj", "post", "approve", written[:8])
+    assert "@ana (acting as @raj) changed the content of “by tmp for raj” in this round: another reviewer takes it (rule round_author)" in (
+        refused
+    ), refused
+    assert approvals() == before
+    # Acting as raj on a round she neither wrote nor approved a step of, ana approves as raj would.
+    crewdeck(*where, "--as", "raj", "post", "approve", team.posts["by tmp"]["ana"][:8])
+    assert approvals() == before + 1
 
 
 def test_a_file_from_before_the_rules_gives_its_creator_and_project_managers_manager_access(tmp_path: Path) -> None:

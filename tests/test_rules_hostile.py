@@ -1074,3 +1074,42 @@ def test_a_write_on_the_shared_file_names_only_records_that_exist(team: Team) ->
         with store.write(ana) as w:
             campaign = w.create("campaign", {"name": "Winter"})
             w.append("ledger_entry", _entry(ana, campaign))
+
+
+@pytest.fixture(params=["file", "postgres"])
+def entered_acting(request: pytest.FixtureRequest, team: Team) -> Iterator[tuple[Hostile, str]]:
+    """ana's raw pushes, to the team's file served or published, which holds pending spend she entered on the shared
+    host acting as mia (``--as mia``): ``(ana, entry id)``."""
+    entry = crewdeck(
+        "-w", str(team.path), "--as", "mia", "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta",
+        "--amount", "900 EUR", "--pending",
+    ).strip()  # fmt: skip
+    served = _served(request, team)
+    ana = _ana(team, next(served))
+    yield ana, entry
+    ana.http.close()
+    next(served, None)  # the server stops
+
+
+def test_spend_a_manager_entered_acting_as_another_is_theirs_to_approve_no_more(team: Team, entered_acting: tuple[Hostile, str]) -> None:
+    """ana entered pending spend as mia (``--as mia``), then approved it as herself: entered by mia, it read as another
+    manager's, though the log says "@ana as @mia" entered it."""
+    ana, entry = entered_acting
+    approval = {"entry": entry, "approved_by": team.ids["ana"], "approved_at": "2026-11-26T09:00:00Z"}
+    answer = ana.push(("append", "approval", new_id(), "*", approval))
+    assert _refused(answer) == ["self_approval"]
+    assert answer["refused"][0]["message"] == f"@ana entered {entry[:8]} acting as another member: another manager must approve it"
+
+
+def test_a_write_on_the_shared_file_approves_no_spend_its_manager_entered_acting_as_another(team: Team) -> None:
+    where = ["-w", str(team.path)]
+    entry = crewdeck(
+        *where, "--as", "mia", "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta", "--amount", "900 EUR",
+        "--pending",
+    ).strip()  # fmt: skip
+    refused = crewdeck_fails_text(*where, "ledger", "approve", entry)
+    assert refused.strip().endswith(
+        f"@ana entered {entry[:8]} acting as another member: another manager must approve it (rule self_approval)"
+    )
+    with Store(team.path) as store:
+        assert store.conn.execute("SELECT count(*) FROM approval WHERE entry = ?", (entry,)).fetchone()[0] == 0

@@ -17,7 +17,7 @@ import json
 import queue
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -97,6 +97,8 @@ SCHEMA = [
     # A post's verdicts, which the rules read when judging another one.
     "CREATE INDEX IF NOT EXISTS crewdeck_op_post_approval ON crewdeck_op (workspace, ((value::jsonb) ->> 'post')) "
     "WHERE entity = 'post_approval'",
+    # Who acted as a member in a write on a shared host (``acting``), which the rules read when an entry they made is approved.
+    "CREATE INDEX IF NOT EXISTS crewdeck_op_acting ON crewdeck_op (workspace, ((value::jsonb) ->> 'member')) WHERE entity = 'acting'",
     # The tasks ever assigned to a member, which the rules read when the member is made a guest (``guest_assignee``).
     "CREATE INDEX IF NOT EXISTS crewdeck_op_assignee ON crewdeck_op (workspace, value) WHERE entity = 'task' AND field = 'assignee'",
     # Pushed operations the rules refused, by their node counter: a retried
@@ -292,12 +294,18 @@ class PgRuleState:
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         row = self.conn.execute(
-            "SELECT value FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)
+            "SELECT value, op_id FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)
         ).fetchone()
         if row is None:
             return None
-        record = json.loads(row[0])
-        return entry_facts(record)
+        facts = entry_facts(json.loads(row[0]))
+        # The acting record of the write on a shared host that appended it (a published file's): who entered it as its author.
+        actor = self.conn.execute(
+            "SELECT (value::jsonb) ->> 'actor' FROM crewdeck_op WHERE workspace = %s AND entity = 'acting' "
+            "AND ((value::jsonb) ->> 'member') = %s AND ((value::jsonb) ->> 'first_op') <= %s AND ((value::jsonb) ->> 'last_op') >= %s LIMIT 1",
+            (self.workspace, facts.entered_by, row[1], row[1]),
+        ).fetchone()
+        return replace(facts, acted_by=actor[0]) if actor else facts
 
     def reversed_by(self, entry_id: str) -> str | None:
         row = self.conn.execute(

@@ -75,14 +75,18 @@ class FileRuleState:
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         row = self.conn.execute(
-            f"SELECT entered_by, reverses, amount, {', '.join(f'[{name}]' for name in MIRRORED)} FROM ledger_entry WHERE id = ?",
+            f"SELECT entered_by, reverses, amount, op_id, {', '.join(f'[{name}]' for name in MIRRORED)} FROM ledger_entry WHERE id = ?",
             (entry_id,),
         ).fetchone()
         if row is None:
             return None
-        needs_approval = bool(row[3 + MIRRORED.index("needs_approval")])
-        mirror = {**dict(zip(MIRRORED, row[3:])), "needs_approval": needs_approval, "amount": row[2]}
-        return EntryFacts(row[0], needs_approval, row[1], mirror)
+        needs_approval = bool(row[4 + MIRRORED.index("needs_approval")])
+        mirror = {**dict(zip(MIRRORED, row[4:])), "needs_approval": needs_approval, "amount": row[2]}
+        # The acting record of the write that appended it (``Store.commit_local``): who entered it as ``entered_by``.
+        actor = self.conn.execute(
+            "SELECT actor FROM acting WHERE member = ? AND first_op <= ? AND last_op >= ? LIMIT 1", (row[0], row[3], row[3])
+        ).fetchone()
+        return EntryFacts(row[0], needs_approval, row[1], mirror, actor[0] if actor else None)
 
     def reversed_by(self, entry_id: str) -> str | None:
         row = self.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()

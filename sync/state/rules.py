@@ -239,6 +239,8 @@ class EntryFacts:
     reverses: str | None
     #: Its ``MIRRORED`` fields and amount, which a reversal of it mirrors (``None``: not read, where nothing reverses it).
     mirror: Mapping[str, Any] | None = None
+    #: The manager who entered it acting as ``entered_by`` (``--as`` on a shared host), if one did: theirs to approve no more.
+    acted_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -492,6 +494,8 @@ class Judge:
         self._held: dict[tuple[str, str], bool] = {}
         #: Indexes of the batch's verdicts and submissions dated after they were made (``dated_ahead``), with the refusal.
         self._dated_ahead: dict[int, Refusal] = {}
+        #: Member id -> the manager acting as them in this batch (its ``acting`` record: a local write's, ``--as``).
+        self._acted_by: dict[str, str] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -557,6 +561,8 @@ class Judge:
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
+        if self.local:
+            self._acted_by = self._acting_records(ops)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
         if not preset and all(entity == "task" for entity, _ in creating) and _only_task_sets(ops):
             return self._judge_task_sets(ops, creating, incomplete)
@@ -648,6 +654,17 @@ class Judge:
         if failed:
             verdicts = [failed.get((op[2], op[3]), verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
+
+    def _acting_records(self, ops: Sequence[Proposal]) -> dict[str, str]:
+        """Member id -> the manager who acts as them in this batch, by its ``acting`` record (the batch's last operation,
+        ``Store.commit_local``): read before the operations it covers are judged."""
+        acted: dict[str, str] = {}
+        for _, kind, entity, _, _, value in ops:
+            if kind == APPEND and entity == "acting":
+                record = self._record(value)
+                if isinstance(record, dict) and record.get("actor") != record.get("member"):
+                    acted[record["member"]] = record["actor"]
+        return acted
 
     def _refuse_taken_off_tasks_holding_them(self, ops: Sequence[Proposal], verdicts: list[Refusal | None]) -> None:
         """Refuse, in ``verdicts``, each accepted change that makes a member a guest (``guest_assignee``) or removes them
@@ -1152,13 +1169,40 @@ class Judge:
             return self._unknown(_entry_references(record)) or self._decide_entry_task(record)
         if entity == "approval":
             entry_id = record["entry"]
-            return approval_refused(author, entry_id, self._entry(entry_id), lambda: self.state.frozen(entry_id))
+            entry = self._entry(entry_id)
+            return approval_refused(author, entry_id, entry, lambda: self.state.frozen(entry_id)) or self._acting_on_own(
+                author, entry_id, entry
+            )
         return Refusal("invalid_value", f"{entity} records cannot be added")
 
     def _decide_verdict(self, author: MemberFacts, record: dict[str, Any]) -> Refusal | None:
         """An approval or a request for changes on a post's round (see ``postround``)."""
         post = record["post"]
-        return verdict_refused(author, record, self.state.post_review(post), self.state.reviewer(author.id), self._verdicts.get(post, ()))
+        review = self.state.post_review(post)
+        pending = self._verdicts.get(post, ())
+        refusal = verdict_refused(author, record, review, self.state.reviewer(author.id), pending)
+        actor = self._acted_by.get(author.id)
+        if refusal is not None or actor is None or review is None:
+            return refusal
+        # A manager acting as a reviewer (``--as``) is still who they are: no author of the round reviews it, and one
+        # person approves one step of it, whoever they act as.
+        who = f"{_name(self._member(actor), actor)} (acting as {_name(author, author.id)})"
+        if actor in review.authors:
+            return Refusal("round_author", f"{who} changed the content of {review.named(post)} in this round: another reviewer takes it")
+        mine = (v for v in (*review.verdicts, *pending) if v.by == actor and v.round == record["round"] and v.verdict == "approve")
+        if record["verdict"] == "approve" and any(v.hash == review.hash for v in mine):
+            return Refusal("one_step_per_round", f"{who} approved a step of this round of {review.named(post)} already")
+        return None
+
+    def _acting_on_own(self, author: MemberFacts, entry_id: str, entry: EntryFacts | None) -> Refusal | None:
+        """A manager acting as another manager (``--as``) approving spend they entered themselves: their own, still."""
+        actor = self._acted_by.get(author.id)
+        if actor is None or entry is None or entry.entered_by != actor:
+            return None
+        name = _name(self._member(actor), actor)
+        return Refusal(
+            "self_approval", f"{name} entered {entry_id[:8]}: acting as {_name(author, author.id)}, another manager must approve it"
+        )
 
     def _decide_reversal(self, author: MemberFacts, reverses: str, record: Mapping[str, Any]) -> Refusal | None:
         """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top, then
@@ -1716,6 +1760,8 @@ def approval_refused(author: MemberFacts, entry_id: str, entry: EntryFacts | Non
         return Refusal("not_pending", f"entry {entry_id[:8]} does not wait for approval (nor is it frozen by a crisis): it already counts")
     if entry.entered_by == author.id:
         return Refusal("self_approval", f"{name} entered {entry_id[:8]}: another manager must approve it")
+    if entry.acted_by == author.id:
+        return Refusal("self_approval", f"{name} entered {entry_id[:8]} acting as another member: another manager must approve it")
     return None
 
 

@@ -9,7 +9,6 @@ Deadlines and Budget panes' first answers (``crewdeck.tui.app.opening``).
 
 from __future__ import annotations
 
-import getpass
 import os
 import shutil
 import sys
@@ -24,6 +23,7 @@ from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.views import find
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import os_user
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -38,7 +38,7 @@ def _first_run_workspace(path: Path) -> None:
     from crewdeck.tui.time.hours import parse_hours
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    user = getpass.getuser()
+    user = os_user()
     member = new_id()
     with Store.fresh(path) as store, store.write(member) as w:
         w.set("workspace", WORKSPACE_ROW, {"name": "My workspace", "base_currency": "EUR"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -45,7 +44,7 @@ from crewdeck.tui.time.when import DateError, clock_now, parse_day
 from crewdeck.tui.workspace import describe, doctor
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_slug, name_key, slug
+from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_slug, name_key, os_user, slug
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.postround import Reviewer, Step
@@ -124,10 +123,7 @@ def _printable_at_init(title: str, title_flag: str | None, name: str | None) -> 
 
 
 def _os_user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
+    return os_user() or None
 
 
 # ---------------------------------------------------------------- demo

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pwd
 import shlex
 import sqlite3
 from collections.abc import Callable, Mapping
@@ -23,7 +22,7 @@ from pathlib import Path
 from crewdeck.sync.state.rules import commands_refused
 from crewdeck.tui.ssh.keys import all_keys, member_keys
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Member, Workspace
+from crewdeck.tui.workspace.workspace import Member, Workspace, os_user
 
 #: The workspace setting that names the team account.
 ACCOUNT_SETTING = "ssh_account"
@@ -63,10 +62,7 @@ class SessionRefused(UserError):
 
 def running_account() -> str:
     """The Unix account this process runs as (by its user id: environment variables can say anything)."""
-    try:
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except KeyError:
-        return str(os.geteuid())
+    return os_user() or str(os.geteuid())
 
 
 def configured_account(ws: Workspace) -> str | None:

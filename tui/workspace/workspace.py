@@ -7,8 +7,9 @@ Reads use plain ``sqlite3`` on the store's connection; writes go through
 
 from __future__ import annotations
 
-import getpass
 import json
+import os
+import pwd
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -36,6 +37,16 @@ if TYPE_CHECKING:
     from crewdeck.sync.state.rules import MemberFacts
 
 DEFAULT_BASE_CURRENCY = "EUR"
+
+
+def os_user() -> str:
+    """The Unix account this process runs as, by its user id ("" when the id has no name): who a person is on a shared
+    host.  Not ``getpass.getuser()``, which reads LOGNAME and USER first: anyone may set those to another member's
+    account, and write as them with no "@ana as @raj" in the log, whatever their access."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -289,6 +300,13 @@ class Workspace:
         ).fetchone()
         return _member(row) if row else None
 
+    def _removed_for_unix_user(self, user: str) -> Member | None:
+        """The removed member mapped to ``user``, when no live member is (``member_for_unix_user`` is asked first)."""
+        row = self.conn.execute(
+            f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 1 AND unix_user = ? ORDER BY id LIMIT 1", (user,)
+        ).fetchone()
+        return _member(row) if row else None
+
     def handles(self, *, removed: str = "") -> dict[str, str]:
         """Member id -> handle, deleted members included (they still own history); ``removed`` follows a removed
         member's (``REMOVED_WORDS`` in a task's fields): ``member add`` may give their handle to someone new, and the two
@@ -332,10 +350,7 @@ class Workspace:
             return self._replica_member(bound, handle)
         if authenticated and handle:
             return self.member_by_handle(handle)
-        try:
-            user = getpass.getuser()
-        except (KeyError, OSError):
-            user = ""
+        user = os_user()
         mapped = self.member_for_unix_user(user) if user else None
         if handle:
             return self._acting_as(self._named(handle, named_by), mapped, user)
@@ -362,6 +377,13 @@ class Workspace:
     def _acting_as(self, wanted: Member, mapped: Member | None, user: str) -> Member:
         """``wanted``, named by ``--as`` or the config, if the person at this Unix account may act as them."""
         if mapped is None:
+            removed = self._removed_for_unix_user(user) if user else None
+            if removed is not None:
+                # Unmapped by their removal, their account would otherwise name anyone mapped to no account, a manager too.
+                raise UserError(
+                    f"the Unix user {user!r} is @{removed.handle}'s, who was removed from this workspace: "
+                    f"it acts as no member here (@{wanted.handle} included)"
+                )
             if wanted.unix_user and wanted.unix_user != user:
                 raise UserError(
                     f"@{wanted.handle} is the Unix user {wanted.unix_user!r} on this host, and no member is mapped to yours "
