@@ -15,7 +15,7 @@ import sys
 import tempfile
 import termios
 from collections.abc import Callable, Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,13 +105,20 @@ class Cli:
         return result.out
 
     def in_person(self, *args: str, as_member: str) -> str:
-        """``ok`` by ``as_member`` themselves, from a Unix account mapped to nobody: from the account that runs the tests
-        (ana's), ``--as`` is ana acting as them, who is still ana to the rules of approval."""
-        from crewdeck.tui.workspace import workspace
-
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
+        """``ok`` by ``as_member`` themselves (``in_person``)."""
+        with in_person():
             return self.ok(*args, as_member=as_member)
+
+
+@contextmanager
+def in_person() -> Iterator[None]:
+    """Commands in the block run from a Unix account mapped to nobody, so ``--as`` names who writes in person: from the
+    account that runs the tests (ana's), ``--as`` is ana acting as them, who is still ana to the rules of approval."""
+    from crewdeck.tui.workspace import workspace
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
+        yield
 
 
 _BUILT: dict[str, Path] = {}

@@ -19,7 +19,7 @@ from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.results.kpis import divide_rounded
 from crewdeck.tui.results.targets import of as targets_of
 
-from .conftest import Cli, copy_of_workspace, on_a_terminal
+from .conftest import Cli, copy_of_workspace, in_person, on_a_terminal
 from .forged import Forger
 from .syncsupport import crewdeck, crewdeck_fails
 
@@ -622,10 +622,11 @@ def test_a_campaign_whose_approved_entry_was_reversed_spent_0_and_its_cost_kpis_
 
     w = ["-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20"]
     crewdeck(*w, "impressions=1000", "clicks=10", "conversions=2", "value=50.00 EUR")
-    entry = crewdeck(
-        "-w", str(ws), "--as", "raj", "ledger", "add", "--campaign", "launch", "--category", "ads",
-        "--payee", "Meta", "--amount", "30.00 EUR", "--date", "2026-11-20", "--pending",
-    ).strip()  # fmt: skip
+    with in_person():  # raj's spend, his in person: ana, acting as him, could not approve it
+        entry = crewdeck(
+            "-w", str(ws), "--as", "raj", "ledger", "add", "--campaign", "launch", "--category", "ads",
+            "--payee", "Meta", "--amount", "30.00 EUR", "--date", "2026-11-20", "--pending",
+        ).strip()  # fmt: skip
     crewdeck("-w", str(ws), "--as", "ana", "ledger", "approve", entry)
     crewdeck("-w", str(ws), "--as", "raj", "ledger", "reverse", entry)
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "cpa<=4.00 EUR")

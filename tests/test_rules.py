@@ -41,6 +41,7 @@ from crewdeck.sync.state.rules import (
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 
+from . import conftest
 from .conftest import ROOT, copy_of_workspace
 from .forged import Forger
 from .syncsupport import Postgres, Server, crewdeck, new_token
@@ -100,12 +101,8 @@ def build_team(directory: Path) -> Team:
 
 
 def in_person(*args: str) -> str:
-    """``crewdeck`` by the member ``--as`` names themselves, from a Unix account mapped to nobody: from the account that
-    runs the tests (ana's), ``--as`` is ana acting as them, who is still ana to the rules of approval."""
-    from crewdeck.tui.workspace import workspace
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
+    """``crewdeck`` by the member ``--as`` names themselves (conftest's ``in_person``)."""
+    with conftest.in_person():
         return crewdeck(*args)
 
 
