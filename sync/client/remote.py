@@ -528,7 +528,13 @@ def keep_private(path: Path) -> None:
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
-    pushed, refused = push_pending(store, client)
+    try:
+        pushed, refused = push_pending(store, client)
+    except ClockOff:
+        # This machine's stamps are ahead of the server's clock: they wait (the error says why), but what the others
+        # sent still comes in; a laptop with a fast clock saw none of its team's work for as long as it stayed fast.
+        pull_all(store, client, on_progress)
+        raise
     pulled, head = pull_all(store, client, on_progress)
     now = dt.datetime.now(dt.UTC)
     saved = store.get_meta(META_LAST_SYNC)
