@@ -199,6 +199,25 @@ def test_edits_made_after_pulling_a_fast_clocks_stamps_stay_edits_of_their_own(s
     assert "renamed “First cut” to “Final cut”" in history and "added “Final cut”" in history, history
 
 
+def test_long_notes_saved_many_times_offline_go_in_pushes_the_server_takes(served: tuple[Path, Server], tmp_path: Path) -> None:
+    # A script of 90,000 characters (3 bytes each in UTF-8) saved 32 times on the train is 8.6 MB of operations: pushed
+    # in one request, the server refused it (over its 8 MiB body) every time the replica tried again, and nothing went.
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    task = crewdeck("-w", str(ana), "add", "Script for the launch film").strip()
+    with Store(ana) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        for draft in range(32):
+            with store.write(remote.member) as w:
+                w.set("task", task, {"notes": f"draft {draft}\n" + "日本語の台本" * 15_000})
+        assert unsent(store) == 33
+    said = crewdeck("-w", str(ana), "sync")
+    assert said.startswith("pushed 36, pulled 0 operations") and said.rstrip().endswith(", 0 unsent"), said
+    with Store(team) as store:
+        assert (store.record("task", task) or {})["notes"].startswith("draft 31\n")
+
+
 def test_a_member_on_the_file_and_a_member_over_http_see_each_other(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
