@@ -20,6 +20,7 @@ from crewdeck.sync.client.metakeys import META_PULL_SEQ, META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
 from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
+from crewdeck.sync.state import store as store_module
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import load_json
@@ -766,6 +767,24 @@ def test_join_and_sync_explain_what_is_wrong(shared: tuple[Path, Server], tmp_pa
     replica.close()
     listing = crewdeck("token", "list", "--workspace", str(team))
     assert "@ana" in listing and token not in listing
+
+
+def test_a_join_on_a_laptop_whose_clock_runs_slow_says_the_replica_is_made_and_how_to_finish(
+    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first pull stopped at the team's stamps, ten minutes ahead of this clock: join said only that, and once the
+    # clock was right, joining again said the file "already exists; join into a new file".
+    team, server = served
+    crewdeck("-w", str(team), "--as", "raj", "add", "Made a moment ago")
+    monkeypatch.setattr(store_module, "wall_ms", lambda: wall_ms() - 10 * 60_000)
+    path = tmp_path / "ana.db"
+    said = crewdeck_fails("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(path))
+    assert "ahead of this machine's clock (limit 5m00s)" in said, said
+    assert said.rstrip().endswith(f"; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync"), said
+    monkeypatch.undo()  # the clock set right
+    assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")
+    with Store(path) as store:
+        assert [v["title"] for _, v in store.records("task")] == ["Made a moment ago"]
 
 
 def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_page(shared: tuple[Path, Server], tmp_path: Path) -> None:
