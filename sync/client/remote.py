@@ -144,6 +144,9 @@ def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
     new one, ``sync --token``, which keeps the replica's unsent edits (joining again would leave them behind); a member
     made a guest or removed, that their edits stay.  ``crewdeck sync`` and the app's sync status both say it from here."""
     text = str(exc)
+    if isinstance(exc, (Offline, ClockOff)) and left:
+        # For now: on the train, or until the clocks agree; said, so that nobody joins again to be safe and leaves them.
+        return f"{text}; {_kept(left, 'not sent yet', path)}"
     if exc.code == REMOVED and left:
         return f"{text}; {_kept(left, 'never sent', path)}"
     if exc.code == GUEST_NO_REPLICA and left:
