@@ -270,3 +270,30 @@ async def test_an_offline_edit_that_arrives_after_a_later_one_made_here_says_it_
             assert (store.record("task", task) or {})["title"] == "Teaser (raj)"
     finally:
         server.stop()
+
+
+async def test_a_deletion_made_without_seeing_an_edit_here_says_where_the_edit_is_kept(tmp_path: Path) -> None:
+    # Ana deleted the task on the train; raj wrote its notes after that, here.  Her deletion reached raj's app last, and
+    # its notice said only "@ana deleted “Teaser”": his notes were in a task listed nowhere, and nothing said where.
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        ana = tmp_path / "ana.db"
+        raj = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(ana))
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(raj))
+        task = crewdeck("-w", str(ana), "add", "Teaser @raj").strip()
+        crewdeck("-w", str(ana), "sync")
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(ana), "rm", task[:8])
+        crewdeck("-w", str(raj), "set", task[:8], "notes=Shot list from the train")
+        app = make_app(raj, "raj")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: header(app).sync_text.startswith("live · synced"), "raj's notes pushed")
+            crewdeck("-w", str(ana), "sync")
+            said = lambda: [str(n.message) for n in app._notifications if "@ana" in str(n.message)]  # noqa: E731
+            await until(pilot, lambda: bool(said()), "the notice of ana's deletion")
+            assert said() == [f"@ana deleted “Teaser” (your later change is kept in it: crewdeck show {task[:8]})"]
+    finally:
+        server.stop()

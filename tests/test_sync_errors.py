@@ -21,7 +21,8 @@ import httpx
 import pytest
 
 from crewdeck.sync.client.metakeys import META_URL
-from crewdeck.sync.client.remote import Client, Offline
+from crewdeck.sync.client.remote import Client, Offline, Remote, unsent
+from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
@@ -49,6 +50,12 @@ def test_a_server_that_is_not_running_is_named_with_what_to_check(replica: tuple
     assert crewdeck_fails("-w", str(path), "sync") == f"crewdeck: error: sync with {server.url}: {advice}"
     err = crewdeck_fails("join", server.url, "--token", TOKEN, str(tmp_path / "new.db"))
     assert err == f"crewdeck: error: cannot join {server.url}: {advice}"
+    # Edits made on the train: the line says they wait here (it said nothing of them, and joining again loses them).
+    crewdeck("-w", str(path), "add", "Written on the train")
+    crewdeck("-w", str(path), "add", "And another")
+    assert crewdeck_fails("-w", str(path), "sync") == (
+        f"crewdeck: error: sync with {server.url}: {advice.rstrip()}; 2 edits made here were not sent yet and stay in {path}\n"
+    )
 
 
 def test_a_revoked_token_says_to_ask_for_a_new_one(replica: tuple[Path, Path, str, Server]) -> None:
@@ -75,6 +82,26 @@ def test_a_replica_given_a_new_token_pushes_what_was_made_while_its_old_one_was_
     assert said.startswith("this replica syncs with the new token from now on (1 unsent edit to push)\npushed 4,"), said
     assert "Made while the token was revoked" in crewdeck("-w", str(team), "show", made[:8])
     crewdeck("-w", str(path), "sync")  # the new token is kept
+
+
+def test_a_replica_whose_clock_runs_fast_still_takes_in_what_its_team_sent(replica: tuple[Path, Path, str, Server]) -> None:
+    # The server refused the push (stamped ten minutes ahead of its clock) and the round ended there: for as long as the
+    # laptop's clock stayed fast, its member saw none of the team's work.
+    team, path, _, _ = replica
+    with Store(path) as store:
+        store.wall = lambda: wall_ms() + 10 * 60_000
+        remote = Remote.of(store)
+        assert remote is not None
+        with store.write(remote.member) as w:
+            w.set("member", remote.member, {"name": "Ana S."})
+    crewdeck("-w", str(team), "--as", "raj", "add", "Brief for the shoot @ana")
+    said = crewdeck_fails("-w", str(path), "sync")
+    assert "ahead of the server's clock (limit 5m00s)" in said, said
+    assert said.rstrip().endswith(f"; 1 edit made here was not sent yet and stays in {path}"), said
+    with Store(path) as store:
+        assert [v["title"] for _, v in store.records("task")] == ["Brief for the shoot"]
+        assert unsent(store) == 1  # the edit made here waits for the clocks to agree
+        assert (store.record("member", remote.member) or {})["name"] == "Ana S."
 
 
 def test_a_url_with_a_path_the_server_does_not_have_says_to_check_it(replica: tuple[Path, Path, str, Server], tmp_path: Path) -> None:

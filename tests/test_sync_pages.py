@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from crewdeck.sync.client.remote import MAX_PAGE_BYTES, PULL_PAGE
+from crewdeck.sync.client.remote import MAX_PAGE_BYTES, PULL_PAGE, _within_bytes
 from crewdeck.sync.server.app import PAGE_BYTES
 from crewdeck.sync.server.pgstore import PgStore
 from crewdeck.sync.state.store import Store
@@ -238,3 +238,22 @@ def test_a_replica_holding_a_token_is_readable_by_its_owner_only(tmp_path: Path)
         assert set(modes(replica).values()) == {0o600}
     finally:
         assert server.stop() == ""
+
+
+def test_a_push_ends_where_a_write_ends_and_a_write_larger_than_a_push_goes_alone_whole(tmp_path: Path) -> None:
+    # Pushes bounded by bytes (the server refuses a body over 8 MiB) never cut a record's making in two: the server
+    # judges a creation by what one push gives of it.
+    team = make_team(tmp_path)
+    with Store(team) as store:
+        member = store.conn.execute("SELECT id FROM member LIMIT 1").fetchone()[0]
+        start = store.max_seq()
+        with store.write(member) as w:
+            task = w.create("task", {"title": "Script", "notes": NOTES[1], "status": "inbox", "created_by": member})
+        with store.write(member) as w:
+            w.set("task", task, {"notes": NOTES[0]})
+        pending = store.own_ops_after(start)
+    made = [seq for seq, op in pending if op.field != "notes" or "ü" in op.value]
+    assert len(made) == len(pending) - 1  # the task's making, then the second write of its notes
+    assert [seq for seq, _ in _within_bytes(pending, 300_000)] == made
+    assert [seq for seq, _ in _within_bytes(pending, 1_000)] == made  # the making alone passes it: whole, alone
+    assert _within_bytes(pending, 10 * 1024 * 1024) == pending

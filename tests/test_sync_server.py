@@ -20,6 +20,7 @@ from crewdeck.sync.client.metakeys import META_PULL_SEQ, META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
 from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
+from crewdeck.sync.state import store as store_module
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import load_json
@@ -197,6 +198,25 @@ def test_edits_made_after_pulling_a_fast_clocks_stamps_stay_edits_of_their_own(s
         assert unsent(store) == 2
     history = crewdeck("-w", str(ana), "show", task[:8]).split("History")[1]
     assert "renamed “First cut” to “Final cut”" in history and "added “Final cut”" in history, history
+
+
+def test_long_notes_saved_many_times_offline_go_in_pushes_the_server_takes(served: tuple[Path, Server], tmp_path: Path) -> None:
+    # A script of 90,000 characters (3 bytes each in UTF-8) saved 32 times on the train is 8.6 MB of operations: pushed
+    # in one request, the server refused it (over its 8 MiB body) every time the replica tried again, and nothing went.
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    task = crewdeck("-w", str(ana), "add", "Script for the launch film").strip()
+    with Store(ana) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        for draft in range(32):
+            with store.write(remote.member) as w:
+                w.set("task", task, {"notes": f"draft {draft}\n" + "日本語の台本" * 15_000})
+        assert unsent(store) == 33
+    said = crewdeck("-w", str(ana), "sync")
+    assert said.startswith("pushed 36, pulled 0 operations") and said.rstrip().endswith(", 0 unsent"), said
+    with Store(team) as store:
+        assert (store.record("task", task) or {})["notes"].startswith("draft 31\n")
 
 
 def test_a_member_on_the_file_and_a_member_over_http_see_each_other(served: tuple[Path, Server], tmp_path: Path) -> None:
@@ -747,6 +767,24 @@ def test_join_and_sync_explain_what_is_wrong(shared: tuple[Path, Server], tmp_pa
     replica.close()
     listing = crewdeck("token", "list", "--workspace", str(team))
     assert "@ana" in listing and token not in listing
+
+
+def test_a_join_on_a_laptop_whose_clock_runs_slow_says_the_replica_is_made_and_how_to_finish(
+    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first pull stopped at the team's stamps, ten minutes ahead of this clock: join said only that, and once the
+    # clock was right, joining again said the file "already exists; join into a new file".
+    team, server = served
+    crewdeck("-w", str(team), "--as", "raj", "add", "Made a moment ago")
+    monkeypatch.setattr(store_module, "wall_ms", lambda: wall_ms() - 10 * 60_000)
+    path = tmp_path / "ana.db"
+    said = crewdeck_fails("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(path))
+    assert "ahead of this machine's clock (limit 5m00s)" in said, said
+    assert said.rstrip().endswith(f"; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync"), said
+    monkeypatch.undo()  # the clock set right
+    assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")
+    with Store(path) as store:
+        assert [v["title"] for _, v in store.records("task")] == ["Made a moment ago"]
 
 
 def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_page(shared: tuple[Path, Server], tmp_path: Path) -> None:

@@ -36,9 +36,9 @@ from crewdeck.sync.client.metakeys import (
     META_URL,
     META_WORKSPACE,
 )
-from crewdeck.sync.state.oplog import Op, OpError, from_wire
+from crewdeck.sync.state.oplog import Op, OpError, from_wire, same_write
 from crewdeck.sync.state.push import RefusedOp
-from crewdeck.sync.state.store import Progress, Store
+from crewdeck.sync.state.store import Progress, Store, op_wire_size
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -59,6 +59,9 @@ Page = tuple[list[tuple[int, Op]], int, int, bool, list[RefusedOp]]
 _MEMBER_ID = re.compile(r"[0-9a-f]{32}\Z")
 #: Operations per push request (the server takes up to 5,000).
 PUSH_BATCH = 2_000
+#: Bytes of operations in one push (``op_wire_size``), half the server's limit on a body (8 MiB): long notes saved
+#: many times offline are many pushes, never one the server refuses whole each time the replica tries again.
+PUSH_BYTES = 4 * 1024 * 1024
 #: Operations per pull page.
 PULL_PAGE = 5_000
 #: The largest pull page read, in bytes: a server's pages stop at 4 MiB, or
@@ -141,6 +144,9 @@ def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
     new one, ``sync --token``, which keeps the replica's unsent edits (joining again would leave them behind); a member
     made a guest or removed, that their edits stay.  ``crewdeck sync`` and the app's sync status both say it from here."""
     text = str(exc)
+    if isinstance(exc, (Offline, ClockOff)) and left:
+        # For now: on the train, or until the clocks agree; said, so that nobody joins again to be safe and leaves them.
+        return f"{text}; {_kept(left, 'not sent yet', path)}"
     if exc.code == REMOVED and left:
         return f"{text}; {_kept(left, 'never sent', path)}"
     if exc.code == GUEST_NO_REPLICA and left:
@@ -394,7 +400,7 @@ def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple
     stored = refused = 0
     rewinds = 0
     while True:
-        pending = _whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch)
+        pending = _within_bytes(_whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch), PUSH_BYTES)
         if not pending:
             return stored, refused
         try:
@@ -457,6 +463,26 @@ def _whole_records(pending: list[tuple[int, Op]], batch: int) -> list[tuple[int,
     while end < len(pending) and pending[end][1].row_id == last:
         end += 1
     return pending[:end]
+
+
+def _within_bytes(pending: list[tuple[int, Op]], budget: int) -> list[tuple[int, Op]]:
+    """The first operations of ``pending`` that fit ``budget`` bytes on the wire, ending where a write ends (a record is
+    made by one write, and judged by what one push gives of it); a first write larger than that goes alone, whole."""
+    size = 0
+    for end, (_, op) in enumerate(pending):
+        size += op_wire_size(op)
+        if size > budget and end > 0:
+            break
+    else:
+        return pending
+    cut = end
+    while cut > 0 and same_write(pending[cut - 1][1], pending[cut][1]):
+        cut -= 1
+    if cut == 0:
+        cut = 1
+        while cut < len(pending) and same_write(pending[cut - 1][1], pending[cut][1]):
+            cut += 1
+    return pending[:cut]
 
 
 def fetch_page(client: Client, after: int, limit: int, refusals: tuple[str, int] | None = None) -> tuple[Page, int]:
@@ -528,7 +554,13 @@ def keep_private(path: Path) -> None:
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
-    pushed, refused = push_pending(store, client)
+    try:
+        pushed, refused = push_pending(store, client)
+    except ClockOff:
+        # This machine's stamps are ahead of the server's clock: they wait (the error says why), but what the others
+        # sent still comes in; a laptop with a fast clock saw none of its team's work for as long as it stayed fast.
+        pull_all(store, client, on_progress)
+        raise
     pulled, head = pull_all(store, client, on_progress)
     now = dt.datetime.now(dt.UTC)
     saved = store.get_meta(META_LAST_SYNC)

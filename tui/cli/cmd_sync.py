@@ -19,6 +19,7 @@ from crewdeck.sync.client.metakeys import META_PUSH_SEQ
 from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
+from crewdeck.sync.state.clock import ClockSkewError
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
@@ -286,7 +287,8 @@ def cmd_join(ctx: Context) -> int:
         _warn("joining over plain HTTP off this machine: your token crosses the network readable; use https://")
     try:
         store, remote, result = join(str(path), url, a.token, on_progress=lambda d, t: progress(d, t, "first sync"))
-    except SyncError as exc:
+    except (SyncError, ClockSkewError) as exc:
+        # A clock too far behind the team's stamps stops the first pull as a server's refusal does: the replica is made.
         if path.exists():
             raise UserError(f"{exc}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync") from None
         raise UserError(f"cannot join {a.url}: {exc}") from None

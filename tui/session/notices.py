@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import SET, Op
 from crewdeck.tui.posts import expiry
 from crewdeck.tui.posts.reading import settings
@@ -33,7 +34,8 @@ class ChangeNotices:
         if not theirs:
             return None
         at = now or current_time()
-        return self._access.read(lambda ws: _described(ws, theirs, describe.Naming.of(ws, self._access.me.tz, at, self._clock24)))
+        me = self._access.me
+        return self._access.read(lambda ws: _described(ws, theirs, describe.Naming.of(ws, me.tz, at, self._clock24), me.id))
 
     def expired(self, now: dt.datetime) -> str | None:
         """One line about posts that expired and this member was not told of yet (remembered as told); ``None`` for none."""
@@ -46,7 +48,7 @@ class ChangeNotices:
         return self._access.read(untold)
 
 
-def _described(ws: Workspace, theirs: list[Op], names: describe.Naming) -> str:
+def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str) -> str:
     # An ``acting`` record says who wrote the others as their member (a manager's ``--as``): it is not a change of its own.
     changed = [op for op in theirs if op.entity != "acting"] or theirs
     actor_of = describe.actors(ws.conn)
@@ -66,7 +68,22 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming) -> str:
     said = describe.changes(lead, names, describe.first_ops(ws.conn, [lead[0].row_id]), actor)
     others = f", with {counted(len(rows) - 1, 'other record')}" if len(rows) > 1 else ""
     told = {op.op_id for op in theirs}
-    return "; ".join(change.sentence + _overwritten(ws, change.ops, told) for change in said) + others
+    return (
+        "; ".join(change.sentence + _overwritten(ws, change.ops, told) + _kept_in_deleted(ws, change.ops, me) for change in said) + others
+    )
+
+
+def _kept_in_deleted(ws: Workspace, ops: tuple[Op, ...], me: str) -> str:
+    """Where an edit of mine went that a deletion made without seeing it hides (stamped after it, made offline on either
+    side): the task leaves every list, and the notice said only that it was deleted (``crewdeck sync`` says where)."""
+    deletion = next((op for op in ops if op.entity == "task" and op.field == "deleted" and op.value == "true"), None)
+    if deletion is None:
+        return ""
+    mine = ws.conn.execute(
+        "SELECT 1 FROM ops WHERE row_id = ? AND node = ? AND member = ? AND op_id > ? LIMIT 1",
+        (deletion.row_id, ws.store.node, me, deletion.op_id),
+    ).fetchone()
+    return f" (your later change is kept in it: crewdeck show {short(deletion.row_id)})" if mine else ""
 
 
 def _overwritten(ws: Workspace, ops: tuple[Op, ...], told: set[str]) -> str:
