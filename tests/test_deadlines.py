@@ -66,6 +66,10 @@ def test_the_outside_hours_marker() -> None:
     assert due_outside_hours(RAJ, "2026-11-28T08:00:00Z")  # Saturday
     assert not due_outside_hours(None, "2026-11-28T08:00:00Z") and not due_outside_hours(RAJ, None)
     assert not due_outside_hours(member("x", "UTC", ""), "2026-11-28T08:00:00Z")  # no hours: nothing to warn about
+    # And show says so alike: it said "(outside their hours)" of a member with none set.
+    free = member("x", "UTC", "")
+    readings = due_in_context(dt.datetime(2026, 11, 28, 8, tzinfo=UTC), "UTC", viewer_tz="Europe/Berlin", assignee=free, now=NOW)
+    assert [(r.whose, r.outside_hours) for r in readings] == [("you", None), ("@x", None)]
 
 
 def test_end_of_day_is_the_owners() -> None:

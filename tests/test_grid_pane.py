@@ -399,6 +399,21 @@ async def test_a_post_a_crisis_holds_is_not_marked_as_going_out_and_is_again_onc
         assert "paused" not in marker().text
 
 
+async def test_a_grid_in_your_zone_follows_you_when_you_move(workspace: Path) -> None:
+    # It stayed in Berlin after ana moved to Tokyo, as `t` did, while the header said Tokyo.
+    ids = member_ids(workspace)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        with Store(workspace) as store, store.write(ids["ana"]) as w:
+            w.set("member", ids["ana"], {"tz": "Asia/Tokyo"})
+        await until(pilot, lambda: pane(app).zone == "Asia/Tokyo", "the grid drawn in ana's new zone")
+        shown = pane(app).shown
+        assert shown is not None and shown.title.startswith("Thu 2026-11-26 in Asia/Tokyo")
+        # The cursor stayed on its instant: now, 18:30 in Tokyo.
+        assert shown.columns[grid(app).cursor_column].title == "Thu 11-26 18:30 JST"
+
+
 def test_the_fields_that_rebuild_the_grid_are_task_fields() -> None:
     assert set(ENTITIES["task"].by_name) >= SHOWN_TASK_FIELDS
 

@@ -53,6 +53,9 @@ def one_line_error(result: Result) -> str:
         (["add", "Standup every:weekday 09:00 CEST"], "every: 'CEST' is an abbreviation, not an IANA time zone: use Europe/Paris"),
         (["tasks", "due:fri NZDT"], "'NZDT' is an abbreviation, not an IANA time zone: use Pacific/Auckland"),
         (["add", "Launch due:fri 5pm ET"], "due: 'ET' is an abbreviation, not an IANA time zone: use America/New_York"),
+        # After a time, in any case: "5pm pst" was 17:00 on the writer's clock, "pst" in the title.
+        (["add", "Launch due:fri 5pm pst"], "due: 'pst' is an abbreviation, not an IANA time zone: use America/Los_Angeles or "),
+        (["add", "Standup every:weekday 09:00 utc"], "every: unknown time zone 'utc' (did you mean"),
         (["add", "Call publish:fri 9:75"], "publish: '9:75' is not a time of day"),
         (["add", "Standup every:weekday 24:30"], "every: '24:30' is not a time of day"),
         (["add", "Standup every:weekday 09:00 GMT-3"], "every: 'GMT-3' is an offset, not an IANA time zone: use Etc/GMT+3"),
@@ -116,6 +119,10 @@ def test_an_abbreviation_the_zone_database_has_is_that_zone_after_a_date(cli: Cl
         [task] = [t for t in json.loads(cli.ok("tasks", "--json")) if t["id"] == task_id]
         assert task["title"] == "Call the EST team"
         assert task["due"] == {"utc": utc, "tz": word}
+    # Other than in capitals, the words a title goes on with after a time are the title's.
+    task_id = cli.ok("add", "Feed the team due:fri 17:00 cat food").strip()
+    [task] = [t for t in json.loads(cli.ok("tasks", "--json")) if t["id"] == task_id]
+    assert task["title"] == "Feed the team cat food" and task["due"] == {"utc": "2026-11-27T16:00:00Z", "tz": "Europe/Berlin"}
 
 
 # ---------------------------------------------------------------- arguments that are not UTF-8

@@ -101,6 +101,8 @@ class GridPane(Pane):
         self.resolution = 30
         #: The content calendar, made the first time it is shown: not in the app's first paint.
         self._calendar: CalendarPanel | None = None
+        #: The viewer's own zone as last seen: a grid drawn in it follows them when they move.
+        self._own_zone: str | None = None
 
     @property
     def grid(self) -> DeadlineGrid:
@@ -143,6 +145,7 @@ class GridPane(Pane):
         # Started before the screen's first layout: the resolution is the one its width will give.
         first = first_grid(services.session.me, services.now(), services.config.clock24, self.app.size.width)
         self.zone, self.resolution = first.zone, first.resolution
+        self._own_zone = first.zone
         self.day = self._today = first.day
         self._fit_resolution()
         self.reload()
@@ -151,6 +154,14 @@ class GridPane(Pane):
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         if self._calendar is not None and self._calendar.read is not None:
             self._calendar.store_changed(ops)
+        moved = self.services.session.me.tz
+        if self._own_zone is not None and moved != self._own_zone:
+            # The viewer moved (member set --tz): a grid in their old zone, as it opened, goes with them; one
+            # they drew in another zone (Z) stays there.
+            own, self._own_zone = self._own_zone, moved
+            if self.zone == own:
+                self._zone_picked(moved)
+                return
         if any(
             op.entity == "member"
             or op.entity in HELD_ENTITIES

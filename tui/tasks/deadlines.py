@@ -59,7 +59,9 @@ def due_in_context(
         if tz in seen and not again:
             return
         seen.add(tz)
-        outside = None if member is None else not within_hours(member, instant)
+        # A member with no hours set has none to be outside of: "(outside their hours)" of every due, where the task
+        # table's ⚠ (``due_outside_hours``) says nothing.
+        outside = None if member is None or not member.hours else not within_hours(member, instant)
         readings.append(ZonedTime(whose, tz, format_local(instant, tz, now, clock24=clock24, reader_tz=viewer_tz), outside))
 
     add("you", viewer_tz, viewer)

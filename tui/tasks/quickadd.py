@@ -55,9 +55,11 @@ from crewdeck.tui.time.when import (
     parse_time,
     parse_utc,
     relative,
+    time_shaped,
     utc_iso,
     week_start,
     without_eod,
+    zone_after_time,
 )
 from crewdeck.tui.workspace.config import PublishConfig
 from crewdeck.tui.workspace.errors import UserError
@@ -124,7 +126,10 @@ def parse(text: str) -> Draft:
                 draft.platform = word[5:].lower()
         elif word.lower().startswith("every:"):
             rule = [word[6:]] if word[6:] else []
-            while i < len(words) and is_rule_word(words[i], words[i + 1 :]):
+            # A zone after the rule's time in any case ("09:00 utc"), as after a due time: checked, not read into the title.
+            while i < len(words) and (
+                is_rule_word(words[i], words[i + 1 :]) or (bool(rule) and time_shaped(rule[-1]) and zone_after_time(words[i]))
+            ):
                 rule.append(words[i])
                 i += 1
             if not rule:

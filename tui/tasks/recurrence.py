@@ -54,6 +54,7 @@ from crewdeck.tui.time.when import (
     parse_utc,
     time_shaped,
     utc_iso,
+    zone_after_time,
 )
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -230,7 +231,7 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
                 monthday = int(m.group(1))
                 if not 1 <= monthday <= 31:
                     raise DateError(f"{word!r} is not a day of the month")
-            elif names_a_zone(word):
+            elif names_a_zone(word) or (time is not None and zone_after_time(word)):
                 zone(word)
                 tz = word
             elif time_shaped(part):

@@ -148,6 +148,20 @@ def names_a_zone(word: str) -> bool:
     return ("/" in word and not _SLASH_DATE.match(word)) or word == "UTC" or looks_like_offset(word) or _abbreviation(word)
 
 
+def zone_after_time(word: str) -> bool:
+    """After a time, a zone's abbreviation or ``utc`` in any case (``17:00 utc``, ``5pm pst``): meant as a zone and
+    checked as one, so refused with the zone to use; in a title ``17:00 utc`` was 17:00 on the writer's clock.  In
+    other than capitals, not the words a title may go on with (``17:00 cat food``, ``West coast``) nor two letters
+    (``pt 2``)."""
+    if not word.isupper() and (len(word) < 3 or word.lower() in _LOWER_CASE_WORDS):
+        return False
+    return word.upper() == "UTC" or bool(abbreviation_zones(word))
+
+
+#: Abbreviations that are words, written other than in capitals.
+_LOWER_CASE_WORDS = frozenset({"cat", "eat", "west", "wet", "wit"})
+
+
 def _abbreviation(word: str) -> bool:
     """``PST``, ``CEST``, ``GMT``: a clock's abbreviation as it is written, in capitals (``est`` and ``cat`` are words).
     It is a zone where the database has it by that name (``GMT``, ``EST``: their fixed offsets), else refused with the
@@ -247,6 +261,8 @@ def _continues_moment(word: str, taken: list[str]) -> bool:
     if len(taken) == 1 and continues_day(taken[0], word):
         return True
     if len(taken) == day_words(taken) and _is_clock(word):
+        return True
+    if len(taken) == day_words(taken) + 1 and time_shaped(taken[-1]) and zone_after_time(word):
         return True
     # eod with a time (fri 17:00 eod): both taken, for the reader to refuse (without_eod), not one read into a title.
     if len(taken) == day_words(taken) + 1 and _is_clock(taken[-1]) and _is_clock(word):
@@ -428,7 +444,7 @@ def parse_moment(
         return Moment((now + ahead).astimezone(UTC), named, True), used
     day_text, time_text, used = day_and_time(words)
     tz_name = default_tz
-    if len(words) > used and names_a_zone(words[used]):
+    if len(words) > used and (names_a_zone(words[used]) or (time_text is not None and zone_after_time(words[used]))):
         tz_name = words[used]
         zone(tz_name)
         used += 1
