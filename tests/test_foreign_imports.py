@@ -531,6 +531,33 @@ def test_a_label_in_a_script_no_slug_spells_is_a_tag_as_quick_add_makes_it(cli: 
     assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
 
 
+@pytest.mark.parametrize("fmt", ["asana", "linear", "taskwarrior"])
+def test_a_project_named_in_a_script_no_slug_spells_is_a_campaign_of_that_name(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """ "春のキャンペーン" has letters, but no slug: it made no campaign and went to the notes, as "🚀" does."""
+    cli.ok("campaign", "add", "夏")  # one here already: its tasks join it
+    if fmt == "asana":
+        text = asana_csv([{"Task ID": str(n), "Name": name, "Projects": p} for n, name, p in _PROJECTS])
+    elif fmt == "linear":
+        text = linear_csv([{"ID": f"MKT-{n}", "Title": name, "Project": p} for n, name, p in _PROJECTS])
+    else:
+        text = json.dumps(
+            [{"uuid": f"{n}1111111-2222-3333-4444-555555555555", "description": name, "project": p} for n, name, p in _PROJECTS]
+        )
+    path = write(tmp_path, "in.csv", text)
+    out = cli.ok("import", "--from", "taskwarrior" if fmt == "taskwarrior" else fmt, str(path))
+    assert "1 campaign (+" in out and "+)" not in out, out
+    campaigns = {c["name"]: c["id"] for c in json.loads(cli.ok("export"))["campaign"]}
+    found = tasks(cli)
+    assert found["Shoot"]["campaign"] == found["Edit"]["campaign"] == campaigns["春のキャンペーン"]
+    assert found["Cut"]["campaign"] == campaigns["夏"] and found["Launch"]["campaign"] is None
+    assert "project: 🚀" in found["Launch"]["notes"] and "春" not in found["Shoot"]["notes"]
+    assert "Shoot" in cli.ok("tasks", "+春のキャンペーン")
+    assert cli.ok("import", "--from", "taskwarrior" if fmt == "taskwarrior" else fmt, str(path)).startswith("nothing new")
+
+
+_PROJECTS = [(1, "Shoot", "春のキャンペーン"), (2, "Edit", "春のキャンペーン"), (3, "Cut", "夏"), (4, "Launch", "🚀")]
+
+
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
     """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
     board = trello_board(cards=0, actions=0)

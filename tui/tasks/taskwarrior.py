@@ -67,7 +67,7 @@ from crewdeck.tui.workspace.exchange import SourceFields, add_checked
 from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, Readable, array_items
 from crewdeck.tui.workspace.merging import Source, stable_id
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
 PRIORITY = {"H": "high", "M": "med", "L": "low"}
@@ -306,7 +306,7 @@ def batches(
     """
     summary = Summary()
     members = {m.handle: m for m in ws.members()}
-    campaigns = {c.slug: c.id for c in ws.campaigns()}
+    campaigns = campaign_keys(ws.campaigns())
     default_tz = me.tz if me else "UTC"
     created_at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     batch = Source(head.name, [], [])
@@ -683,7 +683,7 @@ def _task(
     project = _text(record, "project")
     if project:
         name = project[len(project_prefix) :] if project_prefix and project.startswith(project_prefix) else project
-        key = slug(name)
+        key = slug(name) or campaign_key(name)  # the second: a name no slug spells ("春のキャンペーン"), by the name
         if not key:  # no letter or digit after the prefix ("🚀"): no campaign's slug, kept whole, not lost
             whole.append(f"project: {project}")
         else:
