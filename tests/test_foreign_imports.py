@@ -558,6 +558,14 @@ def test_a_project_named_in_a_script_no_slug_spells_is_a_campaign_of_that_name(c
 _PROJECTS = [(1, "Shoot", "春のキャンペーン"), (2, "Edit", "春のキャンペーン"), (3, "Cut", "夏"), (4, "Launch", "🚀")]
 
 
+def test_a_summary_names_ten_people_left_unassigned_and_how_many_more(cli: Cli, tmp_path: Path) -> None:
+    """A company's Linear export into a new workspace said every one of its 40 assignees on one line."""
+    rows = [{"ID": f"MKT-{n}", "Title": f"Issue {n}", "Assignee": f"Person {n:02d}"} for n in range(40)]
+    out = cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows))))
+    people = ", ".join(f"Person {n:02d}" for n in range(10))
+    assert out == f"imported 40 tasks; left unassigned (no such member): {people} (and 30 more)\n"
+
+
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
     """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
     board = trello_board(cards=0, actions=0)

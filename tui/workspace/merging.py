@@ -227,13 +227,11 @@ class Merge:
             also = f" (not imported either: {_more_tasks(self.removed_parts)})" if self.removed_parts else ""
             parts.append(f"{counted(self.removed_here, 'record')} removed here {stay} removed{also}")
         if self.unassigned:
-            parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
+            parts.append(f"left unassigned (no such member): {words.names(self.unassigned)}")
         if self.unzoned:
-            parts.append(f"left unassigned (not members here: --default-tz ZONE adds them): {', '.join(sorted(self.unzoned))}")
+            parts.append(f"left unassigned (not members here: --default-tz ZONE adds them): {words.names(self.unzoned)}")
         if self.for_a_manager:
-            parts.append(
-                f"left unassigned (not members here, and only a manager's import adds members): {', '.join(sorted(self.for_a_manager))}"
-            )
+            parts.append(f"left unassigned (not members here, and only a manager's import adds members): {words.names(self.for_a_manager)}")
         if self.kept:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
             parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
