@@ -198,7 +198,13 @@ def _utc(text: Any, name: str) -> str:
         m = _TW_DATE.match(text)
         if m:
             y, mo, d, h, mi, s = m.groups()
-            instant = f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"  # a real date and time or not: the record's checks say
+            # Said here, as the file writes it: the record's check would quote it rewritten ("'2026-13-10T00:00:00Z' is not
+            # a valid instant").  Compared as text, and a date parsed only past the 28th: every date passes through here.
+            if not ("01" <= mo <= "12" and "01" <= d <= "31" and h <= "23" and mi <= "59" and s <= "59") or (
+                d > "28" and not _real_day(y, mo, d)
+            ):
+                raise ValueError(f"{name}: {_shown(text)} is not a real date and time (YYYYMMDDTHHMMSSZ)")
+            instant = f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"
             try:
                 check_iso_day(instant)
             except DateError as exc:
@@ -206,6 +212,14 @@ def _utc(text: Any, name: str) -> str:
                 raise ValueError(f"{name}: {exc}{hint}") from None
             return instant
     raise ValueError(f"{name}: {_shown(text)} is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)")
+
+
+def _real_day(year: str, month: str, day: str) -> bool:
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:  # 2026-02-30, 2026-04-31
+        return False
+    return True
 
 
 def _shown(value: Any) -> str:
