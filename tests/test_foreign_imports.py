@@ -566,6 +566,36 @@ def test_a_summary_names_ten_people_left_unassigned_and_how_many_more(cli: Cli, 
     assert out == f"imported 40 tasks; left unassigned (no such member): {people} (and 30 more)\n"
 
 
+def test_a_trello_card_s_custom_fields_are_lines_of_its_notes_as_an_asana_task_s_are(cli: Cli, tmp_path: Path) -> None:
+    """A board's custom fields (Channel, Budget, ...) were dropped without a word; an Asana task's are kept in its notes."""
+    board = trello_board(cards=0, actions=0)
+    board["customFields"] = [
+        {"id": "cf1", "name": "Channel", "type": "list", "options": [{"id": "o1", "value": {"text": "Instagram"}}]},
+        {"id": "cf2", "name": "Budget", "type": "number"},
+        {"id": "cf3", "name": "Shoot date", "type": "date"},
+        {"id": "cf4", "name": "Signed off", "type": "checkbox"},
+        {"id": "cf5", "name": "Client", "type": "text"},
+    ]
+    card = next(c for c in board["cards"] if c["id"] == card_id(3))
+    card["customFieldItems"] = [
+        {"id": "i1", "idCustomField": "cf1", "idValue": "o1"},
+        {"id": "i2", "idCustomField": "cf2", "value": {"number": "500"}},
+        {"id": "i3", "idCustomField": "cf3", "value": {"date": "2026-12-10T09:00:00.000Z"}},
+        {"id": "i4", "idCustomField": "cf4", "value": {"checked": "true"}},
+        {"id": "i5", "idCustomField": "cf5", "value": {"text": "Acme"}},
+        {"id": "i6", "idCustomField": "cf-gone", "value": {"text": "a field the board no longer has"}},
+    ]
+    path = write(tmp_path, "board.json", trello_json(board))
+    cli.ok("import", "--from", "trello", str(path))
+    assert tasks(cli)["Shipped"]["notes"].splitlines()[:5] == [
+        "Channel: Instagram", "Budget: 500", "Shoot date: 2026-12-10 09:00 UTC", "Signed off: yes", "Client: Acme",
+    ]  # fmt: skip
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+    card["customFieldItems"][4]["value"]["text"] = "Acme \x1b[2J"
+    bad = cli("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert bad.err.endswith("(Shipped): customFieldItems: text may not hold control characters (U+001B)\n"), bad.err
+
+
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
     """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
     board = trello_board(cards=0, actions=0)
