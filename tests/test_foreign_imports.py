@@ -596,6 +596,18 @@ def test_a_trello_card_s_custom_fields_are_lines_of_its_notes_as_an_asana_task_s
     assert bad.err.endswith("(Shipped): customFieldItems: text may not hold control characters (U+001B)\n"), bad.err
 
 
+def test_a_map_status_name_the_file_never_uses_is_not_counted_as_a_bad_record(cli: Cli, tmp_path: Path) -> None:
+    rows = [{"Task ID": "1", "Name": "Brief", "Due Date": "2026-13-05"}, {"Task ID": "2", "Name": "Shoot", "Section/Column": "Doing"}]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    result = cli("import", "--from", "asana", "--map-status", "Lter=todo", "--map-status", "Dong=done", str(path))
+    assert result.err.splitlines()[-1] == (
+        "crewdeck: error: nothing imported: 1 bad record and 2 --map-status names the file never uses (listed above)"
+    )
+    path.write_text(asana_csv(rows[1:]), encoding="utf-8")
+    again = cli("import", "--from", "asana", "--map-status", "Lter=todo", "--map-status", "Dong=done", str(path))
+    assert again.err.splitlines()[-1] == "crewdeck: error: nothing imported: 2 --map-status names the file never uses (listed above)"
+
+
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
     """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
     board = trello_board(cards=0, actions=0)
