@@ -531,6 +531,83 @@ def test_a_label_in_a_script_no_slug_spells_is_a_tag_as_quick_add_makes_it(cli: 
     assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
 
 
+@pytest.mark.parametrize("fmt", ["asana", "linear", "taskwarrior"])
+def test_a_project_named_in_a_script_no_slug_spells_is_a_campaign_of_that_name(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """ "春のキャンペーン" has letters, but no slug: it made no campaign and went to the notes, as "🚀" does."""
+    cli.ok("campaign", "add", "夏")  # one here already: its tasks join it
+    if fmt == "asana":
+        text = asana_csv([{"Task ID": str(n), "Name": name, "Projects": p} for n, name, p in _PROJECTS])
+    elif fmt == "linear":
+        text = linear_csv([{"ID": f"MKT-{n}", "Title": name, "Project": p} for n, name, p in _PROJECTS])
+    else:
+        text = json.dumps(
+            [{"uuid": f"{n}1111111-2222-3333-4444-555555555555", "description": name, "project": p} for n, name, p in _PROJECTS]
+        )
+    path = write(tmp_path, "in.csv", text)
+    out = cli.ok("import", "--from", "taskwarrior" if fmt == "taskwarrior" else fmt, str(path))
+    assert "1 campaign (+" in out and "+)" not in out, out
+    campaigns = {c["name"]: c["id"] for c in json.loads(cli.ok("export"))["campaign"]}
+    found = tasks(cli)
+    assert found["Shoot"]["campaign"] == found["Edit"]["campaign"] == campaigns["春のキャンペーン"]
+    assert found["Cut"]["campaign"] == campaigns["夏"] and found["Launch"]["campaign"] is None
+    assert "project: 🚀" in found["Launch"]["notes"] and "春" not in found["Shoot"]["notes"]
+    assert "Shoot" in cli.ok("tasks", "+春のキャンペーン")
+    assert cli.ok("import", "--from", "taskwarrior" if fmt == "taskwarrior" else fmt, str(path)).startswith("nothing new")
+
+
+_PROJECTS = [(1, "Shoot", "春のキャンペーン"), (2, "Edit", "春のキャンペーン"), (3, "Cut", "夏"), (4, "Launch", "🚀")]
+
+
+def test_a_summary_names_ten_people_left_unassigned_and_how_many_more(cli: Cli, tmp_path: Path) -> None:
+    """A company's Linear export into a new workspace said every one of its 40 assignees on one line."""
+    rows = [{"ID": f"MKT-{n}", "Title": f"Issue {n}", "Assignee": f"Person {n:02d}"} for n in range(40)]
+    out = cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows))))
+    people = ", ".join(f"Person {n:02d}" for n in range(10))
+    assert out == f"imported 40 tasks; left unassigned (no such member): {people} (and 30 more)\n"
+
+
+def test_a_trello_card_s_custom_fields_are_lines_of_its_notes_as_an_asana_task_s_are(cli: Cli, tmp_path: Path) -> None:
+    """A board's custom fields (Channel, Budget, ...) were dropped without a word; an Asana task's are kept in its notes."""
+    board = trello_board(cards=0, actions=0)
+    board["customFields"] = [
+        {"id": "cf1", "name": "Channel", "type": "list", "options": [{"id": "o1", "value": {"text": "Instagram"}}]},
+        {"id": "cf2", "name": "Budget", "type": "number"},
+        {"id": "cf3", "name": "Shoot date", "type": "date"},
+        {"id": "cf4", "name": "Signed off", "type": "checkbox"},
+        {"id": "cf5", "name": "Client", "type": "text"},
+    ]
+    card = next(c for c in board["cards"] if c["id"] == card_id(3))
+    card["customFieldItems"] = [
+        {"id": "i1", "idCustomField": "cf1", "idValue": "o1"},
+        {"id": "i2", "idCustomField": "cf2", "value": {"number": "500"}},
+        {"id": "i3", "idCustomField": "cf3", "value": {"date": "2026-12-10T09:00:00.000Z"}},
+        {"id": "i4", "idCustomField": "cf4", "value": {"checked": "true"}},
+        {"id": "i5", "idCustomField": "cf5", "value": {"text": "Acme"}},
+        {"id": "i6", "idCustomField": "cf-gone", "value": {"text": "a field the board no longer has"}},
+    ]
+    path = write(tmp_path, "board.json", trello_json(board))
+    cli.ok("import", "--from", "trello", str(path))
+    assert tasks(cli)["Shipped"]["notes"].splitlines()[:5] == [
+        "Channel: Instagram", "Budget: 500", "Shoot date: 2026-12-10 09:00 UTC", "Signed off: yes", "Client: Acme",
+    ]  # fmt: skip
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+    card["customFieldItems"][4]["value"]["text"] = "Acme \x1b[2J"
+    bad = cli("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert bad.err.endswith("(Shipped): customFieldItems: text may not hold control characters (U+001B)\n"), bad.err
+
+
+def test_a_map_status_name_the_file_never_uses_is_not_counted_as_a_bad_record(cli: Cli, tmp_path: Path) -> None:
+    rows = [{"Task ID": "1", "Name": "Brief", "Due Date": "2026-13-05"}, {"Task ID": "2", "Name": "Shoot", "Section/Column": "Doing"}]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    result = cli("import", "--from", "asana", "--map-status", "Lter=todo", "--map-status", "Dong=done", str(path))
+    assert result.err.splitlines()[-1] == (
+        "crewdeck: error: nothing imported: 1 bad record and 2 --map-status names the file never uses (listed above)"
+    )
+    path.write_text(asana_csv(rows[1:]), encoding="utf-8")
+    again = cli("import", "--from", "asana", "--map-status", "Lter=todo", "--map-status", "Dong=done", str(path))
+    assert again.err.splitlines()[-1] == "crewdeck: error: nothing imported: 2 --map-status names the file never uses (listed above)"
+
+
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
     """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
     board = trello_board(cards=0, actions=0)

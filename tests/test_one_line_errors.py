@@ -247,7 +247,10 @@ UUID = "11111111-2222-3333-4444-5555555555{:02d}"
         ({"tz": "A" * 300}, "tz: unknown time zone 'AAAA"),
         ({"due": "00010101T000000Z"}, "due: 0001-01-01 is out of range"),
         ({"due": "99991230T000000Z"}, "due: 9999-12-30 is out of range: dates run from 1900-01-01 to 9998-12-31 (Taskwarrior's 'someday'?"),
-        ({"due": "20261301T000000Z"}, "due: '2026-13-01T00:00:00Z' is not a valid instant"),
+        # As the file writes it: the record's check quoted it rewritten ('2026-13-01T00:00:00Z'), found nowhere in the file.
+        ({"due": "20261301T000000Z"}, "due: '20261301T000000Z' is not a real date and time (YYYYMMDDTHHMMSSZ)"),
+        ({"entry": "20270229T120000Z"}, "entry: '20270229T120000Z' is not a real date and time"),
+        ({"wait": "20261231T240000Z"}, "wait: '20261231T240000Z' is not a real date and time"),
         ({"wait": 5}, "wait: 5 is not a Taskwarrior date"),
         ({"depends": [{"uuid": 1}]}, "depends: expected a list of UUIDs"),
         ({"uuid": "------------------------------------"}, "uuid: '------------------------------------' is not a UUID"),

@@ -174,7 +174,12 @@ def _nothing_imported(exc: exchange.ImportProblems) -> UserError:
         return UserError(f"nothing imported: {exc.problems[0]}")
     for problem in exc.problems:
         sys.stderr.write(visible(problem) + "\n")
-    return UserError(f"nothing imported: {len(exc.problems):,} bad records (listed above)")
+    # A --map-status name the file never uses is listed with them, and is no record: counted apart.
+    unused = sum(problem.startswith("--map-status: ") for problem in exc.problems)
+    said = [counted(len(exc.problems) - unused, "bad record")] if len(exc.problems) > unused else []
+    if unused:
+        said.append(f"{counted(unused, '--map-status name')} the file never uses")
+    return UserError(f"nothing imported: {' and '.join(said)} (listed above)")
 
 
 def _zone(name: str) -> str:

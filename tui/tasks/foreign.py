@@ -109,7 +109,7 @@ from crewdeck.tui.time.when import (
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
-from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
@@ -582,7 +582,7 @@ def _batches(
     size: int,
     fields: Mapping[str, str],
 ) -> Iterator[Source]:
-    campaigns = {c.slug: c.id for c in ws.campaigns()}
+    campaigns = campaign_keys(ws.campaigns())
     platforms = {p.casefold() for c in ws.campaigns() for p in c.platforms}
     handles = {m.handle: m for m in ws.members()}
     fallback_tz = default_tz or (me.tz if me else "UTC")
@@ -638,9 +638,9 @@ def _batches(
         values["created_at"] = item.created_at or now
         kept.extend(_labels(item.labels, values, campaigns, platforms, cuts))
         if item.project and "campaign" in values:
-            if campaigns.get(slug(item.project)) != values["campaign"]:  # a label named the campaign: the project is another
+            if campaigns.get(campaign_key(item.project)) != values["campaign"]:  # a label named the campaign: the project is another
                 item.notes.append(f"also in {SOURCE_NAMES[kind]} project: {item.project.strip()}")
-        elif item.project and (key := slug(item.project)):
+        elif item.project and (key := campaign_key(item.project)):
             name = campaign_name(item.project.strip(), item.project.strip(), kept, cuts.projects)
             if key in campaigns:
                 values["campaign"] = campaigns[key]
@@ -853,9 +853,11 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
     kept: list[str] = []
     past: list[str] = []
     for label in labels:
-        key = slug(label) or _word(label)
-        if key in campaigns and "campaign" not in values:
-            values["campaign"] = campaigns[key]
+        key = slug(label)
+        # One no slug spells ("限定") names a campaign by its name, and is a tag by its words.
+        named, key = (key, key) if key else (campaign_key(label), _word(label))
+        if named in campaigns and "campaign" not in values:
+            values["campaign"] = campaigns[named]
         elif label.casefold() in platforms and "platform" not in values:
             values["platform"] = label.casefold()
         elif key:

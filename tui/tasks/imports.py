@@ -33,7 +33,7 @@ from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, Readable
 from crewdeck.tui.workspace.lastimport import Guard, remember
 from crewdeck.tui.workspace.merging import Merge, merge_stream
-from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.words import counted, names
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 FORMATS = ("trello", "asana", "linear")
@@ -161,9 +161,9 @@ def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:
     """What the summary says of the assignees no member here matched: no one has the name, or more than one has it."""
     ambiguous = sorted(name for name in unmatched if name.casefold() in shared)
     strangers = sorted(unmatched.difference(ambiguous))
-    notes = [f"left unassigned (no such member): {', '.join(strangers)}"] if strangers else []
+    notes = [f"left unassigned (no such member): {names(strangers)}"] if strangers else []
     if ambiguous:
-        notes.append(f"left unassigned (more than one member here has that name): {', '.join(ambiguous)}")
+        notes.append(f"left unassigned (more than one member here has that name): {names(ambiguous)}")
     return notes
 
 

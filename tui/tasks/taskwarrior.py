@@ -66,8 +66,8 @@ from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import SourceFields, add_checked
 from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, Readable, array_items
 from crewdeck.tui.workspace.merging import Source, stable_id
-from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+from crewdeck.tui.workspace.words import counted, names
+from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
 PRIORITY = {"H": "high", "M": "med", "L": "low"}
@@ -159,7 +159,7 @@ class Summary:
                 " when one is done or its time passes)"
             )
         if self.unknown_assignees:
-            parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unknown_assignees))}")
+            parts.append(f"left unassigned (no such member): {names(self.unknown_assignees)}")
         for guest, titles in sorted(self.guest_assignees.items()):
             parts.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {first_few([cut(t, 40) for t in titles])}")
         if self.went_on:  # nearly always empty: no call
@@ -198,7 +198,13 @@ def _utc(text: Any, name: str) -> str:
         m = _TW_DATE.match(text)
         if m:
             y, mo, d, h, mi, s = m.groups()
-            instant = f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"  # a real date and time or not: the record's checks say
+            # Said here, as the file writes it: the record's check would quote it rewritten ("'2026-13-10T00:00:00Z' is not
+            # a valid instant").  Compared as text, and a date parsed only past the 28th: every date passes through here.
+            if not ("01" <= mo <= "12" and "01" <= d <= "31" and h <= "23" and mi <= "59" and s <= "59") or (
+                d > "28" and not _real_day(y, mo, d)
+            ):
+                raise ValueError(f"{name}: {_shown(text)} is not a real date and time (YYYYMMDDTHHMMSSZ)")
+            instant = f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"
             try:
                 check_iso_day(instant)
             except DateError as exc:
@@ -206,6 +212,14 @@ def _utc(text: Any, name: str) -> str:
                 raise ValueError(f"{name}: {exc}{hint}") from None
             return instant
     raise ValueError(f"{name}: {_shown(text)} is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)")
+
+
+def _real_day(year: str, month: str, day: str) -> bool:
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:  # 2026-02-30, 2026-04-31
+        return False
+    return True
 
 
 def _shown(value: Any) -> str:
@@ -306,7 +320,7 @@ def batches(
     """
     summary = Summary()
     members = {m.handle: m for m in ws.members()}
-    campaigns = {c.slug: c.id for c in ws.campaigns()}
+    campaigns = campaign_keys(ws.campaigns())
     default_tz = me.tz if me else "UTC"
     created_at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     batch = Source(head.name, [], [])
@@ -683,7 +697,7 @@ def _task(
     project = _text(record, "project")
     if project:
         name = project[len(project_prefix) :] if project_prefix and project.startswith(project_prefix) else project
-        key = slug(name)
+        key = slug(name) or campaign_key(name)  # the second: a name no slug spells ("春のキャンペーン"), by the name
         if not key:  # no letter or digit after the prefix ("🚀"): no campaign's slug, kept whole, not lost
             whole.append(f"project: {project}")
         else:

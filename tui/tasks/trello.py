@@ -16,6 +16,7 @@
 | commentCard actions            | notes lines: "comment by @raj on 2026-03-02: text", last; kept when a newer export no longer holds them |
 | createCard action              | the credit line ("imported: entered by @raj 2026-03-02") |
 | attachments                    | "attachment: name url" lines in the notes             |
+| customFieldItems               | "FIELD: value" lines in the notes (``customFields`` names each, and a list's options) |
 
 The export names a member by id; a member who has left the board is
 missing from its ``members`` and is known only from the actions they
@@ -70,6 +71,8 @@ class Board:
     #: A card's comments: (when, the notes' line, who and when as the line says it: "comment by @raj on 2026-03-02").
     comments: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     authors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    #: The board's custom fields by id: their name, and a list field's options (id -> text).
+    custom: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     no_list: int = 0
     left: set[str] = field(default_factory=set)
     #: How many cards, and the members they name (from the first reading).
@@ -90,7 +93,9 @@ def board(stream: Readable, source: str) -> Board:
     problems: list[str] = []
     found = Board(name="", id="")
     cards_seen = False
-    parts = {"lists": _list, "labels": _label, "members": _member, "checklists": _checklist_of, "actions": _action}
+    parts = {
+        "lists": _list, "labels": _label, "members": _member, "checklists": _checklist_of, "actions": _action, "customFields": _custom,
+    }  # fmt: skip
     for key, value in object_items(stream, CARDS):
         if key == "id" and isinstance(value, str):
             found.id = value
@@ -125,6 +130,38 @@ def _list(found: Board, entry: dict[str, Any], source: str, problems: list[str])
 def _label(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
     if isinstance(entry.get("id"), str):
         found.labels[entry["id"]] = (str(entry.get("name") or ""), str(entry.get("color") or ""))
+
+
+def _custom(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+    if isinstance(entry.get("id"), str) and isinstance(entry.get("name"), str):
+        options = {
+            o["id"]: str(_object(o.get("value")).get("text", ""))
+            for o in entry.get("options") or []
+            if isinstance(o, dict) and isinstance(o.get("id"), str)
+        }
+        found.custom[entry["id"]] = (entry["name"], options)
+
+
+def _custom_lines(card: dict[str, Any], found: Board, where: str) -> list[str]:
+    """A "FIELD: value" line for each custom field the card fills (a Power-Up's: Channel, Budget, Shoot date, Signed off)."""
+    lines = []
+    for item in _typed(card, "customFieldItems", list, "a list", where) or []:
+        if not isinstance(item, dict) or item.get("idCustomField") not in found.custom:
+            continue
+        name, options = found.custom[item["idCustomField"]]
+        value = _object(item.get("value"))
+        if isinstance(item.get("idValue"), str):  # a list field: one of its options
+            said = options.get(item["idValue"], "")
+        elif "date" in value:
+            moment = _moment(value["date"], f"customFieldItems: {name}", where)
+            said = f"{moment[:10]} {moment[11:16]} UTC"
+        elif "checked" in value:
+            said = "yes" if value["checked"] in ("true", True) else "no"
+        else:
+            said = str(value.get("text", value.get("number", "")))
+        if said.strip():
+            lines.append(f"{name}: {said.strip()}")
+    return lines
 
 
 def _member(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
@@ -265,6 +302,9 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
             item.due = moment
         else:
             item.notes.append(f"start: {moment[:10]}")
+    custom = _custom_lines(card, found, where)
+    item.notes.extend(custom)
+    item.texts.extend(("customFieldItems", line) for line in custom)
     item.labels = _labels(card, found, where)
     item.texts.extend(("labels", label) for label in item.labels)
     for member_id in _ids(card, "idMembers", where):

@@ -38,7 +38,7 @@ from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.errors import summary
 from crewdeck.tui.workspace.exchange import ImportProblems, Plan, every_text
-from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, campaign_slug
 
 #: How the text that credits a record's source author begins.
 CREDIT = "imported: entered by"
@@ -227,13 +227,11 @@ class Merge:
             also = f" (not imported either: {_more_tasks(self.removed_parts)})" if self.removed_parts else ""
             parts.append(f"{counted(self.removed_here, 'record')} removed here {stay} removed{also}")
         if self.unassigned:
-            parts.append(f"left unassigned (no such member): {', '.join(sorted(self.unassigned))}")
+            parts.append(f"left unassigned (no such member): {words.names(self.unassigned)}")
         if self.unzoned:
-            parts.append(f"left unassigned (not members here: --default-tz ZONE adds them): {', '.join(sorted(self.unzoned))}")
+            parts.append(f"left unassigned (not members here: --default-tz ZONE adds them): {words.names(self.unzoned)}")
         if self.for_a_manager:
-            parts.append(
-                f"left unassigned (not members here, and only a manager's import adds members): {', '.join(sorted(self.for_a_manager))}"
-            )
+            parts.append(f"left unassigned (not members here, and only a manager's import adds members): {words.names(self.for_a_manager)}")
         if self.kept:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
             parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
@@ -534,11 +532,11 @@ class _Merger:
     # ------------------------------------------------------------ campaigns: by id, else by name
 
     def _campaigns(self, records: Plan) -> None:
-        here = {c.slug: c.id for c in self.ws.campaigns()}
+        here = campaign_keys(self.ws.campaigns())
         for entity, row_id, values in records:
             if entity != "campaign" or self.stored.get(row_id) == "campaign":
                 continue
-            same = here.get(slug(values.get("name") or ""))
+            same = here.get(campaign_key(values.get("name") or "")) if values.get("name") else None
             if same is not None and same != row_id:
                 self.remap["campaign"][row_id] = same
                 self.stored[same] = "campaign"
@@ -656,7 +654,7 @@ class _Merger:
             before = values.get(credit_field) or ""
             values[credit_field] = spec.check(credit_field, f"{before}{joiner}{credit}" if before else credit)
         self._write(entity, row_id, values, where)
-        name = f"+{slug(values['name'])}" if entity == "campaign" and values.get("name") else short(row_id)
+        name = f"+{campaign_slug(row_id, values['name'])}" if entity == "campaign" and values.get("name") else short(row_id)
         self.merge.created.setdefault(entity, []).append(name)
 
     def _credit(self, entity: str, row_id: str, values: dict[str, Any], author_field: str | None) -> str | None:

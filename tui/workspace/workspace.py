@@ -12,6 +12,7 @@ import os
 import pwd
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,6 +106,23 @@ def name_key(name: str) -> str:
     """How a campaign's name is matched: its slug, or for a name no slug spells ("春のキャンペーン", "🚀") the name itself,
     in lower case and its words one space apart (its ``+slug`` is then its short id, ``campaign_slug``)."""
     return slug(name) or " ".join(name.casefold().split())
+
+
+def campaign_key(name: str) -> str:
+    """What an import matches a project or label with to a campaign (``campaign_keys``): its ``name_key``, or ``""``
+    for a name with no letter or digit ("🚀"), which names no campaign."""
+    key = slug(name)
+    return key or (name_key(name) if any(c.isalnum() for c in name) else "")
+
+
+def campaign_keys(campaigns: Iterable[Campaign]) -> dict[str, str]:
+    """The campaigns' ids by ``campaign_key`` of their names (and by ``+slug``: a short id for a name with none)."""
+    keys: dict[str, str] = {}
+    for c in campaigns:
+        keys[c.slug] = c.id
+        if not slug(c.name) and (key := campaign_key(c.name)):
+            keys[key] = c.id
+    return keys
 
 
 def campaign_slug(campaign_id: str, name: object) -> str:
