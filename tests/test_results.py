@@ -603,14 +603,18 @@ def test_the_panes_legend_names_no_spend_linked_only_for_the_kpis_kpi_report_nam
 def test_a_campaign_whose_approved_entry_was_reversed_spent_0_and_its_cost_kpis_are_0(ws: Path) -> None:
     # Entries that net to zero are spend of 0, which counts: CPC 0.00 and cpa<=4.00 met, unlike a row no entry counts toward.
     from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace import workspace
     from crewdeck.tui.workspace.workspace import Workspace
 
     w = ["-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20"]
     crewdeck(*w, "impressions=1000", "clicks=10", "conversions=2", "value=50.00 EUR")
-    entry = crewdeck(
-        "-w", str(ws), "--as", "raj", "ledger", "add", "--campaign", "launch", "--category", "ads",
-        "--payee", "Meta", "--amount", "30.00 EUR", "--date", "2026-11-20", "--pending",
-    ).strip()  # fmt: skip
+    # raj's spend in person: from ana's account (the tests'), ``--as raj`` is ana acting, whose spend it stays.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
+        entry = crewdeck(
+            "-w", str(ws), "--as", "raj", "ledger", "add", "--campaign", "launch", "--category", "ads",
+            "--payee", "Meta", "--amount", "30.00 EUR", "--date", "2026-11-20", "--pending",
+        ).strip()  # fmt: skip
     crewdeck("-w", str(ws), "--as", "ana", "ledger", "approve", entry)
     crewdeck("-w", str(ws), "--as", "raj", "ledger", "reverse", entry)
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "cpa<=4.00 EUR")
