@@ -1113,3 +1113,59 @@ def test_a_write_on_the_shared_file_approves_no_spend_its_manager_entered_acting
     )
     with Store(team.path) as store:
         assert store.conn.execute("SELECT count(*) FROM approval WHERE entry = ?", (entry,)).fetchone()[0] == 0
+
+
+@pytest.fixture(params=["file", "postgres"])
+def written_acting(request: pytest.FixtureRequest, team: Team) -> Iterator[tuple[Hostile, dict[str, Any]]]:
+    """ana's raw pushes, to the team's file served or published, in which she rewrote and submitted tmp's post
+    “by tmp for ana” on the shared host acting as tmp (``--as tmp``): ``(ana, her verdict approving that round)``."""
+    post = team.posts["by tmp"]["ana"]
+    where = ["-w", str(team.path), "--as", "tmp"]
+    crewdeck(*where, "post", "copy", post[:8], "Ana's words")
+    crewdeck(*where, "post", "submit", post[:8])
+    with Store(team.path) as store:
+        submitted = json.loads(store.conn.execute("SELECT post_round FROM task WHERE id = ?", (post,)).fetchone()[0])
+    verdict = {
+        "post": post,
+        "round": submitted["id"],
+        "step": "review",
+        "hash": submitted["hash"],
+        "verdict": "approve",
+        "note": "",
+        "approved_by": team.ids["ana"],
+        "approved_at": "2026-11-26T09:00:00Z",
+    }
+    served = _served(request, team)
+    ana = _ana(team, next(served))
+    yield ana, verdict
+    ana.http.close()
+    next(served, None)  # the server stops
+
+
+def test_content_a_manager_wrote_acting_as_another_makes_them_an_author_of_its_round(
+    written_acting: tuple[Hostile, dict[str, Any]],
+) -> None:
+    """ana rewrote tmp's post as tmp (``--as tmp``) and approved the round as herself: its authors were tmp alone."""
+    ana, verdict = written_acting
+    answer = ana.push(("append", "post_approval", new_id(), "*", verdict))
+    assert _refused(answer) == ["round_author"]
+    assert answer["refused"][0]["message"] == "@ana changed the content of “by tmp for ana” in this round: another reviewer takes it"
+
+
+def test_a_write_on_the_shared_file_reviews_no_round_its_manager_wrote_acting_as_another(team: Team) -> None:
+    post = team.posts["by tmp"]["ana"]
+    where = ["-w", str(team.path)]
+    assert "by tmp for ana" in crewdeck(*where, "post", "list", "needs:@ana")
+    crewdeck(*where, "--as", "tmp", "post", "copy", post[:8], "Ana's words")
+    crewdeck(*where, "--as", "tmp", "post", "submit", post[:8])
+    # Nor is it listed as waiting for her (the Approvals view, needs:@me).
+    assert "by tmp for ana" not in crewdeck(*where, "post", "list", "needs:@ana")
+    refused = crewdeck_fails_text(*where, "post", "approve", post[:8])
+    assert "@ana changed the content of “by tmp for ana” in this round: another reviewer takes it (rule round_author)" in refused, refused
+    with Store(team.path) as store:
+        assert (
+            store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ? AND approved_by = ?", (post, team.ids["ana"])).fetchone()[
+                0
+            ]
+            == 0
+        )

@@ -97,7 +97,7 @@ SCHEMA = [
     # A post's verdicts, which the rules read when judging another one.
     "CREATE INDEX IF NOT EXISTS crewdeck_op_post_approval ON crewdeck_op (workspace, ((value::jsonb) ->> 'post')) "
     "WHERE entity = 'post_approval'",
-    # Who acted as a member in a write on a shared host (``acting``), which the rules read when an entry they made is approved.
+    # Who acted as a member in a write on a shared host (``acting``), which the rules read when what they made is approved.
     "CREATE INDEX IF NOT EXISTS crewdeck_op_acting ON crewdeck_op (workspace, ((value::jsonb) ->> 'member')) WHERE entity = 'acting'",
     # The tasks ever assigned to a member, which the rules read when the member is made a guest (``guest_assignee``).
     "CREATE INDEX IF NOT EXISTS crewdeck_op_assignee ON crewdeck_op (workspace, value) WHERE entity = 'task' AND field = 'assignee'",
@@ -354,14 +354,18 @@ class PgRuleState:
             first.setdefault(row_id, (op_id, value))  # the first append of an id wins
         verdicts = tuple(verdict_of(row_id, op_id, json.loads(value)) for row_id, (op_id, value) in first.items())
         authors = self.conn.execute(
-            "SELECT DISTINCT member FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
+            "WITH changed AS (SELECT member, op_id FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
             # Stored after the submission stored last with other content than the current round's (``filerules.AUTHORS_SQL``).
             "AND seq > coalesce((SELECT r.seq FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
             "AND r.field = 'post_round' AND (r.value::jsonb ->> 'hash') IS DISTINCT FROM (SELECT c.value::jsonb ->> 'hash' "
             "FROM crewdeck_op AS c WHERE c.workspace = %(ws)s AND c.row_id = %(post)s AND c.field = 'post_round' "
             "ORDER BY c.op_id DESC LIMIT 1) AND NOT EXISTS (SELECT 1 FROM crewdeck_op AS e WHERE e.workspace = %(ws)s "
             "AND e.row_id = %(post)s AND e.field = 'post_round' AND e.seq < r.seq AND (e.value::jsonb ->> 'id') = (r.value::jsonb ->> 'id')) "
-            "ORDER BY r.seq DESC LIMIT 1), 0)",
+            "ORDER BY r.seq DESC LIMIT 1), 0)) "
+            # A change made acting as another member on a shared host (a published file's ``acting``): its actor's too.
+            "SELECT member FROM changed UNION SELECT (a.value::jsonb ->> 'actor') FROM changed JOIN crewdeck_op AS a "
+            "ON a.workspace = %(ws)s AND a.entity = 'acting' AND (a.value::jsonb ->> 'member') = changed.member "
+            "AND changed.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op')",
             {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS)},
         ).fetchall()
         people = {v.by: self.reviewer(v.by) for v in verdicts}

@@ -19,15 +19,18 @@ from crewdeck.sync.state.sshkeys import identities
 #: it had).  In the order they were stored here, not by stamp: a stamp is its writer's to choose, and a change stamped
 #: before a round it came after would not make its writer an author.  A submission is a round's first operation: one that
 #: puts a round back (undoing a submission) submits nothing, and would make the rounds after it forget who changed the
-#: content before it.
+#: content before it.  A change a manager made acting as another member is theirs too.
 AUTHORS_SQL = (
-    f"SELECT DISTINCT o.member FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
+    f"WITH changed AS (SELECT o.member, o.op_id FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
     "AND o.seq > coalesce((SELECT r.seq FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
     "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
     "WHERE c.row_id = :post AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
     "AND NOT EXISTS (SELECT 1 FROM ops AS e WHERE e.row_id = :post AND e.field = 'post_round' AND e.seq < r.seq "
     "AND json_extract(e.value, '$.id') = json_extract(r.value, '$.id')) "
-    "ORDER BY r.seq DESC LIMIT 1), 0)"
+    "ORDER BY r.seq DESC LIMIT 1), 0)) "
+    # A manager who made a change acting as another (``--as``, its ``acting`` record) made it: an author too.
+    "SELECT member FROM changed UNION SELECT a.actor FROM changed JOIN acting AS a ON a.member = changed.member "
+    "AND changed.op_id BETWEEN a.first_op AND a.last_op"
 )
 
 

@@ -144,18 +144,23 @@ def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str
     submitted with other content): a round submitted again unchanged keeps its authors, as the rules judge it.
 
     Read from the log, so an edit overwritten by a later one still makes its
-    member an author, and every replica with the same operations agrees.
+    member an author (and the manager who made it acting as them), and every
+    replica with the same operations agrees.
     """
     if not post_ids:
         return {}
     fields = ", ".join(f"'{name}'" for name in CONTENT_FIELDS)
     out: dict[str, set[str]] = defaultdict(set)
     for post, member in conn.execute(
-        f"SELECT j.value, o.member FROM json_each(?) AS j JOIN ops AS o ON o.row_id = j.value AND o.field IN ({fields}) "
+        f"WITH changed AS (SELECT j.value AS post, o.member, o.op_id FROM json_each(?) AS j JOIN ops AS o ON o.row_id = j.value "
+        f"AND o.field IN ({fields}) "
         "WHERE o.op_id > coalesce((SELECT r.op_id FROM ops AS r WHERE r.row_id = j.value AND r.field = 'post_round' "
         "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
         "WHERE c.row_id = j.value AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
-        "ORDER BY r.op_id DESC LIMIT 1), '')",
+        "ORDER BY r.op_id DESC LIMIT 1), '')) "
+        # A change a manager made acting as another (``--as``): theirs too, as the rules judge it.
+        "SELECT post, member FROM changed UNION SELECT post, a.actor FROM changed JOIN acting AS a ON a.member = changed.member "
+        "AND changed.op_id BETWEEN a.first_op AND a.last_op",
         (json.dumps(list(post_ids)),),
     ):
         out[post].add(member)
