@@ -1935,3 +1935,26 @@ async def test_the_calendars_line_under_a_post_shows_its_title_as_typed_not_read
         await _cursor_to(panel, pilot, lambda p: p.post.id == post_id)
         line = str(panel.query_one("#calendar-status", Static).render())
         assert line.startswith("Reel [/] for [b]spring[/b] · in review · "), line
+
+
+async def test_approving_a_post_a_crisis_holds_says_it_is_paused_not_only_approved(team: Path) -> None:
+    # At 7 am, a crisis open: kemi's `a` took the last step of a post and the notice said "approved “Spring post 0”"
+    # and nothing else, read as the post going out at its slot; it reads paused until someone resumes it.
+    with Store(team) as store:
+        people = ids(store, "member", "handle")
+        post = add_posts(store, 1, NOW + dt.timedelta(days=1), submitted=NOW, author="sofia")[0]
+        writing.approve(store, people["mia"], post, NOW)
+        writing.start_crisis(store, people["ana"], NOW, "Bad reply")
+    app = make_app(team, "kemi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert [p.id for p in screen.mine] == [post]
+        await pilot.press("a")
+        await until(pilot, lambda: any("approved" in str(n.message) for n in app._notifications), "the approval's notice")
+        told = [str(n.message) for n in app._notifications if "approved" in str(n.message)]
+        assert told == ["approved “Spring post 0”: paused by a crisis (Bad reply) until it is resumed"], told
+    assert state(team, post) == "paused"
