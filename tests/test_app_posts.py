@@ -1958,3 +1958,32 @@ async def test_approving_a_post_a_crisis_holds_says_it_is_paused_not_only_approv
         told = [str(n.message) for n in app._notifications if "approved" in str(n.message)]
         assert told == ["approved “Spring post 0”: paused by a crisis (Bad reply) until it is resumed"], told
     assert state(team, post) == "paused"
+
+
+async def test_the_approvals_view_follows_a_change_of_the_workspaces_chain(team: Path) -> None:
+    # A post in no campaign takes the workspace's chain; `workspace set approvals` added mia's step, which put such a
+    # post back in review for her, and her open Approvals view did not show it until something else changed.
+    with Store(team) as store:
+        people = ids(store, "member", "handle")
+        post = writing.add_post(
+            store,
+            people["raj"],
+            {
+                "title": "Loose post",
+                "status": "todo",
+                "platform": "linkedin",
+                "copy": "Hi",
+                "publish": {"utc": "2026-11-28T15:00:00Z", "tz": "UTC"},
+            },
+        )
+        assert writing.submit(store, people["raj"], post, NOW).state == "approved"  # no chain yet
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert post not in [p.id for p in screen.mine]
+        Cli(team).ok("workspace", "set", "approvals", "copy:@mia")
+        await until(pilot, lambda: post in [p.id for p in screen.mine], "the post the workspace's new step puts before mia")
