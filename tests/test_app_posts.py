@@ -1987,3 +1987,39 @@ async def test_the_approvals_view_follows_a_change_of_the_workspaces_chain(team:
         assert post not in [p.id for p in screen.mine]
         Cli(team).ok("workspace", "set", "approvals", "copy:@mia")
         await until(pilot, lambda: post in [p.id for p in screen.mine], "the post the workspace's new step puts before mia")
+
+
+async def test_a_held_post_another_open_crisis_holds_too_is_not_let_out_by_resuming_it_from_the_ended_ones_list(
+    team: Path,
+) -> None:
+    # Two crises held the spring posts; ending "bad press" listed them, and `r` there released a post from both: it
+    # read approved, its slot going out, while the "outage" crisis was still open.
+    posts = _two_approved_posts_held_by_a_crisis(team)
+    with Store(team) as store:
+        outage = writing.start_crisis(store, member(team, "ana"), NOW, "outage")
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        await pilot.press(next(c.key for c in picker.choices if "bad press" in c.label))
+        await settle(pilot)
+        assert isinstance(app.screen, HeldPostsScreen) and open_crises_ids(team) == [outage]
+        app.clear_notifications()
+        await pilot.press("r")
+        await until(pilot, lambda: bool(app._notifications), "the refusal")
+        told = [str(n.message) for n in app._notifications]
+        assert told == [
+            f"cannot resume “Spring post 0”: “outage” ({outage[:8]}), still open, holds it too: it is released when that crisis ends"
+        ], told
+        assert state(team, posts[0]) == "paused"
+    with Store(team) as store:
+        writing.end_crisis(store, member(team, "ana"), NOW, outage, resume="all")
+    assert state(team, posts[0]) == "approved"
+
+
+def open_crises_ids(path: Path) -> list[str]:
+    with Store(path) as store:
+        return [c.id for c in open_crises(store.conn)]
