@@ -1935,3 +1935,91 @@ async def test_the_calendars_line_under_a_post_shows_its_title_as_typed_not_read
         await _cursor_to(panel, pilot, lambda p: p.post.id == post_id)
         line = str(panel.query_one("#calendar-status", Static).render())
         assert line.startswith("Reel [/] for [b]spring[/b] · in review · "), line
+
+
+async def test_approving_a_post_a_crisis_holds_says_it_is_paused_not_only_approved(team: Path) -> None:
+    # At 7 am, a crisis open: kemi's `a` took the last step of a post and the notice said "approved “Spring post 0”"
+    # and nothing else, read as the post going out at its slot; it reads paused until someone resumes it.
+    with Store(team) as store:
+        people = ids(store, "member", "handle")
+        post = add_posts(store, 1, NOW + dt.timedelta(days=1), submitted=NOW, author="sofia")[0]
+        writing.approve(store, people["mia"], post, NOW)
+        writing.start_crisis(store, people["ana"], NOW, "Bad reply")
+    app = make_app(team, "kemi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert [p.id for p in screen.mine] == [post]
+        await pilot.press("a")
+        await until(pilot, lambda: any("approved" in str(n.message) for n in app._notifications), "the approval's notice")
+        told = [str(n.message) for n in app._notifications if "approved" in str(n.message)]
+        assert told == ["approved “Spring post 0”: paused by a crisis (Bad reply) until it is resumed"], told
+    assert state(team, post) == "paused"
+
+
+async def test_the_approvals_view_follows_a_change_of_the_workspaces_chain(team: Path) -> None:
+    # A post in no campaign takes the workspace's chain; `workspace set approvals` added mia's step, which put such a
+    # post back in review for her, and her open Approvals view did not show it until something else changed.
+    with Store(team) as store:
+        people = ids(store, "member", "handle")
+        post = writing.add_post(
+            store,
+            people["raj"],
+            {
+                "title": "Loose post",
+                "status": "todo",
+                "platform": "linkedin",
+                "copy": "Hi",
+                "publish": {"utc": "2026-11-28T15:00:00Z", "tz": "UTC"},
+            },
+        )
+        assert writing.submit(store, people["raj"], post, NOW).state == "approved"  # no chain yet
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert post not in [p.id for p in screen.mine]
+        Cli(team).ok("workspace", "set", "approvals", "copy:@mia")
+        await until(pilot, lambda: post in [p.id for p in screen.mine], "the post the workspace's new step puts before mia")
+
+
+async def test_a_held_post_another_open_crisis_holds_too_is_not_let_out_by_resuming_it_from_the_ended_ones_list(
+    team: Path,
+) -> None:
+    # Two crises held the spring posts; ending "bad press" listed them, and `r` there released a post from both: it
+    # read approved, its slot going out, while the "outage" crisis was still open.
+    posts = _two_approved_posts_held_by_a_crisis(team)
+    with Store(team) as store:
+        outage = writing.start_crisis(store, member(team, "ana"), NOW, "outage")
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        await pilot.press(next(c.key for c in picker.choices if "bad press" in c.label))
+        await settle(pilot)
+        assert isinstance(app.screen, HeldPostsScreen) and open_crises_ids(team) == [outage]
+        app.clear_notifications()
+        await pilot.press("r")
+        await until(pilot, lambda: bool(app._notifications), "the refusal")
+        told = [str(n.message) for n in app._notifications]
+        assert told == [
+            f"cannot resume “Spring post 0”: “outage” ({outage[:8]}), still open, holds it too: it is released when that crisis ends"
+        ], told
+        assert state(team, posts[0]) == "paused"
+    with Store(team) as store:
+        writing.end_crisis(store, member(team, "ana"), NOW, outage, resume="all")
+    assert state(team, posts[0]) == "approved"
+
+
+def open_crises_ids(path: Path) -> list[str]:
+    with Store(path) as store:
+        return [c.id for c in open_crises(store.conn)]

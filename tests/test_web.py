@@ -136,6 +136,26 @@ def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: 
     assert last.status_code == 410 and last.json()["error"] == "link_burned"
 
 
+def test_web_links_says_open_only_of_a_link_that_still_signs_someone_in(team: Path, server: WebServer) -> None:
+    """A link burned by five wrong PINs, and one whose member was removed, read "open" in `web links`: the manager
+    told the client to try it again, and its page said it no longer works."""
+    w = ("-w", str(team), "--as", "ana")
+    burned_id, burned, pin = make_link(team, "gus", "--pin")
+    assert pin is not None
+    wrong = f"{(int(pin) + 1) % 10**6:06d}"
+    with client(server) as c:
+        for _ in range(signin.PIN_TRIES):
+            assert c.post(f"/link/{_secret(burned)}", data={"pin": wrong}, headers=JSON).status_code == 401
+    crewdeck(*w, "member", "add", "vic", "--name", "Vic", "--tz", "UTC", "--access", "guest")
+    gone_id, _, _ = make_link(team, "vic")
+    crewdeck(*w, "member", "rm", "vic")
+    open_id, _, _ = make_link(team, "gus")
+    status = {line.split()[0]: line for line in crewdeck(*w, "web", "links").splitlines()[1:]}
+    assert status[burned_id].endswith("burned (5 wrong PINs)"), status
+    assert status[gone_id].endswith("member removed"), status
+    assert status[open_id].endswith("open"), status
+
+
 def test_sign_in_attempts_are_rate_limited_per_address(team: Path) -> None:
     server = WebServer(team, attempts=Attempts(limit=3, window=600), ready_at_sign_in=False)
     _, token = create_token("raj", "-w", str(team), "--as", "ana")

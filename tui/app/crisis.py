@@ -229,7 +229,7 @@ class HeldPostsScreen(ModalScreen[None]):
             post,
             f"resumed {named_post(post.facts.title, post.id)}",
             # A missed post needs a new slot, which this screen's `n` gives (the command line's hint is a flag).
-            lambda s, me, now: writing.resume(s, me, post.id, now, new_slot_hint="press n to give it a new slot"),
+            lambda s, me, now: writing.resume(s, me, post.id, now, new_slot_hint="press n to give it a new slot", ended_only=True),
             "resumed",
         )
 
@@ -245,7 +245,9 @@ class HeldPostsScreen(ModalScreen[None]):
                 self,
                 self.services,
                 f"resumed {named_post(post.facts.title, post.id)} with a new slot",
-                lambda s, me, now: writing.resume(s, me, post.id, now, writing.typed_slot(s, post.id, text.split(), now, viewer)),
+                lambda s, me, now: writing.resume(
+                    s, me, post.id, now, writing.typed_slot(s, post.id, text.split(), now, viewer), ended_only=True
+                ),
                 lambda: self._did(post, "new slot"),
             )
 

@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 #: The task fields the grid shows (a marker's row, place, colour and text); any member field counts.
 SHOWN_TASK_FIELDS = frozenset({"title", "assignee", "status", "due", "publish", "deleted"})
 #: What changes whether a crisis holds a post (its slot's marker says so): its round, scope and release, the crises, the
-#: verdicts and the chains.
+#: verdicts and the chains (a campaign's, and the workspace's for a post in none).
 HELD_TASK_FIELDS = frozenset({"post_state", "post_round", "resumed_from", "campaign", "platform", "copy", "link", "media", "first_comment"})
-HELD_ENTITIES = frozenset({"crisis", "crisis_end", "post_approval", "campaign"})
+HELD_ENTITIES = frozenset({"crisis", "crisis_end", "post_approval", "campaign", "workspace"})
 #: The now line moves with the clock: the grid is built again this often (seconds).
 TICK = 60
 

@@ -63,10 +63,18 @@ def write_move(node: DOMNode, services: Services, said: str, work: Move, then: C
     """In a worker already (a dialog's ``submit``, whose refusal keeps it open with the text): ``run_move``'s write."""
     app = node.app
     # Through the session's edits: the move is the last action, which ``u`` takes back (or says why it cannot).
-    _, written = services.session.edits.store_write(said, lambda store: work(store, services.session.me.id, services.now()))
-    app.call_from_thread(services.written, said, written)
+    result, written = services.session.edits.store_write(said, lambda store: work(store, services.session.me.id, services.now()))
+    app.call_from_thread(services.written, said + held_note(result), written)
     if then is not None:
         app.call_from_thread(then)
+
+
+def held_note(result: object) -> str:
+    """What a move's notice adds when the post it leaves is held by a crisis: approved (or moved) during one, it does
+    not go out, and "approved “Launch reel”" alone read as if it would."""
+    if not isinstance(result, PostView) or result.state not in ("paused", "missed") or not result.held_by:
+        return ""
+    return visible(f": {result.state} by a crisis ({', '.join(c.reason for c in result.held_by)}) until it is resumed")
 
 
 def slot_zone(services: Services, post: PostView) -> str:

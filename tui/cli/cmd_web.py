@@ -114,7 +114,22 @@ def _check_base_url(url: str) -> None:
 def _links(ctx: Context) -> int:
     ctx.may_manage_ways_in("lists sign-in links")
     handles = ctx.ws.shown_handles()  # a removed member's "ex-@raj": a new member may have their handle
+    removed = ctx.ws.removed_ids()
     now = signin.stamp(signin.wall_clock())
+
+    def status(link: signin.Link) -> str:
+        # "open" only for a link that still signs someone in: one burned by wrong PINs or whose member was removed
+        # read open, and the manager told the client to use it again.
+        if link.used_at:
+            return f"used {_on_your_clock(ctx, link.used_at)}"
+        if link.expires_at <= now:
+            return "expired"
+        if link.pin_failures >= signin.PIN_TRIES:
+            return f"burned ({link.pin_failures} wrong PINs)"
+        if link.member in removed or link.member not in handles:
+            return "member removed"
+        return "open"
+
     rows = [
         [
             link.id,
@@ -122,7 +137,7 @@ def _links(ctx: Context) -> int:
             handles.get(link.created_by, f"@{link.created_by[:8]}"),
             _on_your_clock(ctx, link.expires_at),
             "pin" if link.has_pin else "",
-            f"used {_on_your_clock(ctx, link.used_at)}" if link.used_at else ("expired" if link.expires_at <= now else "open"),
+            status(link),
         ]
         for link in signin.links(ctx.ws.conn)
     ]

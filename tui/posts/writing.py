@@ -446,10 +446,20 @@ def resume(
     now: dt.datetime,
     slot: dict[str, str] | None = None,
     new_slot_hint: str = NEW_SLOT_HINT,
+    *,
+    ended_only: bool = False,
 ) -> PostView:
-    """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead (``check_resume``)."""
+    """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead (``check_resume``).
+
+    ``ended_only``: from the crises that have ended, as the posts a crisis held when it ended are resumed (the app's
+    list of them): one that another crisis, still open, holds too is refused, rather than let out in its middle.
+    """
     post = view(store, post_id, now)
     check_resume(post, now, slot, new_slot_hint)
+    still_open = [c for c in post.held_by if c.open]
+    if ended_only and still_open:
+        named = ", ".join(f"“{c.reason}” ({c.id[:8]})" for c in still_open)
+        raise _refuse(post, "resume", f"{named}, still open, holds it too: it is released when that crisis ends")
     values: dict[str, Any] = {"resumed_from": sorted({*_resumed(store, post_id), *(c.id for c in post.held_by)})}
     if slot is not None:
         values["publish"] = slot

@@ -80,6 +80,8 @@ class Link:
     created_at: str
     expires_at: str
     used_at: str | None
+    #: Wrong PINs given with it: at ``PIN_TRIES`` it is burned.
+    pin_failures: int = 0
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,10 @@ def create_link(
 def links(conn: sqlite3.Connection) -> list[Link]:
     ensure_tables(conn)
     rows = conn.execute(
-        "SELECT id, member, pin_hash IS NOT NULL, created_by, created_at, expires_at, used_at FROM web_link ORDER BY created_at, id"
+        "SELECT id, member, pin_hash IS NOT NULL, created_by, created_at, expires_at, used_at, pin_failures FROM web_link "
+        "ORDER BY created_at, id"
     )
-    return [Link(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
+    return [Link(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6], int(r[7] or 0)) for r in rows]
 
 
 def revoke_link(conn: sqlite3.Connection, link_id: str, now: dt.datetime) -> bool:

@@ -129,7 +129,8 @@ class ApprovalsScreen(Screen[None]):
         self._read(self.generation)
 
     def store_changed(self, ops: list[Op]) -> None:
-        if any(op.entity in ("task", "post_approval", "campaign", "member", "crisis", "crisis_end") for op in ops):
+        # The workspace's chain is the chain of every post in no campaign, and its lead time decides what expired.
+        if any(op.entity in ("task", "post_approval", "campaign", "member", "crisis", "crisis_end", "workspace") for op in ops):
             self.reload()
 
     @background(exclusive=True, group="approvals-read")
