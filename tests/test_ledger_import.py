@@ -591,6 +591,18 @@ def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how
     assert json.loads(team.ok("ledger", "list", "--json")) == entries
 
 
+def test_an_accountants_negative_in_brackets_is_read_as_hledger_reads_it(team: Cli, tmp_path: Path) -> None:
+    """An accounting export writes a refund "(1,234.50)": every such row was refused, "not a plain decimal number"."""
+    text = 'date,payee,amount\n2026-11-12,Meta,"(1,234.50)"\n2026-11-13,Meta,(12.50) USD\n2026-11-14,Meta,99.00\n'
+    team.ok("ledger", "import", _write(tmp_path, text), "--campaign", "spring-launch", "--category", "ads")
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert sorted((e["amount"], e["currency"]) for e in entries) == [("-12.50", "USD"), ("-1234.50", "EUR"), ("99.00", "EUR")]
+    odd = _write(tmp_path, "date,payee,amount\n2026-11-15,Meta,(-5.00)\n", "odd.csv")  # a sign in brackets says no sign
+    assert _listed(team("ledger", "import", odd, "--campaign", "spring-launch", "--category", "ads"), odd) == [
+        "2: amount '(-5.00)' is not a plain decimal number like 120.50"
+    ]
+
+
 def test_a_rate_import_names_each_rate_it_replaces(team: Cli, tmp_path: Path) -> None:
     """A file's rate for a pair and day that had one replaced it unsaid: "imported 1 rate", and the totals moved."""
     path = _write(tmp_path, "date,pair,rate\n2026-11-01,USD/EUR,0.95\n2026-11-02,USD/EUR,0.92\n2026-11-01,JPY/EUR,0.0061\n")

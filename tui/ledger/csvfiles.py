@@ -124,10 +124,14 @@ class Reading:
 
     def amount(self, text: str) -> str:
         """``text`` as ``ledger add`` takes an amount, its currency kept: a statement's "+15.00" without its sign, its
-        "1,200.00" and "1 200.00" without the commas or spaces that group it, and with ``decimal_comma`` "-1.200,00 EUR"
-        and "-1 200,00 EUR" as "-1200.00 EUR"."""
+        "1,200.00" and "1 200.00" without the commas or spaces that group it, its "(1,200.00)" as "-1200.00", and with
+        ``decimal_comma`` "-1.200,00 EUR" and "-1 200,00 EUR" as "-1200.00 EUR"."""
         number, code = _number_and_code(text)
         signed = number.strip()
+        # An accountant's negative, "(1,234.50)", as hledger's CSV rules read it: "-1,234.50" ("(-5)" stays refused).
+        bracketed = len(signed) > 2 and signed[0] == "(" and signed[-1] == ")" and signed[1].isdigit()
+        if bracketed:
+            signed = "-" + signed[1:-1].strip()
         # Under the dot, "1 234,50" stays as written: refused, with the hint of --decimal-mark , (``comma_hint``).
         spaced = bool(_SPACE_GROUPED_AMOUNT.match(signed)) and (self.decimal_comma or "," not in signed)
         if spaced:
@@ -140,7 +144,7 @@ class Reading:
             number = number.replace(".", "").replace(",", ".")
         elif _GROUPED_DOT_AMOUNT.match(number):
             number = number.replace(",", "")
-        elif number == signed and not spaced and text.strip().endswith(code):
+        elif number == signed and not spaced and not bracketed and text.strip().endswith(code):
             return text  # as typed: ``ledger add``'s checks say what is wrong with it
         return f"{number} {code}".strip()
 
