@@ -46,7 +46,7 @@ from crewdeck.sync.state.money import EXACT, QUOTIENT, format_minor, money_json,
 from crewdeck.sync.state.records import date
 from crewdeck.tui.ledger import REPORT_GROUPINGS
 from crewdeck.tui.ledger import budgets as budget_lib
-from crewdeck.tui.ledger.filter import COUNTED
+from crewdeck.tui.ledger.filter import COUNTED, REVERSED_PAIR
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.rates import RateBook, at_rate, rate_date_sql
 from crewdeck.tui.workspace import words
@@ -197,24 +197,40 @@ def _groups(
     """
     key = _KEY_SQL[by]
     currencies = [r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry")]
+    columns = f"e.campaign, {key}, sum(e.amount), count(*), min(e.date), max(e.date), "
     plain = (
-        f"SELECT e.campaign, {key}, sum(e.amount), count(*), min(e.date), max(e.date) FROM ledger_entry e "
+        f"SELECT {columns}0 FROM ledger_entry e "
         f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :from AND e.date < :until AND {where} "
         "GROUP BY 1, 2"
     )
+    # Where no rate is in force (few entries, before a currency's first rate), an entry and its reversal are summed
+    # apart: the two net to zero, whatever the rate, so they need none (a currency typed wrong and reversed did).
+    unrated = plain.replace(f"{columns}0", f"{columns}{REVERSED_PAIR}").replace("GROUP BY 1, 2", "GROUP BY 1, 2, 7")
     for currency in currencies:
         for since, until, rate in rates.spans(currency, _EVER, _NEVER):
-            for camp, k, amount, n, first, last in conn.execute(plain, {**params, "currency": currency, "from": since, "until": until}):
-                yield camp, k, currency, rate, True, amount, n, first, last
+            query = plain if rate is not None else unrated
+            for camp, k, amount, n, first, last, paired in conn.execute(
+                query, {**params, "currency": currency, "from": since, "until": until}
+            ):
+                yield camp, k, currency, _paired(rate, paired, amount), True, amount, n, first, last
     approval = (
         f"SELECT e.campaign, {key}, e.currency, {rate_date_sql()}, {COUNTED}, "
-        "sum(e.amount), count(*), min(e.date), max(e.date) "
-        f"FROM ledger_entry e WHERE e.currency = :currency AND e.needs_approval = 1 AND {where} GROUP BY 1, 2, 3, 4, 5"
+        f"sum(e.amount), count(*), min(e.date), max(e.date), {REVERSED_PAIR} "
+        f"FROM ledger_entry e WHERE e.currency = :currency AND e.needs_approval = 1 AND {where} GROUP BY 1, 2, 3, 4, 5, 10"
     )
     for currency in currencies:
-        for camp, k, _, rate_day, counted, amount, n, first, last in conn.execute(approval, {**params, "currency": currency}):
+        for camp, k, _, rate_day, counted, amount, n, first, last, paired in conn.execute(approval, {**params, "currency": currency}):
             rate = None if rate_day is None else rates.on(currency, rate_day)
-            yield camp, k, currency, rate, bool(counted), amount, n, first, last
+            yield camp, k, currency, _paired(rate, paired, amount), bool(counted), amount, n, first, last
+
+
+#: The rate a sum of entries and their reversals is converted at when none is in force: it is zero at any rate.
+_ANY_RATE = Decimal(1)
+
+
+def _paired(rate: Decimal | None, paired: int, amount: int) -> Decimal | None:
+    """``rate``; for entries and their reversals that no rate converts, one that converts their sum, zero, to zero."""
+    return _ANY_RATE if rate is None and paired and amount == 0 else rate
 
 
 def build(
