@@ -197,40 +197,40 @@ def _groups(
     """
     key = _KEY_SQL[by]
     currencies = [r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry")]
-    columns = f"e.campaign, {key}, sum(e.amount), count(*), min(e.date), max(e.date), "
     plain = (
-        f"SELECT {columns}0 FROM ledger_entry e "
+        f"SELECT e.campaign, {key}, sum(e.amount), count(*), min(e.date), max(e.date) FROM ledger_entry e "
         f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :from AND e.date < :until AND {where} "
         "GROUP BY 1, 2"
     )
-    # Where no rate is in force (few entries, before a currency's first rate), an entry and its reversal are summed
-    # apart: the two net to zero, whatever the rate, so they need none (a currency typed wrong and reversed did).
-    unrated = plain.replace(f"{columns}0", f"{columns}{REVERSED_PAIR}").replace("GROUP BY 1, 2", "GROUP BY 1, 2, 7")
+    # Where no rate is in force (few entries: before a currency's first rate), a day's entries are summed apart, and
+    # entries reversed and their reversals apart from the rest: what nets to zero is zero whatever rate the day gets,
+    # so it needs none (a currency typed wrong and reversed was "rates missing" for ever).
+    unrated = plain.replace("GROUP BY 1, 2", f"GROUP BY 1, 2, e.date, {REVERSED_PAIR}")
     for currency in currencies:
         for since, until, rate in rates.spans(currency, _EVER, _NEVER):
             query = plain if rate is not None else unrated
-            for camp, k, amount, n, first, last, paired in conn.execute(
-                query, {**params, "currency": currency, "from": since, "until": until}
-            ):
-                yield camp, k, currency, _paired(rate, paired, amount), True, amount, n, first, last
+            for camp, k, amount, n, first, last in conn.execute(query, {**params, "currency": currency, "from": since, "until": until}):
+                yield camp, k, currency, _or_any(rate, amount), True, amount, n, first, last
     approval = (
         f"SELECT e.campaign, {key}, e.currency, {rate_date_sql()}, {COUNTED}, "
-        f"sum(e.amount), count(*), min(e.date), max(e.date), {REVERSED_PAIR} "
-        f"FROM ledger_entry e WHERE e.currency = :currency AND e.needs_approval = 1 AND {where} GROUP BY 1, 2, 3, 4, 5, 10"
+        "sum(e.amount), count(*), min(e.date), max(e.date) "
+        f"FROM ledger_entry e WHERE e.currency = :currency AND e.needs_approval = 1 AND {where} "
+        f"GROUP BY 1, 2, 3, 4, 5, e.date, {REVERSED_PAIR}"
     )
     for currency in currencies:
-        for camp, k, _, rate_day, counted, amount, n, first, last, paired in conn.execute(approval, {**params, "currency": currency}):
+        for camp, k, _, rate_day, counted, amount, n, first, last in conn.execute(approval, {**params, "currency": currency}):
             rate = None if rate_day is None else rates.on(currency, rate_day)
-            yield camp, k, currency, _paired(rate, paired, amount), bool(counted), amount, n, first, last
+            yield camp, k, currency, _or_any(rate, amount), bool(counted), amount, n, first, last
 
 
-#: The rate a sum of entries and their reversals is converted at when none is in force: it is zero at any rate.
+#: The rate of one day's entries that no rate converts and that net to zero: zero at any rate is zero at this one.
 _ANY_RATE = Decimal(1)
 
 
-def _paired(rate: Decimal | None, paired: int, amount: int) -> Decimal | None:
-    """``rate``; for entries and their reversals that no rate converts, one that converts their sum, zero, to zero."""
-    return _ANY_RATE if rate is None and paired and amount == 0 else rate
+def _or_any(rate: Decimal | None, amount: int) -> Decimal | None:
+    """``rate``, or for one day's entries with none that net to zero (``_groups`` sums them so) one that converts them as
+    any would: to zero."""
+    return _ANY_RATE if rate is None and amount == 0 else rate
 
 
 def build(
