@@ -306,6 +306,13 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     assert [int(line.removeprefix(f"{bad}:").split(":")[0]) for line in problems] == [3, 4, 5, 6], problems
     assert "already has rate 1.15 on line 2" in problems[3]
     assert team.ok("export") == before
+    # A header with no column it reads says how to name them: it said "name them with --map FIELD=COLUMN", an option
+    # `rate import` refuses ("unrecognized arguments").
+    wide = _write(tmp_path, "Date,USD,JPY\n2026-11-02,1.0812,162.3\n", "ecb.csv")
+    assert one_line_error(team("rate", "import", wide)) == (
+        f"crewdeck: error: {wide}: no column for pair, rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
+        "or date,base,quote,rate)\n"
+    )
 
 
 def test_a_csv_saved_with_a_byte_order_mark_imports_like_one_without(team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -257,8 +257,15 @@ def _records(
         yield where, line, {name: cells[i].strip() for name, i in columns.items()}
 
 
-def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], mapping: dict[str, str], source: str) -> dict[str, int]:
-    """Field -> column index, from the header row and ``--map``."""
+def _columns(
+    header: list[str],
+    wanted: Sequence[str],
+    required: Sequence[str],
+    mapping: dict[str, str],
+    source: str,
+    hint: str = "name them with --map FIELD=COLUMN",
+) -> dict[str, int]:
+    """Field -> column index, from the header row and ``--map``; ``hint`` says how to name a column that is missing."""
     by_name: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         by_name.setdefault(h.strip().lower(), []).append(i)
@@ -282,9 +289,7 @@ def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], 
             )
     missing = [name for name in required if name not in columns]
     if missing:
-        raise UserError(
-            f"{source}: no column for {', '.join(missing)} (the header is: {_header_text(header)}; name them with --map FIELD=COLUMN)"
-        )
+        raise UserError(f"{source}: no column for {', '.join(missing)} (the header is: {_header_text(header)}; {hint})")
     return columns
 
 
@@ -559,7 +564,8 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, 
     header = {h.strip().lower() for h in first[1]}
     split = {"base", "quote"} <= header
     wanted = ("date", "base", "quote", "rate") if split else ("date", "pair", "rate")
-    columns = _columns(first[1], wanted, wanted, {}, source)
+    # ``rate import`` has no --map: the hint named one, refused as an unrecognized argument.
+    columns = _columns(first[1], wanted, wanted, {}, source, "rename them: date,pair,rate or date,base,quote,rate")
     problems: list[str] = []
     rates: dict[str, tuple[int, Rate]] = {}
     for where, line, cell in _records(rows, first[1], columns, source, problems):
