@@ -569,9 +569,13 @@ def test_an_amount_that_names_its_currency_first_is_read_as_one_that_names_it_af
     team.ok("ledger", "import", comma, "--campaign", "spring-launch", "--category", "ads", "--decimal-mark", ",", "--negate")
     assert {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))} == {"1234.50"}
     # Beside a currency column, as the same amount written with its currency after it.
-    column = _write(tmp_path, "date,payee,amount,currency\n2026-11-15,Canva,GBP 9.99,GBP\n2026-11-16,Canva,GBP 9.99,USD\n", "column.csv")
+    column = _write(
+        tmp_path,
+        "date,payee,amount,currency\n2026-11-15,Canva,GBP 9.99,GBP\n2026-11-16,Canva,GBP 9.99,USD\n2026-11-17,Canva,9.99\u00a0GBP,GBP\n",
+        "column.csv",
+    )
     rows = _listed(team("ledger", "import", column, "--campaign", "spring-launch", "--category", "ads"), column)
-    assert rows == ["3: amount '9.99 GBP' is in GBP, but its currency column says 'USD'"]
+    assert rows == ["3: amount '9.99 GBP' is in GBP, but its currency column says 'USD'"]  # a no-break space too, as a space
 
 
 def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how_to_convert_it(team: Cli, tmp_path: Path) -> None:

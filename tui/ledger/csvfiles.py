@@ -144,7 +144,7 @@ class Reading:
             number = number.replace(".", "").replace(",", ".")
         elif _GROUPED_DOT_AMOUNT.match(number):
             number = number.replace(",", "")
-        elif number == signed and not spaced and not bracketed and text.strip().endswith(code):
+        elif number == signed and not spaced and not bracketed and text.strip() == f"{number} {code}".strip():
             return text  # as typed: ``ledger add``'s checks say what is wrong with it
         return f"{number} {code}".strip()
 
