@@ -203,9 +203,16 @@ def _groups(
         "GROUP BY 1, 2"
     )
     # Where no rate is in force (few entries: before a currency's first rate), a day's entries are summed apart, and
-    # entries reversed and their reversals apart from the rest: what nets to zero is zero whatever rate the day gets,
-    # so it needs none (a currency typed wrong and reversed was "rates missing" for ever).
+    # entries reversed and their reversals apart from the rest, and spend a crisis froze (``_freeze`` takes it out
+    # after): what nets to zero is zero whatever rate the day gets, so it needs none (a currency typed wrong and
+    # reversed was "rates missing" for ever).
+    from crewdeck.tui.posts.frozen import frozen_condition
+
+    freezing = frozen_condition(conn)
     unrated = plain.replace("GROUP BY 1, 2", f"GROUP BY 1, 2, e.date, {REVERSED_PAIR}")
+    if freezing is not None:
+        unrated += f", {freezing[0]}"
+        params = {**params, **freezing[1]}
     for currency in currencies:
         for since, until, rate in rates.spans(currency, _EVER, _NEVER):
             query = plain if rate is not None else unrated
