@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
@@ -178,6 +179,8 @@ def _cell(text: str, header: str, key: str) -> str:
     heading = next(x for x in lines if x.startswith("CATEGORY"))
     end = heading.index(header) + len(header)
     line = next(x for x in lines if x.startswith(key))
+    if len(line.rstrip()) < end:  # a line that ends before the column (nothing after it): an empty cell
+        return ""
     return line[:end].rsplit("  ", 1)[-1].strip()
 
 
@@ -210,3 +213,29 @@ def test_pending_spend_with_no_rate_says_rate_missing_not_zero(team: Cli) -> Non
     # With a rate, it converts.
     team.ok("rate", "set", "2026-11-01", "CHF/EUR", "1.05")
     assert _cell(team.ok("ledger", "report"), "PENDING", "total") == "3,125.00"
+
+
+def test_spend_in_a_currency_with_no_rate_that_its_reversal_nets_out_needs_no_rate(team: Cli, tmp_path: Path) -> None:
+    """50 CAD typed for 50 USD and reversed nets to zero at any rate, but the report said "incomplete: rates missing" and
+    asked for a CAD/EUR rate for ever (the Budget pane marked the campaign `*`), where hledger's balance is complete."""
+    typo = add(team, "50 CAD", date="2026-11-12")
+    team.ok("ledger", "reverse", typo)
+    add(team, "50 USD", date="2026-11-12")
+    add(team, "4 EUR", date="2026-11-12", payee="Canva")
+    pending = add(team, "20 CAD", category="tools", date="2026-11-13", extra=("--pending",), as_member="raj")
+    team.ok("ledger", "reverse", pending, as_member="raj")
+    result = team("ledger", "report")
+    assert result.code == 0 and "rate" not in result.err and "incomplete" not in result.out, (result.out, result.err)
+    doc = report(team)
+    assert doc["missing_rates"] == [] and total(doc)["complete"] and total(doc)["unconverted"] == []
+    assert total(doc)["spent"] == eur("50.25") and total(doc)["pending"] == eur("0.00")
+    assert {"amount": "0.00", "currency": "CAD"} in total(doc)["by_currency"]  # it nets to zero in its own currency
+    # So does the KPI report's spend, "as ledger report counts it": it read "rate missing" for 0.00 CAD of spend.
+    kpi = json.loads(team.ok("kpi", "report", "--json"))
+    assert kpi["rate_missing"] == [] and [r["spend"] for r in kpi["rows"]] == [eur("50.25")]
+    # A CAD entry of its own still has no rate, and says so, also on the day of the two that net to zero.
+    add(team, "10 CAD", date="2026-11-12")
+    doc = report(team)
+    assert [(m["currency"], m["entries"], m["amount"]) for m in doc["missing_rates"]] == [("CAD", 1, "10.00")]
+    assert total(doc)["unconverted"] == [{"amount": "10.00", "currency": "CAD"}] and not total(doc)["complete"]
+    assert [r["spend"] for r in json.loads(team.ok("kpi", "report", "--json"))["rows"]] == [None]

@@ -306,6 +306,13 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     assert [int(line.removeprefix(f"{bad}:").split(":")[0]) for line in problems] == [3, 4, 5, 6], problems
     assert "already has rate 1.15 on line 2" in problems[3]
     assert team.ok("export") == before
+    # A header with no column it reads says how to name them: it said "name them with --map FIELD=COLUMN", an option
+    # `rate import` refuses ("unrecognized arguments").
+    wide = _write(tmp_path, "Date,USD,JPY\n2026-11-02,1.0812,162.3\n", "ecb.csv")
+    assert one_line_error(team("rate", "import", wide)) == (
+        f"crewdeck: error: {wide}: no column for pair, rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
+        "or date,base,quote,rate)\n"
+    )
 
 
 def test_a_csv_saved_with_a_byte_order_mark_imports_like_one_without(team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -562,9 +569,13 @@ def test_an_amount_that_names_its_currency_first_is_read_as_one_that_names_it_af
     team.ok("ledger", "import", comma, "--campaign", "spring-launch", "--category", "ads", "--decimal-mark", ",", "--negate")
     assert {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))} == {"1234.50"}
     # Beside a currency column, as the same amount written with its currency after it.
-    column = _write(tmp_path, "date,payee,amount,currency\n2026-11-15,Canva,GBP 9.99,GBP\n2026-11-16,Canva,GBP 9.99,USD\n", "column.csv")
+    column = _write(
+        tmp_path,
+        "date,payee,amount,currency\n2026-11-15,Canva,GBP 9.99,GBP\n2026-11-16,Canva,GBP 9.99,USD\n2026-11-17,Canva,9.99\u00a0GBP,GBP\n",
+        "column.csv",
+    )
     rows = _listed(team("ledger", "import", column, "--campaign", "spring-launch", "--category", "ads"), column)
-    assert rows == ["3: amount '9.99 GBP' is in GBP, but its currency column says 'USD'"]
+    assert rows == ["3: amount '9.99 GBP' is in GBP, but its currency column says 'USD'"]  # a no-break space too, as a space
 
 
 def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how_to_convert_it(team: Cli, tmp_path: Path) -> None:
@@ -589,6 +600,18 @@ def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how
         f"Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 '{latin}' > '{tmp_path / 'Kontoauszug Nov-utf8.csv'}')\n"
     )
     assert json.loads(team.ok("ledger", "list", "--json")) == entries
+
+
+def test_an_accountants_negative_in_brackets_is_read_as_hledger_reads_it(team: Cli, tmp_path: Path) -> None:
+    """An accounting export writes a refund "(1,234.50)": every such row was refused, "not a plain decimal number"."""
+    text = 'date,payee,amount\n2026-11-12,Meta,"(1,234.50)"\n2026-11-13,Meta,(12.50) USD\n2026-11-14,Meta,99.00\n'
+    team.ok("ledger", "import", _write(tmp_path, text), "--campaign", "spring-launch", "--category", "ads")
+    entries = json.loads(team.ok("ledger", "list", "--json"))
+    assert sorted((e["amount"], e["currency"]) for e in entries) == [("-12.50", "USD"), ("-1234.50", "EUR"), ("99.00", "EUR")]
+    odd = _write(tmp_path, "date,payee,amount\n2026-11-15,Meta,(-5.00)\n", "odd.csv")  # a sign in brackets says no sign
+    assert _listed(team("ledger", "import", odd, "--campaign", "spring-launch", "--category", "ads"), odd) == [
+        "2: amount '(-5.00)' is not a plain decimal number like 120.50"
+    ]
 
 
 def test_a_rate_import_names_each_rate_it_replaces(team: Cli, tmp_path: Path) -> None:

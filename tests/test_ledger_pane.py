@@ -728,7 +728,7 @@ async def test_the_bar_gives_up_whole_parts_in_a_narrow_pane(workspace: Path, mo
     async with app.run_test(size=(100, 30)) as pilot:
         ledger = pane(app)
         bar = ledger.query_one(PaneBar)
-        await until(pilot, lambda: any("over budget" in part for part in bar.info), "the campaigns over budget in the bar")
+        await until(pilot, lambda: any("over budget" in part for part in bar.info), "the lines over budget in the bar")
         shown = "".join(segment.text for segment in bar.render_line(0)).strip()
         title, _, info = shown.partition("  ")
         assert title == bar.title and info, shown
@@ -954,16 +954,20 @@ async def test_the_bar_leaves_the_warnings_to_the_lines_above_the_budget_where_a
         assert not any("rate" in part or "frozen" in part for part in info), info
 
 
-async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: Path) -> None:
-    """At 80x24 the budget table shows eight lines: an over-budget line below them showed nowhere until scrolled to."""
+async def test_the_bar_says_how_many_lines_are_over_budget_at_80x24(workspace: Path) -> None:
+    """At 80x24 the budget table shows eight lines: an over-budget line below them showed nowhere until scrolled to.
+    The bar counts the lines over budget, as the table and `ledger report` flag them: it said "1 campaign over budget"
+    of a campaign well inside its budget, one of whose categories was over."""
     app = make_app(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         ledger = await open_ledger(pilot)
         rows = ledger.budget.rows
-        over = {row.campaign_id for row in rows if row.over}
+        over = [row for row in rows if row.over]
         assert over and len(rows) > ledger.budget.size.height - 1  # some line is off the table's screen
+        totals_over = {row.campaign_id for row in rows if row.over and row.is_total}
+        assert any(row.campaign_id not in totals_over for row in over)  # a category over in a campaign that is not
         bar = ledger.query_one(PaneBar)
-        expected = f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget"
+        expected = f"{len(over)} line{'s' if len(over) != 1 else ''} over budget"
         assert expected in "".join(segment.text for segment in bar.render_line(0)), bar.info  # on screen at 80 columns
         await pilot.press(*"]" * 7)  # June 2027: past every campaign's run
         await settle(pilot)
@@ -972,25 +976,25 @@ async def test_the_bar_says_which_campaigns_are_over_budget_at_80x24(workspace: 
 
 
 async def test_over_budget_stays_on_the_bar_at_80x24_while_a_budget_lines_entries_are_listed(workspace: Path) -> None:
-    """`enter` on a budget line filters the entries by it: the filter came before the count of campaigns over budget
+    """`enter` on a budget line filters the entries by it: the filter came before the count of lines over budget
     in the bar, and at 80 columns the count was the part given up.  (raj, a member: a manager's bar counts what waits
     for their approval too, and at 80 columns leaves the filter out.)"""
     app = make_app(workspace, handle="raj")
     async with app.run_test(size=(80, 24)) as pilot:
         ledger = await open_ledger(pilot)
-        over = {row.campaign_id for row in ledger.budget.rows if row.over}
+        over = [row for row in ledger.budget.rows if row.over]
         assert over
         await pilot.press("b", "j", "enter")  # the first campaign's first category
         await settle(pilot)
         assert ledger.filter_text.startswith("+") and ledger.page is not None and ledger.page.text == ledger.filter_text
         shown = "".join(segment.text for segment in ledger.query_one(PaneBar).render_line(0))
-        assert f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget" in shown, shown
+        assert f"{len(over)} line{'s' if len(over) != 1 else ''} over budget" in shown, shown
         assert f"/ +{ledger.filter_text[1:6]}" in shown, shown  # the filter after it, cut rather than left out
 
 
 async def test_over_budget_is_on_the_bar_at_80x24_and_the_spend_a_crisis_froze_above_the_budget(workspace: Path) -> None:
     """The bar's parts are dropped from the last when they do not fit: "N entries frozen by a crisis" came first, and
-    the warning that campaigns are over budget was the one dropped.  The frozen spend is said above the budget now."""
+    the warning that lines are over budget was the one dropped.  The frozen spend is said above the budget now."""
     from crewdeck.tui.cli.main import main
 
     with redirect_stdout(io.StringIO()):
@@ -998,10 +1002,10 @@ async def test_over_budget_is_on_the_bar_at_80x24_and_the_spend_a_crisis_froze_a
     app = make_app(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         ledger = await open_ledger(pilot)
-        over = {row.campaign_id for row in ledger.budget.rows if row.over}
+        over = [row for row in ledger.budget.rows if row.over]
         assert over and any("frozen by a crisis" in line for line in warning_lines(ledger))
         shown = "".join(segment.text for segment in ledger.query_one(PaneBar).render_line(0))
-        assert f"{len(over)} campaign{'s' if len(over) != 1 else ''} over budget" in shown, shown
+        assert f"{len(over)} line{'s' if len(over) != 1 else ''} over budget" in shown, shown
 
 
 async def test_pending_spend_reversed_waits_for_no_approval(workspace: Path) -> None:

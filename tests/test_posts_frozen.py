@@ -79,8 +79,14 @@ def test_frozen_spend_with_no_rate_reads_rate_missing_never_a_sum_that_leaves_it
     assert total(doc)["spent"] == eur("0.00")
     text = team.ok("ledger", "report")
     assert "frozen by a crisis: 2 entries (rate missing for 50.00 CHF), not in spent" in text
+    # A refund of the same day that a manager approved counts, with no rate: never netted with the frozen spend to zero.
+    refund = add(team, "-50 CHF", date="2026-11-21", as_member="raj")
+    team.ok("ledger", "approve", refund, as_member="mia")
+    doc = report(team)
+    assert not total(doc)["complete"] and total(doc)["spent"] == eur("0.00") and total(doc)["frozen"] is None
+    assert "incomplete: rates missing" in team.ok("ledger", "report")
     team.ok("rate", "set", "2026-11-01", "CHF/EUR", "1.05")
-    assert total(report(team))["frozen"] == eur("89.50")
+    assert total(report(team))["frozen"] == eur("89.50") and total(report(team))["spent"] == eur("-52.50")
 
 
 def test_is_frozen_lists_the_spend_a_crisis_froze_until_a_manager_approves_it(team: Cli) -> None:

@@ -285,11 +285,13 @@ class LedgerPane(Pane):
         bar.hint = "[ ] { } period"
         marks = [f"{len(self.marked):,} marked"] if self.marked else []  # next to the count, as in Tasks: the last parts go first
         parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", *marks, page.base]
-        over = {line.campaign_id for line in page.budget if line.over}
+        over = sum(1 for line in page.budget if line.over)
         if over:
-            # The table shows half the pane: a line over budget below its fold would show nowhere.  Rates missing and
-            # spend a crisis froze are not said here: the lines above the budget say them (``_show_warnings``).
-            parts.append(f"{counted(len(over), 'campaign')} over budget")
+            # The table shows half the pane: a line over budget below its fold would show nowhere.  Lines, as the table
+            # and ``ledger report`` flag them (a campaign's total or a category): "1 campaign over budget" was said of a
+            # campaign at 17% of its budget, one of whose categories was over.  Rates missing and spend a crisis froze
+            # are not said here: the lines above the budget say them (``_show_warnings``).
+            parts.append(f"{counted(over, 'line')} over budget")
         if page.to_approve:
             parts.append(f"{page.to_approve:,} to approve")  # pane_data.WAITING lists them
         if page.text:

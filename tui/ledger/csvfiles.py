@@ -124,10 +124,14 @@ class Reading:
 
     def amount(self, text: str) -> str:
         """``text`` as ``ledger add`` takes an amount, its currency kept: a statement's "+15.00" without its sign, its
-        "1,200.00" and "1 200.00" without the commas or spaces that group it, and with ``decimal_comma`` "-1.200,00 EUR"
-        and "-1 200,00 EUR" as "-1200.00 EUR"."""
+        "1,200.00" and "1 200.00" without the commas or spaces that group it, its "(1,200.00)" as "-1200.00", and with
+        ``decimal_comma`` "-1.200,00 EUR" and "-1 200,00 EUR" as "-1200.00 EUR"."""
         number, code = _number_and_code(text)
         signed = number.strip()
+        # An accountant's negative, "(1,234.50)", as hledger's CSV rules read it: "-1,234.50" ("(-5)" stays refused).
+        bracketed = len(signed) > 2 and signed[0] == "(" and signed[-1] == ")" and signed[1].isdigit()
+        if bracketed:
+            signed = "-" + signed[1:-1].strip()
         # Under the dot, "1 234,50" stays as written: refused, with the hint of --decimal-mark , (``comma_hint``).
         spaced = bool(_SPACE_GROUPED_AMOUNT.match(signed)) and (self.decimal_comma or "," not in signed)
         if spaced:
@@ -140,7 +144,7 @@ class Reading:
             number = number.replace(".", "").replace(",", ".")
         elif _GROUPED_DOT_AMOUNT.match(number):
             number = number.replace(",", "")
-        elif number == signed and not spaced and text.strip().endswith(code):
+        elif number == signed and not spaced and not bracketed and text.strip() == f"{number} {code}".strip():
             return text  # as typed: ``ledger add``'s checks say what is wrong with it
         return f"{number} {code}".strip()
 
@@ -253,8 +257,15 @@ def _records(
         yield where, line, {name: cells[i].strip() for name, i in columns.items()}
 
 
-def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], mapping: dict[str, str], source: str) -> dict[str, int]:
-    """Field -> column index, from the header row and ``--map``."""
+def _columns(
+    header: list[str],
+    wanted: Sequence[str],
+    required: Sequence[str],
+    mapping: dict[str, str],
+    source: str,
+    hint: str = "name them with --map FIELD=COLUMN",
+) -> dict[str, int]:
+    """Field -> column index, from the header row and ``--map``; ``hint`` says how to name a column that is missing."""
     by_name: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         by_name.setdefault(h.strip().lower(), []).append(i)
@@ -278,9 +289,7 @@ def _columns(header: list[str], wanted: Sequence[str], required: Sequence[str], 
             )
     missing = [name for name in required if name not in columns]
     if missing:
-        raise UserError(
-            f"{source}: no column for {', '.join(missing)} (the header is: {_header_text(header)}; name them with --map FIELD=COLUMN)"
-        )
+        raise UserError(f"{source}: no column for {', '.join(missing)} (the header is: {_header_text(header)}; {hint})")
     return columns
 
 
@@ -555,7 +564,8 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, 
     header = {h.strip().lower() for h in first[1]}
     split = {"base", "quote"} <= header
     wanted = ("date", "base", "quote", "rate") if split else ("date", "pair", "rate")
-    columns = _columns(first[1], wanted, wanted, {}, source)
+    # ``rate import`` has no --map: the hint named one, refused as an unrecognized argument.
+    columns = _columns(first[1], wanted, wanted, {}, source, "rename them: date,pair,rate or date,base,quote,rate")
     problems: list[str] = []
     rates: dict[str, tuple[int, Rate]] = {}
     for where, line, cell in _records(rows, first[1], columns, source, problems):

@@ -46,7 +46,7 @@ from crewdeck.sync.state.money import EXACT, QUOTIENT, format_minor, money_json,
 from crewdeck.sync.state.records import date
 from crewdeck.tui.ledger import REPORT_GROUPINGS
 from crewdeck.tui.ledger import budgets as budget_lib
-from crewdeck.tui.ledger.filter import COUNTED
+from crewdeck.tui.ledger.filter import COUNTED, REVERSED_PAIR
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.rates import RateBook, at_rate, rate_date_sql
 from crewdeck.tui.workspace import words
@@ -202,19 +202,42 @@ def _groups(
         f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :from AND e.date < :until AND {where} "
         "GROUP BY 1, 2"
     )
+    # Where no rate is in force (few entries: before a currency's first rate), a day's entries are summed apart, and
+    # entries reversed and their reversals apart from the rest, and spend a crisis froze (``_freeze`` takes it out
+    # after): what nets to zero is zero whatever rate the day gets, so it needs none (a currency typed wrong and
+    # reversed was "rates missing" for ever).
+    from crewdeck.tui.posts.frozen import frozen_condition
+
+    freezing = frozen_condition(conn)
+    unrated = plain.replace("GROUP BY 1, 2", f"GROUP BY 1, 2, e.date, {REVERSED_PAIR}")
+    if freezing is not None:
+        unrated += f", {freezing[0]}"
+        params = {**params, **freezing[1]}
     for currency in currencies:
         for since, until, rate in rates.spans(currency, _EVER, _NEVER):
-            for camp, k, amount, n, first, last in conn.execute(plain, {**params, "currency": currency, "from": since, "until": until}):
-                yield camp, k, currency, rate, True, amount, n, first, last
+            query = plain if rate is not None else unrated
+            for camp, k, amount, n, first, last in conn.execute(query, {**params, "currency": currency, "from": since, "until": until}):
+                yield camp, k, currency, _or_any(rate, amount), True, amount, n, first, last
     approval = (
         f"SELECT e.campaign, {key}, e.currency, {rate_date_sql()}, {COUNTED}, "
         "sum(e.amount), count(*), min(e.date), max(e.date) "
-        f"FROM ledger_entry e WHERE e.currency = :currency AND e.needs_approval = 1 AND {where} GROUP BY 1, 2, 3, 4, 5"
+        f"FROM ledger_entry e WHERE e.currency = :currency AND e.needs_approval = 1 AND {where} "
+        f"GROUP BY 1, 2, 3, 4, 5, e.date, {REVERSED_PAIR}"
     )
     for currency in currencies:
         for camp, k, _, rate_day, counted, amount, n, first, last in conn.execute(approval, {**params, "currency": currency}):
             rate = None if rate_day is None else rates.on(currency, rate_day)
-            yield camp, k, currency, rate, bool(counted), amount, n, first, last
+            yield camp, k, currency, _or_any(rate, amount), bool(counted), amount, n, first, last
+
+
+#: The rate of one day's entries that no rate converts and that net to zero: zero at any rate is zero at this one.
+_ANY_RATE = Decimal(1)
+
+
+def _or_any(rate: Decimal | None, amount: int) -> Decimal | None:
+    """``rate``, or for one day's entries with none that net to zero (``_groups`` sums them so) one that converts them as
+    any would: to zero."""
+    return _ANY_RATE if rate is None and amount == 0 else rate
 
 
 def build(

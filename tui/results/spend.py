@@ -38,6 +38,8 @@ from crewdeck.tui.posts.frozen import frozen_condition
 
 #: Before any date and after every date, as text that sorts like ISO dates.
 _EVER, _NEVER = "", "9999-12-31"
+#: The rate day of a day's entries with no rate that net to zero: they need none (no date; ``""`` is the base's).
+_ANY_DAY = "any"
 #: Marks a payee where a platform goes (platform names start with a letter or digit).
 _PAYEE = "@"
 #: A group's counted spend before conversion: ``(campaign, key, currency, day of the rate in force or None)``.
@@ -124,6 +126,9 @@ def counted_spend(
                 if when == "":
                     found = rates.in_force(currency, day)
                     when = rate_day[day] = None if found is None else found[0]
+                if when is None and amount == 0:
+                    # A day's entries that net to zero (an entry and its reversal) are zero at any rate: none is missing.
+                    when = _ANY_DAY
                 if when is None and unrated is not None:
                     widen(unrated, currency, day)
                 held = sums[(camp, key, currency, when)]
@@ -135,6 +140,8 @@ def counted_spend(
         target.entries += entries
         if when is None:
             target.missing[currency] = target.missing.get(currency, 0) + amount
+        elif when == _ANY_DAY:
+            continue  # zero, whatever the rate
         else:
             rate = rates.on(currency, when)
             target.amount = EXACT.add(target.amount, EXACT.multiply(to_decimal(amount, currency), rate))
