@@ -50,10 +50,19 @@ class Forger:
         self.last = Stamp(0, 0, NODE)
 
     def _stamp(self) -> str:
-        ms = max(wall_ms(), self.last.ms)
+        # After every stamp the file holds: a store's write takes a millisecond of its own, so a burst of writes runs
+        # its clock ahead of the wall clock, and a value forged at the wall clock's time would lose to the older one.
+        ms = max(wall_ms(), self.last.ms, self._newest_ms() + 1)
         stamp = Stamp(ms, self.last.counter + 1 if ms == self.last.ms else 0, NODE)
         self.last = stamp
         return str(stamp)
+
+    def _newest_ms(self) -> int:
+        if not self.path.exists():
+            return 0
+        with Store(self.path) as store:
+            (newest,) = store.conn.execute("SELECT max(op_id) FROM ops").fetchone()
+        return Stamp.parse(newest).ms if newest else 0
 
     def op(self, kind: str, entity: str, row_id: str, field: str, value: Any) -> Op:
         self.seq += 1
