@@ -84,6 +84,15 @@ def banner(app: CrewdeckApp) -> CrisisBanner:
     return app.main_screen.query_one(CrisisBanner)
 
 
+async def open_approvals(app: CrewdeckApp, pilot: Pilot[object]) -> ApprovalsScreen:
+    """``R``: the Approvals view, open."""
+    await pilot.press("R")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ApprovalsScreen)
+    return screen
+
+
 def banner_text(app: CrewdeckApp) -> str:
     return str(banner(app).render()) if banner(app).display else ""
 
@@ -92,10 +101,7 @@ async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approve
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         table = screen.table
         assert table.total == 5
         rows = [row for _, row in table.loaded_rows()]
@@ -123,10 +129,7 @@ async def test_the_approvals_view_shows_a_read_asked_for_after_the_first_window_
     app = make_app(team, "mia", watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         first = next(row for _, row in screen.table.loaded_rows())
         with Store(team) as store, store.write(member(team, "raj")) as w:
             w.set("task", first.id, {"title": "Spring post renamed"})
@@ -142,10 +145,7 @@ async def test_the_approvals_view_at_80x24_gives_why_the_room_left_and_says_it_w
     app = make_app(team, "mia")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         table = screen.table
         widths = table.widths(table.scrollable_content_region.width)
         titles = [column.title for column in table.columns]
@@ -194,10 +194,7 @@ async def test_a_scheduled_post_a_new_step_puts_back_in_review_is_in_the_approva
     app = make_app(team, "ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         await until(pilot, lambda: screen.done, "the whole list read")
         rows = [row for _, row in screen.table.loaded_rows()]
         assert rows[0].id == post_id and rows[0].cells[5].startswith("needs you: step 3 of 3 (final)"), rows[0].cells
@@ -270,10 +267,7 @@ async def test_an_approval_the_rules_refuse_is_not_offered_and_writes_nothing(te
     app = make_app(team, "raj")  # the author: nothing needs him, and he may not approve his own post
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         table = screen.table
         assert all(not row.cells[5].startswith("needs you") for _, row in table.loaded_rows())
         assert screen.check_action("approve", ()) is False  # hidden, as the command line refuses it in one line
@@ -313,10 +307,7 @@ async def test_a_pressed_twice_in_approvals_approves_once_the_second_not_offered
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         row = screen.table.cursor_row
         assert row is not None and screen.check_action("approve", ()) is True
         screen.action_approve()
@@ -339,10 +330,7 @@ async def test_a_refused_approval_in_approvals_offers_again_the_verdicts_the_pos
     app = make_app(team, "mia", watch=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         row = screen.table.cursor_row
         assert row is not None and screen.check_action("approve", ()) is True
         with Store(team) as store:
@@ -361,10 +349,7 @@ async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         row = screen.table.cursor_row
         assert row is not None and screen.check_action("approve", ()) is True
         answers = FirstAnswerLast(app, "approvals-review")
@@ -388,10 +373,7 @@ async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the
     app = make_app(team, "mia", watch=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         row = screen.table.cursor_row
         assert row is not None and screen.check_action("approve", ()) is True
         reviewed, written = threading.Event(), threading.Event()
@@ -1948,10 +1930,7 @@ async def test_approving_a_post_a_crisis_holds_says_it_is_paused_not_only_approv
     app = make_app(team, "kemi")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         assert [p.id for p in screen.mine] == [post]
         await pilot.press("a")
         await until(pilot, lambda: any("approved" in str(n.message) for n in app._notifications), "the approval's notice")
@@ -1980,10 +1959,7 @@ async def test_the_approvals_view_follows_a_change_of_the_workspaces_chain(team:
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ApprovalsScreen)
+        screen = await open_approvals(app, pilot)
         assert post not in [p.id for p in screen.mine]
         Cli(team).ok("workspace", "set", "approvals", "copy:@mia")
         await until(pilot, lambda: post in [p.id for p in screen.mine], "the post the workspace's new step puts before mia")
