@@ -243,9 +243,9 @@ async def test_a_replica_whose_token_was_revoked_offline_shows_its_unsent_count_
             assert "● sync refused · 1 unsent: " in line, line
 
 
-async def test_an_offline_edit_that_arrives_after_a_later_one_made_here_says_it_was_overwritten(tmp_path: Path) -> None:
-    # Ana renamed the task on the train; raj renamed it after her, here.  Her rename reached raj's app last, and its
-    # notice read "@ana renamed “Teaser” to “Teaser (ana)”" over a screen that kept raj's title, the later one.
+@contextmanager
+def ana_and_raj_on_a_server(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """A served team, ana's and raj's replicas joined to it, and a task ana added for raj, which both have pulled."""
     team = make_team(tmp_path)
     server = Server([str(team)]).start()
     try:
@@ -256,6 +256,15 @@ async def test_an_offline_edit_that_arrives_after_a_later_one_made_here_says_it_
         task = crewdeck("-w", str(ana), "add", "Teaser @raj").strip()
         crewdeck("-w", str(ana), "sync")
         crewdeck("-w", str(raj), "sync")
+        yield ana, raj, task
+    finally:
+        server.stop()
+
+
+async def test_an_offline_edit_that_arrives_after_a_later_one_made_here_says_it_was_overwritten(tmp_path: Path) -> None:
+    # Ana renamed the task on the train; raj renamed it after her, here.  Her rename reached raj's app last, and its
+    # notice read "@ana renamed “Teaser” to “Teaser (ana)”" over a screen that kept raj's title, the later one.
+    with ana_and_raj_on_a_server(tmp_path) as (ana, raj, task):
         crewdeck("-w", str(ana), "set", task[:8], "title=Teaser (ana)", "status=todo")
         crewdeck("-w", str(raj), "set", task[:8], "title=Teaser (raj)")
         app = make_app(raj, "raj")
@@ -268,23 +277,12 @@ async def test_an_offline_edit_that_arrives_after_a_later_one_made_here_says_it_
             assert said() == ["@ana renamed “Teaser” to “Teaser (ana)”, set it to todo (its title overwritten already by a later change)"]
         with Store(raj) as store:
             assert (store.record("task", task) or {})["title"] == "Teaser (raj)"
-    finally:
-        server.stop()
 
 
 async def test_a_deletion_made_without_seeing_an_edit_here_says_where_the_edit_is_kept(tmp_path: Path) -> None:
     # Ana deleted the task on the train; raj wrote its notes after that, here.  Her deletion reached raj's app last, and
     # its notice said only "@ana deleted “Teaser”": his notes were in a task listed nowhere, and nothing said where.
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        ana = tmp_path / "ana.db"
-        raj = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(ana))
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(raj))
-        task = crewdeck("-w", str(ana), "add", "Teaser @raj").strip()
-        crewdeck("-w", str(ana), "sync")
-        crewdeck("-w", str(raj), "sync")
+    with ana_and_raj_on_a_server(tmp_path) as (ana, raj, task):
         crewdeck("-w", str(ana), "rm", task[:8])
         crewdeck("-w", str(raj), "set", task[:8], "notes=Shot list from the train")
         app = make_app(raj, "raj")
@@ -295,5 +293,3 @@ async def test_a_deletion_made_without_seeing_an_edit_here_says_where_the_edit_i
             said = lambda: [str(n.message) for n in app._notifications if "@ana" in str(n.message)]  # noqa: E731
             await until(pilot, lambda: bool(said()), "the notice of ana's deletion")
             assert said() == [f"@ana deleted “Teaser” (your later change is kept in it: crewdeck show {task[:8]})"]
-    finally:
-        server.stop()
