@@ -1425,6 +1425,25 @@ async def test_the_calendars_title_gives_up_whole_parts_never_whose_days(team: P
         assert "days in Europe/Berlin" in title
 
 
+async def test_the_calendar_in_your_zone_follows_you_when_you_move(team: Path) -> None:
+    # ana moved to Tokyo while her app was open: the deadline grid went with her, the content calendar beside it kept
+    # drawing Berlin's days ("days in Europe/Berlin"), though it opens in your zone and its `Z` goes back to it.
+    app = make_app(team, "ana")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        calendar = calendar_of(app)
+        assert calendar.period.zone == "Europe/Berlin"
+        with Store(team) as store:
+            ana = member(team, "ana")
+            with store.write(ana) as w:
+                w.set("member", ana, {"tz": "Asia/Tokyo"})
+        await until(pilot, lambda: calendar.laid is not None and calendar.laid.zone == "Asia/Tokyo", "the calendar in Tokyo")
+        title = "".join(segment.text for segment in calendar.calendar.render_line(0))
+        assert "days in Asia/Tokyo" in title, title
+
+
 async def test_z_off_a_post_takes_the_audience_the_posts_in_view_are_slotted_for(tmp_path: Path) -> None:
     path = tmp_path / "zones.db"
     store = team_workspace(path, NOW)

@@ -237,6 +237,15 @@ class CalendarPanel(Vertical):
             quiet=frozenset(laid.quiet),
         )
 
+    def viewer_moved(self, old: str, new: str) -> bool:
+        """The viewer's zone is ``new`` now (``member set --tz``): days drawn in their ``old`` one, as the calendar
+        opens, are drawn in the new one, as the grid's are; days in an audience's zone (``Z``) stay.  Whether it read again."""
+        period = self.period
+        if period.zone != old:
+            return False
+        self.reload(CalendarPeriod(period.anchor, period.month, new, period.by_campaign))
+        return True
+
     def store_changed(self, ops: list[Op]) -> None:
         if any(
             op.entity in ("post_approval", "crisis", "crisis_end", "campaign", "workspace")

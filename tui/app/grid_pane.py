@@ -152,15 +152,17 @@ class GridPane(Pane):
         self.set_interval(TICK, self.tick)
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
-        if self._calendar is not None and self._calendar.read is not None:
-            self._calendar.store_changed(ops)
-        moved = self.services.session.me.tz
-        if self._own_zone is not None and moved != self._own_zone:
-            # The viewer moved (member set --tz): a grid in their old zone, as it opened, goes with them; one
-            # they drew in another zone (Z) stays there.
-            own, self._own_zone = self._own_zone, moved
-            if self.zone == own:
-                self._zone_picked(moved)
+        here = self.services.session.me.tz
+        # The viewer moved (member set --tz): a grid in their old zone, as it opened, goes with them, and so does the
+        # calendar beside it (read again then, these changes with it); one drawn in another zone (Z) stays there.
+        moved_from = self._own_zone if self._own_zone not in (None, here) else None
+        calendar = self._calendar
+        if calendar is not None and not (moved_from and calendar.viewer_moved(moved_from, here)) and calendar.read is not None:
+            calendar.store_changed(ops)
+        if moved_from is not None:
+            self._own_zone = here
+            if self.zone == moved_from:
+                self._zone_picked(here)
                 return
         if any(
             op.entity == "member"
