@@ -89,7 +89,7 @@ def parse_hours(text: str) -> dict[str, list[list[str]]]:
 
 def format_hours(hours: dict[str, list[list[str]]], clock24: bool = True) -> str:
     """The inverse of ``parse_hours``: consecutive days with equal spans grouped; with ``clock24`` off, the
-    spans on the 12-hour clock as the rest of the app shows times (``mon-fri 9:00am-5:30pm``), for reading only."""
+    spans on the 12-hour clock as the rest of the app shows times (``mon-fri 9:00am-5:30pm``), which ``parse_hours`` reads back."""
     groups: list[tuple[list[str], list[list[str]]]] = []
     for day in WEEKDAYS:
         spans = hours.get(day)
