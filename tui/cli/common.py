@@ -470,7 +470,8 @@ def line_under(label: str, parts: Sequence[str], sep: str, width: int | None) ->
     shown = [visible(part) for part in parts]
     lines = [f"  {label}: {shown[0]}"]
     for part in shown[1:]:
-        if width is not None and len(lines[-1]) + len(sep) + len(part) > width:
+        # In a terminal's columns: a step named in Japanese takes two a character, and overflowed counted as one.
+        if width is not None and cells(lines[-1]) + cells(sep) + cells(part) > width:
             lines[-1] += sep.rstrip()
             lines.append(f"    {part}")
         else:
