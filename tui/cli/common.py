@@ -458,10 +458,15 @@ def fitting_table(rows: list[list[str]], headers: list[str], *, free: Sequence[s
     """``table`` on a terminal ``width`` wide (``None``: whole, to a pipe or a file): the ``give_way`` columns left out,
     in their order, while a line with the ``free`` ones cut to a readable length would still be wider (``kept``),
     then the ``free`` ones cut (a listing of people or posts whose lines would wrap otherwise)."""
-    shown_rows = [visible_cells(row) for row in rows]
-    widths = [max([cells(visible(h)), *(cells(row[i]) for row in shown_rows)]) for i, h in enumerate(headers)]
+    widths = column_widths(rows, headers)
     shown = kept(widths, {headers.index(h) for h in free}, [headers.index(h) for h in give_way], width)
     return table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=free, width=width)
+
+
+def column_widths(rows: list[list[str]], headers: list[str]) -> list[int]:
+    """Each column's width, whole, in a terminal's columns (``fitting_table`` fits them to a terminal)."""
+    shown_rows = [visible_cells(row) for row in rows]
+    return [max([cells(visible(h)), *(cells(row[i]) for row in shown_rows)]) for i, h in enumerate(headers)]
 
 
 def line_under(label: str, parts: Sequence[str], sep: str, width: int | None) -> list[str]:
