@@ -11,8 +11,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.rules import Refused, crisis_refused
-from crewdeck.sync.state.visible import visible, visible_cells
-from crewdeck.tui.cli.common import Context, fitting_table, line_under, note_expired, print_json, read_input, table, with_lines_under
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.cli.common import (
+    Context,
+    column_widths,
+    fitting_table,
+    line_under,
+    note_expired,
+    print_json,
+    read_input,
+    table,
+    with_lines_under,
+)
 from crewdeck.tui.posts import limits, writing
 from crewdeck.tui.posts.reading import (
     PostView,
@@ -27,7 +37,7 @@ from crewdeck.tui.posts.reading import (
 from crewdeck.tui.posts.review import copy_review
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.time.when import utc_iso
-from crewdeck.tui.workspace.columns import cells, line_width, terminal_width
+from crewdeck.tui.workspace.columns import line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import member_json
@@ -377,7 +387,7 @@ def cmd_post_list(ctx: Context) -> int:
     ]
     headers = ["ID", "STATE", f"SLOT ({ctx.viewer_tz})", "CAMPAIGN", "TITLE", "ROUND"]
     width = terminal_width(sys.stdout)
-    if width is not None and any(rounds) and line_width(_widths(rows, headers)) > width:
+    if width is not None and any(rounds) and line_width(column_widths(rows, headers)) > width:
         # A round is a sentence: beside a title on a terminal too narrow for both it read "step 2 of 3 …", the title
         # "Customer sto…".  It goes under its post's row, whole, as member list's groups do; the campaign gives way
         # before the title is cut.
@@ -390,12 +400,6 @@ def cmd_post_list(ctx: Context) -> int:
         sys.stdout.write(listed + "\n")
     note_expired(ctx)
     return 0
-
-
-def _widths(rows: list[list[str]], headers: list[str]) -> list[int]:
-    """Each column's width on a terminal, whole."""
-    shown = [visible_cells(row) for row in rows]
-    return [max([cells(visible(h)), *(cells(row[i]) for row in shown)]) for i, h in enumerate(headers)]
 
 
 def cmd_post_export(ctx: Context) -> int:

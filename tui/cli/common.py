@@ -458,10 +458,15 @@ def fitting_table(rows: list[list[str]], headers: list[str], *, free: Sequence[s
     """``table`` on a terminal ``width`` wide (``None``: whole, to a pipe or a file): the ``give_way`` columns left out,
     in their order, while a line with the ``free`` ones cut to a readable length would still be wider (``kept``),
     then the ``free`` ones cut (a listing of people or posts whose lines would wrap otherwise)."""
-    shown_rows = [visible_cells(row) for row in rows]
-    widths = [max([cells(visible(h)), *(cells(row[i]) for row in shown_rows)]) for i, h in enumerate(headers)]
+    widths = column_widths(rows, headers)
     shown = kept(widths, {headers.index(h) for h in free}, [headers.index(h) for h in give_way], width)
     return table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=free, width=width)
+
+
+def column_widths(rows: list[list[str]], headers: list[str]) -> list[int]:
+    """Each column's width, whole, in a terminal's columns (``fitting_table`` fits them to a terminal)."""
+    shown_rows = [visible_cells(row) for row in rows]
+    return [max([cells(visible(h)), *(cells(row[i]) for row in shown_rows)]) for i, h in enumerate(headers)]
 
 
 def line_under(label: str, parts: Sequence[str], sep: str, width: int | None) -> list[str]:
@@ -470,7 +475,8 @@ def line_under(label: str, parts: Sequence[str], sep: str, width: int | None) ->
     shown = [visible(part) for part in parts]
     lines = [f"  {label}: {shown[0]}"]
     for part in shown[1:]:
-        if width is not None and len(lines[-1]) + len(sep) + len(part) > width:
+        # In a terminal's columns: a step named in Japanese takes two a character, and overflowed counted as one.
+        if width is not None and cells(lines[-1]) + cells(sep) + cells(part) > width:
             lines[-1] += sep.rstrip()
             lines.append(f"    {part}")
         else:

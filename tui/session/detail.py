@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.naming import quoted
-from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.oplog import Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, naming_refused, refused_writes, told
@@ -88,9 +88,13 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     ops = ws.store.history(task_id)
     actor_of = actors(ws.conn)
     naming = Naming.of(ws, tz, now, clock24)
-    history = changes(ops, naming, first_ops(ws.conn, [task_id]), lambda op: actor_of(op.member, op.op_id))
-    if guest:
-        history = [change for change in history if not any(change.values.get(name) for name in GUEST_UNREAD)]
+    created = first_ops(ws.conn, [task_id])
+    if guest and ops:
+        # Each write told without the fields a guest does not read, and one of those alone not at all: dropped whole, a
+        # rename made with the notes was missing.  The write that made the task still says so, whatever it began with.
+        created |= {op.op_id for op in ops if op.field not in GUEST_UNREAD and same_write(ops[0], op)}
+        ops = [op for op in ops if op.field not in GUEST_UNREAD]
+    history = changes(ops, naming, created, lambda op: actor_of(op.member, op.op_id))
     if record["post_state"]:
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
         history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)
