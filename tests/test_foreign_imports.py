@@ -1106,7 +1106,8 @@ def test_a_csv_that_is_not_utf8_is_one_line_from_a_file_or_standard_input(
     before = op_count(cli.workspace)
     # Where its first such byte is (the row after the header), and what to do: Excel saved it in its own encoding.
     assert cli("import", "--from", fmt, str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: line 2: not UTF-8 text (byte 0xE9): save the file as UTF-8\n"
+        f"crewdeck: error: nothing imported: {path}: line 2: not UTF-8 text (byte 0xE9): save it as UTF-8, or convert it "
+        f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'latin1-utf8.csv'})\n"
     )
     path.write_bytes(text.encode("utf-16"))  # Excel's "Unicode Text": UTF-16, with its byte order mark
     assert cli("import", "--from", fmt, str(path)).err == (

@@ -321,7 +321,8 @@ def test_a_file_that_is_not_utf8_is_one_line_and_imports_nothing(ws: Path, tmp_p
     before = _state(ws)
     assert (
         crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta")
-        == f"crewdeck: error: {path}: not UTF-8 text\n"
+        == f"crewdeck: error: {path}: line 2: not UTF-8 text (byte 0xFC): save it as UTF-8, or convert it "
+        f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'latin1-utf8.csv'})\n"
     )
     assert _state(ws) == before
 

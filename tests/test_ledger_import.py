@@ -596,7 +596,7 @@ def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how
     latin.write_bytes(text.encode("cp1252"))
     said = one_line_error(team("ledger", "import", str(latin), *maps, *reading))
     assert said == (
-        f"crewdeck: error: {latin}: not UTF-8 text (line 1 holds the byte 0xe4): save it as UTF-8, or convert it (from "
+        f"crewdeck: error: {latin}: line 1: not UTF-8 text (byte 0xE4): save it as UTF-8, or convert it (from "
         f"Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 '{latin}' > '{tmp_path / 'Kontoauszug Nov-utf8.csv'}')\n"
     )
     assert json.loads(team.ok("ledger", "list", "--json")) == entries

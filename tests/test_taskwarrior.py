@@ -189,7 +189,8 @@ def test_a_file_that_is_not_utf8_is_named_with_the_line_of_its_first_such_byte(c
     second = {"uuid": "21111111-2222-3333-4444-555555555555", "description": "Café", "status": "pending"}
     path.write_bytes(first + json.dumps(second, ensure_ascii=False).encode("latin-1") + b"\n]")
     assert cli("import", "--from", "taskwarrior", str(path)).err == (
-        f"crewdeck: error: {path}: line 4: not UTF-8 text (byte 0xE9): save the file as UTF-8\n"
+        f"crewdeck: error: {path}: line 4: not UTF-8 text (byte 0xE9): save it as UTF-8, or convert it "
+        f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'tw-utf8.json'})\n"
     )
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 

@@ -7,7 +7,6 @@ import codecs
 import datetime as dt
 import json
 import os
-import shlex
 import stat
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -22,7 +21,7 @@ from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
 from crewdeck.tui.workspace.config import Config, load
-from crewdeck.tui.workspace.errors import Unidentified, UserError, undecodable
+from crewdeck.tui.workspace.errors import Unidentified, UserError, not_utf8, undecodable
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -415,17 +414,10 @@ def read_input(path: str) -> str:
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     try:
         return data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
         if utf16:
             raise UserError(f"{path}: not UTF-16 text, though it begins as UTF-16 does") from None
-        # A bank's or a spreadsheet's export in a legacy encoding: where, and how to make it UTF-8.
-        line = data.count(b"\n", 0, exc.start) + 1
-        source = Path(path)
-        utf8 = shlex.quote(str(source.with_name(f"{source.stem}-utf8{source.suffix}")))
-        raise UserError(
-            f"{path}: not UTF-8 text (line {line} holds the byte 0x{data[exc.start]:02x}): save it as UTF-8, or convert it "
-            f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {shlex.quote(path)} > {utf8})"
-        ) from None
+        raise UserError(not_utf8(path, path)) from None  # where, and how to make it UTF-8
 
 
 def table(

@@ -22,7 +22,7 @@ from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MIS
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, not_utf8
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -215,7 +215,7 @@ def _lines(source: str) -> Iterator[Iterator[str]]:
         try:
             yield iter(text)
         except UnicodeDecodeError:
-            raise UserError(f"{'standard input' if source == '-' else source}: not UTF-8 text") from None
+            raise UserError(not_utf8("standard input" if source == "-" else source, source)) from None
         finally:
             text.detach()
 

@@ -43,8 +43,8 @@ def undecodable(text: str) -> bool:
 
 
 def not_utf8(name: str, path: str) -> str:
-    """What an import says of a file that is not UTF-8 (``name``: how its messages call it): the line of its first byte that
-    is not, or that it is UTF-16 (Excel's "Unicode Text").  The file is read again for it, once its reading failed;
+    """What is said of a file that is not UTF-8 (``name``: how its messages call it): the line of its first byte that is
+    not and how to convert it, or that it is UTF-16 (Excel's "Unicode Text"), which the streamed imports do not read.  The file is read again for it, once its reading failed;
     standard input, read once, is named alone."""
     import codecs  # here: importing this module stays free
 
@@ -65,13 +65,23 @@ def not_utf8(name: str, path: str) -> str:
                 except UnicodeDecodeError as exc:
                     # The bytes the decoder held from the chunk before (an unfinished character) hold no line break.
                     line = lines + exc.object[: exc.start].count(b"\n")
-                    return f"{name}: line {line:,}: not UTF-8 text (byte 0x{exc.object[exc.start]:02X}): save the file as UTF-8"
+                    return f"{name}: line {line:,}: not UTF-8 text (byte 0x{exc.object[exc.start]:02X}): {_to_utf8(path)}"
                 if not chunk:
                     break
                 lines += chunk.count(b"\n")
     except OSError:
         pass
     return said
+
+
+def _to_utf8(path: str) -> str:
+    """What to do with a file in a legacy encoding: save it as UTF-8, or convert it (a bank's export, often Windows-1252)."""
+    import shlex
+    from pathlib import Path
+
+    source = Path(path)
+    utf8 = shlex.quote(str(source.with_name(f"{source.stem}-utf8{source.suffix}")))
+    return f"save it as UTF-8, or convert it (from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {shlex.quote(path)} > {utf8})"
 
 
 def summary(problems: list[str], shown: int = 10) -> str:
