@@ -377,7 +377,8 @@ def _refused_record(ws: Workspace, author: str, merge: Merge) -> str:
 
 
 def _author(name: str) -> str:
-    """A credit's author: a handle @-named; one who is no member here, by the name the file gives ("Jane Doe"), as it is."""
+    """A credit's author: a name shaped as a handle @-named (the importers give a member's handle); any other, such as
+    the name a file gives one who is no member here ("Jane Doe"), as it is."""
     try:
         return f"@{valid_handle(name)}"
     except ValueError:
