@@ -17,6 +17,7 @@ from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.planner import InviteList, PlannerScreen, SlotTable
 from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.cli.main import main
 from crewdeck.tui.posts import writing
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
@@ -596,4 +597,25 @@ async def test_a_12_hour_clock_and_weekdays_in_the_gutter_leave_the_whole_day_in
     async with app.run_test(size=(width, 48)) as pilot:
         await open_grid(pilot)
         widget = grid(app)
+        assert widget.gutter_width + len(widget.data.columns) <= widget.scrollable_content_region.width  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("size", "whole"), [((80, 24), True), ((160, 48), False)])
+async def test_a_long_handle_is_shown_whole_where_the_pane_has_room_else_with_an_ellipsis(
+    workspace: Path, size: tuple[int, int], whole: bool
+) -> None:
+    # The gutter cut every handle to six cells: @christopher read "@chris", another member's name.
+    assert main(["-w", str(workspace), "--as", "ana", "member", "add", "christopher", "--name", "Chris Long", "--tz", "Europe/London"]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=size) as pilot:
+        await open_grid(pilot)
+        widget = grid(app)
+        shown = next(line for line in lines(app) if line.startswith(" @chris"))
+        label = shown[: shown.index(":") - 2].rstrip()
+        if whole:
+            assert label == " @christopher"
+        else:  # as much as the room beside the half hours holds, and an ellipsis that says there is more
+            assert label.endswith("…") and "@christopher".startswith(label[1:-1]) and len(label) > len(" @chris")
+        assert row_line(app, "leo").startswith(" @leo ")  # short handles as before
+        # The whole day stays in view beside the wider gutter.
         assert widget.gutter_width + len(widget.data.columns) <= widget.scrollable_content_region.width  # type: ignore[union-attr]

@@ -37,8 +37,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-#: Width of the left gutter (``DeadlineGrid.gutter_width``, wider only where the handle would keep too few cells): handle,
-#: local time at the cursor, in/out mark.
+#: Width of the left gutter (``DeadlineGrid.gutter_width``, wider where the handle would keep too few cells, and where a
+#: longer handle fits beside the day's columns): handle, local time at the cursor, in/out mark.
 GUTTER = 17
 #: The local time's least width ("15:00"); a wider one ("12:30pm") takes its cells from the handle's.
 LOCAL_WIDTH = 5
@@ -286,16 +286,33 @@ class DeadlineGrid(ScrollView, can_focus=True):
             self._lines.append(("row", index))
         self._local_width = max([LOCAL_WIDTH, *(len(local) for row in data.rows for local in row.local)])
         self._day_width = max([0, *(len(day) + 2 for row in data.rows for day in row.days if day)])
-        self.gutter_width = max(GUTTER, 2 + LEAST_LABEL_WIDTH + self._day_width + self._local_width)
+        self._fit_gutter()
         keys = [r.key for r in data.rows]
         self.cursor_row = keys.index(previous_key) if previous_key in keys else min(self.cursor_row, max(0, len(keys) - 1))
         if self._to_now and data.now_column is not None:
             self.cursor_column = data.now_column
         self._to_now = False
         self.cursor_column = max(0, min(self.cursor_column, len(data.columns) - 1))
-        self.virtual_size = Size(self.gutter_width + len(data.columns), HEADER_LINES + len(self._lines) + FOOTER_LINES)
         self._scroll_to_cursor()
         self.refresh()
+
+    def _fit_gutter(self) -> None:
+        """The gutter's width: the least it takes, widened for the longest handle as far as the day's columns leave room.
+
+        A handle cut short reads as another member ("@chris" for "@christopher"): shown whole where the pane has the
+        cells, else cut with an ellipsis (``_row``).
+        """
+        data = self._data
+        if data is None:
+            return
+        least = max(GUTTER, 2 + LEAST_LABEL_WIDTH + self._day_width + self._local_width)
+        wanted = 2 + max([0, *(cell_len(row.label) for row in data.rows)]) + self._day_width + self._local_width
+        room = self.scrollable_content_region.width - len(data.columns)
+        self.gutter_width = max(least, min(wanted, room))
+        self.virtual_size = Size(self.gutter_width + len(data.columns), HEADER_LINES + len(self._lines) + FOOTER_LINES)
+
+    def on_resize(self) -> None:
+        self._fit_gutter()
 
     @property
     def selected_row_key(self) -> str | None:
@@ -444,11 +461,13 @@ class DeadlineGrid(ScrollView, can_focus=True):
         # Another day than the grid's is said ("Wed 15:00"), as a time is everywhere else in the app.
         day = row.days[col] if col < len(row.days) else ""
         member_style = self._style("member") + (self._style("cursor") if selected else Style())
-        # A space before the handle, the mark after the time; the handle is cut to leave room for any row's weekday.
+        # A space before the handle, the mark after the time; a handle too long for the room left beside any row's
+        # weekday ends in an ellipsis, so it is not read as a shorter one.
         label_width = self.gutter_width - 2 - self._day_width - self._local_width
         padded = label_width + (0 if day else self._day_width)
+        label = row.label if cell_len(row.label) <= label_width else set_cell_size(row.label, label_width - 1) + "…"
         segments = [
-            Segment(f" {row.label[:label_width]:<{padded}}", member_style),
+            Segment(" " + set_cell_size(label, padded), member_style),
             Segment(f"{f' {day} ' if day else ''}{local:>{self._local_width}}", self._style("member")),
             Segment(mark, self._style("in" if state in _STATUS else "out")),
         ]
