@@ -53,7 +53,14 @@ async def test_an_open_dialog_footer_shows_its_own_keys_and_the_key_shown_closes
         await pilot.press(*keys)
         await settle(pilot)
         assert isinstance(app.screen, dialog)
-        assert " ".join(bottom_line(app).split()) == footer
+        # The palette's key on the right, as under the panes: it opens the palette over the dialog too (it said nothing).
+        assert " ".join(bottom_line(app).split()) == f"{footer} ▏ ^p palette".lstrip()
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, dialog)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is app.main_screen
@@ -61,13 +68,13 @@ async def test_an_open_dialog_footer_shows_its_own_keys_and_the_key_shown_closes
 
 
 @pytest.mark.parametrize("dialog", ["held posts", "notes"])
-async def test_a_dialog_that_says_its_keys_itself_shows_none_in_the_footer(workspace: Path, dialog: str) -> None:
+async def test_a_dialog_that_says_its_keys_itself_shows_only_the_palettes_in_the_footer(workspace: Path, dialog: str) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.push_screen(HeldPostsScreen(app.services, []) if dialog == "held posts" else NotesEditorScreen("Notes of t1", "a note"))
         await settle(pilot)
-        assert bottom_line(app).strip() == ""
+        assert " ".join(bottom_line(app).split()) == "▏ ^p palette"
 
 
 async def test_escape_in_the_notes_editor_cancels_as_its_line_says(workspace: Path) -> None:
@@ -94,6 +101,7 @@ async def test_the_command_palette_footer_shows_its_own_keys_not_the_panes_under
         assert isinstance(app.screen, CommandPalette)
         shown = " ".join(bottom_line(app).split())
         assert "esc" in shown and "Filter" not in shown and "Add" not in shown, shown
+        assert "palette" not in shown.replace("command palette", "")  # its own key opens nothing over it
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is app.main_screen and "Filter" in bottom_line(app)

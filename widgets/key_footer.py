@@ -8,6 +8,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.actions import parse as parse_action
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -33,7 +34,21 @@ def footer_keys(screen: Screen[object]) -> tuple[tuple[FooterKey, ...], FooterKe
     if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
         _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
         palette = FooterKey(binding.key, app.get_key_display(binding), binding.description, enabled)
+    elif app.ENABLE_COMMAND_PALETTE and screen.is_modal:
+        palette = _palette_over(screen)
     return tuple(keys.values()), palette
+
+
+def _palette_over(screen: Screen[object]) -> FooterKey | None:
+    """The palette's key over a dialog: its active keys stop at the dialog, but the app's priority keys act over it as
+    everywhere (Textual checks them along the whole chain), so ctrl+p opens the palette there too and is said."""
+    app = screen.app
+    for binding in app._bindings.key_to_bindings.get(app.COMMAND_PALETTE_BINDING, []):
+        _namespace, name, parameters = parse_action(binding.action)
+        state = app.check_action(name, parameters)
+        if binding.priority and state is not False:
+            return FooterKey(binding.key, app.get_key_display(binding), binding.description, bool(state))
+    return None
 
 
 #: The fewest characters a shortened description keeps before its ellipsis: fewer say nothing.
@@ -114,15 +129,21 @@ class KeyFooter(Widget, can_focus=False):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, palette: bool = True) -> None:
+        """``palette=False`` for the palette itself, where its key opens nothing."""
         super().__init__()
+        self._with_palette = palette
         self.shown: tuple[FooterKey, ...] = ()
         self.palette_key: FooterKey | None = None
         #: Where each key was drawn: (first column, past the last column, key).
         self._drawn: list[tuple[int, int, FooterKey]] = []
 
+    def _keys(self) -> tuple[tuple[FooterKey, ...], FooterKey | None]:
+        shown, palette = footer_keys(self.screen)
+        return shown, palette if self._with_palette else None
+
     def on_mount(self) -> None:
-        self.shown, self.palette_key = footer_keys(self.screen)
+        self.shown, self.palette_key = self._keys()
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
 
     def on_unmount(self) -> None:
@@ -133,7 +154,7 @@ class KeyFooter(Widget, can_focus=False):
         # of the widget that will have it back.
         if screen is not self.screen or not screen.app.app_focus:
             return
-        shown = footer_keys(screen)
+        shown = self._keys()
         if shown != (self.shown, self.palette_key):
             self.shown, self.palette_key = shown
             self.refresh()

@@ -14,4 +14,4 @@ class Palette(CommandPalette):
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        yield KeyFooter()
+        yield KeyFooter(palette=False)
