@@ -33,7 +33,7 @@ from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.pane_bar import PaneBar
 
 from .apphelp import FirstAnswerLast, demo_workspace, help_text, make_app, prompt_preview, settle
-from .conftest import NOW, Cli
+from .conftest import NOW, Cli, in_person
 
 SIZE = (160, 48)
 
@@ -1224,3 +1224,46 @@ async def test_marked_entries_of_which_one_may_not_be_approved_are_none_approved
         await settle(pilot)
         assert not ledger.marked and ledger.entries.columns == ledger.entries.COLUMNS
     assert sql(workspace, "SELECT count(*) FROM approval WHERE entry IN (?, ?)", theirs, own) == [(0,)]
+
+
+async def test_spend_a_manager_entered_acting_as_a_member_is_not_offered_to_her_to_approve(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pane offered `a` on spend ana entered ``--as raj`` and counted it "to approve"; the key then met the rule
+    (self_approval): nobody approves spend they entered, whoever they acted as."""
+    from crewdeck.tui.cli.main import main
+    from crewdeck.tui.workspace.workspace import os_user
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana, raj = ["-w", str(workspace), "--as", "ana"], ["-w", str(workspace), "--as", "raj"]
+    add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--pending"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main([*ana, "member", "set", "ana", "--unix-user", os_user()]) == 0  # this account is ana's: --as is ana acting
+        assert main([*raj, *add, "--amount", "40 EUR"]) == 0
+    entry = out.getvalue().split()[-1]
+    assert sql(workspace, "SELECT actor FROM acting WHERE member = ?", member_id(workspace, "raj")) == [(member_id(workspace, "ana"),)]
+    before = await _to_approve(workspace, "ana")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await select(pilot, entry)
+        assert ledger.selected is not None and ledger.selected.id == entry and ledger.selected.status == "pending"
+        assert approve_offered(app) == (False, False)  # neither the footer nor the palette
+        await pilot.press("a")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+    assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", entry)[0][0] == 0
+    # The bar's count of what waits for her leaves it out; raj's own pending spend, entered in person, is hers to approve.
+    assert await _to_approve(workspace, "ana") == before
+    with in_person(), redirect_stdout(io.StringIO()):
+        assert main([*raj, *add, "--amount", "41 EUR"]) == 0
+    assert await _to_approve(workspace, "ana") == before + 1
+
+
+async def _to_approve(workspace: Path, handle: str) -> int:
+    """What the Budget pane's bar says waits for ``handle``'s approval ("3 to approve")."""
+    async with make_app(workspace, handle=handle).run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        said = [part for part in ledger.query_one(PaneBar).info if part.endswith("to approve")]
+        return int(said[0].split()[0].replace(",", "")) if said else 0

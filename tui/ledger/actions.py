@@ -79,9 +79,10 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
 
 
 def may_approve(member: Member, entry: EntryRow) -> bool:
-    """Whether the app offers ``member`` to approve ``entry``: the rules let them (``approval_refused``), and no approval counts
-    for it yet and it was not reversed (``approve_entry`` refuses either)."""
-    facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
+    """Whether the app offers ``member`` to approve ``entry``: the rules let them (``approval_refused``, which also refuses
+    the manager who entered it acting as another member), and no approval counts for it yet and it was not reversed
+    (``approve_entry`` refuses either)."""
+    facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses, acted_by=entry.acted_by_id)
     return not entry.approved and not entry.reversed and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
 
 

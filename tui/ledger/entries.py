@@ -59,6 +59,9 @@ class EntryRow:
     frozen: bool = False
     #: Who entered it was removed from the workspace: a new member may have their handle now.
     entered_by_removed: bool = False
+    #: The manager who entered it acting as ``entered_by`` (``--as`` on a shared host), read for spend that waits for
+    #: approval (``window``): theirs still, which the rules refuse them to approve (``approval_refused``).
+    acted_by_id: str | None = None
 
     @property
     def short_id(self) -> str:
@@ -179,7 +182,23 @@ def window(
     sql = f"SELECT {_COLUMNS} FROM ledger_entry e WHERE {where} ORDER BY {ORDER} LIMIT ? OFFSET ?"
     rows = [_row(r, names) for r in conn.execute(sql, [*params, limit, offset])]
     frozen = _frozen_ids(conn, [row.id for row in rows])
-    return [replace(row, frozen=True) if row.id in frozen else row for row in rows] if frozen else rows
+    if frozen:
+        rows = [replace(row, frozen=True) if row.id in frozen else row for row in rows]
+    actors = _actors(conn, [row.id for row in rows if row.pending or (row.frozen and not row.approved)])
+    return [replace(row, acted_by_id=actors[row.id]) if row.id in actors else row for row in rows] if actors else rows
+
+
+#: The manager who entered the entry ``e`` acting as its ``entered_by`` (the ``acting`` record of the write that
+#: appended it, ``Store.commit_local``; as ``crewdeck.sync.state.filerules`` reads it for the rules), or NULL.
+ACTED_BY = "(SELECT a.actor FROM acting a WHERE a.member = e.entered_by AND a.first_op <= e.op_id AND a.last_op >= e.op_id LIMIT 1)"
+
+
+def _actors(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    """Entry id -> the manager who entered it acting as another member, of these few entries (a window's waiting ones)."""
+    if not ids:
+        return {}
+    sql = f"SELECT e.id, {ACTED_BY} FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value"
+    return {row[0]: row[1] for row in conn.execute(sql, [json.dumps(ids)]) if row[1] is not None}
 
 
 def _frozen_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:

@@ -95,12 +95,19 @@ def read_page(
         offset = target - target % limit
         rows = entries.window(ws.conn, where, params, offset, limit)
         page_rows = [shown(row) for row in rows]
-        waiting = sum(entries.count(ws.conn, *entries_where(ws, query, period, me.id, day)) for query in WAITING) if me.is_manager else 0
+        waiting = sum(_waiting_for(ws, query, period, me.id, day) for query in WAITING) if me.is_manager else 0
         return LedgerPage(
             period, text, base, view.lines, where, params, total, target, offset, page_rows, view.warnings, view.rates_missing, waiting
         )
 
     return access.read(read)
+
+
+def _waiting_for(ws: Workspace, query: str, period: Period, me: str, day: dt.date) -> int:
+    """The entries of ``query`` (one of ``WAITING``) that ``me`` may approve: not those they entered acting as another
+    member either, which are theirs as much as those they entered as themselves."""
+    where, params = entries_where(ws, query, period, me, day)
+    return entries.count(ws.conn, f"({where}) AND {entries.ACTED_BY} IS NOT ?", [*params, me])
 
 
 def preview(access: WorkspaceAccess, period: Period, text: str, now: dt.datetime) -> FilterMatches:
