@@ -21,6 +21,7 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.posts import writing
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
+from crewdeck.widgets.key_footer import KeyFooter, footer_keys
 
 from .apphelp import demo_workspace, make_app, prompt_preview, settle, shown_help, until
 from .conftest import NOW
@@ -619,3 +620,22 @@ async def test_a_long_handle_is_shown_whole_where_the_pane_has_room_else_with_an
         assert row_line(app, "leo").startswith(" @leo ")  # short handles as before
         # The whole day stays in view beside the wider gutter.
         assert widget.gutter_width + len(widget.data.columns) <= widget.scrollable_content_region.width  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
+async def test_the_footer_says_the_key_between_the_grid_and_the_content_calendar_both_ways(workspace: Path, size: tuple[int, int]) -> None:
+    # Over the calendar no key said the way back to the grid (escape does nothing there); c did it, unsaid.
+    app = make_app(workspace)
+    async with app.run_test(size=size) as pilot:
+        await open_grid(pilot)
+        assert "c" in [key.key for key in footer_keys(app.screen)[0]]
+        await pilot.press("c")
+        await settle(pilot)
+        assert pane(app).has_class("-calendar") and not grid(app).display
+        shown = footer_keys(app.screen)[0]
+        assert ("c", "Calendar/grid") in [(key.key, key.description) for key in shown]
+        drawn = "".join(segment.text for segment in app.screen.query_one(KeyFooter).render_line(0))
+        assert " c " in drawn  # at 80 columns too, bare if the descriptions do not fit
+        await pilot.press("c")
+        await settle(pilot)
+        assert not pane(app).has_class("-calendar") and app.focused is grid(app)

@@ -74,7 +74,8 @@ class GridPane(Pane):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "plan_meeting", "Plan meeting", id="grid.plan_meeting"),
         Binding("g", "go_to_day", "Go to day", id="grid.go_to_day"),
-        Binding("c", "calendar", "Content calendar", show=False, id="grid.calendar"),
+        # Shown, in the calendar above all: its footer said no way back to the grid (escape does nothing there).
+        Binding("c", "calendar", "Calendar/grid", id="grid.calendar"),
     ]
 
     DEFAULT_CSS = """
