@@ -1253,6 +1253,12 @@ async def test_spend_a_manager_entered_acting_as_a_member_is_not_offered_to_her_
         await pilot.press("a")
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
+        await pilot.press("enter")  # its detail says who entered it, as the activity log does, and who may approve it
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        body = str(app.screen.query_one("#entry-body").render())
+        assert "entered  by @ana as @raj," in body, body
+        assert "pending: counts once a manager other than @raj and @ana approves it" in body, body
     assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", entry)[0][0] == 0
     # The bar's count of what waits for her leaves it out; raj's own pending spend, entered in person, is hers to approve.
     assert await _to_approve(workspace, "ana") == before

@@ -257,6 +257,8 @@ class EntryDetail:
     #: The reports' currency, and what the entry counts in it at which rate, or which rate is missing (``in_base``).
     base: str = ""
     in_base: str = ""
+    #: The manager who entered it acting as its ``entered_by`` (``--as``), as shown ("@ana"), or "".
+    acted_by: str = ""
 
 
 def in_base(conn: sqlite3.Connection, entry: EntryRow, base: str) -> str:
@@ -289,7 +291,9 @@ def detail(conn: sqlite3.Connection, entry_id: str, base: str) -> EntryDetail | 
         (shown_handle(names.handles.get(who, short(who)), who in names.removed), when)
         for _, who, when in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
     ]
-    return EntryDetail(entry, task_title, original, reversal, approvals, base, in_base(conn, entry, base))
+    actor = entry.acted_by_id or _actors(conn, [entry.id]).get(entry.id)
+    acted_by = shown_handle(names.handles.get(actor, short(actor)), actor in names.removed) if actor else ""
+    return EntryDetail(entry, task_title, original, reversal, approvals, base, in_base(conn, entry, base), acted_by)
 
 
 #: ``(entry, approved_by, approved_at)`` of the valid approvals (by someone other than who entered the entry).

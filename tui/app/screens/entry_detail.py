@@ -119,7 +119,9 @@ class EntryScreen(Screen[None]):
     @staticmethod
     def _status(shown: EntryDetail) -> str:
         e = shown.entry
-        return STATUS_TEXT[e.status].format(who=e.entered_by_shown)
+        # Entered acting as another member, it is the actor's own too: the rules refuse their approval as well.
+        who = f"{e.entered_by_shown} and {shown.acted_by}" if shown.acted_by else e.entered_by_shown
+        return STATUS_TEXT[e.status].format(who=who)
 
     def render_entry(self, shown: EntryDetail) -> Content:
         e = shown.entry
@@ -131,7 +133,8 @@ class EntryScreen(Screen[None]):
             ("amount", e.amount_text),
             (f"in {shown.base}", shown.in_base),
             ("memo", e.memo),
-            ("entered", f"by {e.entered_by_shown}, {self._when(e.entered_at)}"),
+            # As the activity log says a write made acting as another ("@ana as @raj").
+            ("entered", f"by {f'{shown.acted_by} as ' if shown.acted_by else ''}{e.entered_by_shown}, {self._when(e.entered_at)}"),
             ("status", self._status(shown)),
         ]
         doc = Lines().add((f"{e.amount_text} to {e.payee}", "bold"), "  ", (f"{e.short_id} · times in {self.services.viewer_tz}", "dim"))
