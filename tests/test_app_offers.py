@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.binding import Binding
+from textual.pilot import Pilot
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
@@ -422,3 +423,45 @@ async def test_a_guests_keys_help_lists_the_keys_of_their_approvals_and_posts_on
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ApprovalsScreen)
+
+
+async def test_a_manager_acting_as_a_reviewer_is_offered_no_verdict_the_judge_refuses_her(tmp_path: Path) -> None:
+    """ana, acting as mia (``--as``), was offered `a` (and Y, N) on a post whose round she wrote, and the post was listed
+    as needing her: each key then met the rule round_author, as the judge still knows her as ana."""
+    from crewdeck.tui.workspace.workspace import os_user
+
+    from .conftest import in_person
+
+    path = tmp_path / "acting.db"
+    store = team_workspace(path, NOW)
+    [post] = add_posts(store, 1, NOW + dt.timedelta(days=2), author="ana", submitted=NOW)  # step 1: copy, @mia
+    store.close()
+    Cli(path).ok("member", "set", "ana", "--unix-user", os_user())  # the tests' account is ana's: --as mia is ana acting
+    with in_person():  # mia herself: the post needs her, and both verdicts are hers to give
+        app = make_app(path, "mia")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_approvals_view(app, pilot)
+            assert [p.id for p in screen.mine] == [post]
+            assert footer(app)[:3] == ["Open", "Approve", "Request changes"]
+    app = make_app(path, "mia")
+    assert app.services.session.actor is not None  # ana, acting as mia
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_approvals_view(app, pilot)
+        assert screen.mine == [] and [p.id for p in screen.others] == [post]
+        assert "Approve" not in footer(app) and "Request changes" not in footer(app)
+        await pilot.press("a")
+        await settle(pilot)
+        detail = await open_detail(app, pilot, post)
+        assert {k: v for k, v in offered(detail).items() if k in ("approve", "reject")} == {"approve": False, "reject": False}
+    assert verdicts(path, post) == []
+    code = Cli(path)("post", "approve", post, as_member="mia").code  # what the judge says of the key not offered
+    assert code != 0 and verdicts(path, post) == []
+
+
+async def open_approvals_view(app: CrewdeckApp, pilot: Pilot[object]) -> ApprovalsScreen:
+    await settle(pilot)
+    await pilot.press("R")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ApprovalsScreen)
+    return screen

@@ -1273,3 +1273,40 @@ async def _to_approve(workspace: Path, handle: str) -> int:
         ledger = await open_ledger(pilot)
         said = [part for part in ledger.query_one(PaneBar).info if part.endswith("to approve")]
         return int(said[0].split()[0].replace(",", "")) if said else 0
+
+
+async def test_a_manager_acting_as_another_manager_is_not_offered_her_own_spend_to_approve(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ana, acting as bo (another manager, ``--as``), was offered `a` on spend she entered herself: the judge refused it
+    (self_approval: acting as bo, she is still who entered it), and the bar counted it "to approve"."""
+    from crewdeck.tui.cli.main import main
+    from crewdeck.tui.workspace.workspace import os_user
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana = ["-w", str(workspace), "--as", "ana"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main([*ana, "member", "add", "bo", "--name", "Bo Berg", "--tz", "Europe/Oslo", "--access", "manager"]) == 0
+        assert main([*ana, "member", "set", "ana", "--unix-user", os_user()]) == 0  # this account is ana's
+        add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "40 EUR"]
+        assert main([*ana, *add, "--pending"]) == 0  # ana's own, in person
+    entry = out.getvalue().split()[-1]
+    with in_person():
+        in_person_count = await _to_approve(workspace, "bo")  # bo himself approves it
+    app = make_app(workspace, handle="bo")
+    assert app.services.session.actor == member_id(workspace, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await select(pilot, entry)
+        assert ledger.selected is not None and ledger.selected.id == entry and ledger.selected.status == "pending"
+        assert approve_offered(app) == (False, False)
+    assert await _to_approve(workspace, "bo") == in_person_count - 1
+    with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+        assert main(["-w", str(workspace), "--as", "bo", "ledger", "approve", entry]) != 0  # the judge's word on it
+    with in_person(), redirect_stdout(io.StringIO()):
+        app = make_app(workspace, handle="bo")
+        async with app.run_test(size=SIZE) as pilot:
+            await open_ledger(pilot)
+            await select(pilot, entry)
+            assert approve_offered(app) == (True, True)

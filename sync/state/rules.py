@@ -1184,25 +1184,12 @@ class Judge:
         actor = self._acted_by.get(author.id)
         if refusal is not None or actor is None or review is None:
             return refusal
-        # A manager acting as a reviewer (``--as``) is still who they are: no author of the round reviews it, and one
-        # person approves one step of it, whoever they act as.
-        who = f"{_name(self._member(actor), actor)} (acting as {_name(author, author.id)})"
-        if actor in review.authors:
-            return Refusal("round_author", f"{who} changed the content of {review.named(post)} in this round: another reviewer takes it")
-        mine = (v for v in (*review.verdicts, *pending) if v.by == actor and v.round == record["round"] and v.verdict == "approve")
-        if record["verdict"] == "approve" and any(v.hash == review.hash for v in mine):
-            return Refusal("one_step_per_round", f"{who} approved a step of this round of {review.named(post)} already")
-        return None
+        return acting_verdict_refused(actor, self._member(actor), author, record, review, pending)
 
     def _acting_on_own(self, author: MemberFacts, entry_id: str, entry: EntryFacts | None) -> Refusal | None:
         """A manager acting as another manager (``--as``) approving spend they entered themselves: their own, still."""
         actor = self._acted_by.get(author.id)
-        if actor is None or entry is None or entry.entered_by != actor:
-            return None
-        name = _name(self._member(actor), actor)
-        return Refusal(
-            "self_approval", f"{name} entered {entry_id[:8]}: acting as {_name(author, author.id)}, another manager must approve it"
-        )
+        return None if actor is None else acting_approval_refused(actor, self._member(actor), author, entry_id, entry)
 
     def _decide_reversal(self, author: MemberFacts, reverses: str, record: Mapping[str, Any]) -> Refusal | None:
         """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top, then
@@ -1763,6 +1750,40 @@ def approval_refused(author: MemberFacts, entry_id: str, entry: EntryFacts | Non
     if entry.acted_by == author.id:
         return Refusal("self_approval", f"{name} entered {entry_id[:8]} acting as another member: another manager must approve it")
     return None
+
+
+def acting_verdict_refused(
+    actor_id: str,
+    actor: MemberFacts | None,
+    author: MemberFacts,
+    record: Mapping[str, Any],
+    review: PostReview,
+    pending: Sequence[Verdict] = (),
+) -> Refusal | None:
+    """Why the manager ``actor_id`` (``actor``: their facts), acting as ``author`` (``--as``), may not give the verdict
+    ``record`` that ``verdict_refused`` lets ``author`` give, or ``None``: they are still who they are, so no author of
+    the round reviews it, and one person approves one step of it, whoever they act as.  The app asks it too, before
+    it offers a post's verdict keys to a session acting as another member."""
+    post = record["post"]
+    who = f"{_name(actor, actor_id)} (acting as {_name(author, author.id)})"
+    if actor_id in review.authors:
+        return Refusal("round_author", f"{who} changed the content of {review.named(post)} in this round: another reviewer takes it")
+    mine = (v for v in (*review.verdicts, *pending) if v.by == actor_id and v.round == record["round"] and v.verdict == "approve")
+    if record["verdict"] == "approve" and any(v.hash == review.hash for v in mine):
+        return Refusal("one_step_per_round", f"{who} approved a step of this round of {review.named(post)} already")
+    return None
+
+
+def acting_approval_refused(
+    actor_id: str, actor: MemberFacts | None, author: MemberFacts, entry_id: str, entry: EntryFacts | None
+) -> Refusal | None:
+    """Why the manager ``actor_id`` (``actor``: their facts), acting as another manager ``author`` (``--as``), may not
+    approve the ledger entry ``entry_id`` that ``approval_refused`` lets ``author`` approve, or ``None``: spend they
+    entered themselves is their own still.  The app asks it too, before it offers to approve."""
+    if entry is None or entry.entered_by != actor_id:
+        return None
+    name = _name(actor, actor_id)
+    return Refusal("self_approval", f"{name} entered {entry_id[:8]}: acting as {_name(author, author.id)}, another manager must approve it")
 
 
 def _holds(member: MemberFacts, field: str, value: str) -> bool:

@@ -408,10 +408,11 @@ class LedgerPane(Pane):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "approve":
+            session = self.services.session
             if self.marked:  # the write names each marked entry that may not be approved
-                return any(may_approve(self.services.session.me, entry) for entry in self.marked.values())
+                return any(may_approve(session.me, entry, session.actor) for entry in self.marked.values())
             entry = self.selected
-            return entry is not None and may_approve(self.services.session.me, entry)
+            return entry is not None and may_approve(session.me, entry, session.actor)
         if action == "mark":
             return self.entries.has_focus  # entries, not budget lines
         if action == "clear_marks":

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
-from crewdeck.sync.state.rules import EntryFacts, Refused, approval_refused, control_character, reversal_refused
+from crewdeck.sync.state.rules import EntryFacts, Refused, acting_approval_refused, approval_refused, control_character, reversal_refused
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
@@ -78,12 +78,19 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
         raise UserError(str(exc).replace("ledger_entry", "ledger entry")) from None
 
 
-def may_approve(member: Member, entry: EntryRow) -> bool:
+def may_approve(member: Member, entry: EntryRow, actor: str | None = None) -> bool:
     """Whether the app offers ``member`` to approve ``entry``: the rules let them (``approval_refused``, which also refuses
-    the manager who entered it acting as another member), and no approval counts for it yet and it was not reversed
-    (``approve_entry`` refuses either)."""
+    the manager who entered it acting as another member; and ``acting_approval_refused`` the manager ``actor`` acting as
+    ``member`` now, on spend they entered), and no approval counts for it yet and it was not reversed (``approve_entry``
+    refuses either)."""
+    if entry.approved or entry.reversed:
+        return False
     facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses, acted_by=entry.acted_by_id)
-    return not entry.approved and not entry.reversed and approval_refused(member.facts(), entry.id, facts, lambda: entry.frozen) is None
+    me = member.facts()
+    refusal = approval_refused(me, entry.id, facts, lambda: entry.frozen)
+    if refusal is None and actor is not None:
+        refusal = acting_approval_refused(actor, None, me, entry.id, facts)
+    return refusal is None
 
 
 def may_reverse(member: Member, entry: EntryRow) -> bool:

@@ -14,7 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crewdeck.sync.state.filerules import FileRuleState
-from crewdeck.sync.state.rules import MemberFacts, Refusal, resume_refused, task_change_refused, verdict_refused
+from crewdeck.sync.state.rules import (
+    MemberFacts,
+    Refusal,
+    acting_verdict_refused,
+    resume_refused,
+    task_change_refused,
+    verdict_refused,
+)
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView
@@ -64,7 +71,11 @@ def verdict_refusal(store: Store, me: MemberFacts, post_id: str, now: dt.datetim
     except writing.PostRefused as refused:
         return str(refused)
     state = FileRuleState(store.conn)
-    refusal = verdict_refused(me, record, state.post_review(post_id), state.reviewer(me.id))
+    review = state.post_review(post_id)
+    refusal = verdict_refused(me, record, review, state.reviewer(me.id))
+    actor = store.actor if store.actor != me.id else None  # a manager acting as ``me`` (``--as``): the judge asks them too
+    if refusal is None and actor is not None and review is not None:
+        refusal = acting_verdict_refused(actor, state.member(actor), me, record, review)
     return None if refusal is None else str(refusal)
 
 

@@ -315,21 +315,24 @@ def needs_me(conn: sqlite3.Connection, member: str, now: dt.datetime) -> list[Po
     return needing(conn, member, read_posts(conn, now))
 
 
-def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView]) -> list[PostView]:
+def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView], actor: str | None = None) -> list[PostView]:
     """Of these posts, those in review whose next open step ``member`` may take (and whose content they did not change).
 
     ``needs_me`` over a part of the posts: the Approvals view reads them a
     window at a time, so its first screen does not wait for them all.
+    ``actor``: a manager acting as ``member`` (``--as``), who is still who they are to the rules
+    (``rules.acting_verdict_refused``): no post of a round they changed or took a step of needs them.
     """
     me = reviewers(conn).get(member)
     waiting = [post for post in posts if post.state == "in-review"]
     authors = round_authors(conn, [post.id for post in waiting])
+    people = {member} if actor is None else {member, actor}
     out = []
     for post in waiting:
         index = post.round.next_step
-        if index is None or member in authors.get(post.id, ()):
+        if index is None or people & authors.get(post.id, frozenset()):
             continue
-        if any(v is not None and v.by == member for v in post.round.satisfied):
+        if any(v is not None and v.by in people for v in post.round.satisfied):
             continue
         if may_take(post.round.steps[index], me, post.facts.campaign):
             out.append(post)

@@ -45,6 +45,9 @@ class Session:
         #: The file the path named when opened: the app's watcher tells when it is moved.
         self.opened: OpenedFile = ws.store.opened
         self.access = WorkspaceAccess(ws, me)
+        #: The manager acting as ``me`` (``--as`` on a shared host; ``Workspace.identify``), if one is: the rules judge
+        #: their approvals as theirs too, so the app offers none they would refuse.
+        self.actor = ws.store.actor if ws.store.actor != me.id else None
         self.ranked = RankedList(path)
         self.reads = Reads(self.access)
         self.edits = Edits(self.access, clock24)

@@ -309,7 +309,7 @@ def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[
         if services.session.me.access == "guest":
             theirs = guest_campaigns(ws.conn, me)
             posts = [p for p in posts if p.facts.campaign in theirs]
-        needs = needing(ws.conn, me, posts)
+        needs = needing(ws.conn, me, posts, services.session.actor)
         chosen = {p.id for p in needs}
         return needs, [p for p in posts if p.state == "in-review" and p.id not in chosen]
 
