@@ -170,6 +170,32 @@ async def test_the_header_at_80_columns_gives_up_the_zone_name_before_the_worksp
         assert line == "crewdeck · Northwind Social   @leo (America/Los_Angeles) · 01:30 PST Los Angeles   ● live · shared file", line
 
 
+async def test_the_header_says_who_is_at_the_keys_when_a_manager_acts_as_another(tmp_path: Path) -> None:
+    # ana, acting as leo (--as), read "@leo" alone at the top: nothing on screen said her approvals and edits are hers
+    # too, as the activity log says them ("@ana as @leo").
+    from crewdeck.tui.cli.main import main
+    from crewdeck.tui.workspace.workspace import os_user
+
+    from .conftest import in_person
+
+    path = demo_workspace(tmp_path / "demo.db")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["-w", str(path), "--as", "ana", "member", "set", "ana", "--unix-user", os_user()]) == 0  # the tests' account
+    for size, expected in [((80, 24), "Northwind Social   @ana as @leo · 01:30 PST Los Angeles   ● live · shared file"), ((160, 48), None)]:
+        app = make_app(path, "leo")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            header = app.query_one(WorkspaceHeader)
+            assert header.who == "@ana as @leo"
+            line = "".join(segment.text for segment in header.render_line(0)).strip()
+            assert expected is None or line == expected, line
+    with in_person():
+        app = make_app(path, "leo")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.query_one(WorkspaceHeader).who == "@leo"  # leo himself
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_the_due_column_says_how_late_in_a_zone_whose_abbreviation_is_shared(workspace: Path, size: tuple[int, int]) -> None:
     # For @raj (IST, which Dublin and Jerusalem use too) every due read "Thu 11-26 09:30 IST Kolkata ·…": the city

@@ -487,7 +487,9 @@ class CrewdeckApp(App[int]):
         """The header's who and zone: at start, and again once the viewer's record changed (its clock then too)."""
         header = self.query_one(WorkspaceHeader)
         me = self.session.me
-        header.who, header.zone = visible(f"@{me.handle}"), me.tz
+        # Acting as another (``--as``), the header says who is at the keys too, as the activity log will.
+        actor = f"@{self.session.actor_handle} as " if self.session.actor_handle else ""
+        header.who, header.zone = visible(f"{actor}@{me.handle}"), me.tz
         return header
 
     def _tick_clock(self) -> None:
