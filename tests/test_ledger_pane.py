@@ -1237,13 +1237,20 @@ async def test_spend_a_manager_entered_acting_as_a_member_is_not_offered_to_her_
     monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
     ana, raj = ["-w", str(workspace), "--as", "ana"], ["-w", str(workspace), "--as", "raj"]
     add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--pending"]
+    before = await _to_approve(workspace, "ana")
     out = io.StringIO()
     with redirect_stdout(out):
         assert main([*ana, "member", "set", "ana", "--unix-user", os_user()]) == 0  # this account is ana's: --as is ana acting
         assert main([*raj, *add, "--amount", "40 EUR"]) == 0
     entry = out.getvalue().split()[-1]
     assert sql(workspace, "SELECT actor FROM acting WHERE member = ?", member_id(workspace, "raj")) == [(member_id(workspace, "ana"),)]
-    before = await _to_approve(workspace, "ana")
+    # The bar's count of what waits for her leaves it out; raj's own pending spend, entered in person, is hers to approve.
+    assert await _to_approve(workspace, "ana") == before
+    out = io.StringIO()
+    with in_person(), redirect_stdout(out):
+        assert main([*raj, *add, "--amount", "41 EUR"]) == 0
+    in_person_entry = out.getvalue().split()[-1]
+    assert await _to_approve(workspace, "ana") == before + 1
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         ledger = await open_ledger(pilot)
@@ -1253,18 +1260,24 @@ async def test_spend_a_manager_entered_acting_as_a_member_is_not_offered_to_her_
         await pilot.press("a")
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
+        # Marked with spend she may approve, `a` approves none and names it, as every entry that may not be is named.
+        await pilot.press("x")
+        await select(pilot, in_person_entry)
+        await pilot.press("x")
+        await settle(pilot)
+        assert set(ledger.marked) == {entry, in_person_entry} and approve_offered(app) == (True, True)
+        await pilot.press("a")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("nothing approved: ") and f"@ana entered {entry[:8]} acting as another member" in m for m in said), said
+        await select(pilot, entry)
         await pilot.press("enter")  # its detail says who entered it, as the activity log does, and who may approve it
         await settle(pilot)
         assert isinstance(app.screen, EntryScreen)
         body = str(app.screen.query_one("#entry-body").render())
         assert "entered  by @ana as @raj," in body, body
         assert "pending: counts once a manager other than @raj and @ana approves it" in body, body
-    assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", entry)[0][0] == 0
-    # The bar's count of what waits for her leaves it out; raj's own pending spend, entered in person, is hers to approve.
-    assert await _to_approve(workspace, "ana") == before
-    with in_person(), redirect_stdout(io.StringIO()):
-        assert main([*raj, *add, "--amount", "41 EUR"]) == 0
-    assert await _to_approve(workspace, "ana") == before + 1
+    assert sql(workspace, "SELECT count(*) FROM approval WHERE entry IN (?, ?)", entry, in_person_entry)[0][0] == 0
 
 
 async def _to_approve(workspace: Path, handle: str) -> int:

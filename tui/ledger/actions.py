@@ -162,8 +162,16 @@ def _check_approval(ws: Workspace, me: Member, entry_id: str) -> None:
         raise UserError(f"no ledger entry with id {short(entry_id)}")
     # Who may approve it, and what (a manager; spend that waits for approval or a crisis froze; never their own) is the
     # rules' to say, with their rule, before the state below: a member hears that only managers approve.
-    facts = EntryFacts(entry["entered_by"], bool(entry["needs_approval"]), entry["reverses"])
+    # The entry as the rules read it, with the manager who entered it acting as another (theirs still); and a manager
+    # acting as ``me`` now is judged as themselves too: each entry of several is named, not the write's first refusal.
+    from crewdeck.sync.state.filerules import FileRuleState  # read on approving, not for the app's first paint
+
+    state = FileRuleState(ws.conn)
+    facts = state.ledger_entry(entry_id)
     refusal = approval_refused(me.facts(), entry_id, facts, lambda: _frozen(ws, entry_id))
+    actor = ws.store.actor if ws.store.actor != me.id else None
+    if refusal is None and actor is not None:
+        refusal = acting_approval_refused(actor, state.member(actor), me.facts(), entry_id, facts)
     reversal = ws.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()
     # Frozen spend reversed is frozen no more (``frozen_condition``): the rules' "it already counts" would not say why.
     if refusal is not None and not (reversal and refusal.rule == "not_pending"):
