@@ -416,6 +416,41 @@ async def test_inbox_triage_keys(workspace: Path) -> None:
         assert (duplicate["status"], duplicate["duplicate_of"]) == ("cancelled", first)
 
 
+async def test_inbox_triage_keys_leave_a_task_past_the_inbox_in_its_status(workspace: Path) -> None:
+    # c (accept) on a task in hand set it back to todo, and on a done one reopened it; t did too; r cancelled a done task.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with Store(workspace) as store:
+            ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+        await pilot.press("slash", *"status:doing -@me", "enter")
+        await settle(pilot)
+        doing = table(app).cursor_key
+        assert doing is not None and record(workspace, doing)["status"] == "doing"
+        await pilot.press("c")  # accept: nothing to accept, and it says so
+        await settle(pilot)
+        assert record(workspace, doing)["status"] == "doing"
+        said = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("accept: “") and m.endswith("” is doing, not in the inbox: nothing to accept") for m in said), said
+        await pilot.press("t")  # take: mine now, still in hand
+        await settle(pilot)
+        assert (record(workspace, doing)["status"], record(workspace, doing)["assignee"]) == ("doing", ana)
+        await pilot.press("slash", "ctrl+u", *"status:done", "enter")
+        await settle(pilot)
+        done = table(app).cursor_key
+        assert done is not None and record(workspace, done)["status"] == "done"
+        await pilot.press("c", "t")
+        await settle(pilot)
+        assert record(workspace, done)["status"] == "done"
+        await pilot.press("r", *"out of scope", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)  # refused: the reason stays typed, and why is said under it
+        assert "is done, not open: nothing declined" in str(app.screen.query_one("#prompt-refused").render())
+        await pilot.press("escape")
+        await settle(pilot)
+    assert record(workspace, done)["status"] == "done" and not record(workspace, done).get("decline_reason")
+
+
 async def test_marking_acts_on_every_marked_task(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -75,7 +75,7 @@ class TasksPane(Pane):
     | `enter` | details and history |
     | `s` `d` | cycle status, done |
     | `A` `p` `D` `h` | assign, priority, due date, snooze |
-    | `c` `t` | accept, take (accept and assign to you) |
+    | `c` `t` | accept, take (accept and assign to you); a task past the inbox keeps its status |
     | `r` `m` | decline with a reason, mark as duplicate |
     | `x` `X` | mark for bulk, clear the marks |
     | `u`, `ctrl+r` or `U` | undo, redo (as new operations) |

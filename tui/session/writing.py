@@ -97,6 +97,15 @@ class History:
     restored: dict[str, Any] = field(default_factory=dict)
 
 
+def _not_for_triage(key: str, found: list[tuple[str, str]], wanted: str, done: str) -> str:
+    """Why ``key`` (accept, take, decline) leaves these ``(status, title)`` tasks as they are: they are not ``wanted``."""
+    if len(found) == 1:
+        status, title = found[0]
+        return f"{key}: “{title}” is {status}, not {wanted}: {done}"
+    statuses = ", ".join(sorted({status for status, _ in found}))
+    return f"{key}: {len(found):,} tasks are not {wanted} ({statuses}): {done}"
+
+
 class Edits:
     """The writes of one member from the app (tasks, posts' moves, the ledger's actions), and their undo and redo."""
 
@@ -219,15 +228,35 @@ class Edits:
         statuses = self._access.read(lambda ws: [ws.task(task_id)["status"] for task_id in task_ids])
         return self._write("cycle status", [(task_id, {"status": status_after(s)}) for task_id, s in zip(task_ids, statuses)])
 
+    def _statuses(self, task_ids: list[str]) -> list[tuple[str, str]]:
+        """``(status, title)`` of each task (a task never given a status is in the inbox)."""
+        return self._access.read(lambda ws: [(ws.task(t).get("status") or "inbox", ws.task(t).get("title") or "") for t in task_ids])
+
     def accept(self, task_ids: list[str], take: bool) -> Written:
-        values: dict[str, Any] = {"status": "todo"}
-        if take:
-            values["assignee"] = self._access.me.id
-        return self.set_fields(task_ids, values, "take" if take else "accept")
+        """Inbox triage: a task in the inbox becomes todo (``take``: and mine).  A task past the inbox keeps its status,
+        which accepting it set back to todo (a task in hand, one in review, a done one reopened); ``take`` only makes
+        an open one mine; a closed one is left as it is."""
+        me = self._access.me.id
+        found = self._statuses(task_ids)
+        changes: list[tuple[str, dict[str, Any]]] = []
+        for task_id, (status, _) in zip(task_ids, found):
+            values: dict[str, Any] = {"status": "todo"} if status == "inbox" else {}
+            if take and status not in CLOSED_STATUSES:
+                values["assignee"] = me
+            changes.append((task_id, values))
+        if not any(values for _, values in changes):
+            key = "take" if take else "accept"
+            raise UserError(_not_for_triage(key, found, "open" if take else "in the inbox", f"nothing to {key}"))
+        return self._write("take" if take else "accept", changes)
 
     def decline(self, task_ids: list[str], reason: str) -> Written:
         if not reason.strip():
             raise UserError("decline: say why, the creator sees it")
+        found = self._statuses(task_ids)
+        if any(status in CLOSED_STATUSES for status, _ in found):
+            # Declining cancels: a done task would be undone, a cancelled one's reason replaced.
+            closed = [(status, title) for status, title in found if status in CLOSED_STATUSES]
+            raise UserError(_not_for_triage("decline", closed, "open", "nothing declined"))
         return self.set_fields(task_ids, {"status": "cancelled", "decline_reason": reason.strip()}, "decline")
 
     def mark_duplicate(self, task_ids: list[str], original: str) -> Written:
