@@ -617,6 +617,13 @@ async def test_a_long_handle_is_shown_whole_where_the_pane_has_room_else_with_an
             assert label == " @christopher"
         else:  # as much as the room beside the half hours holds, and an ellipsis that says there is more
             assert label.endswith("…") and "@christopher".startswith(label[1:-1]) and len(label) > len(" @chris")
+            # Two handles cut alike would read the same: on the cursor's row the line under the grid says it whole.
+            chris = member_ids(workspace)["christopher"]
+            for _ in range(len(widget.data.rows)):  # type: ignore[union-attr]
+                if widget.selected_row_key == chris:
+                    break
+                await pilot.press("k")
+            assert widget.selected_row_key == chris and " ·  @christopher " in lines(app)[-1], lines(app)[-1]
         assert row_line(app, "leo").startswith(" @leo ")  # short handles as before
         # The whole day stays in view beside the wider gutter.
         assert widget.gutter_width + len(widget.data.columns) <= widget.scrollable_content_region.width  # type: ignore[union-attr]

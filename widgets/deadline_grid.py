@@ -315,6 +315,11 @@ class DeadlineGrid(ScrollView, can_focus=True):
         self._fit_gutter()
 
     @property
+    def _label_width(self) -> int:
+        """The cells a handle has in the gutter: a space before it, its local time and mark after, room for a weekday."""
+        return self.gutter_width - 2 - self._day_width - self._local_width
+
+    @property
     def selected_row_key(self) -> str | None:
         if self._data is None or not self._data.rows:
             return None
@@ -463,7 +468,7 @@ class DeadlineGrid(ScrollView, can_focus=True):
         member_style = self._style("member") + (self._style("cursor") if selected else Style())
         # A space before the handle, the mark after the time; a handle too long for the room left beside any row's
         # weekday ends in an ellipsis, so it is not read as a shorter one.
-        label_width = self.gutter_width - 2 - self._day_width - self._local_width
+        label_width = self._label_width
         padded = label_width + (0 if day else self._day_width)
         label = row.label if cell_len(row.label) <= label_width else set_cell_size(row.label, label_width - 1) + "…"
         segments = [
@@ -504,6 +509,10 @@ class DeadlineGrid(ScrollView, can_focus=True):
             last.append(f"clocks change {data.columns[col].transition}")
         if data.rows:
             row = data.rows[self.cursor_row]
+            if cell_len(row.label) > self._label_width:  # cut in the gutter ("@christ…"): the cursor's row said whole
+                day = row.days[col] if col < len(row.days) else ""
+                local = row.local[col] if col < len(row.local) else ""
+                last.append(f"{row.label} {f'{day} ' if day else ''}{local}".rstrip())
             # h and l move by an hour: what is due in the cursor's hour, or one at half past would never be read.
             here = [m.text for m in row.markers if col <= m.column < col + data.cells_per_hour]
             if here:
