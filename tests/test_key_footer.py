@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
+from textual.widgets import Input
 
 from crewdeck.widgets.key_footer import KeyFooter
 
@@ -137,3 +138,38 @@ async def test_a_click_on_a_shortened_key_presses_it() -> None:
         await pilot.click(KeyFooter, offset=(text.index("peri…"), 0))
         await pilot.pause()
         assert app.query_one(Pager).pressed == ["esc", "["]
+
+
+class Search(Widget):
+    """A box that filters on `/`, as the tasks and budget panes do, with its text box inside."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("slash", "filter", "Filter"), Binding("ctrl+f", "find", "Find")]
+
+    def compose(self) -> ComposeResult:
+        yield Input()
+
+    def action_filter(self) -> None:
+        self.app.bell()
+
+    def action_find(self) -> None:
+        self.app.bell()
+
+
+class SearchApp(App[None]):
+    AUTO_FOCUS = "Input"
+
+    def compose(self) -> ComposeResult:
+        yield Search()
+        yield KeyFooter()
+
+
+async def test_a_key_the_focused_text_box_types_is_not_said_in_the_footer() -> None:
+    # Typing in the tasks' filter box, the footer said "/ Filter": / typed a slash there (Textual's name for it,
+    # "slash", is not Unicode's, so its binding stayed active over the box).
+    app = SearchApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.focused, Input)
+        assert [key.description for key in app.query_one(KeyFooter).shown] == ["Find"]
+        await pilot.press("slash")
+        assert app.focused.value == "/"  # typed, as the footer now says by leaving it out

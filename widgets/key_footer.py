@@ -9,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.actions import parse as parse_action
+from textual.keys import REPLACED_KEYS, key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -28,7 +29,7 @@ def footer_keys(screen: Screen[object]) -> tuple[tuple[FooterKey, ...], FooterKe
     active = screen.active_bindings
     keys: dict[str, FooterKey] = {}
     for _node, binding, enabled, _tooltip in active.values():
-        if binding.show and binding.action not in keys:
+        if binding.show and binding.action not in keys and not (not binding.priority and _typed(screen, binding.key)):
             keys[binding.action] = FooterKey(binding.key, app.get_key_display(binding), binding.description, enabled)
     palette = None
     if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
@@ -37,6 +38,17 @@ def footer_keys(screen: Screen[object]) -> tuple[tuple[FooterKey, ...], FooterKe
     elif app.ENABLE_COMMAND_PALETTE and screen.is_modal:
         palette = _palette_over(screen)
     return tuple(keys.values()), palette
+
+
+def _typed(screen: Screen[object], key: str) -> bool:
+    """Whether the focused widget (a text box) takes ``key`` as text, before any binding of it: Textual leaves active
+    the bindings of keys it names by other words than Unicode's ("slash" for SOLIDUS), so a filter box's footer
+    said "/ Filter" while / typed a slash into it."""
+    focused = screen.focused
+    if focused is None:
+        return False
+    character = key_to_character(REPLACED_KEYS.get(key, key))
+    return character is not None and focused.check_consume_key(key, character)
 
 
 def _palette_over(screen: Screen[object]) -> FooterKey | None:
