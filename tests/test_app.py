@@ -38,6 +38,7 @@ from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.content_calendar import ContentCalendar
+from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.task_table import TaskTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
@@ -828,6 +829,13 @@ async def test_panes_focus_zoom_and_tabs_when_narrow(workspace: Path) -> None:
         await settle(pilot)
         assert app.main_screen.has_class("-single")  # narrow: tabs
         assert app.focused is table(app)
+        # One pane at a time already: `z` changed nothing on screen, and the footer offered it.
+        assert "z" not in [key.key for key in footer_keys(app.screen)[0]]
+        await pilot.press("z")
+        assert not app.zoomed
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert "z" in [key.key for key in footer_keys(app.screen)[0]]
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

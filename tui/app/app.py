@@ -237,6 +237,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.crewdeck_app.update_layout()
+        self.refresh_bindings()  # `z` is offered where the panes stand side by side
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         # The bar made with the active pane's tab active says so as it mounts: nothing to do.
@@ -686,8 +687,9 @@ class CrewdeckApp(App[int]):
         if action == "sync_now":
             return self._sync_engine is not None  # a shared file has nothing to sync
         if action == "zoom":
-            # Only the panes zoom: over another screen (Results, Approvals) `z` zoomed the panes behind it, unseen.
-            return isinstance(self.screen, MainScreen)
+            # Only the panes zoom: over another screen (Results, Approvals) `z` zoomed the panes behind it, unseen; and
+            # a narrow terminal shows one pane at a time already, where `z` changed nothing on screen.
+            return isinstance(self.screen, MainScreen) and self.size.width >= NARROW
         return True
 
     def action_sync_now(self) -> None:
