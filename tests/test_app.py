@@ -831,11 +831,13 @@ async def test_panes_focus_zoom_and_tabs_when_narrow(workspace: Path) -> None:
         assert app.focused is table(app)
         # One pane at a time already: `z` changed nothing on screen, and the footer offered it.
         assert "z" not in [key.key for key in footer_keys(app.screen)[0]]
+        assert "Zoom" not in [command.title for command in app.get_system_commands(app.screen)]  # nor the palette
         await pilot.press("z")
         assert not app.zoomed
         await pilot.resize_terminal(*SIZE)
         await settle(pilot)
         assert "z" in [key.key for key in footer_keys(app.screen)[0]]
+        assert "Zoom" in [command.title for command in app.get_system_commands(app.screen)]
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -659,7 +659,7 @@ class CrewdeckApp(App[int]):
         for name, title in PANES:
             yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
         yield SystemCommand("Results", "KPIs per campaign against targets and spend", self.action_results)
-        if isinstance(screen, MainScreen):
+        if isinstance(screen, MainScreen) and self.check_action("zoom", ()):  # where `z` is offered
             yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
         keys = {b.id: shown_keys(b, self.config.keymap) for b in self.BINDINGS if isinstance(b, Binding) and b.id}
         yield SystemCommand(
