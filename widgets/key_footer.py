@@ -29,7 +29,8 @@ def footer_keys(screen: Screen[object]) -> tuple[tuple[FooterKey, ...], FooterKe
     active = screen.active_bindings
     keys: dict[str, FooterKey] = {}
     for _node, binding, enabled, _tooltip in active.values():
-        if binding.show and binding.action not in keys and not (not binding.priority and _typed(screen, binding.key)):
+        # A priority key acts before the focused widget; any other the focused text box may type instead.
+        if binding.show and binding.action not in keys and (binding.priority or not _typed(screen, binding.key)):
             keys[binding.action] = FooterKey(binding.key, app.get_key_display(binding), binding.description, enabled)
     palette = None
     if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
