@@ -449,7 +449,16 @@ async def test_inbox_triage_keys_leave_a_task_past_the_inbox_in_its_status(works
         assert "is done, not open: nothing declined" in str(app.screen.query_one("#prompt-refused").render())
         await pilot.press("escape")
         await settle(pilot)
+        other = next(key for key in keys_of_rows(app) if key != done)
+        await pilot.press("m", *other[:8])  # marked a duplicate of another, it would be cancelled too
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "is done, not open: nothing marked" in str(app.screen.query_one("#task-picker-refused").render())
+        await pilot.press("escape")
+        await settle(pilot)
     assert record(workspace, done)["status"] == "done" and not record(workspace, done).get("decline_reason")
+    assert not record(workspace, done).get("duplicate_of")
 
 
 async def test_marking_acts_on_every_marked_task(workspace: Path) -> None:

@@ -263,6 +263,9 @@ class Edits:
         original_id = self._access.read(lambda ws: ws.resolve("task", original))
         if original_id in task_ids:
             raise UserError("a task cannot duplicate itself")
+        closed = [(status, title) for status, title in self._statuses(task_ids) if status in CLOSED_STATUSES]
+        if closed:  # marking cancels: a done task would be undone, as declining it would
+            raise UserError(_not_for_triage("duplicate", closed, "open", "nothing marked"))
         return self.set_fields(task_ids, {"status": "cancelled", "duplicate_of": original_id}, "mark duplicate")
 
     def snooze(self, task_ids: list[str], text: str, now: dt.datetime) -> Written:
