@@ -1076,6 +1076,88 @@ def test_a_write_on_the_shared_file_names_only_records_that_exist(team: Team) ->
             w.append("ledger_entry", _entry(ana, campaign))
 
 
+def test_a_task_waits_for_and_duplicates_only_other_tasks(team: Team, raj: Hostile) -> None:
+    """``set depends_on=`` and ``duplicate_of=`` refuse the task itself and what is no task; a push took both: a task
+    waiting for itself was held up for ever, a duplicate of a campaign pointed nowhere."""
+    task, nowhere, me = team.task, new_id(), team.ids["raj"]
+    before = _pulled(raj, task)
+    cases = [
+        ("depends_on", [team.other_task, task], "invalid_value", f"task.depends_on: task {task[:8]} cannot wait for itself"),
+        ("duplicate_of", task, "invalid_value", f"task.duplicate_of: task {task[:8]} cannot be a duplicate of itself"),
+        ("depends_on", [team.campaign], "unknown_task", f"task.depends_on: {team.campaign[:8]} is a campaign, not a task"),
+        ("duplicate_of", me, "unknown_task", f"task.duplicate_of: {me[:8]} is a member, not a task"),
+        ("duplicate_of", nowhere, "unknown_task", f"task.duplicate_of: no task {nowhere[:8]} in this workspace"),
+    ]
+    for field, value, rule, message in cases:
+        # Task edits alone (the rules' pass over a large batch), and beside another record.
+        for extra in ((), (("set", "member", me, "name", "Raj"),)):
+            answer = raj.push(("set", "task", task, field, value), *extra)
+            assert answer["stored"] == len(extra) and [(r["rule"], r["message"]) for r in answer["refused"]] == [(rule, message)]
+    assert _pulled(raj, task) == before
+    # Another task, one made in the same push, and one never here (a Taskwarrior export's of a project not imported): taken.
+    made = new_id()
+    answer = raj.push(
+        ("set", "task", task, "depends_on", [team.other_task, made, nowhere]),
+        ("set", "task", made, "title", "Brief"),
+        ("set", "task", team.other_task, "duplicate_of", made),
+    )
+    assert answer["stored"] == 3 and answer["refused"] == []
+    # One whose making is refused is named by nothing.
+    refused = new_id()
+    answer = raj.push(("set", "task", refused, "title", "Bad\x1b brief"), ("set", "task", task, "duplicate_of", refused))
+    assert [r["rule"] for r in answer["refused"]] == ["control_characters", "unknown_task"]
+    assert answer["refused"][1]["message"] == f"task.duplicate_of: task “Bad^[ brief” ({refused[:8]}) is refused in the same batch"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("link", "javascript:alert(1)", "task.link: 'javascript:alert(1)' is not a web address (https://...)"),
+        ("link", "data:text/html,<script>x</script>", "task.link: 'data:text/html,<script>x</script>' is not a web address (https://...)"),
+        ("link", "https:no-host", "task.link: 'https:no-host' is not a web address (https://...)"),
+        ("live_url", "javascript:alert(1)", "task.live_url: 'javascript:alert(1)' is not a web address (https://...)"),
+        (
+            "media",
+            ["a.png", "data:image/svg+xml,<svg/>"],
+            "task.media: 'data:image/svg+xml,<svg/>' is neither a path nor a web address (https://...)",
+        ),
+        ("media", ["JavaScript:alert(1)"], "task.media: 'JavaScript:alert(1)' is neither a path nor a web address (https://...)"),
+        ("media", [" "], "task.media: an empty reference (give a path or a URL for each)"),
+    ],
+    ids=["link-javascript", "link-data", "link-no-host", "live_url-javascript", "media-data", "media-javascript", "media-blank"],
+)
+def test_a_posts_link_live_url_and_media_are_web_addresses_or_paths(team: Team, raj: Hostile, field: str, value: Any, message: str) -> None:
+    """``post copy --link`` and ``post publish --url`` refuse any address but http(s), media ``javascript:`` too: a push
+    stored them, for the scheduler's export and every reviewer's screen."""
+    post = team.posts["by tmp"]["raj"]
+    before = _pulled(raj, post)
+    for extra in ((), (("set", "member", team.ids["raj"], "name", "Raj"),)):
+        answer = raj.push(("set", "task", post, field, value), *extra)
+        assert answer["stored"] == len(extra) and [(r["rule"], r["message"]) for r in answer["refused"]] == [("invalid_value", message)]
+    assert _pulled(raj, post) == before
+    # A web address, and media by path (a Windows drive's too): taken.
+    answer = raj.push(
+        ("set", "task", post, "link", "https://example.com/launch"), ("set", "task", post, "media", ["C:\\pics\\a.png", "./q3:plan.png"])
+    )
+    assert answer["stored"] == 2 and answer["refused"] == []
+
+
+def test_a_write_on_the_shared_file_takes_the_values_the_commands_take(team: Team) -> None:
+    raj = team.ids["raj"]
+    post = team.posts["by tmp"]["raj"]
+    with Store(team.path) as store:
+        before = store.op_count()
+        for field, value, rule in (
+            ("depends_on", [team.task], "invalid_value"),
+            ("duplicate_of", team.campaign, "unknown_task"),
+            ("link", "javascript:alert(1)", "invalid_value"),
+            ("media", ["data:,x"], "invalid_value"),
+        ):
+            with pytest.raises(Refused, match=rf"rule {rule}"), store.write(raj) as w:
+                w.set("task", post if field in ("link", "media") else team.task, {field: value})
+        assert store.op_count() == before
+
+
 @pytest.fixture(params=["file", "postgres"])
 def entered_acting(request: pytest.FixtureRequest, team: Team) -> Iterator[tuple[Hostile, str]]:
     """ana's raw pushes, to the team's file served or published, which holds pending spend she entered on the shared

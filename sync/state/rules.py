@@ -50,9 +50,12 @@ from crewdeck.sync.state.records import (
     FAR_DAY_JSON,
     FIRST_DAY,
     LAST_DAY,
+    MEDIA_FIELD,
     OPEN_STATUSES,
     RESULT_COUNTS,
     TASK,
+    WEB_ADDRESS_FIELDS,
+    address_problem,
     crisis_end_id,
     days_text_out_of_range,
     result_key,
@@ -83,6 +86,10 @@ AUTHOR_FIELDS = {
 
 #: A task's fields that say who made it and when: set by the batch that creates it, never after.
 MAKER_FIELDS = ("created_by", "created_at")
+#: A task's fields that name other tasks: those it waits for, and the one it duplicates.
+TASK_LINKS = ("depends_on", "duplicate_of")
+#: A task's fields whose values the rules read beyond their shape (``Judge._task_values_refused``).
+READ_VALUES = frozenset({*TASK_LINKS, *WEB_ADDRESS_FIELDS, MEDIA_FIELD})
 
 #: The table of DESIGN.md's "Roles and rules" that this module enforces,
 #: word for word (the README has a copy; a test compares them).
@@ -144,7 +151,7 @@ RULES = {
     "unknown_member": "the member it names (a task's assignee, a series' template's) is no member of the workspace",
     "unknown_campaign": "the campaign it names (a task's, a series' template's, a budget's, a ledger entry's, a result's, a "
     "crisis's) does not exist",
-    "unknown_task": "the task it names (a ledger entry's) does not exist",
+    "unknown_task": "the task it names (a ledger entry's, a task's duplicate) does not exist, or (a task's dependency) is no task",
     "stale_round": "the verdict is for a round or content the post no longer has",
     "round_hash": "a post is submitted with the hash of the content it has",
     "not_a_reviewer": "the step names neither this member nor a group they are in (a guest reviews only their campaigns' posts)",
@@ -585,6 +592,7 @@ class Judge:
         standing: dict[str, Refusal | None] = {}
         moving = _moves_a_post(ops, creating)
         submitting = _submits_a_post(ops)
+        misvalued = self._task_values_refused(ops)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -620,6 +628,8 @@ class Judge:
                         refusal = self._decide_move(row_id, value)
                     elif field == "post_round":
                         refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
+                    elif field in READ_VALUES:
+                        refusal = misvalued.get(index)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
                         if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
@@ -764,7 +774,7 @@ class Judge:
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
         submits = _submits_a_post(ops)
-        misnamed = {**self._in_unknown_campaigns(ops), **self._assigned_to_guests(ops)}
+        misnamed = {**self._in_unknown_campaigns(ops), **self._assigned_to_guests(ops), **self._task_values_refused(ops)}
         if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or misnamed:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
@@ -801,6 +811,7 @@ class Judge:
                 author = self._members[op[0]]
                 assert author is not None  # known: _standing refused an unknown author
                 verdicts[index] = task_change_refused(author)
+        self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         failed: dict[str, Refusal] = {}
         for op, verdict in zip(ops, verdicts):
@@ -809,6 +820,49 @@ class Judge:
         if failed:
             verdicts = [failed.get(op[3], verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
+
+    def _task_values_refused(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
+        """The task operations of ``ops`` whose value the rules refuse beyond its shape, by index: a post's link, live URL
+        or media that is no web address (nor, media, a path), and a task that waits for, or duplicates, itself or a
+        record that is no task.  Every way in (a push, a write on a shared file) is held to what the commands and the app
+        refuse; the stored records are never judged again.
+
+        A dependency on a task the workspace never held stays: a Taskwarrior export's on a task of a project not imported
+        (yet) is kept so, waiting for nothing until that project comes in.  A duplicate names a task held here."""
+        refused: dict[int, Refusal] = {}
+        links: dict[int, list[str]] = {}
+        for index, (_, kind, entity, row_id, field, value) in enumerate(ops):
+            if entity != "task" or kind == APPEND or field not in READ_VALUES:
+                continue
+            given = json.loads(value)
+            if field not in TASK_LINKS:
+                problem = address_problem(field, given)
+                if problem is not None:
+                    refused[index] = Refusal("invalid_value", f"task.{field}: {problem}")
+                continue
+            named = (
+                [given] if isinstance(given, str) else [item for item in given if isinstance(item, str)] if isinstance(given, list) else []
+            )
+            if row_id in named:
+                itself = "cannot wait for itself" if field == "depends_on" else "cannot be a duplicate of itself"
+                refused[index] = Refusal("invalid_value", f"task.{field}: task {row_id[:8]} {itself}")
+            elif named:
+                links[index] = named
+        if not links:
+            return refused
+        made = {row_id: entity for entity, row_id in self._creating}
+        ids = sorted({row_id for named in links.values() for row_id in named if row_id not in made})
+        held = {**(self.state.stored_rows(ids) if ids else {}), **made}
+        for index, named in links.items():
+            field = ops[index][4]
+            for row_id in named:
+                held_as = held.get(row_id)
+                if held_as == "task" or (held_as is None and field == "depends_on"):
+                    continue
+                where = f"{row_id[:8]} is a {held_as}, not a task" if held_as is not None else f"no task {row_id[:8]} in this workspace"
+                refused[index] = Refusal("unknown_task", f"task.{field}: {where}")
+                break
+        return refused
 
     def _in_unknown_campaigns(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
         """The operations of a batch of task edits that put a task, or a series' next instances (its template), in a
@@ -965,8 +1019,8 @@ class Judge:
         return None
 
     def _named(self, op: Proposal) -> list[Reference]:
-        """The records ``op`` names by id that must exist: a task's assignee and campaign (and its series' template's), a
-        budget's campaign, a ledger entry's campaign and task, a result's post or campaign, a crisis's campaigns."""
+        """The records ``op`` names by id that must exist: a task's assignee and campaign (and its series' template's), the
+        tasks it waits for or duplicates, a budget's campaign, a ledger entry's campaign and task, a result's post or campaign, a crisis's campaigns."""
         _, kind, entity, row_id, field, value = op
         if entity == "task" and kind != APPEND and field in ("assignee", "recurrence"):
             who = json.loads(value) if field == "assignee" else _template_assignee(value)
@@ -974,6 +1028,11 @@ class Judge:
             return [*named, *_template_references(value)] if field == "recurrence" else named
         if entity in ("task", "budget") and kind != APPEND and field == "campaign":
             return _campaign_references(entity, value)
+        if entity == "task" and kind != APPEND and field in TASK_LINKS:
+            named = json.loads(value)
+            return [
+                Reference("task", task, f"task.{field}", "unknown_task") for task in ([named] if isinstance(named, str) else named or ())
+            ]
         if entity == "ledger_entry" and kind == APPEND:
             return _entry_references(self._record(value))
         if entity == "result":
