@@ -1158,6 +1158,30 @@ def test_a_write_on_the_shared_file_takes_the_values_the_commands_take(team: Tea
         assert store.op_count() == before
 
 
+def test_a_request_for_changes_says_what_to_change(team: Team, raj: Hostile) -> None:
+    """``post reject`` and the app ask for a note; a push stored a request for changes with none: the author, blocked
+    until they submit again, was never told what to change."""
+    message = "post_approval.note: a request for changes needs a note saying what to change"
+    for note in ("", "   "):
+        record = _verdict(team, team.ids["raj"], "by tmp", verdict="reject") | {"note": note}
+        answer = raj.push(("append", "post_approval", new_id(), "*", record))
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [("invalid_value", message)] and answer["stored"] == 0
+    record = _verdict(team, team.ids["raj"], "by tmp", verdict="reject") | {"note": "Shorter, please"}
+    assert raj.push(("append", "post_approval", new_id(), "*", record))["stored"] == 1
+
+
+def test_a_guest_requests_changes_on_the_shared_file_only_saying_what_to_change(team: Team) -> None:
+    """A guest's session writes on the served or shared file, judged there: a note is asked of them as of anyone."""
+    gus = team.ids["gus"]
+    with Store(team.path) as store:
+        before = store.op_count()
+        with pytest.raises(Refused, match=r"needs a note saying what to change \(rule invalid_value\)"), store.write(gus) as w:
+            w.append("post_approval", _verdict(team, gus, "by tmp", verdict="reject"))
+        assert store.op_count() == before
+        with store.write(gus) as w:
+            w.append("post_approval", _verdict(team, gus, "by tmp", verdict="reject") | {"note": "Not our tone"})
+
+
 @pytest.fixture(params=["file", "postgres"])
 def entered_acting(request: pytest.FixtureRequest, team: Team) -> Iterator[tuple[Hostile, str]]:
     """ana's raw pushes, to the team's file served or published, which holds pending spend she entered on the shared

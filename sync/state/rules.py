@@ -1240,6 +1240,10 @@ class Judge:
         review = self.state.post_review(post)
         pending = self._verdicts.get(post, ())
         refusal = verdict_refused(author, record, review, self.state.reviewer(author.id), pending)
+        note = record.get("note")
+        if refusal is None and record["verdict"] == "reject" and not (isinstance(note, str) and note.strip()):
+            # ``post reject`` and the app ask for one: the author, blocked until they submit again, is told what to change.
+            refusal = Refusal("invalid_value", "post_approval.note: a request for changes needs a note saying what to change")
         actor = self._acted_by.get(author.id)
         if refusal is not None or actor is None or review is None:
             return refusal
