@@ -68,5 +68,9 @@ def test_a_guest_reads_no_refused_write_of_what_they_do_not_read(tmp_path: Path)
         guest = [line for _, line in task_detail(ws, post, NOW, guest=True).refused]
     finally:
         ws.close()
-    assert any(team.task[:8] in line for line in member), member  # the team reads it, with why it was refused
+    # The team reads it, with why it was refused, the tasks by their titles (the line read two 32-digit ids).
+    assert member == [
+        f"REFUSED: @raj set depends_on of “by tmp for raj” to “Draft reel”, “by tmp for raj”: task.depends_on: task {post[:8]} "
+        "cannot wait for itself (rule invalid_value)"
+    ]
     assert guest == [], guest
