@@ -1182,6 +1182,41 @@ def test_a_guest_requests_changes_on_the_shared_file_only_saying_what_to_change(
             w.append("post_approval", _verdict(team, gus, "by tmp", verdict="reject") | {"note": "Not our tone"})
 
 
+def test_an_approval_chain_names_each_step_once_and_only_members(team: Team, raj: Hostile) -> None:
+    """``--approvals`` refuses a step named twice and a member nobody is; a push stored both: a verdict names its step, so
+    the second "review" could never be taken, and a step of nobody's, and every post of the campaign waited for ever."""
+    nobody = new_id()
+    review = {"name": "review", "member": None, "group": "reviewers"}
+    cases = [
+        (
+            "campaign",
+            team.campaign,
+            [review, review | {"group": "legal"}],
+            "invalid_value",
+            "campaign.approvals: step 'review' is named twice",
+        ),
+        (
+            "workspace",
+            "workspace",
+            [review, {"name": "legal", "member": nobody, "group": None}],
+            "unknown_member",
+            f"workspace.approvals: step 'legal' names member {nobody[:8]}, who is no member of this workspace",
+        ),
+    ]
+    ana = _ana(team, raj)
+    try:
+        for entity, row_id, chain, rule, message in cases:
+            before = _pulled(ana, row_id)
+            answer = ana.push(("set", entity, row_id, "approvals", chain))
+            assert [(r["rule"], r["message"]) for r in answer["refused"]] == [(rule, message)] and answer["stored"] == 0
+            assert _pulled(ana, row_id) == before
+        # Two steps of their own names, one of a member: taken.
+        chain = [review, {"name": "legal", "member": team.ids["mia"], "group": None}]
+        assert ana.push(("set", "campaign", team.campaign, "approvals", chain))["stored"] == 1
+    finally:
+        ana.http.close()
+
+
 @pytest.fixture(params=["file", "postgres"])
 def entered_acting(request: pytest.FixtureRequest, team: Team) -> Iterator[tuple[Hostile, str]]:
     """ana's raw pushes, to the team's file served or published, which holds pending spend she entered on the shared

@@ -148,7 +148,7 @@ RULES = {
     "one_currency": "a result's conversion value keeps the currency it was first given, per post or campaign and day, until it is cleared",
     # Posts and crises.
     "unknown_post": "the post it names does not exist or is not a post (a result's post: no task of the workspace)",
-    "unknown_member": "the member it names (a task's assignee, a series' template's) is no member of the workspace",
+    "unknown_member": "the member it names (a task's assignee, a series' template's, an approval step's) is no member of the workspace",
     "unknown_campaign": "the campaign it names (a task's, a series' template's, a budget's, a ledger entry's, a result's, a "
     "crisis's) does not exist",
     "unknown_task": "the task it names (a ledger entry's, a task's duplicate) does not exist, or (a task's dependency) is no task",
@@ -1107,8 +1107,28 @@ class Judge:
                 return Refusal(
                     "managers_only", f"only a manager may change {entity} records ({_name(author, member_id)} is a {author.access})"
                 )
+            if field == "approvals":
+                return self._decide_chain(entity, value)
             return self._unknown(_campaign_references(entity, value)) if entity == "budget" and field == "campaign" else None
         return Refusal("invalid_value", f"{entity} records cannot be set")
+
+    def _decide_chain(self, entity: str, value: str) -> Refusal | None:
+        """An approval chain (a campaign's, or the workspace's for posts in none) as ``campaign set --approvals`` takes it:
+        each step named once (a verdict names its step by name: of two of one name, the second could never be taken, and
+        its posts never approved) and a member step's member one of the workspace (``unknown_member``)."""
+        steps = json.loads(value)
+        names: set[str] = set()
+        # Each step's shape is checked already (``records.approval_step``): a name, and a member or a group.
+        for step in steps:
+            name, member = step["name"], step["member"]
+            if name in names:
+                return Refusal("invalid_value", f"{entity}.approvals: step {name!r} is named twice")
+            names.add(name)
+            if member is not None and not self._holds_record("member", member):
+                return Refusal(
+                    "unknown_member", f"{entity}.approvals: step {name!r} names member {member[:8]}, who is no member of this workspace"
+                )
+        return None
 
     def _decide_member(
         self, author: MemberFacts, row_id: str, field: str, value: Any, creating: Mapping[tuple[str, str], Collection[str]]
