@@ -90,6 +90,8 @@ MAKER_FIELDS = ("created_by", "created_at")
 TASK_LINKS = ("depends_on", "duplicate_of")
 #: A task's fields whose values the rules read beyond their shape (``Judge._task_values_refused``).
 READ_VALUES = frozenset({*TASK_LINKS, *WEB_ADDRESS_FIELDS, MEDIA_FIELD})
+#: Their values, as JSON text, that name nothing and hold no address.
+_NOTHING = frozenset({"null", "[]", '""'})
 
 #: The table of DESIGN.md's "Roles and rules" that this module enforces,
 #: word for word (the README has a copy; a test compares them).
@@ -831,8 +833,11 @@ class Judge:
         (yet) is kept so, waiting for nothing until that project comes in.  A duplicate names a task held here."""
         refused: dict[int, Refusal] = {}
         links: dict[int, list[str]] = {}
-        for index, (_, kind, entity, row_id, field, value) in enumerate(ops):
-            if entity != "task" or kind == APPEND or field not in READ_VALUES:
+        # An import sets these on every task, mostly to nothing: found in one pass, and the empty ones read no further.
+        read = [index for index, op in enumerate(ops) if op[4] in READ_VALUES and op[5] not in _NOTHING]
+        for index in read:
+            _, kind, entity, row_id, field, value = ops[index]
+            if entity != "task" or kind == APPEND:
                 continue
             given = json.loads(value)
             if field not in TASK_LINKS:
