@@ -10,6 +10,7 @@ nothing of it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,10 @@ from crewdeck.sync.state.records import budget_id, result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
+from .conftest import NOW
 from .forged import Forger
+from .postsupport import add_posts as add_spring_posts
+from .postsupport import ids, team_workspace
 from .syncsupport import Postgres, Server, crewdeck, new_token
 from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
 
@@ -419,6 +423,30 @@ def test_a_slot_moved_before_the_crisis_that_holds_its_post_never_releases_it(te
     finally:
         ana.http.close()
     assert raj.push(("set", "task", post, "publish", BEFORE_THE_CRISIS))["stored"] == 1
+
+
+def test_a_crisis_on_a_platform_holds_its_posts_whatever_the_case_of_their_platform(tmp_path: Path) -> None:
+    """The commands write a platform in lower case, but a post's may be "Instagram" (a push, a file from before): a crisis
+    on instagram held none such, and one approved while it was open was scheduled and went out, as reports count it on
+    instagram."""
+    from crewdeck.tui.posts import writing
+    from crewdeck.tui.posts.reading import read_post
+
+    with team_workspace(tmp_path / "spring.db", NOW) as store:
+        (post,) = add_spring_posts(store, 1, NOW + dt.timedelta(days=2), submitted=NOW, platform="Instagram")
+        people = ids(store, "member", "handle")
+        writing.approve(store, people["mia"], post, NOW)
+        writing.approve(store, people["kemi"], post, NOW)
+        approved = read_post(store.conn, post, NOW)
+        assert approved is not None and approved.state == "approved"
+        writing.start_crisis(store, people["ana"], NOW, "Instagram outage", platforms=["instagram"])
+        held = read_post(store.conn, post, NOW)
+        assert held is not None and held.state == "paused"
+        before = store.op_count()
+        refused = r"the crisis “Instagram outage” .* holds it: resume it first \(rule not_publishable\)"
+        with pytest.raises(Refused, match=refused), store.write(people["raj"]) as w:
+            w.set("task", post, {"post_state": "scheduled"})
+        assert store.op_count() == before
 
 
 def test_a_write_on_the_shared_file_moves_no_held_post_before_its_crisis(team: Team) -> None:
