@@ -449,6 +449,23 @@ def test_a_crisis_on_a_platform_holds_its_posts_whatever_the_case_of_their_platf
         assert store.op_count() == before
 
 
+def test_a_posts_copy_keeps_its_platforms_limits_whatever_the_case_of_its_platform(tmp_path: Path) -> None:
+    """A post on "Instagram" had no limits: copy of six hashtags went in, and was submitted, where instagram takes five."""
+    from crewdeck.tui.posts import writing
+    from crewdeck.tui.workspace.errors import UserError
+
+    path = tmp_path / "spring.db"
+    with team_workspace(path, NOW) as store:
+        (post,) = add_spring_posts(store, 1, NOW + dt.timedelta(days=2), state="draft", platform="Instagram")
+        raj = ids(store, "member", "handle")["raj"]
+        over = "Spring! " + " ".join(f"#tag{n}" for n in range(6))
+        with pytest.raises(UserError, match="Instagram takes at most 5 hashtags; this copy has 6"):
+            writing.set_content(store, raj, post, NOW, copy=over)
+        Forger(path, raj).set("task", post, {"copy": over})  # as a pull of another's edit, or a file from before, leaves it
+        with pytest.raises(UserError, match="takes at most 5 hashtags"):
+            writing.submit(store, raj, post, NOW)
+
+
 def test_a_write_on_the_shared_file_moves_no_held_post_before_its_crisis(team: Team) -> None:
     post = team.posts["by tmp"]["raj"]
     with Store(team.path) as store, pytest.raises(Refused, match=r"rule held_slot"), store.write(team.ids["raj"]) as w:
