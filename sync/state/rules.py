@@ -813,7 +813,9 @@ class Judge:
                 author = self._members[op[0]]
                 assert author is not None  # known: _standing refused an unknown author
                 verdicts[index] = task_change_refused(author)
-        self._refuse_naming_refused(ops, verdicts, creating)
+        if creating and any(verdicts):
+            # A task that waits for, or duplicates, one whose making the batch refuses names nothing.
+            self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         failed: dict[str, Refusal] = {}
         for op, verdict in zip(ops, verdicts):
