@@ -22,7 +22,7 @@ import pytest
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash
-from crewdeck.sync.state.records import budget_id, result_id
+from crewdeck.sync.state.records import budget_id, rate_id, result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
@@ -1258,6 +1258,39 @@ def test_an_approval_chain_names_each_step_once_and_only_members(team: Team, raj
         # Two steps of their own names, one of a member: taken.
         chain = [review, {"name": "legal", "member": team.ids["mia"], "group": None}]
         assert ana.push(("set", "campaign", team.campaign, "approvals", chain))["stored"] == 1
+    finally:
+        ana.http.close()
+
+
+def test_a_budget_and_a_rate_hold_what_their_ids_name(team: Team, raj: Hostile) -> None:
+    """``budget set`` and ``rate set`` key each record by what it holds, so two replicas setting one converge; a push
+    stored a budget of Launch under the id of another campaign's (a second budget of the same spend, counted twice
+    beside the one ``budget set`` changes) and a rate of EUR in EUR."""
+    with Store(team.path) as store:
+        other = store.conn.execute("SELECT id FROM campaign WHERE name = 'Other'").fetchone()[0]
+    misnamed = budget_id(other, "ads", "run")
+    budget = {"campaign": team.campaign, "category": "ads", "period": "run", "amount": 100, "currency": "EUR"}
+    same = rate_id("2026-11-20", "EUR", "EUR")
+    rate = {"date": "2026-11-20", "base": "EUR", "quote": "EUR", "rate": "1.5"}
+    swapped = rate_id("2026-11-20", "USD", "EUR")
+    cases = [
+        ("budget", misnamed, budget, f"budget.campaign: {team.campaign!r} is not what the id {misnamed} names ({other!r})"),
+        ("rate", same, rate, f"{same}: a rate needs two different currencies"),
+        ("rate", swapped, rate | {"base": "EUR", "quote": "USD"}, f"rate.base: 'EUR' is not what the id {swapped} names ('USD')"),
+        ("budget", "budget:x", budget, "'budget:x' is not a budget id (budget:CAMPAIGN:CATEGORY:PERIOD)"),
+    ]
+    ana = _ana(team, raj)
+    try:
+        for entity, row_id, fields, message in cases:
+            answer = ana.push(*(("set", entity, row_id, name, value) for name, value in fields.items()))
+            assert answer["stored"] == 0 and {r["rule"] for r in answer["refused"]} == {"record_key"}, answer
+            assert message in {r["message"] for r in answer["refused"]}, answer
+            assert _pulled(ana, row_id) == []
+        # As the commands key them: taken.
+        fields = {**budget, "campaign": other}
+        assert ana.push(*(("set", "budget", misnamed, name, value) for name, value in fields.items()))["stored"] == 5
+        fields = rate | {"base": "USD", "quote": "EUR"}
+        assert ana.push(*(("set", "rate", swapped, name, value) for name, value in fields.items()))["stored"] == 4
     finally:
         ana.http.close()
 

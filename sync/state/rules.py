@@ -147,6 +147,8 @@ RULES = {
     "invalid_value": "the value is not valid for the field",
     "acting_local_only": "acting as another member happens on a shared host only",
     "result_key": "a result's post, campaign, platform and day are the ones its id names, and it holds only what its kind counts",
+    "record_key": "a budget's campaign, category and period, and a rate's day and currencies, are the ones its id names (and a "
+    "rate's two currencies differ)",
     "one_currency": "a result's conversion value keeps the currency it was first given, per post or campaign and day, until it is cleared",
     # Posts and crises.
     "unknown_post": "the post it names does not exist or is not a post (a result's post: no task of the workspace)",
@@ -1116,6 +1118,10 @@ class Judge:
                 )
             if field == "approvals":
                 return self._decide_chain(entity, value)
+            if entity in ("budget", "rate"):
+                keyed = _keyed_refused(entity, row_id, field, value)
+                if keyed is not None:
+                    return keyed
             return self._unknown(_campaign_references(entity, value)) if entity == "budget" and field == "campaign" else None
         return Refusal("invalid_value", f"{entity} records cannot be set")
 
@@ -1970,6 +1976,28 @@ def _submits_a_post(ops: Sequence[Proposal]) -> bool:
 
 def _only_task_sets(ops: Sequence[Proposal]) -> bool:
     return all(op[2] == "task" and op[1] != APPEND for op in ops)
+
+
+#: What the id of a record keyed by what it holds names, and how it is written (``records.budget_id``, ``records.rate_id``).
+_KEYS = {"budget": ("campaign", "category", "period"), "rate": ("date", "base", "quote")}
+_KEY_SHAPES = {"budget": "budget:CAMPAIGN:CATEGORY:PERIOD", "rate": "rate:DATE:BASEQUOTE"}
+
+
+def _keyed_refused(entity: str, row_id: str, field: str, value: str) -> Refusal | None:
+    """A budget's campaign, category and period, and a rate's day and currencies, are the ones its id names, as
+    ``budget set`` and ``rate set`` give them (and a rate's two currencies differ): two replicas setting one budget
+    converge on one record, where one of another's id would be a second budget of the same spend, counted twice."""
+    parts = row_id.split(":")[1:]
+    if entity == "rate" and len(parts) == 2:
+        parts = [parts[0], parts[1][:3], parts[1][3:]]
+    if len(parts) != 3 or not all(parts):
+        return Refusal("record_key", f"{row_id!r} is not a {entity} id ({_KEY_SHAPES[entity]})")
+    key = dict(zip(_KEYS[entity], parts))
+    if entity == "rate" and key["base"] == key["quote"]:
+        return Refusal("record_key", f"{row_id}: a rate needs two different currencies")
+    if field in key and json.loads(value) != key[field]:
+        return Refusal("record_key", f"{entity}.{field}: {json.loads(value)!r} is not what the id {row_id} names ({key[field]!r})")
+    return None
 
 
 def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
