@@ -1192,15 +1192,20 @@ def test_a_write_on_the_shared_file_takes_the_values_the_commands_take(team: Tea
     post = team.posts["by tmp"]["raj"]
     with Store(team.path) as store:
         before = store.op_count()
-        for field, value, rule in (
-            ("depends_on", [team.task], "invalid_value"),
-            ("duplicate_of", team.campaign, "unknown_task"),
-            ("link", "javascript:alert(1)", "invalid_value"),
-            ("media", ["data:,x"], "invalid_value"),
+        for field, value, said in (
+            ("depends_on", [team.task], f"task.depends_on: task {team.task[:8]} cannot wait for itself (rule invalid_value)"),
+            ("depends_on", [team.campaign], f"task.depends_on: {team.campaign[:8]} is a campaign, not a task (rule unknown_task)"),
+            ("duplicate_of", team.campaign, f"task.duplicate_of: {team.campaign[:8]} is a campaign, not a task (rule unknown_task)"),
+            ("link", "javascript:alert(1)", "task.link: 'javascript:alert(1)' is not a web address (https://...) (rule invalid_value)"),
+            ("media", ["data:,x"], "task.media: 'data:,x' is neither a path nor a web address (https://...) (rule invalid_value)"),
         ):
-            with pytest.raises(Refused, match=rf"rule {rule}"), store.write(raj) as w:
+            with pytest.raises(Refused) as refused, store.write(raj) as w:
                 w.set("task", post if field in ("link", "media") else team.task, {field: value})
+            assert str(refused.value) == said
         assert store.op_count() == before
+        # Another task, held here (a write looks up the records it writes, not those they name): taken.
+        with store.write(raj) as w:
+            w.set("task", team.task, {"depends_on": [team.other_task], "duplicate_of": team.other_task})
 
 
 def test_a_request_for_changes_says_what_to_change(team: Team, raj: Hostile) -> None:

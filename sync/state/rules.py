@@ -283,7 +283,13 @@ class RuleState(Protocol):
         ...
 
     def stored_rows(self, row_ids: list[str]) -> dict[str, str]:
-        """The entity of each of these row ids that the workspace holds."""
+        """The entity of each of these row ids that the workspace holds (of the ids a batch writes: a local write may
+        have looked them up already, and then answers those alone)."""
+        ...
+
+    def entities_of(self, row_ids: list[str]) -> dict[str, str]:
+        """The entity of each of these row ids that the workspace holds, whatever the batch writes (the records a task
+        names: those it waits for, the one it duplicates)."""
         ...
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None: ...
@@ -861,7 +867,7 @@ class Judge:
             return refused
         made = {row_id: entity for entity, row_id in self._creating}
         ids = sorted({row_id for named in links.values() for row_id in named if row_id not in made})
-        held = {**(self.state.stored_rows(ids) if ids else {}), **made}
+        held = {**(self.state.entities_of(ids) if ids else {}), **made}
         for index, named in links.items():
             field = ops[index][4]
             for row_id in named:
