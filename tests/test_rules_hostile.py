@@ -1300,6 +1300,23 @@ def test_a_budget_and_a_rate_hold_what_their_ids_name(team: Team, raj: Hostile) 
         ana.http.close()
 
 
+def test_a_guests_campaigns_are_campaigns(team: Team, raj: Hostile) -> None:
+    """``member set --campaigns`` names campaigns by name; a push gave a guest a task's id for one: a client shown nothing
+    of it, with nobody told why."""
+    gus = team.ids["gus"]
+    ana = _ana(team, raj)
+    try:
+        before = _pulled(ana, gus)
+        answer = ana.push(("set", "member", gus, "campaigns", [team.campaign, team.task]))
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [
+            ("unknown_campaign", f"member.campaigns: no campaign {team.task[:8]} in this workspace")
+        ]
+        assert _pulled(ana, gus) == before
+        assert ana.push(("set", "member", gus, "campaigns", [team.campaign]))["stored"] == 1
+    finally:
+        ana.http.close()
+
+
 @pytest.fixture(params=["file", "postgres"])
 def entered_acting(request: pytest.FixtureRequest, team: Team) -> Iterator[tuple[Hostile, str]]:
     """ana's raw pushes, to the team's file served or published, which holds pending spend she entered on the shared

@@ -154,7 +154,7 @@ RULES = {
     "unknown_post": "the post it names does not exist or is not a post (a result's post: no task of the workspace)",
     "unknown_member": "the member it names (a task's assignee, a series' template's, an approval step's) is no member of the workspace",
     "unknown_campaign": "the campaign it names (a task's, a series' template's, a budget's, a ledger entry's, a result's, a "
-    "crisis's) does not exist",
+    "crisis's, a guest's) does not exist",
     "unknown_task": "the task it names (a ledger entry's, a task's duplicate) does not exist, or (a task's dependency) is no task",
     "stale_round": "the verdict is for a round or content the post no longer has",
     "round_hash": "a post is submitted with the hash of the content it has",
@@ -1163,6 +1163,11 @@ class Judge:
             if holder is not None:
                 code, what = _claim_words(claim, held)
                 return Refusal(code, f"{what} already belongs to {_name(self._member(holder), holder)}")
+        if field == "campaigns" and isinstance(value, list):
+            # A guest's campaigns, as ``member set --campaigns`` names them: one of none would show them nothing, silently.
+            refusal = self._unknown(Reference("campaign", campaign, "member.campaigns", "unknown_campaign") for campaign in value)
+            if refusal is not None:
+                return refusal
         if field == "deleted" and value is False:
             refusal = self._restore_refused(row_id)
             if refusal is not None:
