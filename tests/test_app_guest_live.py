@@ -127,3 +127,28 @@ async def test_a_guest_given_a_campaign_in_crisis_sees_its_banner_with_no_key_pr
         cli.ok("member", "set", "gus", "--campaigns", "spring-launch,holiday-gifting")
         await until(pilot, lambda: "Holiday recall" in str(banner.render()), "the crisis of the campaign given")
         assert banner.display
+
+
+async def test_a_post_moved_out_of_the_guests_campaigns_is_read_no_more_in_its_open_detail(tmp_path: Path) -> None:
+    # A guest's open detail followed the post wherever it went: moved to a campaign not theirs, its new copy (and its
+    # history, naming that campaign) showed on the client's screen as the team wrote it.
+    path, (post_id,), cli = _client_reviews(tmp_path, 1)
+    with Store(path) as other:
+        writing.approve(other, ids(other, "member", "handle")["mia"], post_id, NOW)
+    app = make_app(path, "gus")
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.shown is not None, "the post's detail")
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        cli.ok("set", post_id, "campaign=+holiday-gifting", as_member="raj")
+        with Store(path) as other:
+            writing.set_content(other, ids(other, "member", "handle")["raj"], post_id, NOW, copy="Holiday secret: 40% off")
+        await until(pilot, lambda: screen.gone is not None, "the post gone from the guest's detail")
+        shown = str(screen.query_one("#detail-body").render())
+        assert "Holiday" not in shown and "40%" not in shown, shown
+        assert "no longer a post of your campaigns" in shown, shown
+        told = [str(n.message) for n in app._notifications]
+        assert any("no longer a post of your campaigns" in line for line in told), told

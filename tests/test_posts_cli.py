@@ -169,6 +169,11 @@ def test_a_link_or_live_url_that_is_no_web_address_and_an_empty_media_reference_
         error = one_line_error(team("post", "copy", post_id, "Hi", "--link", link, as_member="raj"))
         assert f"link: {link!r} is not a web address (https://...)" in error, error
     assert "media: an empty reference" in one_line_error(team("post", "copy", post_id, "Hi", "--media", "a.png", "", as_member="raj"))
+    # Media are paths or web addresses: `--media "javascript:alert(1)"` was stored, and a link of an unclosed host a traceback.
+    for media in ("javascript:alert(1)", "data:image/png;base64,AAAA"):
+        error = one_line_error(team("post", "copy", post_id, "Hi", "--media", "a.png", media, as_member="raj"))
+        assert f"media: {media!r} is neither a path nor a web address (https://...)" in error, error
+    assert "link: 'http://[' is not a web address" in one_line_error(team("post", "copy", post_id, "--link", "http://[", as_member="raj"))
     shown = json.loads(team.ok("post", "show", post_id, "--json"))
     assert shown["state"] == "idea" and not shown["link"] and not shown["media"]  # nothing written
     team.ok("post", "copy", post_id, "Hi", "--link", "https://example.com/launch?utm=1", "--media", "reel.mp4", as_member="raj")

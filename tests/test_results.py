@@ -541,6 +541,26 @@ def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: P
     assert _report(ws)["rows"][0]["kpis"]["cpa"]["value"] == "5.00"
 
 
+def test_a_target_that_is_no_number_is_left_out_and_the_report_made(ws: Path) -> None:
+    # A campaign's target of "NaN" (a push's, a file from before: --target reads only numbers) stopped `kpi report` with a
+    # traceback (decimal.InvalidOperation: NaN is neither above nor below a value), and the results pane with it.
+    post = _post(ws)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=9")
+    with Store(ws) as store:
+        ana, launch = (
+            store.conn.execute(q).fetchone()[0] for q in ("SELECT id FROM member WHERE handle = 'ana'", "SELECT id FROM campaign")
+        )
+    kept = [
+        {"kpi": "ctr", "op": ">=", "value": "NaN"},
+        {"kpi": "ctr", "op": "<=", "value": "-Infinity"},
+        {"kpi": "ctr", "op": ">=", "value": "1.2"},
+    ]
+    Forger(ws, ana).set("campaign", launch, {"kpis": {"targets": kept, "result": "conversions"}})
+    (row,) = _report(ws)["rows"]
+    assert row["off_target"] == [{"target": "ctr>=1.2%", "value": "0.90"}]
+    assert [(t.kpi, t.op, str(t.value)) for t in targets_of({"targets": kept})[0]] == [("ctr", ">=", "1.2")]
+
+
 def test_a_post_whose_spend_is_booked_on_its_campaign_has_no_cost_kpis_and_no_cost_target_judged(ws: Path) -> None:
     # The post showed CPC 0.00 and CPA 0.00, and met cpa<=4.00 EUR: the campaign's 20.00 bought its clicks, no ledger entry
     # is the post's, so what a click of it cost is unknown, not 0.

@@ -501,7 +501,7 @@ CASES: list[Case] = [
     ),
     (
         "request changes on a post",
-        lambda w, t, me: w.append("post_approval", _verdict(t, me, "two steps", step="final", verdict="reject")),
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "two steps", step="final", verdict="reject") | {"note": "Too long"}),
         {"manager": None, "member": None, "guest": None},
     ),
     (

@@ -10,6 +10,7 @@ nothing of it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,11 +22,14 @@ import pytest
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash
-from crewdeck.sync.state.records import budget_id, result_id
+from crewdeck.sync.state.records import budget_id, rate_id, result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
+from .conftest import NOW
 from .forged import Forger
+from .postsupport import add_posts as add_spring_posts
+from .postsupport import ids, team_workspace
 from .syncsupport import Postgres, Server, crewdeck, new_token
 from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
 
@@ -419,6 +423,47 @@ def test_a_slot_moved_before_the_crisis_that_holds_its_post_never_releases_it(te
     finally:
         ana.http.close()
     assert raj.push(("set", "task", post, "publish", BEFORE_THE_CRISIS))["stored"] == 1
+
+
+def test_a_crisis_on_a_platform_holds_its_posts_whatever_the_case_of_their_platform(tmp_path: Path) -> None:
+    """The commands write a platform in lower case, but a post's may be "Instagram" (a push, a file from before): a crisis
+    on instagram held none such, and one approved while it was open was scheduled and went out, as reports count it on
+    instagram."""
+    from crewdeck.tui.posts import writing
+    from crewdeck.tui.posts.reading import read_post
+
+    with team_workspace(tmp_path / "spring.db", NOW) as store:
+        (post,) = add_spring_posts(store, 1, NOW + dt.timedelta(days=2), submitted=NOW, platform="Instagram")
+        people = ids(store, "member", "handle")
+        writing.approve(store, people["mia"], post, NOW)
+        writing.approve(store, people["kemi"], post, NOW)
+        approved = read_post(store.conn, post, NOW)
+        assert approved is not None and approved.state == "approved"
+        writing.start_crisis(store, people["ana"], NOW, "Instagram outage", platforms=["instagram"])
+        held = read_post(store.conn, post, NOW)
+        assert held is not None and held.state == "paused"
+        before = store.op_count()
+        refused = r"the crisis “Instagram outage” .* holds it: resume it first \(rule not_publishable\)"
+        with pytest.raises(Refused, match=refused), store.write(people["raj"]) as w:
+            w.set("task", post, {"post_state": "scheduled"})
+        assert store.op_count() == before
+
+
+def test_a_posts_copy_keeps_its_platforms_limits_whatever_the_case_of_its_platform(tmp_path: Path) -> None:
+    """A post on "Instagram" had no limits: copy of six hashtags went in, and was submitted, where instagram takes five."""
+    from crewdeck.tui.posts import writing
+    from crewdeck.tui.workspace.errors import UserError
+
+    path = tmp_path / "spring.db"
+    with team_workspace(path, NOW) as store:
+        (post,) = add_spring_posts(store, 1, NOW + dt.timedelta(days=2), state="draft", platform="Instagram")
+        raj = ids(store, "member", "handle")["raj"]
+        over = "Spring! " + " ".join(f"#tag{n}" for n in range(6))
+        with pytest.raises(UserError, match="Instagram takes at most 5 hashtags; this copy has 6"):
+            writing.set_content(store, raj, post, NOW, copy=over)
+        Forger(path, raj).set("task", post, {"copy": over})  # as a pull of another's edit, or a file from before, leaves it
+        with pytest.raises(UserError, match="takes at most 5 hashtags"):
+            writing.submit(store, raj, post, NOW)
 
 
 def test_a_write_on_the_shared_file_moves_no_held_post_before_its_crisis(team: Team) -> None:
@@ -1074,6 +1119,202 @@ def test_a_write_on_the_shared_file_names_only_records_that_exist(team: Team) ->
         with store.write(ana) as w:
             campaign = w.create("campaign", {"name": "Winter"})
             w.append("ledger_entry", _entry(ana, campaign))
+
+
+def test_a_task_waits_for_and_duplicates_only_other_tasks(team: Team, raj: Hostile) -> None:
+    """``set depends_on=`` and ``duplicate_of=`` refuse the task itself and what is no task; a push took both: a task
+    waiting for itself was held up for ever, a duplicate of a campaign pointed nowhere."""
+    task, nowhere, me = team.task, new_id(), team.ids["raj"]
+    before = _pulled(raj, task)
+    cases = [
+        ("depends_on", [team.other_task, task], "invalid_value", f"task.depends_on: task {task[:8]} cannot wait for itself"),
+        ("duplicate_of", task, "invalid_value", f"task.duplicate_of: task {task[:8]} cannot be a duplicate of itself"),
+        ("depends_on", [team.campaign], "unknown_task", f"task.depends_on: {team.campaign[:8]} is a campaign, not a task"),
+        ("duplicate_of", me, "unknown_task", f"task.duplicate_of: {me[:8]} is a member, not a task"),
+        ("duplicate_of", nowhere, "unknown_task", f"task.duplicate_of: no task {nowhere[:8]} in this workspace"),
+    ]
+    for field, value, rule, message in cases:
+        # Task edits alone (the rules' pass over a large batch), and beside another record.
+        for extra in ((), (("set", "member", me, "name", "Raj"),)):
+            answer = raj.push(("set", "task", task, field, value), *extra)
+            assert answer["stored"] == len(extra) and [(r["rule"], r["message"]) for r in answer["refused"]] == [(rule, message)]
+    assert _pulled(raj, task) == before
+    # Another task, one made in the same push, and one never here (a Taskwarrior export's of a project not imported): taken.
+    made = new_id()
+    answer = raj.push(
+        ("set", "task", task, "depends_on", [team.other_task, made, nowhere]),
+        ("set", "task", made, "title", "Brief"),
+        ("set", "task", team.other_task, "duplicate_of", made),
+    )
+    assert answer["stored"] == 3 and answer["refused"] == []
+    # One whose making is refused is named by nothing.
+    refused = new_id()
+    answer = raj.push(("set", "task", refused, "title", "Bad\x1b brief"), ("set", "task", task, "duplicate_of", refused))
+    assert [r["rule"] for r in answer["refused"]] == ["control_characters", "unknown_task"]
+    assert answer["refused"][1]["message"] == f"task.duplicate_of: task “Bad^[ brief” ({refused[:8]}) is refused in the same batch"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("link", "javascript:alert(1)", "task.link: 'javascript:alert(1)' is not a web address (https://...)"),
+        ("link", "data:text/html,<script>x</script>", "task.link: 'data:text/html,<script>x</script>' is not a web address (https://...)"),
+        ("link", "https:no-host", "task.link: 'https:no-host' is not a web address (https://...)"),
+        ("live_url", "javascript:alert(1)", "task.live_url: 'javascript:alert(1)' is not a web address (https://...)"),
+        (
+            "media",
+            ["a.png", "data:image/svg+xml,<svg/>"],
+            "task.media: 'data:image/svg+xml,<svg/>' is neither a path nor a web address (https://...)",
+        ),
+        ("media", ["JavaScript:alert(1)"], "task.media: 'JavaScript:alert(1)' is neither a path nor a web address (https://...)"),
+        ("media", [" "], "task.media: an empty reference (give a path or a URL for each)"),
+    ],
+    ids=["link-javascript", "link-data", "link-no-host", "live_url-javascript", "media-data", "media-javascript", "media-blank"],
+)
+def test_a_posts_link_live_url_and_media_are_web_addresses_or_paths(team: Team, raj: Hostile, field: str, value: Any, message: str) -> None:
+    """``post copy --link`` and ``post publish --url`` refuse any address but http(s), media ``javascript:`` too: a push
+    stored them, for the scheduler's export and every reviewer's screen."""
+    post = team.posts["by tmp"]["raj"]
+    before = _pulled(raj, post)
+    for extra in ((), (("set", "member", team.ids["raj"], "name", "Raj"),)):
+        answer = raj.push(("set", "task", post, field, value), *extra)
+        assert answer["stored"] == len(extra) and [(r["rule"], r["message"]) for r in answer["refused"]] == [("invalid_value", message)]
+    assert _pulled(raj, post) == before
+    # A web address, and media by path (a Windows drive's too): taken.
+    answer = raj.push(
+        ("set", "task", post, "link", "https://example.com/launch"), ("set", "task", post, "media", ["C:\\pics\\a.png", "./q3:plan.png"])
+    )
+    assert answer["stored"] == 2 and answer["refused"] == []
+
+
+def test_a_write_on_the_shared_file_takes_the_values_the_commands_take(team: Team) -> None:
+    raj = team.ids["raj"]
+    post = team.posts["by tmp"]["raj"]
+    with Store(team.path) as store:
+        before = store.op_count()
+        for field, value, said in (
+            ("depends_on", [team.task], f"task.depends_on: task {team.task[:8]} cannot wait for itself (rule invalid_value)"),
+            ("depends_on", [team.campaign], f"task.depends_on: {team.campaign[:8]} is a campaign, not a task (rule unknown_task)"),
+            ("duplicate_of", team.campaign, f"task.duplicate_of: {team.campaign[:8]} is a campaign, not a task (rule unknown_task)"),
+            ("link", "javascript:alert(1)", "task.link: 'javascript:alert(1)' is not a web address (https://...) (rule invalid_value)"),
+            ("media", ["data:,x"], "task.media: 'data:,x' is neither a path nor a web address (https://...) (rule invalid_value)"),
+        ):
+            with pytest.raises(Refused) as refused, store.write(raj) as w:
+                w.set("task", post if field in ("link", "media") else team.task, {field: value})
+            assert str(refused.value) == said
+        assert store.op_count() == before
+        # Another task, held here (a write looks up the records it writes, not those they name): taken.
+        with store.write(raj) as w:
+            w.set("task", team.task, {"depends_on": [team.other_task], "duplicate_of": team.other_task})
+
+
+def test_a_request_for_changes_says_what_to_change(team: Team, raj: Hostile) -> None:
+    """``post reject`` and the app ask for a note; a push stored a request for changes with none: the author, blocked
+    until they submit again, was never told what to change."""
+    message = "post_approval.note: a request for changes needs a note saying what to change"
+    for note in ("", "   "):
+        record = _verdict(team, team.ids["raj"], "by tmp", verdict="reject") | {"note": note}
+        answer = raj.push(("append", "post_approval", new_id(), "*", record))
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [("invalid_value", message)] and answer["stored"] == 0
+    record = _verdict(team, team.ids["raj"], "by tmp", verdict="reject") | {"note": "Shorter, please"}
+    assert raj.push(("append", "post_approval", new_id(), "*", record))["stored"] == 1
+
+
+def test_a_guest_requests_changes_on_the_shared_file_only_saying_what_to_change(team: Team) -> None:
+    """A guest's session writes on the served or shared file, judged there: a note is asked of them as of anyone."""
+    gus = team.ids["gus"]
+    with Store(team.path) as store:
+        before = store.op_count()
+        with pytest.raises(Refused, match=r"needs a note saying what to change \(rule invalid_value\)"), store.write(gus) as w:
+            w.append("post_approval", _verdict(team, gus, "by tmp", verdict="reject"))
+        assert store.op_count() == before
+        with store.write(gus) as w:
+            w.append("post_approval", _verdict(team, gus, "by tmp", verdict="reject") | {"note": "Not our tone"})
+
+
+def test_an_approval_chain_names_each_step_once_and_only_members(team: Team, raj: Hostile) -> None:
+    """``--approvals`` refuses a step named twice and a member nobody is; a push stored both: a verdict names its step, so
+    the second "review" could never be taken, and a step of nobody's, and every post of the campaign waited for ever."""
+    nobody = new_id()
+    review = {"name": "review", "member": None, "group": "reviewers"}
+    cases = [
+        (
+            "campaign",
+            team.campaign,
+            [review, review | {"group": "legal"}],
+            "invalid_value",
+            "campaign.approvals: step 'review' is named twice",
+        ),
+        (
+            "workspace",
+            "workspace",
+            [review, {"name": "legal", "member": nobody, "group": None}],
+            "unknown_member",
+            f"workspace.approvals: step 'legal' names member {nobody[:8]}, who is no member of this workspace",
+        ),
+    ]
+    ana = _ana(team, raj)
+    try:
+        for entity, row_id, chain, rule, message in cases:
+            before = _pulled(ana, row_id)
+            answer = ana.push(("set", entity, row_id, "approvals", chain))
+            assert [(r["rule"], r["message"]) for r in answer["refused"]] == [(rule, message)] and answer["stored"] == 0
+            assert _pulled(ana, row_id) == before
+        # Two steps of their own names, one of a member: taken.
+        chain = [review, {"name": "legal", "member": team.ids["mia"], "group": None}]
+        assert ana.push(("set", "campaign", team.campaign, "approvals", chain))["stored"] == 1
+    finally:
+        ana.http.close()
+
+
+def test_a_budget_and_a_rate_hold_what_their_ids_name(team: Team, raj: Hostile) -> None:
+    """``budget set`` and ``rate set`` key each record by what it holds, so two replicas setting one converge; a push
+    stored a budget of Launch under the id of another campaign's (a second budget of the same spend, counted twice
+    beside the one ``budget set`` changes) and a rate of EUR in EUR."""
+    with Store(team.path) as store:
+        other = store.conn.execute("SELECT id FROM campaign WHERE name = 'Other'").fetchone()[0]
+    misnamed = budget_id(other, "ads", "run")
+    budget = {"campaign": team.campaign, "category": "ads", "period": "run", "amount": 100, "currency": "EUR"}
+    same = rate_id("2026-11-20", "EUR", "EUR")
+    rate = {"date": "2026-11-20", "base": "EUR", "quote": "EUR", "rate": "1.5"}
+    swapped = rate_id("2026-11-20", "USD", "EUR")
+    cases = [
+        ("budget", misnamed, budget, f"budget.campaign: {team.campaign!r} is not what the id {misnamed} names ({other!r})"),
+        ("rate", same, rate, f"{same}: a rate needs two different currencies"),
+        ("rate", swapped, rate | {"base": "EUR", "quote": "USD"}, f"rate.base: 'EUR' is not what the id {swapped} names ('USD')"),
+        ("budget", "budget:x", budget, "'budget:x' is not a budget id (budget:CAMPAIGN:CATEGORY:PERIOD)"),
+    ]
+    ana = _ana(team, raj)
+    try:
+        for entity, row_id, fields, message in cases:
+            answer = ana.push(*(("set", entity, row_id, name, value) for name, value in fields.items()))
+            assert answer["stored"] == 0 and {r["rule"] for r in answer["refused"]} == {"record_key"}, answer
+            assert message in {r["message"] for r in answer["refused"]}, answer
+            assert _pulled(ana, row_id) == []
+        # As the commands key them: taken.
+        fields = {**budget, "campaign": other}
+        assert ana.push(*(("set", "budget", misnamed, name, value) for name, value in fields.items()))["stored"] == 5
+        fields = rate | {"base": "USD", "quote": "EUR"}
+        assert ana.push(*(("set", "rate", swapped, name, value) for name, value in fields.items()))["stored"] == 4
+    finally:
+        ana.http.close()
+
+
+def test_a_guests_campaigns_are_campaigns(team: Team, raj: Hostile) -> None:
+    """``member set --campaigns`` names campaigns by name; a push gave a guest a task's id for one: a client shown nothing
+    of it, with nobody told why."""
+    gus = team.ids["gus"]
+    ana = _ana(team, raj)
+    try:
+        before = _pulled(ana, gus)
+        answer = ana.push(("set", "member", gus, "campaigns", [team.campaign, team.task]))
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [
+            ("unknown_campaign", f"member.campaigns: no campaign {team.task[:8]} in this workspace")
+        ]
+        assert _pulled(ana, gus) == before
+        assert ana.push(("set", "member", gus, "campaigns", [team.campaign]))["stored"] == 1
+    finally:
+        ana.http.close()
 
 
 @pytest.fixture(params=["file", "postgres"])

@@ -292,6 +292,9 @@ class PgRuleState:
         )
         return dict(rows.fetchall())
 
+    def entities_of(self, row_ids: list[str]) -> dict[str, str]:
+        return self.stored_rows(row_ids)
+
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         row = self.conn.execute(
             "SELECT value, op_id FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)

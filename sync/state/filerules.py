@@ -76,6 +76,9 @@ class FileRuleState:
             return {row_id: self._stored[row_id] for row_id in row_ids if row_id in self._stored}
         return stored_entities(self.conn, row_ids)
 
+    def entities_of(self, row_ids: list[str]) -> dict[str, str]:
+        return stored_entities(self.conn, row_ids)
+
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         row = self.conn.execute(
             f"SELECT entered_by, reverses, amount, op_id, {', '.join(f'[{name}]' for name in MIRRORED)} FROM ledger_entry WHERE id = ?",

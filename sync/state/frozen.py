@@ -29,6 +29,12 @@ def frozen(entry: Mapping[str, Any], crises: Iterable[tuple[Mapping[str, Any], s
     return not entry.get("needs_approval") and any(freezes(entry, crisis, ended) for crisis, ended in crises)
 
 
+def in_platforms(platform: str | None, platforms: Iterable[str]) -> bool:
+    """Whether a post's ``platform`` is one of a crisis's ``platforms``, whatever the case of either: the commands write
+    them in lower case, but a post's may be "Instagram" (a push, a file from before), which reports count on instagram."""
+    return platform is not None and platform.lower() in {named.lower() for named in platforms}
+
+
 def holds(
     crisis: Mapping[str, Any],
     ended_at: str | None,
@@ -44,7 +50,7 @@ def holds(
     """
     if crisis.get("campaigns") and post.get("campaign") not in crisis["campaigns"]:
         return False
-    if crisis.get("platforms") and post.get("platform") not in crisis["platforms"]:
+    if crisis.get("platforms") and not in_platforms(post.get("platform"), crisis["platforms"]):
         return False
     slot = post.get("slot")
     if slot is not None and slot < crisis["started_at"]:

@@ -412,6 +412,48 @@ def post_round(value: Any) -> dict[str, Any]:
     return checked
 
 
+#: A post's fields that hold a web address (empty: none), and the one that holds media references.
+WEB_ADDRESS_FIELDS = ("link", "live_url")
+MEDIA_FIELD = "media"
+
+
+def not_a_web_address(text: str) -> bool:
+    """Whether ``text``, not empty, is no http(s) address with a host: a scheduler takes nothing else, and an address of
+    another scheme (``javascript:``, ``data:``) would run or carry content where it is opened."""
+    from urllib.parse import urlsplit  # here: only a post's content reads it
+
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unclosed [ in the host
+        return True
+    return parts.scheme.lower() not in ("http", "https") or not parts.netloc
+
+
+def not_a_media_reference(text: str) -> bool:
+    """Whether ``text`` is no media reference: a path (none of a URL's scheme; a Windows drive's letter is a path's) or an
+    http(s) address with a host."""
+    scheme = text.split(":", 1)[0] if ":" in text else ""
+    # A scheme is a letter then letters, digits, + - . (RFC 3986): "./a:b.png" or "C:\\media\\a.png" is a path with a colon.
+    if len(scheme) <= 1 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return not text.strip()
+    return not_a_web_address(text)
+
+
+def address_problem(field_name: str, value: Any) -> str | None:
+    """Why a task's ``link``, ``live_url`` or ``media`` (``value``, checked for its shape) holds no address a post may
+    carry, or ``None``: the commands, the app and the rules (for every way in) say it so."""
+    if field_name in WEB_ADDRESS_FIELDS:
+        if isinstance(value, str) and value and not_a_web_address(value):
+            return f"{_named(value)} is not a web address (https://...)"
+    elif field_name == MEDIA_FIELD and isinstance(value, list):
+        for reference in value:
+            if isinstance(reference, str) and not_a_media_reference(reference):
+                if not reference.strip():
+                    return "an empty reference (give a path or a URL for each)"
+                return f"{_named(reference)} is neither a path nor a web address (https://...)"
+    return None
+
+
 def checklist_item(value: Any) -> dict[str, Any]:
     """A crisis checklist item: a title, the approval group that does it, due minutes after the start."""
     if not isinstance(value, dict) or set(value) != {"title", "group", "due_minutes"}:

@@ -50,9 +50,12 @@ from crewdeck.sync.state.records import (
     FAR_DAY_JSON,
     FIRST_DAY,
     LAST_DAY,
+    MEDIA_FIELD,
     OPEN_STATUSES,
     RESULT_COUNTS,
     TASK,
+    WEB_ADDRESS_FIELDS,
+    address_problem,
     crisis_end_id,
     days_text_out_of_range,
     result_key,
@@ -83,6 +86,12 @@ AUTHOR_FIELDS = {
 
 #: A task's fields that say who made it and when: set by the batch that creates it, never after.
 MAKER_FIELDS = ("created_by", "created_at")
+#: A task's fields that name other tasks: those it waits for, and the one it duplicates.
+TASK_LINKS = ("depends_on", "duplicate_of")
+#: A task's fields whose values the rules read beyond their shape (``Judge._task_values_refused``).
+READ_VALUES = frozenset({*TASK_LINKS, *WEB_ADDRESS_FIELDS, MEDIA_FIELD})
+#: Their values, as JSON text, that name nothing and hold no address.
+_NOTHING = frozenset({"null", "[]", '""'})
 
 #: The table of DESIGN.md's "Roles and rules" that this module enforces,
 #: word for word (the README has a copy; a test compares them).
@@ -138,13 +147,15 @@ RULES = {
     "invalid_value": "the value is not valid for the field",
     "acting_local_only": "acting as another member happens on a shared host only",
     "result_key": "a result's post, campaign, platform and day are the ones its id names, and it holds only what its kind counts",
+    "record_key": "a budget's campaign, category and period, and a rate's day and currencies, are the ones its id names (and a "
+    "rate's two currencies differ)",
     "one_currency": "a result's conversion value keeps the currency it was first given, per post or campaign and day, until it is cleared",
     # Posts and crises.
     "unknown_post": "the post it names does not exist or is not a post (a result's post: no task of the workspace)",
-    "unknown_member": "the member it names (a task's assignee, a series' template's) is no member of the workspace",
+    "unknown_member": "the member it names (a task's assignee, a series' template's, an approval step's) is no member of the workspace",
     "unknown_campaign": "the campaign it names (a task's, a series' template's, a budget's, a ledger entry's, a result's, a "
-    "crisis's) does not exist",
-    "unknown_task": "the task it names (a ledger entry's) does not exist",
+    "crisis's, a guest's) does not exist",
+    "unknown_task": "the task it names (a ledger entry's, a task's duplicate) does not exist, or (a task's dependency) is no task",
     "stale_round": "the verdict is for a round or content the post no longer has",
     "round_hash": "a post is submitted with the hash of the content it has",
     "not_a_reviewer": "the step names neither this member nor a group they are in (a guest reviews only their campaigns' posts)",
@@ -272,7 +283,13 @@ class RuleState(Protocol):
         ...
 
     def stored_rows(self, row_ids: list[str]) -> dict[str, str]:
-        """The entity of each of these row ids that the workspace holds."""
+        """The entity of each of these row ids that the workspace holds (of the ids a batch writes: a local write may
+        have looked them up already, and then answers those alone)."""
+        ...
+
+    def entities_of(self, row_ids: list[str]) -> dict[str, str]:
+        """The entity of each of these row ids that the workspace holds, whatever the batch writes (the records a task
+        names: those it waits for, the one it duplicates)."""
         ...
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None: ...
@@ -585,6 +602,7 @@ class Judge:
         standing: dict[str, Refusal | None] = {}
         moving = _moves_a_post(ops, creating)
         submitting = _submits_a_post(ops)
+        misvalued = self._task_values_refused(ops)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -620,6 +638,8 @@ class Judge:
                         refusal = self._decide_move(row_id, value)
                     elif field == "post_round":
                         refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
+                    elif field in READ_VALUES:
+                        refusal = misvalued.get(index)
                     else:
                         refusal = _days_outside(kind, entity, field, value)
                         if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
@@ -764,7 +784,7 @@ class Judge:
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
         submits = _submits_a_post(ops)
-        misnamed = {**self._in_unknown_campaigns(ops), **self._assigned_to_guests(ops)}
+        misnamed = {**self._in_unknown_campaigns(ops), **self._assigned_to_guests(ops), **self._task_values_refused(ops)}
         if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or misnamed:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
@@ -801,6 +821,9 @@ class Judge:
                 author = self._members[op[0]]
                 assert author is not None  # known: _standing refused an unknown author
                 verdicts[index] = task_change_refused(author)
+        if creating and any(verdicts):
+            # A task that waits for, or duplicates, one whose making the batch refuses names nothing.
+            self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         failed: dict[str, Refusal] = {}
         for op, verdict in zip(ops, verdicts):
@@ -809,6 +832,52 @@ class Judge:
         if failed:
             verdicts = [failed.get(op[3], verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
+
+    def _task_values_refused(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
+        """The task operations of ``ops`` whose value the rules refuse beyond its shape, by index: a post's link, live URL
+        or media that is no web address (nor, media, a path), and a task that waits for, or duplicates, itself or a
+        record that is no task.  Every way in (a push, a write on a shared file) is held to what the commands and the app
+        refuse; the stored records are never judged again.
+
+        A dependency on a task the workspace never held stays: a Taskwarrior export's on a task of a project not imported
+        (yet) is kept so, waiting for nothing until that project comes in.  A duplicate names a task held here."""
+        refused: dict[int, Refusal] = {}
+        links: dict[int, list[str]] = {}
+        # An import sets these on every task, mostly to nothing: found in one pass, and the empty ones read no further.
+        read = [index for index, op in enumerate(ops) if op[4] in READ_VALUES and op[5] not in _NOTHING]
+        for index in read:
+            _, kind, entity, row_id, field, value = ops[index]
+            if entity != "task" or kind == APPEND:
+                continue
+            given = json.loads(value)
+            if field not in TASK_LINKS:
+                problem = address_problem(field, given)
+                if problem is not None:
+                    refused[index] = Refusal("invalid_value", f"task.{field}: {problem}")
+                continue
+            named = (
+                [given] if isinstance(given, str) else [item for item in given if isinstance(item, str)] if isinstance(given, list) else []
+            )
+            if row_id in named:
+                itself = "cannot wait for itself" if field == "depends_on" else "cannot be a duplicate of itself"
+                refused[index] = Refusal("invalid_value", f"task.{field}: task {row_id[:8]} {itself}")
+            elif named:
+                links[index] = named
+        if not links:
+            return refused
+        made = {row_id: entity for entity, row_id in self._creating}
+        ids = sorted({row_id for named in links.values() for row_id in named if row_id not in made})
+        held = {**(self.state.entities_of(ids) if ids else {}), **made}
+        for index, named in links.items():
+            field = ops[index][4]
+            for row_id in named:
+                held_as = held.get(row_id)
+                if held_as == "task" or (held_as is None and field == "depends_on"):
+                    continue
+                where = f"{row_id[:8]} is a {held_as}, not a task" if held_as is not None else f"no task {row_id[:8]} in this workspace"
+                refused[index] = Refusal("unknown_task", f"task.{field}: {where}")
+                break
+        return refused
 
     def _in_unknown_campaigns(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
         """The operations of a batch of task edits that put a task, or a series' next instances (its template), in a
@@ -965,8 +1034,8 @@ class Judge:
         return None
 
     def _named(self, op: Proposal) -> list[Reference]:
-        """The records ``op`` names by id that must exist: a task's assignee and campaign (and its series' template's), a
-        budget's campaign, a ledger entry's campaign and task, a result's post or campaign, a crisis's campaigns."""
+        """The records ``op`` names by id that must exist: a task's assignee and campaign (and its series' template's), the
+        tasks it waits for or duplicates, a budget's campaign, a ledger entry's campaign and task, a result's post or campaign, a crisis's campaigns."""
         _, kind, entity, row_id, field, value = op
         if entity == "task" and kind != APPEND and field in ("assignee", "recurrence"):
             who = json.loads(value) if field == "assignee" else _template_assignee(value)
@@ -974,6 +1043,11 @@ class Judge:
             return [*named, *_template_references(value)] if field == "recurrence" else named
         if entity in ("task", "budget") and kind != APPEND and field == "campaign":
             return _campaign_references(entity, value)
+        if entity == "task" and kind != APPEND and field in TASK_LINKS:
+            named = json.loads(value)
+            return [
+                Reference("task", task, f"task.{field}", "unknown_task") for task in ([named] if isinstance(named, str) else named or ())
+            ]
         if entity == "ledger_entry" and kind == APPEND:
             return _entry_references(self._record(value))
         if entity == "result":
@@ -1048,8 +1122,32 @@ class Judge:
                 return Refusal(
                     "managers_only", f"only a manager may change {entity} records ({_name(author, member_id)} is a {author.access})"
                 )
+            if field == "approvals":
+                return self._decide_chain(entity, value)
+            if entity in ("budget", "rate"):
+                keyed = _keyed_refused(entity, row_id, field, value)
+                if keyed is not None:
+                    return keyed
             return self._unknown(_campaign_references(entity, value)) if entity == "budget" and field == "campaign" else None
         return Refusal("invalid_value", f"{entity} records cannot be set")
+
+    def _decide_chain(self, entity: str, value: str) -> Refusal | None:
+        """An approval chain (a campaign's, or the workspace's for posts in none) as ``campaign set --approvals`` takes it:
+        each step named once (a verdict names its step by name: of two of one name, the second could never be taken, and
+        its posts never approved) and a member step's member one of the workspace (``unknown_member``)."""
+        steps = json.loads(value)
+        names: set[str] = set()
+        # Each step's shape is checked already (``records.approval_step``): a name, and a member or a group.
+        for step in steps:
+            name, member = step["name"], step["member"]
+            if name in names:
+                return Refusal("invalid_value", f"{entity}.approvals: step {name!r} is named twice")
+            names.add(name)
+            if member is not None and not self._holds_record("member", member):
+                return Refusal(
+                    "unknown_member", f"{entity}.approvals: step {name!r} names member {member[:8]}, who is no member of this workspace"
+                )
+        return None
 
     def _decide_member(
         self, author: MemberFacts, row_id: str, field: str, value: Any, creating: Mapping[tuple[str, str], Collection[str]]
@@ -1065,6 +1163,11 @@ class Judge:
             if holder is not None:
                 code, what = _claim_words(claim, held)
                 return Refusal(code, f"{what} already belongs to {_name(self._member(holder), holder)}")
+        if field == "campaigns" and isinstance(value, list):
+            # A guest's campaigns, as ``member set --campaigns`` names them: one of none would show them nothing, silently.
+            refusal = self._unknown(Reference("campaign", campaign, "member.campaigns", "unknown_campaign") for campaign in value)
+            if refusal is not None:
+                return refusal
         if field == "deleted" and value is False:
             refusal = self._restore_refused(row_id)
             if refusal is not None:
@@ -1181,6 +1284,10 @@ class Judge:
         review = self.state.post_review(post)
         pending = self._verdicts.get(post, ())
         refusal = verdict_refused(author, record, review, self.state.reviewer(author.id), pending)
+        note = record.get("note")
+        if refusal is None and record["verdict"] == "reject" and not (isinstance(note, str) and note.strip()):
+            # ``post reject`` and the app ask for one: the author, blocked until they submit again, is told what to change.
+            refusal = Refusal("invalid_value", "post_approval.note: a request for changes needs a note saying what to change")
         actor = self._acted_by.get(author.id)
         if refusal is not None or actor is None or review is None:
             return refusal
@@ -1901,6 +2008,28 @@ def _submits_a_post(ops: Sequence[Proposal]) -> bool:
 
 def _only_task_sets(ops: Sequence[Proposal]) -> bool:
     return all(op[2] == "task" and op[1] != APPEND for op in ops)
+
+
+#: What the id of a record keyed by what it holds names, and how it is written (``records.budget_id``, ``records.rate_id``).
+_KEYS = {"budget": ("campaign", "category", "period"), "rate": ("date", "base", "quote")}
+_KEY_SHAPES = {"budget": "budget:CAMPAIGN:CATEGORY:PERIOD", "rate": "rate:DATE:BASEQUOTE"}
+
+
+def _keyed_refused(entity: str, row_id: str, field: str, value: str) -> Refusal | None:
+    """A budget's campaign, category and period, and a rate's day and currencies, are the ones its id names, as
+    ``budget set`` and ``rate set`` give them (and a rate's two currencies differ): two replicas setting one budget
+    converge on one record, where one of another's id would be a second budget of the same spend, counted twice."""
+    parts = row_id.split(":")[1:]
+    if entity == "rate" and len(parts) == 2:
+        parts = [parts[0], parts[1][:3], parts[1][3:]]
+    if len(parts) != 3 or not all(parts):
+        return Refusal("record_key", f"{row_id!r} is not a {entity} id ({_KEY_SHAPES[entity]})")
+    key = dict(zip(_KEYS[entity], parts))
+    if entity == "rate" and key["base"] == key["quote"]:
+        return Refusal("record_key", f"{row_id}: a rate needs two different currencies")
+    if field in key and json.loads(value) != key[field]:
+        return Refusal("record_key", f"{entity}.{field}: {json.loads(value)!r} is not what the id {row_id} names ({key[field]!r})")
+    return None
 
 
 def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:

@@ -308,7 +308,7 @@ def cmd_post_show(ctx: Context) -> int:
     lines.append(_field("platform", f.platform or "-") + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
     if f.slot is not None:
         lines.append(_field("slot", _slot_text(ctx, f.slot, f.slot_tz, f.campaign)))
-    limit = limits.LIMITS.get(f.platform or "")
+    limit = limits.limit_of(f.platform)
     used = limits.length(f.platform, data["copy"])
     lines.append(_field("copy", f"{used:,}" + (f" of {limit.chars:,}" if limit else "") + " characters"))
     lines.extend(f"  {line}" for line in data["copy"].splitlines() or [""])

@@ -59,14 +59,20 @@ def hashtags(text: str) -> list[str]:
     return _HASHTAG.findall(text)
 
 
+def limit_of(platform: str | None) -> Limit | None:
+    """The platform's limits, whatever the case it is written in (a post's may be "Instagram": a push, a file from
+    before), or ``None``: none crewdeck knows."""
+    return LIMITS.get((platform or "").lower())
+
+
 def length(platform: str | None, text: str) -> int:
-    limit = LIMITS.get(platform or "")
+    limit = limit_of(platform)
     return weighted_length(text) if limit is not None and limit.weighted else len(text)
 
 
 def problems(platform: str | None, text: str) -> list[str]:
     """What is over the platform's limits in this copy (nothing: it fits)."""
-    limit = LIMITS.get(platform or "")
+    limit = limit_of(platform)
     if limit is None:
         return []
     out = []

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from crewdeck.sync.state.frozen import holds
+from crewdeck.sync.state.frozen import holds, in_platforms
 
 if TYPE_CHECKING:
     # Only named in annotations: a task list reads states' names without the rounds' rules.
@@ -111,7 +111,7 @@ class Crisis:
         """Whether a post of this campaign and platform is in the crisis's scope."""
         if self.campaigns and campaign not in self.campaigns:
             return False
-        return not self.platforms or platform in self.platforms
+        return not self.platforms or in_platforms(platform, self.platforms)
 
 
 @dataclass(frozen=True)

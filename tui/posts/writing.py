@@ -17,7 +17,7 @@ from typing import Any
 
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash, may_take
-from crewdeck.sync.state.records import crisis_end_id, derived_id
+from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import control_character
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import limits
@@ -106,8 +106,9 @@ def set_content(
     if link is not None:
         values["link"] = web_address("link", link)
     if media is not None:
-        if any(not ref.strip() for ref in media):
-            raise UserError("media: an empty reference (give a path or a URL for each)")
+        problem = address_problem("media", list(media))
+        if problem is not None:
+            raise UserError(f"media: {problem}")
         values["media"] = list(media)
     if first_comment is not None:
         values["first_comment"] = first_comment
@@ -122,12 +123,8 @@ def set_content(
 
 def web_address(what: str, text: str) -> str:
     """``text`` if it is empty or an http(s) address with a host: a scheduler takes nothing else."""
-    if text:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(text)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            raise UserError(f"{what}: {text!r} is not a web address (https://...)")
+    if text and not_a_web_address(text):
+        raise UserError(f"{what}: {text!r} is not a web address (https://...)")
     return text
 
 

@@ -115,8 +115,10 @@ def of(kpis: dict[str, Any]) -> tuple[list[Target], str]:
     raw = kpis.get("targets") if isinstance(kpis, dict) else None
     for item in raw if isinstance(raw, list) else []:
         try:
-            if item["kpi"] in BY_CODE and item["op"] in OPERATORS:
-                found.append(Target(item["kpi"], item["op"], Decimal(str(item["value"]))))
+            value = Decimal(str(item["value"]))
+            # NaN is neither above nor below a value (comparing it raises), and no KPI is infinite: --target reads numbers.
+            if item["kpi"] in BY_CODE and item["op"] in OPERATORS and value.is_finite():
+                found.append(Target(item["kpi"], item["op"], value))
         except (KeyError, TypeError, InvalidOperation):
             continue
     result = kpis.get("result") if isinstance(kpis, dict) else None

@@ -99,6 +99,9 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
         history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)
     every_refused = ws.store.refused()
+    if guest:
+        # The writes the server refused are told as the history is: without the fields a guest does not read.
+        every_refused = [row for row in every_refused if row[0].field not in GUEST_UNREAD]
     refused_naming = naming_refused(naming, (op for op, *_ in every_refused))
     refused = tuple(
         (write.at, write.line()) for write in refused_writes((r for r in every_refused if r[0].row_id == task_id), refused_naming)

@@ -10,14 +10,27 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from crewdeck.tui.posts.reading import post_ids, states_of
+from crewdeck.sync.state.ids import short
+from crewdeck.tui.posts.reading import guest_campaigns, post_ids, states_of
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.detail import TaskDetail, task_detail
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow, with_post_states
 from crewdeck.tui.workspace import describe
+from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
+
+#: Why a task's detail reads it no more: gone from the workspace (a deleted task is kept, and read).
+GONE = "the operation that made it was refused or removed"
+#: Why a guest's detail reads a task no more (the Approvals view's posts are those of their campaigns).
+NOT_THEIRS = "it is no longer a post of your campaigns"
+
+
+def _guests_post(ws: Workspace, guest: str, task_id: str) -> bool:
+    """Whether ``task_id`` is a post of one of the campaigns of the guest ``guest``: the only tasks a guest reads."""
+    row = ws.conn.execute("SELECT campaign, post_state FROM task WHERE id = ?", (task_id,)).fetchone()
+    return row is not None and row[1] is not None and row[0] in guest_campaigns(ws.conn, guest)
 
 
 @dataclass(frozen=True)
@@ -84,19 +97,29 @@ class Reads:
         return self._access.read(lambda ws: ws.conn.execute("SELECT 1 FROM task WHERE deleted = 0 LIMIT 1").fetchone() is not None)
 
     def detail(self, task_id: str, now: dt.datetime, clock24: bool = True) -> TaskDetail:
-        """Task ``task_id`` in full, its history on the clock of the member the session is."""
-        me = self._access.me
-        return self._access.read(lambda ws: task_detail(ws, task_id, now, me.tz, clock24, guest=me.access == "guest"))
-
-    def detail_if_kept(self, task_id: str, now: dt.datetime, clock24: bool = True) -> TaskDetail | None:
-        """``detail``, or ``None`` when the task is gone: the operations that made it were refused or removed (a deleted
-        task is kept, and read)."""
-
+        """Task ``task_id`` in full, its history on the clock of the member the session is (a guest: a post of their
+        campaigns only, else ``UserError``)."""
         me = self._access.me
 
-        def read(ws: Workspace) -> TaskDetail | None:
+        def read(ws: Workspace) -> TaskDetail:
+            if me.access == "guest" and not _guests_post(ws, me.id, task_id):
+                raise UserError(f"task {short(task_id)}: {NOT_THEIRS}")
+            return task_detail(ws, task_id, now, me.tz, clock24, guest=me.access == "guest")
+
+        return self._access.read(read)
+
+    def detail_if_kept(self, task_id: str, now: dt.datetime, clock24: bool = True) -> TaskDetail | str:
+        """``detail``, or why the session reads the task no more: ``GONE`` (the operations that made it were refused or
+        removed; a deleted task is kept, and read), or, for a guest, ``NOT_THEIRS``: an open detail follows a post moved
+        to another campaign, whose copy the team goes on writing."""
+
+        me = self._access.me
+
+        def read(ws: Workspace) -> TaskDetail | str:
             if ws.store.record("task", task_id) is None:
-                return None
+                return GONE
+            if me.access == "guest" and not _guests_post(ws, me.id, task_id):
+                return NOT_THEIRS
             return task_detail(ws, task_id, now, me.tz, clock24, guest=me.access == "guest")
 
         return self._access.read(read)

@@ -301,6 +301,9 @@ def op_words(op: Op, names: Naming) -> str:
         shown = names.member(value)
     elif op.field == "campaign":
         shown = names.campaign(value)
+    elif op.entity == "task" and op.field in ("depends_on", "duplicate_of") and value:
+        # Tasks by their titles, as the history names them: a refused dependency read as two 32-digit ids.
+        shown = ", ".join(names.task(str(task)) for task in (value if isinstance(value, list) else [value]))
     else:
         try:
             shown = _plain(value, names)

@@ -27,6 +27,7 @@ from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.posts.reading import read_post
 from crewdeck.tui.posts.states import VERDICTS
 from crewdeck.tui.session.detail import TaskDetail
+from crewdeck.tui.session.reading import NOT_THEIRS
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.edits import EDITABLE
 from crewdeck.tui.tasks.urgency import score
@@ -37,10 +38,6 @@ from crewdeck.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from crewdeck.tui.posts.offers import PostMoves
-
-
-#: Why a task is gone from the workspace (``reads.detail_if_kept`` answered nothing; a deleted task is kept).
-GONE = "the operation that made it was refused or removed"
 
 
 class DetailScreen(Screen[None]):
@@ -86,8 +83,9 @@ class DetailScreen(Screen[None]):
         self._reads = Latest(self, group="detail")
         #: The task as last read (``None`` until the first read comes back).
         self.shown: TaskDetail | None = None
-        #: The task is gone (the operations that made it were refused or removed): what was last read stays, marked so.
-        self.gone = False
+        #: Why the task is read no more (the operations that made it were refused or removed; a guest's post moved out of
+        #: their campaigns), or ``None``: what was last read stays, marked so.
+        self.gone: str | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -114,7 +112,7 @@ class DetailScreen(Screen[None]):
         """A triage key is a task edit the rules refuse guests (their verdicts are the post keys); copying reads;
         on a post, ``s`` and ``d`` are its moves."""
         if key == "copy":
-            return not self.gone
+            return self.gone is None
         if not self.may_edit:
             return False
         if key in ("undo", "redo"):
@@ -129,7 +127,7 @@ class DetailScreen(Screen[None]):
 
     def _changeable(self) -> bool:
         """A deleted or gone task is read, not changed: its keys would only be refused."""
-        return not self.gone and (self.shown is None or not self.shown.record["deleted"])
+        return self.gone is None and (self.shown is None or not self.shown.record["deleted"])
 
     def action_triage(self, key: str) -> None:
         self.triage.run(key)
@@ -214,12 +212,12 @@ class DetailScreen(Screen[None]):
         """Read the task again (after a change to it, here or elsewhere)."""
         self._reads.read(self._read, self._show)
 
-    def _read(self) -> tuple[TaskDetail, PostMoves | None] | None:
+    def _read(self) -> tuple[TaskDetail, PostMoves | None] | str:
         services = self.services
         now = services.now()
         detail = services.session.reads.detail_if_kept(self.task_id, now, services.config.clock24)
-        if detail is None:
-            return None
+        if isinstance(detail, str):
+            return detail
         moves = None
         if detail.post_state is not None:
             from crewdeck.tui.posts.offers import post_moves  # the posts' rules: read for a post, not for the app's first paint
@@ -233,27 +231,30 @@ class DetailScreen(Screen[None]):
             moves = services.session.access.read(read)
         return detail, moves
 
-    def _show(self, read: tuple[TaskDetail, PostMoves | None] | None) -> None:
-        if read is None:
-            self._show_gone()
+    def _show(self, read: tuple[TaskDetail, PostMoves | None] | str) -> None:
+        if isinstance(read, str):
+            self._show_gone(read)
             return
         detail, moves = read
-        self.moves, self.shown, self.gone = moves, detail, False
+        self.moves, self.shown, self.gone = moves, detail, None
         self.query_one("#detail-body", Static).update(self.render_detail(detail))
         self.refresh_bindings()
 
-    def _show_gone(self) -> None:
-        """The task is no longer in the workspace: said once, and what was last read stays, marked gone."""
-        if self.gone:
+    def _show_gone(self, why: str) -> None:
+        """The task is read no more (``why``): said once, and what was last read stays, marked gone; a guest's post that
+        left their campaigns keeps nothing of it, as their Approvals view keeps it no more."""
+        if self.gone is not None:
             return
-        self.gone, self.moves = True, None
+        self.gone, self.moves = why, None
         named = f"task {short(self.task_id)}" + ("" if self.shown is None else f" “{self.shown.title}”")
-        show_gone(self.query_one("#detail-body", Static), named, GONE, None if self.shown is None else self.render_detail(self.shown))
+        if why == NOT_THEIRS:
+            self.shown = None
+        show_gone(self.query_one("#detail-body", Static), named, why, None if self.shown is None else self.render_detail(self.shown))
 
     def _banner(self, doc: Lines, d: TaskDetail | None = None) -> Lines:
         """The line under the title of a task that was deleted, or is gone: why no key here changes it."""
-        if self.gone:
-            return gone_line(doc, GONE, kept=True)
+        if self.gone is not None:
+            return gone_line(doc, self.gone, kept=True)
         if d is None or not d.record["deleted"]:
             return doc
         services = self.services
