@@ -172,11 +172,23 @@ def test_a_link_or_live_url_that_is_no_web_address_and_an_empty_media_reference_
     # Media are paths or web addresses: `--media "javascript:alert(1)"` was stored, and a link of an unclosed host a traceback.
     for media in ("javascript:alert(1)", "data:image/png;base64,AAAA"):
         error = one_line_error(team("post", "copy", post_id, "Hi", "--media", "a.png", media, as_member="raj"))
-        assert f"media: {media!r} is neither a path nor a web address (https://...)" in error, error
+        assert f"media: {media!r} is an address that runs where it is opened, not media (a path or a URL)" in error, error
     assert "link: 'http://[' is not a web address" in one_line_error(team("post", "copy", post_id, "--link", "http://[", as_member="raj"))
     shown = json.loads(team.ok("post", "show", post_id, "--json"))
     assert shown["state"] == "idea" and not shown["link"] and not shown["media"]  # nothing written
-    team.ok("post", "copy", post_id, "Hi", "--link", "https://example.com/launch?utm=1", "--media", "reel.mp4", as_member="raj")
+    team.ok(
+        "post",
+        "copy",
+        post_id,
+        "Hi",
+        "--link",
+        "https://example.com/launch?utm=1",
+        "--media",
+        "reel.mp4",
+        "s3://assets/a.png",
+        as_member="raj",
+    )
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["media"] == ["reel.mp4", "s3://assets/a.png"]
     team.ok("post", "copy", post_id, "Hi", "--link", "", as_member="raj")  # an empty link removes it
     approved = _approved(team)
     assert "live URL: 'notaurl' is not a web address" in one_line_error(

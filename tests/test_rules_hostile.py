@@ -1164,12 +1164,30 @@ def test_a_task_waits_for_and_duplicates_only_other_tasks(team: Team, raj: Hosti
         (
             "media",
             ["a.png", "data:image/svg+xml,<svg/>"],
-            "task.media: 'data:image/svg+xml,<svg/>' is neither a path nor a web address (https://...)",
+            "task.media: 'data:image/svg+xml,<svg/>' is an address that runs where it is opened, not media (a path or a URL)",
         ),
-        ("media", ["JavaScript:alert(1)"], "task.media: 'JavaScript:alert(1)' is neither a path nor a web address (https://...)"),
+        (
+            "media",
+            ["JavaScript:alert(1)"],
+            "task.media: 'JavaScript:alert(1)' is an address that runs where it is opened, not media (a path or a URL)",
+        ),
+        (
+            "media",
+            ["\tvbscript:msgbox(1)"],
+            "task.media: '\\tvbscript:msgbox(1)' is an address that runs where it is opened, not media (a path or a URL)",
+        ),
         ("media", [" "], "task.media: an empty reference (give a path or a URL for each)"),
     ],
-    ids=["link-javascript", "link-data", "link-no-host", "live_url-javascript", "media-data", "media-javascript", "media-blank"],
+    ids=[
+        "link-javascript",
+        "link-data",
+        "link-no-host",
+        "live_url-javascript",
+        "media-data",
+        "media-javascript",
+        "media-vbscript",
+        "media-blank",
+    ],
 )
 def test_a_posts_link_live_url_and_media_are_web_addresses_or_paths(team: Team, raj: Hostile, field: str, value: Any, message: str) -> None:
     """``post copy --link`` and ``post publish --url`` refuse any address but http(s), media ``javascript:`` too: a push
@@ -1180,10 +1198,10 @@ def test_a_posts_link_live_url_and_media_are_web_addresses_or_paths(team: Team, 
         answer = raj.push(("set", "task", post, field, value), *extra)
         assert answer["stored"] == len(extra) and [(r["rule"], r["message"]) for r in answer["refused"]] == [("invalid_value", message)]
     assert _pulled(raj, post) == before
-    # A web address, and media by path (a Windows drive's too): taken.
-    answer = raj.push(
-        ("set", "task", post, "link", "https://example.com/launch"), ("set", "task", post, "media", ["C:\\pics\\a.png", "./q3:plan.png"])
-    )
+    # A web address, and media by path (a Windows drive's too) or by any address that names a file: taken, as every
+    # reference stored before this rule must go on syncing.
+    media = ["C:\\pics\\a.png", "./q3:plan.png", "s3://brand-assets/launch.png", "gs://b/reel.mp4", "draft:v2.png"]
+    answer = raj.push(("set", "task", post, "link", "https://example.com/launch"), ("set", "task", post, "media", media))
     assert answer["stored"] == 2 and answer["refused"] == []
 
 
@@ -1197,7 +1215,11 @@ def test_a_write_on_the_shared_file_takes_the_values_the_commands_take(team: Tea
             ("depends_on", [team.campaign], f"task.depends_on: {team.campaign[:8]} is a campaign, not a task (rule unknown_task)"),
             ("duplicate_of", team.campaign, f"task.duplicate_of: {team.campaign[:8]} is a campaign, not a task (rule unknown_task)"),
             ("link", "javascript:alert(1)", "task.link: 'javascript:alert(1)' is not a web address (https://...) (rule invalid_value)"),
-            ("media", ["data:,x"], "task.media: 'data:,x' is neither a path nor a web address (https://...) (rule invalid_value)"),
+            (
+                "media",
+                ["data:,x"],
+                "task.media: 'data:,x' is an address that runs where it is opened, not media (a path or a URL) (rule invalid_value)",
+            ),
         ):
             with pytest.raises(Refused) as refused, store.write(raj) as w:
                 w.set("task", post if field in ("link", "media") else team.task, {field: value})

@@ -429,14 +429,18 @@ def not_a_web_address(text: str) -> bool:
     return parts.scheme.lower() not in ("http", "https") or not parts.netloc
 
 
+#: Schemes whose address runs or carries content where it is opened, instead of naming a file somewhere.
+_SCRIPT_SCHEMES = frozenset({"javascript", "data", "vbscript"})
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+
+
 def not_a_media_reference(text: str) -> bool:
-    """Whether ``text`` is no media reference: a path (none of a URL's scheme; a Windows drive's letter is a path's) or an
-    http(s) address with a host."""
-    scheme = text.split(":", 1)[0] if ":" in text else ""
-    # A scheme is a letter then letters, digits, + - . (RFC 3986): "./a:b.png" or "C:\\media\\a.png" is a path with a colon.
-    if len(scheme) <= 1 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
-        return not text.strip()
-    return not_a_web_address(text)
+    """Whether ``text`` is no media reference: empty, or an address that runs or carries content (``javascript:``,
+    ``data:``).  Teams name media in many ways (a path, ``C:\\media\\a.png``, ``s3://bucket/a.png``, ``draft:v2.png``), and
+    stored references of every kind must go on syncing."""
+    # A browser strips control characters and spaces before a scheme (" javascript:"), and so does this.
+    scheme = text.lstrip(_C0_OR_SPACE).split(":", 1)[0].lower() if ":" in text else ""
+    return not text.strip() or scheme in _SCRIPT_SCHEMES
 
 
 def address_problem(field_name: str, value: Any) -> str | None:
@@ -450,7 +454,7 @@ def address_problem(field_name: str, value: Any) -> str | None:
             if isinstance(reference, str) and not_a_media_reference(reference):
                 if not reference.strip():
                     return "an empty reference (give a path or a URL for each)"
-                return f"{_named(reference)} is neither a path nor a web address (https://...)"
+                return f"{_named(reference)} is an address that runs where it is opened, not media (a path or a URL)"
     return None
 
 
