@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -716,6 +717,22 @@ def test_a_board_and_a_csv_from_standard_input(cli: Cli, monkeypatch: pytest.Mon
     assert cli("import", "--from", "linear", "-").err.startswith("crewdeck: error: nothing imported: standard input: row 2 (MKT-7): ")
 
 
+def test_a_board_saved_as_utf16_is_read_as_its_utf8_twin(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A board's JSON saved as UTF-16 by a Windows editor (its byte order mark says so) was refused, "save it as UTF-8":
+    it is read as it goes, both times a board is read (its lists and members, then its cards), from a file or a pipe."""
+    board = trello_board(cards=3, actions=5)
+    board["cards"][0]["desc"] = "Zoë's brief " + "🚀" * 19_000  # 76 KB in UTF-16: its two-part characters cut between reads
+    text = trello_json(board)
+    path = tmp_path / "board.json"
+    path.write_bytes(("\ufeff" + text).encode("utf-16-le"))
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("imported 8 tasks")
+    imported = tasks(cli)
+    assert cli.ok("import", "--from", "trello", str(write(tmp_path, "utf8.json", text))).startswith("nothing new")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(("\ufeff" + text).encode("utf-16-be")), encoding="utf-8"))
+    assert cli.ok("import", "--from", "trello", "-").startswith("nothing new")
+    assert tasks(cli) == imported and any("Zoë's brief 🚀🚀" in str(t) for t in imported.values())
+
+
 POST_LISTS = {
     "l-ideas": "Ideas",
     "l-draft": "Draft",
@@ -1109,14 +1126,43 @@ def test_a_csv_that_is_not_utf8_is_one_line_from_a_file_or_standard_input(
         f"crewdeck: error: nothing imported: {path}: line 2: not UTF-8 text (byte 0xE9): save it as UTF-8, or convert it "
         f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'latin1-utf8.csv'})\n"
     )
-    path.write_bytes(text.encode("utf-16"))  # Excel's "Unicode Text": UTF-16, with its byte order mark
+    path.write_bytes(text.encode("utf-16")[:-1])  # UTF-16 by its byte order mark (which is read: below), cut mid-character
     assert cli("import", "--from", fmt, str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: not UTF-8 text: it is UTF-16 (as Excel's “Unicode Text” saves a sheet):"
-        " save it as UTF-8 (“CSV UTF-8”)\n"
+        f"crewdeck: error: nothing imported: {path}: not UTF-16 text, though it begins as UTF-16 does\n"
     )
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("latin-1")), encoding="utf-8", errors="surrogateescape"))
     assert cli("import", "--from", fmt, "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"
     assert op_count(cli.workspace) == before
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_csv_saved_as_utf16_excels_unicode_text_is_read_as_its_utf8_twin(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Excel's "Unicode Text" (UTF-16 with its byte order mark, tab-separated), which ``ledger import`` reads, was refused:
+    "it is UTF-16: save it as UTF-8".  Either byte order, with commas or tabs, from a file or standard input."""
+    rows = asana_rows() if fmt == "asana" else linear_rows()
+    text = asana_csv(rows) if fmt == "asana" else linear_csv(rows)
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(csv.reader(io.StringIO(text, newline="")))
+    tabbed = out.getvalue()  # the cells with commas and line breaks in them, and no comma between them
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(("\ufeff" + tabbed).encode("utf-16-le"))
+    assert cli.ok("import", "--from", fmt, str(path)).startswith("imported 3 tasks")
+    imported = tasks(cli)
+    # The same rows in UTF-8 with commas, the other byte order, and through a pipe: the same tasks, nothing new.
+    assert cli.ok("import", "--from", fmt, str(write(tmp_path, "utf8.csv", text))).startswith("nothing new")
+    path.write_bytes(("\ufeff" + text).encode("utf-16-be"))
+    assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
+    piped = subprocess.run(
+        [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(cli.workspace), "--as", "ana", "import", "--from", fmt, "-"],
+        input=text.encode("utf-16"), capture_output=True, check=False,
+    )  # fmt: skip
+    assert (piped.returncode, piped.stderr) == (0, b"") and piped.stdout.startswith(b"nothing new")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(tabbed.encode("utf-16")), encoding="utf-8", newline=""))
+    assert cli.ok("import", "--from", fmt, "-").startswith("nothing new")
+    assert tasks(cli) == imported
+    assert ("Ask Zoë" if fmt == "asana" else "=SUM is not a formula") in imported
 
 
 def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli: Cli, tmp_path: Path) -> None:
@@ -1527,13 +1573,12 @@ def test_an_asana_task_id_a_spreadsheet_rounded_is_named(cli: Cli, tmp_path: Pat
     assert op_count(cli.workspace) == before
 
 
-@pytest.mark.parametrize("separator", [";", "\t"])
-def test_a_csv_a_spreadsheet_saved_with_semicolons_or_tabs_says_so(cli: Cli, tmp_path: Path, separator: str) -> None:
-    """A spreadsheet in a locale with a decimal comma saves "CSV" with semicolons: the header read as one column, named whole."""
-    path = write(tmp_path, "a.csv", f"Task ID{separator}Name{separator}Notes\n1{separator}a{separator}n\n")
-    shown = {";": "';'", "\t": "tabs"}[separator]
+def test_a_csv_a_spreadsheet_saved_with_semicolons_says_so(cli: Cli, tmp_path: Path) -> None:
+    """A spreadsheet in a locale with a decimal comma saves "CSV" with semicolons: the header read as one column, named whole.
+    (A header of tabs and no comma is read tab-separated, as Excel's "Unicode Text" is.)"""
+    path = write(tmp_path, "a.csv", "Task ID;Name;Notes\n1;a;n\n")
     assert cli("import", "--from", "asana", str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: header: its columns are separated by {shown}, not commas: "
+        f"crewdeck: error: nothing imported: {path}: header: its columns are separated by ';', not commas: "
         "save it as CSV with commas (or export it again)\n"
     )
 

@@ -327,6 +327,26 @@ def test_a_file_that_is_not_utf8_is_one_line_and_imports_nothing(ws: Path, tmp_p
     assert _state(ws) == before
 
 
+def test_an_export_saved_as_utf16_imports_as_its_utf8_twin(ws: Path, tmp_path: Path) -> None:
+    """A results file saved as Excel's "Unicode Text" (UTF-16, its byte order mark says so) was "not UTF-8 text: it is
+    UTF-16": ``ledger import`` and the task imports read one, and so does this, either byte order."""
+    path = tmp_path / "meta16.csv"
+    path.write_bytes(META.encode("utf-16-le"))  # META opens with its byte order mark
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta", "--spend")
+    assert out.strip() == "imported 3 rows: 3 changed, 0 unchanged; 2 spend entries added"
+    state = _state(ws)
+    assert [r[1:5] for r in state[0]] == [(1000, 800, 12, 2), (300, 90, None, None), (2000, 1200, 20, 1)]
+    path.write_bytes(META.encode("utf-16-be"))
+    again = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta", "--spend")
+    assert again.strip() == "imported 3 rows: 0 changed, 3 unchanged; 0 spend entries added (2 already in the ledger)"
+    assert _state(ws) == state
+    path.write_bytes(META.encode("utf-16-le")[:-1])  # cut mid-character
+    assert crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta") == (
+        f"crewdeck: error: {path}: not UTF-16 text, though it begins as UTF-16 does\n"
+    )
+    assert _state(ws) == state
+
+
 def test_an_import_that_takes_a_campaign_off_target_adds_the_review_task(ws: Path, tmp_path: Path) -> None:
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "autumn", "--target", "ctr>=1%")
     crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")

@@ -195,6 +195,34 @@ def test_a_file_that_is_not_utf8_is_named_with_the_line_of_its_first_such_byte(c
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("lines", [False, True], ids=["array", "a-record-a-line"])
+def test_an_export_saved_as_utf16_is_read_as_its_utf8_twin(cli: Cli, tmp_path: Path, encoding: str, lines: bool) -> None:
+    """A Windows tool's UTF-16 export (its byte order mark says so) was refused, "it is UTF-16: save it as UTF-8", though
+    ``ledger import`` reads one: it is read as it goes, a chunk at a time, as UTF-8 is."""
+    records = [
+        {"uuid": f"{n}1111111-2222-3333-4444-555555555555", "status": "pending", "description": f"Café {n} 🚀 " + "x" * 40_000}
+        for n in range(1, 4)
+    ]  # long: more than a read (64 KiB) of the file each, so characters are cut between reads
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) if lines else json.dumps(records, ensure_ascii=False)
+    path = tmp_path / "tw16.json"
+    path.write_bytes(("\ufeff" + text).encode(encoding))
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("imported 3 tasks")
+    titles = sorted(t["title"] for t in json.loads(cli.ok("tasks", "all", "--json")))
+    assert [title[: len("Café 1 🚀")] for title in titles] == ["Café 1 🚀", "Café 2 🚀", "Café 3 🚀"]
+    # The same export in UTF-8 is the same file to a later import: nothing new.
+    twin = tmp_path / "tw8.json"
+    twin.write_text(text, encoding="utf-8")
+    assert cli.ok("import", "--from", "taskwarrior", str(twin)).startswith("nothing new")
+    # A UTF-16 file cut in the middle of a character is named as such, and nothing is imported.
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(("\ufeff" + json.dumps([{**records[0], "uuid": "91111111-2222-3333-4444-555555555555"}])).encode(encoding)[:-1])
+    assert cli("import", "--from", "taskwarrior", str(cut)).err == (
+        f"crewdeck: error: {cut}: not UTF-16 text, though it begins as UTF-16 does\n"
+    )
+    assert len(json.loads(cli.ok("tasks", "all", "--json"))) == 3
+
+
 def test_an_export_from_standard_input_is_named_standard_input_as_a_board_s_or_a_csv_is(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     def stdin(text: str) -> None:
         monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))

@@ -15,6 +15,7 @@ from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_i
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError, not_utf8
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
+from crewdeck.tui.workspace.utf16 import Utf8
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member
 
@@ -122,7 +123,9 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     problems: list[str] = []
     meter = Meter("importing")
     with open_input(source) as (stream, size):
-        batches = taskwarrior.batches(taskwarrior.records(stream), ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
+        # A UTF-16 export (a Windows tool's, its byte order mark says so) is read as UTF-8 a chunk at a time.
+        records = taskwarrior.records(Utf8(stream))
+        batches = taskwarrior.batches(records, ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
         with _streamed_import(source, "a Taskwarrior export"):
             merge = merging.merge_stream(
                 ctx.ws,

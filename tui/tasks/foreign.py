@@ -395,6 +395,9 @@ def instant(text: str) -> str:
     return utc_iso(utc)
 
 
+TAB = "\t"
+
+
 def read_csv(
     stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str]
 ) -> Iterator[tuple[str, dict[str, str]]]:
@@ -414,7 +417,9 @@ def read_csv(
             [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
              " with --from taskwarrior)"]
         )  # fmt: skip
-    reader = csv.DictReader(chain([opening], lines), strict=True)
+    # Excel's "Unicode Text" (UTF-16) separates its columns by tabs: a header with tabs and no comma says so.
+    separator = TAB if TAB in opening and "," not in opening else ","
+    reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
     start = 1  # the line the row being read starts on
     try:
         spelled = {name.casefold(): name for name in (*required, *known)}
@@ -440,7 +445,8 @@ def read_csv(
             if extra:
                 cells = len(header) + len(extra)
                 problems.append(
-                    f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns (a comma in a value needs quotes)"
+                    f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns"
+                    f" (a {'tab' if separator == TAB else 'comma'} in a value needs quotes)"
                 )
                 continue
             if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was

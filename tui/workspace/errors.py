@@ -44,8 +44,9 @@ def undecodable(text: str) -> bool:
 
 def not_utf8(name: str, path: str) -> str:
     """What is said of a file that is not UTF-8 (``name``: how its messages call it): the line of its first byte that is
-    not and how to convert it, or that it is UTF-16 (Excel's "Unicode Text"), which the streamed imports do not read.  The file is read again for it, once its reading failed;
-    standard input, read once, is named alone."""
+    not and how to convert it; of one that opens as UTF-16 does (Excel's "Unicode Text", which the imports read as
+    such), that it is not UTF-16 either.  The file is read again for it, once its reading failed; standard input, read
+    once, is named alone."""
     import codecs  # here: importing this module stays free
 
     said = f"{name}: not UTF-8 text"
@@ -54,7 +55,7 @@ def not_utf8(name: str, path: str) -> str:
     try:
         with open(path, "rb") as stream:
             if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-                return f"{said}: it is UTF-16 (as Excel's “Unicode Text” saves a sheet): save it as UTF-8 (“CSV UTF-8”)"
+                return f"{name}: not UTF-16 text, though it begins as UTF-16 does"
             stream.seek(0)
             decoder = codecs.getincrementaldecoder("utf-8")()
             lines = 1
