@@ -15,6 +15,7 @@ M/D/YYYY), as LinkedIn's reporting fields are listed by its integrators.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import subprocess
@@ -170,6 +171,55 @@ def test_a_linkedin_export_with_its_preamble_and_us_dates(ws: Path, tmp_path: Pa
     # The spend the export brings (payee LinkedIn) counts on linkedin, next to its results.
     assert row["spend"] == {"amount": "31.95", "currency": "EUR"}  # (25.50 + 10.00) USD x 0.9
     assert [r["platform"] for r in report["rows"]] == ["linkedin"]
+
+
+def _linkedin(start: str, end: str, days: list[str]) -> str:
+    """A LinkedIn export of Autumn's rows on ``days`` (M/D/YYYY), its preamble naming the report's range."""
+    head, _, _ = LINKEDIN.partition("11/20/2026,Acme")
+    head = head.replace("Report Start: 11/20/2026", f"Report Start: {start}").replace("Report End: 11/21/2026", f"Report End: {end}")
+    return head + "".join(f"{day},Acme,Q4,Autumn,123456,USD,25.50,4000,35,20,3,2,60,4,3100\n" for day in days)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days", "shown"),
+    [
+        ("11/1/2026", "11/21/2026", ["11/1/2026"], "2026-11-01"),  # Time breakdown: All
+        ("10/15/2026", "11/21/2026", ["10/15/2026", "11/1/2026"], "2026-10-15, 2026-11-01"),  # Monthly
+    ],
+)
+def test_a_linkedin_export_not_broken_down_by_day_is_refused_as_metas_is(
+    ws: Path, tmp_path: Path, start: str, end: str, days: list[str], shown: str
+) -> None:
+    """A LinkedIn export of the whole range (or by month) imported each row as the numbers of its first day: three
+    weeks of clicks all on November 1st, every daily KPI and chart wrong, where Meta's is refused with how to export it."""
+    source = _file(tmp_path, "li.csv", _linkedin(start, end, days))
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--spend")
+    first, last = (dt.date(int(y), int(m), int(d)).isoformat() for m, d, y in (b.split("/") for b in (start, end)))
+    assert err.splitlines() == [
+        f"{source}: every row is dated the report's first day or a month's ({shown}), though the report (Report Start, "
+        f"Report End) runs {first} to {last}: each row holds a longer time's numbers than a day's: export it broken down by "
+        "day (Campaign Manager: Export, Time breakdown: Daily)",
+        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+    ]
+    assert _state(ws) == before
+    # Broken down by day, the same days are read: a report of one day, or one whose days are not all firsts.
+    for first_day, last_day, daily in (("11/1/2026", "11/1/2026", ["11/1/2026"]), ("10/15/2026", "11/21/2026", [*days, "11/2/2026"])):
+        source = _file(tmp_path, "daily.csv", _linkedin(first_day, last_day, daily))
+        out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+        assert out.startswith(f"imported {len(daily)} row")
+
+
+def test_a_linkedin_row_with_an_end_date_past_its_start_is_refused_naming_linkedins_breakdown(ws: Path, tmp_path: Path) -> None:
+    text = (
+        "Start Date (in UTC),End Date (in UTC),Campaign Name,Impressions\n11/1/2026,11/21/2026,Autumn,4000\n11/2/2026,11/2/2026,Autumn,5\n"
+    )
+    source = _file(tmp_path, "li.csv", text)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+    assert err.splitlines()[0] == (
+        f"{source}:2: End Date (in UTC): the row spans 2026-11-01 to 2026-11-21: export it broken down by day "
+        "(Campaign Manager: Export, Time breakdown: Daily)"
+    )
 
 
 def test_a_plain_csv_maps_its_columns_and_matches_posts_by_title(ws: Path, tmp_path: Path) -> None:
