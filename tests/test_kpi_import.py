@@ -132,6 +132,32 @@ def test_a_later_export_replaces_the_days_it_holds(ws: Path, tmp_path: Path) -> 
     assert results[0][1:4] == (1100, 800, 14)
 
 
+def test_a_newer_meta_export_empties_the_counts_it_no_longer_gives_for_a_day(ws: Path, tmp_path: Path) -> None:
+    """Meta took back a day's conversions (a purchase refunded, attribution revised): the newer export's Results for that
+    day are empty, or no longer of a conversion, and the re-import kept the old ones, CPA and ROAS off for good."""
+    w = ("-w", str(ws), "--as", "raj", "kpi", "import")
+    header = "Campaign name,Day,Link clicks,Results,Result indicator,Purchases conversion value (EUR)\n"
+    purchase = "actions:offsite_conversion.fb_pixel_purchase"
+    older = f"Autumn,2026-11-19,10,2,{purchase},80.00\nAutumn,2026-11-20,11,3,{purchase},90.00\nAutumn,2026-11-21,12,4,{purchase},99.00\n"
+    crewdeck(*w, _file(tmp_path, "older.csv", header + older), "--format", "meta")
+    # A number someone wrote by hand since is theirs: a newer export giving none of it leaves it.
+    crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", "+autumn/meta", "2026-11-21", "conversions=5")
+    newer = (
+        f"Autumn,2026-11-19,10,,{purchase},\n"  # Results and value taken back
+        "Autumn,2026-11-20,11,3,actions:link_click,90.00\n"  # Results of another kind now: no conversions
+        f"Autumn,2026-11-21,,,{purchase},\n"
+    )
+    out = crewdeck(*w, _file(tmp_path, "newer.csv", header + newer), "--format", "meta")
+    assert out.startswith("imported 3 rows: 2 changed, 1 unchanged")
+    with Store(ws) as store:
+        held = store.conn.execute("SELECT day, clicks, conversions, value_amount FROM result ORDER BY day").fetchall()
+    assert held == [("2026-11-19", 10, None, None), ("2026-11-20", 11, None, 9000), ("2026-11-21", 12, 5, 9900)]
+    # Again: nothing changes, not even the log.
+    ops = _state(ws)[2]
+    assert crewdeck(*w, _file(tmp_path, "again.csv", header + newer), "--format", "meta").startswith("imported 3 rows: 0 changed")
+    assert _state(ws)[2] == ops
+
+
 def test_a_renamed_column_is_read_with_map(ws: Path, tmp_path: Path) -> None:
     renamed = META.replace("Link clicks", "Clicks on links")
     source = _file(tmp_path, "meta.csv", renamed)

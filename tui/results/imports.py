@@ -305,6 +305,13 @@ def _batches(
             if not conversion:  # Results of link clicks, reach, ...: read as conversions, they would be CPA's and ROAS's
                 del values["conversions"]
                 out.left_out[text.strip()] = out.left_out.get(text.strip(), 0) + 1
+        if fmt == "meta":
+            # A newer export's day is Meta's whole word on it: a count it has a column for and gives none of that day
+            # (conversions Meta took back, Results no longer of a conversion) is none, not the last import's.
+            for name in counted:
+                values.setdefault(name, None)
+            if "value" in columns:
+                values.setdefault("conversion_value", None)
         out.rows += 1
         wanted.append((key, day, values, line))
         if with_spend and spent is not None and not spent[0] and key.kind != "followers":
@@ -856,22 +863,26 @@ def _only_changes(
     """What the workspace does not hold yet: changed fields of results, new spend entries (counted in ``out``).
 
     A conversion value in another currency than the one held for its key and day goes to ``problems`` (the rules refuse it).
+    A value of ``None`` (a Meta day's count it gives none of) empties a field only of a result a Meta import wrote last:
+    one someone wrote to since (``kpi add``, which knows what Meta does not) keeps its numbers.
     """
     ids = [key.row_id(day) for key, day, _, _ in wanted]
     stored: dict[str, dict[str, Any]] = {}
     names = [*RESULT_COUNTS, "followers"]
-    sql = f"SELECT r.id, {', '.join(names)}, value_amount, value_currency FROM json_each(?) j JOIN result r ON r.id = j.value"
+    sql = f"SELECT r.id, {', '.join(names)}, value_amount, value_currency, source FROM json_each(?) j JOIN result r ON r.id = j.value"
     for row in ws.conn.execute(sql, (json.dumps(ids),)):
         values = dict(zip(names, row[1 : 1 + len(names)]))
-        values["conversion_value"] = None if row[-2] is None else {"amount": row[-2], "currency": row[-1]}
+        values["conversion_value"] = None if row[-3] is None else {"amount": row[-3], "currency": row[-2]}
+        values["source"] = row[-1] or ""
         stored[row[0]] = values
     results: list[Wanted] = []
     for (key, day, values, line), row_id in zip(wanted, ids):
         before = stored.get(row_id)
         if before is None:
-            results.append((key, day, {**key.fields(day), **values}, line))
+            results.append((key, day, {**key.fields(day), **{k: v for k, v in values.items() if v is not None}}, line))
             continue
-        changed = {name: value for name, value in values.items() if before.get(name) != value}
+        from_meta = before["source"].startswith("meta import ")
+        changed = {name: value for name, value in values.items() if before.get(name) != value and (value is not None or from_meta)}
         held, given = before["conversion_value"], changed.get("conversion_value")
         if held is not None and given is not None and held["currency"] != given["currency"]:
             problems.append(
