@@ -956,6 +956,34 @@ def test_an_open_card_gives_its_post_no_slot_a_move_would_refuse_and_a_published
     )
 
 
+def test_a_due_date_taken_off_a_card_in_trello_takes_its_posts_slot_off_unless_moved_here(cli: Cli, tmp_path: Path) -> None:
+    """A newer export of a card whose due date was taken off emptied the task's due date and left its post on the slot
+    the due date had given it: the calendar still showed it going out then.  A slot moved here since is the team's."""
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia")
+    board = _post_board()
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "calendar.json", trello_json(board))))
+    found = tasks(cli)
+    assert all(found[f"Post in {name}"]["publish"] is not None for name in ("Ideas", "Draft", "In review", "Published"))
+    moved = found["Post in In review"]["id"]
+    cli.ok("post", "slot", moved, "2027-01-20 10:00 UTC")
+    for card in board["cards"]:
+        if card["name"] in ("Post in Ideas", "Post in Draft", "Post in In review", "Post in Published"):
+            card["due"] = None
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
+    found = tasks(cli)
+    assert [(found[f"Post in {name}"]["due"], found[f"Post in {name}"]["publish"]) for name in ("Ideas", "Draft")] == [(None, None)] * 2
+    # Moved here since: the team's slot stays, and is said; gone out before crewdeck: the slot is history.
+    assert found["Post in In review"]["due"] is None and found["Post in In review"]["publish"]["utc"] == "2027-01-20T10:00:00Z"
+    assert out.endswith(
+        f"1 record keeps what was changed here since the last import: {tmp_path / 'newer.json'}: card {card_id(22)} (Post in In review): publish\n"
+    )
+    assert found["Post in Published"]["publish"]["utc"] == "2027-01-15T16:00:00Z"
+    count = op_count(cli.workspace)
+    assert cli.ok("import", "--from", "trello", str(write(tmp_path, "again.json", trello_json(board)))).startswith("nothing new")
+    assert op_count(cli.workspace) == count
+
+
 def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_keeps_drafts(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, "calendar.json", trello_json(_post_board()))
     out = cli.ok(

@@ -81,7 +81,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.reading import chains, read_post
 from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.posts.states import label as state_label
-from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_refused
+from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_kept, slot_refused
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.tasks.notesparts import (
     GOING_ON,
@@ -684,6 +684,9 @@ def _batches(
         if item.author is None or not refused_control(problems, "task", "notes", item.author[0], item.where, source):
             add_checked(batch.records, problems, "task", task_id, values, item.where, source)
         if len(problems) == before:
+            if "publish" in values and values["publish"] is None:
+                # A slot taken off (``_slot_taken_off``) is written empty: a record leaves its empty fields unset.
+                batch.records[-1][2]["publish"] = None
             batch.where[task_id] = item.where
             built.ids.add(task_id)
             if item.author:
@@ -765,6 +768,10 @@ def _post(
             list_name = f" (list {item.status_name})" if item.status_name else ""
             note = f"published in Trello{list_name}: not published here, where it reads {reads}: publish it here once approved"
             held.append(values["title"])
+    if card.due is None and row is not None and state not in CLOSED:
+        # The card's due date was taken off in Trello: the post's slot goes too, as the task's due date does (EMPTIED),
+        # unless moved here since (a local edit wins, and is listed).
+        post.update(_slot_taken_off(ws, task_id, now))
     unslotted_why = _slot_refused(ws, task_id, post, now)
     if unslotted_why is not None:
         due = post.pop("publish")  # the task's due date: the instant and the zone it is meant in
@@ -774,6 +781,15 @@ def _post(
     if note:
         item.notes.insert(0, note)
     return post
+
+
+def _slot_taken_off(ws: Workspace, post_id: str, now: str) -> dict[str, Any]:
+    """``{"publish": None}`` for a post here with a slot a move may take off; ``{}`` for one with none, or one that keeps
+    its own (``slot_kept``: a post gone out, pulled or missed here)."""
+    here = read_post(ws.conn, post_id, parse_utc(now))
+    if here is None or here.facts.slot is None or slot_kept(here) is not None:
+        return {}
+    return {"publish": None}
 
 
 def _slot_refused(ws: Workspace, post_id: str, post: dict[str, Any], now: str) -> str | None:
