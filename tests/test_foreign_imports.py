@@ -373,6 +373,39 @@ def test_a_linear_issue_removed_here_takes_none_of_the_tasks_the_file_s_descript
     assert found["Low one (notes 2/2)"] == before["Low one (notes 2/2)"]  # never restored, updated nor deleted
 
 
+def test_notes_shorter_in_a_newer_export_take_away_the_tasks_they_no_longer_go_on_in(cli: Cli, tmp_path: Path) -> None:
+    """A description cut down in Linear left its "(notes 2/3)" and "(notes 3/3)" tasks behind, the old text's tail,
+    listed as "left alone, not in this file any more": the notes no longer said they went on in them.  They are
+    removed, but one changed here since (kept, listed); and brought back when the notes grow again."""
+    rows = linear_rows()[2:]
+    rows[0]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(240))  # 240,000 characters and more
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
+    before = tasks(cli)
+    assert {"Low one (notes 2/3)", "Low one (notes 3/3)"} <= before.keys()
+    rows[0]["Description"] = "cut down"
+    path = write(tmp_path, "newer.csv", linear_csv(rows))
+    assert "would remove 2 tasks the notes no longer go on in (shorter in the file)" in cli.ok(
+        "import", "--from", "linear", "--dry-run", str(path)
+    )
+    out = cli.ok("import", "--from", "linear", str(path))
+    assert out == "updated 1 task; removed 2 tasks the notes no longer go on in (shorter in the file)\n"  # none listed "left alone"
+    found = tasks(cli)
+    assert found["Low one"]["notes"] == "cut down" and not [title for title in found if "(notes " in title]
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("nothing new")
+    # The notes grow again: the tasks come back (the import removed them, nobody here), with the new text.
+    rows[0]["Description"] = "\n".join(f"line {n}: " + "z" * 990 for n in range(240))
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "again.csv", linear_csv(rows))))
+    found = tasks(cli)
+    assert found["Low one (notes 3/3)"]["id"] == before["Low one (notes 3/3)"]["id"] and "zzz" in found["Low one (notes 3/3)"]["notes"]
+    # A part someone changed here since is theirs: it stays, and is said; the other goes.
+    cli.ok("set", found["Low one (notes 3/3)"]["id"][:8], "status=done")
+    rows[0]["Description"] = "cut down again"
+    out = cli.ok("import", "--from", "linear", str(write(tmp_path, "shorter.csv", linear_csv(rows))))
+    assert "removed 1 task the notes no longer go on in" in out
+    assert "1 record keeps what was changed here since the last import:" in out and "notes, part 3 of 3 (no longer): status" in out
+    assert [title for title in tasks(cli) if "(notes " in title] == ["Low one (notes 3/3)"]
+
+
 def test_the_tasks_the_notes_of_an_issue_in_progress_or_in_review_go_on_in_are_todo(cli: Cli, tmp_path: Path) -> None:
     """They copied the issue's status: more tasks in progress, or waiting on a review, that nobody had begun."""
     description = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
