@@ -766,6 +766,34 @@ def test_a_board_saved_as_utf16_is_read_as_its_utf8_twin(cli: Cli, tmp_path: Pat
     assert tasks(cli) == imported and any("Zoë's brief 🚀🚀" in str(t) for t in imported.values())
 
 
+def test_the_cards_of_a_board_archived_in_trello_are_cancelled_as_archived_cards_are(cli: Cli, tmp_path: Path) -> None:
+    """A closed (archived) board's open cards came in as open tasks: a finished campaign's leftovers in everyone's list,
+    where an archived card, or a card of an archived list, is cancelled with a note.  A done card stays done."""
+    board = trello_board(cards=3, actions=5)
+    open_board = tasks_of_board(cli, tmp_path, board, "open.json")
+    assert any(t["status"] not in ("cancelled", "done") for t in open_board.values())
+    board["closed"] = True
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "closed.json", trello_json(board))))
+    assert (
+        "the board is archived in Trello: its cards are cancelled here (pulled, for a post) unless done or published, as archived cards are"
+    ) in out
+    found = tasks(cli)
+    for title, before in open_board.items():
+        after = found[title]
+        if before["status"] == "done" or before.get("post_state") == "published":
+            assert (after["status"], after.get("post_state")) == (before["status"], before.get("post_state")), title
+        else:
+            assert after["status"] == "cancelled", title
+            assert after.get("post_state") in (None, "pulled"), title
+            assert "archived in Trello" in after["notes"], title
+
+
+def tasks_of_board(cli: Cli, tmp_path: Path, board: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
+    """The tasks after importing ``board`` (written to ``name``)."""
+    cli.ok("import", "--from", "trello", str(write(tmp_path, name, trello_json(board))))
+    return tasks(cli)
+
+
 POST_LISTS = {
     "l-ideas": "Ideas",
     "l-draft": "Draft",
