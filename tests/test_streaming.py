@@ -359,6 +359,18 @@ def test_a_large_restore_stays_within_a_memory_limit(tmp_path: Path) -> None:
         assert last is not None and last["title"] == f"Task {size - 1} — draft the carousel 🚀" and last["created_by"] == "a" * 32
 
 
+def test_an_export_saved_as_utf16_restores_as_it_merges(tmp_path: Path) -> None:
+    """An export an editor saved as UTF-16 merged into a workspace with data (read whole, as ``ledger import`` reads), but
+    into an empty one, read as it goes, it was "not UTF-8 text": the same file, refused by the way it was read."""
+    path = tmp_path / "export16.json"
+    path.write_bytes("".join(_export_text(3, _task)).encode("utf-16"))
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    assert target.ok("import", str(path), as_member=None) == "imported 6 records\n"
+    assert [t["title"] for t in json.loads(target.ok("export"))["task"]] == [f"Task {n} — draft the carousel 🚀" for n in range(3)]
+    assert target.ok("import", str(path), as_member="ana").startswith("nothing new")  # merged, read whole: the same records
+
+
 def test_a_restore_in_batches_writes_nothing_when_a_late_record_is_bad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """All or nothing across batches: the batches before the bad record are rolled back; every problem is named."""
     monkeypatch.setattr(exchange, "RESTORE_BATCH", 2)

@@ -89,8 +89,9 @@ def _restore(ctx: Context, me: Member | None) -> int:
     source = ctx.args.file
     meter = Meter("importing")
     with open_input(source) as (stream, size), _streamed_import(source, "a crewdeck export"):
+        # UTF-16 (an editor's, its byte order mark says so) read as UTF-8 as it goes, as a merge's whole reading reads it.
         planned = exchange.restore(
-            ctx.ws.store, me.id if me else "", stream, _named(source), lambda: meter(stream.tell(), size) if size else None
+            ctx.ws.store, me.id if me else "", Utf8(stream), _named(source), lambda: meter(stream.tell(), size) if size else None
         )
     print(f"imported {counted(planned, 'record')}")
     return 0
