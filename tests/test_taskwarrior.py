@@ -286,6 +286,25 @@ def test_a_real_task_whose_annotations_a_task_cannot_hold_goes_on_in_more_tasks_
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
 
 
+def test_annotations_denotated_since_take_away_the_tasks_the_notes_no_longer_go_on_in(cli: Cli, tmp_path: Path) -> None:
+    """Logs pasted as annotations, denotated in Taskwarrior since: the "(notes 2/3)" and "(notes 3/3)" tasks of the
+    earlier import stayed, the old logs' tail, though the task's notes no longer said they went on in them."""
+    logs = [{"entry": "20260110T100000Z", "description": f"log {n} " + "x" * 30_000} for n in range(7)]  # three tasks' worth
+    task = {"uuid": "11111111-2222-3333-4444-555555555555", "status": "pending", "description": "Pasted logs", "entry": "20260110T100000Z"}
+    export = tmp_path / "tw.json"
+    export.write_text(json.dumps([{**task, "annotations": logs}]))
+    assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("imported 3 tasks")
+    export.write_text(json.dumps([{**task, "annotations": logs[:1]}]))
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert out.startswith("updated 1 task; removed 2 tasks the notes no longer go on in (shorter in the file)"), out
+    titles = [t["title"] for t in json.loads(cli.ok("tasks", "all", "--json"))]
+    assert titles == ["Pasted logs"]
+    assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("nothing new")
+    export.write_text(json.dumps([{**task, "annotations": logs[:4]}]))  # two tasks' worth again: the second comes back
+    assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("updated 2 tasks")
+    assert sorted(t["title"] for t in json.loads(cli.ok("tasks", "all", "--json"))) == ["Pasted logs", "Pasted logs (notes 2/2)"]
+
+
 def test_the_tasks_a_started_task_s_notes_go_on_in_are_todo_and_a_closed_one_s_keep_its_status(cli: Cli, tmp_path: Path) -> None:
     """A started task's "(notes 2/N)" copied its status: a second task in progress that nobody had begun."""
     notes = [{"entry": "20260111T100000Z", "description": f"log {n} " + "x" * 60_000} for n in range(2)]

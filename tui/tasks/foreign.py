@@ -93,6 +93,8 @@ from crewdeck.tui.tasks.notesparts import (
     notes_parts,
     part_status,
     part_title,
+    parts_here,
+    take_away,
     went_on_notes,
 )
 from crewdeck.tui.time.when import (
@@ -608,7 +610,7 @@ def _batches(
     untitled = f"(no {fields['title'].lower()} in {SOURCE_NAMES[kind]})"
     no_title: list[str] = []
     batch = Source(built.source.name, [], [])
-    for item, notes_here, parts_here in _with_notes_here(items, ws, kind, size):
+    for item, notes_here, total_here in _with_notes_here(items, ws, kind, size):
         task_id = stable_id(kind, item.source_id)
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
@@ -707,13 +709,10 @@ def _batches(
                 built.ids.add(part_id)
             if len(parts) > 1:
                 went_on[task_id] = values["title"]
-            for number in range(len(parts) + 1, parts_here + 1):
+            for number in range(len(parts) + 1, total_here + 1):
                 # Notes shorter than an earlier import's: the tasks they no longer go on in are taken away.
                 part_id = stable_id(kind, item.source_id, "notes", str(number))
-                batch.records.append(("task", part_id, {}))
-                batch.where[part_id] = f"{item.where}: notes, part {number} of {parts_here} (no longer)"
-                batch.continues[part_id] = task_id
-                batch.taken_away.add(part_id)
+                take_away(batch, task_id, part_id, f"{item.where}: notes, part {number} of {total_here} (no longer)")
                 built.ids.add(part_id)
         if len(batch.records) >= size:
             yield batch
@@ -983,12 +982,8 @@ def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int)
         # Notes that go on in more tasks are read whole: the comments an earlier import kept may be in any part.
         continued = {task_id: (m.start(), int(m.group(1))) for task_id, notes in here.items() if (m := GOING_ON.search(notes))}
         # Of the others, only those whose notes go on are read: to know the parts shorter notes no longer go on in.
-        went_on = {
-            task_id: int(m.group(1))
-            for task_id, notes in _notes_going_on(ws, [task_id for task_id in ids if task_id not in asked]).items()
-            if (m := GOING_ON.search(strip_credit(notes, "\n")[0]))
-        }
-        went_on.update((task_id, more) for task_id, (_, more) in continued.items())
+        totals = parts_here(ws.conn, [task_id for task_id in ids if task_id not in asked])
+        totals.update((task_id, more + 1) for task_id, (_, more) in continued.items())
         parts = {
             task_id: [stable_id(kind, asked[task_id], "notes", str(n)) for n in range(2, more + 2)]
             for task_id, (_, more) in continued.items()
@@ -997,16 +992,7 @@ def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int)
             held = _notes_of(ws, parts[task_id])
             here[task_id] = here[task_id][:end] + "".join(held.get(part, "") for part in parts[task_id])
         for task_id, item in zip(ids, chunk):
-            yield item, here.get(task_id, ""), went_on.get(task_id, 0) + 1
-
-
-def _notes_going_on(ws: Workspace, task_ids: list[str]) -> dict[str, str]:
-    """The notes of the tasks here among ``task_ids`` that say they go on in more tasks (a few), in one query; not of a
-    task removed here, which takes none of the file's parts (``merging``: a local delete wins)."""
-    if not task_ids:
-        return {}
-    sql = "SELECT id, notes FROM task WHERE id IN (SELECT value FROM json_each(?)) AND deleted = 0 AND instr(notes, ?) > 0"
-    return dict(ws.conn.execute(sql, (json.dumps(task_ids), "\n(the notes go on in ")).fetchall())
+            yield item, here.get(task_id, ""), totals.get(task_id, 1)
 
 
 def _notes_of(ws: Workspace, task_ids: Iterable[str]) -> dict[str, str]:
