@@ -423,6 +423,22 @@ def test_an_export_saved_as_utf16_imports_as_its_utf8_twin(ws: Path, tmp_path: P
     assert _state(ws) == state
 
 
+def test_a_sheet_saved_as_unicode_text_tab_separated_imports_as_its_csv_twin(ws: Path, tmp_path: Path) -> None:
+    """Excel's "Unicode Text" separates its columns by tabs: read with commas, its header was one column, "no date column
+    (date; or --map date=COLUMN)", naming a column its header plainly has.  A tab in a header of commas is a cell's."""
+    rows = [["date", "campaign", "platform", "clicks", "notes"], ["2026-11-20", "Autumn", "instagram", "12", "a, b"]]
+    tabbed = "".join("\t".join(row) + "\r\n" for row in rows)
+    path = tmp_path / "sheet.txt"
+    path.write_bytes(tabbed.encode("utf-16"))
+    assert _csv_import(ws, str(path)).startswith("imported 1 row: 1 changed, 0 unchanged")
+    assert _csv_import(ws, _file(tmp_path, "sheet.tsv", tabbed)).startswith("imported 1 row: 0 changed, 1 unchanged")
+    assert _csv_import(
+        ws, _file(tmp_path, "sheet.csv", 'date,campaign,platform,clicks,notes\n2026-11-20,Autumn,instagram,12,"a\tb"\n')
+    ).startswith("imported 1 row: 0 changed, 1 unchanged")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT day, clicks FROM result").fetchall() == [("2026-11-20", 12)]
+
+
 def test_an_import_that_takes_a_campaign_off_target_adds_the_review_task(ws: Path, tmp_path: Path) -> None:
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "autumn", "--target", "ctr>=1%")
     crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")

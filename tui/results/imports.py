@@ -419,7 +419,8 @@ def _rows(
     """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped: its header is the first
     row with a cell in ``campaign``, the campaign column's names as ``_bare`` and lower case make them; the days its
     "Report Start" and "Report End" lines name go into ``report`` as ``start`` and ``end``)."""
-    reader = csv.reader(_without_bom(lines), strict=True)
+    separator, lines = _separator(_without_bom(lines))
+    reader = csv.reader(lines, delimiter=separator, strict=True)
     started = fmt != "linkedin"
     try:
         for cells in reader:
@@ -439,6 +440,21 @@ def _rows(
             yield reader.line_num, cells
     except csv.Error as exc:
         problems.append(f"{source}:{reader.line_num}: {csv_problem(exc)}")
+
+
+#: How many lines before the header are looked at for what separates its columns (LinkedIn's preamble is a few).
+_LOOKED_AT = 50
+
+
+def _separator(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
+    """What separates the columns, and the lines: tabs when the first line with a tab or a comma has no comma (Excel's
+    "Unicode Text" saves a sheet so, as ``ledger import`` and the task imports read it), else commas."""
+    seen: list[str] = []
+    for line in islice(lines, _LOOKED_AT):
+        seen.append(line)
+        if "," in line or "\t" in line:
+            return ("\t" if "," not in line else ","), chain(seen, lines)
+    return ",", chain(seen, lines)
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:
