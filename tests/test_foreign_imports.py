@@ -1221,6 +1221,12 @@ def test_a_csv_that_is_not_utf8_is_one_line_from_a_file_or_standard_input(
     )
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("latin-1")), encoding="utf-8", errors="surrogateescape"))
     assert cli("import", "--from", fmt, "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"
+    # Standard input, read once, is named by what it was read as: UTF-16 by its byte order mark (it was "not UTF-8").
+    for data in (text.encode("utf-16")[:-1], b"\xff\xfeA"):  # cut mid-character
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        assert cli("import", "--from", fmt, "-").err == (
+            "crewdeck: error: nothing imported: standard input: not UTF-16 text, though it begins as UTF-16 does\n"
+        )
     assert op_count(cli.workspace) == before
 
 

@@ -102,8 +102,8 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
     """A file read as it is written in: what goes wrong on the way, in one line (nothing was written)."""
     try:
         yield
-    except NotUtf8:
-        raise UserError(not_utf8(_named(source), source)) from None
+    except NotUtf8 as exc:
+        raise UserError(not_utf8(_named(source), source, exc)) from None
     except NotJson as exc:
         raise UserError(f"{_named(source)}: not {expected}: {exc}") from None
     except exchange.ImportProblems as exc:

@@ -216,8 +216,8 @@ def _lines(source: str) -> Iterator[Iterator[str]]:
         text = io.TextIOWrapper(stream, encoding=text_encoding(stream), newline="")
         try:
             yield iter(text)
-        except UnicodeDecodeError:
-            raise UserError(not_utf8("standard input" if source == "-" else source, source)) from None
+        except UnicodeDecodeError as exc:
+            raise UserError(not_utf8("standard input" if source == "-" else source, source, exc)) from None
         finally:
             text.detach()
 

@@ -98,8 +98,8 @@ def run(
             first, again = closing.enter_context(_twice(path))
             try:
                 board = trello.board(first, name)
-            except NotUtf8:
-                raise ImportProblems([not_utf8(name, path)]) from None
+            except NotUtf8 as exc:
+                raise ImportProblems([not_utf8(name, path, exc)]) from None
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
             key = f"trello:{board.id}"
@@ -145,8 +145,8 @@ def run(
                 write=not dry_run,
                 remember=remember(ws.conn, key, homes),
             )
-        except (NotUtf8, UnicodeDecodeError):
-            raise ImportProblems([not_utf8(name, path)]) from None
+        except (NotUtf8, UnicodeDecodeError) as exc:
+            raise ImportProblems([not_utf8(name, path, exc)]) from None
         except NotJson as exc:
             raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
         if fmt == "trello":

@@ -12,6 +12,7 @@ import codecs
 import io
 from typing import BinaryIO
 
+from crewdeck.tui.workspace.errors import UTF16_BROKEN
 from crewdeck.tui.workspace.jsonstream import CHUNK, NotUtf8, Readable
 
 #: The byte order marks that open a UTF-16 text.
@@ -20,6 +21,9 @@ BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 class NotUtf16(NotUtf8):
     """The bytes of a file that opens as UTF-16 does are not UTF-16 (cut mid-character, a lone surrogate)."""
+
+    #: What they were read as, as ``UnicodeDecodeError`` says it (``errors.not_utf8`` reads it).
+    encoding = "utf-16"
 
 
 def is_utf16(head: bytes) -> bool:
@@ -89,6 +93,6 @@ class Utf8:
             try:
                 text = self.decoder.decode(data, final=not data)
             except UnicodeDecodeError:
-                raise NotUtf16("not UTF-16 text, though it begins as UTF-16 does") from None
+                raise NotUtf16(UTF16_BROKEN) from None
             if text or not data:
                 return text.encode("utf-8")
