@@ -1028,12 +1028,15 @@ def test_a_due_date_taken_off_a_card_in_trello_takes_its_posts_slot_off_unless_m
     assert all(found[f"Post in {name}"]["publish"] is not None for name in ("Ideas", "Draft", "In review", "Published"))
     moved = found["Post in In review"]["id"]
     cli.ok("post", "slot", moved, "2027-01-20 10:00 UTC")
+    assert cli.in_person("post", "approve", found["Post in Approved"]["id"], as_member="mia").endswith("approved\n")
     for card in board["cards"]:
-        if card["name"] in ("Post in Ideas", "Post in Draft", "Post in In review", "Post in Published"):
+        if card["name"] in ("Post in Ideas", "Post in Draft", "Post in In review", "Post in Published", "Post in Approved"):
             card["due"] = None
     out = cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
     found = tasks(cli)
-    assert [(found[f"Post in {name}"]["due"], found[f"Post in {name}"]["publish"]) for name in ("Ideas", "Draft")] == [(None, None)] * 2
+    names = ("Ideas", "Draft", "Approved")
+    assert [(found[f"Post in {name}"]["due"], found[f"Post in {name}"]["publish"]) for name in names] == [(None, None)] * 3
+    assert json.loads(cli.ok("post", "show", found["Post in Approved"]["id"], "--json"))["state"] == "approved"  # approved, unslotted
     # Moved here since: the team's slot stays, and is said; gone out before crewdeck: the slot is history.
     assert found["Post in In review"]["due"] is None and found["Post in In review"]["publish"]["utc"] == "2027-01-20T10:00:00Z"
     assert out.endswith(
