@@ -981,9 +981,8 @@ def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int)
         here = {task_id: strip_credit(notes or "", "\n")[0] for task_id, notes in _notes_of(ws, asked).items()}
         # Notes that go on in more tasks are read whole: the comments an earlier import kept may be in any part.
         continued = {task_id: (m.start(), int(m.group(1))) for task_id, notes in here.items() if (m := GOING_ON.search(notes))}
-        # Of the others, only those whose notes go on are read: to know the parts shorter notes no longer go on in.
-        totals = parts_here(ws.conn, [task_id for task_id in ids if task_id not in asked])
-        totals.update((task_id, more + 1) for task_id, (_, more) in continued.items())
+        # How many parts the notes are in here (only notes that go on are read): the file's may be in fewer now.
+        totals = parts_here(ws.conn, ids)
         parts = {
             task_id: [stable_id(kind, asked[task_id], "notes", str(n)) for n in range(2, more + 2)]
             for task_id, (_, more) in continued.items()
