@@ -2,8 +2,8 @@
 
 Its byte order mark says what it is: with one, the file is read as UTF-16
 (either byte order); without, as it always was (UTF-8).  ``ledger import``
-reads such a file whole (``common.read_input``); the task imports stream
-theirs, and memory holds a chunk, never the file.
+reads such a file whole (``common.read_input``); the task imports, ``kpi
+import`` and a restore stream theirs, and memory holds a chunk, never the file.
 """
 
 from __future__ import annotations
