@@ -85,6 +85,7 @@ from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_kept, slot_
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.tasks.notesparts import (
     GOING_ON,
+    PartsHere,
     campaign_name,
     cut,
     cut_projects_note,
@@ -93,7 +94,6 @@ from crewdeck.tui.tasks.notesparts import (
     notes_parts,
     part_status,
     part_title,
-    parts_here,
     take_away,
     went_on_notes,
 )
@@ -975,6 +975,7 @@ def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int)
     Read ``size`` items at a time, their tasks' notes in one query, not one a card.
     """
     reading = iter(items)
+    parts_here = PartsHere(ws.conn)
     while chunk := list(islice(reading, size)):
         ids = [stable_id(kind, i.source_id) for i in chunk]
         asked = {task_id: i.source_id for task_id, i in zip(ids, chunk) if i.comments is not None}
@@ -982,7 +983,7 @@ def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int)
         # Notes that go on in more tasks are read whole: the comments an earlier import kept may be in any part.
         continued = {task_id: (m.start(), int(m.group(1))) for task_id, notes in here.items() if (m := GOING_ON.search(notes))}
         # How many parts the notes are in here (only notes that go on are read): the file's may be in fewer now.
-        totals = parts_here(ws.conn, ids)
+        totals = parts_here(ids)
         parts = {
             task_id: [stable_id(kind, asked[task_id], "notes", str(n)) for n in range(2, more + 2)]
             for task_id, (_, more) in continued.items()

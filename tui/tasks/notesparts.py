@@ -50,6 +50,21 @@ def parts_here(conn: sqlite3.Connection, task_ids: list[str]) -> dict[str, int]:
     return found
 
 
+class PartsHere:
+    """``parts_here`` for an import's batches, asked only of a workspace where notes go on in more tasks at all: one
+    query at the first batch (inside the import's write) spares a first import one a batch."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.any: bool | None = None
+
+    def __call__(self, task_ids: list[str]) -> dict[str, int]:
+        if self.any is None:
+            sql = "SELECT 1 FROM task WHERE deleted = 0 AND instr(notes, ?) > 0 LIMIT 1"
+            self.any = self.conn.execute(sql, (_GOING_ON_START,)).fetchone() is not None
+        return parts_here(self.conn, task_ids) if self.any else {}
+
+
 def take_away(batch: Source, task_id: str, part_id: str, where: str) -> None:
     """Plan the task holding a part of ``task_id``'s notes that the file's shorter notes no longer go on in: removed
     (``merging.Source.taken_away``), unless changed here since or the task's notes are kept here."""
