@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -372,6 +373,39 @@ def test_a_linear_issue_removed_here_takes_none_of_the_tasks_the_file_s_descript
     assert found["Low one (notes 2/2)"] == before["Low one (notes 2/2)"]  # never restored, updated nor deleted
 
 
+def test_notes_shorter_in_a_newer_export_take_away_the_tasks_they_no_longer_go_on_in(cli: Cli, tmp_path: Path) -> None:
+    """A description cut down in Linear left its "(notes 2/3)" and "(notes 3/3)" tasks behind, the old text's tail,
+    listed as "left alone, not in this file any more": the notes no longer said they went on in them.  They are
+    removed, but one changed here since (kept, listed); and brought back when the notes grow again."""
+    rows = linear_rows()[2:]
+    rows[0]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(240))  # 240,000 characters and more
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
+    before = tasks(cli)
+    assert {"Low one (notes 2/3)", "Low one (notes 3/3)"} <= before.keys()
+    rows[0]["Description"] = "cut down"
+    path = write(tmp_path, "newer.csv", linear_csv(rows))
+    assert "would remove 2 tasks the notes no longer go on in (shorter in the file)" in cli.ok(
+        "import", "--from", "linear", "--dry-run", str(path)
+    )
+    out = cli.ok("import", "--from", "linear", str(path))
+    assert out == "updated 1 task; removed 2 tasks the notes no longer go on in (shorter in the file)\n"  # none listed "left alone"
+    found = tasks(cli)
+    assert found["Low one"]["notes"] == "cut down" and not [title for title in found if "(notes " in title]
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("nothing new")
+    # The notes grow again: the tasks come back (the import removed them, nobody here), with the new text.
+    rows[0]["Description"] = "\n".join(f"line {n}: " + "z" * 990 for n in range(240))
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "again.csv", linear_csv(rows))))
+    found = tasks(cli)
+    assert found["Low one (notes 3/3)"]["id"] == before["Low one (notes 3/3)"]["id"] and "zzz" in found["Low one (notes 3/3)"]["notes"]
+    # A part someone changed here since is theirs: it stays, and is said; the other goes.
+    cli.ok("set", found["Low one (notes 3/3)"]["id"][:8], "status=done")
+    rows[0]["Description"] = "cut down again"
+    out = cli.ok("import", "--from", "linear", str(write(tmp_path, "shorter.csv", linear_csv(rows))))
+    assert "removed 1 task the notes no longer go on in" in out
+    assert "1 record keeps what was changed here since the last import:" in out and "notes, part 3 of 3 (no longer): status" in out
+    assert [title for title in tasks(cli) if "(notes " in title] == ["Low one (notes 3/3)"]
+
+
 def test_the_tasks_the_notes_of_an_issue_in_progress_or_in_review_go_on_in_are_todo(cli: Cli, tmp_path: Path) -> None:
     """They copied the issue's status: more tasks in progress, or waiting on a review, that nobody had begun."""
     description = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more
@@ -716,6 +750,50 @@ def test_a_board_and_a_csv_from_standard_input(cli: Cli, monkeypatch: pytest.Mon
     assert cli("import", "--from", "linear", "-").err.startswith("crewdeck: error: nothing imported: standard input: row 2 (MKT-7): ")
 
 
+def test_a_board_saved_as_utf16_is_read_as_its_utf8_twin(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A board's JSON saved as UTF-16 by a Windows editor (its byte order mark says so) was refused, "save it as UTF-8":
+    it is read as it goes, both times a board is read (its lists and members, then its cards), from a file or a pipe."""
+    board = trello_board(cards=3, actions=5)
+    board["cards"][0]["desc"] = "Zoë's brief " + "🚀" * 19_000  # 76 KB in UTF-16: its two-part characters cut between reads
+    text = trello_json(board)
+    path = tmp_path / "board.json"
+    path.write_bytes(("\ufeff" + text).encode("utf-16-le"))
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("imported 8 tasks")
+    imported = tasks(cli)
+    assert cli.ok("import", "--from", "trello", str(write(tmp_path, "utf8.json", text))).startswith("nothing new")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(("\ufeff" + text).encode("utf-16-be")), encoding="utf-8"))
+    assert cli.ok("import", "--from", "trello", "-").startswith("nothing new")
+    assert tasks(cli) == imported and any("Zoë's brief 🚀🚀" in str(t) for t in imported.values())
+
+
+def test_the_cards_of_a_board_archived_in_trello_are_cancelled_as_archived_cards_are(cli: Cli, tmp_path: Path) -> None:
+    """A closed (archived) board's open cards came in as open tasks: a finished campaign's leftovers in everyone's list,
+    where an archived card, or a card of an archived list, is cancelled with a note.  A done card stays done."""
+    board = trello_board(cards=3, actions=5)
+    open_board = tasks_of_board(cli, tmp_path, board, "open.json")
+    assert any(t["status"] not in ("cancelled", "done") for t in open_board.values())
+    board["closed"] = True
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "closed.json", trello_json(board))))
+    assert (
+        "the board is archived in Trello: its cards are cancelled here (pulled, for a post) unless done or published, as archived cards are"
+    ) in out
+    found = tasks(cli)
+    for title, before in open_board.items():
+        after = found[title]
+        if before["status"] == "done" or before.get("post_state") == "published":
+            assert (after["status"], after.get("post_state")) == (before["status"], before.get("post_state")), title
+        else:
+            assert after["status"] == "cancelled", title
+            assert after.get("post_state") in (None, "pulled"), title
+            assert "archived in Trello" in after["notes"], title
+
+
+def tasks_of_board(cli: Cli, tmp_path: Path, board: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
+    """The tasks after importing ``board`` (written to ``name``)."""
+    cli.ok("import", "--from", "trello", str(write(tmp_path, name, trello_json(board))))
+    return tasks(cli)
+
+
 POST_LISTS = {
     "l-ideas": "Ideas",
     "l-draft": "Draft",
@@ -939,6 +1017,37 @@ def test_an_open_card_gives_its_post_no_slot_a_move_would_refuse_and_a_published
     )
 
 
+def test_a_due_date_taken_off_a_card_in_trello_takes_its_posts_slot_off_unless_moved_here(cli: Cli, tmp_path: Path) -> None:
+    """A newer export of a card whose due date was taken off emptied the task's due date and left its post on the slot
+    the due date had given it: the calendar still showed it going out then.  A slot moved here since is the team's."""
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia")
+    board = _post_board()
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "calendar.json", trello_json(board))))
+    found = tasks(cli)
+    assert all(found[f"Post in {name}"]["publish"] is not None for name in ("Ideas", "Draft", "In review", "Published"))
+    moved = found["Post in In review"]["id"]
+    cli.ok("post", "slot", moved, "2027-01-20 10:00 UTC")
+    assert cli.in_person("post", "approve", found["Post in Approved"]["id"], as_member="mia").endswith("approved\n")
+    for card in board["cards"]:
+        if card["name"] in ("Post in Ideas", "Post in Draft", "Post in In review", "Post in Published", "Post in Approved"):
+            card["due"] = None
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
+    found = tasks(cli)
+    names = ("Ideas", "Draft", "Approved")
+    assert [(found[f"Post in {name}"]["due"], found[f"Post in {name}"]["publish"]) for name in names] == [(None, None)] * 3
+    assert json.loads(cli.ok("post", "show", found["Post in Approved"]["id"], "--json"))["state"] == "approved"  # approved, unslotted
+    # Moved here since: the team's slot stays, and is said; gone out before crewdeck: the slot is history.
+    assert found["Post in In review"]["due"] is None and found["Post in In review"]["publish"]["utc"] == "2027-01-20T10:00:00Z"
+    assert out.endswith(
+        f"1 record keeps what was changed here since the last import: {tmp_path / 'newer.json'}: card {card_id(22)} (Post in In review): publish\n"
+    )
+    assert found["Post in Published"]["publish"]["utc"] == "2027-01-15T16:00:00Z"
+    count = op_count(cli.workspace)
+    assert cli.ok("import", "--from", "trello", str(write(tmp_path, "again.json", trello_json(board)))).startswith("nothing new")
+    assert op_count(cli.workspace) == count
+
+
 def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_keeps_drafts(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, "calendar.json", trello_json(_post_board()))
     out = cli.ok(
@@ -1109,14 +1218,49 @@ def test_a_csv_that_is_not_utf8_is_one_line_from_a_file_or_standard_input(
         f"crewdeck: error: nothing imported: {path}: line 2: not UTF-8 text (byte 0xE9): save it as UTF-8, or convert it "
         f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'latin1-utf8.csv'})\n"
     )
-    path.write_bytes(text.encode("utf-16"))  # Excel's "Unicode Text": UTF-16, with its byte order mark
+    path.write_bytes(text.encode("utf-16")[:-1])  # UTF-16 by its byte order mark (which is read: below), cut mid-character
     assert cli("import", "--from", fmt, str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: not UTF-8 text: it is UTF-16 (as Excel's “Unicode Text” saves a sheet):"
-        " save it as UTF-8 (“CSV UTF-8”)\n"
+        f"crewdeck: error: nothing imported: {path}: not UTF-16 text, though it begins as UTF-16 does\n"
     )
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("latin-1")), encoding="utf-8", errors="surrogateescape"))
     assert cli("import", "--from", fmt, "-").err == "crewdeck: error: nothing imported: standard input: not UTF-8 text\n"
+    # Standard input, read once, is named by what it was read as: UTF-16 by its byte order mark (it was "not UTF-8").
+    for data in (text.encode("utf-16")[:-1], b"\xff\xfeA"):  # cut mid-character
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        assert cli("import", "--from", fmt, "-").err == (
+            "crewdeck: error: nothing imported: standard input: not UTF-16 text, though it begins as UTF-16 does\n"
+        )
     assert op_count(cli.workspace) == before
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_csv_saved_as_utf16_excels_unicode_text_is_read_as_its_utf8_twin(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Excel's "Unicode Text" (UTF-16 with its byte order mark, tab-separated), which ``ledger import`` reads, was refused:
+    "it is UTF-16: save it as UTF-8".  Either byte order, with commas or tabs, from a file or standard input."""
+    rows = asana_rows() if fmt == "asana" else linear_rows()
+    text = asana_csv(rows) if fmt == "asana" else linear_csv(rows)
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(csv.reader(io.StringIO(text, newline="")))
+    tabbed = out.getvalue()  # the cells with commas and line breaks in them, and no comma between them
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(("\ufeff" + tabbed).encode("utf-16-le"))
+    assert cli.ok("import", "--from", fmt, str(path)).startswith("imported 3 tasks")
+    imported = tasks(cli)
+    # The same rows in UTF-8 with commas, the other byte order, and through a pipe: the same tasks, nothing new.
+    assert cli.ok("import", "--from", fmt, str(write(tmp_path, "utf8.csv", text))).startswith("nothing new")
+    path.write_bytes(("\ufeff" + text).encode("utf-16-be"))
+    assert cli.ok("import", "--from", fmt, str(path)).startswith("nothing new")
+    piped = subprocess.run(
+        [sys.executable, "-m", "crewdeck.tui.cli.main", "--workspace", str(cli.workspace), "--as", "ana", "import", "--from", fmt, "-"],
+        input=text.encode("utf-16"), capture_output=True, check=False,
+    )  # fmt: skip
+    assert (piped.returncode, piped.stderr) == (0, b"") and piped.stdout.startswith(b"nothing new")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(tabbed.encode("utf-16")), encoding="utf-8", newline=""))
+    assert cli.ok("import", "--from", fmt, "-").startswith("nothing new")
+    assert tasks(cli) == imported
+    assert ("Ask Zoë" if fmt == "asana" else "=SUM is not a formula") in imported
 
 
 def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli: Cli, tmp_path: Path) -> None:
@@ -1527,13 +1671,12 @@ def test_an_asana_task_id_a_spreadsheet_rounded_is_named(cli: Cli, tmp_path: Pat
     assert op_count(cli.workspace) == before
 
 
-@pytest.mark.parametrize("separator", [";", "\t"])
-def test_a_csv_a_spreadsheet_saved_with_semicolons_or_tabs_says_so(cli: Cli, tmp_path: Path, separator: str) -> None:
-    """A spreadsheet in a locale with a decimal comma saves "CSV" with semicolons: the header read as one column, named whole."""
-    path = write(tmp_path, "a.csv", f"Task ID{separator}Name{separator}Notes\n1{separator}a{separator}n\n")
-    shown = {";": "';'", "\t": "tabs"}[separator]
+def test_a_csv_a_spreadsheet_saved_with_semicolons_says_so(cli: Cli, tmp_path: Path) -> None:
+    """A spreadsheet in a locale with a decimal comma saves "CSV" with semicolons: the header read as one column, named whole.
+    (A header of tabs and no comma is read tab-separated, as Excel's "Unicode Text" is.)"""
+    path = write(tmp_path, "a.csv", "Task ID;Name;Notes\n1;a;n\n")
     assert cli("import", "--from", "asana", str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: header: its columns are separated by {shown}, not commas: "
+        f"crewdeck: error: nothing imported: {path}: header: its columns are separated by ';', not commas: "
         "save it as CSV with commas (or export it again)\n"
     )
 

@@ -15,6 +15,7 @@ M/D/YYYY), as LinkedIn's reporting fields are listed by its integrators.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import subprocess
@@ -131,6 +132,32 @@ def test_a_later_export_replaces_the_days_it_holds(ws: Path, tmp_path: Path) -> 
     assert results[0][1:4] == (1100, 800, 14)
 
 
+def test_a_newer_meta_export_empties_the_counts_it_no_longer_gives_for_a_day(ws: Path, tmp_path: Path) -> None:
+    """Meta took back a day's conversions (a purchase refunded, attribution revised): the newer export's Results for that
+    day are empty, or no longer of a conversion, and the re-import kept the old ones, CPA and ROAS off for good."""
+    w = ("-w", str(ws), "--as", "raj", "kpi", "import")
+    header = "Campaign name,Day,Link clicks,Results,Result indicator,Purchases conversion value (EUR)\n"
+    purchase = "actions:offsite_conversion.fb_pixel_purchase"
+    older = f"Autumn,2026-11-19,10,2,{purchase},80.00\nAutumn,2026-11-20,11,3,{purchase},90.00\nAutumn,2026-11-21,12,4,{purchase},99.00\n"
+    crewdeck(*w, _file(tmp_path, "older.csv", header + older), "--format", "meta")
+    # A number someone wrote by hand since is theirs: a newer export giving none of it leaves it.
+    crewdeck("-w", str(ws), "--as", "ana", "kpi", "add", "+autumn/meta", "2026-11-21", "conversions=5")
+    newer = (
+        f"Autumn,2026-11-19,10,,{purchase},\n"  # Results and value taken back
+        "Autumn,2026-11-20,11,3,actions:link_click,90.00\n"  # Results of another kind now: no conversions
+        f"Autumn,2026-11-21,,,{purchase},\n"
+    )
+    out = crewdeck(*w, _file(tmp_path, "newer.csv", header + newer), "--format", "meta")
+    assert out.startswith("imported 3 rows: 2 changed, 1 unchanged")
+    with Store(ws) as store:
+        held = store.conn.execute("SELECT day, clicks, conversions, value_amount FROM result ORDER BY day").fetchall()
+    assert held == [("2026-11-19", 10, None, None), ("2026-11-20", 11, None, 9000), ("2026-11-21", 12, 5, 9900)]
+    # Again: nothing changes, not even the log.
+    ops = _state(ws)[2]
+    assert crewdeck(*w, _file(tmp_path, "again.csv", header + newer), "--format", "meta").startswith("imported 3 rows: 0 changed")
+    assert _state(ws)[2] == ops
+
+
 def test_a_renamed_column_is_read_with_map(ws: Path, tmp_path: Path) -> None:
     renamed = META.replace("Link clicks", "Clicks on links")
     source = _file(tmp_path, "meta.csv", renamed)
@@ -170,6 +197,55 @@ def test_a_linkedin_export_with_its_preamble_and_us_dates(ws: Path, tmp_path: Pa
     # The spend the export brings (payee LinkedIn) counts on linkedin, next to its results.
     assert row["spend"] == {"amount": "31.95", "currency": "EUR"}  # (25.50 + 10.00) USD x 0.9
     assert [r["platform"] for r in report["rows"]] == ["linkedin"]
+
+
+def _linkedin(start: str, end: str, days: list[str]) -> str:
+    """A LinkedIn export of Autumn's rows on ``days`` (M/D/YYYY), its preamble naming the report's range."""
+    head, _, _ = LINKEDIN.partition("11/20/2026,Acme")
+    head = head.replace("Report Start: 11/20/2026", f"Report Start: {start}").replace("Report End: 11/21/2026", f"Report End: {end}")
+    return head + "".join(f"{day},Acme,Q4,Autumn,123456,USD,25.50,4000,35,20,3,2,60,4,3100\n" for day in days)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days", "shown"),
+    [
+        ("11/1/2026", "11/21/2026", ["11/1/2026"], "2026-11-01"),  # Time breakdown: All
+        ("10/15/2026", "11/21/2026", ["10/15/2026", "11/1/2026"], "2026-10-15, 2026-11-01"),  # Monthly
+    ],
+)
+def test_a_linkedin_export_not_broken_down_by_day_is_refused_as_metas_is(
+    ws: Path, tmp_path: Path, start: str, end: str, days: list[str], shown: str
+) -> None:
+    """A LinkedIn export of the whole range (or by month) imported each row as the numbers of its first day: three
+    weeks of clicks all on November 1st, every daily KPI and chart wrong, where Meta's is refused with how to export it."""
+    source = _file(tmp_path, "li.csv", _linkedin(start, end, days))
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--spend")
+    first, last = (dt.date(int(y), int(m), int(d)).isoformat() for m, d, y in (b.split("/") for b in (start, end)))
+    assert err.splitlines() == [
+        f"{source}: every row is dated the report's first day or a month's ({shown}), though the report (Report Start, "
+        f"Report End) runs {first} to {last}: each row holds a longer time's numbers than a day's: export it broken down by "
+        "day (Campaign Manager: Export, Time breakdown: Daily)",
+        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+    ]
+    assert _state(ws) == before
+    # Broken down by day, the same days are read: a report of one day, or one whose days are not all firsts.
+    for first_day, last_day, daily in (("11/1/2026", "11/1/2026", ["11/1/2026"]), ("10/15/2026", "11/21/2026", [*days, "11/2/2026"])):
+        source = _file(tmp_path, "daily.csv", _linkedin(first_day, last_day, daily))
+        out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+        assert out.startswith(f"imported {len(daily)} row")
+
+
+def test_a_linkedin_row_with_an_end_date_past_its_start_is_refused_naming_linkedins_breakdown(ws: Path, tmp_path: Path) -> None:
+    text = (
+        "Start Date (in UTC),End Date (in UTC),Campaign Name,Impressions\n11/1/2026,11/21/2026,Autumn,4000\n11/2/2026,11/2/2026,Autumn,5\n"
+    )
+    source = _file(tmp_path, "li.csv", text)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+    assert err.splitlines()[0] == (
+        f"{source}:2: End Date (in UTC): the row spans 2026-11-01 to 2026-11-21: export it broken down by day "
+        "(Campaign Manager: Export, Time breakdown: Daily)"
+    )
 
 
 def test_a_plain_csv_maps_its_columns_and_matches_posts_by_title(ws: Path, tmp_path: Path) -> None:
@@ -325,6 +401,42 @@ def test_a_file_that_is_not_utf8_is_one_line_and_imports_nothing(ws: Path, tmp_p
         f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'latin1-utf8.csv'})\n"
     )
     assert _state(ws) == before
+
+
+def test_an_export_saved_as_utf16_imports_as_its_utf8_twin(ws: Path, tmp_path: Path) -> None:
+    """A results file saved as Excel's "Unicode Text" (UTF-16, its byte order mark says so) was "not UTF-8 text: it is
+    UTF-16": ``ledger import`` and the task imports read one, and so does this, either byte order."""
+    path = tmp_path / "meta16.csv"
+    path.write_bytes(META.encode("utf-16-le"))  # META opens with its byte order mark
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta", "--spend")
+    assert out.strip() == "imported 3 rows: 3 changed, 0 unchanged; 2 spend entries added"
+    state = _state(ws)
+    assert [r[1:5] for r in state[0]] == [(1000, 800, 12, 2), (300, 90, None, None), (2000, 1200, 20, 1)]
+    path.write_bytes(META.encode("utf-16-be"))
+    again = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta", "--spend")
+    assert again.strip() == "imported 3 rows: 0 changed, 3 unchanged; 0 spend entries added (2 already in the ledger)"
+    assert _state(ws) == state
+    path.write_bytes(META.encode("utf-16-le")[:-1])  # cut mid-character
+    assert crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta") == (
+        f"crewdeck: error: {path}: not UTF-16 text, though it begins as UTF-16 does\n"
+    )
+    assert _state(ws) == state
+
+
+def test_a_sheet_saved_as_unicode_text_tab_separated_imports_as_its_csv_twin(ws: Path, tmp_path: Path) -> None:
+    """Excel's "Unicode Text" separates its columns by tabs: read with commas, its header was one column, "no date column
+    (date; or --map date=COLUMN)", naming a column its header plainly has.  A tab in a header of commas is a cell's."""
+    rows = [["date", "campaign", "platform", "clicks", "notes"], ["2026-11-20", "Autumn", "instagram", "12", "a, b"]]
+    tabbed = "".join("\t".join(row) + "\r\n" for row in rows)
+    path = tmp_path / "sheet.txt"
+    path.write_bytes(tabbed.encode("utf-16"))
+    assert _csv_import(ws, str(path)).startswith("imported 1 row: 1 changed, 0 unchanged")
+    assert _csv_import(ws, _file(tmp_path, "sheet.tsv", tabbed)).startswith("imported 1 row: 0 changed, 1 unchanged")
+    assert _csv_import(
+        ws, _file(tmp_path, "sheet.csv", 'date,campaign,platform,clicks,notes\n2026-11-20,Autumn,instagram,12,"a\tb"\n')
+    ).startswith("imported 1 row: 0 changed, 1 unchanged")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT day, clicks FROM result").fetchall() == [("2026-11-20", 12)]
 
 
 def test_an_import_that_takes_a_campaign_off_target_adds_the_review_task(ws: Path, tmp_path: Path) -> None:

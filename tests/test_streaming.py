@@ -25,7 +25,8 @@ from crewdeck.tui.cli.common import PIPE_BYTES
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace import exchange, exportrows
 from crewdeck.tui.workspace.exchange import dumps, export_state
-from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, array_items
+from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, array_items
+from crewdeck.tui.workspace.utf16 import NotUtf16, Utf8
 
 from .conftest import Cli
 
@@ -218,6 +219,39 @@ def test_text_that_is_not_an_array_says_what_and_where(data: bytes, problem: str
         list(array_items(io.BytesIO(b'["\xff"]')))
 
 
+class _Counted:
+    """A file that notes the size of every read, and gives at most ``most`` bytes a read (a pipe may give one)."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        self.stream = io.BytesIO(data)
+        self.most = most
+        self.sizes: list[int] = []
+
+    def read(self, size: int = -1, /) -> bytes:
+        self.sizes.append(size)
+        return self.stream.read(min(size, self.most) if size >= 0 else self.most)
+
+
+@pytest.mark.parametrize("most", [1, 3, CHUNK])
+def test_utf16_is_read_as_utf8_a_chunk_at_a_time_and_utf8_as_it_is(most: int) -> None:
+    """The streamed imports read UTF-16 (its byte order mark says so) as UTF-8, never more than a chunk at a time (memory
+    stays flat for a file of any size), its characters cut anywhere between reads; UTF-8 is passed on as it is."""
+    text = "Café 🚀 Zoë " * 5_000
+    for data in (("\ufeff" + text).encode("utf-16-le"), ("\ufeff" + text).encode("utf-16-be")):
+        source = _Counted(data, most)
+        stream = Utf8(source)
+        out = b"".join(iter(lambda: stream.read(CHUNK), b""))  # noqa: B023 - called within this iteration
+        assert out.decode("utf-8") == text
+        assert max(source.sizes) <= CHUNK and min(source.sizes) >= 0  # never the whole file
+    plain = _Counted(text.encode("utf-8"), most)
+    stream = Utf8(plain)
+    assert stream.read(1) == b"C" and b"".join(iter(lambda: stream.read(CHUNK), b"")) == text.encode("utf-8")[1:]
+    cut = Utf8(_Counted(("\ufeff" + text).encode("utf-16-le")[:-1], most))
+    with pytest.raises(NotUtf16):
+        b"".join(iter(lambda: cut.read(CHUNK), b""))
+    assert list(array_items(Utf8(io.BytesIO('["Zoë", 1]'.encode("utf-16"))))) == ["Zoë", 1]
+
+
 LIMITED = """
 import resource, sys
 limit = int(sys.argv[1]) * 1024 * 1024
@@ -323,6 +357,18 @@ def test_a_large_restore_stays_within_a_memory_limit(tmp_path: Path) -> None:
         assert store.conn.execute("SELECT count(*) FROM task WHERE deleted = 0").fetchone()[0] == size
         last = store.record("task", f"{size:032x}")
         assert last is not None and last["title"] == f"Task {size - 1} — draft the carousel 🚀" and last["created_by"] == "a" * 32
+
+
+def test_an_export_saved_as_utf16_restores_as_it_merges(tmp_path: Path) -> None:
+    """An export an editor saved as UTF-16 merged into a workspace with data (read whole, as ``ledger import`` reads), but
+    into an empty one, read as it goes, it was "not UTF-8 text": the same file, refused by the way it was read."""
+    path = tmp_path / "export16.json"
+    path.write_bytes("".join(_export_text(3, _task)).encode("utf-16"))
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    assert target.ok("import", str(path), as_member=None) == "imported 6 records\n"
+    assert [t["title"] for t in json.loads(target.ok("export"))["task"]] == [f"Task {n} — draft the carousel 🚀" for n in range(3)]
+    assert target.ok("import", str(path), as_member="ana").startswith("nothing new")  # merged, read whole: the same records
 
 
 def test_a_restore_in_batches_writes_nothing_when_a_late_record_is_bad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

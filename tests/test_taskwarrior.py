@@ -195,6 +195,34 @@ def test_a_file_that_is_not_utf8_is_named_with_the_line_of_its_first_such_byte(c
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("lines", [False, True], ids=["array", "a-record-a-line"])
+def test_an_export_saved_as_utf16_is_read_as_its_utf8_twin(cli: Cli, tmp_path: Path, encoding: str, lines: bool) -> None:
+    """A Windows tool's UTF-16 export (its byte order mark says so) was refused, "it is UTF-16: save it as UTF-8", though
+    ``ledger import`` reads one: it is read as it goes, a chunk at a time, as UTF-8 is."""
+    records = [
+        {"uuid": f"{n}1111111-2222-3333-4444-555555555555", "status": "pending", "description": f"Café {n} 🚀 " + "x" * 40_000}
+        for n in range(1, 4)
+    ]  # long: more than a read (64 KiB) of the file each, so characters are cut between reads
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) if lines else json.dumps(records, ensure_ascii=False)
+    path = tmp_path / "tw16.json"
+    path.write_bytes(("\ufeff" + text).encode(encoding))
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("imported 3 tasks")
+    titles = sorted(t["title"] for t in json.loads(cli.ok("tasks", "all", "--json")))
+    assert [title[: len("Café 1 🚀")] for title in titles] == ["Café 1 🚀", "Café 2 🚀", "Café 3 🚀"]
+    # The same export in UTF-8 is the same file to a later import: nothing new.
+    twin = tmp_path / "tw8.json"
+    twin.write_text(text, encoding="utf-8")
+    assert cli.ok("import", "--from", "taskwarrior", str(twin)).startswith("nothing new")
+    # A UTF-16 file cut in the middle of a character is named as such, and nothing is imported.
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(("\ufeff" + json.dumps([{**records[0], "uuid": "91111111-2222-3333-4444-555555555555"}])).encode(encoding)[:-1])
+    assert cli("import", "--from", "taskwarrior", str(cut)).err == (
+        f"crewdeck: error: {cut}: not UTF-16 text, though it begins as UTF-16 does\n"
+    )
+    assert len(json.loads(cli.ok("tasks", "all", "--json"))) == 3
+
+
 def test_an_export_from_standard_input_is_named_standard_input_as_a_board_s_or_a_csv_is(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     def stdin(text: str) -> None:
         monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
@@ -256,6 +284,25 @@ def test_a_real_task_whose_annotations_a_task_cannot_hold_goes_on_in_more_tasks_
     assert rest["created_at"] == first["created_at"] == "2026-01-10T10:00:00Z"  # the task's entry, for every part
     assert rest["status"] == first["status"] == "todo"
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+def test_annotations_denotated_since_take_away_the_tasks_the_notes_no_longer_go_on_in(cli: Cli, tmp_path: Path) -> None:
+    """Logs pasted as annotations, denotated in Taskwarrior since: the "(notes 2/3)" and "(notes 3/3)" tasks of the
+    earlier import stayed, the old logs' tail, though the task's notes no longer said they went on in them."""
+    logs = [{"entry": "20260110T100000Z", "description": f"log {n} " + "x" * 30_000} for n in range(7)]  # three tasks' worth
+    task = {"uuid": "11111111-2222-3333-4444-555555555555", "status": "pending", "description": "Pasted logs", "entry": "20260110T100000Z"}
+    export = tmp_path / "tw.json"
+    export.write_text(json.dumps([{**task, "annotations": logs}]))
+    assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("imported 3 tasks")
+    export.write_text(json.dumps([{**task, "annotations": logs[:1]}]))
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert out.startswith("updated 1 task; removed 2 tasks the notes no longer go on in (shorter in the file)"), out
+    titles = [t["title"] for t in json.loads(cli.ok("tasks", "all", "--json"))]
+    assert titles == ["Pasted logs"]
+    assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("nothing new")
+    export.write_text(json.dumps([{**task, "annotations": logs[:4]}]))  # two tasks' worth again: the second comes back
+    assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("updated 2 tasks")
+    assert sorted(t["title"] for t in json.loads(cli.ok("tasks", "all", "--json"))) == ["Pasted logs", "Pasted logs (notes 2/2)"]
 
 
 def test_the_tasks_a_started_task_s_notes_go_on_in_are_todo_and_a_closed_one_s_keep_its_status(cli: Cli, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_i
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError, not_utf8
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
+from crewdeck.tui.workspace.utf16 import Utf8
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member
 
@@ -88,8 +89,9 @@ def _restore(ctx: Context, me: Member | None) -> int:
     source = ctx.args.file
     meter = Meter("importing")
     with open_input(source) as (stream, size), _streamed_import(source, "a crewdeck export"):
+        # UTF-16 (an editor's, its byte order mark says so) read as UTF-8 as it goes, as a merge's whole reading reads it.
         planned = exchange.restore(
-            ctx.ws.store, me.id if me else "", stream, _named(source), lambda: meter(stream.tell(), size) if size else None
+            ctx.ws.store, me.id if me else "", Utf8(stream), _named(source), lambda: meter(stream.tell(), size) if size else None
         )
     print(f"imported {counted(planned, 'record')}")
     return 0
@@ -100,8 +102,8 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
     """A file read as it is written in: what goes wrong on the way, in one line (nothing was written)."""
     try:
         yield
-    except NotUtf8:
-        raise UserError(not_utf8(_named(source), source)) from None
+    except NotUtf8 as exc:
+        raise UserError(not_utf8(_named(source), source, exc)) from None
     except NotJson as exc:
         raise UserError(f"{_named(source)}: not {expected}: {exc}") from None
     except exchange.ImportProblems as exc:
@@ -122,7 +124,9 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     problems: list[str] = []
     meter = Meter("importing")
     with open_input(source) as (stream, size):
-        batches = taskwarrior.batches(taskwarrior.records(stream), ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
+        # A UTF-16 export (a Windows tool's, its byte order mark says so) is read as UTF-8 a chunk at a time.
+        records = taskwarrior.records(Utf8(stream))
+        batches = taskwarrior.batches(records, ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
         with _streamed_import(source, "a Taskwarrior export"):
             merge = merging.merge_stream(
                 ctx.ws,

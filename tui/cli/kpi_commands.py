@@ -23,6 +23,7 @@ from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError, not_utf8
+from crewdeck.tui.workspace.utf16 import text_encoding
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -209,13 +210,14 @@ def _left_out(left_out: dict[str, int]) -> str:
 
 @contextmanager
 def _lines(source: str) -> Iterator[Iterator[str]]:
-    """The file's lines as they are read (``-``: standard input); text that is not UTF-8 is a one-line error."""
+    """The file's lines as they are read (``-``: standard input), UTF-16 after its byte order mark (Excel's "Unicode
+    Text"), else UTF-8; text that is neither is a one-line error."""
     with open_input(source) as (stream, _):
-        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        text = io.TextIOWrapper(stream, encoding=text_encoding(stream), newline="")
         try:
             yield iter(text)
-        except UnicodeDecodeError:
-            raise UserError(not_utf8("standard input" if source == "-" else source, source)) from None
+        except UnicodeDecodeError as exc:
+            raise UserError(not_utf8("standard input" if source == "-" else source, source, exc)) from None
         finally:
             text.detach()
 

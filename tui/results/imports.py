@@ -69,6 +69,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "linkedin": {
         "campaign": ("Campaign Name",),
         "date": ("Start Date (in UTC)", "Start Date"),
+        "end": ("End Date (in UTC)", "End Date"),
         "currency": ("Currency",),
         "spend": ("Total Spent",),
         "impressions": ("Impressions",),
@@ -91,6 +92,11 @@ META_CONTEXT = {"indicator": ("Result indicator",), "start": ("Reporting starts"
 #: A Meta export's columns that show it has a row per ad or ad set (Ads Manager's Ads and Ad sets tabs), finest first:
 #: several rows per campaign and day, which results key by campaign.
 META_LEVELS = (("Ad name", "ad"), ("Ad set name", "ad set"))
+#: How each vendor's export is broken down by day, said of a file whose rows hold more than a day's numbers.
+BY_DAY = {"meta": "Ads Manager: Breakdown > By time > Day", "linkedin": "Campaign Manager: Export, Time breakdown: Daily"}
+#: A LinkedIn preamble's line naming a bound of the report's range ("Report Start: 11/20/2026"): its bound and its text.
+_REPORT_BOUND = re.compile(r"\s*report (start|end)\s*:\s*(.*)", re.IGNORECASE)
+_US_DAY_IN = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
 #: What to export instead, said once with the first row of a campaign and day already read.
 META_CAMPAIGN_LEVEL = "export it at the Campaigns level (Ads Manager: the Campaigns tab, Breakdown > By time > Day)"
 #: The result indicators, after Meta's ``actions:``, that name a conversion: its two conversion namespaces (pixel and
@@ -201,7 +207,8 @@ def run(
     begun = _last_day_begun(now_text)
     # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
-    rows = _rows(lines, source, fmt, problems, {_bare(name).lower() for name in campaign_names})
+    report: dict[str, str] = {}  # a LinkedIn preamble's "Report Start" and "Report End", as ISO days
+    rows = _rows(lines, source, fmt, problems, {_bare(name).lower() for name in campaign_names}, report)
     first = next(rows, None)
     if first is None:
         if problems:
@@ -216,7 +223,7 @@ def run(
     out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
-    batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems, begun)
+    batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems, begun, report)
     head = [next(batches)]
     head.extend(islice(batches, 1))
     # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
@@ -246,8 +253,13 @@ def _batches(
     out: Imported,
     problems: list[str],
     begun: dt.date,
+    report: dict[str, str],
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
-    """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``."""
+    """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``.
+
+    ``report``: the range a LinkedIn preamble names (``start``, ``end``): a file of rows that each hold more than a
+    day's numbers by it is a problem of its own, said once the last row is read (nothing is written then).
+    """
     matcher = _Matcher(ws)
     # Worked out once per file: the latest day begun as text (ISO days compare as text as they do as days), the count
     # fields the file has columns for (in the order a row's values are written).
@@ -263,6 +275,7 @@ def _batches(
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
     first = True
+    by_periods = _ByPeriods(report) if fmt == "linkedin" else None
     for line, cells in rows:
         cell = _Cells(source, line, header, cells, columns, problems)
         if first and fmt == "meta" and not cell.broken and not cell.get("campaign"):
@@ -276,6 +289,8 @@ def _batches(
         if read is None:
             continue
         key, day, values, spent = read
+        if by_periods is not None:
+            by_periods.add(day)
         row_id = key.row_id(day)
         first_line = seen.setdefault(row_id, line)
         if first_line != line:
@@ -290,6 +305,13 @@ def _batches(
             if not conversion:  # Results of link clicks, reach, ...: read as conversions, they would be CPA's and ROAS's
                 del values["conversions"]
                 out.left_out[text.strip()] = out.left_out.get(text.strip(), 0) + 1
+        if fmt == "meta":
+            # A newer export's day is Meta's whole word on it: a count it has a column for and gives none of that day
+            # (conversions Meta took back, Results no longer of a conversion) is none, not the last import's.
+            for name in counted:
+                values.setdefault(name, None)
+            if "value" in columns:
+                values.setdefault("conversion_value", None)
         out.rows += 1
         wanted.append((key, day, values, line))
         if with_spend and spent is not None and not spent[0] and key.kind != "followers":
@@ -307,7 +329,58 @@ def _batches(
         if len(wanted) >= size:
             yield wanted, spend
             wanted, spend = [], []
+    if by_periods is not None and by_periods.more_than_days():
+        problems.append(f"{source}: {by_periods.said()}: export it broken down by day ({BY_DAY[fmt]})")
     yield wanted, spend
+
+
+class _ByPeriods:
+    """Whether a LinkedIn export's rows each hold a longer period's numbers than a day's, by their days alone.
+
+    Exported with a time breakdown of All, every row is dated the report's
+    first day; of Monthly, the first day of its month (or of the report).
+    Such a row spans to the next one's period, or the report's end: read as
+    a day's, a month's clicks would all be its first day's.  A daily export
+    dated so throughout (a campaign that ran on those days alone) is told
+    from them only by the days between, which it leaves out: it is taken
+    for one (the same rule as every row: never a guess that writes).
+    """
+
+    def __init__(self, report: dict[str, str]) -> None:
+        self.start, self.end = report.get("start"), report.get("end")
+        #: Every day read so far is the report's first or a month's first.
+        self.periodic = self.start is not None and self.end is not None and self.start < self.end
+        #: Some day read so far begins a period longer than a day (within the report).
+        self.longer = False
+        self.days: set[str] = set()
+
+    def add(self, day: str) -> None:
+        if not self.periodic:
+            return
+        if day != self.start and not day.endswith("-01"):
+            self.periodic = False
+            return
+        if len(self.days) < 3:
+            self.days.add(day)
+        assert self.end is not None  # periodic: the report has both bounds
+        # All or Monthly alike, such a row runs to the end of its month at least, or of the report.
+        self.longer = self.longer or day < min(_month_end(day), self.end)
+
+    def more_than_days(self) -> bool:
+        return self.periodic and self.longer
+
+    def said(self) -> str:
+        shown = ", ".join(sorted(self.days))
+        return (
+            f"every row is dated the report's first day or a month's ({shown}), though the report (Report Start, Report End) "
+            f"runs {self.start} to {self.end}: each row holds a longer time's numbers than a day's"
+        )
+
+
+def _month_end(day: str) -> str:
+    """The last day of ``day``'s month (ISO)."""
+    first = dt.date.fromisoformat(day).replace(day=1)
+    return ((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)).isoformat()
 
 
 def _batch(
@@ -340,10 +413,14 @@ def _batch(
     _write(ws.store, member, results, new_spend, source, fmt, now_text)
 
 
-def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str], campaign: set[str]) -> Iterator[tuple[int, list[str]]]:
+def _rows(
+    lines: Iterable[str], source: str, fmt: str, problems: list[str], campaign: set[str], report: dict[str, str]
+) -> Iterator[tuple[int, list[str]]]:
     """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped: its header is the first
-    row with a cell in ``campaign``, the campaign column's names as ``_bare`` and lower case make them)."""
-    reader = csv.reader(_without_bom(lines), strict=True)
+    row with a cell in ``campaign``, the campaign column's names as ``_bare`` and lower case make them; the days its
+    "Report Start" and "Report End" lines name go into ``report`` as ``start`` and ``end``)."""
+    separator, lines = _separator(_without_bom(lines))
+    reader = csv.reader(lines, delimiter=separator, strict=True)
     started = fmt != "linkedin"
     try:
         for cells in reader:
@@ -352,11 +429,32 @@ def _rows(lines: Iterable[str], source: str, fmt: str, problems: list[str], camp
             if not started:
                 # The header is the first row naming the campaign; the lines before describe the report.
                 if not any(_bare(cell.strip()).lower() in campaign for cell in cells):
+                    bound = _REPORT_BOUND.match(cells[0])
+                    day = _US_DAY_IN.search(bound[2]) if bound else None
+                    if bound and day:
+                        found = _iso_day(day[0])
+                        if found is not None:
+                            report[bound[1].lower()] = found
                     continue
                 started = True
             yield reader.line_num, cells
     except csv.Error as exc:
         problems.append(f"{source}:{reader.line_num}: {csv_problem(exc)}")
+
+
+#: How many lines before the header are looked at for what separates its columns (LinkedIn's preamble is a few).
+_LOOKED_AT = 50
+
+
+def _separator(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
+    """What separates the columns, and the lines: tabs when the first line with a tab or a comma has no comma (Excel's
+    "Unicode Text" saves a sheet so, as ``ledger import`` and the task imports read it), else commas."""
+    seen: list[str] = []
+    for line in islice(lines, _LOOKED_AT):
+        seen.append(line)
+        if "," in line or "\t" in line:
+            return ("\t" if "," not in line else ","), chain(seen, lines)
+    return ",", chain(seen, lines)
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:
@@ -600,7 +698,7 @@ def _read_row(
         if end_text and end_text != day_text:
             end = _day(cell, "end", end_text)
             if end is not None and end != day:
-                cell.problem("end", f"the row spans {day} to {end}: export it broken down by day (Ads Manager: Breakdown > By time > Day)")
+                cell.problem("end", f"the row spans {day} to {end}: export it broken down by day ({BY_DAY[fmt]})")
     key = matcher.key(cell, fmt)
     currency = header_currency
     if "currency" in cell.columns:
@@ -781,22 +879,26 @@ def _only_changes(
     """What the workspace does not hold yet: changed fields of results, new spend entries (counted in ``out``).
 
     A conversion value in another currency than the one held for its key and day goes to ``problems`` (the rules refuse it).
+    A value of ``None`` (a Meta day's count it gives none of) empties a field only of a result a Meta import wrote last:
+    one someone wrote to since (``kpi add``, which knows what Meta does not) keeps its numbers.
     """
     ids = [key.row_id(day) for key, day, _, _ in wanted]
     stored: dict[str, dict[str, Any]] = {}
     names = [*RESULT_COUNTS, "followers"]
-    sql = f"SELECT r.id, {', '.join(names)}, value_amount, value_currency FROM json_each(?) j JOIN result r ON r.id = j.value"
+    sql = f"SELECT r.id, {', '.join(names)}, value_amount, value_currency, source FROM json_each(?) j JOIN result r ON r.id = j.value"
     for row in ws.conn.execute(sql, (json.dumps(ids),)):
         values = dict(zip(names, row[1 : 1 + len(names)]))
-        values["conversion_value"] = None if row[-2] is None else {"amount": row[-2], "currency": row[-1]}
+        values["conversion_value"] = None if row[-3] is None else {"amount": row[-3], "currency": row[-2]}
+        values["source"] = row[-1] or ""
         stored[row[0]] = values
     results: list[Wanted] = []
     for (key, day, values, line), row_id in zip(wanted, ids):
         before = stored.get(row_id)
         if before is None:
-            results.append((key, day, {**key.fields(day), **values}, line))
+            results.append((key, day, {**key.fields(day), **{k: v for k, v in values.items() if v is not None}}, line))
             continue
-        changed = {name: value for name, value in values.items() if before.get(name) != value}
+        from_meta = before["source"].startswith("meta import ")
+        changed = {name: value for name, value in values.items() if before.get(name) != value and (value is not None or from_meta)}
         held, given = before["conversion_value"], changed.get("conversion_value")
         if held is not None and given is not None and held["currency"] != given["currency"]:
             problems.append(

@@ -81,10 +81,11 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.reading import chains, read_post
 from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.posts.states import label as state_label
-from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_refused
+from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_kept, slot_refused
 from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.tasks.notesparts import (
     GOING_ON,
+    PartsHere,
     campaign_name,
     cut,
     cut_projects_note,
@@ -93,6 +94,7 @@ from crewdeck.tui.tasks.notesparts import (
     notes_parts,
     part_status,
     part_title,
+    take_away,
     went_on_notes,
 )
 from crewdeck.tui.time.when import (
@@ -395,6 +397,9 @@ def instant(text: str) -> str:
     return utc_iso(utc)
 
 
+TAB = "\t"
+
+
 def read_csv(
     stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str]
 ) -> Iterator[tuple[str, dict[str, str]]]:
@@ -414,7 +419,9 @@ def read_csv(
             [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
              " with --from taskwarrior)"]
         )  # fmt: skip
-    reader = csv.DictReader(chain([opening], lines), strict=True)
+    # Excel's "Unicode Text" (UTF-16) separates its columns by tabs: a header with tabs and no comma says so.
+    separator = TAB if TAB in opening and "," not in opening else ","
+    reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
     start = 1  # the line the row being read starts on
     try:
         spelled = {name.casefold(): name for name in (*required, *known)}
@@ -440,7 +447,8 @@ def read_csv(
             if extra:
                 cells = len(header) + len(extra)
                 problems.append(
-                    f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns (a comma in a value needs quotes)"
+                    f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns"
+                    f" (a {'tab' if separator == TAB else 'comma'} in a value needs quotes)"
                 )
                 continue
             if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
@@ -602,7 +610,7 @@ def _batches(
     untitled = f"(no {fields['title'].lower()} in {SOURCE_NAMES[kind]})"
     no_title: list[str] = []
     batch = Source(built.source.name, [], [])
-    for item, notes_here in _with_notes_here(items, ws, kind, size):
+    for item, notes_here, total_here in _with_notes_here(items, ws, kind, size):
         task_id = stable_id(kind, item.source_id)
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
@@ -678,6 +686,9 @@ def _batches(
         if item.author is None or not refused_control(problems, "task", "notes", item.author[0], item.where, source):
             add_checked(batch.records, problems, "task", task_id, values, item.where, source)
         if len(problems) == before:
+            if "publish" in values and values["publish"] is None:
+                # A slot taken off (``_slot_taken_off``) is written empty: a record leaves its empty fields unset.
+                batch.records[-1][2]["publish"] = None
             batch.where[task_id] = item.where
             built.ids.add(task_id)
             if item.author:
@@ -698,6 +709,11 @@ def _batches(
                 built.ids.add(part_id)
             if len(parts) > 1:
                 went_on[task_id] = values["title"]
+            for number in range(len(parts) + 1, total_here + 1):
+                # Notes shorter than an earlier import's: the tasks they no longer go on in are taken away.
+                part_id = stable_id(kind, item.source_id, "notes", str(number))
+                take_away(batch, task_id, part_id, f"{item.where}: notes, part {number} of {total_here} (no longer)")
+                built.ids.add(part_id)
         if len(batch.records) >= size:
             yield batch
             batch = Source(built.source.name, [], [])
@@ -759,6 +775,10 @@ def _post(
             list_name = f" (list {item.status_name})" if item.status_name else ""
             note = f"published in Trello{list_name}: not published here, where it reads {reads}: publish it here once approved"
             held.append(values["title"])
+    if card.due is None and row is not None and state not in CLOSED:
+        # The card's due date was taken off in Trello: the post's slot goes too, as the task's due date does (EMPTIED),
+        # unless moved here since (a local edit wins, and is listed).
+        post.update(_slot_taken_off(ws, task_id, now))
     unslotted_why = _slot_refused(ws, task_id, post, now)
     if unslotted_why is not None:
         due = post.pop("publish")  # the task's due date: the instant and the zone it is meant in
@@ -768,6 +788,15 @@ def _post(
     if note:
         item.notes.insert(0, note)
     return post
+
+
+def _slot_taken_off(ws: Workspace, post_id: str, now: str) -> dict[str, Any]:
+    """``{"publish": None}`` for a post here with a slot a move may take off; ``{}`` for one with none, or one that keeps
+    its own (``slot_kept``: a post gone out, pulled or missed here)."""
+    here = read_post(ws.conn, post_id, parse_utc(now))
+    if here is None or here.facts.slot is None or slot_kept(here) is not None:
+        return {}
+    return {"publish": None}
 
 
 def _slot_refused(ws: Workspace, post_id: str, post: dict[str, Any], now: str) -> str | None:
@@ -939,18 +968,22 @@ def _taken_out(text: str, part: str, *, last: bool = False) -> str:
     return text[:at] + text[at + len(part) + 1 :]
 
 
-def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int) -> Iterator[tuple[Item, str]]:
-    """Each item with its task's notes here (without the credit the merge added; ``""``: none) when it brings comments.
+def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int) -> Iterator[tuple[Item, str, int]]:
+    """Each item with its task's notes here (without the credit the merge added; ``""``: none) when it brings comments,
+    and how many parts they are in here (``notesparts``: 1, or the first task's and those it says they go on in).
 
     Read ``size`` items at a time, their tasks' notes in one query, not one a card.
     """
     reading = iter(items)
+    parts_here = PartsHere(ws.conn)
     while chunk := list(islice(reading, size)):
         ids = [stable_id(kind, i.source_id) for i in chunk]
         asked = {task_id: i.source_id for task_id, i in zip(ids, chunk) if i.comments is not None}
         here = {task_id: strip_credit(notes or "", "\n")[0] for task_id, notes in _notes_of(ws, asked).items()}
         # Notes that go on in more tasks are read whole: the comments an earlier import kept may be in any part.
         continued = {task_id: (m.start(), int(m.group(1))) for task_id, notes in here.items() if (m := GOING_ON.search(notes))}
+        # How many parts the notes are in here (only notes that go on are read): the file's may be in fewer now.
+        totals = parts_here(ids)
         parts = {
             task_id: [stable_id(kind, asked[task_id], "notes", str(n)) for n in range(2, more + 2)]
             for task_id, (_, more) in continued.items()
@@ -959,7 +992,7 @@ def _with_notes_here(items: Iterable[Item], ws: Workspace, kind: str, size: int)
             held = _notes_of(ws, parts[task_id])
             here[task_id] = here[task_id][:end] + "".join(held.get(part, "") for part in parts[task_id])
         for task_id, item in zip(ids, chunk):
-            yield item, here.get(task_id, "")
+            yield item, here.get(task_id, ""), totals.get(task_id, 1)
 
 
 def _notes_of(ws: Workspace, task_ids: Iterable[str]) -> dict[str, str]:

@@ -33,6 +33,7 @@ from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, Readable
 from crewdeck.tui.workspace.lastimport import Guard, remember
 from crewdeck.tui.workspace.merging import Merge, merge_stream
+from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
 from crewdeck.tui.workspace.words import counted, names
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -97,8 +98,8 @@ def run(
             first, again = closing.enter_context(_twice(path))
             try:
                 board = trello.board(first, name)
-            except NotUtf8:
-                raise ImportProblems([not_utf8(name, path)]) from None
+            except NotUtf8 as exc:
+                raise ImportProblems([not_utf8(name, path, exc)]) from None
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
             key = f"trello:{board.id}"
@@ -144,8 +145,8 @@ def run(
                 write=not dry_run,
                 remember=remember(ws.conn, key, homes),
             )
-        except (NotUtf8, UnicodeDecodeError):
-            raise ImportProblems([not_utf8(name, path)]) from None
+        except (NotUtf8, UnicodeDecodeError) as exc:
+            raise ImportProblems([not_utf8(name, path, exc)]) from None
         except NotJson as exc:
             raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
         if fmt == "trello":
@@ -196,7 +197,8 @@ def _twice(path: str) -> Iterator[tuple[Readable, Readable]]:
             shutil.copyfileobj(stream, spool)
             spool.seek(0)
             stream = spool
-        yield stream, _FromStart(stream)
+        # UTF-16 (its byte order mark says so) is read as UTF-8, a chunk at a time, each time.
+        yield Utf8(stream), Utf8(_FromStart(stream))
 
 
 class _FromStart:
@@ -215,15 +217,17 @@ class _FromStart:
 
 @contextmanager
 def _text(path: str) -> Iterator[TextIO]:
+    """The file's text: UTF-16 after its byte order mark (Excel's "Unicode Text"), else UTF-8 or nothing."""
     if path == "-":
-        # Read as the file would be: UTF-8 or nothing (the terminal's own decoding may let bytes through as surrogates).
-        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        # Read as the file would be (the terminal's own decoding may let bytes through as surrogates).
+        binary = sys.stdin.buffer
+        stream = io.TextIOWrapper(binary, encoding=text_encoding(binary), newline="")
         try:
             yield stream
         finally:
             stream.detach()
         return
-    with _open(path, "r", encoding="utf-8-sig", newline="") as stream:
+    with _open(path, "rb") as binary, io.TextIOWrapper(binary, encoding=text_encoding(binary), newline="") as stream:
         yield stream
 
 

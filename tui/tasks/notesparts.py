@@ -16,11 +16,14 @@ A project's name longer than a campaign's is cut, and kept whole on a
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 from collections.abc import Container, Mapping
 
 from crewdeck.sync.state.records import MAX_NAME, MAX_NOTES, MAX_TITLE
 from crewdeck.tui.workspace.errors import summary
+from crewdeck.tui.workspace.merging import Source, strip_credit
 from crewdeck.tui.workspace.words import counted
 
 #: What the first of a task's parts holds of notes longer than a task holds: room is left for the line saying where
@@ -29,6 +32,46 @@ NOTES_ROOM = MAX_NOTES - 1_000
 #: That line, at the end of the first task's notes (``going_on``).
 #: Up to 999 more tasks (99 million characters): a larger number is not one an import wrote, and asks no query of that size.
 GOING_ON = re.compile(r"\n\(the notes go on in ([1-9]\d{0,2}) more tasks?: [^\n]*\)\Z")
+#: What that line begins with: the notes SQL reads whole are only those that hold it.
+_GOING_ON_START = "\n(the notes go on in "
+
+
+def parts_here(conn: sqlite3.Connection, task_ids: list[str]) -> dict[str, int]:
+    """How many tasks the notes of each task here among ``task_ids`` are in, for those in more than one (a few: only their
+    notes are read, in one query); not a task removed here, which takes none of a file's parts (a local delete wins)."""
+    if not task_ids:
+        return {}
+    sql = "SELECT id, notes FROM task WHERE id IN (SELECT value FROM json_each(?)) AND deleted = 0 AND instr(notes, ?) > 0"
+    found = {}
+    for task_id, notes in conn.execute(sql, (json.dumps(task_ids), _GOING_ON_START)):
+        going_on_line = GOING_ON.search(strip_credit(notes, "\n")[0])
+        if going_on_line:
+            found[task_id] = int(going_on_line.group(1)) + 1
+    return found
+
+
+class PartsHere:
+    """``parts_here`` for an import's batches, asked only of a workspace where notes go on in more tasks at all: one
+    query at the first batch (inside the import's write) spares a first import one a batch."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.any: bool | None = None
+
+    def __call__(self, task_ids: list[str]) -> dict[str, int]:
+        if self.any is None:
+            sql = "SELECT 1 FROM task WHERE deleted = 0 AND instr(notes, ?) > 0 LIMIT 1"
+            self.any = self.conn.execute(sql, (_GOING_ON_START,)).fetchone() is not None
+        return parts_here(self.conn, task_ids) if self.any else {}
+
+
+def take_away(batch: Source, task_id: str, part_id: str, where: str) -> None:
+    """Plan the task holding a part of ``task_id``'s notes that the file's shorter notes no longer go on in: removed
+    (``merging.Source.taken_away``), unless changed here since or the task's notes are kept here."""
+    batch.records.append(("task", part_id, {}))
+    batch.where[part_id] = where
+    batch.continues[part_id] = task_id
+    batch.taken_away.add(part_id)
 
 
 def notes_parts(text: str) -> list[str]:

@@ -48,6 +48,7 @@ import codecs
 import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -57,7 +58,7 @@ from crewdeck.sync.state.records import MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, 
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
 from crewdeck.tui.tasks import notesparts
-from crewdeck.tui.tasks.notesparts import NOTES_ROOM, cut_word, going_on, notes_parts, part_title, went_on_notes
+from crewdeck.tui.tasks.notesparts import NOTES_ROOM, PartsHere, cut_word, going_on, notes_parts, part_title, take_away, went_on_notes
 from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
@@ -325,15 +326,18 @@ def batches(
     created_at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     batch = Source(head.name, [], [])
     held = _Held()
+    parts_here = PartsHere(ws.conn)
     for index, record in enumerate(records, start=1):
         if held.hold(record, index):
             continue
         _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at)
         if len(batch.records) >= size:
+            _shorter_notes(parts_here, batch)
             yield batch
             batch = Source(head.name, [], [])
     for index, record, join in _series_plans(held, ws, members, default_tz, now or dt.datetime.now(dt.UTC), summary, problems, head.name):
         _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, join)
+    _shorter_notes(parts_here, batch)
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
     head.notes = summary.notes(head.notes_left_alone)
@@ -548,6 +552,19 @@ def _plan_one(
         if more_notes:
             summary.went_on[task_id] = values["title"]
             _plan_parts(more_notes, task_id, values, batch, problems, where, SourceFields(FIELDS, texts))
+
+
+def _shorter_notes(parts_here: PartsHere, batch: Source) -> None:
+    """Take away the tasks that the notes of the batch's tasks, shorter than an earlier import's, no longer go on in."""
+    firsts = [row_id for entity, row_id, _ in batch.records if entity == "task" and row_id not in batch.continues]
+    here = parts_here(firsts)
+    if not here:  # nearly always
+        return
+    parts = Counter(batch.continues.values())
+    for task_id, total in here.items():
+        for number in range(parts[task_id] + 2, total + 1):
+            part_id = stable_id("taskwarrior-notes", task_id, str(number))
+            take_away(batch, task_id, part_id, f"{batch.where_of('task', task_id)}: annotations, part {number} of {total} (no longer)")
 
 
 def _plan_parts(

@@ -9,7 +9,7 @@
 | a card with no list            | inbox                                                 |
 | due / dueComplete              | due (an instant, in the assignee's zone) / done       |
 | start                          | a "start:" line in the notes                          |
-| closed (archived), or its list | cancelled (done: when its list or dueComplete says so; a post: pulled, unless published), with a note that it was archived |
+| closed (archived), or its list or board | cancelled (done: when its list or dueComplete says so; a post: pulled, unless published), with a note that it was archived |
 | labels                         | campaign, platform or tags (an unnamed one: ``trello-COLOUR``) |
 | members                        | assignee (the first; the others in the notes), by username; a guest here, or one the import may not add: "assigned in Trello to: NAME (@username)" in the notes |
 | checklists                     | "[x] item" lines in the notes, under the list's name, with an item's due and member: "[ ] Film it (due 2026-12-10 09:00 UTC, @raj)" |
@@ -75,12 +75,19 @@ class Board:
     custom: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     no_list: int = 0
     left: set[str] = field(default_factory=set)
+    #: The board is closed (archived) in Trello: its cards are, as an archived list's are.
+    closed: bool = False
     #: How many cards, and the members they name (from the first reading).
     cards: int = 0
     named: set[str] = field(default_factory=set)
 
     def notes(self) -> list[str]:
         said = []
+        if self.closed:
+            said.append(
+                "the board is archived in Trello: its cards are cancelled here (pulled, for a post) unless done or published,"
+                " as archived cards are"
+            )
         if self.no_list:
             said.append(f"{self.no_list:,} {'card' if self.no_list == 1 else 'cards'} with no list went to the inbox")
         if self.left:
@@ -101,6 +108,8 @@ def board(stream: Readable, source: str) -> Board:
             found.id = value
         elif key == "name" and isinstance(value, str):
             found.name = value
+        elif key == "closed" and value is True:
+            found.closed = True
         elif key == "cards" and isinstance(value, Iterator):  # an array, read as it goes
             cards_seen = True
             for card in value:  # counted, and who they name; read again for themselves
@@ -291,6 +300,9 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     elif in_list is not None and in_list[1]:
         item.archived = True
         item.notes.append(f"its list {in_list[0]} was archived in Trello")
+    elif found.closed:
+        item.archived = True
+        item.notes.append("its board was archived in Trello")
     if _typed(card, "dueComplete", bool, "true or false", where):
         item.status = "done"
     for key in ("due", "start"):

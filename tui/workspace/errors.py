@@ -42,19 +42,24 @@ def undecodable(text: str) -> bool:
     return False
 
 
-def not_utf8(name: str, path: str) -> str:
+#: What is said of a file that opens as UTF-16 does and is not (cut mid-character, a lone surrogate).
+UTF16_BROKEN = "not UTF-16 text, though it begins as UTF-16 does"
+
+
+def not_utf8(name: str, path: str, error: Exception | None = None) -> str:
     """What is said of a file that is not UTF-8 (``name``: how its messages call it): the line of its first byte that is
-    not and how to convert it, or that it is UTF-16 (Excel's "Unicode Text"), which the streamed imports do not read.  The file is read again for it, once its reading failed;
-    standard input, read once, is named alone."""
+    not and how to convert it; of one that opens as UTF-16 does (Excel's "Unicode Text", which the imports read as
+    such), that it is not UTF-16 either.  The file is read again for it, once its reading failed; standard input, read
+    once, is named alone, as what its ``error`` was reading it as (UTF-16: its ``encoding`` says so)."""
     import codecs  # here: importing this module stays free
 
     said = f"{name}: not UTF-8 text"
     if path == "-":
-        return said
+        return f"{name}: {UTF16_BROKEN}" if str(getattr(error, "encoding", "")).startswith("utf-16") else said
     try:
         with open(path, "rb") as stream:
             if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-                return f"{said}: it is UTF-16 (as Excel's “Unicode Text” saves a sheet): save it as UTF-8 (“CSV UTF-8”)"
+                return f"{name}: {UTF16_BROKEN}"
             stream.seek(0)
             decoder = codecs.getincrementaldecoder("utf-8")()
             lines = 1

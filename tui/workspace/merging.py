@@ -138,6 +138,10 @@ class Source:
     #: the tasks their notes go on in (``continues``) is written.  Filled as the batches are merged, each task before its
     #: parts; the importer's remarks, made once the last batch is merged, name none of them among those whose notes go on.
     notes_left_alone: set[str] = field(default_factory=set)
+    #: Tasks an earlier import wrote that the file takes away: the parts of notes shorter now (``continues`` names their
+    #: first task).  Removed, unless changed here since (kept, listed) or their first task's notes are kept here; one
+    #: wanted again (the notes grew) is brought back, as the import removed it and nobody here did.
+    taken_away: set[str] = field(default_factory=set)
 
     def where_of(self, entity: str, row_id: str) -> str:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
@@ -181,6 +185,8 @@ class Merge:
     removed_here: int = 0
     #: The tasks the file's notes of the tasks removed here go on in (``Source.continues``): not written either.
     removed_parts: int = 0
+    #: The tasks removed as the file takes them away (``Source.taken_away``).
+    taken_away: int = 0
     unassigned: set[str] = field(default_factory=set)
     #: Handles left unassigned whom this import could add (a manager's), given the zone the file does not say.
     unzoned: set[str] = field(default_factory=set)
@@ -215,6 +221,9 @@ class Merge:
             said = [f"{imported} {', '.join(made)}"] if made else []
             if changed:
                 said.append(f"{updated} {', '.join(changed)}")
+            if self.taken_away:
+                removed = "would remove" if planned else "removed"
+                said.append(f"{removed} {counted(self.taken_away, 'task')} the notes no longer go on in (shorter in the file)")
             if self.unchanged:
                 said.append(f"{self.unchanged:,} {'record' if self.unchanged == 1 else 'records'} already here")
             parts.append("; ".join(said))
@@ -456,6 +465,9 @@ class _Merger:
                 # Empty on a first import (nothing here to keep or removed): no call per record.
                 if self.source.notes_left_alone and self._part_left_out(batch, row_id):
                     continue
+                if batch.taken_away and row_id in batch.taken_away:
+                    self._take_away(entity, row_id, where)
+                    continue
                 try:
                     self._record(entity, row_id, values, where)
                 except ValidationError as exc:
@@ -569,14 +581,16 @@ class _Merger:
         if current is None:  # in the log under this entity, so in its table too; read as new all the same
             self._create(entity, row_id, mapped, where, author_field)
             return
+        changes: dict[str, Any] = {}
         if current.get("deleted"):
-            self.merge.removed_here += 1
-            if entity == "task":  # a local delete wins: the file's notes go on in no task here either
-                self.source.notes_left_alone.add(row_id)
-            return
+            if not self._taken_away_before(entity, row_id):
+                self.merge.removed_here += 1
+                if entity == "task":  # a local delete wins: the file's notes go on in no task here either
+                    self.source.notes_left_alone.add(row_id)
+                return
+            changes["deleted"] = False  # the file holds it again: brought back
         kept = {author_field, AUTHORED_AT.get(entity)}
         credit_field, joiner = CREDIT_FIELDS.get(entity, ("", ""))
-        changes: dict[str, Any] = {}
         from_file: Iterable[tuple[str, Any]] = mapped.items()
         emptied = self.source.emptied.get(entity)
         if emptied:
@@ -618,6 +632,28 @@ class _Merger:
             self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
         else:
             self.merge.unchanged += 1
+
+    def _take_away(self, entity: str, row_id: str, where: str) -> None:
+        """Remove a record the file takes away (``Source.taken_away``): not one removed here already, nor one changed here
+        since the source's last import (kept, and listed as a local edit is)."""
+        current = self.current.get(row_id)
+        if current is None or current.get("deleted"):
+            return
+        if self.source.edited_here is not None:
+            self.ws.store.need_log_index()  # it reads the record's operations
+            edited = self.source.edited_here(row_id, [name for name in current if name != "deleted"])
+            if edited:
+                self.merge.kept.append(f"{where}: {', '.join(edited)}")
+                return
+        self._write(entity, row_id, {"deleted": True}, where)
+        self.merge.taken_away += 1
+
+    def _taken_away_before(self, entity: str, row_id: str) -> bool:
+        """Whether a task removed here was removed by an earlier import of the source (``Source.taken_away``), nobody here."""
+        if entity != "task" or self.source.edited_here is None:
+            return False
+        self.ws.store.need_log_index()
+        return not self.source.edited_here(row_id, ["deleted"])
 
     def _part_left_out(self, batch: Source, row_id: str) -> bool:
         """Whether the record holds a part of the file's notes of a task the merge leaves as it is here (its notes kept
