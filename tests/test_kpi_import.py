@@ -145,13 +145,13 @@ def test_a_newer_meta_export_empties_the_counts_it_no_longer_gives_for_a_day(ws:
     newer = (
         f"Autumn,2026-11-19,10,,{purchase},\n"  # Results and value taken back
         "Autumn,2026-11-20,11,3,actions:link_click,90.00\n"  # Results of another kind now: no conversions
-        f"Autumn,2026-11-21,,,{purchase},\n"
+        f"Autumn,2026-11-21,15,,{purchase},\n"  # more clicks, no Results: the hand's conversions stay, Meta's value goes
     )
     out = crewdeck(*w, _file(tmp_path, "newer.csv", header + newer), "--format", "meta")
-    assert out.startswith("imported 3 rows: 2 changed, 1 unchanged")
+    assert out.startswith("imported 3 rows: 3 changed, 0 unchanged")
     with Store(ws) as store:
         held = store.conn.execute("SELECT day, clicks, conversions, value_amount FROM result ORDER BY day").fetchall()
-    assert held == [("2026-11-19", 10, None, None), ("2026-11-20", 11, None, 9000), ("2026-11-21", 12, 5, 9900)]
+    assert held == [("2026-11-19", 10, None, None), ("2026-11-20", 11, None, 9000), ("2026-11-21", 15, 5, None)]
     # Again: nothing changes, not even the log.
     ops = _state(ws)[2]
     assert crewdeck(*w, _file(tmp_path, "again.csv", header + newer), "--format", "meta").startswith("imported 3 rows: 0 changed")

@@ -879,17 +879,16 @@ def _only_changes(
     """What the workspace does not hold yet: changed fields of results, new spend entries (counted in ``out``).
 
     A conversion value in another currency than the one held for its key and day goes to ``problems`` (the rules refuse it).
-    A value of ``None`` (a Meta day's count it gives none of) empties a field only of a result a Meta import wrote last:
-    one someone wrote to since (``kpi add``, which knows what Meta does not) keeps its numbers.
+    A value of ``None`` (a Meta day's count it gives none of) empties a field a Meta import wrote last: one someone wrote
+    since (``kpi add``, which knows what Meta does not) keeps its number, through every later import.
     """
     ids = [key.row_id(day) for key, day, _, _ in wanted]
     stored: dict[str, dict[str, Any]] = {}
     names = [*RESULT_COUNTS, "followers"]
-    sql = f"SELECT r.id, {', '.join(names)}, value_amount, value_currency, source FROM json_each(?) j JOIN result r ON r.id = j.value"
+    sql = f"SELECT r.id, {', '.join(names)}, value_amount, value_currency FROM json_each(?) j JOIN result r ON r.id = j.value"
     for row in ws.conn.execute(sql, (json.dumps(ids),)):
         values = dict(zip(names, row[1 : 1 + len(names)]))
-        values["conversion_value"] = None if row[-3] is None else {"amount": row[-3], "currency": row[-2]}
-        values["source"] = row[-1] or ""
+        values["conversion_value"] = None if row[-2] is None else {"amount": row[-2], "currency": row[-1]}
         stored[row[0]] = values
     results: list[Wanted] = []
     for (key, day, values, line), row_id in zip(wanted, ids):
@@ -897,8 +896,9 @@ def _only_changes(
         if before is None:
             results.append((key, day, {**key.fields(day), **{k: v for k, v in values.items() if v is not None}}, line))
             continue
-        from_meta = before["source"].startswith("meta import ")
-        changed = {name: value for name, value in values.items() if before.get(name) != value and (value is not None or from_meta)}
+        changed = {name: value for name, value in values.items() if value is not None and before.get(name) != value}
+        emptied = [name for name, value in values.items() if value is None and before.get(name) is not None]
+        changed.update((name, None) for name in _last_written_by_meta(ws.store, row_id, emptied))
         held, given = before["conversion_value"], changed.get("conversion_value")
         if held is not None and given is not None and held["currency"] != given["currency"]:
             problems.append(
@@ -932,6 +932,30 @@ def _only_changes(
             )
     out.spend_added += len(new_spend)
     return results, new_spend
+
+
+def _last_written_by_meta(store: Store, row_id: str, names: list[str]) -> list[str]:
+    """Which of a result's fields ``names`` a Meta import wrote last: by field, as the log says it, since the write
+    that set a field carries where it came from (``source``), while the record's own ``source`` is only its last
+    write's (a later import changing the clicks of a day would make a conversion typed in by hand Meta's)."""
+    if not names:
+        return []
+    from crewdeck.sync.state.oplog import WRITE_STAMP_CHARS
+
+    store.need_log_index()
+    last_sql = "SELECT op_id, node FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id DESC LIMIT 1"
+    # One write stamps all its operations in one millisecond of its node (``WRITE_STAMP_CHARS``).
+    source_sql = "SELECT value FROM ops WHERE row_id = ? AND field = 'source' AND op_id BETWEEN ? AND ? AND node = ?"
+    found = []
+    for name in names:
+        last = store.conn.execute(last_sql, (row_id, name)).fetchone()
+        if last is None:
+            continue
+        write = last[0][:WRITE_STAMP_CHARS]
+        sources = store.conn.execute(source_sql, (row_id, write, write + "~", last[1])).fetchall()
+        if any(json.loads(value).startswith("meta import ") for (value,) in sources):
+            found.append(name)
+    return found
 
 
 class _HeldSpend:
