@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -293,3 +294,32 @@ async def test_a_deletion_made_without_seeing_an_edit_here_says_where_the_edit_i
             said = lambda: [str(n.message) for n in app._notifications if "@ana" in str(n.message)]  # noqa: E731
             await until(pilot, lambda: bool(said()), "the notice of ana's deletion")
             assert said() == [f"@ana deleted “Teaser” (your later change is kept in it: crewdeck show {task[:8]})"]
+
+
+async def test_an_app_on_a_copied_replica_says_its_edits_were_carried_over_and_goes_on_sending_what_is_typed(tmp_path: Path) -> None:
+    with served_replica(tmp_path) as (team, _, laptop):
+        desktop = tmp_path / "desktop.db"
+        crewdeck("-w", str(laptop), "add", "Typed before the copy")
+        shutil.copyfile(laptop, desktop)  # closed: its -wal went into it
+        crewdeck("-w", str(laptop), "add", "Typed on the laptop")
+        crewdeck("-w", str(laptop), "sync")
+        crewdeck("-w", str(desktop), "add", "Typed on the desktop")
+        app = make_app(desktop, "ana")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: any(n.title == "this replica was a copy" for n in app._notifications), "the notice")
+            notice = next(n for n in app._notifications if n.title == "this replica was a copy")
+            assert "the 1 edit made here that the server did not have was carried over to it and sent" in str(notice.message)
+            await until(pilot, lambda: header(app).sync_text.startswith("live") and "unsent" not in header(app).sync_text, "all sent")
+            # Typed in the app afterwards: stamped under the replica's new node (the app's own store was open all along).
+            await pilot.press("a")
+            await pilot.press(*"Typed in the app", "enter")
+            await until(
+                pilot, lambda: "unsent" not in header(app).sync_text and _titles(team) >= {"Typed in the app"}, "the app's task sent"
+            )
+        assert _titles(team) == {"Typed before the copy", "Typed on the laptop", "Typed on the desktop", "Typed in the app"}
+
+
+def _titles(path: Path) -> set[str]:
+    with Store(path) as store:
+        return {row[0] for row in store.conn.execute("SELECT title FROM task")}

@@ -152,7 +152,7 @@ def test_a_push_to_one_process_wakes_a_long_poll_on_another(published: tuple[str
         waiter = threading.Thread(target=lambda: got.append(waiting.pull(head, wait=60)))
         waiter.start()
         pusher = Client(servers[0].url, token, "team")
-        assert push_pending(store, pusher) == (1, 0)
+        assert push_pending(store, pusher) == (1, 0, 0)
         waiter.join(90)
         # Woken by the other process's NOTIFY, with the new operations.
         assert got and [op.field for _, op in got[0][0]] == ["title"]
