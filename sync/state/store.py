@@ -425,6 +425,18 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def stamp_now(self, op: Op) -> str:
+        """The stamp ``op`` has in the log now: its own, or, carried to a node of this replica's own since
+        (``take_new_node``), the one it took then: the same time and counter under the new node."""
+        held = "SELECT op_id FROM ops WHERE row_id = ? AND field = ? AND member = ? AND op_id "
+        if self.conn.execute(held + "= ?", (op.row_id, op.field, op.member, op.op_id)).fetchone():
+            return op.op_id
+        when = op.op_id[: -len(op.node)]  # "<ms>-<counter>-": a node is hex digits, all below "g"
+        row = self.conn.execute(
+            held + "> ? AND op_id < ? ORDER BY op_id LIMIT 1", (op.row_id, op.field, op.member, when, when + "g")
+        ).fetchone()
+        return str(row[0]) if row else op.op_id
+
     def op_member(self, op_id: str) -> str | None:
         """The member who wrote the operation stamped ``op_id`` (``None``: no such operation here)."""
         row = self.conn.execute("SELECT member FROM ops WHERE op_id = ?", (op_id,)).fetchone()
