@@ -66,6 +66,10 @@ def _by_identity(ops: Iterable[Op]) -> dict[OpKey, Op]:
     return {(op.op_id, op.row_id, op.field): op for op in ops}
 
 
+#: An operation's columns of ``refused_ops AS r``, in ``Op`` field order.
+_REFUSED_COLUMNS = ", ".join(f"r.{name}" for name in Op._fields)
+#: The nodes a replica had before it turned out to be a copy of another (``Store.take_new_node``): JSON, the latest first.
+META_FORMER_NODES = "node.former"
 #: The highest ``seq`` ever stored, kept while it is above the log's own highest.
 META_SEQ_FLOOR = "ops.seq_floor"
 #: A write of at least this many rows into one table builds the table's
@@ -1016,6 +1020,7 @@ class Store:
         self._forget_rows(ops)  # the records they touched, rebuilt from the log as it is now
         last = Stamp.parse(self.conn.execute("SELECT last FROM clock WHERE id = 1").fetchone()[0])
         self.conn.execute("UPDATE meta SET value = ? WHERE key = 'node'", (new,))
+        self.set_meta(META_FORMER_NODES, json.dumps([old, *self.former_nodes()]))
         self._save_clock(HybridClock(new, Stamp(last.ms, last.counter, new), self.wall), len(carried))
         return sum(1 for before, op in zip([None, *carried], carried) if before is None or not same_write(before, op))
 
@@ -1056,10 +1061,18 @@ class Store:
         row = self.conn.execute("SELECT max(node_seq) FROM refused_ops WHERE node = ?", (self.node,)).fetchone()
         return int(row[0] or 0)
 
+    def former_nodes(self) -> list[str]:
+        """The nodes this replica had before it turned out to be a copy (``take_new_node``), the latest first."""
+        return [str(node) for node in json.loads(self.get_meta(META_FORMER_NODES) or "[]")]
+
     def refused(self) -> list[tuple[Op, str, str, str]]:
-        """This node's operations the server refused: ``(operation, rule, message, when)``, newest first."""
+        """This replica's operations the server refused, under its node and the ones it had before (``former_nodes``):
+        ``(operation, rule, message, when)``, newest first."""
+        nodes = [self.node, *self.former_nodes()]
         rows = self.conn.execute(
-            f"SELECT {OP_COLUMNS}, rule, message, refused_at FROM refused_ops WHERE node = ? ORDER BY node_seq DESC", (self.node,)
+            f"SELECT {', '.join(f'r.{name}' for name in Op._fields)}, r.rule, r.message, r.refused_at FROM refused_ops AS r, json_each(?) AS mine "
+            "WHERE r.node = mine.value ORDER BY mine.key, r.node_seq DESC",
+            (json.dumps(nodes),),
         )
         return [(Op(*row[:9]), row[9], row[10], row[11]) for row in rows]
 
