@@ -323,3 +323,36 @@ async def test_an_app_on_a_copied_replica_says_its_edits_were_carried_over_and_g
 def _titles(path: Path) -> set[str]:
     with Store(path) as store:
         return {row[0] for row in store.conn.execute("SELECT title FROM task")}
+
+
+async def test_what_the_app_typed_on_a_copy_is_not_told_back_as_someone_elses_change_once_carried_over(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Backoff, "delay", lambda self, failures, rng: 3600.0)  # only F5 brings the next round
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        laptop, desktop = tmp_path / "laptop.db", tmp_path / "desktop.db"
+        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(laptop))
+        shutil.copyfile(laptop, desktop)
+        crewdeck("-w", str(laptop), "add", "Typed on the laptop")
+        crewdeck("-w", str(laptop), "sync")
+        server.kill()
+        app = make_app(desktop, "ana")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: header(app).sync_state == "offline", "offline")
+            await pilot.press("a")
+            await pilot.press(*"Typed in the app", "enter")
+            await until(pilot, lambda: "1 unsent" in header(app).sync_text, "the task unsent")
+            told_before = len(app._notifications)
+            server.start()
+            await pilot.press("f5")
+            await until(pilot, lambda: any(n.title == "this replica was a copy" for n in app._notifications), "the notice")
+            await until(pilot, lambda: header(app).sync_state == "live" and "unsent" not in header(app).sync_text, "all sent")
+            await settle(pilot)
+            told = [str(n.message) for n in list(app._notifications)[told_before:]]
+            assert not any("Typed in the app" in message for message in told), told
+        assert _titles(team) == {"Typed on the laptop", "Typed in the app"}
+    finally:
+        server.stop()
