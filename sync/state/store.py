@@ -1070,7 +1070,7 @@ class Store:
         ``(operation, rule, message, when)``, newest first."""
         nodes = [self.node, *self.former_nodes()]
         rows = self.conn.execute(
-            f"SELECT {', '.join(f'r.{name}' for name in Op._fields)}, r.rule, r.message, r.refused_at FROM refused_ops AS r, json_each(?) AS mine "
+            f"SELECT {_REFUSED_COLUMNS}, r.rule, r.message, r.refused_at FROM refused_ops AS r, json_each(?) AS mine "
             "WHERE r.node = mine.value ORDER BY mine.key, r.node_seq DESC",
             (json.dumps(nodes),),
         )
