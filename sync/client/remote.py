@@ -423,7 +423,14 @@ def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple
             answer = client.push([op for _, op in pending])
         except SyncError as exc:
             differs = exc.body.get("differs")
-            if exc.code == "node_conflict" and exc.body.get("node") == pending[0][1].node and _whole(differs) and forks < 2:
+            sent = pending[0][1]
+            if (
+                exc.code == "node_conflict"
+                and exc.body.get("node") == sent.node
+                and _whole(differs)
+                and sent.node_seq <= differs <= pending[-1][1].node_seq  # one of this batch's: what the server checked
+                and forks < 2
+            ):
                 # Operations before that number are the very ones the server holds (it checked them); from it on, the
                 # edits made here are this copy's alone, and go under a node of its own.
                 forks += 1
