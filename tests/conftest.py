@@ -205,7 +205,6 @@ def fresh_store(directory: Path, name: str) -> Store:
     node = new_node_id()
     s.conn.execute("UPDATE meta SET value = ? WHERE key = 'node'", (node,))
     s.conn.execute("UPDATE clock SET last = ?, node_seq = 0", (str(Stamp(0, 0, node)),))
-    s.node = node
     return s
 
 

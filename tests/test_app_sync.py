@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -293,3 +294,65 @@ async def test_a_deletion_made_without_seeing_an_edit_here_says_where_the_edit_i
             said = lambda: [str(n.message) for n in app._notifications if "@ana" in str(n.message)]  # noqa: E731
             await until(pilot, lambda: bool(said()), "the notice of ana's deletion")
             assert said() == [f"@ana deleted “Teaser” (your later change is kept in it: crewdeck show {task[:8]})"]
+
+
+async def test_an_app_on_a_copied_replica_says_its_edits_were_carried_over_and_goes_on_sending_what_is_typed(tmp_path: Path) -> None:
+    with served_replica(tmp_path) as (team, _, laptop):
+        desktop = tmp_path / "desktop.db"
+        crewdeck("-w", str(laptop), "add", "Typed before the copy")
+        shutil.copyfile(laptop, desktop)  # closed: its -wal went into it
+        crewdeck("-w", str(laptop), "add", "Typed on the laptop")
+        crewdeck("-w", str(laptop), "sync")
+        crewdeck("-w", str(desktop), "add", "Typed on the desktop")
+        app = make_app(desktop, "ana")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: any(n.title == "this replica was a copy" for n in app._notifications), "the notice")
+            notice = next(n for n in app._notifications if n.title == "this replica was a copy")
+            assert "the 1 edit made here that the server did not have was carried over to it and sent" in str(notice.message)
+            await until(pilot, lambda: header(app).sync_text.startswith("live") and "unsent" not in header(app).sync_text, "all sent")
+            # Typed in the app afterwards: stamped under the replica's new node (the app's own store was open all along).
+            await pilot.press("a")
+            await pilot.press(*"Typed in the app", "enter")
+            await until(
+                pilot, lambda: "unsent" not in header(app).sync_text and _titles(team) >= {"Typed in the app"}, "the app's task sent"
+            )
+        assert _titles(team) == {"Typed before the copy", "Typed on the laptop", "Typed on the desktop", "Typed in the app"}
+
+
+def _titles(path: Path) -> set[str]:
+    with Store(path) as store:
+        return {row[0] for row in store.conn.execute("SELECT title FROM task")}
+
+
+async def test_what_the_app_typed_on_a_copy_is_not_told_back_as_someone_elses_change_once_carried_over(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Backoff, "delay", lambda self, failures, rng: 3600.0)  # only F5 brings the next round
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        laptop, desktop = tmp_path / "laptop.db", tmp_path / "desktop.db"
+        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(laptop))
+        shutil.copyfile(laptop, desktop)
+        crewdeck("-w", str(laptop), "add", "Typed on the laptop")
+        crewdeck("-w", str(laptop), "sync")
+        server.kill()
+        app = make_app(desktop, "ana")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: header(app).sync_state == "offline", "offline")
+            await pilot.press("a")
+            await pilot.press(*"Typed in the app", "enter")
+            await until(pilot, lambda: "1 unsent" in header(app).sync_text, "the task unsent")
+            told_before = len(app._notifications)
+            server.start()
+            await pilot.press("f5")
+            await until(pilot, lambda: any(n.title == "this replica was a copy" for n in app._notifications), "the notice")
+            await until(pilot, lambda: header(app).sync_state == "live" and "unsent" not in header(app).sync_text, "all sent")
+            await settle(pilot)
+            told = [str(n.message) for n in list(app._notifications)[told_before:]]
+            assert not any("Typed in the app" in message for message in told), told
+        assert _titles(team) == {"Typed on the laptop", "Typed in the app"}
+    finally:
+        server.stop()

@@ -930,7 +930,8 @@ def test_a_card_whose_copy_changed_in_trello_and_here_keeps_the_copy_here_and_th
     shown = json.loads(cli.ok("post", "show", post_id, "--json"))
     assert shown["copy"] == "Copy rewritten here", out
     assert "copy (not submitted from the file, whose round is of other content: submit it here)" in out, out
-    assert (shown["state"], shown["history"][-1]["what"]) == ("draft", "changed the copy"), shown
+    # The change here came after the file's submission: it voided that round.
+    assert (shown["state"], shown["history"][-1]["what"]) == ("draft", "changed the copy (voids the round)"), shown
 
 
 def test_a_card_moved_to_published_in_the_source_publishes_no_post_here_that_is_not_approved(cli: Cli, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
 from .conftest import Cli
@@ -211,6 +212,26 @@ def test_a_newer_taskwarrior_export_changes_only_untouched_fields_and_a_local_ed
     assert out.strip() == (
         f"updated 2 tasks; 1 record keeps what was changed here since the last import: {newer_path}: task #1 (uuid 11111111): title"
     )
+
+
+def test_an_import_carried_to_a_new_node_is_still_the_imports_for_the_next_one(cli: Cli, tmp_path: Path) -> None:
+    """Imported in a replica that then turned out to be a copy (its unsent edits go to a node of its own): a newer
+    export still updates the fields the import wrote, instead of keeping them as changed here since."""
+    with Store(cli.workspace) as store:
+        made = store.node_seq()
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps(TW_TASKS))
+    cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(path))
+    with Store(cli.workspace) as store:
+        assert store.take_new_node(made + 1) > 0
+    newer = [dict(task) for task in TW_TASKS]
+    newer[0]["description"] = "Draft carousel v2"
+    newer_path = tmp_path / "tw-newer.json"
+    newer_path.write_text(json.dumps(newer))
+    out = cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(newer_path))
+    assert out.strip() == "updated 1 task; 1 record already here", out  # not "1 record keeps what was changed here since"
+    found = {t["id"]: t for t in json.loads(cli.ok("export"))["task"]}
+    assert found["11111111222233334444555555555555"]["title"] == "Draft carousel v2"
 
 
 def test_a_campaign_of_the_same_name_is_the_same_campaign(export: Path, tmp_path: Path) -> None:

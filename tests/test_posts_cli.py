@@ -332,6 +332,19 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     assert "since the version you last saw" in team.ok("post", "show", post_id, as_member="mia")
 
 
+def test_a_change_made_before_any_verdict_is_said_to_void_the_round(team: Cli) -> None:
+    """raj changed the copy offline after submitting it, and mia approved the submitted version before his change
+    arrived: the post reads draft, and the history said "changed the copy" with no word of the void, the approval after
+    it reading as one that stands."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "copy", post_id, "Second take", as_member="raj")
+    shown = json.loads(team.ok("post", "show", post_id, "--json", as_member="mia"))
+    assert shown["state"] == "draft"
+    assert [row["what"] for row in shown["history"]][-2:] == ["submitted", "changed the copy (voids the round)"], shown["history"]
+
+
 def test_a_reviewer_who_asked_for_other_media_sees_in_post_show_that_the_media_changed(team: Cli) -> None:
     """Only the copy was compared: mia asked for another picture, raj changed the media alone, and `post show` said
     nothing had changed since the version she last saw."""

@@ -704,7 +704,7 @@ def test_the_matrix_on_the_servers(team: Team, served: Server, tmp_path: Path) -
                 me = team.ids[PLAYER[role]]
                 with store.write(me, judged=False) as w:  # a modified client: no rules of its own
                     write(w, team, me)
-                stored, refused = push_pending(store, client)
+                stored, refused, _ = push_pending(store, client)
                 outcomes[(name, role)] = store.refused()[0][1] if refused else None
                 assert (stored == 0) if refused else (stored > 0), (name, role, stored, refused)
     finally:
@@ -818,7 +818,7 @@ def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Tea
             with store.write(team.ids["raj"], judged=False) as w:
                 entry = w.append("ledger_entry", _entry(team.ids["raj"], team.campaign, amount=500_000, needs_approval=True))
                 w.append("approval", {"entry": entry, "approved_by": team.ids["ana"], "approved_at": "2026-11-26T09:00:00Z"})
-            assert push_pending(store, client) == (1, 1)
+            assert push_pending(store, client) == (1, 1, 0)
             assert [r[1] for r in store.refused()] == ["author_field"]
             client.close()
         report = crewdeck("-w", str(team.path), "--as", "ana", "ledger", "report", "--json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -597,3 +598,39 @@ def test_a_fresh_workspace_whose_filling_fails_leaves_no_file(tmp_path: Path) ->
         w.create("task", {"title": "kept"})
     with Store(path) as store:
         assert [r["title"] for _, r in store.records("task")] == ["kept"]
+
+
+def test_operations_of_its_node_from_another_copy_carry_the_ones_made_here_to_a_node_of_its_own(store: Store, tmp_path: Path) -> None:
+    """Two copies of one replica each wrote; one pulls the other's operations, under the node they share: its own take a
+    new node (the same stamps' time, counters from 1), and every record is in both once they have exchanged."""
+    with store.write(ANA) as w:
+        before = w.create("task", {"title": "before the copy"})
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(store.path, tmp_path / "copy.db")
+    copy = Store(tmp_path / "copy.db")
+    with store.write(ANA) as w:
+        w.create("task", {"title": "typed there"})
+    with copy.write(ANA) as w:
+        here = w.create("task", {"title": "typed here"})
+        w.set("task", before, {"priority": "high"})
+    made_here = [op for _, op in copy.ops_after(0) if op.row_id == here or op.field == "priority"]
+
+    change = copy.apply(op for _, op in store.ops_after(0))
+    assert change.carried == 2  # two writes: the task typed, the priority set
+    assert copy.node != store.node and copy.former_nodes() == [store.node]
+    carried = [op for _, op in copy.own_ops_after(0)]
+    assert [op.node_seq for op in carried] == list(range(1, len(made_here) + 1))
+    assert [(op.op_id[:19], op.row_id, op.field, op.value) for op in carried] == [
+        (op.op_id[:19], op.row_id, op.field, op.value) for op in made_here
+    ]
+    with copy.write(ANA) as w:  # the count goes on under the new node
+        w.set("task", here, {"status": "doing"})
+    assert [op.node_seq for _, op in copy.own_ops_after(0)][-1] == len(made_here) + 1
+
+    store.apply(op for _, op in copy.ops_after(0))
+    for s in (store, copy):
+        assert sorted(v["title"] for _, v in s.records("task")) == ["before the copy", "typed here", "typed there"]
+        assert (s.record("task", before)["priority"], s.record("task", here)["status"]) == ("high", "doing")  # type: ignore[index]
+        assert s.op_count() == store.op_count()
+    assert store.node not in {op.node for _, op in copy.own_ops_after(0)}
+    copy.close()

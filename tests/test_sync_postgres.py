@@ -152,7 +152,7 @@ def test_a_push_to_one_process_wakes_a_long_poll_on_another(published: tuple[str
         waiter = threading.Thread(target=lambda: got.append(waiting.pull(head, wait=60)))
         waiter.start()
         pusher = Client(servers[0].url, token, "team")
-        assert push_pending(store, pusher) == (1, 0)
+        assert push_pending(store, pusher) == (1, 0, 0)
         waiter.join(90)
         # Woken by the other process's NOTIFY, with the new operations.
         assert got and [op.field for _, op in got[0][0]] == ["title"]
@@ -232,3 +232,28 @@ def test_three_servers_eight_pushers_and_a_puller_that_sees_everything_once_in_o
     finally:
         for s in servers:
             assert s.stop() == ""
+
+
+def test_a_sync_right_after_the_database_restarted_goes_through(postgres: Postgres, tmp_path: Path) -> None:
+    """After a restart of PostgreSQL (maintenance, a failover), the server's first requests each failed on a pooled
+    connection the restart had ended: "the server is unavailable for now (503: the database is unavailable)", the
+    database being back."""
+    cluster = Postgres(postgres.bin).start()  # its own: restarted here
+    try:
+        team = make_team(tmp_path)
+        url = cluster.database()
+        crewdeck("publish", str(team), "--database", url)
+        server = Server(["--database", url]).start()
+        try:
+            ana = tmp_path / "ana.db"
+            crewdeck("join", server.url, "--token", create_token("ana", "--database", url, "--name", "team")[1], str(ana))
+            crewdeck("-w", str(ana), "add", "Written before the restart")
+            assert ", 0 unsent" in crewdeck("-w", str(ana), "sync")
+            cluster.restart()
+            crewdeck("-w", str(ana), "add", "Written after the restart")
+            for _ in range(3):  # each a request of its own, on whichever pooled connection comes next
+                assert ", 0 unsent" in crewdeck("-w", str(ana), "sync")
+        finally:
+            assert server.stop() == ""  # no request failed on the server's side
+    finally:
+        cluster.stop()

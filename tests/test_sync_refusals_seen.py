@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -322,3 +323,22 @@ def test_a_member_the_server_removed_is_refused_new_edits_up_front_with_the_rule
     assert said == "crewdeck: error: @raj was removed from this workspace (rule member_removed)\n", said
     log = crewdeck("-w", str(replica), "log")
     assert "Written after the removal" not in log and "“Rough cut”" in log, log
+
+
+def test_a_refusal_stays_listed_once_the_replica_turned_out_to_be_a_copy(tmp_path: Path) -> None:
+    """raj's laptop, refused “Rough cut” before, was copied to his desktop; both typed; the second to sync takes a node
+    of its own: what the server refused of it before is still in its log, and it still names the refused task's id."""
+    with refused_offline(tmp_path) as replica:
+        crewdeck("-w", str(replica), "sync")
+        desktop = tmp_path / "desktop.db"
+        shutil.copyfile(replica, desktop)
+        crewdeck("-w", str(replica), "add", "Typed on the laptop")
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(desktop), "add", "Typed on the desktop")
+        assert "carried over" in crewdeck("-w", str(desktop), "sync")
+        with Store(desktop) as store:
+            [task_id] = {op.row_id for op, *_ in store.refused()}
+        log = crewdeck("-w", str(desktop), "log")
+        assert f"REFUSED: {ROUGH_CUT}" in log, log
+        said = crewdeck_fails("-w", str(desktop), "show", task_id[:8])
+        assert "refused" in said, said

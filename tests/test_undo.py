@@ -77,6 +77,24 @@ def test_undo_keeps_a_later_edit_made_elsewhere(tmp_path: Path) -> None:
     theirs.close()
 
 
+def test_an_edit_carried_to_a_new_node_is_still_undone(tmp_path: Path) -> None:
+    """The replica turned out to be a copy while the app ran: its unsent edits went to a node of its own, under new
+    stamps; undo still takes them back, instead of keeping them as "a later change by @ana"."""
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    store = store_of(ours)
+    task = open_tasks(store)[0]
+    before = store.record("task", task)
+    made = store.node_seq()
+    ours.edits.set_fields([task], {"status": "review", "title": "Ana's title"}, "edit")
+    assert store.take_new_node(made + 1) == 1
+
+    undone = ours.edits.undo()
+    assert undone is not None and undone.kept == 0, undone
+    after = store.record("task", task)
+    assert after is not None and before is not None and (after["title"], after["status"]) == (before["title"], before["status"])
+    ours.close()
+
+
 def test_undoing_an_add_deletes_the_task_and_redo_brings_it_back(tmp_path: Path) -> None:
     ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
     assert ours.edits.undo() is None and ours.edits.redo() is None  # nothing done yet

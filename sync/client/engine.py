@@ -76,6 +76,8 @@ class SyncStatus:
     pulled: int = 0
     #: This replica's operations the server refused in the last round (dropped; ``Store.refused`` lists them).
     refused: int = 0
+    #: Writes made here the last round carried over to a node of the replica's own: it was a copy (``carried_over`` says so).
+    carried: int = 0
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,7 @@ class SyncEngine:
                 failures = 0
                 self._pulled = max(self._pulled, pulled_to)
                 last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
-                self._emit(SyncStatus("live", left, last_sync, None, "", result.pushed, result.pulled, result.refused))
+                self._emit(SyncStatus("live", left, last_sync, None, "", result.pushed, result.pulled, result.refused, result.carried))
                 self._pause(self.poll_interval, store, made, until_change=True)
         finally:
             self._stop.set()

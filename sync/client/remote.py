@@ -139,6 +139,16 @@ def _kept(left: int, sent: str, path: str | Path) -> str:
     return f"{left:,} edit{'' if one else 's'} made here {'was' if one else 'were'} {sent} and stay{'s' if one else ''} in {path}"
 
 
+def carried_over(writes: int) -> str:
+    """What a round that found the replica to be a copy of another (``RoundResult.carried``) tells its member."""
+    one = writes == 1
+    return (
+        "this replica is a copy of another one (or a backup put back), which sent other edits under its name: it syncs "
+        f"under a name of its own from now on, and the {writes:,} edit{'' if one else 's'} made here that the server did not have "
+        f"{'was' if one else 'were'} carried over to it and sent"
+    )
+
+
 def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
     """``exc``'s line for the replica at ``path`` (``left``: its unsent edits, ``unsent``): a token refused says how to give it a
     new one, ``sync --token``, which keeps the replica's unsent edits (joining again would leave them behind); a member
@@ -376,6 +386,9 @@ class RoundResult:
     head: int
     #: This replica's operations the server refused in this round (dropped from its state, listed by ``Store.refused``).
     refused: int = 0
+    #: Writes made here carried over to a node of the replica's own, found in this round to be a copy of another
+    #: (``Store.take_new_node``).
+    carried: int = 0
 
 
 def mark_removed(store: Store) -> None:
@@ -390,22 +403,39 @@ def unsent(store: Store) -> int:
     return store.own_writes_after(int(store.get_meta(META_PUSH_SEQ) or 0))
 
 
-def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple[int, int]:
-    """Send this node's operations the server has not acknowledged; ``(stored, refused)``.
+def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple[int, int, int]:
+    """Send this node's operations the server has not acknowledged; ``(stored, refused, carried)``.
 
     What the server's rules refuse leaves this replica's state in the same
     transaction that moves the push cursor (``Store.drop_refused``).
+    ``carried``: the writes made here that took a node of the replica's own
+    (``Store.take_new_node``), the server holding other operations under its
+    node's numbers: it was copied, or a backup of it put back.
     """
     cursor = int(store.get_meta(META_PUSH_SEQ) or 0)
-    stored = refused = 0
-    rewinds = 0
+    stored = refused = carried = 0
+    rewinds = forks = 0
     while True:
         pending = _within_bytes(_whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch), PUSH_BYTES)
         if not pending:
-            return stored, refused
+            return stored, refused, carried
         try:
             answer = client.push([op for _, op in pending])
         except SyncError as exc:
+            differs = exc.body.get("differs")
+            sent = pending[0][1]
+            if (
+                exc.code == "node_conflict"
+                and exc.body.get("node") == sent.node
+                and _whole(differs)
+                and sent.node_seq <= differs <= pending[-1][1].node_seq  # one of this batch's: what the server checked
+                and forks < 2
+            ):
+                # Operations before that number are the very ones the server holds (it checked them); from it on, the
+                # edits made here are this copy's alone, and go under a node of its own.
+                forks += 1
+                carried += store.take_new_node(differs)
+                continue
             expected = exc.body.get("expected")
             if exc.code != "gap" or not isinstance(expected, int) or rewinds > 2:
                 raise
@@ -426,14 +456,14 @@ def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple
         stored += stored_now
 
 
+def _whole(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _push_answer(answer: dict[str, Any], node: str) -> tuple[int, int, list[RefusedOp]]:
     """``(this node's acknowledged counter, operations stored, refusals)`` of a push's answer; ``SyncError`` when it is not the API's."""
-
-    def whole(value: object) -> TypeGuard[int]:
-        return isinstance(value, int) and not isinstance(value, bool)
-
     acked, stored = answer.get("acked"), answer.get("stored")
-    if not isinstance(acked, dict) or not all(whole(v) for v in acked.values()) or not whole(stored):
+    if not isinstance(acked, dict) or not all(_whole(v) for v in acked.values()) or not _whole(stored):
         raise SyncError("the server sent a malformed answer: a push's answer gives stored and acked as numbers", "bad_answer")
     items = answer.get("refused", [])
     try:
@@ -496,15 +526,17 @@ def fetch_page(client: Client, after: int, limit: int, refusals: tuple[str, int]
             limit = max(1, limit // 8)
 
 
-def pull_all(store: Store, client: Client, on_progress: Progress | None = None, page: int = PULL_PAGE) -> tuple[int, int]:
-    """Apply everything after the pull cursor; ``(operations new here, head)``.
+def pull_all(store: Store, client: Client, on_progress: Progress | None = None, page: int = PULL_PAGE) -> tuple[int, int, int]:
+    """Apply everything after the pull cursor; ``(operations new here, head, writes carried over)``: operations of this
+    node made by another copy of the replica take the edits made here under those numbers to a node of its own
+    (``Store.take_new_node``).
 
     The next page is fetched while this one is applied.  A server that
     says more follows but moves the cursor no further is a ``SyncError``
     (``no_progress``), not a loop that never ends.
     """
     start = after = int(store.get_meta(META_PULL_SEQ) or 0)
-    applied = 0
+    applied = carried = 0
     (page_ops, head, cursor, more, refusals), limit = fetch_page(client, after, page, (store.node, store.refused_counter()))
     if refusals:
         store.drop_refused(refusals)
@@ -524,11 +556,12 @@ def pull_all(store: Store, client: Client, on_progress: Progress | None = None, 
             if page_ops or cursor != after:
                 change = store.apply((op for _, op in page_ops), meta={META_PULL_SEQ: str(cursor)})
                 applied += change.ops
+                carried += change.carried
             after = cursor
             if on_progress and head > start:
                 on_progress(after - start, head - start)
             if pending is None:
-                return applied, head
+                return applied, head, carried
             (page_ops, head, cursor, more, _), limit = pending.result()
     finally:
         if fetcher is not None:
@@ -555,20 +588,26 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
     try:
-        pushed, refused = push_pending(store, client)
+        pushed, refused, carried = push_pending(store, client)
     except ClockOff:
         # This machine's stamps are ahead of the server's clock: they wait (the error says why), but what the others
         # sent still comes in; a laptop with a fast clock saw none of its team's work for as long as it stayed fast.
         pull_all(store, client, on_progress)
         raise
-    pulled, head = pull_all(store, client, on_progress)
+    pulled, head, carried_in_pull = pull_all(store, client, on_progress)
+    if carried_in_pull:
+        # Under their new node, they go now rather than at the next round.
+        more, refused_more, _ = push_pending(store, client)
+        pulled_more, head, _ = pull_all(store, client, on_progress)  # the head they moved
+        pushed, refused, carried = pushed + more, refused + refused_more, carried + carried_in_pull
+        pulled += pulled_more
     now = dt.datetime.now(dt.UTC)
     saved = store.get_meta(META_LAST_SYNC)
     # Saved for the next start; an idle round writes it at most once a minute
     # (every write wakes whoever watches the replica).
     if pushed or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
         store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
-    return RoundResult(pushed, pulled, head, refused)
+    return RoundResult(pushed, pulled, head, refused, carried)
 
 
 def retoken(store: Store, token: str, transport: httpx.BaseTransport | None = None) -> Remote:

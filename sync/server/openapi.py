@@ -192,7 +192,10 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                         "400": _error("not JSON, or the connection closed before the body arrived"),
                         **auth,
                         "404": _error("no such workspace"),
-                        "409": _error("a gap (expected names the next node_seq) or a node whose history differs"),
+                        "409": _error(
+                            "a gap (expected names the next node_seq) or a node whose history differs (node_conflict: a copied "
+                            "replica; differs names the first node_seq whose operation is not the one stored)"
+                        ),
                         "413": _error(f"body over {max_body:,} bytes or more than {max_batch:,} operations"),
                         "415": _error("a body not sent with Content-Type: application/json"),
                         "422": _error(

@@ -810,6 +810,18 @@ class PgPool:
                 store.conn.rollback()
             self._idle.put(store)
 
+    def drop_idle(self) -> None:
+        """Close the idle connections; each is opened again when next used (``store``)."""
+        parked = []
+        while True:
+            try:
+                parked.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for store in parked:
+            store.conn.close()
+            self._idle.put(store)
+
     def close(self) -> None:
         while not self._idle.empty():
             self._idle.get_nowait().close()

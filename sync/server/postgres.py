@@ -113,10 +113,19 @@ class PostgresBackend:
             self._reading.pop(workspace, None)
 
     async def _run(self, fn: Callable[[PgStore], T]) -> T:
+        def attempt() -> T:
+            with self._pool.store() as store:
+                return fn(store)
+
         def run() -> T:
             try:
-                with self._pool.store() as store:
-                    return fn(store)
+                try:
+                    return attempt()
+                except psycopg.OperationalError:
+                    # The connection broke: the database restarted, say, and ended every connection opened before, the
+                    # idle ones too.  Once more on a new one (a push is idempotent); a database still away says so.
+                    self._pool.drop_idle()
+                    return attempt()
             except (PgError, psycopg.OperationalError) as exc:
                 raise BackendError("the database is unavailable", str(exc)) from None
 

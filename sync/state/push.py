@@ -171,8 +171,11 @@ def plan(
                 raise PushRejected(
                     "node_conflict",
                     f"node {node}: operation #{differ[0].node_seq} differs from the one stored under that number; "
-                    "this replica looks like a copy of another, join again to get a replica of its own",
+                    "this replica looks like a copy of another (or a backup put back): crewdeck gives it a node of its own "
+                    "and sends its edits from that number on again",
                     node=node,
+                    # Where the copy's own edits begin: those before it are stored, those from it on are the replica's alone.
+                    differs=differ[0].node_seq,
                 )
             result.duplicates += len(seen)
         new = node_ops[len(seen) :]

@@ -29,8 +29,8 @@ from urllib.parse import quote
 from crewdeck.sync.state import rollup_days, rollups, schema
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from crewdeck.sync.state.ids import new_id, new_node_id
-from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash
-from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError
+from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash, same_write
+from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError, canonical_json
 from crewdeck.sync.state.sharedfile import OpenedFile, access_problem, check_local_disk, create_group_writable
 from crewdeck.sync.state.writes import PendingWrites, Writer
 
@@ -66,6 +66,10 @@ def _by_identity(ops: Iterable[Op]) -> dict[OpKey, Op]:
     return {(op.op_id, op.row_id, op.field): op for op in ops}
 
 
+#: An operation's columns of ``refused_ops AS r``, in ``Op`` field order.
+_REFUSED_COLUMNS = ", ".join(f"r.{name}" for name in Op._fields)
+#: The nodes a replica had before it turned out to be a copy of another (``Store.take_new_node``): JSON, the latest first.
+META_FORMER_NODES = "node.former"
 #: The highest ``seq`` ever stored, kept while it is above the log's own highest.
 META_SEQ_FLOOR = "ops.seq_floor"
 #: A write of at least this many rows into one table builds the table's
@@ -84,6 +88,8 @@ class Change:
 
     rows: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     ops: int = 0
+    #: Writes made here carried over to a node of this replica's own: it turned out to be a copy (``take_new_node``).
+    carried: int = 0
 
     def add(self, entity: str, row_id: str) -> None:
         self.rows[entity].add(row_id)
@@ -205,7 +211,7 @@ class Store:
         self.busy_timeout = busy_timeout
         self.conn = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
         try:
-            self.node: str = self._identify(readonly)
+            self._identify(readonly)
         except BaseException:
             self.conn.close()
             raise
@@ -232,8 +238,18 @@ class Store:
         if not readonly and self.get_meta(schema.ACCESS_PENDING):
             self._grant_access()
 
-    def _identify(self, readonly: bool) -> str:
-        """This file's node id, once it is known to be a crewdeck workspace; then WAL mode and migrations.
+    @property
+    def node(self) -> str:
+        """This file's node id, the one its next write stamps with.
+
+        Read from the file each time, not kept: a replica found to be a copy
+        of another takes a new one (``take_new_node``), in whichever process
+        syncs it, and every process writing it must stamp with that one.
+        """
+        return str(self.conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()[0])
+
+    def _identify(self, readonly: bool) -> None:
+        """Check the file is a crewdeck workspace (it has a node id); then WAL mode and migrations.
 
         Nothing is written before the file has shown itself to be one of
         ours: another program's database keeps its journal mode and
@@ -250,7 +266,7 @@ class Store:
             if readonly:
                 if version != schema.SCHEMA_VERSION:
                     raise WorkspaceError(f"{self.path} needs a schema upgrade; open it once without read-only mode")
-                return str(row[0])
+                return
             if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.conn.execute("PRAGMA journal_mode = WAL")
             if version != schema.SCHEMA_VERSION:
@@ -259,7 +275,6 @@ class Store:
             raise _write_error(self.path, exc) or WorkspaceError(f"cannot open workspace {self.path}: {exc}") from None
         except RuntimeError as exc:
             raise WorkspaceError(str(exc)) from None
-        return str(row[0])
 
     def _not_ours(self, exc: sqlite3.DatabaseError) -> str:
         """Why a file whose first read failed is not a workspace this process can open."""
@@ -413,6 +428,18 @@ class Store:
             "SELECT op_id FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id DESC LIMIT 1", (row_id, field_name)
         ).fetchone()
         return row[0] if row else None
+
+    def stamp_now(self, op: Op) -> str:
+        """The stamp ``op`` has in the log now: its own, or, carried to a node of this replica's own since
+        (``take_new_node``), the one it took then: the same time and counter under the new node."""
+        held = "SELECT op_id FROM ops WHERE row_id = ? AND field = ? AND member = ? AND op_id "
+        if self.conn.execute(held + "= ?", (op.row_id, op.field, op.member, op.op_id)).fetchone():
+            return op.op_id
+        when = op.op_id[: -len(op.node)]  # "<ms>-<counter>-": a node is hex digits, all below "g"
+        row = self.conn.execute(
+            held + "> ? AND op_id < ? ORDER BY op_id LIMIT 1", (op.row_id, op.field, op.member, when, when + "g")
+        ).fetchone()
+        return str(row[0]) if row else op.op_id
 
     def op_member(self, op_id: str) -> str | None:
         """The member who wrote the operation stamped ``op_id`` (``None``: no such operation here)."""
@@ -921,6 +948,82 @@ class Store:
                 self.set_meta(key, value)
         return len(dropped)
 
+    def _own_ops_arrived(self, before: int) -> int:
+        """After operations from elsewhere were stored (those past ``before``): when some are this node's, made by
+        another copy of this replica (or by this one before a backup of it was put back), the count goes on after them;
+        when operations made here hold the same numbers, those take a node of their own (``take_new_node``).  How many
+        writes that carried over."""
+        node = self.node
+        first, last = self.conn.execute(
+            "SELECT min(node_seq), max(node_seq) FROM ops WHERE seq > ? AND node = ?", (before, node)
+        ).fetchone()
+        if first is None:
+            return 0
+        clash = self.conn.execute(
+            "SELECT 1 FROM ops WHERE seq <= ? AND node = ? AND node_seq >= ? LIMIT 1", (before, node, first)
+        ).fetchone()
+        if clash:
+            return self._take_new_node(first, made_up_to=before)
+        clock, node_seq = self._load_clock()
+        if last > node_seq:
+            self._save_clock(clock, last)
+        return 0
+
+    def take_new_node(self, first: int) -> int:
+        """This replica is a copy of another (or a backup put back) and its server stores other operations under its
+        node from number ``first`` on: give it a node of its own, and its operations from ``first`` on under it.
+
+        Those before ``first`` are stored elsewhere already and stay as they
+        are (sent again under a new name, they would be made twice).  The
+        others are stamped again, one transaction: the new node's stamp and
+        counter (1, 2, ...), the same member, record, field and value, and
+        the same time and counter in their stamp, so they merge as when they
+        were made; the server judges them like any push.  How many writes
+        (``oplog.same_write``) were carried over.
+        """
+        with self._transaction():
+            return self._take_new_node(first)
+
+    def _take_new_node(self, first: int, made_up_to: int | None = None) -> int:
+        """``take_new_node`` inside the caller's transaction; ``made_up_to``: the log's operations past it came from
+        elsewhere (the other copy's, under this node's name): they stay as they are."""
+        old, new = self.node, new_node_id()
+        rows = self.conn.execute(
+            f"SELECT seq, {OP_COLUMNS} FROM ops WHERE node = ? AND node_seq >= ? AND seq <= ? ORDER BY node_seq",
+            (old, first, self.max_seq() if made_up_to is None else made_up_to),
+        ).fetchall()
+        ops = [Op(*row[1:]) for row in rows]
+
+        def renamed(stamp: str) -> str:
+            parsed = Stamp.parse(stamp)
+            return str(Stamp(parsed.ms, parsed.counter, new)) if parsed.node == old else stamp
+
+        carried = []
+        for node_seq, op in enumerate(ops, 1):
+            value = op.value
+            if op.entity == "acting":
+                # "@ana as @raj" names the operations it covers by their stamps.
+                record = json.loads(value)
+                record.update(first_op=renamed(record["first_op"]), last_op=renamed(record["last_op"]))
+                value = canonical_json(record)
+            carried.append(op._replace(op_id=renamed(op.op_id), node=new, node_seq=node_seq, value=value))
+        top = self.max_seq()
+        self.conn.executemany("DELETE FROM ops WHERE seq = ?", [(row[0],) for row in rows])
+        if rows and self.max_seq() < top:
+            # The log's numbers are every cursor's: those of the operations taken out are never handed out again.
+            self.set_meta(META_SEQ_FLOOR, str(top))
+        first_seq = self._seq_floor()
+        if first_seq is None:
+            self.conn.executemany(f"INSERT {_INTO_OPS}", carried)
+        else:
+            self.conn.executemany(f"INSERT {_INTO_OPS_AT}", [(first_seq + i, *op) for i, op in enumerate(carried)])
+        self._forget_rows(ops)  # the records they touched, rebuilt from the log as it is now
+        last = Stamp.parse(self.conn.execute("SELECT last FROM clock WHERE id = 1").fetchone()[0])
+        self.conn.execute("UPDATE meta SET value = ? WHERE key = 'node'", (new,))
+        self.set_meta(META_FORMER_NODES, json.dumps([old, *self.former_nodes()]))
+        self._save_clock(HybridClock(new, Stamp(last.ms, last.counter, new), self.wall), len(carried))
+        return sum(1 for before, op in zip([None, *carried], carried) if before is None or not same_write(before, op))
+
     def _seq_floor(self) -> int | None:
         """The ``seq`` the next stored operation takes when dropped operations left the top of the log, else ``None``.
 
@@ -958,10 +1061,18 @@ class Store:
         row = self.conn.execute("SELECT max(node_seq) FROM refused_ops WHERE node = ?", (self.node,)).fetchone()
         return int(row[0] or 0)
 
+    def former_nodes(self) -> list[str]:
+        """The nodes this replica had before it turned out to be a copy (``take_new_node``), the latest first."""
+        return [str(node) for node in json.loads(self.get_meta(META_FORMER_NODES) or "[]")]
+
     def refused(self) -> list[tuple[Op, str, str, str]]:
-        """This node's operations the server refused: ``(operation, rule, message, when)``, newest first."""
+        """This replica's operations the server refused, under its node and the ones it had before (``former_nodes``):
+        ``(operation, rule, message, when)``, newest first."""
+        nodes = [self.node, *self.former_nodes()]
         rows = self.conn.execute(
-            f"SELECT {OP_COLUMNS}, rule, message, refused_at FROM refused_ops WHERE node = ? ORDER BY node_seq DESC", (self.node,)
+            f"SELECT {_REFUSED_COLUMNS}, r.rule, r.message, r.refused_at FROM refused_ops AS r, json_each(?) AS mine "
+            "WHERE r.node = mine.value ORDER BY mine.key, r.node_seq DESC",
+            (json.dumps(nodes),),
         )
         return [(Op(*row[:9]), row[9], row[10], row[11]) for row in rows]
 
@@ -1026,6 +1137,7 @@ class Store:
         self._save_clock(clock, node_seq)
         self._rematerialize_rows(fresh, change)
         change.ops = len(fresh)
+        change.carried = self._own_ops_arrived(before)
         if "member" in change.rows:
             self._revoke_removed(
                 self.conn.execute(

@@ -758,6 +758,10 @@ class CrewdeckApp(App[int]):
         header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
         if fresh and status is not None and status.refused:
             self._after_refusal(status.refused)
+        if fresh and status is not None and status.carried:
+            from crewdeck.sync.client.remote import carried_over
+
+            self.notify(carried_over(status.carried), title="this replica was a copy", timeout=30)
         self._tell_refusal(status)
 
     def _tell_refusal(self, status: SyncStatus | None) -> None:

@@ -237,18 +237,17 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     for verdict in verdicts(conn, [post_id]).get(post_id, []):
         add(verdict.op_id, parse_utc(verdict.at), verdict.by, verdict_words(verdict), verdict.hash[:8], verdict.note)
     events.sort(key=lambda e: e[0])
-    # A content change after a verdict of the same round voids it: say so where it happened.
+    # A content change after the submission voids the round, before a verdict too (one made offline may arrive after a
+    # verdict given on the submitted version): say so where it happened.
     out: list[_Event] = []
-    approved_since_round = False
+    round_open = False
     for _op_id, event in events:
         what = event.cells[2]
         if what == "submitted":
-            approved_since_round = False
-        elif what.startswith(("approved", "requested")):
-            approved_since_round = True
-        elif what.startswith("changed") and approved_since_round:
+            round_open = True
+        elif what.startswith("changed") and round_open:
             event.cells[2] = what + " (voids the round)"
-            approved_since_round = False
+            round_open = False
         out.append(event)
     return out
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.client.metakeys import META_PUSH_SEQ
-from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, mark_removed, sync_round, unsent
+from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, carried_over, mark_removed, sync_round, unsent
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import ClockSkewError
@@ -328,6 +328,8 @@ def cmd_sync(ctx: Context) -> int:
         raise UserError(f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}") from None
     finally:
         client.close()
+    if result.carried:
+        print(carried_over(result.carried))
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
         names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)

@@ -75,7 +75,13 @@ class WorkspaceAccess:
     def foreign(self, ops: Iterable[Op]) -> list[Op]:
         """The operations this session did not write (another member's, another process's)."""
         with self._lock:  # a write holds it until its stamps are ours
-            return [op for op in ops if op.op_id not in self._ours]
+            found = [op for op in ops if op.op_id not in self._ours]
+            former = self._ws.store.former_nodes() if found else []
+            if not former:
+                return found
+            # Carried to a node of the replica's own (it turned out to be a copy): a write of ours under its new stamp,
+            # "<ms>-<counter>-" and the new node.
+            return [op for op in found if not any(op.op_id[: -len(op.node)] + node in self._ours for node in former)]
 
     def close(self) -> None:
         with self._lock:

@@ -397,6 +397,8 @@ def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple
     for op in ops:
         if op.kind != "set":
             continue
+        # Carried to a node of the replica's own since it was written (the replica was a copy): the same edit.
+        op = op._replace(op_id=store.stamp_now(op))
         winner = store.field_winner(op.row_id, op.field)
         if winner != op.op_id and (winner not in restored or restored[winner] != json.loads(op.value)):
             kept += 1  # someone changed it after us: theirs stays

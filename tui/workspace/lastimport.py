@@ -40,6 +40,8 @@ import sqlite3
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, NamedTuple
 
+from crewdeck.sync.state.store import META_FORMER_NODES
+
 PREFIX = "import.runs."
 
 
@@ -85,6 +87,25 @@ def remember(
     return setting
 
 
+def carried(conn: sqlite3.Connection, found: list[Run]) -> list[Run]:
+    """``found``, and each run as its unsent operations may be now: a replica found to be a copy of another carried
+    them to a node of its own (``Store.take_new_node``), the same time and counter in their stamps under the new node."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_FORMER_NODES,)).fetchone()
+    if row is None:
+        return found
+    former = [str(node) for node in json.loads(row[0])]  # the latest first
+    node = conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()[0]
+    successor = dict(zip(former, [str(node), *former]))
+    out = list(found)
+    for run in found:
+        at = run.node
+        while at in successor:
+            at = successor[at]
+            # A stamp is "<ms>-<counter>-<node>": the node changes, the rest is kept.
+            out.append(run._replace(node=at, first=run.first[: -len(run.node)] + at, last=run.last[: -len(run.node)] + at))
+    return out
+
+
 class Guard:
     """Which fields of a record were changed here since the source's last import."""
 
@@ -97,7 +118,7 @@ class Guard:
     def runs(self) -> list[Run]:
         # Read when first asked, inside the import's write: not when the import started, before another finished.
         if self._runs is None:
-            self._runs = runs(self.conn, self.source_key)
+            self._runs = carried(self.conn, runs(self.conn, self.source_key))
         return self._runs
 
     def _ours(self, node: str, stamp: str) -> bool:

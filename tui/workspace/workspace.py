@@ -448,8 +448,9 @@ class Workspace:
         """Why the one record of ``entity`` whose id starts ``text`` is in no table, when the sync server refused the
         operations that made it (``crewdeck sync`` and ``log`` named it by that id)."""
         rows = self.conn.execute(
-            "SELECT DISTINCT row_id FROM refused_ops WHERE node = ? AND entity = ? AND row_id >= ? AND row_id < ? LIMIT 2",
-            (self.store.node, entity, text, upper),
+            "SELECT DISTINCT r.row_id FROM refused_ops AS r, json_each(?) AS mine WHERE r.node = mine.value AND r.entity = ? "
+            "AND r.row_id >= ? AND r.row_id < ? LIMIT 2",
+            (json.dumps([self.store.node, *self.store.former_nodes()]), entity, text, upper),
         ).fetchall()
         if len(rows) != 1:
             return None
