@@ -223,7 +223,7 @@ def test_an_import_carried_to_a_new_node_is_still_the_imports_for_the_next_one(c
     path.write_text(json.dumps(TW_TASKS))
     cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(path))
     with Store(cli.workspace) as store:
-        assert store.take_new_node(made + 1) > 0
+        assert store.take_new_node(store.node, made + 1) > 0
     newer = [dict(task) for task in TW_TASKS]
     newer[0]["description"] = "Draft carousel v2"
     newer_path = tmp_path / "tw-newer.json"

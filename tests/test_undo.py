@@ -86,7 +86,11 @@ def test_an_edit_carried_to_a_new_node_is_still_undone(tmp_path: Path) -> None:
     before = store.record("task", task)
     made = store.node_seq()
     ours.edits.set_fields([task], {"status": "review", "title": "Ana's title"}, "edit")
-    assert store.take_new_node(made + 1) == 1
+    copied = store.node
+    assert store.take_new_node(copied, made + 1) == 1
+    # A second sync of this replica told of the same copy (the app's and a command's at once) finds it carried already.
+    carried_to = store.node
+    assert carried_to != copied and store.take_new_node(copied, made + 1) == 0 and store.node == carried_to
 
     undone = ours.edits.undo()
     assert undone is not None and undone.kept == 0, undone

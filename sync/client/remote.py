@@ -434,7 +434,7 @@ def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple
                 # Operations before that number are the very ones the server holds (it checked them); from it on, the
                 # edits made here are this copy's alone, and go under a node of its own.
                 forks += 1
-                carried += store.take_new_node(differs)
+                carried += store.take_new_node(sent.node, differs)
                 continue
             expected = exc.body.get("expected")
             if exc.code != "gap" or not isinstance(expected, int) or rewinds > 2:

@@ -924,8 +924,9 @@ class Store:
         with self._transaction():
             top = self.max_seq()
             now = _now_text()
+            node = self.node
             for r in refused:
-                if r.node != self.node:
+                if r.node != node:
                     continue
                 row = self.conn.execute(
                     f"SELECT seq, {OP_COLUMNS} FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (r.row_id, r.field, r.op_id)
@@ -969,9 +970,9 @@ class Store:
             self._save_clock(clock, last)
         return 0
 
-    def take_new_node(self, first: int) -> int:
+    def take_new_node(self, node: str, first: int) -> int:
         """This replica is a copy of another (or a backup put back) and its server stores other operations under its
-        node from number ``first`` on: give it a node of its own, and its operations from ``first`` on under it.
+        node ``node`` from number ``first`` on: give it a node of its own, and its operations from ``first`` on under it.
 
         Those before ``first`` are stored elsewhere already and stay as they
         are (sent again under a new name, they would be made twice).  The
@@ -982,6 +983,9 @@ class Store:
         (``oplog.same_write``) were carried over.
         """
         with self._transaction():
+            if self.node != node:
+                # Another sync of this replica (the app's and a command's at once) carried them over first.
+                return 0
             return self._take_new_node(first)
 
     def _take_new_node(self, first: int, made_up_to: int | None = None) -> int:
