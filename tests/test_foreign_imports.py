@@ -373,10 +373,15 @@ def test_a_linear_issue_removed_here_takes_none_of_the_tasks_the_file_s_descript
     assert found["Low one (notes 2/2)"] == before["Low one (notes 2/2)"]  # never restored, updated nor deleted
 
 
-def test_notes_shorter_in_a_newer_export_take_away_the_tasks_they_no_longer_go_on_in(cli: Cli, tmp_path: Path) -> None:
+@pytest.mark.parametrize("scanned_whole", [20_000, 0], ids=["small-workspace", "large-workspace"])
+def test_notes_shorter_in_a_newer_export_take_away_the_tasks_they_no_longer_go_on_in(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scanned_whole: int
+) -> None:
     """A description cut down in Linear left its "(notes 2/3)" and "(notes 3/3)" tasks behind, the old text's tail,
     listed as "left alone, not in this file any more": the notes no longer said they went on in them.  They are
-    removed, but one changed here since (kept, listed); and brought back when the notes grow again."""
+    removed, but one changed here since (kept, listed); and brought back when the notes grow again.  A large
+    workspace is asked by batch (``notesparts.PartsHere``), and answers the same."""
+    monkeypatch.setattr("crewdeck.tui.tasks.notesparts._SCANNED_WHOLE", scanned_whole)
     rows = linear_rows()[2:]
     rows[0]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(240))  # 240,000 characters and more
     cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
