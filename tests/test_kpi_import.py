@@ -199,6 +199,22 @@ def test_a_linkedin_export_with_its_preamble_and_us_dates(ws: Path, tmp_path: Pa
     assert [r["platform"] for r in report["rows"]] == ["linkedin"]
 
 
+def test_a_linkedin_export_saved_as_unicode_text_is_read_by_its_tabs_past_its_preamble(ws: Path, tmp_path: Path) -> None:
+    """Saved from Excel as "Unicode Text", the export's columns are split by tabs, while its preamble's "Date Generated:
+    Nov 22, 2026, 9:00 AM" keeps its commas: read by that first line's commas, the header was one column, "no header row"."""
+    preamble, _, table = LINKEDIN.partition("Start Date")
+    tabbed = preamble.replace('"', "") + ("Start Date" + table).replace(",", "\t")
+    path = tmp_path / "li.txt"
+    path.write_bytes(tabbed.encode("utf-16"))
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "linkedin")
+    assert out.strip() == "imported 2 rows: 2 changed, 0 unchanged"
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT day, clicks, impressions FROM result ORDER BY day").fetchall() == [
+            ("2026-11-20", 35, 4000),
+            ("2026-11-21", 9, 1500),
+        ]
+
+
 def _linkedin(start: str, end: str, days: list[str]) -> str:
     """A LinkedIn export of Autumn's rows on ``days`` (M/D/YYYY), its preamble naming the report's range."""
     head, _, _ = LINKEDIN.partition("11/20/2026,Acme")

@@ -36,6 +36,7 @@ from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate
 from crewdeck.tui.time.when import DateError, check_day
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
+from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = (
@@ -226,10 +227,8 @@ def parse_map(
 
 
 def _delimiter(text: str) -> str:
-    """What splits the file's columns: a comma, or the ";" or tab its header holds more of (a European bank's export
-    separates with ";", as its decimal mark is a comma)."""
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
-    return max((",", ";", "\t"), key=header.count)  # a tie (none of them: one column) is a comma's
+    """What splits the file's columns: what its header holds most of."""
+    return csv_separator(text.lstrip("\ufeff").split("\n", 1)[0])
 
 
 def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:

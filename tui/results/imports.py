@@ -36,6 +36,7 @@ from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, too_large
 from crewdeck.tui.workspace.errors import UserError, csv_problem
+from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
@@ -447,14 +448,11 @@ _LOOKED_AT = 50
 
 
 def _separator(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
-    """What separates the columns, and the lines: tabs when the first line with a tab or a comma has no comma (Excel's
-    "Unicode Text" saves a sheet so, as ``ledger import`` and the task imports read it), else commas."""
-    seen: list[str] = []
-    for line in islice(lines, _LOOKED_AT):
-        seen.append(line)
-        if "," in line or "\t" in line:
-            return ("\t" if "," not in line else ","), chain(seen, lines)
-    return ",", chain(seen, lines)
+    """What separates the columns, and the lines: tabs when the first lines hold more tabs than commas (Excel's
+    "Unicode Text" saves a sheet so, as ``ledger import`` and the task imports read it), else commas.  The first lines,
+    not the first with either: LinkedIn's report opens with lines such as "Date Generated: Nov 22, 2026, 9:00 AM"."""
+    seen = list(islice(lines, _LOOKED_AT))
+    return csv_separator("".join(seen), ",\t"), chain(seen, lines)
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:

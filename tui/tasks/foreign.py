@@ -111,6 +111,7 @@ from crewdeck.tui.time.when import (
 from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
+from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
@@ -419,8 +420,8 @@ def read_csv(
             [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
              " with --from taskwarrior)"]
         )  # fmt: skip
-    # Excel's "Unicode Text" (UTF-16) separates its columns by tabs: a header with tabs and no comma says so.
-    separator = TAB if TAB in opening and "," not in opening else ","
+    # Excel's "Unicode Text" (UTF-16) separates its columns by tabs: a header with more tabs than commas says so.
+    separator = csv_separator(opening, "," + TAB)
     reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
     start = 1  # the line the row being read starts on
     try:

@@ -1,0 +1,10 @@
+"""What splits a CSV file's columns, decided alike by every import that reads one (ledger, tasks, results)."""
+
+from __future__ import annotations
+
+
+def separator(text: str, candidates: str = ",;\t") -> str:
+    """What splits the columns of ``text`` (a header, or a file's first lines): the one of ``candidates`` it holds most
+    of, a comma on a tie (none of them: one column).  A European bank's export separates with ";", as its decimal mark
+    is a comma; Excel's "Unicode Text" with tabs, its cells' commas left as they are."""
+    return max(candidates, key=text.count)
