@@ -26,7 +26,9 @@ from crewdeck.tui.ssh.session import (
     configured_account,
     ended_by,
     help_text,
+    reads_standard_input,
     session_member,
+    take_upload,
 )
 from crewdeck.tui.workspace.errors import UserError
 
@@ -110,6 +112,8 @@ def cmd_ssh_session(ctx: Context) -> int:
             raise SessionRefused(problem)
         args = parse(words)
         check_command(args)
+        if reads_standard_input(args):
+            take_upload()
         if getattr(args, "func", None) is not None:
             args.workspace = ctx.args.workspace
             inner = Context(args)
