@@ -185,7 +185,13 @@ def test_nothing_of_the_app_is_reachable_without_a_session(team: Path, server: W
     with client(server) as c:
         page = c.get("/")
         assert page.status_code == 200 and 'action="/signin"' in page.text and "textual.js" not in page.text
-        for path in ("/static/js/textual.js", "/static/css/xterm.css", "/static/fonts/RobotoMono-VariableFont_wght.ttf", "/download/x"):
+        for path in (
+            "/static/js/textual.js",
+            "/static/crewdeck/focus.js",
+            "/static/css/xterm.css",
+            "/static/fonts/RobotoMono-VariableFont_wght.ttf",
+            "/download/x",
+        ):
             assert c.get(path, headers=JSON).status_code == 404, path
         c.cookies.set(COOKIE, "forged")
         assert c.get("/static/js/textual.js", headers=JSON).status_code == 404

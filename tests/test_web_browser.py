@@ -173,6 +173,9 @@ def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebP
 def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_post_with_the_keyboard(
     tmp_path: Path, browser: Browser
 ) -> None:
+    """The keys work, and the footer names them, as soon as the page shows the app: the terminal took no key until
+    clicked (a keyboard-driven client pressed `a` and nothing happened), and the app, told nothing of the page's
+    focus, kept a footer of `esc Quit  ? Keys` without the verdicts' keys until then."""
     team = make_posts_team(tmp_path)
     web = WebProcess(team).start()
     try:
@@ -184,7 +187,9 @@ def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_pos
         tab.page.screenshot(path=str(tmp_path / "guest-approvals.png"))
         seen = tab.text()
         assert "Elsewhere post" not in seen and "CATEGORY" not in seen and "Deadlines" not in seen
-        tab.press("a")
+        tab.wait_for_text(r"a Approve +c Request changes", "the verdicts' keys in the footer")
+        # No click first, and no focus given by the test: as the page is, the key goes to the app.
+        tab.page.keyboard.press("a")
         tab.wait_for(lambda: _verdicts(team) != [], "the approval in the store")
         assert _verdicts(team) == [("approve", "Spring post 0", "acme")]
         assert all(urlsplit(u).hostname == "127.0.0.1" or u.startswith("data:") for u in tab.requests), tab.requests

@@ -66,6 +66,16 @@ def message_page(workspace: str, message: str) -> str:
     return _page(f"crewdeck · {workspace}", f'<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}<p><a href="/">Sign in</a></p>')
 
 
+#: The terminal takes the keyboard as soon as the page shows it: textual.js leaves it unfocused, and a key pressed
+#: before a click went nowhere.  A file of its own (``/static/crewdeck/focus.js``): the pages allow no inline script.
+#: Run after textual.js's own ``onload``, which makes the terminal.
+FOCUS_SCRIPT = """window.addEventListener("load", () => {
+  const input = document.querySelector(".xterm-helper-textarea");
+  if (input) input.focus();
+});
+"""
+
+
 def app_page(workspace: str, handle: str, websocket_url: str, font_size: int = 16) -> str:
     """The terminal: textual.js opens ``websocket_url`` and draws the app it carries."""
     return f"""<!DOCTYPE html>
@@ -85,6 +95,7 @@ body.-closed .closed {{ display: flex; }}
 .closed form {{ display: inline; }}
 </style>
 <script src="/static/js/textual.js"></script>
+<script src="/static/crewdeck/focus.js"></script>
 </head><body>
 <div class="closed" id="closed">The app ended.<a href="/">Open again</a><form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form></div>
 <div id="terminal" class="textual-terminal" data-session-websocket-url="{escape(websocket_url)}" data-font-size="{font_size}"></div>
