@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from textual import events
 from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -231,6 +232,27 @@ async def test_a_request_for_changes_takes_a_note_and_the_reviewer_sees_the_diff
         copy = str(app.screen.query_one("#approvals-copy").render())
         assert "What changed since you last saw it" in copy
         assert "- Post 0: spring is here #launch" in copy and "+ Post 0: spring is finally here #launch" in copy
+
+
+async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
+    """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
+    field kept the first line alone, and the author was asked to change "Please change:"."""
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_approvals(app, pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        field.post_message(events.Paste("Please change:\r\n- the price\n\n  - the date \n"))
+        await settle(pilot)
+        assert field.value == "Please change: - the price - the date"
+        await pilot.press("enter")
+        await settle(pilot)
+    with Store(team) as store:
+        notes = [row[0] for row in store.conn.execute("SELECT note FROM post_approval WHERE post = ?", (post_id,))]
+    assert notes == ["Please change: - the price - the date"]
 
 
 async def test_a_reviewer_sees_in_approvals_that_the_media_changed_though_the_copy_did_not(team: Path) -> None:

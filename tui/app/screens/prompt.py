@@ -15,6 +15,7 @@ from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.one_line_input import OneLineInput
 
 #: Turns the text typed so far into a preview line (runs in a worker thread).
 Preview = Callable[[str], str]
@@ -89,7 +90,7 @@ class PromptScreen(TypedAheadScreen[str | None]):
             yield Label(plain(self.title_text), classes="prompt--title")
             if self.help_text:
                 yield Label(plain(self.help_text), classes="prompt--help")
-            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input", select_on_focus=not self.editing)
+            yield OneLineInput(value=self.value, placeholder=self.placeholder, id="prompt-input", select_on_focus=not self.editing)
             yield Static("", classes="prompt--refused", id="prompt-refused")
             yield Static("", classes="prompt--preview", id="prompt-preview")
         yield KeyFooter()
