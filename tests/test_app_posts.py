@@ -234,6 +234,36 @@ async def test_a_request_for_changes_takes_a_note_and_the_reviewer_sees_the_diff
         assert "- Post 0: spring is here #launch" in copy and "+ Post 0: spring is finally here #launch" in copy
 
 
+async def test_a_copy_longer_than_the_room_under_the_list_scrolls_and_says_so(team: Path) -> None:
+    """At 80x24 the room under the list holds nine lines: the rest of a longer copy was cut off with nothing saying it
+    went on, and a client approved a post they had read part of.  It scrolls, with its scrollbar, and the keys reach
+    its end; the next post's copy is read from its start."""
+    post_id = post_titled(team, "Spring post 0")
+    raj = member(team, "raj")
+    copy = "\n".join(f"Line {n} of the caption" for n in range(1, 31)) + "\nThe last line"
+    with Store(team) as store:
+        writing.set_content(store, raj, post_id, NOW, copy=copy)
+        writing.submit(store, raj, post_id, NOW)
+
+    def screen_lines() -> list[str]:
+        return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_approvals(app, pilot)
+        await until(pilot, lambda: any("Line 1 of the caption" in line for line in screen_lines()), "the copy under the list")
+        assert not any("The last line" in line for line in screen_lines())
+        await pilot.press("tab", "end")
+        await settle(pilot)
+        assert any("The last line" in line for line in screen_lines())
+        box = screen.query_one("#approvals-copy-box")
+        assert box.show_vertical_scrollbar  # what is not shown is said to be there
+        await pilot.press("shift+tab", "down")
+        await until(pilot, lambda: any("Post 1: spring is here" in line for line in screen_lines()), "the next post's copy")
+        assert box.scroll_y == 0
+
+
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
     field kept the first line alone, and the author was asked to change "Please change:"."""
