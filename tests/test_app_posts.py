@@ -264,6 +264,33 @@ async def test_a_copy_longer_than_the_room_under_the_list_scrolls_and_says_so(te
         assert box.scroll_y == 0
 
 
+async def test_copy_saved_elsewhere_while_the_editor_was_open_is_not_saved_over_unsaid(team: Path) -> None:
+    """Raj wrote the copy in the browser while the same post's copy was open in his SSH session: the later save went
+    over the other and nobody was told.  It says so first, keeping the text; saved again, it goes over it."""
+    post_id = post_titled(team, "Spring post 1")
+    raj = member(team, "raj")
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        editor = app.screen
+        with Store(team) as store:  # his other session
+            writing.set_content(store, raj, post_id, NOW, copy="Written in the browser")
+        await pilot.press(*" and more", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is editor
+        assert "was changed since you opened it" in str(editor.query_one("#copy-refused", Static).render())
+        assert content_of(team, post_id)[0] == "Written in the browser"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, CopyEditorScreen)
+    assert content_of(team, post_id)[0] == "Post 1: spring is here #launch and more"
+
+
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
     field kept the first line alone, and the author was asked to change "Please change:"."""
