@@ -181,6 +181,17 @@ def test_cookies_are_httponly_samesite_strict_and_secure_over_tls(team: Path, se
     assert "secure" not in plain and "; secure" in tls
 
 
+def test_a_workspace_name_that_reorders_text_is_shown_not_obeyed_on_the_pages(team: Path) -> None:
+    """A name holding a right-to-left override turned the pages' heading and the tab's title around it ("Acme" then
+    "Mail-get" read backwards): shown as the terminal shows it, ``<U+202E>``, it reorders nothing."""
+    crewdeck("-w", str(team), "--as", "ana", "workspace", "set", "name", "Acme \u202eteg-liaM")
+    _, url, _ = make_link(team, "raj")
+    server = WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False)
+    with client(server) as c:
+        for page in (c.get("/"), c.get(f"/link/{_secret(url)}")):
+            assert "\u202e" not in page.text and "Acme &lt;U+202E&gt;teg-liaM" in page.text, page.text
+
+
 def test_nothing_of_the_app_is_reachable_without_a_session(team: Path, server: WebServer) -> None:
     with client(server) as c:
         page = c.get("/")

@@ -40,6 +40,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.web import pages, signin
 from crewdeck.tui.web.attempts import Attempts
 from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
@@ -105,7 +106,8 @@ class WebServer:
         ws = Workspace.open(self.path)
         try:
             signin.ensure_tables(ws.conn)
-            self.name = str(ws.conn.execute("SELECT name FROM workspace").fetchone()[0] or self.path.stem)
+            # As a terminal shows it: an override in the name would turn the pages' heading and title around it.
+            self.name = visible(str(ws.conn.execute("SELECT name FROM workspace").fetchone()[0] or self.path.stem))
         finally:
             ws.close()
         self._ws: Workspace | None = None
