@@ -341,9 +341,23 @@ def test_a_line_naming_a_renamed_member_says_whose_key_it_is_now(host: Host, ins
     assert "@mia2 added" in _log(host)
 
 
-def test_the_app_without_a_terminal_is_refused(host: Host, installed: Sshd) -> None:
+def test_the_app_without_a_terminal_is_refused_saying_what_to_type(host: Host, installed: Sshd, tmp_path: Path) -> None:
+    """It named an account nobody had (``team@host``), and told a guest, who runs no command, to give one."""
+    account = host.account.name
     refused = installed.run(host.keys["raj"])
-    assert refused.returncode == 2 and "the app needs a terminal: log in with ssh -t" in refused.stderr
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"crewdeck: error: the app needs a terminal: log in with ssh -t {account}@HOST, or give a command (ssh {account}@HOST tasks @me)\n"
+    )
+    private, public = keypair(tmp_path, "gus")
+    crewdeck("-w", str(host.workspace), "member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest", "--ssh-key", public)
+    crewdeck("-w", str(host.workspace), "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    refused = installed.run(private)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"crewdeck: error: the app needs a terminal: log in with ssh -t {account}@HOST (a guest's session is the app, "
+        "with the Approvals view of their campaigns' posts)\n"
+    )
 
 
 def test_ssh_session_run_by_anyone_but_the_team_account_is_refused(host: Host) -> None:
