@@ -198,7 +198,7 @@ def test_nothing_of_the_app_is_reachable_without_a_session(team: Path, server: W
         assert page.status_code == 200 and 'action="/signin"' in page.text and "textual.js" not in page.text
         for path in (
             "/static/js/textual.js",
-            "/static/crewdeck/focus.js",
+            "/static/crewdeck/page.js",
             "/static/css/xterm.css",
             "/static/fonts/RobotoMono-VariableFont_wght.ttf",
             "/download/x",

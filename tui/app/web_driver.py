@@ -3,7 +3,7 @@
 Textual's web driver starts the app blurred, waiting for the page to say it
 has focus; textual.js says so only when its terminal gains focus after the
 websocket opened, which a page that focuses the terminal as it loads
-(``crewdeck.tui.web.pages.FOCUS_SCRIPT``, so that keys work without a click first) never
+(``crewdeck.tui.web.pages.PAGE_SCRIPT``, so that keys work without a click first) never
 does.  A blurred app keeps its footer as it was (the keys of the focused
 widget come back with the focus), so the Approvals view's verdicts were
 not in it until the first key.  The page's later blur and focus are

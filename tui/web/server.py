@@ -7,7 +7,7 @@ same way) with these routes and nothing else:
 - ``POST /signin``: a member's token opens a session;
 - ``GET /link/{secret}`` shows a one-time link's page; ``POST`` uses it;
 - ``POST /signout`` ends the session;
-- ``GET /static/{file}``: textual.js, xterm's stylesheet, the font, crewdeck's focus script: for a live session only;
+- ``GET /static/{file}``: textual.js, xterm's stylesheet, the font, crewdeck's page script: for a live session only;
 - ``/ws``: the websocket of one app process, for a live session only.
 
 The session is a cookie (HttpOnly, SameSite=Strict, Secure over TLS)
@@ -55,8 +55,8 @@ CLOSE_SESSION_ENDED = 4403
 STATIC_FILES = frozenset(
     {"js/textual.js", "css/xterm.css", "fonts/RobotoMono-VariableFont_wght.ttf", "fonts/RobotoMono-Italic-VariableFont_wght.ttf"}
 )
-#: crewdeck's own script on the app's page (``pages.FOCUS_SCRIPT``), served beside textual-serve's files.
-FOCUS_SCRIPT = "crewdeck/focus.js"
+#: crewdeck's own script on the app's page (``pages.PAGE_SCRIPT``), served beside textual-serve's files.
+PAGE_SCRIPT = "crewdeck/page.js"
 #: A refused link's status when it is not 410 (used, expired, burned, its member gone).
 _LINK_STATUS = {"wrong_pin": 401, "not_replica_member": 403}
 _SECURITY_HEADERS = {
@@ -304,10 +304,10 @@ class WebServer:
 
     async def static(self, request: Request) -> Response:
         name = request.path_params["file"]
-        if self._session(request) is None or name not in (*STATIC_FILES, FOCUS_SCRIPT):
+        if self._session(request) is None or name not in (*STATIC_FILES, PAGE_SCRIPT):
             return self._refused(request, 404, "not_found", "Not found.")
         response: Response = (
-            Response(pages.FOCUS_SCRIPT, media_type="text/javascript") if name == FOCUS_SCRIPT else FileResponse(self._static / name)
+            Response(pages.PAGE_SCRIPT, media_type="text/javascript") if name == PAGE_SCRIPT else FileResponse(self._static / name)
         )
         response.headers.update(_SECURITY_HEADERS)
         response.headers["Cache-Control"] = "private, max-age=3600"
