@@ -312,6 +312,26 @@ async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Pa
     assert notes == ["Please change: - the price - the date"]
 
 
+async def test_media_pasted_one_a_line_are_read_as_a_list(team: Path) -> None:
+    """The media box takes paths or URLs separated by commas: a list of files pasted one a line kept the first file
+    alone (Textual's input keeps a paste's first line), and joined by spaces it would read as one file."""
+    post_id = post_titled(team, "Spring post 1")
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the media's box")
+        app.screen.query_one(Input).post_message(events.Paste("hero.jpg\nsummer/detail.png\n"))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+    assert content_of(team, post_id)[2] == ["hero.jpg", "summer/detail.png"]
+
+
 async def test_a_reviewer_sees_in_approvals_that_the_media_changed_though_the_copy_did_not(team: Path) -> None:
     # Only the copy was compared: kemi asked for another picture, raj changed the media alone, and the view said
     # "The copy, unchanged since you last saw it" and nothing of the picture she had asked for.

@@ -242,7 +242,11 @@ class PostKeys:
             opened.append(held)
             shown = ", ".join(held) if isinstance(held, list) else held
             said = f"set the {what} of {name}"
-            self._owner.app.call_from_thread(self._ask, title, help_text, write, said, None, shown, multiline=field == "copy")
+            # Media are separated by commas: a list pasted one a line is read as one.
+            joiner = ", " if field == "media" else " "
+            self._owner.app.call_from_thread(
+                self._ask, title, help_text, write, said, None, shown, multiline=field == "copy", joiner=joiner
+            )
 
         in_background(self._owner, look, name="post_content", group="post-keys")
 
@@ -256,6 +260,7 @@ class PostKeys:
         value: str = "",
         *,
         multiline: bool = False,
+        joiner: str = " ",
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
@@ -274,4 +279,4 @@ class PostKeys:
 
             self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit))
             return
-        self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value)))
+        self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value), joiner=joiner))
