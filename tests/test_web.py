@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -38,7 +39,7 @@ from crewdeck.widgets.key_footer import KeyFooter
 from .apphelp import settle
 from .conftest import ROOT
 from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, new_token
-from .websupport import make_guest_team, make_link, make_posts_team
+from .websupport import WebProcess, make_guest_team, make_link, make_posts_team
 
 JSON = {"accept": "application/json"}
 
@@ -477,6 +478,25 @@ async def test_a_guests_view_of_a_post_in_full_offers_no_key_that_edits(tmp_path
         await settle(pilot)
         assert isinstance(app.screen, ApprovalsScreen)
     session.close()
+
+
+def test_a_sign_in_cut_off_mid_form_leaves_no_traceback(team: Path) -> None:
+    """A browser gone while its sign-in form was on the way (a dropped network, a closed laptop, the server's own
+    deadline for a pausing body) printed a traceback in the server's log for each: the form is taken as not sent."""
+    _, url, _ = make_link(team, "raj")
+    web = WebProcess(team).start()
+    try:
+        for path in ("/signin", "/link/" + _secret(url)):
+            with socket.create_connection(("127.0.0.1", web.port)) as cut:
+                cut.sendall(
+                    f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    "Content-Length: 100\r\n\r\ntoken=crew".encode()
+                )
+        assert httpx.get(web.url + "/").status_code == 200
+        assert httpx.get(web.url + "/link/" + _secret(url)).status_code == 200  # the link is still unused
+    finally:
+        err = web.stop()
+    assert "Traceback" not in err and "ClientDisconnect" not in err, err
 
 
 def test_a_malformed_sign_in_or_an_unknown_route_is_a_4xx_in_json(team: Path, server: WebServer) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import ClientDisconnect, HTTPConnection, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -236,6 +236,9 @@ class WebServer:
     def _address(request: Request) -> str:
         return request.client.host if request.client else "unknown"
 
+    def _cut_off(self, request: Request) -> Response:
+        return self._refused(request, 400, "incomplete_request", "The connection closed before the sign-in form arrived.")
+
     def _too_many(self, request: Request) -> Response | None:
         wait = self.attempts.wait(self._address(request))
         if wait is None:
@@ -258,6 +261,8 @@ class WebServer:
 
     async def sign_in(self, request: Request) -> Response:
         form = await _form(request)
+        if form is None:
+            return self._cut_off(request)
         # The form is in before the limit is checked: from the check to the count of a failure nothing
         # waits, so requests sent side by side are limited as if they came one after another.
         if (refused := self._too_many(request)) is not None:
@@ -280,6 +285,8 @@ class WebServer:
 
     async def link(self, request: Request) -> Response:
         form = await _form(request) if request.method == "POST" else {}
+        if form is None:
+            return self._cut_off(request)
         if (refused := self._too_many(request)) is not None:  # as in sign_in: nothing waits from here to the count
             return refused
         secret = request.path_params["secret"]
@@ -370,13 +377,18 @@ class WebServer:
                     await process.send_meta({"type": kind})
 
 
-async def _form(request: Request) -> dict[str, str]:
-    """A sign-in form's fields (urlencoded, as a browser posts it); a body past 4 KiB or 8 fields holds none."""
+async def _form(request: Request) -> dict[str, str] | None:
+    """A sign-in form's fields (urlencoded, as a browser posts it); a body past 4 KiB or 8 fields holds none.
+    ``None`` when the connection closed before the form was whole (the browser gone, or cut off by the guard's
+    deadline for a pausing body): nobody hears an answer, and what came is no form."""
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > 4096:
-            return {}
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > 4096:
+                return {}
+    except ClientDisconnect:
+        return None
     try:
         fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
     except ValueError:  # more fields than any sign-in form has
