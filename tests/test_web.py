@@ -211,7 +211,9 @@ def test_nothing_of_the_app_is_reachable_without_a_session(team: Path, server: W
     assert server.started == 0
 
 
-def test_the_websocket_refuses_a_missing_or_forged_session_and_starts_no_app(team: Path, server: WebServer) -> None:
+def test_the_websocket_refuses_a_missing_or_forged_session_and_starts_no_app(
+    team: Path, server: WebServer, caplog: pytest.LogCaptureFixture
+) -> None:
     _, token = create_token("raj", "-w", str(team), "--as", "ana")
     with client(server) as c:
         with pytest.raises(WebSocketDisconnect), c.websocket_connect("/ws"):
@@ -224,6 +226,13 @@ def test_the_websocket_refuses_a_missing_or_forged_session_and_starts_no_app(tea
         assert c.post("/signin", data={"token": token}, headers=JSON).status_code == 303
         with pytest.raises(WebSocketDisconnect), c.websocket_connect("/ws", headers={"origin": "http://evil.example"}):
             pass
+        # Said in the log: a live session's cookie comes from this server's own page (SameSite=Strict), so an Origin that
+        # is not the Host is a proxy that did not pass the Host on, and the page only said "The app ended".
+        said = [r.getMessage() for r in caplog.records if r.name == "uvicorn.error"]
+        assert said == [
+            "refused the app's websocket of a page at http://evil.example: the request names this server testserver; a proxy "
+            "in front must pass the Host header on (nginx: proxy_set_header Host $host)"
+        ], said
         # Signed out, the same cookie opens nothing.
         cookie = c.cookies[COOKIE]
         c.post("/signout")

@@ -25,6 +25,7 @@ import contextlib
 import datetime as dt
 import importlib.util
 import json
+import logging
 import os
 import sqlite3
 import urllib.parse
@@ -49,6 +50,8 @@ from crewdeck.tui.workspace.workspace import Workspace
 COOKIE = "crewdeck_session"
 #: How long an app started at sign-in waits for its page's websocket before it is stopped.
 UNCLAIMED = 60.0
+#: The server's log (uvicorn's, as the guard's lines are).
+_LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open.
 CLOSE_SESSION_ENDED = 4403
 #: textual-serve's browser files that the app's page loads: served, nothing else of the package.
@@ -323,7 +326,17 @@ class WebServer:
     async def websocket(self, websocket: WebSocket) -> None:
         found = self._session(websocket)
         origin = websocket.headers.get("origin")
-        if found is None or (origin is not None and origin.split("://", 1)[-1] != websocket.headers.get("host")):
+        host = websocket.headers.get("host")
+        if found is None or (origin is not None and origin.split("://", 1)[-1] != host):
+            if found is not None:
+                # A live session's cookie (SameSite=Strict: another site's page never sends it) with an Origin that is not
+                # the Host: a proxy in front that did not pass the Host on.  Said, or the page's app ended without a word.
+                _LOG.warning(
+                    "refused the app's websocket of a page at %s: the request names this server %s; a proxy in front must pass "
+                    "the Host header on (nginx: proxy_set_header Host $host)",
+                    visible(origin or ""),
+                    visible(host or "(no Host header)"),
+                )
             # Closed before it is accepted: the handshake gets 403, and no app starts.
             await websocket.close(code=1008)
             return
