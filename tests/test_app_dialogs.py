@@ -664,6 +664,33 @@ async def test_a_pickers_last_choice_is_in_sight_at_80x24(workspace: Path) -> No
         assert options.scroll_offset.y > 0
 
 
+async def test_notes_changed_in_another_session_while_the_editor_was_open_are_not_saved_over_unsaid(workspace: Path) -> None:
+    """Two sessions of one member (a second SSH login, a browser): notes saved in one while the other's editor was
+    open were overwritten by its save, and nobody was told.  The save says so first, keeping the text; saved again,
+    it goes over them."""
+    app = make_app(workspace)
+    app.session.restricted = True
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, NotesEditorScreen)
+        assert main(["-w", str(workspace), "--as", "ana", "set", task, "notes=Written in the other session"]) == 0
+        editor.query_one(TextArea).load_text("Written in this one")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is editor and editor.query_one(TextArea).text == "Written in this one"
+        assert "changed since you opened them" in refused_under(editor, "#notes-refused")
+        assert record(workspace, task)["notes"] == "Written in the other session"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, NotesEditorScreen)
+    assert record(workspace, task)["notes"] == "Written in this one"
+
+
 async def test_notes_the_task_cannot_take_stay_in_the_editor_with_why(workspace: Path) -> None:
     # The app's own editor (an SSH session's) closed on ctrl+s before the write: refused (longer than a task holds),
     # the notes typed were gone, and only a notice said why.

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from textual import events
 from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -231,6 +232,104 @@ async def test_a_request_for_changes_takes_a_note_and_the_reviewer_sees_the_diff
         copy = str(app.screen.query_one("#approvals-copy").render())
         assert "What changed since you last saw it" in copy
         assert "- Post 0: spring is here #launch" in copy and "+ Post 0: spring is finally here #launch" in copy
+
+
+async def test_a_copy_longer_than_the_room_under_the_list_scrolls_and_says_so(team: Path) -> None:
+    """At 80x24 the room under the list holds nine lines: the rest of a longer copy was cut off with nothing saying it
+    went on, and a client approved a post they had read part of.  It scrolls, with its scrollbar, and the keys reach
+    its end; the next post's copy is read from its start."""
+    post_id = post_titled(team, "Spring post 0")
+    raj = member(team, "raj")
+    copy = "\n".join(f"Line {n} of the caption" for n in range(1, 31)) + "\nThe last line"
+    with Store(team) as store:
+        writing.set_content(store, raj, post_id, NOW, copy=copy)
+        writing.submit(store, raj, post_id, NOW)
+
+    def screen_lines() -> list[str]:
+        return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_approvals(app, pilot)
+        await until(pilot, lambda: any("Line 1 of the caption" in line for line in screen_lines()), "the copy under the list")
+        assert not any("The last line" in line for line in screen_lines())
+        await pilot.press("tab", "end")
+        # The scroll may glide there: waited for, not assumed done with the key.
+        await until(pilot, lambda: any("The last line" in line for line in screen_lines()), "the copy's last line")
+        box = screen.query_one("#approvals-copy-box")
+        assert box.show_vertical_scrollbar  # what is not shown is said to be there
+        await pilot.press("shift+tab", "down")
+        await until(pilot, lambda: any("Post 1: spring is here" in line for line in screen_lines()), "the next post's copy")
+        assert box.scroll_y == 0
+
+
+async def test_copy_saved_elsewhere_while_the_editor_was_open_is_not_saved_over_unsaid(team: Path) -> None:
+    """Raj wrote the copy in the browser while the same post's copy was open in his SSH session: the later save went
+    over the other and nobody was told.  It says so first, keeping the text; saved again, it goes over it."""
+    post_id = post_titled(team, "Spring post 1")
+    raj = member(team, "raj")
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        editor = app.screen
+        with Store(team) as store:  # his other session
+            writing.set_content(store, raj, post_id, NOW, copy="Written in the browser")
+        await pilot.press(*" and more", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is editor
+        assert "was changed since you opened it" in str(editor.query_one("#copy-refused", Static).render())
+        assert content_of(team, post_id)[0] == "Written in the browser"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, CopyEditorScreen)
+    assert content_of(team, post_id)[0] == "Post 1: spring is here #launch and more"
+
+
+async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
+    """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
+    field kept the first line alone, and the author was asked to change "Please change:"."""
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_approvals(app, pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        field.post_message(events.Paste("Please change:\r\n- the price\n\n  - the date \n"))
+        await settle(pilot)
+        assert field.value == "Please change: - the price - the date"
+        await pilot.press("enter")
+        await settle(pilot)
+    with Store(team) as store:
+        notes = [row[0] for row in store.conn.execute("SELECT note FROM post_approval WHERE post = ?", (post_id,))]
+    assert notes == ["Please change: - the price - the date"]
+
+
+async def test_media_pasted_one_a_line_are_read_as_a_list(team: Path) -> None:
+    """The media box takes paths or URLs separated by commas: a list of files pasted one a line kept the first file
+    alone (Textual's input keeps a paste's first line), and joined by spaces it would read as one file."""
+    post_id = post_titled(team, "Spring post 1")
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the media's box")
+        app.screen.query_one(Input).post_message(events.Paste("hero.jpg\nsummer/detail.png\n"))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+    assert content_of(team, post_id)[2] == ["hero.jpg", "summer/detail.png"]
 
 
 async def test_a_reviewer_sees_in_approvals_that_the_media_changed_though_the_copy_did_not(team: Path) -> None:

@@ -8,9 +8,14 @@ sshd runs the forced command crewdeck wrote for the key that matched.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import re
+import signal
+import struct
+import subprocess
+import termios
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,6 +209,78 @@ def test_choosing_another_member_workspace_config_or_a_file_over_ssh_is_refused(
     assert _log(host) == before
 
 
+def _session_process(account: TeamAccount, handle: str) -> int | None:
+    """The team account's ``ssh-session HANDLE`` process (the Python one, not the shell that runs it), from /proc."""
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and os.stat(f"/proc/{entry}").st_uid == account.uid:
+                words = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+                if b"ssh-session" in words and handle.encode() in words and not words[0].endswith(b"sh"):
+                    return int(entry)
+        except OSError:
+            continue
+    return None
+
+
+def _sshd_of(pid: int) -> int:
+    """The sshd process ``pid`` runs under (its nearest ancestor of that name)."""
+    while True:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        name, pid = stat[stat.index("(") + 1 : stat.rindex(")")], int(stat[stat.rindex(")") + 2 :].split()[1])
+        if name.startswith("sshd"):
+            return pid
+
+
+def _unread(pid: int) -> int:
+    """How many bytes wait in the pipe that is ``pid``'s standard input."""
+    fd = os.open(f"/proc/{pid}/fd/0", os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+    finally:
+        os.close(fd)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def test_an_upload_cut_off_by_a_lost_connection_imports_nothing(host: Host, installed: Sshd) -> None:
+    """A client gone mid-upload (its network dropped, ssh killed) left the session an end of its standard input like
+    any other: the rows sent so far were imported as if they were the whole file, and the user, told nothing, sent
+    the whole file again.  The session takes the upload whole before the command runs, and runs nothing once the
+    client is gone."""
+    w = ["-w", str(host.workspace)]
+    crewdeck(*w, "campaign", "add", "Spring Launch")
+    rows = "date,campaign,category,payee,amount,currency\n2026-11-20,Spring Launch,tools,Canva,100.00,EUR\n"
+    client = subprocess.Popen([*installed.ssh_command(host.keys["raj"]), "--", "ledger import -"], stdin=subprocess.PIPE)
+    assert client.stdin is not None
+    try:
+        wait_until(lambda: _session_process(host.account, "raj") is not None, "the session to start")
+        session = _session_process(host.account, "raj")
+        assert session is not None
+        # Held still while the rows come and the client goes: it reads them only once its client is gone.
+        os.kill(session, signal.SIGSTOP)
+        client.stdin.write(rows.encode())
+        client.stdin.flush()
+        wait_until(lambda: _unread(session) == len(rows), "the rows in the session's standard input")
+        sshd = _sshd_of(session)
+        client.kill()
+        wait_until(lambda: not _exists(sshd), "the connection's sshd to end")
+        os.kill(session, signal.SIGCONT)
+        wait_until(lambda: not _exists(session), "the session to end")
+    finally:
+        client.kill()
+        client.wait()
+    assert "Canva" not in crewdeck(*w, "ledger", "list")
+    # Sent whole, the same rows are imported.
+    sent = installed.run(host.keys["raj"], "ledger", "import", "-", stdin=rows)
+    assert sent.returncode == 0, sent.stderr
+    assert "Canva" in crewdeck(*w, "ledger", "list")
+
+
 def test_help_over_ssh_names_what_runs_over_ssh_only(host: Host, installed: Sshd) -> None:
     """crewdeck's own help listed init, serve, token and the options -w, --as and --config, all refused over SSH, and a
     mistyped command was answered with every command crewdeck has."""
@@ -264,9 +341,23 @@ def test_a_line_naming_a_renamed_member_says_whose_key_it_is_now(host: Host, ins
     assert "@mia2 added" in _log(host)
 
 
-def test_the_app_without_a_terminal_is_refused(host: Host, installed: Sshd) -> None:
+def test_the_app_without_a_terminal_is_refused_saying_what_to_type(host: Host, installed: Sshd, tmp_path: Path) -> None:
+    """It named an account nobody had (``team@host``), and told a guest, who runs no command, to give one."""
+    account = host.account.name
     refused = installed.run(host.keys["raj"])
-    assert refused.returncode == 2 and "the app needs a terminal: log in with ssh -t" in refused.stderr
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"crewdeck: error: the app needs a terminal: log in with ssh -t {account}@HOST, or give a command (ssh {account}@HOST tasks @me)\n"
+    )
+    private, public = keypair(tmp_path, "gus")
+    crewdeck("-w", str(host.workspace), "member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest", "--ssh-key", public)
+    crewdeck("-w", str(host.workspace), "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    refused = installed.run(private)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"crewdeck: error: the app needs a terminal: log in with ssh -t {account}@HOST (a guest's session is the app, "
+        "with the Approvals view of their campaigns' posts)\n"
+    )
 
 
 def test_ssh_session_run_by_anyone_but_the_team_account_is_refused(host: Host) -> None:

@@ -199,3 +199,31 @@ def test_notes_the_editor_wrote_that_the_task_cannot_take_open_in_the_app_with_w
         assert f"Notes of {first[:8]}" in shown and "Pasted transcript." in shown
         with Store(workspace) as store:
             assert (store.record("task", first) or {})["notes"] == before
+
+
+def test_notes_changed_elsewhere_while_the_editor_had_them_are_not_saved_over_unsaid(tmp_path: Path) -> None:
+    # Raj saved the notes from his shell while they were open in the editor here: the editor's save went over his,
+    # and nobody was told.  It opens in the app's editor saying so, with the text; saved again, it goes over them.
+    workspace = tmp_path / "team.db"
+    meanwhile = (
+        "import pathlib, subprocess, sys\n"
+        "path = pathlib.Path(sys.argv[1])\n"
+        f"subprocess.run([{CREWDECK!r}, '--workspace', {str(workspace)!r}, '--as', 'raj', 'set', path.stem.removeprefix('task-'),"
+        " 'notes=Raj wrote these meanwhile'], check=True, capture_output=True)\n"
+        "path.write_text('Checked with legal.')\n"
+    )
+    with app_in_tmux(tmp_path, meanwhile) as (term, opened):
+        assert opened == workspace
+        with Store(workspace) as store:
+            inbox = [r[0] for r in store.conn.execute("SELECT id FROM task WHERE status = 'inbox'")]
+        text = term.wait_for(lambda s: "Inbox" in s and _ids_on_screen(s, inbox), "the inbox")
+        first = _ids_on_screen(text, inbox)[0]
+        term.keys("e")
+        shown = term.wait_for(lambda s: "not saved: the notes were changed since you opened them" in s, "the refusal in the editor")
+        assert "Checked with legal." in shown
+        with Store(workspace) as store:
+            assert (store.record("task", first) or {})["notes"] == "Raj wrote these meanwhile"
+        term.keys("C-s")
+        term.wait_for(lambda s: "edited the notes" in s, "the confirmation")
+        with Store(workspace) as store:
+            assert (store.record("task", first) or {})["notes"] == "Checked with legal."

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -38,7 +39,7 @@ from crewdeck.widgets.key_footer import KeyFooter
 from .apphelp import settle
 from .conftest import ROOT
 from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, new_token
-from .websupport import make_guest_team, make_link, make_posts_team
+from .websupport import WebProcess, make_guest_team, make_link, make_posts_team
 
 JSON = {"accept": "application/json"}
 
@@ -181,11 +182,28 @@ def test_cookies_are_httponly_samesite_strict_and_secure_over_tls(team: Path, se
     assert "secure" not in plain and "; secure" in tls
 
 
+def test_a_workspace_name_that_reorders_text_is_shown_not_obeyed_on_the_pages(team: Path) -> None:
+    """A name holding a right-to-left override turned the pages' heading and the tab's title around it ("Acme" then
+    "Mail-get" read backwards): shown as the terminal shows it, ``<U+202E>``, it reorders nothing."""
+    crewdeck("-w", str(team), "--as", "ana", "workspace", "set", "name", "Acme \u202eteg-liaM")
+    _, url, _ = make_link(team, "raj")
+    server = WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False)
+    with client(server) as c:
+        for page in (c.get("/"), c.get(f"/link/{_secret(url)}")):
+            assert "\u202e" not in page.text and "Acme &lt;U+202E&gt;teg-liaM" in page.text, page.text
+
+
 def test_nothing_of_the_app_is_reachable_without_a_session(team: Path, server: WebServer) -> None:
     with client(server) as c:
         page = c.get("/")
         assert page.status_code == 200 and 'action="/signin"' in page.text and "textual.js" not in page.text
-        for path in ("/static/js/textual.js", "/static/css/xterm.css", "/static/fonts/RobotoMono-VariableFont_wght.ttf", "/download/x"):
+        for path in (
+            "/static/js/textual.js",
+            "/static/crewdeck/page.js",
+            "/static/css/xterm.css",
+            "/static/fonts/RobotoMono-VariableFont_wght.ttf",
+            "/download/x",
+        ):
             assert c.get(path, headers=JSON).status_code == 404, path
         c.cookies.set(COOKIE, "forged")
         assert c.get("/static/js/textual.js", headers=JSON).status_code == 404
@@ -193,7 +211,9 @@ def test_nothing_of_the_app_is_reachable_without_a_session(team: Path, server: W
     assert server.started == 0
 
 
-def test_the_websocket_refuses_a_missing_or_forged_session_and_starts_no_app(team: Path, server: WebServer) -> None:
+def test_the_websocket_refuses_a_missing_or_forged_session_and_starts_no_app(
+    team: Path, server: WebServer, caplog: pytest.LogCaptureFixture
+) -> None:
     _, token = create_token("raj", "-w", str(team), "--as", "ana")
     with client(server) as c:
         with pytest.raises(WebSocketDisconnect), c.websocket_connect("/ws"):
@@ -206,6 +226,13 @@ def test_the_websocket_refuses_a_missing_or_forged_session_and_starts_no_app(tea
         assert c.post("/signin", data={"token": token}, headers=JSON).status_code == 303
         with pytest.raises(WebSocketDisconnect), c.websocket_connect("/ws", headers={"origin": "http://evil.example"}):
             pass
+        # Said in the log: a live session's cookie comes from this server's own page (SameSite=Strict), so an Origin that
+        # is not the Host is a proxy that did not pass the Host on, and the page only said "The app ended".
+        said = [r.getMessage() for r in caplog.records if r.name == "uvicorn.error"]
+        assert said == [
+            "refused the app's websocket of a page at http://evil.example: the request names this server testserver; a proxy "
+            "in front must pass the Host header on (nginx: proxy_set_header Host $host)"
+        ], said
         # Signed out, the same cookie opens nothing.
         cookie = c.cookies[COOKIE]
         c.post("/signout")
@@ -460,6 +487,25 @@ async def test_a_guests_view_of_a_post_in_full_offers_no_key_that_edits(tmp_path
         await settle(pilot)
         assert isinstance(app.screen, ApprovalsScreen)
     session.close()
+
+
+def test_a_sign_in_cut_off_mid_form_leaves_no_traceback(team: Path) -> None:
+    """A browser gone while its sign-in form was on the way (a dropped network, a closed laptop, the server's own
+    deadline for a pausing body) printed a traceback in the server's log for each: the form is taken as not sent."""
+    _, url, _ = make_link(team, "raj")
+    web = WebProcess(team).start()
+    try:
+        for path in ("/signin", "/link/" + _secret(url)):
+            with socket.create_connection(("127.0.0.1", web.port)) as cut:
+                cut.sendall(
+                    f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    "Content-Length: 100\r\n\r\ntoken=crew".encode()
+                )
+        assert httpx.get(web.url + "/").status_code == 200
+        assert httpx.get(web.url + "/link/" + _secret(url)).status_code == 200  # the link is still unused
+    finally:
+        err = web.stop()
+    assert "Traceback" not in err and "ClientDisconnect" not in err, err
 
 
 def test_a_malformed_sign_in_or_an_unknown_route_is_a_4xx_in_json(team: Path, server: WebServer) -> None:

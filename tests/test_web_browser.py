@@ -82,6 +82,25 @@ def test_sign_in_with_a_link_see_the_app_press_keys_and_find_the_result_in_the_s
     wait_until(lambda: web.apps == [], "the app of the closed tab ended")
 
 
+def test_after_the_window_is_resized_the_terminal_still_fits_it(team: Path, web: WebProcess, browser: Browser) -> None:
+    """The terminal measured its rows with the fallback font shown while Roboto Mono loaded: after the window grew,
+    it asked the app for more rows than fit, drawn in the font's taller cells, and the app's last lines (its footer)
+    ran past the window's bottom."""
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    sizes: list[str] = []
+    tab.page.on(
+        "websocket", lambda socket: socket.on("framesent", lambda sent: sizes.append(str(sent)) if '"resize"' in str(sent) else None)
+    )
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks", "the app")
+    tab.wait_for(lambda: len(sizes) >= 1, "the terminal's size sent")
+    tab.page.set_viewport_size({"width": 1280, "height": 1000})
+    tab.wait_for(lambda: len(sizes) >= 2, "the new size sent")
+    bottom, height = tab.page.evaluate("[document.querySelector('.xterm-screen').getBoundingClientRect().bottom, window.innerHeight]")
+    assert bottom <= height, (bottom, height, sizes)
+
+
 def test_an_unauthenticated_load_gets_the_sign_in_page_and_starts_no_app(web: WebProcess, browser: Browser) -> None:
     tab = _open(browser)
     tab.page.goto(web.url + "/")
@@ -173,6 +192,9 @@ def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebP
 def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_post_with_the_keyboard(
     tmp_path: Path, browser: Browser
 ) -> None:
+    """The keys work, and the footer names them, as soon as the page shows the app: the terminal took no key until
+    clicked (a keyboard-driven client pressed `a` and nothing happened), and the app, told nothing of the page's
+    focus, kept a footer of `esc Quit  ? Keys` without the verdicts' keys until then."""
     team = make_posts_team(tmp_path)
     web = WebProcess(team).start()
     try:
@@ -184,7 +206,9 @@ def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_pos
         tab.page.screenshot(path=str(tmp_path / "guest-approvals.png"))
         seen = tab.text()
         assert "Elsewhere post" not in seen and "CATEGORY" not in seen and "Deadlines" not in seen
-        tab.press("a")
+        tab.wait_for_text(r"a Approve +c Request changes", "the verdicts' keys in the footer")
+        # No click first, and no focus given by the test: as the page is, the key goes to the app.
+        tab.page.keyboard.press("a")
         tab.wait_for(lambda: _verdicts(team) != [], "the approval in the store")
         assert _verdicts(team) == [("approve", "Spring post 0", "acme")]
         assert all(urlsplit(u).hostname == "127.0.0.1" or u.startswith("data:") for u in tab.requests), tab.requests

@@ -21,6 +21,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
+from crewdeck.widgets.one_line_input import OneLineInput
+
 #: Seconds the text must rest before it is ``Settled``: a burst of keys asks once.
 SETTLE_DELAY = 0.05
 
@@ -91,7 +93,7 @@ class FilterBox(Widget):
         self._settle: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self._placeholder)
+        yield OneLineInput(placeholder=self._placeholder)
         yield FilterPreview()
 
     @property

@@ -22,6 +22,7 @@ from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView, post_content, read_post
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.workspace.describe import named_post
+from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -215,9 +216,21 @@ class PostKeys:
         else:
             what, _, _, title, help_text = CONTENT_CHOICES[field]
 
+        #: What the dialog opened with, as stored then.
+        opened: list[object] = []
+
         def write(s: Store, me: str, now: dt.datetime, text: str) -> object:
+            media = [ref.strip() for ref in text.split(",") if ref.strip()]
+            # Saved meanwhile (another session of mine, a teammate): said before it is saved over; the next save goes over it.
+            held = post_content(s.conn, post_id)[field]
+            if opened and held not in (opened[0], media if field == "media" else text):
+                opened[0] = held
+                raise UserError(
+                    f"the {what} of {name} was changed since you opened it (in another session, or by someone else): "
+                    "save again to put yours over it, or esc to keep it"
+                )
             if field == "media":
-                return writing.set_content(s, me, post_id, now, media=[ref.strip() for ref in text.split(",") if ref.strip()])
+                return writing.set_content(s, me, post_id, now, media=media)
             if field == "link":
                 return writing.set_content(s, me, post_id, now, link=text)
             if field == "first_comment":
@@ -226,9 +239,14 @@ class PostKeys:
 
         def look() -> None:
             held = self._services.session.access.read(lambda ws: post_content(ws.conn, post_id))[field]
+            opened.append(held)
             shown = ", ".join(held) if isinstance(held, list) else held
             said = f"set the {what} of {name}"
-            self._owner.app.call_from_thread(self._ask, title, help_text, write, said, None, shown, multiline=field == "copy")
+            # Media are separated by commas: a list pasted one a line is read as one.
+            joiner = ", " if field == "media" else " "
+            self._owner.app.call_from_thread(
+                self._ask, title, help_text, write, said, None, shown, multiline=field == "copy", joiner=joiner
+            )
 
         in_background(self._owner, look, name="post_content", group="post-keys")
 
@@ -242,6 +260,7 @@ class PostKeys:
         value: str = "",
         *,
         multiline: bool = False,
+        joiner: str = " ",
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
@@ -260,4 +279,4 @@ class PostKeys:
 
             self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit))
             return
-        self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value)))
+        self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value), joiner=joiner))

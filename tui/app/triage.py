@@ -32,6 +32,7 @@ from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.view import task_as_text
 from crewdeck.tui.time.roster import member_labels
 from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc
+from crewdeck.tui.workspace.errors import UserError
 
 if TYPE_CHECKING:
     # The screens of rarer keys are imported when first opened, not for the app's first paint.
@@ -55,6 +56,17 @@ TRIAGE_BINDINGS = [
 ]
 
 MOMENT_HELP = "fri 17:00 · tmrw · eow · dec 9 · next week · +3d · 2026-12-01 09:00 · mon 10:00 America/New_York · none"
+
+
+class NotesChanged(UserError):
+    """Notes not saved: they changed since the editor opened them (``notes``: what they are now)."""
+
+    def __init__(self, notes: str) -> None:
+        super().__init__(
+            "the notes were changed since you opened them (in another session, or by someone else): "
+            "save again to put yours over them, or esc to keep theirs"
+        )
+        self.notes = notes
 
 
 class Triage:
@@ -277,17 +289,35 @@ class Triage:
             self._save_edited_notes(task_id, notes, edited)
 
     def _write_notes(self, task_id: str, notes: str, text: str) -> None:
-        """In a worker: ``text`` as the task's notes, unless it is what they were when opened (``notes``)."""
-        if text != notes:
-            self.write("notes", [task_id], lambda ids: self._services.session.edits.set_fields(ids, {"notes": text}, "notes"))
+        """In a worker: ``text`` as the task's notes, unless it is what they were when opened (``notes``).
+
+        Notes that changed since they were opened (saved in another session of the same member, or by anyone) are
+        not saved over unsaid: ``NotesChanged``, with the notes of now, which a save given them goes over.
+        """
+        if text == notes:
+            return
+        now = str(self._services.session.reads.task(task_id)["notes"])
+        if now == text:
+            return
+        if now != notes:
+            raise NotesChanged(now)
+        self.write("notes", [task_id], lambda ids: self._services.session.edits.set_fields(ids, {"notes": text}, "notes"))
 
     def _edit_in_app(self, task_id: str, notes: str, text: str, refused: str = "") -> None:
-        """The app's own editor on ``text``: a save the rules refuse keeps it open, with the text and why."""
+        """The app's own editor on ``text``: a save the rules refuse keeps it open, with the text and why; so does a
+        save over notes changed meanwhile, which the next save goes over."""
         from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 
-        self._owner.app.push_screen(
-            NotesEditorScreen(f"Notes of {short(task_id)}", text, lambda typed: self._write_notes(task_id, notes, typed), refused)
-        )
+        opened = [notes]
+
+        def save(typed: str) -> None:
+            try:
+                self._write_notes(task_id, opened[0], typed)
+            except NotesChanged as changed:
+                opened[0] = changed.notes
+                raise
+
+        self._owner.app.push_screen(NotesEditorScreen(f"Notes of {short(task_id)}", text, save, refused))
 
     def _save_edited_notes(self, task_id: str, notes: str, edited: str) -> None:
         """Write what the editor wrote; refused (longer than a task holds, the task deleted meanwhile), it opens in the
@@ -301,7 +331,8 @@ class Triage:
                 why = refusal(exc)
                 if why is None:
                     raise
-                app.call_from_thread(self._edit_in_app, task_id, notes, edited, f"not saved: {why}")
+                opened = exc.notes if isinstance(exc, NotesChanged) else notes
+                app.call_from_thread(self._edit_in_app, task_id, opened, edited, f"not saved: {why}")
 
         in_background(self._owner, save, name="run_write", group="write")
 

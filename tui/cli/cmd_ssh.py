@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from crewdeck.sync.state.records import WORKSPACE_ROW
+from crewdeck.sync.state.rules import commands_refused
 from crewdeck.sync.state.sshkeys import is_fingerprint
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context
@@ -26,7 +27,9 @@ from crewdeck.tui.ssh.session import (
     configured_account,
     ended_by,
     help_text,
+    reads_standard_input,
     session_member,
+    take_upload,
 )
 from crewdeck.tui.workspace.errors import UserError
 
@@ -110,6 +113,8 @@ def cmd_ssh_session(ctx: Context) -> int:
             raise SessionRefused(problem)
         args = parse(words)
         check_command(args)
+        if reads_standard_input(args):
+            take_upload()
         if getattr(args, "func", None) is not None:
             args.workspace = ctx.args.workspace
             inner = Context(args)
@@ -120,7 +125,13 @@ def cmd_ssh_session(ctx: Context) -> int:
                 inner.close()
             return result
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise SessionRefused("the app needs a terminal: log in with ssh -t, or give a command (ssh team@host tasks @me)")
+        # A guest runs no command: the app is all they have.
+        other = (
+            " (a guest's session is the app, with the Approvals view of their campaigns' posts)"
+            if commands_refused(member.facts()) is not None
+            else f", or give a command (ssh {account}@HOST tasks @me)"
+        )
+        raise SessionRefused(f"the app needs a terminal: log in with ssh -t {account}@HOST{other}")
     system = colour_system(os.environ)
     if system is not None:
         # Read by Textual when it is imported, in launch().

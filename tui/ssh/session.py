@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import select
 import shlex
 import sqlite3
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -179,6 +181,47 @@ def check_command(args: argparse.Namespace) -> None:
     for name, value in vars(args).items():
         if _names_a_path(name) and value is not None and value != "-":
             raise SessionRefused("over SSH a file comes on standard input: give - and send it (ssh ... import - < FILE)")
+
+
+def reads_standard_input(args: argparse.Namespace) -> bool:
+    """Whether the command reads a file from standard input (``-`` for one of its files)."""
+    return any(_names_a_path(name) and value == "-" for name, value in vars(args).items())
+
+
+#: How much of an upload is read at a time.
+_CHUNK = 1 << 20
+
+
+def take_upload(stdin: int = 0, stdout: int = 1) -> None:
+    """Read all of standard input into a file of its own, which then is standard input; refused when the client is
+    gone by then.
+
+    A client that goes mid-upload (its network dropped, ssh killed) ends the session's standard input as the end of
+    the file does: the command would take the rows sent so far for the whole file.  What tells the two apart is who
+    hears the answer: sshd reads the session's output for the client until its connection ends, so an output with
+    nobody reading it left means the client went.
+    """
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - standard input from here on, for the rest of the process
+    try:
+        while chunk := os.read(stdin, _CHUNK):
+            spool.write(chunk)
+        spool.flush()
+    except OSError as exc:
+        spool.close()
+        raise SessionRefused(f"cannot take what standard input sent: {exc.strerror}: nothing was run") from None
+    if _nobody_reads(stdout):
+        spool.close()
+        raise SessionRefused("the connection closed before standard input ended: nothing was run")
+    spool.seek(0)
+    os.dup2(spool.fileno(), stdin)
+    spool.close()
+
+
+def _nobody_reads(fd: int) -> bool:
+    """Whether ``fd`` is a pipe or terminal whose other end is closed (a pipe with no reader reports an error)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
 def _names_a_path(dest: str) -> bool:

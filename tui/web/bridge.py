@@ -27,8 +27,8 @@ from pathlib import Path
 PRELUDE = b"__GANGLION__\n"
 #: How long a quit may take before the process is killed.
 QUIT_GRACE = 5.0
-#: Environment of the app process: Textual's web driver, the terminal's size, colours.
-DRIVER = "textual.drivers.web_driver:WebDriver"
+#: Environment of the app process: Textual's web driver (crewdeck's, which starts focused), the terminal's size, colours.
+DRIVER = "crewdeck.tui.app.web_driver:WebDriver"
 
 
 def packet(kind: bytes, payload: bytes) -> bytes:

@@ -66,6 +66,22 @@ def message_page(workspace: str, message: str) -> str:
     return _page(f"crewdeck · {workspace}", f'<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}<p><a href="/">Sign in</a></p>')
 
 
+#: What the app's page runs after textual.js, a file of its own (``/static/crewdeck/page.js``: the pages allow no
+#: inline script).  textual.js makes the terminal in ``window.onload``; this makes it once the font is loaded, and then
+#: gives it the keyboard.  The terminal measures its cells once, as it is made: measured with the fallback font shown
+#: while Roboto Mono loads, its rows were too few pixels high, and after the window was resized the app's rows, drawn
+#: in the font, ran past its bottom (the footer with them).  Unfocused, a key pressed before a click went nowhere.
+PAGE_SCRIPT = """const makeTerminal = window.onload;
+window.onload = (event) => {
+  document.fonts.load('16px "Roboto Mono"').catch(() => []).then(() => {
+    if (makeTerminal) makeTerminal.call(window, event);
+    const input = document.querySelector(".xterm-helper-textarea");
+    if (input) input.focus();
+  });
+};
+"""
+
+
 def app_page(workspace: str, handle: str, websocket_url: str, font_size: int = 16) -> str:
     """The terminal: textual.js opens ``websocket_url`` and draws the app it carries."""
     return f"""<!DOCTYPE html>
@@ -85,6 +101,7 @@ body.-closed .closed {{ display: flex; }}
 .closed form {{ display: inline; }}
 </style>
 <script src="/static/js/textual.js"></script>
+<script src="/static/crewdeck/page.js"></script>
 </head><body>
 <div class="closed" id="closed">The app ended.<a href="/">Open again</a><form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form></div>
 <div id="terminal" class="textual-terminal" data-session-websocket-url="{escape(websocket_url)}" data-font-size="{font_size}"></div>

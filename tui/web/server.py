@@ -7,7 +7,7 @@ same way) with these routes and nothing else:
 - ``POST /signin``: a member's token opens a session;
 - ``GET /link/{secret}`` shows a one-time link's page; ``POST`` uses it;
 - ``POST /signout`` ends the session;
-- ``GET /static/{file}``: textual.js, xterm's stylesheet, the font: for a live session only;
+- ``GET /static/{file}``: textual.js, xterm's stylesheet, the font, crewdeck's page script: for a live session only;
 - ``/ws``: the websocket of one app process, for a live session only.
 
 The session is a cookie (HttpOnly, SameSite=Strict, Secure over TLS)
@@ -25,6 +25,7 @@ import contextlib
 import datetime as dt
 import importlib.util
 import json
+import logging
 import os
 import sqlite3
 import urllib.parse
@@ -35,11 +36,12 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import ClientDisconnect, HTTPConnection, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.web import pages, signin
 from crewdeck.tui.web.attempts import Attempts
 from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
@@ -48,12 +50,16 @@ from crewdeck.tui.workspace.workspace import Workspace
 COOKIE = "crewdeck_session"
 #: How long an app started at sign-in waits for its page's websocket before it is stopped.
 UNCLAIMED = 60.0
+#: The server's log (uvicorn's, as the guard's lines are).
+_LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open.
 CLOSE_SESSION_ENDED = 4403
 #: textual-serve's browser files that the app's page loads: served, nothing else of the package.
 STATIC_FILES = frozenset(
     {"js/textual.js", "css/xterm.css", "fonts/RobotoMono-VariableFont_wght.ttf", "fonts/RobotoMono-Italic-VariableFont_wght.ttf"}
 )
+#: crewdeck's own script on the app's page (``pages.PAGE_SCRIPT``), served beside textual-serve's files.
+PAGE_SCRIPT = "crewdeck/page.js"
 #: A refused link's status when it is not 410 (used, expired, burned, its member gone).
 _LINK_STATUS = {"wrong_pin": 401, "not_replica_member": 403}
 _SECURITY_HEADERS = {
@@ -103,7 +109,8 @@ class WebServer:
         ws = Workspace.open(self.path)
         try:
             signin.ensure_tables(ws.conn)
-            self.name = str(ws.conn.execute("SELECT name FROM workspace").fetchone()[0] or self.path.stem)
+            # As a terminal shows it: an override in the name would turn the pages' heading and title around it.
+            self.name = visible(str(ws.conn.execute("SELECT name FROM workspace").fetchone()[0] or self.path.stem))
         finally:
             ws.close()
         self._ws: Workspace | None = None
@@ -232,6 +239,9 @@ class WebServer:
     def _address(request: Request) -> str:
         return request.client.host if request.client else "unknown"
 
+    def _cut_off(self, request: Request) -> Response:
+        return self._refused(request, 400, "incomplete_request", "The connection closed before the sign-in form arrived.")
+
     def _too_many(self, request: Request) -> Response | None:
         wait = self.attempts.wait(self._address(request))
         if wait is None:
@@ -254,6 +264,8 @@ class WebServer:
 
     async def sign_in(self, request: Request) -> Response:
         form = await _form(request)
+        if form is None:
+            return self._cut_off(request)
         # The form is in before the limit is checked: from the check to the count of a failure nothing
         # waits, so requests sent side by side are limited as if they came one after another.
         if (refused := self._too_many(request)) is not None:
@@ -276,6 +288,8 @@ class WebServer:
 
     async def link(self, request: Request) -> Response:
         form = await _form(request) if request.method == "POST" else {}
+        if form is None:
+            return self._cut_off(request)
         if (refused := self._too_many(request)) is not None:  # as in sign_in: nothing waits from here to the count
             return refused
         secret = request.path_params["secret"]
@@ -300,9 +314,11 @@ class WebServer:
 
     async def static(self, request: Request) -> Response:
         name = request.path_params["file"]
-        if self._session(request) is None or name not in STATIC_FILES:
+        if self._session(request) is None or name not in (*STATIC_FILES, PAGE_SCRIPT):
             return self._refused(request, 404, "not_found", "Not found.")
-        response = FileResponse(self._static / name)
+        response: Response = (
+            Response(pages.PAGE_SCRIPT, media_type="text/javascript") if name == PAGE_SCRIPT else FileResponse(self._static / name)
+        )
         response.headers.update(_SECURITY_HEADERS)
         response.headers["Cache-Control"] = "private, max-age=3600"
         return response
@@ -310,7 +326,17 @@ class WebServer:
     async def websocket(self, websocket: WebSocket) -> None:
         found = self._session(websocket)
         origin = websocket.headers.get("origin")
-        if found is None or (origin is not None and origin.split("://", 1)[-1] != websocket.headers.get("host")):
+        host = websocket.headers.get("host")
+        if found is None or (origin is not None and origin.split("://", 1)[-1] != host):
+            if found is not None:
+                # A live session's cookie (SameSite=Strict: another site's page never sends it) with an Origin that is not
+                # the Host: a proxy in front that did not pass the Host on.  Said, or the page's app ended without a word.
+                _LOG.warning(
+                    "refused the app's websocket of a page at %s: the request names this server %s; a proxy in front must pass "
+                    "the Host header on (nginx: proxy_set_header Host $host)",
+                    visible(origin or ""),
+                    visible(host or "(no Host header)"),
+                )
             # Closed before it is accepted: the handshake gets 403, and no app starts.
             await websocket.close(code=1008)
             return
@@ -364,13 +390,18 @@ class WebServer:
                     await process.send_meta({"type": kind})
 
 
-async def _form(request: Request) -> dict[str, str]:
-    """A sign-in form's fields (urlencoded, as a browser posts it); a body past 4 KiB or 8 fields holds none."""
+async def _form(request: Request) -> dict[str, str] | None:
+    """A sign-in form's fields (urlencoded, as a browser posts it); a body past 4 KiB or 8 fields holds none.
+    ``None`` when the connection closed before the form was whole (the browser gone, or cut off by the guard's
+    deadline for a pausing body): nobody hears an answer, and what came is no form."""
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > 4096:
-            return {}
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > 4096:
+                return {}
+    except ClientDisconnect:
+        return None
     try:
         fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
     except ValueError:  # more fields than any sign-in form has

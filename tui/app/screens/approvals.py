@@ -16,6 +16,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
@@ -64,6 +65,7 @@ class ApprovalsScreen(Screen[None]):
     | `a` | approve the step that is yours |
     | `c` | request changes, with a note |
     | `enter` | the post in full, with its history |
+    | `tab` | the copy under the list, to scroll it (`shift+tab`: back to the list) |
     | `escape` `q` | back (a guest's app: quit) |
     """
 
@@ -71,7 +73,8 @@ class ApprovalsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ApprovalsScreen PostTable { height: 1fr; }
-    ApprovalsScreen #approvals-copy { height: auto; max-height: 40%; padding: 0 1; border-top: solid $panel-lighten-2; }
+    ApprovalsScreen #approvals-copy-box { height: auto; max-height: 40%; border-top: solid $panel-lighten-2; }
+    ApprovalsScreen #approvals-copy { height: auto; padding: 0 1; }
     """
 
     class Read(Message):
@@ -103,12 +106,17 @@ class ApprovalsScreen(Screen[None]):
         self.offered: tuple[str, frozenset[str]] | None = None
         #: The reads of the post under the cursor: an answer from before a verdict, come back last, is not shown.
         self._reviews = Latest(self, group="approvals-review")
+        #: The post whose copy is shown under the list.
+        self._shown: str | None = None
 
     def compose(self) -> ComposeResult:
         yield CrisisBanner(self.services, known=self._crises, id="approvals-crisis-banner")
         yield PaneBar(id="approvals-bar")
         yield PostTable(POST_COLUMNS, id="approvals-table")
-        yield Static("", id="approvals-copy")
+        # Scrolled, with its scrollbar, when the copy is longer than the room under the list: cut off, a post read
+        # whole (nothing said it went on) was approved by a client who had read part of it.
+        with VerticalScroll(id="approvals-copy-box"):
+            yield Static("", id="approvals-copy")
         yield KeyFooter()
 
     @property
@@ -222,6 +230,9 @@ class ApprovalsScreen(Screen[None]):
             for mark, text in review.diff:
                 lines.add((f"{mark} {text}", {"+": "green", "-": "red strike"}.get(mark, "")))
         self.query_one("#approvals-copy", Static).update(lines.content())
+        if self._shown != post_id:  # another post's copy is read from its start
+            self._shown = post_id
+            self.query_one("#approvals-copy-box", VerticalScroll).scroll_home(animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A verdict's key is offered on the post under the cursor when the rules take it from me (``offers``).

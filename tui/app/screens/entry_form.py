@@ -26,6 +26,7 @@ from crewdeck.tui.app.workers import background, refusal
 from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
 from crewdeck.tui.session.writing import Written
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.one_line_input import OneLineInput
 
 #: What each field takes, shown as its placeholder.
 HINTS = {
@@ -102,7 +103,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
             for name in FIELDS:
                 with Horizontal(classes="form--row"):
                     yield Label(name + ("*" if name in REQUIRED else ""), classes="form--label")
-                    yield Input(self.initial.get(name, ""), placeholder=HINTS[name], compact=True, id=f"form-{name}")
+                    yield OneLineInput(self.initial.get(name, ""), placeholder=HINTS[name], compact=True, id=f"form-{name}")
                 yield Static("", classes="form--problem", id=f"problem-{name}")
             yield Checkbox("needs approval by a manager before it counts", compact=True, id="form-needs-approval")
             yield Static("loading…", classes="form--preview", id="form-preview")

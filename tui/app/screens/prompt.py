@@ -15,6 +15,7 @@ from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.one_line_input import OneLineInput
 
 #: Turns the text typed so far into a preview line (runs in a worker thread).
 Preview = Callable[[str], str]
@@ -69,11 +70,14 @@ class PromptScreen(TypedAheadScreen[str | None]):
         submit: Submit | None = None,
         *,
         editing: bool = False,
+        joiner: str = " ",
     ) -> None:
         """``editing``: ``value`` is text to change (a post's copy), not a suggestion to take or type over: it opens
-        with the cursor at its end and nothing selected, so that the first key typed adds to it."""
+        with the cursor at its end and nothing selected, so that the first key typed adds to it.  ``joiner``: what a
+        paste of several lines is joined by (", " where the answer is a list separated by commas)."""
         super().__init__()
         self.editing = editing
+        self.joiner = joiner
         self.title_text = title
         self.help_text = help_text
         self.value = value
@@ -89,7 +93,9 @@ class PromptScreen(TypedAheadScreen[str | None]):
             yield Label(plain(self.title_text), classes="prompt--title")
             if self.help_text:
                 yield Label(plain(self.help_text), classes="prompt--help")
-            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input", select_on_focus=not self.editing)
+            yield OneLineInput(
+                value=self.value, placeholder=self.placeholder, id="prompt-input", select_on_focus=not self.editing, joiner=self.joiner
+            )
             yield Static("", classes="prompt--refused", id="prompt-refused")
             yield Static("", classes="prompt--preview", id="prompt-preview")
         yield KeyFooter()

@@ -27,6 +27,7 @@ from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, refusal, submit_or_refuse
 from crewdeck.tui.session.task_search import Matches, TaskMatch
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.one_line_input import OneLineInput
 
 #: How many matches a search shows.
 WINDOW = 10
@@ -98,7 +99,7 @@ class TaskPickerScreen(TypedAheadScreen[str | None]):
             yield Label(plain(self.title_text), classes="task-picker--title")
             if self.help_text:
                 yield Label(plain(self.help_text), classes="task-picker--help")
-            yield Input(placeholder="words of its title, or its id", id="task-picker-input")
+            yield OneLineInput(placeholder="words of its title, or its id", id="task-picker-input")
             yield Static("", classes="task-picker--refused", id="task-picker-refused")
             yield OptionList(id="task-picker-options")
             yield Static("searching…", classes="task-picker--count", id="task-picker-count")
