@@ -184,8 +184,9 @@ def check_command(args: argparse.Namespace) -> None:
 
 
 def reads_standard_input(args: argparse.Namespace) -> bool:
-    """Whether the command reads a file from standard input (``-`` for one of its files)."""
-    return any(_names_a_path(name) and value == "-" for name, value in vars(args).items())
+    """Whether the command reads a file from standard input (``-`` for one of the files it reads; ``--output -`` is
+    standard output, and nothing comes in for it)."""
+    return any(_names_a_path(name) and name not in _WRITTEN and value == "-" for name, value in vars(args).items())
 
 
 #: How much of an upload is read at a time.
@@ -222,6 +223,10 @@ def _nobody_reads(fd: int) -> bool:
     poller = select.poll()
     poller.register(fd, select.POLLOUT)
     return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+
+
+#: The arguments that name a file a command writes.
+_WRITTEN = frozenset({"output"})
 
 
 def _names_a_path(dest: str) -> bool:
