@@ -73,6 +73,9 @@ class Team:
     ended_crisis: str = ""
     #: A member removed (@was), whose handle a new member has now.
     removed: str = ""
+    #: raj's plain spend that nothing reverses (the matrix's: its other plain entries of raj's are reversed before a
+    #: manager approves the spend a crisis froze, and reversed spend waits for no approval).
+    frozen: str = ""
 
 
 def build_team(directory: Path) -> Team:
@@ -558,7 +561,7 @@ CASES: list[Case] = [
         "approve spend a crisis froze",  # the plain entries are dated after the open crisis of add_posts started
         lambda w, t, me: w.append(
             "approval",
-            {"entry": t.entry["raj" if _handle(t, me) != "raj" else "ana"], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"},
+            {"entry": t.frozen if _handle(t, me) != "raj" else t.entry["ana"], "approved_by": me, "approved_at": "2026-11-26T09:00:00Z"},
         ),
         {"manager": None, "member": "managers_only", "guest": "guest_read_only"},
     ),
@@ -628,6 +631,8 @@ def _matrix_team(directory: Path) -> Team:
             w.delete("member", t.removed)
         with store.write(t.ids["ana"]) as w:
             w.create("member", {"handle": "was", "name": "Was Again", "tz": "UTC"})
+    spend = ["ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta", "--amount", "50 EUR"]
+    t.frozen = in_person("-w", str(t.path), "--as", "raj", *spend).strip()
     add_posts(t)
     return t
 

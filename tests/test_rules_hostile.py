@@ -1432,3 +1432,50 @@ def test_a_write_on_the_shared_file_reviews_no_round_its_manager_wrote_acting_as
             ]
             == 0
         )
+
+
+def test_spend_approved_already_or_reversed_is_approved_no_more(team: Team, raj: Hostile) -> None:
+    """A second approval of raj's pending spend, and one of spend he reversed, were accepted: they changed no total, and
+    the log said a manager approved what no longer waited for anyone."""
+    ana = _ana(team, raj)
+    try:
+        me, pending = team.ids["raj"], team.pending["raj"]
+
+        def approval(entry: str) -> tuple[str, str, str, str, dict[str, Any]]:
+            return (
+                "append",
+                "approval",
+                new_id(),
+                "*",
+                {"entry": entry, "approved_by": team.ids["ana"], "approved_at": "2026-11-26T09:00:00Z"},
+            )
+
+        answer = ana.push(approval(pending), approval(pending))
+        assert answer["stored"] == 1 and [(r["rule"], r["message"]) for r in answer["refused"]] == [
+            ("not_pending", f"entry {pending[:8]} is already approved (by @ana)")
+        ]
+        assert _refused(ana.push(approval(pending))) == ["not_pending"]
+        # His new pending spend, taken back before anyone approved it: the two net to zero.
+        entry, reversal, spend = new_id(), new_id(), _entry(me, team.campaign, needs_approval=True)
+        assert raj.push(("append", "ledger_entry", entry, "*", spend))["stored"] == 1
+        assert raj.push(("append", "ledger_entry", reversal, "*", spend | {"amount": -spend["amount"], "reverses": entry}))["stored"] == 1
+        answer = ana.push(approval(entry))
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [
+            ("not_pending", f"entry {entry[:8]} was reversed ({reversal[:8]}): the two net to zero, nothing to approve")
+        ]
+    finally:
+        ana.http.close()
+
+
+def test_a_write_on_the_shared_file_approves_spend_once(team: Team) -> None:
+    pending, ana = team.pending["raj"], team.ids["ana"]
+    record = {"entry": pending, "approved_by": ana, "approved_at": "2026-11-26T09:00:00Z"}
+    with Store(team.path) as store:
+        with store.write(ana) as w:
+            w.append("approval", record)
+        with (
+            pytest.raises(Refused, match=rf"entry {pending[:8]} is already approved \(by @ana\) \(rule not_pending\)"),
+            store.write(team.ids["mia"]) as w,
+        ):
+            w.append("approval", record | {"approved_by": team.ids["mia"]})
+        assert store.conn.execute("SELECT count(*) FROM approval WHERE entry = ?", (pending,)).fetchone()[0] == 1

@@ -318,6 +318,14 @@ class PgRuleState:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    def approvers(self, entry_id: str) -> set[str]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT (value::jsonb) ->> 'approved_by' FROM crewdeck_op WHERE workspace = %s AND entity = 'approval' "
+            "AND ((value::jsonb) ->> 'entry') = %s",
+            (self.workspace, entry_id),
+        )
+        return {str(row[0]) for row in rows.fetchall()}
+
     def result_currency(self, row_id: str) -> str | None:
         # Read from the log (one row's few operations, by the crewdeck_op_row index): results keep no rule state.
         row = self.conn.execute(

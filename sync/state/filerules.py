@@ -98,6 +98,9 @@ class FileRuleState:
         row = self.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()
         return None if row is None else row[0]
 
+    def approvers(self, entry_id: str) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT approved_by FROM approval WHERE entry = ?", (entry_id,))}
+
     def result_currency(self, row_id: str) -> str | None:
         row = self.conn.execute("SELECT value_currency FROM result WHERE id = ?", (row_id,)).fetchone()
         return None if row is None else row[0]

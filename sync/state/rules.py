@@ -135,7 +135,8 @@ RULES = {
     "reverses_reversal": "a reversal is never reversed: to count that spend again, add it anew",
     "reversed_once": "an entry is reversed once: another entry reverses it already",
     "task_campaign": "a ledger entry's task is in the entry's campaign (or in none)",
-    "not_pending": "the entry does not wait for approval (nor is it frozen by a crisis)",
+    "not_pending": "the entry does not wait for approval (nor is it frozen by a crisis): it needs none, was approved already, or was "
+    "reversed (the two net to zero)",
     "self_approval": "nobody approves their own entry",
     "unique_handle": "another member has this handle",
     "unique_unix_user": "another member is mapped to this Unix user",
@@ -298,6 +299,10 @@ class RuleState(Protocol):
         """The id of the entry that reverses this one (the first, where operations from before this rule reverse it twice), or ``None``."""
         ...
 
+    def approvers(self, entry_id: str) -> set[str]:
+        """Who approved this ledger entry: the ``approved_by`` of each of its approvals (none: it was never approved)."""
+        ...
+
     def result_currency(self, row_id: str) -> str | None:
         """The currency of a stored result's conversion value, if it has one."""
         ...
@@ -366,7 +371,7 @@ READ_AS_LEFT = {
 }
 
 #: The records whose accepted operations change what the rules read later in a batch (``Judge._accept``).
-RECORDS_READ = frozenset({"member", "ledger_entry", "post_approval", "crisis", "crisis_end"})
+RECORDS_READ = frozenset({"member", "ledger_entry", "approval", "post_approval", "crisis", "crisis_end"})
 
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
@@ -500,6 +505,8 @@ class Judge:
         self._task_campaigns: dict[str, str | None] = {}
         #: Entry id -> the entry this batch reversed it by.
         self._reversals: dict[str, str] = {}
+        #: Entry id -> the manager who approved it in this batch.
+        self._approved: dict[str, str] = {}
         #: Ids of appended records the workspace holds, and those this batch appended so far.
         self._taken: set[str] = set()
         #: (Member id, field of ``OFF_TASKS``) -> the index of the accepted operation that took them off tasks (made them a
@@ -1273,8 +1280,10 @@ class Judge:
         if entity == "approval":
             entry_id = record["entry"]
             entry = self._entry(entry_id)
-            return approval_refused(author, entry_id, entry, lambda: self.state.frozen(entry_id)) or self._acting_on_own(
-                author, entry_id, entry
+            return (
+                approval_refused(author, entry_id, entry, lambda: self.state.frozen(entry_id))
+                or self._acting_on_own(author, entry_id, entry)
+                or self._settled(entry_id, entry)
             )
         return Refusal("invalid_value", f"{entity} records cannot be added")
 
@@ -1297,6 +1306,22 @@ class Judge:
         """A manager acting as another manager (``--as``) approving spend they entered themselves: their own, still."""
         actor = self._acted_by.get(author.id)
         return None if actor is None else acting_approval_refused(actor, self._member(actor), author, entry_id, entry)
+
+    def _settled(self, entry_id: str, entry: EntryFacts | None) -> Refusal | None:
+        """An approval of spend that waits for none any more (``not_pending``): reversed (the two net to zero, approved or
+        not), or approved already by another than its author (the approval ``ledger approve`` counts).  Accepted, a second
+        approval would change no total and say that someone approved what they never saw wait."""
+        if entry is None:
+            return None
+        reversal = self._reversals.get(entry_id) or self.state.reversed_by(entry_id)
+        if reversal is not None:
+            return Refusal("not_pending", f"entry {entry_id[:8]} was reversed ({reversal[:8]}): the two net to zero, nothing to approve")
+        approver = self._approved.get(entry_id) or min(
+            (who for who in self.state.approvers(entry_id) if who != entry.entered_by), default=None
+        )
+        if approver is not None:
+            return Refusal("not_pending", f"entry {entry_id[:8]} is already approved (by {_name(self._member(approver), approver)})")
+        return None
 
     def _decide_reversal(self, author: MemberFacts, reverses: str, record: Mapping[str, Any]) -> Refusal | None:
         """A reversal of the entry ``reverses``: ``reversal_refused``, against the state with this batch on top, then
@@ -1521,6 +1546,9 @@ class Judge:
             reverses = self._record(value).get("reverses")
             if reverses:
                 self._reversals.setdefault(reverses, row_id)
+        elif kind == APPEND and entity == "approval":
+            record = self._record(value)
+            self._approved.setdefault(record["entry"], record["approved_by"])
         elif kind == APPEND and entity == "post_approval":
             record = self._record(value)
             self._verdicts.setdefault(record["post"], []).append(verdict_of("", "~", record))
