@@ -1479,3 +1479,43 @@ def test_a_write_on_the_shared_file_approves_spend_once(team: Team) -> None:
         ):
             w.append("approval", record | {"approved_by": team.ids["mia"]})
         assert store.conn.execute("SELECT count(*) FROM approval WHERE entry = ?", (pending,)).fetchone()[0] == 1
+
+
+def test_a_campaign_ends_on_or_after_its_start_for_every_way_in(team: Team, raj: Hostile) -> None:
+    """``campaign add`` and ``campaign set`` refuse an end before the start; a manager's push stored one."""
+    ana = _ana(team, raj)
+    try:
+        launch = team.campaign
+
+        def run(row_id: str, **days: str) -> list[tuple[str, str, str, str, Any]]:
+            return [("set", "campaign", row_id, name, day) for name, day in days.items()]
+
+        assert ana.push(*run(launch, start="2027-03-01", end="2027-03-31"))["stored"] == 2
+        before = _pulled(ana, launch)
+        answer = ana.push(*run(launch, end="2027-02-01"))
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [
+            ("invalid_value", "campaign.end: campaign “Launch” would end 2027-02-01, before it starts (2027-03-01)")
+        ]
+        assert _refused(ana.push(*run(launch, start="2027-04-01"))) == ["invalid_value"]
+        assert _pulled(ana, launch) == before
+        # Both days moved later in one batch, the start first: one move, judged as the batch leaves the run.
+        assert ana.push(*run(launch, start="2027-05-01", end="2027-05-31"))["stored"] == 2
+        # A campaign created running backwards is refused whole, named as the batch names it.
+        spring = new_id()
+        answer = ana.push(("set", "campaign", spring, "name", "Spring"), *run(spring, start="2027-01-10", end="2027-01-01"))
+        assert _refused(answer) == ["invalid_value"] * 3
+        assert answer["refused"][0]["message"] == "campaign.start: campaign “Spring” would end 2027-01-01, before it starts (2027-01-10)"
+    finally:
+        ana.http.close()
+
+
+def test_a_write_on_the_shared_file_keeps_a_campaigns_end_on_or_after_its_start(team: Team) -> None:
+    with Store(team.path) as store:
+        with store.write(team.ids["ana"]) as w:
+            w.set("campaign", team.campaign, {"start": "2027-03-01"})
+        with (
+            pytest.raises(Refused, match=r"campaign\.end: campaign “Launch” would end 2027-02-01, before it starts \(2027-03-01\)"),
+            store.write(team.ids["ana"]) as w,
+        ):
+            w.set("campaign", team.campaign, {"end": "2027-02-01"})
+        assert store.conn.execute("SELECT [end] FROM campaign WHERE id = ?", (team.campaign,)).fetchone() == (None,)

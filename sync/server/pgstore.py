@@ -490,6 +490,10 @@ class PgRuleState:
         name = self._latest(campaign_id, ("name",)).get("name")
         return str(name) if name else None
 
+    def campaign_run(self, campaign_id: str) -> tuple[str | None, str | None]:
+        run = self._latest(campaign_id, ("start", "end"))
+        return run.get("start"), run.get("end")
+
     def open_tasks_of(self, member_id: str) -> list[str]:
         # From the log (the server keeps no task rows): the tasks ever assigned to them (the crewdeck_op_assignee
         # index), then the newest assignee, status and removal of each.

@@ -179,6 +179,10 @@ class FileRuleState:
         row = self.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
         return None if row is None else row[0]
 
+    def campaign_run(self, campaign_id: str) -> tuple[str | None, str | None]:
+        row = self.conn.execute("SELECT start, [end] FROM campaign WHERE id = ?", (campaign_id,)).fetchone()
+        return (None, None) if row is None else (row[0], row[1])
+
     def task_content(self, task_id: str) -> dict[str, Any]:
         row = self.conn.execute(f"SELECT {', '.join(CONTENT_FIELDS)} FROM task WHERE id = ?", (task_id,)).fetchone()
         if row is None:

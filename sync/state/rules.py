@@ -340,6 +340,10 @@ class RuleState(Protocol):
 
     def campaign_name(self, campaign_id: str) -> str | None: ...
 
+    def campaign_run(self, campaign_id: str) -> tuple[str | None, str | None]:
+        """The campaign's first and last day as stored (``None``: not set, or no such campaign)."""
+        ...
+
     def task_content(self, task_id: str) -> Mapping[str, Any]:
         """The task's content fields (``postround.CONTENT_FIELDS``) as stored (none: the workspace holds no such task)."""
         ...
@@ -368,6 +372,7 @@ POST_MOVE_FIELDS = frozenset({"post_state", "post_round", "campaign", "platform"
 READ_AS_LEFT = {
     "task": frozenset({"assignee", "status", "deleted", *POST_MOVE_FIELDS}),
     "member": frozenset({"handle", "access", "unix_user", "deleted", "ssh_keys"}),
+    "campaign": frozenset({"start", "end"}),
 }
 
 #: The records whose accepted operations change what the rules read later in a batch (``Judge._accept``).
@@ -520,6 +525,8 @@ class Judge:
         self._dated_ahead: dict[int, Refusal] = {}
         #: Member id -> the manager acting as them in this batch (its ``acting`` record: a local write's, ``--as``).
         self._acted_by: dict[str, str] = {}
+        #: Indexes of the batch's operations on a campaign's run that leave it ending before it starts, with the refusal.
+        self._backwards: dict[int, Refusal] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -585,6 +592,7 @@ class Judge:
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
+        self._backwards = self._runs_backwards(ops, preset)
         if self.local:
             self._acted_by = self._acting_records(ops)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
@@ -654,7 +662,7 @@ class Judge:
                     if refusal is None and index not in self._outlived:
                         self._left(row_id, field, value, moving, submitting)
                 else:
-                    refusal = self._decide(op, creating) or self._dated_ahead.get(index)
+                    refusal = self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index)
                     if refusal is None and index not in self._outlived and entity in RECORDS_READ:
                         self._accept(op)
                         if entity == "member":
@@ -681,6 +689,40 @@ class Judge:
         if failed:
             verdicts = [failed.get((op[2], op[3]), verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
+
+    def _runs_backwards(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
+        """The operations on a campaign's start or end (that change them: not outlived) of each campaign the batch leaves
+        ending before it starts, by index: ``campaign add`` and ``campaign set`` refuse such a run, and every report that
+        reads it (a grid, a pacing) would count days backwards.  Judged as the batch leaves the run, so a batch that moves
+        both days, in either order, is one move; a campaign stored so already is refused only a change that keeps it so."""
+        dated = [
+            index
+            for index, op in enumerate(ops)
+            if op[2] == "campaign"
+            and op[1] != APPEND
+            and op[4] in ("start", "end")
+            and index not in self._outlived
+            and not (preset and preset[index])
+        ]
+        if not dated:
+            return {}
+        given: dict[str, dict[str, Any]] = {}
+        for index in dated:
+            given.setdefault(ops[index][3], {})[ops[index][4]] = json.loads(ops[index][5])
+        backwards: dict[str, str] = {}
+        labels: dict[tuple[str, str], str] | None = None
+        for row_id, days in given.items():
+            stored = (None, None) if ("campaign", row_id) in self._creating else self.state.campaign_run(row_id)
+            start, end = days.get("start", stored[0]), days.get("end", stored[1])
+            if isinstance(start, str) and isinstance(end, str) and end < start:
+                labels = _labels_given(ops) if labels is None else labels
+                named = labels.get(("campaign", row_id)) or self._campaign_named(row_id)
+                backwards[row_id] = f"campaign {named} would end {end}, before it starts ({start})"
+        return {
+            index: Refusal("invalid_value", f"campaign.{ops[index][4]}: {backwards[ops[index][3]]}")
+            for index in dated
+            if ops[index][3] in backwards
+        }
 
     def _acting_records(self, ops: Sequence[Proposal]) -> dict[str, str]:
         """Member id -> the manager who acts as them in this batch, by its ``acting`` record (the batch's last operation,
