@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.postround import Reviewer, Step, Verdict, content_hash, evaluate
-from crewdeck.tui.posts import limits
 
 ROUND = {"id": "r" * 32, "hash": content_hash("Hello", "", [], ""), "at": "2026-12-01T09:00:00Z"}
 CHAIN = (Step("copy", None, "copy"), Step("legal", None, "legal"))

@@ -1519,3 +1519,43 @@ def test_a_write_on_the_shared_file_keeps_a_campaigns_end_on_or_after_its_start(
         ):
             w.set("campaign", team.campaign, {"end": "2027-02-01"})
         assert store.conn.execute("SELECT [end] FROM campaign WHERE id = ?", (team.campaign,)).fetchone() == (None,)
+
+
+def test_a_post_is_submitted_with_copy_its_platform_takes(team: Team, raj: Hostile) -> None:
+    """``post submit`` refuses copy over its platform's limits; a push submitted 281 characters for X, and six hashtags
+    for Instagram, for review, and the reviewers approved a post the platform then refused to publish."""
+    post = team.posts["by tmp"]["raj"]
+    over = "a" * 281
+    assert raj.push(("set", "task", post, "platform", "x"), ("set", "task", post, "copy", over))["stored"] == 2
+    answer = raj.push(("set", "task", post, "post_round", _round(team, post, _content(team, post, copy=over))))
+    assert [(r["rule"], r["message"]) for r in answer["refused"]] == [
+        ("copy_limits", "task.post_round: “by tmp for raj” cannot be submitted: x takes at most 280 weighted characters; this copy has 281")
+    ]
+    # Judged as the batch leaves the copy and the platform.
+    fits = _content(team, post, copy="a" * 280)
+    assert raj.push(("set", "task", post, "copy", "a" * 280), ("set", "task", post, "post_round", _round(team, post, fits)))["stored"] == 2
+    tags = "#a #b #c #d #e #f"
+    answer = raj.push(
+        ("set", "task", post, "platform", "Instagram"),
+        ("set", "task", post, "copy", tags),
+        ("set", "task", post, "post_round", _round(team, post, _content(team, post, copy=tags))),
+    )
+    assert answer["stored"] == 2 and [(r["rule"], r["message"]) for r in answer["refused"]] == [
+        ("copy_limits", "task.post_round: “by tmp for raj” cannot be submitted: Instagram takes at most 5 hashtags; this copy has 6")
+    ]
+
+
+def test_a_write_on_the_shared_file_submits_no_copy_over_its_platforms_limits(team: Team) -> None:
+    post, raj = team.posts["by tmp"]["raj"], team.ids["raj"]
+    over = "b" * 301
+    with Store(team.path) as store:
+        with store.write(raj) as w:
+            w.set("task", post, {"platform": "bluesky", "copy": over})
+        with (
+            pytest.raises(Refused, match=r"bluesky takes at most 300 characters; this copy has 301 \(rule copy_limits\)"),
+            store.write(raj) as w,
+        ):
+            w.set("task", post, {"post_round": _round(team, post, _content(team, post, copy=over))})
+        assert json.loads(store.conn.execute("SELECT post_round FROM task WHERE id = ?", (post,)).fetchone()[0])["hash"] != _content(
+            team, post, copy=over
+        )

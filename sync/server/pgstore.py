@@ -438,7 +438,7 @@ class PgRuleState:
         return str(campaign) if campaign else None
 
     def task_content(self, task_id: str) -> dict[str, Any]:
-        return self._latest(task_id, CONTENT_FIELDS)
+        return self._latest(task_id, (*CONTENT_FIELDS, "platform"))
 
     def had_round(self, post_id: str, round_id: str, digest: str) -> bool:
         found = self.conn.execute(

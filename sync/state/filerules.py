@@ -184,10 +184,11 @@ class FileRuleState:
         return (None, None) if row is None else (row[0], row[1])
 
     def task_content(self, task_id: str) -> dict[str, Any]:
-        row = self.conn.execute(f"SELECT {', '.join(CONTENT_FIELDS)} FROM task WHERE id = ?", (task_id,)).fetchone()
+        fields = (*CONTENT_FIELDS, "platform")
+        row = self.conn.execute(f"SELECT {', '.join(fields)} FROM task WHERE id = ?", (task_id,)).fetchone()
         if row is None:
             return {}
-        return {name: json.loads(value or "[]") if name == "media" else value for name, value in zip(CONTENT_FIELDS, row)}
+        return {name: json.loads(value or "[]") if name == "media" else value for name, value in zip(fields, row)}
 
     def had_round(self, post_id: str, round_id: str, digest: str) -> bool:
         query = (

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol
 
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
+from crewdeck.sync.state.copylimits import problems as copy_problems
 from crewdeck.sync.state.frozen import holds
 from crewdeck.sync.state.naming import post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, Op, required_fields
@@ -159,6 +160,7 @@ RULES = {
     "unknown_task": "the task it names (a ledger entry's, a task's duplicate) does not exist, or (a task's dependency) is no task",
     "stale_round": "the verdict is for a round or content the post no longer has",
     "round_hash": "a post is submitted with the hash of the content it has",
+    "copy_limits": "a post is submitted for review with copy its platform takes (its length, its hashtags)",
     "not_a_reviewer": "the step names neither this member nor a group they are in (a guest reviews only their campaigns' posts)",
     "round_author": "nobody reviews a round whose content they changed",
     "one_step_per_round": "one person approves at most one step of a round",
@@ -345,7 +347,8 @@ class RuleState(Protocol):
         ...
 
     def task_content(self, task_id: str) -> Mapping[str, Any]:
-        """The task's content fields (``postround.CONTENT_FIELDS``) as stored (none: the workspace holds no such task)."""
+        """The task's content fields (``postround.CONTENT_FIELDS``) and platform as stored (none: the workspace holds no
+        such task)."""
         ...
 
     def had_round(self, post_id: str, round_id: str, digest: str) -> bool:
@@ -500,7 +503,8 @@ class Judge:
         self._ended: dict[str, str] = {}
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
-        #: Task id -> the content fields this batch set on it so far, decoded (kept only in a batch that submits a post).
+        #: Task id -> the content fields and platform this batch set on it so far, decoded (kept only in a batch that
+        #: submits a post).
         self._content_sets: dict[str, dict[str, Any]] = {}
         #: Indexes of the batch's operations that change nothing: stamped before the value they would replace (a push's).
         self._outlived: frozenset[int] = frozenset()
@@ -783,7 +787,7 @@ class Judge:
             self._task_campaigns[row_id] = json.loads(value)
         if moving and field in POST_MOVE_FIELDS:
             self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
-        if submitting and field in CONTENT_FIELDS:
+        if submitting and (field in CONTENT_FIELDS or field == "platform"):
             self._content_sets.setdefault(row_id, {})[field] = json.loads(value)
 
     def _creations(
@@ -1423,15 +1427,25 @@ class Judge:
             content.get("copy") or "", content.get("link") or "", content.get("media") or [], content.get("first_comment") or ""
         )
         # Checked as a round (``records.post_round``): its id and hash are there.
-        if submitted["hash"] == digest or self.state.had_round(post_id, submitted["id"], submitted["hash"]):
+        if submitted["hash"] == digest:
+            # A round of the content it has: of copy its platform takes, as ``post submit`` and the app submit it (copy
+            # written before it was over, or the platform changed since, is kept, and submitted once it fits).
+            over = copy_problems(content.get("platform"), content.get("copy") or "")
+            if not over or self.state.had_round(post_id, submitted["id"], submitted["hash"]):
+                return None  # fits, or a round it had put back (undone), from before this rule
+            return Refusal("copy_limits", f"task.post_round: {self._post_named(post_id)} cannot be submitted: {'; '.join(over)}")
+        if self.state.had_round(post_id, submitted["id"], submitted["hash"]):
             return None
-        review = self.state.post_review(post_id)
-        named = review.named(post_id) if review is not None else post_name(None, post_id)
         return Refusal(
             "round_hash",
-            f"task.post_round: {named} is submitted with the hash {submitted['hash'][:12]}…, not its content's "
+            f"task.post_round: {self._post_named(post_id)} is submitted with the hash {submitted['hash'][:12]}…, not its content's "
             f"({digest[:12]}…): a round is of the content the post has",
         )
+
+    def _post_named(self, post_id: str) -> str:
+        """The post as a refusal names it (its title, or ``post 1a2b3c4d``), read only to say why it is refused."""
+        review = self.state.post_review(post_id)
+        return review.named(post_id) if review is not None else post_name(None, post_id)
 
     def _decide_resume(self, author: MemberFacts, post_id: str, value: str) -> Refusal | None:
         released = json.loads(value)

@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
@@ -23,7 +24,7 @@ from crewdeck.tui.cli.common import (
     table,
     with_lines_under,
 )
-from crewdeck.tui.posts import limits, writing
+from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import (
     PostView,
     needs_me,

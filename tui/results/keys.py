@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.money import MoneyError, parse_amount
 from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS, ValidationError, platform_name, result_id
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import quoted, visible
-from crewdeck.tui.posts.limits import LIMITS
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 

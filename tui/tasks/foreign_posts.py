@@ -25,8 +25,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.postround import Step, content_hash
-from crewdeck.tui.posts import limits
 from crewdeck.tui.workspace.merging import stable_id
 
 #: What an import may map a list to (``approved`` and ``scheduled`` are read as "submitted here").
