@@ -1559,3 +1559,52 @@ def test_a_write_on_the_shared_file_submits_no_copy_over_its_platforms_limits(te
         assert json.loads(store.conn.execute("SELECT post_round FROM task WHERE id = ?", (post,)).fetchone()[0])["hash"] != _content(
             team, post, copy=over
         )
+
+
+def test_a_crisis_names_platforms_there_are_for_every_way_in(team: Team, raj: Hostile) -> None:
+    """``crisis start --platforms instgram`` is refused (a typo holds nothing back); a manager's push started it, and the
+    team read a crisis that paused no post."""
+    ana = _ana(team, raj)
+    try:
+
+        def crisis(*platforms: str) -> tuple[str, str, str, str, Any]:
+            record = {"reason": "Outage", "campaigns": [], "platforms": list(platforms), "started_by": team.ids["ana"]}
+            return ("append", "crisis", new_id(), "*", record | {"started_at": "2026-11-20T10:00:00Z"})
+
+        answer = ana.push(crisis("instagram", "instgram"))
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [
+            ("unknown_platform", "crisis.platforms: no campaign or post here uses platform 'instgram', and it is none crewdeck knows")
+        ]
+        assert _refused(ana.push(crisis("mastodon"))) == ["unknown_platform"]
+        # One crewdeck knows, whatever its case, and one a campaign this batch adds uses.
+        assert ana.push(crisis("Instagram"))["stored"] == 1
+        fediverse = new_id()
+        answer = ana.push(
+            ("set", "campaign", fediverse, "name", "Fediverse"),
+            ("set", "campaign", fediverse, "platforms", ["mastodon"]),
+            crisis("mastodon"),
+        )
+        assert answer["stored"] == 3 and answer["refused"] == [], answer
+        # And one a post uses.
+        assert raj.push(("set", "task", team.posts["by tmp"]["raj"], "platform", "lemmy"))["stored"] == 1
+        assert ana.push(crisis("lemmy"))["stored"] == 1
+    finally:
+        ana.http.close()
+
+
+def test_a_write_on_the_shared_file_starts_no_crisis_of_a_platform_there_is_not(team: Team) -> None:
+    record = {
+        "reason": "Outage",
+        "campaigns": [],
+        "platforms": ["instgram"],
+        "started_by": team.ids["ana"],
+        "started_at": "2026-11-20T10:00:00Z",
+    }
+    with Store(team.path) as store:
+        (before,) = store.conn.execute("SELECT count(*) FROM crisis").fetchone()
+        with (
+            pytest.raises(Refused, match=r"platform 'instgram', and it is none crewdeck knows \(rule unknown_platform\)"),
+            store.write(team.ids["ana"]) as w,
+        ):
+            w.append("crisis", record)
+        assert store.conn.execute("SELECT count(*) FROM crisis").fetchone() == (before,)

@@ -427,6 +427,24 @@ class PgRuleState:
                 ends[record["crisis"]] = record["ended_at"]
         return [(crisis_id, record, ends.get(crisis_id)) for crisis_id, (_, record) in starts.items()]
 
+    def platforms_in_use(self) -> set[str]:
+        # From the log (the server keeps no campaign or task rows), read only for a crisis that names platforms: the newest
+        # platforms of each campaign and platform of each task, and whether it was removed.
+        latest: dict[str, dict[str, Any]] = {}
+        for row_id, field_name, value in self.conn.execute(
+            "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op WHERE workspace = %s "
+            "AND entity IN ('campaign', 'task') AND field IN ('platforms', 'platform', 'deleted') ORDER BY row_id, field, op_id DESC",
+            (self.workspace,),
+        ).fetchall():
+            latest.setdefault(row_id, {})[field_name] = json.loads(value)
+        found: set[str] = set()
+        for record in latest.values():
+            if record.get("deleted"):
+                continue
+            named = record.get("platforms") or []
+            found.update(item for item in (*named, record.get("platform")) if isinstance(item, str))
+        return found
+
     def record_exists(self, entity: str, row_id: str) -> bool:
         found = self.conn.execute(
             "SELECT 1 FROM crewdeck_op WHERE workspace = %s AND row_id = %s AND entity = %s LIMIT 1", (self.workspace, row_id, entity)

@@ -171,6 +171,13 @@ class FileRuleState:
             )
         ]
 
+    def platforms_in_use(self) -> set[str]:
+        query = (
+            "SELECT p.value FROM campaign AS c, json_each(c.platforms) AS p WHERE c.deleted = 0 "
+            "UNION SELECT platform FROM task WHERE platform IS NOT NULL AND deleted = 0"
+        )
+        return {row[0] for row in self.conn.execute(query) if isinstance(row[0], str)}
+
     def task_campaign(self, task_id: str) -> str | None:
         row = self.conn.execute("SELECT campaign FROM task WHERE id = ?", (task_id,)).fetchone()
         return None if row is None else row[0]

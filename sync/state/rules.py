@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol
 
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
+from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
 from crewdeck.sync.state.frozen import holds
 from crewdeck.sync.state.naming import post_name, quoted
@@ -166,6 +167,8 @@ RULES = {
     "one_step_per_round": "one person approves at most one step of a round",
     "step_order": "steps are approved in order",
     "unknown_crisis": "the crisis it names does not exist",
+    "unknown_platform": "a crisis names platforms crewdeck knows (those of the copy limits) or that a campaign or post here uses: "
+    "one of none would hold nothing back",
     "crisis_ended": "the crisis has ended already",
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
     "held_slot": "a post a crisis holds keeps a slot from the crisis's start on until it is released: a slot before the start would "
@@ -363,6 +366,10 @@ class RuleState(Protocol):
         """Every crisis: its id, its record and when it ended (``None``: it is open)."""
         ...
 
+    def platforms_in_use(self) -> set[str]:
+        """The platforms the live campaigns and tasks (posts) here name."""
+        ...
+
 
 #: Stored post states that put a post into the scheduler or out (``not_publishable``).
 GOING_OUT = ('"scheduled"', '"published"')
@@ -529,6 +536,8 @@ class Judge:
         self._dated_ahead: dict[int, Refusal] = {}
         #: Member id -> the manager acting as them in this batch (its ``acting`` record: a local write's, ``--as``).
         self._acted_by: dict[str, str] = {}
+        #: The platforms this batch gives campaigns and tasks (read only in a batch that starts a crisis).
+        self._platforms_given: set[str] = set()
         #: Indexes of the batch's operations on a campaign's run that leave it ending before it starts, with the refusal.
         self._backwards: dict[int, Refusal] = {}
 
@@ -597,6 +606,8 @@ class Judge:
             self._outlived = self._changing_nothing(ops, stamps, creating)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
         self._backwards = self._runs_backwards(ops, preset)
+        if any(op[1] == APPEND and op[2] == "crisis" for op in ops):
+            self._platforms_given = _platforms_given(ops)
         if self.local:
             self._acted_by = self._acting_records(ops)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
@@ -1411,7 +1422,20 @@ class Judge:
             if self.state.record_exists("crisis_end", row_id):
                 return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
             return None
-        return self._unknown(_crisis_references(record))
+        return self._unknown(_crisis_references(record)) or self._unknown_platform(record.get("platforms") or [])
+
+    def _unknown_platform(self, named: Sequence[str]) -> Refusal | None:
+        """A crisis naming a platform crewdeck knows not, nor any campaign or post here (this batch's too) uses: a typo
+        that would hold nothing back while the team believes it paused."""
+        if not named:
+            return None
+        unknown = unknown_platforms(named, self.state.platforms_in_use() | self._platforms_given)
+        if not unknown:
+            return None
+        return Refusal(
+            "unknown_platform",
+            f"crisis.platforms: no campaign or post here uses platform {unknown[0]!r}, and it is none crewdeck knows",
+        )
 
     def _decide_round(self, post_id: str, value: str) -> Refusal | None:
         """A submission (``task.post_round``) carries the hash of the content the post has, as the batch left it so far;
@@ -1979,6 +2003,25 @@ def acting_approval_refused(
 
 def _holds(member: MemberFacts, field: str, value: str) -> bool:
     return value in member.ssh_keys if field == "ssh_key" else bool(getattr(member, field) == value)
+
+
+def unknown_platforms(named: Iterable[str], in_use: Iterable[str]) -> list[str]:
+    """The platforms of ``named`` that are neither one crewdeck knows (the copy limits' table) nor one of ``in_use`` (the
+    campaigns' and posts' here), whatever the case of either, as a crisis holds posts (``frozen.in_platforms``)."""
+    known = {platform.lower() for platform in (*LIMITS, *in_use)}
+    return [platform for platform in named if platform.lower() not in known]
+
+
+def _platforms_given(ops: Sequence[Proposal]) -> set[str]:
+    """The platforms a batch gives campaigns (``platforms``) and tasks (``platform``)."""
+    given: set[str] = set()
+    for _, kind, entity, _, field, value in ops:
+        if kind == APPEND or (entity, field) not in (("campaign", "platforms"), ("task", "platform")):
+            continue
+        decoded = json.loads(value)
+        items = decoded if isinstance(decoded, list) else [decoded]
+        given.update(item for item in items if isinstance(item, str))
+    return given
 
 
 def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | None:

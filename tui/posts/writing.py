@@ -19,7 +19,7 @@ from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
-from crewdeck.sync.state.rules import control_character
+from crewdeck.sync.state.rules import control_character, unknown_platforms
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
@@ -478,15 +478,6 @@ def checklist_task_id(crisis_id: str, index: int) -> str:
     return derived_id("crisis-checklist", crisis_id, str(index))
 
 
-def known_platforms(store: Store) -> set[str]:
-    """The platforms a crisis may name: the copy limits' table's, and those of the campaigns and posts here."""
-    known = set(limits.LIMITS)
-    for (listed,) in store.conn.execute("SELECT platforms FROM campaign WHERE deleted = 0 AND platforms IS NOT NULL"):
-        known.update(json.loads(listed))
-    known.update(row[0] for row in store.conn.execute("SELECT DISTINCT platform FROM task WHERE platform IS NOT NULL AND deleted = 0"))
-    return known
-
-
 def start_crisis(
     store: Store, member: str, now: dt.datetime, reason: str, campaigns: Iterable[str] = (), platforms: Iterable[str] = ()
 ) -> str:
@@ -498,11 +489,15 @@ def start_crisis(
         raise UserError("a crisis needs a reason")
     _one_line("reason", "crisis", reason)
     platforms = list(platforms)
-    known = known_platforms(store)
-    for platform in platforms:
-        if platform not in known:
-            # A typo would start a crisis that holds nothing back.
-            raise UserError(f"no campaign or post here uses platform {platform!r} (platforms: {', '.join(sorted(known))})")
+    # The rules' judgement (``unknown_platform``), said with the platforms there are: a typo would start a crisis that
+    # holds nothing back.
+    from crewdeck.sync.state.filerules import FileRuleState  # read on starting a crisis, not for the app's first paint
+
+    in_use = FileRuleState(store.conn).platforms_in_use()
+    unknown = unknown_platforms(platforms, in_use)
+    if unknown:
+        known = sorted({*limits.LIMITS, *in_use}, key=str.lower)
+        raise UserError(f"no campaign or post here uses platform {unknown[0]!r} (platforms: {', '.join(known)})")
     crisis_id = new_id()
     started = instant_text(now)
     items = settings(store.conn).crisis_checklist
