@@ -605,14 +605,15 @@ class Judge:
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
-        self._backwards = self._runs_backwards(ops, preset)
-        if any(op[1] == APPEND and op[2] == "crisis" for op in ops):
-            self._platforms_given = _platforms_given(ops)
         if self.local:
             self._acted_by = self._acting_records(ops)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
         if not preset and all(entity == "task" for entity, _ in creating) and _only_task_sets(ops):
             return self._judge_task_sets(ops, creating, incomplete)
+        # Read of campaigns and crises only: a batch of task edits (a large import) is not scanned for them.
+        self._backwards = self._runs_backwards(ops, preset)
+        if any(op[1] == APPEND and op[2] == "crisis" for op in ops):
+            self._platforms_given = _platforms_given(ops)
         # Ledger entries this batch adds count wherever they stand in it (an
         # import lists a reversal before its entry); an approval or reversal
         # of one the batch itself refuses is refused after.
