@@ -66,6 +66,16 @@ def message_page(workspace: str, message: str) -> str:
     return _page(f"crewdeck · {workspace}", f'<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}<p><a href="/">Sign in</a></p>')
 
 
+def busy_page(workspace: str, message: str) -> str:
+    """No app for now (too many open): why, and the ways on from here (open again once one is closed, or sign out)."""
+    return _page(
+        f"crewdeck · {workspace}",
+        f"<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}"
+        '<p><a href="/" id="open-again">Open again</a></p>'
+        '<form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form>',
+    )
+
+
 #: What the app's page runs after textual.js, a file of its own (``/static/crewdeck/page.js``: the pages allow no
 #: inline script).  textual.js makes the terminal in ``window.onload``; this makes it once the font is loaded, and then
 #: gives it the keyboard.  The terminal measures its cells once, as it is made: measured with the fallback font shown

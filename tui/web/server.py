@@ -16,6 +16,13 @@ While a websocket is open its app runs as the session's member; a watch
 ends it when the session stops being live (token revoked, link expired or
 revoked, member removed, signed out), or its member is made a guest (whose
 app is another), and the app ends with its tab.
+
+Every app is a process of its own, so they are counted: a member has at
+most ``apps_per_member`` live at once (started at a sign-in and waiting for
+its page, open, or being stopped), the server ``max_apps``.  Past either,
+the page says why and how to close one (429, or 503 when the server is
+full) and the websocket is refused: a new app is refused rather than an
+open one ended, whose tab may hold what its member was typing.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import logging
 import os
 import sqlite3
 import urllib.parse
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,12 +52,16 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.web import pages, signin
 from crewdeck.tui.web.attempts import Attempts
-from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
+from crewdeck.tui.web.bridge import QUIT_GRACE, AppProcess, app_command, app_environment
 from crewdeck.tui.workspace.workspace import Workspace
 
 COOKIE = "crewdeck_session"
 #: How long an app started at sign-in waits for its page's websocket before it is stopped.
 UNCLAIMED = 60.0
+#: A member's live apps at most, by default: a few tabs, a laptop and a phone.
+APPS_PER_MEMBER = 4
+#: Live apps on the server at most, by default: each is a Python process of its own (tens of MB).
+MAX_APPS = 32
 #: The server's log (uvicorn's, as the guard's lines are).
 _LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open.
@@ -85,6 +97,7 @@ class OpenApp:
     """An app process behind an open websocket."""
 
     session_id: str
+    member: str
     cookie: str
     process: AppProcess
     #: Whether the app was opened as a guest's: a member made a guest since has it ended.
@@ -104,6 +117,8 @@ class WebServer:
         now: Callable[[], dt.datetime] = signin.wall_clock,
         command: Callable[[Path], list[str]] = app_command,
         ready_at_sign_in: bool = True,
+        apps_per_member: int = APPS_PER_MEMBER,
+        max_apps: int = MAX_APPS,
     ) -> None:
         self.path = workspace.absolute()
         ws = Workspace.open(self.path)
@@ -122,8 +137,15 @@ class WebServer:
         self._static = static_root()
         #: Open apps by their process id.
         self.open: dict[int, OpenApp] = {}
-        #: Apps started when their session signed in, with when: its page's websocket takes one.
-        self._ready: dict[str, tuple[AppProcess, float]] = {}
+        #: Apps started when their session signed in, with when and whose: its page's websocket takes one.
+        self._ready: dict[str, tuple[AppProcess, float, str]] = {}
+        self.apps_per_member = apps_per_member
+        self.max_apps = max_apps
+        #: Live apps by member: starting, waiting for their page, open, or being stopped (``_leaving``).
+        self._held: Counter[str] = Counter()
+        self._leaving: Counter[str] = Counter()
+        #: Set (and replaced) whenever an app is gone: a websocket waiting for one of its member's to end hears it.
+        self._freed = asyncio.Event()
         #: App processes started since the server started (the tests count them).
         self.started = 0
         self.asgi = Starlette(
@@ -149,7 +171,7 @@ class WebServer:
             watch.cancel()
             for open_app in list(self.open.values()):
                 open_app.ended.set()
-            await asyncio.gather(*(o.process.stop() for o in list(self.open.values())), *(p.stop() for p, _ in self._ready.values()))
+            await asyncio.gather(*(o.process.stop() for o in list(self.open.values())), *(p.stop() for p, _, _ in self._ready.values()))
             self._ws.close()
             self._ws = None
 
@@ -180,10 +202,50 @@ class WebServer:
                 if session is None or (session.access == "guest" and not open_app.guest):
                     open_app.ended.set()
             clock = asyncio.get_running_loop().time()
-            for session_id, (process, started) in list(self._ready.items()):
+            for session_id, (process, started, member) in list(self._ready.items()):
                 if started + UNCLAIMED < clock:
                     del self._ready[session_id]
-                    await process.stop()
+                    await self._stop(member, process)
+
+    # ------------------------------------------------------------------ counting apps
+
+    def _refusal(self, session: signin.WebSession, *, leaving: bool) -> tuple[int, str, str] | None:
+        """``(status, code, message)`` when ``session``'s member may not have another app now, else ``None``.
+        ``leaving``: count the apps being stopped too (each is gone within ``QUIT_GRACE``)."""
+        held = self._held[session.member] - (0 if leaving else self._leaving[session.member])
+        total = self._held.total() - (0 if leaving else self._leaving.total())
+        if held >= self.apps_per_member:
+            return (
+                429,
+                "too_many_apps",
+                f"@{session.handle} has {held} crewdeck apps open already, in other tabs or browsers: "
+                f"{self.apps_per_member} at once is the most here. Close one (q in it, or close its tab), then open again.",
+            )
+        if total >= self.max_apps:
+            return (
+                503,
+                "server_full",
+                f"crewdeck web here runs {self.max_apps} apps at once at most, and all are open: try again in a minute.",
+            )
+        return None
+
+    def _release(self, member: str) -> None:
+        self._held[member] -= 1
+        if self._held[member] <= 0:
+            del self._held[member]
+        self._freed.set()
+        self._freed = asyncio.Event()
+
+    async def _stop(self, member: str, process: AppProcess) -> None:
+        """Stop an app and give back its member's place: only once the process is gone, so the count is of processes."""
+        self._leaving[member] += 1
+        try:
+            await process.stop()
+        finally:
+            self._leaving[member] -= 1
+            if self._leaving[member] <= 0:
+                del self._leaving[member]
+            self._release(member)
 
     async def _start_app(self) -> AppProcess:
         process = AppProcess()
@@ -192,10 +254,22 @@ class WebServer:
         return process
 
     async def _ready_for(self, cookie: str) -> None:
-        """Start the app of a session that just signed in, while its page loads (it waits for the session's websocket)."""
+        """Start the app of a session that just signed in, while its page loads (it waits for the session's websocket);
+        none past the limits: the page then says why."""
         session = signin.live_session(self.conn, cookie, self.now()) if self._ready_at_sign_in else None
-        if session is not None and session.id not in self._ready:
-            self._ready[session.id] = (await self._start_app(), asyncio.get_running_loop().time())
+        if session is None or session.id in self._ready or self._refusal(session, leaving=True) is not None:
+            return
+        self._held[session.member] += 1  # taken before the await: sign-ins side by side are counted one after another
+        try:
+            process = await self._start_app()
+        except BaseException:
+            self._release(session.member)
+            raise
+        self._ready[session.id] = (process, asyncio.get_running_loop().time(), session.member)
+
+    def _has_ready(self, session: signin.WebSession) -> bool:
+        ready = self._ready.get(session.id)
+        return ready is not None and not ready[0].ended.is_set()
 
     async def _signed_in(self, request: Request, cookie: str) -> Response:
         await self._ready_for(cookie)
@@ -258,6 +332,15 @@ class WebServer:
             # Back with the cookie of a session that ended under its app ("Open again"): the page says why.
             why = signin.ended_why(self.conn, request.cookies.get(COOKIE, ""), self.now())
             return self._headers(HTMLResponse(pages.sign_in_page(self.name, why)))
+        # Past the limits the page says why instead of an app that would end at once ("The app ended").  Apps being
+        # stopped are not counted here: a reloaded tab's own is one, gone by the time its websocket comes.
+        refusal = None if self._has_ready(found[1]) else self._refusal(found[1], leaving=False)
+        if refusal is not None:
+            status, code, message = refusal
+            response = self._refused(request, status, code, message, pages.busy_page(self.name, message))
+            if status == 503:
+                response.headers["Retry-After"] = "60"
+            return response
         scheme = "wss" if request.url.scheme == "https" else "ws"
         websocket_url = f"{scheme}://{request.url.netloc}/ws"
         return self._headers(HTMLResponse(pages.app_page(self.name, found[1].handle, websocket_url)))
@@ -341,28 +424,55 @@ class WebServer:
             await websocket.close(code=1008)
             return
         cookie, session = found
-        await websocket.accept()
-        width = _size(websocket.query_params.get("width"), 80)
-        height = _size(websocket.query_params.get("height"), 24)
         ready = self._ready.pop(session.id, None)
-        process = ready[0] if ready is not None and not ready[0].ended.is_set() else await self._start_app()
-        process.on_output = websocket.send_bytes
-        await process.begin(cookie, width, height)
-        assert process.pid is not None
-        open_app = OpenApp(session.id, cookie, process, session.access == "guest")
-        self.open[process.pid] = open_app
-        relay = asyncio.create_task(self._relay(websocket, process))
-        ended = asyncio.create_task(open_app.ended.wait())
-        exited = asyncio.create_task(process.ended.wait())
+        if ready is None:  # the session's own app, started at its sign-in, holds its place already
+            if not await self._place_for(session):
+                await websocket.close(code=1008)
+                return
+            self._held[session.member] += 1
+        process = ready[0] if ready is not None else None
+        open_app: OpenApp | None = None
+        pid = 0
         try:
-            await asyncio.wait({relay, ended, exited}, return_when=asyncio.FIRST_COMPLETED)
+            await websocket.accept()
+            width = _size(websocket.query_params.get("width"), 80)
+            height = _size(websocket.query_params.get("height"), 24)
+            if process is None or process.ended.is_set():
+                process = await self._start_app()
+            process.on_output = websocket.send_bytes
+            await process.begin(cookie, width, height)
+            assert process.pid is not None
+            pid = process.pid
+            open_app = OpenApp(session.id, session.member, cookie, process, session.access == "guest")
+            self.open[pid] = open_app
+            relay = asyncio.create_task(self._relay(websocket, process))
+            ended = asyncio.create_task(open_app.ended.wait())
+            exited = asyncio.create_task(process.ended.wait())
+            try:
+                await asyncio.wait({relay, ended, exited}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in (relay, ended, exited):
+                    task.cancel()
         finally:
-            for task in (relay, ended, exited):
-                task.cancel()
-            await process.stop()
-            del self.open[process.pid]
+            if process is None:
+                self._release(session.member)
+            else:
+                await self._stop(session.member, process)
+            if open_app is not None:
+                del self.open[pid]
             with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-                await websocket.close(code=CLOSE_SESSION_ENDED if open_app.ended.is_set() else 1000)
+                await websocket.close(code=CLOSE_SESSION_ENDED if open_app is not None and open_app.ended.is_set() else 1000)
+
+    async def _place_for(self, session: signin.WebSession) -> bool:
+        """Whether ``session``'s member may open one more app: after waiting for those of theirs being stopped (a reloaded
+        tab's), as long as that is what is in the way; refused, the server's log says why."""
+        while self._refusal(session, leaving=True) is not None:
+            if (refusal := self._refusal(session, leaving=False)) is not None:
+                _LOG.warning("refused an app of @%s: %s", session.handle, refusal[2])
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._freed.wait(), QUIT_GRACE + 1)
+        return True
 
     @staticmethod
     async def _relay(websocket: WebSocket, process: AppProcess) -> None:

@@ -1,0 +1,115 @@
+"""crewdeck web counts its app processes: a member has a few at once, the server a few dozen.
+
+Against a real ``crewdeck web`` process on 127.0.0.1; its apps are its
+child processes, found in /proc.  Every sign-in started an app and every
+websocket another, so whoever held a token could start processes on the
+team's server without end.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from crewdeck.tui.cli.main import main
+from crewdeck.tui.web.server import COOKIE
+
+from .syncsupport import create_token, crewdeck_fails, wait_until
+from .websupport import WebProcess, make_guest_team
+
+JSON = {"accept": "application/json"}
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    return make_guest_team(tmp_path)
+
+
+@contextmanager
+def serving(team: Path, *options: str) -> Iterator[WebProcess]:
+    web = WebProcess(team, options=options).start()
+    try:
+        yield web
+    finally:
+        err = web.stop()
+        assert "Traceback" not in err, err
+
+
+def _sign_in(web: WebProcess, token: str) -> str:
+    signed = httpx.post(f"{web.url}/signin", data={"token": token}, headers=JSON)
+    assert signed.status_code == 303, signed.text
+    return signed.cookies[COOKIE]
+
+
+def _page(web: WebProcess, cookie: str, headers: dict[str, str]) -> httpx.Response:
+    return httpx.get(f"{web.url}/", cookies={COOKIE: cookie}, headers=headers)
+
+
+def _socket(web: WebProcess, cookie: str) -> ClientConnection:
+    return connect(f"ws://127.0.0.1:{web.port}/ws?width=80&height=24", additional_headers={"Cookie": f"{COOKIE}={cookie}"})
+
+
+def test_a_member_has_at_most_their_limit_of_apps_and_the_next_is_refused_with_why(team: Path) -> None:
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with serving(team, "--apps-per-member", "2") as web:
+        first, second, third = (_sign_in(web, token) for _ in range(3))
+        # Each answered sign-in has started its app, or not: the third is past @raj's two.
+        assert len(web.apps) == 2
+        refused = _page(web, third, HTML)
+        assert refused.status_code == 429
+        said = "@raj has 2 crewdeck apps open already, in other tabs or browsers: 2 at once is the most here. Close one"
+        assert said in refused.text and 'id="open-again"' in refused.text and 'id="terminal"' not in refused.text
+        assert _page(web, third, JSON).json()["error"] == "too_many_apps"
+        assert 'id="terminal"' in _page(web, first, HTML).text
+
+        with _socket(web, first) as one, _socket(web, second) as two:
+            assert one.recv(timeout=60) and two.recv(timeout=60)  # each app draws itself
+            # A second tab of a session, or a script opening websockets: no third app.
+            for cookie in (first, third):
+                with pytest.raises(InvalidStatus) as handshake, _socket(web, cookie):
+                    pass
+                assert handshake.value.response.status_code == 403
+            assert len(web.apps) == 2
+        # Both tabs closed: their apps end, and the third session's page opens the app.
+        wait_until(lambda: web.apps == [], "the closed tabs' apps ended")
+        assert 'id="terminal"' in _page(web, third, HTML).text
+        with _socket(web, third) as three:
+            assert three.recv(timeout=60)
+            assert len(web.apps) == 1
+        err = web.stop()
+    assert "refused an app of @raj: @raj has 2 crewdeck apps open already" in err
+
+
+def test_the_server_runs_at_most_its_apps_and_a_member_past_them_is_told_to_try_again(team: Path) -> None:
+    _, raj = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana = create_token("ana", "-w", str(team), "--as", "ana")
+    with serving(team, "--max-apps", "2") as web:
+        _sign_in(web, raj)
+        _sign_in(web, raj)
+        late = _sign_in(web, ana)
+        assert len(web.apps) == 2
+        full = _page(web, late, JSON)
+        assert full.status_code == 503 and full.headers["retry-after"] == "60"
+        assert full.json() == {
+            "error": "server_full",
+            "message": "crewdeck web here runs 2 apps at once at most, and all are open: try again in a minute.",
+        }
+        with pytest.raises(InvalidStatus), _socket(web, late):
+            pass
+        assert len(web.apps) == 2
+
+
+def test_the_limits_are_options_of_serving_alone_and_whole_numbers(team: Path) -> None:
+    said = crewdeck_fails("-w", str(team), "--as", "ana", "web", "link", "@raj", "--max-apps", "3")
+    assert "--max-apps is not an option of crewdeck web link" in said
+    with pytest.raises(SystemExit) as usage, redirect_stderr(io.StringIO()) as err:
+        main(["web", str(team), "--apps-per-member", "0"])
+    assert usage.value.code == 2 and "--apps-per-member: 0 is not between 1 and 100" in err.getvalue()
