@@ -82,6 +82,19 @@ def busy_page(workspace: str, message: str) -> str:
 #: while Roboto Mono loads, its rows were too few pixels high, and after the window was resized the app's rows, drawn
 #: in the font, ran past its bottom (the footer with them).  Unfocused, a key pressed before a click went nowhere.
 PAGE_SCRIPT = """const makeTerminal = window.onload;
+// A websocket refused past the apps' limits (crewdeck.tui.web.server: 4429, 4503) is closed with why: said where the page
+// says the app ended, instead of that alone.
+const PageSocket = window.WebSocket;
+window.WebSocket = class extends PageSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("close", (event) => {
+      if ((event.code === 4429 || event.code === 4503) && event.reason) {
+        document.getElementById("closed-why").textContent = event.reason;
+      }
+    });
+  }
+};
 window.onload = (event) => {
   document.fonts.load('16px "Roboto Mono"').catch(() => []).then(() => {
     if (makeTerminal) makeTerminal.call(window, event);
@@ -113,7 +126,7 @@ body.-closed .closed {{ display: flex; }}
 <script src="/static/js/textual.js"></script>
 <script src="/static/crewdeck/page.js"></script>
 </head><body>
-<div class="closed" id="closed">The app ended.<a href="/">Open again</a><form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form></div>
+<div class="closed" id="closed"><span id="closed-why">The app ended.</span><a href="/">Open again</a><form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form></div>
 <div id="terminal" class="textual-terminal" data-session-websocket-url="{escape(websocket_url)}" data-font-size="{font_size}"></div>
 </body></html>
 """

@@ -92,6 +92,17 @@ def static_root() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
+@dataclass(frozen=True)
+class AppRefused:
+    """Why a member gets no more apps now: ``status`` for the page (429, 503; 4000 more closes the websocket), and
+    ``short``, what fits a websocket's close reason (123 bytes), for the app's page to show."""
+
+    status: int
+    code: str
+    message: str
+    short: str
+
+
 @dataclass
 class OpenApp:
     """An app process behind an open websocket."""
@@ -209,25 +220,28 @@ class WebServer:
 
     # ------------------------------------------------------------------ counting apps
 
-    def _refusal(self, session: signin.WebSession, *, leaving: bool) -> tuple[int, str, str] | None:
-        """``(status, code, message)`` when ``session``'s member may not have another app now, else ``None``.
+    def _refusal(self, session: signin.WebSession, *, leaving: bool) -> AppRefused | None:
+        """Why ``session``'s member may not have another app now, else ``None``.
         ``leaving``: count the apps being stopped too (each is gone within ``QUIT_GRACE``)."""
         held = self._held[session.member] - (0 if leaving else self._leaving[session.member])
         total = self._held.total() - (0 if leaving else self._leaving.total())
         if held >= self.apps_per_member:
-            return (
+            apps = "1 crewdeck app" if held == 1 else f"{held} crewdeck apps"
+            return AppRefused(
                 429,
                 "too_many_apps",
-                f"@{session.handle} has {held} crewdeck apps open already, in other tabs or browsers: "
+                f"@{session.handle} has {apps} open already, in other tabs or browsers: "
                 f"{self.apps_per_member} at once is the most here. Close one (q in it, or close its tab), then open again.",
+                f"You have {apps} open already (in other tabs or browsers): close one (q in it, or its tab), then open again.",
             )
         if total >= self.max_apps:
-            return (
-                503,
-                "server_full",
-                f"crewdeck web here runs {self.max_apps} apps at once at most, and all are open: try again in a minute.",
-            )
+            said = f"crewdeck web here runs {self.max_apps} apps at once at most, and all are open: try again in a minute."
+            return AppRefused(503, "server_full", said, said)
         return None
+
+    def _has_open(self, session: signin.WebSession) -> bool:
+        """Whether an app of ``session``'s is open: a tab of it being reloaded, or another tab of the same browser."""
+        return any(o.session_id == session.id for o in self.open.values())
 
     def _release(self, member: str) -> None:
         self._held[member] -= 1
@@ -332,13 +346,13 @@ class WebServer:
             # Back with the cookie of a session that ended under its app ("Open again"): the page says why.
             why = signin.ended_why(self.conn, request.cookies.get(COOKIE, ""), self.now())
             return self._headers(HTMLResponse(pages.sign_in_page(self.name, why)))
-        # Past the limits the page says why instead of an app that would end at once ("The app ended").  Apps being
-        # stopped are not counted here: a reloaded tab's own is one, gone by the time its websocket comes.
-        refusal = None if self._has_ready(found[1]) else self._refusal(found[1], leaving=False)
+        # Past the limits the page says why instead of an app that would end at once ("The app ended").  Not when the
+        # session has an app open: a reloaded tab's is, until its websocket closes; its websocket judges (and says why).
+        session = found[1]
+        refusal = None if self._has_ready(session) or self._has_open(session) else self._refusal(session, leaving=False)
         if refusal is not None:
-            status, code, message = refusal
-            response = self._refused(request, status, code, message, pages.busy_page(self.name, message))
-            if status == 503:
+            response = self._refused(request, refusal.status, refusal.code, refusal.message, pages.busy_page(self.name, refusal.message))
+            if refusal.status == 503:
                 response.headers["Retry-After"] = "60"
             return response
         scheme = "wss" if request.url.scheme == "https" else "ws"
@@ -426,8 +440,10 @@ class WebServer:
         cookie, session = found
         ready = self._ready.pop(session.id, None)
         if ready is None:  # the session's own app, started at its sign-in, holds its place already
-            if not await self._place_for(session):
-                await websocket.close(code=1008)
+            if (refusal := await self._place_for(session)) is not None:
+                # Accepted to be closed with why: the page shows the reason where it says the app ended.
+                await websocket.accept()
+                await websocket.close(code=4000 + refusal.status, reason=refusal.short)
                 return
             self._held[session.member] += 1
         process = ready[0] if ready is not None else None
@@ -463,16 +479,21 @@ class WebServer:
             with contextlib.suppress(RuntimeError, WebSocketDisconnect):
                 await websocket.close(code=CLOSE_SESSION_ENDED if open_app is not None and open_app.ended.is_set() else 1000)
 
-    async def _place_for(self, session: signin.WebSession) -> bool:
-        """Whether ``session``'s member may open one more app: after waiting for those of theirs being stopped (a reloaded
-        tab's), as long as that is what is in the way; refused, the server's log says why."""
+    async def _place_for(self, session: signin.WebSession) -> AppRefused | None:
+        """``None`` when ``session``'s member may open one more app, else why not (said in the server's log too).
+        What is in the way is waited for when it is apps being stopped (each gone within ``QUIT_GRACE``), or for a
+        while an app of this session's own: a reloaded tab's, whose websocket closes as its page goes."""
+        loop = asyncio.get_running_loop()
+        grace = loop.time() + QUIT_GRACE + 1
         while self._refusal(session, leaving=True) is not None:
-            if (refusal := self._refusal(session, leaving=False)) is not None:
-                _LOG.warning("refused an app of @%s: %s", session.handle, refusal[2])
-                return False
+            refusal = self._refusal(session, leaving=False)
+            left = grace - loop.time()
+            if refusal is not None and (left <= 0 or not self._has_open(session)):
+                _LOG.warning("refused an app of @%s: %s", session.handle, refusal.message)
+                return refusal
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._freed.wait(), QUIT_GRACE + 1)
-        return True
+                await asyncio.wait_for(self._freed.wait(), left if refusal is not None else QUIT_GRACE + 1)
+        return None
 
     @staticmethod
     async def _relay(websocket: WebSocket, process: AppProcess) -> None:
