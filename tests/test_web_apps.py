@@ -122,3 +122,27 @@ def test_the_limits_are_options_of_serving_alone_and_whole_numbers(team: Path) -
     with pytest.raises(SystemExit) as usage, redirect_stderr(io.StringIO()) as err:
         main(["web", str(team), "--apps-per-member", "0"])
     assert usage.value.code == 2 and "--apps-per-member: 0 is not between 1 and 100" in err.getvalue()
+
+
+def test_a_member_past_their_limit_closes_the_apps_left_open_elsewhere_and_opens_one(team: Path) -> None:
+    """The refusal said to close a tab: one left open on the office computer could not be, short of a manager revoking
+    the sign-in."""
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana = create_token("ana", "-w", str(team), "--as", "ana")
+    with serving(team, "--apps-per-member", "1") as web:
+        office, home, manager = _sign_in(web, token), _sign_in(web, token), _sign_in(web, ana)
+        with _socket(web, office) as left_open, _socket(web, manager) as anas:
+            assert left_open.recv(timeout=60) and anas.recv(timeout=60)
+            page = _page(web, home, HTML)
+            assert page.status_code == 429 and 'action="/apps/close"' in page.text
+            closed = httpx.post(f"{web.url}/apps/close", cookies={COOKIE: home}, headers=HTML)
+            assert closed.status_code == 303 and closed.headers["location"] == "/"
+            # The office tab's app ends (its page says so); @ana's, another member's, does not.
+            with pytest.raises(ConnectionClosed):
+                while True:
+                    left_open.recv(timeout=60)
+            assert 'id="terminal"' in _page(web, home, HTML).text
+            with _socket(web, home) as at_home:
+                assert at_home.recv(timeout=60)
+                wait_until(lambda: len(web.apps) == 2, "@raj's app at home and @ana's")
+            assert anas.ping().wait(timeout=60)  # still open

@@ -66,12 +66,19 @@ def message_page(workspace: str, message: str) -> str:
     return _page(f"crewdeck · {workspace}", f'<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}<p><a href="/">Sign in</a></p>')
 
 
-def busy_page(workspace: str, message: str) -> str:
-    """No app for now (too many open): why, and the ways on from here (open again once one is closed, or sign out)."""
+def busy_page(workspace: str, message: str, close_apps: bool) -> str:
+    """No app for now (too many open): why, and the ways on from here (open again once one is closed, or sign out);
+    with ``close_apps``, also closing the member's others, for tabs left open on another computer."""
+    close = (
+        '<form method="post" action="/apps/close"><p>Left them open on another computer? Closing them loses what is typed '
+        'in them and not saved.</p><button type="submit" id="close-apps">Close my other apps and open one here</button></form><p></p>'
+        if close_apps
+        else ""
+    )
     return _page(
         f"crewdeck · {workspace}",
         f"<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}"
-        '<p><a href="/" id="open-again">Open again</a></p>'
+        f'<p><a href="/" id="open-again">Open again</a></p>{close}'
         '<form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form>',
     )
 

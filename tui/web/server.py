@@ -7,6 +7,7 @@ same way) with these routes and nothing else:
 - ``POST /signin``: a member's token opens a session;
 - ``GET /link/{secret}`` shows a one-time link's page; ``POST`` uses it;
 - ``POST /signout`` ends the session;
+- ``POST /apps/close`` ends every app of the session's member (past their limit, from another browser);
 - ``GET /static/{file}``: textual.js, xterm's stylesheet, the font, crewdeck's page script: for a live session only;
 - ``/ws``: the websocket of one app process, for a live session only.
 
@@ -155,8 +156,10 @@ class WebServer:
         #: Live apps by member: starting, waiting for their page, open, or being stopped (``_leaving``).
         self._held: Counter[str] = Counter()
         self._leaving: Counter[str] = Counter()
-        #: Set (and replaced) whenever an app is gone: a websocket waiting for one of its member's to end hears it.
-        self._freed = asyncio.Event()
+        #: Set (and replaced) whenever an app starts to end or is gone: who waits for a place hears it.
+        self._changed = asyncio.Event()
+        #: Apps being stopped by nobody's request (a member closing theirs from another browser).
+        self._stopping: set[asyncio.Task[None]] = set()
         #: App processes started since the server started (the tests count them).
         self.started = 0
         self.asgi = Starlette(
@@ -164,6 +167,7 @@ class WebServer:
                 Route("/", self.index, methods=["GET"]),
                 Route("/signin", self.sign_in, methods=["POST"]),
                 Route("/signout", self.sign_out, methods=["POST"]),
+                Route("/apps/close", self.close_apps, methods=["POST"]),
                 Route("/link/{secret}", self.link, methods=["GET", "POST"]),
                 Route("/static/{file:path}", self.static, methods=["GET"]),
                 WebSocketRoute("/ws", self.websocket),
@@ -182,7 +186,9 @@ class WebServer:
             watch.cancel()
             for open_app in list(self.open.values()):
                 open_app.ended.set()
-            await asyncio.gather(*(o.process.stop() for o in list(self.open.values())), *(p.stop() for p, _, _ in self._ready.values()))
+            await asyncio.gather(
+                *(o.process.stop() for o in list(self.open.values())), *(p.stop() for p, _, _ in self._ready.values()), *self._stopping
+            )
             self._ws.close()
             self._ws = None
 
@@ -247,12 +253,16 @@ class WebServer:
         self._held[member] -= 1
         if self._held[member] <= 0:
             del self._held[member]
-        self._freed.set()
-        self._freed = asyncio.Event()
+        self._changed_now()
+
+    def _changed_now(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
 
     async def _stop(self, member: str, process: AppProcess) -> None:
         """Stop an app and give back its member's place: only once the process is gone, so the count is of processes."""
         self._leaving[member] += 1
+        self._changed_now()
         try:
             await process.stop()
         finally:
@@ -351,7 +361,9 @@ class WebServer:
         session = found[1]
         refusal = None if self._has_ready(session) or self._has_open(session) else self._refusal(session, leaving=False)
         if refusal is not None:
-            response = self._refused(request, refusal.status, refusal.code, refusal.message, pages.busy_page(self.name, refusal.message))
+            response = self._refused(
+                request, refusal.status, refusal.code, refusal.message, pages.busy_page(self.name, refusal.message, refusal.status == 429)
+            )
             if refusal.status == 503:
                 response.headers["Retry-After"] = "60"
             return response
@@ -382,6 +394,28 @@ class WebServer:
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
         return self._headers(response)
+
+    async def close_apps(self, request: Request) -> Response:
+        """End the member's apps (their tabs say the app ended): past the limit, with tabs left open on another computer,
+        the way on that is not a manager revoking the sign-in.  Answered once they are ending, so the page opens one."""
+        found = self._session(request)
+        if found is not None:
+            member = found[1].member
+            for open_app in self.open.values():
+                if open_app.member == member:
+                    open_app.ended.set()
+            for session_id, (process, _, whose) in list(self._ready.items()):
+                if whose == member:
+                    del self._ready[session_id]
+                    task = asyncio.create_task(self._stop(member, process))
+                    self._stopping.add(task)
+                    task.add_done_callback(self._stopping.discard)
+            loop = asyncio.get_running_loop()
+            until = loop.time() + QUIT_GRACE + 1
+            while self._held[member] - self._leaving[member] > 0 and loop.time() < until:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), until - loop.time())
+        return self._headers(RedirectResponse("/", status_code=303))
 
     async def link(self, request: Request) -> Response:
         form = await _form(request) if request.method == "POST" else {}
@@ -492,7 +526,7 @@ class WebServer:
                 _LOG.warning("refused an app of @%s: %s", session.handle, refusal.message)
                 return refusal
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._freed.wait(), left if refusal is not None else QUIT_GRACE + 1)
+                await asyncio.wait_for(self._changed.wait(), left if refusal is not None else QUIT_GRACE + 1)
         return None
 
     @staticmethod
