@@ -9,6 +9,7 @@ team's server without end.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
@@ -19,6 +20,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
 from crewdeck.tui.web.server import COOKIE
 
 from .syncsupport import create_token, crewdeck_fails, wait_until
@@ -146,3 +148,12 @@ def test_a_member_past_their_limit_closes_the_apps_left_open_elsewhere_and_opens
                 assert at_home.recv(timeout=60)
                 wait_until(lambda: len(web.apps) == 2, "@raj's app at home and @ana's")
             assert anas.ping().wait(timeout=60)  # still open
+
+
+async def test_an_app_stopped_before_its_page_came_ends_at_once_rather_than_being_killed(team: Path) -> None:
+    """An app started at a sign-in whose page never came read the quit as part of its start line and was killed five
+    seconds later: meanwhile it held its member's place, and the server's watch (which ends revoked sessions' apps) waited."""
+    process = AppProcess()
+    await process.start(app_command(team), app_environment(os.environ))
+    await process.stop()
+    assert "crewdeck web session is started by crewdeck web" in process.stderr.decode(), process.stderr

@@ -158,7 +158,7 @@ class WebServer:
         self._leaving: Counter[str] = Counter()
         #: Set (and replaced) whenever an app starts to end or is gone: who waits for a place hears it.
         self._changed = asyncio.Event()
-        #: Apps being stopped by nobody's request (a member closing theirs from another browser).
+        #: Stopping apps no websocket has (unclaimed, or closed by their member from another browser).
         self._stopping: set[asyncio.Task[None]] = set()
         #: App processes started since the server started (the tests count them).
         self.started = 0
@@ -222,7 +222,7 @@ class WebServer:
             for session_id, (process, started, member) in list(self._ready.items()):
                 if started + UNCLAIMED < clock:
                     del self._ready[session_id]
-                    await self._stop(member, process)
+                    self._stop_aside(member, process)
 
     # ------------------------------------------------------------------ counting apps
 
@@ -270,6 +270,12 @@ class WebServer:
             if self._leaving[member] <= 0:
                 del self._leaving[member]
             self._release(member)
+
+    def _stop_aside(self, member: str, process: AppProcess) -> None:
+        """Stop an app no websocket has, while the caller goes on (the watch ends revoked sessions' apps meanwhile)."""
+        task = asyncio.create_task(self._stop(member, process))
+        self._stopping.add(task)
+        task.add_done_callback(self._stopping.discard)
 
     async def _start_app(self) -> AppProcess:
         process = AppProcess()
@@ -407,9 +413,7 @@ class WebServer:
             for session_id, (process, _, whose) in list(self._ready.items()):
                 if whose == member:
                     del self._ready[session_id]
-                    task = asyncio.create_task(self._stop(member, process))
-                    self._stopping.add(task)
-                    task.add_done_callback(self._stopping.discard)
+                    self._stop_aside(member, process)
             loop = asyncio.get_running_loop()
             until = loop.time() + QUIT_GRACE + 1
             while self._held[member] - self._leaving[member] > 0 and loop.time() < until:
