@@ -116,6 +116,10 @@ def test_the_server_runs_at_most_its_apps_and_a_member_past_them_is_told_to_try_
         }
         assert _refused_socket(web, late) == (4503, full.json()["message"])
         assert len(web.apps) == 2
+        err = web.stop()
+    # The page's refusal is in the server's log as the websocket's is: whoever sizes --max-apps reads it there.
+    said = "refused an app of @ana: crewdeck web here runs 2 apps at once at most, and all are open: try again in a minute."
+    assert err.count(said) == 2, err
 
 
 def test_the_limits_are_options_of_serving_alone_and_whole_numbers(team: Path) -> None:

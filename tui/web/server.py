@@ -367,6 +367,9 @@ class WebServer:
         session = found[1]
         refusal = None if self._has_ready(session) or self._has_open(session) else self._refusal(session, leaving=False)
         if refusal is not None:
+            # Said in the log as the websocket's refusal is: a browser's page is where most are refused, and a server
+            # that is full says so to whoever sizes --max-apps.
+            _LOG.warning("refused an app of @%s: %s", session.handle, refusal.message)
             response = self._refused(
                 request, refusal.status, refusal.code, refusal.message, pages.busy_page(self.name, refusal.message, refusal.status == 429)
             )
