@@ -143,10 +143,15 @@ def test_a_member_past_their_limit_closes_the_apps_left_open_elsewhere_and_opens
             assert page.status_code == 429 and 'action="/apps/close"' in page.text
             closed = httpx.post(f"{web.url}/apps/close", cookies={COOKIE: home}, headers=HTML)
             assert closed.status_code == 303 and closed.headers["location"] == "/"
-            # The office tab's app ends (its page says so); @ana's, another member's, does not.
-            with pytest.raises(ConnectionClosed):
+            # The office tab's app ends, its page saying why; @ana's, another member's, does not.
+            with pytest.raises(ConnectionClosed) as ended:
                 while True:
                     left_open.recv(timeout=60)
+            assert ended.value.rcvd is not None
+            assert (ended.value.rcvd.code, ended.value.rcvd.reason) == (
+                4409,
+                "Closed from another browser of yours, which had too many apps open to open one.",
+            )
             assert 'id="terminal"' in _page(web, home, HTML).text
             with _socket(web, home) as at_home:
                 assert at_home.recv(timeout=60)

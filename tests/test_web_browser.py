@@ -282,5 +282,12 @@ def test_at_a_members_limit_a_reloaded_tab_opens_its_app_again_and_another_tab_i
         other.page.wait_for_selector("#open-again")
         assert "@raj has 1 crewdeck app open already" in other.page.inner_text("#error")
         assert len(web.apps) == 1
+        # The tabs left open on the other computer, closed from here: they say why, and the app opens here.
+        other.page.click("#close-apps")
+        other.page.wait_for_selector("#terminal")
+        other.wait_for_text(r"@raj.*Tasks", "the app in the other browser")
+        tab.wait_for(tab.closed, "the first browser's app closed")
+        assert tab.page.inner_text("#closed-why") == "Closed from another browser of yours, which had too many apps open to open one."
+        assert len(web.apps) == 1
     finally:
         assert "Traceback" not in web.stop()

@@ -67,6 +67,9 @@ MAX_APPS = 32
 _LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open.
 CLOSE_SESSION_ENDED = 4403
+#: The websocket's close code when its member closed their apps from another browser (the reason says so on the page).
+CLOSE_CLOSED_ELSEWHERE = 4409
+CLOSED_ELSEWHERE = "Closed from another browser of yours, which had too many apps open to open one."
 #: textual-serve's browser files that the app's page loads: served, nothing else of the package.
 STATIC_FILES = frozenset(
     {"js/textual.js", "css/xterm.css", "fonts/RobotoMono-VariableFont_wght.ttf", "fonts/RobotoMono-Italic-VariableFont_wght.ttf"}
@@ -115,6 +118,8 @@ class OpenApp:
     #: Whether the app was opened as a guest's: a member made a guest since has it ended.
     guest: bool
     ended: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set with ``ended`` when its member closed it from another browser: its page is told so.
+    closed_elsewhere: bool = False
 
 
 class WebServer:
@@ -412,6 +417,7 @@ class WebServer:
             member = found[1].member
             for open_app in self.open.values():
                 if open_app.member == member:
+                    open_app.closed_elsewhere = True
                     open_app.ended.set()
             for session_id, (process, _, whose) in list(self._ready.items()):
                 if whose == member:
@@ -518,7 +524,10 @@ class WebServer:
             if open_app is not None:
                 del self.open[pid]
             with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-                await websocket.close(code=CLOSE_SESSION_ENDED if open_app is not None and open_app.ended.is_set() else 1000)
+                if open_app is not None and open_app.closed_elsewhere:
+                    await websocket.close(code=CLOSE_CLOSED_ELSEWHERE, reason=CLOSED_ELSEWHERE)
+                else:
+                    await websocket.close(code=CLOSE_SESSION_ENDED if open_app is not None and open_app.ended.is_set() else 1000)
 
     async def _place_for(self, session: signin.WebSession) -> AppRefused | None:
         """``None`` when ``session``'s member may open one more app, else why not (said in the server's log too).
