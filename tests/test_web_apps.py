@@ -23,7 +23,7 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
 from crewdeck.tui.web.server import COOKIE
 
-from .syncsupport import create_token, crewdeck_fails, wait_until
+from .syncsupport import create_token, crewdeck, crewdeck_fails, wait_until
 from .websupport import WebProcess, make_guest_team
 
 JSON = {"accept": "application/json"}
@@ -166,3 +166,23 @@ async def test_an_app_stopped_before_its_page_came_ends_at_once_rather_than_bein
     await process.start(app_command(team), app_environment(os.environ))
     await process.stop()
     assert "crewdeck web session is started by crewdeck web" in process.stderr.decode(), process.stderr
+
+
+def test_an_app_started_at_a_sign_in_gives_its_place_back_when_its_session_ends(team: Path) -> None:
+    """Signed out, or its token revoked, before its page took it: the app kept its member's place for a minute, and
+    signing in again met "@raj has 1 crewdeck app open already"."""
+    token_id, token = create_token("raj", "-w", str(team), "--as", "ana")
+    _, second_token = create_token("raj", "-w", str(team), "--as", "ana")
+    with serving(team, "--apps-per-member", "1") as web:
+        signed_out = _sign_in(web, token)
+        assert len(web.apps) == 1
+        assert httpx.post(f"{web.url}/signout", cookies={COOKIE: signed_out}).status_code == 303
+        wait_until(lambda: web.apps == [], "the signed-out session's app ended")
+        again = _sign_in(web, token)
+        assert len(web.apps) == 1
+        assert 'id="terminal"' in _page(web, again, HTML).text
+        crewdeck("token", "revoke", token_id, "-w", str(team), "--as", "ana")
+        wait_until(lambda: web.apps == [], "the revoked session's app ended")
+        third = _sign_in(web, second_token)
+        assert len(web.apps) == 1
+        assert 'id="terminal"' in _page(web, third, HTML).text

@@ -107,6 +107,17 @@ class AppRefused:
     short: str
 
 
+@dataclass(frozen=True)
+class ReadyApp:
+    """An app started at a sign-in, waiting for its page's websocket."""
+
+    process: AppProcess
+    #: When it started, on the event loop's clock.
+    started: float
+    member: str
+    cookie: str
+
+
 @dataclass
 class OpenApp:
     """An app process behind an open websocket."""
@@ -155,7 +166,7 @@ class WebServer:
         #: Open apps by their process id.
         self.open: dict[int, OpenApp] = {}
         #: Apps started when their session signed in, with when and whose: its page's websocket takes one.
-        self._ready: dict[str, tuple[AppProcess, float, str]] = {}
+        self._ready: dict[str, ReadyApp] = {}
         self.apps_per_member = apps_per_member
         self.max_apps = max_apps
         #: Live apps by member: starting, waiting for their page, open, or being stopped (``_leaving``).
@@ -192,7 +203,7 @@ class WebServer:
             for open_app in list(self.open.values()):
                 open_app.ended.set()
             await asyncio.gather(
-                *(o.process.stop() for o in list(self.open.values())), *(p.stop() for p, _, _ in self._ready.values()), *self._stopping
+                *(o.process.stop() for o in list(self.open.values())), *(r.process.stop() for r in self._ready.values()), *self._stopping
             )
             self._ws.close()
             self._ws = None
@@ -224,10 +235,15 @@ class WebServer:
                 if session is None or (session.access == "guest" and not open_app.guest):
                     open_app.ended.set()
             clock = asyncio.get_running_loop().time()
-            for session_id, (process, started, member) in list(self._ready.items()):
-                if started + UNCLAIMED < clock:
+            for session_id, ready in list(self._ready.items()):
+                # Unclaimed, or its session ended (signed out, revoked): its place is its member's again.
+                try:
+                    ended = ready.started + UNCLAIMED < clock or signin.live_session(self.conn, ready.cookie, now) is None
+                except sqlite3.OperationalError:
+                    continue
+                if ended:
                     del self._ready[session_id]
-                    self._stop_aside(member, process)
+                    self._stop_aside(ready.member, ready.process)
 
     # ------------------------------------------------------------------ counting apps
 
@@ -300,11 +316,11 @@ class WebServer:
         except BaseException:
             self._release(session.member)
             raise
-        self._ready[session.id] = (process, asyncio.get_running_loop().time(), session.member)
+        self._ready[session.id] = ReadyApp(process, asyncio.get_running_loop().time(), session.member, cookie)
 
     def _has_ready(self, session: signin.WebSession) -> bool:
         ready = self._ready.get(session.id)
-        return ready is not None and not ready[0].ended.is_set()
+        return ready is not None and not ready.process.ended.is_set()
 
     async def _signed_in(self, request: Request, cookie: str) -> Response:
         await self._ready_for(cookie)
@@ -405,6 +421,9 @@ class WebServer:
         found = self._session(request)
         if found is not None:
             signin.end_session(self.conn, found[0], self.now())
+            # Its app started at the sign-in, if no page took it: its member's place is free at once.
+            if (ready := self._ready.pop(found[1].id, None)) is not None:
+                self._stop_aside(ready.member, ready.process)
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
         return self._headers(response)
@@ -419,10 +438,10 @@ class WebServer:
                 if open_app.member == member:
                     open_app.closed_elsewhere = True
                     open_app.ended.set()
-            for session_id, (process, _, whose) in list(self._ready.items()):
-                if whose == member:
+            for session_id, ready in list(self._ready.items()):
+                if ready.member == member:
                     del self._ready[session_id]
-                    self._stop_aside(member, process)
+                    self._stop_aside(member, ready.process)
             loop = asyncio.get_running_loop()
             until = loop.time() + QUIT_GRACE + 1
             while self._held[member] - self._leaving[member] > 0 and loop.time() < until:
@@ -493,7 +512,7 @@ class WebServer:
                 await websocket.close(code=4000 + refusal.status, reason=refusal.short)
                 return
             self._held[session.member] += 1
-        process = ready[0] if ready is not None else None
+        process = ready.process if ready is not None else None
         open_app: OpenApp | None = None
         pid = 0
         try:
