@@ -250,3 +250,44 @@ def test_an_open_app_outlives_the_servers_request_deadline(team: Path, web: WebP
                 if isinstance(message, str) and json.loads(message) == ["pong", str(count)]:
                     break
     assert count > 1
+
+
+def test_at_a_members_limit_a_reloaded_tab_opens_its_app_again_and_another_tab_is_told_why(team: Path, browser: Browser) -> None:
+    """With as many apps open as a member may have, reloading one of their tabs was refused half the time: the new page
+    came before the server had heard the old page's websocket close."""
+    web = WebProcess(team, options=("--apps-per-member", "1")).start()
+    try:
+        _, url, _ = make_link(team, "raj", url=web.url)
+        tab = _open(browser)
+        _sign_in_with_link(tab, url)
+        tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+        for _ in range(4):
+            tab.output.clear()
+            tab.page.reload()
+            assert tab.page.is_visible("#terminal")
+            tab.wait_for_text(r"@raj.*Tasks", "the app again after the reload")
+            assert len(web.apps) == 1
+        # A second tab of the same browser: the app's page, whose websocket is refused, saying why.
+        second = Tab(tab.page.context.new_page())
+        second.page.goto(web.url + "/")
+        second.wait_for(second.closed, "the second tab's app refused")
+        assert second.page.inner_text("#closed-why") == (
+            "You have 1 crewdeck app open already (in other tabs or browsers): close one (q in it, or its tab), then open again."
+        )
+        # Another browser signed in as @raj: the page itself says why, and how to go on.
+        _, other_url, _ = make_link(team, "raj", url=web.url)
+        other = _open(browser)
+        other.page.goto(other_url)
+        other.page.click("#use-link")
+        other.page.wait_for_selector("#open-again")
+        assert "@raj has 1 crewdeck app open already" in other.page.inner_text("#error")
+        assert len(web.apps) == 1
+        # The tabs left open on the other computer, closed from here: they say why, and the app opens here.
+        other.page.click("#close-apps")
+        other.page.wait_for_selector("#terminal")
+        other.wait_for_text(r"@raj.*Tasks", "the app in the other browser")
+        tab.wait_for(tab.closed, "the first browser's app closed")
+        assert tab.page.inner_text("#closed-why") == "Closed from another browser of yours, which had too many apps open to open one."
+        assert len(web.apps) == 1
+    finally:
+        assert "Traceback" not in web.stop()

@@ -16,7 +16,14 @@ from crewdeck.tui.workspace.errors import UserError
 #: Words that name what ``crewdeck web`` does instead of a file to serve.
 ACTIONS = ("link", "links", "unlink", "session")
 DEFAULT_PORT = 8471
-_SERVE_ONLY = (("host", "--host"), ("port", "--port"), ("tls_cert", "--tls-cert"), ("tls_key", "--tls-key"))
+_SERVE_ONLY = (
+    ("host", "--host"),
+    ("port", "--port"),
+    ("tls_cert", "--tls-cert"),
+    ("tls_key", "--tls-key"),
+    ("apps_per_member", "--apps-per-member"),
+    ("max_apps", "--max-apps"),
+)
 _LINK_ONLY = (("expires", "--expires"), ("pin", "--pin"), ("url", "--url"))
 
 
@@ -47,7 +54,7 @@ def _serve(ctx: Context) -> int:
     cert, key = tls_files(a, "")
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
-    from crewdeck.tui.web.server import WebServer
+    from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, WebServer
 
     try:
         max_connections = connection_cap()
@@ -57,7 +64,7 @@ def _serve(ctx: Context) -> int:
     host = a.host or "127.0.0.1"
     port = a.port or DEFAULT_PORT
     check_port_free(host, port)
-    server = WebServer(path)
+    server = WebServer(path, apps_per_member=a.apps_per_member or APPS_PER_MEMBER, max_apps=a.max_apps or MAX_APPS)
     print(f"crewdeck web: {path} on {scheme}://{host}:{port}/ (links: crewdeck web link @H --url {scheme}://{host}:{port})", flush=True)
     # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
     serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections)
@@ -209,6 +216,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--host", default=None, help="serve: the address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=number_in(1, 65535), default=None, help=f"serve: the port (default {DEFAULT_PORT})")
     tls_options(p, scope="serve: ", note=" (cookies are then Secure)")
+    # The defaults are the server module's; it is imported only to serve.
+    p.add_argument(
+        "--apps-per-member",
+        metavar="N",
+        type=number_in(1, 100),
+        default=None,
+        help="serve: the apps (tabs, browsers) one member may have open at once (default 4); past it, a new one is refused",
+    )
+    p.add_argument(
+        "--max-apps",
+        metavar="N",
+        type=number_in(1, 10_000),
+        default=None,
+        help="serve: the apps open at once on this server, everyone's (default 32): each is a process of its own",
+    )
     p.add_argument("--expires", metavar="DURATION", help="link: how long the link may be used (7d, 12h, 30m; default 7d, at most 90d)")
     p.add_argument("--pin", action="store_true", default=False, help="link: also ask for a six-digit PIN, printed once")
     p.add_argument(

@@ -61,6 +61,8 @@ class AppProcess:
         self._reader: asyncio.Task[None] | None = None
         #: Set once the process has exited and its output is read to the end.
         self.ended = asyncio.Event()
+        #: Whether it was handed its session (``begin``): before, it reads its start line and no packet.
+        self.begun = False
         self.stderr = b""
 
     @property
@@ -111,6 +113,7 @@ class AppProcess:
 
     async def begin(self, cookie: str, width: int, height: int) -> None:
         """Hand the process its session: it checks it, and the app starts."""
+        self.begun = True
         await self._send(start_line(cookie, width, height))
 
     async def send_keys(self, text: str) -> None:
@@ -124,7 +127,12 @@ class AppProcess:
         process = self._process
         if process is None:
             return
-        await self.send_meta({"type": "quit"})
+        if self.begun:
+            await self.send_meta({"type": "quit"})
+        elif process.stdin is not None:
+            # Not handed its session, it reads its start line, not a packet: the end of its input is the end of that, and
+            # it exits at once (a quit was read as part of the line, and the process killed when the grace ran out).
+            process.stdin.close()
         try:
             await asyncio.wait_for(self.ended.wait(), QUIT_GRACE)
         except TimeoutError:

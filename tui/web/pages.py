@@ -66,12 +66,42 @@ def message_page(workspace: str, message: str) -> str:
     return _page(f"crewdeck · {workspace}", f'<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}<p><a href="/">Sign in</a></p>')
 
 
+def busy_page(workspace: str, message: str, close_apps: bool) -> str:
+    """No app for now (too many open): why, and the ways on from here (open again once one is closed, or sign out);
+    with ``close_apps``, also closing the member's others, for tabs left open on another computer."""
+    close = (
+        '<form method="post" action="/apps/close"><p>Left them open on another computer? Closing them loses what is typed '
+        'in them and not saved.</p><button type="submit" id="close-apps">Close my other apps and open one here</button></form><p></p>'
+        if close_apps
+        else ""
+    )
+    return _page(
+        f"crewdeck · {workspace}",
+        f"<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}"
+        f'<p><a href="/" id="open-again">Open again</a></p>{close}'
+        '<form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form>',
+    )
+
+
 #: What the app's page runs after textual.js, a file of its own (``/static/crewdeck/page.js``: the pages allow no
 #: inline script).  textual.js makes the terminal in ``window.onload``; this makes it once the font is loaded, and then
 #: gives it the keyboard.  The terminal measures its cells once, as it is made: measured with the fallback font shown
 #: while Roboto Mono loads, its rows were too few pixels high, and after the window was resized the app's rows, drawn
 #: in the font, ran past its bottom (the footer with them).  Unfocused, a key pressed before a click went nowhere.
 PAGE_SCRIPT = """const makeTerminal = window.onload;
+// A websocket refused past the apps' limits (crewdeck.tui.web.server: 4429, 4503), or whose app its member closed from
+// another browser (4409), is closed with why: said where the page says the app ended, instead of that alone.
+const PageSocket = window.WebSocket;
+window.WebSocket = class extends PageSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("close", (event) => {
+      if ([4409, 4429, 4503].includes(event.code) && event.reason) {
+        document.getElementById("closed-why").textContent = event.reason;
+      }
+    });
+  }
+};
 window.onload = (event) => {
   document.fonts.load('16px "Roboto Mono"').catch(() => []).then(() => {
     if (makeTerminal) makeTerminal.call(window, event);
@@ -103,7 +133,7 @@ body.-closed .closed {{ display: flex; }}
 <script src="/static/js/textual.js"></script>
 <script src="/static/crewdeck/page.js"></script>
 </head><body>
-<div class="closed" id="closed">The app ended.<a href="/">Open again</a><form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form></div>
+<div class="closed" id="closed"><span id="closed-why">The app ended.</span><a href="/">Open again</a><form method="post" action="/signout"><button type="submit" id="sign-out">Sign out</button></form></div>
 <div id="terminal" class="textual-terminal" data-session-websocket-url="{escape(websocket_url)}" data-font-size="{font_size}"></div>
 </body></html>
 """

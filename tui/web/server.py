@@ -7,6 +7,7 @@ same way) with these routes and nothing else:
 - ``POST /signin``: a member's token opens a session;
 - ``GET /link/{secret}`` shows a one-time link's page; ``POST`` uses it;
 - ``POST /signout`` ends the session;
+- ``POST /apps/close`` ends every app of the session's member (past their limit, from another browser);
 - ``GET /static/{file}``: textual.js, xterm's stylesheet, the font, crewdeck's page script: for a live session only;
 - ``/ws``: the websocket of one app process, for a live session only.
 
@@ -16,6 +17,13 @@ While a websocket is open its app runs as the session's member; a watch
 ends it when the session stops being live (token revoked, link expired or
 revoked, member removed, signed out), or its member is made a guest (whose
 app is another), and the app ends with its tab.
+
+Every app is a process of its own, so they are counted: a member has at
+most ``apps_per_member`` live at once (started at a sign-in and waiting for
+its page, open, or being stopped), the server ``max_apps``.  Past either,
+the page says why and how to close one (429, or 503 when the server is
+full) and the websocket is refused: a new app is refused rather than an
+open one ended, whose tab may hold what its member was typing.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import logging
 import os
 import sqlite3
 import urllib.parse
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,16 +53,23 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.web import pages, signin
 from crewdeck.tui.web.attempts import Attempts
-from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
+from crewdeck.tui.web.bridge import QUIT_GRACE, AppProcess, app_command, app_environment
 from crewdeck.tui.workspace.workspace import Workspace
 
 COOKIE = "crewdeck_session"
 #: How long an app started at sign-in waits for its page's websocket before it is stopped.
 UNCLAIMED = 60.0
+#: A member's live apps at most, by default: a few tabs, a laptop and a phone.
+APPS_PER_MEMBER = 4
+#: Live apps on the server at most, by default: each is a Python process of its own (tens of MB).
+MAX_APPS = 32
 #: The server's log (uvicorn's, as the guard's lines are).
 _LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open.
 CLOSE_SESSION_ENDED = 4403
+#: The websocket's close code when its member closed their apps from another browser (the reason says so on the page).
+CLOSE_CLOSED_ELSEWHERE = 4409
+CLOSED_ELSEWHERE = "Closed from another browser of yours, which had too many apps open to open one."
 #: textual-serve's browser files that the app's page loads: served, nothing else of the package.
 STATIC_FILES = frozenset(
     {"js/textual.js", "css/xterm.css", "fonts/RobotoMono-VariableFont_wght.ttf", "fonts/RobotoMono-Italic-VariableFont_wght.ttf"}
@@ -80,16 +96,41 @@ def static_root() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
+@dataclass(frozen=True)
+class AppRefused:
+    """Why a member gets no more apps now: ``status`` for the page (429, 503; 4000 more closes the websocket), and
+    ``short``, what fits a websocket's close reason (123 bytes), for the app's page to show."""
+
+    status: int
+    code: str
+    message: str
+    short: str
+
+
+@dataclass(frozen=True)
+class ReadyApp:
+    """An app started at a sign-in, waiting for its page's websocket."""
+
+    process: AppProcess
+    #: When it started, on the event loop's clock.
+    started: float
+    member: str
+    cookie: str
+
+
 @dataclass
 class OpenApp:
     """An app process behind an open websocket."""
 
     session_id: str
+    member: str
     cookie: str
     process: AppProcess
     #: Whether the app was opened as a guest's: a member made a guest since has it ended.
     guest: bool
     ended: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set with ``ended`` when its member closed it from another browser: its page is told so.
+    closed_elsewhere: bool = False
 
 
 class WebServer:
@@ -104,6 +145,8 @@ class WebServer:
         now: Callable[[], dt.datetime] = signin.wall_clock,
         command: Callable[[Path], list[str]] = app_command,
         ready_at_sign_in: bool = True,
+        apps_per_member: int = APPS_PER_MEMBER,
+        max_apps: int = MAX_APPS,
     ) -> None:
         self.path = workspace.absolute()
         ws = Workspace.open(self.path)
@@ -122,8 +165,17 @@ class WebServer:
         self._static = static_root()
         #: Open apps by their process id.
         self.open: dict[int, OpenApp] = {}
-        #: Apps started when their session signed in, with when: its page's websocket takes one.
-        self._ready: dict[str, tuple[AppProcess, float]] = {}
+        #: Apps started when their session signed in, with when and whose: its page's websocket takes one.
+        self._ready: dict[str, ReadyApp] = {}
+        self.apps_per_member = apps_per_member
+        self.max_apps = max_apps
+        #: Live apps by member: starting, waiting for their page, open, or being stopped (``_leaving``).
+        self._held: Counter[str] = Counter()
+        self._leaving: Counter[str] = Counter()
+        #: Set (and replaced) whenever an app starts to end or is gone: who waits for a place hears it.
+        self._changed = asyncio.Event()
+        #: Stopping apps no websocket has (unclaimed, or closed by their member from another browser).
+        self._stopping: set[asyncio.Task[None]] = set()
         #: App processes started since the server started (the tests count them).
         self.started = 0
         self.asgi = Starlette(
@@ -131,6 +183,7 @@ class WebServer:
                 Route("/", self.index, methods=["GET"]),
                 Route("/signin", self.sign_in, methods=["POST"]),
                 Route("/signout", self.sign_out, methods=["POST"]),
+                Route("/apps/close", self.close_apps, methods=["POST"]),
                 Route("/link/{secret}", self.link, methods=["GET", "POST"]),
                 Route("/static/{file:path}", self.static, methods=["GET"]),
                 WebSocketRoute("/ws", self.websocket),
@@ -149,7 +202,9 @@ class WebServer:
             watch.cancel()
             for open_app in list(self.open.values()):
                 open_app.ended.set()
-            await asyncio.gather(*(o.process.stop() for o in list(self.open.values())), *(p.stop() for p, _ in self._ready.values()))
+            await asyncio.gather(
+                *(o.process.stop() for o in list(self.open.values())), *(r.process.stop() for r in self._ready.values()), *self._stopping
+            )
             self._ws.close()
             self._ws = None
 
@@ -180,10 +235,68 @@ class WebServer:
                 if session is None or (session.access == "guest" and not open_app.guest):
                     open_app.ended.set()
             clock = asyncio.get_running_loop().time()
-            for session_id, (process, started) in list(self._ready.items()):
-                if started + UNCLAIMED < clock:
+            for session_id, ready in list(self._ready.items()):
+                # Unclaimed, or its session ended (signed out, revoked): its place is its member's again.
+                try:
+                    ended = ready.started + UNCLAIMED < clock or signin.live_session(self.conn, ready.cookie, now) is None
+                except sqlite3.OperationalError:
+                    continue
+                if ended:
                     del self._ready[session_id]
-                    await process.stop()
+                    self._stop_aside(ready.member, ready.process)
+
+    # ------------------------------------------------------------------ counting apps
+
+    def _refusal(self, session: signin.WebSession, *, leaving: bool) -> AppRefused | None:
+        """Why ``session``'s member may not have another app now, else ``None``.
+        ``leaving``: count the apps being stopped too (each is gone within ``QUIT_GRACE``)."""
+        held = self._held[session.member] - (0 if leaving else self._leaving[session.member])
+        total = self._held.total() - (0 if leaving else self._leaving.total())
+        if held >= self.apps_per_member:
+            apps = "1 crewdeck app" if held == 1 else f"{held} crewdeck apps"
+            return AppRefused(
+                429,
+                "too_many_apps",
+                f"@{session.handle} has {apps} open already, in other tabs or browsers: "
+                f"{self.apps_per_member} at once is the most here. Close one (q in it, or close its tab), then open again.",
+                f"You have {apps} open already (in other tabs or browsers): close one (q in it, or its tab), then open again.",
+            )
+        if total >= self.max_apps:
+            said = f"crewdeck web here runs {self.max_apps} apps at once at most, and all are open: try again in a minute."
+            return AppRefused(503, "server_full", said, said)
+        return None
+
+    def _has_open(self, session: signin.WebSession) -> bool:
+        """Whether an app of ``session``'s is open: a tab of it being reloaded, or another tab of the same browser."""
+        return any(o.session_id == session.id for o in self.open.values())
+
+    def _release(self, member: str) -> None:
+        self._held[member] -= 1
+        if self._held[member] <= 0:
+            del self._held[member]
+        self._changed_now()
+
+    def _changed_now(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _stop(self, member: str, process: AppProcess) -> None:
+        """Stop an app and give back its member's place: only once the process is gone, so the count is of processes."""
+        self._leaving[member] += 1
+        self._changed_now()
+        try:
+            await process.stop()
+        finally:
+            self._leaving[member] -= 1
+            if self._leaving[member] <= 0:
+                del self._leaving[member]
+            self._release(member)
+
+    def _stop_aside(self, member: str, process: AppProcess) -> None:
+        """Stop an app no websocket has, while the caller goes on (the watch ends revoked sessions' apps meanwhile)."""
+        task = asyncio.create_task(self._stop(member, process))
+        self._stopping.add(task)
+        task.add_done_callback(self._stopping.discard)
 
     async def _start_app(self) -> AppProcess:
         process = AppProcess()
@@ -192,10 +305,22 @@ class WebServer:
         return process
 
     async def _ready_for(self, cookie: str) -> None:
-        """Start the app of a session that just signed in, while its page loads (it waits for the session's websocket)."""
+        """Start the app of a session that just signed in, while its page loads (it waits for the session's websocket);
+        none past the limits: the page then says why."""
         session = signin.live_session(self.conn, cookie, self.now()) if self._ready_at_sign_in else None
-        if session is not None and session.id not in self._ready:
-            self._ready[session.id] = (await self._start_app(), asyncio.get_running_loop().time())
+        if session is None or session.id in self._ready or self._refusal(session, leaving=True) is not None:
+            return
+        self._held[session.member] += 1  # taken before the await: sign-ins side by side are counted one after another
+        try:
+            process = await self._start_app()
+        except BaseException:
+            self._release(session.member)
+            raise
+        self._ready[session.id] = ReadyApp(process, asyncio.get_running_loop().time(), session.member, cookie)
+
+    def _has_ready(self, session: signin.WebSession) -> bool:
+        ready = self._ready.get(session.id)
+        return ready is not None and not ready.process.ended.is_set()
 
     async def _signed_in(self, request: Request, cookie: str) -> Response:
         await self._ready_for(cookie)
@@ -258,6 +383,20 @@ class WebServer:
             # Back with the cookie of a session that ended under its app ("Open again"): the page says why.
             why = signin.ended_why(self.conn, request.cookies.get(COOKIE, ""), self.now())
             return self._headers(HTMLResponse(pages.sign_in_page(self.name, why)))
+        # Past the limits the page says why instead of an app that would end at once ("The app ended").  Not when the
+        # session has an app open: a reloaded tab's is, until its websocket closes; its websocket judges (and says why).
+        session = found[1]
+        refusal = None if self._has_ready(session) or self._has_open(session) else self._refusal(session, leaving=False)
+        if refusal is not None:
+            # Said in the log as the websocket's refusal is: a browser's page is where most are refused, and a server
+            # that is full says so to whoever sizes --max-apps.
+            _LOG.warning("refused an app of @%s: %s", session.handle, refusal.message)
+            response = self._refused(
+                request, refusal.status, refusal.code, refusal.message, pages.busy_page(self.name, refusal.message, refusal.status == 429)
+            )
+            if refusal.status == 503:
+                response.headers["Retry-After"] = "60"
+            return response
         scheme = "wss" if request.url.scheme == "https" else "ws"
         websocket_url = f"{scheme}://{request.url.netloc}/ws"
         return self._headers(HTMLResponse(pages.app_page(self.name, found[1].handle, websocket_url)))
@@ -282,9 +421,33 @@ class WebServer:
         found = self._session(request)
         if found is not None:
             signin.end_session(self.conn, found[0], self.now())
+            # Its app started at the sign-in, if no page took it: its member's place is free at once.
+            if (ready := self._ready.pop(found[1].id, None)) is not None:
+                self._stop_aside(ready.member, ready.process)
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
         return self._headers(response)
+
+    async def close_apps(self, request: Request) -> Response:
+        """End the member's apps (their tabs say the app ended): past the limit, with tabs left open on another computer,
+        the way on that is not a manager revoking the sign-in.  Answered once they are ending, so the page opens one."""
+        found = self._session(request)
+        if found is not None:
+            member = found[1].member
+            for open_app in self.open.values():
+                if open_app.member == member:
+                    open_app.closed_elsewhere = True
+                    open_app.ended.set()
+            for session_id, ready in list(self._ready.items()):
+                if ready.member == member:
+                    del self._ready[session_id]
+                    self._stop_aside(member, ready.process)
+            loop = asyncio.get_running_loop()
+            until = loop.time() + QUIT_GRACE + 1
+            while self._held[member] - self._leaving[member] > 0 and loop.time() < until:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), until - loop.time())
+        return self._headers(RedirectResponse("/", status_code=303))
 
     async def link(self, request: Request) -> Response:
         form = await _form(request) if request.method == "POST" else {}
@@ -341,28 +504,65 @@ class WebServer:
             await websocket.close(code=1008)
             return
         cookie, session = found
-        await websocket.accept()
-        width = _size(websocket.query_params.get("width"), 80)
-        height = _size(websocket.query_params.get("height"), 24)
         ready = self._ready.pop(session.id, None)
-        process = ready[0] if ready is not None and not ready[0].ended.is_set() else await self._start_app()
-        process.on_output = websocket.send_bytes
-        await process.begin(cookie, width, height)
-        assert process.pid is not None
-        open_app = OpenApp(session.id, cookie, process, session.access == "guest")
-        self.open[process.pid] = open_app
-        relay = asyncio.create_task(self._relay(websocket, process))
-        ended = asyncio.create_task(open_app.ended.wait())
-        exited = asyncio.create_task(process.ended.wait())
+        if ready is None:  # the session's own app, started at its sign-in, holds its place already
+            if (refusal := await self._place_for(session)) is not None:
+                # Accepted to be closed with why: the page shows the reason where it says the app ended.
+                await websocket.accept()
+                await websocket.close(code=4000 + refusal.status, reason=refusal.short)
+                return
+            self._held[session.member] += 1
+        process = ready.process if ready is not None else None
+        open_app: OpenApp | None = None
+        pid = 0
         try:
-            await asyncio.wait({relay, ended, exited}, return_when=asyncio.FIRST_COMPLETED)
+            await websocket.accept()
+            width = _size(websocket.query_params.get("width"), 80)
+            height = _size(websocket.query_params.get("height"), 24)
+            if process is None or process.ended.is_set():
+                process = await self._start_app()
+            process.on_output = websocket.send_bytes
+            await process.begin(cookie, width, height)
+            assert process.pid is not None
+            pid = process.pid
+            open_app = OpenApp(session.id, session.member, cookie, process, session.access == "guest")
+            self.open[pid] = open_app
+            relay = asyncio.create_task(self._relay(websocket, process))
+            ended = asyncio.create_task(open_app.ended.wait())
+            exited = asyncio.create_task(process.ended.wait())
+            try:
+                await asyncio.wait({relay, ended, exited}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in (relay, ended, exited):
+                    task.cancel()
         finally:
-            for task in (relay, ended, exited):
-                task.cancel()
-            await process.stop()
-            del self.open[process.pid]
+            if process is None:
+                self._release(session.member)
+            else:
+                await self._stop(session.member, process)
+            if open_app is not None:
+                del self.open[pid]
             with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-                await websocket.close(code=CLOSE_SESSION_ENDED if open_app.ended.is_set() else 1000)
+                if open_app is not None and open_app.closed_elsewhere:
+                    await websocket.close(code=CLOSE_CLOSED_ELSEWHERE, reason=CLOSED_ELSEWHERE)
+                else:
+                    await websocket.close(code=CLOSE_SESSION_ENDED if open_app is not None and open_app.ended.is_set() else 1000)
+
+    async def _place_for(self, session: signin.WebSession) -> AppRefused | None:
+        """``None`` when ``session``'s member may open one more app, else why not (said in the server's log too).
+        What is in the way is waited for when it is apps being stopped (each gone within ``QUIT_GRACE``), or for a
+        while an app of this session's own: a reloaded tab's, whose websocket closes as its page goes."""
+        loop = asyncio.get_running_loop()
+        grace = loop.time() + QUIT_GRACE + 1
+        while self._refusal(session, leaving=True) is not None:
+            refusal = self._refusal(session, leaving=False)
+            left = grace - loop.time()
+            if refusal is not None and (left <= 0 or not self._has_open(session)):
+                _LOG.warning("refused an app of @%s: %s", session.handle, refusal.message)
+                return refusal
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), left if refusal is not None else QUIT_GRACE + 1)
+        return None
 
     @staticmethod
     async def _relay(websocket: WebSocket, process: AppProcess) -> None:

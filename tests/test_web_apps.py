@@ -1,0 +1,188 @@
+"""crewdeck web counts its app processes: a member has a few at once, the server a few dozen.
+
+Against a real ``crewdeck web`` process on 127.0.0.1; its apps are its
+child processes, found in /proc.  Every sign-in started an app and every
+websocket another, so whoever held a token could start processes on the
+team's server without end.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+from crewdeck.tui.cli.main import main
+from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
+from crewdeck.tui.web.server import COOKIE
+
+from .syncsupport import create_token, crewdeck, crewdeck_fails, wait_until
+from .websupport import WebProcess, make_guest_team
+
+JSON = {"accept": "application/json"}
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    return make_guest_team(tmp_path)
+
+
+@contextmanager
+def serving(team: Path, *options: str) -> Iterator[WebProcess]:
+    web = WebProcess(team, options=options).start()
+    try:
+        yield web
+    finally:
+        err = web.stop()
+        assert "Traceback" not in err, err
+
+
+def _sign_in(web: WebProcess, token: str) -> str:
+    signed = httpx.post(f"{web.url}/signin", data={"token": token}, headers=JSON)
+    assert signed.status_code == 303, signed.text
+    return signed.cookies[COOKIE]
+
+
+def _page(web: WebProcess, cookie: str, headers: dict[str, str]) -> httpx.Response:
+    return httpx.get(f"{web.url}/", cookies={COOKIE: cookie}, headers=headers)
+
+
+def _socket(web: WebProcess, cookie: str) -> ClientConnection:
+    return connect(f"ws://127.0.0.1:{web.port}/ws?width=80&height=24", additional_headers={"Cookie": f"{COOKIE}={cookie}"})
+
+
+def _refused_socket(web: WebProcess, cookie: str) -> tuple[int, str]:
+    """The close code and reason of a websocket closed before any app drew on it."""
+    with _socket(web, cookie) as socket, pytest.raises(ConnectionClosed) as closed:
+        socket.recv(timeout=60)
+    assert closed.value.rcvd is not None
+    return closed.value.rcvd.code, closed.value.rcvd.reason
+
+
+def test_a_member_has_at_most_their_limit_of_apps_and_the_next_is_refused_with_why(team: Path) -> None:
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with serving(team, "--apps-per-member", "2") as web:
+        first, second, third = (_sign_in(web, token) for _ in range(3))
+        # Each answered sign-in has started its app, or not: the third is past @raj's two.
+        assert len(web.apps) == 2
+        refused = _page(web, third, HTML)
+        assert refused.status_code == 429
+        said = "@raj has 2 crewdeck apps open already, in other tabs or browsers: 2 at once is the most here. Close one"
+        assert said in refused.text and 'id="open-again"' in refused.text and 'id="terminal"' not in refused.text
+        assert _page(web, third, JSON).json()["error"] == "too_many_apps"
+        assert 'id="terminal"' in _page(web, first, HTML).text
+
+        with _socket(web, first) as one, _socket(web, second) as two:
+            assert one.recv(timeout=60) and two.recv(timeout=60)  # each app draws itself
+            # A second tab of a session (once the first has not gone in the while a reload takes), or a script opening
+            # websockets: no third app, and the page is told why.
+            for cookie in (first, third):
+                assert _refused_socket(web, cookie) == (
+                    4429,
+                    "You have 2 crewdeck apps open already (in other tabs or browsers): close one (q in it, or its tab), then open again.",
+                )
+            assert len(web.apps) == 2
+        # Both tabs closed: their apps end, and the third session's page opens the app.
+        wait_until(lambda: web.apps == [], "the closed tabs' apps ended")
+        assert 'id="terminal"' in _page(web, third, HTML).text
+        with _socket(web, third) as three:
+            assert three.recv(timeout=60)
+            assert len(web.apps) == 1
+        err = web.stop()
+    assert "refused an app of @raj: @raj has 2 crewdeck apps open already" in err
+
+
+def test_the_server_runs_at_most_its_apps_and_a_member_past_them_is_told_to_try_again(team: Path) -> None:
+    _, raj = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana = create_token("ana", "-w", str(team), "--as", "ana")
+    with serving(team, "--max-apps", "2") as web:
+        _sign_in(web, raj)
+        _sign_in(web, raj)
+        late = _sign_in(web, ana)
+        assert len(web.apps) == 2
+        full = _page(web, late, JSON)
+        assert full.status_code == 503 and full.headers["retry-after"] == "60"
+        assert full.json() == {
+            "error": "server_full",
+            "message": "crewdeck web here runs 2 apps at once at most, and all are open: try again in a minute.",
+        }
+        assert _refused_socket(web, late) == (4503, full.json()["message"])
+        assert len(web.apps) == 2
+        err = web.stop()
+    # The page's refusal is in the server's log as the websocket's is: whoever sizes --max-apps reads it there.
+    said = "refused an app of @ana: crewdeck web here runs 2 apps at once at most, and all are open: try again in a minute."
+    assert err.count(said) == 2, err
+
+
+def test_the_limits_are_options_of_serving_alone_and_whole_numbers(team: Path) -> None:
+    said = crewdeck_fails("-w", str(team), "--as", "ana", "web", "link", "@raj", "--max-apps", "3")
+    assert "--max-apps is not an option of crewdeck web link" in said
+    with pytest.raises(SystemExit) as usage, redirect_stderr(io.StringIO()) as err:
+        main(["web", str(team), "--apps-per-member", "0"])
+    assert usage.value.code == 2 and "--apps-per-member: 0 is not between 1 and 100" in err.getvalue()
+
+
+def test_a_member_past_their_limit_closes_the_apps_left_open_elsewhere_and_opens_one(team: Path) -> None:
+    """The refusal said to close a tab: one left open on the office computer could not be, short of a manager revoking
+    the sign-in."""
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana = create_token("ana", "-w", str(team), "--as", "ana")
+    with serving(team, "--apps-per-member", "1") as web:
+        office, home, manager = _sign_in(web, token), _sign_in(web, token), _sign_in(web, ana)
+        with _socket(web, office) as left_open, _socket(web, manager) as anas:
+            assert left_open.recv(timeout=60) and anas.recv(timeout=60)
+            page = _page(web, home, HTML)
+            assert page.status_code == 429 and 'action="/apps/close"' in page.text
+            closed = httpx.post(f"{web.url}/apps/close", cookies={COOKIE: home}, headers=HTML)
+            assert closed.status_code == 303 and closed.headers["location"] == "/"
+            # The office tab's app ends, its page saying why; @ana's, another member's, does not.
+            with pytest.raises(ConnectionClosed) as ended:
+                while True:
+                    left_open.recv(timeout=60)
+            assert ended.value.rcvd is not None
+            assert (ended.value.rcvd.code, ended.value.rcvd.reason) == (
+                4409,
+                "Closed from another browser of yours, which had too many apps open to open one.",
+            )
+            assert 'id="terminal"' in _page(web, home, HTML).text
+            with _socket(web, home) as at_home:
+                assert at_home.recv(timeout=60)
+                wait_until(lambda: len(web.apps) == 2, "@raj's app at home and @ana's")
+            assert anas.ping().wait(timeout=60)  # still open
+
+
+async def test_an_app_stopped_before_its_page_came_ends_at_once_rather_than_being_killed(team: Path) -> None:
+    """An app started at a sign-in whose page never came read the quit as part of its start line and was killed five
+    seconds later: meanwhile it held its member's place, and the server's watch (which ends revoked sessions' apps) waited."""
+    process = AppProcess()
+    await process.start(app_command(team), app_environment(os.environ))
+    await process.stop()
+    assert "crewdeck web session is started by crewdeck web" in process.stderr.decode(), process.stderr
+
+
+def test_an_app_started_at_a_sign_in_gives_its_place_back_when_its_session_ends(team: Path) -> None:
+    """Signed out, or its token revoked, before its page took it: the app kept its member's place for a minute, and
+    signing in again met "@raj has 1 crewdeck app open already"."""
+    token_id, token = create_token("raj", "-w", str(team), "--as", "ana")
+    _, second_token = create_token("raj", "-w", str(team), "--as", "ana")
+    with serving(team, "--apps-per-member", "1") as web:
+        signed_out = _sign_in(web, token)
+        assert len(web.apps) == 1
+        assert httpx.post(f"{web.url}/signout", cookies={COOKIE: signed_out}).status_code == 303
+        wait_until(lambda: web.apps == [], "the signed-out session's app ended")
+        again = _sign_in(web, token)
+        assert len(web.apps) == 1
+        assert 'id="terminal"' in _page(web, again, HTML).text
+        crewdeck("token", "revoke", token_id, "-w", str(team), "--as", "ana")
+        wait_until(lambda: web.apps == [], "the revoked session's app ended")
+        third = _sign_in(web, second_token)
+        assert len(web.apps) == 1
+        assert 'id="terminal"' in _page(web, third, HTML).text
