@@ -447,7 +447,7 @@ async def test_inbox_triage_keys_leave_a_task_past_the_inbox_in_its_status(works
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)  # refused: the reason stays typed, and why is said under it
         assert "is done, not open: nothing declined" in str(app.screen.query_one("#prompt-refused").render())
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed, discarded
         await settle(pilot)
         other = next(key for key in keys_of_rows(app) if key != done)
         await pilot.press("m", *other[:8])  # marked a duplicate of another, it would be cancelled too
@@ -1329,7 +1329,7 @@ async def test_a_bad_field_on_a_recurring_task_keeps_the_set_field_dialog_open_b
             assert isinstance(app.screen, PromptScreen), (typed, app.screen)
             assert app.screen.query_one("#prompt-input", Input).value == typed
             assert why in str(app.screen.query_one("#prompt-refused").render())
-            await pilot.press("escape")
+            await pilot.press("escape", "y")  # what was typed, discarded
             await settle(pilot)
         await pilot.press("colon", *"priority=high", "enter")
         await settle(pilot)

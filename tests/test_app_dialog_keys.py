@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.screen import ModalScreen
+from textual.widgets import Input, TextArea
 
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.crisis import HeldPostsScreen
+from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
@@ -85,7 +87,68 @@ async def test_escape_in_the_notes_editor_cancels_as_its_line_says(workspace: Pa
         await settle(pilot)
         app.push_screen(NotesEditorScreen("Notes of t1", "a note"), answers.append)
         await settle(pilot)
+        await pilot.press("escape")  # nothing typed: nothing to lose, closed at once
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == [None]
+
+
+async def test_escape_in_an_editor_with_unsaved_text_asks_and_only_y_discards_it(workspace: Path) -> None:
+    # A vim user over SSH pressed escape by reflex: the paragraph typed was dropped, unasked.
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note"), answers.append)
+        await settle(pilot)
         await pilot.press(*" more", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        assert "y Discard" in bottom_line(app) and "n Keep editing" in bottom_line(app)
+        await pilot.press("escape", *":wq")  # escape again by reflex, and what a vim hand types next: the text stays
+        await settle(pilot)
+        assert isinstance(app.screen, NotesEditorScreen)
+        assert app.screen.query_one("#notes-text", TextArea).text == " more:wqa note"  # the cursor opens at the start
+        await pilot.press("escape", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesEditorScreen) and answers == []
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == [None]
+
+
+async def test_notes_opened_refused_are_unsaved_so_escape_asks_though_nothing_was_typed(workspace: Path) -> None:
+    # What an external editor wrote and the task refused is shown here, not saved: escape dropped it without a word.
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a long note", refused="not saved: too long"), answers.append)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == [None]
+
+
+async def test_escape_in_a_prompt_with_typed_text_asks_before_dropping_it(workspace: Path) -> None:
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(PromptScreen("Rename", value="Launch plan", editing=True), answers.append)
+        await settle(pilot)
+        await pilot.press("backspace", "backspace", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen) and app.screen.query_one("#prompt-input", Input).value == "Launch pl"
+        await pilot.press(*"an", "escape")  # typed back to what it was: nothing to lose
         await settle(pilot)
         assert app.screen is app.main_screen
     assert answers == [None]

@@ -12,13 +12,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.widgets.key_footer import KeyFooter
 
 
 class NotesEditorScreen(ModalScreen[str | None]):
-    """The notes in a text area; ``ctrl+s`` saves, ``escape`` cancels.
+    """The notes in a text area; ``ctrl+s`` saves, ``escape`` cancels (asking first when they hold unsaved text).
 
     With ``submit``, ``ctrl+s`` writes the notes first: the dialog closes once
     they are written, and stays open with the text and the reason under it
@@ -28,7 +29,7 @@ class NotesEditorScreen(ModalScreen[str | None]):
     | key | action |
     |---|---|
     | `ctrl+s` | save the notes |
-    | `escape` | cancel |
+    | `escape` | cancel; unsaved notes are discarded only when ``y`` answers the question |
     """
 
     # Kept out of the footer: the dialog says its keys in its own line.  Escape before the text area has it, which
@@ -102,4 +103,12 @@ class NotesEditorScreen(ModalScreen[str | None]):
         self.query_one("#notes-text", TextArea).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        # Notes opened refused (an editor's) were never saved, changed or not.
+        if self.query_one("#notes-text", TextArea).text == self.notes and not self.refused:
+            self.dismiss(None)
+        else:
+            self.app.push_screen(DiscardScreen("the unsaved notes"), self._discarded)
+
+    def _discarded(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)

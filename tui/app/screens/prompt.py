@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.tui.workspace.errors import UserError
@@ -24,7 +25,7 @@ Submit = Callable[[str], object]
 
 
 class PromptScreen(TypedAheadScreen[str | None]):
-    """One input; ``enter`` answers, ``escape`` cancels.
+    """One input; ``enter`` answers, ``escape`` cancels (asking first when what was typed would be lost).
 
     With ``submit``, ``enter`` acts on the answer first: the dialog closes
     once that is done, and stays open with the text and the reason under it
@@ -33,7 +34,7 @@ class PromptScreen(TypedAheadScreen[str | None]):
     | key | action |
     |---|---|
     | `enter` | accept |
-    | `escape` | cancel |
+    | `escape` | cancel; changed text is discarded only when ``y`` answers the question |
 
     What is typed in one burst with the key that opens it goes into it.
     """
@@ -151,4 +152,11 @@ class PromptScreen(TypedAheadScreen[str | None]):
         self.query_one("#prompt-input", Input).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.query_one("#prompt-input", Input).value == self.value:
+            self.dismiss(None)
+        else:
+            self.app.push_screen(DiscardScreen("what you typed"), self._discarded)
+
+    def _discarded(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)

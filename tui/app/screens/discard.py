@@ -1,0 +1,62 @@
+"""Escape on an editor holding unsaved text asks before dropping it: a vim user over SSH presses escape by reflex."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+from crewdeck.tui.app.lines import plain
+from crewdeck.widgets.key_footer import KeyFooter
+
+
+class DiscardScreen(ModalScreen[bool]):
+    """Asks "Discard …?": ``y`` drops the text (the dialog under closes), ``n`` or ``escape`` goes back to it.
+
+    Only ``y`` drops the text: escape pressed again by reflex, or a ``:wq`` typed after it, keeps it.
+
+    | key | action |
+    |---|---|
+    | `y` | discard the text |
+    | `n` `escape` | keep editing |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "discard", "Discard", id="discard.yes"),
+        Binding("n,escape", "keep", "Keep editing", id="discard.no"),
+    ]
+
+    DEFAULT_CSS = """
+    DiscardScreen { align: center middle; }
+    DiscardScreen > Vertical {
+        width: auto;
+        max-width: 80%;
+        height: auto;
+        padding: 1 2;
+        background: $panel;
+        border: round $warning;
+    }
+    DiscardScreen .discard--question { text-style: bold; }
+    DiscardScreen .discard--help { color: $foreground-muted; }
+    """
+
+    def __init__(self, what: str) -> None:
+        """``what``: the text that would be lost ("the copy", "the notes", "what you typed")."""
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(plain(f"Discard {self.what}? It is not saved."), classes="discard--question")
+            yield Label("y discards it · n or esc goes back to it", classes="discard--help")
+        yield KeyFooter()
+
+    def action_discard(self) -> None:
+        self.dismiss(True)
+
+    def action_keep(self) -> None:
+        self.dismiss(False)
