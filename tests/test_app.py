@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Input
 
 from crewdeck.sync.state.clock import wall_ms
@@ -746,6 +747,26 @@ async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
         for binding_id in ("triage.cycle_status", "tasks.quick_add", "table.cursor_down", "app.zoom", "detail.set_field"):
             assert binding_id in text
         assert "o Done" in text  # the keymap is shown, not the default
+
+
+async def test_help_scrolls_with_j_and_k_as_every_list_of_the_app_does(workspace: Path) -> None:
+    # j and k did nothing on the help screen (only the arrows scrolled it), while every list of the app moves with them.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await help_text(pilot)
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 2  # the keys run past the screen
+        seen = []
+        for key in ("j", "j", "k", "G", "g", "space", "pageup"):
+            await pilot.press(key)
+            await settle(pilot)
+            seen.append(scroll.scroll_y)
+        page = scroll.scrollable_content_region.height
+        assert seen == [1, 2, 1, scroll.max_scroll_y, 0, min(page, scroll.max_scroll_y), 0]
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.screen is app.main_screen
 
 
 async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) -> None:
