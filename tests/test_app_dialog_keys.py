@@ -171,3 +171,29 @@ async def test_the_command_palette_footer_shows_its_own_keys_not_the_panes_under
         await pilot.press("ctrl+p", *"theme", "enter")  # its list of themes is a palette too
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette) and "Filter" not in bottom_line(app), bottom_line(app)
+
+
+async def test_escape_in_a_new_ledger_entry_typed_in_asks_before_dropping_it(workspace: Path) -> None:
+    # Five fields typed (a payee, an amount, a memo), and escape by reflex dropped them all.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryFormScreen)
+        await pilot.press("escape")  # nothing typed: closed at once
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EntryFormScreen)
+        await pilot.press(*"120", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and "120" in form.values().values()  # in the field that had focus
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert app.screen is app.main_screen

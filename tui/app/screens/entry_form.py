@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.fields import field_bindings
 from crewdeck.tui.app.workers import background, refusal
 from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
@@ -53,7 +54,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
     | `tab` `shift+tab` | next / previous field |
     | `enter` | in a field: save (when every field is good) |
     | `space` | on "needs approval": toggle |
-    | `escape` | cancel |
+    | `escape` | cancel; a form typed in is discarded only when ``y`` answers the question |
     """
 
     # Kept out of the footer: the form says its keys in its own line.
@@ -220,4 +221,11 @@ class EntryFormScreen(ModalScreen[Written | None]):
             preview.add_class("-problem")
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.values() == {name: self.initial.get(name, "") for name in FIELDS} and not self.needs_approval:
+            self.dismiss(None)
+        else:
+            self.app.push_screen(DiscardScreen("the new entry"), self._discarded)
+
+    def _discarded(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)
