@@ -108,7 +108,7 @@ async def test_escape_in_an_editor_with_unsaved_text_asks_and_only_y_discards_it
         await pilot.press("escape", *":wq")  # escape again by reflex, and what a vim hand types next: the text stays
         await settle(pilot)
         assert isinstance(app.screen, NotesEditorScreen)
-        assert app.screen.query_one("#notes-text", TextArea).text == " more:wqa note"  # the cursor opens at the start
+        assert app.screen.query_one("#notes-text", TextArea).text == "a note more:wq"
         await pilot.press("escape", "n")
         await settle(pilot)
         assert isinstance(app.screen, NotesEditorScreen) and answers == []
@@ -197,3 +197,17 @@ async def test_escape_in_a_new_ledger_entry_typed_in_asks_before_dropping_it(wor
         await pilot.press("escape", "y")
         await settle(pilot)
         assert app.screen is app.main_screen
+
+
+async def test_the_notes_editor_opens_with_the_cursor_after_the_notes_as_the_copys_does(workspace: Path) -> None:
+    # It opened at their start: a line added to the notes went in before them ("Call backa note").
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note\nsecond line"), answers.append)
+        await settle(pilot)
+        await pilot.press("enter", *"Call back", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == ["a note\nsecond line\nCall back"]

@@ -74,7 +74,9 @@ class NotesEditorScreen(ModalScreen[str | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#notes-text", TextArea).focus()
+        text = self.query_one("#notes-text", TextArea)
+        text.focus()
+        text.move_cursor(text.document.end)  # a line added under them, as the copy's editor opens: not typed before them
         if self.refused:
             self._refused(self.refused)
 
