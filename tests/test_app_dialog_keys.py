@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.screen import ModalScreen
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Label, TextArea
 
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.crisis import HeldPostsScreen
@@ -211,3 +211,34 @@ async def test_the_notes_editor_opens_with_the_cursor_after_the_notes_as_the_cop
         await settle(pilot)
         assert app.screen is app.main_screen
     assert answers == ["a note\nsecond line\nCall back"]
+
+
+async def test_quitting_over_a_dialog_with_unsaved_text_asks_first(workspace: Path) -> None:
+    # ctrl+q over the notes being written closed the app, the text with it, unasked.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note"))
+        await settle(pilot)
+        await pilot.press(*" more", "ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        assert "Discard the unsaved notes and quit?" in str(app.screen.query_one(".discard--question", Label).render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesEditorScreen) and app.return_code is None  # not quitting
+        await pilot.press("ctrl+q", "y")
+        await settle(pilot)
+        assert app.return_code == 0  # quitting
+
+
+async def test_quitting_over_a_dialog_left_as_it_opened_quits_at_once(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note"))
+        await settle(pilot)
+        assert app.return_code is None
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app.return_code == 0  # quitting, unasked

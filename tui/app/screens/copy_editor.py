@@ -11,13 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.screens.discard import DiscardScreen
+from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.widgets.key_footer import KeyFooter
 
 
-class CopyEditorScreen(ModalScreen[str | None]):
+class CopyEditorScreen(HoldsText, ModalScreen[str | None]):
     """The copy in a text area, opening with what the post holds, the cursor at its end; ``enter`` starts a new line,
     ``ctrl+s`` saves, ``escape`` cancels (asking first when the copy was changed).  A refused copy (over the platform's
     limits) stays, with why under it.
@@ -94,12 +94,8 @@ class CopyEditorScreen(ModalScreen[str | None]):
         refused.add_class("-shown")
         self.query_one("#copy-text", TextArea).focus()
 
-    def action_cancel(self) -> None:
-        if self.query_one("#copy-text", TextArea).text == self.copy:
-            self.dismiss(None)
-        else:
-            self.app.push_screen(DiscardScreen("the changes to the copy"), self._discarded)
+    unsaved_name = "the changes to the copy"
 
-    def _discarded(self, discard: bool | None) -> None:
-        if discard:
-            self.dismiss(None)
+    @property
+    def unsaved(self) -> bool:
+        return self.query_one("#copy-text", TextArea).text != self.copy

@@ -14,6 +14,33 @@ from crewdeck.tui.app.lines import plain
 from crewdeck.widgets.key_footer import KeyFooter
 
 
+class HoldsText:
+    """A dialog text is typed in (a prompt, the notes, a post's copy, a new entry): escape on it, and quitting the app
+    over it, ask first while it holds text not saved."""
+
+    #: The text the question names ("the unsaved notes").
+    unsaved_name: ClassVar[str]
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether it holds text not saved (typed, or opened with text never saved)."""
+        raise NotImplementedError  # each dialog knows what it opened with
+
+    def action_cancel(self) -> None:
+        """``escape``: closed at once when nothing typed would be lost, else only once ``y`` answers the question."""
+        assert isinstance(self, ModalScreen)
+        dialog = self
+        if not self.unsaved:
+            dialog.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                dialog.dismiss(None)
+
+        self.app.push_screen(DiscardScreen(self.unsaved_name), answered)
+
+
 class DiscardScreen(ModalScreen[bool]):
     """Asks "Discard …?": ``y`` drops the text (the dialog under closes), ``n`` or ``escape`` goes back to it.
 
@@ -44,14 +71,16 @@ class DiscardScreen(ModalScreen[bool]):
     DiscardScreen .discard--help { color: $foreground-muted; }
     """
 
-    def __init__(self, what: str) -> None:
-        """``what``: the text that would be lost ("the copy", "the notes", "what you typed")."""
+    def __init__(self, what: str, then: str = "") -> None:
+        """``what``: the text that would be lost ("the copy", "the notes", "what you typed"); ``then``: what else
+        ``y`` does (" and quit")."""
         super().__init__()
         self.what = what
+        self.then = then
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(plain(f"Discard {self.what}? It is not saved."), classes="discard--question")
+            yield Label(plain(f"Discard {self.what}{self.then}? It is not saved."), classes="discard--question")
             yield Label("y discards it · n or esc goes back to it", classes="discard--help")
         yield KeyFooter()
 

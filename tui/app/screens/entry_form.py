@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.screens.discard import DiscardScreen
+from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.fields import field_bindings
 from crewdeck.tui.app.workers import background, refusal
 from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
@@ -46,7 +46,7 @@ LoadContext = Callable[[], FormContext]
 Save = Callable[[Mapping[str, str], bool, FormContext], Written]
 
 
-class EntryFormScreen(ModalScreen[Written | None]):
+class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
     """A new entry.
 
     | key | action |
@@ -220,12 +220,8 @@ class EntryFormScreen(ModalScreen[Written | None]):
             preview.update(plain(problems["form"]))
             preview.add_class("-problem")
 
-    def action_cancel(self) -> None:
-        if self.values() == {name: self.initial.get(name, "") for name in FIELDS} and not self.needs_approval:
-            self.dismiss(None)
-        else:
-            self.app.push_screen(DiscardScreen("the new entry"), self._discarded)
+    unsaved_name = "the new entry"
 
-    def _discarded(self, discard: bool | None) -> None:
-        if discard:
-            self.dismiss(None)
+    @property
+    def unsaved(self) -> bool:
+        return self.values() != {name: self.initial.get(name, "") for name in FIELDS} or self.needs_approval

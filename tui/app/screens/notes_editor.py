@@ -12,13 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.screens.discard import DiscardScreen
+from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.widgets.key_footer import KeyFooter
 
 
-class NotesEditorScreen(ModalScreen[str | None]):
+class NotesEditorScreen(HoldsText, ModalScreen[str | None]):
     """The notes in a text area; ``ctrl+s`` saves, ``escape`` cancels (asking first when they hold unsaved text).
 
     With ``submit``, ``ctrl+s`` writes the notes first: the dialog closes once
@@ -104,13 +104,9 @@ class NotesEditorScreen(ModalScreen[str | None]):
         refused.add_class("-shown")
         self.query_one("#notes-text", TextArea).focus()
 
-    def action_cancel(self) -> None:
-        # Notes opened refused (an editor's) were never saved, changed or not.
-        if self.query_one("#notes-text", TextArea).text == self.notes and not self.refused:
-            self.dismiss(None)
-        else:
-            self.app.push_screen(DiscardScreen("the unsaved notes"), self._discarded)
+    unsaved_name = "the unsaved notes"
 
-    def _discarded(self, discard: bool | None) -> None:
-        if discard:
-            self.dismiss(None)
+    @property
+    def unsaved(self) -> bool:
+        # Notes opened refused (an editor's) were never saved, changed or not.
+        return self.query_one("#notes-text", TextArea).text != self.notes or bool(self.refused)

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.screens.discard import DiscardScreen
+from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.tui.workspace.errors import UserError
@@ -24,7 +24,7 @@ Preview = Callable[[str], str]
 Submit = Callable[[str], object]
 
 
-class PromptScreen(TypedAheadScreen[str | None]):
+class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
     """One input; ``enter`` answers, ``escape`` cancels (asking first when what was typed would be lost).
 
     With ``submit``, ``enter`` acts on the answer first: the dialog closes
@@ -151,12 +151,8 @@ class PromptScreen(TypedAheadScreen[str | None]):
         refused.add_class("-shown")
         self.query_one("#prompt-input", Input).focus()
 
-    def action_cancel(self) -> None:
-        if self.query_one("#prompt-input", Input).value == self.value:
-            self.dismiss(None)
-        else:
-            self.app.push_screen(DiscardScreen("what you typed"), self._discarded)
+    unsaved_name = "what you typed"
 
-    def _discarded(self, discard: bool | None) -> None:
-        if discard:
-            self.dismiss(None)
+    @property
+    def unsaved(self) -> bool:
+        return self.query_one("#prompt-input", Input).value != self.value
