@@ -99,3 +99,7 @@ class CopyEditorScreen(HoldsText, ModalScreen[str | None]):
     @property
     def unsaved(self) -> bool:
         return self.query_one("#copy-text", TextArea).text != self.copy
+
+    @property
+    def writing(self) -> bool:
+        return self.submitting is not None

@@ -26,10 +26,19 @@ class HoldsText:
         """Whether it holds text not saved (typed, or opened with text never saved)."""
         raise NotImplementedError  # each dialog knows what it opened with
 
+    @property
+    def writing(self) -> bool:
+        """Whether what was typed is being written: the dialog closes when it is, or stays saying why not."""
+        raise NotImplementedError  # each dialog knows its own save
+
     def action_cancel(self) -> None:
-        """``escape``: closed at once when nothing typed would be lost, else only once ``y`` answers the question."""
+        """``escape``: closed at once when nothing typed would be lost, else only once ``y`` answers the question;
+        nothing while the text is being written (closed then, the write's own close took the screen on top)."""
         assert isinstance(self, ModalScreen)
         dialog = self
+        if self.writing:
+            self.app.bell()
+            return
         if not self.unsaved:
             dialog.dismiss(None)
             return

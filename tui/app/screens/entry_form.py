@@ -225,3 +225,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
     @property
     def unsaved(self) -> bool:
         return self.values() != {name: self.initial.get(name, "") for name in FIELDS} or self.needs_approval
+
+    @property
+    def writing(self) -> bool:
+        return self.saving

@@ -110,3 +110,7 @@ class NotesEditorScreen(HoldsText, ModalScreen[str | None]):
     def unsaved(self) -> bool:
         # Notes opened refused (an editor's) were never saved, changed or not.
         return self.query_one("#notes-text", TextArea).text != self.notes or bool(self.refused)
+
+    @property
+    def writing(self) -> bool:
+        return self.submitting is not None

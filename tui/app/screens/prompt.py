@@ -156,3 +156,7 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
     @property
     def unsaved(self) -> bool:
         return self.query_one("#prompt-input", Input).value != self.value
+
+    @property
+    def writing(self) -> bool:
+        return self.submitting is not None
