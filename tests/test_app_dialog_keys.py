@@ -245,7 +245,7 @@ async def test_quitting_over_a_dialog_left_as_it_opened_quits_at_once(workspace:
         assert app.return_code == 0  # quitting, unasked
 
 
-async def test_escape_while_the_notes_are_being_written_waits_for_them(workspace: Path) -> None:
+async def test_escape_or_quitting_while_the_notes_are_being_written_waits_for_them(workspace: Path) -> None:
     # ctrl+s, then escape by reflex: the question opened over the editor, and the write, once done, closed the question
     # instead of the editor (a dialog's close takes the screen on top), leaving the saved notes open as if unsaved.
     app = make_app(workspace)
@@ -255,9 +255,10 @@ async def test_escape_while_the_notes_are_being_written_waits_for_them(workspace
         await settle(pilot)
         app.push_screen(NotesEditorScreen("Notes of t1", "a note", submit=lambda text: written.wait(20)), answers.append)
         await settle(pilot)
-        await pilot.press(*" more", "ctrl+s", "escape")
+        await pilot.press(*" more", "ctrl+s", "escape", "ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, NotesEditorScreen) and app.screen.writing
+        assert app.return_code is None  # not quitting halfway through the write either
         written.set()
         await settle(pilot)
         assert app.screen is app.main_screen

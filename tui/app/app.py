@@ -570,9 +570,12 @@ class CrewdeckApp(App[int]):
 
         if isinstance(self.screen, DiscardScreen):
             return  # asked already: y answers
-        held = next((s for s in reversed(self.screen_stack) if isinstance(s, HoldsText) and s.unsaved), None)
+        held = next((s for s in reversed(self.screen_stack) if isinstance(s, HoldsText) and (s.writing or s.unsaved)), None)
         if held is None:
             await super().action_quit()
+            return
+        if held.writing:
+            self.bell()  # the text is being written: the dialog closes when it is, or says why not
             return
 
         def answered(discard: bool | None) -> None:
