@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Input
 
 from crewdeck.sync.state.clock import wall_ms
@@ -447,7 +448,7 @@ async def test_inbox_triage_keys_leave_a_task_past_the_inbox_in_its_status(works
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)  # refused: the reason stays typed, and why is said under it
         assert "is done, not open: nothing declined" in str(app.screen.query_one("#prompt-refused").render())
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed, discarded
         await settle(pilot)
         other = next(key for key in keys_of_rows(app) if key != done)
         await pilot.press("m", *other[:8])  # marked a duplicate of another, it would be cancelled too
@@ -746,6 +747,26 @@ async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
         for binding_id in ("triage.cycle_status", "tasks.quick_add", "table.cursor_down", "app.zoom", "detail.set_field"):
             assert binding_id in text
         assert "o Done" in text  # the keymap is shown, not the default
+
+
+async def test_help_scrolls_with_j_and_k_as_every_list_of_the_app_does(workspace: Path) -> None:
+    # j and k did nothing on the help screen (only the arrows scrolled it), while every list of the app moves with them.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await help_text(pilot)
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 2  # the keys run past the screen
+        seen = []
+        for key in ("j", "j", "k", "G", "g", "space", "pageup"):
+            await pilot.press(key)
+            await settle(pilot)
+            seen.append(scroll.scroll_y)
+        page = scroll.scrollable_content_region.height
+        assert seen == [1, 2, 1, scroll.max_scroll_y, 0, min(page, scroll.max_scroll_y), 0]
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.screen is app.main_screen
 
 
 async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) -> None:
@@ -1329,7 +1350,7 @@ async def test_a_bad_field_on_a_recurring_task_keeps_the_set_field_dialog_open_b
             assert isinstance(app.screen, PromptScreen), (typed, app.screen)
             assert app.screen.query_one("#prompt-input", Input).value == typed
             assert why in str(app.screen.query_one("#prompt-refused").render())
-            await pilot.press("escape")
+            await pilot.press("escape", "y")  # what was typed, discarded
             await settle(pilot)
         await pilot.press("colon", *"priority=high", "enter")
         await settle(pilot)

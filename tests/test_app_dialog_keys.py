@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
 from textual.screen import ModalScreen
+from textual.widgets import Input, Label, TextArea
 
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.crisis import HeldPostsScreen
+from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
@@ -85,7 +88,68 @@ async def test_escape_in_the_notes_editor_cancels_as_its_line_says(workspace: Pa
         await settle(pilot)
         app.push_screen(NotesEditorScreen("Notes of t1", "a note"), answers.append)
         await settle(pilot)
+        await pilot.press("escape")  # nothing typed: nothing to lose, closed at once
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == [None]
+
+
+async def test_escape_in_an_editor_with_unsaved_text_asks_and_only_y_discards_it(workspace: Path) -> None:
+    # A vim user over SSH pressed escape by reflex: the paragraph typed was dropped, unasked.
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note"), answers.append)
+        await settle(pilot)
         await pilot.press(*" more", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        assert "y Discard" in bottom_line(app) and "n Keep editing" in bottom_line(app)
+        await pilot.press("escape", *":wq")  # escape again by reflex, and what a vim hand types next: the text stays
+        await settle(pilot)
+        assert isinstance(app.screen, NotesEditorScreen)
+        assert app.screen.query_one("#notes-text", TextArea).text == "a note more:wq"
+        await pilot.press("escape", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesEditorScreen) and answers == []
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == [None]
+
+
+async def test_notes_opened_refused_are_unsaved_so_escape_asks_though_nothing_was_typed(workspace: Path) -> None:
+    # What an external editor wrote and the task refused is shown here, not saved: escape dropped it without a word.
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a long note", refused="not saved: too long"), answers.append)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == [None]
+
+
+async def test_escape_in_a_prompt_with_typed_text_asks_before_dropping_it(workspace: Path) -> None:
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(PromptScreen("Rename", value="Launch plan", editing=True), answers.append)
+        await settle(pilot)
+        await pilot.press("backspace", "backspace", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen) and app.screen.query_one("#prompt-input", Input).value == "Launch pl"
+        await pilot.press(*"an", "escape")  # typed back to what it was: nothing to lose
         await settle(pilot)
         assert app.screen is app.main_screen
     assert answers == [None]
@@ -108,3 +172,94 @@ async def test_the_command_palette_footer_shows_its_own_keys_not_the_panes_under
         await pilot.press("ctrl+p", *"theme", "enter")  # its list of themes is a palette too
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette) and "Filter" not in bottom_line(app), bottom_line(app)
+
+
+async def test_escape_in_a_new_ledger_entry_typed_in_asks_before_dropping_it(workspace: Path) -> None:
+    # Five fields typed (a payee, an amount, a memo), and escape by reflex dropped them all.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryFormScreen)
+        await pilot.press("escape")  # nothing typed: closed at once
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EntryFormScreen)
+        await pilot.press(*"120", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and "120" in form.values().values()  # in the field that had focus
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+
+
+async def test_the_notes_editor_opens_with_the_cursor_after_the_notes_as_the_copys_does(workspace: Path) -> None:
+    # It opened at their start: a line added to the notes went in before them ("Call backa note").
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note\nsecond line"), answers.append)
+        await settle(pilot)
+        await pilot.press("enter", *"Call back", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == ["a note\nsecond line\nCall back"]
+
+
+async def test_quitting_over_a_dialog_with_unsaved_text_asks_first(workspace: Path) -> None:
+    # ctrl+q over the notes being written closed the app, the text with it, unasked.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note"))
+        await settle(pilot)
+        await pilot.press(*" more", "ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        assert "Discard the unsaved notes and quit?" in str(app.screen.query_one(".discard--question", Label).render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesEditorScreen) and app.return_code is None  # not quitting
+        await pilot.press("ctrl+q", "y")
+        await settle(pilot)
+        assert app.return_code == 0  # quitting
+
+
+async def test_quitting_over_a_dialog_left_as_it_opened_quits_at_once(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note"))
+        await settle(pilot)
+        assert app.return_code is None
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app.return_code == 0  # quitting, unasked
+
+
+async def test_escape_or_quitting_while_the_notes_are_being_written_waits_for_them(workspace: Path) -> None:
+    # ctrl+s, then escape by reflex: the question opened over the editor, and the write, once done, closed the question
+    # instead of the editor (a dialog's close takes the screen on top), leaving the saved notes open as if unsaved.
+    app = make_app(workspace)
+    answers: list[str | None] = []
+    written = threading.Event()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotesEditorScreen("Notes of t1", "a note", submit=lambda text: written.wait(20)), answers.append)
+        await settle(pilot)
+        await pilot.press(*" more", "ctrl+s", "escape", "ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesEditorScreen) and app.screen.writing
+        assert app.return_code is None  # not quitting halfway through the write either
+        written.set()
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    assert answers == ["a note more"]

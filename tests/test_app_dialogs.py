@@ -123,12 +123,12 @@ async def test_a_refused_answer_keeps_its_text_and_says_why_under_it(workspace: 
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen) and app.screen.query_one(Input).value == "someday"
         assert "'someday' is not a date" in refused_under(app.screen, "#prompt-refused")
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed, discarded
         await pilot.press("h", "ctrl+u", *"whenever", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen) and app.screen.query_one(Input).value == "whenever"
         assert "'whenever' is not a date" in refused_under(app.screen, "#prompt-refused")
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed, discarded
         await settle(pilot)
         after = record(workspace, task)
         assert (after["due"], after["snoozed_until"]) == (before["due"], before["snoozed_until"])
@@ -279,7 +279,7 @@ async def test_quick_add_says_when_a_time_typed_is_one_the_clocks_skip(workspace
         await pilot.press(*"Spring post due:2027-03-28 03:30")
         await settle(pilot)
         assert "does not exist" not in prompt_preview(app)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed, discarded
         await settle(pilot)
         await pilot.press("D")  # the due date of the task under the cursor
         await pilot.press(*"2027-03-28 02:30")
@@ -304,7 +304,7 @@ async def test_the_due_prompt_and_quick_add_say_when_a_day_typed_is_one_the_cloc
         await pilot.press("ctrl+u", *"2011-12-31 10:00 Pacific/Apia")
         await settle(pilot)
         assert "does not exist" not in prompt_preview(app)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed, discarded
         await settle(pilot)
         await pilot.press("a")
         await pilot.press(*"Samoa post due:2011-12-30 10:00 Pacific/Apia")
@@ -322,7 +322,7 @@ async def test_the_due_prompt_and_quick_add_refuse_eod_with_a_time_as_the_cli_do
         await pilot.press(*"17:00 eod")
         await settle(pilot)
         assert both in prompt_preview(app)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed, discarded
         await settle(pilot)
         await pilot.press("a")
         await pilot.press(*"Standup due:fri 17:00 eod")

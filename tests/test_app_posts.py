@@ -29,6 +29,7 @@ from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -923,7 +924,14 @@ async def test_the_copy_is_written_over_several_lines_in_the_app_at_80_columns_i
         await settle(pilot)
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
-        await pilot.press(*" more", "escape")  # cancels, writing nothing
+        await pilot.press(*" more", "escape")  # the changed copy is not dropped unasked
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CopyEditorScreen)
+        assert app.screen.query_one("#copy-text", TextArea).text.endswith("Link in bio more")
+        await pilot.press("escape", "y")  # discarded: nothing written
         await settle(pilot)
         assert app.screen is app.main_screen
     assert content_of(team, post_id)[0] == "Post 1: spring is here #launch\n\nLink in bio"

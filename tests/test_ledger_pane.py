@@ -261,7 +261,7 @@ async def test_a_refused_reversal_keeps_its_reason_and_says_why_in_the_dialog(wo
         refused = prompt.query_one("#prompt-refused", Static)
         assert refused.has_class("-shown") and "(rule reversed_once)" in str(refused.render()), refused.render()
         assert len(str(refused.render()).splitlines()) == 1
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed, discarded
         await settle(pilot)
         assert app.screen is app.main_screen
     assert sql(workspace, "SELECT id FROM ledger_entry WHERE reverses = ?", own) == [(elsewhere,)]

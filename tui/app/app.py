@@ -564,6 +564,26 @@ class CrewdeckApp(App[int]):
             banners = self.query(CrisisBanner)
             self.push_screen(ResultsScreen(self.services, banners.first().crises if banners else None))
 
+    async def action_quit(self) -> None:
+        """``ctrl+q`` (``q`` where nothing is typed): over a dialog holding text not saved, asks first, as its escape does."""
+        from crewdeck.tui.app.screens.discard import DiscardScreen, HoldsText
+
+        if isinstance(self.screen, DiscardScreen):
+            return  # asked already: y answers
+        held = next((s for s in reversed(self.screen_stack) if isinstance(s, HoldsText) and (s.writing or s.unsaved)), None)
+        if held is None:
+            await super().action_quit()
+            return
+        if held.writing:
+            self.bell()  # the text is being written: the dialog closes when it is, or says why not
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.exit()
+
+        self.push_screen(DiscardScreen(held.unsaved_name, " and quit"), answered)
+
     def action_zoom(self) -> None:
         self.zoomed = not self.zoomed
         self.update_layout()

@@ -11,19 +11,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.widgets.key_footer import KeyFooter
 
 
-class CopyEditorScreen(ModalScreen[str | None]):
+class CopyEditorScreen(HoldsText, ModalScreen[str | None]):
     """The copy in a text area, opening with what the post holds, the cursor at its end; ``enter`` starts a new line,
-    ``ctrl+s`` saves, ``escape`` cancels.  A refused copy (over the platform's limits) stays, with why under it.
+    ``ctrl+s`` saves, ``escape`` cancels (asking first when the copy was changed).  A refused copy (over the platform's
+    limits) stays, with why under it.
 
     | key | action |
     |---|---|
     | `ctrl+s` | save the copy |
-    | `escape` | cancel |
+    | `escape` | cancel; a changed copy is discarded only when ``y`` answers the question |
     """
 
     # Escape before the text area has it, which would take it to move the focus out of itself, leaving the dialog open.
@@ -92,5 +94,12 @@ class CopyEditorScreen(ModalScreen[str | None]):
         refused.add_class("-shown")
         self.query_one("#copy-text", TextArea).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    unsaved_name = "the changes to the copy"
+
+    @property
+    def unsaved(self) -> bool:
+        return self.query_one("#copy-text", TextArea).text != self.copy
+
+    @property
+    def writing(self) -> bool:
+        return self.submitting is not None

@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.fields import field_bindings
 from crewdeck.tui.app.workers import background, refusal
 from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
@@ -45,7 +46,7 @@ LoadContext = Callable[[], FormContext]
 Save = Callable[[Mapping[str, str], bool, FormContext], Written]
 
 
-class EntryFormScreen(ModalScreen[Written | None]):
+class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
     """A new entry.
 
     | key | action |
@@ -53,7 +54,7 @@ class EntryFormScreen(ModalScreen[Written | None]):
     | `tab` `shift+tab` | next / previous field |
     | `enter` | in a field: save (when every field is good) |
     | `space` | on "needs approval": toggle |
-    | `escape` | cancel |
+    | `escape` | cancel; a form typed in is discarded only when ``y`` answers the question |
     """
 
     # Kept out of the footer: the form says its keys in its own line.
@@ -219,5 +220,12 @@ class EntryFormScreen(ModalScreen[Written | None]):
             preview.update(plain(problems["form"]))
             preview.add_class("-problem")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    unsaved_name = "the new entry"
+
+    @property
+    def unsaved(self) -> bool:
+        return self.values() != {name: self.initial.get(name, "") for name in FIELDS} or self.needs_approval
+
+    @property
+    def writing(self) -> bool:
+        return self.saving

@@ -69,9 +69,21 @@ class HelpScreen(ModalScreen[None]):
     | key | action |
     |---|---|
     | `escape` `?` `q` | close |
+    | `j` `k` `down` `up` | scroll a line |
+    | `space` `pagedown` `pageup` | scroll a page |
+    | `g` `G` `home` `end` | to the top, the bottom |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+    # The moves of every list of the app (``LineTable``): j and k did nothing here, only the arrows scrolled.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+        Binding("down,j", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("up,k", "scroll('up')", "Up", show=False, id="help.up"),
+        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False, id="help.page_down"),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
+        Binding("home,g", "scroll('home')", "Top", show=False, id="help.top"),
+        Binding("end,G", "scroll('end')", "Bottom", show=False, id="help.bottom"),
+    ]
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -109,6 +121,17 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Group(*parts))
         yield KeyFooter()
+
+    def action_scroll(self, how: str) -> None:
+        scroll = self.query_one(VerticalScroll)
+        {
+            "down": scroll.scroll_down,
+            "up": scroll.scroll_up,
+            "page_down": scroll.scroll_page_down,
+            "page_up": scroll.scroll_page_up,
+            "home": scroll.scroll_home,
+            "end": scroll.scroll_end,
+        }[how](animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

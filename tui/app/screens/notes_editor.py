@@ -12,13 +12,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.widgets.key_footer import KeyFooter
 
 
-class NotesEditorScreen(ModalScreen[str | None]):
-    """The notes in a text area; ``ctrl+s`` saves, ``escape`` cancels.
+class NotesEditorScreen(HoldsText, ModalScreen[str | None]):
+    """The notes in a text area; ``ctrl+s`` saves, ``escape`` cancels (asking first when they hold unsaved text).
 
     With ``submit``, ``ctrl+s`` writes the notes first: the dialog closes once
     they are written, and stays open with the text and the reason under it
@@ -28,7 +29,7 @@ class NotesEditorScreen(ModalScreen[str | None]):
     | key | action |
     |---|---|
     | `ctrl+s` | save the notes |
-    | `escape` | cancel |
+    | `escape` | cancel; unsaved notes are discarded only when ``y`` answers the question |
     """
 
     # Kept out of the footer: the dialog says its keys in its own line.  Escape before the text area has it, which
@@ -73,7 +74,9 @@ class NotesEditorScreen(ModalScreen[str | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#notes-text", TextArea).focus()
+        text = self.query_one("#notes-text", TextArea)
+        text.focus()
+        text.move_cursor(text.document.end)  # a line added under them, as the copy's editor opens: not typed before them
         if self.refused:
             self._refused(self.refused)
 
@@ -101,5 +104,13 @@ class NotesEditorScreen(ModalScreen[str | None]):
         refused.add_class("-shown")
         self.query_one("#notes-text", TextArea).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    unsaved_name = "the unsaved notes"
+
+    @property
+    def unsaved(self) -> bool:
+        # Notes opened refused (an editor's) were never saved, changed or not.
+        return self.query_one("#notes-text", TextArea).text != self.notes or bool(self.refused)
+
+    @property
+    def writing(self) -> bool:
+        return self.submitting is not None

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.tui.workspace.errors import UserError
@@ -23,8 +24,8 @@ Preview = Callable[[str], str]
 Submit = Callable[[str], object]
 
 
-class PromptScreen(TypedAheadScreen[str | None]):
-    """One input; ``enter`` answers, ``escape`` cancels.
+class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
+    """One input; ``enter`` answers, ``escape`` cancels (asking first when what was typed would be lost).
 
     With ``submit``, ``enter`` acts on the answer first: the dialog closes
     once that is done, and stays open with the text and the reason under it
@@ -33,7 +34,7 @@ class PromptScreen(TypedAheadScreen[str | None]):
     | key | action |
     |---|---|
     | `enter` | accept |
-    | `escape` | cancel |
+    | `escape` | cancel; changed text is discarded only when ``y`` answers the question |
 
     What is typed in one burst with the key that opens it goes into it.
     """
@@ -150,5 +151,12 @@ class PromptScreen(TypedAheadScreen[str | None]):
         refused.add_class("-shown")
         self.query_one("#prompt-input", Input).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    unsaved_name = "what you typed"
+
+    @property
+    def unsaved(self) -> bool:
+        return self.query_one("#prompt-input", Input).value != self.value
+
+    @property
+    def writing(self) -> bool:
+        return self.submitting is not None

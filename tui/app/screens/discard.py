@@ -1,0 +1,100 @@
+"""Escape on an editor holding unsaved text asks before dropping it: a vim user over SSH presses escape by reflex."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+from crewdeck.tui.app.lines import plain
+from crewdeck.widgets.key_footer import KeyFooter
+
+
+class HoldsText:
+    """A dialog text is typed in (a prompt, the notes, a post's copy, a new entry): escape on it, and quitting the app
+    over it, ask first while it holds text not saved."""
+
+    #: The text the question names ("the unsaved notes").
+    unsaved_name: ClassVar[str]
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether it holds text not saved (typed, or opened with text never saved)."""
+        raise NotImplementedError  # each dialog knows what it opened with
+
+    @property
+    def writing(self) -> bool:
+        """Whether what was typed is being written: the dialog closes when it is, or stays saying why not."""
+        raise NotImplementedError  # each dialog knows its own save
+
+    def action_cancel(self) -> None:
+        """``escape``: closed at once when nothing typed would be lost, else only once ``y`` answers the question;
+        nothing while the text is being written (closed then, the write's own close took the screen on top)."""
+        assert isinstance(self, ModalScreen)
+        dialog = self
+        if self.writing:
+            self.app.bell()
+            return
+        if not self.unsaved:
+            dialog.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                dialog.dismiss(None)
+
+        self.app.push_screen(DiscardScreen(self.unsaved_name), answered)
+
+
+class DiscardScreen(ModalScreen[bool]):
+    """Asks "Discard …?": ``y`` drops the text (the dialog under closes), ``n`` or ``escape`` goes back to it.
+
+    Only ``y`` drops the text: escape pressed again by reflex, or a ``:wq`` typed after it, keeps it.
+
+    | key | action |
+    |---|---|
+    | `y` | discard the text |
+    | `n` `escape` | keep editing |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "discard", "Discard", id="discard.yes"),
+        Binding("n,escape", "keep", "Keep editing", id="discard.no"),
+    ]
+
+    DEFAULT_CSS = """
+    DiscardScreen { align: center middle; }
+    DiscardScreen > Vertical {
+        width: auto;
+        max-width: 80%;
+        height: auto;
+        padding: 1 2;
+        background: $panel;
+        border: round $warning;
+    }
+    DiscardScreen .discard--question { text-style: bold; }
+    DiscardScreen .discard--help { color: $foreground-muted; }
+    """
+
+    def __init__(self, what: str, then: str = "") -> None:
+        """``what``: the text that would be lost ("the copy", "the notes", "what you typed"); ``then``: what else
+        ``y`` does (" and quit")."""
+        super().__init__()
+        self.what = what
+        self.then = then
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(plain(f"Discard {self.what}{self.then}? It is not saved."), classes="discard--question")
+            yield Label("y discards it · n or esc goes back to it", classes="discard--help")
+        yield KeyFooter()
+
+    def action_discard(self) -> None:
+        self.dismiss(True)
+
+    def action_keep(self) -> None:
+        self.dismiss(False)
