@@ -99,13 +99,17 @@ class Data:
                         "payee": rng.choice(("Meta", "TikTok", "LinkedIn", "Photo studio")),
                     }
                 )
-        # Half the pending entries are approved (by the other manager): they count; the rest do not, unless reversed
-        # (an entry and its reversal net to zero, approved or not: the ledger counts the pair).
-        self.approved = [e["id"] for e in self.entries if e["pending"] and int(e["id"], 16) % 2]
         # Every third entry alone on its campaign's day is reversed: that day spent 0, which counts (its CPC is 0.00).
         alone = [e for e in self.entries if sum(o["date"] == e["date"] and o["campaign"] == e["campaign"] for o in self.entries) == 1]
+        reversed_ids = {e["id"] for e in alone[::3]}
         for e in alone[::3]:
             self.entries.append({**e, "id": f"{0xE0000 + len(self.entries):032x}", "amount": -e["amount"], "reverses": e["id"]})
+        # Half the pending entries are approved (by the other manager): they count; the rest do not, unless reversed
+        # (an entry and its reversal net to zero, approved or not: the ledger counts the pair, and refuses to approve
+        # either, rule not_pending).
+        self.approved = [
+            e["id"] for e in self.entries if e["pending"] and "reverses" not in e and e["id"] not in reversed_ids and int(e["id"], 16) % 2
+        ]
 
     @staticmethod
     def _counts(rng: random.Random, key: dict[str, Any], currency: str) -> dict[str, Any]:
