@@ -38,7 +38,7 @@ import os
 import sqlite3
 import urllib.parse
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -521,7 +521,7 @@ class WebServer:
             height = _size(websocket.query_params.get("height"), 24)
             if process is None or process.ended.is_set():
                 process = await self._start_app()
-            process.on_output = websocket.send_bytes
+            process.on_output = _to_page(websocket)
             await process.begin(cookie, width, height)
             assert process.pid is not None
             pid = process.pid
@@ -588,6 +588,18 @@ class WebServer:
                     await websocket.send_text(json.dumps(["pong", data]))
                 elif kind in ("blur", "focus"):
                     await process.send_meta({"type": kind})
+
+
+def _to_page(websocket: WebSocket) -> Callable[[bytes], Awaitable[None]]:
+    """The app's output, sent to its page while the page is there.  Output the app writes as its tab closes is nobody's:
+    sending it raised in the process's reader task, whose exception nobody retrieves (a traceback in the server's log)."""
+
+    async def send(payload: bytes) -> None:
+        # WebSocketDisconnect: the connection went; RuntimeError: this side closed it (the app ended meanwhile).
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await websocket.send_bytes(payload)
+
+    return send
 
 
 async def _form(request: Request) -> dict[str, str] | None:
