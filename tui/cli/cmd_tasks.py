@@ -267,6 +267,7 @@ def _record_id(ctx: Context, text: str) -> str:
 def cmd_log(ctx: Context) -> int:
     from crewdeck.sync.client.metakeys import META_PUSH_SEQ, META_REMOVED
     from crewdeck.sync.client.remote import Remote
+    from crewdeck.sync.state.acting import actors
     from crewdeck.sync.state.oplog import Op, same_write
     from crewdeck.tui.workspace import describe
 
@@ -276,7 +277,7 @@ def cmd_log(ctx: Context) -> int:
     if ctx.args.id:
         where, params = "WHERE row_id = ? AND entity != 'acting'", [_record_id(ctx, ctx.args.id)]
     handles = ws.handles()
-    actor_of = describe.actors(ws.conn)
+    actor_of = actors(ws.conn)
 
     # A replica's own work not yet accepted by its server; never, once the server removed its member.
     remote = Remote.of(ws.store)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from crewdeck.sync.state.acting import actor_of
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor, money_json, round_minor
 from crewdeck.sync.state.visible import visible
@@ -189,8 +190,8 @@ def window(
 
 
 #: The manager who entered the entry ``e`` acting as its ``entered_by`` (the ``acting`` record of the write that
-#: appended it, ``Store.commit_local``; as ``crewdeck.sync.state.filerules`` reads it for the rules), or NULL.
-ACTED_BY = "(SELECT a.actor FROM acting a WHERE a.member = e.entered_by AND a.first_op <= e.op_id AND a.last_op >= e.op_id LIMIT 1)"
+#: appended it, as the rules read it), or NULL.
+ACTED_BY = actor_of("e.entered_by", "e.op_id")
 
 
 def _actors(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:

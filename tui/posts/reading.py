@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crewdeck.sync.state.acting import covers
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash, evaluate, may_take, steps_of
 from crewdeck.sync.state.records import DEFAULT_CRISIS_CHECKLIST
 from crewdeck.tui.posts.expiring import approval_lead
@@ -159,8 +160,7 @@ def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str
         "WHERE c.row_id = j.value AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
         "ORDER BY r.op_id DESC LIMIT 1), '')) "
         # A change a manager made acting as another (``--as``): theirs too, as the rules judge it.
-        "SELECT post, member FROM changed UNION SELECT post, a.actor FROM changed JOIN acting AS a ON a.member = changed.member "
-        "AND changed.op_id BETWEEN a.first_op AND a.last_op",
+        f"SELECT post, member FROM changed UNION SELECT post, a.actor FROM changed JOIN acting AS a ON {covers('a', 'changed.member', 'changed.op_id')}",
         (json.dumps(list(post_ids)),),
     ):
         out[post].add(member)
