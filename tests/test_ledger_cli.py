@@ -672,3 +672,28 @@ def test_setting_a_rate_or_a_budget_again_says_what_it_was(team: Cli) -> None:
     assert team.ok("budget", "set", "spring-launch", "ads", "5000").strip() == "budget +spring-launch/ads for the run: 5,000.00 EUR"
     again = team.ok("budget", "set", "spring-launch", "ads", "4000 USD").strip()
     assert again == "budget +spring-launch/ads for the run: 4,000.00 USD (was 5,000.00 EUR)"
+
+
+def test_spend_entered_acting_as_another_reads_who_entered_it_in_the_list_as_in_the_app_and_the_log(team: Cli) -> None:
+    """`ledger list`'s BY read "@raj" alone of spend ana entered --as raj, which the app's detail and the activity log
+    say "@ana as @raj" entered (and which ana may not approve: it is hers too); --json named raj alone."""
+    acted = team.ok("ledger", "add", "--campaign", "spring-launch", *SPEND, "--pending", as_member="raj").strip()  # ana's account
+    in_person = add(team, "30 EUR", as_member="raj", extra=("--pending",))
+    lines = {line.split()[0]: line for line in team.ok("ledger", "list").splitlines()[1:]}
+    assert lines[acted[:8]].endswith("  pending  @ana as @raj"), lines
+    assert lines[in_person[:8]].endswith("  pending  @raj"), lines
+    assert "@ana as @raj" in team.ok("log", "--limit", "20")  # as the log says it
+    ana = next(m["id"] for m in json.loads(team.ok("member", "list", "--json")) if m["handle"] == "ana")
+    shown = {e["id"]: e for e in json.loads(team.ok("ledger", "list", "--json"))}
+    assert {k: shown[acted][k] for k in ("entered_by", "actor", "actor_id", "actor_removed")} == {
+        "entered_by": "raj",
+        "actor": "ana",
+        "actor_id": ana,
+        "actor_removed": False,
+    }
+    assert {k: shown[in_person][k] for k in ("entered_by", "actor", "actor_id", "actor_removed")} == {
+        "entered_by": "raj",
+        "actor": None,
+        "actor_id": None,
+        "actor_removed": None,
+    }

@@ -60,9 +60,11 @@ class EntryRow:
     frozen: bool = False
     #: Who entered it was removed from the workspace: a new member may have their handle now.
     entered_by_removed: bool = False
-    #: The manager who entered it acting as ``entered_by`` (``--as`` on a shared host), read for spend that waits for
-    #: approval (``window``): theirs still, which the rules refuse them to approve (``approval_refused``).
+    #: The manager who entered it acting as ``entered_by`` (``--as`` on a shared host), read by ``window``: theirs still,
+    #: which the rules refuse them to approve (``approval_refused``); their handle, and whether they were removed.
     acted_by_id: str | None = None
+    acted_by: str = ""
+    acted_by_removed: bool = False
 
     @property
     def short_id(self) -> str:
@@ -85,6 +87,13 @@ class EntryRow:
     def entered_by_shown(self) -> str:
         """Who entered it as a person reads it, "@raj"; a removed member "ex-@raj" (``shown_handle``)."""
         return shown_handle(self.entered_by, self.entered_by_removed)
+
+    @property
+    def by_shown(self) -> str:
+        """Who entered it as the activity log says it: "@raj", or "@ana as @raj" for spend @ana entered acting as @raj."""
+        if self.acted_by_id is None:
+            return self.entered_by_shown
+        return f"{shown_handle(self.acted_by, self.acted_by_removed)} as {self.entered_by_shown}"
 
     @property
     def amount_text(self) -> str:
@@ -121,6 +130,8 @@ class EntryRow:
             "pending": self.pending,
             "frozen": self.frozen,
             **member_json("entered_by", self.entered_by_id, self.entered_by, self.entered_by_removed),
+            # Who entered it acting as ``entered_by`` (``--as``), as ``log --json`` names them; ``null`` for nobody.
+            **member_json("actor", self.acted_by_id, self.acted_by, self.acted_by_removed),
             "entered_at": self.entered_at,
         }
 
@@ -185,8 +196,12 @@ def window(
     frozen = _frozen_ids(conn, [row.id for row in rows])
     if frozen:
         rows = [replace(row, frozen=True) if row.id in frozen else row for row in rows]
-    actors = _actors(conn, [row.id for row in rows if row.pending or (row.frozen and not row.approved)])
-    return [replace(row, acted_by_id=actors[row.id]) if row.id in actors else row for row in rows] if actors else rows
+    actors = _actors(conn, [row.id for row in rows])
+    return [_acted(row, actors[row.id], names) if row.id in actors else row for row in rows] if actors else rows
+
+
+def _acted(row: EntryRow, actor: str, names: Names) -> EntryRow:
+    return replace(row, acted_by_id=actor, acted_by=names.handles.get(actor, short(actor)), acted_by_removed=actor in names.removed)
 
 
 #: The manager who entered the entry ``e`` acting as its ``entered_by`` (the ``acting`` record of the write that
@@ -195,7 +210,7 @@ ACTED_BY = actor_of("e.entered_by", "e.op_id")
 
 
 def _actors(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
-    """Entry id -> the manager who entered it acting as another member, of these few entries (a window's waiting ones)."""
+    """Entry id -> the manager who entered it acting as another member, of these few entries (a window's)."""
     if not ids:
         return {}
     sql = f"SELECT e.id, {ACTED_BY} FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value"
@@ -292,8 +307,7 @@ def detail(conn: sqlite3.Connection, entry_id: str, base: str) -> EntryDetail | 
         (shown_handle(names.handles.get(who, short(who)), who in names.removed), when)
         for _, who, when in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
     ]
-    actor = entry.acted_by_id or _actors(conn, [entry.id]).get(entry.id)
-    acted_by = shown_handle(names.handles.get(actor, short(actor)), actor in names.removed) if actor else ""
+    acted_by = shown_handle(entry.acted_by, entry.acted_by_removed) if entry.acted_by_id else ""
     return EntryDetail(entry, task_title, original, reversal, approvals, base, in_base(conn, entry, base), acted_by)
 
 
