@@ -697,3 +697,23 @@ def test_spend_entered_acting_as_another_reads_who_entered_it_in_the_list_as_in_
         "actor_id": None,
         "actor_removed": None,
     }
+
+
+def test_at_me_and_a_handle_name_the_spend_a_manager_entered_acting_as_another_as_hers_too(team: Cli) -> None:
+    """`is:pending -@me` listed ana the spend she entered --as raj, which the app's bar does not count "to approve" (the
+    rules refuse her approval: it is hers), and `@ana` did not find it, though BY reads "@ana as @raj"."""
+    acted = team.ok("ledger", "add", "--campaign", "spring-launch", *SPEND, "--pending", as_member="raj").strip()  # ana's account
+    raj = add(team, "30 EUR", as_member="raj", extra=("--pending",))
+    ana = add(team, "40 EUR", extra=("--pending",))
+
+    def ids(*query: str, as_member: str = "ana") -> set[str]:
+        args = ("ledger", "list", "--json", *query)
+        out = team.ok(*args) if as_member == "ana" else team.in_person(*args, as_member=as_member)
+        return {e["id"] for e in json.loads(out)}
+
+    assert ids("is:pending", "-@me") == {raj}
+    assert ids("@me") == ids("@ana") == {acted, ana} and ids("@raj") == {acted, raj}
+    assert ids("-@ana") == {raj} and ids("is:pending", "-@me", as_member="raj") == {ana}
+    # Acting as raj, ana is who she is to the rules: nothing pending is hers to approve, as the bar counts it.
+    acting = {e["id"] for e in json.loads(team.ok("ledger", "list", "--json", "is:pending", "-@me", as_member="raj"))}
+    assert acting == set()

@@ -1323,3 +1323,36 @@ async def test_a_manager_acting_as_another_manager_is_not_offered_her_own_spend_
             await open_ledger(pilot)
             await select(pilot, entry)
             assert approve_offered(app) == (True, True)
+
+
+async def test_the_filter_at_me_lists_what_the_bar_counts_to_approve_less_the_spend_entered_acting_as_another(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/ is:pending -@me` listed ana the spend she entered ``--as raj``, which the bar's "to approve" leaves out (it is
+    hers: the rules refuse her approval); the README says the two filters list what the bar counts."""
+    from crewdeck.tui.cli.main import main
+    from crewdeck.tui.workspace.workspace import os_user
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana, raj = ["-w", str(workspace), "--as", "ana"], ["-w", str(workspace), "--as", "raj"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main([*ana, "member", "set", "ana", "--unix-user", os_user()]) == 0  # this account is ana's: --as is ana acting
+        add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--pending"]
+        assert main([*raj, *add, "--amount", "40 EUR"]) == 0
+    entry = out.getvalue().split()[-1]
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        to_approve = [part for part in ledger.query_one(PaneBar).info if part.endswith("to approve")]
+        waiting: list[str] = []
+        for query in ("is:pending -@me", "is:frozen -@me"):
+            await pilot.press("slash", *query, "enter")
+            await settle(pilot)
+            assert ledger.page is not None and ledger.page.text == query
+            waiting += listed(app)
+        assert entry not in waiting
+        assert to_approve == [f"{len(waiting):,} to approve"], (to_approve, waiting)
+        await pilot.press("slash", *"@me is:pending", "enter")  # hers, as "@ana as @raj" says
+        await settle(pilot)
+        assert entry in listed(app)
