@@ -1096,3 +1096,18 @@ def test_a_post_in_no_campaign_goes_through_the_workspaces_chain_a_manager_sets(
     assert team.ok("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
     # None again: such posts need no review, as before.
     assert team.ok("workspace", "set", "approvals", "none").strip() == "approvals: copy (@mia) → none"
+
+
+def test_needs_me_acting_as_a_reviewer_leaves_out_the_rounds_the_acting_manager_wrote_as_the_approvals_view_does(team: Cli) -> None:
+    """ana acting as mia (``--as``) was listed by `post list needs:@me` and `tasks needs:@me` a post whose copy ana wrote,
+    which the app's Approvals view leaves out and whose verdict the rules refuse her (round_author)."""
+    waiting = _post(team, "Waiting +spring-launch post:instagram publish:fri 18:00")
+    team.ok("post", "copy", waiting, "Hello from ana", as_member="ana")
+    team.ok("post", "submit", waiting, as_member="raj")
+    posts = lambda *q, who: [p["id"] for p in json.loads(team.ok("post", "list", *q, "--json", as_member=who))]  # noqa: E731
+    tasks = lambda *q, who: [t["id"] for t in json.loads(team.ok("tasks", *q, "--json", as_member=who))]  # noqa: E731
+    assert posts("needs:@me", who="mia") == tasks("needs:@me", who="mia") == [waiting]  # mia in person
+    team.ok("member", "set", "ana", "--unix-user", "crewdeck-tests-nobody")  # this account is ana's: --as is ana acting
+    assert posts("needs:@me", who="mia") == tasks("needs:@me", who="mia") == []
+    assert "(rule round_author)" in one_line_error(team("post", "approve", waiting, as_member="mia"))
+    assert posts("needs:@mia", who="mia") == [waiting]  # mia's step, which mia in person may take

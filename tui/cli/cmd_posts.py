@@ -343,8 +343,10 @@ def _matches(ctx: Context, query: list[str]) -> list[PostView]:
         elif sep and key.lower() in ("post", "platform"):
             views = [v for v in views if v.facts.platform == lowered]
         elif sep and key.lower() == "needs":
-            who = ctx.me if lowered in ("@me", "me") else ctx.ws.member_by_handle(lowered)
-            mine = {v.id for v in needs_me(ctx.ws.conn, who.id, ctx.now)}
+            me = lowered in ("@me", "me")
+            who = ctx.me if me else ctx.ws.member_by_handle(lowered)
+            # As the app's Approvals view: acting as me (``--as``), a manager reviews no round they changed or took a step of.
+            mine = {v.id for v in needs_me(ctx.ws.conn, who.id, ctx.now, ctx.ws.store.actor if me else None)}
             views = [v for v in views if v.id in mine]
         elif term.startswith("+") and len(term) > 1:
             campaign = ctx.ws.campaign_by_name(term[1:]).id

@@ -61,10 +61,10 @@ def say_notes(ctx: Context, draft: Draft, values: dict[str, Any]) -> None:
         print(visible(f"note: due: {overdue} ({when})"), file=sys.stderr)
 
 
-def _post_ids(ctx: Context, kind: str, value: str) -> list[str]:
+def _post_ids(ctx: Context, kind: str, value: str, actor: str | None) -> list[str]:
     from crewdeck.tui.posts.reading import post_ids
 
-    return post_ids(ctx.ws.conn, kind, value, ctx.now)
+    return post_ids(ctx.ws.conn, kind, value, ctx.now, actor)
 
 
 def _post_states(ctx: Context, task_ids: list[str]) -> dict[str, str]:
@@ -84,7 +84,8 @@ def query_context(ctx: Context) -> query_language.QueryContext:
         now=ctx.now,
         member_ids=ctx.ws.members_in_filter,
         campaign_id=lambda name: ctx.ws.campaign_by_name(name).id,
-        posts=lambda kind, value: _post_ids(ctx, kind, value),
+        posts=lambda kind, value, actor: _post_ids(ctx, kind, value, actor),
+        actor=ctx.ws.store.actor,
     )
 
 

@@ -310,9 +310,10 @@ def read_post(conn: sqlite3.Connection, post_id: str, now: dt.datetime) -> PostV
     return found[0] if found else None
 
 
-def needs_me(conn: sqlite3.Connection, member: str, now: dt.datetime) -> list[PostView]:
-    """Posts in review whose next open step this member may take (and whose content they did not change), oldest slot first."""
-    return needing(conn, member, read_posts(conn, now))
+def needs_me(conn: sqlite3.Connection, member: str, now: dt.datetime, actor: str | None = None) -> list[PostView]:
+    """Posts in review whose next open step this member may take (and whose content they did not change), oldest slot
+    first; ``actor``: a manager acting as them (``needing``)."""
+    return needing(conn, member, read_posts(conn, now), actor)
 
 
 def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView], actor: str | None = None) -> list[PostView]:
@@ -339,10 +340,11 @@ def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView], ac
     return out
 
 
-def post_ids(conn: sqlite3.Connection, kind: str, value: str, now: dt.datetime) -> list[str]:
-    """For the filter language: the posts in state ``value`` (``kind`` "state") or waiting for member ``value`` ("needs")."""
+def post_ids(conn: sqlite3.Connection, kind: str, value: str, now: dt.datetime, actor: str | None = None) -> list[str]:
+    """For the filter language: the posts in state ``value`` (``kind`` "state") or waiting for member ``value`` ("needs";
+    ``actor`` a manager acting as them, ``needing``)."""
     if kind == "needs":
-        return [v.id for v in needs_me(conn, value, now)]
+        return [v.id for v in needs_me(conn, value, now, actor)]
     return [v.id for v in read_posts(conn, now) if v.state == value]
 
 
