@@ -1111,3 +1111,20 @@ def test_needs_me_acting_as_a_reviewer_leaves_out_the_rounds_the_acting_manager_
     assert posts("needs:@me", who="mia") == tasks("needs:@me", who="mia") == []
     assert "(rule round_author)" in one_line_error(team("post", "approve", waiting, as_member="mia"))
     assert posts("needs:@mia", who="mia") == [waiting]  # mia's step, which mia in person may take
+
+
+def test_post_show_says_who_changed_a_post_acting_as_another_as_the_activity_log_does(team: Cli) -> None:
+    """`post show`'s history read "@raj changed the copy" of copy ana wrote --as raj: a reviewer took it for raj's, though
+    the log says "@ana as @raj" and the rules make ana an author of the round; --json named raj alone."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Raj's own words", as_member="raj")
+    team.ok("member", "set", "ana", "--unix-user", "crewdeck-tests-nobody")  # this account is ana's: --as is ana acting
+    team.ok("post", "copy", post_id, "Ana's words", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    assert "@ana as @raj" in team.ok("log", post_id)
+    rows = [line.split("  ") for line in team.ok("post", "show", post_id).split("history", 1)[1].splitlines()[2:]]
+    who = [next(cell for cell in row[1:] if cell.strip()).strip() for row in rows]
+    assert who == ["@raj", "@ana as @raj", "@ana as @raj"], rows
+    history = json.loads(team.ok("post", "show", post_id, "--json"))["history"]
+    ana = next(m["id"] for m in json.loads(team.ok("member", "list", "--json")) if m["handle"] == "ana")
+    assert [(e["who"], e["actor"], e["actor_id"]) for e in history] == [("@raj", None, None), ("@raj", "@ana", ana), ("@raj", "@ana", ana)]
