@@ -717,3 +717,15 @@ def test_at_me_and_a_handle_name_the_spend_a_manager_entered_acting_as_another_a
     # Acting as raj, ana is who she is to the rules: nothing pending is hers to approve, as the bar counts it.
     acting = {e["id"] for e in json.loads(team.ok("ledger", "list", "--json", "is:pending", "-@me", as_member="raj"))}
     assert acting == set()
+
+
+def test_a_manager_acting_as_another_manager_approves_no_spend_she_entered_acting_as_a_third(team: Cli) -> None:
+    """ana entered spend --as raj, then approved it --as bo (a manager): the rules refused her approval as herself and
+    as raj's author, but not acting as bo, though the README says she approves no spend she entered, as anyone."""
+    team.ok("member", "add", "bo", "--name", "Bo Berg", "--tz", "Europe/Oslo", "--access", "manager")
+    acted = team.ok("ledger", "add", "--campaign", "spring-launch", *SPEND, "--pending", as_member="raj").strip()  # ana's account
+    error = one_line_error(team("ledger", "approve", acted, as_member="bo"))
+    assert "acting as @bo, another manager must approve it" in error and "(rule self_approval)" in error, error
+    assert json.loads(team.ok("ledger", "list", "--json"))[0]["pending"] is True
+    team.in_person("ledger", "approve", acted, as_member="bo")  # bo himself may
+    assert json.loads(team.ok("ledger", "list", "--json"))[0]["approved"] is True
