@@ -1356,3 +1356,33 @@ async def test_the_filter_at_me_lists_what_the_bar_counts_to_approve_less_the_sp
         await pilot.press("slash", *"@me is:pending", "enter")  # hers, as "@ana as @raj" says
         await settle(pilot)
         assert entry in listed(app)
+
+
+async def test_an_approval_a_manager_gave_acting_as_another_reads_who_gave_it_in_the_entrys_detail(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry's Approvals read "@bo" of the approval ana gave --as bo, which the activity log says "@ana as @bo" gave."""
+    from crewdeck.tui.cli.main import main
+    from crewdeck.tui.workspace.workspace import os_user
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana, bo = ["-w", str(workspace), "--as", "ana"], ["-w", str(workspace), "--as", "bo"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main([*ana, "member", "add", "bo", "--name", "Bo Berg", "--tz", "Europe/Oslo", "--access", "manager"]) == 0
+        with in_person():
+            add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "40 EUR"]
+            assert main(["-w", str(workspace), "--as", "raj", *add, "--pending"]) == 0
+        entry = out.getvalue().split()[-1]
+        assert main([*ana, "member", "set", "ana", "--unix-user", os_user()]) == 0  # this account is ana's: --as is ana acting
+        assert main([*bo, "ledger", "approve", entry]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, entry)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        body = str(app.screen.query_one("#entry-body").render())
+        approvals = body.split("Approvals", 1)[1].splitlines()
+        assert any(line.strip().startswith("@ana as @bo  ") for line in approvals), body

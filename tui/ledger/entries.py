@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from crewdeck.sync.state.acting import actor_of
+from crewdeck.sync.state.acting import actor_of, actors
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor, money_json, round_minor
 from crewdeck.sync.state.visible import visible
@@ -303,17 +303,25 @@ def detail(conn: sqlite3.Connection, entry_id: str, base: str) -> EntryDetail | 
     original = get(conn, entry.reverses, names) if entry.reverses else None
     reversal = get(conn, entry.reversed_by, names) if entry.reversed_by else None
     approved_entry = entry.reverses or entry.id
+    actor_of = actors(conn)
     approvals = [
-        (shown_handle(names.handles.get(who, short(who)), who in names.removed), when)
-        for _, who, when in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
+        (_approver(names, who, actor_of(who, op_id)), when)
+        for _, who, when, op_id in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
     ]
     acted_by = shown_handle(entry.acted_by, entry.acted_by_removed) if entry.acted_by_id else ""
     return EntryDetail(entry, task_title, original, reversal, approvals, base, in_base(conn, entry, base), acted_by)
 
 
-#: ``(entry, approved_by, approved_at)`` of the valid approvals (by someone other than who entered the entry).
+def _approver(names: Names, who: str, actor: str | None) -> str:
+    """Who approved, as shown: "@bo", or "@ana as @bo" for a manager acting as them (``--as``), as the activity log says it."""
+    shown = shown_handle(names.handles.get(who, short(who)), who in names.removed)
+    return f"{shown_handle(names.handles.get(actor, short(actor)), actor in names.removed)} as {shown}" if actor else shown
+
+
+#: ``(entry, approved_by, approved_at, op_id)`` of the valid approvals (by someone other than who entered the entry).
 _APPROVALS = (
-    "SELECT a.entry, a.approved_by, a.approved_at FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
+    "SELECT a.entry, a.approved_by, a.approved_at, a.op_id FROM approval a JOIN ledger_entry o ON o.id = a.entry "
+    "WHERE a.approved_by <> o.entered_by"
 )
 _APPROVALS_ORDER = "ORDER BY a.approved_at, a.id"
 
@@ -321,6 +329,6 @@ _APPROVALS_ORDER = "ORDER BY a.approved_at, a.id"
 def first_approvals(conn: sqlite3.Connection, names: Names) -> dict[str, tuple[str, str]]:
     """Entry id -> ``(handle, when)`` of its first valid approval, for every approved entry."""
     first: dict[str, tuple[str, str]] = {}
-    for entry, who, when in conn.execute(f"{_APPROVALS} {_APPROVALS_ORDER}"):
+    for entry, who, when, _ in conn.execute(f"{_APPROVALS} {_APPROVALS_ORDER}"):
         first.setdefault(entry, (names.handles.get(who, short(who)), when))
     return first
