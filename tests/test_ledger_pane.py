@@ -1386,3 +1386,32 @@ async def test_an_approval_a_manager_gave_acting_as_another_reads_who_gave_it_in
         body = str(app.screen.query_one("#entry-body").render())
         approvals = body.split("Approvals", 1)[1].splitlines()
         assert any(line.strip().startswith("@ana as @bo  ") for line in approvals), body
+
+
+async def test_an_entrys_reversal_line_reads_who_entered_it_acting_as_another(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry's Reversal line read "(@raj, …)" of the reversal ana entered --as raj, whose own detail reads "entered by
+    @ana as @raj", as the activity log says it."""
+    from crewdeck.tui.cli.main import main
+    from crewdeck.tui.workspace.workspace import os_user
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    raj = ["-w", str(workspace), "--as", "raj"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        with in_person():
+            add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "40 EUR"]
+            assert main([*raj, *add]) == 0
+        entry = out.getvalue().split()[-1]
+        assert main(["-w", str(workspace), "--as", "ana", "member", "set", "ana", "--unix-user", os_user()]) == 0  # ana's account
+        assert main([*raj, "ledger", "reverse", entry, "--memo", "wrong campaign"]) == 0  # ana acting as raj
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, entry)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        body = str(app.screen.query_one("#entry-body").render())
+        reversal = body.split("Reversal", 1)[1].splitlines()[1]
+        assert "wrong campaign  (@ana as @raj, " in reversal, body
+        assert "entered  by @raj, " in body, body  # the entry itself: raj's in person
