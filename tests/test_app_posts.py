@@ -2125,3 +2125,32 @@ async def test_a_held_post_another_open_crisis_holds_too_is_not_let_out_by_resum
 def open_crises_ids(path: Path) -> list[str]:
     with Store(path) as store:
         return [c.id for c in open_crises(store.conn)]
+
+
+async def test_the_task_filter_needs_me_acting_as_a_reviewer_lists_what_the_approvals_view_does(
+    team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ana acting as mia (``--as``): `/ needs:@me` in Tasks listed a post whose copy ana wrote, which the Approvals view
+    leaves out and whose verdict the rules refuse her (round_author)."""
+    from crewdeck.tui.workspace.workspace import os_user
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW_TEXT)
+    w = ["-w", str(team)]
+    crewdeck(*w, "--as", "ana", "member", "set", "ana", "--unix-user", os_user())  # this account is ana's: --as is ana acting
+    with Store(team) as store:
+        posts = sorted(ids(store, "task", "title")[f"Spring post {n}"] for n in range(5))
+    written = posts[0]
+    crewdeck(*w, "--as", "raj", "post", "copy", written, "Ana's words")  # ana acting as raj: an author of the next round
+    crewdeck(*w, "--as", "raj", "post", "submit", written)
+    app = make_app(team, "mia")
+    assert app.services.session.actor == member(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"needs:@me", "enter")
+        await settle(pilot)
+        table = app.tasks_pane.table
+        listed = {row.key for row in (table.row_at(i) for i in range(table.total)) if row is not None}
+        assert listed == set(posts) - {written}
+        screen = await open_approvals(app, pilot)
+        rows = screen.table.loaded_rows()
+        assert {row.id for _, row in rows if row.cells[5].startswith("needs you")} == listed, [row.cells for _, row in rows]

@@ -672,3 +672,60 @@ def test_setting_a_rate_or_a_budget_again_says_what_it_was(team: Cli) -> None:
     assert team.ok("budget", "set", "spring-launch", "ads", "5000").strip() == "budget +spring-launch/ads for the run: 5,000.00 EUR"
     again = team.ok("budget", "set", "spring-launch", "ads", "4000 USD").strip()
     assert again == "budget +spring-launch/ads for the run: 4,000.00 USD (was 5,000.00 EUR)"
+
+
+def test_spend_entered_acting_as_another_reads_who_entered_it_in_the_list_as_in_the_app_and_the_log(team: Cli) -> None:
+    """`ledger list`'s BY read "@raj" alone of spend ana entered --as raj, which the app's detail and the activity log
+    say "@ana as @raj" entered (and which ana may not approve: it is hers too); --json named raj alone."""
+    acted = team.ok("ledger", "add", "--campaign", "spring-launch", *SPEND, "--pending", as_member="raj").strip()  # ana's account
+    in_person = add(team, "30 EUR", as_member="raj", extra=("--pending",))
+    lines = {line.split()[0]: line for line in team.ok("ledger", "list").splitlines()[1:]}
+    assert lines[acted[:8]].endswith("  pending  @ana as @raj"), lines
+    assert lines[in_person[:8]].endswith("  pending  @raj"), lines
+    assert "@ana as @raj" in team.ok("log", "--limit", "20")  # as the log says it
+    ana = next(m["id"] for m in json.loads(team.ok("member", "list", "--json")) if m["handle"] == "ana")
+    shown = {e["id"]: e for e in json.loads(team.ok("ledger", "list", "--json"))}
+    assert {k: shown[acted][k] for k in ("entered_by", "actor", "actor_id", "actor_removed")} == {
+        "entered_by": "raj",
+        "actor": "ana",
+        "actor_id": ana,
+        "actor_removed": False,
+    }
+    assert {k: shown[in_person][k] for k in ("entered_by", "actor", "actor_id", "actor_removed")} == {
+        "entered_by": "raj",
+        "actor": None,
+        "actor_id": None,
+        "actor_removed": None,
+    }
+
+
+def test_at_me_and_a_handle_name_the_spend_a_manager_entered_acting_as_another_as_hers_too(team: Cli) -> None:
+    """`is:pending -@me` listed ana the spend she entered --as raj, which the app's bar does not count "to approve" (the
+    rules refuse her approval: it is hers), and `@ana` did not find it, though BY reads "@ana as @raj"."""
+    acted = team.ok("ledger", "add", "--campaign", "spring-launch", *SPEND, "--pending", as_member="raj").strip()  # ana's account
+    raj = add(team, "30 EUR", as_member="raj", extra=("--pending",))
+    ana = add(team, "40 EUR", extra=("--pending",))
+
+    def ids(*query: str, as_member: str = "ana") -> set[str]:
+        args = ("ledger", "list", "--json", *query)
+        out = team.ok(*args) if as_member == "ana" else team.in_person(*args, as_member=as_member)
+        return {e["id"] for e in json.loads(out)}
+
+    assert ids("is:pending", "-@me") == {raj}
+    assert ids("@me") == ids("@ana") == {acted, ana} and ids("@raj") == {acted, raj}
+    assert ids("-@ana") == {raj} and ids("is:pending", "-@me", as_member="raj") == {ana}
+    # Acting as raj, ana is who she is to the rules: nothing pending is hers to approve, as the bar counts it.
+    acting = {e["id"] for e in json.loads(team.ok("ledger", "list", "--json", "is:pending", "-@me", as_member="raj"))}
+    assert acting == set()
+
+
+def test_a_manager_acting_as_another_manager_approves_no_spend_she_entered_acting_as_a_third(team: Cli) -> None:
+    """ana entered spend --as raj, then approved it --as bo (a manager): the rules refused her approval as herself and
+    as raj's author, but not acting as bo, though the README says she approves no spend she entered, as anyone."""
+    team.ok("member", "add", "bo", "--name", "Bo Berg", "--tz", "Europe/Oslo", "--access", "manager")
+    acted = team.ok("ledger", "add", "--campaign", "spring-launch", *SPEND, "--pending", as_member="raj").strip()  # ana's account
+    error = one_line_error(team("ledger", "approve", acted, as_member="bo"))
+    assert "acting as @bo, another manager must approve it" in error and "(rule self_approval)" in error, error
+    assert json.loads(team.ok("ledger", "list", "--json"))[0]["pending"] is True
+    team.in_person("ledger", "approve", acted, as_member="bo")  # bo himself may
+    assert json.loads(team.ok("ledger", "list", "--json"))[0]["approved"] is True

@@ -1323,3 +1323,95 @@ async def test_a_manager_acting_as_another_manager_is_not_offered_her_own_spend_
             await open_ledger(pilot)
             await select(pilot, entry)
             assert approve_offered(app) == (True, True)
+
+
+async def test_the_filter_at_me_lists_what_the_bar_counts_to_approve_less_the_spend_entered_acting_as_another(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/ is:pending -@me` listed ana the spend she entered ``--as raj``, which the bar's "to approve" leaves out (it is
+    hers: the rules refuse her approval); the README says the two filters list what the bar counts."""
+    from crewdeck.tui.cli.main import main
+    from crewdeck.tui.workspace.workspace import os_user
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana, raj = ["-w", str(workspace), "--as", "ana"], ["-w", str(workspace), "--as", "raj"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main([*ana, "member", "set", "ana", "--unix-user", os_user()]) == 0  # this account is ana's: --as is ana acting
+        add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--pending"]
+        assert main([*raj, *add, "--amount", "40 EUR"]) == 0
+    entry = out.getvalue().split()[-1]
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        to_approve = [part for part in ledger.query_one(PaneBar).info if part.endswith("to approve")]
+        waiting: list[str] = []
+        for query in ("is:pending -@me", "is:frozen -@me"):
+            await pilot.press("slash", *query, "enter")
+            await settle(pilot)
+            assert ledger.page is not None and ledger.page.text == query
+            waiting += listed(app)
+        assert entry not in waiting
+        assert to_approve == [f"{len(waiting):,} to approve"], (to_approve, waiting)
+        await pilot.press("slash", *"@me is:pending", "enter")  # hers, as "@ana as @raj" says
+        await settle(pilot)
+        assert entry in listed(app)
+
+
+async def test_an_approval_a_manager_gave_acting_as_another_reads_who_gave_it_in_the_entrys_detail(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry's Approvals read "@bo" of the approval ana gave --as bo, which the activity log says "@ana as @bo" gave."""
+    from crewdeck.tui.cli.main import main
+    from crewdeck.tui.workspace.workspace import os_user
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    ana, bo = ["-w", str(workspace), "--as", "ana"], ["-w", str(workspace), "--as", "bo"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main([*ana, "member", "add", "bo", "--name", "Bo Berg", "--tz", "Europe/Oslo", "--access", "manager"]) == 0
+        with in_person():
+            add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "40 EUR"]
+            assert main(["-w", str(workspace), "--as", "raj", *add, "--pending"]) == 0
+        entry = out.getvalue().split()[-1]
+        assert main([*ana, "member", "set", "ana", "--unix-user", os_user()]) == 0  # this account is ana's: --as is ana acting
+        assert main([*bo, "ledger", "approve", entry]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, entry)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        body = str(app.screen.query_one("#entry-body").render())
+        approvals = body.split("Approvals", 1)[1].splitlines()
+        assert any(line.strip().startswith("@ana as @bo  ") for line in approvals), body
+
+
+async def test_an_entrys_reversal_line_reads_who_entered_it_acting_as_another(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry's Reversal line read "(@raj, …)" of the reversal ana entered --as raj, whose own detail reads "entered by
+    @ana as @raj", as the activity log says it."""
+    from crewdeck.tui.cli.main import main
+    from crewdeck.tui.workspace.workspace import os_user
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    raj = ["-w", str(workspace), "--as", "raj"]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        with in_person():
+            add = ["ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount", "40 EUR"]
+            assert main([*raj, *add]) == 0
+        entry = out.getvalue().split()[-1]
+        assert main(["-w", str(workspace), "--as", "ana", "member", "set", "ana", "--unix-user", os_user()]) == 0  # ana's account
+        assert main([*raj, "ledger", "reverse", entry, "--memo", "wrong campaign"]) == 0  # ana acting as raj
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, entry)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        body = str(app.screen.query_one("#entry-body").render())
+        reversal = body.split("Reversal", 1)[1].splitlines()[1]
+        assert "wrong campaign  (@ana as @raj, " in reversal, body
+        assert "entered  by @raj, " in body, body  # the entry itself: raj's in person

@@ -418,9 +418,10 @@ def test_ledger_list_reads_a_removed_members_spend_apart_from_the_new_member_who
     """`ledger list`'s BY said @raj for the removed member's spend and for the new @raj's, and its JSON "entered_by": "raj"
     for both, with nothing beside it to tell them apart."""
     spend = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee")
-    cli.ok(*spend, "Canva", "--amount", "12.50 EUR", as_member="raj")
+    # Each raj in person: from ana's account (the tests'), ``--as`` is ana acting, which BY says ("@ana as @raj").
+    cli.in_person(*spend, "Canva", "--amount", "12.50 EUR", as_member="raj")
     handle_given_again(cli)
-    cli.ok(*spend, "Figma", "--amount", "8 EUR", as_member="raj")
+    cli.in_person(*spend, "Figma", "--amount", "8 EUR", as_member="raj")
     cli.ok(*spend, "Adobe", "--amount", "20 EUR")
     removed, new = raj_ids(cli)
     header, *lines = cli.ok("ledger", "list").splitlines()
@@ -501,10 +502,11 @@ def test_log_and_show_json_say_which_member_a_handle_given_again_names(cli: Cli)
 
 def test_a_posts_history_reads_a_removed_member_apart_from_the_new_member_who_has_their_handle(cli: Cli) -> None:
     """`post show`'s WHO said @raj for the removed member's copy and for the new @raj's."""
-    post = cli.ok("post", "add", "Launch reel +spring-launch post:instagram", as_member="raj").strip()
-    cli.ok("post", "copy", post, "First cut", as_member="raj")
+    # Each raj in person: from ana's account (the tests'), ``--as`` is ana acting, which the history says ("@ana as @raj").
+    post = cli.in_person("post", "add", "Launch reel +spring-launch post:instagram", as_member="raj").strip()
+    cli.in_person("post", "copy", post, "First cut", as_member="raj")
     handle_given_again(cli)
-    cli.ok("post", "copy", post, "Second cut", as_member="raj")
+    cli.in_person("post", "copy", post, "Second cut", as_member="raj")
     header, *rows = cli.ok("post", "show", post).split("\nhistory (")[1].splitlines()[1:]
     who = [(row[header.index("WHO") :].split()[0], row[header.index("WHAT") :].strip()) for row in rows]
     assert who == [("ex-@raj", "changed the copy"), ("@raj", "changed the copy")], who

@@ -1096,3 +1096,35 @@ def test_a_post_in_no_campaign_goes_through_the_workspaces_chain_a_manager_sets(
     assert team.ok("post", "approve", post_id, as_member="mia").strip() == f"{post_id[:8]} approved"
     # None again: such posts need no review, as before.
     assert team.ok("workspace", "set", "approvals", "none").strip() == "approvals: copy (@mia) → none"
+
+
+def test_needs_me_acting_as_a_reviewer_leaves_out_the_rounds_the_acting_manager_wrote_as_the_approvals_view_does(team: Cli) -> None:
+    """ana acting as mia (``--as``) was listed by `post list needs:@me` and `tasks needs:@me` a post whose copy ana wrote,
+    which the app's Approvals view leaves out and whose verdict the rules refuse her (round_author)."""
+    waiting = _post(team, "Waiting +spring-launch post:instagram publish:fri 18:00")
+    team.ok("post", "copy", waiting, "Hello from ana", as_member="ana")
+    team.ok("post", "submit", waiting, as_member="raj")
+    posts = lambda *q, who: [p["id"] for p in json.loads(team.ok("post", "list", *q, "--json", as_member=who))]  # noqa: E731
+    tasks = lambda *q, who: [t["id"] for t in json.loads(team.ok("tasks", *q, "--json", as_member=who))]  # noqa: E731
+    assert posts("needs:@me", who="mia") == tasks("needs:@me", who="mia") == [waiting]  # mia in person
+    team.ok("member", "set", "ana", "--unix-user", "crewdeck-tests-nobody")  # this account is ana's: --as is ana acting
+    assert posts("needs:@me", who="mia") == tasks("needs:@me", who="mia") == []
+    assert "(rule round_author)" in one_line_error(team("post", "approve", waiting, as_member="mia"))
+    assert posts("needs:@mia", who="mia") == [waiting]  # mia's step, which mia in person may take
+
+
+def test_post_show_says_who_changed_a_post_acting_as_another_as_the_activity_log_does(team: Cli) -> None:
+    """`post show`'s history read "@raj changed the copy" of copy ana wrote --as raj: a reviewer took it for raj's, though
+    the log says "@ana as @raj" and the rules make ana an author of the round; --json named raj alone."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Raj's own words", as_member="raj")
+    team.ok("member", "set", "ana", "--unix-user", "crewdeck-tests-nobody")  # this account is ana's: --as is ana acting
+    team.ok("post", "copy", post_id, "Ana's words", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    assert "@ana as @raj" in team.ok("log", post_id)
+    rows = [line.split("  ") for line in team.ok("post", "show", post_id).split("history", 1)[1].splitlines()[2:]]
+    who = [next(cell for cell in row[1:] if cell.strip()).strip() for row in rows]
+    assert who == ["@raj", "@ana as @raj", "@ana as @raj"], rows
+    history = json.loads(team.ok("post", "show", post_id, "--json"))["history"]
+    ana = next(m["id"] for m in json.loads(team.ok("member", "list", "--json")) if m["handle"] == "ana")
+    assert [(e["who"], e["actor"], e["actor_id"]) for e in history] == [("@raj", None, None), ("@raj", "@ana", ana), ("@raj", "@ana", ana)]

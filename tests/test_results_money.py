@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import in_person
 from .syncsupport import crewdeck, crewdeck_fails
 
 
@@ -52,7 +53,8 @@ def test_spend_a_crisis_froze_is_no_spend_of_the_kpis_until_a_manager_approves_i
     row = _report(ws, "--period", "2026-11")["rows"][0]
     assert row["kpis"]["cpa"]["value"] == "5.00"  # 20.00 / 4
 
-    crewdeck("-w", str(ws), "--as", "mia", "ledger", "approve", frozen)
+    with in_person():  # mia herself: from the tests' account, ana's, --as mia is ana, who entered it (acting as raj)
+        crewdeck("-w", str(ws), "--as", "mia", "ledger", "approve", frozen)
     row = _report(ws, "--period", "2026-11")["rows"][0]
     assert row["spend"] == {"amount": "70.00", "currency": "EUR"}
     assert row["kpis"]["cpa"]["value"] == "17.50"
@@ -92,9 +94,11 @@ def test_ledger_list_names_the_entries_a_crisis_froze(ws: Path) -> None:
     listed = {e["id"]: e for e in json.loads(crewdeck(*w, "ledger", "list", "--json"))}
     assert listed[frozen]["frozen"] is True and [e["frozen"] for e in listed.values()].count(True) == 1
     text = crewdeck(*w, "ledger", "list")
-    assert [line.split()[-2:] for line in text.splitlines() if line.startswith(frozen[:8])] == [["frozen", "@raj"]]
+    # Entered from the tests' account, which is ana's, --as raj: ana acting as raj, as BY says.
+    assert [line.split()[-4:] for line in text.splitlines() if line.startswith(frozen[:8])] == [["frozen", "@ana", "as", "@raj"]]
     assert [e["id"] for e in json.loads(crewdeck(*w, "ledger", "list", "is:approved", "--json"))] == []
-    crewdeck("-w", str(ws), "--as", "mia", "ledger", "approve", frozen)
+    with in_person():  # mia herself: from the tests' account, ana's, --as mia is ana, who entered it (acting as raj)
+        crewdeck("-w", str(ws), "--as", "mia", "ledger", "approve", frozen)
     assert json.loads(crewdeck(*w, "ledger", "list", "--json"))[0]["frozen"] is False
     # Approved, it reads "approved" and is:approved finds it, as a pending entry approved.
     assert [(e["id"], e["approved"]) for e in json.loads(crewdeck(*w, "ledger", "list", "is:approved", "--json"))] == [(frozen, True)]

@@ -95,3 +95,15 @@ def test_show_of_a_task_with_no_creation_time_says_it_was_not_recorded(cli: Cli)
     task = new_id()
     Forger(cli.workspace).set("task", task, {"title": "Old one", "created_by": ana})
     assert "      created  by @ana (time not recorded)\n" in cli.ok("show", task)
+
+
+def test_show_json_names_who_acted_as_the_member_of_each_change_as_log_json_does(cli: Cli) -> None:
+    """`show --json`'s history named raj alone of a task ana added --as raj, which its text and `log --json` say ana did
+    acting as raj (``actor``)."""
+    task = cli.ok("add", "Rough cut", as_member="raj").strip()  # from the tests' account, ana's: ana acting as raj
+    cli.in_person("set", task, "priority=high", as_member="raj")
+    history = json.loads(cli.ok("show", task, "--json"))["history"]
+    acted = {op["op_id"]: op.get("actor") for op in json.loads(cli.ok("log", task, "--json"))}
+    assert {op["op_id"]: op.get("actor") for op in history} == acted
+    assert {(op["member"], op.get("actor")) for op in history} == {("raj", "ana"), ("raj", None)}
+    assert all(op["actor_id"] and op["actor_removed"] is False for op in history if "actor" in op)

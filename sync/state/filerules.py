@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER, META_REMOVED
+from crewdeck.sync.state.acting import actor_of, covers
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts, TaskState
@@ -29,8 +30,7 @@ AUTHORS_SQL = (
     "AND json_extract(e.value, '$.id') = json_extract(r.value, '$.id')) "
     "ORDER BY r.seq DESC LIMIT 1), 0)) "
     # A manager who made a change acting as another (``--as``, its ``acting`` record) made it: an author too.
-    "SELECT member FROM changed UNION SELECT a.actor FROM changed JOIN acting AS a ON a.member = changed.member "
-    "AND changed.op_id BETWEEN a.first_op AND a.last_op"
+    f"SELECT member FROM changed UNION SELECT a.actor FROM changed JOIN acting AS a ON {covers('a', 'changed.member', 'changed.op_id')}"
 )
 
 
@@ -80,19 +80,17 @@ class FileRuleState:
         return stored_entities(self.conn, row_ids)
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
+        # The acting record of the write that appended it (``Store.commit_local``): who entered it as ``entered_by``.
         row = self.conn.execute(
-            f"SELECT entered_by, reverses, amount, op_id, {', '.join(f'[{name}]' for name in MIRRORED)} FROM ledger_entry WHERE id = ?",
+            f"SELECT e.entered_by, e.reverses, e.amount, {actor_of('e.entered_by', 'e.op_id')}, "
+            f"{', '.join(f'e.[{name}]' for name in MIRRORED)} FROM ledger_entry AS e WHERE e.id = ?",
             (entry_id,),
         ).fetchone()
         if row is None:
             return None
         needs_approval = bool(row[4 + MIRRORED.index("needs_approval")])
         mirror = {**dict(zip(MIRRORED, row[4:])), "needs_approval": needs_approval, "amount": row[2]}
-        # The acting record of the write that appended it (``Store.commit_local``): who entered it as ``entered_by``.
-        actor = self.conn.execute(
-            "SELECT actor FROM acting WHERE member = ? AND first_op <= ? AND last_op >= ? LIMIT 1", (row[0], row[3], row[3])
-        ).fetchone()
-        return EntryFacts(row[0], needs_approval, row[1], mirror, actor[0] if actor else None)
+        return EntryFacts(row[0], needs_approval, row[1], mirror, row[3])
 
     def reversed_by(self, entry_id: str) -> str | None:
         row = self.conn.execute("SELECT id FROM ledger_entry WHERE reverses = ? ORDER BY op_id LIMIT 1", (entry_id,)).fetchone()

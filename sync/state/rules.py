@@ -1995,8 +1995,9 @@ def acting_approval_refused(
 ) -> Refusal | None:
     """Why the manager ``actor_id`` (``actor``: their facts), acting as another manager ``author`` (``--as``), may not
     approve the ledger entry ``entry_id`` that ``approval_refused`` lets ``author`` approve, or ``None``: spend they
-    entered themselves is their own still.  The app asks it too, before it offers to approve."""
-    if entry is None or entry.entered_by != actor_id:
+    entered themselves, or acting as anyone (``entry.acted_by``), is their own still.  The app asks it too, before it
+    offers to approve."""
+    if entry is None or actor_id not in (entry.entered_by, entry.acted_by):
         return None
     name = _name(actor, actor_id)
     return Refusal("self_approval", f"{name} entered {entry_id[:8]}: acting as {_name(author, author.id)}, another manager must approve it")

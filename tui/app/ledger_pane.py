@@ -293,7 +293,7 @@ class LedgerPane(Pane):
             # are not said here: the lines above the budget say them (``_show_warnings``).
             parts.append(f"{counted(over, 'line')} over budget")
         if page.to_approve:
-            parts.append(f"{page.to_approve:,} to approve")  # pane_data.WAITING lists them (less my --as spend)
+            parts.append(f"{page.to_approve:,} to approve")  # pane_data.WAITING lists them
         if page.text:
             # Last, and cut before it goes (``shrink_last``): a budget line's filter is as long as its campaign's slug.
             parts.append(visible(f"/ {page.text}"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
+from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
@@ -202,11 +203,13 @@ def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
 @dataclass(frozen=True)
 class _Event:
     """A line of a post's history: ``cells`` as ``post show`` prints them (WHEN on the viewer's clock, WHO, WHAT, VERSION,
-    NOTE); ``at`` the UTC instant and ``member`` the id of who it was, for ``--json``."""
+    NOTE); ``at`` the UTC instant, ``member`` the id of who it was and ``actor`` of the manager who acted as them (``--as``),
+    for ``--json``."""
 
     at: dt.datetime
     member: str
     cells: list[str]
+    actor: str | None = None
 
 
 def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
@@ -217,10 +220,16 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     conn = ctx.ws.conn
     tz = ctx.viewer_tz
     events: list[tuple[str, _Event]] = []
+    actor_of = actors(conn)
 
     def add(op_id: str, at: dt.datetime, member: str, what: str, version: str = "", note: str = "") -> None:
         when = format_local(at, tz, ctx.now, clock24=ctx.config.clock24)
-        events.append((op_id, _Event(at, member, [when, named.get(member, f"@{member[:8]}"), what, version, note])))
+        who = named.get(member, f"@{member[:8]}")
+        # A change a manager made acting as another (``--as``), as the activity log says it: theirs to the rules too.
+        actor = actor_of(member, op_id)
+        if actor is not None:
+            who = f"{named.get(actor, f'@{actor[:8]}')} as {who}"
+        events.append((op_id, _Event(at, member, [when, who, what, version, note], actor)))
 
     for op_id, member, field, value in conn.execute(
         "SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ('post_round', 'post_state', 'copy', 'link', 'media', "
@@ -291,8 +300,13 @@ def cmd_post_show(ctx: Context) -> int:
                 **dict(zip(("when", "who", "what", "version", "note"), event.cells)),
                 "at": utc_iso(event.at),
                 # "who" keeps its "@" (as it always read); whose it is, as every JSON names a member (README, Members in JSON).
+                "who": handles.get(event.member, f"@{event.member[:8]}"),
                 "who_id": event.member or None,
                 "who_removed": event.member in removed,
+                # The manager who acted as them (``--as``), as ``log --json`` names one; ``null`` for nobody.
+                "actor": handles.get(event.actor, f"@{event.actor[:8]}") if event.actor else None,
+                "actor_id": event.actor,
+                "actor_removed": event.actor in removed if event.actor else None,
             }
             for event in _history(ctx, post_id, handles)
         ]
@@ -344,8 +358,10 @@ def _matches(ctx: Context, query: list[str]) -> list[PostView]:
         elif sep and key.lower() in ("post", "platform"):
             views = [v for v in views if v.facts.platform == lowered]
         elif sep and key.lower() == "needs":
-            who = ctx.me if lowered in ("@me", "me") else ctx.ws.member_by_handle(lowered)
-            mine = {v.id for v in needs_me(ctx.ws.conn, who.id, ctx.now)}
+            me = lowered in ("@me", "me")
+            who = ctx.me if me else ctx.ws.member_by_handle(lowered)
+            # As the app's Approvals view: acting as me (``--as``), a manager reviews no round they changed or took a step of.
+            mine = {v.id for v in needs_me(ctx.ws.conn, who.id, ctx.now, ctx.ws.store.actor if me else None)}
             views = [v for v in views if v.id in mine]
         elif term.startswith("+") and len(term) > 1:
             campaign = ctx.ws.campaign_by_name(term[1:]).id

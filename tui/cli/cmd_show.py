@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.records import ENTITIES
 from crewdeck.sync.state.visible import visible
@@ -67,6 +68,7 @@ def task_json(ctx: Context, d: TaskDetail) -> dict[str, Any]:
     removed = ws.removed_ids()
     campaigns = ws.campaign_names()
     r = d.record
+    actor_of = actors(ws.conn)
     fields = {f.name: r[f.name] for f in ENTITIES["task"].fields if f.name != "deleted"}
     for name in ("assignee", "created_by"):
         fields.update(member_json(name, r[name] or None, handles.get(r[name], r[name]), r[name] in removed))
@@ -86,11 +88,14 @@ def task_json(ctx: Context, d: TaskDetail) -> dict[str, Any]:
                 "op_id": op.op_id,
                 "at": stamp_time(op.op_id).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                 **member_json("member", op.member or None, handles.get(op.member, op.member[:8]), op.member in removed),
+                # Who acted as them (``--as``), as ``log --json`` names them and the text says "@ana as @raj".
+                **(member_json("actor", actor, handles.get(actor, actor[:8]), actor in removed) if actor else {}),
                 "field": op.field,
                 "value": json.loads(op.value),
             }
             for change in d.history
             for op in change.ops
+            for actor in [actor_of(op.member, op.op_id)]
         ],
     }
 

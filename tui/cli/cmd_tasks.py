@@ -61,10 +61,10 @@ def say_notes(ctx: Context, draft: Draft, values: dict[str, Any]) -> None:
         print(visible(f"note: due: {overdue} ({when})"), file=sys.stderr)
 
 
-def _post_ids(ctx: Context, kind: str, value: str) -> list[str]:
+def _post_ids(ctx: Context, kind: str, value: str, actor: str | None) -> list[str]:
     from crewdeck.tui.posts.reading import post_ids
 
-    return post_ids(ctx.ws.conn, kind, value, ctx.now)
+    return post_ids(ctx.ws.conn, kind, value, ctx.now, actor)
 
 
 def _post_states(ctx: Context, task_ids: list[str]) -> dict[str, str]:
@@ -84,7 +84,8 @@ def query_context(ctx: Context) -> query_language.QueryContext:
         now=ctx.now,
         member_ids=ctx.ws.members_in_filter,
         campaign_id=lambda name: ctx.ws.campaign_by_name(name).id,
-        posts=lambda kind, value: _post_ids(ctx, kind, value),
+        posts=lambda kind, value, actor: _post_ids(ctx, kind, value, actor),
+        actor=ctx.ws.store.actor,
     )
 
 
@@ -267,6 +268,7 @@ def _record_id(ctx: Context, text: str) -> str:
 def cmd_log(ctx: Context) -> int:
     from crewdeck.sync.client.metakeys import META_PUSH_SEQ, META_REMOVED
     from crewdeck.sync.client.remote import Remote
+    from crewdeck.sync.state.acting import actors
     from crewdeck.sync.state.oplog import Op, same_write
     from crewdeck.tui.workspace import describe
 
@@ -276,7 +278,7 @@ def cmd_log(ctx: Context) -> int:
     if ctx.args.id:
         where, params = "WHERE row_id = ? AND entity != 'acting'", [_record_id(ctx, ctx.args.id)]
     handles = ws.handles()
-    actor_of = describe.actors(ws.conn)
+    actor_of = actors(ws.conn)
 
     # A replica's own work not yet accepted by its server; never, once the server removed its member.
     remote = Remote.of(ws.store)

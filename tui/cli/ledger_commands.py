@@ -112,7 +112,7 @@ def cmd_list(ctx: Context) -> int:
     if not rows:
         print("no entries match", file=sys.stderr)
         return 0
-    out = [[r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, r.entered_by_shown, r.memo] for r in rows]
+    out = [[r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, r.by_shown, r.memo] for r in rows]
     headers = ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]
     free = ("CAMPAIGN", "CATEGORY", "PAYEE", "MEMO")  # never an amount, a date or an id
     sys.stdout.write(table(out, headers, free=free, width=terminal_width(sys.stdout), right=("AMOUNT",)) + "\n")

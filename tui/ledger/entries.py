@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from crewdeck.sync.state.acting import actor_of, actors
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor, money_json, round_minor
 from crewdeck.sync.state.visible import visible
@@ -59,9 +60,11 @@ class EntryRow:
     frozen: bool = False
     #: Who entered it was removed from the workspace: a new member may have their handle now.
     entered_by_removed: bool = False
-    #: The manager who entered it acting as ``entered_by`` (``--as`` on a shared host), read for spend that waits for
-    #: approval (``window``): theirs still, which the rules refuse them to approve (``approval_refused``).
+    #: The manager who entered it acting as ``entered_by`` (``--as`` on a shared host), read by ``window``: theirs still,
+    #: which the rules refuse them to approve (``approval_refused``); their handle, and whether they were removed.
     acted_by_id: str | None = None
+    acted_by: str = ""
+    acted_by_removed: bool = False
 
     @property
     def short_id(self) -> str:
@@ -84,6 +87,13 @@ class EntryRow:
     def entered_by_shown(self) -> str:
         """Who entered it as a person reads it, "@raj"; a removed member "ex-@raj" (``shown_handle``)."""
         return shown_handle(self.entered_by, self.entered_by_removed)
+
+    @property
+    def by_shown(self) -> str:
+        """Who entered it as the activity log says it: "@raj", or "@ana as @raj" for spend @ana entered acting as @raj."""
+        if self.acted_by_id is None:
+            return self.entered_by_shown
+        return f"{shown_handle(self.acted_by, self.acted_by_removed)} as {self.entered_by_shown}"
 
     @property
     def amount_text(self) -> str:
@@ -120,6 +130,8 @@ class EntryRow:
             "pending": self.pending,
             "frozen": self.frozen,
             **member_json("entered_by", self.entered_by_id, self.entered_by, self.entered_by_removed),
+            # Who entered it acting as ``entered_by`` (``--as``), as ``log --json`` names them; ``null`` for nobody.
+            **member_json("actor", self.acted_by_id, self.acted_by, self.acted_by_removed),
             "entered_at": self.entered_at,
         }
 
@@ -184,17 +196,21 @@ def window(
     frozen = _frozen_ids(conn, [row.id for row in rows])
     if frozen:
         rows = [replace(row, frozen=True) if row.id in frozen else row for row in rows]
-    actors = _actors(conn, [row.id for row in rows if row.pending or (row.frozen and not row.approved)])
-    return [replace(row, acted_by_id=actors[row.id]) if row.id in actors else row for row in rows] if actors else rows
+    actors = _actors(conn, [row.id for row in rows])
+    return [_acted(row, actors[row.id], names) if row.id in actors else row for row in rows] if actors else rows
+
+
+def _acted(row: EntryRow, actor: str, names: Names) -> EntryRow:
+    return replace(row, acted_by_id=actor, acted_by=names.handles.get(actor, short(actor)), acted_by_removed=actor in names.removed)
 
 
 #: The manager who entered the entry ``e`` acting as its ``entered_by`` (the ``acting`` record of the write that
-#: appended it, ``Store.commit_local``; as ``crewdeck.sync.state.filerules`` reads it for the rules), or NULL.
-ACTED_BY = "(SELECT a.actor FROM acting a WHERE a.member = e.entered_by AND a.first_op <= e.op_id AND a.last_op >= e.op_id LIMIT 1)"
+#: appended it, as the rules read it), or NULL.
+ACTED_BY = actor_of("e.entered_by", "e.op_id")
 
 
 def _actors(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
-    """Entry id -> the manager who entered it acting as another member, of these few entries (a window's waiting ones)."""
+    """Entry id -> the manager who entered it acting as another member, of these few entries (a window's)."""
     if not ids:
         return {}
     sql = f"SELECT e.id, {ACTED_BY} FROM json_each(?) j JOIN ledger_entry e ON e.id = j.value"
@@ -287,18 +303,25 @@ def detail(conn: sqlite3.Connection, entry_id: str, base: str) -> EntryDetail | 
     original = get(conn, entry.reverses, names) if entry.reverses else None
     reversal = get(conn, entry.reversed_by, names) if entry.reversed_by else None
     approved_entry = entry.reverses or entry.id
+    actor_of = actors(conn)
     approvals = [
-        (shown_handle(names.handles.get(who, short(who)), who in names.removed), when)
-        for _, who, when in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
+        (_approver(names, who, actor_of(who, op_id)), when)
+        for _, who, when, op_id in conn.execute(f"{_APPROVALS} AND a.entry = ? {_APPROVALS_ORDER}", (approved_entry,))
     ]
-    actor = entry.acted_by_id or _actors(conn, [entry.id]).get(entry.id)
-    acted_by = shown_handle(names.handles.get(actor, short(actor)), actor in names.removed) if actor else ""
+    acted_by = shown_handle(entry.acted_by, entry.acted_by_removed) if entry.acted_by_id else ""
     return EntryDetail(entry, task_title, original, reversal, approvals, base, in_base(conn, entry, base), acted_by)
 
 
-#: ``(entry, approved_by, approved_at)`` of the valid approvals (by someone other than who entered the entry).
+def _approver(names: Names, who: str, actor: str | None) -> str:
+    """Who approved, as shown: "@bo", or "@ana as @bo" for a manager acting as them (``--as``), as the activity log says it."""
+    shown = shown_handle(names.handles.get(who, short(who)), who in names.removed)
+    return f"{shown_handle(names.handles.get(actor, short(actor)), actor in names.removed)} as {shown}" if actor else shown
+
+
+#: ``(entry, approved_by, approved_at, op_id)`` of the valid approvals (by someone other than who entered the entry).
 _APPROVALS = (
-    "SELECT a.entry, a.approved_by, a.approved_at FROM approval a JOIN ledger_entry o ON o.id = a.entry WHERE a.approved_by <> o.entered_by"
+    "SELECT a.entry, a.approved_by, a.approved_at, a.op_id FROM approval a JOIN ledger_entry o ON o.id = a.entry "
+    "WHERE a.approved_by <> o.entered_by"
 )
 _APPROVALS_ORDER = "ORDER BY a.approved_at, a.id"
 
@@ -306,6 +329,6 @@ _APPROVALS_ORDER = "ORDER BY a.approved_at, a.id"
 def first_approvals(conn: sqlite3.Connection, names: Names) -> dict[str, tuple[str, str]]:
     """Entry id -> ``(handle, when)`` of its first valid approval, for every approved entry."""
     first: dict[str, tuple[str, str]] = {}
-    for entry, who, when in conn.execute(f"{_APPROVALS} {_APPROVALS_ORDER}"):
+    for entry, who, when, _ in conn.execute(f"{_APPROVALS} {_APPROVALS_ORDER}"):
         first.setdefault(entry, (names.handles.get(who, short(who)), when))
     return first

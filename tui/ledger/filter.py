@@ -9,7 +9,7 @@ Terms are ANDed; a leading ``-`` negates a term.
 | ``payee:canva``               | payee contains the text (``payee:"studio nord"``)|
 | ``cur:USD``                   | in that currency                                 |
 | ``date:2026-11``              | dated in that period (day, ISO week, month, quarter, year; ``date:thismonth``, ``date:"last week"``, as ``--period`` names them) |
-| ``@raj``  ``@me``             | entered by that member                           |
+| ``@raj``  ``@me``             | entered by that member (see ``_term_sql``)       |
 | ``is:pending`` ``is:approved``| waiting for / given approval                     |
 | ``is:reversal`` ``is:reversed``| a reversing entry / an entry that was reversed  |
 | ``is:frozen``                 | spend a crisis froze, not yet approved           |
@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crewdeck.sync.state.acting import acted_by_any
 from crewdeck.sync.state.money import MoneyError, check_currency
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.tasks.query import Term, like_pattern, words
@@ -128,6 +129,8 @@ class Lookups:
     #: The ids of every member who has or had a handle (``Workspace.members_in_filter``).
     member_ids: Callable[[str], Sequence[str]]
     me: str | None = None
+    #: The manager acting as ``me`` (``--as`` on a shared host): ``@me`` is them too, as the rules judge the session.
+    actor: str | None = None
     #: The SQL true for spend a crisis froze, with its parameters (``crewdeck.tui.posts.frozen``, read from the crises).
     frozen: Callable[[], tuple[str, list[Any]]] = lambda: ("0", [])
 
@@ -150,12 +153,17 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
     if kind == "category":
         return "e.category = ?", [value]
     if kind == "member":
+        # Spend is the member's who entered it as the activity log and BY say it: "@ana as @raj" (a manager acting as
+        # another, ``--as``) is raj's and ana's, who may not approve it.  ``@me`` is the session's people so: "@ana as
+        # @raj" acting, both; so ``is:pending -@me`` lists what the bar counts "to approve".
         if value == "me":
             if lookups.me is None:
                 raise UserError("@me: who are you? pass --as HANDLE")
-            return "e.entered_by = ?", [lookups.me]
-        ids = lookups.member_ids(value)
-        return f"e.entered_by IN ({', '.join('?' * len(ids))})", list(ids)
+            ids: Sequence[str] = [lookups.me, *([lookups.actor] if lookups.actor not in (None, lookups.me) else [])]
+        else:
+            ids = lookups.member_ids(value)
+        marks = ", ".join("?" * len(ids))
+        return f"(e.entered_by IN ({marks}) OR {acted_by_any(marks, 'e.entered_by', 'e.op_id')})", [*ids, *ids]
     if kind == "payee":
         return "e.payee LIKE ? ESCAPE '\\'", [like_pattern(value)]
     if kind == "currency":

@@ -59,7 +59,8 @@ class LedgerPage:
 
 
 #: What waits for a manager's approval, in the filter language: pending spend and spend a crisis froze (neither
-#: reversed), entered by someone else (nobody approves their own).
+#: reversed), entered by someone else (nobody approves their own: ``@me`` is also what they entered acting as another,
+#: and acting as me, what the manager acting entered).
 WAITING = ("is:pending -@me", "is:frozen -@me")
 
 
@@ -95,24 +96,12 @@ def read_page(
         offset = target - target % limit
         rows = entries.window(ws.conn, where, params, offset, limit)
         page_rows = [shown(row) for row in rows]
-        actor = ws.store.actor if ws.store.actor != me.id else None  # a manager acting as me (``--as``)
-        waiting = sum(_waiting_for(ws, query, period, me.id, actor, day) for query in WAITING) if me.is_manager else 0
+        waiting = sum(entries.count(ws.conn, *entries_where(ws, query, period, me.id, day)) for query in WAITING) if me.is_manager else 0
         return LedgerPage(
             period, text, base, view.lines, where, params, total, target, offset, page_rows, view.warnings, view.rates_missing, waiting
         )
 
     return access.read(read)
-
-
-def _waiting_for(ws: Workspace, query: str, period: Period, me: str, actor: str | None, day: dt.date) -> int:
-    """The entries of ``query`` (one of ``WAITING``) that ``me`` may approve: not those they entered acting as another
-    member either, which are theirs as much as those they entered as themselves; acting as ``me``, the manager ``actor``
-    approves none they entered, as themselves or as another."""
-    where, params = entries_where(ws, query, period, me, day)
-    where, params = f"({where}) AND {entries.ACTED_BY} IS NOT ?", [*params, me]
-    if actor is not None:
-        where, params = f"{where} AND e.entered_by <> ? AND {entries.ACTED_BY} IS NOT ?", [*params, actor, actor]
-    return entries.count(ws.conn, where, params)
 
 
 def preview(access: WorkspaceAccess, period: Period, text: str, now: dt.datetime) -> FilterMatches:

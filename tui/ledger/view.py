@@ -122,11 +122,13 @@ def budget_view(conn: sqlite3.Connection, base: str, period: Period, as_of: dt.d
 
 def entries_where(ws: Workspace, text: str, period: Period, me: str | None = None, today: dt.date | None = None) -> tuple[str, list[Any]]:
     """``(where, params)`` for the entries matching a filter in a period (``UserError`` if the filter is bad); ``today``
-    (the reader's) for a ``date:`` that names a period from it, ``date:thismonth``."""
+    (the reader's) for a ``date:`` that names a period from it, ``date:thismonth``.  ``me``: the session's member, whom a
+    manager may act as (``ws.store.actor``, ``--as``): ``@me`` is both."""
     lookups = ledger_filter.Lookups(
         campaign_id=lambda name: _campaign_id(ws, name),
         member_ids=ws.members_in_filter,
         me=me,
+        actor=ws.store.actor,
         frozen=lambda: frozen_where(ws.conn),
     )
     where, params = ledger_filter.compile(ledger_filter.parse(text, today), lookups)

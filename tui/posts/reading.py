@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crewdeck.sync.state.acting import covers
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash, evaluate, may_take, steps_of
 from crewdeck.sync.state.records import DEFAULT_CRISIS_CHECKLIST
 from crewdeck.tui.posts.expiring import approval_lead
@@ -159,8 +160,7 @@ def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str
         "WHERE c.row_id = j.value AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
         "ORDER BY r.op_id DESC LIMIT 1), '')) "
         # A change a manager made acting as another (``--as``): theirs too, as the rules judge it.
-        "SELECT post, member FROM changed UNION SELECT post, a.actor FROM changed JOIN acting AS a ON a.member = changed.member "
-        "AND changed.op_id BETWEEN a.first_op AND a.last_op",
+        f"SELECT post, member FROM changed UNION SELECT post, a.actor FROM changed JOIN acting AS a ON {covers('a', 'changed.member', 'changed.op_id')}",
         (json.dumps(list(post_ids)),),
     ):
         out[post].add(member)
@@ -310,9 +310,10 @@ def read_post(conn: sqlite3.Connection, post_id: str, now: dt.datetime) -> PostV
     return found[0] if found else None
 
 
-def needs_me(conn: sqlite3.Connection, member: str, now: dt.datetime) -> list[PostView]:
-    """Posts in review whose next open step this member may take (and whose content they did not change), oldest slot first."""
-    return needing(conn, member, read_posts(conn, now))
+def needs_me(conn: sqlite3.Connection, member: str, now: dt.datetime, actor: str | None = None) -> list[PostView]:
+    """Posts in review whose next open step this member may take (and whose content they did not change), oldest slot
+    first; ``actor``: a manager acting as them (``needing``)."""
+    return needing(conn, member, read_posts(conn, now), actor)
 
 
 def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView], actor: str | None = None) -> list[PostView]:
@@ -339,10 +340,11 @@ def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView], ac
     return out
 
 
-def post_ids(conn: sqlite3.Connection, kind: str, value: str, now: dt.datetime) -> list[str]:
-    """For the filter language: the posts in state ``value`` (``kind`` "state") or waiting for member ``value`` ("needs")."""
+def post_ids(conn: sqlite3.Connection, kind: str, value: str, now: dt.datetime, actor: str | None = None) -> list[str]:
+    """For the filter language: the posts in state ``value`` (``kind`` "state") or waiting for member ``value`` ("needs";
+    ``actor`` a manager acting as them, ``needing``)."""
     if kind == "needs":
-        return [v.id for v in needs_me(conn, value, now)]
+        return [v.id for v in needs_me(conn, value, now, actor)]
     return [v.id for v in read_posts(conn, now) if v.state == value]
 
 

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.workspace.describe import Naming, ToldChange, actors, changes, first_ops, naming_refused, refused_writes, told
+from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops, naming_refused, refused_writes, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import REMOVED_WORDS, Member, Workspace
 

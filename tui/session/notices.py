@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import SET, Op
 from crewdeck.tui.posts import expiry
@@ -51,7 +52,7 @@ class ChangeNotices:
 def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str) -> str:
     # An ``acting`` record says who wrote the others as their member (a manager's ``--as``): it is not a change of its own.
     changed = [op for op in theirs if op.entity != "acting"] or theirs
-    actor_of = describe.actors(ws.conn)
+    actor_of = actors(ws.conn)
 
     def actor(op: Op) -> str | None:
         return actor_of(op.member, op.op_id)

@@ -61,7 +61,8 @@ class Reads:
                 now=now,
                 member_ids=ws.members_in_filter,
                 campaign_id=lambda name: ws.campaign_by_name(name).id,
-                posts=lambda kind, value: post_ids(ws.conn, kind, value, now),
+                posts=lambda kind, value, actor: post_ids(ws.conn, kind, value, now, actor),
+                actor=ws.store.actor,
             )
             where, params = query_language.compile(parsed, ctx)
             return Filter(where, tuple(params))

@@ -161,8 +161,11 @@ class QueryContext:
     #: The ids of every member who has or had a handle, the live one first (``Workspace.members_in_filter``).
     member_ids: Callable[[str], Sequence[str]]
     campaign_id: Callable[[str], str]
-    #: The ids of the posts in a state (``("state", "in-review")``) or waiting for a member (``("needs", member id)``).
-    posts: Callable[[str, str], list[str]] | None = None
+    #: The ids of the posts in a state (``("state", "in-review", None)``) or waiting for a member (``("needs", member id,
+    #: actor)``: ``actor`` a manager acting as them, whose own rounds wait for neither, as the rules judge it).
+    posts: Callable[[str, str, str | None], list[str]] | None = None
+    #: The manager acting as ``me`` (``--as`` on a shared host): ``needs:@me`` lists what the session may review.
+    actor: str | None = None
 
 
 #: The longest LIKE pattern SQLite runs, in bytes (its SQLITE_MAX_LIKE_PATTERN_LENGTH); a longer one fails the query.
@@ -289,12 +292,15 @@ def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
     if kind in ("state", "needs"):
         if ctx.posts is None:
             raise UserError(f"{kind}: posts' states are not known here")
+        actor = None
         if kind == "needs":
             if value == "me" and ctx.me is None:
                 raise UserError("needs:@me: who you are is not known here (pass --as HANDLE)")
+            # As the app's Approvals view lists them: acting as me, a manager reviews no round they changed or took a step of.
+            actor = ctx.actor if value == "me" else None
             # A post waits on a live member only: a removed one takes no step.
             value = ctx.me if value == "me" and ctx.me else ctx.member_ids(value)[0]
-        return "t.id IN (SELECT value FROM json_each(?))", [json.dumps(ctx.posts(kind, value))]
+        return "t.id IN (SELECT value FROM json_each(?))", [json.dumps(ctx.posts(kind, value, actor))]
     if kind == "due":
         return _due_clause(value, ctx)
     if kind == "overdue":

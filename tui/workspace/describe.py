@@ -137,20 +137,6 @@ def first_ops(conn: sqlite3.Connection, row_ids: Iterable[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
-def actors(conn: sqlite3.Connection) -> Callable[[str, str], str | None]:
-    """Who acted as the member of the operation ``(member, op_id)``, by member id (a manager's ``--as``, kept in ``acting``
-    records), or ``None``."""
-    acting = conn.execute("SELECT actor, member, first_op, last_op FROM acting").fetchall()
-
-    def actor_of(member: str, op_id: str) -> str | None:
-        for actor, as_member, first, last in acting:
-            if as_member == member and first <= op_id <= last:
-                return str(actor)
-        return None
-
-    return actor_of
-
-
 def grouped(ops: Iterable[Op]) -> Iterator[list[Op]]:
     """Consecutive operations of one write to one record (``ops`` in either order)."""
     group: list[Op] = []

@@ -114,7 +114,8 @@ class EntryScreen(Screen[None]):
         return format_local(parse_utc(utc_text), services.viewer_tz, services.now(), clock24=services.config.clock24)
 
     def _line(self, row: EntryRow) -> str:
-        return f"{row.short_id}  {row.date}  {row.amount_text}  {row.payee}  {row.memo}  ({row.entered_by_shown}, {self._when(row.entered_at)})"
+        # Who entered it as the activity log says it ("@ana as @raj"), as the entry's own "entered" line does.
+        return f"{row.short_id}  {row.date}  {row.amount_text}  {row.payee}  {row.memo}  ({row.by_shown}, {self._when(row.entered_at)})"
 
     @staticmethod
     def _status(shown: EntryDetail) -> str:
