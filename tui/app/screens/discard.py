@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -22,14 +23,15 @@ class HoldsText:
     unsaved_name: ClassVar[str]
 
     @property
+    @abstractmethod
     def unsaved(self) -> bool:
-        """Whether it holds text not saved (typed, or opened with text never saved)."""
-        raise NotImplementedError  # each dialog knows what it opened with
+        """Whether it holds text not saved (typed, or opened with text never saved): each dialog knows what it opened with."""
 
     @property
+    @abstractmethod
     def writing(self) -> bool:
-        """Whether what was typed is being written: the dialog closes when it is, or stays saying why not."""
-        raise NotImplementedError  # each dialog knows its own save
+        """Whether what was typed is being written (each dialog knows its own save): the dialog closes when it is, or
+        stays saying why not."""
 
     def action_cancel(self) -> None:
         """``escape``: closed at once when nothing typed would be lost, else only once ``y`` answers the question;
