@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -168,6 +169,56 @@ def test_sign_in_attempts_are_rate_limited_per_address(team: Path) -> None:
         assert int(limited.headers["retry-after"]) > 0
         assert c.get("/link/cdl_guess", headers=JSON).status_code == 429
         assert COOKIE not in c.cookies
+
+
+def test_sign_ins_kept_are_bounded_per_member_and_what_ended_long_ago_is_dropped(team: Path) -> None:
+    """Every sign-in left a row in the file for good, and only failed ones were limited: a member's token signing in
+    again and again (a script, a browser that loses its cookie) grew the file without end, and so did every link and
+    session that had ended years ago."""
+    _, raj_token = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana_token = create_token("ana", "-w", str(team), "--as", "ana")
+    now = dt.datetime.now(dt.UTC)
+    long_ago, lately = now - signin.KEPT_AFTER_END - dt.timedelta(days=2), now - dt.timedelta(days=2)
+    ws = Workspace.open(team)
+    gus, ana = ws.member_by_handle("gus").id, ws.member_by_handle("ana").id
+    old_link, _, _ = signin.create_link(ws.conn, gus, ana, dt.timedelta(days=1), long_ago, pin=False)
+    recent_link, _, _ = signin.create_link(ws.conn, gus, ana, dt.timedelta(days=1), lately, pin=False)
+    old_cookie, _ = signin.sign_in_with_token(ws.conn, ana_token, long_ago)
+    recent_cookie, _ = signin.sign_in_with_token(ws.conn, ana_token, lately)
+    ws.close()
+
+    def rows(handle: str) -> int:
+        conn = sqlite3.connect(team)
+        try:
+            found = conn.execute("SELECT count(*) FROM web_session s JOIN member m ON m.id = s.member WHERE m.handle = ?", (handle,))
+            return int(found.fetchone()[0])
+        finally:
+            conn.close()
+
+    web = WebProcess(team, options=("--apps-per-member", "1")).start()
+    try:
+        cookies = []
+        for _ in range(signin.SESSIONS_PER_MEMBER + 5):
+            signed = httpx.post(f"{web.url}/signin", data={"token": raj_token}, headers=JSON)
+            assert signed.status_code == 303, signed.text
+            cookies.append(signed.cookies[COOKIE])
+        assert rows("raj") == signin.SESSIONS_PER_MEMBER
+        html = {"accept": "text/html"}
+        # The oldest are signed out (the sign-in page, nothing said of a session); the newest are live.
+        for cookie in cookies[:5]:
+            assert 'action="/signin"' in httpx.get(f"{web.url}/", cookies={COOKIE: cookie}, headers=html).text
+        for cookie in cookies[5:]:
+            assert 'action="/signin"' not in httpx.get(f"{web.url}/", cookies={COOKIE: cookie}, headers=html).text
+        # Ended long ago: gone; ended lately: kept, and a browser back with it is told why.
+        assert rows("ana") == 1
+        back = httpx.get(f"{web.url}/", cookies={COOKIE: recent_cookie}, headers=html).text
+        assert "Your session as @ana has ended: it lasted its 12 hours." in back
+        assert "Your session" not in httpx.get(f"{web.url}/", cookies={COOKIE: old_cookie}, headers=html).text
+        listed = crewdeck("-w", str(team), "--as", "ana", "web", "links")
+        assert recent_link.id in listed and old_link.id not in listed
+    finally:
+        err = web.stop()
+    assert "Traceback" not in err, err
 
 
 def test_cookies_are_httponly_samesite_strict_and_secure_over_tls(team: Path, server: WebServer) -> None:

@@ -152,6 +152,8 @@ class WebServer:
         ws = Workspace.open(self.path)
         try:
             signin.ensure_tables(ws.conn)
+            with ws.conn:  # what ended long ago goes now, not only at the next sign-in
+                signin.drop_ended(ws.conn, now())
             # As a terminal shows it: an override in the name would turn the pages' heading and title around it.
             self.name = visible(str(ws.conn.execute("SELECT name FROM workspace").fetchone()[0] or self.path.stem))
         finally:

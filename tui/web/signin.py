@@ -12,6 +12,9 @@ session ends when the link expires), its member is still in the workspace,
 and the token it was signed in with is not revoked: ``live_session`` is the
 one check, made by the server on every request and again and again for
 every open app, and by the app process itself before it starts.
+
+Neither table grows for ever: a member keeps ``SESSIONS_PER_MEMBER``
+sessions at most, and what ended ``KEPT_AFTER_END`` ago is dropped.
 """
 
 from __future__ import annotations
@@ -33,6 +36,12 @@ PIN_TRIES = 5
 TOKEN_SESSION = dt.timedelta(hours=12)
 #: The longest a link may stay redeemable.
 LONGEST_LINK = dt.timedelta(days=90)
+#: A member's sessions kept at most, live or ended: a sign-in past them drops the oldest (a browser signed in long ago
+#: and left), so that signing in again and again with a token cannot grow the file without end.
+SESSIONS_PER_MEMBER = 20
+#: How long a session or a link is kept once it has ended (signed out, expired, revoked): meanwhile a browser coming
+#: back is told why its session ended and ``web links`` lists the link; then both are dropped.
+KEPT_AFTER_END = dt.timedelta(days=30)
 LINK_PREFIX = "cdl_"
 
 _TABLES = (
@@ -142,6 +151,7 @@ def create_link(
     pin_text = f"{secrets.randbelow(10**6):06d}" if pin else None
     link = Link(secrets.token_hex(6), member, pin, created_by, stamp(now), stamp(now + lasts), None)
     with conn:
+        drop_ended(conn, now)
         conn.execute(
             "INSERT INTO web_link(id, hash, member, pin_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -268,12 +278,29 @@ def _refuse_on_another_replica(conn: sqlite3.Connection, member: str) -> None:
 def _open_session(
     conn: sqlite3.Connection, member: str, token_id: str | None, link_id: str | None, now: dt.datetime, expires_at: str
 ) -> str:
+    """A new session (in the caller's transaction), and the member's oldest dropped past ``SESSIONS_PER_MEMBER``:
+    ended ones first, then the live one signed in longest ago (its app ends as a revoked session's does)."""
     cookie = secrets.token_urlsafe(32)
+    drop_ended(conn, now)
     conn.execute(
         "INSERT INTO web_session(id, hash, member, token, link, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (secrets.token_hex(8), _digest(cookie), member, token_id, link_id, stamp(now), expires_at),
     )
+    conn.execute(
+        """DELETE FROM web_session WHERE member = ? AND id NOT IN (
+               SELECT id FROM web_session WHERE member = ?
+               ORDER BY (ended_at IS NULL AND expires_at > ?) DESC, created_at DESC, rowid DESC LIMIT ?)""",
+        (member, member, stamp(now), SESSIONS_PER_MEMBER),
+    )
     return cookie
+
+
+def drop_ended(conn: sqlite3.Connection, now: dt.datetime) -> None:
+    """Drop the sessions and links that ended ``KEPT_AFTER_END`` ago or longer (in the caller's transaction).
+    A link's sessions end by its expiry at the latest, so none outlives its link here."""
+    before = stamp(now - KEPT_AFTER_END)
+    conn.execute("DELETE FROM web_session WHERE MIN(expires_at, COALESCE(ended_at, expires_at)) < ?", (before,))
+    conn.execute("DELETE FROM web_link WHERE expires_at < ?", (before,))
 
 
 def _member_handle(conn: sqlite3.Connection, member: str) -> str | None:
