@@ -15,6 +15,7 @@ import re
 import signal
 import struct
 import subprocess
+import tempfile
 import termios
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -287,6 +288,35 @@ def test_an_upload_cut_off_by_a_lost_connection_imports_nothing(host: Host, inst
     # Sent whole, the same rows are imported.
     sent = installed.run(host.keys["raj"], "ledger", "import", "-", stdin=rows)
     assert sent.returncode == 0, sent.stderr
+    assert "Canva" in crewdeck(*w, "ledger", "list")
+
+
+def test_an_upload_past_the_team_accounts_limit_runs_nothing_and_keeps_nothing(host: Host, installed: Sshd) -> None:
+    """Standard input was spooled to a file on the server without a cap: one member's upload could fill its disk.
+    Past ``ssh_upload_mb`` (the team account's config) the command runs nothing and the spool is gone with it."""
+    w = ["-w", str(host.workspace)]
+    crewdeck(*w, "campaign", "add", "Spring Launch")
+    config = host.account.home / ".config" / "crewdeck" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("ssh_upload_mb = 1\n")
+    for path in (config.parent.parent, config.parent, config):
+        os.chown(path, host.account.uid, host.account.gid)
+    header = "date,campaign,category,payee,amount,currency\n"
+    row = "2026-11-20,Spring Launch,tools,Canva,100.00,EUR\n"
+    rows = header + row * (1_100_000 // len(row))
+    assert 1_000_000 < len(rows) < 1_200_000
+    temporary = set(Path(tempfile.gettempdir()).iterdir())
+    refused = installed.run(host.keys["raj"], "ledger", "import", "-", stdin=rows)
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr == (
+        "crewdeck: error: standard input is larger than 1 MB, the most this server takes for one command over SSH "
+        "(ssh_upload_mb in the team account's config): nothing was run\n"
+    )
+    assert "Canva" not in crewdeck(*w, "ledger", "list")
+    assert {p for p in set(Path(tempfile.gettempdir()).iterdir()) - temporary if p.stat().st_uid == host.account.uid} == set()
+    # Within the limit, the same rows are taken.
+    taken = installed.run(host.keys["raj"], "ledger", "import", "-", stdin=header + row)
+    assert taken.returncode == 0, taken.stderr
     assert "Canva" in crewdeck(*w, "ledger", "list")
 
 

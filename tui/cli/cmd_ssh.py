@@ -114,7 +114,7 @@ def cmd_ssh_session(ctx: Context) -> int:
         args = parse(words)
         check_command(args)
         if reads_standard_input(args):
-            take_upload()
+            take_upload(ctx.config.ssh_upload_mb)
         if getattr(args, "func", None) is not None:
             args.workspace = ctx.args.workspace
             inner = Context(args)

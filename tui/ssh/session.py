@@ -193,18 +193,29 @@ def reads_standard_input(args: argparse.Namespace) -> bool:
 _CHUNK = 1 << 20
 
 
-def take_upload(stdin: int = 0, stdout: int = 1) -> None:
-    """Read all of standard input into a file of its own, which then is standard input; refused when the client is
-    gone by then.
+def take_upload(most_mb: int, stdin: int = 0, stdout: int = 1) -> None:
+    """Read all of standard input into a file of its own, which then is standard input; refused past ``most_mb``
+    megabytes (the team account's ``ssh_upload_mb``: the file is on the server's disk), and when the client is gone
+    by then.
 
     A client that goes mid-upload (its network dropped, ssh killed) ends the session's standard input as the end of
     the file does: the command would take the rows sent so far for the whole file.  What tells the two apart is who
     hears the answer: sshd reads the session's output for the client until its connection ends, so an output with
     nobody reading it left means the client went.
     """
+    most = most_mb * 1_000_000
+    taken = 0
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - standard input from here on, for the rest of the process
     try:
         while chunk := os.read(stdin, _CHUNK):
+            taken += len(chunk)
+            if taken > most:
+                # Refused before the chunk past the limit is written: the spool (a file without a name) goes with it.
+                spool.close()
+                raise SessionRefused(
+                    f"standard input is larger than {most_mb:,} MB, the most this server takes for one command over SSH "
+                    "(ssh_upload_mb in the team account's config): nothing was run"
+                )
             spool.write(chunk)
         spool.flush()
     except OSError as exc:

@@ -115,6 +115,14 @@ def _a_view(view: str) -> str | None:
     return f"{view!r} is not a view ({', '.join(v.id for v in VIEWS)}, campaign:SLUG)"
 
 
+#: The most ``ssh_upload_mb`` may say: a million megabytes (a terabyte) is past any team's file.
+MOST_UPLOAD_MB = 1_000_000
+
+
+def _upload_mb(megabytes: int) -> str | None:
+    return None if 1 <= megabytes <= MOST_UPLOAD_MB else f"{megabytes} is not a number of megabytes from 1 to {MOST_UPLOAD_MB:,}"
+
+
 def _some_key(keys: str) -> str | None:
     return None if keys.strip() else "no key given"
 
@@ -181,6 +189,15 @@ class Config:
     time_format: str = field(
         default="24h",
         metadata=about('How times are shown: "24h" (17:00) or "12h" (5:00pm).', check=_one_of(*TIME_FORMATS)),
+    )
+    ssh_upload_mb: int = field(
+        default=100,
+        metadata=about(
+            "Over SSH (read from the team account's config): the most a member may send on standard input for one "
+            "command (`ssh team@host import - < tasks.json`), in megabytes of a million bytes.  Past it the command "
+            "is refused and nothing of the upload is kept: one upload cannot fill the server's disk.",
+            check=_upload_mb,
+        ),
     )
     keymap: dict[str, str] = field(
         default_factory=dict,
