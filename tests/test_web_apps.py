@@ -8,20 +8,28 @@ team's server without end.
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import io
 import os
+import socket
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
+from websockets.asyncio.client import connect as connect_async
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.web import signin
 from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
-from crewdeck.tui.web.server import COOKIE
+from crewdeck.tui.web.server import COOKIE, WebServer
+from crewdeck.tui.workspace.workspace import Workspace
 
 from .syncsupport import create_token, crewdeck, crewdeck_fails, wait_until
 from .websupport import WebProcess, make_guest_team
@@ -186,3 +194,59 @@ def test_an_app_started_at_a_sign_in_gives_its_place_back_when_its_session_ends(
         third = _sign_in(web, second_token)
         assert len(web.apps) == 1
         assert 'id="terminal"' in _page(web, third, HTML).text
+
+
+#: An app process that speaks the web driver's framing (``bridge``): it draws once, then writes once more when told to
+#: quit, as an app does whose last frame is on its way as its tab closes.
+LATE_APP = """
+import json, sys
+out, keys = sys.stdout.buffer, sys.stdin.buffer
+def packet(kind, payload):
+    out.write(kind + len(payload).to_bytes(4, "big") + payload)
+    out.flush()
+out.write(b"__GANGLION__\\n")
+keys.readline()  # the start line: the session and the terminal's size
+packet(b"D", b"drawn")
+while kind := keys.read(1):
+    payload = keys.read(int.from_bytes(keys.read(4), "big"))
+    if kind == b"M" and json.loads(payload)["type"] == "quit":
+        packet(b"D", b"the last frame, written as the tab closed")
+        break
+"""
+
+
+async def test_output_an_app_writes_as_its_tab_closes_is_dropped_without_a_traceback(team: Path, tmp_path: Path) -> None:
+    """The app's output that came after its page had gone was sent to the closed websocket: the process's reader task
+    ended with the exception, which nobody retrieved (a traceback in the server's log, seen once under load).  The
+    ordering is forced: the app writes only once told to quit, which the server does only after the page has gone."""
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    ws = Workspace.open(team)
+    cookie, _ = signin.sign_in_with_token(ws.conn, token, signin.wall_clock())
+    ws.close()
+    app = tmp_path / "late_app.py"
+    app.write_text(LATE_APP)
+    web = WebServer(team, command=lambda _: [sys.executable, str(app)], ready_at_sign_in=False)
+    loop = asyncio.get_running_loop()
+    unhandled: list[dict[str, object]] = []
+    before = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: unhandled.append(context))
+    listening = socket.create_server(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(web.asgi, log_level="warning"))
+    serving_task = asyncio.create_task(server.serve(sockets=[listening]))
+    try:
+        async with connect_async(
+            f"ws://127.0.0.1:{port}/ws?width=80&height=24", additional_headers={"Cookie": f"{COOKIE}={cookie}"}
+        ) as page:
+            assert await page.recv() == b"drawn"
+        # The page has gone: the server tells the app to quit, and only then comes the app's last frame.
+    finally:
+        # Once stopped (uvicorn waits for the websocket's handler) the server has finished with the app: its reader
+        # task is done, and collected here.
+        server.should_exit = True
+        await serving_task
+        gc.collect()
+        loop.set_exception_handler(before)
+        listening.close()
+    assert web.started == 1
+    assert unhandled == [], [f"{context['message']}: {context.get('exception')!r}" for context in unhandled]
