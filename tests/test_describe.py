@@ -259,3 +259,11 @@ def test_text_a_change_overwrote_is_shown_safe_on_a_terminal(cli: Cli) -> None:
     cli.ok("set", task, "notes=Plain again")
     (line,) = _log(cli, task, 1)
     assert raw_characters(line, newlines=False) == [] and "EVIL" in line and line.endswith("” → “Plain again”"), line
+
+
+def test_a_campaigns_rename_says_the_name_it_replaced(cli: Cli) -> None:
+    # It said "@ana renamed the campaign to Spring 2027": which campaign, once its name was gone, it did not say.
+    cli.ok("campaign", "set", "spring-launch", "--rename", "Spring 2027")
+    assert [line.split("  ", 1)[1] for line in cli.ok("log", "--limit", "1").splitlines()] == [
+        "@ana renamed campaign Spring Launch to Spring 2027"
+    ]

@@ -328,7 +328,7 @@ def describe(
         if entity == "member":
             return _member(row_id, values, created, names, _before(names, row_id, "handle", since))
         if entity == "campaign":
-            return _campaign(row_id, values, created, names)
+            return _campaign(row_id, values, created, names, _before(names, row_id, "name", since) if "name" in values else None)
         if entity == "result":
             return result_words(row_id, values, created, names)
         if entity == "budget":
@@ -562,7 +562,7 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming, o
     return _joined(phrases, f"changed {who}")
 
 
-def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming, old_name: str | None = None) -> str:
     name = names.campaign(row_id)
     if created and isinstance(values.get("name"), str):
         name = values["name"]
@@ -582,7 +582,8 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming)
         elif key == "pause_reason" and "status" in values:
             continue
         elif key == "name":
-            phrases.append(f"renamed the campaign to {value}")
+            # The name it had: "renamed the campaign to Spring 2027" named no campaign once the name was gone.
+            phrases.append(f"renamed campaign {old_name} to {value}" if old_name else f"renamed the campaign to {value}")
         elif key == "kpis" and isinstance(value, dict):
             found, counted = targets.of(value)
             said = ", ".join(t.text(names.currency) for t in found) or "none"
