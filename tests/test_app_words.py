@@ -80,6 +80,23 @@ async def test_the_detail_screen_tells_the_history_in_words(tmp_path: Path) -> N
         assert "assignee =" not in body and "'utc'" not in body and "created_at" not in body
 
 
+async def test_the_detail_screens_history_says_what_a_change_of_the_notes_overwrote(tmp_path: Path) -> None:
+    # It said "@raj edited the notes of “Draft reel”": what they held before was in `crewdeck log --json` alone.
+    path = team(tmp_path)
+    with Store(path) as store:
+        task = next(row_id for row_id, _ in store.records("task"))
+    assert main(["-w", str(path), "--as", "ana", "set", task, "notes=Call the printer at 10"]) == 0
+    assert main(["-w", str(path), "--as", "raj", "set", task, "notes=Call the printer at 11"]) == 0
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        body = str(app.screen.query_one("#detail-body").render())
+        assert "edited the notes of “Draft reel”: “Call the printer at 10” → “Call the printer at 11”" in body, body
+
+
 async def test_undo_names_the_task_and_what_it_takes_back(tmp_path: Path) -> None:
     app = make_app(team(tmp_path))
     async with app.run_test(size=SIZE) as pilot:

@@ -11,6 +11,7 @@ from crewdeck.tui.posts import writing
 from crewdeck.tui.session.session import Session
 
 from .conftest import NOW, Cli
+from .forged import HOSTILE, Forger, raw_characters
 
 
 def test_log_of_a_task_tells_each_change_in_one_sentence(cli: Cli) -> None:
@@ -119,7 +120,7 @@ def test_a_posts_way_through_approval_and_a_crisis_read_as_sentences(cli: Cli) -
         "@mia approved “Launch reel” (brand)",
         "@raj approved “Launch reel” (copy)",
         "@ana submitted “Launch reel” for approval",
-        "@ana set the copy of “Launch reel” to “Big launch, quieter”, set the first comment of it to “link in bio”",
+        "@ana changed the copy of “Launch reel”: “Big launch” → “Big launch, quieter”, set the first comment of it to “link in bio”",
         "@raj requested changes on “Launch reel” (copy): “too loud”",
         "@ana submitted “Launch reel” for approval",
         "@ana set the copy of “Launch reel” to “Big launch”, made it a draft",
@@ -201,3 +202,68 @@ def test_a_notice_of_a_crisis_started_or_ended_elsewhere_says_so_not_how_many_re
     ended = written(lambda store, ana: writing.end_crisis(store, ana, NOW, resume="all"))
     assert session.notices.describe(session.notices.theirs(ended)) == "@ana ended the crisis and resumed its posts"
     session.close()
+
+
+def _log(cli: Cli, task: str, limit: int) -> list[str]:
+    """``crewdeck log TASK``'s sentences, newest first, without their times."""
+    return [line.split("  ", 1)[1] for line in cli.ok("log", task[:8], "--limit", str(limit)).splitlines()]
+
+
+def test_the_log_says_what_a_change_of_the_notes_overwrote(cli: Cli) -> None:
+    # The log said "@raj edited the notes of “Draft reel”": what the notes held before was in `log --json` alone.
+    task = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task, "notes=Call the printer at 10")
+    cli.in_person("set", task, "notes=Call the printer at 11\nand the venue", as_member="raj")
+    cli.ok("set", task, "notes=")
+    assert _log(cli, task, 3) == [
+        "@ana cleared the notes of “Draft reel”: “Call the printer at 11 and the venue” → nothing",
+        "@raj edited the notes of “Draft reel”: “Call the printer at 10” → “Call the printer at 11 and the venue”",
+        "@ana edited the notes of “Draft reel”",  # they held nothing: what they say now is in the next line
+    ]
+    # The app's detail and `show` tell the history in the same words.
+    assert "@raj edited the notes of “Draft reel”: “Call the printer at 10” → “Call the printer at 11 and the venue”" in cli.ok(
+        "show", task[:8]
+    )
+
+
+def test_a_long_text_changed_late_is_shown_where_it_changed(cli: Cli) -> None:
+    # Each cut at its first 60 characters, a change at the end of long notes read "“Brief …” → “Brief …”": the same.
+    brief = "Brief for the spring reel: shoot on the roof, warm light, three takes of the product, then"
+    task = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task, f"notes={brief} call the printer at 10")
+    cli.ok("set", task, f"notes={brief} call the printer at 11 and confirm the venue with the client before Friday")
+    (line,) = _log(cli, task, 1)
+    assert line == (
+        "@ana edited the notes of “Draft reel”: “…the printer at 10” → “…the printer at 11 and confirm the venue with the client be…”"
+    ), line
+
+
+def test_a_rename_and_a_change_of_a_posts_copy_say_what_they_replaced_as_typed(cli: Cli) -> None:
+    # A title holding "{it}" had it replaced by the task's name: "renamed ““Fix reel”” …".
+    task = cli.ok("add", "Fix {it} now").strip()
+    cli.ok("set", task, "title=Fix the reel")
+    assert _log(cli, task, 1) == ["@ana renamed “Fix {it} now” to “Fix the reel”"]
+    post = cli.ok("post", "add", "Launch reel +spring-launch post:instagram").split()[-1]
+    cli.ok("post", "copy", post, "Big launch")
+    cli.ok("post", "copy", post, "Big launch, quieter", "--first-comment", "link in bio")
+    cli.ok("post", "copy", post, "", "--first-comment", "")
+    assert _log(cli, post, 2) == [
+        "@ana removed the copy of “Launch reel”: “Big launch, quieter” → nothing, removed the first comment of it: “link in bio” → nothing",
+        "@ana changed the copy of “Launch reel”: “Big launch” → “Big launch, quieter”, set the first comment of it to “link in bio”",
+    ]
+
+
+def test_text_a_change_overwrote_is_shown_safe_on_a_terminal(cli: Cli) -> None:
+    task = cli.ok("add", "Draft reel").strip()
+    Forger(cli.workspace).set("task", task, {"notes": HOSTILE})  # pulled, as a modified client may have written it
+    cli.ok("set", task, "notes=Plain again")
+    (line,) = _log(cli, task, 1)
+    assert raw_characters(line, newlines=False) == [] and "EVIL" in line and line.endswith("” → “Plain again”"), line
+
+
+def test_a_campaigns_rename_says_the_name_it_replaced(cli: Cli) -> None:
+    # It said "@ana renamed the campaign to Spring 2027": which campaign, once its name was gone, it did not say.
+    cli.ok("campaign", "set", "spring-launch", "--rename", "Spring 2027")
+    assert [line.split("  ", 1)[1] for line in cli.ok("log", "--limit", "1").splitlines()] == [
+        "@ana renamed campaign Spring Launch to Spring 2027"
+    ]

@@ -115,6 +115,42 @@ def test_a_crisis_names_campaigns_that_exist(team: Team, raj: Hostile) -> None:
         ana.http.close()
 
 
+def test_a_crisis_names_no_campaign_that_was_removed(team: Team, raj: Hostile) -> None:
+    """``crisis start`` names no removed campaign ("unknown campaign +autumn"), while a pushed crisis naming one was
+    stored: the crisis said it held a campaign nobody works in any more."""
+    ana = _ana(team, raj)
+    try:
+        autumn, removed = new_id(), "crisis.campaigns: campaign “Autumn” was removed from this workspace"
+        assert ana.push(("set", "campaign", autumn, "name", "Autumn"))["stored"] == 1
+        assert ana.push(("set", "campaign", autumn, "deleted", True))["stored"] == 1
+        crisis = _crisis(team.ids["ana"]) | {"campaigns": [team.campaign, autumn]}
+        refused_id = new_id()
+        answer = ana.push(("append", "crisis", refused_id, "*", crisis))
+        assert _refused(answer) == ["removed_campaign"] and answer["refused"][0]["message"] == removed
+        assert _pulled(ana, refused_id) == []
+        # Brought back in the same push, before the crisis: taken.
+        answer = ana.push(("set", "campaign", autumn, "deleted", False), ("append", "crisis", new_id(), "*", crisis))
+        assert answer["stored"] == 2 and answer["refused"] == []
+        # Removed in the same push, before the crisis: the crisis is refused, the removal stands.
+        answer = ana.push(("set", "campaign", autumn, "deleted", True), ("append", "crisis", new_id(), "*", crisis))
+        assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["removed_campaign"], answer
+    finally:
+        ana.http.close()
+
+
+def test_a_write_on_the_shared_file_starts_no_crisis_of_a_removed_campaign(team: Team) -> None:
+    ana = team.ids["ana"]
+    with Store(team.path) as store:
+        with store.write(ana) as w:
+            autumn = w.create("campaign", {"name": "Autumn"})
+        with store.write(ana) as w:
+            w.set("campaign", autumn, {"deleted": True})
+        before = store.op_count()
+        with pytest.raises(Refused, match=r"rule removed_campaign"), store.write(ana) as w:
+            w.append("crisis", _crisis(ana) | {"campaigns": [autumn]})
+        assert store.op_count() == before
+
+
 def test_a_post_in_no_campaign_takes_the_workspaces_approval_chain(team: Team, raj: Hostile) -> None:
     """A post in no campaign had no chain: submitted, its round was approved with no reviewer, and it went into the
     scheduler unread, whatever chains the campaigns had; leaving a campaign did the same for a post in one."""

@@ -504,6 +504,15 @@ class PgRuleState:
             for row_id, task in latest.items()
         }
 
+    def removed_campaigns(self, campaign_ids: Sequence[str]) -> set[str]:
+        # From the log (the server keeps no campaign rows): the newest removal of each.
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (row_id) row_id, value FROM crewdeck_op WHERE workspace = %s AND entity = 'campaign' "
+            "AND field = 'deleted' AND row_id = ANY(%s) ORDER BY row_id, op_id DESC",
+            (self.workspace, list(campaign_ids)),
+        )
+        return {row_id for row_id, value in rows.fetchall() if json.loads(value) is True}
+
     def campaign_name(self, campaign_id: str) -> str | None:
         name = self._latest(campaign_id, ("name",)).get("name")
         return str(name) if name else None

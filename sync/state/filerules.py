@@ -176,6 +176,10 @@ class FileRuleState:
         )
         return {row[0] for row in self.conn.execute(query) if isinstance(row[0], str)}
 
+    def removed_campaigns(self, campaign_ids: Sequence[str]) -> set[str]:
+        query = "SELECT id FROM campaign WHERE deleted = 1 AND id IN (SELECT value FROM json_each(?))"
+        return {row[0] for row in self.conn.execute(query, (json.dumps(list(campaign_ids)),))}
+
     def task_campaign(self, task_id: str) -> str | None:
         row = self.conn.execute("SELECT campaign FROM task WHERE id = ?", (task_id,)).fetchone()
         return None if row is None else row[0]

@@ -167,6 +167,8 @@ RULES = {
     "one_step_per_round": "one person approves at most one step of a round",
     "step_order": "steps are approved in order",
     "unknown_crisis": "the crisis it names does not exist",
+    "removed_campaign": "a crisis names no campaign that was removed from the workspace (`crisis start` takes none): it would "
+    "say it held one nobody works in any more",
     "unknown_platform": "a crisis names platforms crewdeck knows (those of the copy limits) or that a campaign or post here uses: "
     "one of none would hold nothing back",
     "crisis_ended": "the crisis has ended already",
@@ -370,6 +372,10 @@ class RuleState(Protocol):
         """The platforms the live campaigns and tasks (posts) here name."""
         ...
 
+    def removed_campaigns(self, campaign_ids: Sequence[str]) -> set[str]:
+        """Those of these campaigns the workspace holds removed (``deleted``)."""
+        ...
+
 
 #: Stored post states that put a post into the scheduler or out (``not_publishable``).
 GOING_OUT = ('"scheduled"', '"published"')
@@ -382,11 +388,11 @@ POST_MOVE_FIELDS = frozenset({"post_state", "post_round", "campaign", "platform"
 READ_AS_LEFT = {
     "task": frozenset({"assignee", "status", "deleted", *POST_MOVE_FIELDS}),
     "member": frozenset({"handle", "access", "unix_user", "deleted", "ssh_keys"}),
-    "campaign": frozenset({"start", "end"}),
+    "campaign": frozenset({"start", "end", "deleted"}),
 }
 
 #: The records whose accepted operations change what the rules read later in a batch (``Judge._accept``).
-RECORDS_READ = frozenset({"member", "ledger_entry", "approval", "post_approval", "crisis", "crisis_end"})
+RECORDS_READ = frozenset({"member", "campaign", "ledger_entry", "approval", "post_approval", "crisis", "crisis_end"})
 
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
@@ -508,6 +514,8 @@ class Judge:
         #: Crises this batch started (their records), and those it ended (when).
         self._crisis_records: dict[str, Mapping[str, Any]] = {}
         self._ended: dict[str, str] = {}
+        #: Campaign id -> whether this batch left it removed, by the operations on its ``deleted`` accepted so far.
+        self._campaigns_removed: dict[str, bool] = {}
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
         #: Task id -> the content fields and platform this batch set on it so far, decoded (kept only in a batch that
@@ -1423,7 +1431,23 @@ class Judge:
             if self.state.record_exists("crisis_end", row_id):
                 return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
             return None
-        return self._unknown(_crisis_references(record)) or self._unknown_platform(record.get("platforms") or [])
+        return (
+            self._unknown(_crisis_references(record))
+            or self._removed_campaign(record.get("campaigns") or [])
+            or self._unknown_platform(record.get("platforms") or [])
+        )
+
+    def _removed_campaign(self, named: Sequence[str]) -> Refusal | None:
+        """A crisis naming a campaign that was removed, as stored or as this batch left it so far: ``crisis start`` names
+        none, and a push or a write on the shared file may not either."""
+        stored = [c for c in named if c not in self._campaigns_removed and ("campaign", c) not in self._creating]
+        removed = self.state.removed_campaigns(stored) if stored else set()
+        for campaign in named:
+            if self._campaigns_removed.get(campaign, campaign in removed):
+                return Refusal(
+                    "removed_campaign", f"crisis.campaigns: campaign {self._campaign_named(campaign)} was removed from this workspace"
+                )
+        return None
 
     def _unknown_platform(self, named: Sequence[str]) -> Refusal | None:
         """A crisis naming a platform crewdeck knows not, nor any campaign or post here (this batch's too) uses: a typo
@@ -1633,6 +1657,8 @@ class Judge:
         elif kind == APPEND and entity == "post_approval":
             record = self._record(value)
             self._verdicts.setdefault(record["post"], []).append(verdict_of("", "~", record))
+        elif entity == "campaign" and field == "deleted":
+            self._campaigns_removed[row_id] = json.loads(value) is True
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
             self._crisis_records.setdefault(row_id, self._record(value))

@@ -324,11 +324,11 @@ def describe(
         if kind == APPEND:
             return _appended(entity, values.get("*"), names)
         if entity == "task":
-            return _task(row_id, values, created, names, _before(names, row_id, "title", since))
+            return _task(row_id, values, created, names, since)
         if entity == "member":
             return _member(row_id, values, created, names, _before(names, row_id, "handle", since))
         if entity == "campaign":
-            return _campaign(row_id, values, created, names)
+            return _campaign(row_id, values, created, names, _before(names, row_id, "name", since) if "name" in values else None)
         if entity == "result":
             return result_words(row_id, values, created, names)
         if entity == "budget":
@@ -381,7 +381,8 @@ def _plain(value: Any, names: Naming) -> str:
     return quoted(text) if len(text) > QUOTE or " " in text else text
 
 
-def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, old_title: str | None = None) -> str:
+def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, since: str | None = None) -> str:
+    """``since``: the write's first operation, when known: a change of a text then says the text it replaced."""
     name = names.task(row_id, values.get("title"))
     if values.get("deleted") is True:
         return f"deleted {name}"
@@ -411,14 +412,63 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, old
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
         phrases.append(f"marked {{it}} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
+    # Each phrase with what it says of a text after it, kept out of the "{it}" a phrase names the task by (typed text may
+    # hold "{it}" too).
+    said: list[tuple[str, str]] = [(phrase, "") for phrase in phrases]
     for name_, value in fields.items():
-        if name_ == "title" and old_title and value:
-            phrases.append(f"renamed {quoted(old_title)} to {quoted(str(value))}")
-        elif name_ not in _UNSAID:
-            phrases.append(_task_field(name_, value, names))
-    if not phrases:
+        if name_ in _UNSAID:
+            continue
+        old = _before(names, row_id, name_, since) if name_ in _OVERWRITTEN else None
+        if old is None:
+            said.append((_task_field(name_, value, names), ""))
+        elif name_ == "title" and value:
+            said.append(("renamed ", " to ".join(_old_and_new(old, str(value)))))
+        else:
+            said.append(_overwrote(name_, old, value, names))
+    if not said:
         return f"changed {name}"
-    return ", ".join(p.replace("{it}", name if i == 0 else "it") for i, p in enumerate(phrases))
+    return ", ".join(p.replace("{it}", name if i == 0 else "it") + text for i, (p, text) in enumerate(said))
+
+
+#: A task's texts a write overwrites: its history says what they held, so nothing anyone typed is lost from sight.
+_OVERWRITTEN = {"title", "notes", "copy", "link", "first_comment"}
+
+
+def _overwrote(field: str, old: str, value: Any, names: Naming) -> tuple[str, str]:
+    """A change of the text ``field`` that held ``old``: the phrase and, after it, "“old” → “new”"."""
+    if field == "title":  # taken away: the title as the task reads it, without one
+        return _task_field(field, value, names), f": {quoted(old)} → nothing"
+    said = "the notes" if field == "notes" else f"the {field.replace('_', ' ')}"
+    if not (isinstance(value, str) and value.strip()):
+        return f"{'cleared' if field == 'notes' else 'removed'} {said} of {{it}}", f": {quoted(old)} → nothing"
+    before, after = _old_and_new(old, value)
+    return f"{'edited' if field == 'notes' else 'changed'} {said} of {{it}}", f": {before} → {after}"
+
+
+#: Of two texts cut short, how much of what they share a line keeps before where they differ.
+_LEAD = 20
+
+
+def _old_and_new(old: str, new: str) -> tuple[str, str]:
+    """``old`` and ``new`` quoted as ``quoted`` quotes them, but where either is cut short, both shown from a little before
+    where they first differ ("“…call the printer at 10”"): cut at the end, a change late in a long text read as none."""
+    before, after = " ".join(old.split()), " ".join(new.split())
+    if len(before) <= QUOTE and len(after) <= QUOTE:
+        return quoted(before), quoted(after)
+    shared = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    start = max(shared - _LEAD, 0)
+    if start:
+        word = before.find(" ", start, shared)  # from a word's start, where one begins before the difference
+        start = word + 1 if word != -1 else start
+    return _from(before, start), _from(after, start)
+
+
+def _from(text: str, start: int) -> str:
+    """``text`` from ``start`` in quotes, an ellipsis where it is cut at either end, at most ``QUOTE`` characters."""
+    lead = "…" if start else ""
+    rest = text[start:]
+    room = QUOTE - len(lead)
+    return f"“{lead}{rest if len(rest) <= room else rest[: room - 1] + '…'}”"
 
 
 def _task_field(name: str, value: Any, names: Naming) -> str:
@@ -512,7 +562,7 @@ def _member(row_id: str, values: dict[str, Any], created: bool, names: Naming, o
     return _joined(phrases, f"changed {who}")
 
 
-def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming) -> str:
+def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming, old_name: str | None = None) -> str:
     name = names.campaign(row_id)
     if created and isinstance(values.get("name"), str):
         name = values["name"]
@@ -532,7 +582,8 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming)
         elif key == "pause_reason" and "status" in values:
             continue
         elif key == "name":
-            phrases.append(f"renamed the campaign to {value}")
+            # The name it had: "renamed the campaign to Spring 2027" named no campaign once the name was gone.
+            phrases.append(f"renamed campaign {old_name} to {value}" if old_name else f"renamed the campaign to {value}")
         elif key == "kpis" and isinstance(value, dict):
             found, counted = targets.of(value)
             said = ", ".join(t.text(names.currency) for t in found) or "none"
