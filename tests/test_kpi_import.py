@@ -455,6 +455,21 @@ def test_a_sheet_saved_as_unicode_text_tab_separated_imports_as_its_csv_twin(ws:
         assert store.conn.execute("SELECT day, clicks FROM result").fetchall() == [("2026-11-20", 12)]
 
 
+@pytest.mark.parametrize(("separator", "named"), [(",", "comma"), ("\t", "tab")])
+def test_a_row_with_a_cell_too_many_names_the_files_own_separator(ws: Path, tmp_path: Path, separator: str, named: str) -> None:
+    """A tab-separated sheet's row with a tab in a value was told "a comma in a value needs quotes": the file has none."""
+    rows = [
+        ["date", "campaign", "platform", "clicks"],
+        ["2026-11-20", "Autumn", "instagram", "12"],
+        ["2026-11-21", "Autumn", "instagram", "7", "x"],
+    ]
+    source = _file(tmp_path, "sheet.txt", "".join(separator.join(row) + "\n" for row in rows))
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[0] == f"{source}:3: 5 cells, but the header has 4 columns (a {named} in a value needs quotes)"
+    assert _state(ws) == before
+
+
 def test_an_import_that_takes_a_campaign_off_target_adds_the_review_task(ws: Path, tmp_path: Path) -> None:
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "autumn", "--target", "ctr>=1%")
     crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")

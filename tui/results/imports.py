@@ -37,6 +37,7 @@ from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, too_large
 from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.separators import separator as csv_separator
+from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
@@ -209,7 +210,8 @@ def run(
     # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
     report: dict[str, str] = {}  # a LinkedIn preamble's "Report Start" and "Report End", as ISO days
-    rows = _rows(lines, source, fmt, problems, {_bare(name).lower() for name in campaign_names}, report)
+    separator, lines = _separator(_without_bom(lines))
+    rows = _rows(lines, separator, source, fmt, problems, {_bare(name).lower() for name in campaign_names}, report)
     first = next(rows, None)
     if first is None:
         if problems:
@@ -224,7 +226,22 @@ def run(
     out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
-    batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems, begun, report)
+    batches = _batches(
+        ws,
+        rows,
+        source,
+        fmt,
+        header,
+        columns,
+        header_currency,
+        with_spend,
+        size,
+        out,
+        problems,
+        begun,
+        report,
+        unquoted_separator(separator),
+    )
     head = [next(batches)]
     head.extend(islice(batches, 1))
     # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
@@ -255,8 +272,11 @@ def _batches(
     problems: list[str],
     begun: dt.date,
     report: dict[str, str],
+    unquoted: str,
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``.
+
+    ``unquoted``: why a row may hold more cells than the header, said of the file's separator.
 
     ``report``: the range a LinkedIn preamble names (``start``, ``end``): a file of rows that each hold more than a
     day's numbers by it is a problem of its own, said once the last row is read (nothing is written then).
@@ -278,7 +298,7 @@ def _batches(
     first = True
     by_periods = _ByPeriods(report) if fmt == "linkedin" else None
     for line, cells in rows:
-        cell = _Cells(source, line, header, cells, columns, problems)
+        cell = _Cells(source, line, header, cells, columns, problems, unquoted)
         if first and fmt == "meta" and not cell.broken and not cell.get("campaign"):
             # Ads Manager's total over the rows, written first with its names empty: read, it would count them twice.
             out.total_row, first = line, False
@@ -415,12 +435,11 @@ def _batch(
 
 
 def _rows(
-    lines: Iterable[str], source: str, fmt: str, problems: list[str], campaign: set[str], report: dict[str, str]
+    lines: Iterable[str], separator: str, source: str, fmt: str, problems: list[str], campaign: set[str], report: dict[str, str]
 ) -> Iterator[tuple[int, list[str]]]:
-    """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped: its header is the first
-    row with a cell in ``campaign``, the campaign column's names as ``_bare`` and lower case make them; the days its
-    "Report Start" and "Report End" lines name go into ``report`` as ``start`` and ``end``)."""
-    separator, lines = _separator(_without_bom(lines))
+    """``(line, cells)`` of each non-empty row split by ``separator``, from the header on (LinkedIn's preamble skipped:
+    its header is the first row with a cell in ``campaign``, the campaign column's names as ``_bare`` and lower case make
+    them; the days its "Report Start" and "Report End" lines name go into ``report`` as ``start`` and ``end``)."""
     reader = csv.reader(lines, delimiter=separator, strict=True)
     started = fmt != "linkedin"
     try:
@@ -553,11 +572,13 @@ def _bare(header: str) -> str:
 class _Cells:
     """One row's cells by field, collecting its problems as ``FILE:LINE: column: problem``."""
 
-    def __init__(self, source: str, line: int, header: list[str], cells: list[str], columns: dict[str, int], problems: list[str]) -> None:
+    def __init__(
+        self, source: str, line: int, header: list[str], cells: list[str], columns: dict[str, int], problems: list[str], unquoted: str
+    ) -> None:
         self.source, self.line, self.header, self.cells, self.columns, self.problems = source, line, header, cells, columns, problems
         self.broken = False
         if len(cells) > len(header):
-            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns (a comma in a value needs quotes)")
+            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns ({unquoted})")
         elif len(cells) < len(header):  # a line cut short (a file cut off): never a day with fewer numbers
             self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns")
 
