@@ -1277,7 +1277,16 @@ def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli
         "(a comma in a value needs quotes)\n"
     )
     quote = cli("import", "--from", "linear", str(write(tmp_path, "l.csv", 'ID,Title\nM-1,"Open quote\nM-2,Two\n')))
-    assert quote.err == f"crewdeck: error: nothing imported: {tmp_path / 'l.csv'}: row 2: not valid CSV: unexpected end of data\n"
+    assert quote.err == (
+        f"crewdeck: error: nothing imported: {tmp_path / 'l.csv'}: row 2: not valid CSV: a quote opened in this row is never closed "
+        '(a quote inside a value is written twice: "")\n'
+    )
+    # The csv module's words for a quote a tab does not follow were "'<TAB>' expected after '\"'", a raw tab on the terminal.
+    tabbed = cli("import", "--from", "linear", str(write(tmp_path, "t.csv", 'ID\tTitle\nM-1\t"Quoted" and not\n')))
+    assert tabbed.err == (
+        f"crewdeck: error: nothing imported: {tmp_path / 't.csv'}: row 2: not valid CSV: a quoted value goes on after its closing "
+        'quote (a tab should follow it; a quote inside a value is written twice: "")\n'
+    )
 
 
 def test_an_asana_day_that_is_no_day_quotes_the_cell(cli: Cli, tmp_path: Path) -> None:

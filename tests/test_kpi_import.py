@@ -862,10 +862,35 @@ def test_a_file_that_is_not_valid_csv_says_so_as_the_other_imports_do(ws: Path, 
     # "field larger than field limit (131072)".
     source = _file(tmp_path, "q.csv", 'Campaign name,Day,Reach\nAutumn,2026-11-20,"80"0\n')
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
-    assert err.splitlines()[0] == f"{source}:2: not valid CSV: ',' expected after '\"'"
+    assert err.splitlines()[0] == (
+        f'{source}:2: not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
+    )
     source = _file(tmp_path, "long.csv", f'Campaign name,Day,Reach,Note\nAutumn,2026-11-20,80,"{"x" * 200_000}"\n')
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
     assert err.splitlines()[0] == f"{source}:2: a cell longer than 131,072 characters"
+
+
+def test_a_stray_quote_is_named_on_its_own_row_by_the_files_separator_and_no_raw_tab(ws: Path, tmp_path: Path) -> None:
+    """In a tab-separated sheet the csv module's words put a raw tab on the terminal ("'<TAB>' expected after '\"'"); a
+    quote never closed was said on the file's last line ("unexpected end of data"), thousands of lines below it."""
+    rows = 'date\tcampaign\tplatform\tclicks\n2026-11-20\tAutumn\tinstagram\t"12" clicks\n'
+    source = _file(tmp_path, "sheet.txt", rows)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[0] == (
+        f'{source}:2: not valid CSV: a quoted value goes on after its closing quote (a tab should follow it; a quote inside a value is written twice: "")'
+    )
+    text = (
+        'date,campaign,platform,clicks\n2026-11-20,Autumn,instagram,12\n2026-11-21,Autumn,instagram,"7\n'
+        + "2026-11-22,Autumn,instagram,7\n" * 50
+    )
+    source = _file(tmp_path, "open.csv", text)
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert (
+        err.splitlines()[0]
+        == f'{source}:3: not valid CSV: a quote opened in this row is never closed (a quote inside a value is written twice: "")'
+    )
+    assert _state(ws) == before
 
 
 def _import_meta(ws: Path, source: str, *args: str) -> tuple[str, str]:

@@ -442,8 +442,10 @@ def _rows(
     them; the days its "Report Start" and "Report End" lines name go into ``report`` as ``start`` and ``end``)."""
     reader = csv.reader(lines, delimiter=separator, strict=True)
     started = fmt != "linkedin"
+    start = 1  # the line the row being read starts on: a quote left open is said there, not at the end of the file
     try:
         for cells in reader:
+            start = reader.line_num + 1
             if not any(cell.strip() for cell in cells):
                 continue
             if not started:
@@ -459,7 +461,7 @@ def _rows(
                 started = True
             yield reader.line_num, cells
     except csv.Error as exc:
-        problems.append(f"{source}:{reader.line_num}: {csv_problem(exc)}")
+        problems.append(f"{source}:{start}: {csv_problem(exc)}")
 
 
 #: How many lines before the header are looked at for what separates its columns (LinkedIn's preamble is a few).
