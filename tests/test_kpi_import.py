@@ -252,6 +252,56 @@ def test_a_linkedin_export_not_broken_down_by_day_is_refused_as_metas_is(
         assert out.startswith(f"imported {len(daily)} row")
 
 
+def _linkedin_with(start: str, end: str, columns: str, rows: list[str]) -> str:
+    """A LinkedIn export of Autumn whose preamble names the range ``start`` to ``end`` (M/D/YYYY), with ``columns`` before
+    the campaign's (each row's cells for them in ``rows``)."""
+    head = _linkedin(start, end, []).replace("Start Date (in UTC),", f"Start Date (in UTC),{columns},")
+    return head + "".join(f"{cells},Acme,Q4,Autumn,123456,USD,25.50,4000,35,20,3,2,60,4,3100\n" for cells in rows)
+
+
+@pytest.mark.parametrize(
+    ("columns", "rows"),
+    [
+        # Each row says its span: one day, though every one is dated the report's first day or a month's.
+        ("End Date (in UTC)", ["10/15/2026,10/15/2026", "11/1/2026,11/1/2026"]),
+        # A campaign of one launch day, November 1st: its row is that day's, whatever the breakdown.
+        ("Campaign Start Date,Campaign End Date", ["11/1/2026,11/1/2026,11/1/2026"]),
+    ],
+)
+def test_a_daily_linkedin_export_whose_rows_say_they_are_days_is_read_though_each_is_a_first(
+    ws: Path, tmp_path: Path, columns: str, rows: list[str]
+) -> None:
+    """Every row dated the report's first day or a 1st was refused as "not broken down by day", though the file said each
+    row is one day's: by its End Date, or by its campaign's last day."""
+    source = _file(tmp_path, "li.csv", _linkedin_with("10/15/2026", "11/21/2026", columns, rows))
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+    assert out.startswith(f"imported {len(rows)} row")
+    with Store(ws) as store:
+        days = [day for (day,) in store.conn.execute("SELECT day FROM result ORDER BY day")]
+    assert days == [{"10/15/2026": "2026-10-15", "11/1/2026": "2026-11-01"}[row.split(",")[0]] for row in rows]
+
+
+@pytest.mark.parametrize("campaign_end", ["", "12/31/2026", "not a day"])
+def test_a_monthly_linkedin_export_is_refused_though_it_names_its_campaigns_end(ws: Path, tmp_path: Path, campaign_end: str) -> None:
+    """A campaign running past its row's day (or with no end set): the row may hold the month's numbers."""
+    rows = [f"10/15/2026,10/1/2026,{campaign_end}", f"11/1/2026,10/1/2026,{campaign_end}"]
+    source = _file(tmp_path, "li.csv", _linkedin_with("10/15/2026", "11/21/2026", "Campaign Start Date,Campaign End Date", rows))
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+    assert err.splitlines()[0].startswith(f"{source}: every row is dated the report's first day or a month's (2026-10-15, 2026-11-01)")
+    assert _state(ws) == before
+    # By month with an End Date column, each row says it spans the month: refused by its own span.
+    text = _linkedin_with("10/15/2026", "11/21/2026", "End Date (in UTC)", ["10/15/2026,10/31/2026", "11/1/2026,11/21/2026"])
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "li.csv", text), "--format", "linkedin")
+    assert err.splitlines()[:2] == [
+        f"{source}:7: End Date (in UTC): the row spans 2026-10-15 to 2026-10-31: export it broken down by day "
+        "(Campaign Manager: Export, Time breakdown: Daily)",
+        f"{source}:8: End Date (in UTC): the row spans 2026-11-01 to 2026-11-21: export it broken down by day "
+        "(Campaign Manager: Export, Time breakdown: Daily)",
+    ]
+    assert _state(ws) == before
+
+
 def test_a_linkedin_row_with_an_end_date_past_its_start_is_refused_naming_linkedins_breakdown(ws: Path, tmp_path: Path) -> None:
     text = (
         "Start Date (in UTC),End Date (in UTC),Campaign Name,Impressions\n11/1/2026,11/21/2026,Autumn,4000\n11/2/2026,11/2/2026,Autumn,5\n"

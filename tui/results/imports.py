@@ -91,6 +91,9 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 #: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion), and the
 #: first day of its report range beside a ``Day`` column.  Read only for those, never named by ``--map``.
 META_CONTEXT = {"indicator": ("Result indicator",), "start": ("Reporting starts",)}
+#: A LinkedIn row's column naming the last day its campaign runs (empty while none is set): a row dated that day holds
+#: that day's numbers alone, whatever the export's time breakdown.  Read only for that, never named by ``--map``.
+LINKEDIN_CAMPAIGN_END = "Campaign End Date"
 #: A Meta export's columns that show it has a row per ad or ad set (Ads Manager's Ads and Ad sets tabs), finest first:
 #: several rows per campaign and day, which results key by campaign.
 META_LEVELS = (("Ad name", "ad"), ("Ad set name", "ad set"))
@@ -311,7 +314,7 @@ def _batches(
             continue
         key, day, values, spent = read
         if by_periods is not None:
-            by_periods.add(day)
+            by_periods.add(day, cell.get("end"), cell.get("campaign_end"))
         row_id = key.row_id(day)
         first_line = seen.setdefault(row_id, line)
         if first_line != line:
@@ -356,36 +359,42 @@ def _batches(
 
 
 class _ByPeriods:
-    """Whether a LinkedIn export's rows each hold a longer period's numbers than a day's, by their days alone.
+    """Whether a LinkedIn export's rows each hold a longer period's numbers than a day's.
 
     Exported with a time breakdown of All, every row is dated the report's
     first day; of Monthly, the first day of its month (or of the report).
     Such a row spans to the next one's period, or the report's end: read as
-    a day's, a month's clicks would all be its first day's.  A daily export
-    dated so throughout (a campaign that ran on those days alone) is told
-    from them only by the days between, which it leaves out: it is taken
-    for one (the same rule as every row: never a guess that writes).
+    a day's, a month's clicks would all be its first day's.  What the file
+    says decides: a row with an End Date says its own span (one longer than
+    a day is that row's problem), and a row dated its campaign's Campaign End
+    Date, or the report's, holds that day's numbers alone whatever the
+    breakdown.  Only a file of rows that say neither, each dated the
+    report's first day or a month's, is one that may hold longer periods
+    (the same rule as every row: never a guess that writes).
     """
 
     def __init__(self, report: dict[str, str]) -> None:
         self.start, self.end = report.get("start"), report.get("end")
-        #: Every day read so far is the report's first or a month's first.
+        #: Every day read so far is the report's first or a month's first, and no row said its span.
         self.periodic = self.start is not None and self.end is not None and self.start < self.end
-        #: Some day read so far begins a period longer than a day (within the report).
+        #: Some day read so far begins a period longer than a day (within the report and its campaign's run).
         self.longer = False
         self.days: set[str] = set()
 
-    def add(self, day: str) -> None:
+    def add(self, day: str, end: str, campaign_end: str) -> None:
+        """A row's ``day``, its End Date cell and its Campaign End Date cell (as the file writes them, ``""``: none)."""
         if not self.periodic:
             return
-        if day != self.start and not day.endswith("-01"):
+        if end or (day != self.start and not day.endswith("-01")):
             self.periodic = False
             return
         if len(self.days) < 3:
             self.days.add(day)
         assert self.end is not None  # periodic: the report has both bounds
-        # All or Monthly alike, such a row runs to the end of its month at least, or of the report.
-        self.longer = self.longer or day < min(_month_end(day), self.end)
+        # All or Monthly alike, such a row runs to the end of its month at least, or of the report, or of its campaign.
+        last = min(_month_end(day), self.end)
+        ends = _iso_day(campaign_end) if campaign_end else None
+        self.longer = self.longer or day < (last if ends is None else min(last, ends))
 
     def more_than_days(self) -> bool:
         return self.periodic and self.longer
@@ -508,6 +517,9 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
                 raise UserError(f"{source}:{line}: --map {name}={mapping[name]}: no such column (columns: {', '.join(names)})")
     if fmt == "meta":
         columns.update(_meta_context(lowered, columns, mapping))
+    campaign_end = LINKEDIN_CAMPAIGN_END.lower()
+    if fmt == "linkedin" and campaign_end in lowered and lowered.index(campaign_end) not in columns.values():
+        columns["campaign_end"] = lowered.index(campaign_end)
     by_column: dict[int, str] = {}
     for name, index in columns.items():
         other = by_column.setdefault(index, name)
