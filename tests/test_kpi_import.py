@@ -505,6 +505,17 @@ def test_a_sheet_saved_as_unicode_text_tab_separated_imports_as_its_csv_twin(ws:
         assert store.conn.execute("SELECT day, clicks FROM result").fetchall() == [("2026-11-20", 12)]
 
 
+def test_a_sheet_excel_saved_with_semicolons_imports_as_its_csv_twin(ws: Path, tmp_path: Path) -> None:
+    """Excel in a locale with a decimal comma saves "CSV" with semicolons, which ``ledger import`` reads: ``kpi import``
+    said "no date column (date; ...)" of a header that plainly has one.  A semicolon in a file of commas is a cell's."""
+    text = "date;campaign;platform;clicks;notes\r\n2026-11-20;Autumn;instagram;12;a, b\r\n"
+    assert _csv_import(ws, _file(tmp_path, "sheet.csv", text)).startswith("imported 1 row: 1 changed, 0 unchanged")
+    commas = 'date,campaign,platform,clicks,notes\n2026-11-20,Autumn,instagram,12,"a; b; c"\n'
+    assert _csv_import(ws, _file(tmp_path, "commas.csv", commas)).startswith("imported 1 row: 0 changed, 1 unchanged")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT day, clicks FROM result").fetchall() == [("2026-11-20", 12)]
+
+
 @pytest.mark.parametrize(("separator", "named"), [(",", "comma"), ("\t", "tab")])
 def test_a_row_with_a_cell_too_many_names_the_files_own_separator(ws: Path, tmp_path: Path, separator: str, named: str) -> None:
     """A tab-separated sheet's row with a tab in a value was told "a comma in a value needs quotes": the file has none."""

@@ -478,11 +478,12 @@ _LOOKED_AT = 50
 
 
 def _separator(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
-    """What separates the columns, and the lines: tabs when the first lines hold more tabs than commas (Excel's
-    "Unicode Text" saves a sheet so, as ``ledger import`` and the task imports read it), else commas.  The first lines,
-    not the first with either: LinkedIn's report opens with lines such as "Date Generated: Nov 22, 2026, 9:00 AM"."""
+    """What separates the columns, and the lines: tabs or semicolons when the first lines hold more of them than commas
+    (Excel's "Unicode Text" saves a sheet with tabs, Excel in a locale with a decimal comma its "CSV" with semicolons, as
+    ``ledger import`` and the task imports read them), else commas.  The first lines, not the first with any: LinkedIn's
+    report opens with lines such as "Date Generated: Nov 22, 2026, 9:00 AM"."""
     seen = list(islice(lines, _LOOKED_AT))
-    return csv_separator("".join(seen), ",\t"), chain(seen, lines)
+    return csv_separator("".join(seen)), chain(seen, lines)
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:
