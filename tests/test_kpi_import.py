@@ -266,6 +266,7 @@ def _linkedin_with(start: str, end: str, columns: str, rows: list[str]) -> str:
         ("End Date (in UTC)", ["10/15/2026,10/15/2026", "11/1/2026,11/1/2026"]),
         # A campaign of one launch day, November 1st: its row is that day's, whatever the breakdown.
         ("Campaign Start Date,Campaign End Date", ["11/1/2026,11/1/2026,11/1/2026"]),
+        ("Campaign Start Date,Campaign End Date", ['11/1/2026,"10/31/2026, 9:00 AM","11/1/2026, 11:59 PM"']),
     ],
 )
 def test_a_daily_linkedin_export_whose_rows_say_they_are_days_is_read_though_each_is_a_first(

@@ -393,7 +393,7 @@ class _ByPeriods:
         assert self.end is not None  # periodic: the report has both bounds
         # All or Monthly alike, such a row runs to the end of its month at least, or of the report, or of its campaign.
         last = min(_month_end(day), self.end)
-        ends = _iso_day(campaign_end) if campaign_end else None
+        ends = _us_day_in(campaign_end) if campaign_end else None
         self.longer = self.longer or day < (last if ends is None else min(last, ends))
 
     def more_than_days(self) -> bool:
@@ -461,11 +461,9 @@ def _rows(
                 # The header is the first row naming the campaign; the lines before describe the report.
                 if not any(_bare(cell.strip()).lower() in campaign for cell in cells):
                     bound = _REPORT_BOUND.match(cells[0])
-                    day = _US_DAY_IN.search(bound[2]) if bound else None
-                    if bound and day:
-                        found = _iso_day(day[0])
-                        if found is not None:
-                            report[bound[1].lower()] = found
+                    found = _us_day_in(bound[2]) if bound else None
+                    if bound and found is not None:
+                        report[bound[1].lower()] = found
                     continue
                 started = True
             yield reader.line_num, cells
@@ -640,6 +638,13 @@ def _iso_day(raw: str) -> str | None:
     except ValueError:
         pass
     return None
+
+
+def _us_day_in(text: str) -> str | None:
+    """The first M/D/YYYY day in ``text`` as ISO, as LinkedIn writes one with a time ("11/20/2026, 12:00 AM") or
+    without (``None``: no such day)."""
+    found = _US_DAY_IN.search(text)
+    return _iso_day(found[0]) if found else None
 
 
 def _day_first(raw: str) -> str | None:
