@@ -1277,7 +1277,16 @@ def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli
         "(a comma in a value needs quotes)\n"
     )
     quote = cli("import", "--from", "linear", str(write(tmp_path, "l.csv", 'ID,Title\nM-1,"Open quote\nM-2,Two\n')))
-    assert quote.err == f"crewdeck: error: nothing imported: {tmp_path / 'l.csv'}: row 2: not valid CSV: unexpected end of data\n"
+    assert quote.err == (
+        f"crewdeck: error: nothing imported: {tmp_path / 'l.csv'}: row 2: not valid CSV: a quote opened in this row is never closed "
+        '(a quote inside a value is written twice: "")\n'
+    )
+    # The csv module's words for a quote a tab does not follow were "'<TAB>' expected after '\"'", a raw tab on the terminal.
+    tabbed = cli("import", "--from", "linear", str(write(tmp_path, "t.csv", 'ID\tTitle\nM-1\t"Quoted" and not\n')))
+    assert tabbed.err == (
+        f"crewdeck: error: nothing imported: {tmp_path / 't.csv'}: row 2: not valid CSV: a quoted value goes on after its closing "
+        'quote (a tab should follow it; a quote inside a value is written twice: "")\n'
+    )
 
 
 def test_an_asana_day_that_is_no_day_quotes_the_cell(cli: Cli, tmp_path: Path) -> None:
@@ -1677,13 +1686,25 @@ def test_an_asana_task_id_a_spreadsheet_rounded_is_named(cli: Cli, tmp_path: Pat
     assert op_count(cli.workspace) == before
 
 
-def test_a_csv_a_spreadsheet_saved_with_semicolons_says_so(cli: Cli, tmp_path: Path) -> None:
-    """A spreadsheet in a locale with a decimal comma saves "CSV" with semicolons: the header read as one column, named whole.
-    (A header of tabs and no comma is read tab-separated, as Excel's "Unicode Text" is.)"""
-    path = write(tmp_path, "a.csv", "Task ID;Name;Notes\n1;a;n\n")
-    assert cli("import", "--from", "asana", str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: header: its columns are separated by ';', not commas: "
-        "save it as CSV with commas (or export it again)\n"
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_csv_a_spreadsheet_saved_with_semicolons_is_read_as_its_comma_twin(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """Excel in a locale with a decimal comma saves "CSV" with semicolons: ``ledger import`` read such a file, the task
+    imports refused it ("save it as CSV with commas").  Read by the same rule, its tasks are the comma file's; a row with
+    a semicolon too many names the semicolon, not a comma."""
+    rows = asana_rows() if fmt == "asana" else linear_rows()
+    text = asana_csv(rows) if fmt == "asana" else linear_csv(rows)
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(csv.reader(io.StringIO(text, newline="")))
+    semicolons = out.getvalue()
+    assert "," in semicolons  # the cells' own commas are kept, quoted or not
+    assert cli.ok("import", "--from", fmt, str(write(tmp_path, "excel.csv", semicolons))).startswith("imported 3 tasks")
+    imported = tasks(cli)
+    assert cli.ok("import", "--from", fmt, str(write(tmp_path, "commas.csv", text))).startswith("nothing new")
+    assert tasks(cli) == imported
+    header = "Task ID;Name;Notes\n" if fmt == "asana" else "ID;Title;Description\n"
+    path = write(tmp_path, "extra.csv", header + "A-7;One;n\nA-8;Two;with; a semicolon\n")
+    assert cli("import", "--from", fmt, str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: row 3: 4 cells, but the header has 3 columns (a semicolon in a value needs quotes)\n"
     )
 
 

@@ -252,6 +252,57 @@ def test_a_linkedin_export_not_broken_down_by_day_is_refused_as_metas_is(
         assert out.startswith(f"imported {len(daily)} row")
 
 
+def _linkedin_with(start: str, end: str, columns: str, rows: list[str]) -> str:
+    """A LinkedIn export of Autumn whose preamble names the range ``start`` to ``end`` (M/D/YYYY), with ``columns`` before
+    the campaign's (each row's cells for them in ``rows``)."""
+    head = _linkedin(start, end, []).replace("Start Date (in UTC),", f"Start Date (in UTC),{columns},")
+    return head + "".join(f"{cells},Acme,Q4,Autumn,123456,USD,25.50,4000,35,20,3,2,60,4,3100\n" for cells in rows)
+
+
+@pytest.mark.parametrize(
+    ("columns", "rows"),
+    [
+        # Each row says its span: one day, though every one is dated the report's first day or a month's.
+        ("End Date (in UTC)", ["10/15/2026,10/15/2026", "11/1/2026,11/1/2026"]),
+        # A campaign of one launch day, November 1st: its row is that day's, whatever the breakdown.
+        ("Campaign Start Date,Campaign End Date", ["11/1/2026,11/1/2026,11/1/2026"]),
+        ("Campaign Start Date,Campaign End Date", ['11/1/2026,"10/31/2026, 9:00 AM","11/1/2026, 11:59 PM"']),
+    ],
+)
+def test_a_daily_linkedin_export_whose_rows_say_they_are_days_is_read_though_each_is_a_first(
+    ws: Path, tmp_path: Path, columns: str, rows: list[str]
+) -> None:
+    """Every row dated the report's first day or a 1st was refused as "not broken down by day", though the file said each
+    row is one day's: by its End Date, or by its campaign's last day."""
+    source = _file(tmp_path, "li.csv", _linkedin_with("10/15/2026", "11/21/2026", columns, rows))
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+    assert out.startswith(f"imported {len(rows)} row")
+    with Store(ws) as store:
+        days = [day for (day,) in store.conn.execute("SELECT day FROM result ORDER BY day")]
+    assert days == [{"10/15/2026": "2026-10-15", "11/1/2026": "2026-11-01"}[row.split(",")[0]] for row in rows]
+
+
+@pytest.mark.parametrize("campaign_end", ["", "12/31/2026", "not a day"])
+def test_a_monthly_linkedin_export_is_refused_though_it_names_its_campaigns_end(ws: Path, tmp_path: Path, campaign_end: str) -> None:
+    """A campaign running past its row's day (or with no end set): the row may hold the month's numbers."""
+    rows = [f"10/15/2026,10/1/2026,{campaign_end}", f"11/1/2026,10/1/2026,{campaign_end}"]
+    source = _file(tmp_path, "li.csv", _linkedin_with("10/15/2026", "11/21/2026", "Campaign Start Date,Campaign End Date", rows))
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+    assert err.splitlines()[0].startswith(f"{source}: every row is dated the report's first day or a month's (2026-10-15, 2026-11-01)")
+    assert _state(ws) == before
+    # By month with an End Date column, each row says it spans the month: refused by its own span.
+    text = _linkedin_with("10/15/2026", "11/21/2026", "End Date (in UTC)", ["10/15/2026,10/31/2026", "11/1/2026,11/21/2026"])
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "li.csv", text), "--format", "linkedin")
+    assert err.splitlines()[:2] == [
+        f"{source}:7: End Date (in UTC): the row spans 2026-10-15 to 2026-10-31: export it broken down by day "
+        "(Campaign Manager: Export, Time breakdown: Daily)",
+        f"{source}:8: End Date (in UTC): the row spans 2026-11-01 to 2026-11-21: export it broken down by day "
+        "(Campaign Manager: Export, Time breakdown: Daily)",
+    ]
+    assert _state(ws) == before
+
+
 def test_a_linkedin_row_with_an_end_date_past_its_start_is_refused_naming_linkedins_breakdown(ws: Path, tmp_path: Path) -> None:
     text = (
         "Start Date (in UTC),End Date (in UTC),Campaign Name,Impressions\n11/1/2026,11/21/2026,Autumn,4000\n11/2/2026,11/2/2026,Autumn,5\n"
@@ -453,6 +504,32 @@ def test_a_sheet_saved_as_unicode_text_tab_separated_imports_as_its_csv_twin(ws:
     ).startswith("imported 1 row: 0 changed, 1 unchanged")
     with Store(ws) as store:
         assert store.conn.execute("SELECT day, clicks FROM result").fetchall() == [("2026-11-20", 12)]
+
+
+def test_a_sheet_excel_saved_with_semicolons_imports_as_its_csv_twin(ws: Path, tmp_path: Path) -> None:
+    """Excel in a locale with a decimal comma saves "CSV" with semicolons, which ``ledger import`` reads: ``kpi import``
+    said "no date column (date; ...)" of a header that plainly has one.  A semicolon in a file of commas is a cell's."""
+    text = "date;campaign;platform;clicks;notes\r\n2026-11-20;Autumn;instagram;12;a, b\r\n"
+    assert _csv_import(ws, _file(tmp_path, "sheet.csv", text)).startswith("imported 1 row: 1 changed, 0 unchanged")
+    commas = 'date,campaign,platform,clicks,notes\n2026-11-20,Autumn,instagram,12,"a; b; c"\n'
+    assert _csv_import(ws, _file(tmp_path, "commas.csv", commas)).startswith("imported 1 row: 0 changed, 1 unchanged")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT day, clicks FROM result").fetchall() == [("2026-11-20", 12)]
+
+
+@pytest.mark.parametrize(("separator", "named"), [(",", "comma"), ("\t", "tab")])
+def test_a_row_with_a_cell_too_many_names_the_files_own_separator(ws: Path, tmp_path: Path, separator: str, named: str) -> None:
+    """A tab-separated sheet's row with a tab in a value was told "a comma in a value needs quotes": the file has none."""
+    rows = [
+        ["date", "campaign", "platform", "clicks"],
+        ["2026-11-20", "Autumn", "instagram", "12"],
+        ["2026-11-21", "Autumn", "instagram", "7", "x"],
+    ]
+    source = _file(tmp_path, "sheet.txt", "".join(separator.join(row) + "\n" for row in rows))
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[0] == f"{source}:3: 5 cells, but the header has 4 columns (a {named} in a value needs quotes)"
+    assert _state(ws) == before
 
 
 def test_an_import_that_takes_a_campaign_off_target_adds_the_review_task(ws: Path, tmp_path: Path) -> None:
@@ -847,10 +924,35 @@ def test_a_file_that_is_not_valid_csv_says_so_as_the_other_imports_do(ws: Path, 
     # "field larger than field limit (131072)".
     source = _file(tmp_path, "q.csv", 'Campaign name,Day,Reach\nAutumn,2026-11-20,"80"0\n')
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
-    assert err.splitlines()[0] == f"{source}:2: not valid CSV: ',' expected after '\"'"
+    assert err.splitlines()[0] == (
+        f'{source}:2: not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
+    )
     source = _file(tmp_path, "long.csv", f'Campaign name,Day,Reach,Note\nAutumn,2026-11-20,80,"{"x" * 200_000}"\n')
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
     assert err.splitlines()[0] == f"{source}:2: a cell longer than 131,072 characters"
+
+
+def test_a_stray_quote_is_named_on_its_own_row_by_the_files_separator_and_no_raw_tab(ws: Path, tmp_path: Path) -> None:
+    """In a tab-separated sheet the csv module's words put a raw tab on the terminal ("'<TAB>' expected after '\"'"); a
+    quote never closed was said on the file's last line ("unexpected end of data"), thousands of lines below it."""
+    rows = 'date\tcampaign\tplatform\tclicks\n2026-11-20\tAutumn\tinstagram\t"12" clicks\n'
+    source = _file(tmp_path, "sheet.txt", rows)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert err.splitlines()[0] == (
+        f'{source}:2: not valid CSV: a quoted value goes on after its closing quote (a tab should follow it; a quote inside a value is written twice: "")'
+    )
+    text = (
+        'date,campaign,platform,clicks\n2026-11-20,Autumn,instagram,12\n2026-11-21,Autumn,instagram,"7\n'
+        + "2026-11-22,Autumn,instagram,7\n" * 50
+    )
+    source = _file(tmp_path, "open.csv", text)
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
+    assert (
+        err.splitlines()[0]
+        == f'{source}:3: not valid CSV: a quote opened in this row is never closed (a quote inside a value is written twice: "")'
+    )
+    assert _state(ws) == before
 
 
 def _import_meta(ws: Path, source: str, *args: str) -> tuple[str, str]:

@@ -172,6 +172,18 @@ def test_malformed_files_import_nothing(team: Cli, tmp_path: Path, text: str, me
     assert team.ok("export") == before
 
 
+def test_a_quote_left_open_is_named_on_the_row_it_opens_on(team: Cli, tmp_path: Path) -> None:
+    """It was named on the file's last line, "unexpected end of data": in a year's statement, hundreds of lines below it."""
+    ok = "2026-11-02,spring-launch,tools,Canva,10 EUR\n"
+    text = "date,campaign,category,payee,amount\n" + ok + '2026-11-01,spring-launch,tools,"Canva,10 EUR\n' + ok * 40
+    source = _write(tmp_path, text)
+    before = team.ok("export")
+    assert _listed(team("ledger", "import", source), source) == [
+        '3: not valid CSV: a quote opened in this row is never closed (a quote inside a value is written twice: "")'
+    ]
+    assert team.ok("export") == before
+
+
 def test_map_names_the_columns_of_a_bank_export(team: Cli, tmp_path: Path) -> None:
     text = "Buchungstag;Empfänger;Betrag\n".replace(";", ",") + '2026-11-12,Studio Nord,"1200.00 EUR"\n'
     path = _write(tmp_path, "Kampagne,Kategorie," + text.splitlines()[0] + "\nspring-launch,freelancers," + text.splitlines()[1] + "\n")

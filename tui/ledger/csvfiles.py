@@ -241,7 +241,8 @@ def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
                 yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise Rejected(source, [f"{source}:{reader.line_num}: {csv_problem(exc)}"]) from None
+        # Said on the line the row starts on: a quote left open is read on to the end of the file.
+        raise Rejected(source, [f"{source}:{line}: {csv_problem(exc)}"]) from None
 
 
 def _records(

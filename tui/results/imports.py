@@ -37,6 +37,7 @@ from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, too_large
 from crewdeck.tui.workspace.errors import UserError, csv_problem
 from crewdeck.tui.workspace.separators import separator as csv_separator
+from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
@@ -90,6 +91,9 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 #: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion), and the
 #: first day of its report range beside a ``Day`` column.  Read only for those, never named by ``--map``.
 META_CONTEXT = {"indicator": ("Result indicator",), "start": ("Reporting starts",)}
+#: A LinkedIn row's column naming the last day its campaign runs (empty while none is set): a row dated that day holds
+#: that day's numbers alone, whatever the export's time breakdown.  Read only for that, never named by ``--map``.
+LINKEDIN_CAMPAIGN_END = "Campaign End Date"
 #: A Meta export's columns that show it has a row per ad or ad set (Ads Manager's Ads and Ad sets tabs), finest first:
 #: several rows per campaign and day, which results key by campaign.
 META_LEVELS = (("Ad name", "ad"), ("Ad set name", "ad set"))
@@ -209,7 +213,8 @@ def run(
     # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
     report: dict[str, str] = {}  # a LinkedIn preamble's "Report Start" and "Report End", as ISO days
-    rows = _rows(lines, source, fmt, problems, {_bare(name).lower() for name in campaign_names}, report)
+    separator, lines = _separator(_without_bom(lines))
+    rows = _rows(lines, separator, source, fmt, problems, {_bare(name).lower() for name in campaign_names}, report)
     first = next(rows, None)
     if first is None:
         if problems:
@@ -224,7 +229,22 @@ def run(
     out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
-    batches = _batches(ws, rows, source, fmt, header, columns, header_currency, with_spend, size, out, problems, begun, report)
+    batches = _batches(
+        ws,
+        rows,
+        source,
+        fmt,
+        header,
+        columns,
+        header_currency,
+        with_spend,
+        size,
+        out,
+        problems,
+        begun,
+        report,
+        unquoted_separator(separator),
+    )
     head = [next(batches)]
     head.extend(islice(batches, 1))
     # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
@@ -255,8 +275,11 @@ def _batches(
     problems: list[str],
     begun: dt.date,
     report: dict[str, str],
+    unquoted: str,
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``.
+
+    ``unquoted``: why a row may hold more cells than the header, said of the file's separator.
 
     ``report``: the range a LinkedIn preamble names (``start``, ``end``): a file of rows that each hold more than a
     day's numbers by it is a problem of its own, said once the last row is read (nothing is written then).
@@ -278,7 +301,7 @@ def _batches(
     first = True
     by_periods = _ByPeriods(report) if fmt == "linkedin" else None
     for line, cells in rows:
-        cell = _Cells(source, line, header, cells, columns, problems)
+        cell = _Cells(source, line, header, cells, columns, problems, unquoted)
         if first and fmt == "meta" and not cell.broken and not cell.get("campaign"):
             # Ads Manager's total over the rows, written first with its names empty: read, it would count them twice.
             out.total_row, first = line, False
@@ -291,7 +314,7 @@ def _batches(
             continue
         key, day, values, spent = read
         if by_periods is not None:
-            by_periods.add(day)
+            by_periods.add(day, cell.get("end"), cell.get("campaign_end"))
         row_id = key.row_id(day)
         first_line = seen.setdefault(row_id, line)
         if first_line != line:
@@ -336,36 +359,42 @@ def _batches(
 
 
 class _ByPeriods:
-    """Whether a LinkedIn export's rows each hold a longer period's numbers than a day's, by their days alone.
+    """Whether a LinkedIn export's rows each hold a longer period's numbers than a day's.
 
     Exported with a time breakdown of All, every row is dated the report's
     first day; of Monthly, the first day of its month (or of the report).
     Such a row spans to the next one's period, or the report's end: read as
-    a day's, a month's clicks would all be its first day's.  A daily export
-    dated so throughout (a campaign that ran on those days alone) is told
-    from them only by the days between, which it leaves out: it is taken
-    for one (the same rule as every row: never a guess that writes).
+    a day's, a month's clicks would all be its first day's.  What the file
+    says decides: a row with an End Date says its own span (one longer than
+    a day is that row's problem), and a row dated its campaign's Campaign End
+    Date, or the report's, holds that day's numbers alone whatever the
+    breakdown.  Only a file of rows that say neither, each dated the
+    report's first day or a month's, is one that may hold longer periods
+    (the same rule as every row: never a guess that writes).
     """
 
     def __init__(self, report: dict[str, str]) -> None:
         self.start, self.end = report.get("start"), report.get("end")
-        #: Every day read so far is the report's first or a month's first.
+        #: Every day read so far is the report's first or a month's first, and no row said its span.
         self.periodic = self.start is not None and self.end is not None and self.start < self.end
-        #: Some day read so far begins a period longer than a day (within the report).
+        #: Some day read so far begins a period longer than a day (within the report and its campaign's run).
         self.longer = False
         self.days: set[str] = set()
 
-    def add(self, day: str) -> None:
+    def add(self, day: str, end: str, campaign_end: str) -> None:
+        """A row's ``day``, its End Date cell and its Campaign End Date cell (as the file writes them, ``""``: none)."""
         if not self.periodic:
             return
-        if day != self.start and not day.endswith("-01"):
+        if end or (day != self.start and not day.endswith("-01")):
             self.periodic = False
             return
         if len(self.days) < 3:
             self.days.add(day)
         assert self.end is not None  # periodic: the report has both bounds
-        # All or Monthly alike, such a row runs to the end of its month at least, or of the report.
-        self.longer = self.longer or day < min(_month_end(day), self.end)
+        # All or Monthly alike, such a row runs to the end of its month at least, or of the report, or of its campaign.
+        last = min(_month_end(day), self.end)
+        ends = _us_day_in(campaign_end) if campaign_end else None
+        self.longer = self.longer or day < (last if ends is None else min(last, ends))
 
     def more_than_days(self) -> bool:
         return self.periodic and self.longer
@@ -415,32 +444,31 @@ def _batch(
 
 
 def _rows(
-    lines: Iterable[str], source: str, fmt: str, problems: list[str], campaign: set[str], report: dict[str, str]
+    lines: Iterable[str], separator: str, source: str, fmt: str, problems: list[str], campaign: set[str], report: dict[str, str]
 ) -> Iterator[tuple[int, list[str]]]:
-    """``(line, cells)`` of each non-empty row from the header on (LinkedIn's preamble skipped: its header is the first
-    row with a cell in ``campaign``, the campaign column's names as ``_bare`` and lower case make them; the days its
-    "Report Start" and "Report End" lines name go into ``report`` as ``start`` and ``end``)."""
-    separator, lines = _separator(_without_bom(lines))
+    """``(line, cells)`` of each non-empty row split by ``separator``, from the header on (LinkedIn's preamble skipped:
+    its header is the first row with a cell in ``campaign``, the campaign column's names as ``_bare`` and lower case make
+    them; the days its "Report Start" and "Report End" lines name go into ``report`` as ``start`` and ``end``)."""
     reader = csv.reader(lines, delimiter=separator, strict=True)
     started = fmt != "linkedin"
+    start = 1  # the line the row being read starts on: a quote left open is said there, not at the end of the file
     try:
         for cells in reader:
+            start = reader.line_num + 1
             if not any(cell.strip() for cell in cells):
                 continue
             if not started:
                 # The header is the first row naming the campaign; the lines before describe the report.
                 if not any(_bare(cell.strip()).lower() in campaign for cell in cells):
                     bound = _REPORT_BOUND.match(cells[0])
-                    day = _US_DAY_IN.search(bound[2]) if bound else None
-                    if bound and day:
-                        found = _iso_day(day[0])
-                        if found is not None:
-                            report[bound[1].lower()] = found
+                    found = _us_day_in(bound[2]) if bound else None
+                    if bound and found is not None:
+                        report[bound[1].lower()] = found
                     continue
                 started = True
             yield reader.line_num, cells
     except csv.Error as exc:
-        problems.append(f"{source}:{reader.line_num}: {csv_problem(exc)}")
+        problems.append(f"{source}:{start}: {csv_problem(exc)}")
 
 
 #: How many lines before the header are looked at for what separates its columns (LinkedIn's preamble is a few).
@@ -448,11 +476,12 @@ _LOOKED_AT = 50
 
 
 def _separator(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
-    """What separates the columns, and the lines: tabs when the first lines hold more tabs than commas (Excel's
-    "Unicode Text" saves a sheet so, as ``ledger import`` and the task imports read it), else commas.  The first lines,
-    not the first with either: LinkedIn's report opens with lines such as "Date Generated: Nov 22, 2026, 9:00 AM"."""
+    """What separates the columns, and the lines: tabs or semicolons when the first lines hold more of them than commas
+    (Excel's "Unicode Text" saves a sheet with tabs, Excel in a locale with a decimal comma its "CSV" with semicolons, as
+    ``ledger import`` and the task imports read them), else commas.  The first lines, not the first with any: LinkedIn's
+    report opens with lines such as "Date Generated: Nov 22, 2026, 9:00 AM"."""
     seen = list(islice(lines, _LOOKED_AT))
-    return csv_separator("".join(seen), ",\t"), chain(seen, lines)
+    return csv_separator("".join(seen)), chain(seen, lines)
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:
@@ -487,6 +516,9 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
                 raise UserError(f"{source}:{line}: --map {name}={mapping[name]}: no such column (columns: {', '.join(names)})")
     if fmt == "meta":
         columns.update(_meta_context(lowered, columns, mapping))
+    campaign_end = LINKEDIN_CAMPAIGN_END.lower()
+    if fmt == "linkedin" and campaign_end in lowered and lowered.index(campaign_end) not in columns.values():
+        columns["campaign_end"] = lowered.index(campaign_end)
     by_column: dict[int, str] = {}
     for name, index in columns.items():
         other = by_column.setdefault(index, name)
@@ -553,11 +585,13 @@ def _bare(header: str) -> str:
 class _Cells:
     """One row's cells by field, collecting its problems as ``FILE:LINE: column: problem``."""
 
-    def __init__(self, source: str, line: int, header: list[str], cells: list[str], columns: dict[str, int], problems: list[str]) -> None:
+    def __init__(
+        self, source: str, line: int, header: list[str], cells: list[str], columns: dict[str, int], problems: list[str], unquoted: str
+    ) -> None:
         self.source, self.line, self.header, self.cells, self.columns, self.problems = source, line, header, cells, columns, problems
         self.broken = False
         if len(cells) > len(header):
-            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns (a comma in a value needs quotes)")
+            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns ({unquoted})")
         elif len(cells) < len(header):  # a line cut short (a file cut off): never a day with fewer numbers
             self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns")
 
@@ -604,6 +638,13 @@ def _iso_day(raw: str) -> str | None:
     except ValueError:
         pass
     return None
+
+
+def _us_day_in(text: str) -> str | None:
+    """The first M/D/YYYY day in ``text`` as ISO, as LinkedIn writes one with a time ("11/20/2026, 12:00 AM") or
+    without (``None``: no such day)."""
+    found = _US_DAY_IN.search(text)
+    return _iso_day(found[0]) if found else None
 
 
 def _day_first(raw: str) -> str | None:

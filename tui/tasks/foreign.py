@@ -112,6 +112,7 @@ from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.separators import separator as csv_separator
+from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
@@ -398,9 +399,6 @@ def instant(text: str) -> str:
     return utc_iso(utc)
 
 
-TAB = "\t"
-
-
 def read_csv(
     stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str]
 ) -> Iterator[tuple[str, dict[str, str]]]:
@@ -420,8 +418,9 @@ def read_csv(
             [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
              " with --from taskwarrior)"]
         )  # fmt: skip
-    # Excel's "Unicode Text" (UTF-16) separates its columns by tabs: a header with more tabs than commas says so.
-    separator = csv_separator(opening, "," + TAB)
+    # Excel's "Unicode Text" (UTF-16) separates its columns by tabs, Excel in a locale with a decimal comma saves "CSV"
+    # with semicolons: what the header holds most of says which (the rule the ledger's and results' imports follow).
+    separator = csv_separator(opening)
     reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
     start = 1  # the line the row being read starts on
     try:
@@ -431,8 +430,6 @@ def read_csv(
         header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
         header = [spelled.get(name.casefold(), name) for name in header]
         missing = [name for name in required if name not in header]
-        if missing and len(header) == 1:
-            _separated_otherwise(header[0], source)
         if missing:
             raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
         for index, name in enumerate(header):
@@ -448,8 +445,7 @@ def read_csv(
             if extra:
                 cells = len(header) + len(extra)
                 problems.append(
-                    f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns"
-                    f" (a {'tab' if separator == TAB else 'comma'} in a value needs quotes)"
+                    f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns ({unquoted_separator(separator)})"
                 )
                 continue
             if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
@@ -499,15 +495,6 @@ def _left_off_unread(header: list[str], cells: int, read: dict[str, str]) -> boo
     where it is read is still refused: its last cell may be cut too.
     """
     return cells > 0 and all(name.casefold() not in read for name in header[cells - 1 :])
-
-
-def _separated_otherwise(cell: str, source: str) -> None:
-    """``ImportProblems`` when a header read as one column is a header whose columns are separated by ``;`` or tabs."""
-    for separator, shown in ((";", "';'"), ("\t", "tabs")):
-        if separator in cell:
-            raise ImportProblems(
-                [f"{source}: header: its columns are separated by {shown}, not commas: save it as CSV with commas (or export it again)"]
-            )
 
 
 def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None:

@@ -95,10 +95,24 @@ def summary(problems: list[str], shown: int = 10) -> str:
     return "; ".join(problems[:shown]) + more
 
 
+#: How a quote is written inside a value, said with each problem a stray quote makes.
+QUOTE_INSIDE = 'a quote inside a value is written twice: ""'
+
+
 def csv_problem(exc: Exception, limit: int | None = None) -> str:
-    """What a ``csv.Error`` means, said plainly: a cell over the size limit (``limit``, or the csv module's) is valid CSV, only too long."""
+    """What a ``csv.Error`` means, said plainly: a cell over the size limit (``limit``, or the csv module's) is valid CSV,
+    only too long; a stray quote is named as one, with the file's separator by its name (the csv module's words,
+    "'\t' expected after '\"'", put a raw tab on the terminal)."""
     import csv  # here: importing this module stays free
 
-    if "field larger than field limit" in str(exc):
+    from crewdeck.sync.state.visible import visible
+    from crewdeck.tui.workspace.separators import NAMES
+
+    text = str(exc)
+    if "field larger than field limit" in text:
         return f"a cell longer than {limit or csv.field_size_limit():,} characters"
-    return f"not valid CSV: {exc}"
+    if text == "unexpected end of data":  # the file ended inside a quoted value
+        return f"not valid CSV: a quote opened in this row is never closed ({QUOTE_INSIDE})"
+    if text.endswith(" expected after '\"'") and text[1:2] in NAMES:
+        return f"not valid CSV: a quoted value goes on after its closing quote (a {NAMES[text[1]]} should follow it; {QUOTE_INSIDE})"
+    return f"not valid CSV: {visible(text)}"
