@@ -131,9 +131,15 @@ def test_a_crisis_names_no_campaign_that_was_removed(team: Team, raj: Hostile) -
         # Brought back in the same push, before the crisis: taken.
         answer = ana.push(("set", "campaign", autumn, "deleted", False), ("append", "crisis", new_id(), "*", crisis))
         assert answer["stored"] == 2 and answer["refused"] == []
-        # Removed in the same push, before the crisis: the crisis is refused, the removal stands.
+        # Removed in the same push, before the crisis or after it: the crisis is refused, the removal stands.
         answer = ana.push(("set", "campaign", autumn, "deleted", True), ("append", "crisis", new_id(), "*", crisis))
         assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["removed_campaign"], answer
+        assert ana.push(("set", "campaign", autumn, "deleted", False))["stored"] == 1
+        answer = ana.push(("append", "crisis", new_id(), "*", crisis), ("set", "campaign", autumn, "deleted", True))
+        assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["removed_campaign"], answer
+        # Brought back in the same push, after the crisis: taken (the batch leaves the campaign live).
+        answer = ana.push(("append", "crisis", new_id(), "*", crisis), ("set", "campaign", autumn, "deleted", False))
+        assert answer["stored"] == 2 and answer["refused"] == [], answer
     finally:
         ana.http.close()
 

@@ -702,6 +702,7 @@ class Judge:
                 named = record.get("reverses") if op[2] == "ledger_entry" else record.get("entry")
                 if named in added and verdicts[added[named]] is not None:
                     verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
+        self._refuse_crises_of_removed_campaigns(ops, verdicts)
         self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         self._refuse_taken_off_tasks_holding_them(ops, verdicts)
@@ -896,7 +897,8 @@ class Judge:
                 verdicts[index] = task_change_refused(author)
         if creating and any(verdicts):
             # A task that waits for, or duplicates, one whose making the batch refuses names nothing.
-            self._refuse_naming_refused(ops, verdicts, creating)
+            self._refuse_crises_of_removed_campaigns(ops, verdicts)
+        self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         failed: dict[str, Refusal] = {}
         for op, verdict in zip(ops, verdicts):
@@ -1431,23 +1433,24 @@ class Judge:
             if self.state.record_exists("crisis_end", row_id):
                 return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
             return None
-        return (
-            self._unknown(_crisis_references(record))
-            or self._removed_campaign(record.get("campaigns") or [])
-            or self._unknown_platform(record.get("platforms") or [])
-        )
+        return self._unknown(_crisis_references(record)) or self._unknown_platform(record.get("platforms") or [])
 
-    def _removed_campaign(self, named: Sequence[str]) -> Refusal | None:
-        """A crisis naming a campaign that was removed, as stored or as this batch left it so far: ``crisis start`` names
-        none, and a push or a write on the shared file may not either."""
-        stored = [c for c in named if c not in self._campaigns_removed and ("campaign", c) not in self._creating]
-        removed = self.state.removed_campaigns(stored) if stored else set()
-        for campaign in named:
-            if self._campaigns_removed.get(campaign, campaign in removed):
-                return Refusal(
-                    "removed_campaign", f"crisis.campaigns: campaign {self._campaign_named(campaign)} was removed from this workspace"
-                )
-        return None
+    def _refuse_crises_of_removed_campaigns(self, ops: Sequence[Proposal], verdicts: list[Refusal | None]) -> None:
+        """A crisis naming a campaign that is removed as the whole batch leaves it (stored so, or removed by one of its
+        accepted operations, before or after the crisis): ``crisis start`` names none, and a push or a write on the
+        shared file may not either.  Judged after the batch, so the order of its operations changes nothing."""
+        for index, op in enumerate(ops):
+            if verdicts[index] is not None or op[1] != APPEND or op[2] != "crisis":
+                continue
+            named = self._record(op[5]).get("campaigns") or []
+            stored = [c for c in named if c not in self._campaigns_removed and ("campaign", c) not in self._creating]
+            removed = self.state.removed_campaigns(stored) if stored else set()
+            for campaign in named:
+                if self._campaigns_removed.get(campaign, campaign in removed):
+                    verdicts[index] = Refusal(
+                        "removed_campaign", f"crisis.campaigns: campaign {self._campaign_named(campaign)} was removed from this workspace"
+                    )
+                    break
 
     def _unknown_platform(self, named: Sequence[str]) -> Refusal | None:
         """A crisis naming a platform crewdeck knows not, nor any campaign or post here (this batch's too) uses: a typo
