@@ -137,6 +137,17 @@ def test_the_night_is_as_long_as_the_clocks_make_it() -> None:
     assert slot.why == "30m early for @s" and slot.tier == 1
 
 
+def test_a_slot_over_lunch_is_in_a_break_not_late() -> None:
+    """Kemi works 09:00-12:30 and 13:30-18:00 in Lagos: 12:00-13:00 was "30m late for @kemi", as if her day ended."""
+    kemi = member("k", "Africa/Lagos", "mon-fri 09:00-12:30,13:30-18:00")
+    whys = []
+    for clock in ("12:00", "12:45", "17:30"):
+        start = wall("2026-12-01", clock, "Africa/Lagos")
+        (slot,) = overlap.plan([kemi], [], dt.timedelta(hours=1), start, start + dt.timedelta(hours=1), "Africa/Lagos")
+        whys.append((slot.why, slot.seats[0].status))
+    assert whys == [("30m in a break for @k", "stretch"), ("45m in a break for @k", "stretch"), ("30m late for @k", "stretch")]
+
+
 def test_fairness_moves_the_bad_side_to_whoever_had_less_of_it() -> None:
     x = member("x", "UTC", "mon-fri 09:00-12:00")
     y = member("y", "UTC", "mon-fri 12:00-15:00")

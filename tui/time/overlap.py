@@ -103,7 +103,7 @@ DURATIONS = (5, 24 * 60)
 
 
 #: How a slot falls outside a member's hours (``Seat.away``).
-EARLY, LATE, DAY_OFF = "early", "late", "day off"
+EARLY, LATE, DAY_OFF, BREAK = "early", "late", "day off", "in a break"
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ class Seat:
     required: bool
     status: str
     local_start: dt.datetime
-    #: "" in their hours (or busy), ``EARLY`` or ``LATE`` (their day starts earlier or ends later for it), ``DAY_OFF``.
+    #: "" in their hours (or busy), ``EARLY`` or ``LATE`` (their day starts earlier or ends later for it), ``BREAK``
+    #: (between two spans of one day: over lunch), ``DAY_OFF``.
     away: str = ""
     #: How long their day is stretched by (early or late), and how much of that is their night.
     outside: dt.timedelta = dt.timedelta()
@@ -122,7 +123,8 @@ class Seat:
 
     @property
     def why(self) -> str:
-        """``2h early``, ``4h early (night)``, ``30m late``, ``day off``, ``in a meeting``; "" in their hours."""
+        """``2h early``, ``4h early (night)``, ``30m late``, ``30m in a break``, ``day off``, ``in a meeting``; "" in
+        their hours."""
         if self.status == BUSY:
             return "in a meeting"
         if self.away in ("", DAY_OFF):  # a day off at night is said by the member's clock beside it
@@ -185,7 +187,7 @@ _LONGEST_MEETING_S = 24 * 3600
 #: ``_judge``'s index for ``BUSY`` (after ``STATUSES``).
 _BUSY_INDEX = len(STATUSES)
 #: ``_Hours.fit``'s ways of being away, by index: in, early, late, a day off.
-_AWAY = ("", EARLY, LATE, DAY_OFF)
+_AWAY = ("", EARLY, LATE, DAY_OFF, BREAK)
 #: A member's fit at a slot: (status index, ``_AWAY`` index, seconds outside, seconds of those at night).
 Fit = tuple[int, int, int, int]
 _IN: Fit = (0, 0, 0, 0)
@@ -250,6 +252,12 @@ class _Hours:
         i = bisect.bisect_right(self.starts, start) - 1
         if i >= 0 and end <= self.ends[i]:
             return _IN, min(start - self.starts[i], self.ends[i] - end)
+        if 0 <= i < len(self.starts) - 1 and end <= self.ends[i + 1]:
+            # Between two spans of one day (a gap with no night in it: lunch), the day is not stretched: what it
+            # costs is the part of the slot in the break ("30m late" said of 12:30 for someone working to 18:00).
+            gap = (self.ends[i], self.starts[i + 1])
+            if not self.night(*gap):
+                return (1, 4, min(end, gap[1]) - max(start, gap[0]), 0), -1
         best: tuple[float, Fit] | None = None
         for j in (i, i + 1):
             if 0 <= j < len(self.starts):
