@@ -625,6 +625,18 @@ def test_every_demo_record_was_made_when_it_says(tmp_path: Path, posts: bool) ->
     times = sorted(when for _, _, when, _ in made)
     assert times[0] < utc_iso(NOW - dt.timedelta(days=28)) and times[-1] <= utc_iso(NOW)
     assert groundwork < min(op_id for *_, op_id in made)
+    # No spend entered before the day it is dated: 40 of 77 were ("2026-11-21", entered Mon 11-16), and the
+    # project manager approved and reversed entries after they were entered.
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        early = db.execute("SELECT date, entered_at FROM ledger_entry WHERE date > substr(entered_at, 1, 10)").fetchall()
+        answered = db.execute(
+            "SELECT count(*), sum(a.approved_at > e.entered_at) FROM approval a JOIN ledger_entry e ON e.id = a.entry"
+        ).fetchone()
+        reversed_ = db.execute(
+            "SELECT count(*), sum(r.entered_at > e.entered_at) FROM ledger_entry r JOIN ledger_entry e ON e.id = r.reverses"
+        ).fetchone()
+    assert not early, early[:5]
+    assert answered == (1, 1) and reversed_ == (2, 2)
 
 
 def test_the_demo_takes_posts_through_every_state_and_has_their_results_and_targets(tmp_path: Path) -> None:

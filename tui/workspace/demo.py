@@ -249,9 +249,10 @@ def _money(
         category = rng.choice(list(CATEGORIES))
         currency = rng.choices(["EUR", "USD", "GBP"], [60, 30, 10])[0]
         name, _, _, start, _ = rng.choice(CAMPAIGNS)
+        spent = today - dt.timedelta(days=rng.randint(0, -start))
         record: dict[str, Any] = {
             # Spent so far in the campaign's run, around 60-110 % of the pace its budget allows.
-            "date": (today - dt.timedelta(days=rng.randint(0, -start))).isoformat(),
+            "date": spent.isoformat(),
             "campaign": campaign_ids[name],
             "category": category,
             "payee": rng.choice(CATEGORIES[category]),
@@ -259,7 +260,8 @@ def _money(
             "currency": currency,
             "memo": f"invoice {2026_1100 + i}",
             "entered_by": member_ids[rng.choice(handles)],
-            "entered_at": utc_iso(now - dt.timedelta(hours=i * 7)),
+            # A minute apart, so a day's entries keep their order.
+            "entered_at": _entered(spent, now - dt.timedelta(minutes=i), late=dt.timedelta(minutes=i)),
         }
         made.append((w.append("ledger_entry", record, row_id=new_id()), record))
     # Two mistakes corrected by reversing entries, and influencer deals
@@ -273,11 +275,13 @@ def _money(
                 "reverses": entry_id,
                 "memo": f"reverses {entry_id[:8]}: wrong campaign",
                 "entered_by": pm,
-                "entered_at": utc_iso(now - dt.timedelta(hours=2)),
+                # Within the last two hours, after the entry it corrects.
+                "entered_at": utc_iso(min(now, max(now - dt.timedelta(hours=2), parse_utc(record["entered_at"]) + dt.timedelta(hours=1)))),
             },
             row_id=reversal_id(entry_id),
         )
     for i, payee in enumerate(["@fitwithjess", "@techtalks_raj", "@urban.lens"]):
+        entered = _entered(today - dt.timedelta(days=i), now - dt.timedelta(hours=3 - i))
         pending = w.append(
             "ledger_entry",
             row_id=new_id(),
@@ -290,11 +294,18 @@ def _money(
                 "currency": "EUR",
                 "memo": "sponsored reel, 3 posts",
                 "entered_by": member_ids["kemi"],
-                "entered_at": utc_iso(now - dt.timedelta(hours=20 - i)),
+                "entered_at": entered,
                 "needs_approval": True,
             },
         )
         if i == 0:
-            w.append(
-                "approval", {"entry": pending, "approved_by": pm, "approved_at": utc_iso(now - dt.timedelta(hours=1))}, row_id=new_id()
-            )
+            # An hour ago, after it was entered.
+            approved = min(now, max(now - dt.timedelta(hours=1), parse_utc(entered) + dt.timedelta(minutes=30)))
+            w.append("approval", {"entry": pending, "approved_by": pm, "approved_at": utc_iso(approved)}, row_id=new_id())
+
+
+def _entered(day: dt.date, latest: dt.datetime, *, late: dt.timedelta = dt.timedelta()) -> str:
+    """When a spend dated ``day`` (UTC) was entered: ``late`` after 18:00 that day, or at ``latest`` if that is sooner,
+    never before its day (an entry dated 11-21 read "entered Mon 11-16")."""
+    evening = dt.datetime.combine(day, dt.time(18, 0), dt.UTC) + late
+    return utc_iso(max(dt.datetime.combine(day, dt.time(), dt.UTC), min(evening, latest)))
