@@ -148,6 +148,18 @@ def test_a_slot_over_lunch_is_in_a_break_not_late() -> None:
     assert whys == [("30m in a break for @k", "stretch"), ("45m in a break for @k", "stretch"), ("30m late for @k", "stretch")]
 
 
+def test_a_member_with_no_hours_set_is_spared_their_night() -> None:
+    """A member who set no hours was "out" (later "day off") at every slot alike: with Sofia in New York the
+    planner offered 02:00 in Tokyo as readily as 19:00."""
+    tokyo = member("z", "Asia/Tokyo", "")
+    slots = run([tokyo, SOFIA], dt.date(2026, 11, 30), 1, 30, tz="America/New_York", limit=10)
+    assert all(7 <= s.seats[0].local_start.hour < 22 for s in slots), [s.seats[0].local_start for s in slots]
+    assert slots[0].why == "no hours set for @z" and slots[0].tier == 1 and slots[0].seats[0].status == "stretch"
+    start = wall("2026-11-30", "12:00", "America/New_York")  # 02:00 in Tokyo
+    (night,) = overlap.plan([tokyo], [], dt.timedelta(minutes=30), start, start + dt.timedelta(minutes=30), "UTC")
+    assert night.why == "no hours set (night) for @z" and night.tier == 2
+
+
 def test_fairness_moves_the_bad_side_to_whoever_had_less_of_it() -> None:
     x = member("x", "UTC", "mon-fri 09:00-12:00")
     y = member("y", "UTC", "mon-fri 12:00-15:00")

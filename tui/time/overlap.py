@@ -103,7 +103,7 @@ DURATIONS = (5, 24 * 60)
 
 
 #: How a slot falls outside a member's hours (``Seat.away``).
-EARLY, LATE, DAY_OFF, BREAK = "early", "late", "day off", "in a break"
+EARLY, LATE, DAY_OFF, BREAK, NO_HOURS = "early", "late", "day off", "in a break", "no hours set"
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,8 @@ class Seat:
     status: str
     local_start: dt.datetime
     #: "" in their hours (or busy), ``EARLY`` or ``LATE`` (their day starts earlier or ends later for it), ``BREAK``
-    #: (between two spans of one day: over lunch), ``DAY_OFF``.
+    #: (between two spans of one day: over lunch), ``DAY_OFF``, ``NO_HOURS`` (a member who set none: any slot may
+    #: be outside their hours, one in their night surely is).
     away: str = ""
     #: How long their day is stretched by (early or late), and how much of that is their night.
     outside: dt.timedelta = dt.timedelta()
@@ -129,6 +130,8 @@ class Seat:
             return "in a meeting"
         if self.away in ("", DAY_OFF):  # a day off at night is said by the member's clock beside it
             return self.away
+        if self.away == NO_HOURS:
+            return NO_HOURS + (" (night)" if self.night else "")
         return f"{format_estimate(int(self.outside.total_seconds()) // 60)} {self.away}" + (" (night)" if self.night else "")
 
     def _weight(self) -> tuple[int, int, dt.timedelta, dt.timedelta]:
@@ -187,7 +190,7 @@ _LONGEST_MEETING_S = 24 * 3600
 #: ``_judge``'s index for ``BUSY`` (after ``STATUSES``).
 _BUSY_INDEX = len(STATUSES)
 #: ``_Hours.fit``'s ways of being away, by index: in, early, late, a day off.
-_AWAY = ("", EARLY, LATE, DAY_OFF, BREAK)
+_AWAY = ("", EARLY, LATE, DAY_OFF, BREAK, NO_HOURS)
 #: A member's fit at a slot: (status index, ``_AWAY`` index, seconds outside, seconds of those at night).
 Fit = tuple[int, int, int, int]
 _IN: Fit = (0, 0, 0, 0)
@@ -213,6 +216,8 @@ class _Hours:
     """A member's working spans and nights as epoch seconds: the planner asks thousands of questions."""
 
     def __init__(self, member: Member, start: dt.datetime, end: dt.datetime) -> None:
+        #: No hours set: no slot is known to be in their hours, nor out of them but in their night.
+        self.unknown = not any(member.hours.values())
         spans = spans_between(member, start - REACH, end + REACH)
         self.starts = [int(s.start.timestamp()) for s in spans]
         self.ends = [int(s.end.timestamp()) for s in spans]
@@ -249,6 +254,9 @@ class _Hours:
         less: how long their day is stretched by (from the slot's start to the span's, or from the span's end to
         the slot's), its night hours costing the most; a day off when both are more than ``REACH`` away.
         """
+        if self.unknown:
+            night = self.night(start, end)
+            return ((2 if night else 1), 5, night, night), -1
         i = bisect.bisect_right(self.starts, start) - 1
         if i >= 0 and end <= self.ends[i]:
             return _IN, min(start - self.starts[i], self.ends[i] - end)
