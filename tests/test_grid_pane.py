@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from crewdeck.tui.app.screens.planner import InviteList, PlannerScreen, SlotTabl
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.posts import writing
+from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
 from crewdeck.widgets.key_footer import KeyFooter, footer_keys
@@ -296,6 +298,27 @@ async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
     assert meeting["tags"] == ["meeting"] and meeting["status"] == "todo" and meeting["due"]["tz"] == "Europe/Berlin"
     assert meeting["meeting"] == {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": [ids["sofia"]]}
     assert meeting["due"]["utc"] == "2026-11-30T12:00:00Z" and meeting["created_by"] == ids["ana"]
+
+
+async def test_the_planner_ranks_as_crewdeck_overlap_does(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Three members with no hour in common: the app's slots, their order and why each costs what it does, are the
+    command line's."""
+    assert main(["-w", str(workspace), "--as", "ana", "overlap", "ana", "raj", "sofia", "--zone", "Europe/Berlin", "--json"]) == 0
+    expected = [(s["start"], s["why"]) for s in json.loads(capsys.readouterr().out)]
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("j", "o")  # you and @raj
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        planner.invited[next(m.id for m in planner.members if m.handle == "sofia")] = "required"
+        planner.replan()
+        await settle(pilot)
+        table = planner.query_one(SlotTable)
+        shown = [str(table.get_row_at(row)[-1]) for row in range(table.row_count)]
+    assert [(utc_iso(s.start), s.why) for s in planner.slots] == expected and shown == [why for _, why in expected]
+    assert any("early for @sofia" in why for _, why in expected), expected  # none of them in everyone's hours
 
 
 async def test_the_planner_says_why_days_have_no_slot(workspace: Path) -> None:
