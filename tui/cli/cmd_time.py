@@ -181,7 +181,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--days", type=int, default=7, help="how many days to search (default: %(default)s)")
     p.add_argument("--zone", metavar="ZONE", help="the zone days are counted and times shown in (default: yours)")
     p.add_argument("--limit", type=int, default=10, help="at most this many slots (default: %(default)s)")
-    p.add_argument("--json", action="store_true", help="print JSON: slots best first, start/end in UTC")
+    p.add_argument("--json", action="store_true", help="print JSON: slots best first, start/end in UTC, why each costs what it does")
     p.add_argument("--book", metavar="TITLE", help="book the best slot (or --pick N) as a meeting task")
     p.add_argument("--pick", type=int, default=1, metavar="N", help="with --book: the Nth slot listed (default: 1)")
     p.set_defaults(func=cmd_overlap)
