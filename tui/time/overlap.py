@@ -11,6 +11,9 @@ of every zone in use today) is judged per member:
   or the slot is on a day off (more than 12 hours from any working span: a
   weekend, a holiday).
 
+A member with no hours set is stretching at any slot (none is known to be
+in their hours), out at night.
+
 Slots are ranked by the worst status of a *required* member (everyone in >
 someone stretching > someone out), then by a penalty, the cost to people:
 each required member stretching costs 3 and out 10, plus 0.5 for every hour
@@ -189,8 +192,9 @@ _HOUR_S = 3600
 _LONGEST_MEETING_S = 24 * 3600
 #: ``_judge``'s index for ``BUSY`` (after ``STATUSES``).
 _BUSY_INDEX = len(STATUSES)
-#: ``_Hours.fit``'s ways of being away, by index: in, early, late, a day off.
+#: ``_Hours.fit``'s ways of being away (``Seat.away``), by index.
 _AWAY = ("", EARLY, LATE, DAY_OFF, BREAK, NO_HOURS)
+_EARLY_I, _LATE_I, _DAY_OFF_I, _BREAK_I, _NO_HOURS_I = range(1, len(_AWAY))
 #: A member's fit at a slot: (status index, ``_AWAY`` index, seconds outside, seconds of those at night).
 Fit = tuple[int, int, int, int]
 _IN: Fit = (0, 0, 0, 0)
@@ -252,11 +256,12 @@ class _Hours:
 
         Outside, the slot is early for the span after it or late for the one before it, whichever costs them
         less: how long their day is stretched by (from the slot's start to the span's, or from the span's end to
-        the slot's), its night hours costing the most; a day off when both are more than ``REACH`` away.
+        the slot's), its night hours costing the most; a day off when both are more than ``REACH`` away; in a
+        break when it falls between two spans of one day.  A member with no hours set is outside at night only.
         """
         if self.unknown:
             night = self.night(start, end)
-            return ((2 if night else 1), 5, night, night), -1
+            return (2 if night else 1, _NO_HOURS_I, night, night), -1
         i = bisect.bisect_right(self.starts, start) - 1
         if i >= 0 and end <= self.ends[i]:
             return _IN, min(start - self.starts[i], self.ends[i] - end)
@@ -265,7 +270,7 @@ class _Hours:
             # costs is the part of the slot in the break ("30m late" said of 12:30 for someone working to 18:00).
             gap = (self.ends[i], self.starts[i + 1])
             if not self.night(*gap):
-                return (1, 4, min(end, gap[1]) - max(start, gap[0]), 0), -1
+                return (1, _BREAK_I, min(end, gap[1]) - max(start, gap[0]), 0), -1
         best: tuple[float, Fit] | None = None
         for j in (i, i + 1):
             if 0 <= j < len(self.starts):
@@ -274,12 +279,12 @@ class _Hours:
                 if early + late > _REACH_S:
                     continue
                 night = (self.night(start, a) if early else 0) + (self.night(b, end) if late else 0)
-                fit = (2 if night else 1, 2 if late > early else 1, early + late, night)
+                fit = (2 if night else 1, _LATE_I if late > early else _EARLY_I, early + late, night)
                 cost = _stretch_cost(fit)
                 if best is None or cost < best[0]:
                     best = (cost, fit)
         if best is None:
-            return (2, 3, 0, self.night(start, end)), -1
+            return (2, _DAY_OFF_I, 0, self.night(start, end)), -1
         return best[1], -1
 
 
@@ -287,7 +292,7 @@ def _stretch_cost(fit: Fit) -> float:
     """The penalty (before the burden weight) of a required member's ``fit``."""
     status, away, outside, night = fit
     cost = REQUIRED_COST[STATUSES[status]] + ((outside - night) * HOUR_COST + night * NIGHT_HOUR_COST) / _HOUR_S
-    return cost + DAY_OFF_COST if _AWAY[away] == DAY_OFF else cost
+    return cost + DAY_OFF_COST if away == _DAY_OFF_I else cost
 
 
 def status_at(member: Member, start: dt.datetime, end: dt.datetime) -> str:
