@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main, parse
+from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.columns import cells
+from crewdeck.tui.workspace.demo import build_demo
 from crewdeck.tui.workspace.workspace import Workspace
 
-from .conftest import ROOT, Cli, on_a_terminal
+from .conftest import NOW, ROOT, Cli, on_a_terminal
 
 
 def test_importing_the_cli_does_not_import_textual() -> None:
@@ -592,6 +596,47 @@ def test_demo_is_a_realistic_workspace(tmp_path: Path) -> None:
     assert {same for same, _ in makers} == {1} and len({maker for _, maker in makers}) == len(members)
     shown = json.loads(c.ok("show", leos, "--json", as_member="ana"))
     assert shown["created_by"] == "leo" and shown["history"][0]["member"] == "leo"
+
+
+#: Each demo record's own time of making, beside the first operation its history holds for it.
+_MADE_AND_FIRST_OP = " UNION ALL ".join(
+    f"SELECT '{entity}', r.id, r.{field}, (SELECT min(o.op_id) FROM ops o WHERE o.row_id = r.id) FROM {entity} r"
+    for entity, field in (("task", "created_at"), ("ledger_entry", "entered_at"), ("approval", "approved_at"))
+)
+
+
+@pytest.mark.parametrize("posts", [True, False], ids=["crewdeck demo", "the panes' tests' demo"])
+def test_every_demo_record_was_made_when_it_says(tmp_path: Path, posts: bool) -> None:
+    """A demo task said "created by @leo Wed 11-11 01:23" while its history had @leo add it on Sun 11-15 17:23:
+    every record but the posts' was written at one instant, whatever its created (entered, approved) time."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, posts=posts)
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        made = db.execute(_MADE_AND_FIRST_OP).fetchall()
+        (groundwork,) = db.execute("SELECT min(op_id) FROM ops WHERE entity IN ('workspace', 'member', 'campaign')").fetchone()
+    assert {entity for entity, *_ in made} == {"task", "ledger_entry", "approval"}
+    wrong = [
+        (entity, row_id[:8], when, utc_iso(dt.datetime.fromtimestamp(int(op_id.split("-")[0]) / 1000, dt.UTC)))
+        for entity, row_id, when, op_id in made
+        if utc_iso(dt.datetime.fromtimestamp(int(op_id.split("-")[0]) / 1000, dt.UTC)) != when
+    ]
+    assert not wrong, wrong[:5]
+    # Over a month, as the records say, and the workspace, its members and campaigns before any of it.
+    times = sorted(when for _, _, when, _ in made)
+    assert times[0] < utc_iso(NOW - dt.timedelta(days=28)) and times[-1] <= utc_iso(NOW)
+    assert groundwork < min(op_id for *_, op_id in made)
+    # No spend entered before the day it is dated: 40 of 77 were ("2026-11-21", entered Mon 11-16), and the
+    # project manager approved and reversed entries after they were entered.
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        early = db.execute("SELECT date, entered_at FROM ledger_entry WHERE date > substr(entered_at, 1, 10)").fetchall()
+        answered = db.execute(
+            "SELECT count(*), sum(a.approved_at > e.entered_at) FROM approval a JOIN ledger_entry e ON e.id = a.entry"
+        ).fetchone()
+        reversed_ = db.execute(
+            "SELECT count(*), sum(r.entered_at > e.entered_at) FROM ledger_entry r JOIN ledger_entry e ON e.id = r.reverses"
+        ).fetchone()
+    assert not early, early[:5]
+    assert answered == (1, 1) and reversed_ == (2, 2)
 
 
 def test_the_demo_takes_posts_through_every_state_and_has_their_results_and_targets(tmp_path: Path) -> None:

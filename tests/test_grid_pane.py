@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.text import Text
 from textual.widgets import Input
 
 from crewdeck.sync.state.records import ENTITIES
@@ -19,6 +21,7 @@ from crewdeck.tui.app.screens.planner import InviteList, PlannerScreen, SlotTabl
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.posts import writing
+from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
 from crewdeck.widgets.key_footer import KeyFooter, footer_keys
@@ -216,9 +219,12 @@ async def test_the_planners_slots_show_every_member_at_80_columns(workspace: Pat
         planner.replan()
         await settle(pilot)
         table = planner.query_one(SlotTable)
-        assert [str(c.label) for c in table.columns.values()][3:] == ["@leo", "@sofia", "@ana", "@raj"]
-        assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.scrollable_content_region.width
-        seats = table.get_row_at(0)[3:]
+        assert [str(c.label) for c in table.columns.values()][3:] == ["@leo", "@sofia", "@ana", "@raj", "WHY"]
+        # The members' clocks fit; why a slot costs what it does comes after them, and on a line of its own.
+        assert sum(c.get_render_width(table) for c in list(table.columns.values())[:-1]) <= table.scrollable_content_region.width
+        why = table.get_row_at(0)[-1]
+        assert str(why) and str(planner.query_one("#planner-why").render()) == f"#1: {why}"
+        seats = table.get_row_at(0)[3:-1]
         assert all(seat[-1] in "✓~✗" and seat.count(" ") == 1 for seat in seats), seats  # "08:00 ✓": no zone
         assert seats[2][:5] in table.get_row_at(0)[1]  # @ana's clock is the grid's: the slot's own times
         # The legend whole, on two lines: "⊘ in a booked meeting   ? optional" was past the 80th column, cut.
@@ -230,7 +236,7 @@ async def test_the_planners_slots_show_every_member_at_80_columns(workspace: Pat
         await open_grid(pilot)
         await pilot.press("j", "o")
         await settle(pilot)
-        assert app2.screen.query_one(SlotTable).get_row_at(0)[3:] == ["11:00 CET ✓", "15:30 IST ✓"]
+        assert app2.screen.query_one(SlotTable).get_row_at(0)[3:-1] == ["11:00 CET ✓", "15:30 IST ✓"]
 
 
 async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
@@ -243,9 +249,10 @@ async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
         planner = app.screen
         assert isinstance(planner, PlannerScreen)
         table = planner.query_one(SlotTable)
-        assert [str(c.label) for c in table.columns.values()] == ["#", "WHEN (Europe/Berlin)", "SCORE", "@ana", "@raj"]
+        assert [str(c.label) for c in table.columns.values()] == ["#", "WHEN (Europe/Berlin)", "SCORE", "@ana", "@raj", "WHY"]
         assert table.row_count == 10
-        assert table.get_row_at(0)[1:] == ["Thu 11-26 11:00-11:30", "100.0", "11:00 CET ✓", "15:30 IST ✓"]
+        assert table.get_row_at(0)[1:] == ["Thu 11-26 11:00-11:30", "100.0", "11:00 CET ✓", "15:30 IST ✓", Text("")]
+        assert str(planner.query_one("#planner-why").render()) == "#1: in everyone’s working hours"
         status = planner.query_one("#planner-status")
         assert "10 slots for @ana @raj, Thu 11-26 to Wed 12-02, best first" in str(status.render())
         # Invite @sofia (New York): required, then optional.
@@ -253,11 +260,11 @@ async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
         members.highlighted = [m.handle for m in planner.members].index("sofia")
         await pilot.press("space")
         await settle(pilot)
-        assert [str(c.label) for c in table.columns.values()][3:] == ["@sofia", "@ana", "@raj"]  # west to east, as in the grid
+        assert [str(c.label) for c in table.columns.values()][3:-1] == ["@sofia", "@ana", "@raj"]  # west to east, as in the grid
         assert "off, back in 5h30m" in str(members.get_option_at_index(members.highlighted).prompt)
         await pilot.press("space")
         await settle(pilot)
-        assert [str(c.label) for c in table.columns.values()][3:] == ["@ana", "@raj", "@sofia?"]
+        assert [str(c.label) for c in table.columns.values()][3:-1] == ["@ana", "@raj", "@sofia?"]
         # A bad duration is said in place; a good one plans again.
         await pilot.press("tab", *"soon")
         await settle(pilot)
@@ -266,8 +273,16 @@ async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
         await pilot.press("ctrl+shift+a", *"1h", "tab", *"mon", "tab", *"2")  # tab selects a field's text: typing replaces it
         await settle(pilot)
         assert not status.has_class("-problem") and "Mon 11-30 to Tue 12-01" in str(status.render())
-        # Sofia is out at every hour Ana and Raj share: as she is optional, the slot is still theirs.
-        assert table.get_row_at(0)[1:] == ["Mon 11-30 11:00-12:00", "95.0", "11:00 CET ✓", "15:30 IST ✓", "05:00 EST ✗"]
+        # Sofia is outside every hour Ana and Raj share: as she is optional, the slot is still theirs, the one
+        # that asks her least (her day starts at 10:00; before 07:00 is her night).
+        assert table.get_row_at(0)[1:] == [
+            "Mon 11-30 13:00-14:00",
+            "96.1",
+            "13:00 CET ✓",
+            "17:30 IST ✓",
+            "07:00 EST ~",
+            Text("3h early for @sofia"),
+        ]
         await pilot.press("tab")
         assert app.focused is table
         await pilot.press("enter")
@@ -282,7 +297,28 @@ async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
     meeting = booked[0]
     assert meeting["tags"] == ["meeting"] and meeting["status"] == "todo" and meeting["due"]["tz"] == "Europe/Berlin"
     assert meeting["meeting"] == {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": [ids["sofia"]]}
-    assert meeting["due"]["utc"] == "2026-11-30T10:00:00Z" and meeting["created_by"] == ids["ana"]
+    assert meeting["due"]["utc"] == "2026-11-30T12:00:00Z" and meeting["created_by"] == ids["ana"]
+
+
+async def test_the_planner_ranks_as_crewdeck_overlap_does(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Three members with no hour in common: the app's slots, their order and why each costs what it does, are the
+    command line's."""
+    assert main(["-w", str(workspace), "--as", "ana", "overlap", "ana", "raj", "sofia", "--zone", "Europe/Berlin", "--json"]) == 0
+    expected = [(s["start"], s["why"]) for s in json.loads(capsys.readouterr().out)]
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("j", "o")  # you and @raj
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        planner.invited[next(m.id for m in planner.members if m.handle == "sofia")] = "required"
+        planner.replan()
+        await settle(pilot)
+        table = planner.query_one(SlotTable)
+        shown = [str(table.get_row_at(row)[-1]) for row in range(table.row_count)]
+    assert [(utc_iso(s.start), s.why) for s in planner.slots] == expected and shown == [why for _, why in expected]
+    assert any("early for @sofia" in why for _, why in expected), expected  # none of them in everyone's hours
 
 
 async def test_the_planner_says_why_days_have_no_slot(workspace: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -76,15 +77,87 @@ def test_quarter_hour_zones_and_variety_across_days() -> None:
 def test_stretching_beats_outside_and_optional_members_only_refine() -> None:
     early = member("e", "America/Los_Angeles", "mon-fri 09:00-17:00")
     kathmandu = member("f", "Asia/Kathmandu", "mon-fri 09:00-17:00")
-    # No overlap at all: Monday 17:00 PST is Tuesday 06:45 NPT (01:00 UTC); the best
-    # is both stretching, from 07:00 NPT (Leo at 17:15) on.
+    # No overlap at all: Monday 17:00 PST is Tuesday 06:45 NPT (01:00 UTC). Both stretching by 2h45m between
+    # them (17:15 PST, 07:00 NPT) asks two people; the best asks one: Kathmandu's 09:00 is 19:15 in Los Angeles,
+    # a day 2h45m longer there (a 2-hour limit made that "outside" once, below both stretching).
     slots = run([early, kathmandu], dt.date(2026, 11, 30), 2, 30, limit=3)
-    assert starts(slots)[0] == "12-01 01:15" and slots[0].tier == 1
-    assert [s.status for s in slots[0].seats] == ["stretch", "stretch"]
+    assert starts(slots)[0] == "12-01 03:15" and slots[0].tier == 1
+    assert [s.status for s in slots[0].seats] == ["stretch", "in"]
+    assert slots[0].why == "2h45m late for @e"
     assert 35 <= slots[0].score < 70
     with_optional = run([ANA], dt.date(2026, 11, 30), 1, 60, optional=[SOFIA], limit=1)
     # The optional member pulls the slot to where they can come, without changing the tier.
     assert with_optional[0].tier == 0 and [s.status for s in with_optional[0].seats] == ["in", "in"]
+
+
+def wall(day: str, clock: str, tz: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def test_out_of_hours_slots_cost_by_how_far_and_the_night() -> None:
+    """Every slot outside a member's hours ranked alike (“out”, 10 points): 03:00 came before 06:30 for someone who
+    starts at 09:00.  Now the cost is how far their day is stretched, its night hours (22:00-07:00) the most."""
+    night = overlap.plan(
+        [ANA],
+        [],
+        dt.timedelta(minutes=30),
+        wall("2026-12-01", "02:00", "Europe/Berlin"),
+        wall("2026-12-01", "07:00", "Europe/Berlin"),
+        "Europe/Berlin",
+        limit=4,
+    )
+    assert [s.start.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") for s in night] == ["06:30", "06:00", "05:30", "05:00"]
+    assert [s.why for s in night] == [f"{h} early (night) for @a" for h in ("2h30m", "3h", "3h30m", "4h")]
+    assert [(s.seats[0].outside, s.seats[0].night) for s in night[:2]] == [
+        (dt.timedelta(hours=2, minutes=30), dt.timedelta(minutes=30)),
+        (dt.timedelta(hours=3), dt.timedelta(hours=1)),
+    ]
+    assert all(s.tier == 2 and s.seats[0].status == "out" for s in night)
+    # By day, however far: 20:00 is 3 hours past Ana's 17:30 end, early or late as the world clocks say it.
+    evening = run([ANA], dt.date(2026, 12, 1), 1, 30, tz="Europe/Berlin", not_before=wall("2026-12-01", "20:00", "Europe/Berlin"))
+    assert evening[0].why == "3h late for @a" and evening[0].tier == 1 and evening[0].seats[0].away == overlap.LATE
+    # Saturday: a day off (more than 12 hours from her Friday and her Monday), costing as four hours of her night.
+    saturday = run([ANA], dt.date(2026, 12, 5), 1, 30, tz="Europe/Berlin", not_before=wall("2026-12-05", "11:00", "Europe/Berlin"))
+    assert saturday[0].why == "day off for @a" and saturday[0].seats[0].away == overlap.DAY_OFF and saturday[0].tier == 2
+    assert night[0].penalty < saturday[0].penalty < night[3].penalty
+
+
+def test_the_night_is_as_long_as_the_clocks_make_it() -> None:
+    """On the night New York springs forward (Sun 2026-03-08, 02:00 EST → 03:00 EDT) 01:00 is 7 hours before 09:00,
+    5 of them night; a week before it was 8 and 6."""
+    sunday = member("s", "America/New_York", "sun 09:00-17:00")
+    for day, hours, night in (("2026-03-01", 8, 6), ("2026-03-08", 7, 5)):
+        start = wall(day, "01:00", "America/New_York")
+        slot = overlap.plan([sunday], [], dt.timedelta(minutes=30), start, start + dt.timedelta(minutes=30), "America/New_York")[0]
+        assert (slot.seats[0].outside, slot.seats[0].night) == (dt.timedelta(hours=hours), dt.timedelta(hours=night))
+        assert slot.why == f"{hours}h early (night) for @s"
+    # Its 08:30 is 30 minutes early, and by day: the shorter night is over at 07:00 EDT as any other.
+    start = wall("2026-03-08", "08:30", "America/New_York")
+    slot = overlap.plan([sunday], [], dt.timedelta(minutes=30), start, start + dt.timedelta(minutes=30), "America/New_York")[0]
+    assert slot.why == "30m early for @s" and slot.tier == 1
+
+
+def test_a_slot_over_lunch_is_in_a_break_not_late() -> None:
+    """Kemi works 09:00-12:30 and 13:30-18:00 in Lagos: 12:00-13:00 was "30m late for @kemi", as if her day ended."""
+    kemi = member("k", "Africa/Lagos", "mon-fri 09:00-12:30,13:30-18:00")
+    whys = []
+    for clock in ("12:00", "12:45", "17:30"):
+        start = wall("2026-12-01", clock, "Africa/Lagos")
+        (slot,) = overlap.plan([kemi], [], dt.timedelta(hours=1), start, start + dt.timedelta(hours=1), "Africa/Lagos")
+        whys.append((slot.why, slot.seats[0].status))
+    assert whys == [("30m in a break for @k", "stretch"), ("45m in a break for @k", "stretch"), ("30m late for @k", "stretch")]
+
+
+def test_a_member_with_no_hours_set_is_spared_their_night() -> None:
+    """A member who set no hours was "out" (later "day off") at every slot alike: with Sofia in New York the
+    planner offered 02:00 in Tokyo as readily as 19:00."""
+    tokyo = member("z", "Asia/Tokyo", "")
+    slots = run([tokyo, SOFIA], dt.date(2026, 11, 30), 1, 30, tz="America/New_York", limit=10)
+    assert all(7 <= s.seats[0].local_start.hour < 22 for s in slots), [s.seats[0].local_start for s in slots]
+    assert slots[0].why == "no hours set for @z" and slots[0].tier == 1 and slots[0].seats[0].status == "stretch"
+    start = wall("2026-11-30", "12:00", "America/New_York")  # 02:00 in Tokyo
+    (night,) = overlap.plan([tokyo], [], dt.timedelta(minutes=30), start, start + dt.timedelta(minutes=30), "UTC")
+    assert night.why == "no hours set (night) for @z" and night.tier == 2
 
 
 def test_fairness_moves_the_bad_side_to_whoever_had_less_of_it() -> None:
@@ -148,12 +221,17 @@ def test_overlap_json_is_slots_best_first(cli: Cli) -> None:
     first = out[0]
     assert first["end"] == "2026-11-30T16:00:00Z" and first["score"] == 98.6  # 100 - 30 * 0.5 / 10.5: no margin at either edge
     assert first["members"] == [
-        {"handle": "ana", "tz": "Europe/Berlin", "required": True, "status": "in", "local_start": "2026-11-30T16:00:00+01:00"},
-        {"handle": "sofia", "tz": "America/New_York", "required": True, "status": "in", "local_start": "2026-11-30T10:00:00-05:00"},
+        {"handle": "ana", "tz": "Europe/Berlin", "required": True, "status": "in", "local_start": "2026-11-30T16:00:00+01:00"}
+        | {"why": "", "minutes_outside": 0, "night_minutes": 0},
+        {"handle": "sofia", "tz": "America/New_York", "required": True, "status": "in", "local_start": "2026-11-30T10:00:00-05:00"}
+        | {"why": "", "minutes_outside": 0, "night_minutes": 0},
     ]
+    assert first["why"] == ""
     assert [s["score"] for s in out] == sorted((s["score"] for s in out), reverse=True)
     text = cli.ok("overlap", "ana", "sofia", "--optional", "raj", "--duration", "1h", "--from", "mon", "--days", "1")
     assert "Mon 11-30 16:00-17:00" in text and "10:00 EST ✓" in text and "@raj?" in text
+    header, first = text.splitlines()[1:3]
+    assert header.split()[-1] == "WHY" and first.endswith("20:30 IST ~      3h late for @raj")  # his day ends at 18:30
 
 
 def test_booked_meetings_make_the_planner_fair(cli: Cli) -> None:
@@ -211,11 +289,14 @@ def test_on_an_80_column_terminal_the_members_clocks_leave_out_their_zones_to_fi
     lines = on_a_terminal(cli, tmp_path, 80, "overlap", "ana", "raj", "kenji", "nina", "--limit", "2")
     assert all(len(line) <= 80 for line in lines), lines  # the legend too: it broke "⊘" from its words
     assert lines[-2:] == [
-        "✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside",
+        "✓ in working hours   ~ early or late (07:00-22:00 local)   ✗ night or day off",
         "⊘ in a booked meeting   ? optional",
     ]
-    header, first = lines[1], lines[2]
+    header, first, why = lines[1], lines[2], lines[3]
     assert header.split()[-4:] == ["@ana", "@raj", "@kenji", "@nina"]
-    assert " CET " not in first and " JST " not in first and first.split()[-2:][1] in "✓~✗"
+    seats = first.split()[5:]  # after "#", the day, the times and the score: each member's clock and mark
+    assert " CET " not in first and " JST " not in first and all(mark in "✓~✗" for mark in seats[1::2]), first
+    # Why the slot costs what it does, on a line of its own under the slot's times: no room is left beside them.
+    assert why.startswith("   ") and why.lstrip()[0].isdigit() and " for @" in why, why
     wide = on_a_terminal(cli, tmp_path, 160, "overlap", "ana", "raj", "kenji", "nina", "--limit", "2")
-    assert " CET " in wide[2] and " JST " in wide[2]
+    assert " CET " in wide[2] and " JST " in wide[2] and wide[1].split()[-1] == "WHY" and why.strip() in wide[2]

@@ -9,13 +9,13 @@ import sys
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
-from crewdeck.tui.cli.common import Context, note_incomplete, print_json, table
+from crewdeck.tui.cli.common import Context, column_widths, note_incomplete, print_json, table
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import Availability, availability
 from crewdeck.tui.time.when import clock_text, utc_iso, zone_abbrev, zone_label
 from crewdeck.tui.workspace import doctor
-from crewdeck.tui.workspace.columns import line_width, terminal_width
+from crewdeck.tui.workspace.columns import GAP, cut_cells, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member
 
@@ -68,8 +68,28 @@ def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, question: ove
     last = question.first + dt.timedelta(days=question.days - 1)
     who = " ".join(f"@{m.handle}" for m in question.required)
     print(visible(f"{format_estimate(question.minutes)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
-    print(table(rows, headers))
+    print(_with_why(rows, headers, [slot.why for slot in slots], width))
     print("\n".join(overlap.legend_lines(width)))
+
+
+def _with_why(rows: list[list[str]], headers: list[str], whys: list[str], width: int | None) -> str:
+    """The slots' table with why each costs what it does: its last column where the whole of it fits, or else on a
+    line of its own under each slot's (at 80 columns three members' clocks leave no room for "2h30m early for
+    @sofia"; cut, it said nothing)."""
+    if not any(whys):  # every slot in everyone's hours
+        return table(rows, headers)
+    wide = [[*row, why] for row, why in zip(rows, whys)]
+    if width is None or line_width(column_widths(wide, [*headers, "WHY"])) <= width:
+        return table(wide, [*headers, "WHY"])
+    lines = table(rows, headers).split("\n")
+    # Under the slot's day and times, past its number.
+    indent = " " * (max(len(headers[0]), *(len(row[0]) for row in rows)) + GAP)
+    out = lines[:1]
+    for line, why in zip(lines[1:], whys):
+        out.append(line)
+        if why:
+            out.append(indent + cut_cells(visible(why), width - len(indent)))
+    return "\n".join(out)
 
 
 def _book(ctx: Context, slots: list[overlap.Slot], tz: str) -> int:
@@ -148,8 +168,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="find the best meeting slots across zones",
         description="Rank meeting slots for members across zones: everyone in working hours first, then someone "
-        "stretching (within 2h of their hours, 07:00-22:00 local), then someone outside; fair over the last four "
-        "weeks of booked meetings. A slot that overlaps a booked meeting of a required member is not offered (an optional "
+        "early or late (07:00-22:00 local), then someone at night (22:00-07:00 local) or on a day off; among them, by "
+        "how far each member's day is stretched, night hours costing the most (WHY says it: 2h early for @raj); fair "
+        "over the last four weeks of booked meetings. A slot that overlaps a booked meeting of a required member is not offered (an optional "
         "member in one is busy). --book records a slot as a meeting task.",
         examples=["crewdeck overlap ana raj sofia --optional mia --duration 45m --days 5", 'crewdeck overlap ana raj --book "Weekly sync"'],
     )
@@ -160,7 +181,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--days", type=int, default=7, help="how many days to search (default: %(default)s)")
     p.add_argument("--zone", metavar="ZONE", help="the zone days are counted and times shown in (default: yours)")
     p.add_argument("--limit", type=int, default=10, help="at most this many slots (default: %(default)s)")
-    p.add_argument("--json", action="store_true", help="print JSON: slots best first, start/end in UTC")
+    p.add_argument("--json", action="store_true", help="print JSON: slots best first, start/end in UTC, why each costs what it does")
     p.add_argument("--book", metavar="TITLE", help="book the best slot (or --pick N) as a meeting task")
     p.add_argument("--pick", type=int, default=1, metavar="N", help="with --book: the Nth slot listed (default: 1)")
     p.set_defaults(func=cmd_overlap)

@@ -4,17 +4,27 @@ Every candidate slot (on a 15-minute grid of UTC, which is a 15-minute grid
 of every zone in use today) is judged per member:
 
 * ``in``: the whole slot is inside one of their working spans;
-* ``stretch``: not, but within two hours of their working hours and between
-  07:00 and 22:00 on their clock (an early call, a late one, over lunch);
-* ``out``: anything else (the night, a weekend, a day off).
+* ``stretch``: not, but their day only starts earlier or ends later for it,
+  none of that between 22:00 and 07:00 on their clock (an early call, a late
+  one, over lunch);
+* ``out``: their day is stretched into the night (22:00-07:00 their time),
+  or the slot is on a day off (more than 12 hours from any working span: a
+  weekend, a holiday).
+
+A member with no hours set is stretching at any slot (none is known to be
+in their hours), out at night.
 
 Slots are ranked by the worst status of a *required* member (everyone in >
-someone stretching > someone out), then by a penalty: each required member
-stretching costs 3 plus up to 1 for how far outside their hours it reaches,
-out 10, all times their *burden weight*; an optional member stretching
-costs 1, out 2; a slot hugging the edge of someone's day costs up to 0.5;
-and the second, third, ... slot of one day (in the planner's zone) costs 1,
-2, ... more, so the list offers different days before more of the same day.
+someone stretching > someone out), then by a penalty, the cost to people:
+each required member stretching costs 3 and out 10, plus 0.5 for every hour
+their day is stretched by and 1.5 for every hour of that at night (so 06:00
+for someone who starts at 09:00 costs more than 07:30, and 03:00 more
+still), or 6 more for a day off, all times their *burden weight*; an
+optional member stretching costs 1, out 2; a slot hugging the edge of
+someone's day costs up to 0.5; and the second, third, ... slot of one day
+(in the planner's zone) costs 1, 2, ... more, so the list offers different
+days before more of the same day.  Each slot says why it costs what it does
+(``Slot.why``: "2h early for @raj"), as world-clock tools do.
 Slots listed never overlap each other.  The burden weight is ``1 + burden`` (at most 6), where
 the burden counts the booked meetings of the four weeks before the range in
 which the member was stretching (1) or out (2): whoever took the bad side
@@ -48,9 +58,12 @@ from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 STEP = dt.timedelta(minutes=15)
-STRETCH = dt.timedelta(hours=2)
-#: The earliest and latest wall-clock time a stretched meeting may touch.
-STRETCH_DAY = (dt.time(7, 0), dt.time(22, 0))
+#: The night on a member's clock, from its first minute to the morning's: stretching their day into it costs the most.
+NIGHT = (22 * 60, 7 * 60)
+#: Farther than this from every working span, a slot is on the member's day off rather than early or late.
+REACH = dt.timedelta(hours=12)
+#: A slot closer than this to the edge of a required member's day costs up to ``EDGE_COST``.
+COMFORT = dt.timedelta(hours=2)
 HISTORY = dt.timedelta(weeks=4)
 MAX_BURDEN = 5
 STATUSES = ("in", "stretch", "out")
@@ -58,6 +71,11 @@ STATUSES = ("in", "stretch", "out")
 BUSY = "busy"
 #: Penalty points per required member (times their burden weight) and per optional one.
 REQUIRED_COST = {"in": 0.0, "stretch": 3.0, "out": 10.0}
+#: Penalty points (times the burden weight) per hour a required member's day is stretched by, and per hour of it at night.
+HOUR_COST = 0.5
+NIGHT_HOUR_COST = 1.5
+#: On top of ``REQUIRED_COST["out"]``: a required member's day off, as four hours of their night.
+DAY_OFF_COST = 6.0
 OPTIONAL_COST = {"in": 0.0, "stretch": 1.0, "out": 2.0, BUSY: 2.0}
 EDGE_COST = 0.5
 REPEAT_COST = 1.0
@@ -65,7 +83,7 @@ REPEAT_COST = 1.0
 BANDS = ((100.0, 30.0), (70.0, 35.0), (35.0, 35.0))
 #: How a member's status at a slot is shown, and the line that says so.
 MARKS = {"in": "✓", "stretch": "~", "out": "✗", BUSY: "⊘"}
-LEGEND = "✓ in working hours   ~ stretching (within 2h, 07:00-22:00 local)   ✗ outside   ⊘ in a booked meeting   ? optional"
+LEGEND = "✓ in working hours   ~ early or late (07:00-22:00 local)   ✗ night or day off   ⊘ in a booked meeting   ? optional"
 #: Between the legend's entries.
 LEGEND_GAP = "   "
 
@@ -87,6 +105,10 @@ MAX_DAYS = 62
 DURATIONS = (5, 24 * 60)
 
 
+#: How a slot falls outside a member's hours (``Seat.away``).
+EARLY, LATE, DAY_OFF, BREAK, NO_HOURS = "early", "late", "day off", "in a break", "no hours set"
+
+
 @dataclass(frozen=True)
 class Seat:
     """One member at one slot."""
@@ -95,6 +117,29 @@ class Seat:
     required: bool
     status: str
     local_start: dt.datetime
+    #: "" in their hours (or busy), ``EARLY`` or ``LATE`` (their day starts earlier or ends later for it), ``BREAK``
+    #: (between two spans of one day: over lunch), ``DAY_OFF``, ``NO_HOURS`` (a member who set none: any slot may
+    #: be outside their hours, one in their night surely is).
+    away: str = ""
+    #: How long their day is stretched by (early or late), and how much of that is their night.
+    outside: dt.timedelta = dt.timedelta()
+    night: dt.timedelta = dt.timedelta()
+
+    @property
+    def why(self) -> str:
+        """``2h early``, ``4h early (night)``, ``30m late``, ``30m in a break``, ``day off``, ``in a meeting``; "" in
+        their hours."""
+        if self.status == BUSY:
+            return "in a meeting"
+        if self.away in ("", DAY_OFF):  # a day off at night is said by the member's clock beside it
+            return self.away
+        if self.away == NO_HOURS:
+            return NO_HOURS + (" (night)" if self.night else "")
+        return f"{format_estimate(int(self.outside.total_seconds()) // 60)} {self.away}" + (" (night)" if self.night else "")
+
+    def _weight(self) -> tuple[int, int, dt.timedelta, dt.timedelta]:
+        """What puts this seat first in ``Slot.why``: required, out (busy or a day off as out), night, how far."""
+        return (self.required, STATUSES.index(self.status) if self.status in STATUSES else 2, self.night, self.outside)
 
 
 @dataclass(frozen=True)
@@ -111,6 +156,13 @@ class Slot:
         top, width = BANDS[self.tier]
         return round(top - width * self.penalty / (self.penalty + 10.0), 1)
 
+    @property
+    def why(self) -> str:
+        """``4h early (night) for @leo, 30m late for @sofia``: whom the slot costs what, the required and the worst
+        first; "" when it is in everyone's hours."""
+        seats = sorted((s for s in self.seats if s.why), key=Seat._weight, reverse=True)
+        return ", ".join(f"{s.why} for @{s.member.handle}" for s in seats)
+
     def as_json(self) -> dict[str, object]:
         return {
             "start": utc_iso(self.start),
@@ -123,17 +175,30 @@ class Slot:
                     "required": s.required,
                     "status": s.status,
                     "local_start": s.local_start.isoformat(),
+                    "why": s.why,
+                    "minutes_outside": int(s.outside.total_seconds()) // 60,
+                    "night_minutes": int(s.night.total_seconds()) // 60,
                 }
                 for s in self.seats
             ],
+            "why": self.why,
         }
 
 
-_STRETCH_S = int(STRETCH.total_seconds())
+_REACH_S = int(REACH.total_seconds())
+_COMFORT_S = int(COMFORT.total_seconds())
+_HOUR_S = 3600
 #: A meeting lasts at most a day (``records.meeting_info``): how far before a slot one may start and still reach it.
 _LONGEST_MEETING_S = 24 * 3600
 #: ``_judge``'s index for ``BUSY`` (after ``STATUSES``).
 _BUSY_INDEX = len(STATUSES)
+#: ``_Hours.fit``'s ways of being away (``Seat.away``), by index.
+_AWAY = ("", EARLY, LATE, DAY_OFF, BREAK, NO_HOURS)
+_EARLY_I, _LATE_I, _DAY_OFF_I, _BREAK_I, _NO_HOURS_I = range(1, len(_AWAY))
+#: A member's fit at a slot: (status index, ``_AWAY`` index, seconds outside, seconds of those at night).
+Fit = tuple[int, int, int, int]
+_IN: Fit = (0, 0, 0, 0)
+_BUSY: Fit = (_BUSY_INDEX, 0, 0, 0)
 
 
 class _Busy:
@@ -152,41 +217,87 @@ class _Busy:
 
 
 class _Hours:
-    """A member's working spans as epoch seconds: the planner asks thousands of questions."""
+    """A member's working spans and nights as epoch seconds: the planner asks thousands of questions."""
 
     def __init__(self, member: Member, start: dt.datetime, end: dt.datetime) -> None:
-        self.tz = zone(member.tz)
-        spans = spans_between(member, start - STRETCH, end + STRETCH)
+        #: No hours set: no slot is known to be in their hours, nor out of them but in their night.
+        self.unknown = not any(member.hours.values())
+        spans = spans_between(member, start - REACH, end + REACH)
         self.starts = [int(s.start.timestamp()) for s in spans]
         self.ends = [int(s.end.timestamp()) for s in spans]
+        # Each night from its own date's 22:00 to the next date's 07:00, on the member's clock: as long in hours as
+        # the zone makes it (an hour shorter the night the clocks go forward).
+        tz = zone(member.tz)
+        day = (start - REACH).astimezone(tz).date() - dt.timedelta(days=1)
+        last = (end + REACH).astimezone(tz).date()
+        self.night_starts: list[int] = []
+        self.night_ends: list[int] = []
+        while day <= last:
+            dusk = int(wall_instant(day, NIGHT[0], member.tz).timestamp())
+            dawn = int(wall_instant(day + dt.timedelta(days=1), NIGHT[1], member.tz).timestamp())
+            # Around a date the zone skipped, a night may begin where the last one ends.
+            dusk = max(dusk, self.night_ends[-1]) if self.night_ends else dusk
+            if dusk < dawn:
+                self.night_starts.append(dusk)
+                self.night_ends.append(dawn)
+            day += dt.timedelta(days=1)
 
-    def fit(self, start: int, end: int) -> tuple[int, int, int]:
-        """``(status index, seconds outside the hours, margin to the span's edges or -1)``."""
+    def night(self, start: int, end: int) -> int:
+        """The seconds of ``[start, end)`` in the member's nights."""
+        total = 0
+        i = bisect.bisect_right(self.night_ends, start)
+        while i < len(self.night_starts) and self.night_starts[i] < end:
+            total += min(end, self.night_ends[i]) - max(start, self.night_starts[i])
+            i += 1
+        return total
+
+    def fit(self, start: int, end: int) -> tuple[Fit, int]:
+        """How ``[start, end)`` fits the member's hours, and its margin to the span's edges (-1 outside them).
+
+        Outside, the slot is early for the span after it or late for the one before it, whichever costs them
+        less: how long their day is stretched by (from the slot's start to the span's, or from the span's end to
+        the slot's), its night hours costing the most; a day off when both are more than ``REACH`` away; in a
+        break when it falls between two spans of one day.  A member with no hours set is outside at night only.
+        """
+        if self.unknown:
+            night = self.night(start, end)
+            return (2 if night else 1, _NO_HOURS_I, night, night), -1
         i = bisect.bisect_right(self.starts, start) - 1
         if i >= 0 and end <= self.ends[i]:
-            return 0, 0, min(start - self.starts[i], self.ends[i] - end)
-        outside = -1
+            return _IN, min(start - self.starts[i], self.ends[i] - end)
+        if 0 <= i < len(self.starts) - 1 and end <= self.ends[i + 1]:
+            # Between two spans of one day (a gap with no night in it: lunch), the day is not stretched: what it
+            # costs is the part of the slot in the break ("30m late" said of 12:30 for someone working to 18:00).
+            gap = (self.ends[i], self.starts[i + 1])
+            if not self.night(*gap):
+                return (1, _BREAK_I, min(end, gap[1]) - max(start, gap[0]), 0), -1
+        best: tuple[float, Fit] | None = None
         for j in (i, i + 1):
             if 0 <= j < len(self.starts):
                 a, b = self.starts[j], self.ends[j]
-                if a - _STRETCH_S <= start and end <= b + _STRETCH_S:
-                    away = max(a - start, 0) + max(end - b, 0)
-                    outside = away if outside < 0 else min(outside, away)
-        if outside >= 0 and self._within_day(start, end):
-            return 1, outside, -1
-        return 2, 0, -1
+                early, late = max(a - start, 0), max(end - b, 0)
+                if early + late > _REACH_S:
+                    continue
+                night = (self.night(start, a) if early else 0) + (self.night(b, end) if late else 0)
+                fit = (2 if night else 1, _LATE_I if late > early else _EARLY_I, early + late, night)
+                cost = _stretch_cost(fit)
+                if best is None or cost < best[0]:
+                    best = (cost, fit)
+        if best is None:
+            return (2, _DAY_OFF_I, 0, self.night(start, end)), -1
+        return best[1], -1
 
-    def _within_day(self, start: int, end: int) -> bool:
-        early, late = STRETCH_DAY
-        first = dt.datetime.fromtimestamp(start, self.tz)
-        last = dt.datetime.fromtimestamp(end, self.tz)
-        # A slot over midnight, or ending at it, is the night.
-        return first.time() >= early and last.date() == first.date() and last.time() <= late
+
+def _stretch_cost(fit: Fit) -> float:
+    """The penalty (before the burden weight) of a required member's ``fit``."""
+    status, away, outside, night = fit
+    cost = REQUIRED_COST[STATUSES[status]] + ((outside - night) * HOUR_COST + night * NIGHT_HOUR_COST) / _HOUR_S
+    return cost + DAY_OFF_COST if away == _DAY_OFF_I else cost
 
 
 def status_at(member: Member, start: dt.datetime, end: dt.datetime) -> str:
     """``in``, ``stretch`` or ``out``: how ``[start, end)`` fits the member's hours."""
-    return STATUSES[_Hours(member, start, end).fit(int(start.timestamp()), int(end.timestamp()))[0]]
+    return STATUSES[_Hours(member, start, end).fit(int(start.timestamp()), int(end.timestamp()))[0][0]]
 
 
 def plan(
@@ -222,58 +333,69 @@ def plan(
     last = int(end.timestamp()) - length
     local = zone(tz)
     # Per day (in the planner's zone), the best slots that do not overlap.
-    judged: list[tuple[int, float, int, tuple[int, ...]]] = []
+    judged: list[_Verdict] = []
     while at <= last:
         verdict = _judge(hours, weights, booked, at, at + length)
         if verdict is not None:
             judged.append(verdict)
         at += step
     judged.sort()
-    per_day: dict[dt.date, list[tuple[int, float, int, tuple[int, ...]]]] = {}
-    for tier, penalty, slot_start, statuses in judged:
+    per_day: dict[dt.date, list[_Verdict]] = {}
+    for tier, penalty, slot_start, fits in judged:
         day = per_day.setdefault(dt.datetime.fromtimestamp(slot_start, local).date(), [])
         if all(slot_start + length <= other[2] or slot_start >= other[2] + length for other in day):
             # The later slots of a day cost more, so the list offers other days first.
-            day.append((tier, penalty + REPEAT_COST * len(day), slot_start, statuses))
+            day.append((tier, penalty + REPEAT_COST * len(day), slot_start, fits))
     chosen = sorted(entry for day in per_day.values() for entry in day)[:limit]
     return [_slot(people, entry, length) for entry in chosen]
 
 
-def _judge(
-    hours: list[_Hours], weights: list[int], booked: list[_Busy | None], start: int, end: int
-) -> tuple[int, float, int, tuple[int, ...]] | None:
-    """``(tier, penalty, start, status indexes)`` of a slot, or ``None`` when a required member is in a meeting then."""
+#: A judged slot: (tier, penalty, start, each member's ``Fit``).
+_Verdict = tuple[int, float, int, tuple[Fit, ...]]
+
+
+def _judge(hours: list[_Hours], weights: list[int], booked: list[_Busy | None], start: int, end: int) -> _Verdict | None:
+    """``(tier, penalty, start, fits)`` of a slot, or ``None`` when a required member is in a meeting then."""
     tier = 0
     penalty = 0.0
     margin = -1
-    statuses = []
+    fits: list[Fit] = []
     for member_hours, weight, meetings in zip(hours, weights, booked):
         if meetings is not None and meetings.during(start, end):
             if weight:
                 return None
-            statuses.append(_BUSY_INDEX)
+            fits.append(_BUSY)
             penalty += OPTIONAL_COST[BUSY]
             continue
-        status, outside, edge = member_hours.fit(start, end)
-        statuses.append(status)
+        fit, edge = member_hours.fit(start, end)
+        fits.append(fit)
+        status = fit[0]
         if weight:  # required
             if status > tier:
                 tier = status
-            penalty += (REQUIRED_COST[STATUSES[status]] + outside / _STRETCH_S) * weight
+            penalty += _stretch_cost(fit) * weight
             if edge >= 0:
                 margin = edge if margin < 0 else min(margin, edge)
         else:
             penalty += OPTIONAL_COST[STATUSES[status]]
-    comfort = min(margin, _STRETCH_S) / _STRETCH_S if margin >= 0 else 0.0
-    return tier, round(penalty + EDGE_COST * (1 - comfort), 6), start, tuple(statuses)
+    comfort = min(margin, _COMFORT_S) / _COMFORT_S if margin >= 0 else 0.0
+    return tier, round(penalty + EDGE_COST * (1 - comfort), 6), start, tuple(fits)
 
 
-def _slot(people: list[tuple[Member, bool]], entry: tuple[int, float, int, tuple[int, ...]], length: int) -> Slot:
-    tier, penalty, start_s, statuses = entry
+def _slot(people: list[tuple[Member, bool]], entry: _Verdict, length: int) -> Slot:
+    tier, penalty, start_s, fits = entry
     start = dt.datetime.fromtimestamp(start_s, dt.UTC)
     seats = tuple(
-        Seat(member, required, (*STATUSES, BUSY)[status], start.astimezone(zone(member.tz)))
-        for (member, required), status in zip(people, statuses)
+        Seat(
+            member,
+            required,
+            (*STATUSES, BUSY)[status],
+            start.astimezone(zone(member.tz)),
+            _AWAY[away],
+            dt.timedelta(seconds=outside),
+            dt.timedelta(seconds=night),
+        )
+        for (member, required), (status, away, outside, night) in zip(people, fits)
     )
     return Slot(start, start + dt.timedelta(seconds=length), tier, penalty, seats)
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from contextlib import nullcontext
+from functools import partial
 from typing import Any
 
 from crewdeck.sync.state.records import WORKSPACE_ROW, budget_id, rate_id
 from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.ledger.actions import reversal_id
 from crewdeck.tui.time.hours import parse_hours
-from crewdeck.tui.time.when import localize, utc_iso
-from crewdeck.tui.workspace.demo_posts import STORY, add_posts_and_results, written_at
+from crewdeck.tui.time.when import localize, parse_utc, utc_iso
+from crewdeck.tui.workspace.demo_posts import POSTS_MADE, Step, play, post_steps, written_at
 
 MEMBERS = [
     # handle, name, role, zone, hours
@@ -140,12 +141,18 @@ def build_demo(
         task_ids.append(w.create("task", values, row_id=new_id()))
         counts[status] = counts.get(status, 0) + 1
     _money(w, rng, today, campaign_ids, member_ids, now, new_id)
-    # With the posts, stamped before their story (their steps are stamped when they happen, after this).
-    with written_at(store, now - STORY) if posts else nullcontext():
-        w.write(store)
+    # Each record written when it says it was made, so its history agrees with it ("created by @leo Wed 11-11"
+    # was "@leo added" on the day the demo was made): the groundwork first, then the team's month in order, the
+    # posts' steps among it.
+    steps = w.steps(store)
+    with written_at(store, min((when for when, _ in steps), default=now) - dt.timedelta(hours=1)):
+        w.write_groundwork(store)
+    if posts:
+        steps += post_steps(store, now, new_id)
+    play(store, steps)
     summary = f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {tasks} tasks ({', '.join(f'{v} {k}' for k, v in counts.items())})"
     if posts:
-        summary += f", {add_posts_and_results(store, now, new_id)}"
+        summary += f", {POSTS_MADE}"
     return summary
 
 
@@ -153,12 +160,14 @@ def build_demo(
 _GROUNDWORK = frozenset({"workspace", "member", "campaign", "budget", "rate"})
 #: The field that names who made a record of each kind the demo's members make.
 _MAKERS = {"task": "created_by", "ledger_entry": "entered_by"}
+#: The field that says when a record of each kind the team makes was made: it is written then.
+_MADE_AT = {"task": "created_at", "ledger_entry": "entered_at", "approval": "approved_at"}
 
 
 class _ByMaker:
-    """The demo's records, each written by who made it (a task by who created it, an entry by who entered it), so its
-    history names the member the record does: first the manager's groundwork, then each member's, then the rest of
-    the manager's (reversals and approvals of the others' entries)."""
+    """The demo's records, each written by who made it (a task by who created it, an entry by who entered it) and when
+    it says it was made, so its history names the member and the time the record does: first the manager's
+    groundwork, then the team's records in the order they were made."""
 
     def __init__(self, manager: str) -> None:
         self.manager = manager
@@ -178,19 +187,32 @@ class _ByMaker:
         self.made.append((maker, how, entity, values, row_id))
         return row_id
 
-    def write(self, store: Store) -> None:
-        groundwork = [made for made in self.made if made[2] in _GROUNDWORK]
-        rest = [made for made in self.made if made[2] not in _GROUNDWORK]
-        members = list(dict.fromkeys(maker for maker, *_ in rest if maker != self.manager))
-        writes = [(self.manager, groundwork), *((m, [made for made in rest if made[0] == m]) for m in members)]
-        writes.append((self.manager, [made for made in rest if made[0] == self.manager]))
-        for member, records in writes:
-            with store.write(member) as w:
-                for _, how, entity, values, row_id in records:
-                    if how == "set":
-                        w.set(entity, row_id, values)
-                    else:
-                        getattr(w, how)(entity, values, row_id=row_id)
+    def write_groundwork(self, store: Store) -> None:
+        """What the team's records stand on, in one write of the manager's."""
+        with store.write(self.manager) as w:
+            for _, how, entity, values, row_id in self.made:
+                if entity in _GROUNDWORK:
+                    _put(w, how, entity, values, row_id)
+
+    def steps(self, store: Store) -> list[Step]:
+        """The rest, a write of its maker's each, at the time it was made (``demo_posts.play`` plays them in order)."""
+        return [
+            (parse_utc(values[_MADE_AT[entity]]), partial(_write_one, store, maker, how, entity, values, row_id))
+            for maker, how, entity, values, row_id in self.made
+            if entity not in _GROUNDWORK
+        ]
+
+
+def _put(w: Writer, how: str, entity: str, values: dict[str, Any], row_id: str) -> None:
+    if how == "set":
+        w.set(entity, row_id, values)
+    else:
+        getattr(w, how)(entity, values, row_id=row_id)
+
+
+def _write_one(store: Store, maker: str, how: str, entity: str, values: dict[str, Any], row_id: str, _when: dt.datetime) -> None:
+    with store.write(maker) as w:
+        _put(w, how, entity, values, row_id)
 
 
 def _money(
@@ -227,9 +249,10 @@ def _money(
         category = rng.choice(list(CATEGORIES))
         currency = rng.choices(["EUR", "USD", "GBP"], [60, 30, 10])[0]
         name, _, _, start, _ = rng.choice(CAMPAIGNS)
+        spent = today - dt.timedelta(days=rng.randint(0, -start))
         record: dict[str, Any] = {
             # Spent so far in the campaign's run, around 60-110 % of the pace its budget allows.
-            "date": (today - dt.timedelta(days=rng.randint(0, -start))).isoformat(),
+            "date": spent.isoformat(),
             "campaign": campaign_ids[name],
             "category": category,
             "payee": rng.choice(CATEGORIES[category]),
@@ -237,7 +260,8 @@ def _money(
             "currency": currency,
             "memo": f"invoice {2026_1100 + i}",
             "entered_by": member_ids[rng.choice(handles)],
-            "entered_at": utc_iso(now - dt.timedelta(hours=i * 7)),
+            # A minute apart, so a day's entries keep their order.
+            "entered_at": _entered(spent, now - dt.timedelta(minutes=i), late=dt.timedelta(minutes=i)),
         }
         made.append((w.append("ledger_entry", record, row_id=new_id()), record))
     # Two mistakes corrected by reversing entries, and influencer deals
@@ -251,11 +275,13 @@ def _money(
                 "reverses": entry_id,
                 "memo": f"reverses {entry_id[:8]}: wrong campaign",
                 "entered_by": pm,
-                "entered_at": utc_iso(now - dt.timedelta(hours=2)),
+                # Within the last two hours, after the entry it corrects.
+                "entered_at": utc_iso(min(now, max(now - dt.timedelta(hours=2), parse_utc(record["entered_at"]) + dt.timedelta(hours=1)))),
             },
             row_id=reversal_id(entry_id),
         )
     for i, payee in enumerate(["@fitwithjess", "@techtalks_raj", "@urban.lens"]):
+        entered = _entered(today - dt.timedelta(days=i), now - dt.timedelta(hours=3 - i))
         pending = w.append(
             "ledger_entry",
             row_id=new_id(),
@@ -268,11 +294,18 @@ def _money(
                 "currency": "EUR",
                 "memo": "sponsored reel, 3 posts",
                 "entered_by": member_ids["kemi"],
-                "entered_at": utc_iso(now - dt.timedelta(hours=20 - i)),
+                "entered_at": entered,
                 "needs_approval": True,
             },
         )
         if i == 0:
-            w.append(
-                "approval", {"entry": pending, "approved_by": pm, "approved_at": utc_iso(now - dt.timedelta(hours=1))}, row_id=new_id()
-            )
+            # An hour ago, after it was entered.
+            approved = min(now, max(now - dt.timedelta(hours=1), parse_utc(entered) + dt.timedelta(minutes=30)))
+            w.append("approval", {"entry": pending, "approved_by": pm, "approved_at": utc_iso(approved)}, row_id=new_id())
+
+
+def _entered(day: dt.date, latest: dt.datetime, *, late: dt.timedelta = dt.timedelta()) -> str:
+    """When a spend dated ``day`` (UTC) was entered: ``late`` after 18:00 that day, or at ``latest`` if that is sooner,
+    never before its day (an entry dated 11-21 read "entered Mon 11-16")."""
+    evening = dt.datetime.combine(day, dt.time(18, 0), dt.UTC) + late
+    return utc_iso(max(dt.datetime.combine(day, dt.time(), dt.UTC), min(evening, latest)))

@@ -87,18 +87,18 @@ POSTS = [
 ]
 
 
-def add_posts_and_results(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> str:
-    """Add the demo's posts, results and targets to a workspace with its members and campaigns; what was added.
+#: A write of the demo's, and when it happened: ``play`` makes it then.
+Step = tuple[dt.datetime, Callable[[dt.datetime], object]]
+#: What ``post_steps`` adds, in words.
+POSTS_MADE = f"{len(POSTS)} posts, {RESULT_DAYS} days of results"
 
-    Each step is written at the time it happened (the store's wall clock
-    set to it, in order), so the history and the rounds read as they would
-    have: a verdict stamped before the submission it answers would read as
-    a round the content had since left.
-    """
+
+def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> list[Step]:
+    """The steps that add the demo's posts, results and targets to a workspace with its members and campaigns."""
     rng = random.Random(len(POSTS))
     members = {handle: row_id for row_id, handle in store.conn.execute("SELECT id, handle FROM member")}
     campaigns = {name: (row_id, audience) for row_id, name, audience in store.conn.execute("SELECT id, name, audience_tz FROM campaign")}
-    steps: list[tuple[dt.datetime, Callable[[dt.datetime], object]]] = []
+    steps: list[Step] = []
     published: list[tuple[str, dt.date]] = []
     for title, campaign, platform, author, days, state, copy in POSTS:
         campaign_id, audience = campaigns[campaign]
@@ -127,14 +127,16 @@ def add_posts_and_results(store: Store, now: dt.datetime, new_id: Callable[[], s
     steps.append(
         (now, partial(_results, store, members["raj"], rng, published, {campaigns[name][0]: platform for name, platform in PAID.items()}))
     )
+    return steps
+
+
+def play(store: Store, steps: list[Step]) -> None:
+    """Each step written at the time it happened (the store's wall clock set to it, in order), so the history and the
+    rounds read as they would have: a verdict stamped before the submission it answers would read as a round the
+    content had since left."""
     for when, step in sorted(steps, key=lambda pair: pair[0]):
         with written_at(store, when):
             step(when)
-    return f"{len(POSTS)} posts, {RESULT_DAYS} days of results"
-
-
-#: How long before ``now`` the demo's story starts: before the first post's first step.
-STORY = dt.timedelta(days=20)
 
 
 @contextmanager
@@ -168,15 +170,13 @@ def _peak_slot(now: dt.datetime, days: int, platform: str, audience: str) -> dt.
     return localize(dt.datetime.combine(day, dt.time.fromisoformat(first)), zone(audience))
 
 
-def _review_steps(
-    store: Store, author: str, chain: list[str], post_id: str, state: str, slot: dt.datetime, now: dt.datetime
-) -> list[tuple[dt.datetime, Callable[[dt.datetime], object]]]:
+def _review_steps(store: Store, author: str, chain: list[str], post_id: str, state: str, slot: dt.datetime, now: dt.datetime) -> list[Step]:
     """Submitting, reviewing and publishing the post as far as ``state``, each when it happens."""
     if state in ("idea", "draft"):
         return []
     # Reviewed over the days before the slot (before now for the posts still ahead).
     submitted = min(slot, now) - dt.timedelta(days=2)
-    steps: list[tuple[dt.datetime, Callable[[dt.datetime], object]]] = [(submitted, partial(writing.submit, store, author, post_id))]
+    steps: list[Step] = [(submitted, partial(writing.submit, store, author, post_id))]
     later = [submitted + dt.timedelta(hours=3 * n) for n in range(1, len(chain) + 1)]
     if state == "changes-requested":
         note = "Make the poll question shorter: two options, not four."

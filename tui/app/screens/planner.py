@@ -67,7 +67,7 @@ class InviteList(OptionList):
             self.post_message(self.Invited(self, self.highlighted))
 
 
-class SlotTable(DataTable[str]):
+class SlotTable(DataTable[str | Text]):
     """The ranked slots; ``enter`` books the one under the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -107,6 +107,7 @@ class PlannerScreen(Screen[None]):
     PlannerScreen #planner-status.-problem { color: $error; }
     PlannerScreen #planner-legend { height: auto; color: $foreground-muted; }
     PlannerScreen SlotTable { height: 1fr; }
+    PlannerScreen #planner-why { height: 1; color: $foreground-muted; }
     """
 
     def __init__(self, services: Services, members: list[Member], required: list[str], tz: str, first: dt.date) -> None:
@@ -137,6 +138,7 @@ class PlannerScreen(Screen[None]):
         yield Static("", id="planner-status")
         yield Static(overlap.LEGEND, id="planner-legend", markup=False)
         yield SlotTable(id="planner-slots", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="planner-why", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -208,6 +210,7 @@ class PlannerScreen(Screen[None]):
             return
         self.slots = []
         self.query_one(SlotTable).clear(columns=True)
+        self.query_one("#planner-why", Static).update("")
         status = self.query_one("#planner-status", Static)
         status.update(plain(problem))
         status.add_class("-problem")
@@ -225,6 +228,7 @@ class PlannerScreen(Screen[None]):
         status = self.query_one("#planner-status", Static)
         status.remove_class("-problem")
         if not slots:
+            self.query_one("#planner-why", Static).update("")
             status.update(plain(overlap.no_slot_text(question, self.services.now())))
             return
         status.update(plain(f"{len(slots)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
@@ -238,9 +242,19 @@ class PlannerScreen(Screen[None]):
             # pushed the fourth member of four zones past 80 columns, seen only by scrolling sideways.
             for row, slot in zip(rows, slots):
                 row[3:] = overlap.seat_texts(slot, self.tz, clock24, zones=False)
-        table.add_columns(*headers[:3], *(Text(header) for header in headers[3:]))
-        for row in rows:
-            table.add_row(*row)
+        # Why each slot costs what it does, last: the clocks come first where the screen is narrow.
+        table.add_columns(*headers[:3], *(Text(header) for header in headers[3:]), "WHY")
+        for row, slot in zip(rows, slots):
+            table.add_row(*row, Text(visible(slot.why)))
+
+    @on(DataTable.RowHighlighted)
+    def _slot_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # The slot under the cursor's why on a line of its own: the table's WHY column is past the edge of a
+        # narrow screen, where the members' clocks take the width.
+        if 0 <= event.cursor_row < len(self.slots):
+            slot = self.slots[event.cursor_row]
+            why = plain(f"#{event.cursor_row + 1}: {slot.why or 'in everyone’s working hours'}")
+            self.query_one("#planner-why", Static).update(why)
 
     # ------------------------------------------------------------ booking
 
