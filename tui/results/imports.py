@@ -200,13 +200,16 @@ def run(
     with_spend: bool = False,
     before_write: Callable[[list[Key]], None] | None = None,
     size: int = BATCH,
+    reading: csvfiles.Reading | None = None,
 ) -> Imported:
     """Read the file's ``lines`` (opened with ``newline=""``) a row at a time and write them ``size`` rows at a time, in one transaction.
 
     Every row is checked; once one is bad nothing more is written, the rest
     is still read, and ``Rejected`` names every bad row (the transaction is
     rolled back: nothing is imported).  ``before_write(keys)``: called
-    before each batch is written, with the keys it writes.
+    before each batch is written, with the keys it writes.  ``reading``: how
+    the amounts are written (``--decimal-mark ,``: "1.234,50"), read as
+    ``ledger import`` reads them.
     """
     problems: list[str] = []
     begun = _last_day_begun(now_text)
@@ -244,6 +247,7 @@ def run(
         begun,
         report,
         unquoted_separator(separator),
+        reading or csvfiles.Reading(),
     )
     head = [next(batches)]
     head.extend(islice(batches, 1))
@@ -276,6 +280,7 @@ def _batches(
     begun: dt.date,
     report: dict[str, str],
     unquoted: str,
+    reading: csvfiles.Reading,
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``.
 
@@ -309,7 +314,7 @@ def _batches(
         first = False
         if cell.broken:
             continue
-        read = _read_row(cell, fmt, matcher, header_currency, latest, counted, by_day)
+        read = _read_row(cell, fmt, matcher, header_currency, latest, counted, by_day, reading)
         if read is None:
             continue
         key, day, values, spent = read
@@ -674,14 +679,22 @@ def _count(cell: _Cells, name: str) -> int | None:
     return int(raw)
 
 
-def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int, str] | None:
+def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csvfiles.Reading) -> tuple[int, str] | None:
+    """The cell's amount and its currency (``None``: none given, or a problem of the row).  Under ``--decimal-mark ,``
+    it is read as ``ledger import`` reads one ("1.234,50" is 1234.50; "12.50" is refused, never read as 1250)."""
     if name not in cell.columns:
         return None
     raw = cell.get(name)
-    if fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
-        raw = raw.replace(",", "")
     if raw == "":
         return None
+    if reading.decimal_comma:
+        try:
+            raw = reading.amount(raw)
+        except UserError as exc:
+            cell.problem(name, str(exc))
+            return None
+    elif fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
+        raw = raw.replace(",", "")
     try:
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
             amount, given = parse_amount(raw)
@@ -696,7 +709,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
         else:
             amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
-        cell.problem(name, str(exc))
+        cell.problem(name, str(exc) + reading.comma_hint(raw))
         return None
     if amount < 0:
         cell.problem(name, f"{quoted(raw)} is negative: results and spend are counted from zero up")
@@ -714,7 +727,14 @@ def _within_range(cell: _Cells, day: str, start_text: str, end_text: str) -> Non
 
 
 def _read_row(
-    cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, latest: str, counted: tuple[str, ...], by_day: bool
+    cell: _Cells,
+    fmt: str,
+    matcher: _Matcher,
+    header_currency: str | None,
+    latest: str,
+    counted: tuple[str, ...],
+    by_day: bool,
+    reading: csvfiles.Reading,
 ) -> tuple[Key, str, dict[str, Any], tuple[int, str] | None] | None:
     """``latest``: the latest day begun (ISO); ``counted``: the count fields the file has columns for; ``by_day``: the
     date is a day column's (Meta's ``Day``), not the start of the row's report range."""
@@ -750,10 +770,10 @@ def _read_row(
         count = _count(cell, name)
         if count is not None:
             values[name] = count
-    value = _money(cell, "value", currency, fmt)
+    value = _money(cell, "value", currency, fmt, reading)
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
-    spent = _money(cell, "spend", currency, fmt)
+    spent = _money(cell, "spend", currency, fmt, reading)
     if key is not None and key.kind == "followers" and set(values) != {"followers"}:
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:
