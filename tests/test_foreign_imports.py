@@ -2126,3 +2126,45 @@ def test_a_file_with_no_tasks_says_so(cli: Cli, tmp_path: Path, fmt: str) -> Non
         "dry run: the file holds no tasks; nothing would be imported"
     )
     assert op_count(cli.workspace) == before
+
+
+EMPTY_TEXTS = {"empty": b"", "a byte order mark": b"\xef\xbb\xbf", "blank lines": b"\n \r\n\t\n"}
+#: Every import of a file, and what it says such a file should have held.
+IMPORTS = [
+    (("import", "--from", "asana"), "a header: Task ID,Name,..."),
+    (("import", "--from", "linear"), "a header: ID,Title,..."),
+    (("import", "--from", "trello"), "a Trello board's JSON export"),
+    (("import",), "a crewdeck export"),
+    (("ledger", "import"), "a header: date,campaign,category,payee,amount,..."),
+    (("rate", "import"), "a header: date,pair,rate or date,base,quote,rate"),
+    (("kpi", "import", "--format", "csv"), "a header naming date and a post, campaign or platform column"),
+    (("kpi", "import", "--format", "meta"), "Ads Manager's export, a header: Campaign name,Day,..."),
+    (("kpi", "import", "--format", "linkedin"), "Campaign Manager's export, a header: Campaign Name,Start Date,..."),
+]
+
+
+@pytest.mark.parametrize("content", EMPTY_TEXTS.values(), ids=EMPTY_TEXTS.keys())
+@pytest.mark.parametrize(("command", "expected"), IMPORTS, ids=[" ".join(c) for c, _ in IMPORTS])
+def test_every_import_says_an_empty_file_is_empty(
+    cli: Cli, tmp_path: Path, command: tuple[str, ...], expected: str, content: bytes
+) -> None:
+    """An empty Asana or Linear CSV was "header: no column 'Task ID', 'Name' (columns: none)", Trello's "expected '{' at
+    character 0, found the end of the file", a results file "no header row", a crewdeck export "Expecting value: line 1
+    column 1 (char 0)": the ledger's import said "the file is empty", and now every import does."""
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+    before = op_count(cli.workspace)
+    result = cli(*command, str(path))
+    assert result.code == 2
+    prefix = "nothing imported: " if command[:2] == ("import", "--from") else ""
+    assert result.err == f"crewdeck: error: {prefix}{path}: the file is empty (expected {expected})\n"
+    assert op_count(cli.workspace) == before
+
+
+def test_an_empty_file_restored_into_an_empty_workspace_is_said_to_be_empty(tmp_path: Path) -> None:
+    """Into a workspace with no data an export is restored as it is read: an empty one was "not a crewdeck export:
+    expected '{' at character 0, found the end of the file"."""
+    target = Cli(tmp_path / "new.db")
+    assert main(["init", str(target.workspace)]) == 0
+    path = write(tmp_path, "backup.json", "\n\n")
+    assert target("import", str(path), as_member=None).err == f"crewdeck: error: {path}: the file is empty (expected a crewdeck export)\n"

@@ -35,7 +35,7 @@ from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, too_large
-from crewdeck.tui.workspace.errors import UserError, csv_problem
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
@@ -87,6 +87,12 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "video_complete": ("Video Completions",),
     },
     "csv": {name: (name,) for name in MAP_FIELDS},
+}
+#: What a file of each format opens with, said of an empty one.
+EXPECTED = {
+    "meta": "Ads Manager's export, a header: Campaign name,Day,...",
+    "linkedin": "Campaign Manager's export, a header: Campaign Name,Start Date,...",
+    "csv": "a header naming date and a post, campaign or platform column",
 }
 #: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion), and the
 #: first day of its report range beside a ``Day`` column.  Read only for those, never named by ``--map``.
@@ -216,12 +222,15 @@ def run(
     # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
     report: dict[str, str] = {}  # a LinkedIn preamble's "Report Start" and "Report End", as ISO days
-    separator, lines = _separator(_without_bom(lines))
+    text = _Lines(lines)
+    separator, lines = _separator(text)
     rows = _rows(lines, separator, source, fmt, problems, {_bare(name).lower() for name in campaign_names}, report)
     first = next(rows, None)
     if first is None:
         if problems:
             raise Rejected(source, problems)
+        if text.blank:  # said as every import says it: "no header row" read as if the file held one somewhere
+            raise UserError(empty_file(source, EXPECTED[fmt]))
         if fmt == "linkedin":
             raise UserError(f"{source}: no header row (a row naming {' or '.join(campaign_names)}; or --map campaign=COLUMN)")
         raise UserError(f"{source}: no header row")
@@ -489,15 +498,26 @@ def _separator(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
     return csv_separator("".join(seen)), chain(seen, lines)
 
 
-def _without_bom(lines: Iterable[str]) -> Iterator[str]:
-    it = iter(lines)
-    head = next(it, None)
-    if head is None:
-        return
-    yield head.removeprefix("\ufeff")
-    # Not ``yield from``: closing this generator (an import that stops early) would close the file, which its opener owns.
-    for line in it:  # noqa: UP028 - see above
-        yield line
+class _Lines:
+    """The file's lines, the byte order mark opening it taken off; ``blank`` while every line read is blank, as an empty
+    file's are (a class, not a generator: closing one, as an import that stops early does, would close the file, which
+    its opener owns)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._first = True
+        self.blank = True
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        if self._first:
+            line, self._first = line.removeprefix("\ufeff"), False
+        if self.blank:
+            self.blank = not line.strip()
+        return line
 
 
 def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, line: int) -> tuple[dict[str, int], str | None]:

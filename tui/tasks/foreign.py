@@ -108,7 +108,7 @@ from crewdeck.tui.time.when import (
     parse_utc,
     utc_iso,
 )
-from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.separators import separator as csv_separator
@@ -429,6 +429,9 @@ def read_csv(
             fieldnames = reader.fieldnames
         header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
         header = [spelled.get(name.casefold(), name) for name in header]
+        if not any(header) and not any(line.strip() for line in lines):
+            # Nothing but a byte order mark or blank lines: said as every import says it, not as a header that lacks columns.
+            raise ImportProblems([empty_file(source, f"a header: {','.join(required)},...")])
         missing = [name for name in required if name not in header]
         if missing:
             raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
