@@ -421,32 +421,34 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
     for name_, value in fields.items():
         if name_ in _UNSAID:
             continue
-        old = _before(names, row_id, name_, since) if name_ in _OVERWRITTEN else None
+        old = _before(names, row_id, name_, since) if name_ in OVERWRITTEN else None
         if old is None:
             said.append(_task_field(name_, value, names, it()))
         elif name_ == "title" and value:
             said.append("renamed " + " to ".join(_old_and_new(old, str(value))))
         else:
-            said.append(_overwrote(name_, old, value, it()))
+            did, texts = overwrote(name_, old, value)
+            said.append(f"{did} of {it()}: {texts}")
     if not said:
         return f"changed {name}"
     return ", ".join(said)
 
 
 #: A task's texts a write overwrites: its history says what they held, so nothing anyone typed is lost from sight.
-_OVERWRITTEN = {"title", "notes", "copy", "link", "first_comment"}
+OVERWRITTEN = {"title", "notes", "copy", "link", "first_comment"}
 
 
-def _overwrote(field: str, old: str, value: Any, it: str) -> str:
-    """A change of the text ``field`` that held ``old`` to ``value``: "changed the copy of “Launch reel”: “old” → “new”",
-    the task called ``it``."""
+def overwrote(field: str, old: str, value: Any) -> tuple[str, str]:
+    """A change of the text ``field`` that held ``old`` to ``value``: what it did and the texts, ``("changed the copy",
+    "“old” → “new”")``; the log says them of the task ("changed the copy of “Launch reel”: “old” → “new”"), ``post
+    show``'s history in its WHAT and NOTE (the history is the post's own)."""
     if field == "title":  # taken away: the title as the task reads it, without one
-        return f"removed the title of {it}: {quoted(old)} → nothing"
+        return "removed the title", f"{quoted(old)} → nothing"
     said = "the notes" if field == "notes" else f"the {field.replace('_', ' ')}"
     if not (isinstance(value, str) and value.strip()):
-        return f"{'cleared' if field == 'notes' else 'removed'} {said} of {it}: {quoted(old)} → nothing"
+        return f"{'cleared' if field == 'notes' else 'removed'} {said}", f"{quoted(old)} → nothing"
     before, after = _old_and_new(old, value)
-    return f"{'edited' if field == 'notes' else 'changed'} {said} of {it}: {before} → {after}"
+    return f"{'edited' if field == 'notes' else 'changed'} {said}", f"{before} → {after}"
 
 
 #: Of two texts cut short, how much of what they share a line keeps before where they differ.
