@@ -128,7 +128,10 @@ _COUNTED = (*RESULT_COUNTS, "followers")
 #: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
 #: A count grouped in thousands the same way (``12,500``): a comma anywhere else is no separator (``12,5``).
-_GROUPED_COUNT = re.compile(r"[0-9]{1,3}(,[0-9]{3})+\Z")
+_GROUPED_COUNT = {mark: re.compile(rf"[0-9]{{1,3}}({re.escape(mark)}[0-9]{{3}})+\Z") for mark in ",."}
+#: What groups a count's thousands, by whether a comma marks the decimals (``--decimal-mark ,``: "12.500", as that
+#: sheet writes its amounts' thousands, "1.234,50").
+_COUNT_GROUPING = {False: ("a comma", ","), True: ("a dot", ".")}
 
 
 def names_conversion(indicator: str) -> bool:
@@ -681,16 +684,17 @@ def _day_first(raw: str) -> str | None:
         return None
 
 
-def _count(cell: _Cells, name: str) -> int | None:
+def _count(cell: _Cells, name: str, decimal_comma: bool) -> int | None:
     text = cell.get(name)
-    # Most cells hold no comma: the pattern is asked only of those that do (400,000 cells a 100,000-row import).
-    raw = text.replace(",", "") if "," in text and _GROUPED_COUNT.match(text) else text
+    said, mark = _COUNT_GROUPING[decimal_comma]
+    # Most cells hold no mark: the pattern is asked only of those that do (400,000 cells a 100,000-row import).
+    raw = text.replace(mark, "") if mark in text and _GROUPED_COUNT[mark].match(text) else text
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()):
-        digits = text.replace(",", "")
-        # Said only of digits and commas: of "-1,000" the problem is the sign, not where its comma is.
-        grouping = ", a comma only between thousands: 1,234" if digits != text and digits.isascii() and digits.isdigit() else ""
+        digits = text.replace(mark, "")
+        # Said only of digits and marks: of "-1,000" the problem is the sign, not where its comma is.
+        grouping = f", {said} only between thousands: 1{mark}234" if digits != text and digits.isascii() and digits.isdigit() else ""
         cell.problem(name, f"{quoted(text)} is not a count (a whole number{grouping})")
         return None
     if above_counts(raw):
@@ -787,7 +791,7 @@ def _read_row(
         currency = given or header_currency
     values: dict[str, Any] = {}
     for name in counted:
-        count = _count(cell, name)
+        count = _count(cell, name, reading.decimal_comma)
         if count is not None:
             values[name] = count
     value = _money(cell, "value", currency, fmt, reading)
