@@ -64,7 +64,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument(
         "--decimal-mark",
         metavar="MARK",
-        help="',' for conversion values and spend written 1.200,50 (dots group thousands), as ledger import reads them; default '.'",
+        help="',' for conversion values and spend written 1.200,50 and counts 12.500 (dots group thousands), as ledger import "
+        "reads amounts; default '.'",
     )
     p.set_defaults(func=_command("cmd_import"))
 
