@@ -2168,3 +2168,17 @@ def test_an_empty_file_restored_into_an_empty_workspace_is_said_to_be_empty(tmp_
     assert main(["init", str(target.workspace)]) == 0
     path = write(tmp_path, "backup.json", "\n\n")
     assert target("import", str(path), as_member=None).err == f"crewdeck: error: {path}: the file is empty (expected a crewdeck export)\n"
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_blank_lines_before_the_header_are_passed_over_as_the_other_imports_pass_them(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A blank line before the header was read as the header: "header: no column 'Task ID', 'Name' (columns: none)",
+    where ledger import and kpi import pass such lines over.  A bad row is still named by its line in the file."""
+    text = asana_csv(asana_rows()) if fmt == "asana" else linear_csv()
+    late = cli(*("import", "--from", fmt), str(write(tmp_path, "late.csv", "\r\n \r\n" + text)))
+    assert late.code == 0, late.err
+    again = cli.ok("import", "--from", fmt, str(write(tmp_path, "plain.csv", text)))
+    assert "nothing new" in again, again
+    header, first, *_ = text.split("\r\n")
+    bad = write(tmp_path, "bad.csv", f"\n\n{header}\r\n{first},extra\r\n")
+    assert cli("import", "--from", fmt, str(bad)).err.startswith(f"crewdeck: error: nothing imported: {bad}: row 4: ")

@@ -412,7 +412,14 @@ def read_csv(
     is not CSV (a quote left open) or a cell longer than ``MAX_CELL`` is ``ImportProblems`` naming its row.
     """
     lines = iter(stream)
+    # Blank lines before the header are passed over, as ledger import and kpi import pass them (a header of none was
+    # "no column 'Task ID', 'Name' (columns: none)"); a file of nothing else is empty, as every import says.
+    skipped = 0
     opening = next(lines, "")
+    while opening and not opening.strip("\ufeff \t\r\n"):
+        skipped, opening = skipped + 1, next(lines, "")
+    if not opening:
+        raise ImportProblems([empty_file(source, f"a header: {','.join(required)},...")])
     if opening.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
         raise ImportProblems(
             [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
@@ -422,16 +429,13 @@ def read_csv(
     # with semicolons: what the header holds most of says which (the rule the ledger's and results' imports follow).
     separator = csv_separator(opening)
     reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
-    start = 1  # the line the row being read starts on
+    start = skipped + 1  # the line the row being read starts on
     try:
         spelled = {name.casefold(): name for name in (*required, *known)}
         with _long_cells():
             fieldnames = reader.fieldnames
         header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
         header = [spelled.get(name.casefold(), name) for name in header]
-        if not any(header) and not any(line.strip() for line in lines):
-            # Nothing but a byte order mark or blank lines: said as every import says it, not as a header that lacks columns.
-            raise ImportProblems([empty_file(source, f"a header: {','.join(required)},...")])
         missing = [name for name in required if name not in header]
         if missing:
             raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
@@ -440,10 +444,10 @@ def read_csv(
                 first = header.index(name) + 1
                 raise ImportProblems([f"{source}: header: columns {first} and {index + 1} are both named {name!r}: rename one"])
         reader.fieldnames = header
-        start = reader.line_num + 1
+        start = skipped + reader.line_num + 1
         for row in _rows(reader):
             # Named by the line it starts on, as a broken row is: a quoted line break ends it further down.
-            where, start = f"{source}: row {start}", reader.line_num + 1
+            where, start = f"{source}: row {start}", skipped + reader.line_num + 1
             extra = row.get(None)  # DictReader keeps the cells past the header under None
             if extra:
                 cells = len(header) + len(extra)
