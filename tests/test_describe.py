@@ -253,6 +253,41 @@ def test_a_rename_and_a_change_of_a_posts_copy_say_what_they_replaced_as_typed(c
     ]
 
 
+def _history_of(cli: Cli, task: str) -> list[str]:
+    """``crewdeck show TASK``'s history sentences, newest first, without their times."""
+    shown = cli.ok("show", task[:8]).split("History (times in ", 1)[1].splitlines()[1:]
+    return [line.strip().split("  ", 1)[1] for line in shown if line.strip()]
+
+
+def test_a_decline_reason_holding_it_is_said_as_typed(cli: Cli) -> None:
+    # Phrases were templates with "{it}" put in after the typed reason: "declined “Draft reel”: “not “Draft reel” again”".
+    task = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task, "status=cancelled", "decline_reason=not {it} again")
+    said = "@ana declined “Draft reel”: “not {it} again”"
+    assert _log(cli, task, 1) == [said]
+    assert _history_of(cli, task)[0] == said
+
+
+def test_a_campaign_name_holding_it_is_said_as_typed(cli: Cli) -> None:
+    # "put “Draft reel” in Spring “Draft reel” push": the campaign's name took the task's in.
+    cli.ok("campaign", "add", "Spring {it} push")
+    task = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task, "campaign=spring-it-push", "due=fri 17:00 Europe/Berlin")
+    said = "@ana put “Draft reel” in Spring {it} push, moved it to tmrw 17:00 CET"
+    assert _log(cli, task, 1) == [said]
+    assert _history_of(cli, task)[0] == said
+
+
+def test_a_dependencys_title_holding_it_is_said_as_typed(cli: Cli) -> None:
+    # "made “Draft reel” wait for “Brief legal “Draft reel””": the other task's title took this one's name in.
+    first = cli.ok("add", "Brief legal {it}").strip()
+    task = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task, f"depends_on={first[:8]}")
+    said = "@ana made “Draft reel” wait for “Brief legal {it}”"
+    assert _log(cli, task, 1) == [said]
+    assert _history_of(cli, task)[0] == said
+
+
 def test_text_a_change_overwrote_is_shown_safe_on_a_terminal(cli: Cli) -> None:
     task = cli.ok("add", "Draft reel").strip()
     Forger(cli.workspace).set("task", task, {"notes": HOSTILE})  # pulled, as a modified client may have written it

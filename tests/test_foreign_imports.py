@@ -2126,3 +2126,59 @@ def test_a_file_with_no_tasks_says_so(cli: Cli, tmp_path: Path, fmt: str) -> Non
         "dry run: the file holds no tasks; nothing would be imported"
     )
     assert op_count(cli.workspace) == before
+
+
+EMPTY_TEXTS = {"empty": b"", "a byte order mark": b"\xef\xbb\xbf", "blank lines": b"\n \r\n\t\n"}
+#: Every import of a file, and what it says such a file should have held.
+IMPORTS = [
+    (("import", "--from", "asana"), "a header: Task ID,Name,..."),
+    (("import", "--from", "linear"), "a header: ID,Title,..."),
+    (("import", "--from", "trello"), "a Trello board's JSON export"),
+    (("import",), "a crewdeck export"),
+    (("ledger", "import"), "a header: date,campaign,category,payee,amount,..."),
+    (("rate", "import"), "a header: date,pair,rate or date,base,quote,rate"),
+    (("kpi", "import", "--format", "csv"), "a header naming date and a post, campaign or platform column"),
+    (("kpi", "import", "--format", "meta"), "Ads Manager's export, a header: Campaign name,Day,..."),
+    (("kpi", "import", "--format", "linkedin"), "Campaign Manager's export, a header: Campaign Name,Start Date,..."),
+]
+
+
+@pytest.mark.parametrize("content", EMPTY_TEXTS.values(), ids=EMPTY_TEXTS.keys())
+@pytest.mark.parametrize(("command", "expected"), IMPORTS, ids=[" ".join(c) for c, _ in IMPORTS])
+def test_every_import_says_an_empty_file_is_empty(
+    cli: Cli, tmp_path: Path, command: tuple[str, ...], expected: str, content: bytes
+) -> None:
+    """An empty Asana or Linear CSV was "header: no column 'Task ID', 'Name' (columns: none)", Trello's "expected '{' at
+    character 0, found the end of the file", a results file "no header row", a crewdeck export "Expecting value: line 1
+    column 1 (char 0)": the ledger's import said "the file is empty", and now every import does."""
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+    before = op_count(cli.workspace)
+    result = cli(*command, str(path))
+    assert result.code == 2
+    prefix = "nothing imported: " if command[:2] == ("import", "--from") else ""
+    assert result.err == f"crewdeck: error: {prefix}{path}: the file is empty (expected {expected})\n"
+    assert op_count(cli.workspace) == before
+
+
+def test_an_empty_file_restored_into_an_empty_workspace_is_said_to_be_empty(tmp_path: Path) -> None:
+    """Into a workspace with no data an export is restored as it is read: an empty one was "not a crewdeck export:
+    expected '{' at character 0, found the end of the file"."""
+    target = Cli(tmp_path / "new.db")
+    assert main(["init", str(target.workspace)]) == 0
+    path = write(tmp_path, "backup.json", "\n\n")
+    assert target("import", str(path), as_member=None).err == f"crewdeck: error: {path}: the file is empty (expected a crewdeck export)\n"
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_blank_lines_before_the_header_are_passed_over_as_the_other_imports_pass_them(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A blank line before the header was read as the header: "header: no column 'Task ID', 'Name' (columns: none)",
+    where ledger import and kpi import pass such lines over.  A bad row is still named by its line in the file."""
+    text = asana_csv(asana_rows()) if fmt == "asana" else linear_csv()
+    late = cli(*("import", "--from", fmt), str(write(tmp_path, "late.csv", "\r\n \r\n" + text)))
+    assert late.code == 0, late.err
+    again = cli.ok("import", "--from", fmt, str(write(tmp_path, "plain.csv", text)))
+    assert "nothing new" in again, again
+    header, first, *_ = text.split("\r\n")
+    bad = write(tmp_path, "bad.csv", f"\n\n{header}\r\n{first},extra\r\n")
+    assert cli("import", "--from", fmt, str(bad)).err.startswith(f"crewdeck: error: nothing imported: {bad}: row 4: ")

@@ -176,7 +176,10 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(ws: Path, tmp_path: P
     source = _file(tmp_path, "bad.csv", bad)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
     lines = err.splitlines()
-    assert lines[0] == f"{source}:2: Amount spent (EUR): amount '45,10': use a dot as the decimal separator, without thousands separators"
+    assert lines[0] == (
+        f"{source}:2: Amount spent (EUR): amount '45,10': use a dot as the decimal separator, without thousands separators"
+        " (or --decimal-mark ,)"
+    )
     assert (
         lines[1]
         == f"{source}:3: Day: 2026-11-25 is outside the row's report range (Reporting starts 2026-11-15, Reporting ends 2026-11-21)"
@@ -515,6 +518,48 @@ def test_a_sheet_excel_saved_with_semicolons_imports_as_its_csv_twin(ws: Path, t
     assert _csv_import(ws, _file(tmp_path, "commas.csv", commas)).startswith("imported 1 row: 0 changed, 1 unchanged")
     with Store(ws) as store:
         assert store.conn.execute("SELECT day, clicks FROM result").fetchall() == [("2026-11-20", 12)]
+
+
+def test_a_semicolon_sheet_with_decimal_commas_imports_as_its_comma_twin_with_decimal_mark(ws: Path, tmp_path: Path) -> None:
+    """Excel in a locale with a decimal comma writes "25,50" and "1.234,50": each row was refused ("use a dot as the
+    decimal separator"), where ``ledger import --decimal-mark ,`` reads them; ``kpi import`` takes the option too."""
+    header = "date;campaign;platform;impressions;conversions;value;spend;currency\r\n"
+    sheet = header + "2026-11-20;Autumn;instagram;12.500;2;25,50;1.234,50;EUR\r\n2026-11-21;Autumn;instagram;900;1;7,5 EUR;300;EUR\r\n"
+    w = ["-w", str(ws), "--as", "raj", "kpi", "import"]
+    source = _file(tmp_path, "eu.csv", sheet)
+    plain = crewdeck_fails(*w, source, "--format", "csv", "--spend")
+    # Without the option the cells are refused, with the way to read them.
+    assert plain.splitlines()[:2] == [
+        f"{source}:2: impressions: '12.500' is not a count (a whole number)",
+        f"{source}:2: value: amount '25,50': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)",
+    ]
+    out = crewdeck(*w, source, "--format", "csv", "--spend", "--decimal-mark", ",")
+    assert out.strip() == "imported 2 rows: 2 changed, 0 unchanged; 2 spend entries added"
+    twin = "date,campaign,platform,impressions,conversions,value,spend,currency\n"
+    twin += '2026-11-20,Autumn,instagram,"12,500",2,25.50,1234.50,EUR\n2026-11-21,Autumn,instagram,900,1,7.50,300.00,EUR\n'
+    out = crewdeck(*w, _file(tmp_path, "twin.csv", twin), "--format", "csv", "--spend")
+    assert out.strip() == "imported 2 rows: 0 changed, 2 unchanged; 0 spend entries added (2 already in the ledger)"
+    results, entries, _ = _state(ws)
+    # A count's thousands grouped by dots, as the sheet groups its amounts': 12.500 is 12,500.
+    assert [(r[1], r[6]) for r in results] == [(12500, 2550), (900, 750)]
+    assert sorted((e[1], e[2], e[3]) for e in entries) == [("2026-11-20", 123450, "EUR"), ("2026-11-21", 30000, "EUR")]
+
+
+def test_under_decimal_mark_comma_an_amount_with_a_decimal_dot_is_a_bad_row_never_a_hundred_times_more(ws: Path, tmp_path: Path) -> None:
+    """Under ``--decimal-mark ,`` "12.50" is refused on its line and column, as ``ledger import`` refuses it (read with the
+    dot grouping thousands it would be 1250); a mark other than '.' or ',' is refused before the file is read."""
+    text = "date;campaign;platform;clicks;value;Kosten;currency\n2026-11-20;Autumn;instagram;3;4,00;12,00;EUR\n"
+    text += "2026-11-21;Autumn;instagram;3;4,00;12.50;EUR\n2026-11-22;Autumn;instagram;1.2.3;4,00;12,00;EUR\n"
+    source = _file(tmp_path, "eu.csv", text)
+    before = _state(ws)
+    w = ["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "spend=Kosten", "--spend"]
+    err = crewdeck_fails(*w, "--decimal-mark", ",")
+    assert err.splitlines()[0] == (
+        f"{source}:3: Kosten: amount '12.50': with --decimal-mark , a comma marks the decimals and dots group thousands"
+    )
+    assert err.splitlines()[1] == f"{source}:4: clicks: '1.2.3' is not a count (a whole number, a dot only between thousands: 1.234)"
+    assert crewdeck_fails(*w, "--decimal-mark", ";").strip() == "crewdeck: error: --decimal-mark: '.' or ',', not ';'"
+    assert _state(ws) == before
 
 
 @pytest.mark.parametrize(("separator", "named"), [(",", "comma"), ("\t", "tab")])

@@ -345,6 +345,38 @@ def test_a_change_made_before_any_verdict_is_said_to_void_the_round(team: Cli) -
     assert [row["what"] for row in shown["history"]][-2:] == ["submitted", "changed the copy (voids the round)"], shown["history"]
 
 
+def test_post_shows_history_says_what_a_change_of_the_copy_overwrote_as_the_log_does(team: Cli) -> None:
+    """Its WHAT said only "changed the copy" where `crewdeck log` says what the copy was: the same words now, the
+    texts in NOTE (the history is the post's own, the table stays narrow); a text taken away voids the round too."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Big launch", as_member="raj")
+    team.ok("post", "copy", post_id, "Big launch, quieter", "--first-comment", "link in bio", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "copy", post_id, "--first-comment", "", as_member="raj")
+    log = [line.split("  ", 1)[1] for line in team.ok("log", post_id[:8], "--limit", "3").splitlines()]
+    assert (
+        log[2]
+        == "@raj changed the copy of “Launch reel”: “Big launch” → “Big launch, quieter”, set the first comment of it to “link in bio”"
+    )
+    history = json.loads(team.ok("post", "show", post_id, "--json"))["history"]
+    assert [(row["what"], row["note"]) for row in history] == [
+        ("changed the copy", ""),
+        ("changed the copy", "“Big launch” → “Big launch, quieter”"),
+        ("changed the first comment", ""),
+        ("submitted", ""),
+        ("removed the first comment (voids the round)", "“link in bio” → nothing"),
+    ]
+    table = team.ok("post", "show", post_id).split("history (", 1)[1].splitlines()[2:]
+    # WHEN, WHO, then WHAT, VERSION and NOTE, which are apart by two spaces or more.
+    assert [re.split(r"\s{2,}", line.split("  @raj  ", 1)[1]) for line in table] == [
+        ["changed the copy"],
+        ["changed the copy", "“Big launch” → “Big launch, quieter”"],
+        ["changed the first comment"],
+        ["submitted", history[3]["version"]],
+        ["removed the first comment (voids the round)", "“link in bio” → nothing"],
+    ]
+
+
 def test_a_reviewer_who_asked_for_other_media_sees_in_post_show_that_the_media_changed(team: Cli) -> None:
     """Only the copy was compared: mia asked for another picture, raj changed the media alone, and `post show` said
     nothing had changed since the version she last saw."""

@@ -13,8 +13,8 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
-from crewdeck.tui.workspace.errors import UserError, not_utf8
-from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8
+from crewdeck.tui.workspace.errors import UserError, empty_file, not_utf8
+from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
 from crewdeck.tui.workspace.utf16 import Utf8
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member
@@ -38,6 +38,10 @@ def cmd_export(ctx: Context) -> int:
     store = ctx.ws.store
     stream_output(a.output, lambda write: exchange.write_export(store, write))
     return 0
+
+
+#: What ``import`` reads without ``--from``: a file ``crewdeck export`` wrote.
+CREWDECK_EXPORT = "a crewdeck export"
 
 
 def cmd_import(ctx: Context) -> int:
@@ -67,6 +71,8 @@ def cmd_import(ctx: Context) -> int:
         return _restore(ctx, me)
     text = read_input(source)
     name = _named(source)
+    if not text.strip():  # said as every import says it, where JSON's words were "Expecting value: line 1 column 1"
+        raise UserError(empty_file(name, CREWDECK_EXPORT))
     try:
         try:
             doc = load_json(text)
@@ -88,7 +94,7 @@ def _restore(ctx: Context, me: Member | None) -> int:
     """A restore into a workspace with no data: it becomes the export, authors and all, read and written as the file is read."""
     source = ctx.args.file
     meter = Meter("importing")
-    with open_input(source) as (stream, size), _streamed_import(source, "a crewdeck export"):
+    with open_input(source) as (stream, size), _streamed_import(source, CREWDECK_EXPORT):
         # UTF-16 (an editor's, its byte order mark says so) read as UTF-8 as it goes, as a merge's whole reading reads it.
         planned = exchange.restore(
             ctx.ws.store, me.id if me else "", Utf8(stream), _named(source), lambda: meter(stream.tell(), size) if size else None
@@ -104,6 +110,8 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
         yield
     except NotUtf8 as exc:
         raise UserError(not_utf8(_named(source), source, exc)) from None
+    except EmptyFile:
+        raise UserError(empty_file(_named(source), expected)) from None
     except NotJson as exc:
         raise UserError(f"{_named(source)}: not {expected}: {exc}") from None
     except exchange.ImportProblems as exc:

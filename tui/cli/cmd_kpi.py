@@ -61,6 +61,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "--map", action="append", metavar="METRIC=COLUMN", help="read METRIC from another column (repeatable; as ledger import --map)"
     )
     p.add_argument("--spend", action="store_true", help="also add each row's amount spent to the ledger (once: ids come from the rows)")
+    p.add_argument(
+        "--decimal-mark",
+        metavar="MARK",
+        help="',' for conversion values and spend written 1.200,50 and counts 12.500 (dots group thousands), as ledger import "
+        "reads amounts; default '.'",
+    )
     p.set_defaults(func=_command("cmd_import"))
 
     p = ksub.add_parser(

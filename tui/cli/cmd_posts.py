@@ -216,6 +216,7 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     """Every submission, approval, request for changes and void, oldest first, in the viewer's zone; ``named``: member id ->
     who it was ("@raj"; the text's ``Workspace.shown_handles`` marks a removed member, "ex-@raj")."""
     from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
+    from crewdeck.tui.workspace import describe
 
     conn = ctx.ws.conn
     tz = ctx.viewer_tz
@@ -231,6 +232,10 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
             who = f"{named.get(actor, f'@{actor[:8]}')} as {who}"
         events.append((op_id, _Event(at, member, [when, who, what, version, note], actor)))
 
+    #: The content changes' operations: a change after the submission voids the round.
+    content: set[str] = set()
+    #: Each text's value before the operation read (the one before it, as ``crewdeck log`` finds what a change overwrote).
+    held: dict[str, Any] = {}
     for op_id, member, field, value in conn.execute(
         "SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ('post_round', 'post_state', 'copy', 'link', 'media', "
         "'first_comment') ORDER BY op_id",
@@ -243,7 +248,14 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
             if state not in ("idea", "draft", "in-review"):  # those are the post's creation, its copy and its submission
                 add(op_id, stamp_time(op_id), member, label(state))
         else:
-            add(op_id, stamp_time(op_id), member, f"changed the {field.replace('_', ' ')}")
+            content.add(op_id)
+            old, held[field] = held.get(field), describe.stored_value(value)
+            if field in describe.OVERWRITTEN and isinstance(old, str) and old.strip():
+                # As the log says it, the post's name left out: what it did, and in NOTE what the text was and is.
+                what, texts = describe.overwrote(field, old, held[field])
+                add(op_id, stamp_time(op_id), member, what, note=texts)
+            else:
+                add(op_id, stamp_time(op_id), member, f"changed the {field.replace('_', ' ')}")
     for verdict in verdicts(conn, [post_id]).get(post_id, []):
         add(verdict.op_id, parse_utc(verdict.at), verdict.by, verdict_words(verdict), verdict.hash[:8], verdict.note)
     events.sort(key=lambda e: e[0])
@@ -251,11 +263,11 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     # verdict given on the submitted version): say so where it happened.
     out: list[_Event] = []
     round_open = False
-    for _op_id, event in events:
+    for op_id, event in events:
         what = event.cells[2]
         if what == "submitted":
             round_open = True
-        elif what.startswith("changed") and round_open:
+        elif op_id in content and round_open:
             event.cells[2] = what + " (voids the round)"
             round_open = False
         out.append(event)

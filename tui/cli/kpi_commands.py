@@ -16,6 +16,7 @@ from crewdeck.sync.state.visible import cut as one_line
 from crewdeck.sync.state.visible import visible, visible_cells
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
+from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, Kpi, Totals, shown
@@ -149,6 +150,7 @@ def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     ws = ctx.ws
     mapping = imports.parse_map(ctx.args.map or [], ctx.args.format)
+    reading = csvfiles.Reading.given(False, ctx.args.decimal_mark, None)
     # The touched campaigns' missed targets, each taken before the first batch that writes its results.
     before: review.Misses | None = {} if review.enabled(ws) else None
 
@@ -167,6 +169,7 @@ def cmd_import(ctx: Context) -> int:
             utc_iso(ctx.now),
             with_spend=ctx.args.spend,
             before_write=before_write,
+            reading=reading,
         )
     if done.total_row:
         print(f"note: {visible(source)}:{done.total_row}: the export's total row (no campaign name) is not read", file=sys.stderr)

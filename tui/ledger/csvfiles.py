@@ -35,7 +35,7 @@ from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, summary
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -342,7 +342,7 @@ def plan_entries(
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
-        raise UserError(f"{source}: the file is empty (expected a header: {','.join(ENTRY_REQUIRED)},...)")
+        raise UserError(empty_file(source, f"a header: {','.join(ENTRY_REQUIRED)},..."))
     columns = _columns(first[1], ENTRY_COLUMNS, [name for name in ENTRY_REQUIRED if name not in defaults], mapping or {}, source)
     ctx = FormContext.load(ws, today)
     tasks: dict[str, str] = {}
@@ -560,7 +560,7 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, 
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
-        raise UserError(f"{source}: the file is empty (expected a header: date,pair,rate or date,base,quote,rate)")
+        raise UserError(empty_file(source, "a header: date,pair,rate or date,base,quote,rate"))
     header = {h.strip().lower() for h in first[1]}
     split = {"base", "quote"} <= header
     wanted = ("date", "base", "quote", "rate") if split else ("date", "pair", "rate")

@@ -35,7 +35,7 @@ from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, too_large
-from crewdeck.tui.workspace.errors import UserError, csv_problem
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
@@ -88,6 +88,12 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "csv": {name: (name,) for name in MAP_FIELDS},
 }
+#: What a file of each format opens with, said of an empty one.
+EXPECTED = {
+    "meta": "Ads Manager's export, a header: Campaign name,Day,...",
+    "linkedin": "Campaign Manager's export, a header: Campaign Name,Start Date,...",
+    "csv": "a header naming date and a post, campaign or platform column",
+}
 #: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion), and the
 #: first day of its report range beside a ``Day`` column.  Read only for those, never named by ``--map``.
 META_CONTEXT = {"indicator": ("Result indicator",), "start": ("Reporting starts",)}
@@ -122,7 +128,10 @@ _COUNTED = (*RESULT_COUNTS, "followers")
 #: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
 #: A count grouped in thousands the same way (``12,500``): a comma anywhere else is no separator (``12,5``).
-_GROUPED_COUNT = re.compile(r"[0-9]{1,3}(,[0-9]{3})+\Z")
+_GROUPED_COUNT = {mark: re.compile(rf"[0-9]{{1,3}}({re.escape(mark)}[0-9]{{3}})+\Z") for mark in ",."}
+#: What groups a count's thousands, by whether a comma marks the decimals (``--decimal-mark ,``: "12.500", as that
+#: sheet writes its amounts' thousands, "1.234,50").
+_COUNT_GROUPING = {False: ("a comma", ","), True: ("a dot", ".")}
 
 
 def names_conversion(indicator: str) -> bool:
@@ -200,25 +209,31 @@ def run(
     with_spend: bool = False,
     before_write: Callable[[list[Key]], None] | None = None,
     size: int = BATCH,
+    reading: csvfiles.Reading | None = None,
 ) -> Imported:
     """Read the file's ``lines`` (opened with ``newline=""``) a row at a time and write them ``size`` rows at a time, in one transaction.
 
     Every row is checked; once one is bad nothing more is written, the rest
     is still read, and ``Rejected`` names every bad row (the transaction is
     rolled back: nothing is imported).  ``before_write(keys)``: called
-    before each batch is written, with the keys it writes.
+    before each batch is written, with the keys it writes.  ``reading``: how
+    the amounts are written (``--decimal-mark ,``: "1.234,50"), read as
+    ``ledger import`` reads them.
     """
     problems: list[str] = []
     begun = _last_day_begun(now_text)
     # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
     report: dict[str, str] = {}  # a LinkedIn preamble's "Report Start" and "Report End", as ISO days
-    separator, lines = _separator(_without_bom(lines))
+    text = _Lines(lines)
+    separator, lines = _separator(text)
     rows = _rows(lines, separator, source, fmt, problems, {_bare(name).lower() for name in campaign_names}, report)
     first = next(rows, None)
     if first is None:
         if problems:
             raise Rejected(source, problems)
+        if text.blank:  # said as every import says it: "no header row" read as if the file held one somewhere
+            raise UserError(empty_file(source, EXPECTED[fmt]))
         if fmt == "linkedin":
             raise UserError(f"{source}: no header row (a row naming {' or '.join(campaign_names)}; or --map campaign=COLUMN)")
         raise UserError(f"{source}: no header row")
@@ -244,6 +259,7 @@ def run(
         begun,
         report,
         unquoted_separator(separator),
+        reading or csvfiles.Reading(),
     )
     head = [next(batches)]
     head.extend(islice(batches, 1))
@@ -276,6 +292,7 @@ def _batches(
     begun: dt.date,
     report: dict[str, str],
     unquoted: str,
+    reading: csvfiles.Reading,
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``.
 
@@ -309,7 +326,7 @@ def _batches(
         first = False
         if cell.broken:
             continue
-        read = _read_row(cell, fmt, matcher, header_currency, latest, counted, by_day)
+        read = _read_row(cell, fmt, matcher, header_currency, latest, counted, by_day, reading)
         if read is None:
             continue
         key, day, values, spent = read
@@ -484,15 +501,26 @@ def _separator(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
     return csv_separator("".join(seen)), chain(seen, lines)
 
 
-def _without_bom(lines: Iterable[str]) -> Iterator[str]:
-    it = iter(lines)
-    head = next(it, None)
-    if head is None:
-        return
-    yield head.removeprefix("\ufeff")
-    # Not ``yield from``: closing this generator (an import that stops early) would close the file, which its opener owns.
-    for line in it:  # noqa: UP028 - see above
-        yield line
+class _Lines:
+    """The file's lines, the byte order mark opening it taken off; ``blank`` while every line read is blank, as an empty
+    file's are (a class, not a generator: closing one, as an import that stops early does, would close the file, which
+    its opener owns)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._first = True
+        self.blank = True
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        if self._first:
+            line, self._first = line.removeprefix("\ufeff"), False
+        if self.blank:
+            self.blank = not line.strip()
+        return line
 
 
 def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, line: int) -> tuple[dict[str, int], str | None]:
@@ -656,16 +684,17 @@ def _day_first(raw: str) -> str | None:
         return None
 
 
-def _count(cell: _Cells, name: str) -> int | None:
+def _count(cell: _Cells, name: str, decimal_comma: bool) -> int | None:
     text = cell.get(name)
-    # Most cells hold no comma: the pattern is asked only of those that do (400,000 cells a 100,000-row import).
-    raw = text.replace(",", "") if "," in text and _GROUPED_COUNT.match(text) else text
+    said, mark = _COUNT_GROUPING[decimal_comma]
+    # Most cells hold no mark: the pattern is asked only of those that do (400,000 cells a 100,000-row import).
+    raw = text.replace(mark, "") if mark in text and _GROUPED_COUNT[mark].match(text) else text
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()):
-        digits = text.replace(",", "")
-        # Said only of digits and commas: of "-1,000" the problem is the sign, not where its comma is.
-        grouping = ", a comma only between thousands: 1,234" if digits != text and digits.isascii() and digits.isdigit() else ""
+        digits = text.replace(mark, "")
+        # Said only of digits and marks: of "-1,000" the problem is the sign, not where its comma is.
+        grouping = f", {said} only between thousands: 1{mark}234" if digits != text and digits.isascii() and digits.isdigit() else ""
         cell.problem(name, f"{quoted(text)} is not a count (a whole number{grouping})")
         return None
     if above_counts(raw):
@@ -674,14 +703,22 @@ def _count(cell: _Cells, name: str) -> int | None:
     return int(raw)
 
 
-def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int, str] | None:
+def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csvfiles.Reading) -> tuple[int, str] | None:
+    """The cell's amount and its currency (``None``: none given, or a problem of the row).  Under ``--decimal-mark ,``
+    it is read as ``ledger import`` reads one ("1.234,50" is 1234.50; "12.50" is refused, never read as 1250)."""
     if name not in cell.columns:
         return None
     raw = cell.get(name)
-    if fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
-        raw = raw.replace(",", "")
     if raw == "":
         return None
+    if reading.decimal_comma:
+        try:
+            raw = reading.amount(raw)
+        except UserError as exc:
+            cell.problem(name, str(exc))
+            return None
+    elif fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
+        raw = raw.replace(",", "")
     try:
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
             amount, given = parse_amount(raw)
@@ -696,7 +733,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str) -> tuple[int
         else:
             amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
-        cell.problem(name, str(exc))
+        cell.problem(name, str(exc) + reading.comma_hint(raw))
         return None
     if amount < 0:
         cell.problem(name, f"{quoted(raw)} is negative: results and spend are counted from zero up")
@@ -714,7 +751,14 @@ def _within_range(cell: _Cells, day: str, start_text: str, end_text: str) -> Non
 
 
 def _read_row(
-    cell: _Cells, fmt: str, matcher: _Matcher, header_currency: str | None, latest: str, counted: tuple[str, ...], by_day: bool
+    cell: _Cells,
+    fmt: str,
+    matcher: _Matcher,
+    header_currency: str | None,
+    latest: str,
+    counted: tuple[str, ...],
+    by_day: bool,
+    reading: csvfiles.Reading,
 ) -> tuple[Key, str, dict[str, Any], tuple[int, str] | None] | None:
     """``latest``: the latest day begun (ISO); ``counted``: the count fields the file has columns for; ``by_day``: the
     date is a day column's (Meta's ``Day``), not the start of the row's report range."""
@@ -747,13 +791,13 @@ def _read_row(
         currency = given or header_currency
     values: dict[str, Any] = {}
     for name in counted:
-        count = _count(cell, name)
+        count = _count(cell, name, reading.decimal_comma)
         if count is not None:
             values[name] = count
-    value = _money(cell, "value", currency, fmt)
+    value = _money(cell, "value", currency, fmt, reading)
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
-    spent = _money(cell, "spend", currency, fmt)
+    spent = _money(cell, "spend", currency, fmt, reading)
     if key is not None and key.kind == "followers" and set(values) != {"followers"}:
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:

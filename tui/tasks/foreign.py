@@ -108,7 +108,7 @@ from crewdeck.tui.time.when import (
     parse_utc,
     utc_iso,
 )
-from crewdeck.tui.workspace.errors import UserError, csv_problem, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.separators import separator as csv_separator
@@ -412,7 +412,14 @@ def read_csv(
     is not CSV (a quote left open) or a cell longer than ``MAX_CELL`` is ``ImportProblems`` naming its row.
     """
     lines = iter(stream)
+    # Blank lines before the header are passed over, as ledger import and kpi import pass them (a header of none was
+    # "no column 'Task ID', 'Name' (columns: none)"); a file of nothing else is empty, as every import says.
+    skipped = 0
     opening = next(lines, "")
+    while opening and not opening.strip("\ufeff \t\r\n"):
+        skipped, opening = skipped + 1, next(lines, "")
+    if not opening:
+        raise ImportProblems([empty_file(source, f"a header: {','.join(required)},...")])
     if opening.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
         raise ImportProblems(
             [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
@@ -422,7 +429,7 @@ def read_csv(
     # with semicolons: what the header holds most of says which (the rule the ledger's and results' imports follow).
     separator = csv_separator(opening)
     reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
-    start = 1  # the line the row being read starts on
+    start = skipped + 1  # the line the row being read starts on
     try:
         spelled = {name.casefold(): name for name in (*required, *known)}
         with _long_cells():
@@ -437,10 +444,10 @@ def read_csv(
                 first = header.index(name) + 1
                 raise ImportProblems([f"{source}: header: columns {first} and {index + 1} are both named {name!r}: rename one"])
         reader.fieldnames = header
-        start = reader.line_num + 1
+        start = skipped + reader.line_num + 1
         for row in _rows(reader):
             # Named by the line it starts on, as a broken row is: a quoted line break ends it further down.
-            where, start = f"{source}: row {start}", reader.line_num + 1
+            where, start = f"{source}: row {start}", skipped + reader.line_num + 1
             extra = row.get(None)  # DictReader keeps the cells past the header under None
             if extra:
                 cells = len(header) + len(extra)

@@ -27,10 +27,10 @@ from crewdeck.sync.state.ids import short
 from crewdeck.tui.tasks import asana, linear, trello
 from crewdeck.tui.tasks.foreign import Built, Item, People, StatusMap, build
 from crewdeck.tui.workspace.columns import cut
-from crewdeck.tui.workspace.errors import not_utf8
+from crewdeck.tui.workspace.errors import empty_file, not_utf8
 from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import ImportProblems
-from crewdeck.tui.workspace.jsonstream import NotJson, NotUtf8, Readable
+from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8, Readable
 from crewdeck.tui.workspace.lastimport import Guard, remember
 from crewdeck.tui.workspace.merging import Merge, merge_stream
 from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
@@ -100,6 +100,8 @@ def run(
                 board = trello.board(first, name)
             except NotUtf8 as exc:
                 raise ImportProblems([not_utf8(name, path, exc)]) from None
+            except EmptyFile:
+                raise ImportProblems([empty_file(name, "a Trello board's JSON export")]) from None
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
             key = f"trello:{board.id}"

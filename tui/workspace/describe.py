@@ -393,13 +393,19 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
         if values.get("due"):
             extra.append(f"due {names.time(values['due'])}")
         return f"added {name}" + (f" {', '.join(extra)}" if extra else "")
-    phrases: list[str] = []
+    # The first phrase names the task, the others say "it": each phrase is given the words it calls the task by (never
+    # substituted afterwards into text that holds typed words, which may read "{it}" too).
+    said: list[str] = []
+
+    def it() -> str:
+        return "it" if said else name
+
     fields = dict(values)
     if fields.get("decline_reason") and fields.get("status") == "cancelled":
-        phrases.append(f"declined {{it}}: {quoted(str(fields.pop('decline_reason')))}")
+        said.append(f"declined {it()}: {quoted(str(fields.pop('decline_reason')))}")
         fields.pop("status")
     if fields.get("post_state") == "in-review" and fields.get("post_round"):
-        phrases.append("submitted {it} for approval")
+        said.append(f"submitted {it()} for approval")
         fields.pop("post_state")
         fields.pop("post_round")
     if fields.get("post_state") in _POST_STATUS and fields.get("status") == _POST_STATUS[fields["post_state"]]:
@@ -410,39 +416,39 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
             if not fields.get("live_url"):
                 fields.pop("live_url", None)
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
-        phrases.append(f"marked {{it}} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
+        said.append(f"marked {it()} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
-    # Each phrase with what it says of a text after it, kept out of the "{it}" a phrase names the task by (typed text may
-    # hold "{it}" too).
-    said: list[tuple[str, str]] = [(phrase, "") for phrase in phrases]
     for name_, value in fields.items():
         if name_ in _UNSAID:
             continue
-        old = _before(names, row_id, name_, since) if name_ in _OVERWRITTEN else None
+        old = _before(names, row_id, name_, since) if name_ in OVERWRITTEN else None
         if old is None:
-            said.append((_task_field(name_, value, names), ""))
+            said.append(_task_field(name_, value, names, it()))
         elif name_ == "title" and value:
-            said.append(("renamed ", " to ".join(_old_and_new(old, str(value)))))
+            said.append("renamed " + " to ".join(_old_and_new(old, str(value))))
         else:
-            said.append(_overwrote(name_, old, value, names))
+            did, texts = overwrote(name_, old, value)
+            said.append(f"{did} of {it()}: {texts}")
     if not said:
         return f"changed {name}"
-    return ", ".join(p.replace("{it}", name if i == 0 else "it") + text for i, (p, text) in enumerate(said))
+    return ", ".join(said)
 
 
 #: A task's texts a write overwrites: its history says what they held, so nothing anyone typed is lost from sight.
-_OVERWRITTEN = {"title", "notes", "copy", "link", "first_comment"}
+OVERWRITTEN = {"title", "notes", "copy", "link", "first_comment"}
 
 
-def _overwrote(field: str, old: str, value: Any, names: Naming) -> tuple[str, str]:
-    """A change of the text ``field`` that held ``old``: the phrase and, after it, "“old” → “new”"."""
+def overwrote(field: str, old: str, value: Any) -> tuple[str, str]:
+    """A change of the text ``field`` that held ``old`` to ``value``: what it did and the texts, ``("changed the copy",
+    "“old” → “new”")``; the log says them of the task ("changed the copy of “Launch reel”: “old” → “new”"), ``post
+    show``'s history in its WHAT and NOTE (the history is the post's own)."""
     if field == "title":  # taken away: the title as the task reads it, without one
-        return _task_field(field, value, names), f": {quoted(old)} → nothing"
+        return "removed the title", f"{quoted(old)} → nothing"
     said = "the notes" if field == "notes" else f"the {field.replace('_', ' ')}"
     if not (isinstance(value, str) and value.strip()):
-        return f"{'cleared' if field == 'notes' else 'removed'} {said} of {{it}}", f": {quoted(old)} → nothing"
+        return f"{'cleared' if field == 'notes' else 'removed'} {said}", f"{quoted(old)} → nothing"
     before, after = _old_and_new(old, value)
-    return f"{'edited' if field == 'notes' else 'changed'} {said} of {{it}}", f": {before} → {after}"
+    return f"{'edited' if field == 'notes' else 'changed'} {said}", f"{before} → {after}"
 
 
 #: Of two texts cut short, how much of what they share a line keeps before where they differ.
@@ -471,58 +477,63 @@ def _from(text: str, start: int) -> str:
     return f"“{lead}{rest if len(rest) <= room else rest[: room - 1] + '…'}”"
 
 
-def _task_field(name: str, value: Any, names: Naming) -> str:
+def _task_field(name: str, value: Any, names: Naming, it: str) -> str:
+    """What setting the task's ``name`` to ``value`` did, the task called ``it`` (its name, or "it" after a first phrase)."""
     if name == "title":
-        return f"renamed {{it}} to {quoted(str(value))}" if value else "removed the title of {it}"
+        return f"renamed {it} to {quoted(str(value))}" if value else f"removed the title of {it}"
     if name == "status":
-        return {"done": "marked {it} done", "cancelled": "cancelled {it}"}.get(str(value), f"set {{it}} to {value}")
+        return {"done": f"marked {it} done", "cancelled": f"cancelled {it}"}.get(str(value), f"set {it} to {value}")
     if name == "assignee":
-        return f"assigned {{it}} to {names.member(value)}" if value else "unassigned {it}"
+        return f"assigned {it} to {names.member(value)}" if value else f"unassigned {it}"
     if name == "due":
-        return f"moved {{it}} to {names.time(value)}" if value else "removed the due date of {it}"
+        return f"moved {it} to {names.time(value)}" if value else f"removed the due date of {it}"
     if name == "publish":
-        return f"scheduled {{it}} to publish {names.time(value)}" if value else "removed the publish slot of {it}"
+        return f"scheduled {it} to publish {names.time(value)}" if value else f"removed the publish slot of {it}"
     if name == "snoozed_until":
-        return f"snoozed {{it}} until {names.time(value)}" if value else "woke {it} (no longer snoozed)"
+        return f"snoozed {it} until {names.time(value)}" if value else f"woke {it} (no longer snoozed)"
     if name == "priority":
-        return f"set {{it}} to {value} priority" if value != "none" else "removed the priority of {it}"
+        return f"set {it} to {value} priority" if value != "none" else f"removed the priority of {it}"
     if name == "campaign":
-        return f"put {{it}} in {names.campaign(value)}" if value else "took {it} out of its campaign"
+        return f"put {it} in {names.campaign(value)}" if value else f"took {it} out of its campaign"
     if name == "platform":
-        return f"set the platform of {{it}} to {value}" if value else "removed the platform of {it}"
+        return f"set the platform of {it} to {value}" if value else f"removed the platform of {it}"
     if name == "tags":
-        return "tagged {it} " + " ".join(f"#{t}" for t in value) if value else "removed the tags of {it}"
+        return f"tagged {it} " + " ".join(f"#{t}" for t in value) if value else f"removed the tags of {it}"
     if name == "depends_on":
-        return "made {it} wait for " + ", ".join(names.task(t) for t in value) if value else "made {it} wait for nothing"
+        return f"made {it} wait for " + ", ".join(names.task(t) for t in value) if value else f"made {it} wait for nothing"
     if name == "estimate":
-        return f"estimated {{it}} at {format_estimate(value)}" if value else "removed the estimate of {it}"
+        return f"estimated {it} at {format_estimate(value)}" if value else f"removed the estimate of {it}"
     if name == "notes":
-        return "edited the notes of {it}" if value else "cleared the notes of {it}"
+        return f"edited the notes of {it}" if value else f"cleared the notes of {it}"
     if name == "recurrence":
         rule = value.get("rule") if isinstance(value, dict) else None
-        return f"made {{it}} repeat {Rule.from_json(rule).text()}" if rule else "stopped {it} repeating"
+        return f"made {it} repeat {Rule.from_json(rule).text()}" if rule else f"stopped {it} repeating"
     if name == "decline_reason":
-        return f"gave the reason {quoted(str(value))} for {{it}}" if value else "cleared the decline reason of {it}"
+        return f"gave the reason {quoted(str(value))} for {it}" if value else f"cleared the decline reason of {it}"
     if name == "duplicate_of":
-        return f"marked {{it}} a duplicate of {names.task(str(value))}" if value else "unmarked {it} as a duplicate"
+        return f"marked {it} a duplicate of {names.task(str(value))}" if value else f"unmarked {it} as a duplicate"
     if name == "deleted":
-        return "restored {it}"
+        return f"restored {it}"
     if name == "meeting":
-        return "changed the attendees of {it}"
+        return f"changed the attendees of {it}"
     if name == "post_state":
-        return _POST_STATES.get(str(value), f"set {{it}} to {str(value).replace('-', ' ')}") if value else "made {it} a plain task"
+        if not value:
+            return f"made {it} a plain task"
+        template = _POST_STATES.get(str(value))
+        return template.format(it=it) if template else f"set {it} to {str(value).replace('-', ' ')}"
     if name == "resumed_from":
         # The crises it was released from, by id: said without them (the detail lists the crises).
-        return "released {it} from the crisis" if value else "put {it} back under the crisis"
+        return f"released {it} from the crisis" if value else f"put {it} back under the crisis"
     if name == "post_round":
-        return "started an approval round of {it}" if value else "ended the approval round of {it}"
+        return f"started an approval round of {it}" if value else f"ended the approval round of {it}"
     if name in _POST_TEXTS:
         said = name.replace("_", " ")
-        return f"set the {said} of {{it}} to {_plain(value, names)}" if value else f"removed the {said} of {{it}}"
-    return f"set {name} of {{it}} to {_plain(value, names)}"
+        return f"set the {said} of {it} to {_plain(value, names)}" if value else f"removed the {said} of {it}"
+    return f"set {name} of {it} to {_plain(value, names)}"
 
 
-#: A post's stored state, as what the write did to it.
+#: A post's stored state, as what the write did to it: ``{it}`` where the post is named (``str.format``: a name holding
+#: "{it}" is inserted as it is, never read as the template's).
 _POST_STATES = {
     "idea": "made {it} an idea",
     "draft": "made {it} a draft",

@@ -46,6 +46,12 @@ def undecodable(text: str) -> bool:
 UTF16_BROKEN = "not UTF-16 text, though it begins as UTF-16 does"
 
 
+def empty_file(name: str, expected: str) -> str:
+    """What every import says of a file with nothing in it (nothing but a byte order mark, blank lines or spaces):
+    ``expected``, what it should have held ("a header: date,campaign,..."), as ``ledger import`` first said it."""
+    return f"{name}: the file is empty (expected {expected})"
+
+
 def not_utf8(name: str, path: str, error: Exception | None = None) -> str:
     """What is said of a file that is not UTF-8 (``name``: how its messages call it): the line of its first byte that is
     not and how to convert it; of one that opens as UTF-16 does (Excel's "Unicode Text", which the imports read as

@@ -34,6 +34,10 @@ class NotUtf8(NotJson):
     """The bytes are not UTF-8."""
 
 
+class EmptyFile(NotJson):
+    """The file holds nothing but blank space (or a byte order mark): every import says so in words of its own."""
+
+
 class _Reader:
     def __init__(self, stream: Readable, chunk: int) -> None:
         self.stream = stream
@@ -118,6 +122,8 @@ def object_items(stream: Readable, streamed: frozenset[str] = frozenset(), chunk
     """
     reader = _Reader(stream, chunk)
     decoder = strict_json_decoder()
+    if not reader.skip_space():
+        raise EmptyFile("the file is empty")
     reader.expect("{", "'{'")
     if reader.skip_space() == "}":
         reader.pos += 1
