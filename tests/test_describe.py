@@ -238,6 +238,22 @@ def test_a_long_text_changed_late_is_shown_where_it_changed(cli: Cli) -> None:
     ), line
 
 
+def test_a_text_saved_unchanged_or_respaced_is_not_read_as_a_change(cli: Cli) -> None:
+    # The same copy saved again read "changed the copy …: “Meet tomorrow” → “Meet tomorrow”", a change that did nothing.
+    post = cli.ok("post", "add", "Launch reel +spring-launch post:instagram").split()[-1]
+    cli.ok("post", "copy", post, "Meet tomorrow")
+    cli.ok("post", "copy", post, "Meet tomorrow")
+    cli.ok("set", post, "notes=Call the printer")
+    cli.ok("set", post, "notes=Call the  printer\n")
+    cli.ok("set", post, "title=Launch  reel")
+    assert _log(cli, post, 4) == [
+        "@ana changed the title of “Launch reel”: only its spacing",
+        "@ana edited the notes of “Launch reel”: only its spacing",
+        "@ana edited the notes of “Launch reel”",
+        "@ana saved the copy of “Launch reel”: unchanged",
+    ]
+
+
 def test_a_rename_and_a_change_of_a_posts_copy_say_what_they_replaced_as_typed(cli: Cli) -> None:
     # A title holding "{it}" had it replaced by the task's name: "renamed ““Fix reel”” …".
     task = cli.ok("add", "Fix {it} now").strip()

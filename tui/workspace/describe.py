@@ -424,7 +424,7 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
         old = _before(names, row_id, name_, since) if name_ in OVERWRITTEN else None
         if old is None:
             said.append(_task_field(name_, value, names, it()))
-        elif name_ == "title" and value:
+        elif name_ == "title" and value and not _same_words(old, str(value)):
             said.append("renamed " + " to ".join(_old_and_new(old, str(value))))
         else:
             did, texts = overwrote(name_, old, value)
@@ -442,17 +442,26 @@ def overwrote(field: str, old: str, value: Any) -> tuple[str, str]:
     """A change of the text ``field`` that held ``old`` to ``value``: what it did and the texts, ``("changed the copy",
     "“old” → “new”")``; the log says them of the task ("changed the copy of “Launch reel”: “old” → “new”"), ``post
     show``'s history in its WHAT and NOTE (the history is the post's own)."""
+    said = "the notes" if field == "notes" else f"the {field.replace('_', ' ')}"
+    changed = f"{'edited' if field == 'notes' else 'changed'} {said}"
+    if isinstance(value, str) and value.strip() and _same_words(old, value):
+        # A dialog saved unchanged, or spacing alone (a line break, an editor's last newline): "“A” → “A”" read as a change.
+        return (f"saved {said}", "unchanged") if value == old else (changed, "only its spacing")
     if field == "title":  # taken away: the title as the task reads it, without one
         return "removed the title", f"{quoted(old)} → nothing"
-    said = "the notes" if field == "notes" else f"the {field.replace('_', ' ')}"
     if not (isinstance(value, str) and value.strip()):
         return f"{'cleared' if field == 'notes' else 'removed'} {said}", f"{quoted(old)} → nothing"
     before, after = _old_and_new(old, value)
-    return f"{'edited' if field == 'notes' else 'changed'} {said}", f"{before} → {after}"
+    return changed, f"{before} → {after}"
 
 
 #: Of two texts cut short, how much of what they share a line keeps before where they differ.
 _LEAD = 20
+
+
+def _same_words(old: str, new: str) -> bool:
+    """Whether two texts read the same on a line, where runs of white space are one space (as ``quoted`` shows them)."""
+    return old.split() == new.split()
 
 
 def _old_and_new(old: str, new: str) -> tuple[str, str]:
