@@ -410,6 +410,17 @@ class Store:
         row = self.conn.execute("SELECT seq FROM ops WHERE node = ? AND node_seq = ?", (self.node, node_seq)).fetchone()
         return None if row is None else int(row[0])
 
+    def op_id_at(self, seq: int) -> str | None:
+        """The ``op_id`` of the operation stored as ``seq``, if one is."""
+        row = self.conn.execute("SELECT op_id FROM ops WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def last_own_seq(self, upto: int) -> int:
+        """The ``seq`` of this node's last operation at or before ``upto`` (0: none): a push cursor rewound to it sends from
+        the next one on."""
+        row = self.conn.execute("SELECT seq FROM ops WHERE seq <= ? AND node = ? ORDER BY seq DESC LIMIT 1", (upto, self.node)).fetchone()
+        return 0 if row is None else int(row[0])
+
     def node_seq(self) -> int:
         """How many operations this node has made."""
         return int(self.conn.execute("SELECT node_seq FROM clock WHERE id = 1").fetchone()[0])
