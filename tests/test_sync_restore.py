@@ -197,3 +197,47 @@ def test_a_pull_naming_another_operation_at_its_cursor_is_a_409_cursor_lost(serv
         assert (answer.status_code, answer.json()["error"], answer.json()["head"]) == (409, "cursor_lost", after), query
     answer = httpx.get(ops, params={"after": after, "at": "not-a-stamp"}, headers=auth)
     assert (answer.status_code, answer.json()["parameter"]) == (400, "at")
+
+
+@pytest.mark.parametrize("first", ["ana", "raj"])
+def test_a_replica_whose_refusal_the_server_lost_sends_it_again_and_what_follows_it(
+    served: tuple[Served, str, str], tmp_path: Path, first: str
+) -> None:
+    # Its refused operations left its log, so what it sent again began past a number the server expected: refused
+    # as a gap at every sync, for good.  Now they go again, and the server judges them against what it holds now.
+    team, ana_token, raj_token = served
+    ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
+    crewdeck("join", team.server.url, "--token", ana_token, str(ana))
+    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    crewdeck("-w", str(ana), "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
+    sync(ana)
+    sync(raj)
+    team.back_up()
+    add(raj, "Rough cut @lee")  # offline, while a manager removes @lee: refused
+    crewdeck("-w", str(ana), "member", "rm", "lee")
+    sync(ana)
+    assert "rule removed_assignee" in crewdeck("-w", str(raj), "sync")
+    add(raj, "Raj after the refusal")
+    sync(raj)
+    team.put_back()
+
+    for replica in (ana, raj) if first == "ana" else (raj, ana):
+        said = crewdeck("-w", str(replica), "sync")
+        assert RESTORED in said, said
+        if replica == raj and first == "ana":
+            assert "refused" not in said, said  # told when it was refused; the same refusal is not news
+    for replica in (ana, raj):
+        assert ", 0 unsent" in crewdeck("-w", str(replica), "sync")
+    with Store(raj) as store:
+        refused = [op.row_id for op, *_ in store.refused() if op.field == "title"]
+    if first == "ana":
+        # @lee's removal is back first: the task for @lee is refused again, as it was, and said no second time.
+        assert titles(ana) == titles(raj) == ["Raj after the refusal"]
+        assert len(refused) == 1
+    else:
+        # The task came first, to a server that no longer knew @lee was removed: stored, and back in raj's replica; the
+        # removal, sent again after it, is refused and said to ana (the rule as for any removal of a member with tasks).
+        assert titles(ana) == titles(raj) == ["Raj after the refusal", "Rough cut"]
+        assert refused == []
+        with Store(ana) as store:
+            assert [op.field for op, *_ in store.refused()] == ["deleted"]
