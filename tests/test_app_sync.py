@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from pytest import MonkeyPatch
@@ -354,5 +355,42 @@ async def test_what_the_app_typed_on_a_copy_is_not_told_back_as_someone_elses_ch
             told = [str(n.message) for n in list(app._notifications)[told_before:]]
             assert not any("Typed in the app" in message for message in told), told
         assert _titles(team) == {"Typed on the laptop", "Typed in the app"}
+    finally:
+        server.stop()
+
+
+async def test_an_app_whose_server_was_put_back_from_an_older_backup_says_so_once_and_sends_again_what_it_lost(
+    tmp_path: Path,
+) -> None:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
+        backup = tmp_path / "backup.db"
+        with closing(sqlite3.connect(team)) as source, closing(sqlite3.connect(backup)) as target:
+            source.backup(target)
+        crewdeck("-w", str(replica), "add", "Sent after the backup")
+        crewdeck("-w", str(replica), "sync")
+        server.stop()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{team}{suffix}").unlink(missing_ok=True)
+        with closing(sqlite3.connect(backup)) as source, closing(sqlite3.connect(team)) as target:
+            source.backup(target)  # put back: the server no longer has the task
+        server.start()
+        assert _titles(team) == set()
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            title = "the server was put back"
+            await until(pilot, lambda: any(n.title == title for n in app._notifications), "the notice")
+            notices = [str(n.message) for n in app._notifications if n.title == title]
+            assert len(notices) == 1 and "sent again the " in notices[0] and "made here that it no longer had" in notices[0], notices
+            await until(pilot, lambda: _titles(team) == {"Sent after the backup"}, "the task sent again")
+            # The next round finds nothing to heal, and says nothing of it again.
+            await pilot.press("f5")
+            status = lambda: app.sync_status  # noqa: E731
+            await until(pilot, lambda: status() is not None and status().state == "live" and not status().restored, "the next round")
+            assert len([n for n in app._notifications if n.title == title]) == 1
     finally:
         server.stop()

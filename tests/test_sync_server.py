@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
-from crewdeck.sync.client.metakeys import META_PULL_SEQ, META_PUSH_SEQ
+from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ, META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
 from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
@@ -799,13 +799,17 @@ def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_pa
     for query in (f"after={head + 1}", f"after={head + 1}&wait=30", "after=999999999999999999"):
         answer = httpx.get(f"{server.url}/v1/w/team/ops?{query}", headers=auth)
         assert (answer.status_code, answer.json()["error"], answer.json()["head"]) == (409, "cursor_ahead", head), query
+    # A replica from before pulls named the operation at their cursor (``at``) hears the 409 too, and heals: it pulls
+    # the server's history again, with nobody joining again (tests/test_sync_restore.py: a real restore).
     with Store(replica) as store:
-        store.set_meta(META_PULL_SEQ, str(head + 5))
-    err = crewdeck_fails("-w", str(replica), "sync")
-    assert err == (
-        f"crewdeck: error: sync with {server.url}: this replica has pulled up to #{head + 5:,}, past the server's last operation "
-        f"#{head:,}: the server lacks operations it had (restored from an older backup?); make a new replica with crewdeck join\n"
+        store.set_metas({META_PULL_SEQ: str(head + 5), META_PULL_OP: ""})
+    said = crewdeck("-w", str(replica), "sync")
+    assert said == (
+        "the server was put back from an older backup and had lost operations: this replica pulled its history again; "
+        f"it had lost none made here\npushed 0, pulled 0 operations; server at #{head:,}, 0 unsent\n"
     )
+    with Store(replica) as store:
+        assert int(store.get_meta(META_PULL_SEQ) or 0) == head
 
 
 def test_serving_a_replica_is_refused_so_no_edit_stops_short_of_its_server(shared: tuple[Path, Server], tmp_path: Path) -> None:

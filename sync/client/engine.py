@@ -78,6 +78,10 @@ class SyncStatus:
     refused: int = 0
     #: Writes made here the last round carried over to a node of the replica's own: it was a copy (``carried_over`` says so).
     carried: int = 0
+    #: The last round found the server put back from an older backup, and sent again this many operations made here
+    #: (``server_restored`` says so).
+    restored: bool = False
+    resent: int = 0
 
 
 @dataclass(frozen=True)
@@ -253,9 +257,28 @@ class SyncEngine:
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, made)
                     continue
                 failures = 0
-                self._pulled = max(self._pulled, pulled_to)
+                if result.restored:
+                    # The server's numbers start over below the old cursor: its pokes count from them now.
+                    self._pulled = pulled_to
+                    self._announced = min(self._announced, result.head)
+                else:
+                    self._pulled = max(self._pulled, pulled_to)
                 last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
-                self._emit(SyncStatus("live", left, last_sync, None, "", result.pushed, result.pulled, result.refused, result.carried))
+                self._emit(
+                    SyncStatus(
+                        "live",
+                        left,
+                        last_sync,
+                        None,
+                        "",
+                        result.pushed,
+                        result.pulled,
+                        result.refused,
+                        result.carried,
+                        result.restored,
+                        result.resent,
+                    )
+                )
                 self._pause(self.poll_interval, store, made, until_change=True)
         finally:
             self._stop.set()

@@ -12,6 +12,9 @@ META_TOKEN = "remote.token"
 META_MEMBER = "remote.member"
 META_PUSH_SEQ = "sync.push_seq"
 META_PULL_SEQ = "sync.pull_seq"
+#: The ``op_id`` of the operation pulled as ``sync.pull_seq``: a pull names it (``at``), and a server put back from an
+#: older backup, which holds another operation there or none, says so.
+META_PULL_OP = "sync.pull_op"
 META_LAST_SYNC = "sync.last"
 #: Set when the server said this replica's member was removed: its unsent operations will never be sent.
 META_REMOVED = "sync.removed"

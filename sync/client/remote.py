@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from crewdeck.sync.client.metakeys import (
     META_LAST_SYNC,
     META_MEMBER,
+    META_PULL_OP,
     META_PULL_SEQ,
     META_PUSH_SEQ,
     META_REMOVED,
@@ -49,6 +50,11 @@ if TYPE_CHECKING:
 REMOVED = "member_removed"
 #: The error code of a guest's requests: a guest holds no replica.
 GUEST_NO_REPLICA = "guest_no_replica"
+
+#: A pull's refusal when the server no longer holds what this replica pulled (put back from an older backup): ``cursor_lost``
+#: when the operation the pull named (``at``) is not the server's at that number, ``cursor_ahead`` (a pull naming none,
+#: or a server that checks no ``at``) when the cursor is past the server's head.
+LOST_CURSOR = ("cursor_lost", "cursor_ahead")
 
 #: A replica's mode: it holds a bearer token.
 REPLICA_MODE = 0o600
@@ -147,6 +153,16 @@ def carried_over(writes: int) -> str:
         f"under a name of its own from now on, and the {writes:,} edit{'' if one else 's'} made here that the server did not have "
         f"{'was' if one else 'were'} carried over to it and sent"
     )
+
+
+def server_restored(restored: bool, resent: int) -> str:
+    """What a round that found the server put back from an older backup (``RoundResult.restored``, ``.resent``) tells
+    the member: nobody has to join again, and nothing made here is lost."""
+    again = f"{resent:,} operation{'' if resent == 1 else 's'} made here"
+    if not restored:
+        return f"the server had lost {again} (put back from an older backup?): sent again"
+    read = "the server was put back from an older backup and had lost operations: this replica pulled its history again"
+    return f"{read}, and sent again the {again} that it no longer had" if resent else f"{read}; it had lost none made here"
 
 
 def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
@@ -323,11 +339,15 @@ class Client:
         body = json.dumps({"ops": [op.to_wire() for op in ops]}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return self._call_for_object("POST", f"/v1/w/{self.workspace}/push", content=body, headers={"Content-Type": "application/json"})
 
-    def pull(self, after: int, limit: int = PULL_PAGE, wait: float = 0, refusals: tuple[str, int] | None = None) -> Page:
+    def pull(
+        self, after: int, limit: int = PULL_PAGE, wait: float = 0, refusals: tuple[str, int] | None = None, at: str | None = None
+    ) -> Page:
         """``(operations with their seq, head, next cursor, more, refusals)``; every operation is checked.
 
         ``refusals``: ``(node, counter)`` asks for that node's refused
-        operations above the counter too.  The page is read up to
+        operations above the counter too.  ``at``: the ``op_id`` this replica
+        pulled as ``after``; a server that holds another there is a 409
+        ``cursor_lost`` (``LOST_CURSOR``).  The page is read up to
         ``MAX_PAGE_BYTES`` (``PageTooLarge`` past it) and must hold at most
         ``limit`` operations, in ``seq`` order after ``after`` and up to
         ``next``: a server is not trusted with this replica's memory or its
@@ -338,6 +358,8 @@ class Client:
             params["wait"] = wait
         if refusals:
             params["node"], params["refused_after"] = refusals
+        if at:
+            params["at"] = at
         body = self._call("GET", f"/v1/w/{self.workspace}/ops", params=params, timeout=TIMEOUT + wait)
         try:
             ops = [(int(item["seq"]), from_wire(item)) for item in body["ops"]]
@@ -389,6 +411,11 @@ class RoundResult:
     #: Writes made here carried over to a node of the replica's own, found in this round to be a copy of another
     #: (``Store.take_new_node``).
     carried: int = 0
+    #: The server no longer held what this replica had pulled (put back from an older backup): its history was pulled
+    #: again from the start.
+    restored: bool = False
+    #: Operations made here the server had acknowledged and no longer held: sent again (``server_restored`` says both).
+    resent: int = 0
 
 
 def mark_removed(store: Store) -> None:
@@ -403,22 +430,45 @@ def unsent(store: Store) -> int:
     return store.own_writes_after(int(store.get_meta(META_PUSH_SEQ) or 0))
 
 
+@dataclass
+class Pushed:
+    """What ``push_all`` did: operations stored, refused, writes carried over, and operations sent again."""
+
+    stored: int = 0
+    refused: int = 0
+    carried: int = 0
+    #: Operations the server had acknowledged and stored again: it had lost them (put back from an older backup).
+    resent: int = 0
+
+
 def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple[int, int, int]:
-    """Send this node's operations the server has not acknowledged; ``(stored, refused, carried)``.
+    """``push_all``'s ``(stored, refused, carried)``."""
+    done = push_all(store, client, batch)
+    return done.stored, done.refused, done.carried
+
+
+def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int | None = None) -> Pushed:
+    """Send this node's operations the server has not acknowledged.
 
     What the server's rules refuse leaves this replica's state in the same
     transaction that moves the push cursor (``Store.drop_refused``).
     ``carried``: the writes made here that took a node of the replica's own
     (``Store.take_new_node``), the server holding other operations under its
-    node's numbers: it was copied, or a backup of it put back.
+    node's numbers: it was copied, or a backup of it put back.  ``acked``:
+    where the server had acknowledged up to, when the push cursor was set
+    back before it to ask whether the server still holds them (``resent``
+    counts those it stores again).
     """
     cursor = int(store.get_meta(META_PUSH_SEQ) or 0)
-    stored = refused = carried = 0
+    acked = cursor if acked is None else acked
+    done = Pushed()
     rewinds = forks = 0
+    expected: int | None = None
     while True:
         pending = _within_bytes(_whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch), PUSH_BYTES)
+        pending, readmitted = _with_refused(store, pending, cursor, expected)
         if not pending:
-            return stored, refused, carried
+            return done
         try:
             answer = client.push([op for _, op in pending])
         except SyncError as exc:
@@ -434,26 +484,64 @@ def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple
                 # Operations before that number are the very ones the server holds (it checked them); from it on, the
                 # edits made here are this copy's alone, and go under a node of its own.
                 forks += 1
-                carried += store.take_new_node(sent.node, differs)
+                done.carried += store.take_new_node(sent.node, differs)
                 continue
             expected = exc.body.get("expected")
-            if exc.code != "gap" or not isinstance(expected, int) or rewinds > 2:
+            if exc.code != "gap" or not _whole(expected) or rewinds > 2:
                 raise
             # The server has fewer of our operations than we thought (restored
             # from a backup): resend from the one it expects.
             rewinds += 1
-            cursor = 0 if expected <= 1 else (store.own_seq(expected - 1) or 0)
+            cursor = store.own_number_before(expected)
             store.set_meta(META_PUSH_SEQ, str(cursor))
             continue
-        acked, stored_now, refusals = _push_answer(answer, store.node)
-        done = [seq for seq, op in pending if op.node_seq <= acked]
-        if not done:
+        node_acked, stored_now, refusals = _push_answer(answer, store.node)
+        taken = [seq for seq, op in pending if op.node_seq <= node_acked]
+        if not taken:
             raise SyncError(
-                f"the server acknowledged operation #{acked}, before this batch; it is not the server this replica joined", "bad_ack"
+                f"the server acknowledged operation #{node_acked}, before this batch; it is not the server this replica joined", "bad_ack"
             )
-        cursor = done[-1]
-        refused += store.drop_refused(refusals, meta={META_PUSH_SEQ: str(cursor)})
-        stored += stored_now
+        cursor = taken[-1]
+        expected = None
+        again = {r.op_id for r in refusals}
+        # Refused before, stored now: the server that refused them lost that (put back from an older backup), and judged
+        # them again against what it holds.  They are the replica's again, as they are everyone's.
+        store.readmit([op for op in readmitted if op.node_seq <= node_acked and op.op_id not in again])
+        done.refused += store.drop_refused(refusals, meta={META_PUSH_SEQ: str(cursor)})
+        done.stored += stored_now
+        # Those it had acknowledged before and did not hold as duplicates (which come first): it had lost them.
+        duplicates = answer.get("duplicates")
+        done.resent += max(0, sum(seq <= acked for seq in taken) - (duplicates if _whole(duplicates) else 0))
+
+
+def _with_refused(store: Store, pending: list[tuple[int, Op]], cursor: int, first: int | None) -> tuple[list[tuple[int, Op]], list[Op]]:
+    """``pending`` with the numbers it lacks (from ``first`` on, when given) filled with this node's operations the server
+    refused, and those: a server put back from a backup older than their refusal counts on only when they come again.
+
+    A filled operation takes the ``seq`` of the one before it (``cursor`` at the start): acknowledged, the push cursor
+    moves no further than what is in the log.  Never a hole in a push that follows its answer: the push cursor passes
+    a refusal as it is dropped.
+    """
+    if not pending:
+        return pending, []
+    start = pending[0][1].node_seq if first is None else min(first, pending[0][1].node_seq)
+    end = pending[-1][1].node_seq
+    if end - start + 1 == len(pending):
+        return pending, []
+    refused = {op.node_seq: op for op in store.own_refused(start, end)}
+    if not refused:
+        return pending, []
+    filled: list[tuple[int, Op]] = []
+    again: list[Op] = []
+    number, seq = start, cursor
+    for at, op in pending:
+        while number < op.node_seq and number in refused:
+            filled.append((seq, refused[number]))
+            again.append(refused[number])
+            number += 1
+        filled.append((at, op))
+        number, seq = op.node_seq + 1, at
+    return filled, again
 
 
 def _whole(value: object) -> TypeGuard[int]:
@@ -515,11 +603,11 @@ def _within_bytes(pending: list[tuple[int, Op]], budget: int) -> list[tuple[int,
     return pending[:cut]
 
 
-def fetch_page(client: Client, after: int, limit: int, refusals: tuple[str, int] | None = None) -> tuple[Page, int]:
+def fetch_page(client: Client, after: int, limit: int, refusals: tuple[str, int] | None = None, at: str | None = None) -> tuple[Page, int]:
     """The page after ``after`` and the limit it was asked with: a page too large is asked again with fewer operations."""
     while True:
         try:
-            return client.pull(after, limit, refusals=refusals), limit
+            return client.pull(after, limit, refusals=refusals, at=at), limit
         except PageTooLarge:
             if limit == 1:
                 raise
@@ -537,7 +625,8 @@ def pull_all(store: Store, client: Client, on_progress: Progress | None = None, 
     """
     start = after = int(store.get_meta(META_PULL_SEQ) or 0)
     applied = carried = 0
-    (page_ops, head, cursor, more, refusals), limit = fetch_page(client, after, page, (store.node, store.refused_counter()))
+    held = store.get_meta(META_PULL_OP) if after else None
+    (page_ops, head, cursor, more, refusals), limit = fetch_page(client, after, page, (store.node, store.refused_counter()), held or None)
     if refusals:
         store.drop_refused(refusals)
     fetcher: ThreadPoolExecutor | None = None
@@ -554,7 +643,9 @@ def pull_all(store: Store, client: Client, on_progress: Progress | None = None, 
                     fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
                 pending = fetcher.submit(fetch_page, client, cursor, limit)
             if page_ops or cursor != after:
-                change = store.apply((op for _, op in page_ops), meta={META_PULL_SEQ: str(cursor)})
+                # The cursor's operation is kept with it: the next pull names it, and learns whether the server still holds it.
+                meta = {META_PULL_SEQ: str(cursor), **({META_PULL_OP: page_ops[-1][1].op_id} if page_ops else {})}
+                change = store.apply((op for _, op in page_ops), meta=meta)
                 applied += change.ops
                 carried += change.carried
             after = cursor
@@ -584,19 +675,40 @@ def keep_private(path: Path) -> None:
             continue  # not there (yet), or another user's file: not ours to change
 
 
+def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | None) -> tuple[int, int, int, bool]:
+    """``pull_all``'s answer and whether the server no longer held what this replica had pulled (``LOST_CURSOR``): put
+    back from an older backup, it numbers other operations where this replica's cursor points, so its whole history
+    is pulled again (operations apply once, by stamp: what is here already stays as it is)."""
+    try:
+        return (*pull_all(store, client, on_progress), False)
+    except SyncError as exc:
+        if exc.code not in LOST_CURSOR:
+            raise
+    store.set_metas({META_PULL_SEQ: "0", META_PULL_OP: ""})
+    return (*pull_all(store, client, on_progress), True)
+
+
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
     try:
-        pushed, refused, carried = push_pending(store, client)
+        sent = push_all(store, client)
     except ClockOff:
         # This machine's stamps are ahead of the server's clock: they wait (the error says why), but what the others
         # sent still comes in; a laptop with a fast clock saw none of its team's work for as long as it stayed fast.
-        pull_all(store, client, on_progress)
+        _pull_or_start_over(store, client, on_progress)
         raise
-    pulled, head, carried_in_pull = pull_all(store, client, on_progress)
-    if carried_in_pull:
-        # Under their new node, they go now rather than at the next round.
+    pushed, refused, carried, resent = sent.stored, sent.refused, sent.carried, sent.resent
+    pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress)
+    if restored:
+        # The server may have lost operations made here that it had acknowledged: the last of them is sent again, and
+        # the server takes it as a duplicate or says which number it expects (a gap: push_all sends again from there).
+        acked = int(store.get_meta(META_PUSH_SEQ) or 0)
+        store.set_meta(META_PUSH_SEQ, str(store.last_own_seq(store.last_own_seq(acked) - 1)))
+        again = push_all(store, client, acked=acked)
+        pushed, refused, carried, resent = pushed + again.stored, refused + again.refused, carried + again.carried, resent + again.resent
+    if carried_in_pull or restored:
+        # Under their new node, or sent again, they go now rather than at the next round.
         more, refused_more, _ = push_pending(store, client)
         pulled_more, head, _ = pull_all(store, client, on_progress)  # the head they moved
         pushed, refused, carried = pushed + more, refused + refused_more, carried + carried_in_pull
@@ -607,7 +719,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     # (every write wakes whoever watches the replica).
     if pushed or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
         store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
-    return RoundResult(pushed, pulled, head, refused, carried)
+    return RoundResult(pushed, pulled, head, refused, carried, restored, resent)
 
 
 def retoken(store: Store, token: str, transport: httpx.BaseTransport | None = None) -> Remote:

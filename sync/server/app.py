@@ -60,6 +60,8 @@ REVOKED = "the token has been revoked"
 
 _INT = re.compile(r"[0-9]{1,18}\Z")
 _NODE = re.compile(r"[0-9a-f]{4,32}\Z")
+#: An operation's stamp (``clock.Stamp``'s text: time, counter, node), as a pull's ``at`` names one.
+_OP_ID = re.compile(r"[0-9]{13}-[0-9a-f]{4}-[0-9a-f]{4,32}\Z")
 #: A number of seconds as JSON and the OpenAPI document write one (``0.30000000000000004``, ``1e-3``), bounded in length.
 _SECONDS = re.compile(r"[0-9]{1,20}(\.[0-9]{1,30})?([eE][-+]?[0-9]{1,3})?\Z")
 
@@ -242,7 +244,21 @@ def create_app(backend: Backend) -> Starlette:
         if node is not None and not _NODE.match(node):
             raise ApiError(400, "bad_parameter", f"node must be a replica's node id, got {node!r}", parameter="node")
         refused_after = int(query_number(request, "refused_after", 0, 0, MAX_CURSOR))
+        at = request.query_params.get("at")
+        if at is not None and not _OP_ID.match(at):
+            raise ApiError(400, "bad_parameter", f"at must be an operation's op_id, got {at!r}", parameter="at")
         page = await backend.pull(workspace, after, limit, PAGE_BYTES)
+        if at is not None and after > 0 and await backend.op_id_at(workspace, after) != at:
+            # The replica holds another operation at its cursor than this server does (or one it no longer has): the
+            # server was put back from an older backup and numbered other operations since.  Said whether or not the
+            # head has passed the cursor again: past it, an empty page would hide what now sits below the cursor.
+            raise ApiError(
+                409,
+                "cursor_lost",
+                f"this replica pulled operation {at} as #{after:,}, which the server no longer holds there (restored from an "
+                "older backup?): pull again from the start, and push again what the server lacks",
+                head=page.head,
+            )
         if after > page.head:
             # A cursor comes from this server's pages, so it never passes the head unless operations were lost
             # here: the seqs new ones get would fall at or below it and never be pulled by that replica.

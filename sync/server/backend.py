@@ -78,6 +78,10 @@ class Backend(Protocol):
 
     async def head(self, workspace: str) -> int: ...
 
+    async def op_id_at(self, workspace: str, seq: int) -> str | None:
+        """The ``op_id`` of the operation stored as ``seq``, or ``None`` when none is (a pull's ``at`` is checked with it)."""
+        ...
+
     async def health(self) -> None:
         """Return once the store answers (a ``BackendError`` when it cannot); reveals nothing of it."""
         ...

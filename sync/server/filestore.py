@@ -127,5 +127,8 @@ class FileBackend:
     async def head(self, workspace: str) -> int:
         return await self._read(lambda s: s.max_seq())
 
+    async def op_id_at(self, workspace: str, seq: int) -> str | None:
+        return await self._read(lambda s: s.op_id_at(seq))
+
     async def health(self) -> None:
         await self.head(self.name)

@@ -236,6 +236,13 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                             "description": "the node's refusals after this node_seq",
                             "schema": {"type": "integer", "minimum": 0, "maximum": max_cursor, "default": 0},
                         },
+                        {
+                            "name": "at",
+                            "in": "query",
+                            "description": "the op_id this replica pulled as seq after: a server that holds another operation there, "
+                            "or none (put back from an older backup), answers 409 cursor_lost, whether or not its head has passed after",
+                            "schema": {"type": "string", "pattern": "^[0-9]{13}-[0-9a-f]{4}-[0-9a-f]{4,32}$"},
+                        },
                     ],
                     "responses": {
                         "200": {
@@ -258,7 +265,11 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                             },
                         },
                         "400": _error("a bad parameter"),
-                        "409": _error("after is past the head (named in the body): the server lacks operations this replica pulled"),
+                        "409": _error(
+                            "the server lacks operations this replica pulled (put back from an older backup): cursor_lost when the "
+                            "operation at after is not the one named by at, cursor_ahead when after is past the head; the body names "
+                            "the head.  The replica pulls again from 0 and pushes again what the server no longer holds"
+                        ),
                         **auth,
                     },
                 }

@@ -579,6 +579,10 @@ class PgStore:
         row = self.conn.execute("SELECT head FROM crewdeck_workspace WHERE name = %s", (workspace,)).fetchone()
         return 0 if row is None else int(row[0])
 
+    def op_id_at(self, workspace: str, seq: int) -> str | None:
+        row = self.conn.execute("SELECT op_id FROM crewdeck_op WHERE workspace = %s AND seq = %s", (workspace, seq)).fetchone()
+        return None if row is None else str(row[0])
+
     def members(self, workspace: str, *, with_removed: bool = False) -> list[MemberRef]:
         """Members not deleted (and those deleted, ``with_removed``), from the log: the newest ``handle`` and ``deleted`` of each."""
         rows = self.conn.execute(

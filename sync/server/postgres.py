@@ -156,5 +156,8 @@ class PostgresBackend:
     async def head(self, workspace: str) -> int:
         return await self._run(lambda s: s.head(workspace))
 
+    async def op_id_at(self, workspace: str, seq: int) -> str | None:
+        return await self._run(lambda s: s.op_id_at(workspace, seq))
+
     async def health(self) -> None:
         await self._run(lambda s: s.conn.execute("SELECT 1").fetchone())

@@ -782,6 +782,10 @@ class CrewdeckApp(App[int]):
             from crewdeck.sync.client.remote import carried_over
 
             self.notify(carried_over(status.carried), title="this replica was a copy", timeout=30)
+        if fresh and status is not None and (status.restored or status.resent):
+            from crewdeck.sync.client.remote import server_restored
+
+            self.notify(server_restored(status.restored, status.resent), title="the server was put back", timeout=30)
         self._tell_refusal(status)
 
     def _tell_refusal(self, status: SyncStatus | None) -> None:

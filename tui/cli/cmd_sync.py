@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.client.metakeys import META_PUSH_SEQ
-from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, carried_over, mark_removed, sync_round, unsent
+from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, carried_over, mark_removed, server_restored, sync_round, unsent
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import ClockSkewError
@@ -330,6 +330,8 @@ def cmd_sync(ctx: Context) -> int:
         client.close()
     if result.carried:
         print(carried_over(result.carried))
+    if result.restored or result.resent:
+        print(server_restored(result.restored, result.resent))
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
         names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)

@@ -1,0 +1,243 @@
+"""A sync server put back from an older backup while its replicas kept working: every replica heals on its next sync,
+nobody joins again, and nothing any of them sent after the backup is lost.
+
+Real server processes on 127.0.0.1, over a served workspace file and over PostgreSQL; the backup is a real copy of
+the server's store (SQLite's online backup; a PostgreSQL database made from the served one as its template).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
+
+import httpx
+import pytest
+
+from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ
+from crewdeck.sync.state.store import Store
+
+from .syncsupport import Server, crewdeck, make_team, new_token
+from .test_sync_copies import title_ops, titles
+
+RESTORED = "the server was put back from an older backup and had lost operations: this replica pulled its history again"
+
+
+class Served:
+    """A served team whose store can be copied aside and put back (the server stopped for it, as a restore would)."""
+
+    def __init__(self, server: Server, snapshot: Callable[[], None], restore: Callable[[], None]) -> None:
+        self.server = server
+        self._snapshot = snapshot
+        self._restore = restore
+
+    def back_up(self) -> None:
+        self._snapshot()
+
+    def put_back(self) -> None:
+        assert self.server.stop() == ""
+        self._restore()
+        self.server.start()
+
+
+@pytest.fixture(params=["file", "postgres"])
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Served, str, str]]:
+    """``(served team, @ana's token, @raj's token)``."""
+    team = make_team(tmp_path)
+    if request.param == "file":
+        where = ["--workspace", str(team)]
+        server = Server([str(team)])
+        backup = tmp_path / "backup.db"
+
+        def snapshot() -> None:
+            with closing(sqlite3.connect(team)) as source, closing(sqlite3.connect(backup)) as target:
+                source.backup(target)
+
+        def restore() -> None:
+            for suffix in ("-wal", "-shm"):
+                Path(f"{team}{suffix}").unlink(missing_ok=True)
+            with closing(sqlite3.connect(backup)) as source, closing(sqlite3.connect(team)) as target:
+                source.backup(target)
+
+    else:
+        import psycopg
+
+        cluster = request.getfixturevalue("postgres")
+        url = cluster.database()
+        crewdeck("publish", str(team), "--database", url)
+        where = ["--database", url, "--name", "team"]
+        server = Server(["--database", url])
+        name = url.rsplit("/", 1)[1]
+        admin = cluster.url("postgres")
+
+        def snapshot() -> None:
+            # A database copied from another may have no connections to it: the server stops for the copy.
+            assert server.stop() == ""
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"CREATE DATABASE {name}_backup TEMPLATE {name}")
+            server.start()
+
+        def restore() -> None:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE {name}")
+                conn.execute(f"CREATE DATABASE {name} TEMPLATE {name}_backup")
+
+    ana, raj = new_token("ana", *where), new_token("raj", *where)
+    server.start()
+    yield Served(server, snapshot, restore), ana, raj
+    assert server.stop() == ""
+
+
+def add(path: Path, title: str) -> None:
+    crewdeck("-w", str(path), "add", title)
+
+
+def sync(path: Path) -> str:
+    said = crewdeck("-w", str(path), "sync")
+    assert said.rstrip().endswith(", 0 unsent"), said
+    return said
+
+
+def head(served: Served, token: str) -> int:
+    return int(httpx.get(served.server.url + "/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["head"])
+
+
+def pulled_to(path: Path) -> int:
+    with Store(path) as store:
+        return int(store.get_meta(META_PULL_SEQ) or 0)
+
+
+def test_replicas_heal_from_a_server_put_back_and_send_again_what_it_lost(served: tuple[Served, str, str], tmp_path: Path) -> None:
+    team, ana_token, raj_token = served
+    ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
+    crewdeck("join", team.server.url, "--token", ana_token, str(ana))
+    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    add(ana, "Before the backup")
+    sync(ana)
+    sync(raj)
+    team.back_up()
+    add(ana, "Ana after the backup")
+    sync(ana)
+    add(raj, "Raj after the backup")
+    sync(raj)
+    sync(ana)  # both replicas' cursors are now past what the backup holds
+    backed_up = head(team, ana_token)
+    team.put_back()
+    assert head(team, ana_token) < backed_up
+
+    # Raj's replica heals on its next sync: it pulls the server's history again and sends again the task it had sent.
+    said = sync(raj)
+    assert f"{RESTORED}, and sent again the " in said and " operations made here that it no longer had" in said, said
+    # Ana typed a task while the server was away: it goes with the two she had sent before.
+    add(ana, "Ana after the restore")
+    said = sync(ana)
+    assert f"{RESTORED}, and sent again the " in said, said
+    # Once healed, a sync says nothing of it again.
+    for replica in (raj, ana, raj):
+        assert "backup" not in sync(replica)
+
+    every = ["Ana after the backup", "Ana after the restore", "Before the backup", "Raj after the backup"]
+    newcomer = tmp_path / "newcomer.db"
+    crewdeck("join", team.server.url, "--token", raj_token, str(newcomer))
+    for replica in (ana, raj, newcomer):
+        assert titles(replica) == every, replica
+    for title in every:
+        assert title_ops(newcomer, title) == 1, title
+
+
+def test_a_replica_whose_cursor_the_new_head_has_passed_still_pulls_what_lies_below_it(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Without the check of the operation at the cursor, the server answers a cursor below its head with what follows it,
+    # and this replica never pulled what the others sent again or newly made below its cursor.
+    team, ana_token, raj_token = served
+    ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
+    crewdeck("join", team.server.url, "--token", ana_token, str(ana))
+    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    team.back_up()
+    add(raj, "Raj after the backup")
+    sync(raj)
+    add(ana, "Ana after the backup")
+    sync(ana)
+    team.put_back()
+
+    assert RESTORED in sync(raj)
+    made = []
+    while head(team, raj_token) <= pulled_to(ana):
+        made.append(f"Raj after the restore {len(made) + 1}")
+        add(raj, made[-1])
+        sync(raj)
+    with Store(ana) as store:
+        assert store.get_meta(META_PULL_OP)  # the check is asked for: the replica names what it holds at its cursor
+
+    said = sync(ana)
+    assert f"{RESTORED}, and sent again the " in said, said
+    sync(raj)
+    every = sorted(["Ana after the backup", "Raj after the backup", *made])
+    assert titles(ana) == titles(raj) == every
+    for title in every:
+        assert title_ops(raj, title) == 1, title
+
+
+def test_a_pull_naming_another_operation_at_its_cursor_is_a_409_cursor_lost(served: tuple[Served, str, str], tmp_path: Path) -> None:
+    team, ana_token, _ = served
+    ana = tmp_path / "ana.db"
+    crewdeck("join", team.server.url, "--token", ana_token, str(ana))
+    add(ana, "A task")
+    sync(ana)
+    with Store(ana) as store:
+        at, after = store.get_meta(META_PULL_OP), int(store.get_meta(META_PULL_SEQ) or 0)
+    auth = {"Authorization": f"Bearer {ana_token}"}
+    ops = f"{team.server.url}/v1/w/team/ops"
+    assert httpx.get(ops, params={"after": after, "at": at}, headers=auth).json()["ops"] == []
+    other = f"{int(at[:13]) + 1:013d}{at[13:]}"
+    for query in ({"after": after, "at": other}, {"after": after + 1, "at": at}, {"after": after - 1, "at": at}):
+        answer = httpx.get(ops, params=query, headers=auth)
+        assert (answer.status_code, answer.json()["error"], answer.json()["head"]) == (409, "cursor_lost", after), query
+    answer = httpx.get(ops, params={"after": after, "at": "not-a-stamp"}, headers=auth)
+    assert (answer.status_code, answer.json()["parameter"]) == (400, "at")
+
+
+@pytest.mark.parametrize("first", ["ana", "raj"])
+def test_a_replica_whose_refusal_the_server_lost_sends_it_again_and_what_follows_it(
+    served: tuple[Served, str, str], tmp_path: Path, first: str
+) -> None:
+    # Its refused operations left its log, so what it sent again began past a number the server expected: refused
+    # as a gap at every sync, for good.  Now they go again, and the server judges them against what it holds now.
+    team, ana_token, raj_token = served
+    ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
+    crewdeck("join", team.server.url, "--token", ana_token, str(ana))
+    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    crewdeck("-w", str(ana), "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
+    sync(ana)
+    sync(raj)
+    team.back_up()
+    add(raj, "Rough cut @lee")  # offline, while a manager removes @lee: refused
+    crewdeck("-w", str(ana), "member", "rm", "lee")
+    sync(ana)
+    assert "rule removed_assignee" in crewdeck("-w", str(raj), "sync")
+    add(raj, "Raj after the refusal")
+    sync(raj)
+    team.put_back()
+
+    for replica in (ana, raj) if first == "ana" else (raj, ana):
+        said = crewdeck("-w", str(replica), "sync")
+        assert RESTORED in said, said
+        if replica == raj and first == "ana":
+            assert "refused" not in said, said  # told when it was refused; the same refusal is not news
+    for replica in (ana, raj):
+        assert ", 0 unsent" in crewdeck("-w", str(replica), "sync")
+    with Store(raj) as store:
+        refused = [op.row_id for op, *_ in store.refused() if op.field == "title"]
+    if first == "ana":
+        # @lee's removal is back first: the task for @lee is refused again, as it was, and said no second time.
+        assert titles(ana) == titles(raj) == ["Raj after the refusal"]
+        assert len(refused) == 1
+    else:
+        # The task came first, to a server that no longer knew @lee was removed: stored, and back in raj's replica; the
+        # removal, sent again after it, is refused and said to ana (the rule as for any removal of a member with tasks).
+        assert titles(ana) == titles(raj) == ["Raj after the refusal", "Rough cut"]
+        assert refused == []
+        with Store(ana) as store:
+            assert [op.field for op, *_ in store.refused()] == ["deleted"]
