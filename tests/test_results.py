@@ -1046,6 +1046,19 @@ def test_kpi_add_reads_a_weekday_or_a_day_of_the_month_as_the_last_one_gone_by(w
     assert "2026-11-30 is after today" in err
 
 
+def test_kpi_add_suggests_only_ways_to_write_a_day_gone_by(ws: Path) -> None:
+    """`kpi add POST "last fri"` said "try today, tmrw, fri, next mon, next week, eow, eom, +3d, ...": most of what it
+    offered names a day to come, which `kpi add` refuses next (results are counted for days gone by)."""
+    post = _post(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "last fri", "clicks=1")
+    assert err == "crewdeck: error: 'last fri' is not a date (try today, yesterday, fri or dec 9 (the last one gone by), 2026-12-01)\n"
+    for offered in ("today", "yesterday", "fri", "dec 9", "2026-11-01"):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], offered, "clicks=1")  # each is taken
+    # A due date still offers the days to come.
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "add", "Brief due:someday")
+    assert "(try today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01)" in err
+
+
 def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_ledger_reports_do(ws: Path) -> None:
     # It read "15000.00 USD has no rate into EUR", where `ledger report` and the Budget pane say "15,000.00 USD" (af87cd5).
     _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")
