@@ -1059,6 +1059,24 @@ def test_kpi_add_suggests_only_ways_to_write_a_day_gone_by(ws: Path) -> None:
     assert "(try today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01)" in err
 
 
+def test_kpi_report_explains_a_kpi_with_nothing_to_divide_by_when_every_count_was_reported(ws: Path) -> None:
+    """Every count reported, as 0 (a paused campaign's day): CTR, CPC, CPM, CPA and CVR read "—" and no note said why
+    ("—" was explained only beside a count never reported)."""
+    post = _post(ws)
+    counts = ("impressions=0", "clicks=0", "reach=0", "engagements=0", "conversions=0", "value=0.00 EUR")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", *counts)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "/instagram", "2026-11-20", "followers=100")
+    _spend(ws, "raj", "10.00 EUR", "--date", "2026-11-20")
+    said = Cli(ws)("kpi", "report")
+    row = said.out.splitlines()[2].split()
+    assert row[:8] == ["+launch", "10.00", "0", "0", "0", "0", "0", "0.00"] and row[8:] == ["—", "—", "0.00%", *"—" * 5, "0.00x"]
+    assert said.err == "—: nothing to divide by (the count or spend it divides by is 0)\n"
+    # Counts reported and divided (the note has nothing to explain): none.
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=10", "clicks=1", "reach=5", "conversions=1")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "engagements=1")
+    assert Cli(ws)("kpi", "report").err == ""
+
+
 def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_ledger_reports_do(ws: Path) -> None:
     # It read "15000.00 USD has no rate into EUR", where `ledger report` and the Budget pane say "15,000.00 USD" (af87cd5).
     _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")

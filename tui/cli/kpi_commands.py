@@ -18,7 +18,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
-from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, Kpi, Totals, shown
+from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, REACH_BOUND_NOTE, Kpi, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
@@ -302,6 +302,9 @@ def cmd_report(ctx: Context) -> int:
         # "nothing to divide by" explains a KPI's "—", never a count's: said when a KPI shown has one.
         divided = any(row[i] == MISSING for row in rows for i in marked if _column(headers[i]) in KPI_COLUMNS)
         notes.append(f"—: not reported ({', '.join(unreported)})" + (", or nothing to divide by" if divided else ""))
+    elif _undivided(built, shown_columns):
+        # Every count was reported and some is 0 (no clicks, no spend for ROAS): a "—" no other note explains.
+        notes.append("—: nothing to divide by (the count or spend it divides by is 0)")
     unlinked = [column for column in _no_spend(built) if column in {_column(h) for h in shown_columns}]
     if unlinked:
         them = "them" if len(unlinked) > 1 else "it"
@@ -436,6 +439,17 @@ def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
         if words:
             found[words] = None
     return sorted(found, key=SAID_ORDER.index)
+
+
+def _undivided(built: report.ResultsReport, columns: list[str]) -> bool:
+    """Whether a KPI in ``columns`` is "—" for want of anything to divide by: not for a count never reported, no spend
+    linked or a rate missing (their notes say those), but a denominator of 0 (its ``Value`` has no such note)."""
+    shown_kpis = {_column(c) for c in columns} & KPI_COLUMNS
+    return any(
+        v.value is None and v.note in ("", REACH_BOUND_NOTE) and v.kpi.code.upper() in shown_kpis
+        for g in built.groups
+        for v in g.kpis.values()
+    )
 
 
 def _no_spend(built: report.ResultsReport) -> list[str]:
