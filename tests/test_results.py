@@ -541,6 +541,24 @@ def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: P
     assert _report(ws)["rows"][0]["kpis"]["cpa"]["value"] == "5.00"
 
 
+def test_a_target_is_taken_with_its_kpi_named_as_kpi_reports_headers_name_it(ws: Path) -> None:
+    """`--target "CTR>=1.2%"` or `"ER_REACH>=3%"` (the KPIs as `kpi report`'s headers name them) was refused, "write KPI OP
+    NUMBER, like ctr>=1.2%", the same words as for no target at all, while `cpa<=4 eur` was taken in any case."""
+    targets = ("CTR>=1.2%", "ER_REACH>=3%", "CPA<=4.00 eur", "Roas>=3X", "Result=Clicks")
+    said = crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", *(f"--target={t}" for t in targets))
+    assert "to ctr>=1.2%, er_reach>=3%, cpa<=4.00 EUR, roas>=3x (CPA counts clicks)" in said
+    with Store(ws) as store:
+        (kpis,) = store.conn.execute("SELECT kpis FROM campaign").fetchone()
+    assert targets_of(json.loads(kpis))[1] == "clicks"
+    assert [t["kpi"] for t in json.loads(kpis)["targets"]] == ["ctr", "er_reach", "cpa", "roas"]
+    for bad, problem in (
+        ("CPA<=4 usd", "cpa is in the report currency, EUR"),
+        ("CTR>=1X", "ctr is a percentage"),
+        ("CTX>=1", "no KPI 'ctx'"),
+    ):
+        assert problem in crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", bad), bad
+
+
 def test_a_target_that_is_no_number_is_left_out_and_the_report_made(ws: Path) -> None:
     # A campaign's target of "NaN" (a push's, a file from before: --target reads only numbers) stopped `kpi report` with a
     # traceback (decimal.InvalidOperation: NaN is neither above nor below a value), and the results pane with it.
