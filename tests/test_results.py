@@ -111,6 +111,9 @@ def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path)
         (("followers=3",), "followers are counted per platform"),
         (("value=12,50 EUR",), "decimal separator"),
         (("value=1 XXX",), "unknown currency"),
+        # Said of conversion_value, a name the person did not type.
+        (("value=-5.00 EUR",), "crewdeck: error: value: must be at least 0\n"),
+        (("conversion_value=-5.00 EUR",), "crewdeck: error: conversion_value: must be at least 0\n"),
         # A count given twice took the last, without a word: which of 14 and 41 was meant is a guess.
         (("clicks=14", "impressions=900", "clicks=41"), "'clicks=41': clicks is given twice (clicks=14): give it once"),
         (("value=1.00 EUR", "conversion_value=2.00 EUR"), "conversion value is given twice (value=1.00 EUR): give it once"),

@@ -158,31 +158,32 @@ def parse_values(pairs: Iterable[str], key: Key, base_currency: str) -> dict[str
                 if field == "followers"
                 else f"{metric}: /platform counts followers only"
             )
-        values[field] = _value(field, raw.strip(), base_currency)
+        values[field] = _value(field, raw.strip(), base_currency, metric)
     if not values:
         raise UserError("give at least one METRIC=N")
     return values
 
 
-def _value(field: str, raw: str, base_currency: str) -> Any:
+def _value(field: str, raw: str, base_currency: str, typed: str) -> Any:
+    """``raw`` checked as ``field``; a problem is said of the metric as ``typed`` (``value``, not ``conversion_value``)."""
     if raw.lower() == "none":  # cleared: a count given by mistake, a value in the wrong currency (kept once given)
         return None
     if field == "conversion_value":
         try:
             amount, currency = parse_amount(raw, base_currency)
         except MoneyError as exc:
-            raise UserError(f"value: {exc}") from None
+            raise UserError(f"{typed}: {exc}") from None
         value: Any = {"amount": amount, "currency": currency}
     elif raw.isascii() and raw.isdigit():
         if above_counts(raw):
-            raise UserError(f"{field}: {too_large(raw)}")
+            raise UserError(f"{typed}: {too_large(raw)}")
         value = int(raw)
     else:
-        raise UserError(f"{field}: {raw!r} is not a count (a whole number, no separators)")
+        raise UserError(f"{typed}: {raw!r} is not a count (a whole number, no separators)")
     try:
         return RESULT.check(field, value)
     except ValidationError as exc:
-        raise UserError(f"{field}: {exc.problem}") from None
+        raise UserError(f"{typed}: {exc.problem}") from None
 
 
 #: How many digits the largest count has.
