@@ -466,7 +466,10 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
     rows = []
     for g in built.groups:
         t = g.totals
-        cells = [f"+{built.campaign_slug(g.campaign)}", *_key_cells(built, g.key, plain)]
+        # A CSV's campaign is its slug alone, as the JSON's "campaign" and ledger export's: a spreadsheet reads a cell
+        # starting with "+" as a formula ("+spring-launch": #NAME? on every row).
+        slug = built.campaign_slug(g.campaign)
+        cells = [slug if plain else f"+{slug}", *_key_cells(built, g.key, plain)]
 
         def count(name: str, t: Totals = t) -> str:
             if name not in t.counts:
