@@ -696,10 +696,12 @@ def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspac
     assert said.strip() == "review tasks for campaigns that fall off a target: on"  # not silent: the setting is shown nowhere else
     crewdeck(*add, "2026-11-21", "impressions=1000")  # back on target: 30 / 2,000
     assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
-    crewdeck(*add, "2026-11-22", "impressions=9000", "clicks=1")  # falls off: 31 / 11,000
+    fell = Cli(ws)("kpi", "add", post[:8], "2026-11-22", "impressions=9000", "clicks=1", as_member="raj")  # falls off: 31 / 11,000
     tasks = json.loads(crewdeck("-w", str(ws), "tasks", "all", "--json"))
     review = [t for t in tasks if t["title"].startswith("Review +launch")]
     assert len(review) == 1 and "ctr>=1%" in review[0]["title"]
+    # It said "a campaign fell off its targets": which one, and which targets, only the task list told.
+    assert fell.err == f"note: review task {review[0]['id'][:8]} added for @ana: “Review +launch: off target (ctr>=1%)”\n"
     with Store(ws) as store:
         ana = store.conn.execute("SELECT id FROM member WHERE handle = 'ana'").fetchone()[0]
         assert store.record("task", review[0]["id"])["assignee"] == ana  # type: ignore[index]  # the record exists: it was listed

@@ -133,8 +133,9 @@ def _review(ctx: Context, before: review.Misses | None) -> None:
         return
     with ctx.writer() as w:
         added = review.add_tasks(ctx.ws, w, before, _today(ctx), utc_iso(ctx.now))
-    for task_id in added:
-        print(f"note: a campaign fell off its targets: review task {task_id[:8]} added", file=sys.stderr)
+    for task_id, title, manager in added:
+        # Which campaign and targets, as the task's title says them: an import touches several campaigns.
+        print(visible(f"note: review task {task_id[:8]} added for @{manager}: “{title}”"), file=sys.stderr)
 
 
 def cmd_review(ctx: Context) -> int:
