@@ -325,6 +325,25 @@ def test_the_report_names_a_campaign_by_its_slug_and_its_csv_writes_counts_witho
     assert csv_line.startswith("summer-sale,0.00,4000,≥1500,—,20,—,")
 
 
+def test_the_report_by_post_tells_apart_posts_of_one_title_by_their_platform_then_their_id(ws: Path) -> None:
+    """One creative on two platforms has one title: `--by post` showed two rows of "Launch reel" with other numbers,
+    and nothing said which was which (`kpi add` refuses the title as ambiguous, naming the ids)."""
+    reel, tiktok, again = _post(ws, "Launch reel"), _post(ws, "Launch reel", "tiktok"), _post(ws, "launch reel", "instagram")
+    other = _post(ws, "Teaser")
+    for post, clicks in ((reel, "1"), (tiktok, "2"), (again, "3"), (other, "4")):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", f"clicks={clicks}")
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post")
+    clicks = {re.split(r"\s{2,}", line)[1]: re.split(r"\s{2,}", line)[6] for line in text.splitlines()[2:]}
+    assert clicks == {
+        f"Launch reel (instagram, {reel[:8]})": "1",
+        "Launch reel (tiktok)": "2",
+        f"launch reel (instagram, {again[:8]})": "3",  # as typed; the same title, case aside
+        "Teaser": "4",  # a title of its own: no mark
+    }, text
+    # The JSON and the CSV keep each post's id beside its title, as it is.
+    assert {r["post"]: r["title"] for r in _report(ws, "--by", "post")["rows"]}[tiktok] == "Launch reel"
+
+
 def test_the_report_by_post_names_posts_by_title_shown_safely_and_json_and_csv_keep_the_id(ws: Path) -> None:
     # The posts read as their short ids (the Results screen shows titles); JSON and CSV gave no title.
     plain, hostile = _post(ws, "Reel one"), _post(ws, "Reel two")

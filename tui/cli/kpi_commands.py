@@ -402,8 +402,10 @@ def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
     title = built.post_titles.get(key)
     if plain:
         return [key or "(no post)", title or ""]
-    # A title is anyone's text: shown (never sent to the terminal), and cut so the KPIs keep their room.
-    return [cut(visible(title), TITLE_WIDTH) if title else key or "(no post)"]
+    # A title is anyone's text: shown (never sent to the terminal), and cut so the KPIs keep their room; what tells two
+    # posts of one title apart (" (tiktok)") is kept whole after it.
+    mark = visible(built.post_marks.get(key, ""))
+    return [cut(visible(title), max(TITLE_WIDTH - len(mark), READABLE)) + mark if title else key or "(no post)"]
 
 
 def _column(header: str) -> str:

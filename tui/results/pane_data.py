@@ -20,7 +20,7 @@ that period holds, in a few hundred rows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -74,6 +74,8 @@ class ResultLine:
     result: str = "conversions"
     #: The currencies of its spend or conversion value that no rate converts on their day ("no rate").
     unrated: frozenset[str] = frozenset()
+    #: What tells it from another row of the same title (`` (tiktok)``, ``report.told_apart``), kept when the label is cut.
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,10 @@ def targets_said(page: ResultsPage, index: int) -> str | None:
     if not any(line.missed for line in page.lines) or not 0 <= index < len(page.lines):
         return None
     line = page.lines[index]
+    label = line.label + line.mark
     if line.missed:
-        return f"✗ {line.label} off target: {', '.join(line.missed)}"
-    return f"✓ {line.label}: every target met" if line.on_target else f"{line.label}: no target missed"
+        return f"✗ {label} off target: {', '.join(line.missed)}"
+    return f"✓ {label}: every target met" if line.on_target else f"{label}: no target missed"
 
 
 def nothing_shown(page: ResultsPage) -> str | None:
@@ -218,7 +221,12 @@ def load(
         return ResultsPage(kind, name, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}", sort, _days_text(bounds))
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
     lines = _day_lines(ws, currency, bounds, campaign, post)
-    label = title[0] if title else post[:8]
+    # Told apart as on the posts' page: the campaign's other posts of this title too.
+    namesakes = ws.conn.execute(
+        "SELECT id, title, lower(platform) FROM task WHERE campaign = ? AND lower(trim(title)) = lower(trim(?))",
+        (campaign, title[0] if title else ""),
+    ).fetchall()
+    label = (title[0] if title else post[:8]) + report.told_apart(namesakes).get(post, "")
     return ResultsPage(kind, name, currency, "days", label, tuple(lines), DAY_BEFORE, f"+{slug}", days=_days_text(bounds))
 
 
@@ -350,7 +358,8 @@ def _post_lines(
     for g in now.groups:
         # A campaign's own results on a platform: "/linkedin" (the title names the campaign; its slug would leave no room).
         label = titles.get(g.key) or (g.key if g.key.startswith("/") else "(no post)" if not g.key else g.key[:8])
-        lines.append(_line(now, g, label, _count(earlier.get(g.key), result), series.get(g.key, {}), spark))
+        line = _line(now, g, label, _count(earlier.get(g.key), result), series.get(g.key, {}), spark)
+        lines.append(replace(line, mark=visible(now.post_marks.get(g.key, ""))))
     # Best first, those with no value ("—", "no rate") last: the top and the bottom of the list are the best and the worst.
     sign = 1 if sort in LOWEST_BEST else -1
     value = {g.key: g.kpis[sort].value for g in now.groups}
