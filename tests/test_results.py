@@ -1185,7 +1185,11 @@ def test_kpi_add_takes_a_post_by_its_title_and_lists_the_candidates_of_a_title_s
     twin = _post(ws, "Reel one", "tiktok")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", "Reel one", "2026-11-20", "clicks=4")
     first, second = sorted([reel, twin])
-    assert err == f"crewdeck: error: 2 posts are titled 'Reel one': give the id ({first[:8]}, {second[:8]})\n", err
+    # Each with its campaign and platform: the ids alone did not say which was the TikTok one.
+    said = {reel: "+launch, instagram", twin: "+launch, tiktok"}
+    assert err == (
+        f"crewdeck: error: 2 posts are titled 'Reel one': give the id: {first[:8]} ({said[first]}) or {second[:8]} ({said[second]})\n"
+    ), err
     # A task that is no post, and a title nothing has, say so.
     crewdeck("-w", str(ws), "--as", "raj", "add", "Buy coffee")
     assert "is not a post of a campaign" in crewdeck_fails(
