@@ -327,10 +327,13 @@ def _campaign_lines(
         series: dict[str, int] = {}
         before: list[int] = []
         for day, counts in daily.get(g.campaign, {}).items():
+            count = counts[column]
+            if count is None:
+                continue  # not reported that day: no bar (a row of "▁" read as a result of 0 every day), nothing before
             if spark_days[0] <= day < spark_days[1]:
-                series[day] = counts[column]
+                series[day] = count
             if before_days[0] <= day < before_days[1]:
-                before.append(counts[column])
+                before.append(count)
         lines.append(_line(now, g, f"+{now.campaign_slug(g.campaign)}", sum(before) if before else None, series, spark))
     return lines
 
@@ -352,7 +355,8 @@ def _post_lines(
         "(SELECT id FROM task WHERE campaign = :campaign)) OR (r.kind = 'campaign' AND r.campaign = :campaign)) GROUP BY 1, 2"
     )
     for key, day, count in ws.conn.execute(sql, {"since": spark[0].isoformat(), "until": spark[1].isoformat(), "campaign": campaign}):
-        series.setdefault(key, {})[day] = count or 0
+        if count is not None:  # not reported that day (a sum of none): no bar, as for a day with no record
+            series.setdefault(key, {})[day] = count
     titles = dict(ws.conn.execute("SELECT id, title FROM task WHERE campaign = ?", (campaign,)).fetchall())
     lines = []
     for g in now.groups:

@@ -340,17 +340,19 @@ def _campaign_day_sums(
 
 def counts_by_day(
     conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date], names: Sequence[str], campaign: str | None = None
-) -> dict[str, dict[str, tuple[int, ...]]]:
-    """Every campaign's ``names`` counts per day over ``bounds`` (``campaign``: that one's), from ``result_day``.
+) -> dict[str, dict[str, tuple[int | None, ...]]]:
+    """Every campaign's ``names`` counts per day over ``bounds`` (``campaign``: that one's), from ``result_day``;
+    ``None`` for a count no record of the day gave (not reported, unlike 0).
 
     Counts only: a stale row's largest reach is not read again here, its
     counts are exact.
     """
     # The names are result counts (checked here): safe in the SQL text.
-    sums = ", ".join(f"sum(d.{RESULT_COUNTS[RESULT_COUNTS.index(name)]})" for name in names) or "0"
+    counted = [RESULT_COUNTS[RESULT_COUNTS.index(name)] for name in names]
+    sums = ", ".join(f"CASE WHEN sum(d.{rollup.GIVEN[name]}) > 0 THEN sum(d.{name}) END" for name in counted) or "0"
     where = "d.rows > 0 AND d.day >= :since AND d.day < :until" + (" AND d.campaign = :campaign" if campaign is not None else "")
     sql = f"SELECT d.campaign, d.day, {sums} FROM {rollup_days.TABLE} d WHERE {where} GROUP BY 1, 2"
-    out: dict[str, dict[str, tuple[int, ...]]] = defaultdict(dict)
+    out: dict[str, dict[str, tuple[int | None, ...]]] = defaultdict(dict)
     params = {"since": bounds[0].isoformat(), "until": bounds[1].isoformat(), "campaign": campaign or ""}
     for row in conn.execute(sql, params):
         out[row[0]][row[1]] = row[2:]
