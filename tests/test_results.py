@@ -580,6 +580,14 @@ def test_a_target_is_taken_with_its_kpi_named_as_kpi_reports_headers_name_it(ws:
         ("CTX>=1", "no KPI 'ctx'"),
     ):
         assert problem in crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", bad), bad
+    # "None" given alone clears them, as "none" does: it was refused, "clears the targets: give it alone".
+    said = crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "None ")
+    assert "set the targets of campaign Launch to none" in said, said
+    with Store(ws) as store:
+        (kpis,) = store.conn.execute("SELECT kpis FROM campaign").fetchone()
+    assert targets_of(json.loads(kpis)) == ([], "conversions")
+    err = crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1%", "--target", "NONE")
+    assert "clears the targets: give it alone" in err  # beside a target, still refused
 
 
 def test_a_target_that_is_no_number_is_left_out_and_the_report_made(ws: Path) -> None:

@@ -487,7 +487,7 @@ def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
         if a.target:
             from crewdeck.tui.results import targets
 
-            kept = {} if a.target == ["none"] else targets.parse(a.target, ctx.ws.base_currency)
+            kept = {} if targets.clears(a.target) else targets.parse(a.target, ctx.ws.base_currency)
             current = ctx.ws.campaign_by_name(a.name).kpis
             values["kpis"] = {k: v for k, v in current.items() if k not in ("targets", "result")} | kept
         if a.approvals is not None:

@@ -51,6 +51,12 @@ class Target:
         return {"kpi": self.kpi, "op": self.op, "value": str(self.value)}
 
 
+def clears(texts: list[str]) -> bool:
+    """Whether the ``--target`` texts are ``none`` alone (in any case, spaces aside, as ``parse`` reads it beside others):
+    the campaign's targets cleared."""
+    return [text.strip().lower() for text in texts] == ["none"]
+
+
 def parse(texts: list[str], currency: str) -> dict[str, Any]:
     """``--target`` texts -> the ``targets`` and ``result`` a campaign's ``kpis`` field keeps."""
     targets: list[dict[str, str]] = []
