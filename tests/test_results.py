@@ -590,6 +590,22 @@ def test_a_target_is_taken_with_its_kpi_named_as_kpi_reports_headers_name_it(ws:
     assert "clears the targets: give it alone" in err  # beside a target, still refused
 
 
+def test_campaign_list_reads_a_campaigns_targets_back(ws: Path) -> None:
+    """Targets set were read back only in `campaign list --json`: `kpi report` names those a row misses, the Results
+    screen how many, and a campaign meeting them all said "every target met" without which."""
+    listed = crewdeck("-w", str(ws), "--as", "raj", "campaign", "list")
+    assert "targets:" not in listed  # none set: no line
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1.2%", "--target", "cpa<=4 EUR")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Webinar", "--platforms", "linkedin")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "webinar", "--target", "result=video_complete", "--target", "cpa<=1")
+    lines = crewdeck("-w", str(ws), "--as", "raj", "campaign", "list").splitlines()
+    assert lines[1].startswith("+launch ") and lines[2:4] == [
+        "  approval chain: none",
+        "  targets: ctr>=1.2%, cpa<=4 EUR (CPA counts conversions)",
+    ], lines
+    assert lines[4].startswith("+webinar ") and lines[6] == "  targets: cpa<=1 EUR (CPA counts video complete)", lines
+
+
 def test_a_target_that_is_no_number_is_left_out_and_the_report_made(ws: Path) -> None:
     # A campaign's target of "NaN" (a push's, a file from before: --target reads only numbers) stopped `kpi report` with a
     # traceback (decimal.InvalidOperation: NaN is neither above nor below a value), and the results pane with it.

@@ -596,11 +596,25 @@ def cmd_campaign_list(ctx: Context) -> int:
     shown = ctx.ws.shown_handles()  # a step of a removed member reads "ex-@raj": a new member may have their handle
     under = [
         line_under("approval chain", [f"{s.name} ({s.who(shown)})" for s in chains.get(c.id, ())] or ["none"], " → ", width)
+        + _targets_under(c.kpis, ctx.ws.base_currency, width)
         for c in campaigns
     ]
     print(with_lines_under(listed, under))
     note_incomplete(doctor.count(ctx.ws, "campaign"), "campaign")
     return 0
+
+
+def _targets_under(kpis: dict[str, Any], currency: str, width: int | None) -> list[str]:
+    """``  targets: ctr>=1.2%, cpa<=4.00 EUR (CPA counts clicks)`` under a campaign with targets, as ``campaign set``
+    said them: set, they were read back only in JSON (``kpi report`` names those missed, the Results screen how many)."""
+    from crewdeck.tui.results import targets
+
+    wanted, result = targets.of(kpis)
+    if not wanted:
+        return []
+    said = [t.text(currency) for t in wanted]
+    said[-1] += f" (CPA counts {result.replace('_', ' ')})"
+    return line_under("targets", said, ", ", width)
 
 
 # ---------------------------------------------------------------- registration
