@@ -14,6 +14,7 @@ from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.results import pane_data, report
 from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.results_table import sparkline
 
 from .syncsupport import crewdeck
 from .test_results import _post, _report, random_results, ws  # noqa: F401 (ws: the fixture)
@@ -224,3 +225,29 @@ def test_the_migration_to_counts_per_metric_makes_both_roll_ups_again_from_the_r
     with Store(ws) as store:
         assert _rollup_rows(store) == made and len(made[rollup_days.TABLE]) > 10
         assert _triggers(store) == triggers
+
+
+def test_a_sparkline_draws_no_bar_on_a_day_its_result_was_not_reported(ws: Path) -> None:  # noqa: F811
+    """A campaign (and a post) reporting impressions and no conversions drew a bar of 0 ("▁") on each of its 30 days,
+    as if none had converted day after day; a count reported as 0 still draws one, on its day."""
+    quiet, zero = _post(ws, "Quiet reel"), _post(ws, "Zero reel")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", quiet[:8], "2026-11-20", "impressions=1000")
+    ws_ = Workspace.open(ws)
+    try:
+        (launch,) = ws_.campaigns()
+        week = dt.date(2026, 11, 20)
+
+        def series() -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+            (campaign,) = pane_data.load(ws_, "week", week, today=week).lines
+            posts = pane_data.load(ws_, "week", week, launch.id, today=week).lines
+            return campaign.series, {line.label: line.series for line in posts}
+
+        assert series() == ((), {"Quiet reel": ()})  # nothing to draw: no "▁" of results never given
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", zero[:8], "2026-11-19", "impressions=10", "conversions=0")
+        campaign, posts = series()
+        assert campaign == posts["Zero reel"] == (0,) * 30 and posts["Quiet reel"] == ()  # reported as 0: drawn
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", zero[:8], "2026-11-20", "conversions=4")
+        campaign, posts = series()
+        assert sparkline(campaign)[-2:] == " █" and sparkline(posts["Zero reel"])[-2:] == " █" and posts["Quiet reel"] == ()
+    finally:
+        ws_.close()

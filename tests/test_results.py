@@ -111,6 +111,9 @@ def test_kpi_add_writes_a_day_and_a_later_entry_replaces_what_it_gives(ws: Path)
         (("followers=3",), "followers are counted per platform"),
         (("value=12,50 EUR",), "decimal separator"),
         (("value=1 XXX",), "unknown currency"),
+        # Said of conversion_value, a name the person did not type.
+        (("value=-5.00 EUR",), "crewdeck: error: value: must be at least 0\n"),
+        (("conversion_value=-5.00 EUR",), "crewdeck: error: conversion_value: must be at least 0\n"),
         # A count given twice took the last, without a word: which of 14 and 41 was meant is a guess.
         (("clicks=14", "impressions=900", "clicks=41"), "'clicks=41': clicks is given twice (clicks=14): give it once"),
         (("value=1.00 EUR", "conversion_value=2.00 EUR"), "conversion value is given twice (value=1.00 EUR): give it once"),
@@ -304,7 +307,7 @@ def test_the_report_counts_spend_as_the_ledger_does_and_says_what_it_cannot_comp
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "2026-11-20")
     assert "—" in text and "≥" not in text
     csv_text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "day", "--csv")
-    assert csv_text.splitlines()[1].startswith("+launch,2026-11-20,45.00,1000,800,50,12,2,")
+    assert csv_text.splitlines()[1].startswith("launch,2026-11-20,45.00,1000,800,50,12,2,")
 
 
 def test_the_report_names_a_campaign_by_its_slug_and_its_csv_writes_counts_without_separators(ws: Path) -> None:
@@ -318,7 +321,27 @@ def test_the_report_names_a_campaign_by_its_slug_and_its_csv_writes_counts_witho
     assert text.splitlines()[2].startswith("+summer-sale ")  # under the period and the header
     csv_line = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+summer-sale", "--csv").splitlines()[1]
     # No "≥1,500" in a CSV's counts; engagements and conversions never given: "—", not 0.
-    assert csv_line.startswith("+summer-sale,0.00,4000,≥1500,—,20,—,")
+    # The slug alone: a spreadsheet read "+summer-sale" as a formula (#NAME?); the JSON's "campaign" is "summer-sale" too.
+    assert csv_line.startswith("summer-sale,0.00,4000,≥1500,—,20,—,")
+
+
+def test_the_report_by_post_tells_apart_posts_of_one_title_by_their_platform_then_their_id(ws: Path) -> None:
+    """One creative on two platforms has one title: `--by post` showed two rows of "Launch reel" with other numbers,
+    and nothing said which was which (`kpi add` refuses the title as ambiguous, naming the ids)."""
+    reel, tiktok, again = _post(ws, "Launch reel"), _post(ws, "Launch reel", "tiktok"), _post(ws, "launch reel", "instagram")
+    other = _post(ws, "Teaser")
+    for post, clicks in ((reel, "1"), (tiktok, "2"), (again, "3"), (other, "4")):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", f"clicks={clicks}")
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post")
+    clicks = {re.split(r"\s{2,}", line)[1]: re.split(r"\s{2,}", line)[6] for line in text.splitlines()[2:]}
+    assert clicks == {
+        f"Launch reel (instagram, {reel[:8]})": "1",
+        "Launch reel (tiktok)": "2",
+        f"launch reel (instagram, {again[:8]})": "3",  # as typed; the same title, case aside
+        "Teaser": "4",  # a title of its own: no mark
+    }, text
+    # The JSON and the CSV keep each post's id beside its title, as it is.
+    assert {r["post"]: r["title"] for r in _report(ws, "--by", "post")["rows"]}[tiktok] == "Launch reel"
 
 
 def test_the_report_by_post_names_posts_by_title_shown_safely_and_json_and_csv_keep_the_id(ws: Path) -> None:
@@ -541,6 +564,48 @@ def test_targets_are_set_by_managers_and_flag_the_campaigns_that_miss_them(ws: P
     assert _report(ws)["rows"][0]["kpis"]["cpa"]["value"] == "5.00"
 
 
+def test_a_target_is_taken_with_its_kpi_named_as_kpi_reports_headers_name_it(ws: Path) -> None:
+    """`--target "CTR>=1.2%"` or `"ER_REACH>=3%"` (the KPIs as `kpi report`'s headers name them) was refused, "write KPI OP
+    NUMBER, like ctr>=1.2%", the same words as for no target at all, while `cpa<=4 eur` was taken in any case."""
+    targets = ("CTR>=1.2%", "ER_REACH>=3%", "CPA<=4.00 eur", "Roas>=3X", "Result=Clicks")
+    said = crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", *(f"--target={t}" for t in targets))
+    assert "to ctr>=1.2%, er_reach>=3%, cpa<=4.00 EUR, roas>=3x (CPA counts clicks)" in said
+    with Store(ws) as store:
+        (kpis,) = store.conn.execute("SELECT kpis FROM campaign").fetchone()
+    assert targets_of(json.loads(kpis))[1] == "clicks"
+    assert [t["kpi"] for t in json.loads(kpis)["targets"]] == ["ctr", "er_reach", "cpa", "roas"]
+    for bad, problem in (
+        ("CPA<=4 usd", "cpa is in the report currency, EUR"),
+        ("CTR>=1X", "ctr is a percentage"),
+        ("CTX>=1", "no KPI 'ctx'"),
+    ):
+        assert problem in crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", bad), bad
+    # "None" given alone clears them, as "none" does: it was refused, "clears the targets: give it alone".
+    said = crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "None ")
+    assert "set the targets of campaign Launch to none" in said, said
+    with Store(ws) as store:
+        (kpis,) = store.conn.execute("SELECT kpis FROM campaign").fetchone()
+    assert targets_of(json.loads(kpis)) == ([], "conversions")
+    err = crewdeck_fails("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1%", "--target", "NONE")
+    assert "clears the targets: give it alone" in err  # beside a target, still refused
+
+
+def test_campaign_list_reads_a_campaigns_targets_back(ws: Path) -> None:
+    """Targets set were read back only in `campaign list --json`: `kpi report` names those a row misses, the Results
+    screen how many, and a campaign meeting them all said "every target met" without which."""
+    listed = crewdeck("-w", str(ws), "--as", "raj", "campaign", "list")
+    assert "targets:" not in listed  # none set: no line
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "ctr>=1.2%", "--target", "cpa<=4 EUR")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Webinar", "--platforms", "linkedin")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "webinar", "--target", "result=video_complete", "--target", "cpa<=1")
+    lines = crewdeck("-w", str(ws), "--as", "raj", "campaign", "list").splitlines()
+    assert lines[1].startswith("+launch ") and lines[2:4] == [
+        "  approval chain: none",
+        "  targets: ctr>=1.2%, cpa<=4 EUR (CPA counts conversions)",
+    ], lines
+    assert lines[4].startswith("+webinar ") and lines[6] == "  targets: cpa<=1 EUR (CPA counts video complete)", lines
+
+
 def test_a_target_that_is_no_number_is_left_out_and_the_report_made(ws: Path) -> None:
     # A campaign's target of "NaN" (a push's, a file from before: --target reads only numbers) stopped `kpi report` with a
     # traceback (decimal.InvalidOperation: NaN is neither above nor below a value), and the results pane with it.
@@ -674,10 +739,12 @@ def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspac
     assert said.strip() == "review tasks for campaigns that fall off a target: on"  # not silent: the setting is shown nowhere else
     crewdeck(*add, "2026-11-21", "impressions=1000")  # back on target: 30 / 2,000
     assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
-    crewdeck(*add, "2026-11-22", "impressions=9000", "clicks=1")  # falls off: 31 / 11,000
+    fell = Cli(ws)("kpi", "add", post[:8], "2026-11-22", "impressions=9000", "clicks=1", as_member="raj")  # falls off: 31 / 11,000
     tasks = json.loads(crewdeck("-w", str(ws), "tasks", "all", "--json"))
     review = [t for t in tasks if t["title"].startswith("Review +launch")]
     assert len(review) == 1 and "ctr>=1%" in review[0]["title"]
+    # It said "a campaign fell off its targets": which one, and which targets, only the task list told.
+    assert fell.err == f"note: review task {review[0]['id'][:8]} added for @ana: “Review +launch: off target (ctr>=1%)”\n"
     with Store(ws) as store:
         ana = store.conn.execute("SELECT id FROM member WHERE handle = 'ana'").fetchone()[0]
         assert store.record("task", review[0]["id"])["assignee"] == ana  # type: ignore[index]  # the record exists: it was listed
@@ -777,7 +844,7 @@ def test_the_reports_csv_writes_amounts_and_rates_without_separators_as_its_coun
     _spend(ws, "ana", "2500.00 EUR")
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "clicks=1", "conversions=1")
     text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch", "--csv")
-    assert text.splitlines()[1].startswith("+launch,2500.00,1000,—,—,1,1,—,—,—,—,0.10%,2500.00,2500.00,2500.00,100.00%,—,")
+    assert text.splitlines()[1].startswith("launch,2500.00,1000,—,—,1,1,—,—,—,—,0.10%,2500.00,2500.00,2500.00,100.00%,—,")
     assert '"' not in text
     table = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "+launch")
     assert "2,500.00" in table  # a table for people keeps its separators
@@ -1046,6 +1113,37 @@ def test_kpi_add_reads_a_weekday_or_a_day_of_the_month_as_the_last_one_gone_by(w
     assert "2026-11-30 is after today" in err
 
 
+def test_kpi_add_suggests_only_ways_to_write_a_day_gone_by(ws: Path) -> None:
+    """`kpi add POST "last fri"` said "try today, tmrw, fri, next mon, next week, eow, eom, +3d, ...": most of what it
+    offered names a day to come, which `kpi add` refuses next (results are counted for days gone by)."""
+    post = _post(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "last fri", "clicks=1")
+    assert err == "crewdeck: error: 'last fri' is not a date (try today, yesterday, fri or dec 9 (the last one gone by), 2026-12-01)\n"
+    for offered in ("today", "yesterday", "fri", "dec 9", "2026-11-01"):
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], offered, "clicks=1")  # each is taken
+    # A due date still offers the days to come.
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "add", "Brief due:someday")
+    assert "(try today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01)" in err
+
+
+def test_kpi_report_explains_a_kpi_with_nothing_to_divide_by_when_every_count_was_reported(ws: Path) -> None:
+    """Every count reported, as 0 (a paused campaign's day): CTR, CPC, CPM, CPA and CVR read "—" and no note said why
+    ("—" was explained only beside a count never reported)."""
+    post = _post(ws)
+    counts = ("impressions=0", "clicks=0", "reach=0", "engagements=0", "conversions=0", "value=0.00 EUR")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", *counts)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "/instagram", "2026-11-20", "followers=100")
+    _spend(ws, "raj", "10.00 EUR", "--date", "2026-11-20")
+    said = Cli(ws)("kpi", "report")
+    row = said.out.splitlines()[2].split()
+    assert row[:8] == ["+launch", "10.00", "0", "0", "0", "0", "0", "0.00"] and row[8:] == ["—", "—", "0.00%", *"—" * 5, "0.00x"]
+    assert said.err == "—: nothing to divide by (the count or spend it divides by is 0)\n"
+    # Counts reported and divided (the note has nothing to explain): none.
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "impressions=10", "clicks=1", "reach=5", "conversions=1")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "engagements=1")
+    assert Cli(ws)("kpi", "report").err == ""
+
+
 def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_ledger_reports_do(ws: Path) -> None:
     # It read "15000.00 USD has no rate into EUR", where `ledger report` and the Budget pane say "15,000.00 USD" (af87cd5).
     _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")
@@ -1111,7 +1209,11 @@ def test_kpi_add_takes_a_post_by_its_title_and_lists_the_candidates_of_a_title_s
     twin = _post(ws, "Reel one", "tiktok")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", "Reel one", "2026-11-20", "clicks=4")
     first, second = sorted([reel, twin])
-    assert err == f"crewdeck: error: 2 posts are titled 'Reel one': give the id ({first[:8]}, {second[:8]})\n", err
+    # Each with its campaign and platform: the ids alone did not say which was the TikTok one.
+    said = {reel: "+launch, instagram", twin: "+launch, tiktok"}
+    assert err == (
+        f"crewdeck: error: 2 posts are titled 'Reel one': give the id: {first[:8]} ({said[first]}) or {second[:8]} ({said[second]})\n"
+    ), err
     # A task that is no post, and a title nothing has, say so.
     crewdeck("-w", str(ws), "--as", "raj", "add", "Buy coffee")
     assert "is not a post of a campaign" in crewdeck_fails(

@@ -786,11 +786,12 @@ async def test_a_post_title_with_a_middle_dot_is_one_part_of_the_bar_at_80x24(wo
         screen = await _open_spring_posts(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert screen.page is not None and screen.page.level == "days" and screen.page.title == title
+        # Every post of the campaign has this title: the page's is told apart by its platform and id after it.
+        assert screen.page is not None and screen.page.level == "days" and screen.page.title.startswith(f"{title} (")
         bar = screen.query_one(PaneBar)
         shown = str(bar.render())
         assert "Teaser cut for" in shown and "…" in shown and "4 days, in EUR · " in shown and shown.endswith(" off target"), shown
-        assert bar.info[0] == title  # one part, whatever it holds
+        assert bar.info[0] == screen.page.title  # one part, whatever it holds
 
 
 async def test_the_results_bar_names_a_period_as_the_budget_pane_does(workspace: Path) -> None:
@@ -1168,3 +1169,33 @@ async def test_the_legend_leaves_out_what_delta_compares_and_its_dashes_when_the
     lines = tuple(replace(line, change="—", kpis=("1.00%",) * 5) for line in screen.page.lines)
     page = replace(screen.page, lines=lines)
     assert "— no value" in pane_data.legend(page) and "— no value" not in pane_data.legend(page, change=False)
+
+
+async def test_posts_of_one_title_are_told_apart_by_their_platform_on_the_posts_and_a_posts_days(workspace: Path) -> None:
+    """One creative on Instagram and TikTok under one title: two rows read "Launch reel", the line under the table said
+    "✗ Launch reel off target", and a post's days were titled "Launch reel": which post, nothing said."""
+    members, campaigns, posts = _ids(workspace)
+    first, second = [post for post, campaign in posts if campaign == campaigns["Spring Launch"]][:2]
+    with Store(workspace) as store, store.write(members["ana"]) as w:
+        for post, platform in ((first, "instagram"), (second, "tiktok")):
+            w.set("task", post, {"title": "Launch reel", "platform": platform})
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_spring_posts(pilot)
+        table = _table(app)
+        rows = {row.key: i for i, row in enumerate(table.rows)}
+        assert {key: table.rows[i].label + table.rows[i].mark for key, i in rows.items() if key in (first, second)} == {
+            first: "Launch reel (instagram)",
+            second: "Launch reel (tiktok)",
+        }
+        # At 80 columns the title is cut, never the platform after it.
+        drawn = "".join(segment.text for segment in table.render_line(rows[second] + 1))
+        assert "(tiktok)" in drawn and "Launch reel (tiktok)" not in drawn, drawn
+        await pilot.press(*["j"] * rows[second])
+        await settle(pilot)
+        said = _drawn(screen.query_one("#results-missed", Static))
+        assert said.startswith(("✗ Launch reel (tiktok) off target: ", "Launch reel (tiktok): ")), said
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.level == "days" and screen.page.title == "Launch reel (tiktok)"
+        assert "Launch reel (tiktok)" in str(screen.query_one(PaneBar).render())

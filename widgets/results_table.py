@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from crewdeck.widgets.line_table import Column, LineTable
+from crewdeck.widgets.line_table import Column, LineTable, Marked
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 #: The KPI columns, in the order the rows give them.
@@ -46,6 +46,8 @@ class ResultRow(Protocol):
     def change(self) -> str: ...
     @property
     def series(self) -> tuple[int, ...]: ...
+    @property
+    def mark(self) -> str: ...
 
 
 def sparkline(values: Sequence[int]) -> str:
@@ -174,7 +176,7 @@ class ResultsTable(LineTable):
     def row_style(self, index: int) -> Style:
         return self.get_component_rich_style("results-table--off") if self.rows[index].missed else Style()
 
-    def row_cells(self, index: int) -> list[str | Text]:
+    def row_cells(self, index: int) -> list[str | Text | Marked]:
         row = self.rows[index]
         if row.missed:
             targets = Text(f"✗ {len(row.missed)} missed")  # which: named whole under the table, for the cursor's row
@@ -182,7 +184,9 @@ class ResultsTable(LineTable):
             targets = Text("✓ on target", style=self.class_style("results-table--met"))
         else:
             targets = Text("")
-        cells: list[str | Text] = [row.label, row.spend, row.results, row.change, *row.kpis, targets]
+        # What tells two rows of one title apart (" (tiktok)") is kept whole when the label is cut.
+        label: str | Marked = Marked(row.label, row.mark) if row.mark else row.label
+        cells: list[str | Text | Marked] = [label, row.spend, row.results, row.change, *row.kpis, targets]
         if len(self.columns) == len(self.COLUMNS):
             cells.append(Text(sparkline(row.series), style=self.class_style("results-table--spark")))
         return cells

@@ -487,7 +487,7 @@ def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
         if a.target:
             from crewdeck.tui.results import targets
 
-            kept = {} if a.target == ["none"] else targets.parse(a.target, ctx.ws.base_currency)
+            kept = {} if targets.clears(a.target) else targets.parse(a.target, ctx.ws.base_currency)
             current = ctx.ws.campaign_by_name(a.name).kpis
             values["kpis"] = {k: v for k, v in current.items() if k not in ("targets", "result")} | kept
         if a.approvals is not None:
@@ -596,11 +596,25 @@ def cmd_campaign_list(ctx: Context) -> int:
     shown = ctx.ws.shown_handles()  # a step of a removed member reads "ex-@raj": a new member may have their handle
     under = [
         line_under("approval chain", [f"{s.name} ({s.who(shown)})" for s in chains.get(c.id, ())] or ["none"], " → ", width)
+        + _targets_under(c.kpis, ctx.ws.base_currency, width)
         for c in campaigns
     ]
     print(with_lines_under(listed, under))
     note_incomplete(doctor.count(ctx.ws, "campaign"), "campaign")
     return 0
+
+
+def _targets_under(kpis: dict[str, Any], currency: str, width: int | None) -> list[str]:
+    """``  targets: ctr>=1.2%, cpa<=4.00 EUR (CPA counts clicks)`` under a campaign with targets, as ``campaign set``
+    said them: set, they were read back only in JSON (``kpi report`` names those missed, the Results screen how many)."""
+    from crewdeck.tui.results import targets
+
+    wanted, result = targets.of(kpis)
+    if not wanted:
+        return []
+    said = [t.text(currency) for t in wanted]
+    said[-1] += f" (CPA counts {result.replace('_', ' ')})"
+    return line_under("targets", said, ", ", width)
 
 
 # ---------------------------------------------------------------- registration

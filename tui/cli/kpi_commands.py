@@ -19,7 +19,7 @@ from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_
 from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
-from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, Kpi, Totals, shown
+from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, REACH_BOUND_NOTE, Kpi, Totals, shown
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
@@ -134,8 +134,9 @@ def _review(ctx: Context, before: review.Misses | None) -> None:
         return
     with ctx.writer() as w:
         added = review.add_tasks(ctx.ws, w, before, _today(ctx), utc_iso(ctx.now))
-    for task_id in added:
-        print(f"note: a campaign fell off its targets: review task {task_id[:8]} added", file=sys.stderr)
+    for task_id, title, manager in added:
+        # Which campaign and targets, as the task's title says them: an import touches several campaigns.
+        print(visible(f"note: review task {task_id[:8]} added for @{manager}: “{title}”"), file=sys.stderr)
 
 
 def cmd_review(ctx: Context) -> int:
@@ -305,6 +306,9 @@ def cmd_report(ctx: Context) -> int:
         # "nothing to divide by" explains a KPI's "—", never a count's: said when a KPI shown has one.
         divided = any(row[i] == MISSING for row in rows for i in marked if _column(headers[i]) in KPI_COLUMNS)
         notes.append(f"—: not reported ({', '.join(unreported)})" + (", or nothing to divide by" if divided else ""))
+    elif _undivided(built, shown_columns):
+        # Every count was reported and some is 0 (no clicks, no spend for ROAS): a "—" no other note explains.
+        notes.append("—: nothing to divide by (the count or spend it divides by is 0)")
     unlinked = [column for column in _no_spend(built) if column in {_column(h) for h in shown_columns}]
     if unlinked:
         them = "them" if len(unlinked) > 1 else "it"
@@ -401,8 +405,10 @@ def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
     title = built.post_titles.get(key)
     if plain:
         return [key or "(no post)", title or ""]
-    # A title is anyone's text: shown (never sent to the terminal), and cut so the KPIs keep their room.
-    return [cut(visible(title), TITLE_WIDTH) if title else key or "(no post)"]
+    # A title is anyone's text: shown (never sent to the terminal), and cut so the KPIs keep their room; what tells two
+    # posts of one title apart (" (tiktok)") is kept whole after it.
+    mark = visible(built.post_marks.get(key, ""))
+    return [cut(visible(title), max(TITLE_WIDTH - len(mark), READABLE)) + mark if title else key or "(no post)"]
 
 
 def _column(header: str) -> str:
@@ -441,6 +447,17 @@ def _unreported(built: report.ResultsReport, columns: list[str]) -> list[str]:
     return sorted(found, key=SAID_ORDER.index)
 
 
+def _undivided(built: report.ResultsReport, columns: list[str]) -> bool:
+    """Whether a KPI in ``columns`` is "—" for want of anything to divide by: not for a count never reported, no spend
+    linked or a rate missing (their notes say those), but a denominator of 0 (its ``Value`` has no such note)."""
+    shown_kpis = {_column(c) for c in columns} & KPI_COLUMNS
+    return any(
+        v.value is None and v.note in ("", REACH_BOUND_NOTE) and v.kpi.code.upper() in shown_kpis
+        for g in built.groups
+        for v in g.kpis.values()
+    )
+
+
 def _no_spend(built: report.ResultsReport) -> list[str]:
     """The KPIs (columns) some row shows "—" for because no ledger entry counts toward it, for the footnote."""
     found = frozenset[str]().union(*(report.no_spend(g) for g in built.groups))
@@ -455,7 +472,10 @@ def _rows(built: report.ResultsReport, plain: bool) -> tuple[list[str], list[lis
     rows = []
     for g in built.groups:
         t = g.totals
-        cells = [f"+{built.campaign_slug(g.campaign)}", *_key_cells(built, g.key, plain)]
+        # A CSV's campaign is its slug alone, as the JSON's "campaign" and ledger export's: a spreadsheet reads a cell
+        # starting with "+" as a formula ("+spring-launch": #NAME? on every row).
+        slug = built.campaign_slug(g.campaign)
+        cells = [slug if plain else f"+{slug}", *_key_cells(built, g.key, plain)]
 
         def count(name: str, t: Totals = t) -> str:
             if name not in t.counts:

@@ -103,7 +103,8 @@ def _post(ws: Workspace, raw: str) -> str:
     ).fetchall()
     posts = [task_id for task_id, post, _ in titled if post]
     if len(posts) > 1:
-        raise UserError(f"{len(posts)} posts are titled {quoted(raw)}: give the id ({', '.join(post[:8] for post in posts)})")
+        named = " or ".join(_candidate(ws, post) for post in posts)
+        raise UserError(f"{len(posts)} posts are titled {quoted(raw)}: give the id: {named}")
     if posts:
         return str(posts[0])
     if titled:  # no post: a task of that title, the live ones first, which the caller says is none (or was deleted)
@@ -111,6 +112,15 @@ def _post(ws: Workspace, raw: str) -> str:
     if refused is not None:
         raise refused
     raise UserError(f"no post with the id or title {quoted(raw)}")
+
+
+def _candidate(ws: Workspace, post_id: str) -> str:
+    """A post among others of its title, as a refusal names it: its id, then what tells it apart, its campaign and
+    platform (``1a2b3c4d (+launch, tiktok)``): one creative on two platforms has one title, and an id alone says neither."""
+    campaign_id, platform = ws.conn.execute("SELECT campaign, lower(platform) FROM task WHERE id = ?", (post_id,)).fetchone()
+    campaign = ws.campaign(campaign_id)
+    said = [f"+{campaign.slug if campaign else campaign_id[:8]}", *([visible(platform)] if platform else [])]
+    return f"{post_id[:8]} ({', '.join(said)})"
 
 
 def _known(ws: Workspace, raw: str, name: str) -> str:
@@ -158,31 +168,32 @@ def parse_values(pairs: Iterable[str], key: Key, base_currency: str) -> dict[str
                 if field == "followers"
                 else f"{metric}: /platform counts followers only"
             )
-        values[field] = _value(field, raw.strip(), base_currency)
+        values[field] = _value(field, raw.strip(), base_currency, metric)
     if not values:
         raise UserError("give at least one METRIC=N")
     return values
 
 
-def _value(field: str, raw: str, base_currency: str) -> Any:
+def _value(field: str, raw: str, base_currency: str, typed: str) -> Any:
+    """``raw`` checked as ``field``; a problem is said of the metric as ``typed`` (``value``, not ``conversion_value``)."""
     if raw.lower() == "none":  # cleared: a count given by mistake, a value in the wrong currency (kept once given)
         return None
     if field == "conversion_value":
         try:
             amount, currency = parse_amount(raw, base_currency)
         except MoneyError as exc:
-            raise UserError(f"value: {exc}") from None
+            raise UserError(f"{typed}: {exc}") from None
         value: Any = {"amount": amount, "currency": currency}
     elif raw.isascii() and raw.isdigit():
         if above_counts(raw):
-            raise UserError(f"{field}: {too_large(raw)}")
+            raise UserError(f"{typed}: {too_large(raw)}")
         value = int(raw)
     else:
-        raise UserError(f"{field}: {raw!r} is not a count (a whole number, no separators)")
+        raise UserError(f"{typed}: {raw!r} is not a count (a whole number, no separators)")
     try:
         return RESULT.check(field, value)
     except ValidationError as exc:
-        raise UserError(f"{field}: {exc.problem}") from None
+        raise UserError(f"{typed}: {exc.problem}") from None
 
 
 #: How many digits the largest count has.

@@ -30,6 +30,8 @@ MISSING = "—"
 NOT_REPORTED = "not reported"
 #: A ``Value``'s note when it divides spend and no ledger entry counts toward the group.
 NO_SPEND = "no spend linked"
+#: A ``Value``'s note when it is a rate by reach over several daily records (the largest daily reach, a lower bound).
+REACH_BOUND_NOTE = "by largest daily reach"
 #: Why a group's reach is its largest daily one, as the notes under ``kpi report`` and the Results screen's legend say it.
 LARGEST_REACH = "the largest daily reach (reach does not add up over days)"
 #: What the ``*`` after a rate (``shown``) means, said alike in both.
@@ -162,7 +164,7 @@ def compute(kpi: Kpi, totals: Totals, currency: str, result: str = "conversions"
         return Value(kpi, None, NOT_REPORTED)
     if "spend" in (kpi.numerator, kpi.denominator) and not totals.spend_entries:
         return Value(kpi, None, NO_SPEND)
-    bound = "by largest daily reach" if kpi.denominator == "reach" and totals.reach_is_bound else ""
+    bound = REACH_BOUND_NOTE if kpi.denominator == "reach" and totals.reach_is_bound else ""
     numerator = totals.operand(kpi.numerator, result)
     denominator = totals.operand(kpi.denominator, result)
     if denominator == 0:
@@ -186,4 +188,4 @@ def shown(value: Value, currency: str, plain: bool = False) -> str:
         text += "%"
     elif value.kpi.unit == "ratio":
         text += "x"
-    return text + ("*" if value.note == "by largest daily reach" else "")
+    return text + ("*" if value.note == REACH_BOUND_NOTE else "")

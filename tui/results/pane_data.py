@@ -20,7 +20,7 @@ that period holds, in a few hundred rows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -74,6 +74,8 @@ class ResultLine:
     result: str = "conversions"
     #: The currencies of its spend or conversion value that no rate converts on their day ("no rate").
     unrated: frozenset[str] = frozenset()
+    #: What tells it from another row of the same title (`` (tiktok)``, ``report.told_apart``), kept when the label is cut.
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,10 @@ def targets_said(page: ResultsPage, index: int) -> str | None:
     if not any(line.missed for line in page.lines) or not 0 <= index < len(page.lines):
         return None
     line = page.lines[index]
+    label = line.label + line.mark
     if line.missed:
-        return f"✗ {line.label} off target: {', '.join(line.missed)}"
-    return f"✓ {line.label}: every target met" if line.on_target else f"{line.label}: no target missed"
+        return f"✗ {label} off target: {', '.join(line.missed)}"
+    return f"✓ {label}: every target met" if line.on_target else f"{label}: no target missed"
 
 
 def nothing_shown(page: ResultsPage) -> str | None:
@@ -218,7 +221,12 @@ def load(
         return ResultsPage(kind, name, currency, "posts", f"+{slug}", tuple(lines), before, f"+{slug}", sort, _days_text(bounds))
     title = ws.conn.execute("SELECT title FROM task WHERE id = ?", (post,)).fetchone()
     lines = _day_lines(ws, currency, bounds, campaign, post)
-    label = title[0] if title else post[:8]
+    # Told apart as on the posts' page: the campaign's other posts of this title too.
+    namesakes = ws.conn.execute(
+        "SELECT id, title, lower(platform) FROM task WHERE campaign = ? AND lower(trim(title)) = lower(trim(?))",
+        (campaign, title[0] if title else ""),
+    ).fetchall()
+    label = (title[0] if title else post[:8]) + report.told_apart(namesakes).get(post, "")
     return ResultsPage(kind, name, currency, "days", label, tuple(lines), DAY_BEFORE, f"+{slug}", days=_days_text(bounds))
 
 
@@ -319,10 +327,13 @@ def _campaign_lines(
         series: dict[str, int] = {}
         before: list[int] = []
         for day, counts in daily.get(g.campaign, {}).items():
+            count = counts[column]
+            if count is None:
+                continue  # not reported that day: no bar (a row of "▁" read as a result of 0 every day), nothing before
             if spark_days[0] <= day < spark_days[1]:
-                series[day] = counts[column]
+                series[day] = count
             if before_days[0] <= day < before_days[1]:
-                before.append(counts[column])
+                before.append(count)
         lines.append(_line(now, g, f"+{now.campaign_slug(g.campaign)}", sum(before) if before else None, series, spark))
     return lines
 
@@ -344,13 +355,15 @@ def _post_lines(
         "(SELECT id FROM task WHERE campaign = :campaign)) OR (r.kind = 'campaign' AND r.campaign = :campaign)) GROUP BY 1, 2"
     )
     for key, day, count in ws.conn.execute(sql, {"since": spark[0].isoformat(), "until": spark[1].isoformat(), "campaign": campaign}):
-        series.setdefault(key, {})[day] = count or 0
+        if count is not None:  # not reported that day (a sum of none): no bar, as for a day with no record
+            series.setdefault(key, {})[day] = count
     titles = dict(ws.conn.execute("SELECT id, title FROM task WHERE campaign = ?", (campaign,)).fetchall())
     lines = []
     for g in now.groups:
         # A campaign's own results on a platform: "/linkedin" (the title names the campaign; its slug would leave no room).
         label = titles.get(g.key) or (g.key if g.key.startswith("/") else "(no post)" if not g.key else g.key[:8])
-        lines.append(_line(now, g, label, _count(earlier.get(g.key), result), series.get(g.key, {}), spark))
+        line = _line(now, g, label, _count(earlier.get(g.key), result), series.get(g.key, {}), spark)
+        lines.append(replace(line, mark=visible(now.post_marks.get(g.key, ""))))
     # Best first, those with no value ("—", "no rate") last: the top and the bottom of the list are the best and the worst.
     sign = 1 if sort in LOWEST_BEST else -1
     value = {g.key: g.kpis[sort].value for g in now.groups}

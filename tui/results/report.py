@@ -16,8 +16,8 @@ import datetime as dt
 import json
 import sqlite3
 from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -89,6 +89,8 @@ class ResultsReport:
     goals: dict[str, tuple[list[Target], str]] = field(default_factory=dict)
     #: Per post (``by="post"``): each post's title by its id, as the Results screen names posts.
     post_titles: dict[str, str] = field(default_factory=dict)
+    #: Per post: what tells apart posts of one campaign shown under one title (``told_apart``), by id.
+    post_marks: dict[str, str] = field(default_factory=dict)
     #: Each campaign's own run (``build_runs``), its rows' period in place of ``bounds``; empty for one period.
     runs: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
 
@@ -175,11 +177,11 @@ def build(
         g.kpis = compute_all(g.totals, currency, result)
         g.missed = targets.missed(wanted, g.kpis)
     ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
-    titles = _post_titles(conn, [g.key for g in ordered]) if by == "post" else {}
+    titles, marks = _post_names(conn, ordered) if by == "post" else ({}, {})
     unconverted = [
         UnconvertedMoney(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
     ]
-    return ResultsReport(currency, by, bounds, ordered, campaign_names, unconverted, goals, titles)
+    return ResultsReport(currency, by, bounds, ordered, campaign_names, unconverted, goals, titles, marks)
 
 
 def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt.date, dt.date]], *, by: str = "campaign") -> ResultsReport:
@@ -201,14 +203,48 @@ def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt
             else UnconvertedMoney(m.currency, held.spend + m.spend, held.value + m.value, min(held.first, m.first), max(held.last, m.last))
         )
     titles = {key: title for part in parts for key, title in part.post_titles.items()}
+    marks = {key: mark for part in parts for key, mark in part.post_marks.items()}
     missing = [unconverted[c] for c in sorted(unconverted)]
-    return ResultsReport(currency, by, None, groups, names, missing, parts[0].goals, titles, dict(runs))
+    return ResultsReport(currency, by, None, groups, names, missing, parts[0].goals, titles, marks, dict(runs))
 
 
-def _post_titles(conn: sqlite3.Connection, keys: list[str]) -> dict[str, str]:
-    """The titles of the posts among a per-post report's keys (a campaign's own results, ``/platform``, have none)."""
-    posts = [key for key in keys if key and not key.startswith("/")]
-    return dict(conn.execute(f"SELECT id, title FROM task WHERE id IN ({', '.join('?' * len(posts))})", posts).fetchall())
+def _post_names(conn: sqlite3.Connection, groups: list[Group]) -> tuple[dict[str, str], dict[str, str]]:
+    """The titles of the posts among a per-post report's groups (a campaign's own results, ``/platform``, have none), and
+    the marks telling apart those of one campaign under one title (``told_apart``)."""
+    posts = [g.key for g in groups if g.key and not g.key.startswith("/")]
+    found = {
+        post_id: (title, platform)
+        for post_id, title, platform in conn.execute(
+            f"SELECT id, title, lower(platform) FROM task WHERE id IN ({', '.join('?' * len(posts))})", posts
+        )
+    }
+    shown: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
+    for g in groups:
+        if g.key in found:
+            shown[g.campaign].append((g.key, *found[g.key]))
+    marks = {post_id: mark for rows in shown.values() for post_id, mark in told_apart(rows).items()}
+    return {post_id: title for post_id, (title, _) in found.items()}, marks
+
+
+def told_apart(posts: Iterable[tuple[str, str | None, str | None]]) -> dict[str, str]:
+    """What tells apart posts shown under one title (``(id, title, platform)`` of one campaign's posts): for each whose
+    title another has (as ``kpi add`` compares titles, case and outer spaces aside), the mark after it, its platform
+    (`` (tiktok)``: one creative runs on several platforms under one title) and, where that is shared too, its short
+    id (`` (instagram, 1a2b3c4d)``).  A post of a title of its own has none: two rows of "Launch reel" told nothing."""
+    by_title: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for post_id, title, platform in posts:
+        by_title[(title or "").strip().lower()].append((post_id, platform))
+    marks: dict[str, str] = {}
+    for same in by_title.values():
+        if len(same) < 2:
+            continue
+        platforms = Counter(platform for _, platform in same)
+        for post_id, platform in same:
+            said = [platform] if platform else []
+            if not platform or platforms[platform] > 1:
+                said.append(short(post_id))
+            marks[post_id] = f" ({', '.join(said)})"
+    return marks
 
 
 def _running(conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date] | None, campaign: str | None) -> list[str]:
@@ -304,17 +340,19 @@ def _campaign_day_sums(
 
 def counts_by_day(
     conn: sqlite3.Connection, bounds: tuple[dt.date, dt.date], names: Sequence[str], campaign: str | None = None
-) -> dict[str, dict[str, tuple[int, ...]]]:
-    """Every campaign's ``names`` counts per day over ``bounds`` (``campaign``: that one's), from ``result_day``.
+) -> dict[str, dict[str, tuple[int | None, ...]]]:
+    """Every campaign's ``names`` counts per day over ``bounds`` (``campaign``: that one's), from ``result_day``;
+    ``None`` for a count no record of the day gave (not reported, unlike 0).
 
     Counts only: a stale row's largest reach is not read again here, its
     counts are exact.
     """
     # The names are result counts (checked here): safe in the SQL text.
-    sums = ", ".join(f"sum(d.{RESULT_COUNTS[RESULT_COUNTS.index(name)]})" for name in names) or "0"
+    counted = [RESULT_COUNTS[RESULT_COUNTS.index(name)] for name in names]
+    sums = ", ".join(f"CASE WHEN sum(d.{rollup.GIVEN[name]}) > 0 THEN sum(d.{name}) END" for name in counted) or "0"
     where = "d.rows > 0 AND d.day >= :since AND d.day < :until" + (" AND d.campaign = :campaign" if campaign is not None else "")
     sql = f"SELECT d.campaign, d.day, {sums} FROM {rollup_days.TABLE} d WHERE {where} GROUP BY 1, 2"
-    out: dict[str, dict[str, tuple[int, ...]]] = defaultdict(dict)
+    out: dict[str, dict[str, tuple[int | None, ...]]] = defaultdict(dict)
     params = {"since": bounds[0].isoformat(), "until": bounds[1].isoformat(), "campaign": campaign or ""}
     for row in conn.execute(sql, params):
         out[row[0]][row[1]] = row[2:]

@@ -55,8 +55,8 @@ def misses(ws: Workspace, campaigns: Iterable[str]) -> Misses:
     return out
 
 
-def add_tasks(ws: Workspace, w: Writer, before: Misses, today: dt.date, now_text: str) -> list[str]:
-    """A review task per campaign that misses a target it met before; their ids."""
+def add_tasks(ws: Workspace, w: Writer, before: Misses, today: dt.date, now_text: str) -> list[tuple[str, str, str]]:
+    """A review task per campaign that misses a target it met before; each one's id, title and manager's handle."""
     after = misses(ws, before)
     managers = sorted((m for m in ws.members() if m.is_manager), key=lambda m: m.handle)
     added = []
@@ -69,10 +69,11 @@ def add_tasks(ws: Workspace, w: Writer, before: Misses, today: dt.date, now_text
             continue
         info = ws.campaign(campaign_id)
         name = info.name if info else campaign_id[:8]
+        title = f"Review +{campaign_slug(campaign_id, name)}: off target ({', '.join(sorted(fallen))})"
         w.create(
             "task",
             {
-                "title": f"Review +{campaign_slug(campaign_id, name)}: off target ({', '.join(sorted(fallen))})",
+                "title": title,
                 "status": "todo",
                 "priority": "high",
                 "campaign": campaign_id,
@@ -82,5 +83,5 @@ def add_tasks(ws: Workspace, w: Writer, before: Misses, today: dt.date, now_text
             },
             row_id=task_id,
         )
-        added.append(task_id)
+        added.append((task_id, title, managers[0].handle))
     return added

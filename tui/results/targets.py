@@ -20,8 +20,9 @@ from crewdeck.tui.results.kpis import BY_CODE, Value
 from crewdeck.tui.workspace.errors import UserError
 
 OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
-_TARGET = re.compile(r"\s*([a-z_]+)\s*(>=|<=|>|<)\s*([0-9]+(?:\.[0-9]+)?)\s*(%|x|[A-Za-z]{3})?\s*\Z")
-_RESULT = re.compile(r"\s*result\s*=\s*([a-z_0-9]+)\s*\Z")
+#: Any case: ``CTR>=1.2%`` and ``ER_REACH>=3%`` as ``kpi report``'s headers name the KPIs, ``result=Clicks``.
+_TARGET = re.compile(r"\s*([a-z_]+)\s*(>=|<=|>|<)\s*([0-9]+(?:\.[0-9]+)?)\s*(%|x|[a-z]{3})?\s*\Z", re.IGNORECASE)
+_RESULT = re.compile(r"\s*result\s*=\s*([a-z_0-9]+)\s*\Z", re.IGNORECASE)
 #: The counts a campaign's CPA may divide by, its results: any but reach, which does not add up over days or posts
 #: (the same person is reached again), so a period's results of it would be no number a report shows.
 RESULTS = tuple(name for name in RESULT_COUNTS if name != "reach")
@@ -50,6 +51,12 @@ class Target:
         return {"kpi": self.kpi, "op": self.op, "value": str(self.value)}
 
 
+def clears(texts: list[str]) -> bool:
+    """Whether the ``--target`` texts are ``none`` alone (in any case, spaces aside, as ``parse`` reads it beside others):
+    the campaign's targets cleared."""
+    return [text.strip().lower() for text in texts] == ["none"]
+
+
 def parse(texts: list[str], currency: str) -> dict[str, Any]:
     """``--target`` texts -> the ``targets`` and ``result`` a campaign's ``kpis`` field keeps."""
     targets: list[dict[str, str]] = []
@@ -63,7 +70,7 @@ def parse(texts: list[str], currency: str) -> dict[str, Any]:
         if chosen:
             if chose:
                 raise UserError(f"--target {text!r}: CPA counts {result} already (result={result}): give one")
-            result, chose = chosen[1], True
+            result, chose = chosen[1].lower(), True
             if result == "reach":
                 raise UserError(f"--target {text!r}: reach does not add up over days: CPA counts one of {', '.join(RESULTS)}")
             if result not in RESULTS:
@@ -73,10 +80,12 @@ def parse(texts: list[str], currency: str) -> dict[str, Any]:
         if not found:
             raise UserError(f"--target {text!r}: write KPI OP NUMBER, like ctr>=1.2%, cpa<=4.00 {currency}, roas>=3, or result=clicks")
         code, op, number, unit = found.groups()
+        # Any case, as typed: a currency's code is upper case ("eur"), a ratio's "X" is "x".
+        code, unit = code.lower(), None if unit is None else unit.upper() if len(unit) == 3 else unit.lower()
         kpi = BY_CODE.get(code)
         if kpi is None:
             raise UserError(f"--target {text!r}: no KPI {code!r} (KPIs: {', '.join(BY_CODE)})")
-        if kpi.unit == "money" and unit not in (None, currency, currency.lower()):
+        if kpi.unit == "money" and unit not in (None, currency):
             raise UserError(f"--target {text!r}: {code} is in the report currency, {currency}")
         if kpi.unit == "percent" and unit not in (None, "%"):
             raise UserError(f"--target {text!r}: {code} is a percentage, like {code}>=1.2%")

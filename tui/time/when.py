@@ -43,6 +43,9 @@ _DAY_OF_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\Z")
 #: Which days are working days, for ``eow`` and ``eom`` (the owner's, where a task has one).
 WorkingDays = Callable[[dt.date], bool]
 _TIME = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?\Z", re.IGNORECASE)
+#: The ways to write a day a refusal suggests: of any day, and of a day gone by (``parse_day(back=True)``).
+_AHEAD_WORDS = "today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01"
+_BACK_WORDS = "today, yesterday, fri or dec 9 (the last one gone by), 2026-12-01"
 _OFFSET = re.compile(r"\+(\d{1,4})(min|mo|[hdwm])\Z")
 _TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
@@ -380,7 +383,8 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
         raise DateError(f"{text!r} is not a real date") from None
     if _SLASH_DATE.match(word):
         raise _slash_date(word)
-    raise DateError(f"{text!r} is not a date (try today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01)")
+    # With ``back`` (a day counted, gone by) the words for days to come would be refused next: not offered.
+    raise DateError(f"{text!r} is not a date (try {_BACK_WORDS if back else _AHEAD_WORDS})")
 
 
 def _this_or_other_year(today: dt.date, month: int, day: int, back: bool) -> dt.date:
