@@ -463,10 +463,8 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
     acked = cursor if acked is None else acked
     done = Pushed()
     rewinds = forks = 0
-    expected: int | None = None
     while True:
         pending = _within_bytes(_whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch), PUSH_BYTES)
-        pending, readmitted = _with_refused(store, pending, cursor, expected)
         if not pending:
             return done
         try:
@@ -487,12 +485,12 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
                 done.carried += store.take_new_node(sent.node, differs)
                 continue
             expected = exc.body.get("expected")
-            if exc.code != "gap" or not _whole(expected) or rewinds > 2:
+            if exc.code != "gap" or not isinstance(expected, int) or rewinds > 2:
                 raise
             # The server has fewer of our operations than we thought (restored
             # from a backup): resend from the one it expects.
             rewinds += 1
-            cursor = store.own_number_before(expected)
+            cursor = 0 if expected <= 1 else (store.own_seq(expected - 1) or 0)
             store.set_meta(META_PUSH_SEQ, str(cursor))
             continue
         node_acked, stored_now, refusals = _push_answer(answer, store.node)
@@ -502,46 +500,11 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
                 f"the server acknowledged operation #{node_acked}, before this batch; it is not the server this replica joined", "bad_ack"
             )
         cursor = taken[-1]
-        expected = None
-        again = {r.op_id for r in refusals}
-        # Refused before, stored now: the server that refused them lost that (put back from an older backup), and judged
-        # them again against what it holds.  They are the replica's again, as they are everyone's.
-        store.readmit([op for op in readmitted if op.node_seq <= node_acked and op.op_id not in again])
         done.refused += store.drop_refused(refusals, meta={META_PUSH_SEQ: str(cursor)})
         done.stored += stored_now
         # Those it had acknowledged before and did not hold as duplicates (which come first): it had lost them.
         duplicates = answer.get("duplicates")
         done.resent += max(0, sum(seq <= acked for seq in taken) - (duplicates if _whole(duplicates) else 0))
-
-
-def _with_refused(store: Store, pending: list[tuple[int, Op]], cursor: int, first: int | None) -> tuple[list[tuple[int, Op]], list[Op]]:
-    """``pending`` with the numbers it lacks (from ``first`` on, when given) filled with this node's operations the server
-    refused, and those: a server put back from a backup older than their refusal counts on only when they come again.
-
-    A filled operation takes the ``seq`` of the one before it (``cursor`` at the start): acknowledged, the push cursor
-    moves no further than what is in the log.  Never a hole in a push that follows its answer: the push cursor passes
-    a refusal as it is dropped.
-    """
-    if not pending:
-        return pending, []
-    start = pending[0][1].node_seq if first is None else min(first, pending[0][1].node_seq)
-    end = pending[-1][1].node_seq
-    if end - start + 1 == len(pending):
-        return pending, []
-    refused = {op.node_seq: op for op in store.own_refused(start, end)}
-    if not refused:
-        return pending, []
-    filled: list[tuple[int, Op]] = []
-    again: list[Op] = []
-    number, seq = start, cursor
-    for at, op in pending:
-        while number < op.node_seq and number in refused:
-            filled.append((seq, refused[number]))
-            again.append(refused[number])
-            number += 1
-        filled.append((at, op))
-        number, seq = op.node_seq + 1, at
-    return filled, again
 
 
 def _whole(value: object) -> TypeGuard[int]:

@@ -421,33 +421,6 @@ class Store:
         row = self.conn.execute("SELECT seq FROM ops WHERE seq <= ? AND node = ? ORDER BY seq DESC LIMIT 1", (upto, self.node)).fetchone()
         return 0 if row is None else int(row[0])
 
-    def own_number_before(self, node_seq: int) -> int:
-        """The ``seq`` of this node's operation with the highest number below ``node_seq`` (0: none): where a push
-        cursor goes for the server to get ``node_seq`` next (rare: a full scan)."""
-        row = self.conn.execute(
-            "SELECT seq FROM ops WHERE node = ? AND node_seq < ? ORDER BY node_seq DESC LIMIT 1", (self.node, node_seq)
-        ).fetchone()
-        return 0 if row is None else int(row[0])
-
-    def own_refused(self, first: int, last: int) -> list[Op]:
-        """This node's operations numbered ``first`` to ``last`` that the server refused (``drop_refused`` kept them)."""
-        rows = self.conn.execute(
-            f"SELECT {OP_COLUMNS} FROM refused_ops WHERE node = ? AND node_seq BETWEEN ? AND ? ORDER BY node_seq",
-            (self.node, first, last),
-        ).fetchall()
-        return [Op(*row) for row in rows]
-
-    def readmit(self, ops: Sequence[Op]) -> int:
-        """This node's refused operations the server stored after all, sent again to a server put back from a backup
-        older than their refusal: back into the log and the state, and off the refused list, in one transaction.  They
-        are this replica's own, so they are not taken for another copy's (``_own_ops_arrived``).  How many."""
-        with self._transaction():
-            self._apply_locked(_by_identity(ops), own=True)
-            self.conn.executemany(
-                "DELETE FROM refused_ops WHERE node = ? AND node_seq = ? AND op_id = ?", [(op.node, op.node_seq, op.op_id) for op in ops]
-            )
-        return len(ops)
-
     def node_seq(self) -> int:
         """How many operations this node has made."""
         return int(self.conn.execute("SELECT node_seq FROM clock WHERE id = 1").fetchone()[0])
@@ -1156,8 +1129,8 @@ class Store:
         if batch:
             HybridClock(self.node, wall=self.wall).check(Stamp.parse(max(batch)[0]))
 
-    def _apply_locked(self, batch: dict[OpKey, Op], own: bool = False) -> Change:
-        """Insert and materialize, inside the caller's transaction (``own``: operations made here, ``readmit``)."""
+    def _apply_locked(self, batch: dict[OpKey, Op]) -> Change:
+        """Insert and materialize, inside the caller's transaction."""
         change = Change()
         if not batch:
             return change
@@ -1179,7 +1152,7 @@ class Store:
         self._save_clock(clock, node_seq)
         self._rematerialize_rows(fresh, change)
         change.ops = len(fresh)
-        change.carried = 0 if own else self._own_ops_arrived(before)
+        change.carried = self._own_ops_arrived(before)
         if "member" in change.rows:
             self._revoke_removed(
                 self.conn.execute(
