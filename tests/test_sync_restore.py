@@ -197,3 +197,59 @@ def test_a_pull_naming_another_operation_at_its_cursor_is_a_409_cursor_lost(serv
         assert (answer.status_code, answer.json()["error"], answer.json()["head"]) == (409, "cursor_lost", after), query
     answer = httpx.get(ops, params={"after": after, "at": "not-a-stamp"}, headers=auth)
     assert (answer.status_code, answer.json()["parameter"]) == (400, "at")
+
+
+def test_a_replica_with_unsent_work_at_a_restore_pulls_again_what_was_made_since(served: tuple[Served, str, str], tmp_path: Path) -> None:
+    # Raj's push, first in his round, sent again what the server lost and put his last pulled task at the very number
+    # his cursor named: the cursor's check passed, and what another replica made after the restore, numbered below it,
+    # was never pulled (review of 63a77f7).  A push that finds acknowledged operations lost starts the pull over.
+    team, ana_token, raj_token = served
+    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    team.back_up()
+    add(ana, "Ana before the restore")
+    sync(ana)
+    add(raj, "Raj before the restore")
+    sync(raj)
+    add(raj, "Raj typed offline")  # not sent yet when the server is put back
+    team.put_back()
+    add(desk, "Desk after the restore")  # as many operations as ana's lost task
+    sync(desk)
+    assert RESTORED in crewdeck("-w", str(raj), "sync")
+    for replica in (ana, desk, raj, ana, desk):
+        sync(replica)
+    every = sorted(["Ana before the restore", "Raj before the restore", "Raj typed offline", "Desk after the restore"])
+    assert {r.name: titles(r) for r in (ana, raj, desk)} == {r.name: every for r in (ana, raj, desk)}
+
+
+def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_node_of_its_own(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Its refused operations are out of its log, so what it sent again began past a number the server expected: every
+    # sync failed ("expected operation #.., got #.."), for good.  The refusals stay refused (the server never stored
+    # them, and no replica holds them); what follows them goes again under a node of its own.
+    team, ana_token, raj_token = served
+    ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
+    crewdeck("join", team.server.url, "--token", ana_token, str(ana))
+    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    crewdeck("-w", str(ana), "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
+    sync(ana)
+    sync(raj)
+    team.back_up()
+    add(raj, "Rough cut @lee")  # offline, while a manager removes @lee: refused
+    crewdeck("-w", str(ana), "member", "rm", "lee")
+    sync(ana)
+    assert "rule removed_assignee" in crewdeck("-w", str(raj), "sync")
+    add(raj, "Raj after the refusal")
+    sync(raj)
+    with Store(raj) as store:
+        node = store.node
+    team.put_back()
+    for replica in (raj, ana, raj, ana):
+        said = crewdeck("-w", str(replica), "sync")
+        assert said.rstrip().endswith(", 0 unsent"), said
+    assert titles(ana) == titles(raj) == ["Raj after the refusal"]
+    with Store(raj) as store:
+        assert store.node != node
+        assert [op.value for op, *_ in store.refused() if op.field == "title"] == ['"Rough cut"']

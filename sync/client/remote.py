@@ -439,6 +439,9 @@ class Pushed:
     carried: int = 0
     #: Operations the server had acknowledged and stored again: it had lost them (put back from an older backup).
     resent: int = 0
+    #: The server asked again for operations it had acknowledged: it lost them (put back from an older backup), and
+    #: with them, maybe, what this replica pulled (``sync_round`` pulls its history again).
+    lost: bool = False
 
 
 def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple[int, int, int]:
@@ -490,7 +493,15 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
             # The server has fewer of our operations than we thought (restored
             # from a backup): resend from the one it expects.
             rewinds += 1
-            cursor = 0 if expected <= 1 else (store.own_seq(expected - 1) or 0)
+            cursor = store.own_number_before(expected)
+            done.lost = done.lost or cursor < acked
+            following = store.own_ops_after(cursor, 1)
+            if following and following[0][1].node_seq > expected:
+                # The numbers up to the next one held here were refused (out of this log), and the server that refused
+                # them lost that: a push may skip no number, so what follows goes under a node of its own, numbered
+                # from 1, as a copy's edits do (the refusals stay refused here; the server never stored them).
+                done.resent += sum(1 for seq, _ in store.own_ops_after(cursor, store.node_seq()) if seq <= acked)
+                store.take_new_node(store.node, expected)
             store.set_meta(META_PUSH_SEQ, str(cursor))
             continue
         node_acked, stored_now, refusals = _push_answer(answer, store.node)
@@ -638,15 +649,18 @@ def keep_private(path: Path) -> None:
             continue  # not there (yet), or another user's file: not ours to change
 
 
-def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | None) -> tuple[int, int, int, bool]:
-    """``pull_all``'s answer and whether the server no longer held what this replica had pulled (``LOST_CURSOR``): put
-    back from an older backup, it numbers other operations where this replica's cursor points, so its whole history
-    is pulled again (operations apply once, by stamp: what is here already stays as it is)."""
-    try:
-        return (*pull_all(store, client, on_progress), False)
-    except SyncError as exc:
-        if exc.code not in LOST_CURSOR:
-            raise
+def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | None, lost: bool = False) -> tuple[int, int, int, bool]:
+    """``pull_all``'s answer and whether the server no longer held what this replica had pulled (``LOST_CURSOR``, or
+    ``lost``: a push found it had lost operations it acknowledged): put back from an older backup, it numbers other
+    operations where this replica's cursor points, so its whole history is pulled again (operations apply once, by
+    stamp: what is here already stays as it is).  A push that sent lost operations again may have put one at the very
+    number this replica's cursor names, so ``lost`` starts over without asking."""
+    if not lost:
+        try:
+            return (*pull_all(store, client, on_progress), False)
+        except SyncError as exc:
+            if exc.code not in LOST_CURSOR:
+                raise
     store.set_metas({META_PULL_SEQ: "0", META_PULL_OP: ""})
     return (*pull_all(store, client, on_progress), True)
 
@@ -662,7 +676,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         _pull_or_start_over(store, client, on_progress)
         raise
     pushed, refused, carried, resent = sent.stored, sent.refused, sent.carried, sent.resent
-    pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress)
+    pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress, sent.lost)
     if restored:
         # The server may have lost operations made here that it had acknowledged: the last of them is sent again, and
         # the server takes it as a duplicate or says which number it expects (a gap: push_all sends again from there).

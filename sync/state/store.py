@@ -405,10 +405,13 @@ class Store:
         ).fetchone()
         return int(row[0])
 
-    def own_seq(self, node_seq: int) -> int | None:
-        """Where this node's operation number ``node_seq`` sits in the log (rare: a full scan)."""
-        row = self.conn.execute("SELECT seq FROM ops WHERE node = ? AND node_seq = ?", (self.node, node_seq)).fetchone()
-        return None if row is None else int(row[0])
+    def own_number_before(self, node_seq: int) -> int:
+        """The ``seq`` of this node's operation with the highest number below ``node_seq`` (0: none): where a push cursor
+        goes for the server to get ``node_seq`` next (a number refused here is out of the log; rare: a full scan)."""
+        row = self.conn.execute(
+            "SELECT seq FROM ops WHERE node = ? AND node_seq < ? ORDER BY node_seq DESC LIMIT 1", (self.node, node_seq)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
 
     def op_id_at(self, seq: int) -> str | None:
         """The ``op_id`` of the operation stored as ``seq``, if one is."""
