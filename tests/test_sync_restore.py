@@ -230,9 +230,9 @@ def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_n
     # sync failed ("expected operation #.., got #.."), for good.  The refusals stay refused (the server never stored
     # them, and no replica holds them); what follows them goes again under a node of its own.
     team, ana_token, raj_token = served
-    ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
-    crewdeck("join", team.server.url, "--token", ana_token, str(ana))
-    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
     crewdeck("-w", str(ana), "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
     sync(ana)
     sync(raj)
@@ -243,13 +243,19 @@ def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_n
     assert "rule removed_assignee" in crewdeck("-w", str(raj), "sync")
     add(raj, "Raj after the refusal")
     sync(raj)
+    sync(desk)  # ana's second machine holds @lee's removal, as raj's replica does
     with Store(raj) as store:
         node = store.node
     team.put_back()
-    for replica in (raj, ana, raj, ana):
+    for replica in (raj, ana, desk, raj, ana, desk):
         said = crewdeck("-w", str(replica), "sync")
         assert said.rstrip().endswith(", 0 unsent"), said
-    assert titles(ana) == titles(raj) == ["Raj after the refusal"]
+    newcomer = tmp_path / "new.db"
+    crewdeck("join", team.server.url, "--token", raj_token, str(newcomer))
+    replicas = (ana, raj, desk, newcomer)
+    assert {r.name: titles(r) for r in replicas} == {r.name: ["Raj after the refusal"] for r in replicas}
+    # Every replica, and one made after, holds the same members: @lee's removal everywhere or nowhere.
+    assert len({"@lee" in crewdeck("-w", str(r), "member", "list") for r in replicas}) == 1
     with Store(raj) as store:
         assert store.node != node
         assert [op.value for op, *_ in store.refused() if op.field == "title"] == ['"Rough cut"']
