@@ -15,10 +15,11 @@ import pytest
 
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash
+from crewdeck.sync.state.records import crisis_end_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
-from .test_rules import Team, _crisis, _reversal, _verdict, copy_of_team
+from .test_rules import Team, _crisis, _end, _reversal, _verdict, copy_of_team
 from .test_rules_hostile import Hostile, _ana, _pulled, _refused, _round, _served, _team_with_posts
 
 #: An instant long after any operation made now: a time a writer could not have read off their clock.
@@ -140,6 +141,14 @@ def test_a_crisis_names_no_campaign_that_was_removed(team: Team, raj: Hostile) -
         # Brought back in the same push, after the crisis: taken (the batch leaves the campaign live).
         answer = ana.push(("append", "crisis", new_id(), "*", crisis), ("set", "campaign", autumn, "deleted", False))
         assert answer["stored"] == 2 and answer["refused"] == [], answer
+        # A crisis refused is no crisis to the operations after it: its end names none.
+        refused_id = new_id()
+        answer = ana.push(
+            ("append", "crisis", refused_id, "*", crisis),
+            ("append", "crisis_end", crisis_end_id(refused_id), "*", _end(team, team.ids["ana"], refused_id)),
+            ("set", "campaign", autumn, "deleted", True),
+        )
+        assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["removed_campaign", "unknown_crisis"], answer
     finally:
         ana.http.close()
 

@@ -392,7 +392,7 @@ READ_AS_LEFT = {
 }
 
 #: The records whose accepted operations change what the rules read later in a batch (``Judge._accept``).
-RECORDS_READ = frozenset({"member", "campaign", "ledger_entry", "approval", "post_approval", "crisis", "crisis_end"})
+RECORDS_READ = frozenset({"member", "ledger_entry", "approval", "post_approval", "crisis", "crisis_end"})
 
 #: An operation as the judge sees it: ``(member, kind, entity, row_id, field, value as JSON text)``.
 Proposal = tuple[str, str, str, str, str, str]
@@ -514,7 +514,7 @@ class Judge:
         #: Crises this batch started (their records), and those it ended (when).
         self._crisis_records: dict[str, Mapping[str, Any]] = {}
         self._ended: dict[str, str] = {}
-        #: Campaign id -> whether this batch left it removed, by the operations on its ``deleted`` accepted so far.
+        #: Campaign id -> whether this batch leaves it removed (``_campaigns_left_removed``, read in a batch with a crisis).
         self._campaigns_removed: dict[str, bool] = {}
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
@@ -622,6 +622,7 @@ class Judge:
         self._backwards = self._runs_backwards(ops, preset)
         if any(op[1] == APPEND and op[2] == "crisis" for op in ops):
             self._platforms_given = _platforms_given(ops)
+            self._campaigns_removed = self._campaigns_left_removed(ops, preset)
         # Ledger entries this batch adds count wherever they stand in it (an
         # import lists a reversal before its entry); an approval or reversal
         # of one the batch itself refuses is refused after.
@@ -702,7 +703,6 @@ class Judge:
                 named = record.get("reverses") if op[2] == "ledger_entry" else record.get("entry")
                 if named in added and verdicts[added[named]] is not None:
                     verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
-        self._refuse_crises_of_removed_campaigns(ops, verdicts)
         self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         self._refuse_taken_off_tasks_holding_them(ops, verdicts)
@@ -897,8 +897,7 @@ class Judge:
                 verdicts[index] = task_change_refused(author)
         if creating and any(verdicts):
             # A task that waits for, or duplicates, one whose making the batch refuses names nothing.
-            self._refuse_crises_of_removed_campaigns(ops, verdicts)
-        self._refuse_naming_refused(ops, verdicts, creating)
+            self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         failed: dict[str, Refusal] = {}
         for op, verdict in zip(ops, verdicts):
@@ -1433,24 +1432,39 @@ class Judge:
             if self.state.record_exists("crisis_end", row_id):
                 return Refusal("crisis_ended", f"crisis {crisis[:8]} has ended already")
             return None
-        return self._unknown(_crisis_references(record)) or self._unknown_platform(record.get("platforms") or [])
+        return (
+            self._unknown(_crisis_references(record))
+            or self._removed_campaign(record.get("campaigns") or [])
+            or self._unknown_platform(record.get("platforms") or [])
+        )
 
-    def _refuse_crises_of_removed_campaigns(self, ops: Sequence[Proposal], verdicts: list[Refusal | None]) -> None:
-        """A crisis naming a campaign that is removed as the whole batch leaves it (stored so, or removed by one of its
-        accepted operations, before or after the crisis): ``crisis start`` names none, and a push or a write on the
-        shared file may not either.  Judged after the batch, so the order of its operations changes nothing."""
-        for index, op in enumerate(ops):
-            if verdicts[index] is not None or op[1] != APPEND or op[2] != "crisis":
-                continue
-            named = self._record(op[5]).get("campaigns") or []
-            stored = [c for c in named if c not in self._campaigns_removed and ("campaign", c) not in self._creating]
-            removed = self.state.removed_campaigns(stored) if stored else set()
-            for campaign in named:
-                if self._campaigns_removed.get(campaign, campaign in removed):
-                    verdicts[index] = Refusal(
-                        "removed_campaign", f"crisis.campaigns: campaign {self._campaign_named(campaign)} was removed from this workspace"
-                    )
-                    break
+    def _campaigns_left_removed(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[str, bool]:
+        """Whether the batch leaves each campaign it removes or brings back removed (its last ``deleted`` that changes it:
+        not outlived), read before any crisis of it is judged: the order of a removal and a crisis in one batch changes
+        nothing, and a crisis refused for it is never taken as started by the operations after it (its end, say)."""
+        left: dict[str, bool] = {}
+        for index, (_, kind, entity, row_id, field, value) in enumerate(ops):
+            if (
+                entity == "campaign"
+                and kind != APPEND
+                and field == "deleted"
+                and index not in self._outlived
+                and not (preset and preset[index])
+            ):
+                left[row_id] = json.loads(value) is True
+        return left
+
+    def _removed_campaign(self, named: Sequence[str]) -> Refusal | None:
+        """A crisis naming a campaign removed as stored or as this batch leaves it (``_campaigns_left_removed``): ``crisis
+        start`` names none, and a push or a write on the shared file may not either."""
+        stored = [c for c in named if c not in self._campaigns_removed and ("campaign", c) not in self._creating]
+        removed = self.state.removed_campaigns(stored) if stored else set()
+        for campaign in named:
+            if self._campaigns_removed.get(campaign, campaign in removed):
+                return Refusal(
+                    "removed_campaign", f"crisis.campaigns: campaign {self._campaign_named(campaign)} was removed from this workspace"
+                )
+        return None
 
     def _unknown_platform(self, named: Sequence[str]) -> Refusal | None:
         """A crisis naming a platform crewdeck knows not, nor any campaign or post here (this batch's too) uses: a typo
@@ -1660,8 +1674,6 @@ class Judge:
         elif kind == APPEND and entity == "post_approval":
             record = self._record(value)
             self._verdicts.setdefault(record["post"], []).append(verdict_of("", "~", record))
-        elif entity == "campaign" and field == "deleted":
-            self._campaigns_removed[row_id] = json.loads(value) is True
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
             self._crisis_records.setdefault(row_id, self._record(value))
