@@ -232,7 +232,8 @@ async def test_output_an_app_writes_as_its_tab_closes_is_dropped_without_a_trace
     loop.set_exception_handler(lambda _, context: unhandled.append(context))
     listening = socket.create_server(("127.0.0.1", 0))
     port = listening.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(web.asgi, log_level="warning"))
+    # log_config=None: uvicorn's own would stop its loggers reaching the root one for every later test in this process.
+    server = uvicorn.Server(uvicorn.Config(web.asgi, log_level="warning", log_config=None))
     serving_task = asyncio.create_task(server.serve(sockets=[listening]))
     try:
         async with connect_async(
