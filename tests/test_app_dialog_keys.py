@@ -10,7 +10,7 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
-from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.app import CrewdeckApp, check_config
 from crewdeck.tui.app.crisis import HeldPostsScreen
 from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
@@ -19,6 +19,7 @@ from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
+from crewdeck.tui.workspace.config import Config
 
 from .apphelp import demo_workspace, make_app, settle
 
@@ -263,3 +264,49 @@ async def test_escape_or_quitting_while_the_notes_are_being_written_waits_for_th
         await settle(pilot)
         assert app.screen is app.main_screen
     assert answers == ["a note more"]
+
+
+@pytest.mark.parametrize(
+    ("keymap", "dialog", "new", "old"),
+    [
+        # The question before unsaved notes are dropped: `d` discards, `y` no longer does.
+        ({"discard.yes": "d"}, DiscardScreen, "d", "y"),
+        # `?`'s list closes on f2, no longer on escape.
+        ({"help.close": "f2"}, HelpScreen, "f2", "escape"),
+        # A prompt (quick add) cancels on f2, no longer on escape.
+        ({"prompt.cancel": "f2"}, PromptScreen, "f2", "escape"),
+        ({"notes.cancel": "ctrl+g"}, NotesEditorScreen, "ctrl+g", "escape"),
+    ],
+)
+async def test_a_dialogs_key_rebound_in_the_keymap_acts_there_and_the_old_one_no_longer(
+    workspace: Path, keymap: dict[str, str], dialog: type[ModalScreen[object]], new: str, old: str
+) -> None:
+    # The config refused these ids ("no key binding has this id") though `?` says any key can be rebound by its id.
+    config = Config(keymap=keymap)
+    check_config(config)
+    app = make_app(workspace, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def open_dialog() -> None:
+            if dialog is HelpScreen:
+                await pilot.press("question_mark")
+            elif dialog is PromptScreen:
+                await pilot.press("a")
+            else:  # notes an editor wrote and the task refused are unsaved: escape asks first
+                refused = "not saved: too long" if dialog is DiscardScreen else ""
+                app.push_screen(NotesEditorScreen("Notes of t1", "a note", refused=refused))
+                if refused:
+                    await settle(pilot)
+                    await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, dialog)
+
+        await settle(pilot)
+        await open_dialog()
+        await pilot.press(new)
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        await open_dialog()
+        await pilot.press(old)
+        await settle(pilot)
+        assert isinstance(app.screen, dialog)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
 from textual import events
 from textual.actions import ActionParseResult
@@ -83,7 +83,12 @@ def pane_types() -> tuple[type[Pane], ...]:
 
 def binding_ids() -> set[str]:
     """Every binding id a config's [keymap] may name."""
-    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in opened_screens())]
+    sources: list[Iterable[BindingType]] = [
+        CrewdeckApp.BINDINGS,
+        MainScreen.BINDINGS,
+        *(bindings for _, bindings in opened_screens()),
+        *(dialog.bindings for dialog in dialogs()),
+    ]
     for pane_type in pane_types():
         sources.append(pane_type.BINDINGS)
         sources.extend(bindings for _, bindings in pane_type.help_extra())
@@ -106,6 +111,8 @@ def key_scopes() -> list[KeyScope]:
                 pane.extend(bindings)
         panes.append(KeyScope.of(f"the {pane_type.pane_title.lower()} pane", pane))
     screens.extend(KeyScope.of(f"the {title.lower()} screen", everywhere, bindings) for title, bindings in opened_screens())
+    # The focused field's keys come before a dialog's own (its text area's ctrl+z before a save moved there).
+    screens.extend(KeyScope.of(dialog.where, everywhere, dialog.focused, dialog.bindings) for dialog in dialogs())
     return panes + screens
 
 
@@ -124,6 +131,50 @@ def opened_screens() -> list[tuple[str, list[BindingType]]]:
     from crewdeck.tui.app.screens.results import ResultsScreen
 
     return [("Results", ResultsScreen.BINDINGS), ("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
+
+
+class Dialog(NamedTuple):
+    """A dialog any screen may open, as ``?`` lists it and a keymap's check sees it."""
+
+    #: Its section in ``?``.
+    title: str
+    #: Where its keys work, as a refusal names it ("in a prompt").
+    where: str
+    bindings: list[BindingType]
+    #: The keys of the widget that has the focus in it (a text field's), which come before the dialog's own.
+    focused: list[Binding]
+
+
+def dialogs() -> list[Dialog]:
+    """The dialogs a key opens over any screen (a prompt, a picker, the notes), the question before the text typed in
+    one is dropped, and ``?``'s own list: ``?`` lists their keys after the screens', and a keymap may rebind them as
+    any other (imported when asked: not for the first paint)."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import OptionList, TextArea
+
+    from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
+    from crewdeck.tui.app.screens.discard import DiscardScreen
+    from crewdeck.tui.app.screens.help import HelpScreen
+    from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
+    from crewdeck.tui.app.screens.picker import PickerScreen
+    from crewdeck.tui.app.screens.prompt import PromptScreen
+    from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
+    from crewdeck.widgets.one_line_input import OneLineInput
+
+    return [
+        Dialog("Prompts", "a prompt", PromptScreen.BINDINGS, widget_keys(OneLineInput)),
+        Dialog("Pickers", "a picker", PickerScreen.BINDINGS, widget_keys(OptionList)),
+        Dialog("Task search", "the task search", TaskPickerScreen.BINDINGS, widget_keys(OneLineInput)),
+        Dialog("Notes editor", "the notes editor", NotesEditorScreen.BINDINGS, widget_keys(TextArea)),
+        Dialog("Copy editor", "the copy editor", CopyEditorScreen.BINDINGS, widget_keys(TextArea)),
+        Dialog("Discarding unsaved text", "the question before discarding", DiscardScreen.BINDINGS, []),
+        Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(VerticalScroll)),
+    ]
+
+
+def widget_keys(widget_type: type[Widget]) -> list[Binding]:
+    """A widget's keys, its bases' with them, as Textual gathers them."""
+    return [binding for bindings in widget_type._merge_bindings().key_to_bindings.values() for binding in bindings]
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
@@ -624,6 +675,7 @@ class CrewdeckApp(App[int]):
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.help_extra())
         sections.extend(opened_screens())
+        sections.extend((dialog.title, dialog.bindings) for dialog in dialogs())
         return sections
 
     def _guest_help(self) -> list[tuple[str, Iterable[BindingType]]]:
