@@ -275,6 +275,30 @@ def test_config_set_refuses_a_dialogs_key_its_field_or_another_of_its_keys_has(
     assert path.read_text() == COMMENTED  # nothing written
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "refusal"),
+    [
+        # Typed into the field, it never reached the binding: the prompt stayed open on "o".
+        ("keymap.prompt.cancel", "o", "'o' types into a prompt's text"),
+        # A priority key comes before the text area: no space could be typed in the notes any more.
+        ("keymap.notes.cancel", "f2,space", "'space' types into the notes"),
+        ("keymap.copy.save", "#", "'#' types into the copy"),
+        ("keymap.task_picker.next", "j", "'j' types into the task search"),
+        ("keymap.picker.cancel", "x", "'x' may pick a choice in a picker"),
+        ("keymap.entry_form.cancel", "comma", "'comma' types into a new ledger entry's fields"),
+    ],
+)
+def test_config_set_refuses_a_key_that_types_for_a_dialog_with_a_text_field(
+    cli: Cli, tmp_path: Path, key: str, value: str, refusal: str
+) -> None:
+    path = write(tmp_path / "c.toml", COMMENTED)
+    result = cli("--config", str(path), "config", "set", key, value)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert f"{key}: {refusal}; pick a key that types no character (escape, f2, ctrl+g)" in result.err
+    assert path.read_text() == COMMENTED  # nothing written
+    cli.ok("--config", str(path), "config", "set", key, "ctrl+g")  # a key that types nothing is taken
+
+
 def test_every_default_key_of_the_app_is_a_key() -> None:
     # A keymap may write out a binding's default ("escape,q"): the check must take each of them.
     bindings = [b for scope in key_scopes() for b in scope.bindings]

@@ -143,6 +143,8 @@ class Dialog(NamedTuple):
     bindings: list[BindingType]
     #: The keys of the widget that has the focus in it (a text field's), which come before the dialog's own.
     focused: list[Binding]
+    #: Why a key that types a character is none of its keys' ("types into a prompt's text"); "" where it may be.
+    typed: str = ""
 
 
 def dialogs() -> list[Dialog]:
@@ -162,14 +164,25 @@ def dialogs() -> list[Dialog]:
     from crewdeck.widgets.one_line_input import OneLineInput
 
     return [
-        Dialog("Prompts", "a prompt", PromptScreen.BINDINGS, widget_keys(OneLineInput)),
-        Dialog("Pickers", "a picker", PickerScreen.BINDINGS, widget_keys(OptionList)),
-        Dialog("Task search", "the task search", TaskPickerScreen.BINDINGS, widget_keys(OneLineInput)),
-        Dialog("Notes editor", "the notes editor", NotesEditorScreen.BINDINGS, widget_keys(TextArea)),
-        Dialog("Copy editor", "the copy editor", CopyEditorScreen.BINDINGS, widget_keys(TextArea)),
+        Dialog("Prompts", "a prompt", PromptScreen.BINDINGS, widget_keys(OneLineInput), "types into a prompt's text"),
+        # A choice's key is a letter or a digit, bound as the picker opens: a keymap's of the same was never reached.
+        Dialog("Pickers", "a picker", PickerScreen.BINDINGS, widget_keys(OptionList), "may pick a choice in a picker"),
+        Dialog("Task search", "the task search", TaskPickerScreen.BINDINGS, widget_keys(OneLineInput), "types into the task search"),
+        Dialog("Notes editor", "the notes editor", NotesEditorScreen.BINDINGS, widget_keys(TextArea), "types into the notes"),
+        Dialog("Copy editor", "the copy editor", CopyEditorScreen.BINDINGS, widget_keys(TextArea), "types into the copy"),
         Dialog("Discarding unsaved text", "the question before discarding", DiscardScreen.BINDINGS, []),
         Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(VerticalScroll)),
     ]
+
+
+def typed_into() -> dict[str, str]:
+    """The binding ids of the screens whose focus is always in a text field, each with why a key that types a
+    character cannot be theirs."""
+    from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+
+    typed = {b.id: dialog.typed for dialog in dialogs() if dialog.typed for b in dialog.bindings if isinstance(b, Binding) and b.id}
+    typed.update({b.id: "types into a new ledger entry's fields" for b in EntryFormScreen.BINDINGS if isinstance(b, Binding) and b.id})
+    return typed
 
 
 def widget_keys(widget_type: type[Widget]) -> list[Binding]:
@@ -208,12 +221,18 @@ def check_config(config: Config) -> None:
             hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
             raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
     if config.keymap:
-        from crewdeck.tui.app.key_conflicts import keymap_conflict, not_a_key
+        from crewdeck.tui.app.key_conflicts import keymap_conflict, not_a_key, typing_key
 
+        typed = typed_into()
         for action, keys in config.keymap.items():
             refused = not_a_key(keys)
             if refused is not None:
                 raise ConfigError(where, f"keymap.{action}", refused)
+            clash = typing_key(keys) if action in typed else None
+            if clash is not None:
+                # A non-priority key is typed into the field, never reaching its binding; a priority one can never be typed.
+                why = f"{clash!r} {typed[action]}; pick a key that types no character (escape, f2, ctrl+g)"
+                raise ConfigError(where, f"keymap.{action}", why)
         app_wide = frozenset(b.id for b in [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS] if isinstance(b, Binding) and b.id)
         conflict = keymap_conflict(config.keymap, key_scopes(), app_wide)
         if conflict is not None:
