@@ -310,3 +310,29 @@ async def test_a_dialogs_key_rebound_in_the_keymap_acts_there_and_the_old_one_no
         await pilot.press(old)
         await settle(pilot)
         assert isinstance(app.screen, dialog)
+
+
+@pytest.mark.parametrize(
+    ("keymap", "open_keys", "line", "said"),
+    [
+        ({"notes.save": "f3", "notes.cancel": "ctrl+g"}, (), ".notes--help", "f3 saves · ctrl+g cancels"),
+        ({"discard.yes": "d", "discard.no": "k,escape"}, ("escape",), ".discard--help", "d discards it · k or esc goes back to it"),
+        ({"entry_form.cancel": "f4"}, ("3", "n"), ".form--help", "enter saves · tab next field · f4 cancels"),
+        ({"prompt.cancel": "f2"}, ("exclamation_mark",), ".prompt--help", "enter starts the crisis, f2 cancels"),
+    ],
+)
+async def test_a_dialogs_own_line_names_its_keys_as_the_keymap_has_them(
+    workspace: Path, keymap: dict[str, str], open_keys: tuple[str, ...], line: str, said: str
+) -> None:
+    # The lines said "ctrl+s saves · esc cancels", "y discards it", whatever keys the keymap gave: keys that did nothing.
+    config = Config(keymap=keymap)
+    check_config(config)
+    app = make_app(workspace, config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        if line in (".notes--help", ".discard--help"):
+            app.push_screen(NotesEditorScreen("Notes of t1", "a note", refused="not saved: too long"))
+            await settle(pilot)
+        await pilot.press(*open_keys)
+        await settle(pilot)
+        assert said in str(app.screen.query_one(line, Label).render())

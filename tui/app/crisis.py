@@ -18,6 +18,7 @@ from textual.widgets import Label, Static
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.post_actions import Move, post_line, run_move, slot_zone, write_move
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -79,10 +80,12 @@ class CrisisKey:
                 lambda store, me, now: writing.start_crisis(store, me, now, reason),
             )
 
-        self._owner.app.push_screen(
+        app = self._owner.app
+        cancel = said_key(app, PromptScreen.BINDINGS, "prompt.cancel")
+        app.push_screen(
             PromptScreen(
                 "Start a crisis? Every approved and scheduled post pauses for everyone",
-                "the reason, shown on every screen — enter starts the crisis, escape cancels",
+                f"the reason, shown on every screen — enter starts the crisis, {cancel} cancels",
                 submit=submit,
             )
         )

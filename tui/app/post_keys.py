@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -212,7 +213,10 @@ class PostKeys:
 
         post_id, name = post.id, named_post(post.facts.title, post.id)
         if field == "copy":
-            what, title, help_text = "copy", "The post's copy", "the text as it will go out; enter starts a new line, ctrl+s saves"
+            from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
+
+            save = said_key(self._owner.app, CopyEditorScreen.BINDINGS, "copy.save")
+            what, title, help_text = "copy", "The post's copy", f"the text as it will go out; enter starts a new line, {save} saves"
         else:
             what, _, _, title, help_text = CONTENT_CHOICES[field]
 

@@ -11,7 +11,7 @@ from rich.constrain import Constrain
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.keys import key_to_character
@@ -42,6 +42,17 @@ def shown_keys(binding: Binding, keymap: dict[str, str]) -> str:
     keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
     # A keymap may space its list ("o, p"), as Textual reads it.
     return ", ".join(shown_key(k.strip()) for k in keys.split(","))
+
+
+def said_key(app: App[object], bindings: Iterable[BindingType], binding_id: str, *, every: bool = False) -> str:
+    """How a screen's own line of help names the key of ``binding_id``, one of ``bindings``, as the keymap has it:
+    ``ctrl+s``, ``esc`` (its first key); ``every``: each of its keys ("n or esc").  A line that said the default
+    ("ctrl+s saves") told of a key that no longer did it once the keymap gave the action another."""
+    binding = next(b for b in bindings if isinstance(b, Binding) and b.id == binding_id)
+    # The keymap the app gave Textual (``set_keymap``), which applies it to every screen's bindings.
+    keys = app._keymap.get(binding_id, binding.key)
+    names = ["esc" if key == "escape" else shown_key(key) for key in (part.strip() for part in keys.split(","))]
+    return " or ".join(names) if every else names[0]
 
 
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:

@@ -13,6 +13,7 @@ from textual.widgets import Label, Static, TextArea
 
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.discard import HoldsText
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.widgets.key_footer import KeyFooter
@@ -68,7 +69,8 @@ class NotesEditorScreen(HoldsText, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(plain(self.title_text), classes="notes--title")
-            yield Label("ctrl+s saves · esc cancels", classes="notes--help")
+            save, cancel = said_key(self.app, self.BINDINGS, "notes.save"), said_key(self.app, self.BINDINGS, "notes.cancel")
+            yield Label(f"{save} saves · {cancel} cancels", classes="notes--help")
             yield TextArea(self.notes, id="notes-text", soft_wrap=True, tab_behavior="indent")
             yield Static("", classes="notes--refused", id="notes-refused")
         yield KeyFooter()
