@@ -193,6 +193,19 @@ def test_config_set_refuses_textuals_own_keys_which_come_before_every_binding(
     assert path.read_text() == COMMENTED  # nothing written
 
 
+@pytest.mark.parametrize(("value", "written"), [("5", "5"), ('"5"', "5"), ("0,f9", "0,f9")])
+def test_config_set_takes_a_digit_key_as_typed(cli: Cli, tmp_path: Path, value: str, written: str) -> None:
+    # `config set keymap.app.zoom 5` was refused: "expected a string, got 5" (TOML's number), though 5 is a key.
+    path = tmp_path / "c.toml"
+    cli.ok("--config", str(path), "config", "set", "keymap.app.zoom", value)
+    assert load(str(path)).keymap == {"app.zoom": written}
+
+
+def test_config_set_refuses_a_keymap_value_no_key_press_matches_as_typed(cli: Cli, tmp_path: Path) -> None:
+    result = cli("--config", str(tmp_path / "c.toml"), "config", "set", "keymap.app.zoom", "1.5")
+    assert result.code == 2 and "keymap.app.zoom: '1.5' is not a key" in result.err
+
+
 def test_a_key_free_where_the_binding_works_is_taken(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     # c accepts a task in the tasks pane, but the ledger's keys never work there.
