@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -92,6 +92,7 @@ class LedgerPane(Pane):
         Binding("x", "mark", "Mark", id="ledger.mark"),
         Binding("X", "clear_marks", "Clear marks", show=False, id="ledger.clear_marks"),
         Binding("slash", "filter", "Filter", id="ledger.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="ledger.clear_filter"),
         Binding("left_square_bracket", "move_period(-1)", "Previous period", show=False, id="ledger.prev_period"),
         Binding("right_square_bracket", "move_period(1)", "Next period", show=False, id="ledger.next_period"),
         Binding("left_curly_bracket", "narrow_period", "Narrower period", show=False, id="ledger.narrow_period"),
@@ -379,17 +380,15 @@ class LedgerPane(Pane):
         self._preview(message.text, self.period)
         self.show_query(message.text)
 
-    def on_key(self, event: events.Key) -> None:
-        if event.key != "escape":
-            return
+    def action_clear_filter(self) -> None:
+        """``escape``: the filter box closed, or an applied filter (a budget line's entries too) left for all the
+        period's entries, as in Tasks (offered only then: ``check_action``)."""
         if self.has_class("-filtering"):
-            event.stop()
             self.remove_class("-filtering")
             self.entries.focus()
             # Back to the filter on screen, so that a refused one is not tried again at every refresh.
             self.filter_text = self.page.text if self.page else ""
-        elif self.filter_text:  # an applied filter (a budget line's entries too): back to all the period's, as in Tasks
-            event.stop()
+        elif self.filter_text:
             self.show_query("")
 
     def action_move_period(self, steps: int) -> None:
@@ -407,6 +406,8 @@ class LedgerPane(Pane):
     # ------------------------------------------------------------ keys: writing
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":  # else escape goes on, to what is under the pane
+            return self.has_class("-filtering") or bool(self.filter_text)
         if action == "approve":
             session = self.services.session
             if self.marked:  # the write names each marked entry that may not be approved
