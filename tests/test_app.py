@@ -40,6 +40,7 @@ from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.key_footer import footer_keys
+from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import TaskTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
@@ -1425,3 +1426,16 @@ async def test_the_key_that_clears_a_filter_can_be_rebound_as_every_other(worksp
         await pilot.press("f3")
         await settle(pilot)
         assert ledger.filter_text == ""
+
+
+async def test_the_panes_lines_name_their_keys_as_the_keymap_has_them(workspace: Path) -> None:
+    # The filter boxes said "escape closes" and the Budget bar "[ ] { } period" whatever keys the keymap gave.
+    config = Config(keymap={"tasks.clear_filter": "f2", "ledger.clear_filter": "f3", "ledger.narrow_period": "comma"})
+    check_config(config)
+    app = make_app(workspace, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.tasks_pane.filter_box.query_one(Input).placeholder.endswith("enter applies, f2 closes")
+        ledger = app.query_one(LedgerPane)
+        assert ledger.filter_box.query_one(Input).placeholder.endswith("enter applies, f3 closes")
+        assert ledger.query_one(PaneBar).hint == "[ ] , } period"

@@ -22,7 +22,7 @@ from textual.widgets import Input, OptionList, Static, TextArea
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.app import CrewdeckApp, check_config
 from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.crisis import HeldPostsScreen
 from crewdeck.tui.app.crisis_banner import CrisisBanner
@@ -2154,3 +2154,18 @@ async def test_the_task_filter_needs_me_acting_as_a_reviewer_lists_what_the_appr
         screen = await open_approvals(app, pilot)
         rows = screen.table.loaded_rows()
         assert {row.id for _, row in rows if row.cells[5].startswith("needs you")} == listed, [row.cells for _, row in rows]
+
+
+async def test_the_held_posts_name_their_keys_as_the_keymap_has_them(missed: tuple[Path, str]) -> None:
+    # The line over the list and `r`'s refusal said "n new slot", "press n", whatever key the keymap gave.
+    team, _ = missed
+    config = Config(keymap={"held.reschedule": "w", "held.resume": "e"})
+    check_config(config)
+    app = make_app(team, "ana", config=config)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen, _ = await _open_held_posts(pilot, app)
+        line = str(screen.query_one("#held-help", Static).render())
+        assert line.startswith("e resume · w new slot · P pull · esc close"), line
+        assert await _told_after(app, pilot, "e") == [
+            "cannot resume “Spring post 0”: its slot passed during the crisis: press w to give it a new slot"
+        ]

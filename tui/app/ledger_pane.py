@@ -27,6 +27,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.opening import first_period
 from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
@@ -148,8 +149,9 @@ class LedgerPane(Pane):
         bar = PaneBar(id="ledger-bar")
         bar.shrink_last = 8  # the filter is cut before it goes ("/ +app-inst…")
         yield bar
+        closes = said_key(self.app, self.BINDINGS, "ledger.clear_filter")
         yield FilterBox(
-            "+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes",
+            f"+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, {closes} closes",
             noun="entry",
             plural="entries",
             id="ledger-filter",
@@ -283,7 +285,9 @@ class LedgerPane(Pane):
             return
         bar = self.query_one(PaneBar)
         bar.title = period_name(page.period)
-        bar.hint = "[ ] { } period"
+        bar.hint = (
+            " ".join(said_key(self.app, self.BINDINGS, f"ledger.{move}_period") for move in ("prev", "next", "narrow", "widen")) + " period"
+        )
         marks = [f"{len(self.marked):,} marked"] if self.marked else []  # next to the count, as in Tasks: the last parts go first
         parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", *marks, page.base]
         over = sum(1 for line in page.budget if line.over)
@@ -462,7 +466,7 @@ class LedgerPane(Pane):
         self.app.push_screen(
             PromptScreen(
                 f"Reverse {entry.short_id}: {entry.amount_text} to {entry.payee}?",
-                "why, if you like (everyone sees it) — enter reverses, escape keeps the entry",
+                f"why, if you like (everyone sees it) — enter reverses, {said_key(self.app, PromptScreen.BINDINGS, 'prompt.cancel')} keeps the entry",
                 preview=preview,
                 submit=lambda reason: self._reverse(entry.id, reason.strip()),
             )

@@ -22,7 +22,7 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.post_keys import POST_BINDINGS
-from crewdeck.tui.app.screens.help import shown_key
+from crewdeck.tui.app.screens.help import said_key, shown_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
@@ -154,7 +154,8 @@ class TasksPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
-        yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", noun="task", id="tasks-filter")
+        closes = said_key(self.app, self.BINDINGS, "tasks.clear_filter")
+        yield FilterBox(f"@me #tag +campaign !high due:<fri overdue words — enter applies, {closes} closes", noun="task", id="tasks-filter")
         # Rows are made from the fetched tasks as they come on screen.
         yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, mark_column=CELLS.index("mark"), id="task-table")
         yield Static("", id="tasks-first-steps")
