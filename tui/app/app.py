@@ -143,7 +143,7 @@ class Dialog(NamedTuple):
     bindings: list[BindingType]
     #: The keys of the widget that has the focus in it (a text field's), which come before the dialog's own.
     focused: list[Binding]
-    #: Why a key that types a character is none of its keys' ("types into a prompt's text"); "" where it may be.
+    #: Why none of its keys may be one that types a character ("types into a prompt's text"); "" where one may.
     typed: str = ""
 
 
