@@ -21,7 +21,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
 from crewdeck.tui.workspace.config import Config
 
-from .apphelp import demo_workspace, make_app, settle
+from .apphelp import demo_workspace, help_text, make_app, settle
 
 SIZE = (80, 24)
 
@@ -336,3 +336,27 @@ async def test_a_dialogs_own_line_names_its_keys_as_the_keymap_has_them(
         await pilot.press(*open_keys)
         await settle(pilot)
         assert said in str(app.screen.query_one(line, Label).render())
+
+
+async def test_the_palettes_keys_can_be_rebound_as_every_other(workspace: Path) -> None:
+    # Textual's palette keys had no id: escape closed it whatever key the keymap gave every other dialog's cancel.
+    config = Config(keymap={"palette.close": "f4", "palette.next": "ctrl+n"})
+    check_config(config)
+    app = make_app(workspace, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "f4 Exit the command palette palette.close" in await help_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        assert "f4 Exit the command palette" in " ".join(bottom_line(app).split())
+        await pilot.press("f4")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.screen import ModalScreen
 
 import crewdeck
-from crewdeck.tui.app.app import binding_ids, check_config, key_scopes
+from crewdeck.tui.app.app import binding_ids, check_config, key_scopes, widget_keys
 from crewdeck.tui.app.key_conflicts import not_a_key
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.config import Config, ConfigError, known_keys, load, parse, save, updated
@@ -261,7 +262,9 @@ def test_every_key_the_app_binds_has_an_id_a_keymap_may_name() -> None:
             importlib.import_module(module.name)
     known = binding_ids()
     widgets = [cls for cls in _subclasses(DOMNode) if cls.__module__.startswith("crewdeck.")]
-    bound = [(cls.__name__, binding) for cls in widgets for binding in cls.__dict__.get("BINDINGS", [])]
+    # Every screen's own keys in Textual (tab, ctrl+c), which the palette keeps as they are, are Textual's, not the app's.
+    every_screens = set(widget_keys(ModalScreen))
+    bound = [(cls.__name__, b) for cls in widgets for b in cls.__dict__.get("BINDINGS", []) if b not in every_screens]
     assert len(bound) > 100
     assert [(name, b) for name, b in bound if not (isinstance(b, Binding) and b.id in known and b.description)] == []
 
@@ -299,6 +302,7 @@ def test_config_set_refuses_a_dialogs_key_its_field_or_another_of_its_keys_has(
         ("keymap.task_picker.next", "j", "'j' types into the task search"),
         ("keymap.picker.cancel", "x", "'x' may pick a choice in a picker"),
         ("keymap.entry_form.cancel", "comma", "'comma' types into a new ledger entry's fields"),
+        ("keymap.palette.close", "q", "'q' types into the palette's search"),
     ],
 )
 def test_config_set_refuses_a_key_that_types_for_a_dialog_with_a_text_field(

@@ -151,6 +151,7 @@ def dialogs() -> list[Dialog]:
     """The dialogs a key opens over any screen (a prompt, a picker, the notes), the question before the text typed in
     one is dropped, and ``?``'s own list: ``?`` lists their keys after the screens', and a keymap may rebind them as
     any other (imported when asked: not for the first paint)."""
+    from textual.command import CommandInput
     from textual.containers import VerticalScroll
     from textual.widgets import OptionList, TextArea
 
@@ -158,6 +159,7 @@ def dialogs() -> list[Dialog]:
     from crewdeck.tui.app.screens.discard import DiscardScreen
     from crewdeck.tui.app.screens.help import HelpScreen
     from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
+    from crewdeck.tui.app.screens.palette import Palette
     from crewdeck.tui.app.screens.picker import PickerScreen
     from crewdeck.tui.app.screens.prompt import PromptScreen
     from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
@@ -170,6 +172,7 @@ def dialogs() -> list[Dialog]:
         Dialog("Task search", "the task search", TaskPickerScreen.BINDINGS, widget_keys(OneLineInput), "types into the task search"),
         Dialog("Notes editor", "the notes editor", NotesEditorScreen.BINDINGS, widget_keys(TextArea), "types into the notes"),
         Dialog("Copy editor", "the copy editor", CopyEditorScreen.BINDINGS, widget_keys(TextArea), "types into the copy"),
+        Dialog("Command palette", "the command palette", Palette.BINDINGS, widget_keys(CommandInput), "types into the palette's search"),
         Dialog("Discarding unsaved text", "the question before discarding", DiscardScreen.BINDINGS, []),
         Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(VerticalScroll)),
     ]
@@ -694,7 +697,8 @@ class CrewdeckApp(App[int]):
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.help_extra())
         sections.extend(opened_screens())
-        sections.extend((dialog.title, dialog.bindings) for dialog in dialogs())
+        # Those with an id: not the palette's tab and ctrl+c, Textual's on every screen.
+        sections.extend((dialog.title, list(_described(dialog.bindings))) for dialog in dialogs())
         return sections
 
     def _guest_help(self) -> list[tuple[str, Iterable[BindingType]]]:
