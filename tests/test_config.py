@@ -279,7 +279,9 @@ def _subclasses(cls: type[DOMNode]) -> set[type[DOMNode]]:
         ("keymap.notes.save", "ctrl+z", "'ctrl+z' is already the key of 'Undo' in the notes editor"),
         ("keymap.prompt.cancel", "ctrl+u", "'ctrl+u' is already the key of 'Delete all to the left' in a prompt"),
         ("keymap.discard.yes", "n", "'n' is already the key of 'Keep editing' (discard.no) in the question before discarding"),
-        ("keymap.help.close", "z", "'z' is already the app-wide key of 'Zoom' (app.zoom)"),
+        ("keymap.help.close", "j", "'j' is already the key of 'Down' (help.down) in the list of keys"),
+        ("keymap.held.resume", "j", "'j' is already the key of 'Down' (table.cursor_down) in the posts a crisis held"),
+        ("keymap.palette.close", "ctrl+q", "'ctrl+q' is Textual's own key for 'Quit'"),
     ],
 )
 def test_config_set_refuses_a_dialogs_key_its_field_or_another_of_its_keys_has(
@@ -289,6 +291,16 @@ def test_config_set_refuses_a_dialogs_key_its_field_or_another_of_its_keys_has(
     result = cli("--config", str(path), "config", "set", key, value)
     assert result.code == 2 and f"{key}: {refusal}" in result.err and result.err.count("\n") == 1
     assert path.read_text() == COMMENTED  # nothing written
+
+
+def test_an_app_wide_key_is_free_in_a_dialog_where_the_apps_keys_do_nothing(cli: Cli, tmp_path: Path) -> None:
+    # Over a dialog only its own keys (and Textual's ctrl+q, ctrl+p) work: `z` closing ?'s list was refused as
+    # "already the app-wide key of 'Zoom'", though zoom never works there.
+    path = tmp_path / "c.toml"
+    cli.ok("--config", str(path), "config", "set", "keymap.help.close", "z")
+    cli.ok("--config", str(path), "config", "set", "keymap.held.pull", "R")
+    cli.ok("--config", str(path), "config", "set", "keymap.discard.yes", "4")
+    assert load(str(path)).keymap == {"help.close": "z", "held.pull": "R", "discard.yes": "4"}
 
 
 @pytest.mark.parametrize(

@@ -111,8 +111,9 @@ def key_scopes() -> list[KeyScope]:
                 pane.extend(bindings)
         panes.append(KeyScope.of(f"the {pane_type.pane_title.lower()} pane", pane))
     screens.extend(KeyScope.of(f"the {title.lower()} screen", everywhere, bindings) for title, bindings in opened_screens())
-    # The focused field's keys come before a dialog's own (its text area's ctrl+z before a save moved there).
-    screens.extend(KeyScope.of(dialog.where, everywhere, dialog.focused, dialog.bindings) for dialog in dialogs())
+    # Over a dialog (a modal screen) the app's keys do nothing, Textual's own excepted; the focused field's keys come
+    # before the dialog's (its text area's ctrl+z before a save moved there).
+    screens.extend(KeyScope.of(dialog.where, textual_keys(), dialog.focused, dialog.bindings) for dialog in dialogs())
     return panes + screens
 
 
@@ -126,11 +127,11 @@ def textual_keys() -> list[Binding]:
 def opened_screens() -> list[tuple[str, list[BindingType]]]:
     """The screens an app-wide key opens over the panes (Results, the posts') and their keys, which ``?`` lists after the
     panes' and a config's [keymap] may rebind (imported when asked: not for the first paint)."""
-    from crewdeck.tui.app.crisis import HELD_BINDINGS
     from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS
     from crewdeck.tui.app.screens.results import ResultsScreen
 
-    return [("Results", ResultsScreen.BINDINGS), ("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
+    # (The posts a crisis held are a dialog: ``dialogs``.)
+    return [("Results", ResultsScreen.BINDINGS), ("Approvals", APPROVALS_BINDINGS)]
 
 
 class Dialog(NamedTuple):
@@ -148,15 +149,18 @@ class Dialog(NamedTuple):
 
 
 def dialogs() -> list[Dialog]:
-    """The dialogs a key opens over any screen (a prompt, a picker, the notes), the question before the text typed in
-    one is dropped, and ``?``'s own list: ``?`` lists their keys after the screens', and a keymap may rebind them as
-    any other (imported when asked: not for the first paint)."""
+    """The dialogs, screens over the others whose keys alone work there (a prompt, a picker, the notes, a new ledger
+    entry, the posts a crisis held), the question before the text typed in one is dropped, and ``?``'s own list:
+    ``?`` lists their keys after the screens', and a keymap may rebind them as any other (imported when asked: not
+    for the first paint)."""
     from textual.command import CommandInput
     from textual.containers import VerticalScroll
     from textual.widgets import OptionList, TextArea
 
+    from crewdeck.tui.app.crisis import HELD_BINDINGS
     from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
     from crewdeck.tui.app.screens.discard import DiscardScreen
+    from crewdeck.tui.app.screens.entry_form import EntryFormScreen
     from crewdeck.tui.app.screens.help import HelpScreen
     from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
     from crewdeck.tui.app.screens.palette import Palette
@@ -164,6 +168,7 @@ def dialogs() -> list[Dialog]:
     from crewdeck.tui.app.screens.prompt import PromptScreen
     from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
     from crewdeck.widgets.one_line_input import OneLineInput
+    from crewdeck.widgets.post_table import PostTable
 
     return [
         Dialog("Prompts", "a prompt", PromptScreen.BINDINGS, widget_keys(OneLineInput), "types into a prompt's text"),
@@ -172,6 +177,14 @@ def dialogs() -> list[Dialog]:
         Dialog("Task search", "the task search", TaskPickerScreen.BINDINGS, widget_keys(OneLineInput), "types into the task search"),
         Dialog("Notes editor", "the notes editor", NotesEditorScreen.BINDINGS, widget_keys(TextArea), "types into the notes"),
         Dialog("Copy editor", "the copy editor", CopyEditorScreen.BINDINGS, widget_keys(TextArea), "types into the copy"),
+        Dialog(
+            "New ledger entry",
+            "a new ledger entry",
+            EntryFormScreen.BINDINGS,
+            widget_keys(OneLineInput),
+            "types into a new ledger entry's fields",
+        ),
+        Dialog("Posts a crisis held", "the posts a crisis held", HELD_BINDINGS, widget_keys(PostTable)),
         Dialog("Command palette", "the command palette", Palette.BINDINGS, widget_keys(CommandInput), "types into the palette's search"),
         Dialog("Discarding unsaved text", "the question before discarding", DiscardScreen.BINDINGS, []),
         Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(VerticalScroll)),
@@ -179,13 +192,9 @@ def dialogs() -> list[Dialog]:
 
 
 def typed_into() -> dict[str, str]:
-    """The binding ids of the screens whose focus is always in a text field, each with why a key that types a
+    """The binding ids of the dialogs whose focus is always in a text field, each with why a key that types a
     character cannot be theirs."""
-    from crewdeck.tui.app.screens.entry_form import EntryFormScreen
-
-    typed = {b.id: dialog.typed for dialog in dialogs() if dialog.typed for b in dialog.bindings if isinstance(b, Binding) and b.id}
-    typed.update({b.id: "types into a new ledger entry's fields" for b in EntryFormScreen.BINDINGS if isinstance(b, Binding) and b.id})
-    return typed
+    return {b.id: dialog.typed for dialog in dialogs() if dialog.typed for b in dialog.bindings if isinstance(b, Binding) and b.id}
 
 
 def widget_keys(widget_type: type[Widget]) -> list[Binding]:

@@ -76,15 +76,11 @@ class LedgerPane(Pane):
     @classmethod
     def help_extra(cls) -> list[tuple[str, list[BindingType]]]:
         from crewdeck.tui.app.screens.entry_detail import EntryScreen
-        from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 
-        return [
-            ("Budget and entries tables", LineTable.BINDINGS),
-            ("Ledger entry", EntryScreen.BINDINGS),
-            ("New ledger entry", EntryFormScreen.BINDINGS),
-        ]
+        # (A new entry's form is a dialog: ``dialogs``.)
+        return [("Budget and entries tables", LineTable.BINDINGS), ("Ledger entry", EntryScreen.BINDINGS)]
 
-    SCREEN_SECTIONS = frozenset({"Ledger entry", "New ledger entry"})
+    SCREEN_SECTIONS = frozenset({"Ledger entry"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_entry", "New entry", id="ledger.new"),
