@@ -21,7 +21,7 @@ from textual.widgets import Input
 from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.app.app import CrewdeckApp, check_config
+from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.opening import GRID_GUTTER, LEDGER_ROWS, GridQuery, Opening, first_grid, grid_resolution, grid_width
@@ -44,7 +44,7 @@ from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import TaskTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import FirstAnswerLast, cursor_on, demo_workspace, help_text, make_app, prompt_preview, settle, until
+from .apphelp import FirstAnswerLast, cursor_on, demo_workspace, help_text, keymapped_app, make_app, prompt_preview, settle, until
 from .conftest import NOW
 
 SIZE = (160, 48)
@@ -1397,9 +1397,7 @@ async def test_a_task_that_is_gone_says_so_in_its_detail(workspace: Path) -> Non
 
 async def test_the_key_that_clears_a_filter_can_be_rebound_as_every_other(workspace: Path) -> None:
     # escape cleared a filter in a key handler of each pane's own: no id, so not in ?, and no keymap could move it.
-    config = Config(keymap={"tasks.clear_filter": "f2", "ledger.clear_filter": "f3"})
-    check_config(config)
-    app = make_app(workspace, config=config)
+    app = keymapped_app(workspace, {"tasks.clear_filter": "f2", "ledger.clear_filter": "f3"})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         tasks = app.tasks_pane
@@ -1430,9 +1428,7 @@ async def test_the_key_that_clears_a_filter_can_be_rebound_as_every_other(worksp
 
 async def test_the_panes_lines_name_their_keys_as_the_keymap_has_them(workspace: Path) -> None:
     # The filter boxes said "escape closes" and the Budget bar "[ ] { } period" whatever keys the keymap gave.
-    config = Config(keymap={"tasks.clear_filter": "f2", "ledger.clear_filter": "f3", "ledger.narrow_period": "comma"})
-    check_config(config)
-    app = make_app(workspace, config=config)
+    app = keymapped_app(workspace, {"tasks.clear_filter": "f2", "ledger.clear_filter": "f3", "ledger.narrow_period": "comma"})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.tasks_pane.filter_box.query_one(Input).placeholder.endswith("enter applies, f2 closes")

@@ -10,7 +10,7 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
-from crewdeck.tui.app.app import CrewdeckApp, check_config
+from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.crisis import HeldPostsScreen
 from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
@@ -19,9 +19,8 @@ from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
-from crewdeck.tui.workspace.config import Config
 
-from .apphelp import demo_workspace, help_text, make_app, settle
+from .apphelp import demo_workspace, help_text, keymapped_app, make_app, settle
 
 SIZE = (80, 24)
 
@@ -282,9 +281,7 @@ async def test_a_dialogs_key_rebound_in_the_keymap_acts_there_and_the_old_one_no
     workspace: Path, keymap: dict[str, str], dialog: type[ModalScreen[object]], new: str, old: str
 ) -> None:
     # The config refused these ids ("no key binding has this id") though `?` says any key can be rebound by its id.
-    config = Config(keymap=keymap)
-    check_config(config)
-    app = make_app(workspace, config=config)
+    app = keymapped_app(workspace, keymap)
     async with app.run_test(size=SIZE) as pilot:
 
         async def open_dialog() -> None:
@@ -325,9 +322,7 @@ async def test_a_dialogs_own_line_names_its_keys_as_the_keymap_has_them(
     workspace: Path, keymap: dict[str, str], open_keys: tuple[str, ...], line: str, said: str
 ) -> None:
     # The lines said "ctrl+s saves · esc cancels", "y discards it", whatever keys the keymap gave: keys that did nothing.
-    config = Config(keymap=keymap)
-    check_config(config)
-    app = make_app(workspace, config=config)
+    app = keymapped_app(workspace, keymap)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         if line in (".notes--help", ".discard--help"):
@@ -340,9 +335,7 @@ async def test_a_dialogs_own_line_names_its_keys_as_the_keymap_has_them(
 
 async def test_the_palettes_keys_can_be_rebound_as_every_other(workspace: Path) -> None:
     # Textual's palette keys had no id: escape closed it whatever key the keymap gave every other dialog's cancel.
-    config = Config(keymap={"palette.close": "f4", "palette.next": "ctrl+n"})
-    check_config(config)
-    app = make_app(workspace, config=config)
+    app = keymapped_app(workspace, {"palette.close": "f4", "palette.next": "ctrl+n"})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "f4 Exit the command palette palette.close" in await help_text(pilot)

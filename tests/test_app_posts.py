@@ -22,7 +22,7 @@ from textual.widgets import Input, OptionList, Static, TextArea
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.app.app import CrewdeckApp, check_config
+from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.crisis import HeldPostsScreen
 from crewdeck.tui.app.crisis_banner import CrisisBanner
@@ -44,7 +44,7 @@ from crewdeck.widgets.key_footer import KeyFooter, footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import FirstAnswerLast, calendar_on_one_post, cursor_on, help_text, make_app, settle, until
+from .apphelp import FirstAnswerLast, calendar_on_one_post, cursor_on, help_text, keymapped_app, make_app, settle, until
 from .conftest import NOW, NOW_TEXT, Cli
 from .forged import Forger
 from .postsupport import add_posts, ids, team_workspace
@@ -2159,9 +2159,7 @@ async def test_the_task_filter_needs_me_acting_as_a_reviewer_lists_what_the_appr
 async def test_the_held_posts_name_their_keys_as_the_keymap_has_them(missed: tuple[Path, str]) -> None:
     # The line over the list and `r`'s refusal said "n new slot", "press n", whatever key the keymap gave.
     team, _ = missed
-    config = Config(keymap={"held.reschedule": "w", "held.resume": "e"})
-    check_config(config)
-    app = make_app(team, "ana", config=config)
+    app = keymapped_app(team, {"held.reschedule": "w", "held.resume": "e"})
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen, _ = await _open_held_posts(pilot, app)
         line = str(screen.query_one("#held-help", Static).render())

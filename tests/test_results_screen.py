@@ -18,16 +18,15 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.app.app import CrewdeckApp, binding_ids, check_config
+from crewdeck.tui.app.app import CrewdeckApp, binding_ids
 from crewdeck.tui.app.screens.results import ResultsScreen
 from crewdeck.tui.results import pane_data
 from crewdeck.tui.results.keys import Key, write
-from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable, sparkline
 
-from .apphelp import demo_workspace, help_text, make_app, settle, until
+from .apphelp import demo_workspace, help_text, keymapped_app, make_app, settle, until
 from .conftest import NOW, copy_of_workspace
 
 
@@ -1173,9 +1172,7 @@ async def test_the_legend_leaves_out_what_delta_compares_and_its_dashes_when_the
 
 async def test_the_bars_hint_names_the_keys_as_the_keymap_has_them(workspace: Path) -> None:
     # It said "p week/month/run · [ ] period · esc back" whatever keys the keymap gave.
-    config = Config(keymap={"results.kind": "w", "results.prev_period": "comma", "results.close": "f2"})
-    check_config(config)
-    app = make_app(workspace, config=config, watch=False)
+    app = keymapped_app(workspace, {"results.kind": "w", "results.prev_period": "comma", "results.close": "f2"}, watch=False)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await _open(pilot)
         assert screen.query_one(PaneBar).hint == "w week/month/run · , ] period · f2 back"
