@@ -66,7 +66,7 @@ def _key_table(rows: list[tuple[str, str, str]], widths: tuple[int, int, int]) -
     (it is what the config takes) and never wraps under the keys."""
     keys, descriptions, ids = widths
     table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column(no_wrap=True, width=keys, style="bold")
+    table.add_column(width=keys, style="bold")
     table.add_column(ratio=1, overflow="fold")
     table.add_column(width=ids, style="dim", overflow="fold")
     for row in rows:
@@ -122,7 +122,9 @@ class HelpScreen(ModalScreen[None]):
         sections = [(title, binding_rows(bindings, self.keymap)) for title, bindings in self.sections]
         rows = [row for _, section in sections for row in section]
         widths = (
-            max((cell_len(keys) for keys, _, _ in rows), default=0),
+            # As wide as the widest key: a row of several wraps between them ("pagedown," over "space"), or the
+            # palette's "ctrl+home, shift+home" took 12 cells from every description.
+            max((cell_len(key) for keys, _, _ in rows for key in keys.split(" ")), default=0),
             max((cell_len(text) for _, text, _ in rows), default=0),
             max((cell_len(binding_id) for _, _, binding_id in rows), default=0),
         )
