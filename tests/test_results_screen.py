@@ -851,6 +851,14 @@ async def test_question_mark_lists_the_results_keys(workspace: Path) -> None:
         assert set(ids) <= binding_ids()  # which a config's [keymap] may rebind: it refused them as "no key binding has this id"
 
 
+async def test_the_bars_hint_names_the_keys_as_the_keymap_has_them(workspace: Path) -> None:
+    # It said "p week/month/run · [ ] period · esc back" whatever keys the keymap gave.
+    app = keymapped_app(workspace, {"results.kind": "w", "results.prev_period": "comma", "results.close": "f2"}, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        assert screen.query_one(PaneBar).hint == "w week/month/run · , ] period · f2 back"
+
+
 async def test_keys_that_do_nothing_on_a_level_are_not_offered(workspace: Path) -> None:
     # The footer offered "⏎ Open" on a post's days (enter only rang the bell), "z Zoom" (which zoomed the panes
     # behind, found zoomed on the way back) and the bar "[ ] period" over each campaign's run.
@@ -1168,11 +1176,3 @@ async def test_the_legend_leaves_out_what_delta_compares_and_its_dashes_when_the
     lines = tuple(replace(line, change="—", kpis=("1.00%",) * 5) for line in screen.page.lines)
     page = replace(screen.page, lines=lines)
     assert "— no value" in pane_data.legend(page) and "— no value" not in pane_data.legend(page, change=False)
-
-
-async def test_the_bars_hint_names_the_keys_as_the_keymap_has_them(workspace: Path) -> None:
-    # It said "p week/month/run · [ ] period · esc back" whatever keys the keymap gave.
-    app = keymapped_app(workspace, {"results.kind": "w", "results.prev_period": "comma", "results.close": "f2"}, watch=False)
-    async with app.run_test(size=(160, 48)) as pilot:
-        screen = await _open(pilot)
-        assert screen.query_one(PaneBar).hint == "w week/month/run · , ] period · f2 back"
