@@ -16,7 +16,7 @@ from textual.widgets import Static
 from textual.worker import NoActiveWorker, WorkerCancelled, WorkerState, get_current_worker
 
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.app import CrewdeckApp, check_config
 from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.session.session import Session
@@ -50,6 +50,13 @@ def make_app(path: Path, handle: str = "ana", config: Config | None = None, watc
     session = Session.open(path, handle, config)
     session.ranked.rescore(NOW)
     return CrewdeckApp(session, config, watch=watch)
+
+
+def keymapped_app(path: Path, keymap: dict[str, str], handle: str = "ana", watch: bool = True) -> CrewdeckApp:
+    """An app whose config rebinds ``keymap``, checked first as the app's start checks it (``check_config``)."""
+    config = Config(keymap=keymap)
+    check_config(config)
+    return make_app(path, handle, config=config, watch=watch)
 
 
 async def settle(pilot: Pilot[object]) -> None:

@@ -40,10 +40,11 @@ from crewdeck.tui.tasks.rows import CELLS, row_text
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.key_footer import footer_keys
+from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import TaskTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import FirstAnswerLast, cursor_on, demo_workspace, help_text, make_app, prompt_preview, settle, until
+from .apphelp import FirstAnswerLast, cursor_on, demo_workspace, help_text, keymapped_app, make_app, prompt_preview, settle, until
 from .conftest import NOW
 
 SIZE = (160, 48)
@@ -1392,3 +1393,45 @@ async def test_a_task_that_is_gone_says_so_in_its_detail(workspace: Path) -> Non
         assert body_lines(detail, "#detail-body")[:2] == ["task 01234567", "gone  the operation that made it was refused or removed"]
         assert any("task 01234567 is gone" in n.message for n in app._notifications)
         assert not detail.check_action("triage", ("copy",)) and not detail.check_action("set_field", ())
+
+
+async def test_the_key_that_clears_a_filter_can_be_rebound_as_every_other(workspace: Path) -> None:
+    # escape cleared a filter in a key handler of each pane's own: no id, so not in ?, and no keymap could move it.
+    app = keymapped_app(workspace, {"tasks.clear_filter": "f2", "ledger.clear_filter": "f3"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tasks = app.tasks_pane
+        await pilot.press("slash", *"#tiktok", "enter")
+        await settle(pilot)
+        assert tasks.view is None and not tasks.filtering
+        await pilot.press("escape")
+        await settle(pilot)
+        assert tasks.view is None  # escape no longer clears it
+        await pilot.press("f2")
+        await settle(pilot)
+        assert tasks.view is not None and tasks.view.id == "inbox"
+        await pilot.press("slash", *"#tik", "f2")  # the box open: f2 closes it, as escape did
+        await settle(pilot)
+        assert not tasks.filtering and app.focused is tasks.table and tasks.view.id == "inbox"
+        assert "f2 Clear filter tasks.clear_filter" in await help_text(pilot)
+        await pilot.press("escape", "3", "slash", *"#influencers", "enter")
+        await settle(pilot)
+        ledger = app.query_one(LedgerPane)
+        assert ledger.filter_text == "#influencers"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert ledger.filter_text == "#influencers"
+        await pilot.press("f3")
+        await settle(pilot)
+        assert ledger.filter_text == ""
+
+
+async def test_the_panes_lines_name_their_keys_as_the_keymap_has_them(workspace: Path) -> None:
+    # The filter boxes said "escape closes" and the Budget bar "[ ] { } period" whatever keys the keymap gave.
+    app = keymapped_app(workspace, {"tasks.clear_filter": "f2", "ledger.clear_filter": "f3", "ledger.narrow_period": "comma"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.tasks_pane.filter_box.query_one(Input).placeholder.endswith("enter applies, f2 closes")
+        ledger = app.query_one(LedgerPane)
+        assert ledger.filter_box.query_one(Input).placeholder.endswith("enter applies, f3 closes")
+        assert ledger.query_one(PaneBar).hint == "[ ] , } period"

@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.calendar_panel import CalendarPanel
 
-from .apphelp import calendar_on_one_post, make_app, settle
+from .apphelp import calendar_on_one_post, keymapped_app, make_app, settle
 from .conftest import NOW
 from .postsupport import add_posts, team_workspace
 
@@ -31,3 +32,23 @@ async def test_the_line_under_a_post_slotted_in_another_zone_says_its_slot_for_t
         ), panel.status()
     with Store(path) as store:
         assert store.conn.execute("SELECT publish_tz FROM task WHERE id = ?", (post_id,)).fetchone()[0] == "Europe/Berlin"
+
+
+async def test_the_line_under_one_of_a_days_posts_names_the_key_to_the_next_as_the_keymap_has_it(tmp_path: Path) -> None:
+    # It said "space: next" whatever key the keymap gave.
+    path = tmp_path / "two.db"
+    store = team_workspace(path, NOW)
+    add_posts(store, 2, dt.datetime(2026, 12, 2, 16, 0, tzinfo=dt.UTC), state="draft", every=dt.timedelta(hours=1))
+    store.close()
+    for keymap, said in (({}, "(1 of 2, space: next)"), ({"calendar.next_in_cell": "f6"}, "(1 of 2, f6: next)")):
+        app = keymapped_app(path, keymap, "raj")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("C", "right_square_bracket")
+            await settle(pilot)
+            panel = app.main_screen.query_one(CalendarPanel)
+            assert panel.laid is not None
+            [(row, day)] = panel.laid.cells
+            panel.calendar.move_to(row, day)
+            await settle(pilot)
+            assert said in panel.status(), panel.status()

@@ -20,7 +20,7 @@ from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
 
-from .apphelp import demo_workspace, make_app, settle
+from .apphelp import demo_workspace, help_text, keymapped_app, make_app, settle
 
 SIZE = (80, 24)
 
@@ -263,3 +263,93 @@ async def test_escape_or_quitting_while_the_notes_are_being_written_waits_for_th
         await settle(pilot)
         assert app.screen is app.main_screen
     assert answers == ["a note more"]
+
+
+@pytest.mark.parametrize(
+    ("keymap", "dialog", "new", "old"),
+    [
+        # The question before unsaved notes are dropped: `d` discards, `y` no longer does.
+        ({"discard.yes": "d"}, DiscardScreen, "d", "y"),
+        # `?`'s list closes on z (the app's zoom, which does nothing over a dialog), no longer on escape.
+        ({"help.close": "z"}, HelpScreen, "z", "escape"),
+        # A prompt (quick add) cancels on f2, no longer on escape.
+        ({"prompt.cancel": "f2"}, PromptScreen, "f2", "escape"),
+        ({"notes.cancel": "ctrl+g"}, NotesEditorScreen, "ctrl+g", "escape"),
+    ],
+)
+async def test_a_dialogs_key_rebound_in_the_keymap_acts_there_and_the_old_one_no_longer(
+    workspace: Path, keymap: dict[str, str], dialog: type[ModalScreen[object]], new: str, old: str
+) -> None:
+    # The config refused these ids ("no key binding has this id") though `?` says any key can be rebound by its id.
+    app = keymapped_app(workspace, keymap)
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def open_dialog() -> None:
+            if dialog is HelpScreen:
+                await pilot.press("question_mark")
+            elif dialog is PromptScreen:
+                await pilot.press("a")
+            else:  # notes an editor wrote and the task refused are unsaved: escape asks first
+                refused = "not saved: too long" if dialog is DiscardScreen else ""
+                app.push_screen(NotesEditorScreen("Notes of t1", "a note", refused=refused))
+                if refused:
+                    await settle(pilot)
+                    await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, dialog)
+
+        await settle(pilot)
+        await open_dialog()
+        await pilot.press(new)
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        await open_dialog()
+        await pilot.press(old)
+        await settle(pilot)
+        assert isinstance(app.screen, dialog)
+
+
+@pytest.mark.parametrize(
+    ("keymap", "open_keys", "line", "said"),
+    [
+        ({"notes.save": "f3", "notes.cancel": "ctrl+g"}, (), ".notes--help", "f3 saves · ctrl+g cancels"),
+        ({"discard.yes": "d", "discard.no": "k,escape"}, ("escape",), ".discard--help", "d discards it · k or esc goes back to it"),
+        ({"entry_form.cancel": "f4"}, ("3", "n"), ".form--help", "enter saves · tab next field · f4 cancels"),
+        ({"prompt.cancel": "f2"}, ("exclamation_mark",), ".prompt--help", "enter starts the crisis, f2 cancels"),
+    ],
+)
+async def test_a_dialogs_own_line_names_its_keys_as_the_keymap_has_them(
+    workspace: Path, keymap: dict[str, str], open_keys: tuple[str, ...], line: str, said: str
+) -> None:
+    # The lines said "ctrl+s saves · esc cancels", "y discards it", whatever keys the keymap gave: keys that did nothing.
+    app = keymapped_app(workspace, keymap)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        if line in (".notes--help", ".discard--help"):
+            app.push_screen(NotesEditorScreen("Notes of t1", "a note", refused="not saved: too long"))
+            await settle(pilot)
+        await pilot.press(*open_keys)
+        await settle(pilot)
+        assert said in str(app.screen.query_one(line, Label).render())
+
+
+async def test_the_palettes_keys_can_be_rebound_as_every_other(workspace: Path) -> None:
+    # Textual's palette keys had no id: escape closed it whatever key the keymap gave every other dialog's cancel.
+    app = keymapped_app(workspace, {"palette.close": "f4", "palette.next": "ctrl+n"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "f4 Exit the command palette palette.close" in await help_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        assert "f4 Exit the command palette" in " ".join(bottom_line(app).split())
+        await pilot.press("f4")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)

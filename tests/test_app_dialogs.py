@@ -664,11 +664,17 @@ async def test_a_pickers_last_choice_is_in_sight_at_80x24(workspace: Path) -> No
         assert options.scroll_offset.y > 0
 
 
-async def test_notes_changed_in_another_session_while_the_editor_was_open_are_not_saved_over_unsaid(workspace: Path) -> None:
+@pytest.mark.parametrize(
+    ("keymap", "save", "keep"),
+    [({}, "ctrl+s", "esc"), ({"notes.save": "f3", "notes.cancel": "ctrl+g"}, "f3", "ctrl+g")],  # it said esc whatever the keymap
+)
+async def test_notes_changed_in_another_session_while_the_editor_was_open_are_not_saved_over_unsaid(
+    workspace: Path, keymap: dict[str, str], save: str, keep: str
+) -> None:
     """Two sessions of one member (a second SSH login, a browser): notes saved in one while the other's editor was
     open were overwritten by its save, and nobody was told.  The save says so first, keeping the text; saved again,
     it goes over them."""
-    app = make_app(workspace)
+    app = make_app(workspace, config=Config(keymap=keymap))
     app.session.restricted = True
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -680,12 +686,15 @@ async def test_notes_changed_in_another_session_while_the_editor_was_open_are_no
         assert isinstance(editor, NotesEditorScreen)
         assert main(["-w", str(workspace), "--as", "ana", "set", task, "notes=Written in the other session"]) == 0
         editor.query_one(TextArea).load_text("Written in this one")
-        await pilot.press("ctrl+s")
+        await pilot.press(save)
         await settle(pilot)
         assert app.screen is editor and editor.query_one(TextArea).text == "Written in this one"
-        assert "changed since you opened them" in refused_under(editor, "#notes-refused")
+        assert (
+            f"changed since you opened them (in another session, or by someone else): save again to put yours over them, or {keep} to keep theirs"
+            in refused_under(editor, "#notes-refused")
+        )
         assert record(workspace, task)["notes"] == "Written in the other session"
-        await pilot.press("ctrl+s")
+        await pilot.press(save)
         await settle(pilot)
         assert not isinstance(app.screen, NotesEditorScreen)
     assert record(workspace, task)["notes"] == "Written in this one"

@@ -44,7 +44,7 @@ from crewdeck.widgets.key_footer import KeyFooter, footer_keys
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import FirstAnswerLast, calendar_on_one_post, cursor_on, help_text, make_app, settle, until
+from .apphelp import FirstAnswerLast, calendar_on_one_post, cursor_on, help_text, keymapped_app, make_app, settle, until
 from .conftest import NOW, NOW_TEXT, Cli
 from .forged import Forger
 from .postsupport import add_posts, ids, team_workspace
@@ -2154,3 +2154,16 @@ async def test_the_task_filter_needs_me_acting_as_a_reviewer_lists_what_the_appr
         screen = await open_approvals(app, pilot)
         rows = screen.table.loaded_rows()
         assert {row.id for _, row in rows if row.cells[5].startswith("needs you")} == listed, [row.cells for _, row in rows]
+
+
+async def test_the_held_posts_name_their_keys_as_the_keymap_has_them(missed: tuple[Path, str]) -> None:
+    # The line over the list and `r`'s refusal said "n new slot", "press n", whatever key the keymap gave.
+    team, _ = missed
+    app = keymapped_app(team, {"held.reschedule": "w", "held.resume": "e"})
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen, _ = await _open_held_posts(pilot, app)
+        line = str(screen.query_one("#held-help", Static).render())
+        assert line.startswith("e resume · w new slot · P pull · esc close"), line
+        assert await _told_after(app, pilot, "e") == [
+            "cannot resume “Spring post 0”: its slot passed during the crisis: press w to give it a new slot"
+        ]

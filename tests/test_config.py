@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
+import pkgutil
 import stat
 import tomllib
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
 
-from crewdeck.tui.app.app import check_config, key_scopes
+import crewdeck
+from crewdeck.tui.app.app import binding_ids, check_config, key_scopes, widget_keys
 from crewdeck.tui.app.key_conflicts import not_a_key
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.config import Config, ConfigError, known_keys, load, parse, save, updated
@@ -164,6 +170,16 @@ def test_config_commands(cli: Cli, tmp_path: Path) -> None:
         ("keymap.app.zoom", '"3"', "keymap.app.zoom: '3' is already the app-wide key of 'Budget' (app.pane_ledger)"),
         ("keymap.app.zoom", "x", "keymap.app.zoom: 'x' is already the key of 'Mark' (tasks.mark) in the tasks pane"),
         ("keymap.detail.set_field", "?", "keymap.detail.set_field: '?' is already the app-wide key of 'Keys' (app.help)"),
+        # A dialog's: its text field's keys come before its own.
+        ("keymap.notes.save", "ctrl+z", "keymap.notes.save: 'ctrl+z' is already the key of 'Undo' in the notes editor"),
+        ("keymap.prompt.cancel", "ctrl+u", "keymap.prompt.cancel: 'ctrl+u' is already the key of 'Delete all to the left' in a prompt"),
+        (
+            "keymap.discard.yes",
+            "n",
+            "keymap.discard.yes: 'n' is already the key of 'Keep editing' (discard.no) in the question before discarding",
+        ),
+        ("keymap.help.close", "j", "keymap.help.close: 'j' is already the key of 'Down' (help.down) in the list of keys"),
+        ("keymap.held.resume", "j", "keymap.held.resume: 'j' is already the key of 'Down' (table.cursor_down) in the posts a crisis held"),
     ],
 )
 def test_config_set_refuses_a_key_another_binding_has_where_both_work(cli: Cli, tmp_path: Path, key: str, value: str, refusal: str) -> None:
@@ -177,7 +193,8 @@ def test_config_set_refuses_a_key_another_binding_has_where_both_work(cli: Cli, 
 @pytest.mark.parametrize(
     ("key", "value", "named"),
     [("keymap.triage.done", "ctrl+q", "'ctrl+q' is Textual's own key for 'Quit'"),
-     ("keymap.results.kind", "w,ctrl+p", "'ctrl+p' is Textual's own key for 'Command palette'")],
+     ("keymap.results.kind", "w,ctrl+p", "'ctrl+p' is Textual's own key for 'Command palette'"),
+     ("keymap.palette.close", "ctrl+q", "'ctrl+q' is Textual's own key for 'Quit'")],
 )  # fmt: skip
 def test_config_set_refuses_textuals_own_keys_which_come_before_every_binding(
     cli: Cli, tmp_path: Path, key: str, value: str, named: str
@@ -188,6 +205,19 @@ def test_config_set_refuses_textuals_own_keys_which_come_before_every_binding(
     assert result.code == 2 and result.err.count("\n") == 1
     assert f"{key}: {named}, which comes before every other; pick another key" in result.err
     assert path.read_text() == COMMENTED  # nothing written
+
+
+@pytest.mark.parametrize(("value", "written"), [("5", "5"), ('"5"', "5"), ("0,f9", "0,f9")])
+def test_config_set_takes_a_digit_key_as_typed(cli: Cli, tmp_path: Path, value: str, written: str) -> None:
+    # `config set keymap.app.zoom 5` was refused: "expected a string, got 5" (TOML's number), though 5 is a key.
+    path = tmp_path / "c.toml"
+    cli.ok("--config", str(path), "config", "set", "keymap.app.zoom", value)
+    assert load(str(path)).keymap == {"app.zoom": written}
+
+
+def test_config_set_refuses_a_keymap_value_no_key_press_matches_as_typed(cli: Cli, tmp_path: Path) -> None:
+    result = cli("--config", str(tmp_path / "c.toml"), "config", "set", "keymap.app.zoom", "1.5")
+    assert result.code == 2 and "keymap.app.zoom: '1.5' is not a key" in result.err
 
 
 def test_a_key_free_where_the_binding_works_is_taken(cli: Cli, tmp_path: Path) -> None:
@@ -235,6 +265,60 @@ def test_config_set_takes_every_key_textual_names(cli: Cli, tmp_path: Path, valu
     path = tmp_path / "c.toml"
     cli.ok("--config", str(path), "config", "set", "keymap.triage.done", value)
     assert load(str(path)).keymap == {"triage.done": value}
+
+
+def test_every_key_the_app_binds_has_an_id_a_keymap_may_name() -> None:
+    # The dialogs' keys (a prompt's, the notes editor's, the question before discarding, ?'s own list) were refused by
+    # the config as "no key binding has this id", though ? says any key can be rebound by its id.
+    for module in pkgutil.walk_packages(crewdeck.__path__, "crewdeck."):
+        if module.name.startswith(("crewdeck.tui.app", "crewdeck.widgets")):
+            importlib.import_module(module.name)
+    known = binding_ids()
+    widgets = [cls for cls in _subclasses(DOMNode) if cls.__module__.startswith("crewdeck.")]
+    # Every screen's own keys in Textual (tab, ctrl+c), which the palette keeps as they are, are Textual's, not the app's.
+    every_screens = set(widget_keys(ModalScreen))
+    bound = [(cls.__name__, b) for cls in widgets for b in cls.__dict__.get("BINDINGS", []) if b not in every_screens]
+    assert len(bound) > 100
+    assert [(name, b) for name, b in bound if not (isinstance(b, Binding) and b.id in known and b.description)] == []
+
+
+def _subclasses(cls: type[DOMNode]) -> set[type[DOMNode]]:
+    return {sub for direct in cls.__subclasses__() for sub in {direct, *_subclasses(direct)}}
+
+
+def test_an_app_wide_key_is_free_in_a_dialog_where_the_apps_keys_do_nothing(cli: Cli, tmp_path: Path) -> None:
+    # Over a dialog only its own keys (and Textual's ctrl+q, ctrl+p) work: `z` closing ?'s list was refused as
+    # "already the app-wide key of 'Zoom'", though zoom never works there.
+    path = tmp_path / "c.toml"
+    cli.ok("--config", str(path), "config", "set", "keymap.help.close", "z")
+    cli.ok("--config", str(path), "config", "set", "keymap.held.pull", "R")
+    cli.ok("--config", str(path), "config", "set", "keymap.discard.yes", "4")
+    assert load(str(path)).keymap == {"help.close": "z", "held.pull": "R", "discard.yes": "4"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "refusal"),
+    [
+        # Typed into the field, it never reached the binding: the prompt stayed open on "o".
+        ("keymap.prompt.cancel", "o", "'o' types into a prompt's text"),
+        # A priority key comes before the text area: no space could be typed in the notes any more.
+        ("keymap.notes.cancel", "f2,space", "'space' types into the notes"),
+        ("keymap.copy.save", "#", "'#' types into the copy"),
+        ("keymap.task_picker.next", "j", "'j' types into the task search"),
+        ("keymap.picker.cancel", "x", "'x' may pick a choice in a picker"),
+        ("keymap.entry_form.cancel", "comma", "'comma' types into a new ledger entry's fields"),
+        ("keymap.palette.close", "q", "'q' types into the palette's search"),
+    ],
+)
+def test_config_set_refuses_a_key_that_types_for_a_dialog_with_a_text_field(
+    cli: Cli, tmp_path: Path, key: str, value: str, refusal: str
+) -> None:
+    path = write(tmp_path / "c.toml", COMMENTED)
+    result = cli("--config", str(path), "config", "set", key, value)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert f"{key}: {refusal}; pick a key that types no character (escape, f2, ctrl+g)" in result.err
+    assert path.read_text() == COMMENTED  # nothing written
+    cli.ok("--config", str(path), "config", "set", key, "ctrl+g")  # a key that types nothing is taken
 
 
 def test_every_default_key_of_the_app_is_a_key() -> None:

@@ -26,7 +26,7 @@ from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable, sparkline
 
-from .apphelp import demo_workspace, help_text, make_app, settle, until
+from .apphelp import demo_workspace, help_text, keymapped_app, make_app, settle, until
 from .conftest import NOW, copy_of_workspace
 
 
@@ -850,6 +850,14 @@ async def test_question_mark_lists_the_results_keys(workspace: Path) -> None:
         ids = [line.split()[-1] for line in results[1:]]
         assert ids == ["results.kind", "results.sort", "results.prev_period", "results.next_period", "results.close"]
         assert set(ids) <= binding_ids()  # which a config's [keymap] may rebind: it refused them as "no key binding has this id"
+
+
+async def test_the_bars_hint_names_the_keys_as_the_keymap_has_them(workspace: Path) -> None:
+    # It said "p week/month/run · [ ] period · esc back" whatever keys the keymap gave.
+    app = keymapped_app(workspace, {"results.kind": "w", "results.prev_period": "comma", "results.close": "f2"}, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        assert screen.query_one(PaneBar).hint == "w week/month/run · , ] period · f2 back"
 
 
 async def test_keys_that_do_nothing_on_a_level_are_not_offered(workspace: Path) -> None:

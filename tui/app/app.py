@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
 from textual import events
 from textual.actions import ActionParseResult
@@ -83,7 +83,12 @@ def pane_types() -> tuple[type[Pane], ...]:
 
 def binding_ids() -> set[str]:
     """Every binding id a config's [keymap] may name."""
-    sources: list[Iterable[BindingType]] = [CrewdeckApp.BINDINGS, MainScreen.BINDINGS, *(bindings for _, bindings in opened_screens())]
+    sources: list[Iterable[BindingType]] = [
+        CrewdeckApp.BINDINGS,
+        MainScreen.BINDINGS,
+        *(bindings for _, bindings in opened_screens()),
+        *(dialog.bindings for dialog in dialogs()),
+    ]
     for pane_type in pane_types():
         sources.append(pane_type.BINDINGS)
         sources.extend(bindings for _, bindings in pane_type.help_extra())
@@ -106,6 +111,9 @@ def key_scopes() -> list[KeyScope]:
                 pane.extend(bindings)
         panes.append(KeyScope.of(f"the {pane_type.pane_title.lower()} pane", pane))
     screens.extend(KeyScope.of(f"the {title.lower()} screen", everywhere, bindings) for title, bindings in opened_screens())
+    # Over a dialog (a modal screen) the app's keys do nothing, Textual's own excepted; the focused field's keys come
+    # before the dialog's (its text area's ctrl+z before a save moved there).
+    screens.extend(KeyScope.of(dialog.where, textual_keys(), dialog.focused, dialog.bindings) for dialog in dialogs())
     return panes + screens
 
 
@@ -119,11 +127,79 @@ def textual_keys() -> list[Binding]:
 def opened_screens() -> list[tuple[str, list[BindingType]]]:
     """The screens an app-wide key opens over the panes (Results, the posts') and their keys, which ``?`` lists after the
     panes' and a config's [keymap] may rebind (imported when asked: not for the first paint)."""
-    from crewdeck.tui.app.crisis import HELD_BINDINGS
     from crewdeck.tui.app.screens.approvals import APPROVALS_BINDINGS
     from crewdeck.tui.app.screens.results import ResultsScreen
 
-    return [("Results", ResultsScreen.BINDINGS), ("Approvals", APPROVALS_BINDINGS), ("Posts a crisis held", HELD_BINDINGS)]
+    # (The posts a crisis held are a dialog: ``dialogs``.)
+    return [("Results", ResultsScreen.BINDINGS), ("Approvals", APPROVALS_BINDINGS)]
+
+
+class Dialog(NamedTuple):
+    """A dialog any screen may open, as ``?`` lists it and a keymap's check sees it."""
+
+    #: Its section in ``?``.
+    title: str
+    #: Where its keys work, as a refusal names it ("in a prompt").
+    where: str
+    bindings: list[BindingType]
+    #: The keys of the widget that has the focus in it (a text field's), which come before the dialog's own.
+    focused: list[Binding]
+    #: Why none of its keys may be one that types a character ("types into a prompt's text"); "" where one may.
+    typed: str = ""
+
+
+def dialogs() -> list[Dialog]:
+    """The dialogs, screens over the others whose keys alone work there (a prompt, a picker, the notes, a new ledger
+    entry, the posts a crisis held), the question before the text typed in one is dropped, and ``?``'s own list:
+    ``?`` lists their keys after the screens', and a keymap may rebind them as any other (imported when asked: not
+    for the first paint)."""
+    from textual.command import CommandInput
+    from textual.containers import VerticalScroll
+    from textual.widgets import OptionList, TextArea
+
+    from crewdeck.tui.app.crisis import HELD_BINDINGS
+    from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
+    from crewdeck.tui.app.screens.discard import DiscardScreen
+    from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+    from crewdeck.tui.app.screens.help import HelpScreen
+    from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
+    from crewdeck.tui.app.screens.palette import Palette
+    from crewdeck.tui.app.screens.picker import PickerScreen
+    from crewdeck.tui.app.screens.prompt import PromptScreen
+    from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
+    from crewdeck.widgets.one_line_input import OneLineInput
+    from crewdeck.widgets.post_table import PostTable
+
+    return [
+        Dialog("Prompts", "a prompt", PromptScreen.BINDINGS, widget_keys(OneLineInput), "types into a prompt's text"),
+        # A choice's key is a letter or a digit, bound as the picker opens: a keymap's of the same was never reached.
+        Dialog("Pickers", "a picker", PickerScreen.BINDINGS, widget_keys(OptionList), "may pick a choice in a picker"),
+        Dialog("Task search", "the task search", TaskPickerScreen.BINDINGS, widget_keys(OneLineInput), "types into the task search"),
+        Dialog("Notes editor", "the notes editor", NotesEditorScreen.BINDINGS, widget_keys(TextArea), "types into the notes"),
+        Dialog("Copy editor", "the copy editor", CopyEditorScreen.BINDINGS, widget_keys(TextArea), "types into the copy"),
+        Dialog(
+            "New ledger entry",
+            "a new ledger entry",
+            EntryFormScreen.BINDINGS,
+            widget_keys(OneLineInput),
+            "types into a new ledger entry's fields",
+        ),
+        Dialog("Posts a crisis held", "the posts a crisis held", HELD_BINDINGS, widget_keys(PostTable)),
+        Dialog("Command palette", "the command palette", Palette.BINDINGS, widget_keys(CommandInput), "types into the palette's search"),
+        Dialog("Discarding unsaved text", "the question before discarding", DiscardScreen.BINDINGS, []),
+        Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(VerticalScroll)),
+    ]
+
+
+def typed_into() -> dict[str, str]:
+    """The binding ids of the dialogs whose focus is always in a text field, each with why a key that types a
+    character cannot be theirs."""
+    return {b.id: dialog.typed for dialog in dialogs() if dialog.typed for b in dialog.bindings if isinstance(b, Binding) and b.id}
+
+
+def widget_keys(widget_type: type[Widget]) -> list[Binding]:
+    """A widget's keys, its bases' with them, as Textual gathers them."""
+    return [binding for bindings in widget_type._merge_bindings().key_to_bindings.values() for binding in bindings]
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterable[Binding]:
@@ -157,12 +233,18 @@ def check_config(config: Config) -> None:
             hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
             raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
     if config.keymap:
-        from crewdeck.tui.app.key_conflicts import keymap_conflict, not_a_key
+        from crewdeck.tui.app.key_conflicts import keymap_conflict, not_a_key, typing_key
 
+        typed = typed_into()
         for action, keys in config.keymap.items():
             refused = not_a_key(keys)
             if refused is not None:
                 raise ConfigError(where, f"keymap.{action}", refused)
+            clash = typing_key(keys) if action in typed else None
+            if clash is not None:
+                # A non-priority key is typed into the field, never reaching its binding; a priority one can never be typed.
+                why = f"{clash!r} {typed[action]}; pick a key that types no character (escape, f2, ctrl+g)"
+                raise ConfigError(where, f"keymap.{action}", why)
         app_wide = frozenset(b.id for b in [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS] if isinstance(b, Binding) and b.id)
         conflict = keymap_conflict(config.keymap, key_scopes(), app_wide)
         if conflict is not None:
@@ -624,6 +706,8 @@ class CrewdeckApp(App[int]):
             sections.append((pane_type.pane_title, pane_type.BINDINGS))
             sections.extend(pane_type.help_extra())
         sections.extend(opened_screens())
+        # Those with an id: not the palette's tab and ctrl+c, Textual's on every screen.
+        sections.extend((dialog.title, list(_described(dialog.bindings))) for dialog in dialogs())
         return sections
 
     def _guest_help(self) -> list[tuple[str, Iterable[BindingType]]]:

@@ -28,6 +28,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.app.post_actions import run_move
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.undo_keys import step_history
 from crewdeck.tui.app.workers import Latest, background
@@ -310,7 +311,8 @@ class CalendarPanel(Vertical):
         there = format_local(post.facts.slot, audience, now, clock24=clock24, reader_tz=self.services.viewer_tz)
         mine = format_local(post.facts.slot, self.services.viewer_tz, now, clock24=clock24)
         count = len(laid.posts_at(cal.row, cal.day))
-        which = f" ({cal.index + 1} of {count}, space: next)" if count > 1 else ""
+        step = said_key(self.app, ContentCalendar.BINDINGS, "calendar.next_in_cell")
+        which = f" ({cal.index + 1} of {count}, {step}: next)" if count > 1 else ""
         head = f"{post.facts.title} · {label(post.state)} · {there} ({audience})" + (
             f" = {mine} for you" if audience != self.services.viewer_tz else ""
         )

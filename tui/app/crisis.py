@@ -18,6 +18,7 @@ from textual.widgets import Label, Static
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.post_actions import Move, post_line, run_move, slot_zone, write_move
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -79,10 +80,12 @@ class CrisisKey:
                 lambda store, me, now: writing.start_crisis(store, me, now, reason),
             )
 
-        self._owner.app.push_screen(
+        app = self._owner.app
+        cancel = said_key(app, PromptScreen.BINDINGS, "prompt.cancel")
+        app.push_screen(
             PromptScreen(
                 "Start a crisis? Every approved and scheduled post pauses for everyone",
-                "the reason, shown on every screen — enter starts the crisis, escape cancels",
+                f"the reason, shown on every screen — enter starts the crisis, {cancel} cancels",
                 submit=submit,
             )
         )
@@ -170,8 +173,14 @@ class HeldPostsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._title(), classes="held--title", id="held-title")
+            resume, new_slot, pull, close = (
+                said_key(self.app, HELD_BINDINGS, f"held.{key}") for key in ("resume", "reschedule", "pull", "close")
+            )
             # Static, not Label: it wraps at 80 columns instead of losing its end.
-            yield Static(plain("r resume · n new slot · P pull · escape close — a missed post needs a new slot"))
+            yield Static(
+                plain(f"{resume} resume · {new_slot} new slot · {pull} pull · {close} close — a missed post needs a new slot"),
+                id="held-help",
+            )
             # The dialog's keys act on the post under the cursor; it opens none.
             yield PostTable(HELD_COLUMNS, id="held-table", opens=False)
         yield KeyFooter()
@@ -225,11 +234,12 @@ class HeldPostsScreen(ModalScreen[None]):
         post = self._undecided()
         if post is None:
             return
+        # A missed post needs a new slot, which this screen's `n` gives (the command line's hint is a flag).
+        hint = f"press {said_key(self.app, HELD_BINDINGS, 'held.reschedule')} to give it a new slot"
         self._move(
             post,
             f"resumed {named_post(post.facts.title, post.id)}",
-            # A missed post needs a new slot, which this screen's `n` gives (the command line's hint is a flag).
-            lambda s, me, now: writing.resume(s, me, post.id, now, new_slot_hint="press n to give it a new slot", ended_only=True),
+            lambda s, me, now: writing.resume(s, me, post.id, now, new_slot_hint=hint, ended_only=True),
             "resumed",
         )
 

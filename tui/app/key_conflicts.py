@@ -82,6 +82,16 @@ def _named(key: str) -> bool:
     return name in _NAMED or key_to_character(name) is not None
 
 
+def typing_key(keys: str) -> str | None:
+    """The first of ``keys`` (as written) that types a character (``o``, ``O``, ``space``, ``comma``): a text field
+    takes it as typed text before any binding of its dialog has it (or, a priority binding's, could never be typed)."""
+    for written, name in _spelled(keys):
+        character = written if len(written) == 1 else key_to_character(name) if "+" not in name else None
+        if character is not None and character.isprintable():
+            return written
+    return None
+
+
 def keymap_conflict(keymap: Mapping[str, str], scopes: Iterable[KeyScope], app_wide: frozenset[str]) -> tuple[str, str] | None:
     """``(binding id, why)`` of the first keymap entry that takes a key another binding of its scope has; ``None`` if none does.
 

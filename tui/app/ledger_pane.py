@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -27,6 +27,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.opening import first_period
 from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
@@ -75,15 +76,11 @@ class LedgerPane(Pane):
     @classmethod
     def help_extra(cls) -> list[tuple[str, list[BindingType]]]:
         from crewdeck.tui.app.screens.entry_detail import EntryScreen
-        from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 
-        return [
-            ("Budget and entries tables", LineTable.BINDINGS),
-            ("Ledger entry", EntryScreen.BINDINGS),
-            ("New ledger entry", EntryFormScreen.BINDINGS),
-        ]
+        # (A new entry's form is a dialog: ``dialogs``.)
+        return [("Budget and entries tables", LineTable.BINDINGS), ("Ledger entry", EntryScreen.BINDINGS)]
 
-    SCREEN_SECTIONS = frozenset({"Ledger entry", "New ledger entry"})
+    SCREEN_SECTIONS = frozenset({"Ledger entry"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_entry", "New entry", id="ledger.new"),
@@ -92,6 +89,7 @@ class LedgerPane(Pane):
         Binding("x", "mark", "Mark", id="ledger.mark"),
         Binding("X", "clear_marks", "Clear marks", show=False, id="ledger.clear_marks"),
         Binding("slash", "filter", "Filter", id="ledger.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="ledger.clear_filter"),
         Binding("left_square_bracket", "move_period(-1)", "Previous period", show=False, id="ledger.prev_period"),
         Binding("right_square_bracket", "move_period(1)", "Next period", show=False, id="ledger.next_period"),
         Binding("left_curly_bracket", "narrow_period", "Narrower period", show=False, id="ledger.narrow_period"),
@@ -147,8 +145,9 @@ class LedgerPane(Pane):
         bar = PaneBar(id="ledger-bar")
         bar.shrink_last = 8  # the filter is cut before it goes ("/ +app-inst…")
         yield bar
+        closes = said_key(self.app, self.BINDINGS, "ledger.clear_filter")
         yield FilterBox(
-            "+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, escape closes",
+            f"+campaign #category payee:canva cur:USD @raj is:pending words — enter applies, {closes} closes",
             noun="entry",
             plural="entries",
             id="ledger-filter",
@@ -282,7 +281,9 @@ class LedgerPane(Pane):
             return
         bar = self.query_one(PaneBar)
         bar.title = period_name(page.period)
-        bar.hint = "[ ] { } period"
+        bar.hint = (
+            " ".join(said_key(self.app, self.BINDINGS, f"ledger.{move}_period") for move in ("prev", "next", "narrow", "widen")) + " period"
+        )
         marks = [f"{len(self.marked):,} marked"] if self.marked else []  # next to the count, as in Tasks: the last parts go first
         parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", *marks, page.base]
         over = sum(1 for line in page.budget if line.over)
@@ -379,17 +380,15 @@ class LedgerPane(Pane):
         self._preview(message.text, self.period)
         self.show_query(message.text)
 
-    def on_key(self, event: events.Key) -> None:
-        if event.key != "escape":
-            return
+    def action_clear_filter(self) -> None:
+        """``escape``: the filter box closed, or an applied filter (a budget line's entries too) left for all the
+        period's entries, as in Tasks (offered only then: ``check_action``)."""
         if self.has_class("-filtering"):
-            event.stop()
             self.remove_class("-filtering")
             self.entries.focus()
             # Back to the filter on screen, so that a refused one is not tried again at every refresh.
             self.filter_text = self.page.text if self.page else ""
-        elif self.filter_text:  # an applied filter (a budget line's entries too): back to all the period's, as in Tasks
-            event.stop()
+        elif self.filter_text:
             self.show_query("")
 
     def action_move_period(self, steps: int) -> None:
@@ -407,6 +406,8 @@ class LedgerPane(Pane):
     # ------------------------------------------------------------ keys: writing
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":  # else escape goes on, to what is under the pane
+            return self.has_class("-filtering") or bool(self.filter_text)
         if action == "approve":
             session = self.services.session
             if self.marked:  # the write names each marked entry that may not be approved
@@ -461,7 +462,7 @@ class LedgerPane(Pane):
         self.app.push_screen(
             PromptScreen(
                 f"Reverse {entry.short_id}: {entry.amount_text} to {entry.payee}?",
-                "why, if you like (everyone sees it) — enter reverses, escape keeps the entry",
+                f"why, if you like (everyone sees it) — enter reverses, {said_key(self.app, PromptScreen.BINDINGS, 'prompt.cancel')} keeps the entry",
                 preview=preview,
                 submit=lambda reason: self._reverse(entry.id, reason.strip()),
             )

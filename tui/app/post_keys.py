@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -208,12 +209,17 @@ class PostKeys:
     def _ask_content(self, post: PostView, field: str) -> None:
         """Ask for the post's copy (``field`` "copy"), link, media or first comment, the prompt opening with what it
         holds now (read in a worker), so that a word changed is not the whole of it typed again."""
+        from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
         from crewdeck.tui.posts import writing
 
+        app = self._owner.app
         post_id, name = post.id, named_post(post.facts.title, post.id)
+        # The copy is edited in its own editor, the rest in a prompt: each has its own keys.
         if field == "copy":
-            what, title, help_text = "copy", "The post's copy", "the text as it will go out; enter starts a new line, ctrl+s saves"
+            save, keep = said_key(app, CopyEditorScreen.BINDINGS, "copy.save"), said_key(app, CopyEditorScreen.BINDINGS, "copy.cancel")
+            what, title, help_text = "copy", "The post's copy", f"the text as it will go out; enter starts a new line, {save} saves"
         else:
+            keep = said_key(app, PromptScreen.BINDINGS, "prompt.cancel")
             what, _, _, title, help_text = CONTENT_CHOICES[field]
 
         #: What the dialog opened with, as stored then.
@@ -227,7 +233,7 @@ class PostKeys:
                 opened[0] = held
                 raise UserError(
                     f"the {what} of {name} was changed since you opened it (in another session, or by someone else): "
-                    "save again to put yours over it, or esc to keep it"
+                    f"save again to put yours over it, or {keep} to keep it"
                 )
             if field == "media":
                 return writing.set_content(s, me, post_id, now, media=media)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -22,7 +22,7 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.post_keys import POST_BINDINGS
-from crewdeck.tui.app.screens.help import shown_key
+from crewdeck.tui.app.screens.help import said_key, shown_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
@@ -102,6 +102,8 @@ class TasksPane(Pane):
         Binding("a", "quick_add", "Add", id="tasks.quick_add"),
         Binding("x", "mark", "Mark", id="tasks.mark"),
         Binding("X", "clear_marks", "Clear marks", show=False, id="tasks.clear_marks"),
+        # A binding, not a key handler: listed by ?, and a keymap may move it.
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="tasks.clear_filter"),
         *TRIAGE_BINDINGS,
         *POST_BINDINGS,
     ]
@@ -152,7 +154,8 @@ class TasksPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
-        yield FilterBox("@me #tag +campaign !high due:<fri overdue words — enter applies, escape closes", noun="task", id="tasks-filter")
+        closes = said_key(self.app, self.BINDINGS, "tasks.clear_filter")
+        yield FilterBox(f"@me #tag +campaign !high due:<fri overdue words — enter applies, {closes} closes", noun="task", id="tasks-filter")
         # Rows are made from the fetched tasks as they come on screen.
         yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, mark_column=CELLS.index("mark"), id="task-table")
         yield Static("", id="tasks-first-steps")
@@ -368,15 +371,13 @@ class TasksPane(Pane):
     def on_filter_previewed(self, message: FilterPreviewed) -> None:
         self.previews.previewed(message)
 
-    def on_key(self, event: events.Key) -> None:
-        if event.key != "escape":
-            return
+    def action_clear_filter(self) -> None:
+        """``escape``: the filter box closed, what it holds not applied; or an applied filter left for the view it was
+        typed over (offered only then: ``check_action``)."""
         if self.filtering:
-            event.stop()
             self.previews.cancel_apply()
             self.close_filter_box()
-        elif self.view is None:  # a filter is applied: back to the view it was typed over
-            event.stop()
+        elif self.view is None:
             self.show_view(self.last_view or VIEWS[0])
 
     def action_pick_view(self) -> None:
@@ -405,6 +406,8 @@ class TasksPane(Pane):
         self.triage.posts.run(move, settled=self._offer_verdicts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":  # else escape goes on, to what is under the pane
+            return self.filtering or self.view is None
         if action == "post":
             return self._offers_move(str(parameters[0]))
         if action == "triage" and parameters[0] in POST_STATUS_KEYS:

@@ -22,6 +22,7 @@ from textual.widget import Widget
 
 from crewdeck.sync.state.ids import short
 from crewdeck.tui.app.post_keys import PostKeys
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen, Submit
 from crewdeck.tui.app.services import Services
@@ -61,10 +62,11 @@ MOMENT_HELP = "fri 17:00 · tmrw · eow · dec 9 · next week · +3d · 2026-12-
 class NotesChanged(UserError):
     """Notes not saved: they changed since the editor opened them (``notes``: what they are now)."""
 
-    def __init__(self, notes: str) -> None:
+    def __init__(self, notes: str, keep: str) -> None:
+        """``keep``: the key that cancels the notes editor, as the keymap has it."""
         super().__init__(
             "the notes were changed since you opened them (in another session, or by someone else): "
-            "save again to put yours over them, or esc to keep theirs"
+            f"save again to put yours over them, or {keep} to keep theirs"
         )
         self.notes = notes
 
@@ -300,7 +302,9 @@ class Triage:
         if now == text:
             return
         if now != notes:
-            raise NotesChanged(now)
+            from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
+
+            raise NotesChanged(now, said_key(self._owner.app, NotesEditorScreen.BINDINGS, "notes.cancel"))
         self.write("notes", [task_id], lambda ids: self._services.session.edits.set_fields(ids, {"notes": text}, "notes"))
 
     def _edit_in_app(self, task_id: str, notes: str, text: str, refused: str = "") -> None:

@@ -40,6 +40,9 @@ def cmd_config_set(ctx: Context) -> int:
             f"{key} is not a personal setting any more: the publish lead and peak hours are the workspace's (crewdeck workspace set; managers)"
         )
     value = _value(ctx.args.value)
+    if key.startswith("keymap.") and not isinstance(value, str):
+        # A key is always text: `5` (a digit key) was read as TOML's number and refused as "expected a string, got 5".
+        value = ctx.args.value
     config = load(getattr(ctx.args, "config", None), missing_ok=True)
     if key == "theme" or key.startswith("keymap."):
         # The app's own names: its themes and its key binding ids (checked once the value's type is).

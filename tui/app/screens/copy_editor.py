@@ -7,17 +7,15 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.prompt import Submit
-from crewdeck.tui.app.workers import background, submit_or_refuse
+from crewdeck.tui.app.screens.text_editor import TextEditorScreen
 from crewdeck.widgets.key_footer import KeyFooter
 
 
-class CopyEditorScreen(HoldsText, ModalScreen[str | None]):
+class CopyEditorScreen(TextEditorScreen):
     """The copy in a text area, opening with what the post holds, the cursor at its end; ``enter`` starts a new line,
     ``ctrl+s`` saves, ``escape`` cancels (asking first when the copy was changed).  A refused copy (over the platform's
     limits) stays, with why under it.
@@ -51,14 +49,13 @@ class CopyEditorScreen(HoldsText, ModalScreen[str | None]):
     CopyEditorScreen .copy--refused.-shown { display: block; }
     """
 
+    PART = "copy"
+
     def __init__(self, title: str, help_text: str, copy: str, submit: Submit) -> None:
-        super().__init__()
+        super().__init__(submit)
         self.title_text = title
         self.help_text = help_text
         self.copy = copy
-        self.submit = submit
-        #: The copy being written (``ctrl+s`` again waits for it).
-        self.submitting: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -70,36 +67,17 @@ class CopyEditorScreen(HoldsText, ModalScreen[str | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        text = self.query_one("#copy-text", TextArea)
+        text = self.text_area
         text.focus()
         text.move_cursor(text.document.end)  # a word added, not the whole copy typed again
 
-    def on_text_area_changed(self) -> None:
-        self.query_one("#copy-refused", Static).remove_class("-shown")  # said of the copy as it was
-
     def action_save(self) -> None:
         if self.submitting is None:
-            self.submitting = self.query_one("#copy-text", TextArea).text
+            self.submitting = self.text_area.text
             self._submit(self.submitting)
-
-    @background(group="copy-submit")
-    def _submit(self, text: str) -> None:
-        submit_or_refuse(self.app, self.submit, text, self._refused, self.dismiss)
-
-    def _refused(self, why: str) -> None:
-        """The copy was refused: it stays, with the reason under it, to fix and save again."""
-        self.submitting = None
-        refused = self.query_one("#copy-refused", Static)
-        refused.update(plain(why))  # it may quote the copy
-        refused.add_class("-shown")
-        self.query_one("#copy-text", TextArea).focus()
 
     unsaved_name = "the changes to the copy"
 
     @property
     def unsaved(self) -> bool:
-        return self.query_one("#copy-text", TextArea).text != self.copy
-
-    @property
-    def writing(self) -> bool:
-        return self.submitting is not None
+        return self.text_area.text != self.copy

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.widgets.key_footer import KeyFooter
 
 
@@ -92,7 +93,8 @@ class DiscardScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(plain(f"Discard {self.what}{self.then}? It is not saved."), classes="discard--question")
-            yield Label("y discards it · n or esc goes back to it", classes="discard--help")
+            yes, no = said_key(self.app, self.BINDINGS, "discard.yes"), said_key(self.app, self.BINDINGS, "discard.no", every=True)
+            yield Label(f"{yes} discards it · {no} goes back to it", classes="discard--help")
         yield KeyFooter()
 
     def action_discard(self) -> None:

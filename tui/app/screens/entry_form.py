@@ -23,6 +23,7 @@ from crewdeck.sync.state.money import format_minor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.fields import field_bindings
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.workers import background, refusal
 from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems, check_form, parse_entry
 from crewdeck.tui.session.writing import Written
@@ -100,7 +101,8 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("New ledger entry", classes="form--title")
-            yield Label("enter saves · tab next field · escape cancels", classes="form--help")
+            tab, cancel = said_key(self.app, self.BINDINGS, "entry_form.next_field"), said_key(self.app, self.BINDINGS, "entry_form.cancel")
+            yield Label(f"enter saves · {tab} next field · {cancel} cancels", classes="form--help")
             for name in FIELDS:
                 with Horizontal(classes="form--row"):
                     yield Label(name + ("*" if name in REQUIRED else ""), classes="form--label")

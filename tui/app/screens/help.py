@@ -11,7 +11,7 @@ from rich.constrain import Constrain
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.keys import key_to_character
@@ -44,6 +44,17 @@ def shown_keys(binding: Binding, keymap: dict[str, str]) -> str:
     return ", ".join(shown_key(k.strip()) for k in keys.split(","))
 
 
+def said_key(app: App[object], bindings: Iterable[BindingType], binding_id: str, *, every: bool = False) -> str:
+    """How a screen's own line of help names the key of ``binding_id``, one of ``bindings``, as the keymap has it:
+    ``ctrl+s``, ``esc`` (its first key); ``every``: each of its keys ("n or esc").  A line that said the default
+    ("ctrl+s saves") told of a key that no longer did it once the keymap gave the action another."""
+    binding = next(b for b in bindings if isinstance(b, Binding) and b.id == binding_id)
+    # The keymap the app gave Textual (``set_keymap``), which applies it to every screen's bindings.
+    keys = app._keymap.get(binding_id, binding.key)
+    names = ["esc" if key == "escape" else shown_key(key) for key in (part.strip() for part in keys.split(","))]
+    return " or ".join(names) if every else names[0]
+
+
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """``(keys, description, id)`` of each binding, with the keymap applied."""
     return [(shown_keys(b, keymap), b.description, b.id or "") for b in bindings if isinstance(b, Binding)]
@@ -55,7 +66,7 @@ def _key_table(rows: list[tuple[str, str, str]], widths: tuple[int, int, int]) -
     (it is what the config takes) and never wraps under the keys."""
     keys, descriptions, ids = widths
     table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column(no_wrap=True, width=keys, style="bold")
+    table.add_column(width=keys, style="bold")
     table.add_column(ratio=1, overflow="fold")
     table.add_column(width=ids, style="dim", overflow="fold")
     for row in rows:
@@ -111,7 +122,9 @@ class HelpScreen(ModalScreen[None]):
         sections = [(title, binding_rows(bindings, self.keymap)) for title, bindings in self.sections]
         rows = [row for _, section in sections for row in section]
         widths = (
-            max((cell_len(keys) for keys, _, _ in rows), default=0),
+            # As wide as the widest key: a row of several wraps between them ("pagedown," over "space"), or the
+            # palette's "ctrl+home, shift+home" took 12 cells from every description.
+            max((cell_len(key) for keys, _, _ in rows for key in keys.split(" ")), default=0),
             max((cell_len(text) for _, text, _ in rows), default=0),
             max((cell_len(binding_id) for _, _, binding_id in rows), default=0),
         )

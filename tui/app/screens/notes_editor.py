@@ -8,17 +8,16 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.screens.discard import HoldsText
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import Submit
-from crewdeck.tui.app.workers import background, submit_or_refuse
+from crewdeck.tui.app.screens.text_editor import TextEditorScreen
 from crewdeck.widgets.key_footer import KeyFooter
 
 
-class NotesEditorScreen(HoldsText, ModalScreen[str | None]):
+class NotesEditorScreen(TextEditorScreen):
     """The notes in a text area; ``ctrl+s`` saves, ``escape`` cancels (asking first when they hold unsaved text).
 
     With ``submit``, ``ctrl+s`` writes the notes first: the dialog closes once
@@ -56,61 +55,41 @@ class NotesEditorScreen(HoldsText, ModalScreen[str | None]):
     NotesEditorScreen .notes--refused.-shown { display: block; }
     """
 
+    PART = "notes"
+
     def __init__(self, title: str, notes: str, submit: Submit | None = None, refused: str = "") -> None:
-        super().__init__()
+        super().__init__(submit)
         self.title_text = title
         self.notes = notes
-        self.submit = submit
         self.refused = refused
-        #: The notes being written (``ctrl+s`` again waits for them).
-        self.submitting: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(plain(self.title_text), classes="notes--title")
-            yield Label("ctrl+s saves · esc cancels", classes="notes--help")
+            save, cancel = said_key(self.app, self.BINDINGS, "notes.save"), said_key(self.app, self.BINDINGS, "notes.cancel")
+            yield Label(f"{save} saves · {cancel} cancels", classes="notes--help")
             yield TextArea(self.notes, id="notes-text", soft_wrap=True, tab_behavior="indent")
             yield Static("", classes="notes--refused", id="notes-refused")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        text = self.query_one("#notes-text", TextArea)
+        text = self.text_area
         text.focus()
         text.move_cursor(text.document.end)  # a line added under them, as the copy's editor opens: not typed before them
         if self.refused:
             self._refused(self.refused)
 
-    def on_text_area_changed(self) -> None:
-        self.query_one("#notes-refused", Static).remove_class("-shown")  # said of the notes as they were
-
     def action_save(self) -> None:
-        text = self.query_one("#notes-text", TextArea).text
+        text = self.text_area.text
         if self.submit is None:
             self.dismiss(text)
         elif self.submitting is None:
             self.submitting = text
             self._submit(text)
 
-    @background(group="notes-submit")
-    def _submit(self, text: str) -> None:
-        assert self.submit is not None
-        submit_or_refuse(self.app, self.submit, text, self._refused, self.dismiss)
-
-    def _refused(self, why: str) -> None:
-        """The notes were refused: they stay, with the reason under them, to fix and save again."""
-        self.submitting = None
-        refused = self.query_one("#notes-refused", Static)
-        refused.update(plain(why))  # it may quote the notes
-        refused.add_class("-shown")
-        self.query_one("#notes-text", TextArea).focus()
-
     unsaved_name = "the unsaved notes"
 
     @property
     def unsaved(self) -> bool:
         # Notes opened refused (an editor's) were never saved, changed or not.
-        return self.query_one("#notes-text", TextArea).text != self.notes or bool(self.refused)
-
-    @property
-    def writing(self) -> bool:
-        return self.submitting is not None
+        return self.text_area.text != self.notes or bool(self.refused)

@@ -26,6 +26,7 @@ from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.fields import field_bindings
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
@@ -126,7 +127,8 @@ class PlannerScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label(f"Plan a meeting — days and times in {self.tz}", classes="planner--title")
-        yield Label("space: required/optional/out · tab: next field · enter on a slot: book it", classes="planner--help")
+        invite, tab, book = (said_key(self.app, PLANNER_BINDINGS, key) for key in ("planner.invite", "planner.next_field", "planner.book"))
+        yield Label(f"{invite}: required/optional/out · {tab}: next field · {book} on a slot: book it", classes="planner--help")
         yield InviteList(*[self._member_prompt(m) for m in self.members], id="planner-members", compact=True)
         with Horizontal(id="planner-form"):
             yield Label("Duration")

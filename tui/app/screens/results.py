@@ -24,6 +24,7 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.app.crisis_banner import CrisisBanner
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.ledger.period import period_name
@@ -201,7 +202,9 @@ class ResultsScreen(Screen[None]):
     def _say_keys(self) -> None:
         """The bar's hint names the keys the footer offers: not ``[ ]`` over each campaign's run, which has no period before."""
         moves = pane_data.period_of(self.kind, self.day) is not None
-        self.query_one(PaneBar).hint = "p week/month/run · [ ] period · esc back" if moves else "p week/month/run · esc back"
+        kind, back = said_key(self.app, self.BINDINGS, "results.kind"), said_key(self.app, self.BINDINGS, "results.close")
+        period = f"{said_key(self.app, self.BINDINGS, 'results.prev_period')} {said_key(self.app, self.BINDINGS, 'results.next_period')} period · "
+        self.query_one(PaneBar).hint = f"{kind} week/month/run · {period if moves else ''}{back} back"
 
     def action_move_period(self, steps: int) -> None:
         period = pane_data.period_of(self.kind, self.day)
