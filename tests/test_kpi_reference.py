@@ -37,6 +37,8 @@ DAYS = 1_100
 #: Minor-unit exponents of the three currencies; rates have 6 decimals.
 EXP = {"EUR": 2, "USD": 2, "JPY": 0}
 PLATFORMS = ("instagram", "tiktok", "linkedin")
+#: Who spend is paid to: platforms by their name or their first word, and a studio (none, whatever its later words).
+PAYEES = ("Meta", "TikTok", "LinkedIn", "Photo studio", "Meta Ads", "TikTok For Business", "linkedin  marketing", "Studio Meta")
 
 
 def _days() -> list[str]:
@@ -95,8 +97,9 @@ class Data:
                         "currency": currency,
                         "pending": rng.random() < 0.1,
                         # Meta: a platform every campaign's results are on; TikTok: one campaign's posts are;
-                        # LinkedIn: the first campaign's listed platform; a studio: no platform.
-                        "payee": rng.choice(("Meta", "TikTok", "LinkedIn", "Photo studio")),
+                        # LinkedIn: the first campaign's listed platform; a studio: no platform.  Invoices name a
+                        # platform by its first word too ("Meta Ads"); a word after the first names none.
+                        "payee": rng.choice(PAYEES),
                     }
                 )
         # Every third entry alone on its campaign's day is reversed: that day spent 0, which counts (its CPC is 0.00).
@@ -217,14 +220,17 @@ CREATE MACRO rhe(n, d) AS CASE WHEN d IS NULL OR d = 0 OR n IS NULL THEN NULL
 
 #: The key of a group within its campaign, per grouping, over results (r, with its post's platform as pl) and entries (e, t).
 _RESULT_KEY = {"campaign": "''", "post": "coalesce(r.post, '/' || r.platform)", "platform": "pl", "day": "r.day"}
-#: Per platform, a campaign's own entry counts on the platform its payee names when the campaign is on it (cplat), else on none;
+#: The campaign's platform (cplat) a campaign's own entry's payee names by its whole name, or else by its first word; NULL: none.
+_NAMED = (
+    "coalesce((SELECT cp.platform FROM cplat cp WHERE cp.campaign = e.campaign AND cp.platform = lower(trim(e.payee))), "
+    "(SELECT cp.platform FROM cplat cp WHERE cp.campaign = e.campaign AND cp.platform = regexp_extract(lower(trim(e.payee)), '^\\S+')))"
+)
+#: Per platform, a campaign's own entry counts on the platform its payee names when the campaign is on it, else on none;
 _SPEND_KEY = {
     "campaign": "''",
     # Per post, that platform's campaign row (/meta).
-    "post": "CASE WHEN e.task IS NULL THEN coalesce('/' || (SELECT cp.platform FROM cplat cp "
-    "WHERE cp.campaign = e.campaign AND cp.platform = lower(trim(e.payee))), '') ELSE e.task END",
-    "platform": "CASE WHEN e.task IS NULL THEN coalesce((SELECT cp.platform FROM cplat cp "
-    "WHERE cp.campaign = e.campaign AND cp.platform = lower(trim(e.payee))), '') ELSE coalesce(lower(t.platform), '') END",
+    "post": f"CASE WHEN e.task IS NULL THEN coalesce('/' || {_NAMED}, '') ELSE e.task END",
+    "platform": f"CASE WHEN e.task IS NULL THEN coalesce({_NAMED}, '') ELSE coalesce(lower(t.platform), '') END",
     "day": "e.date",
 }
 
