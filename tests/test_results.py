@@ -344,6 +344,23 @@ def test_the_report_by_post_tells_apart_posts_of_one_title_by_their_platform_the
     assert {r["post"]: r["title"] for r in _report(ws, "--by", "post")["rows"]}[tiktok] == "Launch reel"
 
 
+def test_the_report_by_post_lists_a_campaigns_posts_by_title_the_same_in_text_json_and_csv(ws: Path) -> None:
+    # Rows were ordered by post id: a list that read as random, and another order after each new post.
+    posts = [_post(ws, f"Post {n}") for n in range(4)]
+    # The titles' order is the ids' reversed, so that an order by id cannot pass for one by title.
+    for post, title in zip(sorted(posts, reverse=True), ["alpha", "Bravo", "charlie", "Delta"]):
+        crewdeck("-w", str(ws), "--as", "raj", "set", post, f"title={title}")
+    for post in posts:
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=2")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "clicks=1")  # the campaign's own row first
+    expected = ["/meta", "alpha", "Bravo", "charlie", "Delta"]  # case aside, as a person reads titles
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post")
+    assert [re.split(r"\s{2,}", line)[1] for line in text.splitlines()[2:]] == expected, text
+    assert [r["title"] or r["post"] for r in _report(ws, "--by", "post")["rows"]] == expected
+    csv_lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines()[1:]
+    assert [line.split(",")[2] or line.split(",")[1] for line in csv_lines] == expected
+
+
 def test_the_report_by_post_names_posts_by_title_shown_safely_and_json_and_csv_keep_the_id(ws: Path) -> None:
     # The posts read as their short ids (the Results screen shows titles); JSON and CSV gave no title.
     plain, hostile = _post(ws, "Reel one"), _post(ws, "Reel two")

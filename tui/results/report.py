@@ -176,8 +176,8 @@ def build(
         wanted, result = goals.get(g.campaign, ([], "conversions"))
         g.kpis = compute_all(g.totals, currency, result)
         g.missed = targets.missed(wanted, g.kpis)
-    ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
-    titles, marks = _post_names(conn, ordered) if by == "post" else ({}, {})
+    titles, marks = _post_names(conn, list(groups.values())) if by == "post" else ({}, {})
+    ordered = _ordered(groups.values(), campaign_names, titles, marks)
     unconverted = [
         UnconvertedMoney(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
     ]
@@ -191,9 +191,9 @@ def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt
     if not parts:
         return build(conn, currency, by=by)
     names = parts[0].campaign_names
-    groups = sorted(
-        (g for part in parts for g in part.groups), key=lambda g: (names.get(g.campaign, g.campaign).lower(), g.campaign, g.key)
-    )
+    titles = {key: title for part in parts for key, title in part.post_titles.items()}
+    marks = {key: mark for part in parts for key, mark in part.post_marks.items()}
+    groups = _ordered((g for part in parts for g in part.groups), names, titles, marks)
     unconverted: dict[str, UnconvertedMoney] = {}
     for m in (m for part in parts for m in part.missing):
         held = unconverted.get(m.currency)
@@ -202,10 +202,20 @@ def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt
             if held is None
             else UnconvertedMoney(m.currency, held.spend + m.spend, held.value + m.value, min(held.first, m.first), max(held.last, m.last))
         )
-    titles = {key: title for part in parts for key, title in part.post_titles.items()}
-    marks = {key: mark for part in parts for key, mark in part.post_marks.items()}
     missing = [unconverted[c] for c in sorted(unconverted)]
     return ResultsReport(currency, by, None, groups, names, missing, parts[0].goals, titles, marks, dict(runs))
+
+
+def _ordered(groups: Iterable[Group], names: dict[str, str], titles: dict[str, str], marks: dict[str, str]) -> list[Group]:
+    """The rows by campaign name; a campaign's posts (``titles``: a per-post report's) after its own rows (no post, then
+    ``/platform``), by title and what tells them apart, as a person reads a list; ids decide only between equals."""
+
+    def key(g: Group) -> tuple[str, str, int, str, str, str]:
+        post = g.key in titles
+        title = (titles[g.key] or "").strip().lower() if post else ""
+        return names.get(g.campaign, g.campaign).lower(), g.campaign, 2 if post else 1 if g.key else 0, title, marks.get(g.key, ""), g.key
+
+    return sorted(groups, key=key)
 
 
 def _post_names(conn: sqlite3.Connection, groups: list[Group]) -> tuple[dict[str, str], dict[str, str]]:
