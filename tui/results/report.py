@@ -401,7 +401,9 @@ def _daily_sums(
         params.update(kind=kind, key_post=key_post or "", key_campaign=key_campaign or "", key_platform=key_platform or "")
     sql = (
         f"SELECT {_placed('r', by)}, {_SUMS}, max(r.reach), count(r.reach), count(*), max(r.day) "
-        f"FROM result r LEFT JOIN task t ON t.id = r.post WHERE r.kind IN ('post', 'campaign') AND {where} GROUP BY 1, 2, 3"
+        f"FROM result r LEFT JOIN task t ON t.id = r.post WHERE r.kind IN ('post', 'campaign') AND {where} "
+        # A record whose every count was cleared is no day (as in the roll-ups).
+        f"AND {rollup.holds_any('r')} GROUP BY 1, 2, 3"
     )
     yield from conn.execute(sql, params)
 
