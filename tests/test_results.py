@@ -1165,7 +1165,7 @@ def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_led
     # It read "15000.00 USD has no rate into EUR", where `ledger report` and the Budget pane say "15,000.00 USD" (af87cd5).
     _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")
     err = Cli(ws)("kpi", "report").err
-    assert err.startswith("warning: rate missing: no USD/EUR rate on or before 2026-11-20 for 15,000.00 USD of spend"), err
+    assert err.startswith("warning: rate missing: no USD/EUR (nor EUR/USD) rate on or before 2026-11-20 for 15,000.00 USD of spend"), err
 
 
 def test_the_rate_missing_warning_names_the_day_to_set_a_rate_on_and_keeps_spend_and_conversion_value_apart(ws: Path) -> None:
@@ -1178,11 +1178,11 @@ def test_the_rate_missing_warning_names_the_day_to_set_a_rate_on_and_keeps_spend
     crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-21", "USD/EUR", "0.95")
     cli = Cli(ws)
     assert cli("kpi", "report").err.splitlines()[0] == (
-        "warning: rate missing: no USD/EUR rate on or before 2026-11-18 for 50.01 USD of spend and 99.99 USD of conversion"
+        "warning: rate missing: no USD/EUR (nor EUR/USD) rate on or before 2026-11-18 for 50.01 USD of spend and 99.99 USD of conversion"
         " value (2026-11-18..2026-11-20); add one with: crewdeck rate set 2026-11-18 USD/EUR RATE"
     )
     assert cli("kpi", "report", "--period", "2026-11-20").err.splitlines()[0] == (
-        "warning: rate missing: no USD/EUR rate on or before 2026-11-20 for 99.99 USD of conversion value (2026-11-20);"
+        "warning: rate missing: no USD/EUR (nor EUR/USD) rate on or before 2026-11-20 for 99.99 USD of conversion value (2026-11-20);"
         " add one with: crewdeck rate set 2026-11-20 USD/EUR RATE"
     )
     said = json.loads(cli.ok("kpi", "report", "--json"))["rate_missing"]

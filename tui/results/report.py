@@ -26,7 +26,7 @@ from crewdeck.sync.state import rollup, rollup_days
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decimal
 from crewdeck.sync.state.records import RESULT_COUNTS
-from crewdeck.tui.ledger.rates import RateBook
+from crewdeck.tui.ledger.rates import RateBook, missing_pair
 from crewdeck.tui.results import targets
 from crewdeck.tui.results.kpis import NO_SPEND, Totals, Value, compute_all
 from crewdeck.tui.results.spend import Spend, counted_spend, widen
@@ -70,7 +70,7 @@ class UnconvertedMoney:
         parts = [f"{format_minor(amount, self.currency, grouping=True)} {self.currency} of {what}" for amount, what in said]
         days = self.first if self.first == self.last else f"{self.first}..{self.last}"
         return (
-            f"rate missing: no {self.currency}/{base} rate on or before {self.first} for {' and '.join(parts)} ({days}); "
+            f"rate missing: no {missing_pair(self.currency, base)} rate on or before {self.first} for {' and '.join(parts)} ({days}); "
             f"add one with: crewdeck rate set {self.first} {self.currency}/{base} RATE"
         )
 
