@@ -84,7 +84,7 @@ def test_no_rate_says_rate_missing_instead_of_guessing(team: Cli) -> None:
     result = team("ledger", "report", "--json")
     assert result.code == 0
     assert (
-        "warning: rate missing: no GBP/EUR rate on or before 2026-11-01 for budget Spring Launch/influencers/run (4,000.00 GBP); "
+        "warning: rate missing: no GBP/EUR (nor EUR/GBP) rate on or before 2026-11-01 for budget Spring Launch/influencers/run (4,000.00 GBP); "
         "add one with: crewdeck rate set 2026-11-01 GBP/EUR RATE"
     ) in result.err
     doc = report(team)

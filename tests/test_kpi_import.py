@@ -964,6 +964,21 @@ def test_a_post_named_by_the_title_of_a_deleted_post_says_it_was_deleted(ws: Pat
     )
 
 
+def test_a_title_several_posts_have_is_refused_naming_each_with_its_campaign_and_platform(ws: Path, tmp_path: Path) -> None:
+    # It said "2 posts are titled 'Reel one': give the id" and no id: which were they, kpi add says (9eb133e).
+    posts = [crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one +autumn").strip() for _ in range(2)]
+    crewdeck("-w", str(ws), "--as", "raj", "set", posts[0], "platform=instagram")
+    crewdeck("-w", str(ws), "--as", "raj", "set", posts[1], "platform=TikTok")
+    source = _file(tmp_path, "plain.csv", "date,post,impressions\n2026-11-20,reel ONE,500\n")
+    import_err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()[0]
+    add_err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", "reel ONE", "2026-11-20", "impressions=500")
+    first, second = sorted(posts)
+    said = {posts[0]: "+autumn, instagram", posts[1]: "+autumn, tiktok"}
+    words = f"2 posts are titled 'reel ONE': give the id: {first[:8]} ({said[first]}) or {second[:8]} ({said[second]})"
+    assert import_err == f"{source}:2: post: {words}"
+    assert add_err == f"crewdeck: error: {words}\n"  # the same words as kpi add
+
+
 def test_a_file_that_is_not_valid_csv_says_so_as_the_other_imports_do(ws: Path, tmp_path: Path) -> None:
     # It said the csv module's words alone ("',' expected after '\"'"), and of a cell over its limit, valid CSV,
     # "field larger than field limit (131072)".

@@ -2,11 +2,13 @@
 
 A seeded generator makes 1,100 days of daily counts (posts on three
 platforms, campaigns on a platform without posts, followers) and spend in
-three currencies (EUR, the base; USD; JPY, which has no minor unit) with
-dated rates, pending and approved entries, and reversals.  The same raw data goes into the
+four currencies (EUR, the base; USD; JPY, which has no minor unit; INR,
+whose rates are set the other way round, EUR/INR, as hledger infers a
+reverse price) with dated rates, pending and approved entries, and reversals.  The same raw data goes into the
 workspace (through the store's ordinary writes) and into CSV files.  DuckDB
 computes every KPI from the CSVs on its own: integer minor units, exact
-integer products with the rates, and the rounding rule spelled out (half
+integer products with the rates (quotients by a reverse rate to 10^-20 EUR,
+far below any digit shown), and the rounding rule spelled out (half
 to even, once: DuckDB's ``round`` rounds half away from zero and its ``/``
 on decimals gives doubles, so neither is used).  The two must agree to the
 last digit, per campaign, post, platform and day, for all time and a period.
@@ -34,9 +36,11 @@ from .syncsupport import crewdeck
 
 FIRST = dt.date(2023, 6, 1)
 DAYS = 1_100
-#: Minor-unit exponents of the three currencies; rates have 6 decimals.
-EXP = {"EUR": 2, "USD": 2, "JPY": 0}
+#: Minor-unit exponents of the four currencies; rates have 6 decimals.  INR's are set the other way round, EUR/INR.
+EXP = {"EUR": 2, "USD": 2, "JPY": 0, "INR": 2}
 PLATFORMS = ("instagram", "tiktok", "linkedin")
+#: Who spend is paid to: platforms by their name or their first word, and a studio (none, whatever its later words).
+PAYEES = ("Meta", "TikTok", "LinkedIn", "Photo studio", "Meta Ads", "TikTok For Business", "linkedin  marketing", "Studio Meta")
 
 
 def _days() -> list[str]:
@@ -57,7 +61,7 @@ class Data:
             self.posts[f"{0xA0 + n:032x}"] = (self.campaigns[n % 3], platform)
         self.results: list[dict[str, Any]] = []
         for post in self.posts:
-            currency = ("EUR", "USD", "JPY")[int(post, 16) % 3]
+            currency = ("EUR", "USD", "JPY", "INR")[int(post, 16) % 4]
             for day in self.days:
                 if rng.random() < 0.6:
                     self.results.append(self._counts(rng, {"kind": "post", "post": post, "day": day}, currency))
@@ -71,15 +75,18 @@ class Data:
             for day in self.days:
                 if rng.random() < 0.8:
                     self.results.append({"kind": "followers", "platform": platform, "day": day, "followers": rng.randint(1_000, 90_000)})
-        self.rates: list[tuple[str, str, str]] = []
+        #: ``(day, base, quote, rate)``: into EUR, or out of it (EUR/INR, a reverse rate: 1 INR = 1/rate EUR).
+        self.rates: list[tuple[str, str, str, str]] = []
         for currency, low, high in (("USD", 800_000, 990_000), ("JPY", 5_500, 7_500)):
             for i in range(0, DAYS, 5):
-                self.rates.append((self.days[i], currency, f"0.{rng.randint(low, high):06d}"))
+                self.rates.append((self.days[i], currency, "EUR", f"0.{rng.randint(low, high):06d}"))
+        for i in range(0, DAYS, 7):
+            self.rates.append((self.days[i], "EUR", "INR", f"{rng.randint(80, 95)}.{rng.randint(0, 999_999):06d}"))
         self.entries: list[dict[str, Any]] = []
         self.unlinked = list(self.posts)[-1]
         for day in self.days:
             for _ in range(rng.randint(1, 5)):
-                currency = rng.choice(("EUR", "USD", "JPY"))
+                currency = rng.choice(("EUR", "USD", "JPY", "INR"))
                 campaign = rng.choice(self.campaigns)
                 # The last post's spend is booked on its campaign, never on it: its cost KPIs are unknown.
                 linked = [p for p, (c, _) in self.posts.items() if c == campaign and p != self.unlinked]
@@ -95,8 +102,9 @@ class Data:
                         "currency": currency,
                         "pending": rng.random() < 0.1,
                         # Meta: a platform every campaign's results are on; TikTok: one campaign's posts are;
-                        # LinkedIn: the first campaign's listed platform; a studio: no platform.
-                        "payee": rng.choice(("Meta", "TikTok", "LinkedIn", "Photo studio")),
+                        # LinkedIn: the first campaign's listed platform; a studio: no platform.  Invoices name a
+                        # platform by its first word too ("Meta Ads"); a word after the first names none.
+                        "payee": rng.choice(PAYEES),
                     }
                 )
         # Every third entry alone on its campaign's day is reversed: that day spent 0, which counts (its CPC is 0.00).
@@ -139,8 +147,8 @@ def workspace(data: Data, tmp_path_factory: pytest.TempPathFactory) -> Path:
                 w.create("campaign", {"name": f"Campaign {campaign[-1]}", "platforms": data.listed.get(campaign, [])}, row_id=campaign)
             for post, (campaign, platform) in data.posts.items():
                 w.create("task", {"title": f"Post {post[-2:]}", "campaign": campaign, "platform": platform, "created_by": ana}, row_id=post)
-            for day, currency, rate in data.rates:
-                w.set("rate", f"rate:{day}:{currency}EUR", {"date": day, "base": currency, "quote": "EUR", "rate": rate})
+            for day, base, quote, rate in data.rates:
+                w.set("rate", f"rate:{day}:{base}{quote}", {"date": day, "base": base, "quote": quote, "rate": rate})
             for row in data.results:
                 key = Key(row["kind"], row.get("post"), row.get("campaign"), row.get("platform"))
                 values = {k: v for k, v in row.items() if k not in ("kind", "post", "campaign", "platform", "day")}
@@ -181,7 +189,7 @@ def csv_dir(data: Data, tmp_path_factory: pytest.TempPathFactory) -> Path:
             writer.writerows(rows)
 
     dump("tasks.csv", ["id", "campaign", "platform"], [[p, c, pl] for p, (c, pl) in data.posts.items()])
-    dump("rates.csv", ["date", "currency", "rate"], [list(r) for r in data.rates])
+    dump("rates.csv", ["date", "base", "quote", "rate"], [list(r) for r in data.rates])
     dump(
         "results.csv",
         ["kind", "post", "campaign", "platform", "day", *RESULT_COUNTS, "followers", "value_amount", "value_currency"],
@@ -213,18 +221,26 @@ def csv_dir(data: Data, tmp_path_factory: pytest.TempPathFactory) -> Path:
 _MACROS = """
 CREATE MACRO rhe(n, d) AS CASE WHEN d IS NULL OR d = 0 OR n IS NULL THEN NULL
     ELSE (n // d) + CASE WHEN 2 * (n % d) > d OR (2 * (n % d) = d AND (n // d) % 2 = 1) THEN 1 ELSE 0 END END;
+CREATE MACRO p10(n) AS CAST(10 ** least(n, 18) AS HUGEINT) * CAST(10 ** greatest(n - 18, 0) AS HUGEINT);
+-- m minor units of a currency of exponent x at a rate of micro millionths, in units of 10^-20 EUR: times the rate, or
+-- divided by it when it is set the other way round (EUR/INR), to the nearest unit (half to even, either sign).
+CREATE MACRO in20(m, x, micro, rev) AS CASE WHEN NOT rev THEN m * p10(14 - x) * micro
+    ELSE sign(m) * rhe(abs(m) * p10(26 - x), micro) END;
 """
 
 #: The key of a group within its campaign, per grouping, over results (r, with its post's platform as pl) and entries (e, t).
 _RESULT_KEY = {"campaign": "''", "post": "coalesce(r.post, '/' || r.platform)", "platform": "pl", "day": "r.day"}
-#: Per platform, a campaign's own entry counts on the platform its payee names when the campaign is on it (cplat), else on none;
+#: The campaign's platform (cplat) a campaign's own entry's payee names by its whole name, or else by its first word; NULL: none.
+_NAMED = (
+    "coalesce((SELECT cp.platform FROM cplat cp WHERE cp.campaign = e.campaign AND cp.platform = lower(trim(e.payee))), "
+    "(SELECT cp.platform FROM cplat cp WHERE cp.campaign = e.campaign AND cp.platform = regexp_extract(lower(trim(e.payee)), '^\\S+')))"
+)
+#: Per platform, a campaign's own entry counts on the platform its payee names when the campaign is on it, else on none;
 _SPEND_KEY = {
     "campaign": "''",
     # Per post, that platform's campaign row (/meta).
-    "post": "CASE WHEN e.task IS NULL THEN coalesce('/' || (SELECT cp.platform FROM cplat cp "
-    "WHERE cp.campaign = e.campaign AND cp.platform = lower(trim(e.payee))), '') ELSE e.task END",
-    "platform": "CASE WHEN e.task IS NULL THEN coalesce((SELECT cp.platform FROM cplat cp "
-    "WHERE cp.campaign = e.campaign AND cp.platform = lower(trim(e.payee))), '') ELSE coalesce(lower(t.platform), '') END",
+    "post": f"CASE WHEN e.task IS NULL THEN coalesce('/' || {_NAMED}, '') ELSE e.task END",
+    "platform": f"CASE WHEN e.task IS NULL THEN coalesce({_NAMED}, '') ELSE coalesce(lower(t.platform), '') END",
     "day": "e.date",
 }
 
@@ -234,12 +250,14 @@ def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple
     con.execute(_MACROS)
     for name in ("tasks", "rates", "results", "entries", "approved", "exponents", "listed"):
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{csv_dir / (name + '.csv')}', header = true, all_varchar = true)")
-    # Rates as exact integers: millionths of a euro per unit (6 decimals in the files).
+    # Rates as exact integers: millionths of a euro per unit (6 decimals in the files), or of the unit per euro (rev).
+    micro = "CAST(round(CAST(rate AS DECIMAL(18, 6)) * 1000000) AS HUGEINT)"
     con.execute(
-        "CREATE TABLE rate AS SELECT currency, date, CAST(round(CAST(rate AS DECIMAL(18, 6)) * 1000000) AS HUGEINT) AS micro FROM rates "
-        "UNION ALL SELECT 'EUR', '1900-01-01', 1000000"
+        f"CREATE TABLE rate AS SELECT base AS currency, date, {micro} AS micro, false AS rev FROM rates WHERE quote = 'EUR' "
+        f"UNION ALL SELECT quote, date, {micro}, true FROM rates WHERE base = 'EUR' "
+        "UNION ALL SELECT 'EUR', '1900-01-01', 1000000, false"
     )
-    # An amount of m minor units in currency c (exponent x) at rate micro is m * 10^(8 - x) * micro units of 10^-14 EUR.
+    # Money is in units of 10^-20 EUR (in20): exact for rates into EUR, to 10^-20 for those out of it.
     con.execute(f"""
         CREATE TABLE res AS
         SELECT r.*, CASE WHEN r.kind = 'post' THEN t.campaign ELSE r.campaign END AS camp,
@@ -264,22 +282,24 @@ def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple
     con.execute(f"""
         CREATE TABLE g_value AS
         SELECT r.camp, {_RESULT_KEY[by]} AS k,
-               sum(CAST(r.value_amount AS HUGEINT) * CAST(10 ** (8 - CAST(x.exp AS INTEGER)) AS HUGEINT) * rt.micro) AS value14
+               sum(in20(CAST(r.value_amount AS HUGEINT), CAST(x.exp AS INTEGER), rt.micro, rt.rev)) AS value20
         FROM res r JOIN exponents x ON x.currency = r.value_currency
         ASOF JOIN rate rt ON rt.currency = r.value_currency AND r.day >= rt.date
         WHERE r.value_amount IS NOT NULL GROUP BY 1, 2
     """)
+    # Spend summed per group, currency and rate before it is converted: one product (or quotient) per rate.
     con.execute(f"""
         CREATE TABLE g_spend AS
-        SELECT e.campaign AS camp, {_SPEND_KEY[by]} AS k,
-               sum(CAST(e.amount AS HUGEINT) * CAST(10 ** (8 - CAST(x.exp AS INTEGER)) AS HUGEINT) * rt.micro) AS spend14,
-               count(*) AS entries
-        FROM entries e LEFT JOIN tasks t ON t.id = e.task JOIN exponents x ON x.currency = e.currency
-        ASOF JOIN rate rt ON rt.currency = e.currency AND e.date >= rt.date
-        WHERE (e.pending = '0' OR coalesce(e.reverses, e.id) IN (SELECT entry FROM approved)
-               OR e.reverses IS NOT NULL OR e.id IN (SELECT reverses FROM entries WHERE reverses IS NOT NULL))
-          AND e.date >= '{since}' AND e.date < '{until}'
-        GROUP BY 1, 2
+        SELECT camp, k, sum(in20(m, x, micro, rev)) AS spend20, sum(n) AS entries FROM (
+            SELECT e.campaign AS camp, {_SPEND_KEY[by]} AS k, CAST(x.exp AS INTEGER) AS x, rt.date, rt.micro, rt.rev,
+                   sum(CAST(e.amount AS HUGEINT)) AS m, count(*) AS n
+            FROM entries e LEFT JOIN tasks t ON t.id = e.task JOIN exponents x ON x.currency = e.currency
+            ASOF JOIN rate rt ON rt.currency = e.currency AND e.date >= rt.date
+            WHERE (e.pending = '0' OR coalesce(e.reverses, e.id) IN (SELECT entry FROM approved)
+                   OR e.reverses IS NOT NULL OR e.id IN (SELECT reverses FROM entries WHERE reverses IS NOT NULL))
+              AND e.date >= '{since}' AND e.date < '{until}'
+            GROUP BY 1, 2, 3, 4, 5, 6
+        ) GROUP BY 1, 2
     """)
     # Followers: per platform of the group, the latest count up to the group's last day (in the period or before it).
     con.execute(f"""
@@ -297,16 +317,16 @@ def _duckdb_report(csv_dir: Path, by: str, since: str, until: str) -> dict[tuple
     rows = con.execute("""
         WITH keys AS (SELECT camp, k FROM g_counts UNION SELECT camp, k FROM g_spend WHERE camp IS NOT NULL)
         SELECT keys.camp, keys.k,
-            rhe(coalesce(s.spend14, 0), 1000000000000) AS spend,
+            rhe(coalesce(s.spend20, 0), 1000000000000000000) AS spend,
             rhe(c.engagements * 10000, c.reach_max) AS er_reach,
             rhe(c.engagements * 10000, c.impressions) AS er_impressions,
             rhe(c.engagements * 10000, f.followers) AS er_followers,
             rhe(c.clicks * 10000, c.impressions) AS ctr,
-            rhe(CASE WHEN s.entries > 0 THEN s.spend14 END, c.clicks * 1000000000000) AS cpc,
-            rhe(CASE WHEN s.entries > 0 THEN s.spend14 END * 1000, c.impressions * 1000000000000) AS cpm,
-            rhe(CASE WHEN s.entries > 0 THEN s.spend14 END, c.conversions * 1000000000000) AS cpa,
+            rhe(CASE WHEN s.entries > 0 THEN s.spend20 END, c.clicks * 1000000000000000000) AS cpc,
+            rhe(CASE WHEN s.entries > 0 THEN s.spend20 END * 1000, c.impressions * 1000000000000000000) AS cpm,
+            rhe(CASE WHEN s.entries > 0 THEN s.spend20 END, c.conversions * 1000000000000000000) AS cpa,
             rhe(c.conversions * 10000, c.clicks) AS cvr,
-            rhe(v.value14 * 100, CASE WHEN s.entries > 0 THEN s.spend14 END) AS roas
+            rhe(v.value20 * 100, CASE WHEN s.entries > 0 THEN s.spend20 END) AS roas
         FROM keys LEFT JOIN g_counts c ON c.camp = keys.camp AND c.k = keys.k
         LEFT JOIN g_spend s ON s.camp = keys.camp AND s.k = keys.k
         LEFT JOIN g_value v ON v.camp = keys.camp AND v.k = keys.k
@@ -358,6 +378,6 @@ def test_every_kpi_agrees_with_duckdb_to_the_last_digit(workspace: Path, csv_dir
 
 def test_the_generated_data_span_1000_days_three_currencies_and_pending_spend(data: Data) -> None:
     assert len({r["day"] for r in data.results}) >= 1_000
-    assert {e["currency"] for e in data.entries} == {"EUR", "USD", "JPY"}
+    assert {e["currency"] for e in data.entries} == {"EUR", "USD", "JPY", "INR"}
     assert any(e["pending"] and e["id"] not in data.approved for e in data.entries) and data.approved
     assert len([e for e in data.entries if "reverses" in e]) >= 50

@@ -121,7 +121,9 @@ def test_a_missing_rate_is_reported_not_guessed(team: Cli) -> None:
     assert tools["spent"] == eur("5.00") and not tools["complete"]
     assert tools["unconverted"] == [{"amount": "80.00", "currency": "GBP"}, {"amount": "10.00", "currency": "USD"}]
     assert [(m["currency"], m["first"], m["entries"]) for m in doc["missing_rates"]] == [("GBP", "2026-11-10", 1), ("USD", "2026-10-30", 1)]
-    assert "no GBP/EUR rate on or before 2026-11-10" in result.err and "crewdeck rate set 2026-11-10 GBP/EUR RATE" in result.err
+    assert (
+        "no GBP/EUR (nor EUR/GBP) rate on or before 2026-11-10" in result.err and "crewdeck rate set 2026-11-10 GBP/EUR RATE" in result.err
+    )
 
 
 def test_reverse_nets_to_zero_and_cannot_be_repeated(team: Cli) -> None:

@@ -219,8 +219,9 @@ def test_payees_that_differ_only_in_their_spaces_stay_apart_in_hledger(cli: Cli,
     assert set(theirs) == set(payees)
 
 
-def test_hledger_neither_inverts_nor_chains_a_rate_the_report_does_not_use(cli: Cli, tmp_path: Path) -> None:
-    """With EUR/CHF and GBP/USD, USD/EUR, hledger valued 100 CHF and 100 GBP (217.76 EUR) that the report leaves out for want of a rate."""
+def test_hledger_inverts_a_rate_out_of_the_base_as_the_report_does_and_chains_none(cli: Cli, tmp_path: Path) -> None:
+    """With EUR/CHF, both value 100 CHF at 1 / 0.95 (hledger's reverse price); with GBP/USD and USD/EUR, hledger valued
+    100 GBP (a chain) that the report leaves out for want of a rate: the journal gives it no such price."""
     team = ledger_team(cli)
     team.ok("rate", "set", "2026-11-01", "EUR/CHF", "0.95")
     team.ok("rate", "set", "2026-11-01", "GBP/USD", "1.25")
@@ -228,14 +229,15 @@ def test_hledger_neither_inverts_nor_chains_a_rate_the_report_does_not_use(cli: 
     add(team, "100 GBP", payee="British")
     add(team, "10 USD", payee="American")
     doc = report(team)
-    assert {m["currency"] for m in doc["missing_rates"]} == {"CHF", "GBP"}
+    assert {m["currency"] for m in doc["missing_rates"]} == {"GBP"}
     journal = tmp_path / "rates.journal"
     team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
     theirs = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--value=then,EUR")[1:] if r[0] != "total"}
-    # What hledger cannot value stays in its own currency; what it values is the report's spent.
-    assert theirs == {"expenses:campaign:spring-launch:influencers": {"EUR": 925, "CHF": 10_000, "GBP": 10_000}}
-    assert doc["campaigns"][0]["total"]["spent"] == {"amount": "9.25", "currency": "EUR"}
-    assert "; P 2026-11-01 EUR 0.95 CHF" in journal.read_text()
+    # What hledger cannot value stays in its own currency; what it values is the report's spent: 9.25 + 105.263157...
+    assert theirs == {"expenses:campaign:spring-launch:influencers": {"EUR": 11_451, "GBP": 10_000}}
+    assert doc["campaigns"][0]["total"]["spent"] == {"amount": "114.51", "currency": "EUR"}
+    text = journal.read_text()
+    assert "\nP 2026-11-01 EUR 0.95 CHF\n" in text and "; P 2026-11-01 GBP 1.25 USD" in text
 
 
 def test_a_run_budget_in_another_currency_of_a_campaign_with_no_start_is_left_out_as_the_report_leaves_it(cli: Cli, tmp_path: Path) -> None:

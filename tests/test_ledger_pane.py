@@ -879,7 +879,11 @@ async def test_the_reports_warnings_stay_above_the_budget_while_they_hold_at_80x
         assert main([*ana, "budget", "set", "holiday-gifting", "tools", "100", "--month", "2026-12"]) == 0
         assert main([*ana, "campaign", "set", "holiday-gifting", "--end", "2026-11-30"]) == 0
     warned = report_warnings(workspace, "2026-11")
-    assert len(warned) == 2 and "no JPY/EUR rate on or before 2026-11-01" in warned[0] and "outside the campaign's run" in warned[1]
+    assert (
+        len(warned) == 2
+        and "no JPY/EUR (nor EUR/JPY) rate on or before 2026-11-01" in warned[0]
+        and "outside the campaign's run" in warned[1]
+    )
     app = make_app(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         ledger = await open_ledger(pilot)
@@ -947,7 +951,7 @@ async def test_the_bar_leaves_the_warnings_to_the_lines_above_the_budget_where_a
     async with app.run_test(size=(80, 24)) as pilot:
         ledger = await open_ledger(pilot)
         rate, frozen = warning_lines(ledger)
-        assert rate.startswith("* rate missing: no JPY/EUR rate on or before 2026-11-01"), rate
+        assert rate.startswith("* rate missing: no JPY/EUR (nor EUR/JPY) rate on or before 2026-11-01"), rate
         assert {row.campaign for row in ledger.budget.rows if not row.complete} == {"spring-launch"}  # its lines read "… *"
         assert frozen.startswith("⚠ +spring-launch frozen by a crisis: "), frozen
         info = ledger.query_one(PaneBar).info
@@ -1133,7 +1137,10 @@ async def test_an_entry_in_another_currency_shows_what_it_counts_in_the_base_cur
         await open_ledger(pilot)
         for entry, expected in (
             (dollars, f"in EUR  {counted_as:,} EUR at 1 USD = {rate} EUR, the rate of {day}"),
-            (francs, "in EUR  no CHF/EUR rate on or before 2026-11-26: out of the totals (crewdeck rate set 2026-11-26 CHF/EUR RATE)"),
+            (
+                francs,
+                "in EUR  no CHF/EUR (nor EUR/CHF) rate on or before 2026-11-26: out of the totals (crewdeck rate set 2026-11-26 CHF/EUR RATE)",
+            ),
         ):
             await select(pilot, entry)
             await pilot.press("enter")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crewdeck.sync.state import rollup, rollup_days
+from crewdeck.sync.state import rollup, rollup_days, schema
 from crewdeck.sync.state import store as store_module
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import RESULT_COUNTS
@@ -117,6 +117,46 @@ def test_a_lower_reach_is_read_again_from_the_records(ws: Path) -> None:  # noqa
         assert store.conn.execute(f"SELECT stale, reach_max FROM {rollup_days.TABLE}").fetchall() == [(1, 900)]
     row = _report(ws, "--period", "2026-09-10")["rows"][0]
     assert row["reach"] == {"value": 700, "at_least": True} and row["counts"]["engagements"] == 100
+
+
+def test_a_record_whose_every_count_was_cleared_counts_as_no_day(ws: Path) -> None:  # noqa: F811
+    """Its day stayed: a day row of "—", a post's days with one of "—", and one day's reach read "≥100" (a lower bound
+    over two days) where one day gave a reach."""
+    post = _post(ws)
+    add = ("-w", str(ws), "--as", "raj", "kpi", "add", post[:8])
+    crewdeck(*add, "2026-11-20", "reach=100", "clicks=5")
+    crewdeck(*add, "2026-11-21", "reach=300", "clicks=2", "value=9.00 EUR")
+    crewdeck(*add, "2026-11-21", "reach=none", "clicks=none")
+    crewdeck(*add, "2026-11-22", "impressions=50")
+    crewdeck(*add, "2026-11-22", "impressions=none")  # a record with no reach cleared: its day goes too
+
+    def read() -> list[object]:
+        # The month (from the monthly roll-up), a week (from the records), the campaign's days and the post's days.
+        by_post = [_report(ws, "--by", "post", "--period", period)["rows"] for period in ("2026-11", "2026-W47")]
+        days = [row["day"] for row in _report(ws, "--by", "day", "--period", "2026-11")["rows"]]
+        ws_ = Workspace.open(ws)
+        try:
+            (launch,) = ws_.campaigns()
+            page = pane_data.load(ws_, "month", dt.date(2026, 11, 20), launch.id, post, today=dt.date(2026, 11, 30))
+        finally:
+            ws_.close()
+        return [by_post, days, [line.label for line in page.lines]]
+
+    _, days, post_days = read()
+    assert days == post_days == ["2026-11-20", "2026-11-21"]  # the 21st: its conversion value is still there
+    crewdeck(*add, "2026-11-21", "value=none")
+    by_post, days, post_days = read()
+    assert days == post_days == ["2026-11-20"]
+    for (row,) in by_post:
+        assert row["reach"] == {"value": 100, "at_least": False} and row["counts"]["clicks"] == 5
+    with Store(ws) as store:
+        kept, fresh = _kept_and_fresh(store)
+        assert kept == fresh and len(fresh) == 1  # the triggers keep what a fill from the records makes
+        # A file the version before wrote: its roll-ups counted those records; the migration makes them again.
+        store.conn.execute(f"UPDATE {rollup_days.TABLE} SET rows = 1")
+        store.conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
+    with Store(ws) as store:
+        assert _kept_and_fresh(store)[0] == fresh
 
 
 def test_a_bulk_write_keeps_the_index_the_task_triggers_read(ws: Path) -> None:  # noqa: F811

@@ -344,6 +344,23 @@ def test_the_report_by_post_tells_apart_posts_of_one_title_by_their_platform_the
     assert {r["post"]: r["title"] for r in _report(ws, "--by", "post")["rows"]}[tiktok] == "Launch reel"
 
 
+def test_the_report_by_post_lists_a_campaigns_posts_by_title_the_same_in_text_json_and_csv(ws: Path) -> None:
+    # Rows were ordered by post id: a list that read as random, and another order after each new post.
+    posts = [_post(ws, f"Post {n}") for n in range(4)]
+    # The titles' order is the ids' reversed, so that an order by id cannot pass for one by title.
+    for post, title in zip(sorted(posts, reverse=True), ["alpha", "Bravo", "charlie", "Delta"]):
+        crewdeck("-w", str(ws), "--as", "raj", "set", post, f"title={title}")
+    for post in posts:
+        crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=2")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "clicks=1")  # the campaign's own row first
+    expected = ["/meta", "alpha", "Bravo", "charlie", "Delta"]  # case aside, as a person reads titles
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post")
+    assert [re.split(r"\s{2,}", line)[1] for line in text.splitlines()[2:]] == expected, text
+    assert [r["title"] or r["post"] for r in _report(ws, "--by", "post")["rows"]] == expected
+    csv_lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines()[1:]
+    assert [line.split(",")[2] or line.split(",")[1] for line in csv_lines] == expected
+
+
 def test_the_report_by_post_names_posts_by_title_shown_safely_and_json_and_csv_keep_the_id(ws: Path) -> None:
     # The posts read as their short ids (the Results screen shows titles); JSON and CSV gave no title.
     plain, hostile = _post(ws, "Reel one"), _post(ws, "Reel two")
@@ -1148,7 +1165,7 @@ def test_the_rate_missing_warning_names_its_amount_with_its_thousands_as_the_led
     # It read "15000.00 USD has no rate into EUR", where `ledger report` and the Budget pane say "15,000.00 USD" (af87cd5).
     _spend(ws, "raj", "15000.00 USD", "--date", "2026-11-20")
     err = Cli(ws)("kpi", "report").err
-    assert err.startswith("warning: rate missing: no USD/EUR rate on or before 2026-11-20 for 15,000.00 USD of spend"), err
+    assert err.startswith("warning: rate missing: no USD/EUR (nor EUR/USD) rate on or before 2026-11-20 for 15,000.00 USD of spend"), err
 
 
 def test_the_rate_missing_warning_names_the_day_to_set_a_rate_on_and_keeps_spend_and_conversion_value_apart(ws: Path) -> None:
@@ -1161,11 +1178,11 @@ def test_the_rate_missing_warning_names_the_day_to_set_a_rate_on_and_keeps_spend
     crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-21", "USD/EUR", "0.95")
     cli = Cli(ws)
     assert cli("kpi", "report").err.splitlines()[0] == (
-        "warning: rate missing: no USD/EUR rate on or before 2026-11-18 for 50.01 USD of spend and 99.99 USD of conversion"
+        "warning: rate missing: no USD/EUR (nor EUR/USD) rate on or before 2026-11-18 for 50.01 USD of spend and 99.99 USD of conversion"
         " value (2026-11-18..2026-11-20); add one with: crewdeck rate set 2026-11-18 USD/EUR RATE"
     )
     assert cli("kpi", "report", "--period", "2026-11-20").err.splitlines()[0] == (
-        "warning: rate missing: no USD/EUR rate on or before 2026-11-20 for 99.99 USD of conversion value (2026-11-20);"
+        "warning: rate missing: no USD/EUR (nor EUR/USD) rate on or before 2026-11-20 for 99.99 USD of conversion value (2026-11-20);"
         " add one with: crewdeck rate set 2026-11-20 USD/EUR RATE"
     )
     said = json.loads(cli.ok("kpi", "report", "--json"))["rate_missing"]

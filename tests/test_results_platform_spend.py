@@ -35,6 +35,30 @@ def test_campaign_spend_counts_on_the_platform_its_payee_names_when_the_campaign
     assert _report(ws, "--period", "2026-11-20")["rows"][0]["spend"] == {"amount": "122.00", "currency": "EUR"}
 
 
+def test_a_payee_names_a_platform_by_its_first_word_as_invoices_do(ws: Path) -> None:  # noqa: F811
+    # "Meta Ads" (ledger add --help's example), "TikTok For Business": they sat on "(no platform)", meta's CPC "—".
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--platforms", "instagram,tiktok")
+    crewdeck(*w, "kpi", "add", "+launch/meta", "2026-11-20", "impressions=4000", "clicks=40")
+    crewdeck(*w, "kpi", "add", "+launch/tiktok", "2026-11-20", "impressions=1000", "clicks=10")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--date", "2026-11-20"]
+    crewdeck(*ledger, "--payee", "Meta Ads", "--amount", "30.00 EUR")
+    crewdeck(*ledger, "--payee", "META  platforms ireland", "--amount", "10.00 EUR")  # case and spacing aside
+    crewdeck(*ledger, "--payee", "TikTok For Business", "--amount", "12.00 EUR")
+    crewdeck(*ledger, "--payee", "Studio Meta", "--amount", "15.00 EUR")  # a later word names no platform
+    crewdeck(*ledger, "--payee", "LinkedIn Marketing Solutions", "--amount", "7.00 EUR")  # not one of the campaign's
+
+    rows = _by_platform(ws, "2026-11-20")
+    assert rows["meta"]["spend"] == {"amount": "40.00", "currency": "EUR"}
+    assert rows["meta"]["kpis"]["cpc"]["value"] == "1.00"  # 40 / 40
+    assert rows["tiktok"]["spend"] == {"amount": "12.00", "currency": "EUR"}
+    assert rows["tiktok"]["kpis"]["cpc"]["value"] == "1.20"
+    assert rows[""]["spend"] == {"amount": "22.00", "currency": "EUR"}
+    posts = {row["post"]: row for row in _report(ws, "--by", "post", "--period", "2026-11-20")["rows"]}
+    assert posts["/meta"]["spend"] == {"amount": "40.00", "currency": "EUR"}
+    assert posts["/tiktok"]["kpis"]["cpc"]["value"] == "1.20"
+
+
 def test_the_spend_an_ad_export_brings_counts_on_the_platform_of_its_results(ws: Path, tmp_path: Path) -> None:  # noqa: F811
     # Columns as Meta Ads Manager documents its export broken down by day (the file itself cannot be downloaded here).
     export = tmp_path / "ads.csv"

@@ -30,6 +30,12 @@ _COUNTS = RESULT_COUNTS
 GIVEN = {name: f"{name}_rows" for name in RESULT_COUNTS}
 
 
+def holds_any(prefix: str) -> str:
+    """SQL: whether the record ``prefix`` holds anything reported, a count or a conversion value (1 or 0).  One whose
+    every count was cleared counts as no day: no row of "—", no day more under one reach (which would read "≥")."""
+    return "(" + " OR ".join(f"{prefix}.{name} IS NOT NULL" for name in (*RESULT_COUNTS, "value_amount")) + ")"
+
+
 def given_values(prefix: str) -> str:
     """SQL: for each count, whether the record ``prefix`` gives it (1 or 0), in ``GIVEN``'s order."""
     return ", ".join(f"{prefix}.{name} IS NOT NULL" for name in GIVEN)
@@ -64,7 +70,8 @@ def _key(prefix: str) -> tuple[str, ...]:
 def _row(prefix: str) -> str:
     """The values a record adds to its month."""
     counts = ", ".join(f"coalesce({prefix}.{n}, 0)" for n in _COUNTS)
-    return f"{', '.join(_key(prefix))}, {counts}, {prefix}.reach, {given_values(prefix)}, {prefix}.day, 1"
+    held = holds_any(prefix)
+    return f"{', '.join(_key(prefix))}, {counts}, {prefix}.reach, {given_values(prefix)}, CASE WHEN {held} THEN {prefix}.day ELSE '' END, {held}"
 
 
 def _counted(prefix: str) -> str:
@@ -78,19 +85,22 @@ _ADD = (
     + ", ".join(f"{n} = {n} + excluded.{n}" for n in _COUNTS)
     + ", reach_max = CASE WHEN excluded.reach_max IS NULL THEN reach_max WHEN reach_max IS NULL THEN excluded.reach_max "
     "ELSE max(reach_max, excluded.reach_max) END, "
-    f"{given_added()}, last_day = max(last_day, excluded.last_day), rows = rows + 1"
+    f"{given_added()}, last_day = max(last_day, excluded.last_day), rows = rows + excluded.rows"
 )
 
 
 def _subtract(prefix: str, stale: str) -> str:
     where = " AND ".join(f"{k} = {v}" for k, v in zip(KEY, _key(prefix)))
     sets = ", ".join(f"{n} = {n} - coalesce({prefix}.{n}, 0), {GIVEN[n]} = {GIVEN[n]} - ({prefix}.{n} IS NOT NULL)" for n in _COUNTS)
-    return f"UPDATE {TABLE} SET {sets}, rows = rows - 1, stale = stale OR ({stale}) WHERE {where}"
+    return f"UPDATE {TABLE} SET {sets}, rows = rows - {holds_any(prefix)}, stale = stale OR ({stale}) WHERE {where}"
 
 
-#: When an update leaves the month's largest reach or last day unknown: a lower reach, or a record that moved.
-_MOVED = "(OLD.reach IS NOT NULL AND (NEW.reach IS NULL OR NEW.reach < OLD.reach)) OR " + " OR ".join(
-    f"{old} IS NOT {new}" for old, new in zip(_key("OLD"), _key("NEW"))
+#: When an update leaves the month's largest reach or last day unknown: a lower reach, a record that moved, or one
+#: whose every count was cleared.
+_MOVED = (
+    "(OLD.reach IS NOT NULL AND (NEW.reach IS NULL OR NEW.reach < OLD.reach)) OR "
+    + " OR ".join(f"{old} IS NOT {new}" for old, new in zip(_key("OLD"), _key("NEW")))
+    + f" OR ({holds_any('OLD')} AND NOT {holds_any('NEW')})"
 )
 
 STATEMENTS = (
@@ -121,5 +131,5 @@ FILL = (
     f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT kind, coalesce(post, ''), coalesce(campaign, ''), coalesce(platform, ''), "
     f"substr(day, 1, 7), {', '.join(f'coalesce(sum({n}), 0)' for n in _COUNTS)}, max(reach), "
     f"{', '.join(f'count({n})' for n in _COUNTS)}, max(day), count(*) "
-    f"FROM result WHERE kind IN ('post', 'campaign') AND day IS NOT NULL GROUP BY 1, 2, 3, 4, 5"
+    f"FROM result WHERE kind IN ('post', 'campaign') AND day IS NOT NULL AND {holds_any('result')} GROUP BY 1, 2, 3, 4, 5"
 )

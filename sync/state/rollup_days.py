@@ -25,7 +25,7 @@ records again (``report`` does).
 from __future__ import annotations
 
 from crewdeck.sync.state.records import RESULT_COUNTS
-from crewdeck.sync.state.rollup import GIVEN, given_added, given_columns, given_values
+from crewdeck.sync.state.rollup import GIVEN, given_added, given_columns, given_values, holds_any
 
 TABLE = "result_day"
 KEY = ("day", "campaign", "platform")
@@ -61,7 +61,7 @@ def _add_record(prefix: str) -> str:
     counts = ", ".join(f"coalesce({prefix}.{n}, 0)" for n in _COUNTS)
     return (
         f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT {prefix}.day, placed.campaign, placed.platform, {counts}, "
-        f"{prefix}.reach, {given_values(prefix)}, 1 "
+        f"{prefix}.reach, {given_values(prefix)}, {holds_any(prefix)} "
         f"FROM (SELECT {_campaign(prefix)} AS campaign, {_platform(prefix)} AS platform) AS placed "
         f"WHERE placed.campaign IS NOT NULL AND {_counted(prefix)} {_ADDED}"
     )
@@ -70,7 +70,7 @@ def _add_record(prefix: str) -> str:
 def _subtract_record(prefix: str, stale: str) -> str:
     sets = ", ".join(f"{n} = {n} - coalesce({prefix}.{n}, 0), {GIVEN[n]} = {GIVEN[n]} - ({prefix}.{n} IS NOT NULL)" for n in _COUNTS)
     return (
-        f"UPDATE {TABLE} SET {sets}, rows = rows - 1, "
+        f"UPDATE {TABLE} SET {sets}, rows = rows - {holds_any(prefix)}, "
         f"stale = stale OR ({prefix}.reach IS NOT NULL AND {prefix}.reach >= reach_max AND ({stale})) "
         f"WHERE day = {prefix}.day AND campaign = {_campaign(prefix)} AND platform = {_platform(prefix)} AND {_counted(prefix)}"
     )
@@ -86,7 +86,7 @@ def _post_days(task: str) -> str:
     sums = ", ".join(f"coalesce(sum(r.{n}), 0) AS d_{n}" for n in _COUNTS)
     given = ", ".join(f"count(r.{n}) AS d_{GIVEN[n]}" for n in _COUNTS)
     return (
-        f"SELECT r.day AS d_day, {sums}, max(r.reach) AS d_reach_max, {given}, count(*) AS d_rows "
+        f"SELECT r.day AS d_day, {sums}, max(r.reach) AS d_reach_max, {given}, sum({holds_any('r')}) AS d_rows "
         f"FROM result r WHERE r.post = {task}.id AND r.kind = 'post' AND r.day IS NOT NULL GROUP BY r.day"
     )
 
@@ -154,5 +154,5 @@ FILL = (
     "coalesce(CASE WHEN r.kind = 'post' THEN lower(t.platform) ELSE nullif(r.platform, '') END, ''), "
     f"{', '.join(f'coalesce(sum(r.{n}), 0)' for n in _COUNTS)}, max(r.reach), {', '.join(f'count(r.{n})' for n in _COUNTS)}, count(*) "
     "FROM result r LEFT JOIN task t ON r.kind = 'post' AND t.id = r.post "
-    "WHERE r.kind IN ('post', 'campaign') AND r.day IS NOT NULL AND placed IS NOT NULL GROUP BY 1, 2, 3"
+    f"WHERE r.kind IN ('post', 'campaign') AND r.day IS NOT NULL AND {holds_any('r')} AND placed IS NOT NULL GROUP BY 1, 2, 3"
 )

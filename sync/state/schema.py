@@ -290,6 +290,11 @@ def _reported_counts(db: sqlite_utils.Database) -> None:
     rollups.rebuild(db.conn)
 
 
+def _held_records(db: sqlite_utils.Database) -> None:
+    # The roll-ups count a record whose every count was cleared as no day (``rollup.holds_any``): made again from the records.
+    rollups.rebuild(db.conn)
+
+
 def _snooze_zones(db: sqlite_utils.Database) -> None:
     """``task.snoozed_tz``, the zone a snooze was meant in: its column comes from _add_missing_columns.
 
@@ -323,6 +328,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("results' roll-ups count the records that gave each count (a metric never reported is not 0)", _reported_counts),
     ("task.snoozed_tz: the zone a snooze was meant in", _snooze_zones),
     ("workspace.approvals: the approval chain of the posts in no campaign", _workspace_chain),
+    ("results' roll-ups count a record whose every count was cleared as no day", _held_records),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

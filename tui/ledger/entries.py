@@ -19,7 +19,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor, money_json, round_minor
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.filter import APPROVED_IDS
-from crewdeck.tui.ledger.rates import RateBook, at_rate
+from crewdeck.tui.ledger.rates import RateBook, at_rate, missing_pair
 from crewdeck.tui.workspace.placeholders import member_handle
 from crewdeck.tui.workspace.workspace import campaign_slug, member_json, shown_handle
 
@@ -283,12 +283,14 @@ def in_base(conn: sqlite3.Connection, entry: EntryRow, base: str) -> str:
     if entry.currency == base:
         return ""
     pair = f"{entry.currency}/{base}"
-    found = RateBook.load(conn, base).in_force(entry.currency, entry.date)
+    book = RateBook.load(conn, base)
+    found = book.in_force(entry.currency, entry.date)
     if found is None:
-        return visible(f"no {pair} rate on or before {entry.date}: out of the totals (crewdeck rate set {entry.date} {pair} RATE)")
+        lacking = missing_pair(entry.currency, base)
+        return visible(f"no {lacking} rate on or before {entry.date}: out of the totals (crewdeck rate set {entry.date} {pair} RATE)")
     day, rate = found
     value = round_minor(at_rate(entry.amount, entry.currency, rate), base)
-    return f"{format_minor(value, base, grouping=True)} {base} at 1 {entry.currency} = {format(rate, 'f')} {base}, the rate of {day}"
+    return f"{format_minor(value, base, grouping=True)} {base} at {book.stated(entry.currency, day)}, the rate of {day}"
 
 
 def detail(conn: sqlite3.Connection, entry_id: str, base: str) -> EntryDetail | None:

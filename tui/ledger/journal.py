@@ -125,19 +125,22 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
 
 
 def _prices(conn: sqlite3.Connection, base: str, out: TextIO) -> None:
-    """``P`` directives of the rates into the base currency; the others as comments.
+    """``P`` directives of the rates into the base currency and out of it; the others as comments.
 
-    crewdeck converts with direct rates only; given a price into another
-    currency, hledger would invert or chain it and value spend the report
+    crewdeck converts with a rate either way round between a currency and
+    the base, as hledger infers a reverse price; given a price between two
+    other currencies, hledger would chain it and value spend the report
     leaves out for want of a rate.
     """
-    rows = conn.execute(f"SELECT date, base, quote, rate FROM rate WHERE {COMPLETE} ORDER BY quote <> ?, date, base, quote", (base,))
+    used = "(quote = :base OR base = :base)"
+    rows = conn.execute(f"SELECT date, base, quote, rate FROM rate WHERE {COMPLETE} ORDER BY NOT {used}, date, base, quote", {"base": base})
     noted = False
     for day, rate_base, quote, rate in rows:
-        if quote != base and not noted:
-            out.write(f"; rates not into {base}: reports use none of them, so neither does hledger\n")
+        other = base not in (rate_base, quote)
+        if other and not noted:
+            out.write(f"; rates between other currencies than {base}: reports use none of them, so neither does hledger\n")
             noted = True
-        out.write(f"{'; ' if quote != base else ''}P {day} {rate_base} {rate} {quote}\n")
+        out.write(f"{'; ' if other else ''}P {day} {rate_base} {rate} {quote}\n")
 
 
 def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names: Names) -> None:

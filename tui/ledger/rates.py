@@ -4,9 +4,12 @@ A rate record says ``1 BASE = RATE QUOTE`` on a date (``USD/EUR 0.92``:
 one US dollar is 0.92 euros).  An amount in currency C on day D converts to
 the workspace's base currency B with the rate C/B in force on D: the one
 dated D, or else the latest one dated before D (the way hledger picks a
-market price).  Only direct rates count: no inverses, no chains, because
-``1 / rate`` is not exact.  With no such rate the amount is *not* converted
-and reports say so, with the currency and the dates that need a rate.
+market price).  A rate the other way, B/C, counts too, as hledger infers a
+reverse price: ``1 / rate``, kept to 40 significant digits (``QUOTIENT``),
+so the one rounding is still the amount's, when it is shown; a rate C/B of
+the same date wins over it.  Never a chain (C/X and X/B).  With no such
+rate the amount is *not* converted and reports say so, with the currency
+and the dates that need a rate.
 
 ``RateBook.convert`` is the one conversion: a spend at the rate in force on
 its own date, a budget at the rate in force on the first day of its period
@@ -22,7 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from crewdeck.sync.state.money import EXACT, MoneyError, check_currency, parse_rate, to_decimal
+from crewdeck.sync.state.money import EXACT, QUOTIENT, MoneyError, check_currency, parse_rate, to_decimal
 from crewdeck.sync.state.records import rate_id
 from crewdeck.sync.state.visible import quoted
 from crewdeck.tui.workspace.errors import UserError
@@ -96,25 +99,49 @@ def at_rate(amount: int | Decimal, currency: str, rate: Decimal) -> Decimal:
     return EXACT.multiply(major, rate)
 
 
+def missing_pair(currency: str, base: str) -> str:
+    """The rate a conversion lacks, either way round, as warnings name it: ``INR/EUR (nor EUR/INR)``."""
+    return f"{currency}/{base} (nor {base}/{currency})"
+
+
 @dataclass
 class RateBook:
-    """The rates into one base currency, by currency and date."""
+    """The rates into one base currency, by currency and date: what one unit of the currency is in the base."""
 
     base: str
     dates: dict[str, list[str]] = field(default_factory=dict)
     rates: dict[str, list[Decimal]] = field(default_factory=dict)
+    #: Per currency and date, the rate as set where the book's is its reverse (``EUR/INR 89.5``: 1 INR = 1/89.5 EUR).
+    reverse: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, base: str) -> RateBook:
         book = cls(base)
+        found: dict[str, dict[str, Decimal]] = {}
         rows = conn.execute(
-            f"SELECT base, date, rate FROM rate WHERE quote = ? AND {COMPLETE} ORDER BY base, date",
-            (base,),
+            f"SELECT base, quote, date, rate FROM rate WHERE (quote = :base OR base = :base) AND base <> quote AND {COMPLETE} "
+            "ORDER BY quote = :base",  # the reverse rates first: a direct one of the same date replaces its reverse
+            {"base": base},
         )
-        for currency, day, rate in rows:
-            book.dates.setdefault(currency, []).append(day)
-            book.rates.setdefault(currency, []).append(Decimal(rate))
+        for rate_base, quote, day, rate in rows:
+            if quote == base:
+                found.setdefault(rate_base, {})[day] = Decimal(rate)
+                book.reverse.get(rate_base, {}).pop(day, None)
+            else:
+                given = book.reverse.setdefault(quote, {})[day] = Decimal(rate)
+                found.setdefault(quote, {})[day] = QUOTIENT.divide(_ONE, given)
+        for currency, by_day in found.items():
+            days = sorted(by_day)
+            book.dates[currency] = days
+            book.rates[currency] = [by_day[day] for day in days]
         return book
+
+    def stated(self, currency: str, rate_day: str) -> str:
+        """The rate in force from ``rate_day`` as it was set: ``1 USD = 0.931 EUR``, or its reverse ``1 EUR = 89.5 INR``."""
+        given = self.reverse.get(currency, {}).get(rate_day)
+        if given is not None:
+            return f"1 {self.base} = {format(given, 'f')} {currency}"
+        return f"1 {currency} = {format(self.on(currency, rate_day), 'f')} {self.base}"
 
     def in_force(self, currency: str, day: str) -> tuple[str, Decimal] | None:
         """``(rate's date, rate)`` for ``currency`` on ``day``; ``("", 1)`` for the base."""
@@ -156,12 +183,11 @@ class RateBook:
 
 
 def rate_date_sql(entry: str = "e") -> str:
-    """SQL for the date of the rate in force on an entry's date (``''`` for the base, NULL if none).
+    """SQL for the date of the rate in force on an entry's date (``''`` for the base, NULL if none), either way round.
 
     Takes the base currency as the named parameter ``:base``.
     """
-    return (
-        f"CASE WHEN {entry}.currency = :base THEN '' ELSE "
-        f"(SELECT max(r.date) FROM rate r WHERE r.quote = :base AND r.base = {entry}.currency "
-        f"AND r.deleted = 0 AND r.rate IS NOT NULL AND r.date <= {entry}.date) END"
-    )
+    latest = "(SELECT max(r.date) FROM rate r WHERE r.quote = {} AND r.base = {} AND r.deleted = 0 AND r.rate IS NOT NULL AND r.date <= {})"
+    direct = latest.format(":base", f"{entry}.currency", f"{entry}.date")
+    reverse = latest.format(f"{entry}.currency", ":base", f"{entry}.date")
+    return f"CASE WHEN {entry}.currency = :base THEN '' ELSE nullif(max(coalesce({direct}, ''), coalesce({reverse}, '')), '') END"

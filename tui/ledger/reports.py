@@ -48,7 +48,7 @@ from crewdeck.tui.ledger import REPORT_GROUPINGS
 from crewdeck.tui.ledger import budgets as budget_lib
 from crewdeck.tui.ledger.filter import COUNTED, REVERSED_PAIR
 from crewdeck.tui.ledger.period import Period
-from crewdeck.tui.ledger.rates import RateBook, at_rate, rate_date_sql
+from crewdeck.tui.ledger.rates import RateBook, at_rate, missing_pair, rate_date_sql
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
 from crewdeck.tui.workspace.workspace import campaign_slug
@@ -646,7 +646,7 @@ def frozen_text(line: Line, base: str, approve: str) -> str:
 
 def missing_text(m: MissingRate, base: str) -> str:
     return (
-        f"no {m.currency}/{base} rate on or before {m.first}: {words.counted(m.entries, 'entry')}"
+        f"no {missing_pair(m.currency, base)} rate on or before {m.first}: {words.counted(m.entries, 'entry')}"
         f" ({m.first}..{m.last}) {'is' if m.entries == 1 else 'are'} not in the totals; add one with: crewdeck rate set {m.first} {m.currency}/{base} RATE"
     )
 
@@ -656,6 +656,6 @@ def missing_budget_text(m: MissingBudgetRate, base: str) -> str:
     if m.day is None:
         return f"rate missing: {what} is for the run of a campaign with no start date, so no {m.currency}/{base} rate can be picked"
     return (
-        f"rate missing: no {m.currency}/{base} rate on or before {m.day} for {what}; "
+        f"rate missing: no {missing_pair(m.currency, base)} rate on or before {m.day} for {what}; "
         f"add one with: crewdeck rate set {m.day} {m.currency}/{base} RATE"
     )

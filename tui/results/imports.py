@@ -34,7 +34,7 @@ from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
-from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, too_large
+from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, titled_several, too_large
 from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.separators import unquoted_separator
@@ -866,7 +866,7 @@ class _Matcher:
         if len(found) != 1:
             cell.problem(
                 "post",
-                f"no post with the id or title {quoted(raw)}" if not found else f"{len(found)} posts are titled {quoted(raw)}: give the id",
+                f"no post with the id or title {quoted(raw)}" if not found else titled_several(self.ws, raw, found),
             )
             return None
         return self._a_post(cell, found[0])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,8 +103,7 @@ def _post(ws: Workspace, raw: str) -> str:
     ).fetchall()
     posts = [task_id for task_id, post, _ in titled if post]
     if len(posts) > 1:
-        named = " or ".join(_candidate(ws, post) for post in posts)
-        raise UserError(f"{len(posts)} posts are titled {quoted(raw)}: give the id: {named}")
+        raise UserError(titled_several(ws, raw, posts))
     if posts:
         return str(posts[0])
     if titled:  # no post: a task of that title, the live ones first, which the caller says is none (or was deleted)
@@ -114,13 +113,20 @@ def _post(ws: Workspace, raw: str) -> str:
     raise UserError(f"no post with the id or title {quoted(raw)}")
 
 
+def titled_several(ws: Workspace, raw: str, posts: Sequence[str]) -> str:
+    """The refusal of a title several posts have, naming each (``1a2b3c4d (+launch, tiktok) or ...``), in the order of
+    their ids: ``kpi add``'s and ``kpi import``'s words."""
+    named = " or ".join(_candidate(ws, post) for post in sorted(posts))
+    return f"{len(posts)} posts are titled {quoted(raw)}: give the id: {named}"
+
+
 def _candidate(ws: Workspace, post_id: str) -> str:
     """A post among others of its title, as a refusal names it: its id, then what tells it apart, its campaign and
     platform (``1a2b3c4d (+launch, tiktok)``): one creative on two platforms has one title, and an id alone says neither."""
     campaign_id, platform = ws.conn.execute("SELECT campaign, lower(platform) FROM task WHERE id = ?", (post_id,)).fetchone()
-    campaign = ws.campaign(campaign_id)
-    said = [f"+{campaign.slug if campaign else campaign_id[:8]}", *([visible(platform)] if platform else [])]
-    return f"{post_id[:8]} ({', '.join(said)})"
+    campaign = ws.campaign(campaign_id) if campaign_id else None
+    said = [*([f"+{campaign.slug if campaign else campaign_id[:8]}"] if campaign_id else []), *([visible(platform)] if platform else [])]
+    return f"{post_id[:8]} ({', '.join(said)})" if said else post_id[:8]
 
 
 def _known(ws: Workspace, raw: str, name: str) -> str:

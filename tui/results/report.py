@@ -26,7 +26,7 @@ from crewdeck.sync.state import rollup, rollup_days
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decimal
 from crewdeck.sync.state.records import RESULT_COUNTS
-from crewdeck.tui.ledger.rates import RateBook
+from crewdeck.tui.ledger.rates import RateBook, missing_pair
 from crewdeck.tui.results import targets
 from crewdeck.tui.results.kpis import NO_SPEND, Totals, Value, compute_all
 from crewdeck.tui.results.spend import Spend, counted_spend, widen
@@ -70,7 +70,7 @@ class UnconvertedMoney:
         parts = [f"{format_minor(amount, self.currency, grouping=True)} {self.currency} of {what}" for amount, what in said]
         days = self.first if self.first == self.last else f"{self.first}..{self.last}"
         return (
-            f"rate missing: no {self.currency}/{base} rate on or before {self.first} for {' and '.join(parts)} ({days}); "
+            f"rate missing: no {missing_pair(self.currency, base)} rate on or before {self.first} for {' and '.join(parts)} ({days}); "
             f"add one with: crewdeck rate set {self.first} {self.currency}/{base} RATE"
         )
 
@@ -176,8 +176,8 @@ def build(
         wanted, result = goals.get(g.campaign, ([], "conversions"))
         g.kpis = compute_all(g.totals, currency, result)
         g.missed = targets.missed(wanted, g.kpis)
-    ordered = sorted(groups.values(), key=lambda g: (campaign_names.get(g.campaign, g.campaign).lower(), g.campaign, g.key))
-    titles, marks = _post_names(conn, ordered) if by == "post" else ({}, {})
+    titles, marks = _post_names(conn, list(groups.values())) if by == "post" else ({}, {})
+    ordered = _ordered(groups.values(), campaign_names, titles, marks)
     unconverted = [
         UnconvertedMoney(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
     ]
@@ -191,9 +191,9 @@ def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt
     if not parts:
         return build(conn, currency, by=by)
     names = parts[0].campaign_names
-    groups = sorted(
-        (g for part in parts for g in part.groups), key=lambda g: (names.get(g.campaign, g.campaign).lower(), g.campaign, g.key)
-    )
+    titles = {key: title for part in parts for key, title in part.post_titles.items()}
+    marks = {key: mark for part in parts for key, mark in part.post_marks.items()}
+    groups = _ordered((g for part in parts for g in part.groups), names, titles, marks)
     unconverted: dict[str, UnconvertedMoney] = {}
     for m in (m for part in parts for m in part.missing):
         held = unconverted.get(m.currency)
@@ -202,10 +202,20 @@ def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt
             if held is None
             else UnconvertedMoney(m.currency, held.spend + m.spend, held.value + m.value, min(held.first, m.first), max(held.last, m.last))
         )
-    titles = {key: title for part in parts for key, title in part.post_titles.items()}
-    marks = {key: mark for part in parts for key, mark in part.post_marks.items()}
     missing = [unconverted[c] for c in sorted(unconverted)]
     return ResultsReport(currency, by, None, groups, names, missing, parts[0].goals, titles, marks, dict(runs))
+
+
+def _ordered(groups: Iterable[Group], names: dict[str, str], titles: dict[str, str], marks: dict[str, str]) -> list[Group]:
+    """The rows by campaign name; a campaign's posts (``titles``: a per-post report's) after its own rows (no post, then
+    ``/platform``), by title and what tells them apart, as a person reads a list; ids decide only between equals."""
+
+    def key(g: Group) -> tuple[str, str, int, str, str, str]:
+        post = g.key in titles
+        title = (titles[g.key] or "").strip().lower() if post else ""
+        return names.get(g.campaign, g.campaign).lower(), g.campaign, 2 if post else 1 if g.key else 0, title, marks.get(g.key, ""), g.key
+
+    return sorted(groups, key=key)
 
 
 def _post_names(conn: sqlite3.Connection, groups: list[Group]) -> tuple[dict[str, str], dict[str, str]]:
@@ -391,7 +401,9 @@ def _daily_sums(
         params.update(kind=kind, key_post=key_post or "", key_campaign=key_campaign or "", key_platform=key_platform or "")
     sql = (
         f"SELECT {_placed('r', by)}, {_SUMS}, max(r.reach), count(r.reach), count(*), max(r.day) "
-        f"FROM result r LEFT JOIN task t ON t.id = r.post WHERE r.kind IN ('post', 'campaign') AND {where} GROUP BY 1, 2, 3"
+        f"FROM result r LEFT JOIN task t ON t.id = r.post WHERE r.kind IN ('post', 'campaign') AND {where} "
+        # A record whose every count was cleared is no day (as in the roll-ups).
+        f"AND {rollup.holds_any('r')} GROUP BY 1, 2, 3"
     )
     yield from conn.execute(sql, params)
 

@@ -14,8 +14,9 @@ Per platform, an entry linked to a post counts on the post's platform.  An
 entry linked to the campaign alone counts on the platform its payee names
 (what an ad export's spend is paid to: ``kpi import --spend`` writes payee
 Meta, LinkedIn or a plain CSV row's platform), when that is one of the campaign's platforms (its
-``platforms``, or a platform its results are on), compared as platforms
-are keyed, case aside.  Any other campaign entry (a photographer, a print
+``platforms``, or a platform its results are on), by its whole name or
+else its first word ("Meta Ads" is meta), compared as platforms are keyed,
+case aside.  Any other campaign entry (a photographer, a print
 run) counts on no platform: the campaign's row with none.  Per post, such
 an entry counts on the campaign's row for that platform (``/meta``, where
 the export's results are), any other on the campaign's row with no post.
@@ -154,6 +155,15 @@ def widen(days: dict[str, tuple[str, str]], currency: str, day: str) -> None:
     days[currency] = min(first, day), max(last, day)
 
 
+def _payee_platform(payee: str, platforms: set[str]) -> str | None:
+    """The one of ``platforms`` (lower case) that ``payee`` (trimmed, lower case) names: by its whole name, or else
+    by its first word, as invoices name them ("Meta Ads", "TikTok For Business", "LinkedIn Marketing Solutions")."""
+    if payee in platforms:
+        return payee
+    words = payee.split(maxsplit=1)
+    return words[0] if words and words[0] in platforms else None
+
+
 def _payee_platforms(
     conn: sqlite3.Connection, sums: dict[_SumKey, tuple[int, int]], campaign: str | None, mark: str
 ) -> dict[_SumKey, tuple[int, int]]:
@@ -171,7 +181,8 @@ def _payee_platforms(
     placed: dict[_SumKey, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for (camp, key, currency, when), (amount, entries) in sums.items():
         if key and key.startswith(_PAYEE):
-            key = mark + key[len(_PAYEE) :] if key[len(_PAYEE) :] in platforms.get(camp, ()) else None
+            named = _payee_platform(key[len(_PAYEE) :], platforms.get(camp, set()))
+            key = None if named is None else mark + named
         held = placed[(camp, key, currency, when)]
         placed[(camp, key, currency, when)] = (held[0] + amount, held[1] + entries)
     return placed
