@@ -345,6 +345,19 @@ def test_a_change_made_before_any_verdict_is_said_to_void_the_round(team: Cli) -
     assert [row["what"] for row in shown["history"]][-2:] == ["submitted", "changed the copy (voids the round)"], shown["history"]
 
 
+def test_the_same_copy_saved_again_voids_no_round_and_the_change_that_does_is_said(team: Cli) -> None:
+    """The copy saved again unchanged leaves the round open, but the history said it voided the round (and the change
+    after it, which did, said nothing)."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Big launch", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "copy", post_id, "Big launch", as_member="raj")
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["state"] == "in-review"
+    team.ok("post", "copy", post_id, "Big launch, louder", as_member="raj")
+    history = [row["what"] for row in json.loads(team.ok("post", "show", post_id, "--json"))["history"]]
+    assert history[-3:] == ["submitted", "saved the copy", "changed the copy (voids the round)"], history
+
+
 def test_post_shows_history_says_what_a_change_of_the_copy_overwrote_as_the_log_does(team: Cli) -> None:
     """Its WHAT said only "changed the copy" where `crewdeck log` says what the copy was: the same words now, the
     texts in NOTE (the history is the post's own, the table stays narrow); a text taken away voids the round too."""

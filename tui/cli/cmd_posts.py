@@ -232,7 +232,7 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
             who = f"{named.get(actor, f'@{actor[:8]}')} as {who}"
         events.append((op_id, _Event(at, member, [when, who, what, version, note], actor)))
 
-    #: The content changes' operations: a change after the submission voids the round.
+    #: The content changes' operations (a value saved again unchanged is none): a change after the submission voids the round.
     content: set[str] = set()
     #: Each text's value before the operation read (the one before it, as ``crewdeck log`` finds what a change overwrote).
     held: dict[str, Any] = {}
@@ -248,8 +248,9 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
             if state not in ("idea", "draft", "in-review"):  # those are the post's creation, its copy and its submission
                 add(op_id, stamp_time(op_id), member, label(state))
         else:
-            content.add(op_id)
             old, held[field] = held.get(field), describe.stored_value(value)
+            if held[field] != old:
+                content.add(op_id)
             if field in describe.OVERWRITTEN and isinstance(old, str) and old.strip():
                 # As the log says it, the post's name left out: what it did, and in NOTE what the text was and is.
                 what, texts = describe.overwrote(field, old, held[field])
