@@ -316,5 +316,5 @@ def test_a_campaigns_rename_says_the_name_it_replaced(cli: Cli) -> None:
     # It said "@ana renamed the campaign to Spring 2027": which campaign, once its name was gone, it did not say.
     cli.ok("campaign", "set", "spring-launch", "--rename", "Spring 2027")
     assert [line.split("  ", 1)[1] for line in cli.ok("log", "--limit", "1").splitlines()] == [
-        "@ana renamed campaign Spring Launch to Spring 2027"
+        "@ana renamed campaign “Spring Launch” to “Spring 2027”"
     ]

@@ -603,7 +603,9 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming,
             continue
         elif key == "name":
             # The name it had: "renamed the campaign to Spring 2027" named no campaign once the name was gone.
-            phrases.append(f"renamed campaign {old_name} to {value}" if old_name else f"renamed the campaign to {value}")
+            # Both quoted, as a task's rename: a name holding " to " read as two ("renamed campaign Spring to Autumn to …").
+            new_name = quoted(str(value))
+            phrases.append(f"renamed campaign {quoted(old_name)} to {new_name}" if old_name else f"renamed the campaign to {new_name}")
         elif key == "kpis" and isinstance(value, dict):
             found, counted = targets.of(value)
             said = ", ".join(t.text(names.currency) for t in found) or "none"
