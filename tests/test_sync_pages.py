@@ -137,7 +137,7 @@ class FakeServer:
         self.limits: list[int] = []
         self.port = free_port()
         app = Starlette(routes=[Route("/v1/me", me), Route("/v1/w/team/ops", pull)])
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="critical"))
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="critical", log_config=None))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

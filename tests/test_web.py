@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 import socket
 import sqlite3
@@ -263,9 +264,14 @@ def test_nothing_of_the_app_is_reachable_without_a_session(team: Path, server: W
 
 
 def test_the_websocket_refuses_a_missing_or_forged_session_and_starts_no_app(
-    team: Path, server: WebServer, caplog: pytest.LogCaptureFixture
+    team: Path, server: WebServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    # Read at the root, whatever an earlier test in this process left uvicorn's loggers (its log config stops them
+    # propagating; a log level of "critical" drops the line).
+    for name in ("uvicorn", "uvicorn.error"):
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
+    caplog.set_level(logging.INFO, logger="uvicorn.error")
     with client(server) as c:
         with pytest.raises(WebSocketDisconnect), c.websocket_connect("/ws"):
             pass
