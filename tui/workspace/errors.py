@@ -46,6 +46,11 @@ def undecodable(text: str) -> bool:
 UTF16_BROKEN = "not UTF-16 text, though it begins as UTF-16 does"
 
 
+def source_name(path: str) -> str:
+    """A file an import reads, as its messages (and the records it writes) name it: ``-`` is standard input, in words."""
+    return "standard input" if path == "-" else path
+
+
 def empty_file(name: str, expected: str) -> str:
     """What every import says of a file with nothing in it (nothing but a byte order mark, blank lines or spaces):
     ``expected``, what it should have held ("a header: date,campaign,..."), as ``ledger import`` first said it."""
