@@ -562,6 +562,22 @@ def test_under_decimal_mark_comma_an_amount_with_a_decimal_dot_is_a_bad_row_neve
     assert _state(ws) == before
 
 
+def test_an_amount_read_with_its_marks_is_quoted_as_the_file_writes_it(ws: Path, tmp_path: Path) -> None:
+    """Under ``--decimal-mark ,`` a refused value or spend was quoted as it was read ("amount '1234.567': EUR has 2 decimal
+    places", "'-1234.50' is negative"), a text the file nowhere holds: the cell is quoted, as ``ledger import`` quotes it."""
+    text = "date;campaign;platform;clicks;value;spend;currency\n2026-11-20;Autumn;instagram;3;1.234,567;-1.234,50;EUR\n"
+    text += "2026-11-21;Autumn;instagram;3;4,00;1.234,50 USD;EUR\n"
+    source = _file(tmp_path, "eu.csv", text)
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend", "--decimal-mark", ",")
+    assert err.splitlines()[:3] == [
+        f"{source}:2: value: amount '1.234,567': EUR has 2 decimal places, not 3",
+        f"{source}:2: spend: '-1.234,50' is negative: results and spend are counted from zero up",
+        f"{source}:3: spend: '1.234,50 USD' is in USD, but the row's currency is EUR",
+    ]
+    assert _state(ws) == before
+
+
 @pytest.mark.parametrize(("separator", "named"), [(",", "comma"), ("\t", "tab")])
 def test_a_row_with_a_cell_too_many_names_the_files_own_separator(ws: Path, tmp_path: Path, separator: str, named: str) -> None:
     """A tab-separated sheet's row with a tab in a value was told "a comma in a value needs quotes": the file has none."""

@@ -509,6 +509,26 @@ def test_a_european_bank_statement_imports_with_its_separator_decimal_mark_and_d
     assert "--decimal-mark: '.' or ','" in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--decimal-mark", ";"))
 
 
+def test_an_amount_read_with_its_marks_is_quoted_as_the_file_writes_it(team: Cli, tmp_path: Path) -> None:
+    """With --decimal-mark , (or a US "1,234.567", or an accountant's "(1,234.567)") a refused amount was quoted as it
+    was read ("amount '1234.567': EUR has 2 decimal places"), a text the file nowhere holds: the cell is quoted."""
+    text = "date,payee,amount,currency\n"
+    text += '2026-11-12,Meta,"1.234,567",EUR\n2026-11-13,Meta,"-9.876.543,210",EUR\n2026-11-14,Meta,"1.234,50 USD",EUR\n'
+    path = _write(tmp_path, text)
+    maps = ("--campaign", "spring-launch", "--category", "ads")
+    assert _listed(team("ledger", "import", path, *maps, "--decimal-mark", ","), path) == [
+        "2: amount '1.234,567': EUR has 2 decimal places, not 3",
+        "3: amount '-9.876.543,210': EUR has 2 decimal places, not 3",
+        "4: amount '1.234,50 USD' is in USD, but its currency column says 'EUR'",
+    ]
+    dotted = _write(tmp_path, 'date,payee,amount,currency\n2026-11-12,Meta,"1,234.567",EUR\n2026-11-13,Meta,"(1,234.567)",EUR\n', "us.csv")
+    assert _listed(team("ledger", "import", dotted, *maps), dotted) == [
+        "2: amount '1,234.567': EUR has 2 decimal places, not 3",
+        "3: amount '(1,234.567)': EUR has 2 decimal places, not 3",
+    ]
+    assert json.loads(team.ok("ledger", "list", "--json")) == []
+
+
 def test_a_statement_with_no_campaign_or_category_columns_takes_them_from_the_options(team: Cli, tmp_path: Path) -> None:
     """A bank's statement names no campaign and no category: every row was refused for want of their columns, and the
     file had to be edited to add two columns of the same words."""
@@ -587,7 +607,7 @@ def test_an_amount_that_names_its_currency_first_is_read_as_one_that_names_it_af
         "column.csv",
     )
     rows = _listed(team("ledger", "import", column, "--campaign", "spring-launch", "--category", "ads"), column)
-    assert rows == ["3: amount '9.99 GBP' is in GBP, but its currency column says 'USD'"]  # a no-break space too, as a space
+    assert rows == ["3: amount 'GBP 9.99' is in GBP, but its currency column says 'USD'"]  # a no-break space too, as a space
 
 
 def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how_to_convert_it(team: Cli, tmp_path: Path) -> None:

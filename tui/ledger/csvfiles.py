@@ -157,6 +157,17 @@ class Reading:
         return "" if self.decimal_comma or "," not in number or not _COMMA_AMOUNT.match(number) else " (or --decimal-mark ,)"
 
 
+def as_written(problem: str, read: str, written: str) -> str:
+    """The refusal ``problem`` of an amount ``read`` from the cell ``written`` (its grouping taken out, its decimal comma
+    made a dot, a currency column's code added), quoting the cell as the file has it, as every other problem does:
+    "amount '1.234,567': EUR has 2 decimal places", not "amount '1234.567'", which is nowhere in the file."""
+    for said in (read.strip(), *read.split()):  # the amount whole ("write it as ..."), or its number alone
+        head = f"amount {quoted(said)}"
+        if problem.startswith(head):
+            return f"amount {quoted(written)}{problem[len(head) :]}"
+    return problem
+
+
 def _number_and_code(text: str) -> tuple[str, str]:
     """A cell's number and the currency it names after it or before it, as ``ledger add`` takes both ("1,200.00 EUR",
     "EUR 1,200.00"); ``""`` for none.  The number then reads the same either way: "EUR 1,200.00" was refused as "use a dot
@@ -460,17 +471,17 @@ def _entry_row(
     number, _, named = amount.rpartition(" ")
     if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
         if named.upper() != currency.upper():
-            raise UserError(f"amount {quoted(amount)} is in {named.upper()}, but its currency column says {quoted(currency)}")
+            raise UserError(f"amount {quoted(cell['amount'])} is in {named.upper()}, but its currency column says {quoted(currency)}")
     elif currency:
         amount = f"{amount} {currency}"
     values = {name: cell.get(name, "") for name in ("campaign", "category", "payee", "memo", "task")}
     try:
         draft = parse_entry({**values, "date": day, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
     except FormProblems as exc:
-        hint = reading.comma_hint(cell["amount"]) if "amount" in exc.problems else ""
-        if hint:
-            raise FormProblems({**exc.problems, "amount": exc.problems["amount"] + hint}) from None
-        raise
+        if "amount" not in exc.problems:
+            raise
+        said = as_written(exc.problems["amount"], amount, cell["amount"]) + reading.comma_hint(cell["amount"])
+        raise FormProblems({**exc.problems, "amount": said}) from None
     _check_record("ledger_entry", {name: getattr(draft, name) for name in _DRAFT_FIELDS})
     ids = []
     for name in ("id", "reverses"):

@@ -708,7 +708,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
     it is read as ``ledger import`` reads one ("1.234,50" is 1234.50; "12.50" is refused, never read as 1250)."""
     if name not in cell.columns:
         return None
-    raw = cell.get(name)
+    raw = written = cell.get(name)
     if raw == "":
         return None
     if reading.decimal_comma:
@@ -723,7 +723,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
             amount, given = parse_amount(raw)
             if currency is not None and given != currency:
-                cell.problem(name, f"{quoted(raw)} is in {given}, but the row's currency is {currency}")
+                cell.problem(name, f"{quoted(written)} is in {given}, but the row's currency is {currency}")
                 return None
             currency = given
         elif currency is None:
@@ -733,10 +733,10 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
         else:
             amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
-        cell.problem(name, str(exc) + reading.comma_hint(raw))
+        cell.problem(name, csvfiles.as_written(str(exc), raw, written) + reading.comma_hint(written))
         return None
     if amount < 0:
-        cell.problem(name, f"{quoted(raw)} is negative: results and spend are counted from zero up")
+        cell.problem(name, f"{quoted(written)} is negative: results and spend are counted from zero up")
         return None
     return amount, currency
 
