@@ -236,17 +236,27 @@ def test_a_linkedin_export_not_broken_down_by_day_is_refused_as_metas_is(
     ws: Path, tmp_path: Path, start: str, end: str, days: list[str], shown: str
 ) -> None:
     """A LinkedIn export of the whole range (or by month) imported each row as the numbers of its first day: three
-    weeks of clicks all on November 1st, every daily KPI and chart wrong, where Meta's is refused with how to export it."""
+    weeks of clicks all on November 1st, every daily KPI and chart wrong, where Meta's is refused with how to export it.
+    Such a file may as well be a daily one (a campaign live only on those days): the refusal said "each row holds a
+    longer time's numbers", which the file does not say; it says what the file tells and what it leaves untold."""
     source = _file(tmp_path, "li.csv", _linkedin(start, end, days))
     before = _state(ws)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--spend")
     first, last = (dt.date(int(y), int(m), int(d)).isoformat() for m, d, y in (b.split("/") for b in (start, end)))
+    told = (
+        f"{source}: every row is dated the report's first day or a month's ({shown}) in a report (Report Start, Report End) of "
+        f"{first} to {last}, and {{unsaid}}: a row may hold that day's numbers (Time breakdown: Daily) or its month's or the "
+        "report's (Monthly, All), which cannot be told: export it by day with the End Date column filled in, which says each "
+        "row is one day's (Campaign Manager: Export, Time breakdown: Daily)"
+    )
     assert err.splitlines() == [
-        f"{source}: every row is dated the report's first day or a month's ({shown}), though the report (Report Start, "
-        f"Report End) runs {first} to {last}: each row holds a longer time's numbers than a day's: export it broken down by "
-        "day (Campaign Manager: Export, Time breakdown: Daily)",
+        told.format(unsaid="the file has no End Date column"),
         f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
     ]
+    # An End Date column left empty says no more.
+    empty_end = _linkedin_with(start, end, "End Date (in UTC)", [f"{day}," for day in days])
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "li.csv", empty_end), "--format", "linkedin")
+    assert err.splitlines()[0] == told.format(unsaid="no row's End Date is filled in")
     assert _state(ws) == before
     # Broken down by day, the same days are read: a report of one day, or one whose days are not all firsts.
     for first_day, last_day, daily in (("11/1/2026", "11/1/2026", ["11/1/2026"]), ("10/15/2026", "11/21/2026", [*days, "11/2/2026"])):

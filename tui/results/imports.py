@@ -316,7 +316,7 @@ def _batches(
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
     first = True
-    by_periods = _ByPeriods(report) if fmt == "linkedin" else None
+    by_periods = _ByPeriods(report, "end" in columns) if fmt == "linkedin" else None
     for line, cells in rows:
         cell = _Cells(source, line, header, cells, columns, problems, unquoted)
         if first and fmt == "meta" and not cell.broken and not cell.get("campaign"):
@@ -371,7 +371,9 @@ def _batches(
             yield wanted, spend
             wanted, spend = [], []
     if by_periods is not None and by_periods.more_than_days():
-        problems.append(f"{source}: {by_periods.said()}: export it broken down by day ({BY_DAY[fmt]})")
+        problems.append(
+            f"{source}: {by_periods.said()}: export it by day with the End Date column filled in, which says each row is one day's ({BY_DAY[fmt]})"
+        )
     yield wanted, spend
 
 
@@ -390,8 +392,10 @@ class _ByPeriods:
     (the same rule as every row: never a guess that writes).
     """
 
-    def __init__(self, report: dict[str, str]) -> None:
+    def __init__(self, report: dict[str, str], end_column: bool) -> None:
         self.start, self.end = report.get("start"), report.get("end")
+        #: Whether the file has an End Date column (its cells then all empty, or the file would not be ``periodic``).
+        self.end_column = end_column
         #: Every day read so far is the report's first or a month's first, and no row said its span.
         self.periodic = self.start is not None and self.end is not None and self.start < self.end
         #: Some day read so far begins a period longer than a day (within the report and its campaign's run).
@@ -417,10 +421,14 @@ class _ByPeriods:
         return self.periodic and self.longer
 
     def said(self) -> str:
+        """What the file tells, and what it does not: a row dated so holds a day's numbers exported by day, a longer
+        time's exported by month or whole, and nothing in the file says which (it may well be a daily export)."""
         shown = ", ".join(sorted(self.days))
+        unsaid = "no row's End Date is filled in" if self.end_column else "the file has no End Date column"
         return (
-            f"every row is dated the report's first day or a month's ({shown}), though the report (Report Start, Report End) "
-            f"runs {self.start} to {self.end}: each row holds a longer time's numbers than a day's"
+            f"every row is dated the report's first day or a month's ({shown}) in a report (Report Start, Report End) of "
+            f"{self.start} to {self.end}, and {unsaid}: a row may hold that day's numbers (Time breakdown: Daily) or its "
+            "month's or the report's (Monthly, All), which cannot be told"
         )
 
 
