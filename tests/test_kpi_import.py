@@ -162,7 +162,7 @@ def test_a_renamed_column_is_read_with_map(ws: Path, tmp_path: Path) -> None:
     renamed = META.replace("Link clicks", "Clicks on links")
     source = _file(tmp_path, "meta.csv", renamed)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--map", "clicks=Link Klicks")
-    assert "--map clicks=Link Klicks: no such column" in err
+    assert "--map clicks=Link Klicks: the file has no column 'Link Klicks' (it has " in err
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--map", "clicks=Clicks on links")
     assert [r[3] for r in _state(ws)[0]] == [12, None, 20]
 
@@ -753,11 +753,23 @@ def test_a_count_is_above_the_largest_by_its_value_leading_zeros_and_all(digits:
 
 
 def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path, tmp_path: Path) -> None:
-    """Which of the two would be a guess."""
-    source = _file(tmp_path, "twice.csv", "campaign,platform,date,Clicks,clicks\nAutumn,meta,2026-11-20,3,4\n")
+    """Which of the two would be a guess: said as ``ledger import`` says it (it said "clicks: columns 4 and 5 are both
+    named so: rename one"), each of them counted."""
+    source = _file(tmp_path, "twice.csv", "campaign,platform,date,Clicks,clicks,CLICKS\nAutumn,meta,2026-11-20,3,4,5\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
-    assert err == f"crewdeck: error: {source}:1: clicks: columns 4 and 5 are both named so: rename one\n"
+    said = "the header names Clicks 3 times (columns 4, 5 and 6): which holds the clicks is not known; rename the others"
+    assert err == f"crewdeck: error: {source}:1: {said}\n"
     assert _state(ws)[0] == []
+
+
+def test_a_map_to_no_column_of_a_wide_export_names_its_first_columns_as_ledger_import_does(ws: Path, tmp_path: Path) -> None:
+    """``--map`` naming a column the file lacks listed every column of the header, each whole: an export of a hundred
+    columns (or one of 5,000 characters) made a line of kilobytes; it names the first ones, cut, and how many there are."""
+    header = ["date", "campaign", "platform", *(f"metric {n}" for n in range(80)), "x" * 5000]
+    source = _file(tmp_path, "wide.csv", ",".join(header) + "\n2026-11-20,Autumn,meta" + ",1" * 81 + "\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "clicks=Klicks")
+    shown = ", ".join(header[:12])
+    assert err == f"crewdeck: error: {source}:1: --map clicks=Klicks: the file has no column 'Klicks' (it has {shown}, … (84 columns))\n"
 
 
 def test_a_file_named_with_a_control_character_or_a_long_path_imports_and_is_named_safely(ws: Path, tmp_path: Path) -> None:
@@ -783,7 +795,9 @@ def test_a_header_below_the_first_line_with_a_missing_column_is_one_line_in_a_re
     argv = ["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "clicks=Klicks"]
     run = subprocess.run([sys.executable, "-c", program, *argv], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr.count("\n")) == (2, 1), run.stderr
-    assert run.stderr.startswith(f"crewdeck: error: {source}:6: --map clicks=Klicks: no such column (columns: Start Date (in UTC), ")
+    assert run.stderr.startswith(
+        f"crewdeck: error: {source}:6: --map clicks=Klicks: the file has no column 'Klicks' (it has Start Date (in UTC), "
+    )
     blank = _file(tmp_path, "blank.csv", "\ncampaign,platform,clicks\nAutumn,meta,3\n")
     run = subprocess.run([sys.executable, "-c", program, *argv[:6], blank, "--format", "csv"], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr) == (2, f"crewdeck: error: {blank}:2: no date column (date; or --map date=COLUMN)\n")

@@ -287,17 +287,10 @@ def _columns(
             found = by_name[header_name]
             if len(found) > 1:
                 # Which of them holds the field, the file does not say: read either, and an amount may be the wrong one.
-                numbers = [str(i + 1) for i in found]
-                times, others = ("twice", "other") if len(found) == 2 else (f"{len(found)} times", "others")
-                raise UserError(
-                    f"{source}: the header names {header[found[0]].strip()} {times} (columns {', '.join(numbers[:-1])} and "
-                    f"{numbers[-1]}): which holds the {name} is not known; rename the {others}"
-                )
+                raise UserError(f"{source}: {named_again(header, found, name)}")
             columns[name] = found[0]
         elif name in mapping:
-            raise UserError(
-                f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {_header_text(header)})"
-            )
+            raise UserError(f"{source}: {no_mapped_column(header, name, mapping[name])}")
     missing = [name for name in required if name not in columns]
     if missing:
         raise UserError(f"{source}: no column for {', '.join(missing)} (the header is: {_header_text(header)}; {hint})")
@@ -306,6 +299,22 @@ def _columns(
 
 #: The most of a header's columns a one-line error names.
 HEADER_SHOWN = 12
+
+
+def named_again(header: list[str], found: list[int], name: str) -> str:
+    """What every import of rows says of a header naming the column a field is read from more than once (``found``: the
+    columns' indexes)."""
+    numbers = [str(i + 1) for i in found]
+    times, others = ("twice", "other") if len(found) == 2 else (f"{len(found)} times", "others")
+    return (
+        f"the header names {cut(header[found[0]].strip())} {times} (columns {', '.join(numbers[:-1])} and {numbers[-1]}): "
+        f"which holds the {name} is not known; rename the {others}"
+    )
+
+
+def no_mapped_column(header: list[str], name: str, column: str) -> str:
+    """What every import of rows says of ``--map name=column`` naming a column the header does not have."""
+    return f"--map {name}={column}: the file has no column {column!r} (it has {_header_text(header)})"
 
 
 def _header_text(header: list[str]) -> str:

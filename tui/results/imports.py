@@ -543,13 +543,13 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
             bare = _bare(candidate).lower()
             if bare in lowered:
                 columns[name] = lowered.index(bare)
-                if lowered.count(bare) > 1:  # which of the two a row means would be a guess
-                    later = lowered.index(bare, columns[name] + 1)
-                    raise UserError(f"{source}:{line}: {name}: columns {columns[name] + 1} and {later + 1} are both named so: rename one")
+                if lowered.count(bare) > 1:  # which of them a row means would be a guess
+                    found = [index for index, named in enumerate(lowered) if named == bare]
+                    raise UserError(f"{source}:{line}: {csvfiles.named_again(names, found, name)}")
                 break
         else:
             if name in mapping:
-                raise UserError(f"{source}:{line}: --map {name}={mapping[name]}: no such column (columns: {', '.join(names)})")
+                raise UserError(f"{source}:{line}: {csvfiles.no_mapped_column(names, name, mapping[name])}")
     if fmt == "meta":
         columns.update(_meta_context(lowered, columns, mapping))
     campaign_end = LINKEDIN_CAMPAIGN_END.lower()
