@@ -29,13 +29,13 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.records import ENTITIES, ValidationError
 from crewdeck.sync.state.rules import EntryFacts, reversal_refused
-from crewdeck.sync.state.visible import cut, quoted, visible
+from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, summary
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -293,35 +293,13 @@ def _columns(
             raise UserError(f"{source}: {no_mapped_column(header, name, mapping[name])}")
     missing = [name for name in required if name not in columns]
     if missing:
-        raise UserError(f"{source}: no column for {', '.join(missing)} (the header is: {_header_text(header)}; {hint})")
+        raise UserError(f"{source}: no column for {', '.join(missing)} (the header is: {header_text(header)}; {hint})")
     return columns
-
-
-#: The most of a header's columns a one-line error names.
-HEADER_SHOWN = 12
-
-
-def named_again(header: list[str], found: list[int], name: str) -> str:
-    """What every import of rows says of a header naming the column a field is read from more than once (``found``: the
-    columns' indexes)."""
-    numbers = [str(i + 1) for i in found]
-    times, others = ("twice", "other") if len(found) == 2 else (f"{len(found)} times", "others")
-    return (
-        f"the header names {cut(header[found[0]].strip())} {times} (columns {', '.join(numbers[:-1])} and {numbers[-1]}): "
-        f"which holds the {name} is not known; rename the {others}"
-    )
 
 
 def no_mapped_column(header: list[str], name: str, column: str) -> str:
     """What every import of rows says of ``--map name=column`` naming a column the header does not have."""
-    return f"--map {name}={column}: the file has no column {column!r} (it has {_header_text(header)})"
-
-
-def _header_text(header: list[str]) -> str:
-    """A header as a one-line error names it: its first ``HEADER_SHOWN`` columns, each cut as a quoted cell is, and how
-    many there are when that is not all (a cell may hold 131,072 characters, a row thousands of them)."""
-    names = ", ".join(cut(name.strip()) for name in header[:HEADER_SHOWN])
-    return names if len(header) <= HEADER_SHOWN else f"{names}, … ({len(header):,} columns)"
+    return f"--map {name}={column}: the file has no column {column!r} (it has {header_text(header)})"
 
 
 @dataclass

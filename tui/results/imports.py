@@ -35,7 +35,7 @@ from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, too_large
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, named_again
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
@@ -545,7 +545,7 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
                 columns[name] = lowered.index(bare)
                 if lowered.count(bare) > 1:  # which of them a row means would be a guess
                     found = [index for index, named in enumerate(lowered) if named == bare]
-                    raise UserError(f"{source}:{line}: {csvfiles.named_again(names, found, name)}")
+                    raise UserError(f"{source}:{line}: {named_again(names, found, name)}")
                 break
         else:
             if name in mapping:

@@ -100,6 +100,33 @@ def _to_utf8(path: str) -> str:
     return f"save it as UTF-8, or convert it (from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {shlex.quote(path)} > {utf8})"
 
 
+#: The most of a header's columns a one-line error names.
+HEADER_SHOWN = 12
+
+
+def header_text(header: list[str]) -> str:
+    """A file's header as every import's one-line error names it: its first ``HEADER_SHOWN`` columns, each cut as a
+    quoted cell is, and how many there are when that is not all (a cell may hold 131,072 characters, a row thousands of
+    them); ``""`` for none."""
+    from crewdeck.sync.state.visible import cut  # here: importing this module stays free
+
+    names = ", ".join(cut(name.strip()) for name in header[:HEADER_SHOWN])
+    return names if len(header) <= HEADER_SHOWN else f"{names}, … ({len(header):,} columns)"
+
+
+def named_again(header: list[str], found: list[int], name: str) -> str:
+    """What every import says of a header naming the column a field is read from more than once (``found``: the
+    columns' indexes, ``name``: the field)."""
+    from crewdeck.sync.state.visible import cut
+
+    numbers = [str(i + 1) for i in found]
+    times, others = ("twice", "other") if len(found) == 2 else (f"{len(found)} times", "others")
+    return (
+        f"the header names {cut(header[found[0]].strip())} {times} (columns {', '.join(numbers[:-1])} and {numbers[-1]}): "
+        f"which holds the {name} is not known; rename the {others}"
+    )
+
+
 def summary(problems: list[str], shown: int = 10) -> str:
     """The first ``shown`` problems on one line, and how many more there are."""
     more = f" (and {len(problems) - shown:,} more)" if len(problems) > shown else ""
