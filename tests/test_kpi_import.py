@@ -762,6 +762,21 @@ def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path,
     assert _state(ws)[0] == []
 
 
+def test_a_currency_no_code_names_is_said_once_of_its_own_column(ws: Path, tmp_path: Path) -> None:
+    """A currency column's "US Dollar" was said of each amount of the row, upper-cased ("value: unknown currency 'US
+    DOLLAR'", then "spend: ..."): once, of the currency column, as ``ledger import`` says it."""
+    text = "date,campaign,platform,clicks,value,spend,currency\n2026-11-20,Autumn,instagram,3,2.00,1.00,US Dollar\n"
+    text += "2026-11-21,Autumn,instagram,3,2.00,1.00,eur\n"
+    source = _file(tmp_path, "cur.csv", text)
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend")
+    assert err.splitlines() == [
+        f"{source}:2: currency: unknown currency 'US Dollar' (use an ISO 4217 code such as EUR, USD, JPY)",
+        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+    ]
+    assert _state(ws) == before
+
+
 def test_a_map_to_no_column_of_a_wide_export_names_its_first_columns_as_ledger_import_does(ws: Path, tmp_path: Path) -> None:
     """``--map`` naming a column the file lacks listed every column of the header, each whole: an export of a hundred
     columns (or one of 5,000 characters) made a line of kilobytes; it names the first ones, cut, and how many there are."""

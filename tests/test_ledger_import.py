@@ -129,7 +129,7 @@ def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(team: Cli, tmp_path
     assert rows == [
         f"2: amount '{'9' * 79}{cut} is too large",
         f"3: amount '{'x' * 79}{cut} is not a plain decimal number like 120.50",
-        f"4: amount '1 USD' is in USD, but its currency column says '{'E' * 79}{cut}",
+        f"4: currency: unknown currency '{'E' * 19}{cut} (use an ISO 4217 code such as EUR, USD, JPY)",
         f"5: date: '{'9' * 79}{cut} is not a date like 2026-11-20 (YYYY-MM-DD)",
         f"6: needs_approval: '{'y' * 79}{cut} is not yes or no",
         f"7: id: '{'f' * 79}{cut} is not an entry id (32 hex digits)",
@@ -142,7 +142,7 @@ def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(team: Cli, tmp_path
     assert rows == [
         f"2: date: '{'9' * 79}{cut} is not a date like 2026-11-20 (YYYY-MM-DD)",
         f"3: rate '{'9' * 79}{cut}: at most 12 digits before and 12 after the point",
-        f"4: 'GBP/{'E' * 75}{cut} is not a currency pair like USD/EUR (1 USD = RATE EUR)",
+        f"4: pair: 'GBP/{'E' * 75}{cut} is not a currency pair like USD/EUR (1 USD = RATE EUR)",
     ]
 
 
@@ -527,6 +527,32 @@ def test_an_amount_read_with_its_marks_is_quoted_as_the_file_writes_it(team: Cli
         "3: amount '(1,234.567)': EUR has 2 decimal places, not 3",
     ]
     assert json.loads(team.ok("ledger", "list", "--json")) == []
+
+
+def test_a_currency_no_code_names_is_said_of_its_own_column(team: Cli, tmp_path: Path) -> None:
+    """A currency column's "US Dollar" was refused as the amount ("amount '1.00 US Dollar': write it as a number and a
+    currency"), its "xxx" as "amount: unknown currency"; a pair no currency of which is known named no column, and one of
+    base and quote columns was quoted as a pair the file nowhere writes ("'USD/XXX': unknown currency 'XXX'")."""
+    text = "date,payee,amount,currency\n2026-11-12,Meta,1.00,US Dollar\n2026-11-13,Meta,1.00,xxx\n2026-11-14,Meta,1.00 USD,eur\n"
+    path = _write(tmp_path, text)
+    assert _listed(team("ledger", "import", path, "--campaign", "spring-launch", "--category", "ads"), path) == [
+        "2: currency: unknown currency 'US Dollar' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "3: currency: unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "4: amount '1.00 USD' is in USD, but its currency column says 'eur'",
+    ]
+    pairs = _write(tmp_path, "date,pair,rate\n2026-11-12,USD/XXX,0.9\n2026-11-12,EUR/EUR,1\n", "pairs.csv")
+    assert _listed(team("rate", "import", pairs), pairs) == [
+        "2: pair: 'USD/XXX': unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "3: pair: 'EUR/EUR': a rate needs two different currencies",
+    ]
+    split = _write(tmp_path, "date,base,quote,rate\n2026-11-12,USD,XXX,0.9\n2026-11-12,US Dollar,EUR,0.9\n2026-11-12,eur,EUR,1\n", "s.csv")
+    assert _listed(team("rate", "import", split), split) == [
+        "2: quote: unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "3: base: unknown currency 'US Dollar' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "4: quote: 'EUR' is the base currency too: a rate needs two different currencies",
+    ]
+    team.ok("rate", "import", _write(tmp_path, "date,base,quote,rate\n2026-11-12,usd,eur,0.9\n", "lower.csv"))
+    assert "2026-11-12" in team.ok("rate", "list") and json.loads(team.ok("ledger", "list", "--json")) == []
 
 
 def test_a_statement_with_no_campaign_or_category_columns_takes_them_from_the_options(team: Cli, tmp_path: Path) -> None:

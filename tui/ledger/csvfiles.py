@@ -26,14 +26,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.money import MoneyError, check_currency, format_minor
 from crewdeck.sync.state.records import ENTITIES, ValidationError
 from crewdeck.sync.state.rules import EntryFacts, reversal_refused
 from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
-from crewdeck.tui.ledger.rates import Rate, make_rate
+from crewdeck.tui.ledger.rates import Rate, make_rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
 from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, summary
 from crewdeck.tui.workspace.separators import separator as csv_separator
@@ -454,11 +454,11 @@ def _entry_row(
     if flag not in _YES | _NO:
         raise UserError(f"needs_approval: {quoted(cell['needs_approval'])} is not yes or no")
     amount = reading.amount(cell["amount"])
-    currency = cell.get("currency", "")
+    currency = _currency_cell("currency", cell["currency"]) if cell.get("currency") else ""
     number, _, named = amount.rpartition(" ")
     if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
         if named.upper() != currency.upper():
-            raise UserError(f"amount {quoted(cell['amount'])} is in {named.upper()}, but its currency column says {quoted(currency)}")
+            raise UserError(f"amount {quoted(cell['amount'])} is in {named.upper()}, but its currency column says {quoted(cell['currency'])}")
     elif currency:
         amount = f"{amount} {currency}"
     values = {name: cell.get(name, "") for name in ("campaign", "category", "payee", "memo", "task")}
@@ -553,6 +553,36 @@ def write_entries(ws: Workspace, me: Member, plan: EntryPlan, now: dt.datetime) 
 # ---------------------------------------------------------------- rates
 
 
+def _rate_pair(cell: dict[str, str], split: bool) -> str:
+    """The row's currency pair as ``rate set`` takes it, or ``UserError`` naming the column it is wrong in, as every
+    problem of a row is named ("pair: 'USD/XXX': unknown currency 'XXX'"; of split columns, the cell as it is written)."""
+    if not split:
+        try:
+            parse_pair(cell["pair"])
+        except UserError as exc:
+            raise UserError(f"pair: {exc}") from None
+        return cell["pair"]
+    base, quote = (_currency_cell(name, cell[name]) for name in ("base", "quote"))
+    if base == quote:
+        raise UserError(f"quote: {quoted(cell['quote'])} is the base currency too: a rate needs two different currencies")
+    return f"{base}/{quote}"
+
+
+def _currency_cell(name: str, text: str) -> str:
+    """The currency code a column's cell names, or ``UserError`` naming the column (a currency refused as the amount's or
+    the pair's was said of a column it is not in)."""
+    try:
+        return currency_code(text)
+    except MoneyError as exc:
+        raise UserError(f"{name}: {exc}") from None
+
+
+def currency_code(text: str) -> str:
+    """The currency code a cell names, as ``ledger add`` reads one ("eur" is EUR); ``MoneyError`` when it names none."""
+    code = text.strip()
+    return check_currency(code.upper() if code.isascii() and code.isalpha() and len(code) == 3 else code)
+
+
 def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, list[str]]:
     """``(rates to write, rows already as stored, what each rate it replaces was)``; ``Rejected`` names every bad row."""
     rows = _rows(text, source)
@@ -567,13 +597,12 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, 
     problems: list[str] = []
     rates: dict[str, tuple[int, Rate]] = {}
     for where, line, cell in _records(rows, first[1], columns, source, problems):
-        pair = f"{cell['base']}/{cell['quote']}" if split else cell["pair"]
         if not _ISO_DAY.match(cell["date"]):
             problems.append(f"{where}: date: {quoted(cell['date'])} is not a date like 2026-11-20 (YYYY-MM-DD)")
             continue
         try:
             check_day(dt.date.fromisoformat(cell["date"]))
-            rate = make_rate(cell["date"], pair, cell["rate"])
+            rate = make_rate(cell["date"], _rate_pair(cell, split), cell["rate"])
             _check_record("rate", rate.values)
         except DateError as exc:
             problems.append(f"{where}: date: {exc}")

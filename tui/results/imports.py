@@ -792,20 +792,27 @@ def _read_row(
                 cell.problem("end", f"the row spans {day} to {end}: export it broken down by day ({BY_DAY[fmt]})")
     key = matcher.key(cell, fmt)
     currency = header_currency
+    known = True  # the row's amounts are read in a currency (an unknown one is said once, of its own column)
     if "currency" in cell.columns:
         given = cell.get("currency").upper()
         if given and header_currency and given != header_currency:  # which of the two the amounts are in would be a guess
             cell.problem("currency", f"{visible(shown_code(given))}, but the header names {header_currency}")
+        elif given:
+            try:
+                csvfiles.currency_code(cell.get("currency"))
+            except MoneyError as exc:
+                cell.problem("currency", str(exc))
+                known = False
         currency = given or header_currency
     values: dict[str, Any] = {}
     for name in counted:
         count = _count(cell, name, reading.decimal_comma)
         if count is not None:
             values[name] = count
-    value = _money(cell, "value", currency, fmt, reading)
+    value = _money(cell, "value", currency, fmt, reading) if known else None
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
-    spent = _money(cell, "spend", currency, fmt, reading)
+    spent = _money(cell, "spend", currency, fmt, reading) if known else None
     if key is not None and key.kind == "followers" and set(values) != {"followers"}:
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:
