@@ -249,10 +249,16 @@ def test_a_linkedin_export_not_broken_down_by_day_is_refused_as_metas_is(
         "report's (Monthly, All), which cannot be told: export it by day with the End Date column filled in, which says each "
         "row is one day's (Campaign Manager: Export, Time breakdown: Daily)"
     )
+    # The closing line counted it "1 bad row", though it is no row's: a row's problems are counted apart from it.
     assert err.splitlines() == [
         told.format(unsaid="the file has no End Date column"),
-        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+        f"crewdeck: error: nothing imported: 1 problem of the whole file in {source} (listed above)",
     ]
+    with_bad_row = _file(tmp_path, "bad.csv", _linkedin(start, end, days) + f"{days[0]},Acme,Q4,Nope,123456,USD,1,1,1,1,1,1,1,1,1\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", with_bad_row, "--format", "linkedin")
+    assert err.splitlines()[-1] == (
+        f"crewdeck: error: nothing imported: 1 bad row and 1 problem of the whole file in {with_bad_row} (listed above)"
+    )
     # An End Date column left empty says no more.
     empty_end = _linkedin_with(start, end, "End Date (in UTC)", [f"{day}," for day in days])
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "li.csv", empty_end), "--format", "linkedin")
