@@ -544,8 +544,8 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
             if bare in lowered:
                 columns[name] = lowered.index(bare)
                 if lowered.count(bare) > 1:  # which of them a row means would be a guess
-                    found = [index for index, named in enumerate(lowered) if named == bare]
-                    raise UserError(f"{source}:{line}: {named_again(names, found, name)}")
+                    same = [index for index, named in enumerate(lowered) if named == bare]
+                    raise UserError(f"{source}:{line}: {named_again(names, same, name)}")
                 break
         else:
             if name in mapping:
