@@ -327,6 +327,30 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     )
 
 
+def test_a_rates_sheet_with_decimal_commas_imports_as_its_dot_twin_with_decimal_mark(team: Cli, tmp_path: Path) -> None:
+    """A sheet of rates saved by Excel in a locale with a decimal comma ("0,9215", "17.250,50", split by ";") was read by
+    its semicolons and then refused row by row ("use a dot as the decimal separator") with no way to read it, where
+    ``ledger import`` and ``kpi import`` take ``--decimal-mark ,``: ``rate import`` takes it too, read the same way."""
+    sheet = _write(tmp_path, "date;pair;rate\r\n2026-11-10;USD/EUR;0,9215\r\n2026-11-10;EUR/IDR;17.250,50\r\n", "eu.csv")
+    assert _listed(team("rate", "import", sheet), sheet) == [
+        "2: rate '0,9215': use a dot as the decimal separator (or --decimal-mark ,)",
+        "3: rate '17.250,50': use a dot as the decimal separator (or --decimal-mark ,)",
+    ]
+    assert team.ok("rate", "import", sheet, "--decimal-mark", ",").strip() == "imported 2 rates"
+    twin = _write(tmp_path, "date,pair,rate\n2026-11-10,USD/EUR,0.9215\n2026-11-10,EUR/IDR,17250.50\n", "twin.csv")
+    assert team.ok("rate", "import", twin).strip() == "imported 0 rates (2 already as given)"
+    # Under the comma a dot that groups no thousands is refused, quoted as written; a pair's problem takes no hint.
+    bad = _write(
+        tmp_path, "date;pair;rate\n2026-11-11;USD/EUR;0.92\n2026-11-11;USD/XXX;0,92\n2026-11-12;USD/EUR;0,0000000000001\n", "b.csv"
+    )
+    assert _listed(team("rate", "import", bad, "--decimal-mark", ","), bad) == [
+        "2: rate '0.92': with --decimal-mark , a comma marks the decimals and dots group thousands",
+        "3: pair: 'USD/XXX': unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "4: rate '0,0000000000001': at most 12 digits before and 12 after the point",
+    ]
+    assert "--decimal-mark: '.' or ','" in one_line_error(team("rate", "import", sheet, "--decimal-mark", ";"))
+
+
 def test_a_csv_saved_with_a_byte_order_mark_imports_like_one_without(team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Excel's "CSV UTF-8" starts with a BOM: "no column for date (the header is: \\ufeffdate, ...)" it said."""
     path = tmp_path / "excel.csv"

@@ -413,9 +413,10 @@ def cmd_rate_set(ctx: Context) -> int:
 
 
 def cmd_rate_import(ctx: Context) -> int:
+    reading = csvfiles.Reading.given(False, ctx.args.decimal_mark, None)
     text = read_input(ctx.args.file)
     with bad_rows_listed():
-        new, same, replaced = csvfiles.plan_rates(text, source_name(ctx.args.file), ctx.ws)
+        new, same, replaced = csvfiles.plan_rates(text, source_name(ctx.args.file), ctx.ws, reading)
     if new:
         csvfiles.write_rates(ctx.ws, ctx.me, new)
     print(f"imported {counted(len(new), 'rate')}" + (f" ({same:,} already as given)" if same else ""))

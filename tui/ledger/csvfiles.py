@@ -124,10 +124,11 @@ class Reading:
         except ValueError:
             raise UserError(f"date: {quoted(text)} is not a date in the --date-format {self.date_format}") from None
 
-    def amount(self, text: str) -> str:
+    def amount(self, text: str, name: str = "amount") -> str:
         """``text`` as ``ledger add`` takes an amount, its currency kept: a statement's "+15.00" without its sign, its
         "1,200.00" and "1 200.00" without the commas or spaces that group it, its "(1,200.00)" as "-1200.00", and with
-        ``decimal_comma`` "-1.200,00 EUR" and "-1 200,00 EUR" as "-1200.00 EUR"."""
+        ``decimal_comma`` "-1.200,00 EUR" and "-1 200,00 EUR" as "-1200.00 EUR".  ``name``: what a refusal calls it
+        (a rate is read so too)."""
         number, code = _number_and_code(text)
         signed = number.strip()
         # An accountant's negative, "(1,234.50)", as hledger's CSV rules read it: "-1,234.50" ("(-5)" stays refused).
@@ -142,7 +143,7 @@ class Reading:
         if self.decimal_comma:
             if not _COMMA_AMOUNT.match(number):
                 # "12.50" read with a comma for the mark would be 1250: refused, never guessed.
-                raise UserError(f"amount {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
+                raise UserError(f"{name} {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
             number = number.replace(".", "").replace(",", ".")
         elif _GROUPED_DOT_AMOUNT.match(number):
             number = number.replace(",", "")
@@ -158,14 +159,14 @@ class Reading:
         return "" if self.decimal_comma or "," not in number or not _COMMA_AMOUNT.match(number) else " (or --decimal-mark ,)"
 
 
-def as_written(problem: str, read: str, written: str) -> str:
+def as_written(problem: str, read: str, written: str, name: str = "amount") -> str:
     """The refusal ``problem`` of an amount ``read`` from the cell ``written`` (its grouping taken out, its decimal comma
     made a dot, a currency column's code added), quoting the cell as the file has it, as every other problem does:
     "amount '1.234,567': EUR has 2 decimal places", not "amount '1234.567'", which is nowhere in the file."""
     for said in (read.strip(), *read.split()):  # the amount whole ("write it as ..."), or its number alone
-        head = f"amount {quoted(said)}"
+        head = f"{name} {quoted(said)}"
         if problem.startswith(head):
-            return f"amount {quoted(written)}{problem[len(head) :]}"
+            return f"{name} {quoted(written)}{problem[len(head) :]}"
     return problem
 
 
@@ -599,8 +600,10 @@ def currency_code(text: str) -> str:
     return check_currency(code.upper() if code.isascii() and code.isalpha() and len(code) == 3 else code)
 
 
-def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, list[str]]:
-    """``(rates to write, rows already as stored, what each rate it replaces was)``; ``Rejected`` names every bad row."""
+def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = None) -> tuple[list[Rate], int, list[str]]:
+    """``(rates to write, rows already as stored, what each rate it replaces was)``; ``Rejected`` names every bad row.
+    ``reading``: how the rates are written (``--decimal-mark ,``: "0,9215"), read as ``ledger import`` reads amounts."""
+    reading = reading or Reading()
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
@@ -618,7 +621,11 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, 
             continue
         try:
             check_day(dt.date.fromisoformat(cell["date"]))
-            rate = make_rate(cell["date"], _rate_pair(cell, split), cell["rate"])
+            pair, read = _rate_pair(cell, split), reading.amount(cell["rate"], "rate")
+            try:  # the pair is checked: a refusal here is the rate's
+                rate = make_rate(cell["date"], pair, read)
+            except UserError as exc:
+                raise UserError(as_written(str(exc), read, cell["rate"], "rate") + reading.comma_hint(cell["rate"])) from None
             _check_record("rate", rate.values)
         except DateError as exc:
             problems.append(f"{where}: date: {exc}")
