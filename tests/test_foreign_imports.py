@@ -1311,9 +1311,23 @@ def test_windows_line_breaks_in_a_description_are_line_breaks(cli: Cli, tmp_path
 
 
 def test_two_csv_columns_with_one_name_import_nothing(cli: Cli, tmp_path: Path) -> None:
+    """Said as the ledger, rate and kpi imports say it (it was "columns 2 and 4 are both named 'Name': rename one")."""
     path = write(tmp_path, "a.csv", "Task ID,Name,Notes,Name\n7,One,n,Two\n")
     assert cli("import", "--from", "asana", str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: header: columns 2 and 4 are both named 'Name': rename one\n"
+        f"crewdeck: error: nothing imported: {path}: the header names Name twice (columns 2 and 4): which holds the Name is "
+        "not known; rename the other\n"
+    )
+
+
+@pytest.mark.parametrize(("fmt", "missing"), [("asana", "'Task ID', 'Name'"), ("linear", "'ID', 'Title'")])
+def test_a_wrong_csv_of_many_columns_is_named_by_its_first_ones(cli: Cli, tmp_path: Path, fmt: str, missing: str) -> None:
+    """A CSV that is not the tool's export (another tool's, of a hundred columns, or one of 5,000 characters) was refused
+    with every column of its header whole, a line of kilobytes: its first columns are named, cut, as every import names them."""
+    header = [*(f"Field {n}" for n in range(80)), "x" * 5000]
+    path = write(tmp_path, "other.csv", ",".join(header) + "\n" + ",1" * 80 + "\n")
+    shown = ", ".join(header[:12])
+    assert cli("import", "--from", fmt, str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: header: no column {missing} (columns: {shown}, … (81 columns))\n"
     )
 
 

@@ -162,7 +162,7 @@ def test_a_renamed_column_is_read_with_map(ws: Path, tmp_path: Path) -> None:
     renamed = META.replace("Link clicks", "Clicks on links")
     source = _file(tmp_path, "meta.csv", renamed)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--map", "clicks=Link Klicks")
-    assert "--map clicks=Link Klicks: no such column" in err
+    assert "--map clicks=Link Klicks: the file has no column 'Link Klicks' (it has " in err
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--map", "clicks=Clicks on links")
     assert [r[3] for r in _state(ws)[0]] == [12, None, 20]
 
@@ -236,17 +236,33 @@ def test_a_linkedin_export_not_broken_down_by_day_is_refused_as_metas_is(
     ws: Path, tmp_path: Path, start: str, end: str, days: list[str], shown: str
 ) -> None:
     """A LinkedIn export of the whole range (or by month) imported each row as the numbers of its first day: three
-    weeks of clicks all on November 1st, every daily KPI and chart wrong, where Meta's is refused with how to export it."""
+    weeks of clicks all on November 1st, every daily KPI and chart wrong, where Meta's is refused with how to export it.
+    Such a file may as well be a daily one (a campaign live only on those days): the refusal said "each row holds a
+    longer time's numbers", which the file does not say; it says what the file tells and what it leaves untold."""
     source = _file(tmp_path, "li.csv", _linkedin(start, end, days))
     before = _state(ws)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--spend")
     first, last = (dt.date(int(y), int(m), int(d)).isoformat() for m, d, y in (b.split("/") for b in (start, end)))
+    told = (
+        f"{source}: every row is dated the report's first day or a month's ({shown}) in a report (Report Start, Report End) of "
+        f"{first} to {last}, and {{unsaid}}: a row may hold that day's numbers (Time breakdown: Daily) or its month's or the "
+        "report's (Monthly, All), which cannot be told: export it by day with the End Date column filled in, which says each "
+        "row is one day's (Campaign Manager: Export, Time breakdown: Daily)"
+    )
+    # The closing line counted it "1 bad row", though it is no row's: a row's problems are counted apart from it.
     assert err.splitlines() == [
-        f"{source}: every row is dated the report's first day or a month's ({shown}), though the report (Report Start, "
-        f"Report End) runs {first} to {last}: each row holds a longer time's numbers than a day's: export it broken down by "
-        "day (Campaign Manager: Export, Time breakdown: Daily)",
-        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+        told.format(unsaid="the file has no End Date column"),
+        f"crewdeck: error: nothing imported: 1 problem of the whole file in {source} (listed above)",
     ]
+    with_bad_row = _file(tmp_path, "bad.csv", _linkedin(start, end, days) + f"{days[0]},Acme,Q4,Nope,123456,USD,1,1,1,1,1,1,1,1,1\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", with_bad_row, "--format", "linkedin")
+    assert err.splitlines()[-1] == (
+        f"crewdeck: error: nothing imported: 1 bad row and 1 problem of the whole file in {with_bad_row} (listed above)"
+    )
+    # An End Date column left empty says no more.
+    empty_end = _linkedin_with(start, end, "End Date (in UTC)", [f"{day}," for day in days])
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "li.csv", empty_end), "--format", "linkedin")
+    assert err.splitlines()[0] == told.format(unsaid="no row's End Date is filled in")
     assert _state(ws) == before
     # Broken down by day, the same days are read: a report of one day, or one whose days are not all firsts.
     for first_day, last_day, daily in (("11/1/2026", "11/1/2026", ["11/1/2026"]), ("10/15/2026", "11/21/2026", [*days, "11/2/2026"])):
@@ -562,6 +578,22 @@ def test_under_decimal_mark_comma_an_amount_with_a_decimal_dot_is_a_bad_row_neve
     assert _state(ws) == before
 
 
+def test_an_amount_read_with_its_marks_is_quoted_as_the_file_writes_it(ws: Path, tmp_path: Path) -> None:
+    """Under ``--decimal-mark ,`` a refused value or spend was quoted as it was read ("amount '1234.567': EUR has 2 decimal
+    places", "'-1234.50' is negative"), a text the file nowhere holds: the cell is quoted, as ``ledger import`` quotes it."""
+    text = "date;campaign;platform;clicks;value;spend;currency\n2026-11-20;Autumn;instagram;3;1.234,567;-1.234,50;EUR\n"
+    text += "2026-11-21;Autumn;instagram;3;4,00;1.234,50 USD;EUR\n"
+    source = _file(tmp_path, "eu.csv", text)
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend", "--decimal-mark", ",")
+    assert err.splitlines()[:3] == [
+        f"{source}:2: value: amount '1.234,567': EUR has 2 decimal places, not 3",
+        f"{source}:2: spend: '-1.234,50' is negative: results and spend are counted from zero up",
+        f"{source}:3: spend: '1.234,50 USD' is in USD, but the row's currency is EUR",
+    ]
+    assert _state(ws) == before
+
+
 @pytest.mark.parametrize(("separator", "named"), [(",", "comma"), ("\t", "tab")])
 def test_a_row_with_a_cell_too_many_names_the_files_own_separator(ws: Path, tmp_path: Path, separator: str, named: str) -> None:
     """A tab-separated sheet's row with a tab in a value was told "a comma in a value needs quotes": the file has none."""
@@ -727,11 +759,38 @@ def test_a_count_is_above_the_largest_by_its_value_leading_zeros_and_all(digits:
 
 
 def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path, tmp_path: Path) -> None:
-    """Which of the two would be a guess."""
-    source = _file(tmp_path, "twice.csv", "campaign,platform,date,Clicks,clicks\nAutumn,meta,2026-11-20,3,4\n")
+    """Which of the two would be a guess: said as ``ledger import`` says it (it said "clicks: columns 4 and 5 are both
+    named so: rename one"), each of them counted."""
+    source = _file(tmp_path, "twice.csv", "campaign,platform,date,Clicks,clicks,CLICKS\nAutumn,meta,2026-11-20,3,4,5\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
-    assert err == f"crewdeck: error: {source}:1: clicks: columns 4 and 5 are both named so: rename one\n"
+    said = "the header names Clicks 3 times (columns 4, 5 and 6): which holds the clicks is not known; rename the others"
+    assert err == f"crewdeck: error: {source}:1: {said}\n"
     assert _state(ws)[0] == []
+
+
+def test_a_currency_no_code_names_is_said_once_of_its_own_column(ws: Path, tmp_path: Path) -> None:
+    """A currency column's "US Dollar" was said of each amount of the row, upper-cased ("value: unknown currency 'US
+    DOLLAR'", then "spend: ..."): once, of the currency column, as ``ledger import`` says it."""
+    text = "date,campaign,platform,clicks,value,spend,currency\n2026-11-20,Autumn,instagram,3,2.00,1.00,US Dollar\n"
+    text += "2026-11-21,Autumn,instagram,3,2.00,1.00,eur\n"
+    source = _file(tmp_path, "cur.csv", text)
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend")
+    assert err.splitlines() == [
+        f"{source}:2: currency: unknown currency 'US Dollar' (use an ISO 4217 code such as EUR, USD, JPY)",
+        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+    ]
+    assert _state(ws) == before
+
+
+def test_a_map_to_no_column_of_a_wide_export_names_its_first_columns_as_ledger_import_does(ws: Path, tmp_path: Path) -> None:
+    """``--map`` naming a column the file lacks listed every column of the header, each whole: an export of a hundred
+    columns (or one of 5,000 characters) made a line of kilobytes; it names the first ones, cut, and how many there are."""
+    header = ["date", "campaign", "platform", *(f"metric {n}" for n in range(80)), "x" * 5000]
+    source = _file(tmp_path, "wide.csv", ",".join(header) + "\n2026-11-20,Autumn,meta" + ",1" * 81 + "\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "clicks=Klicks")
+    shown = ", ".join(header[:12])
+    assert err == f"crewdeck: error: {source}:1: --map clicks=Klicks: the file has no column 'Klicks' (it has {shown}, … (84 columns))\n"
 
 
 def test_a_file_named_with_a_control_character_or_a_long_path_imports_and_is_named_safely(ws: Path, tmp_path: Path) -> None:
@@ -757,7 +816,9 @@ def test_a_header_below_the_first_line_with_a_missing_column_is_one_line_in_a_re
     argv = ["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "clicks=Klicks"]
     run = subprocess.run([sys.executable, "-c", program, *argv], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr.count("\n")) == (2, 1), run.stderr
-    assert run.stderr.startswith(f"crewdeck: error: {source}:6: --map clicks=Klicks: no such column (columns: Start Date (in UTC), ")
+    assert run.stderr.startswith(
+        f"crewdeck: error: {source}:6: --map clicks=Klicks: the file has no column 'Klicks' (it has Start Date (in UTC), "
+    )
     blank = _file(tmp_path, "blank.csv", "\ncampaign,platform,clicks\nAutumn,meta,3\n")
     run = subprocess.run([sys.executable, "-c", program, *argv[:6], blank, "--format", "csv"], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr) == (2, f"crewdeck: error: {blank}:2: no date column (date; or --map date=COLUMN)\n")

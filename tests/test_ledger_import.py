@@ -129,7 +129,7 @@ def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(team: Cli, tmp_path
     assert rows == [
         f"2: amount '{'9' * 79}{cut} is too large",
         f"3: amount '{'x' * 79}{cut} is not a plain decimal number like 120.50",
-        f"4: amount '1 USD' is in USD, but its currency column says '{'E' * 79}{cut}",
+        f"4: currency: unknown currency '{'E' * 19}{cut} (use an ISO 4217 code such as EUR, USD, JPY)",
         f"5: date: '{'9' * 79}{cut} is not a date like 2026-11-20 (YYYY-MM-DD)",
         f"6: needs_approval: '{'y' * 79}{cut} is not yes or no",
         f"7: id: '{'f' * 79}{cut} is not an entry id (32 hex digits)",
@@ -142,7 +142,7 @@ def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(team: Cli, tmp_path
     assert rows == [
         f"2: date: '{'9' * 79}{cut} is not a date like 2026-11-20 (YYYY-MM-DD)",
         f"3: rate '{'9' * 79}{cut}: at most 12 digits before and 12 after the point",
-        f"4: 'GBP/{'E' * 75}{cut} is not a currency pair like USD/EUR (1 USD = RATE EUR)",
+        f"4: pair: 'GBP/{'E' * 75}{cut} is not a currency pair like USD/EUR (1 USD = RATE EUR)",
     ]
 
 
@@ -327,6 +327,30 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     )
 
 
+def test_a_rates_sheet_with_decimal_commas_imports_as_its_dot_twin_with_decimal_mark(team: Cli, tmp_path: Path) -> None:
+    """A sheet of rates saved by Excel in a locale with a decimal comma ("0,9215", "17.250,50", split by ";") was read by
+    its semicolons and then refused row by row ("use a dot as the decimal separator") with no way to read it, where
+    ``ledger import`` and ``kpi import`` take ``--decimal-mark ,``: ``rate import`` takes it too, read the same way."""
+    sheet = _write(tmp_path, "date;pair;rate\r\n2026-11-10;USD/EUR;0,9215\r\n2026-11-10;EUR/IDR;17.250,50\r\n", "eu.csv")
+    assert _listed(team("rate", "import", sheet), sheet) == [
+        "2: rate '0,9215': use a dot as the decimal separator (or --decimal-mark ,)",
+        "3: rate '17.250,50': use a dot as the decimal separator (or --decimal-mark ,)",
+    ]
+    assert team.ok("rate", "import", sheet, "--decimal-mark", ",").strip() == "imported 2 rates"
+    twin = _write(tmp_path, "date,pair,rate\n2026-11-10,USD/EUR,0.9215\n2026-11-10,EUR/IDR,17250.50\n", "twin.csv")
+    assert team.ok("rate", "import", twin).strip() == "imported 0 rates (2 already as given)"
+    # Under the comma a dot that groups no thousands is refused, quoted as written; a pair's problem takes no hint.
+    bad = _write(
+        tmp_path, "date;pair;rate\n2026-11-11;USD/EUR;0.92\n2026-11-11;USD/XXX;0,92\n2026-11-12;USD/EUR;0,0000000000001\n", "b.csv"
+    )
+    assert _listed(team("rate", "import", bad, "--decimal-mark", ","), bad) == [
+        "2: rate '0.92': with --decimal-mark , a comma marks the decimals and dots group thousands",
+        "3: pair: 'USD/XXX': unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "4: rate '0,0000000000001': at most 12 digits before and 12 after the point",
+    ]
+    assert "--decimal-mark: '.' or ','" in one_line_error(team("rate", "import", sheet, "--decimal-mark", ";"))
+
+
 def test_a_csv_saved_with_a_byte_order_mark_imports_like_one_without(team: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Excel's "CSV UTF-8" starts with a BOM: "no column for date (the header is: \\ufeffdate, ...)" it said."""
     path = tmp_path / "excel.csv"
@@ -509,6 +533,52 @@ def test_a_european_bank_statement_imports_with_its_separator_decimal_mark_and_d
     assert "--decimal-mark: '.' or ','" in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--decimal-mark", ";"))
 
 
+def test_an_amount_read_with_its_marks_is_quoted_as_the_file_writes_it(team: Cli, tmp_path: Path) -> None:
+    """With --decimal-mark , (or a US "1,234.567", or an accountant's "(1,234.567)") a refused amount was quoted as it
+    was read ("amount '1234.567': EUR has 2 decimal places"), a text the file nowhere holds: the cell is quoted."""
+    text = "date,payee,amount,currency\n"
+    text += '2026-11-12,Meta,"1.234,567",EUR\n2026-11-13,Meta,"-9.876.543,210",EUR\n2026-11-14,Meta,"1.234,50 USD",EUR\n'
+    path = _write(tmp_path, text)
+    maps = ("--campaign", "spring-launch", "--category", "ads")
+    assert _listed(team("ledger", "import", path, *maps, "--decimal-mark", ","), path) == [
+        "2: amount '1.234,567': EUR has 2 decimal places, not 3",
+        "3: amount '-9.876.543,210': EUR has 2 decimal places, not 3",
+        "4: amount '1.234,50 USD' is in USD, but its currency column says 'EUR'",
+    ]
+    dotted = _write(tmp_path, 'date,payee,amount,currency\n2026-11-12,Meta,"1,234.567",EUR\n2026-11-13,Meta,"(1,234.567)",EUR\n', "us.csv")
+    assert _listed(team("ledger", "import", dotted, *maps), dotted) == [
+        "2: amount '1,234.567': EUR has 2 decimal places, not 3",
+        "3: amount '(1,234.567)': EUR has 2 decimal places, not 3",
+    ]
+    assert json.loads(team.ok("ledger", "list", "--json")) == []
+
+
+def test_a_currency_no_code_names_is_said_of_its_own_column(team: Cli, tmp_path: Path) -> None:
+    """A currency column's "US Dollar" was refused as the amount ("amount '1.00 US Dollar': write it as a number and a
+    currency"), its "xxx" as "amount: unknown currency"; a pair no currency of which is known named no column, and one of
+    base and quote columns was quoted as a pair the file nowhere writes ("'USD/XXX': unknown currency 'XXX'")."""
+    text = "date,payee,amount,currency\n2026-11-12,Meta,1.00,US Dollar\n2026-11-13,Meta,1.00,xxx\n2026-11-14,Meta,1.00 USD,eur\n"
+    path = _write(tmp_path, text)
+    assert _listed(team("ledger", "import", path, "--campaign", "spring-launch", "--category", "ads"), path) == [
+        "2: currency: unknown currency 'US Dollar' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "3: currency: unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "4: amount '1.00 USD' is in USD, but its currency column says 'eur'",
+    ]
+    pairs = _write(tmp_path, "date,pair,rate\n2026-11-12,USD/XXX,0.9\n2026-11-12,EUR/EUR,1\n", "pairs.csv")
+    assert _listed(team("rate", "import", pairs), pairs) == [
+        "2: pair: 'USD/XXX': unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "3: pair: 'EUR/EUR': a rate needs two different currencies",
+    ]
+    split = _write(tmp_path, "date,base,quote,rate\n2026-11-12,USD,XXX,0.9\n2026-11-12,US Dollar,EUR,0.9\n2026-11-12,eur,EUR,1\n", "s.csv")
+    assert _listed(team("rate", "import", split), split) == [
+        "2: quote: unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "3: base: unknown currency 'US Dollar' (use an ISO 4217 code such as EUR, USD, JPY)",
+        "4: quote: 'EUR' is the base currency too: a rate needs two different currencies",
+    ]
+    team.ok("rate", "import", _write(tmp_path, "date,base,quote,rate\n2026-11-12,usd,eur,0.9\n", "lower.csv"))
+    assert "2026-11-12" in team.ok("rate", "list") and json.loads(team.ok("ledger", "list", "--json")) == []
+
+
 def test_a_statement_with_no_campaign_or_category_columns_takes_them_from_the_options(team: Cli, tmp_path: Path) -> None:
     """A bank's statement names no campaign and no category: every row was refused for want of their columns, and the
     file had to be edited to add two columns of the same words."""
@@ -587,7 +657,7 @@ def test_an_amount_that_names_its_currency_first_is_read_as_one_that_names_it_af
         "column.csv",
     )
     rows = _listed(team("ledger", "import", column, "--campaign", "spring-launch", "--category", "ads"), column)
-    assert rows == ["3: amount '9.99 GBP' is in GBP, but its currency column says 'USD'"]  # a no-break space too, as a space
+    assert rows == ["3: amount 'GBP 9.99' is in GBP, but its currency column says 'USD'"]  # a no-break space too, as a space
 
 
 def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how_to_convert_it(team: Cli, tmp_path: Path) -> None:

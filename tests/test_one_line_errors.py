@@ -184,6 +184,45 @@ def test_standard_input_that_is_not_utf8_is_refused_in_a_real_process(cli: Cli, 
     assert cli.ok("export") == before
 
 
+@pytest.mark.parametrize(
+    ("args", "data", "said"),
+    [
+        (["ledger", "import", "-"], b"", "standard input: the file is empty (expected a header: "),
+        (["ledger", "import", "-"], b"date,campaign,category,payee,amount\n2026-11-01,spring-launch,ads,Meta,abc\n", "standard input:2: "),
+        (["rate", "import", "-"], b"\n", "standard input: the file is empty (expected a header: "),
+        (["rate", "import", "-"], b"date,pair,rate\n2026-11-01,USD/EUR,x\n", "standard input:2: "),
+        (["kpi", "import", "--format", "csv", "-"], b"", "standard input: the file is empty (expected a header "),
+        (
+            ["kpi", "import", "--format", "csv", "-"],
+            b"date,campaign,platform,impressions\nzz,spring-launch,instagram,1\n",
+            "standard input:2: ",
+        ),
+        (["import", "--from", "asana", "-"], b"", "standard input: the file is empty (expected a header: "),
+        (["import", "-"], b"", "standard input: the file is empty (expected a crewdeck export)"),
+    ],
+    ids=["ledger empty", "ledger bad row", "rate empty", "rate bad row", "kpi empty", "kpi bad row", "asana empty", "export empty"],
+)
+def test_every_import_names_standard_input_alike(cli: Cli, tmp_path: Path, args: list[str], data: bytes, said: str) -> None:
+    """The ledger, rate and kpi imports named standard input "-" ("-: the file is empty", "1 bad row in - (listed
+    above)") where the task imports and the crewdeck import said "standard input": every import says it in words."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CREWDECK_NOW": NOW_TEXT}
+    before = cli.ok("export")
+    done = subprocess.run(
+        [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args],
+        input=data,
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2 and said in err, err
+    assert "-:" not in err and " in - " not in err, err
+    if said.endswith(":2: "):  # the bad row on its line, then the count, naming the file alike
+        assert err.startswith(said) and err.endswith("crewdeck: error: nothing imported: 1 bad row in standard input (listed above)\n"), err
+    assert cli.ok("export") == before
+
+
 def test_control_characters_in_an_error_stay_on_one_line(cli: Cli) -> None:
     err = one_line_error(cli("add", "Draft", as_member="zed\n\x1b]52;c;cHduZWQ=\x07"))
     assert err == f"crewdeck: error: --as @zed^J^[]52;c;chduzwq=^G: no member with that handle in {cli.workspace} (members: @ana, @raj)\n"

@@ -13,7 +13,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
-from crewdeck.tui.workspace.errors import UserError, empty_file, not_utf8
+from crewdeck.tui.workspace.errors import UserError, empty_file, not_utf8, source_name
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
 from crewdeck.tui.workspace.utf16 import Utf8
 from crewdeck.tui.workspace.words import counted
@@ -70,7 +70,7 @@ def cmd_import(ctx: Context) -> int:
     if not merging.has_data(ws):
         return _restore(ctx, me)
     text = read_input(source)
-    name = _named(source)
+    name = source_name(source)
     if not text.strip():  # said as every import says it, where JSON's words were "Expecting value: line 1 column 1"
         raise UserError(empty_file(name, CREWDECK_EXPORT))
     try:
@@ -97,7 +97,7 @@ def _restore(ctx: Context, me: Member | None) -> int:
     with open_input(source) as (stream, size), _streamed_import(source, CREWDECK_EXPORT):
         # UTF-16 (an editor's, its byte order mark says so) read as UTF-8 as it goes, as a merge's whole reading reads it.
         planned = exchange.restore(
-            ctx.ws.store, me.id if me else "", Utf8(stream), _named(source), lambda: meter(stream.tell(), size) if size else None
+            ctx.ws.store, me.id if me else "", Utf8(stream), source_name(source), lambda: meter(stream.tell(), size) if size else None
         )
     print(f"imported {counted(planned, 'record')}")
     return 0
@@ -109,11 +109,11 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
     try:
         yield
     except NotUtf8 as exc:
-        raise UserError(not_utf8(_named(source), source, exc)) from None
+        raise UserError(not_utf8(source_name(source), source, exc)) from None
     except EmptyFile:
-        raise UserError(empty_file(_named(source), expected)) from None
+        raise UserError(empty_file(source_name(source), expected)) from None
     except NotJson as exc:
-        raise UserError(f"{_named(source)}: not {expected}: {exc}") from None
+        raise UserError(f"{source_name(source)}: not {expected}: {exc}") from None
     except exchange.ImportProblems as exc:
         raise _nothing_imported(exc) from None
 
@@ -128,7 +128,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
     # A record is named by its uuid, as Taskwarrior calls it: its "id" is the working set's number, another field.
     guard = Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY)
-    head = merging.Source(_named(source), [], [], id_field="uuid", edited_here=guard.edited_here, emptied=taskwarrior.EMPTIED)
+    head = merging.Source(source_name(source), [], [], id_field="uuid", edited_here=guard.edited_here, emptied=taskwarrior.EMPTIED)
     problems: list[str] = []
     meter = Meter("importing")
     with open_input(source) as (stream, size):
@@ -172,11 +172,6 @@ def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> 
     for line in planned.summary(a.dry_run):
         print(visible(line))
     return 0
-
-
-def _named(source: str) -> str:
-    """The file as an import's messages name it: ``-`` is standard input, as the Trello, Asana and Linear imports say."""
-    return "standard input" if source == "-" else source
 
 
 def _nothing_imported(exc: exchange.ImportProblems) -> UserError:

@@ -185,6 +185,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description="Import rates from CSV with a header date,pair,rate or date,base,quote,rate.",
     )
     p.add_argument("file", help="the CSV file (- for standard input)")
+    p.add_argument(
+        "--decimal-mark",
+        metavar="MARK",
+        help="',' for rates written 0,9215 and 1.234,50 (dots group thousands), as ledger import reads amounts; default '.'",
+    )
     p.set_defaults(func=_command("cmd_rate_import"))
     p = rsub.add_parser(
         "list",

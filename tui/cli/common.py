@@ -21,8 +21,7 @@ from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
 from crewdeck.tui.workspace.config import Config, load
-from crewdeck.tui.workspace.errors import Unidentified, UserError, not_utf8, undecodable
-from crewdeck.tui.workspace.words import counted
+from crewdeck.tui.workspace.errors import Unidentified, UserError, not_utf8, source_name, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
@@ -364,7 +363,7 @@ def bad_rows_listed() -> Iterator[None]:
     except Rejected as exc:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
-        raise UserError(f"nothing imported: {counted(exc.bad_rows, 'bad row')} in {exc.source} (listed above)") from None
+        raise UserError(f"nothing imported: {exc.how_many()} in {exc.source} (listed above)") from None
 
 
 def print_json(value: Any) -> None:
@@ -399,9 +398,9 @@ def read_input(path: str) -> str:
         try:
             text = sys.stdin.read()
         except UnicodeDecodeError:
-            raise UserError("standard input: not UTF-8 text") from None
+            raise UserError(f"{source_name(path)}: not UTF-8 text") from None
         if undecodable(text):  # the bytes that were not UTF-8, as surrogateescape keeps them
-            raise UserError("standard input: not UTF-8 text")
+            raise UserError(f"{source_name(path)}: not UTF-8 text")
         return text.removeprefix("\ufeff")
     try:
         data = Path(path).read_bytes()

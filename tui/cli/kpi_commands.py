@@ -23,7 +23,7 @@ from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MIS
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
-from crewdeck.tui.workspace.errors import UserError, not_utf8
+from crewdeck.tui.workspace.errors import UserError, not_utf8, source_name
 from crewdeck.tui.workspace.utf16 import text_encoding
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
@@ -148,7 +148,7 @@ def cmd_review(ctx: Context) -> int:
 
 def cmd_import(ctx: Context) -> int:
     _may_add_results(ctx)
-    source = ctx.args.file
+    source = source_name(ctx.args.file)  # as its messages and the records it writes name it
     ws = ctx.ws
     mapping = imports.parse_map(ctx.args.map or [], ctx.args.format)
     reading = csvfiles.Reading.given(False, ctx.args.decimal_mark, None)
@@ -159,7 +159,7 @@ def cmd_import(ctx: Context) -> int:
         if before is not None:
             before.update(review.misses(ws, review.campaigns_of(ws, written) - before.keys()))
 
-    with bad_rows_listed(), _lines(source) as lines:
+    with bad_rows_listed(), _lines(ctx.args.file) as lines:
         done = imports.run(
             ws,
             ctx.me.id,
@@ -221,7 +221,7 @@ def _lines(source: str) -> Iterator[Iterator[str]]:
         try:
             yield iter(text)
         except UnicodeDecodeError as exc:
-            raise UserError(not_utf8("standard input" if source == "-" else source, source, exc)) from None
+            raise UserError(not_utf8(source_name(source), source, exc)) from None
         finally:
             text.detach()
 

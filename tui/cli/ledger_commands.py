@@ -25,7 +25,7 @@ from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, source_name
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -222,8 +222,8 @@ def cmd_export(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
-    source = ctx.args.file
-    text = read_input(source)
+    text = read_input(ctx.args.file)
+    source = source_name(ctx.args.file)  # as its messages name it
     ws = ctx.ws
     a = ctx.args
     reading = csvfiles.Reading.given(a.negate, a.decimal_mark, a.date_format)
@@ -413,10 +413,10 @@ def cmd_rate_set(ctx: Context) -> int:
 
 
 def cmd_rate_import(ctx: Context) -> int:
-    source = ctx.args.file
-    text = read_input(source)
+    reading = csvfiles.Reading.given(False, ctx.args.decimal_mark, None)
+    text = read_input(ctx.args.file)
     with bad_rows_listed():
-        new, same, replaced = csvfiles.plan_rates(text, source, ctx.ws)
+        new, same, replaced = csvfiles.plan_rates(text, source_name(ctx.args.file), ctx.ws, reading)
     if new:
         csvfiles.write_rates(ctx.ws, ctx.me, new)
     print(f"imported {counted(len(new), 'rate')}" + (f" ({same:,} already as given)" if same else ""))

@@ -26,17 +26,18 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.money import MoneyError, check_currency, format_minor
 from crewdeck.sync.state.records import ENTITIES, ValidationError
 from crewdeck.sync.state.rules import EntryFacts, reversal_refused
-from crewdeck.sync.state.visible import cut, quoted, visible
+from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
-from crewdeck.tui.ledger.rates import Rate, make_rate
+from crewdeck.tui.ledger.rates import Rate, make_rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, summary
 from crewdeck.tui.workspace.separators import separator as csv_separator
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = (
@@ -123,10 +124,11 @@ class Reading:
         except ValueError:
             raise UserError(f"date: {quoted(text)} is not a date in the --date-format {self.date_format}") from None
 
-    def amount(self, text: str) -> str:
+    def amount(self, text: str, name: str = "amount") -> str:
         """``text`` as ``ledger add`` takes an amount, its currency kept: a statement's "+15.00" without its sign, its
         "1,200.00" and "1 200.00" without the commas or spaces that group it, its "(1,200.00)" as "-1200.00", and with
-        ``decimal_comma`` "-1.200,00 EUR" and "-1 200,00 EUR" as "-1200.00 EUR"."""
+        ``decimal_comma`` "-1.200,00 EUR" and "-1 200,00 EUR" as "-1200.00 EUR".  ``name``: what a refusal calls it
+        (a rate is read so too)."""
         number, code = _number_and_code(text)
         signed = number.strip()
         # An accountant's negative, "(1,234.50)", as hledger's CSV rules read it: "-1,234.50" ("(-5)" stays refused).
@@ -141,7 +143,7 @@ class Reading:
         if self.decimal_comma:
             if not _COMMA_AMOUNT.match(number):
                 # "12.50" read with a comma for the mark would be 1250: refused, never guessed.
-                raise UserError(f"amount {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
+                raise UserError(f"{name} {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
             number = number.replace(".", "").replace(",", ".")
         elif _GROUPED_DOT_AMOUNT.match(number):
             number = number.replace(",", "")
@@ -155,6 +157,17 @@ class Reading:
         if _SPACE_GROUPED_AMOUNT.match(number):
             number = _GROUPING_SPACES.sub("", number)
         return "" if self.decimal_comma or "," not in number or not _COMMA_AMOUNT.match(number) else " (or --decimal-mark ,)"
+
+
+def as_written(problem: str, read: str, written: str, name: str = "amount") -> str:
+    """The refusal ``problem`` of an amount ``read`` from the cell ``written`` (its grouping taken out, its decimal comma
+    made a dot, a currency column's code added), quoting the cell as the file has it, as every other problem does:
+    "amount '1.234,567': EUR has 2 decimal places", not "amount '1234.567'", which is nowhere in the file."""
+    for said in (read.strip(), *read.split()):  # the amount whole ("write it as ..."), or its number alone
+        head = f"{name} {quoted(said)}"
+        if problem.startswith(head):
+            return f"{name} {quoted(written)}{problem[len(head) :]}"
+    return problem
 
 
 def _number_and_code(text: str) -> tuple[str, str]:
@@ -187,18 +200,31 @@ class Rejected(UserError):
     problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        rows = self.bad_rows
-        return f"nothing imported: {rows} bad row{'s' if rows != 1 else ''} in {self.source}: {summary(self._lines())}"
+        return f"nothing imported: {self.how_many()} in {self.source}: {summary(self._lines())}"
 
     @property
     def bad_rows(self) -> int:
         """How many rows are bad: a row may have several problems, the rows are the lines named."""
-        return len({line.split(":", 1)[0] for line in self._lines()})
+        return len({line.split(":", 1)[0] for line in self._lines() if line.startswith("line ")})
+
+    @property
+    def whole_file(self) -> int:
+        """How many problems are the whole file's, naming no line (a LinkedIn export's rows that are no days): no row's."""
+        return sum(1 for line in self._lines() if not line.startswith("line "))
+
+    def how_many(self) -> str:
+        """ "2 bad rows", "1 problem of the whole file", or both: a problem of the whole file was counted a bad row."""
+        said = [counted(self.bad_rows, "bad row")] if self.bad_rows or not self.whole_file else []
+        if self.whole_file:
+            said.append(f"{counted(self.whole_file, 'problem')} of the whole file")
+        return " and ".join(said)
 
     def _lines(self) -> list[str]:
         """The problems with ``line N:`` for the file's name and line."""
         prefix = f"{self.source}:"
-        return [f"line {p[len(prefix) :]}" if p.startswith(prefix) else p for p in self.problems]
+        return [
+            f"line {p[len(prefix) :]}" if p.startswith(prefix) and p[len(prefix) : len(prefix) + 1].isdigit() else p for p in self.problems
+        ]
 
 
 # ---------------------------------------------------------------- reading
@@ -276,32 +302,19 @@ def _columns(
             found = by_name[header_name]
             if len(found) > 1:
                 # Which of them holds the field, the file does not say: read either, and an amount may be the wrong one.
-                numbers = [str(i + 1) for i in found]
-                times, others = ("twice", "other") if len(found) == 2 else (f"{len(found)} times", "others")
-                raise UserError(
-                    f"{source}: the header names {header[found[0]].strip()} {times} (columns {', '.join(numbers[:-1])} and "
-                    f"{numbers[-1]}): which holds the {name} is not known; rename the {others}"
-                )
+                raise UserError(f"{source}: {named_again(header, found, name)}")
             columns[name] = found[0]
         elif name in mapping:
-            raise UserError(
-                f"{source}: --map {name}={mapping[name]}: the file has no column {mapping[name]!r} (it has {_header_text(header)})"
-            )
+            raise UserError(f"{source}: {no_mapped_column(header, name, mapping[name])}")
     missing = [name for name in required if name not in columns]
     if missing:
-        raise UserError(f"{source}: no column for {', '.join(missing)} (the header is: {_header_text(header)}; {hint})")
+        raise UserError(f"{source}: no column for {', '.join(missing)} (the header is: {header_text(header)}; {hint})")
     return columns
 
 
-#: The most of a header's columns a one-line error names.
-HEADER_SHOWN = 12
-
-
-def _header_text(header: list[str]) -> str:
-    """A header as a one-line error names it: its first ``HEADER_SHOWN`` columns, each cut as a quoted cell is, and how
-    many there are when that is not all (a cell may hold 131,072 characters, a row thousands of them)."""
-    names = ", ".join(cut(name.strip()) for name in header[:HEADER_SHOWN])
-    return names if len(header) <= HEADER_SHOWN else f"{names}, … ({len(header):,} columns)"
+def no_mapped_column(header: list[str], name: str, column: str) -> str:
+    """What every import of rows says of ``--map name=column`` naming a column the header does not have."""
+    return f"--map {name}={column}: the file has no column {column!r} (it has {header_text(header)})"
 
 
 @dataclass
@@ -456,21 +469,23 @@ def _entry_row(
     if flag not in _YES | _NO:
         raise UserError(f"needs_approval: {quoted(cell['needs_approval'])} is not yes or no")
     amount = reading.amount(cell["amount"])
-    currency = cell.get("currency", "")
+    currency = _currency_cell("currency", cell["currency"]) if cell.get("currency") else ""
     number, _, named = amount.rpartition(" ")
     if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
         if named.upper() != currency.upper():
-            raise UserError(f"amount {quoted(amount)} is in {named.upper()}, but its currency column says {quoted(currency)}")
+            raise UserError(
+                f"amount {quoted(cell['amount'])} is in {named.upper()}, but its currency column says {quoted(cell['currency'])}"
+            )
     elif currency:
         amount = f"{amount} {currency}"
     values = {name: cell.get(name, "") for name in ("campaign", "category", "payee", "memo", "task")}
     try:
         draft = parse_entry({**values, "date": day, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
     except FormProblems as exc:
-        hint = reading.comma_hint(cell["amount"]) if "amount" in exc.problems else ""
-        if hint:
-            raise FormProblems({**exc.problems, "amount": exc.problems["amount"] + hint}) from None
-        raise
+        if "amount" not in exc.problems:
+            raise
+        said = as_written(exc.problems["amount"], amount, cell["amount"]) + reading.comma_hint(cell["amount"])
+        raise FormProblems({**exc.problems, "amount": said}) from None
     _check_record("ledger_entry", {name: getattr(draft, name) for name in _DRAFT_FIELDS})
     ids = []
     for name in ("id", "reverses"):
@@ -555,8 +570,40 @@ def write_entries(ws: Workspace, me: Member, plan: EntryPlan, now: dt.datetime) 
 # ---------------------------------------------------------------- rates
 
 
-def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, list[str]]:
-    """``(rates to write, rows already as stored, what each rate it replaces was)``; ``Rejected`` names every bad row."""
+def _rate_pair(cell: dict[str, str], split: bool) -> str:
+    """The row's currency pair as ``rate set`` takes it, or ``UserError`` naming the column it is wrong in, as every
+    problem of a row is named ("pair: 'USD/XXX': unknown currency 'XXX'"; of split columns, the cell as it is written)."""
+    if not split:
+        try:
+            parse_pair(cell["pair"])
+        except UserError as exc:
+            raise UserError(f"pair: {exc}") from None
+        return cell["pair"]
+    base, quote = (_currency_cell(name, cell[name]) for name in ("base", "quote"))
+    if base == quote:
+        raise UserError(f"quote: {quoted(cell['quote'])} is the base currency too: a rate needs two different currencies")
+    return f"{base}/{quote}"
+
+
+def _currency_cell(name: str, text: str) -> str:
+    """The currency code a column's cell names, or ``UserError`` naming the column (a currency refused as the amount's or
+    the pair's was said of a column it is not in)."""
+    try:
+        return currency_code(text)
+    except MoneyError as exc:
+        raise UserError(f"{name}: {exc}") from None
+
+
+def currency_code(text: str) -> str:
+    """The currency code a cell names, as ``ledger add`` reads one ("eur" is EUR); ``MoneyError`` when it names none."""
+    code = text.strip()
+    return check_currency(code.upper() if code.isascii() and code.isalpha() and len(code) == 3 else code)
+
+
+def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = None) -> tuple[list[Rate], int, list[str]]:
+    """``(rates to write, rows already as stored, what each rate it replaces was)``; ``Rejected`` names every bad row.
+    ``reading``: how the rates are written (``--decimal-mark ,``: "0,9215"), read as ``ledger import`` reads amounts."""
+    reading = reading or Reading()
     rows = _rows(text, source)
     first = next(rows, None)
     if first is None:
@@ -569,13 +616,16 @@ def plan_rates(text: str, source: str, ws: Workspace) -> tuple[list[Rate], int, 
     problems: list[str] = []
     rates: dict[str, tuple[int, Rate]] = {}
     for where, line, cell in _records(rows, first[1], columns, source, problems):
-        pair = f"{cell['base']}/{cell['quote']}" if split else cell["pair"]
         if not _ISO_DAY.match(cell["date"]):
             problems.append(f"{where}: date: {quoted(cell['date'])} is not a date like 2026-11-20 (YYYY-MM-DD)")
             continue
         try:
             check_day(dt.date.fromisoformat(cell["date"]))
-            rate = make_rate(cell["date"], pair, cell["rate"])
+            pair, read = _rate_pair(cell, split), reading.amount(cell["rate"], "rate")
+            try:  # the pair is checked: a refusal here is the rate's
+                rate = make_rate(cell["date"], pair, read)
+            except UserError as exc:
+                raise UserError(as_written(str(exc), read, cell["rate"], "rate") + reading.comma_hint(cell["rate"])) from None
             _check_record("rate", rate.values)
         except DateError as exc:
             problems.append(f"{where}: date: {exc}")

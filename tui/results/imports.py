@@ -35,7 +35,7 @@ from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
 from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, titled_several, too_large
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, named_again
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
@@ -316,7 +316,7 @@ def _batches(
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
     first = True
-    by_periods = _ByPeriods(report) if fmt == "linkedin" else None
+    by_periods = _ByPeriods(report, "end" in columns) if fmt == "linkedin" else None
     for line, cells in rows:
         cell = _Cells(source, line, header, cells, columns, problems, unquoted)
         if first and fmt == "meta" and not cell.broken and not cell.get("campaign"):
@@ -371,7 +371,9 @@ def _batches(
             yield wanted, spend
             wanted, spend = [], []
     if by_periods is not None and by_periods.more_than_days():
-        problems.append(f"{source}: {by_periods.said()}: export it broken down by day ({BY_DAY[fmt]})")
+        problems.append(
+            f"{source}: {by_periods.said()}: export it by day with the End Date column filled in, which says each row is one day's ({BY_DAY[fmt]})"
+        )
     yield wanted, spend
 
 
@@ -390,8 +392,10 @@ class _ByPeriods:
     (the same rule as every row: never a guess that writes).
     """
 
-    def __init__(self, report: dict[str, str]) -> None:
+    def __init__(self, report: dict[str, str], end_column: bool) -> None:
         self.start, self.end = report.get("start"), report.get("end")
+        #: Whether the file has an End Date column (its cells then all empty, or the file would not be ``periodic``).
+        self.end_column = end_column
         #: Every day read so far is the report's first or a month's first, and no row said its span.
         self.periodic = self.start is not None and self.end is not None and self.start < self.end
         #: Some day read so far begins a period longer than a day (within the report and its campaign's run).
@@ -417,10 +421,14 @@ class _ByPeriods:
         return self.periodic and self.longer
 
     def said(self) -> str:
+        """What the file tells, and what it does not: a row dated so holds a day's numbers exported by day, a longer
+        time's exported by month or whole, and nothing in the file says which (it may well be a daily export)."""
         shown = ", ".join(sorted(self.days))
+        unsaid = "no row's End Date is filled in" if self.end_column else "the file has no End Date column"
         return (
-            f"every row is dated the report's first day or a month's ({shown}), though the report (Report Start, Report End) "
-            f"runs {self.start} to {self.end}: each row holds a longer time's numbers than a day's"
+            f"every row is dated the report's first day or a month's ({shown}) in a report (Report Start, Report End) of "
+            f"{self.start} to {self.end}, and {unsaid}: a row may hold that day's numbers (Time breakdown: Daily) or its "
+            "month's or the report's (Monthly, All), which cannot be told"
         )
 
 
@@ -535,13 +543,13 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
             bare = _bare(candidate).lower()
             if bare in lowered:
                 columns[name] = lowered.index(bare)
-                if lowered.count(bare) > 1:  # which of the two a row means would be a guess
-                    later = lowered.index(bare, columns[name] + 1)
-                    raise UserError(f"{source}:{line}: {name}: columns {columns[name] + 1} and {later + 1} are both named so: rename one")
+                if lowered.count(bare) > 1:  # which of them a row means would be a guess
+                    same = [index for index, named in enumerate(lowered) if named == bare]
+                    raise UserError(f"{source}:{line}: {named_again(names, same, name)}")
                 break
         else:
             if name in mapping:
-                raise UserError(f"{source}:{line}: --map {name}={mapping[name]}: no such column (columns: {', '.join(names)})")
+                raise UserError(f"{source}:{line}: {csvfiles.no_mapped_column(names, name, mapping[name])}")
     if fmt == "meta":
         columns.update(_meta_context(lowered, columns, mapping))
     campaign_end = LINKEDIN_CAMPAIGN_END.lower()
@@ -708,7 +716,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
     it is read as ``ledger import`` reads one ("1.234,50" is 1234.50; "12.50" is refused, never read as 1250)."""
     if name not in cell.columns:
         return None
-    raw = cell.get(name)
+    raw = written = cell.get(name)
     if raw == "":
         return None
     if reading.decimal_comma:
@@ -723,7 +731,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
             amount, given = parse_amount(raw)
             if currency is not None and given != currency:
-                cell.problem(name, f"{quoted(raw)} is in {given}, but the row's currency is {currency}")
+                cell.problem(name, f"{quoted(written)} is in {given}, but the row's currency is {currency}")
                 return None
             currency = given
         elif currency is None:
@@ -733,10 +741,10 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
         else:
             amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
-        cell.problem(name, str(exc) + reading.comma_hint(raw))
+        cell.problem(name, csvfiles.as_written(str(exc), raw, written) + reading.comma_hint(written))
         return None
     if amount < 0:
-        cell.problem(name, f"{quoted(raw)} is negative: results and spend are counted from zero up")
+        cell.problem(name, f"{quoted(written)} is negative: results and spend are counted from zero up")
         return None
     return amount, currency
 
@@ -784,20 +792,27 @@ def _read_row(
                 cell.problem("end", f"the row spans {day} to {end}: export it broken down by day ({BY_DAY[fmt]})")
     key = matcher.key(cell, fmt)
     currency = header_currency
+    known = True  # the row's amounts are read in a currency (an unknown one is said once, of its own column)
     if "currency" in cell.columns:
         given = cell.get("currency").upper()
         if given and header_currency and given != header_currency:  # which of the two the amounts are in would be a guess
             cell.problem("currency", f"{visible(shown_code(given))}, but the header names {header_currency}")
+        elif given:
+            try:
+                csvfiles.currency_code(cell.get("currency"))
+            except MoneyError as exc:
+                cell.problem("currency", str(exc))
+                known = False
         currency = given or header_currency
     values: dict[str, Any] = {}
     for name in counted:
         count = _count(cell, name, reading.decimal_comma)
         if count is not None:
             values[name] = count
-    value = _money(cell, "value", currency, fmt, reading)
+    value = _money(cell, "value", currency, fmt, reading) if known else None
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
-    spent = _money(cell, "spend", currency, fmt, reading)
+    spent = _money(cell, "spend", currency, fmt, reading) if known else None
     if key is not None and key.kind == "followers" and set(values) != {"followers"}:
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:

@@ -108,7 +108,7 @@ from crewdeck.tui.time.when import (
     parse_utc,
     utc_iso,
 )
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.separators import separator as csv_separator
@@ -438,11 +438,13 @@ def read_csv(
         header = [spelled.get(name.casefold(), name) for name in header]
         missing = [name for name in required if name not in header]
         if missing:
-            raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {', '.join(header) or 'none'})"])
+            raise ImportProblems(
+                [f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {header_text(header) or 'none'})"]
+            )
         for index, name in enumerate(header):
-            if name and name in header[:index]:  # which of the two a row means would be a guess
-                first = header.index(name) + 1
-                raise ImportProblems([f"{source}: header: columns {first} and {index + 1} are both named {name!r}: rename one"])
+            if name and name in header[:index]:  # which of them a row means would be a guess
+                found = [at for at, other in enumerate(header) if other == name]
+                raise ImportProblems([f"{source}: {named_again(header, found, name)}"])
         reader.fieldnames = header
         start = skipped + reader.line_num + 1
         for row in _rows(reader):

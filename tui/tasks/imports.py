@@ -27,7 +27,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.tui.tasks import asana, linear, trello
 from crewdeck.tui.tasks.foreign import Built, Item, People, StatusMap, build
 from crewdeck.tui.workspace.columns import cut
-from crewdeck.tui.workspace.errors import empty_file, not_utf8
+from crewdeck.tui.workspace.errors import empty_file, not_utf8, source_name
 from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8, Readable
@@ -86,7 +86,7 @@ def run(
     to a private copy of the workspace (``Store.rehearsal``), so the workspace itself is only read.
     """
     statuses = StatusMap(map_status, posts=fmt == "trello")
-    name = _named(path)  # what problems and the import's notes call the file
+    name = source_name(path)  # what problems and the import's notes call the file
     problems: list[str] = []
     notes: list[str] = []
     #: Where in the source the file's records live (``None``: a Trello board, named by the key).
@@ -180,10 +180,6 @@ def _kept_priorities_note(priorities: Counter[str]) -> list[str]:
         f"{counted(total, 'task')} with a Priority not High, Medium or Low {'has' if total == 1 else 'have'} none here,"
         f" kept on a “Priority: …” line of the notes: {first_few(each)}"
     ]
-
-
-def _named(path: str) -> str:
-    return "standard input" if path == "-" else path
 
 
 @contextmanager

@@ -46,6 +46,11 @@ def undecodable(text: str) -> bool:
 UTF16_BROKEN = "not UTF-16 text, though it begins as UTF-16 does"
 
 
+def source_name(path: str) -> str:
+    """A file an import reads, as its messages (and the records it writes) name it: ``-`` is standard input, in words."""
+    return "standard input" if path == "-" else path
+
+
 def empty_file(name: str, expected: str) -> str:
     """What every import says of a file with nothing in it (nothing but a byte order mark, blank lines or spaces):
     ``expected``, what it should have held ("a header: date,campaign,..."), as ``ledger import`` first said it."""
@@ -93,6 +98,33 @@ def _to_utf8(path: str) -> str:
     source = Path(path)
     utf8 = shlex.quote(str(source.with_name(f"{source.stem}-utf8{source.suffix}")))
     return f"save it as UTF-8, or convert it (from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {shlex.quote(path)} > {utf8})"
+
+
+#: The most of a header's columns a one-line error names.
+HEADER_SHOWN = 12
+
+
+def header_text(header: list[str]) -> str:
+    """A file's header as every import's one-line error names it: its first ``HEADER_SHOWN`` columns, each cut as a
+    quoted cell is, and how many there are when that is not all (a cell may hold 131,072 characters, a row thousands of
+    them); ``""`` for none."""
+    from crewdeck.sync.state.visible import cut  # here: importing this module stays free
+
+    names = ", ".join(cut(name.strip()) for name in header[:HEADER_SHOWN])
+    return names if len(header) <= HEADER_SHOWN else f"{names}, … ({len(header):,} columns)"
+
+
+def named_again(header: list[str], found: list[int], name: str) -> str:
+    """What every import says of a header naming the column a field is read from more than once (``found``: the
+    columns' indexes, ``name``: the field)."""
+    from crewdeck.sync.state.visible import cut
+
+    numbers = [str(i + 1) for i in found]
+    times, others = ("twice", "other") if len(found) == 2 else (f"{len(found)} times", "others")
+    return (
+        f"the header names {cut(header[found[0]].strip())} {times} (columns {', '.join(numbers[:-1])} and {numbers[-1]}): "
+        f"which holds the {name} is not known; rename the {others}"
+    )
 
 
 def summary(problems: list[str], shown: int = 10) -> str:
