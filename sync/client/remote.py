@@ -467,7 +467,7 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
     done = Pushed()
     rewinds = forks = 0
     while True:
-        pending = _within_bytes(_whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch), PUSH_BYTES)
+        pending = _unbroken(_within_bytes(_whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch), PUSH_BYTES))
         if not pending:
             return done
         try:
@@ -516,6 +516,16 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
         # Those it had acknowledged before and did not hold as duplicates (which come first): it had lost them.
         duplicates = answer.get("duplicates")
         done.resent += max(0, sum(seq <= acked for seq in taken) - (duplicates if _whole(duplicates) else 0))
+
+
+def _unbroken(pending: list[tuple[int, Op]]) -> list[tuple[int, Op]]:
+    """``pending`` up to the first number it skips.  Only operations sent again to a server put back from an older backup
+    skip one (a refused operation is out of the log, and pushes after its refusal start past it): what comes before it
+    goes first, and the server's ``gap`` at the number skipped moves what follows to a node of its own (``push_all``)."""
+    for i in range(1, len(pending)):
+        if pending[i][1].node_seq != pending[i - 1][1].node_seq + 1:
+            return pending[:i]
+    return pending
 
 
 def _whole(value: object) -> TypeGuard[int]:
