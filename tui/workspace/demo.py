@@ -145,11 +145,14 @@ def build_demo(
     # was "@leo added" on the day the demo was made): the groundwork first, then the team's month in order, the
     # posts' steps among it.
     steps = w.steps(store)
-    with written_at(store, min((when for when, _ in steps), default=now) - dt.timedelta(hours=1)):
-        w.write_groundwork(store)
-    if posts:
-        steps += post_steps(store, now, new_id)
-    play(store, steps)
+    with store.bulk():
+        with written_at(store, min((when for when, _ in steps), default=now) - dt.timedelta(hours=1)):
+            w.write_groundwork(store)
+        if posts:
+            # The posts' steps read the log by record (a round's authors, the rules' review).
+            store.need_log_index()
+            steps += post_steps(store, now, new_id)
+        play(store, steps)
     summary = f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {tasks} tasks ({', '.join(f'{v} {k}' for k, v in counts.items())})"
     if posts:
         summary += f", {POSTS_MADE}"
