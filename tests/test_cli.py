@@ -16,7 +16,7 @@ import pytest
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main, parse
-from crewdeck.tui.time.when import utc_iso
+from crewdeck.tui.time.when import parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cells
 from crewdeck.tui.workspace.demo import build_demo
 from crewdeck.tui.workspace.workspace import Workspace
@@ -637,6 +637,39 @@ def test_every_demo_record_was_made_when_it_says(tmp_path: Path, posts: bool) ->
         ).fetchone()
     assert not early, early[:5]
     assert answered == (1, 1) and reversed_ == (2, 2)
+
+
+def test_demo_tasks_have_a_history_a_team_could_have_made(tmp_path: Path) -> None:
+    """Done tasks were created already done (their history: "@leo added" and nothing after), 14 of the 180 tasks were
+    created after they were due, and 2 depended on a task created after them."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, posts=True)
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        tasks = db.execute("SELECT id, status, created_at, due_utc FROM task WHERE post_state IS NULL").fetchall()
+        statuses = {
+            task: db.execute("SELECT value, op_id FROM ops WHERE row_id = ? AND field = 'status' ORDER BY op_id", (task,)).fetchall()
+            for task, *_ in tasks
+        }
+        later_dependencies = db.execute(
+            "SELECT t.id, d.id FROM task t, json_each(t.depends_on) j JOIN task d ON d.id = j.value WHERE d.created_at >= t.created_at"
+        ).fetchall()
+        (dependencies,) = db.execute("SELECT count(*) FROM task t, json_each(t.depends_on)").fetchone()
+
+    def at(op_id: str) -> str:
+        return utc_iso(dt.datetime.fromtimestamp(int(op_id[:13]) / 1000, dt.UTC))
+
+    assert {status for _, status, _, _ in tasks} == {"inbox", "todo", "doing", "review", "done", "cancelled"}
+    for task, status, created, due in tasks:
+        (began, made), *moves = statuses[task]
+        # Made open, then moved once to where it is, after it was made and by now (done or cancelled by its due day).
+        assert json.loads(began) == ("inbox" if status == "inbox" else "todo"), (task[:8], began)
+        assert [json.loads(value) for value, _ in moves] == ([] if status in ("inbox", "todo") else [status]), (task[:8], moves)
+        assert all(at(made) < at(op_id) <= utc_iso(NOW) for _, op_id in moves), (task[:8], made, moves)
+        if status in ("done", "cancelled") and due:
+            assert all(at(op_id) <= utc_iso(parse_utc(due) + dt.timedelta(hours=12)) for _, op_id in moves), (task[:8], due, moves)
+        assert due is None or created < due, (task[:8], created, due)
+    assert not later_dependencies, later_dependencies
+    assert dependencies >= 10
 
 
 def test_the_demo_is_written_in_one_transaction(tmp_path: Path) -> None:
