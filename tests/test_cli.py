@@ -672,6 +672,22 @@ def test_demo_tasks_have_a_history_a_team_could_have_made(tmp_path: Path) -> Non
     assert dependencies >= 10
 
 
+@pytest.mark.parametrize(
+    ("tasks", "said"),
+    [
+        ("0", "0 tasks, 12 posts"),
+        ("1", "1 task (1 review), 12 posts"),
+        ("40", "40 tasks (4 inbox, 10 todo, 7 doing, 6 review, 9 done, 4 cancelled), 12 posts"),
+    ],
+)
+def test_the_demo_counts_its_tasks_in_words(tmp_path: Path, tasks: str, said: str) -> None:
+    """`crewdeck demo --tasks 0` said "0 tasks (), 12 posts", `--tasks 1` "1 tasks (1 review)", and the statuses
+    came in the order the first task of each happened to be made ("6 review, 9 done, 4 inbox, ...")."""
+    c = Cli(tmp_path / "demo.db")
+    out = c.ok("demo", str(c.workspace), "--tasks", tasks, as_member=None)
+    assert f"8 members, 3 campaigns, {said}, 30 days of results" in out, out
+
+
 def test_the_demo_is_written_in_one_transaction(tmp_path: Path) -> None:
     """Written a record at a time (each at its own time), `crewdeck demo --tasks 20000` took three times as long:
     a transaction, so a commit to disk, per record. One transaction holds them all now, each still stamped at its

@@ -22,6 +22,7 @@ from crewdeck.tui.ledger.actions import reversal_id
 from crewdeck.tui.time.hours import parse_hours
 from crewdeck.tui.time.when import localize, parse_utc, utc_iso
 from crewdeck.tui.workspace.demo_posts import POSTS_MADE, Step, play, post_steps, written_at
+from crewdeck.tui.workspace.words import counted
 
 MEMBERS = [
     # handle, name, role, zone, hours
@@ -171,7 +172,8 @@ def build_demo(
             store.need_log_index()
             steps += post_steps(store, now, new_id)
         play(store, steps)
-    summary = f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {tasks} tasks ({', '.join(f'{v} {k}' for k, v in counts.items())})"
+    by_status = f" ({', '.join(f'{counts[status]:,} {status}' for status in STATUS_WEIGHTS if status in counts)})" if counts else ""
+    summary = f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {counted(tasks, 'task')}{by_status}"
     if posts:
         summary += f", {POSTS_MADE}"
     return summary
