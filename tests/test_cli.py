@@ -672,6 +672,19 @@ def test_demo_tasks_have_a_history_a_team_could_have_made(tmp_path: Path) -> Non
     assert dependencies >= 10
 
 
+def test_the_demo_posts_were_not_all_written_in_one_minute(tmp_path: Path) -> None:
+    """Eight of the demo's posts were added in one minute, six sent for review in another and four reviewed in a
+    third: `crewdeck log` read like a machine's, not a team's."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, tasks=0, posts=True)
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        rows = db.execute(
+            "SELECT o.field, substr(o.op_id, 1, 13) / 60000, count(DISTINCT o.row_id) FROM ops o JOIN task t ON t.id = o.row_id"
+            " WHERE t.post_state IS NOT NULL AND o.field IN ('title', 'post_round') GROUP BY 1, 2"
+        ).fetchall()
+    assert sum(posts for *_, posts in rows) >= 12 and max(posts for *_, posts in rows) == 1, rows
+
+
 @pytest.mark.parametrize(
     ("tasks", "said"),
     [

@@ -104,7 +104,10 @@ def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> lis
         campaign_id, audience = campaigns[campaign]
         slot = _peak_slot(now, days, platform, audience)
         post_id = new_id()
-        created = min(now, slot) - dt.timedelta(days=4)
+        # The posts still ahead were written and sent for review some time apart (the further ahead, the earlier),
+        # not all in one minute: six "submitted for approval" lines read the same time.
+        begun = min(now, slot) - dt.timedelta(minutes=47 * max(days, 0))
+        created = begun - dt.timedelta(days=4)
         values: dict[str, Any] = {
             "title": title,
             "status": "todo",
@@ -119,7 +122,7 @@ def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> lis
         }
         steps.append((created, partial(_create, store, members[author], post_id, values)))
         chain = [members[step["member"] or "kemi"] for step in CHAINS[campaign]]
-        steps += _review_steps(store, members[author], chain, post_id, state, slot, now)
+        steps += _review_steps(store, members[author], chain, post_id, state, slot, begun, now)
         if state == "published":
             published.append((post_id, slot.astimezone(zone(audience)).date()))
     first = min(when for when, _ in steps) - dt.timedelta(hours=1)
@@ -170,12 +173,14 @@ def _peak_slot(now: dt.datetime, days: int, platform: str, audience: str) -> dt.
     return localize(dt.datetime.combine(day, dt.time.fromisoformat(first)), zone(audience))
 
 
-def _review_steps(store: Store, author: str, chain: list[str], post_id: str, state: str, slot: dt.datetime, now: dt.datetime) -> list[Step]:
+def _review_steps(
+    store: Store, author: str, chain: list[str], post_id: str, state: str, slot: dt.datetime, begun: dt.datetime, now: dt.datetime
+) -> list[Step]:
     """Submitting, reviewing and publishing the post as far as ``state``, each when it happens."""
     if state in ("idea", "draft"):
         return []
-    # Reviewed over the days before the slot (before now for the posts still ahead).
-    submitted = min(slot, now) - dt.timedelta(days=2)
+    # Reviewed over the days before ``begun``: its slot, or a while before now for the posts still ahead.
+    submitted = begun - dt.timedelta(days=2)
     steps: list[Step] = [(submitted, partial(writing.submit, store, author, post_id))]
     later = [submitted + dt.timedelta(hours=3 * n) for n in range(1, len(chain) + 1)]
     if state == "changes-requested":
