@@ -672,6 +672,16 @@ def test_demo_tasks_have_a_history_a_team_could_have_made(tmp_path: Path) -> Non
     assert dependencies >= 10
 
 
+def test_demo_tasks_were_made_at_any_minute(tmp_path: Path) -> None:
+    """Every demo task was created a whole number of hours before now: in `crewdeck log` all "added" lines read the
+    same minute past the hour (09:30, 13:30, 22:30 ...)."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, posts=False)
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        (minutes,) = db.execute("SELECT count(DISTINCT substr(created_at, 15, 2)) FROM task").fetchone()
+    assert minutes > 30
+
+
 def test_the_demo_posts_were_not_all_written_in_one_minute(tmp_path: Path) -> None:
     """Eight of the demo's posts were added in one minute, six sent for review in another and four reviewed in a
     third: `crewdeck log` read like a machine's, not a team's."""

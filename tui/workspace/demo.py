@@ -119,7 +119,8 @@ def build_demo(
             day = today - dt.timedelta(days=rng.randint(1, 20))
         clock = rng.choice((dt.time(9, 0), dt.time(12, 0), dt.time(17, 0), dt.time(17, 30)))
         due = localize(dt.datetime.combine(day, clock), zone(owner_tz))
-        created = now - dt.timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 23))
+        # At any minute: whole hours before now put every task's making at the same minute past the hour.
+        created = now - dt.timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 23), minutes=moves.randint(0, 59))
         values = {
             "title": title,
             # Every task begins open; one that got further is moved on later (below).
@@ -136,7 +137,7 @@ def build_demo(
             values["due"] = {"utc": utc_iso(due), "tz": owner_tz}
             if created >= due:
                 # Planned before it was due (a task created after its due date read as made already late).
-                created = due - dt.timedelta(days=moves.randint(1, 7), hours=moves.randint(0, 23))
+                created = due - dt.timedelta(days=moves.randint(1, 7), hours=moves.randint(0, 23), minutes=moves.randint(0, 59))
                 values["created_at"] = utc_iso(created)
         if assignee:
             values["assignee"] = member_ids[assignee]
