@@ -682,6 +682,21 @@ def test_demo_tasks_were_made_at_any_minute(tmp_path: Path) -> None:
     assert minutes > 30
 
 
+def test_demo_results_were_entered_day_by_day(tmp_path: Path) -> None:
+    """The demo's month of results (243 days' numbers) was entered at one instant, now: they were the first five
+    pages of `crewdeck log`. Each day's are entered after that day, by now, a write a day."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, tasks=0, posts=True)
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        entered = db.execute("SELECT r.day, (SELECT min(substr(o.op_id, 1, 13)) FROM ops o WHERE o.row_id = r.id) FROM result r").fetchall()
+    days = {day for day, _ in entered}
+    assert len(days) == 30 and len(entered) >= 200
+    assert len({ms for _, ms in entered}) == len(days)
+    for day, ms in entered:
+        at = dt.datetime.fromtimestamp(int(ms) / 1000, dt.UTC)
+        assert dt.date.fromisoformat(day) < at.date() and at <= NOW, (day, at)
+
+
 def test_the_demo_posts_were_not_all_written_in_one_minute(tmp_path: Path) -> None:
     """Eight of the demo's posts were added in one minute, six sent for review in another and four reviewed in a
     third: `crewdeck log` read like a machine's, not a team's."""
