@@ -104,6 +104,7 @@ def build_demo(
     handles = list(member_ids)
     task_ids: list[str] = []
     created_at: dict[str, dt.datetime] = {}
+    done_at: dict[str, dt.datetime] = {}
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
     for i in range(tasks):
@@ -139,26 +140,31 @@ def build_demo(
                 # Planned before it was due (a task created after its due date read as made already late).
                 created = due - dt.timedelta(days=moves.randint(1, 7), hours=moves.randint(0, 23), minutes=moves.randint(0, 59))
                 values["created_at"] = utc_iso(created)
+        moved = None
+        if status not in ("inbox", "todo"):
+            # Moved on by who works on it, at a time between its making and now (done or cancelled by its due time).
+            end = min(now, due + dt.timedelta(hours=12)) if status in ("done", "cancelled") and "due" in values else now
+            moved = min(now, created + max(dt.timedelta(minutes=1), (end - created) * moves.uniform(0.5, 0.95)))
         if assignee:
             values["assignee"] = member_ids[assignee]
         if title.startswith(("Publish", "Schedule")):
             slot = localize(dt.datetime.combine(day, dt.time(9, 0)), zone(audience))
             values["publish"] = {"utc": utc_iso(slot), "tz": audience}
         if task_ids and rng.random() < 0.08:
-            # On a task made before it, or on none: a task cannot wait for one nobody had thought of yet.
+            # On a task made before it, and done before this one was taken up (unless this one was dropped), or on
+            # none: a task cannot wait for one nobody had thought of yet, nor be under way while it waits.
             dependency = rng.choice(task_ids)
-            if created_at[dependency] < created:
+            if created_at[dependency] < created and (moved is None or status == "cancelled" or done_at.get(dependency, now) < moved):
                 values["depends_on"] = [dependency]
         if i % 17 == 0:
             values["notes"] = "Brief in the shared drive; check brand voice guide v3 before drafting."
         task_id = w.create("task", values, row_id=new_id())
         task_ids.append(task_id)
         created_at[task_id] = created
-        if status not in ("inbox", "todo"):
-            # Moved on by who works on it, at a time between its making and now (done or cancelled by its due time).
-            end = min(now, due + dt.timedelta(hours=12)) if status in ("done", "cancelled") and "due" in values else now
-            moved = created + max(dt.timedelta(minutes=1), (end - created) * moves.uniform(0.5, 0.95))
-            w.move(task_id, status, member_ids[assignee or creator], min(moved, now))
+        if moved is not None:
+            w.move(task_id, status, member_ids[assignee or creator], moved)
+            if status == "done":
+                done_at[task_id] = moved
         counts[status] = counts.get(status, 0) + 1
     _money(w, rng, today, campaign_ids, member_ids, now, new_id)
     # Each record written when it says it was made, so its history agrees with it ("created by @leo Wed 11-11"
