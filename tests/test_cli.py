@@ -16,7 +16,7 @@ import pytest
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main, parse
-from crewdeck.tui.time.when import utc_iso
+from crewdeck.tui.time.when import parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cells
 from crewdeck.tui.workspace.demo import build_demo
 from crewdeck.tui.workspace.workspace import Workspace
@@ -637,6 +637,115 @@ def test_every_demo_record_was_made_when_it_says(tmp_path: Path, posts: bool) ->
         ).fetchone()
     assert not early, early[:5]
     assert answered == (1, 1) and reversed_ == (2, 2)
+
+
+def test_demo_tasks_have_a_history_a_team_could_have_made(tmp_path: Path) -> None:
+    """Done tasks were created already done (their history: "@leo added" and nothing after), 14 of the 180 tasks were
+    created after they were due, 2 depended on a task created after them, and 6 were under way or done while the task
+    they waited for was not done ("done", waiting for a task in review)."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, posts=True)
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        tasks = db.execute("SELECT id, status, created_at, due_utc FROM task WHERE post_state IS NULL").fetchall()
+        statuses = {
+            task: db.execute("SELECT value, op_id FROM ops WHERE row_id = ? AND field = 'status' ORDER BY op_id", (task,)).fetchall()
+            for task, *_ in tasks
+        }
+        later_dependencies = db.execute(
+            "SELECT t.id, d.id FROM task t, json_each(t.depends_on) j JOIN task d ON d.id = j.value WHERE d.created_at >= t.created_at"
+        ).fetchall()
+        (dependencies,) = db.execute("SELECT count(*) FROM task t, json_each(t.depends_on)").fetchone()
+        # Taken up (doing, review, done) while what it waits for was not yet done: when each moved to where it is.
+        under_way_waiting = db.execute(
+            "SELECT t.id, t.status, d.status FROM task t, json_each(t.depends_on) j JOIN task d ON d.id = j.value"
+            " WHERE t.status IN ('doing', 'review', 'done') AND (d.status != 'done' OR"
+            " (SELECT max(op_id) FROM ops WHERE row_id = d.id AND field = 'status') > (SELECT max(op_id) FROM ops WHERE row_id = t.id AND field = 'status'))"
+        ).fetchall()
+
+    def at(op_id: str) -> str:
+        return utc_iso(dt.datetime.fromtimestamp(int(op_id[:13]) / 1000, dt.UTC))
+
+    assert {status for _, status, _, _ in tasks} == {"inbox", "todo", "doing", "review", "done", "cancelled"}
+    for task, status, created, due in tasks:
+        (began, made), *moves = statuses[task]
+        # Made open, then moved once to where it is, after it was made and by now (done or cancelled by its due day).
+        assert json.loads(began) == ("inbox" if status == "inbox" else "todo"), (task[:8], began)
+        assert [json.loads(value) for value, _ in moves] == ([] if status in ("inbox", "todo") else [status]), (task[:8], moves)
+        assert all(at(made) < at(op_id) <= utc_iso(NOW) for _, op_id in moves), (task[:8], made, moves)
+        if status in ("done", "cancelled") and due:
+            assert all(at(op_id) <= utc_iso(parse_utc(due) + dt.timedelta(hours=12)) for _, op_id in moves), (task[:8], due, moves)
+        assert due is None or created < due, (task[:8], created, due)
+    assert not later_dependencies, later_dependencies
+    assert not under_way_waiting, under_way_waiting
+    assert dependencies >= 5
+
+
+def test_demo_tasks_were_made_at_any_minute(tmp_path: Path) -> None:
+    """Every demo task was created a whole number of hours before now: in `crewdeck log` all "added" lines read the
+    same minute past the hour (09:30, 13:30, 22:30 ...)."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, posts=False)
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        (minutes,) = db.execute("SELECT count(DISTINCT substr(created_at, 15, 2)) FROM task").fetchone()
+    assert minutes > 30
+
+
+def test_demo_results_were_entered_day_by_day(tmp_path: Path) -> None:
+    """The demo's month of results (243 days' numbers) was entered at one instant, now: they were the first five
+    pages of `crewdeck log`. Each day's are entered after that day, by now, a write a day."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, tasks=0, posts=True)
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        entered = db.execute("SELECT r.day, (SELECT min(substr(o.op_id, 1, 13)) FROM ops o WHERE o.row_id = r.id) FROM result r").fetchall()
+    days = {day for day, _ in entered}
+    assert len(days) == 30 and len(entered) >= 200
+    assert len({ms for _, ms in entered}) == len(days)
+    for day, ms in entered:
+        at = dt.datetime.fromtimestamp(int(ms) / 1000, dt.UTC)
+        assert dt.date.fromisoformat(day) < at.date() and at <= NOW, (day, at)
+
+
+def test_the_demo_posts_were_not_all_written_in_one_minute(tmp_path: Path) -> None:
+    """Eight of the demo's posts were added in one minute, six sent for review in another and four reviewed in a
+    third: `crewdeck log` read like a machine's, not a team's."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, tasks=0, posts=True)
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        rows = db.execute(
+            "SELECT o.field, substr(o.op_id, 1, 13) / 60000, count(DISTINCT o.row_id) FROM ops o JOIN task t ON t.id = o.row_id"
+            " WHERE t.post_state IS NOT NULL AND o.field IN ('title', 'post_round') GROUP BY 1, 2"
+        ).fetchall()
+    assert sum(posts for *_, posts in rows) >= 12 and max(posts for *_, posts in rows) == 1, rows
+
+
+@pytest.mark.parametrize(
+    ("tasks", "said"),
+    [
+        ("0", "0 tasks, 12 posts"),
+        ("1", "1 task (1 review), 12 posts"),
+        ("40", "40 tasks (4 inbox, 10 todo, 7 doing, 6 review, 9 done, 4 cancelled), 12 posts"),
+    ],
+)
+def test_the_demo_counts_its_tasks_in_words(tmp_path: Path, tasks: str, said: str) -> None:
+    """`crewdeck demo --tasks 0` said "0 tasks (), 12 posts", `--tasks 1` "1 tasks (1 review)", and the statuses
+    came in the order the first task of each happened to be made ("6 review, 9 done, 4 inbox, ...")."""
+    c = Cli(tmp_path / "demo.db")
+    out = c.ok("demo", str(c.workspace), "--tasks", tasks, as_member=None)
+    assert f"8 members, 3 campaigns, {said}, 30 days of results" in out, out
+
+
+def test_the_demo_is_written_in_one_transaction(tmp_path: Path) -> None:
+    """Written a record at a time (each at its own time), `crewdeck demo --tasks 20000` took three times as long:
+    a transaction, so a commit to disk, per record. One transaction holds them all now, each still stamped at its
+    own time (the test above)."""
+    statements: list[str] = []
+    with Store.create(tmp_path / "demo.db") as store:
+        store.conn.set_trace_callback(statements.append)
+        build_demo(store, now=NOW, tasks=40, posts=True)
+    assert sum(statement.startswith("COMMIT") for statement in statements) == 1
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        assert db.execute("SELECT count(*) FROM task WHERE post_state IS NULL").fetchone() == (40,)
+        assert db.execute("SELECT count(DISTINCT substr(op_id, 1, 13)) FROM ops").fetchone()[0] > 40
 
 
 def test_the_demo_takes_posts_through_every_state_and_has_their_results_and_targets(tmp_path: Path) -> None:

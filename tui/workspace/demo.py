@@ -22,6 +22,7 @@ from crewdeck.tui.ledger.actions import reversal_id
 from crewdeck.tui.time.hours import parse_hours
 from crewdeck.tui.time.when import localize, parse_utc, utc_iso
 from crewdeck.tui.workspace.demo_posts import POSTS_MADE, Step, play, post_steps, written_at
+from crewdeck.tui.workspace.words import counted
 
 MEMBERS = [
     # handle, name, role, zone, hours
@@ -63,6 +64,8 @@ def build_demo(
     # Ids from the seed too: the same demo is the same workspace, down to
     # the short ids on screen (the snapshot tests rely on it).
     ids = random.Random(seed + 1)
+    # When tasks moved on from where they began, from a seed of their own: the rest of the workspace stays as it was.
+    moves = random.Random(seed + 2)
 
     def new_id() -> str:
         return f"{ids.getrandbits(128):032x}"
@@ -100,6 +103,8 @@ def build_demo(
         )
     handles = list(member_ids)
     task_ids: list[str] = []
+    created_at: dict[str, dt.datetime] = {}
+    done_at: dict[str, dt.datetime] = {}
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
     for i in range(tasks):
@@ -115,10 +120,12 @@ def build_demo(
             day = today - dt.timedelta(days=rng.randint(1, 20))
         clock = rng.choice((dt.time(9, 0), dt.time(12, 0), dt.time(17, 0), dt.time(17, 30)))
         due = localize(dt.datetime.combine(day, clock), zone(owner_tz))
-        created = now - dt.timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 23))
+        # At any minute: whole hours before now put every task's making at the same minute past the hour.
+        created = now - dt.timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 23), minutes=moves.randint(0, 59))
         values = {
             "title": title,
-            "status": status,
+            # Every task begins open; one that got further is moved on later (below).
+            "status": "inbox" if status == "inbox" else "todo",
             "priority": rng.choices(["high", "med", "low", "none"], [15, 35, 25, 25])[0],
             "campaign": campaign_ids[name],
             "platform": platform,
@@ -129,49 +136,73 @@ def build_demo(
         }
         if rng.random() < 0.9:
             values["due"] = {"utc": utc_iso(due), "tz": owner_tz}
+            if created >= due:
+                # Planned before it was due (a task created after its due date read as made already late).
+                created = due - dt.timedelta(days=moves.randint(1, 7), hours=moves.randint(0, 23), minutes=moves.randint(0, 59))
+                values["created_at"] = utc_iso(created)
+        moved = None
+        if status not in ("inbox", "todo"):
+            # Moved on by who works on it, at a time between its making and now (done or cancelled by its due time).
+            end = min(now, due + dt.timedelta(hours=12)) if status in ("done", "cancelled") and "due" in values else now
+            moved = min(now, created + max(dt.timedelta(minutes=1), (end - created) * moves.uniform(0.5, 0.95)))
         if assignee:
             values["assignee"] = member_ids[assignee]
         if title.startswith(("Publish", "Schedule")):
             slot = localize(dt.datetime.combine(day, dt.time(9, 0)), zone(audience))
             values["publish"] = {"utc": utc_iso(slot), "tz": audience}
         if task_ids and rng.random() < 0.08:
-            values["depends_on"] = [rng.choice(task_ids)]
+            # On a task made before it, and done before this one was taken up (unless this one was dropped), or on
+            # none: a task cannot wait for one nobody had thought of yet, nor be under way while it waits.
+            dependency = rng.choice(task_ids)
+            if created_at[dependency] < created and (moved is None or status == "cancelled" or done_at.get(dependency, now) < moved):
+                values["depends_on"] = [dependency]
         if i % 17 == 0:
             values["notes"] = "Brief in the shared drive; check brand voice guide v3 before drafting."
-        task_ids.append(w.create("task", values, row_id=new_id()))
+        task_id = w.create("task", values, row_id=new_id())
+        task_ids.append(task_id)
+        created_at[task_id] = created
+        if moved is not None:
+            w.move(task_id, status, member_ids[assignee or creator], moved)
+            if status == "done":
+                done_at[task_id] = moved
         counts[status] = counts.get(status, 0) + 1
     _money(w, rng, today, campaign_ids, member_ids, now, new_id)
     # Each record written when it says it was made, so its history agrees with it ("created by @leo Wed 11-11"
     # was "@leo added" on the day the demo was made): the groundwork first, then the team's month in order, the
     # posts' steps among it.
     steps = w.steps(store)
-    with written_at(store, min((when for when, _ in steps), default=now) - dt.timedelta(hours=1)):
-        w.write_groundwork(store)
-    if posts:
-        steps += post_steps(store, now, new_id)
-    play(store, steps)
-    summary = f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {tasks} tasks ({', '.join(f'{v} {k}' for k, v in counts.items())})"
+    with store.bulk():
+        with written_at(store, min((when for when, _ in steps), default=now) - dt.timedelta(hours=1)):
+            w.write_groundwork(store)
+        if posts:
+            # The posts' steps read the log by record (a round's authors, the rules' review).
+            store.need_log_index()
+            steps += post_steps(store, now, new_id)
+        play(store, steps)
+    by_status = f" ({', '.join(f'{counts[status]:,} {status}' for status in STATUS_WEIGHTS if status in counts)})" if counts else ""
+    summary = f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {counted(tasks, 'task')}{by_status}"
     if posts:
         summary += f", {POSTS_MADE}"
     return summary
 
 
-#: What the team's records stand on, which the workspace's first write (its manager's) holds.
-_GROUNDWORK = frozenset({"workspace", "member", "campaign", "budget", "rate"})
 #: The field that names who made a record of each kind the demo's members make.
 _MAKERS = {"task": "created_by", "ledger_entry": "entered_by"}
-#: The field that says when a record of each kind the team makes was made: it is written then.
+#: The field that says when a record of each kind the team makes was made: it is written then.  The other kinds
+#: (workspace, members, campaigns, budgets, rates) are what those records stand on, which the workspace's first write
+#: (its manager's) holds.
 _MADE_AT = {"task": "created_at", "ledger_entry": "entered_at", "approval": "approved_at"}
 
 
 class _ByMaker:
     """The demo's records, each written by who made it (a task by who created it, an entry by who entered it) and when
     it says it was made, so its history names the member and the time the record does: first the manager's
-    groundwork, then the team's records in the order they were made."""
+    groundwork, then the team's records and their tasks' moves in the order they were made."""
 
     def __init__(self, manager: str) -> None:
         self.manager = manager
-        self.made: list[tuple[str, str, str, dict[str, Any], str]] = []
+        #: (maker, how, entity, values, row id, when: None for the groundwork)
+        self.made: list[tuple[str, str, str, dict[str, Any], str, dt.datetime | None]] = []
 
     def create(self, entity: str, values: dict[str, Any], row_id: str) -> str:
         return self._made("create", entity, values, row_id)
@@ -182,24 +213,28 @@ class _ByMaker:
     def set(self, entity: str, row_id: str, values: dict[str, Any]) -> None:
         self._made("set", entity, values, row_id)
 
+    def move(self, task_id: str, status: str, by: str, when: dt.datetime) -> None:
+        """The task moved to ``status`` by ``by`` at ``when``."""
+        self.made.append((by, "set", "task", {"status": status}, task_id, when))
+
     def _made(self, how: str, entity: str, values: dict[str, Any], row_id: str) -> str:
         maker = values.get(_MAKERS.get(entity, ""), self.manager)
-        self.made.append((maker, how, entity, values, row_id))
+        self.made.append((maker, how, entity, values, row_id, parse_utc(values[_MADE_AT[entity]]) if entity in _MADE_AT else None))
         return row_id
 
     def write_groundwork(self, store: Store) -> None:
         """What the team's records stand on, in one write of the manager's."""
         with store.write(self.manager) as w:
-            for _, how, entity, values, row_id in self.made:
-                if entity in _GROUNDWORK:
+            for _, how, entity, values, row_id, when in self.made:
+                if when is None:
                     _put(w, how, entity, values, row_id)
 
     def steps(self, store: Store) -> list[Step]:
         """The rest, a write of its maker's each, at the time it was made (``demo_posts.play`` plays them in order)."""
         return [
-            (parse_utc(values[_MADE_AT[entity]]), partial(_write_one, store, maker, how, entity, values, row_id))
-            for maker, how, entity, values, row_id in self.made
-            if entity not in _GROUNDWORK
+            (when, partial(_write_one, store, maker, how, entity, values, row_id))
+            for maker, how, entity, values, row_id, when in self.made
+            if when is not None
         ]
 
 

@@ -104,7 +104,10 @@ def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> lis
         campaign_id, audience = campaigns[campaign]
         slot = _peak_slot(now, days, platform, audience)
         post_id = new_id()
-        created = min(now, slot) - dt.timedelta(days=4)
+        # The posts still ahead were written and sent for review some time apart (the further ahead, the earlier),
+        # not all in one minute: six "submitted for approval" lines read the same time.
+        begun = min(now, slot) - dt.timedelta(minutes=47 * max(days, 0))
+        created = begun - dt.timedelta(days=4)
         values: dict[str, Any] = {
             "title": title,
             "status": "todo",
@@ -119,14 +122,12 @@ def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> lis
         }
         steps.append((created, partial(_create, store, members[author], post_id, values)))
         chain = [members[step["member"] or "kemi"] for step in CHAINS[campaign]]
-        steps += _review_steps(store, members[author], chain, post_id, state, slot, now)
+        steps += _review_steps(store, members[author], chain, post_id, state, slot, begun, now)
         if state == "published":
             published.append((post_id, slot.astimezone(zone(audience)).date()))
     first = min(when for when, _ in steps) - dt.timedelta(hours=1)
     steps.append((first, partial(_chains_and_targets, store, members, campaigns)))
-    steps.append(
-        (now, partial(_results, store, members["raj"], rng, published, {campaigns[name][0]: platform for name, platform in PAID.items()}))
-    )
+    steps += _result_steps(store, members["raj"], rng, published, {campaigns[name][0]: platform for name, platform in PAID.items()}, now)
     return steps
 
 
@@ -170,12 +171,14 @@ def _peak_slot(now: dt.datetime, days: int, platform: str, audience: str) -> dt.
     return localize(dt.datetime.combine(day, dt.time.fromisoformat(first)), zone(audience))
 
 
-def _review_steps(store: Store, author: str, chain: list[str], post_id: str, state: str, slot: dt.datetime, now: dt.datetime) -> list[Step]:
+def _review_steps(
+    store: Store, author: str, chain: list[str], post_id: str, state: str, slot: dt.datetime, begun: dt.datetime, now: dt.datetime
+) -> list[Step]:
     """Submitting, reviewing and publishing the post as far as ``state``, each when it happens."""
     if state in ("idea", "draft"):
         return []
-    # Reviewed over the days before the slot (before now for the posts still ahead).
-    submitted = min(slot, now) - dt.timedelta(days=2)
+    # Reviewed over the days before ``begun``: its slot, or a while before now for the posts still ahead.
+    submitted = begun - dt.timedelta(days=2)
     steps: list[Step] = [(submitted, partial(writing.submit, store, author, post_id))]
     later = [submitted + dt.timedelta(hours=3 * n) for n in range(1, len(chain) + 1)]
     if state == "changes-requested":
@@ -192,32 +195,35 @@ def _review_steps(store: Store, author: str, chain: list[str], post_id: str, sta
     return steps
 
 
-def _results(
+def _result_steps(
     store: Store,
     analyst: str,
     rng: random.Random,
     published: list[tuple[str, dt.date]],
     paid: dict[str, str],
     now: dt.datetime,
-) -> None:
-    """Daily numbers up to yesterday: each published post's since it went out, each campaign's ads and the followers."""
+) -> list[Step]:
+    """Daily numbers up to yesterday: each published post's since it went out, each campaign's ads and the followers,
+    each day's entered by the analyst the next morning (10:00 in Kolkata, or now if that is sooner), as a team does:
+    written all at once, the month's 243 of them were the first five pages of `crewdeck log`."""
     yesterday = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
     month = [yesterday - dt.timedelta(days=back) for back in range(RESULT_DAYS - 1, -1, -1)]
-    with store.write(analyst) as w:
-        for post_id, went_out in published:
-            for age, day in enumerate(d for d in month if d >= went_out):
-                reach = int(rng.randint(3_000, 9_000) / (1 + age))
-                w.set(
-                    "result",
+    days: dict[dt.date, list[tuple[str, dict[str, Any]]]] = {day: [] for day in month}
+    for post_id, went_out in published:
+        for age, day in enumerate(d for d in month if d >= went_out):
+            reach = int(rng.randint(3_000, 9_000) / (1 + age))
+            days[day].append(
+                (
                     result_id("post", day.isoformat(), post=post_id),
                     {"kind": "post", "post": post_id, "day": day.isoformat(), **_counts(rng, reach), "source": "demo"},
                 )
-        for campaign_id, platform in paid.items():
-            for day in month:
-                counts = _counts(rng, rng.randint(40_000, 100_000))
-                value = counts["conversions"] * rng.randint(200, 500)
-                w.set(
-                    "result",
+            )
+    for campaign_id, platform in paid.items():
+        for day in month:
+            counts = _counts(rng, rng.randint(40_000, 100_000))
+            value = counts["conversions"] * rng.randint(200, 500)
+            days[day].append(
+                (
                     result_id("campaign", day.isoformat(), campaign=campaign_id, platform=platform),
                     {
                         "kind": "campaign",
@@ -229,10 +235,11 @@ def _results(
                         "source": "demo",
                     },
                 )
-        for platform, base in (("instagram", 41_200), ("facebook", 18_900), ("tiktok", 12_400), ("linkedin", 6_300)):
-            for n, day in enumerate(month):
-                w.set(
-                    "result",
+            )
+    for platform, base in (("instagram", 41_200), ("facebook", 18_900), ("tiktok", 12_400), ("linkedin", 6_300)):
+        for n, day in enumerate(month):
+            days[day].append(
+                (
                     result_id("followers", day.isoformat(), platform=platform),
                     {
                         "kind": "followers",
@@ -242,6 +249,21 @@ def _results(
                         "source": "demo",
                     },
                 )
+            )
+    morning = dt.time(10, 0)
+    return [
+        (
+            min(now, localize(dt.datetime.combine(day + dt.timedelta(days=1), morning), zone("Asia/Kolkata"))),
+            partial(_enter, store, analyst, results),
+        )
+        for day, results in days.items()
+    ]
+
+
+def _enter(store: Store, analyst: str, results: list[tuple[str, dict[str, Any]]], _when: dt.datetime) -> None:
+    with store.write(analyst) as w:
+        for row_id, values in results:
+            w.set("result", row_id, values)
 
 
 def _counts(rng: random.Random, reach: int) -> dict[str, int]:
