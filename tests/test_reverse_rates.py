@@ -12,6 +12,7 @@ from crewdeck.tui.ledger import entries
 
 from .conftest import Cli
 from .syncsupport import crewdeck
+from .test_ledger_hledger import amounts, hledger
 
 
 @pytest.fixture
@@ -48,14 +49,16 @@ def test_spend_and_value_in_a_currency_with_only_the_reverse_rate_are_converted_
     assert report["missing_rates"] == []
 
 
-def test_a_direct_rate_of_the_same_day_wins_over_the_reverse_one(ws: Path) -> None:
+def test_a_direct_rate_wins_over_a_reverse_one_of_its_day_or_after(ws: Path) -> None:
     crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "INR/EUR", "0.01")
     (row,) = _kpi_report(ws)["rows"]
     assert row["spend"] == {"amount": "15.00", "currency": "EUR"}  # 5.00 + 1000 * 0.01
-    # A later reverse rate is the one in force from its day.
-    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-15", "EUR/INR", "100")
+    # A later reverse rate changes nothing once a direct one is set, as hledger values (it read 5.00 + 1000 / 50).
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-15", "EUR/INR", "50")
     (row,) = _kpi_report(ws)["rows"]
-    assert row["spend"] == {"amount": "15.00", "currency": "EUR"}  # 5.00 + 1000 / 100
+    assert row["spend"] == {"amount": "15.00", "currency": "EUR"}
+    report = json.loads(crewdeck("-w", str(ws), "--as", "ana", "ledger", "report", "--json"))
+    assert report["campaigns"][0]["total"]["spent"] == {"amount": "15.00", "currency": "EUR"}
 
 
 def test_an_entry_says_the_rate_it_converts_at_as_it_was_set(ws: Path) -> None:
@@ -81,3 +84,18 @@ def test_with_no_rate_either_way_the_warning_names_both_and_the_one_to_add(ws: P
     assert said.code == 0 and warning in said.err, said.err
     report = Cli(ws)("ledger", "report")
     assert "no CHF/EUR (nor EUR/CHF) rate on or before 2026-11-21: 1 entry (2026-11-21..2026-11-21) is not in the totals" in report.err
+
+
+def test_hledger_values_the_journal_as_the_report_does_with_rates_set_both_ways(ws: Path, tmp_path: Path) -> None:
+    # The report took the latest rate either way round; hledger prefers one set into the base of any date before.
+    w = ["-w", str(ws), "--as", "ana"]
+    crewdeck(*w, "rate", "set", "2026-11-10", "INR/EUR", "0.01")
+    crewdeck(*w, "rate", "set", "2026-11-15", "EUR/INR", "50")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta Ads"]
+    crewdeck(*ledger, "--date", "2026-11-05", "--amount", "1000.00 INR")  # before any direct rate: 1000 / 89.5
+    report = json.loads(crewdeck(*w, "ledger", "report", "--json"))
+    assert report["campaigns"][0]["total"]["spent"] == {"amount": "26.17", "currency": "EUR"}  # 11.17 + 10.00 + 5.00
+    journal = tmp_path / "both.journal"
+    crewdeck(*w, "ledger", "export", "--format", "hledger", "-o", str(journal))
+    (total,) = [row for row in hledger(journal, "balance", "expenses", "--depth", "1", "--value=then,EUR")[1:] if row[0] != "total"]
+    assert amounts(total[1]) == {"EUR": 2617}, total

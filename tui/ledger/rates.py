@@ -119,17 +119,23 @@ class RateBook:
         book = cls(base)
         found: dict[str, dict[str, Decimal]] = {}
         rows = conn.execute(
-            f"SELECT base, quote, date, rate FROM rate WHERE (quote = :base OR base = :base) AND base <> quote AND {COMPLETE} "
-            "ORDER BY quote = :base",  # the reverse rates first: a direct one of the same date replaces its reverse
+            f"SELECT base, quote, date, rate FROM rate WHERE (quote = :base OR base = :base) AND base <> quote AND {COMPLETE}",
             {"base": base},
         )
+        reverse_found: dict[str, dict[str, Decimal]] = {}
         for rate_base, quote, day, rate in rows:
             if quote == base:
                 found.setdefault(rate_base, {})[day] = Decimal(rate)
-                book.reverse.get(rate_base, {}).pop(day, None)
             else:
                 given = book.reverse.setdefault(quote, {})[day] = Decimal(rate)
-                found.setdefault(quote, {})[day] = QUOTIENT.divide(_ONE, given)
+                reverse_found.setdefault(quote, {})[day] = QUOTIENT.divide(_ONE, given)
+        # As hledger values: a rate set into the base, of any date before, wins over one set the other way round, which
+        # counts only before the first of those.
+        for currency, by_day in reverse_found.items():
+            first = min(found[currency]) if currency in found else None
+            kept = {day: rate for day, rate in by_day.items() if first is None or day < first}
+            book.reverse[currency] = {day: given for day, given in book.reverse[currency].items() if day in kept}
+            found.setdefault(currency, {}).update(kept)
         for currency, by_day in found.items():
             days = sorted(by_day)
             book.dates[currency] = days
@@ -190,4 +196,4 @@ def rate_date_sql(entry: str = "e") -> str:
     latest = "(SELECT max(r.date) FROM rate r WHERE r.quote = {} AND r.base = {} AND r.deleted = 0 AND r.rate IS NOT NULL AND r.date <= {})"
     direct = latest.format(":base", f"{entry}.currency", f"{entry}.date")
     reverse = latest.format(f"{entry}.currency", ":base", f"{entry}.date")
-    return f"CASE WHEN {entry}.currency = :base THEN '' ELSE nullif(max(coalesce({direct}, ''), coalesce({reverse}, '')), '') END"
+    return f"CASE WHEN {entry}.currency = :base THEN '' ELSE coalesce({direct}, {reverse}) END"
