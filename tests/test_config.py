@@ -308,6 +308,9 @@ def test_an_app_wide_key_is_free_in_a_dialog_where_the_apps_keys_do_nothing(cli:
         ("keymap.picker.cancel", "x", "'x' may pick a choice in a picker"),
         ("keymap.entry_form.cancel", "comma", "'comma' types into a new ledger entry's fields"),
         ("keymap.palette.close", "q", "'q' types into the palette's search"),
+        # The filter box's hint said "Z closes", and Z typed into the filter: the box could not be closed.
+        ("keymap.tasks.clear_filter", "Z", "'Z' types into the Tasks filter box"),
+        ("keymap.ledger.clear_filter", "space", "'space' types into the Budget filter box"),
     ],
 )
 def test_config_set_refuses_a_key_that_types_for_a_dialog_with_a_text_field(

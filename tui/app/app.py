@@ -191,10 +191,15 @@ def dialogs() -> list[Dialog]:
     ]
 
 
+#: The panes' keys that work while their filter box has the focus (it closes the box), and the box they type into.
+FILTER_BOX_KEYS = {"tasks.clear_filter": "types into the Tasks filter box", "ledger.clear_filter": "types into the Budget filter box"}
+
+
 def typed_into() -> dict[str, str]:
-    """The binding ids of the dialogs whose focus is always in a text field, each with why a key that types a
-    character cannot be theirs."""
-    return {b.id: dialog.typed for dialog in dialogs() if dialog.typed for b in dialog.bindings if isinstance(b, Binding) and b.id}
+    """The binding ids of the dialogs whose focus is always in a text field, and of the panes' keys that close a filter
+    box from inside it, each with why a key that types a character cannot be theirs."""
+    typed = {b.id: dialog.typed for dialog in dialogs() if dialog.typed for b in dialog.bindings if isinstance(b, Binding) and b.id}
+    return typed | FILTER_BOX_KEYS
 
 
 def widget_keys(widget_type: type[Widget]) -> list[Binding]:
