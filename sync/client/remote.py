@@ -501,7 +501,7 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
                 # them lost that: a push may skip no number, so what follows goes under a node of its own, numbered
                 # from 1, as a copy's edits do (the refusals stay refused here; the server never stored them).
                 done.resent += sum(1 for seq, _ in store.own_ops_after(cursor, store.node_seq()) if seq <= acked)
-                store.take_new_node(store.node, expected)
+                store.take_new_node(following[0][1].node, expected)  # another sync of this replica may have moved first
             store.set_meta(META_PUSH_SEQ, str(cursor))
             continue
         node_acked, stored_now, refusals = _push_answer(answer, store.node)
@@ -519,9 +519,10 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
 
 
 def _unbroken(pending: list[tuple[int, Op]]) -> list[tuple[int, Op]]:
-    """``pending`` up to the first number it skips.  Only operations sent again to a server put back from an older backup
-    skip one (a refused operation is out of the log, and pushes after its refusal start past it): what comes before it
-    goes first, and the server's ``gap`` at the number skipped moves what follows to a node of its own (``push_all``)."""
+    """``pending`` up to the first number it skips: a refused operation is out of the log, and a push sent from before it
+    (again, to a server put back from an older backup, or after an answer lost) would skip its number.  What comes
+    before it goes first; the server's ``gap`` at the number skipped then says whether it holds the refusal (a push
+    starts past it) or lost it (what follows goes to a node of its own, ``push_all``)."""
     for i in range(1, len(pending)):
         if pending[i][1].node_seq != pending[i - 1][1].node_seq + 1:
             return pending[:i]
