@@ -165,21 +165,26 @@ def test_arguments_that_are_not_utf8_are_refused_in_a_real_process(cli: Cli, tmp
     assert done.returncode == 2 and done.stderr.decode() == "crewdeck: error: CREWDECK_MEMBER: '\\xfe' is not UTF-8 text\n"
 
 
-def test_standard_input_that_is_not_utf8_is_refused_in_a_real_process(cli: Cli, tmp_path: Path) -> None:
+def _fed(cli: Cli, tmp_path: Path, args: list[str], data: bytes) -> subprocess.CompletedProcess[bytes]:
+    """``crewdeck ARGS`` as @ana in a real process, ``data`` on its standard input."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CREWDECK_NOW": NOW_TEXT}
+    return subprocess.run(
+        [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args],
+        input=data,
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+
+
+def test_standard_input_that_is_not_utf8_is_refused_in_a_real_process(cli: Cli, tmp_path: Path) -> None:
     before = cli.ok("export")
     for args, data in [
         (["rate", "import", "-"], b"date,pair,rate\n2026-11-01,USD/EUR,\xff\n"),
         (["import", "--from", "taskwarrior", "-"], b'[{"uuid": "11111111-2222-3333-4444-555555555555", "description": "\xff"}]'),
     ]:
-        done = subprocess.run(
-            [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args],
-            input=data,
-            capture_output=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=60,
-        )
+        done = _fed(cli, tmp_path, args, data)
         assert (done.returncode, done.stderr) == (2, b"crewdeck: error: standard input: not UTF-8 text\n")
     assert cli.ok("export") == before
 
@@ -205,16 +210,8 @@ def test_standard_input_that_is_not_utf8_is_refused_in_a_real_process(cli: Cli, 
 def test_every_import_names_standard_input_alike(cli: Cli, tmp_path: Path, args: list[str], data: bytes, said: str) -> None:
     """The ledger, rate and kpi imports named standard input "-" ("-: the file is empty", "1 bad row in - (listed
     above)") where the task imports and the crewdeck import said "standard input": every import says it in words."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CREWDECK_NOW": NOW_TEXT}
     before = cli.ok("export")
-    done = subprocess.run(
-        [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args],
-        input=data,
-        capture_output=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    done = _fed(cli, tmp_path, args, data)
     err = done.stderr.decode()
     assert done.returncode == 2 and said in err, err
     assert "-:" not in err and " in - " not in err, err
