@@ -43,8 +43,12 @@ TARGETS = {
 #: How many days of results, up to yesterday.
 RESULT_DAYS = 30
 
-#: Where each campaign's ads ran: results per campaign and platform, not per post.
-PAID = {"Spring Launch": "instagram", "Holiday Gifting": "facebook", "App Install Push": "tiktok"}
+#: Where each campaign's ads ran (results per campaign and platform, not per post, where an ad export puts them: Meta's
+#: on meta), and who an ad platform's invoices are paid to.  A campaign's ad invoices are paid to its own ad platforms,
+#: and a payee names its platform (README "KPIs, defined once"), so its spend sits by the results it bought: drawn from
+#: every ad platform, Results read CPC "—" where the paid results were and spend with no results elsewhere.
+PAID = {"Spring Launch": ("meta", "linkedin"), "Holiday Gifting": ("meta",), "App Install Push": ("tiktok",)}
+AD_PAYEES = {"meta": "Meta Ads", "linkedin": "LinkedIn Marketing Solutions", "tiktok": "TikTok For Business"}
 
 # title, campaign, platform, author, days from today (its slot), how far it got, copy
 POSTS = [
@@ -127,7 +131,8 @@ def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> lis
             published.append((post_id, slot.astimezone(zone(audience)).date()))
     first = min(when for when, _ in steps) - dt.timedelta(hours=1)
     steps.append((first, partial(_chains_and_targets, store, members, campaigns)))
-    steps += _result_steps(store, members["raj"], rng, published, {campaigns[name][0]: platform for name, platform in PAID.items()}, now)
+    paid = [(campaigns[name][0], platform) for name, platforms in PAID.items() for platform in platforms]
+    steps += _result_steps(store, members["raj"], rng, published, paid, now)
     return steps
 
 
@@ -200,7 +205,7 @@ def _result_steps(
     analyst: str,
     rng: random.Random,
     published: list[tuple[str, dt.date]],
-    paid: dict[str, str],
+    paid: list[tuple[str, str]],
     now: dt.datetime,
 ) -> list[Step]:
     """Daily numbers up to yesterday: each published post's since it went out, each campaign's ads and the followers,
@@ -218,7 +223,7 @@ def _result_steps(
                     {"kind": "post", "post": post_id, "day": day.isoformat(), **_counts(rng, reach), "source": "demo"},
                 )
             )
-    for campaign_id, platform in paid.items():
+    for campaign_id, platform in paid:
         for day in month:
             counts = _counts(rng, rng.randint(40_000, 100_000))
             value = counts["conversions"] * rng.randint(200, 500)
