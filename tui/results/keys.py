@@ -112,9 +112,9 @@ Titled = tuple[str, bool, bool]
 
 def tasks_by_title(ws: Workspace) -> dict[str, list[Titled]]:
     """Every task by its title as a typed one is matched (stripped, in lower case by Python's rules: SQLite's lower()
-    knows ASCII alone, and "Über reel" typed as it reads found no post), each title's tasks in the order of their ids."""
+    knows ASCII alone, and "Über reel" typed as it reads found no post), in no order (``titled_post`` needs none)."""
     out: dict[str, list[Titled]] = {}
-    for task_id, title, campaign, deleted in ws.conn.execute("SELECT id, title, campaign, deleted FROM task ORDER BY id"):
+    for task_id, title, campaign, deleted in ws.conn.execute("SELECT id, title, campaign, deleted FROM task"):
         out.setdefault((title or "").strip().lower(), []).append((task_id, bool(campaign) and not deleted, bool(deleted)))
     return out
 
