@@ -1072,6 +1072,23 @@ def test_a_title_with_a_capital_beyond_ascii_names_its_post_in_kpi_add_as_in_kpi
     assert rows == [(post, "2026-11-20", 5), (post, "2026-11-21", 6), (post, "2026-11-22", 7)]
 
 
+def test_posts_of_one_title_are_told_apart_by_the_rows_platform_and_campaign(ws: Path, tmp_path: Path) -> None:
+    # One creative on two platforms has one title: a sheet by platform names it and its platform, and every row was
+    # "2 posts are titled 'Reel one': give the id", though the platform says which.
+    posts = [crewdeck("-w", str(ws), "--as", "raj", "add", f"Reel one +{where}").strip() for where in ("autumn", "autumn", "launch-eu")]
+    for post, where in zip(posts, ("instagram", "tiktok", "instagram")):
+        crewdeck("-w", str(ws), "--as", "raj", "set", post, f"platform={where}")
+    rows = "date,post,platform,campaign,impressions\n2026-11-20,Reel one,instagram,Autumn,5\n2026-11-20,Reel one,TikTok,,6\n"
+    _csv_import(ws, _file(tmp_path, "by-platform.csv", rows))
+    with Store(ws) as store:
+        got = store.conn.execute("SELECT post, impressions FROM result ORDER BY impressions").fetchall()
+    assert got == [(posts[0], 5), (posts[1], 6)]
+    # A platform two of them are on, with no campaign, tells none apart: refused as before, naming each.
+    source = _file(tmp_path, "several.csv", "date,post,platform,impressions\n2026-11-20,Reel one,instagram,7\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()[0]
+    assert err.startswith(f"{source}:2: post: 3 posts are titled 'Reel one': give the id: "), err
+
+
 def test_a_file_that_is_not_valid_csv_says_so_as_the_other_imports_do(ws: Path, tmp_path: Path) -> None:
     # It said the csv module's words alone ("',' expected after '\"'"), and of a cell over its limit, valid CSV,
     # "field larger than field limit (131072)".

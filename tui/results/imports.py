@@ -882,7 +882,7 @@ class _Matcher:
         if self._titled is None:
             self._titled = tasks_by_title(self.ws)
         try:
-            found = titled_post(self.ws, raw, self._titled.get(raw.lower(), []))
+            found = titled_post(self.ws, raw, self._told_apart(cell, self._titled.get(raw.lower(), [])))
         except UserError as exc:
             cell.problem("post", str(exc))
             return None
@@ -890,6 +890,31 @@ class _Matcher:
             cell.problem("post", f"no post with the id or title {quoted(raw)}")
             return None
         return self._a_post(cell, found)  # which says when it is no post, or was deleted, and where to read by whom
+
+    def _told_apart(self, cell: _Cells, titled: list[Titled]) -> list[Titled]:
+        """Of several posts of one title, the one the row's campaign and platform name, when they name one of them (one
+        creative on two platforms has one title, and an export by platform says which: no guess); else all of them."""
+        posts = [row for row in titled if row[1]]
+        if len(posts) < 2 or not (cell.get("campaign") or cell.get("platform")):
+            return titled
+        camp: str | None = None
+        if named := cell.get("campaign"):
+            found = self.by_name.get(named.lower())
+            try:
+                camp = (found or match_campaign(named, self.campaigns)).id
+            except UserError:
+                return titled  # said of the row as the post's campaign would be: the title stays several posts'
+        try:
+            plat = platform(cell.get("platform")) if cell.get("platform") else None
+        except UserError:
+            return titled
+
+        def named(post: str) -> bool:
+            where = self.post_place(post)
+            return (camp is None or where[0] == camp) and (plat is None or where[1] == plat)
+
+        told = [row for row in posts if named(row[0])]
+        return told if len(told) == 1 else titled
 
     def _as_post(self, cell: _Cells, post: str) -> bool:
         """Whether the row's campaign and platform, when it gives them, are the post's (never one guessed over the other)."""
