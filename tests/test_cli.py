@@ -790,6 +790,17 @@ def test_the_demos_ad_spend_sits_on_the_platforms_its_paid_results_are_on(tmp_pa
             assert all(row["kpis"][kpi]["value"] for kpi in ("cpc", "cpm", "cpa", "roas")), row
 
 
+def test_the_demos_paid_results_begin_with_the_campaigns_run(tmp_path: Path) -> None:
+    """App Install Push began 10 days ago and had 30 days of paid results, 20 of them before it ran."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, tasks=0, posts=True)
+        days = store.conn.execute(
+            "SELECT c.name, min(r.day), c.start FROM result r JOIN campaign c ON c.id = r.campaign WHERE r.kind = 'campaign' GROUP BY c.id"
+        ).fetchall()
+    assert len(days) == 3 and all(first >= start for _, first, start in days), days
+    assert {name for name, first, start in days if first == start} == {"App Install Push", "Spring Launch"}
+
+
 def test_an_unwritable_output_path_is_one_line(cli: Cli, tmp_path: Path) -> None:
     err = one_line_error(cli("export", "-o", str(tmp_path / "no" / "such" / "dir" / "out.json")))
     assert "does not exist" in err and "out.json" in err
