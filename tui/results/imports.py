@@ -898,22 +898,23 @@ class _Matcher:
         if len(posts) < 2 or not (cell.get("campaign") or cell.get("platform")):
             return titled
         camp: str | None = None
-        if named := cell.get("campaign"):
-            found = self.by_name.get(named.lower())
+        # A campaign or platform that is none tells nothing apart: the title stays several posts' (refused, naming each).
+        if typed := cell.get("campaign"):
+            found = self.by_name.get(typed.lower())
             try:
-                camp = (found or match_campaign(named, self.campaigns)).id
+                camp = (found or match_campaign(typed, self.campaigns)).id
             except UserError:
-                return titled  # said of the row as the post's campaign would be: the title stays several posts'
+                return titled
         try:
             plat = platform(cell.get("platform")) if cell.get("platform") else None
         except UserError:
             return titled
 
-        def named(post: str) -> bool:
+        def fits(post: str) -> bool:
             where = self.post_place(post)
             return (camp is None or where[0] == camp) and (plat is None or where[1] == plat)
 
-        told = [row for row in posts if named(row[0])]
+        told = [row for row in posts if fits(row[0])]
         return told if len(told) == 1 else titled
 
     def _as_post(self, cell: _Cells, post: str) -> bool:
