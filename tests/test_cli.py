@@ -772,6 +772,35 @@ def test_the_demo_takes_posts_through_every_state_and_has_their_results_and_targ
     assert {p["id"] for p in published} <= {r["post"] for r in by_post["rows"]}
 
 
+def test_the_demos_ad_spend_sits_on_the_platforms_its_paid_results_are_on(tmp_path: Path) -> None:
+    """The demo's ad invoices were paid to an ad platform drawn at random (Meta Ads, LinkedIn, TikTok) and its paid
+    results sat on instagram, facebook and tiktok: Results read CPC "—" on platforms with the paid results and spend
+    with no results on others. A campaign's ad invoices are paid to the platforms its ads ran on now."""
+    c = Cli(tmp_path / "demo.db")
+    assert c("demo", str(c.workspace), as_member=None).code == 0
+    rows = json.loads(c.ok("kpi", "report", "--by", "platform", "--json"))["rows"]
+    spent = {(r["campaign_id"], r["platform"]) for r in rows if r["platform"] and r["spend"]["amount"] != "0.00"}
+    with sqlite3.connect(c.workspace) as db:
+        paid = set(db.execute("SELECT DISTINCT campaign, platform FROM result WHERE kind = 'campaign'").fetchall())
+        payees = {payee for (payee,) in db.execute("SELECT DISTINCT payee FROM ledger_entry WHERE category = 'sponsored-posts'")}
+    assert len(paid) == 4 and spent == paid
+    assert payees == {"Meta Ads", "LinkedIn Marketing Solutions", "TikTok For Business"}
+    for row in rows:
+        if (row["campaign_id"], row["platform"]) in paid:
+            assert all(row["kpis"][kpi]["value"] for kpi in ("cpc", "cpm", "cpa", "roas")), row
+
+
+def test_the_demos_paid_results_begin_with_the_campaigns_run(tmp_path: Path) -> None:
+    """App Install Push began 10 days ago and had 30 days of paid results, 20 of them before it ran."""
+    with Store.create(tmp_path / "demo.db") as store:
+        build_demo(store, now=NOW, tasks=0, posts=True)
+        days = store.conn.execute(
+            "SELECT c.name, min(r.day), c.start FROM result r JOIN campaign c ON c.id = r.campaign WHERE r.kind = 'campaign' GROUP BY c.id"
+        ).fetchall()
+    assert len(days) == 3 and all(first >= start for _, first, start in days), days
+    assert {name for name, first, start in days if first == start} == {"App Install Push", "Spring Launch"}
+
+
 def test_an_unwritable_output_path_is_one_line(cli: Cli, tmp_path: Path) -> None:
     err = one_line_error(cli("export", "-o", str(tmp_path / "no" / "such" / "dir" / "out.json")))
     assert "does not exist" in err and "out.json" in err

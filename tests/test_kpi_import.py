@@ -1040,6 +1040,55 @@ def test_a_title_several_posts_have_is_refused_naming_each_with_its_campaign_and
     assert add_err == f"crewdeck: error: {words}\n"  # the same words as kpi add
 
 
+def test_a_title_a_plain_task_shares_with_one_post_names_the_post_as_kpi_add_does(ws: Path, tmp_path: Path) -> None:
+    # A plain task (no campaign: no post) titled as a post made it "2 posts are titled 'Reel one'", where kpi add took the post.
+    post = crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one +autumn").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one")
+    source = _file(tmp_path, "plain.csv", "date,post,impressions\n2026-11-20,reel one,500\n")
+    assert "1 row" in _csv_import(ws, source)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "Reel one", "2026-11-21", "impressions=70")
+    with Store(ws) as store:
+        rows = store.conn.execute("SELECT post, day, impressions FROM result ORDER BY day").fetchall()
+    assert rows == [(post, "2026-11-20", 500), (post, "2026-11-21", 70)]
+    # A title only plain tasks have is refused as kpi add refuses it: the task is no post of a campaign.
+    plain = crewdeck("-w", str(ws), "--as", "raj", "add", "Brief").strip()
+    source = _file(tmp_path, "brief.csv", "date,post,impressions\n2026-11-20,Brief,5\n")
+    import_err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()[0]
+    add_err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", "Brief", "2026-11-20", "impressions=5")
+    words = f"{plain[:8]} is not a post of a campaign: no report would count its results (crewdeck set {plain[:8]} campaign=+CAMPAIGN)"
+    assert import_err == f"{source}:2: post: {words}"
+    assert add_err == f"crewdeck: error: {words}\n"
+
+
+def test_a_title_with_a_capital_beyond_ascii_names_its_post_in_kpi_add_as_in_kpi_import(ws: Path, tmp_path: Path) -> None:
+    # kpi add compared SQLite's lower() of the title (ASCII alone) with Python's of the typed one: "Über reel" typed as
+    # it reads was "no post with the id or title", which kpi import found.
+    post = crewdeck("-w", str(ws), "--as", "raj", "add", "Über reel +autumn").strip()
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "Über reel", "2026-11-20", "impressions=5")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "über REEL", "2026-11-21", "impressions=6")
+    _csv_import(ws, _file(tmp_path, "u.csv", "date,post,impressions\n2026-11-22,ÜBER reel,7\n"))
+    with Store(ws) as store:
+        rows = store.conn.execute("SELECT post, day, impressions FROM result ORDER BY day").fetchall()
+    assert rows == [(post, "2026-11-20", 5), (post, "2026-11-21", 6), (post, "2026-11-22", 7)]
+
+
+def test_posts_of_one_title_are_told_apart_by_the_rows_platform_and_campaign(ws: Path, tmp_path: Path) -> None:
+    # One creative on two platforms has one title: a sheet by platform names it and its platform, and every row was
+    # "2 posts are titled 'Reel one': give the id", though the platform says which.
+    posts = [crewdeck("-w", str(ws), "--as", "raj", "add", f"Reel one +{where}").strip() for where in ("autumn", "autumn", "launch-eu")]
+    for post, where in zip(posts, ("instagram", "tiktok", "instagram")):
+        crewdeck("-w", str(ws), "--as", "raj", "set", post, f"platform={where}")
+    rows = "date,post,platform,campaign,impressions\n2026-11-20,Reel one,instagram,Autumn,5\n2026-11-20,Reel one,TikTok,,6\n"
+    _csv_import(ws, _file(tmp_path, "by-platform.csv", rows))
+    with Store(ws) as store:
+        got = store.conn.execute("SELECT post, impressions FROM result ORDER BY impressions").fetchall()
+    assert got == [(posts[0], 5), (posts[1], 6)]
+    # A platform two of them are on, with no campaign, tells none apart: refused as before, naming each.
+    source = _file(tmp_path, "several.csv", "date,post,platform,impressions\n2026-11-20,Reel one,instagram,7\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()[0]
+    assert err.startswith(f"{source}:2: post: 3 posts are titled 'Reel one': give the id: "), err
+
+
 def test_a_file_that_is_not_valid_csv_says_so_as_the_other_imports_do(ws: Path, tmp_path: Path) -> None:
     # It said the csv module's words alone ("',' expected after '\"'"), and of a cell over its limit, valid CSV,
     # "field larger than field limit (131072)".

@@ -493,7 +493,7 @@ async def _a_posts_days(pilot: Any) -> None:
 
 async def test_one_row_is_one_row(tmp_path: Path) -> None:
     # A campaign with spend and no results yet: its posts page said "· 1 rows, in EUR".  Holiday Gifting's spend is all
-    # on no platform (its invoices name none of instagram, facebook, newsletter; "TikTok For Business" names another's).
+    # on no platform (its ad invoices, "Meta Ads", name meta: none of instagram, facebook, newsletter, and no results on it).
     app = make_app(demo_workspace(tmp_path / "demo.db"), watch=False)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await _open(pilot)
@@ -626,10 +626,10 @@ def test_results_never_reported_read_a_dash_not_zero_and_a_zero_reads_zero(tmp_p
             store, members["ana"], [(Key("campaign", campaign=spring, platform="meta"), NOW.date().isoformat(), {"conversions": 0})], "test"
         )
     assert {line.key: line.results for line in _page(path).lines}[spring] == "0"
-    # Its spend paid to "Meta Ads" on meta's row; to "TikTok For Business" and "LinkedIn Marketing" on its platforms'
-    # rows, with no results on them ("—"); the rest on no platform.
+    # Its ad spend paid to "Meta Ads" on meta's row; to "LinkedIn Marketing Solutions" on linkedin's, a platform of
+    # its, with no results on it ("—"); the rest on no platform.  Its ads ran on meta and linkedin: nothing on tiktok.
     lines = {line.key: line.results for line in _page(path, spring).lines}
-    assert lines == {"/meta": "0", "/linkedin": "—", "/tiktok": "—", "": "—"}
+    assert lines == {"/meta": "0", "/linkedin": "—", "": "—"}
 
 
 async def test_a_crisis_started_elsewhere_takes_the_spend_it_freezes_out_of_the_screen_without_a_key(workspace: Path) -> None:

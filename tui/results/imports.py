@@ -34,7 +34,18 @@ from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
-from crewdeck.tui.results.keys import PLATFORM, Key, above_counts, not_a_post, platform, target_text, titled_several, too_large
+from crewdeck.tui.results.keys import (
+    PLATFORM,
+    Key,
+    Titled,
+    above_counts,
+    not_a_post,
+    platform,
+    target_text,
+    tasks_by_title,
+    titled_post,
+    too_large,
+)
 from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, named_again
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.separators import unquoted_separator
@@ -830,9 +841,8 @@ class _Matcher:
         self.ws = ws
         self.campaigns: list[Campaign] = ws.campaigns()
         self.by_name = {c.name.strip().lower(): c for c in self.campaigns}
-        self._posts: dict[str, list[str]] | None = None
-        #: The deleted tasks by title, read at the first title no task has now.
-        self._gone: dict[str, list[str]] | None = None
+        #: The tasks by title, read at the first row naming a post by one.
+        self._titled: dict[str, list[Titled]] | None = None
         #: Per task named: why it is no post (``""``: it is one), read once however many rows name it.
         self._not_posts: dict[str, str] = {}
         #: Per post named: its campaign and platform (as results key platforms), read once.
@@ -869,29 +879,43 @@ class _Matcher:
                 return self._a_post(cell, self.ws.resolve("task", raw))
             except UserError:
                 pass
-        if self._posts is None:
-            self._posts = self._titles(deleted=False)
-        found = self._posts.get(raw.lower(), [])
-        if not found:
-            if self._gone is None:
-                self._gone = self._titles(deleted=True)
-            gone = self._gone.get(raw.lower(), [])
-            if len(gone) == 1:
-                return self._a_post(cell, gone[0])  # which says it was deleted, and where to read by whom
-        if len(found) != 1:
-            cell.problem(
-                "post",
-                f"no post with the id or title {quoted(raw)}" if not found else titled_several(self.ws, raw, found),
-            )
+        if self._titled is None:
+            self._titled = tasks_by_title(self.ws)
+        try:
+            found = titled_post(self.ws, raw, self._told_apart(cell, self._titled.get(raw.lower(), [])))
+        except UserError as exc:
+            cell.problem("post", str(exc))
             return None
-        return self._a_post(cell, found[0])
+        if found is None:
+            cell.problem("post", f"no post with the id or title {quoted(raw)}")
+            return None
+        return self._a_post(cell, found)  # which says when it is no post, or was deleted, and where to read by whom
 
-    def _titles(self, *, deleted: bool) -> dict[str, list[str]]:
-        """The tasks by title (stripped, lower case), deleted ones or the others."""
-        out: dict[str, list[str]] = {}
-        for task_id, title in self.ws.conn.execute("SELECT id, title FROM task WHERE deleted = ?", (int(deleted),)):
-            out.setdefault((title or "").strip().lower(), []).append(task_id)
-        return out
+    def _told_apart(self, cell: _Cells, titled: list[Titled]) -> list[Titled]:
+        """Of several posts of one title, the one the row's campaign and platform name, when they name one of them (one
+        creative on two platforms has one title, and an export by platform says which: no guess); else all of them."""
+        posts = [row for row in titled if row[1]]
+        if len(posts) < 2 or not (cell.get("campaign") or cell.get("platform")):
+            return titled
+        camp: str | None = None
+        # A campaign or platform that is none tells nothing apart: the title stays several posts' (refused, naming each).
+        if typed := cell.get("campaign"):
+            found = self.by_name.get(typed.lower())
+            try:
+                camp = (found or match_campaign(typed, self.campaigns)).id
+            except UserError:
+                return titled
+        try:
+            plat = platform(cell.get("platform")) if cell.get("platform") else None
+        except UserError:
+            return titled
+
+        def fits(post: str) -> bool:
+            where = self.post_place(post)
+            return (camp is None or where[0] == camp) and (plat is None or where[1] == plat)
+
+        told = [row for row in posts if fits(row[0])]
+        return told if len(told) == 1 else titled
 
     def _as_post(self, cell: _Cells, post: str) -> bool:
         """Whether the row's campaign and platform, when it gives them, are the post's (never one guessed over the other)."""

@@ -98,19 +98,39 @@ def _post(ws: Workspace, raw: str) -> str:
             return ws.resolve("task", raw, live=True)
         except UserError as exc:
             refused = exc
-    titled = ws.conn.execute(
-        "SELECT id, campaign IS NOT NULL AND deleted = 0, deleted FROM task WHERE lower(trim(title)) = ? ORDER BY id", (raw.lower(),)
-    ).fetchall()
+    found = titled_post(ws, raw, tasks_by_title(ws).get(raw.lower(), []))
+    if found is not None:
+        return found
+    if refused is not None:
+        raise refused
+    raise UserError(f"no post with the id or title {quoted(raw)}")
+
+
+#: A task as a typed title finds it: its id, whether it is a post (a live task of a campaign), whether it was deleted.
+Titled = tuple[str, bool, bool]
+
+
+def tasks_by_title(ws: Workspace) -> dict[str, list[Titled]]:
+    """Every task by its title as a typed one is matched (stripped, in lower case by Python's rules: SQLite's lower()
+    knows ASCII alone, and "Über reel" typed as it reads found no post), in no order (``titled_post`` needs none)."""
+    out: dict[str, list[Titled]] = {}
+    for task_id, title, campaign, deleted in ws.conn.execute("SELECT id, title, campaign, deleted FROM task"):
+        out.setdefault((title or "").strip().lower(), []).append((task_id, bool(campaign) and not deleted, bool(deleted)))
+    return out
+
+
+def titled_post(ws: Workspace, raw: str, titled: Sequence[Titled]) -> str | None:
+    """What ``raw``, a title, names among the tasks ``titled`` so (``kpi add``'s and ``kpi import``'s one rule): the one
+    post of that title, a plain task or a deleted post beside it aside; several posts are refused, naming each; with no
+    post, a task of that title, the live ones first, which ``not_a_post`` says is none (or was deleted); None: no task."""
     posts = [task_id for task_id, post, _ in titled if post]
     if len(posts) > 1:
         raise UserError(titled_several(ws, raw, posts))
     if posts:
-        return str(posts[0])
-    if titled:  # no post: a task of that title, the live ones first, which the caller says is none (or was deleted)
-        return str(min(titled, key=lambda row: (row[2], row[0]))[0])
-    if refused is not None:
-        raise refused
-    raise UserError(f"no post with the id or title {quoted(raw)}")
+        return posts[0]
+    if titled:
+        return min(titled, key=lambda row: (row[2], row[0]))[0]
+    return None
 
 
 def titled_several(ws: Workspace, raw: str, posts: Sequence[str]) -> str:

@@ -21,7 +21,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.ledger.actions import reversal_id
 from crewdeck.tui.time.hours import parse_hours
 from crewdeck.tui.time.when import localize, parse_utc, utc_iso
-from crewdeck.tui.workspace.demo_posts import POSTS_MADE, Step, play, post_steps, written_at
+from crewdeck.tui.workspace.demo_posts import AD_PAYEES, PAID, POSTS_MADE, Step, play, post_steps, written_at
 from crewdeck.tui.workspace.words import counted
 
 MEMBERS = [
@@ -47,7 +47,7 @@ VERBS = ["Draft", "Review", "Schedule", "Publish", "Approve", "Shoot", "Edit", "
 ASSETS = ["carousel", "reel", "story", "post", "thread", "banner", "video", "landing page copy", "A/B test", "UTM links", "KPI deck"]
 EXTRA_TAGS = ["urgent", "client", "legal", "evergreen", "ugc", "paid"]
 CATEGORIES = {
-    "sponsored-posts": ["Meta Ads", "LinkedIn Marketing", "TikTok For Business"],
+    "sponsored-posts": list(AD_PAYEES.values()),
     "influencers": ["@fitwithjess", "@techtalks_raj", "@cafe_mila", "@urban.lens"],
     "content-tools": ["Canva", "Buffer", "Figma", "Later"],
     "freelancers": ["Studio Nord video", "Freelance copywriter", "Translation agency"],
@@ -285,12 +285,18 @@ def _money(
         currency = rng.choices(["EUR", "USD", "GBP"], [60, 30, 10])[0]
         name, _, _, start, _ = rng.choice(CAMPAIGNS)
         spent = today - dt.timedelta(days=rng.randint(0, -start))
+        payee = rng.choice(CATEGORIES[category])
+        if category == "sponsored-posts":
+            # Paid to one of the platforms the campaign's ads ran on (``PAID``), so its spend sits by their results;
+            # the draw above is kept, so the rest of the demo stays as it was.
+            ran = PAID[name]
+            payee = AD_PAYEES[ran[CATEGORIES[category].index(payee) % len(ran)]]
         record: dict[str, Any] = {
             # Spent so far in the campaign's run, around 60-110 % of the pace its budget allows.
             "date": spent.isoformat(),
             "campaign": campaign_ids[name],
             "category": category,
-            "payee": rng.choice(CATEGORIES[category]),
+            "payee": payee,
             "amount": rng.randint(40, 300) * 100 + rng.choice([0, 50, 99]),
             "currency": currency,
             "memo": f"invoice {2026_1100 + i}",

@@ -3,9 +3,10 @@
 Posts are taken through their states by the same functions the commands
 use (``post submit``, ``approve``, ``reject``, ``schedule``, ``publish``),
 each at the time it happened, so the rounds, verdicts and history read as a
-real week would.  The published posts and the campaigns' paid platforms
-have a month of daily results, the platforms their followers, and each
-campaign targets to be measured against (one falls short).
+real week would.  The published posts (since they went out), the campaigns'
+paid platforms (since the campaign began) and the platforms' followers have
+a month of daily results at most, and each campaign targets to be measured
+against (one falls short).
 """
 
 from __future__ import annotations
@@ -43,8 +44,12 @@ TARGETS = {
 #: How many days of results, up to yesterday.
 RESULT_DAYS = 30
 
-#: Where each campaign's ads ran: results per campaign and platform, not per post.
-PAID = {"Spring Launch": "instagram", "Holiday Gifting": "facebook", "App Install Push": "tiktok"}
+#: Where each campaign's ads ran (results per campaign and platform, not per post, where an ad export puts them: Meta's
+#: on meta), and who an ad platform's invoices are paid to.  A campaign's ad invoices are paid to its own ad platforms,
+#: and a payee names its platform (README "KPIs, defined once"), so its spend sits by the results it bought: drawn from
+#: every ad platform, Results read CPC "—" where the paid results were and spend with no results elsewhere.
+PAID = {"Spring Launch": ("meta", "linkedin"), "Holiday Gifting": ("meta",), "App Install Push": ("tiktok",)}
+AD_PAYEES = {"meta": "Meta Ads", "linkedin": "LinkedIn Marketing Solutions", "tiktok": "TikTok For Business"}
 
 # title, campaign, platform, author, days from today (its slot), how far it got, copy
 POSTS = [
@@ -127,7 +132,9 @@ def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> lis
             published.append((post_id, slot.astimezone(zone(audience)).date()))
     first = min(when for when, _ in steps) - dt.timedelta(hours=1)
     steps.append((first, partial(_chains_and_targets, store, members, campaigns)))
-    steps += _result_steps(store, members["raj"], rng, published, {campaigns[name][0]: platform for name, platform in PAID.items()}, now)
+    starts = {row_id: dt.date.fromisoformat(start) for row_id, start in store.conn.execute("SELECT id, start FROM campaign")}
+    paid = [(campaigns[name][0], platform, starts[campaigns[name][0]]) for name, platforms in PAID.items() for platform in platforms]
+    steps += _result_steps(store, members["raj"], rng, published, paid, now)
     return steps
 
 
@@ -200,11 +207,11 @@ def _result_steps(
     analyst: str,
     rng: random.Random,
     published: list[tuple[str, dt.date]],
-    paid: dict[str, str],
+    paid: list[tuple[str, str, dt.date]],
     now: dt.datetime,
 ) -> list[Step]:
-    """Daily numbers up to yesterday: each published post's since it went out, each campaign's ads and the followers,
-    each day's entered by the analyst the next morning (10:00 in Kolkata, or now if that is sooner), as a team does:
+    """Daily numbers up to yesterday: each published post's since it went out, each campaign's ads since it began, and
+    the followers, each day's entered by the analyst the next morning (10:00 in Kolkata, or now if that is sooner), as a team does:
     written all at once, the month's 243 of them were the first five pages of `crewdeck log`."""
     yesterday = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
     month = [yesterday - dt.timedelta(days=back) for back in range(RESULT_DAYS - 1, -1, -1)]
@@ -218,8 +225,8 @@ def _result_steps(
                     {"kind": "post", "post": post_id, "day": day.isoformat(), **_counts(rng, reach), "source": "demo"},
                 )
             )
-    for campaign_id, platform in paid.items():
-        for day in month:
+    for campaign_id, platform, start in paid:
+        for day in (d for d in month if d >= start):  # its ads ran from its start (App Install Push's 10 days ago)
             counts = _counts(rng, rng.randint(40_000, 100_000))
             value = counts["conversions"] * rng.randint(200, 500)
             days[day].append(
