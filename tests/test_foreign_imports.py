@@ -1289,6 +1289,33 @@ def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli
     )
 
 
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_stray_quote_is_listed_with_every_other_bad_row(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A stray quote ended the reading with its row alone: "nothing imported: FILE: row 4: not valid CSV: ...", the bad
+    rows above it named only once it was fixed, those below once they were.  Every bad row is named in one run, on
+    the line it starts on (a quoted line break before it, the rows after a broken one), and nothing is written."""
+    head, missing = (
+        ("Task ID,Name,Notes,Due Date", "Task ID: missing") if fmt == "asana" else ("ID,Title,Description,Due Date", "ID: missing")
+    )
+    path = write(
+        tmp_path,
+        "f.csv",
+        f'{head}\n1,One,"Two\nlines",2026-12-01\n,No id,,2026-12-01\n3,"Stray"quote,,2026-12-01\n4,Bad day,,2026-13-45\n'
+        '5,"Another" one,,\n6,Fine,,\n',
+    )
+    before = op_count(cli.workspace)
+    result = cli("import", "--from", fmt, str(path))
+    quote = 'not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
+    assert result.code != 0 and result.err.splitlines() == [
+        f"{path}: row 4: {missing}",
+        f"{path}: row 5: {quote}",
+        f"{path}: row 6 ({'task 4' if fmt == 'asana' else '4'}): Due Date: '2026-13-45' is not a date (YYYY-MM-DD)",
+        f"{path}: row 7: {quote}",
+        "crewdeck: error: nothing imported: 4 bad records (listed above)",
+    ]
+    assert op_count(cli.workspace) == before
+
+
 def test_an_asana_day_that_is_no_day_quotes_the_cell(cli: Cli, tmp_path: Path) -> None:
     rows = [{"Task ID": "1", "Name": "a", "Due Date": "2026-02-30"}, {"Task ID": "2", "Name": "b", "Created At": "0000-01-01"}]
     path = write(tmp_path, "a.csv", asana_csv(rows))
