@@ -257,11 +257,17 @@ class _Hours:
                 self.night_starts.append(dusk)
                 self.night_ends.append(dawn)
             day += dt.timedelta(days=1)
-        # Each span's working day, numbered: spans with no night between them are one day (the gap between them a break,
-        # over lunch), as a night parts two days.
-        self.day = [0] * len(self.starts)
-        for k in range(1, len(self.starts)):
-            self.day[k] = self.day[k - 1] + (1 if self.night(self.ends[k - 1], self.starts[k]) else 0)
+        # Each span's working day, as its first and last span: spans with no night between them are one day (the gap
+        # between them a break, over lunch), as a night parts two days.
+        count = len(self.starts)
+        self.first = list(range(count))
+        for k in range(1, count):
+            if not self.night(self.ends[k - 1], self.starts[k]):
+                self.first[k] = self.first[k - 1]
+        self.last = list(range(count))
+        for k in range(count - 2, -1, -1):
+            if self.first[k + 1] == self.first[k]:
+                self.last[k] = self.last[k + 1]
 
     def night(self, start: int, end: int) -> int:
         """The seconds of ``[start, end)`` in the member's nights."""
@@ -289,9 +295,9 @@ class _Hours:
             return _IN, min(start - self.starts[i], self.ends[i] - end)
         best: tuple[float, Fit] | None = None
         for j in (i, i + 1):
-            if not 0 <= j < len(self.starts) or (j == i + 1 and i >= 0 and self.day[i] == self.day[j]):
+            if not 0 <= j < len(self.starts) or (j == i + 1 and i >= 0 and self.first[i] == self.first[j]):
                 continue
-            first, last = self._day_of(j)
+            first, last = self.first[j], self.last[j]
             a, b = self.starts[first], self.ends[last]
             early, late = max(a - start, 0), max(end - b, 0)
             if early + late > _REACH_S:
@@ -305,25 +311,15 @@ class _Hours:
                 parts.append((_BREAK_I, gaps, 0))
             if late:
                 parts.append((_LATE_I, late, self.night(b, end)))
-            night = sum(p[2] for p in parts)
-            outside = sum(p[1] for p in parts)
-            main = max(parts, key=lambda p: p[1])[0]  # the longest, which says the slot when one word must
-            fit: Fit = (2 if night else 1, main, outside, night, tuple(parts))
+            night = sum(part[2] for part in parts)
+            main = max(parts, key=lambda part: part[1])[0]  # the longest, which says the slot when one word must
+            fit: Fit = (2 if night else 1, main, early + gaps + late, night, tuple(parts))
             cost = _stretch_cost(fit)
             if best is None or cost < best[0]:
                 best = (cost, fit)
         if best is None:
             return (2, _DAY_OFF_I, 0, self.night(start, end), ()), -1
         return best[1], -1
-
-    def _day_of(self, span: int) -> tuple[int, int]:
-        """The first and last span of the working day ``span`` is in."""
-        first = last = span
-        while first > 0 and self.day[first - 1] == self.day[span]:
-            first -= 1
-        while last + 1 < len(self.starts) and self.day[last + 1] == self.day[span]:
-            last += 1
-        return first, last
 
 
 def _stretch_cost(fit: Fit) -> float:
