@@ -647,6 +647,19 @@ def test_a_map_status_name_the_file_never_uses_is_not_counted_as_a_bad_record(cl
     assert again.err.splitlines()[-1] == "crewdeck: error: nothing imported: 2 --map-status names the file never uses (listed above)"
 
 
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_map_status_name_on_a_bad_row_or_a_row_not_read_is_not_said_to_be_unused(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A row refused for its date still names its section: the file "names no status 'Doing'" was said beside it, and
+    beside a stray quote, whose row may hold it.  A name no row holds is still said in the same run."""
+    head = "Task ID,Name,Section/Column,Due Date" if fmt == "asana" else "ID,Title,Status,Due Date"
+    path = write(tmp_path, "s.csv", f"{head}\n1,One,To do,\n2,Two,Doing,2026-13-45\n")
+    result = cli("import", "--from", fmt, "--map-status", "Doing=doing", "--map-status", "Dong=done", str(path))
+    assert [line for line in result.err.splitlines() if line.startswith("--map-status")] == [f"--map-status: {path} names no status 'Dong'"]
+    path = write(tmp_path, "q.csv", f'{head}\n1,One,To do,\n2,"Two"x,Doing,\n')
+    result = cli("import", "--from", fmt, "--map-status", "Dong=done", str(path))
+    assert result.code == 2 and "--map-status" not in result.err and "not valid CSV" in result.err
+
+
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
     """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
     board = trello_board(cards=0, actions=0)

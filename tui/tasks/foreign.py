@@ -193,6 +193,10 @@ class StatusMap:
         #: as they are cancelled (posts: pulled) unless the name says done (published), and ``--dry-run`` says so.
         self.open: set[str] = set()
         self.open_posts: set[str] = set()
+        #: The names the file's rows hold (casefolded), a bad row's too (a row with a bad date still names its
+        #: section), and whether every row could be read: only a name no row holds is one the file never uses.
+        self.named: set[str] = set()
+        self.read_whole = True
 
     def status(self, name: str, *, archived: bool = False) -> str:
         if not archived:
@@ -218,8 +222,11 @@ class StatusMap:
         return decided[0]
 
     def unused(self) -> list[str]:
-        """``--map-status`` names the file never uses (a typo, most likely)."""
-        seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]}
+        """``--map-status`` names the file never uses (a typo, most likely); none is known while a row went unread (a
+        stray quote, a row of more cells than the header): that row may hold it."""
+        if not self.read_whole:
+            return []
+        seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]} | self.named
         return [spelled for key, spelled in self.spelled.items() if key not in seen]
 
     def lines(self) -> list[str]:
@@ -400,7 +407,7 @@ def instant(text: str) -> str:
 
 
 def read_csv(
-    stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str]
+    stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str], statuses: StatusMap
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
 
@@ -410,7 +417,8 @@ def read_csv(
     A row with more cells than the header, or fewer (a file cut short; not when only columns nobody reads
     are left off, ``_left_off_unread``), goes into ``problems``, as does a row that is not CSV (a stray quote) or
     holds a cell longer than ``MAX_CELL``: the rows after it are read on, so that one run names every bad row (a
-    quote left open runs to the end of the file).  A header that is not CSV is ``ImportProblems``.
+    quote left open runs to the end of the file).  A header that is not CSV is ``ImportProblems``.  A row not read
+    so tells ``statuses`` (``StatusMap.read_whole``).
     """
     lines = iter(stream)
     # Blank lines before the header are passed over, as ledger import and kpi import pass them (a header of none was
@@ -453,6 +461,7 @@ def read_csv(
         where, start = f"{source}: row {start}", skipped + reader.reader.line_num + 1
         if isinstance(row, csv.Error):
             problems.append(f"{where}: {csv_problem(row, MAX_CELL)}")
+            statuses.read_whole = False
             continue
         extra = row.get(None)  # DictReader keeps the cells past the header under None
         if extra:
@@ -460,11 +469,13 @@ def read_csv(
             problems.append(
                 f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns ({unquoted_separator(separator)})"
             )
+            statuses.read_whole = False
             continue
         if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
             cells = sum(v is not None for v in row.values())
             if not _left_off_unread(header, cells, spelled):
                 problems.append(f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns (is the file cut short?)")
+                statuses.read_whole = False
                 continue
         yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
 
