@@ -303,6 +303,19 @@ def test_overlap_bad_inputs(cli: Cli) -> None:
     assert cli.ok("export") == before
 
 
+def test_on_an_80_column_terminal_a_long_why_goes_on_to_more_lines_not_cut(cli: Cli, tmp_path: Path) -> None:
+    """Under each slot the why was cut to the line: "... 30m early and 1h in a bre…", whom it asks lost."""
+    cli.ok("member", "add", "kemi", "--name", "Kemi", "--tz", "Africa/Lagos", "--hours", "mon-fri 09:00-12:30,13:30-18:00")
+    cli.ok("member", "add", "leo", "--name", "Leo", "--tz", "America/Los_Angeles", "--hours", "mon-fri 08:00-16:30")
+    args = ("overlap", "leo", "kemi", "raj", "--duration", "9h", "--from", "2026-12-07", "--days", "1", "--zone", "Africa/Lagos")
+    whys = [slot["why"] for slot in json.loads(cli.ok(*args, "--json"))]
+    lines = on_a_terminal(cli, tmp_path, 80, *args, "--limit", "1")
+    assert all(len(line) <= 80 for line in lines), lines
+    under = [line for line in lines[3:] if line.startswith("   ")]
+    assert len(under) > 1 and " ".join(line.strip() for line in under) == whys[0]
+    assert "in a break for @kemi" in whys[0]
+
+
 def test_zones_lists_who_is_working_now(cli: Cli) -> None:
     cli.ok("member", "add", "leo", "--name", "Leo", "--tz", "America/Los_Angeles")
     # 09:30 UTC on Thursday: ana 10:30 CET (till 17:00), raj 15:00 IST (till 18:30), leo 01:30 PST.
