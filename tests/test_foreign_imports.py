@@ -647,6 +647,19 @@ def test_a_map_status_name_the_file_never_uses_is_not_counted_as_a_bad_record(cl
     assert again.err.splitlines()[-1] == "crewdeck: error: nothing imported: 2 --map-status names the file never uses (listed above)"
 
 
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_map_status_name_on_a_bad_row_or_a_row_not_read_is_not_said_to_be_unused(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A row refused for its date still names its section: the file "names no status 'Doing'" was said beside it, and
+    beside a stray quote, whose row may hold it.  A name no row holds is still said in the same run."""
+    head = "Task ID,Name,Section/Column,Due Date" if fmt == "asana" else "ID,Title,Status,Due Date"
+    path = write(tmp_path, "s.csv", f"{head}\n1,One,To do,\n2,Two,Doing,2026-13-45\n")
+    result = cli("import", "--from", fmt, "--map-status", "Doing=doing", "--map-status", "Dong=done", str(path))
+    assert [line for line in result.err.splitlines() if line.startswith("--map-status")] == [f"--map-status: {path} names no status 'Dong'"]
+    path = write(tmp_path, "q.csv", f'{head}\n1,One,To do,\n2,"Two"x,Doing,\n')
+    result = cli("import", "--from", fmt, "--map-status", "Dong=done", str(path))
+    assert result.code == 2 and "--map-status" not in result.err and "not valid CSV" in result.err
+
+
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
     """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
     board = trello_board(cards=0, actions=0)
@@ -1287,6 +1300,33 @@ def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli
         f"crewdeck: error: nothing imported: {tmp_path / 't.csv'}: row 2: not valid CSV: a quoted value goes on after its closing "
         'quote (a tab should follow it; a quote inside a value is written twice: "")\n'
     )
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_stray_quote_is_listed_with_every_other_bad_row(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A stray quote ended the reading with its row alone: "nothing imported: FILE: row 4: not valid CSV: ...", the bad
+    rows above it named only once it was fixed, those below once they were.  Every bad row is named in one run, on
+    the line it starts on (a quoted line break before it, the rows after a broken one), and nothing is written."""
+    head, missing = (
+        ("Task ID,Name,Notes,Due Date", "Task ID: missing") if fmt == "asana" else ("ID,Title,Description,Due Date", "ID: missing")
+    )
+    path = write(
+        tmp_path,
+        "f.csv",
+        f'{head}\n1,One,"Two\nlines",2026-12-01\n,No id,,2026-12-01\n3,"Stray"quote,,2026-12-01\n4,Bad day,,2026-13-45\n'
+        '5,"Another" one,,\n6,Fine,,\n',
+    )
+    before = op_count(cli.workspace)
+    result = cli("import", "--from", fmt, str(path))
+    quote = 'not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
+    assert result.code != 0 and result.err.splitlines() == [
+        f"{path}: row 4: {missing}",
+        f"{path}: row 5: {quote}",
+        f"{path}: row 6 ({'task 4' if fmt == 'asana' else '4'}): Due Date: '2026-13-45' is not a date (YYYY-MM-DD)",
+        f"{path}: row 7: {quote}",
+        "crewdeck: error: nothing imported: 4 bad records (listed above)",
+    ]
+    assert op_count(cli.workspace) == before
 
 
 def test_an_asana_day_that_is_no_day_quotes_the_cell(cli: Cli, tmp_path: Path) -> None:

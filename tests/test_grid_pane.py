@@ -239,6 +239,28 @@ async def test_the_planners_slots_show_every_member_at_80_columns(workspace: Pat
         assert app2.screen.query_one(SlotTable).get_row_at(0)[3:-1] == ["11:00 CET ✓", "15:30 IST ✓"]
 
 
+async def test_the_planners_why_of_a_slot_is_shown_whole_at_80_columns(workspace: Path) -> None:
+    """The line under the slots, there to say why the slot under the cursor costs what it does where its table
+    column is past the edge, was one line high: at 80 columns it read "... 30m early and 1h in a", the rest cut."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        for member in planner.members:
+            planner.invited[member.id] = "required" if member.handle in ("leo", "kemi", "raj") else ""
+        planner.query_one("#planner-duration", Input).value = "9h"
+        await settle(pilot)
+        assert planner.slots
+        said = f"#1: {planner.slots[0].why}"
+        why = planner.query_one("#planner-why")
+        assert len(said) > why.size.width and "in a break for @kemi" in said
+        shown = ["".join(segment.text for segment in why.render_line(y)).strip() for y in range(why.size.height)]
+        assert " ".join(shown) == said
+
+
 async def test_plan_a_meeting_and_book_it(workspace: Path) -> None:
     ids = member_ids(workspace)
     app = make_app(workspace)

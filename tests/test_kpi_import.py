@@ -1125,6 +1125,25 @@ def test_a_stray_quote_is_named_on_its_own_row_by_the_files_separator_and_no_raw
     assert _state(ws) == before
 
 
+def test_the_rows_below_a_stray_quote_are_read_and_named_too(ws: Path, tmp_path: Path) -> None:
+    """The reading ended at a stray quote: a bad row below it was named only once the quote was fixed.  A header that
+    is not CSV still ends it (the row after it would be read as the header)."""
+    quote = 'not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
+    text = (
+        'date,campaign,platform,clicks\n2026-11-20,Nowhere,instagram,1\n2026-11-21,Autumn,instagram,"7"x\n'
+        "2026-11-22,Autumn,instagram,7\n2026-11-23,Elsewhere,instagram,2\n"
+    )
+    source = _file(tmp_path, "below.csv", text)
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()
+    assert [line.split(":")[1] for line in err[:-1]] == ["2", "3", "5"] and err[1] == f"{source}:3: {quote}"
+    assert err[-1] == f"crewdeck: error: nothing imported: 3 bad rows in {source} (listed above)"
+    source = _file(tmp_path, "header.csv", 'date,"campaign"x,platform,clicks\n2026-11-20,Autumn,instagram,1\n')
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()
+    assert err == [f"{source}:1: {quote}", f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)"]
+    assert _state(ws) == before
+
+
 def _import_meta(ws: Path, source: str, *args: str) -> tuple[str, str]:
     """raj's ``kpi import SOURCE --format meta ARGS``: its stdout and stderr (it must succeed)."""
     out, err = io.StringIO(), io.StringIO()

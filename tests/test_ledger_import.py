@@ -184,6 +184,24 @@ def test_a_quote_left_open_is_named_on_the_row_it_opens_on(team: Cli, tmp_path: 
     assert team.ok("export") == before
 
 
+def test_a_stray_quote_is_listed_with_every_other_bad_row(team: Cli, tmp_path: Path) -> None:
+    """A stray quote was the only row named ("1 bad row ... (listed above)"), the bad rows above it dropped and those
+    below never read: fixed one at a time, a statement took a run per bad row.  Rates are read the same way."""
+    ok = "2026-11-02,spring-launch,tools,Canva,10 EUR\n"
+    text = (
+        "date,campaign,category,payee,amount\n" + ok + "2026-11-03,spring-launch,tools,Canva,ten EUR\n"
+        '2026-11-04,spring-launch,tools,"Canva" Pro,10 EUR\n' + ok + "2026-11-05,nowhere,tools,Canva,10 EUR\n"
+    )
+    source = _write(tmp_path, text)
+    before = team.ok("export")
+    listed = _listed(team("ledger", "import", source), source)
+    quote = 'not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
+    assert [line.split(":", 1)[0] for line in listed] == ["3", "4", "6"] and listed[1] == f"4: {quote}"
+    rates = _write(tmp_path, 'date,pair,rate\n2026-11-02,EUR/USD,x\n2026-11-03,"EUR/USD"x,1.1\n2026-11-04,EUR/USD,1.1\n', "r.csv")
+    assert _listed(team("rate", "import", rates), rates) == ["2: rate 'x' is not a plain decimal number like 0.9215", f"3: {quote}"]
+    assert team.ok("export") == before
+
+
 def test_map_names_the_columns_of_a_bank_export(team: Cli, tmp_path: Path) -> None:
     text = "Buchungstag;Empfänger;Betrag\n".replace(";", ",") + '2026-11-12,Studio Nord,"1200.00 EUR"\n'
     path = _write(tmp_path, "Kampagne,Kategorie," + text.splitlines()[0] + "\nspring-launch,freelancers," + text.splitlines()[1] + "\n")

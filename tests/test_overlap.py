@@ -148,6 +148,38 @@ def test_a_slot_over_lunch_is_in_a_break_not_late() -> None:
     assert whys == [("30m in a break for @k", "stretch"), ("45m in a break for @k", "stretch"), ("30m late for @k", "stretch")]
 
 
+def test_a_slot_over_lunch_and_past_the_day_says_each_part() -> None:
+    """A slot over Kemi's lunch and past an edge of her day read as if her day were stretched across the break:
+    12:00-19:00 was "2h30m early" (an hour in her break and an hour late), 08:00-13:00 "1h30m early" (an hour early
+    and half an hour in her break), and the break cost as stretching her day."""
+    kemi = member("k", "Africa/Lagos", "mon-fri 09:00-12:30,13:30-18:00")
+    seen = {}
+    for first, last in (("12:00", "19:00"), ("08:00", "13:00"), ("08:00", "19:00"), ("12:00", "23:00")):
+        start, end = wall("2026-12-01", first, "Africa/Lagos"), wall("2026-12-01", last, "Africa/Lagos")
+        (slot,) = overlap.plan([kemi], [], end - start, start, end, "Africa/Lagos")
+        seen[first, last] = slot
+    assert [slot.why for slot in seen.values()] == [
+        "1h in a break and 1h late for @k",
+        "1h early and 30m in a break for @k",
+        "1h early, 1h in a break and 1h late for @k",
+        "1h in a break and 5h late (night) for @k",  # 22:00-23:00 is her night
+    ]
+    hour = dt.timedelta(hours=1)
+    assert seen["12:00", "19:00"].seats[0].parts == ((overlap.BREAK, hour, dt.timedelta()), (overlap.LATE, hour, dt.timedelta()))
+    assert [(s.seats[0].outside, s.seats[0].night, s.tier) for s in seen.values()] == [
+        (2 * hour, dt.timedelta(), 1),
+        (hour * 1.5, dt.timedelta(), 1),
+        (3 * hour, dt.timedelta(), 1),
+        (6 * hour, hour, 2),
+    ]
+    # The cost is the two hours she gives, not two and a half: as a slot of an hour late and an hour in the break.
+    assert seen["12:00", "19:00"].penalty == 3 + 2 * overlap.HOUR_COST + overlap.EDGE_COST
+    assert seen["12:00", "19:00"].as_json()["members"][0]["outside"] == [  # type: ignore[index]
+        {"how": "in a break", "minutes": 60, "night_minutes": 0},
+        {"how": "late", "minutes": 60, "night_minutes": 0},
+    ]
+
+
 def test_a_member_with_no_hours_set_is_spared_their_night() -> None:
     """A member who set no hours was "out" (later "day off") at every slot alike: with Sofia in New York the
     planner offered 02:00 in Tokyo as readily as 19:00."""
@@ -222,9 +254,9 @@ def test_overlap_json_is_slots_best_first(cli: Cli) -> None:
     assert first["end"] == "2026-11-30T16:00:00Z" and first["score"] == 98.6  # 100 - 30 * 0.5 / 10.5: no margin at either edge
     assert first["members"] == [
         {"handle": "ana", "tz": "Europe/Berlin", "required": True, "status": "in", "local_start": "2026-11-30T16:00:00+01:00"}
-        | {"why": "", "minutes_outside": 0, "night_minutes": 0},
+        | {"why": "", "minutes_outside": 0, "night_minutes": 0, "outside": []},
         {"handle": "sofia", "tz": "America/New_York", "required": True, "status": "in", "local_start": "2026-11-30T10:00:00-05:00"}
-        | {"why": "", "minutes_outside": 0, "night_minutes": 0},
+        | {"why": "", "minutes_outside": 0, "night_minutes": 0, "outside": []},
     ]
     assert first["why"] == ""
     assert [s["score"] for s in out] == sorted((s["score"] for s in out), reverse=True)
@@ -269,6 +301,19 @@ def test_overlap_bad_inputs(cli: Cli) -> None:
     assert "--pick: 40" in one_line_error(cli("overlap", "ana", "raj", "--book", "Sync", "--pick", "40"))
     assert "needs a title" in one_line_error(cli("overlap", "ana", "raj", "--book", " "))
     assert cli.ok("export") == before
+
+
+def test_on_an_80_column_terminal_a_long_why_goes_on_to_more_lines_not_cut(cli: Cli, tmp_path: Path) -> None:
+    """Under each slot the why was cut to the line: "... 30m early and 1h in a bre…", whom it asks lost."""
+    cli.ok("member", "add", "kemi", "--name", "Kemi", "--tz", "Africa/Lagos", "--hours", "mon-fri 09:00-12:30,13:30-18:00")
+    cli.ok("member", "add", "leo", "--name", "Leo", "--tz", "America/Los_Angeles", "--hours", "mon-fri 08:00-16:30")
+    args = ("overlap", "leo", "kemi", "raj", "--duration", "9h", "--from", "2026-12-07", "--days", "1", "--zone", "Africa/Lagos")
+    whys = [slot["why"] for slot in json.loads(cli.ok(*args, "--json"))]
+    lines = on_a_terminal(cli, tmp_path, 80, *args, "--limit", "1")
+    assert all(len(line) <= 80 for line in lines), lines
+    under = [line for line in lines[3:] if line.startswith("   ")]
+    assert len(under) > 1 and " ".join(line.strip() for line in under) == whys[0]
+    assert "in a break for @kemi" in whys[0]
 
 
 def test_zones_lists_who_is_working_now(cli: Cli) -> None:

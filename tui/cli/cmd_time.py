@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import textwrap
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
@@ -73,9 +74,10 @@ def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, question: ove
 
 
 def _with_why(rows: list[list[str]], headers: list[str], whys: list[str], width: int | None) -> str:
-    """The slots' table with why each costs what it does: its last column where the whole of it fits, or else on a
-    line of its own under each slot's (at 80 columns three members' clocks leave no room for "2h30m early for
-    @sofia"; cut, it said nothing)."""
+    """The slots' table with why each costs what it does: its last column where the whole of it fits, or else on
+    lines of their own under each slot's (at 80 columns three members' clocks leave no room for "2h30m early for
+    @sofia"; cut, it said nothing), broken between words where it is longer than a line (cut, it lost whom the last
+    cost asks: "30m early and 1h in a bre…")."""
     if not any(whys):  # every slot in everyone's hours
         return table(rows, headers)
     wide = [[*row, why] for row, why in zip(rows, whys)]
@@ -88,7 +90,9 @@ def _with_why(rows: list[list[str]], headers: list[str], whys: list[str], width:
     for line, why in zip(lines[1:], whys):
         out.append(line)
         if why:
-            out.append(indent + cut_cells(visible(why), width - len(indent)))
+            # Between words; a word longer than the line (on a terminal narrower than a handle) is cut.
+            said = textwrap.wrap(visible(why), width - len(indent), break_on_hyphens=False, break_long_words=False)
+            out.extend(indent + cut_cells(part, width - len(indent)) for part in said)
     return "\n".join(out)
 
 

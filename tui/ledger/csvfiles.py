@@ -257,18 +257,31 @@ def _delimiter(text: str) -> str:
     return csv_separator(text.lstrip("\ufeff").split("\n", 1)[0])
 
 
-def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
-    """``(line number, cells)`` of each non-empty row, the header first."""
+def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, cells)`` of each non-empty row, the header first.  A row that is not CSV (a stray quote) goes into
+    ``problems`` and the reading goes on from the line after it, so that one run names every bad row; a header that is
+    not CSV is ``Rejected`` (no row can be read without it)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     line = 1
-    try:
-        for cells in reader:
+    header = True
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            # Said on the line the row starts on: a quote left open is read on to the end of the file.
+            said = f"{source}:{line}: {csv_problem(exc)}"
+            if header:
+                raise Rejected(source, [said]) from None
+            problems.append(said)
+            if reader.line_num < line:  # nothing more was read: it would fail there again
+                return
+        else:
+            if cells is None:
+                return
             if any(cell.strip() for cell in cells):
+                header = False
                 yield line, cells
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        # Said on the line the row starts on: a quote left open is read on to the end of the file.
-        raise Rejected(source, [f"{source}:{line}: {csv_problem(exc)}"]) from None
+        line = reader.line_num + 1
 
 
 def _records(
@@ -352,7 +365,8 @@ def plan_entries(
     (a statement names no campaign), its column then not required."""
     reading = reading or Reading()
     defaults = defaults or {}
-    rows = _rows(text, source)
+    problems: list[str] = []
+    rows = _rows(text, source, problems)
     first = next(rows, None)
     if first is None:
         raise UserError(empty_file(source, f"a header: {','.join(ENTRY_REQUIRED)},..."))
@@ -365,7 +379,6 @@ def plan_entries(
             tasks[prefix] = ws.resolve("task", prefix, live=True)
         return tasks[prefix]
 
-    problems: list[str] = []
     planned: list[tuple[int, str, EntryDraft, str | None]] = []
     #: Line -> who approved the row's entry and when, as the file says.
     approved: dict[int, str] = {}
@@ -604,7 +617,8 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
     """``(rates to write, rows already as stored, what each rate it replaces was)``; ``Rejected`` names every bad row.
     ``reading``: how the rates are written (``--decimal-mark ,``: "0,9215"), read as ``ledger import`` reads amounts."""
     reading = reading or Reading()
-    rows = _rows(text, source)
+    problems: list[str] = []
+    rows = _rows(text, source, problems)
     first = next(rows, None)
     if first is None:
         raise UserError(empty_file(source, "a header: date,pair,rate or date,base,quote,rate"))
@@ -613,7 +627,6 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
     wanted = ("date", "base", "quote", "rate") if split else ("date", "pair", "rate")
     # ``rate import`` has no --map: the hint named one, refused as an unrecognized argument.
     columns = _columns(first[1], wanted, wanted, {}, source, "rename them: date,pair,rate or date,base,quote,rate")
-    problems: list[str] = []
     rates: dict[str, tuple[int, Rate]] = {}
     for where, line, cell in _records(rows, first[1], columns, source, problems):
         if not _ISO_DAY.match(cell["date"]):

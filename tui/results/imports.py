@@ -488,23 +488,34 @@ def _rows(
     reader = csv.reader(lines, delimiter=separator, strict=True)
     started = fmt != "linkedin"
     start = 1  # the line the row being read starts on: a quote left open is said there, not at the end of the file
-    try:
-        for cells in reader:
+    header = True
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            # Named, and read on from the line after it: one run names every bad row, those below a stray quote too
+            # (not below a header that is not CSV: the next row would be read as the header).
+            problems.append(f"{source}:{start}: {csv_problem(exc)}")
+            if header or reader.line_num < start:  # or nothing more was read: it would fail there again
+                return
             start = reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
+            continue
+        if cells is None:
+            return
+        start = reader.line_num + 1
+        if not any(cell.strip() for cell in cells):
+            continue
+        if not started:
+            # The header is the first row naming the campaign; the lines before describe the report.
+            if not any(_bare(cell.strip()).lower() in campaign for cell in cells):
+                bound = _REPORT_BOUND.match(cells[0])
+                found = _us_day_in(bound[2]) if bound else None
+                if bound and found is not None:
+                    report[bound[1].lower()] = found
                 continue
-            if not started:
-                # The header is the first row naming the campaign; the lines before describe the report.
-                if not any(_bare(cell.strip()).lower() in campaign for cell in cells):
-                    bound = _REPORT_BOUND.match(cells[0])
-                    found = _us_day_in(bound[2]) if bound else None
-                    if bound and found is not None:
-                        report[bound[1].lower()] = found
-                    continue
-                started = True
-            yield reader.line_num, cells
-    except csv.Error as exc:
-        problems.append(f"{source}:{start}: {csv_problem(exc)}")
+            started = True
+        header = False
+        yield reader.line_num, cells
 
 
 #: How many lines before the header are looked at for what separates its columns (LinkedIn's preamble is a few).

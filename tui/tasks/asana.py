@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from crewdeck.tui.tasks.foreign import Item, People, day, match_person, read_csv
+from crewdeck.tui.tasks.foreign import Item, People, StatusMap, day, match_person, read_csv
 from crewdeck.tui.workspace.workspace import slug
 
 #: The columns a file must have, its id column first.
@@ -54,10 +54,17 @@ _ROUNDED = re.compile(r"\d[.,]\d*E\+\d+\Z", re.IGNORECASE)
 
 
 def items(
-    stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
+    stream: Iterable[str],
+    source: str,
+    ws_people: dict[str, str],
+    people: People,
+    unmatched: set[str],
+    problems: list[str],
+    statuses: StatusMap,
 ) -> Iterator[Item]:
-    """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, row in read_csv(stream, source, REQUIRED, COLUMNS, problems):
+    """Each row as an ``Item``; every bad row goes into ``problems``, the section it names into ``statuses.named``."""
+    for where, row in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses):
+        statuses.named.add(row.get("Section/Column", "").strip().casefold())
         task_id = row["Task ID"].strip()
         if not task_id:
             problems.append(f"{where}: Task ID: missing")

@@ -193,6 +193,10 @@ class StatusMap:
         #: as they are cancelled (posts: pulled) unless the name says done (published), and ``--dry-run`` says so.
         self.open: set[str] = set()
         self.open_posts: set[str] = set()
+        #: The names the file's rows hold (casefolded), a bad row's too (a row with a bad date still names its
+        #: section), and whether every row could be read: only a name no row holds is one the file never uses.
+        self.named: set[str] = set()
+        self.read_whole = True
 
     def status(self, name: str, *, archived: bool = False) -> str:
         if not archived:
@@ -218,8 +222,11 @@ class StatusMap:
         return decided[0]
 
     def unused(self) -> list[str]:
-        """``--map-status`` names the file never uses (a typo, most likely)."""
-        seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]}
+        """``--map-status`` names the file never uses (a typo, most likely); none is known while a row went unread (a
+        stray quote, a row of more cells than the header): that row may hold it."""
+        if not self.read_whole:
+            return []
+        seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]} | self.named
         return [spelled for key, spelled in self.spelled.items() if key not in seen]
 
     def lines(self) -> list[str]:
@@ -400,7 +407,7 @@ def instant(text: str) -> str:
 
 
 def read_csv(
-    stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str]
+    stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str], statuses: StatusMap
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
 
@@ -408,8 +415,10 @@ def read_csv(
     ``known``: the other columns the importer reads; these and ``required`` are found whatever their
     case ("Parent Task" is "Parent task"), and the rows name them as they are spelled here.
     A row with more cells than the header, or fewer (a file cut short; not when only columns nobody reads
-    are left off, ``_left_off_unread``), goes into ``problems``; text that
-    is not CSV (a quote left open) or a cell longer than ``MAX_CELL`` is ``ImportProblems`` naming its row.
+    are left off, ``_left_off_unread``), goes into ``problems``, as does a row that is not CSV (a stray quote) or
+    holds a cell longer than ``MAX_CELL``: the rows after it are read on, so that one run names every bad row (a
+    quote left open runs to the end of the file).  A header that is not CSV is ``ImportProblems``.  A row not read
+    so tells ``statuses`` (``StatusMap.read_whole``).
     """
     lines = iter(stream)
     # Blank lines before the header are passed over, as ledger import and kpi import pass them (a header of none was
@@ -429,44 +438,46 @@ def read_csv(
     # with semicolons: what the header holds most of says which (the rule the ledger's and results' imports follow).
     separator = csv_separator(opening)
     reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
-    start = skipped + 1  # the line the row being read starts on
+    spelled = {name.casefold(): name for name in (*required, *known)}
     try:
-        spelled = {name.casefold(): name for name in (*required, *known)}
         with _long_cells():
             fieldnames = reader.fieldnames
-        header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
-        header = [spelled.get(name.casefold(), name) for name in header]
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise ImportProblems(
-                [f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {header_text(header) or 'none'})"]
-            )
-        for index, name in enumerate(header):
-            if name and name in header[:index]:  # which of them a row means would be a guess
-                found = [at for at, other in enumerate(header) if other == name]
-                raise ImportProblems([f"{source}: {named_again(header, found, name)}"])
-        reader.fieldnames = header
-        start = skipped + reader.line_num + 1
-        for row in _rows(reader):
-            # Named by the line it starts on, as a broken row is: a quoted line break ends it further down.
-            where, start = f"{source}: row {start}", skipped + reader.line_num + 1
-            extra = row.get(None)  # DictReader keeps the cells past the header under None
-            if extra:
-                cells = len(header) + len(extra)
-                problems.append(
-                    f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns ({unquoted_separator(separator)})"
-                )
-                continue
-            if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
-                cells = sum(v is not None for v in row.values())
-                if not _left_off_unread(header, cells, spelled):
-                    problems.append(
-                        f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns (is the file cut short?)"
-                    )
-                    continue
-            yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
     except csv.Error as exc:
-        raise ImportProblems([f"{source}: row {start}: {csv_problem(exc, MAX_CELL)}"]) from None
+        raise ImportProblems([f"{source}: row {skipped + 1}: {csv_problem(exc, MAX_CELL)}"]) from None
+    header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
+    header = [spelled.get(name.casefold(), name) for name in header]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {header_text(header) or 'none'})"])
+    for index, name in enumerate(header):
+        if name and name in header[:index]:  # which of them a row means would be a guess
+            found = [at for at, other in enumerate(header) if other == name]
+            raise ImportProblems([f"{source}: {named_again(header, found, name)}"])
+    reader.fieldnames = header
+    # The csv reader's count of lines, not the DictReader's: that one stays where it was when a row is not CSV.
+    start = skipped + reader.reader.line_num + 1  # the line the row being read starts on
+    for row in _rows(reader):
+        # Named by the line it starts on, as a broken row is: a quoted line break ends it further down.
+        where, start = f"{source}: row {start}", skipped + reader.reader.line_num + 1
+        if isinstance(row, csv.Error):
+            problems.append(f"{where}: {csv_problem(row, MAX_CELL)}")
+            statuses.read_whole = False
+            continue
+        extra = row.get(None)  # DictReader keeps the cells past the header under None
+        if extra:
+            cells = len(header) + len(extra)
+            problems.append(
+                f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns ({unquoted_separator(separator)})"
+            )
+            statuses.read_whole = False
+            continue
+        if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
+            cells = sum(v is not None for v in row.values())
+            if not _left_off_unread(header, cells, spelled):
+                problems.append(f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns (is the file cut short?)")
+                statuses.read_whole = False
+                continue
+        yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
 
 
 #: The longest cell a CSV import reads (the csv module reads 131,072 characters: an Asana or Linear description
@@ -487,11 +498,19 @@ def _long_cells() -> Iterator[None]:
             csv.field_size_limit(before)
 
 
-def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str | Any, str | Any]]:
-    """The reader's rows, each read with cells up to ``MAX_CELL`` characters."""
+def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str | Any, str | Any] | csv.Error]:
+    """The reader's rows, each read with cells up to ``MAX_CELL`` characters; a row that is not CSV as its ``csv.Error``,
+    the reader going on from the line after it (the csv module starts afresh there)."""
     while True:
-        with _long_cells():
-            row = next(reader, None)
+        line = reader.reader.line_num
+        try:
+            with _long_cells():
+                row = next(reader, None)
+        except csv.Error as exc:
+            yield exc
+            if reader.reader.line_num == line:  # nothing more was read: it would fail there again
+                return
+            continue
         if row is None:
             return
         yield row

@@ -126,7 +126,7 @@ def run(
             homes = set()
             priorities: Counter[str] = Counter()
             items = _read_so_far(
-                _homed(module.items(stream, name, ws_people, people, unmatched, problems), module.home, homes, priorities),
+                _homed(module.items(stream, name, ws_people, people, unmatched, problems, statuses), module.home, homes, priorities),
                 stream,
                 on_progress,
             )

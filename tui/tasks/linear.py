@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from crewdeck.tui.tasks.foreign import Item, People, day, instant, match_person, read_csv
+from crewdeck.tui.tasks.foreign import Item, People, StatusMap, day, instant, match_person, read_csv
 from crewdeck.tui.workspace.workspace import slug
 
 #: The columns a file must have, its id column first.
@@ -53,11 +53,18 @@ def unquoted(text: str) -> str:
 
 
 def items(
-    stream: Iterable[str], source: str, ws_people: dict[str, str], people: People, unmatched: set[str], problems: list[str]
+    stream: Iterable[str],
+    source: str,
+    ws_people: dict[str, str],
+    people: People,
+    unmatched: set[str],
+    problems: list[str],
+    statuses: StatusMap,
 ) -> Iterator[Item]:
-    """Each row as an ``Item``; every bad row goes into ``problems``."""
-    for where, raw in read_csv(stream, source, REQUIRED, COLUMNS, problems):
+    """Each row as an ``Item``; every bad row goes into ``problems``, the status it names into ``statuses.named``."""
+    for where, raw in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses):
         row = {name: unquoted(value) for name, value in raw.items()}
+        statuses.named.add(row.get("Status", "").strip().casefold())
         issue = row["ID"].strip()
         if not issue:
             problems.append(f"{where}: ID: missing")

@@ -17,7 +17,8 @@ in their hours), out at night.
 Slots are ranked by the worst status of a *required* member (everyone in >
 someone stretching > someone out), then by a penalty, the cost to people:
 each required member stretching costs 3 and out 10, plus 0.5 for every hour
-their day is stretched by and 1.5 for every hour of that at night (so 06:00
+their day is stretched by or the slot is in a break of their day (over lunch:
+"1h in a break and 1h late") and 1.5 for every hour of that at night (so 06:00
 for someone who starts at 09:00 costs more than 07:30, and 03:00 more
 still), or 6 more for a day off, all times their *burden weight*; an
 optional member stretching costs 1, out 2; a slot hugging the edge of
@@ -121,21 +122,29 @@ class Seat:
     #: (between two spans of one day: over lunch), ``DAY_OFF``, ``NO_HOURS`` (a member who set none: any slot may
     #: be outside their hours, one in their night surely is).
     away: str = ""
-    #: How long their day is stretched by (early or late), and how much of that is their night.
+    #: How long the slot is outside their hours (their day stretched early or late, and in a break), and how much
+    #: of that is their night.
     outside: dt.timedelta = dt.timedelta()
     night: dt.timedelta = dt.timedelta()
+    #: Each way the slot is outside their hours, in the order of their day: ``(EARLY, BREAK or LATE, how long, of that
+    #: at night)``.  For Kemi (09:00-12:30, 13:30-18:00) 12:00-19:00 is an hour in her break and an hour late.
+    parts: tuple[tuple[str, dt.timedelta, dt.timedelta], ...] = ()
 
     @property
     def why(self) -> str:
-        """``2h early``, ``4h early (night)``, ``30m late``, ``30m in a break``, ``day off``, ``in a meeting``; "" in
-        their hours."""
+        """``2h early``, ``4h early (night)``, ``30m late``, ``30m in a break``, ``1h in a break and 1h late``, ``day
+        off``, ``in a meeting``; "" in their hours."""
         if self.status == BUSY:
             return "in a meeting"
         if self.away in ("", DAY_OFF):  # a day off at night is said by the member's clock beside it
             return self.away
         if self.away == NO_HOURS:
             return NO_HOURS + (" (night)" if self.night else "")
-        return f"{format_estimate(int(self.outside.total_seconds()) // 60)} {self.away}" + (" (night)" if self.night else "")
+        said = [
+            f"{format_estimate(int(length.total_seconds()) // 60)} {away}" + (" (night)" if night else "")
+            for away, length, night in self.parts
+        ]
+        return " and ".join([", ".join(said[:-1]), said[-1]] if len(said) > 2 else said)
 
     def _weight(self) -> tuple[int, int, dt.timedelta, dt.timedelta]:
         """What puts this seat first in ``Slot.why``: required, out (busy or a day off as out), night, how far."""
@@ -178,6 +187,10 @@ class Slot:
                     "why": s.why,
                     "minutes_outside": int(s.outside.total_seconds()) // 60,
                     "night_minutes": int(s.night.total_seconds()) // 60,
+                    "outside": [
+                        {"how": away, "minutes": int(length.total_seconds()) // 60, "night_minutes": int(night.total_seconds()) // 60}
+                        for away, length, night in s.parts
+                    ],
                 }
                 for s in self.seats
             ],
@@ -195,10 +208,13 @@ _BUSY_INDEX = len(STATUSES)
 #: ``_Hours.fit``'s ways of being away (``Seat.away``), by index.
 _AWAY = ("", EARLY, LATE, DAY_OFF, BREAK, NO_HOURS)
 _EARLY_I, _LATE_I, _DAY_OFF_I, _BREAK_I, _NO_HOURS_I = range(1, len(_AWAY))
-#: A member's fit at a slot: (status index, ``_AWAY`` index, seconds outside, seconds of those at night).
-Fit = tuple[int, int, int, int]
-_IN: Fit = (0, 0, 0, 0)
-_BUSY: Fit = (_BUSY_INDEX, 0, 0, 0)
+#: One way a slot is outside a member's hours: (``_AWAY`` index, seconds, seconds of those at night).
+Part = tuple[int, int, int]
+#: A member's fit at a slot: (status index, ``_AWAY`` index, seconds outside, seconds of those at night, the ``Part``\ s
+#: they add up from, in the order of the member's day).
+Fit = tuple[int, int, int, int, tuple[Part, ...]]
+_IN: Fit = (0, 0, 0, 0, ())
+_BUSY: Fit = (_BUSY_INDEX, 0, 0, 0, ())
 
 
 class _Busy:
@@ -241,6 +257,17 @@ class _Hours:
                 self.night_starts.append(dusk)
                 self.night_ends.append(dawn)
             day += dt.timedelta(days=1)
+        # Each span's working day, as its first and last span: spans with no night between them are one day (the gap
+        # between them a break, over lunch), as a night parts two days.
+        count = len(self.starts)
+        self.first = list(range(count))
+        for k in range(1, count):
+            if not self.night(self.ends[k - 1], self.starts[k]):
+                self.first[k] = self.first[k - 1]
+        self.last = list(range(count))
+        for k in range(count - 2, -1, -1):
+            if self.first[k + 1] == self.first[k]:
+                self.last[k] = self.last[k + 1]
 
     def night(self, start: int, end: int) -> int:
         """The seconds of ``[start, end)`` in the member's nights."""
@@ -254,43 +281,50 @@ class _Hours:
     def fit(self, start: int, end: int) -> tuple[Fit, int]:
         """How ``[start, end)`` fits the member's hours, and its margin to the span's edges (-1 outside them).
 
-        Outside, the slot is early for the span after it or late for the one before it, whichever costs them
-        less: how long their day is stretched by (from the slot's start to the span's, or from the span's end to
-        the slot's), its night hours costing the most; a day off when both are more than ``REACH`` away; in a
-        break when it falls between two spans of one day.  A member with no hours set is outside at night only.
+        Outside, the slot is measured against the working day before it or the one after it (a day: spans with no
+        night between them), whichever costs them less: how long their day is stretched by (early: from the slot's
+        start to the day's; late: from the day's end to the slot's), its night hours costing the most, and how much of
+        the slot falls in the day's breaks (over lunch: the day is not stretched for that); a day off when the
+        stretch is more than ``REACH``.  A member with no hours set is outside at night only.
         """
         if self.unknown:
             night = self.night(start, end)
-            return (2 if night else 1, _NO_HOURS_I, night, night), -1
+            return (2 if night else 1, _NO_HOURS_I, night, night, ()), -1
         i = bisect.bisect_right(self.starts, start) - 1
         if i >= 0 and end <= self.ends[i]:
             return _IN, min(start - self.starts[i], self.ends[i] - end)
-        if 0 <= i < len(self.starts) - 1 and end <= self.ends[i + 1]:
-            # Between two spans of one day (a gap with no night in it: lunch), the day is not stretched: what it
-            # costs is the part of the slot in the break ("30m late" said of 12:30 for someone working to 18:00).
-            gap = (self.ends[i], self.starts[i + 1])
-            if not self.night(*gap):
-                return (1, _BREAK_I, min(end, gap[1]) - max(start, gap[0]), 0), -1
         best: tuple[float, Fit] | None = None
         for j in (i, i + 1):
-            if 0 <= j < len(self.starts):
-                a, b = self.starts[j], self.ends[j]
-                early, late = max(a - start, 0), max(end - b, 0)
-                if early + late > _REACH_S:
-                    continue
-                night = (self.night(start, a) if early else 0) + (self.night(b, end) if late else 0)
-                fit = (2 if night else 1, _LATE_I if late > early else _EARLY_I, early + late, night)
-                cost = _stretch_cost(fit)
-                if best is None or cost < best[0]:
-                    best = (cost, fit)
+            if not 0 <= j < len(self.starts) or (j == i + 1 and i >= 0 and self.first[i] == self.first[j]):
+                continue
+            first, last = self.first[j], self.last[j]
+            a, b = self.starts[first], self.ends[last]
+            early, late = max(a - start, 0), max(end - b, 0)
+            if early + late > _REACH_S:
+                continue
+            parts: list[Part] = []
+            if early:
+                parts.append((_EARLY_I, early, self.night(start, a)))
+            # The breaks of the day the slot covers: no night in them, or they would part two days.
+            gaps = sum(max(min(end, self.starts[k + 1]) - max(start, self.ends[k]), 0) for k in range(first, last))
+            if gaps:
+                parts.append((_BREAK_I, gaps, 0))
+            if late:
+                parts.append((_LATE_I, late, self.night(b, end)))
+            night = sum(part[2] for part in parts)
+            main = max(parts, key=lambda part: part[1])[0]  # the longest, which says the slot when one word must
+            fit: Fit = (2 if night else 1, main, early + gaps + late, night, tuple(parts))
+            cost = _stretch_cost(fit)
+            if best is None or cost < best[0]:
+                best = (cost, fit)
         if best is None:
-            return (2, _DAY_OFF_I, 0, self.night(start, end)), -1
+            return (2, _DAY_OFF_I, 0, self.night(start, end), ()), -1
         return best[1], -1
 
 
 def _stretch_cost(fit: Fit) -> float:
     """The penalty (before the burden weight) of a required member's ``fit``."""
-    status, away, outside, night = fit
+    status, away, outside, night, _ = fit
     cost = REQUIRED_COST[STATUSES[status]] + ((outside - night) * HOUR_COST + night * NIGHT_HOUR_COST) / _HOUR_S
     return cost + DAY_OFF_COST if away == _DAY_OFF_I else cost
 
@@ -394,8 +428,9 @@ def _slot(people: list[tuple[Member, bool]], entry: _Verdict, length: int) -> Sl
             _AWAY[away],
             dt.timedelta(seconds=outside),
             dt.timedelta(seconds=night),
+            tuple((_AWAY[way], dt.timedelta(seconds=length), dt.timedelta(seconds=dark)) for way, length, dark in parts),
         )
-        for (member, required), (status, away, outside, night) in zip(people, fits)
+        for (member, required), (status, away, outside, night, parts) in zip(people, fits)
     )
     return Slot(start, start + dt.timedelta(seconds=length), tier, penalty, seats)
 

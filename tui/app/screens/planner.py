@@ -108,7 +108,7 @@ class PlannerScreen(Screen[None]):
     PlannerScreen #planner-status.-problem { color: $error; }
     PlannerScreen #planner-legend { height: auto; color: $foreground-muted; }
     PlannerScreen SlotTable { height: 1fr; }
-    PlannerScreen #planner-why { height: 1; color: $foreground-muted; }
+    PlannerScreen #planner-why { height: auto; color: $foreground-muted; }
     """
 
     def __init__(self, services: Services, members: list[Member], required: list[str], tz: str, first: dt.date) -> None:
@@ -251,8 +251,9 @@ class PlannerScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted)
     def _slot_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        # The slot under the cursor's why on a line of its own: the table's WHY column is past the edge of a
-        # narrow screen, where the members' clocks take the width.
+        # The slot under the cursor's why on a line of its own, broken onto more where it is longer (one line cut
+        # "30m early and 1h in a" at 80 columns): the table's WHY column is past the edge of a narrow screen, where
+        # the members' clocks take the width.
         if 0 <= event.cursor_row < len(self.slots):
             slot = self.slots[event.cursor_row]
             why = plain(f"#{event.cursor_row + 1}: {slot.why or 'in everyone’s working hours'}")
