@@ -260,3 +260,27 @@ def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_n
     with Store(raj) as store:
         assert store.node != node
         assert [op.value for op, *_ in store.refused() if op.field == "title"] == ['"Rough cut"']
+
+
+def test_an_edit_stored_before_and_refused_when_sent_again_is_said_to_whom_made_it(served: tuple[Served, str, str], tmp_path: Path) -> None:
+    # Raj's task for @lee was stored; ana removed @lee (unassigning it) after; the server lost both.  Ana syncs first:
+    # @lee's removal is stored again, and raj's task, sent again, is now refused (removed_assignee).  Replicas that
+    # pulled it before keep it: raj was told only of a refusal, as if the task had never been stored.
+    team, ana_token, raj_token = served
+    ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    crewdeck("-w", str(ana), "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
+    sync(ana)
+    sync(raj)
+    team.back_up()
+    add(raj, "Rough cut @lee")
+    sync(raj)
+    sync(ana)
+    crewdeck("-w", str(ana), "member", "rm", "lee", "--unassign")
+    sync(ana)
+    team.put_back()
+    crewdeck("-w", str(ana), "sync")
+    said = crewdeck("-w", str(raj), "sync")
+    assert "were refused now (judged again against what the server holds now): teammates who pulled them" in said, said
+    assert "rule removed_assignee" in said, said

@@ -82,6 +82,8 @@ class SyncStatus:
     #: (``server_restored`` says so).
     restored: bool = False
     resent: int = 0
+    #: Of those, the ones refused when sent again (``server_restored`` says so).
+    refused_again: int = 0
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,7 @@ class SyncEngine:
                         result.carried,
                         result.restored,
                         result.resent,
+                        result.refused_again,
                     )
                 )
                 self._pause(self.poll_interval, store, made, until_change=True)

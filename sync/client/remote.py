@@ -155,14 +155,24 @@ def carried_over(writes: int) -> str:
     )
 
 
-def server_restored(restored: bool, resent: int) -> str:
-    """What a round that found the server put back from an older backup (``RoundResult.restored``, ``.resent``) tells
-    the member: nobody has to join again, and nothing made here is lost."""
+def server_restored(restored: bool, resent: int, refused_again: int = 0) -> str:
+    """What a round that found the server put back from an older backup (``RoundResult.restored``, ``.resent``,
+    ``.refused_again``) tells the member: nobody has to join again, nothing made here is lost, and what the server
+    stored before and refuses now is said, since teammates who pulled it before still hold it."""
     again = f"{resent:,} operation{'' if resent == 1 else 's'} made here"
     if not restored:
-        return f"the server had lost {again} (put back from an older backup?): sent again"
-    read = "the server was put back from an older backup and had lost operations: this replica pulled its history again"
-    return f"{read}, and sent again the {again} that it no longer had" if resent else f"{read}; it had lost none made here"
+        said = f"the server had lost {again} (put back from an older backup?): sent again"
+    else:
+        read = "the server was put back from an older backup and had lost operations: this replica pulled its history again"
+        said = f"{read}, and sent again the {again} that it no longer had" if resent else f"{read}; it had lost none made here"
+    if not refused_again:
+        return said
+    them = "it" if refused_again == 1 else "them"
+    return (
+        f"{said}; {refused_again:,} of them, stored before, {'was' if refused_again == 1 else 'were'} refused now (judged "
+        f"again against what the server holds now): teammates who pulled {them} before the server was put back still "
+        f"hold {them} until they join again"
+    )
 
 
 def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
@@ -416,6 +426,8 @@ class RoundResult:
     restored: bool = False
     #: Operations made here the server had acknowledged and no longer held: sent again (``server_restored`` says both).
     resent: int = 0
+    #: Of those, the ones the server refused when sent again: replicas that pulled them before still hold them.
+    refused_again: int = 0
 
 
 def mark_removed(store: Store) -> None:
@@ -439,6 +451,8 @@ class Pushed:
     carried: int = 0
     #: Operations the server had acknowledged and stored again: it had lost them (put back from an older backup).
     resent: int = 0
+    #: Operations the server had acknowledged, sent again and refused now (the rules judge them again).
+    refused_again: int = 0
     #: The server asked again for operations it had acknowledged: it lost them (put back from an older backup), and
     #: with them, maybe, what this replica pulled (``sync_round`` pulls its history again).
     lost: bool = False
@@ -511,6 +525,8 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
                 f"the server acknowledged operation #{node_acked}, before this batch; it is not the server this replica joined", "bad_ack"
             )
         cursor = taken[-1]
+        again = {op.op_id for seq, op in pending if seq <= acked}
+        done.refused_again += sum(1 for refusal in refusals if refusal.op_id in again)
         done.refused += store.drop_refused(refusals, meta={META_PUSH_SEQ: str(cursor)})
         done.stored += stored_now
         # Those it had acknowledged before and did not hold as duplicates (which come first): it had lost them.
@@ -687,6 +703,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         _pull_or_start_over(store, client, on_progress)
         raise
     pushed, refused, carried, resent = sent.stored, sent.refused, sent.carried, sent.resent
+    refused_again = sent.refused_again
     pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress, sent.lost)
     if restored:
         # The server may have lost operations made here that it had acknowledged: the last of them is sent again, and
@@ -695,6 +712,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         store.set_meta(META_PUSH_SEQ, str(store.last_own_seq(store.last_own_seq(acked) - 1)))
         again = push_all(store, client, acked=acked)
         pushed, refused, carried, resent = pushed + again.stored, refused + again.refused, carried + again.carried, resent + again.resent
+        refused_again += again.refused_again
     if carried_in_pull or restored:
         # Under their new node, or sent again, they go now rather than at the next round.
         more, refused_more, _ = push_pending(store, client)
@@ -707,7 +725,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     # (every write wakes whoever watches the replica).
     if pushed or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
         store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
-    return RoundResult(pushed, pulled, head, refused, carried, restored, resent)
+    return RoundResult(pushed, pulled, head, refused, carried, restored, resent, refused_again)
 
 
 def retoken(store: Store, token: str, transport: httpx.BaseTransport | None = None) -> Remote:

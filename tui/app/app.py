@@ -874,7 +874,8 @@ class CrewdeckApp(App[int]):
         if fresh and status is not None and (status.restored or status.resent):
             from crewdeck.sync.client.remote import server_restored
 
-            self.notify(server_restored(status.restored, status.resent), title="the server was put back", timeout=30)
+            said = server_restored(status.restored, status.resent, status.refused_again)
+            self.notify(said, title="the server was put back", timeout=30)
         self._tell_refusal(status)
 
     def _tell_refusal(self, status: SyncStatus | None) -> None:

@@ -331,7 +331,7 @@ def cmd_sync(ctx: Context) -> int:
     if result.carried:
         print(carried_over(result.carried))
     if result.restored or result.resent:
-        print(server_restored(result.restored, result.resent))
+        print(server_restored(result.restored, result.resent, result.refused_again))
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
     if result.refused:
         names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
