@@ -660,6 +660,20 @@ def test_a_map_status_name_on_a_bad_row_or_a_row_not_read_is_not_said_to_be_unus
     assert result.code == 2 and "--map-status" not in result.err and "not valid CSV" in result.err
 
 
+def test_a_map_status_name_only_a_bad_trello_card_uses_is_not_said_to_be_unused(cli: Cli, tmp_path: Path) -> None:
+    """A card refused for its due date still sits in its list: the board "names no status 'Later'" was said beside it."""
+    board = trello_board(cards=4, actions=0)
+    (later,) = [entry["id"] for entry in board["lists"] if entry["name"] == "Later"]
+    for card in board["cards"]:
+        if card["idList"] == later:
+            card["due"] = "soon"
+    path = write(tmp_path, "board.json", trello_json(board))
+    result = cli("import", "--from", "trello", str(path), "--map-status", "Later=review", "--map-status", "Someday=todo")
+    assert result.code == 2 and "due: 'soon' is not a date and time" in result.err, result.err
+    unused = [line for line in result.err.splitlines() if line.startswith("--map-status")]
+    assert unused == [f"--map-status: {path} names no status 'Someday'"], result.err
+
+
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
     """A checklist item's due date and member were dropped: "[ ] Film it" said neither when nor who."""
     board = trello_board(cards=0, actions=0)

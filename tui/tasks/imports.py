@@ -105,7 +105,7 @@ def run(
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
             key = f"trello:{board.id}"
-            items = _counted(trello.cards(again, board, name, problems), board.cards, on_progress)
+            items = _counted(trello.cards(again, board, name, problems, statuses), board.cards, on_progress)
             built = build(
                 items, board.people, ws, me, name=name, kind="trello-card", statuses=statuses, default_tz=default_tz,
                 problems=problems, fields=trello.FIELDS, member_fields=trello.MEMBER_FIELDS, named=board.named,

@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from crewdeck.tui.tasks.foreign import Item, OutOfRange, People, comment_line, instant
+from crewdeck.tui.tasks.foreign import Item, OutOfRange, People, StatusMap, comment_line, instant
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
@@ -255,18 +255,23 @@ def _action(found: Board, entry: dict[str, Any], source: str, problems: list[str
         found.authors[card_id] = (author["username"], when[:10] or None)
 
 
-def cards(stream: Readable, found: Board, source: str, problems: list[str]) -> Iterator[Item]:
-    """Each card as an ``Item`` (a second reading of the file); every bad card goes into ``problems``."""
+def cards(stream: Readable, found: Board, source: str, problems: list[str], statuses: StatusMap) -> Iterator[Item]:
+    """Each card as an ``Item`` (a second reading of the file); every bad card goes into ``problems``, the list it is
+    in, bad or not, into ``statuses.named`` (a ``--map-status`` name a bad card's list has is no name the file lacks)."""
     for key, value in object_items(stream, CARDS):
         if key == "cards":
-            yield from _cards(value, found, source, problems)
+            yield from _cards(value, found, source, problems, statuses)
 
 
-def _cards(values: Iterator[Any], found: Board, source: str, problems: list[str]) -> Iterator[Item]:
+def _cards(values: Iterator[Any], found: Board, source: str, problems: list[str], statuses: StatusMap) -> Iterator[Item]:
     for index, card in enumerate(values, start=1):
         if not isinstance(card, dict):
             problems.append(f"{source}: card #{index}: not a JSON object")
             continue
+        list_id = card.get("idList")
+        in_list = found.lists.get(list_id) if isinstance(list_id, str) else None
+        if in_list is not None:
+            statuses.named.add(in_list[0].strip().casefold())
         try:
             item = _card(card, found, source, index)
         except ValueError as exc:
