@@ -358,6 +358,23 @@ def test_the_same_copy_saved_again_voids_no_round_and_the_change_that_does_is_sa
     assert history[-3:] == ["submitted", "saved the copy", "changed the copy (voids the round)"], history
 
 
+def test_a_change_back_to_the_submitted_version_says_the_round_goes_on(team: Cli) -> None:
+    """Copy changed after submitting, then put back: the post reads in review again (its content is the version
+    submitted), while the history said the round was void and nothing after."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "copy", post_id, "Second take", as_member="raj")
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    shown = json.loads(team.ok("post", "show", post_id, "--json"))
+    assert shown["state"] == "in-review"
+    assert [row["what"] for row in shown["history"]][-3:] == [
+        "submitted",
+        "changed the copy (voids the round)",
+        "changed the copy (the version submitted again: the round goes on)",
+    ], shown["history"]
+
+
 def test_post_shows_history_says_what_a_change_of_the_copy_overwrote_as_the_log_does(team: Cli) -> None:
     """Its WHAT said only "changed the copy" where `crewdeck log` says what the copy was: the same words now, the
     texts in NOTE (the history is the post's own, the table stays narrow); a text taken away voids the round too."""

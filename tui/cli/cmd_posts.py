@@ -12,6 +12,7 @@ from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.acting import actors
+from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
@@ -232,8 +233,11 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
             who = f"{named.get(actor, f'@{actor[:8]}')} as {who}"
         events.append((op_id, _Event(at, member, [when, who, what, version, note], actor)))
 
-    #: The content changes' operations (a value saved again unchanged is none): a change after the submission voids the round.
-    content: set[str] = set()
+    #: The content changes' operations (a value saved again unchanged is none), each with the content's hash after it: a
+    #: change after the submission voids the round, and one back to the submitted version brings it back.
+    content: dict[str, str] = {}
+    #: Each submission's content hash, by its operation.
+    rounds: dict[str, str] = {}
     #: Each text's value before the operation read (the one before it, as ``crewdeck log`` finds what a change overwrote).
     held: dict[str, Any] = {}
     for op_id, member, field, value in conn.execute(
@@ -242,7 +246,8 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
         (post_id,),
     ):
         if field == "post_round":
-            add(op_id, stamp_time(op_id), member, "submitted", json.loads(value)["hash"][:8])
+            rounds[op_id] = json.loads(value)["hash"]
+            add(op_id, stamp_time(op_id), member, "submitted", rounds[op_id][:8])
         elif field == "post_state":
             state = json.loads(value)
             if state not in ("idea", "draft", "in-review"):  # those are the post's creation, its copy and its submission
@@ -250,7 +255,7 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
         else:
             old, held[field] = held.get(field), describe.stored_value(value)
             if held[field] != old:
-                content.add(op_id)
+                content[op_id] = _held_hash(held)
             if field in describe.OVERWRITTEN and isinstance(old, str) and old.strip():
                 # As the log says it, the post's name left out: what it did, and in NOTE what the text was and is.
                 what, texts = describe.overwrote(field, old, held[field])
@@ -263,16 +268,32 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     # A content change after the submission voids the round, before a verdict too (one made offline may arrive after a
     # verdict given on the submitted version): say so where it happened.
     out: list[_Event] = []
+    submitted: str | None = None
     round_open = False
     for op_id, event in events:
         what = event.cells[2]
         if what == "submitted":
-            round_open = True
-        elif op_id in content and round_open:
+            submitted, round_open = rounds[op_id], True
+        elif op_id in content and round_open and content[op_id] != submitted:
             event.cells[2] = what + " (voids the round)"
             round_open = False
+        elif op_id in content and not round_open and content[op_id] == submitted:
+            # The post reads in review again: its content is the version submitted (and approved so far) once more.
+            event.cells[2] = what + " (the version submitted again: the round goes on)"
+            round_open = True
         out.append(event)
     return out
+
+
+def _held_hash(held: dict[str, Any]) -> str:
+    """The content's hash (``content_hash``, what a round keeps) of the fields as ``post show``'s history holds them."""
+    media = held.get("media")
+    return content_hash(
+        str(held.get("copy") or ""),
+        str(held.get("link") or ""),
+        [str(m) for m in media] if isinstance(media, list) else [],
+        str(held.get("first_comment") or ""),
+    )
 
 
 def _diff_since_seen(ctx: Context, post_id: str, member: str) -> list[str]:
