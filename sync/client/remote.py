@@ -457,6 +457,15 @@ class Pushed:
     #: with them, maybe, what this replica pulled (``sync_round`` pulls its history again).
     lost: bool = False
 
+    def add(self, other: Pushed) -> None:
+        """Count ``other`` (a later push of the same round) in with these."""
+        self.stored += other.stored
+        self.refused += other.refused
+        self.carried += other.carried
+        self.resent += other.resent
+        self.refused_again += other.refused_again
+        self.lost = self.lost or other.lost
+
 
 def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple[int, int, int]:
     """``push_all``'s ``(stored, refused, carried)``."""
@@ -702,30 +711,27 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         # sent still comes in; a laptop with a fast clock saw none of its team's work for as long as it stayed fast.
         _pull_or_start_over(store, client, on_progress)
         raise
-    pushed, refused, carried, resent = sent.stored, sent.refused, sent.carried, sent.resent
-    refused_again = sent.refused_again
     pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress, sent.lost)
+    sent.carried += carried_in_pull
     if restored:
         # The server may have lost operations made here that it had acknowledged: the last of them is sent again, and
         # the server takes it as a duplicate or says which number it expects (a gap: push_all sends again from there).
         acked = int(store.get_meta(META_PUSH_SEQ) or 0)
         store.set_meta(META_PUSH_SEQ, str(store.last_own_seq(store.last_own_seq(acked) - 1)))
-        again = push_all(store, client, acked=acked)
-        pushed, refused, carried, resent = pushed + again.stored, refused + again.refused, carried + again.carried, resent + again.resent
-        refused_again += again.refused_again
+        sent.add(push_all(store, client, acked=acked))
     if carried_in_pull or restored:
         # Under their new node, or sent again, they go now rather than at the next round.
-        more, refused_more, _ = push_pending(store, client)
+        more = push_all(store, client)
+        sent.add(Pushed(more.stored, more.refused))  # its writes carried over were counted by the pull that found them
         pulled_more, head, _ = pull_all(store, client, on_progress)  # the head they moved
-        pushed, refused, carried = pushed + more, refused + refused_more, carried + carried_in_pull
         pulled += pulled_more
     now = dt.datetime.now(dt.UTC)
     saved = store.get_meta(META_LAST_SYNC)
     # Saved for the next start; an idle round writes it at most once a minute
     # (every write wakes whoever watches the replica).
-    if pushed or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
+    if sent.stored or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
         store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
-    return RoundResult(pushed, pulled, head, refused, carried, restored, resent, refused_again)
+    return RoundResult(sent.stored, pulled, head, sent.refused, sent.carried, restored, sent.resent, sent.refused_again)
 
 
 def retoken(store: Store, token: str, transport: httpx.BaseTransport | None = None) -> Remote:
