@@ -25,7 +25,7 @@ import psycopg
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op, dump_value
-from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
+from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash_of, steps_of, verdict_of
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
 from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import (
@@ -383,7 +383,7 @@ class PgRuleState:
         return PostReview(
             campaign,
             task.get("post_round"),
-            content_hash(task.get("copy") or "", task.get("link") or "", task.get("media") or [], task.get("first_comment") or ""),
+            content_hash_of(task),
             steps_of(chain),
             verdicts,
             frozenset(row[0] for row in authors),

@@ -42,6 +42,13 @@ def content_hash(copy: str, link: str, media: Sequence[str], first_comment: str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def content_hash_of(content: Mapping[str, Any]) -> str:
+    """``content_hash`` of a post's content fields as decoded from their values (``None`` or absent: empty)."""
+    return content_hash(
+        content.get("copy") or "", content.get("link") or "", content.get("media") or [], content.get("first_comment") or ""
+    )
+
+
 @dataclass(frozen=True)
 class Step:
     name: str

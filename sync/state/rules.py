@@ -41,7 +41,7 @@ from crewdeck.sync.state.postround import (
     Reviewer,
     RoundStatus,
     Verdict,
-    content_hash,
+    content_hash_of,
     evaluate,
     may_take,
     moved,
@@ -1489,9 +1489,7 @@ class Judge:
         if not isinstance(submitted, dict):
             return None  # withdrawn (null): no round
         content = {**self.state.task_content(post_id), **self._content_sets.get(post_id, {})}
-        digest = content_hash(
-            content.get("copy") or "", content.get("link") or "", content.get("media") or [], content.get("first_comment") or ""
-        )
+        digest = content_hash_of(content)
         # Checked as a round (``records.post_round``): its id and hash are there.
         if submitted["hash"] == digest:
             # A round of the content it has: of copy its platform takes, as ``post submit`` and the app submit it (copy

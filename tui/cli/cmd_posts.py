@@ -12,7 +12,7 @@ from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.acting import actors
-from crewdeck.sync.state.postround import content_hash
+from crewdeck.sync.state.postround import content_hash_of
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
@@ -255,7 +255,7 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
         else:
             old, held[field] = held.get(field), describe.stored_value(value)
             if held[field] != old:
-                content[op_id] = _held_hash(held)
+                content[op_id] = content_hash_of(held)
             if field in describe.OVERWRITTEN and isinstance(old, str) and old.strip():
                 # As the log says it, the post's name left out: what it did, and in NOTE what the text was and is.
                 what, texts = describe.overwrote(field, old, held[field])
@@ -283,17 +283,6 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
             round_open = True
         out.append(event)
     return out
-
-
-def _held_hash(held: dict[str, Any]) -> str:
-    """The content's hash (``content_hash``, what a round keeps) of the fields as ``post show``'s history holds them."""
-    media = held.get("media")
-    return content_hash(
-        str(held.get("copy") or ""),
-        str(held.get("link") or ""),
-        [str(m) for m in media] if isinstance(media, list) else [],
-        str(held.get("first_comment") or ""),
-    )
 
 
 def _diff_since_seen(ctx: Context, post_id: str, member: str) -> list[str]:
