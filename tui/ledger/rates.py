@@ -6,8 +6,9 @@ the workspace's base currency B with the rate C/B in force on D: the one
 dated D, or else the latest one dated before D (the way hledger picks a
 market price).  A rate the other way, B/C, counts too, as hledger infers a
 reverse price: ``1 / rate``, kept to 40 significant digits (``QUOTIENT``),
-so the one rounding is still the amount's, when it is shown; a rate C/B of
-the same date wins over it.  Never a chain (C/X and X/B).  With no such
+so the one rounding is still the amount's, when it is shown; a rate C/B
+wins over it from the first date one is set, as hledger values a journal.
+Never a chain (C/X and X/B).  With no such
 rate the amount is *not* converted and reports say so, with the currency
 and the dates that need a rate.
 
