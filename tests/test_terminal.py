@@ -224,6 +224,8 @@ def test_notes_changed_elsewhere_while_the_editor_had_them_are_not_saved_over_un
         with Store(workspace) as store:
             assert (store.record("task", first) or {})["notes"] == "Raj wrote these meanwhile"
         term.keys("C-s")
-        term.wait_for(lambda s: "edited the notes" in s, "the confirmation")
+        # The dialog closes once the notes are written.  ("edited the notes" alone is no sign: Raj's edit, told as
+        # a teammate's, says it too.)
+        term.wait_for(lambda s: f"Notes of {first[:8]}" not in s and "edited the notes" in s, "the dialog closed, with the confirmation")
         with Store(workspace) as store:
             assert (store.record("task", first) or {})["notes"] == "Checked with legal."
