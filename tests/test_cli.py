@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -766,7 +767,7 @@ def test_the_demo_takes_posts_through_every_state_and_has_their_results_and_targ
     report = json.loads(c.ok("kpi", "report", "--json"))
     rows = {r["campaign"]: r for r in report["rows"]}
     assert all(r["counts"]["impressions"] and r["spend"]["amount"] != "0.00" for r in rows.values())
-    assert [t["target"] for t in rows["holiday-gifting"]["off_target"]] == ["roas>=4x"]
+    assert [t["target"] for t in rows["holiday-gifting"]["off_target"]] == ["roas>=2.5x"]
     assert not rows["spring-launch"]["off_target"] and not rows["app-install-push"]["off_target"]
     by_post = json.loads(c.ok("kpi", "report", "--by", "post", "--json"))
     assert {p["id"] for p in published} <= {r["post"] for r in by_post["rows"]}
@@ -788,6 +789,65 @@ def test_the_demos_ad_spend_sits_on_the_platforms_its_paid_results_are_on(tmp_pa
     for row in rows:
         if (row["campaign_id"], row["platform"]) in paid:
             assert all(row["kpis"][kpi]["value"] for kpi in ("cpc", "cpm", "cpa", "roas")), row
+
+
+#: What a small brand's ads see in 2025-26 on each platform (EUR, %): CPM, CTR, CPC, conversion rate of the clicks, ROAS.
+_BELIEVABLE = {
+    "meta": {"cpm": (5, 15), "ctr": (0.8, 2), "cpc": (0.3, 1.5), "cvr": (1, 10), "roas": (1, 5)},
+    "linkedin": {"cpm": (25, 60), "ctr": (0.4, 1), "cpc": (3, 8), "cvr": (1, 10), "roas": (1, 5)},
+    "tiktok": {"cpm": (3, 10), "ctr": (0.8, 2), "cpc": (0.3, 1.5), "cvr": (1, 10), "roas": (1, 5)},
+}
+
+
+def test_the_demos_ad_figures_are_ones_a_marketer_would_believe(tmp_path: Path) -> None:
+    """The demo's ads cost a tenth of what ads cost (Meta CPM 0.19 EUR, LinkedIn's 0.15, ROAS 15x), their campaigns'
+    budgets were drawn at random (App Install Push heading for 141 % of its ad budget ten days in), and every target
+    but one was met by a mile: Results, `kpi report` and the targets read as toy data. Per paid platform its figures
+    sit where a small brand's do, each campaign's (all its spend counted) between its platforms', its ad budget
+    holds the pace its ads spend at, and the targets are met by some rows and missed by others."""
+    c = Cli(tmp_path / "demo.db")
+    assert c("demo", str(c.workspace), as_member=None).code == 0
+
+    def kpi(row: dict[str, Any], name: str) -> float:
+        value = row["kpis"][name]["value"]
+        assert value is not None, (row.get("platform"), name)
+        return float(value)
+
+    by_platform = json.loads(c.ok("kpi", "report", "--by", "platform", "--json"))["rows"]
+    paid = [row for row in by_platform if row["platform"] in _BELIEVABLE]
+    # Organic posts on tiktok have no spend: the paid rows are those of the campaigns' ads.
+    assert {(row["campaign"], row["platform"]) for row in paid if row["spend"]["amount"] != "0.00"} == {
+        ("spring-launch", "meta"),
+        ("spring-launch", "linkedin"),
+        ("holiday-gifting", "meta"),
+        ("app-install-push", "tiktok"),
+    }
+    for row in paid:
+        if row["spend"]["amount"] != "0.00":
+            for name, (low, high) in _BELIEVABLE[row["platform"]].items():
+                assert low <= kpi(row, name) <= high, (row["campaign"], row["platform"], name, row["kpis"][name])
+    campaigns = json.loads(c.ok("kpi", "report", "--json"))["rows"]
+    assert len(campaigns) == 3
+    for row in campaigns:
+        # Its creators', freelancers' and tools' spend counted too, so dearer than its ads alone, but no toy.
+        assert 3 <= kpi(row, "cpm") <= 60 and 0.8 <= kpi(row, "ctr") <= 2 and 1 <= kpi(row, "roas") <= 5, row["kpis"]
+    # Met and missed: the pane's flags show both, on campaigns and on a campaign's platforms.
+    assert {bool(row["off_target"]) for row in campaigns} == {True, False}
+    assert {bool(row["off_target"]) for row in paid if row["spend"]["amount"] != "0.00"} == {True, False}
+    # Each campaign's budget holds what it is heading for (no line of it over yet), its ad budget within 20 %.
+    for campaign in json.loads(c.ok("ledger", "report", "--json"))["campaigns"]:
+        total = campaign["total"]
+        assert not total["over_budget"] and not total["forecast_over_budget"], (campaign["slug"], total["forecast"])
+        assert not any(row["over_budget"] for row in campaign["rows"]), campaign["slug"]
+        (ads,) = (row for row in campaign["rows"] if row["category"] == "sponsored-posts")
+        assert 0.8 <= float(ads["forecast"]["amount"]) / float(ads["budget"]["amount"]) <= 1.0, (campaign["slug"], ads["forecast"])
+    # A day of paid results has that day's spend beside it, so a week's or a day's figures are as right as the month's.
+    with sqlite3.connect(c.workspace) as db:
+        unpaid = db.execute(
+            "SELECT r.campaign, r.platform, r.day FROM result r WHERE r.kind = 'campaign' AND NOT EXISTS (SELECT 1 FROM ledger_entry e"
+            " WHERE e.campaign = r.campaign AND e.date = r.day AND e.category = 'sponsored-posts' AND lower(e.payee) LIKE r.platform || '%')"
+        ).fetchall()
+    assert not unpaid, unpaid[:5]
 
 
 def test_the_demos_paid_results_begin_with_the_campaigns_run(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ def test_ledger_pane_with_the_reports_warnings_80x24(snap_compare: Any, tmp_path
         assert main([*ana, "budget", "set", "spring-launch", "ads", "5000 JPY", "--month", "2026-11"]) == 0
         assert main([*ana, "budget", "set", "holiday-gifting", "tools", "100", "--month", "2026-12"]) == 0
         assert main([*ana, "campaign", "set", "holiday-gifting", "--end", "2026-11-30"]) == 0
-        assert main([*ana, "crisis", "start", "--reason", "Outage", "--campaign", "spring-launch"]) == 0
+        assert main([*ana, "crisis", "start", "--reason", "Outage", "--campaign", "holiday-gifting"]) == 0  # its spend of today
 
     async def ledger(pilot: Any) -> None:
         await settle(pilot)

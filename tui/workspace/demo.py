@@ -14,14 +14,24 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from crewdeck.sync.state.records import WORKSPACE_ROW, budget_id, rate_id
+from crewdeck.sync.state.records import WORKSPACE_ROW, budget_id, derived_id, rate_id
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.ledger.actions import reversal_id
 from crewdeck.tui.time.hours import parse_hours
 from crewdeck.tui.time.when import localize, parse_utc, utc_iso
-from crewdeck.tui.workspace.demo_posts import AD_PAYEES, PAID, POSTS_MADE, Step, play, post_steps, written_at
+from crewdeck.tui.workspace.demo_posts import (
+    AD_PAYEES,
+    POSTS_MADE,
+    AdDay,
+    Step,
+    ad_spend,
+    entered_next_morning,
+    play,
+    post_steps,
+    written_at,
+)
 from crewdeck.tui.workspace.words import counted
 
 MEMBERS = [
@@ -46,11 +56,23 @@ CAMPAIGNS = [
 VERBS = ["Draft", "Review", "Schedule", "Publish", "Approve", "Shoot", "Edit", "Localize", "Brief", "Report on", "Boost"]
 ASSETS = ["carousel", "reel", "story", "post", "thread", "banner", "video", "landing page copy", "A/B test", "UTM links", "KPI deck"]
 EXTRA_TAGS = ["urgent", "client", "legal", "evergreen", "ugc", "paid"]
+#: The category a day's ad spend (``demo_posts.ad_spend``, paid to the platform: ``AD_PAYEES``) is booked to.
+ADS = "sponsored-posts"
+#: The other spend: who it is paid to, how often it comes (of 100 entries) and what one costs (EUR, from-to): a
+#: micro-influencer's post, a tool's seat or credits, a freelancer's piece of work.
 CATEGORIES = {
-    "sponsored-posts": list(AD_PAYEES.values()),
-    "influencers": ["@fitwithjess", "@techtalks_raj", "@cafe_mila", "@urban.lens"],
-    "content-tools": ["Canva", "Buffer", "Figma", "Later"],
-    "freelancers": ["Studio Nord video", "Freelance copywriter", "Translation agency"],
+    "influencers": (["@fitwithjess", "@techtalks_raj", "@cafe_mila", "@urban.lens"], 20, (80, 300)),
+    "content-tools": (["Canva", "Buffer", "Figma", "Later"], 45, (8, 45)),
+    "freelancers": (["Studio Nord video", "Freelance copywriter", "Translation agency"], 35, (60, 250)),
+}
+#: Each campaign's budget for its run (EUR): its ads at their daily cost over the days they run (``demo_posts.PAID``),
+#: the rest at the pace its spend goes (``CATEGORIES``: 10-15 EUR a day on tools, 50-60 on freelancers, 35-45 on
+#: influencers' posts) with some room, and the influencer deal it has approved (Spring Launch's) or waits on
+#: (approving Holiday Gifting's would take it over).
+BUDGETS = {
+    "Spring Launch": {ADS: 16_000, "influencers": 6_500, "content-tools": 1_200, "freelancers": 5_000},
+    "Holiday Gifting": {ADS: 9_000, "influencers": 3_000, "content-tools": 600, "freelancers": 3_000},
+    "App Install Push": {ADS: 10_000, "influencers": 6_500, "content-tools": 1_000, "freelancers": 5_000},
 }
 STATUS_WEIGHTS = {"inbox": 12, "todo": 30, "doing": 15, "review": 10, "done": 28, "cancelled": 5}
 
@@ -166,7 +188,10 @@ def build_demo(
             if status == "done":
                 done_at[task_id] = moved
         counts[status] = counts.get(status, 0) + 1
-    _money(w, rng, today, campaign_ids, member_ids, now, new_id)
+    # What the ads cost each day, from a seed of their own (and what that bought, below: the posts' results).
+    bought = random.Random(seed + 3)
+    ads = ad_spend(now, {name: today + dt.timedelta(days=start) for name, _, _, start, _ in CAMPAIGNS}, bought)
+    _money(w, rng, today, campaign_ids, member_ids, now, new_id, ads)
     # Each record written when it says it was made, so its history agrees with it ("created by @leo Wed 11-11"
     # was "@leo added" on the day the demo was made): the groundwork first, then the team's month in order, the
     # posts' steps among it.
@@ -177,7 +202,7 @@ def build_demo(
         if posts:
             # The posts' steps read the log by record (a round's authors, the rules' review).
             store.need_log_index()
-            steps += post_steps(store, now, new_id)
+            steps += post_steps(store, now, new_id, ads, bought)
         play(store, steps)
     by_status = f" ({', '.join(f'{counts[status]:,} {status}' for status in STATUS_WEIGHTS if status in counts)})" if counts else ""
     summary = f"{len(MEMBERS)} members, {len(CAMPAIGNS)} campaigns, {counted(tasks, 'task')}{by_status}"
@@ -258,19 +283,19 @@ def _money(
     member_ids: dict[str, str],
     now: dt.datetime,
     new_id: Callable[[], str],
+    ads: list[AdDay],
 ) -> None:
     pm = member_ids["ana"]
-    for campaign_id in campaign_ids.values():
-        for category in CATEGORIES:
-            amount = rng.choice([1_500, 2_500, 4_000, 6_000]) * 100
+    for name, budgets in BUDGETS.items():
+        for category, amount in budgets.items():
             w.set(
                 "budget",
-                budget_id(campaign_id, category, "run"),
+                budget_id(campaign_ids[name], category, "run"),
                 {
-                    "campaign": campaign_id,
+                    "campaign": campaign_ids[name],
                     "category": category,
                     "period": "run",
-                    "amount": amount,
+                    "amount": amount * 100,
                     "currency": "EUR",
                 },
             )
@@ -280,24 +305,21 @@ def _money(
         w.set("rate", rate_id(day, "GBP", "EUR"), {"date": day, "base": "GBP", "quote": "EUR", "rate": f"1.1{rng.randint(60, 90)}"})
     handles = list(member_ids)
     made: list[tuple[str, dict[str, Any]]] = []
+    categories = list(CATEGORIES)
     for i in range(72):
-        category = rng.choice(list(CATEGORIES))
+        category = rng.choices(categories, [often for _, often, _ in CATEGORIES.values()])[0]
+        payees, _, (low, high) = CATEGORIES[category]
         currency = rng.choices(["EUR", "USD", "GBP"], [60, 30, 10])[0]
-        name, _, _, start, _ = rng.choice(CAMPAIGNS)
+        # A campaign begun earlier has spent for longer: each about as much a day (its budget's pace).
+        name, _, _, start, _ = rng.choices(CAMPAIGNS, [-start for *_, start, _ in CAMPAIGNS])[0]
         spent = today - dt.timedelta(days=rng.randint(0, -start))
-        payee = rng.choice(CATEGORIES[category])
-        if category == "sponsored-posts":
-            # Paid to one of the platforms the campaign's ads ran on (``PAID``), so its spend sits by their results;
-            # the draw above is kept, so the rest of the demo stays as it was.
-            ran = PAID[name]
-            payee = AD_PAYEES[ran[CATEGORIES[category].index(payee) % len(ran)]]
         record: dict[str, Any] = {
-            # Spent so far in the campaign's run, around 60-110 % of the pace its budget allows.
+            # Spent so far in the campaign's run.
             "date": spent.isoformat(),
             "campaign": campaign_ids[name],
             "category": category,
-            "payee": payee,
-            "amount": rng.randint(40, 300) * 100 + rng.choice([0, 50, 99]),
+            "payee": rng.choice(payees),
+            "amount": rng.randint(low, high) * 100 + rng.choice([0, 50, 99]),
             "currency": currency,
             "memo": f"invoice {2026_1100 + i}",
             "entered_by": member_ids[rng.choice(handles)],
@@ -305,6 +327,25 @@ def _money(
             "entered_at": _entered(spent, now - dt.timedelta(minutes=i), late=dt.timedelta(minutes=i)),
         }
         made.append((w.append("ledger_entry", record, row_id=new_id()), record))
+    paid_social = next(tz for handle, _, _, tz, _ in MEMBERS if handle == "kemi")
+    for campaign, platform, ran, amount in ads:
+        # A day's spend on a platform, entered by the paid social lead the next morning (as `kpi import --spend`
+        # would, from the platform's export), under an id of its own: the ids drawn for the rest stay as they were.
+        w.append(
+            "ledger_entry",
+            {
+                "date": ran.isoformat(),
+                "campaign": campaign_ids[campaign],
+                "category": ADS,
+                "payee": AD_PAYEES[platform],
+                "amount": amount,
+                "currency": "EUR",
+                "memo": "daily ad spend",
+                "entered_by": member_ids["kemi"],
+                "entered_at": utc_iso(entered_next_morning(ran, dt.time(9, 30), paid_social, now)),
+            },
+            row_id=derived_id("demo ad spend", campaign_ids[campaign], platform, ran.isoformat()),
+        )
     # Two mistakes corrected by reversing entries, and influencer deals
     # waiting for the project manager (ana approved the first).
     for entry_id, record in made[5:7]:

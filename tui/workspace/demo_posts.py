@@ -6,7 +6,9 @@ each at the time it happened, so the rounds, verdicts and history read as a
 real week would.  The published posts (since they went out), the campaigns'
 paid platforms (since the campaign began) and the platforms' followers have
 a month of daily results at most, and each campaign targets to be measured
-against (one falls short).
+against (some met, some missed).  What the ads bought each day is drawn
+from what they cost that day (``ad_spend``, the ledger's daily ad spend), at
+the rates a small brand's campaigns see on each platform (``AD_RATES``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from crewdeck.sync.state.records import result_id
 from crewdeck.sync.state.store import Store
@@ -34,22 +36,68 @@ CHAINS = {
     "App Install Push": [{"name": "brand", "member": None, "group": "brand"}],
 }
 
-#: What each campaign is measured against: Holiday Gifting's sales fall short.
+#: What each campaign is measured against, all its spend counted (its creators' and freelancers' too): Holiday
+#: Gifting's sales fall short, though its Meta ads alone make their 2.5x.  On each campaign's platforms, LinkedIn's
+#: clicks and leads cost Spring Launch more than its targets allow; Meta's make up for them.
 TARGETS = {
-    "Spring Launch": ["ctr>=1.2%", "cpa<=12.00 EUR", "er_impressions>=2.5%"],
-    "Holiday Gifting": ["roas>=4", "ctr>=1%"],
-    "App Install Push": ["cpa<=10.00 EUR", "ctr>=1.2%", "result=conversions"],
+    "Spring Launch": ["ctr>=1%", "cpa<=55.00 EUR", "er_impressions>=1.2%"],
+    "Holiday Gifting": ["roas>=2.5", "ctr>=1%"],
+    "App Install Push": ["cpa<=15.00 EUR", "ctr>=1%", "result=conversions"],
 }
 
 #: How many days of results, up to yesterday.
 RESULT_DAYS = 30
 
+
+class Ads(NamedTuple):
+    """A campaign's ads on one platform: what they cost a day (EUR, each day within 15 % of it) and what a conversion
+    was worth (EUR, drawn each day between the two)."""
+
+    daily: int
+    value: tuple[int, int]
+
+
 #: Where each campaign's ads ran (results per campaign and platform, not per post, where an ad export puts them: Meta's
-#: on meta), and who an ad platform's invoices are paid to.  A campaign's ad invoices are paid to its own ad platforms,
-#: and a payee names its platform (README "KPIs, defined once"), so its spend sits by the results it bought: drawn from
-#: every ad platform, Results read CPC "—" where the paid results were and spend with no results elsewhere.
-PAID = {"Spring Launch": ("meta", "linkedin"), "Holiday Gifting": ("meta",), "App Install Push": ("tiktok",)}
+#: on meta), what they cost and what their conversions were worth: a sale of the spring range, a LinkedIn lead to the
+#: team plan, a holiday gift, an app install (what an installer spends in the app over 90 days).  A campaign's ad
+#: spend is paid to its own ad platforms (``AD_PAYEES``), and a payee names its platform (README "KPIs, defined once"),
+#: so its spend sits by the results it bought: drawn from every ad platform, Results read CPC "—" where the paid
+#: results were and spend with no results elsewhere.
+PAID = {
+    "Spring Launch": {"meta": Ads(150, (55, 95)), "linkedin": Ads(110, (250, 450))},
+    "Holiday Gifting": {"meta": Ads(220, (40, 65))},
+    "App Install Push": {"tiktok": Ads(130, (22, 36))},
+}
 AD_PAYEES = {"meta": "Meta Ads", "linkedin": "LinkedIn Marketing Solutions", "tiktok": "TikTok For Business"}
+
+
+class AdRates(NamedTuple):
+    """What a day of a platform's ads bought, each drawn per day between its two ends: the cost per 1,000 impressions
+    (EUR cents), the click-through rate and the conversion rate of the clicks (basis points, 1/100 %)."""
+
+    cpm: tuple[int, int]
+    ctr: tuple[int, int]
+    cvr: tuple[int, int]
+
+
+#: A small brand's campaigns in 2025-26 (EUR): Meta CPM 7-12, CTR 1.0-1.6 % (so CPC 0.45-1.20); LinkedIn CPM 30-48,
+#: CTR 0.55-0.85 % (CPC 3.50-8.70); TikTok CPM 4.50-8, CTR 0.8-1.3 % (CPC 0.35-1.00).  Conversions: a few % of the
+#: clicks, more for an app install.  The demo's ads once cost a tenth of these (CPM under 1 EUR): Results read as toy data.
+AD_RATES = {
+    "meta": AdRates(cpm=(700, 1_200), ctr=(100, 160), cvr=(250, 450)),
+    "linkedin": AdRates(cpm=(3_000, 4_800), ctr=(55, 85), cvr=(300, 600)),
+    "tiktok": AdRates(cpm=(450, 800), ctr=(80, 130), cvr=(600, 1_000)),
+}
+
+
+class AdDay(NamedTuple):
+    """A day's spend on a campaign's ads on one platform (EUR cents)."""
+
+    campaign: str
+    platform: str
+    day: dt.date
+    amount: int
+
 
 # title, campaign, platform, author, days from today (its slot), how far it got, copy
 POSTS = [
@@ -98,8 +146,32 @@ Step = tuple[dt.datetime, Callable[[dt.datetime], object]]
 POSTS_MADE = f"{len(POSTS)} posts, {RESULT_DAYS} days of results"
 
 
-def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> list[Step]:
-    """The steps that add the demo's posts, results and targets to a workspace with its members and campaigns."""
+def result_days(now: dt.datetime) -> list[dt.date]:
+    """The days the demo has results for: the ``RESULT_DAYS`` up to yesterday (UTC), in order."""
+    yesterday = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+    return [yesterday - dt.timedelta(days=back) for back in range(RESULT_DAYS - 1, -1, -1)]
+
+
+def ad_spend(now: dt.datetime, starts: dict[str, dt.date], rng: random.Random) -> list[AdDay]:
+    """What each campaign's ads (``PAID``) cost each day of the results since the campaign began (``starts``, by name)."""
+    return [
+        AdDay(campaign, platform, day, ads.daily * rng.randint(85, 115))
+        for campaign, platforms in PAID.items()
+        for platform, ads in platforms.items()
+        for day in result_days(now)
+        if day >= starts[campaign]  # its ads ran from its start (App Install Push's 10 days ago)
+    ]
+
+
+def entered_next_morning(day: dt.date, at: dt.time, tz: str, now: dt.datetime) -> dt.datetime:
+    """When a day's numbers were entered: at ``at`` the next morning in ``tz``, or now if that is sooner."""
+    return min(now, localize(dt.datetime.combine(day + dt.timedelta(days=1), at), zone(tz)))
+
+
+def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str], ads: list[AdDay], bought: random.Random) -> list[Step]:
+    """The steps that add the demo's posts, results and targets to a workspace with its members and campaigns, and
+    what its ads bought (``ads``: what they cost each day; ``bought``: the draws of what that bought, apart from the
+    posts' and followers' own)."""
     rng = random.Random(len(POSTS))
     members = {handle: row_id for row_id, handle in store.conn.execute("SELECT id, handle FROM member")}
     campaigns = {name: (row_id, audience) for row_id, name, audience in store.conn.execute("SELECT id, name, audience_tz FROM campaign")}
@@ -132,9 +204,8 @@ def post_steps(store: Store, now: dt.datetime, new_id: Callable[[], str]) -> lis
             published.append((post_id, slot.astimezone(zone(audience)).date()))
     first = min(when for when, _ in steps) - dt.timedelta(hours=1)
     steps.append((first, partial(_chains_and_targets, store, members, campaigns)))
-    starts = {row_id: dt.date.fromisoformat(start) for row_id, start in store.conn.execute("SELECT id, start FROM campaign")}
-    paid = [(campaigns[name][0], platform, starts[campaigns[name][0]]) for name, platforms in PAID.items() for platform in platforms]
-    steps += _result_steps(store, members["raj"], rng, published, paid, now)
+    paid = [(campaigns[ad.campaign][0], ad) for ad in ads]
+    steps += _result_steps(store, members["raj"], rng, bought, published, paid, now)
     return steps
 
 
@@ -206,15 +277,16 @@ def _result_steps(
     store: Store,
     analyst: str,
     rng: random.Random,
+    bought: random.Random,
     published: list[tuple[str, dt.date]],
-    paid: list[tuple[str, str, dt.date]],
+    paid: list[tuple[str, AdDay]],
     now: dt.datetime,
 ) -> list[Step]:
-    """Daily numbers up to yesterday: each published post's since it went out, each campaign's ads since it began, and
-    the followers, each day's entered by the analyst the next morning (10:00 in Kolkata, or now if that is sooner), as a team does:
-    written all at once, the month's 243 of them were the first five pages of `crewdeck log`."""
-    yesterday = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
-    month = [yesterday - dt.timedelta(days=back) for back in range(RESULT_DAYS - 1, -1, -1)]
+    """Daily numbers up to yesterday: each published post's since it went out, what each campaign's ads bought on the
+    days they ran (``paid``, by campaign id; drawn from ``bought``), and the followers, each day's entered by the
+    analyst the next morning (10:00 in Kolkata, or now if that is sooner), as a team does: written all at once, the
+    month's 243 of them were the first five pages of `crewdeck log`."""
+    month = result_days(now)
     days: dict[dt.date, list[tuple[str, dict[str, Any]]]] = {day: [] for day in month}
     for post_id, went_out in published:
         for age, day in enumerate(d for d in month if d >= went_out):
@@ -225,24 +297,23 @@ def _result_steps(
                     {"kind": "post", "post": post_id, "day": day.isoformat(), **_counts(rng, reach), "source": "demo"},
                 )
             )
-    for campaign_id, platform, start in paid:
-        for day in (d for d in month if d >= start):  # its ads ran from its start (App Install Push's 10 days ago)
-            counts = _counts(rng, rng.randint(40_000, 100_000))
-            value = counts["conversions"] * rng.randint(200, 500)
-            days[day].append(
-                (
-                    result_id("campaign", day.isoformat(), campaign=campaign_id, platform=platform),
-                    {
-                        "kind": "campaign",
-                        "campaign": campaign_id,
-                        "platform": platform,
-                        "day": day.isoformat(),
-                        **counts,
-                        "conversion_value": {"amount": value, "currency": "EUR"},
-                        "source": "demo",
-                    },
-                )
+    for campaign_id, (campaign, platform, day, amount) in paid:
+        counts = _ad_counts(bought, AD_RATES[platform], amount)
+        value = counts["conversions"] * bought.randint(*PAID[campaign][platform].value) * 100
+        days[day].append(
+            (
+                result_id("campaign", day.isoformat(), campaign=campaign_id, platform=platform),
+                {
+                    "kind": "campaign",
+                    "campaign": campaign_id,
+                    "platform": platform,
+                    "day": day.isoformat(),
+                    **counts,
+                    "conversion_value": {"amount": value, "currency": "EUR"},
+                    "source": "demo",
+                },
             )
+        )
     for platform, base in (("instagram", 41_200), ("facebook", 18_900), ("tiktok", 12_400), ("linkedin", 6_300)):
         for n, day in enumerate(month):
             days[day].append(
@@ -257,12 +328,8 @@ def _result_steps(
                     },
                 )
             )
-    morning = dt.time(10, 0)
     return [
-        (
-            min(now, localize(dt.datetime.combine(day + dt.timedelta(days=1), morning), zone("Asia/Kolkata"))),
-            partial(_enter, store, analyst, results),
-        )
+        (entered_next_morning(day, dt.time(10, 0), "Asia/Kolkata", now), partial(_enter, store, analyst, results))
         for day, results in days.items()
     ]
 
@@ -289,4 +356,29 @@ def _counts(rng: random.Random, reach: int) -> dict[str, int]:
         "saves": saves,
         "clicks": clicks,
         "conversions": clicks * rng.randint(3, 9) // 100,
+    }
+
+
+def _ad_counts(rng: random.Random, rates: AdRates, amount: int) -> dict[str, int]:
+    """What ``amount`` (EUR cents) of a day's ads bought at ``rates``: impressions at the day's CPM, each person seeing
+    them 1.2-1.6 times, clicks and conversions at its CTR and conversion rate, and fewer reactions than a post's
+    followers give it (people who do not follow the brand, scrolling past)."""
+    impressions = amount * 1_000 // rng.randint(*rates.cpm)
+    reach = impressions * 100 // rng.randint(120, 160)
+    # Per 1,000 impressions: 6-14 reactions, 0.5-2 comments, 0.5-2 shares, 0.3-1.2 saves.
+    reactions, comments, shares, saves = (
+        impressions * rng.randint(low, high) // 10_000 for low, high in ((60, 140), (5, 20), (5, 20), (3, 12))
+    )
+    clicks = impressions * rng.randint(*rates.ctr) // 10_000
+    return {
+        "impressions": impressions,
+        "reach": reach,
+        "engagements": reactions + comments + shares + saves,
+        "reactions": reactions,
+        "comments": comments,
+        "shares": shares,
+        "saves": saves,
+        "clicks": clicks,
+        # A fraction of a conversion is one on that many days in ten (a LinkedIn day's 19 clicks make 0.9 of one).
+        "conversions": int(clicks * rng.randint(*rates.cvr) / 10_000 + rng.random()),
     }
