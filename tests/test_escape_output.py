@@ -231,9 +231,6 @@ PREFIX = "A^[]52;c;"
 async def test_the_app_shows_every_field_and_sends_nothing_raw(cli: Cli) -> None:
     hostile = make_hostile(cli.workspace)
     app = make_app(cli.workspace, "raj")  # the inbox holds raj's tasks
-    # The notice stays up until cleared: its toast goes after 4 seconds, which a loaded machine can take to show it.
-    notify = app.notify
-    app.notify = lambda message, **given: notify(message, **{**given, "timeout": 3600})  # type: ignore[method-assign]
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await settle(pilot)
         assert_screen_safe(app, "the task list and the header", PREFIX)
