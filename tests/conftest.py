@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from textual.notifications import SeverityLevel
 
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_node_id
@@ -64,6 +65,35 @@ def pilot_looks_for_idle_often() -> Iterator[None]:
     assert textual._wait.SLEEP_GRANULARITY == 1 / 50, "Textual's Pilot paces its waits otherwise now: see if this still helps"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(textual._wait, "SLEEP_GRANULARITY", PILOT_IDLE_POLL)
+        yield
+
+
+#: How long a notice of an app under test stays up, in seconds: for the whole test.
+NOTICE_LIFE = 3600.0
+
+
+@pytest.fixture(autouse=True, scope="session")
+def notices_stay_up() -> Iterator[None]:
+    """A notice stays up (in ``app._notifications``, its toast on the screen) until the app takes it down or the test
+    clears it, never for the app's own few seconds (3 for what a key did, 4 for a teammate's change): a loaded
+    machine took longer than that between a notice and the test's look at it, which then found it gone."""
+    import textual.app
+
+    real = textual.app.App.notify
+
+    def notify(
+        self: textual.app.App[object],
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        real(self, message, title=title, severity=severity, timeout=NOTICE_LIFE, markup=markup)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textual.app.App, "notify", notify)
         yield
 
 

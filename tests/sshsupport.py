@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from .syncsupport import free_port, wait_until
+from .syncsupport import PortTaken, free_port, up_on_a_free_port, wait_until
 
 SSHD = "/usr/sbin/sshd"
 SSH = shutil.which("ssh") or "/usr/bin/ssh"
@@ -136,10 +136,12 @@ class TeamAccount:
 class Sshd:
     """``sshd -D`` on 127.0.0.1 for the team account: keys from a file, or from ``crewdeck ssh keys-command``."""
 
+    port: int
+    process: subprocess.Popen[bytes]
+
     def __init__(self, account: TeamAccount, workspace: Path, *, keys_command: bool) -> None:
         self.account = account
         self.directory = Path(tempfile.mkdtemp(prefix="crewdeck-sshd-"))
-        self.port = free_port()
         self.authorized_keys = account.directory / "authorized_keys"
         self.log = self.directory / "sshd.log"
         host_key = self.directory / "host_ed25519"
@@ -151,19 +153,26 @@ class Sshd:
         else:
             keys = f"AuthorizedKeysFile {self.authorized_keys}\n"
         config = self.directory / "sshd_config"
-        config.write_text(
-            f"Port {self.port}\nListenAddress 127.0.0.1\nHostKey {host_key}\nPidFile {self.directory / 'sshd.pid'}\n"
-            f"{keys}"
-            "PubkeyAuthentication yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
-            # The test's files live under /tmp, which is world-writable: StrictModes would refuse them.
-            "StrictModes no\nPermitRootLogin no\n"
-            f"AllowUsers {account.name}\nLogLevel VERBOSE\n"
-        )
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation directory
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
-        wait_until(lambda: "Server listening" in self.log.read_text() or self.process.poll() is not None, "sshd to listen")
-        assert self.process.poll() is None, self.log.read_text()
+
+        def up(port: int) -> None:
+            self.port = port
+            config.write_text(
+                f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\nPidFile {self.directory / 'sshd.pid'}\n"
+                f"{keys}"
+                "PubkeyAuthentication yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
+                # The test's files live under /tmp, which is world-writable: StrictModes would refuse them.
+                "StrictModes no\nPermitRootLogin no\n"
+                f"AllowUsers {account.name}\nLogLevel VERBOSE\n"
+            )
+            with self.log.open("w") as log:
+                self.process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
+            wait_until(lambda: "Server listening" in self.log.read_text() or self.process.poll() is not None, "sshd to listen")
+            if self.process.poll() is not None:
+                said = self.log.read_text()
+                raise (PortTaken if "Address already in use" in said else AssertionError)(said)
+
+        up_on_a_free_port(up, free_port())
 
     def ssh_command(self, key: Path, *, tty: bool = False) -> list[str]:
         return [

@@ -35,6 +35,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class PortTaken(AssertionError):
+    """The server exited saying its port is in use: taken by another process since ``free_port`` found it free."""
+
+
 def wait_up(proc: subprocess.Popen[bytes], url: str, what: str) -> None:
     """Until ``url`` answers 200 (``what`` names the process in the error when it exits or never does).
 
@@ -45,13 +49,29 @@ def wait_up(proc: subprocess.Popen[bytes], url: str, what: str) -> None:
 
         def answers() -> bool:
             if proc.poll() is not None:
-                raise AssertionError(f"{what} exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+                said = proc.stderr.read().decode() if proc.stderr else ""
+                taken = " is in use; pick another with --port" in said or "Address already in use" in said  # before its bind, or at it
+                raise (PortTaken if taken else AssertionError)(f"{what} exited: {said}")
             try:
                 return client.get(url).status_code == 200
             except httpx.TransportError:
                 return False
 
         wait_until(answers, f"{what} to come up")
+
+
+def up_on_a_free_port(up: Callable[[int], None], port: int, *, again: bool = False) -> None:
+    """``up(port)`` a server on ``port`` (a ``free_port``), or on another one while the one tried was taken meanwhile: free
+    when ``free_port`` looked, another process (another test's server, a connection's own end) may have taken it before
+    the server bound it.  ``again``: a server started once keeps its port."""
+    while True:
+        try:
+            up(port)
+            return
+        except PortTaken:
+            if again:
+                raise
+            port = free_port()
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = PATIENCE) -> None:
@@ -90,6 +110,8 @@ class Server:
     entry: list[str] = field(default_factory=lambda: ["-m", "crewdeck.tui.cli.main", "serve"])
     #: The server process's limit of open files (soft and hard), when lowered.
     open_files: int | None = None
+    #: Whether it came up once: started again, it keeps its port (a replica's URL names it).
+    started: bool = False
 
     @property
     def url(self) -> str:
@@ -103,15 +125,20 @@ class Server:
             if limit is not None:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
-        self.proc = subprocess.Popen(
-            [sys.executable, *self.entry, *self.args, "--port", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            preexec_fn=lower_limit,
-        )
-        wait_up(self.proc, self.url + "/v1/health", "server")
+        def up(port: int) -> None:
+            self.port = port
+            self.proc = subprocess.Popen(
+                [sys.executable, *self.entry, *self.args, "--port", str(self.port)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                preexec_fn=lower_limit,
+            )
+            wait_up(self.proc, self.url + "/v1/health", "server")
+
+        up_on_a_free_port(up, self.port, again=self.started)
+        self.started = True
         return self
 
     def kill(self) -> None:

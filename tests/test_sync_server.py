@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -747,6 +748,24 @@ def test_a_push_while_another_process_holds_the_write_lock_gets_a_503_to_retry(t
     # A busy file is no crash: one line says why members heard 503s, none a traceback.
     assert "Traceback" not in logged and logged.count("503 on ") == 1, logged
     assert "locked by another writer for 0.2 s" in logged, logged
+
+
+def test_a_test_server_whose_free_port_was_taken_before_it_bound_it_comes_up_on_another(tmp_path: Path) -> None:
+    # free_port finds a port free and lets it go; another process (another test's server) may bind it before the server
+    # does, which then exited, "port N on 127.0.0.1 is in use": a test failed in its setup, by timing alone.
+    team = make_team(tmp_path)
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        taken = int(other.getsockname()[1])
+        server = Server([str(team)], port=taken).start()
+        try:
+            assert server.port != taken and httpx.get(f"{server.url}/v1/health").status_code == 200
+            server.stop()
+            server.start()  # again: on the port it came up on, the one its replicas' URLs name
+            assert httpx.get(f"{server.url}/v1/health").status_code == 200
+        finally:
+            server.stop()
 
 
 def test_join_and_sync_explain_what_is_wrong(shared: tuple[Path, Server], tmp_path: Path) -> None:

@@ -30,14 +30,26 @@ CREWDECK = str(Path(sys.executable).with_name("crewdeck"))
 
 
 class Terminal:
+    """One tmux session on a tmux server of its own (``-L name``).
+
+    Never the default server: tmux ends a server when its last session ends, so one test's session going (another test
+    process's, or anyone's on the machine) could end the server just as this test's ``new-session`` reached it, which
+    then failed ("server exited unexpectedly").
+    """
+
     def __init__(self, name: str) -> None:
         self.name = name
 
+    def tmux(self, *args: str, capture: bool = False) -> str:
+        """``tmux ARGS`` on this terminal's server (what it printed, ``capture``)."""
+        done = subprocess.run([TMUX, "-L", self.name, *args], check=True, capture_output=capture, text=True, cwd=ROOT)  # type: ignore[list-item]
+        return done.stdout if capture else ""
+
     def keys(self, *keys: str) -> None:
-        subprocess.run([TMUX, "send-keys", "-t", self.name, *keys], check=True)  # type: ignore[list-item]
+        self.tmux("send-keys", "-t", self.name, *keys)
 
     def screen(self) -> str:
-        return subprocess.run([TMUX, "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True).stdout  # type: ignore[list-item]
+        return self.tmux("capture-pane", "-p", "-t", self.name, capture=True)
 
     def wait_for(self, found: Callable[[str], bool], what: str, timeout: float = 20) -> str:
         """Read the screen until it shows what we wait for (a condition, not a delay)."""
@@ -81,35 +93,15 @@ def app_in_tmux(tmp_path: Path, editor_code: str) -> Iterator[tuple[Terminal, Pa
     # Wide enough for the tasks pane to show its ID column beside the other
     # panes.  The size is set before the window exists: a window made at 80x24 and
     # resized at once could resize before the app listens for it.
-    subprocess.run(
-        [
-            TMUX,
-            "-f",
-            "/dev/null",
-            "start-server",
-            ";",
-            "set-option",
-            "-g",
-            "default-size",
-            "160x48",
-            ";",  # type: ignore[list-item]
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            "160",
-            "-y",
-            "48",
-            command,
-        ],
-        check=True,
-        cwd=ROOT,
-    )
+    terminal = Terminal(name)
+    terminal.tmux(
+        "-f", "/dev/null", "start-server", ";", "set-option", "-g", "default-size", "160x48", ";",
+        "new-session", "-d", "-s", name, "-x", "160", "-y", "48", command,
+    )  # fmt: skip
     try:
-        yield Terminal(name), workspace
+        yield terminal, workspace
     finally:
-        subprocess.run([TMUX, "kill-session", "-t", name], check=False)  # type: ignore[list-item]
+        subprocess.run([TMUX, "-L", name, "kill-server"], check=False)  # type: ignore[list-item]
 
 
 def cli(workspace: Path, *args: str, who: str = "raj") -> str:

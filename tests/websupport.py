@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 
 from .conftest import ROOT
-from .syncsupport import PATIENCE, crewdeck, free_port, wait_up
+from .syncsupport import PATIENCE, crewdeck, free_port, up_on_a_free_port, wait_up
 
 #: The system's Chromium: Playwright drives it; nothing is downloaded.
 CHROMIUM = "/usr/bin/chromium"
@@ -66,6 +66,8 @@ class WebProcess:
     options: tuple[str, ...] = ()
     #: The process's limit of open files (soft and hard), when lowered.
     open_files: int | None = None
+    #: Whether it came up once: started again, it keeps its port.
+    started: bool = False
 
     @property
     def url(self) -> str:
@@ -79,15 +81,20 @@ class WebProcess:
             if limit is not None:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(self.path), "--port", str(self.port), *self.options],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            preexec_fn=lower_limit,
-        )
-        wait_up(self.proc, self.url + "/", "crewdeck web")
+        def up(port: int) -> None:
+            self.port = port
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(self.path), "--port", str(self.port), *self.options],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                preexec_fn=lower_limit,
+            )
+            wait_up(self.proc, self.url + "/", "crewdeck web")
+
+        up_on_a_free_port(up, self.port, again=self.started)
+        self.started = True
         return self
 
     @property
