@@ -366,3 +366,21 @@ def test_an_end_of_day_series_stays_in_the_zone_it_was_set_in_when_its_owner_mov
     [nxt] = _tasks(cli)
     # Friday, the end of raj's working day (10:00-18:30) on the clock it was meant on.
     assert nxt["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
+
+
+def test_a_rule_with_no_time_set_on_a_task_ends_its_owners_day_in_their_zone(cli: Cli) -> None:
+    """ana in Berlin gave raj's task `every=weekday`: each instance was due at 18:30 on Berlin's clock (23:00 in
+    Kolkata, hours after raj's day ends), where quick-add's `every:weekday` for @raj is due at 18:30 IST: `set` read the
+    end of the owner's day on the setter's clock."""
+    plain = cli.ok("add", "Day report @raj").strip()
+    cli.ok("set", plain, "every=weekday")
+    [task] = _tasks(cli)
+    assert task["due"] == {"utc": "2026-11-26T13:00:00Z", "tz": "Asia/Kolkata"}  # Thu 18:30 IST, as quick-add makes it
+    cli.ok("set", plain, "every=tue eod")  # a new rule for the series: raj's end of day still
+    assert _tasks(cli)[0]["due"] == {"utc": "2026-12-01T13:00:00Z", "tz": "Asia/Kolkata"}
+    # A rule that says its time, or names a zone, is read as said: in the setter's zone unless it names one.
+    cli.ok("set", plain, "every=wed 17:00")
+    assert _tasks(cli)[0]["due"] == {"utc": "2026-12-02T16:00:00Z", "tz": "Europe/Berlin"}
+    unowned = cli.ok("add", "Inbox sweep").strip()  # nobody's: the end of its maker's day (ana's 17:00 default)
+    cli.ok("set", unowned, "every=fri eod America/New_York")
+    assert [t["due"] for t in _tasks(cli, "Inbox")] == [{"utc": "2026-11-27T22:00:00Z", "tz": "America/New_York"}]

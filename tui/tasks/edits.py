@@ -214,14 +214,17 @@ def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], m
     }
 
 
-def parse_rule_text(text: str, me: Member, now: dt.datetime) -> recurrence.Rule | None:
-    """``every=`` text: a rule in ``me``'s zone by default, or ``None`` for ``none`` (the series ends)."""
+def parse_rule_text(text: str, me: Member, now: dt.datetime, owner: Member | None = None) -> recurrence.Rule | None:
+    """``every=`` text: a rule in ``me``'s zone by default (one with no time in ``owner``'s, as quick-add reads it), or
+    ``None`` for ``none`` (the series ends)."""
     if text.strip().lower() in ("", "none", "-"):
         return None
+    words = text.split()
     try:
-        return recurrence.parse_rule(text.split(), me.tz, now.astimezone(zone(me.tz)).date())
+        rule = recurrence.parse_rule(words, me.tz, now.astimezone(zone(me.tz)).date())
     except ValueError as exc:  # DateError too
         raise UserError(f"every: {exc}") from None
+    return recurrence.in_owners_zone(rule, words, owner) if owner is not None else rule
 
 
 def _rules_and_fields(assignments: list[str]) -> tuple[list[str], list[str]]:
@@ -268,7 +271,7 @@ def apply_assignments(
         recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
     w.set("task", task_id, closed)
     if rules:
-        rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)
+        rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now, recurrence.rule_owner(ws, task_id, values))
         if rule is not None and not ws.task(task_id)["series"]:
             recurrence.start_series(ws, w, task_id, rule, now, values)
         else:

@@ -273,6 +273,24 @@ def _rule(freq: str | None, days: set[int], monthday: int | None, time: dt.time 
     raise DateError("every: needs days (weekday, tue and thu, day) or a day of the month (month on the 1st)")
 
 
+def in_owners_zone(rule: Rule, words: list[str], owner: Member) -> Rule:
+    """``rule`` read from ``words`` in the setter's zone, moved to ``owner``'s when it says no time and names no zone:
+    the end of the owner's working day, on the owner's clock (``every:weekday`` for raj in Kolkata ends at 18:30 IST,
+    whoever sets it)."""
+    if rule.time is None and not any(could_be_zone(word) for word in words):
+        return replace(rule, tz=owner.tz)
+    return rule
+
+
+def rule_owner(ws: Workspace, task_id: str, changes: Mapping[str, Any]) -> Member | None:
+    """Whose working day a rule with no time ends for the task, as ``start_series`` (the task as ``changes`` leave it)
+    and ``set_rule`` (its series' template) read it."""
+    task = {**ws.task(task_id), **changes}
+    if task["series"] and task["recurrence"]:
+        return _owner(ws, _takeable(ws, task["recurrence"]["template"]), _maker(ws, task))
+    return _owner(ws, task, task["created_by"])
+
+
 def occurrence(rule: Rule, day: dt.date, owner: Member | None) -> dt.datetime:
     """The instant of the rule's occurrence on local ``day`` (UTC)."""
     if rule.time is not None:
