@@ -899,3 +899,20 @@ def test_a_snooze_to_a_day_wakes_at_the_start_of_your_working_day(cli: Cli) -> N
     assert woken["ana", "sat"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}  # a day off: Monday 09:00
     assert woken["ana", "fri 11:00"] == {"utc": "2026-11-27T10:00:00Z", "tz": "Europe/Berlin"}  # a time typed is kept
     assert woken["ana", "fri Asia/Tokyo"] == {"utc": "2026-11-26T23:00:00Z", "tz": "Asia/Tokyo"}  # another's clock: 08:00 there
+
+
+def test_a_field_set_twice_in_one_command_is_refused_as_quick_add_refuses_it(cli: Cli) -> None:
+    """`set ID "due=fri 17:00" "due=sat 10:00"` moved the task to Saturday unsaid, and its note on Friday's 17:00
+    was told of Saturday ("17:00 does not exist … on Sat …: 10:00 … instead"), a clock change that was none."""
+    task = cli.ok("add", "Brief the agency").strip()
+    before = cli.ok("log", "--json")
+    for twice, said in (
+        (("due=fri 17:00", "due=sat 10:00"), "due: is given twice (due=fri 17:00, due=sat 10:00): give one"),
+        (("priority=high", "title=Brief", "priority=low"), "priority: is given twice (priority=high, priority=low): give one"),
+        (("every=mon 09:00", "every=tue 09:00"), "every: is given twice (every=mon 09:00, every=tue 09:00): give one"),
+    ):
+        assert one_line_error(cli("set", task, *twice)) == f"crewdeck: error: {said}\n"
+    assert cli.ok("log", "--json") == before  # nothing written
+    # A list's changes add up, after a value for it or not.
+    cli.ok("set", task, "tags=a", "tags+=b", "tags+=c", "tags-=a")
+    assert json.loads(cli.ok("show", task, "--json"))["tags"] == ["b", "c"]

@@ -164,6 +164,7 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
     task = ws.task(task_id)
     context: dict[str, Any] = {}
     parsed = [_assignment(a) for a in assignments]
+    _given_once([(name, f"{name}={text}") for name, op, text in parsed if op == "="])
     # Dates last: "due=fri assignee=@raj" is the end of raj's Friday, as "assignee=@raj due=fri" is.
     for name, op, text in sorted(parsed, key=lambda p: p[0] in ("due", "publish")):
         if op != "=":
@@ -230,7 +231,17 @@ def parse_rule_text(text: str, me: Member, now: dt.datetime, owner: Member | Non
 def _rules_and_fields(assignments: list[str]) -> tuple[list[str], list[str]]:
     """``every=RULE`` assignments, and the others (FIELD=VALUE)."""
     rules = [a for a in assignments if a.strip().startswith("every=")]
+    _given_once([("every", rule.strip()) for rule in rules])
     return rules, [a for a in assignments if a not in rules]
+
+
+def _given_once(given: list[tuple[str, str]]) -> None:
+    """``(field, as typed)`` of each value given: ``UserError`` for a field given two, as quick-add refuses a second
+    ``due:`` (the last one was taken unsaid, and a clock-change note told of the first typed against the last stored)."""
+    for n, (name, typed) in enumerate(given):
+        again = next((other for other_name, other in given[n + 1 :] if other_name == name), None)
+        if again is not None:
+            raise UserError(f"{name}: is given twice ({typed}, {again}): give one")
 
 
 def check_assignments(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> None:
