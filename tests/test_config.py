@@ -247,6 +247,13 @@ def test_a_key_free_where_the_binding_works_is_taken(cli: Cli, tmp_path: Path) -
         ("ctrl+P", "'ctrl+P' is not a key: with a modifier, write the letter small (ctrl+p; add shift+ for the capital)"),
         (",", "an empty key between commas (a comma is 'comma')"),
         ("o,,p", "an empty key between commas (a comma is 'comma')"),
+        # Taken, and shown in the footer ("^m Done"), they never fired in tmux: ctrl+m opened the task (enter), ctrl+h did nothing.
+        ("ctrl+m", "'ctrl+m' never reaches the app: terminals (and tmux) send it as 'enter'; write 'enter', or pick another key"),
+        ("o,ctrl+i", "'ctrl+i' never reaches the app: terminals (and tmux) send it as 'tab'; write 'tab', or pick another key"),
+        ("ctrl+h", "'ctrl+h' never reaches the app: terminals (and tmux) send it as 'backspace'"),
+        ("ctrl+[", "'ctrl+[' never reaches the app: terminals (and tmux) send it as 'escape'"),
+        ("ctrl+space", "'ctrl+space' never reaches the app: terminals (and tmux) send it as 'ctrl+@'"),
+        ("shift+o", "'shift+o' never reaches the app: terminals (and tmux) send it as 'O'; write 'O', or pick another key"),
     ],
 )
 def test_config_set_refuses_what_no_keyboard_can_press(cli: Cli, tmp_path: Path, value: str, refusal: str) -> None:
@@ -259,7 +266,25 @@ def test_config_set_refuses_what_no_keyboard_can_press(cli: Cli, tmp_path: Path,
 
 
 @pytest.mark.parametrize(
-    "value", ["o", "O", "ctrl+o", "f6", "insert", "space", "comma", "number_sign", "#", "plus", "+", "ctrl+shift+up", "o,space", "é"]
+    "value",
+    [
+        "o",
+        "O",
+        "ctrl+o",
+        "f6",
+        "insert",
+        "space",
+        "comma",
+        "number_sign",
+        "#",
+        "plus",
+        "+",
+        "ctrl+shift+up",
+        "o,space",
+        "é",
+        "ctrl+@",
+        "shift+f6",
+    ],
 )
 def test_config_set_takes_every_key_textual_names(cli: Cli, tmp_path: Path, value: str) -> None:
     path = tmp_path / "c.toml"
