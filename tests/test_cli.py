@@ -887,6 +887,20 @@ def test_a_mistyped_field_to_set_is_named_with_the_field_meant(cli: Cli) -> None
     assert "(title, notes, status," in one_line_error(cli("set", task, "colour=red"))  # nothing close: every field
 
 
+def test_a_snooze_to_a_moment_passed_already_is_refused_saying_when_it_was(cli: Cli) -> None:
+    """`snoozed_until=thu` at 10:30 on Thursday said "snoozed “…” until today 09:00 CET" and hid nothing: a snooze that
+    has passed wakes at once, and the task stayed in every list it had been in (the app's `h` said so too)."""
+    task_id = cli.ok("add", "Draft carousel").strip()
+    before = cli.ok("log", "--json")
+    for when, said in (("thu", "today 09:00 CET"), ("today 08:00", "today 08:00 CET"), ("today 10:30", "today 10:30 CET")):  # 10:30: now
+        assert one_line_error(cli("set", task_id[:8], f"snoozed_until={when}")) == (
+            f"crewdeck: error: snooze: {said} has passed already: snooze to a later time (none wakes it now)\n"
+        )
+    assert cli.ok("log", "--json") == before  # nothing written
+    cli.ok("set", task_id[:8], "snoozed_until=thu 11:00")  # later today: taken
+    assert json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"] == {"utc": "2026-11-26T10:00:00Z", "tz": "Europe/Berlin"}
+
+
 def test_a_snooze_to_a_day_wakes_at_the_start_of_your_working_day(cli: Cli) -> None:
     # A day alone woke at 08:00 whatever your hours: before raj's 10:00, and on ana's Saturday off.
     task_id = cli.ok("add", "Draft carousel").strip()

@@ -18,7 +18,7 @@ from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
 from crewdeck.tui.time.roster import day_spans, week_of
-from crewdeck.tui.time.when import DateError, Moment, parse_moment_text, typed_clock
+from crewdeck.tui.time.when import DateError, Moment, format_local, parse_moment_text, typed_clock
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -146,7 +146,14 @@ def _snooze_moment(text: str, me: Member, now: dt.datetime) -> Moment:
     """A snooze as typed: in ``me``'s zone unless it names one.  A day alone on ``me``'s clock wakes as their working day
     starts (on a day they do not work, as their next one does: the task is back before they are); on another's clock,
     or for one with no hours, at 08:00."""
-    moment = parse_moment_text(text, me.tz, now, dt.time(8, 0))
+    moment = _wake_moment(parse_moment_text(text, me.tz, now, dt.time(8, 0)), me)
+    if moment.instant <= now:
+        # It would wake at once, hiding nothing, and be said as snoozed.
+        raise DateError(f"{format_local(moment.instant, moment.tz, now)} has passed already: snooze to a later time (none wakes it now)")
+    return moment
+
+
+def _wake_moment(moment: Moment, me: Member) -> Moment:
     if moment.has_time or moment.tz != me.tz:
         return moment
     week = week_of(me)
