@@ -215,6 +215,24 @@ def test_config_set_takes_a_digit_key_as_typed(cli: Cli, tmp_path: Path, value: 
     assert load(str(path)).keymap == {"app.zoom": written}
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "refusal"),
+    [
+        ("time_format", "12", "time_format: '12' is not one of 24h, 12h"),
+        ("theme", "true", "theme: 'true' is not a theme"),
+        ("default_view", "3", "default_view: '3' is not a view"),
+    ],
+)
+def test_config_set_reads_a_setting_of_text_as_typed(cli: Cli, tmp_path: Path, key: str, value: str, refusal: str) -> None:
+    # `config set time_format 12` said "expected a string, got 12" (TOML's number) of what was typed as text in a shell.
+    path = tmp_path / "c.toml"
+    result = cli("--config", str(path), "config", "set", key, value)
+    assert result.code == 2 and result.err.count("\n") == 1 and refusal in result.err, result.err
+    cli.ok("--config", str(path), "config", "set", "member", "42")  # a handle of digits is a handle
+    cli.ok("--config", str(path), "config", "set", "ssh_upload_mb", "20")  # a number stays one
+    assert (load(str(path)).member, load(str(path)).ssh_upload_mb) == ("42", 20)
+
+
 def test_config_set_refuses_a_keymap_value_no_key_press_matches_as_typed(cli: Cli, tmp_path: Path) -> None:
     result = cli("--config", str(tmp_path / "c.toml"), "config", "set", "keymap.app.zoom", "1.5")
     assert result.code == 2 and "keymap.app.zoom: '1.5' is not a key" in result.err
