@@ -384,3 +384,18 @@ def test_a_rule_with_no_time_set_on_a_task_ends_its_owners_day_in_their_zone(cli
     unowned = cli.ok("add", "Inbox sweep").strip()  # nobody's: the end of its maker's day (ana's 17:00 default)
     cli.ok("set", unowned, "every=fri eod America/New_York")
     assert [t["due"] for t in _tasks(cli, "Inbox")] == [{"utc": "2026-11-27T22:00:00Z", "tz": "America/New_York"}]
+
+
+def test_a_rule_given_to_a_closed_task_makes_its_next_instance_the_rules_next_occurrence(cli: Cli) -> None:
+    """A done task given `every=mon 09:00` was moved to Monday (done, and due in four days) and the series' first open
+    instance made for the Monday after: a week skipped.  `status=done every=…` in one command skipped it alike."""
+    done = cli.ok("add", "Weekly report due:2026-11-26 09:00").strip()
+    cli.ok("done", done)
+    cli.ok("set", done, "every=mon 09:00")
+    [open_one] = _tasks(cli)
+    assert open_one["due"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}  # this coming Monday
+    shown = json.loads(cli.ok("show", done, "--json"))
+    assert (shown["status"], shown["due"]) == ("done", {"utc": "2026-11-26T08:00:00Z", "tz": "Europe/Berlin"})  # as it was closed
+    closing = cli.ok("add", "Invoice run").strip()
+    cli.ok("set", closing, "status=done", "every=tue 10:00")
+    assert [t["due"]["utc"] for t in _tasks(cli, "Invoice")] == ["2026-12-01T09:00:00Z"]  # this coming Tuesday

@@ -593,6 +593,15 @@ def start_series(ws: Workspace, w: Writer, task_id: str, rule: Rule, now: dt.dat
     task = {**ws.task(task_id), **(changes or {})}
     if task["series"]:
         raise UserError(f"task {task_id[:8]} already recurs: change its rule instead")
-    values = first_instance(template_of(task), rule, _owner(ws, task, task["created_by"]), now)
-    w.set("task", task_id, {k: values[k] for k in ("series", "due", "recurrence")})
+    if (task["status"] or "inbox") in OPEN_STATUSES:  # a task never given a status is in the inbox
+        values = first_instance(template_of(task), rule, _owner(ws, task, task["created_by"]), now)
+        w.set("task", task_id, {k: values[k] for k in ("series", "due", "recurrence")})
+        return task_id
+    # A closed task stays as it was closed, its due its own, the occurrence of its day (today's, with none); the series'
+    # next instance is the rule's next occurrence.  Moved to that occurrence, it had the next made for the one after.
+    due = task["due"]
+    day = parse_utc(due["utc"]).astimezone(zone(rule.tz)).date() if due else now.astimezone(zone(rule.tz)).date()
+    recurrence = {"rule": rule.to_json(), "on": day.isoformat(), "template": template_of(task)}
+    w.set("task", task_id, {"series": new_id(), "recurrence": recurrence})
+    after_done(ws, w, task_id, now)
     return task_id
