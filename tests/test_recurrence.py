@@ -305,7 +305,10 @@ def test_recurrence_bad_inputs(cli: Cli) -> None:
     before = cli.ok("export")
     assert "every: '32nd' is not a day of the month" in one_line_error(cli("add", "x every:month on the 32nd"))
     assert "drop due:" in one_line_error(cli("add", "x every:weekday 09:00 due:fri"))
-    assert "not recurring" in one_line_error(cli("set", plain, "every=none"))
+    # It said "(add a rule with every: when creating it)", where `set ID every=RULE` makes a plain task repeat.
+    assert one_line_error(cli("set", plain, "every=none")) == (
+        f"crewdeck: error: task {plain[:8]} is not recurring: every=none ends a series, and it is in none (every=RULE starts one)\n"
+    )
     assert "every: " in one_line_error(cli("set", plain, "every=someday"))
     assert cli.ok("export") == before
 

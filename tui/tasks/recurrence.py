@@ -543,7 +543,7 @@ def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.
     """
     task = ws.task(task_id)
     if not task["series"] or not task["recurrence"]:
-        raise UserError(f"task {task_id[:8]} is not recurring (add a rule with every: when creating it)")
+        raise UserError(f"task {task_id[:8]} is not recurring: every=none ends a series, and it is in none (every=RULE starts one)")
     targets = [(task_id, task), *_later(ws, task)]
     if rule is None:
         for target_id, target in targets:
