@@ -501,6 +501,15 @@ def test_member_list_and_campaign_list_fit_80_columns(cli: Cli, tmp_path: Path) 
     assert "mon-thu 10:00-12:30,13:00-18:30; fri 10:00-14:00" in cli.ok("member", "list")  # to a pipe: whole
 
 
+def test_member_list_at_80_columns_leaves_out_the_zone_before_it_cuts_the_hours(cli: Cli, tmp_path: Path) -> None:
+    # "mon-fri 09:00-18…": a working day's end was cut to keep ZONE, which LOCAL NOW says already ("+14", "IST Kolkata").
+    cli.ok("member", "add", "kiri", "--name", "Kiri T", "--tz", "Pacific/Kiritimati", "--hours", "mon-fri 09:00-18:00")
+    members = on_a_terminal(cli, tmp_path, 80, "member", "list")
+    assert max(len(line) for line in members) <= 80, members
+    assert "ZONE" not in members[0].split(), members[0]
+    assert next(line for line in members if line.startswith("@kiri")).endswith("mon-fri 09:00-18:00"), members
+
+
 def test_campaign_list_says_each_campaigns_approval_chain_within_80_columns(cli: Cli, tmp_path: Path) -> None:
     """campaign list left out the chain, which only `campaign set --approvals` and the log had said."""
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
