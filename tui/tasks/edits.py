@@ -243,7 +243,7 @@ def _rules_and_fields(assignments: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _given_once(given: list[tuple[str, str]]) -> None:
-    """``(field, as typed)`` of each value given: ``UserError`` for a field given two, as quick-add refuses a second
+    """``(field, as typed)`` of each value given: ``UserError`` for a field given twice, as quick-add refuses a second
     ``due:`` (the last one was taken unsaid, and a clock-change note told of the first typed against the last stored)."""
     for n, (name, typed) in enumerate(given):
         again = next((other for other_name, other in given[n + 1 :] if other_name == name), None)
