@@ -536,6 +536,24 @@ async def test_quick_add_says_what_it_added_and_when_the_list_shown_does_not_hol
         assert said == ["added “Moodboard” for @raj: not in Inbox (v picks another view)", "added “Mood check”"]
 
 
+async def test_quick_adds_word_on_where_the_task_went_names_the_views_key_as_the_keymap_has_it(workspace: Path) -> None:
+    # It said "(v picks another view)" with the views rebound, where v did nothing.
+    app = keymapped_app(workspace, {"tasks.views": "f6"})
+    told: list[str] = []
+    notify = app.notify
+
+    def told_too(message: str, **options: Any) -> None:
+        told.append(message)  # as given: a notice shown for a few seconds may be gone when a loaded machine looks
+        notify(message, **options)
+
+    app.notify = told_too  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Moodboard @raj", "enter")
+        await until(pilot, lambda: any("Moodboard" in message for message in told), "the notice of the task added")
+        assert "added “Moodboard” for @raj: not in Inbox (f6 picks another view)" in told, told
+
+
 async def test_quick_add_says_what_is_wrong(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
@@ -1220,6 +1238,21 @@ async def test_recurrence_from_the_detail_screen(workspace: Path) -> None:
         await pilot.press("colon", *"every=none", "enter")
         await settle(pilot)
         assert record(workspace, task)["recurrence"]["rule"] is None
+
+
+async def test_a_recurring_tasks_detail_names_the_key_that_changes_its_rule_as_the_keymap_has_it(workspace: Path) -> None:
+    # Its "repeats" line said "`:` every=... changes it" with the key rebound, where `:` did nothing.
+    app = keymapped_app(workspace, {"detail.set_field": "f4"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = table(app).cursor_key
+        assert task is not None
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["-w", str(workspace), "--as", "ana", "set", task, "every=weekday 09:00"]) == 0
+        await open_detail(pilot, app)
+        body = app.screen.query_one("#detail-body")
+        await until(pilot, lambda: "repeats" in str(body.render()), "the rule on the detail")
+        assert "every weekday 09:00 Europe/Berlin (this one: 2026-11-27) — `f4` every=... changes it" in str(body.render())
 
 
 async def test_the_cursor_moved_while_the_list_is_read_again_stays_where_it_was_moved(workspace: Path) -> None:

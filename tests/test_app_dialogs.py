@@ -134,6 +134,27 @@ async def test_a_refused_answer_keeps_its_text_and_says_why_under_it(workspace: 
         assert (after["due"], after["snoozed_until"]) == (before["due"], before["snoozed_until"])
 
 
+async def test_a_refusal_the_preview_says_already_is_said_once(workspace: Path) -> None:
+    # "'someday' is not a date (try …)" stood twice, one under the other: the preview's problem, then the refusal.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("D", *"someday")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        preview = prompt.query_one("#prompt-preview", Static)
+        assert "'someday' is not a date" in str(preview.render()) and preview.display
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "'someday' is not a date" in refused_under(prompt, "#prompt-refused")
+        assert not preview.display  # said once
+        await pilot.press("backspace")  # the text changes: the refusal was of the text as it was
+        await settle(pilot)
+        assert refused_under(prompt, "#prompt-refused") == "" and preview.display
+        assert "'someda' is not a date" in str(preview.render())
+
+
 def record(path: Path, task_id: str) -> dict[str, object]:
     with Store(path) as store:
         row = store.record("task", task_id)

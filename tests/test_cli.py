@@ -502,6 +502,15 @@ def test_member_list_and_campaign_list_fit_80_columns(cli: Cli, tmp_path: Path) 
     assert "mon-thu 10:00-12:30,13:00-18:30; fri 10:00-14:00" in cli.ok("member", "list")  # to a pipe: whole
 
 
+def test_member_list_at_80_columns_leaves_out_the_zone_before_it_cuts_the_hours(cli: Cli, tmp_path: Path) -> None:
+    # "mon-fri 09:00-18…": a working day's end was cut to keep ZONE, which LOCAL NOW says already ("+14", "IST Kolkata").
+    cli.ok("member", "add", "kiri", "--name", "Kiri T", "--tz", "Pacific/Kiritimati", "--hours", "mon-fri 09:00-18:00")
+    members = on_a_terminal(cli, tmp_path, 80, "member", "list")
+    assert max(len(line) for line in members) <= 80, members
+    assert "ZONE" not in members[0].split(), members[0]
+    assert next(line for line in members if line.startswith("@kiri")).endswith("mon-fri 09:00-18:00"), members
+
+
 def test_campaign_list_says_each_campaigns_approval_chain_within_80_columns(cli: Cli, tmp_path: Path) -> None:
     """campaign list left out the chain, which only `campaign set --approvals` and the log had said."""
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
@@ -947,6 +956,20 @@ def test_a_mistyped_field_to_set_is_named_with_the_field_meant(cli: Cli) -> None
     assert "(title, notes, status," in one_line_error(cli("set", task, "colour=red"))  # nothing close: every field
 
 
+def test_a_snooze_to_a_moment_passed_already_is_refused_saying_when_it_was(cli: Cli) -> None:
+    """`snoozed_until=thu` at 10:30 on Thursday said "snoozed “…” until today 09:00 CET" and hid nothing: a snooze that
+    has passed wakes at once, and the task stayed in every list it had been in (the app's `h` said so too)."""
+    task_id = cli.ok("add", "Draft carousel").strip()
+    before = cli.ok("log", "--json")
+    for when, said in (("thu", "today 09:00 CET"), ("today 08:00", "today 08:00 CET"), ("today 10:30", "today 10:30 CET")):  # 10:30: now
+        assert one_line_error(cli("set", task_id[:8], f"snoozed_until={when}")) == (
+            f"crewdeck: error: snooze: {said} has passed already: snooze to a later time (none wakes it now)\n"
+        )
+    assert cli.ok("log", "--json") == before  # nothing written
+    cli.ok("set", task_id[:8], "snoozed_until=thu 11:00")  # later today: taken
+    assert json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"] == {"utc": "2026-11-26T10:00:00Z", "tz": "Europe/Berlin"}
+
+
 def test_a_snooze_to_a_day_wakes_at_the_start_of_your_working_day(cli: Cli) -> None:
     # A day alone woke at 08:00 whatever your hours: before raj's 10:00, and on ana's Saturday off.
     task_id = cli.ok("add", "Draft carousel").strip()
@@ -959,3 +982,20 @@ def test_a_snooze_to_a_day_wakes_at_the_start_of_your_working_day(cli: Cli) -> N
     assert woken["ana", "sat"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}  # a day off: Monday 09:00
     assert woken["ana", "fri 11:00"] == {"utc": "2026-11-27T10:00:00Z", "tz": "Europe/Berlin"}  # a time typed is kept
     assert woken["ana", "fri Asia/Tokyo"] == {"utc": "2026-11-26T23:00:00Z", "tz": "Asia/Tokyo"}  # another's clock: 08:00 there
+
+
+def test_a_field_set_twice_in_one_command_is_refused_as_quick_add_refuses_it(cli: Cli) -> None:
+    """`set ID "due=fri 17:00" "due=sat 10:00"` moved the task to Saturday unsaid, and its note on Friday's 17:00
+    was told of Saturday ("17:00 does not exist … on Sat …: 10:00 … instead"), a clock change that was none."""
+    task = cli.ok("add", "Brief the agency").strip()
+    before = cli.ok("log", "--json")
+    for twice, said in (
+        (("due=fri 17:00", "due=sat 10:00"), "due: is given twice (due=fri 17:00, due=sat 10:00): give one"),
+        (("priority=high", "title=Brief", "priority=low"), "priority: is given twice (priority=high, priority=low): give one"),
+        (("every=mon 09:00", "every=tue 09:00"), "every: is given twice (every=mon 09:00, every=tue 09:00): give one"),
+    ):
+        assert one_line_error(cli("set", task, *twice)) == f"crewdeck: error: {said}\n"
+    assert cli.ok("log", "--json") == before  # nothing written
+    # A list's changes add up, after a value for it or not.
+    cli.ok("set", task, "tags=a", "tags+=b", "tags+=c", "tags-=a")
+    assert json.loads(cli.ok("show", task, "--json"))["tags"] == ["b", "c"]

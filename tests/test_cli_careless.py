@@ -491,8 +491,11 @@ def test_a_day_the_clocks_skip_whole_is_said_where_it_is_typed(cli: Cli, monkeyp
         "note: due: Sat 1994-12-31 09:00 does not exist in Pacific/Kiritimati (the clocks skip that whole day, "
         "from Fri 1994-12-30 to Sun 1995-01-01): Sun 1995-01-01 09:00 +14 instead\n"
     )
+    # A snooze is to a moment ahead (one passed is refused): typed the week before Kwajalein skipped its day.
+    monkeypatch.setenv("CREWDECK_NOW", "1993-08-14T00:00:00Z")
     snoozed = cli("set", task_id, "snoozed_until=1993-08-21 09:00 Pacific/Kwajalein")
     assert snoozed.err.startswith("note: snooze: Sat 1993-08-21 09:00 does not exist in Pacific/Kwajalein")
+    monkeypatch.setenv("CREWDECK_NOW", NOW_TEXT)
     # The day after, typed: the same instant as the 30th's, and as typed.
     assert cli("set", task_id, "due=2011-12-31 10:00 Pacific/Apia").err == ""
     # A day word read where it was typed: on Thursday the 29th in Apia, tmrw is the 30th, sat the 31st.

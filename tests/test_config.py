@@ -215,6 +215,24 @@ def test_config_set_takes_a_digit_key_as_typed(cli: Cli, tmp_path: Path, value: 
     assert load(str(path)).keymap == {"app.zoom": written}
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "refusal"),
+    [
+        ("time_format", "12", "time_format: '12' is not one of 24h, 12h"),
+        ("theme", "true", "theme: 'true' is not a theme"),
+        ("default_view", "3", "default_view: '3' is not a view"),
+    ],
+)
+def test_config_set_reads_a_setting_of_text_as_typed(cli: Cli, tmp_path: Path, key: str, value: str, refusal: str) -> None:
+    # `config set time_format 12` said "expected a string, got 12" (TOML's number) of what was typed as text in a shell.
+    path = tmp_path / "c.toml"
+    result = cli("--config", str(path), "config", "set", key, value)
+    assert result.code == 2 and result.err.count("\n") == 1 and refusal in result.err, result.err
+    cli.ok("--config", str(path), "config", "set", "member", "42")  # a handle of digits is a handle
+    cli.ok("--config", str(path), "config", "set", "ssh_upload_mb", "20")  # a number stays one
+    assert (load(str(path)).member, load(str(path)).ssh_upload_mb) == ("42", 20)
+
+
 def test_config_set_refuses_a_keymap_value_no_key_press_matches_as_typed(cli: Cli, tmp_path: Path) -> None:
     result = cli("--config", str(tmp_path / "c.toml"), "config", "set", "keymap.app.zoom", "1.5")
     assert result.code == 2 and "keymap.app.zoom: '1.5' is not a key" in result.err
@@ -247,6 +265,13 @@ def test_a_key_free_where_the_binding_works_is_taken(cli: Cli, tmp_path: Path) -
         ("ctrl+P", "'ctrl+P' is not a key: with a modifier, write the letter small (ctrl+p; add shift+ for the capital)"),
         (",", "an empty key between commas (a comma is 'comma')"),
         ("o,,p", "an empty key between commas (a comma is 'comma')"),
+        # Taken, and shown in the footer ("^m Done"), they never fired in tmux: ctrl+m opened the task (enter), ctrl+h did nothing.
+        ("ctrl+m", "'ctrl+m' never reaches the app: terminals (and tmux) send it as 'enter'; write 'enter', or pick another key"),
+        ("o,ctrl+i", "'ctrl+i' never reaches the app: terminals (and tmux) send it as 'tab'; write 'tab', or pick another key"),
+        ("ctrl+h", "'ctrl+h' never reaches the app: terminals (and tmux) send it as 'backspace'"),
+        ("ctrl+[", "'ctrl+[' never reaches the app: terminals (and tmux) send it as 'escape'"),
+        ("ctrl+space", "'ctrl+space' never reaches the app: terminals (and tmux) send it as 'ctrl+@'"),
+        ("shift+o", "'shift+o' never reaches the app: terminals (and tmux) send it as 'O'; write 'O', or pick another key"),
     ],
 )
 def test_config_set_refuses_what_no_keyboard_can_press(cli: Cli, tmp_path: Path, value: str, refusal: str) -> None:
@@ -259,7 +284,25 @@ def test_config_set_refuses_what_no_keyboard_can_press(cli: Cli, tmp_path: Path,
 
 
 @pytest.mark.parametrize(
-    "value", ["o", "O", "ctrl+o", "f6", "insert", "space", "comma", "number_sign", "#", "plus", "+", "ctrl+shift+up", "o,space", "é"]
+    "value",
+    [
+        "o",
+        "O",
+        "ctrl+o",
+        "f6",
+        "insert",
+        "space",
+        "comma",
+        "number_sign",
+        "#",
+        "plus",
+        "+",
+        "ctrl+shift+up",
+        "o,space",
+        "é",
+        "ctrl+@",
+        "shift+f6",
+    ],
 )
 def test_config_set_takes_every_key_textual_names(cli: Cli, tmp_path: Path, value: str) -> None:
     path = tmp_path / "c.toml"

@@ -280,3 +280,25 @@ def test_a_markers_today_is_the_readers_not_the_grids(cli: Cli) -> None:
     finally:
         ws.close()
     assert "(@kai, today 23:00 HST;" in next(row for row in own.rows if row.label == "@kai").markers[0].text
+
+
+def test_a_closed_tasks_marker_says_it_is_closed(cli: Cli) -> None:
+    """A done task's ◆ read "◆ due Brief (@raj, today 17:00 IST; …)" under the cursor, as if it were still to do
+    (its dimmed glyph the only sign); a post's slot held by a crisis said so already."""
+    done = cli.ok("add", "Brief @raj due:2026-11-26 17:00 Asia/Kolkata").strip()
+    dropped = cli.ok("add", "Recut @raj due:2026-11-26 18:00 Asia/Kolkata").strip()
+    cli.ok("add", "Caption @raj due:2026-11-26 16:00 Asia/Kolkata")
+    cli.ok("done", done)
+    cli.ok("set", dropped, "status=cancelled")
+    post = cli.ok("post", "add", "Reel @raj post:instagram publish:2026-11-26 20:00 Asia/Kolkata").strip()  # in no campaign: no review
+    for step in (("copy", post, "Out tonight"), ("submit", post), ("publish", post)):
+        cli.ok("post", *step)
+    ws = Workspace.open(cli.workspace)
+    try:
+        grid = build_grid(ws, dt.date(2026, 11, 26), "Asia/Kolkata", NOW, reader_tz="Asia/Kolkata")
+    finally:
+        ws.close()
+    [raj] = [row for row in grid.rows if row.label == "@raj"]
+    shown = [m.text.split(" (")[0] for m in raj.markers]
+    # A post is closed by going out: its slot and its draft's due say so.
+    assert shown == ["◆ due Reel, published", "◆ due Caption", "◆ due Brief, done", "◆ due Recut, cancelled", "▲ publish Reel, published"]

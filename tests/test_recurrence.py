@@ -305,7 +305,10 @@ def test_recurrence_bad_inputs(cli: Cli) -> None:
     before = cli.ok("export")
     assert "every: '32nd' is not a day of the month" in one_line_error(cli("add", "x every:month on the 32nd"))
     assert "drop due:" in one_line_error(cli("add", "x every:weekday 09:00 due:fri"))
-    assert "not recurring" in one_line_error(cli("set", plain, "every=none"))
+    # It said "(add a rule with every: when creating it)", where `set ID every=RULE` makes a plain task repeat.
+    assert one_line_error(cli("set", plain, "every=none")) == (
+        f"crewdeck: error: task {plain[:8]} is not recurring: every=none ends a series, and it is in none (every=RULE starts one)\n"
+    )
     assert "every: " in one_line_error(cli("set", plain, "every=someday"))
     assert cli.ok("export") == before
 
@@ -366,3 +369,36 @@ def test_an_end_of_day_series_stays_in_the_zone_it_was_set_in_when_its_owner_mov
     [nxt] = _tasks(cli)
     # Friday, the end of raj's working day (10:00-18:30) on the clock it was meant on.
     assert nxt["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
+
+
+def test_a_rule_with_no_time_set_on_a_task_ends_its_owners_day_in_their_zone(cli: Cli) -> None:
+    """ana in Berlin gave raj's task `every=weekday`: each instance was due at 18:30 on Berlin's clock (23:00 in
+    Kolkata, hours after raj's day ends), where quick-add's `every:weekday` for @raj is due at 18:30 IST: `set` read the
+    end of the owner's day on the setter's clock."""
+    plain = cli.ok("add", "Day report @raj").strip()
+    cli.ok("set", plain, "every=weekday")
+    [task] = _tasks(cli)
+    assert task["due"] == {"utc": "2026-11-26T13:00:00Z", "tz": "Asia/Kolkata"}  # Thu 18:30 IST, as quick-add makes it
+    cli.ok("set", plain, "every=tue eod")  # a new rule for the series: raj's end of day still
+    assert _tasks(cli)[0]["due"] == {"utc": "2026-12-01T13:00:00Z", "tz": "Asia/Kolkata"}
+    # A rule that says its time, or names a zone, is read as said: in the setter's zone unless it names one.
+    cli.ok("set", plain, "every=wed 17:00")
+    assert _tasks(cli)[0]["due"] == {"utc": "2026-12-02T16:00:00Z", "tz": "Europe/Berlin"}
+    unowned = cli.ok("add", "Inbox sweep").strip()  # nobody's: the end of its maker's day (ana's 17:00 default)
+    cli.ok("set", unowned, "every=fri eod America/New_York")
+    assert [t["due"] for t in _tasks(cli, "Inbox")] == [{"utc": "2026-11-27T22:00:00Z", "tz": "America/New_York"}]
+
+
+def test_a_rule_given_to_a_closed_task_makes_its_next_instance_the_rules_next_occurrence(cli: Cli) -> None:
+    """A done task given `every=mon 09:00` was moved to Monday (done, and due in four days) and the series' first open
+    instance made for the Monday after: a week skipped.  `status=done every=…` in one command skipped it alike."""
+    done = cli.ok("add", "Weekly report due:2026-11-26 09:00").strip()
+    cli.ok("done", done)
+    cli.ok("set", done, "every=mon 09:00")
+    [open_one] = _tasks(cli)
+    assert open_one["due"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}  # this coming Monday
+    shown = json.loads(cli.ok("show", done, "--json"))
+    assert (shown["status"], shown["due"]) == ("done", {"utc": "2026-11-26T08:00:00Z", "tz": "Europe/Berlin"})  # as it was closed
+    closing = cli.ok("add", "Invoice run").strip()
+    cli.ok("set", closing, "status=done", "every=tue 10:00")
+    assert [t["due"]["utc"] for t in _tasks(cli, "Invoice")] == ["2026-12-01T09:00:00Z"]  # this coming Tuesday

@@ -29,6 +29,18 @@ _NAMED = frozenset(
 )
 
 
+#: Keys a terminal sends as another (one byte for both; tmux and most terminals never tell them apart), by the name
+#: Textual gives that press: a binding on the first never fires there.
+_SENT_AS = {
+    "ctrl+i": "tab",
+    "ctrl+m": "enter",
+    "ctrl+h": "backspace",
+    "ctrl+[": "escape",
+    "ctrl+left_square_brace": "escape",
+    "ctrl+space": "ctrl+@",
+}
+
+
 @dataclass(frozen=True)
 class KeyScope:
     """Bindings that work together: ``where`` names them in a message ("the tasks pane")."""
@@ -68,6 +80,10 @@ def not_a_key(keys: str) -> str | None:
             return f"{key!r} is not a key: with a modifier, write the letter small ({small}; add shift+ for the capital)"
         if not _named(key):
             return f"{key!r} is not a key: name keys as Textual does (o, O, ctrl+o, f5, enter, space, comma), several separated by commas"
+        # shift with a letter alone types the capital: the app is sent "O", never "shift+o".
+        sent = _SENT_AS.get(key) or (name.upper() if modifiers == ["shift"] and len(name) == 1 and name.isalpha() else None)
+        if sent is not None:
+            return f"{key!r} never reaches the app: terminals (and tmux) send it as {sent!r}; write {sent!r}, or pick another key"
     return None
 
 

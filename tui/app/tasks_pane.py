@@ -543,7 +543,7 @@ class TasksPane(Pane):
         # the notice says where it went.
         said = session.edits.words(written.ops)
         if not session.reads.lists(session.reads.compile(self.query_text, now), written.ops[0].row_id):
-            said += f": not in {self.list_title} (v picks another view)"
+            said += f": not in {self.list_title} ({said_key(self.app, self.BINDINGS, 'tasks.views')} picks another view)"
         self.app.call_from_thread(self.services.written, said, written)
 
     @on(TaskTable.Opened)

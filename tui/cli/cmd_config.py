@@ -8,7 +8,7 @@ from typing import Any
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
-from crewdeck.tui.workspace.config import MOVED, as_data, config_path, known_keys, load, read_toml, save, updated
+from crewdeck.tui.workspace.config import MOVED, Config, as_data, config_path, known_keys, load, read_toml, save, settings, updated
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -33,6 +33,11 @@ def _value(text: str) -> Any:
         return text
 
 
+def _takes_text(key: str) -> bool:
+    """Whether the setting ``key`` is text (every key of the keymap is)."""
+    return key.startswith("keymap.") or any(f.name == key and kind in (str, str | None) for f, _, kind in settings(Config))
+
+
 def cmd_config_set(ctx: Context) -> int:
     key = ctx.args.key
     if key.partition(".")[0] in MOVED:
@@ -40,8 +45,9 @@ def cmd_config_set(ctx: Context) -> int:
             f"{key} is not a personal setting any more: the publish lead and peak hours are the workspace's (crewdeck workspace set; managers)"
         )
     value = _value(ctx.args.value)
-    if key.startswith("keymap.") and not isinstance(value, str):
-        # A key is always text: `5` (a digit key) was read as TOML's number and refused as "expected a string, got 5".
+    if _takes_text(key) and not isinstance(value, str):
+        # A key, a theme, a view, a time format is always text: `5` (a digit key) and `12` (for 12h) were read as
+        # TOML's numbers and refused as "expected a string, got 12" of what was typed as text.
         value = ctx.args.value
     config = load(getattr(ctx.args, "config", None), missing_ok=True)
     if key == "theme" or key.startswith("keymap."):

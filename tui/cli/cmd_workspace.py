@@ -447,6 +447,10 @@ def cmd_member_list(ctx: Context) -> int:
         free=("NAME", "HOURS", "ROLE", "SSH KEYS"),
         give_way=("SSH KEYS", "ROLE", "ACCESS", "ZONE"),
         width=width,
+        # Hours are read to the end of a day's span ("mon-fri 09:00-17:30"): cut shorter, when the day ends is lost.
+        readable={
+            "HOURS": len(format_hours({day: [["09:00", "17:30"]] for day in ("mon", "tue", "wed", "thu", "fri")}, ctx.config.clock24))
+        },
     )
     print(with_lines_under(listed, [_member_lines(m, people[m.id], slugs, width) for m in members]))
     note_incomplete(doctor.count(ctx.ws, "member"), "member")

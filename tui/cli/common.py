@@ -9,7 +9,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -445,12 +445,22 @@ def table(
     return "\n".join(table_line([cut_cells(cell, w) for cell, w in zip(row, widths)], widths, flush_right) for row in [headers, *rows])
 
 
-def fitting_table(rows: list[list[str]], headers: list[str], *, free: Sequence[str], give_way: Sequence[str], width: int | None) -> str:
+def fitting_table(
+    rows: list[list[str]],
+    headers: list[str],
+    *,
+    free: Sequence[str],
+    give_way: Sequence[str],
+    width: int | None,
+    readable: Mapping[str, int] | None = None,
+) -> str:
     """``table`` on a terminal ``width`` wide (``None``: whole, to a pipe or a file): the ``give_way`` columns left out,
-    in their order, while a line with the ``free`` ones cut to a readable length would still be wider (``kept``),
-    then the ``free`` ones cut (a listing of people or posts whose lines would wrap otherwise)."""
+    in their order, while a line with the ``free`` ones cut to a readable length (``READABLE``, or a column's own in
+    ``readable``) would still be wider (``kept``), then the ``free`` ones cut (a listing of people or posts whose lines
+    would wrap otherwise)."""
     widths = column_widths(rows, headers)
-    shown = kept(widths, {headers.index(h) for h in free}, [headers.index(h) for h in give_way], width)
+    least = {headers.index(h): n for h, n in (readable or {}).items()}
+    shown = kept(widths, {headers.index(h) for h in free}, [headers.index(h) for h in give_way], width, least)
     return table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=free, width=width)
 
 

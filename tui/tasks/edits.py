@@ -18,7 +18,7 @@ from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
 from crewdeck.tui.time.roster import day_spans, week_of
-from crewdeck.tui.time.when import DateError, Moment, parse_moment_text, typed_clock
+from crewdeck.tui.time.when import DateError, Moment, format_local, parse_moment_text, typed_clock
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -146,7 +146,14 @@ def _snooze_moment(text: str, me: Member, now: dt.datetime) -> Moment:
     """A snooze as typed: in ``me``'s zone unless it names one.  A day alone on ``me``'s clock wakes as their working day
     starts (on a day they do not work, as their next one does: the task is back before they are); on another's clock,
     or for one with no hours, at 08:00."""
-    moment = parse_moment_text(text, me.tz, now, dt.time(8, 0))
+    moment = _wake_moment(parse_moment_text(text, me.tz, now, dt.time(8, 0)), me)
+    if moment.instant <= now:
+        # It would wake at once, hiding nothing, and be said as snoozed.
+        raise DateError(f"{format_local(moment.instant, moment.tz, now)} has passed already: snooze to a later time (none wakes it now)")
+    return moment
+
+
+def _wake_moment(moment: Moment, me: Member) -> Moment:
     if moment.has_time or moment.tz != me.tz:
         return moment
     week = week_of(me)
@@ -164,6 +171,7 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
     task = ws.task(task_id)
     context: dict[str, Any] = {}
     parsed = [_assignment(a) for a in assignments]
+    _given_once([(name, f"{name}={text}") for name, op, text in parsed if op == "="])
     # Dates last: "due=fri assignee=@raj" is the end of raj's Friday, as "assignee=@raj due=fri" is.
     for name, op, text in sorted(parsed, key=lambda p: p[0] in ("due", "publish")):
         if op != "=":
@@ -214,20 +222,33 @@ def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], m
     }
 
 
-def parse_rule_text(text: str, me: Member, now: dt.datetime) -> recurrence.Rule | None:
-    """``every=`` text: a rule in ``me``'s zone by default, or ``None`` for ``none`` (the series ends)."""
+def parse_rule_text(text: str, me: Member, now: dt.datetime, owner: Member | None = None) -> recurrence.Rule | None:
+    """``every=`` text: a rule in ``me``'s zone by default (one with no time in ``owner``'s, as quick-add reads it), or
+    ``None`` for ``none`` (the series ends)."""
     if text.strip().lower() in ("", "none", "-"):
         return None
+    words = text.split()
     try:
-        return recurrence.parse_rule(text.split(), me.tz, now.astimezone(zone(me.tz)).date())
+        rule = recurrence.parse_rule(words, me.tz, now.astimezone(zone(me.tz)).date())
     except ValueError as exc:  # DateError too
         raise UserError(f"every: {exc}") from None
+    return recurrence.in_owners_zone(rule, words, owner) if owner is not None else rule
 
 
 def _rules_and_fields(assignments: list[str]) -> tuple[list[str], list[str]]:
     """``every=RULE`` assignments, and the others (FIELD=VALUE)."""
     rules = [a for a in assignments if a.strip().startswith("every=")]
+    _given_once([("every", rule.strip()) for rule in rules])
     return rules, [a for a in assignments if a not in rules]
+
+
+def _given_once(given: list[tuple[str, str]]) -> None:
+    """``(field, as typed)`` of each value given: ``UserError`` for a field given twice, as quick-add refuses a second
+    ``due:`` (the last one was taken unsaid, and a clock-change note told of the first typed against the last stored)."""
+    for n, (name, typed) in enumerate(given):
+        again = next((other for other_name, other in given[n + 1 :] if other_name == name), None)
+        if again is not None:
+            raise UserError(f"{name}: is given twice ({typed}, {again}): give one")
 
 
 def check_assignments(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> None:
@@ -268,7 +289,7 @@ def apply_assignments(
         recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
     w.set("task", task_id, closed)
     if rules:
-        rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now)
+        rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now, recurrence.rule_owner(ws, task_id, values))
         if rule is not None and not ws.task(task_id)["series"]:
             recurrence.start_series(ws, w, task_id, rule, now, values)
         else:

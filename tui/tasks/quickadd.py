@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.sync.state.records import WEEKDAYS
@@ -41,7 +41,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
-from crewdeck.tui.tasks.recurrence import first_instance, is_rule_word, parse_rule
+from crewdeck.tui.tasks.recurrence import first_instance, in_owners_zone, is_rule_word, parse_rule
 from crewdeck.tui.time.roster import day_end
 from crewdeck.tui.time.when import (
     DateError,
@@ -264,9 +264,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             rule = parse_rule(draft.every_words, creator.tz, now.astimezone(zone(creator.tz)).date())
         except (DateError, ValueError) as exc:
             raise UserError(f"every: {exc}") from None
-        if rule.time is None and not any(could_be_zone(w) for w in draft.every_words):
-            rule = replace(rule, tz=owner.tz)  # the end of the owner's day, in the owner's calendar
-        values = first_instance(values, rule, owner, now)
+        values = first_instance(values, in_owners_zone(rule, draft.every_words, owner), owner, now)
     return values
 
 

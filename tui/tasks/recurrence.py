@@ -273,6 +273,24 @@ def _rule(freq: str | None, days: set[int], monthday: int | None, time: dt.time 
     raise DateError("every: needs days (weekday, tue and thu, day) or a day of the month (month on the 1st)")
 
 
+def in_owners_zone(rule: Rule, words: list[str], owner: Member) -> Rule:
+    """``rule`` read from ``words`` in the setter's zone, moved to ``owner``'s when it says no time and names no zone:
+    the end of the owner's working day, on the owner's clock (``every:weekday`` for raj in Kolkata ends at 18:30 IST,
+    whoever sets it)."""
+    if rule.time is None and not any(could_be_zone(word) for word in words):
+        return replace(rule, tz=owner.tz)
+    return rule
+
+
+def rule_owner(ws: Workspace, task_id: str, changes: Mapping[str, Any]) -> Member | None:
+    """Whose working day a rule with no time ends for the task, as ``start_series`` (the task as ``changes`` leave it)
+    and ``set_rule`` (its series' template) read it."""
+    task = {**ws.task(task_id), **changes}
+    if task["series"] and task["recurrence"]:
+        return _owner(ws, _takeable(ws, task["recurrence"]["template"]), _maker(ws, task))
+    return _owner(ws, task, task["created_by"])
+
+
 def occurrence(rule: Rule, day: dt.date, owner: Member | None) -> dt.datetime:
     """The instant of the rule's occurrence on local ``day`` (UTC)."""
     if rule.time is not None:
@@ -525,7 +543,7 @@ def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.
     """
     task = ws.task(task_id)
     if not task["series"] or not task["recurrence"]:
-        raise UserError(f"task {task_id[:8]} is not recurring (add a rule with every: when creating it)")
+        raise UserError(f"task {task_id[:8]} is not recurring: every=none ends a series, and it is in none (every=RULE starts one)")
     targets = [(task_id, task), *_later(ws, task)]
     if rule is None:
         for target_id, target in targets:
@@ -575,6 +593,15 @@ def start_series(ws: Workspace, w: Writer, task_id: str, rule: Rule, now: dt.dat
     task = {**ws.task(task_id), **(changes or {})}
     if task["series"]:
         raise UserError(f"task {task_id[:8]} already recurs: change its rule instead")
-    values = first_instance(template_of(task), rule, _owner(ws, task, task["created_by"]), now)
-    w.set("task", task_id, {k: values[k] for k in ("series", "due", "recurrence")})
+    if (task["status"] or "inbox") in OPEN_STATUSES:  # a task never given a status is in the inbox
+        values = first_instance(template_of(task), rule, _owner(ws, task, task["created_by"]), now)
+        w.set("task", task_id, {k: values[k] for k in ("series", "due", "recurrence")})
+        return task_id
+    # A closed task stays as it was closed, its due its own, the occurrence of its day (today's, with none); the series'
+    # next instance is the rule's next occurrence.  Moved to that occurrence, it had the next made for the one after.
+    due = task["due"]
+    day = parse_utc(due["utc"]).astimezone(zone(rule.tz)).date() if due else now.astimezone(zone(rule.tz)).date()
+    recurrence = {"rule": rule.to_json(), "on": day.isoformat(), "template": template_of(task)}
+    w.set("task", task_id, {"series": new_id(), "recurrence": recurrence})
+    after_done(ws, w, task_id, now)
     return task_id

@@ -140,6 +140,10 @@ def _cells(
     return "".join(cells), tuple(local_times), tuple(weekdays), tuple(transitions)
 
 
+#: A closed task's status, and what it is said as of a post (a post is done by being published, cancelled by a pull).
+_CLOSED_POST = {"done": "published", "cancelled": "pulled"}
+
+
 def _markers(
     ws: Workspace,
     columns: tuple[GridColumn, ...],
@@ -165,7 +169,7 @@ def _markers(
     posts = [row[0] for row in by_kind["publish"] if row[6]]
     held = _held_posts(ws, posts, now) if posts else {}
     for kind, rows in by_kind.items():
-        for task_id, title, assignee, status, utc_text, tz_name, _ in rows:
+        for task_id, title, assignee, status, utc_text, tz_name, is_post in rows:
             member = members.get(assignee)
             if member is None:
                 continue
@@ -181,7 +185,9 @@ def _markers(
             else:
                 urgency = "later"
             when = format_local(instant, member.tz, now, clock24=clock24, reader_tz=reader_tz)
-            title = text_or(title, untitled_task(task_id)) + (f", {state} by a crisis" if state else "")
+            # Closed, said: its dimmed glyph alone read as a deadline still to meet under the cursor.
+            closed = _CLOSED_POST.get(status) if is_post else status if status in _CLOSED_POST else None
+            title = text_or(title, untitled_task(task_id)) + (f", {state} by a crisis" if state else f", {closed}" if closed else "")
             text = visible(f"{'▲ publish' if kind == 'publish' else '◆ due'} {title} (@{member.handle}, {when}; set in {tz_name})")
             found.setdefault(assignee, []).append(GridMarker(index, kind, urgency, text, task_id))
     # One cell shows one marker: the same one on every run (ids are random).

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TextIO
 
 ELLIPSIS = "…"
@@ -68,15 +68,19 @@ def fitted(widths: Sequence[int], cuttable: Collection[int], width: int | None) 
     return at(low)
 
 
-def kept(widths: Sequence[int], cuttable: Collection[int], give_way: Sequence[int], width: int | None) -> list[int]:
+def kept(
+    widths: Sequence[int], cuttable: Collection[int], give_way: Sequence[int], width: int | None, readable: Mapping[int, int] | None = None
+) -> list[int]:
     """The columns (their indices) a line at most ``width`` wide shows: every one when they fit with the
-    ``cuttable`` ones cut to ``READABLE``; otherwise all but the ``give_way`` ones, the first of them left out
-    first, until the rest fit (when none is left to give way, ``fitted`` cuts the rest further)."""
+    ``cuttable`` ones cut to ``READABLE`` (or to their own ``readable`` width); otherwise all but the ``give_way``
+    ones, the first of them left out first, until the rest fit (when none is left to give way, ``fitted`` cuts the
+    rest further)."""
     if width is None:
         return list(range(len(widths)))
+    least = readable or {}
     gone: set[int] = set()
     for column in give_way:
-        shown = [min(w, READABLE) if i in cuttable else w for i, w in enumerate(widths) if i not in gone]
+        shown = [min(w, least.get(i, READABLE)) if i in cuttable else w for i, w in enumerate(widths) if i not in gone]
         if line_width(shown) <= width:
             break
         gone.add(column)

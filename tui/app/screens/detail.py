@@ -19,6 +19,7 @@ from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_keys import POST_BINDINGS
 from crewdeck.tui.app.screens.gone import gone_line, show_gone
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -285,7 +286,7 @@ class DetailScreen(Screen[None]):
         doc = self._banner(Lines().add((d.title, "bold"), "  ", (short(d.id), "dim")), d).add()
         for name, value in detail_fields(d, tz, now, clock24):
             if name == "repeats":
-                value += " — `:` every=... changes it, every=none ends it"
+                value += f" — `{said_key(self.app, self.BINDINGS, 'detail.set_field')}` every=... changes it, every=none ends it"
             doc.add((f"{name:>13}", "dim"), "  ", value)
         for name in ("due", "publish"):
             lines = due_lines(d, services.session.me, now, clock24, name)

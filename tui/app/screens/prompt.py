@@ -87,6 +87,9 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
         self.submit = submit
         #: The answer being acted on (``enter`` again waits for it).
         self.submitting: str | None = None
+        #: What the preview and the refusal say of a problem with the text, while they say it (``None``: nothing).
+        self._problem: str | None = None
+        self._refusal: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -107,6 +110,8 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#prompt-refused", Static).remove_class("-shown")  # said of the text as it was
+        self._refusal = None
+        self._say_once()
         if self.preview:
             self._update_preview(event.value)
 
@@ -126,6 +131,14 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
         preview = self.query_one("#prompt-preview", Static)
         preview.update(plain(line))  # what was typed, shown as typed
         preview.set_class(problem, "-problem")
+        self._problem = line if problem else None
+        self._say_once()
+
+    def _say_once(self) -> None:
+        """A refusal that says what the preview's problem says already is said once: the preview's line steps aside
+        (the two said it one under the other)."""
+        same = self._refusal is not None and self._refusal == self._problem
+        self.query_one("#prompt-preview", Static).display = not same
 
     @property
     def answering(self) -> bool:
@@ -149,6 +162,8 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
         refused = self.query_one("#prompt-refused", Static)
         refused.update(plain(why))  # it may quote what was typed
         refused.add_class("-shown")
+        self._refusal = why
+        self._say_once()
         self.query_one("#prompt-input", Input).focus()
 
     unsaved_name = "what you typed"
