@@ -325,6 +325,20 @@ def _columns(
     return columns
 
 
+#: A problem that opens with the field it is of: "date: ...", "amount '12,50': ...".
+_FIELD_FIRST = re.compile(r"(\w+)(?:: | (?=')|:\Z)")
+
+
+def column_said(problem: str, header: Sequence[str], columns: Mapping[str, int]) -> str:
+    """``problem`` of a row as ``column: what``, the column as the file's header spells it (with ``--map amount=Betrag``,
+    "Betrag"), where it opens with a field the file has a column for: every import of rows says ``FILE:LINE: column:
+    problem`` ("amount '12,50': ..." named the field, not the column, and with no colon after it)."""
+    found = _FIELD_FIRST.match(problem)
+    if found is None or found[1] not in columns:
+        return problem
+    return f"{header[columns[found[1]]].strip()}: {problem[found.end() :].lstrip()}"
+
+
 def no_mapped_column(header: list[str], name: str, column: str) -> str:
     """What every import of rows says of ``--map name=column`` naming a column the header does not have."""
     return f"--map {name}={column}: the file has no column {column!r} (it has {header_text(header)})"
@@ -390,7 +404,9 @@ def plan_entries(
         try:
             draft, explicit_id, reverses, named = _entry_row(cell, ctx, resolve_task, reading)
         except UserError as exc:
-            problems.append(f"{where}: {exc}")
+            # Each of the row's problems on a line of its own, as ``kpi import`` lists them (they were joined by "; ").
+            said = [p if p.startswith(n) else f"{n}: {p}" for n, p in exc.problems.items()] if isinstance(exc, FormProblems) else [str(exc)]
+            problems.extend(f"{where}: {column_said(p, first[1], columns)}" for p in said)
             continue
         if reading.negate:
             draft = replace(draft, amount=-draft.amount)
@@ -647,7 +663,7 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
             problems.append(f"{where}: date: {quoted(cell['date'])} is not a real date")
             continue
         except UserError as exc:
-            problems.append(f"{where}: {exc}")
+            problems.append(f"{where}: {column_said(str(exc), first[1], columns)}")
             continue
         if rate.id in rates and rates[rate.id][1].rate != rate.rate:
             problems.append(
