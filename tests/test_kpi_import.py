@@ -470,10 +470,11 @@ def test_spend_the_ledger_holds_otherwise_names_its_line_and_imports_nothing(ws:
     changed = _meta_days(3).replace("2026-10-03,80,1000,12,1,actions:lead,5.00", "2026-10-03,80,1000,20,1,actions:lead,6.00")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "c.csv", changed), "--format", "meta", "--spend")
     source = str(tmp_path / "c.csv")
-    assert err.startswith(
-        f"crewdeck: error: nothing imported: {source}:4: Amount spent (EUR): the ledger holds 5.00 EUR for this campaign and day (entry "
+    # Listed on its line, as every bad row (it was the error line itself, the clashes joined by "; ").
+    assert err.startswith(f"{source}:4: Amount spent (EUR): the ledger holds 5.00 EUR for this campaign and day (entry ")
+    assert err.endswith(
+        f"not 6.00 EUR: reverse that entry first\ncrewdeck: error: nothing imported: 1 bad row in {source} (listed above)\n"
     )
-    assert err.endswith("not 6.00 EUR: reverse that entry first\n")
     assert _state(ws) == before
 
 

@@ -281,10 +281,9 @@ def run(
         for wanted, spend in chain(head, batches):
             _batch(ws, member, wanted, spend, ledger, out, problems, clashes, source, fmt, now_text, before_write, value_column)
         # Raised inside the transaction: whatever the batches wrote is rolled back.
-        if problems:
-            raise Rejected(source, problems)
-        if clashes:
-            raise UserError(f"nothing imported: {'; '.join(clashes[:10])}")
+        if problems or clashes:
+            # Spend the ledger holds otherwise is a bad row as any other: listed, one a line (they were one line, "; ").
+            raise Rejected(source, problems + clashes)
     return out
 
 
