@@ -21,7 +21,7 @@ from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
 from crewdeck.tui.workspace.config import Config, load
-from crewdeck.tui.workspace.errors import Unidentified, UserError, not_utf8, source_name, undecodable
+from crewdeck.tui.workspace.errors import Unidentified, UserError, not_utf8, nothing_imported, source_name, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
@@ -363,7 +363,7 @@ def bad_rows_listed() -> Iterator[None]:
     except Rejected as exc:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
-        raise UserError(f"nothing imported: {exc.how_many()} in {exc.source} (listed above)") from None
+        raise UserError(nothing_imported(exc.problems, exc.source)) from None
 
 
 def print_json(value: Any) -> None:

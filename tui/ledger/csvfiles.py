@@ -35,9 +35,8 @@ from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, nothing_imported, summary
 from crewdeck.tui.workspace.separators import separator as csv_separator
-from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = (
@@ -200,24 +199,8 @@ class Rejected(UserError):
     problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"nothing imported: {self.how_many()} in {self.source}: {summary(self._lines())}"
-
-    @property
-    def bad_rows(self) -> int:
-        """How many rows are bad: a row may have several problems, the rows are the lines named."""
-        return len({line.split(":", 1)[0] for line in self._lines() if line.startswith("line ")})
-
-    @property
-    def whole_file(self) -> int:
-        """How many problems are the whole file's, naming no line (a LinkedIn export's rows that are no days): no row's."""
-        return sum(1 for line in self._lines() if not line.startswith("line "))
-
-    def how_many(self) -> str:
-        """ "2 bad rows", "1 problem of the whole file", or both: a problem of the whole file was counted a bad row."""
-        said = [counted(self.bad_rows, "bad row")] if self.bad_rows or not self.whole_file else []
-        if self.whole_file:
-            said.append(f"{counted(self.whole_file, 'problem')} of the whole file")
-        return " and ".join(said)
+        counted_in = nothing_imported(self.problems, self.source).removesuffix(" (listed above)")
+        return f"{counted_in}: {summary(self._lines())}"
 
     def _lines(self) -> list[str]:
         """The problems with ``line N:`` for the file's name and line."""

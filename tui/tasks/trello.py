@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.tui.tasks.foreign import Item, OutOfRange, People, StatusMap, comment_line, instant
+from crewdeck.tui.workspace.errors import record_named
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
@@ -195,7 +196,7 @@ def _objects(entries: Any, key: str, source: str, problems: list[str]) -> Iterat
         if isinstance(entry, dict):
             yield entry
         else:
-            problems.append(f"{source}: {key} #{index}: not a JSON object")
+            problems.append(f"{record_named(source, key.removesuffix('s'), index)}: not a JSON object")
 
 
 def _person(people: People, entry: Any) -> None:
@@ -266,7 +267,7 @@ def cards(stream: Readable, found: Board, source: str, problems: list[str], stat
 def _cards(values: Iterator[Any], found: Board, source: str, problems: list[str], statuses: StatusMap) -> Iterator[Item]:
     for index, card in enumerate(values, start=1):
         if not isinstance(card, dict):
-            problems.append(f"{source}: card #{index}: not a JSON object")
+            problems.append(f"{record_named(source, 'card', index)}: not a JSON object")
             continue
         list_id = card.get("idList")
         in_list = found.lists.get(list_id) if isinstance(list_id, str) else None
@@ -282,11 +283,11 @@ def _cards(values: Iterator[Any], found: Board, source: str, problems: list[str]
 
 def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     card_id = card.get("id")
-    if not isinstance(card_id, str) or not card_id:
-        raise ValueError(f"{source}: card #{index}: id: missing")
     name = card.get("name")
     title = name if isinstance(name, str) else ""
-    where = f"{source}: card {card_id}" + (f" ({title[:40]})" if title.strip() else "")
+    where = record_named(source, "card", index, title)
+    if not isinstance(card_id, str) or not card_id:
+        raise ValueError(f"{where}: id: missing")
     item = Item(source_id=card_id, where=where, title=title, may_post=True, texts=[("name", title)])
     desc = _typed(card, "desc", str, "text", where)
     if desc and desc.strip():
