@@ -2236,8 +2236,7 @@ def test_every_import_says_an_empty_file_is_empty(
     before = op_count(cli.workspace)
     result = cli(*command, str(path))
     assert result.code == 2
-    prefix = "nothing imported: " if command[:2] == ("import", "--from") else ""
-    assert result.err == f"crewdeck: error: {prefix}{path}: the file is empty (expected {expected})\n"
+    assert result.err == f"crewdeck: error: nothing imported: {path}: the file is empty (expected {expected})\n"
     assert op_count(cli.workspace) == before
 
 
@@ -2247,7 +2246,10 @@ def test_an_empty_file_restored_into_an_empty_workspace_is_said_to_be_empty(tmp_
     target = Cli(tmp_path / "new.db")
     assert main(["init", str(target.workspace)]) == 0
     path = write(tmp_path, "backup.json", "\n\n")
-    assert target("import", str(path), as_member=None).err == f"crewdeck: error: {path}: the file is empty (expected a crewdeck export)\n"
+    assert (
+        target("import", str(path), as_member=None).err
+        == f"crewdeck: error: nothing imported: {path}: the file is empty (expected a crewdeck export)\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["asana", "linear"])

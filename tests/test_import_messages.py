@@ -117,3 +117,30 @@ def test_a_file_refused_whole_is_one_line_and_two_bad_rows_are_two_lines_counted
         f"{spend}:2: amount: 'abc' is not a plain decimal number like 120.50",
         f"crewdeck: error: nothing imported: 1 bad row in {spend} (listed above)",
     ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ledger", "import"],
+        ["rate", "import"],
+        ["kpi", "import", "--format", "csv"],
+        ["import", "--from", "asana"],
+        ["import", "--from", "trello"],
+        ["import", "--from", "taskwarrior"],
+        ["import"],
+    ],
+    ids=lambda command: " ".join(command),
+)
+def test_a_file_refused_whole_says_nothing_imported_first_from_every_import(cli: Cli, tmp_path: Path, command: list[str]) -> None:
+    """The ledger, rate and kpi imports, Taskwarrior's and a crewdeck export's said "FILE: not UTF-8 text ..." where
+    Trello's, Asana's and Linear's said "nothing imported: FILE: ...": every one says it in the same words, first."""
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(b"date\nCaf\xe9\n")
+    result = cli(*command, str(path))
+    # Taskwarrior's reader finds no JSON before it finds the byte; every other says where the byte is.
+    said = "not a Taskwarrior export: " if "taskwarrior" in command else "line 2: not UTF-8 text (byte 0xE9)"
+    assert result.code == 2 and result.err.startswith(f"crewdeck: error: nothing imported: {path}: {said}"), result.err
+    assert result.err.count("\n") == 1, result.err
+    missing = tmp_path / "missing.csv"
+    assert cli(*command, str(missing)).err == f"crewdeck: error: nothing imported: {missing}: no such file\n"

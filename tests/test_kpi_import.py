@@ -484,7 +484,7 @@ def test_a_file_that_is_not_utf8_is_one_line_and_imports_nothing(ws: Path, tmp_p
     before = _state(ws)
     assert (
         crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta")
-        == f"crewdeck: error: {path}: line 2: not UTF-8 text (byte 0xFC): save it as UTF-8, or convert it "
+        == f"crewdeck: error: nothing imported: {path}: line 2: not UTF-8 text (byte 0xFC): save it as UTF-8, or convert it "
         f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'latin1-utf8.csv'})\n"
     )
     assert _state(ws) == before
@@ -505,7 +505,7 @@ def test_an_export_saved_as_utf16_imports_as_its_utf8_twin(ws: Path, tmp_path: P
     assert _state(ws) == state
     path.write_bytes(META.encode("utf-16-le")[:-1])  # cut mid-character
     assert crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta") == (
-        f"crewdeck: error: {path}: not UTF-16 text, though it begins as UTF-16 does\n"
+        f"crewdeck: error: nothing imported: {path}: not UTF-16 text, though it begins as UTF-16 does\n"
     )
     assert _state(ws) == state
 
@@ -765,7 +765,7 @@ def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path,
     source = _file(tmp_path, "twice.csv", "campaign,platform,date,Clicks,clicks,CLICKS\nAutumn,meta,2026-11-20,3,4,5\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
     said = "the header names Clicks 3 times (columns 4, 5 and 6): which holds the clicks is not known; rename the others"
-    assert err == f"crewdeck: error: {source}:1: {said}\n"
+    assert err == f"crewdeck: error: nothing imported: {source}:1: {said}\n"
     assert _state(ws)[0] == []
 
 
@@ -791,7 +791,10 @@ def test_a_map_to_no_column_of_a_wide_export_names_its_first_columns_as_ledger_i
     source = _file(tmp_path, "wide.csv", ",".join(header) + "\n2026-11-20,Autumn,meta" + ",1" * 81 + "\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "clicks=Klicks")
     shown = ", ".join(header[:12])
-    assert err == f"crewdeck: error: {source}:1: --map clicks=Klicks: the file has no column 'Klicks' (it has {shown}, … (84 columns))\n"
+    assert (
+        err
+        == f"crewdeck: error: nothing imported: {source}:1: --map clicks=Klicks: the file has no column 'Klicks' (it has {shown}, … (84 columns))\n"
+    )
 
 
 def test_a_file_named_with_a_control_character_or_a_long_path_imports_and_is_named_safely(ws: Path, tmp_path: Path) -> None:
@@ -818,11 +821,14 @@ def test_a_header_below_the_first_line_with_a_missing_column_is_one_line_in_a_re
     run = subprocess.run([sys.executable, "-c", program, *argv], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr.count("\n")) == (2, 1), run.stderr
     assert run.stderr.startswith(
-        f"crewdeck: error: {source}:6: --map clicks=Klicks: the file has no column 'Klicks' (it has Start Date (in UTC), "
+        f"crewdeck: error: nothing imported: {source}:6: --map clicks=Klicks: the file has no column 'Klicks' (it has Start Date (in UTC), "
     )
     blank = _file(tmp_path, "blank.csv", "\ncampaign,platform,clicks\nAutumn,meta,3\n")
     run = subprocess.run([sys.executable, "-c", program, *argv[:6], blank, "--format", "csv"], capture_output=True, text=True, timeout=120)
-    assert (run.returncode, run.stderr) == (2, f"crewdeck: error: {blank}:2: no date column (date; or --map date=COLUMN)\n")
+    assert (run.returncode, run.stderr) == (
+        2,
+        f"crewdeck: error: nothing imported: {blank}:2: no date column (date; or --map date=COLUMN)\n",
+    )
 
 
 def test_a_metric_the_export_never_gives_reads_not_reported_and_a_zero_still_counts(ws: Path, tmp_path: Path) -> None:
@@ -894,7 +900,7 @@ def test_a_linkedin_export_with_its_campaign_column_renamed_is_read_with_map(ws:
     # Its header was found by the words "Campaign Name" alone: renamed, the file had "no header row", --map or not.
     source = _file(tmp_path, "li.csv", LINKEDIN.replace("Campaign Name", "Campaign"))
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
-    assert err == f"crewdeck: error: {source}: no header row (a row naming Campaign Name; or --map campaign=COLUMN)\n"
+    assert err == f"crewdeck: error: nothing imported: {source}: no header row (a row naming Campaign Name; or --map campaign=COLUMN)\n"
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "campaign=Campaign")
     assert out == "imported 2 rows: 2 changed, 0 unchanged\n"
     assert [r[1] for r in _state(ws)[0]] == [4000, 1500]
@@ -932,7 +938,7 @@ def test_a_meta_export_with_its_currency_in_a_column_imports_in_that_currency(ws
     )
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
     assert err == (
-        f"crewdeck: error: {source}:1: Amount spent (EUR) and Purchases conversion value (USD) name two currencies: "
+        f"crewdeck: error: nothing imported: {source}:1: Amount spent (EUR) and Purchases conversion value (USD) name two currencies: "
         "export the amounts in one\n"
     )
 
@@ -956,7 +962,7 @@ def test_linkedin_and_plain_csv_refuse_a_currency_the_header_contradicts(
     value = {"linkedin": "Conversion Value (USD)", "csv": "value (USD)"}[fmt]
     source = _file(tmp_path, "two.csv", f"{header},{value}\n{row},3.00\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", fmt, "--spend")
-    assert err == f"crewdeck: error: {source}:1: {spend} and {value} name two currencies: export the amounts in one\n"
+    assert err == f"crewdeck: error: nothing imported: {source}:1: {spend} and {value} name two currencies: export the amounts in one\n"
     assert _state(ws)[:2] == ([], [])
 
 
@@ -1333,7 +1339,7 @@ def test_spend_asked_of_a_file_with_no_spend_column_is_refused_naming_the_column
     meta = META.replace("Amount spent (EUR)", "Spent (EUR)")
     source = _file(tmp_path, "meta.csv", meta)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
-    assert err == f"crewdeck: error: {source}:1: --spend: no spend column (Amount spent; or --map spend=COLUMN)\n"
+    assert err == f"crewdeck: error: nothing imported: {source}:1: --spend: no spend column (Amount spent; or --map spend=COLUMN)\n"
     assert _state(ws)[:2] == ([], [])
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend", "--map", "spend=Spent")
     assert len(_state(ws)[1]) == 2  # the two rows that spent something

@@ -340,7 +340,7 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     # `rate import` refuses ("unrecognized arguments").
     wide = _write(tmp_path, "Date,USD,JPY\n2026-11-02,1.0812,162.3\n", "ecb.csv")
     assert one_line_error(team("rate", "import", wide)) == (
-        f"crewdeck: error: {wide}: no column for pair, rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
+        f"crewdeck: error: nothing imported: {wide}: no column for pair, rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
         "or date,base,quote,rate)\n"
     )
 
@@ -697,7 +697,7 @@ def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how
     latin.write_bytes(text.encode("cp1252"))
     said = one_line_error(team("ledger", "import", str(latin), *maps, *reading))
     assert said == (
-        f"crewdeck: error: {latin}: line 1: not UTF-8 text (byte 0xE4): save it as UTF-8, or convert it (from "
+        f"crewdeck: error: nothing imported: {latin}: line 1: not UTF-8 text (byte 0xE4): save it as UTF-8, or convert it (from "
         f"Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 '{latin}' > '{tmp_path / 'Kontoauszug Nov-utf8.csv'}')\n"
     )
     assert json.loads(team.ok("ledger", "list", "--json")) == entries

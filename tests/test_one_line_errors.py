@@ -195,7 +195,7 @@ def test_standard_input_that_is_not_utf8_is_refused_in_a_real_process(cli: Cli, 
         (["import", "--from", "taskwarrior", "-"], b'[{"uuid": "11111111-2222-3333-4444-555555555555", "description": "\xff"}]'),
     ]:
         done = _fed(cli, tmp_path, args, data)
-        assert (done.returncode, done.stderr) == (2, b"crewdeck: error: standard input: not UTF-8 text\n")
+        assert (done.returncode, done.stderr) == (2, b"crewdeck: error: nothing imported: standard input: not UTF-8 text\n")
     assert cli.ok("export") == before
 
 

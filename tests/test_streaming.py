@@ -409,4 +409,4 @@ def test_a_restore_in_batches_writes_nothing_when_a_late_record_is_bad(tmp_path:
     assert main(["init", str(other.workspace)]) == 0
     path.write_text("[1, 2]", encoding="utf-8")
     said = other("import", str(path), as_member=None).err
-    assert said == f"crewdeck: error: {path}: not a crewdeck export: expected '{{' at character 0, found '['\n"
+    assert said == f"crewdeck: error: nothing imported: {path}: not a crewdeck export: expected '{{' at character 0, found '['\n"

@@ -189,7 +189,7 @@ def test_a_file_that_is_not_utf8_is_named_with_the_line_of_its_first_such_byte(c
     second = {"uuid": "21111111-2222-3333-4444-555555555555", "description": "Café", "status": "pending"}
     path.write_bytes(first + json.dumps(second, ensure_ascii=False).encode("latin-1") + b"\n]")
     assert cli("import", "--from", "taskwarrior", str(path)).err == (
-        f"crewdeck: error: {path}: line 4: not UTF-8 text (byte 0xE9): save it as UTF-8, or convert it "
+        f"crewdeck: error: nothing imported: {path}: line 4: not UTF-8 text (byte 0xE9): save it as UTF-8, or convert it "
         f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'tw-utf8.json'})\n"
     )
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
@@ -218,7 +218,7 @@ def test_an_export_saved_as_utf16_is_read_as_its_utf8_twin(cli: Cli, tmp_path: P
     cut = tmp_path / "cut.json"
     cut.write_bytes(("\ufeff" + json.dumps([{**records[0], "uuid": "91111111-2222-3333-4444-555555555555"}])).encode(encoding)[:-1])
     assert cli("import", "--from", "taskwarrior", str(cut)).err == (
-        f"crewdeck: error: {cut}: not UTF-16 text, though it begins as UTF-16 does\n"
+        f"crewdeck: error: nothing imported: {cut}: not UTF-16 text, though it begins as UTF-16 does\n"
     )
     assert len(json.loads(cli.ok("tasks", "all", "--json"))) == 3
 
@@ -233,13 +233,15 @@ def test_an_export_from_standard_input_is_named_standard_input_as_a_board_s_or_a
         "crewdeck: error: nothing imported: 1 bad record in standard input (listed above)\n"
     )
     stdin('[{"uuid": ')
-    assert cli("import", "--from", "taskwarrior", "-").err.startswith("crewdeck: error: standard input: not a Taskwarrior export: ")
+    assert cli("import", "--from", "taskwarrior", "-").err.startswith(
+        "crewdeck: error: nothing imported: standard input: not a Taskwarrior export: "
+    )
     stdin('{"format": "something else"}')
     assert cli("import", "-").err == (
         'crewdeck: error: nothing imported: standard input: not a crewdeck export (no "format": "crewdeck-export")\n'
     )
     stdin("{")
-    assert cli("import", "-").err.startswith("crewdeck: error: standard input: not JSON: ")
+    assert cli("import", "-").err.startswith("crewdeck: error: nothing imported: standard input: not JSON: ")
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 

@@ -11,7 +11,7 @@ from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.rules import Refused, task_change_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_input, stream_output, write_output
+from crewdeck.tui.cli.common import Context, Meter, bad_rows_listed, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError, empty_file, located, not_utf8, nothing_imported, source_name
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
@@ -63,12 +63,23 @@ def cmd_import(ctx: Context) -> int:
         if refusal is not None:
             raise Refused(refusal)
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
-    if ctx.args.source == "taskwarrior":
-        return _import_taskwarrior(ctx, me, default_tz)
-    if ctx.args.source in FOREIGN:
-        return _import_foreign(ctx, me, default_tz)
-    if not merging.has_data(ws):
-        return _restore(ctx, me)
+    # A file refused whole says "nothing imported: FILE: ..." from every import, as Trello's, Asana's and Linear's said it.
+    with bad_rows_listed(source_name(source)):
+        if ctx.args.source == "taskwarrior":
+            return _import_taskwarrior(ctx, me, default_tz)
+        if ctx.args.source in FOREIGN:
+            return _import_foreign(ctx, me, default_tz)
+        if not merging.has_data(ws):
+            return _restore(ctx, me)
+        return _merge(ctx, me, default_tz)
+
+
+def _merge(ctx: Context, me: Member | None, default_tz: str | None) -> int:
+    """A crewdeck export into a workspace with data: merged, every record judged as ``me``'s write."""
+    from crewdeck.tui.workspace import merging
+
+    ws = ctx.ws
+    source = ctx.args.file
     text = read_input(source)
     name = source_name(source)
     if not text.strip():  # said as every import says it, where JSON's words were "Expecting value: line 1 column 1"

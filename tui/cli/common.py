@@ -349,12 +349,13 @@ def _buffered(out: TextIO, produce: Callable[[Callable[[str], object]], None]) -
 
 
 @contextmanager
-def bad_rows_listed() -> Iterator[None]:
+def bad_rows_listed(source: str) -> Iterator[None]:
     """A file refused for its bad rows (``csvfiles.Rejected``), as every importer of rows ends.
 
     Each bad row on its own line on stderr as ``FILE:LINE: column: problem``
     (an editor jumps to it), shown safely: the file is text from anywhere.
-    Then one short error line that counts them.
+    Then one short error line that counts them.  A file refused whole (empty, not UTF-8, no such column: a problem
+    that names ``source``) is one line that says so first, as the task imports say it: "nothing imported: FILE: ...".
     """
     from crewdeck.tui.ledger.csvfiles import Rejected  # here: a command that imports no file does not load the ledger
 
@@ -364,6 +365,10 @@ def bad_rows_listed() -> Iterator[None]:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
         raise UserError(nothing_imported(exc.problems, exc.source)) from None
+    except UserError as exc:
+        if not str(exc).startswith(f"{source}:"):
+            raise  # an option's or a role's refusal, said as every command says it
+        raise UserError(f"nothing imported: {exc}") from None
 
 
 def print_json(value: Any) -> None:
