@@ -1147,7 +1147,11 @@ def test_a_trello_checklist_of_the_wrong_shape_is_named(cli: Cli, tmp_path: Path
     board["checklists"] = [{"id": "ch-1", "idCard": card_id(100), "name": "Before", "checkItems": 5}]
     path = write(tmp_path, "board.json", trello_json(board))
     result = cli("import", "--from", "trello", str(path))
-    assert result.err == f"crewdeck: error: nothing imported: {path}: checklist ch-1: checkItems: expected a list, got 5\n"
+    # Named as a card is, by its number among the board's checklists and its name (it was "checklist ch-1", its id).
+    assert result.err == (
+        f"{path}: checklist 1 (“Before”): checkItems: expected a list, got 5\n"
+        f"crewdeck: error: nothing imported: 1 bad record in {path} (listed above)\n"
+    )
     # Positions are only compared: one larger than any float still sorts, last.
     items = [{"name": "Last", "pos": 10**400}, {"name": "First", "pos": 1.5}, {"name": "Second", "pos": 2}]
     board["checklists"] = [{"id": "ch-1", "idCard": card_id(100), "name": "Before", "checkItems": items}]

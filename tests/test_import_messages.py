@@ -144,3 +144,14 @@ def test_a_file_refused_whole_says_nothing_imported_first_from_every_import(cli:
     assert result.err.count("\n") == 1, result.err
     missing = tmp_path / "missing.csv"
     assert cli(*command, str(missing)).err == f"crewdeck: error: nothing imported: {missing}: no such file\n"
+
+
+def test_a_boards_list_with_no_name_is_named_by_its_number_as_a_card_is(cli: Cli, tmp_path: Path) -> None:
+    """It was "list l2: name: missing", by an id no one sees in Trello, and the line alone, counted nowhere."""
+    board = {**BOARD, "lists": [{"id": "l1", "name": "To do"}, {"id": "l2"}], "cards": BOARD["cards"][:1]}
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(board), encoding="utf-8")
+    assert cli("import", "--from", "trello", str(path)).err.splitlines() == [
+        f"{path}: list 2: name: missing",
+        f"crewdeck: error: nothing imported: 1 bad record in {path} (listed above)",
+    ]
