@@ -334,7 +334,7 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     *problems, last = result.err.strip().split("\n")
     assert result.code == 2 and last.endswith(f"nothing imported: 4 bad rows in {bad} (listed above)"), result.err
     assert [int(line.removeprefix(f"{bad}:").split(":")[0]) for line in problems] == [3, 4, 5, 6], problems
-    assert "already has rate 1.15 on line 2" in problems[3]
+    assert problems[3] == f"{bad}:6: rate: GBP/EUR on 2026-11-12 already has rate 1.15 on line 2"
     assert team.ok("export") == before
     # A header with no column it reads says how to name them: it said "name them with --map FIELD=COLUMN", an option
     # `rate import` refuses ("unrecognized arguments").
@@ -433,7 +433,7 @@ def test_an_id_that_is_another_kind_of_record_here_is_named_by_line(team: Cli, t
     result = team("ledger", "import", path)
     assert (
         result.err
-        == f"{path}:2: id {task} is a task here, not a ledger entry\ncrewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
+        == f"{path}:2: id: {task} is a task here, not a ledger entry\ncrewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
     )
 
 
@@ -779,3 +779,14 @@ def test_each_problem_of_a_row_is_a_line_naming_its_column_as_the_file_does(team
     ]
     rates = _write(tmp_path, "date,pair,rate\n2026-11-02,USD/EUR,abc\n", "rates.csv")
     assert _listed(team("rate", "import", rates), rates) == ["2: rate: 'abc' is not a plain decimal number like 0.9215"]
+
+
+def test_an_id_given_twice_or_taken_here_names_the_id_column_as_every_problem_names_its_column(team: Cli, tmp_path: Path) -> None:
+    """ "FILE:3: id 1a2b… appears twice in the file" named the column with no colon after it, as no other problem did."""
+    given = "ab" * 16
+    rows = f"Ref,date,campaign,category,payee,amount\n{given},2026-11-20,spring-launch,tools,Canva,12.00\n"
+    path = _write(tmp_path, rows + rows.split("\n")[1].replace("12.00", "13.00") + "\n")
+    assert _listed(team("ledger", "import", path, "--map", "id=Ref"), path) == [f"3: Ref: {given} appears twice in the file"]
+    team.ok("ledger", "import", _write(tmp_path, rows, "first.csv"), "--map", "id=Ref")
+    changed = _write(tmp_path, rows.replace("12.00", "14.00"), "changed.csv")
+    assert _listed(team("ledger", "import", changed, "--map", "id=Ref"), changed) == [f"2: Ref: {given} already holds a different entry"]

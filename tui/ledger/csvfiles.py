@@ -431,11 +431,12 @@ def plan_entries(
         where = f"{source}:{line}"
         if entry_id in first_line:
             twice = f"reverses: {short(reverses)} is reversed on line {first_line[entry_id]} already" if reverses else None
-            problems.append(f"{where}: " + (twice or f"id {entry_id} appears twice in the file"))
+            problems.append(f"{where}: " + (twice or column_said(f"id: {entry_id} appears twice in the file", first[1], columns)))
             continue
         first_line[entry_id] = line
         if entry_id in others:
-            problems.append(f"{where}: id {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry")
+            said = f"id: {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry"
+            problems.append(f"{where}: {column_said(said, first[1], columns)}")
             continue
         if reverses:
             original = existing.get(reverses) or in_file.get(reverses)
@@ -450,7 +451,7 @@ def plan_entries(
         if entry_id in existing:
             if existing[entry_id][0] != draft:
                 again = f"reverses: {short(reverses)} is already reversed by {short(entry_id)}" if reverses else None
-                problems.append(f"{where}: " + (again or f"id {entry_id} already holds a different entry"))
+                problems.append(f"{where}: " + (again or column_said(f"id: {entry_id} already holds a different entry", first[1], columns)))
             else:
                 plan.already += 1
             continue
@@ -650,7 +651,8 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
             continue
         if rate.id in rates and rates[rate.id][1].rate != rate.rate:
             problems.append(
-                f"{where}: {rate.base}/{rate.quote} on {rate.day} already has rate {rates[rate.id][1].text} on line {rates[rate.id][0]}"
+                f"{where}: {first[1][columns['rate']].strip()}: {rate.base}/{rate.quote} on {rate.day} already has rate "
+                f"{rates[rate.id][1].text} on line {rates[rate.id][0]}"
             )
             continue
         rates[rate.id] = (line, rate)
