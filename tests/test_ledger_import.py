@@ -790,3 +790,16 @@ def test_an_id_given_twice_or_taken_here_names_the_id_column_as_every_problem_na
     team.ok("ledger", "import", _write(tmp_path, rows, "first.csv"), "--map", "id=Ref")
     changed = _write(tmp_path, rows.replace("12.00", "14.00"), "changed.csv")
     assert _listed(team("ledger", "import", changed, "--map", "id=Ref"), changed) == [f"2: Ref: {given} already holds a different entry"]
+
+
+def test_each_bad_cell_of_a_rates_row_is_named_not_only_the_first(team: Cli, tmp_path: Path) -> None:
+    """A row with a bad date and a bad rate named the date alone: fixed, the next import named the rate."""
+    rates = _write(tmp_path, "date,base,quote,rate\n2026-11-x,USD,EUR,abc\n2026-11-02,XXX,EUR,-1\n", "rates.csv")
+    result = team("rate", "import", rates)
+    assert result.code == 2 and result.err.splitlines() == [
+        f"{rates}:2: date: '2026-11-x' is not a date like 2026-11-20 (YYYY-MM-DD)",
+        f"{rates}:2: rate: 'abc' is not a plain decimal number like 0.9215",
+        f"{rates}:3: base: unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        f"{rates}:3: rate: '-1' is not a plain decimal number like 0.9215",
+        f"crewdeck: error: nothing imported: 2 bad rows in {rates} (listed above)",
+    ]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import MoneyError, check_currency, format_minor
+from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_rate
 from crewdeck.sync.state.records import ENTITIES, ValidationError
 from crewdeck.sync.state.rules import EntryFacts, reversal_refused
 from crewdeck.sync.state.visible import quoted, visible
@@ -629,25 +629,29 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
     columns = _columns(first[1], wanted, wanted, {}, source, "rename them: date,pair,rate or date,base,quote,rate")
     rates: dict[str, tuple[int, Rate]] = {}
     for where, line, cell in _records(rows, first[1], columns, source, problems):
-        if not _ISO_DAY.match(cell["date"]):
-            problems.append(f"{where}: date: {quoted(cell['date'])} is not a date like 2026-11-20 (YYYY-MM-DD)")
-            continue
+        # Each cell judged on its own, each problem on its line, as ``ledger import`` lists a row's (a bad date hid a bad
+        # rate in the same row: the next import named it).
+        said = _rate_day_problems(cell["date"])
+        pair = read = ""
         try:
-            check_day(dt.date.fromisoformat(cell["date"]))
-            pair, read = _rate_pair(cell, split), reading.amount(cell["rate"], "rate")
-            try:  # the pair is checked: a refusal here is the rate's
-                rate = make_rate(cell["date"], pair, read)
-            except UserError as exc:
-                raise UserError(as_written(str(exc), read, cell["rate"], "rate") + reading.comma_hint(cell["rate"])) from None
-            _check_record("rate", rate.values)
-        except DateError as exc:
-            problems.append(f"{where}: date: {exc}")
-            continue
-        except ValueError:
-            problems.append(f"{where}: date: {quoted(cell['date'])} is not a real date")
-            continue
+            pair = _rate_pair(cell, split)
         except UserError as exc:
-            problems.append(f"{where}: {column_said(str(exc), first[1], columns)}")
+            said.append(str(exc))
+        try:
+            read = reading.amount(cell["rate"], "rate")
+            parse_rate(read)
+        except MoneyError as exc:
+            said.append(as_written(str(exc), read, cell["rate"], "rate") + reading.comma_hint(cell["rate"]))
+        except UserError as exc:
+            said.append(str(exc))
+        if not said:
+            try:
+                rate = make_rate(cell["date"], pair, read)
+                _check_record("rate", rate.values)
+            except UserError as exc:
+                said.append(str(exc))
+        if said:
+            problems.extend(f"{where}: {column_said(problem, first[1], columns)}" for problem in said)
             continue
         if rate.id in rates and rates[rate.id][1].rate != rate.rate:
             problems.append(
@@ -663,6 +667,19 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
     # Set again, a rate replaces the old one, and every total it converted changes: said, as ``rate set`` says it.
     replaced = [f"{r.base}/{r.quote} on {r.day} was {stored[r.id]}" for r in new if stored.get(r.id) is not None]
     return new, len(rates) - len(new), replaced
+
+
+def _rate_day_problems(text: str) -> list[str]:
+    """What is wrong with a rate's date cell (``rate set``'s days: ISO, real, in the calendar crewdeck holds), if anything."""
+    if not _ISO_DAY.match(text):
+        return [f"date: {quoted(text)} is not a date like 2026-11-20 (YYYY-MM-DD)"]
+    try:
+        check_day(dt.date.fromisoformat(text))
+    except DateError as exc:
+        return [f"date: {exc}"]
+    except ValueError:
+        return [f"date: {quoted(text)} is not a real date"]
+    return []
 
 
 def write_rates(ws: Workspace, me: Member, rates: Iterable[Rate]) -> None:
