@@ -803,3 +803,20 @@ def test_each_bad_cell_of_a_rates_row_is_named_not_only_the_first(team: Cli, tmp
         f"{rates}:3: rate: '-1' is not a plain decimal number like 0.9215",
         f"crewdeck: error: nothing imported: 2 bad rows in {rates} (listed above)",
     ]
+
+
+def test_a_cell_that_is_no_number_under_decimal_mark_comma_says_so_not_how_marks_are_read(team: Cli, tmp_path: Path) -> None:
+    """ "amount 'abc': with --decimal-mark , a comma marks the decimals and dots group thousands": a cell with no mark at
+    all was told about marks; it is no number, as without the option."""
+    spend = _write(
+        tmp_path,
+        "date,campaign,category,payee,amount\n2026-11-20,spring-launch,tools,Canva,abc\n2026-11-20,spring-launch,tools,Canva,12.50\n",
+    )
+    assert _listed(team("ledger", "import", spend, "--decimal-mark", ","), spend) == [
+        "2: amount: 'abc' is not a plain decimal number like 120.50",
+        "3: amount: '12.50': with --decimal-mark , a comma marks the decimals and dots group thousands",
+    ]
+    rates = _write(tmp_path, "date,pair,rate\n2026-11-20,USD/EUR,n/a\n", "rates.csv")
+    assert _listed(team("rate", "import", rates, "--decimal-mark", ","), rates) == [
+        "2: rate: 'n/a' is not a plain decimal number like 0.9215"
+    ]

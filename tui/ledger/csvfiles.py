@@ -141,6 +141,8 @@ class Reading:
         number = signed[1:] if signed.startswith("+") and signed[1:2].isdigit() else signed  # "+-5" stays refused
         if self.decimal_comma:
             if not _COMMA_AMOUNT.match(number):
+                if "." not in number and "," not in number:
+                    return text  # no number ("abc"): ``ledger add``'s checks say so, where this said how marks are read
                 # "12.50" read with a comma for the mark would be 1250: refused, never guessed.
                 raise UserError(f"{name} {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
             number = number.replace(".", "").replace(",", ".")
