@@ -177,7 +177,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(ws: Path, tmp_path: P
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
     lines = err.splitlines()
     assert lines[0] == (
-        f"{source}:2: Amount spent (EUR): amount '45,10': use a dot as the decimal separator, without thousands separators"
+        f"{source}:2: Amount spent (EUR): '45,10': use a dot as the decimal separator, without thousands separators"
         " (or --decimal-mark ,)"
     )
     assert (
@@ -548,7 +548,7 @@ def test_a_semicolon_sheet_with_decimal_commas_imports_as_its_comma_twin_with_de
     # Without the option the cells are refused, with the way to read them.
     assert plain.splitlines()[:2] == [
         f"{source}:2: impressions: '12.500' is not a count (a whole number)",
-        f"{source}:2: value: amount '25,50': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)",
+        f"{source}:2: value: '25,50': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)",
     ]
     out = crewdeck(*w, source, "--format", "csv", "--spend", "--decimal-mark", ",")
     assert out.strip() == "imported 2 rows: 2 changed, 0 unchanged; 2 spend entries added"
@@ -572,7 +572,7 @@ def test_under_decimal_mark_comma_an_amount_with_a_decimal_dot_is_a_bad_row_neve
     w = ["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "spend=Kosten", "--spend"]
     err = crewdeck_fails(*w, "--decimal-mark", ",")
     assert err.splitlines()[0] == (
-        f"{source}:3: Kosten: amount '12.50': with --decimal-mark , a comma marks the decimals and dots group thousands"
+        f"{source}:3: Kosten: '12.50': with --decimal-mark , a comma marks the decimals and dots group thousands"
     )
     assert err.splitlines()[1] == f"{source}:4: clicks: '1.2.3' is not a count (a whole number, a dot only between thousands: 1.234)"
     assert crewdeck_fails(*w, "--decimal-mark", ";").strip() == "crewdeck: error: --decimal-mark: '.' or ',', not ';'"
@@ -588,7 +588,7 @@ def test_an_amount_read_with_its_marks_is_quoted_as_the_file_writes_it(ws: Path,
     before = _state(ws)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend", "--decimal-mark", ",")
     assert err.splitlines()[:3] == [
-        f"{source}:2: value: amount '1.234,567': EUR has 2 decimal places, not 3",
+        f"{source}:2: value: '1.234,567': EUR has 2 decimal places, not 3",
         f"{source}:2: spend: '-1.234,50' is negative: results and spend are counted from zero up",
         f"{source}:3: spend: '1.234,50 USD' is in USD, but the row's currency is EUR",
     ]
@@ -734,8 +734,8 @@ def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(ws: Path, tmp_path:
     assert lines[:4] == [
         f"{source}:2: clicks: '{'9' * 79}{cut} is more than a count can be (at most 1,000,000,000,000,000)",
         f"{source}:3: clicks: '{'x' * 79}{cut} is not a count (a whole number)",
-        f"{source}:4: value: amount '{'1' * 79}{cut} is too large",
-        f"{source}:5: value: amount '{'y' * 79}{cut} is not a plain decimal number like 120.50",
+        f"{source}:4: value: '{'1' * 79}{cut} is too large",
+        f"{source}:5: value: '{'y' * 79}{cut} is not a plain decimal number like 120.50",
     ]
     assert lines[4].startswith(f"{source}:6: platform: '{'p' * 79}{cut} is not a platform name")
     assert lines[5].startswith(f"{source}:7: campaign: no campaign named '{'z' * 79}{cut}: ")
@@ -873,7 +873,7 @@ def test_an_ad_exports_amounts_with_thousands_separators_import_as_its_counts_do
     # Grouped as thousands are, or refused: "1,23.50" is no amount.
     source = _file(tmp_path, "bad.csv", META.replace(",45.10\n", ',"1,23.50"\n'))
     err = crewdeck_fails(*w, source, "--format", "meta", "--spend")
-    assert f"{source}:2: Amount spent (EUR): amount '1,23.50'" in err
+    assert f"{source}:2: Amount spent (EUR): '1,23.50'" in err
 
 
 def test_a_plain_csvs_column_no_metric_reads_is_named_not_dropped_silently(ws: Path, tmp_path: Path) -> None:
