@@ -177,8 +177,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(ws: Path, tmp_path: P
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
     lines = err.splitlines()
     assert lines[0] == (
-        f"{source}:2: Amount spent (EUR): '45,10': use a dot as the decimal separator, without thousands separators"
-        " (or --decimal-mark ,)"
+        f"{source}:2: Amount spent (EUR): '45,10': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"
     )
     assert (
         lines[1]
