@@ -437,8 +437,8 @@ def plan_entries(
             continue
         first_line[entry_id] = line
         if entry_id in others:
-            said = f"id: {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry"
-            problems.append(f"{where}: {column_said(said, first[1], columns)}")
+            taken = f"id: {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry"
+            problems.append(f"{where}: {column_said(taken, first[1], columns)}")
             continue
         if reverses:
             original = existing.get(reverses) or in_file.get(reverses)
