@@ -570,8 +570,11 @@ def test_a_bad_export_imports_nothing_and_names_the_record(cli: Cli, tmp_path: P
     ]
     (tmp_path / "bad.json").write_text(json.dumps(doc))
     before = cli.ok("export")
-    err = one_line_error(cli("import", str(tmp_path / "bad.json")))
-    assert "nothing imported" in err and "task #2" in err and "due" in err
+    result = cli("import", str(tmp_path / "bad.json"))
+    assert result.code == 2 and result.err.splitlines() == [
+        f"{tmp_path / 'bad.json'}: task 2 (“broken”, id bbbbbbbbbbbb): due: '2026-13-01T00:00:00Z' is not a valid instant",
+        f"crewdeck: error: nothing imported: 1 bad record in {tmp_path / 'bad.json'} (listed above)",
+    ]
     assert cli.ok("export") == before
     (tmp_path / "junk.json").write_text("{not json")
     assert "not JSON" in one_line_error(cli("import", str(tmp_path / "junk.json")))

@@ -41,7 +41,9 @@ def test_a_closed_standard_output_reads_as_one_nobody_reads(cli: Cli, tmp_path: 
 def test_a_closed_standard_input_reads_as_an_empty_one(cli: Cli, tmp_path: Path) -> None:
     result = closed_stream_run(tmp_path, 0, "-w", str(cli.workspace), "--as", "ana", "ledger", "import", "-")
     assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("crewdeck: error: standard input: the file is empty") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("crewdeck: error: nothing imported: standard input: the file is empty") and result.stderr.count("\n") == 1
+    )
     listed = closed_stream_run(tmp_path, 0, "-w", str(cli.workspace), "--as", "ana", "member", "list")
     assert listed.returncode == 0 and "@raj" in listed.stdout
 

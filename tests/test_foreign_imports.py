@@ -158,7 +158,7 @@ def test_a_newer_export_changes_only_untouched_fields_and_a_local_edit_wins(cli:
     assert "Shipped v2" not in found
     assert found["Shipped (renamed here)"]["notes"] == "now with notes"
     assert "updated 2 tasks" in out
-    assert f"1 record keeps what was changed here since the last import: {path}: card {card_id(3)} (Shipped v2): title" in out
+    assert f"1 record keeps what was changed here since the last import: {path}: card 3 (“Shipped v2”): title" in out
     gone = stable_id("trello-card", card_id(5))
     assert f"left alone, not in this file any more: {gone[:8]} Left member's card" in out
     assert "Left member's card" in found  # left alone
@@ -167,7 +167,7 @@ def test_a_newer_export_changes_only_untouched_fields_and_a_local_edit_wins(cli:
     count = op_count(cli.workspace)
     again = cli.ok("import", "--from", "trello", str(write(tmp_path, "new.json", trello_json(newer))))
     assert again.startswith("nothing new")
-    assert "(Shipped v2): title" in again
+    assert "(“Shipped v2”): title" in again
     assert op_count(cli.workspace) == count
 
 
@@ -186,7 +186,7 @@ def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cl
     emptied = [{"Task ID": n, "Name": name, "Section/Column": "Doing"} for n, name in (("1", "Brief"), ("2", "Shoot"))]
     path = write(tmp_path, "b.csv", asana_csv(emptied))
     out = cli.ok("import", "--from", "asana", str(path))
-    assert out.startswith("updated 2 tasks") and f"{path}: row 3 (task 2): due" in out, out
+    assert out.startswith("updated 2 tasks") and f"{path}:3: due" in out, out
     found = tasks(cli)
     brief, shoot_here = found["Brief"], found["Shoot"]
     assert {k: brief[k] for k in ("assignee", "due", "tags", "notes", "campaign", "priority")} == {
@@ -462,7 +462,7 @@ def test_a_large_newer_export_asks_whether_a_record_was_edited_here_with_the_log
     out = cli.ok("import", "--from", "trello", str(write(tmp_path, "new.json", trello_json(newer))))
     assert rebuilt[0]  # the first batch of new cards dropped it; the first record here brought it back
     assert indexed and all(indexed)
-    assert "(Shipped): title" in out
+    assert "(“Shipped”): title" in out
     found = tasks(cli)
     assert found["Shipped (renamed here)"]["notes"] == "newer notes" and len(found) == 605
     with sqlite3.connect(cli.workspace) as conn:
@@ -493,11 +493,11 @@ def test_every_bad_record_is_named_and_nothing_is_written(cli: Cli, tmp_path: Pa
     result = cli("import", "--from", "trello", str(path))
     assert result.code == 2
     lines = result.err.splitlines()
-    assert lines[0] == f"{path}: card {card_id(91)} (Card 91): due: 'next tuesday' is not a date and time (like 2026-03-02T17:00:00.000Z)"
+    assert lines[0] == f"{path}: card 8 (“Card 91”): due: 'next tuesday' is not a date and time (like 2026-03-02T17:00:00.000Z)"
     # A name too long for a title is cut, and kept whole in the notes: still judged there, and named as the card's name.
-    assert lines[1] == f"{path}: card {card_id(92)} ({'x' * 40}): name: text may not hold control characters (U+0007)"
-    assert lines[2] == f"{path}: card {card_id(93)} (Card 93): desc: text may not hold control characters (U+0007)"
-    assert lines[3] == "crewdeck: error: nothing imported: 3 bad records (listed above)"
+    assert lines[1] == f"{path}: card 9 (“{'x' * 40}…”): name: text may not hold control characters (U+0007)"
+    assert lines[2] == f"{path}: card 10 (“Card 93”): desc: text may not hold control characters (U+0007)"
+    assert lines[3] == f"crewdeck: error: nothing imported: 3 bad records in {path} (listed above)"
     assert op_count(cli.workspace) == before
     assert cli("import", "--from", "trello", str(write(tmp_path, "x.json", "[1, 2"))).err.startswith("crewdeck: error: nothing imported: ")
 
@@ -632,7 +632,7 @@ def test_a_trello_card_s_custom_fields_are_lines_of_its_notes_as_an_asana_task_s
     assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
     card["customFieldItems"][4]["value"]["text"] = "Acme \x1b[2J"
     bad = cli("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
-    assert bad.err.endswith("(Shipped): customFieldItems: text may not hold control characters (U+001B)\n"), bad.err
+    assert bad.err.splitlines()[0].endswith("(“Shipped”): customFieldItems: text may not hold control characters (U+001B)"), bad.err
 
 
 def test_a_map_status_name_the_file_never_uses_is_not_counted_as_a_bad_record(cli: Cli, tmp_path: Path) -> None:
@@ -640,7 +640,7 @@ def test_a_map_status_name_the_file_never_uses_is_not_counted_as_a_bad_record(cl
     path = write(tmp_path, "a.csv", asana_csv(rows))
     result = cli("import", "--from", "asana", "--map-status", "Lter=todo", "--map-status", "Dong=done", str(path))
     assert result.err.splitlines()[-1] == (
-        "crewdeck: error: nothing imported: 1 bad record and 2 --map-status names the file never uses (listed above)"
+        f"crewdeck: error: nothing imported: 1 bad row in {path} and 2 --map-status names the file never uses (listed above)"
     )
     path.write_text(asana_csv(rows[1:]), encoding="utf-8")
     again = cli("import", "--from", "asana", "--map-status", "Lter=todo", "--map-status", "Dong=done", str(path))
@@ -691,7 +691,7 @@ def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_pat
     assert lines in tasks(cli)["Shipped"]["notes"]
     items[0]["due"] = "soon"
     failed = cli("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
-    assert f"board.json: card {card_id(3)} (Shipped): checklists: due: 'soon' is not a date and time" in failed.err
+    assert "board.json: card 3 (“Shipped”): checklists: due: 'soon' is not a date and time" in failed.err
 
 
 def test_asana_columns_by_header_name_in_any_order(cli: Cli, tmp_path: Path) -> None:
@@ -779,7 +779,7 @@ def test_a_board_and_a_csv_from_standard_input(cli: Cli, monkeypatch: pytest.Mon
     # A bad record is named in standard input, not in "-".
     bad = linear_csv([{"ID": "MKT-7", "Title": "x", "Priority": "Whenever"}]).encode()
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(bad), encoding="utf-8", newline=""))
-    assert cli("import", "--from", "linear", "-").err.startswith("crewdeck: error: nothing imported: standard input: row 2 (MKT-7): ")
+    assert cli("import", "--from", "linear", "-").err.startswith("standard input:2: Priority: ")
 
 
 def test_a_board_saved_as_utf16_is_read_as_its_utf8_twin(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1073,7 +1073,7 @@ def test_a_due_date_taken_off_a_card_in_trello_takes_its_posts_slot_off_unless_m
     # Moved here since: the team's slot stays, and is said; gone out before crewdeck: the slot is history.
     assert found["Post in In review"]["due"] is None and found["Post in In review"]["publish"]["utc"] == "2027-01-20T10:00:00Z"
     assert out.endswith(
-        f"1 record keeps what was changed here since the last import: {tmp_path / 'newer.json'}: card {card_id(22)} (Post in In review): publish\n"
+        f"1 record keeps what was changed here since the last import: {tmp_path / 'newer.json'}: card 3 (“Post in In review”): publish\n"
     )
     assert found["Post in Published"]["publish"]["utc"] == "2027-01-15T16:00:00Z"
     count = op_count(cli.workspace)
@@ -1126,18 +1126,18 @@ def test_trello_fields_of_the_wrong_type_are_named_never_a_traceback(cli: Cli, t
         assert result.code == 2 and "Traceback" not in result.err
         lines = result.err.splitlines()
         assert lines[:-1] == [
-            f"{path}: card {card_id(1)} (Card 1): idLabels: expected a list of ids, got 5",
-            f"{path}: card {card_id(2)} (Card 2): idLabels: expected a list of ids, got [['lb-urgent']]",
-            f"{path}: card {card_id(3)} (Card 3): idMembers: expected a list of ids, got [{{'id': 'm-raj'}}]",
-            f"{path}: card {card_id(4)} (Card 4): idMembers: expected a list of ids, got 'm-raj'",
-            f"{path}: card {card_id(5)} (Card 5): attachments: expected a list, got 5",
-            f"{path}: card {card_id(6)} (Card 6): closed: expected true or false, got 'false'",
-            f"{path}: card {card_id(7)} (Card 7): desc: expected text, got ['copy']",
-            f"{path}: card {card_id(8)} (Card 8): due: 0001-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31",
-            f"{path}: card {card_id(9)} (Card 9): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31",
-            f"{path}: card {card_id(10)} (Card 10): labels: expected a list, got 'Urgent'",
+            f"{path}: card 1 (“Card 1”): idLabels: expected a list of ids, got 5",
+            f"{path}: card 2 (“Card 2”): idLabels: expected a list of ids, got [['lb-urgent']]",
+            f"{path}: card 3 (“Card 3”): idMembers: expected a list of ids, got [{{'id': 'm-raj'}}]",
+            f"{path}: card 4 (“Card 4”): idMembers: expected a list of ids, got 'm-raj'",
+            f"{path}: card 5 (“Card 5”): attachments: expected a list, got 5",
+            f"{path}: card 6 (“Card 6”): closed: expected true or false, got 'false'",
+            f"{path}: card 7 (“Card 7”): desc: expected text, got ['copy']",
+            f"{path}: card 8 (“Card 8”): due: 0001-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31",
+            f"{path}: card 9 (“Card 9”): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31",
+            f"{path}: card 10 (“Card 10”): labels: expected a list, got 'Urgent'",
         ]
-        assert lines[-1] == "crewdeck: error: nothing imported: 10 bad records (listed above)"
+        assert lines[-1] == f"crewdeck: error: nothing imported: 10 bad records in {path} (listed above)"
     assert op_count(cli.workspace) == before
 
 
@@ -1147,7 +1147,11 @@ def test_a_trello_checklist_of_the_wrong_shape_is_named(cli: Cli, tmp_path: Path
     board["checklists"] = [{"id": "ch-1", "idCard": card_id(100), "name": "Before", "checkItems": 5}]
     path = write(tmp_path, "board.json", trello_json(board))
     result = cli("import", "--from", "trello", str(path))
-    assert result.err == f"crewdeck: error: nothing imported: {path}: checklist ch-1: checkItems: expected a list, got 5\n"
+    # Named as a card is, by its number among the board's checklists and its name (it was "checklist ch-1", its id).
+    assert result.err == (
+        f"{path}: checklist 1 (“Before”): checkItems: expected a list, got 5\n"
+        f"crewdeck: error: nothing imported: 1 bad record in {path} (listed above)\n"
+    )
     # Positions are only compared: one larger than any float still sorts, last.
     items = [{"name": "Last", "pos": 10**400}, {"name": "First", "pos": 1.5}, {"name": "Second", "pos": 2}]
     board["checklists"] = [{"id": "ch-1", "idCard": card_id(100), "name": "Before", "checkItems": items}]
@@ -1162,17 +1166,20 @@ def test_a_record_twice_in_one_file_is_named_and_a_second_import_changes_nothing
         board = trello_board(cards=0, actions=0)
         board["cards"] = [trello_card(1, name="One"), trello_card(1, name="Two")]
         path = write(tmp_path, "board.json", trello_json(board))
-        where = f"{path}: card {card_id(1)} (Two): id"
+        where = f"{path}: card 2 (“Two”): id"
     elif fmt == "asana":
         path = write(tmp_path, "a.csv", asana_csv([{"Task ID": "7", "Name": "One"}, {"Task ID": "7", "Name": "Two"}]))
-        where = f"{path}: row 3 (task 7): Task ID"  # the column, as the file names it: it said "id", which neither CSV has
+        where = f"{path}:3: Task ID"  # the column, as the file names it: it said "id", which neither CSV has
     else:
         path = write(tmp_path, "l.csv", linear_csv([{"ID": "MKT-7", "Title": "One"}, {"ID": "MKT-7", "Title": "Two"}]))
-        where = f"{path}: row 3 (MKT-7): ID"
+        where = f"{path}:3: ID"
     before = op_count(cli.workspace)
     for dry_run in (["--dry-run"], []):
         result = cli("import", "--from", fmt, str(path), *dry_run)
-        assert result.err == f"crewdeck: error: nothing imported: {where}: in the file more than once\n"
+        noun = "record" if fmt == "trello" else "row"
+        assert (
+            result.err == f"{where}: in the file more than once\ncrewdeck: error: nothing imported: 1 bad {noun} in {path} (listed above)\n"
+        )
     assert op_count(cli.workspace) == before
 
 
@@ -1183,26 +1190,26 @@ def test_control_characters_are_named_by_a_dry_run_and_every_record_is_listed(cl
         board = trello_board(cards=0, actions=0)
         board["cards"] = [trello_card(1, name="Evil \x1b[2J"), trello_card(2, desc="bell \x07")]
         path = write(tmp_path, "board.json", trello_json(board))
-        wheres = [f"{path}: card {card_id(1)} (Evil ^[[2J): name", f"{path}: card {card_id(2)} (Card 2): desc"]
+        wheres = [f"{path}: card 1 (“Evil ^[[2J”): name", f"{path}: card 2 (“Card 2”): desc"]
     elif fmt == "asana":
         path = write(
             tmp_path, "a.csv", asana_csv([{"Task ID": "7", "Name": "Evil \x1b[2J"}, {"Task ID": "8", "Name": "ok", "Notes": "bell \x07"}])
         )
-        wheres = [f"{path}: row 2 (task 7): Name", f"{path}: row 3 (task 8): Notes"]
+        wheres = [f"{path}:2: Name", f"{path}:3: Notes"]
     else:
         path = write(
             tmp_path,
             "l.csv",
             linear_csv([{"ID": "M-7", "Title": "Evil \x1b[2J"}, {"ID": "M-8", "Title": "ok", "Description": "bell \x07"}]),
         )
-        wheres = [f"{path}: row 2 (M-7): Title", f"{path}: row 3 (M-8): Description"]
+        wheres = [f"{path}:2: Title", f"{path}:3: Description"]
     before = op_count(cli.workspace)
     for dry_run in (["--dry-run"], []):
         result = cli("import", "--from", fmt, str(path), *dry_run)
         assert result.err.splitlines() == [
             f"{wheres[0]}: text may not hold control characters (U+001B)",
             f"{wheres[1]}: text may not hold control characters (U+0007)",
-            "crewdeck: error: nothing imported: 2 bad records (listed above)",
+            f"crewdeck: error: nothing imported: 2 bad {'record' if fmt == 'trello' else 'row'}s in {path} (listed above)",
         ]
         assert "\x1b" not in result.err and "\x07" not in result.err
     assert op_count(cli.workspace) == before
@@ -1300,19 +1307,22 @@ def test_a_csv_row_with_more_cells_than_its_header_or_an_open_quote_is_named(cli
     header = "Task ID,Name,Notes\n"
     extra = cli("import", "--from", "asana", str(write(tmp_path, "a.csv", header + "7,One,n\n8,Two, with a comma,n\n")))
     assert extra.err == (
-        f"crewdeck: error: nothing imported: {tmp_path / 'a.csv'}: row 3: 4 cells, but the header has 3 columns "
+        f"{tmp_path / 'a.csv'}:3: 4 cells, but the header has 3 columns "
         "(a comma in a value needs quotes)\n"
+        f"crewdeck: error: nothing imported: 1 bad row in {tmp_path / 'a.csv'} (listed above)\n"
     )
     quote = cli("import", "--from", "linear", str(write(tmp_path, "l.csv", 'ID,Title\nM-1,"Open quote\nM-2,Two\n')))
     assert quote.err == (
-        f"crewdeck: error: nothing imported: {tmp_path / 'l.csv'}: row 2: not valid CSV: a quote opened in this row is never closed "
+        f"{tmp_path / 'l.csv'}:2: not valid CSV: a quote opened in this row is never closed "
         '(a quote inside a value is written twice: "")\n'
+        f"crewdeck: error: nothing imported: 1 bad row in {tmp_path / 'l.csv'} (listed above)\n"
     )
     # The csv module's words for a quote a tab does not follow were "'<TAB>' expected after '\"'", a raw tab on the terminal.
     tabbed = cli("import", "--from", "linear", str(write(tmp_path, "t.csv", 'ID\tTitle\nM-1\t"Quoted" and not\n')))
     assert tabbed.err == (
-        f"crewdeck: error: nothing imported: {tmp_path / 't.csv'}: row 2: not valid CSV: a quoted value goes on after its closing "
+        f"{tmp_path / 't.csv'}:2: not valid CSV: a quoted value goes on after its closing "
         'quote (a tab should follow it; a quote inside a value is written twice: "")\n'
+        f"crewdeck: error: nothing imported: 1 bad row in {tmp_path / 't.csv'} (listed above)\n"
     )
 
 
@@ -1334,11 +1344,11 @@ def test_a_stray_quote_is_listed_with_every_other_bad_row(cli: Cli, tmp_path: Pa
     result = cli("import", "--from", fmt, str(path))
     quote = 'not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
     assert result.code != 0 and result.err.splitlines() == [
-        f"{path}: row 4: {missing}",
-        f"{path}: row 5: {quote}",
-        f"{path}: row 6 ({'task 4' if fmt == 'asana' else '4'}): Due Date: '2026-13-45' is not a date (YYYY-MM-DD)",
-        f"{path}: row 7: {quote}",
-        "crewdeck: error: nothing imported: 4 bad records (listed above)",
+        f"{path}:4: {missing}",
+        f"{path}:5: {quote}",
+        f"{path}:6: Due Date: '2026-13-45' is not a date (YYYY-MM-DD)",
+        f"{path}:7: {quote}",
+        f"crewdeck: error: nothing imported: 4 bad rows in {path} (listed above)",
     ]
     assert op_count(cli.workspace) == before
 
@@ -1347,8 +1357,8 @@ def test_an_asana_day_that_is_no_day_quotes_the_cell(cli: Cli, tmp_path: Path) -
     rows = [{"Task ID": "1", "Name": "a", "Due Date": "2026-02-30"}, {"Task ID": "2", "Name": "b", "Created At": "0000-01-01"}]
     path = write(tmp_path, "a.csv", asana_csv(rows))
     assert cli("import", "--from", "asana", str(path)).err.splitlines()[:2] == [
-        f"{path}: row 2 (task 1): Due Date: '2026-02-30' is not a date (YYYY-MM-DD)",
-        f"{path}: row 3 (task 2): Created At: '0000-01-01' is not a date (YYYY-MM-DD)",
+        f"{path}:2: Due Date: '2026-02-30' is not a date (YYYY-MM-DD)",
+        f"{path}:3: Created At: '0000-01-01' is not a date (YYYY-MM-DD)",
     ]
 
 
@@ -1444,9 +1454,10 @@ def test_a_csv_cut_short_in_its_last_row_imports_nothing(cli: Cli, tmp_path: Pat
     path = write(tmp_path, f"{fmt}.csv", text[: text.rindex(",", 0, len(text) - 3) - 2])
     before = op_count(cli.workspace)
     result = cli("import", "--from", fmt, str(path))
-    assert result.code == 2 and result.err.startswith(f"crewdeck: error: nothing imported: {path}: row 5: ")  # its last line
+    assert result.code == 2 and result.err.startswith(f"{path}:5: ")  # its last line
     assert result.err.endswith(
         f"but the header has {len(ASANA_HEADER if fmt == 'asana' else LINEAR_HEADER)} columns (is the file cut short?)\n"
+        f"crewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
     )
     assert op_count(cli.workspace) == before
 
@@ -1458,8 +1469,9 @@ def test_a_members_import_that_would_make_a_campaign_names_the_row_and_its_proje
     path = write(tmp_path, "a.csv", asana_csv(rows))
     result = cli("import", "--from", "asana", str(path), as_member="raj")
     assert result.err == (
-        f"crewdeck: error: nothing imported: {path}: row 2 (task 1201): project 'Summer Drop': "
+        f"{path}:2: project 'Summer Drop': "
         "only a manager may change campaign records (@raj is a member) (rule managers_only)\n"
+        f"crewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
     )
 
 
@@ -1572,16 +1584,16 @@ def test_a_due_day_at_the_calendars_ends_is_out_of_range_never_a_traceback(cli: 
     days = ["9999-12-31", "0001-01-01", "1899-12-31"]
     if fmt == "asana":
         path = write(tmp_path, "a.csv", asana_csv([{"Task ID": str(n), "Name": f"Task {n}", "Due Date": d} for n, d in enumerate(days)]))
-        wheres = [f"{path}: row {n + 2} (task {n}): Due Date" for n in range(len(days))]
+        wheres = [f"{path}:{n + 2}: Due Date" for n in range(len(days))]
     else:
         path = write(tmp_path, "l.csv", linear_csv([{"ID": f"M-{n}", "Title": f"Issue {n}", "Due Date": d} for n, d in enumerate(days)]))
-        wheres = [f"{path}: row {n + 2} (M-{n}): Due Date" for n in range(len(days))]
+        wheres = [f"{path}:{n + 2}: Due Date" for n in range(len(days))]
     before = op_count(cli.workspace)
     for zone in ("America/Los_Angeles", "Pacific/Auckland"):
         result = cli("import", "--from", fmt, str(path), "--default-tz", zone)
         assert result.err.splitlines() == [
             *(f"{where}: {day} is out of range: dates run from 1900-01-01 to 9998-12-31" for where, day in zip(wheres, days, strict=True)),
-            "crewdeck: error: nothing imported: 3 bad records (listed above)",
+            f"crewdeck: error: nothing imported: 3 bad rows in {path} (listed above)",
         ]
     assert op_count(cli.workspace) == before
 
@@ -1594,11 +1606,12 @@ def test_an_instant_before_the_year_1000_is_named_out_of_range_as_the_file_write
     out_of_range = "0500-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31"
     assert (
         cli("import", "--from", "trello", str(path)).err
-        == f"crewdeck: error: nothing imported: {path}: card {card_id(1)} (Card 1): due: {out_of_range}\n"
+        == f"{path}: card 1 (“Card 1”): due: {out_of_range}\ncrewdeck: error: nothing imported: 1 bad record in {path} (listed above)\n"
     )
     path = write(tmp_path, "l.csv", linear_csv([{"ID": "M-1", "Title": "Old", "Created": "0999-12-31T23:00:00.000Z"}]))
     assert cli("import", "--from", "linear", str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: row 2 (M-1): Created: 0999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31\n"
+        f"{path}:2: Created: 0999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31\n"
+        f"crewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
     )
 
 
@@ -1747,9 +1760,9 @@ def test_an_asana_task_id_a_spreadsheet_rounded_is_named(cli: Cli, tmp_path: Pat
     result = cli("import", "--from", "asana", str(path))
     hint = "a spreadsheet rounded it: export the project from Asana again (or keep the column as text)"
     assert result.err.splitlines() == [
-        f"{path}: row 2 (task 1.20123E+15): Task ID: {hint}",
-        f"{path}: row 3 (task 1,20123456789012E+15): Task ID: {hint}",
-        "crewdeck: error: nothing imported: 2 bad records (listed above)",
+        f"{path}:2: Task ID: {hint}",
+        f"{path}:3: Task ID: {hint}",
+        f"crewdeck: error: nothing imported: 2 bad rows in {path} (listed above)",
     ]
     assert op_count(cli.workspace) == before
 
@@ -1772,7 +1785,8 @@ def test_a_csv_a_spreadsheet_saved_with_semicolons_is_read_as_its_comma_twin(cli
     header = "Task ID;Name;Notes\n" if fmt == "asana" else "ID;Title;Description\n"
     path = write(tmp_path, "extra.csv", header + "A-7;One;n\nA-8;Two;with; a semicolon\n")
     assert cli("import", "--from", fmt, str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: row 3: 4 cells, but the header has 3 columns (a semicolon in a value needs quotes)\n"
+        f"{path}:3: 4 cells, but the header has 3 columns (a semicolon in a value needs quotes)\n"
+        f"crewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
     )
 
 
@@ -1810,11 +1824,13 @@ def test_linear_rows_that_leave_off_an_empty_last_column_nobody_reads_import(cli
     # A row cut off in a column that is read is a file cut short, as is a row short of a column that is read.
     cut = write(tmp_path, "cut.csv", "\n".join([LINEAR_30, rows[0], rows[1][: rows[1].index("tokens")]]))
     assert cli("import", "--from", "linear", str(cut)).err == (
-        f"crewdeck: error: nothing imported: {cut}: row 3: 3 cells, but the header has 30 columns (is the file cut short?)\n"
+        f"{cut}:3: 3 cells, but the header has 30 columns (is the file cut short?)\n"
+        f"crewdeck: error: nothing imported: 1 bad row in {cut} (listed above)\n"
     )
     short = write(tmp_path, "short.csv", "ID,Title,Due Date\nM-1,One\n")
     assert cli("import", "--from", "linear", str(short)).err.endswith(
-        "row 2: 2 cells, but the header has 3 columns (is the file cut short?)\n"
+        f"{short}:2: 2 cells, but the header has 3 columns (is the file cut short?)\n"
+        f"crewdeck: error: nothing imported: 1 bad row in {short} (listed above)\n"
     )
 
 
@@ -2167,7 +2183,7 @@ def test_an_item_with_no_name_is_a_task_whose_title_says_so_named_in_the_summary
     if fmt == "trello":
         board = trello_board(cards=2, actions=0)
         board["cards"].append(trello_card(90, name="  "))
-        path, title, where = write(tmp_path, "board.json", trello_json(board)), "(no name in Trello)", f"card {card_id(90)}"
+        path, title, where = write(tmp_path, "board.json", trello_json(board)), "(no name in Trello)", "card 8"
     elif fmt == "asana":
         rows = asana_rows()
         rows[2]["Name"] = ""
@@ -2224,8 +2240,7 @@ def test_every_import_says_an_empty_file_is_empty(
     before = op_count(cli.workspace)
     result = cli(*command, str(path))
     assert result.code == 2
-    prefix = "nothing imported: " if command[:2] == ("import", "--from") else ""
-    assert result.err == f"crewdeck: error: {prefix}{path}: the file is empty (expected {expected})\n"
+    assert result.err == f"crewdeck: error: nothing imported: {path}: the file is empty (expected {expected})\n"
     assert op_count(cli.workspace) == before
 
 
@@ -2235,7 +2250,10 @@ def test_an_empty_file_restored_into_an_empty_workspace_is_said_to_be_empty(tmp_
     target = Cli(tmp_path / "new.db")
     assert main(["init", str(target.workspace)]) == 0
     path = write(tmp_path, "backup.json", "\n\n")
-    assert target("import", str(path), as_member=None).err == f"crewdeck: error: {path}: the file is empty (expected a crewdeck export)\n"
+    assert (
+        target("import", str(path), as_member=None).err
+        == f"crewdeck: error: nothing imported: {path}: the file is empty (expected a crewdeck export)\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["asana", "linear"])
@@ -2249,4 +2267,4 @@ def test_blank_lines_before_the_header_are_passed_over_as_the_other_imports_pass
     assert "nothing new" in again, again
     header, first, *_ = text.split("\r\n")
     bad = write(tmp_path, "bad.csv", f"\n\n{header}\r\n{first},extra\r\n")
-    assert cli("import", "--from", fmt, str(bad)).err.startswith(f"crewdeck: error: nothing imported: {bad}: row 4: ")
+    assert cli("import", "--from", fmt, str(bad)).err.startswith(f"{bad}:4: ")

@@ -226,5 +226,7 @@ def test_a_csv_cell_longer_than_an_import_reads_is_one_line(cli: Cli, tmp_path: 
     path = write(tmp_path, "h.csv", "Task ID,Name,Notes\n7,One," + "x" * 10_000_001 + "\n")
     before = op_count(cli.workspace)
     huge = cli("import", "--from", "asana", str(path))
-    assert huge.err == f"crewdeck: error: nothing imported: {path}: row 2: a cell longer than 10,000,000 characters\n"
+    assert huge.err == (
+        f"{path}:2: a cell longer than 10,000,000 characters\ncrewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
+    )
     assert op_count(cli.workspace) == before

@@ -436,7 +436,8 @@ def test_a_foreign_import_succeeds_or_names_every_bad_record_and_its_dry_run_say
         if code == 2:
             *listed, last = err.splitlines()
             assert last.startswith("crewdeck: error: nothing imported: "), err
-            assert all(line.startswith(f"{name}: ") for line in listed), err
+            # A row by its line (``in.csv:2: ...``), a card by its number (``board.json: card 2 ...``).
+            assert all(line.startswith(f"{name}:") for line in listed), err
             assert (export_after, log_after) == (export_before, log_before), f"a failed import changed the workspace: {err}"
         for reader, (reader_code, _, reader_err) in zip(READERS, results[8:]):
             assert reader_code == 0, f"after importing, `crewdeck {' '.join(reader)}` failed: {reader_err}"

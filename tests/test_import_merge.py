@@ -14,9 +14,12 @@ from crewdeck.tui.cli.main import main
 from .conftest import Cli
 
 
-def one_line_error(result: object) -> str:
+def refusal(result: object) -> str:
+    """A refused import's error: one line, or its one bad record on a line and then the count, as every import ends."""
     code, err = result.code, result.err  # type: ignore[attr-defined]  # conftest's Result
-    assert code == 2 and err.count("\n") == 1 and err.startswith("crewdeck: error: "), err
+    lines = str(err).splitlines()
+    assert code == 2 and lines[-1].startswith("crewdeck: error: "), err
+    assert len(lines) == 1 or (len(lines) == 2 and " 1 bad record in " in lines[-1]), err
     return str(err)
 
 
@@ -109,9 +112,13 @@ def test_only_a_manager_adds_the_members_a_file_brings(export: Path, tmp_path: P
     target = new_workspace(tmp_path, "a.db")
     target.ok("member", "add", "raj", "--name", "Raj Here", "--tz", "Asia/Kolkata")
     before = ops(target.workspace)
-    err = one_line_error(target("import", str(export), as_member="raj"))
+    err = refusal(target("import", str(export), as_member="raj"))
     assert (
-        "nothing imported" in err and "member #" in err and "@tunde: not a member here" in err and "only a manager may add members" in err
+        "nothing imported" in err
+        and ": member " in err
+        and "(“Tunde Bello”, id " in err
+        and "@tunde: not a member here" in err
+        and "only a manager may add members" in err
     )
     assert ops(target.workspace) == before
 
@@ -124,10 +131,10 @@ def test_a_member_without_a_zone_needs_default_tz(export: Path, tmp_path: Path) 
     (tmp_path / "nozone.json").write_text(json.dumps(doc))
     target = new_workspace(tmp_path, "a.db")
     before = ops(target.workspace)
-    err = one_line_error(target("import", str(tmp_path / "nozone.json")))
+    err = refusal(target("import", str(tmp_path / "nozone.json")))
     assert "@tunde" in err and "--default-tz" in err
     assert ops(target.workspace) == before
-    assert "unknown time zone" in one_line_error(target("import", str(tmp_path / "nozone.json"), "--default-tz", "Mars/Base")).lower()
+    assert "unknown time zone" in refusal(target("import", str(tmp_path / "nozone.json"), "--default-tz", "Mars/Base")).lower()
     target.ok("import", str(tmp_path / "nozone.json"), "--default-tz", "Africa/Lagos")
     tunde = next(m for m in json.loads(target.ok("member", "list", "--json")) if m["handle"] == "tunde")
     assert tunde["tz"] == "Africa/Lagos" and tunde["access"] == "member"
@@ -141,8 +148,8 @@ def test_what_cannot_be_reconciled_is_refused_by_name(cli: Cli, export: Path, tm
     campaign = doc["campaign"][0]["id"]
     doc["task"].append({"id": campaign, "title": "An id that is a campaign here"})
     (tmp_path / "clash.json").write_text(json.dumps(doc))
-    err = one_line_error(target("import", str(tmp_path / "clash.json")))
-    assert f"task #4 (id {campaign[:12]})" in err and "is a campaign here" in err
+    err = refusal(target("import", str(tmp_path / "clash.json")))
+    assert f"task 4 (“An id that is a campaign here”, id {campaign[:12]})" in err and "is a campaign here" in err
     assert ops(target.workspace) == before
 
 
@@ -152,8 +159,8 @@ def test_the_rules_judge_a_merge_and_the_refusal_names_the_record(export: Path, 
     target.ok("member", "add", "raj", "--name", "Raj Here", "--tz", "Asia/Kolkata")
     target.ok("member", "add", "tunde", "--name", "Tunde Here", "--tz", "Africa/Lagos")
     before = ops(target.workspace)
-    err = one_line_error(target("import", str(export), as_member="raj"))
-    assert "campaign #1" in err and "only a manager may change campaign records" in err
+    err = refusal(target("import", str(export), as_member="raj"))
+    assert "campaign 1 (“Spring Launch”, id " in err and "only a manager may change campaign records" in err
     assert ops(target.workspace) == before
 
 
@@ -210,7 +217,7 @@ def test_a_newer_taskwarrior_export_changes_only_untouched_fields_and_a_local_ed
     assert found[carousel]["title"] == "Draft carousel (renamed here)" and found[carousel]["priority"] == "high"
     assert found["11111111222233334444666666666666"]["title"] == "Old report, final"
     assert out.strip() == (
-        f"updated 2 tasks; 1 record keeps what was changed here since the last import: {newer_path}: task #1 (uuid 11111111): title"
+        f"updated 2 tasks; 1 record keeps what was changed here since the last import: {newer_path}: task 1 (“Draft carousel v2”, uuid 11111111): title"
     )
 
 
@@ -251,7 +258,7 @@ def test_a_member_removed_here_is_not_brought_back_by_an_import(export: Path, tm
     target.ok("member", "add", "tunde", "--name", "Tunde Here", "--tz", "Africa/Lagos")
     target.ok("member", "rm", "tunde")
     before = ops(target.workspace)
-    err = one_line_error(target("import", str(export)))
+    err = refusal(target("import", str(export)))
     assert "@tunde: was removed from this workspace" in err
     assert ops(target.workspace) == before
 
@@ -307,13 +314,17 @@ def test_a_restore_refuses_control_characters_and_a_record_given_twice(cli: Cli,
     refused = target("import", str(bad), as_member=None)
     task_id = doc["task"][0]["id"]
     assert refused.err == (
-        f"crewdeck: error: nothing imported: {bad}: task #1 (id {task_id[:12]}): title: text may not hold control characters (U+001B)\n"
+        f"{bad}: task 1 (“Draft ^[]52;c;QUFB^G carousel”, id {task_id[:12]}): title: text may not hold control characters (U+001B)\n"
+        f"crewdeck: error: nothing imported: 1 bad record in {bad} (listed above)\n"
     )
     doc["task"][0]["title"] = "Draft carousel"
     doc["task"].append({**doc["task"][0], "title": "Another title"})
     bad.write_text(json.dumps(doc))
     twice = target("import", str(bad), as_member=None)
-    assert twice.err == f"crewdeck: error: nothing imported: {bad}: task #4 (id {task_id[:12]}): id: in the file more than once\n"
+    assert twice.err == (
+        f"{bad}: task 4 (“Another title”, id {task_id[:12]}): id: in the file more than once\n"
+        f"crewdeck: error: nothing imported: 1 bad record in {bad} (listed above)\n"
+    )
     assert target.ok("export", as_member=None) == before
     doc["task"].pop()
     bad.write_text(json.dumps(doc))
@@ -334,8 +345,9 @@ def test_a_restore_refuses_two_live_members_with_one_handle_or_unix_user(export:
     result = target("import", str(path), as_member=None)
     first = doc["member"].index(raj) + 1
     assert result.err == (
-        f"crewdeck: error: nothing imported: {path}: member #{len(doc['member'])} (id ffffffffffff): unix_user: "
-        f"Unix user 'raj' already belongs to member #{first} (id {raj['id'][:12]}) (rule unique_unix_user)\n"
+        f"{path}: member {len(doc['member'])} (“{raj['name']}”, id ffffffffffff): unix_user: "
+        f"Unix user 'raj' already belongs to member {first} (“{raj['name']}”, id {raj['id'][:12]}) (rule unique_unix_user)\n"
+        f"crewdeck: error: nothing imported: 1 bad record in {path} (listed above)\n"
     )
     doc["member"][-1]["unix_user"] = "raj2"
     path.write_text(json.dumps(doc))
@@ -351,7 +363,7 @@ def test_an_export_with_approvals_into_a_workspace_with_data_says_how_to_restore
     backup.write_text(demo.ok("export", as_member=None))
     target = new_workspace(tmp_path, "a.db")
     before = ops(target.workspace)
-    err = one_line_error(target("import", str(backup)))
+    err = refusal(target("import", str(backup)))
     assert (
         "an approval is a manager's own act" in err and "crewdeck init NEW.db, with no --member, then crewdeck -w NEW.db import FILE" in err
     )

@@ -59,16 +59,16 @@ def test_an_asana_problem_names_the_column_that_holds_it(cli: Cli, tmp_path: Pat
     ]
     path = write(tmp_path, "a.csv", asana_csv(rows, [*ASANA_HEADER, "Effort"]))
     assert refused(cli, "--from", "asana", str(path)) == [
-        f"{path}: row 2 (task 1): Name: {BAD}",
-        f"{path}: row 3 (task 2): Notes: {BAD}",
-        f"{path}: row 5 (task 3): Parent task: {BAD}",
-        f"{path}: row 6 (task 4): Effort: {BAD}",
-        f"{path}: row 7 (task 5): Assignee: {BAD}",
-        f"{path}: row 8 (task 6): Projects: {BAD}",
-        f"{path}: row 9 (task 7): Projects: {BAD}",
-        f"{path}: row 10 (task 8): Tags: {BAD}",
-        f"{path}: row 11 (task 9): Name: {BAD}",
-        f"{path}: row 12 (task 10): Notes: {BAD}",
+        f"{path}:2: Name: {BAD}",
+        f"{path}:3: Notes: {BAD}",
+        f"{path}:5: Parent task: {BAD}",
+        f"{path}:6: Effort: {BAD}",
+        f"{path}:7: Assignee: {BAD}",
+        f"{path}:8: Projects: {BAD}",
+        f"{path}:9: Projects: {BAD}",
+        f"{path}:10: Tags: {BAD}",
+        f"{path}:11: Name: {BAD}",
+        f"{path}:12: Notes: {BAD}",
     ]
 
 
@@ -85,14 +85,14 @@ def test_a_linear_problem_names_the_column_that_holds_it(cli: Cli, tmp_path: Pat
     ]
     path = write(tmp_path, "l.csv", linear_csv(rows, [*LINEAR_HEADER, "Parent issue"]))
     assert refused(cli, "--from", "linear", str(path)) == [
-        f"{path}: row 2 (M-1): Title: {BAD}",
-        f"{path}: row 3 (M-2): Description: {BAD}",
-        f"{path}: row 5 (M-3): Parent issue: {BAD}",
-        f"{path}: row 6 (M-4): Estimate: {BAD}",
-        f"{path}: row 7 (M-5): Assignee: {BAD}",
-        f"{path}: row 8 (M-6): Project: {BAD}",
-        f"{path}: row 9 (M-7): Creator: {BAD}",
-        f"{path}: row 10 (M-8): Labels: {BAD}",
+        f"{path}:2: Title: {BAD}",
+        f"{path}:3: Description: {BAD}",
+        f"{path}:5: Parent issue: {BAD}",
+        f"{path}:6: Estimate: {BAD}",
+        f"{path}:7: Assignee: {BAD}",
+        f"{path}:8: Project: {BAD}",
+        f"{path}:9: Creator: {BAD}",
+        f"{path}:10: Labels: {BAD}",
     ]
 
 
@@ -113,13 +113,13 @@ def test_a_trello_problem_names_the_part_of_the_card_that_holds_it(cli: Cli, tmp
     board["lists"].append({"id": "l-odd", "name": "Odd \x07", "closed": True})
     path = write(tmp_path, "board.json", trello_json(board))
     assert refused(cli, "--from", "trello", str(path)) == [
-        f"{path}: card {card_id(1)} (bell ^G): name: {BAD}",
-        f"{path}: card {card_id(2)} (Card 2): desc: {BAD}",
-        f"{path}: card {card_id(3)} (Card 3): checklists: {BAD}",
-        f"{path}: card {card_id(4)} (Card 4): attachments: {BAD}",
-        f"{path}: card {card_id(5)} (Card 5): comment by @raj on 2026-02-01: {BAD}",
-        f"{path}: card {card_id(6)} (Card 6): labels: {BAD}",
-        f"{path}: card {card_id(7)} (Card 7): list: {BAD}",
+        f"{path}: card 1 (“bell ^G”): name: {BAD}",
+        f"{path}: card 2 (“Card 2”): desc: {BAD}",
+        f"{path}: card 3 (“Card 3”): checklists: {BAD}",
+        f"{path}: card 4 (“Card 4”): attachments: {BAD}",
+        f"{path}: card 5 (“Card 5”): comment by @raj on 2026-02-01: {BAD}",
+        f"{path}: card 6 (“Card 6”): labels: {BAD}",
+        f"{path}: card 7 (“Card 7”): list: {BAD}",
     ]
 
 
@@ -145,10 +145,11 @@ def test_a_taskwarrior_problem_names_the_field_that_holds_it(cli: Cli, tmp_path:
         {"uuid": uuid.format(6), "description": "e", "assignee": "gus\x07"},  # no one here: kept in the notes
     ]
     path = write(tmp_path, "tw.json", json.dumps(records))
-    where = f"{path}: task #{{}} (uuid 11111111)"
     assert refused(cli, "--from", "taskwarrior", str(path)) == [
-        f"{where.format(n)}: {name}: {BAD}"
-        for n, name in enumerate(["description", "annotations", "project", "tags", "client", "assignee"], 1)
+        f"{path}: task {n} (“{title}”, uuid 11111111): {name}: {BAD}"
+        for n, (title, name) in enumerate(
+            [("bell ^G", "description"), ("a", "annotations"), ("b", "project"), ("c", "tags"), ("d", "client"), ("e", "assignee")], 1
+        )
     ]
 
 

@@ -58,8 +58,11 @@ def test_every_bad_taskwarrior_record_is_on_a_line_of_its_own_as_from_the_other_
     result = cli("import", "--from", "taskwarrior", str(path))
     assert result.code == 2
     assert result.err.splitlines() == [
-        *(f"{path}: task #{n} (uuid 11111111): description: text may not hold control characters (U+0007)" for n in range(1, 13)),
-        "crewdeck: error: nothing imported: 12 bad records (listed above)",
+        *(
+            f"{path}: task {n} (“bell {n} ^G”, uuid 11111111): description: text may not hold control characters (U+0007)"
+            for n in range(1, 13)
+        ),
+        f"crewdeck: error: nothing imported: 12 bad records in {path} (listed above)",
     ]
     assert cli.ok("export") == before
 
@@ -72,8 +75,8 @@ def test_every_bad_record_of_a_crewdeck_export_is_on_a_line_of_its_own(cli: Cli,
     result = cli("import", str(path))
     lines = result.err.splitlines()
     assert result.code == 2 and len(lines) == 13, result.err
-    assert all(line.startswith(f"{path}: task #") and "(U+0007)" in line for line in lines[:12]), result.err
-    assert lines[12] == "crewdeck: error: nothing imported: 12 bad records (listed above)"
+    assert all(line.startswith(f"{path}: task {n} (“bell {n} ^G”, id ") and "(U+0007)" in line for n, line in enumerate(lines[:12], 1))
+    assert lines[12] == f"crewdeck: error: nothing imported: 12 bad records in {path} (listed above)"
     assert cli.ok("export") == before
 
 
@@ -93,7 +96,8 @@ def test_a_trello_card_s_checklists_are_in_the_order_trello_shows_them(cli: Cli,
 def test_a_csv_row_of_one_cell_says_one_cell(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, "linear.csv", "ID,Title,Description\nMKT-1\n")
     assert cli("import", "--from", "linear", str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: row 2: 1 cell, but the header has 3 columns (is the file cut short?)\n"
+        f"{path}:2: 1 cell, but the header has 3 columns (is the file cut short?)\n"
+        f"crewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
     )
 
 

@@ -177,8 +177,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(ws: Path, tmp_path: P
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
     lines = err.splitlines()
     assert lines[0] == (
-        f"{source}:2: Amount spent (EUR): amount '45,10': use a dot as the decimal separator, without thousands separators"
-        " (or --decimal-mark ,)"
+        f"{source}:2: Amount spent (EUR): '45,10': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"
     )
     assert (
         lines[1]
@@ -470,10 +469,11 @@ def test_spend_the_ledger_holds_otherwise_names_its_line_and_imports_nothing(ws:
     changed = _meta_days(3).replace("2026-10-03,80,1000,12,1,actions:lead,5.00", "2026-10-03,80,1000,20,1,actions:lead,6.00")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "c.csv", changed), "--format", "meta", "--spend")
     source = str(tmp_path / "c.csv")
-    assert err.startswith(
-        f"crewdeck: error: nothing imported: {source}:4: Amount spent (EUR): the ledger holds 5.00 EUR for this campaign and day (entry "
+    # Listed on its line, as every bad row (it was the error line itself, the clashes joined by "; ").
+    assert err.startswith(f"{source}:4: Amount spent (EUR): the ledger holds 5.00 EUR for this campaign and day (entry ")
+    assert err.endswith(
+        f"not 6.00 EUR: reverse that entry first\ncrewdeck: error: nothing imported: 1 bad row in {source} (listed above)\n"
     )
-    assert err.endswith("not 6.00 EUR: reverse that entry first\n")
     assert _state(ws) == before
 
 
@@ -483,7 +483,7 @@ def test_a_file_that_is_not_utf8_is_one_line_and_imports_nothing(ws: Path, tmp_p
     before = _state(ws)
     assert (
         crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta")
-        == f"crewdeck: error: {path}: line 2: not UTF-8 text (byte 0xFC): save it as UTF-8, or convert it "
+        == f"crewdeck: error: nothing imported: {path}: line 2: not UTF-8 text (byte 0xFC): save it as UTF-8, or convert it "
         f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'latin1-utf8.csv'})\n"
     )
     assert _state(ws) == before
@@ -504,7 +504,7 @@ def test_an_export_saved_as_utf16_imports_as_its_utf8_twin(ws: Path, tmp_path: P
     assert _state(ws) == state
     path.write_bytes(META.encode("utf-16-le")[:-1])  # cut mid-character
     assert crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(path), "--format", "meta") == (
-        f"crewdeck: error: {path}: not UTF-16 text, though it begins as UTF-16 does\n"
+        f"crewdeck: error: nothing imported: {path}: not UTF-16 text, though it begins as UTF-16 does\n"
     )
     assert _state(ws) == state
 
@@ -547,7 +547,7 @@ def test_a_semicolon_sheet_with_decimal_commas_imports_as_its_comma_twin_with_de
     # Without the option the cells are refused, with the way to read them.
     assert plain.splitlines()[:2] == [
         f"{source}:2: impressions: '12.500' is not a count (a whole number)",
-        f"{source}:2: value: amount '25,50': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)",
+        f"{source}:2: value: '25,50': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)",
     ]
     out = crewdeck(*w, source, "--format", "csv", "--spend", "--decimal-mark", ",")
     assert out.strip() == "imported 2 rows: 2 changed, 0 unchanged; 2 spend entries added"
@@ -571,7 +571,7 @@ def test_under_decimal_mark_comma_an_amount_with_a_decimal_dot_is_a_bad_row_neve
     w = ["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "spend=Kosten", "--spend"]
     err = crewdeck_fails(*w, "--decimal-mark", ",")
     assert err.splitlines()[0] == (
-        f"{source}:3: Kosten: amount '12.50': with --decimal-mark , a comma marks the decimals and dots group thousands"
+        f"{source}:3: Kosten: '12.50': with --decimal-mark , a comma marks the decimals and dots group thousands"
     )
     assert err.splitlines()[1] == f"{source}:4: clicks: '1.2.3' is not a count (a whole number, a dot only between thousands: 1.234)"
     assert crewdeck_fails(*w, "--decimal-mark", ";").strip() == "crewdeck: error: --decimal-mark: '.' or ',', not ';'"
@@ -587,7 +587,7 @@ def test_an_amount_read_with_its_marks_is_quoted_as_the_file_writes_it(ws: Path,
     before = _state(ws)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend", "--decimal-mark", ",")
     assert err.splitlines()[:3] == [
-        f"{source}:2: value: amount '1.234,567': EUR has 2 decimal places, not 3",
+        f"{source}:2: value: '1.234,567': EUR has 2 decimal places, not 3",
         f"{source}:2: spend: '-1.234,50' is negative: results and spend are counted from zero up",
         f"{source}:3: spend: '1.234,50 USD' is in USD, but the row's currency is EUR",
     ]
@@ -733,8 +733,8 @@ def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(ws: Path, tmp_path:
     assert lines[:4] == [
         f"{source}:2: clicks: '{'9' * 79}{cut} is more than a count can be (at most 1,000,000,000,000,000)",
         f"{source}:3: clicks: '{'x' * 79}{cut} is not a count (a whole number)",
-        f"{source}:4: value: amount '{'1' * 79}{cut} is too large",
-        f"{source}:5: value: amount '{'y' * 79}{cut} is not a plain decimal number like 120.50",
+        f"{source}:4: value: '{'1' * 79}{cut} is too large",
+        f"{source}:5: value: '{'y' * 79}{cut} is not a plain decimal number like 120.50",
     ]
     assert lines[4].startswith(f"{source}:6: platform: '{'p' * 79}{cut} is not a platform name")
     assert lines[5].startswith(f"{source}:7: campaign: no campaign named '{'z' * 79}{cut}: ")
@@ -764,7 +764,7 @@ def test_two_columns_with_the_name_a_field_is_read_from_import_nothing(ws: Path,
     source = _file(tmp_path, "twice.csv", "campaign,platform,date,Clicks,clicks,CLICKS\nAutumn,meta,2026-11-20,3,4,5\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv")
     said = "the header names Clicks 3 times (columns 4, 5 and 6): which holds the clicks is not known; rename the others"
-    assert err == f"crewdeck: error: {source}:1: {said}\n"
+    assert err == f"crewdeck: error: nothing imported: {source}:1: {said}\n"
     assert _state(ws)[0] == []
 
 
@@ -790,7 +790,10 @@ def test_a_map_to_no_column_of_a_wide_export_names_its_first_columns_as_ledger_i
     source = _file(tmp_path, "wide.csv", ",".join(header) + "\n2026-11-20,Autumn,meta" + ",1" * 81 + "\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--map", "clicks=Klicks")
     shown = ", ".join(header[:12])
-    assert err == f"crewdeck: error: {source}:1: --map clicks=Klicks: the file has no column 'Klicks' (it has {shown}, … (84 columns))\n"
+    assert (
+        err
+        == f"crewdeck: error: nothing imported: {source}:1: --map clicks=Klicks: the file has no column 'Klicks' (it has {shown}, … (84 columns))\n"
+    )
 
 
 def test_a_file_named_with_a_control_character_or_a_long_path_imports_and_is_named_safely(ws: Path, tmp_path: Path) -> None:
@@ -817,11 +820,14 @@ def test_a_header_below_the_first_line_with_a_missing_column_is_one_line_in_a_re
     run = subprocess.run([sys.executable, "-c", program, *argv], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr.count("\n")) == (2, 1), run.stderr
     assert run.stderr.startswith(
-        f"crewdeck: error: {source}:6: --map clicks=Klicks: the file has no column 'Klicks' (it has Start Date (in UTC), "
+        f"crewdeck: error: nothing imported: {source}:6: --map clicks=Klicks: the file has no column 'Klicks' (it has Start Date (in UTC), "
     )
     blank = _file(tmp_path, "blank.csv", "\ncampaign,platform,clicks\nAutumn,meta,3\n")
     run = subprocess.run([sys.executable, "-c", program, *argv[:6], blank, "--format", "csv"], capture_output=True, text=True, timeout=120)
-    assert (run.returncode, run.stderr) == (2, f"crewdeck: error: {blank}:2: no date column (date; or --map date=COLUMN)\n")
+    assert (run.returncode, run.stderr) == (
+        2,
+        f"crewdeck: error: nothing imported: {blank}:2: no date column (date; or --map date=COLUMN)\n",
+    )
 
 
 def test_a_metric_the_export_never_gives_reads_not_reported_and_a_zero_still_counts(ws: Path, tmp_path: Path) -> None:
@@ -866,7 +872,7 @@ def test_an_ad_exports_amounts_with_thousands_separators_import_as_its_counts_do
     # Grouped as thousands are, or refused: "1,23.50" is no amount.
     source = _file(tmp_path, "bad.csv", META.replace(",45.10\n", ',"1,23.50"\n'))
     err = crewdeck_fails(*w, source, "--format", "meta", "--spend")
-    assert f"{source}:2: Amount spent (EUR): amount '1,23.50'" in err
+    assert f"{source}:2: Amount spent (EUR): '1,23.50'" in err
 
 
 def test_a_plain_csvs_column_no_metric_reads_is_named_not_dropped_silently(ws: Path, tmp_path: Path) -> None:
@@ -893,7 +899,7 @@ def test_a_linkedin_export_with_its_campaign_column_renamed_is_read_with_map(ws:
     # Its header was found by the words "Campaign Name" alone: renamed, the file had "no header row", --map or not.
     source = _file(tmp_path, "li.csv", LINKEDIN.replace("Campaign Name", "Campaign"))
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
-    assert err == f"crewdeck: error: {source}: no header row (a row naming Campaign Name; or --map campaign=COLUMN)\n"
+    assert err == f"crewdeck: error: nothing imported: {source}: no header row (a row naming Campaign Name; or --map campaign=COLUMN)\n"
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "campaign=Campaign")
     assert out == "imported 2 rows: 2 changed, 0 unchanged\n"
     assert [r[1] for r in _state(ws)[0]] == [4000, 1500]
@@ -931,7 +937,7 @@ def test_a_meta_export_with_its_currency_in_a_column_imports_in_that_currency(ws
     )
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
     assert err == (
-        f"crewdeck: error: {source}:1: Amount spent (EUR) and Purchases conversion value (USD) name two currencies: "
+        f"crewdeck: error: nothing imported: {source}:1: Amount spent (EUR) and Purchases conversion value (USD) name two currencies: "
         "export the amounts in one\n"
     )
 
@@ -955,7 +961,7 @@ def test_linkedin_and_plain_csv_refuse_a_currency_the_header_contradicts(
     value = {"linkedin": "Conversion Value (USD)", "csv": "value (USD)"}[fmt]
     source = _file(tmp_path, "two.csv", f"{header},{value}\n{row},3.00\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", fmt, "--spend")
-    assert err == f"crewdeck: error: {source}:1: {spend} and {value} name two currencies: export the amounts in one\n"
+    assert err == f"crewdeck: error: nothing imported: {source}:1: {spend} and {value} name two currencies: export the amounts in one\n"
     assert _state(ws)[:2] == ([], [])
 
 
@@ -1332,7 +1338,7 @@ def test_spend_asked_of_a_file_with_no_spend_column_is_refused_naming_the_column
     meta = META.replace("Amount spent (EUR)", "Spent (EUR)")
     source = _file(tmp_path, "meta.csv", meta)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
-    assert err == f"crewdeck: error: {source}:1: --spend: no spend column (Amount spent; or --map spend=COLUMN)\n"
+    assert err == f"crewdeck: error: nothing imported: {source}:1: --spend: no spend column (Amount spent; or --map spend=COLUMN)\n"
     assert _state(ws)[:2] == ([], [])
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend", "--map", "spend=Spent")
     assert len(_state(ws)[1]) == 2  # the two rows that spent something

@@ -127,8 +127,8 @@ def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(team: Cli, tmp_path
     rows = _listed(team("ledger", "import", source), source)
     cut = "…'"
     assert rows == [
-        f"2: amount '{'9' * 79}{cut} is too large",
-        f"3: amount '{'x' * 79}{cut} is not a plain decimal number like 120.50",
+        f"2: amount: '{'9' * 79}{cut} is too large",
+        f"3: amount: '{'x' * 79}{cut} is not a plain decimal number like 120.50",
         f"4: currency: unknown currency '{'E' * 19}{cut} (use an ISO 4217 code such as EUR, USD, JPY)",
         f"5: date: '{'9' * 79}{cut} is not a date like 2026-11-20 (YYYY-MM-DD)",
         f"6: needs_approval: '{'y' * 79}{cut} is not yes or no",
@@ -141,7 +141,7 @@ def test_a_long_bad_cell_is_quoted_cut_short_on_its_one_line(team: Cli, tmp_path
     rows = _listed(team("rate", "import", rates), rates)
     assert rows == [
         f"2: date: '{'9' * 79}{cut} is not a date like 2026-11-20 (YYYY-MM-DD)",
-        f"3: rate '{'9' * 79}{cut}: at most 12 digits before and 12 after the point",
+        f"3: rate: '{'9' * 79}{cut}: at most 12 digits before and 12 after the point",
         f"4: pair: 'GBP/{'E' * 75}{cut} is not a currency pair like USD/EUR (1 USD = RATE EUR)",
     ]
 
@@ -198,7 +198,7 @@ def test_a_stray_quote_is_listed_with_every_other_bad_row(team: Cli, tmp_path: P
     quote = 'not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
     assert [line.split(":", 1)[0] for line in listed] == ["3", "4", "6"] and listed[1] == f"4: {quote}"
     rates = _write(tmp_path, 'date,pair,rate\n2026-11-02,EUR/USD,x\n2026-11-03,"EUR/USD"x,1.1\n2026-11-04,EUR/USD,1.1\n', "r.csv")
-    assert _listed(team("rate", "import", rates), rates) == ["2: rate 'x' is not a plain decimal number like 0.9215", f"3: {quote}"]
+    assert _listed(team("rate", "import", rates), rates) == ["2: rate: 'x' is not a plain decimal number like 0.9215", f"3: {quote}"]
     assert team.ok("export") == before
 
 
@@ -334,13 +334,13 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     *problems, last = result.err.strip().split("\n")
     assert result.code == 2 and last.endswith(f"nothing imported: 4 bad rows in {bad} (listed above)"), result.err
     assert [int(line.removeprefix(f"{bad}:").split(":")[0]) for line in problems] == [3, 4, 5, 6], problems
-    assert "already has rate 1.15 on line 2" in problems[3]
+    assert problems[3] == f"{bad}:6: rate: GBP/EUR on 2026-11-12 already has rate 1.15 on line 2"
     assert team.ok("export") == before
     # A header with no column it reads says how to name them: it said "name them with --map FIELD=COLUMN", an option
     # `rate import` refuses ("unrecognized arguments").
     wide = _write(tmp_path, "Date,USD,JPY\n2026-11-02,1.0812,162.3\n", "ecb.csv")
     assert one_line_error(team("rate", "import", wide)) == (
-        f"crewdeck: error: {wide}: no column for pair, rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
+        f"crewdeck: error: nothing imported: {wide}: no column for pair, rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
         "or date,base,quote,rate)\n"
     )
 
@@ -351,8 +351,8 @@ def test_a_rates_sheet_with_decimal_commas_imports_as_its_dot_twin_with_decimal_
     ``ledger import`` and ``kpi import`` take ``--decimal-mark ,``: ``rate import`` takes it too, read the same way."""
     sheet = _write(tmp_path, "date;pair;rate\r\n2026-11-10;USD/EUR;0,9215\r\n2026-11-10;EUR/IDR;17.250,50\r\n", "eu.csv")
     assert _listed(team("rate", "import", sheet), sheet) == [
-        "2: rate '0,9215': use a dot as the decimal separator (or --decimal-mark ,)",
-        "3: rate '17.250,50': use a dot as the decimal separator (or --decimal-mark ,)",
+        "2: rate: '0,9215': use a dot as the decimal separator (or --decimal-mark ,)",
+        "3: rate: '17.250,50': use a dot as the decimal separator (or --decimal-mark ,)",
     ]
     assert team.ok("rate", "import", sheet, "--decimal-mark", ",").strip() == "imported 2 rates"
     twin = _write(tmp_path, "date,pair,rate\n2026-11-10,USD/EUR,0.9215\n2026-11-10,EUR/IDR,17250.50\n", "twin.csv")
@@ -362,9 +362,9 @@ def test_a_rates_sheet_with_decimal_commas_imports_as_its_dot_twin_with_decimal_
         tmp_path, "date;pair;rate\n2026-11-11;USD/EUR;0.92\n2026-11-11;USD/XXX;0,92\n2026-11-12;USD/EUR;0,0000000000001\n", "b.csv"
     )
     assert _listed(team("rate", "import", bad, "--decimal-mark", ","), bad) == [
-        "2: rate '0.92': with --decimal-mark , a comma marks the decimals and dots group thousands",
+        "2: rate: '0.92': with --decimal-mark , a comma marks the decimals and dots group thousands",
         "3: pair: 'USD/XXX': unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
-        "4: rate '0,0000000000001': at most 12 digits before and 12 after the point",
+        "4: rate: '0,0000000000001': at most 12 digits before and 12 after the point",
     ]
     assert "--decimal-mark: '.' or ','" in one_line_error(team("rate", "import", sheet, "--decimal-mark", ";"))
 
@@ -419,7 +419,7 @@ def test_an_amount_that_names_its_currency_beside_a_currency_column(team: Cli, t
     """It said "amount '120.50 USD EUR': write it as a number and a currency": the two cells run together."""
     text = "date,campaign,category,payee,amount,currency\n2026-11-03,spring-launch,tools,Canva,120.50 USD,EUR\n"
     result = team("ledger", "import", _write(tmp_path, text))
-    assert result.err.startswith(f"{tmp_path / 'spend.csv'}:2: amount '120.50 USD' is in USD, but its currency column says 'EUR'\n")
+    assert result.err.startswith(f"{tmp_path / 'spend.csv'}:2: amount: '120.50 USD' is in USD, but its currency column says 'EUR'\n")
     same = _write(tmp_path, text.replace(",EUR\n", ",usd\n"), "same.csv")
     assert team.ok("ledger", "import", same).strip() == "imported 1 entry"
     assert [(e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json"))] == [("120.50", "USD")]
@@ -433,7 +433,7 @@ def test_an_id_that_is_another_kind_of_record_here_is_named_by_line(team: Cli, t
     result = team("ledger", "import", path)
     assert (
         result.err
-        == f"{path}:2: id {task} is a task here, not a ledger entry\ncrewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
+        == f"{path}:2: id: {task} is a task here, not a ledger entry\ncrewdeck: error: nothing imported: 1 bad row in {path} (listed above)\n"
     )
 
 
@@ -541,11 +541,11 @@ def test_a_european_bank_statement_imports_with_its_separator_decimal_mark_and_d
     assert sorted((e["date"], e["amount"]) for e in entries) == [("2026-11-28", "1200.00"), ("2026-11-29", "300.50")]
     # Without them, each row says what it cannot read and how to read it, on a line of its own.
     rows = _listed(team("ledger", "import", path, *EUROPEAN_MAP), path)
-    assert rows[0] == "2: date: '28/11/2026' is not a date like 2026-11-20 (YYYY-MM-DD; --date-format reads others, e.g. %d/%m/%Y)"
+    assert rows[0] == "2: Fecha: '28/11/2026' is not a date like 2026-11-20 (YYYY-MM-DD; --date-format reads others, e.g. %d/%m/%Y)"
     rows = _listed(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", "%d/%m/%Y"), path)
-    assert rows[0] == "2: amount '-1.200,00': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"
+    assert rows[0] == "2: Importe: '-1.200,00': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"
     rows = _listed(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", "%m/%d/%Y", "--decimal-mark", ","), path)
-    assert rows[0] == "2: date: '28/11/2026' is not a date in the --date-format %m/%d/%Y"
+    assert rows[0] == "2: Fecha: '28/11/2026' is not a date in the --date-format %m/%d/%Y"
     for bad, said in (("%d/%m", "--date-format '%d/%m' does not read a year, a month and a day"), ("%Q", "--date-format '%Q'")):
         assert said in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--date-format", bad))
     assert "--decimal-mark: '.' or ','" in one_line_error(team("ledger", "import", path, *EUROPEAN_MAP, "--decimal-mark", ";"))
@@ -559,14 +559,14 @@ def test_an_amount_read_with_its_marks_is_quoted_as_the_file_writes_it(team: Cli
     path = _write(tmp_path, text)
     maps = ("--campaign", "spring-launch", "--category", "ads")
     assert _listed(team("ledger", "import", path, *maps, "--decimal-mark", ","), path) == [
-        "2: amount '1.234,567': EUR has 2 decimal places, not 3",
-        "3: amount '-9.876.543,210': EUR has 2 decimal places, not 3",
-        "4: amount '1.234,50 USD' is in USD, but its currency column says 'EUR'",
+        "2: amount: '1.234,567': EUR has 2 decimal places, not 3",
+        "3: amount: '-9.876.543,210': EUR has 2 decimal places, not 3",
+        "4: amount: '1.234,50 USD' is in USD, but its currency column says 'EUR'",
     ]
     dotted = _write(tmp_path, 'date,payee,amount,currency\n2026-11-12,Meta,"1,234.567",EUR\n2026-11-13,Meta,"(1,234.567)",EUR\n', "us.csv")
     assert _listed(team("ledger", "import", dotted, *maps), dotted) == [
-        "2: amount '1,234.567': EUR has 2 decimal places, not 3",
-        "3: amount '(1,234.567)': EUR has 2 decimal places, not 3",
+        "2: amount: '1,234.567': EUR has 2 decimal places, not 3",
+        "3: amount: '(1,234.567)': EUR has 2 decimal places, not 3",
     ]
     assert json.loads(team.ok("ledger", "list", "--json")) == []
 
@@ -580,7 +580,7 @@ def test_a_currency_no_code_names_is_said_of_its_own_column(team: Cli, tmp_path:
     assert _listed(team("ledger", "import", path, "--campaign", "spring-launch", "--category", "ads"), path) == [
         "2: currency: unknown currency 'US Dollar' (use an ISO 4217 code such as EUR, USD, JPY)",
         "3: currency: unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
-        "4: amount '1.00 USD' is in USD, but its currency column says 'eur'",
+        "4: amount: '1.00 USD' is in USD, but its currency column says 'eur'",
     ]
     pairs = _write(tmp_path, "date,pair,rate\n2026-11-12,USD/XXX,0.9\n2026-11-12,EUR/EUR,1\n", "pairs.csv")
     assert _listed(team("rate", "import", pairs), pairs) == [
@@ -621,8 +621,8 @@ def test_a_statements_signed_and_grouped_amounts_are_read_and_only_a_decimal_com
     team.ok("ledger", "import", _write(tmp_path, text))
     assert sorted(e["amount"] for e in json.loads(team.ok("ledger", "list", "--json"))) == ["1200.00", "15.00"]
     for amount, said in (
-        ('"1,200"', "2: amount '1,200': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"),
-        ('"1,20.00"', "2: amount '1,20.00': use a dot as the decimal separator, without thousands separators"),
+        ('"1,200"', "2: amount: '1,200': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"),
+        ('"1,20.00"', "2: amount: '1,20.00': use a dot as the decimal separator, without thousands separators"),
     ):
         path = _write(tmp_path, f"date,campaign,category,payee,amount\n2026-11-14,spring-launch,ads,Meta,{amount}\n", "bad.csv")
         assert _listed(team("ledger", "import", path), path) == [said]
@@ -640,7 +640,8 @@ def test_a_statements_thousands_grouped_by_spaces_are_read_under_either_decimal_
     path = _write(tmp_path, french, "fr.csv")
     rows = _listed(team("ledger", "import", path, *maps, "--date-format", "%d/%m/%Y"), path)
     assert (
-        rows[0] == "2: amount '-1 234,50': no spaces or thousands separators in a number; write it like '1000.00 EUR' (or --decimal-mark ,)"
+        rows[0]
+        == "2: Montant: '-1 234,50': no spaces or thousands separators in a number; write it like '1000.00 EUR' (or --decimal-mark ,)"
     )
     team.ok("ledger", "import", path, *maps, "--date-format", "%d/%m/%Y", "--decimal-mark", ",")
     entries = json.loads(team.ok("ledger", "list", "--json"))
@@ -654,7 +655,7 @@ def test_a_statements_thousands_grouped_by_spaces_are_read_under_either_decimal_
     assert {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-15"))} == {"1500.00"}
     odd = _write(tmp_path, "date,payee,amount\n2026-11-16,Meta,12 34.50\n", "odd.csv")
     assert _listed(team("ledger", "import", odd, "--campaign", "spring-launch", "--category", "ads"), odd) == [
-        "2: amount '12 34.50': no spaces or thousands separators in a number; write it like '1000.00 EUR'"
+        "2: amount: '12 34.50': no spaces or thousands separators in a number; write it like '1000.00 EUR'"
     ]
 
 
@@ -675,7 +676,7 @@ def test_an_amount_that_names_its_currency_first_is_read_as_one_that_names_it_af
         "column.csv",
     )
     rows = _listed(team("ledger", "import", column, "--campaign", "spring-launch", "--category", "ads"), column)
-    assert rows == ["3: amount 'GBP 9.99' is in GBP, but its currency column says 'USD'"]  # a no-break space too, as a space
+    assert rows == ["3: amount: 'GBP 9.99' is in GBP, but its currency column says 'USD'"]  # a no-break space too, as a space
 
 
 def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how_to_convert_it(team: Cli, tmp_path: Path) -> None:
@@ -696,7 +697,7 @@ def test_a_statement_in_utf16_is_read_and_one_in_windows_1252_says_where_and_how
     latin.write_bytes(text.encode("cp1252"))
     said = one_line_error(team("ledger", "import", str(latin), *maps, *reading))
     assert said == (
-        f"crewdeck: error: {latin}: line 1: not UTF-8 text (byte 0xE4): save it as UTF-8, or convert it (from "
+        f"crewdeck: error: nothing imported: {latin}: line 1: not UTF-8 text (byte 0xE4): save it as UTF-8, or convert it (from "
         f"Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 '{latin}' > '{tmp_path / 'Kontoauszug Nov-utf8.csv'}')\n"
     )
     assert json.loads(team.ok("ledger", "list", "--json")) == entries
@@ -710,7 +711,7 @@ def test_an_accountants_negative_in_brackets_is_read_as_hledger_reads_it(team: C
     assert sorted((e["amount"], e["currency"]) for e in entries) == [("-12.50", "USD"), ("-1234.50", "EUR"), ("99.00", "EUR")]
     odd = _write(tmp_path, "date,payee,amount\n2026-11-15,Meta,(-5.00)\n", "odd.csv")  # a sign in brackets says no sign
     assert _listed(team("ledger", "import", odd, "--campaign", "spring-launch", "--category", "ads"), odd) == [
-        "2: amount '(-5.00)' is not a plain decimal number like 120.50"
+        "2: amount: '(-5.00)' is not a plain decimal number like 120.50"
     ]
 
 
@@ -753,11 +754,69 @@ def test_an_import_refuses_spend_dated_more_than_a_year_ahead_and_says_what_is_a
     monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")
     far = _write(tmp_path, STATEMENT.replace("2026-11-13", "2030-11-13"))
     assert _listed(team("ledger", "import", far, *STATEMENT_MAP, "--negate"), far) == [
-        "3: date: 2030-11-13 is more than a year ahead (today is 2026-11-26): a ledger records spend made; enter it when it is"
+        "3: Booking Date: 2030-11-13 is more than a year ahead (today is 2026-11-26): a ledger records spend made; enter it when it is"
     ]
     near = _write(tmp_path, STATEMENT.replace("2026-11-13", "2026-12-13"), "near.csv")
     out = team.ok("ledger", "import", near, *STATEMENT_MAP, "--negate").splitlines()
     assert out == [
         "imported 3 entries",
         "note: 1 entry is dated after today, the last 17 days after today (2026-11-26): spend is counted from its date",
+    ]
+
+
+def test_each_problem_of_a_row_is_a_line_naming_its_column_as_the_file_does(team: Cli, tmp_path: Path) -> None:
+    """A row with a bad date and a bad amount read "FILE:2: date: ... is not a real date; amount 'abc' is not ...": two
+    problems on one line, the second with no colon after its field, and both named by the field where ``--map`` gave the
+    column another name (issue 16: ``FILE:LINE: column: problem``, as ``kpi import`` lists them)."""
+    path = _write(tmp_path, "Datum,Betrag,payee,campaign,category\n2026-13-01,abc,Meta,spring-launch,ads\n2026-11-02,5.00,,nope,ads\n")
+    result = team("ledger", "import", path, "--map", "date=Datum,amount=Betrag")
+    assert result.code == 2 and result.err.splitlines() == [
+        f"{path}:2: Datum: '2026-13-01' is not a real date",
+        f"{path}:2: Betrag: 'abc' is not a plain decimal number like 120.50",
+        f"{path}:3: campaign: unknown campaign +nope (campaigns: +spring-launch)",
+        f"{path}:3: payee: required",
+        f"crewdeck: error: nothing imported: 2 bad rows in {path} (listed above)",
+    ]
+    rates = _write(tmp_path, "date,pair,rate\n2026-11-02,USD/EUR,abc\n", "rates.csv")
+    assert _listed(team("rate", "import", rates), rates) == ["2: rate: 'abc' is not a plain decimal number like 0.9215"]
+
+
+def test_an_id_given_twice_or_taken_here_names_the_id_column_as_every_problem_names_its_column(team: Cli, tmp_path: Path) -> None:
+    """ "FILE:3: id 1a2b… appears twice in the file" named the column with no colon after it, as no other problem did."""
+    given = "ab" * 16
+    rows = f"Ref,date,campaign,category,payee,amount\n{given},2026-11-20,spring-launch,tools,Canva,12.00\n"
+    path = _write(tmp_path, rows + rows.split("\n")[1].replace("12.00", "13.00") + "\n")
+    assert _listed(team("ledger", "import", path, "--map", "id=Ref"), path) == [f"3: Ref: {given} appears twice in the file"]
+    team.ok("ledger", "import", _write(tmp_path, rows, "first.csv"), "--map", "id=Ref")
+    changed = _write(tmp_path, rows.replace("12.00", "14.00"), "changed.csv")
+    assert _listed(team("ledger", "import", changed, "--map", "id=Ref"), changed) == [f"2: Ref: {given} already holds a different entry"]
+
+
+def test_each_bad_cell_of_a_rates_row_is_named_not_only_the_first(team: Cli, tmp_path: Path) -> None:
+    """A row with a bad date and a bad rate named the date alone: fixed, the next import named the rate."""
+    rates = _write(tmp_path, "date,base,quote,rate\n2026-11-x,USD,EUR,abc\n2026-11-02,XXX,EUR,-1\n", "rates.csv")
+    result = team("rate", "import", rates)
+    assert result.code == 2 and result.err.splitlines() == [
+        f"{rates}:2: date: '2026-11-x' is not a date like 2026-11-20 (YYYY-MM-DD)",
+        f"{rates}:2: rate: 'abc' is not a plain decimal number like 0.9215",
+        f"{rates}:3: base: unknown currency 'XXX' (use an ISO 4217 code such as EUR, USD, JPY)",
+        f"{rates}:3: rate: '-1' is not a plain decimal number like 0.9215",
+        f"crewdeck: error: nothing imported: 2 bad rows in {rates} (listed above)",
+    ]
+
+
+def test_a_cell_that_is_no_number_under_decimal_mark_comma_says_so_not_how_marks_are_read(team: Cli, tmp_path: Path) -> None:
+    """ "amount 'abc': with --decimal-mark , a comma marks the decimals and dots group thousands": a cell with no mark at
+    all was told about marks; it is no number, as without the option."""
+    spend = _write(
+        tmp_path,
+        "date,campaign,category,payee,amount\n2026-11-20,spring-launch,tools,Canva,abc\n2026-11-20,spring-launch,tools,Canva,12.50\n",
+    )
+    assert _listed(team("ledger", "import", spend, "--decimal-mark", ","), spend) == [
+        "2: amount: 'abc' is not a plain decimal number like 120.50",
+        "3: amount: '12.50': with --decimal-mark , a comma marks the decimals and dots group thousands",
+    ]
+    rates = _write(tmp_path, "date,pair,rate\n2026-11-20,USD/EUR,n/a\n", "rates.csv")
+    assert _listed(team("rate", "import", rates, "--decimal-mark", ","), rates) == [
+        "2: rate: 'n/a' is not a plain decimal number like 0.9215"
     ]

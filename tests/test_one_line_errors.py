@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.ledger.period import Period
 
@@ -24,6 +25,15 @@ def one_line_error(result: Result) -> str:
     assert "Traceback" not in result.err
     assert result.err.count("\n") == 1 and result.err.startswith("crewdeck: error: "), result.err
     return result.err
+
+
+def one_bad_record(result: Result, path: Path) -> str:
+    """The one bad record of a refused JSON import, on its line (``FILE: task 2 (“name”, uuid ...): field: problem``),
+    then the count naming the file, as every import of rows and records ends."""
+    assert result.code == 2 and "Traceback" not in result.err, result.err
+    problem, last = result.err.splitlines()
+    assert last == f"crewdeck: error: nothing imported: 1 bad record in {path} (listed above)", result.err
+    return problem
 
 
 @pytest.mark.parametrize(
@@ -185,7 +195,7 @@ def test_standard_input_that_is_not_utf8_is_refused_in_a_real_process(cli: Cli, 
         (["import", "--from", "taskwarrior", "-"], b'[{"uuid": "11111111-2222-3333-4444-555555555555", "description": "\xff"}]'),
     ]:
         done = _fed(cli, tmp_path, args, data)
-        assert (done.returncode, done.stderr) == (2, b"crewdeck: error: standard input: not UTF-8 text\n")
+        assert (done.returncode, done.stderr) == (2, b"crewdeck: error: nothing imported: standard input: not UTF-8 text\n")
     assert cli.ok("export") == before
 
 
@@ -300,8 +310,8 @@ def test_a_bad_taskwarrior_record_is_one_line_naming_record_and_field(
     path = tmp_path / "tw.json"
     path.write_text(json.dumps([good, bad]))
     before = cli.ok("export")
-    err = one_line_error(cli("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(path)))
-    assert err.startswith(f"crewdeck: error: nothing imported: {path}: task #2 (uuid {str(bad['uuid'])[:8]}): {message}"), err
+    err = one_bad_record(cli("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(path)), path)
+    assert err.startswith(f"{path}: task 2 (“{visible(str(bad['description']))}”, uuid {str(bad['uuid'])[:8]}): {message}"), err
     assert cli.ok("export") == before
 
 
@@ -311,16 +321,16 @@ def test_a_taskwarrior_task_twice_in_one_file_imports_nothing_and_every_control_
     path = tmp_path / "tw.json"
     path.write_text(json.dumps(twice))
     before = cli.ok("export")
-    err = one_line_error(cli("import", "--from", "taskwarrior", str(path)))
-    # Named as Taskwarrior calls it: its "id" is another field, the task's number in the working set.
-    assert err == f"crewdeck: error: nothing imported: {path}: task #2 (uuid 11111111): uuid: in the file more than once\n"
+    err = one_bad_record(cli("import", "--from", "taskwarrior", str(path)), path)
+    # Named by its place in the file and its uuid, as Taskwarrior calls it: its "id" is the task's number in the working set.
+    assert err == f"{path}: task 2 (“Two”, uuid 11111111): uuid: in the file more than once"
     evil = [{"uuid": UUID.format(n), "description": f"Evil {n} \x1b[2J"} for n in (1, 2)]
     path.write_text(json.dumps(evil))
     result = cli("import", "--from", "taskwarrior", str(path))
     assert result.code == 2 and result.err == (
-        f"{path}: task #1 (uuid 11111111): description: text may not hold control characters (U+001B)\n"
-        f"{path}: task #2 (uuid 11111111): description: text may not hold control characters (U+001B)\n"
-        "crewdeck: error: nothing imported: 2 bad records (listed above)\n"
+        f"{path}: task 1 (“Evil 1 ^[[2J”, uuid 11111111): description: text may not hold control characters (U+001B)\n"
+        f"{path}: task 2 (“Evil 2 ^[[2J”, uuid 11111111): description: text may not hold control characters (U+001B)\n"
+        f"crewdeck: error: nothing imported: 2 bad records in {path} (listed above)\n"
     )
     assert cli.ok("export") == before
 
@@ -334,9 +344,9 @@ def test_a_crewdeck_export_with_a_member_zone_that_is_not_text_imports_nothing(c
     before = cli.ok("export")
     result = cli("import", str(path))
     member, task, last = result.err.splitlines()
-    assert result.code == 2 and last == "crewdeck: error: nothing imported: 2 bad records (listed above)"
-    assert "member #1 (id " in member and "tz: expected an IANA time zone name as text, got list" in member
-    assert "task #1 (id aaaaaaaaaaaa): title: holds text that is not valid Unicode" in task
+    assert result.code == 2 and last == f"crewdeck: error: nothing imported: 2 bad records in {path} (listed above)"
+    assert "member 1 (“" in member and "tz: expected an IANA time zone name as text, got list" in member
+    assert "task 1 (“lone \\xff”, id aaaaaaaaaaaa): title: holds text that is not valid Unicode" in task
     assert cli.ok("export") == before
 
 
@@ -346,18 +356,18 @@ def test_a_crewdeck_export_with_a_member_zone_that_is_not_text_imports_nothing(c
         (
             "task",
             {"id": "a" * 32, "title": "far", "due": {"utc": "9999-12-31T23:59:59Z", "tz": "Pacific/Kiritimati"}},
-            "task #1 (id aaaaaaaaaaaa): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31",
+            "task 1 (“far”, id aaaaaaaaaaaa): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31",
         ),
         ("task", {"id": "a" * 32, "title": "early", "snoozed_until": "0001-01-01T00:00:00Z"}, "snoozed_until: 0001-01-01 is out of range"),
         (
             "campaign",
             {"id": "b" * 32, "name": "Old", "start": "1066-10-14"},
-            "campaign #2 (id bbbbbbbbbbbb): start: 1066-10-14 is out of range",
+            "campaign 2 (“Old”, id bbbbbbbbbbbb): start: 1066-10-14 is out of range",
         ),
         (
             "member",
             {"id": "c" * 32, "handle": "kim", "name": "Kim", "tz": "UTC", "days_off": ["2026-12-24", "9999-12-31"]},
-            "member #3 (id cccccccccccc): days_off: 9999-12-31 is out of range",
+            "member 3 (“Kim”, id cccccccccccc): days_off: 9999-12-31 is out of range",
         ),
     ],
 )
@@ -370,7 +380,7 @@ def test_an_export_with_days_at_the_ends_of_the_calendar_imports_nothing(
     path = tmp_path / "export.json"
     path.write_text(json.dumps(doc))
     before = cli.ok("export")
-    assert message in one_line_error(cli("import", str(path)))
+    assert message in one_bad_record(cli("import", str(path)), path)
     assert cli.ok("export") == before
 
 

@@ -95,5 +95,9 @@ def test_a_result_whose_id_does_not_match_its_fields_is_refused_by_name(cli: Cli
     target = Cli(tmp_path / "empty.db")
     assert main(["init", str(target.workspace)]) == 0
     result = target("import", str(bad), as_member=None)
-    assert result.code == 2 and "result #" in result.err and "day: '2026-11-22' is not what the id names ('2026-11-20')" in result.err
+    assert (
+        result.code == 2
+        and "result 3 (id result:" in result.err
+        and "day: '2026-11-22' is not what the id names ('2026-11-20')" in result.err
+    )
     assert json.loads(target.ok("export", as_member=None))["result"] == []

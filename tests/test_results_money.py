@@ -201,7 +201,7 @@ def test_a_map_that_reads_one_column_as_two_metrics_is_refused(ws: Path, tmp_pat
     err = crewdeck_fails(*w, "--map", "clicks=impressions")
     assert (
         err
-        == f"crewdeck: error: {source}:1: --map clicks=impressions: that column is read as impressions too: map one of them to another column\n"
+        == f"crewdeck: error: nothing imported: {source}:1: --map clicks=impressions: that column is read as impressions too: map one of them to another column\n"
     )
     err = crewdeck_fails(*w, "--map", "clicks=Klicks", "--map", "clicks=impressions")
     assert err == "crewdeck: error: --map 'clicks=impressions': clicks is mapped twice (clicks=Klicks)\n"

@@ -385,7 +385,11 @@ def test_a_restore_in_batches_writes_nothing_when_a_late_record_is_bad(tmp_path:
     path = tmp_path / "bad.json"
     path.write_text("".join(_export_text(8, bad_late)), encoding="utf-8")
     result = target("import", str(path), as_member=None)
-    assert result.code == 2 and "nothing imported" in result.err and "task #7 (id 000000000000): status" in result.err
+    assert (
+        result.code == 2
+        and "nothing imported" in result.err
+        and "task 7 (“Task 6 — draft the carousel 🚀”, id 000000000000): status" in result.err
+    )
     with Store(target.workspace) as store:
         assert store.op_count() == before
 
@@ -405,4 +409,4 @@ def test_a_restore_in_batches_writes_nothing_when_a_late_record_is_bad(tmp_path:
     assert main(["init", str(other.workspace)]) == 0
     path.write_text("[1, 2]", encoding="utf-8")
     said = other("import", str(path), as_member=None).err
-    assert said == f"crewdeck: error: {path}: not a crewdeck export: expected '{{' at character 0, found '['\n"
+    assert said == f"crewdeck: error: nothing imported: {path}: not a crewdeck export: expected '{{' at character 0, found '['\n"

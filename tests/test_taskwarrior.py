@@ -91,7 +91,7 @@ def test_a_bad_taskwarrior_file_imports_nothing(cli: Cli, tmp_path: Path) -> Non
     path.write_text(json.dumps([good, bad, {"description": "no uuid"}]))
     result = cli("import", "--from", "taskwarrior", str(path))
     assert result.code == 2 and "nothing imported" in result.err
-    assert "task #2" in result.err and "not a Taskwarrior date" in result.err and "task #3" in result.err
+    assert "task 2 (“" in result.err and "not a Taskwarrior date" in result.err and "task 3 (“" in result.err
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 
@@ -109,11 +109,11 @@ def test_a_missing_uuid_a_json_null_and_a_dependency_that_is_no_uuid_are_said_as
     assert result.code == 2
     # Not Python's None, nor the dependency without its dashes as a "record id (32 hex digits)".
     assert result.err.splitlines() == [
-        f"{path}: task #1 (uuid ?): uuid: missing",
-        f"{path}: task #2 (uuid ?): uuid: null is not a UUID",
-        f"{path}: task #3 (uuid 11111111): due: null is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)",
-        f"{path}: task #4 (uuid 21111111): depends: '1111-2222' is not a UUID",
-        "crewdeck: error: nothing imported: 4 bad records (listed above)",
+        f"{path}: task 1 (“no uuid”): uuid: missing",
+        f"{path}: task 2 (“null uuid”): uuid: null is not a UUID",
+        f"{path}: task 3 (“null due”, uuid 11111111): due: null is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)",
+        f"{path}: task 4 (“bad dep”, uuid 21111111): depends: '1111-2222' is not a UUID",
+        f"crewdeck: error: nothing imported: 4 bad records in {path} (listed above)",
     ]
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
@@ -189,7 +189,7 @@ def test_a_file_that_is_not_utf8_is_named_with_the_line_of_its_first_such_byte(c
     second = {"uuid": "21111111-2222-3333-4444-555555555555", "description": "Café", "status": "pending"}
     path.write_bytes(first + json.dumps(second, ensure_ascii=False).encode("latin-1") + b"\n]")
     assert cli("import", "--from", "taskwarrior", str(path)).err == (
-        f"crewdeck: error: {path}: line 4: not UTF-8 text (byte 0xE9): save it as UTF-8, or convert it "
+        f"crewdeck: error: nothing imported: {path}: line 4: not UTF-8 text (byte 0xE9): save it as UTF-8, or convert it "
         f"(from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {path} > {tmp_path / 'tw-utf8.json'})\n"
     )
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
@@ -218,7 +218,7 @@ def test_an_export_saved_as_utf16_is_read_as_its_utf8_twin(cli: Cli, tmp_path: P
     cut = tmp_path / "cut.json"
     cut.write_bytes(("\ufeff" + json.dumps([{**records[0], "uuid": "91111111-2222-3333-4444-555555555555"}])).encode(encoding)[:-1])
     assert cli("import", "--from", "taskwarrior", str(cut)).err == (
-        f"crewdeck: error: {cut}: not UTF-16 text, though it begins as UTF-16 does\n"
+        f"crewdeck: error: nothing imported: {cut}: not UTF-16 text, though it begins as UTF-16 does\n"
     )
     assert len(json.loads(cli.ok("tasks", "all", "--json"))) == 3
 
@@ -229,16 +229,19 @@ def test_an_export_from_standard_input_is_named_standard_input_as_a_board_s_or_a
 
     stdin('[{"uuid": "11111111-2222-3333-4444-555555555555", "status": "pending"}]')
     assert cli("import", "--from", "taskwarrior", "-").err == (
-        "crewdeck: error: nothing imported: standard input: task #1 (uuid 11111111): description: missing\n"
+        "standard input: task 1 (uuid 11111111): description: missing\n"
+        "crewdeck: error: nothing imported: 1 bad record in standard input (listed above)\n"
     )
     stdin('[{"uuid": ')
-    assert cli("import", "--from", "taskwarrior", "-").err.startswith("crewdeck: error: standard input: not a Taskwarrior export: ")
+    assert cli("import", "--from", "taskwarrior", "-").err.startswith(
+        "crewdeck: error: nothing imported: standard input: not a Taskwarrior export: "
+    )
     stdin('{"format": "something else"}')
     assert cli("import", "-").err == (
         'crewdeck: error: nothing imported: standard input: not a crewdeck export (no "format": "crewdeck-export")\n'
     )
     stdin("{")
-    assert cli("import", "-").err.startswith("crewdeck: error: standard input: not JSON: ")
+    assert cli("import", "-").err.startswith("crewdeck: error: nothing imported: standard input: not JSON: ")
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 
@@ -398,7 +401,7 @@ def test_notes_nearly_a_task_s_worth_for_a_task_here_that_credits_its_author_are
     annotation = "y" * 99_980  # fits a task's notes, but not with the credit after it
     path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260111T100000Z", "description": annotation}]}]))
     out = cli.ok("import", "--from", "taskwarrior", str(path))
-    assert f"1 record keeps what was changed here since the last import: {path}: task #1 (uuid 11111111): notes" in out
+    assert f"1 record keeps what was changed here since the last import: {path}: task 1 (“Logs”, uuid 11111111): notes" in out
     [here] = [t for t in json.loads(cli.ok("export"))["task"] if t["title"] == "Logs"]
     assert here["notes"] == "imported: entered by @raj 2026-01-10"
 
@@ -417,7 +420,7 @@ def test_notes_kept_as_a_local_edit_leave_out_the_tasks_the_file_s_notes_go_on_i
     path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260111T100000Z", "description": "y" * 150_000}]}]))
     planned = cli.ok("import", "--from", "taskwarrior", "--dry-run", str(path))
     out = cli.ok("import", "--from", "taskwarrior", str(path))
-    kept = f"{path}: task #1 (uuid 11111111): notes (not imported either: the 1 more task the file's notes go on in)"
+    kept = f"{path}: task 1 (“Logs”, uuid 11111111): notes (not imported either: the 1 more task the file's notes go on in)"
     assert f"1 record keeps what was changed here since the last import: {kept}" in out
     assert kept in planned and "go on in more tasks" not in planned and "go on in more tasks" not in out
     tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}

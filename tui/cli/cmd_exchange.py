@@ -11,9 +11,9 @@ from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.rules import Refused, task_change_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
-from crewdeck.tui.cli.common import Context, Meter, open_input, progress, read_input, stream_output, write_output
+from crewdeck.tui.cli.common import Context, Meter, bad_rows_listed, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
-from crewdeck.tui.workspace.errors import UserError, empty_file, not_utf8, source_name
+from crewdeck.tui.workspace.errors import UserError, empty_file, located, not_utf8, nothing_imported, source_name
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
 from crewdeck.tui.workspace.utf16 import Utf8
 from crewdeck.tui.workspace.words import counted
@@ -63,12 +63,23 @@ def cmd_import(ctx: Context) -> int:
         if refusal is not None:
             raise Refused(refusal)
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
-    if ctx.args.source == "taskwarrior":
-        return _import_taskwarrior(ctx, me, default_tz)
-    if ctx.args.source in FOREIGN:
-        return _import_foreign(ctx, me, default_tz)
-    if not merging.has_data(ws):
-        return _restore(ctx, me)
+    # A file refused whole says "nothing imported: FILE: ..." from every import, as Trello's, Asana's and Linear's said it.
+    with bad_rows_listed(source_name(source)):
+        if ctx.args.source == "taskwarrior":
+            return _import_taskwarrior(ctx, me, default_tz)
+        if ctx.args.source in FOREIGN:
+            return _import_foreign(ctx, me, default_tz)
+        if not merging.has_data(ws):
+            return _restore(ctx, me)
+        return _merge(ctx, me, default_tz)
+
+
+def _merge(ctx: Context, me: Member | None, default_tz: str | None) -> int:
+    """A crewdeck export into a workspace with data: merged, every record judged as ``me``'s write."""
+    from crewdeck.tui.workspace import merging
+
+    ws = ctx.ws
+    source = ctx.args.file
     text = read_input(source)
     name = source_name(source)
     if not text.strip():  # said as every import says it, where JSON's words were "Expecting value: line 1 column 1"
@@ -85,7 +96,7 @@ def cmd_import(ctx: Context) -> int:
         if not merge.changes_nothing:
             merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"))
     except exchange.ImportProblems as exc:
-        raise _nothing_imported(exc) from None
+        raise _nothing_imported(exc, source) from None
     print(visible(str(merge)))
     return 0
 
@@ -115,7 +126,7 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
     except NotJson as exc:
         raise UserError(f"{source_name(source)}: not {expected}: {exc}") from None
     except exchange.ImportProblems as exc:
-        raise _nothing_imported(exc) from None
+        raise _nothing_imported(exc, source) from None
 
 
 def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None) -> int:
@@ -168,25 +179,32 @@ def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> 
             on_progress=Meter("importing"),
         )
     except exchange.ImportProblems as exc:
-        raise _nothing_imported(exc) from None
+        raise _nothing_imported(exc, a.file, "record" if a.source == "trello" else "row") from None
     for line in planned.summary(a.dry_run):
         print(visible(line))
     return 0
 
 
-def _nothing_imported(exc: exchange.ImportProblems) -> UserError:
-    """The error an import that wrote nothing ends with: its one bad record, or each on a line of its own and how many,
-    every import alike: a file of many bad records is named whole in one run, each line one to fix."""
-    if len(exc.problems) == 1:
+def _nothing_imported(exc: exchange.ImportProblems, file: str, noun: str = "record") -> UserError:
+    """The error an import that wrote nothing ends with, as ``ledger import`` and ``kpi import`` end: each bad row or
+    record on a line of its own (``FILE:LINE: column: problem``, ``FILE: card 3 (“name”): field: problem``: an editor
+    jumps to one), then how many (a lone bad record was "nothing imported: FILE: ..." on one line, a file of many "N
+    bad records", naming no file); a file refused whole, for one problem naming no record, in one line."""
+    name = source_name(file)
+    if len(exc.problems) == 1 and located(exc.problems[0], name) is None:
         return UserError(f"nothing imported: {exc.problems[0]}")
     for problem in exc.problems:
         sys.stderr.write(visible(problem) + "\n")
     # A --map-status name the file never uses is listed with them, and is no record: counted apart.
     unused = sum(problem.startswith("--map-status: ") for problem in exc.problems)
-    said = [counted(len(exc.problems) - unused, "bad record")] if len(exc.problems) > unused else []
+    said = nothing_imported([p for p in exc.problems if not p.startswith("--map-status: ")], name, noun).removesuffix(" (listed above)")
+    if unused == len(exc.problems):
+        said = "nothing imported:"
+    elif unused:
+        said += " and"
     if unused:
-        said.append(f"{counted(unused, '--map-status name')} the file never uses")
-    return UserError(f"nothing imported: {' and '.join(said)} (listed above)")
+        said += f" {counted(unused, '--map-status name')} the file never uses"
+    return UserError(f"{said} (listed above)")
 
 
 def _zone(name: str) -> str:

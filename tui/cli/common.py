@@ -21,7 +21,7 @@ from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
 from crewdeck.tui.workspace.config import Config, load
-from crewdeck.tui.workspace.errors import Unidentified, UserError, not_utf8, source_name, undecodable
+from crewdeck.tui.workspace.errors import Unidentified, UserError, not_utf8, nothing_imported, source_name, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
@@ -349,12 +349,13 @@ def _buffered(out: TextIO, produce: Callable[[Callable[[str], object]], None]) -
 
 
 @contextmanager
-def bad_rows_listed() -> Iterator[None]:
+def bad_rows_listed(source: str) -> Iterator[None]:
     """A file refused for its bad rows (``csvfiles.Rejected``), as every importer of rows ends.
 
     Each bad row on its own line on stderr as ``FILE:LINE: column: problem``
     (an editor jumps to it), shown safely: the file is text from anywhere.
-    Then one short error line that counts them.
+    Then one short error line that counts them.  A file refused whole (empty, not UTF-8, no such column: a problem
+    that names ``source``) is one line that says so first, as the task imports say it: "nothing imported: FILE: ...".
     """
     from crewdeck.tui.ledger.csvfiles import Rejected  # here: a command that imports no file does not load the ledger
 
@@ -363,7 +364,11 @@ def bad_rows_listed() -> Iterator[None]:
     except Rejected as exc:
         for problem in exc.problems:
             print(visible(problem), file=sys.stderr)
-        raise UserError(f"nothing imported: {exc.how_many()} in {exc.source} (listed above)") from None
+        raise UserError(nothing_imported(exc.problems, exc.source)) from None
+    except UserError as exc:
+        if not str(exc).startswith(f"{source}:"):
+            raise  # an option's or a role's refusal, said as every command says it
+        raise UserError(f"nothing imported: {exc}") from None
 
 
 def print_json(value: Any) -> None:

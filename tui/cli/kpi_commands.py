@@ -159,7 +159,7 @@ def cmd_import(ctx: Context) -> int:
         if before is not None:
             before.update(review.misses(ws, review.campaigns_of(ws, written) - before.keys()))
 
-    with bad_rows_listed(), _lines(ctx.args.file) as lines:
+    with bad_rows_listed(source), _lines(ctx.args.file) as lines:
         done = imports.run(
             ws,
             ctx.me.id,

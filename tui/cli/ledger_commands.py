@@ -222,7 +222,6 @@ def cmd_export(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
-    text = read_input(ctx.args.file)
     source = source_name(ctx.args.file)  # as its messages name it
     ws = ctx.ws
     a = ctx.args
@@ -240,7 +239,8 @@ def cmd_import(ctx: Context) -> int:
             defaults["currency"] = check_currency(a.currency.upper())
         except MoneyError as exc:
             raise UserError(f"--currency: {exc}") from None
-    with bad_rows_listed():
+    with bad_rows_listed(source):
+        text = read_input(ctx.args.file)
         plan = csvfiles.plan_entries(
             text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading, defaults=defaults
         )
@@ -414,9 +414,10 @@ def cmd_rate_set(ctx: Context) -> int:
 
 def cmd_rate_import(ctx: Context) -> int:
     reading = csvfiles.Reading.given(False, ctx.args.decimal_mark, None)
-    text = read_input(ctx.args.file)
-    with bad_rows_listed():
-        new, same, replaced = csvfiles.plan_rates(text, source_name(ctx.args.file), ctx.ws, reading)
+    source = source_name(ctx.args.file)
+    with bad_rows_listed(source):
+        text = read_input(ctx.args.file)
+        new, same, replaced = csvfiles.plan_rates(text, source, ctx.ws, reading)
     if new:
         csvfiles.write_rates(ctx.ws, ctx.me, new)
     print(f"imported {counted(len(new), 'rate')}" + (f" ({same:,} already as given)" if same else ""))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import MoneyError, check_currency, format_minor
+from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_rate
 from crewdeck.sync.state.records import ENTITIES, ValidationError
 from crewdeck.sync.state.rules import EntryFacts, reversal_refused
 from crewdeck.sync.state.visible import quoted, visible
@@ -35,9 +35,8 @@ from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, nothing_imported, summary
 from crewdeck.tui.workspace.separators import separator as csv_separator
-from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = (
@@ -142,6 +141,8 @@ class Reading:
         number = signed[1:] if signed.startswith("+") and signed[1:2].isdigit() else signed  # "+-5" stays refused
         if self.decimal_comma:
             if not _COMMA_AMOUNT.match(number):
+                if "." not in number and "," not in number:
+                    return text  # no number ("abc"): ``ledger add``'s checks say so, where this said how marks are read
                 # "12.50" read with a comma for the mark would be 1250: refused, never guessed.
                 raise UserError(f"{name} {quoted(text)}: with --decimal-mark , a comma marks the decimals and dots group thousands")
             number = number.replace(".", "").replace(",", ".")
@@ -200,24 +201,8 @@ class Rejected(UserError):
     problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"nothing imported: {self.how_many()} in {self.source}: {summary(self._lines())}"
-
-    @property
-    def bad_rows(self) -> int:
-        """How many rows are bad: a row may have several problems, the rows are the lines named."""
-        return len({line.split(":", 1)[0] for line in self._lines() if line.startswith("line ")})
-
-    @property
-    def whole_file(self) -> int:
-        """How many problems are the whole file's, naming no line (a LinkedIn export's rows that are no days): no row's."""
-        return sum(1 for line in self._lines() if not line.startswith("line "))
-
-    def how_many(self) -> str:
-        """ "2 bad rows", "1 problem of the whole file", or both: a problem of the whole file was counted a bad row."""
-        said = [counted(self.bad_rows, "bad row")] if self.bad_rows or not self.whole_file else []
-        if self.whole_file:
-            said.append(f"{counted(self.whole_file, 'problem')} of the whole file")
-        return " and ".join(said)
+        counted_in = nothing_imported(self.problems, self.source).removesuffix(" (listed above)")
+        return f"{counted_in}: {summary(self._lines())}"
 
     def _lines(self) -> list[str]:
         """The problems with ``line N:`` for the file's name and line."""
@@ -325,6 +310,20 @@ def _columns(
     return columns
 
 
+#: A problem that opens with the field it is of: "date: ...", "amount '12,50': ...".
+_FIELD_FIRST = re.compile(r"(\w+)(?:: | (?=')|:\Z)")
+
+
+def column_said(problem: str, header: Sequence[str], columns: Mapping[str, int]) -> str:
+    """``problem`` of a row as ``column: what``, the column as the file's header spells it (with ``--map amount=Betrag``,
+    "Betrag"), where it opens with a field the file has a column for: every import of rows says ``FILE:LINE: column:
+    problem`` ("amount '12,50': ..." named the field, not the column, and with no colon after it)."""
+    found = _FIELD_FIRST.match(problem)
+    if found is None or found[1] not in columns:
+        return problem
+    return f"{header[columns[found[1]]].strip()}: {problem[found.end() :].lstrip()}"
+
+
 def no_mapped_column(header: list[str], name: str, column: str) -> str:
     """What every import of rows says of ``--map name=column`` naming a column the header does not have."""
     return f"--map {name}={column}: the file has no column {column!r} (it has {header_text(header)})"
@@ -390,7 +389,9 @@ def plan_entries(
         try:
             draft, explicit_id, reverses, named = _entry_row(cell, ctx, resolve_task, reading)
         except UserError as exc:
-            problems.append(f"{where}: {exc}")
+            # Each of the row's problems on a line of its own, as ``kpi import`` lists them (they were joined by "; ").
+            said = [p if p.startswith(n) else f"{n}: {p}" for n, p in exc.problems.items()] if isinstance(exc, FormProblems) else [str(exc)]
+            problems.extend(f"{where}: {column_said(p, first[1], columns)}" for p in said)
             continue
         if reading.negate:
             draft = replace(draft, amount=-draft.amount)
@@ -432,11 +433,12 @@ def plan_entries(
         where = f"{source}:{line}"
         if entry_id in first_line:
             twice = f"reverses: {short(reverses)} is reversed on line {first_line[entry_id]} already" if reverses else None
-            problems.append(f"{where}: " + (twice or f"id {entry_id} appears twice in the file"))
+            problems.append(f"{where}: " + (twice or column_said(f"id: {entry_id} appears twice in the file", first[1], columns)))
             continue
         first_line[entry_id] = line
         if entry_id in others:
-            problems.append(f"{where}: id {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry")
+            taken = f"id: {entry_id} is a {others[entry_id].replace('_', ' ')} here, not a ledger entry"
+            problems.append(f"{where}: {column_said(taken, first[1], columns)}")
             continue
         if reverses:
             original = existing.get(reverses) or in_file.get(reverses)
@@ -451,7 +453,7 @@ def plan_entries(
         if entry_id in existing:
             if existing[entry_id][0] != draft:
                 again = f"reverses: {short(reverses)} is already reversed by {short(entry_id)}" if reverses else None
-                problems.append(f"{where}: " + (again or f"id {entry_id} already holds a different entry"))
+                problems.append(f"{where}: " + (again or column_said(f"id: {entry_id} already holds a different entry", first[1], columns)))
             else:
                 plan.already += 1
             continue
@@ -629,29 +631,34 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
     columns = _columns(first[1], wanted, wanted, {}, source, "rename them: date,pair,rate or date,base,quote,rate")
     rates: dict[str, tuple[int, Rate]] = {}
     for where, line, cell in _records(rows, first[1], columns, source, problems):
-        if not _ISO_DAY.match(cell["date"]):
-            problems.append(f"{where}: date: {quoted(cell['date'])} is not a date like 2026-11-20 (YYYY-MM-DD)")
-            continue
+        # Each cell judged on its own, each problem on its line, as ``ledger import`` lists a row's (a bad date hid a bad
+        # rate in the same row: the next import named it).
+        said = _rate_day_problems(cell["date"])
+        pair = read = ""
         try:
-            check_day(dt.date.fromisoformat(cell["date"]))
-            pair, read = _rate_pair(cell, split), reading.amount(cell["rate"], "rate")
-            try:  # the pair is checked: a refusal here is the rate's
-                rate = make_rate(cell["date"], pair, read)
-            except UserError as exc:
-                raise UserError(as_written(str(exc), read, cell["rate"], "rate") + reading.comma_hint(cell["rate"])) from None
-            _check_record("rate", rate.values)
-        except DateError as exc:
-            problems.append(f"{where}: date: {exc}")
-            continue
-        except ValueError:
-            problems.append(f"{where}: date: {quoted(cell['date'])} is not a real date")
-            continue
+            pair = _rate_pair(cell, split)
         except UserError as exc:
-            problems.append(f"{where}: {exc}")
+            said.append(str(exc))
+        try:
+            read = reading.amount(cell["rate"], "rate")
+            parse_rate(read)
+        except MoneyError as exc:
+            said.append(as_written(str(exc), read, cell["rate"], "rate") + reading.comma_hint(cell["rate"]))
+        except UserError as exc:
+            said.append(str(exc))
+        if not said:
+            try:
+                rate = make_rate(cell["date"], pair, read)
+                _check_record("rate", rate.values)
+            except UserError as exc:
+                said.append(str(exc))
+        if said:
+            problems.extend(f"{where}: {column_said(problem, first[1], columns)}" for problem in said)
             continue
         if rate.id in rates and rates[rate.id][1].rate != rate.rate:
             problems.append(
-                f"{where}: {rate.base}/{rate.quote} on {rate.day} already has rate {rates[rate.id][1].text} on line {rates[rate.id][0]}"
+                f"{where}: {first[1][columns['rate']].strip()}: {rate.base}/{rate.quote} on {rate.day} already has rate "
+                f"{rates[rate.id][1].text} on line {rates[rate.id][0]}"
             )
             continue
         rates[rate.id] = (line, rate)
@@ -662,6 +669,19 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
     # Set again, a rate replaces the old one, and every total it converted changes: said, as ``rate set`` says it.
     replaced = [f"{r.base}/{r.quote} on {r.day} was {stored[r.id]}" for r in new if stored.get(r.id) is not None]
     return new, len(rates) - len(new), replaced
+
+
+def _rate_day_problems(text: str) -> list[str]:
+    """What is wrong with a rate's date cell (``rate set``'s days: ISO, real, in the calendar crewdeck holds), if anything."""
+    if not _ISO_DAY.match(text):
+        return [f"date: {quoted(text)} is not a date like 2026-11-20 (YYYY-MM-DD)"]
+    try:
+        check_day(dt.date.fromisoformat(text))
+    except DateError as exc:
+        return [f"date: {exc}"]
+    except ValueError:
+        return [f"date: {quoted(text)} is not a real date"]
+    return []
 
 
 def write_rates(ws: Workspace, me: Member, rates: Iterable[Rate]) -> None:

@@ -281,10 +281,9 @@ def run(
         for wanted, spend in chain(head, batches):
             _batch(ws, member, wanted, spend, ledger, out, problems, clashes, source, fmt, now_text, before_write, value_column)
         # Raised inside the transaction: whatever the batches wrote is rolled back.
-        if problems:
-            raise Rejected(source, problems)
-        if clashes:
-            raise UserError(f"nothing imported: {'; '.join(clashes[:10])}")
+        if problems or clashes:
+            # Spend the ledger holds otherwise is a bad row as any other: listed, one a line (they were one line, "; ").
+            raise Rejected(source, problems + clashes)
     return out
 
 
@@ -733,6 +732,12 @@ def _count(cell: _Cells, name: str, decimal_comma: bool) -> int | None:
     return int(raw)
 
 
+def _unnamed(problem: str) -> str:
+    """An amount's refusal after the column that names it: "Amount spent (EUR): 'abc' is not ...", where the money
+    checks' words, "amount 'abc' is not ...", named it twice, the second time not as the file does."""
+    return problem.removeprefix("amount ") if problem.startswith("amount '") else problem
+
+
 def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csvfiles.Reading) -> tuple[int, str] | None:
     """The cell's amount and its currency (``None``: none given, or a problem of the row).  Under ``--decimal-mark ,``
     it is read as ``ledger import`` reads one ("1.234,50" is 1234.50; "12.50" is refused, never read as 1250)."""
@@ -745,7 +750,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
         try:
             raw = reading.amount(raw)
         except UserError as exc:
-            cell.problem(name, str(exc))
+            cell.problem(name, _unnamed(str(exc)))
             return None
     elif fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
         raw = raw.replace(",", "")
@@ -763,7 +768,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
         else:
             amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
-        cell.problem(name, csvfiles.as_written(str(exc), raw, written) + reading.comma_hint(written))
+        cell.problem(name, _unnamed(csvfiles.as_written(str(exc), raw, written) + reading.comma_hint(written)))
         return None
     if amount < 0:
         cell.problem(name, f"{quoted(written)} is negative: results and spend are counted from zero up")

@@ -69,7 +69,6 @@ def items(
         if not task_id:
             problems.append(f"{where}: Task ID: missing")
             continue
-        where = f"{where} (task {task_id})"
         if _ROUNDED.match(task_id):
             problems.append(f"{where}: Task ID: a spreadsheet rounded it: export the project from Asana again (or keep the column as text)")
             continue

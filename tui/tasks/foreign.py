@@ -311,7 +311,7 @@ class Item:
     """One card, task or issue as its source says it."""
 
     source_id: str
-    #: How messages name it: "board.json: card 5f1a2b3c 'Launch post'".
+    #: How messages name it: "board.json: card 3 (“Launch post”)", "tasks.csv:7" (``FILE:LINE: column: problem``).
     where: str
     title: str
     #: The description: the notes' first lines, or the copy of a post.
@@ -406,6 +406,15 @@ def instant(text: str) -> str:
     return utc_iso(utc)
 
 
+def _row_or_card(item: Item, source: str, kind: str) -> str:
+    """How a summary names an item: a row by its line and id ("row 5 (task 1203)", "row 3 (MKT-12)"), its problems
+    being ``FILE:5: ...``; a card as its problems do ("card 3")."""
+    line = item.where.removeprefix(f"{source}:")
+    if line.isdigit():
+        return f"row {line} ({'task ' if kind == 'asana-task' else ''}{item.source_id})"
+    return item.where.removeprefix(f"{source}: ")
+
+
 def read_csv(
     stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str], statuses: StatusMap
 ) -> Iterator[tuple[str, dict[str, str]]]:
@@ -443,7 +452,7 @@ def read_csv(
         with _long_cells():
             fieldnames = reader.fieldnames
     except csv.Error as exc:
-        raise ImportProblems([f"{source}: row {skipped + 1}: {csv_problem(exc, MAX_CELL)}"]) from None
+        raise ImportProblems([f"{source}:{skipped + 1}: {csv_problem(exc, MAX_CELL)}"]) from None
     header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
     header = [spelled.get(name.casefold(), name) for name in header]
     missing = [name for name in required if name not in header]
@@ -458,7 +467,7 @@ def read_csv(
     start = skipped + reader.reader.line_num + 1  # the line the row being read starts on
     for row in _rows(reader):
         # Named by the line it starts on, as a broken row is: a quoted line break ends it further down.
-        where, start = f"{source}: row {start}", skipped + reader.reader.line_num + 1
+        where, start = f"{source}:{start}", skipped + reader.reader.line_num + 1
         if isinstance(row, csv.Error):
             problems.append(f"{where}: {csv_problem(row, MAX_CELL)}")
             statuses.read_whole = False
@@ -634,7 +643,7 @@ def _batches(
         # A name is not required everywhere (Asana allows none): the title says so, the same on every import.
         title = item.title.strip() or untitled
         if title == untitled:
-            no_title.append(item.where.removeprefix(f"{built.source.name}: "))
+            no_title.append(_row_or_card(item, built.source.name, kind))
         # The status's place in the record; decided once the labels say whether it is a post.
         values: dict[str, Any] = {"title": cut(title, MAX_TITLE), "status": item.status or "inbox"}
         # What a field could not hold, kept whole: the notes' first lines.

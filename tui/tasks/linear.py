@@ -69,7 +69,6 @@ def items(
         if not issue:
             problems.append(f"{where}: ID: missing")
             continue
-        where = f"{where} ({issue})"
         try:
             yield _item(row, issue, where, ws_people, people, unmatched)
         except ValueError as exc:

@@ -63,6 +63,7 @@ from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
+from crewdeck.tui.workspace.errors import record_named
 from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import SourceFields, add_checked
 from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, Readable, array_items
@@ -390,7 +391,7 @@ def _series_plans(
         try:
             rule = _rule_of(template, members, default_tz)
         except ValueError as exc:
-            problems.append(f"{name}: task #{index} (uuid {uuid[:8]}): {exc}")
+            problems.append(f"{record_named(name, 'task', index, title, f'uuid {uuid[:8]}')}: {exc}")
             continue
         # The earliest due first: Taskwarrior's own order of instances (imask) when two are due alike.
         instances = sorted(held.pending.get(uuid, []), key=lambda pair: (str(pair[1].get("due", "~")), pair[1].get("imask", 0)))
@@ -522,20 +523,19 @@ def _plan_one(
     created_at: str,
     join: Join | None = None,
 ) -> None:
-    where = f"{batch.name}: task #{index}"
     if not isinstance(record, dict):
-        problems.append(f"{where}: not a JSON object")
+        problems.append(f"{record_named(batch.name, 'task', index)}: not a JSON object")
         return
     try:
         task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at)
         if join is not None:
             task_id = join(task_id, values)
     except ValueError as exc:
-        uuid = "?" if record.get("uuid") is None else str(record["uuid"])[:8]
-        problems.append(f"{where} (uuid {uuid}): {exc}")
+        uuid = "" if record.get("uuid") is None else f"uuid {str(record['uuid'])[:8]}"
+        problems.append(f"{record_named(batch.name, 'task', index, record.get('description'), uuid)}: {exc}")
         return
     before = len(problems)
-    where = f"{where} (uuid {task_id[:8]})"
+    where = record_named(batch.name, "task", index, record.get("description"), f"uuid {task_id[:8]}")
     texts = partial(_texts, record)  # read only when there is a problem
     # Nearly every task's notes fit (most have none): asked of a record only when they may not.
     more_notes = _more_notes(values) if "notes" in values and len(values["notes"]) > NOTES_ROOM else []

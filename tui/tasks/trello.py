@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.tui.tasks.foreign import Item, OutOfRange, People, StatusMap, comment_line, instant
+from crewdeck.tui.workspace.errors import record_named
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
@@ -117,8 +118,9 @@ def board(stream: Readable, source: str) -> Board:
                 if isinstance(card, dict) and isinstance(card.get("idMembers"), list):
                     found.named.update(m for m in card["idMembers"] if isinstance(m, str))
         elif key in parts:
-            for entry in _objects(value, key, source, problems):
-                parts[key](found, entry, source, problems)
+            for index, entry in _objects(value, key, source, problems):
+                # Named as a card is, by its number in the file and its name: "checklist 3 (“Shoot list”)".
+                parts[key](found, entry, record_named(source, key.removesuffix("s"), index, entry.get("name")), problems)
     if not found.id or not cards_seen:
         raise ImportProblems([f'{source}: not a Trello board export (no "id" and "cards")'])
     if problems:
@@ -129,19 +131,19 @@ def board(stream: Readable, source: str) -> Board:
     return found
 
 
-def _list(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+def _list(found: Board, entry: dict[str, Any], where: str, problems: list[str]) -> None:
     if isinstance(entry.get("id"), str) and isinstance(entry.get("name"), str):
         found.lists[entry["id"]] = (entry["name"], bool(entry.get("closed")))
     else:
-        problems.append(f"{source}: list {entry.get('id', '?')}: name: missing")
+        problems.append(f"{where}: name: missing")
 
 
-def _label(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+def _label(found: Board, entry: dict[str, Any], where: str, problems: list[str]) -> None:
     if isinstance(entry.get("id"), str):
         found.labels[entry["id"]] = (str(entry.get("name") or ""), str(entry.get("color") or ""))
 
 
-def _custom(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+def _custom(found: Board, entry: dict[str, Any], where: str, problems: list[str]) -> None:
     if isinstance(entry.get("id"), str) and isinstance(entry.get("name"), str):
         options = {
             o["id"]: str(_object(o.get("value")).get("text", ""))
@@ -173,29 +175,29 @@ def _custom_lines(card: dict[str, Any], found: Board, where: str) -> list[str]:
     return lines
 
 
-def _member(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+def _member(found: Board, entry: dict[str, Any], where: str, problems: list[str]) -> None:
     _person(found.people, entry)
 
 
-def _checklist_of(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+def _checklist_of(found: Board, entry: dict[str, Any], where: str, problems: list[str]) -> None:
     card = entry.get("idCard")
     items = entry.get("checkItems")
     if items is not None and not isinstance(items, list):
-        problems.append(f"{source}: checklist {entry.get('id', '?')}: checkItems: expected a list, got {_shown(items)}")
+        problems.append(f"{where}: checkItems: expected a list, got {_shown(items)}")
     elif isinstance(card, str):
         found.checklists[card].append(_checklist_items(entry))
 
 
-def _objects(entries: Any, key: str, source: str, problems: list[str]) -> Iterator[dict[str, Any]]:
+def _objects(entries: Any, key: str, source: str, problems: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     entries = entries or []
     if not isinstance(entries, list):
         problems.append(f"{source}: {key}: expected a list")
         return
     for index, entry in enumerate(entries, start=1):
         if isinstance(entry, dict):
-            yield entry
+            yield index, entry
         else:
-            problems.append(f"{source}: {key} #{index}: not a JSON object")
+            problems.append(f"{record_named(source, key.removesuffix('s'), index)}: not a JSON object")
 
 
 def _person(people: People, entry: Any) -> None:
@@ -236,7 +238,7 @@ def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _action(found: Board, entry: dict[str, Any], source: str, problems: list[str]) -> None:
+def _action(found: Board, entry: dict[str, Any], where: str, problems: list[str]) -> None:
     kind = entry.get("type")
     if kind not in ("commentCard", "createCard"):
         return
@@ -266,7 +268,7 @@ def cards(stream: Readable, found: Board, source: str, problems: list[str], stat
 def _cards(values: Iterator[Any], found: Board, source: str, problems: list[str], statuses: StatusMap) -> Iterator[Item]:
     for index, card in enumerate(values, start=1):
         if not isinstance(card, dict):
-            problems.append(f"{source}: card #{index}: not a JSON object")
+            problems.append(f"{record_named(source, 'card', index)}: not a JSON object")
             continue
         list_id = card.get("idList")
         in_list = found.lists.get(list_id) if isinstance(list_id, str) else None
@@ -282,11 +284,11 @@ def _cards(values: Iterator[Any], found: Board, source: str, problems: list[str]
 
 def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     card_id = card.get("id")
-    if not isinstance(card_id, str) or not card_id:
-        raise ValueError(f"{source}: card #{index}: id: missing")
     name = card.get("name")
     title = name if isinstance(name, str) else ""
-    where = f"{source}: card {card_id}" + (f" ({title[:40]})" if title.strip() else "")
+    where = record_named(source, "card", index, title)
+    if not isinstance(card_id, str) or not card_id:
+        raise ValueError(f"{where}: id: missing")
     item = Item(source_id=card_id, where=where, title=title, may_post=True, texts=[("name", title)])
     desc = _typed(card, "desc", str, "text", where)
     if desc and desc.strip():

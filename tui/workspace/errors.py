@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
+from crewdeck.tui.workspace.words import counted
+
 
 class UserError(Exception):
     """Something the user asked for that cannot be done, and why.
@@ -125,6 +130,42 @@ def named_again(header: list[str], found: list[int], name: str) -> str:
         f"the header names {cut(header[found[0]].strip())} {times} (columns {', '.join(numbers[:-1])} and {numbers[-1]}): "
         f"which holds the {name} is not known; rename the {others}"
     )
+
+
+#: What a problem names after its file: a row by its line ("12:"), a record by its kind and number (" card 3"); "line 2:"
+#: is where a file stops being text (``not_utf8``), no row's problem.
+_LOCATED = re.compile(r"(\d+):| (?!line )([a-z_]+ \d+)\b")
+
+
+def located(problem: str, source: str) -> str | None:
+    """The row or record of ``source`` that ``problem`` names (``FILE:LINE: ...``, ``FILE: card 3 (...): ...``), or
+    ``None``: a problem of the whole file."""
+    found = _LOCATED.match(problem, len(source) + 1) if problem.startswith(f"{source}:") else None
+    return None if found is None else found[1] or found[2]
+
+
+def record_named(source: str, kind: str, number: int, name: object = "", key: str = "") -> str:
+    """How every import of JSON names a record of its file: ``FILE: card 3 (“Launch post”)``, its kind, its number
+    among the file's records of that kind (the first is 1), its name (cut to 40 characters), and the id a person types
+    for it where the source has one (``task 2 (“Cut the reel”, uuid 1a2b3c4d)``): Trello named a card by an id no one
+    sees in Trello and its name unquoted, Taskwarrior and a crewdeck export by ``task #2``, which in Taskwarrior is
+    another task's id."""
+    text = name.strip() if isinstance(name, str) else ""
+    said = [f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"] if text else []
+    said += [key] if key else []
+    return f"{source}: {kind} {number}" + (f" ({', '.join(said)})" if said else "")
+
+
+def nothing_imported(problems: Sequence[str], source: str, noun: str = "row") -> str:
+    """The line every import that wrote nothing for its bad rows ends with, after listing them one a line:
+    "nothing imported: 2 bad rows in FILE (listed above)" (``noun``: "record" for a file of JSON records), a row counted
+    once however many problems it has, and a problem that names no row said apart ("1 problem of the whole file")."""
+    named = [located(problem, source) for problem in problems]
+    rows, whole = len({at for at in named if at is not None}), named.count(None)
+    said = [counted(rows, f"bad {noun}")] if rows or not whole else []
+    if whole:
+        said.append(f"{counted(whole, 'problem')} of the whole file")
+    return f"nothing imported: {' and '.join(said)} in {source} (listed above)"
 
 
 def summary(problems: list[str], shown: int = 10) -> str:

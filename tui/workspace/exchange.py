@@ -28,7 +28,7 @@ from crewdeck.sync.state.visible import json_visible
 from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.time.when import out_of_range
 from crewdeck.tui.workspace import exportrows
-from crewdeck.tui.workspace.errors import summary, undecodable
+from crewdeck.tui.workspace.errors import record_named, summary, undecodable
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
 FORMAT = "crewdeck-export"
@@ -263,7 +263,7 @@ Plan = list[tuple[str, str, dict[str, Any]]]
 def plan_import(doc: Any, source: str, names: dict[str, str] | None = None) -> Plan:
     """Check a document and list what to write; ``ImportProblems`` names every bad record.
 
-    ``names``: filled with how messages name each record (record id -> "FILE: task #3 (id ...)").
+    ``names``: filled with how messages name each record (record id -> "FILE: task 3 (“Cut the reel”, id ...)").
     """
     problems: list[str] = []
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -285,12 +285,11 @@ def plan_import(doc: Any, source: str, names: dict[str, str] | None = None) -> P
             problems.append(f"{source}: {name} must be a list")
             continue
         for index, record in enumerate(records, start=1):
-            where = f"{source}: {name} #{index}"
             if not isinstance(record, dict) or "id" not in record:
-                problems.append(f"{where}: a record must be an object with an id")
+                problems.append(f"{record_named(source, name, index)}: a record must be an object with an id")
                 continue
             values = {k: v for k, v in record.items() if k != "id"}
-            named = f"{where} (id {str(record['id'])[:12]})"
+            named = _named(source, name, index, record)
             add_checked(plan, problems, name, record["id"], values, named)
             if names is not None and isinstance(record["id"], str):
                 names[record["id"]] = named
@@ -473,7 +472,7 @@ def restore(store: Store, member: str, stream: Readable, source: str, on_progres
                 problems.append(f"{source}: {key} must be a list")
             else:
                 for index, record in enumerate(value, start=1):
-                    _plan_record(batch, problems, key, record, f"{source}: {key} #{index}", seen)
+                    _plan_record(batch, problems, key, record, source, index, seen)
                     if len(batch) >= RESTORE_BATCH:
                         flush()
         if not workspace_seen:
@@ -500,13 +499,20 @@ def _plan_workspace(plan: Plan, problems: list[str], workspace: Any, source: str
             _printable(plan, problems, f"{source}: workspace")
 
 
-def _plan_record(plan: Plan, problems: list[str], name: str, record: Any, where: str, seen: _Seen) -> None:
+def _named(source: str, section: str, index: int, record: dict[str, Any]) -> str:
+    """How a problem names a record of the export: ``FILE: task 3 (“Cut the reel”, id 1a2b3c4d5e6f)``, by its title,
+    name or handle where it has one, as every import of JSON names its records (``errors.record_named``)."""
+    name = next((record[key] for key in ("title", "name", "handle") if isinstance(record.get(key), str) and record[key].strip()), "")
+    return record_named(source, section, index, name, f"id {str(record['id'])[:12]}")
+
+
+def _plan_record(plan: Plan, problems: list[str], name: str, record: Any, source: str, index: int, seen: _Seen) -> None:
     """One record of a section, checked as ``plan_import`` checks it, and as the rules would (a restore is not judged)."""
     if not isinstance(record, dict) or "id" not in record:
-        problems.append(f"{where}: a record must be an object with an id")
+        problems.append(f"{record_named(source, name, index)}: a record must be an object with an id")
         return
     values = {k: v for k, v in record.items() if k != "id"}
-    where = f"{where} (id {str(record['id'])[:12]})"
+    where = _named(source, name, index, record)
     if seen.again(name, record["id"]):
         problems.append(f"{where}: id: in the file more than once")
         return

@@ -1,0 +1,157 @@
+"""Every import names a bad row or record one way: a CSV's row as ``FILE:LINE: column: problem``, a JSON file's record
+as ``FILE: card N (“name”): field: problem``, each on its own line, then one last line that counts them the same way.
+
+They said it four ways: ``FILE: row 3 (task 1202): ...`` (Asana, Linear), ``FILE: card 5f1a2b… (Launch post): ...``
+(Trello, by an id no one sees in Trello), ``FILE: task #2 (uuid …)`` (Taskwarrior, where ``task 2`` is another task's
+id), ``FILE:3: date: ...; amount 'abc' ...`` (the ledger, two problems on one line); and a lone bad record was
+"nothing imported: FILE: ..." where a lone bad row of the ledger was listed and counted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import Cli
+
+UUID = "11111111-2222-3333-4444-555555555555"
+BOARD = {
+    "id": "b1",
+    "name": "Launch board",
+    "lists": [{"id": "l1", "name": "To do"}],
+    "cards": [{"id": "c1", "name": "Brief", "idList": "l1"}, {"id": "c2", "name": "Launch post", "idList": "l1", "due": "soon"}],
+}
+#: importer -> (file name, its text, the command after ``crewdeck``, the one bad row or record's line after ``FILE``).
+CASES = {
+    "ledger": (
+        "spend.csv",
+        "date,campaign,category,payee,amount\n2026-11-01,spring-launch,ads,Meta,12.00\n2026-11-02,spring-launch,ads,Meta,abc\n",
+        ["ledger", "import"],
+        ":3: amount: 'abc' is not a plain decimal number like 120.50",
+    ),
+    "rate": (
+        "rates.csv",
+        "date,pair,rate\n2026-11-01,USD/EUR,abc\n",
+        ["rate", "import"],
+        ":2: rate: 'abc' is not a plain decimal number like 0.9215",
+    ),
+    "kpi": (
+        "results.csv",
+        "date,campaign,platform,clicks\n2026-11-01,spring-launch,instagram,many\n",
+        ["kpi", "import", "--format", "csv"],
+        ":2: clicks: 'many' is not a count (a whole number)",
+    ),
+    "asana": (
+        "asana.csv",
+        "Task ID,Name,Due Date\n1201,Brief,2026-11-20\n1202,Shoot,2026-13-45\n",
+        ["import", "--from", "asana"],
+        ":3: Due Date: '2026-13-45' is not a date (YYYY-MM-DD)",
+    ),
+    "linear": (
+        "linear.csv",
+        "ID,Title,Due Date\nMKT-1,Shoot,2026-13-45\n",
+        ["import", "--from", "linear"],
+        ":2: Due Date: '2026-13-45' is not a date (YYYY-MM-DD)",
+    ),
+    "trello": (
+        "board.json",
+        json.dumps(BOARD),
+        ["import", "--from", "trello"],
+        ": card 2 (“Launch post”): due: 'soon' is not a date and time (like 2026-03-02T17:00:00.000Z)",
+    ),
+    "taskwarrior": (
+        "tw.json",
+        json.dumps([{"uuid": UUID, "description": "Cut the reel", "status": "pending", "due": "soon"}]),
+        ["import", "--from", "taskwarrior"],
+        ": task 1 (“Cut the reel”, uuid 11111111): due: 'soon' is not a Taskwarrior date (YYYYMMDDTHHMMSSZ)",
+    ),
+}
+CSV_ROW = re.compile(r":\d+: [A-Za-z][\w ]*: \S")
+JSON_RECORD = re.compile(r": [a-z_]+ \d+ \(“[^”]+”(, (uuid|id) [0-9a-f]+)?\): [a-z_]+: \S")
+
+
+@pytest.mark.parametrize("importer", sorted(CASES))
+def test_every_import_names_its_bad_row_or_record_one_way_and_counts_it_on_the_last_line(cli: Cli, tmp_path: Path, importer: str) -> None:
+    name, text, command, said = CASES[importer]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    before = cli.ok("export")
+    result = cli(*command, str(path))
+    noun = "record" if name.endswith(".json") else "row"
+    assert result.code == 2 and result.err.splitlines() == [
+        f"{path}{said}",
+        f"crewdeck: error: nothing imported: 1 bad {noun} in {path} (listed above)",
+    ]
+    assert (JSON_RECORD if noun == "record" else CSV_ROW).match(said), said
+    assert cli.ok("export") == before
+
+
+def test_a_crewdeck_export_names_its_bad_record_as_every_import_of_json_does(cli: Cli, tmp_path: Path) -> None:
+    doc = json.loads(cli.ok("export"))
+    doc["task"] = [{"id": "a" * 32, "title": "Cut the reel", "status": "someday"}]
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = cli("import", str(path))
+    said = ": task 1 (“Cut the reel”, id aaaaaaaaaaaa): status: 'someday' is not one of inbox, todo, doing, review, done, cancelled"
+    assert JSON_RECORD.match(said)
+    assert result.code == 2 and result.err.splitlines() == [
+        f"{path}{said}",
+        f"crewdeck: error: nothing imported: 1 bad record in {path} (listed above)",
+    ]
+
+
+def test_a_file_refused_whole_is_one_line_and_two_bad_rows_are_two_lines_counted_once_each(cli: Cli, tmp_path: Path) -> None:
+    """A problem of the whole file is no row's: one line, as before; a row with two problems is still one bad row."""
+    path = tmp_path / "asana.csv"
+    path.write_text("Name,Due Date\nBrief,2026-11-20\n", encoding="utf-8")
+    assert cli("import", "--from", "asana", str(path)).err == (
+        f"crewdeck: error: nothing imported: {path}: header: no column 'Task ID' (columns: Name, Due Date)\n"
+    )
+    spend = tmp_path / "spend.csv"
+    spend.write_text("date,campaign,category,payee,amount\n2026-13-01,spring-launch,ads,Meta,abc\n", encoding="utf-8")
+    assert cli("ledger", "import", str(spend)).err.splitlines() == [
+        f"{spend}:2: date: '2026-13-01' is not a real date",
+        f"{spend}:2: amount: 'abc' is not a plain decimal number like 120.50",
+        f"crewdeck: error: nothing imported: 1 bad row in {spend} (listed above)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ledger", "import"],
+        ["rate", "import"],
+        ["kpi", "import", "--format", "csv"],
+        ["import", "--from", "asana"],
+        ["import", "--from", "trello"],
+        ["import", "--from", "taskwarrior"],
+        ["import"],
+    ],
+    ids=lambda command: " ".join(command),
+)
+def test_a_file_refused_whole_says_nothing_imported_first_from_every_import(cli: Cli, tmp_path: Path, command: list[str]) -> None:
+    """The ledger, rate and kpi imports, Taskwarrior's and a crewdeck export's said "FILE: not UTF-8 text ..." where
+    Trello's, Asana's and Linear's said "nothing imported: FILE: ...": every one says it in the same words, first."""
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(b"date\nCaf\xe9\n")
+    result = cli(*command, str(path))
+    # Taskwarrior's reader finds no JSON before it finds the byte; every other says where the byte is.
+    said = "not a Taskwarrior export: " if "taskwarrior" in command else "line 2: not UTF-8 text (byte 0xE9)"
+    assert result.code == 2 and result.err.startswith(f"crewdeck: error: nothing imported: {path}: {said}"), result.err
+    assert result.err.count("\n") == 1, result.err
+    missing = tmp_path / "missing.csv"
+    assert cli(*command, str(missing)).err == f"crewdeck: error: nothing imported: {missing}: no such file\n"
+
+
+def test_a_boards_list_with_no_name_is_named_by_its_number_as_a_card_is(cli: Cli, tmp_path: Path) -> None:
+    """It was "list l2: name: missing", by an id no one sees in Trello, and the line alone, counted nowhere."""
+    board = {**BOARD, "lists": [{"id": "l1", "name": "To do"}, {"id": "l2"}], "cards": BOARD["cards"][:1]}
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(board), encoding="utf-8")
+    assert cli("import", "--from", "trello", str(path)).err.splitlines() == [
+        f"{path}: list 2: name: missing",
+        f"crewdeck: error: nothing imported: 1 bad record in {path} (listed above)",
+    ]
