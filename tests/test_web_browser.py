@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.web import signin
 
 from .syncsupport import create_token, crewdeck, wait_until
 from .websupport import Tab, WebProcess, chromium, make_guest_team, make_link, make_posts_team
@@ -134,14 +135,45 @@ def test_a_revoked_token_or_link_ends_open_sessions(team: Path, web: WebProcess,
 
     crewdeck("token", "revoke", token_id, "-w", str(team), "--as", "ana")
     wait_until(by_token.closed, "the revoked token's session ended in the browser")
+    assert by_token.page.inner_text("#closed-why") == "Your session as @raj has ended: the token it was signed in with was revoked."
     wait_until(lambda: len(web.apps) == 1, "its app ended")
     assert not by_link.closed()
 
     crewdeck("-w", str(team), "--as", "ana", "web", "unlink", link_id)
     wait_until(by_link.closed, "the revoked link's session ended in the browser")
+    assert by_link.page.inner_text("#closed-why") == (
+        "Your session as @gus has ended: a manager revoked the sign-in link it was opened with: ask for a new one."
+    )
     wait_until(lambda: web.apps == [], "its app ended")
     by_link.page.goto(web.url + "/")
     assert by_link.page.is_visible("form[action='/signin']")
+
+
+def test_a_tab_whose_session_later_sign_ins_ended_says_why_and_so_does_the_page_it_opens(team: Path, browser: Browser) -> None:
+    """A member keeps 20 sessions: the 21st sign-in ends the oldest.  A tab left open on another computer went blank with
+    "The app ended." and its "Open again" showed the sign-in page with no word of why."""
+    import httpx
+
+    web = WebProcess(team, options=("--apps-per-member", "1")).start()
+    try:
+        _, token = create_token("raj", "-w", str(team), "--as", "ana")
+        tab = _open(browser)
+        tab.page.goto(web.url + "/")
+        tab.page.fill("#token", token)
+        tab.page.click("button[type=submit]")
+        tab.page.wait_for_selector("#terminal")
+        tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+        for _ in range(signin.SESSIONS_PER_MEMBER):
+            assert httpx.post(f"{web.url}/signin", data={"token": token}, headers={"accept": "application/json"}).status_code == 303
+        said = "you signed in 20 more times elsewhere since (20 at once at most): sign in again to go on."
+        tab.wait_for(tab.closed, "the tab's app ended")
+        assert tab.page.inner_text("#closed-why") == f"Your session as @raj has ended: {said}"
+        wait_until(lambda: web.apps == [], "its app ended")
+        tab.page.click("#closed a")
+        tab.page.wait_for_selector("form[action='/signin']")
+        assert tab.page.inner_text("#error") == f"Your session as @raj has ended: {said}"
+    finally:
+        assert "Traceback" not in web.stop()
 
 
 def test_after_quitting_the_app_the_browser_signs_out_and_the_session_ends(team: Path, web: WebProcess, browser: Browser) -> None:
@@ -186,6 +218,7 @@ def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebP
     _sign_in_with_link(tab, url)
     tab.wait_for_text(r"Approvals", "the guest's app (the Approvals view) as @gus")
     wait_until(tab.closed, "the session ended when its link expired")
+    assert tab.page.inner_text("#closed-why") == "Your session as @gus has ended: its sign-in link expired: ask for a new one."
     wait_until(lambda: web.apps == [], "its app ended")
 
 

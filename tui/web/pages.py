@@ -89,14 +89,15 @@ def busy_page(workspace: str, message: str, close_apps: bool) -> str:
 #: while Roboto Mono loads, its rows were too few pixels high, and after the window was resized the app's rows, drawn
 #: in the font, ran past its bottom (the footer with them).  Unfocused, a key pressed before a click went nowhere.
 PAGE_SCRIPT = """const makeTerminal = window.onload;
-// A websocket refused past the apps' limits (crewdeck.tui.web.server: 4429, 4503), or whose app its member closed from
-// another browser (4409), is closed with why: said where the page says the app ended, instead of that alone.
+// A websocket crewdeck web closes with why (crewdeck.tui.web.server: refused past the apps' limits, 4429 and 4503; its
+// session ended, 4403; its member closed it from another browser, 4409; the server stopping, 1001) has the reason said
+// where the page says the app ended, instead of that alone.
 const PageSocket = window.WebSocket;
 window.WebSocket = class extends PageSocket {
   constructor(...args) {
     super(...args);
     this.addEventListener("close", (event) => {
-      if ([4409, 4429, 4503].includes(event.code) && event.reason) {
+      if (event.reason) {
         document.getElementById("closed-why").textContent = event.reason;
       }
     });
