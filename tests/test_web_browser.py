@@ -205,6 +205,10 @@ def test_a_member_made_a_guest_has_their_open_app_ended_and_opens_the_approvals_
     tab.wait_for_text(r"@raj.*Tasks.*Deadlines", "the app as @raj")
     crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "guest")
     wait_until(tab.closed, "the member's app ended in the browser")
+    assert (
+        tab.page.inner_text("#closed-why")
+        == "The app has ended: you were made a guest, who sees the Approvals view alone: open again for it."
+    )
     wait_until(lambda: web.apps == [], "its app ended")
     tab.output.clear()
     tab.page.click("#closed a")

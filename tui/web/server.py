@@ -67,6 +67,8 @@ MAX_APPS = 32
 _LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open (the reason says why, on the page).
 CLOSE_SESSION_ENDED = 4403
+#: Why an app ended when its session is live but its member was made a guest, whose app is another.
+MADE_GUEST = "The app has ended: you were made a guest, who sees the Approvals view alone: open again for it."
 #: A websocket's close reason holds this many bytes of UTF-8 at most.
 _REASON_BYTES = 123
 #: The websocket's close code when its member closed their apps from another browser (the reason says so on the page).
@@ -245,7 +247,7 @@ class WebServer:
                 if session is None:
                     open_app.end(CLOSE_SESSION_ENDED, self._ended_why(open_app.cookie, now))
                 elif session.access == "guest" and not open_app.guest:
-                    open_app.end(CLOSE_SESSION_ENDED, "")
+                    open_app.end(CLOSE_SESSION_ENDED, MADE_GUEST)
             clock = asyncio.get_running_loop().time()
             for session_id, ready in list(self._ready.items()):
                 # Unclaimed, or its session ended (signed out, revoked): its place is its member's again.
