@@ -7,6 +7,7 @@ screenshot is saved in the test's tmp dir (``signed-in-app.png``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -174,6 +175,41 @@ def test_a_tab_whose_session_later_sign_ins_ended_says_why_and_so_does_the_page_
         assert tab.page.inner_text("#error") == f"Your session as @raj has ended: {said}"
     finally:
         assert "Traceback" not in web.stop()
+
+
+def test_a_tab_whose_server_stopped_says_so_and_how_to_go_on(team: Path, web: WebProcess, browser: Browser) -> None:
+    """Stopped (a restart, a shutdown), crewdeck web closed every app's websocket, and the tabs said "The app ended." as
+    if the app had been quit."""
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+    assert "Traceback" not in web.stop()
+    tab.wait_for(tab.closed, "the page says the app ended")
+    assert tab.page.inner_text("#closed-why") == "crewdeck web stopped on the server (restarted or shut down): open again once it is back."
+
+
+def test_a_tab_whose_server_went_without_a_word_says_the_connection_was_lost(team: Path, web: WebProcess, browser: Browser) -> None:
+    import os
+    import signal
+
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+    apps = web.apps
+    assert web.proc is not None and len(apps) == 1
+    web.proc.kill()
+    try:
+        tab.wait_for(tab.closed, "the page says the app ended")
+        assert tab.page.inner_text("#closed-why") == (
+            "The connection to crewdeck web was lost (the server stopped, or the network): open again once it is back."
+        )
+    finally:
+        web.proc.wait()
+        for pid in apps:  # in their own process group: the server's kill is not theirs
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_after_quitting_the_app_the_browser_signs_out_and_the_session_ends(team: Path, web: WebProcess, browser: Browser) -> None:

@@ -90,15 +90,23 @@ def busy_page(workspace: str, message: str, close_apps: bool) -> str:
 #: in the font, ran past its bottom (the footer with them).  Unfocused, a key pressed before a click went nowhere.
 PAGE_SCRIPT = """const makeTerminal = window.onload;
 // A websocket crewdeck web closes with why (crewdeck.tui.web.server: refused past the apps' limits, 4429 and 4503; its
-// session ended, 4403; its member closed it from another browser, 4409; the server stopping, 1001) has the reason said
-// where the page says the app ended, instead of that alone.
+// session ended, 4403; its member closed it from another browser, 4409) has the reason said where the page says the app
+// ended, instead of that alone.  So has one that was open when the server stopped (1012, uvicorn's as it shuts down) or
+// went without a word (1006: the server killed, or the network gone), which no reason of the server's comes with.
+const CLOSED_WITHOUT_REASON = {
+  1012: "crewdeck web stopped on the server (restarted or shut down): open again once it is back.",
+  1006: "The connection to crewdeck web was lost (the server stopped, or the network): open again once it is back.",
+};
 const PageSocket = window.WebSocket;
 window.WebSocket = class extends PageSocket {
   constructor(...args) {
     super(...args);
+    let opened = false;
+    this.addEventListener("open", () => { opened = true; });
     this.addEventListener("close", (event) => {
-      if (event.reason) {
-        document.getElementById("closed-why").textContent = event.reason;
+      const why = event.reason || (opened ? CLOSED_WITHOUT_REASON[event.code] : undefined);
+      if (why) {
+        document.getElementById("closed-why").textContent = why;
       }
     });
   }
