@@ -189,7 +189,11 @@ def test_a_tab_whose_server_stopped_says_so_and_how_to_go_on(team: Path, web: We
     assert tab.page.inner_text("#closed-why") == "crewdeck web stopped on the server (restarted or shut down): open again once it is back."
 
 
-def test_a_tab_whose_server_went_without_a_word_says_the_connection_was_lost(team: Path, web: WebProcess, browser: Browser) -> None:
+def test_a_tab_whose_server_went_without_a_word_says_the_connection_was_lost_and_its_app_ends(
+    team: Path, web: WebProcess, browser: Browser
+) -> None:
+    """Killed (or crashed), crewdeck web never told its apps to quit: each, in a process group of its own, ran on for
+    good with its input at an end, holding the workspace file and its memory, and a restart started new ones beside."""
     import os
     import signal
 
@@ -205,11 +209,20 @@ def test_a_tab_whose_server_went_without_a_word_says_the_connection_was_lost(tea
         assert tab.page.inner_text("#closed-why") == (
             "The connection to crewdeck web was lost (the server stopped, or the network): open again once it is back."
         )
+        wait_until(lambda: all(_gone(pid) for pid in apps), "the app, its input at an end, exited")
     finally:
         web.proc.wait()
         for pid in apps:  # in their own process group: the server's kill is not theirs
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has exited (reaped, or a zombie its new parent has not reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def test_after_quitting_the_app_the_browser_signs_out_and_the_session_ends(team: Path, web: WebProcess, browser: Browser) -> None:
