@@ -69,6 +69,9 @@ _LOG = logging.getLogger("uvicorn.error")
 CLOSE_SESSION_ENDED = 4403
 #: Why an app ended when its session is live but its member was made a guest, whose app is another.
 MADE_GUEST = "The app has ended: you were made a guest, who sees the Approvals view alone: open again for it."
+#: The websocket's close code when its app exited on an error (the server's log has what the app said).
+CLOSE_APP_FAILED = 1011
+APP_FAILED = "The app stopped on an error (crewdeck web's log on the server has it): open again."
 #: A websocket's close reason holds this many bytes of UTF-8 at most.
 _REASON_BYTES = 123
 #: The websocket's close code when its member closed their apps from another browser (the reason says so on the page).
@@ -560,6 +563,8 @@ class WebServer:
             finally:
                 for task in (relay, ended, exited):
                     task.cancel()
+            if process.ended.is_set() and process.returncode != 0 and not open_app.ended.is_set():
+                self._failed(open_app, session.handle)
         finally:
             if process is None:
                 self._release(session.member)
@@ -572,6 +577,23 @@ class WebServer:
                     await websocket.close(code=open_app.close_code, reason=open_app.why)
                 else:
                     await websocket.close(code=1000)
+
+    def _failed(self, open_app: OpenApp, handle: str) -> None:
+        """An app exited on its own, on an error: its tab is told, and the server's log has what the app said.  The app
+        refuses to start for a session that ended meanwhile: that is said as the watch says it."""
+        now = self.now()
+        with contextlib.suppress(sqlite3.OperationalError):
+            if signin.live_session(self.conn, open_app.cookie, now) is None:
+                open_app.end(CLOSE_SESSION_ENDED, self._ended_why(open_app.cookie, now))
+                return
+        said = open_app.process.stderr.decode("utf-8", "replace").strip().splitlines()[-20:]
+        _LOG.error(
+            "the app of @%s stopped on an error (exit status %s): %s",
+            handle,
+            open_app.process.returncode,
+            visible("\n".join(said) or "it said nothing", multiline=True),
+        )
+        open_app.end(CLOSE_APP_FAILED, APP_FAILED)
 
     async def _place_for(self, session: signin.WebSession) -> AppRefused | None:
         """``None`` when ``session``'s member may open one more app, else why not (said in the server's log too).
