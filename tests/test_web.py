@@ -221,7 +221,7 @@ def test_sign_ins_kept_are_bounded_per_member_and_what_ended_long_ago_is_dropped
         # Ended long ago: gone; ended lately: kept, and a browser back with it is told why.
         assert rows("ana") == 1
         back = httpx.get(f"{web.url}/", cookies={COOKIE: recent_cookie}, headers=html).text
-        assert "Your session as @ana has ended: it lasted its 12 hours." in back
+        assert "Your session as @ana has ended: it lasted its 12 hours: sign in again to go on." in back
         assert "Your session" not in httpx.get(f"{web.url}/", cookies={COOKIE: old_cookie}, headers=html).text
         listed = crewdeck("-w", str(team), "--as", "ana", "web", "links")
         assert recent_link.id in listed and old_link.id not in listed
@@ -346,6 +346,13 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
         c.post("/signin", data={"token": token}, headers=JSON)
         crewdeck("token", "revoke", token_id, *w)
         assert back(c) == "Your session as @raj has ended: the token it was signed in with was revoked."
+    with client(server) as c:
+        _, token = create_token("raj", "-w", str(team), "--as", "ana")
+        c.post("/signin", data={"token": token}, headers=JSON)
+        cookie = c.cookies[COOKIE]
+        c.post("/signout")
+        c.cookies.set(COOKIE, cookie)  # as another tab of the browser has it
+        assert back(c) == "Your session as @raj has ended: it was signed out in this browser: sign in again to go on."
     with client(server) as c:
         _, url, _ = make_link(team, "gus", "--expires", "1h")
         c.post(f"/link/{_secret(url)}")

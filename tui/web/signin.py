@@ -371,9 +371,13 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
     elif ended_at is not None and link is not None and link_expires is not None and link_expires <= ended_at:
         why = "a manager revoked the sign-in link it was opened with: ask for a new one"
     elif ended_at is not None:
-        why = "it was signed out"
+        why = "it was signed out in this browser: sign in again to go on"
     elif expires_at <= stamp(now):
-        why = "its sign-in link expired: ask for a new one" if link is not None else f"it lasted its {TOKEN_SESSION.seconds // 3600} hours"
+        why = (
+            "its sign-in link expired: ask for a new one"
+            if link is not None
+            else f"it lasted its {TOKEN_SESSION.seconds // 3600} hours: sign in again to go on"
+        )
     else:
         return None  # live
     return f"Your session as {who} has ended: {why}." if named else f"Your session has ended: {why}."
