@@ -217,6 +217,30 @@ def test_a_tab_whose_server_went_without_a_word_says_the_connection_was_lost_and
                 os.kill(pid, signal.SIGKILL)
 
 
+def test_a_tab_whose_apps_connection_is_refused_on_its_way_says_the_app_could_not_be_opened(
+    team: Path, web: WebProcess, browser: Browser
+) -> None:
+    """Behind a proxy that does not let websockets through (here: one that sends the page's to a route that is none), the
+    tab said "The app ended." at once, of an app that never started."""
+    from playwright.sync_api import Route
+
+    def through_a_proxy(route: Route) -> None:
+        page = route.fetch()
+        route.fulfill(response=page, body=page.text().replace("/ws", "/no-websockets-here"))
+
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+    tab.page.route(web.url + "/", through_a_proxy)  # not the sign-in's redirect: a route sees the first request alone
+    tab.page.reload()
+    tab.wait_for(tab.closed, "the page says the app did not open")
+    assert tab.page.inner_text("#closed-why") == (
+        "The app could not be opened: its connection was refused (by crewdeck web, or a proxy in front of it). "
+        "Open again; if this stays, tell whoever runs crewdeck web."
+    )
+
+
 def _gone(pid: int) -> bool:
     """Whether process ``pid`` has exited (reaped, or a zombie its new parent has not reaped yet)."""
     try:

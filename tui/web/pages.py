@@ -92,11 +92,16 @@ PAGE_SCRIPT = """const makeTerminal = window.onload;
 // A websocket crewdeck web closes with why (crewdeck.tui.web.server: refused past the apps' limits, 4429 and 4503; its
 // session ended, 4403; its member closed it from another browser, 4409) has the reason said where the page says the app
 // ended, instead of that alone.  So has one that was open when the server stopped (1012, uvicorn's as it shuts down) or
-// went without a word (1006: the server killed, or the network gone), which no reason of the server's comes with.
+// went without a word (1006: the server killed, or the network gone), which no reason of the server's comes with; and
+// one that never opened: refused by the server (a session that ended as the page loaded, a Host a proxy did not pass
+// on) or by a proxy that does not let websockets through, where the app never started.
 const CLOSED_WITHOUT_REASON = {
   1012: "crewdeck web stopped on the server (restarted or shut down): open again once it is back.",
   1006: "The connection to crewdeck web was lost (the server stopped, or the network): open again once it is back.",
 };
+const NEVER_OPENED =
+  "The app could not be opened: its connection was refused (by crewdeck web, or a proxy in front of it). " +
+  "Open again; if this stays, tell whoever runs crewdeck web.";
 const PageSocket = window.WebSocket;
 window.WebSocket = class extends PageSocket {
   constructor(...args) {
@@ -104,7 +109,7 @@ window.WebSocket = class extends PageSocket {
     let opened = false;
     this.addEventListener("open", () => { opened = true; });
     this.addEventListener("close", (event) => {
-      const why = event.reason || (opened ? CLOSED_WITHOUT_REASON[event.code] : undefined);
+      const why = event.reason || (opened ? CLOSED_WITHOUT_REASON[event.code] : NEVER_OPENED);
       if (why) {
         document.getElementById("closed-why").textContent = why;
       }
