@@ -258,6 +258,7 @@ def test_after_quitting_the_app_the_browser_signs_out_and_the_session_ends(team:
     tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
     tab.press("q")
     wait_until(tab.closed, "the page says the app ended")
+    assert tab.page.inner_text("#closed-why") == "The app ended."  # quit, not stopped on an error
     tab.page.click("#sign-out")
     tab.page.wait_for_selector("form[action='/signin']")
     tab.page.goto(web.url + "/")
