@@ -138,7 +138,11 @@ def ensure_tables(conn: sqlite3.Connection) -> None:
     with conn:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'web_session'").fetchone():
             # Made by a crewdeck before sessions said why they ended: none of its rows has a cause.
-            conn.execute("ALTER TABLE web_session ADD COLUMN end_cause TEXT")
+            try:
+                conn.execute("ALTER TABLE web_session ADD COLUMN end_cause TEXT")
+            except sqlite3.OperationalError as exc:
+                if "duplicate column" not in str(exc):
+                    raise  # else another process (the server, an app, a command) added it since the check
         for statement in _TABLES:
             conn.execute(statement)
 
