@@ -373,10 +373,10 @@ def test_at_a_members_limit_a_reloaded_tab_opens_its_app_again_and_another_tab_i
         _sign_in_with_link(tab, url)
         tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
         for _ in range(4):
-            tab.output.clear()
+            opened = len(tab.sockets)
             tab.page.reload()
             assert tab.page.is_visible("#terminal")
-            tab.wait_for_text(r"@raj.*Tasks", "the app again after the reload")
+            tab.wait_for_text_after(opened, r"@raj.*Tasks", "the app again after the reload, on the new page's websocket")
             assert len(web.apps) == 1
         # A second tab of the same browser: the app's page, whose websocket is refused, saying why.
         second = Tab(tab.page.context.new_page())
