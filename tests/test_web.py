@@ -345,7 +345,7 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
         token_id, token = create_token("raj", "-w", str(team), "--as", "ana")
         c.post("/signin", data={"token": token}, headers=JSON)
         crewdeck("token", "revoke", token_id, *w)
-        assert back(c) == "Your session as @raj has ended: the token it was signed in with was revoked."
+        assert back(c) == "Your session as @raj has ended: the token it was signed in with was revoked: ask for a new one."
     with client(server) as c:
         _, token = create_token("raj", "-w", str(team), "--as", "ana")
         c.post("/signin", data={"token": token}, headers=JSON)

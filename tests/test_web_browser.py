@@ -136,7 +136,10 @@ def test_a_revoked_token_or_link_ends_open_sessions(team: Path, web: WebProcess,
 
     crewdeck("token", "revoke", token_id, "-w", str(team), "--as", "ana")
     wait_until(by_token.closed, "the revoked token's session ended in the browser")
-    assert by_token.page.inner_text("#closed-why") == "Your session as @raj has ended: the token it was signed in with was revoked."
+    assert (
+        by_token.page.inner_text("#closed-why")
+        == "Your session as @raj has ended: the token it was signed in with was revoked: ask for a new one."
+    )
     wait_until(lambda: len(web.apps) == 1, "its app ended")
     assert not by_link.closed()
 

@@ -369,7 +369,7 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
     if handle is None or deleted:
         why = f"{who} is no longer a member of this workspace" if named else "you are no longer a member of this workspace"
     elif token is not None and revoked_at is not None:
-        why = "the token it was signed in with was revoked"
+        why = "the token it was signed in with was revoked: ask for a new one"
     elif ended_at is not None and end_cause == ENDED_BY_SIGN_INS:
         why = f"you signed in {SESSIONS_PER_MEMBER} more times elsewhere since ({SESSIONS_PER_MEMBER} at once at most): sign in again to go on"
     elif ended_at is not None and link is not None and link_expires is not None and link_expires <= ended_at:
