@@ -244,6 +244,23 @@ def test_a_tab_whose_apps_connection_is_refused_on_its_way_says_the_app_could_no
     )
 
 
+def test_on_a_phone_the_line_saying_why_the_app_ended_and_its_ways_on_stay_clear_of_the_screens_edges(
+    team: Path, web: WebProcess, browser: Browser
+) -> None:
+    """A guest approving posts on a phone: the line ran from the screen's very left edge, squeezed beside the links,
+    the last of them against the right edge."""
+    link_id, url, _ = make_link(team, "gus", url=web.url)
+    tab = Tab(browser.new_context(viewport={"width": 375, "height": 667}).new_page())
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"Approvals", "the guest's app (the Approvals view) as @gus")
+    crewdeck("-w", str(team), "--as", "ana", "web", "unlink", link_id)
+    tab.wait_for(tab.closed, "the page says the session ended")
+    width = tab.page.evaluate("window.innerWidth")
+    for shown in ("#closed-why", "#closed a", "#closed #sign-out"):
+        box = tab.page.locator(shown).bounding_box()
+        assert box is not None and box["x"] >= 8 and box["x"] + box["width"] <= width - 8, (shown, box, width)
+
+
 def _gone(pid: int) -> bool:
     """Whether process ``pid`` has exited (reaped, or a zombie its new parent has not reaped yet)."""
     try:

@@ -138,7 +138,8 @@ def app_page(workspace: str, handle: str, websocket_url: str, font_size: int = 1
 html, body {{ margin: 0; height: 100%; background: #0c181f; }}
 .textual-terminal {{ width: 100vw; height: 100vh; }}
 .closed {{ display: none; position: absolute; inset: 0; align-items: center; justify-content: center; color: #e6e6e6;
-  font-family: "Roboto Mono", monospace; background: #0c181f; z-index: 10; }}
+  font-family: "Roboto Mono", monospace; background: #0c181f; z-index: 10; flex-wrap: wrap; align-content: center;
+  gap: .5em 0; padding: 1em; text-align: center; }}
 body.-closed .closed {{ display: flex; }}
 .closed a, .closed button {{ color: #ac5af4; margin-left: 1em; font: inherit; text-decoration: underline; background: none; border: none;
   padding: 0; cursor: pointer; }}
