@@ -199,21 +199,29 @@ def test_sign_ins_kept_are_bounded_per_member_and_what_ended_long_ago_is_dropped
     web = WebProcess(team, options=("--apps-per-member", "1")).start()
     try:
         cookies = []
-        for _ in range(signin.SESSIONS_PER_MEMBER + 5):
+        kept = signin.SESSIONS_PER_MEMBER
+        for _ in range(2 * kept + 5):
             signed = httpx.post(f"{web.url}/signin", data={"token": raj_token}, headers=JSON)
             assert signed.status_code == 303, signed.text
             cookies.append(signed.cookies[COOKIE])
-        assert rows("raj") == signin.SESSIONS_PER_MEMBER
+        # As many live sessions as a member keeps, and as many ended by the sign-ins after them.
+        assert rows("raj") == 2 * kept
         html = {"accept": "text/html"}
-        # The oldest are signed out (the sign-in page, nothing said of a session); the newest are live.
-        for cookie in cookies[:5]:
-            assert 'action="/signin"' in httpx.get(f"{web.url}/", cookies={COOKIE: cookie}, headers=html).text
-        for cookie in cookies[5:]:
+        ended = f"Your session as @raj has ended: you signed in {kept} more times elsewhere since ({kept} at once at most): sign in again"
+        # The newest are live; those ended by the sign-ins after them say so to a browser back with one (a tab left open on
+        # another computer was signed out without a word); the oldest are gone (the sign-in page, nothing said).
+        for cookie in cookies[-kept:]:
             assert 'action="/signin"' not in httpx.get(f"{web.url}/", cookies={COOKIE: cookie}, headers=html).text
+        for cookie in cookies[5:-kept]:
+            page = httpx.get(f"{web.url}/", cookies={COOKIE: cookie}, headers=html).text
+            assert 'action="/signin"' in page and ended in page
+        for cookie in cookies[:5]:
+            page = httpx.get(f"{web.url}/", cookies={COOKIE: cookie}, headers=html).text
+            assert 'action="/signin"' in page and "Your session" not in page
         # Ended long ago: gone; ended lately: kept, and a browser back with it is told why.
         assert rows("ana") == 1
         back = httpx.get(f"{web.url}/", cookies={COOKIE: recent_cookie}, headers=html).text
-        assert "Your session as @ana has ended: it lasted its 12 hours." in back
+        assert "Your session as @ana has ended: it lasted its 12 hours: sign in again to go on." in back
         assert "Your session" not in httpx.get(f"{web.url}/", cookies={COOKIE: old_cookie}, headers=html).text
         listed = crewdeck("-w", str(team), "--as", "ana", "web", "links")
         assert recent_link.id in listed and old_link.id not in listed
@@ -337,7 +345,14 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
         token_id, token = create_token("raj", "-w", str(team), "--as", "ana")
         c.post("/signin", data={"token": token}, headers=JSON)
         crewdeck("token", "revoke", token_id, *w)
-        assert back(c) == "Your session as @raj has ended: the token it was signed in with was revoked."
+        assert back(c) == "Your session as @raj has ended: the token it was signed in with was revoked: ask for a new one."
+    with client(server) as c:
+        _, token = create_token("raj", "-w", str(team), "--as", "ana")
+        c.post("/signin", data={"token": token}, headers=JSON)
+        cookie = c.cookies[COOKIE]
+        c.post("/signout")
+        c.cookies.set(COOKIE, cookie)  # as another tab of the browser has it
+        assert back(c) == "Your session as @raj has ended: it was signed out in this browser: sign in again to go on."
     with client(server) as c:
         _, url, _ = make_link(team, "gus", "--expires", "1h")
         c.post(f"/link/{_secret(url)}")
@@ -349,6 +364,40 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
         c.post(f"/link/{_secret(url)}")
         crewdeck(*w, "member", "rm", "gus")
         assert back(c) == "Your session as @gus has ended: @gus is no longer a member of this workspace."
+
+
+def test_sessions_signed_in_before_sessions_said_why_they_ended_stay_live_and_end_with_why(team: Path) -> None:
+    """A file served by a crewdeck whose ``web_session`` has no ``end_cause``: its sessions go on, and the column is added."""
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    now = dt.datetime.now(dt.UTC)
+    ws = Workspace.open(team)
+    try:
+        first, _ = signin.sign_in_with_token(ws.conn, token, now)
+        with ws.conn:
+            ws.conn.execute("ALTER TABLE web_session DROP COLUMN end_cause")
+        assert signin.live_session(ws.conn, first, now) is not None
+        for _ in range(signin.SESSIONS_PER_MEMBER):
+            signin.sign_in_with_token(ws.conn, token, now)
+        assert signin.live_session(ws.conn, first, now) is None
+        assert signin.ended_why(ws.conn, first, now) == (
+            "Your session as @raj has ended: you signed in 20 more times elsewhere since (20 at once at most): sign in again to go on."
+        )
+    finally:
+        ws.close()
+
+
+def test_why_a_session_ended_fits_the_close_reason_of_its_tab_with_the_longest_handle(team: Path, server: WebServer) -> None:
+    """A websocket's close reason holds 123 bytes: said with a 32-letter handle, the line would not be sent at all."""
+    handle = "m" * 32
+    crewdeck("-w", str(team), "--as", "ana", "member", "add", handle, "--name", "Long Handle", "--tz", "UTC")
+    link_id, url, _ = make_link(team, handle)
+    with client(server) as c:
+        c.post(f"/link/{_secret(url)}")
+        cookie = c.cookies[COOKIE]
+        crewdeck("-w", str(team), "--as", "ana", "web", "unlink", link_id)
+        said = "has ended: a manager revoked the sign-in link it was opened with: ask for a new one."
+        assert signin.ended_why(server.conn, cookie, server.now()) == f"Your session as @{handle} {said}"
+        assert server._ended_why(cookie, server.now()) == f"Your session {said}"
 
 
 def test_only_managers_make_list_and_revoke_links(team: Path) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import json
+import logging
 import os
 import socket
 import sys
@@ -28,7 +30,7 @@ from websockets.sync.client import ClientConnection, connect
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.web import signin
 from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
-from crewdeck.tui.web.server import COOKIE, WebServer
+from crewdeck.tui.web.server import APP_FAILED, CLOSE_APP_FAILED, COOKIE, WebServer
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .syncsupport import create_token, crewdeck, crewdeck_fails, wait_until
@@ -251,3 +253,54 @@ async def test_output_an_app_writes_as_its_tab_closes_is_dropped_without_a_trace
         listening.close()
     assert web.started == 1
     assert unhandled == [], [f"{context['message']}: {context.get('exception')!r}" for context in unhandled]
+
+
+#: An app process that draws once, then fails on the first key, as an app does on a bug: a traceback and exit status 1.
+FAILING_APP = """
+import sys
+out, keys = sys.stdout.buffer, sys.stdin.buffer
+out.write(b"__GANGLION__\\n")
+keys.readline()  # the start line: the session and the terminal's size
+out.write(b"D" + (5).to_bytes(4, "big") + b"drawn")
+out.flush()
+keys.read(1)
+raise RuntimeError("a bug\\x1b[2J in the app")
+"""
+
+
+async def test_an_app_that_stops_on_an_error_says_so_in_its_tab_and_in_the_servers_log(
+    team: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The tab said "The app ended." as if it had been quit, and the server's log nothing: what the app said was read
+    and dropped."""
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    ws = Workspace.open(team)
+    cookie, _ = signin.sign_in_with_token(ws.conn, token, signin.wall_clock())
+    ws.close()
+    app = tmp_path / "failing_app.py"
+    app.write_text(FAILING_APP)
+    web = WebServer(team, command=lambda _: [sys.executable, str(app)], ready_at_sign_in=False)
+    listening = socket.create_server(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
+    # log_config=None: uvicorn's own would stop its loggers reaching the root one for every later test in this process.
+    server = uvicorn.Server(uvicorn.Config(web.asgi, log_level="warning", log_config=None))
+    serving_task = asyncio.create_task(server.serve(sockets=[listening]))
+    try:
+        with caplog.at_level(logging.ERROR, logger="uvicorn.error"):
+            async with connect_async(
+                f"ws://127.0.0.1:{port}/ws?width=80&height=24", additional_headers={"Cookie": f"{COOKIE}={cookie}"}
+            ) as page:
+                assert await page.recv() == b"drawn"
+                await page.send(json.dumps(["stdin", "x"]))
+                with pytest.raises(ConnectionClosed) as closed:
+                    await page.recv()
+    finally:
+        server.should_exit = True
+        await serving_task
+        listening.close()
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (CLOSE_APP_FAILED, APP_FAILED)
+    said = [r.getMessage() for r in caplog.records if "stopped on an error" in r.getMessage()]
+    assert len(said) == 1
+    assert said[0].startswith("the app of @raj stopped on an error (exit status 1): Traceback")
+    assert said[0].endswith("RuntimeError: a bug^[[2J in the app")

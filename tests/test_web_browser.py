@@ -7,6 +7,7 @@ screenshot is saved in the test's tmp dir (``signed-in-app.png``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.web import signin
 
 from .syncsupport import create_token, crewdeck, wait_until
 from .websupport import Tab, WebProcess, chromium, make_guest_team, make_link, make_posts_team
@@ -134,14 +136,137 @@ def test_a_revoked_token_or_link_ends_open_sessions(team: Path, web: WebProcess,
 
     crewdeck("token", "revoke", token_id, "-w", str(team), "--as", "ana")
     wait_until(by_token.closed, "the revoked token's session ended in the browser")
+    assert (
+        by_token.page.inner_text("#closed-why")
+        == "Your session as @raj has ended: the token it was signed in with was revoked: ask for a new one."
+    )
     wait_until(lambda: len(web.apps) == 1, "its app ended")
     assert not by_link.closed()
 
     crewdeck("-w", str(team), "--as", "ana", "web", "unlink", link_id)
     wait_until(by_link.closed, "the revoked link's session ended in the browser")
+    assert by_link.page.inner_text("#closed-why") == (
+        "Your session as @gus has ended: a manager revoked the sign-in link it was opened with: ask for a new one."
+    )
     wait_until(lambda: web.apps == [], "its app ended")
     by_link.page.goto(web.url + "/")
     assert by_link.page.is_visible("form[action='/signin']")
+
+
+def test_a_tab_whose_session_later_sign_ins_ended_says_why_and_so_does_the_page_it_opens(team: Path, browser: Browser) -> None:
+    """A member keeps 20 sessions: the 21st sign-in ends the oldest.  A tab left open on another computer went blank with
+    "The app ended." and its "Open again" showed the sign-in page with no word of why."""
+    import httpx
+
+    web = WebProcess(team, options=("--apps-per-member", "1")).start()
+    try:
+        _, token = create_token("raj", "-w", str(team), "--as", "ana")
+        tab = _open(browser)
+        tab.page.goto(web.url + "/")
+        tab.page.fill("#token", token)
+        tab.page.click("button[type=submit]")
+        tab.page.wait_for_selector("#terminal")
+        tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+        for _ in range(signin.SESSIONS_PER_MEMBER):
+            assert httpx.post(f"{web.url}/signin", data={"token": token}, headers={"accept": "application/json"}).status_code == 303
+        said = "you signed in 20 more times elsewhere since (20 at once at most): sign in again to go on."
+        tab.wait_for(tab.closed, "the tab's app ended")
+        assert tab.page.inner_text("#closed-why") == f"Your session as @raj has ended: {said}"
+        wait_until(lambda: web.apps == [], "its app ended")
+        tab.page.click("#closed a")
+        tab.page.wait_for_selector("form[action='/signin']")
+        assert tab.page.inner_text("#error") == f"Your session as @raj has ended: {said}"
+    finally:
+        assert "Traceback" not in web.stop()
+
+
+def test_a_tab_whose_server_stopped_says_so_and_how_to_go_on(team: Path, web: WebProcess, browser: Browser) -> None:
+    """Stopped (a restart, a shutdown), crewdeck web closed every app's websocket, and the tabs said "The app ended." as
+    if the app had been quit."""
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+    assert "Traceback" not in web.stop()
+    tab.wait_for(tab.closed, "the page says the app ended")
+    assert tab.page.inner_text("#closed-why") == "crewdeck web stopped on the server (restarted or shut down): open again once it is back."
+
+
+def test_a_tab_whose_server_went_without_a_word_says_the_connection_was_lost_and_its_app_ends(
+    team: Path, web: WebProcess, browser: Browser
+) -> None:
+    """Killed (or crashed), crewdeck web never told its apps to quit: each, in a process group of its own, ran on for
+    good with its input at an end, holding the workspace file and its memory, and a restart started new ones beside."""
+    import os
+    import signal
+
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+    apps = web.apps
+    assert web.proc is not None and len(apps) == 1
+    web.proc.kill()
+    try:
+        tab.wait_for(tab.closed, "the page says the app ended")
+        assert tab.page.inner_text("#closed-why") == (
+            "The connection to crewdeck web was lost (the server stopped, or the network): open again once it is back."
+        )
+        wait_until(lambda: all(_gone(pid) for pid in apps), "the app, its input at an end, exited")
+    finally:
+        web.proc.wait()
+        for pid in apps:  # in their own process group: the server's kill is not theirs
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_tab_whose_apps_connection_is_refused_on_its_way_says_the_app_could_not_be_opened(
+    team: Path, web: WebProcess, browser: Browser
+) -> None:
+    """Behind a proxy that does not let websockets through (here: one that sends the page's to a route that is none), the
+    tab said "The app ended." at once, of an app that never started."""
+    from playwright.sync_api import Route
+
+    def through_a_proxy(route: Route) -> None:
+        page = route.fetch()
+        route.fulfill(response=page, body=page.text().replace("/ws", "/no-websockets-here"))
+
+    _, url, _ = make_link(team, "raj", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
+    tab.page.route(web.url + "/", through_a_proxy)  # not the sign-in's redirect: a route sees the first request alone
+    tab.page.reload()
+    tab.wait_for(tab.closed, "the page says the app did not open")
+    assert tab.page.inner_text("#closed-why") == (
+        "The app could not be opened: its connection was refused (by crewdeck web, or a proxy in front of it). "
+        "Open again; if this stays, tell whoever runs crewdeck web."
+    )
+
+
+def test_on_a_phone_the_line_saying_why_the_app_ended_and_its_ways_on_stay_clear_of_the_screens_edges(
+    team: Path, web: WebProcess, browser: Browser
+) -> None:
+    """A guest approving posts on a phone: the line ran from the screen's very left edge, squeezed beside the links,
+    the last of them against the right edge."""
+    link_id, url, _ = make_link(team, "gus", url=web.url)
+    tab = Tab(browser.new_context(viewport={"width": 375, "height": 667}).new_page())
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"Approvals", "the guest's app (the Approvals view) as @gus")
+    crewdeck("-w", str(team), "--as", "ana", "web", "unlink", link_id)
+    tab.wait_for(tab.closed, "the page says the session ended")
+    width = tab.page.evaluate("window.innerWidth")
+    for shown in ("#closed-why", "#closed a", "#closed #sign-out"):
+        box = tab.page.locator(shown).bounding_box()
+        assert box is not None and box["x"] >= 8 and box["x"] + box["width"] <= width - 8, (shown, box, width)
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has exited (reaped, or a zombie its new parent has not reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def test_after_quitting_the_app_the_browser_signs_out_and_the_session_ends(team: Path, web: WebProcess, browser: Browser) -> None:
@@ -153,6 +278,7 @@ def test_after_quitting_the_app_the_browser_signs_out_and_the_session_ends(team:
     tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
     tab.press("q")
     wait_until(tab.closed, "the page says the app ended")
+    assert tab.page.inner_text("#closed-why") == "The app ended."  # quit, not stopped on an error
     tab.page.click("#sign-out")
     tab.page.wait_for_selector("form[action='/signin']")
     tab.page.goto(web.url + "/")
@@ -173,6 +299,10 @@ def test_a_member_made_a_guest_has_their_open_app_ended_and_opens_the_approvals_
     tab.wait_for_text(r"@raj.*Tasks.*Deadlines", "the app as @raj")
     crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "guest")
     wait_until(tab.closed, "the member's app ended in the browser")
+    assert (
+        tab.page.inner_text("#closed-why")
+        == "The app has ended: you were made a guest, who sees the Approvals view alone: open again for it."
+    )
     wait_until(lambda: web.apps == [], "its app ended")
     tab.output.clear()
     tab.page.click("#closed a")
@@ -186,6 +316,7 @@ def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebP
     _sign_in_with_link(tab, url)
     tab.wait_for_text(r"Approvals", "the guest's app (the Approvals view) as @gus")
     wait_until(tab.closed, "the session ended when its link expired")
+    assert tab.page.inner_text("#closed-why") == "Your session as @gus has ended: its sign-in link expired: ask for a new one."
     wait_until(lambda: web.apps == [], "its app ended")
 
 
@@ -262,10 +393,10 @@ def test_at_a_members_limit_a_reloaded_tab_opens_its_app_again_and_another_tab_i
         _sign_in_with_link(tab, url)
         tab.wait_for_text(r"@raj.*Tasks", "the app as @raj")
         for _ in range(4):
-            tab.output.clear()
+            opened = len(tab.sockets)
             tab.page.reload()
             assert tab.page.is_visible("#terminal")
-            tab.wait_for_text(r"@raj.*Tasks", "the app again after the reload")
+            tab.wait_for_text_after(opened, r"@raj.*Tasks", "the app again after the reload, on the new page's websocket")
             assert len(web.apps) == 1
         # A second tab of the same browser: the app's page, whose websocket is refused, saying why.
         second = Tab(tab.page.context.new_page())

@@ -132,16 +132,28 @@ class Tab:
         self.requests: list[str] = []
         self.output: list[bytes] = []
         self.sockets: list[WebSocket] = []
+        #: The output of each websocket, in the order they opened (a reloaded page's old one may still deliver frames).
+        self.outputs: list[list[bytes]] = []
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("websocket", self._socket)
 
     def _socket(self, socket: WebSocket) -> None:
         self.sockets.append(socket)
-        socket.on("framereceived", lambda payload: self.output.append(payload if isinstance(payload, bytes) else b""))
+        output: list[bytes] = []
+        self.outputs.append(output)
 
-    def text(self) -> str:
-        """What the app drew so far, escape sequences taken out (a word stays whole within one run of a style)."""
-        return _ESCAPE.sub("", b"".join(self.output).decode("utf-8", "replace"))
+        def received(payload: str | bytes) -> None:
+            frame = payload if isinstance(payload, bytes) else b""
+            self.output.append(frame)
+            output.append(frame)
+
+        socket.on("framereceived", received)
+
+    def text(self, socket: int | None = None) -> str:
+        """What the app drew so far (on the ``socket``-th websocket alone, when given), escape sequences taken out (a word
+        stays whole within one run of a style)."""
+        frames = self.output if socket is None else self.outputs[socket]
+        return _ESCAPE.sub("", b"".join(frames).decode("utf-8", "replace"))
 
     def wait_for(self, condition: Callable[[], bool], what: str) -> None:
         """Poll ``condition``, letting Playwright deliver the page's events between polls (its sync API
@@ -154,6 +166,11 @@ class Tab:
 
     def wait_for_text(self, pattern: str, what: str) -> None:
         self.wait_for(lambda: re.search(pattern, self.text(), re.S) is not None, what)
+
+    def wait_for_text_after(self, opened: int, pattern: str, what: str) -> None:
+        """Wait for ``pattern`` on a websocket opened after the first ``opened``: after a reload, the old page's may
+        still deliver the old app's frames, and the text matched while no new app had started."""
+        self.wait_for(lambda: len(self.sockets) > opened and re.search(pattern, self.text(socket=-1), re.S) is not None, what)
 
     def closed(self) -> bool:
         return bool(self.page.evaluate("document.body.classList.contains('-closed')"))

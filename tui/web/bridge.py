@@ -69,6 +69,11 @@ class AppProcess:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    @property
+    def returncode(self) -> int | None:
+        """The exit status, once the process has exited (negative: the signal that ended it)."""
+        return self._process.returncode if self._process else None
+
     async def start(self, command: list[str], env: dict[str, str]) -> None:
         self._process = await asyncio.create_subprocess_exec(
             *command,

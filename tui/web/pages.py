@@ -89,15 +89,29 @@ def busy_page(workspace: str, message: str, close_apps: bool) -> str:
 #: while Roboto Mono loads, its rows were too few pixels high, and after the window was resized the app's rows, drawn
 #: in the font, ran past its bottom (the footer with them).  Unfocused, a key pressed before a click went nowhere.
 PAGE_SCRIPT = """const makeTerminal = window.onload;
-// A websocket refused past the apps' limits (crewdeck.tui.web.server: 4429, 4503), or whose app its member closed from
-// another browser (4409), is closed with why: said where the page says the app ended, instead of that alone.
+// A websocket crewdeck web closes with why (crewdeck.tui.web.server: refused past the apps' limits, 4429 and 4503; its
+// session ended, 4403; its member closed it from another browser, 4409) has the reason said where the page says the app
+// ended, instead of that alone.  So has one that was open when the server stopped (1012, uvicorn's as it shuts down) or
+// went without a word (1006: the server killed, or the network gone), which no reason of the server's comes with; and
+// one that never opened: refused by the server (a session that ended as the page loaded, a Host a proxy did not pass
+// on) or by a proxy that does not let websockets through, where the app never started.
+const CLOSED_WITHOUT_REASON = {
+  1012: "crewdeck web stopped on the server (restarted or shut down): open again once it is back.",
+  1006: "The connection to crewdeck web was lost (the server stopped, or the network): open again once it is back.",
+};
+const NEVER_OPENED =
+  "The app could not be opened: its connection was refused (by crewdeck web, or a proxy in front of it). " +
+  "Open again; if this stays, tell whoever runs crewdeck web.";
 const PageSocket = window.WebSocket;
 window.WebSocket = class extends PageSocket {
   constructor(...args) {
     super(...args);
+    let opened = false;
+    this.addEventListener("open", () => { opened = true; });
     this.addEventListener("close", (event) => {
-      if ([4409, 4429, 4503].includes(event.code) && event.reason) {
-        document.getElementById("closed-why").textContent = event.reason;
+      const why = event.reason || (opened ? CLOSED_WITHOUT_REASON[event.code] : NEVER_OPENED);
+      if (why) {
+        document.getElementById("closed-why").textContent = why;
       }
     });
   }
@@ -124,7 +138,8 @@ def app_page(workspace: str, handle: str, websocket_url: str, font_size: int = 1
 html, body {{ margin: 0; height: 100%; background: #0c181f; }}
 .textual-terminal {{ width: 100vw; height: 100vh; }}
 .closed {{ display: none; position: absolute; inset: 0; align-items: center; justify-content: center; color: #e6e6e6;
-  font-family: "Roboto Mono", monospace; background: #0c181f; z-index: 10; }}
+  font-family: "Roboto Mono", monospace; background: #0c181f; z-index: 10; flex-wrap: wrap; align-content: center;
+  gap: .5em 0; padding: 1em; text-align: center; }}
 body.-closed .closed {{ display: flex; }}
 .closed a, .closed button {{ color: #ac5af4; margin-left: 1em; font: inherit; text-decoration: underline; background: none; border: none;
   padding: 0; cursor: pointer; }}

@@ -65,8 +65,15 @@ APPS_PER_MEMBER = 4
 MAX_APPS = 32
 #: The server's log (uvicorn's, as the guard's lines are).
 _LOG = logging.getLogger("uvicorn.error")
-#: The websocket's close code when a session ends while its app is open.
+#: The websocket's close code when a session ends while its app is open (the reason says why, on the page).
 CLOSE_SESSION_ENDED = 4403
+#: Why an app ended when its session is live but its member was made a guest, whose app is another.
+MADE_GUEST = "The app has ended: you were made a guest, who sees the Approvals view alone: open again for it."
+#: The websocket's close code when its app exited on an error (the server's log has what the app said).
+CLOSE_APP_FAILED = 1011
+APP_FAILED = "The app stopped on an error (crewdeck web's log on the server has it): open again."
+#: A websocket's close reason holds this many bytes of UTF-8 at most.
+_REASON_BYTES = 123
 #: The websocket's close code when its member closed their apps from another browser (the reason says so on the page).
 CLOSE_CLOSED_ELSEWHERE = 4409
 CLOSED_ELSEWHERE = "Closed from another browser of yours, which had too many apps open to open one."
@@ -129,8 +136,14 @@ class OpenApp:
     #: Whether the app was opened as a guest's: a member made a guest since has it ended.
     guest: bool
     ended: asyncio.Event = field(default_factory=asyncio.Event)
-    #: Set with ``ended`` when its member closed it from another browser: its page is told so.
-    closed_elsewhere: bool = False
+    #: Set with ``ended`` (``end``): the websocket's close code and reason, what its page shows.
+    close_code: int = 1000
+    why: str = ""
+
+    def end(self, code: int, why: str) -> None:
+        """End the app, its page told ``why`` (as the page shows it where it says the app ended)."""
+        self.close_code, self.why = code, why
+        self.ended.set()
 
 
 class WebServer:
@@ -203,7 +216,7 @@ class WebServer:
         finally:
             watch.cancel()
             for open_app in list(self.open.values()):
-                open_app.ended.set()
+                open_app.end(CLOSE_SESSION_ENDED, "")
             await asyncio.gather(
                 *(o.process.stop() for o in list(self.open.values())), *(r.process.stop() for r in self._ready.values()), *self._stopping
             )
@@ -234,8 +247,10 @@ class WebServer:
                 except sqlite3.OperationalError:
                     continue  # the file busy past the timeout: asked again at the next round
                 # A member made a guest reads their campaigns' posts alone: the app they opened as a member ends.
-                if session is None or (session.access == "guest" and not open_app.guest):
-                    open_app.ended.set()
+                if session is None:
+                    open_app.end(CLOSE_SESSION_ENDED, self._ended_why(open_app.cookie, now))
+                elif session.access == "guest" and not open_app.guest:
+                    open_app.end(CLOSE_SESSION_ENDED, MADE_GUEST)
             clock = asyncio.get_running_loop().time()
             for session_id, ready in list(self._ready.items()):
                 # Unclaimed, or its session ended (signed out, revoked): its place is its member's again.
@@ -246,6 +261,18 @@ class WebServer:
                 if ended:
                     del self._ready[session_id]
                     self._stop_aside(ready.member, ready.process)
+
+    def _ended_why(self, cookie: str, now: dt.datetime) -> str:
+        """Why a session ended, for its tab: the line a browser coming back with its cookie is shown, without the
+        handle when that would not fit a close reason."""
+        try:
+            for named in (True, False):
+                why = signin.ended_why(self.conn, cookie, now, named=named)
+                if why is not None and len(why.encode("utf-8")) <= _REASON_BYTES:
+                    return why
+        except sqlite3.OperationalError:
+            pass  # the file busy past the timeout: the tab is told what holds for every ended session
+        return "Your session has ended: sign in again to go on."
 
     # ------------------------------------------------------------------ counting apps
 
@@ -438,8 +465,7 @@ class WebServer:
             member = found[1].member
             for open_app in self.open.values():
                 if open_app.member == member:
-                    open_app.closed_elsewhere = True
-                    open_app.ended.set()
+                    open_app.end(CLOSE_CLOSED_ELSEWHERE, CLOSED_ELSEWHERE)
             for session_id, ready in list(self._ready.items()):
                 if ready.member == member:
                     del self._ready[session_id]
@@ -537,6 +563,8 @@ class WebServer:
             finally:
                 for task in (relay, ended, exited):
                     task.cancel()
+            if process.ended.is_set() and process.returncode != 0 and not open_app.ended.is_set():
+                self._failed(open_app, session.handle)
         finally:
             if process is None:
                 self._release(session.member)
@@ -545,10 +573,27 @@ class WebServer:
             if open_app is not None:
                 del self.open[pid]
             with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-                if open_app is not None and open_app.closed_elsewhere:
-                    await websocket.close(code=CLOSE_CLOSED_ELSEWHERE, reason=CLOSED_ELSEWHERE)
+                if open_app is not None and open_app.ended.is_set():
+                    await websocket.close(code=open_app.close_code, reason=open_app.why)
                 else:
-                    await websocket.close(code=CLOSE_SESSION_ENDED if open_app is not None and open_app.ended.is_set() else 1000)
+                    await websocket.close(code=1000)
+
+    def _failed(self, open_app: OpenApp, handle: str) -> None:
+        """An app exited on its own, on an error: its tab is told, and the server's log has what the app said.  The app
+        refuses to start for a session that ended meanwhile: that is said as the watch says it."""
+        now = self.now()
+        with contextlib.suppress(sqlite3.OperationalError):
+            if signin.live_session(self.conn, open_app.cookie, now) is None:
+                open_app.end(CLOSE_SESSION_ENDED, self._ended_why(open_app.cookie, now))
+                return
+        said = open_app.process.stderr.decode("utf-8", "replace").strip().splitlines()[-20:]
+        _LOG.error(
+            "the app of @%s stopped on an error (exit status %s): %s",
+            handle,
+            open_app.process.returncode,
+            visible("\n".join(said) or "it said nothing", multiline=True),
+        )
+        open_app.end(CLOSE_APP_FAILED, APP_FAILED)
 
     async def _place_for(self, session: signin.WebSession) -> AppRefused | None:
         """``None`` when ``session``'s member may open one more app, else why not (said in the server's log too).

@@ -14,7 +14,9 @@ one check, made by the server on every request and again and again for
 every open app, and by the app process itself before it starts.
 
 Neither table grows for ever: a member keeps ``SESSIONS_PER_MEMBER``
-sessions at most, and what ended ``KEPT_AFTER_END`` ago is dropped.
+live sessions at most (a sign-in past them ends the oldest, whose browser is
+told why) and as many ended ones, and what ended ``KEPT_AFTER_END`` ago is
+dropped.
 """
 
 from __future__ import annotations
@@ -36,9 +38,12 @@ PIN_TRIES = 5
 TOKEN_SESSION = dt.timedelta(hours=12)
 #: The longest a link may stay redeemable.
 LONGEST_LINK = dt.timedelta(days=90)
-#: A member's sessions kept at most, live or ended: a sign-in past them drops the oldest (a browser signed in long ago
-#: and left), so that signing in again and again with a token cannot grow the file without end.
+#: A member's live sessions at most: a sign-in past them ends the oldest (a browser signed in long ago and left), so that
+#: signing in again and again with a token cannot grow the file without end.  As many ended ones are kept besides: a
+#: browser coming back with one is told why it ended (and the oldest of those go).
 SESSIONS_PER_MEMBER = 20
+#: ``web_session.end_cause`` of a session ended by its member's sign-in past ``SESSIONS_PER_MEMBER``.
+ENDED_BY_SIGN_INS = "sign_ins"
 #: How long a session or a link is kept once it has ended (signed out, expired, revoked): meanwhile a browser coming
 #: back is told why its session ended and ``web links`` lists the link; then both are dropped.
 KEPT_AFTER_END = dt.timedelta(days=30)
@@ -64,7 +69,8 @@ _TABLES = (
         link TEXT,
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL,
-        ended_at TEXT
+        ended_at TEXT,
+        end_cause TEXT
     )""",
 )
 
@@ -127,9 +133,16 @@ def parse_duration(text: str) -> dt.timedelta:
 
 
 def ensure_tables(conn: sqlite3.Connection) -> None:
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'web_session'").fetchone():
+    if conn.execute("SELECT 1 FROM pragma_table_info('web_session') WHERE name = 'end_cause'").fetchone():
         return
     with conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'web_session'").fetchone():
+            # Made by a crewdeck before sessions said why they ended: none of its rows has a cause.
+            try:
+                conn.execute("ALTER TABLE web_session ADD COLUMN end_cause TEXT")
+            except sqlite3.OperationalError as exc:
+                if "duplicate column" not in str(exc):
+                    raise  # else another process (the server, an app, a command) added it since the check
         for statement in _TABLES:
             conn.execute(statement)
 
@@ -278,19 +291,29 @@ def _refuse_on_another_replica(conn: sqlite3.Connection, member: str) -> None:
 def _open_session(
     conn: sqlite3.Connection, member: str, token_id: str | None, link_id: str | None, now: dt.datetime, expires_at: str
 ) -> str:
-    """A new session (in the caller's transaction), and the member's oldest dropped past ``SESSIONS_PER_MEMBER``:
-    ended ones first, then the live one signed in longest ago (its app ends as a revoked session's does)."""
+    """A new session (in the caller's transaction).  Past ``SESSIONS_PER_MEMBER`` live ones, the member's signed in
+    longest ago ends (its app ends as a revoked session's does, and its browser is told why); past as many ended ones
+    besides, those that ended longest ago are dropped."""
     cookie = secrets.token_urlsafe(32)
+    when = stamp(now)
     drop_ended(conn, now)
     conn.execute(
         "INSERT INTO web_session(id, hash, member, token, link, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (secrets.token_hex(8), _digest(cookie), member, token_id, link_id, stamp(now), expires_at),
+        (secrets.token_hex(8), _digest(cookie), member, token_id, link_id, when, expires_at),
+    )
+    conn.execute(
+        """UPDATE web_session SET ended_at = ?, end_cause = ? WHERE id IN (
+               SELECT id FROM web_session WHERE member = ? AND ended_at IS NULL AND expires_at > ?
+               ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)""",
+        (when, ENDED_BY_SIGN_INS, member, when, SESSIONS_PER_MEMBER),
     )
     conn.execute(
         """DELETE FROM web_session WHERE member = ? AND id NOT IN (
                SELECT id FROM web_session WHERE member = ?
-               ORDER BY (ended_at IS NULL AND expires_at > ?) DESC, created_at DESC, rowid DESC LIMIT ?)""",
-        (member, member, stamp(now), SESSIONS_PER_MEMBER),
+               ORDER BY (ended_at IS NULL AND expires_at > ?) DESC, MIN(expires_at, COALESCE(ended_at, expires_at)) DESC,
+                        created_at DESC, rowid DESC
+               LIMIT ?)""",
+        (member, member, when, 2 * SESSIONS_PER_MEMBER),
     )
     return cookie
 
@@ -323,14 +346,16 @@ def live_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> Web
     return None if row is None else WebSession(row[0], row[1], row[3], row[2], str(row[4] or "member"))
 
 
-def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> str | None:
-    """Why the session this cookie opened is no longer live, for the browser that comes back with it (its app ended
-    with no word of why); ``None`` when it is live or no session of this file's.  Said as the SSH session says it."""
+def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named: bool = True) -> str | None:
+    """Why the session this cookie opened is no longer live, for the browser that comes back with it and for its tab
+    when its app ends; ``None`` when it is live or no session of this file's.  Said as the SSH session says it.
+    ``named=False``: without the member's handle (a websocket's close reason holds 123 bytes, a handle up to 32)."""
     if not cookie or len(cookie) > 100:
         return None
     ensure_tables(conn)
     row = conn.execute(
-        """SELECT s.ended_at, s.expires_at, s.link, s.token, m.handle, m.deleted, t.revoked_at, l.expires_at FROM web_session s
+        """SELECT s.ended_at, s.end_cause, s.expires_at, s.link, s.token, m.handle, m.deleted, t.revoked_at, l.expires_at
+           FROM web_session s
            LEFT JOIN member m ON m.id = s.member
            LEFT JOIN sync_token t ON t.id = s.token
            LEFT JOIN web_link l ON l.id = s.link
@@ -339,21 +364,27 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> str | 
     ).fetchone()
     if row is None:
         return None
-    ended_at, expires_at, link, token, handle, deleted, revoked_at, link_expires = row
+    ended_at, end_cause, expires_at, link, token, handle, deleted, revoked_at, link_expires = row
     who = f"@{handle}" if handle else "this member"
     if handle is None or deleted:
-        why = f"{who} is no longer a member of this workspace"
+        why = f"{who} is no longer a member of this workspace" if named else "you are no longer a member of this workspace"
     elif token is not None and revoked_at is not None:
-        why = "the token it was signed in with was revoked"
+        why = "the token it was signed in with was revoked: ask for a new one"
+    elif ended_at is not None and end_cause == ENDED_BY_SIGN_INS:
+        why = f"you signed in {SESSIONS_PER_MEMBER} more times elsewhere since ({SESSIONS_PER_MEMBER} at once at most): sign in again to go on"
     elif ended_at is not None and link is not None and link_expires is not None and link_expires <= ended_at:
         why = "a manager revoked the sign-in link it was opened with: ask for a new one"
     elif ended_at is not None:
-        why = "it was signed out"
+        why = "it was signed out in this browser: sign in again to go on"
     elif expires_at <= stamp(now):
-        why = "its sign-in link expired: ask for a new one" if link is not None else f"it lasted its {TOKEN_SESSION.seconds // 3600} hours"
+        why = (
+            "its sign-in link expired: ask for a new one"
+            if link is not None
+            else f"it lasted its {TOKEN_SESSION.seconds // 3600} hours: sign in again to go on"
+        )
     else:
         return None  # live
-    return f"Your session as {who} has ended: {why}."
+    return f"Your session as {who} has ended: {why}." if named else f"Your session has ended: {why}."
 
 
 def end_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> None:
