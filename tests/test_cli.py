@@ -928,7 +928,47 @@ def test_a_failed_write_names_the_file_and_leaves_nothing_beside_it(tmp_path: Pa
 def test_a_first_run_handle_is_always_valid() -> None:
     from crewdeck.tui.app.launch import handle_for
 
-    assert [handle_for(u) for u in ("Ana", "_build", "josé", "", "...", "a b")] == ["ana", "build", "jos", "me", "me", "ab"]
+    # Never @me or @none, which the filters read as "you" and "nobody" (rule filter_word_handle).
+    users = ("Ana", "_build", "josé", "", "...", "a b", "me", "None")
+    assert [handle_for(u) for u in users] == ["ana", "build", "jos", "member", "member", "ab", "member", "member"]
+
+
+@pytest.mark.parametrize("user", ["", "me", "none"])
+def test_a_first_run_makes_a_member_the_filters_can_name(user: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first run's fallback handle was "me": the rules refuse it now, and a filter would have read it as "you"."""
+    from crewdeck.tui.app import launch
+    from crewdeck.tui.workspace import workspace
+
+    monkeypatch.setattr(launch, "os_user", lambda: user)
+    monkeypatch.setattr(workspace, "os_user", lambda: user)
+    path = tmp_path / "data" / "workspace.db"
+    launch._first_run_workspace(path)
+    cli = Cli(path)
+    who = None if user else "member"  # an account with no name is mapped to nobody: named, as the app's config names them
+    assert [m["handle"] for m in json.loads(cli.ok("member", "list", "--json", as_member=who))] == ["member"]
+    cli.ok("add", "Draft reel @member", as_member=who)
+    assert "Draft reel" in cli.ok("tasks", "@member", as_member=who)
+
+
+@pytest.mark.parametrize("handle", ["me", "none", "@Me", "NONE"])
+def test_a_handle_the_filters_read_as_a_word_is_given_to_no_member(cli: Cli, tmp_path: Path, handle: str) -> None:
+    """``@me`` in a filter is whoever filters and ``@none`` nobody: a member with either handle could never be filtered by it."""
+    word = handle.lstrip("@").lower()
+    reads = {"me": "you", "none": "nobody"}[word]
+    said = (
+        f"crewdeck: error: member.handle: @{word} is what filters read as “{reads}”, so a member with it could not be "
+        "filtered by it: pick another handle (their first name, e.g. @ana) (rule filter_word_handle)\n"
+    )
+    before = cli.ok("member", "list", "--json")
+    added = cli("member", "add", handle, "--name", "Mei Lin", "--tz", "Asia/Shanghai")
+    assert (added.code, added.out, added.err) == (2, "", said)
+    renamed = cli("member", "set", "raj", "--handle", handle)
+    assert (renamed.code, renamed.out, renamed.err) == (2, "", said)
+    assert cli.ok("member", "list", "--json") == before
+    # The first member of a new workspace too: refused with nothing written.
+    target = tmp_path / "new.db"
+    first = cli("init", str(target), "--member", word, "--name", "Mei Lin", "--tz", "Asia/Shanghai", as_member=None)
+    assert (first.code, first.err) == (2, said) and not target.exists()
 
 
 def test_a_date_with_slashes_is_refused_as_a_date_with_the_dates_it_may_mean(cli: Cli) -> None:
