@@ -1039,3 +1039,29 @@ def test_a_field_set_twice_in_one_command_is_refused_as_quick_add_refuses_it(cli
     # A list's changes add up, after a value for it or not.
     cli.ok("set", task, "tags=a", "tags+=b", "tags+=c", "tags-=a")
     assert json.loads(cli.ok("show", task, "--json"))["tags"] == ["b", "c"]
+
+
+def test_set_duplicate_of_marks_a_task_as_the_apps_m_does(cli: Cli) -> None:
+    """``set ID duplicate_of=OTHER`` named the original and left the task open (in the inbox, on lists, its series
+    stalled), where the app's ``m`` cancels it: now one result, and a closed task is refused as ``m`` refuses it."""
+    original = cli.ok("add", "Draft the brief").strip()
+    again = cli.ok("add", "Brief draft").strip()
+    series = cli.ok("add", "Weekly report every:mon 09:00").strip()
+    cli.ok("set", again, f"duplicate_of={original[:8]}")
+    cli.ok("set", series, f"duplicate_of={original[:8]}")
+    with Store(cli.workspace) as store:
+        rows = dict(store.records("task"))
+    assert (rows[again]["status"], rows[again]["duplicate_of"]) == ("cancelled", original)
+    assert (rows[series]["status"], rows[series]["duplicate_of"]) == ("cancelled", original)
+    # The series moves on, as closing an instance any way does: its next instance is open.
+    following = [v for k, v in rows.items() if v["title"] == "Weekly report" and k != series]
+    assert [(v["status"], v["duplicate_of"]) for v in following] == [("inbox", None)]
+    done = cli.ok("add", "Old brief").strip()
+    cli.ok("done", done)
+    refused = cli("set", done, f"duplicate_of={original[:8]}")
+    assert (refused.code, refused.err) == (
+        2,
+        "crewdeck: error: duplicate_of: “Old brief” is done, not open: a duplicate is cancelled, so nothing was marked\n",
+    )
+    with Store(cli.workspace) as store:
+        assert (store.record("task", done) or {})["duplicate_of"] is None

@@ -38,7 +38,7 @@ from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.behind import needs_catch_up
-from crewdeck.tui.tasks.edits import apply_assignments, check_assignments, task_values
+from crewdeck.tui.tasks.edits import DUPLICATE_STATUS, apply_assignments, check_assignments, task_values
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace.describe import Naming, action_words, first_ops, not_undoable
 from crewdeck.tui.workspace.errors import UserError
@@ -266,7 +266,7 @@ class Edits:
         closed = [(status, title) for status, title in self._statuses(task_ids) if status in CLOSED_STATUSES]
         if closed:  # marking cancels: a done task would be undone, as declining it would
             raise UserError(_not_for_triage("duplicate", closed, "open", "nothing marked"))
-        return self.set_fields(task_ids, {"status": "cancelled", "duplicate_of": original_id}, "mark duplicate")
+        return self.set_fields(task_ids, {"status": DUPLICATE_STATUS, "duplicate_of": original_id}, "mark duplicate")
 
     def snooze(self, task_ids: list[str], text: str, now: dt.datetime) -> Written:
         return self.set_from_text(task_ids, "snoozed_until", text, now)
