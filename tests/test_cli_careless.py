@@ -487,8 +487,7 @@ def test_a_day_the_clocks_skip_whole_is_said_where_it_is_typed(cli: Cli, monkeyp
     alone = cli("set", task_id, "due=2011-12-30 Pacific/Apia")  # a day alone: the time is the end of the day
     # As add says it: the date has passed too (set said only the skipped day).
     assert alone.err == (
-        f"note: due: Fri 2011-12-30 {apia}: Sat 2011-12-31 17:00 +14 instead\n"
-        "note: due: already overdue by 14y (2011-12-31 17:00 +14)\n"
+        f"note: due: Fri 2011-12-30 {apia}: Sat 2011-12-31 17:00 +14 instead\nnote: due: already overdue by 14y (2011-12-31 17:00 +14)\n"
     )
     kiritimati = cli("set", task_id, "due=1994-12-31 09:00 Pacific/Kiritimati")
     assert kiritimati.err == (
