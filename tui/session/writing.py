@@ -212,6 +212,12 @@ class Edits:
         """What ``set_from_text`` would store on ``task_id`` (for a prompt's live preview)."""
         return self._access.read(lambda ws: task_values(ws, task_id, [f"{name}={text}"], self._access.me, now)[name])
 
+    def overdue_words(self, task_id: str, due: dict[str, str], now: dt.datetime) -> str | None:
+        """What quick-add's preview and ``set`` say of a due date already passed (``already overdue by 2h``), for the
+        ``due`` a prompt would store on this task (``field_preview``); ``None`` for a closed task, which is not late."""
+        ((status, _),) = self._statuses([task_id])
+        return None if status in CLOSED_STATUSES else quickadd.overdue_words({"due": due}, now)
+
     def set_assignments(self, task_id: str, assignments: list[str], now: dt.datetime, *, future: bool = False) -> Written:
         """``["title=...", "tags+=x", "every=weekday 09:00"]``: what ``crewdeck set`` does
         (``future``: on this instance and the later ones of its series)."""
