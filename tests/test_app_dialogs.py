@@ -749,3 +749,19 @@ async def test_notes_the_task_cannot_take_stay_in_the_editor_with_why(workspace:
         await settle(pilot)
         assert not isinstance(app.screen, NotesEditorScreen)
     assert record(workspace, task)["notes"] == "Notes from the train."
+
+
+async def test_the_due_prompt_says_when_the_date_typed_has_passed_already_as_quick_add_does(workspace: Path) -> None:
+    """``D`` then "today 08:00" at 10:30 previewed the time alone, where quick-add's preview says "already overdue"."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("D")  # the due date of the task under the cursor
+        # 09:30 UTC is 10:30 in ana's Berlin: 08:00 today has passed.
+        await pilot.press(*"today 08:00")
+        await settle(pilot)
+        preview = prompt_preview(app)
+        assert "today 08:00" in preview and "already overdue by 2h" in preview
+        await pilot.press("ctrl+u", *"tmrw 08:00")
+        await settle(pilot)
+        assert "tmrw 08:00" in prompt_preview(app) and "overdue" not in prompt_preview(app)

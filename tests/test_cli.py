@@ -931,7 +931,47 @@ def test_a_failed_write_names_the_file_and_leaves_nothing_beside_it(tmp_path: Pa
 def test_a_first_run_handle_is_always_valid() -> None:
     from crewdeck.tui.app.launch import handle_for
 
-    assert [handle_for(u) for u in ("Ana", "_build", "josé", "", "...", "a b")] == ["ana", "build", "jos", "me", "me", "ab"]
+    # Never @me or @none, which the filters read as "you" and "nobody" (rule filter_word_handle).
+    users = ("Ana", "_build", "josé", "", "...", "a b", "me", "None")
+    assert [handle_for(u) for u in users] == ["ana", "build", "jos", "member", "member", "ab", "member", "member"]
+
+
+@pytest.mark.parametrize("user", ["", "me", "none"])
+def test_a_first_run_makes_a_member_the_filters_can_name(user: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first run's fallback handle was "me": the rules refuse it now, and a filter would have read it as "you"."""
+    from crewdeck.tui.app import launch
+    from crewdeck.tui.workspace import workspace
+
+    monkeypatch.setattr(launch, "os_user", lambda: user)
+    monkeypatch.setattr(workspace, "os_user", lambda: user)
+    path = tmp_path / "data" / "workspace.db"
+    launch._first_run_workspace(path)
+    cli = Cli(path)
+    who = None if user else "member"  # an account with no name is mapped to nobody: named, as the app's config names them
+    assert [m["handle"] for m in json.loads(cli.ok("member", "list", "--json", as_member=who))] == ["member"]
+    cli.ok("add", "Draft reel @member", as_member=who)
+    assert "Draft reel" in cli.ok("tasks", "@member", as_member=who)
+
+
+@pytest.mark.parametrize("handle", ["me", "none", "@Me", "NONE"])
+def test_a_handle_the_filters_read_as_a_word_is_given_to_no_member(cli: Cli, tmp_path: Path, handle: str) -> None:
+    """``@me`` in a filter is whoever filters and ``@none`` nobody: a member with either handle could never be filtered by it."""
+    word = handle.lstrip("@").lower()
+    reads = {"me": "you", "none": "nobody"}[word]
+    said = (
+        f"crewdeck: error: member.handle: @{word} is what filters read as “{reads}”, so a member with it could not be "
+        "filtered by it: pick another handle (their first name, e.g. @ana) (rule filter_word_handle)\n"
+    )
+    before = cli.ok("member", "list", "--json")
+    added = cli("member", "add", handle, "--name", "Mei Lin", "--tz", "Asia/Shanghai")
+    assert (added.code, added.out, added.err) == (2, "", said)
+    renamed = cli("member", "set", "raj", "--handle", handle)
+    assert (renamed.code, renamed.out, renamed.err) == (2, "", said)
+    assert cli.ok("member", "list", "--json") == before
+    # The first member of a new workspace too: refused with nothing written.
+    target = tmp_path / "new.db"
+    first = cli("init", str(target), "--member", word, "--name", "Mei Lin", "--tz", "Asia/Shanghai", as_member=None)
+    assert (first.code, first.err) == (2, said) and not target.exists()
 
 
 def test_a_date_with_slashes_is_refused_as_a_date_with_the_dates_it_may_mean(cli: Cli) -> None:
@@ -1002,3 +1042,29 @@ def test_a_field_set_twice_in_one_command_is_refused_as_quick_add_refuses_it(cli
     # A list's changes add up, after a value for it or not.
     cli.ok("set", task, "tags=a", "tags+=b", "tags+=c", "tags-=a")
     assert json.loads(cli.ok("show", task, "--json"))["tags"] == ["b", "c"]
+
+
+def test_set_duplicate_of_marks_a_task_as_the_apps_m_does(cli: Cli) -> None:
+    """``set ID duplicate_of=OTHER`` named the original and left the task open (in the inbox, on lists, its series
+    stalled), where the app's ``m`` cancels it: now one result, and a closed task is refused as ``m`` refuses it."""
+    original = cli.ok("add", "Draft the brief").strip()
+    again = cli.ok("add", "Brief draft").strip()
+    series = cli.ok("add", "Weekly report every:mon 09:00").strip()
+    cli.ok("set", again, f"duplicate_of={original[:8]}")
+    cli.ok("set", series, f"duplicate_of={original[:8]}")
+    with Store(cli.workspace) as store:
+        rows = dict(store.records("task"))
+    assert (rows[again]["status"], rows[again]["duplicate_of"]) == ("cancelled", original)
+    assert (rows[series]["status"], rows[series]["duplicate_of"]) == ("cancelled", original)
+    # The series moves on, as closing an instance any way does: its next instance is open.
+    following = [v for k, v in rows.items() if v["title"] == "Weekly report" and k != series]
+    assert [(v["status"], v["duplicate_of"]) for v in following] == [("inbox", None)]
+    done = cli.ok("add", "Old brief").strip()
+    cli.ok("done", done)
+    refused = cli("set", done, f"duplicate_of={original[:8]}")
+    assert (refused.code, refused.err) == (
+        2,
+        "crewdeck: error: duplicate_of: “Old brief” is done, not open: a duplicate is cancelled, so nothing was marked\n",
+    )
+    with Store(cli.workspace) as store:
+        assert (store.record("task", done) or {})["duplicate_of"] is None

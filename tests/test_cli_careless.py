@@ -487,19 +487,23 @@ def test_a_day_the_clocks_skip_whole_is_said_where_it_is_typed(cli: Cli, monkeyp
     task_id = said.out.strip()[:8]
     assert json.loads(cli.ok("show", task_id, "--json"))["due"]["utc"] == "2011-12-30T20:00:00Z"
     alone = cli("set", task_id, "due=2011-12-30 Pacific/Apia")  # a day alone: the time is the end of the day
-    assert alone.err == f"note: due: Fri 2011-12-30 {apia}: Sat 2011-12-31 17:00 +14 instead\n"
+    # As add says it: the date has passed too (set said only the skipped day).
+    assert alone.err == (
+        f"note: due: Fri 2011-12-30 {apia}: Sat 2011-12-31 17:00 +14 instead\nnote: due: already overdue by 14y (2011-12-31 17:00 +14)\n"
+    )
     kiritimati = cli("set", task_id, "due=1994-12-31 09:00 Pacific/Kiritimati")
     assert kiritimati.err == (
         "note: due: Sat 1994-12-31 09:00 does not exist in Pacific/Kiritimati (the clocks skip that whole day, "
         "from Fri 1994-12-30 to Sun 1995-01-01): Sun 1995-01-01 09:00 +14 instead\n"
+        "note: due: already overdue by 31y (1995-01-01 09:00 +14)\n"
     )
     # A snooze is to a moment ahead (one passed is refused): typed the week before Kwajalein skipped its day.
     monkeypatch.setenv("CREWDECK_NOW", "1993-08-14T00:00:00Z")
     snoozed = cli("set", task_id, "snoozed_until=1993-08-21 09:00 Pacific/Kwajalein")
     assert snoozed.err.startswith("note: snooze: Sat 1993-08-21 09:00 does not exist in Pacific/Kwajalein")
     monkeypatch.setenv("CREWDECK_NOW", NOW_TEXT)
-    # The day after, typed: the same instant as the 30th's, and as typed.
-    assert cli("set", task_id, "due=2011-12-31 10:00 Pacific/Apia").err == ""
+    # The day after, typed: the same instant as the 30th's, and as typed (no skipped day to tell of; passed, as any).
+    assert cli("set", task_id, "due=2011-12-31 10:00 Pacific/Apia").err == "note: due: already overdue by 14y (2011-12-31 10:00 +14)\n"
     # A day word read where it was typed: on Thursday the 29th in Apia, tmrw is the 30th, sat the 31st.
     monkeypatch.setenv("CREWDECK_NOW", "2011-12-29T12:00:00Z")
     assert f"Fri 2011-12-30 10:00 {apia}" in cli("set", task_id, "due=tmrw 10:00 Pacific/Apia").err

@@ -212,6 +212,19 @@ def test_add_says_a_due_that_has_passed_already(cli: Cli, monkeypatch: pytest.Mo
     assert cli("add", "Recap @raj due:tmrw").err == ""
 
 
+def test_set_says_a_due_that_has_passed_already_as_add_does(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``set ID due=eow`` on a Sunday moved the task to the Friday gone and said only "moved … to", where ``add`` said
+    "already overdue": one note for both, and none for a closed task (it is not late) nor for a date ahead."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T10:00:00Z")
+    wrap = cli.ok("add", "Wrap @raj").strip()
+    late = cli("set", wrap, "due=eow")
+    assert late.code == 0 and late.err == "note: due: already overdue by 45h (Fri 11-27 18:30 IST Kolkata)\n"
+    assert cli("set", wrap, "due_date=yesterday 10:00").err == "note: due: already overdue by 25h (Sat 11-28 10:00 CET)\n"
+    assert cli("set", wrap, "due=tmrw").err == ""
+    cli.ok("done", wrap)
+    assert cli("set", wrap, "due=eow").err == ""
+
+
 def test_a_post_closer_than_the_publish_lead_has_its_draft_due_now_and_add_says_why(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """The draft was due 24 h before a slot 8 h away: created "16h late", for a lead nobody could have kept; post add
     said nothing of it, where the app's preview said "already overdue"."""

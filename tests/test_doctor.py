@@ -189,3 +189,21 @@ def test_doctor_checks_results_by_their_key_and_what_they_count(cli: Cli) -> Non
         assert (store.record("result", moved)["platform"], store.record("result", moved)["day"]) == ("instagram", "2026-11-22")  # type: ignore[index]
         assert store.record("result", followers)["clicks"] == 2  # type: ignore[index]  # never deleted: listed with what to do
     assert sorted(line.split()[1] for line in repaired.out.splitlines()[2:]) == sorted([followers, shown[orphan], shown[lost]])
+
+
+def test_a_handle_the_filters_read_as_a_word_is_listed_with_how_to_rename_it(cli: Cli) -> None:
+    """A member given @me before the rules refused it (pulled as it is) keeps working; doctor says whom to rename, and how."""
+    mei = new_id()
+    Forger(cli.workspace).set("member", mei, {"handle": "me", "name": "Mei Lin", "tz": "Asia/Shanghai"})
+    listed = cli("doctor")
+    assert listed.code == 1 and listed.err == "1 problem in 1 record\n"
+    (row,) = listed.out.splitlines()[1:]
+    assert row.split(None, 3)[:3] == ["member", mei[:8], "handle"]
+    assert "@me is what filters read as “you”: no filter finds this member by it" in row
+    assert row.endswith("rename them (a manager): crewdeck member set me --handle NEW")
+    # Shown as it is, with no note of placeholders; --repair writes nothing of it.
+    shown = cli("member", "list")
+    assert shown.code == 0 and "Mei Lin" in shown.out and shown.err == ""
+    assert cli("doctor", "--repair").out == listed.out
+    assert cli.ok("member", "set", "me", "--handle", "mei") == "Modified @me: renamed @me to @mei\n"
+    assert cli("doctor").code == 0

@@ -1871,6 +1871,19 @@ def test_a_manager_is_told_that_default_tz_adds_the_members_left_unassigned(cli:
     assert "left unassigned (not members here, and only a manager's import adds members): zoe;" in out  # a member adds no one
 
 
+def test_an_assignee_whose_handle_the_filters_read_as_a_word_is_left_unassigned_and_the_rest_imported(cli: Cli, tmp_path: Path) -> None:
+    """A Trello username "me": the rules refuse @me as a handle (the filters read it as "you"), which refused the whole
+    import with "nothing imported"; the person is left out, as one who cannot be added, and said so."""
+    board = trello_board(cards=0, actions=0)
+    next(m for m in board["members"] if m["id"] == "m-zoe")["username"] = "me"
+    board["cards"][0]["idMembers"] = ["m-zoe"]
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))), "--default-tz", "UTC")
+    assert out.startswith("imported ") and "left unassigned (a handle the filters read as a word, which no member may have): me;" in out
+    assert "me" not in {m["handle"] for m in json.loads(cli.ok("member", "list", "--json"))}
+    title = next(c["name"] for c in board["cards"] if c["id"] == board["cards"][0]["id"])
+    assert tasks(cli)[title]["assignee"] is None
+
+
 def test_an_assignee_matching_no_member_here_is_kept_in_the_tasks_notes(cli: Cli, tmp_path: Path) -> None:
     """The summary listed an assignee who matches no member here, and the task kept no trace of who it was assigned to."""
     asana = write(tmp_path, "asana.csv", asana_csv(asana_rows()))

@@ -1017,6 +1017,25 @@ def test_a_member_added_in_the_same_push_takes_tasks_whichever_comes_first(team:
         ana.http.close()
 
 
+def test_a_pushed_handle_the_filters_read_as_a_word_is_refused(team: Team, raj: Hostile) -> None:
+    """A replica that never asked the rules (an old one, a modified client) gives a member @me or @none: the filters would
+    read it as "you" or "nobody", and the member could never be filtered by it.  Refused with its rule, nothing stored."""
+    ana = _ana(team, raj)
+    try:
+        before = _pulled(ana, team.ids["raj"])
+        answer = ana.push(("set", "member", team.ids["raj"], "handle", "none"))
+        assert _refused(answer) == ["filter_word_handle"]
+        assert answer["refused"][0]["message"].startswith("member.handle: @none is what filters read as “nobody”")
+        mei = new_id()
+        answer = ana.push(*(("set", "member", mei, name, value) for name, value in (("handle", "me"), ("name", "Mei"), ("tz", "UTC"))))
+        assert _refused(answer) == ["filter_word_handle"] * 3  # the record is refused whole, as for a taken handle
+        assert _pulled(ana, team.ids["raj"]) == before and _pulled(ana, mei) == []
+        # A handle that only starts so is anyone's.
+        assert ana.push(("set", "member", team.ids["raj"], "handle", "meera"))["refused"] == []
+    finally:
+        ana.http.close()
+
+
 def test_a_ledger_entry_names_a_campaign_and_a_task_that_exist(team: Team, raj: Hostile) -> None:
     """An entry's campaign or task naming no such record (a made-up id, a member's) was stored: spend no report counts."""
     me, nowhere = team.ids["raj"], new_id()

@@ -102,6 +102,11 @@ def record_id(value: Any) -> str:
 _KNOWN_IDS: set[str] = set()
 
 
+#: Handles the filters read as words (``@me``: you, ``@none``: nobody), with what they read them as: a member with one could
+#: never be filtered by it, so the rules give none of them to a member (``filter_word_handle``).
+FILTER_WORDS = {"me": "you", "none": "nobody"}
+
+
 def handle(value: Any) -> str:
     if not isinstance(value, str) or not _HANDLE.match(value):
         raise ValueError(f"{value!r} is not a handle: lowercase letters, digits, '.', '_' or '-', up to 32 characters")

@@ -50,6 +50,7 @@ from crewdeck.sync.state.postround import (
 from crewdeck.sync.state.records import (
     ENTITIES,
     FAR_DAY_JSON,
+    FILTER_WORDS,
     FIRST_DAY,
     LAST_DAY,
     MEDIA_FIELD,
@@ -141,6 +142,7 @@ RULES = {
     "reversed (the two net to zero)",
     "self_approval": "nobody approves their own entry",
     "unique_handle": "another member has this handle",
+    "filter_word_handle": "a handle is never a word the filters read: @me (you) or @none (nobody)",
     "unique_unix_user": "another member is mapped to this Unix user",
     "unique_ssh_key": "an SSH key belongs to one member: another member has it",
     "last_manager": "the last manager cannot give up the role or be removed",
@@ -608,7 +610,9 @@ class Judge:
         not read as what the batch leaves (``READ_AS_LEFT``).
         """
         if not self.state.has_members():
-            return list(preset) if preset else [None] * len(ops)
+            # Nobody to judge by yet: the first member adds themselves.  Their handle is still one a filter must name.
+            first: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
+            return [verdict or _first_handle_refused(op) for verdict, op in zip(first, ops, strict=True)]
         creating = self._creating = self._creations(ops, rows)
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
@@ -1229,6 +1233,8 @@ class Judge:
         refusal = member_change_refused(author, row_id, field, new=("member", row_id) in creating)
         if refusal is not None:
             return refusal
+        if field == "handle" and value in FILTER_WORDS:
+            return filter_word_refusal(value)
         claims = [(field, value)] if field in ("handle", "unix_user") and value is not None else []
         if field == "ssh_keys":
             claims = [("ssh_key", identity) for identity in identities(value)]
@@ -1902,6 +1908,23 @@ def assignee_refused(assignee: MemberFacts, *, template: bool = False) -> Refusa
             )
         return Refusal("guest_assignee", f"task.assignee: {name} is a guest: guests see no tasks, so no task is assigned to them")
     return None
+
+
+def _first_handle_refused(op: Proposal) -> Refusal | None:
+    """Why an operation into a workspace with no member yet may not be, or ``None``: only a handle a filter reads as a word."""
+    _, _, entity, _, field, value = op
+    if entity == "member" and field == "handle" and (handle := json.loads(value)) in FILTER_WORDS:
+        return filter_word_refusal(handle)
+    return None
+
+
+def filter_word_refusal(handle: str) -> Refusal:
+    """Why no member is given ``handle``, one of ``FILTER_WORDS``: a filter's ``@me`` is the reader, not them."""
+    return Refusal(
+        "filter_word_handle",
+        f"member.handle: @{handle} is what filters read as “{FILTER_WORDS[handle]}”, so a member with it could not be "
+        "filtered by it: pick another handle (their first name, e.g. @ana)",
+    )
 
 
 def _claim_words(field: str, value: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from crewdeck.sync.state.records import FILTER_WORDS
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.app import start_settings
 from crewdeck.tui.session.session import Session
@@ -55,10 +56,15 @@ def _first_run_workspace(path: Path) -> None:
         )
 
 
+#: The first-run member's handle when the OS user name gives none a filter could name.
+FIRST_RUN_HANDLE = "member"
+
+
 def handle_for(user: str) -> str:
-    """A valid handle from an OS user name: ASCII letters, digits, '.', '_', '-', starting with a letter or digit."""
+    """A valid handle from an OS user name: ASCII letters, digits, '.', '_', '-', starting with a letter or digit; never
+    a word the filters read (``FILTER_WORDS``: ``@me`` is whoever filters, so the rules give it to no member)."""
     cleaned = "".join(ch for ch in user.lower() if ch.isascii() and (ch.isalnum() or ch in "._-")).lstrip("._-")[:32]
-    return cleaned or "me"
+    return cleaned if cleaned and cleaned not in FILTER_WORDS else FIRST_RUN_HANDLE
 
 
 def _local_zone() -> str:

@@ -144,8 +144,11 @@ class Triage:
             instant = parse_utc(value["utc"])
             clock24 = services.config.clock24
             mine = format_local(instant, services.viewer_tz, now, clock24=clock24)
-            note = clock_change_note(text.split(), value, now)
-            said = f" · {note}" if note else ""
+            # As quick-add's preview says them: a clock change at the time typed, a due date already passed.
+            notes = [clock_change_note(text.split(), value, now)]
+            if name == "due":
+                notes.append(services.session.edits.overdue_words(ids[0], value, now))
+            said = "".join(f" · {note}" for note in notes if note)
             if meant_tz == services.viewer_tz:
                 return f"→ {mine}{said}"
             meant = format_local(instant, meant_tz, now, clock24=clock24, reader_tz=services.viewer_tz)

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, limit_number, limit_number_of_some, note_expired, note_incomplete, print_json, quiet_option
 from crewdeck.tui.tasks import listing as tasklist
@@ -54,6 +55,13 @@ def say_notes(ctx: Context, draft: Draft, values: dict[str, Any]) -> None:
 
     for note in [*quickadd.clock_change_notes(draft, values, ctx.now), *draft.notes]:
         print(visible(f"note: {note}"), file=sys.stderr)
+    say_overdue(ctx, values)
+
+
+def say_overdue(ctx: Context, values: dict[str, Any]) -> None:
+    """The note that a due date given (to ``add`` or ``set``) has passed already, when it was read and in whose zone."""
+    from crewdeck.tui.tasks import quickadd
+
     overdue = quickadd.overdue_words(values, ctx.now)
     if overdue:
         due = values["due"]
@@ -201,7 +209,15 @@ def cmd_set(ctx: Context) -> int:
         note = clock_change_note(text.split(), stored[name], ctx.now) if name in ("due", "publish", "snoozed_until") else None
         if note:
             print(visible(f"note: {'snooze' if name == 'snoozed_until' else name}: {note}"), file=sys.stderr)
+    if any(_assigned(assignment) == "due" for assignment in words) and (stored["status"] or "inbox") in OPEN_STATUSES:
+        say_overdue(ctx, stored)  # as add says it: a date already passed reads like any other in "moved … to"
     return 0
+
+
+def _assigned(assignment: str) -> str:
+    """The field a ``FIELD=VALUE`` sets (``due_date`` is ``due``, as ``set`` reads it)."""
+    name = assignment.partition("=")[0].strip()
+    return "due" if name == "due_date" else name
 
 
 def cmd_done(ctx: Context) -> int:

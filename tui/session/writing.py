@@ -38,7 +38,7 @@ from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.behind import needs_catch_up
-from crewdeck.tui.tasks.edits import apply_assignments, check_assignments, task_values
+from crewdeck.tui.tasks.edits import DUPLICATE_STATUS, apply_assignments, check_assignments, task_values
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace.describe import Naming, action_words, first_ops, not_undoable
 from crewdeck.tui.workspace.errors import UserError
@@ -212,6 +212,12 @@ class Edits:
         """What ``set_from_text`` would store on ``task_id`` (for a prompt's live preview)."""
         return self._access.read(lambda ws: task_values(ws, task_id, [f"{name}={text}"], self._access.me, now)[name])
 
+    def overdue_words(self, task_id: str, due: dict[str, str], now: dt.datetime) -> str | None:
+        """What quick-add's preview and ``set`` say of a due date already passed (``already overdue by 2h``), for the
+        ``due`` a prompt would store on this task (``field_preview``); ``None`` for a closed task, which is not late."""
+        ((status, _),) = self._statuses([task_id])
+        return None if status in CLOSED_STATUSES else quickadd.overdue_words({"due": due}, now)
+
     def set_assignments(self, task_id: str, assignments: list[str], now: dt.datetime, *, future: bool = False) -> Written:
         """``["title=...", "tags+=x", "every=weekday 09:00"]``: what ``crewdeck set`` does
         (``future``: on this instance and the later ones of its series)."""
@@ -266,7 +272,7 @@ class Edits:
         closed = [(status, title) for status, title in self._statuses(task_ids) if status in CLOSED_STATUSES]
         if closed:  # marking cancels: a done task would be undone, as declining it would
             raise UserError(_not_for_triage("duplicate", closed, "open", "nothing marked"))
-        return self.set_fields(task_ids, {"status": "cancelled", "duplicate_of": original_id}, "mark duplicate")
+        return self.set_fields(task_ids, {"status": DUPLICATE_STATUS, "duplicate_of": original_id}, "mark duplicate")
 
     def snooze(self, task_ids: list[str], text: str, now: dt.datetime) -> Written:
         return self.set_from_text(task_ids, "snoozed_until", text, now)

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from crewdeck.sync.state.records import PRIORITIES, TASK_STATUSES
+from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
@@ -39,6 +39,8 @@ EDITABLE = (
     "duplicate_of",
     "decline_reason",
 )
+#: The status of a task marked a duplicate of another (the app's ``m``, ``set duplicate_of=``): it is not worked on.
+DUPLICATE_STATUS = "cancelled"
 _ESTIMATE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?\Z")
 _NONE = ("", "none", "-")
 
@@ -194,6 +196,13 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
         raise UserError(f"depends_on: {itself} cannot wait for itself")
     if values.get("duplicate_of") == task_id:
         raise UserError(f"duplicate_of: {itself} cannot be a duplicate of itself")
+    if values.get("duplicate_of") not in (None, task["duplicate_of"]) and "status" not in values:
+        # Marked as the app's m marks it: a duplicate is not worked on, so it is cancelled (its series moves on, a post is
+        # pulled); a closed one is left as it is, as m leaves it: a done task would be undone.
+        status = task["status"] or "inbox"
+        if status not in OPEN_STATUSES:
+            raise UserError(f"duplicate_of: {itself} is {status}, not open: a duplicate is cancelled, so nothing was marked")
+        values["status"] = DUPLICATE_STATUS
     return values
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import required_fields
-from crewdeck.sync.state.records import ENTITIES, RESULT, RESULT_COUNTS, Entity, ValidationError, result_key
+from crewdeck.sync.state.records import ENTITIES, FILTER_WORDS, RESULT, RESULT_COUNTS, Entity, ValidationError, result_key
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.workspace.placeholders import (
@@ -65,8 +65,9 @@ class Problem:
         return _RECORD_ID.sub(lambda m: short(m.group()), self.row_id)
 
 
-def scan(ws: Workspace, entities: Iterable[str] = ENTITY_ORDER) -> list[Problem]:
-    """Every problem of every live record of ``entities``."""
+def scan(ws: Workspace, entities: Iterable[str] = ENTITY_ORDER, *, shown_as_is: bool = True) -> list[Problem]:
+    """Every problem of every live record of ``entities``; without ``shown_as_is``, only those of records readers show
+    with placeholders (a handle the filters read as a word is shown as it is)."""
     found: list[Problem] = []
     for name in entities:
         spec = ENTITIES[name]
@@ -77,7 +78,23 @@ def scan(ws: Workspace, entities: Iterable[str] = ENTITY_ORDER) -> list[Problem]
                 found.extend(_result_problems(row_id, values, required))
         if name == "result":
             found.extend(_unknown_targets(ws))
+        if name == "member" and shown_as_is:
+            found.extend(_filter_word_handles(ws))
     return found
+
+
+def _filter_word_handles(ws: Workspace) -> Iterator[Problem]:
+    """Members given a handle the filters read as a word (``@me``, ``@none``) before the rules refused one: their tasks
+    cannot be filtered by it.  Renaming them is a person's choice: the doctor says how, and writes nothing."""
+    for member in ws.members():
+        if member.handle in FILTER_WORDS:
+            yield Problem(
+                "member",
+                member.id,
+                "handle",
+                f"@{member.handle} is what filters read as “{FILTER_WORDS[member.handle]}”: no filter finds this member by it",
+                advice=f"rename them (a manager): crewdeck member set {member.handle} --handle NEW",
+            )
 
 
 def _result_problems(row_id: str, values: dict[str, Any], required: set[str]) -> Iterator[Problem]:
@@ -226,5 +243,5 @@ def repair(writer: Writer, problems: Iterable[Problem]) -> list[Problem]:
 
 
 def count(ws: Workspace, entity: str) -> int:
-    """How many live records of ``entity`` have a problem (what a listing's note says)."""
-    return len({p.row_id for p in scan(ws, [entity])})
+    """How many live records of ``entity`` are shown with placeholders (what a listing's note says)."""
+    return len({p.row_id for p in scan(ws, [entity], shown_as_is=False)})

@@ -31,9 +31,9 @@ from typing import Any
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.postround import content_hash
-from crewdeck.sync.state.records import ENTITIES, MEMBER, ValidationError, budget_id, canonical_json, result_id
+from crewdeck.sync.state.records import ENTITIES, FILTER_WORDS, MEMBER, ValidationError, budget_id, canonical_json, result_id
 from crewdeck.sync.state.records import handle as valid_handle
-from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character, member_add_refused
+from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character, filter_word_refusal, member_add_refused
 from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.errors import summary
@@ -171,6 +171,8 @@ def _keeps_unsubmitted(current: Mapping[str, Any], changes: dict[str, Any]) -> b
 NO_ZONE = "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
 #: Why a person the file only names (an assignee) is not added by a member's import (``rules.member_add_refused``).
 FOR_A_MANAGER = "not a member here, and only a manager's import adds members"
+#: Why a person the file only names, by a handle the filters read as a word (``@me``), is not added (``filter_word_handle``).
+FILTER_WORD = "a handle the filters read as a word, which no member may have"
 
 
 @dataclass
@@ -192,6 +194,8 @@ class Merge:
     unzoned: set[str] = field(default_factory=set)
     #: Handles left unassigned whom only a manager's import adds (``rules.member_add_refused``): this one is a member's.
     for_a_manager: set[str] = field(default_factory=set)
+    #: Handles left unassigned that the filters read as words (``@me``): no member is given one (``FILTER_WORD``).
+    filter_words: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     #: record id -> how messages name it.
     where: dict[str, str] = field(default_factory=dict)
@@ -241,6 +245,8 @@ class Merge:
             parts.append(f"left unassigned (not members here: --default-tz ZONE adds them): {words.names(self.unzoned)}")
         if self.for_a_manager:
             parts.append(f"left unassigned (not members here, and only a manager's import adds members): {words.names(self.for_a_manager)}")
+        if self.filter_words:
+            parts.append(f"left unassigned ({FILTER_WORD}): {words.names(self.filter_words)}")
         if self.kept:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
             parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
@@ -526,11 +532,17 @@ class _Merger:
             self.merge.unzoned.add(handle)
         elif problem == FOR_A_MANAGER:
             self.merge.for_a_manager.add(handle)
+        elif problem == FILTER_WORD:
+            self.merge.filter_words.add(handle)
         else:
             self.merge.unassigned.add(handle)
 
     def _cannot_add(self, handle: str, sm: SourceMember, removed: set[str]) -> str | None:
         """Why the member the file names cannot be added here, or ``None``."""
+        if handle in FILTER_WORDS:
+            # Refused by the rules, which would refuse the whole import: a file's own member is its problem, a person it
+            # only names (an assignee) is left out as one who cannot be added.
+            return filter_word_refusal(handle).message if sm.defined else FILTER_WORD
         if handle in removed:
             return "was removed from this workspace; add them back first (crewdeck member add), or take them out of the file"
         refused = member_add_refused(self.me.facts()) if self.me is not None else None
