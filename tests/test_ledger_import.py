@@ -33,12 +33,15 @@ def _write(tmp_path: Path, text: str, name: str = "spend.csv") -> str:
 
 
 def _listed(result: Result, path: str) -> list[str]:
-    """A refused import's bad rows, each as ``LINE: problem`` (listed as ``FILE:LINE: problem``, one per row, then the count)."""
+    """A refused import's problems, each as ``LINE: problem`` (listed as ``FILE:LINE: problem``, one per problem of a
+    row, then the count of rows)."""
     assert result.code == 2 and "Traceback" not in result.err
     *rows, last = result.err.splitlines()
-    assert last == f"crewdeck: error: nothing imported: {counted(len(rows), 'bad row')} in {path} (listed above)"
     assert all(line.startswith(f"{path}:") for line in rows)
-    return [line.removeprefix(f"{path}:") for line in rows]
+    listed = [line.removeprefix(f"{path}:") for line in rows]
+    bad = len({line.split(":", 1)[0] for line in listed})
+    assert last == f"crewdeck: error: nothing imported: {counted(bad, 'bad row')} in {path} (listed above)"
+    return listed
 
 
 GOOD = """date,campaign,category,payee,amount,currency,memo
@@ -79,12 +82,14 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_pat
     before = team.ok("export")
     path = _write(tmp_path, text)
     # Each bad row on its own line as FILE:LINE: (an editor jumps to it), then one short line that counts them, as kpi import ends.
-    problems = {int(line.split(":")[0]): line for line in _listed(team("ledger", "import", path), path)}
+    problems: dict[int, str] = {}
+    for line in _listed(team("ledger", "import", path), path):  # a row's problems, each on a line of its own
+        problems[int(line.split(":")[0])] = problems.get(int(line.split(":")[0]), "") + line + "\n"
     assert sorted(problems) == [3, 4, 6, 7, 8, 9, 10]
     assert "use a dot as the decimal separator" in problems[3]
     assert "one line only" in problems[4]
     assert "unknown campaign +winter-sale" in problems[6]
-    assert "is not a date like 2026-11-20" in problems[7]
+    assert "is not a date like 2026-11-20" in problems[7] and "'1e3' is not a plain decimal number" in problems[7]
     assert "6 columns, the header has 7" in problems[8]
     assert "negative zero" in problems[9]
     assert "EUR has 2 decimal places, not 3" in problems[10]
@@ -779,6 +784,28 @@ def test_each_problem_of_a_row_is_a_line_naming_its_column_as_the_file_does(team
     ]
     rates = _write(tmp_path, "date,pair,rate\n2026-11-02,USD/EUR,abc\n", "rates.csv")
     assert _listed(team("rate", "import", rates), rates) == ["2: rate: 'abc' is not a plain decimal number like 0.9215"]
+
+
+def test_a_row_whose_date_or_flag_cannot_be_read_lists_its_other_problems_too(team: Cli, tmp_path: Path) -> None:
+    """A date in another format, a needs_approval that is not yes or no, or an amount in another currency than its
+    column was said alone: the row's bad amount or campaign came out on the next run (review ra)."""
+    path = _write(
+        tmp_path,
+        "Datum,Betrag,payee,campaign,category,needs_approval,currency\n"
+        "01.11.2026,abc,Meta,spring-launch,ads,no,EUR\n"
+        "2026-11-02,5.00,Meta,nope,ads,maybe,EUR\n"
+        "2026-11-03,5 USD,,spring-launch,ads,no,EUR\n",
+    )
+    result = team("ledger", "import", path, "--map", "date=Datum,amount=Betrag")
+    assert result.code == 2 and result.err.splitlines() == [
+        f"{path}:2: Datum: '01.11.2026' is not a date like 2026-11-20 (YYYY-MM-DD; --date-format reads others, e.g. %d/%m/%Y)",
+        f"{path}:2: Betrag: 'abc' is not a plain decimal number like 120.50",
+        f"{path}:3: needs_approval: 'maybe' is not yes or no",
+        f"{path}:3: campaign: unknown campaign +nope (campaigns: +spring-launch)",
+        f"{path}:4: Betrag: '5 USD' is in USD, but its currency column says 'EUR'",
+        f"{path}:4: payee: required",
+        f"crewdeck: error: nothing imported: 3 bad rows in {path} (listed above)",
+    ]
 
 
 def test_an_id_given_twice_or_taken_here_names_the_id_column_as_every_problem_names_its_column(team: Cli, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
@@ -479,28 +479,36 @@ def _entry_row(
     cell: dict[str, str], ctx: FormContext, resolve_task: Any, reading: Reading
 ) -> tuple[EntryDraft, str | None, str | None, bool]:
     """The row's entry, its id and the id it reverses as the file gives them, and whether it names its currency."""
-    day = reading.day(cell["date"])
+    # The cells read before the entry's own checks: each problem is kept, not raised, so that the row's other
+    # problems are listed with it (a bad date hid a bad amount until the next run).
+    early: dict[str, str] = {}
+    day = _read_cell(early, "date", lambda: reading.day(cell["date"]))
     flag = cell.get("needs_approval", "").lower()
     if flag not in _YES | _NO:
-        raise UserError(f"needs_approval: {quoted(cell['needs_approval'])} is not yes or no")
-    amount = reading.amount(cell["amount"])
-    currency = _currency_cell("currency", cell["currency"]) if cell.get("currency") else ""
+        early["needs_approval"] = f"needs_approval: {quoted(cell['needs_approval'])} is not yes or no"
+    amount = _read_cell(early, "amount", lambda: reading.amount(cell["amount"]))
+    currency = _read_cell(early, "currency", lambda: _currency_cell("currency", cell["currency"]) if cell.get("currency") else "")
     number, _, named = amount.rpartition(" ")
     if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
         if named.upper() != currency.upper():
-            raise UserError(
+            early["amount"] = (
                 f"amount {quoted(cell['amount'])} is in {named.upper()}, but its currency column says {quoted(cell['currency'])}"
             )
-    elif currency:
+    elif currency and amount:
         amount = f"{amount} {currency}"
     values = {name: cell.get(name, "") for name in ("campaign", "category", "payee", "memo", "task")}
+    # A date that could not be read is given as one that can, for the other fields' checks alone: its own problem is
+    # the one said.
+    given = {**values, "date": day or ctx.today.isoformat(), "amount": amount or "0"}
     try:
-        draft = parse_entry({**values, "date": day, "amount": amount}, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
+        draft = parse_entry(given, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
     except FormProblems as exc:
-        if "amount" not in exc.problems:
-            raise
-        said = as_written(exc.problems["amount"], amount, cell["amount"]) + reading.comma_hint(cell["amount"])
-        raise FormProblems({**exc.problems, "amount": said}) from None
+        found = dict(exc.problems)
+        if "amount" in found and "amount" not in early:
+            found["amount"] = as_written(found["amount"], amount, cell["amount"]) + reading.comma_hint(cell["amount"])
+        raise FormProblems({**early, **{name: problem for name, problem in found.items() if name not in early}}) from None
+    if early:
+        raise FormProblems(early)
     _check_record("ledger_entry", {name: getattr(draft, name) for name in _DRAFT_FIELDS})
     ids = []
     for name in ("id", "reverses"):
@@ -510,6 +518,15 @@ def _entry_row(
         ids.append(value or None)
     # A lone number is read in the base currency (``parse_amount``'s default), which the import says in a note.
     return draft, ids[0], ids[1], len(amount.split()) > 1
+
+
+def _read_cell(problems: dict[str, str], name: str, read: Callable[[], str]) -> str:
+    """``read()``, or ``""`` with its refusal kept in ``problems`` under ``name``."""
+    try:
+        return read()
+    except UserError as exc:
+        problems[name] = str(exc)
+        return ""
 
 
 #: The fields of an entry that come from the file (its author and time come from who imports, and when).
