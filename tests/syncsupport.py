@@ -60,11 +60,16 @@ def wait_up(proc: subprocess.Popen[bytes], url: str, what: str) -> None:
         wait_until(answers, f"{what} to come up")
 
 
+#: How many ports ``up_on_a_free_port`` tries.
+PORT_TRIES = 5
+
+
 def up_on_a_free_port(up: Callable[[int], None], port: int, *, again: bool = False) -> None:
     """``up(port)`` a server on ``port`` (a ``free_port``), or on another one while the one tried was taken meanwhile: free
     when ``free_port`` looked, another process (another test's server, a connection's own end) may have taken it before
-    the server bound it.  ``again``: a server started once keeps its port."""
-    while True:
+    the server bound it.  ``again``: a server started once keeps its port.  A few tries: a server that says every port
+    is taken has another fault, which the last try's error shows."""
+    for _ in range(PORT_TRIES - 1):
         try:
             up(port)
             return
@@ -72,6 +77,7 @@ def up_on_a_free_port(up: Callable[[int], None], port: int, *, again: bool = Fal
             if again:
                 raise
             port = free_port()
+    up(port)
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = PATIENCE) -> None:
