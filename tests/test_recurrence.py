@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from crewdeck.sync.state.records import recurrence_rule
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.zones import zone
+from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.recurrence import Rule, parse_rule
 from crewdeck.tui.time.hours import parse_hours
@@ -389,16 +392,48 @@ def test_a_rule_with_no_time_set_on_a_task_ends_its_owners_day_in_their_zone(cli
     assert [t["due"] for t in _tasks(cli, "Inbox")] == [{"utc": "2026-11-27T22:00:00Z", "tz": "America/New_York"}]
 
 
+def _rows(cli: Cli, title: str) -> list[tuple[str, str | None, str]]:
+    """The task table itself, read with no command in between: (status, due, maker) of each live task so titled, by due."""
+    with closing(sqlite3.connect(cli.workspace)) as db:
+        return db.execute(
+            "SELECT status, due_utc, member.handle FROM task JOIN member ON member.id = task.created_by WHERE title = ? AND NOT task.deleted ORDER BY 2",
+            (title,),
+        ).fetchall()
+
+
 def test_a_rule_given_to_a_closed_task_makes_its_next_instance_the_rules_next_occurrence(cli: Cli) -> None:
     """A done task given `every=mon 09:00` was moved to Monday (done, and due in four days) and the series' first open
-    instance made for the Monday after: a week skipped.  `status=done every=…` in one command skipped it alike."""
+    instance made for the Monday after: a week skipped.  `status=done every=…` in one command skipped it alike.  The
+    next instance is made by `set` itself, by who ran it: it appeared only when someone listed the tasks, made by them."""
     done = cli.ok("add", "Weekly report due:2026-11-26 09:00").strip()
     cli.ok("done", done)
-    cli.ok("set", done, "every=mon 09:00")
-    [open_one] = _tasks(cli)
-    assert open_one["due"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}  # this coming Monday
+    cli.in_person("set", done, "every=mon 09:00 Europe/Berlin", as_member="raj")
+    assert _rows(cli, "Weekly report") == [
+        ("done", "2026-11-26T08:00:00Z", "ana"),  # as it was closed
+        ("inbox", "2026-11-30T08:00:00Z", "raj"),  # this coming Monday, made by raj's `set`
+    ]
     shown = json.loads(cli.ok("show", done, "--json"))
-    assert (shown["status"], shown["due"]) == ("done", {"utc": "2026-11-26T08:00:00Z", "tz": "Europe/Berlin"})  # as it was closed
-    closing = cli.ok("add", "Invoice run").strip()
-    cli.ok("set", closing, "status=done", "every=tue 10:00")
-    assert [t["due"]["utc"] for t in _tasks(cli, "Invoice")] == ["2026-12-01T09:00:00Z"]  # this coming Tuesday
+    assert (shown["status"], shown["due"]) == ("done", {"utc": "2026-11-26T08:00:00Z", "tz": "Europe/Berlin"})
+    [open_one] = _tasks(cli)
+    assert open_one["due"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}
+    closing_one = cli.ok("add", "Invoice run").strip()
+    cli.ok("set", closing_one, "status=done", "every=tue 10:00")
+    assert [row[:2] for row in _rows(cli, "Invoice run")] == [
+        ("done", None),  # closed with no due, and kept so
+        ("inbox", "2026-12-01T09:00:00Z"),  # this coming Tuesday
+    ]
+
+
+def test_the_apps_colon_gives_a_closed_task_a_rule_and_its_next_instance_as_one_action(cli: Cli) -> None:
+    """The app's `:` (`every=…` on a done task) made the next instance only at the next listing's catch-up, by the
+    member listing; it is made by the action, and undone with it."""
+    done = cli.ok("add", "Weekly report due:2026-11-26 09:00").strip()
+    cli.ok("done", done)
+    session = Session.open(cli.workspace, "raj")
+    try:
+        session.edits.set_assignments(done, ["every=mon 09:00 Europe/Berlin"], NOW)
+        assert _rows(cli, "Weekly report") == [("done", "2026-11-26T08:00:00Z", "ana"), ("inbox", "2026-11-30T08:00:00Z", "raj")]
+        session.edits.undo()
+    finally:
+        session.close()
+    assert _rows(cli, "Weekly report") == [("done", "2026-11-26T08:00:00Z", "ana")]

@@ -602,6 +602,9 @@ def start_series(ws: Workspace, w: Writer, task_id: str, rule: Rule, now: dt.dat
     due = task["due"]
     day = parse_utc(due["utc"]).astimezone(zone(rule.tz)).date() if due else now.astimezone(zone(rule.tz)).date()
     recurrence = {"rule": rule.to_json(), "on": day.isoformat(), "template": template_of(task)}
-    w.set("task", task_id, {"series": new_id(), "recurrence": recurrence})
-    after_done(ws, w, task_id, now)
+    started = {"series": new_id(), "recurrence": recurrence}
+    w.set("task", task_id, started)
+    # As the completion hook makes it, from the task as this write leaves it: after_done reads the saved row, which
+    # has no series until the commit, and the next instance would wait for a listing's catch_up, made by its reader.
+    _create_next(ws, w, {**task, **started}, day, now)
     return task_id
