@@ -21,7 +21,7 @@ from textual.widgets import Input
 from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.app import CrewdeckApp, check_config
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.opening import GRID_GUTTER, LEDGER_ROWS, GridQuery, Opening, first_grid, grid_resolution, grid_width
@@ -832,6 +832,21 @@ async def test_the_palette_lists_the_apps_commands_not_the_filter_boxs_text_edit
             assert [title for title, text in from_keys.items() if text.endswith("(None)")] == []
             assert not [title for title in helps if "cursor" in title or "Delete" in title or "Paste" in title]
             assert helps["Tasks: Filter"] == "key / (tasks.filter)" and helps["Budget: Filter"] == "key / (ledger.filter)"
+
+
+async def test_a_key_some_terminals_send_as_another_works_and_the_app_says_where_it_does_not(workspace: Path) -> None:
+    # "triage.done" = "ctrl+h" stopped the app from opening; in a kitty-protocol terminal (as Pilot presses keys) it works.
+    config = Config(keymap={"triage.done": "ctrl+h"})
+    check_config(config)
+    app = make_app(workspace, config=config)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        told = [str(n.message) for n in app._notifications if n.title == "config"]
+        assert len(told) == 1 and "keymap.triage.done: in tmux and terminals without the kitty keyboard protocol, ctrl+h arrives" in told[0]
+        task = table(app).cursor_key
+        await pilot.press("ctrl+h")
+        await settle(pilot)
+        assert record(workspace, task)["status"] == "done"  # type: ignore[arg-type]
 
 
 async def test_keys_are_rebound_from_the_config(workspace: Path) -> None:

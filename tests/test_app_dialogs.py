@@ -371,6 +371,17 @@ async def test_the_snooze_prompt_says_when_a_time_typed_is_one_the_clocks_skip_o
         assert "twice" not in preview and "does not exist" not in preview and "03:30" in preview
 
 
+async def test_the_snooze_prompt_says_a_time_passed_on_the_12_hour_clock(workspace: Path) -> None:
+    # With time_format = "12h" it said "today 08:00 CET has passed already", on the 24-hour clock the app shows nowhere.
+    app = make_app(workspace, config=Config(time_format="12h"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await pilot.press("ctrl+u", *"today 08:00")
+        await settle(pilot)
+        assert "today 8:00am CET has passed already" in prompt_preview(app)
+
+
 async def test_quick_add_previews_the_publish_slot_and_the_repeat_rule_it_understood(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -1013,6 +1013,17 @@ def test_a_snooze_to_a_moment_passed_already_is_refused_saying_when_it_was(cli: 
     assert json.loads(cli.ok("show", task_id[:8], "--json"))["snoozed_until"] == {"utc": "2026-11-26T10:00:00Z", "tz": "Europe/Berlin"}
 
 
+def test_a_snooze_passed_already_is_said_on_the_12_hour_clock_as_a_snooze_taken_is(cli: Cli, tmp_path: Path) -> None:
+    # With time_format = "12h" the refusal said "today 09:00 CET" where the snooze it took said 11:00am.
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    task_id = cli.ok("add", "Draft carousel").strip()
+    assert one_line_error(cli("--config", str(config), "set", task_id[:8], "snoozed_until=thu")) == (
+        "crewdeck: error: snooze: today 9:00am CET has passed already: snooze to a later time (none wakes it now)\n"
+    )
+    assert "11:00am" in cli.ok("--config", str(config), "set", task_id[:8], "snoozed_until=thu 11:00")
+
+
 def test_a_snooze_to_a_day_wakes_at_the_start_of_your_working_day(cli: Cli) -> None:
     # A day alone woke at 08:00 whatever your hours: before raj's 10:00, and on ana's Saturday off.
     task_id = cli.ok("add", "Draft carousel").strip()

@@ -257,6 +257,18 @@ def check_config(config: Config) -> None:
             raise ConfigError(where, f"keymap.{action}", why)
 
 
+def keymap_warnings(config: Config) -> list[str]:
+    """One line for each keymap entry taken whose key fires in some terminals alone (ctrl+h: not in tmux), naming the
+    file and the key: said, never refused (a config that works in kitty must not stop the app opening elsewhere)."""
+    if not config.keymap:
+        return []
+    from crewdeck.tui.app.key_conflicts import terminal_dependent
+
+    where = config.path or Path("config")
+    warned = ((action, terminal_dependent(keys)) for action, keys in config.keymap.items())
+    return [f"{where}: keymap.{action}: {warning}" for action, warning in warned if warning is not None]
+
+
 class MainScreen(Screen[None]):
     """The panes, with a tab bar when the terminal is narrow or a pane is zoomed.
 
@@ -467,7 +479,7 @@ class CrewdeckApp(App[int]):
         self.set_interval(15, self._tick_clock)
         self.set_interval(60, self._rescore)
         self._tell_expired()
-        for line in moved_notes(self.config):  # said on stderr too, which the app's screen hides
+        for line in [*moved_notes(self.config), *keymap_warnings(self.config)]:  # said on stderr too, which the app's screen hides
             self.notify(line, title="config", severity="warning", timeout=20)
         self._load_people()
         for pane in self.main_screen.query(Pane):

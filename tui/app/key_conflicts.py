@@ -29,16 +29,18 @@ _NAMED = frozenset(
 )
 
 
-#: Keys a terminal sends as another (one byte for both; tmux and most terminals never tell them apart), by the name
-#: Textual gives that press: a binding on the first never fires there.
+#: Keys that reach the app as themselves only where the terminal speaks the kitty keyboard protocol (which Textual
+#: turns on): tmux and the terminals without it send one byte for both, which Textual names as the second.  A binding
+#: on the first works in kitty, WezTerm, foot, Ghostty, and never fires elsewhere: taken, with a warning.
 _SENT_AS = {
     "ctrl+i": "tab",
     "ctrl+m": "enter",
     "ctrl+h": "backspace",
-    "ctrl+[": "escape",
-    "ctrl+left_square_brace": "escape",
+    "ctrl+left_square_bracket": "escape",
     "ctrl+space": "ctrl+@",
 }
+#: Keys Textual names with a sign after a modifier (the byte ctrl+space sends without the kitty protocol).
+_SIGNED = frozenset(key.value for key in Keys if "+" in key.value)
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,26 @@ def not_a_key(keys: str) -> str | None:
             return f"{key!r} is not a key: with a modifier, write the letter small ({small}; add shift+ for the capital)"
         if not _named(key):
             return f"{key!r} is not a key: name keys as Textual does (o, O, ctrl+o, f5, enter, space, comma), several separated by commas"
-        # shift with a letter alone types the capital: the app is sent "O", never "shift+o".
-        sent = _SENT_AS.get(key) or (name.upper() if modifiers == ["shift"] and len(name) == 1 and name.isalpha() else None)
+        if modifiers and len(name) == 1 and _character_to_key(name) != name and key not in _SIGNED:
+            # Textual names a sign pressed with a modifier by its name (ctrl+left_square_bracket): ctrl+[ would never match.
+            return (
+                f"{key!r} is not a key: with a modifier, name the sign as Textual does ({'+'.join([*modifiers, _character_to_key(name)])})"
+            )
+        if modifiers == ["shift"] and len(name) == 1 and name.isalpha():
+            # shift with a letter alone types the capital, in every terminal: the app is sent "O", never "shift+o".
+            return f"{key!r} never reaches the app: terminals (and tmux) send it as {name.upper()!r}; write {name.upper()!r}, or pick another key"
+    return None
+
+
+def terminal_dependent(keys: str) -> str | None:
+    """A warning for the first of ``keys`` that fires only in a terminal with the kitty keyboard protocol; ``None`` if none."""
+    for _, key in _spelled(keys):
+        sent = _SENT_AS.get(key)
         if sent is not None:
-            return f"{key!r} never reaches the app: terminals (and tmux) send it as {sent!r}; write {sent!r}, or pick another key"
+            return (
+                f"in tmux and terminals without the kitty keyboard protocol, {key} arrives as {sent}, and this binding does not"
+                " fire there (it does in kitty, WezTerm, foot, Ghostty)"
+            )
     return None
 
 

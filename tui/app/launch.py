@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from crewdeck.sync.state.records import FILTER_WORDS
 from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app import start_settings
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.views import find
@@ -123,13 +124,15 @@ def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None, ends_when: 
     from crewdeck.tui.app.opening import Opening
 
     opening = Opening(session, ctx.config.clock24, ctx.now, terminal.columns)
-    from crewdeck.tui.app.app import CrewdeckApp, check_config
+    from crewdeck.tui.app.app import CrewdeckApp, check_config, keymap_warnings
 
     try:
         check_config(ctx.config)
     except UserError:
         session.close()
         raise
+    for line in keymap_warnings(ctx.config):
+        print(visible(f"warning: {line}"), file=sys.stderr)
     if on is not None and not all(stream.isatty() for stream in on):
         # `crewdeck > out.txt`, `crewdeck < /dev/null`: the app would draw its escape codes into the file and wait for keys.
         session.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import tomllib
 from typing import Any
 
@@ -57,6 +58,12 @@ def cmd_config_set(ctx: Context) -> int:
         check_config(updated(config, {key: value}))
     path = save(config, {key: value})
     print(visible(f"{path}: {key} = {value!r}"))
+    if key.startswith("keymap."):
+        # Taken, as it works where the terminal speaks the kitty keyboard protocol; said where it does not.
+        from crewdeck.tui.app.app import keymap_warnings
+
+        for line in keymap_warnings(Config(keymap={key.removeprefix("keymap."): value}, path=path)):
+            print(visible(f"warning: {line}"), file=sys.stderr)
     return 0
 
 

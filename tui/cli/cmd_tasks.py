@@ -195,7 +195,7 @@ def cmd_set(ctx: Context) -> int:
         raise UserError("set: give at least one FIELD=VALUE")
     with ctx.writer() as w:
         for task_id in task_ids:
-            apply_assignments(ctx.ws, w, task_id, words, ctx.me, ctx.now, future=ctx.args.future)
+            apply_assignments(ctx.ws, w, task_id, words, ctx.me, ctx.now, future=ctx.args.future, clock24=ctx.config.clock24)
     touched = sorted({op.row_id for op in w.ops if op.entity == "task"})
     names = _names(ctx)
     lines = [f"{names.task(i)} is as given already ({', '.join(words)}): nothing written" for i in task_ids if i not in touched]

@@ -205,12 +205,14 @@ class Edits:
         """``name=text`` on each task, read as ``crewdeck set`` reads it (a date alone is the
         end of that task's assignee's working day)."""
         me = self._access.me
-        changes = self._access.read(lambda ws: [(task_id, task_values(ws, task_id, [f"{name}={text}"], me, now)) for task_id in task_ids])
+        changes = self._access.read(
+            lambda ws: [(task_id, task_values(ws, task_id, [f"{name}={text}"], me, now, self._clock24)) for task_id in task_ids]
+        )
         return self._write(f"set {name}", changes)
 
     def field_preview(self, task_id: str, name: str, text: str, now: dt.datetime) -> Any:
         """What ``set_from_text`` would store on ``task_id`` (for a prompt's live preview)."""
-        return self._access.read(lambda ws: task_values(ws, task_id, [f"{name}={text}"], self._access.me, now)[name])
+        return self._access.read(lambda ws: task_values(ws, task_id, [f"{name}={text}"], self._access.me, now, self._clock24)[name])
 
     def overdue_words(self, task_id: str, due: dict[str, str], now: dt.datetime) -> str | None:
         """What quick-add's preview and ``set`` say of a due date already passed (``already overdue by 2h``), for the
@@ -223,12 +225,14 @@ class Edits:
         (``future``: on this instance and the later ones of its series)."""
         label = f"set {', '.join(a.split('=', 1)[0].rstrip('+-') for a in assignments)}"
         me = self._access.me
-        return self._remembered(label, lambda ws, writer: apply_assignments(ws, writer, task_id, assignments, me, now, future=future))
+        return self._remembered(
+            label, lambda ws, writer: apply_assignments(ws, writer, task_id, assignments, me, now, future=future, clock24=self._clock24)
+        )
 
     def check_assignments(self, task_id: str, assignments: list[str], now: dt.datetime) -> None:
         """What ``set_assignments`` would read, judged without writing (``UserError``: the first bad one)."""
         me = self._access.me
-        self._access.read(lambda ws: check_assignments(ws, task_id, assignments, me, now))
+        self._access.read(lambda ws: check_assignments(ws, task_id, assignments, me, now, self._clock24))
 
     def cycle_status(self, task_ids: list[str]) -> Written:
         statuses = self._access.read(lambda ws: [ws.task(task_id)["status"] for task_id in task_ids])

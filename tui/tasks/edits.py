@@ -78,6 +78,7 @@ def field_value(
     owner: Member | None = None,
     audience_tz: str | None = None,
     platform: str | None = None,
+    clock24: bool = True,
 ) -> Any:
     """The stored value for ``name`` from ``text`` (``current`` for ``+=``/``-=`` lists).
 
@@ -85,6 +86,7 @@ def field_value(
     end of their working day); ``audience_tz`` is the zone a publish slot is
     read in (the campaign's audience), and ``platform``'s first peak hour
     still ahead the time of a slot given as a day alone, as in quick-add.
+    ``clock24``: the reader's clock, for a time said in a refusal.
     """
     raw = text.strip()
     lowered = raw.lower()
@@ -118,7 +120,7 @@ def field_value(
         if lowered in _NONE:
             return None
         try:
-            return _snooze_moment(raw, me, now).value()
+            return _snooze_moment(raw, me, now, clock24).value()
         except (DateError, ValueError) as exc:
             raise UserError(f"snooze: {exc}") from None
     if name == "tags":
@@ -144,14 +146,16 @@ def _not_a_field(name: str) -> UserError:
 _WAKE_REACH = 14
 
 
-def _snooze_moment(text: str, me: Member, now: dt.datetime) -> Moment:
+def _snooze_moment(text: str, me: Member, now: dt.datetime, clock24: bool) -> Moment:
     """A snooze as typed: in ``me``'s zone unless it names one.  A day alone on ``me``'s clock wakes as their working day
     starts (on a day they do not work, as their next one does: the task is back before they are); on another's clock,
     or for one with no hours, at 08:00."""
     moment = _wake_moment(parse_moment_text(text, me.tz, now, dt.time(8, 0)), me)
     if moment.instant <= now:
         # It would wake at once, hiding nothing, and be said as snoozed.
-        raise DateError(f"{format_local(moment.instant, moment.tz, now)} has passed already: snooze to a later time (none wakes it now)")
+        raise DateError(
+            f"{format_local(moment.instant, moment.tz, now, clock24=clock24)} has passed already: snooze to a later time (none wakes it now)"
+        )
     return moment
 
 
@@ -167,7 +171,7 @@ def _wake_moment(moment: Moment, me: Member) -> Moment:
     return moment
 
 
-def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> dict[str, Any]:
+def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime, clock24: bool = True) -> dict[str, Any]:
     """``["status=done", "tags+=urgent"]`` -> the fields to set on ``task_id``."""
     values: dict[str, Any] = {}
     task = ws.task(task_id)
@@ -182,14 +186,14 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
             current = values.get(name)
             if current is None:
                 current = ws.task_list_field(task_id, name)
-            change = field_value(ws, name, text, me, now)
+            change = field_value(ws, name, text, me, now, clock24=clock24)
             if not change:
                 raise UserError(f"{name}{op}: give what to {'add' if op == '+=' else 'remove'} (to clear them: {name}=)")
             values[name] = [*current, *(x for x in change if x not in current)] if op == "+=" else [x for x in current if x not in change]
         else:
             if name in ("due", "publish") and not context:
                 context = _time_context(ws, task, values, me)
-            values[name] = field_value(ws, name, text, me, now, **context)
+            values[name] = field_value(ws, name, text, me, now, **context, clock24=clock24)
     values = {name: values[name] for name in dict.fromkeys(p[0] for p in parsed)}  # in the order typed, as the log tells it
     itself = f"“{task['title'] or task_id[:8]}”"
     if task_id in (values.get("depends_on") or []):
@@ -260,23 +264,23 @@ def _given_once(given: list[tuple[str, str]]) -> None:
             raise UserError(f"{name}: is given twice ({typed}, {again}): give one")
 
 
-def check_assignments(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime) -> None:
+def check_assignments(ws: Workspace, task_id: str, assignments: list[str], me: Member, now: dt.datetime, clock24: bool = True) -> None:
     """Read ``assignments`` as ``apply_assignments`` reads them, writing nothing: ``UserError`` names a bad one (the
     app's ``:`` on a recurring task, before it asks which instances to change)."""
     rules, fields = _rules_and_fields(assignments)
-    task_values(ws, task_id, fields, me, now)
+    task_values(ws, task_id, fields, me, now, clock24)
     if rules:
         parse_rule_text(rules[-1].split("=", 1)[1], me, now)
 
 
 def apply_assignments(
-    ws: Workspace, w: Writer, task_id: str, assignments: list[str], me: Member, now: dt.datetime, *, future: bool
+    ws: Workspace, w: Writer, task_id: str, assignments: list[str], me: Member, now: dt.datetime, *, future: bool, clock24: bool = True
 ) -> None:
     """``crewdeck set``'s work, for the CLI and the app's ``:``: FIELD=VALUE on this task
     (or, with ``future``, on it and the later instances of its series), ``every=RULE``
     to start, change or end (``every=none``) a series, and the completion hook."""
     rules, fields = _rules_and_fields(assignments)
-    values = task_values(ws, task_id, fields, me, now)
+    values = task_values(ws, task_id, fields, me, now, clock24)
     if not future:
         # A value the task holds already is not written (nor logged) again; the later instances may differ from it.
         held = ws.task(task_id)
