@@ -346,17 +346,7 @@ def _counts(rng: random.Random, reach: int) -> dict[str, int]:
     # Per 1,000 people reached: 20-50 reactions, 2-8 comments, 1-6 shares, 1-4 saves.
     reactions, comments, shares, saves = (reach * rng.randint(low, high) // 1_000 for low, high in ((20, 50), (2, 8), (1, 6), (1, 4)))
     clicks = impressions * rng.randint(8, 20) // 1_000
-    return {
-        "impressions": impressions,
-        "reach": reach,
-        "engagements": reactions + comments + shares + saves,
-        "reactions": reactions,
-        "comments": comments,
-        "shares": shares,
-        "saves": saves,
-        "clicks": clicks,
-        "conversions": clicks * rng.randint(3, 9) // 100,
-    }
+    return _day(impressions, reach, (reactions, comments, shares, saves), clicks, clicks * rng.randint(3, 9) // 100)
 
 
 def _ad_counts(rng: random.Random, rates: AdRates, amount: int) -> dict[str, int]:
@@ -370,15 +360,22 @@ def _ad_counts(rng: random.Random, rates: AdRates, amount: int) -> dict[str, int
         impressions * rng.randint(low, high) // 10_000 for low, high in ((60, 140), (5, 20), (5, 20), (3, 12))
     )
     clicks = impressions * rng.randint(*rates.ctr) // 10_000
+    # A fraction of a conversion is one on that many days in ten (a LinkedIn day's 19 clicks make 0.9 of one).
+    conversions = int(clicks * rng.randint(*rates.cvr) / 10_000 + rng.random())
+    return _day(impressions, reach, (reactions, comments, shares, saves), clicks, conversions)
+
+
+def _day(impressions: int, reach: int, parts: tuple[int, int, int, int], clicks: int, conversions: int) -> dict[str, int]:
+    """A day's counts as results hold them, engagements the sum of their ``parts`` (reactions, comments, shares, saves)."""
+    reactions, comments, shares, saves = parts
     return {
         "impressions": impressions,
         "reach": reach,
-        "engagements": reactions + comments + shares + saves,
+        "engagements": sum(parts),
         "reactions": reactions,
         "comments": comments,
         "shares": shares,
         "saves": saves,
         "clicks": clicks,
-        # A fraction of a conversion is one on that many days in ten (a LinkedIn day's 19 clicks make 0.9 of one).
-        "conversions": int(clicks * rng.randint(*rates.cvr) / 10_000 + rng.random()),
+        "conversions": conversions,
     }
