@@ -18,6 +18,7 @@ from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 
@@ -80,6 +81,45 @@ def up_on_a_free_port(up: Callable[[int], None], port: int, *, again: bool = Fal
     up(port)
 
 
+class Started(Protocol):
+    """A server process the tests start on a port of their own (``start_on_a_free_port``)."""
+
+    port: int
+    proc: subprocess.Popen[bytes] | None
+    #: The process's limit of open files (soft and hard), when lowered.
+    open_files: int | None
+    #: Whether it came up once: started again, it keeps its port (a replica's URL names it).
+    started: bool
+
+    @property
+    def url(self) -> str: ...
+
+
+def start_on_a_free_port(server: Started, argv: list[str], health: str, what: str) -> None:
+    """``argv --port PORT`` as ``server``'s process, up once ``server.url + health`` answers (``up_on_a_free_port``)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    limit = server.open_files
+
+    def lower_limit() -> None:
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    def up(port: int) -> None:
+        server.port = port
+        server.proc = subprocess.Popen(
+            [*argv, "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=lower_limit,
+        )
+        wait_up(server.proc, server.url + health, what)
+
+    up_on_a_free_port(up, server.port, again=server.started)
+    server.started = True
+
+
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = PATIENCE) -> None:
     """Poll a condition (a state the test observes, not a guess about timing)."""
     deadline = time.monotonic() + timeout
@@ -124,27 +164,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        limit = self.open_files
-
-        def lower_limit() -> None:
-            if limit is not None:
-                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-        def up(port: int) -> None:
-            self.port = port
-            self.proc = subprocess.Popen(
-                [sys.executable, *self.entry, *self.args, "--port", str(self.port)],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                preexec_fn=lower_limit,
-            )
-            wait_up(self.proc, self.url + "/v1/health", "server")
-
-        up_on_a_free_port(up, self.port, again=self.started)
-        self.started = True
+        start_on_a_free_port(self, [sys.executable, *self.entry, *self.args], "/v1/health", "server")
         return self
 
     def kill(self) -> None:

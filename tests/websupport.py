@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -16,8 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 
-from .conftest import ROOT
-from .syncsupport import PATIENCE, crewdeck, free_port, up_on_a_free_port, wait_up
+from .syncsupport import PATIENCE, crewdeck, free_port, start_on_a_free_port
 
 #: The system's Chromium: Playwright drives it; nothing is downloaded.
 CHROMIUM = "/usr/bin/chromium"
@@ -74,27 +72,9 @@ class WebProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> WebProcess:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        limit = self.open_files
-
-        def lower_limit() -> None:
-            if limit is not None:
-                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-        def up(port: int) -> None:
-            self.port = port
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(self.path), "--port", str(self.port), *self.options],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                preexec_fn=lower_limit,
-            )
-            wait_up(self.proc, self.url + "/", "crewdeck web")
-
-        up_on_a_free_port(up, self.port, again=self.started)
-        self.started = True
+        start_on_a_free_port(
+            self, [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(self.path), *self.options], "/", "crewdeck web"
+        )
         return self
 
     @property
