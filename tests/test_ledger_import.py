@@ -808,6 +808,24 @@ def test_a_row_whose_date_or_flag_cannot_be_read_lists_its_other_problems_too(te
     ]
 
 
+def test_an_empty_amount_is_required_not_zero(team: Cli, tmp_path: Path) -> None:
+    """An empty amount cell was read as "0" ("an amount of zero records nothing") once a row's cells were read before
+    its checks (review rb): it is a required cell left empty, with or without a currency, and beside a bad date."""
+    path = _write(
+        tmp_path,
+        "date,campaign,category,payee,amount,currency\n"
+        "2026-11-03,spring-launch,tools,Canva,,EUR\n"
+        "2026-11-03,spring-launch,tools,Canva,,\n"
+        "01.11.2026,spring-launch,tools,Canva,,\n",
+    )
+    assert _listed(team("ledger", "import", path), path) == [
+        "2: amount: required",
+        "3: amount: required",
+        "4: date: '01.11.2026' is not a date like 2026-11-20 (YYYY-MM-DD; --date-format reads others, e.g. %d/%m/%Y)",
+        "4: amount: required",
+    ]
+
+
 def test_an_id_given_twice_or_taken_here_names_the_id_column_as_every_problem_names_its_column(team: Cli, tmp_path: Path) -> None:
     """ "FILE:3: id 1a2b… appears twice in the file" named the column with no colon after it, as no other problem did."""
     given = "ab" * 16

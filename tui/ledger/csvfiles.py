@@ -497,9 +497,9 @@ def _entry_row(
     elif currency and amount:
         amount = f"{amount} {currency}"
     values = {name: cell.get(name, "") for name in ("campaign", "category", "payee", "memo", "task")}
-    # A date that could not be read is given as one that can, for the other fields' checks alone: its own problem is
-    # the one said.
-    given = {**values, "date": day or ctx.today.isoformat(), "amount": amount or "0"}
+    # A date or amount that could not be read is given as one that can, for the other fields' checks alone: its own
+    # problem is the one said.
+    given = {**values, "date": day or ctx.today.isoformat(), "amount": "0" if "amount" in early else amount}
     try:
         draft = parse_entry(given, ctx, needs_approval=flag in _YES, resolve_task=resolve_task)
     except FormProblems as exc:
