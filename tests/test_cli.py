@@ -1079,3 +1079,16 @@ def test_set_duplicate_of_marks_a_task_as_the_apps_m_does(cli: Cli) -> None:
     )
     with Store(cli.workspace) as store:
         assert (store.record("task", done) or {})["duplicate_of"] is None
+
+
+def test_a_duplicate_can_be_pointed_at_another_original(cli: Cli) -> None:
+    """A task marked a duplicate is cancelled, and ``set duplicate_of=`` then refused it as "not open": it could not be
+    pointed at another original (review rb)."""
+    first, second = cli.ok("add", "Draft the brief").strip(), cli.ok("add", "The real brief").strip()
+    again = cli.ok("add", "Brief draft").strip()
+    cli.ok("set", again, f"duplicate_of={first[:8]}")
+    said = cli.ok("set", again, f"duplicate_of={second[:8]}")
+    assert "“The real brief”" in said
+    with Store(cli.workspace) as store:
+        row = store.record("task", again) or {}
+    assert (row["status"], row["duplicate_of"]) == ("cancelled", second)

@@ -202,11 +202,13 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
         raise UserError(f"duplicate_of: {itself} cannot be a duplicate of itself")
     if values.get("duplicate_of") not in (None, task["duplicate_of"]) and "status" not in values:
         # Marked as the app's m marks it: a duplicate is not worked on, so it is cancelled (its series moves on, a post is
-        # pulled); a closed one is left as it is, as m leaves it: a done task would be undone.
+        # pulled).  A cancelled one (a duplicate pointed at another original) stays as it is; a done one is refused, as
+        # m refuses it: it would be undone.
         status = task["status"] or "inbox"
-        if status not in OPEN_STATUSES:
+        if status in OPEN_STATUSES:
+            values["status"] = DUPLICATE_STATUS
+        elif status != DUPLICATE_STATUS:
             raise UserError(f"duplicate_of: {itself} is {status}, not open: a duplicate is cancelled, so nothing was marked")
-        values["status"] = DUPLICATE_STATUS
     return values
 
 
