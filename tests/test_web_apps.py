@@ -29,8 +29,8 @@ from websockets.sync.client import ClientConnection, connect
 
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.web import signin
-from crewdeck.tui.web.bridge import AppProcess, app_command, app_environment
-from crewdeck.tui.web.server import APP_FAILED, CLOSE_APP_FAILED, COOKIE, WebServer
+from crewdeck.tui.web.bridge import STDERR_KEPT, AppProcess, app_command, app_environment
+from crewdeck.tui.web.server import APP_FAILED, CLOSE_APP_FAILED, COOKIE, OpenApp, WebServer
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .syncsupport import create_token, crewdeck, crewdeck_fails, wait_until
@@ -255,6 +255,27 @@ async def test_output_an_app_writes_as_its_tab_closes_is_dropped_without_a_trace
     assert unhandled == [], [f"{context['message']}: {context.get('exception')!r}" for context in unhandled]
 
 
+#: An app process that writes 64 KiB of error output, then what it was sent, to its error output too.
+NOISY_APP = """
+import sys
+sys.stderr.write("x" * 65_536)
+sys.stderr.buffer.write(sys.stdin.buffer.read())
+"""
+
+
+async def test_an_apps_error_output_is_kept_as_its_end_and_keys_a_page_cannot_encode_reach_it_replaced(tmp_path: Path) -> None:
+    """An app's error output was kept whole for its life (hours, up to 32 apps), to log its last lines; a lone surrogate
+    in a page's keys raised in the server's relay, which ended the page's own app (review rb)."""
+    app = tmp_path / "noisy_app.py"
+    app.write_text(NOISY_APP)
+    process = AppProcess()
+    await process.start([sys.executable, str(app)], dict(os.environ))
+    await process.send_keys("a\ud800b")
+    await process.stop()  # not begun: its input is closed, and it ends
+    assert len(process.stderr) == STDERR_KEPT
+    assert process.stderr.endswith(b"x" * 100 + b"D\x00\x00\x00\x03a?b")  # its packet: 3 bytes, "a?b"
+
+
 #: An app process that draws once, then fails on the first key, as an app does on a bug: a traceback and exit status 1.
 FAILING_APP = """
 import sys
@@ -264,6 +285,7 @@ keys.readline()  # the start line: the session and the terminal's size
 out.write(b"D" + (5).to_bytes(4, "big") + b"drawn")
 out.flush()
 keys.read(1)
+sys.stderr.write("secret_title = 'Q4 salaries'\\n" * 2_000)  # a frame's local values, as Textual draws them
 raise RuntimeError("a bug\\x1b[2J in the app")
 """
 
@@ -302,5 +324,14 @@ async def test_an_app_that_stops_on_an_error_says_so_in_its_tab_and_in_the_serve
     assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (CLOSE_APP_FAILED, APP_FAILED)
     said = [r.getMessage() for r in caplog.records if "stopped on an error" in r.getMessage()]
     assert len(said) == 1
-    assert said[0].startswith("the app of @raj stopped on an error (exit status 1): Traceback")
-    assert said[0].endswith("RuntimeError: a bug^[[2J in the app")
+    # The error's last line alone, shown safely: the workspace's text in the frames' local values stays out of the log.
+    assert said == ["the app of @raj stopped on an error (exit status 1): RuntimeError: a bug^[[2J in the app"]
+
+
+def test_an_app_ending_already_keeps_the_reason_it_ended_for() -> None:
+    """The server stopping, or another browser closing a member's apps, over an app whose session had just ended told
+    its page "The app ended." or "closed from another browser" instead of why it ended (review rb)."""
+    open_app = OpenApp("s1", "raj", "cookie", AppProcess(), guest=False)
+    open_app.end(4403, "Your session as @raj has ended: it lasted its 12 hours: sign in again to go on.")
+    open_app.end(4409, "closed from another browser")
+    assert (open_app.close_code, open_app.why) == (4403, "Your session as @raj has ended: it lasted its 12 hours: sign in again to go on.")

@@ -63,6 +63,7 @@ class AppProcess:
         self.ended = asyncio.Event()
         #: Whether it was handed its session (``begin``): before, it reads its start line and no packet.
         self.begun = False
+        #: The end of what the app wrote to its error output (``STDERR_KEPT`` bytes at most: an app runs for hours).
         self.stderr = b""
 
     @property
@@ -89,7 +90,7 @@ class AppProcess:
     async def _read(self) -> None:
         process = self._process
         assert process is not None and process.stdout is not None and process.stderr is not None
-        stderr = asyncio.create_task(process.stderr.read())
+        stderr = asyncio.create_task(_tail(process.stderr))
         stdout = process.stdout
         try:
             # The app prints nothing else before the prelude, unless it failed to start.
@@ -122,7 +123,7 @@ class AppProcess:
         await self._send(start_line(cookie, width, height))
 
     async def send_keys(self, text: str) -> None:
-        await self._send(packet(b"D", text.encode("utf-8")))
+        await self._send(packet(b"D", text.encode("utf-8", "replace")))
 
     async def send_meta(self, meta: Mapping[str, object]) -> None:
         await self._send(packet(b"M", json.dumps(meta).encode("utf-8")))
@@ -144,3 +145,15 @@ class AppProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, 9)
             await self.ended.wait()
+
+
+#: How much of the end of an app's error output is kept, for the server's log when it stops on an error.
+STDERR_KEPT = 16 * 1024
+
+
+async def _tail(stream: asyncio.StreamReader) -> bytes:
+    """The last ``STDERR_KEPT`` bytes ``stream`` gives before its end."""
+    kept = b""
+    while chunk := await stream.read(STDERR_KEPT):
+        kept = (kept + chunk)[-STDERR_KEPT:]
+    return kept

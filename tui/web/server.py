@@ -72,6 +72,8 @@ MADE_GUEST = "The app has ended: you were made a guest, who sees the Approvals v
 #: The websocket's close code when its app exited on an error (the server's log has what the app said).
 CLOSE_APP_FAILED = 1011
 APP_FAILED = "The app stopped on an error (crewdeck web's log on the server has it): open again."
+#: The most of an app's error the server's log quotes, in characters.
+LOGGED_ERROR = 300
 #: A websocket's close reason holds this many bytes of UTF-8 at most.
 _REASON_BYTES = 123
 #: The websocket's close code when its member closed their apps from another browser (the reason says so on the page).
@@ -141,7 +143,10 @@ class OpenApp:
     why: str = ""
 
     def end(self, code: int, why: str) -> None:
-        """End the app, its page told ``why`` (as the page shows it where it says the app ended)."""
+        """End the app, its page told ``why`` (as the page shows it where it says the app ended).  The first reason
+        stands: what ends an app already ending (the server stopping, another browser closing it) is not why it ended."""
+        if self.ended.is_set():
+            return
         self.close_code, self.why = code, why
         self.ended.set()
 
@@ -242,6 +247,8 @@ class WebServer:
             await asyncio.sleep(self.watch_every)
             now = self.now()
             for open_app in list(self.open.values()):
+                if open_app.ended.is_set():
+                    continue  # ending already (its stop takes a few seconds): why is said
                 try:
                     session = signin.live_session(self.conn, open_app.cookie, now)
                 except sqlite3.OperationalError:
@@ -586,12 +593,15 @@ class WebServer:
             if signin.live_session(self.conn, open_app.cookie, now) is None:
                 open_app.end(CLOSE_SESSION_ENDED, self._ended_why(open_app.cookie, now))
                 return
-        said = open_app.process.stderr.decode("utf-8", "replace").strip().splitlines()[-20:]
+        # Its last line alone: the error itself.  Textual draws a traceback boxed at the page's width, with each
+        # frame's local values, which hold the workspace's text and do not belong in the operator's log.
+        said = open_app.process.stderr.decode("utf-8", "replace").strip().splitlines()
+        last = said[-1].strip() if said else "it said nothing"
         _LOG.error(
             "the app of @%s stopped on an error (exit status %s): %s",
             handle,
             open_app.process.returncode,
-            visible("\n".join(said) or "it said nothing", multiline=True),
+            visible(last[:LOGGED_ERROR] + ("…" if len(last) > LOGGED_ERROR else "")),
         )
         open_app.end(CLOSE_APP_FAILED, APP_FAILED)
 
