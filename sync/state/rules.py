@@ -17,7 +17,8 @@ existed, are never judged again: the server already decided them.
 Rules read a member's ``access`` (manager / member / guest), never the
 free-text ``role``.  A workspace with no member yet has nobody to
 authorise: its first writes (``init``, a restore into an empty file) are
-not judged.
+judged for one rule alone, that no handle is a word the filters read
+(``filter_word_handle``).
 """
 
 from __future__ import annotations
@@ -1233,7 +1234,7 @@ class Judge:
         refusal = member_change_refused(author, row_id, field, new=("member", row_id) in creating)
         if refusal is not None:
             return refusal
-        if field == "handle" and value in FILTER_WORDS:
+        if field == "handle" and isinstance(value, str) and value in FILTER_WORDS:
             return filter_word_refusal(value)
         claims = [(field, value)] if field in ("handle", "unix_user") and value is not None else []
         if field == "ssh_keys":
@@ -1913,7 +1914,7 @@ def assignee_refused(assignee: MemberFacts, *, template: bool = False) -> Refusa
 def _first_handle_refused(op: Proposal) -> Refusal | None:
     """Why an operation into a workspace with no member yet may not be, or ``None``: only a handle a filter reads as a word."""
     _, _, entity, _, field, value = op
-    if entity == "member" and field == "handle" and (handle := json.loads(value)) in FILTER_WORDS:
+    if entity == "member" and field == "handle" and isinstance(handle := json.loads(value), str) and handle in FILTER_WORDS:
         return filter_word_refusal(handle)
     return None
 
