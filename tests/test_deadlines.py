@@ -223,6 +223,9 @@ def test_set_says_a_due_that_has_passed_already_as_add_does(cli: Cli, monkeypatc
     assert cli("set", wrap, "due=tmrw").err == ""
     cli.ok("done", wrap)
     assert cli("set", wrap, "due=eow").err == ""
+    # With a closed task first among the ids, the open one after it is still late, and said so (review rb).
+    brief = cli.ok("add", "Brief @raj").strip()
+    assert cli("set", wrap, brief, "due=eow").err == "note: due: already overdue by 45h (Fri 11-27 18:30 IST Kolkata)\n"
 
 
 def test_a_post_closer_than_the_publish_lead_has_its_draft_due_now_and_add_says_why(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -209,8 +209,12 @@ def cmd_set(ctx: Context) -> int:
         note = clock_change_note(text.split(), stored[name], ctx.now) if name in ("due", "publish", "snoozed_until") else None
         if note:
             print(visible(f"note: {'snooze' if name == 'snoozed_until' else name}: {note}"), file=sys.stderr)
-    if any(_assigned(assignment) == "due" for assignment in words) and (stored["status"] or "inbox") in OPEN_STATUSES:
-        say_overdue(ctx, stored)  # as add says it: a date already passed reads like any other in "moved … to"
+    if any(_assigned(assignment) == "due" for assignment in words):
+        # As add says it: a date already passed reads like any other in "moved … to".  Said of the first task still
+        # open (a closed one is not late), wherever it stands among the ids given.
+        open_now = (task for task in (ctx.ws.task(i) for i in task_ids) if (task["status"] or "inbox") in OPEN_STATUSES)
+        if (first_open := next(open_now, None)) is not None:
+            say_overdue(ctx, first_open)
     return 0
 
 
