@@ -172,6 +172,28 @@ def test_sign_in_attempts_are_rate_limited_per_address(team: Path) -> None:
         assert COOKIE not in c.cookies
 
 
+def test_sessions_of_a_revoked_token_do_not_count_against_a_members_live_sessions(team: Path) -> None:
+    """Sign-ins with a token revoked since counted as live: the next sign-in ended a session really live, older than
+    them, and told its tab "you signed in 20 more times elsewhere" (review rb)."""
+    lost_id, lost_token = create_token("raj", "-w", str(team), "--as", "ana")
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    now = dt.datetime.now(dt.UTC)
+    ws = Workspace.open(team)
+    try:
+        laptop, _ = signin.sign_in_with_token(ws.conn, token, now - dt.timedelta(hours=1))
+        for _ in range(signin.SESSIONS_PER_MEMBER - 1):  # the laptop's and these: as many as a member keeps live
+            signin.sign_in_with_token(ws.conn, lost_token, now - dt.timedelta(minutes=30))
+    finally:
+        ws.close()
+    crewdeck("token", "revoke", lost_id, "--workspace", str(team))
+    ws = Workspace.open(team)
+    try:
+        signin.sign_in_with_token(ws.conn, token, now)
+        assert signin.live_session(ws.conn, laptop, now) is not None
+    finally:
+        ws.close()
+
+
 def test_sign_ins_kept_are_bounded_per_member_and_what_ended_long_ago_is_dropped(team: Path) -> None:
     """Every sign-in left a row in the file for good, and only failed ones were limited: a member's token signing in
     again and again (a script, a browser that loses its cookie) grew the file without end, and so did every link and

@@ -302,9 +302,11 @@ def _open_session(
         (secrets.token_hex(8), _digest(cookie), member, token_id, link_id, when, expires_at),
     )
     conn.execute(
+        # Live as ``live_session`` reads it: a session of a revoked token is no longer one of them.
         """UPDATE web_session SET ended_at = ?, end_cause = ? WHERE id IN (
-               SELECT id FROM web_session WHERE member = ? AND ended_at IS NULL AND expires_at > ?
-               ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)""",
+               SELECT s.id FROM web_session s LEFT JOIN sync_token t ON t.id = s.token
+               WHERE s.member = ? AND s.ended_at IS NULL AND s.expires_at > ? AND (s.token IS NULL OR t.revoked_at IS NULL)
+               ORDER BY s.created_at DESC, s.rowid DESC LIMIT -1 OFFSET ?)""",
         (when, ENDED_BY_SIGN_INS, member, when, SESSIONS_PER_MEMBER),
     )
     conn.execute(
