@@ -171,3 +171,18 @@ def test_all_future_ones_keep_the_time_typed_where_the_day_typed_skips_it(cli: C
     row = _task(cli, task)
     assert row["recurrence"]["rule"]["time"] == "02:30"
     assert _local(row) == dt.datetime(2026, 11, 27, 2, 30, tzinfo=zone("Europe/Berlin"))
+
+
+def test_a_new_rule_and_an_edit_for_all_future_ones_in_one_command_keep_both(cli: Cli) -> None:
+    """``set ID assignee=@raj every=… --future`` gave the series its new rule and put the old template back over the
+    edit: the next instances went to whoever had them before (review ra)."""
+    first = cli.ok("add", "Report every:tue 17:00").strip()
+    cli.ok("set", first, "assignee=@raj", "every=wed 10:00", "--future")
+    row = _task(cli, first)
+    with Store(cli.workspace) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+    assert row["assignee"] == raj and row["recurrence"]["template"]["assignee"] == raj
+    assert row["recurrence"]["rule"]["days"] == ["wed"]
+    cli.ok("done", first)
+    [nxt] = _open(cli)
+    assert nxt["assignee"] == raj

@@ -304,10 +304,10 @@ def apply_assignments(
         recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
     w.set("task", task_id, closed)
     if rules:
-        rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now, recurrence.rule_owner(ws, task_id, values))
+        rule = parse_rule_text(rules[-1].split("=", 1)[1], me, now, recurrence.rule_owner(ws, task_id, values, future=future))
         if rule is not None and not ws.task(task_id)["series"]:
             recurrence.start_series(ws, w, task_id, rule, now, values)
         else:
-            recurrence.set_rule(ws, w, task_id, rule, now, future=future)
+            recurrence.set_rule(ws, w, task_id, rule, now, future=future, edited=values)
     if values.get("status") in ("done", "cancelled"):
         recurrence.after_done(ws, w, task_id, now)

@@ -282,12 +282,13 @@ def in_owners_zone(rule: Rule, words: list[str], owner: Member) -> Rule:
     return rule
 
 
-def rule_owner(ws: Workspace, task_id: str, changes: Mapping[str, Any]) -> Member | None:
+def rule_owner(ws: Workspace, task_id: str, changes: Mapping[str, Any], *, future: bool = False) -> Member | None:
     """Whose working day a rule with no time ends for the task, as ``start_series`` (the task as ``changes`` leave it)
-    and ``set_rule`` (its series' template) read it."""
+    and ``set_rule`` (its series' template, as ``changes`` leave it with ``future``) read it."""
     task = {**ws.task(task_id), **changes}
     if task["series"] and task["recurrence"]:
-        return _owner(ws, _takeable(ws, task["recurrence"]["template"]), _maker(ws, task))
+        template_updates = {k: v for k, v in changes.items() if k in TEMPLATE_FIELDS} if future else {}
+        return _owner(ws, _with_template(ws, task["recurrence"], template_updates)["template"], _maker(ws, task))
     return _owner(ws, task, task["created_by"])
 
 
@@ -523,14 +524,20 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
     for target_id, target in targets:
         updates = dict(values)
         if template_updates:
-            template = {**_takeable(ws, target["recurrence"]["template"]), **template_updates}
-            template = {k: v for k, v in template.items() if v not in (None, "", [])}
-            updates["recurrence"] = {**target["recurrence"], "template": template}
+            updates["recurrence"] = _with_template(ws, target["recurrence"], template_updates)
         w.set("task", target_id, updates)
     return [t for t, _ in targets]
 
 
-def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.datetime, *, future: bool) -> list[str]:
+def _with_template(ws: Workspace, recurrence: dict[str, Any], template_updates: Mapping[str, Any]) -> dict[str, Any]:
+    """``recurrence`` with its template given ``template_updates`` (a field emptied is dropped from it)."""
+    template = {**_takeable(ws, recurrence["template"]), **template_updates}
+    return {**recurrence, "template": {k: v for k, v in template.items() if v not in (None, "", [])}}
+
+
+def set_rule(
+    ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.datetime, *, future: bool, edited: Mapping[str, Any] | None = None
+) -> list[str]:
     """A new rule from this instance on, or (``None``) the end of the series.
 
     The new rule moves an open instance to its next occurrence: the first on
@@ -539,23 +546,26 @@ def set_rule(ws: Workspace, w: Writer, task_id: str, rule: Rule | None, now: dt.
     changes this instance, and so the ones the series makes after it;
     ``future`` also the later instances that exist already, each to the
     occurrence after the one before.  Ending the series deletes the later
-    open instances either way.
+    open instances either way.  ``edited``: what the same write set with
+    ``edit`` (its template fields, with ``future``, are the template's now:
+    this rewrite of the recurrence must not put the old ones back).
     """
     task = ws.task(task_id)
+    template_updates = {k: v for k, v in (edited or {}).items() if k in TEMPLATE_FIELDS} if future else {}
     if not task["series"] or not task["recurrence"]:
         raise UserError(f"task {task_id[:8]} is not recurring: every=none ends a series, and it is in none (every=RULE starts one)")
     targets = [(task_id, task), *_later(ws, task)]
     if rule is None:
         for target_id, target in targets:
-            updates: dict[str, Any] = {"recurrence": _rewritten(ws, target["recurrence"], rule=None)}
+            updates: dict[str, Any] = {"recurrence": _rewritten(ws, _with_template(ws, target["recurrence"], template_updates), rule=None)}
             if target_id != task_id and target["status"] in OPEN_STATUSES:
                 updates["deleted"] = True  # the series ends here: later instances go
             w.set("task", target_id, updates)
         return [t for t, _ in targets]
-    owner = _owner(ws, _takeable(ws, task["recurrence"]["template"]), _maker(ws, task))
+    owner = _owner(ws, _with_template(ws, task["recurrence"], template_updates)["template"], _maker(ws, task))
     earliest: dt.date | None = None
     for target_id, target in targets if future else targets[:1]:
-        recurrence = _rewritten(ws, target["recurrence"], rule=rule.to_json())
+        recurrence = _rewritten(ws, _with_template(ws, target["recurrence"], template_updates), rule=rule.to_json())
         updates = {"recurrence": recurrence}
         if target["status"] in OPEN_STATUSES:
             on = dt.date.fromisoformat(target["recurrence"]["on"])
