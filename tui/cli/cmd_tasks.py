@@ -182,7 +182,7 @@ _ID_SHAPED = re.compile(r"[0-9a-fA-F]{4,32}")
 
 
 def cmd_set(ctx: Context) -> int:
-    from crewdeck.tui.tasks.edits import apply_assignments
+    from crewdeck.tui.tasks.edits import apply_assignments, assigned_field
     from crewdeck.tui.workspace import describe
 
     # More ids before the first FIELD=VALUE ("set 1a2b 3c4d priority=high"), as done and rm take: one write for all.
@@ -204,24 +204,18 @@ def cmd_set(ctx: Context) -> int:
     _said(ctx, lines, [i for i in task_ids if i in touched])
     stored = ctx.ws.task(task_ids[0])
     for assignment in words:
-        name, _, text = assignment.partition("=")
-        name = name.strip()
+        name, text = assigned_field(assignment), assignment.partition("=")[2]
         note = clock_change_note(text.split(), stored[name], ctx.now) if name in ("due", "publish", "snoozed_until") else None
         if note:
             print(visible(f"note: {'snooze' if name == 'snoozed_until' else name}: {note}"), file=sys.stderr)
-    if any(_assigned(assignment) == "due" for assignment in words):
+    if any(assigned_field(assignment) == "due" for assignment in words):
         # As add says it: a date already passed reads like any other in "moved … to".  Said of the first task still
         # open (a closed one is not late), wherever it stands among the ids given.
-        open_now = (task for task in (ctx.ws.task(i) for i in task_ids) if (task["status"] or "inbox") in OPEN_STATUSES)
+        tasks = (stored if i == task_ids[0] else ctx.ws.task(i) for i in task_ids)
+        open_now = (task for task in tasks if (task["status"] or "inbox") in OPEN_STATUSES)
         if (first_open := next(open_now, None)) is not None:
             say_overdue(ctx, first_open)
     return 0
-
-
-def _assigned(assignment: str) -> str:
-    """The field a ``FIELD=VALUE`` sets (``due_date`` is ``due``, as ``set`` reads it)."""
-    name = assignment.partition("=")[0].strip()
-    return "due" if name == "due_date" else name
 
 
 def cmd_done(ctx: Context) -> int:

@@ -212,14 +212,18 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
     return values
 
 
+def assigned_field(assignment: str) -> str:
+    """The field a ``FIELD=VALUE`` (``+=``, ``-=``) names, unchecked: ``due_date`` is ``due``, as ``set`` reads it."""
+    name = re.split(r"\+=|-=|=", assignment, maxsplit=1)[0].strip()
+    return "due" if name == "due_date" else name
+
+
 def _assignment(assignment: str) -> tuple[str, str, str]:
     """``tags+=urgent`` -> ``("tags", "+=", "urgent")``, the field checked."""
     m = re.match(r"\s*([a-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
     if not m:
         raise UserError(f"{assignment!r}: write FIELD=VALUE (or tags+=x, tags-=x)")
-    name, op, text = m.group(1), m.group(2), m.group(3)
-    if name == "due_date":
-        name = "due"
+    name, op, text = assigned_field(m.group(1)), m.group(2), m.group(3)
     if name not in EDITABLE:
         raise _not_a_field(name)
     return name, op, text
