@@ -287,9 +287,18 @@ def rule_owner(ws: Workspace, task_id: str, changes: Mapping[str, Any], *, futur
     and ``set_rule`` (its series' template, as ``changes`` leave it with ``future``) read it."""
     task = {**ws.task(task_id), **changes}
     if task["series"] and task["recurrence"]:
-        template_updates = {k: v for k, v in changes.items() if k in TEMPLATE_FIELDS} if future else {}
-        return _owner(ws, _with_template(ws, task["recurrence"], template_updates)["template"], _maker(ws, task))
+        return _series_owner(ws, task, _template_updates(changes, future))
     return _owner(ws, task, task["created_by"])
+
+
+def _series_owner(ws: Workspace, task: dict[str, Any], template_updates: Mapping[str, Any]) -> Member | None:
+    """Whose working day a rule with no time ends on for ``task``'s series: its template's, as ``template_updates`` leave it."""
+    return _owner(ws, _with_template(ws, task["recurrence"], template_updates)["template"], _maker(ws, task))
+
+
+def _template_updates(changes: Mapping[str, Any], future: bool) -> dict[str, Any]:
+    """What of ``changes`` goes to a series' template: its template fields, when they are for all future instances."""
+    return {k: v for k, v in changes.items() if k in TEMPLATE_FIELDS} if future else {}
 
 
 def occurrence(rule: Rule, day: dt.date, owner: Member | None) -> dt.datetime:
@@ -520,7 +529,7 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
         if not values:
             return changed
     targets = [(task_id, task), *_later(ws, task)]
-    template_updates = {k: v for k, v in values.items() if k in TEMPLATE_FIELDS}
+    template_updates = _template_updates(values, future=True)
     for target_id, target in targets:
         updates = dict(values)
         if template_updates:
@@ -551,7 +560,7 @@ def set_rule(
     this rewrite of the recurrence must not put the old ones back).
     """
     task = ws.task(task_id)
-    template_updates = {k: v for k, v in (edited or {}).items() if k in TEMPLATE_FIELDS} if future else {}
+    template_updates = _template_updates(edited or {}, future)
     if not task["series"] or not task["recurrence"]:
         raise UserError(f"task {task_id[:8]} is not recurring: every=none ends a series, and it is in none (every=RULE starts one)")
     targets = [(task_id, task), *_later(ws, task)]
@@ -562,7 +571,7 @@ def set_rule(
                 updates["deleted"] = True  # the series ends here: later instances go
             w.set("task", target_id, updates)
         return [t for t, _ in targets]
-    owner = _owner(ws, _with_template(ws, task["recurrence"], template_updates)["template"], _maker(ws, task))
+    owner = _series_owner(ws, task, template_updates)
     earliest: dt.date | None = None
     for target_id, target in targets if future else targets[:1]:
         recurrence = _rewritten(ws, _with_template(ws, target["recurrence"], template_updates), rule=rule.to_json())
