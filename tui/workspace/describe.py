@@ -447,8 +447,6 @@ def overwrote(field: str, old: str, value: Any) -> tuple[str, str]:
     if isinstance(value, str) and value.strip() and _same_words(old, value):
         # A dialog saved unchanged, or spacing alone (a line break, an editor's last newline): "“A” → “A”" read as a change.
         return (f"saved {said}", "unchanged") if value == old else (changed, "only its spacing")
-    if field == "title":  # taken away: the title as the task reads it, without one
-        return "removed the title", f"{quoted(old)} → nothing"
     if not (isinstance(value, str) and value.strip()):
         return f"{'cleared' if field == 'notes' else 'removed'} {said}", f"{quoted(old)} → nothing"
     before, after = _old_and_new(old, value)
