@@ -12,7 +12,7 @@ from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.acting import actors
-from crewdeck.sync.state.postround import content_hash_of
+from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash_of
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
@@ -240,10 +240,10 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     rounds: dict[str, str] = {}
     #: Each text's value before the operation read (the one before it, as ``crewdeck log`` finds what a change overwrote).
     held: dict[str, Any] = {}
+    # The content fields, as the round's hash reads them: a change to one of them is what voids a round.
+    fields = ", ".join(f"'{name}'" for name in ("post_round", "post_state", *CONTENT_FIELDS))
     for op_id, member, field, value in conn.execute(
-        "SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ('post_round', 'post_state', 'copy', 'link', 'media', "
-        "'first_comment') ORDER BY op_id",
-        (post_id,),
+        f"SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
     ):
         if field == "post_round":
             rounds[op_id] = json.loads(value)["hash"]
