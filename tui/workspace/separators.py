@@ -6,11 +6,11 @@ from __future__ import annotations
 NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
-def separator(text: str, candidates: str = ",;\t") -> str:
-    """What splits the columns of ``text`` (a header, or a file's first lines): the one of ``candidates`` it holds most
-    of, a comma on a tie (none of them: one column).  A European bank's export separates with ";", as its decimal mark
+def separator(text: str) -> str:
+    """What splits the columns of ``text`` (a header, or a file's first lines): the one of ``NAMES`` it holds most of, a
+    comma on a tie (none of them: one column).  A European bank's export separates with ";", as its decimal mark
     is a comma; Excel's "Unicode Text" with tabs, its cells' commas left as they are."""
-    return max(candidates, key=text.count)
+    return max(NAMES, key=text.count)
 
 
 def unquoted_separator(separator: str) -> str:
