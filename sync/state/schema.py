@@ -284,14 +284,8 @@ def _waiting_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS task_waiting ON task(deleted, status, depends_on) WHERE depends_on != '[]'")
 
 
-def _reported_counts(db: sqlite_utils.Database) -> None:
-    # The roll-ups count, per count, the records that gave it (``rollup.GIVEN``): a metric a platform
-    # never reports reads "not reported", not 0.  Both are derived state: made again from the records.
-    rollups.rebuild(db.conn)
-
-
-def _held_records(db: sqlite_utils.Database) -> None:
-    # The roll-ups count a record whose every count was cleared as no day (``rollup.holds_any``): made again from the records.
+def _rollups_again(db: sqlite_utils.Database) -> None:
+    # The roll-ups are derived state: a migration that changes what they count makes them again from the records.
     rollups.rebuild(db.conn)
 
 
@@ -325,10 +319,10 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("posts: content and state on tasks, post approvals, crises", _create_posts),
     ("results summed per campaign, platform and day (the Results screen's periods)", _result_days),
     ("an index of the tasks that wait for others (the urgency's blocking term)", _waiting_index),
-    ("results' roll-ups count the records that gave each count (a metric never reported is not 0)", _reported_counts),
+    ("results' roll-ups count the records that gave each count (a metric never reported is not 0)", _rollups_again),
     ("task.snoozed_tz: the zone a snooze was meant in", _snooze_zones),
     ("workspace.approvals: the approval chain of the posts in no campaign", _workspace_chain),
-    ("results' roll-ups count a record whose every count was cleared as no day", _held_records),
+    ("results' roll-ups count a record whose every count was cleared as no day", _rollups_again),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
