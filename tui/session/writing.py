@@ -217,8 +217,11 @@ class Edits:
     def overdue_words(self, task_id: str, due: dict[str, str], now: dt.datetime) -> str | None:
         """What quick-add's preview and ``set`` say of a due date already passed (``already overdue by 2h``), for the
         ``due`` a prompt would store on this task (``field_preview``); ``None`` for a closed task, which is not late."""
+        said = quickadd.overdue_words({"due": due}, now)
+        if said is None:
+            return None  # a date ahead: the task's status is not read (the preview asks on every key)
         ((status, _),) = self._statuses([task_id])
-        return None if status in CLOSED_STATUSES else quickadd.overdue_words({"due": due}, now)
+        return None if status in CLOSED_STATUSES else said
 
     def set_assignments(self, task_id: str, assignments: list[str], now: dt.datetime, *, future: bool = False) -> Written:
         """``["title=...", "tags+=x", "every=weekday 09:00"]``: what ``crewdeck set`` does
@@ -240,7 +243,7 @@ class Edits:
 
     def _statuses(self, task_ids: list[str]) -> list[tuple[str, str]]:
         """``(status, title)`` of each task (a task never given a status is in the inbox)."""
-        return self._access.read(lambda ws: [(ws.task(t).get("status") or "inbox", ws.task(t).get("title") or "") for t in task_ids])
+        return self._access.read(lambda ws: [(task.get("status") or "inbox", task.get("title") or "") for task in map(ws.task, task_ids)])
 
     def accept(self, task_ids: list[str], take: bool) -> Written:
         """Inbox triage: a task in the inbox becomes todo (``take``: and mine).  A task past the inbox keeps its status,
