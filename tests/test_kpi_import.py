@@ -656,6 +656,15 @@ def test_a_day_begun_nowhere_yet_is_a_bad_row_and_today_is_read(ws: Path, tmp_pa
     assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
 
 
+def test_a_row_with_a_line_break_in_a_cell_is_named_by_the_line_it_starts_on(ws: Path, tmp_path: Path) -> None:
+    """A good row was named by the line it ended on, a broken one by the line it started on: a bad cell in a row with a
+    quoted line break pointed below the row (final read)."""
+    header = "campaign,platform,date,clicks,note\n"
+    source = _file(tmp_path, "notes.csv", header + 'Autumn,meta,2026-11-20,-1,"two\nlines"\nAutumn,meta,2026-11-21,-2,x\n')
+    lines = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()
+    assert [line.split(": ")[0] for line in lines[:2]] == [f"{source}:2", f"{source}:4"]
+
+
 def test_bad_rows_are_counted_as_rows_not_as_problems_and_one_row_is_one_row(ws: Path, tmp_path: Path) -> None:
     header = "campaign,platform,date,clicks,reach\n"
     source = _file(tmp_path, "bad.csv", header + "Autumn,meta,2026-02-30,-1,NaN\n")

@@ -501,7 +501,8 @@ def _rows(
             continue
         if cells is None:
             return
-        start = reader.line_num + 1
+        # Named by the line it starts on, as a broken row is: a quoted line break ends it further down.
+        line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
         if not started:
@@ -514,7 +515,7 @@ def _rows(
                 continue
             started = True
         header = False
-        yield reader.line_num, cells
+        yield line, cells
 
 
 #: How many lines before the header are looked at for what separates its columns (LinkedIn's preamble is a few).
