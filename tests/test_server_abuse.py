@@ -347,9 +347,9 @@ def test_a_page_read_as_its_token_is_revoked_is_not_sent(team: Path) -> None:
     token_id, token = create_token("ana", "--workspace", str(team))
 
     class RevokedAsThePageIsRead(FileBackend):
-        async def pull(self, workspace: str, after: int, limit: int, max_bytes: int) -> Pulled:
+        async def pull(self, workspace: str, after: int, limit: int, max_bytes: int, *, cursor_op: bool = False) -> Pulled:
             crewdeck("token", "revoke", token_id, "--workspace", str(team))
-            return await super().pull(workspace, after, limit, max_bytes)
+            return await super().pull(workspace, after, limit, max_bytes, cursor_op=cursor_op)
 
     with TestClient(create_app(RevokedAsThePageIsRead(team, "team"))) as client:
         answer = client.get("/v1/w/team/ops?after=0", headers={"Authorization": f"Bearer {token}"})

@@ -247,8 +247,9 @@ def create_app(backend: Backend) -> Starlette:
         at = request.query_params.get("at")
         if at is not None and not _OP_ID.match(at):
             raise ApiError(400, "bad_parameter", f"at must be an operation's op_id, got {at!r}", parameter="at")
-        page = await backend.pull(workspace, after, limit, PAGE_BYTES)
-        if at is not None and after > 0 and await backend.op_id_at(workspace, after) != at:
+        checked = at is not None and after > 0
+        page = await backend.pull(workspace, after, limit, PAGE_BYTES, cursor_op=checked)
+        if checked and page.at_cursor != at:
             # The replica holds another operation at its cursor than this server does (or one it no longer has): the
             # server was put back from an older backup and numbered other operations since.  Said whether or not the
             # head has passed the cursor again: past it, an empty page would hide what now sits below the cursor.

@@ -40,6 +40,9 @@ class BackendError(Exception):
 class Pulled:
     ops: list[tuple[int, Op]]
     head: int
+    #: The ``op_id`` stored as the pull's cursor (``after``), read with the page when asked (``cursor_op``): ``None``
+    #: when none is stored there.  A replica's ``at`` is checked against it.
+    at_cursor: str | None = None
 
 
 class Backend(Protocol):
@@ -72,15 +75,12 @@ class Backend(Protocol):
         """A member's node's refused operations with a counter above ``node_seq``."""
         ...
 
-    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int) -> Pulled:
-        """Up to ``limit`` operations after ``after``, stopping before ``max_bytes`` on the wire (at least one)."""
+    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int, *, cursor_op: bool = False) -> Pulled:
+        """Up to ``limit`` operations after ``after``, stopping before ``max_bytes`` on the wire (at least one); with
+        ``cursor_op``, the ``op_id`` stored as ``after`` too, in the same read."""
         ...
 
     async def head(self, workspace: str) -> int: ...
-
-    async def op_id_at(self, workspace: str, seq: int) -> str | None:
-        """The ``op_id`` of the operation stored as ``seq``, or ``None`` when none is (a pull's ``at`` is checked with it)."""
-        ...
 
     async def health(self) -> None:
         """Return once the store answers (a ``BackendError`` when it cannot); reveals nothing of it."""

@@ -121,14 +121,13 @@ class FileBackend:
         self.wakeups.changed(self.name, head)
         return result, head
 
-    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int) -> Pulled:
-        return await self._read(lambda s: Pulled(s.ops_after(after, limit, max_bytes), s.max_seq()))
+    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int, *, cursor_op: bool = False) -> Pulled:
+        return await self._read(
+            lambda s: Pulled(s.ops_after(after, limit, max_bytes), s.max_seq(), s.op_id_at(after) if cursor_op else None)
+        )
 
     async def head(self, workspace: str) -> int:
         return await self._read(lambda s: s.max_seq())
-
-    async def op_id_at(self, workspace: str, seq: int) -> str | None:
-        return await self._read(lambda s: s.op_id_at(seq))
 
     async def health(self) -> None:
         await self.head(self.name)

@@ -148,16 +148,15 @@ class PostgresBackend:
         self.wakeups.changed(workspace, head)
         return result, head
 
-    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int) -> Pulled:
-        ops, head = await self._run(lambda s: s.ops_after(workspace, after, limit, max_bytes))
+    async def pull(self, workspace: str, after: int, limit: int, max_bytes: int, *, cursor_op: bool = False) -> Pulled:
+        (ops, head), at_cursor = await self._run(
+            lambda s: (s.ops_after(workspace, after, limit, max_bytes), s.op_id_at(workspace, after) if cursor_op else None)
+        )
         self.wakeups.changed(workspace, head)
-        return Pulled(ops, head)
+        return Pulled(ops, head, at_cursor)
 
     async def head(self, workspace: str) -> int:
         return await self._run(lambda s: s.head(workspace))
-
-    async def op_id_at(self, workspace: str, seq: int) -> str | None:
-        return await self._run(lambda s: s.op_id_at(workspace, seq))
 
     async def health(self) -> None:
         await self._run(lambda s: s.conn.execute("SELECT 1").fetchone())
