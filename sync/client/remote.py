@@ -523,7 +523,7 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
                 # The numbers up to the next one held here were refused (out of this log), and the server that refused
                 # them lost that: a push may skip no number, so what follows goes under a node of its own, numbered
                 # from 1, as a copy's edits do (the refusals stay refused here; the server never stored them).
-                done.resent += sum(1 for seq, _ in store.own_ops_after(cursor, store.node_seq()) if seq <= acked)
+                done.resent += store.own_ops_between(cursor, acked)
                 store.take_new_node(following[0][1].node, expected)  # another sync of this replica may have moved first
             store.set_meta(META_PUSH_SEQ, str(cursor))
             continue

@@ -395,6 +395,11 @@ class Store:
         ).fetchall()
         return [(r[0], Op(*r[1:])) for r in rows]
 
+    def own_ops_between(self, after: int, upto: int) -> int:
+        """How many of this node's own operations are stored after ``seq`` ``after`` and up to ``upto``."""
+        row = self.conn.execute("SELECT count(*) FROM ops WHERE seq > ? AND seq <= ? AND node = ?", (after, upto, self.node)).fetchone()
+        return int(row[0])
+
     def own_writes_after(self, seq: int) -> int:
         """How many writes (``oplog.same_write``: a task typed is one, not its four operations) this node's own operations
         stored after ``seq`` are."""
