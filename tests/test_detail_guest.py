@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from crewdeck.sync.client.remote import Client, push_pending
+from crewdeck.sync.client.remote import Client, push_all
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.session.detail import task_detail
 from crewdeck.tui.workspace.workspace import Workspace
@@ -57,7 +57,7 @@ def test_a_guest_reads_no_refused_write_of_what_they_do_not_read(tmp_path: Path)
             # A modified client's (no rules of its own): the post waits for a task and for itself, which the server refuses.
             with store.write(raj, judged=False) as w:
                 w.set("task", post, {"depends_on": [team.task, post]})
-            assert push_pending(store, client)[1] == 1
+            assert push_all(store, client).refused == 1
             assert [rule for _, rule, _, _ in store.refused()] == ["invalid_value"]
         client.close()
     finally:

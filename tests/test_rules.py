@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from crewdeck.sync.client.remote import Client, push_pending
+from crewdeck.sync.client.remote import Client, Pushed, push_all
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import ENTITIES, budget_id, crisis_end_id, rate_id, result_id
 from crewdeck.sync.state.rules import (
@@ -709,7 +709,8 @@ def test_the_matrix_on_the_servers(team: Team, served: Server, tmp_path: Path) -
                 me = team.ids[PLAYER[role]]
                 with store.write(me, judged=False) as w:  # a modified client: no rules of its own
                     write(w, team, me)
-                stored, refused, _ = push_pending(store, client)
+                pushed = push_all(store, client)
+                stored, refused = pushed.stored, pushed.refused
                 outcomes[(name, role)] = store.refused()[0][1] if refused else None
                 assert (stored == 0) if refused else (stored > 0), (name, role, stored, refused)
     finally:
@@ -774,7 +775,7 @@ def test_a_refused_post_is_named_by_its_title_on_the_servers(team: Team, served:
         for name, write in _post_writes().items():
             with store.write(raj, judged=False) as w:  # a modified client: no rules of its own
                 write(w, team, raj)
-            assert push_pending(store, client)[1] == 1, name
+            assert push_all(store, client).refused == 1, name
             _, rule, message, _ = store.refused()[0]
             said[name] = f"{message} (rule {rule})"
     finally:
@@ -823,7 +824,7 @@ def test_a_member_cannot_forge_spend_and_its_approval_with_their_token(team: Tea
             with store.write(team.ids["raj"], judged=False) as w:
                 entry = w.append("ledger_entry", _entry(team.ids["raj"], team.campaign, amount=500_000, needs_approval=True))
                 w.append("approval", {"entry": entry, "approved_by": team.ids["ana"], "approved_at": "2026-11-26T09:00:00Z"})
-            assert push_pending(store, client) == (1, 1, 0)
+            assert push_all(store, client) == Pushed(stored=1, refused=1)
             assert [r[1] for r in store.refused()] == ["author_field"]
             client.close()
         report = crewdeck("-w", str(team.path), "--as", "ana", "ledger", "report", "--json")

@@ -20,7 +20,7 @@ import httpx
 import psycopg
 import pytest
 
-from crewdeck.sync.client.remote import Client, SyncError, push_pending
+from crewdeck.sync.client.remote import Client, SyncError, push_all
 from crewdeck.sync.server.app import MAX_WAIT, create_app
 from crewdeck.sync.server.filestore import FileBackend
 from crewdeck.sync.state.clock import Stamp
@@ -438,7 +438,7 @@ def test_a_spoofed_notification_wakes_no_long_poll(published: tuple[str, Path], 
         with Store(tmp_path / "other.db") as other:
             with other.write(other.get_meta("remote.member") or "") as w:
                 w.create("task", {"title": "After the spoof"})
-            push_pending(other, polls["other"])
+            push_all(other, polls["other"])
         waiters[1].join(PATIENCE)
         assert "title" in [op.field for _, op in answers["other"][0]]
         assert "team" not in answers  # still waiting: the spoof woke no one
@@ -446,7 +446,7 @@ def test_a_spoofed_notification_wakes_no_long_poll(published: tuple[str, Path], 
         with Store(tmp_path / "ana.db") as ana:
             with ana.write(ana.get_meta("remote.member") or "") as w:
                 task = w.create("task", {"title": "Real"})
-            push_pending(ana, polls["team"])
+            push_all(ana, polls["team"])
         waiters[0].join(PATIENCE)
         ops, head, _, more, _ = answers["team"]
         assert {op.row_id for _, op in ops} == {task} and not more

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from crewdeck.sync.client.remote import Client, push_pending
+from crewdeck.sync.client.remote import Client, Pushed, push_all
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 
@@ -152,7 +152,7 @@ def test_a_push_to_one_process_wakes_a_long_poll_on_another(published: tuple[str
         waiter = threading.Thread(target=lambda: got.append(waiting.pull(head, wait=60)))
         waiter.start()
         pusher = Client(servers[0].url, token, "team")
-        assert push_pending(store, pusher) == (1, 0, 0)
+        assert push_all(store, pusher) == Pushed(stored=1)
         waiter.join(90)
         # Woken by the other process's NOTIFY, with the new operations.
         assert got and [op.field for _, op in got[0][0]] == ["title"]
@@ -203,7 +203,7 @@ def test_three_servers_eight_pushers_and_a_puller_that_sees_everything_once_in_o
                     with store.write(member) as w:
                         for _ in range(BATCH // 2):
                             w.create("task", {"title": f"p{index} {rng.randrange(10**9)}", "status": "todo"})
-                    push_pending(store, rng.choice(clients))  # any process: a load balancer's choice
+                    push_all(store, rng.choice(clients))  # any process: a load balancer's choice
             except BaseException as exc:
                 errors.append(exc)
             finally:

@@ -18,7 +18,7 @@ import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ, META_PUSH_SEQ
-from crewdeck.sync.client.remote import Client, Remote, SyncError, push_pending, unsent
+from crewdeck.sync.client.remote import Client, Remote, SyncError, push_all, unsent
 from crewdeck.sync.client.remote import join as remote_join
 from crewdeck.sync.server.app import KEEPALIVE
 from crewdeck.sync.state import store as store_module
@@ -1007,7 +1007,7 @@ def test_a_push_answer_that_is_not_the_apis_is_a_sync_error_and_the_cursor_stays
     client = Client(server.url, token, "team", transport=transport)
     try:
         with pytest.raises(SyncError) as refused:
-            push_pending(store, client)
+            push_all(store, client)
     finally:
         client.close()
         transport.close()

@@ -467,12 +467,6 @@ class Pushed:
         self.lost = self.lost or other.lost
 
 
-def push_pending(store: Store, client: Client, batch: int = PUSH_BATCH) -> tuple[int, int, int]:
-    """``push_all``'s ``(stored, refused, carried)``."""
-    done = push_all(store, client, batch)
-    return done.stored, done.refused, done.carried
-
-
 def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int | None = None) -> Pushed:
     """Send this node's operations the server has not acknowledged.
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from bench_store import _source_ops
 from harness import PEERS, ROOT, WORK, Bench, median, percentile
 
-from crewdeck.sync.client.remote import Client, join, push_pending
+from crewdeck.sync.client.remote import Client, join, push_all
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.watcher import ChangeWatcher
 
@@ -216,7 +216,7 @@ def _push_rate(bench: Bench, label: str, url: str, tokens: list[str], directory:
         replicas.append(store)
     clients = [Client(url, token, "team") for token in tokens]
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=push_pending, args=(s, c)) for s, c in zip(replicas, clients)]
+    threads = [threading.Thread(target=push_all, args=(s, c)) for s, c in zip(replicas, clients)]
     for t in threads:
         t.start()
     for t in threads:
