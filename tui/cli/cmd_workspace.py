@@ -613,12 +613,11 @@ def _targets_under(kpis: dict[str, Any], currency: str, width: int | None) -> li
     said them: set, they were read back only in JSON (``kpi report`` names those missed, the Results screen how many)."""
     from crewdeck.tui.results import targets
 
-    wanted, result = targets.of(kpis)
+    wanted, counts = targets.said(kpis, currency)
     if not wanted:
         return []
-    said = [t.text(currency) for t in wanted]
-    said[-1] += f" (CPA counts {result.replace('_', ' ')})"
-    return line_under("targets", said, ", ", width)
+    wanted[-1] += f" ({counts})"
+    return line_under("targets", wanted, ", ", width)
 
 
 # ---------------------------------------------------------------- registration

@@ -134,6 +134,13 @@ def of(kpis: dict[str, Any]) -> tuple[list[Target], str]:
     return found, result if isinstance(result, str) and result in RESULTS else "conversions"
 
 
+def said(kpis: dict[str, Any], currency: str) -> tuple[list[str], str]:
+    """A campaign's targets as ``--target`` takes them (``ctr>=1.2%``, ``cpa<=4.00 EUR``), and what its CPA counts
+    (``CPA counts conversions``), as ``campaign list`` and the log say them."""
+    found, result = of(kpis)
+    return [t.text(currency) for t in found], f"CPA counts {result.replace('_', ' ')}"
+
+
 def missed(targets: list[Target], values: dict[str, Value]) -> list[tuple[Target, Value]]:
     """The targets the values miss (not those with no value)."""
     return [(t, values[t.kpi]) for t in targets if t.met(values[t.kpi]) is False]

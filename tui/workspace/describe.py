@@ -605,9 +605,8 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming,
             new_name = quoted(str(value))
             phrases.append(f"renamed campaign {quoted(old_name)} to {new_name}" if old_name else f"renamed the campaign to {new_name}")
         elif key == "kpis" and isinstance(value, dict):
-            found, counted = targets.of(value)
-            said = ", ".join(t.text(names.currency) for t in found) or "none"
-            phrases.append(f"set the targets of campaign {name} to {said} (CPA counts {counted})")
+            found, counts = targets.said(value, names.currency)
+            phrases.append(f"set the targets of campaign {name} to {', '.join(found) or 'none'} ({counts})")
         elif key == "approvals" and isinstance(value, list):
             phrases.append(f"set the approval chain of campaign {name} to {_chain(value, names)}")
         elif key not in _UNSAID:
