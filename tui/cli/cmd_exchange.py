@@ -13,7 +13,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, bad_rows_listed, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
-from crewdeck.tui.workspace.errors import UserError, empty_file, located, not_utf8, nothing_imported, source_name
+from crewdeck.tui.workspace.errors import UserError, bad_counted, empty_file, located, not_utf8, source_name
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
 from crewdeck.tui.workspace.utf16 import Utf8
 from crewdeck.tui.workspace.words import counted
@@ -196,15 +196,12 @@ def _nothing_imported(exc: exchange.ImportProblems, file: str, noun: str = "reco
     for problem in exc.problems:
         sys.stderr.write(visible(problem) + "\n")
     # A --map-status name the file never uses is listed with them, and is no record: counted apart.
-    unused = sum(problem.startswith("--map-status: ") for problem in exc.problems)
-    said = nothing_imported([p for p in exc.problems if not p.startswith("--map-status: ")], name, noun).removesuffix(" (listed above)")
-    if unused == len(exc.problems):
-        said = "nothing imported:"
-    elif unused:
-        said += " and"
+    records = [problem for problem in exc.problems if not problem.startswith("--map-status: ")]
+    unused = len(exc.problems) - len(records)
+    said = [bad_counted(records, name, noun)] if records else []
     if unused:
-        said += f" {counted(unused, '--map-status name')} the file never uses"
-    return UserError(f"{said} (listed above)")
+        said.append(f"{counted(unused, '--map-status name')} the file never uses")
+    return UserError(f"nothing imported: {' and '.join(said)} (listed above)")
 
 
 def _zone(name: str) -> str:

@@ -35,7 +35,7 @@ from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, make_rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, nothing_imported, summary
+from crewdeck.tui.workspace.errors import UserError, bad_counted, csv_problem, empty_file, header_text, named_again, summary
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -201,8 +201,7 @@ class Rejected(UserError):
     problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        counted_in = nothing_imported(self.problems, self.source).removesuffix(" (listed above)")
-        return f"{counted_in}: {summary(self._lines())}"
+        return f"nothing imported: {bad_counted(self.problems, self.source)}: {summary(self._lines())}"
 
     def _lines(self) -> list[str]:
         """The problems with ``line N:`` for the file's name and line."""

@@ -158,14 +158,19 @@ def record_named(source: str, kind: str, number: int, name: object = "", key: st
 
 def nothing_imported(problems: Sequence[str], source: str, noun: str = "row") -> str:
     """The line every import that wrote nothing for its bad rows ends with, after listing them one a line:
-    "nothing imported: 2 bad rows in FILE (listed above)" (``noun``: "record" for a file of JSON records), a row counted
-    once however many problems it has, and a problem that names no row said apart ("1 problem of the whole file")."""
+    "nothing imported: 2 bad rows in FILE (listed above)" (``noun``: "record" for a file of JSON records)."""
+    return f"nothing imported: {bad_counted(problems, source, noun)} (listed above)"
+
+
+def bad_counted(problems: Sequence[str], source: str, noun: str = "row") -> str:
+    """How many rows ``problems`` name, "2 bad rows in FILE": a row counted once however many problems it has, and a
+    problem that names no row said apart ("1 problem of the whole file")."""
     named = [located(problem, source) for problem in problems]
     rows, whole = len({at for at in named if at is not None}), named.count(None)
     said = [counted(rows, f"bad {noun}")] if rows or not whole else []
     if whole:
         said.append(f"{counted(whole, 'problem')} of the whole file")
-    return f"nothing imported: {' and '.join(said)} in {source} (listed above)"
+    return f"{' and '.join(said)} in {source}"
 
 
 def summary(problems: list[str], shown: int = 10) -> str:
