@@ -123,20 +123,18 @@ class RateBook:
             f"SELECT base, quote, date, rate FROM rate WHERE (quote = :base OR base = :base) AND base <> quote AND {COMPLETE}",
             {"base": base},
         )
-        reverse_found: dict[str, dict[str, Decimal]] = {}
         for rate_base, quote, day, rate in rows:
             if quote == base:
                 found.setdefault(rate_base, {})[day] = Decimal(rate)
             else:
-                given = book.reverse.setdefault(quote, {})[day] = Decimal(rate)
-                reverse_found.setdefault(quote, {})[day] = QUOTIENT.divide(_ONE, given)
+                book.reverse.setdefault(quote, {})[day] = Decimal(rate)
         # As hledger values: a rate set into the base, of any date before, wins over one set the other way round, which
         # counts only before the first of those.
-        for currency, by_day in reverse_found.items():
+        for currency, by_day in book.reverse.items():
             first = min(found[currency]) if currency in found else None
-            kept = {day: rate for day, rate in by_day.items() if first is None or day < first}
-            book.reverse[currency] = {day: given for day, given in book.reverse[currency].items() if day in kept}
-            found.setdefault(currency, {}).update(kept)
+            kept = {day: given for day, given in by_day.items() if first is None or day < first}
+            book.reverse[currency] = kept
+            found.setdefault(currency, {}).update((day, QUOTIENT.divide(_ONE, given)) for day, given in kept.items())
         for currency, by_day in found.items():
             days = sorted(by_day)
             book.dates[currency] = days
