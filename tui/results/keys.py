@@ -98,7 +98,7 @@ def _post(ws: Workspace, raw: str) -> str:
             return ws.resolve("task", raw, live=True)
         except UserError as exc:
             refused = exc
-    found = titled_post(ws, raw, tasks_by_title(ws).get(raw.lower(), []))
+    found = titled_post(ws, raw, tasks_by_title(ws, raw.lower()).get(raw.lower(), []))
     if found is not None:
         return found
     if refused is not None:
@@ -110,12 +110,15 @@ def _post(ws: Workspace, raw: str) -> str:
 Titled = tuple[str, bool, bool]
 
 
-def tasks_by_title(ws: Workspace) -> dict[str, list[Titled]]:
+def tasks_by_title(ws: Workspace, only: str | None = None) -> dict[str, list[Titled]]:
     """Every task by its title as a typed one is matched (stripped, in lower case by Python's rules: SQLite's lower()
-    knows ASCII alone, and "Über reel" typed as it reads found no post), in no order (``titled_post`` needs none)."""
+    knows ASCII alone, and "Über reel" typed as it reads found no post), in no order (``titled_post`` needs none);
+    ``only``: those of that title alone (one title typed: no dict of the whole workspace)."""
     out: dict[str, list[Titled]] = {}
     for task_id, title, campaign, deleted in ws.conn.execute("SELECT id, title, campaign, deleted FROM task"):
-        out.setdefault((title or "").strip().lower(), []).append((task_id, bool(campaign) and not deleted, bool(deleted)))
+        key = (title or "").strip().lower()
+        if only is None or key == only:
+            out.setdefault(key, []).append((task_id, bool(campaign) and not deleted, bool(deleted)))
     return out
 
 
