@@ -33,7 +33,7 @@ from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
-from crewdeck.tui.ledger.rates import Rate, make_rate, parse_pair
+from crewdeck.tui.ledger.rates import Rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
 from crewdeck.tui.workspace.errors import UserError, bad_counted, csv_problem, empty_file, header_text, named_again, summary
 from crewdeck.tui.workspace.separators import separator as csv_separator
@@ -601,19 +601,19 @@ def write_entries(ws: Workspace, me: Member, plan: EntryPlan, now: dt.datetime) 
 # ---------------------------------------------------------------- rates
 
 
-def _rate_pair(cell: dict[str, str], split: bool) -> str:
-    """The row's currency pair as ``rate set`` takes it, or ``UserError`` naming the column it is wrong in, as every
-    problem of a row is named ("pair: 'USD/XXX': unknown currency 'XXX'"; of split columns, the cell as it is written)."""
+def _rate_pair(cell: dict[str, str], split: bool) -> tuple[str, str]:
+    """The row's currencies, base and quote, as ``rate set`` reads its pair, or ``UserError`` naming the column it is
+    wrong in, as every problem of a row is named ("pair: 'USD/XXX': unknown currency 'XXX'"; of split columns, the cell
+    as it is written)."""
     if not split:
         try:
-            parse_pair(cell["pair"])
+            return parse_pair(cell["pair"])
         except UserError as exc:
             raise UserError(f"pair: {exc}") from None
-        return cell["pair"]
     base, quote = (_currency_cell(name, cell[name]) for name in ("base", "quote"))
     if base == quote:
         raise UserError(f"quote: {quoted(cell['quote'])} is the base currency too: a rate needs two different currencies")
-    return f"{base}/{quote}"
+    return base, quote
 
 
 def _currency_cell(name: str, text: str) -> str:
@@ -650,21 +650,21 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
         # Each cell judged on its own, each problem on its line, as ``ledger import`` lists a row's (a bad date hid a bad
         # rate in the same row: the next import named it).
         said = _rate_day_problems(cell["date"])
-        pair = read = ""
+        pair, read, value = ("", ""), "", None
         try:
             pair = _rate_pair(cell, split)
         except UserError as exc:
             said.append(str(exc))
         try:
             read = reading.amount(cell["rate"], "rate")
-            parse_rate(read)
+            value = parse_rate(read)
         except MoneyError as exc:
             said.append(as_written(str(exc), read, cell["rate"], "rate") + reading.comma_hint(cell["rate"]))
         except UserError as exc:
             said.append(str(exc))
-        if not said:
+        if not said and value is not None:
+            rate = Rate(cell["date"], *pair, value)
             try:
-                rate = make_rate(cell["date"], pair, read)
                 _check_record("rate", rate.values)
             except UserError as exc:
                 said.append(str(exc))
