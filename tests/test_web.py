@@ -564,6 +564,29 @@ def test_a_guest_signed_in_through_the_browser_cannot_write_a_ledger_entry_throu
     assert _ops(team) == before
 
 
+def test_an_open_apps_writes_are_judged_by_its_members_access_now_not_the_access_it_opened_with(team: Path) -> None:
+    """The app of a browser session (authenticated as its member) keeps the access it opened with for its shape; a member
+    made a guest, or a manager made a member, while it is open has their writes refused by the rules as they are now."""
+    w = ("-w", str(team), "--as", "ana")
+    crewdeck(*w, "member", "set", "raj", "--access", "manager")
+    raj = Session.open(team, "raj", authenticated=True)
+    try:
+        assert raj.me.access == "manager"
+        raj.access.write(lambda ws, writer: writer.create("campaign", {"name": "Raj's first"}))  # a manager's, while one
+        crewdeck(*w, "member", "set", "raj", "--access", "member")
+        with pytest.raises(Refused) as refused:
+            raj.access.write(lambda ws, writer: writer.create("campaign", {"name": "Raj's own"}))
+        assert refused.value.refusal.rule == "managers_only"
+        crewdeck(*w, "member", "set", "raj", "--access", "guest")
+        with pytest.raises(Refused) as refused:
+            raj.access.write(lambda ws, writer: writer.create("task", {"title": "Still here", "status": "todo", "created_by": raj.me.id}))
+        assert refused.value.refusal.rule == "guest_read_only"
+    finally:
+        raj.close()
+    campaigns = crewdeck(*w, "campaign", "list")
+    assert "Raj's first" in campaigns and "Raj's own" not in campaigns and "Still here" not in crewdeck(*w, "tasks", "all")
+
+
 async def test_a_guest_sees_the_approvals_of_their_campaigns_and_nothing_else(tmp_path: Path) -> None:
     """The app a guest's session runs: the Approvals view alone, their campaigns' posts only; no key,
     palette or command reaches the panes (tasks, deadlines, ledger), and leaving the view quits."""

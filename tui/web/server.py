@@ -15,8 +15,9 @@ The session is a cookie (HttpOnly, SameSite=Strict, Secure over TLS)
 whose hash names a ``web_session`` row; every request checks it is live.
 While a websocket is open its app runs as the session's member; a watch
 ends it when the session stops being live (token revoked, link expired or
-revoked, member removed, signed out), or its member is made a guest (whose
-app is another), and the app ends with its tab.
+revoked, member removed, signed out), or its member's access changes (a
+guest's app is another, and a member's app is shaped by their access when
+it opened), and the app ends with its tab.
 
 Every app is a process of its own, so they are counted: a member has at
 most ``apps_per_member`` live at once (started at a sign-in and waiting for
@@ -69,6 +70,19 @@ _LOG = logging.getLogger("uvicorn.error")
 CLOSE_SESSION_ENDED = 4403
 #: Why an app ended when its session is live but its member was made a guest, whose app is another.
 MADE_GUEST = "The app has ended: you were made a guest, who sees the Approvals view alone: open again for it."
+
+
+def access_changed(was: str, now: str) -> str:
+    """Why an app ended when its member's access changed from ``was`` to ``now`` while it was open: the app is shaped by
+    the access it opened with (a guest's is the Approvals view alone; a manager's offers what managers do), and the rules
+    judge every write by the access now, so it would offer what is refused, or hide what is theirs."""
+    if now == "guest":
+        return MADE_GUEST
+    if was == "guest":
+        return f"The app has ended: you were made a {now}, no longer a guest: open again for tasks, deadlines and the ledger."
+    return f"The app has ended: you were made a {now}, no longer a {was}: open again for the app as one."
+
+
 #: The websocket's close code when its app exited on an error (the server's log has what the app said).
 CLOSE_APP_FAILED = 1011
 APP_FAILED = "The app stopped on an error (crewdeck web's log on the server has it): open again."
@@ -135,8 +149,8 @@ class OpenApp:
     member: str
     cookie: str
     process: AppProcess
-    #: Whether the app was opened as a guest's: a member made a guest since has it ended.
-    guest: bool
+    #: The member's access when the app opened (manager, member, guest): a change since ends it (``access_changed``).
+    access: str
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     #: Set with ``ended`` (``end``): the websocket's close code and reason, what its page shows.
     close_code: int = 1000
@@ -253,11 +267,12 @@ class WebServer:
                     session = signin.live_session(self.conn, open_app.cookie, now)
                 except sqlite3.OperationalError:
                     continue  # the file busy past the timeout: asked again at the next round
-                # A member made a guest reads their campaigns' posts alone: the app they opened as a member ends.
+                # A member made a guest reads their campaigns' posts alone, a guest made a member more than the
+                # Approvals view, a manager made a member no longer approves what a manager does: the app opened ends.
                 if session is None:
                     open_app.end(CLOSE_SESSION_ENDED, self._ended_why(open_app.cookie, now))
-                elif session.access == "guest" and not open_app.guest:
-                    open_app.end(CLOSE_SESSION_ENDED, MADE_GUEST)
+                elif session.access != open_app.access:
+                    open_app.end(CLOSE_SESSION_ENDED, access_changed(open_app.access, session.access))
             clock = asyncio.get_running_loop().time()
             for session_id, ready in list(self._ready.items()):
                 # Unclaimed, or its session ended (signed out, revoked): its place is its member's again.
@@ -560,7 +575,7 @@ class WebServer:
             await process.begin(cookie, width, height)
             assert process.pid is not None
             pid = process.pid
-            open_app = OpenApp(session.id, session.member, cookie, process, session.access == "guest")
+            open_app = OpenApp(session.id, session.member, cookie, process, session.access)
             self.open[pid] = open_app
             relay = asyncio.create_task(self._relay(websocket, process))
             ended = asyncio.create_task(open_app.ended.wait())
