@@ -388,15 +388,118 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
         assert back(c) == "Your session as @gus has ended: @gus is no longer a member of this workspace."
 
 
+#: An app process that draws once, then sends back each key it is sent, and quits when told to.
+ECHO_APP = """
+import json, sys
+out, keys = sys.stdout.buffer, sys.stdin.buffer
+def packet(kind, payload):
+    out.write(kind + len(payload).to_bytes(4, "big") + payload)
+    out.flush()
+out.write(b"__GANGLION__\\n")
+keys.readline()  # the start line: the session and the terminal's size
+packet(b"D", b"drawn")
+while kind := keys.read(1):
+    payload = keys.read(int.from_bytes(keys.read(4), "big"))
+    if kind == b"D":
+        packet(b"D", payload)
+    elif json.loads(payload)["type"] == "quit":
+        break
+"""
+
+
+def test_a_session_left_unused_past_the_idle_timeout_ends_and_its_tab_and_page_say_why(team: Path, tmp_path: Path) -> None:
+    """A browser left signed in on a desk opened the app for whoever sat down at it, for the 12 hours of a token's session
+    or the days of a link's: a session now ends an idle time after its last use (a page opened, a key sent to its app;
+    not the page's pings), and the open tab says why, as the sign-in page does when it is opened again."""
+    app = tmp_path / "echo_app.py"
+    app.write_text(ECHO_APP)
+    clock = [dt.datetime.now(dt.UTC)]
+    server = WebServer(
+        team,
+        attempts=Attempts(limit=1000),
+        ready_at_sign_in=False,
+        now=lambda: clock[0],
+        command=lambda _: [sys.executable, str(app)],
+        watch_every=0.05,
+        idle=dt.timedelta(hours=1),
+    )
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    said = "Your session as @raj has ended: it was left unused for 1 hour: sign in again to go on."
+    with client(server) as c:
+        assert c.post("/signin", data={"token": token}, headers=JSON).status_code == 303
+        cookie = c.cookies[COOKIE]
+        clock[0] += dt.timedelta(minutes=50)
+        assert 'id="terminal"' in c.get("/").text  # used: a page of the app opened
+        clock[0] += dt.timedelta(minutes=50)
+        with c.websocket_connect("/ws?width=80&height=24") as page:
+            assert page.receive_bytes() == b"drawn"
+            page.send_text(json.dumps(["stdin", "j"]))  # used: a key, 1 h 40 min after the sign-in
+            assert page.receive_bytes() == b"j"
+            clock[0] += dt.timedelta(minutes=55)
+            page.send_text(json.dumps(["ping", "1"]))  # the page's, with nobody at it: no use
+            assert json.loads(page.receive_text()) == ["pong", "1"]
+            assert signin.live_session(server.conn, cookie, clock[0]) is not None
+            clock[0] += dt.timedelta(minutes=6)  # an hour and a minute after the key
+            assert signin.live_session(server.conn, cookie, clock[0]) is None  # so the watch ends the app
+            closed = page.receive()
+        assert closed["type"] == "websocket.close" and (closed["code"], closed["reason"]) == (4403, said)
+        page_said = re.search(r'<p class="error" id="error">([^<]*)</p>', c.get("/").text)
+        assert page_said is not None and page_said.group(1) == said
+    assert server.started == 1
+
+
+def test_an_idle_link_session_says_to_ask_for_a_new_link_and_with_no_idle_timeout_a_session_lasts_its_time(team: Path) -> None:
+    clock = [dt.datetime.now(dt.UTC)]
+    for idle in (dt.timedelta(minutes=30), None):
+        server = WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False, now=lambda: clock[0], idle=idle)
+        _, url, _ = make_link(team, "gus")
+        _, token = create_token("raj", "-w", str(team), "--as", "ana")
+        with client(server) as c:
+            c.post(f"/link/{_secret(url)}")
+            by_link = c.cookies[COOKIE]
+            c.post("/signin", data={"token": token}, headers=JSON)
+            by_token = c.cookies[COOKIE]
+            clock[0] += dt.timedelta(hours=11, minutes=59)
+
+            def page(cookie: str) -> str:
+                c.cookies.clear()
+                c.cookies.set(COOKIE, cookie)
+                return c.get("/").text
+
+            if idle is None:
+                assert 'id="terminal"' in page(by_link) and 'id="terminal"' in page(by_token)
+            else:
+                assert "Your session as @gus has ended: it was left unused for 30 minutes: ask for a new sign-in link to go on." in page(
+                    by_link
+                )
+                assert "Your session as @raj has ended: it was left unused for 30 minutes: sign in again to go on." in page(by_token)
+        clock[0] += dt.timedelta(minutes=2)
+
+
+def test_the_idle_timeout_is_an_option_of_serving_alone_and_a_duration_or_off(team: Path) -> None:
+    for given, said in (
+        ("soon", "crewdeck: error: --idle-timeout: 'soon' is not a duration: give a number and s, m, h or d (7d, 12h, 30m)"),
+        ("0m", "crewdeck: error: --idle-timeout: a session must be left a moment at least: give a time, or off for no idle timeout"),
+        ("91d", "crewdeck: error: --idle-timeout: 90 days at most (or off for no idle timeout)"),
+    ):
+        assert crewdeck_fails("web", str(team), "--idle-timeout", given).strip() == said
+    assert crewdeck_fails("-w", str(team), "--as", "ana", "web", "links", "--idle-timeout", "1h").strip() == (
+        "crewdeck: error: --idle-timeout is not an option of crewdeck web links"
+    )
+    assert signin.parse_idle("OFF") is None and signin.parse_idle("90m") == dt.timedelta(minutes=90)
+
+
 def test_sessions_signed_in_before_sessions_said_why_they_ended_stay_live_and_end_with_why(team: Path) -> None:
-    """A file served by a crewdeck whose ``web_session`` has no ``end_cause``: its sessions go on, and the column is added."""
+    """A file served by a crewdeck whose ``web_session`` has no ``end_cause`` (nor an idle time): its sessions go on, and
+    the columns are added."""
     _, token = create_token("raj", "-w", str(team), "--as", "ana")
     now = dt.datetime.now(dt.UTC)
     ws = Workspace.open(team)
     try:
         first, _ = signin.sign_in_with_token(ws.conn, token, now)
         with ws.conn:
-            ws.conn.execute("ALTER TABLE web_session DROP COLUMN end_cause")
+            for column in ("end_cause", "idle_until", "idle_seconds"):
+                ws.conn.execute(f"ALTER TABLE web_session DROP COLUMN {column}")
         assert signin.live_session(ws.conn, first, now) is not None
         for _ in range(signin.SESSIONS_PER_MEMBER):
             signin.sign_in_with_token(ws.conn, token, now)

@@ -343,6 +343,25 @@ def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebP
     wait_until(lambda: web.apps == [], "its app ended")
 
 
+def test_a_tab_left_unused_past_the_idle_timeout_ends_its_session_and_says_how_to_go_on(team: Path, browser: Browser) -> None:
+    """A browser left signed in kept the app open for whoever came to it, for as long as the link lasted."""
+    web = WebProcess(team, options=("--idle-timeout", "3s")).start()
+    try:
+        _, url, _ = make_link(team, "gus", url=web.url)
+        tab = _open(browser)
+        _sign_in_with_link(tab, url)
+        tab.wait_for_text(r"Approvals", "the guest's app (the Approvals view) as @gus")
+        wait_until(tab.closed, "the session ended, left unused")
+        said = "Your session as @gus has ended: it was left unused for 3 seconds: ask for a new sign-in link to go on."
+        assert tab.page.inner_text("#closed-why") == said
+        wait_until(lambda: web.apps == [], "its app ended")
+        tab.page.click("#closed a")
+        tab.page.wait_for_selector("form[action='/signin']")
+        assert tab.page.inner_text("#error") == said
+    finally:
+        assert "Traceback" not in web.stop()
+
+
 def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_post_with_the_keyboard(
     tmp_path: Path, browser: Browser
 ) -> None:

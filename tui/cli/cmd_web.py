@@ -23,6 +23,7 @@ _SERVE_ONLY = (
     ("tls_key", "--tls-key"),
     ("apps_per_member", "--apps-per-member"),
     ("max_apps", "--max-apps"),
+    ("idle_timeout", "--idle-timeout"),
 )
 _LINK_ONLY = (("expires", "--expires"), ("pin", "--pin"), ("url", "--url"))
 
@@ -52,6 +53,10 @@ def _serve(ctx: Context) -> int:
     if not path.is_file():
         raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
     cert, key = tls_files(a, "")
+    try:
+        idle = signin.parse_idle(a.idle_timeout) if a.idle_timeout is not None else signin.IDLE
+    except ValueError as exc:
+        raise UserError(f"--idle-timeout: {exc}") from None
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
     from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, WebServer
@@ -64,7 +69,7 @@ def _serve(ctx: Context) -> int:
     host = a.host or "127.0.0.1"
     port = a.port or DEFAULT_PORT
     check_port_free(host, port)
-    server = WebServer(path, apps_per_member=a.apps_per_member or APPS_PER_MEMBER, max_apps=a.max_apps or MAX_APPS)
+    server = WebServer(path, apps_per_member=a.apps_per_member or APPS_PER_MEMBER, max_apps=a.max_apps or MAX_APPS, idle=idle)
     print(f"crewdeck web: {path} on {scheme}://{host}:{port}/ (links: crewdeck web link @H --url {scheme}://{host}:{port})", flush=True)
     # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
     serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections)
@@ -230,6 +235,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         type=number_in(1, 10_000),
         default=None,
         help="serve: the apps open at once on this server, everyone's (default 32): each is a process of its own",
+    )
+    p.add_argument(
+        "--idle-timeout",
+        metavar="DURATION",
+        default=None,
+        help=f"serve: a browser session left unused this long (no key or click in its apps, no page opened) ends, and its "
+        f"tab says so: 30m, 2h, 1d (default {signin.length_words(int(signin.IDLE.total_seconds()))}), or off",
     )
     p.add_argument("--expires", metavar="DURATION", help="link: how long the link may be used (7d, 12h, 30m; default 7d, at most 90d)")
     p.add_argument("--pin", action="store_true", default=False, help="link: also ask for a six-digit PIN, printed once")

@@ -15,7 +15,7 @@ The session is a cookie (HttpOnly, SameSite=Strict, Secure over TLS)
 whose hash names a ``web_session`` row; every request checks it is live.
 While a websocket is open its app runs as the session's member; a watch
 ends it when the session stops being live (token revoked, link expired or
-revoked, member removed, signed out), or its member's access changes (a
+revoked, member removed, signed out, left unused past the idle timeout), or its member's access changes (a
 guest's app is another, and a member's app is shaped by their access when
 it opened), and the app ends with its tab.
 
@@ -179,6 +179,7 @@ class WebServer:
         ready_at_sign_in: bool = True,
         apps_per_member: int = APPS_PER_MEMBER,
         max_apps: int = MAX_APPS,
+        idle: dt.timedelta | None = signin.IDLE,
     ) -> None:
         self.path = workspace.absolute()
         ws = Workspace.open(self.path)
@@ -212,6 +213,12 @@ class WebServer:
         self._stopping: set[asyncio.Task[None]] = set()
         #: App processes started since the server started (the tests count them).
         self.started = 0
+        #: How long a session may go unused (no page of the app loaded, no key or click sent to its apps) before it
+        #: ends; ``None``: never.
+        self.idle = idle
+        #: When each session's use was last written (``signin.used``): written again once ``_USE_STEP`` has passed,
+        #: not at every key.
+        self._used: dict[str, dt.datetime] = {}
         self.asgi = Starlette(
             routes=[
                 Route("/", self.index, methods=["GET"]),
@@ -250,6 +257,23 @@ class WebServer:
 
     # ------------------------------------------------------------------ sessions
 
+    @property
+    def _use_step(self) -> dt.timedelta:
+        """How often a session's use is written at most: a minute, or a tenth of a shorter idle time."""
+        return min(dt.timedelta(minutes=1), self.idle / 10) if self.idle is not None else dt.timedelta(minutes=1)
+
+    def _use(self, session_id: str) -> None:
+        """The session was used now (its app's page loaded, a key or click sent to its app): it ends ``idle`` from now."""
+        now = self.now()
+        last = self._used.get(session_id)
+        if last is not None and now - last < self._use_step:
+            return
+        try:
+            signin.used(self.conn, session_id, now, self.idle)
+        except sqlite3.OperationalError:
+            return  # the file busy past the timeout: written at the next use
+        self._used[session_id] = now
+
     def _session(self, conn: HTTPConnection) -> tuple[str, signin.WebSession] | None:
         cookie = conn.cookies.get(COOKIE, "")
         session = signin.live_session(self.conn, cookie, self.now()) if cookie else None
@@ -260,6 +284,9 @@ class WebServer:
         while True:
             await asyncio.sleep(self.watch_every)
             now = self.now()
+            for session_id, last in list(self._used.items()):
+                if now - last >= self._use_step:  # its next use is written anyway
+                    del self._used[session_id]
             for open_app in list(self.open.values()):
                 if open_app.ended.is_set():
                     continue  # ending already (its stop takes a few seconds): why is said
@@ -437,6 +464,7 @@ class WebServer:
         # Past the limits the page says why instead of an app that would end at once ("The app ended").  Not when the
         # session has an app open: a reloaded tab's is, until its websocket closes; its websocket judges (and says why).
         session = found[1]
+        self._use(session.id)  # a page opened: someone is at the browser
         refusal = None if self._has_ready(session) or self._has_open(session) else self._refusal(session, leaving=False)
         if refusal is not None:
             # Said in the log as the websocket's refusal is: a browser's page is where most are refused, and a server
@@ -461,7 +489,7 @@ class WebServer:
         if (refused := self._too_many(request)) is not None:
             return refused
         try:
-            cookie, _ = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now())
+            cookie, _ = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now(), self.idle)
         except signin.SignInRefused as exc:
             self.attempts.failed(self._address(request))
             status = 403 if exc.code == "not_replica_member" else 401
@@ -518,7 +546,7 @@ class WebServer:
                 return self._refused(request, _LINK_STATUS.get(refusal.code, 410), refusal.code, str(refusal))
             return self._headers(HTMLResponse(pages.link_page(self.name, secret, shown, needs_pin)))
         try:
-            cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now())
+            cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now(), self.idle)
         except signin.SignInRefused as exc:
             self.attempts.failed(self._address(request))
             status = _LINK_STATUS.get(exc.code, 410)
@@ -577,7 +605,7 @@ class WebServer:
             pid = process.pid
             open_app = OpenApp(session.id, session.member, cookie, process, session.access)
             self.open[pid] = open_app
-            relay = asyncio.create_task(self._relay(websocket, process))
+            relay = asyncio.create_task(self._relay(websocket, process, session.id))
             ended = asyncio.create_task(open_app.ended.wait())
             exited = asyncio.create_task(process.ended.wait())
             try:
@@ -636,9 +664,9 @@ class WebServer:
                 await asyncio.wait_for(self._changed.wait(), left if refusal is not None else QUIT_GRACE + 1)
         return None
 
-    @staticmethod
-    async def _relay(websocket: WebSocket, process: AppProcess) -> None:
-        """What the browser sends, to the app, until the tab closes."""
+    async def _relay(self, websocket: WebSocket, process: AppProcess, session_id: str) -> None:
+        """What the browser sends, to the app, until the tab closes.  Keys and clicks are the session's use: a ping,
+        a resize or the page's focus come without anyone at the browser."""
         with contextlib.suppress(WebSocketDisconnect):
             while True:
                 text = await websocket.receive_text()
@@ -651,6 +679,7 @@ class WebServer:
                 kind = envelope[0]
                 data = envelope[1] if len(envelope) > 1 else None
                 if kind == "stdin" and isinstance(data, str):
+                    self._use(session_id)
                     await process.send_keys(data)
                 elif kind == "resize" and isinstance(data, dict):
                     await process.send_meta(

@@ -9,8 +9,10 @@ without the secret; five wrong PINs burn the link.
 
 A session is live while it is not ended, not past its end (a link's
 session ends when the link expires), its member is still in the workspace,
-and the token it was signed in with is not revoked: ``live_session`` is the
-one check, made by the server on every request and again and again for
+the token it was signed in with is not revoked, and it was used (a sign-in,
+a page of the app loaded, a key or click sent to its app) within the idle
+time ``crewdeck web`` gives it (``idle_until``, moved on by ``used``):
+``live_session`` is the one check, made by the server on every request and again and again for
 every open app, and by the app process itself before it starts.
 
 Neither table grows for ever: a member keeps ``SESSIONS_PER_MEMBER``
@@ -38,6 +40,9 @@ PIN_TRIES = 5
 TOKEN_SESSION = dt.timedelta(hours=12)
 #: The longest a link may stay redeemable.
 LONGEST_LINK = dt.timedelta(days=90)
+#: How long a session may go unused before it ends, by default (``crewdeck web --idle-timeout``): an hour, past a meeting
+#: or a lunch, after which a browser left open on a desk no longer opens the app for whoever sits down at it.
+IDLE = dt.timedelta(hours=1)
 #: A member's live sessions at most: a sign-in past them ends the oldest (a browser signed in long ago and left), so that
 #: signing in again and again with a token cannot grow the file without end.  As many ended ones are kept besides: a
 #: browser coming back with one is told why it ended (and the oldest of those go).
@@ -70,9 +75,21 @@ _TABLES = (
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL,
         ended_at TEXT,
-        end_cause TEXT
+        end_cause TEXT,
+        idle_until TEXT,
+        idle_seconds INTEGER
     )""",
 )
+#: ``web_session``'s columns a crewdeck since added: a table made before has them added (``ensure_tables``).  ``idle_until``:
+#: when the session ends unless used again (``NULL``: never for want of use); ``idle_seconds``: the idle time it had.
+_ADDED_COLUMNS = ("end_cause", "idle_until", "idle_seconds")
+#: A session live as ``live_session`` reads it, at ``:now`` (``s`` the session, ``t`` its token).
+_LIVE = (
+    "s.ended_at IS NULL AND s.expires_at > :now AND (s.idle_until IS NULL OR s.idle_until > :now) "
+    "AND (s.token IS NULL OR t.revoked_at IS NULL)"
+)
+#: When a session ended, or ends: signed out, past its end, or unused past its idle time.
+_ENDS = "MIN(expires_at, COALESCE(ended_at, expires_at), COALESCE(idle_until, expires_at))"
 
 _DURATION = re.compile(r"\s*(\d{1,6})\s*([smhd])\s*\Z")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -119,12 +136,16 @@ def stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def parse_duration(text: str) -> dt.timedelta:
-    """``7d``, ``12h``, ``30m``, ``90s``: how long a link lasts; ``ValueError`` with a sentence otherwise."""
+def _duration(text: str) -> dt.timedelta:
     match = _DURATION.match(text)
     if not match:
         raise ValueError(f"{text!r} is not a duration: give a number and s, m, h or d (7d, 12h, 30m)")
-    length = dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    return dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``7d``, ``12h``, ``30m``, ``90s``: how long a link lasts; ``ValueError`` with a sentence otherwise."""
+    length = _duration(text)
     if length <= dt.timedelta(0):
         raise ValueError("a link must last a moment at least")
     if length > LONGEST_LINK:
@@ -132,14 +153,39 @@ def parse_duration(text: str) -> dt.timedelta:
     return length
 
 
+def parse_idle(text: str) -> dt.timedelta | None:
+    """``30m``, ``2h``, ``off``: how long a session may go unused (``None``: for ever); ``ValueError`` with a sentence."""
+    if text.strip().lower() == "off":
+        return None
+    length = _duration(text)
+    if length <= dt.timedelta(0):
+        raise ValueError("a session must be left a moment at least: give a time, or off for no idle timeout")
+    if length > LONGEST_LINK:
+        raise ValueError(f"{LONGEST_LINK.days} days at most (or off for no idle timeout)")
+    return length
+
+
+def length_words(seconds: int) -> str:
+    """``1 hour``, ``30 minutes``, ``2 days``, ``90 seconds``: an idle time as a sentence says it."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}" + ("" if count == 1 else "s")
+    return f"{seconds} second" + ("" if seconds == 1 else "s")
+
+
 def ensure_tables(conn: sqlite3.Connection) -> None:
-    if conn.execute("SELECT 1 FROM pragma_table_info('web_session') WHERE name = 'end_cause'").fetchone():
+    have = {str(row[0]) for row in conn.execute("SELECT name FROM pragma_table_info('web_session')")}
+    if have.issuperset(_ADDED_COLUMNS):
         return
     with conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'web_session'").fetchone():
-            # Made by a crewdeck before sessions said why they ended: none of its rows has a cause.
+        # Made by a crewdeck before sessions said why they ended, or ended unused: none of its rows has a cause or an
+        # idle time (its sessions end as they did: at their end, or signed out).
+        for column in _ADDED_COLUMNS if have else ():
+            if column in have:
+                continue
             try:
-                conn.execute("ALTER TABLE web_session ADD COLUMN end_cause TEXT")
+                conn.execute(f"ALTER TABLE web_session ADD COLUMN {column} {'INTEGER' if column == 'idle_seconds' else 'TEXT'}")
             except sqlite3.OperationalError as exc:
                 if "duplicate column" not in str(exc):
                     raise  # else another process (the server, an app, a command) added it since the check
@@ -207,8 +253,11 @@ def link_facts(conn: sqlite3.Connection, secret: str) -> tuple[str, bool] | None
     return None if row is None else (str(row[0] or "?"), bool(row[1]))
 
 
-def redeem_link(conn: sqlite3.Connection, secret: str, pin: str | None, now: dt.datetime) -> tuple[str, str]:
-    """Use a link once: a new session's ``(cookie secret, member id)``; else ``SignInRefused``."""
+def redeem_link(
+    conn: sqlite3.Connection, secret: str, pin: str | None, now: dt.datetime, idle: dt.timedelta | None = None
+) -> tuple[str, str]:
+    """Use a link once: a new session's ``(cookie secret, member id)``, ending ``idle`` after its last use (when given);
+    else ``SignInRefused``."""
     ensure_tables(conn)
     when = stamp(now)
     with conn:
@@ -225,7 +274,7 @@ def redeem_link(conn: sqlite3.Connection, secret: str, pin: str | None, now: dt.
         # One statement decides who used it, whichever of two browsers comes first.
         if conn.execute("UPDATE web_link SET used_at = ? WHERE id = ? AND used_at IS NULL", (when, link_id)).rowcount != 1:
             raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
-        cookie = _open_session(conn, member, None, link_id, now, expires_at)
+        cookie = _open_session(conn, member, None, link_id, now, expires_at, idle)
     return cookie, member
 
 
@@ -255,15 +304,16 @@ def _refuse_unusable(conn: sqlite3.Connection, member: str, failures: int, expir
     _refuse_on_another_replica(conn, member)
 
 
-def sign_in_with_token(conn: sqlite3.Connection, token: str, now: dt.datetime) -> tuple[str, str]:
-    """A member's token (``crewdeck token create``): a new session's ``(cookie secret, member id)``."""
+def sign_in_with_token(conn: sqlite3.Connection, token: str, now: dt.datetime, idle: dt.timedelta | None = None) -> tuple[str, str]:
+    """A member's token (``crewdeck token create``): a new session's ``(cookie secret, member id)``, ending ``idle`` after
+    its last use (when given)."""
     ensure_tables(conn)
     info = tokens.lookup(conn, token.strip(), "") if tokens.looks_like_token(token.strip()) else None
     if info is None or _member_handle(conn, info.member) is None:
         raise SignInRefused("bad_token", "That token does not sign anyone in here.")
     _refuse_on_another_replica(conn, info.member)
     with conn:
-        cookie = _open_session(conn, info.member, info.id, None, now, stamp(now + TOKEN_SESSION))
+        cookie = _open_session(conn, info.member, info.id, None, now, stamp(now + TOKEN_SESSION), idle)
     return cookie, info.member
 
 
@@ -289,7 +339,13 @@ def _refuse_on_another_replica(conn: sqlite3.Connection, member: str) -> None:
 
 
 def _open_session(
-    conn: sqlite3.Connection, member: str, token_id: str | None, link_id: str | None, now: dt.datetime, expires_at: str
+    conn: sqlite3.Connection,
+    member: str,
+    token_id: str | None,
+    link_id: str | None,
+    now: dt.datetime,
+    expires_at: str,
+    idle: dt.timedelta | None,
 ) -> str:
     """A new session (in the caller's transaction).  Past ``SESSIONS_PER_MEMBER`` live ones, the member's signed in
     longest ago ends (its app ends as a revoked session's does, and its browser is told why); past as many ended ones
@@ -297,25 +353,28 @@ def _open_session(
     cookie = secrets.token_urlsafe(32)
     when = stamp(now)
     drop_ended(conn, now)
+    idle_until, idle_seconds = (stamp(now + idle), int(idle.total_seconds())) if idle is not None else (None, None)
     conn.execute(
-        "INSERT INTO web_session(id, hash, member, token, link, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (secrets.token_hex(8), _digest(cookie), member, token_id, link_id, when, expires_at),
+        "INSERT INTO web_session(id, hash, member, token, link, created_at, expires_at, idle_until, idle_seconds) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (secrets.token_hex(8), _digest(cookie), member, token_id, link_id, when, expires_at, idle_until, idle_seconds),
     )
     conn.execute(
-        # Live as ``live_session`` reads it: a session of a revoked token is no longer one of them.
-        """UPDATE web_session SET ended_at = ?, end_cause = ? WHERE id IN (
+        # Live as ``live_session`` reads it: a session of a revoked token, or left unused past its idle time, is no
+        # longer one of them.
+        f"""UPDATE web_session SET ended_at = :now, end_cause = :cause WHERE id IN (
                SELECT s.id FROM web_session s LEFT JOIN sync_token t ON t.id = s.token
-               WHERE s.member = ? AND s.ended_at IS NULL AND s.expires_at > ? AND (s.token IS NULL OR t.revoked_at IS NULL)
-               ORDER BY s.created_at DESC, s.rowid DESC LIMIT -1 OFFSET ?)""",
-        (when, ENDED_BY_SIGN_INS, member, when, SESSIONS_PER_MEMBER),
+               WHERE s.member = :member AND {_LIVE}
+               ORDER BY s.created_at DESC, s.rowid DESC LIMIT -1 OFFSET :kept)""",
+        {"now": when, "cause": ENDED_BY_SIGN_INS, "member": member, "kept": SESSIONS_PER_MEMBER},
     )
     conn.execute(
-        """DELETE FROM web_session WHERE member = ? AND id NOT IN (
-               SELECT id FROM web_session WHERE member = ?
-               ORDER BY (ended_at IS NULL AND expires_at > ?) DESC, MIN(expires_at, COALESCE(ended_at, expires_at)) DESC,
-                        created_at DESC, rowid DESC
-               LIMIT ?)""",
-        (member, member, when, 2 * SESSIONS_PER_MEMBER),
+        f"""DELETE FROM web_session WHERE member = :member AND id NOT IN (
+               SELECT id FROM web_session WHERE member = :member
+               ORDER BY (ended_at IS NULL AND expires_at > :now AND (idle_until IS NULL OR idle_until > :now)) DESC,
+                        {_ENDS} DESC, created_at DESC, rowid DESC
+               LIMIT :kept)""",
+        {"member": member, "now": when, "kept": 2 * SESSIONS_PER_MEMBER},
     )
     return cookie
 
@@ -324,7 +383,7 @@ def drop_ended(conn: sqlite3.Connection, now: dt.datetime) -> None:
     """Drop the sessions and links that ended ``KEPT_AFTER_END`` ago or longer (in the caller's transaction).
     A link's sessions end by its expiry at the latest, so none outlives its link here."""
     before = stamp(now - KEPT_AFTER_END)
-    conn.execute("DELETE FROM web_session WHERE MIN(expires_at, COALESCE(ended_at, expires_at)) < ?", (before,))
+    conn.execute(f"DELETE FROM web_session WHERE {_ENDS} < ?", (before,))
     conn.execute("DELETE FROM web_link WHERE expires_at < ?", (before,))
 
 
@@ -339,11 +398,11 @@ def live_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> Web
         return None
     ensure_tables(conn)
     row = conn.execute(
-        """SELECT s.id, s.member, s.expires_at, m.handle, m.access FROM web_session s
+        f"""SELECT s.id, s.member, s.expires_at, m.handle, m.access FROM web_session s
            JOIN member m ON m.id = s.member AND m.deleted = 0
            LEFT JOIN sync_token t ON t.id = s.token
-           WHERE s.hash = ? AND s.ended_at IS NULL AND s.expires_at > ? AND (s.token IS NULL OR t.revoked_at IS NULL)""",
-        (_digest(cookie), stamp(now)),
+           WHERE s.hash = :hash AND {_LIVE}""",
+        {"hash": _digest(cookie), "now": stamp(now)},
     ).fetchone()
     return None if row is None else WebSession(row[0], row[1], row[3], row[2], str(row[4] or "member"))
 
@@ -356,7 +415,8 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
         return None
     ensure_tables(conn)
     row = conn.execute(
-        """SELECT s.ended_at, s.end_cause, s.expires_at, s.link, s.token, m.handle, m.deleted, t.revoked_at, l.expires_at
+        """SELECT s.ended_at, s.end_cause, s.expires_at, s.link, s.token, m.handle, m.deleted, t.revoked_at, l.expires_at,
+                  s.idle_until, s.idle_seconds
            FROM web_session s
            LEFT JOIN member m ON m.id = s.member
            LEFT JOIN sync_token t ON t.id = s.token
@@ -366,7 +426,7 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
     ).fetchone()
     if row is None:
         return None
-    ended_at, end_cause, expires_at, link, token, handle, deleted, revoked_at, link_expires = row
+    ended_at, end_cause, expires_at, link, token, handle, deleted, revoked_at, link_expires, idle_until, idle_seconds = row
     who = f"@{handle}" if handle else "this member"
     if handle is None or deleted:
         why = f"{who} is no longer a member of this workspace" if named else "you are no longer a member of this workspace"
@@ -378,6 +438,9 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
         why = "a manager revoked the sign-in link it was opened with: ask for a new one"
     elif ended_at is not None:
         why = "it was signed out in this browser: sign in again to go on"
+    elif idle_until is not None and idle_until <= stamp(now) and idle_until < expires_at:
+        again = "ask for a new sign-in link" if link is not None else "sign in again"
+        why = f"it was left unused for {length_words(int(idle_seconds or 0))}: {again} to go on"
     elif expires_at <= stamp(now):
         why = (
             "its sign-in link expired: ask for a new one"
@@ -387,6 +450,18 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
     else:
         return None  # live
     return f"Your session as {who} has ended: {why}." if named else f"Your session has ended: {why}."
+
+
+def used(conn: sqlite3.Connection, session_id: str, now: dt.datetime, idle: dt.timedelta | None) -> None:
+    """The session was used at ``now``: it ends ``idle`` from now unless used again (``None``: never for want of use).
+    A session that ended meanwhile, unused past its idle time too, stays ended."""
+    idle_until, idle_seconds = (stamp(now + idle), int(idle.total_seconds())) if idle is not None else (None, None)
+    with conn:
+        conn.execute(
+            """UPDATE web_session SET idle_until = :until, idle_seconds = :seconds
+               WHERE id = :id AND ended_at IS NULL AND (idle_until IS NULL OR idle_until > :now)""",
+            {"until": idle_until, "seconds": idle_seconds, "id": session_id, "now": stamp(now)},
+        )
 
 
 def end_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> None:
