@@ -331,7 +331,7 @@ async def test_an_app_that_stops_on_an_error_says_so_in_its_tab_and_in_the_serve
 def test_an_app_ending_already_keeps_the_reason_it_ended_for() -> None:
     """The server stopping, or another browser closing a member's apps, over an app whose session had just ended told
     its page "The app ended." or "closed from another browser" instead of why it ended (review rb)."""
-    open_app = OpenApp("s1", "raj", "cookie", AppProcess(), access="member")
+    open_app = OpenApp("s1", "raj", "cookie", AppProcess(), guest=False)
     open_app.end(4403, "Your session as @raj has ended: it lasted its 12 hours: sign in again to go on.")
     open_app.end(4409, "closed from another browser")
     assert (open_app.close_code, open_app.why) == (4403, "Your session as @raj has ended: it lasted its 12 hours: sign in again to go on.")

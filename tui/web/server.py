@@ -15,9 +15,8 @@ The session is a cookie (HttpOnly, SameSite=Strict, Secure over TLS)
 whose hash names a ``web_session`` row; every request checks it is live.
 While a websocket is open its app runs as the session's member; a watch
 ends it when the session stops being live (token revoked, link expired or
-revoked, member removed, signed out, left unused past the idle timeout), or its member's access changes (a
-guest's app is another, and a member's app is shaped by their access when
-it opened), and the app ends with its tab.
+revoked, member removed, signed out, left unused past the idle timeout), or its member is made a guest or
+no longer one (a guest's app is another), and the app ends with its tab.
 
 Every app is a process of its own, so they are counted: a member has at
 most ``apps_per_member`` live at once (started at a sign-in and waiting for
@@ -72,15 +71,9 @@ CLOSE_SESSION_ENDED = 4403
 MADE_GUEST = "The app has ended: you were made a guest, who sees the Approvals view alone: open again for it."
 
 
-def access_changed(was: str, now: str) -> str:
-    """Why an app ended when its member's access changed from ``was`` to ``now`` while it was open: the app is shaped by
-    the access it opened with (a guest's is the Approvals view alone; a manager's offers what managers do), and the rules
-    judge every write by the access now, so it would offer what is refused, or hide what is theirs."""
-    if now == "guest":
-        return MADE_GUEST
-    if was == "guest":
-        return f"The app has ended: you were made a {now}, no longer a guest: open again for tasks, deadlines and the ledger."
-    return f"The app has ended: you were made a {now}, no longer a {was}: open again for the app as one."
+def made_member(access: str) -> str:
+    """Why a guest's app ended when they were made a member or a manager (``access``): their app is another."""
+    return f"The app has ended: you were made a {access}, no longer a guest: open again for tasks, deadlines and the ledger."
 
 
 #: The websocket's close code when its app exited on an error (the server's log has what the app said).
@@ -149,8 +142,9 @@ class OpenApp:
     member: str
     cookie: str
     process: AppProcess
-    #: The member's access when the app opened (manager, member, guest): a change since ends it (``access_changed``).
-    access: str
+    #: Whether the app was opened as a guest's (the Approvals view alone): a member made a guest since, or a guest made
+    #: a member, has it ended.
+    guest: bool
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     #: Set with ``ended`` (``end``): the websocket's close code and reason, what its page shows.
     close_code: int = 1000
@@ -294,12 +288,13 @@ class WebServer:
                     session = signin.live_session(self.conn, open_app.cookie, now)
                 except sqlite3.OperationalError:
                     continue  # the file busy past the timeout: asked again at the next round
-                # A member made a guest reads their campaigns' posts alone, a guest made a member more than the
-                # Approvals view, a manager made a member no longer approves what a manager does: the app opened ends.
+                # A member made a guest reads their campaigns' posts alone, a guest made a member more than the Approvals
+                # view: the app opened ends.  A member made a manager, or back, keeps it: the app is the same, and the
+                # rules judge each write by the access now.
                 if session is None:
                     open_app.end(CLOSE_SESSION_ENDED, self._ended_why(open_app.cookie, now))
-                elif session.access != open_app.access:
-                    open_app.end(CLOSE_SESSION_ENDED, access_changed(open_app.access, session.access))
+                elif (session.access == "guest") != open_app.guest:
+                    open_app.end(CLOSE_SESSION_ENDED, made_member(session.access) if open_app.guest else MADE_GUEST)
             clock = asyncio.get_running_loop().time()
             for session_id, ready in list(self._ready.items()):
                 # Unclaimed, or its session ended (signed out, revoked): its place is its member's again.
@@ -603,7 +598,7 @@ class WebServer:
             await process.begin(cookie, width, height)
             assert process.pid is not None
             pid = process.pid
-            open_app = OpenApp(session.id, session.member, cookie, process, session.access)
+            open_app = OpenApp(session.id, session.member, cookie, process, session.access == "guest")
             self.open[pid] = open_app
             relay = asyncio.create_task(self._relay(websocket, process, session.id))
             ended = asyncio.create_task(open_app.ended.wait())
