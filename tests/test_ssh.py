@@ -147,6 +147,23 @@ def test_a_member_made_a_guest_has_their_open_app_ended(host: Host, installed: S
         tmux.kill()
 
 
+def test_a_guest_made_a_member_has_their_open_app_ended(host: Host, installed: Sshd, tmp_path: Path) -> None:
+    """A guest made a member kept the Approvals view alone over SSH, until they thought to log in again."""
+    w = ["-w", str(host.workspace)]
+    private, public = keypair(tmp_path, "gus")
+    crewdeck(*w, "member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest", "--ssh-key", public)
+    crewdeck(*w, "ssh", "install", "--file", str(installed.authorized_keys), "--program", host.account.program)
+    tmux = Tmux(f"{' '.join(installed.ssh_command(private, tty=True))}; echo ssh said $?; sleep 60", 80, 24)
+    try:
+        tmux.wait_for(lambda s: "Approvals" in s, "the guest's app (the Approvals view) as gus")
+        crewdeck(*w, "member", "set", "gus", "--access", "member")
+        ended = "".join(tmux.wait_for(lambda s: "ssh said" in s, "gus's app ended").splitlines())
+        said = "crewdeck: @gus is a member now, no longer a guest: this session has ended (log in again for the whole app)"
+        assert said in ended and "ssh said 2" in ended, ended
+    finally:
+        tmux.kill()
+
+
 def test_notes_over_ssh_are_edited_in_the_app_never_in_an_editor(host: Host, installed: Sshd) -> None:
     command = " ".join(installed.ssh_command(host.keys["raj"], tty=True))
     # An EDITOR the session would run if it ran one: the app's own editor must open instead.

@@ -102,8 +102,8 @@ def session_member(ws: Workspace, handle: str, fingerprint: str | None) -> Membe
 
 
 def ended_by(path: Path, member: Member, fingerprint: str | None) -> Callable[[], str | None]:
-    """What ends an open session: its member removed or made a guest (whose app is another: the Approvals view
-    alone), or the key that opened it no longer theirs (by the member's id: a rename ends nothing).  Asked from
+    """What ends an open session: its member removed, made a guest or no longer one (a guest's app is another: the
+    Approvals view alone), or the key that opened it no longer theirs (by the member's id: a rename ends nothing).  Asked from
     a thread of its own, with a connection of its own."""
     opened: list[Workspace] = []
 
@@ -117,6 +117,8 @@ def ended_by(path: Path, member: Member, fingerprint: str | None) -> Callable[[]
                 return f"@{member.handle} was removed from this workspace: this session has ended"
             if row[1] == "guest" and member.access != "guest":
                 return f"@{member.handle} is a guest now, who sees only the Approvals view: this session has ended (log in again)"
+            if member.access == "guest" and row[1] != "guest":
+                return f"@{member.handle} is a {row[1]} now, no longer a guest: this session has ended (log in again for the whole app)"
             if fingerprint is not None and not any(key.fingerprint == fingerprint for key in member_keys(conn, member.id)):
                 return f"the key {fingerprint} is no longer @{member.handle}'s: this session has ended"
         except (sqlite3.OperationalError, UserError):
