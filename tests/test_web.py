@@ -478,7 +478,11 @@ def test_an_idle_link_session_says_to_ask_for_a_new_link_and_with_no_idle_timeou
 
 def test_the_idle_timeout_is_an_option_of_serving_alone_and_a_duration_or_off(team: Path) -> None:
     for given, said in (
-        ("soon", "crewdeck: error: --idle-timeout: 'soon' is not a duration: give a number and s, m, h or d (7d, 12h, 30m)"),
+        (
+            "soon",
+            "crewdeck: error: --idle-timeout: 'soon' is not a duration: give a number and s, m, h or d (30m, 2h, 1d), or off for no "
+            "idle timeout",
+        ),
         ("0m", "crewdeck: error: --idle-timeout: a session must be left a moment at least: give a time, or off for no idle timeout"),
         ("91d", "crewdeck: error: --idle-timeout: 90 days at most (or off for no idle timeout)"),
     ):

@@ -136,10 +136,10 @@ def stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _duration(text: str) -> dt.timedelta:
+def _duration(text: str, examples: str = "(7d, 12h, 30m)") -> dt.timedelta:
     match = _DURATION.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a duration: give a number and s, m, h or d (7d, 12h, 30m)")
+        raise ValueError(f"{text!r} is not a duration: give a number and s, m, h or d {examples}")
     return dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
@@ -157,7 +157,7 @@ def parse_idle(text: str) -> dt.timedelta | None:
     """``30m``, ``2h``, ``off``: how long a session may go unused (``None``: for ever); ``ValueError`` with a sentence."""
     if text.strip().lower() == "off":
         return None
-    length = _duration(text)
+    length = _duration(text, "(30m, 2h, 1d), or off for no idle timeout")
     if length <= dt.timedelta(0):
         raise ValueError("a session must be left a moment at least: give a time, or off for no idle timeout")
     if length > LONGEST_LINK:
