@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
 
@@ -730,6 +731,34 @@ async def test_notes_changed_in_another_session_while_the_editor_was_open_are_no
         await settle(pilot)
         assert not isinstance(app.screen, NotesEditorScreen)
     assert record(workspace, task)["notes"] == "Written in this one"
+
+
+async def test_the_apps_notes_editor_names_the_task_by_its_title(workspace: Path) -> None:
+    """In a browser or over SSH, ``e`` opens the app's own editor headed "Notes of 0edca4ec": an id the task list, which
+    shows titles, never shows.  Named as the detail screen names a task: its id and its title."""
+    app = make_app(workspace)
+    app.session.restricted = True
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, NotesEditorScreen)
+        heading = editor.query_one(".notes--title", Static)
+        assert str(heading.render()) == f"Notes of {task[:8]} “{record(workspace, task)['title']}”"
+        await pilot.press("escape")
+        # A title as long as a task takes stays within the box, cut short.
+        assert main(["-w", str(workspace), "--as", "ana", "set", task, "title=" + "Carousel copy, every slide " * 7]) == 0
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, NotesEditorScreen)
+        heading = editor.query_one(".notes--title", Static)
+        box = editor.query_one(Vertical)
+        assert heading.region.right <= box.content_region.right, (heading.region, box.content_region)
 
 
 async def test_notes_the_task_cannot_take_stay_in_the_editor_with_why(workspace: Path) -> None:

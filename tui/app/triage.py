@@ -263,16 +263,18 @@ class Triage:
         app = self._owner.app
 
         def load() -> None:
-            notes = self._services.session.reads.task(task_id)["notes"]
-            app.call_from_thread(self._edit_in_editor, task_id, notes)
+            task = self._services.session.reads.task(task_id)
+            # Named as the detail screen names it: the id alone said nothing to whom the task list shows titles.
+            app.call_from_thread(self._edit_in_editor, task_id, f"{short(task_id)} “{task['title']}”", task["notes"])
 
         in_background(self._owner, load, name="load_notes", group="notes")
 
-    def _edit_in_editor(self, task_id: str, notes: str) -> None:
+    def _edit_in_editor(self, task_id: str, named: str, notes: str) -> None:
+        """``named``: the task as the editor's heading names it."""
         app = self._owner.app
         if self._services.session.restricted:
             # Over SSH no key may lead to a program of the user's choice (an editor has a shell escape).
-            self._edit_in_app(task_id, notes, notes)
+            self._edit_in_app(task_id, named, notes, notes)
             return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory() as tmp:
@@ -291,7 +293,7 @@ class Triage:
         if result.returncode != 0:
             app.notify(f"{editor} exited with {result.returncode}: notes unchanged", severity="warning")
         elif edited != notes:
-            self._save_edited_notes(task_id, notes, edited)
+            self._save_edited_notes(task_id, named, notes, edited)
 
     def _write_notes(self, task_id: str, notes: str, text: str) -> None:
         """In a worker: ``text`` as the task's notes, unless it is what they were when opened (``notes``).
@@ -310,7 +312,7 @@ class Triage:
             raise NotesChanged(now, said_key(self._owner.app, NotesEditorScreen.BINDINGS, "notes.cancel"))
         self.write("notes", [task_id], lambda ids: self._services.session.edits.set_fields(ids, {"notes": text}, "notes"))
 
-    def _edit_in_app(self, task_id: str, notes: str, text: str, refused: str = "") -> None:
+    def _edit_in_app(self, task_id: str, named: str, notes: str, text: str, refused: str = "") -> None:
         """The app's own editor on ``text``: a save the rules refuse keeps it open, with the text and why; so does a
         save over notes changed meanwhile, which the next save goes over."""
         from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
@@ -324,9 +326,9 @@ class Triage:
                 opened[0] = changed.notes
                 raise
 
-        self._owner.app.push_screen(NotesEditorScreen(f"Notes of {short(task_id)}", text, save, refused))
+        self._owner.app.push_screen(NotesEditorScreen(f"Notes of {named}", text, save, refused))
 
-    def _save_edited_notes(self, task_id: str, notes: str, edited: str) -> None:
+    def _save_edited_notes(self, task_id: str, named: str, notes: str, edited: str) -> None:
         """Write what the editor wrote; refused (longer than a task holds, the task deleted meanwhile), it opens in the
         app's editor with why, to fix and save again: the editor's file is gone, and the notice alone lost the text."""
         app = self._owner.app
@@ -339,7 +341,7 @@ class Triage:
                 if why is None:
                     raise
                 opened = exc.notes if isinstance(exc, NotesChanged) else notes
-                app.call_from_thread(self._edit_in_app, task_id, opened, edited, f"not saved: {why}")
+                app.call_from_thread(self._edit_in_app, task_id, named, opened, edited, f"not saved: {why}")
 
         in_background(self._owner, save, name="run_write", group="write")
 

@@ -48,7 +48,8 @@ class NotesEditorScreen(TextEditorScreen):
         background: $panel;
         border: round $accent;
     }
-    NotesEditorScreen .notes--title { text-style: bold; }
+    /* A task's title may run past the box: cut with an ellipsis, the help line kept under it. */
+    NotesEditorScreen .notes--title { text-style: bold; width: 100%; text-wrap: nowrap; text-overflow: ellipsis; }
     NotesEditorScreen .notes--help { color: $foreground-muted; }
     NotesEditorScreen TextArea { height: 1fr; }
     NotesEditorScreen .notes--refused { color: $error; height: auto; display: none; }
