@@ -210,7 +210,7 @@ class WebServer:
         #: How long a session may go unused (no page of the app loaded, no key or click sent to its apps) before it
         #: ends; ``None``: never.
         self.idle = idle
-        #: When each session's use was last written (``signin.used``): written again once ``_USE_STEP`` has passed,
+        #: When each session's use was last written (``signin.used``): written again once ``_use_step`` has passed,
         #: not at every key.
         self._used: dict[str, dt.datetime] = {}
         self.asgi = Starlette(
