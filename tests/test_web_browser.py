@@ -20,7 +20,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.web import signin
 
 from .syncsupport import create_token, crewdeck, wait_until
-from .websupport import Tab, WebProcess, chromium, make_guest_team, make_link, make_posts_team
+from .websupport import CHROMIUM, Tab, WebProcess, chromium, make_guest_team, make_link, make_posts_team
 
 
 @pytest.fixture
@@ -358,6 +358,39 @@ def test_a_tab_left_unused_past_the_idle_timeout_ends_its_session_and_says_how_t
         assert tab.page.inner_text("#error") == said
     finally:
         assert "Traceback" not in web.stop()
+
+
+def test_copying_a_task_copies_it_on_a_page_served_over_plain_http_to_another_machine(
+    team: Path, web: WebProcess, browser: Browser
+) -> None:
+    """Served over http to another machine (no TLS in front yet), the page has no clipboard API: ``y`` said "copied the
+    task" while the page threw (textual.js hands the copy to navigator.clipboard) and nothing was copied.  A name other
+    than 127.0.0.1 or localhost, mapped onto it, makes the page no secure context, as another machine's address does."""
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    crewdeck("-w", str(team), "--as", "ana", "add", "Storyboard the reel @raj")
+    remote = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--host-resolver-rules=MAP crewdeck.test 127.0.0.1"]
+    )
+    try:
+        tab = _open(remote)
+        errors: list[str] = []
+        tab.page.on("pageerror", lambda error: errors.append(str(error)))
+        tab.page.goto(f"http://crewdeck.test:{web.port}/")
+        tab.page.fill("#token", token)
+        tab.page.click("button[type=submit]")
+        tab.page.wait_for_selector("#terminal")
+        assert tab.page.evaluate("window.isSecureContext") is False
+        tab.wait_for_text(r"Storyboard the reel", "raj's task in the app")
+        # What the browser copies: the text selected when the copy is made.
+        tab.page.evaluate("document.addEventListener('copy', (event) => { window.copied = event.target.value; })")
+        tab.press("y")
+        tab.wait_for(lambda: tab.page.evaluate("window.copied") is not None, "the task copied")
+        assert tab.page.evaluate("window.copied").startswith("Storyboard the reel")
+        assert not [error for error in errors if "clipboard" in error or "writeText" in error], errors
+        tab.press("q")  # the terminal has the keyboard again
+        wait_until(tab.closed, "the app quit")
+    finally:
+        remote.close()
 
 
 def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_post_with_the_keyboard(

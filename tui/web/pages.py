@@ -116,6 +116,32 @@ window.WebSocket = class extends PageSocket {
     });
   }
 };
+// A page served over plain http to another machine (no TLS in front yet) is no secure context, and has no clipboard API:
+// the app's copy (y: OSC 52, which textual.js hands to navigator.clipboard) threw, and nothing was copied while the app
+// said it was.  Then the browser's older way copies it, within the moment after the key that asked for it, and the
+// terminal has the keyboard again.
+if (!navigator.clipboard) {
+  const copyText = (text) => {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    const focused = document.activeElement;
+    document.body.appendChild(area);
+    area.select();
+    let copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch (error) {
+      copied = false;
+    }
+    area.remove();
+    if (focused && focused.focus) focused.focus();
+    return copied ? Promise.resolve() : Promise.reject(new Error("the browser did not let the page copy"));
+  };
+  Object.defineProperty(navigator, "clipboard", { value: { writeText: copyText, readText: () => Promise.resolve("") } });
+}
 window.onload = (event) => {
   document.fonts.load('16px "Roboto Mono"').catch(() => []).then(() => {
     if (makeTerminal) makeTerminal.call(window, event);
