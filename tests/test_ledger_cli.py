@@ -610,11 +610,36 @@ def test_rate_list_shows_the_rates_set_and_which_reports_use(team: Cli) -> None:
         ["2026-12-01", "JPY/EUR", "0.00605"],
     ]
     result = team("rate", "list")
-    assert result.err.strip() == "note: reports convert into EUR with rates into it only: 1 rate is not into EUR (EUR/USD)"
+    # USD/EUR is set from the day EUR/USD is: a rate into EUR wins over the one out of it.
+    assert result.err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "1 rate is not used (EUR/USD on or after 2026-11-01, when USD/EUR starts)"
+    )
     assert [line.split()[1:] for line in team.ok("rate", "list", "JPY").splitlines()[1:]] == [["JPY/EUR", "0.0061"], ["JPY/EUR", "0.00605"]]
     assert json.loads(team.ok("rate", "list", "--json", "usd"))[0] == {"date": "2026-11-01", "base": "EUR", "quote": "USD", "rate": "1.08"}
     assert "unknown currency 'EU'" in one_line_error(team("rate", "list", "eu"))
     assert team("rate", "list", "GBP").err.strip() == "no GBP rates"
+
+
+def test_rate_list_does_not_call_a_rate_out_of_the_base_currency_unused_when_reports_use_it(team: Cli) -> None:
+    """Set EUR/GBP with no GBP/EUR before it: ledger report converted GBP with it, while rate list said reports did not use it."""
+    team.ok("rate", "set", "2026-11-01", "EUR/GBP", "0.85")
+    team.ok("rate", "set", "2026-11-01", "USD/GBP", "0.75")
+    add(team, "100.00 GBP", date="2026-11-20")
+    assert row(report(team), "influencers")["spent"] == eur("117.65")  # 100 / 0.85, with EUR/GBP
+    result = team("rate", "list")
+    assert result.err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "1 rate is not used (USD/GBP, neither into nor out of EUR)"
+    )
+    # From the first GBP/EUR on, EUR/GBP counts no more; before it, it still does.
+    team.ok("rate", "set", "2026-11-10", "EUR/GBP", "0.86")
+    team.ok("rate", "set", "2026-11-10", "GBP/EUR", "1.17")
+    assert row(report(team), "influencers")["spent"] == eur("117.00")
+    assert team("rate", "list").err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "2 rates are not used (EUR/GBP on or after 2026-11-10, when GBP/EUR starts; USD/GBP, neither into nor out of EUR)"
+    )
 
 
 def test_budget_list_shows_each_budget_in_its_own_currency_and_period(team: Cli) -> None:

@@ -384,12 +384,11 @@ def cmd_rate_list(ctx: Context) -> int:
     rows = [[r.day, f"{r.base}/{r.quote}", r.text] for r in listed]
     sys.stdout.write(table(rows, ["DATE", "PAIR", "RATE"]) + "\n")
     base = ws.base_currency
-    unused = sorted({f"{r.base}/{r.quote}" for r in listed if r.quote != base})
-    if unused:
-        count = sum(1 for r in listed if r.quote != base)
+    count, said = rates.unused(listed, rates.RateBook.load(ws.conn, base))
+    if count:
         print(
-            f"note: reports convert into {base} with rates into it only: {counted(count, 'rate')} "
-            f"{'is' if count == 1 else 'are'} not into {base} ({', '.join(unused)})",
+            f"note: reports convert into {base} with rates into it, or out of it before the first one into it: "
+            f"{counted(count, 'rate')} {'is' if count == 1 else 'are'} not used ({'; '.join(said)})",
             file=sys.stderr,
         )
     return 0

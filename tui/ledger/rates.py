@@ -187,6 +187,30 @@ class RateBook:
         return [(bounds[i], bounds[i + 1], rates[i]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
 
 
+def unused(listed: list[Rate], book: RateBook) -> tuple[int, list[str]]:
+    """How many of ``listed`` no report converts with, and each pair of them said with why, for ``rate list``'s note.
+
+    A rate between two currencies other than the base is never used (no chains); one out of the base
+    (``EUR/GBP``) is used as ``RateBook.load`` keeps it: only before the first rate into the base, which wins from then.
+    """
+    base = book.base
+    into: dict[str, str] = {}
+    for rate in listed:
+        if rate.quote == base:
+            into[rate.base] = min(rate.day, into.get(rate.base, rate.day))
+    shadowed: dict[str, int] = {}
+    elsewhere: dict[str, int] = {}
+    for rate in listed:
+        if rate.base == base and rate.day not in book.reverse.get(rate.quote, {}):
+            shadowed[rate.quote] = shadowed.get(rate.quote, 0) + 1
+        elif base not in (rate.base, rate.quote):
+            pair = f"{rate.base}/{rate.quote}"
+            elsewhere[pair] = elsewhere.get(pair, 0) + 1
+    said = [f"{base}/{c} on or after {into[c]}, when {c}/{base} starts" for c in sorted(shadowed)]
+    said += [f"{pair}, neither into nor out of {base}" for pair in sorted(elsewhere)]
+    return sum(shadowed.values()) + sum(elsewhere.values()), said
+
+
 def rate_date_sql(entry: str = "e") -> str:
     """SQL for the date of the rate in force on an entry's date (``''`` for the base, NULL if none), either way round.
 
