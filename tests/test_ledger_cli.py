@@ -217,6 +217,26 @@ def test_spend_dated_more_than_a_year_ahead_is_refused_and_ahead_is_said(team: C
     assert not team("ledger", "add", "--campaign", "spring-launch", "--amount", "1 EUR", *SPEND).err  # dated before today: nothing
 
 
+def test_add_says_when_no_rate_converts_the_spend_into_the_reports_currency(team: Cli) -> None:
+    """50 SGD added printed its id alone: the reports left it out (rate missing), while the app's pane said so at once."""
+    args = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount")
+    sgd = team(*args, "50.00 SGD", "--date", "2026-11-20")
+    assert sgd.code == 0 and len(sgd.out.strip()) == 32
+    assert sgd.err == (
+        "note: no SGD/EUR (nor EUR/SGD) rate on or before 2026-11-20: out of the totals (crewdeck rate set 2026-11-20 SGD/EUR RATE)\n"
+    )
+    # USD has a rate from 2026-11-01 (the team's): one dated before it has none yet.
+    early = team(*args, "10.00 USD", "--date", "2026-10-30")
+    assert early.err == (
+        "note: no USD/EUR (nor EUR/USD) rate on or before 2026-10-30: out of the totals (crewdeck rate set 2026-10-30 USD/EUR RATE)\n"
+    )
+    assert not team(*args, "10.00 USD", "--date", "2026-11-20").err
+    assert not team(*args, "10.00 EUR", "--date", "2026-11-20").err
+    # A rate out of EUR converts it too: nothing to say.
+    team.ok("rate", "set", "2026-11-01", "EUR/SGD", "1.52")
+    assert not team(*args, "50.00 SGD", "--date", "2026-11-20").err
+
+
 def test_list_filters(team: Cli) -> None:
     a = add(team, "10 EUR", category="tools", payee="Canva", date="2026-11-02")
     b = add(team, "20 USD", category="tools", payee="Figma", date="2026-12-02", as_member="raj")

@@ -18,6 +18,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_input, table, write_output
 from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, rates, reports
 from crewdeck.tui.ledger import filter as ledger_filter
+from crewdeck.tui.ledger.actions import EntryDraft
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
 from crewdeck.tui.ledger.form import FormContext, days_ahead, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
@@ -58,6 +59,10 @@ def cmd_add(ctx: Context) -> int:
     )
     entry_id = actions.add_entry(ws, ctx.me, draft, ctx.now)
     print(entry_id)
+    unrated = rates.lacking(rates.RateBook.load(ws.conn, ws.base_currency), draft.currency, draft.date)
+    if unrated:
+        # The reports leave it out, and say so when run; said here too, where the spend was just typed in.
+        print(f"note: {unrated}", file=sys.stderr)
     ahead = days_ahead(draft.date, _today(ctx))
     if ahead:
         # Within the year a date ahead is taken (an invoice dated ahead), but a year typed wrong reads the same: said.
@@ -261,6 +266,7 @@ def cmd_import(ctx: Context) -> int:
             f"note: {where}: {'its amount was' if n == 1 else f'{n:,} amounts were'} read in {ws.base_currency}, the workspace's base "
             "currency; a file in another currency: import it with --currency CODE (or --map currency=COLUMN)"
         )
+    _say_unrated(ws, [draft for _, draft, _ in plan.new])
     ahead = sorted(draft.date for _, draft, _ in plan.new if draft.date > _today(ctx).isoformat())
     if ahead:
         print(
@@ -274,6 +280,18 @@ def cmd_import(ctx: Context) -> int:
             "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend"
         )
     return 0
+
+
+def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
+    """A note per currency of the entries imported that no rate converts, naming the rate (of their first day) that would."""
+    book = rates.RateBook.load(ws.conn, ws.base_currency)
+    unrated: dict[str, list[str]] = {}
+    for draft in drafts:
+        if book.in_force(draft.currency, draft.date) is None:
+            unrated.setdefault(draft.currency, []).append(draft.date)
+    for currency, days in sorted(unrated.items()):
+        # A rate from the first of those days is in force on all of them.
+        print(f"note: {counted(len(days), 'entry')} in {currency}: {rates.lacking(book, currency, min(days))}")
 
 
 # ---------------------------------------------------------------- budgets and rates

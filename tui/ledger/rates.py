@@ -211,6 +211,17 @@ def unused(listed: list[Rate], book: RateBook) -> tuple[int, list[str]]:
     return sum(shadowed.values()) + sum(elsewhere.values()), said
 
 
+def lacking(book: RateBook, currency: str, day: str) -> str | None:
+    """What is said of an amount in ``currency`` dated ``day`` that no rate converts into ``book.base``, with the rate
+    that would; ``None`` when one does (or it is in the base): the reports leave such an amount out, never guess it."""
+    if book.in_force(currency, day) is not None:
+        return None
+    return (
+        f"no {missing_pair(currency, book.base)} rate on or before {day}: out of the totals "
+        f"(crewdeck rate set {day} {currency}/{book.base} RATE)"
+    )
+
+
 def rate_date_sql(entry: str = "e") -> str:
     """SQL for the date of the rate in force on an entry's date (``''`` for the base, NULL if none), either way round.
 
