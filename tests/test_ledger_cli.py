@@ -662,6 +662,24 @@ def test_rate_list_does_not_call_a_rate_out_of_the_base_currency_unused_when_rep
     )
 
 
+def test_rate_set_says_when_reports_will_not_use_the_rate(team: Cli) -> None:
+    """rate set USD/GBP (and EUR/USD on a day USD/EUR is set) printed the rate alone: the reports went on saying
+    "rate missing", or converting with another rate, with no word why."""
+    chained = team("rate", "set", "2026-11-01", "USD/GBP", "0.75")
+    assert chained.out == "2026-11-01: 1 USD = 0.75 GBP\n"
+    assert chained.err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "1 rate is not used (USD/GBP, neither into nor out of EUR)"
+    )
+    # The team's USD/EUR is set from 2026-11-01: EUR/USD before it counts, on or after it does not.
+    assert not team("rate", "set", "2026-10-20", "EUR/USD", "1.09").err
+    assert team("rate", "set", "2026-11-20", "EUR/USD", "1.08").err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "1 rate is not used (EUR/USD on or after 2026-11-01, when USD/EUR starts)"
+    )
+    assert not team("rate", "set", "2026-11-20", "GBP/EUR", "1.17").err
+
+
 def test_budget_list_shows_each_budget_in_its_own_currency_and_period(team: Cli) -> None:
     """Budgets set in three currencies for the run and for months could be read only converted and added up
     (ledger report): there was no budget list."""

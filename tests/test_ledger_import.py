@@ -86,6 +86,16 @@ def test_an_import_says_which_entries_no_rate_converts_and_the_rate_that_would(t
     ]
 
 
+def test_a_rate_import_says_which_of_its_rates_reports_will_not_use(team: Cli, tmp_path: Path) -> None:
+    """Rates between two other currencies than the base imported without a word, and no report ever used them."""
+    path = _write(tmp_path, "date,pair,rate\n2026-11-20,GBP/EUR,1.17\n2026-11-20,USD/GBP,0.75\n2026-11-21,USD/GBP,0.76\n", "rates.csv")
+    assert team.ok("rate", "import", path).splitlines() == [
+        "imported 3 rates",
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "2 rates are not used (USD/GBP, neither into nor out of EUR)",
+    ]
+
+
 def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_path: Path) -> None:
     text = (
         "date,campaign,category,payee,amount,currency,memo\n"

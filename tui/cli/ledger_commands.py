@@ -7,7 +7,7 @@ import io
 import sys
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, money_json, parse_amount, round_minor
@@ -402,14 +402,32 @@ def cmd_rate_list(ctx: Context) -> int:
     rows = [[r.day, f"{r.base}/{r.quote}", r.text] for r in listed]
     sys.stdout.write(table(rows, ["DATE", "PAIR", "RATE"]) + "\n")
     base = ws.base_currency
-    count, said = rates.unused(listed, rates.RateBook.load(ws.conn, base))
-    if count:
-        print(
-            f"note: reports convert into {base} with rates into it, or out of it before the first one into it: "
-            f"{counted(count, 'rate')} {'is' if count == 1 else 'are'} not used ({'; '.join(said)})",
-            file=sys.stderr,
-        )
+    found = rates.unused(listed, rates.RateBook.load(ws.conn, base))
+    if found:
+        print(_unused_note(found, base), file=sys.stderr)
     return 0
+
+
+def _unused_note(found: list[tuple[rates.Rate, str | None]], base: str) -> str:
+    """The note naming rates reports do not use (``rates.unused``), as ``rate list``, ``rate set`` and ``rate import`` say it."""
+    count = len(found)
+    return (
+        f"note: reports convert into {base} with rates into it, or out of it before the first one into it: "
+        f"{counted(count, 'rate')} {'is' if count == 1 else 'are'} not used ({'; '.join(rates.unused_said(found, base))})"
+    )
+
+
+def _said_unused(ws: Workspace, written: list[rates.Rate], out: TextIO) -> None:
+    """Of the rates just written, those no report will convert with, in a note: a rate set and never used, unsaid, is
+    a total still short of it (``rate missing``) with no word why."""
+    ids = {rate.id for rate in written}
+    found = [
+        (rate, since)
+        for rate, since in rates.unused(rates.load_all(ws.conn), rates.RateBook.load(ws.conn, ws.base_currency))
+        if rate.id in ids
+    ]
+    if found:
+        print(_unused_note(found, ws.base_currency), file=out)
 
 
 def cmd_rate_set(ctx: Context) -> int:
@@ -426,6 +444,7 @@ def cmd_rate_set(ctx: Context) -> int:
     except ValidationError as exc:
         raise UserError(f"rate: {exc.problem}") from None
     print(visible(f"{rate.day}: 1 {rate.base} = {rate.text} {rate.quote}{was}"))
+    _said_unused(ctx.ws, [rate], sys.stderr)
     return 0
 
 
@@ -442,4 +461,6 @@ def cmd_rate_import(ctx: Context) -> int:
         said = "1 replaces a rate set before" if len(replaced) == 1 else f"{len(replaced):,} replace rates set before"
         more = f"; and {len(replaced) - 5:,} more (crewdeck rate list)" if len(replaced) > 5 else ""
         print(visible(f"{said}: {'; '.join(replaced[:5])}{more}"))
+    # On standard output, as the import's other notes (and ledger import's).
+    _said_unused(ctx.ws, new, sys.stdout)
     return 0

@@ -187,28 +187,33 @@ class RateBook:
         return [(bounds[i], bounds[i + 1], rates[i]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
 
 
-def unused(listed: list[Rate], book: RateBook) -> tuple[int, list[str]]:
-    """How many of ``listed`` no report converts with, and each pair of them said with why, for ``rate list``'s note.
+def unused(listed: list[Rate], book: RateBook) -> list[tuple[Rate, str | None]]:
+    """Each of ``listed`` no report converts with, and from when a rate into the base wins over it (``None``: never used).
 
     A rate between two currencies other than the base is never used (no chains); one out of the base
     (``EUR/GBP``) is used as ``RateBook.load`` keeps it: only before the first rate into the base, which wins from then.
+    ``listed`` holds every rate of the currencies asked about (their first rate into the base is among them).
     """
     base = book.base
     into: dict[str, str] = {}
     for rate in listed:
         if rate.quote == base:
             into[rate.base] = min(rate.day, into.get(rate.base, rate.day))
-    shadowed: dict[str, int] = {}
-    elsewhere: dict[str, int] = {}
+    out: list[tuple[Rate, str | None]] = []
     for rate in listed:
         if rate.base == base and rate.day not in book.reverse.get(rate.quote, {}):
-            shadowed[rate.quote] = shadowed.get(rate.quote, 0) + 1
+            out.append((rate, into[rate.quote]))
         elif base not in (rate.base, rate.quote):
-            pair = f"{rate.base}/{rate.quote}"
-            elsewhere[pair] = elsewhere.get(pair, 0) + 1
-    said = [f"{base}/{c} on or after {into[c]}, when {c}/{base} starts" for c in sorted(shadowed)]
-    said += [f"{pair}, neither into nor out of {base}" for pair in sorted(elsewhere)]
-    return sum(shadowed.values()) + sum(elsewhere.values()), said
+            out.append((rate, None))
+    return out
+
+
+def unused_said(found: list[tuple[Rate, str | None]], base: str) -> list[str]:
+    """The pairs of ``unused`` rates, each said once with why: those a rate into ``base`` wins over first."""
+    shadowed = sorted({(rate.quote, since) for rate, since in found if since is not None})
+    elsewhere = sorted({f"{rate.base}/{rate.quote}" for rate, since in found if since is None})
+    said = [f"{base}/{currency} on or after {since}, when {currency}/{base} starts" for currency, since in shadowed]
+    return said + [f"{pair}, neither into nor out of {base}" for pair in elsewhere]
 
 
 def lacking(book: RateBook, currency: str, day: str) -> str | None:
