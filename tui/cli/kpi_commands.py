@@ -16,7 +16,7 @@ from crewdeck.sync.state.visible import cut as one_line
 from crewdeck.sync.state.visible import visible, visible_cells
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
-from crewdeck.tui.ledger import csvfiles
+from crewdeck.tui.ledger import csvfiles, rates
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, REACH_BOUND_NOTE, Kpi, Totals, shown
@@ -104,6 +104,11 @@ def cmd_add(ctx: Context) -> int:
     keys.write(ws.store, ctx.me.id, [(key, day, changed)], "kpi add")
     said = describe.result_words(row_id, changed, stored is None, names)
     print(row_id if ctx.args.quiet else visible(said[:1].upper() + said[1:]))
+    if changed.get("conversion_value") is not None:
+        # The reports leave a value no rate converts out (VALUE and ROAS "rate missing"): said now, as ledger add says it of spend.
+        unrated = rates.lacking(rates.RateBook.load(ws.conn, ws.base_currency), changed["conversion_value"]["currency"], day)
+        if unrated:
+            print(f"note: {unrated}", file=sys.stderr)
     _review(ctx, before)
     return 0
 
