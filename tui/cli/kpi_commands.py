@@ -318,6 +318,12 @@ def cmd_report(ctx: Context) -> int:
     if unlinked:
         them = "them" if len(unlinked) > 1 else "it"
         notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on {them} is neither met nor missed")
+    refunded = [column for column in _below_zero(built) if column in {_column(h) for h in shown_columns}]
+    if refunded:
+        them = "them" if len(refunded) > 1 else "it"
+        notes.append(
+            f"— {', '.join(refunded)}: the row's spend is below 0 (money back beyond what it spent); a target on {them} is neither met nor missed"
+        )
     width = terminal_width(sys.stderr)
     for note in notes:
         print("\n".join(textwrap.wrap(note, width, break_long_words=False)) if width else note, file=sys.stderr)
@@ -466,6 +472,12 @@ def _undivided(built: report.ResultsReport, columns: list[str]) -> bool:
 def _no_spend(built: report.ResultsReport) -> list[str]:
     """The KPIs (columns) some row shows "—" for because no ledger entry counts toward it, for the footnote."""
     found = frozenset[str]().union(*(report.no_spend(g) for g in built.groups))
+    return [k.code.upper() for k in KPIS if k.code in found]
+
+
+def _below_zero(built: report.ResultsReport) -> list[str]:
+    """The KPIs (columns) some row shows "—" for because its spend is below 0, for the footnote."""
+    found = frozenset[str]().union(*(report.below_zero(g) for g in built.groups))
     return [k.code.upper() for k in KPIS if k.code in found]
 
 
