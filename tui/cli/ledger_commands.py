@@ -324,6 +324,21 @@ def cmd_budget_set(ctx: Context) -> int:
         w.set("budget", budget.id, {**budget.values, "deleted": False})
     span = "the run" if period == "run" else period
     print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, currency, grouping=True)} {currency}{was}"))
+    if currency != base:
+        # The reports convert a budget at the rate in force on its period's first day, or say it is missing: said now too.
+        first = budgets.first_day(budget, campaign.start)
+        if first is None:
+            print(
+                visible(
+                    f"note: a budget for the run of a campaign with no start date: no {currency}/{base} rate can be picked, "
+                    f"so it is out of the totals (crewdeck campaign set {campaign.slug} --start DATE)"
+                ),
+                file=sys.stderr,
+            )
+        else:
+            unrated = rates.lacking(rates.RateBook.load(ws.conn, base), currency, first.isoformat())
+            if unrated:
+                print(f"note: {unrated}", file=sys.stderr)
     return 0
 
 
