@@ -285,13 +285,15 @@ def cmd_import(ctx: Context) -> int:
 def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
     """A note per currency of the entries imported that no rate converts, naming the rate (of their first day) that would."""
     book = rates.RateBook.load(ws.conn, ws.base_currency)
-    unrated: dict[str, list[str]] = {}
+    #: Per currency, how many entries no rate converts and the first day of theirs.
+    unrated: dict[str, tuple[int, str]] = {}
     for draft in drafts:
         if book.in_force(draft.currency, draft.date) is None:
-            unrated.setdefault(draft.currency, []).append(draft.date)
-    for currency, days in sorted(unrated.items()):
+            count, first = unrated.get(draft.currency, (0, draft.date))
+            unrated[draft.currency] = count + 1, min(first, draft.date)
+    for currency, (count, first) in sorted(unrated.items()):
         # A rate from the first of those days is in force on all of them.
-        print(f"note: {counted(len(days), 'entry')} in {currency}: {rates.lacking(book, currency, min(days))}")
+        print(f"note: {counted(count, 'entry')} in {currency}: {rates.lacking(book, currency, first)}")
 
 
 # ---------------------------------------------------------------- budgets and rates
