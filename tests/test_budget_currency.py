@@ -239,3 +239,29 @@ def test_spend_in_a_currency_with_no_rate_that_its_reversal_nets_out_needs_no_ra
     assert [(m["currency"], m["entries"], m["amount"]) for m in doc["missing_rates"]] == [("CAD", 1, "10.00")]
     assert total(doc)["unconverted"] == [{"amount": "10.00", "currency": "CAD"}] and not total(doc)["complete"]
     assert [r["spend"] for r in json.loads(team.ok("kpi", "report", "--json"))["rows"]] == [None]
+
+
+def test_budget_set_says_when_no_rate_converts_the_budget_as_ledger_add_says_of_spend(team: Cli) -> None:
+    """5000 GBP for the run, no GBP rate: set without a word, and ledger report's BUDGET read "rate missing"."""
+    gbp = team("budget", "set", "spring-launch", "influencers", "5000 GBP")
+    assert gbp.out == "budget +spring-launch/influencers for the run: 5,000.00 GBP\n"
+    # The run starts 2026-11-01: a run budget converts at that day's rate, as the report says.
+    assert (
+        gbp.err
+        == "note: no GBP/EUR (nor EUR/GBP) rate on or before 2026-11-01: out of the totals (crewdeck rate set 2026-11-01 GBP/EUR RATE)\n"
+    )
+    month = team("budget", "set", "spring-launch", "tools", "300 GBP", "--month", "2026-12")
+    assert (
+        month.err
+        == "note: no GBP/EUR (nor EUR/GBP) rate on or before 2026-12-01: out of the totals (crewdeck rate set 2026-12-01 GBP/EUR RATE)\n"
+    )
+    # USD has a rate from 2026-11-01; EUR needs none.
+    assert not team("budget", "set", "spring-launch", "ads", "1000 USD").err
+    assert not team("budget", "set", "spring-launch", "video", "1000").err
+    # A run with no start picks no rate at all: said as the report says it, with what would give it one.
+    team.ok("campaign", "add", "Evergreen")
+    undated = team("budget", "set", "evergreen", "ads", "100 USD")
+    assert undated.err == (
+        "note: a budget for the run of a campaign with no start date: no USD/EUR rate can be picked, so it is out of the totals "
+        "(crewdeck campaign set evergreen --start DATE)\n"
+    )

@@ -201,6 +201,29 @@ def test_a_linkedin_export_with_its_preamble_and_us_dates(ws: Path, tmp_path: Pa
     assert [r["platform"] for r in report["rows"]] == ["linkedin"]
 
 
+def test_an_import_says_the_spend_and_values_no_rate_converts_with_the_rate_that_would(ws: Path, tmp_path: Path) -> None:
+    """A LinkedIn export in USD imported with --spend, no USD rate on its days: its spend was added without a word and
+    every report read "rate missing", where ledger import and ledger add say it at once."""
+    source = _file(tmp_path, "li.csv", LINKEDIN)
+    args = ("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--spend")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(list(args)) == 0
+    assert out.getvalue() == "imported 2 rows: 2 changed, 0 unchanged; 2 spend entries added\n"
+    assert err.getvalue() == (
+        "note: spend or conversion value in USD: no USD/EUR (nor EUR/USD) rate on or before 2026-11-20: out of the totals "
+        "(crewdeck rate set 2026-11-20 USD/EUR RATE)\n"
+    )
+    assert json.loads(crewdeck("-w", str(ws), "kpi", "report", "--json", "+autumn"))["rows"][0]["spend"] is None  # as it says
+    # Imported again, nothing is written: nothing to say.  A file in EUR, the base currency, needs no rate.
+    with redirect_stdout(io.StringIO()), redirect_stderr(err := io.StringIO()):
+        assert main(list(args)) == 0
+    assert err.getvalue() == ""
+    with redirect_stdout(io.StringIO()), redirect_stderr(err := io.StringIO()):
+        assert main(["-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "meta.csv", META), "--format", "meta", "--spend"]) == 0
+    assert "rate" not in err.getvalue()  # its one note is on a row that spent 0
+
+
 def test_a_linkedin_export_saved_as_unicode_text_is_read_by_its_tabs_past_its_preamble(ws: Path, tmp_path: Path) -> None:
     """Saved from Excel as "Unicode Text", the export's columns are split by tabs, while its preamble's "Date Generated:
     Nov 22, 2026, 9:00 AM" keeps its commas: read by that first line's commas, the header was one column, "no header row"."""

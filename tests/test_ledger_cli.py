@@ -217,6 +217,26 @@ def test_spend_dated_more_than_a_year_ahead_is_refused_and_ahead_is_said(team: C
     assert not team("ledger", "add", "--campaign", "spring-launch", "--amount", "1 EUR", *SPEND).err  # dated before today: nothing
 
 
+def test_add_says_when_no_rate_converts_the_spend_into_the_reports_currency(team: Cli) -> None:
+    """50 SGD added printed its id alone: the reports left it out (rate missing), while the app's pane said so at once."""
+    args = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount")
+    sgd = team(*args, "50.00 SGD", "--date", "2026-11-20")
+    assert sgd.code == 0 and len(sgd.out.strip()) == 32
+    assert sgd.err == (
+        "note: no SGD/EUR (nor EUR/SGD) rate on or before 2026-11-20: out of the totals (crewdeck rate set 2026-11-20 SGD/EUR RATE)\n"
+    )
+    # USD has a rate from 2026-11-01 (the team's): one dated before it has none yet.
+    early = team(*args, "10.00 USD", "--date", "2026-10-30")
+    assert early.err == (
+        "note: no USD/EUR (nor EUR/USD) rate on or before 2026-10-30: out of the totals (crewdeck rate set 2026-10-30 USD/EUR RATE)\n"
+    )
+    assert not team(*args, "10.00 USD", "--date", "2026-11-20").err
+    assert not team(*args, "10.00 EUR", "--date", "2026-11-20").err
+    # A rate out of EUR converts it too: nothing to say.
+    team.ok("rate", "set", "2026-11-01", "EUR/SGD", "1.52")
+    assert not team(*args, "50.00 SGD", "--date", "2026-11-20").err
+
+
 def test_list_filters(team: Cli) -> None:
     a = add(team, "10 EUR", category="tools", payee="Canva", date="2026-11-02")
     b = add(team, "20 USD", category="tools", payee="Figma", date="2026-12-02", as_member="raj")
@@ -610,11 +630,54 @@ def test_rate_list_shows_the_rates_set_and_which_reports_use(team: Cli) -> None:
         ["2026-12-01", "JPY/EUR", "0.00605"],
     ]
     result = team("rate", "list")
-    assert result.err.strip() == "note: reports convert into EUR with rates into it only: 1 rate is not into EUR (EUR/USD)"
+    # USD/EUR is set from the day EUR/USD is: a rate into EUR wins over the one out of it.
+    assert result.err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "1 rate is not used (EUR/USD on or after 2026-11-01, when USD/EUR starts)"
+    )
     assert [line.split()[1:] for line in team.ok("rate", "list", "JPY").splitlines()[1:]] == [["JPY/EUR", "0.0061"], ["JPY/EUR", "0.00605"]]
     assert json.loads(team.ok("rate", "list", "--json", "usd"))[0] == {"date": "2026-11-01", "base": "EUR", "quote": "USD", "rate": "1.08"}
     assert "unknown currency 'EU'" in one_line_error(team("rate", "list", "eu"))
     assert team("rate", "list", "GBP").err.strip() == "no GBP rates"
+
+
+def test_rate_list_does_not_call_a_rate_out_of_the_base_currency_unused_when_reports_use_it(team: Cli) -> None:
+    """Set EUR/GBP with no GBP/EUR before it: ledger report converted GBP with it, while rate list said reports did not use it."""
+    team.ok("rate", "set", "2026-11-01", "EUR/GBP", "0.85")
+    team.ok("rate", "set", "2026-11-01", "USD/GBP", "0.75")
+    add(team, "100.00 GBP", date="2026-11-20")
+    assert row(report(team), "influencers")["spent"] == eur("117.65")  # 100 / 0.85, with EUR/GBP
+    result = team("rate", "list")
+    assert result.err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "1 rate is not used (USD/GBP, neither into nor out of EUR)"
+    )
+    # From the first GBP/EUR on, EUR/GBP counts no more; before it, it still does.
+    team.ok("rate", "set", "2026-11-10", "EUR/GBP", "0.86")
+    team.ok("rate", "set", "2026-11-10", "GBP/EUR", "1.17")
+    assert row(report(team), "influencers")["spent"] == eur("117.00")
+    assert team("rate", "list").err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "2 rates are not used (EUR/GBP on or after 2026-11-10, when GBP/EUR starts; USD/GBP, neither into nor out of EUR)"
+    )
+
+
+def test_rate_set_says_when_reports_will_not_use_the_rate(team: Cli) -> None:
+    """rate set USD/GBP (and EUR/USD on a day USD/EUR is set) printed the rate alone: the reports went on saying
+    "rate missing", or converting with another rate, with no word why."""
+    chained = team("rate", "set", "2026-11-01", "USD/GBP", "0.75")
+    assert chained.out == "2026-11-01: 1 USD = 0.75 GBP\n"
+    assert chained.err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "1 rate is not used (USD/GBP, neither into nor out of EUR)"
+    )
+    # The team's USD/EUR is set from 2026-11-01: EUR/USD before it counts, on or after it does not.
+    assert not team("rate", "set", "2026-10-20", "EUR/USD", "1.09").err
+    assert team("rate", "set", "2026-11-20", "EUR/USD", "1.08").err.strip() == (
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "1 rate is not used (EUR/USD on or after 2026-11-01, when USD/EUR starts)"
+    )
+    assert not team("rate", "set", "2026-11-20", "GBP/EUR", "1.17").err
 
 
 def test_budget_list_shows_each_budget_in_its_own_currency_and_period(team: Cli) -> None:

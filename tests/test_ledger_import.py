@@ -67,6 +67,35 @@ def test_import_then_import_again_adds_nothing(team: Cli, tmp_path: Path) -> Non
     assert row(report(team), "tools")["by_currency"] == [{"amount": "15000", "currency": "JPY"}, {"amount": "38.97", "currency": "USD"}]
 
 
+def test_an_import_says_which_entries_no_rate_converts_and_the_rate_that_would(team: Cli, tmp_path: Path) -> None:
+    """Entries in SGD, and in USD dated before the first USD rate, imported without a word, and were left out of every total."""
+    path = _write(
+        tmp_path,
+        "date,campaign,category,payee,amount,currency\n"
+        "2026-11-20,spring-launch,tools,Canva,12.00,SGD\n"
+        "2026-11-03,spring-launch,tools,Canva,8.00,SGD\n"
+        "2026-10-30,spring-launch,tools,Figma,15.00,USD\n"
+        "2026-11-04,spring-launch,tools,Figma,15.00,USD\n",
+    )
+    assert team.ok("ledger", "import", path).splitlines() == [
+        "imported 4 entries",
+        "note: 2 entries in SGD: no SGD/EUR (nor EUR/SGD) rate on or before 2026-11-03: out of the totals "
+        "(crewdeck rate set 2026-11-03 SGD/EUR RATE)",
+        "note: 1 entry in USD: no USD/EUR (nor EUR/USD) rate on or before 2026-10-30: out of the totals "
+        "(crewdeck rate set 2026-10-30 USD/EUR RATE)",
+    ]
+
+
+def test_a_rate_import_says_which_of_its_rates_reports_will_not_use(team: Cli, tmp_path: Path) -> None:
+    """Rates between two other currencies than the base imported without a word, and no report ever used them."""
+    path = _write(tmp_path, "date,pair,rate\n2026-11-20,GBP/EUR,1.17\n2026-11-20,USD/GBP,0.75\n2026-11-21,USD/GBP,0.76\n", "rates.csv")
+    assert team.ok("rate", "import", path).splitlines() == [
+        "imported 3 rates",
+        "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
+        "2 rates are not used (USD/GBP, neither into nor out of EUR)",
+    ]
+
+
 def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_path: Path) -> None:
     text = (
         "date,campaign,category,payee,amount,currency,memo\n"

@@ -686,6 +686,48 @@ def test_a_post_whose_spend_is_booked_on_its_campaign_has_no_cost_kpis_and_no_co
         workspace.close()
 
 
+def test_a_row_whose_money_back_exceeds_its_spend_has_no_cost_kpis_and_meets_no_cost_target(ws: Path) -> None:
+    # A 30.00 refund on a day that spent 10.00 read SPEND -20.00, CPC -2.00 and CPA -10.00, and met cpa<=4.00 EUR: what a
+    # click cost is no amount below 0, and the target was met by money coming back, not by clicks bought cheaply.
+    from crewdeck.tui.results import pane_data
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    ads = ("--as", "raj", "ledger", "add", "--campaign", "launch", "--category", "ads", "--payee", "Meta")
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "set", "launch", "--target", "cpa<=4.00 EUR", "--target", "ctr>=0.5%")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-19", "impressions=1000", "clicks=10", "conversions=2")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "clicks=10", "conversions=2")
+    crewdeck("-w", str(ws), *ads, "--amount", "10.00 EUR", "--date", "2026-11-19")
+    crewdeck("-w", str(ws), *ads, "--amount", "10.00 EUR", "--date", "2026-11-20")
+    crewdeck("-w", str(ws), *ads, "--amount", "-30.00 EUR", "--memo", "ad credit", "--date", "2026-11-20")
+    days = {r["day"]: r for r in _report(ws, "--by", "day")["rows"]}
+    refunded = days["2026-11-20"]
+    assert refunded["spend"] == {"amount": "-20.00", "currency": "EUR"}  # what the ledger counts, as it counts it
+    for code in ("cpc", "cpm", "cpa"):
+        assert refunded["kpis"][code] == {"value": None, "note": "spend below 0"}, code
+    assert refunded["kpis"]["ctr"]["value"] == "1.00" and refunded["off_target"] == []
+    assert days["2026-11-19"]["kpis"]["cpa"]["value"] == "5.00" and days["2026-11-19"]["off_target"] == [
+        {"target": "cpa<=4.00", "value": "5.00"}
+    ]
+
+    result = Cli(ws)("kpi", "report", "--by", "day")
+    header, *lines = result.out.splitlines()[1:]
+    (line,) = [line for line in lines if "2026-11-20" in line]
+    assert line[header.index("CPC") :].split()[:3] == ["—", "—", "—"]  # CPC, CPM, CPA
+    assert "— CPC, CPM, CPA: the row's spend is below 0 (money back beyond what it spent); a target on them is neither met nor missed" in (
+        result.err
+    )
+
+    workspace = Workspace.open(ws)
+    try:
+        page = pane_data.load(workspace, "day", dt.date(2026, 11, 20), None, today=dt.date(2026, 11, 26))
+        (launch,) = page.lines
+        cpc, cpa = (launch.kpis[pane_data.SHOWN.index(code)] for code in ("cpc", "cpa"))
+        assert (launch.spend, cpc, cpa, launch.missed, launch.on_target) == ("-20.00", "—", "—", (), False)
+        assert "— no value (CPC, CPA: spend below 0, neither met nor missed)" in pane_data.legend(page)  # ROAS: not reported
+    finally:
+        workspace.close()
+
+
 def test_the_panes_legend_names_no_spend_linked_only_for_the_kpis_kpi_report_names(ws: Path) -> None:
     # The legend said "CPC, CPA, ROAS: no spend linked" for any row no ledger entry counts toward, even where each of them
     # was "—" because its clicks, conversions or value were never reported, which kpi report names as not reported.

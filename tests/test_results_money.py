@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+from contextlib import redirect_stderr, redirect_stdout
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from crewdeck.tui.cli.main import main
 
 from .conftest import in_person
 from .syncsupport import crewdeck, crewdeck_fails
@@ -238,3 +242,22 @@ def test_a_platform_row_without_followers_says_what_it_lacks(ws: Path, tmp_path:
     assert err.splitlines()[0] == (
         f"{source}:2: platform: a platform alone counts its followers only: give them, or name a post or a campaign for these numbers"
     )
+
+
+def test_kpi_add_says_when_no_rate_converts_the_conversion_value_as_ledger_add_says_of_spend(ws: Path) -> None:
+    """value="30.00 GBP" with no GBP rate was added without a word: VALUE and ROAS read "rate missing" in every report."""
+    w = ["-w", str(ws), "--as", "raj"]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main([*w, "kpi", "add", "+launch/meta", "2026-11-19", "clicks=10", "value=30.00 GBP"]) == 0
+    assert out.getvalue().startswith("Added the results of Launch on meta on 2026-11-19")
+    assert err.getvalue() == (
+        "note: no GBP/EUR (nor EUR/GBP) rate on or before 2026-11-19: out of the totals (crewdeck rate set 2026-11-19 GBP/EUR RATE)\n"
+    )
+    assert _report(ws)["rows"][0]["conversion_value"] is None  # the report leaves it out, as the note says
+    # In the base currency, or with a rate in force: nothing to say.
+    crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "GBP/EUR", "1.17")
+    with redirect_stdout(io.StringIO()), redirect_stderr(err := io.StringIO()):
+        assert main([*w, "kpi", "add", "+launch/meta", "2026-11-20", "clicks=10", "value=30.00 GBP"]) == 0
+        assert main([*w, "kpi", "add", "+launch/meta", "2026-11-18", "value=30.00"]) == 0
+    assert err.getvalue() == ""

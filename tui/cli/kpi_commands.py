@@ -16,7 +16,7 @@ from crewdeck.sync.state.visible import cut as one_line
 from crewdeck.sync.state.visible import visible, visible_cells
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
-from crewdeck.tui.ledger import csvfiles
+from crewdeck.tui.ledger import csvfiles, rates
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
 from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, REACH_BOUND_NOTE, Kpi, Totals, shown
@@ -104,6 +104,11 @@ def cmd_add(ctx: Context) -> int:
     keys.write(ws.store, ctx.me.id, [(key, day, changed)], "kpi add")
     said = describe.result_words(row_id, changed, stored is None, names)
     print(row_id if ctx.args.quiet else visible(said[:1].upper() + said[1:]))
+    if changed.get("conversion_value") is not None:
+        # The reports leave a value no rate converts out (VALUE and ROAS "rate missing"): said now, as ledger add says it of spend.
+        unrated = rates.lacking(rates.RateBook.load(ws.conn, ws.base_currency), changed["conversion_value"]["currency"], day)
+        if unrated:
+            print(f"note: {unrated}", file=sys.stderr)
     _review(ctx, before)
     return 0
 
@@ -192,6 +197,14 @@ def cmd_import(ctx: Context) -> int:
             f" ({done.spend_already:,} already in the ledger)" if done.spend_already else ""
         )
     print(line)
+    book = rates.RateBook.load(ws.conn, ws.base_currency)
+    unrated: dict[str, str] = {}
+    for currency, day in done.money:
+        if book.in_force(currency, day) is None:
+            unrated[currency] = min(day, unrated.get(currency, day))
+    for currency, first in sorted(unrated.items()):
+        # The reports leave them out, as ledger import says of its entries; a rate from the first such day covers them all.
+        print(f"note: spend or conversion value in {currency}: {rates.lacking(book, currency, first)}", file=sys.stderr)
     _review(ctx, before)
     return 0
 
@@ -313,6 +326,12 @@ def cmd_report(ctx: Context) -> int:
     if unlinked:
         them = "them" if len(unlinked) > 1 else "it"
         notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on {them} is neither met nor missed")
+    refunded = [column for column in _below_zero(built) if column in {_column(h) for h in shown_columns}]
+    if refunded:
+        them = "them" if len(refunded) > 1 else "it"
+        notes.append(
+            f"— {', '.join(refunded)}: the row's spend is below 0 (money back beyond what it spent); a target on {them} is neither met nor missed"
+        )
     width = terminal_width(sys.stderr)
     for note in notes:
         print("\n".join(textwrap.wrap(note, width, break_long_words=False)) if width else note, file=sys.stderr)
@@ -461,6 +480,12 @@ def _undivided(built: report.ResultsReport, columns: list[str]) -> bool:
 def _no_spend(built: report.ResultsReport) -> list[str]:
     """The KPIs (columns) some row shows "—" for because no ledger entry counts toward it, for the footnote."""
     found = frozenset[str]().union(*(report.no_spend(g) for g in built.groups))
+    return [k.code.upper() for k in KPIS if k.code in found]
+
+
+def _below_zero(built: report.ResultsReport) -> list[str]:
+    """The KPIs (columns) some row shows "—" for because its spend is below 0, for the footnote."""
+    found = frozenset[str]().union(*(report.below_zero(g) for g in built.groups))
     return [k.code.upper() for k in KPIS if k.code in found]
 
 

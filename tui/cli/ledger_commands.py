@@ -7,7 +7,7 @@ import io
 import sys
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, money_json, parse_amount, round_minor
@@ -18,6 +18,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_input, table, write_output
 from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, rates, reports
 from crewdeck.tui.ledger import filter as ledger_filter
+from crewdeck.tui.ledger.actions import EntryDraft
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
 from crewdeck.tui.ledger.form import FormContext, days_ahead, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
@@ -58,6 +59,10 @@ def cmd_add(ctx: Context) -> int:
     )
     entry_id = actions.add_entry(ws, ctx.me, draft, ctx.now)
     print(entry_id)
+    unrated = rates.lacking(rates.RateBook.load(ws.conn, ws.base_currency), draft.currency, draft.date)
+    if unrated:
+        # The reports leave it out, and say so when run; said here too, where the spend was just typed in.
+        print(f"note: {unrated}", file=sys.stderr)
     ahead = days_ahead(draft.date, _today(ctx))
     if ahead:
         # Within the year a date ahead is taken (an invoice dated ahead), but a year typed wrong reads the same: said.
@@ -261,6 +266,7 @@ def cmd_import(ctx: Context) -> int:
             f"note: {where}: {'its amount was' if n == 1 else f'{n:,} amounts were'} read in {ws.base_currency}, the workspace's base "
             "currency; a file in another currency: import it with --currency CODE (or --map currency=COLUMN)"
         )
+    _say_unrated(ws, [draft for _, draft, _ in plan.new])
     ahead = sorted(draft.date for _, draft, _ in plan.new if draft.date > _today(ctx).isoformat())
     if ahead:
         print(
@@ -274,6 +280,20 @@ def cmd_import(ctx: Context) -> int:
             "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend"
         )
     return 0
+
+
+def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
+    """A note per currency of the entries imported that no rate converts, naming the rate (of their first day) that would."""
+    book = rates.RateBook.load(ws.conn, ws.base_currency)
+    #: Per currency, how many entries no rate converts and the first day of theirs.
+    unrated: dict[str, tuple[int, str]] = {}
+    for draft in drafts:
+        if book.in_force(draft.currency, draft.date) is None:
+            count, first = unrated.get(draft.currency, (0, draft.date))
+            unrated[draft.currency] = count + 1, min(first, draft.date)
+    for currency, (count, first) in sorted(unrated.items()):
+        # A rate from the first of those days is in force on all of them.
+        print(f"note: {counted(count, 'entry')} in {currency}: {rates.lacking(book, currency, first)}")
 
 
 # ---------------------------------------------------------------- budgets and rates
@@ -306,6 +326,21 @@ def cmd_budget_set(ctx: Context) -> int:
         w.set("budget", budget.id, {**budget.values, "deleted": False})
     span = "the run" if period == "run" else period
     print(visible(f"budget +{campaign.slug}/{category} for {span}: {format_minor(minor, currency, grouping=True)} {currency}{was}"))
+    if currency != base:
+        # The reports convert a budget at the rate in force on its period's first day, or say it is missing: said now too.
+        first = budgets.first_day(budget, campaign.start)
+        if first is None:
+            print(
+                visible(
+                    f"note: a budget for the run of a campaign with no start date: no {currency}/{base} rate can be picked, "
+                    f"so it is out of the totals (crewdeck campaign set {campaign.slug} --start DATE)"
+                ),
+                file=sys.stderr,
+            )
+        else:
+            unrated = rates.lacking(rates.RateBook.load(ws.conn, base), currency, first.isoformat())
+            if unrated:
+                print(f"note: {unrated}", file=sys.stderr)
     return 0
 
 
@@ -384,15 +419,32 @@ def cmd_rate_list(ctx: Context) -> int:
     rows = [[r.day, f"{r.base}/{r.quote}", r.text] for r in listed]
     sys.stdout.write(table(rows, ["DATE", "PAIR", "RATE"]) + "\n")
     base = ws.base_currency
-    unused = sorted({f"{r.base}/{r.quote}" for r in listed if r.quote != base})
-    if unused:
-        count = sum(1 for r in listed if r.quote != base)
-        print(
-            f"note: reports convert into {base} with rates into it only: {counted(count, 'rate')} "
-            f"{'is' if count == 1 else 'are'} not into {base} ({', '.join(unused)})",
-            file=sys.stderr,
-        )
+    found = rates.unused(listed, rates.RateBook.load(ws.conn, base))
+    if found:
+        print(_unused_note(found, base), file=sys.stderr)
     return 0
+
+
+def _unused_note(found: list[tuple[rates.Rate, str | None]], base: str) -> str:
+    """The note naming rates reports do not use (``rates.unused``), as ``rate list``, ``rate set`` and ``rate import`` say it."""
+    count = len(found)
+    return (
+        f"note: reports convert into {base} with rates into it, or out of it before the first one into it: "
+        f"{counted(count, 'rate')} {'is' if count == 1 else 'are'} not used ({'; '.join(rates.unused_said(found, base))})"
+    )
+
+
+def _said_unused(ws: Workspace, written: list[rates.Rate], out: TextIO) -> None:
+    """Of the rates just written, those no report will convert with, in a note: a rate set and never used, unsaid, is
+    a total still short of it (``rate missing``) with no word why."""
+    ids = {rate.id for rate in written}
+    found = [
+        (rate, since)
+        for rate, since in rates.unused(rates.load_all(ws.conn), rates.RateBook.load(ws.conn, ws.base_currency))
+        if rate.id in ids
+    ]
+    if found:
+        print(_unused_note(found, ws.base_currency), file=out)
 
 
 def cmd_rate_set(ctx: Context) -> int:
@@ -409,6 +461,7 @@ def cmd_rate_set(ctx: Context) -> int:
     except ValidationError as exc:
         raise UserError(f"rate: {exc.problem}") from None
     print(visible(f"{rate.day}: 1 {rate.base} = {rate.text} {rate.quote}{was}"))
+    _said_unused(ctx.ws, [rate], sys.stderr)
     return 0
 
 
@@ -425,4 +478,6 @@ def cmd_rate_import(ctx: Context) -> int:
         said = "1 replaces a rate set before" if len(replaced) == 1 else f"{len(replaced):,} replace rates set before"
         more = f"; and {len(replaced) - 5:,} more (crewdeck rate list)" if len(replaced) > 5 else ""
         print(visible(f"{said}: {'; '.join(replaced[:5])}{more}"))
+    # On standard output, as the import's other notes (and ledger import's).
+    _said_unused(ctx.ws, new, sys.stdout)
     return 0

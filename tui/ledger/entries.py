@@ -19,7 +19,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor, money_json, round_minor
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.filter import APPROVED_IDS
-from crewdeck.tui.ledger.rates import RateBook, at_rate, missing_pair
+from crewdeck.tui.ledger.rates import RateBook, at_rate, lacking
 from crewdeck.tui.workspace.placeholders import member_handle
 from crewdeck.tui.workspace.workspace import campaign_slug, member_json, shown_handle
 
@@ -282,12 +282,10 @@ def in_base(conn: sqlite3.Connection, entry: EntryRow, base: str) -> str:
     (as ``reports`` converts it, rounded once as a total is); which rate to add when there is none; ``""`` in ``base``."""
     if entry.currency == base:
         return ""
-    pair = f"{entry.currency}/{base}"
     book = RateBook.load(conn, base)
     found = book.in_force(entry.currency, entry.date)
     if found is None:
-        lacking = missing_pair(entry.currency, base)
-        return visible(f"no {lacking} rate on or before {entry.date}: out of the totals (crewdeck rate set {entry.date} {pair} RATE)")
+        return visible(lacking(book, entry.currency, entry.date) or "")
     day, rate = found
     value = round_minor(at_rate(entry.amount, entry.currency, rate), base)
     return f"{format_minor(value, base, grouping=True)} {base} at {book.stated(entry.currency, day)}, the rate of {day}"

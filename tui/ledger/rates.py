@@ -187,6 +187,46 @@ class RateBook:
         return [(bounds[i], bounds[i + 1], rates[i]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
 
 
+def unused(listed: list[Rate], book: RateBook) -> list[tuple[Rate, str | None]]:
+    """Each of ``listed`` no report converts with, and from when a rate into the base wins over it (``None``: never used).
+
+    A rate between two currencies other than the base is never used (no chains); one out of the base
+    (``EUR/GBP``) is used as ``RateBook.load`` keeps it: only before the first rate into the base, which wins from then.
+    ``listed`` holds every rate of the currencies asked about (their first rate into the base is among them).
+    """
+    base = book.base
+    into: dict[str, str] = {}
+    for rate in listed:
+        if rate.quote == base:
+            into[rate.base] = min(rate.day, into.get(rate.base, rate.day))
+    out: list[tuple[Rate, str | None]] = []
+    for rate in listed:
+        if rate.base == base and rate.day not in book.reverse.get(rate.quote, {}):
+            out.append((rate, into[rate.quote]))
+        elif base not in (rate.base, rate.quote):
+            out.append((rate, None))
+    return out
+
+
+def unused_said(found: list[tuple[Rate, str | None]], base: str) -> list[str]:
+    """The pairs of ``unused`` rates, each said once with why: those a rate into ``base`` wins over first."""
+    shadowed = sorted({(rate.quote, since) for rate, since in found if since is not None})
+    elsewhere = sorted({f"{rate.base}/{rate.quote}" for rate, since in found if since is None})
+    said = [f"{base}/{currency} on or after {since}, when {currency}/{base} starts" for currency, since in shadowed]
+    return said + [f"{pair}, neither into nor out of {base}" for pair in elsewhere]
+
+
+def lacking(book: RateBook, currency: str, day: str) -> str | None:
+    """What is said of an amount in ``currency`` dated ``day`` that no rate converts into ``book.base``, with the rate
+    that would; ``None`` when one does (or it is in the base): the reports leave such an amount out, never guess it."""
+    if book.in_force(currency, day) is not None:
+        return None
+    return (
+        f"no {missing_pair(currency, book.base)} rate on or before {day}: out of the totals "
+        f"(crewdeck rate set {day} {currency}/{book.base} RATE)"
+    )
+
+
 def rate_date_sql(entry: str = "e") -> str:
     """SQL for the date of the rate in force on an entry's date (``''`` for the base, NULL if none), either way round.
 

@@ -202,6 +202,8 @@ class Imported:
     spend_column: str = ""
     #: Per result indicator naming no conversion (as the file writes it): the rows whose Results were not read for it.
     left_out: dict[str, int] = field(default_factory=dict)
+    #: ``(currency, day)`` of the spend entries added and the conversion values written (those no rate converts are said).
+    money: set[tuple[str, str]] = field(default_factory=set)
 
 
 #: ``(key, day, values, line)`` of one row read.
@@ -1070,6 +1072,8 @@ def _only_changes(
                 "reverse that entry first"
             )
     out.spend_added += len(new_spend)
+    out.money.update((row.currency, row.day) for row in new_spend)
+    out.money.update((v["currency"], day) for _, day, values, _ in results if isinstance(v := values.get("conversion_value"), dict))
     return results, new_spend
 
 

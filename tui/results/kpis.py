@@ -30,6 +30,10 @@ MISSING = "—"
 NOT_REPORTED = "not reported"
 #: A ``Value``'s note when it divides spend and no ledger entry counts toward the group.
 NO_SPEND = "no spend linked"
+#: A ``Value``'s note when it divides spend, or divides by it, and the spend counted is below 0: money back (a refund, an ad
+#: credit) beyond what the row spent.  No click, thousand impressions or result cost less than nothing, nor is a return
+#: on it below 0: a value there would meet a cost target (``cpa -50.00`` under ``cpa<=20``) it never met.
+SPEND_BELOW_ZERO = "spend below 0"
 #: A ``Value``'s note when it is a rate by reach over several daily records (the largest daily reach, a lower bound).
 REACH_BOUND_NOTE = "by largest daily reach"
 #: Why a group's reach is its largest daily one, as the notes under ``kpi report`` and the Results screen's legend say it.
@@ -149,8 +153,8 @@ class Value:
     kpi: Kpi
     value: Decimal | None
     #: "rate missing" when spend or value could not be converted; "not reported" when a count (or the value) it divides
-    #: was never given; "no spend linked" when it divides spend no entry gave; "by largest daily reach" for rates by
-    #: reach over several records.
+    #: was never given; "no spend linked" when it divides spend no entry gave; "spend below 0" when that spend is money
+    #: back; "by largest daily reach" for rates by reach over several records.
     note: str = ""
 
 
@@ -164,6 +168,8 @@ def compute(kpi: Kpi, totals: Totals, currency: str, result: str = "conversions"
         return Value(kpi, None, NOT_REPORTED)
     if "spend" in (kpi.numerator, kpi.denominator) and not totals.spend_entries:
         return Value(kpi, None, NO_SPEND)
+    if "spend" in (kpi.numerator, kpi.denominator) and not totals.spend_missing and totals.spend < 0:
+        return Value(kpi, None, SPEND_BELOW_ZERO)
     bound = REACH_BOUND_NOTE if kpi.denominator == "reach" and totals.reach_is_bound else ""
     numerator = totals.operand(kpi.numerator, result)
     denominator = totals.operand(kpi.denominator, result)

@@ -69,6 +69,8 @@ class ResultLine:
     #: The KPIs (codes) it shows "—" for because no ledger entry counts toward it (``report.no_spend``): unknown, not 0,
     #: and they meet or miss no target.
     no_spend: frozenset[str] = frozenset()
+    #: The KPIs (codes) it shows "—" for because its spend is below 0 (``report.below_zero``): money back, no cost.
+    below_zero: frozenset[str] = frozenset()
     #: The count its results are (and Δ and the sparkline): what its campaign's CPA counts, conversions unless its targets
     #: say otherwise (``result=clicks``).
     result: str = "conversions"
@@ -129,10 +131,14 @@ def legend(page: ResultsPage, kpis: frozenset[str] = frozenset(SHOWN), targets: 
         said[said.index(_NO_RATE)] = f"{NO_RATE}: amounts in {currencies}, with no rate into {page.currency} on their day"
     unlinked = frozenset[str]().union(*(line.no_spend for line in page.lines))
     costs = [code.upper() for code in SHOWN if code in kpis and code in unlinked]
-    if costs:
-        # A cost KPI of a row with no spend linked is "—" too: unknown, where 0.00 would read as free.
+    refunded = frozenset[str]().union(*(line.below_zero for line in page.lines))
+    below = [code.upper() for code in SHOWN if code in kpis and code in refunded]
+    # A cost KPI of a row with no spend linked is "—" too: unknown, where 0.00 would read as free; so is one of a row
+    # whose spend is below 0 (money back), where a cost below 0 would read as better than free.
+    why = ([f"{', '.join(costs)}: no spend linked"] if costs else []) + ([f"{', '.join(below)}: spend below 0"] if below else [])
+    if why:
         judged = ", neither met nor missed" if targets else ""
-        said[said.index(_NO_VALUE)] = f"{_NO_VALUE} ({', '.join(costs)}: no spend linked{judged})"
+        said[said.index(_NO_VALUE)] = f"{_NO_VALUE} ({'; '.join(why)}{judged})"
     return " · ".join([counts, compared, *said] if change else [counts, *said])
 
 
@@ -404,6 +410,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         change=MISSING if count is None else _change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
         no_spend=report.no_spend(g),
+        below_zero=report.below_zero(g),
         result=result,
         unrated=frozenset(g.totals.spend_missing) | frozenset(g.totals.value_missing),
     )

@@ -28,7 +28,7 @@ from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decim
 from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.tui.ledger.rates import RateBook, missing_pair
 from crewdeck.tui.results import targets
-from crewdeck.tui.results.kpis import NO_SPEND, Totals, Value, compute_all
+from crewdeck.tui.results.kpis import NO_SPEND, SPEND_BELOW_ZERO, Totals, Value, compute_all
 from crewdeck.tui.results.spend import Spend, counted_spend, widen
 from crewdeck.tui.results.targets import Target
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
@@ -486,6 +486,12 @@ def no_spend(g: Group) -> frozenset[str]:
     return frozenset(code for code, value in g.kpis.items() if value.note == NO_SPEND)
 
 
+def below_zero(g: Group) -> frozenset[str]:
+    """The codes of the KPIs ``g`` shows "—" for because the spend counted toward it is below 0 (money back beyond what
+    it spent), which ``kpi report``'s footnote and the Results screen's legend say, as they say ``no_spend``'s."""
+    return frozenset(code for code, value in g.kpis.items() if value.note == SPEND_BELOW_ZERO)
+
+
 def campaign_targets(conn: sqlite3.Connection) -> dict[str, tuple[list[Target], str]]:
     """Every campaign's targets and the result its CPA counts."""
     out = {}
@@ -554,7 +560,7 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
                 if t.value_missing or not t.value_given
                 else {"amount": str(_money(t.value, report.currency)), "currency": report.currency},
                 # null with its note: "not reported", "no spend linked" (a cost KPI of a row no ledger entry counts toward),
-                # "rate missing"; with no note, nothing to divide by.
+                # "spend below 0" (money back beyond the row's spend), "rate missing"; with no note, nothing to divide by.
                 "kpis": {
                     code: {"value": None if v.value is None else str(v.value), **({"note": v.note} if v.note else {})}
                     for code, v in g.kpis.items()
