@@ -186,7 +186,10 @@ def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cl
     emptied = [{"Task ID": n, "Name": name, "Section/Column": "Doing"} for n, name in (("1", "Brief"), ("2", "Shoot"))]
     path = write(tmp_path, "b.csv", asana_csv(emptied))
     out = cli.ok("import", "--from", "asana", str(path))
-    assert out.startswith("updated 2 tasks") and f"{path}:3: due" in out, out
+    assert (
+        out.startswith("updated 2 tasks")
+        and f"keeps what was changed here since the last import: {path}: row 3 (“Shoot”, task 2): due" in out
+    ), out
     found = tasks(cli)
     brief, shoot_here = found["Brief"], found["Shoot"]
     assert {k: brief[k] for k in ("assignee", "due", "tags", "notes", "campaign", "priority")} == {
@@ -409,6 +412,25 @@ def test_notes_shorter_in_a_newer_export_take_away_the_tasks_they_no_longer_go_o
     assert "removed 1 task the notes no longer go on in" in out
     assert "1 record keeps what was changed here since the last import:" in out and "notes, part 3 of 3 (no longer): status" in out
     assert [title for title in tasks(cli) if "(notes " in title] == ["Low one (notes 3/3)"]
+
+
+def test_a_linear_re_import_names_a_kept_local_edit_by_its_row_title_and_id_as_trello_names_a_card(cli: Cli, tmp_path: Path) -> None:
+    """The summary listed an issue renamed here as "FILE:3: title", shaped as a problem of line 3 is, naming no issue;
+    Trello's says "FILE: card 3 (“Shipped v2”): title".  A part of its notes changed here is named after it."""
+    rows = linear_rows()[1:]
+    rows[1]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(240))  # goes on in two more tasks
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
+    found = tasks(cli)
+    cli.ok("set", found["Low one"]["id"][:8], "title=Low one (ours)")
+    cli.ok("set", found["Low one (notes 3/3)"]["id"][:8], "status=done")
+    rows[1]["Title"], rows[1]["Description"] = "Low one, renamed", "cut down"
+    path = write(tmp_path, "newer.csv", linear_csv(rows))
+    out = cli.ok("import", "--from", "linear", str(path))
+    assert (
+        f"2 records keep what was changed here since the last import: {path}: row 3 (“Low one, renamed”, MKT-3): title; "
+        f"{path}: row 3 (“Low one, renamed”, MKT-3): notes, part 3 of 3 (no longer): status"
+    ) in out, out
+    assert f"{path}:3" not in out
 
 
 def test_the_tasks_the_notes_of_an_issue_in_progress_or_in_review_go_on_in_are_todo(cli: Cli, tmp_path: Path) -> None:

@@ -108,7 +108,7 @@ from crewdeck.tui.time.when import (
     parse_utc,
     utc_iso,
 )
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, summary
+from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, record_named, summary
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.separators import separator as csv_separator
@@ -415,6 +415,16 @@ def _row_or_card(item: Item, source: str, kind: str) -> str:
     return item.where.removeprefix(f"{source}: ")
 
 
+def _named(item: Item, source: str, kind: str) -> str:
+    """How the summary names an item among the records kept as changed here: a CSV's row by its line, title and id
+    ("FILE: row 3 (“Write brief”, task 1203)"), as a Trello card is by its number and name, not as its problems name it
+    (``FILE:3: ...``, shaped as an error); a card as its problems do."""
+    line = item.where.removeprefix(f"{source}:")
+    if not line.isdigit():
+        return item.where
+    return record_named(source, "row", int(line), item.title, f"task {item.source_id}" if kind == "asana-task" else item.source_id)
+
+
 def read_csv(
     stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str], statuses: StatusMap
 ) -> Iterator[tuple[str, dict[str, str]]]:
@@ -715,6 +725,7 @@ def _batches(
                 # A slot taken off (``_slot_taken_off``) is written empty: a record leaves its empty fields unset.
                 batch.records[-1][2]["publish"] = None
             batch.where[task_id] = item.where
+            named = batch.named[task_id] = _named(item, built.source.name, kind)
             built.ids.add(task_id)
             if item.author:
                 batch.credits[task_id] = item.author
@@ -730,6 +741,7 @@ def _batches(
                 }
                 add_checked(batch.records, problems, "task", part_id, part_values, where, source)
                 batch.where[part_id] = where
+                batch.named[part_id] = f"{named}: notes, part {number} of {len(parts)}"
                 batch.continues[part_id] = task_id
                 built.ids.add(part_id)
             if len(parts) > 1:
@@ -738,6 +750,7 @@ def _batches(
                 # Notes shorter than an earlier import's: the tasks they no longer go on in are taken away.
                 part_id = stable_id(kind, item.source_id, "notes", str(number))
                 take_away(batch, task_id, part_id, f"{item.where}: notes, part {number} of {total_here} (no longer)")
+                batch.named[part_id] = f"{named}: notes, part {number} of {total_here} (no longer)"
                 built.ids.add(part_id)
         if len(batch.records) >= size:
             yield batch
