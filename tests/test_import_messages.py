@@ -155,3 +155,50 @@ def test_a_boards_list_with_no_name_is_named_by_its_number_as_a_card_is(cli: Cli
         f"{path}: list 2: name: missing",
         f"crewdeck: error: nothing imported: 1 bad record in {path} (listed above)",
     ]
+
+
+#: Every CSV import: the command after ``crewdeck``.
+CSV_IMPORTS = {
+    "ledger": ["ledger", "import"],
+    "rate": ["rate", "import"],
+    "kpi-csv": ["kpi", "import", "--format", "csv"],
+    "kpi-meta": ["kpi", "import", "--format", "meta"],
+    "kpi-linkedin": ["kpi", "import", "--format", "linkedin"],
+    "asana": ["import", "--from", "asana"],
+    "linear": ["import", "--from", "linear"],
+}
+#: A header nothing can be read below, as bytes, and why (after "the header cannot be read: ").
+BROKEN_HEADERS = {
+    "unclosed-quote": (
+        b'"date,campaign,category,payee,amount\n2026-11-01,spring-launch,ads,Meta,12.00\n',
+        'not valid CSV: a quote opened in it is never closed (a quote inside a value is written twice: "")',
+    ),
+    "text-after-quote": (
+        b'"date"x,campaign\n2026-11-01,spring-launch\n',
+        "not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is "
+        'written twice: "")',
+    ),
+    # UTF-16 saved with no byte order mark reads as UTF-8 with a NUL after each letter: "d^@a^@t^@e^@" was the header.
+    "utf16-without-bom": (
+        "date,campaign,category,payee,amount\n2026-11-01,spring-launch,ads,Meta,12.00\n".encode("utf-16-le"),
+        "it holds a NUL character (U+0000): UTF-16 text with no byte order mark, or no text at all? save the file as CSV UTF-8",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_HEADERS))
+@pytest.mark.parametrize("importer", sorted(CSV_IMPORTS))
+def test_a_header_that_cannot_be_read_is_one_line_of_the_whole_file_and_no_bad_row(
+    cli: Cli, tmp_path: Path, importer: str, broken: str
+) -> None:
+    """It was listed as ``FILE:1: not valid CSV: ...`` and then counted, "nothing imported: 1 bad row in FILE": no row
+    could be read at all.  (A header with a NUL was "no column for date, campaign, ..." of a header "d^@a^@t^@e^@".)"""
+    data, why = BROKEN_HEADERS[broken]
+    path = tmp_path / "broken.csv"
+    path.write_bytes(data)
+    before = cli.ok("export")
+    result = cli(*CSV_IMPORTS[importer], str(path))
+    assert result.code == 2 and result.err.splitlines() == [
+        f"crewdeck: error: nothing imported: {path}: line 1: the header cannot be read: {why}"
+    ], result.err
+    assert cli.ok("export") == before

@@ -1142,7 +1142,7 @@ def test_a_stray_quote_is_named_on_its_own_row_by_the_files_separator_and_no_raw
 
 def test_the_rows_below_a_stray_quote_are_read_and_named_too(ws: Path, tmp_path: Path) -> None:
     """The reading ended at a stray quote: a bad row below it was named only once the quote was fixed.  A header that
-    is not CSV still ends it (the row after it would be read as the header)."""
+    is not CSV still ends it (the row after it would be read as the header): one line of the whole file, no bad row."""
     quote = 'not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
     text = (
         'date,campaign,platform,clicks\n2026-11-20,Nowhere,instagram,1\n2026-11-21,Autumn,instagram,"7"x\n'
@@ -1155,7 +1155,8 @@ def test_the_rows_below_a_stray_quote_are_read_and_named_too(ws: Path, tmp_path:
     assert err[-1] == f"crewdeck: error: nothing imported: 3 bad rows in {source} (listed above)"
     source = _file(tmp_path, "header.csv", 'date,"campaign"x,platform,clicks\n2026-11-20,Autumn,instagram,1\n')
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()
-    assert err == [f"{source}:1: {quote}", f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)"]
+    header = quote.replace("not valid CSV", "the header cannot be read: not valid CSV")
+    assert err == [f"crewdeck: error: nothing imported: {source}: line 1: {header}"]
     assert _state(ws) == before
 
 

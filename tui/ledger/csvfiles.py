@@ -35,7 +35,19 @@ from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, bad_counted, csv_problem, empty_file, header_text, named_again, summary
+from crewdeck.tui.workspace.errors import (
+    HEADER_NUL,
+    UserError,
+    bad_counted,
+    csv_header_problem,
+    csv_problem,
+    empty_file,
+    header_text,
+    holds_nul,
+    named_again,
+    summary,
+    unreadable_header,
+)
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -244,7 +256,7 @@ def _delimiter(text: str) -> str:
 def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
     """``(line number, cells)`` of each non-empty row, the header first.  A row that is not CSV (a stray quote) goes into
     ``problems`` and the reading goes on from the line after it, so that one run names every bad row; a header that is
-    not CSV is ``Rejected`` (no row can be read without it)."""
+    not CSV, or holds a NUL, is a ``UserError`` of the whole file (no row can be read without it: none is counted)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     line = 1
     header = True
@@ -253,16 +265,17 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
             cells = next(reader, None)
         except csv.Error as exc:
             # Said on the line the row starts on: a quote left open is read on to the end of the file.
-            said = f"{source}:{line}: {csv_problem(exc)}"
             if header:
-                raise Rejected(source, [said]) from None
-            problems.append(said)
+                raise UserError(csv_header_problem(source, line, exc)) from None
+            problems.append(f"{source}:{line}: {csv_problem(exc)}")
             if reader.line_num < line:  # nothing more was read: it would fail there again
                 return
         else:
             if cells is None:
                 return
             if any(cell.strip() for cell in cells):
+                if header and holds_nul(cells):
+                    raise UserError(unreadable_header(source, line, HEADER_NUL))
                 header = False
                 yield line, cells
         line = reader.line_num + 1

@@ -46,7 +46,16 @@ from crewdeck.tui.results.keys import (
     titled_post,
     too_large,
 )
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, named_again
+from crewdeck.tui.workspace.errors import (
+    HEADER_NUL,
+    UserError,
+    csv_header_problem,
+    csv_problem,
+    empty_file,
+    holds_nul,
+    named_again,
+    unreadable_header,
+)
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
@@ -493,9 +502,11 @@ def _rows(
             cells = next(reader, None)
         except csv.Error as exc:
             # Named, and read on from the line after it: one run names every bad row, those below a stray quote too
-            # (not below a header that is not CSV: the next row would be read as the header).
+            # (not below a header that is not CSV: the next row would be read as the header; no row is read, none counted).
+            if header:
+                raise UserError(csv_header_problem(source, start, exc)) from None
             problems.append(f"{source}:{start}: {csv_problem(exc)}")
-            if header or reader.line_num < start:  # or nothing more was read: it would fail there again
+            if reader.line_num < start:  # nothing more was read: it would fail there again
                 return
             start = reader.line_num + 1
             continue
@@ -505,6 +516,8 @@ def _rows(
         line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
+        if header and holds_nul(cells):  # LinkedIn's preamble too: no header would be found below it
+            raise UserError(unreadable_header(source, line, HEADER_NUL))
         if not started:
             # The header is the first row naming the campaign; the lines before describe the report.
             if not any(_bare(cell.strip()).lower() in campaign for cell in cells):

@@ -108,7 +108,19 @@ from crewdeck.tui.time.when import (
     parse_utc,
     utc_iso,
 )
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, record_named, summary
+from crewdeck.tui.workspace.errors import (
+    HEADER_NUL,
+    UserError,
+    csv_header_problem,
+    csv_problem,
+    empty_file,
+    header_text,
+    holds_nul,
+    named_again,
+    record_named,
+    summary,
+    unreadable_header,
+)
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.separators import separator as csv_separator
@@ -462,7 +474,9 @@ def read_csv(
         with _long_cells():
             fieldnames = reader.fieldnames
     except csv.Error as exc:
-        raise ImportProblems([f"{source}:{skipped + 1}: {csv_problem(exc, MAX_CELL)}"]) from None
+        raise ImportProblems([csv_header_problem(source, skipped + 1, exc, MAX_CELL)]) from None
+    if holds_nul(fieldnames or []):
+        raise ImportProblems([unreadable_header(source, skipped + 1, HEADER_NUL)])
     header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
     header = [spelled.get(name.casefold(), name) for name in header]
     missing = [name for name in required if name not in header]

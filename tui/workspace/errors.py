@@ -183,10 +183,10 @@ def summary(problems: list[str], shown: int = 10) -> str:
 QUOTE_INSIDE = 'a quote inside a value is written twice: ""'
 
 
-def csv_problem(exc: Exception, limit: int | None = None) -> str:
+def csv_problem(exc: Exception, limit: int | None = None, row: str = "this row") -> str:
     """What a ``csv.Error`` means, said plainly: a cell over the size limit (``limit``, or the csv module's) is valid CSV,
     only too long; a stray quote is named as one, with the file's separator by its name (the csv module's words,
-    "'\t' expected after '\"'", put a raw tab on the terminal)."""
+    "'\t' expected after '\"'", put a raw tab on the terminal).  ``row``: what the quote is opened in ("it": a header)."""
     import csv  # here: importing this module stays free
 
     from crewdeck.sync.state.visible import visible
@@ -196,7 +196,29 @@ def csv_problem(exc: Exception, limit: int | None = None) -> str:
     if "field larger than field limit" in text:
         return f"a cell longer than {limit or csv.field_size_limit():,} characters"
     if text == "unexpected end of data":  # the file ended inside a quoted value
-        return f"not valid CSV: a quote opened in this row is never closed ({QUOTE_INSIDE})"
+        return f"not valid CSV: a quote opened in {row} is never closed ({QUOTE_INSIDE})"
     if text.endswith(" expected after '\"'") and text[1:2] in NAMES:
         return f"not valid CSV: a quoted value goes on after its closing quote (a {NAMES[text[1]]} should follow it; {QUOTE_INSIDE})"
     return f"not valid CSV: {visible(text)}"
+
+
+#: Why a header holding a NUL is not read: no column is named so, and UTF-16 text with no byte order mark reads so as UTF-8
+#: (a NUL after each ASCII letter: "d^@a^@t^@e^@" was listed as the columns the file lacked).
+HEADER_NUL = "it holds a NUL character (U+0000): UTF-16 text with no byte order mark, or no text at all? save the file as CSV UTF-8"
+
+
+def unreadable_header(source: str, line: int, problem: str) -> str:
+    """What every CSV import says of a header it cannot read, ``problem`` saying why (``csv_header_problem``,
+    ``HEADER_NUL``): one line of the whole file, never counted as a bad row ("1 bad row" was said of a file none of whose
+    rows could be read), its line said as ``not_utf8`` says where a file stops being text."""
+    return f"{source}: line {line:,}: the header cannot be read: {problem}"
+
+
+def csv_header_problem(source: str, line: int, exc: Exception, limit: int | None = None) -> str:
+    """``unreadable_header`` for a header that is not CSV (``csv_problem``: a quote opened in it and never closed)."""
+    return unreadable_header(source, line, csv_problem(exc, limit, row="it"))
+
+
+def holds_nul(cells: Sequence[str]) -> bool:
+    """Whether a header's ``cells`` hold a NUL (``HEADER_NUL``)."""
+    return any("\x00" in cell for cell in cells)
