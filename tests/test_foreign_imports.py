@@ -743,7 +743,7 @@ def test_asana_columns_by_header_name_in_any_order(cli: Cli, tmp_path: Path) -> 
         t: (v["status"], v["due"], v["tags"], v["notes"], v["priority"]) for t, v in found.items()
     }
     missing = cli("import", "--from", "asana", str(write(tmp_path, "bad.csv", "Name,Notes\nx,y\n")))
-    assert missing.code == 2 and "bad.csv: header: no column 'Task ID' (columns: Name, Notes)" in missing.err
+    assert missing.code == 2 and "bad.csv: missing column: Task ID (the header is: Name, Notes)" in missing.err
 
 
 def test_linear_priorities_labels_and_its_quote_before_formulas(cli: Cli, tmp_path: Path) -> None:
@@ -1405,7 +1405,7 @@ def test_two_csv_columns_with_one_name_import_nothing(cli: Cli, tmp_path: Path) 
     )
 
 
-@pytest.mark.parametrize(("fmt", "missing"), [("asana", "'Task ID', 'Name'"), ("linear", "'ID', 'Title'")])
+@pytest.mark.parametrize(("fmt", "missing"), [("asana", "Task ID and Name"), ("linear", "ID and Title")])
 def test_a_wrong_csv_of_many_columns_is_named_by_its_first_ones(cli: Cli, tmp_path: Path, fmt: str, missing: str) -> None:
     """A CSV that is not the tool's export (another tool's, of a hundred columns, or one of 5,000 characters) was refused
     with every column of its header whole, a line of kilobytes: its first columns are named, cut, as every import names them."""
@@ -1413,7 +1413,7 @@ def test_a_wrong_csv_of_many_columns_is_named_by_its_first_ones(cli: Cli, tmp_pa
     path = write(tmp_path, "other.csv", ",".join(header) + "\n" + ",1" * 80 + "\n")
     shown = ", ".join(header[:12])
     assert cli("import", "--from", fmt, str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: header: no column {missing} (columns: {shown}, … (81 columns))\n"
+        f"crewdeck: error: nothing imported: {path}: missing columns: {missing} (the header is: {shown}, … (81 columns))\n"
     )
 
 

@@ -108,7 +108,7 @@ def test_a_file_refused_whole_is_one_line_and_two_bad_rows_are_two_lines_counted
     path = tmp_path / "asana.csv"
     path.write_text("Name,Due Date\nBrief,2026-11-20\n", encoding="utf-8")
     assert cli("import", "--from", "asana", str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: header: no column 'Task ID' (columns: Name, Due Date)\n"
+        f"crewdeck: error: nothing imported: {path}: missing column: Task ID (the header is: Name, Due Date)\n"
     )
     spend = tmp_path / "spend.csv"
     spend.write_text("date,campaign,category,payee,amount\n2026-13-01,spring-launch,ads,Meta,abc\n", encoding="utf-8")
@@ -202,3 +202,28 @@ def test_a_header_that_cannot_be_read_is_one_line_of_the_whole_file_and_no_bad_r
         f"crewdeck: error: nothing imported: {path}: line 1: the header cannot be read: {why}"
     ], result.err
     assert cli.ok("export") == before
+
+
+#: What each CSV import says is missing from a header "Name,Notes", after "missing column(s): ", and how else to give it.
+MISSING = {
+    "ledger": ("columns: date, campaign, category, payee and amount", "; name them with --map FIELD=COLUMN"),
+    "rate": ("columns: date, pair and rate", "; rename them: date,pair,rate or date,base,quote,rate"),
+    "kpi-csv": ("columns: date and one of post, campaign, platform", "; name them with --map FIELD=COLUMN"),
+    "kpi-meta": ("columns: Day or Reporting starts and Campaign name", "; name them with --map FIELD=COLUMN"),
+    "asana": ("column: Task ID", ""),
+    "linear": ("columns: ID and Title", ""),
+}
+
+
+@pytest.mark.parametrize("importer", sorted(MISSING))
+def test_every_csv_import_names_the_columns_a_header_lacks_in_one_wording(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """Three wordings: "no column for campaign, category (the header is: ...)" (ledger, rate), "header: no column
+    'Task ID' (columns: ...)" (Asana, Linear), "no date column (Day or Reporting starts; ...)" (kpi, naming no column
+    the file has, and only the first of two missing)."""
+    path = tmp_path / "other.csv"
+    path.write_text("Name,Notes\nBrief,first\n", encoding="utf-8")
+    missing, hint = MISSING[importer]
+    where = f"{path}:1" if importer.startswith("kpi") else str(path)  # kpi names the header's line (LinkedIn's is below a preamble)
+    assert cli(*CSV_IMPORTS[importer], str(path)).err == (
+        f"crewdeck: error: nothing imported: {where}: missing {missing} (the header is: Name, Notes{hint})\n"
+    )

@@ -835,7 +835,7 @@ def test_a_header_below_the_first_line_with_a_missing_column_is_one_line_in_a_re
     run = subprocess.run([sys.executable, "-c", program, *argv[:6], blank, "--format", "csv"], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr) == (
         2,
-        f"crewdeck: error: nothing imported: {blank}:2: no date column (date; or --map date=COLUMN)\n",
+        f"crewdeck: error: nothing imported: {blank}:2: missing column: date (the header is: campaign, platform, clicks; name it with --map date=COLUMN)\n",
     )
 
 
@@ -1348,7 +1348,11 @@ def test_spend_asked_of_a_file_with_no_spend_column_is_refused_naming_the_column
     meta = META.replace("Amount spent (EUR)", "Spent (EUR)")
     source = _file(tmp_path, "meta.csv", meta)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
-    assert err == f"crewdeck: error: nothing imported: {source}:1: --spend: no spend column (Amount spent; or --map spend=COLUMN)\n"
+    header = ", ".join(meta.splitlines()[0].lstrip("\ufeff").split(","))
+    assert err == (
+        f"crewdeck: error: nothing imported: {source}:1: --spend: missing column: Amount spent (the header is: {header}; name it with "
+        "--map spend=COLUMN)\n"
+    )
     assert _state(ws)[:2] == ([], [])
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend", "--map", "spend=Spent")
     assert len(_state(ws)[1]) == 2  # the two rows that spent something

@@ -165,7 +165,10 @@ def test_a_long_unknown_campaign_is_named_cut_short_on_its_one_line(team: Cli, t
     ("text", "message"),
     [
         ("", "the file is empty"),
-        ("date,payee,amount\n2026-11-01,Canva,10\n", "no column for campaign, category"),
+        (
+            "date,payee,amount\n2026-11-01,Canva,10\n",
+            "missing columns: campaign and category (the header is: date, payee, amount; name them with --map FIELD=COLUMN)",
+        ),
         ('date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,"Canva,10\n', "not valid CSV"),
         ("date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,Canva,10 EUR,\n", "6 columns, the header has 5"),
     ],
@@ -210,7 +213,9 @@ def test_a_stray_quote_is_listed_with_every_other_bad_row(team: Cli, tmp_path: P
 def test_map_names_the_columns_of_a_bank_export(team: Cli, tmp_path: Path) -> None:
     text = "Buchungstag;Empfänger;Betrag\n".replace(";", ",") + '2026-11-12,Studio Nord,"1200.00 EUR"\n'
     path = _write(tmp_path, "Kampagne,Kategorie," + text.splitlines()[0] + "\nspring-launch,freelancers," + text.splitlines()[1] + "\n")
-    assert "no column for date" in one_line_error(team("ledger", "import", path))
+    assert "missing columns: date, campaign, category, payee and amount (the header is: Kampagne, Kategorie, " in one_line_error(
+        team("ledger", "import", path)
+    )
     team.ok(
         "ledger",
         "import",
@@ -345,7 +350,7 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     # `rate import` refuses ("unrecognized arguments").
     wide = _write(tmp_path, "Date,USD,JPY\n2026-11-02,1.0812,162.3\n", "ecb.csv")
     assert one_line_error(team("rate", "import", wide)) == (
-        f"crewdeck: error: nothing imported: {wide}: no column for pair, rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
+        f"crewdeck: error: nothing imported: {wide}: missing columns: pair and rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
         "or date,base,quote,rate)\n"
     )
 
@@ -607,7 +612,7 @@ def test_a_statement_with_no_campaign_or_category_columns_takes_them_from_the_op
     file had to be edited to add two columns of the same words."""
     path = _write(tmp_path, "Booking Date,Counterparty,Amount,Category\n2026-11-12,Meta,-120.00,\n2026-11-13,Canva,-12.99,tools\n")
     maps = ("--map", "date=Booking Date,payee=Counterparty", "--negate")
-    assert "no column for campaign" in one_line_error(team("ledger", "import", path, *maps))
+    assert "missing column: campaign (the header is: " in one_line_error(team("ledger", "import", path, *maps))
     team.ok("ledger", "import", path, *maps, "--campaign", "Spring Launch", "--category", "ads")
     entries = {e["payee"]: (e["campaign"], e["category"]) for e in json.loads(team.ok("ledger", "list", "--json"))}
     assert entries == {"Meta": ("spring-launch", "ads"), "Canva": ("spring-launch", "tools")}  # a cell of the file wins

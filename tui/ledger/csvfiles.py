@@ -44,6 +44,7 @@ from crewdeck.tui.workspace.errors import (
     empty_file,
     header_text,
     holds_nul,
+    missing_columns,
     named_again,
     summary,
     unreadable_header,
@@ -299,9 +300,10 @@ def _columns(
     required: Sequence[str],
     mapping: dict[str, str],
     source: str,
-    hint: str = "name them with --map FIELD=COLUMN",
+    hint: str | None = None,
 ) -> dict[str, int]:
-    """Field -> column index, from the header row and ``--map``; ``hint`` says how to name a column that is missing."""
+    """Field -> column index, from the header row and ``--map``; ``hint`` says how to name a column that is missing
+    (``None``: with ``--map``)."""
     by_name: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         by_name.setdefault(h.strip().lower(), []).append(i)
@@ -318,7 +320,9 @@ def _columns(
             raise UserError(f"{source}: {no_mapped_column(header, name, mapping[name])}")
     missing = [name for name in required if name not in columns]
     if missing:
-        raise UserError(f"{source}: no column for {', '.join(missing)} (the header is: {header_text(header)}; {hint})")
+        if hint is None:
+            hint = f"name it with --map {missing[0]}=COLUMN" if len(missing) == 1 else "name them with --map FIELD=COLUMN"
+        raise UserError(missing_columns(source, missing, header, hint))
     return columns
 
 

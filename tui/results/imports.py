@@ -53,6 +53,7 @@ from crewdeck.tui.workspace.errors import (
     csv_problem,
     empty_file,
     holds_nul,
+    missing_columns,
     named_again,
     unreadable_header,
 )
@@ -114,6 +115,8 @@ EXPECTED = {
     "linkedin": "Campaign Manager's export, a header: Campaign Name,Start Date,...",
     "csv": "a header naming date and a post, campaign or platform column",
 }
+#: How else a column missing is given: ``_MAP_IT % "date"``.
+_MAP_IT = "name it with --map %s=COLUMN"
 #: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion), and the
 #: first day of its report range beside a ``Day`` column.  Read only for those, never named by ``--map``.
 META_CONTEXT = {"indicator": ("Result indicator",), "start": ("Reporting starts",)}
@@ -260,7 +263,9 @@ def run(
     header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
     if with_spend and "spend" not in columns:  # asked for, the money would go unread: "0 spend entries added" reads as none spent
-        raise UserError(f"{source}:{header_line}: --spend: no spend column ({' or '.join(COLUMNS[fmt]['spend'])}; or --map spend=COLUMN)")
+        raise UserError(
+            missing_columns(f"{source}:{header_line}: --spend", [" or ".join(COLUMNS[fmt]["spend"])], header, _MAP_IT % "spend")
+        )
     out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
@@ -607,12 +612,15 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
                 named[names[columns[name]]] = currency = found[1]
     if len(set(named.values())) > 1:  # a row's amounts are read in one currency: which one each is in would be a guess
         raise UserError(f"{source}:{line}: {' and '.join(named)} name two currencies: export the amounts in one")
-    if "date" not in columns:
-        raise UserError(f"{source}:{line}: no date column ({' or '.join(COLUMNS[fmt]['date'])}; or --map date=COLUMN)")
+    # Every column missing named at once: a header of neither a date nor a campaign said only the date's.
+    needed = [("date", " or ".join(COLUMNS[fmt]["date"]))] if "date" not in columns else []
     if fmt != "csv" and "campaign" not in columns:
-        raise UserError(f"{source}:{line}: no campaign column ({COLUMNS[fmt]['campaign'][0]}; or --map campaign=COLUMN)")
-    if fmt == "csv" and "post" not in columns and "campaign" not in columns and "platform" not in columns:
-        raise UserError(f"{source}:{line}: name a post, campaign or platform column (post, campaign and platform; or --map)")
+        needed.append(("campaign", COLUMNS[fmt]["campaign"][0]))
+    if fmt == "csv" and not {"post", "campaign", "platform"} & columns.keys():
+        needed.append(("FIELD", "one of post, campaign, platform"))
+    if needed:
+        hint = _MAP_IT % needed[0][0] if len(needed) == 1 else "name them with --map FIELD=COLUMN"
+        raise UserError(missing_columns(f"{source}:{line}", [said for _, said in needed], names, hint))
     return columns, currency
 
 

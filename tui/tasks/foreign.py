@@ -114,8 +114,8 @@ from crewdeck.tui.workspace.errors import (
     csv_header_problem,
     csv_problem,
     empty_file,
-    header_text,
     holds_nul,
+    missing_columns,
     named_again,
     record_named,
     summary,
@@ -481,7 +481,7 @@ def read_csv(
     header = [spelled.get(name.casefold(), name) for name in header]
     missing = [name for name in required if name not in header]
     if missing:
-        raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {header_text(header) or 'none'})"])
+        raise ImportProblems([missing_columns(source, missing, header)])
     for index, name in enumerate(header):
         if name and name in header[:index]:  # which of them a row means would be a guess
             found = [at for at, other in enumerate(header) if other == name]
