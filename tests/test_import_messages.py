@@ -227,3 +227,38 @@ def test_every_csv_import_names_the_columns_a_header_lacks_in_one_wording(cli: C
     assert cli(*CSV_IMPORTS[importer], str(path)).err == (
         f"crewdeck: error: nothing imported: {where}: missing {missing} (the header is: Name, Notes{hint})\n"
     )
+
+
+def _workbook(path: Path) -> None:
+    """An .xlsx as Excel saves one: a ZIP of XML parts (compressed: bytes that are not UTF-8 from the first line)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types>' + "<Default/>" * 40 + "</Types>")
+        book.writestr(
+            "xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + "<row><c t='s'><v>0</v></c></row>" * 40 + "</sheetData></worksheet>"
+        )
+
+
+#: A file no import reads as text, made so, and what it is said to be (after "FILE: ").
+NOT_TEXT = {
+    "xlsx": (_workbook, "a ZIP file (an Excel .xlsx or a LibreOffice .ods workbook, or an archive), not text: save the sheet as CSV (UTF-8), "
+             "or unzip the export it holds"),
+    "xls": (lambda path: path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4),
+            "an Excel 97-2003 workbook (.xls), not text: save the sheet as CSV (UTF-8)"),
+    "pdf": (lambda path: path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+            "a PDF document, not text: export it as CSV (UTF-8) instead"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_TEXT))
+@pytest.mark.parametrize("importer", sorted(CSV_IMPORTS))
+def test_a_workbook_or_a_pdf_given_for_a_csv_is_said_to_be_one(cli: Cli, tmp_path: Path, importer: str, kind: str) -> None:
+    """An .xlsx, .xls or PDF saved where a CSV was meant was "line 1: not UTF-8 text (byte 0xB3): save it as UTF-8, or
+    convert it (from Windows-1252, as many banks write: iconv ...)": converted so, it is still no CSV."""
+    make, said = NOT_TEXT[kind]
+    path = tmp_path / "export.csv"
+    make(path)
+    before = cli.ok("export")
+    assert cli(*CSV_IMPORTS[importer], str(path)).err == f"crewdeck: error: nothing imported: {path}: {said}\n"
+    assert cli.ok("export") == before

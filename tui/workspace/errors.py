@@ -74,8 +74,12 @@ def not_utf8(name: str, path: str, error: Exception | None = None) -> str:
         return f"{name}: {UTF16_BROKEN}" if str(getattr(error, "encoding", "")).startswith("utf-16") else said
     try:
         with open(path, "rb") as stream:
-            if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            head = stream.read(len(max(NOT_TEXT, key=len)))
+            if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
                 return f"{name}: {UTF16_BROKEN}"
+            for magic, what in NOT_TEXT.items():
+                if head.startswith(magic):
+                    return f"{name}: {what}"
             stream.seek(0)
             decoder = codecs.getincrementaldecoder("utf-8")()
             lines = 1
@@ -93,6 +97,16 @@ def not_utf8(name: str, path: str, error: Exception | None = None) -> str:
     except OSError:
         pass
     return said
+
+
+#: Files that are no text in any encoding, by their first bytes: an Excel or bank export saved as a workbook or a PDF
+#: was "not UTF-8 text (byte 0xB3): ... convert it (from Windows-1252, ...: iconv ...)", which makes it no CSV.
+NOT_TEXT = {
+    b"PK\x03\x04": "a ZIP file (an Excel .xlsx or a LibreOffice .ods workbook, or an archive), not text: save the sheet as CSV "
+    "(UTF-8), or unzip the export it holds",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an Excel 97-2003 workbook (.xls), not text: save the sheet as CSV (UTF-8)",
+    b"%PDF-": "a PDF document, not text: export it as CSV (UTF-8) instead",
+}
 
 
 def _to_utf8(path: str) -> str:
