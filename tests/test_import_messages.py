@@ -262,3 +262,29 @@ def test_a_workbook_or_a_pdf_given_for_a_csv_is_said_to_be_one(cli: Cli, tmp_pat
     before = cli.ok("export")
     assert cli(*CSV_IMPORTS[importer], str(path)).err == f"crewdeck: error: nothing imported: {path}: {said}\n"
     assert cli.ok("export") == before
+
+
+#: Per CSV import, a header and a row of its columns (the first column a date, the last a number).
+ROWS = {
+    "ledger": ("date,campaign,category,payee,amount", "2026-11-01,spring-launch,ads,Meta,12.00"),
+    "rate": ("date,pair,rate", "2026-11-01,USD/EUR,0.92"),
+    "kpi-csv": ("date,campaign,platform,clicks", "2026-11-01,spring-launch,instagram,3"),
+    "asana": ("Task ID,Name,Due Date", "1201,Brief,2026-11-20"),
+    "linear": ("ID,Title,Due Date", "MKT-1,Shoot,2026-11-20"),
+}
+
+
+@pytest.mark.parametrize("importer", sorted(ROWS))
+def test_a_row_of_more_or_fewer_cells_than_the_header_is_said_one_way_by_every_csv_import(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """The ledger and rate imports said "4 columns, the header has 3" and nothing of why; kpi import said why of a row
+    of too many cells only; Asana's and Linear's of both."""
+    header, row = ROWS[importer]
+    cut, wide = row.rsplit(",", 1)[0], f"{row},more"
+    path = tmp_path / "rows.csv"
+    path.write_text(f"{header}\n{cut}\n{wide}\n", encoding="utf-8")
+    columns = header.count(",") + 1
+    assert cli(*CSV_IMPORTS[importer], str(path)).err.splitlines() == [
+        f"{path}:2: {columns - 1} cells, but the header has {columns} columns (is the file cut short?)",
+        f"{path}:3: {columns + 1} cells, but the header has {columns} columns (a comma in a value needs quotes)",
+        f"crewdeck: error: nothing imported: 2 bad rows in {path} (listed above)",
+    ]

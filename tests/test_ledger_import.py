@@ -90,7 +90,7 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_pat
     assert "one line only" in problems[4]
     assert "unknown campaign +winter-sale" in problems[6]
     assert "is not a date like 2026-11-20" in problems[7] and "'1e3' is not a plain decimal number" in problems[7]
-    assert "6 columns, the header has 7" in problems[8]
+    assert "6 cells, but the header has 7 columns (is the file cut short?)" in problems[8]
     assert "negative zero" in problems[9]
     assert "EUR has 2 decimal places, not 3" in problems[10]
     assert team.ok("export") == before
@@ -170,7 +170,10 @@ def test_a_long_unknown_campaign_is_named_cut_short_on_its_one_line(team: Cli, t
             "missing columns: campaign and category (the header is: date, payee, amount; name them with --map FIELD=COLUMN)",
         ),
         ('date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,"Canva,10\n', "not valid CSV"),
-        ("date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,Canva,10 EUR,\n", "6 columns, the header has 5"),
+        (
+            "date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,Canva,10 EUR,\n",
+            "6 cells, but the header has 5 columns (a comma in a value needs quotes)",
+        ),
     ],
 )
 def test_malformed_files_import_nothing(team: Cli, tmp_path: Path, text: str, message: str) -> None:

@@ -39,6 +39,7 @@ from crewdeck.tui.workspace.errors import (
     HEADER_NUL,
     UserError,
     bad_counted,
+    cells_counted,
     csv_header_problem,
     csv_problem,
     empty_file,
@@ -50,6 +51,7 @@ from crewdeck.tui.workspace.errors import (
     unreadable_header,
 )
 from crewdeck.tui.workspace.separators import separator as csv_separator
+from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = (
@@ -283,13 +285,14 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
 
 
 def _records(
-    rows: Iterator[tuple[int, list[str]]], header: list[str], columns: dict[str, int], source: str, problems: list[str]
+    rows: Iterator[tuple[int, list[str]]], header: list[str], columns: dict[str, int], source: str, problems: list[str], text: str
 ) -> Iterator[tuple[str, int, dict[str, str]]]:
-    """``(where, line, field -> cell)`` of each row with as many cells as the header; the others go to ``problems``."""
+    """``(where, line, field -> cell)`` of each row with as many cells as the header; the others go to ``problems``
+    (``text``: the file, whose separator says what a row of too many cells may lack)."""
     for line, cells in rows:
         where = f"{source}:{line}"
         if len(cells) != len(header):
-            problems.append(f"{where}: {len(cells)} columns, the header has {len(header)}")
+            problems.append(f"{where}: {cells_counted(len(cells), len(header), unquoted_separator(_delimiter(text)))}")
             continue
         yield where, line, {name: cells[i].strip() for name, i in columns.items()}
 
@@ -400,7 +403,7 @@ def plan_entries(
     #: Lines whose row names no currency.
     unnamed: set[int] = set()
     seen: Counter[tuple[Any, ...]] = Counter()
-    for where, line, cell in _records(rows, first[1], columns, source, problems):
+    for where, line, cell in _records(rows, first[1], columns, source, problems, text):
         cell.update({name: value for name, value in defaults.items() if not cell.get(name)})
         try:
             draft, explicit_id, reverses, named = _entry_row(cell, ctx, resolve_task, reading)
@@ -663,7 +666,7 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
     # ``rate import`` has no --map: the hint named one, refused as an unrecognized argument.
     columns = _columns(first[1], wanted, wanted, {}, source, "rename them: date,pair,rate or date,base,quote,rate")
     rates: dict[str, tuple[int, Rate]] = {}
-    for where, line, cell in _records(rows, first[1], columns, source, problems):
+    for where, line, cell in _records(rows, first[1], columns, source, problems, text):
         # Each cell judged on its own, each problem on its line, as ``ledger import`` lists a row's (a bad date hid a bad
         # rate in the same row: the next import named it).
         said = _rate_day_problems(cell["date"])

@@ -49,6 +49,7 @@ from crewdeck.tui.results.keys import (
 from crewdeck.tui.workspace.errors import (
     HEADER_NUL,
     UserError,
+    cells_counted,
     csv_header_problem,
     csv_problem,
     empty_file,
@@ -669,10 +670,8 @@ class _Cells:
     ) -> None:
         self.source, self.line, self.header, self.cells, self.columns, self.problems = source, line, header, cells, columns, problems
         self.broken = False
-        if len(cells) > len(header):
-            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns ({unquoted})")
-        elif len(cells) < len(header):  # a line cut short (a file cut off): never a day with fewer numbers
-            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns")
+        if len(cells) != len(header):  # fewer: a line cut short (a file cut off), never a day with fewer numbers
+            self.problem("", cells_counted(len(cells), len(header), unquoted))
 
     def name(self, name: str) -> str:
         return self.header[self.columns[name]].strip() if name in self.columns else name

@@ -111,6 +111,7 @@ from crewdeck.tui.time.when import (
 from crewdeck.tui.workspace.errors import (
     HEADER_NUL,
     UserError,
+    cells_counted,
     csv_header_problem,
     csv_problem,
     empty_file,
@@ -499,15 +500,13 @@ def read_csv(
         extra = row.get(None)  # DictReader keeps the cells past the header under None
         if extra:
             cells = len(header) + len(extra)
-            problems.append(
-                f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns ({unquoted_separator(separator)})"
-            )
+            problems.append(f"{where}: {cells_counted(cells, len(header), unquoted_separator(separator))}")
             statuses.read_whole = False
             continue
         if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
             cells = sum(v is not None for v in row.values())
             if not _left_off_unread(header, cells, spelled):
-                problems.append(f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns (is the file cut short?)")
+                problems.append(f"{where}: {cells_counted(cells, len(header), unquoted_separator(separator))}")
                 statuses.read_whole = False
                 continue
         yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}

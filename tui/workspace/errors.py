@@ -198,6 +198,14 @@ def bad_counted(problems: Sequence[str], source: str, noun: str = "row") -> str:
     return f"{' and '.join(said)} in {source}"
 
 
+def cells_counted(cells: int, columns: int, unquoted: str) -> str:
+    """What every CSV import says of a row of more or fewer cells than its header has columns, and what it may mean:
+    ``unquoted`` (``separators.unquoted_separator``: "a comma in a value needs quotes") for more, a file cut short for
+    fewer.  (The ledger's and rate import's "6 columns, the header has 5" said neither, kpi import's only the first.)"""
+    why = unquoted if cells > columns else "is the file cut short?"
+    return f"{counted(cells, 'cell')}, but the header has {columns:,} columns ({why})"
+
+
 def summary(problems: list[str], shown: int = 10) -> str:
     """The first ``shown`` problems on one line, and how many more there are."""
     more = f" (and {len(problems) - shown:,} more)" if len(problems) > shown else ""
