@@ -433,6 +433,17 @@ def test_a_linear_re_import_names_a_kept_local_edit_by_its_row_title_and_id_as_t
     assert f"{path}:3" not in out
 
 
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_row_of_empty_cells_a_spreadsheet_left_is_passed_over_as_every_csv_import_passes_it(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A row emptied but not deleted (",,,", as Excel and Google Sheets save one) was a bad row, "Task ID: missing",
+    and nothing was imported; the ledger's, rate and kpi imports pass it over as the blank line it is."""
+    header = "Task ID,Name,Notes,Due Date" if fmt == "asana" else "ID,Title,Description,Due Date"
+    first, second = ("1201,Brief,,2026-12-01", "1202,Shoot,,") if fmt == "asana" else ("MKT-1,Brief,,2026-12-01", "MKT-2,Shoot,,")
+    path = write(tmp_path, "sheet.csv", f"{header},,\n{first},,\n,,,,,\n , ,,,,\n{second},,\n,,,,,\n,,\n")
+    assert cli.ok("import", "--from", fmt, str(path)) == "imported 2 tasks\n"
+    assert {"Brief", "Shoot"} <= tasks(cli).keys()
+
+
 def test_the_tasks_the_notes_of_an_issue_in_progress_or_in_review_go_on_in_are_todo(cli: Cli, tmp_path: Path) -> None:
     """They copied the issue's status: more tasks in progress, or waiting on a review, that nobody had begun."""
     description = "\n".join(f"line {n}: " + "y" * 990 for n in range(120))  # 120,000 characters and more

@@ -498,6 +498,10 @@ def read_csv(
             statuses.read_whole = False
             continue
         extra = row.get(None)  # DictReader keeps the cells past the header under None
+        if not any(cell.strip() for cell in chain(row.values(), extra or ()) if isinstance(cell, str)):
+            # A row of empty cells (",,,": a spreadsheet's rows emptied but not deleted) holds no task: passed over, as
+            # the ledger's, rate and kpi imports pass it, not "Task ID: missing".
+            continue
         if extra:
             cells = len(header) + len(extra)
             problems.append(f"{where}: {cells_counted(cells, len(header), unquoted_separator(separator))}")
