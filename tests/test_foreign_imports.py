@@ -416,19 +416,23 @@ def test_notes_shorter_in_a_newer_export_take_away_the_tasks_they_no_longer_go_o
 
 def test_a_linear_re_import_names_a_kept_local_edit_by_its_row_title_and_id_as_trello_names_a_card(cli: Cli, tmp_path: Path) -> None:
     """The summary listed an issue renamed here as "FILE:3: title", shaped as a problem of line 3 is, naming no issue;
-    Trello's says "FILE: card 3 (“Shipped v2”): title".  A part of its notes changed here is named after it."""
+    Trello's says "FILE: card 3 (“Shipped v2”): title".  A part of its notes, or the campaign its project made, changed
+    here is named after it."""
     rows = linear_rows()[1:]
     rows[1]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(240))  # goes on in two more tasks
+    rows[1]["Project"] = "Winter Fair"
     cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
     found = tasks(cli)
+    cli.ok("campaign", "set", "winter-fair", "--rename", "Winter Fair 2026")
     cli.ok("set", found["Low one"]["id"][:8], "title=Low one (ours)")
     cli.ok("set", found["Low one (notes 3/3)"]["id"][:8], "status=done")
     rows[1]["Title"], rows[1]["Description"] = "Low one, renamed", "cut down"
     path = write(tmp_path, "newer.csv", linear_csv(rows))
     out = cli.ok("import", "--from", "linear", str(path))
+    named = f"{path}: row 3 (“Low one, renamed”, MKT-3)"
     assert (
-        f"2 records keep what was changed here since the last import: {path}: row 3 (“Low one, renamed”, MKT-3): title; "
-        f"{path}: row 3 (“Low one, renamed”, MKT-3): notes, part 3 of 3 (no longer): status"
+        f"3 records keep what was changed here since the last import: {named}: project 'Winter Fair': name; {named}: title; "
+        f"{named}: notes, part 3 of 3 (no longer): status"
     ) in out, out
     assert f"{path}:3" not in out
 

@@ -712,6 +712,7 @@ def _batches(
                     add_checked(batch.records, problems, "campaign", campaign_id, {"name": name}, item.where, project)
                     # A refusal names the row and its project, not the campaign's made-up id.
                     batch.where[campaign_id] = f"{item.where}: project {item.project.strip()!r}"
+                    batch.named[campaign_id] = f"{_named(item, built.source.name, kind)}: project {item.project.strip()!r}"
         elif item.project:  # no letter or digit, no campaign's slug ("🚀"): kept whole, not lost
             kept.append(f"project: {item.project.strip()}")
         if item.may_post and "platform" in values:
