@@ -210,6 +210,8 @@ MISSING = {
     "rate": ("columns: date, pair and rate", "; rename them: date,pair,rate or date,base,quote,rate"),
     "kpi-csv": ("columns: date and one of post, campaign, platform", "; name them with --map FIELD=COLUMN"),
     "kpi-meta": ("columns: Day or Reporting starts and Campaign name", "; name them with --map FIELD=COLUMN"),
+    # A LinkedIn export's header is the row naming its campaign column, below a preamble: it was "no header row".
+    "kpi-linkedin": ("column: Campaign Name", "; name it with --map campaign=COLUMN"),
     "asana": ("column: Task ID", ""),
     "linear": ("columns: ID and Title", ""),
 }
@@ -223,10 +225,10 @@ def test_every_csv_import_names_the_columns_a_header_lacks_in_one_wording(cli: C
     path = tmp_path / "other.csv"
     path.write_text("Name,Notes\nBrief,first\n", encoding="utf-8")
     missing, hint = MISSING[importer]
-    where = f"{path}:1" if importer.startswith("kpi") else str(path)  # kpi names the header's line (LinkedIn's is below a preamble)
-    assert cli(*CSV_IMPORTS[importer], str(path)).err == (
-        f"crewdeck: error: nothing imported: {where}: missing {missing} (the header is: Name, Notes{hint})\n"
-    )
+    # kpi names the header's line (LinkedIn's is below a preamble), when it found one.
+    where = f"{path}:1" if importer in ("kpi-csv", "kpi-meta") else str(path)
+    has = "no row of the file names it" if importer == "kpi-linkedin" else "the header is: Name, Notes"
+    assert cli(*CSV_IMPORTS[importer], str(path)).err == f"crewdeck: error: nothing imported: {where}: missing {missing} ({has}{hint})\n"
 
 
 def _workbook(path: Path) -> None:

@@ -908,7 +908,10 @@ def test_a_linkedin_export_with_its_campaign_column_renamed_is_read_with_map(ws:
     # Its header was found by the words "Campaign Name" alone: renamed, the file had "no header row", --map or not.
     source = _file(tmp_path, "li.csv", LINKEDIN.replace("Campaign Name", "Campaign"))
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
-    assert err == f"crewdeck: error: nothing imported: {source}: no header row (a row naming Campaign Name; or --map campaign=COLUMN)\n"
+    assert err == (
+        f"crewdeck: error: nothing imported: {source}: missing column: Campaign Name (no row of the file names it; name it with "
+        "--map campaign=COLUMN)\n"
+    )
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "campaign=Campaign")
     assert out == "imported 2 rows: 2 changed, 0 unchanged\n"
     assert [r[1] for r in _state(ws)[0]] == [4000, 1500]

@@ -259,7 +259,7 @@ def run(
         if text.blank:  # said as every import says it: "no header row" read as if the file held one somewhere
             raise UserError(empty_file(source, EXPECTED[fmt]))
         if fmt == "linkedin":
-            raise UserError(f"{source}: no header row (a row naming {' or '.join(campaign_names)}; or --map campaign=COLUMN)")
+            raise UserError(missing_columns(source, [" or ".join(campaign_names)], None, _MAP_IT % "campaign"))
         raise UserError(f"{source}: no header row")
     header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)

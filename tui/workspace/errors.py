@@ -133,15 +133,21 @@ def header_text(header: list[str]) -> str:
     return names if len(header) <= HEADER_SHOWN else f"{names}, … ({len(header):,} columns)"
 
 
-def missing_columns(where: str, missing: Sequence[str], header: list[str], hint: str = "") -> str:
+def missing_columns(where: str, missing: Sequence[str], header: list[str] | None, hint: str = "") -> str:
     """What every import says of a header that lacks a column it reads, in one line: ``where`` (the file, or the line its
     header is on), each column missing as the file would name it ("Task ID"; "Day or Reporting starts": either does),
-    the header the file has (``header_text``), and how else to give one (``hint``: "name it with --map date=COLUMN").
+    the header the file has (``header_text``; ``None``: no row is known to be it, as a LinkedIn export's is the row naming
+    its campaign column), and how else to give one (``hint``: "name it with --map date=COLUMN").
     (They said it three ways: "no column for campaign (the header is: ...)", "header: no column 'Task ID' (columns:
     ...)", "no date column (Day or Reporting starts; ...)", that one naming no column the file has.)"""
     columns = "column" if len(missing) == 1 else "columns"
     said = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
-    return f"{where}: missing {columns}: {said} (the header is: {header_text(header) or 'none'}{f'; {hint}' if hint else ''})"
+    has = (
+        f"no row of the file names {'it' if len(missing) == 1 else 'them'}"
+        if header is None
+        else f"the header is: {header_text(header) or 'none'}"
+    )
+    return f"{where}: missing {columns}: {said} ({has}{f'; {hint}' if hint else ''})"
 
 
 def named_again(header: list[str], found: list[int], name: str) -> str:
