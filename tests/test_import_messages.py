@@ -290,3 +290,14 @@ def test_a_row_of_more_or_fewer_cells_than_the_header_is_said_one_way_by_every_c
         f"{path}:3: {columns + 1} cells, but the header has {columns} columns (a comma in a value needs quotes)",
         f"crewdeck: error: nothing imported: 2 bad rows in {path} (listed above)",
     ]
+
+
+@pytest.mark.parametrize("importer", ["ledger", "kpi-csv", "kpi-meta"])
+def test_a_column_map_names_that_the_header_lacks_is_said_as_every_missing_column_is(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """It was a fourth wording: "--map amount=Betrag: the file has no column 'Betrag' (it has ...)"."""
+    path = tmp_path / "other.csv"
+    path.write_text("Name,Notes\nBrief,first\n", encoding="utf-8")
+    where = str(path) if importer == "ledger" else f"{path}:1"
+    assert cli(*CSV_IMPORTS[importer], str(path), "--map", "date=Datum").err == (
+        f"crewdeck: error: nothing imported: {where}: missing column: Datum (the header is: Name, Notes; --map date=Datum names it)\n"
+    )

@@ -43,8 +43,8 @@ from crewdeck.tui.workspace.errors import (
     csv_header_problem,
     csv_problem,
     empty_file,
-    header_text,
     holds_nul,
+    mapped_missing,
     missing_columns,
     named_again,
     summary,
@@ -320,7 +320,7 @@ def _columns(
                 raise UserError(f"{source}: {named_again(header, found, name)}")
             columns[name] = found[0]
         elif name in mapping:
-            raise UserError(f"{source}: {no_mapped_column(header, name, mapping[name])}")
+            raise UserError(mapped_missing(source, header, name, mapping[name]))
     missing = [name for name in required if name not in columns]
     if missing:
         if hint is None:
@@ -341,11 +341,6 @@ def column_said(problem: str, header: Sequence[str], columns: Mapping[str, int])
     if found is None or found[1] not in columns:
         return problem
     return f"{header[columns[found[1]]].strip()}: {problem[found.end() :].lstrip()}"
-
-
-def no_mapped_column(header: list[str], name: str, column: str) -> str:
-    """What every import of rows says of ``--map name=column`` naming a column the header does not have."""
-    return f"--map {name}={column}: the file has no column {column!r} (it has {header_text(header)})"
 
 
 @dataclass

@@ -54,6 +54,7 @@ from crewdeck.tui.workspace.errors import (
     csv_problem,
     empty_file,
     holds_nul,
+    mapped_missing,
     missing_columns,
     named_again,
     unreadable_header,
@@ -590,7 +591,7 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
                 break
         else:
             if name in mapping:
-                raise UserError(f"{source}:{line}: {csvfiles.no_mapped_column(names, name, mapping[name])}")
+                raise UserError(mapped_missing(f"{source}:{line}", names, name, mapping[name]))
     if fmt == "meta":
         columns.update(_meta_context(lowered, columns, mapping))
     campaign_end = LINKEDIN_CAMPAIGN_END.lower()

@@ -150,6 +150,12 @@ def missing_columns(where: str, missing: Sequence[str], header: list[str] | None
     return f"{where}: missing {columns}: {said} ({has}{f'; {hint}' if hint else ''})"
 
 
+def mapped_missing(where: str, header: list[str], name: str, column: str) -> str:
+    """``missing_columns`` of the column ``--map name=column`` names (it was "--map clicks=Klicks: the file has no column
+    'Klicks' (it has ...)", a fourth wording)."""
+    return missing_columns(where, [column], header, f"--map {name}={column} names it")
+
+
 def named_again(header: list[str], found: list[int], name: str) -> str:
     """What every import says of a header naming the column a field is read from more than once (``found``: the
     columns' indexes, ``name``: the field)."""
