@@ -301,3 +301,18 @@ def test_a_column_map_names_that_the_header_lacks_is_said_as_every_missing_colum
     assert cli(*CSV_IMPORTS[importer], str(path), "--map", "date=Datum").err == (
         f"crewdeck: error: nothing imported: {where}: missing column: Datum (the header is: Name, Notes; --map date=Datum names it)\n"
     )
+
+
+@pytest.mark.parametrize("importer", sorted(ROWS))
+def test_a_value_quoted_after_a_space_is_said_to_be_so_not_to_need_quotes(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """``, "Meta, Inc"``: a quote opens a quoted value only right after the comma; after a space it is text, and the
+    comma inside splits the value.  "a comma in a value needs quotes" was said of a value that had them."""
+    header, row = ROWS[importer]
+    first, rest = row.split(",", 1)
+    path = tmp_path / "spaced.csv"
+    path.write_text(f'{header}\n{first}, "{rest.split(",", 1)[0]}, and more",{rest.split(",", 1)[1]}\n', encoding="utf-8")
+    columns = header.count(",") + 1
+    assert cli(*CSV_IMPORTS[importer], str(path)).err.splitlines()[0] == (
+        f"{path}:2: {columns + 1} cells, but the header has {columns} columns (a quote after a space quotes nothing: put it right "
+        "after the comma)"
+    )

@@ -51,7 +51,6 @@ from crewdeck.tui.workspace.errors import (
     unreadable_header,
 )
 from crewdeck.tui.workspace.separators import separator as csv_separator
-from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = (
@@ -292,7 +291,7 @@ def _records(
     for line, cells in rows:
         where = f"{source}:{line}"
         if len(cells) != len(header):
-            problems.append(f"{where}: {cells_counted(len(cells), len(header), unquoted_separator(_delimiter(text)))}")
+            problems.append(f"{where}: {cells_counted(cells, len(header), _delimiter(text))}")
             continue
         yield where, line, {name: cells[i].strip() for name, i in columns.items()}
 

@@ -60,7 +60,6 @@ from crewdeck.tui.workspace.errors import (
     unreadable_header,
 )
 from crewdeck.tui.workspace.separators import separator as csv_separator
-from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
@@ -285,7 +284,7 @@ def run(
         problems,
         begun,
         report,
-        unquoted_separator(separator),
+        separator,
         reading or csvfiles.Reading(),
     )
     head = [next(batches)]
@@ -317,12 +316,12 @@ def _batches(
     problems: list[str],
     begun: dt.date,
     report: dict[str, str],
-    unquoted: str,
+    separator: str,
     reading: csvfiles.Reading,
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``.
 
-    ``unquoted``: why a row may hold more cells than the header, said of the file's separator.
+    ``separator``: what splits the columns, by which a row's cells past the header's are said (``cells_counted``).
 
     ``report``: the range a LinkedIn preamble names (``start``, ``end``): a file of rows that each hold more than a
     day's numbers by it is a problem of its own, said once the last row is read (nothing is written then).
@@ -344,7 +343,7 @@ def _batches(
     first = True
     by_periods = _ByPeriods(report, "end" in columns) if fmt == "linkedin" else None
     for line, cells in rows:
-        cell = _Cells(source, line, header, cells, columns, problems, unquoted)
+        cell = _Cells(source, line, header, cells, columns, problems, separator)
         if first and fmt == "meta" and not cell.broken and not cell.get("campaign"):
             # Ads Manager's total over the rows, written first with its names empty: read, it would count them twice.
             out.total_row, first = line, False
@@ -667,12 +666,12 @@ class _Cells:
     """One row's cells by field, collecting its problems as ``FILE:LINE: column: problem``."""
 
     def __init__(
-        self, source: str, line: int, header: list[str], cells: list[str], columns: dict[str, int], problems: list[str], unquoted: str
+        self, source: str, line: int, header: list[str], cells: list[str], columns: dict[str, int], problems: list[str], separator: str
     ) -> None:
         self.source, self.line, self.header, self.cells, self.columns, self.problems = source, line, header, cells, columns, problems
         self.broken = False
         if len(cells) != len(header):  # fewer: a line cut short (a file cut off), never a day with fewer numbers
-            self.problem("", cells_counted(len(cells), len(header), unquoted))
+            self.problem("", cells_counted(cells, len(header), separator))
 
     def name(self, name: str) -> str:
         return self.header[self.columns[name]].strip() if name in self.columns else name

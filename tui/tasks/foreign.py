@@ -125,7 +125,6 @@ from crewdeck.tui.workspace.errors import (
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.separators import separator as csv_separator
-from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
@@ -503,14 +502,13 @@ def read_csv(
             # the ledger's, rate and kpi imports pass it, not "Task ID: missing".
             continue
         if extra:
-            cells = len(header) + len(extra)
-            problems.append(f"{where}: {cells_counted(cells, len(header), unquoted_separator(separator))}")
+            problems.append(f"{where}: {cells_counted([*(v for v in row.values() if isinstance(v, str)), *extra], len(header), separator)}")
             statuses.read_whole = False
             continue
         if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
-            cells = sum(v is not None for v in row.values())
-            if not _left_off_unread(header, cells, spelled):
-                problems.append(f"{where}: {cells_counted(cells, len(header), unquoted_separator(separator))}")
+            given = [v for v in row.values() if isinstance(v, str)]
+            if not _left_off_unread(header, len(given), spelled):
+                problems.append(f"{where}: {cells_counted(given, len(header), separator)}")
                 statuses.read_whole = False
                 continue
         yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}

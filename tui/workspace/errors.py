@@ -210,12 +210,21 @@ def bad_counted(problems: Sequence[str], source: str, noun: str = "row") -> str:
     return f"{' and '.join(said)} in {source}"
 
 
-def cells_counted(cells: int, columns: int, unquoted: str) -> str:
-    """What every CSV import says of a row of more or fewer cells than its header has columns, and what it may mean:
-    ``unquoted`` (``separators.unquoted_separator``: "a comma in a value needs quotes") for more, a file cut short for
-    fewer.  (The ledger's and rate import's "6 columns, the header has 5" said neither, kpi import's only the first.)"""
-    why = unquoted if cells > columns else "is the file cut short?"
-    return f"{counted(cells, 'cell')}, but the header has {columns:,} columns ({why})"
+def cells_counted(cells: Sequence[str], columns: int, separator: str) -> str:
+    """What every CSV import says of a row of more or fewer ``cells`` than its header has ``columns``, and what it may
+    mean: for more, a value holding the file's ``separator`` unquoted, or quoted after a space (``, "Meta, Inc"``: a
+    quote opens a quoted value only right after the separator, and "a comma in a value needs quotes" was said of one
+    that had them); for fewer, a file cut short.  (The ledger's and rate import's "6 columns, the header has 5" said
+    neither, kpi import's only the first.)"""
+    from crewdeck.tui.workspace.separators import NAMES, unquoted_separator  # here: importing this module stays free
+
+    if len(cells) <= columns:
+        why = "is the file cut short?"
+    elif any(cell[:1].isspace() and cell.lstrip().startswith('"') for cell in cells):
+        why = f"a quote after a space quotes nothing: put it right after the {NAMES[separator]}"
+    else:
+        why = unquoted_separator(separator)
+    return f"{counted(len(cells), 'cell')}, but the header has {columns:,} columns ({why})"
 
 
 def summary(problems: list[str], shown: int = 10) -> str:
