@@ -873,3 +873,18 @@ def test_a_cell_that_is_no_number_under_decimal_mark_comma_says_so_not_how_marks
     assert _listed(team("rate", "import", rates, "--decimal-mark", ","), rates) == [
         "2: rate: 'n/a' is not a plain decimal number like 0.9215"
     ]
+
+
+@pytest.mark.parametrize("mark", [[], ["--decimal-mark", ","]])
+def test_an_amount_written_with_a_currency_symbol_is_refused_naming_the_symbol(team: Cli, tmp_path: Path, mark: list[str]) -> None:
+    """A bank's "-12,00 €" under --decimal-mark , was "with --decimal-mark , a comma marks the decimals and dots group
+    thousands", which it does; "€12.00" "is not a plain decimal number".  The symbol is what crewdeck does not read."""
+    amounts = ["12,00 €", "€-5,50", "-£3,10"] if mark else ["12.00 €", "€12.00", "-$5"]
+    rows = "".join(f'2026-11-0{n},spring-launch,tools,Canva,"{amount}"\n' for n, amount in enumerate(amounts, start=1))
+    path = _write(tmp_path, "date,campaign,category,payee,amount\n" + rows)
+    before = team.ok("export")
+    assert _listed(team("ledger", "import", path, *mark), path) == [
+        f"{line}: amount: unknown currency '{symbol}' (use an ISO 4217 code such as EUR, USD, JPY)"
+        for line, symbol in ((2, "€"), (3, "€"), (4, "£" if mark else "$"))
+    ]
+    assert team.ok("export") == before

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -195,7 +196,25 @@ def _number_and_code(text: str) -> tuple[str, str]:
         return last[0].strip(), last[1]
     if len(words) == 2 and words[0].isascii() and words[0].isalpha():
         return words[1].strip(), words[0]
-    return text.strip(), ""
+    return _symbol_split(text.strip())
+
+
+def _symbol_split(text: str) -> tuple[str, str]:
+    """``text``'s number and a currency symbol written before or after it ("12,00 €", "€12.00", "-$5") as its code,
+    which the checks then refuse by name ("unknown currency '€' (use an ISO 4217 code such as EUR ...)"): read with the
+    number, "-12,00 €" was "with --decimal-mark , a comma marks the decimals", of an amount written so."""
+    end = len(text)
+    while end and unicodedata.category(text[end - 1]) == "Sc":
+        end -= 1
+    if end < len(text):
+        return text[:end].strip(), text[end:]
+    sign = text[:1] if text[:1] in "+-" else ""
+    start = len(sign)
+    while start < len(text) and unicodedata.category(text[start]) == "Sc":
+        start += 1
+    if start > len(sign):
+        return sign + text[start:].strip(), text[len(sign) : start]
+    return text, ""
 
 
 _ID = re.compile(r"[0-9a-f]{32}\Z")
