@@ -1369,7 +1369,7 @@ def test_a_stray_quote_is_listed_with_every_other_bad_row(cli: Cli, tmp_path: Pa
     rows above it named only once it was fixed, those below once they were.  Every bad row is named in one run, on
     the line it starts on (a quoted line break before it, the rows after a broken one), and nothing is written."""
     head, missing = (
-        ("Task ID,Name,Notes,Due Date", "Task ID: missing") if fmt == "asana" else ("ID,Title,Description,Due Date", "ID: missing")
+        ("Task ID,Name,Notes,Due Date", "Task ID: required") if fmt == "asana" else ("ID,Title,Description,Due Date", "ID: required")
     )
     path = write(
         tmp_path,

@@ -316,3 +316,30 @@ def test_a_value_quoted_after_a_space_is_said_to_be_so_not_to_need_quotes(cli: C
         f"{path}:2: {columns + 1} cells, but the header has {columns} columns (a quote after a space quotes nothing: put it right "
         "after the comma)"
     )
+
+
+#: Per CSV import, a header and a row whose first cell it needs is empty, and what that cell's column is called.
+EMPTY_FIRST = {
+    "ledger": ("date,campaign,category,payee,amount", ",spring-launch,ads,Meta,12.00", "date"),
+    "rate": ("date,pair,rate", ",USD/EUR,0.92", "date"),
+    "rate-pair": ("pair,date,rate", ",2026-11-01,0.92", "pair"),
+    "rate-base": ("base,quote,date,rate", ",EUR,2026-11-01,0.92", "base"),
+    "rate-rate": ("rate,date,pair", ",2026-11-01,USD/EUR", "rate"),
+    "kpi-csv": ("date,campaign,platform,clicks", ",spring-launch,instagram,3", "date"),
+    "kpi-meta": ("Day,Campaign name,Reach", ",Spring Launch,3", "Day"),
+    "asana": ("Task ID,Name", ",Brief", "Task ID"),
+    "linear": ("ID,Title", ",Shoot", "ID"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EMPTY_FIRST))
+def test_an_empty_cell_an_import_needs_is_said_to_be_required_by_every_csv_import(cli: Cli, tmp_path: Path, case: str) -> None:
+    """It was said four ways: "date: '' is not a date like 2026-11-20" (where the ledger said "payee: required" in the
+    same row), "base: unknown currency ''", "Day: '' is not a date", "Task ID: missing"."""
+    header, row, column = EMPTY_FIRST[case]
+    path = tmp_path / "empty.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    assert cli(*CSV_IMPORTS[case.split("-")[0] if case.startswith("rate") else case], str(path)).err.splitlines() == [
+        f"{path}:2: {column}: required",
+        f"crewdeck: error: nothing imported: 1 bad row in {path} (listed above)",
+    ]

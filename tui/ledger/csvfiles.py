@@ -38,6 +38,7 @@ from crewdeck.tui.ledger.rates import Rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
 from crewdeck.tui.workspace.errors import (
     HEADER_NUL,
+    REQUIRED_CELL,
     UserError,
     bad_counted,
     cells_counted,
@@ -128,6 +129,8 @@ class Reading:
 
     def day(self, text: str) -> str:
         """``text`` as ``YYYY-MM-DD`` (checked after as every date is)."""
+        if not text:  # said as the entry's other fields say it (it was "'' is not a date like 2026-11-20")
+            raise UserError(f"date: {REQUIRED_CELL}")
         if self.date_format is None:
             if not _ISO_DAY.match(text):
                 hint = "; --date-format reads others, e.g. %d/%m/%Y" if _OTHER_DAY.match(text) else ""
@@ -639,6 +642,8 @@ def _rate_pair(cell: dict[str, str], split: bool) -> tuple[str, str]:
     wrong in, as every problem of a row is named ("pair: 'USD/XXX': unknown currency 'XXX'"; of split columns, the cell
     as it is written)."""
     if not split:
+        if not cell["pair"]:
+            raise UserError(f"pair: {REQUIRED_CELL}")
         try:
             return parse_pair(cell["pair"])
         except UserError as exc:
@@ -652,6 +657,8 @@ def _rate_pair(cell: dict[str, str], split: bool) -> tuple[str, str]:
 def _currency_cell(name: str, text: str) -> str:
     """The currency code a column's cell names, or ``UserError`` naming the column (a currency refused as the amount's or
     the pair's was said of a column it is not in)."""
+    if not text:  # it was "unknown currency ''"
+        raise UserError(f"{name}: {REQUIRED_CELL}")
     try:
         return currency_code(text)
     except MoneyError as exc:
@@ -689,6 +696,8 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
         except UserError as exc:
             said.append(str(exc))
         try:
+            if not cell["rate"]:
+                raise UserError(f"rate: {REQUIRED_CELL}")
             read = reading.amount(cell["rate"], "rate")
             value = parse_rate(read)
         except MoneyError as exc:
@@ -722,6 +731,8 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
 
 def _rate_day_problems(text: str) -> list[str]:
     """What is wrong with a rate's date cell (``rate set``'s days: ISO, real, in the calendar crewdeck holds), if anything."""
+    if not text:
+        return [f"date: {REQUIRED_CELL}"]
     if not _ISO_DAY.match(text):
         return [f"date: {quoted(text)} is not a date like 2026-11-20 (YYYY-MM-DD)"]
     try:

@@ -48,6 +48,7 @@ from crewdeck.tui.results.keys import (
 )
 from crewdeck.tui.workspace.errors import (
     HEADER_NUL,
+    REQUIRED_CELL,
     UserError,
     cells_counted,
     csv_header_problem,
@@ -697,6 +698,9 @@ def _last_day_begun(now_text: str) -> dt.date:
 
 def _day(cell: _Cells, name: str, raw: str) -> str | None:
     """The row's ``raw`` text of the column ``name`` as an ISO day (``None``: it is no day, said as the row's problem)."""
+    if not raw:
+        cell.problem(name, REQUIRED_CELL)
+        return None
     day = _iso_day(raw) if len(raw) <= len("YYYY-MM-DD") else None  # longer is no day (and is not kept)
     if day is None:
         cell.problem(name, f"{quoted(raw)} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")

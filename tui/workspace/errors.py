@@ -119,6 +119,10 @@ def _to_utf8(path: str) -> str:
     return f"save it as UTF-8, or convert it (from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {shlex.quote(path)} > {utf8})"
 
 
+#: What every CSV import says of an empty cell it needs ("date: required"), as the ledger's form says it of a field: it
+#: was "'' is not a date like 2026-11-20", "unknown currency ''" and "Task ID: missing" too.
+REQUIRED_CELL = "required"
+
 #: The most of a header's columns a one-line error names.
 HEADER_SHOWN = 12
 
