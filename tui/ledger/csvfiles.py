@@ -46,9 +46,11 @@ from crewdeck.tui.workspace.errors import (
     csv_problem,
     empty_file,
     holds_nul,
+    json_not_csv,
     mapped_missing,
     missing_columns,
     named_again,
+    opens_json,
     summary,
     unreadable_header,
 )
@@ -280,7 +282,8 @@ def _delimiter(text: str) -> str:
 def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
     """``(line number, cells)`` of each non-empty row, the header first.  A row that is not CSV (a stray quote) goes into
     ``problems`` and the reading goes on from the line after it, so that one run names every bad row; a header that is
-    not CSV, or holds a NUL, is a ``UserError`` of the whole file (no row can be read without it: none is counted)."""
+    not CSV, or holds a NUL, or a file of JSON, is a ``UserError`` of the whole file (no row can be read without it:
+    none is counted)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     line = 1
     header = True
@@ -300,6 +303,8 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
             if any(cell.strip() for cell in cells):
                 if header and holds_nul(cells):
                     raise UserError(unreadable_header(source, line, HEADER_NUL))
+                if header and opens_json(cells[0]):
+                    raise UserError(json_not_csv(source))
                 header = False
                 yield line, cells
         line = reader.line_num + 1

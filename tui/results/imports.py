@@ -55,9 +55,11 @@ from crewdeck.tui.workspace.errors import (
     csv_problem,
     empty_file,
     holds_nul,
+    json_not_csv,
     mapped_missing,
     missing_columns,
     named_again,
+    opens_json,
     unreadable_header,
 )
 from crewdeck.tui.workspace.separators import separator as csv_separator
@@ -525,6 +527,8 @@ def _rows(
             continue
         if header and holds_nul(cells):  # LinkedIn's preamble too: no header would be found below it
             raise UserError(unreadable_header(source, line, HEADER_NUL))
+        if header and opens_json(cells[0]):
+            raise UserError(json_not_csv(source))
         if not started:
             # The header is the first row naming the campaign; the lines before describe the report.
             if not any(_bare(cell.strip()).lower() in campaign for cell in cells):

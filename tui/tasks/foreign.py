@@ -116,8 +116,10 @@ from crewdeck.tui.workspace.errors import (
     csv_problem,
     empty_file,
     holds_nul,
+    json_not_csv,
     missing_columns,
     named_again,
+    opens_json,
     record_named,
     summary,
     unreadable_header,
@@ -460,11 +462,9 @@ def read_csv(
         skipped, opening = skipped + 1, next(lines, "")
     if not opening:
         raise ImportProblems([empty_file(source, f"a header: {','.join(required)},...")])
-    if opening.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
-        raise ImportProblems(
-            [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
-             " with --from taskwarrior)"]
-        )  # fmt: skip
+    if opens_json(opening):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
+        also = "a Trello board's JSON goes with --from trello, `task export`'s with --from taskwarrior"
+        raise ImportProblems([json_not_csv(source, also)])
     # Excel's "Unicode Text" (UTF-16) separates its columns by tabs, Excel in a locale with a decimal comma saves "CSV"
     # with semicolons: what the header holds most of says which (the rule the ledger's and results' imports follow).
     separator = csv_separator(opening)

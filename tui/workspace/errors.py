@@ -265,6 +265,17 @@ def csv_problem(exc: Exception, limit: int | None = None, row: str = "this row")
 HEADER_NUL = "it holds a NUL character (U+0000): UTF-16 text with no byte order mark, or no text at all? save the file as CSV UTF-8"
 
 
+def opens_json(line: str) -> bool:
+    """Whether a file's first line that is not blank opens a JSON document, as an Asana project's other export, a
+    crewdeck or Taskwarrior export, or an API's answer saved does: read as CSV, it was a header "{" naming no column."""
+    return line.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+
+
+def json_not_csv(source: str, also: str = "") -> str:
+    """What every CSV import says of a file that ``opens_json``; ``also``: where such a file does go."""
+    return f"{source}: JSON, not CSV: export it as CSV" + (f" ({also})" if also else "")
+
+
 def unreadable_header(source: str, line: int, problem: str) -> str:
     """What every CSV import says of a header it cannot read, ``problem`` saying why (``csv_header_problem``,
     ``HEADER_NUL``): one line of the whole file, never counted as a bad row ("1 bad row" was said of a file none of whose
