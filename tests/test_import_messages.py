@@ -359,3 +359,11 @@ def test_a_json_file_given_for_a_csv_is_said_to_be_json_by_every_csv_import(cli:
     assert (
         cli(*CSV_IMPORTS[importer], str(path)).err == f"crewdeck: error: nothing imported: {path}: JSON, not CSV: export it as CSV{also}\n"
     )
+
+
+def test_a_header_of_bracketed_names_is_no_json(cli: Cli, tmp_path: Path) -> None:
+    """A database's export names its columns "[Date],[Amount]": read with --map, never refused as JSON."""
+    path = tmp_path / "db.csv"
+    path.write_text("[Date],[Campaign],[Category],[Payee],[Amount]\n2026-11-01,spring-launch,ads,Meta,12.00 EUR\n", encoding="utf-8")
+    maps = "date=[Date],campaign=[Campaign],category=[Category],payee=[Payee],amount=[Amount]"
+    assert cli.ok("ledger", "import", str(path), "--map", maps) == "imported 1 entry\n"

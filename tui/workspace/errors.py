@@ -265,10 +265,15 @@ def csv_problem(exc: Exception, limit: int | None = None, row: str = "this row")
 HEADER_NUL = "it holds a NUL character (U+0000): UTF-16 text with no byte order mark, or no text at all? save the file as CSV UTF-8"
 
 
+#: How a JSON document opens: an object's first key (or its end), an array's first value (or its end), or either
+#: bracket alone on its line.  A header "[Date],[Amount]", as some databases name columns, opens none.
+_JSON_OPENING = re.compile(r'[\ufeff\s]*(\{\s*("|\}|\Z)|\[\s*(["{\[\]\d-]|true|false|null|\Z))')
+
+
 def opens_json(line: str) -> bool:
     """Whether a file's first line that is not blank opens a JSON document, as an Asana project's other export, a
     crewdeck or Taskwarrior export, or an API's answer saved does: read as CSV, it was a header "{" naming no column."""
-    return line.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+    return _JSON_OPENING.match(line) is not None
 
 
 def json_not_csv(source: str, also: str = "") -> str:
