@@ -311,14 +311,19 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
 
 
 def _records(
-    rows: Iterator[tuple[int, list[str]]], header: list[str], columns: dict[str, int], source: str, problems: list[str], text: str
+    rows: Iterator[tuple[int, list[str]]],
+    header: list[str],
+    columns: dict[str, int],
+    source: str,
+    problems: list[str],
+    separator: str,
 ) -> Iterator[tuple[str, int, dict[str, str]]]:
     """``(where, line, field -> cell)`` of each row with as many cells as the header; the others go to ``problems``
-    (``text``: the file, whose separator says what a row of too many cells may lack)."""
+    (``separator``: the file's, which says what a row of too many cells may lack)."""
     for line, cells in rows:
         where = f"{source}:{line}"
         if len(cells) != len(header):
-            problems.append(f"{where}: {cells_counted(cells, len(header), _delimiter(text))}")
+            problems.append(f"{where}: {cells_counted(cells, len(header), separator)}")
             continue
         yield where, line, {name: cells[i].strip() for name, i in columns.items()}
 
@@ -424,7 +429,7 @@ def plan_entries(
     #: Lines whose row names no currency.
     unnamed: set[int] = set()
     seen: Counter[tuple[Any, ...]] = Counter()
-    for where, line, cell in _records(rows, first[1], columns, source, problems, text):
+    for where, line, cell in _records(rows, first[1], columns, source, problems, _delimiter(text)):
         cell.update({name: value for name, value in defaults.items() if not cell.get(name)})
         try:
             draft, explicit_id, reverses, named = _entry_row(cell, ctx, resolve_task, reading)
@@ -691,7 +696,7 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
     # ``rate import`` has no --map: the hint named one, refused as an unrecognized argument.
     columns = _columns(first[1], wanted, wanted, {}, source, "rename them: date,pair,rate or date,base,quote,rate")
     rates: dict[str, tuple[int, Rate]] = {}
-    for where, line, cell in _records(rows, first[1], columns, source, problems, text):
+    for where, line, cell in _records(rows, first[1], columns, source, problems, _delimiter(text)):
         # Each cell judged on its own, each problem on its line, as ``ledger import`` lists a row's (a bad date hid a bad
         # rate in the same row: the next import named it).
         said = _rate_day_problems(cell["date"])
