@@ -879,7 +879,8 @@ def test_a_cell_that_is_no_number_under_decimal_mark_comma_says_so_not_how_marks
 def test_an_amount_written_with_a_currency_symbol_is_refused_naming_the_symbol(team: Cli, tmp_path: Path, mark: list[str]) -> None:
     """A bank's "-12,00 €" under --decimal-mark , was "with --decimal-mark , a comma marks the decimals and dots group
     thousands", which it does; "€12.00" "is not a plain decimal number".  The symbol is what crewdeck does not read."""
-    amounts = ["12,00 €", "€-5,50", "-£3,10"] if mark else ["12.00 €", "€12.00", "-$5"]
+    # "12,50 €" without the mark: no "(or --decimal-mark ,)" after the symbol's refusal, which no mark reads.
+    amounts = ["12,00 €", "€-5,50", "-£3,10"] if mark else ["12,50 €", "€12.00", "-$5"]
     rows = "".join(f'2026-11-0{n},spring-launch,tools,Canva,"{amount}"\n' for n, amount in enumerate(amounts, start=1))
     path = _write(tmp_path, "date,campaign,category,payee,amount\n" + rows)
     before = team.ok("export")

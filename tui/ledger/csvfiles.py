@@ -173,8 +173,11 @@ class Reading:
         return f"{number} {code}".strip()
 
     def comma_hint(self, text: str) -> str:
-        """What to add to the refusal of an amount that ``--decimal-mark ,`` would read ("-245,10"), else ``""``."""
-        number = _number_and_code(text)[0]
+        """What to add to the refusal of an amount that ``--decimal-mark ,`` would read ("-245,10"), else ``""`` (of one
+        written with a currency symbol too, refused for the symbol, which no mark reads: "12,50 €")."""
+        number, code = _number_and_code(text)
+        if code and not code.isalpha():
+            return ""
         if _SPACE_GROUPED_AMOUNT.match(number):
             number = _GROUPING_SPACES.sub("", number)
         return "" if self.decimal_comma or "," not in number or not _COMMA_AMOUNT.match(number) else " (or --decimal-mark ,)"
