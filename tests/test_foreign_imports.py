@@ -186,7 +186,10 @@ def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cl
     emptied = [{"Task ID": n, "Name": name, "Section/Column": "Doing"} for n, name in (("1", "Brief"), ("2", "Shoot"))]
     path = write(tmp_path, "b.csv", asana_csv(emptied))
     out = cli.ok("import", "--from", "asana", str(path))
-    assert out.startswith("updated 2 tasks") and f"{path}:3: due" in out, out
+    assert (
+        out.startswith("updated 2 tasks")
+        and f"keeps what was changed here since the last import: {path}: row 3 (“Shoot”, task 2): due" in out
+    ), out
     found = tasks(cli)
     brief, shoot_here = found["Brief"], found["Shoot"]
     assert {k: brief[k] for k in ("assignee", "due", "tags", "notes", "campaign", "priority")} == {
@@ -409,6 +412,40 @@ def test_notes_shorter_in_a_newer_export_take_away_the_tasks_they_no_longer_go_o
     assert "removed 1 task the notes no longer go on in" in out
     assert "1 record keeps what was changed here since the last import:" in out and "notes, part 3 of 3 (no longer): status" in out
     assert [title for title in tasks(cli) if "(notes " in title] == ["Low one (notes 3/3)"]
+
+
+def test_a_linear_re_import_names_a_kept_local_edit_by_its_row_title_and_id_as_trello_names_a_card(cli: Cli, tmp_path: Path) -> None:
+    """The summary listed an issue renamed here as "FILE:3: title", shaped as a problem of line 3 is, naming no issue;
+    Trello's says "FILE: card 3 (“Shipped v2”): title".  A part of its notes, or the campaign its project made, changed
+    here is named after it."""
+    rows = linear_rows()[1:]
+    rows[1]["Description"] = "\n".join(f"line {n}: " + "y" * 990 for n in range(240))  # goes on in two more tasks
+    rows[1]["Project"] = "Winter Fair"
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "linear.csv", linear_csv(rows))))
+    found = tasks(cli)
+    cli.ok("campaign", "set", "winter-fair", "--rename", "Winter Fair 2026")
+    cli.ok("set", found["Low one"]["id"][:8], "title=Low one (ours)")
+    cli.ok("set", found["Low one (notes 3/3)"]["id"][:8], "status=done")
+    rows[1]["Title"], rows[1]["Description"] = "Low one, renamed", "cut down"
+    path = write(tmp_path, "newer.csv", linear_csv(rows))
+    out = cli.ok("import", "--from", "linear", str(path))
+    named = f"{path}: row 3 (“Low one, renamed”, MKT-3)"
+    assert (
+        f"3 records keep what was changed here since the last import: {named}: project 'Winter Fair': name; {named}: title; "
+        f"{named}: notes, part 3 of 3 (no longer): status"
+    ) in out, out
+    assert f"{path}:3" not in out
+
+
+@pytest.mark.parametrize("fmt", ["asana", "linear"])
+def test_a_row_of_empty_cells_a_spreadsheet_left_is_passed_over_as_every_csv_import_passes_it(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """A row emptied but not deleted (",,,", as Excel and Google Sheets save one) was a bad row, "Task ID: missing",
+    and nothing was imported; the ledger's, rate and kpi imports pass it over as the blank line it is."""
+    header = "Task ID,Name,Notes,Due Date" if fmt == "asana" else "ID,Title,Description,Due Date"
+    first, second = ("1201,Brief,,2026-12-01", "1202,Shoot,,") if fmt == "asana" else ("MKT-1,Brief,,2026-12-01", "MKT-2,Shoot,,")
+    path = write(tmp_path, "sheet.csv", f"{header},,\n{first},,\n,,,,,\n , ,,,,\n{second},,\n,,,,,\n,,\n")
+    assert cli.ok("import", "--from", fmt, str(path)) == "imported 2 tasks\n"
+    assert {"Brief", "Shoot"} <= tasks(cli).keys()
 
 
 def test_the_tasks_the_notes_of_an_issue_in_progress_or_in_review_go_on_in_are_todo(cli: Cli, tmp_path: Path) -> None:
@@ -721,7 +758,7 @@ def test_asana_columns_by_header_name_in_any_order(cli: Cli, tmp_path: Path) -> 
         t: (v["status"], v["due"], v["tags"], v["notes"], v["priority"]) for t, v in found.items()
     }
     missing = cli("import", "--from", "asana", str(write(tmp_path, "bad.csv", "Name,Notes\nx,y\n")))
-    assert missing.code == 2 and "bad.csv: header: no column 'Task ID' (columns: Name, Notes)" in missing.err
+    assert missing.code == 2 and "bad.csv: missing column: Task ID (the header is: Name, Notes)" in missing.err
 
 
 def test_linear_priorities_labels_and_its_quote_before_formulas(cli: Cli, tmp_path: Path) -> None:
@@ -1332,7 +1369,7 @@ def test_a_stray_quote_is_listed_with_every_other_bad_row(cli: Cli, tmp_path: Pa
     rows above it named only once it was fixed, those below once they were.  Every bad row is named in one run, on
     the line it starts on (a quoted line break before it, the rows after a broken one), and nothing is written."""
     head, missing = (
-        ("Task ID,Name,Notes,Due Date", "Task ID: missing") if fmt == "asana" else ("ID,Title,Description,Due Date", "ID: missing")
+        ("Task ID,Name,Notes,Due Date", "Task ID: required") if fmt == "asana" else ("ID,Title,Description,Due Date", "ID: required")
     )
     path = write(
         tmp_path,
@@ -1383,7 +1420,7 @@ def test_two_csv_columns_with_one_name_import_nothing(cli: Cli, tmp_path: Path) 
     )
 
 
-@pytest.mark.parametrize(("fmt", "missing"), [("asana", "'Task ID', 'Name'"), ("linear", "'ID', 'Title'")])
+@pytest.mark.parametrize(("fmt", "missing"), [("asana", "Task ID and Name"), ("linear", "ID and Title")])
 def test_a_wrong_csv_of_many_columns_is_named_by_its_first_ones(cli: Cli, tmp_path: Path, fmt: str, missing: str) -> None:
     """A CSV that is not the tool's export (another tool's, of a hundred columns, or one of 5,000 characters) was refused
     with every column of its header whole, a line of kilobytes: its first columns are named, cut, as every import names them."""
@@ -1391,7 +1428,7 @@ def test_a_wrong_csv_of_many_columns_is_named_by_its_first_ones(cli: Cli, tmp_pa
     path = write(tmp_path, "other.csv", ",".join(header) + "\n" + ",1" * 80 + "\n")
     shown = ", ".join(header[:12])
     assert cli("import", "--from", fmt, str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: header: no column {missing} (columns: {shown}, … (81 columns))\n"
+        f"crewdeck: error: nothing imported: {path}: missing columns: {missing} (the header is: {shown}, … (81 columns))\n"
     )
 
 

@@ -108,7 +108,7 @@ def test_a_file_refused_whole_is_one_line_and_two_bad_rows_are_two_lines_counted
     path = tmp_path / "asana.csv"
     path.write_text("Name,Due Date\nBrief,2026-11-20\n", encoding="utf-8")
     assert cli("import", "--from", "asana", str(path)).err == (
-        f"crewdeck: error: nothing imported: {path}: header: no column 'Task ID' (columns: Name, Due Date)\n"
+        f"crewdeck: error: nothing imported: {path}: missing column: Task ID (the header is: Name, Due Date)\n"
     )
     spend = tmp_path / "spend.csv"
     spend.write_text("date,campaign,category,payee,amount\n2026-13-01,spring-launch,ads,Meta,abc\n", encoding="utf-8")
@@ -155,3 +155,215 @@ def test_a_boards_list_with_no_name_is_named_by_its_number_as_a_card_is(cli: Cli
         f"{path}: list 2: name: missing",
         f"crewdeck: error: nothing imported: 1 bad record in {path} (listed above)",
     ]
+
+
+#: Every CSV import: the command after ``crewdeck``.
+CSV_IMPORTS = {
+    "ledger": ["ledger", "import"],
+    "rate": ["rate", "import"],
+    "kpi-csv": ["kpi", "import", "--format", "csv"],
+    "kpi-meta": ["kpi", "import", "--format", "meta"],
+    "kpi-linkedin": ["kpi", "import", "--format", "linkedin"],
+    "asana": ["import", "--from", "asana"],
+    "linear": ["import", "--from", "linear"],
+}
+#: A header nothing can be read below, as bytes, and why (after "the header cannot be read: ").
+BROKEN_HEADERS = {
+    "unclosed-quote": (
+        b'"date,campaign,category,payee,amount\n2026-11-01,spring-launch,ads,Meta,12.00\n',
+        'not valid CSV: a quote opened in it is never closed (a quote inside a value is written twice: "")',
+    ),
+    "text-after-quote": (
+        b'"date"x,campaign\n2026-11-01,spring-launch\n',
+        "not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is "
+        'written twice: "")',
+    ),
+    # UTF-16 saved with no byte order mark reads as UTF-8 with a NUL after each letter: "d^@a^@t^@e^@" was the header.
+    "utf16-without-bom": (
+        "date,campaign,category,payee,amount\n2026-11-01,spring-launch,ads,Meta,12.00\n".encode("utf-16-le"),
+        "it holds a NUL character (U+0000): UTF-16 text with no byte order mark, or no text at all? save the file as CSV UTF-8",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_HEADERS))
+@pytest.mark.parametrize("importer", sorted(CSV_IMPORTS))
+def test_a_header_that_cannot_be_read_is_one_line_of_the_whole_file_and_no_bad_row(
+    cli: Cli, tmp_path: Path, importer: str, broken: str
+) -> None:
+    """It was listed as ``FILE:1: not valid CSV: ...`` and then counted, "nothing imported: 1 bad row in FILE": no row
+    could be read at all.  (A header with a NUL was "no column for date, campaign, ..." of a header "d^@a^@t^@e^@".)"""
+    data, why = BROKEN_HEADERS[broken]
+    path = tmp_path / "broken.csv"
+    path.write_bytes(data)
+    before = cli.ok("export")
+    result = cli(*CSV_IMPORTS[importer], str(path))
+    assert result.code == 2 and result.err.splitlines() == [
+        f"crewdeck: error: nothing imported: {path}: line 1: the header cannot be read: {why}"
+    ], result.err
+    assert cli.ok("export") == before
+
+
+#: What each CSV import says is missing from a header "Name,Notes", after "missing column(s): ", and how else to give it.
+MISSING = {
+    "ledger": ("columns: date, campaign, category, payee and amount", "; name them with --map FIELD=COLUMN"),
+    "rate": ("columns: date, pair and rate", "; rename them: date,pair,rate or date,base,quote,rate"),
+    "kpi-csv": ("columns: date and one of post, campaign, platform", "; name them with --map FIELD=COLUMN"),
+    "kpi-meta": ("columns: Day or Reporting starts and Campaign name", "; name them with --map FIELD=COLUMN"),
+    # A LinkedIn export's header is the row naming its campaign column, below a preamble: it was "no header row".
+    "kpi-linkedin": ("column: Campaign Name", "; name it with --map campaign=COLUMN"),
+    "asana": ("column: Task ID", ""),
+    "linear": ("columns: ID and Title", ""),
+}
+
+
+@pytest.mark.parametrize("importer", sorted(MISSING))
+def test_every_csv_import_names_the_columns_a_header_lacks_in_one_wording(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """Three wordings: "no column for campaign, category (the header is: ...)" (ledger, rate), "header: no column
+    'Task ID' (columns: ...)" (Asana, Linear), "no date column (Day or Reporting starts; ...)" (kpi, naming no column
+    the file has, and only the first of two missing)."""
+    path = tmp_path / "other.csv"
+    path.write_text("Name,Notes\nBrief,first\n", encoding="utf-8")
+    missing, hint = MISSING[importer]
+    # kpi names the header's line (LinkedIn's is below a preamble), when it found one.
+    where = f"{path}:1" if importer in ("kpi-csv", "kpi-meta") else str(path)
+    has = "no row of the file names it" if importer == "kpi-linkedin" else "the header is: Name, Notes"
+    assert cli(*CSV_IMPORTS[importer], str(path)).err == f"crewdeck: error: nothing imported: {where}: missing {missing} ({has}{hint})\n"
+
+
+def _workbook(path: Path) -> None:
+    """An .xlsx as Excel saves one: a ZIP of XML parts (compressed: bytes that are not UTF-8 from the first line)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types>' + "<Default/>" * 40 + "</Types>")
+        book.writestr(
+            "xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + "<row><c t='s'><v>0</v></c></row>" * 40 + "</sheetData></worksheet>"
+        )
+
+
+#: A file no import reads as text, made so, and what it is said to be (after "FILE: ").
+NOT_TEXT = {
+    "xlsx": (_workbook, "a ZIP file (an Excel .xlsx or a LibreOffice .ods workbook, or an archive), not text: save the sheet as CSV (UTF-8), "
+             "or unzip the export it holds"),
+    "xls": (lambda path: path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4),
+            "an Excel 97-2003 workbook (.xls), not text: save the sheet as CSV (UTF-8)"),
+    "pdf": (lambda path: path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+            "a PDF document, not text: export it as CSV (UTF-8) instead"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_TEXT))
+@pytest.mark.parametrize("importer", sorted(CSV_IMPORTS))
+def test_a_workbook_or_a_pdf_given_for_a_csv_is_said_to_be_one(cli: Cli, tmp_path: Path, importer: str, kind: str) -> None:
+    """An .xlsx, .xls or PDF saved where a CSV was meant was "line 1: not UTF-8 text (byte 0xB3): save it as UTF-8, or
+    convert it (from Windows-1252, as many banks write: iconv ...)": converted so, it is still no CSV."""
+    make, said = NOT_TEXT[kind]
+    path = tmp_path / "export.csv"
+    make(path)
+    before = cli.ok("export")
+    assert cli(*CSV_IMPORTS[importer], str(path)).err == f"crewdeck: error: nothing imported: {path}: {said}\n"
+    assert cli.ok("export") == before
+
+
+#: Per CSV import, a header and a row of its columns (the first column a date, the last a number).
+ROWS = {
+    "ledger": ("date,campaign,category,payee,amount", "2026-11-01,spring-launch,ads,Meta,12.00"),
+    "rate": ("date,pair,rate", "2026-11-01,USD/EUR,0.92"),
+    "kpi-csv": ("date,campaign,platform,clicks", "2026-11-01,spring-launch,instagram,3"),
+    "asana": ("Task ID,Name,Due Date", "1201,Brief,2026-11-20"),
+    "linear": ("ID,Title,Due Date", "MKT-1,Shoot,2026-11-20"),
+}
+
+
+@pytest.mark.parametrize("importer", sorted(ROWS))
+def test_a_row_of_more_or_fewer_cells_than_the_header_is_said_one_way_by_every_csv_import(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """The ledger and rate imports said "4 columns, the header has 3" and nothing of why; kpi import said why of a row
+    of too many cells only; Asana's and Linear's of both."""
+    header, row = ROWS[importer]
+    cut, wide = row.rsplit(",", 1)[0], f"{row},more"
+    path = tmp_path / "rows.csv"
+    path.write_text(f"{header}\n{cut}\n{wide}\n", encoding="utf-8")
+    columns = header.count(",") + 1
+    assert cli(*CSV_IMPORTS[importer], str(path)).err.splitlines() == [
+        f"{path}:2: {columns - 1} cells, but the header has {columns} columns (is the file cut short?)",
+        f"{path}:3: {columns + 1} cells, but the header has {columns} columns (a comma in a value needs quotes)",
+        f"crewdeck: error: nothing imported: 2 bad rows in {path} (listed above)",
+    ]
+
+
+@pytest.mark.parametrize("importer", ["ledger", "kpi-csv", "kpi-meta"])
+def test_a_column_map_names_that_the_header_lacks_is_said_as_every_missing_column_is(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """It was a fourth wording: "--map amount=Betrag: the file has no column 'Betrag' (it has ...)"."""
+    path = tmp_path / "other.csv"
+    path.write_text("Name,Notes\nBrief,first\n", encoding="utf-8")
+    where = str(path) if importer == "ledger" else f"{path}:1"
+    assert cli(*CSV_IMPORTS[importer], str(path), "--map", "date=Datum").err == (
+        f"crewdeck: error: nothing imported: {where}: missing column: Datum (the header is: Name, Notes; --map date=Datum names it)\n"
+    )
+
+
+@pytest.mark.parametrize("importer", sorted(ROWS))
+def test_a_value_quoted_after_a_space_is_said_to_be_so_not_to_need_quotes(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """``, "Meta, Inc"``: a quote opens a quoted value only right after the comma; after a space it is text, and the
+    comma inside splits the value.  "a comma in a value needs quotes" was said of a value that had them."""
+    header, row = ROWS[importer]
+    first, rest = row.split(",", 1)
+    path = tmp_path / "spaced.csv"
+    path.write_text(f'{header}\n{first}, "{rest.split(",", 1)[0]}, and more",{rest.split(",", 1)[1]}\n', encoding="utf-8")
+    columns = header.count(",") + 1
+    assert cli(*CSV_IMPORTS[importer], str(path)).err.splitlines()[0] == (
+        f"{path}:2: {columns + 1} cells, but the header has {columns} columns (a quote after a space quotes nothing: put it right "
+        "after the comma)"
+    )
+
+
+#: Per CSV import, a header and a row whose first cell it needs is empty, and what that cell's column is called.
+EMPTY_FIRST = {
+    "ledger": ("date,campaign,category,payee,amount", ",spring-launch,ads,Meta,12.00", "date"),
+    "rate": ("date,pair,rate", ",USD/EUR,0.92", "date"),
+    "rate-pair": ("pair,date,rate", ",2026-11-01,0.92", "pair"),
+    "rate-base": ("base,quote,date,rate", ",EUR,2026-11-01,0.92", "base"),
+    "rate-rate": ("rate,date,pair", ",2026-11-01,USD/EUR", "rate"),
+    "kpi-csv": ("date,campaign,platform,clicks", ",spring-launch,instagram,3", "date"),
+    "kpi-meta": ("Day,Campaign name,Reach", ",Spring Launch,3", "Day"),
+    "asana": ("Task ID,Name", ",Brief", "Task ID"),
+    "linear": ("ID,Title", ",Shoot", "ID"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EMPTY_FIRST))
+def test_an_empty_cell_an_import_needs_is_said_to_be_required_by_every_csv_import(cli: Cli, tmp_path: Path, case: str) -> None:
+    """It was said four ways: "date: '' is not a date like 2026-11-20" (where the ledger said "payee: required" in the
+    same row), "base: unknown currency ''", "Day: '' is not a date", "Task ID: missing"."""
+    header, row, column = EMPTY_FIRST[case]
+    path = tmp_path / "empty.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    assert cli(*CSV_IMPORTS[case.split("-")[0] if case.startswith("rate") else case], str(path)).err.splitlines() == [
+        f"{path}:2: {column}: required",
+        f"crewdeck: error: nothing imported: 1 bad row in {path} (listed above)",
+    ]
+
+
+@pytest.mark.parametrize("importer", sorted(CSV_IMPORTS))
+def test_a_json_file_given_for_a_csv_is_said_to_be_json_by_every_csv_import(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """Asana's and Linear's imports said so; the ledger's, rate and kpi imports read its "{" as a header naming none of
+    their columns ("missing columns: date, campaign, ... (the header is: {; ...)")."""
+    path = tmp_path / "export.json"
+    path.write_text(cli.ok("export"), encoding="utf-8")
+    also = (
+        " (a Trello board's JSON goes with --from trello, `task export`'s with --from taskwarrior)"
+        if importer in ("asana", "linear")
+        else ""
+    )
+    assert (
+        cli(*CSV_IMPORTS[importer], str(path)).err == f"crewdeck: error: nothing imported: {path}: JSON, not CSV: export it as CSV{also}\n"
+    )
+
+
+def test_a_header_of_bracketed_names_is_no_json(cli: Cli, tmp_path: Path) -> None:
+    """A database's export names its columns "[Date],[Amount]": read with --map, never refused as JSON."""
+    path = tmp_path / "db.csv"
+    path.write_text("[Date],[Campaign],[Category],[Payee],[Amount]\n2026-11-01,spring-launch,ads,Meta,12.00 EUR\n", encoding="utf-8")
+    maps = "date=[Date],campaign=[Campaign],category=[Category],payee=[Payee],amount=[Amount]"
+    assert cli.ok("ledger", "import", str(path), "--map", maps) == "imported 1 entry\n"

@@ -162,7 +162,10 @@ def test_a_renamed_column_is_read_with_map(ws: Path, tmp_path: Path) -> None:
     renamed = META.replace("Link clicks", "Clicks on links")
     source = _file(tmp_path, "meta.csv", renamed)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--map", "clicks=Link Klicks")
-    assert "--map clicks=Link Klicks: the file has no column 'Link Klicks' (it has " in err
+    assert (
+        f"{source}:1: missing column: Link Klicks (the header is: Campaign name, Day, " in err
+        and "; --map clicks=Link Klicks names it)" in err
+    )
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--map", "clicks=Clicks on links")
     assert [r[3] for r in _state(ws)[0]] == [12, None, 20]
 
@@ -824,7 +827,7 @@ def test_a_map_to_no_column_of_a_wide_export_names_its_first_columns_as_ledger_i
     shown = ", ".join(header[:12])
     assert (
         err
-        == f"crewdeck: error: nothing imported: {source}:1: --map clicks=Klicks: the file has no column 'Klicks' (it has {shown}, … (84 columns))\n"
+        == f"crewdeck: error: nothing imported: {source}:1: missing column: Klicks (the header is: {shown}, … (84 columns); --map clicks=Klicks names it)\n"
     )
 
 
@@ -852,13 +855,13 @@ def test_a_header_below_the_first_line_with_a_missing_column_is_one_line_in_a_re
     run = subprocess.run([sys.executable, "-c", program, *argv], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr.count("\n")) == (2, 1), run.stderr
     assert run.stderr.startswith(
-        f"crewdeck: error: nothing imported: {source}:6: --map clicks=Klicks: the file has no column 'Klicks' (it has Start Date (in UTC), "
+        f"crewdeck: error: nothing imported: {source}:6: missing column: Klicks (the header is: Start Date (in UTC), "
     )
     blank = _file(tmp_path, "blank.csv", "\ncampaign,platform,clicks\nAutumn,meta,3\n")
     run = subprocess.run([sys.executable, "-c", program, *argv[:6], blank, "--format", "csv"], capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stderr) == (
         2,
-        f"crewdeck: error: nothing imported: {blank}:2: no date column (date; or --map date=COLUMN)\n",
+        f"crewdeck: error: nothing imported: {blank}:2: missing column: date (the header is: campaign, platform, clicks; name it with --map date=COLUMN)\n",
     )
 
 
@@ -931,7 +934,10 @@ def test_a_linkedin_export_with_its_campaign_column_renamed_is_read_with_map(ws:
     # Its header was found by the words "Campaign Name" alone: renamed, the file had "no header row", --map or not.
     source = _file(tmp_path, "li.csv", LINKEDIN.replace("Campaign Name", "Campaign"))
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
-    assert err == f"crewdeck: error: nothing imported: {source}: no header row (a row naming Campaign Name; or --map campaign=COLUMN)\n"
+    assert err == (
+        f"crewdeck: error: nothing imported: {source}: missing column: Campaign Name (no row of the file names it; name it with "
+        "--map campaign=COLUMN)\n"
+    )
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin", "--map", "campaign=Campaign")
     assert out == "imported 2 rows: 2 changed, 0 unchanged\n"
     assert [r[1] for r in _state(ws)[0]] == [4000, 1500]
@@ -1165,7 +1171,7 @@ def test_a_stray_quote_is_named_on_its_own_row_by_the_files_separator_and_no_raw
 
 def test_the_rows_below_a_stray_quote_are_read_and_named_too(ws: Path, tmp_path: Path) -> None:
     """The reading ended at a stray quote: a bad row below it was named only once the quote was fixed.  A header that
-    is not CSV still ends it (the row after it would be read as the header)."""
+    is not CSV still ends it (the row after it would be read as the header): one line of the whole file, no bad row."""
     quote = 'not valid CSV: a quoted value goes on after its closing quote (a comma should follow it; a quote inside a value is written twice: "")'
     text = (
         'date,campaign,platform,clicks\n2026-11-20,Nowhere,instagram,1\n2026-11-21,Autumn,instagram,"7"x\n'
@@ -1178,7 +1184,8 @@ def test_the_rows_below_a_stray_quote_are_read_and_named_too(ws: Path, tmp_path:
     assert err[-1] == f"crewdeck: error: nothing imported: 3 bad rows in {source} (listed above)"
     source = _file(tmp_path, "header.csv", 'date,"campaign"x,platform,clicks\n2026-11-20,Autumn,instagram,1\n')
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()
-    assert err == [f"{source}:1: {quote}", f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)"]
+    header = quote.replace("not valid CSV", "the header cannot be read: not valid CSV")
+    assert err == [f"crewdeck: error: nothing imported: {source}: line 1: {header}"]
     assert _state(ws) == before
 
 
@@ -1370,7 +1377,11 @@ def test_spend_asked_of_a_file_with_no_spend_column_is_refused_naming_the_column
     meta = META.replace("Amount spent (EUR)", "Spent (EUR)")
     source = _file(tmp_path, "meta.csv", meta)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
-    assert err == f"crewdeck: error: nothing imported: {source}:1: --spend: no spend column (Amount spent; or --map spend=COLUMN)\n"
+    header = ", ".join(meta.splitlines()[0].lstrip("\ufeff").split(","))
+    assert err == (
+        f"crewdeck: error: nothing imported: {source}:1: --spend: missing column: Amount spent (the header is: {header}; name it with "
+        "--map spend=COLUMN)\n"
+    )
     assert _state(ws)[:2] == ([], [])
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend", "--map", "spend=Spent")
     assert len(_state(ws)[1]) == 2  # the two rows that spent something

@@ -119,7 +119,7 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_named(team: Cli, tmp_pat
     assert "one line only" in problems[4]
     assert "unknown campaign +winter-sale" in problems[6]
     assert "is not a date like 2026-11-20" in problems[7] and "'1e3' is not a plain decimal number" in problems[7]
-    assert "6 columns, the header has 7" in problems[8]
+    assert "6 cells, but the header has 7 columns (is the file cut short?)" in problems[8]
     assert "negative zero" in problems[9]
     assert "EUR has 2 decimal places, not 3" in problems[10]
     assert team.ok("export") == before
@@ -194,9 +194,15 @@ def test_a_long_unknown_campaign_is_named_cut_short_on_its_one_line(team: Cli, t
     ("text", "message"),
     [
         ("", "the file is empty"),
-        ("date,payee,amount\n2026-11-01,Canva,10\n", "no column for campaign, category"),
+        (
+            "date,payee,amount\n2026-11-01,Canva,10\n",
+            "missing columns: campaign and category (the header is: date, payee, amount; name them with --map FIELD=COLUMN)",
+        ),
         ('date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,"Canva,10\n', "not valid CSV"),
-        ("date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,Canva,10 EUR,\n", "6 columns, the header has 5"),
+        (
+            "date,campaign,category,payee,amount\n2026-11-01,spring-launch,tools,Canva,10 EUR,\n",
+            "6 cells, but the header has 5 columns (a comma in a value needs quotes)",
+        ),
     ],
 )
 def test_malformed_files_import_nothing(team: Cli, tmp_path: Path, text: str, message: str) -> None:
@@ -239,7 +245,9 @@ def test_a_stray_quote_is_listed_with_every_other_bad_row(team: Cli, tmp_path: P
 def test_map_names_the_columns_of_a_bank_export(team: Cli, tmp_path: Path) -> None:
     text = "Buchungstag;Empfänger;Betrag\n".replace(";", ",") + '2026-11-12,Studio Nord,"1200.00 EUR"\n'
     path = _write(tmp_path, "Kampagne,Kategorie," + text.splitlines()[0] + "\nspring-launch,freelancers," + text.splitlines()[1] + "\n")
-    assert "no column for date" in one_line_error(team("ledger", "import", path))
+    assert "missing columns: date, campaign, category, payee and amount (the header is: Kampagne, Kategorie, " in one_line_error(
+        team("ledger", "import", path)
+    )
     team.ok(
         "ledger",
         "import",
@@ -252,7 +260,7 @@ def test_map_names_the_columns_of_a_bank_export(team: Cli, tmp_path: Path) -> No
         "campaign=Kampagne,category=Kategorie",
     )
     assert row(report(team), "freelancers")["spent"] == eur("1200.00")
-    assert "has no column 'Datum'" in one_line_error(team("ledger", "import", path, "--map", "date=Datum"))
+    assert "missing column: Datum (the header is: Kampagne, " in one_line_error(team("ledger", "import", path, "--map", "date=Datum"))
     assert "no field 'when'" in one_line_error(team("ledger", "import", path, "--map", "when=Buchungstag"))
 
 
@@ -374,7 +382,7 @@ def test_rates_import_all_or_nothing_and_once(team: Cli, tmp_path: Path) -> None
     # `rate import` refuses ("unrecognized arguments").
     wide = _write(tmp_path, "Date,USD,JPY\n2026-11-02,1.0812,162.3\n", "ecb.csv")
     assert one_line_error(team("rate", "import", wide)) == (
-        f"crewdeck: error: nothing imported: {wide}: no column for pair, rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
+        f"crewdeck: error: nothing imported: {wide}: missing columns: pair and rate (the header is: Date, USD, JPY; rename them: date,pair,rate "
         "or date,base,quote,rate)\n"
     )
 
@@ -503,7 +511,7 @@ def test_a_header_the_import_cannot_read_is_named_short_on_its_one_line(team: Cl
         error = one_line_error(team(command, "import", many))
         assert len(error) < 400 and "col0, col1," in error and "col11, … (5,000 columns)" in error, error
     error = one_line_error(team("ledger", "import", many, "--map", "amount=Betrag"))
-    assert len(error) < 400 and "has no column 'Betrag' (it has col0, col1," in error, error
+    assert len(error) < 400 and "missing column: Betrag (the header is: col0, col1," in error, error
 
 
 def test_a_members_reversal_of_anothers_entry_is_named_by_its_line(team: Cli, tmp_path: Path) -> None:
@@ -636,7 +644,7 @@ def test_a_statement_with_no_campaign_or_category_columns_takes_them_from_the_op
     file had to be edited to add two columns of the same words."""
     path = _write(tmp_path, "Booking Date,Counterparty,Amount,Category\n2026-11-12,Meta,-120.00,\n2026-11-13,Canva,-12.99,tools\n")
     maps = ("--map", "date=Booking Date,payee=Counterparty", "--negate")
-    assert "no column for campaign" in one_line_error(team("ledger", "import", path, *maps))
+    assert "missing column: campaign (the header is: " in one_line_error(team("ledger", "import", path, *maps))
     team.ok("ledger", "import", path, *maps, "--campaign", "Spring Launch", "--category", "ads")
     entries = {e["payee"]: (e["campaign"], e["category"]) for e in json.loads(team.ok("ledger", "list", "--json"))}
     assert entries == {"Meta": ("spring-launch", "ads"), "Canva": ("spring-launch", "tools")}  # a cell of the file wins
@@ -894,3 +902,19 @@ def test_a_cell_that_is_no_number_under_decimal_mark_comma_says_so_not_how_marks
     assert _listed(team("rate", "import", rates, "--decimal-mark", ","), rates) == [
         "2: rate: 'n/a' is not a plain decimal number like 0.9215"
     ]
+
+
+@pytest.mark.parametrize("mark", [[], ["--decimal-mark", ","]])
+def test_an_amount_written_with_a_currency_symbol_is_refused_naming_the_symbol(team: Cli, tmp_path: Path, mark: list[str]) -> None:
+    """A bank's "-12,00 €" under --decimal-mark , was "with --decimal-mark , a comma marks the decimals and dots group
+    thousands", which it does; "€12.00" "is not a plain decimal number".  The symbol is what crewdeck does not read."""
+    # "12,50 €" without the mark: no "(or --decimal-mark ,)" after the symbol's refusal, which no mark reads.
+    amounts = ["12,00 €", "€-5,50", "-£3,10"] if mark else ["12,50 €", "€12.00", "-$5"]
+    rows = "".join(f'2026-11-0{n},spring-launch,tools,Canva,"{amount}"\n' for n, amount in enumerate(amounts, start=1))
+    path = _write(tmp_path, "date,campaign,category,payee,amount\n" + rows)
+    before = team.ok("export")
+    assert _listed(team("ledger", "import", path, *mark), path) == [
+        f"{line}: amount: unknown currency '{symbol}' (use an ISO 4217 code such as EUR, USD, JPY)"
+        for line, symbol in ((2, "€"), (3, "€"), (4, "£" if mark else "$"))
+    ]
+    assert team.ok("export") == before

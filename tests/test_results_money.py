@@ -180,7 +180,7 @@ def test_a_row_cut_short_is_a_bad_row_not_a_day_with_fewer_numbers(ws: Path, tmp
         encoding="utf-8",
     )
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", str(source), "--format", "meta", "--spend")
-    assert err.splitlines()[0] == f"{source}:3: 4 cells, but the header has 7 columns"
+    assert err.splitlines()[0] == f"{source}:3: 4 cells, but the header has 7 columns (is the file cut short?)"
     assert _nothing_written(ws)
 
 

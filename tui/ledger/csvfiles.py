@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -35,7 +36,24 @@ from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
-from crewdeck.tui.workspace.errors import UserError, bad_counted, csv_problem, empty_file, header_text, named_again, summary
+from crewdeck.tui.workspace.errors import (
+    HEADER_NUL,
+    REQUIRED_CELL,
+    UserError,
+    bad_counted,
+    cells_counted,
+    csv_header_problem,
+    csv_problem,
+    empty_file,
+    holds_nul,
+    json_not_csv,
+    mapped_missing,
+    missing_columns,
+    named_again,
+    opens_json,
+    summary,
+    unreadable_header,
+)
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -113,6 +131,8 @@ class Reading:
 
     def day(self, text: str) -> str:
         """``text`` as ``YYYY-MM-DD`` (checked after as every date is)."""
+        if not text:  # said as the entry's other fields say it (it was "'' is not a date like 2026-11-20")
+            raise UserError(f"date: {REQUIRED_CELL}")
         if self.date_format is None:
             if not _ISO_DAY.match(text):
                 hint = "; --date-format reads others, e.g. %d/%m/%Y" if _OTHER_DAY.match(text) else ""
@@ -153,8 +173,11 @@ class Reading:
         return f"{number} {code}".strip()
 
     def comma_hint(self, text: str) -> str:
-        """What to add to the refusal of an amount that ``--decimal-mark ,`` would read ("-245,10"), else ``""``."""
-        number = _number_and_code(text)[0]
+        """What to add to the refusal of an amount that ``--decimal-mark ,`` would read ("-245,10"), else ``""`` (of one
+        written with a currency symbol too, refused for the symbol, which no mark reads: "12,50 €")."""
+        number, code = _number_and_code(text)
+        if code and not code.isalpha():
+            return ""
         if _SPACE_GROUPED_AMOUNT.match(number):
             number = _GROUPING_SPACES.sub("", number)
         return "" if self.decimal_comma or "," not in number or not _COMMA_AMOUNT.match(number) else " (or --decimal-mark ,)"
@@ -181,7 +204,25 @@ def _number_and_code(text: str) -> tuple[str, str]:
         return last[0].strip(), last[1]
     if len(words) == 2 and words[0].isascii() and words[0].isalpha():
         return words[1].strip(), words[0]
-    return text.strip(), ""
+    return _symbol_split(text.strip())
+
+
+def _symbol_split(text: str) -> tuple[str, str]:
+    """``text``'s number and a currency symbol written before or after it ("12,00 €", "€12.00", "-$5") as its code,
+    which the checks then refuse by name ("unknown currency '€' (use an ISO 4217 code such as EUR ...)"): read with the
+    number, "-12,00 €" was "with --decimal-mark , a comma marks the decimals", of an amount written so."""
+    end = len(text)
+    while end and unicodedata.category(text[end - 1]) == "Sc":
+        end -= 1
+    if end < len(text):
+        return text[:end].strip(), text[end:]
+    sign = text[:1] if text[:1] in "+-" else ""
+    start = len(sign)
+    while start < len(text) and unicodedata.category(text[start]) == "Sc":
+        start += 1
+    if start > len(sign):
+        return sign + text[start:].strip(), text[len(sign) : start]
+    return text, ""
 
 
 _ID = re.compile(r"[0-9a-f]{32}\Z")
@@ -244,7 +285,8 @@ def _delimiter(text: str) -> str:
 def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
     """``(line number, cells)`` of each non-empty row, the header first.  A row that is not CSV (a stray quote) goes into
     ``problems`` and the reading goes on from the line after it, so that one run names every bad row; a header that is
-    not CSV is ``Rejected`` (no row can be read without it)."""
+    not CSV, or holds a NUL, or a file of JSON, is a ``UserError`` of the whole file (no row can be read without it:
+    none is counted)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     line = 1
     header = True
@@ -253,29 +295,38 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
             cells = next(reader, None)
         except csv.Error as exc:
             # Said on the line the row starts on: a quote left open is read on to the end of the file.
-            said = f"{source}:{line}: {csv_problem(exc)}"
             if header:
-                raise Rejected(source, [said]) from None
-            problems.append(said)
+                raise UserError(csv_header_problem(source, line, exc)) from None
+            problems.append(f"{source}:{line}: {csv_problem(exc)}")
             if reader.line_num < line:  # nothing more was read: it would fail there again
                 return
         else:
             if cells is None:
                 return
             if any(cell.strip() for cell in cells):
+                if header and holds_nul(cells):
+                    raise UserError(unreadable_header(source, line, HEADER_NUL))
+                if header and opens_json(cells[0]):
+                    raise UserError(json_not_csv(source))
                 header = False
                 yield line, cells
         line = reader.line_num + 1
 
 
 def _records(
-    rows: Iterator[tuple[int, list[str]]], header: list[str], columns: dict[str, int], source: str, problems: list[str]
+    rows: Iterator[tuple[int, list[str]]],
+    header: list[str],
+    columns: dict[str, int],
+    source: str,
+    problems: list[str],
+    separator: str,
 ) -> Iterator[tuple[str, int, dict[str, str]]]:
-    """``(where, line, field -> cell)`` of each row with as many cells as the header; the others go to ``problems``."""
+    """``(where, line, field -> cell)`` of each row with as many cells as the header; the others go to ``problems``
+    (``separator``: the file's, which says what a row of too many cells may lack)."""
     for line, cells in rows:
         where = f"{source}:{line}"
         if len(cells) != len(header):
-            problems.append(f"{where}: {len(cells)} columns, the header has {len(header)}")
+            problems.append(f"{where}: {cells_counted(cells, len(header), separator)}")
             continue
         yield where, line, {name: cells[i].strip() for name, i in columns.items()}
 
@@ -286,9 +337,10 @@ def _columns(
     required: Sequence[str],
     mapping: dict[str, str],
     source: str,
-    hint: str = "name them with --map FIELD=COLUMN",
+    hint: str | None = None,
 ) -> dict[str, int]:
-    """Field -> column index, from the header row and ``--map``; ``hint`` says how to name a column that is missing."""
+    """Field -> column index, from the header row and ``--map``; ``hint`` says how to name a column that is missing
+    (``None``: with ``--map``)."""
     by_name: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         by_name.setdefault(h.strip().lower(), []).append(i)
@@ -302,10 +354,12 @@ def _columns(
                 raise UserError(f"{source}: {named_again(header, found, name)}")
             columns[name] = found[0]
         elif name in mapping:
-            raise UserError(f"{source}: {no_mapped_column(header, name, mapping[name])}")
+            raise UserError(mapped_missing(source, header, name, mapping[name]))
     missing = [name for name in required if name not in columns]
     if missing:
-        raise UserError(f"{source}: no column for {', '.join(missing)} (the header is: {header_text(header)}; {hint})")
+        if hint is None:
+            hint = f"name it with --map {missing[0]}=COLUMN" if len(missing) == 1 else "name them with --map FIELD=COLUMN"
+        raise UserError(missing_columns(source, missing, header, hint))
     return columns
 
 
@@ -321,11 +375,6 @@ def column_said(problem: str, header: Sequence[str], columns: Mapping[str, int])
     if found is None or found[1] not in columns:
         return problem
     return f"{header[columns[found[1]]].strip()}: {problem[found.end() :].lstrip()}"
-
-
-def no_mapped_column(header: list[str], name: str, column: str) -> str:
-    """What every import of rows says of ``--map name=column`` naming a column the header does not have."""
-    return f"--map {name}={column}: the file has no column {column!r} (it has {header_text(header)})"
 
 
 @dataclass
@@ -383,7 +432,7 @@ def plan_entries(
     #: Lines whose row names no currency.
     unnamed: set[int] = set()
     seen: Counter[tuple[Any, ...]] = Counter()
-    for where, line, cell in _records(rows, first[1], columns, source, problems):
+    for where, line, cell in _records(rows, first[1], columns, source, problems, _delimiter(text)):
         cell.update({name: value for name, value in defaults.items() if not cell.get(name)})
         try:
             draft, explicit_id, reverses, named = _entry_row(cell, ctx, resolve_task, reading)
@@ -606,6 +655,8 @@ def _rate_pair(cell: dict[str, str], split: bool) -> tuple[str, str]:
     wrong in, as every problem of a row is named ("pair: 'USD/XXX': unknown currency 'XXX'"; of split columns, the cell
     as it is written)."""
     if not split:
+        if not cell["pair"]:
+            raise UserError(f"pair: {REQUIRED_CELL}")
         try:
             return parse_pair(cell["pair"])
         except UserError as exc:
@@ -619,6 +670,8 @@ def _rate_pair(cell: dict[str, str], split: bool) -> tuple[str, str]:
 def _currency_cell(name: str, text: str) -> str:
     """The currency code a column's cell names, or ``UserError`` naming the column (a currency refused as the amount's or
     the pair's was said of a column it is not in)."""
+    if not text:  # it was "unknown currency ''"
+        raise UserError(f"{name}: {REQUIRED_CELL}")
     try:
         return currency_code(text)
     except MoneyError as exc:
@@ -646,7 +699,7 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
     # ``rate import`` has no --map: the hint named one, refused as an unrecognized argument.
     columns = _columns(first[1], wanted, wanted, {}, source, "rename them: date,pair,rate or date,base,quote,rate")
     rates: dict[str, tuple[int, Rate]] = {}
-    for where, line, cell in _records(rows, first[1], columns, source, problems):
+    for where, line, cell in _records(rows, first[1], columns, source, problems, _delimiter(text)):
         # Each cell judged on its own, each problem on its line, as ``ledger import`` lists a row's (a bad date hid a bad
         # rate in the same row: the next import named it).
         said = _rate_day_problems(cell["date"])
@@ -656,6 +709,8 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
         except UserError as exc:
             said.append(str(exc))
         try:
+            if not cell["rate"]:
+                raise UserError(f"rate: {REQUIRED_CELL}")
             read = reading.amount(cell["rate"], "rate")
             value = parse_rate(read)
         except MoneyError as exc:
@@ -689,6 +744,8 @@ def plan_rates(text: str, source: str, ws: Workspace, reading: Reading | None = 
 
 def _rate_day_problems(text: str) -> list[str]:
     """What is wrong with a rate's date cell (``rate set``'s days: ISO, real, in the calendar crewdeck holds), if anything."""
+    if not text:
+        return [f"date: {REQUIRED_CELL}"]
     if not _ISO_DAY.match(text):
         return [f"date: {quoted(text)} is not a date like 2026-11-20 (YYYY-MM-DD)"]
     try:

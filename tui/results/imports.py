@@ -46,9 +46,23 @@ from crewdeck.tui.results.keys import (
     titled_post,
     too_large,
 )
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, named_again
+from crewdeck.tui.workspace.errors import (
+    HEADER_NUL,
+    REQUIRED_CELL,
+    UserError,
+    cells_counted,
+    csv_header_problem,
+    csv_problem,
+    empty_file,
+    holds_nul,
+    json_not_csv,
+    mapped_missing,
+    missing_columns,
+    named_again,
+    opens_json,
+    unreadable_header,
+)
 from crewdeck.tui.workspace.separators import separator as csv_separator
-from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
@@ -105,6 +119,8 @@ EXPECTED = {
     "linkedin": "Campaign Manager's export, a header: Campaign Name,Start Date,...",
     "csv": "a header naming date and a post, campaign or platform column",
 }
+#: How else a column missing is given: ``_MAP_IT % "date"``.
+_MAP_IT = "name it with --map %s=COLUMN"
 #: A Meta row's column naming what its ``Results`` count (``actions:link_click``, ``reach``, a conversion), and the
 #: first day of its report range beside a ``Day`` column.  Read only for those, never named by ``--map``.
 META_CONTEXT = {"indicator": ("Result indicator",), "start": ("Reporting starts",)}
@@ -248,12 +264,14 @@ def run(
         if text.blank:  # said as every import says it: "no header row" read as if the file held one somewhere
             raise UserError(empty_file(source, EXPECTED[fmt]))
         if fmt == "linkedin":
-            raise UserError(f"{source}: no header row (a row naming {' or '.join(campaign_names)}; or --map campaign=COLUMN)")
+            raise UserError(missing_columns(source, [" or ".join(campaign_names)], None, _MAP_IT % "campaign"))
         raise UserError(f"{source}: no header row")
     header_line, header = first
     columns, header_currency = _columns(header, fmt, mapping, source, header_line)
     if with_spend and "spend" not in columns:  # asked for, the money would go unread: "0 spend entries added" reads as none spent
-        raise UserError(f"{source}:{header_line}: --spend: no spend column ({' or '.join(COLUMNS[fmt]['spend'])}; or --map spend=COLUMN)")
+        raise UserError(
+            missing_columns(f"{source}:{header_line}: --spend", [" or ".join(COLUMNS[fmt]["spend"])], header, _MAP_IT % "spend")
+        )
     out = Imported(unread=_unread(header, columns) if fmt == "csv" else ())
     clashes: list[str] = []
     value_column = header[columns["value"]].strip() if "value" in columns else "value"
@@ -271,7 +289,7 @@ def run(
         problems,
         begun,
         report,
-        unquoted_separator(separator),
+        separator,
         reading or csvfiles.Reading(),
     )
     head = [next(batches)]
@@ -303,12 +321,12 @@ def _batches(
     problems: list[str],
     begun: dt.date,
     report: dict[str, str],
-    unquoted: str,
+    separator: str,
     reading: csvfiles.Reading,
 ) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``.
 
-    ``unquoted``: why a row may hold more cells than the header, said of the file's separator.
+    ``separator``: what splits the columns, by which a row's cells past the header's are said (``cells_counted``).
 
     ``report``: the range a LinkedIn preamble names (``start``, ``end``): a file of rows that each hold more than a
     day's numbers by it is a problem of its own, said once the last row is read (nothing is written then).
@@ -330,7 +348,7 @@ def _batches(
     first = True
     by_periods = _ByPeriods(report, "end" in columns) if fmt == "linkedin" else None
     for line, cells in rows:
-        cell = _Cells(source, line, header, cells, columns, problems, unquoted)
+        cell = _Cells(source, line, header, cells, columns, problems, separator)
         if first and fmt == "meta" and not cell.broken and not cell.get("campaign"):
             # Ads Manager's total over the rows, written first with its names empty: read, it would count them twice.
             out.total_row, first = line, False
@@ -495,9 +513,11 @@ def _rows(
             cells = next(reader, None)
         except csv.Error as exc:
             # Named, and read on from the line after it: one run names every bad row, those below a stray quote too
-            # (not below a header that is not CSV: the next row would be read as the header).
+            # (not below a header that is not CSV: the next row would be read as the header; no row is read, none counted).
+            if header:
+                raise UserError(csv_header_problem(source, start, exc)) from None
             problems.append(f"{source}:{start}: {csv_problem(exc)}")
-            if header or reader.line_num < start:  # or nothing more was read: it would fail there again
+            if reader.line_num < start:  # nothing more was read: it would fail there again
                 return
             start = reader.line_num + 1
             continue
@@ -507,6 +527,10 @@ def _rows(
         line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
+        if header and holds_nul(cells):  # LinkedIn's preamble too: no header would be found below it
+            raise UserError(unreadable_header(source, line, HEADER_NUL))
+        if header and opens_json(cells[0]):
+            raise UserError(json_not_csv(source))
         if not started:
             # The header is the first row naming the campaign; the lines before describe the report.
             if not any(_bare(cell.strip()).lower() in campaign for cell in cells):
@@ -573,7 +597,7 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
                 break
         else:
             if name in mapping:
-                raise UserError(f"{source}:{line}: {csvfiles.no_mapped_column(names, name, mapping[name])}")
+                raise UserError(mapped_missing(f"{source}:{line}", names, name, mapping[name]))
     if fmt == "meta":
         columns.update(_meta_context(lowered, columns, mapping))
     campaign_end = LINKEDIN_CAMPAIGN_END.lower()
@@ -596,12 +620,15 @@ def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, 
                 named[names[columns[name]]] = currency = found[1]
     if len(set(named.values())) > 1:  # a row's amounts are read in one currency: which one each is in would be a guess
         raise UserError(f"{source}:{line}: {' and '.join(named)} name two currencies: export the amounts in one")
-    if "date" not in columns:
-        raise UserError(f"{source}:{line}: no date column ({' or '.join(COLUMNS[fmt]['date'])}; or --map date=COLUMN)")
+    # Every column missing named at once: a header of neither a date nor a campaign said only the date's.
+    needed = [("date", " or ".join(COLUMNS[fmt]["date"]))] if "date" not in columns else []
     if fmt != "csv" and "campaign" not in columns:
-        raise UserError(f"{source}:{line}: no campaign column ({COLUMNS[fmt]['campaign'][0]}; or --map campaign=COLUMN)")
-    if fmt == "csv" and "post" not in columns and "campaign" not in columns and "platform" not in columns:
-        raise UserError(f"{source}:{line}: name a post, campaign or platform column (post, campaign and platform; or --map)")
+        needed.append(("campaign", COLUMNS[fmt]["campaign"][0]))
+    if fmt == "csv" and not {"post", "campaign", "platform"} & columns.keys():
+        needed.append(("FIELD", "one of post, campaign, platform"))
+    if needed:
+        hint = _MAP_IT % needed[0][0] if len(needed) == 1 else "name them with --map FIELD=COLUMN"
+        raise UserError(missing_columns(f"{source}:{line}", [said for _, said in needed], names, hint))
     return columns, currency
 
 
@@ -646,14 +673,12 @@ class _Cells:
     """One row's cells by field, collecting its problems as ``FILE:LINE: column: problem``."""
 
     def __init__(
-        self, source: str, line: int, header: list[str], cells: list[str], columns: dict[str, int], problems: list[str], unquoted: str
+        self, source: str, line: int, header: list[str], cells: list[str], columns: dict[str, int], problems: list[str], separator: str
     ) -> None:
         self.source, self.line, self.header, self.cells, self.columns, self.problems = source, line, header, cells, columns, problems
         self.broken = False
-        if len(cells) > len(header):
-            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns ({unquoted})")
-        elif len(cells) < len(header):  # a line cut short (a file cut off): never a day with fewer numbers
-            self.problem("", f"{len(cells)} cells, but the header has {len(header)} columns")
+        if len(cells) != len(header):  # fewer: a line cut short (a file cut off), never a day with fewer numbers
+            self.problem("", cells_counted(cells, len(header), separator))
 
     def name(self, name: str) -> str:
         return self.header[self.columns[name]].strip() if name in self.columns else name
@@ -679,6 +704,9 @@ def _last_day_begun(now_text: str) -> dt.date:
 
 def _day(cell: _Cells, name: str, raw: str) -> str | None:
     """The row's ``raw`` text of the column ``name`` as an ISO day (``None``: it is no day, said as the row's problem)."""
+    if not raw:
+        cell.problem(name, REQUIRED_CELL)
+        return None
     day = _iso_day(raw) if len(raw) <= len("YYYY-MM-DD") else None  # longer is no day (and is not kept)
     if day is None:
         cell.problem(name, f"{quoted(raw)} is not a date (YYYY-MM-DD{', or M/D/YYYY' if name == 'date' else ''})")

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from crewdeck.tui.tasks.foreign import Item, People, StatusMap, day, match_person, read_csv
+from crewdeck.tui.workspace.errors import REQUIRED_CELL
 from crewdeck.tui.workspace.workspace import slug
 
 #: The columns a file must have, its id column first.
@@ -67,7 +68,7 @@ def items(
         statuses.named.add(row.get("Section/Column", "").strip().casefold())
         task_id = row["Task ID"].strip()
         if not task_id:
-            problems.append(f"{where}: Task ID: missing")
+            problems.append(f"{where}: Task ID: {REQUIRED_CELL}")
             continue
         if _ROUNDED.match(task_id):
             problems.append(f"{where}: Task ID: a spreadsheet rounded it: export the project from Asana again (or keep the column as text)")

@@ -108,11 +108,25 @@ from crewdeck.tui.time.when import (
     parse_utc,
     utc_iso,
 )
-from crewdeck.tui.workspace.errors import UserError, csv_problem, empty_file, header_text, named_again, summary
+from crewdeck.tui.workspace.errors import (
+    HEADER_NUL,
+    UserError,
+    cells_counted,
+    csv_header_problem,
+    csv_problem,
+    empty_file,
+    holds_nul,
+    json_not_csv,
+    missing_columns,
+    named_again,
+    opens_json,
+    record_named,
+    summary,
+    unreadable_header,
+)
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.separators import separator as csv_separator
-from crewdeck.tui.workspace.separators import unquoted_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
@@ -415,6 +429,16 @@ def _row_or_card(item: Item, source: str, kind: str) -> str:
     return item.where.removeprefix(f"{source}: ")
 
 
+def _named(item: Item, source: str, kind: str) -> str:
+    """How the summary names an item among the records kept as changed here: a CSV's row by its line, title and id
+    ("FILE: row 3 (“Write brief”, task 1203)"), as a Trello card is by its number and name, not as its problems name it
+    (``FILE:3: ...``, shaped as an error); a card as its problems do."""
+    line = item.where.removeprefix(f"{source}:")
+    if not line.isdigit():
+        return item.where
+    return record_named(source, "row", int(line), item.title, f"task {item.source_id}" if kind == "asana-task" else item.source_id)
+
+
 def read_csv(
     stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str], statuses: StatusMap
 ) -> Iterator[tuple[str, dict[str, str]]]:
@@ -438,11 +462,9 @@ def read_csv(
         skipped, opening = skipped + 1, next(lines, "")
     if not opening:
         raise ImportProblems([empty_file(source, f"a header: {','.join(required)},...")])
-    if opening.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
-        raise ImportProblems(
-            [f"{source}: JSON, not CSV: export it as CSV (a Trello board's JSON goes with --from trello, `task export`'s"
-             " with --from taskwarrior)"]
-        )  # fmt: skip
+    if opens_json(opening):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
+        also = "a Trello board's JSON goes with --from trello, `task export`'s with --from taskwarrior"
+        raise ImportProblems([json_not_csv(source, also)])
     # Excel's "Unicode Text" (UTF-16) separates its columns by tabs, Excel in a locale with a decimal comma saves "CSV"
     # with semicolons: what the header holds most of says which (the rule the ledger's and results' imports follow).
     separator = csv_separator(opening)
@@ -452,12 +474,14 @@ def read_csv(
         with _long_cells():
             fieldnames = reader.fieldnames
     except csv.Error as exc:
-        raise ImportProblems([f"{source}:{skipped + 1}: {csv_problem(exc, MAX_CELL)}"]) from None
+        raise ImportProblems([csv_header_problem(source, skipped + 1, exc, MAX_CELL)]) from None
+    if holds_nul(fieldnames or []):
+        raise ImportProblems([unreadable_header(source, skipped + 1, HEADER_NUL)])
     header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
     header = [spelled.get(name.casefold(), name) for name in header]
     missing = [name for name in required if name not in header]
     if missing:
-        raise ImportProblems([f"{source}: header: no column {', '.join(map(repr, missing))} (columns: {header_text(header) or 'none'})"])
+        raise ImportProblems([missing_columns(source, missing, header)])
     for index, name in enumerate(header):
         if name and name in header[:index]:  # which of them a row means would be a guess
             found = [at for at, other in enumerate(header) if other == name]
@@ -473,17 +497,18 @@ def read_csv(
             statuses.read_whole = False
             continue
         extra = row.get(None)  # DictReader keeps the cells past the header under None
+        if not any(cell.strip() for cell in chain(row.values(), extra or ()) if isinstance(cell, str)):
+            # A row of empty cells (",,,": a spreadsheet's rows emptied but not deleted) holds no task: passed over, as
+            # the ledger's, rate and kpi imports pass it, not "Task ID: missing".
+            continue
         if extra:
-            cells = len(header) + len(extra)
-            problems.append(
-                f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns ({unquoted_separator(separator)})"
-            )
+            problems.append(f"{where}: {cells_counted([*(v for v in row.values() if isinstance(v, str)), *extra], len(header), separator)}")
             statuses.read_whole = False
             continue
         if None in row.values():  # DictReader's filling for the cells a row lacks: the file was cut off, or a row was
-            cells = sum(v is not None for v in row.values())
-            if not _left_off_unread(header, cells, spelled):
-                problems.append(f"{where}: {_counted(cells, 'cell')}, but the header has {len(header)} columns (is the file cut short?)")
+            given = [v for v in row.values() if isinstance(v, str)]
+            if not _left_off_unread(header, len(given), spelled):
+                problems.append(f"{where}: {cells_counted(given, len(header), separator)}")
                 statuses.read_whole = False
                 continue
         yield where, {k: (v or "") for k, v in row.items() if isinstance(k, str)}
@@ -685,6 +710,7 @@ def _batches(
                     add_checked(batch.records, problems, "campaign", campaign_id, {"name": name}, item.where, project)
                     # A refusal names the row and its project, not the campaign's made-up id.
                     batch.where[campaign_id] = f"{item.where}: project {item.project.strip()!r}"
+                    batch.named[campaign_id] = f"{_named(item, built.source.name, kind)}: project {item.project.strip()!r}"
         elif item.project:  # no letter or digit, no campaign's slug ("🚀"): kept whole, not lost
             kept.append(f"project: {item.project.strip()}")
         if item.may_post and "platform" in values:
@@ -715,6 +741,7 @@ def _batches(
                 # A slot taken off (``_slot_taken_off``) is written empty: a record leaves its empty fields unset.
                 batch.records[-1][2]["publish"] = None
             batch.where[task_id] = item.where
+            named = batch.named[task_id] = _named(item, built.source.name, kind)
             built.ids.add(task_id)
             if item.author:
                 batch.credits[task_id] = item.author
@@ -730,6 +757,7 @@ def _batches(
                 }
                 add_checked(batch.records, problems, "task", part_id, part_values, where, source)
                 batch.where[part_id] = where
+                batch.named[part_id] = f"{named}: notes, part {number} of {len(parts)}"
                 batch.continues[part_id] = task_id
                 built.ids.add(part_id)
             if len(parts) > 1:
@@ -738,6 +766,7 @@ def _batches(
                 # Notes shorter than an earlier import's: the tasks they no longer go on in are taken away.
                 part_id = stable_id(kind, item.source_id, "notes", str(number))
                 take_away(batch, task_id, part_id, f"{item.where}: notes, part {number} of {total_here} (no longer)")
+                batch.named[part_id] = f"{named}: notes, part {number} of {total_here} (no longer)"
                 built.ids.add(part_id)
         if len(batch.records) >= size:
             yield batch

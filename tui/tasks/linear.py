@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from crewdeck.tui.tasks.foreign import Item, People, StatusMap, day, instant, match_person, read_csv
+from crewdeck.tui.workspace.errors import REQUIRED_CELL
 from crewdeck.tui.workspace.workspace import slug
 
 #: The columns a file must have, its id column first.
@@ -67,7 +68,7 @@ def items(
         statuses.named.add(row.get("Status", "").strip().casefold())
         issue = row["ID"].strip()
         if not issue:
-            problems.append(f"{where}: ID: missing")
+            problems.append(f"{where}: ID: {REQUIRED_CELL}")
             continue
         try:
             yield _item(row, issue, where, ws_people, people, unmatched)

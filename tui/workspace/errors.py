@@ -74,8 +74,12 @@ def not_utf8(name: str, path: str, error: Exception | None = None) -> str:
         return f"{name}: {UTF16_BROKEN}" if str(getattr(error, "encoding", "")).startswith("utf-16") else said
     try:
         with open(path, "rb") as stream:
-            if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            head = stream.read(len(max(NOT_TEXT, key=len)))
+            if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
                 return f"{name}: {UTF16_BROKEN}"
+            for magic, what in NOT_TEXT.items():
+                if head.startswith(magic):
+                    return f"{name}: {what}"
             stream.seek(0)
             decoder = codecs.getincrementaldecoder("utf-8")()
             lines = 1
@@ -95,6 +99,16 @@ def not_utf8(name: str, path: str, error: Exception | None = None) -> str:
     return said
 
 
+#: Files that are no text in any encoding, by their first bytes: an Excel or bank export saved as a workbook or a PDF
+#: was "not UTF-8 text (byte 0xB3): ... convert it (from Windows-1252, ...: iconv ...)", which makes it no CSV.
+NOT_TEXT = {
+    b"PK\x03\x04": "a ZIP file (an Excel .xlsx or a LibreOffice .ods workbook, or an archive), not text: save the sheet as CSV "
+    "(UTF-8), or unzip the export it holds",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an Excel 97-2003 workbook (.xls), not text: save the sheet as CSV (UTF-8)",
+    b"%PDF-": "a PDF document, not text: export it as CSV (UTF-8) instead",
+}
+
+
 def _to_utf8(path: str) -> str:
     """What to do with a file in a legacy encoding: save it as UTF-8, or convert it (a bank's export, often Windows-1252)."""
     import shlex
@@ -104,6 +118,10 @@ def _to_utf8(path: str) -> str:
     utf8 = shlex.quote(str(source.with_name(f"{source.stem}-utf8{source.suffix}")))
     return f"save it as UTF-8, or convert it (from Windows-1252, as many banks write: iconv -f WINDOWS-1252 -t UTF-8 {shlex.quote(path)} > {utf8})"
 
+
+#: What every CSV import says of an empty cell it needs ("date: required"), as the ledger's form says it of a field: it
+#: was "'' is not a date like 2026-11-20", "unknown currency ''" and "Task ID: missing" too.
+REQUIRED_CELL = "required"
 
 #: The most of a header's columns a one-line error names.
 HEADER_SHOWN = 12
@@ -117,6 +135,29 @@ def header_text(header: list[str]) -> str:
 
     names = ", ".join(cut(name.strip()) for name in header[:HEADER_SHOWN])
     return names if len(header) <= HEADER_SHOWN else f"{names}, … ({len(header):,} columns)"
+
+
+def missing_columns(where: str, missing: Sequence[str], header: list[str] | None, hint: str = "") -> str:
+    """What every import says of a header that lacks a column it reads, in one line: ``where`` (the file, or the line its
+    header is on), each column missing as the file would name it ("Task ID"; "Day or Reporting starts": either does),
+    the header the file has (``header_text``; ``None``: no row is known to be it, as a LinkedIn export's is the row naming
+    its campaign column), and how else to give one (``hint``: "name it with --map date=COLUMN").
+    (They said it three ways: "no column for campaign (the header is: ...)", "header: no column 'Task ID' (columns:
+    ...)", "no date column (Day or Reporting starts; ...)", that one naming no column the file has.)"""
+    columns = "column" if len(missing) == 1 else "columns"
+    said = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+    has = (
+        f"no row of the file names {'it' if len(missing) == 1 else 'them'}"
+        if header is None
+        else f"the header is: {header_text(header) or 'none'}"
+    )
+    return f"{where}: missing {columns}: {said} ({has}{f'; {hint}' if hint else ''})"
+
+
+def mapped_missing(where: str, header: list[str], name: str, column: str) -> str:
+    """``missing_columns`` of the column ``--map name=column`` names (it was "--map clicks=Klicks: the file has no column
+    'Klicks' (it has ...)", a fourth wording)."""
+    return missing_columns(where, [column], header, f"--map {name}={column} names it")
 
 
 def named_again(header: list[str], found: list[int], name: str) -> str:
@@ -173,6 +214,23 @@ def bad_counted(problems: Sequence[str], source: str, noun: str = "row") -> str:
     return f"{' and '.join(said)} in {source}"
 
 
+def cells_counted(cells: Sequence[str], columns: int, separator: str) -> str:
+    """What every CSV import says of a row of more or fewer ``cells`` than its header has ``columns``, and what it may
+    mean: for more, a value holding the file's ``separator`` unquoted, or quoted after a space (``, "Meta, Inc"``: a
+    quote opens a quoted value only right after the separator, and "a comma in a value needs quotes" was said of one
+    that had them); for fewer, a file cut short.  (The ledger's and rate import's "6 columns, the header has 5" said
+    neither, kpi import's only the first.)"""
+    from crewdeck.tui.workspace.separators import NAMES, unquoted_separator  # here: importing this module stays free
+
+    if len(cells) <= columns:
+        why = "is the file cut short?"
+    elif any(cell[:1].isspace() and cell.lstrip().startswith('"') for cell in cells):
+        why = f"a quote after a space quotes nothing: put it right after the {NAMES[separator]}"
+    else:
+        why = unquoted_separator(separator)
+    return f"{counted(len(cells), 'cell')}, but the header has {columns:,} columns ({why})"
+
+
 def summary(problems: list[str], shown: int = 10) -> str:
     """The first ``shown`` problems on one line, and how many more there are."""
     more = f" (and {len(problems) - shown:,} more)" if len(problems) > shown else ""
@@ -183,10 +241,10 @@ def summary(problems: list[str], shown: int = 10) -> str:
 QUOTE_INSIDE = 'a quote inside a value is written twice: ""'
 
 
-def csv_problem(exc: Exception, limit: int | None = None) -> str:
+def csv_problem(exc: Exception, limit: int | None = None, row: str = "this row") -> str:
     """What a ``csv.Error`` means, said plainly: a cell over the size limit (``limit``, or the csv module's) is valid CSV,
     only too long; a stray quote is named as one, with the file's separator by its name (the csv module's words,
-    "'\t' expected after '\"'", put a raw tab on the terminal)."""
+    "'\t' expected after '\"'", put a raw tab on the terminal).  ``row``: what the quote is opened in ("it": a header)."""
     import csv  # here: importing this module stays free
 
     from crewdeck.sync.state.visible import visible
@@ -196,7 +254,45 @@ def csv_problem(exc: Exception, limit: int | None = None) -> str:
     if "field larger than field limit" in text:
         return f"a cell longer than {limit or csv.field_size_limit():,} characters"
     if text == "unexpected end of data":  # the file ended inside a quoted value
-        return f"not valid CSV: a quote opened in this row is never closed ({QUOTE_INSIDE})"
+        return f"not valid CSV: a quote opened in {row} is never closed ({QUOTE_INSIDE})"
     if text.endswith(" expected after '\"'") and text[1:2] in NAMES:
         return f"not valid CSV: a quoted value goes on after its closing quote (a {NAMES[text[1]]} should follow it; {QUOTE_INSIDE})"
     return f"not valid CSV: {visible(text)}"
+
+
+#: Why a header holding a NUL is not read: no column is named so, and UTF-16 text with no byte order mark reads so as UTF-8
+#: (a NUL after each ASCII letter: "d^@a^@t^@e^@" was listed as the columns the file lacked).
+HEADER_NUL = "it holds a NUL character (U+0000): UTF-16 text with no byte order mark, or no text at all? save the file as CSV UTF-8"
+
+
+#: How a JSON document opens: an object's first key (or its end), an array's first value (or its end), or either
+#: bracket alone on its line.  A header "[Date],[Amount]", as some databases name columns, opens none.
+_JSON_OPENING = re.compile(r'[\ufeff\s]*(\{\s*("|\}|\Z)|\[\s*(["{\[\]\d-]|true|false|null|\Z))')
+
+
+def opens_json(line: str) -> bool:
+    """Whether a file's first line that is not blank opens a JSON document, as an Asana project's other export, a
+    crewdeck or Taskwarrior export, or an API's answer saved does: read as CSV, it was a header "{" naming no column."""
+    return _JSON_OPENING.match(line) is not None
+
+
+def json_not_csv(source: str, also: str = "") -> str:
+    """What every CSV import says of a file that ``opens_json``; ``also``: where such a file does go."""
+    return f"{source}: JSON, not CSV: export it as CSV" + (f" ({also})" if also else "")
+
+
+def unreadable_header(source: str, line: int, problem: str) -> str:
+    """What every CSV import says of a header it cannot read, ``problem`` saying why (``csv_header_problem``,
+    ``HEADER_NUL``): one line of the whole file, never counted as a bad row ("1 bad row" was said of a file none of whose
+    rows could be read), its line said as ``not_utf8`` says where a file stops being text."""
+    return f"{source}: line {line:,}: the header cannot be read: {problem}"
+
+
+def csv_header_problem(source: str, line: int, exc: Exception, limit: int | None = None) -> str:
+    """``unreadable_header`` for a header that is not CSV (``csv_problem``: a quote opened in it and never closed)."""
+    return unreadable_header(source, line, csv_problem(exc, limit, row="it"))
+
+
+def holds_nul(cells: Sequence[str]) -> bool:
+    """Whether a header's ``cells`` hold a NUL (``HEADER_NUL``)."""
+    return any("\x00" in cell for cell in cells)

@@ -113,6 +113,9 @@ class Source:
     records: Plan
     #: record id -> how messages name it (default: "FILE: ENTITY ID").
     where: dict[str, str] = field(default_factory=dict)
+    #: record id -> how the summary names it where that is not its ``where``: a CSV's row is "FILE:3" in its problems, as
+    #: an editor goes to it, and "FILE: row 3 (“Write brief”, task 1203)" among the records kept as changed here.
+    named: dict[str, str] = field(default_factory=dict)
     #: record id -> (author's handle, day) when the author is not in an author field.
     credits: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     #: The importer's own remarks for the summary ("1 recurrence kept as a note: …").
@@ -471,11 +474,12 @@ class _Merger:
                 # Empty on a first import (nothing here to keep or removed): no call per record.
                 if self.source.notes_left_alone and self._part_left_out(batch, row_id):
                     continue
+                named = batch.named.get(row_id, where)
                 if batch.taken_away and row_id in batch.taken_away:
-                    self._take_away(entity, row_id, where)
+                    self._take_away(entity, row_id, where, named)
                     continue
                 try:
-                    self._record(entity, row_id, values, where)
+                    self._record(entity, row_id, values, where, named)
                 except ValidationError as exc:
                     # Named as crewdeck calls the field, as only crewdeck's own export files do: a checked record
                     # fails here only on the credit added to its notes or memo (or an export's meeting, without the
@@ -568,7 +572,8 @@ class _Merger:
 
     # ------------------------------------------------------------ records
 
-    def _record(self, entity: str, source_id: str, values: dict[str, Any], where: str) -> None:
+    def _record(self, entity: str, source_id: str, values: dict[str, Any], where: str, named: str) -> None:
+        """Merge one record; ``where``: how its problems name it, ``named``: how the summary's kept records do."""
         spec = ENTITIES[entity]
         row_id = self.remap.get(entity, {}).get(source_id, source_id)
         mapped = self._references(entity, values)
@@ -634,7 +639,7 @@ class _Merger:
                 del changes[name]
         unsubmitted = entity == "task" and _keeps_unsubmitted(current, changes)
         if edited or unsubmitted:
-            said = f"{where}: {', '.join(edited) or 'its content'}" + (f" ({UNSUBMITTED})" if unsubmitted else "")
+            said = f"{named}: {', '.join(edited) or 'its content'}" + (f" ({UNSUBMITTED})" if unsubmitted else "")
             if entity == "task" and "notes" in edited:
                 self.notes_kept[row_id] = (len(self.merge.kept), said, 0)
                 self.source.notes_left_alone.add(row_id)
@@ -645,7 +650,7 @@ class _Merger:
         else:
             self.merge.unchanged += 1
 
-    def _take_away(self, entity: str, row_id: str, where: str) -> None:
+    def _take_away(self, entity: str, row_id: str, where: str, named: str) -> None:
         """Remove a record the file takes away (``Source.taken_away``): not one removed here already, nor one changed here
         since the source's last import (kept, and listed as a local edit is)."""
         current = self.current.get(row_id)
@@ -655,7 +660,7 @@ class _Merger:
             self.ws.store.need_log_index()  # it reads the record's operations
             edited = self.source.edited_here(row_id, [name for name in current if name != "deleted"])
             if edited:
-                self.merge.kept.append(f"{where}: {', '.join(edited)}")
+                self.merge.kept.append(f"{named}: {', '.join(edited)}")
                 return
         self._write(entity, row_id, {"deleted": True}, where)
         self.merge.taken_away += 1
