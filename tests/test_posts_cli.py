@@ -47,6 +47,22 @@ def _post(team: Cli, text: str = "Launch reel +spring-launch post:instagram publ
 SOON = "Soon +spring-launch post:instagram publish:2026-12-03 05:30"
 
 
+def test_a_guest_named_by_the_workspace_chain_is_told_why_a_post_in_no_campaign_is_not_theirs(team: Cli) -> None:
+    """The step names the guest, so "not @gus's to take" alone reads wrong: their campaigns are what keep it from them."""
+    team.ok("workspace", "set", "approvals", "client:@gus")
+    post_id = _post(team, "Loose post post:instagram publish:fri 18:00")
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    assert one_line_error(team("post", "approve", post_id, as_member="gus")).strip() == (
+        "crewdeck: error: step 'client' is not @gus's to take for “Loose post”: @gus is a guest, who reviews only the posts "
+        "of their campaigns, and this one is in no campaign (rule not_a_reviewer)"
+    )
+    # A member the step does not name is told no more than that.
+    assert one_line_error(team("post", "approve", post_id, as_member="lee")).strip() == (
+        "crewdeck: error: step 'client' is not @lee's to take for “Loose post” (rule not_a_reviewer)"
+    )
+
+
 def _made_a_day_before(team: Cli, monkeypatch: pytest.MonkeyPatch, text: str, as_member: str = "raj") -> str:
     """A post made a day before now, when its slot (inside the lead time now) was still far enough ahead to take."""
     monkeypatch.setenv("CREWDECK_NOW", "2026-12-02T10:00:00Z")
@@ -116,8 +132,11 @@ def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
     assert "not approved: step 2 of 2 (legal), group legal, still open" in one_line_error(
         team("post", "schedule", post_id, as_member="raj")
     )
-    # gus is in the legal group but a guest, and Spring Launch is not one of his campaigns.
-    assert "step 'legal' is not @gus's to take" in one_line_error(team("post", "approve", post_id, as_member="gus"))
+    # gus is in the legal group but a guest, and Spring Launch is not one of his campaigns: that is what keeps it from him.
+    assert (
+        "step 'legal' is not @gus's to take for “Launch reel”: @gus is a guest, who reviews only the posts of their campaigns, "
+        "and this one is in a campaign not given to them (rule not_a_reviewer)"
+    ) in one_line_error(team("post", "approve", post_id, as_member="gus"))
     assert "needs a note" in one_line_error(team("post", "reject", post_id, "--note", " ", as_member="lee"))
     team.ok("post", "pull", post_id, as_member="raj")
     assert "it is pulled" in one_line_error(team("post", "pull", post_id, as_member="raj"))
