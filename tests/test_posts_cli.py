@@ -879,6 +879,26 @@ def test_a_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -
     assert "@gus" not in result.err  # said already, by the change that made it so
 
 
+def test_the_workspace_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -> None:
+    """`workspace set approvals "client:@gus"` was set without a word: a guest approves only their campaigns' posts, so
+    every post in no campaign waited on @gus for ever, where `campaign set --approvals` says so of a campaign's chain."""
+    result = team("workspace", "set", "approvals", "copy:@mia; client:@gus; legal:group=lawyers")
+    assert result.code == 0 and result.out.startswith("approvals: none → "), result.err
+    notes = [line for line in result.err.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        "note: nobody can take step client of the workspace's approval chain (posts in no campaign) now (@gus is a guest, "
+        "who approves only their campaigns' posts): change it with crewdeck workspace set approvals ...",
+        "note: nobody can take step legal of the workspace's approval chain (posts in no campaign) now (nobody is in group "
+        "lawyers): change it with crewdeck workspace set approvals ..., or crewdeck member set HANDLE --groups lawyers",
+    ], result.err
+    assert "note:" not in team("workspace", "set", "approvals", "copy:@mia; legal:group=legal").err
+    # The last of a group leaving it, or the member a step names removed, strands the workspace's step as a campaign's.
+    result = team("member", "set", "lee", "--groups", "")
+    assert "step legal of the workspace's approval chain (posts in no campaign) now (nobody is in group legal)" in result.err
+    result = team("member", "rm", "mia")
+    assert "step copy of the workspace's approval chain (posts in no campaign) now (@mia was removed)" in result.err, result.err
+
+
 def test_chains_and_groups_are_for_managers_and_bad_chains_say_what_is_wrong(team: Cli) -> None:
     assert "managers_only" in one_line_error(team("campaign", "set", "spring-launch", "--approvals", "none", as_member="raj"))
     assert "own_profile_only" in one_line_error(team("member", "set", "raj", "--groups", "legal", as_member="raj"))
