@@ -619,6 +619,18 @@ def test_publish_now_is_this_instant_not_the_platforms_next_peak(team: Cli) -> N
     assert _slot(team, post_id) == slot
 
 
+def test_a_slot_refused_says_what_the_words_stood_for_as_post_add_does(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`post slot ID thu` on a Thursday evening read "the slot it would take has passed already" and no more: a day alone
+    is its platform's first peak hour, today's when none is still ahead, which only `post add`'s refusal said."""
+    post_id = _approved(team)
+    slot = _slot(team, post_id)
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-04T01:00:00Z")  # Thu 20:00 in New York, past both Instagram peaks
+    assert one_line_error(team("post", "slot", post_id, "thu", as_member="raj")) == (
+        "crewdeck: error: cannot move “Launch reel”: the slot it would take has passed already (thu is Thu 12-03 11:00 EST)\n"
+    )
+    assert _slot(team, post_id) == slot
+
+
 def test_set_publish_with_a_status_that_closes_the_post_is_refused_as_a_move_of_a_closed_posts_slot(team: Cli) -> None:
     """The slot was judged on the post as it was before the same command published or pulled it: `set ID status=cancelled
     publish=WHEN` pulled it onto the new slot, and `status=done` published it there, where a closed post keeps its slot."""
@@ -650,7 +662,10 @@ def test_a_missed_post_takes_no_slot_but_from_its_resume_and_says_so(team: Cli, 
     assert one_line_error(team("post", "slot", post_id, "2026-12-08 09:00", as_member="raj")) == f"crewdeck: error: {refused}\n"
     assert refused in one_line_error(team("set", post_id, "publish=2026-12-08 09:00", as_member="raj"))
     assert _slot(team, post_id) == slot and _state(team, post_id) == "missed"
-    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00").strip() == f"{post_id[:8]} approved"
+    # The new slot is said as `post slot` says it: on your clock and the audience's.
+    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00").strip() == (
+        f"{post_id[:8]} approved, slot Tue 12-08 15:00 CET (Tue 12-08 09:00 EST for the audience)"
+    )
 
 
 def test_list_filters_by_state_platform_and_who_must_approve(team: Cli) -> None:
@@ -716,8 +731,13 @@ def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, mon
     assert "no crisis is open" in one_line_error(team("crisis", "end"))
     assert "has ended already" in one_line_error(team("crisis", "end", crisis_id[:8]))
     assert "give it a new slot" in one_line_error(team("post", "resume", post_id, as_member="raj"))
-    assert "has passed already" in one_line_error(team("post", "resume", post_id, "--slot", "2026-12-04 09:00", as_member="raj"))
-    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00", as_member="raj").strip() == f"{post_id[:8]} scheduled"
+    # What the words stood for is said with the refusal, as `post add` says it: "fri" alone would be a peak hour.
+    assert one_line_error(team("post", "resume", post_id, "--slot", "2026-12-04 09:00", as_member="raj")).endswith(
+        "cannot resume “Launch reel”: the new slot has passed already (2026-12-04 09:00 is Fri 12-04 09:00 EST)\n"
+    )
+    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00", as_member="raj").strip() == (
+        f"{post_id[:8]} scheduled, slot Tue 12-08 19:30 IST Kolkata (Tue 12-08 09:00 EST for the audience)"
+    )
     assert "it is scheduled, not paused" in one_line_error(team("post", "resume", post_id, as_member="raj"))
     assert team.ok("crisis", "status").strip() == "no crisis is open"
 

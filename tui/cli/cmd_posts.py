@@ -63,15 +63,18 @@ def _said(view: PostView, ctx: Context, more: str = "") -> int:
     return 0
 
 
-def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
-    """A slot typed as in quick-add's ``publish:``, read in the audience's zone of the post's campaign."""
-    from crewdeck.tui.time.when import clock_change_note
+def _slot(ctx: Context, post_id: str, words: list[str]) -> tuple[dict[str, str], str]:
+    """A slot typed as in quick-add's ``publish:``, read in the audience's zone of the post's campaign, and what the
+    words stood for, on your clock ("sat is today 11:00 CET"), for a refusal of it to say, as ``post add``'s does."""
+    from crewdeck.tui.time.when import clock_change_note, format_local
 
     slot = writing.typed_slot(ctx.ws.store, post_id, words, ctx.now, ctx.viewer_tz)
     note = clock_change_note(words, slot, ctx.now)
     if note:
         print(visible(f"note: slot: {note}"), file=sys.stderr)
-    return slot
+    instant = dt.datetime.fromisoformat(slot["utc"].replace("Z", "+00:00"))
+    meant = format_local(instant, slot["tz"], ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)
+    return slot, f"{' '.join(words)} is {meant}"
 
 
 # ------------------------------------------------------------ post
@@ -129,15 +132,18 @@ def cmd_post_pull(ctx: Context) -> int:
 
 def cmd_post_resume(ctx: Context) -> int:
     post_id = _post_id(ctx)
-    slot = _slot(ctx, post_id, ctx.args.slot.split()) if ctx.args.slot else None
-    return _said(writing.resume(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot), ctx)
+    slot, typed = _slot(ctx, post_id, ctx.args.slot.split()) if ctx.args.slot else (None, "")
+    view = writing.resume(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot, typed=typed)
+    f = view.facts
+    # A new slot is said as `post slot` says it: "wed" alone took the platform's peak hour, which only this line tells.
+    return _said(view, ctx, f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}" if slot and f.slot is not None else "")
 
 
 def cmd_post_slot(ctx: Context) -> int:
     post_id = _post_id(ctx)
     # "fri 18:00" given as one argument reads as the two words it holds.
     words = " ".join(ctx.args.when).split()
-    view = writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, _slot(ctx, post_id, words))
+    view = writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, *_slot(ctx, post_id, words))
     f = view.facts
     # When it now goes out, on your clock and the audience's: as `post show` says it.
     return _said(view, ctx, f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}" if f.slot is not None else "")

@@ -308,29 +308,32 @@ def pull(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
 APPROVED = (*PUBLISHABLE, "paused", "missed")
 
 
-def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str]) -> PostView:
-    """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it."""
-    check_slot(store, view(store, post_id, now), now, slot)
+def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str], typed: str = "") -> PostView:
+    """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it.
+    ``typed``: what the words given stood for ("sat is today 11:00 CET"), said after a refusal of the slot."""
+    check_slot(store, view(store, post_id, now), now, slot, typed)
     with store.write(member) as w:
         w.set("task", post_id, {"publish": slot})
     return view(store, post_id, now)
 
 
-def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None) -> None:
+def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None, typed: str = "") -> None:
     """Refuse (``PostRefused``) to give the post ``slot`` (``None``: no slot) now: a closed post keeps its slot, a
     slot that has passed takes no post, and one within the approval lead time only an approved post.  A
     missed post takes a slot only as a resume gives it one (``check_resume``): moved, a crisis would still hold it.
 
     A move of the slot asks here, and so do an undo and a redo that set a post's slot back (``Edits``): a slot
     that was fine when it was left may be too soon or past by the time ``u`` returns to it; and ``set
-    publish=WHEN`` on a post, from the CLI or the app's ``:`` (``check_task_slot``).
+    publish=WHEN`` on a post, from the CLI or the app's ``:`` (``check_task_slot``).  ``typed``: what the words
+    given stood for, said with a refusal of the slot, as a new post's says it (``check_new_post``): "sat" on a
+    Saturday evening is today's peak hour, gone by, which "has passed already" alone does not tell.
     """
     kept = slot_kept(post)
     if kept is not None:
         raise _refuse(post, "move", kept)
     why = None if slot is None else slot_refused(store, post.state, now, slot)
     if why is not None:
-        raise _refuse(post, "move", why)
+        raise _refuse(post, "move", why + (f" ({typed})" if typed else ""))
 
 
 #: Why no post takes a slot gone by.
@@ -420,9 +423,12 @@ def typed_slot(store: Store, post_id: str, words: list[str], now: dt.datetime, f
         raise UserError(f"slot: {exc}") from None
 
 
-def check_resume(post: PostView, now: dt.datetime, slot: dict[str, str] | None, new_slot_hint: str = NEW_SLOT_HINT) -> None:
+def check_resume(
+    post: PostView, now: dt.datetime, slot: dict[str, str] | None, new_slot_hint: str = NEW_SLOT_HINT, typed: str = ""
+) -> None:
     """Refuse (``PostRefused``) to release the post now, onto ``slot`` (``None``: the one it has): only a paused or
-    missed post, never onto a slot that has passed; a missed one with no slot is told ``new_slot_hint``.
+    missed post, never onto a slot that has passed; a missed one with no slot is told ``new_slot_hint``.  ``typed``:
+    what the words given for the slot stood for, said when it has passed (as ``check_slot`` says it).
 
     ``resume`` asks here, and so does a redo of a resume (``Edits``): a slot ahead when the post was resumed may
     have passed by the time ``ctrl+r`` releases it again.
@@ -431,7 +437,7 @@ def check_resume(post: PostView, now: dt.datetime, slot: dict[str, str] | None, 
         raise _refuse(post, "resume", f"it is {label(post.state)}, not paused")
     if slot is not None:
         if _slot_instant(slot) <= now:
-            raise _refuse(post, "resume", "the new slot has passed already")
+            raise _refuse(post, "resume", "the new slot has passed already" + (f" ({typed})" if typed else ""))
     elif post.state == "missed":
         raise _refuse(post, "resume", f"its slot passed during the crisis: {new_slot_hint}")
 
@@ -445,14 +451,16 @@ def resume(
     new_slot_hint: str = NEW_SLOT_HINT,
     *,
     ended_only: bool = False,
+    typed: str = "",
 ) -> PostView:
-    """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead (``check_resume``).
+    """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead (``check_resume``,
+    which says ``typed``, what the words given for the slot stood for, with a slot gone by).
 
     ``ended_only``: from the crises that have ended, as the posts a crisis held when it ended are resumed (the app's
     list of them): one that another crisis, still open, holds too is refused, rather than let out in its middle.
     """
     post = view(store, post_id, now)
-    check_resume(post, now, slot, new_slot_hint)
+    check_resume(post, now, slot, new_slot_hint, typed)
     still_open = [c for c in post.held_by if c.open]
     if ended_only and still_open:
         named = ", ".join(f"“{c.reason}” ({c.id[:8]})" for c in still_open)
