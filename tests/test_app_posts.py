@@ -1741,7 +1741,11 @@ async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_n
         await pilot.press(*"yesterday 09:00", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)  # refused: the dialog keeps the text and says why
-        assert "the new slot has passed already" in str(app.screen.query_one("#prompt-refused", Static).render())
+        refused = str(app.screen.query_one("#prompt-refused", Static).render())
+        # What the words stood for is said, as `post resume --slot` says it: "yesterday" read on the audience's clock.
+        assert refused == ("cannot resume “Spring post 0”: the new slot has passed already (yesterday 09:00 is Wed 11-25 09:00 EST)"), (
+            refused
+        )
         await pilot.press(*["backspace"] * 15, *"+4d", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
@@ -1794,7 +1798,13 @@ async def test_r_on_a_missed_post_among_the_held_posts_says_to_press_n_for_its_n
             "cannot resume “Spring post 0”: its slot passed during the crisis: press n to give it a new slot"
         ]
         assert state(team, post_id) == "missed" and app.screen is screen
-        await pilot.press("n", *"+4d", "enter")
+        await pilot.press("n", *"yesterday 09:00", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)  # refused, saying what the words stood for, as `post resume` does
+        assert str(app.screen.query_one("#prompt-refused", Static).render()) == (
+            "cannot resume “Spring post 0”: the new slot has passed already (yesterday 09:00 is Wed 11-25 09:00 EST)"
+        )
+        await pilot.press(*["backspace"] * 15, *"+4d", "enter")
         await settle(pilot)
         assert state(team, post_id) == "approved"
 

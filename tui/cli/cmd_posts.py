@@ -66,15 +66,13 @@ def _said(view: PostView, ctx: Context, more: str = "") -> int:
 def _slot(ctx: Context, post_id: str, words: list[str]) -> tuple[dict[str, str], str]:
     """A slot typed as in quick-add's ``publish:``, read in the audience's zone of the post's campaign, and what the
     words stood for, on your clock ("sat is today 11:00 CET"), for a refusal of it to say, as ``post add``'s does."""
-    from crewdeck.tui.time.when import clock_change_note, format_local
+    from crewdeck.tui.time.when import clock_change_note
 
-    slot = writing.typed_slot(ctx.ws.store, post_id, words, ctx.now, ctx.viewer_tz)
+    slot, typed = writing.said_slot(ctx.ws.store, post_id, words, ctx.now, ctx.viewer_tz, ctx.config.clock24)
     note = clock_change_note(words, slot, ctx.now)
     if note:
         print(visible(f"note: slot: {note}"), file=sys.stderr)
-    instant = dt.datetime.fromisoformat(slot["utc"].replace("Z", "+00:00"))
-    meant = format_local(instant, slot["tz"], ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)
-    return slot, f"{' '.join(words)} is {meant}"
+    return slot, typed
 
 
 # ------------------------------------------------------------ post

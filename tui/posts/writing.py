@@ -423,6 +423,16 @@ def typed_slot(store: Store, post_id: str, words: list[str], now: dt.datetime, f
         raise UserError(f"slot: {exc}") from None
 
 
+def said_slot(store: Store, post_id: str, words: list[str], now: dt.datetime, viewer_tz: str, clock24: bool) -> tuple[dict[str, str], str]:
+    """``typed_slot``, and what the words stood for on the viewer's clock ("sat is today 11:00 CET"): a refusal of
+    the slot says it (``check_slot``, ``check_resume``), as a new post's says it (``check_new_post``)."""
+    from crewdeck.tui.time.when import format_local
+
+    slot = typed_slot(store, post_id, words, now, viewer_tz)
+    meant = format_local(_slot_instant(slot), slot["tz"], now, clock24=clock24, reader_tz=viewer_tz)
+    return slot, f"{' '.join(words)} is {meant}"
+
+
 def check_resume(
     post: PostView, now: dt.datetime, slot: dict[str, str] | None, new_slot_hint: str = NEW_SLOT_HINT, typed: str = ""
 ) -> None:
