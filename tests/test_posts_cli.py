@@ -63,6 +63,27 @@ def test_a_guest_named_by_the_workspace_chain_is_told_why_a_post_in_no_campaign_
     )
 
 
+def test_a_verdict_on_a_post_out_of_review_says_what_became_of_its_round_not_the_authors_move(team: Cli) -> None:
+    """The reviewer of a post whose copy changed under their dialog read "it is draft (submit it first)": a move that
+    is its author's, which a client, who submits nothing, could not make sense of."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
+        "crewdeck: error: cannot approve “Launch reel”: it is draft: not submitted for review yet"
+    )
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "copy", post_id, "Hello again", as_member="raj")
+    assert one_line_error(team("post", "reject", post_id, "--note", "louder", as_member="mia")).strip() == (
+        "crewdeck: error: cannot request changes on “Launch reel”: it is draft: its content changed since it was submitted, "
+        "and waits to be submitted again"
+    )
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "reject", post_id, "--note", "louder", as_member="mia")
+    assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
+        "crewdeck: error: cannot approve “Launch reel”: it waits to be submitted again (changes requested by @mia: louder)"
+    )
+
+
 def _made_a_day_before(team: Cli, monkeypatch: pytest.MonkeyPatch, text: str, as_member: str = "raj") -> str:
     """A post made a day before now, when its slot (inside the lead time now) was still far enough ahead to take."""
     monkeypatch.setenv("CREWDECK_NOW", "2026-12-02T10:00:00Z")
@@ -338,7 +359,9 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     team.ok("post", "submit", post_id, as_member="raj")
     out = team.ok("post", "reject", post_id, "--note", "shorter please", as_member="mia")
     assert out.strip() == f"{post_id[:8]} changes requested (changes requested by @mia: shorter please)"
-    assert "it is changes requested" in one_line_error(team("post", "approve", post_id, as_member="mia"))
+    assert "it waits to be submitted again (changes requested by @mia: " in one_line_error(
+        team("post", "approve", post_id, as_member="mia")
+    )
     team.ok("post", "copy", post_id, "Take two", as_member="raj")
     team.ok("post", "submit", post_id, as_member="raj")
     team.ok("post", "approve", post_id, as_member="mia")

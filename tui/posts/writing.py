@@ -69,6 +69,21 @@ def _not_approved(store: Store, post: PostView) -> str:
     return f"it is {label(post.state)}" + (f" ({post.round.describe(_handles(store))})" if post.state == "changes-requested" else "")
 
 
+def _not_in_review(store: Store, post: PostView) -> str:
+    """Why a post takes no verdict now: its state, and for a draft what became of its round.  Said to its reviewers
+    (a client in the app among them), who submit nothing: "(submit it first)" was its author's move, and no news to a
+    reviewer whose post changed under the open dialog."""
+    why = f"it is {label(post.state)}"
+    if post.state == "changes-requested":
+        return f"it waits to be submitted again ({post.round.describe(_handles(store))})"
+    if post.state != "draft" or post.round.open:
+        return why
+    if post.round.round_id is None:
+        return f"{why}: not submitted for review yet"
+    changed = "it moved to another campaign or platform" if post.round.moved else "its content changed"
+    return f"{why}: {changed} since it was submitted, and waits to be submitted again"
+
+
 # ------------------------------------------------------------ content
 
 
@@ -186,9 +201,7 @@ def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, ve
     post = view(store, post_id, now)
     doing = "approve" if verdict == "approve" else "request changes on"
     if post.state != "in-review":
-        raise _refuse(
-            post, doing, f"it is {label(post.state)}" + ("" if post.round.open or post.state != "draft" else " (submit it first)")
-        )
+        raise _refuse(post, doing, _not_in_review(store, post))
     status = post.round
     me = reviewers(store.conn).get(member)
     theirs = [index for index, step in enumerate(status.steps) if may_take(step, me, post.facts.campaign)]
