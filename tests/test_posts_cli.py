@@ -654,6 +654,32 @@ def test_a_slot_refused_says_what_the_words_stood_for_as_post_add_does(team: Cli
     assert _slot(team, post_id) == slot
 
 
+def test_a_slot_moved_before_the_drafts_due_date_takes_the_due_date_along(team: Cli) -> None:
+    """`post slot` to a time before the draft's due date left it due after the post went out: the task list, its urgency
+    and the calendar export said "due" of a post gone out already.  A due date before the slot is the plan, and stays."""
+    post_id = _post(team)  # Fri 18:00 in New York; its draft due the publish lead (24 h) before, in raj's hours
+
+    def due() -> dict[str, str]:
+        return dict(json.loads(team.ok("show", post_id, "--json"))["due"])
+
+    planned = due()
+    assert planned == {"utc": "2026-12-03T13:00:00Z", "tz": "Asia/Kolkata"}  # Thu 18:30 in Kolkata
+    assert ", its draft due" not in team.ok("post", "slot", post_id, "fri", "20:00", as_member="raj")
+    assert due() == planned  # later: the plan stands
+    # 12:30 UTC, before the due date: the draft is due the lead before it, which has passed, so now (as `post add` does).
+    said = team.ok("post", "slot", post_id, "2026-12-03", "07:30", as_member="raj").strip()
+    assert said == (
+        f"{post_id[:8]} idea, slot today 18:00 IST Kolkata (today 07:30 EST for the audience), its draft due today 15:30 IST "
+        "Kolkata, before it"
+    )
+    assert due() == {"utc": NOW, "tz": "Asia/Kolkata"}
+    # `set ID publish=` moves a slot as `post slot` does; a due date given with it is the one set, wherever it falls.
+    team.ok("set", post_id, "publish=2026-12-04 09:00", "due=2026-12-05 08:00", as_member="raj")
+    assert due() == {"utc": "2026-12-05T02:30:00Z", "tz": "Asia/Kolkata"}
+    team.ok("set", post_id, "publish=2026-12-03 07:30", as_member="raj")
+    assert due() == {"utc": NOW, "tz": "Asia/Kolkata"}
+
+
 def test_set_publish_with_a_status_that_closes_the_post_is_refused_as_a_move_of_a_closed_posts_slot(team: Cli) -> None:
     """The slot was judged on the post as it was before the same command published or pulled it: `set ID status=cancelled
     publish=WHEN` pulled it onto the new slot, and `status=done` published it there, where a closed post keeps its slot."""

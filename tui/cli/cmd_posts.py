@@ -131,20 +131,40 @@ def cmd_post_pull(ctx: Context) -> int:
 def cmd_post_resume(ctx: Context) -> int:
     post_id = _post_id(ctx)
     slot, typed = _slot(ctx, post_id, ctx.args.slot.split()) if ctx.args.slot else (None, "")
+    due = _due_utc(ctx, post_id)
     view = writing.resume(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot, typed=typed)
-    f = view.facts
     # A new slot is said as `post slot` says it: "wed" alone took the platform's peak hour, which only this line tells.
-    return _said(view, ctx, f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}" if slot and f.slot is not None else "")
+    return _said(view, ctx, _slot_moved(ctx, view, due) if slot else "")
 
 
 def cmd_post_slot(ctx: Context) -> int:
     post_id = _post_id(ctx)
     # "fri 18:00" given as one argument reads as the two words it holds.
     words = " ".join(ctx.args.when).split()
-    view = writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, *_slot(ctx, post_id, words))
+    slot, typed = _slot(ctx, post_id, words)
+    due = _due_utc(ctx, post_id)
+    view = writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot, typed)
+    return _said(view, ctx, _slot_moved(ctx, view, due))
+
+
+def _due_utc(ctx: Context, post_id: str) -> str | None:
+    row = ctx.ws.conn.execute("SELECT due_utc FROM task WHERE id = ?", (post_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _slot_moved(ctx: Context, view: PostView, due_before: str | None) -> str:
+    """When the post now goes out, on your clock and the audience's (as `post show` says it), and its draft's due
+    date when the move took it along, the slot having gone before it (``writing.due_before_slot``)."""
+    from crewdeck.tui.time.when import format_local, parse_utc
+
     f = view.facts
-    # When it now goes out, on your clock and the audience's: as `post show` says it.
-    return _said(view, ctx, f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}" if f.slot is not None else "")
+    if f.slot is None:
+        return ""
+    said = f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}"
+    due = _due_utc(ctx, view.id)
+    if due is not None and due != due_before:
+        said += f", its draft due {format_local(parse_utc(due), ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)}, before it"
+    return said
 
 
 def _slot_text(ctx: Context, slot: dt.datetime, slot_tz: str | None, campaign: str | None) -> str:

@@ -322,12 +322,33 @@ APPROVED = (*PUBLISHABLE, "paused", "missed")
 
 
 def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str], typed: str = "") -> PostView:
-    """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it.
-    ``typed``: what the words given stood for ("sat is today 11:00 CET"), said after a refusal of the slot."""
+    """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it, and the
+    draft's due date with it when it would fall after the slot (``due_before_slot``).  ``typed``: what the words
+    given stood for ("sat is today 11:00 CET"), said after a refusal of the slot."""
     check_slot(store, view(store, post_id, now), now, slot, typed)
+    due = due_before_slot(store, post_id, slot, now)
     with store.write(member) as w:
-        w.set("task", post_id, {"publish": slot})
+        w.set("task", post_id, {"publish": slot, **({"due": due} if due else {})})
     return view(store, post_id, now)
+
+
+def due_before_slot(store: Store, post_id: str, slot: dict[str, str], now: dt.datetime) -> dict[str, str] | None:
+    """The post's new due date when ``slot`` would leave its draft due after it goes out (``None``: it keeps its own):
+    the publish lead before the slot, in its writer's working hours, as ``post add`` sets it (``quickadd``), and
+    never before ``now``.  A slot moved earlier than the due date left "due tmrw" on a post that went out today, in
+    the task list, its urgency and the calendar export; a due date before the slot is the writer's plan, and stays."""
+    from crewdeck.tui.tasks.deadlines import draft_due
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    row = store.conn.execute("SELECT post_state, due_utc, due_tz, assignee, created_by FROM task WHERE id = ?", (post_id,)).fetchone()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    at = _slot_instant(slot)
+    if _slot_instant({"utc": row[1]}) <= at:
+        return None
+    writer = Workspace(store).member(row[3] or row[4] or "")
+    due = max(draft_due(at, writer, shared_publish(store.conn).lead_hours), now)
+    return {"utc": instant_text(due), "tz": writer.tz if writer else row[2]}
 
 
 def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None, typed: str = "") -> None:
@@ -491,6 +512,9 @@ def resume(
     values: dict[str, Any] = {"resumed_from": sorted({*_resumed(store, post_id), *(c.id for c in post.held_by)})}
     if slot is not None:
         values["publish"] = slot
+        due = due_before_slot(store, post_id, slot, now)
+        if due:
+            values["due"] = due
     with store.write(member) as w:
         w.set("task", post_id, values)
     return view(store, post_id, now)
