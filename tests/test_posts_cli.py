@@ -84,6 +84,19 @@ def test_a_verdict_on_a_post_out_of_review_says_what_became_of_its_round_not_the
     )
 
 
+def test_post_copy_from_a_file_saved_on_windows_keeps_its_lines(team: Cli, tmp_path: Path) -> None:
+    """`post copy ID --file copy.txt` of a file with CRLF line ends was refused: "text may not hold control characters
+    (U+000D)", for the line ends every Windows editor writes."""
+    post_id = _post(team)
+    path = tmp_path / "copy.txt"
+    path.write_bytes("Big launch 🚀\r\n\r\nLink in bio\r\n".encode())
+    team.ok("post", "copy", post_id, "--file", str(path), as_member="raj")
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["copy"] == "Big launch 🚀\n\nLink in bio"
+    # A carriage return alone is no line end: still refused, as any control character is.
+    path.write_bytes(b"Big\rlaunch\n")
+    assert "(U+000D) (rule control_characters)" in one_line_error(team("post", "copy", post_id, "--file", str(path), as_member="raj"))
+
+
 def _made_a_day_before(team: Cli, monkeypatch: pytest.MonkeyPatch, text: str, as_member: str = "raj") -> str:
     """A post made a day before now, when its slot (inside the lead time now) was still far enough ahead to take."""
     monkeypatch.setenv("CREWDECK_NOW", "2026-12-02T10:00:00Z")

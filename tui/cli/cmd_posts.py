@@ -97,7 +97,8 @@ def cmd_post_copy(ctx: Context) -> int:
         raise UserError("post copy: give the copy as TEXT or --file, not both")
     copy = read_input(a.file) if a.file is not None else a.text
     if copy is not None and a.file is not None:
-        copy = copy.rstrip("\n")
+        # A file saved on Windows ends its lines with CRLF: line ends, not the control character U+000D the rules refuse.
+        copy = copy.replace("\r\n", "\n").rstrip("\n")
     view = writing.set_content(
         ctx.ws.store, ctx.me.id, post_id, ctx.now, copy=copy, link=a.link, media=a.media, first_comment=a.first_comment
     )
