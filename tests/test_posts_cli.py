@@ -667,30 +667,38 @@ def test_a_slot_refused_says_what_the_words_stood_for_as_post_add_does(team: Cli
     assert _slot(team, post_id) == slot
 
 
-def test_a_slot_moved_before_the_drafts_due_date_takes_the_due_date_along(team: Cli) -> None:
+def test_a_drafts_due_date_follows_its_slot_and_never_falls_after_it(team: Cli) -> None:
     """`post slot` to a time before the draft's due date left it due after the post went out: the task list, its urgency
-    and the calendar export said "due" of a post gone out already.  A due date before the slot is the plan, and stays."""
+    and the calendar export said "due" of a post gone out already.  The due date `post add` derived from the slot follows
+    it, either way; one of the writer's own stays, unless the slot goes before it."""
     post_id = _post(team)  # Fri 18:00 in New York; its draft due the publish lead (24 h) before, in raj's hours
 
     def due() -> dict[str, str]:
         return dict(json.loads(team.ok("show", post_id, "--json"))["due"])
 
-    planned = due()
-    assert planned == {"utc": "2026-12-03T13:00:00Z", "tz": "Asia/Kolkata"}  # Thu 18:30 in Kolkata
-    assert ", its draft due" not in team.ok("post", "slot", post_id, "fri", "20:00", as_member="raj")
-    assert due() == planned  # later: the plan stands
-    # 12:30 UTC, before the due date: the draft is due the lead before it, which has passed, so now (as `post add` does).
+    planned = {"utc": "2026-12-03T13:00:00Z", "tz": "Asia/Kolkata"}  # Thu 18:30 in Kolkata, the end of raj's day
+    assert due() == planned
+    # 12:30 UTC today, before the due date: the draft is due the lead before it, passed already, so said late.
     said = team.ok("post", "slot", post_id, "2026-12-03", "07:30", as_member="raj").strip()
     assert said == (
-        f"{post_id[:8]} idea, slot today 18:00 IST Kolkata (today 07:30 EST for the audience), its draft due today 15:30 IST "
-        "Kolkata, before it"
+        f"{post_id[:8]} idea, slot today 18:00 IST Kolkata (today 07:30 EST for the audience), its draft now due "
+        "Wed 12-02 18:00 IST Kolkata"
     )
-    assert due() == {"utc": NOW, "tz": "Asia/Kolkata"}
-    # `set ID publish=` moves a slot as `post slot` does; a due date given with it is the one set, wherever it falls.
+    assert due() == {"utc": "2026-12-02T12:30:00Z", "tz": "Asia/Kolkata"}
+    # Back to Friday: the derived due date follows, to where `post add` put it.
+    assert team.ok("post", "slot", post_id, "fri", "18:00", as_member="raj").strip().endswith("its draft now due today 18:30 IST Kolkata")
+    assert due() == planned
+    # A due date of the writer's own, given with `set ID publish=`, is the one set; a later move leaves it, while
+    # a slot moved before it takes it along (`set ID publish=` moves a slot as `post slot` does).
+    team.ok("set", post_id, "due=2026-12-03 12:00", as_member="raj")
+    team.ok("post", "slot", post_id, "sat", "09:00", as_member="raj")
+    assert due() == {"utc": "2026-12-03T06:30:00Z", "tz": "Asia/Kolkata"}
     team.ok("set", post_id, "publish=2026-12-04 09:00", "due=2026-12-05 08:00", as_member="raj")
     assert due() == {"utc": "2026-12-05T02:30:00Z", "tz": "Asia/Kolkata"}
+    team.ok("set", post_id, "publish=2026-12-04 09:00", as_member="raj")  # the slot it has: nothing moves
+    assert due() == {"utc": "2026-12-05T02:30:00Z", "tz": "Asia/Kolkata"}
     team.ok("set", post_id, "publish=2026-12-03 07:30", as_member="raj")
-    assert due() == {"utc": NOW, "tz": "Asia/Kolkata"}
+    assert due() == {"utc": "2026-12-02T12:30:00Z", "tz": "Asia/Kolkata"}
 
 
 def test_set_publish_with_a_status_that_closes_the_post_is_refused_as_a_move_of_a_closed_posts_slot(team: Cli) -> None:
@@ -726,7 +734,7 @@ def test_a_missed_post_takes_no_slot_but_from_its_resume_and_says_so(team: Cli, 
     assert _slot(team, post_id) == slot and _state(team, post_id) == "missed"
     # The new slot is said as `post slot` says it: on your clock and the audience's.
     assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00").strip() == (
-        f"{post_id[:8]} approved, slot Tue 12-08 15:00 CET (Tue 12-08 09:00 EST for the audience)"
+        f"{post_id[:8]} approved, slot Tue 12-08 15:00 CET (Tue 12-08 09:00 EST for the audience), its draft now due Mon 12-07 14:00 CET"
     )
 
 
@@ -798,7 +806,8 @@ def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, mon
         "cannot resume “Launch reel”: the new slot has passed already (2026-12-04 09:00 is Fri 12-04 09:00 EST)\n"
     )
     assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00", as_member="raj").strip() == (
-        f"{post_id[:8]} scheduled, slot Tue 12-08 19:30 IST Kolkata (Tue 12-08 09:00 EST for the audience)"
+        f"{post_id[:8]} scheduled, slot Tue 12-08 19:30 IST Kolkata (Tue 12-08 09:00 EST for the audience), its draft now due "
+        "Mon 12-07 18:30 IST Kolkata"
     )
     assert "it is scheduled, not paused" in one_line_error(team("post", "resume", post_id, as_member="raj"))
     assert team.ok("crisis", "status").strip() == "no crisis is open"
@@ -1171,9 +1180,15 @@ def test_post_slot_says_the_slot_it_set_on_your_clock_and_the_audiences(team: Cl
     # It said only "ID idea": not when the post now goes out, which moves from clock to clock.
     post_id = _post(team)  # Spring Launch's audience is in New York; ana's clock is Berlin's
     said = team.ok("post", "slot", post_id, "2026-12-10 09:00")
-    assert said == f"{post_id[:8]} idea, slot Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience)\n"
+    # Its draft's due date, which `post add` derived from the slot, follows it (the publish lead before it, in raj's hours).
+    assert said == (
+        f"{post_id[:8]} idea, slot Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience), its draft now due Wed 12-09 14:00 CET\n"
+    )
     said = team.ok("post", "slot", post_id, "2026-12-10", "09:00", "Europe/Paris")
-    assert said == f"{post_id[:8]} idea, slot Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris)\n"
+    assert said == (
+        f"{post_id[:8]} idea, slot Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris), "
+        "its draft now due Wed 12-09 09:00 CET\n"
+    )
 
 
 def test_post_show_names_the_zone_a_slot_was_set_in_when_it_is_not_the_audiences(team: Cli) -> None:

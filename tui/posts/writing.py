@@ -323,32 +323,38 @@ APPROVED = (*PUBLISHABLE, "paused", "missed")
 
 def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str], typed: str = "") -> PostView:
     """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it, and the
-    draft's due date with it when it would fall after the slot (``due_before_slot``).  ``typed``: what the words
+    draft's due date with it when that follows the slot (``draft_due_for_slot``).  ``typed``: what the words
     given stood for ("sat is today 11:00 CET"), said after a refusal of the slot."""
     check_slot(store, view(store, post_id, now), now, slot, typed)
-    due = due_before_slot(store, post_id, slot, now)
+    due = draft_due_for_slot(store, post_id, slot)
     with store.write(member) as w:
         w.set("task", post_id, {"publish": slot, **({"due": due} if due else {})})
     return view(store, post_id, now)
 
 
-def due_before_slot(store: Store, post_id: str, slot: dict[str, str], now: dt.datetime) -> dict[str, str] | None:
-    """The post's new due date when ``slot`` would leave its draft due after it goes out (``None``: it keeps its own):
-    the publish lead before the slot, in its writer's working hours, as ``post add`` sets it (``quickadd``), and
-    never before ``now``.  A slot moved earlier than the due date left "due tmrw" on a post that went out today, in
-    the task list, its urgency and the calendar export; a due date before the slot is the writer's plan, and stays."""
+def draft_due_for_slot(store: Store, post_id: str, slot: dict[str, str]) -> dict[str, str] | None:
+    """The post's new due date for ``slot`` (``None``: it keeps its own): the publish lead before the slot, in its
+    writer's working hours, as ``post add`` sets it (``quickadd``), when its due date is the one the old slot gave it
+    (it follows the slot, either way) or would fall after the new slot.  A slot moved earlier than the due date left
+    "due tmrw" on a post that went out today, in the task list, its urgency and the calendar export; a due date of
+    the writer's own before the slot is their plan, and stays.  One the lead puts in the past is said late, as it is:
+    the draft is behind its lead, and a later move of the slot still finds it the old slot's to follow."""
     from crewdeck.tui.tasks.deadlines import draft_due
     from crewdeck.tui.workspace.workspace import Workspace
 
-    row = store.conn.execute("SELECT post_state, due_utc, due_tz, assignee, created_by FROM task WHERE id = ?", (post_id,)).fetchone()
+    row = store.conn.execute(
+        "SELECT post_state, due_utc, due_tz, assignee, created_by, publish_utc FROM task WHERE id = ?", (post_id,)
+    ).fetchone()
     if row is None or row[0] is None or row[1] is None:
         return None
-    at = _slot_instant(slot)
-    if _slot_instant({"utc": row[1]}) <= at:
-        return None
+    at, due = _slot_instant(slot), _slot_instant({"utc": row[1]})
     writer = Workspace(store).member(row[3] or row[4] or "")
-    due = max(draft_due(at, writer, shared_publish(store.conn).lead_hours), now)
-    return {"utc": instant_text(due), "tz": writer.tz if writer else row[2]}
+    lead = shared_publish(store.conn).lead_hours
+    followed = row[5] is not None and draft_due(_slot_instant({"utc": row[5]}), writer, lead) == due
+    new = draft_due(at, writer, lead)
+    if new == due or not (followed or due > at):
+        return None
+    return {"utc": instant_text(new), "tz": writer.tz if writer else row[2]}
 
 
 def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None, typed: str = "") -> None:
@@ -512,7 +518,7 @@ def resume(
     values: dict[str, Any] = {"resumed_from": sorted({*_resumed(store, post_id), *(c.id for c in post.held_by)})}
     if slot is not None:
         values["publish"] = slot
-        due = due_before_slot(store, post_id, slot, now)
+        due = draft_due_for_slot(store, post_id, slot)
         if due:
             values["due"] = due
     with store.write(member) as w:
