@@ -67,6 +67,9 @@ def test_a_verdict_on_a_post_out_of_review_says_what_became_of_its_round_not_the
     """The reviewer of a post whose copy changed under their dialog read "it is draft (submit it first)": a move that
     is its author's, which a client, who submits nothing, could not make sense of."""
     post_id = _post(team)
+    assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
+        "crewdeck: error: cannot approve “Launch reel”: it is an idea: not submitted for review yet"
+    )
     team.ok("post", "copy", post_id, "Hello", as_member="raj")
     assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
         "crewdeck: error: cannot approve “Launch reel”: it is draft: not submitted for review yet"

@@ -73,6 +73,8 @@ def _not_in_review(store: Store, post: PostView) -> str:
     """Why a post takes no verdict now: its state, and for a draft what became of its round.  Said to its reviewers
     (a client in the app among them), who submit nothing: "(submit it first)" was its author's move, and no news to a
     reviewer whose post changed under the open dialog."""
+    if post.state == "idea":
+        return "it is an idea: not submitted for review yet"
     why = f"it is {label(post.state)}"
     if post.state == "changes-requested":
         return f"it waits to be submitted again ({post.round.describe(_handles(store))})"
