@@ -24,7 +24,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
 from crewdeck.tui.tasks.quickadd import publish_slot
-from crewdeck.tui.time.when import DateError
+from crewdeck.tui.time.when import DateError, parse_utc
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import shown_handles_in
@@ -75,9 +75,9 @@ def _not_in_review(store: Store, post: PostView) -> str:
     reviewer whose post changed under the open dialog."""
     if post.state == "idea":
         return "it is an idea: not submitted for review yet"
-    why = f"it is {label(post.state)}"
     if post.state == "changes-requested":
         return f"it waits to be submitted again ({post.round.describe(_handles(store))})"
+    why = f"it is {label(post.state)}"
     if post.state != "draft" or post.round.open:
         return why
     if post.round.round_id is None:
@@ -349,10 +349,10 @@ def draft_due_for_slot(store: Store, post_id: str, slot: dict[str, str]) -> dict
     ).fetchone()
     if row is None or row[0] is None or row[1] is None:
         return None
-    at, due = _slot_instant(slot), _slot_instant({"utc": row[1]})
+    at, due = _slot_instant(slot), parse_utc(row[1])
     writer = Workspace(store).member(row[3] or row[4] or "")
     lead = shared_publish(store.conn).lead_hours
-    followed = row[5] is not None and draft_due(_slot_instant({"utc": row[5]}), writer, lead) == due
+    followed = row[5] is not None and draft_due(parse_utc(row[5]), writer, lead) == due
     new = draft_due(at, writer, lead)
     if new == due or not (followed or due > at):
         return None
