@@ -1064,8 +1064,8 @@ async def test_a_calendar_move_takes_the_drafts_due_date_along_and_its_undo_puts
         await settle(pilot)
         _, placed = await calendar_on_one_post(app, pilot)
         assert placed == post_id
-        await pilot.press("plus")  # an hour later: the due date goes to the publish lead (24 h) before, in raj's hours
-        await settle(pilot)
+        # An hour later: the due date goes to the publish lead (24 h) before, in raj's hours, and the notice says so.
+        assert await _told_after(app, pilot, "plus") == ["moved “Spring post 0”, its draft now due tmrw 11:30 CET"]
         assert slot_of(draft, post_id)[0] == "2026-11-28T10:30:00Z" and due_of(draft, post_id) == "2026-11-27T10:30:00Z"
         await pilot.press("greater_than_sign")  # a day later, a Sunday: the due date it derived follows, to raj's Friday
         await settle(pilot)

@@ -17,7 +17,7 @@ from textual.widgets import Label, Static
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.post_actions import Move, post_line, run_move, slot_zone, write_move
+from crewdeck.tui.app.post_actions import Move, post_line, run_move, slot_zone, watching_due, write_move
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -261,12 +261,14 @@ class HeldPostsScreen(ModalScreen[None]):
 
         def submit(text: str) -> None:
             # In the dialog's worker: a slot that is not a date keeps the dialog open with the text and why.
+            work, note = watching_due(self.services, post.id, lambda s, me, now: resumed(s, me, now, text))
             write_move(
                 self,
                 self.services,
                 f"resumed {named_post(post.facts.title, post.id)} with a new slot",
-                lambda s, me, now: resumed(s, me, now, text),
+                work,
                 lambda: self._did(post, "new slot"),
+                note=note,
             )
 
         self.app.push_screen(

@@ -193,7 +193,7 @@ class PostKeys:
                     return writing.move_slot(s, me, post_id, now, slot, typed)
                 return writing.resume(s, me, post_id, now, slot, typed=typed)
 
-            self._ask(f"{title} — in {zone} unless you name a zone", "fri 18:00 · tomorrow 09:00 · +2d", moved, said)
+            self._ask(f"{title} — in {zone} unless you name a zone", "fri 18:00 · tomorrow 09:00 · +2d", moved, said, slot_of=post_id)
         else:
             actions = {
                 "submit": writing.submit,
@@ -267,18 +267,24 @@ class PostKeys:
         *,
         multiline: bool = False,
         joiner: str = " ",
+        slot_of: str | None = None,
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
-        then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line."""
-        from crewdeck.tui.app.post_actions import write_move
+        then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line.
+        ``slot_of``: the post whose slot the answer moves, whose draft's due date the notice says when it moved too."""
+        from crewdeck.tui.app.post_actions import watching_due, write_move
 
         if not self._targets():
             self._owner.app.bell()
             return
 
         def submit(text: str) -> None:
-            write_move(self._owner, self._services, said, lambda s, me, now: then(s, me, now, text), written)
+            def answered(s: Store, me: str, now: dt.datetime) -> object:
+                return then(s, me, now, text)
+
+            work, note = watching_due(self._services, slot_of, answered) if slot_of is not None else (answered, None)
+            write_move(self._owner, self._services, said, work, written, note=note)
 
         if multiline:
             from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
