@@ -1046,6 +1046,36 @@ async def test_u_and_ctrl_r_in_the_calendar_undo_and_redo_a_move_made_there_the_
         assert await _told_after(app, pilot, "ctrl+r") == ["nothing to redo"]
 
 
+def due_of(path: Path, post_id: str) -> str | None:
+    with Store(path) as store:
+        return str(store.conn.execute("SELECT due_utc FROM task WHERE id = ?", (post_id,)).fetchone()[0])
+
+
+async def test_a_calendar_move_takes_the_drafts_due_date_along_and_its_undo_puts_both_back(draft: Path) -> None:
+    """The due date `post add` derives from a slot stayed where it was when the calendar moved the slot: a draft moved a
+    day earlier read due after it went out.  It follows the slot (``writing.draft_due_for_slot``), undone with it."""
+    with Store(draft) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        # Due a day after its slot (Sat 28 Nov 09:30 UTC), as a slot moved earlier left it before.
+        with store.write(member(draft, "raj")) as w:
+            w.set("task", post_id, {"due": {"utc": "2026-11-29T09:30:00Z", "tz": "America/New_York"}})
+    app = make_app(draft, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        _, placed = await calendar_on_one_post(app, pilot)
+        assert placed == post_id
+        # An hour later: the due date goes to the publish lead (24 h) before, in raj's hours, and the notice says so.
+        assert await _told_after(app, pilot, "plus") == ["moved “Spring post 0”, its draft now due tmrw 11:30 CET"]
+        assert slot_of(draft, post_id)[0] == "2026-11-28T10:30:00Z" and due_of(draft, post_id) == "2026-11-27T10:30:00Z"
+        await pilot.press("greater_than_sign")  # a day later, a Sunday: the due date it derived follows, to raj's Friday
+        await settle(pilot)
+        assert slot_of(draft, post_id)[0] == "2026-11-29T10:30:00Z" and due_of(draft, post_id) == "2026-11-27T13:00:00Z"
+        for _ in range(2):
+            [said] = await _told_after(app, pilot, "u")
+            assert said.startswith("undid: scheduled “Spring post 0” to publish "), said
+        assert slot_of(draft, post_id)[0] == "2026-11-28T09:30:00Z" and due_of(draft, post_id) == "2026-11-29T09:30:00Z"
+
+
 async def test_a_calendar_move_typed_before_the_last_ones_read_came_back_moves_the_post_from_where_that_one_left_it(draft: Path) -> None:
     # `>` then `+` (typed ahead, or on a busy machine): the `+` moved the post an hour from the slot the calendar had
     # drawn before the `>`, and the day the `>` had just given it was lost.
@@ -1741,7 +1771,11 @@ async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_n
         await pilot.press(*"yesterday 09:00", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)  # refused: the dialog keeps the text and says why
-        assert "the new slot has passed already" in str(app.screen.query_one("#prompt-refused", Static).render())
+        refused = str(app.screen.query_one("#prompt-refused", Static).render())
+        # What the words stood for is said, as `post resume --slot` says it: "yesterday" read on the audience's clock.
+        assert refused == ("cannot resume “Spring post 0”: the new slot has passed already (yesterday 09:00 is Wed 11-25 09:00 EST)"), (
+            refused
+        )
         await pilot.press(*["backspace"] * 15, *"+4d", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
@@ -1794,7 +1828,13 @@ async def test_r_on_a_missed_post_among_the_held_posts_says_to_press_n_for_its_n
             "cannot resume “Spring post 0”: its slot passed during the crisis: press n to give it a new slot"
         ]
         assert state(team, post_id) == "missed" and app.screen is screen
-        await pilot.press("n", *"+4d", "enter")
+        await pilot.press("n", *"yesterday 09:00", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)  # refused, saying what the words stood for, as `post resume` does
+        assert str(app.screen.query_one("#prompt-refused", Static).render()) == (
+            "cannot resume “Spring post 0”: the new slot has passed already (yesterday 09:00 is Wed 11-25 09:00 EST)"
+        )
+        await pilot.press(*["backspace"] * 15, *"+4d", "enter")
         await settle(pilot)
         assert state(team, post_id) == "approved"
 

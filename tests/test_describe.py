@@ -114,7 +114,7 @@ def test_a_posts_way_through_approval_and_a_crisis_read_as_sentences(cli: Cli) -
     cli.ok("crisis", "end", "--resume", "none")
     log = [line.split("  ", 1)[1] for line in cli.ok("log", "--limit", "30").splitlines() if "Crisis:" not in line]
     assert log[:11] == [
-        "@ana ended the crisis (no post resumed)",
+        "@ana ended the crisis “outage at the client” (no post resumed)",
         "@ana started a crisis: “outage at the client” (Spring Launch)",
         "@ana scheduled “Launch reel”",
         "@mia approved “Launch reel” (brand)",
@@ -199,8 +199,14 @@ def test_a_notice_of_a_crisis_started_or_ended_elsewhere_says_so_not_how_many_re
     assert session.notices.describe(session.notices.theirs(started)) == (
         f"@ana started a crisis: “bad press”, with {len({op.row_id for op in started}) - 1} other records"
     )
-    ended = written(lambda store, ana: writing.end_crisis(store, ana, NOW, resume="all"))
-    assert session.notices.describe(session.notices.theirs(ended)) == "@ana ended the crisis and resumed its posts"
+    # Named as its start is: a second crisis may be open, and "ended the crisis" said nothing of which one ended.
+    other = written(lambda store, ana: writing.start_crisis(store, ana, NOW, "outage"))
+    ended = written(
+        lambda store, ana: writing.end_crisis(
+            store, ana, NOW, resume="all", crisis_id=next(op.row_id for op in other if op.entity == "crisis")
+        )
+    )
+    assert session.notices.describe(session.notices.theirs(ended)) == "@ana ended the crisis “outage” and resumed its posts"
     session.close()
 
 

@@ -140,3 +140,14 @@ def test_a_meeting_across_a_change_of_clocks_ends_its_length_after_it_starts(cli
     meeting = _events(cli.ok("export", "--ics"))[f"{booked['id']}-due@crewdeck"]
     assert _instant(meeting, "dtstart") == dt.datetime(2027, 10, 31, 0, 0, tzinfo=UTC)
     assert _instant(meeting, "dtend") == dt.datetime(2027, 10, 31, 2, 0, tzinfo=UTC)
+
+
+def test_a_posts_events_give_its_state_not_its_task_status(cli: Cli) -> None:
+    """A scheduled post's events said "status: inbox" under "[scheduled]": its task status, which a post does not show."""
+    post = cli.ok("post", "add", "Launch reel +spring-launch post:instagram publish:fri 18:00").strip()
+    task = cli.ok("add", "Edit reel due:fri").strip()
+    events = _events(cli.ok("export", "--ics"))
+    for kind in ("due", "publish"):
+        assert str(events[f"{post}-{kind}@crewdeck"]["description"]).splitlines()[-1] == "state: idea"
+    assert str(events[f"{post}-publish@crewdeck"]["summary"]) == "Publish: Launch reel (instagram) [idea]"
+    assert str(events[f"{task}-due@crewdeck"]["description"]) == "status: inbox"  # a plain task's status, as before

@@ -47,6 +47,59 @@ def _post(team: Cli, text: str = "Launch reel +spring-launch post:instagram publ
 SOON = "Soon +spring-launch post:instagram publish:2026-12-03 05:30"
 
 
+def test_a_guest_named_by_the_workspace_chain_is_told_why_a_post_in_no_campaign_is_not_theirs(team: Cli) -> None:
+    """The step names the guest, so "not @gus's to take" alone reads wrong: their campaigns are what keep it from them."""
+    team.ok("workspace", "set", "approvals", "client:@gus")
+    post_id = _post(team, "Loose post post:instagram publish:fri 18:00")
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    assert one_line_error(team("post", "approve", post_id, as_member="gus")).strip() == (
+        "crewdeck: error: step 'client' is not @gus's to take for “Loose post”: @gus is a guest, who reviews only the posts "
+        "of their campaigns, and this one is in no campaign (rule not_a_reviewer)"
+    )
+    # A member the step does not name is told no more than that.
+    assert one_line_error(team("post", "approve", post_id, as_member="lee")).strip() == (
+        "crewdeck: error: step 'client' is not @lee's to take for “Loose post” (rule not_a_reviewer)"
+    )
+
+
+def test_a_verdict_on_a_post_out_of_review_says_what_became_of_its_round_not_the_authors_move(team: Cli) -> None:
+    """The reviewer of a post whose copy changed under their dialog read "it is draft (submit it first)": a move that
+    is its author's, which a client, who submits nothing, could not make sense of."""
+    post_id = _post(team)
+    assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
+        "crewdeck: error: cannot approve “Launch reel”: it is an idea: not submitted for review yet"
+    )
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
+        "crewdeck: error: cannot approve “Launch reel”: it is draft: not submitted for review yet"
+    )
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "copy", post_id, "Hello again", as_member="raj")
+    assert one_line_error(team("post", "reject", post_id, "--note", "louder", as_member="mia")).strip() == (
+        "crewdeck: error: cannot request changes on “Launch reel”: it is draft: its content changed since it was submitted, "
+        "and waits to be submitted again"
+    )
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "reject", post_id, "--note", "louder", as_member="mia")
+    assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
+        "crewdeck: error: cannot approve “Launch reel”: it waits to be submitted again (changes requested by @mia: louder)"
+    )
+
+
+def test_post_copy_from_a_file_saved_on_windows_keeps_its_lines(team: Cli, tmp_path: Path) -> None:
+    """`post copy ID --file copy.txt` of a file with CRLF line ends was refused: "text may not hold control characters
+    (U+000D)", for the line ends every Windows editor writes."""
+    post_id = _post(team)
+    path = tmp_path / "copy.txt"
+    path.write_bytes("Big launch 🚀\r\n\r\nLink in bio\r\n".encode())
+    team.ok("post", "copy", post_id, "--file", str(path), as_member="raj")
+    assert json.loads(team.ok("post", "show", post_id, "--json"))["copy"] == "Big launch 🚀\n\nLink in bio"
+    # A carriage return alone is no line end: still refused, as any control character is.
+    path.write_bytes(b"Big\rlaunch\n")
+    assert "(U+000D) (rule control_characters)" in one_line_error(team("post", "copy", post_id, "--file", str(path), as_member="raj"))
+
+
 def _made_a_day_before(team: Cli, monkeypatch: pytest.MonkeyPatch, text: str, as_member: str = "raj") -> str:
     """A post made a day before now, when its slot (inside the lead time now) was still far enough ahead to take."""
     monkeypatch.setenv("CREWDECK_NOW", "2026-12-02T10:00:00Z")
@@ -116,8 +169,11 @@ def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
     assert "not approved: step 2 of 2 (legal), group legal, still open" in one_line_error(
         team("post", "schedule", post_id, as_member="raj")
     )
-    # gus is in the legal group but a guest, and Spring Launch is not one of his campaigns.
-    assert "step 'legal' is not @gus's to take" in one_line_error(team("post", "approve", post_id, as_member="gus"))
+    # gus is in the legal group but a guest, and Spring Launch is not one of his campaigns: that is what keeps it from him.
+    assert (
+        "step 'legal' is not @gus's to take for “Launch reel”: @gus is a guest, who reviews only the posts of their campaigns, "
+        "and this one is in a campaign not given to them (rule not_a_reviewer)"
+    ) in one_line_error(team("post", "approve", post_id, as_member="gus"))
     assert "needs a note" in one_line_error(team("post", "reject", post_id, "--note", " ", as_member="lee"))
     team.ok("post", "pull", post_id, as_member="raj")
     assert "it is pulled" in one_line_error(team("post", "pull", post_id, as_member="raj"))
@@ -319,7 +375,9 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     team.ok("post", "submit", post_id, as_member="raj")
     out = team.ok("post", "reject", post_id, "--note", "shorter please", as_member="mia")
     assert out.strip() == f"{post_id[:8]} changes requested (changes requested by @mia: shorter please)"
-    assert "it is changes requested" in one_line_error(team("post", "approve", post_id, as_member="mia"))
+    assert "it waits to be submitted again (changes requested by @mia: " in one_line_error(
+        team("post", "approve", post_id, as_member="mia")
+    )
     team.ok("post", "copy", post_id, "Take two", as_member="raj")
     team.ok("post", "submit", post_id, as_member="raj")
     team.ok("post", "approve", post_id, as_member="mia")
@@ -600,6 +658,52 @@ def test_publish_now_is_this_instant_not_the_platforms_next_peak(team: Cli) -> N
     assert _slot(team, post_id) == slot
 
 
+def test_a_slot_refused_says_what_the_words_stood_for_as_post_add_does(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`post slot ID thu` on a Thursday evening read "the slot it would take has passed already" and no more: a day alone
+    is its platform's first peak hour, today's when none is still ahead, which only `post add`'s refusal said."""
+    post_id = _approved(team)
+    slot = _slot(team, post_id)
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-04T01:00:00Z")  # Thu 20:00 in New York, past both Instagram peaks
+    assert one_line_error(team("post", "slot", post_id, "thu", as_member="raj")) == (
+        "crewdeck: error: cannot move “Launch reel”: the slot it would take has passed already (thu is Thu 12-03 11:00 EST)\n"
+    )
+    assert _slot(team, post_id) == slot
+
+
+def test_a_drafts_due_date_follows_its_slot_and_never_falls_after_it(team: Cli) -> None:
+    """`post slot` to a time before the draft's due date left it due after the post went out: the task list, its urgency
+    and the calendar export said "due" of a post gone out already.  The due date `post add` derived from the slot follows
+    it, either way; one of the writer's own stays, unless the slot goes before it."""
+    post_id = _post(team)  # Fri 18:00 in New York; its draft due the publish lead (24 h) before, in raj's hours
+
+    def due() -> dict[str, str]:
+        return dict(json.loads(team.ok("show", post_id, "--json"))["due"])
+
+    planned = {"utc": "2026-12-03T13:00:00Z", "tz": "Asia/Kolkata"}  # Thu 18:30 in Kolkata, the end of raj's day
+    assert due() == planned
+    # 12:30 UTC today, before the due date: the draft is due the lead before it, passed already, so said late.
+    said = team.ok("post", "slot", post_id, "2026-12-03", "07:30", as_member="raj").strip()
+    assert said == (
+        f"{post_id[:8]} idea, slot today 18:00 IST Kolkata (today 07:30 EST for the audience), its draft now due "
+        "Wed 12-02 18:00 IST Kolkata"
+    )
+    assert due() == {"utc": "2026-12-02T12:30:00Z", "tz": "Asia/Kolkata"}
+    # Back to Friday: the derived due date follows, to where `post add` put it.
+    assert team.ok("post", "slot", post_id, "fri", "18:00", as_member="raj").strip().endswith("its draft now due today 18:30 IST Kolkata")
+    assert due() == planned
+    # A due date of the writer's own, given with `set ID publish=`, is the one set; a later move leaves it, while
+    # a slot moved before it takes it along (`set ID publish=` moves a slot as `post slot` does).
+    team.ok("set", post_id, "due=2026-12-03 12:00", as_member="raj")
+    team.ok("post", "slot", post_id, "sat", "09:00", as_member="raj")
+    assert due() == {"utc": "2026-12-03T06:30:00Z", "tz": "Asia/Kolkata"}
+    team.ok("set", post_id, "publish=2026-12-04 09:00", "due=2026-12-05 08:00", as_member="raj")
+    assert due() == {"utc": "2026-12-05T02:30:00Z", "tz": "Asia/Kolkata"}
+    team.ok("set", post_id, "publish=2026-12-04 09:00", as_member="raj")  # the slot it has: nothing moves
+    assert due() == {"utc": "2026-12-05T02:30:00Z", "tz": "Asia/Kolkata"}
+    team.ok("set", post_id, "publish=2026-12-03 07:30", as_member="raj")
+    assert due() == {"utc": "2026-12-02T12:30:00Z", "tz": "Asia/Kolkata"}
+
+
 def test_set_publish_with_a_status_that_closes_the_post_is_refused_as_a_move_of_a_closed_posts_slot(team: Cli) -> None:
     """The slot was judged on the post as it was before the same command published or pulled it: `set ID status=cancelled
     publish=WHEN` pulled it onto the new slot, and `status=done` published it there, where a closed post keeps its slot."""
@@ -631,7 +735,10 @@ def test_a_missed_post_takes_no_slot_but_from_its_resume_and_says_so(team: Cli, 
     assert one_line_error(team("post", "slot", post_id, "2026-12-08 09:00", as_member="raj")) == f"crewdeck: error: {refused}\n"
     assert refused in one_line_error(team("set", post_id, "publish=2026-12-08 09:00", as_member="raj"))
     assert _slot(team, post_id) == slot and _state(team, post_id) == "missed"
-    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00").strip() == f"{post_id[:8]} approved"
+    # The new slot is said as `post slot` says it: on your clock and the audience's.
+    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00").strip() == (
+        f"{post_id[:8]} approved, slot Tue 12-08 15:00 CET (Tue 12-08 09:00 EST for the audience), its draft now due Mon 12-07 14:00 CET"
+    )
 
 
 def test_list_filters_by_state_platform_and_who_must_approve(team: Cli) -> None:
@@ -697,8 +804,14 @@ def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, mon
     assert "no crisis is open" in one_line_error(team("crisis", "end"))
     assert "has ended already" in one_line_error(team("crisis", "end", crisis_id[:8]))
     assert "give it a new slot" in one_line_error(team("post", "resume", post_id, as_member="raj"))
-    assert "has passed already" in one_line_error(team("post", "resume", post_id, "--slot", "2026-12-04 09:00", as_member="raj"))
-    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00", as_member="raj").strip() == f"{post_id[:8]} scheduled"
+    # What the words stood for is said with the refusal, as `post add` says it: "fri" alone would be a peak hour.
+    assert one_line_error(team("post", "resume", post_id, "--slot", "2026-12-04 09:00", as_member="raj")).endswith(
+        "cannot resume “Launch reel”: the new slot has passed already (2026-12-04 09:00 is Fri 12-04 09:00 EST)\n"
+    )
+    assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00", as_member="raj").strip() == (
+        f"{post_id[:8]} scheduled, slot Tue 12-08 19:30 IST Kolkata (Tue 12-08 09:00 EST for the audience), its draft now due "
+        "Mon 12-07 18:30 IST Kolkata"
+    )
     assert "it is scheduled, not paused" in one_line_error(team("post", "resume", post_id, as_member="raj"))
     assert team.ok("crisis", "status").strip() == "no crisis is open"
 
@@ -858,6 +971,26 @@ def test_a_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -
     result = team("member", "set", "lee", "--groups", "")
     assert "step legal of +spring-launch's approval chain now (nobody is in group legal)" in result.err, result.err
     assert "@gus" not in result.err  # said already, by the change that made it so
+
+
+def test_the_workspace_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -> None:
+    """`workspace set approvals "client:@gus"` was set without a word: a guest approves only their campaigns' posts, so
+    every post in no campaign waited on @gus for ever, where `campaign set --approvals` says so of a campaign's chain."""
+    result = team("workspace", "set", "approvals", "copy:@mia; client:@gus; legal:group=lawyers")
+    assert result.code == 0 and result.out.startswith("approvals: none → "), result.err
+    notes = [line for line in result.err.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        "note: nobody can take step client of the workspace's approval chain (posts in no campaign) now (@gus is a guest, "
+        "who approves only their campaigns' posts): change it with crewdeck workspace set approvals ...",
+        "note: nobody can take step legal of the workspace's approval chain (posts in no campaign) now (nobody is in group "
+        "lawyers): change it with crewdeck workspace set approvals ..., or crewdeck member set HANDLE --groups lawyers",
+    ], result.err
+    assert "note:" not in team("workspace", "set", "approvals", "copy:@mia; legal:group=legal").err
+    # The last of a group leaving it, or the member a step names removed, strands the workspace's step as a campaign's.
+    result = team("member", "set", "lee", "--groups", "")
+    assert "step legal of the workspace's approval chain (posts in no campaign) now (nobody is in group legal)" in result.err
+    result = team("member", "rm", "mia")
+    assert "step copy of the workspace's approval chain (posts in no campaign) now (@mia was removed)" in result.err, result.err
 
 
 def test_chains_and_groups_are_for_managers_and_bad_chains_say_what_is_wrong(team: Cli) -> None:
@@ -1050,9 +1183,15 @@ def test_post_slot_says_the_slot_it_set_on_your_clock_and_the_audiences(team: Cl
     # It said only "ID idea": not when the post now goes out, which moves from clock to clock.
     post_id = _post(team)  # Spring Launch's audience is in New York; ana's clock is Berlin's
     said = team.ok("post", "slot", post_id, "2026-12-10 09:00")
-    assert said == f"{post_id[:8]} idea, slot Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience)\n"
+    # Its draft's due date, which `post add` derived from the slot, follows it (the publish lead before it, in raj's hours).
+    assert said == (
+        f"{post_id[:8]} idea, slot Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience), its draft now due Wed 12-09 14:00 CET\n"
+    )
     said = team.ok("post", "slot", post_id, "2026-12-10", "09:00", "Europe/Paris")
-    assert said == f"{post_id[:8]} idea, slot Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris)\n"
+    assert said == (
+        f"{post_id[:8]} idea, slot Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris), "
+        "its draft now due Wed 12-09 09:00 CET\n"
+    )
 
 
 def test_post_show_names_the_zone_a_slot_was_set_in_when_it_is_not_the_audiences(team: Cli) -> None:

@@ -1708,7 +1708,17 @@ def verdict_refused(
     step = next((s for s in review.chain if s.name == record["step"]), None)
     if step is None or not may_take(step, reviewer, review.campaign):
         what = f"step {record['step']!r} is not in the chain" if step is None else f"step {step.name!r} is not {name}'s to take"
-        return Refusal("not_a_reviewer", f"{what} for {post_named}")
+        why = ""
+        if (
+            step is not None
+            and reviewer is not None
+            and reviewer.access == GUEST
+            and may_take(step, replace(reviewer, access=MEMBER), review.campaign)
+        ):
+            # The step names them (or their group): only the post's campaign keeps it from them, which is what to say.
+            where = "in no campaign" if review.campaign is None else "in a campaign not given to them"
+            why = f": {name} is a guest, who reviews only the posts of their campaigns, and this one is {where}"
+        return Refusal("not_a_reviewer", f"{what} for {post_named}{why}")
     if author.id in review.authors:
         return Refusal("round_author", f"{name} changed the content of {post_named} in this round: another reviewer takes it")
     verdicts = [*review.verdicts, *pending]

@@ -26,7 +26,7 @@ from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
-from crewdeck.tui.app.post_actions import run_move
+from crewdeck.tui.app.post_actions import run_move, watching_due
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.services import Services
@@ -431,4 +431,5 @@ class CalendarPanel(Vertical):
             slot = moved_slot(stored.facts.slot, stored.facts.slot_tz or viewer, hours=hours, days=days)
             return writing.move_slot(store, me, post_id, now, slot)
 
-        run_move(self, self.services, f"moved {name_of_post}", move, lambda: self.follow(post_id))
+        work, note = watching_due(self.services, post_id, move)
+        run_move(self, self.services, f"moved {name_of_post}", work, lambda: self.follow(post_id), note=note)

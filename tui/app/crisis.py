@@ -6,7 +6,7 @@ are for managers (the app hides the key from others; the rules refuse anyway).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,7 +17,7 @@ from textual.widgets import Label, Static
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.post_actions import Move, post_line, run_move, slot_zone, write_move
+from crewdeck.tui.app.post_actions import Move, post_line, run_move, slot_zone, watching_due, write_move
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -32,6 +32,11 @@ from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.post_table import PostTable
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from crewdeck.sync.state.store import Store
 
 
 class CrisisKey:
@@ -247,18 +252,23 @@ class HeldPostsScreen(ModalScreen[None]):
         post = self._undecided()
         if post is None:
             return
-        zone, viewer = slot_zone(self.services, post), self.services.viewer_tz
+        zone, viewer, clock24 = slot_zone(self.services, post), self.services.viewer_tz, self.services.config.clock24
+
+        def resumed(s: Store, me: str, now: dt.datetime, text: str) -> PostView:
+            # A slot gone by is refused saying what the words stood for ("sat is today 11:00 CET"), as `post resume` says it.
+            slot, typed = writing.said_slot(s, post.id, text.split(), now, viewer, clock24)
+            return writing.resume(s, me, post.id, now, slot, ended_only=True, typed=typed)
 
         def submit(text: str) -> None:
             # In the dialog's worker: a slot that is not a date keeps the dialog open with the text and why.
+            work, note = watching_due(self.services, post.id, lambda s, me, now: resumed(s, me, now, text))
             write_move(
                 self,
                 self.services,
                 f"resumed {named_post(post.facts.title, post.id)} with a new slot",
-                lambda s, me, now: writing.resume(
-                    s, me, post.id, now, writing.typed_slot(s, post.id, text.split(), now, viewer), ended_only=True
-                ),
+                work,
                 lambda: self._did(post, "new slot"),
+                note=note,
             )
 
         self.app.push_screen(

@@ -18,7 +18,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView
 from crewdeck.tui.posts.states import label
-from crewdeck.tui.time.when import format_local
+from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.post_table import PostLine
 
@@ -45,13 +45,14 @@ def run_move(
     then: Callable[[], None] | None = None,
     *,
     settled: Callable[[], object] | None = None,
+    note: Callable[[], str] | None = None,
 ) -> None:
-    """``work`` in a worker; once written, the app says ``said`` and refreshes, then ``then`` (on the UI thread);
-    ``settled`` (on the UI thread too) once it is written or refused."""
+    """``work`` in a worker; once written, the app says ``said`` (and ``note()``, what the write found to add) and
+    refreshes, then ``then`` (on the UI thread); ``settled`` (on the UI thread too) once it is written or refused."""
 
     def job() -> None:
         try:
-            write_move(node, services, said, work, then)
+            write_move(node, services, said, work, then, note=note)
         finally:
             if settled is not None:
                 node.app.call_from_thread(settled)
@@ -59,12 +60,20 @@ def run_move(
     in_background(node, job, name="post_move", group="write")
 
 
-def write_move(node: DOMNode, services: Services, said: str, work: Move, then: Callable[[], None] | None = None) -> None:
+def write_move(
+    node: DOMNode,
+    services: Services,
+    said: str,
+    work: Move,
+    then: Callable[[], None] | None = None,
+    *,
+    note: Callable[[], str] | None = None,
+) -> None:
     """In a worker already (a dialog's ``submit``, whose refusal keeps it open with the text): ``run_move``'s write."""
     app = node.app
     # Through the session's edits: the move is the last action, which ``u`` takes back (or says why it cannot).
     result, written = services.session.edits.store_write(said, lambda store: work(store, services.session.me.id, services.now()))
-    app.call_from_thread(services.written, said + held_note(result), written)
+    app.call_from_thread(services.written, said + held_note(result) + (note() if note else ""), written)
     if then is not None:
         app.call_from_thread(then)
 
@@ -75,6 +84,27 @@ def held_note(result: object) -> str:
     if not isinstance(result, PostView) or result.state not in ("paused", "missed") or not result.held_by:
         return ""
     return visible(f": {result.state} by a crisis ({', '.join(c.reason for c in result.held_by)}) until it is resumed")
+
+
+def watching_due(services: Services, post_id: str, work: Move) -> tuple[Move, Callable[[], str]]:
+    """``work`` (a move of the post's slot), and what its notice adds when the move took the draft's due date along
+    (``writing.draft_due_for_slot``): ", its draft now due Wed 12-09 17:00 -03", as `post slot` says it; the task
+    list's due date changed unsaid otherwise."""
+    moved: list[str] = []
+
+    def due(store: Store) -> str | None:
+        row = store.conn.execute("SELECT due_utc FROM task WHERE id = ?", (post_id,)).fetchone()
+        return row[0] if row else None
+
+    def watched(store: Store, me: str, now: dt.datetime) -> object:
+        before = due(store)
+        result = work(store, me, now)
+        after = due(store)
+        if after is not None and after != before:
+            moved.append(format_local(parse_utc(after), services.viewer_tz, now, clock24=services.config.clock24))
+        return result
+
+    return watched, lambda: visible(f", its draft now due {moved[-1]}") if moved else ""
 
 
 def slot_zone(services: Services, post: PostView) -> str:

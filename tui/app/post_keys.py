@@ -182,18 +182,18 @@ class PostKeys:
         elif move == "copy" or move in CONTENT_CHOICES:
             self._ask_content(post, move)
         elif move == "slot" or (move == "resume" and post.state == "missed"):
-            zone, viewer = slot_zone(self._services, post), self._services.viewer_tz
+            zone, viewer, clock24 = slot_zone(self._services, post), self._services.viewer_tz, self._services.config.clock24
             # A missed post's slot passed during the crisis: only its resume gives it a new one, and it needs one.
-            if move == "slot":
-                title, write, said = "New slot", writing.move_slot, f"moved {name}"
-            else:
-                title, write, said = "Resume with a new slot", writing.resume, f"resumed {name} with a new slot"
-            self._ask(
-                f"{title} — in {zone} unless you name a zone",
-                "fri 18:00 · tomorrow 09:00 · +2d",
-                lambda s, me, now, text: write(s, me, post_id, now, writing.typed_slot(s, post_id, text.split(), now, viewer)),
-                said,
-            )
+            title, said = ("New slot", f"moved {name}") if move == "slot" else ("Resume with a new slot", f"resumed {name} with a new slot")
+
+            def moved(s: Store, me: str, now: dt.datetime, text: str) -> PostView:
+                # A refused slot says what the words stood for ("sat is today 11:00 CET"), as `post slot` says it.
+                slot, typed = writing.said_slot(s, post_id, text.split(), now, viewer, clock24)
+                if move == "slot":
+                    return writing.move_slot(s, me, post_id, now, slot, typed)
+                return writing.resume(s, me, post_id, now, slot, typed=typed)
+
+            self._ask(f"{title} — in {zone} unless you name a zone", "fri 18:00 · tomorrow 09:00 · +2d", moved, said, slot_of=post_id)
         else:
             actions = {
                 "submit": writing.submit,
@@ -267,18 +267,24 @@ class PostKeys:
         *,
         multiline: bool = False,
         joiner: str = " ",
+        slot_of: str | None = None,
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
-        then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line."""
-        from crewdeck.tui.app.post_actions import write_move
+        then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line.
+        ``slot_of``: the post whose slot the answer moves, whose draft's due date the notice says when it moved too."""
+        from crewdeck.tui.app.post_actions import watching_due, write_move
 
         if not self._targets():
             self._owner.app.bell()
             return
 
         def submit(text: str) -> None:
-            write_move(self._owner, self._services, said, lambda s, me, now: then(s, me, now, text), written)
+            def answered(s: Store, me: str, now: dt.datetime) -> object:
+                return then(s, me, now, text)
+
+            work, note = watching_due(self._services, slot_of, answered) if slot_of is not None else (answered, None)
+            write_move(self._owner, self._services, said, work, written, note=note)
 
         if multiline:
             from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen

@@ -63,15 +63,16 @@ def _said(view: PostView, ctx: Context, more: str = "") -> int:
     return 0
 
 
-def _slot(ctx: Context, post_id: str, words: list[str]) -> dict[str, str]:
-    """A slot typed as in quick-add's ``publish:``, read in the audience's zone of the post's campaign."""
+def _slot(ctx: Context, post_id: str, words: list[str]) -> tuple[dict[str, str], str]:
+    """A slot typed as in quick-add's ``publish:``, read in the audience's zone of the post's campaign, and what the
+    words stood for, on your clock ("sat is today 11:00 CET"), for a refusal of it to say, as ``post add``'s does."""
     from crewdeck.tui.time.when import clock_change_note
 
-    slot = writing.typed_slot(ctx.ws.store, post_id, words, ctx.now, ctx.viewer_tz)
+    slot, typed = writing.said_slot(ctx.ws.store, post_id, words, ctx.now, ctx.viewer_tz, ctx.config.clock24)
     note = clock_change_note(words, slot, ctx.now)
     if note:
         print(visible(f"note: slot: {note}"), file=sys.stderr)
-    return slot
+    return slot, typed
 
 
 # ------------------------------------------------------------ post
@@ -96,7 +97,8 @@ def cmd_post_copy(ctx: Context) -> int:
         raise UserError("post copy: give the copy as TEXT or --file, not both")
     copy = read_input(a.file) if a.file is not None else a.text
     if copy is not None and a.file is not None:
-        copy = copy.rstrip("\n")
+        # A file saved on Windows ends its lines with CRLF: line ends, not the control character U+000D the rules refuse.
+        copy = copy.replace("\r\n", "\n").rstrip("\n")
     view = writing.set_content(
         ctx.ws.store, ctx.me.id, post_id, ctx.now, copy=copy, link=a.link, media=a.media, first_comment=a.first_comment
     )
@@ -129,18 +131,41 @@ def cmd_post_pull(ctx: Context) -> int:
 
 def cmd_post_resume(ctx: Context) -> int:
     post_id = _post_id(ctx)
-    slot = _slot(ctx, post_id, ctx.args.slot.split()) if ctx.args.slot else None
-    return _said(writing.resume(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot), ctx)
+    slot, typed = _slot(ctx, post_id, ctx.args.slot.split()) if ctx.args.slot else (None, "")
+    due = _due_utc(ctx, post_id)
+    view = writing.resume(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot, typed=typed)
+    # A new slot is said as `post slot` says it: "wed" alone took the platform's peak hour, which only this line tells.
+    return _said(view, ctx, _slot_moved(ctx, view, due) if slot else "")
 
 
 def cmd_post_slot(ctx: Context) -> int:
     post_id = _post_id(ctx)
     # "fri 18:00" given as one argument reads as the two words it holds.
     words = " ".join(ctx.args.when).split()
-    view = writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, _slot(ctx, post_id, words))
+    slot, typed = _slot(ctx, post_id, words)
+    due = _due_utc(ctx, post_id)
+    view = writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot, typed)
+    return _said(view, ctx, _slot_moved(ctx, view, due))
+
+
+def _due_utc(ctx: Context, post_id: str) -> str | None:
+    row = ctx.ws.conn.execute("SELECT due_utc FROM task WHERE id = ?", (post_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _slot_moved(ctx: Context, view: PostView, due_before: str | None) -> str:
+    """When the post now goes out, on your clock and the audience's (as `post show` says it), and its draft's due
+    date when the move took it along (``writing.draft_due_for_slot``)."""
+    from crewdeck.tui.time.when import format_local, parse_utc
+
     f = view.facts
-    # When it now goes out, on your clock and the audience's: as `post show` says it.
-    return _said(view, ctx, f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}" if f.slot is not None else "")
+    if f.slot is None:
+        return ""
+    said = f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}"
+    due = _due_utc(ctx, view.id)
+    if due is not None and due != due_before:
+        said += f", its draft now due {format_local(parse_utc(due), ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)}"
+    return said
 
 
 def _slot_text(ctx: Context, slot: dt.datetime, slot_tz: str | None, campaign: str | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -139,6 +140,12 @@ def cmd_workspace_set(ctx: Context) -> int:
     with ctx.writer() as w:
         w.set("workspace", WORKSPACE_ROW, {field: checked})
     print(visible(f"{key}: {shown(old)} → {shown(new)}"))
+    if field == "approvals":
+        from crewdeck.tui.cli.cmd_workspace import chain_notes
+
+        # As campaign set says of a campaign's: the posts in no campaign would wait on such a step for ever.
+        for note in chain_notes(ctx.ws, ""):
+            print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 

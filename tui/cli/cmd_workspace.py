@@ -344,8 +344,9 @@ def _stranded_steps(ws: Workspace, member: Member, known: Sequence[str] = ()) ->
 
     facts = reviewers(ws.conn).get(member.id)
     groups = _earlier_groups(ws, member.id) | (facts.groups if facts else frozenset())
-    live = [row[0] for row in ws.conn.execute("SELECT id FROM campaign WHERE deleted = 0")]
-    notes = [note for campaign in live for note in _chain_notes(ws, campaign, lambda s: s.member == member.id or s.group in groups)]
+    # "": the workspace's chain, which the posts in no campaign wait on as a campaign's posts wait on its own.
+    live = ["", *(row[0] for row in ws.conn.execute("SELECT id FROM campaign WHERE deleted = 0"))]
+    notes = [note for campaign in live for note in chain_notes(ws, campaign, lambda s: s.member == member.id or s.group in groups)]
     return [note for note in notes if note not in known]
 
 
@@ -357,14 +358,18 @@ def _earlier_groups(ws: Workspace, member_id: str) -> set[str]:
     return found
 
 
-def _chain_notes(ws: Workspace, campaign: str, which: Callable[[Step], bool] = lambda step: True) -> list[str]:
-    """A note for each step of the campaign's chain that nobody may take (of those ``which`` picks), with the fix."""
+def chain_notes(ws: Workspace, campaign: str, which: Callable[[Step], bool] = lambda step: True) -> list[str]:
+    """A note for each step of the campaign's chain (``""``: the workspace's, for the posts in no campaign) that nobody
+    may take (of those ``which`` picks), with the fix."""
     from crewdeck.tui.posts.reading import steps_nobody_takes
 
-    name = ws.campaign_names()[campaign]
+    if campaign:
+        name = ws.campaign_names()[campaign]
+        chain, change = f"+{name}'s approval chain", f"crewdeck campaign set {name} --approvals ..."
+    else:
+        chain, change = "the workspace's approval chain (posts in no campaign)", "crewdeck workspace set approvals ..."
     return [
-        f"nobody can take step {step.name} of +{name}'s approval chain now ({why}): "
-        f"change it with crewdeck campaign set {name} --approvals ..."
+        f"nobody can take step {step.name} of {chain} now ({why}): change it with {change}"
         + (f", or crewdeck member set HANDLE --groups {step.group}" if step.group else "")
         for step, why in steps_nobody_takes(ws.conn, campaign, ws.handles())
         if which(step)
@@ -544,7 +549,7 @@ def cmd_campaign_set(ctx: Context) -> int:
         w.set("campaign", campaign.id, values)
     _said(ctx, f"Modified campaign {campaign.name}: {_words(ctx, w.ops)}", campaign.id)
     if "approvals" in values:
-        for note in _chain_notes(ctx.ws, campaign.id):
+        for note in chain_notes(ctx.ws, campaign.id):
             print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 

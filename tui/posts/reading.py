@@ -116,7 +116,12 @@ def steps_nobody_takes(conn: sqlite3.Connection, campaign: str, handles: Mapping
         else:
             named = people.get(step.member)
             handle = step.who({member: f"@{handle}" for member, handle in handles.items()})  # "was removed" says it
-            why = f"{handle} was removed" if named is None or named.deleted else f"{handle} is a guest not given this campaign"
+            guest = (
+                f"{handle} is a guest not given this campaign"
+                if campaign
+                else f"{handle} is a guest, who approves only their campaigns' posts"
+            )
+            why = f"{handle} was removed" if named is None or named.deleted else guest
         out.append((step, why))
     return out
 

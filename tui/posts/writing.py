@@ -24,7 +24,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
 from crewdeck.tui.tasks.quickadd import publish_slot
-from crewdeck.tui.time.when import DateError
+from crewdeck.tui.time.when import DateError, parse_utc
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import shown_handles_in
@@ -67,6 +67,23 @@ def _not_approved(store: Store, post: PostView) -> str:
     if post.state == "in-review":
         return f"not approved: {post.round.describe(_handles(store))}"
     return f"it is {label(post.state)}" + (f" ({post.round.describe(_handles(store))})" if post.state == "changes-requested" else "")
+
+
+def _not_in_review(store: Store, post: PostView) -> str:
+    """Why a post takes no verdict now: its state, and for a draft what became of its round.  Said to its reviewers
+    (a client in the app among them), who submit nothing: "(submit it first)" was its author's move, and no news to a
+    reviewer whose post changed under the open dialog."""
+    if post.state == "idea":
+        return "it is an idea: not submitted for review yet"
+    if post.state == "changes-requested":
+        return f"it waits to be submitted again ({post.round.describe(_handles(store))})"
+    why = f"it is {label(post.state)}"
+    if post.state != "draft" or post.round.open:
+        return why
+    if post.round.round_id is None:
+        return f"{why}: not submitted for review yet"
+    changed = "it moved to another campaign or platform" if post.round.moved else "its content changed"
+    return f"{why}: {changed} since it was submitted, and waits to be submitted again"
 
 
 # ------------------------------------------------------------ content
@@ -186,9 +203,7 @@ def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, ve
     post = view(store, post_id, now)
     doing = "approve" if verdict == "approve" else "request changes on"
     if post.state != "in-review":
-        raise _refuse(
-            post, doing, f"it is {label(post.state)}" + ("" if post.round.open or post.state != "draft" else " (submit it first)")
-        )
+        raise _refuse(post, doing, _not_in_review(store, post))
     status = post.round
     me = reviewers(store.conn).get(member)
     theirs = [index for index, step in enumerate(status.steps) if may_take(step, me, post.facts.campaign)]
@@ -308,29 +323,59 @@ def pull(store: Store, member: str, post_id: str, now: dt.datetime) -> PostView:
 APPROVED = (*PUBLISHABLE, "paused", "missed")
 
 
-def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str]) -> PostView:
-    """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it."""
-    check_slot(store, view(store, post_id, now), now, slot)
+def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str], typed: str = "") -> PostView:
+    """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it, and the
+    draft's due date with it when that follows the slot (``draft_due_for_slot``).  ``typed``: what the words
+    given stood for ("sat is today 11:00 CET"), said after a refusal of the slot."""
+    check_slot(store, view(store, post_id, now), now, slot, typed)
+    due = draft_due_for_slot(store, post_id, slot)
     with store.write(member) as w:
-        w.set("task", post_id, {"publish": slot})
+        w.set("task", post_id, {"publish": slot, **({"due": due} if due else {})})
     return view(store, post_id, now)
 
 
-def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None) -> None:
+def draft_due_for_slot(store: Store, post_id: str, slot: dict[str, str]) -> dict[str, str] | None:
+    """The post's new due date for ``slot`` (``None``: it keeps its own): the publish lead before the slot, in its
+    writer's working hours, as ``post add`` sets it (``quickadd``), when its due date is the one the old slot gave it
+    (it follows the slot, either way) or would fall after the new slot.  A slot moved earlier than the due date left
+    "due tmrw" on a post that went out today, in the task list, its urgency and the calendar export; a due date of
+    the writer's own before the slot is their plan, and stays.  One the lead puts in the past is said late, as it is:
+    the draft is behind its lead, and a later move of the slot still finds it the old slot's to follow."""
+    from crewdeck.tui.tasks.deadlines import draft_due
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    row = store.conn.execute(
+        "SELECT post_state, due_utc, due_tz, assignee, created_by, publish_utc FROM task WHERE id = ?", (post_id,)
+    ).fetchone()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    at, due = _slot_instant(slot), parse_utc(row[1])
+    writer = Workspace(store).member(row[3] or row[4] or "")
+    lead = shared_publish(store.conn).lead_hours
+    followed = row[5] is not None and draft_due(parse_utc(row[5]), writer, lead) == due
+    new = draft_due(at, writer, lead)
+    if new == due or not (followed or due > at):
+        return None
+    return {"utc": instant_text(new), "tz": writer.tz if writer else row[2]}
+
+
+def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None, typed: str = "") -> None:
     """Refuse (``PostRefused``) to give the post ``slot`` (``None``: no slot) now: a closed post keeps its slot, a
     slot that has passed takes no post, and one within the approval lead time only an approved post.  A
     missed post takes a slot only as a resume gives it one (``check_resume``): moved, a crisis would still hold it.
 
     A move of the slot asks here, and so do an undo and a redo that set a post's slot back (``Edits``): a slot
     that was fine when it was left may be too soon or past by the time ``u`` returns to it; and ``set
-    publish=WHEN`` on a post, from the CLI or the app's ``:`` (``check_task_slot``).
+    publish=WHEN`` on a post, from the CLI or the app's ``:`` (``check_task_slot``).  ``typed``: what the words
+    given stood for, said with a refusal of the slot, as a new post's says it (``check_new_post``): "sat" on a
+    Saturday evening is today's peak hour, gone by, which "has passed already" alone does not tell.
     """
     kept = slot_kept(post)
     if kept is not None:
         raise _refuse(post, "move", kept)
     why = None if slot is None else slot_refused(store, post.state, now, slot)
     if why is not None:
-        raise _refuse(post, "move", why)
+        raise _refuse(post, "move", why + (f" ({typed})" if typed else ""))
 
 
 #: Why no post takes a slot gone by.
@@ -420,9 +465,22 @@ def typed_slot(store: Store, post_id: str, words: list[str], now: dt.datetime, f
         raise UserError(f"slot: {exc}") from None
 
 
-def check_resume(post: PostView, now: dt.datetime, slot: dict[str, str] | None, new_slot_hint: str = NEW_SLOT_HINT) -> None:
+def said_slot(store: Store, post_id: str, words: list[str], now: dt.datetime, viewer_tz: str, clock24: bool) -> tuple[dict[str, str], str]:
+    """``typed_slot``, and what the words stood for on the viewer's clock ("sat is today 11:00 CET"): a refusal of
+    the slot says it (``check_slot``, ``check_resume``), as a new post's says it (``check_new_post``)."""
+    from crewdeck.tui.time.when import format_local
+
+    slot = typed_slot(store, post_id, words, now, viewer_tz)
+    meant = format_local(_slot_instant(slot), slot["tz"], now, clock24=clock24, reader_tz=viewer_tz)
+    return slot, f"{' '.join(words)} is {meant}"
+
+
+def check_resume(
+    post: PostView, now: dt.datetime, slot: dict[str, str] | None, new_slot_hint: str = NEW_SLOT_HINT, typed: str = ""
+) -> None:
     """Refuse (``PostRefused``) to release the post now, onto ``slot`` (``None``: the one it has): only a paused or
-    missed post, never onto a slot that has passed; a missed one with no slot is told ``new_slot_hint``.
+    missed post, never onto a slot that has passed; a missed one with no slot is told ``new_slot_hint``.  ``typed``:
+    what the words given for the slot stood for, said when it has passed (as ``check_slot`` says it).
 
     ``resume`` asks here, and so does a redo of a resume (``Edits``): a slot ahead when the post was resumed may
     have passed by the time ``ctrl+r`` releases it again.
@@ -431,7 +489,7 @@ def check_resume(post: PostView, now: dt.datetime, slot: dict[str, str] | None, 
         raise _refuse(post, "resume", f"it is {label(post.state)}, not paused")
     if slot is not None:
         if _slot_instant(slot) <= now:
-            raise _refuse(post, "resume", "the new slot has passed already")
+            raise _refuse(post, "resume", "the new slot has passed already" + (f" ({typed})" if typed else ""))
     elif post.state == "missed":
         raise _refuse(post, "resume", f"its slot passed during the crisis: {new_slot_hint}")
 
@@ -445,14 +503,16 @@ def resume(
     new_slot_hint: str = NEW_SLOT_HINT,
     *,
     ended_only: bool = False,
+    typed: str = "",
 ) -> PostView:
-    """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead (``check_resume``).
+    """Release a paused or missed post from the crises holding it; a missed one needs a new slot ahead (``check_resume``,
+    which says ``typed``, what the words given for the slot stood for, with a slot gone by).
 
     ``ended_only``: from the crises that have ended, as the posts a crisis held when it ended are resumed (the app's
     list of them): one that another crisis, still open, holds too is refused, rather than let out in its middle.
     """
     post = view(store, post_id, now)
-    check_resume(post, now, slot, new_slot_hint)
+    check_resume(post, now, slot, new_slot_hint, typed)
     still_open = [c for c in post.held_by if c.open]
     if ended_only and still_open:
         named = ", ".join(f"“{c.reason}” ({c.id[:8]})" for c in still_open)
@@ -460,6 +520,9 @@ def resume(
     values: dict[str, Any] = {"resumed_from": sorted({*_resumed(store, post_id), *(c.id for c in post.held_by)})}
     if slot is not None:
         values["publish"] = slot
+        due = draft_due_for_slot(store, post_id, slot)
+        if due:
+            values["due"] = due
     with store.write(member) as w:
         w.set("task", post_id, values)
     return view(store, post_id, now)

@@ -300,9 +300,12 @@ def apply_assignments(
         # publish=WHEN on a post is a move of its slot, judged as `post slot` judges it (none with a status that
         # publishes or pulls it: a closed post keeps its slot). The posts' rules: imported
         # when a slot is set, not by every edit.
-        from crewdeck.tui.posts.writing import check_task_slot
+        from crewdeck.tui.posts.writing import check_task_slot, draft_due_for_slot
 
         check_task_slot(ws.store, task_id, now, values["publish"], closed.get("post_state"))
+        due = draft_due_for_slot(ws.store, task_id, values["publish"]) if values["publish"] and "due" not in values else None
+        if due:
+            values["due"] = due  # as `post slot` moves it: the draft's due date follows its slot, and never falls after it
     if values:
         typed = [typed_clock(text.split()) for name, _, text in map(_assignment, fields) if name == "due"]
         recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)

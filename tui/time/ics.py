@@ -111,7 +111,9 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
             details.append(f"assignee: @{handles.get(task['assignee'], '?')}")
         if task["campaign"]:
             details.append(f"campaign: +{campaigns.get(task['campaign'], '?')}" + (f"/{task['platform']}" if task["platform"] else ""))
-        details.append(f"status: {task['status']}")
+        # A post's status is its state, as the task list shows it: a scheduled post's task status ("inbox") says nothing.
+        state = post_states.get(task["id"])
+        details.append(f"state: {state.replace('-', ' ')}" if state else f"status: {task['status']}")
         if task["notes"]:
             details.append(task["notes"])
         for kind, utc_text, tz_name in (("due", task["due_utc"], task["due_tz"]), ("publish", task["publish_utc"], task["publish_tz"])):
@@ -124,7 +126,6 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
             event.add("dtstamp", now)
             event.add("dtstart", start)
             if kind == "publish":
-                state = post_states.get(task["id"])
                 shown = (f" ({task['platform']})" if task["platform"] else "") + (f" [{state.replace('-', ' ')}]" if state else "")
                 event.add("summary", visible(f"Publish: {title}{shown}"))
             elif task["meeting"]:

@@ -58,6 +58,8 @@ class Naming:
     entry: Callable[[str], Any] | None = None
     #: The ids of removed members (``Workspace.removed_ids``): their handles are marked.
     removed: frozenset[str] = frozenset()
+    #: A crisis's reason by id (``None`` for no such crisis): which crisis an end ended, two may be open at once.
+    crisis: Callable[[str], str | None] | None = None
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -77,7 +79,11 @@ class Naming:
         def entry(entry_id: str) -> Any:
             return ws.store.record("ledger_entry", entry_id)
 
-        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency, earlier, entry, ws.removed_ids())
+        def crisis(crisis_id: str) -> str | None:
+            reason = (ws.store.record("crisis", crisis_id) or {}).get("reason")
+            return reason if isinstance(reason, str) and reason.strip() else None
+
+        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency, earlier, entry, ws.removed_ids(), crisis)
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
@@ -689,8 +695,12 @@ def _appended(entity: str, record: Any, names: Naming) -> str:
         scope = [names.campaign(c) for c in record.get("campaigns") or []] + list(record.get("platforms") or [])
         return f"started a crisis: {quoted(record['reason'])}" + (f" ({', '.join(scope)})" if scope else "")
     if entity == "crisis_end":
-        return {"all": "ended the crisis and resumed its posts", "none": "ended the crisis (no post resumed)"}.get(
-            record["resume"], "ended the crisis"
+        # Named as its start is: with two crises open, "ended the crisis" said nothing of which one ended.
+        crisis_id = record.get("crisis")
+        reason = names.crisis(crisis_id) if names.crisis is not None and isinstance(crisis_id, str) else None
+        named = f"the crisis {quoted(reason)}" if reason else "the crisis" + (f" {short(crisis_id)}" if isinstance(crisis_id, str) else "")
+        return {"all": f"ended {named} and resumed its posts", "none": f"ended {named} (no post resumed)"}.get(
+            record["resume"], f"ended {named}"
         )
     return f"added {entity}"
 
