@@ -974,6 +974,26 @@ def test_a_handle_the_filters_read_as_a_word_is_given_to_no_member(cli: Cli, tmp
     assert (first.code, first.err) == (2, said) and not target.exists()
 
 
+def test_me_and_none_name_an_assignee_as_the_filters_read_them(cli: Cli) -> None:
+    """Quick-add's ``@me`` and ``set assignee=@me`` were "unknown member @me", where ``tasks @me`` lists yours."""
+
+    def held(task_id: str) -> tuple[str | None, str]:
+        row = next(t for t in json.loads(cli.ok("tasks", "all", "--json")) if t["id"] == task_id)
+        return row["assignee"], row["status"]
+
+    mine = cli.ok("add", "Draft reel @me due:fri", as_member="raj").strip()
+    assert held(mine) == ("raj", "todo")  # one's own new task is accepted already, as with @raj
+    # A date alone is the end of the assignee's Friday: raj's 18:30 in Kolkata.
+    assert json.loads(cli.ok("tasks", "@me", "--json", as_member="raj"))[0]["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
+    nobody = cli.ok("add", "Sort the assets @none").strip()
+    assert held(nobody) == (None, "inbox")
+    for text, handle in (("assignee=@me", "ana"), ("assignee=@none", None), ("assignee=ME", "ana"), ("assignee=none", None)):
+        cli.ok("set", nobody, text)
+        assert held(nobody)[0] == handle, text
+    cli.ok("set", nobody, "assignee=me", as_member="raj")  # whoever runs it
+    assert held(nobody)[0] == "raj"
+
+
 def test_a_date_with_slashes_is_refused_as_a_date_with_the_dates_it_may_mean(cli: Cli) -> None:
     # A slash made it a zone: quick-add said "unknown time zone '31/12'", and a filter "'today 31/12' is not a date".
     task = cli.ok("add", "Brief the designer").strip()

@@ -102,7 +102,8 @@ def field_value(
             raise UserError(f"priority: {raw!r} is not one of {', '.join(PRIORITIES)}")
         return value
     if name == "assignee":
-        return None if lowered in _NONE else ws.member_by_handle(raw).id
+        member = None if lowered in _NONE else ws.assignee_named(raw, me)
+        return member.id if member else None
     if name == "campaign":
         return None if lowered in _NONE else ws.campaign_by_name(raw).id
     if name == "platform":

@@ -2,7 +2,7 @@
 
 ``Draft carousel for launch @ana #instagram +spring-launch !high due:fri 17:00``
 
-* ``@handle`` assignee, ``#tag`` tag, ``+campaign`` (``+campaign/platform``),
+* ``@handle`` assignee (``@me``: you, ``@none``: nobody, as the filters read them), ``#tag`` tag, ``+campaign`` (``+campaign/platform``),
   ``!high`` ``!med`` ``!low`` priority,
 * ``due:`` a date (``fri``, ``tmrw``, ``+3d``, ``dec 9``, ``9 dec``, ``next
   week`` (its Monday), ``eow`` and ``eom`` (the owner's last working day of
@@ -210,7 +210,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
     if draft.problems:
         raise UserError(draft.problems[0])
     values: dict[str, Any] = {"title": draft.title, "created_by": creator.id, "created_at": utc_iso(now)}
-    assignee = ws.member_by_handle(draft.assignee) if draft.assignee else None
+    assignee = ws.assignee_named(draft.assignee, creator) if draft.assignee else None
     if assignee is not None:
         values["assignee"] = assignee.id
     # Someone else's new task waits in their inbox; one you make for
