@@ -1112,3 +1112,29 @@ def test_a_duplicate_can_be_pointed_at_another_original(cli: Cli) -> None:
     with Store(cli.workspace) as store:
         row = store.record("task", again) or {}
     assert (row["status"], row["duplicate_of"]) == ("cancelled", second)
+
+
+def test_a_duplicate_unmarked_is_open_again_as_it_was_before_the_mark(cli: Cli) -> None:
+    """``set ID duplicate_of=none`` took the mark away and left the task cancelled: marked by mistake, it stayed closed
+    unless one knew to set its status back, and to what.  Now the mark's cancelling goes with it, said in the line."""
+    original = cli.ok("add", "Draft the brief").strip()
+    doing, fresh, declined = (cli.ok("add", title).strip() for title in ("Brief draft", "Brief again", "Brief thrice"))
+    cli.ok("set", doing, "status=doing")
+    for task in (doing, fresh):
+        cli.ok("set", task, f"duplicate_of={original[:8]}")
+    # Pointed at another original since: still the mark's cancelling.
+    cli.ok("set", doing, f"duplicate_of={fresh[:8]}")
+    said = cli.ok("set", doing, "duplicate_of=none")
+    assert said == "Modified 1 task: unmarked “Brief draft” as a duplicate, reopened as doing\n"
+    assert cli.ok("set", fresh, "duplicate_of=") == "Modified 1 task: unmarked “Brief again” as a duplicate, reopened as inbox\n"
+    # Cancelled before it was marked (declined): taking the mark away leaves it as the decline left it.
+    cli.ok("set", declined, "status=cancelled", "decline_reason=not ours")
+    cli.ok("set", declined, f"duplicate_of={original[:8]}")
+    assert cli.ok("set", declined, "duplicate_of=none") == "Modified 1 task: unmarked “Brief thrice” as a duplicate\n"
+    with Store(cli.workspace) as store:
+        rows = dict(store.records("task"))
+    assert [(rows[t]["status"], rows[t]["duplicate_of"]) for t in (doing, fresh, declined)] == [
+        ("doing", None),
+        ("inbox", None),
+        ("cancelled", None),
+    ]

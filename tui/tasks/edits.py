@@ -7,9 +7,11 @@ through ``task_values``, so a field accepts the same text everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
+from crewdeck.sync.state.oplog import same_write
 from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
@@ -210,7 +212,27 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
             values["status"] = DUPLICATE_STATUS
         elif status != DUPLICATE_STATUS:
             raise UserError(f"duplicate_of: {itself} is {status}, not open: a duplicate is cancelled, so nothing was marked")
+    if "duplicate_of" in values and values["duplicate_of"] is None and task["duplicate_of"] and "status" not in values:
+        # The mark taken back takes back the cancelling it brought: the task is open again, as it was.
+        reopened = _status_before_marked(ws, task_id, task)
+        if reopened is not None:
+            values["status"] = reopened
     return values
+
+
+def _status_before_marked(ws: Workspace, task_id: str, task: dict[str, Any]) -> str | None:
+    """The status a task had before marking it a duplicate cancelled it: the open one its history says, else todo;
+    ``None`` when the mark did not cancel it (it was cancelled before, or since: declined, say), or it is a post, whose
+    pulling the mark did is undone by the posts' own moves, not by a status."""
+    if task["status"] != DUPLICATE_STATUS or task["post_state"] is not None:
+        return None
+    history = ws.store.history(task_id)
+    statuses = [op for op in history if op.field == "status"]
+    cancelled = statuses[-1]  # the status's operation now: the history is in the order the last writer wins
+    if not any(op.field == "duplicate_of" and json.loads(op.value) and same_write(op, cancelled) for op in history):
+        return None
+    before = json.loads(statuses[-2].value) if len(statuses) > 1 else None
+    return before if before in OPEN_STATUSES else "todo"
 
 
 def assigned_field(assignment: str) -> str:

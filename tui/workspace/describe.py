@@ -25,7 +25,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MINOR_UNITS, format_minor
 from crewdeck.sync.state.naming import QUOTE, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, Op, same_write
-from crewdeck.sync.state.records import result_key
+from crewdeck.sync.state.records import OPEN_STATUSES, result_key
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.results import targets
 from crewdeck.tui.tasks.edits import format_estimate
@@ -418,6 +418,10 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
         said.append(f"marked {it()} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
+    if "duplicate_of" in fields and not fields["duplicate_of"] and fields.get("status") in OPEN_STATUSES:
+        # The mark taken back reopens what it cancelled (``edits``): one move, as marking is.
+        fields.pop("duplicate_of")
+        said.append(f"unmarked {it()} as a duplicate, reopened as {fields.pop('status')}")
     for name_, value in fields.items():
         if name_ in _UNSAID:
             continue
