@@ -182,7 +182,7 @@ _ID_SHAPED = re.compile(r"[0-9a-fA-F]{4,32}")
 
 
 def cmd_set(ctx: Context) -> int:
-    from crewdeck.tui.tasks.edits import apply_assignments, assigned_field
+    from crewdeck.tui.tasks.edits import apply_assignments, assigned_field, wakes_overdue
     from crewdeck.tui.workspace import describe
 
     # More ids before the first FIELD=VALUE ("set 1a2b 3c4d priority=high"), as done and rm take: one write for all.
@@ -215,6 +215,13 @@ def cmd_set(ctx: Context) -> int:
         open_now = (task for task in tasks if (task["status"] or "inbox") in OPEN_STATUSES)
         if (first_open := next(open_now, None)) is not None:
             say_overdue(ctx, first_open)
+    if any(assigned_field(assignment) == "snoozed_until" for assignment in words):
+        # A snooze kept, but said when it hides a task past its due date: of the first task it does that to.
+        late = ((task, wakes_overdue(task, task["snoozed_until"])) for task in map(ctx.ws.task, task_ids))
+        if (found := next(((task, said) for task, said in late if said), None)) is not None:
+            task, said = found
+            when = format_local(parse_utc(task["due"]["utc"]), task["due"]["tz"], ctx.now, reader_tz=ctx.viewer_tz)
+            print(visible(f"note: snooze: {said} (due {when})"), file=sys.stderr)
     return 0
 
 

@@ -18,9 +18,9 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
-from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
+from crewdeck.tui.tasks.quickadd import overdue_words, parse_due, publish_slot
 from crewdeck.tui.time.roster import day_spans, week_of
-from crewdeck.tui.time.when import DateError, Moment, format_local, parse_moment_text, typed_clock
+from crewdeck.tui.time.when import DateError, Moment, format_local, parse_moment_text, parse_utc, typed_clock
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -160,6 +160,16 @@ def _snooze_moment(text: str, me: Member, now: dt.datetime, clock24: bool) -> Mo
             f"{format_local(moment.instant, moment.tz, now, clock24=clock24)} has passed already: snooze to a later time (none wakes it now)"
         )
     return moment
+
+
+def wakes_overdue(task: dict[str, Any], snoozed: dict[str, str] | None) -> str | None:
+    """What to say of a snooze that wakes an open ``task`` after its due date, in the words ``add`` and ``set`` say a
+    due date already passed in (``wakes already overdue by 1d``): it hides the task past its deadline.  ``None`` for a
+    snooze that wakes before it, a task with no due date, or a closed one, which is not late."""
+    if not snoozed or not task["due"] or (task["status"] or "inbox") not in OPEN_STATUSES:
+        return None
+    late = overdue_words({"due": task["due"]}, parse_utc(snoozed["utc"]))
+    return f"wakes {late}" if late else None
 
 
 def _wake_moment(moment: Moment, me: Member) -> Moment:
