@@ -241,6 +241,17 @@ def test_set_says_a_snooze_that_wakes_the_task_past_its_due_date_and_keeps_it(cl
     assert cli("set", closed, "snoozed_until=wed 10:00").err == ""
 
 
+def test_the_notes_of_a_due_passed_and_a_late_snooze_tell_the_time_on_the_readers_clock(cli: Cli, tmp_path: Path) -> None:
+    """With time_format = "12h", "added … due Wed 11-25 3:00pm" came with "note: due: already overdue by 19h (Wed 11-25 15:00 CET)"."""
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    late = cli("--config", str(config), "add", "Wrap due:yesterday 15:00")
+    assert late.err == "note: due: already overdue by 19h (Wed 11-25 3:00pm CET)\n"
+    soon = cli.ok("add", "Recap due:fri 15:00").strip()
+    snoozed = cli("--config", str(config), "set", soon, "snoozed_until=mon")
+    assert snoozed.err == "note: snooze: wakes already overdue by 2d (due tmrw 3:00pm CET)\n"
+
+
 def test_a_post_closer_than_the_publish_lead_has_its_draft_due_now_and_add_says_why(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """The draft was due 24 h before a slot 8 h away: created "16h late", for a lead nobody could have kept; post add
     said nothing of it, where the app's preview said "already overdue"."""

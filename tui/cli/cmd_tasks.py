@@ -65,7 +65,7 @@ def say_overdue(ctx: Context, values: dict[str, Any]) -> None:
     overdue = quickadd.overdue_words(values, ctx.now)
     if overdue:
         due = values["due"]
-        when = format_local(parse_utc(due["utc"]), due["tz"], ctx.now, reader_tz=ctx.viewer_tz)
+        when = format_local(parse_utc(due["utc"]), due["tz"], ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)
         print(visible(f"note: due: {overdue} ({when})"), file=sys.stderr)
 
 
@@ -220,7 +220,8 @@ def cmd_set(ctx: Context) -> int:
         late = ((task, wakes_overdue(task, task["snoozed_until"])) for task in map(ctx.ws.task, task_ids))
         if (found := next(((task, said) for task, said in late if said), None)) is not None:
             task, said = found
-            when = format_local(parse_utc(task["due"]["utc"]), task["due"]["tz"], ctx.now, reader_tz=ctx.viewer_tz)
+            due = task["due"]
+            when = format_local(parse_utc(due["utc"]), due["tz"], ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)
             print(visible(f"note: snooze: {said} (due {when})"), file=sys.stderr)
     return 0
 
