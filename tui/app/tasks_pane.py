@@ -524,7 +524,7 @@ class TasksPane(Pane):
             parts.append(f"publish {self._read_by_you(values['publish'], now)}")
         if values.get("recurrence"):
             parts.append(Rule.from_json(values["recurrence"]["rule"]).text())
-        parts += [*clock_change_notes(draft, values, now), *draft.notes]
+        parts += [*clock_change_notes(draft, values, now, services.config.clock24), *draft.notes]
         return "→ " + " · ".join(parts)
 
     def _read_by_you(self, value: dict[str, str], now: dt.datetime) -> str:

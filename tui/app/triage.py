@@ -149,7 +149,7 @@ class Triage:
             mine = format_local(instant, services.viewer_tz, now, clock24=clock24)
             # As quick-add's preview says them: a clock change at the time typed, a due date already passed, and as
             # set says it, a snooze that hides the task past its due date.
-            notes = [clock_change_note(text.split(), value, now)]
+            notes = [clock_change_note(text.split(), value, now, clock24)]
             if name == "due":
                 notes.append(services.session.edits.overdue_words(ids[0], value, now))
             if name == "snoozed_until":

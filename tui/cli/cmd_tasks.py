@@ -53,7 +53,7 @@ def say_notes(ctx: Context, draft: Draft, values: dict[str, Any]) -> None:
     passed (eow on a Saturday), of a clock change, or of a draft due now as its slot is closer than the publish lead."""
     from crewdeck.tui.tasks import quickadd
 
-    for note in [*quickadd.clock_change_notes(draft, values, ctx.now), *draft.notes]:
+    for note in [*quickadd.clock_change_notes(draft, values, ctx.now, ctx.config.clock24), *draft.notes]:
         print(visible(f"note: {note}"), file=sys.stderr)
     say_overdue(ctx, values)
 
@@ -205,7 +205,11 @@ def cmd_set(ctx: Context) -> int:
     stored = ctx.ws.task(task_ids[0])
     for assignment in words:
         name, text = assigned_field(assignment), assignment.partition("=")[2]
-        note = clock_change_note(text.split(), stored[name], ctx.now) if name in ("due", "publish", "snoozed_until") else None
+        note = (
+            clock_change_note(text.split(), stored[name], ctx.now, ctx.config.clock24)
+            if name in ("due", "publish", "snoozed_until")
+            else None
+        )
         if note:
             print(visible(f"note: {'snooze' if name == 'snoozed_until' else name}: {note}"), file=sys.stderr)
     if any(assigned_field(assignment) == "due" for assignment in words):

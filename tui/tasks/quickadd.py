@@ -291,11 +291,11 @@ def overdue_words(values: dict[str, Any], now: dt.datetime) -> str | None:
     return "already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else "")
 
 
-def clock_change_notes(draft: Draft, values: dict[str, Any], now: dt.datetime) -> list[str]:
+def clock_change_notes(draft: Draft, values: dict[str, Any], now: dt.datetime, clock24: bool = True) -> list[str]:
     """What to tell of a due date or publish slot typed (at ``now``) on a day or at a time the zone skips
-    (it moved forward by the gap) or at a time it repeats."""
+    (it moved forward by the gap) or at a time it repeats, on the reader's clock (``clock24``, else 12-hour)."""
     said = (
-        clock_change_note(draft.due_words, values.get("due"), now),
-        clock_change_note(draft.publish_words, values.get("publish"), now),
+        clock_change_note(draft.due_words, values.get("due"), now, clock24),
+        clock_change_note(draft.publish_words, values.get("publish"), now, clock24),
     )
     return [f"{name}: {note}" for name, note in zip(("due", "publish"), said) if note]

@@ -640,35 +640,40 @@ def whole_day_skipped(day: dt.date, tz: ZoneInfo) -> bool:
     return all(localize(wall, tz).replace(tzinfo=None) != wall for wall in (first, last))
 
 
-def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None, now: dt.datetime) -> str | None:
+def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None, now: dt.datetime, clock24: bool = True) -> str | None:
     """What to tell when the day or time typed in ``words`` (read at ``now``) is one the zone skips, or a
     time it repeats that day, ``value`` (a stored instant and its zone) holding the time the gap moved it
-    to, or the first of the two (see ``localize``); ``None`` when the date stands as typed, once."""
+    to, or the first of the two (see ``localize``); ``None`` when the date stands as typed, once.  Times on
+    the reader's clock (``clock24``, else 12-hour: "2:30am does not exist …: 3:30am EDT instead")."""
     if not value:
         return None
     asked = typed_clock(words)
     instant = parse_utc(value["utc"])
     local = in_zone(instant, value["tz"])
     day = typed_day(words, value["tz"], now)
+
+    def clock(time: dt.time) -> str:
+        return clock_text(dt.datetime.combine(local.date(), time), clock24)
+
     if day is not None and day != local.date() and whole_day_skipped(day, zone(value["tz"])):
         # The clock reads as typed, on a later day: the time alone would tell nothing.
-        typed = f"{day:%a %Y-%m-%d}" + (f" {asked:%H:%M}" if asked is not None else "")
+        typed = f"{day:%a %Y-%m-%d}" + (f" {clock(asked)}" if asked is not None else "")
         return (
             f"{typed} does not exist in {value['tz']} (the clocks skip that whole day, from "
             f"{day - dt.timedelta(days=1):%a %Y-%m-%d} to {day + dt.timedelta(days=1):%a %Y-%m-%d}): "
-            f"{local:%a %Y-%m-%d %H:%M} {zone_abbrev(instant, value['tz'])} instead"
+            f"{local:%a %Y-%m-%d} {clock_text(local, clock24)} {zone_abbrev(instant, value['tz'])} instead"
         )
     if asked is None:
         return None
     if (local.hour, local.minute) != (asked.hour, asked.minute):
         return (
-            f"{asked:%H:%M} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "
-            f"{local:%H:%M} {zone_abbrev(instant, value['tz'])} instead"
+            f"{clock(asked)} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "
+            f"{clock_text(local, clock24)} {zone_abbrev(instant, value['tz'])} instead"
         )
     if local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset():
         return None
     which = "the second" if local.fold else "the first"
     return (
-        f"{asked:%H:%M} happens twice in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go back): "
-        f"{which}, {local:%H:%M} {zone_abbrev(instant, value['tz'])}"
+        f"{clock(asked)} happens twice in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go back): "
+        f"{which}, {clock_text(local, clock24)} {zone_abbrev(instant, value['tz'])}"
     )
