@@ -228,9 +228,10 @@ def test_set_says_a_due_that_has_passed_already_as_add_does(cli: Cli, monkeypatc
     assert cli("set", wrap, brief, "due=eow").err == "note: due: already overdue by 45h (Fri 11-27 18:30 IST Kolkata)\n"
 
 
-def test_set_says_a_snooze_that_wakes_the_task_past_its_due_date_and_keeps_it(cli: Cli) -> None:
+def test_set_says_a_snooze_that_wakes_the_task_past_its_due_date_and_keeps_it(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """A snooze past the due date hid the task until it was late, said as any snooze: now one note, in the words of
-    "already overdue", of the first task it does that to; none for a snooze ahead of it, or a closed task."""
+    "already overdue", of the first task it does that to, for a snooze or a due date set; none for a snooze ahead of
+    it, or a closed task."""
     wrap = cli.ok("add", "Wrap @raj due:mon").strip()  # the end of raj's Monday, 18:30 in Kolkata
     assert cli("set", wrap, "snoozed_until=mon 10:00").err == ""
     closed = cli.ok("add", "Old wrap due:fri").strip()
@@ -239,6 +240,13 @@ def test_set_says_a_snooze_that_wakes_the_task_past_its_due_date_and_keeps_it(cl
     assert late.code == 0 and late.err == "note: snooze: wakes already overdue by 38h (due Mon 11-30 18:30 IST Kolkata)\n"
     assert json.loads(cli.ok("show", wrap, "--json"))["snoozed_until"] == {"utc": "2026-12-02T03:30:00Z", "tz": "Asia/Kolkata"}
     assert cli("set", closed, "snoozed_until=wed 10:00").err == ""
+    # A due date moved sooner than the snooze hides the task past it alike.
+    sooner = cli("set", wrap, "due=tue")
+    assert sooner.err == "note: snooze: wakes already overdue by 14h (due Tue 12-01 18:30 IST Kolkata)\n"
+    assert cli("set", wrap, "due=dec 4").err == ""
+    # A snooze that woke already hides nothing: the due date passed is said, as any.
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-03T00:00:00Z")
+    assert cli("set", wrap, "due=2026-12-01").err == "note: due: already overdue by 35h (Tue 12-01 18:30 IST Kolkata)\n"
 
 
 def test_the_notes_of_a_due_passed_and_a_late_snooze_tell_the_time_on_the_readers_clock(cli: Cli, tmp_path: Path) -> None:

@@ -154,7 +154,7 @@ class Triage:
                 notes.append(services.session.edits.overdue_words(ids[0], value, now))
             if name == "snoozed_until":
                 task[:] = task or [services.session.reads.task(ids[0])]
-                notes.append(wakes_overdue(task[0], value))
+                notes.append(wakes_overdue(task[0], value, now))
             said = "".join(f" · {note}" for note in notes if note)
             if meant_tz == services.viewer_tz:
                 return f"→ {mine}{said}"

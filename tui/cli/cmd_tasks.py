@@ -219,9 +219,10 @@ def cmd_set(ctx: Context) -> int:
         open_now = (task for task in tasks if (task["status"] or "inbox") in OPEN_STATUSES)
         if (first_open := next(open_now, None)) is not None:
             say_overdue(ctx, first_open)
-    if any(assigned_field(assignment) == "snoozed_until" for assignment in words):
-        # A snooze kept, but said when it hides a task past its due date: of the first task it does that to.
-        late = ((task, wakes_overdue(task, task["snoozed_until"])) for task in map(ctx.ws.task, task_ids))
+    if any(assigned_field(assignment) in ("snoozed_until", "due") for assignment in words):
+        # A snooze kept, but said when it hides a task past its due date (a snooze set later than it, or a due date set
+        # sooner than a snooze): of the first task it does that to.
+        late = ((task, wakes_overdue(task, task["snoozed_until"], ctx.now)) for task in map(ctx.ws.task, task_ids))
         if (found := next(((task, said) for task, said in late if said), None)) is not None:
             task, said = found
             due = task["due"]

@@ -162,13 +162,14 @@ def _snooze_moment(text: str, me: Member, now: dt.datetime, clock24: bool) -> Mo
     return moment
 
 
-def wakes_overdue(task: dict[str, Any], snoozed: dict[str, str] | None) -> str | None:
+def wakes_overdue(task: dict[str, Any], snoozed: dict[str, str] | None, now: dt.datetime) -> str | None:
     """What to say of a snooze that wakes an open ``task`` after its due date, in the words ``add`` and ``set`` say a
     due date already passed in (``wakes already overdue by 1d``): it hides the task past its deadline.  ``None`` for a
-    snooze that wakes before it, a task with no due date, or a closed one, which is not late."""
+    snooze that wakes before it or woke already (at ``now``), a task with no due date, or a closed one, not late."""
     if not snoozed or not task["due"] or (task["status"] or "inbox") not in OPEN_STATUSES:
         return None
-    late = overdue_words({"due": task["due"]}, parse_utc(snoozed["utc"]))
+    wakes = parse_utc(snoozed["utc"])
+    late = overdue_words({"due": task["due"]}, wakes) if wakes > now else None
     return f"wakes {late}" if late else None
 
 
