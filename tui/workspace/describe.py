@@ -364,6 +364,14 @@ def _before(names: Naming, row_id: str, field: str, since: str | None) -> str | 
     return value if isinstance(value, str) and value.strip() else None
 
 
+def _same_rule(names: Naming, row_id: str, value: Any, since: str | None) -> bool:
+    """Whether a task's ``recurrence`` written by the write starting at ``since`` keeps the rule it had before."""
+    if since is None or names.earlier is None or not isinstance(value, dict) or not value.get("rule"):
+        return False
+    old = names.earlier(row_id, "recurrence", since)
+    return isinstance(old, dict) and old.get("rule") == value["rule"]
+
+
 def _joined(phrases: list[str], fallback: str) -> str:
     return "; ".join(phrases) if phrases else fallback
 
@@ -424,6 +432,10 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
         said.append(f"unmarked {it()} as a duplicate, reopened as {fields.pop('status')}")
     for name_, value in fields.items():
         if name_ in _UNSAID:
+            continue
+        if name_ == "recurrence" and _same_rule(names, row_id, value, since):
+            # The series' template took this write's change (``set --future``): the rule is as it was, not "made" now.
+            said.append("the same for its next instances" if said else f"changed the next instances of {name}")
             continue
         old = _before(names, row_id, name_, since) if name_ in OVERWRITTEN else None
         if old is None:
