@@ -994,6 +994,23 @@ def test_me_and_none_name_an_assignee_as_the_filters_read_them(cli: Cli) -> None
     assert held(nobody)[0] == "raj"
 
 
+def test_a_time_typed_in_two_words_is_read_wherever_a_time_is(cli: Cli) -> None:
+    """"due:fri 10 am" made a task due at the end of ana's Friday titled "Recap 10 am"; set due="fri 10 am" and the
+    filter's due:<fri 10 am were refused, and every:mon 10 am repeated at the end of the day."""
+    recap = cli.ok("add", "Recap due:fri 10 am").strip()
+    row = json.loads(cli.ok("show", recap, "--json"))
+    assert (row["title"], row["due"]) == ("Recap", {"utc": "2026-11-27T09:00:00Z", "tz": "Europe/Berlin"})
+    cli.ok("set", recap, "due=fri 4:30 pm")
+    assert json.loads(cli.ok("show", recap, "--json"))["due"]["utc"] == "2026-11-27T15:30:00Z"
+    assert [t["id"] for t in json.loads(cli.ok("tasks", "due:<=fri 4:30 pm", "--json"))] == [recap]
+    assert json.loads(cli.ok("tasks", "due:<fri 4:30 pm", "--json")) == []
+    said = cli("add", "Wrap due:fri 5 pm eod")
+    assert (said.code, said.err) == (2, "crewdeck: error: due: eod is a time of its own: give eod or a time, not both\n")
+    standup = cli.ok("add", "Standup every:mon 10 am").strip()
+    assert json.loads(cli.ok("show", standup, "--json"))["title"] == "Standup"
+    assert json.loads(cli.ok("tasks", "--json", "Standup"))[0]["repeat"] == "every mon 10:00 Europe/Berlin"
+
+
 def test_a_date_with_slashes_is_refused_as_a_date_with_the_dates_it_may_mean(cli: Cli) -> None:
     # A slash made it a zone: quick-add said "unknown time zone '31/12'", and a filter "'today 31/12' is not a date".
     task = cli.ok("add", "Brief the designer").strip()

@@ -47,6 +47,23 @@ def test_due_takes_the_words_of_a_day_people_type(text: str, due_words: list[str
     assert (d.due_words, d.title, d.problems) == (due_words, title, [])
 
 
+@pytest.mark.parametrize(
+    ("text", "due_words", "every_words", "title"),
+    [
+        ("Recap due:fri 5 pm", ["fri", "5", "pm"], [], "Recap"),
+        ("Recap due:tmrw 10:30 AM utc to Lagos", ["tmrw", "10:30", "AM", "utc"], [], "Recap to Lagos"),
+        ("Recap due:5 pm now", ["5", "pm"], [], "Recap now"),
+        ("Recap due:dec 9 am", ["dec", "9"], [], "Recap am"),  # the 9th, as before: am is the title's
+        ("Meet at 5 pm due:fri", ["fri"], [], "Meet at 5 pm"),
+        ("Standup every:mon 10 am utc notes", [], ["mon", "10", "am", "utc"], "Standup notes"),
+    ],
+)
+def test_a_time_typed_in_two_words_is_one_time(text: str, due_words: list[str], every_words: list[str], title: str) -> None:
+    """A 12-hour clock is often written "5 pm": "due:fri 5 pm" was due at the end of Friday, "5 pm" in the title."""
+    d = quickadd.parse(text)
+    assert (d.due_words, d.every_words, d.title, d.problems) == (due_words, every_words, title, [])
+
+
 def test_a_backslash_keeps_a_word_literal() -> None:
     assert quickadd.parse(r"Fix \#1 bug \@home").title == "Fix #1 bug @home"
 

@@ -50,13 +50,13 @@ from crewdeck.tui.posts.states import STATES as POST_STATES
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.time.when import (
     DateError,
+    clock_words,
     could_be_zone,
     localize,
     moment_words,
     names_an_instant,
     parse_day,
     parse_moment_text,
-    time_shaped,
     utc_iso,
     without_eod,
 )
@@ -213,7 +213,7 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
         words = without_eod(words)  # eod is the date alone, as in quick-add: the whole day here
-        if names_an_instant(words[0]) or any(time_shaped(word) for word in words):
+        if names_an_instant(words[0]) or clock_words(words):
             instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now).instant)
             # At a time, < and > leave it out and <= and >= take it; a day is whole either way (due:<fri: on or before it).
             return f"t.due_utc {op or '='} ?", [instant]

@@ -55,6 +55,7 @@ from crewdeck.tui.time.when import (
     parse_time,
     parse_utc,
     relative,
+    split_clock,
     time_shaped,
     utc_iso,
     week_start,
@@ -128,7 +129,9 @@ def parse(text: str) -> Draft:
             rule = [word[6:]] if word[6:] else []
             # A zone after the rule's time in any case ("09:00 utc"), as after a due time: checked, not read into the title.
             while i < len(words) and (
-                is_rule_word(words[i], words[i + 1 :]) or (bool(rule) and time_shaped(rule[-1]) and zone_after_time(words[i]))
+                is_rule_word(words[i], words[i + 1 :])
+                or (bool(rule) and (time_shaped(rule[-1]) or split_clock(rule[-2:], 0) is not None) and zone_after_time(words[i]))
+                or (bool(rule) and split_clock([rule[-1], words[i]], 0) is not None)  # the pm of "10 pm"
             ):
                 rule.append(words[i])
                 i += 1

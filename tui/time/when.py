@@ -203,6 +203,32 @@ def could_be_zone(word: str) -> bool:
     )
 
 
+#: The hour of a time typed in two words, ``5 pm`` or ``10:30 am``, as people write a 12-hour clock.
+_HOUR_BEFORE_AMPM = re.compile(r"[0-9]{1,2}(?::[0-9]{2})?\Z")
+
+
+def split_clock(words: Sequence[str], index: int) -> str | None:
+    """The time typed in two words at ``words[index]`` (``5 pm``), as one (``5pm``); ``None`` where none is."""
+    if index + 1 < len(words) and words[index + 1].lower() in ("am", "pm") and _HOUR_BEFORE_AMPM.match(words[index]):
+        return words[index] + words[index + 1].lower()
+    return None
+
+
+def joined_clocks(words: Sequence[str]) -> list[str]:
+    """``words`` with each time typed in two words as one (``mon 10 am`` is ``mon 10am``)."""
+    joined: list[str] = []
+    for n, word in enumerate(words):
+        if n and split_clock(words, n - 1) is not None:
+            continue  # the "am" or "pm" of the time before
+        joined.append(split_clock(words, n) or word)
+    return joined
+
+
+def clock_words(words: Sequence[str]) -> list[str]:
+    """The times typed in ``words``, each in one word (``5 pm`` as ``5pm``): what is said, or refused, as a time."""
+    return [joined for n, word in enumerate(words) if time_shaped(joined := split_clock(words, n) or word)]
+
+
 def time_shaped(word: str) -> bool:
     """Written as a time of day (``17:00``, ``5pm``), whether or not it is one (``25:00``): meant as a time, checked as one."""
     return bool(_TIME_SHAPE.match(word))
@@ -249,12 +275,24 @@ EOD = "eod"
 
 def moment_words(taken: list[str], following: Sequence[str]) -> list[str]:
     """The words of one moment as people type it: ``taken`` (its first words, maybe none) and those of
-    ``following`` that go on with it: a day's second word (``dec 9``), then a time (or eod), then a zone."""
+    ``following`` that go on with it: a day's second word (``dec 9``), then a time (or eod; ``5 pm`` is one time
+    in two words), then a zone."""
+    read = list(taken)  # as parse_moment reads them: a time in two words is one
     taken = list(taken)
-    for word in following:
-        if len(taken) >= 2 + day_words(taken) or not _continues_moment(word, taken):
+    n = 0
+    if len(read) == 1 and (joined := split_clock([read[0], *following[:1]], 0)) is not None:
+        read, n = [joined], 1  # due:5 pm, a time alone: today's
+        taken.append(following[0])
+    while n < len(following):
+        word, step = following[n], 1
+        day_goes_on = len(read) == 1 and continues_day(read[0], following[n])  # dec 9 am: the 9th, am a word of the title
+        if len(read) == day_words(read) and not day_goes_on and (joined := split_clock(following, n)) is not None:
+            word, step = joined, 2
+        if len(read) >= 2 + day_words(read) or not _continues_moment(word, read):
             break
-        taken.append(word)
+        read.append(word)
+        taken.extend(following[n : n + step])
+        n += step
     return taken
 
 
@@ -282,7 +320,7 @@ def without_eod(words: Sequence[str]) -> list[str]:
     """``words`` without ``eod``, which is the date alone (the end of its day): ``today`` for ``eod`` (or
     ``eod Asia/Tokyo``) alone.  ``eod`` is a time of its own: with a time (``17:00 eod``) it is refused."""
     kept = [word for word in words if word.lower() != EOD]
-    if len(kept) < len(words) and any(time_shaped(word) for word in kept):
+    if len(kept) < len(words) and clock_words(kept):
         raise DateError("eod is a time of its own: give eod or a time, not both")
     if len(kept) < len(words) and kept and names_an_instant(kept[0]):  # eod dropped, the instant would be taken without a word
         raise DateError(f"eod is a time of its own: give eod or an instant ({kept[0]}), not both")
@@ -412,7 +450,11 @@ def day_and_time(words: Sequence[str]) -> tuple[str, str | None, int]:
     ``dec 9 17:00`` is ``("dec 9", "17:00", 3)``; a time alone (``17:00``) means today at that time."""
     if time_shaped(words[0]):
         return "today", words[0], 1
+    if (joined := split_clock(words, 0)) is not None:
+        return "today", joined, 2
     used = day_words(list(words))
+    if (joined := split_clock(words, used)) is not None:
+        return " ".join(words[:used]), joined, used + 2
     time_text = words[used] if len(words) > used and time_shaped(words[used]) else None
     return " ".join(words[:used]), time_text, used + (time_text is not None)
 
@@ -614,7 +656,7 @@ def relative(instant: dt.datetime, now: dt.datetime, *, closed: bool = False) ->
 
 def typed_clock(words: Sequence[str]) -> dt.time | None:
     """The time of day typed in ``words`` (``fri 02:30``), as typed: the stored instant may hold a later one (a gap)."""
-    typed = [word for word in words if time_shaped(word)]
+    typed = clock_words(words)
     try:
         return parse_time(typed[0]) if typed else None
     except DateError:
