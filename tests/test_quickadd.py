@@ -64,6 +64,23 @@ def test_a_time_typed_in_two_words_is_one_time(text: str, due_words: list[str], 
     assert (d.due_words, d.every_words, d.title, d.problems) == (due_words, every_words, title, [])
 
 
+@pytest.mark.parametrize(
+    ("text", "due_words", "title", "due"),
+    [
+        ("Recap due:dec 10 2027 notes", ["dec", "10", "2027"], "Recap notes", "2027-12-10T16:00:00Z"),
+        ("Recap due:10 Dec 2027 5 pm EST x", ["10", "Dec", "2027", "5", "pm", "EST"], "Recap x", "2027-12-10T22:00:00Z"),
+        ("Recap due:jan 5 2026", ["jan", "5", "2026"], "Recap", "2026-01-05T16:00:00Z"),  # gone by: as typed, not the next
+        ("Recap due:next week 2027", ["next", "week"], "Recap 2027", "2026-11-30T16:00:00Z"),  # no year of a week
+    ],
+)
+def test_a_year_after_a_day_of_the_month_is_its_year(cli: Cli, text: str, due_words: list[str], title: str, due: str) -> None:
+    """"due:dec 10 2027" was the coming Dec 10, 2026, and "2027" a word of the title."""
+    draft = quickadd.parse(text)
+    assert (draft.due_words, draft.title, draft.problems) == (due_words, title, [])
+    ws = Workspace.open(cli.workspace)
+    assert quickadd.resolve(draft, ws, ws.member_by_handle("ana"), NOW)["due"]["utc"] == due
+
+
 def test_a_backslash_keeps_a_word_literal() -> None:
     assert quickadd.parse(r"Fix \#1 bug \@home").title == "Fix #1 bug @home"
 

@@ -264,9 +264,21 @@ def continues_day(first: str, second: str) -> bool:
     return b in _MONTHS and bool(_DAY_OF_MONTH.match(a))
 
 
+#: The year that may follow a day of the month (``dec 9 2027``, ``9 dec 2027``).
+_YEAR = re.compile(r"20[0-9]{2}\Z")
+
+
+def _year_goes_on(first: str, second: str, third: str) -> bool:
+    """Whether ``third`` is the year of the day of the month ``first second`` (``dec 9 2027``)."""
+    return bool(_YEAR.match(third)) and _month_day(f"{first} {second}".lower()) is not None
+
+
 def day_words(words: list[str]) -> int:
-    """How many of ``words`` (at least one) name a day: two for ``dec 9``, ``9 dec``, ``next week``, ``next fri``."""
-    return 2 if len(words) >= 2 and continues_day(words[0], words[1]) else 1
+    """How many of ``words`` (at least one) name a day: two for ``dec 9``, ``9 dec``, ``next week``, ``next fri``, three
+    for ``dec 9 2027``."""
+    if len(words) < 2 or not continues_day(words[0], words[1]):
+        return 1
+    return 3 if len(words) >= 3 and _year_goes_on(*words[:3]) else 2
 
 
 #: "End of day": the end of the owner's working day (a due date's time).
@@ -300,6 +312,8 @@ def _continues_moment(word: str, taken: list[str]) -> bool:
     if not taken:
         return True
     if len(taken) == 1 and continues_day(taken[0], word):
+        return True
+    if len(taken) == 2 and day_words(taken) == 2 and _year_goes_on(*taken, word):
         return True
     if len(taken) == day_words(taken) and _is_clock(word):
         return True
@@ -377,11 +391,15 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
         # The day before the next month's first (December's is the 31st: no next month past 9999).
         last = 31 if today.month == 12 else (today.replace(month=today.month + 1, day=1) - dt.timedelta(days=1)).day
         return _last_working([today.replace(day=n) for n in range(1, last + 1)], works)
+    year = None
+    if len(word.split()) == 3 and _YEAR.match(word.split()[2]):
+        year = int(word.split()[2])  # dec 9 2027: that year's, whether ahead or gone by
+        word = word.rsplit(" ", 1)[0]
     month_day = _month_day(word)
     if month_day is not None:
         month, day = month_day
         try:
-            return _this_or_other_year(today, month, day, back)
+            return dt.date(year, month, day) if year else _this_or_other_year(today, month, day, back)
         except ValueError:
             raise DateError(f"{text!r} is not a real date") from None
     if word == "yesterday":
