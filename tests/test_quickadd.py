@@ -74,11 +74,23 @@ def test_a_time_typed_in_two_words_is_one_time(text: str, due_words: list[str], 
     ],
 )
 def test_a_year_after_a_day_of_the_month_is_its_year(cli: Cli, text: str, due_words: list[str], title: str, due: str) -> None:
-    """"due:dec 10 2027" was the coming Dec 10, 2026, and "2027" a word of the title."""
+    """ "due:dec 10 2027" was the coming Dec 10, 2026, and "2027" a word of the title."""
     draft = quickadd.parse(text)
     assert (draft.due_words, draft.title, draft.problems) == (due_words, title, [])
     ws = Workspace.open(cli.workspace)
     assert quickadd.resolve(draft, ws, ws.member_by_handle("ana"), NOW)["due"]["utc"] == due
+
+
+def test_noon_is_a_time(cli: Cli) -> None:
+    """ "due:fri noon" was due at the end of Friday, titled "Lunch noon"; "every:day noon" repeated at the end of the day."""
+    ws = Workspace.open(cli.workspace)
+    ana = ws.member_by_handle("ana")
+    lunch = quickadd.parse("Lunch due:fri noon")
+    assert (lunch.title, quickadd.resolve(lunch, ws, ana, NOW)["due"]) == ("Lunch", {"utc": "2026-11-27T11:00:00Z", "tz": "Europe/Berlin"})
+    standup = quickadd.parse("Standup every:day noon")
+    assert standup.title == "Standup"
+    assert quickadd.resolve(standup, ws, ana, NOW)["recurrence"]["rule"]["time"] == "12:00"
+    assert query.parse("due:<fri noon").terms[0].value == "<fri noon"
 
 
 def test_a_backslash_keeps_a_word_literal() -> None:

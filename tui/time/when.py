@@ -47,7 +47,7 @@ _TIME = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?\Z", re.IGNORECASE)
 _AHEAD_WORDS = "today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01"
 _BACK_WORDS = "today, yesterday, fri or dec 9 (the last one gone by), 2026-12-01"
 _OFFSET = re.compile(r"\+(\d{1,4})(min|mo|[hdwm])\Z")
-_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z", re.IGNORECASE)
+_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z|noon\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
 DEFAULT_DUE_TIME = dt.time(17, 0)
 
@@ -235,6 +235,8 @@ def time_shaped(word: str) -> bool:
 
 
 def parse_time(text: str) -> dt.time:
+    if text.strip().lower() == "noon":  # as people write 12:00 (midnight is not: which day's?)
+        return dt.time(12, 0)
     m = _TIME.match(text.strip())
     if not m:
         raise DateError(f"{text!r} is not a time (like 17:00 or 5pm)")
