@@ -224,6 +224,19 @@ def test_filters(cli: Cli) -> None:
     assert ids("status:done") == {c}
 
 
+def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: Cli) -> None:
+    """``tasks @me sort:due`` said "no tasks match", as if ana had none: sort:due is no term, and was looked for in titles."""
+    cli.ok("add", "Shoot reel @ana")
+    said = cli("tasks", "@me", "sort:due", "assignee:raj")
+    assert (said.code, said.out) == (0, "")
+    assert said.err == (
+        "no tasks match: sort:due, assignee:raj were looked for as words of a title or notes "
+        "(terms with a key: status:, is:, due:, platform:, post:, state:, needs:@HANDLE)\n"
+    )
+    assert cli("tasks", "nothing-like-it").err == "no tasks match\n"
+    assert "Shoot reel" in cli.ok("tasks", "-sort:due")  # a term, negated, still matches what lacks the words
+
+
 def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> None:
     # Thursday 2026-11-26 10:30 in Berlin: the filter reads a date as quick-add does.
     early = cli.ok("add", "Shoot due:fri 16:00").strip()

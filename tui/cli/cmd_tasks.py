@@ -128,7 +128,10 @@ def cmd_tasks(ctx: Context) -> int:
         width=terminal_width(sys.stdout),
     )  # fmt: skip
     if listed is None:
-        print("no tasks match", file=sys.stderr)
+        unread = parsed.read_as_text()
+        # "sort:due" is no term: looked for as words, it matched nothing, and "no tasks match" alone said no more.
+        named = f": {', '.join(unread)} {'was' if len(unread) == 1 else 'were'} looked for as words of a title or notes" if unread else ""
+        print(visible(f"no tasks match{named}" + (f" (terms with a key: {query_language.KEYED_TERMS})" if unread else "")), file=sys.stderr)
         note_expired(ctx)
         return 0
     # Written as the rows are read, a window of lines at a time: a long list is never held whole.

@@ -84,6 +84,17 @@ class Query:
     def shows_snoozed(self) -> bool:
         return any(t.kind in ("snoozed", "all") for t in self.terms)
 
+    def read_as_text(self) -> list[str]:
+        """The words typed as a filter's ``key:value`` (``sort:due``, ``assignee:bea``) that no term takes, looked for in
+        titles and notes: said with "no tasks match", which alone read as if nothing were to be found."""
+        return [t.value for t in self.terms if t.kind == "text" and _KEYED_WORD.match(t.value)]
+
+
+#: A word shaped as a term with a key (``sort:due``), not one of a title (``re:brief`` is too, and is looked for).
+_KEYED_WORD = re.compile(r"[A-Za-z_]+:\S")
+#: The terms with a key, as ``no tasks match`` names them.
+KEYED_TERMS = "status:, is:, due:, platform:, post:, state:, needs:@HANDLE"
+
 
 #: A word: a value in quotes that end the word keeps its spaces (``"landing page"``, ``-'reel cut'``, ``+"Spring Launch"``,
 #: the ledger's ``payee:"Studio Nord"``), as hledger reads a query; any other run of non-spaces is a word as typed
