@@ -280,7 +280,7 @@ def day_words(words: list[str]) -> int:
     for ``dec 9 2027``."""
     if len(words) < 2 or not continues_day(words[0], words[1]):
         return 1
-    return 3 if len(words) >= 3 and _year_goes_on(*words[:3]) else 2
+    return 3 if len(words) >= 3 and _year_goes_on(words[0], words[1], words[2]) else 2
 
 
 #: "End of day": the end of the owner's working day (a due date's time).
@@ -315,7 +315,7 @@ def _continues_moment(word: str, taken: list[str]) -> bool:
         return True
     if len(taken) == 1 and continues_day(taken[0], word):
         return True
-    if len(taken) == 2 and day_words(taken) == 2 and _year_goes_on(*taken, word):
+    if len(taken) == 2 and day_words(taken) == 2 and _year_goes_on(taken[0], taken[1], word):
         return True
     if len(taken) == day_words(taken) and _is_clock(word):
         return True
