@@ -225,15 +225,18 @@ def test_filters(cli: Cli) -> None:
 
 
 def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: Cli) -> None:
-    """``tasks @me sort:due`` said "no tasks match", as if ana had none: sort:due is no term, and was looked for in titles."""
+    """``tasks @me sort:due`` said "no tasks match", as if ana had none: sort:due is no term, and was looked for in titles;
+    so was ``tasks mine``, the app's view."""
     cli.ok("add", "Shoot reel @ana")
     said = cli("tasks", "@me", "sort:due", "assignee:raj")
     assert (said.code, said.out) == (0, "")
     assert said.err == (
-        "no tasks match: sort:due, assignee:raj were looked for as words of a title or notes "
-        "(terms with a key: status:, is:, due:, platform:, post:, state:, needs:@HANDLE)\n"
+        "no tasks match: sort:due, assignee:raj were looked for as words of a title or notes; "
+        "terms with a key: status:, is:, due:, platform:, post:, state:, needs:@HANDLE\n"
     )
     assert cli("tasks", "nothing-like-it").err == "no tasks match\n"
+    # The app's views by name: "crewdeck tasks mine" is not the Mine view.
+    assert cli("tasks", "mine").err == "no tasks match: mine was looked for as a word (the app's view Mine is crewdeck tasks @me)\n"
     assert "Shoot reel" in cli.ok("tasks", "-sort:due")  # a term, negated, still matches what lacks the words
 
 

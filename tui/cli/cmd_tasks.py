@@ -128,10 +128,7 @@ def cmd_tasks(ctx: Context) -> int:
         width=terminal_width(sys.stdout),
     )  # fmt: skip
     if listed is None:
-        unread = parsed.read_as_text()
-        # "sort:due" is no term: looked for as words, it matched nothing, and "no tasks match" alone said no more.
-        named = f": {', '.join(unread)} {'was' if len(unread) == 1 else 'were'} looked for as words of a title or notes" if unread else ""
-        print(visible(f"no tasks match{named}" + (f" (terms with a key: {query_language.KEYED_TERMS})" if unread else "")), file=sys.stderr)
+        print(visible(_no_match(parsed)), file=sys.stderr)
         note_expired(ctx)
         return 0
     # Written as the rows are read, a window of lines at a time: a long list is never held whole.
@@ -142,6 +139,21 @@ def cmd_tasks(ctx: Context) -> int:
     note_incomplete(listed.untitled[0], "task")
     note_expired(ctx)
     return 0
+
+
+def _no_match(parsed: query_language.Query) -> str:
+    """ "no tasks match", and which words were looked for in titles and notes though typed as a term (``sort:due``) or
+    as the app's view (``mine``): alone it read as if there were nothing to find."""
+    from crewdeck.tui.tasks.views import VIEWS
+
+    keyed = parsed.read_as_text()
+    views = {view.id: view for view in VIEWS if view.query}
+    named = [(word, views[word.lower()]) for word in parsed.text_words() if word.lower() in views]
+    said = [f"{', '.join(keyed)} {'was' if len(keyed) == 1 else 'were'} looked for as words of a title or notes"] if keyed else []
+    said += [f"{word} was looked for as a word (the app's view {view.name} is crewdeck tasks {view.query})" for word, view in named]
+    if keyed:
+        said.append(f"terms with a key: {query_language.KEYED_TERMS}")
+    return "no tasks match" + (f": {'; '.join(said)}" if said else "")
 
 
 def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, object]]:

@@ -84,10 +84,14 @@ class Query:
     def shows_snoozed(self) -> bool:
         return any(t.kind in ("snoozed", "all") for t in self.terms)
 
+    def text_words(self) -> list[str]:
+        """The words looked for in titles and notes, as typed (negated ones aside: they match what lacks them)."""
+        return [t.value for t in self.terms if t.kind == "text" and not t.negate]
+
     def read_as_text(self) -> list[str]:
         """The words typed as a filter's ``key:value`` (``sort:due``, ``assignee:bea``) that no term takes, looked for in
         titles and notes: said with "no tasks match", which alone read as if nothing were to be found."""
-        return [t.value for t in self.terms if t.kind == "text" and _KEYED_WORD.match(t.value)]
+        return [word for word in self.text_words() if _KEYED_WORD.match(word)]
 
 
 #: A word shaped as a term with a key (``sort:due``), not one of a title (``re:brief`` is too, and is looked for).
