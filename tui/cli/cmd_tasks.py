@@ -429,7 +429,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "add",
         parents=parents,
         help="add a task with quick-add syntax",
-        description="Add a task: TEXT with @handle, #tag, +campaign[/platform], !high|!med|!low and due:DATE [TIME] [ZONE].",
+        description="Add a task: TEXT with @handle (@me: you, @none: nobody), #tag, +campaign[/platform], !high|!med|!low and due:DATE [TIME] [ZONE].",
         examples=[
             'crewdeck add "Draft carousel @raj #instagram +spring-launch !high due:fri 17:00"',
             'crewdeck add "Call the printer due:tmrw 10:00 Asia/Tokyo"',
