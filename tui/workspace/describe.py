@@ -364,12 +364,12 @@ def _before(names: Naming, row_id: str, field: str, since: str | None) -> str | 
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _same_rule(names: Naming, row_id: str, value: Any, since: str | None) -> bool:
-    """Whether a task's ``recurrence`` written by the write starting at ``since`` keeps the rule it had before."""
-    if since is None or names.earlier is None or not isinstance(value, dict) or not value.get("rule"):
-        return False
+def _rule_before(names: Naming, row_id: str, since: str | None) -> Any:
+    """The repeat rule a task had before the write starting at ``since``: ``None`` for none, or where it is not known."""
+    if since is None or names.earlier is None:
+        return None
     old = names.earlier(row_id, "recurrence", since)
-    return isinstance(old, dict) and old.get("rule") == value["rule"]
+    return old.get("rule") if isinstance(old, dict) else None
 
 
 def _joined(phrases: list[str], fallback: str) -> str:
@@ -433,9 +433,14 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
     for name_, value in fields.items():
         if name_ in _UNSAID:
             continue
-        if name_ == "recurrence" and _same_rule(names, row_id, value, since):
+        rule = value.get("rule") if name_ == "recurrence" and isinstance(value, dict) else None
+        before = _rule_before(names, row_id, since) if rule else None
+        if rule and before == rule:
             # The series' template took this write's change (``set --future``): the rule is as it was, not "made" now.
             said.append("the same for its next instances" if said else f"changed the next instances of {name}")
+            continue
+        if rule and before:
+            said.append(f"changed {it()} to repeat {Rule.from_json(rule).text()}")  # it repeated already, otherwise
             continue
         old = _before(names, row_id, name_, since) if name_ in OVERWRITTEN else None
         if old is None:
