@@ -240,6 +240,11 @@ def test_set_says_a_snooze_that_wakes_the_task_past_its_due_date_and_keeps_it(cl
     assert late.code == 0 and late.err == "note: snooze: wakes already overdue by 38h (due Mon 11-30 18:30 IST Kolkata)\n"
     assert json.loads(cli.ok("show", wrap, "--json"))["snoozed_until"] == {"utc": "2026-12-02T03:30:00Z", "tz": "Asia/Kolkata"}
     assert cli("set", closed, "snoozed_until=wed 10:00").err == ""
+    # snooze=, as the app's key and the note name it, is snoozed_until=.
+    again = cli("set", wrap, "snooze=tue 09:00 Asia/Kolkata")
+    assert again.err == "note: snooze: wakes already overdue by 14h (due Mon 11-30 18:30 IST Kolkata)\n"
+    assert json.loads(cli.ok("show", wrap, "--json"))["snoozed_until"] == {"utc": "2026-12-01T03:30:00Z", "tz": "Asia/Kolkata"}
+    cli.ok("set", wrap, "snoozed_until=wed 09:00 Asia/Kolkata")
     # A due date moved sooner than the snooze hides the task past it alike.
     sooner = cli("set", wrap, "due=tue")
     assert sooner.err == "note: snooze: wakes already overdue by 14h (due Tue 12-01 18:30 IST Kolkata)\n"

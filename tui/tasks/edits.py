@@ -247,9 +247,13 @@ def _status_before_marked(ws: Workspace, task_id: str, task: dict[str, Any]) -> 
 
 
 def assigned_field(assignment: str) -> str:
-    """The field a ``FIELD=VALUE`` (``+=``, ``-=``) names, unchecked: ``due_date`` is ``due``, as ``set`` reads it."""
+    """The field a ``FIELD=VALUE`` (``+=``, ``-=``) names, unchecked: ``due_date`` is ``due`` and ``snooze`` (as the app's
+    key and set's notes name it) ``snoozed_until``, as ``set`` reads them."""
     name = re.split(r"\+=|-=|=", assignment, maxsplit=1)[0].strip()
-    return "due" if name == "due_date" else name
+    return _FIELD_ALIASES.get(name, name)
+
+
+_FIELD_ALIASES = {"due_date": "due", "snooze": "snoozed_until"}
 
 
 def _assignment(assignment: str) -> tuple[str, str, str]:
