@@ -1010,6 +1010,15 @@ def test_me_and_none_name_an_assignee_as_the_filters_read_them(cli: Cli) -> None
     assert held(nobody)[0] == "raj"
 
 
+def test_a_field_name_is_read_in_any_case(cli: Cli) -> None:
+    """``set ID Assignee=@raj`` said "'Assignee=@raj': write FIELD=VALUE", which it is."""
+    task = cli.ok("add", "Draft reel").strip()
+    said = cli.ok("set", task, "Assignee=@raj", "PRIORITY=high", "Tags+=reel")
+    assert said == "Modified 1 task: assigned “Draft reel” to @raj, set it to high priority, tagged it #reel\n"
+    cli.ok("set", task, "Every=mon 09:00")
+    assert json.loads(cli.ok("show", task, "--json"))["recurrence"]["rule"]["days"] == ["mon"]
+
+
 def test_a_time_typed_in_two_words_is_read_wherever_a_time_is(cli: Cli) -> None:
     """ "due:fri 10 am" made a task due at the end of ana's Friday titled "Recap 10 am"; set due="fri 10 am" and the
     filter's due:<fri 10 am were refused, and every:mon 10 am repeated at the end of the day."""

@@ -249,7 +249,7 @@ def _status_before_marked(ws: Workspace, task_id: str, task: dict[str, Any]) -> 
 def assigned_field(assignment: str) -> str:
     """The field a ``FIELD=VALUE`` (``+=``, ``-=``) names, unchecked: ``due_date`` is ``due`` and ``snooze`` (as the app's
     key and set's notes name it) ``snoozed_until``, as ``set`` reads them."""
-    name = re.split(r"\+=|-=|=", assignment, maxsplit=1)[0].strip()
+    name = re.split(r"\+=|-=|=", assignment, maxsplit=1)[0].strip().lower()  # Due=fri, as a shell's line may have it
     return _FIELD_ALIASES.get(name, name)
 
 
@@ -258,7 +258,7 @@ _FIELD_ALIASES = {"due_date": "due", "snooze": "snoozed_until"}
 
 def _assignment(assignment: str) -> tuple[str, str, str]:
     """``tags+=urgent`` -> ``("tags", "+=", "urgent")``, the field checked."""
-    m = re.match(r"\s*([a-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
+    m = re.match(r"\s*([A-Za-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
     if not m:
         raise UserError(f"{assignment!r}: write FIELD=VALUE (or tags+=x, tags-=x)")
     name, op, text = assigned_field(m.group(1)), m.group(2), m.group(3)
@@ -294,7 +294,7 @@ def parse_rule_text(text: str, me: Member, now: dt.datetime, owner: Member | Non
 
 def _rules_and_fields(assignments: list[str]) -> tuple[list[str], list[str]]:
     """``every=RULE`` assignments, and the others (FIELD=VALUE)."""
-    rules = [a for a in assignments if a.strip().startswith("every=")]
+    rules = [a for a in assignments if a.strip().lower().startswith("every=")]
     _given_once([("every", rule.strip()) for rule in rules])
     return rules, [a for a in assignments if a not in rules]
 
