@@ -763,6 +763,24 @@ async def test_notes_the_task_cannot_take_stay_in_the_editor_with_why(workspace:
     assert record(workspace, task)["notes"] == "Notes from the train."
 
 
+async def test_quick_add_previews_at_me_as_you_and_at_none_as_nobody(workspace: Path) -> None:
+    """Quick-add's @me was "unknown member @me" in its preview (and refused), where the filters read it as you."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Post recap @me")
+        await settle(pilot)
+        assert prompt_preview(app) == "→ “Post recap” · todo · @ana"
+        await pilot.press("ctrl+u", *"Post recap @none")
+        await settle(pilot)
+        assert prompt_preview(app) == "→ “Post recap” · inbox · nobody"
+        await pilot.press("ctrl+u", *"Post recap @me", "enter")
+        await settle(pilot)
+    with Store(workspace) as store:
+        ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+    assert [(t["assignee"], t["status"]) for t in titled(workspace, "Post recap")] == [(ana, "todo")]
+
+
 async def test_the_due_prompt_says_when_the_date_typed_has_passed_already_as_quick_add_does(workspace: Path) -> None:
     """``D`` then "today 08:00" at 10:30 previewed the time alone, where quick-add's preview says "already overdue"."""
     app = make_app(workspace)

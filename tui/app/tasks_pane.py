@@ -509,7 +509,9 @@ class TasksPane(Pane):
         values, draft = result["values"], result["draft"]
         parts = [f"“{values['title']}”", values["status"]]
         if draft.assignee:
-            parts.append(f"@{draft.assignee}")
+            # Whom it names: @me is the one typing (shown by handle, as the row will show it), @none nobody.
+            held = next((m.handle for m in services.members if m.id == values.get("assignee")), None)
+            parts.append(f"@{held}" if held else "nobody")
         if draft.campaign:
             parts.append(f"+{draft.campaign}" + (f"/{draft.platform}" if draft.platform else ""))
         if draft.priority:
