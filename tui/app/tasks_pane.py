@@ -510,8 +510,8 @@ class TasksPane(Pane):
         parts = [f"“{values['title']}”", values["status"]]
         if draft.assignee:
             # Whom it names: @me is the one typing (shown by handle, as the row will show it), @none nobody.
-            held = next((m.handle for m in services.members if m.id == values.get("assignee")), None)
-            parts.append(f"@{held}" if held else "nobody")
+            held = next((m.handle for m in services.members if m.id == values.get("assignee")), draft.assignee)
+            parts.append(f"@{held}" if values.get("assignee") else "nobody")
         if draft.campaign:
             parts.append(f"+{draft.campaign}" + (f"/{draft.platform}" if draft.platform else ""))
         if draft.priority:
