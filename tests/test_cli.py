@@ -1020,7 +1020,7 @@ def test_a_field_name_is_read_in_any_case(cli: Cli) -> None:
 
 
 def test_a_time_typed_in_two_words_is_read_wherever_a_time_is(cli: Cli) -> None:
-    """ "due:fri 10 am" made a task due at the end of ana's Friday titled "Recap 10 am"; set due="fri 10 am" and the
+    """Quick-add's "due:fri 10 am" made a task due at the end of ana's Friday titled "Recap 10 am"; set due="fri 10 am" and the
     filter's due:<fri 10 am were refused, and every:mon 10 am repeated at the end of the day."""
     recap = cli.ok("add", "Recap due:fri 10 am").strip()
     row = json.loads(cli.ok("show", recap, "--json"))

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from crewdeck.tui.tasks import query, quickadd
+from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -74,15 +75,18 @@ def test_a_time_typed_in_two_words_is_one_time(text: str, due_words: list[str], 
     ],
 )
 def test_a_year_after_a_day_of_the_month_is_its_year(cli: Cli, text: str, due_words: list[str], title: str, due: str) -> None:
-    """ "due:dec 10 2027" was the coming Dec 10, 2026, and "2027" a word of the title."""
+    """Quick-add's "due:dec 10 2027" was the coming Dec 10, 2026, and "2027" a word of the title."""
     draft = quickadd.parse(text)
     assert (draft.due_words, draft.title, draft.problems) == (due_words, title, [])
     ws = Workspace.open(cli.workspace)
     assert quickadd.resolve(draft, ws, ws.member_by_handle("ana"), NOW)["due"]["utc"] == due
+    # A year after any other day is no date: refused, not dropped.
+    with pytest.raises(DateError, match="'next fri 2027' is not a date"):
+        parse_day("next fri 2027", NOW.date())
 
 
 def test_noon_is_a_time(cli: Cli) -> None:
-    """ "due:fri noon" was due at the end of Friday, titled "Lunch noon"; "every:day noon" repeated at the end of the day."""
+    """Quick-add's "due:fri noon" was due at the end of Friday, titled "Lunch noon"; "every:day noon" repeated at the end of the day."""
     ws = Workspace.open(cli.workspace)
     ana = ws.member_by_handle("ana")
     lunch = quickadd.parse("Lunch due:fri noon")

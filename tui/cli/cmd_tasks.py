@@ -142,8 +142,8 @@ def cmd_tasks(ctx: Context) -> int:
 
 
 def _no_match(parsed: query_language.Query) -> str:
-    """ "no tasks match", and which words were looked for in titles and notes though typed as a term (``sort:due``) or
-    as the app's view (``mine``): alone it read as if there were nothing to find."""
+    """The line for a list that matches nothing: "no tasks match", and which words were looked for in titles and notes
+    though typed as a term (``sort:due``) or as the app's view (``mine``): alone it read as if there were none."""
     from crewdeck.tui.tasks.views import VIEWS
 
     keyed = parsed.read_as_text()

@@ -239,6 +239,8 @@ def _status_before_marked(ws: Workspace, task_id: str, task: dict[str, Any]) -> 
         return None
     history = ws.store.history(task_id)
     statuses = [op for op in history if op.field == "status"]
+    if not statuses:
+        return None
     cancelled = statuses[-1]  # the status's operation now: the history is in the order the last writer wins
     if not any(op.field == "duplicate_of" and json.loads(op.value) and same_write(op, cancelled) for op in history):
         return None
@@ -246,14 +248,15 @@ def _status_before_marked(ws: Workspace, task_id: str, task: dict[str, Any]) -> 
     return before if before in OPEN_STATUSES else "todo"
 
 
+#: Other names ``set`` reads a field by.
+_FIELD_ALIASES = {"due_date": "due", "snooze": "snoozed_until"}
+
+
 def assigned_field(assignment: str) -> str:
     """The field a ``FIELD=VALUE`` (``+=``, ``-=``) names, unchecked: ``due_date`` is ``due`` and ``snooze`` (as the app's
     key and set's notes name it) ``snoozed_until``, as ``set`` reads them."""
     name = re.split(r"\+=|-=|=", assignment, maxsplit=1)[0].strip().lower()  # Due=fri, as a shell's line may have it
     return _FIELD_ALIASES.get(name, name)
-
-
-_FIELD_ALIASES = {"due_date": "due", "snooze": "snoozed_until"}
 
 
 def _assignment(assignment: str) -> tuple[str, str, str]:

@@ -393,11 +393,11 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
         # The day before the next month's first (December's is the 31st: no next month past 9999).
         last = 31 if today.month == 12 else (today.replace(month=today.month + 1, day=1) - dt.timedelta(days=1)).day
         return _last_working([today.replace(day=n) for n in range(1, last + 1)], works)
-    year = None
-    if len(word.split()) == 3 and _YEAR.match(word.split()[2]):
-        year = int(word.split()[2])  # dec 9 2027: that year's, whether ahead or gone by
-        word = word.rsplit(" ", 1)[0]
-    month_day = _month_day(word)
+    parts = word.split()
+    with_year = len(parts) == 3 and bool(_YEAR.match(parts[2]))
+    month_day = _month_day(" ".join(parts[:2]) if with_year else word)
+    # dec 9 2027: that year's, whether ahead or gone by (a year after any other day is no date).
+    year = int(parts[2]) if with_year and month_day is not None else None
     if month_day is not None:
         month, day = month_day
         try:
