@@ -1019,6 +1019,15 @@ def test_a_field_name_is_read_in_any_case(cli: Cli) -> None:
     assert json.loads(cli.ok("show", task, "--json"))["recurrence"]["rule"]["days"] == ["mon"]
 
 
+def test_a_title_set_is_taken_without_the_spaces_around_it_as_quick_add_takes_it(cli: Cli) -> None:
+    """``set ID "title= Hero copy"`` stored " Hero copy": sorted before every other title, and out of line in lists."""
+    task = cli.ok("add", "Draft").strip()
+    cli.ok("set", task, "title=  Hero copy ")
+    assert json.loads(cli.ok("show", task, "--json"))["title"] == "Hero copy"
+    refused = cli("set", task, "title=   ")
+    assert (refused.code, refused.err) == (2, "crewdeck: error: task.title: must not be empty\n")
+
+
 def test_a_time_typed_in_two_words_is_read_wherever_a_time_is(cli: Cli) -> None:
     """Quick-add's "due:fri 10 am" made a task due at the end of ana's Friday titled "Recap 10 am"; set due="fri 10 am" and the
     filter's due:<fri 10 am were refused, and every:mon 10 am repeated at the end of the day."""

@@ -92,7 +92,9 @@ def field_value(
     """
     raw = text.strip()
     lowered = raw.lower()
-    if name in ("title", "notes", "decline_reason"):
+    if name == "title":
+        return raw  # as quick-add takes it: "title= Hero copy" sorted first, and sat out of line in every list
+    if name in ("notes", "decline_reason"):
         return text
     if name == "status":
         if lowered not in TASK_STATUSES:
