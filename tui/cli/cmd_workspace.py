@@ -700,7 +700,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "--reassign @HANDLE or --unassign, which says where the tasks go.",
     )
     p.add_argument("handle", help="the member's handle")
-    p.add_argument("--reassign", metavar="HANDLE", help="give the member's open tasks to this member (@me: you; none: nobody, as --unassign)")
+    p.add_argument(
+        "--reassign", metavar="HANDLE", help="give the member's open tasks to this member (@me: you; none: nobody, as --unassign)"
+    )
     p.add_argument("--unassign", action="store_true", help="leave the member's open tasks unassigned")
     p.set_defaults(func=cmd_member_rm)
     p = msub.add_parser("list", parents=parents, help="list members", description="List members with their local time now.")
