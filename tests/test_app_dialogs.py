@@ -27,6 +27,7 @@ from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import MARK
 
 from .apphelp import demo_workspace, make_app, prompt_preview, settle, until
+from .conftest import Cli
 
 SIZE = (160, 48)
 
@@ -791,6 +792,24 @@ async def test_notes_the_task_cannot_take_stay_in_the_editor_with_why(workspace:
     assert record(workspace, task)["notes"] == "Notes from the train."
 
 
+async def test_quick_add_previews_at_me_as_you_and_at_none_as_nobody(workspace: Path) -> None:
+    """Quick-add's @me was "unknown member @me" in its preview (and refused), where the filters read it as you."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Post recap @me")
+        await settle(pilot)
+        assert prompt_preview(app) == "→ “Post recap” · todo · @ana"
+        await pilot.press("ctrl+u", *"Post recap @none")
+        await settle(pilot)
+        assert prompt_preview(app) == "→ “Post recap” · inbox · nobody"
+        await pilot.press("ctrl+u", *"Post recap @me", "enter")
+        await settle(pilot)
+    with Store(workspace) as store:
+        ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+    assert [(t["assignee"], t["status"]) for t in titled(workspace, "Post recap")] == [(ana, "todo")]
+
+
 async def test_the_due_prompt_says_when_the_date_typed_has_passed_already_as_quick_add_does(workspace: Path) -> None:
     """``D`` then "today 08:00" at 10:30 previewed the time alone, where quick-add's preview says "already overdue"."""
     app = make_app(workspace)
@@ -805,3 +824,25 @@ async def test_the_due_prompt_says_when_the_date_typed_has_passed_already_as_qui
         await pilot.press("ctrl+u", *"tmrw 08:00")
         await settle(pilot)
         assert "tmrw 08:00" in prompt_preview(app) and "overdue" not in prompt_preview(app)
+
+
+async def test_the_snooze_prompt_says_when_the_task_would_wake_past_its_due_date(cli: Cli) -> None:
+    """Snoozed past its due date, a task was hidden until it was late, and neither ``h``'s preview nor ``set`` said so."""
+    task_id = cli.ok("add", "Draft reel due:tmrw").strip()  # the end of ana's Friday in Berlin, 17:00
+    app = make_app(cli.workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        preview = prompt_preview(app)  # "tomorrow", as the prompt opens: it wakes as ana's Friday starts
+        assert "tmrw 09:00" in preview and "overdue" not in preview, preview
+        await pilot.press("ctrl+u", *"mon")
+        await settle(pilot)
+        assert "Mon 11-30 09:00 CET" in prompt_preview(app) and "wakes already overdue by 2d" in prompt_preview(app)
+        await pilot.press("enter")
+        await settle(pilot)
+    # Said, and kept: the snooze is what was asked for.
+    (task,) = titled(cli.workspace, "Draft reel")
+    assert task["snoozed_until"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}
+    err = cli("set", task_id, "snoozed_until=tue 12:00").err
+    assert err == "note: snooze: wakes already overdue by 3d (due tmrw 17:00 CET)\n"

@@ -224,6 +224,22 @@ def test_filters(cli: Cli) -> None:
     assert ids("status:done") == {c}
 
 
+def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: Cli) -> None:
+    """``tasks @me sort:due`` said "no tasks match", as if ana had none: sort:due is no term, and was looked for in titles;
+    so was ``tasks mine``, the app's view."""
+    cli.ok("add", "Shoot reel @ana")
+    said = cli("tasks", "@me", "sort:due", "assignee:raj")
+    assert (said.code, said.out) == (0, "")
+    assert said.err == (
+        "no tasks match: sort:due, assignee:raj were looked for as words of a title or notes; "
+        "terms with a key: status:, is:, due:, platform:, post:, state:, needs:@HANDLE\n"
+    )
+    assert cli("tasks", "nothing-like-it").err == "no tasks match\n"
+    # The app's views by name: "crewdeck tasks mine" is not the Mine view.
+    assert cli("tasks", "mine").err == "no tasks match: mine was looked for as a word (the app's view Mine is crewdeck tasks @me)\n"
+    assert "Shoot reel" in cli.ok("tasks", "-sort:due")  # a term, negated, still matches what lacks the words
+
+
 def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> None:
     # Thursday 2026-11-26 10:30 in Berlin: the filter reads a date as quick-add does.
     early = cli.ok("add", "Shoot due:fri 16:00").strip()
@@ -974,6 +990,61 @@ def test_a_handle_the_filters_read_as_a_word_is_given_to_no_member(cli: Cli, tmp
     assert (first.code, first.err) == (2, said) and not target.exists()
 
 
+def test_me_and_none_name_an_assignee_as_the_filters_read_them(cli: Cli) -> None:
+    """Quick-add's ``@me`` and ``set assignee=@me`` were "unknown member @me", where ``tasks @me`` lists yours."""
+
+    def held(task_id: str) -> tuple[str | None, str]:
+        row = next(t for t in json.loads(cli.ok("tasks", "all", "--json")) if t["id"] == task_id)
+        return row["assignee"], row["status"]
+
+    mine = cli.ok("add", "Draft reel @me due:fri", as_member="raj").strip()
+    assert held(mine) == ("raj", "todo")  # one's own new task is accepted already, as with @raj
+    # A date alone is the end of the assignee's Friday: raj's 18:30 in Kolkata.
+    assert json.loads(cli.ok("tasks", "@me", "--json", as_member="raj"))[0]["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
+    nobody = cli.ok("add", "Sort the assets @none").strip()
+    assert held(nobody) == (None, "inbox")
+    for text, handle in (("assignee=@me", "ana"), ("assignee=@none", None), ("assignee=ME", "ana"), ("assignee=none", None)):
+        cli.ok("set", nobody, text)
+        assert held(nobody)[0] == handle, text
+    cli.ok("set", nobody, "assignee=me", as_member="raj")  # whoever runs it
+    assert held(nobody)[0] == "raj"
+
+
+def test_a_field_name_is_read_in_any_case(cli: Cli) -> None:
+    """``set ID Assignee=@raj`` said "'Assignee=@raj': write FIELD=VALUE", which it is."""
+    task = cli.ok("add", "Draft reel").strip()
+    said = cli.ok("set", task, "Assignee=@raj", "PRIORITY=high", "Tags+=reel")
+    assert said == "Modified 1 task: assigned “Draft reel” to @raj, set it to high priority, tagged it #reel\n"
+    cli.ok("set", task, "Every=mon 09:00")
+    assert json.loads(cli.ok("show", task, "--json"))["recurrence"]["rule"]["days"] == ["mon"]
+
+
+def test_a_title_set_is_taken_without_the_spaces_around_it_as_quick_add_takes_it(cli: Cli) -> None:
+    """``set ID "title= Hero copy"`` stored " Hero copy": sorted before every other title, and out of line in lists."""
+    task = cli.ok("add", "Draft").strip()
+    cli.ok("set", task, "title=  Hero copy ")
+    assert json.loads(cli.ok("show", task, "--json"))["title"] == "Hero copy"
+    refused = cli("set", task, "title=   ")
+    assert (refused.code, refused.err) == (2, "crewdeck: error: task.title: must not be empty\n")
+
+
+def test_a_time_typed_in_two_words_is_read_wherever_a_time_is(cli: Cli) -> None:
+    """Quick-add's "due:fri 10 am" made a task due at the end of ana's Friday titled "Recap 10 am"; set due="fri 10 am" and the
+    filter's due:<fri 10 am were refused, and every:mon 10 am repeated at the end of the day."""
+    recap = cli.ok("add", "Recap due:fri 10 am").strip()
+    row = json.loads(cli.ok("show", recap, "--json"))
+    assert (row["title"], row["due"]) == ("Recap", {"utc": "2026-11-27T09:00:00Z", "tz": "Europe/Berlin"})
+    cli.ok("set", recap, "due=fri 4:30 pm")
+    assert json.loads(cli.ok("show", recap, "--json"))["due"]["utc"] == "2026-11-27T15:30:00Z"
+    assert [t["id"] for t in json.loads(cli.ok("tasks", "due:<=fri 4:30 pm", "--json"))] == [recap]
+    assert json.loads(cli.ok("tasks", "due:<fri 4:30 pm", "--json")) == []
+    said = cli("add", "Wrap due:fri 5 pm eod")
+    assert (said.code, said.err) == (2, "crewdeck: error: due: eod is a time of its own: give eod or a time, not both\n")
+    standup = cli.ok("add", "Standup every:mon 10 am").strip()
+    assert json.loads(cli.ok("show", standup, "--json"))["title"] == "Standup"
+    assert json.loads(cli.ok("tasks", "--json", "Standup"))[0]["repeat"] == "every mon 10:00 Europe/Berlin"
+
+
 def test_a_date_with_slashes_is_refused_as_a_date_with_the_dates_it_may_mean(cli: Cli) -> None:
     # A slash made it a zone: quick-add said "unknown time zone '31/12'", and a filter "'today 31/12' is not a date".
     task = cli.ok("add", "Brief the designer").strip()
@@ -1092,3 +1163,29 @@ def test_a_duplicate_can_be_pointed_at_another_original(cli: Cli) -> None:
     with Store(cli.workspace) as store:
         row = store.record("task", again) or {}
     assert (row["status"], row["duplicate_of"]) == ("cancelled", second)
+
+
+def test_a_duplicate_unmarked_is_open_again_as_it_was_before_the_mark(cli: Cli) -> None:
+    """``set ID duplicate_of=none`` took the mark away and left the task cancelled: marked by mistake, it stayed closed
+    unless one knew to set its status back, and to what.  Now the mark's cancelling goes with it, said in the line."""
+    original = cli.ok("add", "Draft the brief").strip()
+    doing, fresh, declined = (cli.ok("add", title).strip() for title in ("Brief draft", "Brief again", "Brief thrice"))
+    cli.ok("set", doing, "status=doing")
+    for task in (doing, fresh):
+        cli.ok("set", task, f"duplicate_of={original[:8]}")
+    # Pointed at another original since: still the mark's cancelling.
+    cli.ok("set", doing, f"duplicate_of={fresh[:8]}")
+    said = cli.ok("set", doing, "duplicate_of=none")
+    assert said == "Modified 1 task: unmarked “Brief draft” as a duplicate, reopened as doing\n"
+    assert cli.ok("set", fresh, "duplicate_of=") == "Modified 1 task: unmarked “Brief again” as a duplicate, reopened as inbox\n"
+    # Cancelled before it was marked (declined): taking the mark away leaves it as the decline left it.
+    cli.ok("set", declined, "status=cancelled", "decline_reason=not ours")
+    cli.ok("set", declined, f"duplicate_of={original[:8]}")
+    assert cli.ok("set", declined, "duplicate_of=none") == "Modified 1 task: unmarked “Brief thrice” as a duplicate\n"
+    with Store(cli.workspace) as store:
+        rows = dict(store.records("task"))
+    assert [(rows[t]["status"], rows[t]["duplicate_of"]) for t in (doing, fresh, declined)] == [
+        ("doing", None),
+        ("inbox", None),
+        ("cancelled", None),
+    ]

@@ -531,6 +531,25 @@ def test_a_snooze_at_a_time_the_clocks_skip_or_repeat_is_said_as_a_due_date_is(c
     assert due.err == "note: due: 02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST\n"
 
 
+def test_a_time_the_clocks_skip_or_repeat_is_said_on_the_readers_12_hour_clock(cli: Cli, tmp_path: Path) -> None:
+    """With time_format = "12h", "2:30am" typed was said back as "02:30 does not exist …: 03:30 CEST instead", where
+    every other time the command printed read 3:30am."""
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    said = cli("--config", str(config), "add", "Spring post due:2027-03-28 2:30am")
+    assert said.err == "note: due: 2:30am does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 3:30am CEST instead\n"
+    undated = cli.ok("add", "Autumn post").strip()
+    repeated = cli("--config", str(config), "set", undated, "snoozed_until=2027-10-31 2:30am")
+    assert repeated.err == (
+        "note: snooze: 2:30am happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 2:30am CEST\n"
+    )
+    apia = cli("--config", str(config), "set", said.out.strip(), "due=2011-12-30 10:00 Pacific/Apia")
+    assert apia.err.startswith(
+        "note: due: Fri 2011-12-30 10:00am does not exist in Pacific/Apia (the clocks skip that whole day, from Thu 2011-12-29 "
+        "to Sat 2011-12-31): Sat 2011-12-31 10:00am +14 instead\n"
+    )
+
+
 def test_a_publish_slot_the_clocks_skip_is_said_too(cli: Cli) -> None:
     said = cli("post", "add", "Spring reel +spring-launch/instagram publish:2027-03-28 02:30 Europe/Berlin")
     assert said.code == 0 and said.err == (

@@ -228,6 +228,43 @@ def test_set_says_a_due_that_has_passed_already_as_add_does(cli: Cli, monkeypatc
     assert cli("set", wrap, brief, "due=eow").err == "note: due: already overdue by 45h (Fri 11-27 18:30 IST Kolkata)\n"
 
 
+def test_set_says_a_snooze_that_wakes_the_task_past_its_due_date_and_keeps_it(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snooze past the due date hid the task until it was late, said as any snooze: now one note, in the words of
+    "already overdue", of the first task it does that to, for a snooze or a due date set; none for a snooze ahead of
+    it, or a closed task."""
+    wrap = cli.ok("add", "Wrap @raj due:mon").strip()  # the end of raj's Monday, 18:30 in Kolkata
+    assert cli("set", wrap, "snoozed_until=mon 10:00").err == ""
+    closed = cli.ok("add", "Old wrap due:fri").strip()
+    cli.ok("done", closed)
+    late = cli("set", closed, wrap, "snoozed_until=wed 09:00 Asia/Kolkata")
+    assert late.code == 0 and late.err == "note: snooze: wakes already overdue by 38h (due Mon 11-30 18:30 IST Kolkata)\n"
+    assert json.loads(cli.ok("show", wrap, "--json"))["snoozed_until"] == {"utc": "2026-12-02T03:30:00Z", "tz": "Asia/Kolkata"}
+    assert cli("set", closed, "snoozed_until=wed 10:00").err == ""
+    # snooze=, as the app's key and the note name it, is snoozed_until=.
+    again = cli("set", wrap, "snooze=tue 09:00 Asia/Kolkata")
+    assert again.err == "note: snooze: wakes already overdue by 14h (due Mon 11-30 18:30 IST Kolkata)\n"
+    assert json.loads(cli.ok("show", wrap, "--json"))["snoozed_until"] == {"utc": "2026-12-01T03:30:00Z", "tz": "Asia/Kolkata"}
+    cli.ok("set", wrap, "snoozed_until=wed 09:00 Asia/Kolkata")
+    # A due date moved sooner than the snooze hides the task past it alike.
+    sooner = cli("set", wrap, "due=tue")
+    assert sooner.err == "note: snooze: wakes already overdue by 14h (due Tue 12-01 18:30 IST Kolkata)\n"
+    assert cli("set", wrap, "due=dec 4").err == ""
+    # A snooze that woke already hides nothing: the due date passed is said, as any.
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-03T00:00:00Z")
+    assert cli("set", wrap, "due=2026-12-01").err == "note: due: already overdue by 35h (Tue 12-01 18:30 IST Kolkata)\n"
+
+
+def test_the_notes_of_a_due_passed_and_a_late_snooze_tell_the_time_on_the_readers_clock(cli: Cli, tmp_path: Path) -> None:
+    """With time_format = "12h", "added … due Wed 11-25 3:00pm" came with "note: due: already overdue by 19h (Wed 11-25 15:00 CET)"."""
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    late = cli("--config", str(config), "add", "Wrap due:yesterday 15:00")
+    assert late.err == "note: due: already overdue by 19h (Wed 11-25 3:00pm CET)\n"
+    soon = cli.ok("add", "Recap due:fri 15:00").strip()
+    snoozed = cli("--config", str(config), "set", soon, "snoozed_until=mon")
+    assert snoozed.err == "note: snooze: wakes already overdue by 2d (due tmrw 3:00pm CET)\n"
+
+
 def test_a_post_closer_than_the_publish_lead_has_its_draft_due_now_and_add_says_why(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """The draft was due 24 h before a slot 8 h away: created "16h late", for a lead nobody could have kept; post add
     said nothing of it, where the app's preview said "already overdue"."""

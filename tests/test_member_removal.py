@@ -109,6 +109,15 @@ def test_a_member_without_open_tasks_is_removed_and_told_so(cli: Cli) -> None:
     assert out.strip() == "removed @raj (their history stays); they held no open tasks"
 
 
+@pytest.mark.parametrize(("answer", "heir"), [("@me", "ana"), ("none", None)])
+def test_reassign_names_the_heir_as_a_tasks_assignee_is_named(team: Cli, answer: str, heir: str | None) -> None:
+    """``--reassign @me`` was "unknown member @me", where ``set assignee=@me`` gives a task to whoever runs it."""
+    out = team.ok("member", "rm", "tunde", "--reassign", answer)
+    assert out.strip().endswith(f"now {'assigned to @ana' if heir else 'unassigned'}: “Cut the reel”, “Probe the feed”"), out
+    held = assignees(team)
+    assert held["Cut the reel"] == held["Probe the feed"] == (ids(team)[heir] if heir else None)
+
+
 def test_bad_answers_change_nothing(team: Cli) -> None:
     before = op_count(team)
     assert "two answers" in one_line_error(team("member", "rm", "tunde", "--reassign", "raj", "--unassign"))

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from crewdeck.tui.tasks import query, quickadd
+from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -45,6 +46,55 @@ def test_words_after_the_due_date_are_title_again() -> None:
 def test_due_takes_the_words_of_a_day_people_type(text: str, due_words: list[str], title: str) -> None:
     d = quickadd.parse(text)
     assert (d.due_words, d.title, d.problems) == (due_words, title, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "due_words", "every_words", "title"),
+    [
+        ("Recap due:fri 5 pm", ["fri", "5", "pm"], [], "Recap"),
+        ("Recap due:tmrw 10:30 AM utc to Lagos", ["tmrw", "10:30", "AM", "utc"], [], "Recap to Lagos"),
+        ("Recap due:5 pm now", ["5", "pm"], [], "Recap now"),
+        ("Recap due:dec 9 am", ["dec", "9"], [], "Recap am"),  # the 9th, as before: am is the title's
+        ("Meet at 5 pm due:fri", ["fri"], [], "Meet at 5 pm"),
+        ("Standup every:mon 10 am utc notes", [], ["mon", "10", "am", "utc"], "Standup notes"),
+    ],
+)
+def test_a_time_typed_in_two_words_is_one_time(text: str, due_words: list[str], every_words: list[str], title: str) -> None:
+    """A 12-hour clock is often written "5 pm": "due:fri 5 pm" was due at the end of Friday, "5 pm" in the title."""
+    d = quickadd.parse(text)
+    assert (d.due_words, d.every_words, d.title, d.problems) == (due_words, every_words, title, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "due_words", "title", "due"),
+    [
+        ("Recap due:dec 10 2027 notes", ["dec", "10", "2027"], "Recap notes", "2027-12-10T16:00:00Z"),
+        ("Recap due:10 Dec 2027 5 pm EST x", ["10", "Dec", "2027", "5", "pm", "EST"], "Recap x", "2027-12-10T22:00:00Z"),
+        ("Recap due:jan 5 2026", ["jan", "5", "2026"], "Recap", "2026-01-05T16:00:00Z"),  # gone by: as typed, not the next
+        ("Recap due:next week 2027", ["next", "week"], "Recap 2027", "2026-11-30T16:00:00Z"),  # no year of a week
+    ],
+)
+def test_a_year_after_a_day_of_the_month_is_its_year(cli: Cli, text: str, due_words: list[str], title: str, due: str) -> None:
+    """Quick-add's "due:dec 10 2027" was the coming Dec 10, 2026, and "2027" a word of the title."""
+    draft = quickadd.parse(text)
+    assert (draft.due_words, draft.title, draft.problems) == (due_words, title, [])
+    ws = Workspace.open(cli.workspace)
+    assert quickadd.resolve(draft, ws, ws.member_by_handle("ana"), NOW)["due"]["utc"] == due
+    # A year after any other day is no date: refused, not dropped.
+    with pytest.raises(DateError, match="'next fri 2027' is not a date"):
+        parse_day("next fri 2027", NOW.date())
+
+
+def test_noon_is_a_time(cli: Cli) -> None:
+    """Quick-add's "due:fri noon" was due at the end of Friday, titled "Lunch noon"; "every:day noon" repeated at the end of the day."""
+    ws = Workspace.open(cli.workspace)
+    ana = ws.member_by_handle("ana")
+    lunch = quickadd.parse("Lunch due:fri noon")
+    assert (lunch.title, quickadd.resolve(lunch, ws, ana, NOW)["due"]) == ("Lunch", {"utc": "2026-11-27T11:00:00Z", "tz": "Europe/Berlin"})
+    standup = quickadd.parse("Standup every:day noon")
+    assert standup.title == "Standup"
+    assert quickadd.resolve(standup, ws, ana, NOW)["recurrence"]["rule"]["time"] == "12:00"
+    assert query.parse("due:<fri noon").terms[0].value == "<fri noon"
 
 
 def test_a_backslash_keeps_a_word_literal() -> None:

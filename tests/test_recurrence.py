@@ -268,6 +268,19 @@ def test_this_one_or_all_future_ones(cli: Cli) -> None:
     assert _tasks(cli)[0]["due"] == {"utc": "2026-12-01T09:00:00Z", "tz": "Europe/Berlin"}
 
 
+def test_a_change_for_the_future_ones_says_so_not_that_the_task_was_made_to_repeat(cli: Cli) -> None:
+    """``set ID assignee=@raj --future`` said "assigned “Standup” to @raj, made it repeat every weekday …": the series'
+    template took the change, and the log read as if the task began repeating then (and so did a change of the rule)."""
+    first = cli.ok("add", "Standup @ana every:weekday 09:30").strip()
+    said = cli.ok("set", first, "assignee=@raj", "--future")
+    assert said == "Modified 1 task: assigned “Standup” to @raj, the same for its next instances\n"
+    assert "the same for its next instances" in cli.ok("log", first, "--limit", "1")
+    # A new rule is said as a change of the rule; a plain task made to repeat as that.
+    assert "changed “Standup” to repeat every tue 08:00 Europe/Berlin" in cli.ok("set", first, "every=tue 08:00")
+    plain = cli.ok("add", "Invoice run").strip()
+    assert "made it repeat every month on the 1st 10:00" in cli.ok("set", plain, "every=month on the 1st 10:00")
+
+
 def test_a_task_with_notes_of_several_lines_repeats_and_its_next_instance_keeps_them(cli: Cli) -> None:
     # `every=` was refused ('task.recurrence: text may not hold control characters (U+000A)'): the series' template
     # holds the task's notes, and its line breaks were judged as if the notes were one line.

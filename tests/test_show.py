@@ -107,3 +107,11 @@ def test_show_json_names_who_acted_as_the_member_of_each_change_as_log_json_does
     assert {op["op_id"]: op.get("actor") for op in history} == acted
     assert {(op["member"], op.get("actor")) for op in history} == {("raj", "ana"), ("raj", None)}
     assert all(op["actor_id"] and op["actor_removed"] is False for op in history if "actor" in op)
+
+
+def test_show_names_the_task_a_duplicate_duplicates(cli: Cli) -> None:
+    """``duplicate of  1a2b3c4d``: an id alone, where the history says the title and "waits for" says both."""
+    original = cli.ok("add", "Draft the brief").strip()
+    again = cli.ok("add", "Brief draft").strip()
+    cli.ok("set", again, f"duplicate_of={original}")
+    assert f" duplicate of  {original[:8]} Draft the brief\n" in cli.ok("show", again)

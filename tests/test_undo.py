@@ -425,3 +425,19 @@ def test_an_action_keeps_only_its_own_writes_when_another_member_writes_the_file
     assert undone is not None and post_state(ana, post) == "approved"
     assert store_of(ana).record("task", post)["priority"] == "high"  # type: ignore[index]
     ana.close()
+
+
+def test_the_apps_m_then_its_set_field_of_duplicate_of_none_reopens_the_task_and_undo_cancels_it_again(tmp_path: Path) -> None:
+    """The app's way back from ``m`` (``:`` duplicate_of=none) is set's: the task the mark cancelled is open again, as it
+    was before the mark; undo puts the mark and the cancelling back."""
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    store = store_of(ours)
+    task, original = [r for r, v in store.records("task") if v["status"] == "doing" and not v["post_state"] and not v["series"]][:2]
+    ours.edits.mark_duplicate([task], original)
+    assert (store.record("task", task) or {})["status"] == "cancelled"
+    written = ours.edits.set_assignments(task, ["duplicate_of=none"], NOW)
+    assert ours.edits.words(written.ops).endswith("as a duplicate, reopened as doing")
+    assert ((store.record("task", task) or {})["status"], (store.record("task", task) or {})["duplicate_of"]) == ("doing", None)
+    ours.edits.undo()
+    assert ((store.record("task", task) or {})["status"], (store.record("task", task) or {})["duplicate_of"]) == ("cancelled", original)
+    ours.close()

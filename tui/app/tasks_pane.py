@@ -509,7 +509,9 @@ class TasksPane(Pane):
         values, draft = result["values"], result["draft"]
         parts = [f"“{values['title']}”", values["status"]]
         if draft.assignee:
-            parts.append(f"@{draft.assignee}")
+            # Whom it names: @me is the one typing (shown by handle, as the row will show it), @none nobody.
+            held = next((m.handle for m in services.members if m.id == values.get("assignee")), draft.assignee)
+            parts.append(f"@{held}" if values.get("assignee") else "nobody")
         if draft.campaign:
             parts.append(f"+{draft.campaign}" + (f"/{draft.platform}" if draft.platform else ""))
         if draft.priority:
@@ -524,7 +526,7 @@ class TasksPane(Pane):
             parts.append(f"publish {self._read_by_you(values['publish'], now)}")
         if values.get("recurrence"):
             parts.append(Rule.from_json(values["recurrence"]["rule"]).text())
-        parts += [*clock_change_notes(draft, values, now), *draft.notes]
+        parts += [*clock_change_notes(draft, values, now, services.config.clock24), *draft.notes]
         return "→ " + " · ".join(parts)
 
     def _read_by_you(self, value: dict[str, str], now: dt.datetime) -> str:

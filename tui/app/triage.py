@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import SuspendNotSupported
 from textual.binding import Binding
@@ -30,6 +30,7 @@ from crewdeck.tui.app.undo_keys import step_history
 from crewdeck.tui.app.workers import in_background, refusal
 from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
+from crewdeck.tui.tasks.edits import wakes_overdue
 from crewdeck.tui.tasks.view import task_as_text
 from crewdeck.tui.time.roster import member_labels
 from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc
@@ -132,6 +133,8 @@ class Triage:
         for the first target task (whose assignee's working day a date alone means)."""
         ids = self._targets()
         services = self._services
+        # The task's due date and status, for a snooze's note: read once, on the first key, not on every one.
+        task: list[dict[str, Any]] = []
 
         def preview(text: str) -> str:
             if not ids:
@@ -144,10 +147,14 @@ class Triage:
             instant = parse_utc(value["utc"])
             clock24 = services.config.clock24
             mine = format_local(instant, services.viewer_tz, now, clock24=clock24)
-            # As quick-add's preview says them: a clock change at the time typed, a due date already passed.
-            notes = [clock_change_note(text.split(), value, now)]
+            # As quick-add's preview says them: a clock change at the time typed, a due date already passed, and as
+            # set says it, a snooze that hides the task past its due date.
+            notes = [clock_change_note(text.split(), value, now, clock24)]
             if name == "due":
                 notes.append(services.session.edits.overdue_words(ids[0], value, now))
+            if name == "snoozed_until":
+                task[:] = task or [services.session.reads.task(ids[0])]
+                notes.append(wakes_overdue(task[0], value, now))
             said = "".join(f" · {note}" for note in notes if note)
             if meant_tz == services.viewer_tz:
                 return f"→ {mine}{said}"

@@ -53,7 +53,7 @@ def say_notes(ctx: Context, draft: Draft, values: dict[str, Any]) -> None:
     passed (eow on a Saturday), of a clock change, or of a draft due now as its slot is closer than the publish lead."""
     from crewdeck.tui.tasks import quickadd
 
-    for note in [*quickadd.clock_change_notes(draft, values, ctx.now), *draft.notes]:
+    for note in [*quickadd.clock_change_notes(draft, values, ctx.now, ctx.config.clock24), *draft.notes]:
         print(visible(f"note: {note}"), file=sys.stderr)
     say_overdue(ctx, values)
 
@@ -65,7 +65,7 @@ def say_overdue(ctx: Context, values: dict[str, Any]) -> None:
     overdue = quickadd.overdue_words(values, ctx.now)
     if overdue:
         due = values["due"]
-        when = format_local(parse_utc(due["utc"]), due["tz"], ctx.now, reader_tz=ctx.viewer_tz)
+        when = format_local(parse_utc(due["utc"]), due["tz"], ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)
         print(visible(f"note: due: {overdue} ({when})"), file=sys.stderr)
 
 
@@ -128,7 +128,7 @@ def cmd_tasks(ctx: Context) -> int:
         width=terminal_width(sys.stdout),
     )  # fmt: skip
     if listed is None:
-        print("no tasks match", file=sys.stderr)
+        print(visible(_no_match(parsed)), file=sys.stderr)
         note_expired(ctx)
         return 0
     # Written as the rows are read, a window of lines at a time: a long list is never held whole.
@@ -139,6 +139,21 @@ def cmd_tasks(ctx: Context) -> int:
     note_incomplete(listed.untitled[0], "task")
     note_expired(ctx)
     return 0
+
+
+def _no_match(parsed: query_language.Query) -> str:
+    """The line for a list that matches nothing: "no tasks match", and which words were looked for in titles and notes
+    though typed as a term (``sort:due``) or as the app's view (``mine``): alone it read as if there were none."""
+    from crewdeck.tui.tasks.views import VIEWS
+
+    keyed = parsed.read_as_text()
+    views = {view.id: view for view in VIEWS if view.query}
+    named = [(word, views[word.lower()]) for word in parsed.text_words() if word.lower() in views]
+    said = [f"{', '.join(keyed)} {'was' if len(keyed) == 1 else 'were'} looked for as words of a title or notes"] if keyed else []
+    said += [f"{word} was looked for as a word (the app's view {view.name} is crewdeck tasks {view.query})" for word, view in named]
+    if keyed:
+        said.append(f"terms with a key: {query_language.KEYED_TERMS}")
+    return "no tasks match" + (f": {'; '.join(said)}" if said else "")
 
 
 def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, object]]:
@@ -182,7 +197,7 @@ _ID_SHAPED = re.compile(r"[0-9a-fA-F]{4,32}")
 
 
 def cmd_set(ctx: Context) -> int:
-    from crewdeck.tui.tasks.edits import apply_assignments, assigned_field
+    from crewdeck.tui.tasks.edits import apply_assignments, assigned_field, wakes_overdue
     from crewdeck.tui.workspace import describe
 
     # More ids before the first FIELD=VALUE ("set 1a2b 3c4d priority=high"), as done and rm take: one write for all.
@@ -205,7 +220,11 @@ def cmd_set(ctx: Context) -> int:
     stored = ctx.ws.task(task_ids[0])
     for assignment in words:
         name, text = assigned_field(assignment), assignment.partition("=")[2]
-        note = clock_change_note(text.split(), stored[name], ctx.now) if name in ("due", "publish", "snoozed_until") else None
+        note = (
+            clock_change_note(text.split(), stored[name], ctx.now, ctx.config.clock24)
+            if name in ("due", "publish", "snoozed_until")
+            else None
+        )
         if note:
             print(visible(f"note: {'snooze' if name == 'snoozed_until' else name}: {note}"), file=sys.stderr)
     if any(assigned_field(assignment) == "due" for assignment in words):
@@ -215,6 +234,15 @@ def cmd_set(ctx: Context) -> int:
         open_now = (task for task in tasks if (task["status"] or "inbox") in OPEN_STATUSES)
         if (first_open := next(open_now, None)) is not None:
             say_overdue(ctx, first_open)
+    if any(assigned_field(assignment) in ("snoozed_until", "due") for assignment in words):
+        # A snooze kept, but said when it hides a task past its due date (a snooze set later than it, or a due date set
+        # sooner than a snooze): of the first task it does that to.
+        late = ((task, wakes_overdue(task, task["snoozed_until"], ctx.now)) for task in map(ctx.ws.task, task_ids))
+        if (found := next(((task, said) for task, said in late if said), None)) is not None:
+            task, said = found
+            due = task["due"]
+            when = format_local(parse_utc(due["utc"]), due["tz"], ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)
+            print(visible(f"note: snooze: {said} (due {when})"), file=sys.stderr)
     return 0
 
 
@@ -401,7 +429,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "add",
         parents=parents,
         help="add a task with quick-add syntax",
-        description="Add a task: TEXT with @handle, #tag, +campaign[/platform], !high|!med|!low and due:DATE [TIME] [ZONE].",
+        description="Add a task: TEXT with @handle (@me: you, @none: nobody), #tag, +campaign[/platform], !high|!med|!low and due:DATE [TIME] [ZONE].",
         examples=[
             'crewdeck add "Draft carousel @raj #instagram +spring-launch !high due:fri 17:00"',
             'crewdeck add "Call the printer due:tmrw 10:00 Asia/Tokyo"',

@@ -310,13 +310,15 @@ def cmd_member_rm(ctx: Context) -> int:
         raise Refused(refusal)  # before asking where their tasks go: no answer changes it
     if a.reassign and a.unassign:
         raise UserError("member rm: --reassign and --unassign are two answers; give one")
-    heir = ws.member_by_handle(a.reassign) if a.reassign else None
+    # Named as a task's assignee is: --reassign @me takes them, --reassign none is --unassign.
+    heir = ws.assignee_named(a.reassign, ctx.me) if a.reassign else None
+    unassign = a.unassign or (heir is None and bool(a.reassign))
     if heir is not None and heir.id == member.id:
         raise UserError(f"member rm: @{member.handle}'s tasks cannot go to @{member.handle}; name another member")
     open_tasks = ws.open_tasks_of(member.id)
     # The series whose next instance is theirs, of tasks others hold (or nobody): handed on with the open tasks.
     series = [task for task in _series_to(ws, member.id) if task not in open_tasks]
-    if (open_tasks or series) and heir is None and not a.unassign:
+    if (open_tasks or series) and heir is None and not unassign:
         they = "they go" if len(open_tasks) + len(series) > 1 else "it goes"
         raise UserError(
             f"member rm: @{member.handle} {_to_hand_on(open_tasks, series)}: say where {they} with --reassign @HANDLE or --unassign "
@@ -703,7 +705,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "--reassign @HANDLE or --unassign, which says where the tasks go.",
     )
     p.add_argument("handle", help="the member's handle")
-    p.add_argument("--reassign", metavar="HANDLE", help="give the member's open tasks to this member")
+    p.add_argument(
+        "--reassign", metavar="HANDLE", help="give the member's open tasks to this member (@me: you; none: nobody, as --unassign)"
+    )
     p.add_argument("--unassign", action="store_true", help="leave the member's open tasks unassigned")
     p.set_defaults(func=cmd_member_rm)
     p = msub.add_parser("list", parents=parents, help="list members", description="List members with their local time now.")

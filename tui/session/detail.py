@@ -35,6 +35,8 @@ class TaskDetail:
     #: (id, title, status) of each task this one waits for: status "removed" for a task removed since, "" for one never here.
     depends_on: list[tuple[str, str, str]]
     blocking: list[tuple[str, str, str]]
+    #: The title of the task this one duplicates (its id alone named nothing a person reads); ``None``: no such task here.
+    duplicates: str | None = None
     #: A post's state as read now, with its round ("in review (step 1 of 2 (copy), @mia, still open)"); ``None``: no post.
     post_state: str | None = None
     #: A booked meeting's members, the required first: ``(member, required)``.
@@ -86,6 +88,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         if not guest
     ]
     depends = [(d, *titles.get(d, ("(no such task here)", ""))) for d in record["depends_on"]]
+    original = ws.store.record("task", record["duplicate_of"]) if record["duplicate_of"] else None
     ops = ws.store.history(task_id)
     actor_of = actors(ws.conn)
     naming = Naming.of(ws, tz, now, clock24)
@@ -141,6 +144,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         refused=refused,
         depends_on=depends,
         blocking=blocking,
+        duplicates=text_or(original["title"], untitled_task(record["duplicate_of"])) if original else None,
     )
 
 

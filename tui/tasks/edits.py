@@ -7,18 +7,20 @@ through ``task_values``, so a field accepts the same text everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
+from crewdeck.sync.state.oplog import same_write
 from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
-from crewdeck.tui.tasks.quickadd import parse_due, publish_slot
+from crewdeck.tui.tasks.quickadd import overdue_words, parse_due, publish_slot
 from crewdeck.tui.time.roster import day_spans, week_of
-from crewdeck.tui.time.when import DateError, Moment, format_local, parse_moment_text, typed_clock
+from crewdeck.tui.time.when import DateError, Moment, format_local, parse_moment_text, parse_utc, typed_clock
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -90,7 +92,9 @@ def field_value(
     """
     raw = text.strip()
     lowered = raw.lower()
-    if name in ("title", "notes", "decline_reason"):
+    if name == "title":
+        return raw  # as quick-add takes it: "title= Hero copy" sorted first, and sat out of line in every list
+    if name in ("notes", "decline_reason"):
         return text
     if name == "status":
         if lowered not in TASK_STATUSES:
@@ -102,7 +106,8 @@ def field_value(
             raise UserError(f"priority: {raw!r} is not one of {', '.join(PRIORITIES)}")
         return value
     if name == "assignee":
-        return None if lowered in _NONE else ws.member_by_handle(raw).id
+        member = None if lowered in _NONE else ws.assignee_named(raw, me)
+        return member.id if member else None
     if name == "campaign":
         return None if lowered in _NONE else ws.campaign_by_name(raw).id
     if name == "platform":
@@ -159,6 +164,17 @@ def _snooze_moment(text: str, me: Member, now: dt.datetime, clock24: bool) -> Mo
     return moment
 
 
+def wakes_overdue(task: dict[str, Any], snoozed: dict[str, str] | None, now: dt.datetime) -> str | None:
+    """What to say of a snooze that wakes an open ``task`` after its due date, in the words ``add`` and ``set`` say a
+    due date already passed in (``wakes already overdue by 1d``): it hides the task past its deadline.  ``None`` for a
+    snooze that wakes before it or woke already (at ``now``), a task with no due date, or a closed one, not late."""
+    if not snoozed or not task["due"] or (task["status"] or "inbox") not in OPEN_STATUSES:
+        return None
+    wakes = parse_utc(snoozed["utc"])
+    late = overdue_words({"due": task["due"]}, wakes) if wakes > now else None
+    return f"wakes {late}" if late else None
+
+
 def _wake_moment(moment: Moment, me: Member) -> Moment:
     if moment.has_time or moment.tz != me.tz:
         return moment
@@ -209,18 +225,45 @@ def task_values(ws: Workspace, task_id: str, assignments: list[str], me: Member,
             values["status"] = DUPLICATE_STATUS
         elif status != DUPLICATE_STATUS:
             raise UserError(f"duplicate_of: {itself} is {status}, not open: a duplicate is cancelled, so nothing was marked")
+    if "duplicate_of" in values and values["duplicate_of"] is None and task["duplicate_of"] and "status" not in values:
+        # The mark taken back takes back the cancelling it brought: the task is open again, as it was.
+        reopened = _status_before_marked(ws, task_id, task)
+        if reopened is not None:
+            values["status"] = reopened
     return values
 
 
+def _status_before_marked(ws: Workspace, task_id: str, task: dict[str, Any]) -> str | None:
+    """The status a task had before marking it a duplicate cancelled it: the open one its history says, else todo;
+    ``None`` when the mark did not cancel it (it was cancelled before, or since: declined, say), or it is a post, whose
+    pulling the mark did is undone by the posts' own moves, not by a status."""
+    if task["status"] != DUPLICATE_STATUS or task["post_state"] is not None:
+        return None
+    history = ws.store.history(task_id)
+    statuses = [op for op in history if op.field == "status"]
+    if not statuses:
+        return None
+    cancelled = statuses[-1]  # the status's operation now: the history is in the order the last writer wins
+    if not any(op.field == "duplicate_of" and json.loads(op.value) and same_write(op, cancelled) for op in history):
+        return None
+    before = json.loads(statuses[-2].value) if len(statuses) > 1 else None
+    return before if before in OPEN_STATUSES else "todo"
+
+
+#: Other names ``set`` reads a field by.
+_FIELD_ALIASES = {"due_date": "due", "snooze": "snoozed_until"}
+
+
 def assigned_field(assignment: str) -> str:
-    """The field a ``FIELD=VALUE`` (``+=``, ``-=``) names, unchecked: ``due_date`` is ``due``, as ``set`` reads it."""
-    name = re.split(r"\+=|-=|=", assignment, maxsplit=1)[0].strip()
-    return "due" if name == "due_date" else name
+    """The field a ``FIELD=VALUE`` (``+=``, ``-=``) names, unchecked: ``due_date`` is ``due`` and ``snooze`` (as the app's
+    key and set's notes name it) ``snoozed_until``, as ``set`` reads them."""
+    name = re.split(r"\+=|-=|=", assignment, maxsplit=1)[0].strip().lower()  # Due=fri, as a shell's line may have it
+    return _FIELD_ALIASES.get(name, name)
 
 
 def _assignment(assignment: str) -> tuple[str, str, str]:
     """``tags+=urgent`` -> ``("tags", "+=", "urgent")``, the field checked."""
-    m = re.match(r"\s*([a-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
+    m = re.match(r"\s*([A-Za-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
     if not m:
         raise UserError(f"{assignment!r}: write FIELD=VALUE (or tags+=x, tags-=x)")
     name, op, text = assigned_field(m.group(1)), m.group(2), m.group(3)
@@ -256,7 +299,7 @@ def parse_rule_text(text: str, me: Member, now: dt.datetime, owner: Member | Non
 
 def _rules_and_fields(assignments: list[str]) -> tuple[list[str], list[str]]:
     """``every=RULE`` assignments, and the others (FIELD=VALUE)."""
-    rules = [a for a in assignments if a.strip().startswith("every=")]
+    rules = [a for a in assignments if a.strip().lower().startswith("every=")]
     _given_once([("every", rule.strip()) for rule in rules])
     return rules, [a for a in assignments if a not in rules]
 

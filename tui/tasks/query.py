@@ -50,13 +50,13 @@ from crewdeck.tui.posts.states import STATES as POST_STATES
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.time.when import (
     DateError,
+    clock_words,
     could_be_zone,
     localize,
     moment_words,
     names_an_instant,
     parse_day,
     parse_moment_text,
-    time_shaped,
     utc_iso,
     without_eod,
 )
@@ -83,6 +83,21 @@ class Query:
     @property
     def shows_snoozed(self) -> bool:
         return any(t.kind in ("snoozed", "all") for t in self.terms)
+
+    def text_words(self) -> list[str]:
+        """The words looked for in titles and notes, as typed (negated ones aside: they match what lacks them)."""
+        return [t.value for t in self.terms if t.kind == "text" and not t.negate]
+
+    def read_as_text(self) -> list[str]:
+        """The words typed as a filter's ``key:value`` (``sort:due``, ``assignee:bea``) that no term takes, looked for in
+        titles and notes: said with "no tasks match", which alone read as if nothing were to be found."""
+        return [word for word in self.text_words() if _KEYED_WORD.match(word)]
+
+
+#: A word shaped as a term with a key (``sort:due``), not one of a title (``re:brief`` is too, and is looked for).
+_KEYED_WORD = re.compile(r"[A-Za-z_]+:\S")
+#: The terms with a key, as ``no tasks match`` names them.
+KEYED_TERMS = "status:, is:, due:, platform:, post:, state:, needs:@HANDLE"
 
 
 #: A word: a value in quotes that end the word keeps its spaces (``"landing page"``, ``-'reel cut'``, ``+"Spring Launch"``,
@@ -213,7 +228,7 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
         words = without_eod(words)  # eod is the date alone, as in quick-add: the whole day here
-        if names_an_instant(words[0]) or any(time_shaped(word) for word in words):
+        if names_an_instant(words[0]) or clock_words(words):
             instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now).instant)
             # At a time, < and > leave it out and <= and >= take it; a day is whole either way (due:<fri: on or before it).
             return f"t.due_utc {op or '='} ?", [instant]

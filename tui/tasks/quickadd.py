@@ -2,7 +2,7 @@
 
 ``Draft carousel for launch @ana #instagram +spring-launch !high due:fri 17:00``
 
-* ``@handle`` assignee, ``#tag`` tag, ``+campaign`` (``+campaign/platform``),
+* ``@handle`` assignee (``@me``: you, ``@none``: nobody, as the filters read them), ``#tag`` tag, ``+campaign`` (``+campaign/platform``),
   ``!high`` ``!med`` ``!low`` priority,
 * ``due:`` a date (``fri``, ``tmrw``, ``+3d``, ``dec 9``, ``9 dec``, ``next
   week`` (its Monday), ``eow`` and ``eom`` (the owner's last working day of
@@ -55,6 +55,7 @@ from crewdeck.tui.time.when import (
     parse_time,
     parse_utc,
     relative,
+    split_clock,
     time_shaped,
     utc_iso,
     week_start,
@@ -128,7 +129,9 @@ def parse(text: str) -> Draft:
             rule = [word[6:]] if word[6:] else []
             # A zone after the rule's time in any case ("09:00 utc"), as after a due time: checked, not read into the title.
             while i < len(words) and (
-                is_rule_word(words[i], words[i + 1 :]) or (bool(rule) and time_shaped(rule[-1]) and zone_after_time(words[i]))
+                is_rule_word(words[i], words[i + 1 :])
+                or (bool(rule) and (time_shaped(rule[-1]) or split_clock(rule[-2:], 0) is not None) and zone_after_time(words[i]))
+                or (bool(rule) and split_clock([rule[-1], words[i]], 0) is not None)  # the pm of "10 pm"
             ):
                 rule.append(words[i])
                 i += 1
@@ -210,7 +213,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
     if draft.problems:
         raise UserError(draft.problems[0])
     values: dict[str, Any] = {"title": draft.title, "created_by": creator.id, "created_at": utc_iso(now)}
-    assignee = ws.member_by_handle(draft.assignee) if draft.assignee else None
+    assignee = ws.assignee_named(draft.assignee, creator) if draft.assignee else None
     if assignee is not None:
         values["assignee"] = assignee.id
     # Someone else's new task waits in their inbox; one you make for
@@ -291,11 +294,11 @@ def overdue_words(values: dict[str, Any], now: dt.datetime) -> str | None:
     return "already overdue" + (f" by {late.removesuffix(' late')}" if late.endswith(" late") else "")
 
 
-def clock_change_notes(draft: Draft, values: dict[str, Any], now: dt.datetime) -> list[str]:
+def clock_change_notes(draft: Draft, values: dict[str, Any], now: dt.datetime, clock24: bool = True) -> list[str]:
     """What to tell of a due date or publish slot typed (at ``now``) on a day or at a time the zone skips
-    (it moved forward by the gap) or at a time it repeats."""
+    (it moved forward by the gap) or at a time it repeats, on the reader's clock (``clock24``, else 12-hour)."""
     said = (
-        clock_change_note(draft.due_words, values.get("due"), now),
-        clock_change_note(draft.publish_words, values.get("publish"), now),
+        clock_change_note(draft.due_words, values.get("due"), now, clock24),
+        clock_change_note(draft.publish_words, values.get("publish"), now, clock24),
     )
     return [f"{name}: {note}" for name, note in zip(("due", "publish"), said) if note]

@@ -48,10 +48,12 @@ from crewdeck.tui.time.when import (
     DEFAULT_DUE_TIME,
     DateError,
     could_be_zone,
+    joined_clocks,
     localize,
     names_a_zone,
     parse_time,
     parse_utc,
+    split_clock,
     time_shaped,
     utc_iso,
     zone_after_time,
@@ -190,7 +192,7 @@ def is_rule_word(word: str, following: list[str]) -> bool:
         return True
     if _INTERVAL.match(w) and bool(following) and following[0].lower() in _FREQ_WORDS:
         return True  # "2 weeks"
-    if time_shaped(word):
+    if time_shaped(word) or split_clock([word, *following[:1]], 0) is not None:  # 17:00, 5pm, 5 pm
         return True
     if could_be_zone(word):
         return True
@@ -208,7 +210,7 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
     interval = 1
     #: A number waiting for its unit ("2" of "2 weeks").
     count: int | None = None
-    for word in words:
+    for word in joined_clocks(words):  # "10 am" is a time, not a count of something
         for part in filter(None, word.lower().split(",")):
             if count is not None and part not in _FREQ_WORDS:
                 raise DateError(f"every {count}: a number of days, weeks or months (every 2 weeks)")

@@ -43,7 +43,7 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
     if r["snoozed_until"]:
         fields.append(("snoozed until", snooze_text(r["snoozed_until"], tz, now, clock24)))
     if r["duplicate_of"]:
-        fields.append(("duplicate of", short(r["duplicate_of"])))
+        fields.append(("duplicate of", f"{short(r['duplicate_of'])} {d.duplicates or '(no such task here)'}"))
     if r["recurrence"] and r["recurrence"].get("rule"):
         rule = Rule.from_json(r["recurrence"]["rule"])
         fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']})"))

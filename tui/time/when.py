@@ -47,7 +47,7 @@ _TIME = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?\Z", re.IGNORECASE)
 _AHEAD_WORDS = "today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01"
 _BACK_WORDS = "today, yesterday, fri or dec 9 (the last one gone by), 2026-12-01"
 _OFFSET = re.compile(r"\+(\d{1,4})(min|mo|[hdwm])\Z")
-_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z", re.IGNORECASE)
+_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z|noon\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
 DEFAULT_DUE_TIME = dt.time(17, 0)
 
@@ -203,12 +203,40 @@ def could_be_zone(word: str) -> bool:
     )
 
 
+#: The hour of a time typed in two words, ``5 pm`` or ``10:30 am``, as people write a 12-hour clock.
+_HOUR_BEFORE_AMPM = re.compile(r"[0-9]{1,2}(?::[0-9]{2})?\Z")
+
+
+def split_clock(words: Sequence[str], index: int) -> str | None:
+    """The time typed in two words at ``words[index]`` (``5 pm``), as one (``5pm``); ``None`` where none is."""
+    if index + 1 < len(words) and words[index + 1].lower() in ("am", "pm") and _HOUR_BEFORE_AMPM.match(words[index]):
+        return words[index] + words[index + 1].lower()
+    return None
+
+
+def joined_clocks(words: Sequence[str]) -> list[str]:
+    """``words`` with each time typed in two words as one (``mon 10 am`` is ``mon 10am``)."""
+    joined: list[str] = []
+    for n, word in enumerate(words):
+        if n and split_clock(words, n - 1) is not None:
+            continue  # the "am" or "pm" of the time before
+        joined.append(split_clock(words, n) or word)
+    return joined
+
+
+def clock_words(words: Sequence[str]) -> list[str]:
+    """The times typed in ``words``, each in one word (``5 pm`` as ``5pm``): what is said, or refused, as a time."""
+    return [joined for n, word in enumerate(words) if time_shaped(joined := split_clock(words, n) or word)]
+
+
 def time_shaped(word: str) -> bool:
     """Written as a time of day (``17:00``, ``5pm``), whether or not it is one (``25:00``): meant as a time, checked as one."""
     return bool(_TIME_SHAPE.match(word))
 
 
 def parse_time(text: str) -> dt.time:
+    if text.strip().lower() == "noon":  # as people write 12:00 (midnight is not: which day's?)
+        return dt.time(12, 0)
     m = _TIME.match(text.strip())
     if not m:
         raise DateError(f"{text!r} is not a time (like 17:00 or 5pm)")
@@ -238,9 +266,21 @@ def continues_day(first: str, second: str) -> bool:
     return b in _MONTHS and bool(_DAY_OF_MONTH.match(a))
 
 
+#: The year that may follow a day of the month (``dec 9 2027``, ``9 dec 2027``).
+_YEAR = re.compile(r"20[0-9]{2}\Z")
+
+
+def _year_goes_on(first: str, second: str, third: str) -> bool:
+    """Whether ``third`` is the year of the day of the month ``first second`` (``dec 9 2027``)."""
+    return bool(_YEAR.match(third)) and _month_day(f"{first} {second}".lower()) is not None
+
+
 def day_words(words: list[str]) -> int:
-    """How many of ``words`` (at least one) name a day: two for ``dec 9``, ``9 dec``, ``next week``, ``next fri``."""
-    return 2 if len(words) >= 2 and continues_day(words[0], words[1]) else 1
+    """How many of ``words`` (at least one) name a day: two for ``dec 9``, ``9 dec``, ``next week``, ``next fri``, three
+    for ``dec 9 2027``."""
+    if len(words) < 2 or not continues_day(words[0], words[1]):
+        return 1
+    return 3 if len(words) >= 3 and _year_goes_on(words[0], words[1], words[2]) else 2
 
 
 #: "End of day": the end of the owner's working day (a due date's time).
@@ -249,12 +289,24 @@ EOD = "eod"
 
 def moment_words(taken: list[str], following: Sequence[str]) -> list[str]:
     """The words of one moment as people type it: ``taken`` (its first words, maybe none) and those of
-    ``following`` that go on with it: a day's second word (``dec 9``), then a time (or eod), then a zone."""
+    ``following`` that go on with it: a day's second word (``dec 9``), then a time (or eod; ``5 pm`` is one time
+    in two words), then a zone."""
+    read = list(taken)  # as parse_moment reads them: a time in two words is one
     taken = list(taken)
-    for word in following:
-        if len(taken) >= 2 + day_words(taken) or not _continues_moment(word, taken):
+    n = 0
+    if len(read) == 1 and (joined := split_clock([read[0], *following[:1]], 0)) is not None:
+        read, n = [joined], 1  # due:5 pm, a time alone: today's
+        taken.append(following[0])
+    while n < len(following):
+        word, step = following[n], 1
+        day_goes_on = len(read) == 1 and continues_day(read[0], following[n])  # dec 9 am: the 9th, am a word of the title
+        if len(read) == day_words(read) and not day_goes_on and (joined := split_clock(following, n)) is not None:
+            word, step = joined, 2
+        if len(read) >= 2 + day_words(read) or not _continues_moment(word, read):
             break
-        taken.append(word)
+        read.append(word)
+        taken.extend(following[n : n + step])
+        n += step
     return taken
 
 
@@ -262,6 +314,8 @@ def _continues_moment(word: str, taken: list[str]) -> bool:
     if not taken:
         return True
     if len(taken) == 1 and continues_day(taken[0], word):
+        return True
+    if len(taken) == 2 and day_words(taken) == 2 and _year_goes_on(taken[0], taken[1], word):
         return True
     if len(taken) == day_words(taken) and _is_clock(word):
         return True
@@ -282,7 +336,7 @@ def without_eod(words: Sequence[str]) -> list[str]:
     """``words`` without ``eod``, which is the date alone (the end of its day): ``today`` for ``eod`` (or
     ``eod Asia/Tokyo``) alone.  ``eod`` is a time of its own: with a time (``17:00 eod``) it is refused."""
     kept = [word for word in words if word.lower() != EOD]
-    if len(kept) < len(words) and any(time_shaped(word) for word in kept):
+    if len(kept) < len(words) and clock_words(kept):
         raise DateError("eod is a time of its own: give eod or a time, not both")
     if len(kept) < len(words) and kept and names_an_instant(kept[0]):  # eod dropped, the instant would be taken without a word
         raise DateError(f"eod is a time of its own: give eod or an instant ({kept[0]}), not both")
@@ -339,11 +393,15 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
         # The day before the next month's first (December's is the 31st: no next month past 9999).
         last = 31 if today.month == 12 else (today.replace(month=today.month + 1, day=1) - dt.timedelta(days=1)).day
         return _last_working([today.replace(day=n) for n in range(1, last + 1)], works)
-    month_day = _month_day(word)
+    parts = word.split()
+    with_year = len(parts) == 3 and bool(_YEAR.match(parts[2]))
+    month_day = _month_day(" ".join(parts[:2]) if with_year else word)
+    # dec 9 2027: that year's, whether ahead or gone by (a year after any other day is no date).
+    year = int(parts[2]) if with_year and month_day is not None else None
     if month_day is not None:
         month, day = month_day
         try:
-            return _this_or_other_year(today, month, day, back)
+            return dt.date(year, month, day) if year else _this_or_other_year(today, month, day, back)
         except ValueError:
             raise DateError(f"{text!r} is not a real date") from None
     if word == "yesterday":
@@ -412,7 +470,11 @@ def day_and_time(words: Sequence[str]) -> tuple[str, str | None, int]:
     ``dec 9 17:00`` is ``("dec 9", "17:00", 3)``; a time alone (``17:00``) means today at that time."""
     if time_shaped(words[0]):
         return "today", words[0], 1
+    if (joined := split_clock(words, 0)) is not None:
+        return "today", joined, 2
     used = day_words(list(words))
+    if (joined := split_clock(words, used)) is not None:
+        return " ".join(words[:used]), joined, used + 2
     time_text = words[used] if len(words) > used and time_shaped(words[used]) else None
     return " ".join(words[:used]), time_text, used + (time_text is not None)
 
@@ -614,7 +676,7 @@ def relative(instant: dt.datetime, now: dt.datetime, *, closed: bool = False) ->
 
 def typed_clock(words: Sequence[str]) -> dt.time | None:
     """The time of day typed in ``words`` (``fri 02:30``), as typed: the stored instant may hold a later one (a gap)."""
-    typed = [word for word in words if time_shaped(word)]
+    typed = clock_words(words)
     try:
         return parse_time(typed[0]) if typed else None
     except DateError:
@@ -640,35 +702,40 @@ def whole_day_skipped(day: dt.date, tz: ZoneInfo) -> bool:
     return all(localize(wall, tz).replace(tzinfo=None) != wall for wall in (first, last))
 
 
-def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None, now: dt.datetime) -> str | None:
+def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None, now: dt.datetime, clock24: bool = True) -> str | None:
     """What to tell when the day or time typed in ``words`` (read at ``now``) is one the zone skips, or a
     time it repeats that day, ``value`` (a stored instant and its zone) holding the time the gap moved it
-    to, or the first of the two (see ``localize``); ``None`` when the date stands as typed, once."""
+    to, or the first of the two (see ``localize``); ``None`` when the date stands as typed, once.  Times on
+    the reader's clock (``clock24``, else 12-hour: "2:30am does not exist …: 3:30am EDT instead")."""
     if not value:
         return None
     asked = typed_clock(words)
     instant = parse_utc(value["utc"])
     local = in_zone(instant, value["tz"])
     day = typed_day(words, value["tz"], now)
+
+    def clock(time: dt.time) -> str:
+        return clock_text(dt.datetime.combine(local.date(), time), clock24)
+
     if day is not None and day != local.date() and whole_day_skipped(day, zone(value["tz"])):
         # The clock reads as typed, on a later day: the time alone would tell nothing.
-        typed = f"{day:%a %Y-%m-%d}" + (f" {asked:%H:%M}" if asked is not None else "")
+        typed = f"{day:%a %Y-%m-%d}" + (f" {clock(asked)}" if asked is not None else "")
         return (
             f"{typed} does not exist in {value['tz']} (the clocks skip that whole day, from "
             f"{day - dt.timedelta(days=1):%a %Y-%m-%d} to {day + dt.timedelta(days=1):%a %Y-%m-%d}): "
-            f"{local:%a %Y-%m-%d %H:%M} {zone_abbrev(instant, value['tz'])} instead"
+            f"{local:%a %Y-%m-%d} {clock_text(local, clock24)} {zone_abbrev(instant, value['tz'])} instead"
         )
     if asked is None:
         return None
     if (local.hour, local.minute) != (asked.hour, asked.minute):
         return (
-            f"{asked:%H:%M} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "
-            f"{local:%H:%M} {zone_abbrev(instant, value['tz'])} instead"
+            f"{clock(asked)} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "
+            f"{clock_text(local, clock24)} {zone_abbrev(instant, value['tz'])} instead"
         )
     if local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset():
         return None
     which = "the second" if local.fold else "the first"
     return (
-        f"{asked:%H:%M} happens twice in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go back): "
-        f"{which}, {local:%H:%M} {zone_abbrev(instant, value['tz'])}"
+        f"{clock(asked)} happens twice in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go back): "
+        f"{which}, {clock_text(local, clock24)} {zone_abbrev(instant, value['tz'])}"
     )

@@ -25,7 +25,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MINOR_UNITS, format_minor
 from crewdeck.sync.state.naming import QUOTE, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, Op, same_write
-from crewdeck.sync.state.records import result_key
+from crewdeck.sync.state.records import OPEN_STATUSES, result_key
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.results import targets
 from crewdeck.tui.tasks.edits import format_estimate
@@ -370,6 +370,14 @@ def _before(names: Naming, row_id: str, field: str, since: str | None) -> str | 
     return value if isinstance(value, str) and value.strip() else None
 
 
+def _rule_before(names: Naming, row_id: str, since: str | None) -> Any:
+    """The repeat rule a task had before the write starting at ``since``: ``None`` for none, or where it is not known."""
+    if since is None or names.earlier is None:
+        return None
+    old = names.earlier(row_id, "recurrence", since)
+    return old.get("rule") if isinstance(old, dict) else None
+
+
 def _joined(phrases: list[str], fallback: str) -> str:
     return "; ".join(phrases) if phrases else fallback
 
@@ -424,8 +432,21 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
         said.append(f"marked {it()} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
+    if "duplicate_of" in fields and not fields["duplicate_of"] and fields.get("status") in OPEN_STATUSES:
+        # The mark taken back reopens what it cancelled (``edits``): one move, as marking is.
+        fields.pop("duplicate_of")
+        said.append(f"unmarked {it()} as a duplicate, reopened as {fields.pop('status')}")
     for name_, value in fields.items():
         if name_ in _UNSAID:
+            continue
+        rule = value.get("rule") if name_ == "recurrence" and isinstance(value, dict) else None
+        before = _rule_before(names, row_id, since) if rule else None
+        if rule and before == rule:
+            # The series' template took this write's change (``set --future``): the rule is as it was, not "made" now.
+            said.append("the same for its next instances" if said else f"changed the next instances of {name}")
+            continue
+        if rule and before:
+            said.append(f"changed {it()} to repeat {Rule.from_json(rule).text()}")  # it repeated already, otherwise
             continue
         old = _before(names, row_id, name_, since) if name_ in OVERWRITTEN else None
         if old is None:

@@ -281,6 +281,15 @@ class Workspace:
             raise UserError(f"{what}{self._handle_hint(wanted)}")
         return found
 
+    def assignee_named(self, text: str, me: Member) -> Member | None:
+        """Whom a person names to hold a task (quick-add's ``@who``, ``set assignee=``, ``member rm --reassign``), read as
+        the filters read it: ``me``/``@me`` is ``me``, who runs the command, ``none``/``@none`` nobody (``None``), any
+        other a member's handle.  No member has either word for a handle (``FILTER_WORDS``), so none is shadowed."""
+        wanted = text.strip().lstrip("@").lower()
+        if wanted == "me":
+            return me
+        return None if wanted == "none" else self.member_by_handle(wanted)
+
     def _member_with_handle(self, wanted: str) -> Member | None:
         row = self.conn.execute(
             f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0 AND handle = ? ORDER BY id LIMIT 1", (wanted,)
