@@ -37,7 +37,6 @@ from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
 from crewdeck.tui.ledger.rates import Rate, parse_pair
 from crewdeck.tui.time.when import DateError, check_day
 from crewdeck.tui.workspace.errors import (
-    HEADER_NUL,
     REQUIRED_CELL,
     UserError,
     bad_counted,
@@ -45,14 +44,11 @@ from crewdeck.tui.workspace.errors import (
     csv_header_problem,
     csv_problem,
     empty_file,
-    holds_nul,
-    json_not_csv,
+    header_refusal,
     mapped_missing,
     missing_columns,
     named_again,
-    opens_json,
     summary,
-    unreadable_header,
 )
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -304,10 +300,8 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
             if cells is None:
                 return
             if any(cell.strip() for cell in cells):
-                if header and holds_nul(cells):
-                    raise UserError(unreadable_header(source, line, HEADER_NUL))
-                if header and opens_json(cells[0]):
-                    raise UserError(json_not_csv(source))
+                if header and (refused := header_refusal(source, line, cells)) is not None:
+                    raise UserError(refused)
                 header = False
                 yield line, cells
         line = reader.line_num + 1

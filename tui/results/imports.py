@@ -47,20 +47,16 @@ from crewdeck.tui.results.keys import (
     too_large,
 )
 from crewdeck.tui.workspace.errors import (
-    HEADER_NUL,
     REQUIRED_CELL,
     UserError,
     cells_counted,
     csv_header_problem,
     csv_problem,
     empty_file,
-    holds_nul,
-    json_not_csv,
+    header_refusal,
     mapped_missing,
     missing_columns,
     named_again,
-    opens_json,
-    unreadable_header,
 )
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
@@ -527,10 +523,9 @@ def _rows(
         line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
-        if header and holds_nul(cells):  # LinkedIn's preamble too: no header would be found below it
-            raise UserError(unreadable_header(source, line, HEADER_NUL))
-        if header and opens_json(cells[0]):
-            raise UserError(json_not_csv(source))
+        # LinkedIn's preamble too: no header would be found below a NUL or a JSON opening.
+        if header and (refused := header_refusal(source, line, cells)) is not None:
+            raise UserError(refused)
         if not started:
             # The header is the first row naming the campaign; the lines before describe the report.
             if not any(_bare(cell.strip()).lower() in campaign for cell in cells):

@@ -296,3 +296,13 @@ def csv_header_problem(source: str, line: int, exc: Exception, limit: int | None
 def holds_nul(cells: Sequence[str]) -> bool:
     """Whether a header's ``cells`` hold a NUL (``HEADER_NUL``)."""
     return any("\x00" in cell for cell in cells)
+
+
+def header_refusal(source: str, line: int, cells: Sequence[str]) -> str | None:
+    """What a CSV import says of a header row (``cells``, read on ``line``) it cannot take: one holding a NUL, or the
+    opening of a JSON document; ``None`` for a header to read columns from."""
+    if holds_nul(cells):
+        return unreadable_header(source, line, HEADER_NUL)
+    if cells and opens_json(cells[0]):
+        return json_not_csv(source)
+    return None
