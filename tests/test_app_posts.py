@@ -1053,7 +1053,8 @@ def due_of(path: Path, post_id: str) -> str | None:
 
 async def test_a_calendar_move_takes_the_drafts_due_date_along_and_its_undo_puts_both_back(draft: Path) -> None:
     """The due date `post add` derives from a slot stayed where it was when the calendar moved the slot: a draft moved a
-    day earlier read due after it went out.  It follows the slot (``writing.draft_due_for_slot``), undone with it."""
+    day earlier read due after it went out.  It goes to the publish lead before the slot (``writing.draft_due_for_slot``),
+    undone with it."""
     with Store(draft) as store:
         post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
         # Due a day after its slot (Sat 28 Nov 09:30 UTC), as a slot moved earlier left it before.
@@ -1067,9 +1068,9 @@ async def test_a_calendar_move_takes_the_drafts_due_date_along_and_its_undo_puts
         # An hour later: the due date goes to the publish lead (24 h) before, in raj's hours, and the notice says so.
         assert await _told_after(app, pilot, "plus") == ["moved “Spring post 0”, its draft now due tmrw 11:30 CET"]
         assert slot_of(draft, post_id)[0] == "2026-11-28T10:30:00Z" and due_of(draft, post_id) == "2026-11-27T10:30:00Z"
-        await pilot.press("greater_than_sign")  # a day later, a Sunday: the due date it derived follows, to raj's Friday
+        await pilot.press("greater_than_sign")  # a day later, a Sunday: a due date before the slot stays
         await settle(pilot)
-        assert slot_of(draft, post_id)[0] == "2026-11-29T10:30:00Z" and due_of(draft, post_id) == "2026-11-27T13:00:00Z"
+        assert slot_of(draft, post_id)[0] == "2026-11-29T10:30:00Z" and due_of(draft, post_id) == "2026-11-27T10:30:00Z"
         for _ in range(2):
             [said] = await _told_after(app, pilot, "u")
             assert said.startswith("undid: scheduled “Spring post 0” to publish "), said

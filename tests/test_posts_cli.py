@@ -670,10 +670,10 @@ def test_a_slot_refused_says_what_the_words_stood_for_as_post_add_does(team: Cli
     assert _slot(team, post_id) == slot
 
 
-def test_a_drafts_due_date_follows_its_slot_and_never_falls_after_it(team: Cli) -> None:
+def test_a_drafts_due_date_never_falls_after_its_slot(team: Cli) -> None:
     """`post slot` to a time before the draft's due date left it due after the post went out: the task list, its urgency
-    and the calendar export said "due" of a post gone out already.  The due date `post add` derived from the slot follows
-    it, either way; one of the writer's own stays, unless the slot goes before it."""
+    and the calendar export said "due" of a post gone out already.  A slot moved before the due date takes it to the
+    publish lead before the slot; a due date before the slot is someone's plan and stays, whichever way the slot moves."""
     post_id = _post(team)  # Fri 18:00 in New York; its draft due the publish lead (24 h) before, in raj's hours
 
     def due() -> dict[str, str]:
@@ -681,27 +681,37 @@ def test_a_drafts_due_date_follows_its_slot_and_never_falls_after_it(team: Cli) 
 
     planned = {"utc": "2026-12-03T13:00:00Z", "tz": "Asia/Kolkata"}  # Thu 18:30 in Kolkata, the end of raj's day
     assert due() == planned
+    assert ", its draft" not in team.ok("post", "slot", post_id, "fri", "20:00", as_member="raj")
+    assert due() == planned  # later: the plan stands
     # 12:30 UTC today, before the due date: the draft is due the lead before it, passed already, so said late.
     said = team.ok("post", "slot", post_id, "2026-12-03", "07:30", as_member="raj").strip()
     assert said == (
         f"{post_id[:8]} idea, slot today 18:00 IST Kolkata (today 07:30 EST for the audience), its draft now due "
         "Wed 12-02 18:00 IST Kolkata"
     )
-    assert due() == {"utc": "2026-12-02T12:30:00Z", "tz": "Asia/Kolkata"}
-    # Back to Friday: the derived due date follows, to where `post add` put it.
-    assert team.ok("post", "slot", post_id, "fri", "18:00", as_member="raj").strip().endswith("its draft now due today 18:30 IST Kolkata")
-    assert due() == planned
-    # A due date of the writer's own, given with `set ID publish=`, is the one set; a later move leaves it, while
-    # a slot moved before it takes it along (`set ID publish=` moves a slot as `post slot` does).
-    team.ok("set", post_id, "due=2026-12-03 12:00", as_member="raj")
-    team.ok("post", "slot", post_id, "sat", "09:00", as_member="raj")
-    assert due() == {"utc": "2026-12-03T06:30:00Z", "tz": "Asia/Kolkata"}
+    late = {"utc": "2026-12-02T12:30:00Z", "tz": "Asia/Kolkata"}
+    assert due() == late
+    # Back to Friday: a due date before the slot stays where it is (nothing says whether `post add` derived it).
+    assert ", its draft" not in team.ok("post", "slot", post_id, "fri", "18:00", as_member="raj")
+    assert due() == late
+    # A due date given with `set ID publish=` is the one set, wherever it falls; a slot moved before a due date takes
+    # it along (`set ID publish=` moves a slot as `post slot` does).
     team.ok("set", post_id, "publish=2026-12-04 09:00", "due=2026-12-05 08:00", as_member="raj")
     assert due() == {"utc": "2026-12-05T02:30:00Z", "tz": "Asia/Kolkata"}
     team.ok("set", post_id, "publish=2026-12-04 09:00", as_member="raj")  # the slot it has: nothing moves
     assert due() == {"utc": "2026-12-05T02:30:00Z", "tz": "Asia/Kolkata"}
     team.ok("set", post_id, "publish=2026-12-03 07:30", as_member="raj")
-    assert due() == {"utc": "2026-12-02T12:30:00Z", "tz": "Asia/Kolkata"}
+    assert due() == late
+
+
+def test_an_approved_posts_due_date_stays_where_the_slot_goes(team: Cli) -> None:
+    """An approved post's draft is done: a slot moved before its due date leaves it, where it made the approved post read
+    late at the top of the task list."""
+    post_id = _approved(team)
+    before = json.loads(team.ok("show", post_id, "--json"))["due"]
+    said = team.ok("post", "slot", post_id, "2026-12-03", "07:30", as_member="raj")  # 12:30 UTC, before the due date
+    assert ", its draft" not in said
+    assert json.loads(team.ok("show", post_id, "--json"))["due"] == before
 
 
 def test_set_publish_with_a_status_that_closes_the_post_is_refused_as_a_move_of_a_closed_posts_slot(team: Cli) -> None:
@@ -737,7 +747,7 @@ def test_a_missed_post_takes_no_slot_but_from_its_resume_and_says_so(team: Cli, 
     assert _slot(team, post_id) == slot and _state(team, post_id) == "missed"
     # The new slot is said as `post slot` says it: on your clock and the audience's.
     assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00").strip() == (
-        f"{post_id[:8]} approved, slot Tue 12-08 15:00 CET (Tue 12-08 09:00 EST for the audience), its draft now due Mon 12-07 14:00 CET"
+        f"{post_id[:8]} approved, slot Tue 12-08 15:00 CET (Tue 12-08 09:00 EST for the audience)"
     )
 
 
@@ -809,8 +819,7 @@ def test_a_crisis_pauses_posts_in_its_scope_until_each_is_resumed(team: Cli, mon
         "cannot resume “Launch reel”: the new slot has passed already (2026-12-04 09:00 is Fri 12-04 09:00 EST)\n"
     )
     assert team.ok("post", "resume", post_id, "--slot", "2026-12-08 09:00", as_member="raj").strip() == (
-        f"{post_id[:8]} scheduled, slot Tue 12-08 19:30 IST Kolkata (Tue 12-08 09:00 EST for the audience), its draft now due "
-        "Mon 12-07 18:30 IST Kolkata"
+        f"{post_id[:8]} scheduled, slot Tue 12-08 19:30 IST Kolkata (Tue 12-08 09:00 EST for the audience)"
     )
     assert "it is scheduled, not paused" in one_line_error(team("post", "resume", post_id, as_member="raj"))
     assert team.ok("crisis", "status").strip() == "no crisis is open"
@@ -1183,15 +1192,9 @@ def test_post_slot_says_the_slot_it_set_on_your_clock_and_the_audiences(team: Cl
     # It said only "ID idea": not when the post now goes out, which moves from clock to clock.
     post_id = _post(team)  # Spring Launch's audience is in New York; ana's clock is Berlin's
     said = team.ok("post", "slot", post_id, "2026-12-10 09:00")
-    # Its draft's due date, which `post add` derived from the slot, follows it (the publish lead before it, in raj's hours).
-    assert said == (
-        f"{post_id[:8]} idea, slot Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience), its draft now due Wed 12-09 14:00 CET\n"
-    )
+    assert said == f"{post_id[:8]} idea, slot Thu 12-10 15:00 CET (Thu 12-10 09:00 EST for the audience)\n"
     said = team.ok("post", "slot", post_id, "2026-12-10", "09:00", "Europe/Paris")
-    assert said == (
-        f"{post_id[:8]} idea, slot Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris), "
-        "its draft now due Wed 12-09 09:00 CET\n"
-    )
+    assert said == f"{post_id[:8]} idea, slot Thu 12-10 09:00 CET (Thu 12-10 03:00 EST for the audience; set in Europe/Paris)\n"
 
 
 def test_post_show_names_the_zone_a_slot_was_set_in_when_it_is_not_the_audiences(team: Cli) -> None:

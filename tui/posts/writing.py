@@ -325,38 +325,36 @@ APPROVED = (*PUBLISHABLE, "paused", "missed")
 
 def move_slot(store: Store, member: str, post_id: str, now: dt.datetime, slot: dict[str, str], typed: str = "") -> PostView:
     """A new publish slot (approvals stay: the content is the same), if ``check_slot`` lets the post take it, and the
-    draft's due date with it when that follows the slot (``draft_due_for_slot``).  ``typed``: what the words
+    draft's due date with it when the slot goes before it (``draft_due_for_slot``).  ``typed``: what the words
     given stood for ("sat is today 11:00 CET"), said after a refusal of the slot."""
     check_slot(store, view(store, post_id, now), now, slot, typed)
-    due = draft_due_for_slot(store, post_id, slot)
+    due = draft_due_for_slot(store, post_id, slot, now)
     with store.write(member) as w:
         w.set("task", post_id, {"publish": slot, **({"due": due} if due else {})})
     return view(store, post_id, now)
 
 
-def draft_due_for_slot(store: Store, post_id: str, slot: dict[str, str]) -> dict[str, str] | None:
-    """The post's new due date for ``slot`` (``None``: it keeps its own): the publish lead before the slot, in its
-    writer's working hours, as ``post add`` sets it (``quickadd``), when its due date is the one the old slot gave it
-    (it follows the slot, either way) or would fall after the new slot.  A slot moved earlier than the due date left
-    "due tmrw" on a post that went out today, in the task list, its urgency and the calendar export; a due date of
-    the writer's own before the slot is their plan, and stays.  One the lead puts in the past is said late, as it is:
-    the draft is behind its lead, and a later move of the slot still finds it the old slot's to follow."""
+def draft_due_for_slot(store: Store, post_id: str, slot: dict[str, str], now: dt.datetime) -> dict[str, str] | None:
+    """The post's new due date for ``slot`` (``None``: it keeps its own): when a post still being drafted (not approved)
+    has a due date after the new slot, the publish lead before the slot, in its writer's working hours, as ``post add``
+    sets it (``quickadd``).  A slot moved earlier than the due date left "due tmrw" on a post that went out today, in the
+    task list, its urgency and the calendar export.  A due date before the slot is someone's plan, kept wherever the
+    slot goes (nothing records whether ``post add`` derived it, and a teammate may have typed it); an approved post's
+    draft is done, so its due date is history, not a deadline to move.  One the lead puts in the past is said late, as
+    it is: the draft is behind its lead."""
     from crewdeck.tui.tasks.deadlines import draft_due
     from crewdeck.tui.workspace.workspace import Workspace
 
-    row = store.conn.execute(
-        "SELECT post_state, due_utc, due_tz, assignee, created_by, publish_utc FROM task WHERE id = ?", (post_id,)
-    ).fetchone()
-    if row is None or row[0] is None or row[1] is None:
+    post = read_post(store.conn, post_id, now)  # approved as everyone reads it (its round), not as stored
+    row = store.conn.execute("SELECT due_utc, due_tz, assignee, created_by FROM task WHERE id = ?", (post_id,)).fetchone()
+    if post is None or post.state in APPROVED or row is None or row[0] is None:
         return None
-    at, due = _slot_instant(slot), parse_utc(row[1])
-    writer = Workspace(store).member(row[3] or row[4] or "")
-    lead = shared_publish(store.conn).lead_hours
-    followed = row[5] is not None and draft_due(parse_utc(row[5]), writer, lead) == due
-    new = draft_due(at, writer, lead)
-    if new == due or not (followed or due > at):
+    at = _slot_instant(slot)
+    if parse_utc(row[0]) <= at:
         return None
-    return {"utc": instant_text(new), "tz": writer.tz if writer else row[2]}
+    writer = Workspace(store).member(row[2] or row[3] or "")
+    new = draft_due(at, writer, shared_publish(store.conn).lead_hours)
+    return {"utc": instant_text(new), "tz": writer.tz if writer else row[1]}
 
 
 def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None, typed: str = "") -> None:
@@ -520,7 +518,7 @@ def resume(
     values: dict[str, Any] = {"resumed_from": sorted({*_resumed(store, post_id), *(c.id for c in post.held_by)})}
     if slot is not None:
         values["publish"] = slot
-        due = draft_due_for_slot(store, post_id, slot)
+        due = draft_due_for_slot(store, post_id, slot, now)
         if due:
             values["due"] = due
     with store.write(member) as w:

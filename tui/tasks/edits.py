@@ -346,9 +346,9 @@ def apply_assignments(
         from crewdeck.tui.posts.writing import check_task_slot, draft_due_for_slot
 
         check_task_slot(ws.store, task_id, now, values["publish"], closed.get("post_state"))
-        due = draft_due_for_slot(ws.store, task_id, values["publish"]) if values["publish"] and "due" not in values else None
+        due = draft_due_for_slot(ws.store, task_id, values["publish"], now) if values["publish"] and "due" not in values else None
         if due:
-            values["due"] = due  # as `post slot` moves it: the draft's due date follows its slot, and never falls after it
+            values["due"] = due  # as `post slot` moves it: a draft's due date never falls after its slot
     if values:
         typed = [typed_clock(text.split()) for name, _, text in map(_assignment, fields) if name == "due"]
         recurrence.edit(ws, w, task_id, values, future=future, typed=typed[-1] if typed else None)
