@@ -25,6 +25,7 @@ from starlette.websockets import WebSocketDisconnect
 from textual.geometry import Region
 
 from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
@@ -441,13 +442,37 @@ def test_a_session_left_unused_past_the_idle_timeout_ends_and_its_tab_and_page_s
             page.send_text(json.dumps(["ping", "1"]))  # the page's, with nobody at it: no use
             assert json.loads(page.receive_text()) == ["pong", "1"]
             assert signin.live_session(server.conn, cookie, clock[0]) is not None
-            clock[0] += dt.timedelta(minutes=6)  # an hour and a minute after the key
+            # An hour and two minutes after the key: past the hour and the step of a minute a use is written in at most
+            # (a use within it goes unwritten, so the end waits that long too, never coming sooner than an hour after one).
+            clock[0] += dt.timedelta(minutes=7)
             assert signin.live_session(server.conn, cookie, clock[0]) is None  # so the watch ends the app
             closed = page.receive()
         assert closed["type"] == "websocket.close" and (closed["code"], closed["reason"]) == (4403, said)
         page_said = re.search(r'<p class="error" id="error">([^<]*)</p>', c.get("/").text)
         assert page_said is not None and page_said.group(1) == said
     assert server.started == 1
+
+
+def test_a_sessions_use_is_never_waited_for_and_a_use_left_unwritten_puts_its_end_off(team: Path) -> None:
+    """The server writes a session's use on its event loop, on a key: it waited up to the file's busy timeout (30 s) for
+    another process's write (an app saving, an import), holding every browser's keys and pages meanwhile.  A busy file is
+    now left for the next use.  And the uses a step after a written one go unwritten, so the end is put off by the step:
+    a session ended 59 minutes after its last key read "left unused for 1 hour"."""
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    now = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
+    hour, step = dt.timedelta(hours=1), dt.timedelta(minutes=1)
+    with Store(team) as store:
+        cookie, _ = signin.sign_in_with_token(store.conn, token, now)
+        session = signin.live_session(store.conn, cookie, now)
+        assert session is not None
+        with Store(team) as other:
+            other.conn.execute("BEGIN IMMEDIATE")  # another process writing
+            assert signin.used(store.conn, session.id, now, hour, slack=step) is False
+            other.conn.execute("ROLLBACK")
+        assert signin.used(store.conn, session.id, now, hour, slack=step) is True
+        # Used again 59 s later, unwritten (within the step): an hour after that use it is still live.
+        assert signin.live_session(store.conn, cookie, now + dt.timedelta(seconds=59) + hour) is not None
+        assert signin.live_session(store.conn, cookie, now + hour + step) is None
 
 
 def test_an_idle_link_session_says_to_ask_for_a_new_link_and_with_no_idle_timeout_a_session_lasts_its_time(team: Path) -> None:

@@ -262,11 +262,10 @@ class WebServer:
         last = self._used.get(session_id)
         if last is not None and now - last < self._use_step:
             return
-        try:
-            signin.used(self.conn, session_id, now, self.idle)
-        except sqlite3.OperationalError:
-            return  # the file busy past the timeout: written at the next use
-        self._used[session_id] = now
+        # Uses within a step of this one go unwritten: the session's end is put off by the step too, so it comes an idle
+        # time after the last use at the soonest, as the tab will say.  A busy file is left for the next use.
+        if signin.used(self.conn, session_id, now, self.idle, slack=self._use_step):
+            self._used[session_id] = now
 
     def _session(self, conn: HTTPConnection) -> tuple[str, signin.WebSession] | None:
         cookie = conn.cookies.get(COOKIE, "")

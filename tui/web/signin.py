@@ -452,16 +452,32 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
     return f"Your session as {who} has ended: {why}." if named else f"Your session has ended: {why}."
 
 
-def used(conn: sqlite3.Connection, session_id: str, now: dt.datetime, idle: dt.timedelta | None) -> None:
-    """The session was used at ``now``: it ends ``idle`` from now unless used again (``None``: never for want of use).
-    A session that ended meanwhile, unused past its idle time too, stays ended."""
-    idle_until, idle_seconds = (stamp(now + idle), int(idle.total_seconds())) if idle is not None else (None, None)
-    with conn:
-        conn.execute(
-            """UPDATE web_session SET idle_until = :until, idle_seconds = :seconds
-               WHERE id = :id AND ended_at IS NULL AND (idle_until IS NULL OR idle_until > :now)""",
-            {"until": idle_until, "seconds": idle_seconds, "id": session_id, "now": stamp(now)},
-        )
+def used(
+    conn: sqlite3.Connection, session_id: str, now: dt.datetime, idle: dt.timedelta | None, slack: dt.timedelta = dt.timedelta(0)
+) -> bool:
+    """The session was used at ``now``: it ends ``idle`` (and ``slack``, the uses not written since) from now unless used
+    again (``None``: never for want of use).  A session that ended meanwhile, unused past its idle time too, stays ended.
+
+    Never waits for another process's write, as every other write here may: the server writes this on its event loop, on
+    a key, where waiting would hold every browser's keys and pages.  ``False`` when the file was busy: nothing written,
+    for the next use to write."""
+    idle_until, idle_seconds = (stamp(now + idle + slack), int(idle.total_seconds())) if idle is not None else (None, None)
+    waits = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        with conn:
+            conn.execute(
+                """UPDATE web_session SET idle_until = :until, idle_seconds = :seconds
+                   WHERE id = :id AND ended_at IS NULL AND (idle_until IS NULL OR idle_until > :now)""",
+                {"until": idle_until, "seconds": idle_seconds, "id": session_id, "now": stamp(now)},
+            )
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {waits}")
+    return True
 
 
 def end_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> None:
