@@ -367,3 +367,7 @@ def test_a_header_of_bracketed_names_is_no_json(cli: Cli, tmp_path: Path) -> Non
     path.write_text("[Date],[Campaign],[Category],[Payee],[Amount]\n2026-11-01,spring-launch,ads,Meta,12.00 EUR\n", encoding="utf-8")
     maps = "date=[Date],campaign=[Campaign],category=[Category],payee=[Payee],amount=[Amount]"
     assert cli.ok("ledger", "import", str(path), "--map", maps) == "imported 1 entry\n"
+    # Quoted, a name that opens as JSON would ("[1] date": its cell, the quotes gone): the file opens with a quote.
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('"[1] date",campaign,category,payee,amount\n2026-11-02,spring-launch,ads,Meta,13.00 EUR\n', encoding="utf-8")
+    assert cli.ok("ledger", "import", str(quoted), "--map", "date=[1] date") == "imported 1 entry\n"

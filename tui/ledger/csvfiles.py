@@ -45,9 +45,11 @@ from crewdeck.tui.workspace.errors import (
     csv_problem,
     empty_file,
     header_refusal,
+    json_not_csv,
     mapped_missing,
     missing_columns,
     named_again,
+    opens_json,
     summary,
 )
 from crewdeck.tui.workspace.separators import separator as csv_separator
@@ -283,6 +285,8 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
     ``problems`` and the reading goes on from the line after it, so that one run names every bad row; a header that is
     not CSV, or holds a NUL, or a file of JSON, is a ``UserError`` of the whole file (no row can be read without it:
     none is counted)."""
+    if opens_json(text):
+        raise UserError(json_not_csv(source))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     line = 1
     header = True

@@ -54,9 +54,11 @@ from crewdeck.tui.workspace.errors import (
     csv_problem,
     empty_file,
     header_refusal,
+    json_not_csv,
     mapped_missing,
     missing_columns,
     named_again,
+    opens_json,
 )
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
@@ -251,7 +253,9 @@ def run(
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
     report: dict[str, str] = {}  # a LinkedIn preamble's "Report Start" and "Report End", as ISO days
     text = _Lines(lines)
-    separator, lines = _separator(text)
+    separator, opening, lines = _separator(text)
+    if opens_json(opening):
+        raise UserError(json_not_csv(source))
     rows = _rows(lines, separator, source, fmt, problems, {_bare(name).lower() for name in campaign_names}, report)
     first = next(rows, None)
     if first is None:
@@ -523,7 +527,7 @@ def _rows(
         line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
-        # LinkedIn's preamble too: no header would be found below a NUL or a JSON opening.
+        # LinkedIn's preamble too: no header would be found below a NUL.
         if header and (refused := header_refusal(source, line, cells)) is not None:
             raise UserError(refused)
         if not started:
@@ -543,13 +547,14 @@ def _rows(
 _LOOKED_AT = 50
 
 
-def _separator(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
-    """What separates the columns, and the lines: tabs or semicolons when the first lines hold more of them than commas
+def _separator(lines: Iterator[str]) -> tuple[str, str, Iterator[str]]:
+    """What separates the columns, the first lines as one text, and the lines: tabs or semicolons when the first lines hold more of them than commas
     (Excel's "Unicode Text" saves a sheet with tabs, Excel in a locale with a decimal comma its "CSV" with semicolons, as
     ``ledger import`` and the task imports read them), else commas.  The first lines, not the first with any: LinkedIn's
     report opens with lines such as "Date Generated: Nov 22, 2026, 9:00 AM"."""
     seen = list(islice(lines, _LOOKED_AT))
-    return csv_separator("".join(seen)), chain(seen, lines)
+    opening = "".join(seen)
+    return csv_separator(opening), opening, chain(seen, lines)
 
 
 class _Lines:

@@ -299,10 +299,7 @@ def holds_nul(cells: Sequence[str]) -> bool:
 
 
 def header_refusal(source: str, line: int, cells: Sequence[str]) -> str | None:
-    """What a CSV import says of a header row (``cells``, read on ``line``) it cannot take: one holding a NUL, or the
-    opening of a JSON document; ``None`` for a header to read columns from."""
-    if holds_nul(cells):
-        return unreadable_header(source, line, HEADER_NUL)
-    if cells and opens_json(cells[0]):
-        return json_not_csv(source)
-    return None
+    """What a CSV import says of a header row (``cells``, read on ``line``) it cannot take, one holding a NUL (``None``
+    for a header to read columns from).  JSON is told by the file's opening text (``opens_json``), not by a header's
+    cells, whose quotes are gone: ``"[1] date"`` opens no JSON document, its cell ``[1] date`` would."""
+    return unreadable_header(source, line, HEADER_NUL) if holds_nul(cells) else None
