@@ -917,4 +917,12 @@ def test_an_amount_written_with_a_currency_symbol_is_refused_naming_the_symbol(t
         f"{line}: amount: unknown currency '{symbol}' (use an ISO 4217 code such as EUR, USD, JPY)"
         for line, symbol in ((2, "€"), (3, "€"), (4, "£" if mark else "$"))
     ]
+    # With a currency column as well, the symbol is said alike (it was "write it as a number and a currency", of a row
+    # that has both).
+    rows = "".join(f'2026-11-0{n},spring-launch,tools,Canva,"{amount}",EUR\n' for n, amount in enumerate(amounts, start=1))
+    path = _write(tmp_path, "date,campaign,category,payee,amount,currency\n" + rows, "with_currency.csv")
+    assert _listed(team("ledger", "import", path, *mark), path) == [
+        f"{line}: amount: unknown currency '{symbol}' (use an ISO 4217 code such as EUR, USD, JPY)"
+        for line, symbol in ((2, "€"), (3, "€"), (4, "£" if mark else "$"))
+    ]
     assert team.ok("export") == before

@@ -535,8 +535,8 @@ def _entry_row(
     amount = _read_cell(early, "amount", lambda: reading.amount(cell["amount"]))
     currency = _read_cell(early, "currency", lambda: _currency_cell("currency", cell["currency"]) if cell.get("currency") else "")
     number, _, named = amount.rpartition(" ")
-    if currency and number and named.isascii() and named.isalpha():  # the amount names its currency as well
-        if named.upper() != currency.upper():
+    if currency and number:  # the amount names its currency as well: a code, or a symbol ("€12.50") the checks refuse by name
+        if named.isascii() and named.isalpha() and named.upper() != currency.upper():
             early["amount"] = (
                 f"amount {quoted(cell['amount'])} is in {named.upper()}, but its currency column says {quoted(cell['currency'])}"
             )
