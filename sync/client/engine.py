@@ -37,6 +37,7 @@ from crewdeck.sync.client.remote import (
     Client,
     ClockOff,
     Offline,
+    Overwritten,
     Remote,
     SyncError,
     mark_removed,
@@ -84,6 +85,8 @@ class SyncStatus:
     resent: int = 0
     #: Of those, the ones refused when sent again (``server_restored`` says so).
     refused_again: int = 0
+    #: Fields changed here that another member's edit made meanwhile replaced in the last round (``remote.overwritten``).
+    overwritten: tuple[Overwritten, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -280,6 +283,7 @@ class SyncEngine:
                         result.restored,
                         result.resent,
                         result.refused_again,
+                        result.overwritten,
                     )
                 )
                 self._pause(self.poll_interval, store, made, until_change=True)

@@ -428,6 +428,47 @@ class RoundResult:
     resent: int = 0
     #: Of those, the ones the server refused when sent again: replicas that pulled them before still hold them.
     refused_again: int = 0
+    #: Fields changed here before this round that another member's edit, pulled in it, replaced (``overwritten``).
+    overwritten: tuple[Overwritten, ...] = ()
+
+
+@dataclass(frozen=True)
+class Overwritten:
+    """A field this replica changed before a round (offline, say) that another member changed meanwhile, without having
+    seen it: their edit, stamped later, won the merge, and what was typed here is only in the record's history."""
+
+    entity: str
+    row_id: str
+    field: str
+    #: The member whose edit stands.
+    by: str
+
+
+def _pending_fields(store: Store) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """This node's unsent ``set`` operations, the last one per field: ``(entity, row, field) -> (op_id, value)``."""
+    rows = store.conn.execute(
+        "SELECT entity, row_id, field, max(op_id), value FROM ops WHERE seq > ? AND node = ? AND kind = 'set' "
+        "GROUP BY entity, row_id, field",
+        (int(store.get_meta(META_PUSH_SEQ) or 0), store.node),
+    )
+    return {(entity, row_id, field): (op_id, value) for entity, row_id, field, op_id, value in rows}
+
+
+def overwritten(store: Store, pending: dict[tuple[str, str, str], tuple[str, str]], held: int) -> tuple[Overwritten, ...]:
+    """Of ``pending`` (``_pending_fields`` before a round), the fields whose value now is another node's operation pulled
+    in the round (stored here past ``held``, the log's head before it) and stamped after ours, holding another value: a
+    member who never saw ours wrote over it.  An operation of ours the server refused is said as a refusal instead."""
+    found = []
+    for (entity, row_id, field), (mine, value) in pending.items():
+        winner = store.conn.execute(
+            "SELECT op_id, node, member, value, seq FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id DESC LIMIT 1",
+            (row_id, field),
+        ).fetchone()
+        if winner is None or winner[0] <= mine or winner[1] == store.node or winner[4] <= held or winner[3] == value:
+            continue
+        if store.conn.execute("SELECT 1 FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (row_id, field, mine)).fetchone():
+            found.append(Overwritten(entity, row_id, field, winner[2]))
+    return tuple(found)
 
 
 def mark_removed(store: Store) -> None:
@@ -698,6 +739,7 @@ def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | No
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
+    pending, held = _pending_fields(store), store.max_seq()
     try:
         sent = push_all(store, client)
     except ClockOff:
@@ -725,7 +767,9 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     # (every write wakes whoever watches the replica).
     if sent.stored or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
         store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
-    return RoundResult(sent.stored, pulled, head, sent.refused, sent.carried, restored, sent.resent, sent.refused_again)
+    return RoundResult(
+        sent.stored, pulled, head, sent.refused, sent.carried, restored, sent.resent, sent.refused_again, overwritten(store, pending, held)
+    )
 
 
 def retoken(store: Store, token: str, transport: httpx.BaseTransport | None = None) -> Remote:

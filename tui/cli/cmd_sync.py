@@ -348,6 +348,13 @@ def cmd_sync(ctx: Context) -> int:
             print(visible(f"  {write.words}: {write.message} (rule {write.rule})"))
         if len(writes) > REFUSALS_LISTED:
             print(f"  … and {len(writes) - REFUSALS_LISTED:,} more: crewdeck log lists every one")
+    if result.overwritten:
+        names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+        lines = describe.overwritten_lines(((f.entity, f.row_id, f.field, f.by) for f in result.overwritten), names)
+        for line in lines[:REFUSALS_LISTED]:
+            print(line)
+        if len(lines) > REFUSALS_LISTED:
+            print(f"… and {len(lines) - REFUSALS_LISTED:,} more records whose edits made here were replaced: crewdeck log lists them")
     _tell_deleted_meanwhile(ctx, edited | _deleted_after_our_edit(store, held))
     return 0
 
