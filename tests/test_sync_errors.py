@@ -20,13 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.client.metakeys import META_URL
 from crewdeck.sync.client.remote import Client, Offline, Remote, unsent
 from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
-from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, wait_until
+from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, wait_until
 
 TOKEN = "crewdeck_" + "a" * 43
 
@@ -240,3 +241,35 @@ def test_a_token_label_with_a_control_character_is_refused_in_one_line_and_makes
     said = crewdeck_fails("token", "create", "ana", "--workspace", str(team), "--label", "lap\x1b[31mtop")
     assert said == "crewdeck: error: --label: text may not hold control characters (U+001B); no token was made\n", said
     assert "@ana" not in crewdeck("token", "list", "--workspace", str(team))
+
+
+def test_a_sync_engine_stopped_while_a_silent_server_holds_its_request_returns_at_once(replica: tuple[Path, Path, str, Server]) -> None:
+    # The app runs the engine in a worker; quit on a train's wifi that took the connection and never answered, it kept
+    # its process until the request timed out (30 s): the worker waited in a read that closing a client does not end.
+    _, path, _, _ = replica
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        silent.settimeout(PATIENCE)
+        with Store(path) as store:
+            store.set_meta(META_URL, f"http://127.0.0.1:{silent.getsockname()[1]}")
+        engine = SyncEngine(path, poll_interval=3600.0)
+        runner = threading.Thread(target=engine.run, daemon=True)
+        runner.start()
+        held: list[socket.socket] = []
+        try:
+            while True:  # the event stream's connection comes too: the round's pull is the one waited for
+                conn, _ = silent.accept()
+                held.append(conn)
+                conn.settimeout(PATIENCE)
+                if b"/ops?" in conn.recv(65536).split(b"\r\n", 1)[0]:
+                    break
+            engine.stop()
+            runner.join(PATIENCE)
+            assert not runner.is_alive()
+            conn.setblocking(False)
+            with pytest.raises(BlockingIOError):  # the pull still waits for its answer: no timeout ended it first
+                conn.recv(1)
+        finally:
+            for conn in held:
+                conn.close()

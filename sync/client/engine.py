@@ -149,6 +149,8 @@ class SyncEngine:
         self._remote: Remote | None = None
         #: Ends the event stream's wait to reconnect: the engine stops, or the replica has a new token.
         self._relisten = threading.Event()
+        #: Ends ``run``: the engine stops, or its loop ended on an error.
+        self._released = threading.Event()
         #: The newest head announced by the server, and the cursor we pulled to.
         self._announced = 0
         self._pulled = 0
@@ -157,12 +159,13 @@ class SyncEngine:
 
     def start(self) -> None:
         """Run in a thread of the engine's own."""
-        self._thread = threading.Thread(target=self.run, name=f"sync {self.path.name}", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=f"sync {self.path.name}", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the loop to finish its current request and return; wait for it if ``start()`` ran it."""
         self._stop.set()
+        self._released.set()
         self._wake.set()
         self._relisten.set()
         events = self._events_client
@@ -201,7 +204,26 @@ class SyncEngine:
     # ------------------------------------------------------------ the loop
 
     def run(self) -> None:
-        """The loop; blocks until ``stop()``.  Call it from a worker thread."""
+        """The loop, until ``stop()``: call it from a worker thread.  The loop runs in a daemon thread of its own, and
+        ``run`` returns as soon as ``stop()`` is called, a request in flight or not: closing a client ends no read blocked
+        on a server that took the connection and never answers (a train's wifi), which lasts up to ``TIMEOUT``, and an
+        app's worker thread still in it held the process that long after its member quit.  The loop's error is raised."""
+        failed: list[BaseException] = []
+
+        def loop() -> None:
+            try:
+                self._loop()
+            except BaseException as exc:
+                failed.append(exc)
+            finally:
+                self._released.set()
+
+        threading.Thread(target=loop, name=f"sync {self.path.name}", daemon=True).start()
+        self._released.wait()
+        if failed:
+            raise failed[0]
+
+    def _loop(self) -> None:
         store = Store(self.path)
         remote = Remote.of(store)
         if remote is None:
