@@ -152,9 +152,17 @@ def cmd_serve(ctx: Context) -> int:
 # ---------------------------------------------------------------- tokens
 
 
-def _file_workspace(ctx: Context, changing: bool = False) -> Workspace:
+def _file_workspace(ctx: Context, command: str, changing: bool = False) -> Workspace:
     if ctx.args.name:
         raise UserError("--name picks a workspace in a database; a workspace file is its own workspace (drop --name or add --database)")
+    remote = Remote.of(ctx.ws.store)
+    if remote is not None:
+        # A replica's own token table is never replicated: a token made here reached no server, and its member's join
+        # was told "this server knows no such token"; one revoked here stayed live there.
+        raise UserError(
+            f"token {command}: {ctx.ws.store.path} is a replica of {remote.url}, whose tokens only that server holds: "
+            f"run it where the server runs, with --workspace naming the file crewdeck serve serves"
+        )
     if changing:
         ctx.may_manage_ways_in("creates and revokes tokens")
     return ctx.ws
@@ -197,7 +205,7 @@ def cmd_token_create(ctx: Context) -> int:
             token_id, token = pg.create_token(name, members[handle], a.label)
         where = f"workspace {name} (PostgreSQL)"
     else:
-        ws = _file_workspace(ctx, changing=True)
+        ws = _file_workspace(ctx, "create", changing=True)
         member = ws.member_by_handle(handle)
         _may_hold_a_replica(handle, member.facts())
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
@@ -220,7 +228,7 @@ def cmd_token_list(ctx: Context) -> int:
             handles = {m.id: shown_handle(m.handle, m.removed) for m in pg.members(name, with_removed=True)}
         tz = "UTC"  # no workspace file says who reads it: said as UTC's clock
     else:
-        ws = _file_workspace(ctx)
+        ws = _file_workspace(ctx, "list")
         listing = tokens.listing(ws.store.conn, ws.store.path.stem)
         handles = ws.shown_handles()  # a removed member's "ex-@raj": a new member may have their handle
         tz = ctx.viewer_tz
@@ -252,7 +260,7 @@ def cmd_token_revoke(ctx: Context) -> int:
         with _postgres(a.database) as pg:
             done = pg.revoke_token(_database_workspace(a, "revoke"), a.id)
     else:
-        done = tokens.revoke(_file_workspace(ctx, changing=True).store.conn, a.id)
+        done = tokens.revoke(_file_workspace(ctx, "revoke", changing=True).store.conn, a.id)
     if not done:
         raise UserError(f"no live token with id {a.id} (see: crewdeck token list)")
     print(f"revoked token {a.id}; it is refused from the next request on")
