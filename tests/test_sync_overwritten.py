@@ -1,5 +1,5 @@
-"""What a member is told when a field they changed offline was changed meanwhile by another member whose edit, stamped
-later, wins the merge: the CLI's sync, and the app's notice (what they typed stays in the record's history)."""
+"""What a member is told when what they changed offline was changed meanwhile by another member whose edit, stamped
+later, wins the merge, or was deleted: the CLI's sync, and the app's notice (what they typed stays in the record)."""
 
 from __future__ import annotations
 
@@ -92,4 +92,24 @@ async def test_the_app_says_an_offline_edit_a_later_edit_made_meanwhile_replaced
     assert notice == (
         f"“Shoot the banner”: your edit of its title made here was replaced by @ana's, made meanwhile (the later edit stands); "
         f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
+    ), notice
+
+
+def deleted_notices(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications if n.title == "a task you changed was deleted"]
+
+
+async def test_the_app_says_a_task_changed_offline_was_deleted_meanwhile_as_sync_says_it(tmp_path: Path) -> None:
+    # crewdeck sync said it; the app said "@ana deleted “Shoot”" for three seconds, not that raj's notes went with it,
+    # nor where they are kept.
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=typed on the train")
+        crewdeck("-w", str(team), "--as", "ana", "rm", task_id[:8])
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: bool(deleted_notices(app)), "the notice of the task deleted")
+            [notice] = deleted_notices(app)
+    assert notice == (
+        f"“Shoot”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task_id[:8]}"
     ), notice

@@ -36,6 +36,7 @@ from crewdeck.sync.client.remote import (
     REMOVED,
     Client,
     ClockOff,
+    Deleted,
     Offline,
     Overwritten,
     Remote,
@@ -87,6 +88,8 @@ class SyncStatus:
     refused_again: int = 0
     #: Fields changed here that another member's edit made meanwhile replaced in the last round (``remote.overwritten``).
     overwritten: tuple[Overwritten, ...] = ()
+    #: Tasks changed here that another member deleted, the deletion pulled in the last round (``remote.deleted_meanwhile``).
+    deleted: tuple[Deleted, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -306,6 +309,7 @@ class SyncEngine:
                         result.resent,
                         result.refused_again,
                         result.overwritten,
+                        result.deleted,
                     )
                 )
                 self._pause(self.poll_interval, store, made, until_change=True)

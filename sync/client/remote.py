@@ -430,6 +430,8 @@ class RoundResult:
     refused_again: int = 0
     #: Fields changed here before this round that another member's edit, pulled in it, replaced (``overwritten``).
     overwritten: tuple[Overwritten, ...] = ()
+    #: Tasks changed here that another member deleted, the deletion pulled in this round (``deleted_meanwhile``).
+    deleted: tuple[Deleted, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -442,6 +444,45 @@ class Overwritten:
     field: str
     #: The member whose edit stands.
     by: str
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """A task changed here that another member deleted without having seen the change: it leaves every list, and what
+    was written here is kept in it."""
+
+    task: str
+    #: The member who deleted it.
+    by: str
+    #: Whether an edit made here is stamped after the deletion (the app's notice of the deletion says that case itself).
+    edited_after: bool = False
+
+
+def deleted_meanwhile(store: Store, pending: dict[tuple[str, str, str], tuple[str, str]], held: int) -> tuple[Deleted, ...]:
+    """The tasks ``pending`` (``_pending_fields`` before a round) changes, and those a deletion pulled in the round (past
+    ``held``) was made without seeing an edit of theirs made here (stamped after it: pushed in an earlier round, before the
+    deletion arrived, the edit is no pending one), that another node deleted."""
+    edited = {row_id for entity, row_id, _ in pending if entity == "task"}
+    rows = store.conn.execute(
+        "SELECT DISTINCT d.row_id FROM ops AS d WHERE d.seq > ? AND d.entity = 'task' AND d.field = 'deleted' AND d.node != ? "
+        "AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = ? AND o.op_id > d.op_id)",
+        (held, store.node, store.node),
+    )
+    edited.update(row[0] for row in rows)
+    found = []
+    for task_id in sorted(edited):
+        record = store.record("task", task_id)
+        if record is None or record["deleted"] is not True:
+            continue
+        row = store.conn.execute(
+            "SELECT node, member, op_id FROM ops WHERE row_id = ? AND field = 'deleted' ORDER BY op_id DESC LIMIT 1", (task_id,)
+        ).fetchone()
+        if row is not None and row[0] != store.node:  # deleted here: nothing to tell
+            later = store.conn.execute(
+                "SELECT 1 FROM ops WHERE row_id = ? AND node = ? AND op_id > ? LIMIT 1", (task_id, store.node, row[2])
+            )
+            found.append(Deleted(task_id, row[1], later.fetchone() is not None))
+    return tuple(found)
 
 
 def _pending_fields(store: Store) -> dict[tuple[str, str, str], tuple[str, str]]:
@@ -768,7 +809,16 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     if sent.stored or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
         store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
     return RoundResult(
-        sent.stored, pulled, head, sent.refused, sent.carried, restored, sent.resent, sent.refused_again, overwritten(store, pending, held)
+        sent.stored,
+        pulled,
+        head,
+        sent.refused,
+        sent.carried,
+        restored,
+        sent.resent,
+        sent.refused_again,
+        overwritten(store, pending, held),
+        deleted_meanwhile(store, pending, held),
     )
 
 

@@ -15,12 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crewdeck.sync.client.metakeys import META_PUSH_SEQ
 from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, carried_over, mark_removed, server_restored, sync_round, unsent
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import ClockSkewError
-from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
@@ -326,8 +324,6 @@ def cmd_sync(ctx: Context) -> int:
             raise UserError(f"sync with {remote.url}: {exc}") from None
         print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent edit')} to push)")
     client = Client.for_remote(remote)
-    edited = _tasks_unsent(store)
-    held = store.max_seq()
     try:
         result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
     except SyncError as exc:
@@ -363,50 +359,11 @@ def cmd_sync(ctx: Context) -> int:
             print(line)
         if len(lines) > REFUSALS_LISTED:
             print(f"… and {len(lines) - REFUSALS_LISTED:,} more records whose edits made here were replaced: crewdeck log lists them")
-    _tell_deleted_meanwhile(ctx, edited | _deleted_after_our_edit(store, held))
+    if result.deleted:
+        names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+        for deleted in result.deleted:
+            print(describe.deleted_meanwhile_line(deleted.task, deleted.by, names))
     return 0
-
-
-def _tasks_unsent(store: Store) -> set[str]:
-    """The tasks this replica's unsent operations change."""
-    sent = int(store.get_meta(META_PUSH_SEQ) or 0)
-    rows = store.conn.execute("SELECT DISTINCT row_id FROM ops WHERE seq > ? AND node = ? AND entity = 'task'", (sent, store.node))
-    return {row[0] for row in rows}
-
-
-def _deleted_after_our_edit(store: Store, held: int) -> set[str]:
-    """The tasks a deletion pulled this round (past ``held``, the log's head before it) was made without seeing an edit
-    of theirs made here: the edit is stamped after it.  Pushed in an earlier round, before the deletion arrived, the
-    edit is no unsent one, and nothing else would say where it went."""
-    rows = store.conn.execute(
-        "SELECT DISTINCT d.row_id FROM ops AS d WHERE d.seq > ? AND d.entity = 'task' AND d.field = 'deleted' AND d.node != ? "
-        "AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = ? AND o.op_id > d.op_id)",
-        (held, store.node, store.node),
-    )
-    return {row[0] for row in rows}
-
-
-def _tell_deleted_meanwhile(ctx: Context, edited: set[str]) -> None:
-    """Say which tasks changed here before this round another member deleted meanwhile: the task leaves every list, and
-    what was written here is kept in it (``crewdeck show``)."""
-    store = ctx.ws.store
-    names: describe.Naming | None = None
-    for task_id in sorted(edited):
-        record = store.record("task", task_id)
-        if record is None or record["deleted"] is not True:
-            continue
-        row = store.conn.execute(
-            "SELECT node, member FROM ops WHERE row_id = ? AND field = 'deleted' ORDER BY op_id DESC LIMIT 1", (task_id,)
-        ).fetchone()
-        if row is None or row[0] == store.node:
-            continue  # deleted here: nothing to tell
-        names = names or describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        print(
-            visible(
-                f"{names.task(task_id)}, which you changed here, was deleted by {names.member(row[1])} meanwhile; "
-                f"what you wrote is kept in it: crewdeck show {short(task_id)}"
-            )
-        )
 
 
 def cmd_publish(ctx: Context) -> int:

@@ -294,6 +294,15 @@ def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming
     return lines
 
 
+def deleted_meanwhile_line(task_id: str, by: str, names: Naming) -> str:
+    """A task changed here that ``by`` deleted meanwhile (``remote.Deleted``), in one line: it leaves every list, and what
+    was written here is kept in it."""
+    return visible(
+        f"{names.task(task_id)}, which you changed here, was deleted by {names.member(by)} meanwhile; "
+        f"what you wrote is kept in it: crewdeck show {short(task_id)}"
+    )
+
+
 def refused_writes(refused: Iterable[tuple[Op, str, str, str]], names: Naming) -> list[RefusedWrite]:
     """``Store.refused``'s rows (newest first) a write at a time: the operations one write made that the server refused
     for one reason are told as ``crewdeck log`` tells a write ("added “Rough cut” for ex-@lee", not its title, creator
