@@ -273,3 +273,37 @@ def test_a_sync_engine_stopped_while_a_silent_server_holds_its_request_returns_a
         finally:
             for conn in held:
                 conn.close()
+
+
+def test_a_replica_is_given_its_servers_new_address_and_sends_what_waited_there(
+    replica: tuple[Path, Path, str, Server], tmp_path: Path
+) -> None:
+    # The server moved (or got HTTPS in front of it): sync said to check the URL, and nothing changed a replica's but
+    # joining again, which left the edits made here behind.
+    team, path, _, server = replica
+    task = crewdeck("-w", str(path), "add", "Typed before the move").strip()
+    server.stop()
+    moved = Server([str(team)]).start()
+    try:
+        nowhere = f"http://127.0.0.1:{free_port()}"
+        err = crewdeck_fails("-w", str(path), "sync", "--url", nowhere)
+        assert err.startswith(f"crewdeck: error: sync with {nowhere}: cannot reach the server") and err.count("\n") == 1, err
+        assert err.endswith("; the replica keeps its server's address\n"), err
+        (tmp_path / "other").mkdir()
+        other = make_team(tmp_path / "other")  # another workspace, whose server knows no token of this one
+        elsewhere = Server([str(other)]).start()
+        try:
+            err = crewdeck_fails("-w", str(path), "sync", "--url", elsewhere.url)
+        finally:
+            elsewhere.stop()
+        assert "this server knows no such token" in err and err.endswith("; the replica keeps its server's address\n"), err
+        with Store(path) as store:
+            assert store.get_meta(META_URL) == server.url
+        out = crewdeck("-w", str(path), "sync", "--url", moved.url + "/")
+        assert out.splitlines()[0] == f"this replica syncs with the server at {moved.url}/ from now on (1 unsent edit to push)", out
+        assert "0 unsent" in out, out
+        with Store(team) as served:
+            assert served.record("task", task) is not None
+        assert "pushed 0, pulled 0 operations" in crewdeck("-w", str(path), "sync")
+    finally:
+        assert moved.stop() == ""

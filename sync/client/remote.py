@@ -822,27 +822,35 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     )
 
 
-def retoken(store: Store, token: str, transport: httpx.BaseTransport | None = None) -> Remote:
-    """Give a replica a new token (its own revoked, say), kept only if the server says it is for the replica's
-    workspace and member: its unsent edits are its member's, and they are pushed with it."""
+def retoken(store: Store, token: str | None = None, transport: httpx.BaseTransport | None = None, url: str | None = None) -> Remote:
+    """Give a replica a new token (its own revoked, say) or its server's new address (``url``: moved, or serving HTTPS
+    now), kept only if the server says the token is for the replica's workspace and member: its unsent edits are its
+    member's, and they are pushed with it, to the workspace they were made in."""
     remote = Remote.of(store)
     if remote is None:
         raise SyncError(f"{store.path} is no replica: it has no server to give a token for", "no_remote")
-    client = Client(remote.url, token, transport=transport)
+    renewed = replace(remote, token=token or remote.token, url=url or remote.url)
+    # What the replica keeps when the server says no: what was given is said to be left unused.
+    keeps = " and ".join(what for what, given in (("its token", token), ("its server's address", url)) if given)
+    client = Client(renewed.url, renewed.token, transport=transport)
     try:
         workspace, member = _identity(client.me())
+    except SyncError as exc:
+        if url is None:
+            raise
+        # Said of the new address, whose server may be another one, or none: the replica still has the old one.
+        raise SyncError(f"{exc}; the replica keeps {keeps}", exc.code, exc.body) from None
     finally:
         client.close()
     if workspace != remote.workspace:
         raise SyncError(
-            f"the token is for workspace {workspace}, and this replica is of {remote.workspace}; it keeps its token", "wrong_workspace"
+            f"the token is for workspace {workspace}, and this replica is of {remote.workspace}; it keeps {keeps}", "wrong_workspace"
         )
     if member != remote.member:
         raise SyncError(
-            "the token acts as another member than this replica's, whose edits it holds; ask for a token of your own (it keeps its token)",
+            f"the token acts as another member than this replica's, whose edits it holds; ask for a token of your own (it keeps {keeps})",
             "wrong_member",
         )
-    renewed = replace(remote, token=token)
     keep_private(store.path)  # before the token is written into it
     renewed.save(store)
     return renewed

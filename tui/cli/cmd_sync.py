@@ -315,14 +315,27 @@ def cmd_sync(ctx: Context) -> int:
         raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token TOKEN FILE")
     from crewdeck.sync.client.remote import Client, replica_refusal, retoken
 
-    if ctx.args.token is not None:
-        if not tokens.looks_like_token(ctx.args.token):
-            raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+    url = None
+    if ctx.args.url is not None:
+        from crewdeck.sync.client.remote import server_url
+
         try:
-            remote = retoken(store, ctx.args.token)
+            url = server_url(ctx.args.url)
         except SyncError as exc:
-            raise UserError(f"sync with {remote.url}: {exc}") from None
-        print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent edit')} to push)")
+            raise UserError(f"--url {ctx.args.url}: {exc}") from None
+        if url == remote.url:
+            url = None  # the address it has: nothing to check or change
+    if ctx.args.token is not None or url is not None:
+        if ctx.args.token is not None and not tokens.looks_like_token(ctx.args.token):
+            raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+        if url is not None and _plain_http_off_loopback(url):
+            _warn("syncing over plain HTTP off this machine: your token crosses the network readable; use https://")
+        try:
+            remote = retoken(store, ctx.args.token, url=url)
+        except SyncError as exc:
+            raise UserError(f"sync with {url or remote.url}: {exc}") from None
+        new = " and ".join(what for what, given in (("the new token", ctx.args.token), (f"the server at {url}", url)) if given)
+        print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
     try:
         result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
@@ -475,6 +488,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "sync", parents=parents, help="push and pull once", description="One sync round: push unsent edits, pull until caught up."
     )
     p.add_argument("--token", help="a new token for this replica (its own revoked): kept when the server says it is the replica's member's")
+    p.add_argument(
+        "--url",
+        help="its server's new address (moved, or serving HTTPS now): kept when the server there says the token is the replica's member's",
+    )
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser(
