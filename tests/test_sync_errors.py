@@ -307,3 +307,25 @@ def test_a_replica_is_given_its_servers_new_address_and_sends_what_waited_there(
         assert "pushed 0, pulled 0 operations" in crewdeck("-w", str(path), "sync")
     finally:
         assert moved.stop() == ""
+
+
+@pytest.mark.skipif(OPENSSL is None, reason="LOUD SKIP: openssl is not installed (apt-get install openssl; .ci/run installs it)")
+def test_a_replica_whose_server_took_tls_on_is_told_the_command_that_gives_it_the_https_url(
+    tls_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    # The team put HTTPS in front of the server (as the README advises): sync said the URL starts with https://, with
+    # nothing that changes a replica's, and the app's header read "offline" for good, the server up, with no reason.
+    url, _ = tls_server
+    plain = url.replace("https://", "http://")
+    store = Store.create(tmp_path / "raj.db")
+    Remote(plain, "team", TOKEN, "a" * 32).save(store)
+    store.close()
+    advice = f"if it serves HTTPS, its URL starts with https:// (crewdeck --workspace {tmp_path / 'raj.db'} sync --url {url})"
+    assert advice in crewdeck_fails("-w", str(tmp_path / "raj.db"), "sync")
+    engine = SyncEngine(tmp_path / "raj.db", poll_interval=3600.0)
+    engine.start()
+    try:
+        wait_until(lambda: engine.status is not None and engine.status.state != "syncing", "the first round's end")
+        assert engine.status is not None and engine.status.state == "error" and advice in engine.status.message, engine.status
+    finally:
+        engine.stop()

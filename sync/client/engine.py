@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Literal
 from crewdeck.sync.client.metakeys import META_LAST_SYNC, META_PULL_SEQ
 from crewdeck.sync.client.remote import (
     REMOVED,
+    WRONG_SCHEME,
     Client,
     ClockOff,
     Deleted,
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
     import httpx
 
 State = Literal["live", "syncing", "offline", "error"]
+#: A server reached at an address it does not answer that way on: the replica's URL wants the other scheme, or its
+#: certificate is not trusted here.  Retried as any unreachable server is, but said as a refusal, with what to do.
+ADDRESS_WRONG = frozenset({WRONG_SCHEME, "untrusted_certificate"})
 #: Seconds before an event stream the server ended, after it was live, is asked for again.
 STREAM_ENDED_PAUSE = 0.5
 
@@ -273,7 +277,12 @@ class SyncEngine:
                     left = unsent(store)
                 except Offline as exc:
                     failures += 1
-                    self._emit(SyncStatus("offline", self._unsent(store), last_sync, None, str(exc)))
+                    left = self._unsent(store)
+                    if exc.code in ADDRESS_WRONG:
+                        # No wait mends it (the header read "offline" for good, the server up): said as a refusal is.
+                        self._emit(SyncStatus("error", left, last_sync, None, _failure_message(exc, self.path, left)))
+                    else:
+                        self._emit(SyncStatus("offline", left, last_sync, None, str(exc)))
                     self._pause(self.backoff.delay(failures, self._rng), store, made)
                     continue
                 except Exception as exc:

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 REMOVED = "member_removed"
 #: The error code of a guest's requests: a guest holds no replica.
 GUEST_NO_REPLICA = "guest_no_replica"
+#: The error code of a request whose URL has the other scheme than its server's (http:// to a server on TLS, or back).
+WRONG_SCHEME = "wrong_scheme"
 
 #: A pull's refusal when the server no longer holds what this replica pulled (put back from an older backup): ``cursor_lost``
 #: when the operation the pull named (``at``) is not the server's at that number, ``cursor_ahead`` (a pull naming none,
@@ -180,6 +182,9 @@ def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
     new one, ``sync --token``, which keeps the replica's unsent edits (joining again would leave them behind); a member
     made a guest or removed, that their edits stay.  ``crewdeck sync`` and the app's sync status both say it from here."""
     text = str(exc)
+    if exc.code == WRONG_SCHEME and isinstance(exc.body.get("url"), str):
+        # A server that took TLS on since the replica joined: its address is given to the replica, not joined again.
+        text = f"{text} (crewdeck --workspace {shlex.quote(str(path))} sync --url {shlex.quote(exc.body['url'])})"
     if isinstance(exc, (Offline, ClockOff)) and left:
         # For now: on the train, or until the clocks agree; said, so that nobody joins again to be safe and leaves them.
         return f"{text}; {_kept(left, 'not sent yet', path)}"
@@ -255,13 +260,18 @@ def _unreachable(exc: httpx.HTTPError, url: str) -> Offline:
             "if it is the right server, point SSL_CERT_FILE at its certificate or at the CA that signed it",
             "untrusted_certificate",
         )
+    # The URL with the other scheme, which the advice on a wrong one names (``replica_refusal``: how a replica takes it).
+    scheme, _, rest = url.partition("://")
+    other = {"url": f"{'http' if scheme.lower() == 'https' else 'https'}://{rest}"}
     if cause is not None:
-        return Offline(f"the TLS handshake failed ({_reason(cause)}); if the server serves plain HTTP, its URL starts with http://", "tls")
+        said = f"the TLS handshake failed ({_reason(cause)}); if the server serves plain HTTP, its URL starts with http://"
+        return Offline(said, WRONG_SCHEME, other)
     if isinstance(exc, httpx.ConnectError):
         return Offline(f"cannot reach the server ({_reason(exc)}); check that it is running and that the URL is right", "unreachable")
     if isinstance(exc, httpx.RemoteProtocolError) and url.lower().startswith("http://") and "without sending a response" in str(exc):
         # What a server on TLS does with a request in plain HTTP.
-        return Offline("the server closed the connection without an answer; if it serves HTTPS, its URL starts with https://", "broken")
+        said = "the server closed the connection without an answer; if it serves HTTPS, its URL starts with https://"
+        return Offline(said, WRONG_SCHEME, other)
     return Offline(f"the connection to the server broke ({_reason(exc)}); try again", "broken")
 
 
