@@ -20,13 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.client.metakeys import META_URL
 from crewdeck.sync.client.remote import Client, Offline, Remote, unsent
 from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
-from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, wait_until
+from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, wait_until
 
 TOKEN = "crewdeck_" + "a" * 43
 
@@ -240,3 +241,91 @@ def test_a_token_label_with_a_control_character_is_refused_in_one_line_and_makes
     said = crewdeck_fails("token", "create", "ana", "--workspace", str(team), "--label", "lap\x1b[31mtop")
     assert said == "crewdeck: error: --label: text may not hold control characters (U+001B); no token was made\n", said
     assert "@ana" not in crewdeck("token", "list", "--workspace", str(team))
+
+
+def test_a_sync_engine_stopped_while_a_silent_server_holds_its_request_returns_at_once(replica: tuple[Path, Path, str, Server]) -> None:
+    # The app runs the engine in a worker; quit on a train's wifi that took the connection and never answered, it kept
+    # its process until the request timed out (30 s): the worker waited in a read that closing a client does not end.
+    _, path, _, _ = replica
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        silent.settimeout(PATIENCE)
+        with Store(path) as store:
+            store.set_meta(META_URL, f"http://127.0.0.1:{silent.getsockname()[1]}")
+        engine = SyncEngine(path, poll_interval=3600.0)
+        runner = threading.Thread(target=engine.run, daemon=True)
+        runner.start()
+        held: list[socket.socket] = []
+        try:
+            while True:  # the event stream's connection comes too: the round's pull is the one waited for
+                conn, _ = silent.accept()
+                held.append(conn)
+                conn.settimeout(PATIENCE)
+                if b"/ops?" in conn.recv(65536).split(b"\r\n", 1)[0]:
+                    break
+            engine.stop()
+            runner.join(PATIENCE)
+            assert not runner.is_alive()
+            conn.setblocking(False)
+            with pytest.raises(BlockingIOError):  # the pull still waits for its answer: no timeout ended it first
+                conn.recv(1)
+        finally:
+            for conn in held:
+                conn.close()
+
+
+def test_a_replica_is_given_its_servers_new_address_and_sends_what_waited_there(
+    replica: tuple[Path, Path, str, Server], tmp_path: Path
+) -> None:
+    # The server moved (or got HTTPS in front of it): sync said to check the URL, and nothing changed a replica's but
+    # joining again, which left the edits made here behind.
+    team, path, _, server = replica
+    task = crewdeck("-w", str(path), "add", "Typed before the move").strip()
+    server.stop()
+    moved = Server([str(team)]).start()
+    try:
+        nowhere = f"http://127.0.0.1:{free_port()}"
+        err = crewdeck_fails("-w", str(path), "sync", "--url", nowhere)
+        assert err.startswith(f"crewdeck: error: sync with {nowhere}: cannot reach the server") and err.count("\n") == 1, err
+        assert err.endswith("; the replica keeps its server's address\n"), err
+        (tmp_path / "other").mkdir()
+        other = make_team(tmp_path / "other")  # another workspace, whose server knows no token of this one
+        elsewhere = Server([str(other)]).start()
+        try:
+            err = crewdeck_fails("-w", str(path), "sync", "--url", elsewhere.url)
+        finally:
+            elsewhere.stop()
+        assert "this server knows no such token" in err and err.endswith("; the replica keeps its server's address\n"), err
+        with Store(path) as store:
+            assert store.get_meta(META_URL) == server.url
+        out = crewdeck("-w", str(path), "sync", "--url", moved.url + "/")
+        assert out.splitlines()[0] == f"this replica syncs with the server at {moved.url}/ from now on (1 unsent edit to push)", out
+        assert "0 unsent" in out, out
+        with Store(team) as served:
+            assert served.record("task", task) is not None
+        assert "pushed 0, pulled 0 operations" in crewdeck("-w", str(path), "sync")
+    finally:
+        assert moved.stop() == ""
+
+
+@pytest.mark.skipif(OPENSSL is None, reason="LOUD SKIP: openssl is not installed (apt-get install openssl; .ci/run installs it)")
+def test_a_replica_whose_server_took_tls_on_is_told_the_command_that_gives_it_the_https_url(
+    tls_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    # The team put HTTPS in front of the server (as the README advises): sync said the URL starts with https://, with
+    # nothing that changes a replica's, and the app's header read "offline" for good, the server up, with no reason.
+    url, _ = tls_server
+    plain = url.replace("https://", "http://")
+    store = Store.create(tmp_path / "raj.db")
+    Remote(plain, "team", TOKEN, "a" * 32).save(store)
+    store.close()
+    advice = f"if it serves HTTPS, its URL starts with https:// (crewdeck --workspace {tmp_path / 'raj.db'} sync --url {url})"
+    assert advice in crewdeck_fails("-w", str(tmp_path / "raj.db"), "sync")
+    engine = SyncEngine(tmp_path / "raj.db", poll_interval=3600.0)
+    engine.start()
+    try:
+        wait_until(lambda: engine.status is not None and engine.status.state != "syncing", "the first round's end")
+        assert engine.status is not None and engine.status.state == "error" and advice in engine.status.message, engine.status
+    finally:
+        engine.stop()

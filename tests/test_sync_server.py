@@ -1069,6 +1069,23 @@ def test_token_create_names_the_workspace_as_join_does(cli: Cli) -> None:
     assert made == f"token {made.split()[1]} for @raj in workspace team ({cli.workspace})", made
 
 
+def test_token_commands_on_a_replica_are_refused_as_the_server_holds_the_tokens(served: tuple[Path, Server], tmp_path: Path) -> None:
+    """ana, a manager on her laptop's replica, made raj a token there: it was printed as made, the server never knew it,
+    and raj's join said "this server knows no such token"; a revoke there left the token live on the server."""
+    team, server = served
+    token_id, token = create_token("ana", "--workspace", str(team))
+    ana = join(server, token, tmp_path / "ana.db")
+    for command in (["create", "raj"], ["list"], ["revoke", token_id]):
+        err = crewdeck_fails("-w", str(ana), "token", *command)
+        assert err == (
+            f"crewdeck: error: token {command[0]}: {ana} is a replica of {server.url}, whose tokens only that server holds: "
+            "run it where the server runs, with --workspace naming the file crewdeck serve serves\n"
+        ), err
+    with Store(ana) as replica:
+        assert replica.conn.execute("SELECT count(*) FROM sync_token").fetchone()[0] == 0
+    assert "pushed 0, pulled 0 operations" in crewdeck("-w", str(ana), "sync")  # ana's token is still live
+
+
 def test_token_list_shows_its_times_on_your_clock(cli: Cli) -> None:
     """`token list` showed when a token was made and revoked as the stored UTC stamps (2026-12-05T09:12:05Z), while the
     rest of the command line speaks the reader's zone (today 10:12 CET)."""

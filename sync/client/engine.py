@@ -34,9 +34,12 @@ from typing import TYPE_CHECKING, Literal
 from crewdeck.sync.client.metakeys import META_LAST_SYNC, META_PULL_SEQ
 from crewdeck.sync.client.remote import (
     REMOVED,
+    WRONG_SCHEME,
     Client,
     ClockOff,
+    Deleted,
     Offline,
+    Overwritten,
     Remote,
     SyncError,
     mark_removed,
@@ -52,6 +55,9 @@ if TYPE_CHECKING:
     import httpx
 
 State = Literal["live", "syncing", "offline", "error"]
+#: A server reached at an address it does not answer that way on: the replica's URL wants the other scheme, or its
+#: certificate is not trusted here.  Retried as any unreachable server is, but said as a refusal, with what to do.
+ADDRESS_WRONG = frozenset({WRONG_SCHEME, "untrusted_certificate"})
 #: Seconds before an event stream the server ended, after it was live, is asked for again.
 STREAM_ENDED_PAUSE = 0.5
 
@@ -84,6 +90,10 @@ class SyncStatus:
     resent: int = 0
     #: Of those, the ones refused when sent again (``server_restored`` says so).
     refused_again: int = 0
+    #: Fields changed here that another member's edit made meanwhile replaced in the last round (``remote.overwritten``).
+    overwritten: tuple[Overwritten, ...] = ()
+    #: Tasks changed here that another member deleted, the deletion pulled in the last round (``remote.deleted_meanwhile``).
+    deleted: tuple[Deleted, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,8 @@ class SyncEngine:
         self._remote: Remote | None = None
         #: Ends the event stream's wait to reconnect: the engine stops, or the replica has a new token.
         self._relisten = threading.Event()
+        #: Ends ``run``: the engine stops, or its loop ended on an error.
+        self._released = threading.Event()
         #: The newest head announced by the server, and the cursor we pulled to.
         self._announced = 0
         self._pulled = 0
@@ -154,12 +166,13 @@ class SyncEngine:
 
     def start(self) -> None:
         """Run in a thread of the engine's own."""
-        self._thread = threading.Thread(target=self.run, name=f"sync {self.path.name}", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=f"sync {self.path.name}", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the loop to finish its current request and return; wait for it if ``start()`` ran it."""
         self._stop.set()
+        self._released.set()
         self._wake.set()
         self._relisten.set()
         events = self._events_client
@@ -198,7 +211,26 @@ class SyncEngine:
     # ------------------------------------------------------------ the loop
 
     def run(self) -> None:
-        """The loop; blocks until ``stop()``.  Call it from a worker thread."""
+        """The loop, until ``stop()``: call it from a worker thread.  The loop runs in a daemon thread of its own, and
+        ``run`` returns as soon as ``stop()`` is called, a request in flight or not: closing a client ends no read blocked
+        on a server that took the connection and never answers (a train's wifi), which lasts up to ``TIMEOUT``, and an
+        app's worker thread still in it held the process that long after its member quit.  The loop's error is raised."""
+        failed: list[BaseException] = []
+
+        def loop() -> None:
+            try:
+                self._loop()
+            except BaseException as exc:
+                failed.append(exc)
+            finally:
+                self._released.set()
+
+        threading.Thread(target=loop, name=f"sync {self.path.name}", daemon=True).start()
+        self._released.wait()
+        if failed:
+            raise failed[0]
+
+    def _loop(self) -> None:
         store = Store(self.path)
         remote = Remote.of(store)
         if remote is None:
@@ -245,7 +277,12 @@ class SyncEngine:
                     left = unsent(store)
                 except Offline as exc:
                     failures += 1
-                    self._emit(SyncStatus("offline", self._unsent(store), last_sync, None, str(exc)))
+                    left = self._unsent(store)
+                    if exc.code in ADDRESS_WRONG:
+                        # No wait mends it (the header read "offline" for good, the server up): said as a refusal is.
+                        self._emit(SyncStatus("error", left, last_sync, None, _failure_message(exc, self.path, left)))
+                    else:
+                        self._emit(SyncStatus("offline", left, last_sync, None, str(exc)))
                     self._pause(self.backoff.delay(failures, self._rng), store, made)
                     continue
                 except Exception as exc:
@@ -280,6 +317,8 @@ class SyncEngine:
                         result.restored,
                         result.resent,
                         result.refused_again,
+                        result.overwritten,
+                        result.deleted,
                     )
                 )
                 self._pause(self.poll_interval, store, made, until_change=True)

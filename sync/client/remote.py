@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 REMOVED = "member_removed"
 #: The error code of a guest's requests: a guest holds no replica.
 GUEST_NO_REPLICA = "guest_no_replica"
+#: The error code of a request whose URL has the other scheme than its server's (http:// to a server on TLS, or back).
+WRONG_SCHEME = "wrong_scheme"
 
 #: A pull's refusal when the server no longer holds what this replica pulled (put back from an older backup): ``cursor_lost``
 #: when the operation the pull named (``at``) is not the server's at that number, ``cursor_ahead`` (a pull naming none,
@@ -180,6 +182,9 @@ def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
     new one, ``sync --token``, which keeps the replica's unsent edits (joining again would leave them behind); a member
     made a guest or removed, that their edits stay.  ``crewdeck sync`` and the app's sync status both say it from here."""
     text = str(exc)
+    if exc.code == WRONG_SCHEME and isinstance(exc.body.get("url"), str):
+        # A server that took TLS on since the replica joined: its address is given to the replica, not joined again.
+        text = f"{text} (crewdeck --workspace {shlex.quote(str(path))} sync --url {shlex.quote(exc.body['url'])})"
     if isinstance(exc, (Offline, ClockOff)) and left:
         # For now: on the train, or until the clocks agree; said, so that nobody joins again to be safe and leaves them.
         return f"{text}; {_kept(left, 'not sent yet', path)}"
@@ -255,13 +260,18 @@ def _unreachable(exc: httpx.HTTPError, url: str) -> Offline:
             "if it is the right server, point SSL_CERT_FILE at its certificate or at the CA that signed it",
             "untrusted_certificate",
         )
+    # The URL with the other scheme, which the advice on a wrong one names (``replica_refusal``: how a replica takes it).
+    scheme, _, rest = url.partition("://")
+    other = {"url": f"{'http' if scheme.lower() == 'https' else 'https'}://{rest}"}
     if cause is not None:
-        return Offline(f"the TLS handshake failed ({_reason(cause)}); if the server serves plain HTTP, its URL starts with http://", "tls")
+        said = f"the TLS handshake failed ({_reason(cause)}); if the server serves plain HTTP, its URL starts with http://"
+        return Offline(said, WRONG_SCHEME, other)
     if isinstance(exc, httpx.ConnectError):
         return Offline(f"cannot reach the server ({_reason(exc)}); check that it is running and that the URL is right", "unreachable")
     if isinstance(exc, httpx.RemoteProtocolError) and url.lower().startswith("http://") and "without sending a response" in str(exc):
         # What a server on TLS does with a request in plain HTTP.
-        return Offline("the server closed the connection without an answer; if it serves HTTPS, its URL starts with https://", "broken")
+        said = "the server closed the connection without an answer; if it serves HTTPS, its URL starts with https://"
+        return Offline(said, WRONG_SCHEME, other)
     return Offline(f"the connection to the server broke ({_reason(exc)}); try again", "broken")
 
 
@@ -428,6 +438,88 @@ class RoundResult:
     resent: int = 0
     #: Of those, the ones the server refused when sent again: replicas that pulled them before still hold them.
     refused_again: int = 0
+    #: Fields changed here before this round that another member's edit, pulled in it, replaced (``overwritten``).
+    overwritten: tuple[Overwritten, ...] = ()
+    #: Tasks changed here that another member deleted, the deletion pulled in this round (``deleted_meanwhile``).
+    deleted: tuple[Deleted, ...] = ()
+
+
+@dataclass(frozen=True)
+class Overwritten:
+    """A field this replica changed before a round (offline, say) that another member changed meanwhile, without having
+    seen it: their edit, stamped later, won the merge, and what was typed here is only in the record's history."""
+
+    entity: str
+    row_id: str
+    field: str
+    #: The member whose edit stands.
+    by: str
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """A task changed here that another member deleted without having seen the change: it leaves every list, and what
+    was written here is kept in it."""
+
+    task: str
+    #: The member who deleted it.
+    by: str
+    #: Whether an edit made here is stamped after the deletion (the app's notice of the deletion says that case itself).
+    edited_after: bool = False
+
+
+def deleted_meanwhile(store: Store, pending: dict[tuple[str, str, str], tuple[str, str]], held: int) -> tuple[Deleted, ...]:
+    """The tasks ``pending`` (``_pending_fields`` before a round) changes, and those a deletion pulled in the round (past
+    ``held``) was made without seeing an edit of theirs made here (stamped after it: pushed in an earlier round, before the
+    deletion arrived, the edit is no pending one), that another node deleted."""
+    edited = {row_id for entity, row_id, _ in pending if entity == "task"}
+    rows = store.conn.execute(
+        "SELECT DISTINCT d.row_id FROM ops AS d WHERE d.seq > ? AND d.entity = 'task' AND d.field = 'deleted' AND d.node != ? "
+        "AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = ? AND o.op_id > d.op_id)",
+        (held, store.node, store.node),
+    )
+    edited.update(row[0] for row in rows)
+    found = []
+    for task_id in sorted(edited):
+        record = store.record("task", task_id)
+        if record is None or record["deleted"] is not True:
+            continue
+        row = store.conn.execute(
+            "SELECT node, member, op_id FROM ops WHERE row_id = ? AND field = 'deleted' ORDER BY op_id DESC LIMIT 1", (task_id,)
+        ).fetchone()
+        if row is not None and row[0] != store.node:  # deleted here: nothing to tell
+            later = store.conn.execute(
+                "SELECT 1 FROM ops WHERE row_id = ? AND node = ? AND op_id > ? LIMIT 1", (task_id, store.node, row[2])
+            )
+            found.append(Deleted(task_id, row[1], later.fetchone() is not None))
+    return tuple(found)
+
+
+def _pending_fields(store: Store) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """This node's unsent ``set`` operations, the last one per field: ``(entity, row, field) -> (op_id, value)``."""
+    rows = store.conn.execute(
+        "SELECT entity, row_id, field, max(op_id), value FROM ops WHERE seq > ? AND node = ? AND kind = 'set' "
+        "GROUP BY entity, row_id, field",
+        (int(store.get_meta(META_PUSH_SEQ) or 0), store.node),
+    )
+    return {(entity, row_id, field): (op_id, value) for entity, row_id, field, op_id, value in rows}
+
+
+def overwritten(store: Store, pending: dict[tuple[str, str, str], tuple[str, str]], held: int) -> tuple[Overwritten, ...]:
+    """Of ``pending`` (``_pending_fields`` before a round), the fields whose value now is another node's operation pulled
+    in the round (stored here past ``held``, the log's head before it) and stamped after ours, holding another value: a
+    member who never saw ours wrote over it.  An operation of ours the server refused is said as a refusal instead."""
+    found = []
+    for (entity, row_id, field), (mine, value) in pending.items():
+        winner = store.conn.execute(
+            "SELECT op_id, node, member, value, seq FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id DESC LIMIT 1",
+            (row_id, field),
+        ).fetchone()
+        if winner is None or winner[0] <= mine or winner[1] == store.node or winner[4] <= held or winner[3] == value:
+            continue
+        if store.conn.execute("SELECT 1 FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (row_id, field, mine)).fetchone():
+            found.append(Overwritten(entity, row_id, field, winner[2]))
+    return tuple(found)
 
 
 def mark_removed(store: Store) -> None:
@@ -698,6 +790,7 @@ def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | No
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
+    pending, held = _pending_fields(store), store.max_seq()
     try:
         sent = push_all(store, client)
     except ClockOff:
@@ -725,30 +818,49 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     # (every write wakes whoever watches the replica).
     if sent.stored or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
         store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
-    return RoundResult(sent.stored, pulled, head, sent.refused, sent.carried, restored, sent.resent, sent.refused_again)
+    return RoundResult(
+        sent.stored,
+        pulled,
+        head,
+        sent.refused,
+        sent.carried,
+        restored,
+        sent.resent,
+        sent.refused_again,
+        overwritten(store, pending, held),
+        deleted_meanwhile(store, pending, held),
+    )
 
 
-def retoken(store: Store, token: str, transport: httpx.BaseTransport | None = None) -> Remote:
-    """Give a replica a new token (its own revoked, say), kept only if the server says it is for the replica's
-    workspace and member: its unsent edits are its member's, and they are pushed with it."""
+def retoken(store: Store, token: str | None = None, transport: httpx.BaseTransport | None = None, url: str | None = None) -> Remote:
+    """Give a replica a new token (its own revoked, say) or its server's new address (``url``: moved, or serving HTTPS
+    now), kept only if the server says the token is for the replica's workspace and member: its unsent edits are its
+    member's, and they are pushed with it, to the workspace they were made in."""
     remote = Remote.of(store)
     if remote is None:
         raise SyncError(f"{store.path} is no replica: it has no server to give a token for", "no_remote")
-    client = Client(remote.url, token, transport=transport)
+    renewed = replace(remote, token=token or remote.token, url=url or remote.url)
+    # What the replica keeps when the server says no: what was given is said to be left unused.
+    keeps = " and ".join(what for what, given in (("its token", token), ("its server's address", url)) if given)
+    client = Client(renewed.url, renewed.token, transport=transport)
     try:
         workspace, member = _identity(client.me())
+    except SyncError as exc:
+        if url is None:
+            raise
+        # Said of the new address, whose server may be another one, or none: the replica still has the old one.
+        raise SyncError(f"{exc}; the replica keeps {keeps}", exc.code, exc.body) from None
     finally:
         client.close()
     if workspace != remote.workspace:
         raise SyncError(
-            f"the token is for workspace {workspace}, and this replica is of {remote.workspace}; it keeps its token", "wrong_workspace"
+            f"the token is for workspace {workspace}, and this replica is of {remote.workspace}; it keeps {keeps}", "wrong_workspace"
         )
     if member != remote.member:
         raise SyncError(
-            "the token acts as another member than this replica's, whose edits it holds; ask for a token of your own (it keeps its token)",
+            f"the token acts as another member than this replica's, whose edits it holds; ask for a token of your own (it keeps {keeps})",
             "wrong_member",
         )
-    renewed = replace(remote, token=token)
     keep_private(store.path)  # before the token is written into it
     renewed.save(store)
     return renewed

@@ -69,6 +69,8 @@ if TYPE_CHECKING:
 
 #: Seconds between looks at whether input has rested long enough to collect garbage.
 COLLECT_EVERY = 0.25
+#: How many records a sync round's notice of edits made here that others' edits replaced, or deleted, names (the rest are counted).
+OVERWRITTEN_SAID = 3
 #: Seconds the keys typed after a text field's ``enter`` wait for it at most (it is back within milliseconds).
 HOLD_AT_MOST = 0.5
 #: The panes, in the order of their numbers: name and title.  All three are in
@@ -879,6 +881,11 @@ class CrewdeckApp(App[int]):
         header.sync_state, header.sync_text = tone, visible(text)  # a refusal quotes the server
         if fresh and status is not None and status.refused:
             self._after_refusal(status.refused)
+        if fresh and status is not None and status.overwritten:
+            self._after_overwritten([(f.entity, f.row_id, f.field, f.by) for f in status.overwritten])
+        # A deletion stamped before an edit made here is said by the notice of the deletion itself (ChangeNotices).
+        if fresh and status is not None and (deleted := [(d.task, d.by) for d in status.deleted if not d.edited_after]):
+            self._after_deleted(deleted)
         if fresh and status is not None and status.carried:
             from crewdeck.sync.client.remote import carried_over
 
@@ -929,6 +936,26 @@ class CrewdeckApp(App[int]):
             severity="error",
             timeout=30,
         )
+
+    @background(group="refresh")
+    def _after_overwritten(self, fields: list[tuple[str, str, str, str]]) -> None:
+        """Edits made here that others' edits made meanwhile replaced (offline, say): said once, as crewdeck sync says them,
+        for the other member's change notice says what they did, not that it went over what was typed here."""
+        lines = self.session.reads.overwritten(fields, self.services.now(), self.config.clock24)
+        title = "an edit of yours was replaced" if len(fields) == 1 else f"{len(fields):,} edits of yours were replaced"
+        if len(lines) > OVERWRITTEN_SAID:
+            lines[OVERWRITTEN_SAID:] = [f"… and {len(lines) - OVERWRITTEN_SAID:,} more records: crewdeck log lists them"]
+        self.call_from_thread(self.notify, "\n".join(lines), title=title, severity="warning", timeout=30)
+
+    @background(group="refresh")
+    def _after_deleted(self, tasks: list[tuple[str, str]]) -> None:
+        """Tasks changed here that another member deleted meanwhile: said as crewdeck sync says it, for the other member's
+        change notice says they deleted it, not that what was typed here went with it (and where it is kept)."""
+        lines = self.session.reads.deleted_meanwhile(tasks, self.services.now(), self.config.clock24)
+        title = "a task you changed was deleted" if len(tasks) == 1 else f"{len(tasks):,} tasks you changed were deleted"
+        if len(lines) > OVERWRITTEN_SAID:
+            lines[OVERWRITTEN_SAID:] = [f"… and {len(lines) - OVERWRITTEN_SAID:,} more: crewdeck log lists them"]
+        self.call_from_thread(self.notify, "\n".join(lines), title=title, severity="warning", timeout=30)
 
     @background(group="watch")
     def _watch(self) -> None:

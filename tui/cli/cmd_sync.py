@@ -15,12 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crewdeck.sync.client.metakeys import META_PUSH_SEQ
 from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, carried_over, mark_removed, server_restored, sync_round, unsent
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import ClockSkewError
-from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
@@ -152,9 +150,17 @@ def cmd_serve(ctx: Context) -> int:
 # ---------------------------------------------------------------- tokens
 
 
-def _file_workspace(ctx: Context, changing: bool = False) -> Workspace:
+def _file_workspace(ctx: Context, command: str, changing: bool = False) -> Workspace:
     if ctx.args.name:
         raise UserError("--name picks a workspace in a database; a workspace file is its own workspace (drop --name or add --database)")
+    remote = Remote.of(ctx.ws.store)
+    if remote is not None:
+        # A replica's own token table is never replicated: a token made here reached no server, and its member's join
+        # was told "this server knows no such token"; one revoked here stayed live there.
+        raise UserError(
+            f"token {command}: {ctx.ws.store.path} is a replica of {remote.url}, whose tokens only that server holds: "
+            f"run it where the server runs, with --workspace naming the file crewdeck serve serves"
+        )
     if changing:
         ctx.may_manage_ways_in("creates and revokes tokens")
     return ctx.ws
@@ -197,7 +203,7 @@ def cmd_token_create(ctx: Context) -> int:
             token_id, token = pg.create_token(name, members[handle], a.label)
         where = f"workspace {name} (PostgreSQL)"
     else:
-        ws = _file_workspace(ctx, changing=True)
+        ws = _file_workspace(ctx, "create", changing=True)
         member = ws.member_by_handle(handle)
         _may_hold_a_replica(handle, member.facts())
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
@@ -220,7 +226,7 @@ def cmd_token_list(ctx: Context) -> int:
             handles = {m.id: shown_handle(m.handle, m.removed) for m in pg.members(name, with_removed=True)}
         tz = "UTC"  # no workspace file says who reads it: said as UTC's clock
     else:
-        ws = _file_workspace(ctx)
+        ws = _file_workspace(ctx, "list")
         listing = tokens.listing(ws.store.conn, ws.store.path.stem)
         handles = ws.shown_handles()  # a removed member's "ex-@raj": a new member may have their handle
         tz = ctx.viewer_tz
@@ -252,7 +258,7 @@ def cmd_token_revoke(ctx: Context) -> int:
         with _postgres(a.database) as pg:
             done = pg.revoke_token(_database_workspace(a, "revoke"), a.id)
     else:
-        done = tokens.revoke(_file_workspace(ctx, changing=True).store.conn, a.id)
+        done = tokens.revoke(_file_workspace(ctx, "revoke", changing=True).store.conn, a.id)
     if not done:
         raise UserError(f"no live token with id {a.id} (see: crewdeck token list)")
     print(f"revoked token {a.id}; it is refused from the next request on")
@@ -309,17 +315,28 @@ def cmd_sync(ctx: Context) -> int:
         raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token TOKEN FILE")
     from crewdeck.sync.client.remote import Client, replica_refusal, retoken
 
-    if ctx.args.token is not None:
-        if not tokens.looks_like_token(ctx.args.token):
-            raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+    url = None
+    if ctx.args.url is not None:
+        from crewdeck.sync.client.remote import server_url
+
         try:
-            remote = retoken(store, ctx.args.token)
+            url = server_url(ctx.args.url)
         except SyncError as exc:
-            raise UserError(f"sync with {remote.url}: {exc}") from None
-        print(f"this replica syncs with the new token from now on ({counted(unsent(store), 'unsent edit')} to push)")
+            raise UserError(f"--url {ctx.args.url}: {exc}") from None
+        if url == remote.url:
+            url = None  # the address it has: nothing to check or change
+    if ctx.args.token is not None or url is not None:
+        if ctx.args.token is not None and not tokens.looks_like_token(ctx.args.token):
+            raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+        if url is not None and _plain_http_off_loopback(url):
+            _warn("syncing over plain HTTP off this machine: your token crosses the network readable; use https://")
+        try:
+            remote = retoken(store, ctx.args.token, url=url)
+        except SyncError as exc:
+            raise UserError(f"sync with {url or remote.url}: {exc}") from None
+        new = " and ".join(what for what, given in (("the new token", ctx.args.token), (f"the server at {url}", url)) if given)
+        print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
-    edited = _tasks_unsent(store)
-    held = store.max_seq()
     try:
         result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
     except SyncError as exc:
@@ -348,50 +365,18 @@ def cmd_sync(ctx: Context) -> int:
             print(visible(f"  {write.words}: {write.message} (rule {write.rule})"))
         if len(writes) > REFUSALS_LISTED:
             print(f"  … and {len(writes) - REFUSALS_LISTED:,} more: crewdeck log lists every one")
-    _tell_deleted_meanwhile(ctx, edited | _deleted_after_our_edit(store, held))
+    if result.overwritten:
+        names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+        lines = describe.overwritten_lines(((f.entity, f.row_id, f.field, f.by) for f in result.overwritten), names)
+        for line in lines[:REFUSALS_LISTED]:
+            print(line)
+        if len(lines) > REFUSALS_LISTED:
+            print(f"… and {len(lines) - REFUSALS_LISTED:,} more records whose edits made here were replaced: crewdeck log lists them")
+    if result.deleted:
+        names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+        for deleted in result.deleted:
+            print(describe.deleted_meanwhile_line(deleted.task, deleted.by, names))
     return 0
-
-
-def _tasks_unsent(store: Store) -> set[str]:
-    """The tasks this replica's unsent operations change."""
-    sent = int(store.get_meta(META_PUSH_SEQ) or 0)
-    rows = store.conn.execute("SELECT DISTINCT row_id FROM ops WHERE seq > ? AND node = ? AND entity = 'task'", (sent, store.node))
-    return {row[0] for row in rows}
-
-
-def _deleted_after_our_edit(store: Store, held: int) -> set[str]:
-    """The tasks a deletion pulled this round (past ``held``, the log's head before it) was made without seeing an edit
-    of theirs made here: the edit is stamped after it.  Pushed in an earlier round, before the deletion arrived, the
-    edit is no unsent one, and nothing else would say where it went."""
-    rows = store.conn.execute(
-        "SELECT DISTINCT d.row_id FROM ops AS d WHERE d.seq > ? AND d.entity = 'task' AND d.field = 'deleted' AND d.node != ? "
-        "AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = ? AND o.op_id > d.op_id)",
-        (held, store.node, store.node),
-    )
-    return {row[0] for row in rows}
-
-
-def _tell_deleted_meanwhile(ctx: Context, edited: set[str]) -> None:
-    """Say which tasks changed here before this round another member deleted meanwhile: the task leaves every list, and
-    what was written here is kept in it (``crewdeck show``)."""
-    store = ctx.ws.store
-    names: describe.Naming | None = None
-    for task_id in sorted(edited):
-        record = store.record("task", task_id)
-        if record is None or record["deleted"] is not True:
-            continue
-        row = store.conn.execute(
-            "SELECT node, member FROM ops WHERE row_id = ? AND field = 'deleted' ORDER BY op_id DESC LIMIT 1", (task_id,)
-        ).fetchone()
-        if row is None or row[0] == store.node:
-            continue  # deleted here: nothing to tell
-        names = names or describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        print(
-            visible(
-                f"{names.task(task_id)}, which you changed here, was deleted by {names.member(row[1])} meanwhile; "
-                f"what you wrote is kept in it: crewdeck show {short(task_id)}"
-            )
-        )
 
 
 def cmd_publish(ctx: Context) -> int:
@@ -503,6 +488,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "sync", parents=parents, help="push and pull once", description="One sync round: push unsent edits, pull until caught up."
     )
     p.add_argument("--token", help="a new token for this replica (its own revoked): kept when the server says it is the replica's member's")
+    p.add_argument(
+        "--url",
+        help="its server's new address (moved, or serving HTTPS now): kept when the server there says the token is the replica's member's",
+    )
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser(

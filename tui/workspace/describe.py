@@ -258,6 +258,57 @@ class RefusedWrite:
         return visible(f"REFUSED: {self.words}: {self.message} (rule {self.rule})")
 
 
+#: A field as a line about an edit of it names it, where its stored name reads otherwise.
+_FIELD_WORDS = {
+    "due": "due date",
+    "publish": "publish slot",
+    "snoozed_until": "snooze",
+    "depends_on": "dependencies",
+    "post_state": "post state",
+    "duplicate_of": "duplicate mark",
+}
+
+
+def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming) -> list[str]:
+    """Fields changed here, ``(entity, row, field, by)``, that ``by``'s edit, made meanwhile without seeing them, replaced
+    in a sync round (``remote.Overwritten``): a line per record and member, saying whose edit stands and where what was
+    typed here is still to be read (a text's whole in the log's JSON: the log's line cuts it short)."""
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for entity, row_id, field, by in fields:
+        grouped.setdefault((entity, row_id, by), []).append(field)
+    lines = []
+    for (entity, row_id, by), names_of in grouped.items():
+        if entity == "task":
+            record = names.task(row_id)
+        elif entity == "campaign":
+            record = names.campaign(row_id)
+        elif entity == "member":
+            record = f"the profile of {names.member(row_id)}"
+        else:
+            record = f"{entity.replace('_', ' ')} {short(row_id)}"
+        words = [_FIELD_WORDS.get(field, field.replace("_", " ")) for field in names_of]
+        said = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        where = f"crewdeck log {short(row_id)}" + (" --json" if OVERWRITTEN.intersection(names_of) else "")
+        one = len(words) == 1
+        lines.append(
+            visible(
+                f"{record}: your {'edit' if one else 'edits'} of its {said} made here {'was' if one else 'were'} replaced by "
+                f"{names.member(by)}'s, made meanwhile ({'the later edit stands' if one else 'the later edits stand'}); "
+                f"yours {'is' if one else 'are'} kept in its history: {where}"
+            )
+        )
+    return lines
+
+
+def deleted_meanwhile_line(task_id: str, by: str, names: Naming) -> str:
+    """A task changed here that ``by`` deleted meanwhile (``remote.Deleted``), in one line: it leaves every list, and what
+    was written here is kept in it."""
+    return visible(
+        f"{names.task(task_id)}, which you changed here, was deleted by {names.member(by)} meanwhile; "
+        f"what you wrote is kept in it: crewdeck show {short(task_id)}"
+    )
+
+
 def refused_writes(refused: Iterable[tuple[Op, str, str, str]], names: Naming) -> list[RefusedWrite]:
     """``Store.refused``'s rows (newest first) a write at a time: the operations one write made that the server refused
     for one reason are told as ``crewdeck log`` tells a write ("added “Rough cut” for ex-@lee", not its title, creator

@@ -1,0 +1,115 @@
+"""What a member is told when what they changed offline was changed meanwhile by another member whose edit, stamped
+later, wins the merge, or was deleted: the CLI's sync, and the app's notice (what they typed stays in the record)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+
+from .apphelp import make_app, settle, until
+from .syncsupport import Server, crewdeck, make_team, new_token, wait_until
+
+
+def _last_stamp_ms(path: Path) -> int:
+    with Store(path) as store:
+        return int(store.conn.execute("SELECT max(op_id) FROM ops").fetchone()[0][:13])
+
+
+def _later_than(path: Path) -> None:
+    """Until this machine's clock is past the newest stamp in ``path``: a write made then is stamped after it."""
+    newest = _last_stamp_ms(path)
+    wait_until(lambda: time.time_ns() // 1_000_000 > newest, "the clock to pass the newest stamp")
+
+
+@contextmanager
+def served(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """``(team file, raj's replica, the task “Shoot” of @raj)``, the server running until the block ends."""
+    team = make_team(tmp_path)
+    task_id = crewdeck("-w", str(team), "--as", "ana", "add", "Shoot @raj").strip()
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        yield team, replica, task_id
+    finally:
+        assert server.stop() == ""
+
+
+def test_sync_says_which_offline_edits_a_later_edit_made_meanwhile_replaced(tmp_path: Path) -> None:
+    # raj's notes typed on the train went under ana's, made meanwhile: the round said "pushed 2, pulled 2 operations"
+    # and nothing else, and the task read ana's notes as if raj had written none.
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=logo top-left, two variants in Drive", "priority=high")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=logo bottom-right per the brand book", "title=Shoot v2")
+        out = crewdeck("-w", str(replica), "sync")
+        again = crewdeck("-w", str(replica), "sync")
+        history = json.loads(crewdeck("-w", str(replica), "log", task_id[:8], "--json"))
+    said = (
+        f"“Shoot v2”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
+    )
+    assert said in out.splitlines(), out
+    assert "priority" not in out, out  # ana left it: raj's stands
+    assert "replaced" not in again, again
+    assert any(entry["member"] == "raj" and entry["value"] == "logo top-left, two variants in Drive" for entry in history), history
+
+
+def test_sync_says_nothing_of_an_edit_of_its_own_that_stands_or_one_the_other_made_alike(tmp_path: Path) -> None:
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=ana first", "status=doing")
+        _later_than(team)
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=raj after", "status=review")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "status=review")
+        out = crewdeck("-w", str(replica), "sync")
+        shown = crewdeck("-w", str(replica), "show", task_id[:8])
+    assert "replaced" not in out, out
+    assert "raj after" in shown, shown
+
+
+def replaced_notices(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications if n.title == "an edit of yours was replaced"]
+
+
+async def test_the_app_says_an_offline_edit_a_later_edit_made_meanwhile_replaced(tmp_path: Path) -> None:
+    # The app's notice of ana's change said she edited the notes; not that what raj had typed there was gone from them.
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(replica), "set", task_id[:8], "title=Shoot the hero banner")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "title=Shoot the banner")
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: bool(replaced_notices(app)), "the notice of the edit replaced")
+            [notice] = replaced_notices(app)
+    assert notice == (
+        f"“Shoot the banner”: your edit of its title made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
+    ), notice
+
+
+def deleted_notices(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications if n.title == "a task you changed was deleted"]
+
+
+async def test_the_app_says_a_task_changed_offline_was_deleted_meanwhile_as_sync_says_it(tmp_path: Path) -> None:
+    # crewdeck sync said it; the app said "@ana deleted “Shoot”" for three seconds, not that raj's notes went with it,
+    # nor where they are kept.
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=typed on the train")
+        crewdeck("-w", str(team), "--as", "ana", "rm", task_id[:8])
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: bool(deleted_notices(app)), "the notice of the task deleted")
+            [notice] = deleted_notices(app)
+    assert notice == (
+        f"“Shoot”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task_id[:8]}"
+    ), notice
