@@ -468,19 +468,22 @@ class Deleted:
     edited_after: bool = False
 
 
-def deleted_meanwhile(store: Store, pending: dict[tuple[str, str, str], tuple[str, str]], held: int) -> tuple[Deleted, ...]:
-    """The tasks ``pending`` (``_pending_fields`` before a round) changes, and those a deletion pulled in the round (past
-    ``held``) was made without seeing an edit of theirs made here (stamped after it: pushed in an earlier round, before the
-    deletion arrived, the edit is no pending one), that another node deleted."""
-    edited = {row_id for entity, row_id, _ in pending if entity == "task"}
+def deleted_meanwhile(store: Store, pushed: int, held: int) -> tuple[Deleted, ...]:
+    """The tasks another node deleted, the deletion pulled in a round (stored past ``held``, the log's head before it),
+    that this node changed without the deleter having seen it: an edit unsent before the round (past ``pushed``, the
+    push cursor then, up to ``held``), or one stamped after the deletion (pushed in an earlier round, before it arrived).
+    Found in one query over the round's pulled deletions, never a row per edit held in memory: a replica that imported
+    100,000 tasks offline sends a million operations in its next round."""
     rows = store.conn.execute(
-        "SELECT DISTINCT d.row_id FROM ops AS d WHERE d.seq > ? AND d.entity = 'task' AND d.field = 'deleted' AND d.node != ? "
-        "AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = ? AND o.op_id > d.op_id)",
-        (held, store.node, store.node),
+        """SELECT DISTINCT d.row_id FROM ops AS d
+           WHERE d.seq > :held AND d.entity = 'task' AND d.field = 'deleted' AND d.node != :me
+             AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = :me
+                         AND ((o.seq > :pushed AND o.seq <= :held) OR o.op_id > d.op_id))
+           ORDER BY d.row_id""",
+        {"held": held, "me": store.node, "pushed": pushed},
     )
-    edited.update(row[0] for row in rows)
     found = []
-    for task_id in sorted(edited):
+    for (task_id,) in rows.fetchall():
         record = store.record("task", task_id)
         if record is None or record["deleted"] is not True:
             continue
@@ -495,31 +498,24 @@ def deleted_meanwhile(store: Store, pending: dict[tuple[str, str, str], tuple[st
     return tuple(found)
 
 
-def _pending_fields(store: Store) -> dict[tuple[str, str, str], tuple[str, str]]:
-    """This node's unsent ``set`` operations, the last one per field: ``(entity, row, field) -> (op_id, value)``."""
+def overwritten(store: Store, pushed: int, held: int) -> tuple[Overwritten, ...]:
+    """The fields this node changed before a round and had not sent (its ``set`` operations past ``pushed``, the push
+    cursor then, up to ``held``, the log's head then; the last one a field) whose value now is another node's operation
+    pulled in the round (stored past ``held``) and stamped after ours, holding another value: a member who never saw ours
+    wrote over it.  An operation of ours the server refused is said as a refusal instead (it has left the log).  One
+    query, the winners looked up by the log's index, never a row per edit held in memory (``deleted_meanwhile``)."""
     rows = store.conn.execute(
-        "SELECT entity, row_id, field, max(op_id), value FROM ops WHERE seq > ? AND node = ? AND kind = 'set' "
-        "GROUP BY entity, row_id, field",
-        (int(store.get_meta(META_PUSH_SEQ) or 0), store.node),
+        """SELECT m.entity, m.row_id, m.field, w.member FROM (
+               SELECT entity, row_id, field, max(op_id) AS mine, value FROM ops
+               WHERE seq > :pushed AND seq <= :held AND node = :me AND kind = 'set' GROUP BY entity, row_id, field
+           ) AS m
+           JOIN ops AS w ON w.row_id = m.row_id AND w.field = m.field
+               AND w.op_id = (SELECT max(op_id) FROM ops WHERE row_id = m.row_id AND field = m.field)
+           WHERE w.op_id > m.mine AND w.node != :me AND w.seq > :held AND w.value != m.value
+           ORDER BY m.entity, m.row_id, m.field""",
+        {"pushed": pushed, "held": held, "me": store.node},
     )
-    return {(entity, row_id, field): (op_id, value) for entity, row_id, field, op_id, value in rows}
-
-
-def overwritten(store: Store, pending: dict[tuple[str, str, str], tuple[str, str]], held: int) -> tuple[Overwritten, ...]:
-    """Of ``pending`` (``_pending_fields`` before a round), the fields whose value now is another node's operation pulled
-    in the round (stored here past ``held``, the log's head before it) and stamped after ours, holding another value: a
-    member who never saw ours wrote over it.  An operation of ours the server refused is said as a refusal instead."""
-    found = []
-    for (entity, row_id, field), (mine, value) in pending.items():
-        winner = store.conn.execute(
-            "SELECT op_id, node, member, value, seq FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id DESC LIMIT 1",
-            (row_id, field),
-        ).fetchone()
-        if winner is None or winner[0] <= mine or winner[1] == store.node or winner[4] <= held or winner[3] == value:
-            continue
-        if store.conn.execute("SELECT 1 FROM ops WHERE row_id = ? AND field = ? AND op_id = ?", (row_id, field, mine)).fetchone():
-            found.append(Overwritten(entity, row_id, field, winner[2]))
-    return tuple(found)
+    return tuple(Overwritten(entity, row_id, field, by) for entity, row_id, field, by in rows)
 
 
 def mark_removed(store: Store) -> None:
@@ -790,7 +786,8 @@ def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | No
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
-    pending, held = _pending_fields(store), store.max_seq()
+    # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed`` up to ``held``.
+    pushed, held = int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq()
     try:
         sent = push_all(store, client)
     except ClockOff:
@@ -827,8 +824,8 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         restored,
         sent.resent,
         sent.refused_again,
-        overwritten(store, pending, held),
-        deleted_meanwhile(store, pending, held),
+        overwritten(store, pushed, held),
+        deleted_meanwhile(store, pushed, held),
     )
 
 
