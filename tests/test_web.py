@@ -129,7 +129,7 @@ def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: 
         assert "PIN" in c.get(f"/link/{_secret(url)}").text
         refused = c.post(f"/link/{_secret(url)}", data={"pin": wrong}, headers=JSON)
         assert refused.status_code == 401 and refused.json()["error"] == "wrong_pin"
-        assert c.post(f"/link/{_secret(url)}", headers=JSON).json()["error"] == "wrong_pin"
+        assert c.post(f"/link/{_secret(url)}", headers=JSON).json()["error"] == "no_pin"
         assert c.post(f"/link/{_secret(url)}", data={"pin": pin}, headers=JSON).status_code == 303
     _, burned, burned_pin = make_link(team, "gus", "--pin")
     with client(server) as c:
@@ -137,6 +137,47 @@ def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: 
             assert c.post(f"/link/{_secret(burned)}", data={"pin": wrong if wrong != burned_pin else pin}, headers=JSON).status_code == 401
         last = c.post(f"/link/{_secret(burned)}", data={"pin": burned_pin}, headers=JSON)
     assert last.status_code == 410 and last.json()["error"] == "link_burned"
+
+
+def test_a_pin_left_empty_takes_no_try_and_a_wrong_one_says_the_tries_left_and_the_last_shows_no_button(
+    team: Path, server: WebServer
+) -> None:
+    """A client who pressed enter before typing the PIN lost one of the link's five tries; every wrong PIN said only
+    "That PIN is not this link's.", the fifth too, over the form again, whose button then said the link was burned."""
+    _, url, pin = make_link(team, "gus", "--pin")
+    assert pin is not None
+    wrong = f"{(int(pin) + 1) % 10**6:06d}"
+    html = {"accept": "text/html"}
+    form = f'action="/link/{_secret(url)}"'
+    with client(server) as c:
+        for _ in range(signin.PIN_TRIES + 1):
+            empty = c.post(f"/link/{_secret(url)}", data={"pin": "  "}, headers=html)
+            assert empty.status_code == 401 and "Type the PIN that was sent with this link" in empty.text and form in empty.text
+        said = []
+        for _ in range(signin.PIN_TRIES):
+            page = c.post(f"/link/{_secret(url)}", data={"pin": wrong}, headers=html)
+            assert page.status_code == 401
+            message = re.search(r"That PIN is not this link&#x27;s[^<]*", page.text)
+            said.append((message.group() if message else page.text, form in page.text))
+        refused = c.post(f"/link/{_secret(url)}", data={"pin": pin}, headers=JSON)
+    assert said == [
+        ("That PIN is not this link&#x27;s: 4 tries left.", True),
+        ("That PIN is not this link&#x27;s: 3 tries left.", True),
+        ("That PIN is not this link&#x27;s: 2 tries left.", True),
+        ("That PIN is not this link&#x27;s: 1 try left.", True),
+        ("That PIN is not this link&#x27;s, and that was the last try: this link no longer works. Ask for a new one.", False),
+    ]
+    assert refused.status_code == 410 and refused.json()["error"] == "link_burned"
+
+
+def test_a_link_used_in_another_tab_meanwhile_answers_its_button_with_no_button_again(team: Path, server: WebServer) -> None:
+    """The link's page opened in two tabs, used in one: the other's button said the link was used, over the same form."""
+    _, url, _ = make_link(team, "gus")
+    with client(server) as c:
+        assert 'id="use-link"' in c.get(f"/link/{_secret(url)}").text  # the second tab's page
+        assert c.post(f"/link/{_secret(url)}", headers=JSON).status_code == 303  # the first tab's button
+        late = c.post(f"/link/{_secret(url)}", headers={"accept": "text/html"})  # the second tab's button
+    assert late.status_code == 410 and "was used already" in late.text and 'id="use-link"' not in late.text
 
 
 def test_web_links_says_open_only_of_a_link_that_still_signs_someone_in(team: Path, server: WebServer) -> None:
