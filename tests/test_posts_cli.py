@@ -369,6 +369,22 @@ def test_a_verdicts_note_and_a_crisiss_reason_with_a_line_break_are_refused_nami
     assert _state(team, post_id) == "in-review" and "no crisis is open" in team.ok("crisis", "status")
 
 
+def test_a_verdicts_note_and_a_crisiss_reason_too_long_are_refused_naming_the_option_not_the_record(team: Cli) -> None:
+    # A client's long note read "post_approval.*: post_approval.note: longer than 2000 characters" (the app's dialog
+    # said the same under the note), a long reason "crisis.*: crisis.reason: …": the record's names, not the option.
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    for verdict, option in (("reject", "--note"), ("approve", "--note")):
+        error = one_line_error(team("post", verdict, post_id, option, "x" * 2001, as_member="mia"))
+        assert error.strip() == "crewdeck: error: note: longer than 2000 characters (it has 2001)", error
+    error = one_line_error(team("crisis", "start", "--reason", "y" * 1001))
+    assert error.strip() == "crewdeck: error: reason: longer than 1000 characters (it has 1001)", error
+    assert _state(team, post_id) == "in-review" and "no crisis is open" in team.ok("crisis", "status")
+    # At the limit, taken.
+    assert "changes requested" in team.ok("post", "reject", post_id, "--note", "x" * 2000, as_member="mia")
+
+
 def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_voids_the_round(team: Cli) -> None:
     post_id = _post(team)
     team.ok("post", "copy", post_id, "First take", as_member="raj")
