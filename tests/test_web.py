@@ -38,7 +38,7 @@ from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
 
-from .apphelp import settle
+from .apphelp import settle, shown_help
 from .conftest import ROOT
 from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, new_token
 from .websupport import WebProcess, make_guest_team, make_link, make_posts_team
@@ -764,6 +764,26 @@ async def test_a_guest_sees_the_approvals_of_their_campaigns_and_nothing_else(tm
         await settle(pilot)
     assert app.return_code == 0
     session.close()
+
+
+async def test_the_keys_of_a_session_over_ssh_or_a_browser_say_nothing_of_rebinding_them(tmp_path: Path) -> None:
+    """A client's `?` said "rebind any of them in the config's [keymap] by its id", beside a column of ids: the config
+    of such a session is the team account's, which no one in it can change."""
+    team = make_posts_team(tmp_path)
+    for handle, said in (("acme", ""), ("raj", "(ctrl+p lists every command)")):
+        session = Session.open(team, handle, authenticated=True)
+        session.restricted = True  # as launch() makes every authenticated session
+        app = CrewdeckApp(session, Config(), watch=False)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            shown = shown_help(app.screen)
+            assert shown.splitlines()[0] == f"Keys {said}".strip(), shown
+            assert "keymap" not in shown and "app.help" not in shown and "app.quit" not in shown, shown
+            assert "? Keys" in shown and "q Quit" in shown, shown
+        session.close()
 
 
 async def test_a_guests_view_of_a_post_in_full_offers_no_key_that_edits(tmp_path: Path) -> None:
