@@ -30,6 +30,7 @@ from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.cli.main import main
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.web import signin
 from crewdeck.tui.web.attempts import Attempts
@@ -591,6 +592,24 @@ def test_only_managers_make_list_and_revoke_links(team: Path) -> None:
     assert "--pin is not an option" in crewdeck_fails(*w, "--as", "ana", "web", "links", "--pin")
     crewdeck(*w, "--as", "ana", "web", "unlink", link_id)
     assert "expired" in crewdeck(*w, "--as", "ana", "web", "links")
+
+
+def test_a_link_for_a_guest_given_no_campaigns_says_their_app_shows_no_posts(team: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A guest's app is the posts of their campaigns: a link for one given none opened an empty view, said nowhere."""
+    w = ("-w", str(team), "--as", "ana")
+    lines = crewdeck(*w, "web", "link", "@gus").splitlines()
+    assert len(lines) == 2 and lines[0].startswith("link ")  # the link, as before: the note goes to standard error
+    assert main([*w, "web", "link", "@gus"]) == 0
+    said = capsys.readouterr().err
+    assert said == (
+        "note: @gus is a guest given no campaigns: their app shows no posts until they are given some "
+        "(crewdeck member set gus --campaigns NAMES)\n"
+    ), said
+    crewdeck(*w, "campaign", "add", "Spring Launch")
+    crewdeck(*w, "member", "set", "gus", "--campaigns", "spring-launch")
+    for handle in ("gus", "raj"):
+        assert main([*w, "web", "link", f"@{handle}"]) == 0
+        assert capsys.readouterr().err == "", handle
 
 
 def test_a_link_for_an_address_that_is_not_a_web_address_is_refused_and_none_is_made(team: Path) -> None:
