@@ -25,6 +25,7 @@ from starlette.websockets import WebSocketDisconnect
 from textual.geometry import Region
 
 from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
@@ -827,6 +828,30 @@ async def test_a_guests_view_of_a_post_in_full_offers_no_key_that_edits(tmp_path
         await settle(pilot)
         assert isinstance(app.screen, ApprovalsScreen)
     session.close()
+
+
+async def test_a_guest_copying_a_post_gets_its_state_and_copy_not_its_task_status_nor_the_teams_notes(tmp_path: Path) -> None:
+    """`y` on a post copied "status: todo" (its task status, not "in review") and none of the copy the client approves."""
+    team = make_posts_team(tmp_path)
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+    crewdeck("-w", str(team), "--as", "raj", "set", post_id, "notes=internal: keep it cheap")
+    session = Session.open(team, "acme", authenticated=True)
+    session.restricted = True
+    app = CrewdeckApp(session, Config(), watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        copied = app.clipboard.splitlines()
+    session.close()
+    assert copied[0].startswith("Spring post 0  [")
+    assert copied[1].startswith("state: in review (step 1 of 1 (client), @acme, still open)"), copied
+    assert copied[-3:] == ["", "copy:", "Post 0: spring is here #launch"], copied
+    assert not any("status:" in line or "internal" in line for line in copied), copied
 
 
 def test_a_sign_in_cut_off_mid_form_leaves_no_traceback(team: Path) -> None:
