@@ -831,7 +831,8 @@ async def test_a_guests_view_of_a_post_in_full_offers_no_key_that_edits(tmp_path
 
 
 async def test_a_guest_copying_a_post_gets_its_state_and_copy_not_its_task_status_nor_the_teams_notes(tmp_path: Path) -> None:
-    """`y` on a post copied "status: todo" (its task status, not "in review") and none of the copy the client approves."""
+    """`y` on a post copied "status: todo" (its task status, not "in review") and none of the copy the client approves,
+    and said "copied the task", a thing a client never sees."""
     team = make_posts_team(tmp_path)
     with Store(team) as store:
         post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
@@ -839,7 +840,7 @@ async def test_a_guest_copying_a_post_gets_its_state_and_copy_not_its_task_statu
     session = Session.open(team, "acme", authenticated=True)
     session.restricted = True
     app = CrewdeckApp(session, Config(), watch=False)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -847,6 +848,7 @@ async def test_a_guest_copying_a_post_gets_its_state_and_copy_not_its_task_statu
         await pilot.press("y")
         await settle(pilot)
         copied = app.clipboard.splitlines()
+        assert [n.message for n in app._notifications] == ["copied the post (OSC 52: works over SSH)"]
     session.close()
     assert copied[0].startswith("Spring post 0  [")
     assert copied[1].startswith("state: in review (step 1 of 1 (client), @acme, still open)"), copied
