@@ -989,6 +989,23 @@ def test_a_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -
     assert "@gus" not in result.err  # said already, by the change that made it so
 
 
+def test_groups_none_and_campaigns_none_give_none_as_approvals_none_does(team: Cli) -> None:
+    """`--groups none` put the member in a group named "none" (listed as "approval groups: none", in no group of the
+    chain), and `--campaigns none` was refused as "unknown campaign +none", where `--approvals none` is no chain."""
+    team.ok("member", "set", "gus", "--campaigns", "spring-launch")
+    result = team("member", "set", "lee", "--groups", "None")
+    assert result.code == 0 and result.out.strip() == "Modified @lee: set the groups of @lee to nothing", result.out
+    result = team("member", "set", "gus", "--campaigns", "none")
+    assert result.code == 0 and result.out.strip() == "Modified @gus: set the campaigns of @gus to nothing", result.err
+    listed = json.loads(team.ok("member", "list", "--json"))
+    people = {m["handle"]: m for m in (listed["members"] if isinstance(listed, dict) else listed)}
+    assert people["lee"]["groups"] == [] and people["gus"]["campaigns"] == [], people
+    # A campaign named "none" is still given by its slug.
+    team.ok("campaign", "add", "none")
+    team.ok("member", "set", "gus", "--campaigns", "+none")
+    assert "sees campaigns: +none" in team.ok("member", "list")
+
+
 def test_the_workspace_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -> None:
     """`workspace set approvals "client:@gus"` was set without a word: a guest approves only their campaigns' posts, so
     every post in no campaign waited on @gus for ever, where `campaign set --approvals` says so of a campaign's chain."""
