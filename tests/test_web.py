@@ -152,9 +152,11 @@ def test_a_pin_left_empty_takes_no_try_and_a_wrong_one_says_the_tries_left_and_t
     html = {"accept": "text/html"}
     form = f'action="/link/{_secret(url)}"'
     with client(server) as c:
+        # The manager was told "PIN (send it another way)": the page asked for it as "given with the link".
+        assert "PIN (sent to you apart from the link)" in c.get(f"/link/{_secret(url)}", headers=html).text
         for _ in range(signin.PIN_TRIES + 1):
             empty = c.post(f"/link/{_secret(url)}", data={"pin": "  "}, headers=html)
-            assert empty.status_code == 401 and "Type the PIN that was sent with this link" in empty.text and form in empty.text
+            assert empty.status_code == 401 and "Type the PIN you were sent apart from this link" in empty.text and form in empty.text
         said = []
         for _ in range(signin.PIN_TRIES):
             page = c.post(f"/link/{_secret(url)}", data={"pin": wrong}, headers=html)

@@ -270,7 +270,7 @@ def redeem_link(
         _refuse_unusable(conn, member, failures, expires_at, used_at, when)
         if pin_hash is not None and not (pin or "").strip():
             # No PIN typed (the button pressed, or enter, before the PIN) is not a guess: it takes none of the tries.
-            raise SignInRefused("no_pin", "Type the PIN that was sent with this link, then sign in.")
+            raise SignInRefused("no_pin", "Type the PIN you were sent apart from this link, then sign in.")
         if pin_hash is not None and not hmac.compare_digest(pin_hash, _pin_digest(secret, pin or "")):
             conn.execute("UPDATE web_link SET pin_failures = pin_failures + 1 WHERE id = ?", (link_id,))
             # Said how many are left, and when this was the last, that the link is spent: a client who typed on
