@@ -18,7 +18,7 @@ from textual import events
 from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.sync.state.store import Store
@@ -1524,6 +1524,32 @@ async def test_n_written_in_a_posts_detail_takes_the_verdicts_down_though_a_read
         await settle(pilot)
         assert [screen.check_action("post", (verdict,)) for verdict in ("approve", "reject")] == [False, False]
     assert state(team, post_id) == "changes-requested"
+
+
+async def test_the_request_for_changes_names_its_post_in_approvals_and_in_a_posts_detail(team: Path) -> None:
+    # "Request changes — the author sees your note" named no post: the Approvals list under it follows others'
+    # changes, and a post taken out of review while the note was typed left another one's copy under the dialog.
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_approvals(app, pilot)
+        row = screen.table.cursor_row
+        assert row is not None and screen.check_action("request_changes", ()) is True
+        with Store(team) as store:
+            named = store.conn.execute("SELECT title FROM task WHERE id = ?", (row.id,)).fetchone()[0]
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the request-changes dialog")
+        title = str(app.screen.query_one(".prompt--title", Label).render())
+        assert title == f"Request changes on “{named}” — the author sees your note", title
+        await pilot.press("escape")
+        await settle(pilot)
+        detail = DetailScreen(row.id, app.services)
+        await app.push_screen(detail)
+        await settle(pilot)
+        await pilot.press("N")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the request-changes dialog")
+        title = str(app.screen.query_one(".prompt--title", Label).render())
+        assert title == f"Request changes on “{named}” — the author sees your note", title
 
 
 def post_titled(path: Path, title: str) -> str:

@@ -369,6 +369,22 @@ def test_a_verdicts_note_and_a_crisiss_reason_with_a_line_break_are_refused_nami
     assert _state(team, post_id) == "in-review" and "no crisis is open" in team.ok("crisis", "status")
 
 
+def test_a_verdicts_note_and_a_crisiss_reason_too_long_are_refused_naming_the_option_not_the_record(team: Cli) -> None:
+    # A client's long note read "post_approval.*: post_approval.note: longer than 2000 characters" (the app's dialog
+    # said the same under the note), a long reason "crisis.*: crisis.reason: …": the record's names, not the option.
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    for verdict, option in (("reject", "--note"), ("approve", "--note")):
+        error = one_line_error(team("post", verdict, post_id, option, "x" * 2001, as_member="mia"))
+        assert error.strip() == "crewdeck: error: note: longer than 2000 characters (it has 2001)", error
+    error = one_line_error(team("crisis", "start", "--reason", "y" * 1001))
+    assert error.strip() == "crewdeck: error: reason: longer than 1000 characters (it has 1001)", error
+    assert _state(team, post_id) == "in-review" and "no crisis is open" in team.ok("crisis", "status")
+    # At the limit, taken.
+    assert "changes requested" in team.ok("post", "reject", post_id, "--note", "x" * 2000, as_member="mia")
+
+
 def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_voids_the_round(team: Cli) -> None:
     post_id = _post(team)
     team.ok("post", "copy", post_id, "First take", as_member="raj")
@@ -980,6 +996,23 @@ def test_a_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -
     result = team("member", "set", "lee", "--groups", "")
     assert "step legal of +spring-launch's approval chain now (nobody is in group legal)" in result.err, result.err
     assert "@gus" not in result.err  # said already, by the change that made it so
+
+
+def test_groups_none_and_campaigns_none_give_none_as_approvals_none_does(team: Cli) -> None:
+    """`--groups none` put the member in a group named "none" (listed as "approval groups: none", in no group of the
+    chain), and `--campaigns none` was refused as "unknown campaign +none", where `--approvals none` is no chain."""
+    team.ok("member", "set", "gus", "--campaigns", "spring-launch")
+    result = team("member", "set", "lee", "--groups", "None")
+    assert result.code == 0 and result.out.strip() == "Modified @lee: set the groups of @lee to nothing", result.out
+    result = team("member", "set", "gus", "--campaigns", "none")
+    assert result.code == 0 and result.out.strip() == "Modified @gus: set the campaigns of @gus to nothing", result.err
+    listed = json.loads(team.ok("member", "list", "--json"))
+    people = {m["handle"]: m for m in (listed["members"] if isinstance(listed, dict) else listed)}
+    assert people["lee"]["groups"] == [] and people["gus"]["campaigns"] == [], people
+    # A campaign named "none" is still given by its slug.
+    team.ok("campaign", "add", "none")
+    team.ok("member", "set", "gus", "--campaigns", "+none")
+    assert "sees campaigns: +none" in team.ok("member", "list")
 
 
 def test_the_workspace_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -> None:

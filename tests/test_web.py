@@ -31,6 +31,7 @@ from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.cli.main import main
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.web import signin
 from crewdeck.tui.web.attempts import Attempts
@@ -39,7 +40,7 @@ from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
 
-from .apphelp import settle
+from .apphelp import settle, shown_help
 from .conftest import ROOT
 from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, new_token
 from .websupport import WebProcess, make_guest_team, make_link, make_posts_team
@@ -130,7 +131,7 @@ def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: 
         assert "PIN" in c.get(f"/link/{_secret(url)}").text
         refused = c.post(f"/link/{_secret(url)}", data={"pin": wrong}, headers=JSON)
         assert refused.status_code == 401 and refused.json()["error"] == "wrong_pin"
-        assert c.post(f"/link/{_secret(url)}", headers=JSON).json()["error"] == "wrong_pin"
+        assert c.post(f"/link/{_secret(url)}", headers=JSON).json()["error"] == "no_pin"
         assert c.post(f"/link/{_secret(url)}", data={"pin": pin}, headers=JSON).status_code == 303
     _, burned, burned_pin = make_link(team, "gus", "--pin")
     with client(server) as c:
@@ -138,6 +139,49 @@ def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: 
             assert c.post(f"/link/{_secret(burned)}", data={"pin": wrong if wrong != burned_pin else pin}, headers=JSON).status_code == 401
         last = c.post(f"/link/{_secret(burned)}", data={"pin": burned_pin}, headers=JSON)
     assert last.status_code == 410 and last.json()["error"] == "link_burned"
+
+
+def test_a_pin_left_empty_takes_no_try_and_a_wrong_one_says_the_tries_left_and_the_last_shows_no_button(
+    team: Path, server: WebServer
+) -> None:
+    """A client who pressed enter before typing the PIN lost one of the link's five tries; every wrong PIN said only
+    "That PIN is not this link's.", the fifth too, over the form again, whose button then said the link was burned."""
+    _, url, pin = make_link(team, "gus", "--pin")
+    assert pin is not None
+    wrong = f"{(int(pin) + 1) % 10**6:06d}"
+    html = {"accept": "text/html"}
+    form = f'action="/link/{_secret(url)}"'
+    with client(server) as c:
+        # The manager was told "PIN (send it another way)": the page asked for it as "given with the link".
+        assert "PIN (sent to you apart from the link)" in c.get(f"/link/{_secret(url)}", headers=html).text
+        for _ in range(signin.PIN_TRIES + 1):
+            empty = c.post(f"/link/{_secret(url)}", data={"pin": "  "}, headers=html)
+            assert empty.status_code == 401 and "Type the PIN you were sent apart from this link" in empty.text and form in empty.text
+        said = []
+        for _ in range(signin.PIN_TRIES):
+            page = c.post(f"/link/{_secret(url)}", data={"pin": wrong}, headers=html)
+            assert page.status_code == 401
+            message = re.search(r"That PIN is not this link&#x27;s[^<]*", page.text)
+            said.append((message.group() if message else page.text, form in page.text))
+        refused = c.post(f"/link/{_secret(url)}", data={"pin": pin}, headers=JSON)
+    assert said == [
+        ("That PIN is not this link&#x27;s: 4 tries left.", True),
+        ("That PIN is not this link&#x27;s: 3 tries left.", True),
+        ("That PIN is not this link&#x27;s: 2 tries left.", True),
+        ("That PIN is not this link&#x27;s: 1 try left.", True),
+        ("That PIN is not this link&#x27;s, and that was the last try: this link no longer works. Ask for a new one.", False),
+    ]
+    assert refused.status_code == 410 and refused.json()["error"] == "link_burned"
+
+
+def test_a_link_used_in_another_tab_meanwhile_answers_its_button_with_no_button_again(team: Path, server: WebServer) -> None:
+    """The link's page opened in two tabs, used in one: the other's button said the link was used, over the same form."""
+    _, url, _ = make_link(team, "gus")
+    with client(server) as c:
+        assert 'id="use-link"' in c.get(f"/link/{_secret(url)}").text  # the second tab's page
+        assert c.post(f"/link/{_secret(url)}", headers=JSON).status_code == 303  # the first tab's button
+        late = c.post(f"/link/{_secret(url)}", headers={"accept": "text/html"})  # the second tab's button
+    assert late.status_code == 410 and "was used already" in late.text and 'id="use-link"' not in late.text
 
 
 def test_web_links_says_open_only_of_a_link_that_still_signs_someone_in(team: Path, server: WebServer) -> None:
@@ -577,6 +621,24 @@ def test_only_managers_make_list_and_revoke_links(team: Path) -> None:
     assert "expired" in crewdeck(*w, "--as", "ana", "web", "links")
 
 
+def test_a_link_for_a_guest_given_no_campaigns_says_their_app_shows_no_posts(team: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A guest's app is the posts of their campaigns: a link for one given none opened an empty view, said nowhere."""
+    w = ("-w", str(team), "--as", "ana")
+    lines = crewdeck(*w, "web", "link", "@gus").splitlines()
+    assert len(lines) == 2 and lines[0].startswith("link ")  # the link, as before: the note goes to standard error
+    assert main([*w, "web", "link", "@gus"]) == 0
+    said = capsys.readouterr().err
+    assert said == (
+        "note: @gus is a guest given no campaigns: their app shows no posts until they are given some "
+        "(crewdeck member set gus --campaigns NAMES)\n"
+    ), said
+    crewdeck(*w, "campaign", "add", "Spring Launch")
+    crewdeck(*w, "member", "set", "gus", "--campaigns", "spring-launch")
+    for handle in ("gus", "raj"):
+        assert main([*w, "web", "link", f"@{handle}"]) == 0
+        assert capsys.readouterr().err == "", handle
+
+
 def test_a_link_for_an_address_that_is_not_a_web_address_is_refused_and_none_is_made(team: Path) -> None:
     """--url javascript:x made a link and printed "javascript:x/link/…" for the client: no browser opens it."""
     w = ("-w", str(team), "--as", "ana")
@@ -750,6 +812,26 @@ async def test_a_guest_sees_the_approvals_of_their_campaigns_and_nothing_else(tm
     session.close()
 
 
+async def test_the_keys_of_a_session_over_ssh_or_a_browser_say_nothing_of_rebinding_them(tmp_path: Path) -> None:
+    """A client's `?` said "rebind any of them in the config's [keymap] by its id", beside a column of ids: the config
+    of such a session is the team account's, which no one in it can change."""
+    team = make_posts_team(tmp_path)
+    for handle, said in (("acme", ""), ("raj", "(ctrl+p lists every command)")):
+        session = Session.open(team, handle, authenticated=True)
+        session.restricted = True  # as launch() makes every authenticated session
+        app = CrewdeckApp(session, Config(), watch=False)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            shown = shown_help(app.screen)
+            assert shown.splitlines()[0] == f"Keys {said}".strip(), shown
+            assert "keymap" not in shown and "app.help" not in shown and "app.quit" not in shown, shown
+            assert "? Keys" in shown and "q Quit" in shown, shown
+        session.close()
+
+
 async def test_a_guests_view_of_a_post_in_full_offers_no_key_that_edits(tmp_path: Path) -> None:
     """`enter` on a post showed a guest the task keys (set a field, done, assign, due...): each a dialog, then a refusal."""
     team = make_posts_team(tmp_path)
@@ -772,6 +854,32 @@ async def test_a_guests_view_of_a_post_in_full_offers_no_key_that_edits(tmp_path
         await settle(pilot)
         assert isinstance(app.screen, ApprovalsScreen)
     session.close()
+
+
+async def test_a_guest_copying_a_post_gets_its_state_and_copy_not_its_task_status_nor_the_teams_notes(tmp_path: Path) -> None:
+    """`y` on a post copied "status: todo" (its task status, not "in review") and none of the copy the client approves,
+    and said "copied the task", a thing a client never sees."""
+    team = make_posts_team(tmp_path)
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+    crewdeck("-w", str(team), "--as", "raj", "set", post_id, "notes=internal: keep it cheap")
+    session = Session.open(team, "acme", authenticated=True)
+    session.restricted = True
+    app = CrewdeckApp(session, Config(), watch=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        copied = app.clipboard.splitlines()
+        assert [n.message for n in app._notifications] == ["copied the post (OSC 52: works over SSH)"]
+    session.close()
+    assert copied[0].startswith("Spring post 0  [")
+    assert copied[1].startswith("state: in review (step 1 of 1 (client), @acme, still open)"), copied
+    assert copied[-3:] == ["", "copy:", "Post 0: spring is here #launch"], copied
+    assert not any("status:" in line or "internal" in line for line in copied), copied
 
 
 def test_a_sign_in_cut_off_mid_form_leaves_no_traceback(team: Path) -> None:

@@ -715,7 +715,7 @@ class CrewdeckApp(App[int]):
         mine: list[tuple[str, Iterable[BindingType]]] = [
             (title, [b for b in bindings if not (isinstance(b, Binding) and b.id in never)]) for title, bindings in sections
         ]
-        self.push_screen(HelpScreen(mine, dict(self.config.keymap), palette=not self.guest))
+        self.push_screen(HelpScreen(mine, dict(self.config.keymap), palette=not self.guest, rebinds=not self.session.restricted))
 
     def _help(self) -> list[tuple[str, Iterable[BindingType]]]:
         # The app's keys its ``check_action`` hides (f5 on a shared file, with nothing to sync) act nowhere: left out.

@@ -173,7 +173,7 @@ class PostKeys:
         post_id, name = post.id, named_post(post.facts.title, post.id)
         if move == "reject":
             self._ask(
-                "Request changes — the author sees your note",
+                f"Request changes on {name} — the author sees your note",
                 "what to change",
                 lambda s, me, now, text: writing.reject(s, me, post_id, now, text),
                 f"requested changes on {name}",

@@ -362,16 +362,16 @@ class Triage:
 
         def copy_text() -> None:
             now = services.now()
-            text = task_as_text(
-                services.session.reads.detail(task_id, now, services.config.clock24), services.session.me, now, services.config.clock24
-            )
-            app.call_from_thread(self._copied, text)
+            detail = services.session.reads.detail(task_id, now, services.config.clock24)
+            text = task_as_text(detail, services.session.me, now, services.config.clock24)
+            # A client copies posts: "copied the task" named what they never see.
+            app.call_from_thread(self._copied, text, "task" if detail.post_state is None else "post")
 
         in_background(self._owner, copy_text, name="copy", group="copy")
 
-    def _copied(self, text: str) -> None:
+    def _copied(self, text: str, what: str) -> None:
         self._owner.app.copy_to_clipboard(text)
-        self._owner.app.notify("copied the task (OSC 52: works over SSH)")
+        self._owner.app.notify(f"copied the {what} (OSC 52: works over SSH)")
 
     #: What ``triage(key)`` runs, by the key's name in ``TRIAGE_BINDINGS``.
     KEYS: ClassVar[dict[str, Callable[[Triage], None]]] = {

@@ -98,6 +98,16 @@ def _link(ctx: Context) -> int:
     print(f"{base}/link/{secret}")
     if pin is not None:
         print(f"PIN (send it another way): {pin}")
+    if member.access == "guest":
+        from crewdeck.tui.posts.reading import guest_campaigns
+
+        if not guest_campaigns(ctx.ws.conn, member.id):
+            # A guest's app is the posts of their campaigns: given none, the link opened an empty view, said nowhere.
+            print(
+                f"note: @{member.handle} is a guest given no campaigns: their app shows no posts until they are given some "
+                f"(crewdeck member set {member.handle} --campaigns NAMES)",
+                file=sys.stderr,
+            )
     return 0
 
 

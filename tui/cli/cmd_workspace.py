@@ -162,7 +162,10 @@ def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
     if a.access is not None:
         values["access"] = a.access
     if a.groups is not None:
-        values["groups"] = sorted({g.strip().lower() for g in a.groups.split(",") if g.strip()})
+        # "none" is no group, as --approvals none and --target none are none: it made a group named "none", which
+        # `member list` then showed as "approval groups: none".
+        given = "" if _says_none(a.groups) else a.groups
+        values["groups"] = sorted({g.strip().lower() for g in given.split(",") if g.strip()})
     if creating and ("name" not in values or "tz" not in values):
         raise UserError("member add: --name and --tz are required")
     for field, flag in (("name", "--name"), ("role", "--role"), ("unix_user", "--unix-user")):
@@ -179,7 +182,14 @@ def _guest_campaigns(ctx: Context) -> dict[str, Any]:
     """``--campaigns``: the campaigns whose posts a guest sees and approves."""
     if ctx.args.campaigns is None:
         return {}
-    return {"campaigns": sorted({ctx.ws.campaign_by_name(name.strip()).id for name in ctx.args.campaigns.split(",") if name.strip()})}
+    # "none" is none (a campaign named so is +none), as `member list` says a guest given none: "sees campaigns: none".
+    given = "" if _says_none(ctx.args.campaigns) else ctx.args.campaigns
+    return {"campaigns": sorted({ctx.ws.campaign_by_name(name.strip()).id for name in given.split(",") if name.strip()})}
+
+
+def _says_none(value: str) -> bool:
+    """Whether a list option's value is the word for an empty list."""
+    return value.strip().lower() == "none"
 
 
 def cmd_member_add(ctx: Context) -> int:
@@ -676,8 +686,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
             metavar="KEY",
             help='add an SSH public key, e.g. "ssh-ed25519 AAAA... ana@laptop" (repeat for several; see crewdeck ssh --help)',
         )
-        p.add_argument("--groups", metavar="GROUPS", help="comma-separated approval groups, e.g. brand,legal (managers only)")
-        p.add_argument("--campaigns", metavar="NAMES", help="a guest's campaigns, comma-separated: the posts they see and approve")
+        p.add_argument("--groups", metavar="GROUPS", help='comma-separated approval groups, e.g. brand,legal ("none": none; managers only)')
+        p.add_argument(
+            "--campaigns",
+            metavar="NAMES",
+            help='a guest\'s campaigns, comma-separated: the posts they see and approve ("none": none; a campaign so named: +none)',
+        )
 
     p = msub.add_parser(
         "add",

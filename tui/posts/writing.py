@@ -18,7 +18,8 @@ from typing import Any
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash, may_take
-from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
+from crewdeck.sync.state.records import ValidationError, address_problem, crisis_end_id, derived_id, not_a_web_address
+from crewdeck.sync.state.records import entity as record_entity
 from crewdeck.sync.state.rules import control_character, unknown_platforms
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
@@ -225,10 +226,15 @@ def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, ve
 
 
 def _one_line(name: str, entity: str, text: str) -> None:
-    """Refuse a one-line text (a verdict's note, a crisis's reason) with a line break or a control character, naming
-    it: the rules refuse the record it goes into whole, where the field is no longer known."""
+    """Refuse a one-line text (a verdict's note, a crisis's reason) with a line break, a control character or more
+    characters than its field takes, naming it: the rules refuse the record it goes into whole, where the field is no
+    longer known (a client's long note read "post_approval.*: post_approval.note: longer than 2000 characters")."""
     if "\n" in text or "\r" in text:
         raise UserError(f"{name}: one line only")
+    try:
+        record_entity(entity).check(name, text)
+    except ValidationError as exc:
+        raise UserError(f"{name}: {exc.problem} (it has {len(text)})") from None
     control = control_character(entity, name, json.dumps(text))
     if control:
         raise UserError(f"{name}: text may not hold control characters ({control})")

@@ -105,7 +105,9 @@ def due_lines(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: boo
 
 def task_as_text(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: bool) -> str:
     r = detail.record
-    lines = [f"{detail.title}  [{short(detail.id)}]", f"status: {r['status']}   priority: {r['priority']}"]
+    # A post reads its state, with its round, as its detail says it: its task status ("todo") says nothing of it.
+    status = f"state: {detail.post_state}" if detail.post_state is not None else f"status: {r['status']}"
+    lines = [f"{detail.title}  [{short(detail.id)}]", f"{status}   priority: {r['priority']}"]
     if detail.assignee:
         lines.append(f"assignee: @{detail.assignee.handle} ({detail.assignee.name}){_REMOVED if detail.assignee_removed else ''}")
     if detail.campaign:
@@ -118,8 +120,16 @@ def task_as_text(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: 
         lines.append("tags: " + " ".join(f"#{t}" for t in r["tags"]))
     if r["estimate"]:
         lines.append(f"estimate: {format_estimate(r['estimate'])}")
+    if detail.post_state is not None:
+        # What a verdict covers, as the detail shows it: a reviewer's copy of a post for someone else held none of it.
+        lines += [f"link: {r['link']}"] if r["link"] else []
+        lines += [f"media: {reference}" for reference in r["media"] or []]
     # Copied text is pasted into terminals: every line shown (crewdeck.sync.state.visible), the notes keeping their own lines.
     shown = [visible(line) for line in lines]
+    if detail.post_state is not None:
+        shown.extend(["", "copy:", visible(r["copy"], multiline=True) if r["copy"] else "(none yet)"])
+        if r["first_comment"]:
+            shown.extend(["", "first comment:", visible(r["first_comment"], multiline=True)])
     if r["notes"]:
         shown.extend(["", visible(r["notes"], multiline=True)])
     return "\n".join(shown)

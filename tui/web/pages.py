@@ -49,7 +49,7 @@ def link_page(workspace: str, secret: str, handle: str, needs_pin: bool, message
     # Opening the link only shows this page: the link is used by the button, so a
     # chat app that fetches a link to preview it does not use it up.
     pin = (
-        '<label for="pin">PIN (given with the link)</label><input id="pin" name="pin" inputmode="numeric" autocomplete="off" autofocus>'
+        '<label for="pin">PIN (sent to you apart from the link)</label><input id="pin" name="pin" inputmode="numeric" autocomplete="off" autofocus>'
         if needs_pin
         else ""
     )

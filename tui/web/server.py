@@ -93,7 +93,7 @@ STATIC_FILES = frozenset(
 #: crewdeck's own script on the app's page (``pages.PAGE_SCRIPT``), served beside textual-serve's files.
 PAGE_SCRIPT = "crewdeck/page.js"
 #: A refused link's status when it is not 410 (used, expired, burned, its member gone).
-_LINK_STATUS = {"wrong_pin": 401, "not_replica_member": 403}
+_LINK_STATUS = {"wrong_pin": 401, "no_pin": 401, "not_replica_member": 403}
 _SECURITY_HEADERS = {
     # Every page may load from this server only: no font, script or socket from anywhere else.
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
@@ -542,9 +542,14 @@ class WebServer:
         try:
             cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now(), self.idle)
         except signin.SignInRefused as exc:
-            self.attempts.failed(self._address(request))
+            if exc.code != "no_pin":  # no PIN typed is no guess
+                self.attempts.failed(self._address(request))
             status = _LINK_STATUS.get(exc.code, 410)
-            return self._refused(request, status, exc.code, str(exc), pages.link_page(self.name, secret, shown, needs_pin, str(exc)))
+            # The form again only while the link still signs in (a PIN to type, tries left): on one used, expired or
+            # burned meanwhile its button led only to the refusal again, as opening such a link shows none.
+            usable = signin.link_refusal(self.conn, secret, self.now()) is None
+            again = pages.link_page(self.name, secret, shown, needs_pin, str(exc)) if usable else None
+            return self._refused(request, status, exc.code, str(exc), again)
         return await self._signed_in(request, cookie)
 
     async def static(self, request: Request) -> Response:

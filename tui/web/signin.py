@@ -268,9 +268,19 @@ def redeem_link(
             raise SignInRefused("unknown_link", "This sign-in link is not known here.")
         link_id, member, pin_hash, failures, expires_at, used_at = row
         _refuse_unusable(conn, member, failures, expires_at, used_at, when)
+        if pin_hash is not None and not (pin or "").strip():
+            # No PIN typed (the button pressed, or enter, before the PIN) is not a guess: it takes none of the tries.
+            raise SignInRefused("no_pin", "Type the PIN you were sent apart from this link, then sign in.")
         if pin_hash is not None and not hmac.compare_digest(pin_hash, _pin_digest(secret, pin or "")):
             conn.execute("UPDATE web_link SET pin_failures = pin_failures + 1 WHERE id = ?", (link_id,))
-            raise SignInRefused("wrong_pin", "That PIN is not this link's.")
+            # Said how many are left, and when this was the last, that the link is spent: a client who typed on
+            # after "That PIN is not this link's." burned it without a word of warning.
+            left = PIN_TRIES - failures - 1
+            if left <= 0:
+                raise SignInRefused(
+                    "wrong_pin", "That PIN is not this link's, and that was the last try: this link no longer works. Ask for a new one."
+                )
+            raise SignInRefused("wrong_pin", f"That PIN is not this link's: {left} {'try' if left == 1 else 'tries'} left.")
         # One statement decides who used it, whichever of two browsers comes first.
         if conn.execute("UPDATE web_link SET used_at = ? WHERE id = ? AND used_at IS NULL", (when, link_id)).rowcount != 1:
             raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")

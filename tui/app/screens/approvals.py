@@ -296,7 +296,9 @@ class ApprovalsScreen(Screen[None]):
                 decided,
             )
 
-        self.app.push_screen(PromptScreen("Request changes — the author sees your note", "what to change", submit=submit))
+        # Named: the list under the dialog follows others' changes, and the post under its cursor may be another by then.
+        title = f"Request changes on {self._post_name(post_id)} — the author sees your note"
+        self.app.push_screen(PromptScreen(title, "what to change", submit=submit))
 
     @on(PostTable.PostActivated)
     def _open(self, message: PostTable.PostActivated) -> None:

@@ -109,17 +109,25 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen Static { height: auto; }
     """
 
-    def __init__(self, sections: list[tuple[str, Iterable[BindingType]]], keymap: dict[str, str], *, palette: bool = True) -> None:
+    def __init__(
+        self, sections: list[tuple[str, Iterable[BindingType]]], keymap: dict[str, str], *, palette: bool = True, rebinds: bool = True
+    ) -> None:
         super().__init__()
         self.sections = sections
         self.keymap = keymap
         #: Whether the reader has the command palette (a guest has not).
         self.palette = palette
+        #: Whether the reader may rebind keys: not in an SSH or browser session, whose config is the team account's.
+        self.rebinds = rebinds
 
     def compose(self) -> ComposeResult:
-        palette = "; ctrl+p lists every command" if self.palette else ""
-        heading = Text.assemble(("Keys", "bold"), "  ", (f"(rebind any of them in the config's [keymap] by its id{palette})", "dim"))
+        said = ["rebind any of them in the config's [keymap] by its id"] if self.rebinds else []
+        said += ["ctrl+p lists every command"] if self.palette else []
+        heading = Text.assemble(("Keys", "bold"), "  ", (f"({'; '.join(said)})" if said else "", "dim"))
         sections = [(title, binding_rows(bindings, self.keymap)) for title, bindings in self.sections]
+        if not self.rebinds:
+            # The ids are what a keymap takes: with no config of one's own they only crowd the keys out.
+            sections = [(title, [(keys, text, "") for keys, text, _ in rows]) for title, rows in sections]
         rows = [row for _, section in sections for row in section]
         widths = (
             # As wide as the widest key: a row of several wraps between them ("pagedown," over "space"), or the
