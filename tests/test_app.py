@@ -27,7 +27,7 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.opening import GRID_GUTTER, LEDGER_ROWS, GridQuery, Opening, first_grid, grid_resolution, grid_width
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
-from crewdeck.tui.app.screens.help import binding_rows
+from crewdeck.tui.app.screens.help import HelpScreen, binding_rows
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
@@ -1151,6 +1151,50 @@ async def test_the_palette_lists_what_acts_on_the_panes_shown(workspace: Path) -
         await settle(pilot)
         commands = {str(c.title) for c in app.get_system_commands(app.screen)}
         assert {"Tasks: Done", "Tasks: Down", "Budget: New entry"} <= commands and "Budget: Down" not in commands
+
+
+async def test_the_palette_has_one_keys_command_the_apps_list_of_keys(workspace: Path) -> None:
+    # Two "Keys" stood in it: Textual's opened a side panel of its own, which no key closed (escape, ? neither).
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = [c for c in app.get_system_commands(app.screen) if str(c.title) == "Keys"]
+        assert len(keys) == 1
+        keys[0].callback()
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen) and not app.query("HelpPanel")
+
+
+async def test_the_palette_over_a_dialog_offers_the_dialogs_commands_not_the_apps(workspace: Path) -> None:
+    # Over quick-add with a title typed, "Content calendar" closed the prompt and the title with it, unasked;
+    # "Results" and "Crisis" opened over the prompt.  The app's keys do nothing over a dialog, nor do its commands.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Launch plan")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        titles = {str(c.title) for c in app.get_system_commands(prompt)}
+        assert "Cancel" in titles and "Quit" in titles
+        assert not titles & {"Content calendar", "Results", "Crisis", "Approvals", "Pane: Budget", "Keys"}, titles
+        assert app.screen is prompt and prompt.query_one("#prompt-input", Input).value == "Launch plan"
+
+
+@pytest.mark.parametrize("opens", [("enter",), ("4",), ("R",)])
+async def test_a_pane_from_the_palette_over_a_screen_is_shown_as_its_key_shows_it(workspace: Path, opens: tuple[str, ...]) -> None:
+    # "Pane: Budget" over a task's detail, Results or Approvals focused the pane behind them: nothing changed on screen.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*opens)
+        await settle(pilot)
+        assert app.screen is not app.main_screen
+        budget = next(c for c in app.get_system_commands(app.screen) if str(c.title) == "Pane: Budget")
+        budget.callback()
+        await settle(pilot)
+        assert app.screen is app.main_screen and app.active_pane == "ledger"
+        assert app.focused is not None and app.query_one(LedgerPane) in app.focused.ancestors_with_self
 
 
 async def test_a_due_date_alone_is_the_end_of_the_assignees_day(workspace: Path) -> None:

@@ -743,8 +743,15 @@ class CrewdeckApp(App[int]):
         ]
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every action: the app's, each pane's (focusing the pane first), the open screen's."""
-        yield from super().get_system_commands(screen)
+        """Every action: the app's, each pane's (focusing the pane first), the open screen's; over a dialog, the
+        dialog's alone, as its keys are."""
+        # Textual's "Keys" opened its own side panel, a second "Keys" beside ours (?) that no key closed.
+        yield from (c for c in super().get_system_commands(screen) if c.callback != self.action_show_help_panel)
+        if screen.is_modal:
+            # The app's keys do nothing over a dialog: "Content calendar" closed a prompt and the text typed in it
+            # unasked, "Results" and "Crisis" opened over it.
+            yield from self._screen_commands(screen)
+            return
         if isinstance(screen, MainScreen):
             tasks = self.tasks_pane
             for view in views(self.services.campaigns):
@@ -769,16 +776,10 @@ class CrewdeckApp(App[int]):
                             lambda b=binding, p=pane, w=widget: self._run_in_pane(p, w, b.action),
                         )
         else:
-            for binding in _described(type(screen).BINDINGS):
-                if not _offered(screen, binding):
-                    continue
-                yield SystemCommand(
-                    binding.description,
-                    f"key {shown_keys(binding, self.config.keymap)} ({binding.id})",
-                    lambda b=binding: self.call_later(screen.run_action, b.action),
-                )
+            yield from self._screen_commands(screen)
         for name, title in PANES:
-            yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
+            # As its key does: over a task's detail, Results or Approvals, the pane came forward behind them, unseen.
+            yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.action_focus_pane(n))
         yield SystemCommand("Results", "KPIs per campaign against targets and spend", self.action_results)
         if isinstance(screen, MainScreen) and self.check_action("zoom", ()):  # where `z` is offered
             yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
@@ -798,6 +799,17 @@ class CrewdeckApp(App[int]):
                 "Sync now", f"Push and pull at once, without waiting out a backoff (key {keys['app.sync_now']})", self.action_sync_now
             )
         yield SystemCommand("Keys", "List every key", self.action_help)
+
+    def _screen_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The commands of the keys of ``screen`` (one over the panes)."""
+        for binding in _described(type(screen).BINDINGS):
+            if not _offered(screen, binding):
+                continue
+            yield SystemCommand(
+                binding.description,
+                f"key {shown_keys(binding, self.config.keymap)} ({binding.id})",
+                lambda b=binding: self.call_later(screen.run_action, b.action),
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.guest and action not in GUEST_ACTIONS:
