@@ -1153,6 +1153,31 @@ async def test_the_palette_lists_what_acts_on_the_panes_shown(workspace: Path) -
         assert {"Tasks: Done", "Tasks: Down", "Budget: New entry"} <= commands and "Budget: Down" not in commands
 
 
+async def test_a_triage_key_that_changes_nothing_writes_nothing_and_says_so(workspace: Path) -> None:
+    # d on a done task wrote its status again, logged "marked … done" again and said so, where crewdeck done says
+    # "is already done: nothing written"; a priority picked twice was written twice too.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = await cursor_on(app, pilot, "status:todo -is:post")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+
+        def logged() -> int:
+            with sqlite3.connect(workspace) as conn:
+                return int(conn.execute("SELECT count(*) FROM ops WHERE row_id = ?", (task,)).fetchone()[0])
+
+        await pilot.press("d")
+        await settle(pilot)
+        assert record(workspace, task)["status"] == "done"
+        ops = logged()
+        await pilot.press("d")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "done: nothing written (the task is as given already)"
+        assert logged() == ops
+
+
 async def test_the_palette_has_one_keys_command_the_apps_list_of_keys(workspace: Path) -> None:
     # Two "Keys" stood in it: Textual's opened a side panel of its own, which no key closed (escape, ? neither).
     app = make_app(workspace)
