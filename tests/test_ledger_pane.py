@@ -33,7 +33,7 @@ from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.windowed_table import BLOCK
 
-from .apphelp import FirstAnswerLast, demo_workspace, help_text, make_app, prompt_preview, settle
+from .apphelp import FirstAnswerLast, demo_workspace, help_text, keymapped_app, make_app, prompt_preview, settle
 from .conftest import NOW, Cli, in_person
 
 SIZE = (160, 48)
@@ -338,6 +338,25 @@ def spend(cli: Cli, who: str, date: str, *extra: str) -> str:
         "ledger", "add", "--campaign", "spring-launch", "--category", "influencers", "--amount", "50 EUR", "--payee", "Lens",
         "--date", date, *extra, as_member=who,
     ).strip()  # fmt: skip
+
+
+async def test_an_entrys_screen_names_the_reverse_key_only_to_who_may_reverse_it_as_the_keymap_has_it(workspace: Path) -> None:
+    # raj (a member) read "not reversed (r in the ledger reverses it)" on leo's entry, where r does nothing for him;
+    # and with ledger.reverse and entry.open_task rebound, the lines still said r and t.
+    cli = Cli(workspace)
+    theirs = spend(cli, "leo", "2026-11-20", "--task", str(sql(workspace, "SELECT id FROM task LIMIT 1")[0][0]))
+
+    async def body(app: CrewdeckApp) -> str:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await app.push_screen(EntryScreen(theirs, app.services))
+            await settle(pilot)
+            return str(app.screen.query_one("#entry-body").render())
+
+    member = await body(make_app(workspace, handle="raj"))
+    assert "not reversed" in member and "reverses it" not in member, member
+    manager = await body(keymapped_app(workspace, {"ledger.reverse": "V", "entry.open_task": "o"}))
+    assert "not reversed (V in the ledger reverses it)" in manager and "o opens it" in manager, manager
 
 
 async def test_approve_is_offered_to_a_manager_on_the_entry_of_a_removed_member_of_the_same_handle(workspace: Path) -> None:
