@@ -122,6 +122,26 @@ async def test_opens_on_this_month_with_the_budget_above_the_entries(workspace: 
         assert any(row.over for row in rows)  # the demo overspends somewhere: it shows
 
 
+async def test_a_new_entrys_hint_wider_than_its_field_at_80_columns_ends_in_an_ellipsis(workspace: Path) -> None:
+    # The category's hint read "influencers · sponsored-posts · content-tools ·", the rest cut without a sign.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        field = app.screen.query_one("#form-category", Input)
+        hint = field.placeholder
+        room = field.scrollable_content_region.width
+        assert len(hint) > room  # the case at hand: the field is narrower than its hint
+        shown = field.render_line(0).text.rstrip()
+        assert shown.endswith("…") and len(shown) <= room and hint.startswith(shown[:-1].rstrip()), shown
+        assert field.placeholder == hint  # the hint itself is kept whole
+        field.focus()
+        await pilot.press(*"influencers")
+        await settle(pilot)
+        assert field.render_line(0).text.strip() == "influencers"
+
+
 async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
