@@ -1178,6 +1178,28 @@ async def test_a_triage_key_that_changes_nothing_writes_nothing_and_says_so(work
         assert logged() == ops
 
 
+async def test_a_task_list_with_nothing_listed_offers_no_key_that_acts_on_a_task(workspace: Path) -> None:
+    # A filter that matched nothing (an empty workspace too) left "⏎ Open  x Mark  s Status  d Done …" in the footer,
+    # each of which did nothing there.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def offered() -> set[str]:
+            return {key.description for key in footer_keys(app.screen)[0]}
+
+        acting = {"Open", "Mark", "Status", "Done", "Assign", "Priority", "Due", "Snooze"}
+        assert acting <= offered()
+        await pilot.press("slash", *"zzzqq", "enter")
+        await settle(pilot)
+        assert table(app).row_count() == 0
+        assert not acting & offered() and {"Add", "Filter", "Undo"} <= offered(), offered()
+        assert "Tasks: Done" not in {str(c.title) for c in app.get_system_commands(app.screen)}
+        await pilot.press("escape")  # the filter cleared: the tasks, and their keys, are back
+        await settle(pilot)
+        assert table(app).row_count() > 0 and acting <= offered()
+
+
 async def test_the_palette_has_one_keys_command_the_apps_list_of_keys(workspace: Path) -> None:
     # Two "Keys" stood in it: Textual's opened a side panel of its own, which no key closed (escape, ? neither).
     app = make_app(workspace)
