@@ -30,6 +30,7 @@ from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.describe import entry_words
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.windowed_table import BLOCK
 
@@ -513,6 +514,22 @@ async def test_filter(workspace: Path) -> None:
         await settle(pilot)
         assert ledger.filter_text == "" and ledger.entries.total == in_period(workspace, ledger.period)
         assert not any(part.startswith("/") for part in ledger.query_one(PaneBar).info)
+
+
+async def test_a_filter_that_matches_no_entry_offers_neither_enter_nor_mark(workspace: Path) -> None:
+    # "⏎ Open" and "x Mark" stood in the footer over no entries, and did nothing.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+
+        def offered() -> set[str]:
+            return {key.description for key in footer_keys(app.screen)[0]}
+
+        assert {"Open", "Mark"} <= offered()
+        await pilot.press("slash", *"zzzqq", "enter")
+        await settle(pilot)
+        assert ledger.entries.total == 0 and app.focused is ledger.entries
+        assert not {"Open", "Mark"} & offered() and "New entry" in offered(), offered()
 
 
 async def test_move_and_resize_the_period(workspace: Path) -> None:
