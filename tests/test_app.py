@@ -788,6 +788,23 @@ async def test_help_scrolls_with_j_and_k_as_every_list_of_the_app_does(workspace
         assert app.screen is app.main_screen
 
 
+async def test_the_key_the_keymap_gives_the_list_of_keys_closes_it_as_it_opened_it(workspace: Path) -> None:
+    # With app.help = f1, f1 opened the list and did nothing in it: only escape, ? and q closed it.
+    app = keymapped_app(workspace, {"app.help": "f1"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(2):  # open, closed, and again
+            await pilot.press("f1")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("f1")
+            await settle(pilot)
+            assert app.screen is app.main_screen
+        await pilot.press("f1", "question_mark")  # ? still closes it too
+        await settle(pilot)
+        assert app.screen is app.main_screen
+
+
 async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) -> None:
     # The crisis key read "exclamation_mark", the calendar's "plus", "minus", "less_than_sign".
     app = make_app(workspace)
