@@ -758,6 +758,27 @@ async def test_copy_puts_the_task_on_the_clipboard(workspace: Path) -> None:
         assert app.clipboard.startswith(title) and "status:" in app.clipboard
 
 
+async def test_copy_with_tasks_marked_copies_them_all_and_notes_say_they_are_one_tasks(workspace: Path) -> None:
+    # Three marked and y copied one of them (the first by id, not even the one under the cursor), saying "the task".
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "x", "x")
+        await settle(pilot)
+        marked = sorted(app.tasks_pane.marked)
+        assert len(marked) == 3
+        await pilot.press("y")
+        await settle(pilot)
+        titles = [str(record(workspace, task)["title"]) for task in marked]
+        assert all(title in app.clipboard for title in titles) and app.clipboard.count("status:") == 3
+        assert [n.message for n in app._notifications][-1] == "copied 3 tasks (OSC 52: works over SSH)"
+        # The notes are one task's: with three marked, e says so rather than open the first one's.
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert [n.message for n in app._notifications][-1] == "notes: one task at a time, and 3 are marked"
+
+
 async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
     app = make_app(workspace, config=Config(keymap={"triage.done": "o"}))
     async with app.run_test(size=SIZE) as pilot:

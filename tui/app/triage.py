@@ -266,6 +266,10 @@ class Triage:
         ids = self._targets()
         if not ids:
             return
+        if len(ids) > 1:
+            # The notes of the first marked task (by id, not even the one under the cursor) opened, unsaid.
+            self._owner.app.notify(f"notes: one task at a time, and {len(ids)} are marked", severity="warning")
+            return
         task_id = ids[0]
         app = self._owner.app
 
@@ -356,22 +360,20 @@ class Triage:
         ids = self._targets()
         if not ids:
             return
-        task_id = ids[0]
         services = self._services
         app = self._owner.app
 
         def copy_text() -> None:
-            now = services.now()
-            text = task_as_text(
-                services.session.reads.detail(task_id, now, services.config.clock24), services.session.me, now, services.config.clock24
-            )
-            app.call_from_thread(self._copied, text)
+            now, clock24 = services.now(), services.config.clock24
+            # Every marked task, as the other keys act on them all: the first of them alone was copied, said "the task".
+            texts = [task_as_text(services.session.reads.detail(task_id, now, clock24), services.session.me, now, clock24) for task_id in ids]
+            app.call_from_thread(self._copied, "\n\n".join(texts), len(ids))
 
         in_background(self._owner, copy_text, name="copy", group="copy")
 
-    def _copied(self, text: str) -> None:
+    def _copied(self, text: str, count: int) -> None:
         self._owner.app.copy_to_clipboard(text)
-        self._owner.app.notify("copied the task (OSC 52: works over SSH)")
+        self._owner.app.notify(f"copied {'the task' if count == 1 else f'{count} tasks'} (OSC 52: works over SSH)")
 
     #: What ``triage(key)`` runs, by the key's name in ``TRIAGE_BINDINGS``.
     KEYS: ClassVar[dict[str, Callable[[Triage], None]]] = {
