@@ -366,7 +366,9 @@ class Triage:
         def copy_text() -> None:
             now, clock24 = services.now(), services.config.clock24
             # Every marked task, as the other keys act on them all: the first of them alone was copied, said "the task".
-            texts = [task_as_text(services.session.reads.detail(task_id, now, clock24), services.session.me, now, clock24) for task_id in ids]
+            texts = [
+                task_as_text(services.session.reads.detail(task_id, now, clock24), services.session.me, now, clock24) for task_id in ids
+            ]
             app.call_from_thread(self._copied, "\n\n".join(texts), len(ids))
 
         in_background(self._owner, copy_text, name="copy", group="copy")
