@@ -826,6 +826,25 @@ async def test_the_key_the_keymap_gives_the_list_of_keys_closes_it_as_it_opened_
         assert app.screen is app.main_screen
 
 
+async def test_a_tasks_detail_scrolls_with_j_and_k_as_every_list_does_and_help_says_so(workspace: Path) -> None:
+    # At 80x24 the history runs past the screen: ? named no key that scrolled it, and j and k did nothing.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 16)) as pilot:
+        await open_detail(pilot, app)
+        scroll = app.screen.query_one(VerticalScroll)
+        await until(pilot, lambda: scroll.max_scroll_y > 2, "the detail, read, runs past the screen")
+        seen = []
+        for key in ("j", "j", "k", "G", "g"):
+            await pilot.press(key)
+            await settle(pilot)
+            seen.append(scroll.scroll_y)
+        assert seen == [1, 2, 1, scroll.max_scroll_y, 0]
+        await pilot.press("escape")
+        await settle(pilot)
+        text = await help_text(pilot)
+        assert "detail.down" in text and "detail.top" in text
+
+
 async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) -> None:
     # The crisis key read "exclamation_mark", the calendar's "plus", "minus", "less_than_sign".
     app = make_app(workspace)
