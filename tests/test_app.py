@@ -1285,6 +1285,20 @@ async def test_the_palette_over_a_dialog_offers_the_dialogs_commands_not_the_app
         assert app.screen is prompt and prompt.query_one("#prompt-input", Input).value == "Launch plan"
 
 
+async def test_a_view_picked_in_the_palette_over_another_pane_is_shown(workspace: Path) -> None:
+    # At 80 columns over the Budget pane, "View: Overdue" changed the Tasks pane's view behind it, unseen.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        overdue = next(c for c in app.get_system_commands(app.screen) if str(c.title) == "View: Overdue")
+        overdue.callback()
+        await settle(pilot)
+        assert app.active_pane == "tasks" and app.focused is table(app)
+        assert app.tasks_pane.view is not None and app.tasks_pane.view.name == "Overdue"
+
+
 @pytest.mark.parametrize("opens", [("enter",), ("4",), ("R",)])
 async def test_a_pane_from_the_palette_over_a_screen_is_shown_as_its_key_shows_it(workspace: Path, opens: tuple[str, ...]) -> None:
     # "Pane: Budget" over a task's detail, Results or Approvals focused the pane behind them: nothing changed on screen.

@@ -52,7 +52,7 @@ from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.tasks.views import views
+from crewdeck.tui.tasks.views import View, views
 from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.config import Config, ConfigError, moved_notes
 from crewdeck.tui.workspace.config import save as save_config
@@ -753,12 +753,11 @@ class CrewdeckApp(App[int]):
             yield from self._screen_commands(screen)
             return
         if isinstance(screen, MainScreen):
-            tasks = self.tasks_pane
             for view in views(self.services.campaigns):
                 yield SystemCommand(
                     f"View: {markup_literal(view.name)}",
                     markup_literal(f"Show {view.query or 'all open tasks'}"),
-                    lambda v=view: tasks.show_view(v),
+                    lambda v=view: self._show_view(v),
                 )
             # What acts on the panes shown: on a narrow terminal, or zoomed, the active one ("Pane: Budget" shows another);
             # a list's moves only in the focused pane ("Budget: Down" from the Tasks pane moved a list out of sight).
@@ -799,6 +798,12 @@ class CrewdeckApp(App[int]):
                 "Sync now", f"Push and pull at once, without waiting out a backoff (key {keys['app.sync_now']})", self.action_sync_now
             )
         yield SystemCommand("Keys", "List every key", self.action_help)
+
+    def _show_view(self, view: View) -> None:
+        """A view picked in the palette, in the Tasks pane brought forward: at 80 columns, over the Budget pane, the
+        view changed behind it, unseen."""
+        self.focus_pane("tasks")
+        self.tasks_pane.show_view(view)
 
     def _screen_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The commands of the keys of ``screen`` (one over the panes)."""
