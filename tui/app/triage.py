@@ -366,16 +366,17 @@ class Triage:
         def copy_text() -> None:
             now, clock24 = services.now(), services.config.clock24
             # Every marked task, as the other keys act on them all: the first of them alone was copied, said "the task".
-            texts = [
-                task_as_text(services.session.reads.detail(task_id, now, clock24), services.session.me, now, clock24) for task_id in ids
-            ]
-            app.call_from_thread(self._copied, "\n\n".join(texts), len(ids))
+            details = [services.session.reads.detail(task_id, now, clock24) for task_id in ids]
+            texts = [task_as_text(detail, services.session.me, now, clock24) for detail in details]
+            # A post is said a post: a client approving one read "copied the task", a word their app never shows.
+            said = ("the post" if details[0].post_state is not None else "the task") if len(ids) == 1 else f"{len(ids)} tasks"
+            app.call_from_thread(self._copied, "\n\n".join(texts), said)
 
         in_background(self._owner, copy_text, name="copy", group="copy")
 
-    def _copied(self, text: str, count: int) -> None:
+    def _copied(self, text: str, said: str) -> None:
         self._owner.app.copy_to_clipboard(text)
-        self._owner.app.notify(f"copied {'the task' if count == 1 else f'{count} tasks'} (OSC 52: works over SSH)")
+        self._owner.app.notify(f"copied {said} (OSC 52: works over SSH)")
 
     #: What ``triage(key)`` runs, by the key's name in ``TRIAGE_BINDINGS``.
     KEYS: ClassVar[dict[str, Callable[[Triage], None]]] = {
