@@ -27,7 +27,7 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.opening import GRID_GUTTER, LEDGER_ROWS, GridQuery, Opening, first_grid, grid_resolution, grid_width
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.detail import DetailScreen
-from crewdeck.tui.app.screens.help import binding_rows
+from crewdeck.tui.app.screens.help import HelpScreen, binding_rows
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
@@ -758,6 +758,27 @@ async def test_copy_puts_the_task_on_the_clipboard(workspace: Path) -> None:
         assert app.clipboard.startswith(title) and "status:" in app.clipboard
 
 
+async def test_copy_with_tasks_marked_copies_them_all_and_notes_say_they_are_one_tasks(workspace: Path) -> None:
+    # Three marked and y copied one of them (the first by id, not even the one under the cursor), saying "the task".
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "x", "x")
+        await settle(pilot)
+        marked = sorted(app.tasks_pane.marked)
+        assert len(marked) == 3
+        await pilot.press("y")
+        await settle(pilot)
+        titles = [str(record(workspace, task)["title"]) for task in marked]
+        assert all(title in app.clipboard for title in titles) and app.clipboard.count("status:") == 3
+        assert [n.message for n in app._notifications][-1] == "copied 3 tasks (OSC 52: works over SSH)"
+        # The notes are one task's: with three marked, e says so rather than open the first one's.
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert [n.message for n in app._notifications][-1] == "notes: one task at a time, and 3 are marked"
+
+
 async def test_help_lists_every_key_with_its_id(workspace: Path) -> None:
     app = make_app(workspace, config=Config(keymap={"triage.done": "o"}))
     async with app.run_test(size=SIZE) as pilot:
@@ -786,6 +807,42 @@ async def test_help_scrolls_with_j_and_k_as_every_list_of_the_app_does(workspace
         await pilot.press("q")
         await settle(pilot)
         assert app.screen is app.main_screen
+
+
+async def test_the_key_the_keymap_gives_the_list_of_keys_closes_it_as_it_opened_it(workspace: Path) -> None:
+    # With app.help = f1, f1 opened the list and did nothing in it: only escape, ? and q closed it.
+    app = keymapped_app(workspace, {"app.help": "f1"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(2):  # open, closed, and again
+            await pilot.press("f1")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("f1")
+            await settle(pilot)
+            assert app.screen is app.main_screen
+        await pilot.press("f1", "question_mark")  # ? still closes it too
+        await settle(pilot)
+        assert app.screen is app.main_screen
+
+
+async def test_a_tasks_detail_scrolls_with_j_and_k_as_every_list_does_and_help_says_so(workspace: Path) -> None:
+    # At 80x24 the history runs past the screen: ? named no key that scrolled it, and j and k did nothing.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 16)) as pilot:
+        await open_detail(pilot, app)
+        scroll = app.screen.query_one(VerticalScroll)
+        await until(pilot, lambda: scroll.max_scroll_y > 2, "the detail, read, runs past the screen")
+        seen = []
+        for key in ("j", "j", "k", "G", "g"):
+            await pilot.press(key)
+            await settle(pilot)
+            seen.append(scroll.scroll_y)
+        assert seen == [1, 2, 1, scroll.max_scroll_y, 0]
+        await pilot.press("escape")
+        await settle(pilot)
+        text = await help_text(pilot)
+        assert "detail.down" in text and "detail.top" in text
 
 
 async def test_help_shows_each_key_as_the_character_it_types(workspace: Path) -> None:
@@ -1151,6 +1208,111 @@ async def test_the_palette_lists_what_acts_on_the_panes_shown(workspace: Path) -
         await settle(pilot)
         commands = {str(c.title) for c in app.get_system_commands(app.screen)}
         assert {"Tasks: Done", "Tasks: Down", "Budget: New entry"} <= commands and "Budget: Down" not in commands
+
+
+async def test_a_triage_key_that_changes_nothing_writes_nothing_and_says_so(workspace: Path) -> None:
+    # d on a done task wrote its status again, logged "marked … done" again and said so, where crewdeck done says
+    # "is already done: nothing written"; a priority picked twice was written twice too.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = await cursor_on(app, pilot, "status:todo -is:post")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+
+        def logged() -> int:
+            with sqlite3.connect(workspace) as conn:
+                return int(conn.execute("SELECT count(*) FROM ops WHERE row_id = ?", (task,)).fetchone()[0])
+
+        await pilot.press("d")
+        await settle(pilot)
+        assert record(workspace, task)["status"] == "done"
+        ops = logged()
+        await pilot.press("d")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "done: nothing written (the task is as given already)"
+        assert logged() == ops
+
+
+async def test_a_task_list_with_nothing_listed_offers_no_key_that_acts_on_a_task(workspace: Path) -> None:
+    # A filter that matched nothing (an empty workspace too) left "⏎ Open  x Mark  s Status  d Done …" in the footer,
+    # each of which did nothing there.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def offered() -> set[str]:
+            return {key.description for key in footer_keys(app.screen)[0]}
+
+        acting = {"Open", "Mark", "Status", "Done", "Assign", "Priority", "Due", "Snooze"}
+        assert acting <= offered()
+        await pilot.press("slash", *"zzzqq", "enter")
+        await settle(pilot)
+        assert table(app).row_count() == 0
+        assert not acting & offered() and {"Add", "Filter", "Undo"} <= offered(), offered()
+        assert "Tasks: Done" not in {str(c.title) for c in app.get_system_commands(app.screen)}
+        await pilot.press("escape")  # the filter cleared: the tasks, and their keys, are back
+        await settle(pilot)
+        assert table(app).row_count() > 0 and acting <= offered()
+
+
+async def test_the_palette_has_one_keys_command_the_apps_list_of_keys(workspace: Path) -> None:
+    # Two "Keys" stood in it: Textual's opened a side panel of its own, which no key closed (escape, ? neither).
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = [c for c in app.get_system_commands(app.screen) if str(c.title) == "Keys"]
+        assert len(keys) == 1
+        keys[0].callback()
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen) and not app.query("HelpPanel")
+
+
+async def test_the_palette_over_a_dialog_offers_the_dialogs_commands_not_the_apps(workspace: Path) -> None:
+    # Over quick-add with a title typed, "Content calendar" closed the prompt and the title with it, unasked;
+    # "Results" and "Crisis" opened over the prompt.  The app's keys do nothing over a dialog, nor do its commands.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Launch plan")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        titles = {str(c.title) for c in app.get_system_commands(prompt)}
+        assert "Cancel" in titles and "Quit" in titles
+        assert not titles & {"Content calendar", "Results", "Crisis", "Approvals", "Pane: Budget", "Keys"}, titles
+        assert app.screen is prompt and prompt.query_one("#prompt-input", Input).value == "Launch plan"
+
+
+async def test_a_view_picked_in_the_palette_over_another_pane_is_shown(workspace: Path) -> None:
+    # At 80 columns over the Budget pane, "View: Overdue" changed the Tasks pane's view behind it, unseen.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        overdue = next(c for c in app.get_system_commands(app.screen) if str(c.title) == "View: Overdue")
+        overdue.callback()
+        await settle(pilot)
+        assert app.active_pane == "tasks" and app.focused is table(app)
+        assert app.tasks_pane.view is not None and app.tasks_pane.view.name == "Overdue"
+
+
+@pytest.mark.parametrize("opens", [("enter",), ("4",), ("R",)])
+async def test_a_pane_from_the_palette_over_a_screen_is_shown_as_its_key_shows_it(workspace: Path, opens: tuple[str, ...]) -> None:
+    # "Pane: Budget" over a task's detail, Results or Approvals focused the pane behind them: nothing changed on screen.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*opens)
+        await settle(pilot)
+        assert app.screen is not app.main_screen
+        budget = next(c for c in app.get_system_commands(app.screen) if str(c.title) == "Pane: Budget")
+        budget.callback()
+        await settle(pilot)
+        assert app.screen is app.main_screen and app.active_pane == "ledger"
+        assert app.focused is not None and app.query_one(LedgerPane) in app.focused.ancestors_with_self
 
 
 async def test_a_due_date_alone_is_the_end_of_the_assignees_day(workspace: Path) -> None:

@@ -64,6 +64,18 @@ def team(tmp_path: Path) -> Path:
     return path
 
 
+async def test_copy_of_a_post_says_it_copied_the_post(team: Path) -> None:
+    # A client approving posts read "copied the task", a word their app never shows them.
+    app = make_app(team)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard.startswith("Spring post 1")
+        assert [n.message for n in app._notifications][-1] == "copied the post (OSC 52: works over SSH)"
+
+
 def member(path: Path, handle: str) -> str:
     with Store(path) as store:
         return ids(store, "member", "handle")[handle]

@@ -173,3 +173,33 @@ async def test_a_key_the_focused_text_box_types_is_not_said_in_the_footer() -> N
         assert [key.description for key in app.query_one(KeyFooter).shown] == ["Find"]
         await pilot.press("slash")
         assert app.focused.value == "/"  # typed, as the footer now says by leaving it out
+
+
+class Ordered(Widget, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "ring", "Filter", id="o.filter"),
+        Binding("v", "ring('v')", "Views", id="o.views"),
+        Binding("d", "ring('d')", "Done", id="o.done"),
+    ]
+
+    def action_ring(self, key: str = "") -> None:
+        self.app.bell()
+
+
+class KeymapApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Ordered()
+        yield KeyFooter()
+
+
+async def test_a_key_a_keymap_moves_keeps_its_place_on_the_line() -> None:
+    # Textual binds a keymap's key after the others: "triage.done = o" moved Done from beside Status to the end of the
+    # line, where a narrow footer drops descriptions first.
+    app = KeymapApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        app.set_keymap({"o.filter": "slash", "o.done": "o"})
+        app.query_one(Ordered).focus()
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        assert [(k.display, k.description) for k in footer.shown] == [("/", "Filter"), ("v", "Views"), ("o", "Done")]
+        assert line(app).startswith(" / Filter  v Views  o Done ")

@@ -30,10 +30,11 @@ from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.describe import entry_words
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.windowed_table import BLOCK
 
-from .apphelp import FirstAnswerLast, demo_workspace, help_text, make_app, prompt_preview, settle
+from .apphelp import FirstAnswerLast, demo_workspace, help_text, keymapped_app, make_app, prompt_preview, settle
 from .conftest import NOW, Cli, in_person
 
 SIZE = (160, 48)
@@ -120,6 +121,26 @@ async def test_opens_on_this_month_with_the_budget_above_the_entries(workspace: 
         campaigns = {r[0] for r in sql(workspace, "SELECT DISTINCT campaign FROM budget")}
         assert {row.campaign_id for row in rows if row.is_total} == campaigns
         assert any(row.over for row in rows)  # the demo overspends somewhere: it shows
+
+
+async def test_a_new_entrys_hint_wider_than_its_field_at_80_columns_ends_in_an_ellipsis(workspace: Path) -> None:
+    # The category's hint read "influencers · sponsored-posts · content-tools ·", the rest cut without a sign.
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        field = app.screen.query_one("#form-category", Input)
+        hint = field.placeholder
+        room = field.scrollable_content_region.width
+        assert len(hint) > room  # the case at hand: the field is narrower than its hint
+        shown = field.render_line(0).text.rstrip()
+        assert shown.endswith("…") and len(shown) <= room and hint.startswith(shown[:-1].rstrip()), shown
+        assert field.placeholder == hint  # the hint itself is kept whole
+        field.focus()
+        await pilot.press(*"influencers")
+        await settle(pilot)
+        assert field.render_line(0).text.strip() == "influencers"
 
 
 async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
@@ -340,6 +361,25 @@ def spend(cli: Cli, who: str, date: str, *extra: str) -> str:
     ).strip()  # fmt: skip
 
 
+async def test_an_entrys_screen_names_the_reverse_key_only_to_who_may_reverse_it_as_the_keymap_has_it(workspace: Path) -> None:
+    # raj (a member) read "not reversed (r in the ledger reverses it)" on leo's entry, where r does nothing for him;
+    # and with ledger.reverse and entry.open_task rebound, the lines still said r and t.
+    cli = Cli(workspace)
+    theirs = spend(cli, "leo", "2026-11-20", "--task", str(sql(workspace, "SELECT id FROM task LIMIT 1")[0][0]))
+
+    async def body(app: CrewdeckApp) -> str:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await app.push_screen(EntryScreen(theirs, app.services))
+            await settle(pilot)
+            return str(app.screen.query_one("#entry-body").render())
+
+    member = await body(make_app(workspace, handle="raj"))
+    assert "not reversed" in member and "reverses it" not in member, member
+    manager = await body(keymapped_app(workspace, {"ledger.reverse": "V", "entry.open_task": "o"}))
+    assert "not reversed (V in the ledger reverses it)" in manager and "o opens it" in manager, manager
+
+
 async def test_approve_is_offered_to_a_manager_on_the_entry_of_a_removed_member_of_the_same_handle(workspace: Path) -> None:
     # The pane compared handles to hide `a` on one's own entry; the rules compare member ids. A manager
     # given the handle of a removed member saw no `a` on that member's pending entry, which the rules let
@@ -474,6 +514,22 @@ async def test_filter(workspace: Path) -> None:
         await settle(pilot)
         assert ledger.filter_text == "" and ledger.entries.total == in_period(workspace, ledger.period)
         assert not any(part.startswith("/") for part in ledger.query_one(PaneBar).info)
+
+
+async def test_a_filter_that_matches_no_entry_offers_neither_enter_nor_mark(workspace: Path) -> None:
+    # "⏎ Open" and "x Mark" stood in the footer over no entries, and did nothing.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+
+        def offered() -> set[str]:
+            return {key.description for key in footer_keys(app.screen)[0]}
+
+        assert {"Open", "Mark"} <= offered()
+        await pilot.press("slash", *"zzzqq", "enter")
+        await settle(pilot)
+        assert ledger.entries.total == 0 and app.focused is ledger.entries
+        assert not {"Open", "Mark"} & offered() and "New entry" in offered(), offered()
 
 
 async def test_move_and_resize_the_period(workspace: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -9,6 +10,8 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.actions import parse as parse_action
+from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.keys import REPLACED_KEYS, key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
@@ -28,10 +31,16 @@ def footer_keys(screen: Screen[object]) -> tuple[tuple[FooterKey, ...], FooterKe
     app = screen.app
     active = screen.active_bindings
     keys: dict[str, FooterKey] = {}
-    for _node, binding, enabled, _tooltip in active.values():
+    places: dict[str, tuple[int, int]] = {}
+    chain = {id(node): index for index, (node, _) in enumerate(screen._modal_binding_chain)}
+    for node, binding, enabled, _tooltip in active.values():
         # A priority key acts before the focused widget; any other the focused text box may type instead.
         if binding.show and binding.action not in keys and (binding.priority or not _typed(screen, binding.key)):
             keys[binding.action] = FooterKey(binding.key, app.get_key_display(binding), binding.description, enabled)
+            places[binding.action] = (chain.get(id(node), len(chain)), _declared(node, binding))
+    # In the order each widget declares its keys: a keymap's key is bound after the others (Textual's apply_keymap),
+    # and "triage.done = o" moved Done to the end of the line, where a narrow footer drops descriptions first.
+    keys = dict(sorted(keys.items(), key=lambda item: places[item[0]]))
     palette = None
     if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
         _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
@@ -39,6 +48,16 @@ def footer_keys(screen: Screen[object]) -> tuple[tuple[FooterKey, ...], FooterKe
     elif app.ENABLE_COMMAND_PALETTE and screen.is_modal:
         palette = _palette_over(screen)
     return tuple(keys.values()), palette
+
+
+def _declared(node: DOMNode, binding: Binding) -> int:
+    """Where ``binding`` stands among the keys ``node``'s class declares (before any keymap moved them)."""
+    declared = type(node)._merged_bindings
+    if declared is not None:
+        for index, (_key, first) in enumerate(declared):
+            if first.action == binding.action and first.id == binding.id:
+                return index
+    return sys.maxsize
 
 
 def _typed(screen: Screen[object], key: str) -> bool:

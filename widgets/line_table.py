@@ -82,6 +82,8 @@ class LineTable(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns: tuple[Column, ...] = self.COLUMNS
+        #: Whether the footer was last told there are no rows (``check_action``): until rows come, there are none.
+        self._shown_empty = True
         self.cursor = 0
         #: What every line of one paint shares, set by ``render_lines``: the
         #: widget's style (``rich_style`` walks every ancestor) and the widths.
@@ -115,6 +117,13 @@ class LineTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, self.row_count() + 1)
         self.cursor = max(0, min(self.cursor, self.row_count() - 1))
         self.refresh()
+        if (self.row_count() == 0) != self._shown_empty:
+            self._shown_empty = not self._shown_empty
+            self.refresh_bindings()  # from no rows to some, or back: the footer says whether enter opens one
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # No rows (an empty workspace, a filter that matches nothing): nothing to open either; "⏎ Open" did nothing.
+        return action != "activate" or self.row_count() > 0
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.row_count() + 1)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from textual import events
+from textual.strip import Strip
 from textual.widgets import Input
 
 
 class OneLineInput(Input):
     """Textual's ``Input``, but a paste of several lines is taken whole, its lines joined by ``joiner`` (a space;
-    ", " where the field takes a list separated by commas).
+    ", " where the field takes a list separated by commas), and a placeholder wider than the field is cut with an
+    ellipsis.
 
     Textual's keeps the first line of a paste and drops the rest unsaid: feedback pasted from an email into a
     note ("Please change:" and a list under it) was kept as "Please change:".  The lines are trimmed and the
@@ -33,3 +36,16 @@ class OneLineInput(Input):
             self.insert_text_at_cursor(text)
         else:
             self.replace(text, *selection)
+
+    def render_line(self, y: int) -> Strip:
+        # Textual crops a placeholder wider than the field where it ends: at 80 columns a new ledger entry's category
+        # read "influencers · sponsored-posts · content-tools ·", the others it stood for cut without a sign.
+        room = self.scrollable_content_region.width
+        hint = self.placeholder
+        if y != 0 or self.value or cell_len(hint) <= room or room < 2:
+            return super().render_line(y)
+        self.set_reactive(Input.placeholder, set_cell_size(hint, room - 1).rstrip() + "…")
+        try:
+            return super().render_line(y)
+        finally:
+            self.set_reactive(Input.placeholder, hint)

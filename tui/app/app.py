@@ -52,7 +52,7 @@ from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.tasks.views import views
+from crewdeck.tui.tasks.views import View, views
 from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.config import Config, ConfigError, moved_notes
 from crewdeck.tui.workspace.config import save as save_config
@@ -745,15 +745,21 @@ class CrewdeckApp(App[int]):
         ]
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every action: the app's, each pane's (focusing the pane first), the open screen's."""
-        yield from super().get_system_commands(screen)
+        """Every action: the app's, each pane's (focusing the pane first), the open screen's; over a dialog, the
+        dialog's alone, as its keys are."""
+        # Textual's "Keys" opened its own side panel, a second "Keys" beside ours (?) that no key closed.
+        yield from (c for c in super().get_system_commands(screen) if c.callback != self.action_show_help_panel)
+        if screen.is_modal:
+            # The app's keys do nothing over a dialog: "Content calendar" closed a prompt and the text typed in it
+            # unasked, "Results" and "Crisis" opened over it.
+            yield from self._screen_commands(screen)
+            return
         if isinstance(screen, MainScreen):
-            tasks = self.tasks_pane
             for view in views(self.services.campaigns):
                 yield SystemCommand(
                     f"View: {markup_literal(view.name)}",
                     markup_literal(f"Show {view.query or 'all open tasks'}"),
-                    lambda v=view: tasks.show_view(v),
+                    lambda v=view: self._show_view(v),
                 )
             # What acts on the panes shown: on a narrow terminal, or zoomed, the active one ("Pane: Budget" shows another);
             # a list's moves only in the focused pane ("Budget: Down" from the Tasks pane moved a list out of sight).
@@ -771,16 +777,10 @@ class CrewdeckApp(App[int]):
                             lambda b=binding, p=pane, w=widget: self._run_in_pane(p, w, b.action),
                         )
         else:
-            for binding in _described(type(screen).BINDINGS):
-                if not _offered(screen, binding):
-                    continue
-                yield SystemCommand(
-                    binding.description,
-                    f"key {shown_keys(binding, self.config.keymap)} ({binding.id})",
-                    lambda b=binding: self.call_later(screen.run_action, b.action),
-                )
+            yield from self._screen_commands(screen)
         for name, title in PANES:
-            yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.focus_pane(n))
+            # As its key does: over a task's detail, Results or Approvals, the pane came forward behind them, unseen.
+            yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.action_focus_pane(n))
         yield SystemCommand("Results", "KPIs per campaign against targets and spend", self.action_results)
         if isinstance(screen, MainScreen) and self.check_action("zoom", ()):  # where `z` is offered
             yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
@@ -800,6 +800,23 @@ class CrewdeckApp(App[int]):
                 "Sync now", f"Push and pull at once, without waiting out a backoff (key {keys['app.sync_now']})", self.action_sync_now
             )
         yield SystemCommand("Keys", "List every key", self.action_help)
+
+    def _show_view(self, view: View) -> None:
+        """A view picked in the palette, in the Tasks pane brought forward: at 80 columns, over the Budget pane, the
+        view changed behind it, unseen."""
+        self.focus_pane("tasks")
+        self.tasks_pane.show_view(view)
+
+    def _screen_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The commands of the keys of ``screen`` (one over the panes)."""
+        for binding in _described(type(screen).BINDINGS):
+            if not _offered(screen, binding):
+                continue
+            yield SystemCommand(
+                binding.description,
+                f"key {shown_keys(binding, self.config.keymap)} ({binding.id})",
+                lambda b=binding: self.call_later(screen.run_action, b.action),
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.guest and action not in GUEST_ACTIONS:

@@ -415,7 +415,8 @@ class LedgerPane(Pane):
             entry = self.selected
             return entry is not None and may_approve(session.me, entry, session.actor)
         if action == "mark":
-            return self.entries.has_focus  # entries, not budget lines
+            # Entries, not budget lines; and some listed (a period or filter of none left x Mark, which did nothing).
+            return self.entries.has_focus and self.entries.row_count() > 0
         if action == "clear_marks":
             return bool(self.marked)
         if action == "reverse":

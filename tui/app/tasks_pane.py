@@ -408,11 +408,18 @@ class TasksPane(Pane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":  # else escape goes on, to what is under the pane
             return self.filtering or self.view is None
+        if (action == "mark" or (action == "triage" and parameters[0] not in ("undo", "redo"))) and self._nothing_to_act_on():
+            return False
         if action == "post":
             return self._offers_move(str(parameters[0]))
         if action == "triage" and parameters[0] in POST_STATUS_KEYS:
             return self._offers_status_key(str(parameters[0]))
         return True
+
+    def _nothing_to_act_on(self) -> bool:
+        """No task listed and none marked (an empty workspace, a view or filter that matches nothing): the keys that
+        act on tasks are not offered, as ``enter`` is not; the footer offered s, d, A… there, which did nothing."""
+        return not self.marked and self.table.row_count() == 0
 
     def _offers_status_key(self, key: str) -> bool:
         """On the one post under the cursor, ``s`` offers its moves and ``d`` publishes: not offered on a post whose state

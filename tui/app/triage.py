@@ -266,6 +266,10 @@ class Triage:
         ids = self._targets()
         if not ids:
             return
+        if len(ids) > 1:
+            # The notes of the first marked task (by id, not even the one under the cursor) opened, unsaid.
+            self._owner.app.notify(f"notes: one task at a time, and {len(ids)} are marked", severity="warning")
+            return
         task_id = ids[0]
         app = self._owner.app
 
@@ -356,22 +360,23 @@ class Triage:
         ids = self._targets()
         if not ids:
             return
-        task_id = ids[0]
         services = self._services
         app = self._owner.app
 
         def copy_text() -> None:
-            now = services.now()
-            detail = services.session.reads.detail(task_id, now, services.config.clock24)
-            text = task_as_text(detail, services.session.me, now, services.config.clock24)
-            # A client copies posts: "copied the task" named what they never see.
-            app.call_from_thread(self._copied, text, "task" if detail.post_state is None else "post")
+            now, clock24 = services.now(), services.config.clock24
+            # Every marked task, as the other keys act on them all: the first of them alone was copied, said "the task".
+            details = [services.session.reads.detail(task_id, now, clock24) for task_id in ids]
+            texts = [task_as_text(detail, services.session.me, now, clock24) for detail in details]
+            # A post is said a post: a client approving one read "copied the task", a word their app never shows.
+            said = ("the post" if details[0].post_state is not None else "the task") if len(ids) == 1 else f"{len(ids)} tasks"
+            app.call_from_thread(self._copied, "\n\n".join(texts), said)
 
         in_background(self._owner, copy_text, name="copy", group="copy")
 
-    def _copied(self, text: str, what: str) -> None:
+    def _copied(self, text: str, said: str) -> None:
         self._owner.app.copy_to_clipboard(text)
-        self._owner.app.notify(f"copied the {what} (OSC 52: works over SSH)")
+        self._owner.app.notify(f"copied {said} (OSC 52: works over SSH)")
 
     #: What ``triage(key)`` runs, by the key's name in ``TRIAGE_BINDINGS``.
     KEYS: ClassVar[dict[str, Callable[[Triage], None]]] = {

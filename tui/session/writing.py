@@ -130,6 +130,11 @@ class Edits:
 
         def write(ws: Workspace, writer: Writer) -> None:
             for task_id, values in changes:
+                held = None if new else ws.store.record("task", task_id)
+                if held is not None:
+                    # A value the task holds already is not written (nor logged) again, as `crewdeck set` and `done`
+                    # leave it: d on a done task logged "marked … done" again, and so did a priority picked twice.
+                    values = {name: value for name, value in values.items() if held.get(name) != value}
                 if not values:
                     continue
                 if not new and values.get("status") in recurrence.CLOSING:

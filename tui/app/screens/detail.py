@@ -50,6 +50,7 @@ class DetailScreen(Screen[None]):
     | `:` | set any field (`title=...`, `tags+=x`, `estimate=2h`) |
     | triage keys | as in the list: `s d A p D h c t r m u e y` |
     | `S` `Y` `N` `L` `P` | a post: submit, approve, request changes, schedule, pull |
+    | `j` `k` `g` `G` (and the arrow and page keys) | scroll |
 
     Each key is offered where the rules let me use it (``may``): a guest
     (a client approver) has the verdicts their steps take, and copying.
@@ -61,6 +62,14 @@ class DetailScreen(Screen[None]):
         *(replace(binding, show=True) for binding in POST_BINDINGS if isinstance(binding, Binding)),
         Binding("colon", "set_field", "Set field", id="detail.set_field"),
         *TRIAGE_BINDINGS,
+        # The history runs past the screen at 80x24: ? said no key that reached it, and j and k, which move every
+        # list of the app, did nothing here (the arrows scrolled, unsaid).
+        Binding("down,j", "scroll('down')", "Down", show=False, id="detail.down"),
+        Binding("up,k", "scroll('up')", "Up", show=False, id="detail.up"),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False, id="detail.page_down"),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="detail.page_up"),
+        Binding("home,g", "scroll('home')", "Top", show=False, id="detail.top"),
+        Binding("end,G", "scroll('end')", "Bottom", show=False, id="detail.bottom"),
     ]
 
     DEFAULT_CSS = """
@@ -96,8 +105,19 @@ class DetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load()
 
+    def action_scroll(self, how: str) -> None:
+        scroll = self.query_one(VerticalScroll)
+        {
+            "down": scroll.scroll_down,
+            "up": scroll.scroll_up,
+            "page_down": scroll.scroll_page_down,
+            "page_up": scroll.scroll_page_up,
+            "home": scroll.scroll_home,
+            "end": scroll.scroll_end,
+        }[how](animate=False)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "close":
+        if action in ("close", "scroll"):
             return True
         if not self._changeable() and action in ("post", "set_field"):
             return False

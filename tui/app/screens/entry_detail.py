@@ -13,12 +13,15 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
+from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.gone import gone_line, show_gone
+from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.ledger import pane_data
+from crewdeck.tui.ledger.actions import may_reverse
 from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.widgets.key_footer import KeyFooter
@@ -150,7 +153,7 @@ class EntryScreen(Screen[None]):
             doc.add("  ", ("none linked", "dim"))
         else:
             title = ("(removed)", "dim") if shown.task_title is None else shown.task_title
-            doc.add(f"  {short(e.task)}  ", title, "  ", ("t opens it", "dim"))
+            doc.add(f"  {short(e.task)}  ", title, "  ", (f"{said_key(self.app, self.BINDINGS, 'entry.open_task')} opens it", "dim"))
         if shown.reverses is not None:
             doc.add().add(("Reverses", "bold")).add("  " + self._line(shown.reverses))
         doc.add().add(("Reversal", "bold"))
@@ -158,8 +161,11 @@ class EntryScreen(Screen[None]):
             doc.add("  " + self._line(shown.reversed_by))
         elif e.is_reversal:
             doc.add("  ", ("this entry is the reversal", "dim"))
+        elif may_reverse(self.services.session.me, e):
+            # Named as the keymap has it, and only to whom the rules let reverse it (a member: their own entries).
+            doc.add("  ", (f"not reversed ({said_key(self.app, LedgerPane.BINDINGS, 'ledger.reverse')} in the ledger reverses it)", "dim"))
         else:
-            doc.add("  ", ("not reversed (r in the ledger reverses it)", "dim"))
+            doc.add("  ", ("not reversed", "dim"))
         if e.needs_approval:
             doc.add().add(("Approvals", "bold"))
             for who, when in shown.approvals:

@@ -11,6 +11,7 @@ from rich.constrain import Constrain
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -142,6 +143,14 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Group(*parts))
         yield KeyFooter()
+
+    def on_key(self, event: events.Key) -> None:
+        # The key that opened the list closes it, as ? does: with app.help = f1 in the keymap, f1 did nothing here.
+        closing = said_key(self.app, self.BINDINGS, "help.close", every=True).split(" or ")
+        opening = [key.strip() for key in self.app._keymap.get("app.help", "question_mark").split(",")]
+        if event.key in opening and shown_key(event.key) not in closing:
+            event.stop()
+            self.dismiss(None)
 
     def action_scroll(self, how: str) -> None:
         scroll = self.query_one(VerticalScroll)
