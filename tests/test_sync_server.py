@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import httpx
@@ -26,6 +28,7 @@ from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
 
 from .conftest import ROOT, Cli, isolate
 from .syncsupport import (
@@ -1069,20 +1072,24 @@ def test_token_create_names_the_workspace_as_join_does(cli: Cli) -> None:
     assert made == f"token {made.split()[1]} for @raj in workspace team ({cli.workspace})", made
 
 
-def test_token_commands_on_a_replica_are_refused_as_the_server_holds_the_tokens(served: tuple[Path, Server], tmp_path: Path) -> None:
-    """ana, a manager on her laptop's replica, made raj a token there: it was printed as made, the server never knew it,
-    and raj's join said "this server knows no such token"; a revoke there left the token live on the server."""
+def test_token_commands_on_a_replica_say_its_tokens_are_the_replicas_alone(served: tuple[Path, Server], tmp_path: Path) -> None:
+    """ana, a manager on her laptop's replica, made raj a token there: it was printed as made for a join, the server never
+    knew it, and raj's join said "this server knows no such token"; a revoke there left the token live on the server.
+    A replica's tokens sign in to `crewdeck web` run on it, so they are made, with a note saying they are its alone."""
     team, server = served
     token_id, token = create_token("ana", "--workspace", str(team))
     ana = join(server, token, tmp_path / "ana.db")
-    for command in (["create", "raj"], ["list"], ["revoke", token_id]):
-        err = crewdeck_fails("-w", str(ana), "token", *command)
-        assert err == (
-            f"crewdeck: error: token {command[0]}: {ana} is a replica of {server.url}, whose tokens only that server holds: "
-            "run it where the server runs, with --workspace naming the file crewdeck serve serves\n"
-        ), err
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["-w", str(ana), "token", "create", "raj"]) == 0
+    assert err.getvalue() == (
+        f"note: token create: {ana} is a replica of {server.url}: its tokens sign in to crewdeck web on this replica alone; "
+        "the server's, for join and sync, are made, listed and revoked where it runs\n"
+    )
+    assert out.getvalue().splitlines()[1] == f"shown only this once; give it to the member to sign in to: crewdeck web {ana}"
     with Store(ana) as replica:
-        assert replica.conn.execute("SELECT count(*) FROM sync_token").fetchone()[0] == 0
+        assert replica.conn.execute("SELECT count(*) FROM sync_token").fetchone()[0] == 1
+    assert "no live token" in crewdeck_fails("-w", str(ana), "token", "revoke", token_id)  # the server's: not here
     assert "pushed 0, pulled 0 operations" in crewdeck("-w", str(ana), "sync")  # ana's token is still live
 
 

@@ -155,11 +155,15 @@ def _file_workspace(ctx: Context, command: str, changing: bool = False) -> Works
         raise UserError("--name picks a workspace in a database; a workspace file is its own workspace (drop --name or add --database)")
     remote = Remote.of(ctx.ws.store)
     if remote is not None:
-        # A replica's own token table is never replicated: a token made here reached no server, and its member's join
-        # was told "this server knows no such token"; one revoked here stayed live there.
-        raise UserError(
-            f"token {command}: {ctx.ws.store.path} is a replica of {remote.url}, whose tokens only that server holds: "
-            f"run it where the server runs, with --workspace naming the file crewdeck serve serves"
+        # A replica's own token table is never replicated: its tokens sign in to `crewdeck web` run on the replica, and
+        # only there.  Said, as a manager making one on her laptop for a member's join was told nothing, and the join
+        # then "this server knows no such token"; one revoked here stays live on the server.
+        print(
+            visible(
+                f"note: token {command}: {ctx.ws.store.path} is a replica of {remote.url}: its tokens sign in to crewdeck web "
+                "on this replica alone; the server's, for join and sync, are made, listed and revoked where it runs"
+            ),
+            file=sys.stderr,
         )
     if changing:
         ctx.may_manage_ways_in("creates and revokes tokens")
@@ -210,7 +214,10 @@ def cmd_token_create(ctx: Context) -> int:
         # Named as serve and join name it (the file's name made a URL's), the file beside it as serve says it.
         where = f"workspace {_url_name(None, ws.store.path)} ({ws.store.path})"
     print(visible(f"token {token_id} for @{handle} in {where}"))
-    print("shown only this once; give it to the member for: crewdeck join URL --token TOKEN FILE")
+    if not a.database and Remote.of(ws.store) is not None:
+        print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {ws.store.path}"))
+    else:
+        print("shown only this once; give it to the member for: crewdeck join URL --token TOKEN FILE")
     print(token)
     return 0
 
