@@ -243,6 +243,34 @@ def test_a_token_label_with_a_control_character_is_refused_in_one_line_and_makes
     assert "@ana" not in crewdeck("token", "list", "--workspace", str(team))
 
 
+def test_a_plain_server_closing_a_connection_unanswered_is_a_broken_connection_not_a_wrong_scheme() -> None:
+    """A plain `crewdeck serve` stopped or restarted in the middle of a request closes it unanswered, as a server on TLS
+    does with plain HTTP: it was said "sync refused", to run sync --url https://..., and the app stopped reading
+    "offline".  Only a server there that takes a TLS handshake makes it the wrong scheme."""
+    with socket.socket() as closing:
+        closing.bind(("127.0.0.1", 0))
+        closing.listen()
+        closing.settimeout(PATIENCE)
+
+        def close_unanswered() -> None:
+            conn, _ = closing.accept()
+            with conn:
+                conn.settimeout(PATIENCE)
+                conn.recv(65536)
+
+        closer = threading.Thread(target=close_unanswered, daemon=True)
+        closer.start()
+        client = Client(f"http://127.0.0.1:{closing.getsockname()[1]}", TOKEN)
+        try:
+            with pytest.raises(Offline) as raised:
+                client.me()
+        finally:
+            client.close()
+            closer.join(PATIENCE)
+    assert raised.value.code == "broken", raised.value
+    assert str(raised.value).startswith("the server closed the connection without an answer")
+
+
 def test_a_sync_engine_stopped_while_a_silent_server_holds_its_request_returns_at_once(replica: tuple[Path, Path, str, Server]) -> None:
     # The app runs the engine in a worker; quit on a train's wifi that took the connection and never answered, it kept
     # its process until the request timed out (30 s): the worker waited in a read that closing a client does not end.
@@ -267,6 +295,10 @@ def test_a_sync_engine_stopped_while_a_silent_server_holds_its_request_returns_a
             engine.stop()
             runner.join(PATIENCE)
             assert not runner.is_alive()
+            # The engine's hearing of the replica's commits ends with it, the request still held: the file's watcher
+            # thread outlived the engine while its loop waited.
+            watching = f"crewdeck watch {path.name}"
+            wait_until(lambda: all(t.name != watching for t in threading.enumerate()), "the replica's watcher thread to end")
             conn.setblocking(False)
             with pytest.raises(BlockingIOError):  # the pull still waits for its answer: no timeout ended it first
                 conn.recv(1)

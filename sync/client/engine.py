@@ -48,7 +48,7 @@ from crewdeck.sync.client.remote import (
     unsent,
 )
 from crewdeck.sync.state.clock import ClockSkewError
-from crewdeck.sync.state.filewatch import subscribe
+from crewdeck.sync.state.filewatch import Subscription, subscribe
 from crewdeck.sync.state.store import Store, WorkspaceError
 
 if TYPE_CHECKING:
@@ -158,6 +158,9 @@ class SyncEngine:
         self._relisten = threading.Event()
         #: Ends ``run``: the engine stops, or its loop ended on an error.
         self._released = threading.Event()
+        #: The loop's hearing of the replica's commits: closed by ``stop`` itself, not only as the loop ends, since the loop
+        #: may still be in a request (``run`` returns first) and the file's watcher thread should not outlive the engine.
+        self._commits: Subscription | None = None
         #: The newest head announced by the server, and the cursor we pulled to.
         self._announced = 0
         self._pulled = 0
@@ -178,6 +181,9 @@ class SyncEngine:
         events = self._events_client
         if events is not None:
             events.close()  # ends a read blocked on the event stream
+        commits = self._commits
+        if commits is not None:
+            commits.close()  # again as the loop ends: closing is idempotent
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
 
@@ -237,7 +243,7 @@ class SyncEngine:
             store.close()
             raise WorkspaceError(f"{self.path} has no remote (join a server with: crewdeck join URL --token TOKEN {self.path})")
         try:
-            commits = subscribe(self.path, self._local_commit, interval=self.LOCAL_CHECK)
+            commits = self._commits = subscribe(self.path, self._local_commit, interval=self.LOCAL_CHECK)
         except BaseException:
             store.close()
             raise

@@ -245,6 +245,25 @@ def _reason(exc: BaseException) -> str:
     return text[:1].lower() + text[1:] if text else type(exc).__name__
 
 
+def _speaks_tls(url: str) -> bool:
+    """Whether the host and port of ``url`` answer a TLS handshake (any certificate: the scheme is the question)."""
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    try:
+        with (
+            socket.create_connection((parts.hostname or "", parts.port or 80), timeout=5) as raw,
+            context.wrap_socket(raw, server_hostname=parts.hostname),
+        ):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
 def _unreachable(exc: httpx.HTTPError, url: str) -> Offline:
     """What a request that got no answer says to do: about the certificate, the scheme, or the server and the URL."""
     import ssl
@@ -269,9 +288,10 @@ def _unreachable(exc: httpx.HTTPError, url: str) -> Offline:
     if isinstance(exc, httpx.ConnectError):
         return Offline(f"cannot reach the server ({_reason(exc)}); check that it is running and that the URL is right", "unreachable")
     if isinstance(exc, httpx.RemoteProtocolError) and url.lower().startswith("http://") and "without sending a response" in str(exc):
-        # What a server on TLS does with a request in plain HTTP.
+        # What a server on TLS does with a request in plain HTTP, and also a plain server stopped or restarted in the
+        # middle of one, which is retried as a broken connection: the wrong scheme only when a TLS handshake there says so.
         said = "the server closed the connection without an answer; if it serves HTTPS, its URL starts with https://"
-        return Offline(said, WRONG_SCHEME, other)
+        return Offline(said, WRONG_SCHEME, other) if _speaks_tls(url) else Offline(said, "broken")
     return Offline(f"the connection to the server broke ({_reason(exc)}); try again", "broken")
 
 
@@ -474,16 +494,19 @@ def deleted_meanwhile(store: Store, pushed: int, held: int) -> tuple[Deleted, ..
     push cursor then, up to ``held``), or one stamped after the deletion (pushed in an earlier round, before it arrived).
     Found in one query over the round's pulled deletions, never a row per edit held in memory: a replica that imported
     100,000 tasks offline sends a million operations in its next round."""
+    if store.max_seq() <= held:
+        return ()  # nothing pulled in the round: no deletion arrived
+    # Walked by the log's order from ``held`` on (the round's operations alone); sorted and made distinct here, as an
+    # ORDER BY row_id would have SQLite walk the whole log's index instead.
     rows = store.conn.execute(
-        """SELECT DISTINCT d.row_id FROM ops AS d
+        """SELECT d.row_id FROM ops AS d
            WHERE d.seq > :held AND d.entity = 'task' AND d.field = 'deleted' AND d.node != :me
              AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = :me
-                         AND ((o.seq > :pushed AND o.seq <= :held) OR o.op_id > d.op_id))
-           ORDER BY d.row_id""",
+                         AND ((o.seq > :pushed AND o.seq <= :held) OR o.op_id > d.op_id))""",
         {"held": held, "me": store.node, "pushed": pushed},
     )
     found = []
-    for (task_id,) in rows.fetchall():
+    for task_id in sorted({row_id for (row_id,) in rows}):
         record = store.record("task", task_id)
         if record is None or record["deleted"] is not True:
             continue
@@ -504,6 +527,8 @@ def overwritten(store: Store, pushed: int, held: int) -> tuple[Overwritten, ...]
     pulled in the round (stored past ``held``) and stamped after ours, holding another value: a member who never saw ours
     wrote over it.  An operation of ours the server refused is said as a refusal instead (it has left the log).  One
     query, the winners looked up by the log's index, never a row per edit held in memory (``deleted_meanwhile``)."""
+    if store.max_seq() <= held:
+        return ()  # nothing pulled in the round: nothing of ours was written over
     rows = store.conn.execute(
         """SELECT m.entity, m.row_id, m.field, w.member FROM (
                SELECT entity, row_id, field, max(op_id) AS mine, value FROM ops
