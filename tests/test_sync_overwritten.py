@@ -113,3 +113,17 @@ async def test_the_app_says_a_task_changed_offline_was_deleted_meanwhile_as_sync
     assert notice == (
         f"“Shoot”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task_id[:8]}"
     ), notice
+
+
+def test_sync_lists_the_first_twenty_tasks_deleted_meanwhile_and_counts_the_rest(tmp_path: Path) -> None:
+    # A teammate's bulk delete of tasks changed offline printed a line for every one, thousands for a big clean-up.
+    with served(tmp_path) as (team, replica, task_id):
+        more = [crewdeck("-w", str(team), "--as", "ana", "add", f"Cut {n} @raj").strip() for n in range(21)]
+        crewdeck("-w", str(replica), "sync")
+        every = [task_id, *more]
+        crewdeck("-w", str(replica), "set", *(t[:8] for t in every), "priority=high")
+        crewdeck("-w", str(team), "--as", "ana", "rm", *(t[:8] for t in every))
+        out = crewdeck("-w", str(replica), "sync").splitlines()
+    deleted = [line for line in out if "was deleted by @ana meanwhile" in line]
+    assert len(deleted) == 20, out
+    assert out[-1] == "… and 2 more tasks changed here were deleted meanwhile: crewdeck log lists them", out

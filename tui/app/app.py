@@ -959,17 +959,18 @@ class CrewdeckApp(App[int]):
         """Edits made here that others' edits made meanwhile replaced (offline, say): said once, as crewdeck sync says them,
         for the other member's change notice says what they did, not that it went over what was typed here."""
         lines = self.session.reads.overwritten(fields, self.services.now(), self.config.clock24)
-        title = "an edit of yours was replaced" if len(fields) == 1 else f"{len(fields):,} edits of yours were replaced"
-        if len(lines) > OVERWRITTEN_SAID:
-            lines[OVERWRITTEN_SAID:] = [f"… and {len(lines) - OVERWRITTEN_SAID:,} more records: crewdeck log lists them"]
-        self.call_from_thread(self.notify, "\n".join(lines), title=title, severity="warning", timeout=30)
+        self._warn_of_kept(lines, "an edit of yours was replaced" if len(fields) == 1 else f"{len(fields):,} edits of yours were replaced")
 
     @background(group="refresh")
     def _after_deleted(self, tasks: list[tuple[str, str]]) -> None:
         """Tasks changed here that another member deleted meanwhile: said as crewdeck sync says it, for the other member's
         change notice says they deleted it, not that what was typed here went with it (and where it is kept)."""
         lines = self.session.reads.deleted_meanwhile(tasks, self.services.now(), self.config.clock24)
-        title = "a task you changed was deleted" if len(tasks) == 1 else f"{len(tasks):,} tasks you changed were deleted"
+        self._warn_of_kept(lines, "a task you changed was deleted" if len(tasks) == 1 else f"{len(tasks):,} tasks you changed were deleted")
+
+    def _warn_of_kept(self, lines: list[str], title: str) -> None:
+        """From a worker: the first ``OVERWRITTEN_SAID`` of ``lines`` (what was typed here, kept where another member's
+        change put it) and how many more, in a warning that stays up long enough to read."""
         if len(lines) > OVERWRITTEN_SAID:
             lines[OVERWRITTEN_SAID:] = [f"… and {len(lines) - OVERWRITTEN_SAID:,} more: crewdeck log lists them"]
         self.call_from_thread(self.notify, "\n".join(lines), title=title, severity="warning", timeout=30)

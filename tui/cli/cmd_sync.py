@@ -381,8 +381,12 @@ def cmd_sync(ctx: Context) -> int:
             print(f"… and {len(lines) - REFUSALS_LISTED:,} more records whose edits made here were replaced: crewdeck log lists them")
     if result.deleted:
         names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        for deleted in result.deleted:
+        for deleted in result.deleted[:REFUSALS_LISTED]:
             print(describe.deleted_meanwhile_line(deleted.task, deleted.by, names))
+        if len(result.deleted) > REFUSALS_LISTED:
+            print(
+                f"… and {len(result.deleted) - REFUSALS_LISTED:,} more tasks changed here were deleted meanwhile: crewdeck log lists them"
+            )
     return 0
 
 

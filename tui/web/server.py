@@ -264,8 +264,11 @@ class WebServer:
             return
         # Uses within a step of this one go unwritten: the session's end is put off by the step too, so it comes an idle
         # time after the last use at the soonest, as the tab will say.  A busy file is left for the next use.
-        if signin.used(self.conn, session_id, now, self.idle, slack=self._use_step):
-            self._used[session_id] = now
+        try:
+            if signin.used(self.conn, session_id, now, self.idle, slack=self._use_step):
+                self._used[session_id] = now
+        except sqlite3.OperationalError:
+            return  # the file unreadable for a moment (its disk, say): a key still reaches the app; the next use writes
 
     def _session(self, conn: HTTPConnection) -> tuple[str, signin.WebSession] | None:
         cookie = conn.cookies.get(COOKIE, "")
