@@ -22,6 +22,7 @@ from crewdeck.tui.app.screens.gone import gone_line, show_gone
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.screens.scrolling import scroll_bindings, scroll_column
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import Latest
@@ -64,12 +65,7 @@ class DetailScreen(Screen[None]):
         *TRIAGE_BINDINGS,
         # The history runs past the screen at 80x24: ? said no key that reached it, and j and k, which move every
         # list of the app, did nothing here (the arrows scrolled, unsaid).
-        Binding("down,j", "scroll('down')", "Down", show=False, id="detail.down"),
-        Binding("up,k", "scroll('up')", "Up", show=False, id="detail.up"),
-        Binding("pagedown", "scroll('page_down')", "Page down", show=False, id="detail.page_down"),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="detail.page_up"),
-        Binding("home,g", "scroll('home')", "Top", show=False, id="detail.top"),
-        Binding("end,G", "scroll('end')", "Bottom", show=False, id="detail.bottom"),
+        *scroll_bindings("detail"),
     ]
 
     DEFAULT_CSS = """
@@ -106,15 +102,7 @@ class DetailScreen(Screen[None]):
         self.load()
 
     def action_scroll(self, how: str) -> None:
-        scroll = self.query_one(VerticalScroll)
-        {
-            "down": scroll.scroll_down,
-            "up": scroll.scroll_up,
-            "page_down": scroll.scroll_page_down,
-            "page_up": scroll.scroll_page_up,
-            "home": scroll.scroll_home,
-            "end": scroll.scroll_end,
-        }[how](animate=False)
+        scroll_column(self.query_one(VerticalScroll), how)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("close", "scroll"):

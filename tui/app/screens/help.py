@@ -19,6 +19,7 @@ from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from crewdeck.tui.app.screens.scrolling import scroll_bindings, scroll_column
 from crewdeck.widgets.key_footer import KeyFooter
 
 #: Key names Textual gives no character for that are shown as one.
@@ -89,12 +90,7 @@ class HelpScreen(ModalScreen[None]):
     # The moves of every list of the app (``LineTable``): j and k did nothing here, only the arrows scrolled.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
-        Binding("down,j", "scroll('down')", "Down", show=False, id="help.down"),
-        Binding("up,k", "scroll('up')", "Up", show=False, id="help.up"),
-        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False, id="help.page_down"),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
-        Binding("home,g", "scroll('home')", "Top", show=False, id="help.top"),
-        Binding("end,G", "scroll('end')", "Bottom", show=False, id="help.bottom"),
+        *scroll_bindings("help", page_down="pagedown,space"),
     ]
 
     DEFAULT_CSS = """
@@ -153,15 +149,7 @@ class HelpScreen(ModalScreen[None]):
             self.dismiss(None)
 
     def action_scroll(self, how: str) -> None:
-        scroll = self.query_one(VerticalScroll)
-        {
-            "down": scroll.scroll_down,
-            "up": scroll.scroll_up,
-            "page_down": scroll.scroll_page_down,
-            "page_up": scroll.scroll_page_up,
-            "home": scroll.scroll_home,
-            "end": scroll.scroll_end,
-        }[how](animate=False)
+        scroll_column(self.query_one(VerticalScroll), how)
 
     def action_close(self) -> None:
         self.dismiss(None)
