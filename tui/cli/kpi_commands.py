@@ -19,7 +19,19 @@ from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_
 from crewdeck.tui.ledger import csvfiles, rates
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import imports, keys, report, review
-from crewdeck.tui.results.kpis import BY_LARGEST_REACH, KPIS, LARGEST_REACH, MISSING, NOT_REPORTED, REACH_BOUND_NOTE, Kpi, Totals, shown
+from crewdeck.tui.results.kpis import (
+    BY_LARGEST_REACH,
+    KPIS,
+    LARGEST_REACH,
+    MISSING,
+    NO_SPEND,
+    NOT_REPORTED,
+    REACH_BOUND_NOTE,
+    SPEND_BELOW_ZERO,
+    Kpi,
+    Totals,
+    shown,
+)
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
@@ -322,11 +334,11 @@ def cmd_report(ctx: Context) -> int:
     elif _undivided(built, shown_columns):
         # Every count was reported and some is 0 (no clicks, no spend for ROAS): a "—" no other note explains.
         notes.append("—: nothing to divide by (the count or spend it divides by is 0)")
-    unlinked = [column for column in _no_spend(built) if column in {_column(h) for h in shown_columns}]
+    unlinked = [column for column in _noted(built, NO_SPEND) if column in {_column(h) for h in shown_columns}]
     if unlinked:
         them = "them" if len(unlinked) > 1 else "it"
         notes.append(f"— {', '.join(unlinked)}: no spend linked to the row (unknown, not 0); a target on {them} is neither met nor missed")
-    refunded = [column for column in _below_zero(built) if column in {_column(h) for h in shown_columns}]
+    refunded = [column for column in _noted(built, SPEND_BELOW_ZERO) if column in {_column(h) for h in shown_columns}]
     if refunded:
         them = "them" if len(refunded) > 1 else "it"
         notes.append(
@@ -477,15 +489,9 @@ def _undivided(built: report.ResultsReport, columns: list[str]) -> bool:
     )
 
 
-def _no_spend(built: report.ResultsReport) -> list[str]:
-    """The KPIs (columns) some row shows "—" for because no ledger entry counts toward it, for the footnote."""
-    found = frozenset[str]().union(*(report.no_spend(g) for g in built.groups))
-    return [k.code.upper() for k in KPIS if k.code in found]
-
-
-def _below_zero(built: report.ResultsReport) -> list[str]:
-    """The KPIs (columns) some row shows "—" for because its spend is below 0, for the footnote."""
-    found = frozenset[str]().union(*(report.below_zero(g) for g in built.groups))
+def _noted(built: report.ResultsReport, note: str) -> list[str]:
+    """The KPIs (columns) some row shows "—" for because of ``note`` (``report.noted``), for the footnote."""
+    found = frozenset[str]().union(*(report.noted(g, note) for g in built.groups))
     return [k.code.upper() for k in KPIS if k.code in found]
 
 

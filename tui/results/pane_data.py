@@ -27,7 +27,7 @@ from functools import lru_cache
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.results import report
-from crewdeck.tui.results.kpis import BY_LARGEST_REACH, MISSING, divide_rounded, shown
+from crewdeck.tui.results.kpis import BY_LARGEST_REACH, MISSING, NO_SPEND, SPEND_BELOW_ZERO, divide_rounded, shown
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, campaign_slug
 
@@ -409,8 +409,8 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         on_target=report.meets_all(built, g),
         change=MISSING if count is None else _change(count, before),
         series=tuple(daily.get(day, 0) for day in days),
-        no_spend=report.no_spend(g),
-        below_zero=report.below_zero(g),
+        no_spend=report.noted(g, NO_SPEND),
+        below_zero=report.noted(g, SPEND_BELOW_ZERO),
         result=result,
         unrated=frozenset(g.totals.spend_missing) | frozenset(g.totals.value_missing),
     )

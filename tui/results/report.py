@@ -28,7 +28,7 @@ from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decim
 from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.tui.ledger.rates import RateBook, missing_pair
 from crewdeck.tui.results import targets
-from crewdeck.tui.results.kpis import NO_SPEND, SPEND_BELOW_ZERO, Totals, Value, compute_all
+from crewdeck.tui.results.kpis import Totals, Value, compute_all
 from crewdeck.tui.results.spend import Spend, counted_spend, widen
 from crewdeck.tui.results.targets import Target
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
@@ -477,19 +477,14 @@ def meets_all(built: ResultsReport, g: Group) -> bool:
     return bool(wanted) and all(t.met(g.kpis[t.kpi]) is True for t in wanted)
 
 
-def no_spend(g: Group) -> frozenset[str]:
-    """The codes of the KPIs ``g`` shows "—" for because no ledger entry counts toward it (what it cost is unknown).
+def noted(g: Group, note: str) -> frozenset[str]:
+    """The codes of the KPIs ``g`` shows "—" for because of ``note``: ``NO_SPEND``, no ledger entry counts toward it
+    (what it cost is unknown), or ``SPEND_BELOW_ZERO``, the spend counted is below 0 (money back beyond what it spent).
 
     Not those a count they divide was never reported for (``kpis.compute`` says that first): ``kpi report``'s
-    footnote and the Results screen's legend name these, and only these, as "no spend linked".
+    footnotes and the Results screen's legend name these, and only these, as "no spend linked" and "spend below 0".
     """
-    return frozenset(code for code, value in g.kpis.items() if value.note == NO_SPEND)
-
-
-def below_zero(g: Group) -> frozenset[str]:
-    """The codes of the KPIs ``g`` shows "—" for because the spend counted toward it is below 0 (money back beyond what
-    it spent), which ``kpi report``'s footnote and the Results screen's legend say, as they say ``no_spend``'s."""
-    return frozenset(code for code, value in g.kpis.items() if value.note == SPEND_BELOW_ZERO)
+    return frozenset(code for code, value in g.kpis.items() if value.note == note)
 
 
 def campaign_targets(conn: sqlite3.Connection) -> dict[str, tuple[list[Target], str]]:

@@ -109,20 +109,18 @@ from crewdeck.tui.time.when import (
     utc_iso,
 )
 from crewdeck.tui.workspace.errors import (
-    HEADER_NUL,
     UserError,
     cells_counted,
     csv_header_problem,
     csv_problem,
     empty_file,
-    holds_nul,
+    header_refusal,
     json_not_csv,
     missing_columns,
     named_again,
     opens_json,
     record_named,
     summary,
-    unreadable_header,
 )
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
@@ -475,8 +473,8 @@ def read_csv(
             fieldnames = reader.fieldnames
     except csv.Error as exc:
         raise ImportProblems([csv_header_problem(source, skipped + 1, exc, MAX_CELL)]) from None
-    if holds_nul(fieldnames or []):
-        raise ImportProblems([unreadable_header(source, skipped + 1, HEADER_NUL)])
+    if (refused := header_refusal(source, skipped + 1, fieldnames or [])) is not None:
+        raise ImportProblems([refused])
     header = [name.strip().lstrip("\ufeff") for name in fieldnames or []]
     header = [spelled.get(name.casefold(), name) for name in header]
     missing = [name for name in required if name not in header]
