@@ -210,11 +210,7 @@ def cmd_import(ctx: Context) -> int:
         )
     print(line)
     book = rates.RateBook.load(ws.conn, ws.base_currency)
-    unrated: dict[str, str] = {}
-    for currency, day in done.money:
-        if book.in_force(currency, day) is None:
-            unrated[currency] = min(day, unrated.get(currency, day))
-    for currency, first in sorted(unrated.items()):
+    for currency, (_, first) in sorted(rates.unrated(book, done.money).items()):
         # The reports leave them out, as ledger import says of its entries; a rate from the first such day covers them all.
         print(f"note: spend or conversion value in {currency}: {rates.lacking(book, currency, first)}", file=sys.stderr)
     _review(ctx, before)

@@ -285,13 +285,7 @@ def cmd_import(ctx: Context) -> int:
 def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
     """A note per currency of the entries imported that no rate converts, naming the rate (of their first day) that would."""
     book = rates.RateBook.load(ws.conn, ws.base_currency)
-    #: Per currency, how many entries no rate converts and the first day of theirs.
-    unrated: dict[str, tuple[int, str]] = {}
-    for draft in drafts:
-        if book.in_force(draft.currency, draft.date) is None:
-            count, first = unrated.get(draft.currency, (0, draft.date))
-            unrated[draft.currency] = count + 1, min(first, draft.date)
-    for currency, (count, first) in sorted(unrated.items()):
+    for currency, (count, first) in sorted(rates.unrated(book, ((draft.currency, draft.date) for draft in drafts)).items()):
         # A rate from the first of those days is in force on all of them.
         print(f"note: {counted(count, 'entry')} in {currency}: {rates.lacking(book, currency, first)}")
 

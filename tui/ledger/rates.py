@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -225,6 +226,17 @@ def lacking(book: RateBook, currency: str, day: str) -> str | None:
         f"no {missing_pair(currency, book.base)} rate on or before {day}: out of the totals "
         f"(crewdeck rate set {day} {currency}/{book.base} RATE)"
     )
+
+
+def unrated(book: RateBook, amounts: Iterable[tuple[str, str]]) -> dict[str, tuple[int, str]]:
+    """Of ``amounts`` (``(currency, day)`` each), those no rate converts into ``book.base``, per currency: how many and
+    the first day of theirs, on which a rate covers them all (``lacking`` says that rate)."""
+    found: dict[str, tuple[int, str]] = {}
+    for currency, day in amounts:
+        if book.in_force(currency, day) is None:
+            count, first = found.get(currency, (0, day))
+            found[currency] = count + 1, min(first, day)
+    return found
 
 
 def rate_date_sql(entry: str = "e") -> str:
