@@ -958,21 +958,23 @@ class CrewdeckApp(App[int]):
     def _after_overwritten(self, fields: list[tuple[str, str, str, str]]) -> None:
         """Edits made here that others' edits made meanwhile replaced (offline, say): said once, as crewdeck sync says them,
         for the other member's change notice says what they did, not that it went over what was typed here."""
-        lines = self.session.reads.overwritten(fields, self.services.now(), self.config.clock24)
-        self._warn_of_kept(lines, "an edit of yours was replaced" if len(fields) == 1 else f"{len(fields):,} edits of yours were replaced")
+        lines, records = self.session.reads.overwritten(fields, OVERWRITTEN_SAID, self.services.now(), self.config.clock24)
+        title = "an edit of yours was replaced" if len(fields) == 1 else f"{len(fields):,} edits of yours were replaced"
+        self._warn_of_kept(lines, records, title)
 
     @background(group="refresh")
     def _after_deleted(self, tasks: list[tuple[str, str]]) -> None:
         """Tasks changed here that another member deleted meanwhile: said as crewdeck sync says it, for the other member's
         change notice says they deleted it, not that what was typed here went with it (and where it is kept)."""
-        lines = self.session.reads.deleted_meanwhile(tasks, self.services.now(), self.config.clock24)
-        self._warn_of_kept(lines, "a task you changed was deleted" if len(tasks) == 1 else f"{len(tasks):,} tasks you changed were deleted")
+        lines = self.session.reads.deleted_meanwhile(tasks, OVERWRITTEN_SAID, self.services.now(), self.config.clock24)
+        title = "a task you changed was deleted" if len(tasks) == 1 else f"{len(tasks):,} tasks you changed were deleted"
+        self._warn_of_kept(lines, len(tasks), title)
 
-    def _warn_of_kept(self, lines: list[str], title: str) -> None:
-        """From a worker: the first ``OVERWRITTEN_SAID`` of ``lines`` (what was typed here, kept where another member's
-        change put it) and how many more, in a warning that stays up long enough to read."""
-        if len(lines) > OVERWRITTEN_SAID:
-            lines[OVERWRITTEN_SAID:] = [f"… and {len(lines) - OVERWRITTEN_SAID:,} more: crewdeck log lists them"]
+    def _warn_of_kept(self, lines: list[str], records: int, title: str) -> None:
+        """From a worker: ``lines``, the first ``OVERWRITTEN_SAID`` of ``records`` (what was typed here, kept where another
+        member's change put it), and how many more, in a warning that stays up long enough to read."""
+        if records > len(lines):
+            lines = [*lines, f"… and {records - len(lines):,} more: crewdeck log lists them"]
         self.call_from_thread(self.notify, "\n".join(lines), title=title, severity="warning", timeout=30)
 
     @background(group="watch")

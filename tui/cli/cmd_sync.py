@@ -357,12 +357,16 @@ def cmd_sync(ctx: Context) -> int:
     if result.restored or result.resent:
         print(server_restored(result.restored, result.resent, result.refused_again))
     print(f"pushed {result.pushed:,}, pulled {counted(result.pulled, 'operation')}; server at #{result.head:,}, {unsent(store):,} unsent")
-    if result.refused:
-        names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+    names = (
+        describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+        if result.refused or result.overwritten or result.deleted
+        else None
+    )
+    if result.refused and names is not None:
         refused = store.refused()
-        names = describe.naming_refused(names, (op for op, *_ in refused))
+        names_refused = describe.naming_refused(names, (op for op, *_ in refused))
         # Counted as listed, a write at a time (a task typed is one edit, not its four operations), as unsent counts.
-        writes = describe.refused_writes(refused[: result.refused], names)
+        writes = describe.refused_writes(refused[: result.refused], names_refused)
         one = len(writes) == 1
         print(
             f"the server refused {counted(len(writes), 'edit')} made here; {'it is' if one else 'they are'} out of this replica "
@@ -372,22 +376,22 @@ def cmd_sync(ctx: Context) -> int:
             print(visible(f"  {write.words}: {write.message} (rule {write.rule})"))
         if len(writes) > REFUSALS_LISTED:
             print(f"  … and {len(writes) - REFUSALS_LISTED:,} more: crewdeck log lists every one")
-    if result.overwritten:
-        names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        lines = describe.overwritten_lines(((f.entity, f.row_id, f.field, f.by) for f in result.overwritten), names)
-        for line in lines[:REFUSALS_LISTED]:
-            print(line)
-        if len(lines) > REFUSALS_LISTED:
-            print(f"… and {len(lines) - REFUSALS_LISTED:,} more records whose edits made here were replaced: crewdeck log lists them")
-    if result.deleted:
-        names = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        for deleted in result.deleted[:REFUSALS_LISTED]:
-            print(describe.deleted_meanwhile_line(deleted.task, deleted.by, names))
-        if len(result.deleted) > REFUSALS_LISTED:
-            print(
-                f"… and {len(result.deleted) - REFUSALS_LISTED:,} more tasks changed here were deleted meanwhile: crewdeck log lists them"
-            )
+    if result.overwritten and names is not None:
+        fields = ((f.entity, f.row_id, f.field, f.by) for f in result.overwritten)
+        lines, records = describe.overwritten_lines(fields, names, REFUSALS_LISTED)
+        _listed(lines, records, "records whose edits made here were replaced")
+    if result.deleted and names is not None:
+        lines = [describe.deleted_meanwhile_line(d.task, d.by, names) for d in result.deleted[:REFUSALS_LISTED]]
+        _listed(lines, len(result.deleted), "tasks changed here were deleted meanwhile")
     return 0
+
+
+def _listed(lines: list[str], total: int, more: str) -> None:
+    """``lines``, the first of ``total``, and how many ``more`` are not listed."""
+    for line in lines:
+        print(line)
+    if total > len(lines):
+        print(f"… and {total - len(lines):,} more {more}: crewdeck log lists them")
 
 
 def cmd_publish(ctx: Context) -> int:

@@ -136,21 +136,24 @@ class Reads:
 
         return self._access.read(read)
 
-    def overwritten(self, fields: list[tuple[str, str, str, str]], now: dt.datetime, clock24: bool = True) -> list[str]:
+    def overwritten(
+        self, fields: list[tuple[str, str, str, str]], limit: int, now: dt.datetime, clock24: bool = True
+    ) -> tuple[list[str], int]:
         """Each ``(entity, row, field, by)`` changed here that another member's edit made meanwhile replaced in a sync
-        round, in words as ``crewdeck sync`` says it (``describe.overwritten_lines``: a line per record)."""
+        round, in words as ``crewdeck sync`` says it (``describe.overwritten_lines``: a line per record): the first
+        ``limit`` records' lines, and how many records."""
 
-        def read(ws: Workspace) -> list[str]:
-            return describe.overwritten_lines(fields, describe.Naming.of(ws, self._access.me.tz, now, clock24))
+        def read(ws: Workspace) -> tuple[list[str], int]:
+            return describe.overwritten_lines(fields, describe.Naming.of(ws, self._access.me.tz, now, clock24), limit)
 
         return self._access.read(read)
 
-    def deleted_meanwhile(self, tasks: list[tuple[str, str]], now: dt.datetime, clock24: bool = True) -> list[str]:
-        """Each ``(task, by)`` changed here that another member deleted meanwhile, the deletion pulled in a sync round, in
-        words as ``crewdeck sync`` says it (``describe.deleted_meanwhile_line``)."""
+    def deleted_meanwhile(self, tasks: list[tuple[str, str]], limit: int, now: dt.datetime, clock24: bool = True) -> list[str]:
+        """The first ``limit`` of ``(task, by)`` changed here that another member deleted meanwhile, the deletion pulled in
+        a sync round, in words as ``crewdeck sync`` says it (``describe.deleted_meanwhile_line``)."""
 
         def read(ws: Workspace) -> list[str]:
             names = describe.Naming.of(ws, self._access.me.tz, now, clock24)
-            return [describe.deleted_meanwhile_line(task, by, names) for task, by in tasks]
+            return [describe.deleted_meanwhile_line(task, by, names) for task, by in tasks[:limit]]
 
         return self._access.read(read)

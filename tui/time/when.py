@@ -226,7 +226,7 @@ def joined_clocks(words: Sequence[str]) -> list[str]:
 
 def clock_words(words: Sequence[str]) -> list[str]:
     """The times typed in ``words``, each in one word (``5 pm`` as ``5pm``): what is said, or refused, as a time."""
-    return [joined for n, word in enumerate(words) if time_shaped(joined := split_clock(words, n) or word)]
+    return [word for word in joined_clocks(words) if time_shaped(word)]
 
 
 def time_shaped(word: str) -> bool:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state import tokens
+from crewdeck.tui.workspace.words import counted
 
 #: Wrong PINs a link takes before it is burned.
 PIN_TRIES = 5
@@ -169,9 +170,8 @@ def length_words(seconds: int) -> str:
     """``1 hour``, ``30 minutes``, ``2 days``, ``90 seconds``: an idle time as a sentence says it."""
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}" + ("" if count == 1 else "s")
-    return f"{seconds} second" + ("" if seconds == 1 else "s")
+            return counted(seconds // size, unit)
+    return counted(seconds, "second")
 
 
 def ensure_tables(conn: sqlite3.Connection) -> None:

@@ -269,15 +269,16 @@ _FIELD_WORDS = {
 }
 
 
-def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming) -> list[str]:
+def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming, limit: int | None = None) -> tuple[list[str], int]:
     """Fields changed here, ``(entity, row, field, by)``, that ``by``'s edit, made meanwhile without seeing them, replaced
     in a sync round (``remote.Overwritten``): a line per record and member, saying whose edit stands and where what was
-    typed here is still to be read (a text's whole in the log's JSON: the log's line cuts it short)."""
+    typed here is still to be read (a text's whole in the log's JSON: the log's line cuts it short).  The lines of the
+    first ``limit`` (all, with none), each naming its record, and how many there are."""
     grouped: dict[tuple[str, str, str], list[str]] = {}
     for entity, row_id, field, by in fields:
         grouped.setdefault((entity, row_id, by), []).append(field)
     lines = []
-    for (entity, row_id, by), names_of in grouped.items():
+    for (entity, row_id, by), names_of in list(grouped.items())[:limit]:
         if entity == "task":
             record = names.task(row_id)
         elif entity == "campaign":
@@ -297,7 +298,7 @@ def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming
                 f"yours {'is' if one else 'are'} kept in its history: {where}"
             )
         )
-    return lines
+    return lines, len(grouped)
 
 
 def deleted_meanwhile_line(task_id: str, by: str, names: Naming) -> str:

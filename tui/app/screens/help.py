@@ -143,8 +143,8 @@ class HelpScreen(ModalScreen[None]):
     def on_key(self, event: events.Key) -> None:
         # The key that opened the list closes it, as ? does: with app.help = f1 in the keymap, f1 did nothing here.
         closing = said_key(self.app, self.BINDINGS, "help.close", every=True).split(" or ")
-        opening = [key.strip() for key in self.app._keymap.get("app.help", "question_mark").split(",")]
-        if event.key in opening and shown_key(event.key) not in closing:
+        opening = said_key(self.app, self.app.BINDINGS, "app.help", every=True).split(" or ")
+        if shown_key(event.key) in opening and shown_key(event.key) not in closing:
             event.stop()
             self.dismiss(None)
 
