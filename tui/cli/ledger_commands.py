@@ -413,7 +413,7 @@ def cmd_rate_list(ctx: Context) -> int:
     rows = [[r.day, f"{r.base}/{r.quote}", r.text] for r in listed]
     sys.stdout.write(table(rows, ["DATE", "PAIR", "RATE"]) + "\n")
     base = ws.base_currency
-    found = rates.unused(listed, rates.RateBook.load(ws.conn, base))
+    found = rates.unused(listed, base)
     if found:
         print(_unused_note(found, base), file=sys.stderr)
     return 0
@@ -432,11 +432,7 @@ def _said_unused(ws: Workspace, written: list[rates.Rate], out: TextIO) -> None:
     """Of the rates just written, those no report will convert with, in a note: a rate set and never used, unsaid, is
     a total still short of it (``rate missing``) with no word why."""
     ids = {rate.id for rate in written}
-    found = [
-        (rate, since)
-        for rate, since in rates.unused(rates.load_all(ws.conn), rates.RateBook.load(ws.conn, ws.base_currency))
-        if rate.id in ids
-    ]
+    found = [(rate, since) for rate, since in rates.unused(rates.load_all(ws.conn), ws.base_currency) if rate.id in ids]
     if found:
         print(_unused_note(found, ws.base_currency), file=out)
 

@@ -188,21 +188,20 @@ class RateBook:
         return [(bounds[i], bounds[i + 1], rates[i]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
 
 
-def unused(listed: list[Rate], book: RateBook) -> list[tuple[Rate, str | None]]:
+def unused(listed: list[Rate], base: str) -> list[tuple[Rate, str | None]]:
     """Each of ``listed`` no report converts with, and from when a rate into the base wins over it (``None``: never used).
 
     A rate between two currencies other than the base is never used (no chains); one out of the base
     (``EUR/GBP``) is used as ``RateBook.load`` keeps it: only before the first rate into the base, which wins from then.
     ``listed`` holds every rate of the currencies asked about (their first rate into the base is among them).
     """
-    base = book.base
     into: dict[str, str] = {}
     for rate in listed:
         if rate.quote == base:
             into[rate.base] = min(rate.day, into.get(rate.base, rate.day))
     out: list[tuple[Rate, str | None]] = []
     for rate in listed:
-        if rate.base == base and rate.day not in book.reverse.get(rate.quote, {}):
+        if rate.base == base and rate.quote in into and rate.day >= into[rate.quote]:
             out.append((rate, into[rate.quote]))
         elif base not in (rate.base, rate.quote):
             out.append((rate, None))
