@@ -389,6 +389,36 @@ def test_a_revoked_token_or_removed_member_is_no_session(team: Path, server: Web
         assert 'action="/signin"' in c.get("/").text
 
 
+def test_a_member_removed_and_brought_back_finds_their_old_sessions_and_links_ended(team: Path) -> None:
+    """Removing a member revokes their tokens, but a session a link opened has no token: once a manager (or a sync)
+    brought the member back, their browser's old session opened the app again, and an unused link made before the
+    removal signed in.  Both end with the removal, and the browser is told why."""
+    _, url, _ = make_link(team, "raj")
+    _, unused, _ = make_link(team, "raj")
+    web = WebProcess(team).start()
+    try:
+        signed = httpx.post(f"{web.url}/link/{_secret(url)}", headers=JSON)
+        cookie = signed.cookies[COOKIE]
+        assert 'id="terminal"' in httpx.get(f"{web.url}/", cookies={COOKIE: cookie}).text
+        crewdeck("-w", str(team), "--as", "ana", "member", "rm", "raj")
+        ws = Workspace.open(team)
+        try:
+            ana, raj = ws.member_by_handle("ana"), ws.store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+            with ws.store.write(ana.id) as w:
+                w.set("member", raj, {"deleted": False})
+        finally:
+            ws.close()
+        page = httpx.get(f"{web.url}/", cookies={COOKIE: cookie}).text
+        assert 'id="terminal"' not in page and 'action="/signin"' in page
+        said = "Your session as @raj has ended: @raj was removed from this workspace since: ask for a new sign-in link to go on."
+        assert said in page
+        refused = httpx.post(f"{web.url}/link/{_secret(unused)}", headers=JSON)
+        assert refused.status_code >= 400 and COOKIE not in refused.cookies, refused.text
+    finally:
+        err = web.stop()
+    assert "Traceback" not in err, err
+
+
 def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
     """A revoked link, a revoked token, a removal or an expiry ended the app with "The app ended."; its "Open again"
     showed the sign-in page and no word of why, where an SSH session says it ("the key … is no longer @raj's")."""

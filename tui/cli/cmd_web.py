@@ -144,12 +144,14 @@ def _links(ctx: Context) -> int:
         # read open, and the manager told the client to use it again.
         if link.used_at:
             return f"used {_on_your_clock(ctx, link.used_at)}"
+        # Before "expired": a removal ends its member's unused links then (``tokens.revoke_member``), and a member
+        # brought back finds them expired at that moment.
+        if link.member in removed or link.member not in handles:
+            return "member removed"
         if link.expires_at <= now:
             return "expired"
         if link.pin_failures >= signin.PIN_TRIES:
             return f"burned ({link.pin_failures} wrong PINs)"
-        if link.member in removed or link.member not in handles:
-            return "member removed"
         return "open"
 
     rows = [

@@ -442,6 +442,9 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
         why = f"{who} is no longer a member of this workspace" if named else "you are no longer a member of this workspace"
     elif token is not None and revoked_at is not None:
         why = "the token it was signed in with was revoked: ask for a new one"
+    elif ended_at is not None and end_cause == tokens.ENDED_BY_REMOVAL:
+        again = "ask for a new sign-in link" if link is not None else "sign in again"
+        why = f"{who if named else 'you'} {'was' if named else 'were'} removed from this workspace since: {again} to go on"
     elif ended_at is not None and end_cause == ENDED_BY_SIGN_INS:
         why = f"you signed in {SESSIONS_PER_MEMBER} more times elsewhere since ({SESSIONS_PER_MEMBER} at once at most): sign in again to go on"
     elif ended_at is not None and link is not None and link_expires is not None and link_expires <= ended_at:
