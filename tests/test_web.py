@@ -886,6 +886,39 @@ async def test_a_guests_view_of_a_post_in_full_offers_no_key_that_edits(tmp_path
     session.close()
 
 
+async def test_a_guests_post_in_full_shows_the_post_not_the_work_on_it(tmp_path: Path) -> None:
+    """A client's view of a post showed who on the team does it (their name and zone, and the publish slot on their
+    clock), its priority, tags, estimate, internal due date and urgency, and the history of each: the roles table lets a
+    guest read their campaigns' posts (content, slot, state, approvals), not the team's work on them."""
+    team = make_posts_team(tmp_path)
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+    due = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).strftime("%Y-%m-%d")
+    edits = ("assignee=@raj", "priority=high", "tags=budget-cut", "estimate=3h", f"due={due}")
+    crewdeck("-w", str(team), "--as", "raj", "set", post_id, *edits)
+
+    async def shown(handle: str) -> str:
+        session = Session.open(team, handle, authenticated=True)
+        app = CrewdeckApp(session, Config(), watch=False)
+        try:
+            async with app.run_test(size=(120, 60)) as pilot:
+                await settle(pilot)
+                app.push_screen(DetailScreen(post_id, app.services))
+                await settle(pilot)
+                detail = app.screen
+                assert isinstance(detail, DetailScreen) and detail.shown is not None
+                return str(detail.render_detail(detail.shown))
+        finally:
+            session.close()
+
+    team_view, client_view = await shown("raj"), await shown("acme")
+    for said in ("assignee", "@raj (Raj", "high", "#budget-cut", "3h", "Urgency", "Due"):
+        assert said in team_view, (said, team_view)
+        assert said not in client_view, (said, client_view)
+    for said in ("Spring post 0", "in review", "Publish slot", "Post 0: spring is here", "History"):
+        assert said in client_view, (said, client_view)
+
+
 async def test_a_guest_copying_a_post_gets_its_state_and_copy_not_its_task_status_nor_the_teams_notes(tmp_path: Path) -> None:
     """`y` on a post copied "status: todo" (its task status, not "in review") and none of the copy the client approves,
     and said "copied the task", a thing a client never sees."""

@@ -47,6 +47,8 @@ class TaskDetail:
     removed: frozenset[str] = frozenset()
     #: Edits of this task made here that the sync server refused, as ``crewdeck log`` says them: ``(when made, line)``.
     refused: tuple[tuple[dt.datetime, str], ...] = ()
+    #: Read as a guest reads a post (``GUEST_UNREAD``): the work on it, its urgency among them, is not theirs to read.
+    guest: bool = False
 
     def told(self) -> list[tuple[dt.datetime, str]]:
         """The history and what the server refused of it, newest first: ``(when, sentence)``."""
@@ -55,9 +57,27 @@ class TaskDetail:
         return sorted([*said, *self.refused], key=lambda line: line[0], reverse=True)
 
 
-#: Fields of a post a guest does not read: the team's notes, and the tasks it waits for or duplicates (tasks a guest
-#: may not read, named by their titles).  The detail leaves them out, with the changes to them in its history.
-GUEST_UNREAD = ("notes", "depends_on", "duplicate_of")
+#: Fields of a post a guest does not read, and what the detail holds in their place: the team's notes, the tasks it
+#: waits for or duplicates (tasks a guest may not read, named by their titles), and the work on it (who does it, with
+#: their zone, by when, its priority, tags, estimate, snooze, task status): a guest reads their campaigns' posts, and a
+#: post is its content, its publish slot, its state and its approvals.  The detail leaves them out, with the changes to
+#: them in its history, and ranks nothing for a guest (urgency reads the work).
+GUEST_UNREAD: dict[str, Any] = {
+    "notes": "",
+    "depends_on": [],
+    "duplicate_of": None,
+    "assignee": None,
+    "status": "",
+    "priority": "",
+    "due": None,
+    "tags": [],
+    "estimate": None,
+    "snoozed_until": None,
+    "recurrence": None,
+    "meeting": None,
+    "series": None,
+    "decline_reason": "",
+}
 
 
 def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True, guest: bool = False) -> TaskDetail:
@@ -65,7 +85,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     guest reads a post of their campaigns, without what ``GUEST_UNREAD`` names."""
     record = ws.task(task_id)
     if guest:
-        record = {**record, "notes": "", "depends_on": [], "duplicate_of": None}
+        record = {**record, **GUEST_UNREAD}
     assignee = ws.member(record["assignee"]) if record["assignee"] else None
     campaign = ws.campaign(record["campaign"]) if record["campaign"] else None
     # A task removed since reads "removed", and keeps this one waiting for nothing, as the task list's urgency has it (it
@@ -110,15 +130,19 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     refused = tuple(
         (write.at, write.line()) for write in refused_writes((r for r in every_refused if r[0].row_id == task_id), refused_naming)
     )
-    terms = urgency.explain(
-        now=now,
-        due_utc=record["due"]["utc"] if record["due"] else None,
-        priority=record["priority"],
-        publish_utc=record["publish"]["utc"] if record["publish"] else None,
-        status=record["status"],
-        created_at=record["created_at"],
-        blocking=any(status in OPEN_STATUSES for _, _, status in blocking),
-        blocked=any(status in OPEN_STATUSES for _, _, status in depends),
+    terms = (
+        []
+        if guest
+        else urgency.explain(
+            now=now,
+            due_utc=record["due"]["utc"] if record["due"] else None,
+            priority=record["priority"],
+            publish_utc=record["publish"]["utc"] if record["publish"] else None,
+            status=record["status"],
+            created_at=record["created_at"],
+            blocking=any(status in OPEN_STATUSES for _, _, status in blocking),
+            blocked=any(status in OPEN_STATUSES for _, _, status in depends),
+        )
     )
     meeting = record["meeting"] or {}
     attendees = tuple(
@@ -129,6 +153,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     )
     return TaskDetail(
         post_state=_post_state(ws, task_id, now) if record["post_state"] else None,
+        guest=guest,
         attendees=attendees,
         id=task_id,
         title=text_or(record["title"], untitled_task(task_id)),

@@ -47,7 +47,8 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
     if r["recurrence"] and r["recurrence"].get("rule"):
         rule = Rule.from_json(r["recurrence"]["rule"])
         fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']})"))
-    return [(name, value) for name, value in fields if value]
+    # A guest reads no assignee (``GUEST_UNREAD``): "nobody" would say the post is nobody's.
+    return [(name, value) for name, value in fields if value and not (d.guest and name == "assignee")]
 
 
 def created_text(creator: str | None, created_at: str | None, tz: str, now: dt.datetime, clock24: bool) -> str:
@@ -107,7 +108,7 @@ def task_as_text(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: 
     r = detail.record
     # A post reads its state, with its round, as its detail says it: its task status ("todo") says nothing of it.
     status = f"state: {detail.post_state}" if detail.post_state is not None else f"status: {r['status']}"
-    lines = [f"{detail.title}  [{short(detail.id)}]", f"{status}   priority: {r['priority']}"]
+    lines = [f"{detail.title}  [{short(detail.id)}]", status if detail.guest else f"{status}   priority: {r['priority']}"]
     if detail.assignee:
         lines.append(f"assignee: @{detail.assignee.handle} ({detail.assignee.name}){_REMOVED if detail.assignee_removed else ''}")
     if detail.campaign:

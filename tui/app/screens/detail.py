@@ -308,9 +308,10 @@ class DetailScreen(Screen[None]):
                 doc.add(f"  waits for {short(i)} {t}" + (f" ({s})" if s else ""))
             for i, t, s in d.blocking:
                 doc.add(f"  blocks    {short(i)} {t} ({s})")
-        doc.add().add((f"Urgency {score(d.urgency):.1f}", "bold"))
-        for term in d.urgency:
-            doc.add(f"  {term.points:+5.1f}  {term.name:<10} {term.why}")
+        if not d.guest:
+            doc.add().add((f"Urgency {score(d.urgency):.1f}", "bold"))
+            for term in d.urgency:
+                doc.add(f"  {term.points:+5.1f}  {term.name:<10} {term.why}")
         if d.post_state is not None:
             doc.add().add(("Copy", "bold")).block(r["copy"] or "(none yet)")
             self._content_besides_copy(doc, r)
