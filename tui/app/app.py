@@ -361,7 +361,7 @@ def _framed(pane: Pane, number: int) -> Pane:
 
 
 #: The app's own actions a guest has: the keys, quitting, and f5 on a replica (the Approvals view's keys are the view's).
-GUEST_ACTIONS = frozenset({"help", "quit", "sync_now"})
+GUEST_ACTIONS = frozenset({"help", "quit", "sync_now", "profile"})
 
 
 class CrewdeckApp(App[int]):
@@ -376,6 +376,7 @@ class CrewdeckApp(App[int]):
     | `C` | the content calendar (the deadlines pane's second mode) |
     | `!` | start a crisis (managers), or end the open one |
     | `f5` | sync now (a replica of a sync server): no waiting out a backoff |
+    | `M` | your name and time zone (a guest's too) |
     | `?` | every key |
     | `ctrl+p` | the command palette: every action |
     | `q` | quit |
@@ -392,6 +393,7 @@ class CrewdeckApp(App[int]):
         Binding("C", "calendar", "Content calendar", show=False, id="app.calendar"),
         Binding("exclamation_mark", "crisis", "Crisis", show=False, id="app.crisis"),
         Binding("f5", "sync_now", "Sync now", show=False, id="app.sync_now"),
+        Binding("M", "profile", "Your name and zone", show=False, id="app.profile"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -799,6 +801,11 @@ class CrewdeckApp(App[int]):
             yield SystemCommand(
                 "Sync now", f"Push and pull at once, without waiting out a backoff (key {keys['app.sync_now']})", self.action_sync_now
             )
+        yield SystemCommand(
+            "Your name and zone",
+            f"Change the name the team sees and the zone times are shown in (key {keys['app.profile']})",
+            self.action_profile,
+        )
         yield SystemCommand("Keys", "List every key", self.action_help)
 
     def _show_view(self, view: View) -> None:
@@ -836,6 +843,11 @@ class CrewdeckApp(App[int]):
         if self._sync_engine is not None:
             self._sync_engine.kick()
             self.notify("Syncing now", timeout=2)
+
+    def action_profile(self) -> None:
+        from crewdeck.tui.app.profile import ProfileKey
+
+        ProfileKey(self.services).run(self)
 
     def action_crisis(self) -> None:
         from crewdeck.tui.app.crisis import CrisisKey

@@ -173,6 +173,19 @@ class Edits:
             self._history.undone.clear()
         return written
 
+    def set_profile(self, name: str, tz: str) -> Written:
+        """My own name and zone, the part of my profile every member, a guest too, may change (``rules.GUEST_PROFILE``):
+        the values my record does not hold already, in one write the rules judge as any other."""
+        me = self._access.me.id
+
+        def write(ws: Workspace, writer: Writer) -> None:
+            held = ws.store.record("member", me) or {}
+            changed = {field: value for field, value in (("name", name), ("tz", tz)) if held.get(field) != value}
+            if changed:
+                writer.set("member", me, changed)
+
+        return self._remembered("change your name and zone", write)
+
     def quick_add(self, text: str, now: dt.datetime) -> Written:
         """The same task ``crewdeck add TEXT`` makes (a recurring one gets its series' id)."""
         draft = quickadd.parse(text)

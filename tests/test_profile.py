@@ -1,0 +1,90 @@
+"""Changing your own name and zone from the app (`M`): a guest, who holds no replica and runs no commands, too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from crewdeck.sync.state.rules import Refused
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.workspace.config import Config
+from crewdeck.tui.workspace.workspace import Workspace
+
+from .apphelp import settle
+from .syncsupport import crewdeck_fails
+from .websupport import make_posts_team
+
+
+def _member(path: Path, handle: str) -> tuple[str, str]:
+    ws = Workspace.open(path)
+    try:
+        member = ws.member_by_handle(handle)
+        return member.name, member.tz
+    finally:
+        ws.close()
+
+
+def test_a_guest_changes_their_own_name_and_zone_and_nothing_else_through_the_apps_write(tmp_path: Path) -> None:
+    team = make_posts_team(tmp_path)
+    session = Session.open(team, "acme", authenticated=True)
+    try:
+        written = session.edits.set_profile("Acme Marketing", "America/New_York")
+        assert {(op.entity, op.field) for op in written.ops} == {("member", "name"), ("member", "tz")}
+        assert _member(team, "acme") == ("Acme Marketing", "America/New_York")
+        # The same values again write nothing.
+        assert not session.edits.set_profile("Acme Marketing", "America/New_York").ops
+
+        def write(values: dict[str, object], member: str | None = None) -> None:
+            session.access.write(lambda ws, w: w.set("member", member or session.me.id, values))
+
+        with pytest.raises(Refused) as own_hours:
+            write({"hours": {"mon": [["09:00", "17:00"]]}})
+        assert own_hours.value.refusal.rule == "own_profile_only"
+        raj = session.access.read(lambda ws: ws.member_by_handle("raj").id)
+        with pytest.raises(Refused) as other:
+            write({"name": "Not Raj"}, raj)
+        assert other.value.refusal.rule == "managers_only"
+    finally:
+        session.close()
+    assert _member(team, "raj")[0] != "Not Raj"
+
+
+async def test_m_in_a_guests_app_asks_name_then_zone_refuses_an_unknown_zone_as_the_cli_does_and_saves_both(tmp_path: Path) -> None:
+    """A client set up in UTC read every publish slot hours off their own clock, and nothing in their app (the only
+    crewdeck they reach, in a browser or over SSH) changed it."""
+    team = make_posts_team(tmp_path)
+    cli = crewdeck_fails("-w", str(team), "--as", "ana", "member", "set", "raj", "--tz", "America/New_Yrok")
+    session = Session.open(team, "acme", authenticated=True)
+    session.restricted = True
+    app = CrewdeckApp(session, Config(), watch=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        await pilot.press("M")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"Acme Marketing", "enter")
+        await settle(pilot)
+        zone_prompt = app.screen
+        assert isinstance(zone_prompt, PromptScreen) and "time zone" in zone_prompt.title_text
+        await pilot.press(*"America/New_Yrok", "enter")
+        await settle(pilot)
+        assert app.screen is zone_prompt  # refused: the text stays, to fix
+        said = str(zone_prompt.query_one("#prompt-refused", Static).render())
+        assert said.startswith("unknown time zone 'America/New_Yrok' (did you mean America/New_York"), said
+        assert cli.strip().endswith(said), cli  # the CLI's line, after its flag
+        assert _member(team, "acme") == ("Acme Client", "UTC")
+        for _ in "America/New_Yrok":
+            await pilot.press("backspace")
+        await pilot.press(*"America/New_York", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        assert session.me.tz == "America/New_York" and session.me.name == "Acme Marketing"
+        assert "changed your name and zone" in [n.message for n in app._notifications]
+    session.close()
+    assert _member(team, "acme") == ("Acme Marketing", "America/New_York")
