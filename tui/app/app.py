@@ -393,7 +393,7 @@ class CrewdeckApp(App[int]):
         Binding("C", "calendar", "Content calendar", show=False, id="app.calendar"),
         Binding("exclamation_mark", "crisis", "Crisis", show=False, id="app.crisis"),
         Binding("f5", "sync_now", "Sync now", show=False, id="app.sync_now"),
-        Binding("M", "profile", "Your name and zone", show=False, id="app.profile"),
+        Binding("M", "profile", "Name and zone", show=False, id="app.profile"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -802,7 +802,7 @@ class CrewdeckApp(App[int]):
                 "Sync now", f"Push and pull at once, without waiting out a backoff (key {keys['app.sync_now']})", self.action_sync_now
             )
         yield SystemCommand(
-            "Your name and zone",
+            "Name and zone",
             f"Change the name the team sees and the zone times are shown in (key {keys['app.profile']})",
             self.action_profile,
         )

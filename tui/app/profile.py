@@ -71,7 +71,7 @@ class ProfileKey:
 
         app.push_screen(
             PromptScreen(
-                "Your time zone (IANA name: America/New_York, Europe/Berlin, Asia/Kolkata)",
+                "Your time zone, an IANA name (America/New_York, Asia/Kolkata)",
                 f"times are shown on its clock — enter saves your name and zone, {cancel} cancels",
                 value=services.session.me.tz,
                 preview=lambda text: zone_preview(services, text),
