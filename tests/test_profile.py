@@ -42,9 +42,22 @@ def test_a_guest_changes_their_own_name_and_zone_and_nothing_else_through_the_ap
         def write(values: dict[str, object], member: str | None = None) -> None:
             session.access.write(lambda ws, w: w.set("member", member or session.me.id, values))
 
-        with pytest.raises(Refused) as own_hours:
-            write({"hours": {"mon": [["09:00", "17:00"]]}})
-        assert own_hours.value.refusal.rule == "own_profile_only"
+        # Every other field of their own record, each a value the field takes: what a member changes, and a manager's.
+        others: dict[str, object] = {
+            "hours": {"mon": [["09:00", "17:00"]]},
+            "days_off": ["2026-12-24"],
+            "handle": "acme.co",
+            "role": "client",
+            "access": "member",
+            "groups": ["brand"],
+            "campaigns": [],
+            "unix_user": "acme",
+            "deleted": True,
+        }
+        for field, value in others.items():
+            with pytest.raises(Refused) as own:
+                write({field: value})
+            assert own.value.refusal.rule == "own_profile_only", field
         raj = session.access.read(lambda ws: ws.member_by_handle("raj").id)
         with pytest.raises(Refused) as other:
             write({"name": "Not Raj"}, raj)
