@@ -401,6 +401,8 @@ def test_a_member_removed_and_brought_back_finds_their_old_sessions_and_links_en
         cookie = signed.cookies[COOKIE]
         assert 'id="terminal"' in httpx.get(f"{web.url}/", cookies={COOKIE: cookie}).text
         crewdeck("-w", str(team), "--as", "ana", "member", "rm", "raj")
+        removed = httpx.post(f"{web.url}/link/{_secret(unused)}", headers=JSON)
+        assert "no longer in the workspace" in removed.text, removed.text  # the removal, not the expiry it brought
         ws = Workspace.open(team)
         try:
             ana, raj = ws.member_by_handle("ana"), ws.store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]

@@ -305,12 +305,13 @@ def link_refusal(conn: sqlite3.Connection, secret: str, now: dt.datetime) -> Sig
 def _refuse_unusable(conn: sqlite3.Connection, member: str, failures: int, expires_at: str, used_at: str | None, when: str) -> None:
     if used_at is not None:
         raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
+    # Before its expiry: a removal ends the member's unused links then (``tokens.revoke_member``), and the removal is why.
+    if _member_handle(conn, member) is None:
+        raise SignInRefused("no_member", "The member this link was made for is no longer in the workspace.")
     if expires_at <= when:
         raise SignInRefused("link_expired", "This sign-in link has expired. Ask for a new one.")
     if failures >= PIN_TRIES:
         raise SignInRefused("link_burned", "Too many wrong PINs: this link no longer works. Ask for a new one.")
-    if _member_handle(conn, member) is None:
-        raise SignInRefused("no_member", "The member this link was made for is no longer in the workspace.")
     _refuse_on_another_replica(conn, member)
 
 
