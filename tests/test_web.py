@@ -421,6 +421,30 @@ def test_a_member_removed_and_brought_back_finds_their_old_sessions_and_links_en
     assert "Traceback" not in err, err
 
 
+def test_a_removal_ends_the_sessions_of_a_table_made_before_sessions_said_why_they_ended(team: Path) -> None:
+    """A file last served by a crewdeck whose ``web_session`` has no ``end_cause``: removing a member there ends their
+    sessions all the same (the cause is not written where there is no column for it), and the removal is written."""
+    _, url, _ = make_link(team, "raj")
+    now = dt.datetime.now(dt.UTC)
+    ws = Workspace.open(team)
+    try:
+        cookie, _ = signin.redeem_link(ws.conn, _secret(url), None, now)
+        with ws.conn:
+            for column in ("end_cause", "idle_until", "idle_seconds"):
+                ws.conn.execute(f"ALTER TABLE web_session DROP COLUMN {column}")
+    finally:
+        ws.close()
+    crewdeck("-w", str(team), "--as", "ana", "member", "rm", "raj")
+    ws = Workspace.open(team)
+    try:
+        raj = ws.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        with ws.store.write(ws.member_by_handle("ana").id) as w:
+            w.set("member", raj, {"deleted": False})
+        assert signin.live_session(ws.conn, cookie, now) is None
+    finally:
+        ws.close()
+
+
 def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
     """A revoked link, a revoked token, a removal or an expiry ended the app with "The app ended."; its "Open again"
     showed the sign-in page and no word of why, where an SSH session says it ("the key … is no longer @raj's")."""
