@@ -98,6 +98,16 @@ async def test_m_in_a_guests_app_asks_name_then_zone_refuses_an_unknown_zone_as_
         await settle(pilot)
         assert isinstance(app.screen, ApprovalsScreen)
         assert session.me.tz == "America/New_York" and session.me.name == "Acme Marketing"
-        assert "changed your name and zone" in [n.message for n in app._notifications]
+        told = [n.message for n in app._notifications]
+        assert told[-1] == "set the name of @acme to “Acme Marketing”; moved @acme to America/New_York", told
+        # Both as they are: said, and nothing written.
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ApprovalsScreen)
+        assert [n.message for n in app._notifications][-1] == "your name and zone are as given already: nothing written"
     session.close()
     assert _member(team, "acme") == ("Acme Marketing", "America/New_York")

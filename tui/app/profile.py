@@ -66,7 +66,8 @@ class ProfileKey:
         def submit(text: str) -> None:
             # In the dialog's worker: an unknown zone, or a refusal by the rules, keeps the dialog open, saying why.
             written = services.session.edits.set_profile(name, check_zone(text.strip()))
-            said = "your name and zone are as given already: nothing written" if not written.ops else "changed your name and zone"
+            # As the activity log says it ("set the zone of @acme to America/Chicago"): which of the two changed, and to what.
+            said = services.session.edits.words(written.ops) if written.ops else "your name and zone are as given already: nothing written"
             app.call_from_thread(services.written, said, written)
 
         app.push_screen(
