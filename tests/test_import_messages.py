@@ -371,3 +371,34 @@ def test_a_header_of_bracketed_names_is_no_json(cli: Cli, tmp_path: Path) -> Non
     quoted = tmp_path / "quoted.csv"
     quoted.write_text('"[1] date",campaign,category,payee,amount\n2026-11-02,spring-launch,ads,Meta,13.00 EUR\n', encoding="utf-8")
     assert cli.ok("ledger", "import", str(quoted), "--map", "date=[1] date") == "imported 1 entry\n"
+
+
+#: Per CSV import, a header and a row it reads (the rows above, and Meta's and LinkedIn's).
+DECLARED_ROWS = {
+    **ROWS,
+    "kpi-meta": ("Day,Campaign name,Reach", "2026-11-01,Spring Launch,3"),
+    "kpi-linkedin": ("Start Date (in UTC),Campaign Name,Impressions", "11/01/2026,Spring Launch,3"),
+}
+
+
+@pytest.mark.parametrize("importer", sorted(DECLARED_ROWS))
+@pytest.mark.parametrize("ending", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_excels_sep_line_declares_the_separator_to_every_csv_import(cli: Cli, tmp_path: Path, importer: str, ending: str) -> None:
+    """Excel saves a CSV for another locale's Excel with a first line "sep=;": it was read as the header (a column
+    "sep=", the real header a row), "missing columns: date, ...".  It declares the separator, and the rows below keep
+    their lines' numbers."""
+    header, row = (line.replace(",", ";") for line in DECLARED_ROWS[importer])
+    command = CSV_IMPORTS[importer]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"\ufeffsep=;{ending}{header}{ending}{row};more{ending}", encoding="utf-8")
+    columns = header.count(";") + 1
+    assert cli(*command, str(bad)).err.splitlines()[0] == (
+        f"{bad}:3: {columns + 1} cells, but the header has {columns} columns (a semicolon in a value needs quotes)"
+    )
+    declared = tmp_path / "declared.csv"
+    declared.write_text(f"sep=;{ending}{header}{ending}{row}{ending}", encoding="utf-8")
+    cli.ok(*command, str(declared))
+    again = cli.ok(*command, str(declared))
+    twin = tmp_path / "twin.csv"
+    twin.write_text(f"{DECLARED_ROWS[importer][0]}\n{DECLARED_ROWS[importer][1]}\n", encoding="utf-8")
+    assert cli.ok(*command, str(twin)).replace(str(twin), str(declared)) == again

@@ -52,6 +52,7 @@ from crewdeck.tui.workspace.errors import (
     opens_json,
     summary,
 )
+from crewdeck.tui.workspace.separators import declaration_blanked
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -287,7 +288,8 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
     none is counted)."""
     if opens_json(text):
         raise UserError(json_not_csv(source))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    separator = _delimiter(text)
+    reader = csv.reader(io.StringIO(declaration_blanked(text), newline=""), delimiter=separator, strict=True)
     line = 1
     header = True
     while True:

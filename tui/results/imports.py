@@ -60,6 +60,7 @@ from crewdeck.tui.workspace.errors import (
     named_again,
     opens_json,
 )
+from crewdeck.tui.workspace.separators import declaration_blanked
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
@@ -554,6 +555,8 @@ def _separator(lines: Iterator[str]) -> tuple[str, str, Iterator[str]]:
     report opens with lines such as "Date Generated: Nov 22, 2026, 9:00 AM"."""
     seen = list(islice(lines, _LOOKED_AT))
     opening = "".join(seen)
+    if seen:  # Excel's "sep=;" line is no header (nor LinkedIn's preamble): a blank line, which keeps the lines' numbers
+        seen[0] = declaration_blanked(seen[0])
     return csv_separator(opening), opening, chain(seen, lines)
 
 

@@ -124,6 +124,7 @@ from crewdeck.tui.workspace.errors import (
 )
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
+from crewdeck.tui.workspace.separators import declared
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
@@ -456,6 +457,10 @@ def read_csv(
     # "no column 'Task ID', 'Name' (columns: none)"); a file of nothing else is empty, as every import says.
     skipped = 0
     opening = next(lines, "")
+    # Excel's "sep=;" line declares the separator, and is no header: passed over as a blank line is.
+    declared_separator = declared(opening)
+    if declared_separator is not None:
+        skipped, opening = 1, next(lines, "")
     while opening and not opening.strip("\ufeff \t\r\n"):
         skipped, opening = skipped + 1, next(lines, "")
     if not opening:
@@ -465,7 +470,7 @@ def read_csv(
         raise ImportProblems([json_not_csv(source, also)])
     # Excel's "Unicode Text" (UTF-16) separates its columns by tabs, Excel in a locale with a decimal comma saves "CSV"
     # with semicolons: what the header holds most of says which (the rule the ledger's and results' imports follow).
-    separator = csv_separator(opening)
+    separator = declared_separator or csv_separator(opening)
     reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
     spelled = {name.casefold(): name for name in (*required, *known)}
     try:
