@@ -402,3 +402,18 @@ def test_excels_sep_line_declares_the_separator_to_every_csv_import(cli: Cli, tm
     twin = tmp_path / "twin.csv"
     twin.write_text(f"{DECLARED_ROWS[importer][0]}\n{DECLARED_ROWS[importer][1]}\n", encoding="utf-8")
     assert cli.ok(*command, str(twin)).replace(str(twin), str(declared)) == again
+
+
+@pytest.mark.parametrize("importer", sorted(ROWS))
+def test_a_header_opening_with_a_bracketed_number_is_csv_and_a_json_array_is_still_json(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """A header "[1] note,date,..." (a column numbered as some tools number them) opens as a JSON array of numbers
+    would: it was refused as "JSON, not CSV".  An array of numbers (or true, false, null) is still said to be JSON."""
+    header, row = ROWS[importer]
+    path = tmp_path / "numbered.csv"
+    path.write_text(f"[1] note,{header}\nfirst,{row}\n", encoding="utf-8")
+    cli.ok(*CSV_IMPORTS[importer], str(path))
+    for text in ("[1, 2, 3]\n", "[\n  1.5,\n  2\n]\n", "[7]\n", "[true, null]"):
+        array = tmp_path / "array.json"
+        array.write_text(text, encoding="utf-8")
+        said = cli(*CSV_IMPORTS[importer], str(array)).err
+        assert said.startswith(f"crewdeck: error: nothing imported: {array}: JSON, not CSV: export it as CSV") and said.count("\n") == 1

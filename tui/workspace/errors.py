@@ -266,8 +266,10 @@ HEADER_NUL = "it holds a NUL character (U+0000): UTF-16 text with no byte order 
 
 
 #: How a JSON document opens: an object's first key (or its end), an array's first value (or its end), or either
-#: bracket alone on its line.  A header "[Date],[Amount]", as some databases name columns, opens none.
-_JSON_OPENING = re.compile(r'[\ufeff\s]*(\{\s*("|\}|\Z)|\[\s*(["{\[\]\d-]|true|false|null|\Z))')
+#: bracket alone on its line; a number, true, false or null first in an array is followed by its comma, or by the end of
+#: its line, the array's closing bracket or not.  A header "[Date],[Amount]", as some databases name columns, opens none,
+#: nor one "[1] date,amount", which was refused as JSON.
+_JSON_OPENING = re.compile(r'[\ufeff\s]*(\{\s*("|\}|\Z)|\[\s*(["{\[\]]|\Z|(-?\d[\d.eE+-]*|true|false|null)[ \t\r]*(,|\]?[ \t\r]*(\n|\Z))))')
 
 
 def opens_json(line: str) -> bool:
@@ -301,5 +303,5 @@ def holds_nul(cells: Sequence[str]) -> bool:
 def header_refusal(source: str, line: int, cells: Sequence[str]) -> str | None:
     """What a CSV import says of a header row (``cells``, read on ``line``) it cannot take, one holding a NUL (``None``
     for a header to read columns from).  JSON is told by the file's opening text (``opens_json``), not by a header's
-    cells, whose quotes are gone: ``"[1] date"`` opens no JSON document, its cell ``[1] date`` would."""
+    cells, whose quotes are gone: ``"[1, 2]"`` opens no JSON document, its cell ``[1, 2]`` would."""
     return unreadable_header(source, line, HEADER_NUL) if holds_nul(cells) else None
