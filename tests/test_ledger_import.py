@@ -864,11 +864,12 @@ def test_an_empty_amount_is_required_not_zero(team: Cli, tmp_path: Path) -> None
 
 
 def test_an_id_given_twice_or_taken_here_names_the_id_column_as_every_problem_names_its_column(team: Cli, tmp_path: Path) -> None:
-    """ "FILE:3: id 1a2b… appears twice in the file" named the column with no colon after it, as no other problem did."""
+    """ "FILE:3: id 1a2b… appears twice in the file" named the column with no colon after it, as no other problem did, and
+    not the line the id was on first."""
     given = "ab" * 16
     rows = f"Ref,date,campaign,category,payee,amount\n{given},2026-11-20,spring-launch,tools,Canva,12.00\n"
     path = _write(tmp_path, rows + rows.split("\n")[1].replace("12.00", "13.00") + "\n")
-    assert _listed(team("ledger", "import", path, "--map", "id=Ref"), path) == [f"3: Ref: {given} appears twice in the file"]
+    assert _listed(team("ledger", "import", path, "--map", "id=Ref"), path) == [f"3: Ref: {given} already on line 2"]
     team.ok("ledger", "import", _write(tmp_path, rows, "first.csv"), "--map", "id=Ref")
     changed = _write(tmp_path, rows.replace("12.00", "14.00"), "changed.csv")
     assert _listed(team("ledger", "import", changed, "--map", "id=Ref"), changed) == [f"2: Ref: {given} already holds a different entry"]

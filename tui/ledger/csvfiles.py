@@ -44,6 +44,7 @@ from crewdeck.tui.workspace.errors import (
     csv_header_problem,
     csv_problem,
     empty_file,
+    given_again,
     header_refusal,
     json_not_csv,
     mapped_missing,
@@ -481,7 +482,9 @@ def plan_entries(
         where = f"{source}:{line}"
         if entry_id in first_line:
             twice = f"reverses: {short(reverses)} is reversed on line {first_line[entry_id]} already" if reverses else None
-            problems.append(f"{where}: " + (twice or column_said(f"id: {entry_id} appears twice in the file", first[1], columns)))
+            problems.append(
+                f"{where}: " + (twice or column_said(given_again(source, "id", entry_id, first_line[entry_id]), first[1], columns))
+            )
             continue
         first_line[entry_id] = line
         if entry_id in others:

@@ -114,6 +114,8 @@ from crewdeck.tui.workspace.errors import (
     csv_header_problem,
     csv_problem,
     empty_file,
+    first_place,
+    given_again,
     header_refusal,
     json_not_csv,
     missing_columns,
@@ -663,8 +665,14 @@ def _batches(
     untitled = f"(no {fields['title'].lower()} in {SOURCE_NAMES[kind]})"
     no_title: list[str] = []
     batch = Source(built.source.name, [], [])
+    #: Where each task's record was (``first_place``), to name it to a record of the same id after it.
+    first_at: dict[str, int | str] = {}
     for item, notes_here, total_here in _with_notes_here(items, ws, kind, size):
         task_id = stable_id(kind, item.source_id)
+        if task_id in first_at:  # one task of two records would take the last one's fields, and flip from import to import
+            problems.append(f"{item.where}: {given_again(built.source.name, built.source.id_field, item.source_id, first_at[task_id])}")
+            continue
+        first_at[task_id] = first_place(built.source.name, item.where)
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
         item.notes = [_line_breaks(line) for line in item.notes]

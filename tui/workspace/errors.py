@@ -197,6 +197,24 @@ def record_named(source: str, kind: str, number: int, name: object = "", key: st
     return f"{source}: {kind} {number}" + (f" ({', '.join(said)})" if said else "")
 
 
+def given_again(source: str, field: str, value: str, first: int | str) -> str:
+    """What every import says of a record whose id a record before it in the file gives too (the two would be one record,
+    which of them is meant a guess): the id (``field``: as the file calls it, ``value``: as the file gives it) and where
+    it was first, a row's line (``first``: a number) or a record as ``record_named`` names it ("FILE: card 1 (“One”)").
+    It was "in the file more than once", "appears twice in the file": which row was the other was for a person to find."""
+    from crewdeck.sync.state.visible import cut, visible  # here: importing this module stays free
+
+    place = f"on line {first:,}" if isinstance(first, int) else f"in {first.removeprefix(f'{source}: ')}"
+    return f"{field}: {cut(visible(value))} already {place}"
+
+
+def first_place(source: str, where: str) -> int | str:
+    """Where a record is, as ``given_again`` takes it: a CSV row's line (``FILE:LINE``) as a number, which a file of
+    100,000 rows holds for each at no cost, else ``where`` itself."""
+    line = where.removeprefix(f"{source}:")
+    return int(line) if line.isdigit() and line != where else where
+
+
 def nothing_imported(problems: Sequence[str], source: str, noun: str = "row") -> str:
     """The line every import that wrote nothing for its bad rows ends with, after listing them one a line:
     "nothing imported: 2 bad rows in FILE (listed above)" (``noun``: "record" for a file of JSON records)."""
