@@ -402,6 +402,10 @@ def test_excels_sep_line_declares_the_separator_to_every_csv_import(cli: Cli, tm
     twin = tmp_path / "twin.csv"
     twin.write_text(f"{DECLARED_ROWS[importer][0]}\n{DECLARED_ROWS[importer][1]}\n", encoding="utf-8")
     assert cli.ok(*command, str(twin)).replace(str(twin), str(declared)) == again
+    # A file of the declaration alone holds no header: empty, as every import says it.
+    alone = tmp_path / "alone.csv"
+    alone.write_text(f"sep=;{ending}", encoding="utf-8")
+    assert cli(*command, str(alone)).err.startswith(f"crewdeck: error: nothing imported: {alone}: the file is empty (expected ")
 
 
 @pytest.mark.parametrize("importer", sorted(ROWS))
