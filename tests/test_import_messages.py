@@ -421,3 +421,17 @@ def test_a_header_opening_with_a_bracketed_number_is_csv_and_a_json_array_is_sti
         array.write_text(text, encoding="utf-8")
         said = cli(*CSV_IMPORTS[importer], str(array)).err
         assert said.startswith(f"crewdeck: error: nothing imported: {array}: JSON, not CSV: export it as CSV") and said.count("\n") == 1
+
+
+@pytest.mark.parametrize("importer", sorted(DECLARED_ROWS))
+def test_blank_lines_before_a_header_of_semicolons_leave_it_read_by_them(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """Every import passes over blank lines before the header; the ledger's and rate import looked for the separator on
+    the first line, blank, and read a sheet of semicolons by commas: "missing columns: date, ... (the header is:
+    date;campaign;...)", naming the columns it lacked in the header that has them."""
+    header, row = (line.replace(",", ";") for line in DECLARED_ROWS[importer])
+    path = tmp_path / "blank-first.csv"
+    path.write_text(f"\n  \n{header}\n{row};more\n", encoding="utf-8")
+    columns = header.count(";") + 1
+    assert cli(*CSV_IMPORTS[importer], str(path)).err.splitlines()[0] == (
+        f"{path}:4: {columns + 1} cells, but the header has {columns} columns (a semicolon in a value needs quotes)"
+    )
