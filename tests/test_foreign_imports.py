@@ -1198,25 +1198,25 @@ def test_a_trello_checklist_of_the_wrong_shape_is_named(cli: Cli, tmp_path: Path
 
 @pytest.mark.parametrize("fmt", ["trello", "asana", "linear"])
 def test_a_record_twice_in_one_file_is_named_and_a_second_import_changes_nothing(cli: Cli, tmp_path: Path, fmt: str) -> None:
-    """Two records with one id would be one task whose fields flip from import to import: the file is refused."""
+    """Two records with one id would be one task whose fields flip from import to import: the file is refused, naming
+    where the first of them is (it said "in the file more than once", and which other row it meant was for a person to
+    find)."""
     if fmt == "trello":
         board = trello_board(cards=0, actions=0)
         board["cards"] = [trello_card(1, name="One"), trello_card(1, name="Two")]
         path = write(tmp_path, "board.json", trello_json(board))
-        where = f"{path}: card 2 (“Two”): id"
+        where = f"{path}: card 2 (“Two”): id: {board['cards'][0]['id']} already in card 1 (“One”)"
     elif fmt == "asana":
         path = write(tmp_path, "a.csv", asana_csv([{"Task ID": "7", "Name": "One"}, {"Task ID": "7", "Name": "Two"}]))
-        where = f"{path}:3: Task ID"  # the column, as the file names it: it said "id", which neither CSV has
+        where = f"{path}:3: Task ID: 7 already on line 2"  # the column, as the file names it: it said "id", which neither CSV has
     else:
         path = write(tmp_path, "l.csv", linear_csv([{"ID": "MKT-7", "Title": "One"}, {"ID": "MKT-7", "Title": "Two"}]))
-        where = f"{path}:3: ID"
+        where = f"{path}:3: ID: MKT-7 already on line 2"
     before = op_count(cli.workspace)
     for dry_run in (["--dry-run"], []):
         result = cli("import", "--from", fmt, str(path), *dry_run)
         noun = "record" if fmt == "trello" else "row"
-        assert (
-            result.err == f"{where}: in the file more than once\ncrewdeck: error: nothing imported: 1 bad {noun} in {path} (listed above)\n"
-        )
+        assert result.err == f"{where}\ncrewdeck: error: nothing imported: 1 bad {noun} in {path} (listed above)\n"
     assert op_count(cli.workspace) == before
 
 

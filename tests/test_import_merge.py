@@ -322,13 +322,30 @@ def test_a_restore_refuses_control_characters_and_a_record_given_twice(cli: Cli,
     bad.write_text(json.dumps(doc))
     twice = target("import", str(bad), as_member=None)
     assert twice.err == (
-        f"{bad}: task 4 (“Another title”, id {task_id[:12]}): id: in the file more than once\n"
+        f"{bad}: task 4 (“Another title”, id {task_id[:12]}): id: {task_id} already in task 1\n"
         f"crewdeck: error: nothing imported: 1 bad record in {bad} (listed above)\n"
     )
     assert target.ok("export", as_member=None) == before
     doc["task"].pop()
     bad.write_text(json.dumps(doc))
     assert target.ok("import", str(bad), as_member=None).startswith("imported ")
+
+
+def test_a_merge_names_the_record_a_record_given_again_repeats(cli: Cli, export: Path, tmp_path: Path) -> None:
+    """Into a workspace with data, a task given twice said "in the file more than once", and which other record of
+    dozens was the first was for a person to find: it is named, as a restore names it."""
+    doc = json.loads(export.read_text())
+    doc["task"].append({**doc["task"][0], "title": "Another title"})
+    bad = tmp_path / "twice.json"
+    bad.write_text(json.dumps(doc))
+    before = cli.ok("export")
+    task_id = doc["task"][0]["id"]
+    last = len(doc["task"])
+    assert cli("import", str(bad)).err == (
+        f"{bad}: task {last} (“Another title”, id {task_id[:12]}): id: {task_id} already in task 1\n"
+        f"crewdeck: error: nothing imported: 1 bad record in {bad} (listed above)\n"
+    )
+    assert cli.ok("export") == before
 
 
 def test_a_restore_refuses_two_live_members_with_one_handle_or_unix_user(export: Path, tmp_path: Path) -> None:

@@ -371,3 +371,67 @@ def test_a_header_of_bracketed_names_is_no_json(cli: Cli, tmp_path: Path) -> Non
     quoted = tmp_path / "quoted.csv"
     quoted.write_text('"[1] date",campaign,category,payee,amount\n2026-11-02,spring-launch,ads,Meta,13.00 EUR\n', encoding="utf-8")
     assert cli.ok("ledger", "import", str(quoted), "--map", "date=[1] date") == "imported 1 entry\n"
+
+
+#: Per CSV import, a header and a row it reads (the rows above, and Meta's and LinkedIn's).
+DECLARED_ROWS = {
+    **ROWS,
+    "kpi-meta": ("Day,Campaign name,Reach", "2026-11-01,Spring Launch,3"),
+    "kpi-linkedin": ("Start Date (in UTC),Campaign Name,Impressions", "11/01/2026,Spring Launch,3"),
+}
+
+
+@pytest.mark.parametrize("importer", sorted(DECLARED_ROWS))
+@pytest.mark.parametrize("ending", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_excels_sep_line_declares_the_separator_to_every_csv_import(cli: Cli, tmp_path: Path, importer: str, ending: str) -> None:
+    """Excel saves a CSV for another locale's Excel with a first line "sep=;": it was read as the header (a column
+    "sep=", the real header a row), "missing columns: date, ...".  It declares the separator, and the rows below keep
+    their lines' numbers."""
+    header, row = (line.replace(",", ";") for line in DECLARED_ROWS[importer])
+    command = CSV_IMPORTS[importer]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"\ufeffsep=;{ending}{header}{ending}{row};more{ending}", encoding="utf-8")
+    columns = header.count(";") + 1
+    assert cli(*command, str(bad)).err.splitlines()[0] == (
+        f"{bad}:3: {columns + 1} cells, but the header has {columns} columns (a semicolon in a value needs quotes)"
+    )
+    declared = tmp_path / "declared.csv"
+    declared.write_text(f"sep=;{ending}{header}{ending}{row}{ending}", encoding="utf-8")
+    cli.ok(*command, str(declared))
+    again = cli.ok(*command, str(declared))
+    twin = tmp_path / "twin.csv"
+    twin.write_text(f"{DECLARED_ROWS[importer][0]}\n{DECLARED_ROWS[importer][1]}\n", encoding="utf-8")
+    assert cli.ok(*command, str(twin)).replace(str(twin), str(declared)) == again
+    # A file of the declaration alone holds no header: empty, as every import says it.
+    alone = tmp_path / "alone.csv"
+    alone.write_text(f"sep=;{ending}", encoding="utf-8")
+    assert cli(*command, str(alone)).err.startswith(f"crewdeck: error: nothing imported: {alone}: the file is empty (expected ")
+
+
+@pytest.mark.parametrize("importer", sorted(ROWS))
+def test_a_header_opening_with_a_bracketed_number_is_csv_and_a_json_array_is_still_json(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """A header "[1] note,date,..." (a column numbered as some tools number them) opens as a JSON array of numbers
+    would: it was refused as "JSON, not CSV".  An array of numbers (or true, false, null) is still said to be JSON."""
+    header, row = ROWS[importer]
+    path = tmp_path / "numbered.csv"
+    path.write_text(f"[1] note,{header}\nfirst,{row}\n", encoding="utf-8")
+    cli.ok(*CSV_IMPORTS[importer], str(path))
+    for text in ("[1, 2, 3]\n", "[\n  1.5,\n  2\n]\n", "[7]\n", "[true, null]"):
+        array = tmp_path / "array.json"
+        array.write_text(text, encoding="utf-8")
+        said = cli(*CSV_IMPORTS[importer], str(array)).err
+        assert said.startswith(f"crewdeck: error: nothing imported: {array}: JSON, not CSV: export it as CSV") and said.count("\n") == 1
+
+
+@pytest.mark.parametrize("importer", sorted(DECLARED_ROWS))
+def test_blank_lines_before_a_header_of_semicolons_leave_it_read_by_them(cli: Cli, tmp_path: Path, importer: str) -> None:
+    """Every import passes over blank lines before the header; the ledger's and rate import looked for the separator on
+    the first line, blank, and read a sheet of semicolons by commas: "missing columns: date, ... (the header is:
+    date;campaign;...)", naming the columns it lacked in the header that has them."""
+    header, row = (line.replace(",", ";") for line in DECLARED_ROWS[importer])
+    path = tmp_path / "blank-first.csv"
+    path.write_text(f"\n  \n{header}\n{row};more\n", encoding="utf-8")
+    columns = header.count(";") + 1
+    assert cli(*CSV_IMPORTS[importer], str(path)).err.splitlines()[0] == (
+        f"{path}:4: {columns + 1} cells, but the header has {columns} columns (a semicolon in a value needs quotes)"
+    )

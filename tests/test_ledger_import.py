@@ -77,8 +77,9 @@ def test_an_import_says_which_entries_no_rate_converts_and_the_rate_that_would(t
         "2026-10-30,spring-launch,tools,Figma,15.00,USD\n"
         "2026-11-04,spring-launch,tools,Figma,15.00,USD\n",
     )
-    assert team.ok("ledger", "import", path).splitlines() == [
-        "imported 4 entries",
+    imported = team("ledger", "import", path)
+    assert imported.out == "imported 4 entries\n"  # what was done; the notes on stderr, as every command's
+    assert imported.err.splitlines() == [
         "note: 2 entries in SGD: no SGD/EUR (nor EUR/SGD) rate on or before 2026-11-03: out of the totals "
         "(crewdeck rate set 2026-11-03 SGD/EUR RATE)",
         "note: 1 entry in USD: no USD/EUR (nor EUR/USD) rate on or before 2026-10-30: out of the totals "
@@ -89,8 +90,9 @@ def test_an_import_says_which_entries_no_rate_converts_and_the_rate_that_would(t
 def test_a_rate_import_says_which_of_its_rates_reports_will_not_use(team: Cli, tmp_path: Path) -> None:
     """Rates between two other currencies than the base imported without a word, and no report ever used them."""
     path = _write(tmp_path, "date,pair,rate\n2026-11-20,GBP/EUR,1.17\n2026-11-20,USD/GBP,0.75\n2026-11-21,USD/GBP,0.76\n", "rates.csv")
-    assert team.ok("rate", "import", path).splitlines() == [
-        "imported 3 rates",
+    imported = team("rate", "import", path)
+    assert imported.out == "imported 3 rates\n"  # as rate set says it: the note on stderr
+    assert imported.err.splitlines() == [
         "note: reports convert into EUR with rates into it, or out of it before the first one into it: "
         "2 rates are not used (USD/GBP, neither into nor out of EUR)",
     ]
@@ -303,10 +305,10 @@ def test_an_export_says_who_approved_and_the_import_says_per_row_that_an_approva
     other = Cli(tmp_path / "other.db")
     assert main(["init", str(other.workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin"]) == 0
     other.ok("campaign", "add", "Spring Launch")
-    said = other.ok("ledger", "import", str(out)).splitlines()
+    said = other("ledger", "import", str(out))
     line = 1 + list(rows).index(approved) + 1
-    assert said == [
-        "imported 2 entries",
+    assert said.out == "imported 2 entries\n"
+    assert said.err.splitlines() == [
         f"note: {out}:{line}: approved by @ana {rows[approved]['approved_at']} in the file; an approval is a manager's own act "
         "and is not imported: the entry is pending here until a manager approves it",
     ]
@@ -555,9 +557,9 @@ def test_a_bank_statements_payments_are_spend_with_negate(team: Cli, tmp_path: P
 
 def test_a_file_of_mostly_negative_amounts_says_they_count_as_refunds_and_names_negate(team: Cli, tmp_path: Path) -> None:
     path = _write(tmp_path, STATEMENT)
-    out = team.ok("ledger", "import", path, *STATEMENT_MAP).splitlines()
-    assert out[0] == "imported 3 entries"
-    assert out[1:] == [
+    imported = team("ledger", "import", path, *STATEMENT_MAP)
+    assert imported.out == "imported 3 entries\n"
+    assert imported.err.splitlines() == [
         "note: 2 of the 3 entries have a negative amount, which counts as money back (less spent); "
         "a bank statement lists payments as negative: import it with --negate to read them as spend"
     ]
@@ -770,22 +772,21 @@ def test_a_file_with_no_currency_says_which_it_read_its_amounts_in(team: Cli, tm
     """A statement with no currency column was read in the base currency without a word: a bank account in USD became
     EUR spend, off by the rate in every total.  The import says so, naming the currency and how to give another."""
     path = _write(tmp_path, STATEMENT.replace(",Currency", "").replace(",EUR,", ","))
-    out = team.ok("ledger", "import", path, *STATEMENT_MAP, "--negate").splitlines()
-    assert out == [
-        "imported 3 entries",
+    imported = team("ledger", "import", path, *STATEMENT_MAP, "--negate")
+    assert imported.out == "imported 3 entries\n"
+    assert imported.err.splitlines() == [
         "note: the file has no currency column: 3 amounts were read in EUR, the workspace's base currency; "
         "a file in another currency: import it with --currency CODE (or --map currency=COLUMN)",
     ]
     other = _write(tmp_path, STATEMENT.replace(",Currency", "").replace(",EUR,", ",").replace("Nord", "Sud"), "usd.csv")
-    assert team.ok("ledger", "import", other, *STATEMENT_MAP, "--negate", "--currency", "usd").splitlines() == ["imported 3 entries"]
+    given = team("ledger", "import", other, *STATEMENT_MAP, "--negate", "--currency", "usd")
+    assert (given.out, given.err) == ("imported 3 entries\n", "")
     assert {r["currency"] for r in json.loads(team.ok("ledger", "list", "payee:sud", "--json"))} == {"USD"}
     assert "--currency: " in one_line_error(team("ledger", "import", other, *STATEMENT_MAP, "--currency", "EU"))
     # A column with a cell left blank: that row's amount alone is said.
     blank = _write(tmp_path, STATEMENT.replace("-300.00,EUR", "-310.00,"), "blank.csv")
-    assert (
-        team.ok("ledger", "import", blank, *STATEMENT_MAP, "--negate")
-        .splitlines()[1]
-        .startswith("note: 1 row names no currency: its amount was read in EUR")
+    assert team("ledger", "import", blank, *STATEMENT_MAP, "--negate").err.startswith(
+        "note: 1 row names no currency: its amount was read in EUR"
     )
 
 
@@ -799,9 +800,9 @@ def test_an_import_refuses_spend_dated_more_than_a_year_ahead_and_says_what_is_a
         "3: Booking Date: 2030-11-13 is more than a year ahead (today is 2026-11-26): a ledger records spend made; enter it when it is"
     ]
     near = _write(tmp_path, STATEMENT.replace("2026-11-13", "2026-12-13"), "near.csv")
-    out = team.ok("ledger", "import", near, *STATEMENT_MAP, "--negate").splitlines()
-    assert out == [
-        "imported 3 entries",
+    imported = team("ledger", "import", near, *STATEMENT_MAP, "--negate")
+    assert imported.out == "imported 3 entries\n"
+    assert imported.err.splitlines() == [
         "note: 1 entry is dated after today, the last 17 days after today (2026-11-26): spend is counted from its date",
     ]
 
@@ -864,11 +865,12 @@ def test_an_empty_amount_is_required_not_zero(team: Cli, tmp_path: Path) -> None
 
 
 def test_an_id_given_twice_or_taken_here_names_the_id_column_as_every_problem_names_its_column(team: Cli, tmp_path: Path) -> None:
-    """ "FILE:3: id 1a2b… appears twice in the file" named the column with no colon after it, as no other problem did."""
+    """ "FILE:3: id 1a2b… appears twice in the file" named the column with no colon after it, as no other problem did, and
+    not the line the id was on first."""
     given = "ab" * 16
     rows = f"Ref,date,campaign,category,payee,amount\n{given},2026-11-20,spring-launch,tools,Canva,12.00\n"
     path = _write(tmp_path, rows + rows.split("\n")[1].replace("12.00", "13.00") + "\n")
-    assert _listed(team("ledger", "import", path, "--map", "id=Ref"), path) == [f"3: Ref: {given} appears twice in the file"]
+    assert _listed(team("ledger", "import", path, "--map", "id=Ref"), path) == [f"3: Ref: {given} already on line 2"]
     team.ok("ledger", "import", _write(tmp_path, rows, "first.csv"), "--map", "id=Ref")
     changed = _write(tmp_path, rows.replace("12.00", "14.00"), "changed.csv")
     assert _listed(team("ledger", "import", changed, "--map", "id=Ref"), changed) == [f"2: Ref: {given} already holds a different entry"]

@@ -323,7 +323,7 @@ def test_a_taskwarrior_task_twice_in_one_file_imports_nothing_and_every_control_
     before = cli.ok("export")
     err = one_bad_record(cli("import", "--from", "taskwarrior", str(path)), path)
     # Named by its place in the file and its uuid, as Taskwarrior calls it: its "id" is the task's number in the working set.
-    assert err == f"{path}: task 2 (“Two”, uuid 11111111): uuid: in the file more than once"
+    assert err == f"{path}: task 2 (“Two”, uuid 11111111): uuid: {UUID.format(1)} already in task 1"
     evil = [{"uuid": UUID.format(n), "description": f"Evil {n} \x1b[2J"} for n in (1, 2)]
     path.write_text(json.dumps(evil))
     result = cli("import", "--from", "taskwarrior", str(path))

@@ -7,7 +7,7 @@ import io
 import sys
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, money_json, parse_amount, round_minor
@@ -253,7 +253,7 @@ def cmd_import(ctx: Context) -> int:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
     for note in plan.notes:
-        print(visible(f"note: {note}"))
+        print(visible(f"note: {note}"), file=sys.stderr)
     if plan.base_assumed:
         # A statement in another currency read as the base one is off by the rate in every total: said, as --negate's.
         n = plan.base_assumed
@@ -264,20 +264,23 @@ def cmd_import(ctx: Context) -> int:
         )
         print(
             f"note: {where}: {'its amount was' if n == 1 else f'{n:,} amounts were'} read in {ws.base_currency}, the workspace's base "
-            "currency; a file in another currency: import it with --currency CODE (or --map currency=COLUMN)"
+            "currency; a file in another currency: import it with --currency CODE (or --map currency=COLUMN)",
+            file=sys.stderr,
         )
     _say_unrated(ws, [draft for _, draft, _ in plan.new])
     ahead = sorted(draft.date for _, draft, _ in plan.new if draft.date > _today(ctx).isoformat())
     if ahead:
         print(
             f"note: {counted(len(ahead), 'entry')} {'is' if len(ahead) == 1 else 'are'} dated after today, the last "
-            f"{days_ahead(ahead[-1], _today(ctx))}: spend is counted from its date"
+            f"{days_ahead(ahead[-1], _today(ctx))}: spend is counted from its date",
+            file=sys.stderr,
         )
     if not ctx.args.negate and plan.negative * 2 > plan.plain:
         # Mostly money back is more likely a bank's signs than refunds: said while it is one reversal per entry to undo.
         print(
             f"note: {plan.negative:,} of the {counted(plan.plain, 'entry')} have a negative amount, which counts as money back "
-            "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend"
+            "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend",
+            file=sys.stderr,
         )
     return 0
 
@@ -287,7 +290,7 @@ def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
     book = rates.RateBook.load(ws.conn, ws.base_currency)
     for currency, (count, first) in sorted(rates.unrated(book, ((draft.currency, draft.date) for draft in drafts)).items()):
         # A rate from the first of those days is in force on all of them.
-        print(f"note: {counted(count, 'entry')} in {currency}: {rates.lacking(book, currency, first)}")
+        print(f"note: {counted(count, 'entry')} in {currency}: {rates.lacking(book, currency, first)}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- budgets and rates
@@ -428,13 +431,13 @@ def _unused_note(found: list[tuple[rates.Rate, str | None]], base: str) -> str:
     )
 
 
-def _said_unused(ws: Workspace, written: list[rates.Rate], out: TextIO) -> None:
-    """Of the rates just written, those no report will convert with, in a note: a rate set and never used, unsaid, is
-    a total still short of it (``rate missing``) with no word why."""
+def _said_unused(ws: Workspace, written: list[rates.Rate]) -> None:
+    """Of the rates just written, those no report will convert with, in a note on stderr, as every note is: a rate set
+    and never used, unsaid, is a total still short of it (``rate missing``) with no word why."""
     ids = {rate.id for rate in written}
     found = [(rate, since) for rate, since in rates.unused(rates.load_all(ws.conn), ws.base_currency) if rate.id in ids]
     if found:
-        print(_unused_note(found, ws.base_currency), file=out)
+        print(_unused_note(found, ws.base_currency), file=sys.stderr)
 
 
 def cmd_rate_set(ctx: Context) -> int:
@@ -451,7 +454,7 @@ def cmd_rate_set(ctx: Context) -> int:
     except ValidationError as exc:
         raise UserError(f"rate: {exc.problem}") from None
     print(visible(f"{rate.day}: 1 {rate.base} = {rate.text} {rate.quote}{was}"))
-    _said_unused(ctx.ws, [rate], sys.stderr)
+    _said_unused(ctx.ws, [rate])
     return 0
 
 
@@ -468,6 +471,6 @@ def cmd_rate_import(ctx: Context) -> int:
         said = "1 replaces a rate set before" if len(replaced) == 1 else f"{len(replaced):,} replace rates set before"
         more = f"; and {len(replaced) - 5:,} more (crewdeck rate list)" if len(replaced) > 5 else ""
         print(visible(f"{said}: {'; '.join(replaced[:5])}{more}"))
-    # On standard output, as the import's other notes (and ledger import's).
-    _said_unused(ctx.ws, new, sys.stdout)
+    # On standard error, as every command's notes (rate set's, ledger import's): standard output is what was imported.
+    _said_unused(ctx.ws, new)
     return 0

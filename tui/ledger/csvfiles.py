@@ -44,6 +44,7 @@ from crewdeck.tui.workspace.errors import (
     csv_header_problem,
     csv_problem,
     empty_file,
+    given_again,
     header_refusal,
     json_not_csv,
     mapped_missing,
@@ -52,6 +53,7 @@ from crewdeck.tui.workspace.errors import (
     opens_json,
     summary,
 )
+from crewdeck.tui.workspace.separators import declaration_blanked, declared
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -276,8 +278,17 @@ def parse_map(
 
 
 def _delimiter(text: str) -> str:
-    """What splits the file's columns: what its header holds most of."""
-    return csv_separator(text.lstrip("\ufeff").split("\n", 1)[0])
+    """What splits the file's columns: what its first line declares ("sep=;"), else what its header holds most of, the
+    blank lines before it passed over as ``_rows`` passes them (a blank first line read a file of semicolons with commas:
+    "missing columns: date, ... (the header is: date;campaign;...)")."""
+    text = text.lstrip("\ufeff")
+    if declared(text) is None:
+        text = _BLANK_LINES.sub("", text, count=1)  # its first match is at the start, the blank lines or none
+    return csv_separator(text.split("\n", 1)[0])
+
+
+#: The blank lines a file may open with (spaces and tabs alone on them).
+_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n))*")
 
 
 def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -287,7 +298,8 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
     none is counted)."""
     if opens_json(text):
         raise UserError(json_not_csv(source))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    separator = _delimiter(text)
+    reader = csv.reader(io.StringIO(declaration_blanked(text), newline=""), delimiter=separator, strict=True)
     line = 1
     header = True
     while True:
@@ -479,7 +491,9 @@ def plan_entries(
         where = f"{source}:{line}"
         if entry_id in first_line:
             twice = f"reverses: {short(reverses)} is reversed on line {first_line[entry_id]} already" if reverses else None
-            problems.append(f"{where}: " + (twice or column_said(f"id: {entry_id} appears twice in the file", first[1], columns)))
+            problems.append(
+                f"{where}: " + (twice or column_said(given_again(source, "id", entry_id, first_line[entry_id]), first[1], columns))
+            )
             continue
         first_line[entry_id] = line
         if entry_id in others:

@@ -114,6 +114,8 @@ from crewdeck.tui.workspace.errors import (
     csv_header_problem,
     csv_problem,
     empty_file,
+    first_place,
+    given_again,
     header_refusal,
     json_not_csv,
     missing_columns,
@@ -124,6 +126,7 @@ from crewdeck.tui.workspace.errors import (
 )
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
+from crewdeck.tui.workspace.separators import declared
 from crewdeck.tui.workspace.separators import separator as csv_separator
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
@@ -456,6 +459,10 @@ def read_csv(
     # "no column 'Task ID', 'Name' (columns: none)"); a file of nothing else is empty, as every import says.
     skipped = 0
     opening = next(lines, "")
+    # Excel's "sep=;" line declares the separator, and is no header: passed over as a blank line is.
+    declared_separator = declared(opening)
+    if declared_separator is not None:
+        skipped, opening = 1, next(lines, "")
     while opening and not opening.strip("\ufeff \t\r\n"):
         skipped, opening = skipped + 1, next(lines, "")
     if not opening:
@@ -465,7 +472,7 @@ def read_csv(
         raise ImportProblems([json_not_csv(source, also)])
     # Excel's "Unicode Text" (UTF-16) separates its columns by tabs, Excel in a locale with a decimal comma saves "CSV"
     # with semicolons: what the header holds most of says which (the rule the ledger's and results' imports follow).
-    separator = csv_separator(opening)
+    separator = declared_separator or csv_separator(opening)
     reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
     spelled = {name.casefold(): name for name in (*required, *known)}
     try:
@@ -658,8 +665,14 @@ def _batches(
     untitled = f"(no {fields['title'].lower()} in {SOURCE_NAMES[kind]})"
     no_title: list[str] = []
     batch = Source(built.source.name, [], [])
+    #: Where each task's record was (``first_place``), to name it to a record of the same id after it.
+    first_at: dict[str, int | str] = {}
     for item, notes_here, total_here in _with_notes_here(items, ws, kind, size):
         task_id = stable_id(kind, item.source_id)
+        if task_id in first_at:  # one task of two records would take the last one's fields, and flip from import to import
+            problems.append(f"{item.where}: {given_again(built.source.name, built.source.id_field, item.source_id, first_at[task_id])}")
+            continue
+        first_at[task_id] = first_place(built.source.name, item.where)
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
         item.notes = [_line_breaks(line) for line in item.notes]

@@ -63,7 +63,7 @@ from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
 from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
-from crewdeck.tui.workspace.errors import record_named
+from crewdeck.tui.workspace.errors import given_again, record_named
 from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import SourceFields, add_checked
 from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, Readable, array_items
@@ -328,16 +328,18 @@ def batches(
     batch = Source(head.name, [], [])
     held = _Held()
     parts_here = PartsHere(ws.conn)
+    #: Each task's record's number in the file, to name it to a record of the same uuid after it.
+    first_at: dict[str, int] = {}
     for index, record in enumerate(records, start=1):
         if held.hold(record, index):
             continue
-        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at)
+        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at)
         if len(batch.records) >= size:
             _shorter_notes(parts_here, batch)
             yield batch
             batch = Source(head.name, [], [])
     for index, record, join in _series_plans(held, ws, members, default_tz, now or dt.datetime.now(dt.UTC), summary, problems, head.name):
-        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, join)
+        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, join)
     _shorter_notes(parts_here, batch)
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
@@ -521,6 +523,7 @@ def _plan_one(
     default_tz: str,
     project_prefix: str,
     created_at: str,
+    first_at: dict[str, int],
     join: Join | None = None,
 ) -> None:
     if not isinstance(record, dict):
@@ -536,6 +539,11 @@ def _plan_one(
         return
     before = len(problems)
     where = record_named(batch.name, "task", index, record.get("description"), f"uuid {task_id[:8]}")
+    if task_id in first_at:  # one task of two records would take the last one's fields, and flip from import to import
+        first = record_named(batch.name, "task", first_at[task_id])
+        problems.append(f"{where}: {given_again(batch.name, 'uuid', str(record.get('uuid', task_id)), first)}")
+        return
+    first_at[task_id] = index
     texts = partial(_texts, record)  # read only when there is a problem
     # Nearly every task's notes fit (most have none): asked of a record only when they may not.
     more_notes = _more_notes(values) if "notes" in values and len(values["notes"]) > NOTES_ROOM else []

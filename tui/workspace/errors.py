@@ -197,6 +197,24 @@ def record_named(source: str, kind: str, number: int, name: object = "", key: st
     return f"{source}: {kind} {number}" + (f" ({', '.join(said)})" if said else "")
 
 
+def given_again(source: str, field: str, value: str, first: int | str) -> str:
+    """What every import says of a record whose id a record before it in the file gives too (the two would be one record,
+    which of them is meant a guess): the id (``field``: as the file calls it, ``value``: as the file gives it) and where
+    it was first, a row's line (``first``: a number) or a record as ``record_named`` names it ("FILE: card 1 (“One”)").
+    It was "in the file more than once", "appears twice in the file": which row was the other was for a person to find."""
+    from crewdeck.sync.state.visible import cut, visible  # here: importing this module stays free
+
+    place = f"on line {first:,}" if isinstance(first, int) else f"in {first.removeprefix(f'{source}: ')}"
+    return f"{field}: {cut(visible(value))} already {place}"
+
+
+def first_place(source: str, where: str) -> int | str:
+    """Where a record is, as ``given_again`` takes it: a CSV row's line (``FILE:LINE``) as a number, which a file of
+    100,000 rows holds for each at no cost, else ``where`` itself."""
+    line = where.removeprefix(f"{source}:")
+    return int(line) if line.isdigit() and line != where else where
+
+
 def nothing_imported(problems: Sequence[str], source: str, noun: str = "row") -> str:
     """The line every import that wrote nothing for its bad rows ends with, after listing them one a line:
     "nothing imported: 2 bad rows in FILE (listed above)" (``noun``: "record" for a file of JSON records)."""
@@ -266,8 +284,10 @@ HEADER_NUL = "it holds a NUL character (U+0000): UTF-16 text with no byte order 
 
 
 #: How a JSON document opens: an object's first key (or its end), an array's first value (or its end), or either
-#: bracket alone on its line.  A header "[Date],[Amount]", as some databases name columns, opens none.
-_JSON_OPENING = re.compile(r'[\ufeff\s]*(\{\s*("|\}|\Z)|\[\s*(["{\[\]\d-]|true|false|null|\Z))')
+#: bracket alone on its line; a number, true, false or null first in an array is followed by its comma, or by the end of
+#: its line, the array's closing bracket or not.  A header "[Date],[Amount]", as some databases name columns, opens none,
+#: nor one "[1] date,amount", which was refused as JSON.
+_JSON_OPENING = re.compile(r'[\ufeff\s]*(\{\s*("|\}|\Z)|\[\s*(["{\[\]]|\Z|(-?\d[\d.eE+-]*|true|false|null)[ \t\r]*(,|\]?[ \t\r]*(\n|\Z))))')
 
 
 def opens_json(line: str) -> bool:
@@ -301,5 +321,5 @@ def holds_nul(cells: Sequence[str]) -> bool:
 def header_refusal(source: str, line: int, cells: Sequence[str]) -> str | None:
     """What a CSV import says of a header row (``cells``, read on ``line``) it cannot take, one holding a NUL (``None``
     for a header to read columns from).  JSON is told by the file's opening text (``opens_json``), not by a header's
-    cells, whose quotes are gone: ``"[1] date"`` opens no JSON document, its cell ``[1] date`` would."""
+    cells, whose quotes are gone: ``"[1, 2]"`` opens no JSON document, its cell ``[1, 2]`` would."""
     return unreadable_header(source, line, HEADER_NUL) if holds_nul(cells) else None

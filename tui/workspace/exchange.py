@@ -28,7 +28,7 @@ from crewdeck.sync.state.visible import json_visible
 from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.time.when import out_of_range
 from crewdeck.tui.workspace import exportrows
-from crewdeck.tui.workspace.errors import record_named, summary, undecodable
+from crewdeck.tui.workspace.errors import given_again, record_named, summary, undecodable
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
 FORMAT = "crewdeck-export"
@@ -274,6 +274,7 @@ def plan_import(doc: Any, source: str, names: dict[str, str] | None = None) -> P
     if unknown:
         problems.append(f"{source}: unknown sections {', '.join(sorted(unknown))}")
     plan: Plan = []
+    seen = _Seen()
     workspace = doc.get("workspace") or {}
     if not isinstance(workspace, dict):
         problems.append(f"{source}: workspace must be an object")
@@ -290,6 +291,10 @@ def plan_import(doc: Any, source: str, names: dict[str, str] | None = None) -> P
                 continue
             values = {k: v for k, v in record.items() if k != "id"}
             named = _named(source, name, index, record)
+            first = seen.again(name, record["id"], index)
+            if first is not None:  # said as a restore says it, naming the first (the merge said "in the file more than once")
+                problems.append(f"{named}: {given_again(source, 'id', record['id'], record_named(source, name, first))}")
+                continue
             add_checked(plan, problems, name, record["id"], values, named)
             if names is not None and isinstance(record["id"], str):
                 names[record["id"]] = named
@@ -513,8 +518,9 @@ def _plan_record(plan: Plan, problems: list[str], name: str, record: Any, source
         return
     values = {k: v for k, v in record.items() if k != "id"}
     where = _named(source, name, index, record)
-    if seen.again(name, record["id"]):
-        problems.append(f"{where}: id: in the file more than once")
+    first = seen.again(name, record["id"], index)
+    if first is not None:
+        problems.append(f"{where}: {given_again(source, 'id', record['id'], record_named(source, name, first))}")
         return
     before = len(plan)
     add_checked(plan, problems, name, record["id"], values, where)
@@ -531,7 +537,8 @@ class _Seen:
     """
 
     def __init__(self) -> None:
-        self.ids: dict[str, set[int | str]] = {}
+        #: entity -> id -> the number of its first record among the entity's.
+        self.ids: dict[str, dict[int | str, int]] = {}
         #: ``(field, value)`` -> the live member (where in the file) who has it: handles and Unix users are unique.
         self.claimed: dict[tuple[str, str], str] = {}
 
@@ -551,15 +558,13 @@ class _Seen:
                 problems.append(f"{where}: {field_name}: {what} already belongs to {holder.rpartition(': ')[2]} (rule unique_{field_name})")
                 return
 
-    def again(self, entity: str, row_id: Any) -> bool:
+    def again(self, entity: str, row_id: Any, index: int) -> int | None:
+        """The number among its entity's records of the record before ``index`` with this id, or ``None``: none had it."""
         if not isinstance(row_id, str):
-            return False  # refused by its checks
+            return None  # refused by its checks
         key: int | str = int(row_id, 16) if len(row_id) == 32 and _HEX.fullmatch(row_id) else row_id
-        ids = self.ids.setdefault(entity, set())
-        if key in ids:
-            return True
-        ids.add(key)
-        return False
+        first = self.ids.setdefault(entity, {}).setdefault(key, index)
+        return None if first == index else first
 
 
 _HEX = re.compile("[0-9a-f]{32}")
