@@ -9,6 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+import pytest
+
+from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round, unsent
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 
@@ -127,3 +131,68 @@ def test_sync_lists_the_first_twenty_tasks_deleted_meanwhile_and_counts_the_rest
     deleted = [line for line in out if "was deleted by @ana meanwhile" in line]
     assert len(deleted) == 20, out
     assert out[-1] == "… and 2 more tasks changed here were deleted meanwhile: crewdeck log lists them", out
+
+
+class PullCutOff(httpx.BaseTransport):
+    """Between a replica and a real server: pushes go through, and the pull is cut off (the network drops) once the
+    operation holding ``arrives`` has come in (its page one operation long), or at once when ``arrives`` is None."""
+
+    def __init__(self, arrives: str | None) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.arrives = arrives
+        self.cut = arrives is None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/ops"):
+            return self.inner.handle_request(request)
+        if self.cut:
+            raise httpx.ConnectError("the network dropped", request=request)
+        response = self.inner.handle_request(httpx.Request("GET", request.url.copy_set_param("limit", 1), headers=request.headers))
+        response.read()
+        self.cut = any(op["value"] == self.arrives for op in response.json()["ops"])
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _round_cut_off(replica: Path, arrives: str | None) -> None:
+    with Store(replica) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        client = Client.for_remote(remote, PullCutOff(arrives))
+        try:
+            with pytest.raises(Offline):
+                sync_round(store, client)
+        finally:
+            client.close()
+        assert unsent(store) == 0  # the push went through: only the pull was cut off
+
+
+@pytest.mark.parametrize(
+    "arrives", [None, "logo bottom-right per the brand book"], ids=["pull cut off at once", "after ana's edit came in"]
+)
+def test_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push_is_told_by_the_next_round_once(
+    tmp_path: Path, arrives: str | None
+) -> None:
+    # The push went through, the pull did not: the next round pushed nothing of raj's and said "pushed 0, pulled 3"
+    # and never that his notes were under ana's, nor that ana had deleted the task he had changed.
+    with served(tmp_path) as (team, replica, task_id):
+        gone = crewdeck("-w", str(team), "--as", "ana", "add", "Cut @raj").strip()
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=logo top-left, two variants in Drive")
+        crewdeck("-w", str(replica), "set", gone[:8], "priority=high")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=logo bottom-right per the brand book")
+        crewdeck("-w", str(team), "--as", "ana", "rm", gone[:8])
+        _round_cut_off(replica, arrives)
+        out = crewdeck("-w", str(replica), "sync").splitlines()
+        again = crewdeck("-w", str(replica), "sync")
+    assert (
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
+    ) in out, out
+    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
+        out
+    )
+    assert "replaced" not in again and "deleted" not in again, again
