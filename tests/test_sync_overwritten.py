@@ -18,6 +18,7 @@ from crewdeck.tui.app.app import CrewdeckApp
 
 from .apphelp import make_app, settle, until
 from .syncsupport import Server, crewdeck, make_team, new_token, wait_until
+from .test_sync_copies import copy_replica
 
 
 def _last_stamp_ms(path: Path) -> int:
@@ -188,6 +189,34 @@ def test_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push_is_told_by_th
         _round_cut_off(replica, arrives)
         out = crewdeck("-w", str(replica), "sync").splitlines()
         again = crewdeck("-w", str(replica), "sync")
+    assert (
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
+    ) in out, out
+    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
+        out
+    )
+    assert "replaced" not in again and "deleted" not in again, again
+
+
+def test_a_copied_replica_tells_what_others_replaced_or_deleted_of_the_edits_it_carried_to_a_node_of_its_own(tmp_path: Path) -> None:
+    # The round that found the desktop a copy of the laptop moved its unsent edits to a node of its own and said so, but
+    # not that ana's later edit stood over its notes, nor that she had deleted the task whose priority it had changed.
+    with served(tmp_path) as (team, laptop, task_id):
+        gone = crewdeck("-w", str(team), "--as", "ana", "add", "Cut @raj").strip()
+        crewdeck("-w", str(laptop), "sync")
+        desktop = tmp_path / "desktop.db"
+        copy_replica(laptop, desktop)
+        crewdeck("-w", str(laptop), "add", "Typed on the laptop")
+        crewdeck("-w", str(laptop), "sync")
+        crewdeck("-w", str(desktop), "set", task_id[:8], "notes=logo top-left, two variants in Drive")
+        crewdeck("-w", str(desktop), "set", gone[:8], "priority=high")
+        _later_than(desktop)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=logo bottom-right per the brand book")
+        crewdeck("-w", str(team), "--as", "ana", "rm", gone[:8])
+        out = crewdeck("-w", str(desktop), "sync").splitlines()
+        again = crewdeck("-w", str(desktop), "sync")
+    assert any("carried over" in line for line in out), out
     assert (
         f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
         f"yours is kept in its history: crewdeck log {task_id[:8]} --json"

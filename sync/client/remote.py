@@ -491,24 +491,24 @@ class Deleted:
     edited_after: bool = False
 
 
-def deleted_meanwhile(store: Store, pushed: int, held: int, since: int | None = None) -> tuple[Deleted, ...]:
-    """The tasks another node deleted, the deletion pulled in a round (stored past ``since``, the log's head before it:
-    ``held`` unless a round before failed untold, ``sync_round``), that this node changed without the deleter having
-    seen it: an edit unsent before the round (past ``pushed``, the push cursor then, up to ``held``), or one stamped
-    after the deletion (pushed in an earlier round, before it arrived).  Found in one query over the round's pulled
-    deletions, never a row per edit held in memory: a replica that imported 100,000 tasks offline sends a million
-    operations in its next round."""
-    since = held if since is None else since
+def deleted_meanwhile(store: Store, pushed: int, since: int) -> tuple[Deleted, ...]:
+    """The tasks another node deleted, the deletion pulled in a round (stored past ``since``, the log's head before it,
+    or before a round that failed untold: ``sync_round``), that this node changed without the deleter having seen it:
+    an edit unsent before the round (past ``pushed``, the push cursor then: every operation under this node there was
+    made here, those a round carried to a node of its own too, stored again past ``since``), or one stamped after the
+    deletion (pushed in an earlier round, before it arrived).  Found in one query over the round's pulled deletions,
+    never a row per edit held in memory: a replica that imported 100,000 tasks offline sends a million operations in
+    its next round."""
     if store.max_seq() <= since:
         return ()  # nothing pulled in the round: no deletion arrived
-    # Walked by the log's order from ``held`` on (the round's operations alone); sorted and made distinct here, as an
+    # Walked by the log's order from ``since`` on (the round's operations alone); sorted and made distinct here, as an
     # ORDER BY row_id would have SQLite walk the whole log's index instead.
     rows = store.conn.execute(
         """SELECT d.row_id FROM ops AS d
            WHERE d.seq > :since AND d.entity = 'task' AND d.field = 'deleted' AND d.node != :me
              AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = :me
-                         AND ((o.seq > :pushed AND o.seq <= :held) OR o.op_id > d.op_id))""",
-        {"held": held, "since": since, "me": store.node, "pushed": pushed},
+                         AND (o.seq > :pushed OR o.op_id > d.op_id))""",
+        {"since": since, "me": store.node, "pushed": pushed},
     )
     found = []
     for task_id in sorted({row_id for (row_id,) in rows}):
@@ -526,27 +526,27 @@ def deleted_meanwhile(store: Store, pushed: int, held: int, since: int | None = 
     return tuple(found)
 
 
-def overwritten(store: Store, pushed: int, held: int, since: int | None = None) -> tuple[Overwritten, ...]:
-    """The fields this node changed before a round and had not sent (its ``set`` operations past ``pushed``, the push
-    cursor then, up to ``held``, the log's head then; the last one a field) whose value now is another node's operation
-    pulled in the round (stored past ``since``: ``held``, or the head before a round that failed untold, ``sync_round``)
-    and stamped after ours, holding another value: a member who never saw ours wrote over it (one pulled before an edit
-    here is stamped before it: pulled stamps move this node's clock on).  An operation of ours the server refused is
-    said as a refusal instead (it has left the log).  One query, the winners looked up by the log's index, never a row
-    per edit held in memory (``deleted_meanwhile``)."""
-    since = held if since is None else since
+def overwritten(store: Store, pushed: int, since: int) -> tuple[Overwritten, ...]:
+    """The fields this node changed and had not sent before a round (its ``set`` operations past ``pushed``, the push
+    cursor then: every operation under this node there was made here, those a round carried to a node of its own too;
+    the last one a field) whose value now is another node's operation pulled in the round (stored past ``since``, the
+    log's head before it, or before a round that failed untold: ``sync_round``) and stamped after ours, holding another
+    value: a member who never saw ours wrote over it (one pulled before an edit here is stamped before it: pulled
+    stamps move this node's clock on).  An operation of ours the server refused is said as a refusal instead (it has
+    left the log).  One query, the winners looked up by the log's index, never a row per edit held in memory
+    (``deleted_meanwhile``)."""
     if store.max_seq() <= since:
         return ()  # nothing pulled in the round: nothing of ours was written over
     rows = store.conn.execute(
         """SELECT m.entity, m.row_id, m.field, w.member FROM (
                SELECT entity, row_id, field, max(op_id) AS mine, value FROM ops
-               WHERE seq > :pushed AND seq <= :held AND node = :me AND kind = 'set' GROUP BY entity, row_id, field
+               WHERE seq > :pushed AND node = :me AND kind = 'set' GROUP BY entity, row_id, field
            ) AS m
            JOIN ops AS w ON w.row_id = m.row_id AND w.field = m.field
                AND w.op_id = (SELECT max(op_id) FROM ops WHERE row_id = m.row_id AND field = m.field)
            WHERE w.op_id > m.mine AND w.node != :me AND w.seq > :since AND w.value != m.value
            ORDER BY m.entity, m.row_id, m.field""",
-        {"pushed": pushed, "held": held, "since": since, "me": store.node},
+        {"pushed": pushed, "since": since, "me": store.node},
     )
     return tuple(Overwritten(entity, row_id, field, by) for entity, row_id, field, by in rows)
 
@@ -819,9 +819,10 @@ def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | No
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
-    # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed`` up to ``held``.
+    # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed``, and what it pulls
+    # (where others' edits that replaced or deleted them are looked for) past ``held``.
     pushed, held = int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq()
-    since = held  # what was pulled since: where others' edits that replaced or deleted ours are looked for
+    since = held
     untold = store.get_meta(META_UNTOLD)
     if untold:
         # A round before failed (its push taken, say, and its pull cut off): what it sent counts as unsent before this
@@ -836,7 +837,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
             with contextlib.suppress(sqlite3.Error):
                 store.set_meta(META_UNTOLD, f"{pushed} {held}")
         raise
-    told = replace(result, overwritten=overwritten(store, pushed, held, since), deleted=deleted_meanwhile(store, pushed, held, since))
+    told = replace(result, overwritten=overwritten(store, pushed, since), deleted=deleted_meanwhile(store, pushed, since))
     if untold:
         store.set_meta(META_UNTOLD, "")
     return told
