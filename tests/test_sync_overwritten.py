@@ -157,6 +157,13 @@ class PullCutOff(httpx.BaseTransport):
         self.inner.close()
 
 
+def _server_of(replica: Path) -> str:
+    with Store(replica) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        return remote.url
+
+
 def _round_cut_off(replica: Path, arrives: str | None) -> None:
     with Store(replica) as store:
         remote = Remote.of(store)
@@ -225,3 +232,29 @@ def test_a_copied_replica_tells_what_others_replaced_or_deleted_of_the_edits_it_
         out
     )
     assert "replaced" not in again and "deleted" not in again, again
+
+
+def test_a_deletion_that_arrives_after_the_replica_moved_to_a_node_of_its_own_is_told_of_an_edit_made_before(tmp_path: Path) -> None:
+    # ana deleted “Cut” offline; raj changed it after, synced, and his replica then turned out to be a copy and moved to
+    # a node of its own. When her deletion came in, his change under the node it had before was not found: nothing said
+    # that the task he had changed after her deletion was gone from every list.
+    with served(tmp_path) as (team, laptop, _):
+        gone = crewdeck("-w", str(team), "--as", "ana", "add", "Cut @raj").strip()
+        ana = tmp_path / "ana.db"
+        crewdeck("join", _server_of(laptop), "--token", new_token("ana", "--workspace", str(team)), str(ana))
+        crewdeck("-w", str(laptop), "sync")
+        crewdeck("-w", str(ana), "rm", gone[:8])  # offline: sent later
+        _later_than(ana)
+        crewdeck("-w", str(laptop), "set", gone[:8], "priority=high")
+        crewdeck("-w", str(laptop), "sync")
+        desktop = tmp_path / "desktop.db"
+        copy_replica(laptop, desktop)
+        crewdeck("-w", str(laptop), "add", "Typed on the laptop")
+        crewdeck("-w", str(laptop), "sync")
+        crewdeck("-w", str(desktop), "add", "Typed on the desktop")
+        assert "carried over" in crewdeck("-w", str(desktop), "sync")
+        crewdeck("-w", str(ana), "sync")
+        out = crewdeck("-w", str(desktop), "sync").splitlines()
+    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
+        out
+    )

@@ -493,22 +493,23 @@ class Deleted:
 
 def deleted_meanwhile(store: Store, pushed: int, since: int) -> tuple[Deleted, ...]:
     """The tasks another node deleted, the deletion pulled in a round (stored past ``since``, the log's head before it,
-    or before a round that failed untold: ``sync_round``), that this node changed without the deleter having seen it:
-    an edit unsent before the round (past ``pushed``, the push cursor then: every operation under this node there was
-    made here, those a round carried to a node of its own too, stored again past ``since``), or one stamped after the
-    deletion (pushed in an earlier round, before it arrived).  Found in one query over the round's pulled deletions,
-    never a row per edit held in memory: a replica that imported 100,000 tasks offline sends a million operations in
-    its next round."""
+    or before a round that failed untold: ``sync_round``), that this replica changed without the deleter having seen
+    it: an edit unsent before the round (past ``pushed``, the push cursor then: every operation under this node there
+    was made here, those a round carried to a node of its own too, stored again past ``since``), or one stamped after
+    the deletion (pushed in an earlier round, before it arrived, under this node or one it had before it turned out to
+    be a copy: ``Store.former_nodes``).  Found in one query over the round's pulled deletions, never a row per edit held
+    in memory: a replica that imported 100,000 tasks offline sends a million operations in its next round."""
     if store.max_seq() <= since:
         return ()  # nothing pulled in the round: no deletion arrived
+    mine = [store.node, *store.former_nodes()]
     # Walked by the log's order from ``since`` on (the round's operations alone); sorted and made distinct here, as an
     # ORDER BY row_id would have SQLite walk the whole log's index instead.
     rows = store.conn.execute(
         """SELECT d.row_id FROM ops AS d
            WHERE d.seq > :since AND d.entity = 'task' AND d.field = 'deleted' AND d.node != :me
-             AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = :me
-                         AND (o.seq > :pushed OR o.op_id > d.op_id))""",
-        {"since": since, "me": store.node, "pushed": pushed},
+             AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node IN (SELECT value FROM json_each(:mine))
+                         AND ((o.node = :me AND o.seq > :pushed) OR o.op_id > d.op_id))""",
+        {"since": since, "me": store.node, "mine": json.dumps(mine), "pushed": pushed},
     )
     found = []
     for task_id in sorted({row_id for (row_id,) in rows}):
@@ -520,7 +521,8 @@ def deleted_meanwhile(store: Store, pushed: int, since: int) -> tuple[Deleted, .
         ).fetchone()
         if row is not None and row[0] != store.node:  # deleted here: nothing to tell
             later = store.conn.execute(
-                "SELECT 1 FROM ops WHERE row_id = ? AND node = ? AND op_id > ? LIMIT 1", (task_id, store.node, row[2])
+                "SELECT 1 FROM ops WHERE row_id = ? AND node IN (SELECT value FROM json_each(?)) AND op_id > ? LIMIT 1",
+                (task_id, json.dumps(mine), row[2]),
             )
             found.append(Deleted(task_id, row[1], later.fetchone() is not None))
     return tuple(found)
