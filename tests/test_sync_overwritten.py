@@ -258,3 +258,47 @@ def test_a_deletion_that_arrives_after_the_replica_moved_to_a_node_of_its_own_is
     assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
         out
     )
+
+
+def _told(path: Path, task_id: str) -> list[str]:
+    """``crewdeck log TASK``'s sentences, newest first, without their times."""
+    return [line.split("  ", 1)[1] for line in crewdeck("-w", str(path), "log", task_id[:8], "--limit", "3").splitlines()]
+
+
+def test_the_history_says_an_edit_was_made_without_having_seen_the_one_it_replaced(tmp_path: Path) -> None:
+    # ana's notes, written while raj's sat unsent on his laptop, read "@ana edited the notes: “raj's” → “ana's”", as if
+    # she had read his and rewritten them; she never had them.
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=logo top-left")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=logo bottom-right")
+        crewdeck("-w", str(replica), "sync")
+        ana = tmp_path / "ana.db"
+        crewdeck("join", _server_of(replica), "--token", new_token("ana", "--workspace", str(team)), str(ana))
+        # Then one that had: raj's notes came in before she wrote over them.
+        crewdeck("-w", str(ana), "set", task_id[:8], "notes=logo centred")
+        crewdeck("-w", str(ana), "sync")
+        # Told in the order the server stored the edits: raj's came to it after ana's.
+        concurrent = (
+            "@ana edited the notes of “Shoot” without having seen @raj's edit, made meanwhile: “logo top-left” → “logo bottom-right”"
+        )
+        later = "@ana edited the notes of “Shoot”: “logo bottom-right” → “logo centred”"
+        assert _told(team, task_id) == [later, "@raj edited the notes of “Shoot”", concurrent]
+        # raj's replica stored his notes before ana's came in: it cannot tell whether she had seen them, and says nothing.
+        assert _told(replica, task_id)[0] == "@ana edited the notes of “Shoot”: “logo top-left” → “logo bottom-right”"
+
+
+def test_a_replica_says_an_edit_made_in_it_was_made_without_having_seen_one_that_came_in_after(tmp_path: Path) -> None:
+    with served(tmp_path) as (team, replica, task_id):
+        ana = tmp_path / "ana.db"
+        crewdeck("join", _server_of(replica), "--token", new_token("ana", "--workspace", str(team)), str(ana))
+        crewdeck("-w", str(replica), "set", task_id[:8], "title=Shoot the hero banner")
+        _later_than(replica)
+        crewdeck("-w", str(ana), "set", task_id[:8], "title=Shoot the banner")  # offline: raj's rename is not here yet
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(ana), "sync")
+        told = _told(ana, task_id)
+    assert told[:2] == [
+        "@raj renamed “Shoot” to “Shoot the hero banner”",
+        "@ana changed the title of “Shoot the banner” without having seen @raj's edit, made meanwhile: “Shoot the hero banner” → “Shoot the banner”",
+    ], told
