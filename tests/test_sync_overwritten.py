@@ -302,3 +302,17 @@ def test_a_replica_says_an_edit_made_in_it_was_made_without_having_seen_one_that
         "@raj renamed “Shoot” to “Shoot the hero banner”",
         "@ana changed the title of “Shoot the banner” without having seen @raj's edit, made meanwhile: “Shoot the hero banner” → “Shoot the banner”",
     ], told
+
+
+async def test_the_app_tells_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push(tmp_path: Path) -> None:
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(replica), "set", task_id[:8], "title=Shoot the hero banner")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "title=Shoot the banner")
+        _round_cut_off(replica, None)
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: bool(replaced_notices(app)), "the notice of the edit replaced")
+            [notice] = replaced_notices(app)
+    assert notice.startswith("“Shoot the banner”: your edit of its title made here was replaced by @ana's"), notice
