@@ -164,7 +164,7 @@ def _server_of(replica: Path) -> str:
         return remote.url
 
 
-def _round_cut_off(replica: Path, arrives: str | None) -> None:
+def round_cut_off(replica: Path, arrives: str | None) -> None:
     with Store(replica) as store:
         remote = Remote.of(store)
         assert remote is not None
@@ -193,7 +193,7 @@ def test_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push_is_told_by_th
         _later_than(replica)
         crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=logo bottom-right per the brand book")
         crewdeck("-w", str(team), "--as", "ana", "rm", gone[:8])
-        _round_cut_off(replica, arrives)
+        round_cut_off(replica, arrives)
         out = crewdeck("-w", str(replica), "sync").splitlines()
         again = crewdeck("-w", str(replica), "sync")
     assert (
@@ -309,7 +309,7 @@ async def test_the_app_tells_a_notice_of_a_round_whose_pull_was_cut_off_after_it
         crewdeck("-w", str(replica), "set", task_id[:8], "title=Shoot the hero banner")
         _later_than(replica)
         crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "title=Shoot the banner")
-        _round_cut_off(replica, None)
+        round_cut_off(replica, None)
         app = make_app(replica, "raj")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)

@@ -823,13 +823,15 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     keep_private(store.path)
     # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed``, and what it pulls
     # (where others' edits that replaced or deleted them are looked for) past ``held``.
-    pushed, held = int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq()
+    # And the refusals listed before it: those listed by its end are the ones it tells, whether its push's answer or a
+    # pull (when that answer was lost) brought them.
+    pushed, held, listed = int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq(), _refusals_listed(store)
     since = held
     untold = store.get_meta(META_UNTOLD)
     if untold:
         # A round before failed (its push taken, say, and its pull cut off): what it sent counts as unsent before this
-        # one, and what it pulled as pulled in it, so its notices are told now, once.
-        was_pushed, since = (int(bound) for bound in untold.split())
+        # one, what it pulled as pulled in it, and what it was refused as refused in it, so its notices are told now, once.
+        was_pushed, since, listed = (int(bound) for bound in untold.split())
         pushed = min(pushed, was_pushed)
     try:
         result = _round(store, client, on_progress)
@@ -837,16 +839,29 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         if not untold:
             # The round's own failure is what the member is told: a replica that cannot write now keeps that error.
             with contextlib.suppress(sqlite3.Error):
-                store.set_meta(META_UNTOLD, f"{pushed} {held}")
+                store.set_meta(META_UNTOLD, f"{pushed} {held} {listed}")
         raise
-    told = replace(result, overwritten=overwritten(store, pushed, since), deleted=deleted_meanwhile(store, pushed, since))
+    told = replace(
+        result,
+        refused=_refusals_listed(store) - listed,
+        overwritten=overwritten(store, pushed, since),
+        deleted=deleted_meanwhile(store, pushed, since),
+    )
     if untold:
         store.set_meta(META_UNTOLD, "")
     return told
 
 
+def _refusals_listed(store: Store) -> int:
+    """How many of this replica's operations the server has refused (``Store.refused`` lists them; none leaves the list)."""
+    nodes = json.dumps([store.node, *store.former_nodes()])
+    row = store.conn.execute("SELECT count(*) FROM refused_ops WHERE node IN (SELECT value FROM json_each(?))", (nodes,)).fetchone()
+    return int(row[0])
+
+
 def _round(store: Store, client: Client, on_progress: Progress | None) -> RoundResult:
-    """``sync_round`` but for what it tells of edits made here that others' edits replaced or deleted."""
+    """``sync_round`` but for what it tells of edits made here that the server refused, or others' edits replaced or
+    deleted."""
     try:
         sent = push_all(store, client)
     except ClockOff:
