@@ -821,10 +821,9 @@ def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | No
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
-    # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed``, and what it pulls
-    # (where others' edits that replaced or deleted them are looked for) past ``held``.
-    # And the refusals listed before it: those listed by its end are the ones it tells, whether its push's answer or a
-    # pull (when that answer was lost) brought them.
+    # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed``, what it pulls
+    # (where others' edits that replaced or deleted them are looked for) past ``held``, and the refusals it tells are
+    # those listed past ``listed``, whether its push's answer or a pull brought them.
     pushed, held, listed = int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq(), _refusals_listed(store)
     since = held
     untold = store.get_meta(META_UNTOLD)
