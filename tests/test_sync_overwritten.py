@@ -9,11 +9,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+import pytest
+
+from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round, unsent
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 
 from .apphelp import make_app, settle, until
 from .syncsupport import Server, crewdeck, make_team, new_token, wait_until
+from .test_sync_copies import copy_replica
 
 
 def _last_stamp_ms(path: Path) -> int:
@@ -127,3 +132,187 @@ def test_sync_lists_the_first_twenty_tasks_deleted_meanwhile_and_counts_the_rest
     deleted = [line for line in out if "was deleted by @ana meanwhile" in line]
     assert len(deleted) == 20, out
     assert out[-1] == "… and 2 more tasks changed here were deleted meanwhile: crewdeck log lists them", out
+
+
+class PullCutOff(httpx.BaseTransport):
+    """Between a replica and a real server: pushes go through, and the pull is cut off (the network drops) once the
+    operation holding ``arrives`` has come in (its page one operation long), or at once when ``arrives`` is None."""
+
+    def __init__(self, arrives: str | None) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.arrives = arrives
+        self.cut = arrives is None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/ops"):
+            return self.inner.handle_request(request)
+        if self.cut:
+            raise httpx.ConnectError("the network dropped", request=request)
+        response = self.inner.handle_request(httpx.Request("GET", request.url.copy_set_param("limit", 1), headers=request.headers))
+        response.read()
+        self.cut = any(op["value"] == self.arrives for op in response.json()["ops"])
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _server_of(replica: Path) -> str:
+    with Store(replica) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        return remote.url
+
+
+def round_cut_off(replica: Path, arrives: str | None) -> None:
+    with Store(replica) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        client = Client.for_remote(remote, PullCutOff(arrives))
+        try:
+            with pytest.raises(Offline):
+                sync_round(store, client)
+        finally:
+            client.close()
+        assert unsent(store) == 0  # the push went through: only the pull was cut off
+
+
+@pytest.mark.parametrize(
+    "arrives", [None, "logo bottom-right per the brand book"], ids=["pull cut off at once", "after ana's edit came in"]
+)
+def test_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push_is_told_by_the_next_round_once(
+    tmp_path: Path, arrives: str | None
+) -> None:
+    # The push went through, the pull did not: the next round pushed nothing of raj's and said "pushed 0, pulled 3"
+    # and never that his notes were under ana's, nor that ana had deleted the task he had changed.
+    with served(tmp_path) as (team, replica, task_id):
+        gone = crewdeck("-w", str(team), "--as", "ana", "add", "Cut @raj").strip()
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=logo top-left, two variants in Drive")
+        crewdeck("-w", str(replica), "set", gone[:8], "priority=high")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=logo bottom-right per the brand book")
+        crewdeck("-w", str(team), "--as", "ana", "rm", gone[:8])
+        round_cut_off(replica, arrives)
+        out = crewdeck("-w", str(replica), "sync").splitlines()
+        again = crewdeck("-w", str(replica), "sync")
+    assert (
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
+    ) in out, out
+    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
+        out
+    )
+    assert "replaced" not in again and "deleted" not in again, again
+
+
+def test_a_copied_replica_tells_what_others_replaced_or_deleted_of_the_edits_it_carried_to_a_node_of_its_own(tmp_path: Path) -> None:
+    # The round that found the desktop a copy of the laptop moved its unsent edits to a node of its own and said so, but
+    # not that ana's later edit stood over its notes, nor that she had deleted the task whose priority it had changed.
+    with served(tmp_path) as (team, laptop, task_id):
+        gone = crewdeck("-w", str(team), "--as", "ana", "add", "Cut @raj").strip()
+        crewdeck("-w", str(laptop), "sync")
+        desktop = tmp_path / "desktop.db"
+        copy_replica(laptop, desktop)
+        crewdeck("-w", str(laptop), "add", "Typed on the laptop")
+        crewdeck("-w", str(laptop), "sync")
+        crewdeck("-w", str(desktop), "set", task_id[:8], "notes=logo top-left, two variants in Drive")
+        crewdeck("-w", str(desktop), "set", gone[:8], "priority=high")
+        _later_than(desktop)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=logo bottom-right per the brand book")
+        crewdeck("-w", str(team), "--as", "ana", "rm", gone[:8])
+        out = crewdeck("-w", str(desktop), "sync").splitlines()
+        again = crewdeck("-w", str(desktop), "sync")
+    assert any("carried over" in line for line in out), out
+    assert (
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
+    ) in out, out
+    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
+        out
+    )
+    assert "replaced" not in again and "deleted" not in again, again
+
+
+def test_a_deletion_that_arrives_after_the_replica_moved_to_a_node_of_its_own_is_told_of_an_edit_made_before(tmp_path: Path) -> None:
+    # ana deleted “Cut” offline; raj changed it after, synced, and his replica then turned out to be a copy and moved to
+    # a node of its own. When her deletion came in, his change under the node it had before was not found: nothing said
+    # that the task he had changed after her deletion was gone from every list.
+    with served(tmp_path) as (team, laptop, _):
+        gone = crewdeck("-w", str(team), "--as", "ana", "add", "Cut @raj").strip()
+        ana = tmp_path / "ana.db"
+        crewdeck("join", _server_of(laptop), "--token", new_token("ana", "--workspace", str(team)), str(ana))
+        crewdeck("-w", str(laptop), "sync")
+        crewdeck("-w", str(ana), "rm", gone[:8])  # offline: sent later
+        _later_than(ana)
+        crewdeck("-w", str(laptop), "set", gone[:8], "priority=high")
+        crewdeck("-w", str(laptop), "sync")
+        desktop = tmp_path / "desktop.db"
+        copy_replica(laptop, desktop)
+        crewdeck("-w", str(laptop), "add", "Typed on the laptop")
+        crewdeck("-w", str(laptop), "sync")
+        crewdeck("-w", str(desktop), "add", "Typed on the desktop")
+        assert "carried over" in crewdeck("-w", str(desktop), "sync")
+        crewdeck("-w", str(ana), "sync")
+        out = crewdeck("-w", str(desktop), "sync").splitlines()
+    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
+        out
+    )
+
+
+def _told(path: Path, task_id: str) -> list[str]:
+    """``crewdeck log TASK``'s sentences, newest first, without their times."""
+    return [line.split("  ", 1)[1] for line in crewdeck("-w", str(path), "log", task_id[:8], "--limit", "3").splitlines()]
+
+
+def test_the_history_says_an_edit_was_made_without_having_seen_the_one_it_replaced(tmp_path: Path) -> None:
+    # ana's notes, written while raj's sat unsent on his laptop, read "@ana edited the notes: “raj's” → “ana's”", as if
+    # she had read his and rewritten them; she never had them.
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=logo top-left")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=logo bottom-right")
+        crewdeck("-w", str(replica), "sync")
+        ana = tmp_path / "ana.db"
+        crewdeck("join", _server_of(replica), "--token", new_token("ana", "--workspace", str(team)), str(ana))
+        # Then one that had: raj's notes came in before she wrote over them.
+        crewdeck("-w", str(ana), "set", task_id[:8], "notes=logo centred")
+        crewdeck("-w", str(ana), "sync")
+        # Told in the order the server stored the edits: raj's came to it after ana's.
+        concurrent = (
+            "@ana edited the notes of “Shoot” without having seen @raj's edit, made meanwhile: “logo top-left” → “logo bottom-right”"
+        )
+        later = "@ana edited the notes of “Shoot”: “logo bottom-right” → “logo centred”"
+        assert _told(team, task_id) == [later, "@raj edited the notes of “Shoot”", concurrent]
+        # raj's replica stored his notes before ana's came in: it cannot tell whether she had seen them, and says nothing.
+        assert _told(replica, task_id)[0] == "@ana edited the notes of “Shoot”: “logo top-left” → “logo bottom-right”"
+
+
+def test_a_replica_says_an_edit_made_in_it_was_made_without_having_seen_one_that_came_in_after(tmp_path: Path) -> None:
+    with served(tmp_path) as (team, replica, task_id):
+        ana = tmp_path / "ana.db"
+        crewdeck("join", _server_of(replica), "--token", new_token("ana", "--workspace", str(team)), str(ana))
+        crewdeck("-w", str(replica), "set", task_id[:8], "title=Shoot the hero banner")
+        _later_than(replica)
+        crewdeck("-w", str(ana), "set", task_id[:8], "title=Shoot the banner")  # offline: raj's rename is not here yet
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(ana), "sync")
+        told = _told(ana, task_id)
+    assert told[:2] == [
+        "@raj renamed “Shoot” to “Shoot the hero banner”",
+        "@ana changed the title of “Shoot the banner” without having seen @raj's edit, made meanwhile: “Shoot the hero banner” → “Shoot the banner”",
+    ], told
+
+
+async def test_the_app_tells_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push(tmp_path: Path) -> None:
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(replica), "set", task_id[:8], "title=Shoot the hero banner")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "title=Shoot the banner")
+        round_cut_off(replica, None)
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: bool(replaced_notices(app)), "the notice of the edit replaced")
+            [notice] = replaced_notices(app)
+    assert notice.startswith("“Shoot the banner”: your edit of its title made here was replaced by @ana's"), notice

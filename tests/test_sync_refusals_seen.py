@@ -17,6 +17,7 @@ from crewdeck.tui.app.screens.detail import DetailScreen
 
 from .apphelp import cursor_on, make_app, settle, until
 from .syncsupport import Server, crewdeck, crewdeck_fails, make_team, new_token
+from .test_sync_overwritten import round_cut_off
 
 
 @contextmanager
@@ -342,3 +343,14 @@ def test_a_refusal_stays_listed_once_the_replica_turned_out_to_be_a_copy(tmp_pat
         assert f"REFUSED: {ROUGH_CUT}" in log, log
         said = crewdeck_fails("-w", str(desktop), "show", task_id[:8])
         assert "refused" in said, said
+
+
+def test_a_refusal_a_round_cut_off_after_its_push_was_given_is_told_by_the_next_round_once(tmp_path: Path) -> None:
+    # The push's answer said the server refused “Rough cut”, the pull then failed: sync said only that the network had
+    # dropped, the next said "pushed 0, pulled …", and the task had gone from the replica without a word.
+    with refused_offline(tmp_path) as replica:
+        round_cut_off(replica, None)
+        out = crewdeck("-w", str(replica), "sync")
+        again = crewdeck("-w", str(replica), "sync")
+    assert [line for line in out.splitlines() if line.startswith("  ")] == [f"  {ROUGH_CUT}"], out
+    assert "refused" not in again, again

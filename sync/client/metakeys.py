@@ -16,5 +16,8 @@ META_PULL_SEQ = "sync.pull_seq"
 #: older backup, which holds another operation there or none, says so.
 META_PULL_OP = "sync.pull_op"
 META_LAST_SYNC = "sync.last"
+#: ``"PUSHED HELD REFUSED"``, the bounds of a round that failed before it told what the server refused, or others' edits
+#: replaced or deleted, of the edits made here (its push may have gone through, its pull not): the next round tells it.
+META_UNTOLD = "sync.untold"
 #: Set when the server said this replica's member was removed: its unsent operations will never be sent.
 META_REMOVED = "sync.removed"

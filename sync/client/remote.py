@@ -15,12 +15,14 @@ nothing more than opening any workspace.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
 import os
 import re
 import shlex
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +36,7 @@ from crewdeck.sync.client.metakeys import (
     META_PUSH_SEQ,
     META_REMOVED,
     META_TOKEN,
+    META_UNTOLD,
     META_URL,
     META_WORKSPACE,
 )
@@ -488,22 +491,25 @@ class Deleted:
     edited_after: bool = False
 
 
-def deleted_meanwhile(store: Store, pushed: int, held: int) -> tuple[Deleted, ...]:
-    """The tasks another node deleted, the deletion pulled in a round (stored past ``held``, the log's head before it),
-    that this node changed without the deleter having seen it: an edit unsent before the round (past ``pushed``, the
-    push cursor then, up to ``held``), or one stamped after the deletion (pushed in an earlier round, before it arrived).
-    Found in one query over the round's pulled deletions, never a row per edit held in memory: a replica that imported
-    100,000 tasks offline sends a million operations in its next round."""
-    if store.max_seq() <= held:
+def deleted_meanwhile(store: Store, pushed: int, since: int) -> tuple[Deleted, ...]:
+    """The tasks another node deleted, the deletion pulled in a round (stored past ``since``, the log's head before it,
+    or before a round that failed untold: ``sync_round``), that this replica changed without the deleter having seen
+    it: an edit unsent before the round (past ``pushed``, the push cursor then: every operation under this node there
+    was made here, those a round carried to a node of its own too, stored again past ``since``), or one stamped after
+    the deletion (pushed in an earlier round, before it arrived, under this node or one it had before it turned out to
+    be a copy: ``Store.former_nodes``).  Found in one query over the round's pulled deletions, never a row per edit held
+    in memory: a replica that imported 100,000 tasks offline sends a million operations in its next round."""
+    if store.max_seq() <= since:
         return ()  # nothing pulled in the round: no deletion arrived
-    # Walked by the log's order from ``held`` on (the round's operations alone); sorted and made distinct here, as an
+    mine = [store.node, *store.former_nodes()]
+    # Walked by the log's order from ``since`` on (the round's operations alone); sorted and made distinct here, as an
     # ORDER BY row_id would have SQLite walk the whole log's index instead.
     rows = store.conn.execute(
         """SELECT d.row_id FROM ops AS d
-           WHERE d.seq > :held AND d.entity = 'task' AND d.field = 'deleted' AND d.node != :me
-             AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node = :me
-                         AND ((o.seq > :pushed AND o.seq <= :held) OR o.op_id > d.op_id))""",
-        {"held": held, "me": store.node, "pushed": pushed},
+           WHERE d.seq > :since AND d.entity = 'task' AND d.field = 'deleted' AND d.node != :me
+             AND EXISTS (SELECT 1 FROM ops AS o WHERE o.row_id = d.row_id AND o.node IN (SELECT value FROM json_each(:mine))
+                         AND ((o.node = :me AND o.seq > :pushed) OR o.op_id > d.op_id))""",
+        {"since": since, "me": store.node, "mine": json.dumps(mine), "pushed": pushed},
     )
     found = []
     for task_id in sorted({row_id for (row_id,) in rows}):
@@ -515,30 +521,34 @@ def deleted_meanwhile(store: Store, pushed: int, held: int) -> tuple[Deleted, ..
         ).fetchone()
         if row is not None and row[0] != store.node:  # deleted here: nothing to tell
             later = store.conn.execute(
-                "SELECT 1 FROM ops WHERE row_id = ? AND node = ? AND op_id > ? LIMIT 1", (task_id, store.node, row[2])
+                "SELECT 1 FROM ops WHERE row_id = ? AND node IN (SELECT value FROM json_each(?)) AND op_id > ? LIMIT 1",
+                (task_id, json.dumps(mine), row[2]),
             )
             found.append(Deleted(task_id, row[1], later.fetchone() is not None))
     return tuple(found)
 
 
-def overwritten(store: Store, pushed: int, held: int) -> tuple[Overwritten, ...]:
-    """The fields this node changed before a round and had not sent (its ``set`` operations past ``pushed``, the push
-    cursor then, up to ``held``, the log's head then; the last one a field) whose value now is another node's operation
-    pulled in the round (stored past ``held``) and stamped after ours, holding another value: a member who never saw ours
-    wrote over it.  An operation of ours the server refused is said as a refusal instead (it has left the log).  One
-    query, the winners looked up by the log's index, never a row per edit held in memory (``deleted_meanwhile``)."""
-    if store.max_seq() <= held:
+def overwritten(store: Store, pushed: int, since: int) -> tuple[Overwritten, ...]:
+    """The fields this node changed and had not sent before a round (its ``set`` operations past ``pushed``, the push
+    cursor then: every operation under this node there was made here, those a round carried to a node of its own too;
+    the last one a field) whose value now is another node's operation pulled in the round (stored past ``since``, the
+    log's head before it, or before a round that failed untold: ``sync_round``) and stamped after ours, holding another
+    value: a member who never saw ours wrote over it (one pulled before an edit here is stamped before it: pulled
+    stamps move this node's clock on).  An operation of ours the server refused is said as a refusal instead (it has
+    left the log).  One query, the winners looked up by the log's index, never a row per edit held in memory
+    (``deleted_meanwhile``)."""
+    if store.max_seq() <= since:
         return ()  # nothing pulled in the round: nothing of ours was written over
     rows = store.conn.execute(
         """SELECT m.entity, m.row_id, m.field, w.member FROM (
                SELECT entity, row_id, field, max(op_id) AS mine, value FROM ops
-               WHERE seq > :pushed AND seq <= :held AND node = :me AND kind = 'set' GROUP BY entity, row_id, field
+               WHERE seq > :pushed AND node = :me AND kind = 'set' GROUP BY entity, row_id, field
            ) AS m
            JOIN ops AS w ON w.row_id = m.row_id AND w.field = m.field
                AND w.op_id = (SELECT max(op_id) FROM ops WHERE row_id = m.row_id AND field = m.field)
-           WHERE w.op_id > m.mine AND w.node != :me AND w.seq > :held AND w.value != m.value
+           WHERE w.op_id > m.mine AND w.node != :me AND w.seq > :since AND w.value != m.value
            ORDER BY m.entity, m.row_id, m.field""",
-        {"pushed": pushed, "held": held, "me": store.node},
+        {"pushed": pushed, "since": since, "me": store.node},
     )
     return tuple(Overwritten(entity, row_id, field, by) for entity, row_id, field, by in rows)
 
@@ -811,8 +821,46 @@ def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | No
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
     keep_private(store.path)
-    # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed`` up to ``held``.
-    pushed, held = int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq()
+    # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed``, what it pulls
+    # (where others' edits that replaced or deleted them are looked for) past ``held``, and the refusals it tells are
+    # those listed past ``listed``, whether its push's answer or a pull brought them.
+    pushed, held, listed = int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq(), _refusals_listed(store)
+    since = held
+    untold = store.get_meta(META_UNTOLD)
+    if untold:
+        # A round before failed (its push taken, say, and its pull cut off): what it sent counts as unsent before this
+        # one, what it pulled as pulled in it, and what it was refused as refused in it, so its notices are told now, once.
+        was_pushed, since, listed = (int(bound) for bound in untold.split())
+        pushed = min(pushed, was_pushed)
+    try:
+        result = _round(store, client, on_progress)
+    except BaseException:
+        if not untold:
+            # The round's own failure is what the member is told: a replica that cannot write now keeps that error.
+            with contextlib.suppress(sqlite3.Error):
+                store.set_meta(META_UNTOLD, f"{pushed} {held} {listed}")
+        raise
+    told = replace(
+        result,
+        refused=_refusals_listed(store) - listed,
+        overwritten=overwritten(store, pushed, since),
+        deleted=deleted_meanwhile(store, pushed, since),
+    )
+    if untold:
+        store.set_meta(META_UNTOLD, "")
+    return told
+
+
+def _refusals_listed(store: Store) -> int:
+    """How many of this replica's operations the server has refused (``Store.refused`` lists them; none leaves the list)."""
+    nodes = json.dumps([store.node, *store.former_nodes()])
+    row = store.conn.execute("SELECT count(*) FROM refused_ops WHERE node IN (SELECT value FROM json_each(?))", (nodes,)).fetchone()
+    return int(row[0])
+
+
+def _round(store: Store, client: Client, on_progress: Progress | None) -> RoundResult:
+    """``sync_round`` but for what it tells of edits made here that the server refused, or others' edits replaced or
+    deleted."""
     try:
         sent = push_all(store, client)
     except ClockOff:
@@ -849,8 +897,6 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         restored,
         sent.resent,
         sent.refused_again,
-        overwritten(store, pushed, held),
-        deleted_meanwhile(store, pushed, held),
     )
 
 

@@ -60,6 +60,9 @@ class Naming:
     removed: frozenset[str] = frozenset()
     #: A crisis's reason by id (``None`` for no such crisis): which crisis an end ended, two may be open at once.
     crisis: Callable[[str], str | None] | None = None
+    #: Who made the field's value before a write (``row_id, field, op_id`` as ``earlier``), when the log tells that
+    #: the write's writer had not seen it (``unseen_in``), else ``None``.
+    unseen: Callable[[str, str, str], str | None] | None = None
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -83,7 +86,20 @@ class Naming:
             reason = (ws.store.record("crisis", crisis_id) or {}).get("reason")
             return reason if isinstance(reason, str) and reason.strip() else None
 
-        return cls(ws.handles(), campaigns, title, tz, now, clock24, ws.base_currency, earlier, entry, ws.removed_ids(), crisis)
+        return cls(
+            ws.handles(),
+            campaigns,
+            title,
+            tz,
+            now,
+            clock24,
+            ws.base_currency,
+            earlier,
+            entry,
+            ws.removed_ids(),
+            crisis,
+            lambda row_id, field, op_id: unseen_in(conn, row_id, field, op_id),
+        )
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
@@ -107,6 +123,23 @@ class Naming:
         """A stored instant (``"…Z"`` or ``{"utc": …, "tz": …}``) on the viewer's clock."""
         utc = value.get("utc") if isinstance(value, dict) else value
         return format_local(parse_utc(str(utc)), self.tz, self.now, clock24=self.clock24)
+
+
+def unseen_in(conn: sqlite3.Connection, row_id: str, field: str, since: str) -> str | None:
+    """The member whose value of ``field`` the write starting at ``since`` replaced, when that write's writer had not
+    seen it: another member's, on another node, stamped before the write and stored after it in this log.  Edits travel
+    only through the shared file or the server, which store them in the order they come, and a replica pulls the
+    server's pages in that order: stored after, it was in no log the writer could have read it from (nor in the
+    writer's own replica, when this is it).  Stored before, the log cannot tell, and nothing is said (a page applied in
+    stamp order only hides such an edit, never shows one the writer had seen)."""
+    row = conn.execute(
+        """SELECT e.member FROM
+               (SELECT seq, node, member FROM ops WHERE row_id = :row AND field = :field AND op_id >= :since ORDER BY op_id LIMIT 1) AS w,
+               (SELECT seq, node, member FROM ops WHERE row_id = :row AND field = :field AND op_id < :since ORDER BY op_id DESC LIMIT 1) AS e
+           WHERE e.seq > w.seq AND e.node != w.node AND e.member != w.member""",
+        {"row": row_id, "field": field, "since": since},
+    ).fetchone()
+    return str(row[0]) if row else None
 
 
 def named_post(title: Any, post_id: str) -> str:
@@ -501,8 +534,13 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
             said.append(f"changed {it()} to repeat {Rule.from_json(rule).text()}")  # it repeated already, otherwise
             continue
         old = _before(names, row_id, name_, since) if name_ in OVERWRITTEN else None
+        unseen = names.unseen(row_id, name_, since) if old is not None and since is not None and names.unseen else None
         if old is None:
             said.append(_task_field(name_, value, names, it()))
+        elif unseen is not None:
+            # "edited “B” to “A”" read as if the writer had seen B: written meanwhile, B only went before it by stamp.
+            did, texts = overwrote(name_, old, value)
+            said.append(f"{did} of {it()} without having seen {names.member(unseen)}'s edit, made meanwhile: {texts}")
         elif name_ == "title" and value and not _same_words(old, str(value)):
             said.append("renamed " + " to ".join(_old_and_new(old, str(value))))
         else:
