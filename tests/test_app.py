@@ -1332,6 +1332,27 @@ async def test_a_due_date_alone_is_the_end_of_the_assignees_day(workspace: Path)
         assert record(workspace, task)["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
 
 
+async def test_a_due_date_alone_on_marked_tasks_previews_each_assignees_day(workspace: Path) -> None:
+    # Marked tasks of @raj (Kolkata) and @sofia (New York) and "fri": the preview said one instant, the first task's,
+    # and the write gave each the end of their assignee's Friday, nine hours apart.
+    for title in ("Cut the reel @raj #handoff", "Caption the reel @sofia #handoff"):
+        assert main(["-w", str(workspace), "--as", "ana", "add", title]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "#handoff")
+        tasks = keys_of_rows(app)
+        assert len(tasks) == 2
+        await pilot.press("x", "x", "D", *"fri")
+        await settle(pilot)
+        preview = prompt_preview(app)
+        assert "1 of the 2 by their assignee's day" in preview
+        assert "tmrw 14:00 CET" in preview and "Sat 11-28 00:00 CET" in preview  # raj's and sofia's, in ana's time
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {record(workspace, task)["due"]["utc"] for task in tasks} == {"2026-11-27T13:00:00Z", "2026-11-27T23:00:00Z"}
+
+
 async def test_the_default_view_may_be_a_campaign(workspace: Path) -> None:
     app = make_app(workspace, config=Config(default_view="campaign:spring-launch"))
     async with app.run_test(size=SIZE) as pilot:

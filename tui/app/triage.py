@@ -140,13 +140,20 @@ class Triage:
             if not ids:
                 return ""
             now = services.now()
-            value = services.session.edits.field_preview(ids[0], name, text, now)
+            values = services.session.edits.field_previews(ids, name, text, now)
+            value = values[0]
             if value is None:
                 return "→ no date"
             meant_tz = value["tz"]
             instant = parse_utc(value["utc"])
             clock24 = services.config.clock24
             mine = format_local(instant, services.viewer_tz, now, clock24=clock24)
+            # Marked tasks of assignees in other zones or hours get another instant for "fri": the first's alone read
+            # as the date every one of them would get.
+            elsewhere = [v for v in values[1:] if v != value]
+            others = list(dict.fromkeys(format_local(parse_utc(v["utc"]), services.viewer_tz, now, clock24=clock24) for v in elsewhere))
+            if len(others) > 2:
+                others[2:] = ["…"]
             # As quick-add's preview says them: a clock change at the time typed, a due date already passed, and as
             # set says it, a snooze that hides the task past its due date.
             notes = [clock_change_note(text.split(), value, now, clock24)]
@@ -155,6 +162,8 @@ class Triage:
             if name == "snoozed_until":
                 task[:] = task or [services.session.reads.task(ids[0])]
                 notes.append(wakes_overdue(task[0], value, now))
+            if elsewhere:
+                notes.append(f"{len(elsewhere)} of the {len(ids)} by their assignee's day: {', '.join(others)} for you")
             said = "".join(f" · {note}" for note in notes if note)
             if meant_tz == services.viewer_tz:
                 return f"→ {mine}{said}"
