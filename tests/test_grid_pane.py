@@ -263,6 +263,17 @@ async def test_the_planners_slots_are_drawn_whole_when_drawn_before_the_table_me
         assert shown[10].split()[0] == "10", shown[10]
 
 
+async def test_the_planners_legend_says_the_hours_on_the_readers_clock(workspace: Path) -> None:
+    """With the 12-hour setting on, the slots said "11:00am" and the legend "early or late (07:00-22:00 local)"."""
+    app = make_app(workspace, config=Config(time_format="12h"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, PlannerScreen)
+        assert "~ early or late (7:00am-10:00pm local)" in str(app.screen.query_one("#planner-legend").render())
+
+
 async def test_the_planners_why_of_a_slot_is_shown_whole_at_80_columns(workspace: Path) -> None:
     """The line under the slots, there to say why the slot under the cursor costs what it does where its table
     column is past the edge, was one line high: at 80 columns it read "... 30m early and 1h in a", the rest cut."""

@@ -139,7 +139,7 @@ class PlannerScreen(Screen[None]):
             yield Label("Days")
             yield Input("7", id="planner-days", compact=True)
         yield Static("", id="planner-status")
-        yield Static(overlap.LEGEND, id="planner-legend", markup=False)
+        yield Static("\n".join(overlap.legend_lines(None, self.services.config.clock24)), id="planner-legend", markup=False)
         yield SlotTable(id="planner-slots", cursor_type="row", zebra_stripes=True)
         yield Static("", id="planner-why", markup=False)
         yield KeyFooter()
@@ -152,7 +152,7 @@ class PlannerScreen(Screen[None]):
         # Broken between its entries where it does not fit: at 80 columns "⊘ in a booked meeting   ? optional",
         # the marks the slots use, was past the edge.
         legend = self.query_one("#planner-legend", Static)
-        legend.update("\n".join(overlap.legend_lines(self.size.width - 2)))
+        legend.update("\n".join(overlap.legend_lines(self.size.width - 2, self.services.config.clock24)))
 
     def _member_prompt(self, member: Member) -> Content:
         now = self.services.now()
