@@ -52,6 +52,7 @@ from crewdeck.tui.time.when import (
     could_be_zone,
     format_local,
     moment_words,
+    not_a_time_or_zone,
     parse_moment,
     parse_time,
     parse_utc,
@@ -179,7 +180,7 @@ def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.d
     starts = 0 if owner is None else week_start(WEEKDAYS.index(day) for day, spans in owner.hours.items() if spans)
     moment, used = parse_moment(words, default_tz, now, works=works, week_starts=starts)
     if used != len(words):
-        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+        raise not_a_time_or_zone(words[used:])
     if moment.has_time or owner is None or (explicit_zone and moment.tz != owner.tz):
         return moment
     # The date in the owner's own calendar, at the end of their working day.
@@ -199,7 +200,7 @@ def publish_slot(words: list[str], audience_tz: str, platform: str | None, publi
     default = parse_time(peaks[0]) if peaks else PUBLISH_DEFAULT_TIME
     moment, used = parse_moment(words, audience_tz, now, default)
     if used != len(words):
-        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+        raise not_a_time_or_zone(words[used:])
     if not moment.has_time:
         for later in peaks[1:]:
             if moment.instant > now:
