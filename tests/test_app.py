@@ -1353,6 +1353,21 @@ async def test_a_due_date_alone_on_marked_tasks_previews_each_assignees_day(work
         assert {record(workspace, task)["due"]["utc"] for task in tasks} == {"2026-11-27T13:00:00Z", "2026-11-27T23:00:00Z"}
 
 
+async def test_a_snooze_of_marked_tasks_says_how_many_it_hides_past_their_due_date(workspace: Path) -> None:
+    # The preview read the first marked task alone: a snooze to Monday of tasks due Friday and Dec 9 said "wakes
+    # already overdue" or nothing, by which was first.
+    for title in ("Cut the reel @raj #pair due:fri", "Caption the reel @raj #pair due:dec 9"):
+        assert main(["-w", str(workspace), "--as", "ana", "add", title]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "#pair")
+        await pilot.press("x", "x", "h", "ctrl+u", *"mon")
+        await settle(pilot)
+        preview = prompt_preview(app)
+        assert "1 of the 2 would wake past their due date (the first wakes already overdue by 2d)" in preview, preview
+
+
 async def test_the_default_view_may_be_a_campaign(workspace: Path) -> None:
     app = make_app(workspace, config=Config(default_view="campaign:spring-launch"))
     async with app.run_test(size=SIZE) as pilot:

@@ -133,8 +133,8 @@ class Triage:
         for the first target task (whose assignee's working day a date alone means)."""
         ids = self._targets()
         services = self._services
-        # The task's due date and status, for a snooze's note: read once, on the first key, not on every one.
-        task: list[dict[str, Any]] = []
+        # The tasks' due dates and statuses, for a snooze's note: read once, on the first key, not on every one.
+        tasks: list[dict[str, Any]] = []
 
         def preview(text: str) -> str:
             if not ids:
@@ -160,8 +160,12 @@ class Triage:
             if name == "due":
                 notes.append(services.session.edits.overdue_words(ids[0], value, now))
             if name == "snoozed_until":
-                task[:] = task or [services.session.reads.task(ids[0])]
-                notes.append(wakes_overdue(task[0], value, now))
+                tasks[:] = tasks or [services.session.reads.task(task_id) for task_id in ids]
+                # Every marked task's: the first's alone hid the others' due dates, a snooze past them said nothing.
+                late = [said for said in (wakes_overdue(task, value, now) for task in tasks) if said]
+                if late and len(ids) > 1:
+                    late[0] = f"{len(late)} of the {len(ids)} would wake past their due date (the first {late[0]})"
+                notes.append(late[0] if late else None)
             if elsewhere:
                 notes.append(f"{len(elsewhere)} of the {len(ids)} by their assignee's day: {', '.join(others)} for you")
             said = "".join(f" · {note}" for note in notes if note)
