@@ -1365,7 +1365,22 @@ async def test_a_snooze_of_marked_tasks_says_how_many_it_hides_past_their_due_da
         await pilot.press("x", "x", "h", "ctrl+u", *"mon")
         await settle(pilot)
         preview = prompt_preview(app)
-        assert "1 of the 2 would wake past their due date (the first wakes already overdue by 2d)" in preview, preview
+        assert "1 of the 2: wakes already overdue by 2d" in preview, preview
+
+
+async def test_a_due_date_on_marked_tasks_says_how_many_it_makes_late_already(workspace: Path) -> None:
+    # "today" for @raj and @tane: the end of tane's Thursday in Auckland has passed, raj's in Kolkata is ahead; the
+    # preview read the first marked task alone and said "already overdue" or nothing, by which was first.
+    for title in ("Cut the reel @raj #today", "Caption the reel @tane #today"):
+        assert main(["-w", str(workspace), "--as", "ana", "add", title]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "#today")
+        await pilot.press("x", "x", "D", *"today")
+        await settle(pilot)
+        preview = prompt_preview(app)
+        assert "1 of the 2: already overdue by 5h" in preview, preview
 
 
 async def test_the_default_view_may_be_a_campaign(workspace: Path) -> None:

@@ -157,15 +157,12 @@ class Triage:
             # As quick-add's preview says them: a clock change at the time typed, a due date already passed, and as
             # set says it, a snooze that hides the task past its due date.
             notes = [clock_change_note(text.split(), value, now, clock24)]
+            # Every marked task's: the first's alone said nothing of another's end of day passed, or due before a snooze.
             if name == "due":
-                notes.append(services.session.edits.overdue_words(ids[0], value, now))
+                notes.append(of_marked([services.session.edits.overdue_words(i, v, now) for i, v in zip(ids, values)]))
             if name == "snoozed_until":
                 tasks[:] = tasks or [services.session.reads.task(task_id) for task_id in ids]
-                # Every marked task's: the first's alone hid the others' due dates, a snooze past them said nothing.
-                late = [said for said in (wakes_overdue(task, value, now) for task in tasks) if said]
-                if late and len(ids) > 1:
-                    late[0] = f"{len(late)} of the {len(ids)} would wake past their due date (the first {late[0]})"
-                notes.append(late[0] if late else None)
+                notes.append(of_marked([wakes_overdue(task, value, now) for task in tasks]))
             if elsewhere:
                 notes.append(f"{len(elsewhere)} of the {len(ids)} by their assignee's day: {', '.join(others)} for you")
             said = "".join(f" · {note}" for note in notes if note)
@@ -408,3 +405,12 @@ class Triage:
         "edit_notes": edit_notes,
         "copy": copy,
     }
+
+
+def of_marked(said: list[str | None]) -> str | None:
+    """The first of ``said`` (what to tell of each marked task, ``None`` for none), with how many it is told of where
+    more are marked: "1 of the 2: already overdue by 45h"."""
+    told = [words for words in said if words]
+    if not told:
+        return None
+    return told[0] if len(said) == 1 else f"{len(told)} of the {len(said)}: {told[0]}"
