@@ -1332,6 +1332,57 @@ async def test_a_due_date_alone_is_the_end_of_the_assignees_day(workspace: Path)
         assert record(workspace, task)["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Asia/Kolkata"}
 
 
+async def test_a_due_date_alone_on_marked_tasks_previews_each_assignees_day(workspace: Path) -> None:
+    # Marked tasks of @raj (Kolkata) and @sofia (New York) and "fri": the preview said one instant, the first task's,
+    # and the write gave each the end of their assignee's Friday, nine hours apart.
+    for title in ("Cut the reel @raj #handoff", "Caption the reel @sofia #handoff"):
+        assert main(["-w", str(workspace), "--as", "ana", "add", title]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "#handoff")
+        tasks = keys_of_rows(app)
+        assert len(tasks) == 2
+        await pilot.press("x", "x", "D", *"fri")
+        await settle(pilot)
+        preview = prompt_preview(app)
+        assert "1 of the 2 by their assignee's day" in preview
+        assert "tmrw 14:00 CET" in preview and "Sat 11-28 00:00 CET" in preview  # raj's and sofia's, in ana's time
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {record(workspace, task)["due"]["utc"] for task in tasks} == {"2026-11-27T13:00:00Z", "2026-11-27T23:00:00Z"}
+
+
+async def test_a_snooze_of_marked_tasks_says_how_many_it_hides_past_their_due_date(workspace: Path) -> None:
+    # The preview read the first marked task alone: a snooze to Monday of tasks due Friday and Dec 9 said "wakes
+    # already overdue" or nothing, by which was first.
+    for title in ("Cut the reel @raj #pair due:fri", "Caption the reel @raj #pair due:dec 9"):
+        assert main(["-w", str(workspace), "--as", "ana", "add", title]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "#pair")
+        await pilot.press("x", "x", "h", "ctrl+u", *"mon")
+        await settle(pilot)
+        preview = prompt_preview(app)
+        assert "1 of the 2: wakes already overdue by 2d" in preview, preview
+
+
+async def test_a_due_date_on_marked_tasks_says_how_many_it_makes_late_already(workspace: Path) -> None:
+    # "today" for @raj and @tane: the end of tane's Thursday in Auckland has passed, raj's in Kolkata is ahead; the
+    # preview read the first marked task alone and said "already overdue" or nothing, by which was first.
+    for title in ("Cut the reel @raj #today", "Caption the reel @tane #today"):
+        assert main(["-w", str(workspace), "--as", "ana", "add", title]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "#today")
+        await pilot.press("x", "x", "D", *"today")
+        await settle(pilot)
+        preview = prompt_preview(app)
+        assert "1 of the 2: already overdue by 5h" in preview, preview
+
+
 async def test_the_default_view_may_be_a_campaign(workspace: Path) -> None:
     app = make_app(workspace, config=Config(default_view="campaign:spring-launch"))
     async with app.run_test(size=SIZE) as pilot:

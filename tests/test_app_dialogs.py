@@ -456,6 +456,31 @@ async def test_quick_add_previews_a_date_in_another_zone_in_yours_too(workspace:
         assert "publish Sat 11-28 10:00 EST = Sat 11-28 16:00 CET for you" in prompt_preview(app)
 
 
+async def test_quick_add_previews_that_a_members_city_after_the_time_is_the_titles(workspace: Path) -> None:
+    # "due:fri 09:00 Kolkata" read 09:00 on ana's Berlin clock, Kolkata a word of the title: said before it is added.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Call with raj due:fri 09:00 Kolkata")
+        await settle(pilot)
+        assert "for Asia/Kolkata's clock write due:fri 09:00 Asia/Kolkata" in prompt_preview(app)
+
+
+async def test_quick_add_previews_a_due_time_outside_the_assignees_hours_on_their_clock(workspace: Path) -> None:
+    # "@raj due:fri 05:00" is 05:00 on ana's Berlin clock, 09:30 in Kolkata before raj's day starts: the row's ⚠ said
+    # so once added, the preview only "due tmrw 05:00 CET".
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Call @raj due:fri 05:00")
+        await settle(pilot)
+        assert "due tmrw 05:00 CET · outside @raj's hours (tmrw 09:30 IST Kolkata)" in prompt_preview(app)
+        for inside in ("Call @raj due:fri 09:00", "Call @raj due:fri"):
+            await pilot.press("ctrl+u", *inside)
+            await settle(pilot)
+            assert "outside" not in prompt_preview(app), prompt_preview(app)
+
+
 async def test_keys_typed_in_one_burst_with_the_key_that_opens_a_dialog_go_into_it(workspace: Path) -> None:
     """A terminal delivers `a` and the title typed fast after it in one read: the title was lost, the dialog's field
     getting focus only after the keys had reached the dialog."""

@@ -212,6 +212,20 @@ def test_add_says_a_due_that_has_passed_already(cli: Cli, monkeypatch: pytest.Mo
     assert cli("add", "Recap @raj due:tmrw").err == ""
 
 
+def test_add_says_a_city_after_the_due_time_is_read_into_the_title(cli: Cli) -> None:
+    """``due:fri 09:00 Kolkata``: Kolkata went into the title and 09:00 was ana's in Berlin, four and a half hours from
+    raj's 09:00, silently; said, with what to write, where the city is one a member works in."""
+    said = cli("add", "Call with raj due:fri 09:00 Kolkata")
+    assert said.code == 0 and said.err == (
+        "note: due: Kolkata is read as a word of the title, the time as Europe/Berlin's: "
+        "for Asia/Kolkata's clock write due:fri 09:00 Asia/Kolkata\n"
+    )
+    # A city no member works in is a word of the title (Christmas Island's), and so is one after a date alone.
+    assert cli("add", "Post due:fri 09:00 Christmas reel").err == ""
+    assert cli("add", "Call with raj due:fri Kolkata").err == ""
+    assert cli("add", "Call with raj due:fri 09:00 Asia/Kolkata").err == ""
+
+
 def test_set_says_a_due_that_has_passed_already_as_add_does(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """``set ID due=eow`` on a Sunday moved the task to the Friday gone and said only "moved … to", where ``add`` said
     "already overdue": one note for both, and none for a closed task (it is not late) nor for a date ahead."""

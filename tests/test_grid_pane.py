@@ -21,6 +21,7 @@ from crewdeck.tui.app.screens.planner import InviteList, PlannerScreen, SlotTabl
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.posts import writing
+from crewdeck.tui.time import overlap
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
@@ -237,6 +238,40 @@ async def test_the_planners_slots_show_every_member_at_80_columns(workspace: Pat
         await pilot.press("j", "o")
         await settle(pilot)
         assert app2.screen.query_one(SlotTable).get_row_at(0)[3:-1] == ["11:00 CET ✓", "15:30 IST ✓"]
+
+
+async def test_the_planners_slots_are_drawn_whole_when_drawn_before_the_table_measured_them(workspace: Path) -> None:
+    """Slots planned again (a field changed) and drawn before the table had measured its new rows kept that drawing:
+    columns as wide as their headers, slot 10 read "1" and each member's clock "Mon" until the focus moved."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("j", "o")
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        table = planner.query_one(SlotTable)
+        required = [m for m in planner.members if planner.invited[m.id] == "required"]
+        duration, first, days = (planner.query_one(f"#planner-{name}", Input).value for name in ("duration", "from", "days"))
+        question = overlap.read_search(required, [], duration, first, int(days), planner.tz, NOW)
+        planner._show_slots(question, list(planner.slots), planner.generation)
+        for y in range(table.size.height):  # drawn at once, as a busy app may before the table's next idle
+            table.render_line(y)
+        await settle(pilot)
+        shown = ["".join(segment.text for segment in table.render_line(y)) for y in range(table.size.height)]
+        assert shown[1].split()[:4] == ["1", "Thu", "11-26", "11:00-11:30"] and "11:00 CET ✓" in shown[1], shown[1]
+        assert shown[10].split()[0] == "10", shown[10]
+
+
+async def test_the_planners_legend_says_the_hours_on_the_readers_clock(workspace: Path) -> None:
+    """With the 12-hour setting on, the slots said "11:00am" and the legend "early or late (07:00-22:00 local)"."""
+    app = make_app(workspace, config=Config(time_format="12h"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, PlannerScreen)
+        assert "~ early or late (7:00am-10:00pm local)" in str(app.screen.query_one("#planner-legend").render())
 
 
 async def test_the_planners_why_of_a_slot_is_shown_whole_at_80_columns(workspace: Path) -> None:

@@ -327,6 +327,15 @@ def test_zones_lists_who_is_working_now(cli: Cli) -> None:
     assert "off, back in 7h30m" in text
 
 
+def test_the_legend_says_the_hours_of_the_day_on_the_readers_clock(cli: Cli, tmp_path: Path) -> None:
+    """With the 12-hour setting on, the slots said "8:00pm" and the legend "early or late (07:00-22:00 local)"."""
+    config = tmp_path / "twelve.toml"
+    config.write_text('time_format = "12h"\n')
+    said = cli.ok("--config", str(config), "overlap", "ana", "raj", "--limit", "1")
+    assert "~ early or late (7:00am-10:00pm local)" in said and "22:00" not in said
+    assert "~ early or late (07:00-22:00 local)" in cli.ok("overlap", "ana", "raj", "--limit", "1")
+
+
 def test_on_an_80_column_terminal_the_members_clocks_leave_out_their_zones_to_fit(cli: Cli, tmp_path: Path) -> None:
     """Four members from four zones wrapped each row at 80 columns (“11:15 -0” then “3 ✓” on a line of its own)."""
     cli.ok("member", "add", "kenji", "--name", "Kenji", "--tz", "Asia/Tokyo")

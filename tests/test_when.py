@@ -22,7 +22,8 @@ from crewdeck.tui.time.when import (
     without_eod,
 )
 
-from .conftest import NOW
+from .conftest import NOW, Cli
+from .test_cli import one_line_error
 from .wallclock import is_fold, is_gap
 
 THU = dt.date(2026, 11, 26)
@@ -232,3 +233,14 @@ def test_a_time_or_eod_after_an_instant_is_refused_for_what_it_is() -> None:
         with pytest.raises(DateError, match="eod is a time of its own: give eod or an instant"):
             without_eod(words)
     assert without_eod(["fri", "eod"]) == ["fri"] and without_eod(["eod"]) == ["today"]
+
+
+def test_a_city_after_the_date_is_refused_with_its_zone(cli: Cli) -> None:
+    """``mon 9am london`` was refused as "'london' after the date is not a time or a zone", the zone left to find."""
+    with pytest.raises(DateError, match=r"^'london' after the date is not a time or a zone \(did you mean Europe/London\?\)$"):
+        parse_moment_text("mon 9am london", "Australia/Sydney", NOW)
+    with pytest.raises(DateError, match=r"^'office' after the date is not a time or a zone$"):
+        parse_moment_text("mon 9am office", "Australia/Sydney", NOW)
+    task = cli.ok("add", "Call with raj").strip()
+    refused = one_line_error(cli("set", task, "due=fri 09:00 Kolkata"))
+    assert refused == "crewdeck: error: due: 'Kolkata' after the date is not a time or a zone (did you mean Asia/Kolkata?)\n"

@@ -515,10 +515,10 @@ class TasksPane(Pane):
             raise UserError(result["problem"])
         values, draft = result["values"], result["draft"]
         parts = [f"“{values['title']}”", values["status"]]
+        assignee = next((m for m in services.members if m.id == values.get("assignee")), None)
         if draft.assignee:
             # Whom it names: @me is the one typing (shown by handle, as the row will show it), @none nobody.
-            held = next((m.handle for m in services.members if m.id == values.get("assignee")), draft.assignee)
-            parts.append(f"@{held}" if values.get("assignee") else "nobody")
+            parts.append(f"@{assignee.handle if assignee else draft.assignee}" if values.get("assignee") else "nobody")
         if draft.campaign:
             parts.append(f"+{draft.campaign}" + (f"/{draft.platform}" if draft.platform else ""))
         if draft.priority:
@@ -529,6 +529,12 @@ class TasksPane(Pane):
             overdue = overdue_words(values, now)
             if overdue:
                 parts.append(overdue)
+            if assignee is not None and due_outside_hours(assignee, values["due"]["utc"]):
+                # As the row's ⚠ will: a time typed on the writer's clock (09:00 in Sydney) may be the assignee's night.
+                theirs = format_local(
+                    parse_utc(values["due"]["utc"]), assignee.tz, now, clock24=services.config.clock24, reader_tz=services.viewer_tz
+                )
+                parts.append(f"outside @{assignee.handle}'s hours ({theirs})")
         if "publish" in values:
             parts.append(f"publish {self._read_by_you(values['publish'], now)}")
         if values.get("recurrence"):

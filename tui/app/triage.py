@@ -133,28 +133,38 @@ class Triage:
         for the first target task (whose assignee's working day a date alone means)."""
         ids = self._targets()
         services = self._services
-        # The task's due date and status, for a snooze's note: read once, on the first key, not on every one.
-        task: list[dict[str, Any]] = []
+        # The tasks' due dates and statuses, for a snooze's note: read once, on the first key, not on every one.
+        tasks: list[dict[str, Any]] = []
 
         def preview(text: str) -> str:
             if not ids:
                 return ""
             now = services.now()
-            value = services.session.edits.field_preview(ids[0], name, text, now)
+            values = services.session.edits.field_previews(ids, name, text, now)
+            value = values[0]
             if value is None:
                 return "→ no date"
             meant_tz = value["tz"]
             instant = parse_utc(value["utc"])
             clock24 = services.config.clock24
             mine = format_local(instant, services.viewer_tz, now, clock24=clock24)
+            # Marked tasks of assignees in other zones or hours get another instant for "fri": the first's alone read
+            # as the date every one of them would get.
+            elsewhere = [v for v in values[1:] if v != value]
+            others = list(dict.fromkeys(format_local(parse_utc(v["utc"]), services.viewer_tz, now, clock24=clock24) for v in elsewhere))
+            if len(others) > 2:
+                others[2:] = ["…"]
             # As quick-add's preview says them: a clock change at the time typed, a due date already passed, and as
             # set says it, a snooze that hides the task past its due date.
             notes = [clock_change_note(text.split(), value, now, clock24)]
+            # Every marked task's: the first's alone said nothing of another's end of day passed, or due before a snooze.
             if name == "due":
-                notes.append(services.session.edits.overdue_words(ids[0], value, now))
+                notes.append(of_marked([services.session.edits.overdue_words(i, v, now) for i, v in zip(ids, values)]))
             if name == "snoozed_until":
-                task[:] = task or [services.session.reads.task(ids[0])]
-                notes.append(wakes_overdue(task[0], value, now))
+                tasks[:] = tasks or [services.session.reads.task(task_id) for task_id in ids]
+                notes.append(of_marked([wakes_overdue(task, value, now) for task in tasks]))
+            if elsewhere:
+                notes.append(f"{len(elsewhere)} of the {len(ids)} by their assignee's day: {', '.join(others)} for you")
             said = "".join(f" · {note}" for note in notes if note)
             if meant_tz == services.viewer_tz:
                 return f"→ {mine}{said}"
@@ -395,3 +405,12 @@ class Triage:
         "edit_notes": edit_notes,
         "copy": copy,
     }
+
+
+def of_marked(said: list[str | None]) -> str | None:
+    """The first of ``said`` (what to tell of each marked task, ``None`` for none), with how many it is told of where
+    more are marked: "1 of the 2: already overdue by 45h"."""
+    told = [words for words in said if words]
+    if not told:
+        return None
+    return told[0] if len(said) == 1 else f"{len(told)} of the {len(said)}: {told[0]}"

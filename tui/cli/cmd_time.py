@@ -70,7 +70,7 @@ def _print_slots(ctx: Context, slots: list[overlap.Slot], tz: str, question: ove
     who = " ".join(f"@{m.handle}" for m in question.required)
     print(visible(f"{format_estimate(question.minutes)} slots for {who}, {question.first:%a %m-%d} to {last:%a %m-%d}, best first"))
     print(_with_why(rows, headers, [slot.why for slot in slots], width))
-    print("\n".join(overlap.legend_lines(width)))
+    print("\n".join(overlap.legend_lines(width, clock24)))
 
 
 def _with_why(rows: list[list[str]], headers: list[str], whys: list[str], width: int | None) -> str:

@@ -228,13 +228,17 @@ class Edits:
         )
         return self._write(f"set {name}", changes)
 
-    def field_preview(self, task_id: str, name: str, text: str, now: dt.datetime) -> Any:
-        """What ``set_from_text`` would store on ``task_id`` (for a prompt's live preview)."""
-        return self._access.read(lambda ws: task_values(ws, task_id, [f"{name}={text}"], self._access.me, now, self._clock24)[name])
+    def field_previews(self, task_ids: list[str], name: str, text: str, now: dt.datetime) -> list[Any]:
+        """What ``set_from_text`` would store on each of ``task_ids`` (for a prompt's live preview), in one read: a
+        date alone is the end of each task's assignee's day, which differs between marked tasks."""
+        me = self._access.me
+        return self._access.read(
+            lambda ws: [task_values(ws, task_id, [f"{name}={text}"], me, now, self._clock24)[name] for task_id in task_ids]
+        )
 
     def overdue_words(self, task_id: str, due: dict[str, str], now: dt.datetime) -> str | None:
         """What quick-add's preview and ``set`` say of a due date already passed (``already overdue by 2h``), for the
-        ``due`` a prompt would store on this task (``field_preview``); ``None`` for a closed task, which is not late."""
+        ``due`` a prompt would store on this task (``field_previews``); ``None`` for a closed task, which is not late."""
         said = quickadd.overdue_words({"due": due}, now)
         if said is None:
             return None  # a date ahead: the task's status is not read (the preview asks on every key)

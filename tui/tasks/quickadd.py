@@ -48,9 +48,11 @@ from crewdeck.tui.time.when import (
     Moment,
     WorkingDays,
     clock_change_note,
+    clock_words,
     could_be_zone,
     format_local,
     moment_words,
+    not_a_time_or_zone,
     parse_moment,
     parse_time,
     parse_utc,
@@ -61,6 +63,7 @@ from crewdeck.tui.time.when import (
     week_start,
     without_eod,
     zone_after_time,
+    zone_city,
 )
 from crewdeck.tui.workspace.config import PublishConfig
 from crewdeck.tui.workspace.errors import UserError
@@ -86,6 +89,9 @@ class Draft:
     problems: list[str] = field(default_factory=list)
     #: What ``resolve`` has to tell of what it made (``due: now: ...``), for the CLI's notes and the app's preview.
     notes: list[str] = field(default_factory=list)
+    #: The title's word right after a due date's time (``Kolkata`` of ``due:mon 9am Kolkata``), for ``resolve`` to tell
+    #: where it is the city of a zone the team works in.
+    after_due_time: str | None = None
 
 
 def parse(text: str) -> Draft:
@@ -154,6 +160,7 @@ def parse(text: str) -> Draft:
                 draft.problems.append(f"{key.lower()}: is given twice ({twice}): give one date")
             if key.lower() == "due":
                 draft.due_words = taken
+                draft.after_due_time = words[i] if i < len(words) and clock_words(taken) else None
             else:
                 draft.publish_words = taken
         else:
@@ -173,7 +180,7 @@ def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.d
     starts = 0 if owner is None else week_start(WEEKDAYS.index(day) for day, spans in owner.hours.items() if spans)
     moment, used = parse_moment(words, default_tz, now, works=works, week_starts=starts)
     if used != len(words):
-        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+        raise not_a_time_or_zone(words[used:])
     if moment.has_time or owner is None or (explicit_zone and moment.tz != owner.tz):
         return moment
     # The date in the owner's own calendar, at the end of their working day.
@@ -193,7 +200,7 @@ def publish_slot(words: list[str], audience_tz: str, platform: str | None, publi
     default = parse_time(peaks[0]) if peaks else PUBLISH_DEFAULT_TIME
     moment, used = parse_moment(words, audience_tz, now, default)
     if used != len(words):
-        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+        raise not_a_time_or_zone(words[used:])
     if not moment.has_time:
         for later in peaks[1:]:
             if moment.instant > now:
@@ -238,6 +245,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             values["due"] = parse_due(draft.due_words, owner, creator.tz, now).value()
         except (DateError, ValueError) as exc:
             raise UserError(f"due: {exc}") from None
+        draft.notes.extend(_city_after_time(draft, ws, values["due"]["tz"]))
     if draft.publish_words:
         config = shared_publish(ws.conn)  # the workspace's: every member's quick-add gives the same slot and due date
         audience = campaign.audience_tz if campaign and campaign.audience_tz else creator.tz
@@ -269,6 +277,20 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             raise UserError(f"every: {exc}") from None
         values = first_instance(values, in_owners_zone(rule, draft.every_words, owner), owner, now)
     return values
+
+
+def _city_after_time(draft: Draft, ws: Workspace, meant_tz: str) -> list[str]:
+    """What to tell of ``due:mon 9am Kolkata``: the city is a word of the title (``17:00 Paris launch``), and the time
+    was read on another clock than that of the member who works there, hours from the one the writer meant."""
+    word = draft.after_due_time
+    if not word or not word[:1].isupper() or any(could_be_zone(w) for w in draft.due_words):
+        return []
+    tz = next((m.tz for m in ws.members() if m.tz != meant_tz and zone_city(m.tz).lower() == word.lower()), None)
+    if tz is None:
+        return []
+    return [
+        f"due: {word} is read as a word of the title, the time as {meant_tz}'s: for {tz}'s clock write due:{' '.join(draft.due_words)} {tz}"
+    ]
 
 
 def off_campaign_note(campaign: Campaign, platform: str) -> str:

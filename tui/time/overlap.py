@@ -84,16 +84,24 @@ REPEAT_COST = 1.0
 BANDS = ((100.0, 30.0), (70.0, 35.0), (35.0, 35.0))
 #: How a member's status at a slot is shown, and the line that says so.
 MARKS = {"in": "✓", "stretch": "~", "out": "✗", BUSY: "⊘"}
-LEGEND = "✓ in working hours   ~ early or late (07:00-22:00 local)   ✗ night or day off   ⊘ in a booked meeting   ? optional"
+#: ``{day}``: the hours outside the night, on the reader's clock (``day_hours``).
+LEGEND = "✓ in working hours   ~ early or late ({day} local)   ✗ night or day off   ⊘ in a booked meeting   ? optional"
 #: Between the legend's entries.
 LEGEND_GAP = "   "
 
 
-def legend_lines(width: int | None) -> list[str]:
+def day_hours(clock24: bool = True) -> str:
+    """``07:00-22:00``, or ``7:00am-10:00pm`` on a 12-hour clock: the hours a day may be stretched into, outside ``NIGHT``."""
+    dawn, dusk = (dt.datetime.combine(dt.date.min, dt.time(minutes // 60, minutes % 60)) for minutes in (NIGHT[1], NIGHT[0]))
+    return f"{clock_text(dawn, clock24)}-{clock_text(dusk, clock24)}"
+
+
+def legend_lines(width: int | None, clock24: bool = True) -> list[str]:
     """``LEGEND`` on lines at most ``width`` wide, broken between its entries, never inside one (a terminal
-    broke "⊘" from its words); one line for ``None`` (a pipe, or where it fits)."""
+    broke "⊘" from its words); one line for ``None`` (a pipe, or where it fits).  Its hours on the reader's clock:
+    "07:00-22:00" read as another clock than the slots' "7:00am"."""
     lines: list[str] = []
-    for entry in LEGEND.split(LEGEND_GAP):
+    for entry in LEGEND.format(day=day_hours(clock24)).split(LEGEND_GAP):
         if lines and (width is None or len(lines[-1]) + len(LEGEND_GAP) + len(entry) <= width):
             lines[-1] += LEGEND_GAP + entry
         else:

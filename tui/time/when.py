@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
-from crewdeck.sync.state.zones import UnknownZoneError, abbreviation_zones, is_zone_in_other_case, looks_like_offset, zone
+from crewdeck.sync.state.zones import UnknownZoneError, abbreviation_zones, is_zone_in_other_case, looks_like_offset, suggest_zones, zone
 
 UTC = dt.UTC
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -546,8 +546,16 @@ def parse_moment_text(
     words = text.split()
     moment, used = parse_moment(words, default_tz, now, default_time, works)
     if used != len(words):
-        raise DateError(f"{' '.join(words[used:])!r} after the date is not a time or a zone")
+        raise not_a_time_or_zone(words[used:])
     return moment
+
+
+def not_a_time_or_zone(left: Sequence[str]) -> DateError:
+    """Why the words ``left`` after a date are refused; a city (``london``, ``Sydney``), a zone's last part, with its zone:
+    "not a zone" alone left the writer to find it."""
+    meant = suggest_zones(left[0], limit=2) if len(left) == 1 and left[0].isalpha() else []
+    hint = f" (did you mean {' or '.join(meant)}?)" if meant else ""
+    return DateError(f"{' '.join(left)!r} after the date is not a time or a zone{hint}")
 
 
 def in_zone(instant: dt.datetime, tz_name: str) -> dt.datetime:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -138,7 +139,7 @@ class PlannerScreen(Screen[None]):
             yield Label("Days")
             yield Input("7", id="planner-days", compact=True)
         yield Static("", id="planner-status")
-        yield Static(overlap.LEGEND, id="planner-legend", markup=False)
+        yield Static("\n".join(overlap.legend_lines(None, self.services.config.clock24)), id="planner-legend", markup=False)
         yield SlotTable(id="planner-slots", cursor_type="row", zebra_stripes=True)
         yield Static("", id="planner-why", markup=False)
         yield KeyFooter()
@@ -151,7 +152,7 @@ class PlannerScreen(Screen[None]):
         # Broken between its entries where it does not fit: at 80 columns "⊘ in a booked meeting   ? optional",
         # the marks the slots use, was past the edge.
         legend = self.query_one("#planner-legend", Static)
-        legend.update("\n".join(overlap.legend_lines(self.size.width - 2)))
+        legend.update("\n".join(overlap.legend_lines(self.size.width - 2, self.services.config.clock24)))
 
     def _member_prompt(self, member: Member) -> Content:
         now = self.services.now()
@@ -245,9 +246,14 @@ class PlannerScreen(Screen[None]):
             for row, slot in zip(rows, slots):
                 row[3:] = overlap.seat_texts(slot, self.tz, clock24, zones=False)
         # Why each slot costs what it does, last: the clocks come first where the screen is narrow.
-        table.add_columns(*headers[:3], *(Text(header) for header in headers[3:]), "WHY")
-        for row, slot in zip(rows, slots):
-            table.add_row(*row, Text(visible(slot.why)))
+        labels = [*headers, "WHY"]
+        cells = [[*row, visible(slot.why)] for row, slot in zip(rows, slots)]
+        # Each column given its width: one the table measures itself is its header's until the table is next idle,
+        # and slots drawn before then stayed so drawn ("1" for slot 10, "Mon" for a clock) until the focus moved.
+        for n, (label, width) in enumerate(zip(labels, _widths(labels, cells))):
+            table.add_column(label if n < 3 else Text(label), width=width)
+        for row in cells:
+            table.add_row(*row[:-1], Text(row[-1]))
 
     @on(DataTable.RowHighlighted)
     def _slot_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -304,10 +310,15 @@ class PlannerScreen(Screen[None]):
         self.dismiss(None)
 
 
+def _widths(headers: list[str], rows: list[list[str]]) -> list[int]:
+    """Each column's width: its widest cell's, or its header's."""
+    return [max(cell_len(header), *(cell_len(row[i]) for row in rows)) for i, header in enumerate(headers)]
+
+
 def _table_width(headers: list[str], rows: list[list[str]]) -> int:
     """The cells a table of ``rows`` under ``headers`` takes: each column as wide as its widest cell, and a
     cell's padding on either side (``DataTable``'s ``cell_padding``, 1)."""
-    return sum(max(len(header), *(len(row[i]) for row in rows)) + 2 for i, header in enumerate(headers))
+    return sum(width + 2 for width in _widths(headers, rows))
 
 
 #: Every key of the planner, for ``?``.
