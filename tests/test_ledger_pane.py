@@ -143,6 +143,22 @@ async def test_a_new_entrys_hint_wider_than_its_field_at_80_columns_ends_in_an_e
         assert field.render_line(0).text.strip() == "influencers"
 
 
+async def test_a_new_entrys_hints_name_the_workspaces_campaigns_and_categories(cli: Cli) -> None:
+    """Tom's team budgets +q1-launch's ads and travel: the form's hints offered "spring-launch" and "influencers ·
+    sponsored-posts · content-tools", the demo's, which read as the choices there are."""
+    cli.ok("campaign", "add", "Q1 Launch")
+    cli.ok("budget", "set", "q1-launch", "travel", "1500")
+    cli.ok("budget", "set", "q1-launch", "ads", "10000")
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.query_one("#form-category", Input).placeholder == "ads · travel"
+        campaign = app.screen.query_one("#form-campaign", Input).placeholder
+        assert campaign.startswith("its name or slug: ") and "q1-launch" in campaign.split(": ", 1)[1].split(", ")
+
+
 async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
