@@ -217,6 +217,24 @@ def test_spend_dated_more_than_a_year_ahead_is_refused_and_ahead_is_said(team: C
     assert not team("ledger", "add", "--campaign", "spring-launch", "--amount", "1 EUR", *SPEND).err  # dated before today: nothing
 
 
+def test_spend_dated_by_a_weekday_or_a_date_without_its_year_is_the_last_one_gone_by(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Thursday 2026-11-26 Diego logged Monday's invoice as --date mon and the 3rd's as "nov 3" in December: mon was
+    dated Monday 2026-11-30 (ahead, with a note) and "nov 3" on 2026-12-05 was 2027-11-03, 333 days ahead, counted in
+    every forecast: spend is made, so the day is the last one up to today, as kpi add reads it."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")
+    args = ("ledger", "add", "--campaign", "spring-launch", "--amount", "10 EUR", *SPEND[:4], "--date")
+    monday = team(*args, "mon")
+    assert monday.code == 0 and not monday.err
+    thursday = team(*args, "thu")  # today's weekday is today
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T10:00:00Z")
+    november = team(*args, "nov 3")
+    assert november.code == 0 and not november.err
+    dates = {e["id"]: e["date"] for e in json.loads(team.ok("ledger", "list", "--json"))}
+    assert dates == {monday.out.strip(): "2026-11-23", thursday.out.strip(): "2026-11-26", november.out.strip(): "2026-11-03"}
+    ahead = team(*args, "tmrw")  # a day ahead said as one is still taken, and said
+    assert ahead.code == 0 and ahead.err.startswith("note: dated 2026-12-06, 1 day after today (2026-12-05)")
+
+
 def test_add_says_when_no_rate_converts_the_spend_into_the_reports_currency(team: Cli) -> None:
     """50 SGD added printed its id alone: the reports left it out (rate missing), while the app's pane said so at once."""
     args = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount")
