@@ -235,6 +235,13 @@ def test_spend_dated_by_a_weekday_or_a_date_without_its_year_is_the_last_one_gon
     assert ahead.code == 0 and ahead.err.startswith("note: dated 2026-12-06, 1 day after today (2026-12-05)")
 
 
+def test_a_rate_set_for_a_date_without_its_year_is_the_last_one_gone_by(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rate set "dec 1" on 2026-12-05 set the rate from 2027-12-01: December's spend went on converting at November's."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T10:00:00Z")
+    assert team.ok("rate", "set", "dec 1", "USD/EUR", "0.91") == "2026-12-01: 1 USD = 0.91 EUR\n"
+    assert team.ok("rate", "set", "mon", "USD/EUR", "0.92") == "2026-11-30: 1 USD = 0.92 EUR\n"  # a Saturday's mon
+
+
 def test_add_says_when_no_rate_converts_the_spend_into_the_reports_currency(team: Cli) -> None:
     """50 SGD added printed its id alone: the reports left it out (rate missing), while the app's pane said so at once."""
     args = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount")

@@ -440,7 +440,8 @@ def _said_unused(ws: Workspace, written: list[rates.Rate], out: TextIO) -> None:
 def cmd_rate_set(ctx: Context) -> int:
     a = ctx.args
     try:
-        day = parse_day(a.date, _today(ctx)).isoformat()
+        # A rate is a day's (a bank's, gone by), as spend is: "dec 1" typed on the 5th was next year's, a year of totals off.
+        day = parse_day(a.date, _today(ctx), back=True).isoformat()
     except DateError as exc:
         raise UserError(str(exc)) from None
     rate = make_rate(day, a.pair, a.rate)
