@@ -461,6 +461,19 @@ def test_ledger_tables_fit_the_terminal_and_print_whole_lines_to_a_pipe(team: Cl
     assert max(len(line) for line in wide) <= 200 and any(payee in line for line in wide)
 
 
+def test_a_report_by_month_on_a_narrow_terminal_keeps_its_months_whole(team: Cli, tmp_path: Path) -> None:
+    """At 60 columns ledger report --by month cut every month to "202…": which month was OVER could not be told."""
+    team.ok("budget", "set", "spring-launch", "influencers", "610")
+    add(team, "500 EUR", date="2026-11-20")
+    add(team, "20 EUR", date="2026-12-02", extra=("--pending",))
+    lines = on_a_terminal(team, tmp_path, 60, "ledger", "report", "--by", "month")
+    # The flags are cut to make room; the months, as the amounts, never are (a line of those alone is as wide as it needs).
+    assert any(line.endswith("hea…") for line in lines), lines
+    months = [line.split()[0] for line in lines if line[:4] in ("2026", "tota")]
+    assert months == ["2026-11", "2026-12", "total"], lines
+    assert any(line.startswith("2026-11") and line.endswith("OVER") for line in lines), lines  # 500 of its 300.00
+
+
 def test_a_refused_approval_names_its_rule_and_a_member_hears_the_rule_that_stops_them(team: Cli) -> None:
     # raj (a member) was told "does not need approval: it already counts" about spend nobody approves, not that
     # only managers approve; and the refusals of spend that waits for nothing named no rule.

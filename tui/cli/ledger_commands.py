@@ -206,7 +206,9 @@ def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
             # Nothing pending in this campaign: the names and flags take its width (at 80 columns they read "head…").
             for row in [headers, *rows]:
                 del row[_PENDING_AT]
-        block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width, right=_REPORT_AMOUNTS)
+        # A month is a date, never cut (as ledger list's DATE): cut, every row read "202…".
+        free = ("",) if by == "month" else (by.upper(), "")
+        block = title + "\n" + table(rows, headers, free=free, width=width, right=_REPORT_AMOUNTS)
         if c.total.frozen_entries:
             block += "\n" + reports.frozen_text(c.total, base, "crewdeck ledger approve ID")
         blocks.append(block)
