@@ -548,6 +548,29 @@ async def test_a_filter_that_matches_no_entry_offers_neither_enter_nor_mark(work
         assert not {"Open", "Mark"} & offered() and "New entry" in offered(), offered()
 
 
+async def test_a_member_is_offered_no_marks_as_they_approve_nothing(workspace: Path) -> None:
+    """Marks gather entries for a manager's a: a member's footer offered "x Mark", x put a ✓ and "1 marked" on the
+    bar, and nothing could be done with them (a is never theirs); ? listed x and X too."""
+    app = make_app(workspace, handle="raj")  # an analyst
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        assert ledger.entries.total > 0
+        assert "Mark" not in {key.description for key in footer_keys(app.screen)[0]}
+        await pilot.press("x")
+        await settle(pilot)
+        assert ledger.marked == {} and not any("marked" in part for part in ledger.query_one(PaneBar).info)
+        listed_keys = await help_text(pilot)
+        assert "ledger.mark" not in listed_keys and "ledger.clear_marks" not in listed_keys and "ledger.reverse" in listed_keys
+    app = make_app(workspace)  # ana, the project manager: hers
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        assert "Mark" in {key.description for key in footer_keys(app.screen)[0]}
+        await pilot.press("x")
+        await settle(pilot)
+        assert len(ledger.marked) == 1
+        assert "ledger.mark" in await help_text(pilot)
+
+
 async def test_move_and_resize_the_period(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
