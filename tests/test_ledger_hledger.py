@@ -305,3 +305,24 @@ def test_a_run_budget_counts_in_each_month_of_hledgers_monthly_budget_report_as_
     assert goals == {"ads": {"EUR": 100_000}, "tools": {"EUR": 46_250 + 10_000}}  # the parts add up to the budget
     done = subprocess.run([HLEDGER or "hledger", "-f", str(journal), "check", "-s"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_run_budget_with_no_end_date_is_said_to_count_in_one_month_in_hledger_alone(cli: Cli, tmp_path: Path) -> None:
+    """The report counts 900 EUR for an open-ended run in all-time totals alone (by month: the total, no month), where
+    hledger's monthly budget report gives it all to the run's first month: the journal said nothing of the difference."""
+    team = ledger_team(cli)
+    team.ok("campaign", "add", "Always On")
+    team.ok("campaign", "set", "always-on", "--start", "2026-11-10")  # no end
+    team.ok("budget", "set", "always-on", "ads", "900")
+    doc = report(team, "--campaign", "always-on", "--by", "month")
+    assert doc["campaigns"][0]["total"]["budget"] == {"amount": "900.00", "currency": "EUR"}
+    assert all(row["budget"] is None or Decimal(row["budget"]["amount"]) == 0 for row in doc["campaigns"][0]["rows"])
+    journal = tmp_path / "open.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    text = journal.read_text()
+    assert (
+        "; budget for the run of always-on: the run has no end date, so crewdeck ledger report counts it in all-time "
+        "totals alone; hledger counts it on 2026-11-10, in that month\n~ daily from 2026-11-10 to 2026-11-11" in text
+    )
+    rows = hledger(journal, "balance", "expenses:campaign:always-on", "--budget", "-b", "2026-11-01", "-e", "2027-01-01")
+    assert {r[0]: amounts(r[2]) for r in rows[1:] if r[0].count(":") == 3} == {"expenses:campaign:always-on:ads": {"EUR": 90_000}}

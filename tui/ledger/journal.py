@@ -181,6 +181,13 @@ def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names
                 _spread_run(ws, out, members, run, name)
                 continue
             day = dt.date.fromisoformat(day_text)
+            if run is None:
+                # No run's days to share it by: the report counts it in all-time totals alone (no month, no week), which
+                # a periodic transaction cannot say; hledger counts it from its day on, so a report by month disagrees.
+                out.write(
+                    f"; budget for the run of {name}: the run has no {'end' if starts.get(campaign) else 'start'} date, so "
+                    f"crewdeck ledger report counts it in all-time totals alone; hledger counts it on {day}, in that month\n"
+                )
             head = f"~ daily from {day} to {day + dt.timedelta(days=1)}  budget {name} for the run"
         elif campaign in runs and budget_lib.outside_run(period, *runs[campaign]):
             # Reports count it nowhere; neither does hledger.
