@@ -242,6 +242,22 @@ def test_a_rate_set_for_a_date_without_its_year_is_the_last_one_gone_by(team: Cl
     assert team.ok("rate", "set", "mon", "USD/EUR", "0.92") == "2026-11-30: 1 USD = 0.92 EUR\n"  # a Saturday's mon
 
 
+def test_spend_in_a_category_its_campaign_budgets_none_of_is_said(team: Cli) -> None:
+    """Sam typed --category add for ads: taken without a word, a line of its own that no budget counts, while the ads
+    line read 500.00 short and was not OVER."""
+    team.ok("budget", "set", "spring-launch", "ads", "1000")
+    team.ok("budget", "set", "spring-launch", "tools", "200", "--month", "2026-11")
+    args = ("ledger", "add", "--campaign", "spring-launch", "--payee", "Meta", "--amount", "500 EUR", "--date", "2026-11-20")
+    typo = team(*args, "--category", "add")
+    assert typo.code == 0 and typo.err == (
+        "note: +spring-launch has no budget for add (its budgets: ads, tools): the spend counts in no budget's line; "
+        f"if mistyped: crewdeck ledger reverse {typo.out[:8]}\n"
+    )
+    assert not team(*args, "--category", "ads").err  # budgeted: nothing to say
+    team.ok("campaign", "add", "Unbudgeted")
+    assert not team(*args[:3], "unbudgeted", *args[4:], "--category", "add").err  # a campaign with no budgets: none either
+
+
 def test_add_says_when_no_rate_converts_the_spend_into_the_reports_currency(team: Cli) -> None:
     """50 SGD added printed its id alone: the reports left it out (rate missing), while the app's pane said so at once."""
     args = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount")

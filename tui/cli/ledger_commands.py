@@ -63,6 +63,12 @@ def cmd_add(ctx: Context) -> int:
     if unrated:
         # The reports leave it out, and say so when run; said here too, where the spend was just typed in.
         print(f"note: {unrated}", file=sys.stderr)
+    budgeted = sorted({budget.category for budget in budgets.load(ws.conn, draft.campaign)})
+    if budgeted and draft.category not in budgeted:
+        # A category typed wrong (add for ads) is a line of its own that no budget counts: the ads line reads short.
+        slug = ws.campaign_names().get(draft.campaign, short(draft.campaign))
+        said = f"note: +{slug} has no budget for {draft.category} (its budgets: {', '.join(budgeted)}): the spend counts in no "
+        print(visible(said + f"budget's line; if mistyped: crewdeck ledger reverse {short(entry_id)}"), file=sys.stderr)
     ahead = days_ahead(draft.date, _today(ctx))
     if ahead:
         # Within the year a date ahead is taken (an invoice dated ahead), but a year typed wrong reads the same: said.
