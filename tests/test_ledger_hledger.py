@@ -275,6 +275,7 @@ def test_a_run_budget_counts_in_each_month_of_hledgers_monthly_budget_report_as_
     team.ok("budget", "set", "winter-push", "ads", "1000")
     team.ok("budget", "set", "winter-push", "tools", "500 USD")
     team.ok("budget", "set", "winter-push", "tools", "100", "--month", "2026-12")
+    team.ok("budget", "set", "spring-launch", "events", "300 GBP")  # no GBP rate: "rate missing" in the report, left out
     team.ok("ledger", "add", "--campaign", "winter-push", "--category", "ads", "--amount", "40 EUR", "--payee", "A", "--date", "2026-12-03")
     doc = report(team, "--campaign", "winter-push", "--by", "month")
     mine = {row["month"]: ours(row["budget"]) for row in doc["campaigns"][0]["rows"]}
@@ -303,6 +304,8 @@ def test_a_run_budget_counts_in_each_month_of_hledgers_monthly_budget_report_as_
     )
     goals = {r[0].rsplit(":", 1)[1]: amounts(r[2]) for r in per_category[1:] if r[0].count(":") == 3}
     assert goals == {"ads": {"EUR": 100_000}, "tools": {"EUR": 46_250 + 10_000}}  # the parts add up to the budget
+    left_out = "; budget for the run of spring-launch, events: 300.00 GBP left out, no GBP/EUR (nor EUR/GBP) rate on or before"
+    assert left_out in journal.read_text()
     done = subprocess.run([HLEDGER or "hledger", "-f", str(journal), "check", "-s"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
 
