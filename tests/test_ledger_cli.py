@@ -217,6 +217,47 @@ def test_spend_dated_more_than_a_year_ahead_is_refused_and_ahead_is_said(team: C
     assert not team("ledger", "add", "--campaign", "spring-launch", "--amount", "1 EUR", *SPEND).err  # dated before today: nothing
 
 
+def test_spend_dated_by_a_weekday_or_a_date_without_its_year_is_the_last_one_gone_by(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Thursday 2026-11-26 Diego logged Monday's invoice as --date mon and the 3rd's as "nov 3" in December: mon was
+    dated Monday 2026-11-30 (ahead, with a note) and "nov 3" on 2026-12-05 was 2027-11-03, 333 days ahead, counted in
+    every forecast: spend is made, so the day is the last one up to today, as kpi add reads it."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")
+    args = ("ledger", "add", "--campaign", "spring-launch", "--amount", "10 EUR", *SPEND[:4], "--date")
+    monday = team(*args, "mon")
+    assert monday.code == 0 and not monday.err
+    thursday = team(*args, "thu")  # today's weekday is today
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T10:00:00Z")
+    november = team(*args, "nov 3")
+    assert november.code == 0 and not november.err
+    dates = {e["id"]: e["date"] for e in json.loads(team.ok("ledger", "list", "--json"))}
+    assert dates == {monday.out.strip(): "2026-11-23", thursday.out.strip(): "2026-11-26", november.out.strip(): "2026-11-03"}
+    ahead = team(*args, "tmrw")  # a day ahead said as one is still taken, and said
+    assert ahead.code == 0 and ahead.err.startswith("note: dated 2026-12-06, 1 day after today (2026-12-05)")
+
+
+def test_a_rate_set_for_a_date_without_its_year_is_the_last_one_gone_by(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rate set "dec 1" on 2026-12-05 set the rate from 2027-12-01: December's spend went on converting at November's."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T10:00:00Z")
+    assert team.ok("rate", "set", "dec 1", "USD/EUR", "0.91") == "2026-12-01: 1 USD = 0.91 EUR\n"
+    assert team.ok("rate", "set", "mon", "USD/EUR", "0.92") == "2026-11-30: 1 USD = 0.92 EUR\n"  # a Saturday's mon
+
+
+def test_spend_in_a_category_its_campaign_budgets_none_of_is_said(team: Cli) -> None:
+    """Sam typed --category add for ads: taken without a word, a line of its own that no budget counts, while the ads
+    line read 500.00 short and was not OVER."""
+    team.ok("budget", "set", "spring-launch", "ads", "1000")
+    team.ok("budget", "set", "spring-launch", "tools", "200", "--month", "2026-11")
+    args = ("ledger", "add", "--campaign", "spring-launch", "--payee", "Meta", "--amount", "500 EUR", "--date", "2026-11-20")
+    typo = team(*args, "--category", "add")
+    assert typo.code == 0 and typo.err == (
+        "note: +spring-launch has no budget for add (its budgets: ads, tools): the spend counts in no budget's line; "
+        f"if mistyped: crewdeck ledger reverse {typo.out[:8]}\n"
+    )
+    assert not team(*args, "--category", "ads").err  # budgeted: nothing to say
+    team.ok("campaign", "add", "Unbudgeted")
+    assert not team(*args[:3], "unbudgeted", *args[4:], "--category", "add").err  # a campaign with no budgets: none either
+
+
 def test_add_says_when_no_rate_converts_the_spend_into_the_reports_currency(team: Cli) -> None:
     """50 SGD added printed its id alone: the reports left it out (rate missing), while the app's pane said so at once."""
     args = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--amount")
@@ -434,6 +475,19 @@ def test_ledger_tables_fit_the_terminal_and_print_whole_lines_to_a_pipe(team: Cl
     # COLUMNS, when set, is the width, as for every program that reads it.
     wide = on_a_terminal(team, tmp_path, 80, "ledger", "list", env={"COLUMNS": "200"})
     assert max(len(line) for line in wide) <= 200 and any(payee in line for line in wide)
+
+
+def test_a_report_by_month_on_a_narrow_terminal_keeps_its_months_whole(team: Cli, tmp_path: Path) -> None:
+    """At 60 columns ledger report --by month cut every month to "202…": which month was OVER could not be told."""
+    team.ok("budget", "set", "spring-launch", "influencers", "610")
+    add(team, "500 EUR", date="2026-11-20")
+    add(team, "20 EUR", date="2026-12-02", extra=("--pending",))
+    lines = on_a_terminal(team, tmp_path, 60, "ledger", "report", "--by", "month")
+    # The flags are cut to make room; the months, as the amounts, never are (a line of those alone is as wide as it needs).
+    assert any(line.endswith("hea…") for line in lines), lines
+    months = [line.split()[0] for line in lines if line[:4] in ("2026", "tota")]
+    assert months == ["2026-11", "2026-12", "total"], lines
+    assert any(line.startswith("2026-11") and line.endswith("OVER") for line in lines), lines  # 500 of its 300.00
 
 
 def test_a_refused_approval_names_its_rule_and_a_member_hears_the_rule_that_stops_them(team: Cli) -> None:

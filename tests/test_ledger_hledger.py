@@ -262,3 +262,70 @@ def test_a_run_budget_in_another_currency_of_a_campaign_with_no_start_is_left_ou
     assert goals == {"expenses:campaign:autumn:ads": {"USD": 10_000}, "expenses:campaign:autumn:tools": {"EUR": 7_000}}
     done = subprocess.run([HLEDGER or "hledger", "-f", str(journal), "check", "-s"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_run_budget_counts_in_each_month_of_hledgers_monthly_budget_report_as_in_the_reports(cli: Cli, tmp_path: Path) -> None:
+    """Tom's run budget over three months was one goal on the run's first day: ``hledger balance --budget -M`` gave the
+    first month all 1,000.00 EUR and the others none, where ``ledger report --by month`` gives each month its days' share
+    (250.00, 455.88, 294.12); a run budget in USD is valued at the run's first day's rate in both, not at each month's."""
+    team = ledger_team(cli)
+    team.ok("campaign", "add", "Winter Push")
+    team.ok("campaign", "set", "winter-push", "--start", "2026-11-15", "--end", "2027-01-20")  # 17 + 31 + 20 days
+    team.ok("rate", "set", "2026-12-01", "USD/EUR", "0.9")  # the USD budget still converts at 0.925, its first day's
+    team.ok("budget", "set", "winter-push", "ads", "1000")
+    team.ok("budget", "set", "winter-push", "tools", "500 USD")
+    team.ok("budget", "set", "winter-push", "tools", "100", "--month", "2026-12")
+    team.ok("budget", "set", "spring-launch", "events", "300 GBP")  # no GBP rate: "rate missing" in the report, left out
+    team.ok("ledger", "add", "--campaign", "winter-push", "--category", "ads", "--amount", "40 EUR", "--payee", "A", "--date", "2026-12-03")
+    doc = report(team, "--campaign", "winter-push", "--by", "month")
+    mine = {row["month"]: ours(row["budget"]) for row in doc["campaigns"][0]["rows"]}
+    assert mine == {"2026-11": {"EUR": 34_925}, "2026-12": {"EUR": 77_668}, "2027-01": {"EUR": 43_657}}
+    journal = tmp_path / "winter.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    rows = hledger(
+        journal,
+        "balance",
+        "expenses:campaign:winter-push",
+        "--budget",
+        "-M",
+        "--depth",
+        "3",
+        "-b",
+        "2026-11-01",
+        "-e",
+        "2027-02-01",
+        "--value=then,EUR",
+    )
+    heads, total = rows[0], next(r for r in rows if r[0] == "expenses:campaign:winter-push")
+    theirs = {heads[i]: amounts(total[i + 1]) for i in range(1, len(heads), 2)}
+    assert theirs == mine
+    per_category = hledger(
+        journal, "balance", "expenses:campaign:winter-push", "--budget", "-b", "2026-11-01", "-e", "2027-02-01", "--value=then,EUR"
+    )
+    goals = {r[0].rsplit(":", 1)[1]: amounts(r[2]) for r in per_category[1:] if r[0].count(":") == 3}
+    assert goals == {"ads": {"EUR": 100_000}, "tools": {"EUR": 46_250 + 10_000}}  # the parts add up to the budget
+    left_out = "; budget for the run of spring-launch, events: 300.00 GBP left out, no GBP/EUR (nor EUR/GBP) rate on or before"
+    assert left_out in journal.read_text()
+    done = subprocess.run([HLEDGER or "hledger", "-f", str(journal), "check", "-s"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_run_budget_with_no_end_date_is_said_to_count_in_one_month_in_hledger_alone(cli: Cli, tmp_path: Path) -> None:
+    """The report counts 900 EUR for an open-ended run in all-time totals alone (by month: the total, no month), where
+    hledger's monthly budget report gives it all to the run's first month: the journal said nothing of the difference."""
+    team = ledger_team(cli)
+    team.ok("campaign", "add", "Always On")
+    team.ok("campaign", "set", "always-on", "--start", "2026-11-10")  # no end
+    team.ok("budget", "set", "always-on", "ads", "900")
+    doc = report(team, "--campaign", "always-on", "--by", "month")
+    assert doc["campaigns"][0]["total"]["budget"] == {"amount": "900.00", "currency": "EUR"}
+    assert all(row["budget"] is None or Decimal(row["budget"]["amount"]) == 0 for row in doc["campaigns"][0]["rows"])
+    journal = tmp_path / "open.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    text = journal.read_text()
+    assert (
+        "; budget for the run of always-on: the run has no end date, so crewdeck ledger report counts it in all-time "
+        "totals alone; hledger counts it on 2026-11-10, in that month\n~ daily from 2026-11-10 to 2026-11-11" in text
+    )
+    rows = hledger(journal, "balance", "expenses:campaign:always-on", "--budget", "-b", "2026-11-01", "-e", "2027-01-01")
+    assert {r[0]: amounts(r[2]) for r in rows[1:] if r[0].count(":") == 3} == {"expenses:campaign:always-on:ads": {"EUR": 90_000}}

@@ -143,6 +143,22 @@ async def test_a_new_entrys_hint_wider_than_its_field_at_80_columns_ends_in_an_e
         assert field.render_line(0).text.strip() == "influencers"
 
 
+async def test_a_new_entrys_hints_name_the_workspaces_campaigns_and_categories(cli: Cli) -> None:
+    """Tom's team budgets +q1-launch's ads and travel: the form's hints offered "spring-launch" and "influencers ·
+    sponsored-posts · content-tools", the demo's, which read as the choices there are."""
+    cli.ok("campaign", "add", "Q1 Launch")
+    cli.ok("budget", "set", "q1-launch", "travel", "1500")
+    cli.ok("budget", "set", "q1-launch", "ads", "10000")
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.query_one("#form-category", Input).placeholder == "ads · travel"
+        campaign = app.screen.query_one("#form-campaign", Input).placeholder
+        assert campaign.startswith("its name or slug: ") and "q1-launch" in campaign.split(": ", 1)[1].split(", ")
+
+
 async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
@@ -530,6 +546,29 @@ async def test_a_filter_that_matches_no_entry_offers_neither_enter_nor_mark(work
         await settle(pilot)
         assert ledger.entries.total == 0 and app.focused is ledger.entries
         assert not {"Open", "Mark"} & offered() and "New entry" in offered(), offered()
+
+
+async def test_a_member_is_offered_no_marks_as_they_approve_nothing(workspace: Path) -> None:
+    """Marks gather entries for a manager's a: a member's footer offered "x Mark", x put a ✓ and "1 marked" on the
+    bar, and nothing could be done with them (a is never theirs); ? listed x and X too."""
+    app = make_app(workspace, handle="raj")  # an analyst
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        assert ledger.entries.total > 0
+        assert "Mark" not in {key.description for key in footer_keys(app.screen)[0]}
+        await pilot.press("x")
+        await settle(pilot)
+        assert ledger.marked == {} and not any("marked" in part for part in ledger.query_one(PaneBar).info)
+        listed_keys = await help_text(pilot)
+        assert "ledger.mark" not in listed_keys and "ledger.clear_marks" not in listed_keys and "ledger.reverse" in listed_keys
+    app = make_app(workspace)  # ana, the project manager: hers
+    async with app.run_test(size=(80, 24)) as pilot:
+        ledger = await open_ledger(pilot)
+        assert "Mark" in {key.description for key in footer_keys(app.screen)[0]}
+        await pilot.press("x")
+        await settle(pilot)
+        assert len(ledger.marked) == 1
+        assert "ledger.mark" in await help_text(pilot)
 
 
 async def test_move_and_resize_the_period(workspace: Path) -> None:

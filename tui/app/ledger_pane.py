@@ -27,6 +27,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.opening import first_period
 from crewdeck.tui.app.pane import Pane
+from crewdeck.tui.app.role_keys import refused_for_role
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -415,8 +416,11 @@ class LedgerPane(Pane):
             entry = self.selected
             return entry is not None and may_approve(session.me, entry, session.actor)
         if action == "mark":
-            # Entries, not budget lines; and some listed (a period or filter of none left x Mark, which did nothing).
-            return self.entries.has_focus and self.entries.row_count() > 0
+            # Entries, not budget lines; and some listed (a period or filter of none left x Mark, which did nothing);
+            # and to whom may approve spend, as marks gather entries for a (a member marked entries for nothing).
+            session = self.services.session
+            may = not refused_for_role(session.me.facts(), ["ledger.mark"])
+            return may and self.entries.has_focus and self.entries.row_count() > 0
         if action == "clear_marks":
             return bool(self.marked)
         if action == "reverse":

@@ -13,6 +13,8 @@ from crewdeck.sync.state.rules import MemberFacts, Refusal, approval_refused, cr
 
 #: The rule codes that refuse a member for their role, not for what they act on.
 ROLE_RULES = frozenset({"managers_only", "guest_read_only"})
+#: The Budget pane's keys for approving spend: ``a``, and the marks that gather entries for it (they serve nothing else).
+_APPROVING = frozenset({"ledger.approve", "ledger.mark", "ledger.clear_marks"})
 #: Keys that change a task (a post's included) besides the triage keys: ``task_change_refused`` decides them.
 _TASK_CHANGES = frozenset({"tasks.quick_add", "detail.set_field", "post.submit", "post.schedule", "post.pull"})
 
@@ -21,7 +23,7 @@ def _refusal(me: MemberFacts, binding_id: str) -> Refusal | None:
     """The rules' answer to ``me`` about a key's action on no record in particular."""
     if binding_id == "app.crisis":
         return crisis_refused(me)
-    if binding_id == "ledger.approve":
+    if binding_id in _APPROVING:
         return approval_refused(me, "", None, lambda: False)
     if binding_id in _TASK_CHANGES or (binding_id.startswith("triage.") and binding_id != "triage.copy"):
         return task_change_refused(me)

@@ -63,6 +63,12 @@ def cmd_add(ctx: Context) -> int:
     if unrated:
         # The reports leave it out, and say so when run; said here too, where the spend was just typed in.
         print(f"note: {unrated}", file=sys.stderr)
+    budgeted = sorted({budget.category for budget in budgets.load(ws.conn, draft.campaign)})
+    if budgeted and draft.category not in budgeted:
+        # A category typed wrong (add for ads) is a line of its own that no budget counts: the ads line reads short.
+        slug = ws.campaign_names().get(draft.campaign, short(draft.campaign))
+        said = f"note: +{slug} has no budget for {draft.category} (its budgets: {', '.join(budgeted)}): the spend counts in no "
+        print(visible(said + f"budget's line; if mistyped: crewdeck ledger reverse {short(entry_id)}"), file=sys.stderr)
     ahead = days_ahead(draft.date, _today(ctx))
     if ahead:
         # Within the year a date ahead is taken (an invoice dated ahead), but a year typed wrong reads the same: said.
@@ -206,7 +212,9 @@ def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
             # Nothing pending in this campaign: the names and flags take its width (at 80 columns they read "head…").
             for row in [headers, *rows]:
                 del row[_PENDING_AT]
-        block = title + "\n" + table(rows, headers, free=(by.upper(), ""), width=width, right=_REPORT_AMOUNTS)
+        # A month is a date, never cut (as ledger list's DATE): cut, every row read "202…".
+        free = ("",) if by == "month" else (by.upper(), "")
+        block = title + "\n" + table(rows, headers, free=free, width=width, right=_REPORT_AMOUNTS)
         if c.total.frozen_entries:
             block += "\n" + reports.frozen_text(c.total, base, "crewdeck ledger approve ID")
         blocks.append(block)
@@ -443,7 +451,8 @@ def _said_unused(ws: Workspace, written: list[rates.Rate]) -> None:
 def cmd_rate_set(ctx: Context) -> int:
     a = ctx.args
     try:
-        day = parse_day(a.date, _today(ctx)).isoformat()
+        # A rate is a day's (a bank's, gone by), as spend is: "dec 1" typed on the 5th was next year's, a year of totals off.
+        day = parse_day(a.date, _today(ctx), back=True).isoformat()
     except DateError as exc:
         raise UserError(str(exc)) from None
     rate = make_rate(day, a.pair, a.rate)

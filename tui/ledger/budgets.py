@@ -141,3 +141,21 @@ def share(budget: Budget, period: Bounds | None, run: Bounds | None) -> Decimal 
     if overlap >= days:
         return whole
     return QUOTIENT.divide(EXACT.multiply(whole, overlap), days)
+
+
+def monthly_shares(budget: Budget, bounds: Bounds | None, run: Bounds | None) -> list[tuple[str, Decimal]]:
+    """A budget split over the months it covers (within ``bounds``)."""
+    span = extent(budget, run)
+    if span is None:
+        return []
+    if bounds is not None:
+        span = (max(span[0], bounds[0]), min(span[1], bounds[1]))
+    out = []
+    month = span[0].replace(day=1)
+    while month < span[1]:
+        key = f"{month:%Y-%m}"
+        part = share(budget, (max(month, span[0]), min(month_bounds(key)[1], span[1])), run)
+        if part is not None:
+            out.append((key, part))
+        month = month_bounds(key)[1]
+    return out

@@ -8,9 +8,12 @@
   crewdeck does (the other rates are comments: hledger would invert or
   chain them, crewdeck does neither);
 * budgets as periodic transactions for ``hledger bal --budget``: a monthly
-  budget is ``~ monthly from`` its month ``to`` the next; a run budget is
-  one goal on the campaign's first day (or its first entry's day, if it
-  has no start date);
+  budget is ``~ monthly from`` its month ``to`` the next; a run budget over
+  several months is one goal per month, on its first day in the run, of the
+  share the report gives that month (by its days in the run), so that
+  ``bal --budget -M`` gives each month the report's budget (see ``_spread_run``);
+  another run budget is one goal on the campaign's first day (or its first
+  entry's day, if it has no start date);
 * one transaction per counted entry, on ``expenses:campaign:<slug>:<category>``
   against ``assets:campaign-funds``, tagged with its id (and the entry it
   reverses); entries waiting for approval, and spend a crisis froze
@@ -29,14 +32,15 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import defaultdict
+from decimal import ROUND_FLOOR, Decimal
 from typing import TextIO
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import exponent, format_minor
+from crewdeck.sync.state.money import EXACT, exponent, format_minor, round_minor
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger import budgets as budget_lib
 from crewdeck.tui.ledger.entries import EntryRow, Names, stream
-from crewdeck.tui.ledger.rates import COMPLETE
+from crewdeck.tui.ledger.rates import COMPLETE, RateBook, at_rate, missing_pair
 from crewdeck.tui.workspace.workspace import Workspace
 
 EXPENSES = "expenses:campaign"
@@ -172,7 +176,18 @@ def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names
                     out.write("\n")
                 if not members:
                     continue
+            run = budget_lib.run_bounds(*runs[campaign]) if campaign in runs else None
+            if run is not None and run[0].replace(day=1) != (run[1] - dt.timedelta(days=1)).replace(day=1):
+                _spread_run(ws, out, members, run, name)
+                continue
             day = dt.date.fromisoformat(day_text)
+            if run is None:
+                # No run's days to share it by: the report counts it in all-time totals alone (no month, no week), which
+                # a periodic transaction cannot say; hledger counts it from its day on, so a report by month disagrees.
+                out.write(
+                    f"; budget for the run of {name}: the run has no {'end' if starts.get(campaign) else 'start'} date, so "
+                    f"crewdeck ledger report counts it in all-time totals alone; hledger counts it on {day}, in that month\n"
+                )
             head = f"~ daily from {day} to {day + dt.timedelta(days=1)}  budget {name} for the run"
         elif campaign in runs and budget_lib.outside_run(period, *runs[campaign]):
             # Reports count it nowhere; neither does hledger.
@@ -185,3 +200,54 @@ def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names
         for budget in members:
             out.write(f"    {account(name, budget.category)}    {amount(budget.amount, budget.currency)}\n")
         out.write(f"    {FUNDS}\n\n")
+
+
+def _spread_run(ws: Workspace, out: TextIO, members: list[budget_lib.Budget], run: budget_lib.Bounds, name: str) -> None:
+    """A run budget over several months as a goal per month, each the month's share by its days in the run.
+
+    One goal on the run's first day put the whole budget in the first month
+    of ``hledger bal --budget -M``, where ``ledger report --by month`` (and a
+    month's report) gives each month its days' share.  The shares are
+    rounded to the minor unit so that they add up to the budget (the odd
+    units go to the largest remainders): a month may differ from the
+    report's by one minor unit, never the run's total.  A budget in another
+    currency is written in the base currency at the rate of the run's first
+    day, the one rate the report converts all of it with, where hledger
+    would value each month's goal at that month's rate.
+    """
+    base = ws.base_currency
+    book = RateBook.load(ws.conn, base)
+    first = f"{run[0]}"
+    months: dict[str, list[str]] = defaultdict(list)
+    for budget in members:
+        found = book.in_force(budget.currency, first)
+        if found is None:
+            out.write(
+                f"; budget for the run of {name}, {_clean(budget.category)}: {amount(budget.amount, budget.currency)} left out, "
+                f"no {missing_pair(budget.currency, base)} rate on or before {first}, the run's first day\n\n"
+            )
+            continue
+        rate = found[1]
+        parts = [(month, at_rate(part, budget.currency, rate)) for month, part in budget_lib.monthly_shares(budget, None, run)]
+        whole = round_minor(at_rate(budget.amount, budget.currency, rate), base)
+        if budget.currency != base:
+            out.write(
+                f"; budget for the run of {name}, {_clean(budget.category)}: {amount(budget.amount, budget.currency)} "
+                f"at {book.stated(budget.currency, found[0])}, the rate of the run's first day\n"
+            )
+        for (month, _), minor in zip(parts, _rounded(parts, whole, base)):
+            months[month].append(f"    {account(name, budget.category)}    {amount(minor, base)}\n")
+    for month, lines in sorted(months.items()):
+        day = max(run[0], budget_lib.month_bounds(month)[0])
+        out.write(f"~ daily from {day} to {day + dt.timedelta(days=1)}  budget {name} for the run, {month}\n")
+        out.write("".join(lines) + f"    {FUNDS}\n\n")
+
+
+def _rounded(parts: list[tuple[str, Decimal]], whole: int, currency: str) -> list[int]:
+    """Exact shares in minor units that add up to ``whole``: each rounded down, the rest to the largest remainders."""
+    scaled = [part.scaleb(exponent(currency), context=EXACT) for _, part in parts]
+    floors = [int(value.to_integral_value(rounding=ROUND_FLOOR)) for value in scaled]
+    odd = whole - sum(floors)
+    for i in sorted(range(len(parts)), key=lambda i: floors[i] - scaled[i])[: max(odd, 0)]:
+        floors[i] += 1
+    return floors

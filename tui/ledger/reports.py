@@ -426,7 +426,7 @@ def _add_budgets(
         elif by == "month":
             if budget.period == "run" and run is None and info is not None:
                 monthless.setdefault(budget.campaign, []).append(budget.category)
-            for month, part in _monthly_shares(budget, bounds, run):
+            for month, part in budget_lib.monthly_shares(budget, bounds, run):
                 line = lines[budget.campaign].get(month) or lines[budget.campaign].setdefault(month, Line(month))
                 targets.append((line, part))
         # One rate for the whole budget, however the report splits it.  Without a first day
@@ -478,26 +478,6 @@ def _monthless_text(slug: str, run: _Run, categories: list[str]) -> str:
 def _overlaps(budget: budget_lib.Budget, bounds: budget_lib.Bounds, run: budget_lib.Bounds | None) -> bool:
     span = budget_lib.extent(budget, run)
     return span is not None and span[0] < bounds[1] and bounds[0] < span[1]
-
-
-def _monthly_shares(
-    budget: budget_lib.Budget, bounds: budget_lib.Bounds | None, run: budget_lib.Bounds | None
-) -> list[tuple[str, Decimal]]:
-    """A budget split over the months it covers (within ``bounds``)."""
-    span = budget_lib.extent(budget, run)
-    if span is None:
-        return []
-    if bounds is not None:
-        span = (max(span[0], bounds[0]), min(span[1], bounds[1]))
-    out = []
-    month = span[0].replace(day=1)
-    while month < span[1]:
-        key = f"{month:%Y-%m}"
-        part = budget_lib.share(budget, (max(month, span[0]), min(budget_lib.month_bounds(key)[1], span[1])), run)
-        if part is not None:
-            out.append((key, part))
-        month = budget_lib.month_bounds(key)[1]
-    return out
 
 
 def _plus(a: Decimal | None, b: Decimal) -> Decimal:

@@ -30,11 +30,11 @@ from crewdeck.tui.session.writing import Written
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.one_line_input import OneLineInput
 
-#: What each field takes, shown as its placeholder.
+#: What each field takes, shown as its placeholder (the campaigns and categories are the workspace's once loaded).
 HINTS = {
     "date": "today · yesterday · mon · 2026-11-20",
-    "campaign": "its name or slug: spring-launch",
-    "category": "influencers · sponsored-posts · content-tools · freelancers · …",
+    "campaign": "its name or slug",
+    "category": "one word: what the money is for",
     "payee": "who is paid: @cafe_mila, Canva",
     "amount": "120.50 EUR · 15000 JPY (the base currency if none)",
     "memo": "optional: invoice number, what for",
@@ -128,6 +128,12 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
         self.query_one("#form-campaign", Input).suggester = SuggestFromList([c.slug for c in context.campaigns])
         self.query_one("#form-category", Input).suggester = SuggestFromList(list(context.categories))
         self.query_one("#form-amount", Input).placeholder = f"120.50 {context.base_currency} · 99 USD · 15000 JPY"
+        # The workspace's own names: the demo's "spring-launch" and "influencers · sponsored-posts" read as choices in a
+        # team that has neither.
+        if context.campaigns:
+            self.query_one("#form-campaign", Input).placeholder = "its name or slug: " + ", ".join(c.slug for c in context.campaigns)
+        if context.categories:
+            self.query_one("#form-category", Input).placeholder = " · ".join(context.categories)
         self.check()
 
     # ------------------------------------------------------------ checking
