@@ -2005,12 +2005,20 @@ async def test_u_after_a_verdict_says_it_stands_and_leaves_the_history_as_it_is(
         await settle(pilot)
         await pilot.press("Y")
         await settle(pilot)
-        stands = "the approval of post “Spring post 1” cannot be undone: verdicts are append-only (request changes on it if it should not go out)"
+        # It points at what does take it back (W, a withdrawal of its own), where it said to request changes.
+        stands = (
+            "the approval of post “Spring post 1” cannot be undone: verdicts are append-only "
+            f"(withdraw it while it is not published: W on the post, or crewdeck post withdraw {post_id[:8]})"
+        )
         for _ in range(2):  # the second `u` does not reach past it either
             assert await _told_after(app, pilot, "u") == [stands]
         assert _priority(team, post_id) == "high"
         assert await _told_after(app, pilot, "U") == ["nothing to redo"]
-    assert approvals_of(team, post_id) == 1
+        assert approvals_of(team, post_id) == 1
+        assert await _told_after(app, pilot, "W") == ["withdrew your approval of “Spring post 1”"]
+    with Store(team) as store:
+        verdicts = store.conn.execute("SELECT verdict FROM post_approval WHERE post = ? ORDER BY op_id", (post_id,))
+        assert [row[0] for row in verdicts] == ["approve", "withdraw"]
 
 
 async def test_u_after_the_crisis_key_says_a_crisis_stands_once_started_and_once_ended(team: Path) -> None:

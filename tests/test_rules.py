@@ -542,6 +542,17 @@ CASES: list[Case] = [
         lambda w, t, me: w.append("post_approval", _verdict(t, me, "by tmp") | {"approved_by": t.ids["tmp"]}),
         {"manager": "author_field", "member": "author_field", "guest": "author_field"},
     ),
+    # After the cases that read "two steps, one done" approved: a withdrawal opens its step again.
+    (
+        "withdraw one's own approval of a step",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "two steps, one done", verdict="withdraw")),
+        {"manager": None, "member": None, "guest": None},
+    ),
+    (
+        "withdraw an approval one never gave",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "two steps", verdict="withdraw")),
+        {"manager": "not_withdrawable", "member": "not_withdrawable", "guest": "not_withdrawable"},
+    ),
     (
         "set a campaign's approval chain",
         lambda w, t, me: w.set("campaign", t.campaign, {"approvals": [{"name": "legal", "member": None, "group": "legal"}]}),

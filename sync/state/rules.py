@@ -169,6 +169,8 @@ RULES = {
     "round_author": "nobody reviews a round whose content they changed",
     "one_step_per_round": "one person approves at most one step of a round",
     "step_order": "steps are approved in order",
+    "not_withdrawable": "an approval is withdrawn by its approver alone, while it counts in the post's current round and the "
+    "post is not published",
     "unknown_crisis": "the crisis it names does not exist",
     "removed_campaign": "a crisis names no campaign that was removed from the workspace (`crisis start` takes none): it would "
     "say it held one nobody works in any more",
@@ -1699,6 +1701,9 @@ def verdict_refused(
     if review is None:
         return Refusal("unknown_post", f"no post {post[:8]} to review")
     post_named = review.named(post)
+    if record["verdict"] == "withdraw" and review.state == "published":
+        # Out already: an approval taken back now would change what the post reads and nothing of what went out.
+        return Refusal("not_withdrawable", f"{post_named} is published: its approvals stand")
     if review.round is None or review.round["id"] != record["round"]:
         return Refusal("stale_round", f"{post_named} is not in that round (it was submitted again, or not at all)")
     if record["hash"] != review.hash or review.round["hash"] != review.hash:
@@ -1732,6 +1737,10 @@ def verdict_refused(
         campaign=review.campaign,
         platform=review.platform,
     )
+    if record["verdict"] == "withdraw" and not any(v is not None and v.by == author.id and v.step == step.name for v in status.satisfied):
+        return Refusal(
+            "not_withdrawable", f"{name} has no approval of step {step.name!r} that counts in this round of {post_named} to withdraw"
+        )
     if record["verdict"] == "approve":
         if any(v is not None and v.by == author.id for v in status.satisfied):
             return Refusal("one_step_per_round", f"{name} approved a step of this round of {post_named} already")

@@ -113,6 +113,10 @@ def cmd_post_approve(ctx: Context) -> int:
     return _said(writing.approve(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note or ""), ctx)
 
 
+def cmd_post_withdraw(ctx: Context) -> int:
+    return _said(writing.withdraw(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note or ""), ctx)
+
+
 def cmd_post_reject(ctx: Context) -> int:
     return _said(writing.reject(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note), ctx)
 
@@ -655,6 +659,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--first-comment", metavar="TEXT", help="the first comment")
     one("submit", "submit a post for approval (starts a round)", cmd_post_submit)
     p = one("approve", "approve the next step of a post's round", cmd_post_approve)
+    p.add_argument("--note", help="a note for the author")
+    p = one("withdraw", "take back your approval of a post's round while it is not published", cmd_post_withdraw)
     p.add_argument("--note", help="a note for the author")
     p = one("reject", "request changes on a post, with a note", cmd_post_reject)
     p.add_argument("--note", required=True, help="what to change")
