@@ -481,6 +481,19 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
             fields.pop("published_at")
             if not fields.get("live_url"):
                 fields.pop("live_url", None)
+    state = fields.get("post_state")
+    if state and state not in _POST_STATUS and fields.get("status") in OPEN_STATUSES:
+        # A post taken back from published or pulled (an undo): its state stands for the status it reopens with, and the
+        # time and link of publishing go with it; said as the move back, not as stored fields ("set published_at of it").
+        fields.pop("status")
+        state = str(fields.pop("post_state")).replace("-", " ")
+        if "published_at" in fields and not fields["published_at"]:
+            fields.pop("published_at")
+            if not fields.get("live_url"):
+                fields.pop("live_url", None)
+            said.append(f"put {it()} back to {state}, no longer published")
+        else:
+            said.append(f"put {it()} back to {state}")
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
         said.append(f"marked {it()} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
