@@ -255,14 +255,20 @@ def evaluate(
         key=lambda v: v.op_id,
     )
     rejections = [v for v in counting if v.verdict == "reject"]
-    withdrawn = [v for v in counting if v.verdict == "withdraw"]
-    approvals = [
-        v
-        for v in counting
-        if v.verdict == "approve" and not any(w.by == v.by and w.step == v.step and w.op_id > v.op_id for w in withdrawn)
-    ]
-    satisfied = _assign(steps, approvals)
+    satisfied = _assign(steps, standing(counting))
     return RoundStatus(round_id, steps, satisfied, rejections[-1] if rejections else None, authors=author_set)
+
+
+def standing(verdicts: Sequence[Verdict]) -> list[Verdict]:
+    """The approvals of ``verdicts`` that no withdrawal by their writer of the same round and step, stamped after them,
+    took back, in their order."""
+    withdrawn = [v for v in verdicts if v.verdict == "withdraw"]
+    return [
+        v
+        for v in verdicts
+        if v.verdict == "approve"
+        and not any(w.by == v.by and w.round == v.round and w.step == v.step and w.op_id > v.op_id for w in withdrawn)
+    ]
 
 
 def _assign(steps: Sequence[Step], approvals: Sequence[Verdict]) -> tuple[Verdict | None, ...]:

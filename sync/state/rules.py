@@ -46,6 +46,7 @@ from crewdeck.sync.state.postround import (
     evaluate,
     may_take,
     moved,
+    standing,
     verdict_of,
 )
 from crewdeck.sync.state.records import (
@@ -2066,7 +2067,8 @@ def acting_verdict_refused(
     who = f"{_name(actor, actor_id)} (acting as {_name(author, author.id)})"
     if actor_id in review.authors:
         return Refusal("round_author", f"{who} changed the content of {review.named(post)} in this round: another reviewer takes it")
-    mine = (v for v in (*review.verdicts, *pending) if v.by == actor_id and v.round == record["round"] and v.verdict == "approve")
+    # Standing: an approval they withdrew since is theirs to give again.
+    mine = (v for v in standing([*review.verdicts, *pending]) if v.by == actor_id and v.round == record["round"])
     if record["verdict"] == "approve" and any(v.hash == review.hash for v in mine):
         return Refusal("one_step_per_round", f"{who} approved a step of this round of {review.named(post)} already")
     return None
