@@ -699,11 +699,12 @@ def test_a_drafts_due_date_never_falls_after_its_slot(team: Cli) -> None:
     assert due() == planned
     assert ", its draft" not in team.ok("post", "slot", post_id, "fri", "20:00", as_member="raj")
     assert due() == planned  # later: the plan stands
-    # 12:30 UTC today, before the due date: the draft is due the lead before it, passed already, so said late.
+    # 12:30 UTC today, before the due date: the draft is due the lead before it, passed already, so said late (the
+    # date alone read as a deadline ahead).
     said = team.ok("post", "slot", post_id, "2026-12-03", "07:30", as_member="raj").strip()
     assert said == (
         f"{post_id[:8]} idea, slot today 18:00 IST Kolkata (today 07:30 EST for the audience), its draft now due "
-        "Wed 12-02 18:00 IST Kolkata"
+        "Wed 12-02 18:00 IST Kolkata (already overdue by 21h)"
     )
     late = {"utc": "2026-12-02T12:30:00Z", "tz": "Asia/Kolkata"}
     assert due() == late

@@ -18,7 +18,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView
 from crewdeck.tui.posts.states import label
-from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.tui.time.when import format_local
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.post_table import PostLine
 
@@ -101,7 +101,9 @@ def watching_due(services: Services, post_id: str, work: Move) -> tuple[Move, Ca
         result = work(store, me, now)
         after = due(store)
         if after is not None and after != before:
-            moved.append(format_local(parse_utc(after), services.viewer_tz, now, clock24=services.config.clock24))
+            from crewdeck.tui.posts.writing import moved_due_words
+
+            moved.append(moved_due_words(after, services.viewer_tz, now, services.config.clock24))
         return result
 
     return watched, lambda: visible(f", its draft now due {moved[-1]}") if moved else ""

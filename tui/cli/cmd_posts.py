@@ -160,7 +160,6 @@ def _due_utc(ctx: Context, post_id: str) -> str | None:
 def _slot_moved(ctx: Context, view: PostView, due_before: str | None) -> str:
     """When the post now goes out, on your clock and the audience's (as `post show` says it), and its draft's due
     date when the move took it along (``writing.draft_due_for_slot``)."""
-    from crewdeck.tui.time.when import format_local, parse_utc
 
     f = view.facts
     if f.slot is None:
@@ -168,7 +167,7 @@ def _slot_moved(ctx: Context, view: PostView, due_before: str | None) -> str:
     said = f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}"
     due = _due_utc(ctx, view.id)
     if due is not None and due != due_before:
-        said += f", its draft now due {format_local(parse_utc(due), ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)}"
+        said += f", its draft now due {writing.moved_due_words(due, ctx.viewer_tz, ctx.now, ctx.config.clock24)}"
     return said
 
 

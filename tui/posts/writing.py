@@ -397,6 +397,18 @@ def draft_due_for_slot(store: Store, post_id: str, slot: dict[str, str], now: dt
     return {"utc": instant_text(new), "tz": writer.tz if writer else row[1]}
 
 
+def moved_due_words(due: str, viewer_tz: str, now: dt.datetime, clock24: bool) -> str:
+    """The draft's due date a move of the slot took along (``draft_due_for_slot``), as `post slot` and the app's notice
+    say it: "Wed 12-09 17:00 -03"; one the lead put in the past says so, "(already overdue by 22h)", as `add` does of
+    a due date passed: the date alone read as a deadline still ahead."""
+    from crewdeck.tui.tasks.quickadd import overdue_words
+    from crewdeck.tui.time.when import format_local
+
+    said = format_local(parse_utc(due), viewer_tz, now, clock24=clock24)
+    late = overdue_words({"due": {"utc": due}}, now)
+    return f"{said} ({late})" if late else said
+
+
 def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None, typed: str = "") -> None:
     """Refuse (``PostRefused``) to give the post ``slot`` (``None``: no slot) now: a closed post keeps its slot, a
     slot that has passed takes no post, and one within the approval lead time only an approved post.  A
