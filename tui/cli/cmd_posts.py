@@ -160,7 +160,6 @@ def _due_utc(ctx: Context, post_id: str) -> str | None:
 def _slot_moved(ctx: Context, view: PostView, due_before: str | None) -> str:
     """When the post now goes out, on your clock and the audience's (as `post show` says it), and its draft's due
     date when the move took it along (``writing.draft_due_for_slot``)."""
-
     f = view.facts
     if f.slot is None:
         return ""
