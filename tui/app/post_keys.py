@@ -287,7 +287,7 @@ class PostKeys:
             def answered(s: Store, me: str, now: dt.datetime) -> object:
                 return then(s, me, now, text)
 
-            work, note = watching_due(self._services, slot_of, answered) if slot_of is not None else (answered, None)
+            work, note = watching_due(self._services, slot_of, answered, slot_said=True) if slot_of is not None else (answered, None)
             write_move(self._owner, self._services, said, work, written, note=note)
 
         if multiline:
