@@ -435,10 +435,12 @@ async def test_a_guests_keys_help_lists_the_keys_of_their_approvals_and_posts_on
             "app.quit",
             "approvals.approve",
             "approvals.request_changes",
+            "approvals.withdraw",  # a client takes back an approval given by mistake
             "table.activate",  # enter opens the post under the cursor
             "table.cursor_down",
             "post.approve",
             "post.reject",
+            "post.withdraw",
             "triage.copy",
         )
         not_theirs = (
