@@ -499,3 +499,27 @@ async def open_approvals_view(app: CrewdeckApp, pilot: Pilot[object]) -> Approva
     screen = app.screen
     assert isinstance(screen, ApprovalsScreen)
     return screen
+
+
+async def test_an_approval_withdrawn_inside_the_lead_time_says_the_post_is_expired_now(chain: tuple[Path, list[str]]) -> None:
+    """Withdrawn inside the approval lead time, the post reads expired, which no approval takes back: the notice said
+    "withdrew your approval of …" alone, as if approving it again would let it out."""
+    path, posts = chain
+    with Store(path) as store:
+        members = ids(store, "member", "handle")
+        writing.approve(store, members["gus"], posts[0], NOW)
+        with store.write(members["ana"]) as w:  # its slot, in two days, is now inside the lead time
+            w.set("workspace", "workspace", {"approval_lead_minutes": 3 * 24 * 60})
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == posts[0]
+        app.clear_notifications()
+        await pilot.press("w")
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == [
+            "withdrew your approval of “Spring post 0”: it is expired now, inside the approval lead time: it needs a new slot "
+            "and a new round to go out"
+        ]
