@@ -139,13 +139,45 @@ async def test_a_guests_verdict_refreshes_what_they_see_with_no_error(chain: tup
         await pilot.press("Y")
         await settle(pilot)
         assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
-        assert footer(app) == ["Back", "Keys"]
+        # The step they took is not offered again; withdrawing their approval is, until the post is published.
+        assert footer(app) == ["Back", "Withdraw approval", "Keys"]
         await pilot.press("escape")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ApprovalsScreen)
-        assert [row.id for _, row in screen.table.loaded_rows()] == [posts[1], posts[2]]
+        # Approved with theirs, not out yet: still listed, for `w`, with the posts waiting on mia.
+        assert [row.id for _, row in screen.table.loaded_rows()] == posts
         assert not [n.message for n in app._notifications if n.severity == "error"]
+
+
+async def test_a_client_who_approved_by_mistake_withdraws_it_in_the_approvals_view(chain: tuple[Path, list[str]]) -> None:
+    """A client approving the last step saw the post leave their Approvals view, their whole app: no confirm, no undo,
+    no way back.  It stays listed as approved by them, and `w` withdraws their approval: in review again, said in its
+    history, and theirs to approve again."""
+    path, posts = chain
+    app = make_app(path, "gus")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == posts[0]
+        assert footer(app) == ["Open", "Approve", "Request changes", "Quit", "Keys"]
+        await pilot.press("a")
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus")]
+        row = screen.table.cursor_row
+        assert row is not None and row.id == posts[0] and row.cells[-1].startswith("approved, your approval among them")
+        assert footer(app) == ["Open", "Withdraw approval", "Quit", "Keys"]
+        await pilot.press("w")
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("approve", "mia"), ("approve", "gus"), ("withdraw", "gus")]
+        notices = [n.message for n in app._notifications]
+        assert "withdrew your approval of “Spring post 0”" in notices, notices
+        row = screen.table.cursor_row
+        assert row is not None and row.id == posts[0] and row.cells[-1].startswith("needs you: step 2 of 2 (client)")
+        assert footer(app) == ["Open", "Approve", "Request changes", "Quit", "Keys"]
+    shown = Cli(path).ok("post", "show", posts[0])
+    assert "withdrew their approval (client)" in shown
 
 
 async def test_the_approvals_view_offers_approve_and_request_changes_only_on_the_posts_the_judge_takes_them_for(
@@ -215,7 +247,7 @@ async def test_the_task_lists_post_keys_are_offered_on_a_post_whose_state_and_ru
         members = ids(store, "member", "handle")
         with store.write(members["raj"]) as w:
             w.create("task", {"title": "Plain chore", "status": "todo", "created_by": members["raj"], "created_at": "2026-11-26T09:00:00Z"})
-    moves = ("submit", "approve", "reject", "schedule", "pull")
+    moves = ("submit", "approve", "reject", "withdraw", "schedule", "pull")
     seen: dict[str, dict[str, list[str]]] = {}
     for handle in ("mia", "raj"):
         app = make_app(path, handle)
@@ -403,10 +435,12 @@ async def test_a_guests_keys_help_lists_the_keys_of_their_approvals_and_posts_on
             "app.quit",
             "approvals.approve",
             "approvals.request_changes",
+            "approvals.withdraw",  # a client takes back an approval given by mistake
             "table.activate",  # enter opens the post under the cursor
             "table.cursor_down",
             "post.approve",
             "post.reject",
+            "post.withdraw",
             "triage.copy",
         )
         not_theirs = (
@@ -465,3 +499,27 @@ async def open_approvals_view(app: CrewdeckApp, pilot: Pilot[object]) -> Approva
     screen = app.screen
     assert isinstance(screen, ApprovalsScreen)
     return screen
+
+
+async def test_an_approval_withdrawn_inside_the_lead_time_says_the_post_is_expired_now(chain: tuple[Path, list[str]]) -> None:
+    """Withdrawn inside the approval lead time, the post reads expired, which no approval takes back: the notice said
+    "withdrew your approval of …" alone, as if approving it again would let it out."""
+    path, posts = chain
+    with Store(path) as store:
+        members = ids(store, "member", "handle")
+        writing.approve(store, members["gus"], posts[0], NOW)
+        with store.write(members["ana"]) as w:  # its slot, in two days, is now inside the lead time
+            w.set("workspace", "workspace", {"approval_lead_minutes": 3 * 24 * 60})
+    app = make_app(path, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        assert screen.table.cursor_row is not None and screen.table.cursor_row.id == posts[0]
+        app.clear_notifications()
+        await pilot.press("w")
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == [
+            "withdrew your approval of “Spring post 0”: it is expired now, inside the approval lead time: it needs a new slot "
+            "and a new round to go out"
+        ]

@@ -1818,7 +1818,8 @@ async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_n
         await pilot.press(*["backspace"] * 15, *"+4d", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
-        assert "resumed “Spring post 0” with a new slot" in _told(app)
+        # The slot the words stood for is said back, as `post resume --slot` says it.
+        assert "resumed “Spring post 0” with a new slot: Mon 11-30 17:00 CET (Mon 11-30 11:00 EST for the audience)" in _told(app)
         assert state(team, post_id) == "approved" and slot_of(team, post_id)[0] > "2026-11-30"
 
 
@@ -2005,12 +2006,20 @@ async def test_u_after_a_verdict_says_it_stands_and_leaves_the_history_as_it_is(
         await settle(pilot)
         await pilot.press("Y")
         await settle(pilot)
-        stands = "the approval of post “Spring post 1” cannot be undone: verdicts are append-only (request changes on it if it should not go out)"
+        # It points at what does take it back (W, a withdrawal of its own), where it said to request changes.
+        stands = (
+            "the approval of post “Spring post 1” cannot be undone: verdicts are append-only "
+            f"(withdraw it while it is not published: W on the post, or crewdeck post withdraw {post_id[:8]})"
+        )
         for _ in range(2):  # the second `u` does not reach past it either
             assert await _told_after(app, pilot, "u") == [stands]
         assert _priority(team, post_id) == "high"
         assert await _told_after(app, pilot, "U") == ["nothing to redo"]
-    assert approvals_of(team, post_id) == 1
+        assert approvals_of(team, post_id) == 1
+        assert await _told_after(app, pilot, "W") == ["withdrew your approval of “Spring post 1”"]
+    with Store(team) as store:
+        verdicts = store.conn.execute("SELECT verdict FROM post_approval WHERE post = ? ORDER BY op_id", (post_id,))
+        assert [row[0] for row in verdicts] == ["approve", "withdraw"]
 
 
 async def test_u_after_the_crisis_key_says_a_crisis_stands_once_started_and_once_ended(team: Path) -> None:
@@ -2246,4 +2255,20 @@ async def test_the_held_posts_name_their_keys_as_the_keymap_has_them(missed: tup
         assert line.startswith("e resume · w new slot · P pull · esc close"), line
         assert await _told_after(app, pilot, "e") == [
             "cannot resume “Spring post 0”: its slot passed during the crisis: press w to give it a new slot"
+        ]
+
+
+async def test_a_slot_typed_in_the_dialog_is_said_back_on_your_clock_and_the_audiences(team: Path) -> None:
+    # The dialog shows no preview of what the words stood for, and its notice said "moved “Spring post 0”" alone: a
+    # creator who typed "fri 20:00 America/Sao_Paulo" was not told which Friday, nor when that is for the audience.
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("s", "m")
+        await settle(pilot)
+        assert await _told_after(app, pilot, *"fri 20:00 America/Sao_Paulo", "enter") == [
+            "moved “Spring post 0”: Sat 11-28 04:30 IST Kolkata (tmrw 18:00 EST for the audience)"
         ]

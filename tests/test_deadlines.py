@@ -291,3 +291,18 @@ def test_a_post_closer_than_the_publish_lead_has_its_draft_due_now_and_add_says_
         assert due["utc"] == "2026-11-27T09:30:00Z"
     # A slot further than the lead keeps its draft's due date the lead before it, and nothing to say.
     assert cli("post", "add", "Later reel +spring post:instagram publish:mon 09:00").err == ""
+
+
+def test_a_draft_due_now_because_the_writers_last_working_day_before_the_lead_has_passed_is_said_so(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a Saturday, a post for Monday 09:00 New York (41 h away) was said "due: now: the slot is closer than the
+    workspace's publish lead (24 h)": it is not; its lead falls on the writer's Sunday, and the end of their last
+    working day before it (Friday 17:00 in Berlin) has passed."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-28T12:00:00Z")
+    cli.ok("campaign", "add", "spring", "--platforms", "instagram", "--audience-tz", "America/New_York")
+    made = cli("post", "add", "Monday reel +spring post:instagram publish:mon 09:00")
+    assert made.code == 0 and made.err == (
+        "note: due: now: 24 h before the slot (tmrw 15:00 CET) is outside @ana's working hours, "
+        "and the end of the last of them before it (Fri 11-27 17:00 CET) has passed\n"
+    ), made.err

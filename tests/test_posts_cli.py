@@ -699,11 +699,12 @@ def test_a_drafts_due_date_never_falls_after_its_slot(team: Cli) -> None:
     assert due() == planned
     assert ", its draft" not in team.ok("post", "slot", post_id, "fri", "20:00", as_member="raj")
     assert due() == planned  # later: the plan stands
-    # 12:30 UTC today, before the due date: the draft is due the lead before it, passed already, so said late.
+    # 12:30 UTC today, before the due date: the draft is due the lead before it, passed already, so said late (the
+    # date alone read as a deadline ahead).
     said = team.ok("post", "slot", post_id, "2026-12-03", "07:30", as_member="raj").strip()
     assert said == (
         f"{post_id[:8]} idea, slot today 18:00 IST Kolkata (today 07:30 EST for the audience), its draft now due "
-        "Wed 12-02 18:00 IST Kolkata"
+        "Wed 12-02 18:00 IST Kolkata (already overdue by 21h)"
     )
     late = {"utc": "2026-12-02T12:30:00Z", "tz": "Asia/Kolkata"}
     assert due() == late
@@ -1365,3 +1366,54 @@ def test_post_show_says_who_changed_a_post_acting_as_another_as_the_activity_log
     history = json.loads(team.ok("post", "show", post_id, "--json"))["history"]
     ana = next(m["id"] for m in json.loads(team.ok("member", "list", "--json")) if m["handle"] == "ana")
     assert [(e["who"], e["actor"], e["actor_id"]) for e in history] == [("@raj", None, None), ("@raj", "@ana", ana), ("@raj", "@ana", ana)]
+
+
+def test_an_approver_withdraws_their_own_approval_until_the_post_is_published(team: Cli) -> None:
+    """A client who approved by mistake had no way back (verdicts are append-only): a withdrawal, a record of its own,
+    opens their step again while the post is not published, said in its history; nobody else's, never twice."""
+    post_id = _approved(team)
+    team.ok("post", "schedule", post_id, as_member="raj")
+    # Only an approver takes back an approval, their own: not the author, not a manager.
+    for who in ("raj", "ana"):
+        assert one_line_error(team("post", "withdraw", post_id, as_member=who)).strip() == (
+            "crewdeck: error: cannot withdraw your approval of “Launch reel”: no approval of yours counts in its current round"
+        )
+    out = team.ok("post", "withdraw", post_id, "--note", "wrong post", as_member="lee")
+    # The scheduled post is back in review: its step waits for legal again.
+    assert out.strip() == f"{post_id[:8]} in review (step 2 of 2 (legal), group legal, still open)"
+    assert one_line_error(team("post", "withdraw", post_id, as_member="lee")).strip() == (
+        "crewdeck: error: cannot withdraw your approval of “Launch reel”: no approval of yours counts in its current round"
+    )
+    assert "cannot publish “Launch reel”: not approved" in one_line_error(team("post", "publish", post_id, as_member="raj"))
+    shown = json.loads(team.ok("post", "show", post_id, "--json"))
+    assert [row["what"] for row in shown["history"]][-2:] == ["scheduled", "withdrew their approval (legal)"]
+    assert shown["history"][-1]["who"] == "@lee" and shown["history"][-1]["note"] == "wrong post"
+    # Approved again, it goes out; published, its approvals stand.
+    assert team.ok("post", "approve", post_id, as_member="lee").strip() == f"{post_id[:8]} scheduled"
+    team.ok("post", "publish", post_id, as_member="raj")
+    assert one_line_error(team("post", "withdraw", post_id, as_member="lee")).strip() == (
+        "crewdeck: error: cannot withdraw your approval of “Launch reel”: it is published: its approvals stand"
+    )
+    # The rules refuse it so however it is written (their one place), not the command alone.
+    from crewdeck.sync.state.rules import Refused
+
+    with Store(team.workspace) as store:
+        lee = store.conn.execute("SELECT id FROM member WHERE handle = 'lee'").fetchone()[0]
+        round_id, digest = store.conn.execute(
+            "SELECT round, hash FROM post_approval WHERE approved_by = ? AND verdict = 'approve' ORDER BY op_id DESC", (lee,)
+        ).fetchone()
+        record = {
+            "post": post_id,
+            "round": round_id,
+            "step": "legal",
+            "hash": digest,
+            "verdict": "withdraw",
+            "note": "",
+            "approved_by": lee,
+            "approved_at": NOW,
+        }
+        with (
+            pytest.raises(Refused, match=r"“Launch reel” is published: its approvals stand \(rule not_withdrawable\)"),
+            store.write(lee) as w,
+        ):
+            w.append("post_approval", record)

@@ -542,6 +542,17 @@ CASES: list[Case] = [
         lambda w, t, me: w.append("post_approval", _verdict(t, me, "by tmp") | {"approved_by": t.ids["tmp"]}),
         {"manager": "author_field", "member": "author_field", "guest": "author_field"},
     ),
+    # After the cases that read "two steps, one done" approved: a withdrawal opens its step again.
+    (
+        "withdraw one's own approval of a step",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "two steps, one done", verdict="withdraw")),
+        {"manager": None, "member": None, "guest": None},
+    ),
+    (
+        "withdraw an approval one never gave",
+        lambda w, t, me: w.append("post_approval", _verdict(t, me, "two steps", verdict="withdraw")),
+        {"manager": "not_withdrawable", "member": "not_withdrawable", "guest": "not_withdrawable"},
+    ),
     (
         "set a campaign's approval chain",
         lambda w, t, me: w.set("campaign", t.campaign, {"approvals": [{"name": "legal", "member": None, "group": "legal"}]}),
@@ -1051,6 +1062,11 @@ def test_a_manager_acting_as_another_is_still_who_they_are_to_the_rules_of_appro
     # Acting as raj on a round she neither wrote nor approved a step of, ana approves as raj would.
     crewdeck(*where, "--as", "raj", "post", "approve", team.posts["by tmp"]["ana"][:8])
     assert approvals() == before + 1
+    # Her approval of step 1 withdrawn, she took no step of the round any more: as raj, she approves it as raj would
+    # (it was refused "already approved a step", the withdrawn approval counted).
+    crewdeck(*where, "post", "withdraw", two_steps[:8])
+    crewdeck(*where, "--as", "raj", "post", "approve", two_steps[:8])
+    assert approvals() == before + 3
 
 
 def test_a_file_from_before_the_rules_gives_its_creator_and_project_managers_manager_access(tmp_path: Path) -> None:

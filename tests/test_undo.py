@@ -199,7 +199,7 @@ def test_a_verdict_stands_named_by_the_posts_title_shown_and_the_edit_before_it_
             mia.edits.undo()
         assert str(stands.value) == (
             "the approval of post “Reel ^[]52;c;aGk=^G now” cannot be undone: verdicts are append-only "
-            "(request changes on it if it should not go out)"
+            f"(withdraw it while it is not published: W on the post, or crewdeck post withdraw {post[:8]})"
         )
     assert store_of(mia).record("task", post)["priority"] == "high"  # type: ignore[index]
     assert mia.edits.redo() is None
@@ -441,3 +441,29 @@ def test_the_apps_m_then_its_set_field_of_duplicate_of_none_reopens_the_task_and
     ours.edits.undo()
     assert ((store.record("task", task) or {})["status"], (store.record("task", task) or {})["duplicate_of"]) == ("cancelled", original)
     ours.close()
+
+
+def test_the_history_says_an_undone_publish_or_pull_as_the_posts_move_back_not_its_stored_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An undone publish read in the post's history "@ana scheduled “…”, set published_at of it to nothing, set live_url
+    # of it to nothing, set it to inbox": stored names, and a task status that a post's row never shows.
+    from .conftest import Cli
+
+    monkeypatch.setenv("CREWDECK_NOW", NOW_TEXT)
+    path, post, members = approved_post(tmp_path)
+    ana = Session.open(path, "ana")
+    ana.edits.store_write("scheduled", lambda store: writing.schedule(store, members["ana"], post, NOW))
+    ana.edits.store_write("published", lambda store: writing.publish(store, members["ana"], post, NOW))
+    assert ana.edits.undo() is not None
+    ana.edits.store_write("pulled", lambda store: writing.pull(store, members["ana"], post, NOW))
+    assert ana.edits.undo() is not None
+    ana.close()
+    history = Cli(path).ok("log", post[:8])
+    lines = [line for line in history.splitlines() if "Spring post 0" in line]
+    assert [line.split("@ana ", 1)[1] for line in lines[:4]] == [
+        "put “Spring post 0” back to scheduled",
+        "pulled “Spring post 0”",
+        "put “Spring post 0” back to scheduled, no longer published",
+        "marked “Spring post 0” published",
+    ], history

@@ -15,6 +15,9 @@ round with other content (a round submitted again unchanged keeps its
 authors: its author cannot resubmit to approve their own content).  Each step takes the earliest counting approval by someone not
 already counted for an earlier step (one person, one step per round).
 Any counting rejection blocks the round until the author resubmits.
+A withdrawal (verdict ``withdraw``) takes back its writer's approvals of its
+step in the round stamped before it: they count no more, and a later
+approval by them counts again.
 """
 
 from __future__ import annotations
@@ -252,8 +255,20 @@ def evaluate(
         key=lambda v: v.op_id,
     )
     rejections = [v for v in counting if v.verdict == "reject"]
-    satisfied = _assign(steps, [v for v in counting if v.verdict == "approve"])
+    satisfied = _assign(steps, standing(counting))
     return RoundStatus(round_id, steps, satisfied, rejections[-1] if rejections else None, authors=author_set)
+
+
+def standing(verdicts: Sequence[Verdict]) -> list[Verdict]:
+    """The approvals of ``verdicts`` that no withdrawal by their writer of the same round and step, stamped after them,
+    took back, in their order."""
+    withdrawn = [v for v in verdicts if v.verdict == "withdraw"]
+    return [
+        v
+        for v in verdicts
+        if v.verdict == "approve"
+        and not any(w.by == v.by and w.round == v.round and w.step == v.step and w.op_id > v.op_id for w in withdrawn)
+    ]
 
 
 def _assign(steps: Sequence[Step], approvals: Sequence[Verdict]) -> tuple[Verdict | None, ...]:

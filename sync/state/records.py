@@ -915,6 +915,7 @@ RESULT = Entity(
 
 #: A reviewer's verdict on one step of a post's approval round: append-only,
 #: with the content hash it saw, so that a later change to the content voids it.
+#: ``withdraw`` takes back its writer's earlier approval of the step (new records, never an edit: DESIGN "History").
 POST_APPROVAL = Entity(
     "post_approval",
     (
@@ -922,7 +923,7 @@ POST_APPROVAL = Entity(
         Field("round", record_id),
         Field("step", tag),
         Field("hash", content_hash_text),
-        Field("verdict", one_of(("approve", "reject"))),
+        Field("verdict", one_of(("approve", "reject", "withdraw"))),
         Field("note", text(2000), default=""),
         Field("approved_by", record_id),
         Field("approved_at", utc_instant),

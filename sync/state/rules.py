@@ -46,6 +46,7 @@ from crewdeck.sync.state.postround import (
     evaluate,
     may_take,
     moved,
+    standing,
     verdict_of,
 )
 from crewdeck.sync.state.records import (
@@ -169,6 +170,8 @@ RULES = {
     "round_author": "nobody reviews a round whose content they changed",
     "one_step_per_round": "one person approves at most one step of a round",
     "step_order": "steps are approved in order",
+    "not_withdrawable": "an approval is withdrawn by its approver alone, while it counts in the post's current round and the "
+    "post is not published",
     "unknown_crisis": "the crisis it names does not exist",
     "removed_campaign": "a crisis names no campaign that was removed from the workspace (`crisis start` takes none): it would "
     "say it held one nobody works in any more",
@@ -1699,6 +1702,9 @@ def verdict_refused(
     if review is None:
         return Refusal("unknown_post", f"no post {post[:8]} to review")
     post_named = review.named(post)
+    if record["verdict"] == "withdraw" and review.state == "published":
+        # Out already: an approval taken back now would change what the post reads and nothing of what went out.
+        return Refusal("not_withdrawable", f"{post_named} is published: its approvals stand")
     if review.round is None or review.round["id"] != record["round"]:
         return Refusal("stale_round", f"{post_named} is not in that round (it was submitted again, or not at all)")
     if record["hash"] != review.hash or review.round["hash"] != review.hash:
@@ -1732,6 +1738,10 @@ def verdict_refused(
         campaign=review.campaign,
         platform=review.platform,
     )
+    if record["verdict"] == "withdraw" and not any(v is not None and v.by == author.id and v.step == step.name for v in status.satisfied):
+        return Refusal(
+            "not_withdrawable", f"{name} has no approval of step {step.name!r} that counts in this round of {post_named} to withdraw"
+        )
     if record["verdict"] == "approve":
         if any(v is not None and v.by == author.id for v in status.satisfied):
             return Refusal("one_step_per_round", f"{name} approved a step of this round of {post_named} already")
@@ -2057,7 +2067,8 @@ def acting_verdict_refused(
     who = f"{_name(actor, actor_id)} (acting as {_name(author, author.id)})"
     if actor_id in review.authors:
         return Refusal("round_author", f"{who} changed the content of {review.named(post)} in this round: another reviewer takes it")
-    mine = (v for v in (*review.verdicts, *pending) if v.by == actor_id and v.round == record["round"] and v.verdict == "approve")
+    # Standing: an approval they withdrew since is theirs to give again.
+    mine = (v for v in standing([*review.verdicts, *pending]) if v.by == actor_id and v.round == record["round"])
     if record["verdict"] == "approve" and any(v.hash == review.hash for v in mine):
         return Refusal("one_step_per_round", f"{who} approved a step of this round of {review.named(post)} already")
     return None

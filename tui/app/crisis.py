@@ -261,7 +261,7 @@ class HeldPostsScreen(ModalScreen[None]):
 
         def submit(text: str) -> None:
             # In the dialog's worker: a slot that is not a date keeps the dialog open with the text and why.
-            work, note = watching_due(self.services, post.id, lambda s, me, now: resumed(s, me, now, text))
+            work, note = watching_due(self.services, post.id, lambda s, me, now: resumed(s, me, now, text), slot_said=True)
             write_move(
                 self,
                 self.services,

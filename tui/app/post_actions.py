@@ -73,38 +73,64 @@ def write_move(
     app = node.app
     # Through the session's edits: the move is the last action, which ``u`` takes back (or says why it cannot).
     result, written = services.session.edits.store_write(said, lambda store: work(store, services.session.me.id, services.now()))
-    app.call_from_thread(services.written, said + held_note(result) + (note() if note else ""), written)
+    app.call_from_thread(services.written, said + (note() if note else "") + held_note(result), written)
     if then is not None:
         app.call_from_thread(then)
 
 
 def held_note(result: object) -> str:
     """What a move's notice adds when the post it leaves is held by a crisis: approved (or moved) during one, it does
-    not go out, and "approved “Launch reel”" alone read as if it would."""
+    not go out, and "approved “Launch reel”" alone read as if it would; or, an approval withdrawn inside the approval
+    lead time, that the post is expired: approved again it is not, only a new slot and a new round let it out."""
+    if isinstance(result, PostView) and result.state == "expired":
+        return ": it is expired now, inside the approval lead time: it needs a new slot and a new round to go out"
     if not isinstance(result, PostView) or result.state not in ("paused", "missed") or not result.held_by:
         return ""
     return visible(f": {result.state} by a crisis ({', '.join(c.reason for c in result.held_by)}) until it is resumed")
 
 
-def watching_due(services: Services, post_id: str, work: Move) -> tuple[Move, Callable[[], str]]:
+def watching_due(services: Services, post_id: str, work: Move, *, slot_said: bool = False) -> tuple[Move, Callable[[], str]]:
     """``work`` (a move of the post's slot), and what its notice adds when the move took the draft's due date along
     (``writing.draft_due_for_slot``): ", its draft now due Wed 12-09 17:00 -03", as `post slot` says it; the task
-    list's due date changed unsaid otherwise."""
+    list's due date changed unsaid otherwise.  ``slot_said``: the slot set first, on your clock and the audience's, as
+    `post slot` says it (": Fri 12-11 20:00 -03 (Fri 12-11 18:00 EST for the audience)"), for a slot typed in a dialog,
+    which shows no preview of what the words stood for."""
     moved: list[str] = []
+    slots: list[str] = []
 
     def due(store: Store) -> str | None:
         row = store.conn.execute("SELECT due_utc FROM task WHERE id = ?", (post_id,)).fetchone()
         return row[0] if row else None
 
+    def slot(store: Store, now: dt.datetime) -> str:
+        row = store.conn.execute(
+            "SELECT t.publish_utc, c.audience_tz FROM task AS t LEFT JOIN campaign AS c ON c.id = t.campaign WHERE t.id = ?", (post_id,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return ""
+        at, viewer, clock24 = parse_utc(row[0]), services.viewer_tz, services.config.clock24
+        audience = row[1]
+        said = format_local(at, viewer, now, clock24=clock24)
+        if audience and audience != viewer:
+            said += f" ({format_local(at, audience, now, clock24=clock24, reader_tz=viewer)} for the audience)"
+        return f": {said}"
+
     def watched(store: Store, me: str, now: dt.datetime) -> object:
         before = due(store)
         result = work(store, me, now)
         after = due(store)
+        if slot_said:
+            slots.append(slot(store, now))
         if after is not None and after != before:
-            moved.append(format_local(parse_utc(after), services.viewer_tz, now, clock24=services.config.clock24))
+            from crewdeck.tui.posts.writing import moved_due_words
+
+            moved.append(moved_due_words(after, services.viewer_tz, now, services.config.clock24))
         return result
 
-    return watched, lambda: visible(f", its draft now due {moved[-1]}") if moved else ""
+    def note() -> str:
+        return visible((slots[-1] if slots else "") + (f", its draft now due {moved[-1]}" if moved else ""))
+
+    return watched, note
 
 
 def slot_zone(services: Services, post: PostView) -> str:

@@ -36,6 +36,7 @@ POST_BINDINGS: list[BindingType] = [
     Binding("S", "post('submit')", "Submit post", show=False, id="post.submit"),
     Binding("Y", "post('approve')", "Approve post", show=False, id="post.approve"),
     Binding("N", "post('reject')", "Request changes", show=False, id="post.reject"),
+    Binding("W", "post('withdraw')", "Withdraw approval", show=False, id="post.withdraw"),
     Binding("L", "post('schedule')", "Schedule post", show=False, id="post.schedule"),
     Binding("P", "post('pull')", "Pull post", show=False, id="post.pull"),
 ]
@@ -43,6 +44,7 @@ POST_BINDINGS: list[BindingType] = [
 DONE = {
     "submit": "submitted",
     "approve": "approved",
+    "withdraw": "withdrew your approval of",
     "schedule": "scheduled",
     "publish": "published",
     "pull": "pulled",
@@ -73,6 +75,7 @@ MOVE_CHOICES = {
     "submit": ("submit for review", "s"),
     "approve": ("approve your step", "a"),
     "reject": ("request changes", "r"),
+    "withdraw": ("withdraw your approval", "w"),
     "schedule": ("schedule", "l"),
     "publish": ("mark published", "d"),
     "slot": ("move the slot", "m"),
@@ -198,6 +201,7 @@ class PostKeys:
             actions = {
                 "submit": writing.submit,
                 "approve": writing.approve,
+                "withdraw": writing.withdraw,
                 "schedule": writing.schedule,
                 "publish": writing.publish,
                 "pull": writing.pull,
@@ -283,7 +287,7 @@ class PostKeys:
             def answered(s: Store, me: str, now: dt.datetime) -> object:
                 return then(s, me, now, text)
 
-            work, note = watching_due(self._services, slot_of, answered) if slot_of is not None else (answered, None)
+            work, note = watching_due(self._services, slot_of, answered, slot_said=True) if slot_of is not None else (answered, None)
             write_move(self._owner, self._services, said, work, written, note=note)
 
         if multiline:

@@ -80,7 +80,7 @@ class TasksPane(Pane):
     | `x` `X` | mark for bulk, clear the marks |
     | `u`, `ctrl+r` or `U` | undo, redo (as new operations) |
     | `e` `y` | edit notes in `$EDITOR` (over SSH: in the app), copy as text |
-    | `S` `Y` `N` `L` `P` | a post: submit, approve, request changes, schedule, pull (`s` its next states, `d` publish) |
+    | `S` `Y` `N` `W` `L` `P` | a post: submit, approve, request changes, withdraw my approval, schedule, pull (`s` its next states, `d` publish) |
     """
 
     pane_name = "tasks"
@@ -447,7 +447,12 @@ class TasksPane(Pane):
     def _offer_verdicts(self) -> None:
         """Ask which verdicts the rules take from me on the post in review under the cursor, unless that is known."""
         row: TaskRow | None = self.table.cursor_record
-        if row is not None and row.post_state == "in-review" and (self.verdicts is None or self.verdicts[0] != row.id):
+        if (
+            row is not None
+            and row.post_state is not None
+            and any(move in VERDICTS for move in MOVES.get(row.post_state, ()))
+            and (self.verdicts is None or self.verdicts[0] != row.id)
+        ):
             self._ask_verdicts(row.id)
 
     def _ask_verdicts(self, post_id: str) -> None:

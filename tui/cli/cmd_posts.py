@@ -113,6 +113,10 @@ def cmd_post_approve(ctx: Context) -> int:
     return _said(writing.approve(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note or ""), ctx)
 
 
+def cmd_post_withdraw(ctx: Context) -> int:
+    return _said(writing.withdraw(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note or ""), ctx)
+
+
 def cmd_post_reject(ctx: Context) -> int:
     return _said(writing.reject(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note), ctx)
 
@@ -156,15 +160,13 @@ def _due_utc(ctx: Context, post_id: str) -> str | None:
 def _slot_moved(ctx: Context, view: PostView, due_before: str | None) -> str:
     """When the post now goes out, on your clock and the audience's (as `post show` says it), and its draft's due
     date when the move took it along (``writing.draft_due_for_slot``)."""
-    from crewdeck.tui.time.when import format_local, parse_utc
-
     f = view.facts
     if f.slot is None:
         return ""
     said = f"slot {_slot_text(ctx, f.slot, f.slot_tz, f.campaign)}"
     due = _due_utc(ctx, view.id)
     if due is not None and due != due_before:
-        said += f", its draft now due {format_local(parse_utc(due), ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)}"
+        said += f", its draft now due {writing.moved_due_words(due, ctx.viewer_tz, ctx.now, ctx.config.clock24)}"
     return said
 
 
@@ -655,6 +657,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--first-comment", metavar="TEXT", help="the first comment")
     one("submit", "submit a post for approval (starts a round)", cmd_post_submit)
     p = one("approve", "approve the next step of a post's round", cmd_post_approve)
+    p.add_argument("--note", help="a note for the author")
+    p = one("withdraw", "take back your approval of a post's round while it is not published", cmd_post_withdraw)
     p.add_argument("--note", help="a note for the author")
     p = one("reject", "request changes on a post, with a note", cmd_post_reject)
     p.add_argument("--note", required=True, help="what to change")

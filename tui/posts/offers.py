@@ -29,7 +29,7 @@ from crewdeck.tui.posts.states import VERDICTS, label
 from crewdeck.tui.workspace.describe import named_post
 
 #: Every move of a post.
-ALL_MOVES = ("copy", "submit", "approve", "reject", "schedule", "publish", "slot", "resume", "pull")
+ALL_MOVES = ("copy", "submit", "approve", "reject", "withdraw", "schedule", "publish", "slot", "resume", "pull")
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,14 @@ def move_refusal(store: Store, me: MemberFacts, post: PostView, now: dt.datetime
 
 
 def verdict_refusal(store: Store, me: MemberFacts, post_id: str, now: dt.datetime, verdict: str) -> str | None:
-    """Why ``me`` may not approve (``verdict`` "approve") or request changes on ("reject") the post's round now: the
-    round takes no step from them, or the rules refuse the record the move would write; ``None`` when they may."""
+    """Why ``me`` may not approve (``verdict`` "approve"), request changes on ("reject") the post's round now, or
+    withdraw their approval of it ("withdraw"): the round takes no step from them (holds no approval of theirs), or the
+    rules refuse the record the move would write; ``None`` when they may."""
     try:
-        record = writing.verdict_record(store, me.id, post_id, now, verdict, "")
+        if verdict == "withdraw":
+            record = writing.withdrawal_record(store, me.id, post_id, now)
+        else:
+            record = writing.verdict_record(store, me.id, post_id, now, verdict, "")
     except writing.PostRefused as refused:
         return str(refused)
     state = FileRuleState(store.conn)

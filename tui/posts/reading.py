@@ -127,8 +127,11 @@ def steps_nobody_takes(conn: sqlite3.Connection, campaign: str, handles: Mapping
 
 
 def verdict_words(verdict: Verdict) -> str:
-    """A verdict as a post's history says it: "approved copy", "requested changes (copy)" (``post show``'s WHAT, and
-    ``show``'s and the app's detail's history, each in its own words after who gave it)."""
+    """A verdict as a post's history says it: "approved copy", "requested changes (copy)", "withdrew their approval
+    (copy)" (``post show``'s WHAT, and ``show``'s and the app's detail's history, each in its own words after who gave
+    it)."""
+    if verdict.verdict == "withdraw":
+        return f"withdrew their approval ({verdict.step})"
     return f"approved {verdict.step}" if verdict.verdict == "approve" else f"requested changes ({verdict.step})"
 
 

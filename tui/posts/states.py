@@ -58,16 +58,17 @@ MOVES = {
     "draft": ("copy", "submit", "slot", "pull"),
     "changes-requested": ("copy", "submit", "slot", "pull"),
     "expired": ("slot", "submit", "pull"),
-    "in-review": ("approve", "reject", "copy", "slot", "pull"),
-    "approved": ("schedule", "publish", "slot", "pull"),
-    "scheduled": ("publish", "slot", "pull"),
-    "paused": ("resume", "slot", "pull"),
+    "in-review": ("approve", "reject", "withdraw", "copy", "slot", "pull"),
+    "approved": ("schedule", "publish", "withdraw", "slot", "pull"),
+    "scheduled": ("publish", "withdraw", "slot", "pull"),
+    "paused": ("resume", "withdraw", "slot", "pull"),
     "missed": ("resume", "pull"),
     "published": (),
     "pulled": (),
 }
-#: The moves that are a verdict on the post's round; every other move changes the post's task.
-VERDICTS = ("approve", "reject")
+#: The moves that are a verdict on the post's round (``withdraw``: my approval taken back until the post is published);
+#: every other move changes the post's task.
+VERDICTS = ("approve", "reject", "withdraw")
 
 #: States whose post still needs its round approved.
 UNAPPROVED = ("idea", "draft", "in-review", "changes-requested")

@@ -253,6 +253,40 @@ def approve(store: Store, member: str, post_id: str, now: dt.datetime, note: str
     return _verdict(store, member, post_id, now, "approve", note)
 
 
+def withdrawal_record(store: Store, member: str, post_id: str, now: dt.datetime, note: str = "") -> dict[str, Any]:
+    """The ``post_approval`` record that takes back ``member``'s approval of a step of the post's current round
+    (``PostRefused``: the post is published, or no approval of theirs counts in the round).  Whether they may is the
+    rules' to say as it is written (``rules.verdict_refused``, rule ``not_withdrawable``)."""
+    post = view(store, post_id, now)
+    if post.state == "published":
+        raise _refuse(post, "withdraw your approval of", "it is published: its approvals stand")
+    status = post.round
+    step = next((i for i, v in enumerate(status.satisfied) if v is not None and v.by == member), None) if status.open else None
+    if step is None or status.round_id is None:
+        raise _refuse(post, "withdraw your approval of", "no approval of yours counts in its current round")
+    _copy, digest = _content(store, post_id)
+    return {
+        "post": post_id,
+        "round": status.round_id,
+        "step": status.steps[step].name,
+        "hash": digest,
+        "verdict": "withdraw",
+        "note": note,
+        "approved_by": member,
+        "approved_at": instant_text(now),
+    }
+
+
+def withdraw(store: Store, member: str, post_id: str, now: dt.datetime, note: str = "") -> PostView:
+    """Take back my approval of a step of the post's current round while it is not published: new records, as every
+    undo is; the step is open again (the post reads in review, a scheduled one too) until someone approves it."""
+    _one_line("note", "post_approval", note)
+    record = withdrawal_record(store, member, post_id, now, note)
+    with store.write(member) as w:
+        w.append("post_approval", record)
+    return view(store, post_id, now)
+
+
 def reject(store: Store, member: str, post_id: str, now: dt.datetime, note: str) -> PostView:
     """Request changes, with a note: the round is blocked until the author submits again."""
     if not note.strip():
@@ -361,6 +395,18 @@ def draft_due_for_slot(store: Store, post_id: str, slot: dict[str, str], now: dt
     writer = Workspace(store).member(row[2] or row[3] or "")
     new = draft_due(at, writer, shared_publish(store.conn).lead_hours)
     return {"utc": instant_text(new), "tz": writer.tz if writer else row[1]}
+
+
+def moved_due_words(due: str, viewer_tz: str, now: dt.datetime, clock24: bool) -> str:
+    """The draft's due date a move of the slot took along (``draft_due_for_slot``), as `post slot` and the app's notice
+    say it: "Wed 12-09 17:00 -03"; one the lead put in the past says so, "(already overdue by 22h)", as `add` does of
+    a due date passed: the date alone read as a deadline still ahead."""
+    from crewdeck.tui.tasks.quickadd import overdue_words
+    from crewdeck.tui.time.when import format_local
+
+    said = format_local(parse_utc(due), viewer_tz, now, clock24=clock24)
+    late = overdue_words({"due": {"utc": due}}, now)
+    return f"{said} ({late})" if late else said
 
 
 def check_slot(store: Store, post: PostView, now: dt.datetime, slot: dict[str, str] | None, typed: str = "") -> None:

@@ -265,8 +265,20 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             # The lead is a plan, not a deadline missed already: a slot closer than it leaves its draft due now.
             due = draft_due(slot.instant, owner, config.lead_hours)
             if due < now:
+                lead = slot.instant - dt.timedelta(hours=config.lead_hours)
+                if lead < now:
+                    draft.notes.append(f"due: now: the slot is closer than the workspace's publish lead ({config.lead_hours} h)")
+                else:
+                    # The lead is ahead, but outside the writer's hours, whose last stretch before it is over: said so, as
+                    # "the slot is closer than the lead" was false of a Monday slot on a Saturday.
+                    def when(instant: dt.datetime) -> str:
+                        return format_local(instant, owner.tz, now, clock24=clock24, reader_tz=creator.tz)
+
+                    draft.notes.append(
+                        f"due: now: {config.lead_hours} h before the slot ({when(lead)}) is outside @{owner.handle}'s working "
+                        f"hours, and the end of the last of them before it ({when(due)}) has passed"
+                    )
                 due = now
-                draft.notes.append(f"due: now: the slot is closer than the workspace's publish lead ({config.lead_hours} h)")
             values["due"] = {"utc": utc_iso(due), "tz": owner.tz}
     if draft.every_words:
         if draft.due_words or draft.publish_words:

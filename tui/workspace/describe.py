@@ -514,6 +514,19 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
             fields.pop("published_at")
             if not fields.get("live_url"):
                 fields.pop("live_url", None)
+    state = fields.get("post_state")
+    if state and state not in _POST_STATUS and fields.get("status") in OPEN_STATUSES:
+        # A post taken back from published or pulled (an undo): its state stands for the status it reopens with, and the
+        # time and link of publishing go with it; said as the move back, not as stored fields ("set published_at of it").
+        fields.pop("status")
+        state = str(fields.pop("post_state")).replace("-", " ")
+        if "published_at" in fields and not fields["published_at"]:
+            fields.pop("published_at")
+            if not fields.get("live_url"):
+                fields.pop("live_url", None)
+            said.append(f"put {it()} back to {state}, no longer published")
+        else:
+            said.append(f"put {it()} back to {state}")
     if fields.get("duplicate_of") and fields.get("status") == "cancelled":
         said.append(f"marked {it()} a duplicate of {names.task(str(fields.pop('duplicate_of')))}")
         fields.pop("status")
@@ -801,6 +814,8 @@ def _appended(entity: str, record: Any, names: Naming) -> str:
         step = f"{names.task(record['post'])} ({record['step']})"
         if record["verdict"] == "approve":
             return f"approved {step}"
+        if record["verdict"] == "withdraw":
+            return f"withdrew their approval of {step}" + (f": {quoted(record['note'])}" if record.get("note") else "")
         return f"requested changes on {step}" + (f": {quoted(record['note'])}" if record.get("note") else "")
     if entity == "crisis":
         scope = [names.campaign(c) for c in record.get("campaigns") or []] + list(record.get("platforms") or [])
@@ -836,7 +851,13 @@ def _standing(ws: Workspace, entity: str, record: Any) -> str:
         name = named_post(title[0] if title else None, record["post"])
         post = f"post {name}" if name.startswith("“") else name
         if record["verdict"] == "approve":
-            return f"the approval of {post} cannot be undone: verdicts are append-only (request changes on it if it should not go out)"
+            # Taken back by a withdrawal, a record of its own, while the post is not published (rule not_withdrawable).
+            return (
+                f"the approval of {post} cannot be undone: verdicts are append-only "
+                f"(withdraw it while it is not published: W on the post, or crewdeck post withdraw {short(record['post'])})"
+            )
+        if record["verdict"] == "withdraw":
+            return f"the withdrawal of your approval of {post} cannot be undone: verdicts are append-only (approve it again)"
         return f"the request for changes on {post} cannot be undone: verdicts are append-only (the author submits it again for a new round)"
     if entity == "ledger_entry":
         if record.get("reverses"):

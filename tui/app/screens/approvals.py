@@ -1,4 +1,5 @@
-"""The Approvals view: the posts in review, those that need my approval first (oldest slot first), then the others'.
+"""The Approvals view: the posts in review, those that need my approval first (oldest slot first), then the others',
+and those approved with my approval that are not out yet (whose approval I may withdraw).
 
 One key approves the step that is mine, one requests changes with a note;
 under the list, the post under the cursor: its copy, and what changed in it
@@ -46,11 +47,14 @@ CLOSE = Binding("escape,q", "close", "Back", id="approvals.close")
 APPROVALS_BINDINGS: list[BindingType] = [
     Binding("a", "approve", "Approve", id="approvals.approve"),
     Binding("c", "request_changes", "Request changes", id="approvals.request_changes"),
+    Binding("w", "withdraw", "Withdraw approval", id="approvals.withdraw"),
     CLOSE,
 ]
 #: A guest's app is this view alone: the key that closes it leaves the app, and says so.
 GUEST_CLOSE = replace(CLOSE, description="Quit")
 GUEST_APPROVALS_BINDINGS: list[BindingType] = [GUEST_CLOSE if b is CLOSE else b for b in APPROVALS_BINDINGS]
+#: The WHY of a post approved with my approval, not published yet: what `w` may still take back.
+WITHDRAWABLE = "approved, your approval among them: yours may be withdrawn until it is published"
 #: Posts read first: a screenful, whatever its height.
 FIRST = 64
 #: Posts read per window after the first screen is drawn.
@@ -64,6 +68,7 @@ class ApprovalsScreen(Screen[None]):
     |---|---|
     | `a` | approve the step that is yours |
     | `c` | request changes, with a note |
+    | `w` | withdraw my approval (of a post still in review, or approved by me and not yet published) |
     | `enter` | the post in full, with its history |
     | `tab` | the copy under the list, to scroll it (`shift+tab`: back to the list) |
     | `escape` `q` | back (a guest's app: quit) |
@@ -172,10 +177,16 @@ class ApprovalsScreen(Screen[None]):
         now = self.services.now()
         names = message.names
         rows = [post_line(p, self.services, now, "needs you: " + p.round.describe(names)) for p in self.mine]
-        rows += [post_line(p, self.services, now, p.round.describe(names)) for p in self.others]
+        me = self.services.session.me.id
+        rows += [post_line(p, self.services, now, WITHDRAWABLE if approved_by(p, me) else p.round.describe(names)) for p in self.others]
         table.reset(len(rows), cursor, (0, rows))
         counting = "" if self.done else " (counting…)"
-        self.query_one(PaneBar).info = (f"{len(self.mine):,} need you", f"{len(self.others):,} waiting on others{counting}")
+        mine_approved = sum(approved_by(p, me) for p in self.others)
+        self.query_one(PaneBar).info = (
+            f"{len(self.mine):,} need you",
+            f"{len(self.others) - mine_approved:,} waiting on others{counting}",
+            *((f"{mine_approved:,} approved by you, not out yet",) if mine_approved else ()),
+        )
         if not rows:
             self.query_one("#approvals-copy", Static).update("Nothing waits for review.")
         if not message.done:  # once this screen is drawn, not competing with it for the GIL
@@ -236,7 +247,7 @@ class ApprovalsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A verdict's key is offered on the post under the cursor when the rules take it from me (``offers``).
-        verdict = {"approve": "approve", "request_changes": "reject"}.get(action)
+        verdict = {"approve": "approve", "request_changes": "reject", "withdraw": "withdraw"}.get(action)
         if verdict is None:
             return True
         row = self.table.cursor_row
@@ -300,6 +311,20 @@ class ApprovalsScreen(Screen[None]):
         title = f"Request changes on {self._post_name(post_id)} — the author sees your note"
         self.app.push_screen(PromptScreen(title, "what to change", submit=submit))
 
+    def action_withdraw(self) -> None:
+        row = self._current()
+        if row is not None:
+            post_id = row.id
+            self._withdraw_verdicts(post_id)  # at once: `w` again before the write would be refused as nothing to withdraw
+            run_move(
+                self,
+                self.services,
+                f"withdrew your approval of {self._post_name(post_id)}",
+                lambda s, me, now: writing.withdraw(s, me, post_id, now),
+                self.reload,
+                settled=lambda: self._review(post_id),
+            )
+
     @on(PostTable.PostActivated)
     def _open(self, message: PostTable.PostActivated) -> None:
         self.app.push_screen(DetailScreen(message.post_id, self.services))
@@ -324,9 +349,16 @@ def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[
             posts = [p for p in posts if p.facts.campaign in theirs]
         needs = needing(ws.conn, me, posts, services.session.actor)
         chosen = {p.id for p in needs}
-        return needs, [p for p in posts if p.state == "in-review" and p.id not in chosen]
+        # Approved by me and not out yet: listed with the others, where `w` withdraws my approval (a client who approved
+        # the last step by mistake saw the post leave the view, their app, with no way back to it).
+        return needs, [p for p in posts if p.id not in chosen and (p.state == "in-review" or approved_by(p, me))]
 
     return services.session.access.read(read)
+
+
+def approved_by(post: PostView, member: str) -> bool:
+    """Whether the post reads approved (scheduled, paused) and an approval of ``member``'s counts in its round."""
+    return post.state in ("approved", "scheduled", "paused") and any(v is not None and v.by == member for v in post.round.satisfied)
 
 
 def by_slot(posts: list[PostView]) -> list[PostView]:

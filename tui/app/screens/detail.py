@@ -50,7 +50,7 @@ class DetailScreen(Screen[None]):
     | `escape` `q` | back to the list |
     | `:` | set any field (`title=...`, `tags+=x`, `estimate=2h`) |
     | triage keys | as in the list: `s d A p D h c t r m u e y` |
-    | `S` `Y` `N` `L` `P` | a post: submit, approve, request changes, schedule, pull |
+    | `S` `Y` `N` `W` `L` `P` | a post: submit, approve, request changes, withdraw my approval, schedule, pull |
     | `j` `k` `g` `G` (and the arrow and page keys) | scroll |
 
     Each key is offered where the rules let me use it (``may``): a guest
@@ -142,7 +142,7 @@ class DetailScreen(Screen[None]):
         self.triage.run(key)
 
     def action_post(self, move: str) -> None:
-        if move == "approve":
+        if move in ("approve", "withdraw"):
             self._withdraw_verdicts()  # at once: `Y` again before the detail is read after the approval would write it again
         # Written or refused, the post as it is now: a refused move does not leave its keys as they were read before.
         # A request for changes is written from its dialog: its keys go once it is, and the post is read after it.
