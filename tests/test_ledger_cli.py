@@ -217,10 +217,13 @@ def test_spend_dated_more_than_a_year_ahead_is_refused_and_ahead_is_said(team: C
     assert not team("ledger", "add", "--campaign", "spring-launch", "--amount", "1 EUR", *SPEND).err  # dated before today: nothing
 
 
-def test_spend_dated_by_a_weekday_or_a_date_without_its_year_is_the_last_one_gone_by(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spend_dated_by_a_weekday_is_the_last_one_and_by_a_date_without_its_year_the_nearer(
+    team: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On Thursday 2026-11-26 Diego logged Monday's invoice as --date mon and the 3rd's as "nov 3" in December: mon was
     dated Monday 2026-11-30 (ahead, with a note) and "nov 3" on 2026-12-05 was 2027-11-03, 333 days ahead, counted in
-    every forecast: spend is made, so the day is the last one up to today, as kpi add reads it."""
+    every forecast: spend is made, so a weekday is the last one up to today, as kpi add reads it.  A date without its
+    year is the nearer one: "dec 7" typed on the 6th, tomorrow's invoice, was filed silently a year back (2025-12-07)."""
     monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T10:00:00Z")
     args = ("ledger", "add", "--campaign", "spring-launch", "--amount", "10 EUR", *SPEND[:4], "--date")
     monday = team(*args, "mon")
@@ -229,17 +232,26 @@ def test_spend_dated_by_a_weekday_or_a_date_without_its_year_is_the_last_one_gon
     monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T10:00:00Z")
     november = team(*args, "nov 3")
     assert november.code == 0 and not november.err
+    tomorrow = team(*args, "dec 6")
+    assert tomorrow.code == 0 and tomorrow.err.startswith("note: dated 2026-12-06, 1 day after today (2026-12-05)")
     dates = {e["id"]: e["date"] for e in json.loads(team.ok("ledger", "list", "--json"))}
-    assert dates == {monday.out.strip(): "2026-11-23", thursday.out.strip(): "2026-11-26", november.out.strip(): "2026-11-03"}
+    assert dates == {
+        monday.out.strip(): "2026-11-23",
+        thursday.out.strip(): "2026-11-26",
+        november.out.strip(): "2026-11-03",
+        tomorrow.out.strip(): "2026-12-06",
+    }
     ahead = team(*args, "tmrw")  # a day ahead said as one is still taken, and said
     assert ahead.code == 0 and ahead.err.startswith("note: dated 2026-12-06, 1 day after today (2026-12-05)")
 
 
-def test_a_rate_set_for_a_date_without_its_year_is_the_last_one_gone_by(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    """rate set "dec 1" on 2026-12-05 set the rate from 2027-12-01: December's spend went on converting at November's."""
+def test_a_rate_set_for_a_date_without_its_year_is_the_nearer_one(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rate set "dec 1" on 2026-12-05 set the rate from 2027-12-01: December's spend went on converting at November's;
+    then "jan 1", a rate set ahead for the new year, was last January's, older than every other rate."""
     monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T10:00:00Z")
     assert team.ok("rate", "set", "dec 1", "USD/EUR", "0.91") == "2026-12-01: 1 USD = 0.91 EUR\n"
     assert team.ok("rate", "set", "mon", "USD/EUR", "0.92") == "2026-11-30: 1 USD = 0.92 EUR\n"  # a Saturday's mon
+    assert team.ok("rate", "set", "jan 1", "USD/EUR", "0.93") == "2027-01-01: 1 USD = 0.93 EUR\n"
 
 
 def test_spend_in_a_category_its_campaign_budgets_none_of_is_said(team: Cli) -> None:

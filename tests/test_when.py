@@ -64,6 +64,22 @@ def test_the_end_of_a_month_that_ends_on_a_weekend_is_its_last_friday() -> None:
     assert parse_day("eow", dt.date(2026, 11, 29)) == dt.date(2026, 11, 27)  # on Sunday, this week's Friday has passed
 
 
+def test_feb_29_is_the_nearest_leap_years_in_the_direction_read() -> None:
+    """Typed on 2028-01-10, "feb 29" gone by was refused as not a real date: 2027-02-29 was tried alone, never 2024's;
+    ahead, on 2027-03-01, 2028's was never looked for."""
+    assert parse_day("feb 29", dt.date(2028, 1, 10), back=True) == dt.date(2024, 2, 29)
+    assert parse_day("feb 29", dt.date(2027, 3, 1)) == dt.date(2028, 2, 29)
+    assert parse_day("feb 29", dt.date(2028, 1, 10), nearest=True) == dt.date(2028, 2, 29)
+
+
+def test_a_date_without_its_year_read_nearest_is_the_nearer_of_the_last_and_the_next() -> None:
+    assert parse_day("dec 7", dt.date(2026, 12, 6), back=True, nearest=True) == dt.date(2026, 12, 7)
+    assert parse_day("nov 3", dt.date(2026, 12, 5), back=True, nearest=True) == dt.date(2026, 11, 3)
+    assert parse_day("jan 1", dt.date(2026, 12, 5), back=True, nearest=True) == dt.date(2027, 1, 1)
+    assert parse_day("jan 1", dt.date(2026, 7, 2), back=True, nearest=True) == dt.date(2026, 1, 1)  # 182 days gone by, 183 ahead
+    assert parse_day("mon", dt.date(2026, 11, 26), back=True, nearest=True) == dt.date(2026, 11, 23)  # a weekday: the last
+
+
 def test_two_word_days_take_a_time_and_a_zone() -> None:
     m = parse_moment_text("dec 9 10:00 America/New_York", "Europe/Berlin", NOW)
     assert m.value() == {"utc": "2026-12-09T15:00:00Z", "tz": "America/New_York"} and m.has_time

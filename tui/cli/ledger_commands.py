@@ -451,8 +451,9 @@ def _said_unused(ws: Workspace, written: list[rates.Rate]) -> None:
 def cmd_rate_set(ctx: Context) -> int:
     a = ctx.args
     try:
-        # A rate is a day's (a bank's, gone by), as spend is: "dec 1" typed on the 5th was next year's, a year of totals off.
-        day = parse_day(a.date, _today(ctx), back=True).isoformat()
+        # A rate is a day's, read as spend's date is: "dec 1" typed on the 5th was next year's, a year of totals off, and
+        # "jan 1" typed in December, a rate set ahead for the new year, is not last January's.
+        day = parse_day(a.date, _today(ctx), back=True, nearest=True).isoformat()
     except DateError as exc:
         raise UserError(str(exc)) from None
     rate = make_rate(day, a.pair, a.rate)

@@ -343,17 +343,22 @@ def without_eod(words: Sequence[str]) -> list[str]:
     return kept if kept and not names_a_zone(kept[0]) else ["today", *kept]
 
 
-def parse_day(text: str, today: dt.date, works: WorkingDays | None = None, week_starts: int = 0, *, back: bool = False) -> dt.date:
+def parse_day(
+    text: str, today: dt.date, works: WorkingDays | None = None, week_starts: int = 0, *, back: bool = False, nearest: bool = False
+) -> dt.date:
     """``today``, ``tomorrow`` (``tmrw``), ``fri``, ``next fri``, ``next week`` (its Monday), ``+3d``, ``+2w``,
     ``dec 9``, ``9 dec``, ``2026-12-01``, ``12-01``, ``eow`` and ``eom`` (the last working day of this week or
     month: by ``works``, else Monday to Friday; the week from weekday ``week_starts``, Monday 0, see
     ``week_start``); within ``FIRST_DAY`` .. ``LAST_DAY``.
 
     A weekday (``fri``) or a day of the month without its year (``dec 9``, ``12-09``) is the next one from today
-    on, or with ``back`` the last one up to today: a day something was counted (results) is one gone by.
+    on, or with ``back`` the last one up to today: a day something was counted (results) is one gone by.  With
+    ``nearest`` a day of the month without its year is the nearer of the two (the last one on a tie): a bank's or an
+    invoice's date (spend, rates) is most often days gone by, but may be this week's ahead, and ``dec 7`` typed on
+    December 6th is never a year back.  Feb 29 is the nearest leap year's in that direction.
     """
     try:
-        return check_day(_day(text, today, works or _monday_to_friday, week_starts, back), text.strip())
+        return check_day(_day(text, today, works or _monday_to_friday, week_starts, back, nearest), text.strip())
     except OverflowError:  # an offset that runs off the calendar
         raise DateError(f"{text.strip()!r} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}") from None
 
@@ -378,7 +383,7 @@ def week_start(working_weekdays: Iterable[int]) -> int:
     return max(starts, key=lambda day: (off_before(day), -(-day % 7)))
 
 
-def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, back: bool = False) -> dt.date:
+def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, back: bool = False, nearest: bool = False) -> dt.date:
     word = " ".join(text.lower().split())
     if word in ("today", "tod", "now"):
         return today
@@ -401,7 +406,7 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
     if month_day is not None:
         month, day = month_day
         try:
-            return dt.date(year, month, day) if year else _this_or_other_year(today, month, day, back)
+            return dt.date(year, month, day) if year else _this_or_other_year(today, month, day, back, nearest)
         except ValueError:
             raise DateError(f"{text!r} is not a real date") from None
     if word == "yesterday":
@@ -436,7 +441,7 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
             return dt.date.fromisoformat(word)
         if re.fullmatch(r"\d{1,2}-\d{1,2}", word):
             month, day = map(int, word.split("-"))
-            return _this_or_other_year(today, month, day, back)
+            return _this_or_other_year(today, month, day, back, nearest)
     except ValueError:
         raise DateError(f"{text!r} is not a real date") from None
     if _SLASH_DATE.match(word):
@@ -445,12 +450,26 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
     raise DateError(f"{text!r} is not a date (try {_BACK_WORDS if back else _AHEAD_WORDS})")
 
 
-def _this_or_other_year(today: dt.date, month: int, day: int, back: bool) -> dt.date:
-    """This year's ``month``-``day``, or the next year's when it has passed (``back``: the last year's when it is ahead)."""
-    candidate = dt.date(today.year, month, day)
-    if back:
-        return candidate if candidate <= today else dt.date(today.year - 1, month, day)
-    return candidate if candidate >= today else dt.date(today.year + 1, month, day)
+def _this_or_other_year(today: dt.date, month: int, day: int, back: bool, nearest: bool = False) -> dt.date:
+    """The first ``month``-``day`` from today on (``back``: the last up to today; ``nearest``: the nearer of the two).
+    Raises ``ValueError`` for a day no year has (Feb 30)."""
+    dt.date(2000, month, day)  # a leap year: a day it lacks is in no year
+
+    def on(year: int) -> dt.date | None:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:  # Feb 29 of a year not leap, or past the calendar's ends
+            return None
+
+    # Leap years are at most eight apart (1896 .. 1904).
+    ahead = next((d for y in range(today.year, today.year + 9) if (d := on(y)) is not None and d >= today), None)
+    gone = next((d for y in range(today.year, today.year - 9, -1) if (d := on(y)) is not None and d <= today), None)
+    if nearest and ahead is not None and gone is not None:
+        return ahead if ahead - today < today - gone else gone
+    found = (gone or ahead) if back or nearest else (ahead or gone)
+    if found is None:
+        raise ValueError(f"no {month}-{day}")
+    return found
 
 
 def _month_day(word: str) -> tuple[int, int] | None:
