@@ -224,6 +224,15 @@ def test_add_says_a_city_after_the_due_time_is_read_into_the_title(cli: Cli) -> 
     assert cli("add", "Post due:fri 09:00 Christmas reel").err == ""
     assert cli("add", "Call with raj due:fri Kolkata").err == ""
     assert cli("add", "Call with raj due:fri 09:00 Asia/Kolkata").err == ""
+    # A city of two words, in lower case, or with the title's colon after it, is told as well (review rb).
+    cli.ok("member", "add", "sofia", "--name", "Sofia", "--tz", "America/New_York")
+    assert cli("add", "Call due:fri 09:00 New York office").err == (
+        "note: due: New York is read as a word of the title, the time as Europe/Berlin's: "
+        "for America/New_York's clock write due:fri 09:00 America/New_York\n"
+    )
+    assert "Asia/Kolkata's clock" in cli("add", "Call due:fri 09:00 kolkata").err
+    assert "due: Kolkata is read" in cli("add", "Call due:fri 09:00 Kolkata: pitch").err
+    assert cli("add", "Call due:fri 09:00 New office").err == ""  # the start of a city is no city
 
 
 def test_set_says_a_due_that_has_passed_already_as_add_does(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,9 +89,9 @@ class Draft:
     problems: list[str] = field(default_factory=list)
     #: What ``resolve`` has to tell of what it made (``due: now: ...``), for the CLI's notes and the app's preview.
     notes: list[str] = field(default_factory=list)
-    #: The title's word right after a due date's time (``Kolkata`` of ``due:mon 9am Kolkata``), for ``resolve`` to tell
-    #: where it is the city of a zone the team works in.
-    after_due_time: str | None = None
+    #: The title's words right after a due date's time (``Kolkata`` of ``due:mon 9am Kolkata``, up to three: ``New York
+    #: office``), for ``resolve`` to tell where they open with the city of a zone the team works in.
+    after_due_time: tuple[str, ...] = ()
 
 
 def parse(text: str) -> Draft:
@@ -160,7 +160,7 @@ def parse(text: str) -> Draft:
                 draft.problems.append(f"{key.lower()}: is given twice ({twice}): give one date")
             if key.lower() == "due":
                 draft.due_words = taken
-                draft.after_due_time = words[i] if i < len(words) and clock_words(taken) else None
+                draft.after_due_time = tuple(words[i : i + 3]) if clock_words(taken) else ()
             else:
                 draft.publish_words = taken
         else:
@@ -294,12 +294,16 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
 def _city_after_time(draft: Draft, ws: Workspace, meant_tz: str) -> list[str]:
     """What to tell of ``due:mon 9am Kolkata``: the city is a word of the title (``17:00 Paris launch``), and the time
     was read on another clock than that of the member who works there, hours from the one the writer meant."""
-    word = draft.after_due_time
-    if not word or not word[:1].isupper() or any(could_be_zone(w) for w in draft.due_words):
+    if not draft.after_due_time or any(could_be_zone(w) for w in draft.due_words):
         return []
-    tz = next((m.tz for m in ws.members() if m.tz != meant_tz and zone_city(m.tz).lower() == word.lower()), None)
-    if tz is None:
+    # Of either case, and with the punctuation a title puts after a word (``Kolkata:``), the longest city first.
+    said = tuple(w.rstrip(".,:;!?)").lower() for w in draft.after_due_time)
+    cities = {(tuple(zone_city(m.tz).lower().split()), m.tz) for m in ws.members() if m.tz != meant_tz}
+    found = [(city, tz) for city, tz in cities if said[: len(city)] == city]
+    if not found:
         return []
+    city, tz = max(found, key=lambda c: (len(c[0]), c[1]))
+    word = " ".join(draft.after_due_time[: len(city)]).rstrip(".,:;!?)")
     return [
         f"due: {word} is read as a word of the title, the time as {meant_tz}'s: for {tz}'s clock write due:{' '.join(draft.due_words)} {tz}"
     ]
