@@ -257,6 +257,8 @@ def test_a_city_after_the_date_is_refused_with_its_zone(cli: Cli) -> None:
         parse_moment_text("mon 9am london", "Australia/Sydney", NOW)
     with pytest.raises(DateError, match=r"^'office' after the date is not a time or a zone$"):
         parse_moment_text("mon 9am office", "Australia/Sydney", NOW)
+    with pytest.raises(DateError, match=r"^'new york' after the date is not a time or a zone \(did you mean America/New_York\?\)$"):
+        parse_moment_text("fri new york", "Australia/Sydney", NOW)  # a city of two words (review rb)
     task = cli.ok("add", "Call with raj").strip()
     refused = one_line_error(cli("set", task, "due=fri 09:00 Kolkata"))
     assert refused == "crewdeck: error: due: 'Kolkata' after the date is not a time or a zone (did you mean Asia/Kolkata?)\n"

@@ -572,7 +572,8 @@ def parse_moment_text(
 def not_a_time_or_zone(left: Sequence[str]) -> DateError:
     """Why the words ``left`` after a date are refused; a city (``london``, ``Sydney``), a zone's last part, with its zone:
     "not a zone" alone left the writer to find it."""
-    meant = suggest_zones(left[0], limit=2) if len(left) == 1 and left[0].isalpha() else []
+    # A city of up to three words (``new york``) is a zone's last part with its spaces.
+    meant = suggest_zones(" ".join(left), limit=2) if len(left) <= 3 and all(w.isalpha() for w in left) else []
     hint = f" (did you mean {' or '.join(meant)}?)" if meant else ""
     return DateError(f"{' '.join(left)!r} after the date is not a time or a zone{hint}")
 
