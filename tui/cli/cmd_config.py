@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tomllib
 from typing import Any
@@ -50,6 +51,10 @@ def cmd_config_set(ctx: Context) -> int:
         # A key, a theme, a view, a time format is always text: `5` (a digit key) and `12` (for 12h) were read as
         # TOML's numbers and refused as "expected a string, got 12" of what was typed as text.
         value = ctx.args.value
+    if key == "workspace" and isinstance(value, str) and value and not value.startswith("~"):
+        # The path was typed relative to this shell's directory, but the config is read from every directory: kept
+        # relative, `crewdeck` run elsewhere named another file ("no workspace at team.db").  `~` is the reader's home.
+        value = os.path.abspath(value)
     config = load(getattr(ctx.args, "config", None), missing_ok=True)
     if key == "theme" or key.startswith("keymap."):
         # The app's own names: its themes and its key binding ids (checked once the value's type is).
