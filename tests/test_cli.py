@@ -61,6 +61,21 @@ def test_init_and_its_bad_inputs(tmp_path: Path) -> None:
     assert "does not exist" in one_line_error(c("init", str(tmp_path / "nope" / "x.db"), as_member=None))
 
 
+def test_init_says_which_unix_user_its_first_member_is(tmp_path: Path) -> None:
+    """An admin who ran the README's `init --member ana` for the team lead became @ana on the shared file, and Ana's
+    own Unix account was nobody, said nowhere: init names the account it mapped and the command that maps another."""
+    from crewdeck.tui.workspace.workspace import os_user
+
+    path = tmp_path / "team.db"
+    c = Cli(path)
+    out = c.ok("init", str(path), "--member", "Ana", "--name", "Ana Souza", "--tz", "Europe/Berlin", as_member=None)
+    mapping = f"crewdeck -w {path} member set ana --unix-user THEIRS"
+    assert f"note: @ana is the Unix user {os_user()!r} on this host (who ran init); if @ana is someone else, map them: {mapping}" in out
+    c.ok(*mapping.split()[3:-1], "ana-souza", as_member=None)  # the command it gives runs as given, from that account
+    assert [m["unix_user"] for m in json.loads(c.ok("member", "list", "--json", as_member=None))] == ["ana-souza"]
+    assert "Unix user" not in c.ok("init", str(tmp_path / "empty.db"), as_member=None)  # no member, nobody mapped
+
+
 def test_as_a_handle_no_member_has_is_refused_by_name_for_reads_writes_and_the_app(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """`--as @zed` with no member @zed listed the tasks as nobody (the time zone UTC) instead of saying so."""
     task = cli.ok("add", "Draft reel").strip()

@@ -84,15 +84,25 @@ def cmd_init(ctx: Context) -> int:
         raise UserError(f"init: {shared_badly}")
     # The first member writes the workspace's settings and their own record.
     member_id = new_id() if a.member else ""
+    unix_user = _os_user()
     with Store.fresh(path) as store, store.write(member_id) as w:
         w.set("workspace", WORKSPACE_ROW, {"name": a.title or path.stem, "base_currency": a.currency.upper()})
         if a.member:
             w.create(
                 "member",
-                {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": _os_user(), "access": "manager"},
+                {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": unix_user, "access": "manager"},
                 row_id=member_id,
             )
     print(visible(f"created workspace {path}"))
+    if a.member and unix_user:
+        # On a shared file a member is whoever their Unix user is: an admin who sets it up for the team lead (as root,
+        # or from their own account) became the lead there, and the lead was nobody, said nowhere.
+        print(
+            visible(
+                f"note: @{a.member.lower()} is the Unix user {unix_user!r} on this host (who ran init); if @{a.member.lower()} is "
+                f"someone else, map them: crewdeck -w {path} member set {a.member.lower()} --unix-user THEIRS"
+            )
+        )
     problem = directory_problem(path)
     if problem:
         print(visible(f"note: to share this file with other members, {problem}"))
