@@ -76,6 +76,24 @@ def test_init_says_which_unix_user_its_first_member_is(tmp_path: Path) -> None:
     assert "Unix user" not in c.ok("init", str(tmp_path / "empty.db"), as_member=None)  # no member, nobody mapped
 
 
+def test_a_unix_user_this_host_lacks_is_taken_and_said(cli: Cli) -> None:
+    """`member add noor --unix-user noorh` (for noor) left @noor nobody on the shared file, said nowhere."""
+    import pwd
+
+    from crewdeck.tui.workspace.workspace import os_user
+
+    added = cli("member", "add", "noor", "--name", "Noor", "--tz", "Europe/London", "--unix-user", "crewdeck-no-such-user")
+    assert added.code == 0 and added.out.startswith("Added @noor")
+    assert (
+        added.err == "note: this host has no Unix user 'crewdeck-no-such-user' (a typo?): no one here is @noor until that account exists\n"
+    )
+    moved = cli("member", "set", "noor", "--unix-user", "crewdeck-no-such-one", "--handle", "noorh")
+    assert moved.code == 0 and "no Unix user 'crewdeck-no-such-one' (a typo?): no one here is @noorh" in moved.err
+    account = next(entry.pw_name for entry in pwd.getpwall() if entry.pw_name != os_user())
+    assert cli("member", "set", "noorh", "--unix-user", account).err == ""  # an account of this host: nothing to say
+    assert cli("member", "set", "noorh", "--unix-user", "").err == ""  # mapped to none: no account to look for
+
+
 def test_as_a_handle_no_member_has_is_refused_by_name_for_reads_writes_and_the_app(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """`--as @zed` with no member @zed listed the tasks as nobody (the time zone UTC) instead of saying so."""
     task = cli.ok("add", "Draft reel").strip()
