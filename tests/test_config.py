@@ -559,3 +559,24 @@ def test_config_set_workspace_keeps_the_file_named_from_any_directory(tmp_path: 
     assert "@ana" in out.getvalue()
     config_set(path, "workspace", "~/team.db")  # the reader's home, as typed
     assert 'workspace = "~/team.db"' in path.read_text()
+
+
+@pytest.mark.parametrize(
+    ("wrong", "key", "value", "fixed"),
+    [
+        ('ssh_upload_mb = "20"  # MB\n', "ssh_upload_mb", "20", "ssh_upload_mb = 20  # MB\n"),
+        ("[keymap]\ntriage.done = 5\n", "keymap.triage.done", "o", '[keymap]\ntriage.done = "o"\n'),
+        ('default_view = "inbx"\n', "default_view", "inbox", 'default_view = "inbox"\n'),
+    ],
+)
+def test_config_set_mends_the_wrong_value_its_error_names(cli: Cli, tmp_path: Path, wrong: str, key: str, value: str, fixed: str) -> None:
+    # Every command said "c.toml: ssh_upload_mb: expected a whole number, got '20'", and so did the `config set` that
+    # would have mended it: the file was read, and refused, before the change.
+    path = write(tmp_path / "c.toml", wrong)
+    refused = cli("--config", str(path), "tasks")
+    assert refused.code == 2 and f"{path}: {key}:" in refused.err
+    other = cli("--config", str(path), "config", "set", "time_format", "12h")  # another key leaves the file refused
+    assert other.code == 2 and f"{path}: {key}:" in other.err and path.read_text() == wrong
+    cli.ok("--config", str(path), "config", "set", key, value)
+    assert path.read_text() == fixed
+    cli.ok("--config", str(path), "tasks")
