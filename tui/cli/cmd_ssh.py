@@ -84,7 +84,7 @@ def cmd_ssh_keys_command(ctx: Context) -> int:
 
 def cmd_ssh_install(ctx: Context) -> int:
     path = Path(ctx.args.file)
-    if not path.parent.is_dir():
+    if not path.parent.is_dir() and not authorized.make_ssh_directory(path.parent):
         raise UserError(f"{path}: directory {path.parent} does not exist")
     kept, ours = authorized.install(path, _workspace(ctx), _lines(ctx, all_keys(ctx.ws.conn)))
     print(
