@@ -94,6 +94,24 @@ def test_a_unix_user_this_host_lacks_is_taken_and_said(cli: Cli) -> None:
     assert cli("member", "set", "noorh", "--unix-user", "").err == ""  # mapped to none: no account to look for
 
 
+def test_an_unmapped_account_is_told_who_can_map_it_when_no_manager_is_reachable_from_it(cli: Cli) -> None:
+    """With every manager mapped to another account, a write from an unmapped one said "map yourself with: crewdeck
+    member set HANDLE --unix-user root", which was refused by the very same line: only a manager maps, from their own."""
+    from crewdeck.tui.workspace.workspace import os_user
+
+    mapping = f"crewdeck member set HANDLE --unix-user {os_user()}"
+    cli.ok("member", "set", "ana", "--unix-user", "")  # ana, the manager, is mapped to no one: --as reaches her
+    said = one_line_error(cli("add", "Draft reel", as_member=None))
+    assert said.endswith(f"pass --as HANDLE, set CREWDECK_MEMBER, or map yourself with: {mapping}\n"), said
+    cli.ok("member", "set", "ana", "--unix-user", "ana-unix")
+    for attempt in (("add", "Draft reel"), ("member", "set", "raj", "--unix-user", os_user())):
+        said = one_line_error(cli(*attempt, as_member=None))
+        assert said == (
+            f"crewdeck: error: who are you? no member of this workspace is mapped to the user {os_user()!r}, and only a "
+            f"manager can map you, from their own account (@ana is the Unix user 'ana-unix'): {mapping}\n"
+        ), said
+
+
 def test_as_a_handle_no_member_has_is_refused_by_name_for_reads_writes_and_the_app(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """`--as @zed` with no member @zed listed the tasks as nobody (the time zone UTC) instead of saying so."""
     task = cli.ok("add", "Draft reel").strip()
