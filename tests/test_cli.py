@@ -112,6 +112,20 @@ def test_an_unmapped_account_is_told_who_can_map_it_when_no_manager_is_reachable
         ), said
 
 
+def test_an_ssh_account_this_host_lacks_is_taken_and_said(cli: Cli) -> None:
+    """`ssh account teem` (for team), or an account not made yet, was taken silently: every SSH login then ended
+    refused, its ssh-session run by another user than the workspace's account."""
+    from crewdeck.tui.workspace.workspace import os_user
+
+    said = cli("ssh", "account", "crewdeck-no-such-account")
+    assert said.code == 0 and said.out == "ssh account: (none) → crewdeck-no-such-account\n"
+    assert said.err == (
+        "note: this host has no Unix account 'crewdeck-no-such-account' (a typo?): make it "
+        "(useradd --create-home crewdeck-no-such-account) before anyone logs in\n"
+    )
+    assert cli("ssh", "account", os_user()).err == ""  # an account of this host: nothing to say
+
+
 def test_as_a_handle_no_member_has_is_refused_by_name_for_reads_writes_and_the_app(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """`--as @zed` with no member @zed listed the tasks as nobody (the time zone UTC) instead of saying so."""
     task = cli.ok("add", "Draft reel").strip()
