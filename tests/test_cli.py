@@ -61,6 +61,71 @@ def test_init_and_its_bad_inputs(tmp_path: Path) -> None:
     assert "does not exist" in one_line_error(c("init", str(tmp_path / "nope" / "x.db"), as_member=None))
 
 
+def test_init_says_which_unix_user_its_first_member_is(tmp_path: Path) -> None:
+    """An admin who ran the README's `init --member ana` for the team lead became @ana on the shared file, and Ana's
+    own Unix account was nobody, said nowhere: init names the account it mapped and the command that maps another."""
+    from crewdeck.tui.workspace.workspace import os_user
+
+    path = tmp_path / "team.db"
+    c = Cli(path)
+    out = c.ok("init", str(path), "--member", "Ana", "--name", "Ana Souza", "--tz", "Europe/Berlin", as_member=None)
+    mapping = f"crewdeck -w {path} member set ana --unix-user THEIRS"
+    assert f"note: @ana is the Unix user {os_user()!r} on this host (who ran init); if @ana is someone else, map them: {mapping}" in out
+    c.ok(*mapping.split()[3:-1], "ana-souza", as_member=None)  # the command it gives runs as given, from that account
+    assert [m["unix_user"] for m in json.loads(c.ok("member", "list", "--json", as_member=None))] == ["ana-souza"]
+    assert "Unix user" not in c.ok("init", str(tmp_path / "empty.db"), as_member=None)  # no member, nobody mapped
+
+
+def test_a_unix_user_this_host_lacks_is_taken_and_said(cli: Cli) -> None:
+    """`member add noor --unix-user noorh` (for noor) left @noor nobody on the shared file, said nowhere."""
+    import pwd
+
+    from crewdeck.tui.workspace.workspace import os_user
+
+    added = cli("member", "add", "noor", "--name", "Noor", "--tz", "Europe/London", "--unix-user", "crewdeck-no-such-user")
+    assert added.code == 0 and added.out.startswith("Added @noor")
+    assert (
+        added.err == "note: this host has no Unix user 'crewdeck-no-such-user' (a typo?): no one here is @noor until that account exists\n"
+    )
+    moved = cli("member", "set", "noor", "--unix-user", "crewdeck-no-such-one", "--handle", "noorh")
+    assert moved.code == 0 and "no Unix user 'crewdeck-no-such-one' (a typo?): no one here is @noorh" in moved.err
+    account = next(entry.pw_name for entry in pwd.getpwall() if entry.pw_name != os_user())
+    assert cli("member", "set", "noorh", "--unix-user", account).err == ""  # an account of this host: nothing to say
+    assert cli("member", "set", "noorh", "--unix-user", "").err == ""  # mapped to none: no account to look for
+
+
+def test_an_unmapped_account_is_told_who_can_map_it_when_no_manager_is_reachable_from_it(cli: Cli) -> None:
+    """With every manager mapped to another account, a write from an unmapped one said "map yourself with: crewdeck
+    member set HANDLE --unix-user root", which was refused by the very same line: only a manager maps, from their own."""
+    from crewdeck.tui.workspace.workspace import os_user
+
+    mapping = f"crewdeck member set HANDLE --unix-user {os_user()}"
+    cli.ok("member", "set", "ana", "--unix-user", "")  # ana, the manager, is mapped to no one: --as reaches her
+    said = one_line_error(cli("add", "Draft reel", as_member=None))
+    assert said.endswith(f"pass --as HANDLE, set CREWDECK_MEMBER, or map yourself with: {mapping}\n"), said
+    cli.ok("member", "set", "ana", "--unix-user", "ana-unix")
+    for attempt in (("add", "Draft reel"), ("member", "set", "raj", "--unix-user", os_user())):
+        said = one_line_error(cli(*attempt, as_member=None))
+        assert said == (
+            f"crewdeck: error: who are you? no member of this workspace is mapped to the user {os_user()!r}, and only a "
+            f"manager can map you, from their own account (@ana is the Unix user 'ana-unix'): {mapping}\n"
+        ), said
+
+
+def test_an_ssh_account_this_host_lacks_is_taken_and_said(cli: Cli) -> None:
+    """`ssh account teem` (for team), or an account not made yet, was taken silently: every SSH login then ended
+    refused, its ssh-session run by another user than the workspace's account."""
+    from crewdeck.tui.workspace.workspace import os_user
+
+    said = cli("ssh", "account", "crewdeck-no-such-account")
+    assert said.code == 0 and said.out == "ssh account: (none) → crewdeck-no-such-account\n"
+    assert said.err == (
+        "note: this host has no Unix account 'crewdeck-no-such-account' (a typo?): make it "
+        "(useradd --create-home crewdeck-no-such-account) before anyone logs in\n"
+    )
+    assert cli("ssh", "account", os_user()).err == ""  # an account of this host: nothing to say
+
+
 def test_as_a_handle_no_member_has_is_refused_by_name_for_reads_writes_and_the_app(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """`--as @zed` with no member @zed listed the tasks as nobody (the time zone UTC) instead of saying so."""
     task = cli.ok("add", "Draft reel").strip()

@@ -540,3 +540,43 @@ def test_a_publish_table_is_not_read_and_says_where_its_settings_went(cli: Cli, 
     assert refused.code == 2 and refused.err.count("\n") == 1
     assert "publish.lead_hours is not a personal setting any more" in refused.err and "crewdeck workspace set" in refused.err
     assert path.read_text() == 'theme = "nord"\ntime_format = "12h"\n\n' + WITH_PUBLISH
+
+
+def test_config_set_workspace_keeps_the_file_named_from_any_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `config set workspace team.db` in /srv/team kept "team.db": run from anywhere else, crewdeck said
+    # "no workspace at team.db (create one with: crewdeck init team.db)", a new empty file in the wrong place.
+    path = tmp_path / "c.toml"
+    (tmp_path / "srv").mkdir()
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path / "srv")
+    assert main(["init", "team.db", "--member", "ana", "--name", "Ana", "--tz", "UTC"]) == 0
+    config_set(path, "workspace", "team.db")
+    assert load(str(path)).workspace == str(tmp_path / "srv" / "team.db")
+    monkeypatch.chdir(tmp_path / "home")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["--config", str(path), "--as", "ana", "member", "list"]) == 0
+    assert "@ana" in out.getvalue()
+    config_set(path, "workspace", "~/team.db")  # the reader's home, as typed
+    assert 'workspace = "~/team.db"' in path.read_text()
+
+
+@pytest.mark.parametrize(
+    ("wrong", "key", "value", "fixed"),
+    [
+        ('ssh_upload_mb = "20"  # MB\n', "ssh_upload_mb", "20", "ssh_upload_mb = 20  # MB\n"),
+        ("[keymap]\ntriage.done = 5\n", "keymap.triage.done", "o", '[keymap]\ntriage.done = "o"\n'),
+        ('default_view = "inbx"\n', "default_view", "inbox", 'default_view = "inbox"\n'),
+    ],
+)
+def test_config_set_mends_the_wrong_value_its_error_names(cli: Cli, tmp_path: Path, wrong: str, key: str, value: str, fixed: str) -> None:
+    # Every command said "c.toml: ssh_upload_mb: expected a whole number, got '20'", and so did the `config set` that
+    # would have mended it: the file was read, and refused, before the change.
+    path = write(tmp_path / "c.toml", wrong)
+    refused = cli("--config", str(path), "tasks")
+    assert refused.code == 2 and f"{path}: {key}:" in refused.err
+    other = cli("--config", str(path), "config", "set", "time_format", "12h")  # another key leaves the file refused
+    assert other.code == 2 and f"{path}: {key}:" in other.err and path.read_text() == wrong
+    cli.ok("--config", str(path), "config", "set", key, value)
+    assert path.read_text() == fixed
+    cli.ok("--config", str(path), "tasks")

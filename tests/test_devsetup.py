@@ -31,7 +31,7 @@ def packages(bin_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_missing_packages_that_cannot_be_installed_are_named_in_one_line(tmp_path: Path) -> None:
-    bin_dir = fake_bin(tmp_path, "tmux", "task", "sshd", "chromium", "openssl")  # no apt-get: nothing can be installed
+    bin_dir = fake_bin(tmp_path, "tmux", "task", "sshd", "chromium", "openssl", "sqlite3")  # no apt-get: nothing can be installed
     done = packages(bin_dir)
     assert done.returncode == 0 and done.stdout == ""
     assert done.stderr.count("\n") == 1
@@ -43,7 +43,7 @@ def test_missing_packages_that_cannot_be_installed_are_named_in_one_line(tmp_pat
 
 
 def test_missing_packages_are_installed_where_the_user_can(tmp_path: Path) -> None:
-    bin_dir = fake_bin(tmp_path, "tmux", "task", "sshd", "chromium", "openssl", "zsh", "hledger", "mkdir", "cat", "ln")
+    bin_dir = fake_bin(tmp_path, "tmux", "task", "sshd", "chromium", "openssl", "sqlite3", "zsh", "hledger", "mkdir", "cat", "ln")
     log = tmp_path / "apt.log"
     # apt-get cannot run in a test: this one records what it was asked and "installs" fish.
     (bin_dir / "apt-get").write_text(

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import stat
 import struct
 import subprocess
 import tempfile
@@ -445,6 +446,21 @@ def test_install_keeps_every_line_crewdeck_did_not_write(host: Host) -> None:
     lines = path.read_text().splitlines()
     assert lines[:4] == foreign and len(lines) == 5 and "ssh-session raj" in lines[4]
     assert not list(path.parent.glob(".authorized_keys.*"))  # no temporary file left behind
+
+
+def test_install_makes_a_fresh_accounts_ssh_directory_as_sshd_wants_it(host: Host) -> None:
+    """The README's `ssh install --file ~team/.ssh/authorized_keys` was refused on a fresh team account, which has no
+    ~/.ssh: it is made 0700 and the account's (sshd refuses keys in a directory others may write), and nothing else is."""
+    ssh = host.account.home / ".ssh"
+    assert not ssh.exists()
+    typo = host.account.home / ".shh" / "authorized_keys"
+    err = crewdeck_fails("-w", str(host.workspace), "ssh", "install", "--file", str(typo))
+    assert err == f"crewdeck: error: {typo}: directory {typo.parent} does not exist\n" and not typo.parent.exists()
+    out = crewdeck("-w", str(host.workspace), "ssh", "install", "--file", str(ssh / "authorized_keys"))
+    assert out.strip() == f"wrote {ssh / 'authorized_keys'}: 2 key lines of crewdeck's, 0 other lines kept"
+    for path, mode in ((ssh, 0o700), (ssh / "authorized_keys", 0o600)):
+        st = path.stat()
+        assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (mode, host.account.uid, host.account.gid), path
 
 
 def test_authorized_keys_lines_force_the_session_and_allow_nothing_else(host: Host) -> None:

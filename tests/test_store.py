@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -634,3 +635,16 @@ def test_operations_of_its_node_from_another_copy_carry_the_ones_made_here_to_a_
         assert s.op_count() == store.op_count()
     assert store.node not in {op.node for _, op in copy.own_ops_after(0)}
     copy.close()
+
+
+def test_the_readmes_upgrading_paragraph_quotes_what_an_older_crewdeck_says(store: Store) -> None:
+    """Upgrading the installation on a shared host was said nowhere, nor what members with an older crewdeck see."""
+    store.conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+    path = store.path
+    store.close()
+    with pytest.raises(WorkspaceError) as refused:
+        Store(path)
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    quoted = readme.split("**Upgrading.**", 1)[1].split("“", 1)[1].split("”", 1)[0]
+    numbers = (schema.SCHEMA_VERSION + 1, schema.SCHEMA_VERSION)
+    assert str(refused.value) == re.sub(r"schema \d+, this one knows \d+", "schema {}, this one knows {}".format(*numbers), quoted)

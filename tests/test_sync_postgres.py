@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import random
 import threading
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import httpx
@@ -12,6 +14,7 @@ import pytest
 from crewdeck.sync.client.remote import Client, Pushed, push_all
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
 
 from .syncsupport import (
     Postgres,
@@ -257,3 +260,18 @@ def test_a_sync_right_after_the_database_restarted_goes_through(postgres: Postgr
             assert server.stop() == ""  # no request failed on the server's side
     finally:
         cluster.stop()
+
+
+def test_publish_says_the_file_is_copied_and_what_is_written_in_it_stays_there(postgres: Postgres, tmp_path: Path) -> None:
+    """After `publish`, members on the host went on writing the file (SSH, a browser, the file's server), and none of it
+    reached PostgreSQL's members, said nowhere: publish says so, and what to do."""
+    team = make_team(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["publish", str(team), "--database", postgres.database()]) == 0
+    assert out.getvalue().startswith(f"published {team} as workspace team")
+    assert err.getvalue() == (
+        f"note: {team} was copied, not moved: what is written in it from now on (members over SSH or in a browser, a crewdeck "
+        "serve still on it) stays in it; stop serving it, and give replicas the new server's address "
+        "(crewdeck --workspace FILE sync --url URL)\n"
+    )

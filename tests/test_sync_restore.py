@@ -7,7 +7,11 @@ the server's store (SQLite's online backup; a PostgreSQL database made from the 
 
 from __future__ import annotations
 
+import shlex
+import shutil
 import sqlite3
+import stat
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -18,6 +22,7 @@ import pytest
 from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ
 from crewdeck.sync.state.store import Store
 
+from .conftest import ROOT
 from .syncsupport import Server, crewdeck, make_team, new_token
 from .test_sync_copies import title_ops, titles
 
@@ -284,3 +289,50 @@ def test_an_edit_stored_before_and_refused_when_sent_again_is_said_to_whom_made_
     said = crewdeck("-w", str(raj), "sync")
     assert "were refused now (judged again against what the server holds now): teammates who pulled them" in said, said
     assert "rule removed_assignee" in said, said
+
+
+SQLITE3 = shutil.which("sqlite3")
+
+
+def readme_backup_lines() -> list[str]:
+    """The README's backup and restore commands (*Backups*), as written."""
+    text = (ROOT / "README.md").read_text()
+    block = text.split("**Backups.**", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.skipif(SQLITE3 is None, reason="LOUD SKIP: sqlite3 is not installed (apt-get install sqlite3; .ci/run installs it)")
+def test_the_readmes_backup_and_restore_run_as_written_under_a_live_server(tmp_path: Path) -> None:
+    """The README named no way to back up a served file: a `cp` of a file in use misses its -wal, and a copy moved
+    over it left `crewdeck serve` answering 503 until restarted.  Its two lines run as written (paths aside) while the
+    server serves the file; the file keeps its mode, the server its process, and the replica heals on its next sync."""
+    team = make_team(tmp_path)
+    team.chmod(0o660)
+    backup = tmp_path / "backups" / "team.db"
+    backup.parent.mkdir()
+    lines = readme_backup_lines()
+    assert [line.split()[2] for line in lines] == ['".backup', '".restore'], lines
+    server = Server([str(team)])
+    token = new_token("ana", "--workspace", str(team))
+    server.start()
+    try:
+        ana = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(ana))
+        add(ana, "Before the backup")
+        sync(ana)
+
+        def run(line: str) -> None:
+            argv = shlex.split(line.replace("/srv/team/team.db", str(team)).replace("/var/backups/team.db", str(backup)))
+            done = subprocess.run(argv, capture_output=True, text=True, check=False)
+            assert (done.returncode, done.stderr) == (0, ""), line
+
+        run(lines[0])
+        add(ana, "After the backup")
+        sync(ana)
+        run(lines[1])
+        assert stat.S_IMODE(team.stat().st_mode) == 0o660 and server.proc is not None and server.proc.poll() is None
+        said = sync(ana)
+        assert f"{RESTORED}, and sent again the " in said, said
+        assert titles(team) == ["After the backup", "Before the backup"]
+    finally:
+        assert server.stop() == ""

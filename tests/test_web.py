@@ -42,7 +42,7 @@ from crewdeck.widgets.key_footer import KeyFooter
 
 from .apphelp import settle, shown_help
 from .conftest import ROOT
-from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, new_token
+from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, new_token
 from .websupport import WebProcess, make_guest_team, make_link, make_posts_team
 
 JSON = {"accept": "application/json"}
@@ -749,6 +749,25 @@ def test_serving_on_an_address_this_machine_has_not_names_the_host_not_the_port(
     assert crewdeck_fails("web", str(team), "--host", "192.0.2.1", "--port", "8765") == (
         "crewdeck: error: --host 192.0.2.1: not an address of this machine (Cannot assign requested address)\n"
     )
+
+
+def test_serving_plain_http_beyond_this_machine_is_warned_and_its_links_name_no_wildcard(team: Path) -> None:
+    """`crewdeck web --host 0.0.0.0` said nothing of sign-ins and cookies crossing the network readable (`crewdeck serve`
+    warns), and told to make links with `--url http://0.0.0.0:PORT`, which opens nothing in a client's browser."""
+    port = free_port()
+    web = [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(team), "--host", "0.0.0.0", "--port", str(port)]
+    proc = subprocess.Popen(web, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()  # said once it is about to serve, after any warning
+        assert first == f"crewdeck web: {team} on http://0.0.0.0:{port}/ (links: crewdeck web link @H --url http://HOST:{port})\n"
+        assert proc.stderr.readline() == (
+            "crewdeck: warning: serving plain HTTP on '0.0.0.0': sign-ins and session cookies cross the network readable; "
+            "use --tls-cert/--tls-key or a TLS reverse proxy\n"
+        )
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=PATIENCE)
 
 
 def test_on_a_replica_only_its_member_is_signed_in(team: Path, tmp_path: Path) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tomllib
 from typing import Any
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
-from crewdeck.tui.workspace.config import MOVED, Config, as_data, config_path, known_keys, load, read_toml, save, settings, updated
+from crewdeck.tui.workspace.config import MOVED, Config, as_data, config_path, known_keys, read_toml, save, settings, updated
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -50,7 +51,14 @@ def cmd_config_set(ctx: Context) -> int:
         # A key, a theme, a view, a time format is always text: `5` (a digit key) and `12` (for 12h) were read as
         # TOML's numbers and refused as "expected a string, got 12" of what was typed as text.
         value = ctx.args.value
-    config = load(getattr(ctx.args, "config", None), missing_ok=True)
+    if key == "workspace" and isinstance(value, str) and value and not value.startswith("~"):
+        # The path was typed relative to this shell's directory, but the config is read from every directory: kept
+        # relative, `crewdeck` run elsewhere named another file ("no workspace at team.db").  `~` is the reader's home.
+        value = os.path.abspath(value)
+    # The file as it would be after the change is what is checked (``save`` reads it back), not the file as it is: read
+    # first, a wrong value refused the very `config set` its error called for (`ssh_upload_mb = "20"`, then
+    # `config set ssh_upload_mb 20`: "ssh_upload_mb: expected a whole number, got '20'").
+    config = Config(path=config_path(getattr(ctx.args, "config", None)))
     if key == "theme" or key.startswith("keymap."):
         # The app's own names: its themes and its key binding ids (checked once the value's type is).
         from crewdeck.tui.app.app import check_config

@@ -59,6 +59,18 @@ def cmd_ssh_account(ctx: Context) -> int:
         w.set("workspace", WORKSPACE_ROW, {ACCOUNT_SETTING: user})
     # Said as workspace set says a setting: a silent success left the manager to run ssh account again to see it took.
     print(f"ssh account is {user} already" if before == user else f"ssh account: {before or '(none)'} → {user}")
+    import pwd
+
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        # A typo (teem), or the account not made yet: every login's ssh-session would be refused as run by another user.
+        print(
+            visible(
+                f"note: this host has no Unix account {user!r} (a typo?): make it (useradd --create-home {user}) before anyone logs in"
+            ),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -84,7 +96,7 @@ def cmd_ssh_keys_command(ctx: Context) -> int:
 
 def cmd_ssh_install(ctx: Context) -> int:
     path = Path(ctx.args.file)
-    if not path.parent.is_dir():
+    if not path.parent.is_dir() and not authorized.make_ssh_directory(path.parent):
         raise UserError(f"{path}: directory {path.parent} does not exist")
     kept, ours = authorized.install(path, _workspace(ctx), _lines(ctx, all_keys(ctx.ws.conn)))
     print(

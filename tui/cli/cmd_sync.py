@@ -418,6 +418,16 @@ def cmd_publish(ctx: Context) -> int:
         source.close()
     print(visible(f"published {path} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
+    # The file is copied, not moved: members on the host (SSH, a browser) and a server still on it went on writing
+    # there, and none of it reached the members of the PostgreSQL server, said nowhere.
+    print(
+        visible(
+            f"note: {path} was copied, not moved: what is written in it from now on (members over SSH or in a browser, "
+            "a crewdeck serve still on it) stays in it; stop serving it, and give replicas the new server's address "
+            "(crewdeck --workspace FILE sync --url URL)"
+        ),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crewdeck.sync.loopback import is_loopback
 from crewdeck.tui.cli.common import Context, check_port_free, number_in, table, tls_files, tls_options
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.errors import UserError
@@ -70,7 +71,16 @@ def _serve(ctx: Context) -> int:
     port = a.port or DEFAULT_PORT
     check_port_free(host, port)
     server = WebServer(path, apps_per_member=a.apps_per_member or APPS_PER_MEMBER, max_apps=a.max_apps or MAX_APPS, idle=idle)
-    print(f"crewdeck web: {path} on {scheme}://{host}:{port}/ (links: crewdeck web link @H --url {scheme}://{host}:{port})", flush=True)
+    if scheme == "http" and not is_loopback(host):
+        # As `crewdeck serve` says it: a sign-in's token, PIN and session cookie cross the network readable.
+        sys.stderr.write(
+            f"crewdeck: warning: serving plain HTTP on {host!r}: sign-ins and session cookies cross the network readable; "
+            "use --tls-cert/--tls-key or a TLS reverse proxy\n"
+        )
+        sys.stderr.flush()
+    # A link under 0.0.0.0 (every address of this host) opens nothing in a client's browser: the name they reach it by.
+    reached = "HOST" if host in ("0.0.0.0", "::", "") else host
+    print(f"crewdeck web: {path} on {scheme}://{host}:{port}/ (links: crewdeck web link @H --url {scheme}://{reached}:{port})", flush=True)
     # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
     serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections)
     return 0

@@ -84,15 +84,25 @@ def cmd_init(ctx: Context) -> int:
         raise UserError(f"init: {shared_badly}")
     # The first member writes the workspace's settings and their own record.
     member_id = new_id() if a.member else ""
+    unix_user = _os_user()
     with Store.fresh(path) as store, store.write(member_id) as w:
         w.set("workspace", WORKSPACE_ROW, {"name": a.title or path.stem, "base_currency": a.currency.upper()})
         if a.member:
             w.create(
                 "member",
-                {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": _os_user(), "access": "manager"},
+                {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": unix_user, "access": "manager"},
                 row_id=member_id,
             )
     print(visible(f"created workspace {path}"))
+    if a.member and unix_user:
+        # On a shared file a member is whoever their Unix user is: an admin who sets it up for the team lead (as root,
+        # or from their own account) became the lead there, and the lead was nobody, said nowhere.
+        print(
+            visible(
+                f"note: @{a.member.lower()} is the Unix user {unix_user!r} on this host (who ran init); if @{a.member.lower()} is "
+                f"someone else, map them: crewdeck -w {path} member set {a.member.lower()} --unix-user THEIRS"
+            )
+        )
     problem = directory_problem(path)
     if problem:
         print(visible(f"note: to share this file with other members, {problem}"))
@@ -209,10 +219,28 @@ def cmd_member_add(ctx: Context) -> int:
     with ws.store.write(author.id if author else member_id) as w:
         w.create("member", values, row_id=member_id)
     _said(ctx, f"Added @{handle} (id {short(member_id)})", member_id)
+    _note_unknown_unix_user(handle, values)
     if len(ws.members_in_filter(handle)) > 1:  # the handle is given again: a new member, not the removed one back
         note = f"a member removed before had @{handle}: they stay removed (their history stays theirs), and @{handle} in filters names both"
         print(visible(f"note: {note}"), file=sys.stderr)
     return 0
+
+
+def _note_unknown_unix_user(handle: str, values: dict[str, Any]) -> None:
+    """A ``--unix-user`` this host has no account for: a typo (``rajm`` for ``raj``) left the member nobody on the
+    shared file, said nowhere until they were refused as "nobody".  Taken all the same: the account may come later."""
+    import pwd
+
+    user = values.get("unix_user")
+    if not user:
+        return
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        print(
+            visible(f"note: this host has no Unix user {user!r} (a typo?): no one here is @{handle} until that account exists"),
+            file=sys.stderr,
+        )
 
 
 def _said(ctx: Context, line: str, row_id: str) -> None:
@@ -305,6 +333,7 @@ def cmd_member_set(ctx: Context) -> int:
     # A new handle is said after the one it replaced as the log says it (``Naming.earlier``): "renamed @cleo to @cleo.b".
     line = f"Modified @{member.handle}: {_words(ctx, [op for op in w.ops if op.entity == 'member'])}"
     _said(ctx, line + _handed_on(ctx, dropped, series), member.id)
+    _note_unknown_unix_user(values.get("handle", member.handle), values)
     if {"groups", "campaigns", "access"} & values.keys():
         for note in _stranded_steps(ctx.ws, member, before):
             print(visible(f"note: {note}"), file=sys.stderr)

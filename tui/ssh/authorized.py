@@ -103,6 +103,21 @@ def merged(existing: str, workspace: Path, ours: list[str]) -> str:
     return "".join(f"{line}\n" for line in [*kept, *ours])
 
 
+def make_ssh_directory(directory: Path) -> bool:
+    """Make an account's missing ``~/.ssh`` as ``ssh-keygen`` would (0700, owned, when root makes it, by the home's
+    owner): a fresh team account has none, and the README's ``ssh install --file ~team/.ssh/authorized_keys`` was
+    refused there.  False for any other missing directory (a typo is not made)."""
+    home = directory.parent
+    if directory.name != ".ssh" or not home.is_dir():
+        return False
+    directory.mkdir(mode=0o700)
+    os.chmod(directory, 0o700)  # whatever the umask
+    if os.geteuid() == 0:
+        owner = home.stat()
+        os.chown(directory, owner.st_uid, owner.st_gid)
+    return True
+
+
 def install(path: Path, workspace: Path, ours: list[str]) -> tuple[int, int]:
     """Write ``path`` in one step (a reader sees the old file or the new one, never half of either).
 

@@ -385,9 +385,19 @@ class Workspace:
             return mapped
         if config_member:
             return self._acting_as(self._named(config_member, "the config's member"), None, user)
+        mapping = "crewdeck member set HANDLE --unix-user " + (user or "NAME")
+        managers = [m for m in self.members() if m.access == "manager"]
+        if managers and all(m.unix_user and m.unix_user != user for m in managers):
+            # `--as` names none of them from this account, so "map yourself" was refused as this very error: an admin
+            # who set the file up for the team lead, then mapped the lead to their own account, went round in a circle.
+            held = "; ".join(f"@{m.handle} is the Unix user {m.unix_user!r}" for m in managers)
+            raise Unidentified(
+                f"who are you? no member of this workspace is mapped to the user {user!r}, and only a manager can map you, "
+                f"from their own account ({held}): {mapping}"
+            )
         raise Unidentified(
             f"who are you? no member of this workspace is mapped to the user {user!r}: pass --as HANDLE, "
-            "set CREWDECK_MEMBER, or map yourself with: crewdeck member set HANDLE --unix-user " + (user or "NAME")
+            f"set CREWDECK_MEMBER, or map yourself with: {mapping}"
         )
 
     def _named(self, handle: str, named_by: str) -> Member:
