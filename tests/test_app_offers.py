@@ -520,6 +520,6 @@ async def test_an_approval_withdrawn_inside_the_lead_time_says_the_post_is_expir
         await pilot.press("w")
         await settle(pilot)
         assert [n.message for n in app._notifications] == [
-            "withdrew your approval of “Spring post 0”: it is expired now, inside the approval lead time: it needs a new slot "
-            "and a new round to go out"
+            "withdrew your approval of “Spring post 0”: it is expired now, inside the approval lead time: a new slot past it "
+            "brings it back to review"
         ]

@@ -1368,6 +1368,52 @@ def test_post_show_says_who_changed_a_post_acting_as_another_as_the_activity_log
     assert [(e["who"], e["actor"], e["actor_id"]) for e in history] == [("@raj", None, None), ("@raj", "@ana", ana), ("@raj", "@ana", ana)]
 
 
+def test_an_approval_withdrawn_and_given_again_in_one_batch_stands_and_a_withdrawal_after_a_publish_in_it_is_refused(
+    team: Cli,
+) -> None:
+    """Review ra: an approver offline approved, withdrew and approved again, pushed in one batch: the server refused the
+    second approval (one_step_per_round), as every verdict of a batch had one stamp and the withdrawal took back nothing;
+    and a batch that published a post and then withdrew an approval of it, or approved, withdrew and published, was
+    accepted, the batch's own state and withdrawal unread."""
+    from crewdeck.sync.state.rules import Refused
+    from crewdeck.tui.posts import writing
+
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Big day #launch", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    now = dt.datetime.fromisoformat(NOW.replace("Z", "+00:00"))
+    with Store(team.workspace) as store:
+        lee = store.conn.execute("SELECT id FROM member WHERE handle = 'lee'").fetchone()[0]
+        approval = writing.verdict_record(store, lee, post_id, now, "approve", "")
+        withdrawal = {**approval, "verdict": "withdraw"}
+        with store.write(lee) as w:
+            w.append("post_approval", approval)
+            w.append("post_approval", withdrawal)
+            w.append("post_approval", {**approval, "approved_at": NOW})
+    assert _state(team, post_id) == "approved"
+    team.ok("post", "schedule", post_id, as_member="raj")
+    with Store(team.workspace) as store:
+        published = writing.published_fields(store, post_id, now)
+        with pytest.raises(Refused, match=r"is published: its approvals stand \(rule not_withdrawable\)"), store.write(lee) as w:
+            w.set("task", post_id, published)
+            w.append("post_approval", writing.withdrawal_record(store, lee, post_id, now))
+    assert _state(team, post_id) == "scheduled"
+    other = _post(team)
+    team.ok("post", "copy", other, "Other day", as_member="raj")
+    team.ok("post", "submit", other, as_member="raj")
+    team.ok("post", "approve", other, as_member="mia")
+    with Store(team.workspace) as store:
+        approval = writing.verdict_record(store, lee, other, now, "approve", "")
+        # What publishing writes (published_fields would refuse it before the batch: nothing approves it yet).
+        published = {"post_state": "published", "published_at": NOW, "live_url": "", "status": "done"}
+        with pytest.raises(Refused, match=r"rule not_publishable"), store.write(lee) as w:
+            w.append("post_approval", approval)
+            w.append("post_approval", {**approval, "verdict": "withdraw"})
+            w.set("task", other, published)
+    assert _state(team, other) == "in-review"
+
+
 def test_an_approver_withdraws_their_own_approval_until_the_post_is_published(team: Cli) -> None:
     """A client who approved by mistake had no way back (verdicts are append-only): a withdrawal, a record of its own,
     opens their step again while the post is not published, said in its history; nobody else's, never twice."""

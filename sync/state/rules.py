@@ -1368,6 +1368,9 @@ class Judge:
         """An approval or a request for changes on a post's round (see ``postround``)."""
         post = record["post"]
         review = self.state.post_review(post)
+        given = self._post_sets.get(post, {})
+        if review is not None and "post_state" in given:
+            review = replace(review, state=given["post_state"])  # published earlier in the batch: its approvals stand
         pending = self._verdicts.get(post, ())
         refusal = verdict_refused(author, record, review, self.state.reviewer(author.id), pending)
         note = record.get("note")
@@ -1681,7 +1684,10 @@ class Judge:
             self._approved.setdefault(record["entry"], record["approved_by"])
         elif kind == APPEND and entity == "post_approval":
             record = self._record(value)
-            self._verdicts.setdefault(record["post"], []).append(verdict_of("", "~", record))
+            # Not stamped yet, stamped after every stored one and in the batch's order: a withdrawal then a new approval
+            # in one push (an approver offline) reads so, where one stamp for all let the withdrawal take back nothing.
+            pending = self._verdicts.setdefault(record["post"], [])
+            pending.append(verdict_of("", f"~{len(pending):09d}", record))
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
             self._crisis_records.setdefault(row_id, self._record(value))

@@ -81,9 +81,10 @@ def write_move(
 def held_note(result: object) -> str:
     """What a move's notice adds when the post it leaves is held by a crisis: approved (or moved) during one, it does
     not go out, and "approved “Launch reel”" alone read as if it would; or, an approval withdrawn inside the approval
-    lead time, that the post is expired: approved again it is not, only a new slot and a new round let it out."""
+    lead time, that the post is expired: approved again it is not; a new slot past the lead time brings it back to review
+    (its round stands: review ra), where it may be approved again."""
     if isinstance(result, PostView) and result.state == "expired":
-        return ": it is expired now, inside the approval lead time: it needs a new slot and a new round to go out"
+        return ": it is expired now, inside the approval lead time: a new slot past it brings it back to review"
     if not isinstance(result, PostView) or result.state not in ("paused", "missed") or not result.held_by:
         return ""
     return visible(f": {result.state} by a crisis ({', '.join(c.reason for c in result.held_by)}) until it is resumed")

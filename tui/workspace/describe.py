@@ -857,7 +857,7 @@ def _standing(ws: Workspace, entity: str, record: Any) -> str:
                 f"(withdraw it while it is not published: W on the post, or crewdeck post withdraw {short(record['post'])})"
             )
         if record["verdict"] == "withdraw":
-            return f"the withdrawal of your approval of {post} cannot be undone: verdicts are append-only (approve it again)"
+            return f"the withdrawal of your approval of {post} cannot be undone: verdicts are append-only (approve it again; an expired post first needs a new slot)"
         return f"the request for changes on {post} cannot be undone: verdicts are append-only (the author submits it again for a new round)"
     if entity == "ledger_entry":
         if record.get("reverses"):
