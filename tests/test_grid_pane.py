@@ -739,3 +739,42 @@ async def test_the_footer_says_the_key_between_the_grid_and_the_content_calendar
         await pilot.press("c")
         await settle(pilot)
         assert not pane(app).has_class("-calendar") and app.focused is grid(app)
+
+
+async def test_a_booked_meeting_is_on_each_attendees_row_at_their_own_time(workspace: Path) -> None:
+    # The planner books a meeting with no assignee: on the grid, which marked assigned tasks only, no one invited saw it.
+    ids = member_ids(workspace)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        with Store(workspace) as store, store.write(ids["ana"]) as w:
+            meeting = w.create(
+                "task",
+                {
+                    "title": "Weekly sync",
+                    "status": "todo",
+                    "tags": ["meeting"],
+                    "due": {"utc": "2026-11-26T13:00:00Z", "tz": "Europe/Berlin"},
+                    "meeting": {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": [ids["sofia"]]},
+                    "created_by": ids["ana"],
+                    "created_at": utc_iso(NOW),
+                },
+            )
+
+        def rows() -> dict[str, list[tuple[int, str]]]:
+            shown = pane(app).shown
+            assert shown is not None
+            return {r.key: [(m.column, m.text) for m in r.markers if m.task_id == meeting] for r in shown.rows}
+
+        await until(pilot, lambda: bool(rows()[ids["raj"]]), "the booked meeting on raj's row")
+        marked = rows()
+        assert marked[ids["ana"]] == [(28, "◆ meeting (60 min) Weekly sync (@ana, today 14:00 CET; set in Europe/Berlin)")]
+        assert marked[ids["raj"]] == [(28, "◆ meeting (60 min) Weekly sync (@raj, today 18:30 IST Kolkata; set in Europe/Berlin)")]
+        assert marked[ids["sofia"]] == [(28, "◆ meeting (60 min) Weekly sync (@sofia, today 08:00 EST; set in Europe/Berlin)")]
+        assert marked[ids["mia"]] == []  # not invited
+        for handle in ("ana", "raj", "sofia"):
+            assert row_line(app, handle)[grid(app).gutter_width + 28] == "◆"
+        # Taking an attendee off the meeting takes it off their row, without a key.
+        with Store(workspace) as store, store.write(ids["ana"]) as w:
+            w.set("task", meeting, {"meeting": {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": []}})
+        await until(pilot, lambda: not rows()[ids["sofia"]], "the meeting off sofia's row")
