@@ -302,3 +302,25 @@ def test_a_closed_tasks_marker_says_it_is_closed(cli: Cli) -> None:
     shown = [m.text.split(" (")[0] for m in raj.markers]
     # A post is closed by going out: its slot and its draft's due say so.
     assert shown == ["◆ due Reel, published", "◆ due Caption", "◆ due Brief, done", "◆ due Recut, cancelled", "▲ publish Reel, published"]
+
+
+def test_a_change_of_clocks_on_an_hour_keeps_the_hour_on_the_ruler(demo: Workspace) -> None:
+    asyncio.run(_spring_forward_ruler(GridApp(demo, dt.date(2027, 3, 28), "Europe/Berlin")))
+
+
+async def _spring_forward_ruler(app: GridApp) -> None:
+    """On Berlin's spring-forward day 02:00 becomes 03:00: the ruler read "»3" where the hour 03 starts."""
+    async with app.run_test(size=(160, 24)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        await pilot.pause()
+        ruler = "".join(s.text for s in grid.render_line(1))[grid.gutter_width :]
+        assert grid.data.columns[4].transition == "+01:00→+02:00" and grid.data.columns[4].label == "03"
+        assert ruler.startswith("00  03    06"), ruler  # 02:00 and 02:30 are not on its clocks
+        # The mark is drawn where no hour's label is (the fall-back change, at the second 02:00) and on the rows.
+        rows = ["".join(s.text for s in grid.render_line(y))[grid.gutter_width :] for y in range(2, grid.size.height - 1)]
+        assert any(row[4] == "»" for row in rows), rows
+        app.day = dt.date(2027, 10, 31)
+        app._redraw()
+        await pilot.pause()
+        ruler = "".join(s.text for s in grid.render_line(1))[grid.gutter_width :]
+        assert ruler.startswith("00    » 03"), ruler  # the second 02:00, then 02:30 and 03:00

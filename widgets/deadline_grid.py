@@ -436,7 +436,9 @@ class DeadlineGrid(ScrollView, can_focus=True):
                 if i + j < len(text):
                     text[i + j] = char
         for i, column in enumerate(data.columns):
-            if column.transition:
+            if column.transition and text[i] == " ":
+                # On an hour's label (03:00 on a spring-forward night) the mark would hide a digit ("»3"): the
+                # label stays, marked by the transition style alone, and the rows below draw the mark.
                 text[i] = "»"
         if data.now_column is not None and text[data.now_column] == " ":
             # On an hour's label the marker would hide a digit ("▼5" for 15):
