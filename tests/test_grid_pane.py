@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -778,3 +779,31 @@ async def test_a_booked_meeting_is_on_each_attendees_row_at_their_own_time(works
         with Store(workspace) as store, store.write(ids["ana"]) as w:
             w.set("task", meeting, {"meeting": {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": []}})
         await until(pilot, lambda: not rows()[ids["sofia"]], "the meeting off sofia's row")
+
+
+async def test_scrolled_in_the_zoomed_grid_at_80x24_every_member_has_a_line(workspace: Path) -> None:
+    """Zoomed at 80x24 and scrolled, the zone's line kept at the top was drawn over a member's row (@leo's)."""
+    for handle, tz in (("ines", "Europe/Lisbon"), ("yuki", "Asia/Tokyo"), ("omar", "Asia/Dubai"), ("ben", "America/Chicago")):
+        assert main(["-w", str(workspace), "--as", "ana", "member", "add", handle, "--name", handle, "--tz", tz]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        widget = grid(app)
+        data = pane(app).shown
+        assert data is not None
+        labels = [row.label for row in data.rows]
+        groups = {f" {row.group}" for row in data.rows}
+        assert int(widget.max_scroll_y) > 0
+        for top in range(int(widget.max_scroll_y) + 1):
+            widget.scroll_to(y=top, animate=False)
+            await settle(pilot)
+            shown = [line.split()[0] for line in lines(app)[2:-1] if line.startswith(" @")]
+            # The members in view are those from the first in view down, none left out; the last is reached.
+            first = labels.index(shown[0])
+            assert shown == labels[first : first + len(shown)], (top, lines(app))
+            # No zone's line stands over another's with none of its members between (one drawn over them).
+            body = [line.rstrip() for line in lines(app)[2:-1]]
+            assert not any(a in groups and b in groups for a, b in itertools.pairwise(body)), (top, body)
+        assert shown[-1] == labels[-1] and "@leo" in labels
