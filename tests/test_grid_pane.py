@@ -23,8 +23,10 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.posts import writing
 from crewdeck.tui.time import overlap
+from crewdeck.tui.time.grid import build_grid
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.config import Config
+from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
 from crewdeck.widgets.key_footer import KeyFooter, footer_keys
 
@@ -779,6 +781,16 @@ async def test_a_booked_meeting_is_on_each_attendees_row_at_their_own_time(works
         with Store(workspace) as store, store.write(ids["ana"]) as w:
             w.set("task", meeting, {"meeting": {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": []}})
         await until(pilot, lambda: not rows()[ids["sofia"]], "the meeting off sofia's row")
+    # Once held, a meeting is not late: muted, not marked overdue.
+    ws = Workspace.open(workspace)
+    for now, urgency in (
+        (NOW, "soon"),
+        (dt.datetime(2026, 11, 26, 13, 30, tzinfo=dt.UTC), "soon"),
+        (dt.datetime(2026, 11, 26, 14, 0, tzinfo=dt.UTC), "done"),
+    ):
+        data = build_grid(ws, NOW.date(), "Europe/Berlin", now)
+        assert {m.urgency for r in data.rows for m in r.markers if m.task_id == meeting} == {urgency}, now
+    ws.close()
 
 
 async def test_scrolled_in_the_zoomed_grid_at_80x24_every_member_has_a_line(workspace: Path) -> None:

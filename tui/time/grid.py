@@ -205,9 +205,11 @@ def _marker(
     instant = parse_utc(utc_text)
     index = bisect.bisect_right(starts, instant) - 1
     state = held.get(task_id) if kind == "publish" else None
-    if status in ("done", "cancelled") or state is not None:
+    # A meeting is not late: under way it is now ("soon"), once held muted, as a task done is.
+    over = meeting is not None and instant + dt.timedelta(minutes=meeting["minutes"]) <= now
+    if status in ("done", "cancelled") or state is not None or over:
         urgency = "done"
-    elif instant < now:
+    elif instant < now and meeting is None:
         urgency = "overdue"
     elif instant - now <= SOON:
         urgency = "soon"
