@@ -771,9 +771,9 @@ async def test_a_booked_meeting_is_on_each_attendees_row_at_their_own_time(works
 
         await until(pilot, lambda: bool(rows()[ids["raj"]]), "the booked meeting on raj's row")
         marked = rows()
-        assert marked[ids["ana"]] == [(28, "◆ meeting (60 min) Weekly sync (@ana, today 14:00 CET; set in Europe/Berlin)")]
-        assert marked[ids["raj"]] == [(28, "◆ meeting (60 min) Weekly sync (@raj, today 18:30 IST Kolkata; set in Europe/Berlin)")]
-        assert marked[ids["sofia"]] == [(28, "◆ meeting (60 min) Weekly sync (@sofia, today 08:00 EST; set in Europe/Berlin)")]
+        assert marked[ids["ana"]] == [(28, "◆ meeting Weekly sync (@ana, today 14:00 CET, 60 min; set in Europe/Berlin)")]
+        assert marked[ids["raj"]] == [(28, "◆ meeting Weekly sync (@raj, today 18:30 IST Kolkata, 60 min; set in Europe/Berlin)")]
+        assert marked[ids["sofia"]] == [(28, "◆ meeting Weekly sync (@sofia, today 08:00 EST, 60 min; set in Europe/Berlin)")]
         assert marked[ids["mia"]] == []  # not invited
         for handle in ("ana", "raj", "sofia"):
             assert row_line(app, handle)[grid(app).gutter_width + 28] == "◆"

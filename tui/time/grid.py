@@ -219,8 +219,10 @@ def _marker(
     # Closed, said: its dimmed glyph alone read as a deadline still to meet under the cursor.
     closed = _CLOSED_POST.get(status) if is_post else status if status in _CLOSED_POST else None
     title = text_or(title, untitled_task(task_id)) + (f", {state} by a crisis" if state else f", {closed}" if closed else "")
-    what = "▲ publish" if kind == "publish" else f"◆ meeting ({meeting['minutes']} min)" if meeting else "◆ due"
-    text = visible(f"{what} {title} (@{member.handle}, {when}; set in {tz_name})")
+    what = "▲ publish" if kind == "publish" else "◆ meeting" if meeting else "◆ due"
+    # A meeting's length after its start: on a narrow pane the line is cut, the time on their clock kept longer.
+    length = f", {meeting['minutes']} min" if meeting else ""
+    text = visible(f"{what} {title} (@{member.handle}, {when}{length}; set in {tz_name})")
     return GridMarker(index, kind, urgency, text, task_id)
 
 
