@@ -223,5 +223,8 @@ def test_a_day_and_time_in_any_order_people_type_is_read_by_every_way_in(cli: Cl
     assert json.loads(cli.ok("tasks", "--json"))[0]["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Europe/Berlin"}
     cli.ok("set", task_id[:6], "due=fri at 9")
     assert json.loads(cli.ok("tasks", "--json"))[0]["due"] == {"utc": "2026-11-27T08:00:00Z", "tz": "Europe/Berlin"}
+    # The filters read them alike: "due:<fri at 9" took "at 9" for words of a title.
+    assert [(t.kind, t.value) for t in query.parse("due:<fri at 9 brief").terms] == [("due", "<fri at 9"), ("text", "brief")]
+    assert len(json.loads(cli.ok("tasks", "due:<fri at 10", "--json"))) == 1
     cli.ok("set", task_id[:6], "snoozed_until=10am next fri")
     assert json.loads(cli.ok("tasks", "all", "--json"))[0]["snoozed_until"] == {"utc": "2026-11-27T09:00:00Z", "tz": "Europe/Berlin"}
