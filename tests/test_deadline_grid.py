@@ -218,6 +218,8 @@ async def _scrolled(app: GridApp) -> None:
         assert body[0] in groups, body
         under = ""
         for text in body:
+            if not text:
+                continue  # below the last member
             if text in groups:
                 under = text
             else:
@@ -302,3 +304,51 @@ def test_a_closed_tasks_marker_says_it_is_closed(cli: Cli) -> None:
     shown = [m.text.split(" (")[0] for m in raj.markers]
     # A post is closed by going out: its slot and its draft's due say so.
     assert shown == ["◆ due Reel, published", "◆ due Caption", "◆ due Brief, done", "◆ due Recut, cancelled", "▲ publish Reel, published"]
+
+
+def test_a_change_of_clocks_on_an_hour_keeps_the_hour_on_the_ruler(demo: Workspace) -> None:
+    asyncio.run(_spring_forward_ruler(GridApp(demo, dt.date(2027, 3, 28), "Europe/Berlin")))
+
+
+async def _spring_forward_ruler(app: GridApp) -> None:
+    """On Berlin's spring-forward day 02:00 becomes 03:00: the ruler read "»3" where the hour 03 starts."""
+    async with app.run_test(size=(160, 24)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        await pilot.pause()
+        ruler = "".join(s.text for s in grid.render_line(1))[grid.gutter_width :]
+        assert grid.data.columns[4].transition == "+01:00→+02:00" and grid.data.columns[4].label == "03"
+        assert ruler.startswith("00  03    06"), ruler  # 02:00 and 02:30 are not on its clocks
+        # The mark is drawn where no hour's label is (the fall-back change, at the second 02:00) and on the rows.
+        rows = ["".join(s.text for s in grid.render_line(y))[grid.gutter_width :] for y in range(2, grid.size.height - 1)]
+        assert any(row[4] == "»" for row in rows), rows
+        app.day = dt.date(2027, 10, 31)
+        app._redraw()
+        await pilot.pause()
+        ruler = "".join(s.text for s in grid.render_line(1))[grid.gutter_width :]
+        assert ruler.startswith("00    » 03"), ruler  # the second 02:00, then 02:30 and 03:00
+
+
+def test_the_zone_line_kept_at_the_top_covers_no_member(demo: Workspace) -> None:
+    asyncio.run(_no_member_covered(GridApp(demo, THU, "Europe/Berlin")))
+
+
+async def _no_member_covered(app: GridApp) -> None:
+    """Scrolled, the zone's line at the top was drawn over the first member's row: with the last member of a zone
+    there (@leo), "America/Los_Angeles" stood over the next zone's line and @leo was on no line at all."""
+    async with app.run_test(size=(80, 12)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        await pilot.pause()
+        labels = [row.label for row in grid.data.rows]
+        groups = {f" {row.group}" for row in grid.data.rows}
+        for top in range(int(grid.max_scroll_y) + 1):
+            grid.scroll_to(y=top, animate=False)
+            await pilot.pause()
+            body = ["".join(s.text for s in grid.render_line(y)).rstrip() for y in range(2, grid.size.height - 1)]
+            shown = [text.split()[0] for text in body if text and text not in groups]
+            # The members in view are those from the top down, none left out.
+            first = labels.index(shown[0])
+            assert shown == labels[first : first + len(shown)], (top, body)
+            kind, row = grid._lines[top]
+            assert kind == "group" or labels[row] == shown[0], (top, body)
+            assert body[0] in groups and body[1] not in groups, (top, body)
+        assert shown[-1] == labels[-1]

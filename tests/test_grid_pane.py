@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.posts import writing
 from crewdeck.tui.time import overlap
+from crewdeck.tui.time.grid import build_grid
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.config import Config
+from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
 from crewdeck.widgets.key_footer import KeyFooter, footer_keys
 
@@ -739,3 +742,80 @@ async def test_the_footer_says_the_key_between_the_grid_and_the_content_calendar
         await pilot.press("c")
         await settle(pilot)
         assert not pane(app).has_class("-calendar") and app.focused is grid(app)
+
+
+async def test_a_booked_meeting_is_on_each_attendees_row_at_their_own_time(workspace: Path) -> None:
+    # The planner books a meeting with no assignee: on the grid, which marked assigned tasks only, no one invited saw it.
+    ids = member_ids(workspace)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        with Store(workspace) as store, store.write(ids["ana"]) as w:
+            meeting = w.create(
+                "task",
+                {
+                    "title": "Weekly sync",
+                    "status": "todo",
+                    "tags": ["meeting"],
+                    "due": {"utc": "2026-11-26T13:00:00Z", "tz": "Europe/Berlin"},
+                    "meeting": {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": [ids["sofia"]]},
+                    "created_by": ids["ana"],
+                    "created_at": utc_iso(NOW),
+                },
+            )
+
+        def rows() -> dict[str, list[tuple[int, str]]]:
+            shown = pane(app).shown
+            assert shown is not None
+            return {r.key: [(m.column, m.text) for m in r.markers if m.task_id == meeting] for r in shown.rows}
+
+        await until(pilot, lambda: bool(rows()[ids["raj"]]), "the booked meeting on raj's row")
+        marked = rows()
+        assert marked[ids["ana"]] == [(28, "◆ meeting Weekly sync (@ana, today 14:00 CET, 60 min; set in Europe/Berlin)")]
+        assert marked[ids["raj"]] == [(28, "◆ meeting Weekly sync (@raj, today 18:30 IST Kolkata, 60 min; set in Europe/Berlin)")]
+        assert marked[ids["sofia"]] == [(28, "◆ meeting Weekly sync (@sofia, today 08:00 EST, 60 min; set in Europe/Berlin)")]
+        assert marked[ids["mia"]] == []  # not invited
+        for handle in ("ana", "raj", "sofia"):
+            assert row_line(app, handle)[grid(app).gutter_width + 28] == "◆"
+        # Taking an attendee off the meeting takes it off their row, without a key.
+        with Store(workspace) as store, store.write(ids["ana"]) as w:
+            w.set("task", meeting, {"meeting": {"minutes": 60, "required": [ids["ana"], ids["raj"]], "optional": []}})
+        await until(pilot, lambda: not rows()[ids["sofia"]], "the meeting off sofia's row")
+    # Once held, a meeting is not late: muted, not marked overdue.
+    ws = Workspace.open(workspace)
+    for now, urgency in (
+        (NOW, "soon"),
+        (dt.datetime(2026, 11, 26, 13, 30, tzinfo=dt.UTC), "soon"),
+        (dt.datetime(2026, 11, 26, 14, 0, tzinfo=dt.UTC), "done"),
+    ):
+        data = build_grid(ws, NOW.date(), "Europe/Berlin", now)
+        assert {m.urgency for r in data.rows for m in r.markers if m.task_id == meeting} == {urgency}, now
+    ws.close()
+
+
+async def test_scrolled_in_the_zoomed_grid_at_80x24_every_member_has_a_line(workspace: Path) -> None:
+    """Zoomed at 80x24 and scrolled, the zone's line kept at the top was drawn over a member's row (@leo's)."""
+    for handle, tz in (("ines", "Europe/Lisbon"), ("yuki", "Asia/Tokyo"), ("omar", "Asia/Dubai"), ("ben", "America/Chicago")):
+        assert main(["-w", str(workspace), "--as", "ana", "member", "add", handle, "--name", handle, "--tz", tz]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        widget = grid(app)
+        data = pane(app).shown
+        assert data is not None
+        labels = [row.label for row in data.rows]
+        groups = {f" {row.group}" for row in data.rows}
+        assert int(widget.max_scroll_y) > 0
+        for top in range(int(widget.max_scroll_y) + 1):
+            widget.scroll_to(y=top, animate=False)
+            await settle(pilot)
+            shown = [line.split()[0] for line in lines(app)[2:-1] if line.startswith(" @")]
+            # The members in view are those from the first in view down, none left out; the last is reached.
+            first = labels.index(shown[0])
+            assert shown == labels[first : first + len(shown)], (top, lines(app))
+            # No zone's line stands over another's with none of its members between (one drawn over them).
+            body = [line.rstrip() for line in lines(app)[2:-1]]
+            assert not any(a in groups and b in groups for a, b in itertools.pairwise(body)), (top, body)
+        assert shown[-1] == labels[-1] and "@leo" in labels

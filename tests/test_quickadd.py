@@ -41,6 +41,15 @@ def test_words_after_the_due_date_are_title_again() -> None:
         ("Wrap up due:eow", ["eow"], "Wrap up"),
         ("Invoice due:eom eod", ["eom", "eod"], "Invoice"),
         ("Call due:tmrw 3 times", ["tmrw"], "Call 3 times"),
+        # The orders people type (tomorrow at 3pm, 2pm tomorrow), and title words that only look like them.
+        ("Call due:tomorrow at 3pm about rates", ["tomorrow", "at", "3pm"], "Call about rates"),
+        ("Call due:fri at 9 with raj", ["fri", "at", "9"], "Call with raj"),
+        ("Call due:2pm tomorrow again", ["2pm", "tomorrow"], "Call again"),
+        ("Call due:10 am next fri EST x", ["10", "am", "next", "fri", "EST"], "Call x"),
+        ("Meet due:fri at the office", ["fri"], "Meet at the office"),
+        ("Meet due:fri at 9ish", ["fri"], "Meet at 9ish"),
+        ("Plan due:3pm march launch", ["3pm"], "Plan march launch"),
+        ("Plan due:3pm now", ["3pm"], "Plan now"),
     ],
 )
 def test_due_takes_the_words_of_a_day_people_type(text: str, due_words: list[str], title: str) -> None:
@@ -202,3 +211,20 @@ def test_a_due_term_with_no_date_says_so(text: str) -> None:
     """A due: term alone searched the titles for the word "due:" and matched nothing, silently; due:< is refused."""
     with pytest.raises(UserError, match=r"^due: a date is missing \(try due:<fri, due:today, due:none\)$"):
         query.parse(text)
+
+
+def test_a_day_and_time_in_any_order_people_type_is_read_by_every_way_in(cli: Cli) -> None:
+    """Quick-add's "due:tomorrow at 3pm" was due at the end of tomorrow, titled "Call at 3pm"; `set due=2pm tomorrow`
+    and the snooze were refused ("'tomorrow' after the date is not a time or a zone")."""
+    task_id = cli.ok("add", "Call due:tomorrow at 3pm about rates").strip()
+    row = json.loads(cli.ok("tasks", "--json"))[0]
+    assert (row["title"], row["due"]) == ("Call about rates", {"utc": "2026-11-27T14:00:00Z", "tz": "Europe/Berlin"})
+    cli.ok("set", task_id[:6], "due=2pm tomorrow")
+    assert json.loads(cli.ok("tasks", "--json"))[0]["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Europe/Berlin"}
+    cli.ok("set", task_id[:6], "due=fri at 9")
+    assert json.loads(cli.ok("tasks", "--json"))[0]["due"] == {"utc": "2026-11-27T08:00:00Z", "tz": "Europe/Berlin"}
+    # The filters read them alike: "due:<fri at 9" took "at 9" for words of a title.
+    assert [(t.kind, t.value) for t in query.parse("due:<fri at 9 brief").terms] == [("due", "<fri at 9"), ("text", "brief")]
+    assert len(json.loads(cli.ok("tasks", "due:<fri at 10", "--json"))) == 1
+    cli.ok("set", task_id[:6], "snoozed_until=10am next fri")
+    assert json.loads(cli.ok("tasks", "all", "--json"))[0]["snoozed_until"] == {"utc": "2026-11-27T09:00:00Z", "tz": "Europe/Berlin"}

@@ -262,3 +262,29 @@ def test_a_city_after_the_date_is_refused_with_its_zone(cli: Cli) -> None:
     task = cli.ok("add", "Call with raj").strip()
     refused = one_line_error(cli("set", task, "due=fri 09:00 Kolkata"))
     assert refused == "crewdeck: error: due: 'Kolkata' after the date is not a time or a zone (did you mean Asia/Kolkata?)\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("tomorrow at 3pm", "2026-11-27T14:00:00Z"),
+        ("2pm tomorrow", "2026-11-27T13:00:00Z"),
+        ("2 pm tomorrow", "2026-11-27T13:00:00Z"),
+        ("fri at 9", "2026-11-27T08:00:00Z"),  # an hour alone after "at" is a time: 09:00
+        ("fri at 9am", "2026-11-27T08:00:00Z"),
+        ("next fri 10am", "2026-11-27T09:00:00Z"),
+        ("10am next fri", "2026-11-27T09:00:00Z"),
+        ("dec 9 at 17:30", "2026-12-09T16:30:00Z"),
+        ("5pm dec 9 America/New_York", "2026-12-09T22:00:00Z"),
+        ("tomorrow at 3 pm Asia/Kolkata", "2026-11-27T09:30:00Z"),
+    ],
+)
+def test_a_day_and_time_in_the_orders_people_type_them(text: str, utc: str) -> None:
+    """Todoist and Things read these; only "tomorrow 3pm", day first and no "at", was read here."""
+    assert parse_moment_text(text, "Europe/Berlin", NOW).value()["utc"] == utc
+
+
+@pytest.mark.parametrize("text", ["fri at the office", "3pm march", "fri at 25", "at 3pm", "3pm eod"])
+def test_words_that_only_look_like_a_day_and_time_are_still_refused(text: str) -> None:
+    with pytest.raises(DateError):
+        parse_moment_text(text, "Europe/Berlin", NOW)

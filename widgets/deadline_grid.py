@@ -309,7 +309,9 @@ class DeadlineGrid(ScrollView, can_focus=True):
         wanted = 2 + max([0, *(cell_len(row.label) for row in data.rows)]) + self._day_width + self._local_width
         room = self.scrollable_content_region.width - len(data.columns)
         self.gutter_width = max(least, min(wanted, room))
-        self.virtual_size = Size(self.gutter_width + len(data.columns), HEADER_LINES + len(self._lines) + FOOTER_LINES)
+        # One line more where the body scrolls: the zone's line kept at the top takes a line of its own (``_body_line``).
+        sticky = len(self._lines) > self._body_height
+        self.virtual_size = Size(self.gutter_width + len(data.columns), HEADER_LINES + len(self._lines) + sticky + FOOTER_LINES)
 
     def on_resize(self) -> None:
         self._fit_gutter()
@@ -373,19 +375,37 @@ class DeadlineGrid(ScrollView, can_focus=True):
     def action_pick_zone(self) -> None:
         self.post_message(self.ZonePickRequested(self, self._data.zone if self._data else "UTC"))
 
+    @property
+    def _body_height(self) -> int:
+        return max(1, self.size.height - HEADER_LINES - FOOTER_LINES)
+
+    def _sticky(self, top: int) -> bool:
+        """Whether, scrolled to ``top``, the first body line names the zone of the member below it: scrolled, with a
+        member's row first (a zone's own line at the top is that already)."""
+        return 0 < top < len(self._lines) and self._lines[top][0] == "row" and self._body_height > 1
+
+    def _body_line(self, y: int) -> int | None:
+        """Which of ``_lines`` the body's line ``y`` shows; ``None``: the zone of the member below, kept at the top."""
+        top = self.scroll_offset.y
+        if self._body_height == 1 and self._row_line:
+            return self._row_line[self.cursor_row]  # a grid one line high: the cursor's row
+        if self._sticky(top):
+            # A line of its own: drawn over the first member's row, it hid them (the last of a zone, over the next zone's line).
+            return None if y == 0 else top + y - 1
+        return top + y
+
     def _scroll_to_cursor(self) -> None:
         if not self._row_line:
             return
-        body_height = max(1, self.size.height - HEADER_LINES - FOOTER_LINES)
         line = self._row_line[self.cursor_row]
-        # The line above the cursor's stays in view: its group's header, or a member of its group,
-        # whose place the header takes at the top (see ``render_line``).
+        # The line above the cursor's stays in view: its group's header, or a member of its group.
         top = max(0, line - 1)
         y = self.scroll_offset.y
+        last = y + self._body_height - 1 - self._sticky(y)
         if top < y:
             self.scroll_to(y=top, animate=False)
-        elif line >= y + body_height:
-            self.scroll_to(y=line - body_height + 1, animate=False)
+        elif line > last:
+            self.scroll_to(y=max(0, line - self._body_height + 2), animate=False)
 
     # ------------------------------------------------------------ drawing
 
@@ -402,17 +422,16 @@ class DeadlineGrid(ScrollView, can_focus=True):
         elif y >= self.size.height - FOOTER_LINES:
             strip = self._detail(data)
         else:
-            index = y - HEADER_LINES + self.scroll_offset.y
-            if index >= len(self._lines):
+            index = self._body_line(y - HEADER_LINES)
+            # Scrolled past a group's header, the first line names that group: every member's local
+            # time in view sits under the zone it is in.
+            if index is None:
+                strip = self._group(data, self._lines[self.scroll_offset.y][1])
+            elif index >= len(self._lines):
                 return Strip.blank(width, self.rich_style)
-            kind, row_index = self._lines[index]
-            # Scrolled past a group's header, the first line names that group in its place:
-            # every member's local time in view sits under the zone it is in (the cursor's row
-            # stays itself in a grid one line high).
-            if kind == "group" or (y == HEADER_LINES and index > 0 and index != self._row_line[self.cursor_row]):
-                strip = self._group(data, row_index)
             else:
-                strip = self._row(data, row_index)
+                kind, row_index = self._lines[index]
+                strip = self._group(data, row_index) if kind == "group" else self._row(data, row_index)
         return strip.crop_extend(0, width, self.rich_style)
 
     def _title(self, data: GridDataLike) -> Strip:
@@ -436,7 +455,9 @@ class DeadlineGrid(ScrollView, can_focus=True):
                 if i + j < len(text):
                     text[i + j] = char
         for i, column in enumerate(data.columns):
-            if column.transition:
+            if column.transition and text[i] == " ":
+                # On an hour's label (03:00 on a spring-forward night) the mark would hide a digit ("»3"): the
+                # label stays, marked by the transition style alone, and the rows below draw the mark.
                 text[i] = "»"
         if data.now_column is not None and text[data.now_column] == " ":
             # On an hour's label the marker would hide a digit ("▼5" for 15):

@@ -31,8 +31,8 @@ from crewdeck.widgets.deadline_grid import DeadlineGrid
 if TYPE_CHECKING:
     from crewdeck.tui.app.calendar_panel import CalendarPanel
 
-#: The task fields the grid shows (a marker's row, place, colour and text); any member field counts.
-SHOWN_TASK_FIELDS = frozenset({"title", "assignee", "status", "due", "publish", "deleted"})
+#: The task fields the grid shows (a marker's row: its assignee or a meeting's attendees, place, colour and text); any member field counts.
+SHOWN_TASK_FIELDS = frozenset({"title", "assignee", "status", "due", "publish", "deleted", "meeting"})
 #: What changes whether a crisis holds a post (its slot's marker says so): its round, scope and release, the crises, the
 #: verdicts and the chains (a campaign's, and the workspace's for a post in none).
 HELD_TASK_FIELDS = frozenset({"post_state", "post_round", "resumed_from", "campaign", "platform", "copy", "link", "media", "first_comment"})

@@ -57,6 +57,7 @@ from crewdeck.tui.time.when import (
     names_an_instant,
     parse_day,
     parse_moment_text,
+    spoken_order,
     utc_iso,
     without_eod,
 )
@@ -228,6 +229,7 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
         words = without_eod(words)  # eod is the date alone, as in quick-add: the whole day here
+        words = spoken_order(words)[0]  # fri at 10, 2pm tomorrow: a day and a time, as parse_moment reads them
         if names_an_instant(words[0]) or clock_words(words):
             instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now).instant)
             # At a time, < and > leave it out and <= and >= take it; a day is whole either way (due:<fri: on or before it).

@@ -58,6 +58,7 @@ from crewdeck.tui.time.when import (
     parse_utc,
     relative,
     split_clock,
+    spoken_order,
     time_shaped,
     utc_iso,
     week_start,
@@ -160,7 +161,7 @@ def parse(text: str) -> Draft:
                 draft.problems.append(f"{key.lower()}: is given twice ({twice}): give one date")
             if key.lower() == "due":
                 draft.due_words = taken
-                draft.after_due_time = tuple(words[i : i + 3]) if clock_words(taken) else ()
+                draft.after_due_time = tuple(words[i : i + 3]) if clock_words(spoken_order(taken)[0]) else ()
             else:
                 draft.publish_words = taken
         else:

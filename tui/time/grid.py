@@ -10,7 +10,8 @@ by the hour) the part of an hour left is a column of its own, shorter, and
 the next starts on the hour again.
 Rows are the members, grouped by zone and ordered by offset (west first).
 Deadlines and publish slots of the day are markers on their assignee's
-row; unassigned ones have no row to sit on and are left out.
+row, a booked meeting's start on each attendee's row too (a meeting is
+booked with no assignee); others have no row to sit on and are left out.
 
 ``zone_choices`` lists the zones a grid is worth drawing in: the viewer's,
 each member's and each campaign audience's, with the local time now.
@@ -20,7 +21,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
@@ -159,8 +162,9 @@ def _markers(
     starts = [c.start for c in columns]
     by_kind = {
         kind: ws.conn.execute(
-            f"SELECT id, title, assignee, status, {kind}_utc, {kind}_tz, post_state IS NOT NULL FROM task "
-            f"WHERE deleted = 0 AND assignee IS NOT NULL AND {kind}_utc >= ? AND {kind}_utc < ? ORDER BY {kind}_utc, id",
+            f"SELECT id, title, assignee, status, {kind}_utc, {kind}_tz, post_state IS NOT NULL, meeting FROM task "
+            f"WHERE deleted = 0 AND (assignee IS NOT NULL OR meeting IS NOT NULL) AND {kind}_utc >= ? AND {kind}_utc < ? "
+            f"ORDER BY {kind}_utc, id",
             bounds,
         ).fetchall()
         for kind in ("due", "publish")
@@ -169,31 +173,57 @@ def _markers(
     posts = [row[0] for row in by_kind["publish"] if row[6]]
     held = _held_posts(ws, posts, now) if posts else {}
     for kind, rows in by_kind.items():
-        for task_id, title, assignee, status, utc_text, tz_name, is_post in rows:
-            member = members.get(assignee)
-            if member is None:
-                continue
-            instant = parse_utc(utc_text)
-            index = bisect.bisect_right(starts, instant) - 1
-            state = held.get(task_id) if kind == "publish" else None
-            if status in ("done", "cancelled") or state is not None:
-                urgency = "done"
-            elif instant < now:
-                urgency = "overdue"
-            elif instant - now <= SOON:
-                urgency = "soon"
-            else:
-                urgency = "later"
-            when = format_local(instant, member.tz, now, clock24=clock24, reader_tz=reader_tz)
-            # Closed, said: its dimmed glyph alone read as a deadline still to meet under the cursor.
-            closed = _CLOSED_POST.get(status) if is_post else status if status in _CLOSED_POST else None
-            title = text_or(title, untitled_task(task_id)) + (f", {state} by a crisis" if state else f", {closed}" if closed else "")
-            text = visible(f"{'▲ publish' if kind == 'publish' else '◆ due'} {title} (@{member.handle}, {when}; set in {tz_name})")
-            found.setdefault(assignee, []).append(GridMarker(index, kind, urgency, text, task_id))
+        for row in rows:
+            assignee, meeting_text = row[2], row[7]
+            meeting = json.loads(meeting_text) if meeting_text and kind == "due" else None
+            # A meeting's start is on the row of each who attends it (its due date is when it starts).
+            attendees = [*meeting["required"], *meeting["optional"]] if meeting else []
+            for member_id in dict.fromkeys(m for m in (assignee, *attendees) if m is not None):
+                member = members.get(member_id)
+                if member is not None:
+                    found.setdefault(member_id, []).append(_marker(kind, row, meeting, member, held, starts, now, clock24, reader_tz))
     # One cell shows one marker: the same one on every run (ids are random).
     for markers in found.values():
         markers.sort(key=lambda m: (m.column, m.kind, m.text))
     return found
+
+
+def _marker(
+    kind: str,
+    row: tuple[Any, ...],
+    meeting: dict[str, Any] | None,
+    member: Member,
+    held: dict[str, str],
+    starts: list[dt.datetime],
+    now: dt.datetime,
+    clock24: bool,
+    reader_tz: str,
+) -> GridMarker:
+    """The marker of a task's due date or publish slot (``row``, as ``_markers`` reads it) on ``member``'s row, its time
+    on their clock."""
+    task_id, title, _, status, utc_text, tz_name, is_post, _ = row
+    instant = parse_utc(utc_text)
+    index = bisect.bisect_right(starts, instant) - 1
+    state = held.get(task_id) if kind == "publish" else None
+    # A meeting is not late: under way it is now ("soon"), once held muted, as a task done is.
+    over = meeting is not None and instant + dt.timedelta(minutes=meeting["minutes"]) <= now
+    if status in ("done", "cancelled") or state is not None or over:
+        urgency = "done"
+    elif instant < now and meeting is None:
+        urgency = "overdue"
+    elif instant - now <= SOON:
+        urgency = "soon"
+    else:
+        urgency = "later"
+    when = format_local(instant, member.tz, now, clock24=clock24, reader_tz=reader_tz)
+    # Closed, said: its dimmed glyph alone read as a deadline still to meet under the cursor.
+    closed = _CLOSED_POST.get(status) if is_post else status if status in _CLOSED_POST else None
+    title = text_or(title, untitled_task(task_id)) + (f", {state} by a crisis" if state else f", {closed}" if closed else "")
+    what = "▲ publish" if kind == "publish" else "◆ meeting" if meeting else "◆ due"
+    # A meeting's length after its start: on a narrow pane the line is cut, the time on their clock kept longer.
+    length = f", {meeting['minutes']} min" if meeting else ""
+    text = visible(f"{what} {title} (@{member.handle}, {when}{length}; set in {tz_name})")
+    return GridMarker(index, kind, urgency, text, task_id)
 
 
 def _held_posts(ws: Workspace, post_ids: list[str], now: dt.datetime) -> dict[str, str]:

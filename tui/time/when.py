@@ -291,6 +291,13 @@ def moment_words(taken: list[str], following: Sequence[str]) -> list[str]:
     """The words of one moment as people type it: ``taken`` (its first words, maybe none) and those of
     ``following`` that go on with it: a day's second word (``dec 9``), then a time (or eod; ``5 pm`` is one time
     in two words), then a zone."""
+    typed = [*taken, *following]
+    if (moved := spoken_order(typed)[1]) >= max(1, len(taken)):
+        # tomorrow at 3pm, 2pm tomorrow: the day and time, and a zone after them (5pm fri PST, to refuse).
+        said = typed[:moved]
+        if moved < len(typed) and (names_a_zone(typed[moved]) or zone_after_time(typed[moved])):
+            said.append(typed[moved])
+        return said
     read = list(taken)  # as parse_moment reads them: a time in two words is one
     taken = list(taken)
     n = 0
@@ -498,6 +505,55 @@ def day_and_time(words: Sequence[str]) -> tuple[str, str | None, int]:
     return " ".join(words[:used]), time_text, used + (time_text is not None)
 
 
+#: An hour alone after ``at`` (``fri at 9``): with ``at`` it is a time, on the 24-hour clock (``at 15``).
+_BARE_HOUR = re.compile(r"[0-9]{1,2}\Z")
+#: Any day, for telling whether words name one (a leap year's: ``feb 29`` is a day).
+_ANY_TODAY = dt.date(2028, 1, 3)
+
+
+def _day_count(words: Sequence[str]) -> int:
+    """How many of the first ``words`` name a day (``tomorrow``, ``next fri``, ``dec 9``), 0 where they name none."""
+    if not words or names_an_instant(words[0]) or time_shaped(words[0]):
+        return 0
+    used = day_words(list(words))
+    try:
+        _day(" ".join(words[:used]), _ANY_TODAY, _monday_to_friday)
+    except (DateError, ValueError, OverflowError):
+        return 0
+    return used
+
+
+def _clock_at(words: Sequence[str], index: int) -> tuple[str, int] | None:
+    """The time at ``words[index]`` in one word and how many words it is (``5 pm``: two), or ``None``."""
+    if index >= len(words):
+        return None
+    if (joined := split_clock(words, index)) is not None:
+        return joined, 2
+    return (words[index], 1) if time_shaped(words[index]) else None
+
+
+def spoken_order(words: Sequence[str]) -> tuple[list[str], int]:
+    """``words`` with a day and time said in the orders people type them put as ``parse_moment`` reads them, and how
+    many of the first words that took (0: none were moved): ``tomorrow at 3pm`` and ``fri at 9`` (``at`` and an hour
+    alone: 09:00) are ``tomorrow 3pm`` and ``fri 9:00``, ``2pm tomorrow`` and ``10am next fri`` are ``tomorrow 2pm``
+    and ``next fri 10am``.  Only a real day and a time are moved: ``fri at the office`` is left as it is."""
+    if (clock := _clock_at(words, 0)) is not None:
+        days = _day_count(words[clock[1] :])
+        if days:
+            front = [*words[clock[1] : clock[1] + days], clock[0]]
+            return [*front, *words[clock[1] + days :]], clock[1] + days
+        return list(words), 0
+    days = _day_count(words)
+    if days and days + 1 < len(words) and words[days].lower() == "at":
+        at = days + 1
+        clock = _clock_at(words, at)
+        if clock is None and _BARE_HOUR.match(words[at]):
+            clock = (f"{words[at]}:00", 1)
+        if clock is not None:
+            return [*words[:days], clock[0], *words[at + clock[1] :]], at + clock[1]
+    return list(words), 0
+
+
 def parse_moment(
     words: list[str],
     default_tz: str,
@@ -527,6 +583,8 @@ def parse_moment(
             # Not "after the date is not a time": it is one, and the instant has its own.
             raise DateError(f"{first!r} is an instant, which takes no time of day: give a day with the time (today {words[used]})")
         return Moment((now + ahead).astimezone(UTC), named, True), used
+    typed = len(words)
+    words = spoken_order(words)[0]
     day_text, time_text, used = day_and_time(words)
     tz_name = default_tz
     if len(words) > used and (names_a_zone(words[used]) or (time_text is not None and zone_after_time(words[used]))):
@@ -538,7 +596,8 @@ def parse_moment(
     day = parse_day(day_text, today, works, week_starts)
     clock = parse_time(time_text) if time_text else default_time
     local = localize(dt.datetime.combine(day, clock), tz)
-    return Moment(local.astimezone(UTC), tz_name, time_text is not None), used
+    # Counted as typed: ``tomorrow at 3pm`` is three words, read as the two of ``tomorrow 3pm``.
+    return Moment(local.astimezone(UTC), tz_name, time_text is not None), used + typed - len(words)
 
 
 def _ahead(word: str) -> dt.timedelta | None:
@@ -704,7 +763,7 @@ def relative(instant: dt.datetime, now: dt.datetime, *, closed: bool = False) ->
 
 def typed_clock(words: Sequence[str]) -> dt.time | None:
     """The time of day typed in ``words`` (``fri 02:30``), as typed: the stored instant may hold a later one (a gap)."""
-    typed = clock_words(words)
+    typed = clock_words(spoken_order(words)[0])  # fri at 9: 9:00
     try:
         return parse_time(typed[0]) if typed else None
     except DateError:
@@ -715,7 +774,7 @@ def typed_day(words: Sequence[str], tz_name: str, now: dt.datetime) -> dt.date |
     """The day typed in ``words`` (``fri 02:30``, ``eod``), as ``parse_moment`` reads it in ``tz_name``
     at ``now`` (``eow`` and ``eom``: of Monday to Friday); ``None`` for an instant (``+3h``) or no day."""
     try:
-        days = without_eod(words)
+        days = spoken_order(without_eod(words))[0]  # 2pm tomorrow: tomorrow's
         if names_an_instant(days[0]):
             return None
         return parse_day(day_and_time(days)[0], now.astimezone(zone(tz_name)).date())
