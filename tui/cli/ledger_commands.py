@@ -275,7 +275,9 @@ def cmd_import(ctx: Context) -> int:
             "currency; a file in another currency: import it with --currency CODE (or --map currency=COLUMN)",
             file=sys.stderr,
         )
-    _say_unrated(ws, [draft for _, draft, _ in plan.new])
+    # An entry and its reversal net to zero on their day, which the reports count at any rate: not out of the totals.
+    paired = {reverses for _, _, reverses in plan.new if reverses}
+    _say_unrated(ws, [draft for entry_id, draft, reverses in plan.new if not reverses and entry_id not in paired])
     ahead = sorted(draft.date for _, draft, _ in plan.new if draft.date > _today(ctx).isoformat())
     if ahead:
         print(
