@@ -598,6 +598,31 @@ async def test_move_and_resize_the_period(workspace: Path) -> None:
         assert ledger.entries.total == sql(workspace, "SELECT count(*) FROM ledger_entry")[0][0]
 
 
+async def test_the_bar_names_only_the_period_keys_that_act(workspace: Path) -> None:
+    """At all time the bar still said "[ ] { } period", and [ ] } did nothing there (as { at a day): keys named that
+    did nothing; they are not named, and pressed there they are not the pane's (the palette leaves them out too)."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        bar = ledger.query_one(PaneBar)
+        assert bar.hint == "[ ] { } period"
+        for _ in range(4):  # quarter, year, all, and all again
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+        assert ledger.period == Period.all()
+        assert bar.hint == "{ period"
+        commands = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Budget: Narrower period" in commands
+        assert not {"Budget: Previous period", "Budget: Next period", "Budget: Wider period"} & commands
+        await pilot.press("left_curly_bracket", "left_curly_bracket", "left_curly_bracket", "left_curly_bracket")
+        await settle(pilot)
+        assert ledger.period.kind == "week"
+        await pilot.press("left_curly_bracket")
+        await settle(pilot)
+        assert ledger.period.kind == "day"
+        assert bar.hint == "[ ] } period"
+
+
 async def test_an_entry_that_is_gone_says_so_in_its_screen(workspace: Path) -> None:
     """An entry whose making the server refused: the read failed with an error notice, and the screen kept what it showed."""
     app = make_app(workspace)
