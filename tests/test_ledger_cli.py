@@ -408,6 +408,28 @@ def test_budget_set_replaces_and_adds_up(team: Cli) -> None:
     assert row(report(team), "tools")["budget"] == eur("350.50")
 
 
+def test_a_mistyped_budget_is_removed_by_a_manager_in_the_log_and_comes_back_when_set_again(team: Cli) -> None:
+    """There was no budget rm: a budget for a mistyped category could only be set to 0 and stayed a line in every report."""
+    team.ok("budget", "set", "spring-launch", "tools", "300")
+    team.ok("budget", "set", "spring-launch", "tols", "500")
+    before = team.ok("export")
+    assert "manager" in one_line_error(team("budget", "rm", "spring-launch", "tols", as_member="raj"))
+    assert team.ok("export") == before  # refused by the rules, nothing written
+    assert one_line_error(team("budget", "rm", "spring-launch", "tols", "--month", "2026-12")) == (
+        "crewdeck: error: no budget +spring-launch/tols for 2026-12: nothing removed "
+        "(crewdeck budget list spring-launch lists its budgets)\n"
+    )
+    assert team.ok("budget", "rm", "spring-launch", "#tols") == "removed budget +spring-launch/tols for the run (was 500.00 EUR)\n"
+    assert [b["category"] for b in json.loads(team.ok("budget", "list", "--json"))] == ["tools"]
+    assert [line["category"] for line in report(team)["campaigns"][0]["rows"]] == ["tools"]
+    assert (
+        team.ok("budget", "rm", "spring-launch", "tols") == "budget +spring-launch/tols for the run is removed already: nothing written\n"
+    )
+    assert "removed the tols budget of Spring Launch for the run" in team.ok("log")
+    team.ok("budget", "set", "spring-launch", "tols", "20")
+    assert row(report(team), "tols")["budget"] == eur("20.00")
+
+
 def test_export_csv_reads_back_into_another_workspace(team: Cli, tmp_path: Path) -> None:
     entry = add(team, "100 USD", category="tools", payee="Canva, Inc. | EU")
     team.ok("ledger", "reverse", entry)

@@ -11,7 +11,7 @@ from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, money_json, parse_amount, round_minor
-from crewdeck.sync.state.records import ValidationError, budget_period
+from crewdeck.sync.state.records import ValidationError, budget_id, budget_period
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
@@ -28,7 +28,7 @@ from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError, source_name
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.tui.workspace.workspace import Campaign, Workspace
 
 
 def _today(ctx: Context) -> dt.date:
@@ -306,16 +306,21 @@ def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
 # ---------------------------------------------------------------- budgets and rates
 
 
+def _budget_key(ctx: Context) -> tuple[Campaign, str, str]:
+    """The campaign, category and period ``budget set`` and ``budget rm`` name: what a budget's id is made of."""
+    a = ctx.args
+    campaign = ctx.ws.campaign_by_name(a.campaign)
+    try:
+        return campaign, check_category(a.category.lstrip("#").lower()), budget_period(a.month or "run")
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
 def cmd_budget_set(ctx: Context) -> int:
     ws = ctx.ws
     a = ctx.args
-    campaign = ws.campaign_by_name(a.campaign)
+    campaign, category, period = _budget_key(ctx)
     base = ws.base_currency
-    try:
-        category = check_category(a.category.lstrip("#").lower())
-        period = budget_period(a.month or "run")
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     try:
         minor, currency = parse_amount(a.amount, base)
     except MoneyError as exc:
@@ -348,6 +353,28 @@ def cmd_budget_set(ctx: Context) -> int:
             unrated = rates.lacking(rates.RateBook.load(ws.conn, base), currency, first.isoformat())
             if unrated:
                 print(f"note: {unrated}", file=sys.stderr)
+    return 0
+
+
+def cmd_budget_rm(ctx: Context) -> int:
+    """Remove a budget (a tombstone, as a task's delete): a mistyped one set to 0 stayed a line in every report.  Set
+    again, it comes back."""
+    ws = ctx.ws
+    campaign, category, period = _budget_key(ctx)
+    row_id = budget_id(campaign.id, category, period)
+    span = "the run" if period == "run" else period
+    named = f"+{campaign.slug}/{category} for {span}"
+    old = ws.store.record("budget", row_id)
+    if old is None:
+        raise UserError(visible(f"no budget {named}: nothing removed (crewdeck budget list {campaign.slug} lists its budgets)"))
+    if old.get("deleted"):
+        print(visible(f"budget {named} is removed already: nothing written"))
+        return 0
+    # What it was, as ``budget set`` says what it replaces: every total that counted it changes.
+    was = _was(ws, "budget", row_id, lambda _: True, _budget_text)
+    with ctx.writer() as w:
+        w.delete("budget", row_id)
+    print(visible(f"removed budget {named}{was}"))
     return 0
 
 
