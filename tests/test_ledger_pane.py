@@ -331,6 +331,26 @@ async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> N
         assert said in [str(n.message) for n in app._notifications]  # the entry by what it is, not its id
 
 
+async def test_an_approval_that_takes_a_budget_over_says_so_in_a_warning(workspace: Path) -> None:
+    """Approving pending spend that took a category over its budget said "approved ..." and nothing else: the over
+    budget showed only on a line of the table, maybe below its fold.  Said once, with the report's figures."""
+    team = Cli(workspace)
+    team.ok("budget", "set", "spring-launch", "zines", "50")
+    entry = team.in_person(
+        "ledger", "add", "--campaign", "spring-launch", "--category", "zines", "--payee", "Print Co", "--amount", "60",
+        "--date", "2026-11-25", "--pending", as_member="raj",
+    ).strip()  # fmt: skip
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, entry)
+        await pilot.press("a")
+        await settle(pilot)
+        warnings = [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert warnings == ["+spring-launch/zines is over budget (All time): spent 60.00 of 50.00 EUR"]
+    assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", entry) == [(1,)]
+
+
 async def test_approve_is_refused_to_others_and_for_ones_own_entry(workspace: Path) -> None:
     pending = sql(
         workspace,

@@ -16,7 +16,7 @@ from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_input, table, write_output
-from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, rates, reports
+from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, overbudget, rates, reports
 from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.actions import EntryDraft
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
@@ -57,8 +57,10 @@ def cmd_add(ctx: Context) -> int:
         needs_approval=a.pending,
         resolve_task=lambda prefix: ws.resolve("task", prefix, live=True),
     )
+    watched = overbudget.watch(ws.conn, ws.base_currency, [(draft.campaign, draft.date)], _today(ctx))
     entry_id = actions.add_entry(ws, ctx.me, draft, ctx.now)
     print(entry_id)
+    _say_crossed(ctx, watched)
     unrated = rates.lacking(rates.RateBook.load(ws.conn, ws.base_currency), draft.currency, draft.date)
     if unrated:
         # The reports leave it out, and say so when run; said here too, where the spend was just typed in.
@@ -98,6 +100,7 @@ def cmd_reverse(ctx: Context) -> int:
 
 def cmd_approve(ctx: Context) -> int:
     entry_ids = list(dict.fromkeys(actions.resolve_entry(ctx.ws, prefix) for prefix in ctx.args.ids))
+    watched = overbudget.watch(ctx.ws.conn, ctx.ws.base_currency, overbudget.spend_of(ctx.ws.conn, entry_ids), _today(ctx))
     if len(entry_ids) == 1:
         actions.approve_entry(ctx.ws, ctx.me, entry_ids[0], ctx.now)
     else:
@@ -108,7 +111,14 @@ def cmd_approve(ctx: Context) -> int:
                 print(visible(problem), file=sys.stderr)
             raise
     print("\n".join(entry_ids))
+    _say_crossed(ctx, watched)
     return 0
+
+
+def _say_crossed(ctx: Context, watched: overbudget.Watch) -> None:
+    """A note per budget line the write just took over budget (``overbudget``): once, when it crosses."""
+    for note in overbudget.crossed(ctx.ws.conn, watched, _today(ctx)):
+        print(f"note: {note}", file=sys.stderr)
 
 
 def cmd_list(ctx: Context) -> int:
@@ -257,6 +267,7 @@ def cmd_import(ctx: Context) -> int:
         plan = csvfiles.plan_entries(
             text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading, defaults=defaults
         )
+    watched = overbudget.watch(ws.conn, ws.base_currency, [(draft.campaign, draft.date) for _, draft, _ in plan.new], _today(ctx))
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
@@ -292,6 +303,7 @@ def cmd_import(ctx: Context) -> int:
             "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend",
             file=sys.stderr,
         )
+    _say_crossed(ctx, watched)
     return 0
 
 
