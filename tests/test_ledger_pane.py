@@ -351,6 +351,22 @@ async def test_an_approval_that_takes_a_budget_over_says_so_in_a_warning(workspa
     assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", entry) == [(1,)]
 
 
+async def test_a_new_entry_that_takes_a_budget_over_says_so_in_a_warning_once(workspace: Path) -> None:
+    Cli(workspace).ok("budget", "set", "spring-launch", "zines", "50")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        for amount in ("60", "5"):  # the second: over already, nothing more to say
+            await pilot.press("n")
+            await settle(pilot)
+            assert isinstance(app.screen, EntryFormScreen)
+            await pilot.press(*"spring-launch", "tab", *"zines", "tab", *"Print Co", "tab", *amount, "enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, EntryFormScreen)
+        warnings = [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert warnings == ["+spring-launch/zines is over budget (All time): spent 60.00 of 50.00 EUR"]
+
+
 async def test_approve_is_refused_to_others_and_for_ones_own_entry(workspace: Path) -> None:
     pending = sql(
         workspace,
