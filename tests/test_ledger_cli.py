@@ -146,11 +146,9 @@ def test_an_import_that_takes_a_budget_over_says_so_and_spend_no_rate_converts_i
     result = team("ledger", "import", str(path))
     assert result.code == 0, result.err
     assert [line for line in result.err.splitlines() if "over budget" in line] == [
-        "note: +spring-launch/tools is over budget (All time): spent 120.00 of 100.00 EUR, not counting spend no rate converts "
-        "(crewdeck ledger report lists it)",
-        # Its only budget: the campaign as a whole too.
-        "note: +spring-launch is over budget (All time): spent 120.00 of 100.00 EUR, not counting spend no rate converts "
-        "(crewdeck ledger report lists it)",
+        # Its only budget: the campaign as a whole too, in the one note.
+        "note: +spring-launch/tools, and so +spring-launch, is over budget (All time): spent 120.00 of 100.00 EUR, not counting "
+        "spend no rate converts (crewdeck ledger report lists it)",
     ]
     assert row(report(team), "tools")["spent"] == eur("120.00")
 

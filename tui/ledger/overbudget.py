@@ -58,6 +58,8 @@ def watch(conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]],
 def crossed(conn: sqlite3.Connection, before: Watch, as_of: dt.date) -> list[str]:
     """The notes (without ``note: ``) of the lines ``before`` watched that are over budget now and were not."""
     notes = []
+    #: The lines said, in the order said, with what they were said of.
+    crossing: list[tuple[reports.Line, tuple[str, Period, tuple[object, ...]]]] = []
     #: ``(campaign, line key)`` -> the figures of the all-time line said over: a month's line with the same (its
     #: category budgeted for that month alone) says nothing more.
     said: dict[tuple[str, str], tuple[object, ...]] = {}
@@ -74,6 +76,11 @@ def crossed(conn: sqlite3.Connection, before: Watch, as_of: dt.date) -> list[str
                 if said.get((campaign, line.key)) == figures:
                     continue
                 said.setdefault((campaign, line.key), figures)
+                if not line.key and crossing and crossing[-1][1] == (campaign, period, figures):
+                    # The campaign's total as its one category's line (its only budget): one note names both.
+                    notes[-1] = _said(camp, crossing[-1][0], period, before.base, campaign_too=True)
+                    continue
+                crossing.append((line, (campaign, period, figures)))
                 notes.append(_said(camp, line, period, before.base))
     return notes
 
@@ -84,11 +91,12 @@ def _over(conn: sqlite3.Connection, base: str, key: tuple[str, Period], as_of: d
     return frozenset(line.key for camp in report.campaigns for line in [*camp.lines, camp.total] if line.over)
 
 
-def _said(camp: reports.CampaignReport, line: reports.Line, period: Period, base: str) -> str:
-    """ "+spring-launch/influencers is over budget (All time): spent 4,100.00 of 4,000.00 USD", as the report has it."""
+def _said(camp: reports.CampaignReport, line: reports.Line, period: Period, base: str, *, campaign_too: bool = False) -> str:
+    """ "+spring-launch/influencers is over budget (All time): spent 4,100.00 of 4,000.00 USD", as the report has it;
+    ``campaign_too``: "+spring-launch/influencers, and so +spring-launch, is over budget ..."."""
     assert line.known_budget is not None  # over: a budget is known
     spent, budget = (format_minor(round_minor(value, base), base, grouping=True) for value in (line.spent, line.known_budget))
-    name = f"+{camp.slug}" + (f"/{line.key}" if line.key else "")
+    name = f"+{camp.slug}" + (f"/{line.key}" if line.key else "") + (f", and so +{camp.slug}," if campaign_too else "")
     said = f"{name} is over budget ({period_name(period)}): spent {spent} of {budget} {base}"
     if line.unconverted:
         # Left out of the figures, never guessed: the report lists the rates it needs.
