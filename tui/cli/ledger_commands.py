@@ -60,7 +60,6 @@ def cmd_add(ctx: Context) -> int:
     watched = overbudget.watch(ws.conn, ws.base_currency, [(draft.campaign, draft.date)], _today(ctx))
     entry_id = actions.add_entry(ws, ctx.me, draft, ctx.now)
     print(entry_id)
-    _say_crossed(ctx, watched)
     unrated = rates.lacking(rates.RateBook.load(ws.conn, ws.base_currency), draft.currency, draft.date)
     if unrated:
         # The reports leave it out, and say so when run; said here too, where the spend was just typed in.
@@ -78,6 +77,7 @@ def cmd_add(ctx: Context) -> int:
             f"note: dated {draft.date}, {ahead}: spend is counted from its date; if mistyped: crewdeck ledger reverse {short(entry_id)}",
             file=sys.stderr,
         )
+    _say_crossed(ctx, watched)
     return 0
 
 

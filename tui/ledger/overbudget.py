@@ -9,7 +9,7 @@ says so), so the note and ``ledger report`` never disagree.
 
 The periods: all time (a campaign's run budget and its monthly ones add up)
 and, where the campaign has a budget for the spend's month, that month, for
-the lines of the categories budgeted for it (and the campaign's total).
+the lines of the categories budgeted for it.
 """
 
 from __future__ import annotations
