@@ -57,7 +57,7 @@ def watch(conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]],
 
 def crossed(conn: sqlite3.Connection, before: Watch, as_of: dt.date) -> list[str]:
     """The notes (without ``note: ``) of the lines ``before`` watched that are over budget now and were not."""
-    notes = []
+    notes: list[str] = []
     #: The lines said, in the order said, with what they were said of.
     crossing: list[tuple[reports.Line, tuple[str, Period, tuple[object, ...]]]] = []
     #: ``(campaign, line key)`` -> the figures of the all-time line said over: a month's line with the same (its
