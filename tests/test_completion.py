@@ -99,3 +99,23 @@ def test_fish_completes_from_its_script(env: dict[str, str]) -> None:
     answers = shell(["fish", "--no-config", "-c"], "\n".join(lines), env)
     got = [set(a.split()) for a in answers[:-1]]
     assert got == _expected(env)
+
+
+def test_only_the_task_commands_offer_task_ids(env: dict[str, str]) -> None:
+    """`crewdeck budget rm <tab>` (and `member rm`, `campaign set`) offered task ids: "rm" and "set" were taken for the
+    task commands of those names wherever they came; a campaign or a member is what they take."""
+
+    def offered(*words: str) -> list[str]:
+        done = subprocess.run(
+            ["crewdeck", "completion", "--candidates"],
+            capture_output=True,
+            text=True,
+            env={**env, "CREWDECK_COMPLETE_WORDS": "\n".join(words), "CREWDECK_COMPLETE_CURRENT": ""},
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    assert offered("rm") == [env["TASK"]]
+    for words in (("budget", "rm"), ("member", "rm"), ("campaign", "set"), ("member", "set")):
+        assert offered(*words) == [], words

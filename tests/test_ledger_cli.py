@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -15,7 +16,7 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.session.session import Session
 
-from .conftest import Cli, on_a_terminal
+from .conftest import Cli, in_person, on_a_terminal
 from .ledger_helpers import add, eur, ledger_team_in, report, row, total
 from .test_cli import one_line_error
 
@@ -90,6 +91,66 @@ def test_over_budget_and_heading_over_are_flagged(team: Cli) -> None:
     tools = row(doc, "tools")
     assert not tools["over_budget"] and tools["forecast_over_budget"]  # 600 in 26 days of 61
     assert "OVER" in team.ok("ledger", "report")
+
+
+def test_spend_that_takes_a_budget_over_says_so_once_with_the_reports_figures(team: Cli) -> None:
+    """Nothing said so when an entry, an import or an approval took a category or a campaign over its budget: it showed
+    only in a report run later.  Said in a note when the line crosses (the report's figures, converted at its rates),
+    not again on the next entry of a line over already."""
+    team.ok("budget", "set", "spring-launch", "influencers", "1000")
+    team.ok("budget", "set", "spring-launch", "tools", "100", "--month", "2026-11")
+
+    def notes(*args: str, as_member: str = "ana") -> list[str]:
+        with in_person() if as_member != "ana" else contextlib.nullcontext():  # another's spend is theirs in person
+            result = team(*args, as_member=as_member)
+        assert result.code == 0, result.err
+        return [line for line in result.err.splitlines() if "over budget" in line]
+
+    entry = ("ledger", "add", "--campaign", "spring-launch", "--payee", "@cafe_mila", "--date", "2026-11-20")
+    assert notes(*entry, "--category", "influencers", "--amount", "999.99") == []
+    assert notes(*entry, "--category", "influencers", "--amount", "10 USD") == [
+        "note: +spring-launch/influencers is over budget (All time): spent 1,009.24 of 1,000.00 EUR",  # 9.25 EUR, the rate's
+    ]
+    assert notes(*entry, "--category", "influencers", "--amount", "5") == []  # over already: said once
+    # The campaign's total is a line of its own.
+    assert notes(*entry, "--category", "tools", "--amount", "100") == [
+        "note: +spring-launch is over budget (All time): spent 1,114.24 of 1,100.00 EUR",
+    ]
+    # A month budgeted alone: its line once (all time has the same figures), not its month's too.
+    assert notes(*entry, "--category", "tools", "--amount", "0.01") == [
+        "note: +spring-launch/tools is over budget (All time): spent 100.01 of 100.00 EUR",
+    ]
+    team.ok("budget", "set", "spring-launch", "tools", "900")  # for the run: the month's 100 is one budget of two now
+    assert notes(*entry, "--category", "tools", "--amount", "0.01", "--date", "2026-11-21") == []
+    # November's tools budget: its 100 and the run's 900 over the 30 of its 61 days that are November's (442.62...).
+    assert notes(*entry, "--category", "tools", "--amount", "450", "--date", "2026-11-21") == [
+        "note: +spring-launch/tools is over budget (Month 2026-11): spent 550.02 of 542.62 EUR",
+    ]
+    # Pending spend counts when approved: the approval says it, not the entry waiting.
+    team.ok("budget", "set", "spring-launch", "ads", "50")
+    assert notes(*entry, "--category", "ads", "--amount", "60", "--pending", as_member="raj") == []
+    pending = json.loads(team.ok("ledger", "list", "is:pending", "--json"))[0]["id"]
+    assert notes("ledger", "approve", pending) == ["note: +spring-launch/ads is over budget (All time): spent 60.00 of 50.00 EUR"]
+
+
+def test_an_import_that_takes_a_budget_over_says_so_and_spend_no_rate_converts_is_never_guessed(team: Cli, tmp_path: Path) -> None:
+    team.ok("budget", "set", "spring-launch", "tools", "100")
+    path = tmp_path / "spend.csv"
+    path.write_text(
+        "date,campaign,category,payee,amount,currency\n"
+        "2026-11-03,spring-launch,tools,Canva,60.00,EUR\n"
+        "2026-11-04,spring-launch,tools,Figma,60.00,EUR\n"
+        "2026-11-05,spring-launch,tools,Figma,900.00,SGD\n",
+        "utf-8",
+    )
+    result = team("ledger", "import", str(path))
+    assert result.code == 0, result.err
+    assert [line for line in result.err.splitlines() if "over budget" in line] == [
+        # Its only budget: the campaign as a whole too, in the one note.
+        "note: +spring-launch/tools, and so +spring-launch, is over budget (All time): spent 120.00 of 100.00 EUR, not counting "
+        "spend no rate converts (crewdeck ledger report lists it)",
+    ]
+    assert row(report(team), "tools")["spent"] == eur("120.00")
 
 
 def test_report_by_month_and_by_payee(team: Cli) -> None:
@@ -418,6 +479,28 @@ def test_budget_set_replaces_and_adds_up(team: Cli) -> None:
     team.ok("budget", "set", "spring-launch", "tools", "250.50")
     team.ok("budget", "set", "spring-launch", "tools", "100", "--month", "2026-12")
     assert row(report(team), "tools")["budget"] == eur("350.50")
+
+
+def test_a_mistyped_budget_is_removed_by_a_manager_in_the_log_and_comes_back_when_set_again(team: Cli) -> None:
+    """There was no budget rm: a budget for a mistyped category could only be set to 0 and stayed a line in every report."""
+    team.ok("budget", "set", "spring-launch", "tools", "300")
+    team.ok("budget", "set", "spring-launch", "tols", "500")
+    before = team.ok("export")
+    assert "manager" in one_line_error(team("budget", "rm", "spring-launch", "tols", as_member="raj"))
+    assert team.ok("export") == before  # refused by the rules, nothing written
+    assert one_line_error(team("budget", "rm", "spring-launch", "tols", "--month", "2026-12")) == (
+        "crewdeck: error: no budget +spring-launch/tols for 2026-12: nothing removed "
+        "(crewdeck budget list spring-launch lists its budgets)\n"
+    )
+    assert team.ok("budget", "rm", "spring-launch", "#tols") == "removed budget +spring-launch/tols for the run (was 500.00 EUR)\n"
+    assert [b["category"] for b in json.loads(team.ok("budget", "list", "--json"))] == ["tools"]
+    assert [line["category"] for line in report(team)["campaigns"][0]["rows"]] == ["tools"]
+    assert (
+        team.ok("budget", "rm", "spring-launch", "tols") == "budget +spring-launch/tols for the run is removed already: nothing written\n"
+    )
+    assert "removed the tols budget of Spring Launch for the run" in team.ok("log")
+    team.ok("budget", "set", "spring-launch", "tols", "20")
+    assert row(report(team), "tols")["budget"] == eur("20.00")
 
 
 def test_export_csv_reads_back_into_another_workspace(team: Cli, tmp_path: Path) -> None:

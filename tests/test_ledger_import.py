@@ -87,6 +87,26 @@ def test_an_import_says_which_entries_no_rate_converts_and_the_rate_that_would(t
     ]
 
 
+def test_an_import_counts_as_unrated_only_what_the_totals_miss_not_an_entry_and_its_reversal(team: Cli, tmp_path: Path) -> None:
+    """An SGD entry and its reversal in the file were "2 entries in SGD ... out of the totals", yet they net to zero,
+    which the report counts at any rate: only the third, unreversed one is out of the totals."""
+    entry = add(team, "40 SGD", date="2026-11-03")
+    team.ok("ledger", "reverse", entry)
+    add(team, "12 SGD", category="tools", payee="Canva", date="2026-11-20")
+    out = tmp_path / "ledger.csv"
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    other = Cli(tmp_path / "other.db")
+    assert main(["init", str(other.workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin"]) == 0
+    other.ok("campaign", "add", "Spring Launch")
+    imported = other("ledger", "import", str(out))
+    assert imported.out == "imported 3 entries\n"
+    assert imported.err.splitlines() == [
+        "note: 1 entry in SGD: no SGD/EUR (nor EUR/SGD) rate on or before 2026-11-20: out of the totals "
+        "(crewdeck rate set 2026-11-20 SGD/EUR RATE)",
+    ]
+    assert report(other)["missing_rates"][0]["entries"] == 1
+
+
 def test_a_rate_import_says_which_of_its_rates_reports_will_not_use(team: Cli, tmp_path: Path) -> None:
     """Rates between two other currencies than the base imported without a word, and no report ever used them."""
     path = _write(tmp_path, "date,pair,rate\n2026-11-20,GBP/EUR,1.17\n2026-11-20,USD/GBP,0.75\n2026-11-21,USD/GBP,0.76\n", "rates.csv")

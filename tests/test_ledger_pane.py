@@ -331,6 +331,42 @@ async def test_the_project_manager_approves_anothers_entry(workspace: Path) -> N
         assert said in [str(n.message) for n in app._notifications]  # the entry by what it is, not its id
 
 
+async def test_an_approval_that_takes_a_budget_over_says_so_in_a_warning(workspace: Path) -> None:
+    """Approving pending spend that took a category over its budget said "approved ..." and nothing else: the over
+    budget showed only on a line of the table, maybe below its fold.  Said once, with the report's figures."""
+    team = Cli(workspace)
+    team.ok("budget", "set", "spring-launch", "zines", "50")
+    entry = team.in_person(
+        "ledger", "add", "--campaign", "spring-launch", "--category", "zines", "--payee", "Print Co", "--amount", "60",
+        "--date", "2026-11-25", "--pending", as_member="raj",
+    ).strip()  # fmt: skip
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await select(pilot, entry)
+        await pilot.press("a")
+        await settle(pilot)
+        warnings = [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert warnings == ["+spring-launch/zines is over budget (All time): spent 60.00 of 50.00 EUR"]
+    assert sql(workspace, "SELECT count(*) FROM approval WHERE entry = ?", entry) == [(1,)]
+
+
+async def test_a_new_entry_that_takes_a_budget_over_says_so_in_a_warning_once(workspace: Path) -> None:
+    Cli(workspace).ok("budget", "set", "spring-launch", "zines", "50")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        for amount in ("60", "5"):  # the second: over already, nothing more to say
+            await pilot.press("n")
+            await settle(pilot)
+            assert isinstance(app.screen, EntryFormScreen)
+            await pilot.press(*"spring-launch", "tab", *"zines", "tab", *"Print Co", "tab", *amount, "enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, EntryFormScreen)
+        warnings = [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert warnings == ["+spring-launch/zines is over budget (All time): spent 60.00 of 50.00 EUR"]
+
+
 async def test_approve_is_refused_to_others_and_for_ones_own_entry(workspace: Path) -> None:
     pending = sql(
         workspace,
@@ -596,6 +632,31 @@ async def test_move_and_resize_the_period(workspace: Path) -> None:
         await settle(pilot)
         assert ledger.period == Period.all()
         assert ledger.entries.total == sql(workspace, "SELECT count(*) FROM ledger_entry")[0][0]
+
+
+async def test_the_bar_names_only_the_period_keys_that_act(workspace: Path) -> None:
+    """At all time the bar still said "[ ] { } period", and [ ] } did nothing there (as { at a day): keys named that
+    did nothing; they are not named, and pressed there they are not the pane's (the palette leaves them out too)."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        bar = ledger.query_one(PaneBar)
+        assert bar.hint == "[ ] { } period"
+        for _ in range(4):  # quarter, year, all, and all again
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+        assert ledger.period == Period.all()
+        assert bar.hint == "{ period"
+        commands = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Budget: Narrower period" in commands
+        assert not {"Budget: Previous period", "Budget: Next period", "Budget: Wider period"} & commands
+        await pilot.press("left_curly_bracket", "left_curly_bracket", "left_curly_bracket", "left_curly_bracket")
+        await settle(pilot)
+        assert ledger.period.kind == "week"
+        await pilot.press("left_curly_bracket")
+        await settle(pilot)
+        assert ledger.period.kind == "day"
+        assert bar.hint == "[ ] } period"
 
 
 async def test_an_entry_that_is_gone_says_so_in_its_screen(workspace: Path) -> None:

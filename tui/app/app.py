@@ -880,6 +880,9 @@ class CrewdeckApp(App[int]):
     def written(self, message: str, written: Written | None) -> None:
         """After one of our writes: say what was done and refresh what it touched."""
         self.notify(message, timeout=3)
+        for note in written.notes if written is not None else ():
+            # Said once, when it happens (a budget line the write took over budget): a warning that stays to be read.
+            self.notify(note, severity="warning", timeout=20)
         if written is not None and written.ops:
             self._refresh_after(list(written.ops), ours=True)
 

@@ -54,6 +54,16 @@ if TYPE_CHECKING:
 #: Lines the warnings above the budget take at most (at 80x24 three leave the budget table its seven lines, the entries four).
 WARNING_LINES = 3
 
+#: The period keys' actions, by the middle of their binding ids (``ledger.prev_period``).
+_PERIOD_ACTIONS = {"prev": "move_period", "next": "move_period", "narrow": "narrow_period", "widen": "widen_period"}
+
+
+def _period_key_acts(action: str, period: Period) -> bool:
+    """Whether a period key changes ``period``: all time has none before, after or wider, a day none narrower."""
+    if action == "narrow_period":
+        return period.kind != "day"
+    return period.start is not None
+
 
 class LedgerPane(Pane):
     """Budget: what each campaign may spend and has spent, and the entries.
@@ -282,9 +292,9 @@ class LedgerPane(Pane):
             return
         bar = self.query_one(PaneBar)
         bar.title = period_name(page.period)
-        bar.hint = (
-            " ".join(said_key(self.app, self.BINDINGS, f"ledger.{move}_period") for move in ("prev", "next", "narrow", "widen")) + " period"
-        )
+        # Only the keys that act on this period (``check_action``): at all time "[ ] { } period" named three that did nothing.
+        acting = [move for move in ("prev", "next", "narrow", "widen") if _period_key_acts(_PERIOD_ACTIONS[move], page.period)]
+        bar.hint = " ".join(said_key(self.app, self.BINDINGS, f"ledger.{move}_period") for move in acting) + " period"
         marks = [f"{len(self.marked):,} marked"] if self.marked else []  # next to the count, as in Tasks: the last parts go first
         parts = [f"{page.total:,} entr{'y' if page.total == 1 else 'ies'}", *marks, page.base]
         over = sum(1 for line in page.budget if line.over)
@@ -407,6 +417,8 @@ class LedgerPane(Pane):
     # ------------------------------------------------------------ keys: writing
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _PERIOD_ACTIONS.values():
+            return _period_key_acts(action, self.period)
         if action == "clear_filter":  # else escape goes on, to what is under the pane
             return self.has_class("-filtering") or bool(self.filter_text)
         if action == "approve":

@@ -22,7 +22,7 @@ from crewdeck.tui.workspace.workspace import Workspace, slug
 
 ENV_WORDS = "CREWDECK_COMPLETE_WORDS"
 ENV_CURRENT = "CREWDECK_COMPLETE_CURRENT"
-#: Commands whose positional words are task ids.
+#: Commands whose positional words are task ids (the top-level ones of these names).
 TASK_ID_COMMANDS = {"set", "done", "rm", "show", "log"}
 #: At most this many task ids are offered (the most urgent open tasks first would need scoring: newest first will do).
 MAX_IDS = 200
@@ -166,7 +166,7 @@ def _workspace_words(path: list[str], current: str, named: dict[str, str]) -> li
                 )
                 if isinstance(tag, str)
             ]
-        elif path and path[-1] in TASK_ID_COMMANDS:
+        elif len(path) == 1 and path[0] in TASK_ID_COMMANDS:  # `crewdeck rm`, not `budget rm` nor `member set`
             found = [
                 row[0][:8]
                 for row in conn.execute(

@@ -1,4 +1,4 @@
-"""Ledger commands: ledger add/reverse/approve/list/report/export/import, budget set, rate set/import.
+"""Ledger commands: ledger add/reverse/approve/list/report/export/import, budget set/list/rm, rate set/import.
 
 Only the parser is built here; the commands live in ``ledger_commands``,
 imported when one runs, so other commands do not pay for the ledger's
@@ -142,7 +142,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     )
     p.set_defaults(func=_command("cmd_import"))
 
-    budget = sub.add_parser("budget", parents=parents, help="set campaign budgets", description="Budgets per campaign and category.")
+    budget = sub.add_parser(
+        "budget", parents=parents, help="set, list and remove campaign budgets", description="Budgets per campaign and category."
+    )
     bsub = budget.add_subparsers(dest="budget_command", metavar="COMMAND", required=True)
     p = bsub.add_parser(
         "set",
@@ -167,6 +169,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("campaign", nargs="?", help="only this campaign (name, +slug or id prefix)")
     p.add_argument("--json", action="store_true", help="print JSON (amounts as decimal strings with their currency)")
     p.set_defaults(func=_command("cmd_budget_list"))
+    p = bsub.add_parser(
+        "rm",
+        parents=parents,
+        help="remove a campaign's budget for a category",
+        description="Remove what budget set set for a campaign's category, for its run or (--month) one month: it leaves "
+        "every report (the change stays in the log). Set again, it comes back.",
+    )
+    p.add_argument("campaign", help="the campaign (name, +slug or id prefix)")
+    p.add_argument("category", help="the category, e.g. influencers")
+    p.add_argument("--month", metavar="YYYY-MM", help="the budget for this month (default: the one for the campaign's run)")
+    p.set_defaults(func=_command("cmd_budget_rm"))
 
     rate = sub.add_parser("rate", parents=parents, help="exchange rates for reports", description="Exchange rates by date.")
     rsub = rate.add_subparsers(dest="rate_command", metavar="COMMAND", required=True)

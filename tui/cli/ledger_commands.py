@@ -11,12 +11,12 @@ from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, money_json, parse_amount, round_minor
-from crewdeck.sync.state.records import ValidationError, budget_period
+from crewdeck.sync.state.records import ValidationError, budget_id, budget_period
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_input, table, write_output
-from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, rates, reports
+from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, overbudget, rates, reports
 from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.actions import EntryDraft
 from crewdeck.tui.ledger.budgets import Budget, outside_run, run_text
@@ -28,7 +28,7 @@ from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError, source_name
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.tui.workspace.workspace import Campaign, Workspace
 
 
 def _today(ctx: Context) -> dt.date:
@@ -57,6 +57,7 @@ def cmd_add(ctx: Context) -> int:
         needs_approval=a.pending,
         resolve_task=lambda prefix: ws.resolve("task", prefix, live=True),
     )
+    watched = overbudget.watch(ws.conn, ws.base_currency, [(draft.campaign, draft.date)], _today(ctx))
     entry_id = actions.add_entry(ws, ctx.me, draft, ctx.now)
     print(entry_id)
     unrated = rates.lacking(rates.RateBook.load(ws.conn, ws.base_currency), draft.currency, draft.date)
@@ -76,6 +77,7 @@ def cmd_add(ctx: Context) -> int:
             f"note: dated {draft.date}, {ahead}: spend is counted from its date; if mistyped: crewdeck ledger reverse {short(entry_id)}",
             file=sys.stderr,
         )
+    _say_crossed(ctx, watched)
     return 0
 
 
@@ -98,6 +100,7 @@ def cmd_reverse(ctx: Context) -> int:
 
 def cmd_approve(ctx: Context) -> int:
     entry_ids = list(dict.fromkeys(actions.resolve_entry(ctx.ws, prefix) for prefix in ctx.args.ids))
+    watched = overbudget.watch(ctx.ws.conn, ctx.ws.base_currency, overbudget.spend_of(ctx.ws.conn, entry_ids), _today(ctx))
     if len(entry_ids) == 1:
         actions.approve_entry(ctx.ws, ctx.me, entry_ids[0], ctx.now)
     else:
@@ -108,7 +111,14 @@ def cmd_approve(ctx: Context) -> int:
                 print(visible(problem), file=sys.stderr)
             raise
     print("\n".join(entry_ids))
+    _say_crossed(ctx, watched)
     return 0
+
+
+def _say_crossed(ctx: Context, watched: overbudget.Watch) -> None:
+    """A note per budget line the write just took over budget (``overbudget``): once, when it crosses."""
+    for note in overbudget.crossed(ctx.ws.conn, watched, _today(ctx)):
+        print(f"note: {note}", file=sys.stderr)
 
 
 def cmd_list(ctx: Context) -> int:
@@ -257,6 +267,7 @@ def cmd_import(ctx: Context) -> int:
         plan = csvfiles.plan_entries(
             text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading, defaults=defaults
         )
+    watched = overbudget.watch(ws.conn, ws.base_currency, [(draft.campaign, draft.date) for _, draft, _ in plan.new], _today(ctx))
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
@@ -275,7 +286,9 @@ def cmd_import(ctx: Context) -> int:
             "currency; a file in another currency: import it with --currency CODE (or --map currency=COLUMN)",
             file=sys.stderr,
         )
-    _say_unrated(ws, [draft for _, draft, _ in plan.new])
+    # An entry and its reversal net to zero on their day, which the reports count at any rate: not out of the totals.
+    paired = {reverses for _, _, reverses in plan.new if reverses}
+    _say_unrated(ws, [draft for entry_id, draft, reverses in plan.new if not reverses and entry_id not in paired])
     ahead = sorted(draft.date for _, draft, _ in plan.new if draft.date > _today(ctx).isoformat())
     if ahead:
         print(
@@ -290,6 +303,7 @@ def cmd_import(ctx: Context) -> int:
             "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend",
             file=sys.stderr,
         )
+    _say_crossed(ctx, watched)
     return 0
 
 
@@ -304,16 +318,21 @@ def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
 # ---------------------------------------------------------------- budgets and rates
 
 
+def _budget_key(ctx: Context) -> tuple[Campaign, str, str]:
+    """The campaign, category and period ``budget set`` and ``budget rm`` name: what a budget's id is made of."""
+    a = ctx.args
+    campaign = ctx.ws.campaign_by_name(a.campaign)
+    try:
+        return campaign, check_category(a.category.lstrip("#").lower()), budget_period(a.month or "run")
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
 def cmd_budget_set(ctx: Context) -> int:
     ws = ctx.ws
     a = ctx.args
-    campaign = ws.campaign_by_name(a.campaign)
+    campaign, category, period = _budget_key(ctx)
     base = ws.base_currency
-    try:
-        category = check_category(a.category.lstrip("#").lower())
-        period = budget_period(a.month or "run")
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     try:
         minor, currency = parse_amount(a.amount, base)
     except MoneyError as exc:
@@ -346,6 +365,28 @@ def cmd_budget_set(ctx: Context) -> int:
             unrated = rates.lacking(rates.RateBook.load(ws.conn, base), currency, first.isoformat())
             if unrated:
                 print(f"note: {unrated}", file=sys.stderr)
+    return 0
+
+
+def cmd_budget_rm(ctx: Context) -> int:
+    """Remove a budget (a tombstone, as a task's delete): a mistyped one set to 0 stayed a line in every report.  Set
+    again, it comes back."""
+    ws = ctx.ws
+    campaign, category, period = _budget_key(ctx)
+    row_id = budget_id(campaign.id, category, period)
+    span = "the run" if period == "run" else period
+    named = f"+{campaign.slug}/{category} for {span}"
+    old = ws.store.record("budget", row_id)
+    if old is None:
+        raise UserError(visible(f"no budget {named}: nothing removed (crewdeck budget list {campaign.slug} lists its budgets)"))
+    if old.get("deleted"):
+        print(visible(f"budget {named} is removed already: nothing written"))
+        return 0
+    # What it was, as ``budget set`` says what it replaces: every total that counted it changes.
+    was = _was(ws, "budget", row_id, lambda _: True, _budget_text)
+    with ctx.writer() as w:
+        w.delete("budget", row_id)
+    print(visible(f"removed budget {named}{was}"))
     return 0
 
 

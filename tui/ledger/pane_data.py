@@ -10,13 +10,13 @@ announces our own entry as someone else's change nor refreshes twice for it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.ledger import actions, entries
+from crewdeck.tui.ledger import actions, entries, overbudget
 from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_view, entries_where, preview_filter
@@ -138,14 +138,36 @@ def detail(access: WorkspaceAccess, entry_id: str) -> EntryDetail | None:
 def add(session: Session, values: Mapping[str, str], needs_approval: bool, ctx: FormContext, now: dt.datetime) -> Written:
     """Save the new-entry form (``FormProblems`` names every bad field)."""
     me = session.me
+    notes: list[str] = []
 
     def write(ws: Workspace) -> str:
         from crewdeck.tui.ledger.form import parse_entry
 
         draft = parse_entry(values, ctx, needs_approval=needs_approval, resolve_task=lambda prefix: ws.resolve("task", prefix, live=True))
-        return actions.add_entry(ws, me, draft, now)
+        watched = overbudget.watch(ws.conn, ws.base_currency, [(draft.campaign, draft.date)], today(me, now))
+        entry_id = actions.add_entry(ws, me, draft, now)
+        notes.extend(overbudget.crossed(ws.conn, watched, today(me, now)))
+        return entry_id
 
-    return session.edits.record_write(write, lambda ws, entry_id: f"added {_entry_words(ws, entry_id)}")
+    written = session.edits.record_write(write, lambda ws, entry_id: f"added {_entry_words(ws, entry_id)}")
+    return replace(written, notes=tuple(notes))
+
+
+def _approval(
+    session: Session, entry_ids: Sequence[str], now: dt.datetime, work: Callable[[Workspace], str], label: Callable[[Workspace, str], str]
+) -> Written:
+    """``work``, an approval of ``entry_ids``, written with the budget lines it takes over budget in its ``notes``
+    (``overbudget``: pending spend is not spent until approved)."""
+    notes: list[str] = []
+
+    def approving(ws: Workspace) -> str:
+        day = today(session.me, now)
+        watched = overbudget.watch(ws.conn, ws.base_currency, overbudget.spend_of(ws.conn, entry_ids), day)
+        row_id = work(ws)
+        notes.extend(overbudget.crossed(ws.conn, watched, day))
+        return row_id
+
+    return replace(session.edits.record_write(approving, label), notes=tuple(notes))
 
 
 def reverse(session: Session, entry_id: str, memo: str, now: dt.datetime) -> Written:
@@ -155,8 +177,12 @@ def reverse(session: Session, entry_id: str, memo: str, now: dt.datetime) -> Wri
 
 
 def approve(session: Session, entry_id: str, now: dt.datetime) -> Written:
-    return session.edits.record_write(
-        lambda ws: actions.approve_entry(ws, session.me, entry_id, now), lambda ws, _: f"approved {_entry_words(ws, entry_id)}"
+    return _approval(
+        session,
+        [entry_id],
+        now,
+        lambda ws: actions.approve_entry(ws, session.me, entry_id, now),
+        lambda ws, _: f"approved {_entry_words(ws, entry_id)}",
     )
 
 
@@ -170,7 +196,7 @@ def approve_marked(session: Session, entry_ids: Sequence[str], now: dt.datetime)
             raise UserError(f"nothing approved: {'; '.join(exc.problems)}") from None
         return entry_ids[0]
 
-    return session.edits.record_write(work, lambda ws, _: f"approved {counted(len(entry_ids), 'entry')}")
+    return _approval(session, entry_ids, now, work, lambda ws, _: f"approved {counted(len(entry_ids), 'entry')}")
 
 
 def _entry_words(ws: Workspace, entry_id: str) -> str:

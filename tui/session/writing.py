@@ -65,6 +65,8 @@ class Written:
     ops: tuple[Op, ...]
     #: Why undo cannot take it back, and what to do instead (it appended a record); "" when it can.
     final: str = ""
+    #: What else the write made worth saying (a budget line it took over budget), each a line: not in the undo label.
+    notes: tuple[str, ...] = ()
 
 
 class NotUndone(UserError):

@@ -794,7 +794,10 @@ def _count(value: Any, names: Naming) -> str:
 
 
 def _budget(row_id: str, values: dict[str, Any], names: Naming) -> str:
-    """ "set the ads budget of Spring Launch for the run to 5,000.00 USD": the amount in its currency, never in minor units."""
+    """ "set the ads budget of Spring Launch for the run to 5,000.00 USD": the amount in its currency, never in minor units;
+    "removed the ads budget of ..." for ``budget rm``'s tombstone."""
+    if values.get("deleted") is True:
+        return f"removed {_budget_for(row_id, names)}"
     amount = f"{format_minor(values['amount'], values['currency'], grouping=True)} {values['currency']}"
     return f"set {_budget_for(row_id, names)} to {amount}"
 
