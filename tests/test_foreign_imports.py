@@ -913,8 +913,12 @@ def test_cards_labelled_with_a_platform_are_posts_and_an_import_approves_none(cl
     assert "  Published -> published: published before crewdeck (recorded, never approved here)" in dry
     assert '  Someday -> draft (guessed: --map-status "Someday=STATE" to change)' in dry
     assert "Someday -> todo" not in dry  # no plain card sits in Someday
+    # The one card of an Approved list that is not submitted, said where the mapping above says "submitted here".
+    drafted = "1 post in review, approved or scheduled in Trello is a draft here, not submitted (its notes say why): Approved, no copy"
+    assert drafted in dry
 
-    cli.ok("import", "--from", "trello", str(path))
+    out = cli.ok("import", "--from", "trello", str(path))
+    assert drafted in out
     found = tasks(cli)
     states = {name: (found[f"Post in {name}"]["post_state"], found[f"Post in {name}"]["status"]) for name in POST_LISTS.values()}
     assert states == {
@@ -1110,8 +1114,9 @@ def test_a_due_date_taken_off_a_card_in_trello_takes_its_posts_slot_off_unless_m
     # Moved here since: the team's slot stays, and is said; gone out before crewdeck: the slot is history.
     assert found["Post in In review"]["due"] is None and found["Post in In review"]["publish"]["utc"] == "2027-01-20T10:00:00Z"
     assert out.endswith(
-        f"1 record keeps what was changed here since the last import: {tmp_path / 'newer.json'}: card 3 (“Post in In review”): publish\n"
-    )
+        f"1 record keeps what was changed here since the last import: {tmp_path / 'newer.json'}: card 3 (“Post in In review”): publish; "
+        "1 post in review, approved or scheduled in Trello is a draft here, not submitted (its notes say why): Approved, no copy\n"
+    )  # still a draft here: the file still says approved
     assert found["Post in Published"]["publish"]["utc"] == "2027-01-15T16:00:00Z"
     count = op_count(cli.workspace)
     assert cli.ok("import", "--from", "trello", str(write(tmp_path, "again.json", trello_json(board)))).startswith("nothing new")
@@ -1130,9 +1135,14 @@ def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_kee
     bad = cli("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(asana_rows()))), "--map-status", "Doing=approved")
     assert bad.code == 2 and "or a post state" not in bad.err  # only Trello's cards are posts
 
-    cli.ok("import", "--from", "trello", str(path), "--map-status", "Someday=approved")
+    out = cli.ok("import", "--from", "trello", str(path), "--map-status", "Someday=approved")
     found = tasks(cli)
-    # Spring Launch has no approval chain here: a submission alone would approve, so submitted states stay drafts.
+    # Spring Launch has no approval chain here: a submission alone would approve, so submitted states stay drafts, and
+    # the summary names them (it said only "imported 11 tasks", where --dry-run had said "submitted here").
+    assert (
+        "5 posts in review, approved or scheduled in Trello are drafts here, not submitted (their notes say why): "
+        "Post in In review; Post in Approved; Post in Scheduled; Post in Someday; Approved, no copy"
+    ) in out
     someday = found["Post in Someday"]
     assert someday["post_state"] == "draft" and someday["post_round"] is None
     assert someday["notes"].startswith("approved in Trello (list Someday): a draft here (its campaign has no approval chain")

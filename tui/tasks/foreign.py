@@ -82,7 +82,7 @@ from crewdeck.tui.posts.reading import chains, read_post
 from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_kept, slot_refused
-from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
+from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, SUBMITTED, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.tasks.notesparts import (
     GOING_ON,
     PartsHere,
@@ -658,6 +658,8 @@ def _batches(
     held: list[str] = []
     #: The titles of the posts a card's due date gives no slot here (passed, or too soon for a review).
     unslotted: list[str] = []
+    #: The titles of the posts in review, approved or scheduled in the source that stay drafts here (``foreign_posts``).
+    drafted: list[str] = []
     #: A guest's handle -> the titles of the items the source assigns to them, left unassigned here.
     to_guests: dict[str, list[str]] = {}
     cuts = Cuts()
@@ -726,7 +728,7 @@ def _batches(
             kept.append(f"project: {item.project.strip()}")
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
-            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted))
+            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted))
         else:
             if item.status is None and item.status_name is not None:
                 values["status"] = built.statuses.status(item.status_name, archived=item.archived)
@@ -799,6 +801,12 @@ def _batches(
             f"{'its Trello due date' if len(unslotted) == 1 else 'their Trello due dates'}, passed or too soon for a review here: "
             f"{_briefly(unslotted)}"
         )
+    if drafted:
+        # The --dry-run's mapping says such a list is "submitted here": said of each post it is not true of.
+        built.source.notes.append(
+            f"{_counted(len(drafted), 'post')} in review, approved or scheduled in Trello {'is a draft' if len(drafted) == 1 else 'are drafts'}"
+            f" here, not submitted ({'its' if len(drafted) == 1 else 'their'} notes say why): {_briefly(drafted)}"
+        )
     for guest, titles in sorted(to_guests.items()):
         built.source.notes.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {_briefly(titles)}")
     # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
@@ -818,11 +826,13 @@ def _post(
     now: str,
     held: list[str],
     unslotted: list[str],
+    drafted: list[str],
 ) -> dict[str, Any]:
     """A card that is a post: its state by its list (no list: an idea; archived: pulled, unless published), its copy, its slot
     (see ``foreign_posts``).  A post here that the card would publish and that may not be published keeps its state
     (its title goes to ``held``); one the card would give a slot a move could not (``_slot_refused``) keeps the one it
-    has here, or none (its title goes to ``unslotted``)."""
+    has here, or none (its title goes to ``unslotted``); one in review, approved or scheduled in the source that may not be
+    submitted here goes in as a draft (its title goes to ``drafted``, unless the post here is past a draft already)."""
     state = "idea" if item.status_name is None else statuses.post_state(item.status_name, archived=item.archived)
     if item.archived and state != "published":
         state = "pulled"
@@ -831,6 +841,8 @@ def _post(
     besides = (row[2] or "", json.loads(row[3] or "[]"), row[4] or "") if row is not None else ("", [], "")
     card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now, besides)
     post, note = post_values(card)
+    if state in SUBMITTED and post["post_state"] == "draft" and (row is None or row[1] in (None, "idea", "draft")):
+        drafted.append(values["title"])
     if state == "published" and row is not None and row[1] not in (None, "published"):
         reads = _not_publishable_here(ws, task_id)
         if reads is not None:
