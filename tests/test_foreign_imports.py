@@ -1691,6 +1691,25 @@ def test_status_names_decorated_with_emoji_or_punctuation_map_by_their_words(cli
     assert "  ✅ Done -> done\n" in out
 
 
+def test_a_card_that_is_no_post_in_a_content_calendars_published_list_is_done(cli: Cli, tmp_path: Path) -> None:
+    """A newsletter card (no platform label) in "Published" came in as a guessed todo, open work in the task pane beside
+    the posts of the same list, which are published (done)."""
+    board = trello_board(cards=0, actions=0)
+    board["lists"] = [{"id": "l-pub", "name": "Published", "closed": False}, {"id": "l-live", "name": "🚀 Live", "closed": False}]
+    board["cards"] = [
+        trello_card(1, name="November newsletter", idList="l-pub"),
+        trello_card(2, name="Launch post", idList="l-pub", labels=[{"id": "lb-tiktok", "name": "TikTok", "color": "black"}]),
+        trello_card(3, name="Blog: spring looks", idList="l-live"),
+    ]
+    path = write(tmp_path, "board.json", trello_json(board))
+    dry = cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert "  Published -> done\n" in dry and "  🚀 Live -> done\n" in dry and "guessed" not in dry
+    cli.ok("import", "--from", "trello", str(path))
+    found = tasks(cli)
+    assert [found[name]["status"] for name in ("November newsletter", "Launch post", "Blog: spring looks")] == ["done"] * 3
+    assert found["Launch post"]["post_state"] == "published" and found["November newsletter"]["post_state"] is None
+
+
 def test_an_unchanged_export_changes_nothing_after_its_assignee_moved_zones(cli: Cli, tmp_path: Path) -> None:
     """A day is due at 17:00 where the assignee is: once @raj moved to Tokyo, the same file again moved the deadline
     from 17:00 in Kolkata to 17:00 in Tokyo ("updated 1 task"), and a card's due kept its instant but changed its zone."""

@@ -165,6 +165,11 @@ USUAL_STATUS = {
     "complete": "done",
     "completed": "done",
     "shipped": "done",
+    # A content calendar's lists of what went out: done, as a post there is (``foreign_posts.STATUS_OF``), for the cards
+    # in them that are no post here (a newsletter, a blog post: no platform label).
+    "published": "done",
+    "posted": "done",
+    "live": "done",
     "canceled": "cancelled",
     "cancelled": "cancelled",
     "duplicate": "cancelled",
