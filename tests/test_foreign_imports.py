@@ -1710,6 +1710,21 @@ def test_a_card_that_is_no_post_in_a_content_calendars_published_list_is_done(cl
     assert found["Launch post"]["post_state"] == "published" and found["November newsletter"]["post_state"] is None
 
 
+def test_an_asana_tasks_day_of_creation_is_that_day_in_every_members_zone(cli: Cli, tmp_path: Path) -> None:
+    """Asana's Created At is a day: it was taken as midnight UTC, the evening before west of UTC, so that a member in São
+    Paulo read "created ... Mon 11-09 21:00 -03" of a task Asana says was made on the 10th."""
+    cli.ok("member", "add", "bia", "--name", "Bia", "--tz", "America/Sao_Paulo")
+    cli.ok("member", "add", "lou", "--name", "Lou", "--tz", "America/Los_Angeles")
+    rows = [{"Task ID": "1", "Name": "Brief", "Created At": "2026-11-10"}]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    cli.ok("import", "--from", "asana", str(path))
+    task = tasks(cli)["Brief"]["id"]
+    for handle in ("ana", "raj", "bia", "lou"):  # Berlin, Kolkata, São Paulo, Los Angeles
+        created = next(line for line in cli.ok("show", task, as_member=handle).splitlines() if "created" in line)
+        assert " 11-10 " in created, (handle, created)
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
+
+
 def test_an_unchanged_export_changes_nothing_after_its_assignee_moved_zones(cli: Cli, tmp_path: Path) -> None:
     """A day is due at 17:00 where the assignee is: once @raj moved to Tokyo, the same file again moved the deadline
     from 17:00 in Kolkata to 17:00 in Tokyo ("updated 1 task"), and a card's due kept its instant but changed its zone."""
