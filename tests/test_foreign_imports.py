@@ -1725,6 +1725,29 @@ def test_an_asana_tasks_day_of_creation_is_that_day_in_every_members_zone(cli: C
     assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
 
 
+def test_a_card_labelled_for_two_platforms_says_it_is_a_post_for_one(cli: Cli, tmp_path: Path) -> None:
+    """A cross-post (labels Instagram and TikTok) came in as an Instagram post tagged #tiktok, the TikTok post lost and the
+    summary saying only "imported 1 task"."""
+    board = _post_board()
+    labels = [
+        {"id": "lb-ig", "name": "Instagram", "color": "purple"},
+        {"id": "lb-tiktok", "name": "TikTok", "color": "black"},
+        {"id": "lb-spring", "name": "Spring Launch", "color": "blue"},
+    ]
+    board["cards"] = [trello_card(1, name="Cross-post", desc="Both!", idList="l-draft", labels=labels)]
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    said = "1 post labelled with more than one platform in Trello is a post for one here, the others named in its notes: Cross-post"
+    assert said in cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert said in cli.ok("import", "--from", "trello", str(path))
+    post = tasks(cli)["Cross-post"]
+    assert post["platform"] == "instagram" and post["post_state"] == "draft"
+    assert (
+        "also labelled TikTok in Trello: a post here is for one platform, instagram (crewdeck post add makes one for another)"
+        in post["notes"]
+    )
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+
+
 def test_an_unchanged_export_changes_nothing_after_its_assignee_moved_zones(cli: Cli, tmp_path: Path) -> None:
     """A day is due at 17:00 where the assignee is: once @raj moved to Tokyo, the same file again moved the deadline
     from 17:00 in Kolkata to 17:00 in Tokyo ("updated 1 task"), and a card's due kept its instant but changed its zone."""

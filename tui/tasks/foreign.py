@@ -665,6 +665,8 @@ def _batches(
     unslotted: list[str] = []
     #: The titles of the posts in review, approved or scheduled in the source that stay drafts here (``foreign_posts``).
     drafted: list[str] = []
+    #: The titles of the posts labelled with more than one platform in the source: a post here for the first.
+    crossposted: list[str] = []
     #: A guest's handle -> the titles of the items the source assigns to them, left unassigned here.
     to_guests: dict[str, list[str]] = {}
     cuts = Cuts()
@@ -734,6 +736,15 @@ def _batches(
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
             values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted))
+            # A card labelled for several platforms (a cross-post) is one post here, for its first: the others were
+            # only tags, the posts for them lost without a word.
+            others = list(dict.fromkeys(label.strip() for label in item.labels if label.casefold() in platforms - {values["platform"]}))
+            if others:
+                item.notes.append(
+                    f"also labelled {', '.join(others)} in Trello: a post here is for one platform, {values['platform']}"
+                    " (crewdeck post add makes one for another)"
+                )
+                crossposted.append(values["title"])
         else:
             if item.status is None and item.status_name is not None:
                 values["status"] = built.statuses.status(item.status_name, archived=item.archived)
@@ -805,6 +816,12 @@ def _batches(
             f"{_counted(len(unslotted), 'post')} {'takes' if len(unslotted) == 1 else 'take'} no slot from "
             f"{'its Trello due date' if len(unslotted) == 1 else 'their Trello due dates'}, passed or too soon for a review here: "
             f"{_briefly(unslotted)}"
+        )
+    if crossposted:
+        built.source.notes.append(
+            f"{_counted(len(crossposted), 'post')} labelled with more than one platform in Trello"
+            f" {'is a post' if len(crossposted) == 1 else 'are posts'} for one here, the others named in"
+            f" {'its' if len(crossposted) == 1 else 'their'} notes: {_briefly(crossposted)}"
         )
     if drafted:
         # The --dry-run's mapping says such a list is "submitted here": said of each post it is not true of.
