@@ -1748,6 +1748,29 @@ def test_a_card_labelled_for_two_platforms_says_it_is_a_post_for_one(cli: Cli, t
     assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
 
 
+def test_a_board_member_whose_username_is_no_handle_here_is_the_member_of_their_full_name(cli: Cli, tmp_path: Path) -> None:
+    """Trello's usernames are rarely a team's handles: "rajmehta7" (Raj Mehta) was left unassigned, and a manager's import
+    with --default-tz, as the summary told her, added @rajmehta7 beside @raj, an Asana or Linear import matching him."""
+    board = trello_board(cards=0, actions=0)
+    board["members"] = [
+        {"id": "m-raj", "username": "rajmehta7", "fullName": "Raj Mehta"},
+        {"id": "m-zoe", "username": "zoe", "fullName": "Zoë Lind"},
+    ]
+    board["cards"] = [trello_card(1, name="Brief", idMembers=["m-raj"]), trello_card(2, name="Shoot", idMembers=["m-zoe"])]
+    path = write(tmp_path, "board.json", trello_json(board))
+    assert "left unassigned (not members here: --default-tz ZONE adds them): zoe\n" in cli.ok(
+        "import", "--from", "trello", str(path), "--dry-run"
+    )
+    out = cli.ok("import", "--from", "trello", str(path), "--default-tz", "Europe/Paris")
+    assert "1 member (@zoe)" in out
+    ids = members(cli)
+    assert "rajmehta7" not in ids
+    found = tasks(cli)
+    assert found["Brief"]["assignee"] == ids["raj"] and "assigned in Trello" not in found["Brief"]["notes"]
+    assert found["Shoot"]["assignee"] == ids["zoe"]
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+
+
 def test_an_unchanged_export_changes_nothing_after_its_assignee_moved_zones(cli: Cli, tmp_path: Path) -> None:
     """A day is due at 17:00 where the assignee is: once @raj moved to Tokyo, the same file again moved the deadline
     from 17:00 in Kolkata to 17:00 in Tokyo ("updated 1 task"), and a card's due kept its instant but changed its zone."""

@@ -104,6 +104,7 @@ def run(
                 raise ImportProblems([empty_file(name, "a Trello board's JSON export")]) from None
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
+            _by_full_name(board.people, ws)
             key = f"trello:{board.id}"
             items = _counted(trello.cards(again, board, name, problems, statuses), board.cards, on_progress)
             built = build(
@@ -115,11 +116,7 @@ def run(
             unmatched: set[str] = set()
             for m in ws.members():
                 people.add(m.handle, m.handle, m.name)
-            # A full name two members here share names neither: which of them a task is for is a guess.
-            named = Counter(m.name.casefold() for m in ws.members())
-            shared = {name for name, count in named.items() if count > 1}
-            ws_people = {m.name.casefold(): m.handle for m in ws.members() if m.name.casefold() not in shared}
-            ws_people.update({m.handle: m.handle for m in ws.members()})
+            ws_people, shared = _people_here(ws)
             module = asana if fmt == "asana" else linear
             key = fmt
             stream = closing.enter_context(_text(path))
@@ -158,6 +155,28 @@ def run(
             notes.extend(_kept_priorities_note(priorities))
         merge.notes.extend(notes)
         return Planned(built, merge, key, _missing(ws, guard, built.ids, homes))
+
+
+def _people_here(ws: Workspace) -> tuple[dict[str, str], set[str]]:
+    """The members here by full name (casefolded) and by handle -> handle, and the full names more than one has."""
+    # A full name two members here share names neither: which of them a task is for is a guess.
+    named = Counter(m.name.casefold() for m in ws.members())
+    shared = {name for name, count in named.items() if count > 1}
+    ws_people = {m.name.casefold(): m.handle for m in ws.members() if m.name.casefold() not in shared}
+    ws_people.update({m.handle: m.handle for m in ws.members()})
+    return ws_people, shared
+
+
+def _by_full_name(people: People, ws: Workspace) -> None:
+    """A board's member whose username is no handle here is the member here of their full name, as an Asana or Linear
+    assignee is (Trello's usernames are rarely the handles a team picks: "rajmehta7" is @raj, "Raj Mehta" here), where
+    a manager's import with --default-tz added everyone again under their usernames."""
+    ws_people, _ = _people_here(ws)
+    for key, (handle, full) in list(people.known.items()):
+        if handle.lower() not in ws_people and full:
+            here = ws_people.get(full.strip().casefold())
+            if here is not None:
+                people.known[key] = (here, full)
 
 
 def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:

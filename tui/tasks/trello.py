@@ -11,7 +11,7 @@
 | start                          | a "start:" line in the notes                          |
 | closed (archived), or its list or board | cancelled (done: when its list or dueComplete says so; a post: pulled, unless published), with a note that it was archived |
 | labels                         | campaign, platform or tags (an unnamed one: ``trello-COLOUR``) |
-| members                        | assignee (the first; the others in the notes), by username; a guest here, or one the import may not add: "assigned in Trello to: NAME (@username)" in the notes |
+| members                        | assignee (the first; the others in the notes), by username, or else by full name (``imports``); a guest here, or one the import may not add: "assigned in Trello to: NAME (@username)" in the notes |
 | checklists                     | "[x] item" lines in the notes, under the list's name, with an item's due and member: "[ ] Film it (due 2026-12-10 09:00 UTC, @raj)" |
 | commentCard actions            | notes lines: "comment by @raj on 2026-03-02: text", last; kept when a newer export no longer holds them |
 | createCard action              | the credit line ("imported: entered by @raj 2026-03-02") |
