@@ -2408,3 +2408,29 @@ def test_blank_lines_before_the_header_are_passed_over_as_the_other_imports_pass
     header, first, *_ = text.split("\r\n")
     bad = write(tmp_path, "bad.csv", f"\n\n{header}\r\n{first},extra\r\n")
     assert cli("import", "--from", fmt, str(bad)).err.startswith(f"{bad}:4: ")
+
+
+def test_an_export_of_another_tool_imported_without_from_names_its_from(cli: Cli, tmp_path: Path) -> None:
+    """`crewdeck import asana.csv`, the --from forgotten, said "not JSON: Expecting value: line 1 column 1 (char 0)", and a
+    Trello board "not a crewdeck export (no "format": "crewdeck-export")": each now says what the file is, and its --from."""
+    files = {
+        "asana.csv": (asana_csv(asana_rows()), "an Asana CSV export", "asana"),
+        "excel.csv": ("sep=;\r\n" + asana_csv(asana_rows()).replace(",", ";"), "an Asana CSV export", "asana"),
+        "linear.csv": (linear_csv(), "a Linear CSV export", "linear"),
+        "board.json": (trello_json(trello_board(cards=1, actions=1)), "a Trello board's JSON export", "trello"),
+        "tw.json": ('[{"uuid": "11111111-2222-3333-4444-555555555555", "description": "x"}]', "a JSON list, as Taskwarrior's task export writes", "taskwarrior"),
+    }  # fmt: skip
+    before = op_count(cli.workspace)
+    empty = Cli(tmp_path / "empty.db")
+    assert main(["init", str(empty.workspace)]) == 0
+    for name, (text, what, fmt) in files.items():
+        path = write(tmp_path, name, text)
+        said = f"crewdeck: error: nothing imported: {path}: {what}, not a crewdeck export: import it with --from {fmt}\n"
+        assert cli("import", str(path)).err == said  # a workspace with data: a merge
+        assert empty("import", str(path), as_member=None).err == said  # one with none: a restore
+    assert op_count(cli.workspace) == before
+    # A crewdeck export still goes in, and a file of none of these still says what it is not.
+    export = write(tmp_path, "backup.json", cli.ok("export"))
+    assert empty.ok("import", str(export), as_member=None).startswith("imported ")
+    assert cli("import", str(write(tmp_path, "x.csv", "a,b\n"))).err.startswith("crewdeck: error: nothing imported: ")
+    assert "--from" not in cli("import", str(write(tmp_path, "x.csv", "a,b\n"))).err
