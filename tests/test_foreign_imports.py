@@ -2434,3 +2434,21 @@ def test_an_export_of_another_tool_imported_without_from_names_its_from(cli: Cli
     assert empty.ok("import", str(export), as_member=None).startswith("imported ")
     assert cli("import", str(write(tmp_path, "x.csv", "a,b\n"))).err.startswith("crewdeck: error: nothing imported: ")
     assert "--from" not in cli("import", str(write(tmp_path, "x.csv", "a,b\n"))).err
+
+
+def test_a_platform_label_its_campaign_does_not_run_on_is_said_as_crewdeck_add_says_it(cli: Cli, tmp_path: Path) -> None:
+    """A card labelled Spring Launch and LinkedIn (a platform of another campaign here) came in as a LinkedIn post of
+    Spring Launch, which runs on Instagram and TikTok, with "imported 1 task", where `crewdeck add` says so."""
+    cli.ok("campaign", "add", "B2B", "--platforms", "linkedin")
+    board = _post_board()
+    labels = [{"id": "lb-li", "name": "LinkedIn", "color": "blue"}, {"id": "lb-spring", "name": "Spring Launch", "color": "green"}]
+    board["cards"] = [trello_card(1, name="LI post", desc="Hello", idList="l-draft", labels=labels)]
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    said = "+spring-launch runs on instagram, tiktok, not linkedin (crewdeck campaign set spring-launch --platforms adds it): LI post"
+    assert said in cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert said in cli.ok("import", "--from", "trello", str(path))
+    post = tasks(cli)["LI post"]
+    assert post["platform"] == "linkedin" and post["post_state"] == "draft"
+    # Its campaign given the platform: nothing more to say.
+    cli.ok("campaign", "set", "spring-launch", "--platforms", "instagram,tiktok,linkedin")
+    assert "runs on" not in cli.ok("import", "--from", "trello", str(path))

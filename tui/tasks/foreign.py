@@ -97,6 +97,7 @@ from crewdeck.tui.tasks.notesparts import (
     take_away,
     went_on_notes,
 )
+from crewdeck.tui.tasks.quickadd import off_campaign_note
 from crewdeck.tui.time.when import (
     DEFAULT_DUE_TIME,
     DateError,
@@ -653,6 +654,9 @@ def _batches(
     campaigns = campaign_keys(ws.campaigns())
     platforms = {p.casefold() for c in ws.campaigns() for p in c.platforms}
     handles = {m.handle: m for m in ws.members()}
+    campaigns_here = {c.id: c for c in ws.campaigns()}
+    #: What ``crewdeck add`` says of a platform its campaign does not run on -> the titles of the tasks so.
+    off_campaign: dict[str, list[str]] = {}
     fallback_tz = default_tz or (me.tz if me else "UTC")
     campaign_chains = chains(ws.conn)
     now = utc_iso(current_time())
@@ -733,6 +737,10 @@ def _batches(
                     batch.named[campaign_id] = f"{_named(item, built.source.name, kind)}: project {item.project.strip()!r}"
         elif item.project:  # no letter or digit, no campaign's slug ("🚀"): kept whole, not lost
             kept.append(f"project: {item.project.strip()}")
+        # A label naming a platform of another campaign here: taken, as crewdeck add takes it, and said as it says it.
+        campaign = campaigns_here.get(values.get("campaign") or "")
+        if campaign is not None and campaign.platforms and values.get("platform", campaign.platforms[0]) not in campaign.platforms:
+            off_campaign.setdefault(off_campaign_note(campaign, values["platform"]), []).append(values["title"])
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
             values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted))
@@ -817,6 +825,7 @@ def _batches(
             f"{'its Trello due date' if len(unslotted) == 1 else 'their Trello due dates'}, passed or too soon for a review here: "
             f"{_briefly(unslotted)}"
         )
+    built.source.notes.extend(f"{said}: {_briefly(titles)}" for said, titles in off_campaign.items())
     if crossposted:
         built.source.notes.append(
             f"{_counted(len(crossposted), 'post')} labelled with more than one platform in Trello"
