@@ -2452,3 +2452,24 @@ def test_a_platform_label_its_campaign_does_not_run_on_is_said_as_crewdeck_add_s
     # Its campaign given the platform: nothing more to say.
     cli.ok("campaign", "set", "spring-launch", "--platforms", "instagram,tiktok,linkedin")
     assert "runs on" not in cli.ok("import", "--from", "trello", str(path))
+
+
+def test_a_cards_slot_is_in_its_campaigns_audience_zone_as_post_slot_writes_one(cli: Cli, tmp_path: Path) -> None:
+    """A post's slot from a card was in its assignee's zone (@raj's Kolkata) where ``post slot`` and the app write one in
+    the audience's: `post show` read "(set in Asia/Kolkata)", and the calendar's Z, off a post, went to Kolkata's days
+    as the audience's (it finds the audience by the slots in view)."""
+    board = _post_board()
+    labels = [{"id": "lb-tiktok", "name": "TikTok", "color": "black"}, {"id": "lb-spring", "name": "Spring Launch", "color": "green"}]
+    board["cards"] = [
+        trello_card(1, name="Reel", desc="Hi", idList="l-draft", labels=labels, idMembers=["m-raj"], due="2027-01-15T03:00:00.000Z")
+    ]
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    cli.ok("import", "--from", "trello", str(path))
+    reel = tasks(cli)["Reel"]
+    assert reel["due"] == {"utc": "2027-01-15T03:00:00Z", "tz": "Asia/Kolkata"}  # the task's: its assignee's day
+    assert reel["publish"] == {"utc": "2027-01-15T03:00:00Z", "tz": "America/New_York"}  # Spring Launch's audience
+    assert "Thu 01-14 22:00 EST for the audience" in cli.ok("post", "show", reel["id"])
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+    board["cards"][0]["due"] = "2027-01-16T03:00:00.000Z"  # moved in Trello: the new slot is in the audience's zone too
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
+    assert tasks(cli)["Reel"]["publish"] == {"utc": "2027-01-16T03:00:00Z", "tz": "America/New_York"}

@@ -744,6 +744,8 @@ def _batches(
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
             values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted))
+            if isinstance(values.get("publish"), dict) and campaign is not None and campaign.audience_tz:
+                values["publish"] = _slot_in(ws, task_id, values["publish"], campaign.audience_tz)
             # A card labelled for several platforms (a cross-post) is one post here, for its first: the others were
             # only tags, the posts for them lost without a word.
             others = list(dict.fromkeys(label.strip() for label in item.labels if label.casefold() in platforms - {values["platform"]}))
@@ -896,6 +898,16 @@ def _post(
     if note:
         item.notes.insert(0, note)
     return post
+
+
+def _slot_in(ws: Workspace, post_id: str, slot: dict[str, str], audience_tz: str) -> dict[str, str]:
+    """The card's slot (its due date, in its assignee's zone) in the zone a post's slot is in here, its audience's, as
+    ``post slot`` and the app write one (the calendar's ``Z`` finds the audience by it); the one here when it is the same
+    instant (an earlier import's, in whichever zone: the same file again changes nothing)."""
+    row = ws.conn.execute("SELECT publish_utc, publish_tz FROM task WHERE id = ?", (post_id,)).fetchone()
+    if row is not None and row[0] == slot["utc"] and row[1]:
+        return {"utc": row[0], "tz": row[1]}
+    return {"utc": slot["utc"], "tz": audience_tz}
 
 
 def _slot_taken_off(ws: Workspace, post_id: str, now: str) -> dict[str, Any]:
