@@ -1757,6 +1757,8 @@ def test_a_board_member_whose_username_is_no_handle_here_is_the_member_of_their_
         {"id": "m-zoe", "username": "zoe", "fullName": "Zoë Lind"},
     ]
     board["cards"] = [trello_card(1, name="Brief", idMembers=["m-raj"]), trello_card(2, name="Shoot", idMembers=["m-zoe"])]
+    made = {"id": "b1", "type": "createCard", "date": "2026-01-05T08:00:00.000Z", "data": {"card": {"id": card_id(2)}}}
+    board["actions"] = [{**made, "memberCreator": board["members"][0]}]
     path = write(tmp_path, "board.json", trello_json(board))
     assert "left unassigned (not members here: --default-tz ZONE adds them): zoe\n" in cli.ok(
         "import", "--from", "trello", str(path), "--dry-run"
@@ -1768,6 +1770,7 @@ def test_a_board_member_whose_username_is_no_handle_here_is_the_member_of_their_
     found = tasks(cli)
     assert found["Brief"]["assignee"] == ids["raj"] and "assigned in Trello" not in found["Brief"]["notes"]
     assert found["Shoot"]["assignee"] == ids["zoe"]
+    assert found["Shoot"]["notes"].endswith("imported: entered by @raj 2026-01-05")  # who made the card, as he is here
     assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
 
 

@@ -104,7 +104,7 @@ def run(
                 raise ImportProblems([empty_file(name, "a Trello board's JSON export")]) from None
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
-            _by_full_name(board.people, ws)
+            _by_full_name(board, ws)
             key = f"trello:{board.id}"
             items = _counted(trello.cards(again, board, name, problems, statuses), board.cards, on_progress)
             built = build(
@@ -167,16 +167,21 @@ def _people_here(ws: Workspace) -> tuple[dict[str, str], set[str]]:
     return ws_people, shared
 
 
-def _by_full_name(people: People, ws: Workspace) -> None:
+def _by_full_name(board: trello.Board, ws: Workspace) -> None:
     """A board's member whose username is no handle here is the member here of their full name, as an Asana or Linear
     assignee is (Trello's usernames are rarely the handles a team picks: "rajmehta7" is @raj, "Raj Mehta" here), where
-    a manager's import with --default-tz added everyone again under their usernames."""
+    a manager's import with --default-tz added everyone again under their usernames; the credit of a card they made
+    names them so too ("imported: entered by @raj")."""
     ws_people, _ = _people_here(ws)
-    for key, (handle, full) in list(people.known.items()):
+    matched: dict[str, str] = {}
+    for key, (handle, full) in list(board.people.known.items()):
         if handle.lower() not in ws_people and full:
             here = ws_people.get(full.strip().casefold())
             if here is not None:
-                people.known[key] = (here, full)
+                board.people.known[key] = (here, full)
+                matched[handle] = here
+    for card, (author, day) in list(board.authors.items()):
+        board.authors[card] = (matched.get(author, author), day)
 
 
 def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:
