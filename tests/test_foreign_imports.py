@@ -2137,6 +2137,21 @@ def test_a_linear_estimate_cycle_and_milestone_are_kept_in_the_notes(cli: Cli, t
     assert found["Other"]["notes"] == ""
 
 
+def test_the_issues_a_linear_issue_is_linked_to_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
+    """Linear's 34-column export names the issues each one is blocked by, related to or a duplicate of: dropped without a
+    word, where an Asana task's dependencies are kept; what Linear fills itself (UUID, Time in status) is not kept."""
+    header = [*LINEAR_HEADER, "UUID", "Time in status (minutes)", "Related to", "Blocked by", "Duplicate of"]
+    rows = [
+        {"ID": "MKT-1", "Title": "Launch", "Blocked by": "MKT-2, MKT-3", "Related to": "MKT-4", "UUID": "9b2c0f4e-1111-4a1a-8c2e-000000000001",
+         "Time in status (minutes)": "1440"},
+        {"ID": "MKT-5", "Title": "Launch again", "Duplicate of": "MKT-1"},
+    ]  # fmt: skip
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows, header))))
+    found = tasks(cli)
+    assert found["Launch"]["notes"] == "Blocked by: MKT-2, MKT-3\nRelated to: MKT-4"
+    assert found["Launch again"]["notes"] == "Duplicate of: MKT-1"
+
+
 def test_a_taskwarrior_scheduled_until_recur_and_udas_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
     """scheduled, until, an instance's recur and every UDA (but assignee and tz, which are read) were dropped without a word;
     the fields Taskwarrior fills itself (id, urgency, modified, mask, imask, parent, rtype, end, start) are not kept."""
