@@ -2152,6 +2152,22 @@ def test_the_issues_a_linear_issue_is_linked_to_are_kept_in_the_notes(cli: Cli, 
     assert found["Launch again"]["notes"] == "Duplicate of: MKT-1"
 
 
+def test_asana_tasks_with_no_section_are_said_to_go_to_the_inbox(cli: Cli, tmp_path: Path) -> None:
+    """An Asana subtask has no Section/Column: it went to the inbox unsaid (the --dry-run's mapping names no such row),
+    where a Trello card with no list is said ("1 card with no list went to the inbox")."""
+    rows = [
+        *asana_rows(),
+        {"Task ID": "1204", "Name": "Pick the music", "Parent task": "Write the brief"},
+        {"Task ID": "1205", "Name": "Done sub", "Parent task": "Write the brief", "Completed At": "2026-02-01"},  # done, not inbox
+    ]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    said = "1 task with no Section/Column in the file went to the inbox"
+    assert said in cli.ok("import", "--from", "asana", str(path), "--dry-run")
+    assert said in cli.ok("import", "--from", "asana", str(path))
+    assert tasks(cli)["Pick the music"]["status"] == "inbox"
+    assert "went to the inbox" not in cli.ok("import", "--from", "asana", str(write(tmp_path, "b.csv", asana_csv(asana_rows()))))
+
+
 def test_a_taskwarrior_scheduled_until_recur_and_udas_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
     """scheduled, until, an instance's recur and every UDA (but assignee and tz, which are read) were dropped without a word;
     the fields Taskwarrior fills itself (id, urgency, modified, mask, imask, parent, rtype, end, start) are not kept."""

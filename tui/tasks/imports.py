@@ -122,8 +122,12 @@ def run(
             stream = closing.enter_context(_text(path))
             homes = set()
             priorities: Counter[str] = Counter()
+            #: The open items with no section or status: inbox (an Asana subtask may have none).
+            unplaced: list[int] = [0]
             items = _read_so_far(
-                _homed(module.items(stream, name, ws_people, people, unmatched, problems, statuses), module.home, homes, priorities),
+                _homed(
+                    module.items(stream, name, ws_people, people, unmatched, problems, statuses), module.home, homes, priorities, unplaced
+                ),
                 stream,
                 on_progress,
             )
@@ -153,6 +157,10 @@ def run(
         else:
             notes.extend(_unmatched_notes(unmatched, shared))
             notes.extend(_kept_priorities_note(priorities))
+            if unplaced[0] and statuses.named - {""}:
+                # As a Trello card with no list is said: the mapping --dry-run prints names no such row (a file with no
+                # sections at all, a plain list of tasks, is all inbox, and none of them is odd).
+                notes.append(f"{counted(unplaced[0], 'task')} with no {module.FIELDS['status']} in the file went to the inbox")
         merge.notes.extend(notes)
         return Planned(built, merge, key, _missing(ws, guard, built.ids, homes))
 
@@ -296,12 +304,17 @@ def _size(stream: TextIO) -> int:
     return status.st_size if stat.S_ISREG(status.st_mode) else 0
 
 
-def _homed(items: Iterator[Item], home: Callable[[Item], str], homes: set[str], priorities: Counter[str]) -> Iterator[Item]:
-    """The items, each one's home added to ``homes`` as it is read, and a priority it keeps in its notes to ``priorities``."""
+def _homed(
+    items: Iterator[Item], home: Callable[[Item], str], homes: set[str], priorities: Counter[str], unplaced: list[int]
+) -> Iterator[Item]:
+    """The items, each one's home added to ``homes`` as it is read, a priority it keeps in its notes to ``priorities``,
+    and one open with no status's name (it goes to the inbox) counted in ``unplaced``."""
     for item in items:
         homes.add(home(item))
         if item.kept_priority is not None:
             priorities[item.kept_priority] += 1
+        if item.status_name is None and item.status is None:
+            unplaced[0] += 1
         yield item
 
 
