@@ -2507,3 +2507,16 @@ def test_a_cards_slot_is_in_its_campaigns_audience_zone_as_post_slot_writes_one(
     board["cards"][0]["due"] = "2027-01-16T03:00:00.000Z"  # moved in Trello: the new slot is in the audience's zone too
     cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
     assert tasks(cli)["Reel"]["publish"] == {"utc": "2027-01-16T03:00:00Z", "tz": "America/New_York"}
+
+
+def test_the_cards_of_a_member_no_longer_on_the_board_are_named(cli: Cli, tmp_path: Path) -> None:
+    """A card's member who left the board (known by id alone: no comment of theirs in the export) was left off it, the
+    summary saying "1 member no longer on the board left off cards" and not which: nothing on the card said so either."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [
+        trello_card(1, name="Brief", idMembers=["m-left", "m-raj"]),
+        trello_card(2, name="Shoot", idMembers=["m-left", "m-other-left"]),
+        trello_card(3, name="Edit", idMembers=["m-raj"]),
+    ]
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert "2 members no longer on the board left off cards: Brief; Shoot" in out
