@@ -913,8 +913,12 @@ def test_cards_labelled_with_a_platform_are_posts_and_an_import_approves_none(cl
     assert "  Published -> published: published before crewdeck (recorded, never approved here)" in dry
     assert '  Someday -> draft (guessed: --map-status "Someday=STATE" to change)' in dry
     assert "Someday -> todo" not in dry  # no plain card sits in Someday
+    # The one card of an Approved list that is not submitted, said where the mapping above says "submitted here".
+    drafted = "1 post in review, approved or scheduled in Trello is a draft here, not submitted (its notes say why): Approved, no copy"
+    assert drafted in dry
 
-    cli.ok("import", "--from", "trello", str(path))
+    out = cli.ok("import", "--from", "trello", str(path))
+    assert drafted in out
     found = tasks(cli)
     states = {name: (found[f"Post in {name}"]["post_state"], found[f"Post in {name}"]["status"]) for name in POST_LISTS.values()}
     assert states == {
@@ -1110,8 +1114,9 @@ def test_a_due_date_taken_off_a_card_in_trello_takes_its_posts_slot_off_unless_m
     # Moved here since: the team's slot stays, and is said; gone out before crewdeck: the slot is history.
     assert found["Post in In review"]["due"] is None and found["Post in In review"]["publish"]["utc"] == "2027-01-20T10:00:00Z"
     assert out.endswith(
-        f"1 record keeps what was changed here since the last import: {tmp_path / 'newer.json'}: card 3 (“Post in In review”): publish\n"
-    )
+        f"1 record keeps what was changed here since the last import: {tmp_path / 'newer.json'}: card 3 (“Post in In review”): publish; "
+        "1 post in review, approved or scheduled in Trello is a draft here, not submitted (its notes say why): Approved, no copy\n"
+    )  # still a draft here: the file still says approved
     assert found["Post in Published"]["publish"]["utc"] == "2027-01-15T16:00:00Z"
     count = op_count(cli.workspace)
     assert cli.ok("import", "--from", "trello", str(write(tmp_path, "again.json", trello_json(board)))).startswith("nothing new")
@@ -1130,9 +1135,14 @@ def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_kee
     bad = cli("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(asana_rows()))), "--map-status", "Doing=approved")
     assert bad.code == 2 and "or a post state" not in bad.err  # only Trello's cards are posts
 
-    cli.ok("import", "--from", "trello", str(path), "--map-status", "Someday=approved")
+    out = cli.ok("import", "--from", "trello", str(path), "--map-status", "Someday=approved")
     found = tasks(cli)
-    # Spring Launch has no approval chain here: a submission alone would approve, so submitted states stay drafts.
+    # Spring Launch has no approval chain here: a submission alone would approve, so submitted states stay drafts, and
+    # the summary names them (it said only "imported 11 tasks", where --dry-run had said "submitted here").
+    assert (
+        "5 posts in review, approved or scheduled in Trello are drafts here, not submitted (their notes say why): "
+        "Post in In review; Post in Approved; Post in Scheduled; Post in Someday; Approved, no copy"
+    ) in out
     someday = found["Post in Someday"]
     assert someday["post_state"] == "draft" and someday["post_round"] is None
     assert someday["notes"].startswith("approved in Trello (list Someday): a draft here (its campaign has no approval chain")
@@ -1681,6 +1691,89 @@ def test_status_names_decorated_with_emoji_or_punctuation_map_by_their_words(cli
     assert "  ✅ Done -> done\n" in out
 
 
+def test_a_card_that_is_no_post_in_a_content_calendars_published_list_is_done(cli: Cli, tmp_path: Path) -> None:
+    """A newsletter card (no platform label) in "Published" came in as a guessed todo, open work in the task pane beside
+    the posts of the same list, which are published (done)."""
+    board = trello_board(cards=0, actions=0)
+    board["lists"] = [{"id": "l-pub", "name": "Published", "closed": False}, {"id": "l-live", "name": "🚀 Live", "closed": False}]
+    board["cards"] = [
+        trello_card(1, name="November newsletter", idList="l-pub"),
+        trello_card(2, name="Launch post", idList="l-pub", labels=[{"id": "lb-tiktok", "name": "TikTok", "color": "black"}]),
+        trello_card(3, name="Blog: spring looks", idList="l-live"),
+    ]
+    path = write(tmp_path, "board.json", trello_json(board))
+    dry = cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert "  Published -> done\n" in dry and "  🚀 Live -> done\n" in dry and "guessed" not in dry
+    cli.ok("import", "--from", "trello", str(path))
+    found = tasks(cli)
+    assert [found[name]["status"] for name in ("November newsletter", "Launch post", "Blog: spring looks")] == ["done"] * 3
+    assert found["Launch post"]["post_state"] == "published" and found["November newsletter"]["post_state"] is None
+
+
+def test_an_asana_tasks_day_of_creation_is_that_day_in_every_members_zone(cli: Cli, tmp_path: Path) -> None:
+    """Asana's Created At is a day: it was taken as midnight UTC, the evening before west of UTC, so that a member in São
+    Paulo read "created ... Mon 11-09 21:00 -03" of a task Asana says was made on the 10th."""
+    cli.ok("member", "add", "bia", "--name", "Bia", "--tz", "America/Sao_Paulo")
+    cli.ok("member", "add", "lou", "--name", "Lou", "--tz", "America/Los_Angeles")
+    rows = [{"Task ID": "1", "Name": "Brief", "Created At": "2026-11-10"}]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    cli.ok("import", "--from", "asana", str(path))
+    task = tasks(cli)["Brief"]["id"]
+    for handle in ("ana", "raj", "bia", "lou"):  # Berlin, Kolkata, São Paulo, Los Angeles
+        created = next(line for line in cli.ok("show", task, as_member=handle).splitlines() if "created" in line)
+        assert " 11-10 " in created, (handle, created)
+    assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
+
+
+def test_a_card_labelled_for_two_platforms_says_it_is_a_post_for_one(cli: Cli, tmp_path: Path) -> None:
+    """A cross-post (labels Instagram and TikTok) came in as an Instagram post tagged #tiktok, the TikTok post lost and the
+    summary saying only "imported 1 task"."""
+    board = _post_board()
+    labels = [
+        {"id": "lb-ig", "name": "Instagram", "color": "purple"},
+        {"id": "lb-tiktok", "name": "TikTok", "color": "black"},
+        {"id": "lb-spring", "name": "Spring Launch", "color": "blue"},
+    ]
+    board["cards"] = [trello_card(1, name="Cross-post", desc="Both!", idList="l-draft", labels=labels)]
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    said = "1 post labelled with more than one platform in Trello is a post for one here, the others named in its notes: Cross-post"
+    assert said in cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert said in cli.ok("import", "--from", "trello", str(path))
+    post = tasks(cli)["Cross-post"]
+    assert post["platform"] == "instagram" and post["post_state"] == "draft"
+    assert (
+        "also labelled TikTok in Trello: a post here is for one platform, instagram (crewdeck post add makes one for another)"
+        in post["notes"]
+    )
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+
+
+def test_a_board_member_whose_username_is_no_handle_here_is_the_member_of_their_full_name(cli: Cli, tmp_path: Path) -> None:
+    """Trello's usernames are rarely a team's handles: "rajmehta7" (Raj Mehta) was left unassigned, and a manager's import
+    with --default-tz, as the summary told her, added @rajmehta7 beside @raj, an Asana or Linear import matching him."""
+    board = trello_board(cards=0, actions=0)
+    board["members"] = [
+        {"id": "m-raj", "username": "rajmehta7", "fullName": "Raj Mehta"},
+        {"id": "m-zoe", "username": "zoe", "fullName": "Zoë Lind"},
+    ]
+    board["cards"] = [trello_card(1, name="Brief", idMembers=["m-raj"]), trello_card(2, name="Shoot", idMembers=["m-zoe"])]
+    made = {"id": "b1", "type": "createCard", "date": "2026-01-05T08:00:00.000Z", "data": {"card": {"id": card_id(2)}}}
+    board["actions"] = [{**made, "memberCreator": board["members"][0]}]
+    path = write(tmp_path, "board.json", trello_json(board))
+    assert "left unassigned (not members here: --default-tz ZONE adds them): zoe\n" in cli.ok(
+        "import", "--from", "trello", str(path), "--dry-run"
+    )
+    out = cli.ok("import", "--from", "trello", str(path), "--default-tz", "Europe/Paris")
+    assert "1 member (@zoe)" in out
+    ids = members(cli)
+    assert "rajmehta7" not in ids
+    found = tasks(cli)
+    assert found["Brief"]["assignee"] == ids["raj"] and "assigned in Trello" not in found["Brief"]["notes"]
+    assert found["Shoot"]["assignee"] == ids["zoe"]
+    assert found["Shoot"]["notes"].endswith("imported: entered by @raj 2026-01-05")  # who made the card, as he is here
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+
+
 def test_an_unchanged_export_changes_nothing_after_its_assignee_moved_zones(cli: Cli, tmp_path: Path) -> None:
     """A day is due at 17:00 where the assignee is: once @raj moved to Tokyo, the same file again moved the deadline
     from 17:00 in Kolkata to 17:00 in Tokyo ("updated 1 task"), and a card's due kept its instant but changed its zone."""
@@ -2044,6 +2137,37 @@ def test_a_linear_estimate_cycle_and_milestone_are_kept_in_the_notes(cli: Cli, t
     assert found["Other"]["notes"] == ""
 
 
+def test_the_issues_a_linear_issue_is_linked_to_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
+    """Linear's 34-column export names the issues each one is blocked by, related to or a duplicate of: dropped without a
+    word, where an Asana task's dependencies are kept; what Linear fills itself (UUID, Time in status) is not kept."""
+    header = [*LINEAR_HEADER, "UUID", "Time in status (minutes)", "Related to", "Blocked by", "Duplicate of"]
+    rows = [
+        {"ID": "MKT-1", "Title": "Launch", "Blocked by": "MKT-2, MKT-3", "Related to": "MKT-4", "UUID": "9b2c0f4e-1111-4a1a-8c2e-000000000001",
+         "Time in status (minutes)": "1440"},
+        {"ID": "MKT-5", "Title": "Launch again", "Duplicate of": "MKT-1"},
+    ]  # fmt: skip
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l.csv", linear_csv(rows, header))))
+    found = tasks(cli)
+    assert found["Launch"]["notes"] == "Blocked by: MKT-2, MKT-3\nRelated to: MKT-4"
+    assert found["Launch again"]["notes"] == "Duplicate of: MKT-1"
+
+
+def test_asana_tasks_with_no_section_are_said_to_go_to_the_inbox(cli: Cli, tmp_path: Path) -> None:
+    """An Asana subtask has no Section/Column: it went to the inbox unsaid (the --dry-run's mapping names no such row),
+    where a Trello card with no list is said ("1 card with no list went to the inbox")."""
+    rows = [
+        *asana_rows(),
+        {"Task ID": "1204", "Name": "Pick the music", "Parent task": "Write the brief"},
+        {"Task ID": "1205", "Name": "Done sub", "Parent task": "Write the brief", "Completed At": "2026-02-01"},  # done, not inbox
+    ]
+    path = write(tmp_path, "a.csv", asana_csv(rows))
+    said = "1 task with no Section/Column in the file went to the inbox"
+    assert said in cli.ok("import", "--from", "asana", str(path), "--dry-run")
+    assert said in cli.ok("import", "--from", "asana", str(path))
+    assert tasks(cli)["Pick the music"]["status"] == "inbox"
+    assert "went to the inbox" not in cli.ok("import", "--from", "asana", str(write(tmp_path, "b.csv", asana_csv(asana_rows()))))
+
+
 def test_a_taskwarrior_scheduled_until_recur_and_udas_are_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
     """scheduled, until, an instance's recur and every UDA (but assignee and tz, which are read) were dropped without a word;
     the fields Taskwarrior fills itself (id, urgency, modified, mask, imask, parent, rtype, end, start) are not kept."""
@@ -2318,3 +2442,81 @@ def test_blank_lines_before_the_header_are_passed_over_as_the_other_imports_pass
     header, first, *_ = text.split("\r\n")
     bad = write(tmp_path, "bad.csv", f"\n\n{header}\r\n{first},extra\r\n")
     assert cli("import", "--from", fmt, str(bad)).err.startswith(f"{bad}:4: ")
+
+
+def test_an_export_of_another_tool_imported_without_from_names_its_from(cli: Cli, tmp_path: Path) -> None:
+    """`crewdeck import asana.csv`, the --from forgotten, said "not JSON: Expecting value: line 1 column 1 (char 0)", and a
+    Trello board "not a crewdeck export (no "format": "crewdeck-export")": each now says what the file is, and its --from."""
+    files = {
+        "asana.csv": (asana_csv(asana_rows()), "an Asana CSV export", "asana"),
+        "excel.csv": ("sep=;\r\n" + asana_csv(asana_rows()).replace(",", ";"), "an Asana CSV export", "asana"),
+        "linear.csv": (linear_csv(), "a Linear CSV export", "linear"),
+        "board.json": (trello_json(trello_board(cards=1, actions=1)), "a Trello board's JSON export", "trello"),
+        "tw.json": ('[{"uuid": "11111111-2222-3333-4444-555555555555", "description": "x"}]', "a JSON list, as Taskwarrior's task export writes", "taskwarrior"),
+    }  # fmt: skip
+    before = op_count(cli.workspace)
+    empty = Cli(tmp_path / "empty.db")
+    assert main(["init", str(empty.workspace)]) == 0
+    for name, (text, what, fmt) in files.items():
+        path = write(tmp_path, name, text)
+        said = f"crewdeck: error: nothing imported: {path}: {what}, not a crewdeck export: import it with --from {fmt}\n"
+        assert cli("import", str(path)).err == said  # a workspace with data: a merge
+        assert empty("import", str(path), as_member=None).err == said  # one with none: a restore
+    assert op_count(cli.workspace) == before
+    # A crewdeck export still goes in, and a file of none of these still says what it is not.
+    export = write(tmp_path, "backup.json", cli.ok("export"))
+    assert empty.ok("import", str(export), as_member=None).startswith("imported ")
+    assert cli("import", str(write(tmp_path, "x.csv", "a,b\n"))).err.startswith("crewdeck: error: nothing imported: ")
+    assert "--from" not in cli("import", str(write(tmp_path, "x.csv", "a,b\n"))).err
+
+
+def test_a_platform_label_its_campaign_does_not_run_on_is_said_as_crewdeck_add_says_it(cli: Cli, tmp_path: Path) -> None:
+    """A card labelled Spring Launch and LinkedIn (a platform of another campaign here) came in as a LinkedIn post of
+    Spring Launch, which runs on Instagram and TikTok, with "imported 1 task", where `crewdeck add` says so."""
+    cli.ok("campaign", "add", "B2B", "--platforms", "linkedin")
+    board = _post_board()
+    labels = [{"id": "lb-li", "name": "LinkedIn", "color": "blue"}, {"id": "lb-spring", "name": "Spring Launch", "color": "green"}]
+    board["cards"] = [trello_card(1, name="LI post", desc="Hello", idList="l-draft", labels=labels)]
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    said = "+spring-launch runs on instagram, tiktok, not linkedin (crewdeck campaign set spring-launch --platforms adds it): LI post"
+    assert said in cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert said in cli.ok("import", "--from", "trello", str(path))
+    post = tasks(cli)["LI post"]
+    assert post["platform"] == "linkedin" and post["post_state"] == "draft"
+    # Its campaign given the platform: nothing more to say.
+    cli.ok("campaign", "set", "spring-launch", "--platforms", "instagram,tiktok,linkedin")
+    assert "runs on" not in cli.ok("import", "--from", "trello", str(path))
+
+
+def test_a_cards_slot_is_in_its_campaigns_audience_zone_as_post_slot_writes_one(cli: Cli, tmp_path: Path) -> None:
+    """A post's slot from a card was in its assignee's zone (@raj's Kolkata) where ``post slot`` and the app write one in
+    the audience's: `post show` read "(set in Asia/Kolkata)", and the calendar's Z, off a post, went to Kolkata's days
+    as the audience's (it finds the audience by the slots in view)."""
+    board = _post_board()
+    labels = [{"id": "lb-tiktok", "name": "TikTok", "color": "black"}, {"id": "lb-spring", "name": "Spring Launch", "color": "green"}]
+    board["cards"] = [
+        trello_card(1, name="Reel", desc="Hi", idList="l-draft", labels=labels, idMembers=["m-raj"], due="2027-01-15T03:00:00.000Z")
+    ]
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    cli.ok("import", "--from", "trello", str(path))
+    reel = tasks(cli)["Reel"]
+    assert reel["due"] == {"utc": "2027-01-15T03:00:00Z", "tz": "Asia/Kolkata"}  # the task's: its assignee's day
+    assert reel["publish"] == {"utc": "2027-01-15T03:00:00Z", "tz": "America/New_York"}  # Spring Launch's audience
+    assert "Thu 01-14 22:00 EST for the audience" in cli.ok("post", "show", reel["id"])
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+    board["cards"][0]["due"] = "2027-01-16T03:00:00.000Z"  # moved in Trello: the new slot is in the audience's zone too
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "newer.json", trello_json(board))))
+    assert tasks(cli)["Reel"]["publish"] == {"utc": "2027-01-16T03:00:00Z", "tz": "America/New_York"}
+
+
+def test_the_cards_of_a_member_no_longer_on_the_board_are_named(cli: Cli, tmp_path: Path) -> None:
+    """A card's member who left the board (known by id alone: no comment of theirs in the export) was left off it, the
+    summary saying "1 member no longer on the board left off cards" and not which: nothing on the card said so either."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [
+        trello_card(1, name="Brief", idMembers=["m-left", "m-raj"]),
+        trello_card(2, name="Shoot", idMembers=["m-left", "m-other-left"]),
+        trello_card(3, name="Edit", idMembers=["m-raj"]),
+    ]
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
+    assert "2 members no longer on the board left off cards: Brief; Shoot" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,8 @@ from crewdeck.tui.cli.common import Context, Meter, bad_rows_listed, open_input,
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError, bad_counted, empty_file, located, not_utf8, source_name
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
-from crewdeck.tui.workspace.utf16 import Utf8
+from crewdeck.tui.workspace.separators import declaration_blanked, separator
+from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member
 
@@ -69,9 +71,43 @@ def cmd_import(ctx: Context) -> int:
             return _import_taskwarrior(ctx, me, default_tz)
         if ctx.args.source in FOREIGN:
             return _import_foreign(ctx, me, default_tz)
+        other = _another_format(source)
+        if other is not None:  # where it read "not JSON: Expecting value: line 1 column 1 (char 0)"
+            raise UserError(f"{source_name(source)}: {other[0]}, not {CREWDECK_EXPORT}: import it with --from {other[1]}")
         if not merging.has_data(ws):
             return _restore(ctx, me)
         return _merge(ctx, me, default_tz)
+
+
+#: How much of a file ``_another_format`` looks at.
+_HEAD = 65_536
+
+
+def _another_format(path: str) -> tuple[str, str] | None:
+    """What the file given to ``import`` without ``--from`` is when its start shows it is the export of another tool
+    crewdeck reads (what it is, and its ``--from``); ``None`` otherwise, and for standard input, read once."""
+    if path == "-":
+        return None
+    try:
+        with open(path, "rb") as stream:
+            encoding = text_encoding(stream)
+            text = stream.read(_HEAD).decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
+    except (OSError, LookupError):
+        return None  # said by the import itself, as it always was
+    if text.startswith("[") and '"uuid"' in text:  # a crewdeck export is an object: a list of uuids is Taskwarrior's
+        return "a JSON list, as Taskwarrior's task export writes", "taskwarrior"
+    if text.startswith("{"):
+        # Trello's board export names its board on every card and list; a crewdeck export opens with its "format".
+        if exchange.FORMAT not in text and ('"idBoard"' in text or '"shortLink"' in text):
+            return "a Trello board's JSON export", "trello"
+        return None
+    lines = declaration_blanked(text).lstrip("\r\n").splitlines()
+    header = {cell.strip().casefold() for cell in next(csv.reader(lines[:1], delimiter=separator(lines[0])), [])} if lines else set()
+    if {"task id", "name"} <= header:
+        return "an Asana CSV export", "asana"
+    if {"id", "title"} <= header:
+        return "a Linear CSV export", "linear"
+    return None
 
 
 def _merge(ctx: Context, me: Member | None, default_tz: str | None) -> int:

@@ -82,7 +82,7 @@ from crewdeck.tui.posts.reading import chains, read_post
 from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.posts.states import label as state_label
 from crewdeck.tui.posts.writing import PostRefused, check_slot, slot_kept, slot_refused
-from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, USUAL_POST_STATE, PostCard, post_values
+from crewdeck.tui.tasks.foreign_posts import BECOMES, POST_STATES, SUBMITTED, USUAL_POST_STATE, PostCard, post_values
 from crewdeck.tui.tasks.notesparts import (
     GOING_ON,
     PartsHere,
@@ -97,6 +97,7 @@ from crewdeck.tui.tasks.notesparts import (
     take_away,
     went_on_notes,
 )
+from crewdeck.tui.tasks.quickadd import off_campaign_note
 from crewdeck.tui.time.when import (
     DEFAULT_DUE_TIME,
     DateError,
@@ -165,6 +166,11 @@ USUAL_STATUS = {
     "complete": "done",
     "completed": "done",
     "shipped": "done",
+    # A content calendar's lists of what went out: done, as a post there is (``foreign_posts.STATUS_OF``), for the cards
+    # in them that are no post here (a newsletter, a blog post: no platform label).
+    "published": "done",
+    "posted": "done",
+    "live": "done",
     "canceled": "cancelled",
     "cancelled": "cancelled",
     "duplicate": "cancelled",
@@ -648,6 +654,9 @@ def _batches(
     campaigns = campaign_keys(ws.campaigns())
     platforms = {p.casefold() for c in ws.campaigns() for p in c.platforms}
     handles = {m.handle: m for m in ws.members()}
+    campaigns_here = {c.id: c for c in ws.campaigns()}
+    #: What ``crewdeck add`` says of a platform its campaign does not run on -> the titles of the tasks so.
+    off_campaign: dict[str, list[str]] = {}
     fallback_tz = default_tz or (me.tz if me else "UTC")
     campaign_chains = chains(ws.conn)
     now = utc_iso(current_time())
@@ -658,6 +667,10 @@ def _batches(
     held: list[str] = []
     #: The titles of the posts a card's due date gives no slot here (passed, or too soon for a review).
     unslotted: list[str] = []
+    #: The titles of the posts in review, approved or scheduled in the source that stay drafts here (``foreign_posts``).
+    drafted: list[str] = []
+    #: The titles of the posts labelled with more than one platform in the source: a post here for the first.
+    crossposted: list[str] = []
     #: A guest's handle -> the titles of the items the source assigns to them, left unassigned here.
     to_guests: dict[str, list[str]] = {}
     cuts = Cuts()
@@ -724,9 +737,24 @@ def _batches(
                     batch.named[campaign_id] = f"{_named(item, built.source.name, kind)}: project {item.project.strip()!r}"
         elif item.project:  # no letter or digit, no campaign's slug ("🚀"): kept whole, not lost
             kept.append(f"project: {item.project.strip()}")
+        # A label naming a platform of another campaign here: taken, as crewdeck add takes it, and said as it says it.
+        campaign = campaigns_here.get(values.get("campaign") or "")
+        if campaign is not None and campaign.platforms and values.get("platform", campaign.platforms[0]) not in campaign.platforms:
+            off_campaign.setdefault(off_campaign_note(campaign, values["platform"]), []).append(values["title"])
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
-            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted))
+            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted))
+            if isinstance(values.get("publish"), dict) and campaign is not None and campaign.audience_tz:
+                values["publish"] = _slot_in(ws, task_id, values["publish"], campaign.audience_tz)
+            # A card labelled for several platforms (a cross-post) is one post here, for its first: the others were
+            # only tags, the posts for them lost without a word.
+            others = list(dict.fromkeys(label.strip() for label in item.labels if label.casefold() in platforms - {values["platform"]}))
+            if others:
+                item.notes.append(
+                    f"also labelled {', '.join(others)} in Trello: a post here is for one platform, {values['platform']}"
+                    " (crewdeck post add makes one for another)"
+                )
+                crossposted.append(values["title"])
         else:
             if item.status is None and item.status_name is not None:
                 values["status"] = built.statuses.status(item.status_name, archived=item.archived)
@@ -799,6 +827,19 @@ def _batches(
             f"{'its Trello due date' if len(unslotted) == 1 else 'their Trello due dates'}, passed or too soon for a review here: "
             f"{_briefly(unslotted)}"
         )
+    built.source.notes.extend(f"{said}: {_briefly(titles)}" for said, titles in off_campaign.items())
+    if crossposted:
+        built.source.notes.append(
+            f"{_counted(len(crossposted), 'post')} labelled with more than one platform in Trello"
+            f" {'is a post' if len(crossposted) == 1 else 'are posts'} for one here, the others named in"
+            f" {'its' if len(crossposted) == 1 else 'their'} notes: {_briefly(crossposted)}"
+        )
+    if drafted:
+        # The --dry-run's mapping says such a list is "submitted here": said of each post it is not true of.
+        built.source.notes.append(
+            f"{_counted(len(drafted), 'post')} in review, approved or scheduled in Trello {'is a draft' if len(drafted) == 1 else 'are drafts'}"
+            f" here, not submitted ({'its' if len(drafted) == 1 else 'their'} notes say why): {_briefly(drafted)}"
+        )
     for guest, titles in sorted(to_guests.items()):
         built.source.notes.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {_briefly(titles)}")
     # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
@@ -818,11 +859,13 @@ def _post(
     now: str,
     held: list[str],
     unslotted: list[str],
+    drafted: list[str],
 ) -> dict[str, Any]:
     """A card that is a post: its state by its list (no list: an idea; archived: pulled, unless published), its copy, its slot
     (see ``foreign_posts``).  A post here that the card would publish and that may not be published keeps its state
     (its title goes to ``held``); one the card would give a slot a move could not (``_slot_refused``) keeps the one it
-    has here, or none (its title goes to ``unslotted``)."""
+    has here, or none (its title goes to ``unslotted``); one in review, approved or scheduled in the source that may not be
+    submitted here goes in as a draft (its title goes to ``drafted``, unless the post here is past a draft already)."""
     state = "idea" if item.status_name is None else statuses.post_state(item.status_name, archived=item.archived)
     if item.archived and state != "published":
         state = "pulled"
@@ -831,6 +874,8 @@ def _post(
     besides = (row[2] or "", json.loads(row[3] or "[]"), row[4] or "") if row is not None else ("", [], "")
     card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now, besides)
     post, note = post_values(card)
+    if state in SUBMITTED and post["post_state"] == "draft" and (row is None or row[1] in (None, "idea", "draft")):
+        drafted.append(values["title"])
     if state == "published" and row is not None and row[1] not in (None, "published"):
         reads = _not_publishable_here(ws, task_id)
         if reads is not None:
@@ -853,6 +898,16 @@ def _post(
     if note:
         item.notes.insert(0, note)
     return post
+
+
+def _slot_in(ws: Workspace, post_id: str, slot: dict[str, str], audience_tz: str) -> dict[str, str]:
+    """The card's slot (its due date, in its assignee's zone) in the zone a post's slot is in here, its audience's, as
+    ``post slot`` and the app write one (the calendar's ``Z`` finds the audience by it); the one here when it is the same
+    instant (an earlier import's, in whichever zone: the same file again changes nothing)."""
+    row = ws.conn.execute("SELECT publish_utc, publish_tz FROM task WHERE id = ?", (post_id,)).fetchone()
+    if row is not None and row[0] == slot["utc"] and row[1]:
+        return {"utc": row[0], "tz": row[1]}
+    return {"utc": slot["utc"], "tz": audience_tz}
 
 
 def _slot_taken_off(ws: Workspace, post_id: str, now: str) -> dict[str, Any]:

@@ -104,6 +104,7 @@ def run(
                 raise ImportProblems([empty_file(name, "a Trello board's JSON export")]) from None
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
+            _by_full_name(board, ws)
             key = f"trello:{board.id}"
             items = _counted(trello.cards(again, board, name, problems, statuses), board.cards, on_progress)
             built = build(
@@ -115,18 +116,18 @@ def run(
             unmatched: set[str] = set()
             for m in ws.members():
                 people.add(m.handle, m.handle, m.name)
-            # A full name two members here share names neither: which of them a task is for is a guess.
-            named = Counter(m.name.casefold() for m in ws.members())
-            shared = {name for name, count in named.items() if count > 1}
-            ws_people = {m.name.casefold(): m.handle for m in ws.members() if m.name.casefold() not in shared}
-            ws_people.update({m.handle: m.handle for m in ws.members()})
+            ws_people, shared = _people_here(ws)
             module = asana if fmt == "asana" else linear
             key = fmt
             stream = closing.enter_context(_text(path))
             homes = set()
             priorities: Counter[str] = Counter()
+            #: The open items with no section or status: inbox (an Asana subtask may have none).
+            unplaced: list[int] = [0]
             items = _read_so_far(
-                _homed(module.items(stream, name, ws_people, people, unmatched, problems, statuses), module.home, homes, priorities),
+                _homed(
+                    module.items(stream, name, ws_people, people, unmatched, problems, statuses), module.home, homes, priorities, unplaced
+                ),
                 stream,
                 on_progress,
             )
@@ -156,8 +157,39 @@ def run(
         else:
             notes.extend(_unmatched_notes(unmatched, shared))
             notes.extend(_kept_priorities_note(priorities))
+            if unplaced[0] and statuses.named - {""}:
+                # As a Trello card with no list is said: the mapping --dry-run prints names no such row (a file with no
+                # sections at all, a plain list of tasks, is all inbox, and none of them is odd).
+                notes.append(f"{counted(unplaced[0], 'task')} with no {module.FIELDS['status']} in the file went to the inbox")
         merge.notes.extend(notes)
         return Planned(built, merge, key, _missing(ws, guard, built.ids, homes))
+
+
+def _people_here(ws: Workspace) -> tuple[dict[str, str], set[str]]:
+    """The members here by full name (casefolded) and by handle -> handle, and the full names more than one has."""
+    # A full name two members here share names neither: which of them a task is for is a guess.
+    named = Counter(m.name.casefold() for m in ws.members())
+    shared = {name for name, count in named.items() if count > 1}
+    ws_people = {m.name.casefold(): m.handle for m in ws.members() if m.name.casefold() not in shared}
+    ws_people.update({m.handle: m.handle for m in ws.members()})
+    return ws_people, shared
+
+
+def _by_full_name(board: trello.Board, ws: Workspace) -> None:
+    """A board's member whose username is no handle here is the member here of their full name, as an Asana or Linear
+    assignee is (Trello's usernames are rarely the handles a team picks: "rajmehta7" is @raj, "Raj Mehta" here), where
+    a manager's import with --default-tz added everyone again under their usernames; the credit of a card they made
+    names them so too ("imported: entered by @raj")."""
+    ws_people, _ = _people_here(ws)
+    matched: dict[str, str] = {}
+    for key, (handle, full) in list(board.people.known.items()):
+        if handle.lower() not in ws_people and full:
+            here = ws_people.get(full.strip().casefold())
+            if here is not None:
+                board.people.known[key] = (here, full)
+                matched[handle] = here
+    for card, (author, day) in list(board.authors.items()):
+        board.authors[card] = (matched.get(author, author), day)
 
 
 def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:
@@ -272,12 +304,17 @@ def _size(stream: TextIO) -> int:
     return status.st_size if stat.S_ISREG(status.st_mode) else 0
 
 
-def _homed(items: Iterator[Item], home: Callable[[Item], str], homes: set[str], priorities: Counter[str]) -> Iterator[Item]:
-    """The items, each one's home added to ``homes`` as it is read, and a priority it keeps in its notes to ``priorities``."""
+def _homed(
+    items: Iterator[Item], home: Callable[[Item], str], homes: set[str], priorities: Counter[str], unplaced: list[int]
+) -> Iterator[Item]:
+    """The items, each one's home added to ``homes`` as it is read, a priority it keeps in its notes to ``priorities``,
+    and one open with no status's name (it goes to the inbox) counted in ``unplaced``."""
     for item in items:
         homes.add(home(item))
         if item.kept_priority is not None:
             priorities[item.kept_priority] += 1
+        if item.status_name is None and item.status is None:
+            unplaced[0] += 1
         yield item
 
 

@@ -11,9 +11,10 @@ by name or e-mail against handles; an assignee matched to no one, or to a
 guest, is kept in the notes: "assigned in Linear to: ..."), Labels (comma-space separated),
 Created (none: the import's time), Completed and Canceled (the status, and a
 "Completed: 2026-11-03T10:00:00.000Z" line in the notes), Due Date.  What someone typed that crewdeck has
-no field for (``KEPT``: Estimate, Cycle Name, Project Milestone, Initiatives) is
+no field for (``KEPT``: Estimate, Cycle Name, Project Milestone, Initiatives, and the links Blocked by, Related to,
+Duplicate of) is
 a "COLUMN: value" line in the notes; the columns Linear fills itself (Team,
-Updated, Started, the ids) are not kept.
+Updated, Started, the ids, UUID, Time in status) are not kept.
 
 Linear writes a ``'`` before text that starts with ``+ - = @`` (so that a
 spreadsheet does not read it as a formula); it is taken off again.
@@ -33,8 +34,9 @@ from crewdeck.tui.workspace.workspace import slug
 
 #: The columns a file must have, its id column first.
 REQUIRED = ("ID", "Title")
-#: Columns typed in Linear that crewdeck has no field for: each a "COLUMN: value" line in the notes.
-KEPT = ("Estimate", "Cycle Name", "Project Milestone", "Initiatives")
+#: Columns typed in Linear that crewdeck has no field for: each a "COLUMN: value" line in the notes (the issues it is
+#: linked to too, as its 34-column export writes them: an Asana task's dependencies are kept so).
+KEPT = ("Estimate", "Cycle Name", "Project Milestone", "Initiatives", "Blocked by", "Related to", "Duplicate of")
 #: The other columns read, by these names in any case.
 COLUMNS = (
     "Description", "Parent issue", "Status", "Priority", "Project", "Assignee", "Creator", "Labels", "Created", "Completed", "Canceled",

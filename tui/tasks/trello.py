@@ -11,7 +11,7 @@
 | start                          | a "start:" line in the notes                          |
 | closed (archived), or its list or board | cancelled (done: when its list or dueComplete says so; a post: pulled, unless published), with a note that it was archived |
 | labels                         | campaign, platform or tags (an unnamed one: ``trello-COLOUR``) |
-| members                        | assignee (the first; the others in the notes), by username; a guest here, or one the import may not add: "assigned in Trello to: NAME (@username)" in the notes |
+| members                        | assignee (the first; the others in the notes), by username, or else by full name (``imports``); a guest here, or one the import may not add: "assigned in Trello to: NAME (@username)" in the notes |
 | checklists                     | "[x] item" lines in the notes, under the list's name, with an item's due and member: "[ ] Film it (due 2026-12-10 09:00 UTC, @raj)" |
 | commentCard actions            | notes lines: "comment by @raj on 2026-03-02: text", last; kept when a newer export no longer holds them |
 | createCard action              | the credit line ("imported: entered by @raj 2026-03-02") |
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.tui.tasks.foreign import Item, OutOfRange, People, StatusMap, comment_line, instant
-from crewdeck.tui.workspace.errors import record_named
+from crewdeck.tui.workspace.errors import record_named, summary
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
 
@@ -76,6 +76,8 @@ class Board:
     custom: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     no_list: int = 0
     left: set[str] = field(default_factory=set)
+    #: The names of the cards a member no longer on the board was on, said with them: no other word of them is kept.
+    left_on: list[str] = field(default_factory=list)
     #: The board is closed (archived) in Trello: its cards are, as an archived list's are.
     closed: bool = False
     #: How many cards, and the members they name (from the first reading).
@@ -92,7 +94,10 @@ class Board:
         if self.no_list:
             said.append(f"{self.no_list:,} {'card' if self.no_list == 1 else 'cards'} with no list went to the inbox")
         if self.left:
-            said.append(f"{len(self.left):,} {'member' if len(self.left) == 1 else 'members'} no longer on the board left off cards")
+            said.append(
+                f"{len(self.left):,} {'member' if len(self.left) == 1 else 'members'} no longer on the board left off cards:"
+                f" {summary(self.left_on)}"
+            )
         return said
 
 
@@ -326,11 +331,15 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     item.texts.extend(("customFieldItems", line) for line in custom)
     item.labels = _labels(card, found, where)
     item.texts.extend(("labels", label) for label in item.labels)
+    gone = False
     for member_id in _ids(card, "idMembers", where):
         if member_id in found.people.known:
             item.people.append(member_id)
         else:
             found.left.add(member_id)
+            gone = True
+    if gone:
+        found.left_on.append(title.strip() or f"card {index}")
     if item.people:
         handle, full = found.people.known[item.people[0]]
         item.assigned_as = f"{full} (@{handle})" if full else f"@{handle}"
