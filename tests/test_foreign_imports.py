@@ -2468,6 +2468,14 @@ def test_an_export_of_another_tool_imported_without_from_names_its_from(cli: Cli
     assert empty.ok("import", str(export), as_member=None).startswith("imported ")
     assert cli("import", str(write(tmp_path, "x.csv", "a,b\n"))).err.startswith("crewdeck: error: nothing imported: ")
     assert "--from" not in cli("import", str(write(tmp_path, "x.csv", "a,b\n"))).err
+    # A pipe (``<(cat backup.json)``) is read once, by the import: its start read to tell the format was gone (review rd).
+    into = tmp_path / "piped.db"
+    assert main(["init", str(into)]) == 0
+    piped = subprocess.run(
+        ["bash", "-c", f"{shlex.quote(sys.executable)} -m crewdeck.tui.cli.main -w {shlex.quote(str(into))} import <(cat {shlex.quote(str(export))})"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (piped.returncode, piped.stderr) == (0, "") and piped.stdout.startswith("imported "), piped
 
 
 def test_a_platform_label_its_campaign_does_not_run_on_is_said_as_crewdeck_add_says_it(cli: Cli, tmp_path: Path) -> None:

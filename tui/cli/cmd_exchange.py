@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,10 +87,13 @@ _HEAD = 65_536
 
 def _another_format(path: str) -> tuple[str, str] | None:
     """What the file given to ``import`` without ``--from`` is when its start shows it is the export of another tool
-    crewdeck reads (what it is, and its ``--from``); ``None`` otherwise, and for standard input, read once."""
+    crewdeck reads (what it is, and its ``--from``); ``None`` otherwise, and for what is not a regular file (standard
+    input, a pipe: ``<(cat export.json)``), read once: its start read here would be gone for the import."""
     if path == "-":
         return None
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         with open(path, "rb") as stream:
             encoding = text_encoding(stream)
             text = stream.read(_HEAD).decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
