@@ -448,11 +448,16 @@ def test_install_keeps_every_line_crewdeck_did_not_write(host: Host) -> None:
     assert not list(path.parent.glob(".authorized_keys.*"))  # no temporary file left behind
 
 
-def test_install_makes_a_fresh_accounts_ssh_directory_as_sshd_wants_it(host: Host) -> None:
+def test_install_makes_a_fresh_accounts_ssh_directory_as_sshd_wants_it(host: Host, tmp_path: Path) -> None:
     """The README's `ssh install --file ~team/.ssh/authorized_keys` was refused on a fresh team account, which has no
-    ~/.ssh: it is made 0700 and the account's (sshd refuses keys in a directory others may write), and nothing else is."""
+    ~/.ssh: it is made 0700 and the account's (sshd refuses keys in a directory others may write), and nothing else is,
+    nor is it by an install refused (review rd: a workspace with no SSH account made it, then refused)."""
     ssh = host.account.home / ".ssh"
     assert not ssh.exists()
+    bare = tmp_path / "bare.db"
+    crewdeck("init", str(bare), "--member", "ana", "--name", "Ana", "--tz", "UTC")
+    refused = crewdeck_fails("-w", str(bare), "ssh", "install", "--file", str(ssh / "authorized_keys"))
+    assert "this workspace has no SSH account yet" in refused and not ssh.exists()
     typo = host.account.home / ".shh" / "authorized_keys"
     err = crewdeck_fails("-w", str(host.workspace), "ssh", "install", "--file", str(typo))
     assert err == f"crewdeck: error: {typo}: directory {typo.parent} does not exist\n" and not typo.parent.exists()

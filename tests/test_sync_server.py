@@ -130,6 +130,26 @@ def test_three_replicas_with_offline_periods_converge(served: tuple[Path, Server
         s.close()
 
 
+def test_a_replica_says_nothing_of_unix_accounts_its_laptop_lacks(served: tuple[Path, Server], tmp_path: Path) -> None:
+    """Review rd: on a manager's laptop replica, `member add --unix-user raj` and `ssh account team` said this host had
+    no such account and to useradd it there, where the settings sync to the server's host."""
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+
+    def noted(*args: str) -> str:
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            assert main(list(args)) == 0, err.getvalue()
+        return err.getvalue()
+
+    assert noted("-w", str(ana), "member", "add", "noor", "--name", "Noor", "--tz", "UTC", "--unix-user", "crewdeck-no-such-user") == ""
+    assert noted("-w", str(ana), "ssh", "account", "crewdeck-no-such-account") == ""
+    # On the shared file itself (the host whose accounts they are) it is said.
+    assert "this host has no Unix account 'crewdeck-no-such-account2'" in noted(
+        "-w", str(team), "--as", "ana", "ssh", "account", "crewdeck-no-such-account2"
+    )
+
+
 def test_two_members_editing_different_fields_of_one_task_both_keep_their_change(served: tuple[Path, Server], tmp_path: Path) -> None:
     team, server = served
     ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")

@@ -11,7 +11,7 @@ from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import commands_refused
 from crewdeck.sync.state.sshkeys import is_fingerprint
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context
+from crewdeck.tui.cli.common import Context, no_account_here
 from crewdeck.tui.ssh import authorized
 from crewdeck.tui.ssh.keys import MemberKey, all_keys
 from crewdeck.tui.ssh.session import (
@@ -59,11 +59,7 @@ def cmd_ssh_account(ctx: Context) -> int:
         w.set("workspace", WORKSPACE_ROW, {ACCOUNT_SETTING: user})
     # Said as workspace set says a setting: a silent success left the manager to run ssh account again to see it took.
     print(f"ssh account is {user} already" if before == user else f"ssh account: {before or '(none)'} → {user}")
-    import pwd
-
-    try:
-        pwd.getpwnam(user)
-    except KeyError:
+    if no_account_here(ctx.ws, user):
         # A typo (teem), or the account not made yet: every login's ssh-session would be refused as run by another user.
         print(
             visible(
@@ -96,9 +92,11 @@ def cmd_ssh_keys_command(ctx: Context) -> int:
 
 def cmd_ssh_install(ctx: Context) -> int:
     path = Path(ctx.args.file)
+    workspace = _workspace(ctx)  # refused first: a refused install makes nothing, ~/.ssh neither
+    lines = _lines(ctx, all_keys(ctx.ws.conn))
     if not path.parent.is_dir() and not authorized.make_ssh_directory(path.parent):
         raise UserError(f"{path}: directory {path.parent} does not exist")
-    kept, ours = authorized.install(path, _workspace(ctx), _lines(ctx, all_keys(ctx.ws.conn)))
+    kept, ours = authorized.install(path, workspace, lines)
     print(
         visible(f"wrote {path}: {ours} key line{'s' if ours != 1 else ''} of crewdeck's, {kept} other line{'s' if kept != 1 else ''} kept")
     )

@@ -32,6 +32,7 @@ from crewdeck.tui.cli.common import (
     Context,
     fitting_table,
     line_under,
+    no_account_here,
     note_incomplete,
     number_in,
     print_json,
@@ -219,24 +220,18 @@ def cmd_member_add(ctx: Context) -> int:
     with ws.store.write(author.id if author else member_id) as w:
         w.create("member", values, row_id=member_id)
     _said(ctx, f"Added @{handle} (id {short(member_id)})", member_id)
-    _note_unknown_unix_user(handle, values)
+    _note_unknown_unix_user(ws, handle, values)
     if len(ws.members_in_filter(handle)) > 1:  # the handle is given again: a new member, not the removed one back
         note = f"a member removed before had @{handle}: they stay removed (their history stays theirs), and @{handle} in filters names both"
         print(visible(f"note: {note}"), file=sys.stderr)
     return 0
 
 
-def _note_unknown_unix_user(handle: str, values: dict[str, Any]) -> None:
+def _note_unknown_unix_user(ws: Workspace, handle: str, values: dict[str, Any]) -> None:
     """A ``--unix-user`` this host has no account for: a typo (``rajm`` for ``raj``) left the member nobody on the
     shared file, said nowhere until they were refused as "nobody".  Taken all the same: the account may come later."""
-    import pwd
-
     user = values.get("unix_user")
-    if not user:
-        return
-    try:
-        pwd.getpwnam(user)
-    except KeyError:
+    if user and no_account_here(ws, user):
         print(
             visible(f"note: this host has no Unix user {user!r} (a typo?): no one here is @{handle} until that account exists"),
             file=sys.stderr,
@@ -333,7 +328,7 @@ def cmd_member_set(ctx: Context) -> int:
     # A new handle is said after the one it replaced as the log says it (``Naming.earlier``): "renamed @cleo to @cleo.b".
     line = f"Modified @{member.handle}: {_words(ctx, [op for op in w.ops if op.entity == 'member'])}"
     _said(ctx, line + _handed_on(ctx, dropped, series), member.id)
-    _note_unknown_unix_user(values.get("handle", member.handle), values)
+    _note_unknown_unix_user(ctx.ws, values.get("handle", member.handle), values)
     if {"groups", "campaigns", "access"} & values.keys():
         for note in _stranded_steps(ctx.ws, member, before):
             print(visible(f"note: {note}"), file=sys.stderr)

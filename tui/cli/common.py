@@ -237,6 +237,20 @@ def check_port_free(host: str, port: int) -> None:
             raise UserError(f"port {port} on {host} {why}; pick another with --port") from None
 
 
+def no_account_here(ws: Workspace, user: str) -> bool:
+    """Whether this host has no Unix account ``user`` that ``ws`` names (a member's, the SSH one): a typo (``rajm``), or
+    one not made yet.  Never on a replica, whose settings sync to the server's host, not this laptop's."""
+    import pwd
+
+    if ws.is_replica():
+        return False
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        return True
+    return False
+
+
 def write_output(path: str | None, text: str) -> None:
     """Standard output (no ``path``, or ``-`` as ``read_input`` reads standard input), or a file replaced in one step
     (never half-written)."""

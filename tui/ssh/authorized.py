@@ -111,10 +111,16 @@ def make_ssh_directory(directory: Path) -> bool:
     if directory.name != ".ssh" or not home.is_dir():
         return False
     directory.mkdir(mode=0o700)
-    os.chmod(directory, 0o700)  # whatever the umask
-    if os.geteuid() == 0:
-        owner = home.stat()
-        os.chown(directory, owner.st_uid, owner.st_gid)
+    # Through a descriptor of the directory just made, never its path again: the home's owner could put a link there
+    # meanwhile, and root would change the mode and owner of what it names.
+    made = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        os.fchmod(made, 0o700)  # whatever the umask
+        if os.geteuid() == 0:
+            owner = home.stat()
+            os.fchown(made, owner.st_uid, owner.st_gid)
+    finally:
+        os.close(made)
     return True
 
 
