@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -101,12 +102,13 @@ def cmd_init(ctx: Context) -> int:
         print(
             visible(
                 f"note: @{a.member.lower()} is the Unix user {unix_user!r} on this host (who ran init); if @{a.member.lower()} is "
-                f"someone else, map them: crewdeck -w {path} member set {a.member.lower()} --unix-user THEIRS"
-            )
+                f"someone else, map them: crewdeck -w {shlex.quote(str(path))} member set {a.member.lower()} --unix-user THEIRS"
+            ),
+            file=sys.stderr,
         )
     problem = directory_problem(path)
     if problem:
-        print(visible(f"note: to share this file with other members, {problem}"))
+        print(visible(f"note: to share this file with other members, {problem}"), file=sys.stderr)
     return 0
 
 
