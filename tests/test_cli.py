@@ -71,7 +71,9 @@ def test_init_says_which_unix_user_its_first_member_is(tmp_path: Path) -> None:
     made = c("init", str(path), "--member", "Ana", "--name", "Ana Souza", "--tz", "Europe/Berlin", as_member=None)
     mapping = f"crewdeck -w {path} member set ana --unix-user THEIRS"
     assert made.out == f"created workspace {path}\n"  # every note on stderr, as README says of every command
-    assert f"note: @ana is the Unix user {os_user()!r} on this host (who ran init); if @ana is someone else, map them: {mapping}" in made.err
+    assert (
+        f"note: @ana is the Unix user {os_user()!r} on this host (who ran init); if @ana is someone else, map them: {mapping}" in made.err
+    )
     c.ok(*mapping.split()[3:-1], "ana-souza", as_member=None)  # the command it gives runs as given, from that account
     assert [m["unix_user"] for m in json.loads(c.ok("member", "list", "--json", as_member=None))] == ["ana-souza"]
     assert "Unix user" not in c("init", str(tmp_path / "empty.db"), as_member=None).err  # no member, nobody mapped

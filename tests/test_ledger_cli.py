@@ -153,6 +153,21 @@ def test_an_import_that_takes_a_budget_over_says_so_and_spend_no_rate_converts_i
     assert row(report(team), "tools")["spent"] == eur("120.00")
 
 
+def test_an_import_of_history_names_five_lines_it_took_over_all_time_and_counts_the_rest(team: Cli, tmp_path: Path) -> None:
+    """Review rc: a year's history imported said 826 over-budget notes, every month's line, burying the import's other
+    notes (and built two reports per campaign and month): all time alone, the first five, the others counted."""
+    rows = ["date,campaign,category,payee,amount,currency"]
+    for month, category in enumerate(("ads", "tools", "travel", "video", "print", "events", "food"), start=1):
+        team.ok("budget", "set", "spring-launch", category, "10")
+        team.ok("budget", "set", "spring-launch", category, "5", "--month", "2026-11")
+        rows.append(f"2026-11-{month:02d},spring-launch,{category},Shop,20.00,EUR")
+    path = tmp_path / "history.csv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    said = [line for line in team("ledger", "import", str(path)).err.splitlines() if "over budget" in line]
+    assert len(said) == 6 and all("(All time)" in line for line in said[:5]), said
+    assert said[-1] == "note: and 3 more budget lines over budget now (crewdeck ledger report lists them)"
+
+
 def test_report_by_month_and_by_payee(team: Cli) -> None:
     team.ok("budget", "set", "spring-launch", "influencers", "610")  # 10 a day over 61 days
     add(team, "100 EUR", date="2026-11-03")

@@ -115,10 +115,21 @@ def cmd_approve(ctx: Context) -> int:
     return 0
 
 
+#: How many budget lines an import names that it took over budget; the rest are counted.
+_CROSSED_SAID = 5
+
+
 def _say_crossed(ctx: Context, watched: overbudget.Watch) -> None:
-    """A note per budget line the write just took over budget (``overbudget``): once, when it crosses."""
-    for note in overbudget.crossed(ctx.ws.conn, watched, _today(ctx)):
+    """A note per budget line the write just took over budget (``overbudget``): once, when it crosses; the first five,
+    and how many more (an import of a year's history crossed hundreds, which buried the import's other notes)."""
+    notes = overbudget.crossed(ctx.ws.conn, watched, _today(ctx))
+    for note in notes[:_CROSSED_SAID]:
         print(f"note: {note}", file=sys.stderr)
+    if len(notes) > _CROSSED_SAID:
+        print(
+            f"note: and {counted(len(notes) - _CROSSED_SAID, 'more budget line')} over budget now (crewdeck ledger report lists them)",
+            file=sys.stderr,
+        )
 
 
 def cmd_list(ctx: Context) -> int:
@@ -267,7 +278,9 @@ def cmd_import(ctx: Context) -> int:
         plan = csvfiles.plan_entries(
             text, source, ws, _today(ctx), csvfiles.parse_map(a.map or []), ctx.me_or_none(), reading=reading, defaults=defaults
         )
-    watched = overbudget.watch(ws.conn, ws.base_currency, [(draft.campaign, draft.date) for _, draft, _ in plan.new], _today(ctx))
+    # All time only: an import of history spans months, each a report before and after and a note (``overbudget``).
+    spend = [(draft.campaign, draft.date) for _, draft, _ in plan.new]
+    watched = overbudget.watch(ws.conn, ws.base_currency, spend, _today(ctx), months=False)
     if plan.new:
         csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))

@@ -9,7 +9,10 @@ says so), so the note and ``ledger report`` never disagree.
 
 The periods: all time (a campaign's run budget and its monthly ones add up)
 and, where the campaign has a budget for the spend's month, that month, for
-the lines of the categories budgeted for it.
+the lines of the categories budgeted for it (``months``: not for an import of
+history, whose months would be a report each, before and after, and a note
+each).  Only campaigns with a budget are watched, and each period is one
+report of them all, however many campaigns the write touches.
 """
 
 from __future__ import annotations
@@ -35,12 +38,17 @@ class Watch:
     lines: dict[tuple[str, Period], frozenset[str] | None]
 
 
-def watch(conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]], as_of: dt.date) -> Watch:
+def watch(conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]], as_of: dt.date, *, months: bool = True) -> Watch:
     """Before a write of ``spend`` (``(campaign id, date)`` each): the lines over budget in the periods it falls in."""
     lines: dict[tuple[str, Period], frozenset[str] | None] = {}
+    budgeted = {budget.campaign for budget in budgets.load(conn)}
     monthly: dict[str, dict[str, set[str]]] = {}
     for campaign, day in set(spend):
+        if campaign not in budgeted:
+            continue  # no budget: no line to go over
         lines[(campaign, Period.all())] = None
+        if not months:
+            continue
         if campaign not in monthly:
             monthly[campaign] = {}
             for budget in budgets.load(conn, campaign):
@@ -52,7 +60,8 @@ def watch(conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]],
             # "over" its share of the run's is no budget crossed (nor is the total, which holds every such share); only
             # the categories budgeted for the month.
             lines[(campaign, Period.parse(month))] = frozenset(monthly[campaign][month])
-    return Watch(base, {key: _over(conn, base, key, as_of) for key in lines}, lines)
+    reports_of = _reports(conn, base, lines, as_of)
+    return Watch(base, {key: _over(reports_of[key[1]], key[0]) for key in lines}, lines)
 
 
 def crossed(conn: sqlite3.Connection, before: Watch, as_of: dt.date) -> list[str]:
@@ -63,12 +72,12 @@ def crossed(conn: sqlite3.Connection, before: Watch, as_of: dt.date) -> list[str
     #: ``(campaign, line key)`` -> the figures of the all-time line said over: a month's line with the same (its
     #: category budgeted for that month alone) says nothing more.
     said: dict[tuple[str, str], tuple[object, ...]] = {}
+    reports_of = _reports(conn, before.base, before.lines, as_of)
     # All time first (``watch`` puts it first for each campaign).
     for key, was in sorted(before.over.items(), key=lambda item: item[0][1].start is not None):
         campaign, period = key
-        report = reports.build(conn, before.base, period=period, campaign=campaign, as_of=as_of)
         wanted = before.lines[key]
-        for camp in report.campaigns:
+        for camp in _of(reports_of[period], campaign):
             for line in [*camp.lines, camp.total]:
                 if not line.over or line.key in was or (wanted is not None and line.key not in wanted):
                     continue
@@ -85,10 +94,24 @@ def crossed(conn: sqlite3.Connection, before: Watch, as_of: dt.date) -> list[str
     return notes
 
 
-def _over(conn: sqlite3.Connection, base: str, key: tuple[str, Period], as_of: dt.date) -> frozenset[str]:
-    campaign, period = key
-    report = reports.build(conn, base, period=period, campaign=campaign, as_of=as_of)
-    return frozenset(line.key for camp in report.campaigns for line in [*camp.lines, camp.total] if line.over)
+def _reports(conn: sqlite3.Connection, base: str, lines: Iterable[tuple[str, Period]], as_of: dt.date) -> dict[Period, reports.Report]:
+    """One report per period watched: of its one campaign, or of them all where it watches several (a report's cost is
+    mostly its own, not its campaigns')."""
+    campaigns: dict[Period, set[str]] = {}
+    for campaign, period in lines:
+        campaigns.setdefault(period, set()).add(campaign)
+    return {
+        period: reports.build(conn, base, period=period, campaign=next(iter(named)) if len(named) == 1 else None, as_of=as_of)
+        for period, named in campaigns.items()
+    }
+
+
+def _of(report: reports.Report, campaign: str) -> list[reports.CampaignReport]:
+    return [camp for camp in report.campaigns if camp.id == campaign]
+
+
+def _over(report: reports.Report, campaign: str) -> frozenset[str]:
+    return frozenset(line.key for camp in _of(report, campaign) for line in [*camp.lines, camp.total] if line.over)
 
 
 def _said(camp: reports.CampaignReport, line: reports.Line, period: Period, base: str, *, campaign_too: bool = False) -> str:
