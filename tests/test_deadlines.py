@@ -220,10 +220,10 @@ def test_add_says_a_city_after_the_due_time_is_read_into_the_title(cli: Cli) -> 
         "note: due: Kolkata is read as a word of the title, the time as Europe/Berlin's: "
         "for Asia/Kolkata's clock write due:fri 09:00 Asia/Kolkata\n"
     )
-    # As said with "at": "at 9" is 09:00, on ana's clock.
-    assert cli("add", "Call with raj due:fri at 9 Kolkata").err == (
+    # As said with "at": "at 9am" is 09:00, on ana's clock.
+    assert cli("add", "Call with raj due:fri at 9am Kolkata").err == (
         "note: due: Kolkata is read as a word of the title, the time as Europe/Berlin's: "
-        "for Asia/Kolkata's clock write due:fri at 9 Asia/Kolkata\n"
+        "for Asia/Kolkata's clock write due:fri at 9am Asia/Kolkata\n"
     )
     # A city no member works in is a word of the title (Christmas Island's), and so is one after a date alone.
     assert cli("add", "Post due:fri 09:00 Christmas reel").err == ""

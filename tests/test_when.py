@@ -270,7 +270,8 @@ def test_a_city_after_the_date_is_refused_with_its_zone(cli: Cli) -> None:
         ("tomorrow at 3pm", "2026-11-27T14:00:00Z"),
         ("2pm tomorrow", "2026-11-27T13:00:00Z"),
         ("2 pm tomorrow", "2026-11-27T13:00:00Z"),
-        ("fri at 9", "2026-11-27T08:00:00Z"),  # an hour alone after "at" is a time: 09:00
+        ("fri at 15", "2026-11-27T14:00:00Z"),  # an hour alone after "at" that the 24-hour clock says: 15:00
+        ("fri at 0", "2026-11-26T23:00:00Z"),
         ("fri at 9am", "2026-11-27T08:00:00Z"),
         ("next fri 10am", "2026-11-27T09:00:00Z"),
         ("10am next fri", "2026-11-27T09:00:00Z"),
@@ -288,3 +289,11 @@ def test_a_day_and_time_in_the_orders_people_type_them(text: str, utc: str) -> N
 def test_words_that_only_look_like_a_day_and_time_are_still_refused(text: str) -> None:
     with pytest.raises(DateError):
         parse_moment_text(text, "Europe/Berlin", NOW)
+
+
+def test_an_hour_alone_after_at_that_says_no_half_of_the_day_is_refused_never_guessed() -> None:
+    """Review rc: "fri at 3" was read as 03:00, said nowhere, where most mean 3pm."""
+    with pytest.raises(DateError, match=r"^'at 3' says no half of the day: write at 3am, at 3pm or at 15:00$"):
+        parse_moment_text("fri at 3", "Europe/Berlin", NOW)
+    with pytest.raises(DateError, match=r"^'at 12' says no half of the day: write at 12am, at 12pm or at 12:00$"):
+        parse_moment_text("tomorrow at 12", "Europe/Berlin", NOW)

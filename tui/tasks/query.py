@@ -50,11 +50,13 @@ from crewdeck.tui.posts.states import STATES as POST_STATES
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.time.when import (
     DateError,
+    ambiguous_at,
     clock_words,
     could_be_zone,
     localize,
     moment_words,
     names_an_instant,
+    not_a_time_or_zone,
     parse_day,
     parse_moment_text,
     spoken_order,
@@ -229,7 +231,9 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
         words = without_eod(words)  # eod is the date alone, as in quick-add: the whole day here
-        words = spoken_order(words)[0]  # fri at 10, 2pm tomorrow: a day and a time, as parse_moment reads them
+        words = spoken_order(words)[0]  # fri at 10am, 2pm tomorrow: a day and a time, as parse_moment reads them
+        if (at := next((i for i in range(len(words)) if ambiguous_at(words[i:])), None)) is not None:
+            raise not_a_time_or_zone(words[at:])  # fri at 3: which half of the day, as every date's reader refuses it
         if names_an_instant(words[0]) or clock_words(words):
             instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now).instant)
             # At a time, < and > leave it out and <= and >= take it; a day is whole either way (due:<fri: on or before it).

@@ -292,6 +292,9 @@ def moment_words(taken: list[str], following: Sequence[str]) -> list[str]:
     ``following`` that go on with it: a day's second word (``dec 9``), then a time (or eod; ``5 pm`` is one time
     in two words), then a zone."""
     typed = [*taken, *following]
+    days = _day_count(typed)
+    if days >= len(taken) and ambiguous_at(typed[days:]):
+        return typed[: days + 2]  # fri at 3: refused by the date's reader, as which half of the day (not_a_time_or_zone)
     if (moved := spoken_order(typed)[1]) >= max(1, len(taken)):
         # tomorrow at 3pm, 2pm tomorrow: the day and time, and a zone after them (5pm fri PST, to refuse).
         said = typed[:moved]
@@ -505,8 +508,9 @@ def day_and_time(words: Sequence[str]) -> tuple[str, str | None, int]:
     return " ".join(words[:used]), time_text, used + (time_text is not None)
 
 
-#: An hour alone after ``at`` (``fri at 9``): with ``at`` it is a time, on the 24-hour clock (``at 15``).
-_BARE_HOUR = re.compile(r"[0-9]{1,2}\Z")
+#: An hour alone after ``at`` (``fri at 15``): with ``at`` it is a time, where the 24-hour clock says which (0, 13 to 23);
+#: 1 to 12 say no half of the day (``at 3``: 3pm, most often), and are refused (``ambiguous_at``), never guessed.
+_BARE_HOUR = re.compile(r"(?:[01]?[0-9]|2[0-3])\Z")
 #: Any day, for telling whether words name one (a leap year's: ``feb 29`` is a day).
 _ANY_TODAY = dt.date(2028, 1, 3)
 
@@ -547,8 +551,8 @@ def spoken_order(words: Sequence[str]) -> tuple[list[str], int]:
     if days and days + 1 < len(words) and words[days].lower() == "at":
         at = days + 1
         clock = _clock_at(words, at)
-        if clock is None and _BARE_HOUR.match(words[at]):
-            clock = (f"{words[at]}:00", 1)
+        if clock is None and _BARE_HOUR.match(words[at]) and not ambiguous_at(words[days:]):
+            clock = (f"{int(words[at]):02d}:00", 1)
         if clock is not None:
             return [*words[:days], clock[0], *words[at + clock[1] :]], at + clock[1]
     return list(words), 0
@@ -628,9 +632,17 @@ def parse_moment_text(
     return moment
 
 
+def ambiguous_at(words: Sequence[str]) -> bool:
+    """Whether ``words`` open with ``at`` and an hour alone that says no half of the day (``at 3``: 1 to 12)."""
+    return len(words) >= 2 and words[0].lower() == "at" and bool(_BARE_HOUR.match(words[1])) and 1 <= int(words[1]) <= 12
+
+
 def not_a_time_or_zone(left: Sequence[str]) -> DateError:
     """Why the words ``left`` after a date are refused; a city (``london``, ``Sydney``), a zone's last part, with its zone:
-    "not a zone" alone left the writer to find it."""
+    "not a zone" alone left the writer to find it; ``at 3``, which half of the day (review rc: read as 03:00, silently)."""
+    if ambiguous_at(left):
+        hour = int(left[1])
+        return DateError(f"'at {left[1]}' says no half of the day: write at {hour}am, at {hour}pm or at {hour % 12 + 12}:00")
     # A city of up to three words (``new york``) is a zone's last part with its spaces.
     meant = suggest_zones(" ".join(left), limit=2) if len(left) <= 3 and all(w.isalpha() for w in left) else []
     hint = f" (did you mean {' or '.join(meant)}?)" if meant else ""
