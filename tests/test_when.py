@@ -69,15 +69,18 @@ def test_feb_29_is_the_nearest_leap_years_in_the_direction_read() -> None:
     ahead, on 2027-03-01, 2028's was never looked for."""
     assert parse_day("feb 29", dt.date(2028, 1, 10), back=True) == dt.date(2024, 2, 29)
     assert parse_day("feb 29", dt.date(2027, 3, 1)) == dt.date(2028, 2, 29)
-    assert parse_day("feb 29", dt.date(2028, 1, 10), nearest=True) == dt.date(2028, 2, 29)
+    assert parse_day("feb 29", dt.date(2028, 2, 10), back=True, soon=True) == dt.date(2028, 2, 29)
 
 
-def test_a_date_without_its_year_read_nearest_is_the_nearer_of_the_last_and_the_next() -> None:
-    assert parse_day("dec 7", dt.date(2026, 12, 6), back=True, nearest=True) == dt.date(2026, 12, 7)
-    assert parse_day("nov 3", dt.date(2026, 12, 5), back=True, nearest=True) == dt.date(2026, 11, 3)
-    assert parse_day("jan 1", dt.date(2026, 12, 5), back=True, nearest=True) == dt.date(2027, 1, 1)
-    assert parse_day("jan 1", dt.date(2026, 7, 2), back=True, nearest=True) == dt.date(2026, 1, 1)  # 182 days gone by, 183 ahead
-    assert parse_day("mon", dt.date(2026, 11, 26), back=True, nearest=True) == dt.date(2026, 11, 23)  # a weekday: the last
+def test_a_date_without_its_year_read_back_soon_is_the_last_unless_the_next_comes_within_a_month() -> None:
+    """Review rc: read as the nearer of the two, "jun 1" typed in December (spend of six months back) went a half-year
+    ahead."""
+    assert parse_day("dec 7", dt.date(2026, 12, 6), back=True, soon=True) == dt.date(2026, 12, 7)
+    assert parse_day("nov 3", dt.date(2026, 12, 5), back=True, soon=True) == dt.date(2026, 11, 3)
+    assert parse_day("jan 1", dt.date(2026, 12, 5), back=True, soon=True) == dt.date(2027, 1, 1)
+    assert parse_day("jun 1", dt.date(2026, 12, 6), back=True, soon=True) == dt.date(2026, 6, 1)
+    assert parse_day("jan 6", dt.date(2026, 12, 5), back=True, soon=True) == dt.date(2026, 1, 6)  # 32 days ahead: gone by
+    assert parse_day("mon", dt.date(2026, 11, 26), back=True, soon=True) == dt.date(2026, 11, 23)  # a weekday: the last
 
 
 def test_two_word_days_take_a_time_and_a_zone() -> None:

@@ -47,7 +47,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--amount", required=True, metavar="AMOUNT", help='"120.50 EUR"; without a currency, the base currency')
     p.add_argument("--payee", required=True, metavar="P", help="who was paid")
     p.add_argument(
-        "--date", metavar="D", help="the day of the spend (default: today; 2026-11-20, yesterday, mon: the last one, nov 3: the nearer one)"
+        "--date",
+        metavar="D",
+        help="the day of the spend (default: today; 2026-11-20, yesterday, mon or nov 3: the last one, unless within a month ahead)",
     )
     p.add_argument("--memo", metavar="M", help="a note, e.g. the invoice number")
     p.add_argument("--task", metavar="ID", help="the task this spend is for (id or prefix), of the entry's campaign or of none")
@@ -189,7 +191,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="set the rate of a currency pair on a date",
         description="Set 1 BASE = RATE QUOTE from DATE on, e.g. rate set 2026-11-01 USD/EUR 0.9215.",
     )
-    p.add_argument("date", help="the first day it applies (2026-11-01, today, mon: the last one, dec 1: the nearer one)")
+    p.add_argument("date", help="the first day it applies (2026-11-01, today, mon or dec 1: the last one, unless within a month ahead)")
     p.add_argument("pair", help="BASE/QUOTE, e.g. USD/EUR")
     p.add_argument("rate", help="how many QUOTE one BASE is worth, e.g. 0.9215")
     p.set_defaults(func=_command("cmd_rate_set"))

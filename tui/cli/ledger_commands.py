@@ -507,7 +507,7 @@ def cmd_rate_set(ctx: Context) -> int:
     try:
         # A rate is a day's, read as spend's date is: "dec 1" typed on the 5th was next year's, a year of totals off, and
         # "jan 1" typed in December, a rate set ahead for the new year, is not last January's.
-        day = parse_day(a.date, _today(ctx), back=True, nearest=True).isoformat()
+        day = parse_day(a.date, _today(ctx), back=True, soon=True).isoformat()
     except DateError as exc:
         raise UserError(str(exc)) from None
     rate = make_rate(day, a.pair, a.rate)

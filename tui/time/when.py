@@ -354,7 +354,7 @@ def without_eod(words: Sequence[str]) -> list[str]:
 
 
 def parse_day(
-    text: str, today: dt.date, works: WorkingDays | None = None, week_starts: int = 0, *, back: bool = False, nearest: bool = False
+    text: str, today: dt.date, works: WorkingDays | None = None, week_starts: int = 0, *, back: bool = False, soon: bool = False
 ) -> dt.date:
     """``today``, ``tomorrow`` (``tmrw``), ``fri``, ``next fri``, ``next week`` (its Monday), ``+3d``, ``+2w``,
     ``dec 9``, ``9 dec``, ``2026-12-01``, ``12-01``, ``eow`` and ``eom`` (the last working day of this week or
@@ -363,12 +363,13 @@ def parse_day(
 
     A weekday (``fri``) or a day of the month without its year (``dec 9``, ``12-09``) is the next one from today
     on, or with ``back`` the last one up to today: a day something was counted (results) is one gone by.  With
-    ``nearest`` a day of the month without its year is the nearer of the two (the last one on a tie): a bank's or an
-    invoice's date (spend, rates) is most often days gone by, but may be this week's ahead, and ``dec 7`` typed on
-    December 6th is never a year back.  Feb 29 is the nearest leap year's in that direction.
+    ``soon`` a day of the month without its year read ``back`` is the next one when it comes within a month
+    (``SOON``): a bank's or an invoice's date (spend, rates) is days or months gone by, or this month's ahead (an
+    invoice dated ahead, a rate set for the new year), and ``dec 7`` typed on December 6th is never a year back, nor
+    ``jun 1`` in December half a year ahead.  Feb 29 is the nearest leap year's in the direction read.
     """
     try:
-        return check_day(_day(text, today, works or _monday_to_friday, week_starts, back, nearest), text.strip())
+        return check_day(_day(text, today, works or _monday_to_friday, week_starts, back, soon), text.strip())
     except OverflowError:  # an offset that runs off the calendar
         raise DateError(f"{text.strip()!r} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}") from None
 
@@ -393,7 +394,7 @@ def week_start(working_weekdays: Iterable[int]) -> int:
     return max(starts, key=lambda day: (off_before(day), -(-day % 7)))
 
 
-def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, back: bool = False, nearest: bool = False) -> dt.date:
+def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, back: bool = False, soon: bool = False) -> dt.date:
     word = " ".join(text.lower().split())
     if word in ("today", "tod", "now"):
         return today
@@ -416,7 +417,7 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
     if month_day is not None:
         month, day = month_day
         try:
-            return dt.date(year, month, day) if year else _this_or_other_year(today, month, day, back, nearest)
+            return dt.date(year, month, day) if year else _this_or_other_year(today, month, day, back, soon)
         except ValueError:
             raise DateError(f"{text!r} is not a real date") from None
     if word == "yesterday":
@@ -451,7 +452,7 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
             return dt.date.fromisoformat(word)
         if re.fullmatch(r"\d{1,2}-\d{1,2}", word):
             month, day = map(int, word.split("-"))
-            return _this_or_other_year(today, month, day, back, nearest)
+            return _this_or_other_year(today, month, day, back, soon)
     except ValueError:
         raise DateError(f"{text!r} is not a real date") from None
     if _SLASH_DATE.match(word):
@@ -460,8 +461,12 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
     raise DateError(f"{text!r} is not a date (try {_BACK_WORDS if back else _AHEAD_WORDS})")
 
 
-def _this_or_other_year(today: dt.date, month: int, day: int, back: bool, nearest: bool = False) -> dt.date:
-    """The first ``month``-``day`` from today on (``back``: the last up to today; ``nearest``: the nearer of the two).
+#: How far ahead a day of the month read ``back`` and ``soon`` may be (``parse_day``).
+SOON = dt.timedelta(days=31)
+
+
+def _this_or_other_year(today: dt.date, month: int, day: int, back: bool, soon: bool = False) -> dt.date:
+    """The first ``month``-``day`` from today on (``back``: the last up to today, ``soon``: unless the next is ``SOON``).
     Raises ``ValueError`` for a day no year has (Feb 30)."""
     dt.date(2000, month, day)  # a leap year: a day it lacks is in no year
 
@@ -474,9 +479,9 @@ def _this_or_other_year(today: dt.date, month: int, day: int, back: bool, neares
     # Leap years are at most eight apart (1896 .. 1904).
     ahead = next((d for y in range(today.year, today.year + 9) if (d := on(y)) is not None and d >= today), None)
     gone = next((d for y in range(today.year, today.year - 9, -1) if (d := on(y)) is not None and d <= today), None)
-    if nearest and ahead is not None and gone is not None:
-        return ahead if ahead - today < today - gone else gone
-    found = (gone or ahead) if back or nearest else (ahead or gone)
+    if back and soon and ahead is not None and ahead - today <= SOON:
+        return ahead
+    found = (gone or ahead) if back else (ahead or gone)
     if found is None:
         raise ValueError(f"no {month}-{day}")
     return found
