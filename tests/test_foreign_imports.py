@@ -1774,6 +1774,24 @@ def test_a_board_member_whose_username_is_no_handle_here_is_the_member_of_their_
     assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
 
 
+def test_a_board_members_full_name_two_members_here_share_assigns_to_neither_and_adds_no_one(cli: Cli, tmp_path: Path) -> None:
+    """ "kimlee" (Kim Lee), with @kim and @kim2 both Kim Lee here, was said "not members here: --default-tz ZONE adds
+    them", and a manager's import with --default-tz added a third Kim Lee, where Asana and Linear say the name is shared."""
+    cli.ok("member", "add", "kim", "--name", "Kim Lee", "--tz", "Europe/London")
+    cli.ok("member", "add", "kim2", "--name", "kim lee", "--tz", "America/Chicago")
+    board = trello_board(cards=0, actions=0)
+    board["members"] = [{"id": "m-kim", "username": "kimlee", "fullName": "Kim Lee"}]
+    board["cards"] = [trello_card(1, name="Brief", idMembers=["m-kim"])]
+    path = write(tmp_path, "board.json", trello_json(board))
+    for extra in ([], ["--default-tz", "Europe/Paris"]):
+        out = cli.ok("import", "--from", "trello", str(path), *extra)
+        assert "left unassigned (more than one member here has that name): Kim Lee\n" in out
+        assert "kimlee" not in out  # neither "not members here: --default-tz ZONE adds them" nor added
+    assert "kimlee" not in members(cli)
+    brief = tasks(cli)["Brief"]
+    assert brief["assignee"] is None and "\nassigned in Trello to: Kim Lee (@kimlee)\n" in brief["notes"]
+
+
 def test_an_unchanged_export_changes_nothing_after_its_assignee_moved_zones(cli: Cli, tmp_path: Path) -> None:
     """A day is due at 17:00 where the assignee is: once @raj moved to Tokyo, the same file again moved the deadline
     from 17:00 in Kolkata to 17:00 in Tokyo ("updated 1 task"), and a card's due kept its instant but changed its zone."""
