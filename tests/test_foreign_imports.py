@@ -1710,19 +1710,29 @@ def test_a_card_that_is_no_post_in_a_content_calendars_published_list_is_done(cl
     assert found["Launch post"]["post_state"] == "published" and found["November newsletter"]["post_state"] is None
 
 
-def test_an_asana_tasks_day_of_creation_is_that_day_in_every_members_zone(cli: Cli, tmp_path: Path) -> None:
-    """Asana's Created At is a day: it was taken as midnight UTC, the evening before west of UTC, so that a member in São
-    Paulo read "created ... Mon 11-09 21:00 -03" of a task Asana says was made on the 10th."""
-    cli.ok("member", "add", "bia", "--name", "Bia", "--tz", "America/Sao_Paulo")
-    cli.ok("member", "add", "lou", "--name", "Lou", "--tz", "America/Los_Angeles")
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata"])
+def test_an_asana_tasks_day_of_creation_is_that_day_where_the_importer_is(cli: Cli, tmp_path: Path, zone: str) -> None:
+    """Asana's Created At is a day: it was taken as midnight UTC, the evening before west of UTC (a member in São Paulo
+    read "created ... Mon 11-09 21:00 -03" of a task Asana says was made on the 10th), then noon UTC, the day after in
+    Auckland (UTC+13 in November). It is noon of that day where the importing member is: no one instant is that day in
+    every zone (noon in Auckland is the evening before in the Americas), and the importer's is the one that must be."""
+    cli.ok("member", "add", "kai", "--name", "Kai", "--tz", zone)
     rows = [{"Task ID": "1", "Name": "Brief", "Created At": "2026-11-10"}]
     path = write(tmp_path, "a.csv", asana_csv(rows))
-    cli.ok("import", "--from", "asana", str(path))
+    cli.ok("import", "--from", "asana", str(path), as_member="kai")
     task = tasks(cli)["Brief"]["id"]
-    for handle in ("ana", "raj", "bia", "lou"):  # Berlin, Kolkata, São Paulo, Los Angeles
-        created = next(line for line in cli.ok("show", task, as_member=handle).splitlines() if "created" in line)
-        assert " 11-10 " in created, (handle, created)
-    assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
+    created = next(line for line in cli.ok("show", task, as_member="kai").splitlines() if "created" in line)
+    assert " 11-10 " in created, created
+    assert cli.ok("import", "--from", "asana", str(path), as_member="kai").startswith("nothing new")
+
+
+def test_an_asana_tasks_day_of_creation_is_read_in_the_zone_of_the_imports_days(cli: Cli, tmp_path: Path) -> None:
+    """With --default-tz a day the file gives (a due date of a task nobody holds) is read there: so is Created At."""
+    rows = [{"Task ID": "1", "Name": "Brief", "Created At": "2026-11-10", "Due Date": "2026-11-12"}]
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(rows))), "--default-tz", "Pacific/Auckland")
+    brief = tasks(cli)["Brief"]
+    assert brief["due"] == {"utc": "2026-11-12T04:00:00Z", "tz": "Pacific/Auckland"}  # 17:00 NZDT
+    assert brief["created_at"] == "2026-11-09T23:00:00Z"  # noon NZDT
 
 
 def test_a_card_labelled_for_two_platforms_says_it_is_a_post_for_one(cli: Cli, tmp_path: Path) -> None:

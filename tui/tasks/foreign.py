@@ -350,6 +350,7 @@ class Item:
     kept_priority: str | None = None
     #: A UTC instant ``YYYY-MM-DDTHH:MM:SSZ`` or a day ``YYYY-MM-DD``.
     due: str | None = None
+    #: The same; a day (Asana's Created At) is noon of that day in the zone the import reads days in (``_created``).
     created_at: str | None = None
     labels: list[str] = field(default_factory=list)
     #: ``People`` keys, the first is the assignee.
@@ -717,7 +718,7 @@ def _batches(
             here = _due_here(ws, task_id)
             values["due"] = _due(item.due, owner.tz if owner else here["tz"] if here else fallback_tz, here)
         # An Asana or Linear row with no creation date was created here by this import (as a Taskwarrior task with no entry).
-        values["created_at"] = item.created_at or now
+        values["created_at"] = _created(item.created_at, fallback_tz) if item.created_at else now
         kept.extend(_labels(item.labels, values, campaigns, platforms, cuts))
         if item.project and "campaign" in values:
             if campaigns.get(campaign_key(item.project)) != values["campaign"]:  # a label named the campaign: the project is another
@@ -1140,6 +1141,16 @@ def _due(text: str, tz: str, here: dict[str, str] | None) -> dict[str, str]:
     if here is not None and _due_in(text, here["tz"]) == here["utc"]:
         return here
     return {"utc": _due_in(text, tz), "tz": tz}
+
+
+def _created(text: str, tz: str) -> str:
+    """When an item was created: an instant as it is, a day at noon in ``tz``, the zone a task nobody holds is due in on
+    a day the file gives: that day for the importer (no one instant is that day in every zone: noon in Auckland is the
+    evening before in the Americas)."""
+    if "T" in text:
+        return text
+    local = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(12))
+    return utc_iso(localize(local, ZoneInfo(tz)).astimezone(dt.UTC))
 
 
 def _due_in(text: str, tz: str) -> str:
