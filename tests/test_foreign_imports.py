@@ -1758,6 +1758,28 @@ def test_a_card_labelled_for_two_platforms_says_it_is_a_post_for_one(cli: Cli, t
     assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
 
 
+def test_a_cross_post_is_a_post_for_a_platform_its_campaign_runs_on(cli: Cli, tmp_path: Path) -> None:
+    """Labelled Instagram and TikTok, of a campaign that runs on TikTok only: it became an Instagram post of that
+    campaign (its first platform label), one the campaign does not run on, and TikTok only a note."""
+    cli.ok("campaign", "add", "Clips", "--platforms", "tiktok", "--audience-tz", "Europe/Paris")
+    board = _post_board()
+    labels = [
+        {"id": "lb-ig", "name": "Instagram", "color": "purple"},
+        {"id": "lb-tiktok", "name": "TikTok", "color": "black"},
+        {"id": "lb-clips", "name": "Clips", "color": "blue"},
+    ]
+    board["cards"] = [trello_card(1, name="Cross-post", desc="Both!", idList="l-draft", labels=labels)]
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path))
+    assert "1 post labelled with more than one platform in Trello is a post for one here" in out
+    assert "runs on tiktok, not instagram" not in out
+    post = tasks(cli)["Cross-post"]
+    assert post["platform"] == "tiktok" and post["post_state"] == "draft"
+    assert "also labelled Instagram in Trello: a post here is for one platform, tiktok" in post["notes"]
+    assert post["tags"] == ["instagram"]  # as the other platforms of a cross-post are
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+
+
 def test_a_board_member_whose_username_is_no_handle_here_is_the_member_of_their_full_name(cli: Cli, tmp_path: Path) -> None:
     """Trello's usernames are rarely a team's handles: "rajmehta7" (Raj Mehta) was left unassigned, and a manager's import
     with --default-tz, as the summary told her, added @rajmehta7 beside @raj, an Asana or Linear import matching him."""

@@ -738,8 +738,16 @@ def _batches(
                     batch.named[campaign_id] = f"{_named(item, built.source.name, kind)}: project {item.project.strip()!r}"
         elif item.project:  # no letter or digit, no campaign's slug ("🚀"): kept whole, not lost
             kept.append(f"project: {item.project.strip()}")
-        # A label naming a platform of another campaign here: taken, as crewdeck add takes it, and said as it says it.
         campaign = campaigns_here.get(values.get("campaign") or "")
+        if campaign is not None and "platform" in values and values["platform"] not in campaign.platforms:
+            # A cross-post's platform labels come in any order: its platform is one its campaign runs on, not the first,
+            # which is a tag as the others are (``_labels``), and named in the notes with them.
+            runs_on = next((p for p in map(str.casefold, item.labels) if p in campaign.platforms), None)
+            if runs_on is not None:
+                if "tags" in values:
+                    values["tags"] = [values["platform"] if t == slug(runs_on) else t for t in values["tags"]]
+                values["platform"] = runs_on
+        # A label naming a platform of another campaign here: taken, as crewdeck add takes it, and said as it says it.
         if campaign is not None and campaign.platforms and values.get("platform", campaign.platforms[0]) not in campaign.platforms:
             off_campaign.setdefault(off_campaign_note(campaign, values["platform"]), []).append(values["title"])
         if item.may_post and "platform" in values:
