@@ -1780,6 +1780,29 @@ def test_a_cross_post_is_a_post_for_a_platform_its_campaign_runs_on(cli: Cli, tm
     assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
 
 
+def test_an_import_reads_a_posts_row_once(cli: Cli, tmp_path: Path) -> None:
+    """A post's slot in its audience's zone read the row a second time (its publish columns), right after the row its
+    state and round were read from: two queries a card on a board of thousands of posts. One reads them all."""
+    from crewdeck.tui.tasks import imports
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    path = write(tmp_path, "calendar.json", trello_json(_post_board()))
+    cli.ok("import", "--from", "trello", str(path))  # the posts are here: an import again reads each one's row
+    posts = {t["id"] for t in tasks(cli).values() if t["platform"]}
+    statements: list[str] = []
+    workspace = Workspace.open(cli.workspace)
+    try:
+        me = next(m for m in workspace.members() if m.handle == "ana")
+        workspace.conn.set_trace_callback(statements.append)
+        imports.run("trello", str(path), workspace, me)
+    finally:
+        workspace.close()
+    for post in posts:
+        reads = [s for s in statements if f"FROM task WHERE id = '{post}'" in s and ("post_state" in s or "publish_utc" in s)]
+        assert len(reads) == 1, reads
+    assert tasks(cli)["Post in Scheduled"]["publish"]["tz"] == "America/New_York"  # the campaign's audience's zone
+
+
 def test_a_board_member_whose_username_is_no_handle_here_is_the_member_of_their_full_name(cli: Cli, tmp_path: Path) -> None:
     """Trello's usernames are rarely a team's handles: "rajmehta7" (Raj Mehta) was left unassigned, and a manager's import
     with --default-tz, as the summary told her, added @rajmehta7 beside @raj, an Asana or Linear import matching him."""

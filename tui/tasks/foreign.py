@@ -752,9 +752,8 @@ def _batches(
             off_campaign.setdefault(off_campaign_note(campaign, values["platform"]), []).append(values["title"])
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
-            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted))
-            if isinstance(values.get("publish"), dict) and campaign is not None and campaign.audience_tz:
-                values["publish"] = _slot_in(ws, task_id, values["publish"], campaign.audience_tz)
+            audience_tz = campaign.audience_tz if campaign is not None else None
+            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted, audience_tz))
             # A card labelled for several platforms (a cross-post) is one post here, for its first: the others were
             # only tags, the posts for them lost without a word.
             others = list(dict.fromkeys(label.strip() for label in item.labels if label.casefold() in platforms - {values["platform"]}))
@@ -869,16 +868,20 @@ def _post(
     held: list[str],
     unslotted: list[str],
     drafted: list[str],
+    audience_tz: str | None,
 ) -> dict[str, Any]:
     """A card that is a post: its state by its list (no list: an idea; archived: pulled, unless published), its copy, its slot
-    (see ``foreign_posts``).  A post here that the card would publish and that may not be published keeps its state
-    (its title goes to ``held``); one the card would give a slot a move could not (``_slot_refused``) keeps the one it
-    has here, or none (its title goes to ``unslotted``); one in review, approved or scheduled in the source that may not be
-    submitted here goes in as a draft (its title goes to ``drafted``, unless the post here is past a draft already)."""
+    (see ``foreign_posts``; in ``audience_tz``, its campaign's audience's zone, when it has one: ``_slot_in``).  A post
+    here that the card would publish and that may not be published keeps its state (its title goes to ``held``); one the
+    card would give a slot a move could not (``_slot_refused``) keeps the one it has here, or none (its title goes to
+    ``unslotted``); one in review, approved or scheduled in the source that may not be submitted here goes in as a draft
+    (its title goes to ``drafted``, unless the post here is past a draft already)."""
     state = "idea" if item.status_name is None else statuses.post_state(item.status_name, archived=item.archived)
     if item.archived and state != "published":
         state = "pulled"
-    row = ws.conn.execute("SELECT post_round, post_state, link, media, first_comment FROM task WHERE id = ?", (task_id,)).fetchone()
+    row = ws.conn.execute(
+        "SELECT post_round, post_state, link, media, first_comment, publish_utc, publish_tz FROM task WHERE id = ?", (task_id,)
+    ).fetchone()
     # What Trello does not hold (a link, media, a first comment given here) is part of the content a round is of.
     besides = (row[2] or "", json.loads(row[3] or "[]"), row[4] or "") if row is not None else ("", [], "")
     card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now, besides)
@@ -906,16 +909,18 @@ def _post(
         unslotted.append(values["title"])
     if note:
         item.notes.insert(0, note)
+    if isinstance(post.get("publish"), dict) and audience_tz:
+        post["publish"] = _slot_in(None if row is None else (row[5], row[6]), post["publish"], audience_tz)
     return post
 
 
-def _slot_in(ws: Workspace, post_id: str, slot: dict[str, str], audience_tz: str) -> dict[str, str]:
+def _slot_in(here: tuple[str | None, str | None] | None, slot: dict[str, str], audience_tz: str) -> dict[str, str]:
     """The card's slot (its due date, in its assignee's zone) in the zone a post's slot is in here, its audience's, as
-    ``post slot`` and the app write one (the calendar's ``Z`` finds the audience by it); the one here when it is the same
-    instant (an earlier import's, in whichever zone: the same file again changes nothing)."""
-    row = ws.conn.execute("SELECT publish_utc, publish_tz FROM task WHERE id = ?", (post_id,)).fetchone()
-    if row is not None and row[0] == slot["utc"] and row[1]:
-        return {"utc": row[0], "tz": row[1]}
+    ``post slot`` and the app write one (the calendar's ``Z`` finds the audience by it); the one ``here`` (the post's
+    publish_utc and publish_tz) when it is the same instant (an earlier import's, in whichever zone: the same file again
+    changes nothing)."""
+    if here is not None and here[0] == slot["utc"] and here[1]:
+        return {"utc": here[0], "tz": here[1]}
     return {"utc": slot["utc"], "tz": audience_tz}
 
 
