@@ -5,7 +5,7 @@ Columns are found by their header, in any order and case: Task ID (the id:
 (status by its name, ``foreign.StatusMap``), Completed At (done, and a
 "Completed At: 2026-11-03" line in the notes), Due
 Date (due at 17:00 in the assignee's zone), Start Date (a "start:" line),
-Created At (a day: noon UTC, that day in a team's zones; none: the import's time), Assignee and Assignee Email (matched by full name or by the
+Created At (a day: noon where the import reads days, --default-tz or the importer's zone; none: the import's time), Assignee and Assignee Email (matched by full name or by the
 e-mail's local part against handles, a full name two members share matching
 neither; unmatched ones listed, and kept in the
 notes: "assigned in Asana to: Jane Doe (jane@example.com)"), Tags (comma
@@ -110,9 +110,9 @@ def _item(row: dict[str, str], task_id: str, where: str, ws_people: dict[str, st
         elif column == "Start Date":
             item.notes.append(f"start: {when}")
         else:
-            # A day with no time: noon UTC is that day from UTC-12 to UTC+11, in a team's every zone (midnight UTC was the
-            # day before in the Americas: "created Mon 11-09 21:00 -03" for a task Asana says was made on the 10th).
-            item.created_at = f"{when}T12:00:00Z"
+            # A day with no time: noon where the import reads days (``foreign._created``); midnight UTC was the day before
+            # in the Americas ("created Mon 11-09 21:00 -03" for a task Asana says was made on the 10th).
+            item.created_at = when
     priority = row.get("Priority", "").strip()
     if priority.lower() in PRIORITY:
         item.priority = PRIORITY[priority.lower()]

@@ -350,6 +350,7 @@ class Item:
     kept_priority: str | None = None
     #: A UTC instant ``YYYY-MM-DDTHH:MM:SSZ`` or a day ``YYYY-MM-DD``.
     due: str | None = None
+    #: The same; a day (Asana's Created At) is noon of that day in the zone the import reads days in (``_created``).
     created_at: str | None = None
     labels: list[str] = field(default_factory=list)
     #: ``People`` keys, the first is the assignee.
@@ -717,7 +718,7 @@ def _batches(
             here = _due_here(ws, task_id)
             values["due"] = _due(item.due, owner.tz if owner else here["tz"] if here else fallback_tz, here)
         # An Asana or Linear row with no creation date was created here by this import (as a Taskwarrior task with no entry).
-        values["created_at"] = item.created_at or now
+        values["created_at"] = _created(item.created_at, fallback_tz) if item.created_at else now
         kept.extend(_labels(item.labels, values, campaigns, platforms, cuts))
         if item.project and "campaign" in values:
             if campaigns.get(campaign_key(item.project)) != values["campaign"]:  # a label named the campaign: the project is another
@@ -737,15 +738,22 @@ def _batches(
                     batch.named[campaign_id] = f"{_named(item, built.source.name, kind)}: project {item.project.strip()!r}"
         elif item.project:  # no letter or digit, no campaign's slug ("🚀"): kept whole, not lost
             kept.append(f"project: {item.project.strip()}")
-        # A label naming a platform of another campaign here: taken, as crewdeck add takes it, and said as it says it.
         campaign = campaigns_here.get(values.get("campaign") or "")
+        if campaign is not None and "platform" in values and values["platform"] not in campaign.platforms:
+            # A cross-post's platform labels come in any order: its platform is one its campaign runs on, not the first,
+            # which is a tag as the others are (``_labels``), and named in the notes with them.
+            runs_on = next((p for p in map(str.casefold, item.labels) if p in campaign.platforms), None)
+            if runs_on is not None:
+                if "tags" in values:
+                    values["tags"] = [values["platform"] if t == slug(runs_on) else t for t in values["tags"]]
+                values["platform"] = runs_on
+        # A label naming a platform of another campaign here: taken, as crewdeck add takes it, and said as it says it.
         if campaign is not None and campaign.platforms and values.get("platform", campaign.platforms[0]) not in campaign.platforms:
             off_campaign.setdefault(off_campaign_note(campaign, values["platform"]), []).append(values["title"])
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
-            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted))
-            if isinstance(values.get("publish"), dict) and campaign is not None and campaign.audience_tz:
-                values["publish"] = _slot_in(ws, task_id, values["publish"], campaign.audience_tz)
+            audience_tz = campaign.audience_tz if campaign is not None else None
+            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted, audience_tz))
             # A card labelled for several platforms (a cross-post) is one post here, for its first: the others were
             # only tags, the posts for them lost without a word.
             others = list(dict.fromkeys(label.strip() for label in item.labels if label.casefold() in platforms - {values["platform"]}))
@@ -860,16 +868,20 @@ def _post(
     held: list[str],
     unslotted: list[str],
     drafted: list[str],
+    audience_tz: str | None,
 ) -> dict[str, Any]:
     """A card that is a post: its state by its list (no list: an idea; archived: pulled, unless published), its copy, its slot
-    (see ``foreign_posts``).  A post here that the card would publish and that may not be published keeps its state
-    (its title goes to ``held``); one the card would give a slot a move could not (``_slot_refused``) keeps the one it
-    has here, or none (its title goes to ``unslotted``); one in review, approved or scheduled in the source that may not be
-    submitted here goes in as a draft (its title goes to ``drafted``, unless the post here is past a draft already)."""
+    (see ``foreign_posts``; in ``audience_tz``, its campaign's audience's zone, when it has one: ``_slot_in``).  A post
+    here that the card would publish and that may not be published keeps its state (its title goes to ``held``); one the
+    card would give a slot a move could not (``_slot_refused``) keeps the one it has here, or none (its title goes to
+    ``unslotted``); one in review, approved or scheduled in the source that may not be submitted here goes in as a draft
+    (its title goes to ``drafted``, unless the post here is past a draft already)."""
     state = "idea" if item.status_name is None else statuses.post_state(item.status_name, archived=item.archived)
     if item.archived and state != "published":
         state = "pulled"
-    row = ws.conn.execute("SELECT post_round, post_state, link, media, first_comment FROM task WHERE id = ?", (task_id,)).fetchone()
+    row = ws.conn.execute(
+        "SELECT post_round, post_state, link, media, first_comment, publish_utc, publish_tz FROM task WHERE id = ?", (task_id,)
+    ).fetchone()
     # What Trello does not hold (a link, media, a first comment given here) is part of the content a round is of.
     besides = (row[2] or "", json.loads(row[3] or "[]"), row[4] or "") if row is not None else ("", [], "")
     card = PostCard(task_id, state, item.status_name, item.body, values["platform"], values.get("due"), chain, row and row[0], now, besides)
@@ -897,16 +909,18 @@ def _post(
         unslotted.append(values["title"])
     if note:
         item.notes.insert(0, note)
+    if isinstance(post.get("publish"), dict) and audience_tz:
+        post["publish"] = _slot_in(None if row is None else (row[5], row[6]), post["publish"], audience_tz)
     return post
 
 
-def _slot_in(ws: Workspace, post_id: str, slot: dict[str, str], audience_tz: str) -> dict[str, str]:
+def _slot_in(here: tuple[str | None, str | None] | None, slot: dict[str, str], audience_tz: str) -> dict[str, str]:
     """The card's slot (its due date, in its assignee's zone) in the zone a post's slot is in here, its audience's, as
-    ``post slot`` and the app write one (the calendar's ``Z`` finds the audience by it); the one here when it is the same
-    instant (an earlier import's, in whichever zone: the same file again changes nothing)."""
-    row = ws.conn.execute("SELECT publish_utc, publish_tz FROM task WHERE id = ?", (post_id,)).fetchone()
-    if row is not None and row[0] == slot["utc"] and row[1]:
-        return {"utc": row[0], "tz": row[1]}
+    ``post slot`` and the app write one (the calendar's ``Z`` finds the audience by it); the one ``here`` (the post's
+    publish_utc and publish_tz) when it is the same instant (an earlier import's, in whichever zone: the same file again
+    changes nothing)."""
+    if here is not None and here[0] == slot["utc"] and here[1]:
+        return {"utc": here[0], "tz": here[1]}
     return {"utc": slot["utc"], "tz": audience_tz}
 
 
@@ -1140,6 +1154,16 @@ def _due(text: str, tz: str, here: dict[str, str] | None) -> dict[str, str]:
     if here is not None and _due_in(text, here["tz"]) == here["utc"]:
         return here
     return {"utc": _due_in(text, tz), "tz": tz}
+
+
+def _created(text: str, tz: str) -> str:
+    """When an item was created: an instant as it is, a day at noon in ``tz``, the zone a task nobody holds is due in on
+    a day the file gives: that day for the importer (no one instant is that day in every zone: noon in Auckland is the
+    evening before in the Americas)."""
+    if "T" in text:
+        return text
+    local = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(12))
+    return utc_iso(localize(local, ZoneInfo(tz)).astimezone(dt.UTC))
 
 
 def _due_in(text: str, tz: str) -> str:

@@ -32,7 +32,7 @@ from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8, Readable
 from crewdeck.tui.workspace.lastimport import Guard, remember
-from crewdeck.tui.workspace.merging import Merge, merge_stream
+from crewdeck.tui.workspace.merging import Merge, merge_stream, stable_id
 from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
 from crewdeck.tui.workspace.words import counted, names
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -104,13 +104,19 @@ def run(
                 raise ImportProblems([empty_file(name, "a Trello board's JSON export")]) from None
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
-            _by_full_name(board, ws)
+            ambiguous = _by_full_name(board, ws)
             key = f"trello:{board.id}"
             items = _counted(trello.cards(again, board, name, problems, statuses), board.cards, on_progress)
             built = build(
                 items, board.people, ws, me, name=name, kind="trello-card", statuses=statuses, default_tz=default_tz,
                 problems=problems, fields=trello.FIELDS, member_fields=trello.MEMBER_FIELDS, named=board.named,
             )  # fmt: skip
+            # Neither added (a third of that name) nor matched: their cards go in unassigned, "assigned in Trello to" said.
+            gone = {stable_id("person", k) for k in ambiguous}
+            built.source.members = [m for m in built.source.members if m.key not in gone]
+            built.source.left_out.update(gone)
+            on_cards = {full for k, full in ambiguous.items() if k in board.named}
+            notes.extend(_unmatched_notes(on_cards, {full.casefold() for full in on_cards}))
         else:
             people = People()
             unmatched: set[str] = set()
@@ -175,21 +181,29 @@ def _people_here(ws: Workspace) -> tuple[dict[str, str], set[str]]:
     return ws_people, shared
 
 
-def _by_full_name(board: trello.Board, ws: Workspace) -> None:
+def _by_full_name(board: trello.Board, ws: Workspace) -> dict[str, str]:
     """A board's member whose username is no handle here is the member here of their full name, as an Asana or Linear
     assignee is (Trello's usernames are rarely the handles a team picks: "rajmehta7" is @raj, "Raj Mehta" here), where
     a manager's import with --default-tz added everyone again under their usernames; the credit of a card they made
-    names them so too ("imported: entered by @raj")."""
-    ws_people, _ = _people_here(ws)
+    names them so too ("imported: entered by @raj").
+
+    Returns the board's members (key -> full name) whose full name more than one member here has: which of them a card
+    is for is a guess, and adding them would make one more of that name."""
+    ws_people, shared = _people_here(ws)
     matched: dict[str, str] = {}
+    ambiguous: dict[str, str] = {}
     for key, (handle, full) in list(board.people.known.items()):
         if handle.lower() not in ws_people and full:
+            if full.strip().casefold() in shared:
+                ambiguous[key] = full.strip()
+                continue
             here = ws_people.get(full.strip().casefold())
             if here is not None:
                 board.people.known[key] = (here, full)
                 matched[handle] = here
     for card, (author, day) in list(board.authors.items()):
         board.authors[card] = (matched.get(author, author), day)
+    return ambiguous
 
 
 def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:
