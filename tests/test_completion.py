@@ -117,5 +117,6 @@ def test_only_the_task_commands_offer_task_ids(env: dict[str, str]) -> None:
         return done.stdout.split()
 
     assert offered("rm") == [env["TASK"]]
+    assert offered("post", "show") == [env["TASK"]]  # a post's id is a task's (review rc: none was offered)
     for words in (("budget", "rm"), ("member", "rm"), ("campaign", "set"), ("member", "set")):
         assert offered(*words) == [], words

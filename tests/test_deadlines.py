@@ -232,7 +232,7 @@ def test_add_says_a_city_after_the_due_time_is_read_into_the_title(cli: Cli) -> 
     # A city of two words, in lower case, or with the title's colon after it, is told as well (review rb).
     cli.ok("member", "add", "sofia", "--name", "Sofia", "--tz", "America/New_York")
     assert cli("add", "Call due:fri 09:00 New York office").err == (
-        "note: due: New York is read as a word of the title, the time as Europe/Berlin's: "
+        "note: due: New York are read as words of the title, the time as Europe/Berlin's: "
         "for America/New_York's clock write due:fri 09:00 America/New_York\n"
     )
     assert "Asia/Kolkata's clock" in cli("add", "Call due:fri 09:00 kolkata").err

@@ -24,6 +24,8 @@ ENV_WORDS = "CREWDECK_COMPLETE_WORDS"
 ENV_CURRENT = "CREWDECK_COMPLETE_CURRENT"
 #: Commands whose positional words are task ids (the top-level ones of these names).
 TASK_ID_COMMANDS = {"set", "done", "rm", "show", "log"}
+#: The ``post`` commands whose positional word is a post's id (a post is a task: its id is one).
+POST_ID_COMMANDS = {"copy", "submit", "approve", "withdraw", "reject", "schedule", "publish", "pull", "resume", "slot", "show"}
 #: At most this many task ids are offered (the most urgent open tasks first would need scoring: newest first will do).
 MAX_IDS = 200
 
@@ -166,7 +168,8 @@ def _workspace_words(path: list[str], current: str, named: dict[str, str]) -> li
                 )
                 if isinstance(tag, str)
             ]
-        elif len(path) == 1 and path[0] in TASK_ID_COMMANDS:  # `crewdeck rm`, not `budget rm` nor `member set`
+        elif (len(path) == 1 and path[0] in TASK_ID_COMMANDS) or (path[:1] == ["post"] and path[1:] and path[1] in POST_ID_COMMANDS):
+            # `crewdeck rm` and `crewdeck post show`, not `budget rm` nor `member set`
             found = [
                 row[0][:8]
                 for row in conn.execute(

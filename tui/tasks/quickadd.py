@@ -306,7 +306,8 @@ def _city_after_time(draft: Draft, ws: Workspace, meant_tz: str) -> list[str]:
     city, tz = max(found, key=lambda c: (len(c[0]), c[1]))
     word = " ".join(draft.after_due_time[: len(city)]).rstrip(".,:;!?)")
     return [
-        f"due: {word} is read as a word of the title, the time as {meant_tz}'s: for {tz}'s clock write due:{' '.join(draft.due_words)} {tz}"
+        f"due: {word} {'are read as words' if len(city) > 1 else 'is read as a word'} of the title, the time as {meant_tz}'s: "
+        f"for {tz}'s clock write due:{' '.join(draft.due_words)} {tz}"
     ]
 
 
