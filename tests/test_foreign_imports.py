@@ -1215,7 +1215,7 @@ def test_a_record_twice_in_one_file_is_named_and_a_second_import_changes_nothing
         board = trello_board(cards=0, actions=0)
         board["cards"] = [trello_card(1, name="One"), trello_card(1, name="Two")]
         path = write(tmp_path, "board.json", trello_json(board))
-        where = f"{path}: card 2 (“Two”): id: {board['cards'][0]['id']} already in card 1 (“One”)"
+        where = f"{path}: card 2 (“Two”): id: {board['cards'][0]['id']} already in card 1"
     elif fmt == "asana":
         path = write(tmp_path, "a.csv", asana_csv([{"Task ID": "7", "Name": "One"}, {"Task ID": "7", "Name": "Two"}]))
         where = f"{path}:3: Task ID: 7 already on line 2"  # the column, as the file names it: it said "id", which neither CSV has

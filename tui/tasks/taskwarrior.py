@@ -328,8 +328,9 @@ def batches(
     batch = Source(head.name, [], [])
     held = _Held()
     parts_here = PartsHere(ws.conn)
-    #: Each task's record's number in the file, to name it to a record of the same uuid after it.
-    first_at: dict[str, int] = {}
+    #: Each task's record's number in the file, to name it to a record of the same uuid after it; by the id's number,
+    #: not its text (half the memory, at 100,000 tasks).
+    first_at: dict[int, int] = {}
     for index, record in enumerate(records, start=1):
         if held.hold(record, index):
             continue
@@ -523,7 +524,7 @@ def _plan_one(
     default_tz: str,
     project_prefix: str,
     created_at: str,
-    first_at: dict[str, int],
+    first_at: dict[int, int],
     join: Join | None = None,
 ) -> None:
     if not isinstance(record, dict):
@@ -539,11 +540,12 @@ def _plan_one(
         return
     before = len(problems)
     where = record_named(batch.name, "task", index, record.get("description"), f"uuid {task_id[:8]}")
-    if task_id in first_at:  # one task of two records would take the last one's fields, and flip from import to import
-        first = record_named(batch.name, "task", first_at[task_id])
+    id_number = int(task_id, 16)
+    if id_number in first_at:  # one task of two records would take the last one's fields, and flip from import to import
+        first = record_named(batch.name, "task", first_at[id_number])
         problems.append(f"{where}: {given_again(batch.name, 'uuid', str(record.get('uuid', task_id)), first)}")
         return
-    first_at[task_id] = index
+    first_at[id_number] = index
     texts = partial(_texts, record)  # read only when there is a problem
     # Nearly every task's notes fit (most have none): asked of a record only when they may not.
     more_notes = _more_notes(values) if "notes" in values and len(values["notes"]) > NOTES_ROOM else []

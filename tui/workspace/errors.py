@@ -208,11 +208,19 @@ def given_again(source: str, field: str, value: str, first: int | str) -> str:
     return f"{field}: {cut(visible(value))} already {place}"
 
 
-def first_place(source: str, where: str) -> int | str:
-    """Where a record is, as ``given_again`` takes it: a CSV row's line (``FILE:LINE``) as a number, which a file of
-    100,000 rows holds for each at no cost, else ``where`` itself."""
+def first_place(source: str, where: str) -> int:
+    """Where a record is, in one number a file of 100,000 records holds for each at little cost (its name, a title each,
+    took a Trello board's import to the memory goal): a CSV row's line (``FILE:LINE``), or a JSON record's number among
+    its kind's (``FILE: card 3 (“Launch post”)``); ``first_named`` names it from that."""
     line = where.removeprefix(f"{source}:")
-    return int(line) if line.isdigit() and line != where else where
+    return int(line) if line.isdigit() else int(line.split()[1])
+
+
+def first_named(source: str, where: str, first: int) -> int | str:
+    """The record ``first_place`` gave ``first`` for, as ``given_again`` takes it, told by ``where``, the record after it
+    of the same kind: a CSV row by its line, a JSON record by its kind and number (``FILE: card 1``)."""
+    line = where.removeprefix(f"{source}:")
+    return first if line.isdigit() else record_named(source, line.split()[0], first)
 
 
 def nothing_imported(problems: Sequence[str], source: str, noun: str = "row") -> str:
