@@ -48,6 +48,7 @@ def test_words_after_the_due_date_are_title_again() -> None:
         ("Call due:10 am next fri EST x", ["10", "am", "next", "fri", "EST"], "Call x"),
         ("Meet due:fri at the office", ["fri"], "Meet at the office"),
         ("Deliver prints due:fri at 42 Elm St", ["fri"], "Deliver prints at 42 Elm St"),  # no hour (review rc)
+        ("Call due:fri at 3 pm about venues", ["fri", "at", "3", "pm"], "Call about venues"),  # its half of the day, in two words
         ("Meet due:fri at 9ish", ["fri"], "Meet at 9ish"),
         ("Plan due:3pm march launch", ["3pm"], "Plan march launch"),
         ("Plan due:3pm now", ["3pm"], "Plan now"),
@@ -232,5 +233,9 @@ def test_a_day_and_time_in_any_order_people_type_is_read_by_every_way_in(cli: Cl
     assert said in cli("add", "Shoot photos due:fri at 3 venues").err
     assert said in cli("set", task_id[:6], "due=fri at 3").err
     assert said in cli("tasks", "due:<fri at 3").err
+    # Its half of the day in a word of its own is one (final read fa: refused as "at 3" alone).
+    later = cli.ok("add", "Call due:fri at 3 pm about venues").strip()
+    assert next(t for t in json.loads(cli.ok("tasks", "--json")) if t["id"].startswith(later))["due"]["utc"] == "2026-11-27T14:00:00Z"
+    assert cli("tasks", "due:<fri at 3 pm").code == 0
     cli.ok("set", task_id[:6], "snoozed_until=10am next fri")
     assert json.loads(cli.ok("tasks", "all", "--json"))[0]["snoozed_until"] == {"utc": "2026-11-27T09:00:00Z", "tz": "Europe/Berlin"}

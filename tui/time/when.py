@@ -293,7 +293,7 @@ def moment_words(taken: list[str], following: Sequence[str]) -> list[str]:
     in two words), then a zone."""
     typed = [*taken, *following]
     days = _day_count(typed)
-    if days >= len(taken) and ambiguous_at(typed[days:]):
+    if days >= len(taken) and ambiguous_at(typed[days:]) and _clock_at(typed, days + 1) is None:
         return typed[: days + 2]  # fri at 3: refused by the date's reader, as which half of the day (not_a_time_or_zone)
     if (moved := spoken_order(typed)[1]) >= max(1, len(taken)):
         # tomorrow at 3pm, 2pm tomorrow: the day and time, and a zone after them (5pm fri PST, to refuse).
@@ -543,9 +543,10 @@ def _clock_at(words: Sequence[str], index: int) -> tuple[str, int] | None:
 
 def spoken_order(words: Sequence[str]) -> tuple[list[str], int]:
     """``words`` with a day and time said in the orders people type them put as ``parse_moment`` reads them, and how
-    many of the first words that took (0: none were moved): ``tomorrow at 3pm`` and ``fri at 9`` (``at`` and an hour
-    alone: 09:00) are ``tomorrow 3pm`` and ``fri 9:00``, ``2pm tomorrow`` and ``10am next fri`` are ``tomorrow 2pm``
-    and ``next fri 10am``.  Only a real day and a time are moved: ``fri at the office`` is left as it is."""
+    many of the first words that took (0: none were moved): ``tomorrow at 3pm``, ``fri at 3 pm`` and ``fri at 15`` (``at``
+    and an hour alone the 24-hour clock says: ``fri at 3`` is left, for the reader to refuse, ``ambiguous_at``) are
+    ``tomorrow 3pm``, ``fri 3pm`` and ``fri 15:00``, ``2pm tomorrow`` and ``10am next fri`` are ``tomorrow 2pm`` and
+    ``next fri 10am``.  Only a real day and a time are moved: ``fri at the office`` is left as it is."""
     if (clock := _clock_at(words, 0)) is not None:
         days = _day_count(words[clock[1] :])
         if days:
