@@ -101,7 +101,7 @@ def test_fish_completes_from_its_script(env: dict[str, str]) -> None:
     assert got == _expected(env)
 
 
-def test_only_the_task_commands_offer_task_ids(env: dict[str, str]) -> None:
+def test_only_the_task_commands_offer_task_ids(env: dict[str, str], cli: Cli) -> None:
     """`crewdeck budget rm <tab>` (and `member rm`, `campaign set`) offered task ids: "rm" and "set" were taken for the
     task commands of those names wherever they came; a campaign or a member is what they take."""
 
@@ -117,6 +117,9 @@ def test_only_the_task_commands_offer_task_ids(env: dict[str, str]) -> None:
         return done.stdout.split()
 
     assert offered("rm") == [env["TASK"]]
-    assert offered("post", "show") == [env["TASK"]]  # a post's id is a task's (review rc: none was offered)
+    assert offered("post", "show") == []  # posts alone: a plain task is none (final read fa: every task was offered)
+    post = cli.ok("post", "add", "Launch reel post:instagram").strip().split()[0]
+    cli.ok("post", "copy", post, "Big day")
+    assert offered("post", "show") == [post[:8]]  # review rc: none was offered
     for words in (("budget", "rm"), ("member", "rm"), ("campaign", "set"), ("member", "set")):
         assert offered(*words) == [], words

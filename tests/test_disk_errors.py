@@ -205,7 +205,7 @@ def test_init_in_a_private_or_world_writable_directory_is_not_refused(tmp_path: 
     private = tmp_path / "mine"
     private.mkdir(mode=0o755)
     result = Cli(private / "w.db")("init", str(private / "w.db"), as_member=None)
-    assert result.code == 0 and "not group-writable" in result.out  # the note for sharing it later
+    assert result.code == 0 and "not group-writable" in result.err  # the note for sharing it later, on stderr as every note
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     scratch.chmod(0o1777)  # as /tmp: nobody's team directory

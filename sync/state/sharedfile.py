@@ -17,6 +17,7 @@ from __future__ import annotations
 import grp
 import os
 import pwd
+import shlex
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,7 +129,7 @@ def directory_problem(path: Path) -> str | None:
     if not mode & 0o020:
         return (
             f"{directory} is not group-writable: other members cannot create the -wal and -shm files SQLite needs "
-            f"(run: chmod g+ws {directory})"
+            f"(run: chmod g+ws {shlex.quote(str(directory))})"
         )
     return None
 
@@ -197,15 +198,15 @@ def access_problem(path: Path) -> str | None:
         if not os.access(side, os.R_OK | os.W_OK):
             cause = (
                 f"{directory} is not setgid, so SQLite's files there get the group of whoever creates them "
-                f"(fix for good: chmod g+s {directory}; this one goes away when its owner closes crewdeck)"
+                f"(fix for good: chmod g+s {shlex.quote(str(directory))}; this one goes away when its owner closes crewdeck)"
                 if not directory.stat().st_mode & stat.S_ISGID
-                else f"ask its owner to run: chmod g+rw {side}"
+                else f"ask its owner to run: chmod g+rw {shlex.quote(str(side))}"
             )
             return f"{side} belongs to {_owner(side_st)} (mode {stat.filemode(side_st.st_mode)}) and you cannot write it: {cause}"
     if missing and not os.access(directory, os.W_OK | os.X_OK):
         return (
             f"the directory {directory} is not writable by you, and SQLite must create {' and '.join(missing)} there "
-            f"to open a workspace; have it made writable for the team (chgrp TEAM {directory} && chmod g+ws {directory})"
+            f"to open a workspace; have it made writable for the team (chgrp TEAM {shlex.quote(str(directory))} && chmod g+ws {shlex.quote(str(directory))})"
         )
     return None
 

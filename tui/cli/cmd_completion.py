@@ -149,6 +149,12 @@ def _values(action: argparse.Action, current: str, named: dict[str, str]) -> lis
     return []  # a path or free text: the shell's own completion
 
 
+def _ids(conn: sqlite3.Connection, where: str) -> list[str]:
+    """The short ids of the newest live tasks ``where`` says (at most ``MAX_IDS``)."""
+    rows = conn.execute(f"SELECT id FROM task WHERE deleted = 0 AND {where} ORDER BY created_at DESC LIMIT ?", (MAX_IDS,))
+    return [row[0][:8] for row in rows]
+
+
 def _workspace_words(path: list[str], current: str, named: dict[str, str]) -> list[str]:
     ws = _open(named)
     if ws is None:
@@ -168,15 +174,10 @@ def _workspace_words(path: list[str], current: str, named: dict[str, str]) -> li
                 )
                 if isinstance(tag, str)
             ]
-        elif (len(path) == 1 and path[0] in TASK_ID_COMMANDS) or (path[:1] == ["post"] and path[1:] and path[1] in POST_ID_COMMANDS):
-            # `crewdeck rm` and `crewdeck post show`, not `budget rm` nor `member set`
-            found = [
-                row[0][:8]
-                for row in conn.execute(
-                    "SELECT id FROM task WHERE deleted = 0 AND status NOT IN ('done', 'cancelled') ORDER BY created_at DESC LIMIT ?",
-                    (MAX_IDS,),
-                )
-            ]
+        elif len(path) == 1 and path[0] in TASK_ID_COMMANDS:  # `crewdeck rm`, not `budget rm` nor `member set`
+            found = _ids(conn, "status NOT IN ('done', 'cancelled')")
+        elif path[:1] == ["post"] and path[1:] and path[1] in POST_ID_COMMANDS:
+            found = _ids(conn, "post_state IS NOT NULL")  # published ones too (done), the ones post show is most asked of
         else:
             found = []
         return sorted({word for word in found if word.startswith(current)})

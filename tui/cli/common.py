@@ -242,7 +242,9 @@ def no_account_here(ws: Workspace, user: str) -> bool:
     one not made yet.  Never on a replica, whose settings sync to the server's host, not this laptop's."""
     import pwd
 
-    if ws.is_replica():
+    from crewdeck.sync.client.remote import Remote
+
+    if Remote.of(ws.store) is not None:
         return False
     try:
         pwd.getpwnam(user)

@@ -115,8 +115,9 @@ def _day(raw: str, today: dt.date) -> tuple[str | None, str | None]:
     """The day ``raw`` names, or why no spend is dated so: a ledger records spend made, and reports count it from its
     date on, so a year typed wrong (2030) would count in every burn rate and forecast until someone found it.  A weekday
     (``mon``) is the last one up to today, as results read it: spend made, where the next one dated a Wednesday's "mon"
-    on the Monday ahead; a date without its year (``dec 3``) the nearer one: "dec 3" typed on the 5th is two days gone
-    by, not 363 ahead, and "dec 7" typed on the 6th tomorrow's invoice, not last year's."""
+    on the Monday ahead; a date without its year (``dec 3``) too, unless the next comes within a month (``parse_day``'s
+    ``soon``): "dec 3" typed on the 5th is two days gone by, not 363 ahead, and "dec 7" typed on the 6th tomorrow's
+    invoice, not last year's."""
     day = parse_day(raw, today, back=True, soon=True)
     if day > today + AHEAD:
         return None, f"{day} is more than a year ahead (today is {today}): a ledger records spend made; enter it when it is"

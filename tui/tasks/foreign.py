@@ -1164,14 +1164,12 @@ def _created(text: str, tz: str) -> str:
     """When an item was created: an instant as it is, a day at noon in ``tz``, the zone a task nobody holds is due in on
     a day the file gives: that day for the importer (no one instant is that day in every zone: noon in Auckland is the
     evening before in the Americas)."""
-    if "T" in text:
-        return text
-    local = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(12))
-    return utc_iso(localize(local, ZoneInfo(tz)).astimezone(dt.UTC))
+    return _due_in(text, tz, dt.time(12))
 
 
-def _due_in(text: str, tz: str) -> str:
+def _due_in(text: str, tz: str, at: dt.time = DEFAULT_DUE_TIME) -> str:
+    """An instant as it is; a day at ``at`` in ``tz``."""
     if "T" in text:
         return text
-    local = dt.datetime.combine(dt.date.fromisoformat(text), DEFAULT_DUE_TIME)
+    local = dt.datetime.combine(dt.date.fromisoformat(text), at)
     return utc_iso(localize(local, ZoneInfo(tz)).astimezone(dt.UTC))

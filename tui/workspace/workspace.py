@@ -437,10 +437,6 @@ class Workspace:
         self.store.actor = mapped.id
         return wanted
 
-    def is_replica(self) -> bool:
-        """Whether this file is a member's replica of a sync server's workspace (joined with a token), not a shared file."""
-        return bool(self.store.get_meta(META_MEMBER))
-
     def _replica_member(self, member_id: str, handle: str | None) -> Member:
         member = self.member(member_id)
         if member is None:
