@@ -16,6 +16,8 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 
+from crewdeck.sync.state import websessions
+
 PREFIX = "crewdeck_"
 _TOKEN = re.compile(r"crewdeck_[A-Za-z0-9_\-]{43}\Z")
 
@@ -81,36 +83,13 @@ def lookup(conn: sqlite3.Connection, token: str, workspace: str) -> TokenInfo | 
     return None if row is None else TokenInfo(row[0], row[1], workspace, row[2], row[3], row[4])
 
 
-#: ``web_session.end_cause`` of a browser session ended because its member was removed from the workspace.
-ENDED_BY_REMOVAL = "removed"
-
-
 def revoke_member(conn: sqlite3.Connection, member: str) -> int:
     """Revoke every live token of a member (removed from the workspace), and end their browser sessions and unused
     sign-in links; how many tokens."""
     now = now_text()
     cur = conn.execute("UPDATE sync_token SET revoked_at = ? WHERE member = ? AND revoked_at IS NULL", (now, member))
-    _end_web_sign_ins(conn, member, now)
+    websessions.end_sign_ins(conn, member, now)
     return cur.rowcount
-
-
-def _end_web_sign_ins(conn: sqlite3.Connection, member: str, now: str) -> None:
-    """End ``member``'s browser sessions and unused sign-in links (``crewdeck web``'s local tables in this file, beside
-    ``sync_token``; none before a browser was ever served).  A session reads its member's removal, not their tokens, so
-    one a link opened (no token to revoke), or a link not yet used, was live again once the member was brought back."""
-    tables = {
-        str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('web_session', 'web_link')")
-    }
-    if "web_session" in tables:
-        columns = {str(row[0]) for row in conn.execute("SELECT name FROM pragma_table_info('web_session')")}
-        # A table made before sessions said why they ended has no end_cause (crewdeck web adds it when it next opens the file).
-        said = ", end_cause = :cause" if "end_cause" in columns else ""
-        conn.execute(
-            f"UPDATE web_session SET ended_at = :now{said} WHERE member = :member AND ended_at IS NULL",
-            {"now": now, "cause": ENDED_BY_REMOVAL, "member": member},
-        )
-    if "web_link" in tables:
-        conn.execute("UPDATE web_link SET expires_at = MIN(expires_at, ?) WHERE member = ? AND used_at IS NULL", (now, member))
 
 
 def lookup_revoked_member(conn: sqlite3.Connection, token: str) -> str | None:

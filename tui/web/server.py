@@ -50,6 +50,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from crewdeck.sync.state import websessions
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.web import pages, signin
 from crewdeck.tui.web.attempts import Attempts
@@ -178,7 +179,7 @@ class WebServer:
         self.path = workspace.absolute()
         ws = Workspace.open(self.path)
         try:
-            signin.ensure_tables(ws.conn)
+            websessions.ensure_tables(ws.conn)
             with ws.conn:  # what ended long ago goes now, not only at the next sign-in
                 signin.drop_ended(ws.conn, now())
             # As a terminal shows it: an override in the name would turn the pages' heading and title around it.

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state import tokens
+from crewdeck.sync.state.websessions import ENDED_BY_REMOVAL, ENDED_BY_SIGN_INS, ensure_tables
 from crewdeck.tui.workspace.words import counted
 
 #: Wrong PINs a link takes before it is burned.
@@ -48,42 +49,11 @@ IDLE = dt.timedelta(hours=1)
 #: signing in again and again with a token cannot grow the file without end.  As many ended ones are kept besides: a
 #: browser coming back with one is told why it ended (and the oldest of those go).
 SESSIONS_PER_MEMBER = 20
-#: ``web_session.end_cause`` of a session ended by its member's sign-in past ``SESSIONS_PER_MEMBER``.
-ENDED_BY_SIGN_INS = "sign_ins"
 #: How long a session or a link is kept once it has ended (signed out, expired, revoked): meanwhile a browser coming
 #: back is told why its session ended and ``web links`` lists the link; then both are dropped.
 KEPT_AFTER_END = dt.timedelta(days=30)
 LINK_PREFIX = "cdl_"
 
-_TABLES = (
-    """CREATE TABLE IF NOT EXISTS web_link (
-        id TEXT PRIMARY KEY,
-        hash TEXT NOT NULL UNIQUE,
-        member TEXT NOT NULL,
-        pin_hash TEXT,
-        pin_failures INTEGER NOT NULL DEFAULT 0,
-        created_by TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL,
-        used_at TEXT
-    )""",
-    """CREATE TABLE IF NOT EXISTS web_session (
-        id TEXT PRIMARY KEY,
-        hash TEXT NOT NULL UNIQUE,
-        member TEXT NOT NULL,
-        token TEXT,
-        link TEXT,
-        created_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL,
-        ended_at TEXT,
-        end_cause TEXT,
-        idle_until TEXT,
-        idle_seconds INTEGER
-    )""",
-)
-#: ``web_session``'s columns a crewdeck since added: a table made before has them added (``ensure_tables``).  ``idle_until``:
-#: when the session ends unless used again (``NULL``: never for want of use); ``idle_seconds``: the idle time it had.
-_ADDED_COLUMNS = ("end_cause", "idle_until", "idle_seconds")
 #: A session live as ``live_session`` reads it, at ``:now`` (``s`` the session, ``t`` its token).
 _LIVE = (
     "s.ended_at IS NULL AND s.expires_at > :now AND (s.idle_until IS NULL OR s.idle_until > :now) "
@@ -172,25 +142,6 @@ def length_words(seconds: int) -> str:
         if seconds >= size and seconds % size == 0:
             return counted(seconds // size, unit)
     return counted(seconds, "second")
-
-
-def ensure_tables(conn: sqlite3.Connection) -> None:
-    have = {str(row[0]) for row in conn.execute("SELECT name FROM pragma_table_info('web_session')")}
-    if have.issuperset(_ADDED_COLUMNS):
-        return
-    with conn:
-        # Made by a crewdeck before sessions said why they ended, or ended unused: none of its rows has a cause or an
-        # idle time (its sessions end as they did: at their end, or signed out).
-        for column in _ADDED_COLUMNS if have else ():
-            if column in have:
-                continue
-            try:
-                conn.execute(f"ALTER TABLE web_session ADD COLUMN {column} {'INTEGER' if column == 'idle_seconds' else 'TEXT'}")
-            except sqlite3.OperationalError as exc:
-                if "duplicate column" not in str(exc):
-                    raise  # else another process (the server, an app, a command) added it since the check
-        for statement in _TABLES:
-            conn.execute(statement)
 
 
 def _digest(text: str) -> str:
@@ -443,7 +394,7 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
         why = f"{who} is no longer a member of this workspace" if named else "you are no longer a member of this workspace"
     elif token is not None and revoked_at is not None:
         why = "the token it was signed in with was revoked: ask for a new one"
-    elif ended_at is not None and end_cause == tokens.ENDED_BY_REMOVAL:
+    elif ended_at is not None and end_cause == ENDED_BY_REMOVAL:
         again = "ask for a new sign-in link" if link is not None else "sign in again"
         why = f"{who if named else 'you'} {'was' if named else 'were'} removed from this workspace since: {again} to go on"
     elif ended_at is not None and end_cause == ENDED_BY_SIGN_INS:
