@@ -57,8 +57,9 @@ def cmd_add(ctx: Context) -> int:
         needs_approval=a.pending,
         resolve_task=lambda prefix: ws.resolve("task", prefix, live=True),
     )
-    watched = overbudget.watch(ws.conn, ws.base_currency, [(draft.campaign, draft.date)], _today(ctx))
-    entry_id = actions.add_entry(ws, ctx.me, draft, ctx.now)
+    entry_id, over = overbudget.around(
+        ws.conn, ws.base_currency, [(draft.campaign, draft.date)], _today(ctx), lambda: actions.add_entry(ws, ctx.me, draft, ctx.now)
+    )
     print(entry_id)
     unrated = rates.lacking(rates.RateBook.load(ws.conn, ws.base_currency), draft.currency, draft.date)
     if unrated:
@@ -77,7 +78,7 @@ def cmd_add(ctx: Context) -> int:
             f"note: dated {draft.date}, {ahead}: spend is counted from its date; if mistyped: crewdeck ledger reverse {short(entry_id)}",
             file=sys.stderr,
         )
-    _say_crossed(ctx, watched)
+    _say_crossed(over)
     return 0
 
 
@@ -100,18 +101,21 @@ def cmd_reverse(ctx: Context) -> int:
 
 def cmd_approve(ctx: Context) -> int:
     entry_ids = list(dict.fromkeys(actions.resolve_entry(ctx.ws, prefix) for prefix in ctx.args.ids))
-    watched = overbudget.watch(ctx.ws.conn, ctx.ws.base_currency, overbudget.spend_of(ctx.ws.conn, entry_ids), _today(ctx))
-    if len(entry_ids) == 1:
-        actions.approve_entry(ctx.ws, ctx.me, entry_ids[0], ctx.now)
-    else:
+
+    def approve() -> None:
+        if len(entry_ids) == 1:
+            actions.approve_entry(ctx.ws, ctx.me, entry_ids[0], ctx.now)
+            return
         try:
             actions.approve_entries(ctx.ws, ctx.me, entry_ids, ctx.now)
         except actions.NotApproved as exc:
             for problem in exc.problems:
                 print(visible(problem), file=sys.stderr)
             raise
+
+    _, over = overbudget.around(ctx.ws.conn, ctx.ws.base_currency, overbudget.spend_of(ctx.ws.conn, entry_ids), _today(ctx), approve)
     print("\n".join(entry_ids))
-    _say_crossed(ctx, watched)
+    _say_crossed(over)
     return 0
 
 
@@ -119,10 +123,9 @@ def cmd_approve(ctx: Context) -> int:
 _CROSSED_SAID = 5
 
 
-def _say_crossed(ctx: Context, watched: overbudget.Watch) -> None:
+def _say_crossed(notes: list[str]) -> None:
     """A note per budget line the write just took over budget (``overbudget``): once, when it crosses; the first five,
     and how many more (an import of a year's history crossed hundreds, which buried the import's other notes)."""
-    notes = overbudget.crossed(ctx.ws.conn, watched, _today(ctx))
     for note in notes[:_CROSSED_SAID]:
         print(f"note: {note}", file=sys.stderr)
     if len(notes) > _CROSSED_SAID:
@@ -280,9 +283,12 @@ def cmd_import(ctx: Context) -> int:
         )
     # All time only: an import of history spans months, each a report before and after and a note (``overbudget``).
     spend = [(draft.campaign, draft.date) for _, draft, _ in plan.new]
-    watched = overbudget.watch(ws.conn, ws.base_currency, spend, _today(ctx), months=False)
     if plan.new:
-        csvfiles.write_entries(ws, ctx.me, plan, ctx.now)
+        _, over = overbudget.around(
+            ws.conn, ws.base_currency, spend, _today(ctx), lambda: csvfiles.write_entries(ws, ctx.me, plan, ctx.now), months=False
+        )
+    else:
+        over = []
     print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
     for note in plan.notes:
         print(visible(f"note: {note}"), file=sys.stderr)
@@ -316,7 +322,7 @@ def cmd_import(ctx: Context) -> int:
             "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend",
             file=sys.stderr,
         )
-    _say_crossed(ctx, watched)
+    _say_crossed(over)
     return 0
 
 

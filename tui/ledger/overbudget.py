@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from crewdeck.sync.state.money import format_minor, round_minor
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger import budgets, reports
 from crewdeck.tui.ledger.period import Period, period_name
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,15 @@ def watch(conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]],
             lines[(campaign, Period.parse(month))] = frozenset(monthly[campaign][month])
     reports_of = _reports(conn, base, lines, as_of)
     return Watch(base, {key: _over(reports_of[key[1]], key[0]) for key in lines}, lines)
+
+
+def around(
+    conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]], as_of: dt.date, write: Callable[[], T], *, months: bool = True
+) -> tuple[T, list[str]]:
+    """What ``write`` (of ``spend``) returns, and the notes of the budget lines it took over budget: ``watch`` before it,
+    ``crossed`` after."""
+    before = watch(conn, base, spend, as_of, months=months)
+    return write(), crossed(conn, before, as_of)
 
 
 def crossed(conn: sqlite3.Connection, before: Watch, as_of: dt.date) -> list[str]:

@@ -144,9 +144,10 @@ def add(session: Session, values: Mapping[str, str], needs_approval: bool, ctx: 
         from crewdeck.tui.ledger.form import parse_entry
 
         draft = parse_entry(values, ctx, needs_approval=needs_approval, resolve_task=lambda prefix: ws.resolve("task", prefix, live=True))
-        watched = overbudget.watch(ws.conn, ws.base_currency, [(draft.campaign, draft.date)], today(me, now))
-        entry_id = actions.add_entry(ws, me, draft, now)
-        notes.extend(overbudget.crossed(ws.conn, watched, today(me, now)))
+        entry_id, over = overbudget.around(
+            ws.conn, ws.base_currency, [(draft.campaign, draft.date)], today(me, now), lambda: actions.add_entry(ws, me, draft, now)
+        )
+        notes.extend(over)
         return entry_id
 
     written = session.edits.record_write(write, lambda ws, entry_id: f"added {_entry_words(ws, entry_id)}")
@@ -161,10 +162,10 @@ def _approval(
     notes: list[str] = []
 
     def approving(ws: Workspace) -> str:
-        day = today(session.me, now)
-        watched = overbudget.watch(ws.conn, ws.base_currency, overbudget.spend_of(ws.conn, entry_ids), day)
-        row_id = work(ws)
-        notes.extend(overbudget.crossed(ws.conn, watched, day))
+        row_id, over = overbudget.around(
+            ws.conn, ws.base_currency, overbudget.spend_of(ws.conn, entry_ids), today(session.me, now), lambda: work(ws)
+        )
+        notes.extend(over)
         return row_id
 
     return replace(session.edits.record_write(approving, label), notes=tuple(notes))
