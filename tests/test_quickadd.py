@@ -68,6 +68,10 @@ def test_due_takes_the_words_of_a_day_people_type(text: str, due_words: list[str
         ("Recap due:dec 9 am", ["dec", "9"], [], "Recap am"),  # the 9th, as before: am is the title's
         ("Meet at 5 pm due:fri", ["fri"], [], "Meet at 5 pm"),
         ("Standup every:mon 10 am utc notes", [], ["mon", "10", "am", "utc"], "Standup notes"),
+        # A time after at, as due: reads it (review rc: "Standup at 10am", repeating with no time).
+        ("Standup every:mon at 10 am notes", [], ["mon", "10", "am"], "Standup notes"),
+        ("Standup every:weekday at 09:30 UTC", [], ["weekday", "09:30", "UTC"], "Standup"),
+        ("Lunch every:fri at the cafe", [], ["fri"], "Lunch at the cafe"),
     ],
 )
 def test_a_time_typed_in_two_words_is_one_time(text: str, due_words: list[str], every_words: list[str], title: str) -> None:
@@ -127,6 +131,7 @@ def test_problems_are_listed_for_the_preview() -> None:
         ("Brief +spring +winter", "+winter: a task is in one campaign, and +spring is it already"),
         ("Brief due:mon due:tue", "due: is given twice (due:mon, due:tue): give one date"),
         ("Brief every:mon every:tue", "every: is given twice (every:mon, every:tue): give one rule"),
+        ("Standup every:mon at 9", "every: 'at 9' says no half of the day: write at 9am, at 9pm or at 21:00"),
     ],
 )
 def test_a_second_assignee_priority_campaign_or_date_is_a_problem_not_dropped(text: str, problem: str) -> None:

@@ -47,6 +47,7 @@ from crewdeck.tui.time.when import (
     DateError,
     Moment,
     WorkingDays,
+    ambiguous_at,
     clock_change_note,
     clock_words,
     could_be_zone,
@@ -135,11 +136,22 @@ def parse(text: str) -> Draft:
         elif word.lower().startswith("every:"):
             rule = [word[6:]] if word[6:] else []
             # A zone after the rule's time in any case ("09:00 utc"), as after a due time: checked, not read into the title.
-            while i < len(words) and (
-                is_rule_word(words[i], words[i + 1 :])
-                or (bool(rule) and (time_shaped(rule[-1]) or split_clock(rule[-2:], 0) is not None) and zone_after_time(words[i]))
-                or (bool(rule) and split_clock([rule[-1], words[i]], 0) is not None)  # the pm of "10 pm"
-            ):
+            while i < len(words):
+                if rule and words[i].lower() == "at" and i + 1 < len(words):
+                    # every:mon at 10am, as due: reads a time after at (review rc: "at 10am" went into the title)
+                    if time_shaped(words[i + 1]) or split_clock(words, i + 1) is not None:
+                        i += 1
+                        continue
+                    if ambiguous_at(words[i:]):
+                        draft.problems.append(f"every: {not_a_time_or_zone(words[i : i + 2])}")
+                        i += 2
+                        continue
+                if not (
+                    is_rule_word(words[i], words[i + 1 :])
+                    or (bool(rule) and (time_shaped(rule[-1]) or split_clock(rule[-2:], 0) is not None) and zone_after_time(words[i]))
+                    or (bool(rule) and split_clock([rule[-1], words[i]], 0) is not None)  # the pm of "10 pm"
+                ):
+                    break
                 rule.append(words[i])
                 i += 1
             if not rule:
