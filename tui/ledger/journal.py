@@ -155,6 +155,7 @@ def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names
     groups: dict[tuple[str, str], list[budget_lib.Budget]] = defaultdict(list)
     for budget in budgets:
         groups[(budget.campaign, budget.period)].append(budget)
+    book: RateBook | None = None  # read once an export, and only for a run over several months
     for (campaign, period), members in sorted(groups.items()):
         name = names.campaigns.get(campaign, short(campaign))
         if period == "run":
@@ -178,7 +179,8 @@ def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names
                     continue
             run = budget_lib.run_bounds(*runs[campaign]) if campaign in runs else None
             if run is not None and run[0].replace(day=1) != (run[1] - dt.timedelta(days=1)).replace(day=1):
-                _spread_run(ws, out, members, run, name)
+                book = book or RateBook.load(ws.conn, ws.base_currency)
+                _spread_run(ws, out, members, run, name, book)
                 continue
             day = dt.date.fromisoformat(day_text)
             if run is None:
@@ -202,7 +204,7 @@ def _budgets(ws: Workspace, out: TextIO, budgets: list[budget_lib.Budget], names
         out.write(f"    {FUNDS}\n\n")
 
 
-def _spread_run(ws: Workspace, out: TextIO, members: list[budget_lib.Budget], run: budget_lib.Bounds, name: str) -> None:
+def _spread_run(ws: Workspace, out: TextIO, members: list[budget_lib.Budget], run: budget_lib.Bounds, name: str, book: RateBook) -> None:
     """A run budget over several months as a goal per month, each the month's share by its days in the run.
 
     One goal on the run's first day put the whole budget in the first month
@@ -216,7 +218,6 @@ def _spread_run(ws: Workspace, out: TextIO, members: list[budget_lib.Budget], ru
     would value each month's goal at that month's rate.
     """
     base = ws.base_currency
-    book = RateBook.load(ws.conn, base)
     first = f"{run[0]}"
     months: dict[str, list[str]] = defaultdict(list)
     for budget in members:
