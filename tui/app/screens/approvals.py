@@ -10,7 +10,8 @@ drawn line by line (``PostTable``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import ClassVar
 
@@ -24,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move, write_move
@@ -273,15 +275,20 @@ class ApprovalsScreen(Screen[None]):
             self.refresh_bindings()
 
     def action_approve(self) -> None:
+        self._verdict_now("approved {}", writing.approve)
+
+    def _verdict_now(self, said: str, write: Callable[[Store, str, str, dt.datetime], object]) -> None:
+        """Write a verdict (an approval, a withdrawal) on the post under the cursor, its keys taken off at once: pressed
+        again before the write, an approval would be written twice, a withdrawal refused as nothing to withdraw."""
         row = self._current()
         if row is not None:
             post_id = row.id
-            self._withdraw_verdicts(post_id)  # at once: `a` again before the write would write it again
+            self._withdraw_verdicts(post_id)
             run_move(
                 self,
                 self.services,
-                f"approved {self._post_name(post_id)}",
-                lambda s, me, now: writing.approve(s, me, post_id, now),
+                said.format(self._post_name(post_id)),
+                lambda s, me, now: write(s, me, post_id, now),
                 self.reload,
                 # Written or refused, the verdicts the post awaits from me now: a refused one is not left hidden.
                 settled=lambda: self._review(post_id),
@@ -312,18 +319,7 @@ class ApprovalsScreen(Screen[None]):
         self.app.push_screen(PromptScreen(title, "what to change", submit=submit))
 
     def action_withdraw(self) -> None:
-        row = self._current()
-        if row is not None:
-            post_id = row.id
-            self._withdraw_verdicts(post_id)  # at once: `w` again before the write would be refused as nothing to withdraw
-            run_move(
-                self,
-                self.services,
-                f"withdrew your approval of {self._post_name(post_id)}",
-                lambda s, me, now: writing.withdraw(s, me, post_id, now),
-                self.reload,
-                settled=lambda: self._review(post_id),
-            )
+        self._verdict_now("withdrew your approval of {}", writing.withdraw)
 
     @on(PostTable.PostActivated)
     def _open(self, message: PostTable.PostActivated) -> None:
