@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 
 from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.cli.main import main
-from crewdeck.tui.ledger import pane_data
+from crewdeck.tui.ledger import actions, overbudget, pane_data
+from crewdeck.tui.ledger.actions import EntryDraft
+from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import Cli, in_person, on_a_terminal
 from .ledger_helpers import add, eur, ledger_team_in, report, row, total
@@ -166,6 +170,43 @@ def test_an_import_of_history_names_five_lines_it_took_over_all_time_and_counts_
     said = [line for line in team("ledger", "import", str(path)).err.splitlines() if "over budget" in line]
     assert len(said) == 6 and all("(All time)" in line for line in said[:5]), said
     assert said[-1] == "note: and 3 more budget lines over budget now (crewdeck ledger report lists them)"
+
+
+def test_another_members_spend_committed_during_an_entrys_write_is_not_said_as_the_entrys_crossing(team: Cli) -> None:
+    """The lines over budget were read before the entry's transaction: raj's spend committed between that read and ana's
+    write was told to ana as her entry taking the line over.  The read, the write and the read after are one
+    transaction: raj's write waits for it (here, with no wait, is refused), and the crossing is his to hear."""
+    team.ok("budget", "set", "spring-launch", "influencers", "1000")
+    add(team, "800")
+    hers, his = Workspace.open(team.workspace), Workspace(Store(team.workspace, busy_timeout=0))
+    try:
+        ana, raj = hers.member_by_handle("ana"), his.member_by_handle("raj")
+        today = NOW.date()
+
+        def draft(ws: Workspace, amount: str) -> EntryDraft:
+            fields = {"date": "2026-11-20", "campaign": "spring-launch", "category": "influencers", "payee": "@cafe_mila", "amount": amount}
+            return parse_entry(fields, FormContext.load(ws, today))
+
+        def raj_spends() -> tuple[str, list[str]]:
+            spend = draft(his, "300")
+            return overbudget.around(
+                his.store, "EUR", [(spend.campaign, spend.date)], today, lambda: actions.add_entry(his, raj, spend, NOW)
+            )
+
+        def ana_writes_while_raj_tries() -> str:
+            with pytest.raises(WorkspaceError, match="stayed locked by another writer"):
+                raj_spends()
+            return actions.add_entry(hers, ana, mine, NOW)
+
+        mine = draft(hers, "100")
+        _, said_to_ana = overbudget.around(hers.store, "EUR", [(mine.campaign, mine.date)], today, ana_writes_while_raj_tries)
+        assert said_to_ana == []  # 900 of 1,000
+        assert raj_spends()[1] == [
+            "+spring-launch/influencers, and so +spring-launch, is over budget (All time): spent 1,200.00 of 1,000.00 EUR"
+        ]
+    finally:
+        hers.close()
+        his.close()
 
 
 def test_report_by_month_and_by_payee(team: Cli) -> None:

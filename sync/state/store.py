@@ -222,6 +222,8 @@ class Store:
         self.actor: str | None = None
         #: Inside ``bulk``: local commits join its one transaction.
         self._bulk = False
+        #: Inside ``held``: local commits join its one transaction (and nothing else of ``bulk``'s).
+        self._held = False
         #: The lists ``recording`` blocks gather this store's commits in.
         self._recorders: list[list[Op]] = []
         #: Inside ``bulk``: the log's indexes, dropped until its end (``None``: in place).
@@ -532,6 +534,23 @@ class Store:
         return _Transaction(self.conn, self.busy_timeout, self.opened)
 
     @contextmanager
+    def held(self) -> Iterator[None]:
+        """One write transaction around what the block reads and the local commits it makes: no other writer's commit
+        comes between them (what a write changed, read before and after it, is then its own doing).  All of it, or none.
+        Inside ``bulk`` or another ``held``: that one's transaction."""
+        if self._bulk or self._held:
+            yield
+            return
+        if self.readonly:
+            raise WorkspaceError(f"{self.path} is open read-only")
+        with self._transaction():
+            self._held = True
+            try:
+                yield
+            finally:
+                self._held = False
+
+    @contextmanager
     def bulk(self, cache_mb: int = 32, *, rehearse: bool = False) -> Iterator[None]:
         """One transaction around many ``commit_local`` calls (an import written in batches): all of them, or none.
 
@@ -651,7 +670,7 @@ class Store:
             return []
         from crewdeck.sync.state.rules import refuse_write
 
-        with nullcontext() if self._bulk else self._transaction():
+        with nullcontext() if self._bulk or self._held else self._transaction():
             stored = self.stored_entities(list({row_id: None for _, row_id in pending.records()}))
             clash = row_entity_clash(pending.records(), lambda _: stored)
             if clash:

@@ -58,7 +58,7 @@ def cmd_add(ctx: Context) -> int:
         resolve_task=lambda prefix: ws.resolve("task", prefix, live=True),
     )
     entry_id, over = overbudget.around(
-        ws.conn, ws.base_currency, [(draft.campaign, draft.date)], _today(ctx), lambda: actions.add_entry(ws, ctx.me, draft, ctx.now)
+        ws.store, ws.base_currency, [(draft.campaign, draft.date)], _today(ctx), lambda: actions.add_entry(ws, ctx.me, draft, ctx.now)
     )
     print(entry_id)
     unrated = rates.lacking(rates.RateBook.load(ws.conn, ws.base_currency), draft.currency, draft.date)
@@ -113,7 +113,7 @@ def cmd_approve(ctx: Context) -> int:
                 print(visible(problem), file=sys.stderr)
             raise
 
-    _, over = overbudget.around(ctx.ws.conn, ctx.ws.base_currency, overbudget.spend_of(ctx.ws.conn, entry_ids), _today(ctx), approve)
+    _, over = overbudget.around(ctx.ws.store, ctx.ws.base_currency, overbudget.spend_of(ctx.ws.conn, entry_ids), _today(ctx), approve)
     print("\n".join(entry_ids))
     _say_crossed(over)
     return 0
@@ -285,7 +285,7 @@ def cmd_import(ctx: Context) -> int:
     spend = [(draft.campaign, draft.date) for _, draft, _ in plan.new]
     if plan.new:
         _, over = overbudget.around(
-            ws.conn, ws.base_currency, spend, _today(ctx), lambda: csvfiles.write_entries(ws, ctx.me, plan, ctx.now), months=False
+            ws.store, ws.base_currency, spend, _today(ctx), lambda: csvfiles.write_entries(ws, ctx.me, plan, ctx.now), months=False
         )
     else:
         over = []

@@ -2,7 +2,8 @@
 
 A write (a new entry, an import, an approval of pending spend) is watched:
 ``watch`` before it takes the lines over budget in the periods its spend
-falls in, ``crossed`` after it names those over now that were not.  Both
+falls in, ``crossed`` after it names those over now that were not, the two and the
+write in one transaction (``around``).  Both
 read ``reports.build``, the report's own figures (Decimal, its rates: spend
 no rate converts is out of them, as the report leaves it out, and the note
 says so), so the note and ``ledger report`` never disagree.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from crewdeck.sync.state.money import format_minor, round_minor
+from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger import budgets, reports
 from crewdeck.tui.ledger.period import Period, period_name
@@ -68,12 +70,14 @@ def watch(conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]],
 
 
 def around(
-    conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]], as_of: dt.date, write: Callable[[], T], *, months: bool = True
+    store: Store, base: str, spend: Iterable[tuple[str, str]], as_of: dt.date, write: Callable[[], T], *, months: bool = True
 ) -> tuple[T, list[str]]:
     """What ``write`` (of ``spend``) returns, and the notes of the budget lines it took over budget: ``watch`` before it,
-    ``crossed`` after."""
-    before = watch(conn, base, spend, as_of, months=months)
-    return write(), crossed(conn, before, as_of)
+    ``crossed`` after, in the write's one transaction: another member's spend committed between the two would be said
+    as this write's crossing (their note says it too)."""
+    with store.held():
+        before = watch(store.conn, base, spend, as_of, months=months)
+        return write(), crossed(store.conn, before, as_of)
 
 
 def crossed(conn: sqlite3.Connection, before: Watch, as_of: dt.date) -> list[str]:

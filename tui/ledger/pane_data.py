@@ -145,7 +145,7 @@ def add(session: Session, values: Mapping[str, str], needs_approval: bool, ctx: 
 
         draft = parse_entry(values, ctx, needs_approval=needs_approval, resolve_task=lambda prefix: ws.resolve("task", prefix, live=True))
         entry_id, over = overbudget.around(
-            ws.conn, ws.base_currency, [(draft.campaign, draft.date)], today(me, now), lambda: actions.add_entry(ws, me, draft, now)
+            ws.store, ws.base_currency, [(draft.campaign, draft.date)], today(me, now), lambda: actions.add_entry(ws, me, draft, now)
         )
         notes.extend(over)
         return entry_id
@@ -163,7 +163,7 @@ def _approval(
 
     def approving(ws: Workspace) -> str:
         row_id, over = overbudget.around(
-            ws.conn, ws.base_currency, overbudget.spend_of(ws.conn, entry_ids), today(session.me, now), lambda: work(ws)
+            ws.store, ws.base_currency, overbudget.spend_of(ws.conn, entry_ids), today(session.me, now), lambda: work(ws)
         )
         notes.extend(over)
         return row_id
