@@ -1403,3 +1403,20 @@ def test_a_day_that_spent_nothing_is_said_to_add_no_ledger_entry(ws: Path, tmp_p
     ), result.err
     # Without --spend the amounts are not read, and nothing is said of them.
     assert Cli(ws)("kpi", "import", source, "--format", "linkedin", as_member="raj").err == ""
+
+
+def test_two_ad_accounts_rows_of_one_campaign_and_day_are_refused_naming_both_accounts(ws: Path, tmp_path: Path) -> None:
+    # An export of two ad accounts, each running an "Autumn": the second row was refused as the same campaign and day,
+    # with the hint to export at the Campaigns level, which the file is.  Added up, their reach would count people
+    # twice: refused, naming both accounts, and --spend adds none of them (the file is refused whole).
+    header = "Account name,Campaign name,Day,Reach,Impressions,Amount spent (EUR)\n"
+    rows = "Acme EU,Autumn,2026-11-20,800,1000,45.10\nAcme EU,Autumn,2026-11-21,700,900,20.00\nAcme US,Autumn,2026-11-20,500,600,12.00\n"
+    source = _file(tmp_path, "accounts.csv", header + rows)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta", "--spend")
+    assert err.splitlines() == [
+        f'{source}:4: Day: the same campaign and day as line 2, of another ad account (Account name "Acme EU", then "Acme US"): '
+        "results hold a campaign's day once, and two accounts' reach does not add up (the same people may be reached by both): "
+        "give the campaign a name of its own in one account, a campaign of its own here",
+        f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
+    ]
+    assert _state(ws)[:2] == ([], [])

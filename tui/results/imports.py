@@ -342,6 +342,9 @@ def _batches(
     indicator = columns.get("indicator")
     conversion_of: dict[str, bool] = {}
     seen: dict[str, int] = {}
+    # The ad account of each row, where the file names it (an export of several accounts): per key and day, the first's.
+    account = _account_column(header, columns)
+    accounts: dict[str, str] = {}
     # Said with the first row of a campaign and day read before (a Meta file's): what to export instead, once.
     again_hint = _meta_level_hint(header, columns) if fmt == "meta" else ""
     wanted: list[Wanted] = []
@@ -365,8 +368,17 @@ def _batches(
             by_periods.add(day, cell.get("end"), cell.get("campaign_end"))
         row_id = key.row_id(day)
         first_line = seen.setdefault(row_id, line)
+        here = cells[account].strip() if account is not None and account < len(cells) else ""
+        first_account = accounts.setdefault(row_id, here)
         if first_line != line:
-            problems.append(f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}{again_hint}")
+            said = f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}"
+            if here != first_account and account is not None:
+                # Not a finer level of the same account (the hint below) but a campaign of that name in another account:
+                # added up, its reach would count people twice, and a later export of one account would replace the sum.
+                clash = _ACCOUNT_CLASH % (header[account].strip(), first_account, here, key.kind)
+                problems.append(visible(f"{said}, of another ad account ({clash}"))
+                continue
+            problems.append(f"{said}{again_hint}")
             again_hint = ""
             continue
         if indicator is not None and "conversions" in values:
@@ -647,6 +659,26 @@ def _meta_context(lowered: list[str], columns: dict[str, int], mapping: dict[str
     if "conversions" in mapping or "conversions" not in columns:
         found.pop("indicator", None)
     return found
+
+
+#: A vendor's export of several ad accounts names each row's in one of these columns (Meta's Account name, LinkedIn's Account
+#: Name; or their ids): never read as a field.
+ACCOUNT_COLUMNS = ("account name", "account id")
+#: Why two accounts' rows of one campaign and day are refused, not added up: ``% (column, first's, second's, key kind)``.
+_ACCOUNT_CLASH = (
+    '%s "%s", then "%s"): results hold a %s\'s day once, and two accounts\' reach does not add up (the same '
+    "people may be reached by both): give the campaign a name of its own in one account, a campaign of its own here"
+)
+
+
+def _account_column(header: list[str], columns: dict[str, int]) -> int | None:
+    """The column naming each row's ad account, when the file has one no field is read from."""
+    read = set(columns.values())
+    lowered = [_bare(cell).strip().lower() for cell in header]
+    for name in ACCOUNT_COLUMNS:
+        if name in lowered and lowered.index(name) not in read:
+            return lowered.index(name)
+    return None
 
 
 def _meta_level_hint(header: list[str], columns: dict[str, int]) -> str:
