@@ -308,6 +308,27 @@ def test_an_export_imports_into_another_workspace_with_its_reversals(team: Cli, 
     assert report(other)["campaigns"][0]["total"]["spent"] == report(team)["campaigns"][0]["total"]["spent"]
 
 
+def test_an_export_names_the_manager_who_entered_or_approved_spend_acting_as_another(team: Cli, tmp_path: Path) -> None:
+    """ana entered spend acting as raj (``--as``) and approved raj's acting as bo: the CSV export named raj and bo alone,
+    where ``ledger list``'s BY and the activity log say "@ana as @raj", so the file, the audit trail, hid who spent and
+    who approved.  Its entered_by and approved_by stay the recorded members; the actors are columns of their own."""
+    team.ok("member", "add", "bo", "--name", "Bo Berg", "--tz", "Europe/Oslo", "--access", "manager")
+    args = ("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--payee", "Canva", "--date", "2026-11-20")
+    acted = team.ok(*args, "--amount", "20", as_member="raj").strip()  # from ana's account
+    theirs = add(team, "30 EUR", as_member="raj", extra=("--pending",))
+    team.ok("ledger", "approve", theirs, as_member="bo")
+    plain = add(team, "40 EUR")
+    out = tmp_path / "ledger.csv"
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    rows = {r["id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    keys = ("entered_by", "entered_by_actor", "approved_by", "approved_by_actor")
+    assert {entry: tuple(rows[entry][k] for k in keys) for entry in (acted, theirs, plain)} == {
+        acted: ("raj", "ana", "", ""),
+        theirs: ("raj", "", "bo", "ana"),
+        plain: ("ana", "", "", ""),
+    }
+
+
 def test_an_export_says_who_approved_and_the_import_says_per_row_that_an_approval_does_not_come_with_it(team: Cli, tmp_path: Path) -> None:
     """An approved entry came back pending from an export and import with not a word: who approved it was lost unsaid.
 

@@ -90,6 +90,9 @@ EXPORT_COLUMNS = (
     "entered_at",
     "approved_by",
     "approved_at",
+    # The manager who entered it, or approved it, acting as ``entered_by`` or ``approved_by`` (``--as``); empty for none.
+    "entered_by_actor",
+    "approved_by_actor",
 )
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")
 #: A day written some other way ("28/11/2026", "11.28.26"): what ``--date-format`` reads.
@@ -785,9 +788,13 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     frozen = frozen_ids(ws.conn)
-    approvals = entry_lib.first_approvals(ws.conn, entry_lib.Names.load(ws.conn))
+    names = entry_lib.Names.load(ws.conn)
+    approvals = entry_lib.first_approvals(ws.conn, names)
+    # Who really entered spend acting as another, as ``ledger list``'s BY says "@ana as @raj": the file is the audit trail.
+    acted = entry_lib.entry_actors(ws.conn, names)
     n = 0
     for row in entry_lib.stream(ws.conn, "1", [], oldest_first=True):
+        approved = approvals.get(row.id, ("", "", ""))
         # Text is shown as crewdeck.sync.state.visible shows it: the file is often read on a terminal.
         writer.writerow(
             [
@@ -805,7 +812,9 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
                 "pending" if row.pending else "frozen" if row.id in frozen else "counted",
                 visible(row.entered_by),
                 row.entered_at,
-                *(visible(part) for part in approvals.get(row.id, ("", ""))),
+                *(visible(part) for part in approved[:2]),
+                visible(acted.get(row.id, "")),
+                visible(approved[2]),
             ]
         )
         n += 1

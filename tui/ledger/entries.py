@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from crewdeck.sync.state.acting import actor_of, actors
+from crewdeck.sync.state.acting import actor_of, actors, covers
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor, money_json, round_minor
 from crewdeck.sync.state.visible import visible
@@ -326,9 +326,20 @@ _APPROVALS = (
 _APPROVALS_ORDER = "ORDER BY a.approved_at, a.id"
 
 
-def first_approvals(conn: sqlite3.Connection, names: Names) -> dict[str, tuple[str, str]]:
-    """Entry id -> ``(handle, when)`` of its first valid approval, for every approved entry."""
-    first: dict[str, tuple[str, str]] = {}
-    for entry, who, when, _ in conn.execute(f"{_APPROVALS} {_APPROVALS_ORDER}"):
-        first.setdefault(entry, (names.handles.get(who, short(who)), when))
+def first_approvals(conn: sqlite3.Connection, names: Names) -> dict[str, tuple[str, str, str]]:
+    """Entry id -> ``(handle, when, actor)`` of its first valid approval, for every approved entry; ``actor``: the handle
+    of the manager who approved it acting as ``handle`` (``--as``), or ``""``."""
+    actor_of = actors(conn)
+    first: dict[str, tuple[str, str, str]] = {}
+    for entry, who, when, op_id in conn.execute(f"{_APPROVALS} {_APPROVALS_ORDER}"):
+        if entry not in first:
+            actor = actor_of(who, op_id)
+            first[entry] = (names.handles.get(who, short(who)), when, names.handles.get(actor, short(actor)) if actor else "")
     return first
+
+
+def entry_actors(conn: sqlite3.Connection, names: Names) -> dict[str, str]:
+    """Entry id -> the handle of the manager who entered it acting as its ``entered_by`` (``--as``), of every such entry:
+    one query from the acting records, which are few (``window`` reads a window's own)."""
+    sql = f"SELECT e.id, a.actor FROM acting AS a JOIN ledger_entry AS e ON {covers('a', 'e.entered_by', 'e.op_id')}"
+    return {entry: names.handles.get(actor, short(actor)) for entry, actor in conn.execute(sql)}
