@@ -171,7 +171,7 @@ RULES = {
     "one_step_per_round": "one person approves at most one step of a round",
     "step_order": "steps are approved in order",
     "not_withdrawable": "an approval is withdrawn by its approver alone, while it counts in the post's current round and the "
-    "post is not published",
+    "post is neither published nor pulled",
     "unknown_crisis": "the crisis it names does not exist",
     "removed_campaign": "a crisis names no campaign that was removed from the workspace (`crisis start` takes none): it would "
     "say it held one nobody works in any more",
@@ -1696,6 +1696,15 @@ class Judge:
             self._ended.setdefault(record["crisis"], record["ended_at"])
 
 
+def withdrawal_closed(state: str | None) -> str | None:
+    """Why no approval of a post whose stored ``state`` is this may be withdrawn (rule ``not_withdrawable``), as "is
+    published: its approvals stand", or ``None``.  A published post went out with them: taken back, they would change
+    what it reads and nothing of what went out; a pulled one goes out nowhere (its pull undone, it is back with them,
+    to withdraw then).  The judge asks it, and the writers before they write a withdrawal or offer its key, so the CLI
+    and the app take one in the same states."""
+    return {"published": "is published: its approvals stand", "pulled": "is pulled: it does not go out"}.get(state or "")
+
+
 def verdict_refused(
     author: MemberFacts, record: Mapping[str, Any], review: PostReview | None, reviewer: Reviewer | None, pending: Sequence[Verdict] = ()
 ) -> Refusal | None:
@@ -1708,9 +1717,9 @@ def verdict_refused(
     if review is None:
         return Refusal("unknown_post", f"no post {post[:8]} to review")
     post_named = review.named(post)
-    if record["verdict"] == "withdraw" and review.state == "published":
-        # Out already: an approval taken back now would change what the post reads and nothing of what went out.
-        return Refusal("not_withdrawable", f"{post_named} is published: its approvals stand")
+    closed = withdrawal_closed(review.state) if record["verdict"] == "withdraw" else None
+    if closed is not None:
+        return Refusal("not_withdrawable", f"{post_named} {closed}")
     if review.round is None or review.round["id"] != record["round"]:
         return Refusal("stale_round", f"{post_named} is not in that round (it was submitted again, or not at all)")
     if record["hash"] != review.hash or review.round["hash"] != review.hash:

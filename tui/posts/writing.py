@@ -20,7 +20,7 @@ from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import ValidationError, address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.records import entity as record_entity
-from crewdeck.sync.state.rules import control_character, unknown_platforms
+from crewdeck.sync.state.rules import control_character, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
@@ -255,11 +255,12 @@ def approve(store: Store, member: str, post_id: str, now: dt.datetime, note: str
 
 def withdrawal_record(store: Store, member: str, post_id: str, now: dt.datetime, note: str = "") -> dict[str, Any]:
     """The ``post_approval`` record that takes back ``member``'s approval of a step of the post's current round
-    (``PostRefused``: the post is published, or no approval of theirs counts in the round).  Whether they may is the
+    (``PostRefused``: the post is published or pulled, or no approval of theirs counts in the round).  Whether they may is the
     rules' to say as it is written (``rules.verdict_refused``, rule ``not_withdrawable``)."""
     post = view(store, post_id, now)
-    if post.state == "published":
-        raise _refuse(post, "withdraw your approval of", "it is published: its approvals stand")
+    closed = withdrawal_closed(post.facts.stored)
+    if closed is not None:
+        raise _refuse(post, "withdraw your approval of", f"it {closed}")
     status = post.round
     step = next((i for i, v in enumerate(status.satisfied) if v is not None and v.by == member), None) if status.open else None
     if step is None or status.round_id is None:
