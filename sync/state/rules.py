@@ -60,6 +60,7 @@ from crewdeck.sync.state.records import (
     RESULT_COUNTS,
     TASK,
     WEB_ADDRESS_FIELDS,
+    ValidationError,
     address_problem,
     crisis_end_id,
     days_text_out_of_range,
@@ -423,6 +424,21 @@ _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: A record id made at random (``ids.new_id``), as opposed to one made of what its record holds (``records.budget_id``).
 _RANDOM_ID = re.compile(r"[0-9a-f]{32}\Z")
 _MULTILINE = frozenset((spec.name, f.name) for spec in ENTITIES.values() for f in spec.fields if f.multiline)
+
+
+def one_line_problem(entity: str, field_name: str, text: str) -> str | None:
+    """Why ``text``, typed by a person on one line (a member's name, a verdict's note, a crisis's reason), is refused as
+    ``entity.field_name``: a line break, the field's own check (its length, with the text's), a control character; or
+    ``None``.  Asked before the write, where the field is still known: refused in the record, the field was not named
+    ("post_approval.*: post_approval.note: longer than 2000 characters")."""
+    if "\n" in text or "\r" in text:
+        return "one line only"
+    try:
+        ENTITIES[entity].check(field_name, text)
+    except ValidationError as exc:
+        return f"{exc.problem} (it has {len(text)})" if text else exc.problem
+    control = control_character(entity, field_name, json.dumps(text))
+    return None if control is None else f"text may not hold control characters ({control})"
 
 
 def control_character(entity: str, field_name: str, value_json: str) -> str | None:
@@ -1753,12 +1769,13 @@ def verdict_refused(
         campaign=review.campaign,
         platform=review.platform,
     )
-    if record["verdict"] == "withdraw" and not any(v is not None and v.by == author.id and v.step == step.name for v in status.satisfied):
+    mine = status.step_approved_by(author.id)
+    if record["verdict"] == "withdraw" and (mine is None or status.steps[mine].name != step.name):
         return Refusal(
             "not_withdrawable", f"{name} has no approval of step {step.name!r} that counts in this round of {post_named} to withdraw"
         )
     if record["verdict"] == "approve":
-        if any(v is not None and v.by == author.id for v in status.satisfied):
+        if mine is not None:
             return Refusal("one_step_per_round", f"{name} approved a step of this round of {post_named} already")
         index = status.next_step
         if index is None or status.steps[index].name != step.name:
