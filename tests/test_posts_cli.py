@@ -1472,6 +1472,8 @@ def test_a_tweet_of_emoji_x_takes_is_taken_and_submitted(team: Cli) -> None:
     team.ok("post", "copy", post_id, "🇪🇸" * 140, as_member="raj")
     team.ok("post", "submit", post_id, as_member="raj")
     assert _state(team, post_id) == "in-review"
+    # Counted as X counts, and said so: "280 of 280 characters" read as 280 characters typed.
+    assert "copy:          280 of 280 weighted characters\n" in team.ok("post", "show", post_id)
     assert one_line_error(team("post", "copy", post_id, "🇪🇸" * 141, as_member="raj")).strip() == (
         "crewdeck: error: cannot change the copy of “Flags”: x takes at most 280 weighted characters; this copy has 282"
     )
