@@ -304,6 +304,35 @@ async def test_copy_saved_elsewhere_while_the_editor_was_open_is_not_saved_over_
     assert content_of(team, post_id)[0] == "Post 1: spring is here #launch and more"
 
 
+async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_took(team: Path) -> None:
+    """Mira approved step 1; raj fixed a word of the copy in the app: the notice said "set the copy of …" alone, and
+    the post, a draft now until he submits it again, waited for nobody, as he thought it waited for the brand step."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, *"!", "ctrl+s")
+        assert told == [
+            "set the copy of “Spring post 1”: that voids its round and the approval of @mia: it is a draft until it is submitted again"
+        ], told
+        assert state(team, post_id) == "draft"
+        # Back to the version submitted, the round goes on: nothing voided to say.
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, "backspace", "ctrl+s")
+        assert told == ["set the copy of “Spring post 1”"], told
+        assert state(team, post_id) == "in-review"
+
+
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
     field kept the first line alone, and the author was asked to change "Please change:"."""

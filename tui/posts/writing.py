@@ -138,6 +138,18 @@ def set_content(
     return view(store, post_id, now)
 
 
+def voided_words(store: Store, before: PostView, after: PostView) -> str:
+    """What a content change's notice adds when it voided the post's round (``before`` and ``after`` it): ": that voids
+    its round and the approval of @kemi: it is a draft until it is submitted again", else "".  "set the copy of …"
+    alone left the post in draft unsaid, where it waits for its writer to submit it, no longer for its reviewers."""
+    if not before.round.open or after.round.open:
+        return ""
+    names = _handles(store)
+    given = [names.get(v.by, "@" + v.by[:8]) for v in before.round.satisfied if v is not None]
+    approvals = f" and the approval{'s' if len(given) > 1 else ''} of {', '.join(given)}" if given else ""
+    return f": that voids its round{approvals}: it is a draft until it is submitted again"
+
+
 def web_address(what: str, text: str) -> str:
     """``text`` if it is empty or an http(s) address with a host: a scheduler takes nothing else."""
     if text and not_a_web_address(text):
