@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import io
@@ -1696,3 +1697,31 @@ async def test_the_panes_lines_name_their_keys_as_the_keymap_has_them(workspace:
         ledger = app.query_one(LedgerPane)
         assert ledger.filter_box.query_one(Input).placeholder.endswith("enter applies, f3 closes")
         assert ledger.query_one(PaneBar).hint == "[ ] , } period"
+
+
+async def test_two_pane_keys_before_the_tab_bar_answers_leave_the_last_pane_shown_and_the_app_idle(workspace: Path) -> None:
+    """At 80 columns, `2` then `1` read before the tab bar said the first ("Deadlines is the active tab") left the app
+    flipping the panes for good: each tab's word, come late, made its pane active again, which set the other tab, whose
+    word came late in turn; the bar's underline stood between the two, the Tasks pane stayed on screen under a
+    Deadlines tab, keys seemed to do nothing, and the app took a core while nobody typed."""
+    from textual.widgets import Tabs
+
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        focused: list[str] = []
+        focus_pane = app.focus_pane
+
+        def counted(name: str) -> None:
+            focused.append(name)
+            focus_pane(name)
+
+        app.focus_pane = counted  # type: ignore[method-assign]
+        app.action_focus_pane("grid")
+        app.action_focus_pane("tasks")  # the tab bar has not said "grid" yet
+        for _ in range(200):  # turns of the event loop: a loop of messages goes on through them, a settled app does not
+            await asyncio.sleep(0)
+        assert len(focused) <= 4, focused[:10]
+        await settle(pilot)
+        assert app.active_pane == "tasks"
+        assert app.main_screen.query_one("#pane-tabs", Tabs).active == "tab-tasks"

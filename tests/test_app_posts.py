@@ -304,6 +304,35 @@ async def test_copy_saved_elsewhere_while_the_editor_was_open_is_not_saved_over_
     assert content_of(team, post_id)[0] == "Post 1: spring is here #launch and more"
 
 
+async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_took(team: Path) -> None:
+    """Mira approved step 1; raj fixed a word of the copy in the app: the notice said "set the copy of …" alone, and
+    the post, a draft now until he submits it again, waited for nobody, as he thought it waited for the brand step."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, *"!", "ctrl+s")
+        assert told == [
+            "set the copy of “Spring post 1”: that voids its round and the approval of @mia: it is a draft until it is submitted again"
+        ], told
+        assert state(team, post_id) == "draft"
+        # Back to the version submitted, the round goes on: nothing voided to say.
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, "backspace", "ctrl+s")
+        assert told == ["set the copy of “Spring post 1”"], told
+        assert state(team, post_id) == "in-review"
+
+
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
     field kept the first line alone, and the author was asked to change "Please change:"."""
@@ -1821,6 +1850,64 @@ async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_n
         # The slot the words stood for is said back, as `post resume --slot` says it.
         assert "resumed “Spring post 0” with a new slot: Mon 11-30 17:00 CET (Mon 11-30 11:00 EST for the audience)" in _told(app)
         assert state(team, post_id) == "approved" and slot_of(team, post_id)[0] > "2026-11-30"
+
+
+async def test_an_approver_withdraws_from_a_missed_post_as_from_the_cli_and_from_a_pulled_one_nowhere(missed: tuple[Path, str]) -> None:
+    """`crewdeck post withdraw` took mia's approval back from a missed post, which a resume lets out with it, where the app
+    offered no `W` (nor `w` in the Approvals view); and from a pulled one, which goes out nowhere, where the app refused.
+    One rule now (``rules.withdrawal_closed``): missed, yes, everywhere; pulled, no, however it is written."""
+    from crewdeck.sync.state.rules import Refused
+
+    team, post_id = missed
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        approvals = await open_approvals(app, pilot)
+        [row] = [row for _, row in approvals.table.loaded_rows() if row.id == post_id]  # after the four that need her
+        assert row.cells[-1].startswith("approved, your approval among them"), row
+        while (at := approvals.table.cursor_row) is not None and at.id != post_id:
+            await pilot.press("down")
+            await settle(pilot)
+        assert approvals.check_action("withdraw", ()) is True
+        await pilot.press("escape")
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
+        assert app.tasks_pane.check_action("post", ("withdraw",)) is True
+        told = await _told_after(app, pilot, "W")
+        assert told[0].startswith("withdrew your approval of “Spring post 0”"), told
+    with Store(team) as store:
+        rows = store.conn.execute("SELECT verdict FROM post_approval WHERE post = ? AND approved_by = ?", (post_id, member(team, "mia")))
+        assert [verdict for (verdict,) in rows] == ["approve", "withdraw"]
+    cli = Cli(team)
+    with Store(team) as store:  # another post, in review with mia's step taken, pulled
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+    cli.ok("post", "approve", post_id, as_member="mia")
+    cli.ok("post", "pull", post_id, as_member="ana")
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        detail = DetailScreen(post_id, app.services)
+        await app.push_screen(detail)
+        await settle(pilot)
+        assert detail.moves is not None and detail.moves.post.state == "pulled"
+        assert detail.check_action("post", ("withdraw",)) is not True
+    refused = cli("post", "withdraw", post_id, as_member="mia")
+    assert (refused.code, refused.err) == (
+        2,
+        "crewdeck: error: cannot withdraw your approval of “Spring post 1”: it is pulled: it does not go out\n",
+    )
+    with Store(team) as store:
+        mia = member(team, "mia")
+        round_id, digest, step = store.conn.execute(
+            "SELECT round, hash, step FROM post_approval WHERE post = ? AND approved_by = ?", (post_id, mia)
+        ).fetchone()
+        record = {"post": post_id, "round": round_id, "step": step, "hash": digest, "verdict": "withdraw"}
+        record |= {"note": "", "approved_by": mia, "approved_at": NOW_TEXT}
+        with (
+            pytest.raises(Refused, match=r"“Spring post 1” is pulled: it does not go out \(rule not_withdrawable\)"),
+            store.write(mia) as w,
+        ):
+            w.append("post_approval", record)
 
 
 SLOT_KEYS = {"later_hour": "+1 hour", "earlier_hour": "-1 hour", "later_day": "+1 day", "earlier_day": "-1 day"}

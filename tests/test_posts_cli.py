@@ -1463,3 +1463,17 @@ def test_an_approver_withdraws_their_own_approval_until_the_post_is_published(te
             store.write(lee) as w,
         ):
             w.append("post_approval", record)
+
+
+def test_a_tweet_of_emoji_x_takes_is_taken_and_submitted(team: Cli) -> None:
+    """140 flags are 280 on X, which takes them: `post copy` refused them as 560 weighted characters, and so would the
+    rules a round of them (copy_limits)."""
+    post_id = _post(team, "Flags +spring-launch post:x publish:fri 18:00")
+    team.ok("post", "copy", post_id, "🇪🇸" * 140, as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    assert _state(team, post_id) == "in-review"
+    # Counted as X counts, and said so: "280 of 280 characters" read as 280 characters typed.
+    assert "copy:          280 of 280 weighted characters\n" in team.ok("post", "show", post_id)
+    assert one_line_error(team("post", "copy", post_id, "🇪🇸" * 141, as_member="raj")).strip() == (
+        "crewdeck: error: cannot change the copy of “Flags”: x takes at most 280 weighted characters; this copy has 282"
+    )

@@ -84,3 +84,18 @@ def test_copy_is_counted_as_each_platform_counts() -> None:
     assert limits.problems("instagram", "#a #b #c #d #e #f") == ["instagram takes at most 5 hashtags; this copy has 6"]
     assert limits.hashtags("issue#1 is not a tag, #this is") == ["#this"]
     assert limits.problems("myspace", "a" * 100_000) == []
+
+
+def test_x_counts_an_emoji_as_2_however_many_code_points_make_it_and_an_accent_with_its_letter() -> None:
+    """Mira's tweet of flags and a family emoji read over X's 280 where X (twitter-text v3: twemoji's emoji weigh 2, the
+    text counted in its composed form) takes it: each code point of a sequence weighed 2 (🇪🇸 4, 👨‍👩‍👧‍👦 11), and an accent typed
+    as its own mark 1 more (a pasted "España" from a decomposing keyboard, 7)."""
+    assert [
+        limits.weighted_length(t)
+        for t in ("🇪🇸", "👍🏽", "👨\u200d👩\u200d👧\u200d👦", "❤️", "1️⃣", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f")
+    ] == [2] * 6
+    assert limits.weighted_length("Espan\u0303a") == limits.weighted_length("España") == 6
+    assert limits.weighted_length("©") == 1 and limits.weighted_length("©\ufe0f") == 2  # a text sign, the emoji
+    assert limits.weighted_length("🇪🇸🇺🇸 → 日本") == 2 + 2 + 1 + 2 + 1 + 4
+    assert limits.problems("x", "🇪🇸" * 140) == []
+    assert limits.problems("x", "🇪🇸" * 141) == ["x takes at most 280 weighted characters; this copy has 282"]

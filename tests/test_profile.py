@@ -111,3 +111,19 @@ async def test_m_in_a_guests_app_asks_name_then_zone_refuses_an_unknown_zone_as_
         assert [n.message for n in app._notifications][-1] == "your name and zone are as given already: nothing written"
     session.close()
     assert _member(team, "acme") == ("Acme Marketing", "America/New_York")
+
+
+def test_a_name_the_store_refuses_is_said_as_a_verdicts_note_is_before_anything_is_written() -> None:
+    """The profile's name check and the post writer's one-line check are one (``rules.one_line_problem``): a name with a
+    control character or longer than the field takes is refused in the dialog, naming the field, with its length."""
+    from crewdeck.tui.app.profile import checked_name
+
+    assert checked_name("  Mira Soler ") == "Mira Soler"
+    for typed, said in (
+        ("Mira\x1b[2J", "member.name: text may not hold control characters (U+001B)"),
+        ("M" * 201, "member.name: longer than 200 characters (it has 201)"),
+        ("   ", "member.name: must not be empty"),
+    ):
+        with pytest.raises(ValueError) as refused:
+            checked_name(typed)
+        assert str(refused.value) == said

@@ -2,13 +2,16 @@
 
 One table (``LIMITS``); a platform not in it has no limit crewdeck knows.
 X counts "weighted" characters as its open-source twitter-text (v3)
-does: a code point in the ranges below weighs 1, any other (CJK, emoji)
-2, and every URL 23 whatever its length.
+does: on the text in Unicode's composed form (NFC), every URL 23 whatever
+its length, every emoji 2 however many code points make it (a flag, a
+keycap, a skin tone, a family joined by zero-width joiners), and any
+other code point 1 in the ranges below, 2 outside them (CJK).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -39,17 +42,33 @@ LIMITS: dict[str, Limit] = {
 _LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _URL_WEIGHT = 23
+#: Pictographs an emoji starts with (twitter-text finds emoji with twemoji's list; these blocks hold them): the ones
+#: below U+1100, which weigh 1 alone, only with the emoji variation selector.
+_PICTOGRAPH = (
+    "(?:[\u00a9\u00ae]\ufe0f"
+    "|[\u203c\u2049\u2122\u2139\u2190-\u21ff\u2300-\u23ff\u24c2\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
+    "\u3030\u303d\u3297\u3299\U0001f000-\U0001faff])"
+)
+#: What follows a pictograph inside one emoji: the emoji variation selector, a skin tone, a subdivision flag's tags.
+_MODIFIERS = "[\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]*"
+#: One emoji as X counts it (weight 2): a flag (two regional indicators), a keycap, a pictograph with its modifiers and
+#: whatever others zero-width joiners join to it.
+_EMOJI = re.compile(f"[\U0001f1e6-\U0001f1ff]{{2}}|[#*0-9]\ufe0f?\u20e3|{_PICTOGRAPH}{_MODIFIERS}(?:\u200d{_PICTOGRAPH}{_MODIFIERS})*")
 _HASHTAG = re.compile(r"(?<![\w#])#\w+")
 
 
 def weighted_length(text: str) -> int:
-    """The length X counts: URLs 23 each, other code points 1 or 2 by range."""
+    """The length X counts: URLs 23 each, emoji 2 each, other code points 1 or 2 by range, in the composed form (an
+    accent typed as its own combining mark counts with its letter as one, as X counts it)."""
+    composed = unicodedata.normalize("NFC", text)
     total = 0
-    rest = text
-    for url in _URL.findall(text):
+    rest = composed
+    for url in _URL.findall(composed):
         total += _URL_WEIGHT
         rest = rest.replace(url, "", 1)
-    for char in rest:
+    emoji = _EMOJI.findall(rest)
+    total += 2 * len(emoji)
+    for char in _EMOJI.sub("", rest):
         point = ord(char)
         total += 1 if any(low <= point <= high for low, high in _LIGHT) else 2
     return total

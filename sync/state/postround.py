@@ -184,6 +184,11 @@ class RoundStatus:
                 return index
         return None
 
+    def step_approved_by(self, member: str) -> int | None:
+        """The index of the step an approval of ``member``'s satisfies in this round (one person takes at most one step of
+        a round), or ``None``: what they may withdraw, and why they approve no other step."""
+        return next((index for index, v in enumerate(self.satisfied) if v is not None and v.by == member), None)
+
     def approved_at(self, submitted_at: str | None) -> str | None:
         """When the round became approved: its last approval (the submission, with no steps)."""
         if not self.approved:

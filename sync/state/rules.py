@@ -60,6 +60,7 @@ from crewdeck.sync.state.records import (
     RESULT_COUNTS,
     TASK,
     WEB_ADDRESS_FIELDS,
+    ValidationError,
     address_problem,
     crisis_end_id,
     days_text_out_of_range,
@@ -171,7 +172,7 @@ RULES = {
     "one_step_per_round": "one person approves at most one step of a round",
     "step_order": "steps are approved in order",
     "not_withdrawable": "an approval is withdrawn by its approver alone, while it counts in the post's current round and the "
-    "post is not published",
+    "post is neither published nor pulled",
     "unknown_crisis": "the crisis it names does not exist",
     "removed_campaign": "a crisis names no campaign that was removed from the workspace (`crisis start` takes none): it would "
     "say it held one nobody works in any more",
@@ -423,6 +424,21 @@ _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: A record id made at random (``ids.new_id``), as opposed to one made of what its record holds (``records.budget_id``).
 _RANDOM_ID = re.compile(r"[0-9a-f]{32}\Z")
 _MULTILINE = frozenset((spec.name, f.name) for spec in ENTITIES.values() for f in spec.fields if f.multiline)
+
+
+def one_line_problem(entity: str, field_name: str, text: str) -> str | None:
+    """Why ``text``, typed by a person on one line (a member's name, a verdict's note, a crisis's reason), is refused as
+    ``entity.field_name``: a line break, the field's own check (its length, with the text's), a control character; or
+    ``None``.  Asked before the write, where the field is still known: refused in the record, the field was not named
+    ("post_approval.*: post_approval.note: longer than 2000 characters")."""
+    if "\n" in text or "\r" in text:
+        return "one line only"
+    try:
+        ENTITIES[entity].check(field_name, text)
+    except ValidationError as exc:
+        return f"{exc.problem} (it has {len(text)})" if text else exc.problem
+    control = control_character(entity, field_name, json.dumps(text))
+    return None if control is None else f"text may not hold control characters ({control})"
 
 
 def control_character(entity: str, field_name: str, value_json: str) -> str | None:
@@ -1696,6 +1712,15 @@ class Judge:
             self._ended.setdefault(record["crisis"], record["ended_at"])
 
 
+def withdrawal_closed(state: str | None) -> str | None:
+    """Why no approval of a post whose stored ``state`` is this may be withdrawn (rule ``not_withdrawable``), as "is
+    published: its approvals stand", or ``None``.  A published post went out with them: taken back, they would change
+    what it reads and nothing of what went out; a pulled one goes out nowhere (its pull undone, it is back with them,
+    to withdraw then).  The judge asks it, and the writers before they write a withdrawal or offer its key, so the CLI
+    and the app take one in the same states."""
+    return {"published": "is published: its approvals stand", "pulled": "is pulled: it does not go out"}.get(state or "")
+
+
 def verdict_refused(
     author: MemberFacts, record: Mapping[str, Any], review: PostReview | None, reviewer: Reviewer | None, pending: Sequence[Verdict] = ()
 ) -> Refusal | None:
@@ -1708,9 +1733,9 @@ def verdict_refused(
     if review is None:
         return Refusal("unknown_post", f"no post {post[:8]} to review")
     post_named = review.named(post)
-    if record["verdict"] == "withdraw" and review.state == "published":
-        # Out already: an approval taken back now would change what the post reads and nothing of what went out.
-        return Refusal("not_withdrawable", f"{post_named} is published: its approvals stand")
+    closed = withdrawal_closed(review.state) if record["verdict"] == "withdraw" else None
+    if closed is not None:
+        return Refusal("not_withdrawable", f"{post_named} {closed}")
     if review.round is None or review.round["id"] != record["round"]:
         return Refusal("stale_round", f"{post_named} is not in that round (it was submitted again, or not at all)")
     if record["hash"] != review.hash or review.round["hash"] != review.hash:
@@ -1744,12 +1769,13 @@ def verdict_refused(
         campaign=review.campaign,
         platform=review.platform,
     )
-    if record["verdict"] == "withdraw" and not any(v is not None and v.by == author.id and v.step == step.name for v in status.satisfied):
+    mine = status.step_approved_by(author.id)
+    if record["verdict"] == "withdraw" and (mine is None or status.steps[mine].name != step.name):
         return Refusal(
             "not_withdrawable", f"{name} has no approval of step {step.name!r} that counts in this round of {post_named} to withdraw"
         )
     if record["verdict"] == "approve":
-        if any(v is not None and v.by == author.id for v in status.satisfied):
+        if mine is not None:
             return Refusal("one_step_per_round", f"{name} approved a step of this round of {post_named} already")
         index = status.next_step
         if index is None or status.steps[index].name != step.name:

@@ -341,8 +341,10 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()  # `z` is offered where the panes stand side by side
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        # The bar made with the active pane's tab active says so as it mounts: nothing to do.
-        if event.tab.id and event.tab.id != f"tab-{self.crewdeck_app.active_pane}":
+        # The bar made with the active pane's tab active says so as it mounts: nothing to do.  Nor when another tab is
+        # active since (two pane keys read before the bar said the first): acted on, the late word made its pane active
+        # again, whose tab's word came late in turn, and the two panes took turns for good.
+        if event.tab.id and event.tab.id == event.tabs.active and event.tab.id != f"tab-{self.crewdeck_app.active_pane}":
             self.crewdeck_app.focus_pane(event.tab.id.removeprefix("tab-"))
 
 

@@ -60,8 +60,10 @@ class Pane(Vertical):
         self.services.pane_drawn(self.pane_name)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # However the focus came here (a click, say), this is the active pane now.
-        self.services.pane_focused(self.pane_name)
+        # However the focus came here (a click, say), this is the active pane now: unless it has moved on since (two
+        # pane keys at once), where this late word made the pane left behind the active one.
+        if self.has_focus_within:
+            self.services.pane_focused(self.pane_name)
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         """Operations were committed (``ours``: by this app); refresh what they touch (once started)."""

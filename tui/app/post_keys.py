@@ -228,8 +228,16 @@ class PostKeys:
 
         #: What the dialog opened with, as stored then.
         opened: list[object] = []
+        #: What the notice adds when the change voided the post's round (``writing.voided_words``).
+        voided: list[str] = [""]
 
         def write(s: Store, me: str, now: dt.datetime, text: str) -> object:
+            before = writing.view(s, post_id, now)
+            after = change(s, me, now, text)
+            voided[0] = writing.voided_words(s, before, after)
+            return after
+
+        def change(s: Store, me: str, now: dt.datetime, text: str) -> PostView:
             media = [ref.strip() for ref in text.split(",") if ref.strip()]
             # Saved meanwhile (another session of mine, a teammate): said before it is saved over; the next save goes over it.
             held = post_content(s.conn, post_id)[field]
@@ -255,7 +263,7 @@ class PostKeys:
             # Media are separated by commas: a list pasted one a line is read as one.
             joiner = ", " if field == "media" else " "
             self._owner.app.call_from_thread(
-                self._ask, title, help_text, write, said, None, shown, multiline=field == "copy", joiner=joiner
+                self._ask, title, help_text, write, said, None, shown, multiline=field == "copy", joiner=joiner, note=lambda: voided[0]
             )
 
         in_background(self._owner, look, name="post_content", group="post-keys")
@@ -272,11 +280,13 @@ class PostKeys:
         multiline: bool = False,
         joiner: str = " ",
         slot_of: str | None = None,
+        note: Callable[[], str] | None = None,
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
         then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line.
-        ``slot_of``: the post whose slot the answer moves, whose draft's due date the notice says when it moved too."""
+        ``slot_of``: the post whose slot the answer moves, whose draft's due date the notice says when it moved too;
+        ``note``: what else the notice says, asked once the answer is written."""
         from crewdeck.tui.app.post_actions import watching_due, write_move
 
         if not self._targets():
@@ -287,8 +297,8 @@ class PostKeys:
             def answered(s: Store, me: str, now: dt.datetime) -> object:
                 return then(s, me, now, text)
 
-            work, note = watching_due(self._services, slot_of, answered, slot_said=True) if slot_of is not None else (answered, None)
-            write_move(self._owner, self._services, said, work, written, note=note)
+            work, said_too = watching_due(self._services, slot_of, answered, slot_said=True) if slot_of is not None else (answered, note)
+            write_move(self._owner, self._services, said, work, written, note=said_too)
 
         if multiline:
             from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen

@@ -6,13 +6,11 @@ fields of their profile the rules let them change.  Every member has it too.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from textual.app import App
 
-from crewdeck.sync.state.records import MEMBER
-from crewdeck.sync.state.rules import control_character
+from crewdeck.sync.state.rules import one_line_problem
 from crewdeck.sync.state.zones import check_zone
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -23,10 +21,9 @@ from crewdeck.tui.time.when import format_local
 def checked_name(text: str) -> str:
     """The name as it is stored (trimmed); ``ValueError`` saying why the store would refuse it."""
     name = text.strip()
-    MEMBER.check("name", name)
-    control = control_character("member", "name", json.dumps(name))
-    if control:
-        raise ValueError(f"member.name: text may not hold control characters ({control})")
+    problem = one_line_problem("member", "name", name)
+    if problem is not None:
+        raise ValueError(f"member.name: {problem}")
     return name
 
 

@@ -374,7 +374,9 @@ def cmd_post_show(ctx: Context) -> int:
         lines.append(_field("slot", _slot_text(ctx, f.slot, f.slot_tz, f.campaign)))
     limit = limits.limit_of(f.platform)
     used = limits.length(f.platform, data["copy"])
-    lines.append(_field("copy", f"{used:,}" + (f" of {limit.chars:,}" if limit else "") + " characters"))
+    # X's count is weighted (an emoji 2, a URL 23): said so, as its refusal says it, or 140 flags read "280 characters".
+    unit = "weighted characters" if limit is not None and limit.weighted else "characters"
+    lines.append(_field("copy", f"{used:,}" + (f" of {limit.chars:,}" if limit else "") + f" {unit}"))
     lines.extend(f"  {line}" for line in data["copy"].splitlines() or [""])
     for name in ("link", "first_comment", "live_url"):
         if data[name]:

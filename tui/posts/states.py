@@ -56,18 +56,19 @@ CLOSED = ("published", "pulled")
 MOVES = {
     "idea": ("copy", "slot", "pull"),
     "draft": ("copy", "submit", "slot", "pull"),
-    "changes-requested": ("copy", "submit", "slot", "pull"),
-    "expired": ("slot", "submit", "pull"),
+    "changes-requested": ("copy", "submit", "withdraw", "slot", "pull"),
+    "expired": ("slot", "submit", "withdraw", "pull"),
     "in-review": ("approve", "reject", "withdraw", "copy", "slot", "pull"),
     "approved": ("schedule", "publish", "withdraw", "slot", "pull"),
     "scheduled": ("publish", "withdraw", "slot", "pull"),
     "paused": ("resume", "withdraw", "slot", "pull"),
-    "missed": ("resume", "pull"),
+    "missed": ("resume", "withdraw", "pull"),
     "published": (),
     "pulled": (),
 }
-#: The moves that are a verdict on the post's round (``withdraw``: my approval taken back until the post is published);
-#: every other move changes the post's task.
+#: The moves that are a verdict on the post's round; every other move changes the post's task.  ``withdraw``, my
+#: approval taken back, is in every state a round's approval may count in but the closed ones, as the rules take it
+#: (``rules.withdrawal_closed``): an expired or missed post goes out yet with its approvals (a new slot, a resume).
 VERDICTS = ("approve", "reject", "withdraw")
 
 #: States whose post still needs its round approved.

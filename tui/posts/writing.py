@@ -18,9 +18,8 @@ from typing import Any
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash, may_take
-from crewdeck.sync.state.records import ValidationError, address_problem, crisis_end_id, derived_id, not_a_web_address
-from crewdeck.sync.state.records import entity as record_entity
-from crewdeck.sync.state.rules import control_character, unknown_platforms
+from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
+from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
@@ -139,6 +138,18 @@ def set_content(
     return view(store, post_id, now)
 
 
+def voided_words(store: Store, before: PostView, after: PostView) -> str:
+    """What a content change's notice adds when it voided the post's round (``before`` and ``after`` it): ": that voids
+    its round and the approval of @kemi: it is a draft until it is submitted again", else "".  "set the copy of …"
+    alone left the post in draft unsaid, where it waits for its writer to submit it, no longer for its reviewers."""
+    if not before.round.open or after.round.open:
+        return ""
+    names = _handles(store)
+    given = [names.get(v.by, "@" + v.by[:8]) for v in before.round.satisfied if v is not None]
+    approvals = f" and the approval{'s' if len(given) > 1 else ''} of {', '.join(given)}" if given else ""
+    return f": that voids its round{approvals}: it is a draft until it is submitted again"
+
+
 def web_address(what: str, text: str) -> str:
     """``text`` if it is empty or an http(s) address with a host: a scheduler takes nothing else."""
     if text and not_a_web_address(text):
@@ -226,18 +237,11 @@ def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, ve
 
 
 def _one_line(name: str, entity: str, text: str) -> None:
-    """Refuse a one-line text (a verdict's note, a crisis's reason) with a line break, a control character or more
-    characters than its field takes, naming it: the rules refuse the record it goes into whole, where the field is no
-    longer known (a client's long note read "post_approval.*: post_approval.note: longer than 2000 characters")."""
-    if "\n" in text or "\r" in text:
-        raise UserError(f"{name}: one line only")
-    try:
-        record_entity(entity).check(name, text)
-    except ValidationError as exc:
-        raise UserError(f"{name}: {exc.problem} (it has {len(text)})") from None
-    control = control_character(entity, name, json.dumps(text))
-    if control:
-        raise UserError(f"{name}: text may not hold control characters ({control})")
+    """Refuse a one-line text (a verdict's note, a crisis's reason) the rules refuse (``rules.one_line_problem``), naming
+    it: the rules refuse the record it goes into whole, where the field is no longer known."""
+    problem = one_line_problem(entity, name, text)
+    if problem is not None:
+        raise UserError(f"{name}: {problem}")
 
 
 def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> PostView:
@@ -255,13 +259,14 @@ def approve(store: Store, member: str, post_id: str, now: dt.datetime, note: str
 
 def withdrawal_record(store: Store, member: str, post_id: str, now: dt.datetime, note: str = "") -> dict[str, Any]:
     """The ``post_approval`` record that takes back ``member``'s approval of a step of the post's current round
-    (``PostRefused``: the post is published, or no approval of theirs counts in the round).  Whether they may is the
+    (``PostRefused``: the post is published or pulled, or no approval of theirs counts in the round).  Whether they may is the
     rules' to say as it is written (``rules.verdict_refused``, rule ``not_withdrawable``)."""
     post = view(store, post_id, now)
-    if post.state == "published":
-        raise _refuse(post, "withdraw your approval of", "it is published: its approvals stand")
+    closed = withdrawal_closed(post.facts.stored)
+    if closed is not None:
+        raise _refuse(post, "withdraw your approval of", f"it {closed}")
     status = post.round
-    step = next((i for i, v in enumerate(status.satisfied) if v is not None and v.by == member), None) if status.open else None
+    step = status.step_approved_by(member) if status.open else None
     if step is None or status.round_id is None:
         raise _refuse(post, "withdraw your approval of", "no approval of yours counts in its current round")
     _copy, digest = _content(store, post_id)

@@ -353,8 +353,9 @@ def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[
 
 
 def approved_by(post: PostView, member: str) -> bool:
-    """Whether the post reads approved (scheduled, paused) and an approval of ``member``'s counts in its round."""
-    return post.state in ("approved", "scheduled", "paused") and any(v is not None and v.by == member for v in post.round.satisfied)
+    """Whether the post reads approved (scheduled, paused, missed: a resume lets it out) and an approval of ``member``'s
+    counts in its round."""
+    return post.state in ("approved", "scheduled", "paused", "missed") and post.round.step_approved_by(member) is not None
 
 
 def by_slot(posts: list[PostView]) -> list[PostView]:
