@@ -252,6 +252,20 @@ def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
     assert [t["title"] for t in json.loads(cli.ok("tasks", "--json"))] == ["one"]
 
 
+def test_ids_that_share_their_short_prefix_are_listed_long_enough_to_type(cli: Cli, tmp_path: Path) -> None:
+    """Taskwarrior uuids that begin alike came in as ids sharing their first eight digits; the ambiguity listed
+    "aaaaaaaa, aaaaaaaa, aaaaaaaa", and no prefix typed from it could pick one."""
+    export = tmp_path / "tw.json"
+    uuids = ["aaaaaaaa-0000-0000-0000-000000000001", "aaaaaaaa-0000-0000-0000-000000000002", "aaaaaaab-0000-0000-0000-000000000001"]
+    export.write_text(
+        json.dumps([{"uuid": u, "description": f"task {n}", "status": "pending", "entry": "20261120T100000Z"} for n, u in enumerate(uuids)])
+    )
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    said = one_line_error(cli("show", "aaaa"))
+    assert "ambiguous: aaaaaaaa000000000000000000000001, aaaaaaaa000000000000000000000002, aaaaaaab; type more of it" in said
+    assert "task 1" in cli.ok("show", "aaaaaaaa000000000000000000000002")
+
+
 def test_usage_errors_are_one_line_too(cli: Cli) -> None:
     assert "unrecognized arguments: --colour" in one_line_error(cli("tasks", "--colour"))
     assert "unknown command 'frobnicate'" in one_line_error(cli("frobnicate"))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
-from crewdeck.sync.state.ids import MIN_PREFIX, short
+from crewdeck.sync.state.ids import MIN_PREFIX, short, told_apart
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
@@ -502,7 +502,8 @@ class Workspace:
         if not rows:
             raise UserError(self._refused_said(entity, text, upper) or f"no {entity} with id {text}")
         if len(rows) > 1:
-            shown = ", ".join(short(r[0]) for r in rows[:5])
+            # Told apart from each other and from the sixth (ids in order: no later one shares more with the fifth).
+            shown = ", ".join(told_apart([str(r[0]) for r in rows])[:5])
             raise UserError(f"id {text} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}; type more of it")
         found = str(rows[0][0])
         deletable = "deleted" in ENTITIES[entity].by_name
