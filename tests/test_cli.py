@@ -322,6 +322,24 @@ def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: 
     assert "Shoot reel" in cli.ok("tasks", "-sort:due")  # a term, negated, still matches what lacks the words
 
 
+def test_no_match_names_crewdecks_term_for_a_taskwarrior_attribute(cli: Cli) -> None:
+    """``tasks due.before:fri`` said "no tasks match" and nothing else (the dot kept it from reading as a term), and
+    ``project:spring-launch`` named no campaign term: a Taskwarrior user read both as "none there"."""
+    shoot = cli.ok("add", "Shoot reel +spring-launch !high #reel due:thu 12:00").strip()  # Thursday 2026-11-26 10:30 Berlin
+    said = cli("tasks", "due.before:fri", "project:spring-launch", "priority:H")
+    assert (said.code, said.out) == (0, "")
+    assert said.err == (
+        "no tasks match: due.before:fri, project:spring-launch, priority:H were looked for as words of a title or notes; "
+        'Taskwarrior\'s due.before:fri is "due:<fri 00:00", project:spring-launch is +spring-launch, priority:H is !high here; '
+        "terms with a key: status:, is:, due:, platform:, post:, state:, needs:@HANDLE\n"
+    )
+    # What each says finds what Taskwarrior's would.
+    assert [r["id"] for r in json.loads(cli.ok("tasks", "due:<fri 00:00", "+spring-launch", "!high", "--json"))] == [shoot]
+    assert cli("tasks", "tags.not:reel").err.startswith(
+        "no tasks match: tags.not:reel was looked for as words of a title or notes; Taskwarrior's tags.not:reel is -#reel here;"
+    )
+
+
 def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> None:
     # Thursday 2026-11-26 10:30 in Berlin: the filter reads a date as quick-add does.
     early = cli.ok("add", "Shoot due:fri 16:00").strip()

@@ -97,10 +97,38 @@ class Query:
         return [word for word in self.text_words() if _KEYED_WORD.match(word)]
 
 
-#: A word shaped as a term with a key (``sort:due``), not one of a title (``re:brief`` is too, and is looked for).
-_KEYED_WORD = re.compile(r"[A-Za-z_]+:\S")
+#: A word shaped as a term with a key (``sort:due``, Taskwarrior's ``due.before:fri``), not one of a title (``re:brief``
+#: is too, and is looked for).
+_KEYED_WORD = re.compile(r"[A-Za-z_][A-Za-z_.]*:\S")
 #: The terms with a key, as ``no tasks match`` names them.
 KEYED_TERMS = "status:, is:, due:, platform:, post:, state:, needs:@HANDLE"
+
+
+def taskwarrior_term(word: str) -> str | None:
+    """How crewdeck writes a Taskwarrior attribute typed as ``key:value`` (``project:spring`` is ``+spring``,
+    ``priority:H`` is ``!high``, ``due.before:fri`` is ``due:<fri 00:00``, before the day as Taskwarrior reads it);
+    ``None`` for any other word.  A Taskwarrior user types these by habit, and crewdeck reads them as words."""
+    key, _, value = word.partition(":")
+    key = key.lower()
+    if not value:
+        return None
+    if key in ("project", "proj", "pro"):
+        return f"+{value}"
+    if key in ("project.not", "project.isnt"):
+        return f"-+{value}"
+    if key in ("priority", "pri", "prio"):
+        priority = PRIORITY_WORDS.get(value.lower())
+        return f"!{priority}" if priority else None
+    if key in ("tags", "tag", "tags.has", "tags.is", "tags.not", "tags.hasnt"):
+        sign = "-" if key.endswith(("not", "hasnt")) else ""
+        return " ".join(f"{sign}#{tag}" for tag in value.split(",") if tag) or None
+    if key in ("due.before", "due.below", "due.after", "due.above"):
+        # Taskwarrior's day is its midnight: due:<fri alone would take Friday in.
+        at = value if ("T" in value or ":" in value) else f"{value} 00:00"
+        return f"due:{'<' if key.endswith(('before', 'below')) else '>'}{at}"
+    if key in ("description", "desc", "description.has", "description.contains"):
+        return value
+    return None
 
 
 #: A word: a value in quotes that end the word keeps its spaces (``"landing page"``, ``-'reel cut'``, ``+"Spring Launch"``,
