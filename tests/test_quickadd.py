@@ -25,6 +25,23 @@ def test_every_piece_of_the_syntax() -> None:
     assert d.problems == []
 
 
+def test_a_taskwarrior_attribute_in_the_title_is_said_with_crewdecks_word(cli: Cli) -> None:
+    """``crewdeck add Write post project:spring-launch priority:H`` printed the id alone: the campaign and the priority
+    went into the title, and only a later list showed the task in no campaign."""
+    d = quickadd.parse("Write post project:spring-launch priority:H re:brief \\pro:bono")
+    assert d.title == "Write post project:spring-launch priority:H re:brief pro:bono"
+    assert d.notes == [
+        "project:spring-launch is in the title: Taskwarrior's project:spring-launch is +spring-launch here "
+        "(\\project:spring-launch keeps it without this note)",
+        "priority:H is in the title: Taskwarrior's priority:H is !high here (\\priority:H keeps it without this note)",
+    ]
+    said = cli("add", "Write post", "project:spring-launch")
+    assert (
+        said.code == 0
+        and "note: project:spring-launch is in the title: Taskwarrior's project:spring-launch is +spring-launch here" in said.err
+    )
+
+
 def test_words_after_the_due_date_are_title_again() -> None:
     d = quickadd.parse("due:tomorrow Send report to client")
     assert d.due_words == ["tomorrow"]
