@@ -164,6 +164,22 @@ def test_what_a_newer_taskwarrior_export_took_away_is_taken_away_here(cli: Cli, 
     assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
 
 
+def test_an_annotation_is_dated_by_the_importer_s_day_as_task_showed_it(cli: Cli, tmp_path: Path) -> None:
+    """Ana in Berlin annotated at 00:30 on December 7th: the notes said 2026-12-06, UTC's day, where `task` said the 7th."""
+    record = {
+        "uuid": "11111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending", "entry": "20261201T100000Z",
+        "annotations": [
+            {"entry": "20261206T233000Z", "description": "call the studio"},
+            {"entry": "20261207T120000Z", "description": "studio booked"},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([record]))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    assert json.loads(cli.ok("show", "11111111", "--json"))["notes"] == "2026-12-07 call the studio\n2026-12-07 studio booked"
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
+
+
 def test_an_assignee_written_as_crewdeck_writes_a_handle_is_that_member(cli: Cli, tmp_path: Path) -> None:
     """`task add ... assignee:@raj`, as crewdeck writes handles: the task went in unassigned, "no such member: @raj"."""
     records = [

@@ -739,10 +739,14 @@ def _task(
         if not isinstance(annotations, list):
             raise ValueError("annotations: expected a list")
         annotated = []
+        # The day in the importer's zone, as `task` showed it on their machine: UTC's was the day before for a note
+        # written late in the evening in Auckland, and the day after for one in the evening in New York.
+        written_in = zone(default_tz)
         for note in annotations:
             if not isinstance(note, dict) or not isinstance(note.get("description"), str):
                 raise ValueError("annotations: each needs a description")
-            stamp = _utc(note["entry"], "annotations.entry")[:10] if "entry" in note else ""
+            entry = _utc(note["entry"], "annotations.entry") if "entry" in note else None
+            stamp = parse_utc(entry).astimezone(written_in).date().isoformat() if entry else ""
             annotated.append(f"{stamp} {note['description']}".strip())
         lines[:0] = annotated
     lines.extend(_kept(record))
