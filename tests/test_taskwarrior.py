@@ -363,6 +363,23 @@ def _taskwarrior_home(tmp_path: Path, *settings: str) -> Path:
 
 
 @needs_task
+def test_a_real_recurrence_written_as_an_iso_duration_is_a_series(cli: Cli, tmp_path: Path) -> None:
+    """`task add recur:P1M` (Taskwarrior keeps the ISO 8601 duration as typed) came in as a one-off task with
+    "recur: P1M" in its notes, where recur:monthly was a series."""
+    home = _taskwarrior_home(tmp_path)
+    _task(home, "add", "Invoice", "due:2027-01-05T09:00:00Z", "recur:P1M", "tz:Europe/Berlin")
+    _task(home, "add", "Sync", "due:2027-01-05T09:00:00Z", "recur:P2W", "tz:Europe/Berlin")
+    _task(home, "add", "Ping", "due:2027-01-05T09:00:00Z", "recur:PT5M", "tz:Europe/Berlin")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert "2 recurring templates as series: Invoice; Sync" in out and "1 recurrence kept as a note: Ping (recur: PT5M)" in out
+    rules = {t["title"]: (t["recurrence"] or {}).get("rule") for t in json.loads(cli.ok("export"))["task"] if t["status"] == "todo"}
+    assert rules["Invoice"] == {"freq": "monthly", "days": [], "monthday": 5, "time": "10:00", "tz": "Europe/Berlin"}
+    assert rules["Sync"] is not None and rules["Sync"]["days"] == ["tue"]
+
+
+@needs_task
 def test_a_real_started_task_is_doing(cli: Cli, tmp_path: Path) -> None:
     """`task start` (an active task, +ACTIVE) came in as todo, like one nobody had begun."""
     home = _taskwarrior_home(tmp_path)

@@ -118,6 +118,8 @@ _RECUR_NAMED = {
 }
 #: ``2d``, ``3w``, ``2mo``, ``1y``: a count and a unit (``m`` alone and ``h`` are minutes and hours, which no rule says).
 _RECUR_COUNTED = re.compile(r"(\d{1,3})\s*(d|days?|w|wks?|weeks?|mo|mos|months?|y|yrs?|years?)\Z")
+#: ``P1M``, ``P2W``: an ISO 8601 duration, as `task add recur:P1M` keeps it (its ``M`` is months; ``PT1M``, a minute, is none).
+_RECUR_ISO = re.compile(r"p(\d{1,3})([dwmy])\Z")
 _UNIT_OF = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 
@@ -418,7 +420,7 @@ def _every_words(recur: Any, local: dt.datetime) -> list[str] | None:
         return ["weekday"]
     named = _RECUR_NAMED.get(text)
     if named is None:
-        m = _RECUR_COUNTED.match(text)
+        m = _RECUR_COUNTED.match(text) or _RECUR_ISO.match(text)
         if m is None:
             return None
         unit = _UNIT_OF[m.group(2)[0]]
