@@ -266,6 +266,15 @@ def test_ids_that_share_their_short_prefix_are_listed_long_enough_to_type(cli: C
     assert "task 1" in cli.ok("show", "aaaaaaaa000000000000000000000002")
 
 
+def test_a_tag_typed_as_a_campaign_is_said_to_be_one(cli: Cli) -> None:
+    """Taskwarrior's +tag, typed by habit: `tasks +video` said "unknown campaign +video" and listed the campaigns, with
+    nothing of the tag #video that tasks have."""
+    cli.ok("add", "Shoot reel #video")
+    assert one_line_error(cli("tasks", "+video")).endswith("unknown campaign +video (campaigns: +spring-launch); a tag is written #video\n")
+    assert one_line_error(cli("add", "Cut reel +video")).endswith("; a tag is written #video\n")
+    assert one_line_error(cli("tasks", "+audio")).endswith("unknown campaign +audio (campaigns: +spring-launch)\n")  # no such tag
+
+
 def test_usage_errors_are_one_line_too(cli: Cli) -> None:
     assert "unrecognized arguments: --colour" in one_line_error(cli("tasks", "--colour"))
     assert "unknown command 'frobnicate'" in one_line_error(cli("frobnicate"))

@@ -91,7 +91,7 @@ def query_context(ctx: Context) -> query_language.QueryContext:
         tz=me.tz if me else "UTC",
         now=ctx.now,
         member_ids=ctx.ws.members_in_filter,
-        campaign_id=lambda name: ctx.ws.campaign_by_name(name).id,
+        campaign_id=lambda name: ctx.ws.task_campaign(name).id,
         posts=lambda kind, value, actor: _post_ids(ctx, kind, value, actor),
         actor=ctx.ws.store.actor,
     )

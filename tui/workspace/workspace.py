@@ -458,6 +458,17 @@ class Workspace:
     def campaign_by_name(self, name: str) -> Campaign:
         return match_campaign(name, self.campaigns())
 
+    def task_campaign(self, name: str) -> Campaign:
+        """The campaign a filter's or quick-add's ``+name`` means; where there is none and tasks have the tag ``name``,
+        the ``UserError`` says how a tag is written: Taskwarrior's ``+email``, typed by habit, is crewdeck's ``#email``."""
+        try:
+            return self.campaign_by_name(name)
+        except UserError as exc:
+            tag = name.removeprefix("+")
+            if tag and self.conn.execute("SELECT 1 FROM task WHERE deleted = 0 AND instr(tags, ?) > 0 LIMIT 1", (f'"{tag}"',)).fetchone():
+                raise UserError(f"{exc}; a tag is written #{visible(tag)}") from None
+            raise
+
     def campaign_names(self) -> dict[str, str]:
         return {row[0]: campaign_slug(row[0], row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}
 
