@@ -333,7 +333,8 @@ def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: 
 
 def test_no_match_names_crewdecks_term_for_a_taskwarrior_attribute(cli: Cli) -> None:
     """``tasks due.before:fri`` said "no tasks match" and nothing else (the dot kept it from reading as a term), and
-    ``project:spring-launch`` named no campaign term: a Taskwarrior user read both as "none there"."""
+    ``project:spring-launch`` named no campaign term: a Taskwarrior user read both as "none there"; ``status:pending`` was
+    refused naming crewdeck's statuses alone."""
     shoot = cli.ok("add", "Shoot reel +spring-launch !high #reel due:thu 12:00").strip()  # Thursday 2026-11-26 10:30 Berlin
     said = cli("tasks", "due.before:fri", "project:spring-launch", "priority:H")
     assert (said.code, said.out) == (0, "")
@@ -344,6 +345,11 @@ def test_no_match_names_crewdecks_term_for_a_taskwarrior_attribute(cli: Cli) -> 
     )
     # What each says finds what Taskwarrior's would.
     assert [r["id"] for r in json.loads(cli.ok("tasks", "due:<fri 00:00", "+spring-launch", "!high", "--json"))] == [shoot]
+    said = one_line_error(cli("tasks", "status:pending"))
+    assert said.endswith(
+        "'pending' is not a status (inbox, todo, doing, review, done, cancelled, open, closed); Taskwarrior's status:pending is is:open here\n"
+    )
+    assert one_line_error(cli("tasks", "status:todo,completed")).endswith("; Taskwarrior's status:completed is status:done here\n")
     assert cli("tasks", "tags.not:reel").err.startswith(
         "no tasks match: tags.not:reel was looked for as words of a title or notes; Taskwarrior's tags.not:reel is -#reel here;"
     )

@@ -128,7 +128,13 @@ def taskwarrior_term(word: str) -> str | None:
         return f"due:{'<' if key.endswith(('before', 'below')) else '>'}{at}"
     if key in ("description", "desc", "description.has", "description.contains"):
         return value
+    if key == "status":
+        return _TASKWARRIOR_STATUSES.get(value.lower())
     return None
+
+
+#: Taskwarrior's statuses as crewdeck's filters say them (an imported task that was deleted there is cancelled here).
+_TASKWARRIOR_STATUSES = {"pending": "is:open", "completed": "status:done", "deleted": "status:cancelled", "waiting": "snoozed"}
 
 
 #: A word: a value in quotes that end the word keeps its spaces (``"landing page"``, ``-'reel cut'``, ``+"Spring Launch"``,
@@ -157,7 +163,9 @@ def parse(text: str) -> Query:
             statuses = {"open": ",".join(OPEN_STATUSES), "closed": ",".join(CLOSED_STATUSES)}.get(value, value)
             for status in statuses.split(","):
                 if status not in TASK_STATUSES:
-                    raise UserError(f"{word}: {status!r} is not a status ({', '.join(TASK_STATUSES)}, open, closed)")
+                    habit = taskwarrior_term(f"status:{status}")
+                    said = f"; Taskwarrior's status:{status} is {habit} here" if habit else ""
+                    raise UserError(f"{word}: {status!r} is not a status ({', '.join(TASK_STATUSES)}, open, closed){said}")
             query.terms.append(Term("status", statuses, negate))
         elif body.startswith("@") and len(body) > 1:
             query.terms.append(Term("assignee", body[1:].lower(), negate))
