@@ -275,6 +275,17 @@ def test_a_tag_typed_as_a_campaign_is_said_to_be_one(cli: Cli) -> None:
     assert one_line_error(cli("tasks", "+audio")).endswith("unknown campaign +audio (campaigns: +spring-launch)\n")  # no such tag
 
 
+def test_a_tag_left_out_as_taskwarrior_writes_it_is_said_to_leave_out_a_word(cli: Cli) -> None:
+    """`tasks -video` (Taskwarrior's "without the tag") listed the tasks tagged #video with nothing said: it leaves out
+    the word video in titles and notes."""
+    shoot = cli.ok("add", "Shoot reel #video").strip()
+    cli.ok("add", "Video script")
+    said = cli("tasks", "-video", "--json")
+    assert [t["id"] for t in json.loads(said.out)] == [shoot]
+    assert said.err == "note: -video left out tasks with the word video in their title or notes; without the tag #video is -#video\n"
+    assert cli("tasks", "-audio").err == ""  # no task has the tag
+
+
 def test_usage_errors_are_one_line_too(cli: Cli) -> None:
     assert "unrecognized arguments: --colour" in one_line_error(cli("tasks", "--colour"))
     assert "unknown command 'frobnicate'" in one_line_error(cli("frobnicate"))

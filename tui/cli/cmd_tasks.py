@@ -108,6 +108,12 @@ def cmd_tasks(ctx: Context) -> int:
         with ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
     where, params = query_language.compile(parsed, qctx)
+    # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are listed still.
+    for word in {t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)}:
+        print(
+            visible(f"note: -{word} left out tasks with the word {word} in their title or notes; without the tag #{word} is -#{word}"),
+            file=sys.stderr,
+        )
     handles = ctx.ws.handles()
     campaigns = ctx.ws.campaign_names()
     if ctx.args.json:

@@ -465,9 +465,17 @@ class Workspace:
             return self.campaign_by_name(name)
         except UserError as exc:
             tag = name.removeprefix("+")
-            if tag and self.conn.execute("SELECT 1 FROM task WHERE deleted = 0 AND instr(tags, ?) > 0 LIMIT 1", (f'"{tag}"',)).fetchone():
+            if self.has_tag(tag):
                 raise UserError(f"{exc}; a tag is written #{visible(tag)}") from None
             raise
+
+    def has_tag(self, tag: str) -> bool:
+        """Whether a task has the tag (matched as the filter's ``#tag`` matches it)."""
+        return (
+            bool(tag)
+            and self.conn.execute("SELECT 1 FROM task WHERE deleted = 0 AND instr(tags, ?) > 0 LIMIT 1", (f'"{tag}"',)).fetchone()
+            is not None
+        )
 
     def campaign_names(self) -> dict[str, str]:
         return {row[0]: campaign_slug(row[0], row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}
