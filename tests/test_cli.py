@@ -268,11 +268,15 @@ def test_ids_that_share_their_short_prefix_are_listed_long_enough_to_type(cli: C
 
 def test_a_tag_typed_as_a_campaign_is_said_to_be_one(cli: Cli) -> None:
     """Taskwarrior's +tag, typed by habit: `tasks +video` said "unknown campaign +video" and listed the campaigns, with
-    nothing of the tag #video that tasks have."""
+    nothing of the tag #video that tasks have; nor did `tasks +OVERDUE` say crewdeck's overdue."""
     cli.ok("add", "Shoot reel #video")
     assert one_line_error(cli("tasks", "+video")).endswith("unknown campaign +video (campaigns: +spring-launch); a tag is written #video\n")
     assert one_line_error(cli("add", "Cut reel +video")).endswith("; a tag is written #video\n")
     assert one_line_error(cli("tasks", "+audio")).endswith("unknown campaign +audio (campaigns: +spring-launch)\n")  # no such tag
+    # Taskwarrior's virtual tags, in its capitals.
+    said = one_line_error(cli("tasks", "+OVERDUE"))
+    assert said.endswith("unknown campaign +overdue (campaigns: +spring-launch); Taskwarrior's +OVERDUE is overdue here\n")
+    assert one_line_error(cli("tasks", "+ACTIVE")).endswith("; Taskwarrior's +ACTIVE is status:doing here\n")
 
 
 def test_a_tag_left_out_as_taskwarrior_writes_it_is_said_to_leave_out_a_word(cli: Cli) -> None:

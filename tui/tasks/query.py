@@ -135,6 +135,17 @@ def taskwarrior_term(word: str) -> str | None:
 
 #: Taskwarrior's statuses as crewdeck's filters say them (an imported task that was deleted there is cancelled here).
 _TASKWARRIOR_STATUSES = {"pending": "is:open", "completed": "status:done", "deleted": "status:cancelled", "waiting": "snoozed"}
+#: Taskwarrior's virtual tags (``+OVERDUE``, in capitals) as crewdeck's filters say them.
+_TASKWARRIOR_VIRTUAL = {
+    "OVERDUE": "overdue",
+    "WAITING": "snoozed",
+    "ACTIVE": "status:doing",
+    "TODAY": "due:today",
+    "TOMORROW": "due:tmrw",
+    "PENDING": "is:open",
+    "COMPLETED": "status:done",
+    "DELETED": "status:cancelled",
+}
 
 
 #: A word: a value in quotes that end the word keeps its spaces (``"landing page"``, ``-'reel cut'``, ``+"Spring Launch"``,
@@ -339,7 +350,12 @@ def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
     if kind == "campaign":
         if value.lower() == "none":
             return "t.campaign IS NULL", []
-        return "t.campaign = ?", [ctx.campaign_id(value)]
+        try:
+            return "t.campaign = ?", [ctx.campaign_id(value)]
+        except UserError as exc:
+            if value in _TASKWARRIOR_VIRTUAL:  # +OVERDUE, typed by habit
+                raise UserError(f"{exc}; Taskwarrior's +{value} is {_TASKWARRIOR_VIRTUAL[value]} here") from None
+            raise
     if kind == "platform":
         return "t.platform = ?", [value]
     if kind == "priority":
