@@ -117,6 +117,28 @@ def test_a_year_after_a_day_of_the_month_is_its_year(cli: Cli, text: str, due_wo
         parse_day("next fri 2027", NOW.date())
 
 
+@pytest.mark.parametrize(
+    ("typed", "due"),
+    [
+        ("2026-12-10T17:00", {"utc": "2026-12-10T16:00:00Z", "tz": "Europe/Berlin"}),
+        ("2026-12-10T17:00:00Z", {"utc": "2026-12-10T17:00:00Z", "tz": "UTC"}),
+        ("2026-12-10T17:00 Asia/Tokyo", {"utc": "2026-12-10T08:00:00Z", "tz": "Asia/Tokyo"}),
+    ],
+)
+def test_an_iso_instant_is_a_due_date_as_the_filters_read_it(cli: Cli, typed: str, due: dict[str, str]) -> None:
+    """`add Recap due:2026-12-10T17:00`, as Taskwarrior takes a date, was refused ("is not a date"), and so was
+    `set due=...`, where `tasks due:<2026-12-10T17:00` read it; `due:<...T17:00:00Z` was refused by the filters."""
+    task = cli.ok("add", f"Recap due:{typed} notes").strip()
+    shown = json.loads(cli.ok("show", task, "--json"))
+    assert (shown["title"], shown["due"]) == ("Recap notes", due)
+    cli.ok("set", task, "due=none")
+    cli.ok("set", task, f"due={typed}")
+    assert json.loads(cli.ok("show", task, "--json"))["due"] == due
+    assert [t["id"] for t in json.loads(cli.ok("tasks", f"due:<={due['utc']}", "--json"))] == [task]
+    assert json.loads(cli.ok("tasks", f"due:<{due['utc']}", "--json")) == []
+    assert "is not a date" in cli("add", "Recap due:2026-12-10T17:00:30").err  # seconds that are not :00: no such due
+
+
 def test_noon_is_a_time(cli: Cli) -> None:
     """Quick-add's "due:fri noon" was due at the end of Friday, titled "Lunch noon"; "every:day noon" repeated at the end of the day."""
     ws = Workspace.open(cli.workspace)

@@ -53,6 +53,7 @@ from crewdeck.tui.time.when import (
     ambiguous_at,
     clock_words,
     could_be_zone,
+    iso_words,
     localize,
     moment_words,
     names_an_instant,
@@ -250,10 +251,6 @@ def like_pattern(text: str) -> str:
     return pattern
 
 
-#: ``2026-12-01T09:30``: its date and its time.
-_ISO_INSTANT = re.compile(r"\A(\d{4}-\d{2}-\d{2})[Tt](\S)")
-
-
 def _day_bounds(words: list[str], ctx: QueryContext) -> tuple[str, str]:
     """The start and end of the day ``words`` name, in the zone they end with or the viewer's."""
     named = could_be_zone(words[-1]) and len(words) > 1
@@ -272,8 +269,9 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
         return "t.due_utc IS NOT NULL", []
     op = value[0] if value[0] in "<>" else ""
     op += "=" if op and value[1:2] == "=" else ""
-    # An ISO instant (2026-12-01T09:30) is a day and a time.
-    words = _ISO_INSTANT.sub(r"\1 \2", value[len(op) :]).split()
+    # An ISO instant (2026-12-01T09:30, with a Z: UTC) is a day and a time.
+    words = value[len(op) :].split()
+    words = [*split, *words[1:]] if words and (split := iso_words(words[0])) else words
     if not words:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
