@@ -405,11 +405,13 @@ def _series_plans(
             yield from ((i, record, None) for i, record in instances)
             continue
         series = stable_id("taskwarrior-series", uuid.replace("-", ""))
-        summary.series.append(cut(title, 40))
+        here = has_instances(ws, series)
+        if not here:  # said by the import that makes it: a later one's "nothing new" went on "1 recurring template as series"
+            summary.series.append(cut(title, 40))
         if instances:
             summary.later_instances += len(instances) - 1
             yield instances[0][0], instances[0][1], _joining(series, rule, now)
-        elif not has_instances(ws, series):  # made at the next occurrence once; after that the series is crewdeck's
+        elif not here:  # made at the next occurrence once; after that the series is crewdeck's
             yield index, {**template, "status": "pending"}, _starting(series, rule, now)
 
 
