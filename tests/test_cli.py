@@ -252,6 +252,44 @@ def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
     assert [t["title"] for t in json.loads(cli.ok("tasks", "--json"))] == ["one"]
 
 
+def test_ids_that_share_their_short_prefix_are_listed_long_enough_to_type(cli: Cli, tmp_path: Path) -> None:
+    """Taskwarrior uuids that begin alike came in as ids sharing their first eight digits; the ambiguity listed
+    "aaaaaaaa, aaaaaaaa, aaaaaaaa", and no prefix typed from it could pick one."""
+    export = tmp_path / "tw.json"
+    uuids = ["aaaaaaaa-0000-0000-0000-000000000001", "aaaaaaaa-0000-0000-0000-000000000002", "aaaaaaab-0000-0000-0000-000000000001"]
+    export.write_text(
+        json.dumps([{"uuid": u, "description": f"task {n}", "status": "pending", "entry": "20261120T100000Z"} for n, u in enumerate(uuids)])
+    )
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    said = one_line_error(cli("show", "aaaa"))
+    assert "ambiguous: aaaaaaaa000000000000000000000001, aaaaaaaa000000000000000000000002, aaaaaaab; type more of it" in said
+    assert "task 1" in cli.ok("show", "aaaaaaaa000000000000000000000002")
+
+
+def test_a_tag_typed_as_a_campaign_is_said_to_be_one(cli: Cli) -> None:
+    """Taskwarrior's +tag, typed by habit: `tasks +video` said "unknown campaign +video" and listed the campaigns, with
+    nothing of the tag #video that tasks have; nor did `tasks +OVERDUE` say crewdeck's overdue."""
+    cli.ok("add", "Shoot reel #video")
+    assert one_line_error(cli("tasks", "+video")).endswith("unknown campaign +video (campaigns: +spring-launch); a tag is written #video\n")
+    assert one_line_error(cli("add", "Cut reel +video")).endswith("; a tag is written #video\n")
+    assert one_line_error(cli("tasks", "+audio")).endswith("unknown campaign +audio (campaigns: +spring-launch)\n")  # no such tag
+    # Taskwarrior's virtual tags, in its capitals.
+    said = one_line_error(cli("tasks", "+OVERDUE"))
+    assert said.endswith("unknown campaign +overdue (campaigns: +spring-launch); Taskwarrior's +OVERDUE is overdue here\n")
+    assert one_line_error(cli("tasks", "+ACTIVE")).endswith("; Taskwarrior's +ACTIVE is status:doing here\n")
+
+
+def test_a_tag_left_out_as_taskwarrior_writes_it_is_said_to_leave_out_a_word(cli: Cli) -> None:
+    """`tasks -video` (Taskwarrior's "without the tag") listed the tasks tagged #video with nothing said: it leaves out
+    the word video in titles and notes."""
+    shoot = cli.ok("add", "Shoot reel #video").strip()
+    cli.ok("add", "Video script")
+    said = cli("tasks", "-video", "--json")
+    assert [t["id"] for t in json.loads(said.out)] == [shoot]
+    assert said.err == "note: -video left out tasks with the word video in their title or notes; without the tag #video is -#video\n"
+    assert cli("tasks", "-audio").err == ""  # no task has the tag
+
+
 def test_usage_errors_are_one_line_too(cli: Cli) -> None:
     assert "unrecognized arguments: --colour" in one_line_error(cli("tasks", "--colour"))
     assert "unknown command 'frobnicate'" in one_line_error(cli("frobnicate"))
@@ -306,6 +344,30 @@ def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: 
     # The app's views by name: "crewdeck tasks mine" is not the Mine view.
     assert cli("tasks", "mine").err == "no tasks match: mine was looked for as a word (the app's view Mine is crewdeck tasks @me)\n"
     assert "Shoot reel" in cli.ok("tasks", "-sort:due")  # a term, negated, still matches what lacks the words
+
+
+def test_no_match_names_crewdecks_term_for_a_taskwarrior_attribute(cli: Cli) -> None:
+    """``tasks due.before:fri`` said "no tasks match" and nothing else (the dot kept it from reading as a term), and
+    ``project:spring-launch`` named no campaign term: a Taskwarrior user read both as "none there"; ``status:pending`` was
+    refused naming crewdeck's statuses alone."""
+    shoot = cli.ok("add", "Shoot reel +spring-launch !high #reel due:thu 12:00").strip()  # Thursday 2026-11-26 10:30 Berlin
+    said = cli("tasks", "due.before:fri", "project:spring-launch", "priority:H")
+    assert (said.code, said.out) == (0, "")
+    assert said.err == (
+        "no tasks match: due.before:fri, project:spring-launch, priority:H were looked for as words of a title or notes; "
+        'Taskwarrior\'s due.before:fri is "due:<fri 00:00", project:spring-launch is +spring-launch, priority:H is !high here; '
+        "terms with a key: status:, is:, due:, platform:, post:, state:, needs:@HANDLE\n"
+    )
+    # What each says finds what Taskwarrior's would.
+    assert [r["id"] for r in json.loads(cli.ok("tasks", "due:<fri 00:00", "+spring-launch", "!high", "--json"))] == [shoot]
+    said = one_line_error(cli("tasks", "status:pending"))
+    assert said.endswith(
+        "'pending' is not a status (inbox, todo, doing, review, done, cancelled, open, closed); Taskwarrior's status:pending is is:open here\n"
+    )
+    assert one_line_error(cli("tasks", "status:todo,completed")).endswith("; Taskwarrior's status:completed is status:done here\n")
+    assert cli("tasks", "tags.not:reel").err.startswith(
+        "no tasks match: tags.not:reel was looked for as words of a title or notes; Taskwarrior's tags.not:reel is -#reel here;"
+    )
 
 
 def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> None:

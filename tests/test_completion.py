@@ -123,3 +123,33 @@ def test_only_the_task_commands_offer_task_ids(env: dict[str, str], cli: Cli) ->
     assert offered("post", "show") == [post[:8]]  # review rc: none was offered
     for words in (("budget", "rm"), ("member", "rm"), ("campaign", "set"), ("member", "set")):
         assert offered(*words) == [], words
+
+
+def test_an_option_s_value_after_its_equals_sign_completes(env: dict[str, str]) -> None:
+    """bash splits `crewdeck --workspace=team.db done <tab>` at the "=" (COMP_WORDBREAKS): the "=" was read as the
+    workspace, and no id was offered; `tasks --sort=<tab>` offered nothing in any shell."""
+    workspace = env.pop("CREWDECK_WORKSPACE")
+    lines = ["source <(crewdeck completion bash)"]
+    # As bash hands the words of each line typed: "--workspace=PATH" is three, and the word completed after "=" is "=".
+    for words, cword in (
+        (["crewdeck", "--workspace", "=", workspace, "done", ""], 5),
+        (["crewdeck", "tasks", "--sort", "="], 3),
+        (["crewdeck", "tasks", "--sort", "=", "du"], 4),
+    ):
+        typed = " ".join(f"'{w}'" for w in words)
+        lines += [f"COMP_WORDS=({typed}); COMP_CWORD={cword}; COMPREPLY=()", "_crewdeck", 'printf "%s\\n" "${COMPREPLY[@]}"', "echo ---"]
+    answers = shell(["bash", "--norc", "-c"], "\n".join(lines), env)
+    assert [a.split() for a in answers[:-1]] == [[env["TASK"]], ["created", "due", "title", "urgency"], ["due"]]
+
+
+@pytest.mark.skipif(ZSH is None, reason="LOUD SKIP: zsh is not installed here; .ci/run installs it (apt-get install zsh)")
+def test_zsh_completes_an_option_s_value_typed_with_its_equals_sign(env: dict[str, str]) -> None:
+    """zsh hands `--sort=d` whole, and it was completed as an option's name: nothing matched."""
+    zsh = [
+        "autoload -Uz compinit && compinit -u -D",
+        "source <(crewdeck completion zsh)",
+        'compadd() { shift $(( ${@[(i)--]} )); print -rl -- "$@" }',
+        "words=(crewdeck tasks --sort=d); CURRENT=3",
+        "_crewdeck",
+    ]
+    assert shell(["zsh", "-f", "-c"], "\n".join(zsh), env) == ["--sort=due\n"]

@@ -25,6 +25,23 @@ def test_every_piece_of_the_syntax() -> None:
     assert d.problems == []
 
 
+def test_a_taskwarrior_attribute_in_the_title_is_said_with_crewdecks_word(cli: Cli) -> None:
+    """``crewdeck add Write post project:spring-launch priority:H`` printed the id alone: the campaign and the priority
+    went into the title, and only a later list showed the task in no campaign."""
+    d = quickadd.parse("Write post project:spring-launch priority:H re:brief \\pro:bono")
+    assert d.title == "Write post project:spring-launch priority:H re:brief pro:bono"
+    assert d.notes == [
+        "project:spring-launch is in the title: Taskwarrior's project:spring-launch is +spring-launch here "
+        "(\\project:spring-launch keeps it without this note)",
+        "priority:H is in the title: Taskwarrior's priority:H is !high here (\\priority:H keeps it without this note)",
+    ]
+    said = cli("add", "Write post", "project:spring-launch")
+    assert (
+        said.code == 0
+        and "note: project:spring-launch is in the title: Taskwarrior's project:spring-launch is +spring-launch here" in said.err
+    )
+
+
 def test_words_after_the_due_date_are_title_again() -> None:
     d = quickadd.parse("due:tomorrow Send report to client")
     assert d.due_words == ["tomorrow"]
@@ -98,6 +115,28 @@ def test_a_year_after_a_day_of_the_month_is_its_year(cli: Cli, text: str, due_wo
     # A year after any other day is no date: refused, not dropped.
     with pytest.raises(DateError, match="'next fri 2027' is not a date"):
         parse_day("next fri 2027", NOW.date())
+
+
+@pytest.mark.parametrize(
+    ("typed", "due"),
+    [
+        ("2026-12-10T17:00", {"utc": "2026-12-10T16:00:00Z", "tz": "Europe/Berlin"}),
+        ("2026-12-10T17:00:00Z", {"utc": "2026-12-10T17:00:00Z", "tz": "UTC"}),
+        ("2026-12-10T17:00 Asia/Tokyo", {"utc": "2026-12-10T08:00:00Z", "tz": "Asia/Tokyo"}),
+    ],
+)
+def test_an_iso_instant_is_a_due_date_as_the_filters_read_it(cli: Cli, typed: str, due: dict[str, str]) -> None:
+    """`add Recap due:2026-12-10T17:00`, as Taskwarrior takes a date, was refused ("is not a date"), and so was
+    `set due=...`, where `tasks due:<2026-12-10T17:00` read it; `due:<...T17:00:00Z` was refused by the filters."""
+    task = cli.ok("add", f"Recap due:{typed} notes").strip()
+    shown = json.loads(cli.ok("show", task, "--json"))
+    assert (shown["title"], shown["due"]) == ("Recap notes", due)
+    cli.ok("set", task, "due=none")
+    cli.ok("set", task, f"due={typed}")
+    assert json.loads(cli.ok("show", task, "--json"))["due"] == due
+    assert [t["id"] for t in json.loads(cli.ok("tasks", f"due:<={due['utc']}", "--json"))] == [task]
+    assert json.loads(cli.ok("tasks", f"due:<{due['utc']}", "--json")) == []
+    assert "is not a date" in cli("add", "Recap due:2026-12-10T17:00:30").err  # seconds that are not :00: no such due
 
 
 def test_noon_is_a_time(cli: Cli) -> None:

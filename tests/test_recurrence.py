@@ -59,7 +59,7 @@ def test_rules_read_as_people_write_them(text: str, rule: Rule) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("fortnightly", "not part of a repeat rule"),
+        ("hourly", "not part of a repeat rule"),  # fortnightly was, before rules had intervals: now every 2 weeks
         ("month on the 32nd", "not a day of the month"),
         ("tue on the 1st", "not both"),
         ("09:00", "needs days"),
@@ -169,6 +169,24 @@ def test_every_n_weeks_counts_from_the_first_date(text: str, dates: list[str]) -
 def test_bad_intervals_say_why(text: str, message: str) -> None:
     with pytest.raises(DateError, match=message):
         parse_rule(text.split(), "UTC", THU)
+
+
+@pytest.mark.parametrize(
+    ("words", "same_as"),
+    [
+        ("biweekly", "2 weeks"),
+        ("fortnight on tue 10:00", "2 weeks on tue 10:00"),
+        ("quarterly on the 15th", "3 months on the 15th"),
+        ("yearly", "12 months"),
+        ("2 years on the 1st", "24 months on the 1st"),
+    ],
+)
+def test_taskwarrior_s_recur_words_are_rules_as_the_importer_reads_them(cli: Cli, words: str, same_as: str) -> None:
+    """`every:biweekly` and `every:yearly` were refused ("'biweekly' is not part of a repeat rule"), where the import of
+    Taskwarrior's recur:biweekly made the series every 2 weeks."""
+    assert parse_rule(words.split(), "UTC", THU) == parse_rule(same_as.split(), "UTC", THU)
+    task = cli.ok("add", f"Report every:{words} notes").strip()
+    assert json.loads(cli.ok("show", task, "--json"))["title"] == "Report notes"
 
 
 def test_a_stored_rule_carries_its_interval_and_anchor_both_or_neither() -> None:

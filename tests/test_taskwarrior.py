@@ -164,6 +164,22 @@ def test_what_a_newer_taskwarrior_export_took_away_is_taken_away_here(cli: Cli, 
     assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
 
 
+def test_an_annotation_is_dated_by_the_importer_s_day_as_task_showed_it(cli: Cli, tmp_path: Path) -> None:
+    """Ana in Berlin annotated at 00:30 on December 7th: the notes said 2026-12-06, UTC's day, where `task` said the 7th."""
+    record = {
+        "uuid": "11111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending", "entry": "20261201T100000Z",
+        "annotations": [
+            {"entry": "20261206T233000Z", "description": "call the studio"},
+            {"entry": "20261207T120000Z", "description": "studio booked"},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([record]))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    assert json.loads(cli.ok("show", "11111111", "--json"))["notes"] == "2026-12-07 call the studio\n2026-12-07 studio booked"
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
+
+
 def test_an_assignee_written_as_crewdeck_writes_a_handle_is_that_member(cli: Cli, tmp_path: Path) -> None:
     """`task add ... assignee:@raj`, as crewdeck writes handles: the task went in unassigned, "no such member: @raj"."""
     records = [
@@ -262,7 +278,9 @@ def test_a_real_recurring_task_is_a_series_at_its_time_in_its_zone(cli: Cli, tmp
     assert task["id"] == first["uuid"].replace("-", "")
     assert task["recurrence"]["rule"] == {"freq": "weekly", "days": ["tue"], "monthday": None, "time": "09:00", "tz": "Europe/Berlin"}
     assert task["due"] == {"utc": "2027-01-05T08:00:00Z", "tz": "Europe/Berlin"} and task["notes"] == "until: 2027-03-01T00:00:00Z"
-    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+    # Said by the import that made the series: the second's "nothing new" went on "1 recurring template as series".
+    again = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert again.startswith("nothing new") and "as series" not in again, again
 
 
 @needs_task
@@ -344,6 +362,23 @@ def _taskwarrior_home(tmp_path: Path, *settings: str) -> Path:
     (home / "data").mkdir(parents=True)
     (home / "taskrc").write_text("\n".join(["data.location=" + str(home / "data"), "uda.tz.type=string", *settings, ""]))
     return home
+
+
+@needs_task
+def test_a_real_recurrence_written_as_an_iso_duration_is_a_series(cli: Cli, tmp_path: Path) -> None:
+    """`task add recur:P1M` (Taskwarrior keeps the ISO 8601 duration as typed) came in as a one-off task with
+    "recur: P1M" in its notes, where recur:monthly was a series."""
+    home = _taskwarrior_home(tmp_path)
+    _task(home, "add", "Invoice", "due:2027-01-05T09:00:00Z", "recur:P1M", "tz:Europe/Berlin")
+    _task(home, "add", "Sync", "due:2027-01-05T09:00:00Z", "recur:P2W", "tz:Europe/Berlin")
+    _task(home, "add", "Ping", "due:2027-01-05T09:00:00Z", "recur:PT5M", "tz:Europe/Berlin")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert "2 recurring templates as series: Invoice; Sync" in out and "1 recurrence kept as a note: Ping (recur: PT5M)" in out
+    rules = {t["title"]: (t["recurrence"] or {}).get("rule") for t in json.loads(cli.ok("export"))["task"] if t["status"] == "todo"}
+    assert rules["Invoice"] == {"freq": "monthly", "days": [], "monthday": 5, "time": "10:00", "tz": "Europe/Berlin"}
+    assert rules["Sync"] is not None and rules["Sync"]["days"] == ["tue"]
 
 
 @needs_task

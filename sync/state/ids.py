@@ -27,3 +27,18 @@ def new_node_id() -> str:
 
 def short(record_id: str) -> str:
     return record_id[:SHORT_LEN]
+
+
+def told_apart(record_ids: list[str]) -> list[str]:
+    """Each id cut as ``short`` cuts it, or longer where another of ``record_ids`` begins the same: ids imported from
+    Taskwarrior uuids can share their first eight digits, and "aaaaaaaa, aaaaaaaa" names neither."""
+    ordered = sorted(set(record_ids))
+
+    def shared(a: str, b: str) -> int:
+        return next((n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+    needed = {
+        rid: max([SHORT_LEN - 1, *(shared(rid, other) for other in ordered[max(i - 1, 0) : i + 2] if other != rid)]) + 1
+        for i, rid in enumerate(ordered)
+    }
+    return [rid[: needed[rid]] for rid in record_ids]

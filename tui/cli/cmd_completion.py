@@ -110,6 +110,8 @@ def candidates(before: list[str], current: str) -> list[str]:
     wants_value: argparse.Action | None = None
     for word in before:
         options = _options(parser)
+        if wants_value is not None and word == "=":
+            continue  # bash splits --workspace=PATH at its "=" (COMP_WORDBREAKS): the value comes next
         if wants_value is not None:
             named[wants_value.dest] = word
             wants_value = None
@@ -124,7 +126,12 @@ def candidates(before: list[str], current: str) -> list[str]:
             parser = _subcommands(parser)[word]
             path.append(word)
     if wants_value is not None:
-        return _values(wants_value, current, named)
+        # bash hands "--sort=<tab>" as "--sort" then "=", the word completed: what is typed after the "=" is ""
+        return _values(wants_value, "" if current == "=" else current, named)
+    if current.startswith("--") and "=" in current:  # zsh and fish hand "--sort=du" whole
+        option, _, value = current.partition("=")
+        action = _options(parser).get(option)
+        return [f"{option}={v}" for v in _values(action, value, named)] if action is not None and action.nargs != 0 else []
     if current.startswith("-"):
         return sorted(o for o in _options(parser) if o.startswith(current))
     subcommands = _subcommands(parser)

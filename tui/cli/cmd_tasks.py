@@ -91,7 +91,7 @@ def query_context(ctx: Context) -> query_language.QueryContext:
         tz=me.tz if me else "UTC",
         now=ctx.now,
         member_ids=ctx.ws.members_in_filter,
-        campaign_id=lambda name: ctx.ws.campaign_by_name(name).id,
+        campaign_id=lambda name: ctx.ws.task_campaign(name).id,
         posts=lambda kind, value, actor: _post_ids(ctx, kind, value, actor),
         actor=ctx.ws.store.actor,
     )
@@ -108,6 +108,12 @@ def cmd_tasks(ctx: Context) -> int:
         with ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
     where, params = query_language.compile(parsed, qctx)
+    # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are listed still.
+    for word in {t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)}:
+        print(
+            visible(f"note: -{word} left out tasks with the word {word} in their title or notes; without the tag #{word} is -#{word}"),
+            file=sys.stderr,
+        )
     handles = ctx.ws.handles()
     campaigns = ctx.ws.campaign_names()
     if ctx.args.json:
@@ -150,10 +156,18 @@ def _no_match(parsed: query_language.Query) -> str:
     views = {view.id: view for view in VIEWS if view.query}
     named = [(word, views[word.lower()]) for word in parsed.text_words() if word.lower() in views]
     said = [f"{', '.join(keyed)} {'was' if len(keyed) == 1 else 'were'} looked for as words of a title or notes"] if keyed else []
+    habits = [(word, term) for word in keyed if (term := query_language.taskwarrior_term(word))]
+    if habits:
+        said.append("Taskwarrior's " + ", ".join(f"{word} is {_quoted(term)}" for word, term in habits) + " here")
     said += [f"{word} was looked for as a word (the app's view {view.name} is crewdeck tasks {view.query})" for word, view in named]
     if keyed:
         said.append(f"terms with a key: {query_language.KEYED_TERMS}")
     return "no tasks match" + (f": {'; '.join(said)}" if said else "")
+
+
+def _quoted(term: str) -> str:
+    """A term as a shell takes it whole: quoted where it has a space or ``<``/``>`` (``"due:<fri 00:00"``)."""
+    return f'"{term}"' if any(c in term for c in " <>") else term
 
 
 def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, object]]:

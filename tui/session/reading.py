@@ -60,7 +60,7 @@ class Reads:
                 tz=me.tz,
                 now=now,
                 member_ids=ws.members_in_filter,
-                campaign_id=lambda name: ws.campaign_by_name(name).id,
+                campaign_id=lambda name: ws.task_campaign(name).id,
                 posts=lambda kind, value, actor: post_ids(ws.conn, kind, value, now, actor),
                 actor=ws.store.actor,
             )

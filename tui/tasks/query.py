@@ -53,6 +53,7 @@ from crewdeck.tui.time.when import (
     ambiguous_at,
     clock_words,
     could_be_zone,
+    iso_words,
     localize,
     moment_words,
     names_an_instant,
@@ -97,10 +98,55 @@ class Query:
         return [word for word in self.text_words() if _KEYED_WORD.match(word)]
 
 
-#: A word shaped as a term with a key (``sort:due``), not one of a title (``re:brief`` is too, and is looked for).
-_KEYED_WORD = re.compile(r"[A-Za-z_]+:\S")
+#: A word shaped as a term with a key (``sort:due``, Taskwarrior's ``due.before:fri``), not one of a title (``re:brief``
+#: is too, and is looked for).
+_KEYED_WORD = re.compile(r"[A-Za-z_][A-Za-z_.]*:\S")
 #: The terms with a key, as ``no tasks match`` names them.
 KEYED_TERMS = "status:, is:, due:, platform:, post:, state:, needs:@HANDLE"
+
+
+def taskwarrior_term(word: str) -> str | None:
+    """How crewdeck writes a Taskwarrior attribute typed as ``key:value`` (``project:spring`` is ``+spring``,
+    ``priority:H`` is ``!high``, ``due.before:fri`` is ``due:<fri 00:00``, before the day as Taskwarrior reads it);
+    ``None`` for any other word.  A Taskwarrior user types these by habit, and crewdeck reads them as words."""
+    key, _, value = word.partition(":")
+    key = key.lower()
+    if not value:
+        return None
+    if key in ("project", "proj", "pro"):
+        return f"+{value}"
+    if key in ("project.not", "project.isnt"):
+        return f"-+{value}"
+    if key in ("priority", "pri", "prio"):
+        priority = PRIORITY_WORDS.get(value.lower())
+        return f"!{priority}" if priority else None
+    if key in ("tags", "tag", "tags.has", "tags.is", "tags.not", "tags.hasnt"):
+        sign = "-" if key.endswith(("not", "hasnt")) else ""
+        return " ".join(f"{sign}#{tag}" for tag in value.split(",") if tag) or None
+    if key in ("due.before", "due.below", "due.after", "due.above"):
+        # Taskwarrior's day is its midnight: due:<fri alone would take Friday in.
+        at = value if ("T" in value or ":" in value) else f"{value} 00:00"
+        return f"due:{'<' if key.endswith(('before', 'below')) else '>'}{at}"
+    if key in ("description", "desc", "description.has", "description.contains"):
+        return value
+    if key == "status":
+        return _TASKWARRIOR_STATUSES.get(value.lower())
+    return None
+
+
+#: Taskwarrior's statuses as crewdeck's filters say them (an imported task that was deleted there is cancelled here).
+_TASKWARRIOR_STATUSES = {"pending": "is:open", "completed": "status:done", "deleted": "status:cancelled", "waiting": "snoozed"}
+#: Taskwarrior's virtual tags (``+OVERDUE``, in capitals) as crewdeck's filters say them.
+_TASKWARRIOR_VIRTUAL = {
+    "OVERDUE": "overdue",
+    "WAITING": "snoozed",
+    "ACTIVE": "status:doing",
+    "TODAY": "due:today",
+    "TOMORROW": "due:tmrw",
+    "PENDING": "is:open",
+    "COMPLETED": "status:done",
+    "DELETED": "status:cancelled",
+}
 
 
 #: A word: a value in quotes that end the word keeps its spaces (``"landing page"``, ``-'reel cut'``, ``+"Spring Launch"``,
@@ -129,7 +175,9 @@ def parse(text: str) -> Query:
             statuses = {"open": ",".join(OPEN_STATUSES), "closed": ",".join(CLOSED_STATUSES)}.get(value, value)
             for status in statuses.split(","):
                 if status not in TASK_STATUSES:
-                    raise UserError(f"{word}: {status!r} is not a status ({', '.join(TASK_STATUSES)}, open, closed)")
+                    habit = taskwarrior_term(f"status:{status}")
+                    said = f"; Taskwarrior's status:{status} is {habit} here" if habit else ""
+                    raise UserError(f"{word}: {status!r} is not a status ({', '.join(TASK_STATUSES)}, open, closed){said}")
             query.terms.append(Term("status", statuses, negate))
         elif body.startswith("@") and len(body) > 1:
             query.terms.append(Term("assignee", body[1:].lower(), negate))
@@ -203,10 +251,6 @@ def like_pattern(text: str) -> str:
     return pattern
 
 
-#: ``2026-12-01T09:30``: its date and its time.
-_ISO_INSTANT = re.compile(r"\A(\d{4}-\d{2}-\d{2})[Tt](\S)")
-
-
 def _day_bounds(words: list[str], ctx: QueryContext) -> tuple[str, str]:
     """The start and end of the day ``words`` name, in the zone they end with or the viewer's."""
     named = could_be_zone(words[-1]) and len(words) > 1
@@ -225,8 +269,9 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
         return "t.due_utc IS NOT NULL", []
     op = value[0] if value[0] in "<>" else ""
     op += "=" if op and value[1:2] == "=" else ""
-    # An ISO instant (2026-12-01T09:30) is a day and a time.
-    words = _ISO_INSTANT.sub(r"\1 \2", value[len(op) :]).split()
+    # An ISO instant (2026-12-01T09:30, with a Z: UTC) is a day and a time.
+    words = value[len(op) :].split()
+    words = [*split, *words[1:]] if words and (split := iso_words(words[0])) else words
     if not words:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:
@@ -303,7 +348,12 @@ def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
     if kind == "campaign":
         if value.lower() == "none":
             return "t.campaign IS NULL", []
-        return "t.campaign = ?", [ctx.campaign_id(value)]
+        try:
+            return "t.campaign = ?", [ctx.campaign_id(value)]
+        except UserError as exc:
+            if value in _TASKWARRIOR_VIRTUAL:  # +OVERDUE, typed by habit
+                raise UserError(f"{exc}; Taskwarrior's +{value} is {_TASKWARRIOR_VIRTUAL[value]} here") from None
+            raise
     if kind == "platform":
         return "t.platform = ?", [value]
     if kind == "priority":

@@ -41,6 +41,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
+from crewdeck.tui.tasks.query import taskwarrior_term
 from crewdeck.tui.tasks.recurrence import first_instance, in_owners_zone, is_rule_word, parse_rule
 from crewdeck.tui.time.roster import day_end
 from crewdeck.tui.time.when import (
@@ -178,6 +179,9 @@ def parse(text: str) -> Draft:
                 draft.publish_words = taken
         else:
             title.append(word)
+            # Taskwarrior's project:spring, typed by habit, went into the title with nothing said (the CLI prints the id).
+            if (term := taskwarrior_term(word)) is not None and term.startswith(("+", "!", "#")):
+                draft.notes.append(f"{word} is in the title: Taskwarrior's {word} is {term} here (\\{word} keeps it without this note)")
     draft.title = " ".join(title)
     if not draft.title:
         draft.problems.append("the task needs a title")
@@ -241,7 +245,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
     values["status"] = "todo" if assignee is not None and assignee.id == creator.id else "inbox"
     if draft.tags:
         values["tags"] = draft.tags
-    campaign = ws.campaign_by_name(draft.campaign) if draft.campaign else None
+    campaign = ws.task_campaign(draft.campaign) if draft.campaign else None
     if campaign is not None:
         values["campaign"] = campaign.id
     if draft.platform and (campaign is not None or draft.post):

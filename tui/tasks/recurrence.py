@@ -86,6 +86,21 @@ _FREQ_WORDS = {
     "monthly": "monthly",
     "months": "monthly",
 }
+#: Taskwarrior's recur words for every n-th week or month (a year is 12 months): ``every:biweekly``, as `task add
+#: recur:biweekly` and the importer read them.
+_COUNTED_WORDS = {
+    "biweekly": (2, "weekly"),
+    "fortnight": (2, "weekly"),
+    "fortnightly": (2, "weekly"),
+    "bimonthly": (2, "monthly"),
+    "quarterly": (3, "monthly"),
+    "semiannual": (6, "monthly"),
+    "yearly": (12, "monthly"),
+    "annual": (12, "monthly"),
+    "annually": (12, "monthly"),
+    "year": (12, "monthly"),
+    "years": (12, "monthly"),
+}
 #: Every n-th day, week or month: ``2 weeks``, ``3 months``.
 _INTERVAL = re.compile(r"[0-9]{1,2}\Z")
 _UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months"}
@@ -188,10 +203,10 @@ def is_rule_word(word: str, following: list[str]) -> bool:
         return False
     if all(part in _DAY_WORDS for part in w.split(",") if part):
         return True
-    if w in _FREQ_WORDS or w == "last" or w == EOD or (_ORDINAL.match(w) and not w.isdigit()):
+    if w in _FREQ_WORDS or w in _COUNTED_WORDS or w == "last" or w == EOD or (_ORDINAL.match(w) and not w.isdigit()):
         return True
-    if _INTERVAL.match(w) and bool(following) and following[0].lower() in _FREQ_WORDS:
-        return True  # "2 weeks"
+    if _INTERVAL.match(w) and bool(following) and following[0].lower() in (*_FREQ_WORDS, "year", "years"):
+        return True  # "2 weeks", "2 years"
     if time_shaped(word) or split_clock([word, *following[:1]], 0) is not None:  # 17:00, 5pm, 5 pm
         return True
     if could_be_zone(word):
@@ -212,7 +227,7 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
     count: int | None = None
     for word in joined_clocks(words):  # "10 am" is a time, not a count of something
         for part in filter(None, word.lower().split(",")):
-            if count is not None and part not in _FREQ_WORDS:
+            if count is not None and part not in _FREQ_WORDS and part not in ("year", "years"):
                 raise DateError(f"every {count}: a number of days, weeks or months (every 2 weeks)")
             if part in _FILLERS:
                 continue
@@ -225,6 +240,9 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
             elif part in _FREQ_WORDS:
                 freq = _FREQ_WORDS[part]
                 interval, count = count or interval, None
+            elif part in _COUNTED_WORDS:  # biweekly; 2 years
+                interval, freq = _COUNTED_WORDS[part]
+                interval, count = interval * (count or 1), None
             elif part == "last":
                 monthday = -1
             elif part == EOD:

@@ -118,6 +118,8 @@ _RECUR_NAMED = {
 }
 #: ``2d``, ``3w``, ``2mo``, ``1y``: a count and a unit (``m`` alone and ``h`` are minutes and hours, which no rule says).
 _RECUR_COUNTED = re.compile(r"(\d{1,3})\s*(d|days?|w|wks?|weeks?|mo|mos|months?|y|yrs?|years?)\Z")
+#: ``P1M``, ``P2W``: an ISO 8601 duration, as `task add recur:P1M` keeps it (its ``M`` is months; ``PT1M``, a minute, is none).
+_RECUR_ISO = re.compile(r"p(\d{1,3})([dwmy])\Z")
 _UNIT_OF = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 
@@ -403,11 +405,13 @@ def _series_plans(
             yield from ((i, record, None) for i, record in instances)
             continue
         series = stable_id("taskwarrior-series", uuid.replace("-", ""))
-        summary.series.append(cut(title, 40))
+        here = has_instances(ws, series)
+        if not here:  # said by the import that makes it: a later one's "nothing new" went on "1 recurring template as series"
+            summary.series.append(cut(title, 40))
         if instances:
             summary.later_instances += len(instances) - 1
             yield instances[0][0], instances[0][1], _joining(series, rule, now)
-        elif not has_instances(ws, series):  # made at the next occurrence once; after that the series is crewdeck's
+        elif not here:  # made at the next occurrence once; after that the series is crewdeck's
             yield index, {**template, "status": "pending"}, _starting(series, rule, now)
 
 
@@ -418,7 +422,7 @@ def _every_words(recur: Any, local: dt.datetime) -> list[str] | None:
         return ["weekday"]
     named = _RECUR_NAMED.get(text)
     if named is None:
-        m = _RECUR_COUNTED.match(text)
+        m = _RECUR_COUNTED.match(text) or _RECUR_ISO.match(text)
         if m is None:
             return None
         unit = _UNIT_OF[m.group(2)[0]]
@@ -739,10 +743,14 @@ def _task(
         if not isinstance(annotations, list):
             raise ValueError("annotations: expected a list")
         annotated = []
+        # The day in the importer's zone, as `task` showed it on their machine: UTC's was the day before for a note
+        # written late in the evening in Auckland, and the day after for one in the evening in New York.
+        written_in = zone(default_tz)
         for note in annotations:
             if not isinstance(note, dict) or not isinstance(note.get("description"), str):
                 raise ValueError("annotations: each needs a description")
-            stamp = _utc(note["entry"], "annotations.entry")[:10] if "entry" in note else ""
+            entry = _utc(note["entry"], "annotations.entry") if "entry" in note else None
+            stamp = parse_utc(entry).astimezone(written_in).date().isoformat() if entry else ""
             annotated.append(f"{stamp} {note['description']}".strip())
         lines[:0] = annotated
     lines.extend(_kept(record))

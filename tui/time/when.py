@@ -47,6 +47,8 @@ _TIME = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?\Z", re.IGNORECASE)
 _AHEAD_WORDS = "today, tmrw, fri, next mon, next week, eow, eom, +3d, dec 9, 2026-12-01"
 _BACK_WORDS = "today, yesterday, fri or dec 9 (the last one gone by), 2026-12-01"
 _OFFSET = re.compile(r"\+(\d{1,4})(min|mo|[hdwm])\Z")
+#: An ISO 8601 instant typed as one word: ``2026-12-10T17:00``, with seconds (``:00`` only) and UTC's ``Z`` or not.
+_ISO_INSTANT = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\d{1,2}:\d{2})(?::00)?([Zz])?\Z")
 _TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z|noon\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
 DEFAULT_DUE_TIME = dt.time(17, 0)
@@ -580,6 +582,9 @@ def parse_moment(
     """
     if not words:
         raise DateError("a date is missing (try fri 17:00, tomorrow, +3d, 2026-12-01)")
+    if split := iso_words(words[0]):
+        moment, used = parse_moment([*split, *words[1:]], default_tz, now, default_time, works, week_starts)
+        return moment, used - len(split) + 1
     first = words[0]
     used = 1
     ahead = _ahead(first)
@@ -608,6 +613,13 @@ def parse_moment(
     local = localize(dt.datetime.combine(day, clock), tz)
     # Counted as typed: ``tomorrow at 3pm`` is three words, read as the two of ``tomorrow 3pm``.
     return Moment(local.astimezone(UTC), tz_name, time_text is not None), used + typed - len(words)
+
+
+def iso_words(word: str) -> list[str] | None:
+    """An ISO 8601 instant typed as one word (``2026-12-10T17:00``, Taskwarrior's and ISO 8601's) as the words of its day
+    and time, and ``UTC`` for its ``Z``; ``None`` for any other word."""
+    iso = _ISO_INSTANT.match(word)
+    return [iso[1], iso[2], *(["UTC"] if iso[3] else [])] if iso else None
 
 
 def _ahead(word: str) -> dt.timedelta | None:

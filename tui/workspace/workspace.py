@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
-from crewdeck.sync.state.ids import MIN_PREFIX, short
+from crewdeck.sync.state.ids import MIN_PREFIX, short, told_apart
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
@@ -458,6 +458,25 @@ class Workspace:
     def campaign_by_name(self, name: str) -> Campaign:
         return match_campaign(name, self.campaigns())
 
+    def task_campaign(self, name: str) -> Campaign:
+        """The campaign a filter's or quick-add's ``+name`` means; where there is none and tasks have the tag ``name``,
+        the ``UserError`` says how a tag is written: Taskwarrior's ``+email``, typed by habit, is crewdeck's ``#email``."""
+        try:
+            return self.campaign_by_name(name)
+        except UserError as exc:
+            tag = name.removeprefix("+")
+            if self.has_tag(tag):
+                raise UserError(f"{exc}; a tag is written #{visible(tag)}") from None
+            raise
+
+    def has_tag(self, tag: str) -> bool:
+        """Whether a task has the tag (matched as the filter's ``#tag`` matches it)."""
+        return (
+            bool(tag)
+            and self.conn.execute("SELECT 1 FROM task WHERE deleted = 0 AND instr(tags, ?) > 0 LIMIT 1", (f'"{tag}"',)).fetchone()
+            is not None
+        )
+
     def campaign_names(self) -> dict[str, str]:
         return {row[0]: campaign_slug(row[0], row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}
 
@@ -502,7 +521,8 @@ class Workspace:
         if not rows:
             raise UserError(self._refused_said(entity, text, upper) or f"no {entity} with id {text}")
         if len(rows) > 1:
-            shown = ", ".join(short(r[0]) for r in rows[:5])
+            # Told apart from each other and from the sixth (ids in order: no later one shares more with the fifth).
+            shown = ", ".join(told_apart([str(r[0]) for r in rows])[:5])
             raise UserError(f"id {text} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}; type more of it")
         found = str(rows[0][0])
         deletable = "deleted" in ENTITIES[entity].by_name
