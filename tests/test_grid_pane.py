@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.color import Color as RichColor
+from rich.style import Style
 from rich.text import Text
+from textual.color import Color
+from textual.filter import monochrome_style
 from textual.widgets import Input
 
 from crewdeck.sync.state.records import ENTITIES
@@ -819,3 +823,45 @@ async def test_scrolled_in_the_zoomed_grid_at_80x24_every_member_has_a_line(work
             body = [line.rstrip() for line in lines(app)[2:-1]]
             assert not any(a in groups and b in groups for a, b in itertools.pairwise(body)), (top, body)
         assert shown[-1] == labels[-1] and "@leo" in labels
+
+
+def _as_seen(style: Style) -> tuple[float, float, bool, bool]:
+    """What a cell of ``style`` looks like on a terminal under NO_COLOR: the luminance of its glyph and of its cell, each
+    colour first made its grey (Textual's filter for NO_COLOR), and whether it is underlined or bold."""
+    grey = monochrome_style(style)
+    glyph, cell = (grey.bgcolor, grey.color) if grey.reverse else (grey.color, grey.bgcolor)
+    assert glyph is not None and cell is not None
+    return _luminance(glyph), _luminance(cell), bool(grey.underline), bool(grey.bold)
+
+
+def _luminance(color: RichColor) -> float:
+    """WCAG's relative luminance."""
+    channels = [value / 255 for value in Color.from_rich_color(color).rgb]
+    red, green, blue = (value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4 for value in channels)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(a: float, b: float) -> float:
+    """WCAG's contrast ratio of two luminances: 1 (the same) to 21 (black on white); 3 is its least for what must be seen."""
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+async def test_with_no_color_a_deadlines_urgency_and_the_now_column_still_show(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # NO_COLOR turns each colour to its grey: an overdue ◆ (red) and a later one (blue) came out about the same dim grey,
+    # a contrast of 2.4 and 2.9 on the grid's background (1.2 against each other), and the now column's tint 1.9.
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        assert app.no_color
+        ground = _as_seen(grid(app)._style("off"))[1]
+        urgencies = ("overdue", "soon", "later", "done")
+        seen = {urgency: _as_seen(grid(app)._style(f"marker-{urgency}")) for urgency in urgencies}
+        for urgency in ("overdue", "soon", "later"):  # a done task's is muted on purpose
+            glyph, cell, _, _ = seen[urgency]
+            assert _contrast(glyph, cell) >= 3 and (_contrast(glyph, ground) >= 3 or _contrast(cell, ground) >= 3), urgency
+        for a, b in itertools.combinations(urgencies, 2):
+            (glyph_a, cell_a, *marks_a), (glyph_b, cell_b, *marks_b) = seen[a], seen[b]
+            told_apart = marks_a != marks_b or _contrast(glyph_a, glyph_b) >= 1.5 or _contrast(cell_a, cell_b) >= 1.5
+            assert told_apart, (a, b, seen)
+        assert _contrast(_as_seen(grid(app)._style("now"))[1], ground) >= 3

@@ -173,6 +173,8 @@ class DeadlineGrid(ScrollView, can_focus=True):
         "deadline-grid--detail",
     }
 
+    #: Not scoped: the NO_COLOR rules below are the app's (``App:nocolor``); the others name DeadlineGrid already.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     DeadlineGrid {
         background: $surface;
@@ -197,6 +199,14 @@ class DeadlineGrid(ScrollView, can_focus=True):
         & > .deadline-grid--marker-later { color: $primary; text-style: bold; }
         & > .deadline-grid--marker-done { color: $foreground-muted; }
         & > .deadline-grid--detail { background: $panel; color: $foreground; }
+    }
+    /* NO_COLOR turns every colour to its grey: an overdue deadline's red, a later one's blue and the "now" column's
+       tint came out as one dim grey.  Urgency and now are then said by the text's style. */
+    App:nocolor DeadlineGrid {
+        & > .deadline-grid--now { background: $foreground 60%; }
+        & > .deadline-grid--marker-overdue { color: $foreground; text-style: bold reverse; }
+        & > .deadline-grid--marker-soon { color: $foreground; text-style: bold underline; }
+        & > .deadline-grid--marker-later { color: $foreground; }
     }
     """
 
