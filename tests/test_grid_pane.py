@@ -31,7 +31,10 @@ from crewdeck.tui.time.grid import build_grid
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.budget_table import BudgetTable
+from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
+from crewdeck.widgets.entries_table import EntriesTable
 from crewdeck.widgets.key_footer import KeyFooter, footer_keys
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import TaskTable
@@ -885,17 +888,32 @@ READ_ON_LIGHT = {
         "deadline-grid--marker-soon",
         "deadline-grid--marker-later",
     ),
+    BudgetTable: ("budget-table--over", "budget-table--heading-over", "budget-table--bar", "budget-table--bar-warning"),
+    EntriesTable: ("entries-table--pending", "entries-table--marked"),
+    ContentCalendar: (
+        "calendar--title",
+        "calendar--today",
+        "calendar--in-review",
+        "calendar--changes-requested",
+        "calendar--approved",
+        "calendar--scheduled",
+        "calendar--paused",
+        "calendar--cursor",
+    ),
 }
 
 
 @pytest.mark.parametrize("theme", ["textual-light", "catppuccin-latte", "solarized-light"])
 async def test_on_a_light_theme_the_header_the_zones_and_the_marks_can_be_read(workspace: Path, theme: str) -> None:
     # A light theme's $accent, $warning and $success are made for backgrounds: on textual-light the workspace's name, the
-    # zones' lines, ✓ in hours, a deadline due soon and a marked task read at a contrast of 1.3 to 1.6 on their ground.
+    # zones' lines, ✓ in hours, a deadline due soon, a marked task, a post in review and a budget heading over read at a
+    # contrast of 1.3 to 1.6 on their ground, and the post under the calendar's dark cursor at 1.7.
     app = make_app(workspace, config=Config(theme=theme))
     async with app.run_test(size=SIZE) as pilot:
         await open_grid(pilot)
-        assert not app.current_theme.dark
+        await pilot.press("C")  # the content calendar, focused: its cursor is the theme's dark block
+        await settle(pilot)
+        assert not app.current_theme.dark and isinstance(app.focused, ContentCalendar)
         for kind, names in READ_ON_LIGHT.items():
             widget = app.main_screen.query(kind).first()
             for name in names:
