@@ -875,6 +875,19 @@ async def test_the_palette_names_each_key_as_the_keymap_has_it(workspace: Path) 
         assert helps["Content calendar"].endswith("(key C)")
 
 
+async def test_every_app_wide_command_of_the_palette_names_its_key(workspace: Path) -> None:
+    # "Keys: List every key", the panes, Results and Zoom named no key (Approvals, Content calendar and the others did): a
+    # newcomer who rebound ? to f1 found the list of keys in the palette, and not the key that opens it.
+    config = Config(keymap={"app.help": "f1", "app.pane_grid": "f2"})
+    app = make_app(workspace, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        helps = {str(c.title): str(c.help) for c in app.get_system_commands(app.screen)}
+        assert helps["Keys"] == "List every key (key f1)"
+        assert helps["Pane: Tasks"].endswith("(key 1)") and helps["Pane: Deadlines"].endswith("(key f2)")
+        assert helps["Pane: Budget"].endswith("(key 3)") and helps["Results"].endswith("(key 4)") and helps["Zoom"].endswith("(key z)")
+
+
 async def test_the_palette_lists_the_apps_commands_not_the_filter_boxs_text_editing(workspace: Path) -> None:
     # The filter boxes' cursor moves and deletions were commands ("Tasks: Move cursor left a word", "Budget: Delete
     # all to the left", "key left (None)"), with or without a box open: every binding of every widget in a pane was listed.

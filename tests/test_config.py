@@ -561,6 +561,32 @@ def test_config_set_workspace_keeps_the_file_named_from_any_directory(tmp_path: 
     assert 'workspace = "~/team.db"' in path.read_text()
 
 
+def test_a_relative_workspace_written_by_hand_is_read_from_the_config_files_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `workspace = "team.db"` written in ~/.config/crewdeck/config.toml named ./team.db of whichever directory
+    # crewdeck was run in: "no workspace at team.db" from home, another file in each project.
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    path = write(tmp_path / "cfg" / "config.toml", 'workspace = "team.db"\n')
+    monkeypatch.chdir(tmp_path / "cfg")
+    assert main(["init", "team.db", "--member", "noor", "--name", "Noor", "--tz", "Asia/Dubai"]) == 0
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert load(str(path)).workspace == str(tmp_path / "cfg" / "team.db")
+    assert load("../cfg/config.toml").workspace == str(tmp_path / "cfg" / "team.db")  # the file named relative too
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["--config", str(path), "--as", "noor", "member", "list"]) == 0
+        assert main(["--config", str(path), "config", "show"]) == 0
+    assert "@noor" in out.getvalue()
+    assert f'"workspace": "{tmp_path / "cfg" / "team.db"}"' in out.getvalue()  # the path it names, said
+    write(path, 'workspace = "../shared/team.db"\n')
+    assert load(str(path)).workspace == str(tmp_path / "shared" / "team.db")
+    write(path, 'workspace = "~/team.db"\n')  # the reader's home, then whole
+    monkeypatch.setenv("HOME", str(tmp_path / "elsewhere"))
+    assert load(str(path)).workspace == str(tmp_path / "elsewhere" / "team.db")
+
+
 @pytest.mark.parametrize(
     ("wrong", "key", "value", "fixed"),
     [

@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.color import Color as RichColor
+from rich.style import Style
 from rich.text import Text
+from textual.color import Color
+from textual.filter import monochrome_style
 from textual.widgets import Input
 
 from crewdeck.sync.state.records import ENTITIES
@@ -27,8 +31,14 @@ from crewdeck.tui.time.grid import build_grid
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.budget_table import BudgetTable
+from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.deadline_grid import GUTTER, DeadlineGrid
+from crewdeck.widgets.entries_table import EntriesTable
 from crewdeck.widgets.key_footer import KeyFooter, footer_keys
+from crewdeck.widgets.pane_bar import PaneBar
+from crewdeck.widgets.task_table import TaskTable
+from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import demo_workspace, make_app, prompt_preview, settle, shown_help, until
 from .conftest import NOW
@@ -819,3 +829,95 @@ async def test_scrolled_in_the_zoomed_grid_at_80x24_every_member_has_a_line(work
             body = [line.rstrip() for line in lines(app)[2:-1]]
             assert not any(a in groups and b in groups for a, b in itertools.pairwise(body)), (top, body)
         assert shown[-1] == labels[-1] and "@leo" in labels
+
+
+def _as_seen(style: Style) -> tuple[float, float, bool, bool]:
+    """What a cell of ``style`` looks like on a terminal under NO_COLOR: the luminance of its glyph and of its cell, each
+    colour first made its grey (Textual's filter for NO_COLOR), and whether it is underlined or bold."""
+    grey = monochrome_style(style)
+    glyph, cell = (grey.bgcolor, grey.color) if grey.reverse else (grey.color, grey.bgcolor)
+    assert glyph is not None and cell is not None
+    return _luminance(glyph), _luminance(cell), bool(grey.underline), bool(grey.bold)
+
+
+def _luminance(color: RichColor) -> float:
+    """WCAG's relative luminance."""
+    channels = [value / 255 for value in Color.from_rich_color(color).rgb]
+    red, green, blue = (value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4 for value in channels)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(a: float, b: float) -> float:
+    """WCAG's contrast ratio of two luminances: 1 (the same) to 21 (black on white); 3 is its least for what must be seen."""
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+async def test_with_no_color_a_deadlines_urgency_and_the_now_column_still_show(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # NO_COLOR turns each colour to its grey: an overdue ◆ (red) and a later one (blue) came out about the same dim grey,
+    # a contrast of 2.4 and 2.9 on the grid's background (1.2 against each other), and the now column's tint 1.9.
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        assert app.no_color
+        ground = _as_seen(grid(app)._style("off"))[1]
+        urgencies = ("overdue", "soon", "later", "done")
+        seen = {urgency: _as_seen(grid(app)._style(f"marker-{urgency}")) for urgency in urgencies}
+        for urgency in ("overdue", "soon", "later"):  # a done task's is muted on purpose
+            glyph, cell, _, _ = seen[urgency]
+            assert _contrast(glyph, cell) >= 3 and (_contrast(glyph, ground) >= 3 or _contrast(cell, ground) >= 3), urgency
+        for a, b in itertools.combinations(urgencies, 2):
+            (glyph_a, cell_a, *marks_a), (glyph_b, cell_b, *marks_b) = seen[a], seen[b]
+            told_apart = marks_a != marks_b or _contrast(glyph_a, glyph_b) >= 1.5 or _contrast(cell_a, cell_b) >= 1.5
+            assert told_apart, (a, b, seen)
+        assert _contrast(_as_seen(grid(app)._style("now"))[1], ground) >= 3
+
+
+#: What says something in words or marks, by widget: each must be read on a light theme (the muted and shading classes, the
+#: off hours' dots above all, recede on purpose).
+READ_ON_LIGHT = {
+    WorkspaceHeader: ("workspace-header--title", "workspace-header--live", "workspace-header--busy", "workspace-header--offline"),
+    PaneBar: ("pane-bar--title",),
+    TaskTable: ("task-table--marked", "task-table--warning", "task-table--danger", "task-table--accent"),
+    DeadlineGrid: (
+        "deadline-grid--group",
+        "deadline-grid--in",
+        "deadline-grid--working",
+        "deadline-grid--transition",
+        "deadline-grid--marker-overdue",
+        "deadline-grid--marker-soon",
+        "deadline-grid--marker-later",
+    ),
+    BudgetTable: ("budget-table--over", "budget-table--heading-over", "budget-table--bar", "budget-table--bar-warning"),
+    EntriesTable: ("entries-table--pending", "entries-table--marked"),
+    ContentCalendar: (
+        "calendar--title",
+        "calendar--today",
+        "calendar--in-review",
+        "calendar--changes-requested",
+        "calendar--approved",
+        "calendar--scheduled",
+        "calendar--paused",
+        "calendar--cursor",
+    ),
+}
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "catppuccin-latte", "solarized-light"])
+async def test_on_a_light_theme_the_header_the_zones_and_the_marks_can_be_read(workspace: Path, theme: str) -> None:
+    # A light theme's $accent, $warning and $success are made for backgrounds: on textual-light the workspace's name, the
+    # zones' lines, ✓ in hours, a deadline due soon, a marked task, a post in review and a budget heading over read at a
+    # contrast of 1.3 to 1.6 on their ground, and the post under the calendar's dark cursor at 1.7.
+    app = make_app(workspace, config=Config(theme=theme))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("C")  # the content calendar, focused: its cursor is the theme's dark block
+        await settle(pilot)
+        assert not app.current_theme.dark and isinstance(app.focused, ContentCalendar)
+        for kind, names in READ_ON_LIGHT.items():
+            widget = app.main_screen.query(kind).first()
+            for name in names:
+                style = widget.get_component_rich_style(name)
+                assert style.color is not None and style.bgcolor is not None
+                # 2.5: Textual's $text-* shades give 2.8 on the header's darker panel; 3 is WCAG's least for bold text.
+                assert _contrast(_luminance(style.color), _luminance(style.bgcolor)) >= 2.5, (name, style)

@@ -811,6 +811,38 @@ def test_join_and_sync_explain_what_is_wrong(shared: tuple[Path, Server], tmp_pa
     assert "@ana" in listing and token not in listing
 
 
+def test_join_says_how_to_open_the_replica_when_crewdeck_alone_would_open_another(
+    shared: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After the README's join, `crewdeck` made and opened a new, empty local workspace, and `crewdeck tasks` said "no
+    # workspace: ... create one with: crewdeck init PATH": the replica just joined was named nowhere.
+    team, server = shared
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("CREWDECK_CONFIG", str(config))
+    config.write_text("")
+    replica = tmp_path / "my team.db"
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica)]) == 0
+    quoted = f"'{replica}'"
+    assert f"joined workspace team at {server.url}" in out.getvalue() and "note:" not in out.getvalue()
+    assert err.getvalue() == (
+        f"note: crewdeck alone makes a new local workspace, not this replica: open it with crewdeck --workspace {quoted}, "
+        f"or make it your default with: crewdeck config set workspace {quoted}\n"
+    )
+    crewdeck("config", "set", "workspace", str(replica))  # as the note says
+    assert "@raj" in crewdeck("member", "list")  # the replica, opened by crewdeck alone
+    # With the replica the default, a second join into another file names the default it opens instead.
+    again, err = tmp_path / "again.db", io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert main(["join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(again)]) == 0
+    assert err.getvalue().startswith(f"note: crewdeck alone opens {replica}, not this replica: open it with crewdeck --workspace {again}")
+    with redirect_stdout(io.StringIO()), redirect_stderr(err := io.StringIO()):
+        third = tmp_path / "third.db"
+        assert main(["-w", str(third), "join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(third)]) == 0
+    assert err.getvalue() == ""  # the workspace named is the one joined
+
+
 def test_a_join_on_a_laptop_whose_clock_runs_slow_says_the_replica_is_made_and_how_to_finish(
     served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

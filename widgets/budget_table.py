@@ -67,6 +67,8 @@ def bar_cells(permille: int, width: int = BAR_WIDTH) -> tuple[str, str]:
 
 
 class BudgetTable(LineTable):
+    #: Not scoped: the light theme's rules are the app's (``App:light``); the others name BudgetTable already.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     BudgetTable {
         height: auto;
@@ -79,6 +81,13 @@ class BudgetTable(LineTable):
     BudgetTable > .budget-table--bar-warning { color: $warning; background: $boost; }
     BudgetTable > .budget-table--bar-over { color: $error; background: $boost; }
     BudgetTable > .budget-table--muted { color: $foreground-muted; }
+    /* A light theme's $accent, $warning and $success are made for backgrounds: as text on its surface they read at a
+       contrast of 1.4 to 1.6 (textual-light).  Its $text-* shades of them are made for text. */
+    App:light BudgetTable {
+        & > .budget-table--heading-over { color: $text-warning; }
+        & > .budget-table--bar { color: $text-success; }
+        & > .budget-table--bar-warning { color: $text-warning; }
+    }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -100,6 +100,8 @@ class ContentCalendar(Widget, can_focus=True):
         *(f"calendar--{state}" for state in CALENDAR_STATES),
     }
 
+    #: Not scoped: the light theme's rules are the app's (``App:light``); the others name ContentCalendar already.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     ContentCalendar { height: 1fr; background: $surface; }
     ContentCalendar > .calendar--title { text-style: bold; color: $accent; }
@@ -122,6 +124,18 @@ class ContentCalendar(Widget, can_focus=True):
     ContentCalendar > .calendar--expired { color: $error; }
     ContentCalendar > .calendar--paused { color: $warning; text-style: bold; }
     ContentCalendar > .calendar--missed { color: $error; text-style: bold; }
+    /* A light theme's $accent, $warning and $success are made for backgrounds: as text on its surface they read at a
+       contrast of 1.4 to 1.6 (textual-light).  Its $text-* shades of them are made for text. */
+    App:light ContentCalendar {
+        & > .calendar--title { color: $text-accent; }
+        & > .calendar--today { color: $text-accent; }
+        & > .calendar--in-review { color: $text-warning; }
+        & > .calendar--approved { color: $text-success; }
+        & > .calendar--scheduled { color: $text-accent; }
+        & > .calendar--paused { color: $text-warning; }
+        /* Its cursor is dark: the post under it, in a state's dark shade, read at 1.7.  The line below names the state. */
+        &:focus > .calendar--cursor { color: $block-cursor-foreground; }
+    }
     """
 
     @dataclass

@@ -173,6 +173,9 @@ class DeadlineGrid(ScrollView, can_focus=True):
         "deadline-grid--detail",
     }
 
+    #: Not scoped: the light theme's and NO_COLOR's rules below are the app's (``App:light``, ``App:nocolor``); the others
+    #: name DeadlineGrid already.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     DeadlineGrid {
         background: $surface;
@@ -197,6 +200,25 @@ class DeadlineGrid(ScrollView, can_focus=True):
         & > .deadline-grid--marker-later { color: $primary; text-style: bold; }
         & > .deadline-grid--marker-done { color: $foreground-muted; }
         & > .deadline-grid--detail { background: $panel; color: $foreground; }
+    }
+    /* A light theme's $accent, $warning and $success are made for backgrounds: as text on its surface they read at a
+       contrast of 1.3 to 1.6 (textual-light).  Its $text-* shades of them are made for text. */
+    App:light DeadlineGrid {
+        & > .deadline-grid--group { color: $text-accent; }
+        & > .deadline-grid--in { color: $text-success; }
+        & > .deadline-grid--working { color: $text-success; }
+        & > .deadline-grid--partly { color: $text-success 70%; }
+        & > .deadline-grid--day-off { color: $text-warning 50%; }
+        & > .deadline-grid--transition { color: $text-warning; }
+        & > .deadline-grid--marker-soon { color: $text-warning; }
+    }
+    /* NO_COLOR turns every colour to its grey: an overdue deadline's red, a later one's blue and the "now" column's
+       tint came out as one dim grey.  Urgency and now are then said by the text's style. */
+    App:nocolor DeadlineGrid {
+        & > .deadline-grid--now { background: $foreground 60%; }
+        & > .deadline-grid--marker-overdue { color: $foreground; text-style: bold reverse; }
+        & > .deadline-grid--marker-soon { color: $foreground; text-style: bold underline; }
+        & > .deadline-grid--marker-later { color: $foreground; }
     }
     """
 

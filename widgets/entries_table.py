@@ -52,12 +52,20 @@ class EntryLine(Protocol):
 
 
 class EntriesTable(WindowedTable[EntryLine]):
+    #: Not scoped: the light theme's rules are the app's (``App:light``); the others name EntriesTable already.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     EntriesTable { height: 1fr; }
     EntriesTable > .entries-table--pending { color: $warning; }
     EntriesTable > .entries-table--reversal { color: $foreground-muted; text-style: italic; }
     EntriesTable > .entries-table--reversed { color: $foreground-muted; text-style: strike; }
     EntriesTable > .entries-table--marked { color: $accent; text-style: bold; }
+    /* A light theme's $accent, $warning and $success are made for backgrounds: as text on its surface they read at a
+       contrast of 1.4 to 1.6 (textual-light).  Its $text-* shades of them are made for text. */
+    App:light EntriesTable {
+        & > .entries-table--pending { color: $text-warning; }
+        & > .entries-table--marked { color: $text-accent; }
+    }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

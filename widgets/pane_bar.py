@@ -18,11 +18,16 @@ from textual.widget import Widget
 class PaneBar(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"pane-bar--title", "pane-bar--info", "pane-bar--hint"}
 
+    #: Not scoped: the light theme's rule is the app's (``App:light``); the others name PaneBar already.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     PaneBar { height: 1; width: 1fr; padding: 0 1; background: $boost; }
     PaneBar > .pane-bar--title { text-style: bold; color: $accent; }
     PaneBar > .pane-bar--info { color: $foreground-muted; }
     PaneBar > .pane-bar--hint { color: $foreground-muted; }
+    /* A light theme's $accent, $warning and $success are made for backgrounds: as text on its surface they read at a
+       contrast of 1.3 to 1.6 (textual-light).  Its $text-* shades of them are made for text. */
+    App:light PaneBar > .pane-bar--title { color: $text-accent; }
     """
 
     title: reactive[str] = reactive("")

@@ -57,6 +57,8 @@ class TaskTable(WindowedTable[Any]):
         "task-table--accent",
     }
 
+    #: Not scoped: the light theme's rules are the app's (``App:light``); the others name TaskTable already.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     TaskTable { scrollbar-gutter: stable; }
     TaskTable > .task-table--marked { color: $accent; text-style: bold; }
@@ -64,6 +66,13 @@ class TaskTable(WindowedTable[Any]):
     TaskTable > .task-table--warning { color: $warning; }
     TaskTable > .task-table--danger { color: $error; text-style: bold; }
     TaskTable > .task-table--accent { color: $accent; }
+    /* A light theme's $accent, $warning and $success are made for backgrounds: as text on its surface they read at a
+       contrast of 1.3 to 1.6 (textual-light).  Its $text-* shades of them are made for text. */
+    App:light TaskTable {
+        & > .task-table--marked { color: $text-accent; }
+        & > .task-table--warning { color: $text-warning; }
+        & > .task-table--accent { color: $text-accent; }
+    }
     """
 
     @dataclass

@@ -29,6 +29,8 @@ class WorkspaceHeader(Widget):
         "workspace-header--problem",
     }
 
+    #: Not scoped: the light theme's rules are the app's (``App:light``); the others name WorkspaceHeader already.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     WorkspaceHeader {
         height: 1;
@@ -43,6 +45,13 @@ class WorkspaceHeader(Widget):
     WorkspaceHeader > .workspace-header--offline { color: $error; }
     WorkspaceHeader.-problem { background: $error; color: $text; }
     WorkspaceHeader > .workspace-header--problem { text-style: bold; }
+    /* A light theme's $accent, $warning and $success are made for backgrounds: as text on its surface they read at a
+       contrast of 1.3 to 1.6 (textual-light).  Its $text-* shades of them are made for text. */
+    App:light WorkspaceHeader {
+        & > .workspace-header--title { color: $text-accent; }
+        & > .workspace-header--live { color: $text-success; }
+        & > .workspace-header--busy { color: $text-warning; }
+    }
     """
 
     workspace: reactive[str] = reactive("")

@@ -782,13 +782,15 @@ class CrewdeckApp(App[int]):
                         )
         else:
             yield from self._screen_commands(screen)
+        # Each with its key, as the palette names every key it lists: "Keys" named none, though a newcomer learns the keys there.
+        keys = {b.id: shown_keys(b, self.config.keymap) for b in self.BINDINGS if isinstance(b, Binding) and b.id}
         for name, title in PANES:
             # As its key does: over a task's detail, Results or Approvals, the pane came forward behind them, unseen.
-            yield SystemCommand(f"Pane: {title}", f"Focus the {title.lower()} pane", lambda n=name: self.action_focus_pane(n))
-        yield SystemCommand("Results", "KPIs per campaign against targets and spend", self.action_results)
+            help_text = f"Focus the {title.lower()} pane (key {keys[f'app.pane_{name}']})"
+            yield SystemCommand(f"Pane: {title}", help_text, lambda n=name: self.action_focus_pane(n))
+        yield SystemCommand("Results", f"KPIs per campaign against targets and spend (key {keys['app.results']})", self.action_results)
         if isinstance(screen, MainScreen) and self.check_action("zoom", ()):  # where `z` is offered
-            yield SystemCommand("Zoom", "Zoom the focused pane, or back", self.action_zoom)
-        keys = {b.id: shown_keys(b, self.config.keymap) for b in self.BINDINGS if isinstance(b, Binding) and b.id}
+            yield SystemCommand("Zoom", f"Zoom the focused pane, or back (key {keys['app.zoom']})", self.action_zoom)
         yield SystemCommand(
             "Content calendar", f"Posts by day, a row per platform or campaign (key {keys['app.calendar']})", self.action_calendar
         )
@@ -808,7 +810,7 @@ class CrewdeckApp(App[int]):
             f"Change the name the team sees and the zone times are shown in (key {keys['app.profile']})",
             self.action_profile,
         )
-        yield SystemCommand("Keys", "List every key", self.action_help)
+        yield SystemCommand("Keys", f"List every key (key {keys['app.help']})", self.action_help)
 
     def _show_view(self, view: View) -> None:
         """A view picked in the palette, in the Tasks pane brought forward: at 80 columns, over the Budget pane, the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import stat
 import sys
@@ -18,7 +19,7 @@ from crewdeck.tui.cli.common import Context, Meter, bad_rows_listed, open_input,
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError, bad_counted, empty_file, located, not_utf8, source_name
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
-from crewdeck.tui.workspace.separators import declaration_blanked, separator
+from crewdeck.tui.workspace.separators import CsvLines
 from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member
@@ -106,8 +107,9 @@ def _another_format(path: str) -> tuple[str, str] | None:
         if exchange.FORMAT not in text and ('"idBoard"' in text or '"shortLink"' in text):
             return "a Trello board's JSON export", "trello"
         return None
-    lines = declaration_blanked(text).lstrip("\r\n").splitlines()
-    header = {cell.strip().casefold() for cell in next(csv.reader(lines[:1], delimiter=separator(lines[0])), [])} if lines else set()
+    lines = CsvLines(io.StringIO(text, newline=""))
+    opening = lines.opening()[1]
+    header = {cell.strip().casefold() for cell in next(csv.reader([opening], delimiter=lines.separator(opening)), [])}
     if {"task id", "name"} <= header:
         return "an Asana CSV export", "asana"
     if {"id", "title"} <= header:

@@ -312,7 +312,27 @@ def cmd_join(ctx: Context) -> int:
     ws.close()
     who = f"@{member.handle}" if member else f"member {remote.member[:8]}"
     print(visible(f"joined workspace {remote.workspace} at {remote.url} as {who}: {counted(result.pulled, 'operation')} in {path}"))
+    _how_to_open(ctx, path)
     return 0
+
+
+def _how_to_open(ctx: Context, replica: Path) -> None:
+    """A note when ``crewdeck`` alone would not open the replica just joined: after the README's join, the app opened a new
+    empty local workspace, and `crewdeck tasks` said "no workspace: ... create one with: crewdeck init PATH"."""
+    import shlex
+
+    opened = ctx.workspace_path(required=False)
+    if opened is not None and opened.resolve() == replica.resolve():
+        return
+    where = shlex.quote(str(replica.absolute()))
+    instead = f"opens {opened}" if opened is not None else "makes a new local workspace"
+    print(
+        visible(
+            f"note: crewdeck alone {instead}, not this replica: open it with crewdeck --workspace {where}, or make it "
+            f"your default with: crewdeck config set workspace {where}"
+        ),
+        file=sys.stderr,
+    )
 
 
 def cmd_sync(ctx: Context) -> int:

@@ -53,8 +53,7 @@ from crewdeck.tui.workspace.errors import (
     opens_json,
     summary,
 )
-from crewdeck.tui.workspace.separators import declaration_blanked, declared
-from crewdeck.tui.workspace.separators import separator as csv_separator
+from crewdeck.tui.workspace.separators import CsvLines
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = (
@@ -281,17 +280,11 @@ def parse_map(
 
 
 def _delimiter(text: str) -> str:
-    """What splits the file's columns: what its first line declares ("sep=;"), else what its header holds most of, the
-    blank lines before it passed over as ``_rows`` passes them (a blank first line read a file of semicolons with commas:
-    "missing columns: date, ... (the header is: date;campaign;...)")."""
-    text = text.lstrip("\ufeff")
-    if declared(text) is None:
-        text = _BLANK_LINES.sub("", text, count=1)  # its first match is at the start, the blank lines or none
-    return csv_separator(text.split("\n", 1)[0])
-
-
-#: The blank lines a file may open with (spaces and tabs alone on them).
-_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n))*")
+    """What splits the file's columns, as every CSV import decides it (``CsvLines``): what its first line declares
+    ("sep=;"), else what its header holds most of, the blank lines before it passed over as ``_rows`` passes them (a
+    blank first line read a file of semicolons with commas: "missing columns: date, ... (the header is: date;campaign;...)")."""
+    lines = CsvLines(io.StringIO(text, newline=""))
+    return lines.separator(lines.opening()[1])
 
 
 def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -302,7 +295,7 @@ def _rows(text: str, source: str, problems: list[str]) -> Iterator[tuple[int, li
     if opens_json(text):
         raise UserError(json_not_csv(source))
     separator = _delimiter(text)
-    reader = csv.reader(io.StringIO(declaration_blanked(text), newline=""), delimiter=separator, strict=True)
+    reader = csv.reader(CsvLines(io.StringIO(text, newline="")), delimiter=separator, strict=True)
     line = 1
     header = True
     while True:

@@ -60,8 +60,7 @@ from crewdeck.tui.workspace.errors import (
     named_again,
     opens_json,
 )
-from crewdeck.tui.workspace.separators import declaration_blanked, declared
-from crewdeck.tui.workspace.separators import separator as csv_separator
+from crewdeck.tui.workspace.separators import CsvLines
 from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
 
 FORMATS = ("meta", "linkedin", "csv")
@@ -253,7 +252,7 @@ def run(
     # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
     report: dict[str, str] = {}  # a LinkedIn preamble's "Report Start" and "Report End", as ISO days
-    text = _Lines(lines)
+    text = CsvLines(lines)
     separator, opening, lines = _separator(text)
     if opens_json(opening):
         raise UserError(json_not_csv(source))
@@ -560,39 +559,14 @@ def _rows(
 _LOOKED_AT = 50
 
 
-def _separator(lines: _Lines) -> tuple[str, str, Iterator[str]]:
+def _separator(lines: CsvLines) -> tuple[str, str, Iterator[str]]:
     """What separates the columns, the first lines as one text, and the lines: tabs or semicolons when the first lines hold more of them than commas
     (Excel's "Unicode Text" saves a sheet with tabs, Excel in a locale with a decimal comma its "CSV" with semicolons, as
     ``ledger import`` and the task imports read them), else commas.  The first lines, not the first with any: LinkedIn's
     report opens with lines such as "Date Generated: Nov 22, 2026, 9:00 AM"."""
     seen = list(islice(lines, _LOOKED_AT))
     opening = "".join(seen)
-    return lines.declared or csv_separator(opening), opening, chain(seen, lines)
-
-
-class _Lines:
-    """The file's lines, the byte order mark opening it taken off, and Excel's "sep=;" line made a blank one (it is no
-    header, nor LinkedIn's preamble; the lines below keep their numbers), the separator it declares kept as ``declared``;
-    ``blank`` while every line read is blank, as an empty file's are (a class, not a generator: closing one, as an import
-    that stops early does, would close the file, which its opener owns)."""
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        self._lines = iter(lines)
-        self._first = True
-        self.blank = True
-        self.declared: str | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        if self._first:
-            line, self._first = line.removeprefix("\ufeff"), False
-            self.declared, line = declared(line), declaration_blanked(line)
-        if self.blank:
-            self.blank = not line.strip()
-        return line
+    return lines.separator(opening), opening, chain(seen, lines)
 
 
 def _columns(header: list[str], fmt: str, mapping: dict[str, str], source: str, line: int) -> tuple[dict[str, int], str | None]:

@@ -128,8 +128,7 @@ from crewdeck.tui.workspace.errors import (
 )
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
-from crewdeck.tui.workspace.separators import declared
-from crewdeck.tui.workspace.separators import separator as csv_separator
+from crewdeck.tui.workspace.separators import CsvLines
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
@@ -462,17 +461,12 @@ def read_csv(
     quote left open runs to the end of the file).  A header that is not CSV is ``ImportProblems``.  A row not read
     so tells ``statuses`` (``StatusMap.read_whole``).
     """
-    lines = iter(stream)
+    lines = CsvLines(stream)
     # Blank lines before the header are passed over, as ledger import and kpi import pass them (a header of none was
-    # "no column 'Task ID', 'Name' (columns: none)"); a file of nothing else is empty, as every import says.
-    skipped = 0
-    opening = next(lines, "")
-    # Excel's "sep=;" line declares the separator, and is no header: passed over as a blank line is.
-    declared_separator = declared(opening)
-    if declared_separator is not None:
-        skipped, opening = 1, next(lines, "")
-    while opening and not opening.strip("\ufeff \t\r\n"):
-        skipped, opening = skipped + 1, next(lines, "")
+    # "no column 'Task ID', 'Name' (columns: none)"); a file of nothing else is empty, as every import says.  Excel's
+    # "sep=;" line is one of them.
+    passed, opening = lines.opening()
+    skipped = len(passed)
     if not opening:
         raise ImportProblems([empty_file(source, f"a header: {','.join(required)},...")])
     if opens_json(opening):  # Asana also exports JSON: read as CSV, its first quote was "not CSV"
@@ -480,7 +474,7 @@ def read_csv(
         raise ImportProblems([json_not_csv(source, also)])
     # Excel's "Unicode Text" (UTF-16) separates its columns by tabs, Excel in a locale with a decimal comma saves "CSV"
     # with semicolons: what the header holds most of says which (the rule the ledger's and results' imports follow).
-    separator = declared_separator or csv_separator(opening)
+    separator = lines.separator(opening)
     reader = csv.DictReader(chain([opening], lines), delimiter=separator, strict=True)
     spelled = {name.casefold(): name for name in (*required, *known)}
     try:

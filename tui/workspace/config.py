@@ -60,8 +60,8 @@ class Setting:
     expect: str | None = None
     #: The problem with a value of the right type, or None.  Of each entry, for a table of entries.
     check: Callable[[Any], str | None] | None = None
-    #: The value as the config holds it, from the value as the file says it.
-    read: Callable[[Any], Any] | None = None
+    #: The value as the config holds it, from the value as the file says it and the file it is in.
+    read: Callable[[Any, Path], Any] | None = None
     #: The entries are named by dotted ids (``triage.done``), which TOML reads as nested tables.
     dotted_ids: bool = False
     #: What names an entry of a table of entries, in ``known_keys()``.
@@ -77,7 +77,7 @@ def about(
     example: Any = None,
     expect: str | None = None,
     check: Callable[[Any], str | None] | None = None,
-    read: Callable[[Any], Any] | None = None,
+    read: Callable[[Any, Path], Any] | None = None,
     dotted_ids: bool = False,
     entry_name: str = "NAME",
 ) -> dict[str, Setting]:
@@ -123,6 +123,14 @@ def _upload_mb(megabytes: int) -> str | None:
     return None if 1 <= megabytes <= MOST_UPLOAD_MB else f"{megabytes} is not a number of megabytes from 1 to {MOST_UPLOAD_MB:,}"
 
 
+def _beside(text: str, config: Path) -> str:
+    """A path as a config file says it: ``~`` is the reader's home, and a relative path is read from the file's own
+    directory, as git reads an include: from the current one, the same config named another file in each directory."""
+    if not text:
+        return text
+    return os.path.abspath(os.path.join(config.parent, os.path.expanduser(text)))
+
+
 def _some_key(keys: str) -> str | None:
     return None if keys.strip() else "no key given"
 
@@ -159,9 +167,10 @@ class Config:
         default=None,
         metadata=about(
             "The workspace file `crewdeck` opens when no --workspace or CREWDECK_WORKSPACE is given.  Default: a local "
-            "workspace in the platform's data directory (~/.local/share/crewdeck/workspace.db), created on first run.",
+            "workspace in the platform's data directory (~/.local/share/crewdeck/workspace.db), created on first run.  "
+            "A relative path is read from this file's directory; `crewdeck config show` prints the path it names.",
             example="/srv/crewdeck/team.db",
-            read=os.path.expanduser,
+            read=_beside,
         ),
     )
     member: str | None = field(
@@ -298,11 +307,11 @@ def _read_value(spec: Setting, kind: Any, value: Any, path: Path, where: str) ->
         return _read_table(kind, _expect(kind, value, path, where, None), path, f"{where}.")
     entry_kind = entry_type(kind)
     if entry_kind is None:
-        return _finish(spec, _checked(spec, kind, value, path, where))
+        return _finish(spec, _checked(spec, kind, value, path, where), path)
     table = _expect(kind, value, path, where, None)
     # Walked flat: TOML reads `triage.done = "o"` as nested tables, the id is "triage.done".
     entries = _flatten(table) if spec.dotted_ids else table
-    return _finish(spec, {name: _checked(spec, entry_kind, entry, path, f"{where}.{name}") for name, entry in entries.items()})
+    return _finish(spec, {name: _checked(spec, entry_kind, entry, path, f"{where}.{name}") for name, entry in entries.items()}, path)
 
 
 def _checked(spec: Setting, kind: Any, value: Any, path: Path, where: str) -> Any:
@@ -313,8 +322,8 @@ def _checked(spec: Setting, kind: Any, value: Any, path: Path, where: str) -> An
     return value
 
 
-def _finish(spec: Setting, value: Any) -> Any:
-    return spec.read(value) if spec.read else value
+def _finish(spec: Setting, value: Any, path: Path) -> Any:
+    return spec.read(value, path) if spec.read else value
 
 
 def _expect(kind: Any, value: Any, path: Path, where: str, expect: str | None) -> Any:
