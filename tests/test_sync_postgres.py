@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import random
+import subprocess
+import sys
 import threading
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -16,13 +19,16 @@ from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
+from .conftest import ROOT
 from .syncsupport import (
+    PATIENCE,
     Postgres,
     Server,
     create_token,
     crewdeck,
     crewdeck_fails,
     make_team,
+    wait_until,
 )
 
 PUSHERS = 8
@@ -275,3 +281,51 @@ def test_publish_says_the_file_is_copied_and_what_is_written_in_it_stays_there(p
         "serve still on it) stays in it; stop serving it, and give replicas the new server's address "
         "(crewdeck --workspace FILE sync --url URL)\n"
     )
+
+
+def test_a_token_command_or_a_server_starting_while_a_push_is_under_way_waits_for_nothing_and_stops_no_one(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Every `crewdeck token ... --database` and every `crewdeck serve --database` starting set up the tables with
+    `ALTER TABLE crewdeck_workspace ADD COLUMN IF NOT EXISTS`, which waits for the table's strongest lock even when the
+    column is there: behind a push under way (or a long `publish`), the command hung, and every request of every server
+    process queued behind it, the whole team's sync stalled until that transaction ended.  Tables already set up are
+    left alone."""
+    import psycopg
+
+    url, _team = published
+    server = Server(["--database", url]).start()
+    _, token = create_token("ana", "--database", url, "--name", "team")
+    holder = psycopg.connect(url)  # a push under way: it holds its workspace's row until it commits
+    try:
+        holder.execute("SELECT head FROM crewdeck_workspace WHERE name = 'team' FOR UPDATE").fetchone()
+        listing = subprocess.Popen(
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "token", "list", "--database", url, "--name", "team"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        with psycopg.connect(url, autocommit=True) as watcher:
+
+            def waiting_on_a_lock() -> bool:
+                found = watcher.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> %s",
+                    (holder.info.backend_pid,),
+                ).fetchone()
+                return found is not None
+
+            wait_until(lambda: listing.poll() is not None or waiting_on_a_lock(), "token list to end or wait on a lock")
+            assert not waiting_on_a_lock()
+        out, err = listing.communicate(PATIENCE)
+        assert (listing.returncode, err) == (0, b"") and b"@ana" in out
+        # The server that is up goes on answering, and another one comes up beside it.
+        answer = httpx.get(f"{server.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200
+        other = Server(["--database", url]).start()
+        assert other.stop() == ""
+    finally:
+        holder.close()
+        if "listing" in locals() and listing.poll() is None:
+            listing.communicate(PATIENCE)
+        assert server.stop() == ""

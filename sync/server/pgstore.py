@@ -119,8 +119,15 @@ SCHEMA = [
         refused_at TEXT NOT NULL,
         PRIMARY KEY (workspace, node, node_seq)
     )""",
-    # 0: a workspace stored before the rules; 1: its rule state is filled in.
-    "ALTER TABLE crewdeck_workspace ADD COLUMN IF NOT EXISTS rules_version INTEGER NOT NULL DEFAULT 0",
+    # 0: a workspace stored before the rules; 1: its rule state is filled in.  Added only where it is missing: ALTER TABLE
+    # waits for the table's strongest lock even with IF NOT EXISTS, behind a push or a publish under way, and every
+    # request of every server process would queue behind it (each token command and each server starting runs this).
+    """DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'crewdeck_workspace'::regclass AND attname = 'rules_version'
+                       AND NOT attisdropped) THEN
+            ALTER TABLE crewdeck_workspace ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 0;
+        END IF;
+    END $$""",
     """CREATE TABLE IF NOT EXISTS crewdeck_token (
         id TEXT PRIMARY KEY,
         workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
