@@ -287,10 +287,10 @@ def test_a_token_command_or_a_server_starting_while_a_push_is_under_way_waits_fo
     published: tuple[str, Path], tmp_path: Path
 ) -> None:
     """Every `crewdeck token ... --database` and every `crewdeck serve --database` starting set up the tables with
-    `ALTER TABLE crewdeck_workspace ADD COLUMN IF NOT EXISTS`, which waits for the table's strongest lock even when the
-    column is there: behind a push under way (or a long `publish`), the command hung, and every request of every server
-    process queued behind it, the whole team's sync stalled until that transaction ended.  Tables already set up are
-    left alone."""
+    `CREATE INDEX IF NOT EXISTS` and `ALTER TABLE ... ADD COLUMN IF NOT EXISTS`, which wait for their table's lock even
+    when what they make is there: behind a push under way (or a long `publish`), the command hung, and every push (and,
+    behind the ALTER, every request) of every server process queued behind it until that transaction ended.  Tables
+    already set up are left alone."""
     import psycopg
 
     url, _team = published
@@ -299,6 +299,10 @@ def test_a_token_command_or_a_server_starting_while_a_push_is_under_way_waits_fo
     holder = psycopg.connect(url)  # a push under way: it holds its workspace's row until it commits
     try:
         holder.execute("SELECT head FROM crewdeck_workspace WHERE name = 'team' FOR UPDATE").fetchone()
+        holder.execute(
+            "INSERT INTO crewdeck_op SELECT workspace, seq + 1000000, op_id, node, node_seq + 1000000, member, kind, entity, row_id, "
+            "field, value FROM crewdeck_op WHERE workspace = 'team' ORDER BY seq LIMIT 1"
+        )
         listing = subprocess.Popen(
             [sys.executable, "-m", "crewdeck.tui.cli.main", "token", "list", "--database", url, "--name", "team"],
             cwd=ROOT,
