@@ -333,3 +333,16 @@ def test_a_token_command_or_a_server_starting_while_a_push_is_under_way_waits_fo
         if "listing" in locals() and listing.poll() is None:
             listing.communicate(PATIENCE)
         assert server.stop() == ""
+
+
+def test_revoking_a_token_in_a_workspace_the_database_does_not_have_says_so(published: tuple[str, Path]) -> None:
+    """`token revoke ID --database URL --name tema` (a typo) said "no live token with id ID (see: crewdeck token list)",
+    and `token list --name team` then listed that token live: a lost laptop's token left working, and the manager told
+    to look for it.  The workspace's name is checked first, as `token create` and `token list` check it."""
+    url, _team = published
+    token_id, _ = create_token("ana", "--database", url, "--name", "team")
+    said = crewdeck_fails("token", "revoke", token_id, "--database", url, "--name", "tema")
+    assert said == (
+        "crewdeck: error: no workspace named 'tema' in the database (have: team); copy one in with: crewdeck publish FILE --database URL\n"
+    )
+    assert crewdeck("token", "revoke", token_id, "--database", url, "--name", "team").startswith(f"revoked token {token_id}")

@@ -262,8 +262,11 @@ def _on_your_clock(ctx: Context, tz: str, stamped: str) -> str:
 def cmd_token_revoke(ctx: Context) -> int:
     a = ctx.args
     if a.database:
+        name = _database_workspace(a, "revoke")
         with _postgres(a.database) as pg:
-            done = pg.revoke_token(_database_workspace(a, "revoke"), a.id)
+            # A mistyped --name is said as such: "no live token" would send its manager to a listing where it is live.
+            pg.require(name)
+            done = pg.revoke_token(name, a.id)
     else:
         done = tokens.revoke(_file_workspace(ctx, "revoke", changing=True).store.conn, a.id)
     if not done:
