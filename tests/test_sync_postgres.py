@@ -346,3 +346,31 @@ def test_revoking_a_token_in_a_workspace_the_database_does_not_have_says_so(publ
         "crewdeck: error: no workspace named 'tema' in the database (have: team); copy one in with: crewdeck publish FILE --database URL\n"
     )
     assert crewdeck("token", "revoke", token_id, "--database", url, "--name", "team").startswith(f"revoked token {token_id}")
+
+
+def test_a_database_that_refuses_a_token_command_or_a_publish_is_one_line(published: tuple[str, Path], tmp_path: Path) -> None:
+    """`token create`, `token revoke` and `publish` against a database that takes no writes (a standby after a failover,
+    or one made read-only) or that cancels a statement (`lock_timeout`, `statement_timeout`) ended in a traceback of the
+    driver's."""
+    import psycopg
+
+    url, _team = published
+    read_only = url + "?options=-c%20default_transaction_read_only%3Don"
+    token_id, _ = create_token("ana", "--database", url, "--name", "team")
+    refused = "crewdeck: error: PostgreSQL refused it: cannot execute {} in a read-only transaction (nothing was changed)\n"
+    assert crewdeck_fails("token", "create", "ana", "--database", read_only, "--name", "team") == refused.format("INSERT")
+    assert crewdeck_fails("token", "revoke", token_id, "--database", read_only, "--name", "team") == refused.format("UPDATE")
+    (tmp_path / "other").mkdir()
+    other = make_team(tmp_path / "other")
+    assert crewdeck_fails("publish", str(other), "--database", read_only, "--name", "other") == refused.format("INSERT")
+    # Another publish under that name under way, and a database that waits for no lock: a lock timeout.
+    with psycopg.connect(url) as racing:
+        racing.execute("INSERT INTO crewdeck_workspace(name) VALUES ('other')")
+        hasty = url + "?options=-c%20lock_timeout%3D1"
+        assert crewdeck_fails("publish", str(other), "--database", hasty, "--name", "other") == (
+            "crewdeck: error: PostgreSQL refused it: canceling statement due to lock timeout (nothing was changed)\n"
+        )
+        racing.rollback()
+    # Nothing of them is there: the token is live, and the workspace can be published.
+    assert "live" in crewdeck("token", "list", "--database", url, "--name", "team")
+    assert crewdeck("publish", str(other), "--database", url, "--name", "other").startswith(f"published {other} as workspace other")

@@ -171,12 +171,18 @@ class PgError(Exception):
     """A database that cannot be used, or a request it cannot satisfy, with the reason."""
 
 
+def first_line(exc: psycopg.Error) -> str:
+    """The driver's message without its DETAIL, HINT and CONTEXT lines."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def connect(dsn: str) -> Connection:
     try:
         # Autocommit: every ``conn.transaction()`` block is one real transaction.
         return psycopg.connect(dsn, connect_timeout=10, autocommit=True)
     except psycopg.Error as exc:
-        raise PgError(f"cannot connect to PostgreSQL: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}") from None
+        raise PgError(f"cannot connect to PostgreSQL: {first_line(exc)}") from None
 
 
 def ensure_schema(conn: Connection) -> None:

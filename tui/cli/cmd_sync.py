@@ -49,7 +49,9 @@ def _require_postgres_driver() -> None:
 @contextmanager
 def _postgres(url: str) -> Iterator[PgStore]:
     _require_postgres_driver()
-    from crewdeck.sync.server.pgstore import PgError, PgStore
+    import psycopg
+
+    from crewdeck.sync.server.pgstore import PgError, PgStore, first_line
 
     try:
         store = PgStore.open(url)
@@ -59,6 +61,10 @@ def _postgres(url: str) -> Iterator[PgStore]:
         yield store
     except PgError as exc:
         raise UserError(str(exc)) from None
+    except psycopg.Error as exc:
+        # A database that takes no writes (a standby, one read-only), a statement timeout, a connection lost midway:
+        # each command's write is one transaction, so nothing of it stays.
+        raise UserError(f"PostgreSQL refused it: {first_line(exc)} (nothing was changed)") from None
     finally:
         store.close()
 
