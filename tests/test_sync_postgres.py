@@ -374,3 +374,31 @@ def test_a_database_that_refuses_a_token_command_or_a_publish_is_one_line(publis
     # Nothing of them is there: the token is live, and the workspace can be published.
     assert "live" in crewdeck("token", "list", "--database", url, "--name", "team")
     assert crewdeck("publish", str(other), "--database", url, "--name", "other").startswith(f"published {other} as workspace other")
+
+
+def test_a_server_on_a_database_that_takes_no_writes_answers_pushes_503_and_logs_one_line(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A server whose database took no writes (a standby after a failover, one made read-only) answered every push a 500,
+    "the server failed on this request", and logged the driver's traceback for each.  It is the store being unavailable:
+    a 503 replicas retry, and one line in the log."""
+    url, _team = published
+    _, token = create_token("ana", "--database", url, "--name", "team")
+    server = Server(["--database", url + "?options=-c%20default_transaction_read_only%3Don"]).start()
+    ana = tmp_path / "ana.db"
+    try:
+        crewdeck("join", server.url, "--token", token, str(ana))  # reads are served
+        crewdeck("-w", str(ana), "add", "Typed while the database takes no writes")
+        for _ in range(2):
+            said = crewdeck_fails("-w", str(ana), "sync")
+            assert "the server is unavailable for now (503: the database is unavailable)" in said, said
+            assert "1 edit made here was not sent yet and stays in" in said
+    finally:
+        logged = server.stop()
+    assert "Traceback" not in logged and len(logged.splitlines()) == 1, logged
+    assert "read-only transaction" in logged
+    writable = Server(["--database", url]).start()
+    try:
+        assert ", 0 unsent" in crewdeck("-w", str(ana), "sync", "--url", writable.url)
+    finally:
+        assert writable.stop() == ""
