@@ -402,3 +402,30 @@ def test_a_server_on_a_database_that_takes_no_writes_answers_pushes_503_and_logs
         assert ", 0 unsent" in crewdeck("-w", str(ana), "sync", "--url", writable.url)
     finally:
         assert writable.stop() == ""
+
+
+def test_a_push_the_database_gives_up_waiting_for_is_a_503_and_goes_through_once_it_can(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Behind a push under way, a database with a lock_timeout (or a statement_timeout) cancels the next push's wait: that
+    was a 500, "the server failed on this request", with the driver's traceback in the log for each.  The database is
+    busy, as a served file locked past its busy timeout is: a 503 replicas retry, and one line in the log."""
+    import psycopg
+
+    url, _team = published
+    _, token = create_token("ana", "--database", url, "--name", "team")
+    server = Server(["--database", url + "?options=-c%20lock_timeout%3D1"]).start()
+    ana = tmp_path / "ana.db"
+    try:
+        crewdeck("join", server.url, "--token", token, str(ana))
+        crewdeck("-w", str(ana), "add", "Typed behind a long push")
+        with psycopg.connect(url) as holder:  # a push under way: it holds its workspace's row until it commits
+            holder.execute("SELECT head FROM crewdeck_workspace WHERE name = 'team' FOR UPDATE").fetchone()
+            said = crewdeck_fails("-w", str(ana), "sync")
+            assert "the server is unavailable for now (503: the database is unavailable)" in said, said
+            assert "1 edit made here was not sent yet and stays in" in said
+        assert ", 0 unsent" in crewdeck("-w", str(ana), "sync")
+    finally:
+        logged = server.stop()
+    assert "Traceback" not in logged and len(logged.splitlines()) == 1, logged
+    assert "lock timeout" in logged

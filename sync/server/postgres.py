@@ -17,10 +17,10 @@ from typing import TypeVar
 
 import anyio.to_thread
 import psycopg
-from psycopg.errors import ReadOnlySqlTransaction
+from psycopg.errors import LockNotAvailable, QueryCanceled, ReadOnlySqlTransaction
 
 from crewdeck.sync.server.backend import BackendError, Pulled, Wakeups
-from crewdeck.sync.server.pgstore import CHANNEL, PgError, PgPool, PgStore, connect
+from crewdeck.sync.server.pgstore import CHANNEL, PgError, PgPool, PgStore, connect, first_line
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.push import PushPlan, RefusedOp
 from crewdeck.sync.state.rules import MemberFacts
@@ -30,6 +30,9 @@ T = TypeVar("T")
 POOL_SIZE = 4
 #: A database that cannot serve a request now: its connection broke, or it takes no writes (a standby, one read-only).
 _AWAY = (psycopg.OperationalError, ReadOnlySqlTransaction)
+#: A database that gave up on a request (its lock_timeout or statement_timeout, behind a long push or a publish): busy,
+#: as a served file locked past its busy timeout is, and told alike: a 503 replicas retry.
+_BUSY = (LockNotAvailable, QueryCanceled)
 #: The payload of a change notification: ``<workspace> <head>``.
 _NOTE = re.compile(r"(.+) ([0-9]{1,18})\Z", re.DOTALL)
 
@@ -131,8 +134,9 @@ class PostgresBackend:
                     # idempotent); a database still away, or still taking no writes, says so: a 503 replicas retry.
                     self._pool.drop_idle()
                     return attempt()
-            except (PgError, *_AWAY) as exc:
-                raise BackendError("the database is unavailable", str(exc)) from None
+            except (PgError, *_AWAY, *_BUSY) as exc:
+                # The log's one line: the driver's first (its CONTEXT names the row it waited for, say).
+                raise BackendError("the database is unavailable", str(exc) if isinstance(exc, PgError) else first_line(exc)) from None
 
         return await anyio.to_thread.run_sync(run)
 
