@@ -429,3 +429,25 @@ def test_a_push_the_database_gives_up_waiting_for_is_a_503_and_goes_through_once
         logged = server.stop()
     assert "Traceback" not in logged and len(logged.splitlines()) == 1, logged
     assert "lock timeout" in logged
+
+
+def test_a_database_set_up_by_an_older_crewdeck_gets_what_it_lacks(published: tuple[str, Path], tmp_path: Path) -> None:
+    """Each table, index and column is made only where it is missing (above): one an older crewdeck did not make still is."""
+    import psycopg
+
+    url, team = published
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP INDEX crewdeck_op_assignee")
+        conn.execute("ALTER TABLE crewdeck_workspace DROP COLUMN rules_version")
+    _, token = create_token("ana", "--database", url, "--name", "team")
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert conn.execute("SELECT to_regclass('crewdeck_op_assignee') IS NOT NULL").fetchone() == (True,)
+        # Filled in again from the log: the rules read it.
+        assert conn.execute("SELECT rules_version FROM crewdeck_workspace WHERE name = 'team'").fetchone() == (1,)
+    server = Server(["--database", url]).start()
+    try:
+        ana = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(ana))
+        assert crewdeck("-w", str(ana), "export", "--json") == crewdeck("-w", str(team), "export", "--json")
+    finally:
+        assert server.stop() == ""
