@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import random
+import subprocess
+import sys
 import threading
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -16,13 +19,16 @@ from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
+from .conftest import ROOT
 from .syncsupport import (
+    PATIENCE,
     Postgres,
     Server,
     create_token,
     crewdeck,
     crewdeck_fails,
     make_team,
+    wait_until,
 )
 
 PUSHERS = 8
@@ -275,3 +281,173 @@ def test_publish_says_the_file_is_copied_and_what_is_written_in_it_stays_there(p
         "serve still on it) stays in it; stop serving it, and give replicas the new server's address "
         "(crewdeck --workspace FILE sync --url URL)\n"
     )
+
+
+def test_a_token_command_or_a_server_starting_while_a_push_is_under_way_waits_for_nothing_and_stops_no_one(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Every `crewdeck token ... --database` and every `crewdeck serve --database` starting set up the tables with
+    `CREATE INDEX IF NOT EXISTS` and `ALTER TABLE ... ADD COLUMN IF NOT EXISTS`, which wait for their table's lock even
+    when what they make is there: behind a push under way (or a long `publish`), the command hung, and every push (and,
+    behind the ALTER, every request) of every server process queued behind it until that transaction ended.  Tables
+    already set up are left alone."""
+    import psycopg
+
+    url, _team = published
+    server = Server(["--database", url]).start()
+    _, token = create_token("ana", "--database", url, "--name", "team")
+    holder = psycopg.connect(url)  # a push under way: it holds its workspace's row until it commits
+    try:
+        holder.execute("SELECT head FROM crewdeck_workspace WHERE name = 'team' FOR UPDATE").fetchone()
+        holder.execute(
+            "INSERT INTO crewdeck_op SELECT workspace, seq + 1000000, op_id, node, node_seq + 1000000, member, kind, entity, row_id, "
+            "field, value FROM crewdeck_op WHERE workspace = 'team' ORDER BY seq LIMIT 1"
+        )
+        listing = subprocess.Popen(
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "token", "list", "--database", url, "--name", "team"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        with psycopg.connect(url, autocommit=True) as watcher:
+
+            def waiting_on_a_lock() -> bool:
+                found = watcher.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> %s",
+                    (holder.info.backend_pid,),
+                ).fetchone()
+                return found is not None
+
+            wait_until(lambda: listing.poll() is not None or waiting_on_a_lock(), "token list to end or wait on a lock")
+            assert not waiting_on_a_lock()
+        out, err = listing.communicate(PATIENCE)
+        assert (listing.returncode, err) == (0, b"") and b"@ana" in out
+        # The server that is up goes on answering, and another one comes up beside it.
+        answer = httpx.get(f"{server.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200
+        other = Server(["--database", url]).start()
+        assert other.stop() == ""
+    finally:
+        holder.close()
+        if "listing" in locals() and listing.poll() is None:
+            listing.communicate(PATIENCE)
+        assert server.stop() == ""
+
+
+def test_revoking_a_token_in_a_workspace_the_database_does_not_have_says_so(published: tuple[str, Path]) -> None:
+    """`token revoke ID --database URL --name tema` (a typo) said "no live token with id ID (see: crewdeck token list)",
+    and `token list --name team` then listed that token live: a lost laptop's token left working, and the manager told
+    to look for it.  The workspace's name is checked first, as `token create` and `token list` check it."""
+    url, _team = published
+    token_id, _ = create_token("ana", "--database", url, "--name", "team")
+    said = crewdeck_fails("token", "revoke", token_id, "--database", url, "--name", "tema")
+    assert said == (
+        "crewdeck: error: no workspace named 'tema' in the database (have: team); copy one in with: crewdeck publish FILE --database URL\n"
+    )
+    assert crewdeck("token", "revoke", token_id, "--database", url, "--name", "team").startswith(f"revoked token {token_id}")
+
+
+def test_a_database_that_refuses_a_token_command_or_a_publish_is_one_line(published: tuple[str, Path], tmp_path: Path) -> None:
+    """`token create`, `token revoke` and `publish` against a database that takes no writes (a standby after a failover,
+    or one made read-only) or that cancels a statement (`lock_timeout`, `statement_timeout`) ended in a traceback of the
+    driver's."""
+    import psycopg
+
+    url, _team = published
+    read_only = url + "?options=-c%20default_transaction_read_only%3Don"
+    token_id, _ = create_token("ana", "--database", url, "--name", "team")
+    refused = "crewdeck: error: PostgreSQL refused it: cannot execute {} in a read-only transaction (nothing was changed)\n"
+    assert crewdeck_fails("token", "create", "ana", "--database", read_only, "--name", "team") == refused.format("INSERT")
+    assert crewdeck_fails("token", "revoke", token_id, "--database", read_only, "--name", "team") == refused.format("UPDATE")
+    (tmp_path / "other").mkdir()
+    other = make_team(tmp_path / "other")
+    assert crewdeck_fails("publish", str(other), "--database", read_only, "--name", "other") == refused.format("INSERT")
+    # Another publish under that name under way, and a database that waits for no lock: a lock timeout.
+    with psycopg.connect(url) as racing:
+        racing.execute("INSERT INTO crewdeck_workspace(name) VALUES ('other')")
+        hasty = url + "?options=-c%20lock_timeout%3D1"
+        assert crewdeck_fails("publish", str(other), "--database", hasty, "--name", "other") == (
+            "crewdeck: error: PostgreSQL refused it: canceling statement due to lock timeout (nothing was changed)\n"
+        )
+        racing.rollback()
+    # Nothing of them is there: the token is live, and the workspace can be published.
+    assert "live" in crewdeck("token", "list", "--database", url, "--name", "team")
+    assert crewdeck("publish", str(other), "--database", url, "--name", "other").startswith(f"published {other} as workspace other")
+
+
+def test_a_server_on_a_database_that_takes_no_writes_answers_pushes_503_and_logs_one_line(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A server whose database took no writes (a standby after a failover, one made read-only) answered every push a 500,
+    "the server failed on this request", and logged the driver's traceback for each.  It is the store being unavailable:
+    a 503 replicas retry, and one line in the log."""
+    url, _team = published
+    _, token = create_token("ana", "--database", url, "--name", "team")
+    server = Server(["--database", url + "?options=-c%20default_transaction_read_only%3Don"]).start()
+    ana = tmp_path / "ana.db"
+    try:
+        crewdeck("join", server.url, "--token", token, str(ana))  # reads are served
+        crewdeck("-w", str(ana), "add", "Typed while the database takes no writes")
+        for _ in range(2):
+            said = crewdeck_fails("-w", str(ana), "sync")
+            assert "the server is unavailable for now (503: the database is unavailable)" in said, said
+            assert "1 edit made here was not sent yet and stays in" in said
+    finally:
+        logged = server.stop()
+    assert "Traceback" not in logged and len(logged.splitlines()) == 1, logged
+    assert "read-only transaction" in logged
+    writable = Server(["--database", url]).start()
+    try:
+        assert ", 0 unsent" in crewdeck("-w", str(ana), "sync", "--url", writable.url)
+    finally:
+        assert writable.stop() == ""
+
+
+def test_a_push_the_database_gives_up_waiting_for_is_a_503_and_goes_through_once_it_can(
+    published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Behind a push under way, a database with a lock_timeout (or a statement_timeout) cancels the next push's wait: that
+    was a 500, "the server failed on this request", with the driver's traceback in the log for each.  The database is
+    busy, as a served file locked past its busy timeout is: a 503 replicas retry, and one line in the log."""
+    import psycopg
+
+    url, _team = published
+    _, token = create_token("ana", "--database", url, "--name", "team")
+    server = Server(["--database", url + "?options=-c%20lock_timeout%3D1"]).start()
+    ana = tmp_path / "ana.db"
+    try:
+        crewdeck("join", server.url, "--token", token, str(ana))
+        crewdeck("-w", str(ana), "add", "Typed behind a long push")
+        with psycopg.connect(url) as holder:  # a push under way: it holds its workspace's row until it commits
+            holder.execute("SELECT head FROM crewdeck_workspace WHERE name = 'team' FOR UPDATE").fetchone()
+            said = crewdeck_fails("-w", str(ana), "sync")
+            assert "the server is unavailable for now (503: the database is unavailable)" in said, said
+            assert "1 edit made here was not sent yet and stays in" in said
+        assert ", 0 unsent" in crewdeck("-w", str(ana), "sync")
+    finally:
+        logged = server.stop()
+    assert "Traceback" not in logged and len(logged.splitlines()) == 1, logged
+    assert "lock timeout" in logged
+
+
+def test_a_database_set_up_by_an_older_crewdeck_gets_what_it_lacks(published: tuple[str, Path], tmp_path: Path) -> None:
+    """Each table, index and column is made only where it is missing (above): one an older crewdeck did not make still is."""
+    import psycopg
+
+    url, team = published
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP INDEX crewdeck_op_assignee")
+        conn.execute("ALTER TABLE crewdeck_workspace DROP COLUMN rules_version")
+    _, token = create_token("ana", "--database", url, "--name", "team")
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert conn.execute("SELECT to_regclass('crewdeck_op_assignee') IS NOT NULL").fetchone() == (True,)
+        # Filled in again from the log: the rules read it.
+        assert conn.execute("SELECT rules_version FROM crewdeck_workspace WHERE name = 'team'").fetchone() == (1,)
+    server = Server(["--database", url]).start()
+    try:
+        ana = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", token, str(ana))
+        assert crewdeck("-w", str(ana), "export", "--json") == crewdeck("-w", str(team), "export", "--json")
+    finally:
+        assert server.stop() == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import random
@@ -509,6 +510,13 @@ def test_a_push_that_does_not_say_it_is_json_is_a_415(shared: tuple[Path, Server
         answer = httpx.post(push, content=body, headers=headers)
         assert (answer.status_code, answer.json()["error"]) == (415, "unsupported_media_type"), content_type
         assert "Content-Type: application/json" in answer.json()["message"]
+    assert _head(server, token) == head
+    # A compressed body was read as it came: "the request body is not UTF-8 text", a 400 that named no reason.
+    for encoding in ("gzip", "br", "deflate, gzip"):
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Content-Encoding": encoding}
+        answer = httpx.post(push, content=gzip.compress(body), headers=headers)
+        assert (answer.status_code, answer.json()["error"]) == (415, "unsupported_media_type"), encoding
+        assert answer.json()["message"] == f"the body must be sent uncompressed, without Content-Encoding (got {encoding!r})"
     assert _head(server, token) == head
     for content_type in ("application/json; charset=utf-8", "Application/JSON"):
         answer = httpx.post(push, content=body, headers={"Authorization": f"Bearer {token}", "Content-Type": content_type})

@@ -110,6 +110,12 @@ async def read_json(request: Request) -> Any:
             "unsupported_media_type",
             f"the body must be JSON, sent with Content-Type: application/json (got {media_type or 'no Content-Type'})",
         )
+    # A compressed body read as it came is "not UTF-8 text", which says nothing of why: the encoding is named.
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        raise ApiError(
+            415, "unsupported_media_type", f"the body must be sent uncompressed, without Content-Encoding (got {encoding[:40]!r})"
+        )
     declared = request.headers.get("content-length")
     if declared is not None and (not _INT.match(declared) or int(declared) > MAX_BODY):
         raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY:,} bytes")

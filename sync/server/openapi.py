@@ -197,7 +197,7 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                             "replica; differs names the first node_seq whose operation is not the one stored)"
                         ),
                         "413": _error(f"body over {max_body:,} bytes or more than {max_batch:,} operations"),
-                        "415": _error("a body not sent with Content-Type: application/json"),
+                        "415": _error("a body not sent with Content-Type: application/json, or sent compressed (Content-Encoding)"),
                         "422": _error(
                             'a body that is not {"ops": [...]}, a malformed operation, one carrying the stamp of an earlier one in the batch '
                             "or of one already stored on any record (duplicate_op: op_id names the stamp, index its place in the batch), "

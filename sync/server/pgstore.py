@@ -53,13 +53,22 @@ _COLUMNS = f"seq, {OP_COLUMNS}"
 #: Taken while creating tables, so that processes starting together do not race.
 _SCHEMA_LOCK = 0x63726577
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS crewdeck_workspace (
+#: What the tables need: each object, and the statement that makes it (a column named ``table.column``).  A statement
+#: runs only where its object is missing: DDL waits for its table's lock even when IF NOT EXISTS finds the object there
+#: (an index for one that excludes writers, ALTER TABLE for the strongest), behind a push or a publish under way, and
+#: every request of every server process would queue behind it.  Each token command and each server starting runs this.
+SCHEMA: list[tuple[str, str]] = [
+    (
+        "crewdeck_workspace",
+        """CREATE TABLE IF NOT EXISTS crewdeck_workspace (
         name TEXT PRIMARY KEY,
         head BIGINT NOT NULL DEFAULT 0,
         created_at TIMESTAMPTZ NOT NULL DEFAULT now()
     )""",
-    """CREATE TABLE IF NOT EXISTS crewdeck_op (
+    ),
+    (
+        "crewdeck_op",
+        """CREATE TABLE IF NOT EXISTS crewdeck_op (
         workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
         seq BIGINT NOT NULL,
         op_id TEXT NOT NULL,
@@ -73,16 +82,19 @@ SCHEMA = [
         value TEXT NOT NULL,
         PRIMARY KEY (workspace, seq)
     )""",
+    ),
     # Push idempotency and each node's head: (workspace, node, node_seq).
-    "CREATE UNIQUE INDEX IF NOT EXISTS crewdeck_op_node ON crewdeck_op (workspace, node, node_seq)",
+    ("crewdeck_op_node", "CREATE UNIQUE INDEX IF NOT EXISTS crewdeck_op_node ON crewdeck_op (workspace, node, node_seq)"),
     # Stamps already stored: a pushed operation may not carry one (a stamp names one operation).
-    "CREATE INDEX IF NOT EXISTS crewdeck_op_stamp ON crewdeck_op (workspace, op_id)",
+    ("crewdeck_op_stamp", "CREATE INDEX IF NOT EXISTS crewdeck_op_stamp ON crewdeck_op (workspace, op_id)"),
     # The entity a row id belongs to: a push may not name it as another's.
-    "CREATE INDEX IF NOT EXISTS crewdeck_op_row ON crewdeck_op (workspace, row_id, entity)",
+    ("crewdeck_op_row", "CREATE INDEX IF NOT EXISTS crewdeck_op_row ON crewdeck_op (workspace, row_id, entity)"),
     # What the rules read, kept up to date in every push transaction:
     # members' handle, access, Unix user and removal (the newest value of
     # each field, by op_id) and each ledger entry (its first append).
-    """CREATE TABLE IF NOT EXISTS crewdeck_state (
+    (
+        "crewdeck_state",
+        """CREATE TABLE IF NOT EXISTS crewdeck_state (
         workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
         entity TEXT NOT NULL,
         row_id TEXT NOT NULL,
@@ -91,19 +103,34 @@ SCHEMA = [
         op_id TEXT NOT NULL,
         PRIMARY KEY (workspace, row_id, field)
     )""",
+    ),
     # The entry that reverses a ledger entry, which the rules read when judging another reversal of it.
-    "CREATE INDEX IF NOT EXISTS crewdeck_state_reverses ON crewdeck_state (workspace, ((value::jsonb) ->> 'reverses')) "
-    "WHERE entity = 'ledger_entry'",
+    (
+        "crewdeck_state_reverses",
+        "CREATE INDEX IF NOT EXISTS crewdeck_state_reverses ON crewdeck_state (workspace, ((value::jsonb) ->> 'reverses')) "
+        "WHERE entity = 'ledger_entry'",
+    ),
     # A post's verdicts, which the rules read when judging another one.
-    "CREATE INDEX IF NOT EXISTS crewdeck_op_post_approval ON crewdeck_op (workspace, ((value::jsonb) ->> 'post')) "
-    "WHERE entity = 'post_approval'",
+    (
+        "crewdeck_op_post_approval",
+        "CREATE INDEX IF NOT EXISTS crewdeck_op_post_approval ON crewdeck_op (workspace, ((value::jsonb) ->> 'post')) "
+        "WHERE entity = 'post_approval'",
+    ),
     # Who acted as a member in a write on a shared host (``acting``), which the rules read when what they made is approved.
-    "CREATE INDEX IF NOT EXISTS crewdeck_op_acting ON crewdeck_op (workspace, ((value::jsonb) ->> 'member')) WHERE entity = 'acting'",
+    (
+        "crewdeck_op_acting",
+        "CREATE INDEX IF NOT EXISTS crewdeck_op_acting ON crewdeck_op (workspace, ((value::jsonb) ->> 'member')) WHERE entity = 'acting'",
+    ),
     # The tasks ever assigned to a member, which the rules read when the member is made a guest (``guest_assignee``).
-    "CREATE INDEX IF NOT EXISTS crewdeck_op_assignee ON crewdeck_op (workspace, value) WHERE entity = 'task' AND field = 'assignee'",
+    (
+        "crewdeck_op_assignee",
+        "CREATE INDEX IF NOT EXISTS crewdeck_op_assignee ON crewdeck_op (workspace, value) WHERE entity = 'task' AND field = 'assignee'",
+    ),
     # Pushed operations the rules refused, by their node counter: a retried
     # push gets the same answer, and the node's count has no gap.
-    """CREATE TABLE IF NOT EXISTS crewdeck_refused (
+    (
+        "crewdeck_refused",
+        """CREATE TABLE IF NOT EXISTS crewdeck_refused (
         workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
         node TEXT NOT NULL,
         node_seq BIGINT NOT NULL,
@@ -119,9 +146,15 @@ SCHEMA = [
         refused_at TEXT NOT NULL,
         PRIMARY KEY (workspace, node, node_seq)
     )""",
+    ),
     # 0: a workspace stored before the rules; 1: its rule state is filled in.
-    "ALTER TABLE crewdeck_workspace ADD COLUMN IF NOT EXISTS rules_version INTEGER NOT NULL DEFAULT 0",
-    """CREATE TABLE IF NOT EXISTS crewdeck_token (
+    (
+        "crewdeck_workspace.rules_version",
+        "ALTER TABLE crewdeck_workspace ADD COLUMN IF NOT EXISTS rules_version INTEGER NOT NULL DEFAULT 0",
+    ),
+    (
+        "crewdeck_token",
+        """CREATE TABLE IF NOT EXISTS crewdeck_token (
         id TEXT PRIMARY KEY,
         workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
         hash TEXT NOT NULL UNIQUE,
@@ -130,6 +163,7 @@ SCHEMA = [
         created_at TEXT NOT NULL,
         revoked_at TEXT
     )""",
+    ),
 ]
 
 
@@ -137,21 +171,40 @@ class PgError(Exception):
     """A database that cannot be used, or a request it cannot satisfy, with the reason."""
 
 
+def first_line(exc: psycopg.Error) -> str:
+    """The driver's message without its DETAIL, HINT and CONTEXT lines."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def connect(dsn: str) -> Connection:
     try:
         # Autocommit: every ``conn.transaction()`` block is one real transaction.
         return psycopg.connect(dsn, connect_timeout=10, autocommit=True)
     except psycopg.Error as exc:
-        raise PgError(f"cannot connect to PostgreSQL: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}") from None
+        raise PgError(f"cannot connect to PostgreSQL: {first_line(exc)}") from None
 
 
 def ensure_schema(conn: Connection) -> None:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-        for statement in SCHEMA:
-            conn.execute(statement)
+        for name, statement in SCHEMA:
+            if _missing(conn, name):
+                conn.execute(statement)
         for (workspace,) in conn.execute("SELECT name FROM crewdeck_workspace WHERE rules_version = 0").fetchall():
             _start_rules(conn, workspace)
+
+
+def _missing(conn: Connection, name: str) -> bool:
+    """Whether a table or an index (``name``), or a column (``table.column``), is not in the database yet."""
+    relation, _, column = name.partition(".")
+    if column:
+        found = conn.execute(
+            "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attname = %s AND NOT attisdropped", (relation, column)
+        ).fetchone()
+    else:
+        found = conn.execute("SELECT 1 WHERE to_regclass(%s) IS NOT NULL", (relation,)).fetchone()
+    return found is None
 
 
 #: The fields of each record that the rules read (``None``: an append's whole record).

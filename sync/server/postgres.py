@@ -17,9 +17,10 @@ from typing import TypeVar
 
 import anyio.to_thread
 import psycopg
+from psycopg.errors import LockNotAvailable, QueryCanceled, ReadOnlySqlTransaction
 
 from crewdeck.sync.server.backend import BackendError, Pulled, Wakeups
-from crewdeck.sync.server.pgstore import CHANNEL, PgError, PgPool, PgStore, connect
+from crewdeck.sync.server.pgstore import CHANNEL, PgError, PgPool, PgStore, connect, first_line
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.push import PushPlan, RefusedOp
 from crewdeck.sync.state.rules import MemberFacts
@@ -27,6 +28,11 @@ from crewdeck.sync.state.tokens import TokenInfo
 
 T = TypeVar("T")
 POOL_SIZE = 4
+#: A database that cannot serve a request now: its connection broke, or it takes no writes (a standby, one read-only).
+_AWAY = (psycopg.OperationalError, ReadOnlySqlTransaction)
+#: A database that gave up on a request (its lock_timeout or statement_timeout, behind a long push or a publish): busy,
+#: as a served file locked past its busy timeout is, and told alike: a 503 replicas retry.
+_BUSY = (LockNotAvailable, QueryCanceled)
 #: The payload of a change notification: ``<workspace> <head>``.
 _NOTE = re.compile(r"(.+) ([0-9]{1,18})\Z", re.DOTALL)
 
@@ -121,13 +127,16 @@ class PostgresBackend:
             try:
                 try:
                     return attempt()
-                except psycopg.OperationalError:
+                except _AWAY:
                     # The connection broke: the database restarted, say, and ended every connection opened before, the
-                    # idle ones too.  Once more on a new one (a push is idempotent); a database still away says so.
+                    # idle ones too; or it reached a standby, after a failover (a URL naming several hosts with
+                    # target_session_attrs=read-write finds the new primary).  Once more on a new one (a push is
+                    # idempotent); a database still away, or still taking no writes, says so: a 503 replicas retry.
                     self._pool.drop_idle()
                     return attempt()
-            except (PgError, psycopg.OperationalError) as exc:
-                raise BackendError("the database is unavailable", str(exc)) from None
+            except (PgError, *_AWAY, *_BUSY) as exc:
+                # The log's one line: the driver's first (its CONTEXT names the row it waited for, say).
+                raise BackendError("the database is unavailable", str(exc) if isinstance(exc, PgError) else first_line(exc)) from None
 
         return await anyio.to_thread.run_sync(run)
 

@@ -49,7 +49,9 @@ def _require_postgres_driver() -> None:
 @contextmanager
 def _postgres(url: str) -> Iterator[PgStore]:
     _require_postgres_driver()
-    from crewdeck.sync.server.pgstore import PgError, PgStore
+    import psycopg
+
+    from crewdeck.sync.server.pgstore import PgError, PgStore, first_line
 
     try:
         store = PgStore.open(url)
@@ -59,6 +61,10 @@ def _postgres(url: str) -> Iterator[PgStore]:
         yield store
     except PgError as exc:
         raise UserError(str(exc)) from None
+    except psycopg.Error as exc:
+        # A database that takes no writes (a standby, one read-only), a statement timeout, a connection lost midway:
+        # each command's write is one transaction, so nothing of it stays.
+        raise UserError(f"PostgreSQL refused it: {first_line(exc)} (nothing was changed)") from None
     finally:
         store.close()
 
@@ -262,8 +268,11 @@ def _on_your_clock(ctx: Context, tz: str, stamped: str) -> str:
 def cmd_token_revoke(ctx: Context) -> int:
     a = ctx.args
     if a.database:
+        name = _database_workspace(a, "revoke")
         with _postgres(a.database) as pg:
-            done = pg.revoke_token(_database_workspace(a, "revoke"), a.id)
+            # A mistyped --name is said as such: "no live token" would send its manager to a listing where it is live.
+            pg.require(name)
+            done = pg.revoke_token(name, a.id)
     else:
         done = tokens.revoke(_file_workspace(ctx, "revoke", changing=True).store.conn, a.id)
     if not done:
