@@ -458,6 +458,8 @@ def test_push_is_idempotent_refuses_gaps_and_bad_input_with_4xx(served: tuple[Pa
         answer = httpx.get(f"{server.url}/v1/w/team/ops?{query}", headers=auth)
         assert (answer.status_code, answer.json()["error"]) == (400, "bad_parameter"), query
     assert httpx.get(f"{server.url}/v1/nothing").json()["error"] == "not_found"
+    long_path = httpx.get(f"{server.url}/v1/{'x' * 20_000}")
+    assert long_path.json()["error"] == "not_found" and len(long_path.content) < 1_000  # the path quoted is capped
     assert httpx.delete(push, headers=auth).json()["error"] == "method_not_allowed"
     assert _head(server, token) == head
     store.close()

@@ -55,6 +55,8 @@ MAX_WAIT = 60.0
 KEEPALIVE = 15.0
 #: Seconds between two checks that an open event stream's or long poll's token is still live.
 TOKEN_RECHECK = 1.0
+#: Characters of a request's path an error quotes back.
+QUOTED_PATH = 200
 #: What a revoked token's request hears.
 REVOKED = "the token has been revoked"
 
@@ -364,9 +366,11 @@ def create_app(backend: Backend) -> Starlette:
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        # A path is the caller's to make as long as it likes: quoted in full, a 100 kB URL is a 100 kB answer.
+        path = request.url.path if len(request.url.path) <= QUOTED_PATH else request.url.path[:QUOTED_PATH] + "…"
         message = {
-            404: f"no such endpoint: {request.url.path} (see /openapi.json)",
-            405: f"{request.method} is not allowed on {request.url.path}",
+            404: f"no such endpoint: {path} (see /openapi.json)",
+            405: f"{request.method} is not allowed on {path}",
         }
         return error_response(exc.status_code, code, message.get(exc.status_code, str(exc.detail)), exc.headers)
 
