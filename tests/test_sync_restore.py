@@ -25,6 +25,7 @@ from crewdeck.sync.state.store import Store
 from .conftest import ROOT
 from .syncsupport import Server, crewdeck, make_team, new_token
 from .test_sync_copies import title_ops, titles
+from .test_sync_overwritten import round_cut_off
 
 RESTORED = "the server was put back from an older backup and had lost operations: this replica pulled its history again"
 
@@ -226,6 +227,26 @@ def test_a_replica_with_unsent_work_at_a_restore_pulls_again_what_was_made_since
         sync(replica)
     every = sorted(["Ana before the restore", "Raj before the restore", "Raj typed offline", "Desk after the restore"])
     assert {r.name: titles(r) for r in (ana, raj, desk)} == {r.name: every for r in (ana, raj, desk)}
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_a_round_that_found_the_server_put_back_and_whose_pull_was_cut_off_says_it_at_the_next_round_once(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Raj's push found the server had lost his task, sent it again, and his pull started over from the server's first
+    # operation and was cut off: the next round pulled on from there, found nothing lost, and nobody was ever told.
+    team, _, raj_token = served
+    raj = tmp_path / "raj.db"
+    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    team.back_up()
+    add(raj, "Raj after the backup")
+    sync(raj)
+    team.put_back()
+    add(raj, "Raj typed offline")
+    round_cut_off(raj, None)
+    said = sync(raj)
+    assert f"{RESTORED}, and sent again the " in said and " operations made here that it no longer had" in said, said
+    assert "backup" not in sync(raj)
 
 
 def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_node_of_its_own(
