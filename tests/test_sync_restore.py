@@ -249,6 +249,48 @@ def test_a_round_that_found_the_server_put_back_and_whose_pull_was_cut_off_says_
     assert "backup" not in sync(raj)
 
 
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_history_pulled_again_after_a_restore_does_not_say_an_edit_was_written_without_having_seen_one_it_had(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Raj rewrote ana's notes having pulled them; the server lost both and was sent them again in the order the two
+    # synced, his first.  The server's file, and lee's laptop (past the backup, it pulled the history again between the
+    # two), held raj's edit first, and their logs said he had written over ana's notes "without having seen" them.
+    team, ana_token, raj_token = served
+    ana, raj, lee = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "lee.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token), (lee, ana_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    task_id = crewdeck("-w", str(ana), "add", "Shoot @raj").strip()
+    sync(ana)
+    sync(raj)
+    team.back_up()
+    add(ana, "After the backup")
+    sync(ana)
+    sync(lee)  # past what the backup holds: it finds the server put back
+    crewdeck("-w", str(ana), "set", task_id[:8], "notes=logo top-left")
+    sync(ana)
+    sync(raj)
+    crewdeck("-w", str(raj), "set", task_id[:8], "notes=logo bottom-right, as ana's notes said")
+    sync(raj)
+    team.put_back()
+    sync(raj)
+    assert RESTORED in sync(lee)
+    sync(ana)
+    sync(lee)
+    served_file = tmp_path / "team.db"
+    for log in (served_file, lee):
+        with Store(log) as store:
+            (raj_first,) = store.conn.execute(
+                "SELECT count(*) FROM ops AS w, ops AS e WHERE w.row_id = ? AND e.row_id = w.row_id AND w.field = 'notes' "
+                "AND e.field = 'notes' AND w.op_id > e.op_id AND w.seq < e.seq",
+                (task_id,),
+            ).fetchone()
+        assert raj_first == 1, f"{log.name}: the order this test is about"
+        said = crewdeck("-w", str(log), "log", task_id[:8])
+        assert "without having seen" not in said, said
+        assert "“logo top-left” → “logo bottom-right, as ana's notes said”" in said, said
+
+
 def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_node_of_its_own(
     served: tuple[Served, str, str], tmp_path: Path
 ) -> None:

@@ -42,6 +42,7 @@ from crewdeck.sync.client.metakeys import (
 )
 from crewdeck.sync.state.oplog import Op, OpError, from_wire, same_write
 from crewdeck.sync.state.push import RefusedOp
+from crewdeck.sync.state.restored import mark_restored
 from crewdeck.sync.state.store import Progress, Store, op_wire_size
 
 if TYPE_CHECKING:
@@ -823,6 +824,7 @@ def _pull_or_start_over(
         except SyncError as exc:
             if exc.code not in LOST_CURSOR:
                 raise
+    mark_restored(store)  # what comes in from now on may come in another order than it first did
     store.set_metas({META_PULL_SEQ: "0", META_PULL_OP: ""})
     counted.restored = True
     return (*pull_all(store, client, on_progress, sent=counted.sent), True)
