@@ -19,11 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
-from .syncsupport import Server, crewdeck, make_team, new_token
+from .syncsupport import Server, crewdeck, make_team, new_token, wait_until
 from .test_sync_copies import title_ops, titles
 from .test_sync_overwritten import round_cut_off
 
@@ -247,6 +248,55 @@ def test_a_round_that_found_the_server_put_back_and_whose_pull_was_cut_off_says_
     said = sync(raj)
     assert f"{RESTORED}, and sent again the " in said and " operations made here that it no longer had" in said, said
     assert "backup" not in sync(raj)
+
+
+class FirstPullCutOff(httpx.BaseTransport):
+    """A real transport but for the first pull asked for, which the network drops."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.cut = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/ops") and not self.cut:
+            self.cut = True
+            raise httpx.ConnectError("the network dropped", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_the_apps_sync_wakes_on_a_teammates_edit_after_a_restore_found_by_a_round_cut_off(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # The round that found the server put back was cut off; the next, pulling on from the start, never learnt of it,
+    # and the engine kept its old cursor, past the restored server's head: a teammate's edit poked it and it did not
+    # pull, until its poll (15 s by default, never here).
+    team, ana_token, raj_token = served
+    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    team.back_up()
+    for n in range(6):
+        add(desk, f"Desk {n}")  # lost with the restore, and never sent again: that laptop is gone
+    sync(desk)
+    add(raj, "Raj after the backup")
+    sync(raj)
+    team.put_back()
+    add(raj, "Raj typed offline")
+    statuses: list[SyncStatus] = []
+    engine = SyncEngine(raj, statuses.append, poll_interval=600, backoff=Backoff(0.005, 0.05), transport=FirstPullCutOff())
+    engine.start()
+    try:
+        wait_until(lambda: any(s.restored for s in statuses), "the next round to say the server was put back")
+        wait_until(lambda: engine.listening, "the engine to listen to the server's pokes")
+        add(ana, "Ana after the restore")
+        sync(ana)
+        wait_until(lambda: "Ana after the restore" in titles(raj), "ana's task in raj's replica")
+    finally:
+        engine.stop()
 
 
 @pytest.mark.parametrize("served", ["file"], indirect=True)
