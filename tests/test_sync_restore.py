@@ -299,6 +299,59 @@ def test_the_apps_sync_wakes_on_a_teammates_edit_after_a_restore_found_by_a_roun
         engine.stop()
 
 
+class Unplugged(httpx.BaseTransport):
+    """A real transport, but for while ``down``: the network is gone."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.down = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("the network is gone", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_the_apps_sync_wakes_on_a_teammates_edit_after_crewdeck_sync_found_the_restore(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # The app was open while the server was put back, and crewdeck sync, run in a terminal, found it first: the app's
+    # engine kept its cursor from before, past the restored server's head, and took no poke of a teammate's edit for
+    # one (it pulled at its poll, 15 s by default, never here).
+    team, ana_token, raj_token = served
+    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    team.back_up()
+    for n in range(6):
+        add(desk, f"Desk {n}")  # lost with the restore, and never sent again: that laptop is gone
+    sync(desk)
+    add(raj, "Raj after the backup")
+    sync(raj)
+    network = Unplugged()
+    engine = SyncEngine(raj, poll_interval=600, backoff=Backoff(0.005, 0.05), transport=network)
+    engine.start()
+    try:
+        wait_until(lambda: engine.listening, "the app's engine to listen to the server's pokes")
+        network.down = True
+        team.put_back()
+        wait_until(lambda: not engine.listening, "the app's engine to lose the stopped server's stream")
+        assert RESTORED in sync(raj)  # crewdeck sync finds it, the app's engine offline meanwhile
+        network.down = False
+        wait_until(lambda: engine.listening, "the app's engine to listen again")
+        # Its first round after may still be on its way: a first task it pulls or not, a second comes by a poke alone.
+        for title in ("Ana after the restore", "Ana again"):
+            add(ana, title)
+            sync(ana)
+            wait_until(lambda title=title: title in titles(raj), f"{title} in raj's replica")
+    finally:
+        engine.stop()
+
+
 @pytest.mark.parametrize("served", ["file"], indirect=True)
 def test_history_pulled_again_after_a_restore_does_not_say_an_edit_was_written_without_having_seen_one_it_had(
     served: tuple[Served, str, str], tmp_path: Path
