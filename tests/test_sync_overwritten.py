@@ -4,6 +4,7 @@ later, wins the merge, or was deleted: the CLI's sync, and the app's notice (wha
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,13 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round, unsent
+from crewdeck.sync.client.remote import Client, Offline, Remote, RoundResult, sync_round, unsent
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 
 from .apphelp import make_app, settle, until
-from .syncsupport import Server, crewdeck, make_team, new_token, wait_until
-from .test_sync_copies import copy_replica
+from .syncsupport import PATIENCE, Server, crewdeck, make_team, new_token, wait_until
+from .test_sync_copies import CARRIED, copy_replica
 
 
 def _last_stamp_ms(path: Path) -> int:
@@ -204,6 +205,92 @@ def test_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push_is_told_by_th
         out
     )
     assert "replaced" not in again and "deleted" not in again, again
+
+
+class HeldPull(httpx.BaseTransport):
+    """A real transport whose first pull, once asked for (``asked``), waits for ``go``: a round held midway."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.asked = threading.Event()
+        self.go = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/ops") and not self.asked.is_set():
+            self.asked.set()
+            if not self.go.wait(PATIENCE):
+                raise httpx.ConnectError("the test never let the pull go", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_kept_notice_is_told_once_when_the_app_and_crewdeck_sync_sync_one_replica_at_once(tmp_path: Path) -> None:
+    # The app's round and crewdeck sync's both began while a round before had kept its notices: each read them, and
+    # each told raj that ana's edit stood over his notes and that she had deleted the task he had changed.
+    with served(tmp_path) as (team, replica, task_id):
+        gone = crewdeck("-w", str(team), "--as", "ana", "add", "Cut @raj").strip()
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "set", task_id[:8], "notes=logo top-left, two variants in Drive")
+        crewdeck("-w", str(replica), "set", gone[:8], "priority=high")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "notes=logo bottom-right per the brand book")
+        crewdeck("-w", str(team), "--as", "ana", "rm", gone[:8])
+        round_cut_off(replica, "logo bottom-right per the brand book")  # ana's edit came in, then the network dropped
+        held = HeldPull()
+        told: dict[str, RoundResult | BaseException] = {}
+
+        def app_round() -> None:
+            # The app's engine: a connection of its own to the replica file, in a thread of its own.
+            with Store(replica) as store:
+                remote = Remote.of(store)
+                assert remote is not None
+                client = Client.for_remote(remote, held)
+                try:
+                    told["app"] = sync_round(store, client)
+                except BaseException as exc:
+                    told["app"] = exc
+                finally:
+                    client.close()
+
+        app = threading.Thread(target=app_round)
+        app.start()
+        try:
+            assert held.asked.wait(PATIENCE), "the app's round never pulled"
+            with Store(replica) as store:
+                remote = Remote.of(store)
+                assert remote is not None
+                client = Client.for_remote(remote)
+                try:
+                    told["cli"] = sync_round(store, client)
+                finally:
+                    client.close()
+        finally:
+            held.go.set()
+            app.join(PATIENCE)
+    cli, app_told = told["cli"], told["app"]
+    assert isinstance(cli, RoundResult) and isinstance(app_told, RoundResult), told
+    assert [(f.row_id, f.field) for f in cli.overwritten] == [(task_id, "notes")], cli
+    assert [d.task for d in cli.deleted] == [gone], cli
+    assert (app_told.overwritten, app_told.deleted) == ((), ()), app_told
+
+
+def test_a_round_that_carried_writes_over_and_whose_pull_was_cut_off_says_it_at_the_next_round_once(tmp_path: Path) -> None:
+    # The desktop, a copy of the laptop, took a node of its own in its push and sent its edit under it; the pull then
+    # failed, and no round after ever said that it was a copy, nor that what was typed on it went under a new name.
+    with served(tmp_path) as (_, laptop, _task_id):
+        desktop = tmp_path / "desktop.db"
+        copy_replica(laptop, desktop)
+        crewdeck("-w", str(laptop), "add", "Typed on the laptop")
+        crewdeck("-w", str(laptop), "sync")
+        crewdeck("-w", str(desktop), "add", "Typed on the desktop")
+        round_cut_off(desktop, None)
+        out = crewdeck("-w", str(desktop), "sync")
+        again = crewdeck("-w", str(desktop), "sync")
+    assert out.startswith(CARRIED), out
+    assert "the 1 edit made here that the server did not have was carried over to it and sent" in out, out
+    assert "copy" not in again, again
 
 
 def test_a_copied_replica_tells_what_others_replaced_or_deleted_of_the_edits_it_carried_to_a_node_of_its_own(tmp_path: Path) -> None:

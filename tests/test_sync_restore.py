@@ -19,12 +19,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
-from .syncsupport import Server, crewdeck, make_team, new_token
+from .syncsupport import Server, crewdeck, make_team, new_token, wait_until
 from .test_sync_copies import title_ops, titles
+from .test_sync_overwritten import round_cut_off
 
 RESTORED = "the server was put back from an older backup and had lost operations: this replica pulled its history again"
 
@@ -226,6 +228,170 @@ def test_a_replica_with_unsent_work_at_a_restore_pulls_again_what_was_made_since
         sync(replica)
     every = sorted(["Ana before the restore", "Raj before the restore", "Raj typed offline", "Desk after the restore"])
     assert {r.name: titles(r) for r in (ana, raj, desk)} == {r.name: every for r in (ana, raj, desk)}
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_a_round_that_found_the_server_put_back_and_whose_pull_was_cut_off_says_it_at_the_next_round_once(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Raj's push found the server had lost his task, sent it again, and his pull started over from the server's first
+    # operation and was cut off: the next round pulled on from there, found nothing lost, and nobody was ever told.
+    team, _, raj_token = served
+    raj = tmp_path / "raj.db"
+    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    team.back_up()
+    add(raj, "Raj after the backup")
+    sync(raj)
+    team.put_back()
+    add(raj, "Raj typed offline")
+    round_cut_off(raj, None)
+    said = sync(raj)
+    assert f"{RESTORED}, and sent again the " in said and " operations made here that it no longer had" in said, said
+    assert "backup" not in sync(raj)
+
+
+class FirstPullCutOff(httpx.BaseTransport):
+    """A real transport but for the first pull asked for, which the network drops."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.cut = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/ops") and not self.cut:
+            self.cut = True
+            raise httpx.ConnectError("the network dropped", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_the_apps_sync_wakes_on_a_teammates_edit_after_a_restore_found_by_a_round_cut_off(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # The round that found the server put back was cut off; the next, pulling on from the start, never learnt of it,
+    # and the engine kept its old cursor, past the restored server's head: a teammate's edit poked it and it did not
+    # pull, until its poll (15 s by default, never here).
+    team, ana_token, raj_token = served
+    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    team.back_up()
+    for n in range(6):
+        add(desk, f"Desk {n}")  # lost with the restore, and never sent again: that laptop is gone
+    sync(desk)
+    add(raj, "Raj after the backup")
+    sync(raj)
+    team.put_back()
+    add(raj, "Raj typed offline")
+    statuses: list[SyncStatus] = []
+    engine = SyncEngine(raj, statuses.append, poll_interval=600, backoff=Backoff(0.005, 0.05), transport=FirstPullCutOff())
+    engine.start()
+    try:
+        wait_until(lambda: any(s.restored for s in statuses), "the next round to say the server was put back")
+        wait_until(lambda: engine.listening, "the engine to listen to the server's pokes")
+        add(ana, "Ana after the restore")
+        sync(ana)
+        wait_until(lambda: "Ana after the restore" in titles(raj), "ana's task in raj's replica")
+    finally:
+        engine.stop()
+
+
+class Unplugged(httpx.BaseTransport):
+    """A real transport, but for while ``down``: the network is gone."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.down = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("the network is gone", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_the_apps_sync_wakes_on_a_teammates_edit_after_crewdeck_sync_found_the_restore(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # The app was open while the server was put back, and crewdeck sync, run in a terminal, found it first: the app's
+    # engine kept its cursor from before, past the restored server's head, and took no poke of a teammate's edit for
+    # one (it pulled at its poll, 15 s by default, never here).
+    team, ana_token, raj_token = served
+    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    team.back_up()
+    for n in range(6):
+        add(desk, f"Desk {n}")  # lost with the restore, and never sent again: that laptop is gone
+    sync(desk)
+    add(raj, "Raj after the backup")
+    sync(raj)
+    network = Unplugged()
+    engine = SyncEngine(raj, poll_interval=600, backoff=Backoff(0.005, 0.05), transport=network)
+    engine.start()
+    try:
+        wait_until(lambda: engine.listening, "the app's engine to listen to the server's pokes")
+        network.down = True
+        team.put_back()
+        wait_until(lambda: not engine.listening, "the app's engine to lose the stopped server's stream")
+        assert RESTORED in sync(raj)  # crewdeck sync finds it, the app's engine offline meanwhile
+        network.down = False
+        wait_until(lambda: engine.listening, "the app's engine to listen again")
+        # Its first round after may still be on its way: a first task it pulls or not, a second comes by a poke alone.
+        for title in ("Ana after the restore", "Ana again"):
+            add(ana, title)
+            sync(ana)
+            wait_until(lambda title=title: title in titles(raj), f"{title} in raj's replica")
+    finally:
+        engine.stop()
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_history_pulled_again_after_a_restore_does_not_say_an_edit_was_written_without_having_seen_one_it_had(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Raj rewrote ana's notes having pulled them; the server lost both and was sent them again in the order the two
+    # synced, his first.  The server's file, and lee's laptop (past the backup, it pulled the history again between the
+    # two), held raj's edit first, and their logs said he had written over ana's notes "without having seen" them.
+    team, ana_token, raj_token = served
+    ana, raj, lee = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "lee.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token), (lee, ana_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    task_id = crewdeck("-w", str(ana), "add", "Shoot @raj").strip()
+    sync(ana)
+    sync(raj)
+    team.back_up()
+    add(ana, "After the backup")
+    sync(ana)
+    sync(lee)  # past what the backup holds: it finds the server put back
+    crewdeck("-w", str(ana), "set", task_id[:8], "notes=logo top-left")
+    sync(ana)
+    sync(raj)
+    crewdeck("-w", str(raj), "set", task_id[:8], "notes=logo bottom-right, as ana's notes said")
+    sync(raj)
+    team.put_back()
+    sync(raj)
+    assert RESTORED in sync(lee)
+    sync(ana)
+    sync(lee)
+    served_file = tmp_path / "team.db"
+    for log in (served_file, lee):
+        with Store(log) as store:
+            (raj_first,) = store.conn.execute(
+                "SELECT count(*) FROM ops AS w, ops AS e WHERE w.row_id = ? AND e.row_id = w.row_id AND w.field = 'notes' "
+                "AND e.field = 'notes' AND w.op_id > e.op_id AND w.seq < e.seq",
+                (task_id,),
+            ).fetchone()
+        assert raj_first == 1, f"{log.name}: the order this test is about"
+        said = crewdeck("-w", str(log), "log", task_id[:8])
+        assert "without having seen" not in said, said
+        assert "“logo top-left” → “logo bottom-right, as ana's notes said”" in said, said
 
 
 def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_node_of_its_own(

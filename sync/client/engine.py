@@ -302,12 +302,11 @@ class SyncEngine:
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, made)
                     continue
                 failures = 0
-                if result.restored:
-                    # The server's numbers start over below the old cursor: its pokes count from them now.
-                    self._pulled = pulled_to
+                if result.restored or pulled_to < self._pulled:
+                    # The server's numbers start over below the old cursor (put back from an older backup, found by this
+                    # round or by another process syncing the replica, crewdeck sync say): its pokes count from them now.
                     self._announced = min(self._announced, result.head)
-                else:
-                    self._pulled = max(self._pulled, pulled_to)
+                self._pulled = pulled_to
                 last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
                 self._emit(
                     SyncStatus(

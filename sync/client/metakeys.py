@@ -16,8 +16,10 @@ META_PULL_SEQ = "sync.pull_seq"
 #: older backup, which holds another operation there or none, says so.
 META_PULL_OP = "sync.pull_op"
 META_LAST_SYNC = "sync.last"
-#: ``"PUSHED HELD REFUSED"``, the bounds of a round that failed before it told what the server refused, or others' edits
-#: replaced or deleted, of the edits made here (its push may have gone through, its pull not): the next round tells it.
+#: ``"PUSHED HELD REFUSED CARRIED RESTORED RESENT REFUSED_AGAIN"``, the bounds of a round that failed before it told what
+#: the server refused, or others' edits replaced or deleted, of the edits made here (its push may have gone through, its
+#: pull not), and what it had counted of writes carried over and a server put back: the next round tells it, and takes
+#: it in the transaction that reads it (``remote._Kept``), so that two processes syncing one replica tell it once.
 META_UNTOLD = "sync.untold"
 #: Set when the server said this replica's member was removed: its unsent operations will never be sent.
 META_REMOVED = "sync.removed"

@@ -24,7 +24,7 @@ import re
 import shlex
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -42,6 +42,7 @@ from crewdeck.sync.client.metakeys import (
 )
 from crewdeck.sync.state.oplog import Op, OpError, from_wire, same_write
 from crewdeck.sync.state.push import RefusedOp
+from crewdeck.sync.state.restored import mark_restored
 from crewdeck.sync.state.store import Progress, Store, op_wire_size
 
 if TYPE_CHECKING:
@@ -590,7 +591,7 @@ class Pushed:
         self.lost = self.lost or other.lost
 
 
-def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int | None = None) -> Pushed:
+def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int | None = None, done: Pushed | None = None) -> Pushed:
     """Send this node's operations the server has not acknowledged.
 
     What the server's rules refuse leaves this replica's state in the same
@@ -600,11 +601,12 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
     node's numbers: it was copied, or a backup of it put back.  ``acked``:
     where the server had acknowledged up to, when the push cursor was set
     back before it to ask whether the server still holds them (``resent``
-    counts those it stores again).
+    counts those it stores again).  ``done``: counted into as the push goes (and returned), so that a caller whose push
+    is cut off still holds what it did (``sync_round`` keeps it for the next round to tell).
     """
     cursor = int(store.get_meta(META_PUSH_SEQ) or 0)
     acked = cursor if acked is None else acked
-    done = Pushed()
+    done = Pushed() if done is None else done
     rewinds = forks = 0
     while True:
         pending = _unbroken(_within_bytes(_whole_records(store.own_ops_after(cursor, batch + _RECORD_SLACK), batch), PUSH_BYTES))
@@ -741,10 +743,13 @@ def fetch_page(client: Client, after: int, limit: int, refusals: tuple[str, int]
             limit = max(1, limit // 8)
 
 
-def pull_all(store: Store, client: Client, on_progress: Progress | None = None, page: int = PULL_PAGE) -> tuple[int, int, int]:
+def pull_all(
+    store: Store, client: Client, on_progress: Progress | None = None, page: int = PULL_PAGE, sent: Pushed | None = None
+) -> tuple[int, int, int]:
     """Apply everything after the pull cursor; ``(operations new here, head, writes carried over)``: operations of this
     node made by another copy of the replica take the edits made here under those numbers to a node of its own
-    (``Store.take_new_node``).
+    (``Store.take_new_node``), counted into ``sent.carried`` too as each page is applied (a pull cut off after one
+    keeps them said: ``sync_round``).
 
     The next page is fetched while this one is applied.  A server that
     says more follows but moves the cursor no further is a ``SyncError``
@@ -775,6 +780,8 @@ def pull_all(store: Store, client: Client, on_progress: Progress | None = None, 
                 change = store.apply((op for _, op in page_ops), meta=meta)
                 applied += change.ops
                 carried += change.carried
+                if sent is not None:
+                    sent.carried += change.carried
             after = cursor
             if on_progress and head > start:
                 on_progress(after - start, head - start)
@@ -802,20 +809,74 @@ def keep_private(path: Path) -> None:
             continue  # not there (yet), or another user's file: not ours to change
 
 
-def _pull_or_start_over(store: Store, client: Client, on_progress: Progress | None, lost: bool = False) -> tuple[int, int, int, bool]:
+def _pull_or_start_over(
+    store: Store, client: Client, on_progress: Progress | None, counted: Counted, lost: bool = False
+) -> tuple[int, int, int, bool]:
     """``pull_all``'s answer and whether the server no longer held what this replica had pulled (``LOST_CURSOR``, or
     ``lost``: a push found it had lost operations it acknowledged): put back from an older backup, it numbers other
     operations where this replica's cursor points, so its whole history is pulled again (operations apply once, by
     stamp: what is here already stays as it is).  A push that sent lost operations again may have put one at the very
-    number this replica's cursor names, so ``lost`` starts over without asking."""
+    number this replica's cursor names, so ``lost`` starts over without asking.  ``counted`` hears both as they happen:
+    a pull cut off after the cursor started over would find nothing lost at the next round, which must still say it."""
     if not lost:
         try:
-            return (*pull_all(store, client, on_progress), False)
+            return (*pull_all(store, client, on_progress, sent=counted.sent), False)
         except SyncError as exc:
             if exc.code not in LOST_CURSOR:
                 raise
+    mark_restored(store)  # what comes in from now on may come in another order than it first did
     store.set_metas({META_PULL_SEQ: "0", META_PULL_OP: ""})
-    return (*pull_all(store, client, on_progress), True)
+    counted.restored = True
+    return (*pull_all(store, client, on_progress, sent=counted.sent), True)
+
+
+@dataclass
+class Counted:
+    """What a round counts as it goes and the log does not say afterwards (``RoundResult.carried``, ``.restored``,
+    ``.resent``, ``.refused_again``): held by ``sync_round`` outside the round, so a round cut off midway keeps it."""
+
+    sent: Pushed = field(default_factory=Pushed)
+    restored: bool = False
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """What a round that failed had to tell, kept in meta ``sync.untold`` for the next round: the bounds its notices are
+    found within (``pushed``, the push cursor, ``held``, the log's head, ``listed``, the refusals listed, each as it
+    began) and what it had counted (``Counted``)."""
+
+    pushed: int
+    held: int
+    listed: int
+    carried: int = 0
+    restored: bool = False
+    resent: int = 0
+    refused_again: int = 0
+
+    @classmethod
+    def read(cls, text: str | None) -> _Kept | None:
+        if not text:
+            return None
+        # A round that failed under an earlier crewdeck kept its three bounds alone.
+        pushed, held, listed, carried, restored, resent, refused_again, *_ = (*(int(n) for n in text.split()), 0, 0, 0, 0)
+        return cls(pushed, held, listed, carried, bool(restored), resent, refused_again)
+
+    def text(self) -> str:
+        return " ".join(str(int(value)) for value in astuple(self))
+
+    def merged(self, other: _Kept | None) -> _Kept:
+        """Both rounds' notices: the lower bounds, and both counts."""
+        if other is None:
+            return self
+        return _Kept(
+            min(self.pushed, other.pushed),
+            min(self.held, other.held),
+            min(self.listed, other.listed),
+            self.carried + other.carried,
+            self.restored or other.restored,
+            self.resent + other.resent,
+            self.refused_again + other.refused_again,
+        )
 
 
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
@@ -824,31 +885,52 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed``, what it pulls
     # (where others' edits that replaced or deleted them are looked for) past ``held``, and the refusals it tells are
     # those listed past ``listed``, whether its push's answer or a pull brought them.
-    pushed, held, listed = int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq(), _refusals_listed(store)
-    since = held
+    own = _Kept(int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq(), _refusals_listed(store))
     untold = store.get_meta(META_UNTOLD)
-    if untold:
-        # A round before failed (its push taken, say, and its pull cut off): what it sent counts as unsent before this
-        # one, what it pulled as pulled in it, and what it was refused as refused in it, so its notices are told now, once.
-        was_pushed, since, listed = (int(bound) for bound in untold.split())
-        pushed = min(pushed, was_pushed)
+    counted = Counted()
     try:
-        result = _round(store, client, on_progress)
+        result = _round(store, client, on_progress, counted)
     except BaseException:
-        if not untold:
-            # The round's own failure is what the member is told: a replica that cannot write now keeps that error.
-            with contextlib.suppress(sqlite3.Error):
-                store.set_meta(META_UNTOLD, f"{pushed} {held} {listed}")
+        sent = counted.sent
+        failed = replace(own, carried=sent.carried, restored=counted.restored, resent=sent.resent, refused_again=sent.refused_again)
+        # Added to what is kept now (by a round before, or one of another process on this replica meanwhile), in the
+        # transaction that reads it.  The round's own failure is what the member is told: a replica that cannot write
+        # now keeps that error.
+        with contextlib.suppress(sqlite3.Error):
+            store.update_meta(META_UNTOLD, lambda now: failed.merged(_Kept.read(now)).text())
         raise
-    told = replace(
+    kept = _Kept.read(untold) if untold and _claimed(store, untold) else None
+    if kept is not None:
+        # A round before failed (its push taken, say, and its pull cut off): what it sent counts as unsent before this
+        # one, what it pulled as pulled in it, what it was refused as refused in it, and what it counted as this one's.
+        own = own.merged(kept)
+        result = replace(
+            result,
+            carried=result.carried + kept.carried,
+            restored=result.restored or kept.restored,
+            resent=result.resent + kept.resent,
+            refused_again=result.refused_again + kept.refused_again,
+        )
+    return replace(
         result,
-        refused=_refusals_listed(store) - listed,
-        overwritten=overwritten(store, pushed, since),
-        deleted=deleted_meanwhile(store, pushed, since),
+        refused=_refusals_listed(store) - own.listed,
+        overwritten=overwritten(store, own.pushed, own.held),
+        deleted=deleted_meanwhile(store, own.pushed, own.held),
     )
-    if untold:
-        store.set_meta(META_UNTOLD, "")
-    return told
+
+
+def _claimed(store: Store, untold: str) -> bool:
+    """Whether this round takes the notices ``untold`` kept, found still kept and no longer so in one transaction: the
+    app's sync and ``crewdeck sync`` on one replica at once both read them, and only one of them tells them."""
+    taken = False
+
+    def take(now: str | None) -> str:
+        nonlocal taken
+        taken = now == untold
+        return "" if taken else now or ""
+
+    store.update_meta(META_UNTOLD, take)
+    return taken
 
 
 def _refusals_listed(store: Store) -> int:
@@ -858,24 +940,24 @@ def _refusals_listed(store: Store) -> int:
     return int(row[0])
 
 
-def _round(store: Store, client: Client, on_progress: Progress | None) -> RoundResult:
+def _round(store: Store, client: Client, on_progress: Progress | None, counted: Counted) -> RoundResult:
     """``sync_round`` but for what it tells of edits made here that the server refused, or others' edits replaced or
-    deleted."""
+    deleted; ``counted`` hears the rest as it goes."""
+    sent = counted.sent
     try:
-        sent = push_all(store, client)
+        push_all(store, client, done=sent)
     except ClockOff:
         # This machine's stamps are ahead of the server's clock: they wait (the error says why), but what the others
         # sent still comes in; a laptop with a fast clock saw none of its team's work for as long as it stayed fast.
-        _pull_or_start_over(store, client, on_progress)
+        _pull_or_start_over(store, client, on_progress, counted)
         raise
-    pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress, sent.lost)
-    sent.carried += carried_in_pull
+    pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress, counted, sent.lost)
     if restored:
         # The server may have lost operations made here that it had acknowledged: the last of them is sent again, and
         # the server takes it as a duplicate or says which number it expects (a gap: push_all sends again from there).
         acked = int(store.get_meta(META_PUSH_SEQ) or 0)
         store.set_meta(META_PUSH_SEQ, str(store.last_own_seq(store.last_own_seq(acked) - 1)))
-        sent.add(push_all(store, client, acked=acked))
+        push_all(store, client, acked=acked, done=sent)
     if carried_in_pull or restored:
         # Under their new node, or sent again, they go now rather than at the next round.
         more = push_all(store, client)

@@ -27,7 +27,8 @@ from crewdeck.sync.state import tokens
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.filewatch import Subscription, subscribe
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.push import PushPlan, RefusedOp
+from crewdeck.sync.state.push import PushPlan, PushRejected, RefusedOp
+from crewdeck.sync.state.restored import mark_restored
 from crewdeck.sync.state.rules import MemberFacts
 from crewdeck.sync.state.store import BUSY_TIMEOUT, Store, WorkspaceError
 from crewdeck.sync.state.tokens import TokenInfo
@@ -114,7 +115,14 @@ class FileBackend:
     async def push(self, workspace: str, member: str, ops: Sequence[Op], invalid: dict[str, str]) -> tuple[PushPlan, int]:
         def run() -> tuple[PushPlan, int]:
             with self._write_lock:
-                result = self._writer.accept_push(ops, member, invalid)
+                try:
+                    result = self._writer.accept_push(ops, member, invalid)
+                except PushRejected as exc:
+                    if exc.code == "gap":
+                        # Asked to skip numbers it had acknowledged: this file was put back from an older backup, and
+                        # what it lost comes again in the order its replicas sync (``crewdeck log`` then says less).
+                        mark_restored(self._writer)
+                    raise
                 return result, self._writer.max_seq()
 
         result, head = await anyio.to_thread.run_sync(lambda: _available(run))

@@ -509,9 +509,13 @@ class Store:
         )
 
     def update_meta(self, key: str, change: Callable[[str | None], str]) -> None:
-        """A local setting read and replaced in one transaction: two processes on the file never both change the same value."""
+        """A local setting read and replaced in one transaction: two processes on the file never both change the same value.
+        A value left as it was is not written again (every write wakes whoever watches the file)."""
         with self._transaction():
-            self.set_meta(key, change(self.get_meta(key)))
+            was = self.get_meta(key)
+            now = change(was)
+            if now != was:
+                self.set_meta(key, now)
 
     def set_metas(self, values: dict[str, str]) -> None:
         """Several local settings in one transaction: all of them are saved, or none."""

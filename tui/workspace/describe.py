@@ -26,6 +26,7 @@ from crewdeck.sync.state.money import MINOR_UNITS, format_minor
 from crewdeck.sync.state.naming import QUOTE, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES, result_key
+from crewdeck.sync.state.restored import restored_bounds
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.results import targets
 from crewdeck.tui.tasks.edits import format_estimate
@@ -82,6 +83,8 @@ class Naming:
         def entry(entry_id: str) -> Any:
             return ws.store.record("ledger_entry", entry_id)
 
+        restored = restored_bounds(conn)
+
         def crisis(crisis_id: str) -> str | None:
             reason = (ws.store.record("crisis", crisis_id) or {}).get("reason")
             return reason if isinstance(reason, str) and reason.strip() else None
@@ -98,7 +101,7 @@ class Naming:
             entry,
             ws.removed_ids(),
             crisis,
-            lambda row_id, field, op_id: unseen_in(conn, row_id, field, op_id),
+            lambda row_id, field, op_id: unseen_in(conn, row_id, field, op_id, restored),
         )
 
     def member(self, member_id: Any) -> str:
@@ -125,19 +128,22 @@ class Naming:
         return format_local(parse_utc(str(utc)), self.tz, self.now, clock24=self.clock24)
 
 
-def unseen_in(conn: sqlite3.Connection, row_id: str, field: str, since: str) -> str | None:
+def unseen_in(conn: sqlite3.Connection, row_id: str, field: str, since: str, restored: tuple[int, str] = (0, "")) -> str | None:
     """The member whose value of ``field`` the write starting at ``since`` replaced, when that write's writer had not
     seen it: another member's, on another node, stamped before the write and stored after it in this log.  Edits travel
     only through the shared file or the server, which store them in the order they come, and a replica pulls the
     server's pages in that order: stored after, it was in no log the writer could have read it from (nor in the
     writer's own replica, when this is it).  Stored before, the log cannot tell, and nothing is said (a page applied in
-    stamp order only hides such an edit, never shows one the writer had seen)."""
+    stamp order only hides such an edit, never shows one the writer had seen).  Nor when the edit replaced may be one
+    a server put back from an older backup was sent again (``restored_bounds``): stored again in the order its replicas
+    synced, it may have been in the writer's log long before."""
+    after, before = restored
     row = conn.execute(
         """SELECT e.member FROM
                (SELECT seq, node, member FROM ops WHERE row_id = :row AND field = :field AND op_id >= :since ORDER BY op_id LIMIT 1) AS w,
-               (SELECT seq, node, member FROM ops WHERE row_id = :row AND field = :field AND op_id < :since ORDER BY op_id DESC LIMIT 1) AS e
-           WHERE e.seq > w.seq AND e.node != w.node AND e.member != w.member""",
-        {"row": row_id, "field": field, "since": since},
+               (SELECT seq, node, member, op_id FROM ops WHERE row_id = :row AND field = :field AND op_id < :since ORDER BY op_id DESC LIMIT 1) AS e
+           WHERE e.seq > w.seq AND e.node != w.node AND e.member != w.member AND NOT (e.seq > :after AND e.op_id < :before)""",
+        {"row": row_id, "field": field, "since": since, "after": after, "before": before},
     ).fetchone()
     return str(row[0]) if row else None
 
