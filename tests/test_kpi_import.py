@@ -1420,3 +1420,10 @@ def test_two_ad_accounts_rows_of_one_campaign_and_day_are_refused_naming_both_ac
         f"crewdeck: error: nothing imported: 1 bad row in {source} (listed above)",
     ]
     assert _state(ws)[:2] == ([], [])
+    # A row repeating its own account's campaign and day is a finer level of that account, named by that account's line.
+    again = _file(
+        tmp_path, "accounts_again.csv", header + "Acme EU,Autumn,2026-11-20,800,1000,45.10\nAcme US,Autumn,2026-11-20,500,600,12.00\n" * 2
+    )
+    said = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", again, "--format", "meta").splitlines()
+    assert [(line.split(":")[1], line.split(" as line ")[1][0]) for line in said[:-1]] == [("3", "2"), ("4", "2"), ("5", "3")]
+    assert "another ad account" in said[0] and "another ad account" not in said[1] + said[2]

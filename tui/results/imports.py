@@ -344,6 +344,7 @@ def _batches(
     # The ad account of each row, where the file names it (an export of several accounts): per key and day, the first's.
     account = _account_column(header, columns)
     accounts: dict[str, str] = {}
+    account_lines: dict[tuple[str, str], int] = {}
     # Said with the first row of a campaign and day read before (a Meta file's): what to export instead, once.
     again_hint = _meta_level_hint(header, columns) if fmt == "meta" else ""
     wanted: list[Wanted] = []
@@ -369,14 +370,17 @@ def _batches(
         first_line = seen.setdefault(row_id, line)
         here = cells[account].strip() if account is not None and account < len(cells) else ""
         first_account = accounts.setdefault(row_id, here)
+        # The first line of this key and day in this row's own account: a repeat of it is a finer level, not a clash.
+        account_line = account_lines.setdefault((row_id, here), line)
         if first_line != line:
-            said = f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}"
-            if here != first_account and account is not None:
+            if account_line == line:
                 # Not a finer level of the same account (the hint below) but a campaign of that name in another account:
                 # added up, its reach would count people twice, and a later export of one account would replace the sum.
-                clash = _ACCOUNT_CLASH % (header[account].strip(), first_account, here, key.kind)
+                said = f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {first_line}"
+                clash = _ACCOUNT_CLASH % (header[account].strip() if account is not None else "", first_account, here, key.kind)
                 problems.append(visible(f"{said}, of another ad account ({clash}"))
                 continue
+            said = f"{source}:{line}: {cell.name('date')}: the same {key.kind} and day as line {account_line}"
             problems.append(f"{said}{again_hint}")
             again_hint = ""
             continue
