@@ -2096,7 +2096,7 @@ async def test_u_after_a_verdict_says_it_stands_and_leaves_the_history_as_it_is(
         # It points at what does take it back (W, a withdrawal of its own), where it said to request changes.
         stands = (
             "the approval of post “Spring post 1” cannot be undone: verdicts are append-only "
-            f"(withdraw it while it is not published: W on the post, or crewdeck post withdraw {post_id[:8]})"
+            f"(withdraw it while the post can still go out: W on the post, or crewdeck post withdraw {post_id[:8]})"
         )
         for _ in range(2):  # the second `u` does not reach past it either
             assert await _told_after(app, pilot, "u") == [stands]

@@ -199,7 +199,7 @@ def test_a_verdict_stands_named_by_the_posts_title_shown_and_the_edit_before_it_
             mia.edits.undo()
         assert str(stands.value) == (
             "the approval of post “Reel ^[]52;c;aGk=^G now” cannot be undone: verdicts are append-only "
-            f"(withdraw it while it is not published: W on the post, or crewdeck post withdraw {post[:8]})"
+            f"(withdraw it while the post can still go out: W on the post, or crewdeck post withdraw {post[:8]})"
         )
     assert store_of(mia).record("task", post)["priority"] == "high"  # type: ignore[index]
     assert mia.edits.redo() is None

@@ -283,7 +283,7 @@ def withdrawal_record(store: Store, member: str, post_id: str, now: dt.datetime,
 
 
 def withdraw(store: Store, member: str, post_id: str, now: dt.datetime, note: str = "") -> PostView:
-    """Take back my approval of a step of the post's current round while it is not published: new records, as every
+    """Take back my approval of a step of the post's current round while it can still go out (not published, not pulled): new records, as every
     undo is; the step is open again (the post reads in review, a scheduled one too) until someone approves it."""
     _one_line("note", "post_approval", note)
     record = withdrawal_record(store, member, post_id, now, note)

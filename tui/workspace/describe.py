@@ -860,10 +860,10 @@ def _standing(ws: Workspace, entity: str, record: Any) -> str:
         name = named_post(title[0] if title else None, record["post"])
         post = f"post {name}" if name.startswith("“") else name
         if record["verdict"] == "approve":
-            # Taken back by a withdrawal, a record of its own, while the post is not published (rule not_withdrawable).
+            # Taken back by a withdrawal, a record of its own, while the post can go out (rule not_withdrawable).
             return (
                 f"the approval of {post} cannot be undone: verdicts are append-only "
-                f"(withdraw it while it is not published: W on the post, or crewdeck post withdraw {short(record['post'])})"
+                f"(withdraw it while the post can still go out: W on the post, or crewdeck post withdraw {short(record['post'])})"
             )
         if record["verdict"] == "withdraw":
             return f"the withdrawal of your approval of {post} cannot be undone: verdicts are append-only (approve it again; an expired post first needs a new slot)"
