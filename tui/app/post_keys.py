@@ -232,9 +232,11 @@ class PostKeys:
         voided: list[str] = [""]
 
         def write(s: Store, me: str, now: dt.datetime, text: str) -> object:
-            before = writing.view(s, post_id, now)
-            after = change(s, me, now, text)
-            voided[0] = writing.voided_words(s, before, after)
+            # Read before and after in the write's transaction: an approval committed between would be left unsaid.
+            with s.held():
+                before = writing.view(s, post_id, now)
+                after = change(s, me, now, text)
+                voided[0] = writing.voided_words(s, before, after)
             return after
 
         def change(s: Store, me: str, now: dt.datetime, text: str) -> PostView:
