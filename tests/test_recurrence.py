@@ -172,6 +172,23 @@ def test_bad_intervals_say_why(text: str, message: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("3 years", "every 3 years: at most 2 years"),
+        ("3 year on the 1st", "every 3 years: at most 2 years"),
+        ("25 months", "every 25 months: at most 24 months"),
+        ("53 week on tue", "every 53 weeks: at most 52 weeks"),
+        ("60 weekly", "every 60 weeks: at most 52 weeks"),
+    ],
+)
+def test_a_too_long_interval_is_refused_in_the_words_typed(text: str, message: str) -> None:
+    """`every:3 years` was refused as "every 36 months: at most 24", naming months the user never typed."""
+    with pytest.raises(DateError) as refused:
+        parse_rule(text.split(), "UTC", THU)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
     ("words", "same_as"),
     [
         ("biweekly", "2 weeks"),

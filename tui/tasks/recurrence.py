@@ -106,6 +106,13 @@ _INTERVAL = re.compile(r"[0-9]{1,2}\Z")
 _UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months"}
 #: The most of each unit a rule may skip: the next date is always found within two years.
 _MOST = {"daily": 99, "weekly": 52, "monthly": 24}
+#: A unit typed after a number, as a refusal names it, and how many of its rule's units it is ("3 years" is 36 months).
+_NOUNS = {
+    **{word: ("days", 1) for word in ("day", "days", "daily")},
+    **{word: ("weeks", 1) for word in ("week", "weeks", "weekly")},
+    **{word: ("months", 1) for word in ("month", "months", "monthly")},
+    **{word: ("years", 12) for word in ("year", "years")},
+}
 #: "eod": no time of day, the end of the owner's working day.
 EOD = "eod"
 
@@ -225,6 +232,8 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
     interval = 1
     #: A number waiting for its unit ("2" of "2 weeks").
     count: int | None = None
+    #: The interval as typed (3, "years"), for a refusal in the user's words.
+    typed: tuple[int, str] = (1, "")
     for word in joined_clocks(words):  # "10 am" is a time, not a count of something
         for part in filter(None, word.lower().split(",")):
             if count is not None and part not in _FREQ_WORDS and part not in ("year", "years"):
@@ -239,9 +248,12 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
                 days.update(_DAY_WORDS[part])
             elif part in _FREQ_WORDS:
                 freq = _FREQ_WORDS[part]
+                if count:
+                    typed = (count, part)
                 interval, count = count or interval, None
             elif part in _COUNTED_WORDS:  # biweekly; 2 years
                 interval, freq = _COUNTED_WORDS[part]
+                typed = (count or 1, part)
                 interval, count = interval * (count or 1), None
             elif part == "last":
                 monthday = -1
@@ -269,12 +281,19 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
         raise DateError(f"every {interval} …: say weeks (every 2 weeks on tue)")
     rule = _rule(freq, days, monthday, time, tz, today)
     if interval > _MOST[rule.freq]:
-        raise DateError(f"every {interval} {_UNITS[rule.freq]}: at most {_MOST[rule.freq]}")
+        raise _too_many(*typed, rule.freq)
     if interval == 1:
         return rule
     # Counted from the day, week or month of the first date the rule falls on.
     first = next(today + n * _DAY for n in range(62) if rule.matches(today + n * _DAY))
     return replace(rule, interval=interval, anchor=first)
+
+
+def _too_many(count: int, word: str, freq: str) -> DateError:
+    """The refusal of an interval over the most, in the unit typed: ``every 3 years: at most 2 years``, where it said
+    "every 36 months: at most 24"."""
+    noun, per = _NOUNS.get(word, (_UNITS[freq], 1))
+    return DateError(f"every {count} {noun}: at most {_MOST[freq] // per} {noun}")
 
 
 def _rule(freq: str | None, days: set[int], monthday: int | None, time: dt.time | None, tz: str, today: dt.date) -> Rule:
