@@ -409,7 +409,8 @@ def _series_plans(
         if not here:  # said by the import that makes it: a later one's "nothing new" went on "1 recurring template as series"
             summary.series.append(cut(title, 40))
         if instances:
-            summary.later_instances += len(instances) - 1
+            if not here:  # said once, as the series: a re-import of the same file leaves them to the series it made
+                summary.later_instances += len(instances) - 1
             yield instances[0][0], instances[0][1], _joining(series, rule, now)
         elif not here:  # made at the next occurrence once; after that the series is crewdeck's
             yield index, {**template, "status": "pending"}, _starting(series, rule, now)
