@@ -61,7 +61,7 @@ from crewdeck.tui.tasks import notesparts
 from crewdeck.tui.tasks.notesparts import NOTES_ROOM, PartsHere, cut_word, going_on, notes_parts, part_title, take_away, went_on_notes
 from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
-from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
+from crewdeck.tui.time.when import DateError, check_iso_day, kept_local, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.errors import given_again, record_named
 from crewdeck.tui.workspace.errors import summary as first_few
@@ -232,14 +232,17 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _kept(record: dict[str, Any]) -> list[str]:
-    """A "FIELD: value" line for each field someone typed that the task has no field for (scheduled, until, recur, a UDA)."""
+def _kept(record: dict[str, Any], default_tz: str) -> list[str]:
+    """A "FIELD: value" line for each field someone typed that the task has no field for (scheduled, until, recur, a UDA).
+
+    scheduled and until are said on the importer's clock, with its zone named, as the annotations' days are and as
+    `task` showed them: in UTC a Dec 7 in Auckland read "2026-12-06T11:00:00Z"."""
     lines = []
     for key, value in record.items():
         if key in _READ or key in _FILLED or value in (None, "", []):
             continue
         if key in ("scheduled", "until"):
-            value = _utc(value, key)
+            value = kept_local(parse_utc(_utc(value, key)), default_tz)
         lines.append(f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}")
     return lines
 
@@ -754,7 +757,7 @@ def _task(
             stamp = parse_utc(entry).astimezone(written_in).date().isoformat() if entry else ""
             annotated.append(f"{stamp} {note['description']}".strip())
         lines[:0] = annotated
-    lines.extend(_kept(record))
+    lines.extend(_kept(record, default_tz))
     if whole:
         lines[:0] = whole
     if lines:
