@@ -130,6 +130,9 @@ class TaskPreviews:
         pane = self._pane
         if preview.page is None:  # refused: the box stays open, with the reason, to fix it
             pane.app.bell()
+            # Whole in a notice too, as the ledger's filter says it: the box's line cuts a long reason at the pane's width,
+            # and its end is often the hint ("Taskwarrior's status:pending is is:open here").
+            pane.app.notify(preview.error or "", severity="error", timeout=6)
             return
         # The box closes, the table takes the keys and the title changes with
         # the rows it names: one change of layout, drawn once.
