@@ -163,10 +163,19 @@ def test_a_status_or_is_filter_completes_its_values_in_each_shell(env: dict[str,
     # As bash hands each line's words: "status:" is "status" then ":", the word completed.
     for words in (["status", ":"], ["status", ":", "do"], ["-is", ":", "c"], ["status", ":", "todo,do"], ["re", ":", "do"]):
         typed = " ".join(f"'{w}'" for w in ["crewdeck", "tasks", *words])
-        bash += [f"COMP_WORDS=({typed}); COMP_CWORD={len(words) + 1}; COMPREPLY=()", "_crewdeck", 'printf "%s\\n" "${COMPREPLY[@]}"', "echo ---"]
+        bash += [
+            f"COMP_WORDS=({typed}); COMP_CWORD={len(words) + 1}; COMPREPLY=()",
+            "_crewdeck",
+            'printf "%s\\n" "${COMPREPLY[@]}"',
+            "echo ---",
+        ]
     answers = shell(["bash", "--norc", "-c"], "\n".join(bash), env)
     assert [set(a.split()) for a in answers[:-1]] == [
-        everything, {"doing", "done"}, {"cancelled", "closed"}, {"todo,doing", "todo,done"}, set()
+        everything,
+        {"doing", "done"},
+        {"cancelled", "closed"},
+        {"todo,doing", "todo,done"},
+        set(),
     ]
     whole = {
         "status:do": {"status:doing", "status:done"},

@@ -108,10 +108,10 @@ _UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months"}
 _MOST = {"daily": 99, "weekly": 52, "monthly": 24}
 #: A unit typed after a number, as a refusal names it, and how many of its rule's units it is ("3 years" is 36 months).
 _NOUNS = {
-    **{word: ("days", 1) for word in ("day", "days", "daily")},
-    **{word: ("weeks", 1) for word in ("week", "weeks", "weekly")},
-    **{word: ("months", 1) for word in ("month", "months", "monthly")},
-    **{word: ("years", 12) for word in ("year", "years")},
+    **dict.fromkeys(("day", "days", "daily"), ("days", 1)),
+    **dict.fromkeys(("week", "weeks", "weekly"), ("weeks", 1)),
+    **dict.fromkeys(("month", "months", "monthly"), ("months", 1)),
+    **dict.fromkeys(("year", "years"), ("years", 12)),
 }
 #: "eod": no time of day, the end of the owner's working day.
 EOD = "eod"
