@@ -237,13 +237,13 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
     for word in joined_clocks(words):  # "10 am" is a time, not a count of something
         for part in filter(None, word.lower().split(",")):
             if count is not None and part not in _FREQ_WORDS and part not in ("year", "years"):
-                raise DateError(f"every {count}: a number of days, weeks or months (every 2 weeks)")
+                raise DateError(f"every {count}: a number of days, weeks, months or years (every 2 weeks)")
             if part in _FILLERS:
                 continue
             if _INTERVAL.match(part):
                 count = int(part)
                 if count < 1:
-                    raise DateError("every 0: repeat every 1 or more days, weeks or months")
+                    raise DateError("every 0: repeat every 1 or more days, weeks, months or years")
             elif part in _DAY_WORDS:
                 days.update(_DAY_WORDS[part])
             elif part in _FREQ_WORDS:
@@ -276,9 +276,9 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
                         f"{word!r} is not part of a repeat rule (try weekday 09:00, tue and thu 17:00, month on the 1st)"
                     ) from None
     if count is not None:
-        raise DateError(f"every {count}: a number of days, weeks or months (every 2 weeks)")
+        raise DateError(f"every {count}: a number of days, weeks, months or years (every 2 weeks)")
     if interval > 1 and days and freq != "weekly":
-        raise DateError(f"every {interval} …: say weeks (every 2 weeks on tue)")
+        raise DateError(f"every {_typed(*typed)} …: say weeks (every 2 weeks on tue)")
     rule = _rule(freq, days, monthday, time, tz, today)
     if interval > _MOST[rule.freq]:
         raise _too_many(*typed, rule.freq)
@@ -294,6 +294,11 @@ def _too_many(count: int, word: str, freq: str) -> DateError:
     "every 36 months: at most 24"."""
     noun, per = _NOUNS.get(word, (_UNITS[freq], 1))
     return DateError(f"every {count} {noun}: at most {_MOST[freq] // per} {noun}")
+
+
+def _typed(count: int, word: str) -> str:
+    """``2 years``, ``quarterly``: an interval as typed, its unit as a refusal names it."""
+    return f"{count} {_NOUNS[word][0]}" if word in _NOUNS else word
 
 
 def _rule(freq: str | None, days: set[int], monthday: int | None, time: dt.time | None, tz: str, today: dt.date) -> Rule:
