@@ -2373,8 +2373,10 @@ def test_taskwarrior_templates_become_series_and_a_recur_crewdeck_cannot_say_sta
     # Done here, the stand-up's next instance is the next Tuesday ahead at 09:00 in Berlin.
     before = op_count(cli.workspace)
     again = cli.ok("import", "--from", "taskwarrior", str(tw))
-    # Said by the import that made the series: each re-import said "left 1 later pending instance" again.
+    # Said by the import that made the series: each re-import said "left 1 later pending instance" and "1 recurrence kept
+    # as a note" again.
     assert again.startswith("nothing new") and "later pending" not in again and "as series" not in again, again
+    assert "kept as a note" not in again, again
     assert op_count(cli.workspace) == before
     cli.ok("done", standup["id"])
     nxt = [t for t in json.loads(cli.ok("export"))["task"] if t["series"] == standup["series"] and t["id"] != standup["id"]]

@@ -404,7 +404,9 @@ def _series_plans(
         # The earliest due first: Taskwarrior's own order of instances (imask) when two are due alike.
         instances = sorted(held.pending.get(uuid, []), key=lambda pair: (str(pair[1].get("due", "~")), pair[1].get("imask", 0)))
         if rule is None:
-            summary.kept_recurrences.append(f"{cut(title, 40)} (recur: {template.get('recur')})")
+            # Said by the import that brings its instances in: a re-import's "nothing new" went on "1 recurrence kept as a note".
+            if not instances or not all(_here(ws, record) for _, record in instances):
+                summary.kept_recurrences.append(f"{cut(title, 40)} (recur: {template.get('recur')})")
             yield from ((i, record, None) for i, record in instances)
             continue
         series = stable_id("taskwarrior-series", uuid.replace("-", ""))
@@ -417,6 +419,12 @@ def _series_plans(
             yield instances[0][0], instances[0][1], _joining(series, rule, now)
         elif not here:  # made at the next occurrence once; after that the series is crewdeck's
             yield index, {**template, "status": "pending"}, _starting(series, rule, now)
+
+
+def _here(ws: Workspace, record: dict[str, Any]) -> bool:
+    """Whether the task of ``record`` came in by an earlier import (its id is its uuid's)."""
+    uuid = record.get("uuid")
+    return isinstance(uuid, str) and ws.store.record("task", uuid.replace("-", "").lower()) is not None
 
 
 def _every_words(recur: Any, local: dt.datetime) -> list[str] | None:
