@@ -662,6 +662,46 @@ async def test_a_refused_filter_says_why_in_the_box_which_stays_open(workspace: 
         assert not pane.filtering
 
 
+async def test_a_refused_filter_s_whole_reason_is_read_at_80_columns_after_enter(workspace: Path) -> None:
+    """At 80 columns the box's line cut the reason before its hint ("...is not a status (in…"), and enter only rang the
+    bell: the Taskwarrior user never read that status:pending is is:open here."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        await pilot.press("slash", *"status:pending")
+        preview = pane.filter_box.preview
+        await until(pilot, lambda: preview.refused and preview.message.startswith("status:pending:"), "the refusal")
+        hint = "Taskwarrior's status:pending is is:open here"
+        assert preview.message.endswith(hint) and len(preview.message) > preview.region.width  # the line cuts it
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pane.filtering and app.focused is pane.filter_box.input  # still there to fix
+        [said] = [n for n in app._notifications if n.severity == "error"]
+        assert said.message == preview.message
+        shown = " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
+        assert hint in " ".join(shown.split())  # on the screen whole, wrapped in the notice
+
+
+async def test_a_filter_that_matches_nothing_names_crewdeck_s_term_for_a_taskwarrior_habit(workspace: Path) -> None:
+    """`/due.before:fri` showed an empty list and "0 tasks", where `crewdeck tasks due.before:fri` says that it is
+    "due:<fri 00:00" here: the Taskwarrior user was never told."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        warnings = lambda: [str(n.message) for n in app._notifications if n.severity == "warning"]  # noqa: E731
+        await pilot.press("slash", *"zzz-no-such-word", "enter")  # nothing typed by habit: nothing more said
+        await until(pilot, lambda: pane.list_title == "/ zzz-no-such-word", "the first filter applied")
+        await settle(pilot)
+        assert pane.count == 0 and warnings() == []
+        await pilot.press("slash", "ctrl+u", *"due.before:fri", "enter")
+        await until(pilot, lambda: pane.list_title == "/ due.before:fri", "the filter applied")
+        assert pane.count == 0
+        await until(pilot, lambda: warnings() != [], "the notice")
+        assert warnings() == ['no tasks match: Taskwarrior\'s due.before:fri is "due:<fri 00:00" here']
+
+
 async def test_a_change_after_the_preview_is_not_lost_on_enter(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -153,3 +153,46 @@ def test_zsh_completes_an_option_s_value_typed_with_its_equals_sign(env: dict[st
         "_crewdeck",
     ]
     assert shell(["zsh", "-f", "-c"], "\n".join(zsh), env) == ["--sort=due\n"]
+
+
+def test_a_status_or_is_filter_completes_its_values_in_each_shell(env: dict[str, str]) -> None:
+    """`crewdeck tasks status:<tab>` (and is:) offered nothing, where the filter takes a status, open or closed. bash
+    splits `status:do` at the ":" (COMP_WORDBREAKS) and completes what follows it; zsh and fish take the term whole."""
+    everything = {"inbox", "todo", "doing", "review", "done", "cancelled", "open", "closed"}
+    bash = ["source <(crewdeck completion bash)"]
+    # As bash hands each line's words: "status:" is "status" then ":", the word completed.
+    for words in (["status", ":"], ["status", ":", "do"], ["-is", ":", "c"], ["status", ":", "todo,do"], ["re", ":", "do"]):
+        typed = " ".join(f"'{w}'" for w in ["crewdeck", "tasks", *words])
+        bash += [
+            f"COMP_WORDS=({typed}); COMP_CWORD={len(words) + 1}; COMPREPLY=()",
+            "_crewdeck",
+            'printf "%s\\n" "${COMPREPLY[@]}"',
+            "echo ---",
+        ]
+    answers = shell(["bash", "--norc", "-c"], "\n".join(bash), env)
+    assert [set(a.split()) for a in answers[:-1]] == [
+        everything,
+        {"doing", "done"},
+        {"cancelled", "closed"},
+        {"todo,doing", "todo,done"},
+        set(),
+    ]
+    whole = {
+        "status:do": {"status:doing", "status:done"},
+        "is:": {f"is:{v}" for v in everything},
+        "-is:o": {"-is:open"},
+        "status:todo,do": {"status:todo,doing", "status:todo,done"},
+    }
+    zsh = [
+        "autoload -Uz compinit && compinit -u -D",
+        "source <(crewdeck completion zsh)",
+        'compadd() { shift $(( ${@[(i)--]} )); print -rl -- "$@" }',
+        '_files() { print -r -- "(files)" }',
+    ]
+    for current in whole:
+        zsh += [f"words=(crewdeck tasks '{current}'); CURRENT=3", "_crewdeck", "echo ---"]
+    assert [set(a.split()) for a in shell(["zsh", "-f", "-c"], "\n".join(zsh), env)[:-1]] == list(whole.values())
+    fish = ["crewdeck completion fish | source"]
+    for current in whole:
+        fish += [f"complete -C 'crewdeck tasks {current}' | string replace -r '\\t.*' ''", "echo ---"]
+    assert [set(a.split()) for a in shell(["fish", "--no-config", "-c"], "\n".join(fish), env)[:-1]] == list(whole.values())

@@ -164,11 +164,32 @@ def test_every_n_weeks_counts_from_the_first_date(text: str, dates: list[str]) -
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("2", "a number of days, weeks or months"), ("2 tue", "a number of days"), ("60 weeks", "at most 52"), ("0 days", "1 or more")],
+    [("2", "a number of days, weeks, months or years"), ("2 tue", "a number of days"), ("60 weeks", "at most 52"), ("0 days", "1 or more")],
 )
 def test_bad_intervals_say_why(text: str, message: str) -> None:
     with pytest.raises(DateError, match=message):
         parse_rule(text.split(), "UTC", THU)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("3 years", "every 3 years: at most 2 years"),
+        ("3 year on the 1st", "every 3 years: at most 2 years"),
+        ("25 months", "every 25 months: at most 24 months"),
+        ("53 week on tue", "every 53 weeks: at most 52 weeks"),
+        ("60 weekly", "every 60 weeks: at most 52 weeks"),
+        ("2 years on tue", "every 2 years …: say weeks (every 2 weeks on tue)"),
+        ("quarterly on tue", "every quarterly …: say weeks (every 2 weeks on tue)"),
+        ("0 years", "every 0: repeat every 1 or more days, weeks, months or years"),
+    ],
+)
+def test_a_bad_interval_is_refused_in_the_words_typed(text: str, message: str) -> None:
+    """`every:3 years` was refused as "every 36 months: at most 24", and `every:2 years on tue` as "every 24 …", naming
+    months the user never typed; years went unnamed among the units a number takes."""
+    with pytest.raises(DateError) as refused:
+        parse_rule(text.split(), "UTC", THU)
+    assert str(refused.value) == message
 
 
 @pytest.mark.parametrize(

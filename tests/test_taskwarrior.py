@@ -180,6 +180,21 @@ def test_an_annotation_is_dated_by_the_importer_s_day_as_task_showed_it(cli: Cli
     assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
 
 
+def test_scheduled_and_until_are_kept_on_the_importer_s_clock_with_its_zone(cli: Cli, tmp_path: Path) -> None:
+    """Ana in Berlin scheduled a task for Monday December 7th: its notes said "scheduled: 2026-12-06T23:00:00Z", UTC's
+    Sunday, where `task` and the annotations above it said her day."""
+    record = {
+        "uuid": "11111111-2222-3333-4444-666666666666", "description": "Film", "status": "pending", "entry": "20261201T100000Z",
+        "scheduled": "20261206T230000Z", "until": "20270601T000000Z",
+    }  # fmt: skip
+    path = tmp_path / "tw.json"
+    path.write_text(json.dumps([record]))
+    cli.ok("import", "--from", "taskwarrior", str(path))
+    notes = json.loads(cli.ok("show", "11111111", "--json"))["notes"]
+    assert notes == "scheduled: Mon 2026-12-07 00:00 CET\nuntil: Tue 2027-06-01 02:00 CEST"
+    assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
+
+
 def test_an_assignee_written_as_crewdeck_writes_a_handle_is_that_member(cli: Cli, tmp_path: Path) -> None:
     """`task add ... assignee:@raj`, as crewdeck writes handles: the task went in unassigned, "no such member: @raj"."""
     records = [
@@ -277,7 +292,7 @@ def test_a_real_recurring_task_is_a_series_at_its_time_in_its_zone(cli: Cli, tmp
     [task] = [t for t in json.loads(cli.ok("export"))["task"] if t["status"] == "todo"]
     assert task["id"] == first["uuid"].replace("-", "")
     assert task["recurrence"]["rule"] == {"freq": "weekly", "days": ["tue"], "monthday": None, "time": "09:00", "tz": "Europe/Berlin"}
-    assert task["due"] == {"utc": "2027-01-05T08:00:00Z", "tz": "Europe/Berlin"} and task["notes"] == "until: 2027-03-01T00:00:00Z"
+    assert task["due"] == {"utc": "2027-01-05T08:00:00Z", "tz": "Europe/Berlin"} and task["notes"] == "until: Mon 2027-03-01 01:00 CET"
     # Said by the import that made the series: the second's "nothing new" went on "1 recurring template as series".
     again = cli.ok("import", "--from", "taskwarrior", str(export))
     assert again.startswith("nothing new") and "as series" not in again, again
@@ -564,7 +579,7 @@ def test_a_real_task_with_a_priority_taskwarrior_was_set_up_with_keeps_it_in_its
     assert out.startswith("imported 4 tasks")
     tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
     assert {title: t["priority"] for title, t in tasks.items()} == dict.fromkeys(tasks, "none")
-    assert tasks["Ship it"]["notes"] == "priority: P1\nscheduled: 2026-12-10T09:00:00Z"
+    assert tasks["Ship it"]["notes"] == "priority: P1\nscheduled: Thu 2026-12-10 10:00 CET"
     assert tasks["Someday"]["notes"] == "priority: P3" and not tasks["Whenever"]["notes"]
     said = "3 tasks with a priority not H, M or L (uda.priority.values) have none here, kept on a “priority: …” line of the notes"
     assert f"{said}: P1 (2 tasks); P3 (1 task)" in out

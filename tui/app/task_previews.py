@@ -19,6 +19,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
+from crewdeck.tui.tasks.query import parse, taskwarrior_habits
 from crewdeck.tui.tasks.views import View, find, views
 from crewdeck.tui.workspace.errors import UserError
 
@@ -130,11 +131,17 @@ class TaskPreviews:
         pane = self._pane
         if preview.page is None:  # refused: the box stays open, with the reason, to fix it
             pane.app.bell()
+            # Whole in a notice too, as the ledger's filter says it: the box's line cuts a long reason at the pane's width,
+            # and its end is often the hint ("Taskwarrior's status:pending is is:open here").
+            pane.app.notify(preview.error or "", severity="error", timeout=6)
             return
         # The box closes, the table takes the keys and the title changes with
         # the rows it names: one change of layout, drawn once.
         pane.show_prepared(None, preview.text, preview.page)
         pane.close_filter_box()
+        if preview.page.count == 0 and (habits := taskwarrior_habits(parse(preview.text))):
+            # An empty list said nothing more, where `crewdeck tasks` names crewdeck's term for what was typed by habit.
+            pane.app.notify(f"no tasks match: {habits}", severity="warning", timeout=6)
 
     # ------------------------------------------------------------ the view picker
 

@@ -1,4 +1,5 @@
-"""``crewdeck completion bash|zsh|fish``: a script that completes commands, options, @handles, +campaigns, #tags and task ids.
+"""``crewdeck completion bash|zsh|fish``: a script that completes commands, options, @handles, +campaigns, #tags, task ids and
+the statuses of a `tasks` filter's status: or is:.
 
 Every script asks ``crewdeck completion --candidates`` for the words: the
 words typed before the cursor's come in ``CREWDECK_COMPLETE_WORDS``, one a
@@ -16,6 +17,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.cli.common import ENV_WORKSPACE, Context
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace, slug
@@ -26,6 +28,8 @@ ENV_CURRENT = "CREWDECK_COMPLETE_CURRENT"
 TASK_ID_COMMANDS = {"set", "done", "rm", "show", "log"}
 #: The ``post`` commands whose positional word is a post's id (a post is a task: its id is one).
 POST_ID_COMMANDS = {"copy", "submit", "approve", "withdraw", "reject", "schedule", "publish", "pull", "resume", "slot", "show"}
+#: The filter keys whose values complete after their ":" in ``crewdeck tasks`` (``status:do`` -> ``status:doing``, ``done``).
+STATUS_KEYS = ("status", "is", "-status", "-is")
 #: At most this many task ids are offered (the most urgent open tasks first would need scoring: newest first will do).
 MAX_IDS = 200
 
@@ -128,6 +132,10 @@ def candidates(before: list[str], current: str) -> list[str]:
     if wants_value is not None:
         # bash hands "--sort=<tab>" as "--sort" then "=", the word completed: what is typed after the "=" is ""
         return _values(wants_value, "" if current == "=" else current, named)
+    if path == ["tasks"]:
+        statuses = _status_values(before, current)
+        if statuses is not None:
+            return statuses
     if current.startswith("--") and "=" in current:  # zsh and fish hand "--sort=du" whole
         option, _, value = current.partition("=")
         action = _options(parser).get(option)
@@ -146,6 +154,25 @@ def candidates(before: list[str], current: str) -> list[str]:
     if choices:
         return sorted(c for c in choices if c.startswith(current))
     return _workspace_words(path, current, named)
+
+
+def _status_values(before: list[str], current: str) -> list[str] | None:
+    """The statuses that complete a ``status:`` or ``is:`` filter term (after a comma too: ``status:todo,do``); ``None``
+    when ``current`` is no such term.  bash splits ``status:do`` at its ":" (COMP_WORDBREAKS) and replaces only what
+    follows it: the words after the ":" alone; zsh and fish hand the term whole and take it whole."""
+    if current == ":" or (before[-1:] == [":"] and current):  # bash: ..., "status", ":" then the value's start
+        key = before[-1] if current == ":" else before[-2] if len(before) > 1 else ""
+        lead, typed = "", "" if current == ":" else current
+    else:
+        key, colon, typed = current.partition(":")
+        if not colon:
+            return None
+        lead = key + ":"
+    if key.lower() not in STATUS_KEYS:
+        return None
+    done, _, typed = typed.rpartition(",")
+    lead += done + "," if done else ""
+    return [lead + status for status in (*TASK_STATUSES, "open", "closed") if status.startswith(typed.lower())]
 
 
 def _values(action: argparse.Action, current: str, named: dict[str, str]) -> list[str]:
@@ -209,7 +236,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "completion",
         parents=parents,
         help="print a shell completion script (bash, zsh, fish)",
-        description="Print a script that completes crewdeck's commands, options, @handles, +campaigns, #tags and task ids. "
+        description="Print a script that completes crewdeck's commands, options, @handles, +campaigns, #tags, task ids and "
+        "the statuses of a tasks filter's status: or is:. "
         "bash: source <(crewdeck completion bash) in ~/.bashrc; zsh: source <(crewdeck completion zsh) after compinit in ~/.zshrc; "
         "fish: crewdeck completion fish > ~/.config/fish/completions/crewdeck.fish. "
         f"The workspace is the one -w names on the line, else {ENV_WORKSPACE}, the config's, or the local one.",

@@ -156,18 +156,13 @@ def _no_match(parsed: query_language.Query) -> str:
     views = {view.id: view for view in VIEWS if view.query}
     named = [(word, views[word.lower()]) for word in parsed.text_words() if word.lower() in views]
     said = [f"{', '.join(keyed)} {'was' if len(keyed) == 1 else 'were'} looked for as words of a title or notes"] if keyed else []
-    habits = [(word, term) for word in keyed if (term := query_language.taskwarrior_term(word))]
+    habits = query_language.taskwarrior_habits(parsed)
     if habits:
-        said.append("Taskwarrior's " + ", ".join(f"{word} is {_quoted(term)}" for word, term in habits) + " here")
+        said.append(habits)
     said += [f"{word} was looked for as a word (the app's view {view.name} is crewdeck tasks {view.query})" for word, view in named]
     if keyed:
         said.append(f"terms with a key: {query_language.KEYED_TERMS}")
     return "no tasks match" + (f": {'; '.join(said)}" if said else "")
-
-
-def _quoted(term: str) -> str:
-    """A term as a shell takes it whole: quoted where it has a space or ``<``/``>`` (``"due:<fri 00:00"``)."""
-    return f'"{term}"' if any(c in term for c in " <>") else term
 
 
 def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, object]]:

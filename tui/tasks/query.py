@@ -134,6 +134,21 @@ def taskwarrior_term(word: str) -> str | None:
     return None
 
 
+def taskwarrior_habits(query: Query) -> str | None:
+    """``Taskwarrior's due.before:fri is "due:<fri 00:00" here``: crewdeck's terms for the Taskwarrior attributes typed
+    by habit that ``query`` looks for as words, as a list that matches nothing says them (``crewdeck tasks`` and the
+    app's ``/``); ``None`` when it has none."""
+    habits = [(word, term) for word in query.read_as_text() if (term := taskwarrior_term(word))]
+    if not habits:
+        return None
+    return "Taskwarrior's " + ", ".join(f"{word} is {_quoted(term)}" for word, term in habits) + " here"
+
+
+def _quoted(term: str) -> str:
+    """A term as a shell takes it whole: quoted where it has a space or ``<``/``>`` (``"due:<fri 00:00"``)."""
+    return f'"{term}"' if any(c in term for c in " <>") else term
+
+
 #: Taskwarrior's statuses as crewdeck's filters say them (an imported task that was deleted there is cancelled here).
 _TASKWARRIOR_STATUSES = {"pending": "is:open", "completed": "status:done", "deleted": "status:cancelled", "waiting": "snoozed"}
 #: Taskwarrior's virtual tags (``+OVERDUE``, in capitals) as crewdeck's filters say them.

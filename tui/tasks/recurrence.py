@@ -106,6 +106,13 @@ _INTERVAL = re.compile(r"[0-9]{1,2}\Z")
 _UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months"}
 #: The most of each unit a rule may skip: the next date is always found within two years.
 _MOST = {"daily": 99, "weekly": 52, "monthly": 24}
+#: A unit typed after a number, as a refusal names it, and how many of its rule's units it is ("3 years" is 36 months).
+_NOUNS = {
+    **dict.fromkeys(("day", "days", "daily"), ("days", 1)),
+    **dict.fromkeys(("week", "weeks", "weekly"), ("weeks", 1)),
+    **dict.fromkeys(("month", "months", "monthly"), ("months", 1)),
+    **dict.fromkeys(("year", "years"), ("years", 12)),
+}
 #: "eod": no time of day, the end of the owner's working day.
 EOD = "eod"
 
@@ -225,23 +232,28 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
     interval = 1
     #: A number waiting for its unit ("2" of "2 weeks").
     count: int | None = None
+    #: The interval as typed (3, "years"), for a refusal in the user's words.
+    typed: tuple[int, str] = (1, "")
     for word in joined_clocks(words):  # "10 am" is a time, not a count of something
         for part in filter(None, word.lower().split(",")):
             if count is not None and part not in _FREQ_WORDS and part not in ("year", "years"):
-                raise DateError(f"every {count}: a number of days, weeks or months (every 2 weeks)")
+                raise DateError(f"every {count}: a number of days, weeks, months or years (every 2 weeks)")
             if part in _FILLERS:
                 continue
             if _INTERVAL.match(part):
                 count = int(part)
                 if count < 1:
-                    raise DateError("every 0: repeat every 1 or more days, weeks or months")
+                    raise DateError("every 0: repeat every 1 or more days, weeks, months or years")
             elif part in _DAY_WORDS:
                 days.update(_DAY_WORDS[part])
             elif part in _FREQ_WORDS:
                 freq = _FREQ_WORDS[part]
+                if count:
+                    typed = (count, part)
                 interval, count = count or interval, None
             elif part in _COUNTED_WORDS:  # biweekly; 2 years
                 interval, freq = _COUNTED_WORDS[part]
+                typed = (count or 1, part)
                 interval, count = interval * (count or 1), None
             elif part == "last":
                 monthday = -1
@@ -264,17 +276,29 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
                         f"{word!r} is not part of a repeat rule (try weekday 09:00, tue and thu 17:00, month on the 1st)"
                     ) from None
     if count is not None:
-        raise DateError(f"every {count}: a number of days, weeks or months (every 2 weeks)")
+        raise DateError(f"every {count}: a number of days, weeks, months or years (every 2 weeks)")
     if interval > 1 and days and freq != "weekly":
-        raise DateError(f"every {interval} …: say weeks (every 2 weeks on tue)")
+        raise DateError(f"every {_typed(*typed)} …: say weeks (every 2 weeks on tue)")
     rule = _rule(freq, days, monthday, time, tz, today)
     if interval > _MOST[rule.freq]:
-        raise DateError(f"every {interval} {_UNITS[rule.freq]}: at most {_MOST[rule.freq]}")
+        raise _too_many(*typed, rule.freq)
     if interval == 1:
         return rule
     # Counted from the day, week or month of the first date the rule falls on.
     first = next(today + n * _DAY for n in range(62) if rule.matches(today + n * _DAY))
     return replace(rule, interval=interval, anchor=first)
+
+
+def _too_many(count: int, word: str, freq: str) -> DateError:
+    """The refusal of an interval over the most, in the unit typed: ``every 3 years: at most 2 years``, where it said
+    "every 36 months: at most 24"."""
+    noun, per = _NOUNS.get(word, (_UNITS[freq], 1))
+    return DateError(f"every {count} {noun}: at most {_MOST[freq] // per} {noun}")
+
+
+def _typed(count: int, word: str) -> str:
+    """``2 years``, ``quarterly``: an interval as typed, its unit as a refusal names it."""
+    return f"{count} {_NOUNS[word][0]}" if word in _NOUNS else word
 
 
 def _rule(freq: str | None, days: set[int], monthday: int | None, time: dt.time | None, tz: str, today: dt.date) -> Rule:

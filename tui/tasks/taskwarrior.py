@@ -61,7 +61,7 @@ from crewdeck.tui.tasks import notesparts
 from crewdeck.tui.tasks.notesparts import NOTES_ROOM, PartsHere, cut_word, going_on, notes_parts, part_title, take_away, went_on_notes
 from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
 from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
-from crewdeck.tui.time.when import DateError, check_iso_day, parse_utc, utc_iso
+from crewdeck.tui.time.when import DateError, check_iso_day, kept_local, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.errors import given_again, record_named
 from crewdeck.tui.workspace.errors import summary as first_few
@@ -232,14 +232,17 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _kept(record: dict[str, Any]) -> list[str]:
-    """A "FIELD: value" line for each field someone typed that the task has no field for (scheduled, until, recur, a UDA)."""
+def _kept(record: dict[str, Any], default_tz: str) -> list[str]:
+    """A "FIELD: value" line for each field someone typed that the task has no field for (scheduled, until, recur, a UDA).
+
+    scheduled and until are said on the importer's clock, with its zone named, as the annotations' days are and as
+    `task` showed them: in UTC a Dec 7 in Auckland read "2026-12-06T11:00:00Z"."""
     lines = []
     for key, value in record.items():
         if key in _READ or key in _FILLED or value in (None, "", []):
             continue
         if key in ("scheduled", "until"):
-            value = _utc(value, key)
+            value = kept_local(parse_utc(_utc(value, key)), default_tz)
         lines.append(f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}")
     return lines
 
@@ -401,7 +404,9 @@ def _series_plans(
         # The earliest due first: Taskwarrior's own order of instances (imask) when two are due alike.
         instances = sorted(held.pending.get(uuid, []), key=lambda pair: (str(pair[1].get("due", "~")), pair[1].get("imask", 0)))
         if rule is None:
-            summary.kept_recurrences.append(f"{cut(title, 40)} (recur: {template.get('recur')})")
+            # Said by the import that brings its instances in: a re-import's "nothing new" went on "1 recurrence kept as a note".
+            if not instances or not all(_here(ws, record) for _, record in instances):
+                summary.kept_recurrences.append(f"{cut(title, 40)} (recur: {template.get('recur')})")
             yield from ((i, record, None) for i, record in instances)
             continue
         series = stable_id("taskwarrior-series", uuid.replace("-", ""))
@@ -409,10 +414,17 @@ def _series_plans(
         if not here:  # said by the import that makes it: a later one's "nothing new" went on "1 recurring template as series"
             summary.series.append(cut(title, 40))
         if instances:
-            summary.later_instances += len(instances) - 1
+            if not here:  # said once, as the series: a re-import of the same file leaves them to the series it made
+                summary.later_instances += len(instances) - 1
             yield instances[0][0], instances[0][1], _joining(series, rule, now)
         elif not here:  # made at the next occurrence once; after that the series is crewdeck's
             yield index, {**template, "status": "pending"}, _starting(series, rule, now)
+
+
+def _here(ws: Workspace, record: dict[str, Any]) -> bool:
+    """Whether the task of ``record`` came in by an earlier import (its id is its uuid's)."""
+    uuid = record.get("uuid")
+    return isinstance(uuid, str) and ws.store.record("task", uuid.replace("-", "").lower()) is not None
 
 
 def _every_words(recur: Any, local: dt.datetime) -> list[str] | None:
@@ -753,7 +765,7 @@ def _task(
             stamp = parse_utc(entry).astimezone(written_in).date().isoformat() if entry else ""
             annotated.append(f"{stamp} {note['description']}".strip())
         lines[:0] = annotated
-    lines.extend(_kept(record))
+    lines.extend(_kept(record, default_tz))
     if whole:
         lines[:0] = whole
     if lines:
