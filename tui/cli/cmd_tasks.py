@@ -22,6 +22,7 @@ from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.printed import task_lines
+from crewdeck.tui.time.roster import working_week
 from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
@@ -86,6 +87,7 @@ def _post_states(ctx: Context, task_ids: list[str]) -> dict[str, str]:
 
 def query_context(ctx: Context) -> query_language.QueryContext:
     me = ctx.me_or_none()
+    works, week_starts = working_week(me)
     return query_language.QueryContext(
         me=me.id if me else None,
         tz=me.tz if me else "UTC",
@@ -94,6 +96,8 @@ def query_context(ctx: Context) -> query_language.QueryContext:
         campaign_id=lambda name: ctx.ws.task_campaign(name).id,
         posts=lambda kind, value, actor: _post_ids(ctx, kind, value, actor),
         actor=ctx.ws.store.actor,
+        works=works,
+        week_starts=week_starts,
     )
 
 

@@ -640,11 +640,16 @@ def names_an_instant(word: str) -> bool:
 
 
 def parse_moment_text(
-    text: str, default_tz: str, now: dt.datetime, default_time: dt.time = DEFAULT_DUE_TIME, works: WorkingDays | None = None
+    text: str,
+    default_tz: str,
+    now: dt.datetime,
+    default_time: dt.time = DEFAULT_DUE_TIME,
+    works: WorkingDays | None = None,
+    week_starts: int = 0,
 ) -> Moment:
     """The whole of ``text`` as one moment; anything left over is an error."""
     words = text.split()
-    moment, used = parse_moment(words, default_tz, now, default_time, works)
+    moment, used = parse_moment(words, default_tz, now, default_time, works, week_starts)
     if used != len(words):
         raise not_a_time_or_zone(words[used:])
     return moment
