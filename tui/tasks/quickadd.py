@@ -5,7 +5,7 @@
 * ``@handle`` assignee (``@me``: you, ``@none``: nobody, as the filters read them), ``#tag`` tag, ``+campaign`` (``+campaign/platform``),
   ``!high`` ``!med`` ``!low`` priority,
 * ``due:`` a date (``fri``, ``tmrw``, ``+3d``, ``dec 9``, ``9 dec``, ``next
-  week`` (its Monday), ``eow`` and ``eom`` (the owner's last working day of
+  week`` (the first day of the owner's next week), ``eow`` and ``eom`` (the owner's last working day of
   this week or month), ``2026-12-01``), an optional time and an optional
   zone (``due:fri 17:00 Europe/Berlin``); a time without a zone is the
   creator's; a date alone (or with ``eod``: ``due:fri eod``, ``due:eod``)
