@@ -283,7 +283,7 @@ class GridPane(Pane):
 
     def _typed_day(self, text: str) -> dt.date:
         """The day ``text`` names, from today in the grid's zone; ``DateError`` (a refusal) says why it names none.  ``eow``
-        and ``next week`` are of the viewer's week, as in their filters (Monday to Friday's for everyone, they were not)."""
+        and ``next week`` are of the viewer's week, as in their filters (they were Monday to Friday's for everyone)."""
         works, week_starts = working_week(self.services.session.me)
         return parse_day(text, self.today(), works, week_starts)
 
