@@ -585,6 +585,21 @@ async def test_filter_and_views(workspace: Path) -> None:
         assert app.tasks_pane.view.id == "today"  # type: ignore[union-attr]
 
 
+async def test_this_week_is_the_viewers_working_week(workspace: Path) -> None:
+    """The view read ``due:<sun`` for everyone: for ana, who works Sunday to Thursday, on a Thursday it ran past her
+    week's end into the weekend (and on a Sunday held only that day's).  Now it ends on her last working day."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["-w", str(workspace), "--as", "ana", "member", "set", "ana", "--hours", "sun-thu 09:00-17:00"]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_view(pilot, "w")
+        assert app.tasks_pane.view.id == "week" and app.tasks_pane.query_text == "due:<thu"  # type: ignore[union-attr]
+        rows = keys_of_rows(app)
+        # Thursday, her week's last day: the overdue ones and today's (in Berlin), none of the weekend's.
+        assert rows and all(record(workspace, r)["due"]["utc"] < "2026-11-26T23:00:00Z" for r in rows)
+
+
 async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_rows(workspace: Path) -> None:
     from crewdeck.widgets.pane_bar import PaneBar
 

@@ -120,6 +120,41 @@ def test_the_week_of_someone_who_works_sunday_to_thursday_starts_on_sunday() -> 
     assert parse_due(["eow"], always, "UTC", NOW).value()["utc"] == "2026-11-29T17:00:00Z"
 
 
+def test_next_week_is_the_first_day_of_the_owners_next_week(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``due:next week`` was Monday for everyone: for Bina, who works Sunday to Thursday, typed on a Sunday it was the
+    next day, the second of the week she had just begun.  Now it is her next week's Sunday, and so for the filters."""
+    bina = member("bina", "Asia/Kathmandu", "sun-thu 10:00-17:00")
+    sunday = dt.datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+    assert parse_due(["next", "week"], bina, "Europe/Berlin", sunday).value()["utc"] == "2026-12-06T11:15:00Z"
+    assert parse_due(["next", "week"], bina, "Europe/Berlin", NOW).value()["utc"] == "2026-11-29T11:15:00Z"  # Thursday: Sunday
+    assert parse_due(["next", "week"], RAJ, "Europe/Berlin", sunday).value()["utc"] == "2026-11-30T13:00:00Z"  # his Monday
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T06:00:00Z")
+    cli.ok("member", "add", "bina", "--name", "Bina", "--tz", "Asia/Kathmandu", "--hours", "sun-thu 10:00-17:00")
+    cli.ok("add", "Plan due:next week", as_member="bina")
+    (row,) = json.loads(cli.ok("tasks", "due:next week", "--json", as_member="bina"))
+    assert row["title"] == "Plan" and row["due"]["utc"] == "2026-12-06T11:15:00Z"
+
+
+def test_the_filters_and_a_snooze_read_eow_as_the_viewers_week(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a Sunday, ``tasks due:<eow`` for Noor, who works Sunday to Thursday in Dubai, ended at the Friday gone (Monday
+    to Friday, as the filters read every week) and listed nothing of her week, where her ``add due:eow`` is Thursday;
+    and ``snoozed_until=eow`` read the week so too.  Now each reads the week of whoever asks."""
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-06T06:00:00Z")  # Sunday 10:00 in Dubai
+    cli.ok("member", "add", "noor", "--name", "Noor", "--tz", "Asia/Dubai", "--hours", "sun-thu 09:00-17:00")
+    for line in ("Today due:today", "Thu due:thu", "Next sun due:next sun", "Wrap @noor due:eow"):
+        cli.ok("add", line, as_member="noor")
+    titles = {row["title"] for row in json.loads(cli.ok("tasks", "due:<eow", "--json", as_member="noor"))}
+    assert titles == {"Today", "Thu", "Wrap"}
+    timed = {row["title"] for row in json.loads(cli.ok("tasks", "due:<eow 18:00", "--json", as_member="noor"))}
+    assert timed == {"Today", "Thu", "Wrap"}
+    # raj (Monday to Friday) asking the same on his Sunday: his week ended on Friday, nothing is due by then.
+    assert cli.ok("tasks", "due:<eow", "--json", as_member="raj").strip() == "[]"
+    snoozed = cli.ok("add", "Later", as_member="noor").strip()
+    cli.ok("set", snoozed, "snoozed_until=eow", as_member="noor")
+    row = next(r for r in json.loads(cli.ok("tasks", "snoozed", "--json", as_member="noor")) if r["title"] == "Later")
+    assert row["snoozed_until"]["utc"] == "2026-12-10T05:00:00Z"  # Thursday 09:00 in Dubai, as her day starts
+
+
 def test_the_draft_is_due_at_the_end_of_the_writers_day_before_the_slot() -> None:
     # LinkedIn, Tuesday 09:00 in New York = 22:00 Tuesday in Manila; 24 h before is
     # Monday 22:00 in Manila, after Mia's day: the draft is due Monday 18:00 Manila.

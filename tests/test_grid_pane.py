@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import itertools
 import json
 from pathlib import Path
@@ -215,6 +217,22 @@ async def test_g_goes_to_a_day_typed_as_quick_add_reads_one_keeping_the_cursors_
         assert app.screen is app.main_screen and app.focused is grid(app)
         assert lines(app)[0].startswith(" Sun 2027-03-28 in Europe/Berlin (23 h day)")
         assert lines(app)[-1].startswith(" Sun 03-28 10:30 CEST")  # the cursor's time of day, as ] keeps it
+
+
+async def test_g_reads_eow_and_next_week_as_the_viewers_week(workspace: Path) -> None:
+    """For ana, who works Sunday to Thursday, ``g next week`` went to Monday and ``g eow`` to Friday, a day off, where
+    her filters and quick-add read her week: Sunday, and today (Thursday)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["-w", str(workspace), "--as", "ana", "member", "set", "ana", "--hours", "sun-thu 09:00-17:00"]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("g", *"next week")
+        await settle(pilot)
+        assert "Sun 2026-11-29" in prompt_preview(app)
+        await pilot.press("ctrl+shift+a", *"eow")
+        await settle(pilot)
+        assert "Thu 2026-11-26" in prompt_preview(app)
 
 
 async def test_the_planners_slots_show_every_member_at_80_columns(workspace: Path) -> None:

@@ -209,6 +209,10 @@ def test_a_search_is_read_from_what_a_person_typed() -> None:
     question = overlap.read_search([ANA], [SOFIA], "1h30m", "", 3, "Europe/Berlin", now)
     assert question == overlap.Search((ANA,), (SOFIA,), 90, dt.date(2026, 11, 27), 3, "Europe/Berlin")
     assert overlap.read_search([ANA], [], "45m", "mon", 1, "UTC", now).first == dt.date(2026, 11, 30)
+    # next week is the asker's: Monday for a week of Monday to Friday, Sunday for one of Sunday to Thursday (it was Monday).
+    assert overlap.read_search([ANA], [], "45m", "next week", 1, "UTC", now, asker=ANA).first == dt.date(2026, 11, 30)
+    noor = Member("noor".ljust(32, "0"), "noor", "Noor", "", "Asia/Dubai", parse_hours("sun-thu 09:00-17:00"), [], None)
+    assert overlap.read_search([ANA], [], "45m", "next week", 1, "UTC", now, asker=noor).first == dt.date(2026, 11, 29)
     problems = [
         ("soon", "", 7, [ANA], [], "duration: 'soon' is not a duration"),
         ("2m", "", 7, [ANA], [], "duration: '2m' must be between 5m and 24h"),

@@ -10,6 +10,7 @@ from crewdeck.sync.state.zones import UnknownZoneError, zone
 from crewdeck.tui.time.when import (
     SHARED_ABBREVIATIONS,
     DateError,
+    WorkingDays,
     format_local,
     localize,
     parse_day,
@@ -232,6 +233,43 @@ def test_a_working_week_starts_after_its_longest_run_of_days_off() -> None:
     assert week_start([1, 2, 3, 4, 5]) == 1  # Tuesday to Saturday
     assert week_start([0, 1, 2, 4, 5]) == 0  # Thursday and Sunday off, one day each: Monday first
     assert week_start([]) == week_start(range(7)) == 0
+
+
+def _weekdays(worked: set[int]) -> WorkingDays:
+    return lambda day: day.weekday() in worked
+
+
+@pytest.mark.parametrize(
+    ("worked", "first", "last"),
+    [
+        ({6, 0, 1, 2, 3}, dt.date(2026, 12, 6), dt.date(2026, 12, 10)),  # Sunday to Thursday (Noor, Dubai)
+        ({0, 1, 2, 3, 4}, dt.date(2026, 11, 30), dt.date(2026, 12, 4)),  # Monday to Friday
+        ({1, 2, 3, 4, 5}, dt.date(2026, 12, 1), dt.date(2026, 12, 5)),  # Tuesday to Saturday
+        ({6, 0, 1, 2, 3}, dt.date(2026, 10, 25), dt.date(2026, 10, 29)),  # Europe's clocks go back on its Sunday
+        ({0, 1, 2, 3, 4}, dt.date(2027, 3, 8), dt.date(2027, 3, 12)),  # over the US's spring forward (Sunday 14th: after)
+        ({6, 0, 1, 2, 3}, dt.date(2026, 12, 27), dt.date(2026, 12, 31)),  # Sunday to Thursday ending on New Year's Eve
+        ({0, 1, 2, 3, 4}, dt.date(2026, 12, 28), dt.date(2027, 1, 1)),  # Monday to Friday across the year's end
+        ({1, 2, 3, 4, 5}, dt.date(2026, 12, 29), dt.date(2027, 1, 2)),  # Tuesday to Saturday across it
+    ],
+)
+def test_eow_is_this_weeks_last_working_day_on_every_day_of_the_week(worked: set[int], first: dt.date, last: dt.date) -> None:
+    starts = week_start(worked)
+    assert first.weekday() == starts
+    for n in range((last - first).days + 1):
+        assert parse_day("eow", first + dt.timedelta(days=n), _weekdays(worked), starts) == last
+
+
+def test_eow_in_a_week_across_a_clock_change_is_the_end_of_its_last_working_day() -> None:
+    """Berlin's clocks go back on Sunday 2026-10-25, the first day of a Sunday-to-Thursday week: each of its days, eow
+    is Thursday 17:00 CET (16:00 UTC), not CEST's hour."""
+    from crewdeck.tui.tasks.quickadd import parse_due
+
+    from .test_deadlines import member
+
+    lena = member("lena", "Europe/Berlin", "sun-thu 09:00-17:00")
+    for day in range(25, 30):
+        now = dt.datetime(2026, 10, day, 8, 0, tzinfo=dt.UTC)
+        assert parse_due(["eow"], lena, "Europe/Berlin", now).value() == {"utc": "2026-10-29T16:00:00Z", "tz": "Europe/Berlin"}
 
 
 def test_now_is_this_instant_not_a_day_at_some_time() -> None:

@@ -759,7 +759,7 @@ class CrewdeckApp(App[int]):
             yield from self._screen_commands(screen)
             return
         if isinstance(screen, MainScreen):
-            for view in views(self.services.campaigns):
+            for view in views(self.services.campaigns, self.services.session.me):
                 yield SystemCommand(
                     f"View: {markup_literal(view.name)}",
                     markup_literal(f"Show {view.query or 'all open tasks'}"),

@@ -25,6 +25,7 @@ from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.time.grid import Grid, zone_choices
+from crewdeck.tui.time.roster import working_week
 from crewdeck.tui.time.when import localize, parse_day
 from crewdeck.widgets.deadline_grid import DeadlineGrid
 
@@ -281,8 +282,10 @@ class GridPane(Pane):
         )
 
     def _typed_day(self, text: str) -> dt.date:
-        """The day ``text`` names, from today in the grid's zone; ``DateError`` (a refusal) says why it names none."""
-        return parse_day(text, self.today())
+        """The day ``text`` names, from today in the grid's zone; ``DateError`` (a refusal) says why it names none.  ``eow``
+        and ``next week`` are of the viewer's week, as in their filters (they were Monday to Friday's for everyone)."""
+        works, week_starts = working_week(self.services.session.me)
+        return parse_day(text, self.today(), works, week_starts)
 
     def _day_typed(self, text: str | None) -> None:
         if text:

@@ -115,7 +115,7 @@ def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None, ends_when: 
     start_settings.apply()
     session = Session.open(path, handle, ctx.config, authenticated=ctx.authenticated is not None, named_by=named_by)
     session.restricted = ctx.authenticated is not None
-    view = find(ctx.config.default_view, [])
+    view = find(ctx.config.default_view, [], session.me)
     # The table is never taller than the terminal; rows past the first screen come when scrolled to.
     terminal = shutil.get_terminal_size()
     session.warm_up.start(view.query if view else None, ctx.now, terminal.lines)

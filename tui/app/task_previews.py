@@ -147,7 +147,7 @@ class TaskPreviews:
 
     def pick_view(self) -> None:
         pane = self._pane
-        all_views = views(pane.services.campaigns)
+        all_views = views(pane.services.campaigns, pane.services.session.me)
         choices = [Choice(v.id, v.name, v.key) for v in all_views]
         picker = self._view_picker = PickerScreen("View", choices, pane.view.id if pane.view else None)
         self._view_previews = {}
@@ -181,7 +181,7 @@ class TaskPreviews:
     def _picked_view(self, view_id: str | None) -> None:
         pane = self._pane
         previews, self._view_previews, self._view_picker = self._view_previews, {}, None
-        view = find(view_id, pane.services.campaigns) if view_id else None
+        view = find(view_id, pane.services.campaigns, pane.services.session.me) if view_id else None
         if view is None:
             return
         generation, page = previews.get(view.id, (None, None))

@@ -169,7 +169,7 @@ class TasksPane(Pane):
 
     def start(self) -> None:
         default_view = self.services.config.default_view
-        view = find(default_view, [])
+        view = find(default_view, [], self.services.session.me)
         if view is not None:
             self.show_view(view)
         else:  # a campaign's view: its name is in the store
@@ -178,7 +178,7 @@ class TasksPane(Pane):
     # Not in the list's reads' group: a reload (a change read as the app starts) would cancel it before it ran.
     @background(group="tasks-start")
     def _start_on_campaign(self, view_id: str) -> None:
-        view = find(view_id, self.services.session.reads.campaigns())
+        view = find(view_id, self.services.session.reads.campaigns(), self.services.session.me)
         if view is None:
             self.app.call_from_thread(self.app.notify, f"default_view {view_id!r}: no such campaign; showing the inbox", severity="warning")
         self.app.call_from_thread(self.show_view, view or VIEWS[0])
@@ -387,7 +387,7 @@ class TasksPane(Pane):
         self.previews.view_previewed(message)
 
     def action_view(self, step: int) -> None:
-        all_views = views(self.services.campaigns)
+        all_views = views(self.services.campaigns, self.services.session.me)
         index = next((i for i, v in enumerate(all_views) if self.view and v.id == self.view.id), -1)
         self.show_view(all_views[(index + step) % len(all_views)])
 

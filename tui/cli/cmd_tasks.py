@@ -22,11 +22,12 @@ from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.printed import task_lines
+from crewdeck.tui.time.roster import working_week
 from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import member_json
+from crewdeck.tui.workspace.workspace import Member, member_json
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -86,6 +87,7 @@ def _post_states(ctx: Context, task_ids: list[str]) -> dict[str, str]:
 
 def query_context(ctx: Context) -> query_language.QueryContext:
     me = ctx.me_or_none()
+    works, week_starts = working_week(me)
     return query_language.QueryContext(
         me=me.id if me else None,
         tz=me.tz if me else "UTC",
@@ -94,6 +96,8 @@ def query_context(ctx: Context) -> query_language.QueryContext:
         campaign_id=lambda name: ctx.ws.task_campaign(name).id,
         posts=lambda kind, value, actor: _post_ids(ctx, kind, value, actor),
         actor=ctx.ws.store.actor,
+        works=works,
+        week_starts=week_starts,
     )
 
 
@@ -134,7 +138,7 @@ def cmd_tasks(ctx: Context) -> int:
         width=terminal_width(sys.stdout),
     )  # fmt: skip
     if listed is None:
-        print(visible(_no_match(parsed)), file=sys.stderr)
+        print(visible(_no_match(parsed, me)), file=sys.stderr)
         note_expired(ctx)
         return 0
     # Written as the rows are read, a window of lines at a time: a long list is never held whole.
@@ -147,13 +151,13 @@ def cmd_tasks(ctx: Context) -> int:
     return 0
 
 
-def _no_match(parsed: query_language.Query) -> str:
+def _no_match(parsed: query_language.Query, me: Member | None) -> str:
     """The line for a list that matches nothing: "no tasks match", and which words were looked for in titles and notes
     though typed as a term (``sort:due``) or as the app's view (``mine``): alone it read as if there were none."""
-    from crewdeck.tui.tasks.views import VIEWS
+    from crewdeck.tui.tasks.views import views as app_views
 
     keyed = parsed.read_as_text()
-    views = {view.id: view for view in VIEWS if view.query}
+    views = {view.id: view for view in app_views([], me) if view.query}
     named = [(word, views[word.lower()]) for word in parsed.text_words() if word.lower() in views]
     said = [f"{', '.join(keyed)} {'was' if len(keyed) == 1 else 'were'} looked for as words of a title or notes"] if keyed else []
     habits = query_language.taskwarrior_habits(parsed)

@@ -38,7 +38,15 @@ def cmd_overlap(ctx: Context) -> int:
     if a.limit < 1:
         raise UserError(f"--limit: {a.limit} must be at least 1")
     question = overlap.read_search(
-        _members(ctx, a.handles), _members(ctx, a.optional or []), a.duration, a.from_day or "", a.days, tz, ctx.now, flag="--"
+        _members(ctx, a.handles),
+        _members(ctx, a.optional or []),
+        a.duration,
+        a.from_day or "",
+        a.days,
+        tz,
+        ctx.now,
+        flag="--",
+        asker=ctx.me_or_none(),
     )
     slots = overlap.search(ctx.ws, question, ctx.now, limit=a.limit)
     if a.book is not None:

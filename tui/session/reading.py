@@ -17,6 +17,7 @@ from crewdeck.tui.session.detail import TaskDetail, task_detail
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow, with_post_states
+from crewdeck.tui.time.roster import working_week
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
@@ -53,6 +54,7 @@ class Reads:
         """The filter language of ``crewdeck tasks`` (``UserError`` for a bad query), for ``RankedList``."""
         parsed = query_language.parse(text)
         me = self._access.me
+        works, week_starts = working_week(me)
 
         def compiled(ws: Workspace) -> Filter:  # the names are looked up in the workspace
             ctx = query_language.QueryContext(
@@ -63,6 +65,8 @@ class Reads:
                 campaign_id=lambda name: ws.task_campaign(name).id,
                 posts=lambda kind, value, actor: post_ids(ws.conn, kind, value, now, actor),
                 actor=ws.store.actor,
+                works=works,
+                week_starts=week_starts,
             )
             where, params = query_language.compile(parsed, ctx)
             return Filter(where, tuple(params))

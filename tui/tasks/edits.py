@@ -19,7 +19,7 @@ from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.quickadd import overdue_words, parse_due, publish_slot
-from crewdeck.tui.time.roster import day_spans, week_of
+from crewdeck.tui.time.roster import day_spans, week_of, working_week
 from crewdeck.tui.time.when import DateError, Moment, format_local, parse_moment_text, parse_utc, typed_clock
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -155,7 +155,8 @@ def _snooze_moment(text: str, me: Member, now: dt.datetime, clock24: bool) -> Mo
     """A snooze as typed: in ``me``'s zone unless it names one.  A day alone on ``me``'s clock wakes as their working day
     starts (on a day they do not work, as their next one does: the task is back before they are); on another's clock,
     or for one with no hours, at 08:00."""
-    moment = _wake_moment(parse_moment_text(text, me.tz, now, dt.time(8, 0)), me)
+    works, week_starts = working_week(me)  # snooze:eow, as due:eow reads the week: theirs
+    moment = _wake_moment(parse_moment_text(text, me.tz, now, dt.time(8, 0), works, week_starts), me)
     if moment.instant <= now:
         # It would wake at once, hiding nothing, and be said as snoozed.
         raise DateError(

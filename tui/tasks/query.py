@@ -50,6 +50,7 @@ from crewdeck.tui.posts.states import STATES as POST_STATES
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.time.when import (
     DateError,
+    WorkingDays,
     ambiguous_at,
     clock_words,
     could_be_zone,
@@ -247,6 +248,10 @@ class QueryContext:
     posts: Callable[[str, str, str | None], list[str]] | None = None
     #: The manager acting as ``me`` (``--as`` on a shared host): ``needs:@me`` lists what the session may review.
     actor: str | None = None
+    #: The viewer's working days and the weekday their week starts on (``roster.working_week``): ``due:<eow`` is the end of
+    #: their week, as ``eow`` in quick-add is the owner's (Monday to Friday read it as the Friday gone on a Sunday).
+    works: WorkingDays | None = None
+    week_starts: int = 0
 
 
 #: The longest LIKE pattern SQLite runs, in bytes (its SQLITE_MAX_LIKE_PATTERN_LENGTH); a longer one fails the query.
@@ -270,7 +275,7 @@ def _day_bounds(words: list[str], ctx: QueryContext) -> tuple[str, str]:
     """The start and end of the day ``words`` name, in the zone they end with or the viewer's."""
     named = could_be_zone(words[-1]) and len(words) > 1
     tz = zone(words[-1] if named else ctx.tz)
-    day = parse_day(" ".join(words[:-1] if named else words), ctx.now.astimezone(tz).date())
+    day = parse_day(" ".join(words[:-1] if named else words), ctx.now.astimezone(tz).date(), ctx.works, ctx.week_starts)
     start = localize(dt.datetime.combine(day, dt.time()), tz)
     end = localize(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), tz)
     return utc_iso(start), utc_iso(end)
@@ -295,7 +300,7 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
         if (at := next((i for i in range(len(words)) if ambiguous_at(words[i:])), None)) is not None:
             raise not_a_time_or_zone(words[at:])  # fri at 3: which half of the day, as every date's reader refuses it
         if names_an_instant(words[0]) or clock_words(words):
-            instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now).instant)
+            instant = utc_iso(parse_moment_text(" ".join(words), ctx.tz, ctx.now, works=ctx.works, week_starts=ctx.week_starts).instant)
             # At a time, < and > leave it out and <= and >= take it; a day is whole either way (due:<fri: on or before it).
             return f"t.due_utc {op or '='} ?", [instant]
         start, end = _day_bounds(words, ctx)

@@ -5,7 +5,7 @@
 * ``@handle`` assignee (``@me``: you, ``@none``: nobody, as the filters read them), ``#tag`` tag, ``+campaign`` (``+campaign/platform``),
   ``!high`` ``!med`` ``!low`` priority,
 * ``due:`` a date (``fri``, ``tmrw``, ``+3d``, ``dec 9``, ``9 dec``, ``next
-  week`` (its Monday), ``eow`` and ``eom`` (the owner's last working day of
+  week`` (the first day of the owner's next week), ``eow`` and ``eom`` (the owner's last working day of
   this week or month), ``2026-12-01``), an optional time and an optional
   zone (``due:fri 17:00 Europe/Berlin``); a time without a zone is the
   creator's; a date alone (or with ``eod``: ``due:fri eod``, ``due:eod``)
@@ -36,18 +36,16 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from crewdeck.sync.state.records import WEEKDAYS
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.query import taskwarrior_term
 from crewdeck.tui.tasks.recurrence import first_instance, in_owners_zone, is_rule_word, parse_rule
-from crewdeck.tui.time.roster import day_end
+from crewdeck.tui.time.roster import working_week
 from crewdeck.tui.time.when import (
     DateError,
     Moment,
-    WorkingDays,
     ambiguous_at,
     clock_change_note,
     clock_words,
@@ -63,7 +61,6 @@ from crewdeck.tui.time.when import (
     spoken_order,
     time_shaped,
     utc_iso,
-    week_start,
     without_eod,
     zone_after_time,
     zone_city,
@@ -193,8 +190,7 @@ def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.d
     words = without_eod(words)
     explicit_zone = any(could_be_zone(w) for w in words)
     # eow and eom: the owner's last working day of the week or month.
-    works = None if owner is None else _works(owner)
-    starts = 0 if owner is None else week_start(WEEKDAYS.index(day) for day, spans in owner.hours.items() if spans)
+    works, starts = working_week(owner)
     moment, used = parse_moment(words, default_tz, now, works=works, week_starts=starts)
     if used != len(words):
         raise not_a_time_or_zone(words[used:])
@@ -204,10 +200,6 @@ def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.d
     in_owner_zone, _ = parse_moment(words, owner.tz, now, works=works, week_starts=starts)
     day = in_owner_zone.instant.astimezone(zone(owner.tz)).date()
     return Moment(end_of_day(owner, day), owner.tz, False)
-
-
-def _works(member: Member) -> WorkingDays:
-    return lambda day: day_end(member, day) is not None
 
 
 def publish_slot(words: list[str], audience_tz: str, platform: str | None, publish: PublishConfig, now: dt.datetime) -> Moment:

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from crewdeck.sync.state.records import LAST_DAY
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks.edits import format_estimate, parse_estimate
-from crewdeck.tui.time.roster import spans_between, wall_instant
+from crewdeck.tui.time.roster import spans_between, wall_instant, working_week
 from crewdeck.tui.time.when import DateError, clock_text, parse_day, parse_utc, utc_iso, zone_abbrev
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -532,11 +532,12 @@ def read_search(
     now: dt.datetime,
     *,
     flag: str = "",
+    asker: Member | None = None,
 ) -> Search:
     """A ``Search`` from what a person typed, or a one-line ``UserError`` naming the part that is wrong.
 
     ``flag`` prefixes the names in messages (``--`` on the command line); an
-    empty ``first`` is today in ``tz``.
+    empty ``first`` is today in ``tz``; ``next week`` and ``eow`` are of the ``asker``'s week (``working_week``).
     """
     minutes = parse_estimate(duration, f"{flag}duration")
     if not DURATIONS[0] <= minutes <= DURATIONS[1]:
@@ -553,7 +554,7 @@ def read_search(
         seen.add(member.id)
     today = now.astimezone(zone(tz)).date()
     try:
-        day = parse_day(first, today) if first.strip() else today
+        day = parse_day(first, today, *working_week(asker)) if first.strip() else today
     except DateError as exc:
         raise UserError(f"{flag}from: {exc}") from None
     # The days searched end with the calendar's (a meeting past it could not be booked).

@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from crewdeck.sync.state.records import WEEKDAYS
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.time.when import UTC, clock_now, localize
+from crewdeck.tui.time.when import UTC, WorkingDays, clock_now, localize, week_start
 from crewdeck.tui.workspace.workspace import Member
 
 _DAY = dt.timedelta(days=1)
@@ -233,6 +233,15 @@ def day_end(member: Member | Week, day: dt.date) -> dt.datetime | None:
         if span.start <= last <= span.end:
             return span.end
     return last
+
+
+def working_week(member: Member | None) -> tuple[WorkingDays | None, int]:
+    """Whose working days ``eow`` and ``eom`` mean, and the weekday (Monday 0) their week starts on (``week_start``): the
+    member's, one reading for quick-add, ``set due=``, snoozes and the filters; Monday to Friday from Monday for nobody."""
+    if member is None:
+        return None, 0
+    week = week_of(member)
+    return (lambda day: day_end(week, day) is not None), week_start(WEEKDAYS.index(day) for day, spans in member.hours.items() if spans)
 
 
 def format_span(length: dt.timedelta) -> str:

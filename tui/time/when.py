@@ -358,7 +358,7 @@ def without_eod(words: Sequence[str]) -> list[str]:
 def parse_day(
     text: str, today: dt.date, works: WorkingDays | None = None, week_starts: int = 0, *, back: bool = False, soon: bool = False
 ) -> dt.date:
-    """``today``, ``tomorrow`` (``tmrw``), ``fri``, ``next fri``, ``next week`` (its Monday), ``+3d``, ``+2w``,
+    """``today``, ``tomorrow`` (``tmrw``), ``fri``, ``next fri``, ``next week`` (its first day), ``+3d``, ``+2w``,
     ``dec 9``, ``9 dec``, ``2026-12-01``, ``12-01``, ``eow`` and ``eom`` (the last working day of this week or
     month: by ``works``, else Monday to Friday; the week from weekday ``week_starts``, Monday 0, see
     ``week_start``); within ``FIRST_DAY`` .. ``LAST_DAY``.
@@ -403,7 +403,8 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
     if word in ("tomorrow", "tom", "tmr", "tmrw"):
         return today + dt.timedelta(days=1)
     if word == "next week":
-        return today + dt.timedelta(days=7 - today.weekday())
+        # The first day of the next week (Monday's was everyone's: tomorrow, on a Sunday, for a week of Sunday to Thursday).
+        return today + dt.timedelta(days=(week_starts - today.weekday()) % 7 or 7)
     if word == "eow":
         first = today - dt.timedelta(days=(today.weekday() - week_starts) % 7)
         return _last_working([first + dt.timedelta(days=n) for n in range(7)], works)
@@ -640,11 +641,16 @@ def names_an_instant(word: str) -> bool:
 
 
 def parse_moment_text(
-    text: str, default_tz: str, now: dt.datetime, default_time: dt.time = DEFAULT_DUE_TIME, works: WorkingDays | None = None
+    text: str,
+    default_tz: str,
+    now: dt.datetime,
+    default_time: dt.time = DEFAULT_DUE_TIME,
+    works: WorkingDays | None = None,
+    week_starts: int = 0,
 ) -> Moment:
     """The whole of ``text`` as one moment; anything left over is an error."""
     words = text.split()
-    moment, used = parse_moment(words, default_tz, now, default_time, works)
+    moment, used = parse_moment(words, default_tz, now, default_time, works, week_starts)
     if used != len(words):
         raise not_a_time_or_zone(words[used:])
     return moment

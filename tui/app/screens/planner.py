@@ -201,7 +201,7 @@ class PlannerScreen(Screen[None]):
         try:
             if not days.strip().isdigit():
                 raise UserError(f"days: {days.strip()!r} is not a number of days")
-            question = overlap.read_search(required, optional, duration, first, int(days), self.tz, now)
+            question = overlap.read_search(required, optional, duration, first, int(days), self.tz, now, asker=self.services.session.me)
             slots = self.services.session.access.read(lambda ws: overlap.search(ws, question, now))
         except UserError as exc:  # a problem with what was typed: shown in place
             self.app.call_from_thread(self._show_problem, str(exc), generation)
