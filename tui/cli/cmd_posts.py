@@ -660,7 +660,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     one("submit", "submit a post for approval (starts a round)", cmd_post_submit)
     p = one("approve", "approve the next step of a post's round", cmd_post_approve)
     p.add_argument("--note", help="a note for the author")
-    p = one("withdraw", "take back your approval of a post's round while it can still go out (not published, not pulled)", cmd_post_withdraw)
+    p = one(
+        "withdraw", "take back your approval of a post's round while it can still go out (not published, not pulled)", cmd_post_withdraw
+    )
     p.add_argument("--note", help="a note for the author")
     p = one("reject", "request changes on a post, with a note", cmd_post_reject)
     p.add_argument("--note", required=True, help="what to change")
