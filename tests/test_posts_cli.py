@@ -402,7 +402,7 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     shown = json.loads(team.ok("post", "show", post_id, "--json", as_member="mia"))
     assert shown["state"] == "draft"
     assert "-Take two" in shown["diff_since_seen"] and "+Take three" in shown["diff_since_seen"]
-    assert any(row["what"] == "changed the copy (voids the round)" for row in shown["history"])
+    assert any(row["what"] == "changed the copy (voids the round and the approval of @mia)" for row in shown["history"])
     assert "since the version you last saw" in team.ok("post", "show", post_id, as_member="mia")
 
 
