@@ -406,6 +406,22 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     assert "since the version you last saw" in team.ok("post", "show", post_id, as_member="mia")
 
 
+def test_post_copy_says_the_approvals_a_change_took_as_the_apps_notice_does(team: Cli) -> None:
+    """`post copy` on a post mia approved said "draft" alone: the approval it took, and the resubmit the post now waits
+    for, were said in the app only.  A change back to the version submitted voids nothing, and says nothing of it."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Big day", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    out = team.ok("post", "copy", post_id, "Bigger day", as_member="raj")
+    assert out.strip() == (
+        f"{post_id[:8]} draft: that voids the round and the approval of @mia: it is a draft until it is submitted again"
+    ), out
+    back = f"{post_id[:8]} in review (step 2 of 2 (legal), group legal, still open)"
+    assert team.ok("post", "copy", post_id, "Big day", as_member="raj").strip() == back
+    assert team.ok("post", "copy", post_id, "Big day", as_member="raj").strip() == back  # saved unchanged
+
+
 def test_a_change_made_before_any_verdict_is_said_to_void_the_round(team: Cli) -> None:
     """raj changed the copy offline after submitting it, and mia approved the submitted version before his change
     arrived: the post reads draft, and the history said "changed the copy" with no word of the void, the approval after

@@ -99,9 +99,15 @@ def cmd_post_copy(ctx: Context) -> int:
     if copy is not None and a.file is not None:
         # A file saved on Windows ends its lines with CRLF: line ends, not the control character U+000D the rules refuse.
         copy = copy.replace("\r\n", "\n").rstrip("\n")
+    since = writing.newest_op(ctx.ws.store, post_id)
     view = writing.set_content(
         ctx.ws.store, ctx.me.id, post_id, ctx.now, copy=copy, link=a.link, media=a.media, first_comment=a.first_comment
     )
+    # As the app's notice says it: "draft" alone left the approvals the change took, and the resubmit it needs, unsaid.
+    voided = writing.voided_words(ctx.ws.store, post_id, since)
+    if voided:
+        print(visible(f"{view.id[:8]} {label(view.state)}{voided}"))
+        return 0
     return _said(view, ctx)
 
 
