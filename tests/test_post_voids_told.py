@@ -1,5 +1,5 @@
 """The approver whose approval a copy change took is told so: on their replica, after a real sync, in `crewdeck sync`'s
-notices, the app's notice line, the task's history (`crewdeck show`, the app's detail) and `post show`."""
+notices, the app's notice line, the task's history (`crewdeck show`, the app's detail, `crewdeck log`) and `post show`."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def test_the_approvers_sync_and_history_say_the_copy_change_took_their_approval(
         said = [line for line in out.splitlines() if "voids" in line]
         assert said == [VOIDED + " and your approval: it is a draft until it is submitted again"], out
         assert f"{VOIDED} and the approval of @mia" in crewdeck("-w", str(mia), "show", post_id[:8])
+        assert crewdeck("-w", str(mia), "log", post_id[:8], "--limit", "1").strip().endswith(f"{VOIDED} and the approval of @mia")
         shown = json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))
         assert shown["state"] == "draft"
         assert shown["history"][-1]["what"] == "changed the copy (voids the round and the approval of @mia)", shown["history"]

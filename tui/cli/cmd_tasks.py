@@ -326,6 +326,7 @@ def cmd_log(ctx: Context) -> int:
     from crewdeck.sync.client.remote import Remote
     from crewdeck.sync.state.acting import actors
     from crewdeck.sync.state.oplog import Op, same_write
+    from crewdeck.tui.session.detail import voids_told
     from crewdeck.tui.workspace import describe
 
     ws = ctx.ws
@@ -367,6 +368,7 @@ def cmd_log(ctx: Context) -> int:
         describe.first_ops(ws.conn, {g[0].row_id for g in groups}),
         lambda op: actor_of(op.member, op.op_id),
     )
+    said = voids_told(ws, said, names)  # as the task's history says it: a post's change that voided its round
     unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
     # Named from every refusal, not only this record's: a task's campaign may be one refused with it.
     refused_names = describe.naming_refused(names, (op for op, *_ in ws.store.refused()))

@@ -11,9 +11,10 @@ from typing import Any
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op, same_write
+from crewdeck.sync.state.postround import CONTENT_FIELDS
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.posts.voiding import round_turns, words
+from crewdeck.tui.posts.voiding import RoundTurn, round_turns, words
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops, naming_refused, refused_writes, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
@@ -122,7 +123,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         ops = [op for op in ops if op.field not in GUEST_UNREAD]
     history = changes(ops, naming, created, lambda op: actor_of(op.member, op.op_id))
     if record["post_state"]:
-        history = _voids_told(ws, task_id, history, naming)
+        history = voids_told(ws, history, naming)
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
         history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)
     every_refused = ws.store.refused()
@@ -176,17 +177,21 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     )
 
 
-def _voids_told(ws: Workspace, post_id: str, history: list[ToldChange], naming: Naming) -> list[ToldChange]:
-    """The post's history with each content change that voided its round saying so, and whose approvals it took (or that
+def voids_told(ws: Workspace, history: list[ToldChange], naming: Naming) -> list[ToldChange]:
+    """``history`` with each post content change that voided its round saying so, and whose approvals it took (or that
     brought the version submitted back), as ``post show`` says it: "changed the copy" alone read as if the approvals
-    given before it still stood."""
-    turns = round_turns(ws.conn, post_id)
+    given before it still stood.  The detail's history and ``crewdeck log`` say it so."""
+    turns: dict[str, dict[str, RoundTurn]] = {}
     out = []
     for change in history:
-        turn = next((turns[op.op_id] for op in change.ops if op.op_id in turns), None)
-        if turn is not None:
-            said = ": that " + words(turn, {by: naming.member(by) for by in turn.approvers})
-            change = replace(change, sentence=change.sentence + visible(said), what=change.what + visible(said))
+        if change.entity == "task" and any(op.field in CONTENT_FIELDS for op in change.ops):
+            if change.row_id not in turns:
+                turns[change.row_id] = round_turns(ws.conn, change.row_id)
+            of_post = turns[change.row_id]
+            turn = next((of_post[op.op_id] for op in change.ops if op.op_id in of_post), None)
+            if turn is not None:
+                said = visible(": that " + words(turn, {by: naming.member(by) for by in turn.approvers}))
+                change = replace(change, sentence=change.sentence + said, what=change.what + said)
         out.append(change)
     return out
 
