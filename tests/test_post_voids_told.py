@@ -95,3 +95,19 @@ async def test_the_approvers_app_notice_and_detail_say_the_copy_change_took_thei
             await until(pilot, lambda: isinstance(app.screen, DetailScreen), "the post's detail")
             body = str(app.screen.query_one("#detail-body").render())
             assert f"{VOIDED} and the approval of @mia" in " ".join(body.split()), body
+
+
+async def test_an_approval_taken_among_several_records_changed_is_still_said_in_the_apps_notice(tmp_path: Path) -> None:
+    """raj changed the copy and, in the same sync, added a task: mia's notice read "@raj changed 2 records", and the
+    approval the copy change took went unsaid."""
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        app = make_app(mia, "mia")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: app.query_one(WorkspaceHeader).sync_text.startswith("live · synced"), "mia's app live")
+            crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+            crewdeck("-w", str(raj), "add", "Cut the teaser")
+            crewdeck("-w", str(raj), "sync")
+            said = lambda: [str(n.message) for n in app._notifications if "@raj" in str(n.message)]  # noqa: E731
+            await until(pilot, lambda: bool(said()), "the notice of raj's changes")
+            assert said() == [f"@raj changed 2 records; {VOIDED} and your approval: it is a draft until it is submitted again"], said()

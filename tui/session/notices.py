@@ -67,7 +67,8 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
         who = ", ".join(
             sorted({f"{names.member(actor(op))} as {names.member(op.member)}" if actor(op) else names.member(op.member) for op in changed})
         )
-        return f"{who} changed {len(rows)} records"
+        # Counted, as many records are; but an approval of mine a change among them took is said, as alone it is.
+        return f"{who} changed {len(rows)} records" + "".join(f"; {line}" for line in _my_approvals_voided(ws, changed, names, me))
     lead = changed if crisis is None else [op for op in changed if (op.entity, op.row_id) == (crisis.entity, crisis.row_id)]
     said = describe.changes(lead, names, describe.first_ops(ws.conn, [lead[0].row_id]), actor)
     others = f", with {counted(len(rows) - 1, 'other record')}" if len(rows) > 1 else ""
@@ -94,8 +95,15 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
             (since, me),
         )
     ]
+    return _my_approvals_voided(ws, ops, names, me)
+
+
+def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, me: str) -> list[str]:
+    """Of ``ops``, each post content write that voided a round my approval counted in, while it is void, in words."""
+    content = sorted((op for op in ops if op.entity == "task" and op.field in CONTENT_FIELDS), key=lambda op: (op.row_id, op.op_id))
+    actor_of = actors(ws.conn)
     lines = []
-    for change in describe.changes(ops, names, set()):
+    for change in describe.changes(content, names, set(), lambda op: actor_of(op.member, op.op_id)):
         turn = voiding(ws.conn, change.row_id, {op.op_id for op in change.ops})
         said = _voided(ws, change, names, me) if turn is not None and me in turn.approvers else ""
         if said:
