@@ -25,7 +25,9 @@ def approved_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
     where = ["-w", str(team), "--as", "ana"]
     crewdeck(*where, "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
     crewdeck(*where, "campaign", "add", "launch", "--platforms", "instagram", "--audience-tz", "America/New_York")
-    crewdeck(*where, "campaign", "set", "launch", "--approvals", "copy:@mia")
+    crewdeck(*where, "campaign", "add", "autumn")
+    for campaign in ("launch", "autumn"):
+        crewdeck(*where, "campaign", "set", campaign, "--approvals", "copy:@mia")
     server = Server([str(team)]).start()
     try:
         raj, mia = tmp_path / "raj.db", tmp_path / "mia.db"
@@ -76,6 +78,11 @@ def test_a_change_put_back_before_the_approver_syncs_voids_nothing_in_her_notice
             "changed the copy (voids the round and the approval of @mia)",
             "changed the copy (the version submitted again: the round goes on)",
         ], shown["history"]
+        assert (
+            crewdeck("-w", str(mia), "log", post_id[:8], "--limit", "1")
+            .strip()
+            .endswith("@raj changed the copy of “Launch reel”: “Bigger day” → “Big day”: the version submitted again: the round goes on")
+        )
 
 
 async def test_the_approvers_app_notice_and_detail_say_the_copy_change_took_their_approval(tmp_path: Path) -> None:
@@ -111,3 +118,25 @@ async def test_an_approval_taken_among_several_records_changed_is_still_said_in_
             said = lambda: [str(n.message) for n in app._notifications if "@raj" in str(n.message)]  # noqa: E731
             await until(pilot, lambda: bool(said()), "the notice of raj's changes")
             assert said() == [f"@raj changed 2 records; {VOIDED} and your approval: it is a draft until it is submitted again"], said()
+
+
+def test_a_move_to_another_campaign_that_took_her_approval_is_said_as_a_copy_change_is(tmp_path: Path) -> None:
+    """A move to another campaign voids the round too (its chain decides who approves): her sync and the history said
+    "put “Launch reel” in Autumn" alone.  Moved back, the round goes on with her approval."""
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "set", post_id[:8], "campaign=autumn")
+        crewdeck("-w", str(raj), "sync")
+        out = crewdeck("-w", str(mia), "sync")
+        moved = "@raj put “Launch reel” in autumn: that voids the round"
+        assert [line for line in out.splitlines() if "voids" in line] == [
+            moved + " and your approval: it is a draft until it is submitted again"
+        ], out
+        assert crewdeck("-w", str(mia), "log", post_id[:8], "--limit", "1").strip().endswith(f"{moved} and the approval of @mia")
+        crewdeck("-w", str(raj), "set", post_id[:8], "campaign=launch")
+        crewdeck("-w", str(raj), "sync")
+        assert "voids" not in crewdeck("-w", str(mia), "sync")
+        assert (
+            crewdeck("-w", str(mia), "log", post_id[:8], "--limit", "1")
+            .strip()
+            .endswith("@raj put “Launch reel” in launch: the version submitted again: the round goes on")
+        )

@@ -1,8 +1,8 @@
 """Which content changes voided a post's round, and whose approvals each took: the one place that decides it.
 
-A change of the content (``CONTENT_FIELDS``) after a submission voids the round: the post reads draft until it is
-submitted again, and the approvals given on the submitted version count no more.  A change back to the submitted
-version brings the round back.  ``post show``'s history, the app detail's history, the notice of another member's
+A change of the content (``CONTENT_FIELDS``) after a submission voids the round, and so does a move to another campaign
+or platform: the post reads draft until it is submitted again, and the approvals given on the submitted version count
+no more.  A change back to the submitted version, or where it was submitted for, brings the round back.  ``post show``'s history, the app detail's history, the notice of another member's
 change (the app's line, ``crewdeck sync``'s) and the writer's own notice all say it from here, from the log alone, so
 that it is said where, and only where, it happened (a value saved again unchanged changes nothing).
 """
@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.acting import actors
-from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash_of, evaluate
+from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash_of, evaluate, moved
 from crewdeck.tui.posts.reading import chains, reviewers, verdicts
+
+#: The fields whose change voids a round: its content, and where it goes out (its campaign's chain, its platform's limits).
+ROUND_FIELDS = (*CONTENT_FIELDS, "campaign", "platform")
 
 
 @dataclass(frozen=True)
@@ -34,39 +37,51 @@ class RoundTurn:
 
 
 def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
-    """Each content operation of the post that voided its round or brought it back, by its stamp."""
-    fields = ", ".join(f"'{name}'" for name in ("post_round", *CONTENT_FIELDS))
+    """Each operation of the post that voided its round (a change of its content, a move to another campaign or platform
+    than the round was submitted for) or brought it back, by its stamp."""
+    fields = ", ".join(f"'{name}'" for name in ("post_round", *ROUND_FIELDS))
     ops = conn.execute(
         f"SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
     ).fetchall()
     turns: dict[str, RoundTurn] = {}
     held: dict[str, Any] = {}
-    #: The submissions so far, ``(op_id, round)``, and the content changes, ``(op_id, member)``.
+    #: Where the post is: its campaign and platform.
+    where: dict[str, Any] = {"campaign": None, "platform": None}
+    #: The submissions so far, ``(op_id, round)``, the round now (``None``: none, or one taken back by an undo), and
+    #: the content changes, ``(op_id, member)``.
     rounds: list[tuple[str, dict[str, Any]]] = []
+    submitted: dict[str, Any] | None = None
     changes: list[tuple[str, str]] = []
-    current = content_hash_of(held)
+
+    def counts() -> bool:
+        return (
+            submitted is not None
+            and content_hash_of(held) == submitted["hash"]
+            and not moved(submitted, where["campaign"], where["platform"])
+        )
+
     round_open = False
     for op_id, member, field, value in ops:
         decoded = _decoded(value)
         if field == "post_round":
-            if isinstance(decoded, dict) and isinstance(decoded.get("hash"), str) and isinstance(decoded.get("id"), str):
-                rounds.append((op_id, decoded))
-                round_open = decoded["hash"] == current
-            else:
-                round_open = False  # a submission taken back (an undo): no round to void
+            valid = isinstance(decoded, dict) and isinstance(decoded.get("hash"), str) and isinstance(decoded.get("id"), str)
+            submitted = decoded if valid else None
+            if submitted is not None:
+                rounds.append((op_id, submitted))
+            round_open = counts()
             continue
-        old, held[field] = held.get(field), decoded
-        if held[field] == old:
-            continue  # saved again unchanged: no change of the content
-        changes.append((op_id, member))
-        current = content_hash_of(held)
-        submitted = rounds[-1][1]["hash"] if rounds else None
-        if round_open and current != submitted:
-            turns[op_id] = RoundTurn(op_id, rounds[-1][1]["id"], True, _approvers(conn, post_id, op_id, rounds, changes))
-            round_open = False
-        elif not round_open and submitted is not None and current == submitted:
-            turns[op_id] = RoundTurn(op_id, rounds[-1][1]["id"], False)
-            round_open = True
+        kept = held if field in CONTENT_FIELDS else where
+        before = dict(where)
+        old, kept[field] = kept.get(field), decoded
+        if kept[field] == old:
+            continue  # saved again unchanged: no change
+        if field in CONTENT_FIELDS:
+            changes.append((op_id, member))
+        now_open = counts()
+        if submitted is not None and round_open != now_open:
+            approvers = _approvers(conn, post_id, op_id, rounds, changes, before) if round_open else ()
+            turns[op_id] = RoundTurn(op_id, submitted["id"], round_open, approvers)
+        round_open = now_open
     return turns
 
 
@@ -104,13 +119,17 @@ def _decoded(value: str) -> Any:
 
 
 def _approvers(
-    conn: sqlite3.Connection, post_id: str, op_id: str, rounds: list[tuple[str, dict[str, Any]]], changes: list[tuple[str, str]]
+    conn: sqlite3.Connection,
+    post_id: str,
+    op_id: str,
+    rounds: list[tuple[str, dict[str, Any]]],
+    changes: list[tuple[str, str]],
+    where: Mapping[str, Any],
 ) -> tuple[str, ...]:
-    """Who approved the round open before ``op_id`` in a way that counted then, as the rules judge an approval (the
-    post's chain, campaign and reviewers as they are now)."""
+    """Who approved the round open before ``op_id`` in a way that counted then, as the rules judge an approval: in the
+    campaign and on the platform the post was in then (``where``), its chain and reviewers as they are now."""
     submitted = rounds[-1][1]
-    row = conn.execute("SELECT campaign, platform FROM task WHERE id = ?", (post_id,)).fetchone()
-    campaign, platform = (row[0], row[1]) if row else (None, None)
+    campaign, platform = where["campaign"], where["platform"]
     before = [v for v in verdicts(conn, [post_id]).get(post_id, []) if v.op_id < op_id]
     if not any(v.verdict == "approve" for v in before):
         return ()

@@ -11,10 +11,9 @@ from typing import Any
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op, same_write
-from crewdeck.sync.state.postround import CONTENT_FIELDS
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.posts.voiding import RoundTurn, round_turns, words
+from crewdeck.tui.posts.voiding import ROUND_FIELDS, RoundTurn, round_turns, words
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops, naming_refused, refused_writes, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
@@ -184,13 +183,13 @@ def voids_told(ws: Workspace, history: list[ToldChange], naming: Naming) -> list
     turns: dict[str, dict[str, RoundTurn]] = {}
     out = []
     for change in history:
-        if change.entity == "task" and any(op.field in CONTENT_FIELDS for op in change.ops):
+        if change.entity == "task" and any(op.field in ROUND_FIELDS for op in change.ops):
             if change.row_id not in turns:
                 turns[change.row_id] = round_turns(ws.conn, change.row_id)
             of_post = turns[change.row_id]
             turn = next((of_post[op.op_id] for op in change.ops if op.op_id in of_post), None)
             if turn is not None:
-                said = visible(": that " + words(turn, {by: naming.member(by) for by in turn.approvers}))
+                said = visible((": that " if turn.voided else ": ") + words(turn, {by: naming.member(by) for by in turn.approvers}))
                 change = replace(change, sentence=change.sentence + said, what=change.what + said)
         out.append(change)
     return out

@@ -7,11 +7,10 @@ import datetime as dt
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
-from crewdeck.sync.state.postround import CONTENT_FIELDS
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry
 from crewdeck.tui.posts.reading import read_post, settings
-from crewdeck.tui.posts.voiding import WAITS, voiding, words
+from crewdeck.tui.posts.voiding import ROUND_FIELDS, WAITS, voiding, words
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
@@ -87,7 +86,7 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
     approval counted in, while the post still waits for a new submission: ``crewdeck sync`` says it, as the app's notice
     does ("@raj changed the copy of “Launch reel”: …: that voids the round and your approval: it is a draft until it is
     submitted again"), where it said only how many operations it pulled."""
-    fields = ", ".join(f"'{name}'" for name in CONTENT_FIELDS)
+    fields = ", ".join(f"'{name}'" for name in ROUND_FIELDS)
     ops = [
         Op(*row)
         for row in ws.conn.execute(
@@ -100,7 +99,7 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
 
 def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, me: str) -> list[str]:
     """Of ``ops``, each post content write that voided a round my approval counted in, while it is void, in words."""
-    content = sorted((op for op in ops if op.entity == "task" and op.field in CONTENT_FIELDS), key=lambda op: (op.row_id, op.op_id))
+    content = sorted((op for op in ops if op.entity == "task" and op.field in ROUND_FIELDS), key=lambda op: (op.row_id, op.op_id))
     actor_of = actors(ws.conn)
     lines = []
     for change in describe.changes(content, names, set(), lambda op: actor_of(op.member, op.op_id)):
@@ -116,10 +115,10 @@ def _voided(ws: Workspace, change: describe.ToldChange, names: describe.Naming, 
     among them said as mine, and while it is so, the post waits for its writer to submit it again ("changed the copy"
     alone left an approver believing their approval stood).  Nothing when a later change, told with it or before it,
     put the version submitted back: the round goes on, and the approvals stand."""
-    if change.entity != "task" or not any(op.field in CONTENT_FIELDS for op in change.ops):
+    if change.entity != "task" or not any(op.field in ROUND_FIELDS for op in change.ops):
         return ""
     turn = voiding(ws.conn, change.row_id, {op.op_id for op in change.ops})
-    post = read_post(ws.conn, change.row_id, names.now)
+    post = read_post(ws.conn, change.row_id, names.now) if turn is not None else None
     if turn is None or post is None or (post.round.open and post.round.round_id == turn.round_id):
         return ""
     waits = f": {WAITS}" if post.state == "draft" else ""
