@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
@@ -99,7 +100,16 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
 
 def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, me: str) -> list[str]:
     """Of ``ops``, each post content write that voided a round my approval counted in, while it is void, in words."""
-    content = sorted((op for op in ops if op.entity == "task" and op.field in ROUND_FIELDS), key=lambda op: (op.row_id, op.op_id))
+    content = [op for op in ops if op.entity == "task" and op.field in ROUND_FIELDS]
+    # Only a submitted post has a round to void: a batch of many tasks (an import) is not read write by write.
+    submitted = {
+        row[0]
+        for row in ws.conn.execute(
+            "SELECT DISTINCT row_id FROM ops WHERE field = 'post_round' AND row_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({op.row_id for op in content})),),
+        )
+    }
+    content = sorted((op for op in content if op.row_id in submitted), key=lambda op: (op.row_id, op.op_id))
     actor_of = actors(ws.conn)
     lines = []
     for change in describe.changes(content, names, set(), lambda op: actor_of(op.member, op.op_id)):
