@@ -422,6 +422,24 @@ def test_post_copy_says_the_approvals_a_change_took_as_the_apps_notice_does(team
     assert team.ok("post", "copy", post_id, "Big day", as_member="raj").strip() == back  # saved unchanged
 
 
+def test_set_says_a_move_that_voids_the_round_and_the_approvals_it_took(team: Cli) -> None:
+    """`set ID campaign=…` on a post mia approved said "Modified 1 task: put “Launch reel” in autumn" alone: the post,
+    a draft now, waited unsaid for a new submission.  A change that voids nothing says nothing more."""
+    post_id = _post(team)
+    team.ok("campaign", "add", "autumn")
+    team.ok("post", "copy", post_id, "Big day", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    out = team.ok("set", post_id[:8], "campaign=autumn", as_member="raj")
+    assert out.splitlines() == [
+        "Modified 1 task: put “Launch reel” in autumn",
+        "“Launch reel”: the change voids the round and the approval of @mia: it is a draft until it is submitted again",
+    ], out
+    assert team.ok("set", post_id[:8], "priority=high", as_member="raj").splitlines() == [
+        "Modified 1 task: set “Launch reel” to high priority"
+    ]
+
+
 def test_a_change_made_before_any_verdict_is_said_to_void_the_round(team: Cli) -> None:
     """raj changed the copy offline after submitting it, and mia approved the submitted version before his change
     arrived: the post reads draft, and the history said "changed the copy" with no word of the void, the approval after

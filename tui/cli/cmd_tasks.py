@@ -206,6 +206,23 @@ def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
         print("\n".join(shown))
 
 
+def _voided(ctx: Context, ops: list[Op], names: describe.Naming) -> list[str]:
+    """A line for each post whose round the write voided (its content, its campaign or platform changed), with the
+    approvals it took, as ``post copy`` and the app say it: "Modified 1 task: put “Reel” in autumn" alone left the post
+    waiting, unsaid, for a submission nobody knew to make."""
+    from crewdeck.tui.posts.voiding import ROUND_FIELDS, WAITS, voiding
+    from crewdeck.tui.posts.voiding import words as voiding_words
+
+    written = {op.op_id for op in ops}
+    lines = []
+    for post_id in sorted({op.row_id for op in ops if op.entity == "task" and op.field in ROUND_FIELDS}):
+        turn = voiding(ctx.ws.conn, post_id, written)
+        if turn is not None:
+            taken = voiding_words(turn, {by: names.member(by) for by in turn.approvers})
+            lines.append(f"{names.task(post_id)}: the change {taken}: {WAITS}")
+    return lines
+
+
 #: A word that can only be a task's id (or its prefix), never a FIELD=VALUE.
 _ID_SHAPED = re.compile(r"[0-9a-fA-F]{4,32}")
 
@@ -230,6 +247,7 @@ def cmd_set(ctx: Context) -> int:
     lines = [f"{names.task(i)} is as given already ({', '.join(words)}): nothing written" for i in task_ids if i not in touched]
     if touched:
         lines.append(f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, names, set())}")
+        lines.extend(_voided(ctx, w.ops, names))
     _said(ctx, lines, [i for i in task_ids if i in touched])
     stored = ctx.ws.task(task_ids[0])
     for assignment in words:
