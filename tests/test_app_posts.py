@@ -320,7 +320,7 @@ async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_
         await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
         told = await _told_after(app, pilot, *"!", "ctrl+s")
         assert told == [
-            "set the copy of “Spring post 1”: that voids its round and the approval of @mia: it is a draft until it is submitted again"
+            "set the copy of “Spring post 1”: that voids the round and the approval of @mia: it is a draft until it is submitted again"
         ], told
         assert state(team, post_id) == "draft"
         # Back to the version submitted, the round goes on: nothing voided to say.

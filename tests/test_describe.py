@@ -120,7 +120,8 @@ def test_a_posts_way_through_approval_and_a_crisis_read_as_sentences(cli: Cli) -
         "@mia approved “Launch reel” (brand)",
         "@raj approved “Launch reel” (copy)",
         "@ana submitted “Launch reel” for approval",
-        "@ana changed the copy of “Launch reel”: “Big launch” → “Big launch, quieter”, set the first comment of it to “link in bio”",
+        "@ana changed the copy of “Launch reel”: “Big launch” → “Big launch, quieter”, set the first comment of it to “link in bio”: "
+        "that voids the round",
         "@raj requested changes on “Launch reel” (copy): “too loud”",
         "@ana submitted “Launch reel” for approval",
         "@ana set the copy of “Launch reel” to “Big launch”, made it a draft",

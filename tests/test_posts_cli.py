@@ -402,8 +402,42 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     shown = json.loads(team.ok("post", "show", post_id, "--json", as_member="mia"))
     assert shown["state"] == "draft"
     assert "-Take two" in shown["diff_since_seen"] and "+Take three" in shown["diff_since_seen"]
-    assert any(row["what"] == "changed the copy (voids the round)" for row in shown["history"])
+    assert any(row["what"] == "changed the copy (voids the round and the approval of @mia)" for row in shown["history"])
     assert "since the version you last saw" in team.ok("post", "show", post_id, as_member="mia")
+
+
+def test_post_copy_says_the_approvals_a_change_took_as_the_apps_notice_does(team: Cli) -> None:
+    """`post copy` on a post mia approved said "draft" alone: the approval it took, and the resubmit the post now waits
+    for, were said in the app only.  A change back to the version submitted voids nothing, and says nothing of it."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Big day", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    out = team.ok("post", "copy", post_id, "Bigger day", as_member="raj")
+    assert out.strip() == (
+        f"{post_id[:8]} draft: that voids the round and the approval of @mia: it is a draft until it is submitted again"
+    ), out
+    back = f"{post_id[:8]} in review (step 2 of 2 (legal), group legal, still open)"
+    assert team.ok("post", "copy", post_id, "Big day", as_member="raj").strip() == back
+    assert team.ok("post", "copy", post_id, "Big day", as_member="raj").strip() == back  # saved unchanged
+
+
+def test_set_says_a_move_that_voids_the_round_and_the_approvals_it_took(team: Cli) -> None:
+    """`set ID campaign=…` on a post mia approved said "Modified 1 task: put “Launch reel” in autumn" alone: the post,
+    a draft now, waited unsaid for a new submission.  A change that voids nothing says nothing more."""
+    post_id = _post(team)
+    team.ok("campaign", "add", "autumn")
+    team.ok("post", "copy", post_id, "Big day", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    out = team.ok("set", post_id[:8], "campaign=autumn", as_member="raj")
+    assert out.splitlines() == [
+        "Modified 1 task: put “Launch reel” in autumn",
+        "“Launch reel”: the change voids the round and the approval of @mia: it is a draft until it is submitted again",
+    ], out
+    assert team.ok("set", post_id[:8], "priority=high", as_member="raj").splitlines() == [
+        "Modified 1 task: set “Launch reel” to high priority"
+    ]
 
 
 def test_a_change_made_before_any_verdict_is_said_to_void_the_round(team: Cli) -> None:

@@ -234,9 +234,9 @@ class PostKeys:
         def write(s: Store, me: str, now: dt.datetime, text: str) -> object:
             # Read before and after in the write's transaction: an approval committed between would be left unsaid.
             with s.held():
-                before = writing.view(s, post_id, now)
+                since = writing.newest_op(s, post_id)
                 after = change(s, me, now, text)
-                voided[0] = writing.voided_words(s, before, after)
+                voided[0] = writing.voided_words(s, post_id, since)
             return after
 
         def change(s: Store, me: str, now: dt.datetime, text: str) -> PostView:

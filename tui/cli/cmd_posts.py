@@ -12,7 +12,7 @@ from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.acting import actors
-from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash_of
+from crewdeck.sync.state.postround import CONTENT_FIELDS
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
@@ -99,9 +99,15 @@ def cmd_post_copy(ctx: Context) -> int:
     if copy is not None and a.file is not None:
         # A file saved on Windows ends its lines with CRLF: line ends, not the control character U+000D the rules refuse.
         copy = copy.replace("\r\n", "\n").rstrip("\n")
+    since = writing.newest_op(ctx.ws.store, post_id)
     view = writing.set_content(
         ctx.ws.store, ctx.me.id, post_id, ctx.now, copy=copy, link=a.link, media=a.media, first_comment=a.first_comment
     )
+    # As the app's notice says it: "draft" alone left the approvals the change took, and the resubmit it needs, unsaid.
+    voided = writing.voided_words(ctx.ws.store, post_id, since)
+    if voided:
+        print(visible(f"{view.id[:8]} {label(view.state)}{voided}"))
+        return 0
     return _said(view, ctx)
 
 
@@ -243,6 +249,8 @@ class _Event:
 def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     """Every submission, approval, request for changes and void, oldest first, in the viewer's zone; ``named``: member id ->
     who it was ("@raj"; the text's ``Workspace.shown_handles`` marks a removed member, "ex-@raj")."""
+    from crewdeck.tui.posts.voiding import round_turns
+    from crewdeck.tui.posts.voiding import words as voiding_words
     from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
     from crewdeck.tui.workspace import describe
 
@@ -260,9 +268,6 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
             who = f"{named.get(actor, f'@{actor[:8]}')} as {who}"
         events.append((op_id, _Event(at, member, [when, who, what, version, note], actor)))
 
-    #: The content changes' operations (a value saved again unchanged is none), each with the content's hash after it: a
-    #: change after the submission voids the round, and one back to the submitted version brings it back.
-    content: dict[str, str] = {}
     #: Each submission's content hash, by its operation.
     rounds: dict[str, str] = {}
     #: Each text's value before the operation read (the one before it, as ``crewdeck log`` finds what a change overwrote).
@@ -281,8 +286,6 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
                 add(op_id, stamp_time(op_id), member, label(state))
         else:
             old, held[field] = held.get(field), describe.stored_value(value)
-            if held[field] != old:
-                content[op_id] = content_hash_of(held)
             if field in describe.OVERWRITTEN and isinstance(old, str) and old.strip():
                 # As the log says it, the post's name left out: what it did, and in NOTE what the text was and is.
                 what, texts = describe.overwrote(field, old, held[field])
@@ -293,21 +296,14 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
         add(verdict.op_id, parse_utc(verdict.at), verdict.by, verdict_words(verdict), verdict.hash[:8], verdict.note)
     events.sort(key=lambda e: e[0])
     # A content change after the submission voids the round, before a verdict too (one made offline may arrive after a
-    # verdict given on the submitted version): say so where it happened.
+    # verdict given on the submitted version): say so where it happened, with the approvals it took.
+    turns = round_turns(conn, post_id)
     out: list[_Event] = []
-    submitted: str | None = None
-    round_open = False
     for op_id, event in events:
-        what = event.cells[2]
-        if what == "submitted":
-            submitted, round_open = rounds[op_id], True
-        elif op_id in content and round_open and content[op_id] != submitted:
-            event.cells[2] = what + " (voids the round)"
-            round_open = False
-        elif op_id in content and not round_open and content[op_id] == submitted:
-            # The post reads in review again: its content is the version submitted (and approved so far) once more.
-            event.cells[2] = what + " (the version submitted again: the round goes on)"
-            round_open = True
+        turn = turns.get(op_id)
+        if turn is not None:
+            # A change back to the version submitted (and approved so far): the post reads in review again.
+            event.cells[2] += f" ({voiding_words(turn, named)})"
         out.append(event)
     return out
 

@@ -373,6 +373,7 @@ def cmd_sync(ctx: Context) -> int:
         new = " and ".join(what for what, given in (("the new token", ctx.args.token), (f"the server at {url}", url)) if given)
         print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
+    held = store.max_seq()  # what the pull brings is stored past it
     try:
         result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
     except SyncError as exc:
@@ -412,6 +413,12 @@ def cmd_sync(ctx: Context) -> int:
     if result.deleted and names is not None:
         lines = [describe.deleted_meanwhile_line(d.task, d.by, names) for d in result.deleted[:REFUSALS_LISTED]]
         _listed(lines, len(result.deleted), "tasks changed here were deleted meanwhile")
+    me = ctx.me_or_none() if result.pulled else None
+    if me is not None:
+        from crewdeck.tui.session.notices import approvals_voided
+
+        for line in approvals_voided(ctx.ws, held, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), me.id):
+            print(line)
     return 0
 
 

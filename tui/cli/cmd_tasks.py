@@ -205,6 +205,23 @@ def _said(ctx: Context, lines: list[str], ids: list[str]) -> None:
         print("\n".join(shown))
 
 
+def _voided(ctx: Context, ops: list[Op], names: describe.Naming) -> list[str]:
+    """A line for each post whose round the write voided (its content, its campaign or platform changed), with the
+    approvals it took, as ``post copy`` and the app say it: "Modified 1 task: put “Reel” in autumn" alone left the post
+    waiting, unsaid, for a submission nobody knew to make."""
+    from crewdeck.tui.posts.voiding import ROUND_FIELDS, WAITS, voiding
+    from crewdeck.tui.posts.voiding import words as voiding_words
+
+    written = {op.op_id for op in ops}
+    lines = []
+    for post_id in sorted({op.row_id for op in ops if op.entity == "task" and op.field in ROUND_FIELDS}):
+        turn = voiding(ctx.ws.conn, post_id, written)
+        if turn is not None:
+            taken = voiding_words(turn, {by: names.member(by) for by in turn.approvers})
+            lines.append(f"{names.task(post_id)}: the change {taken}: {WAITS}")
+    return lines
+
+
 #: A word that can only be a task's id (or its prefix), never a FIELD=VALUE.
 _ID_SHAPED = re.compile(r"[0-9a-fA-F]{4,32}")
 
@@ -229,6 +246,7 @@ def cmd_set(ctx: Context) -> int:
     lines = [f"{names.task(i)} is as given already ({', '.join(words)}): nothing written" for i in task_ids if i not in touched]
     if touched:
         lines.append(f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, names, set())}")
+        lines.extend(_voided(ctx, w.ops, names))
     _said(ctx, lines, [i for i in task_ids if i in touched])
     stored = ctx.ws.task(task_ids[0])
     for assignment in words:
@@ -325,6 +343,7 @@ def cmd_log(ctx: Context) -> int:
     from crewdeck.sync.client.remote import Remote
     from crewdeck.sync.state.acting import actors
     from crewdeck.sync.state.oplog import Op, same_write
+    from crewdeck.tui.session.detail import voids_told
     from crewdeck.tui.workspace import describe
 
     ws = ctx.ws
@@ -366,6 +385,7 @@ def cmd_log(ctx: Context) -> int:
         describe.first_ops(ws.conn, {g[0].row_id for g in groups}),
         lambda op: actor_of(op.member, op.op_id),
     )
+    said = voids_told(ws, said, names)  # as the task's history says it: a post's change that voided its round
     unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
     # Named from every refusal, not only this record's: a task's campaign may be one refused with it.
     refused_names = describe.naming_refused(names, (op for op, *_ in ws.store.refused()))

@@ -23,6 +23,8 @@ from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withd
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
+from crewdeck.tui.posts.voiding import WAITS, voiding
+from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
 from crewdeck.tui.workspace.describe import named_post
@@ -138,16 +140,20 @@ def set_content(
     return view(store, post_id, now)
 
 
-def voided_words(store: Store, before: PostView, after: PostView) -> str:
-    """What a content change's notice adds when it voided the post's round (``before`` and ``after`` it): ": that voids
-    its round and the approval of @kemi: it is a draft until it is submitted again", else "".  "set the copy of …"
-    alone left the post in draft unsaid, where it waits for its writer to submit it, no longer for its reviewers."""
-    if not before.round.open or after.round.open:
-        return ""
-    names = _handles(store)
-    given = [names.get(v.by, "@" + v.by[:8]) for v in before.round.satisfied if v is not None]
-    approvals = f" and the approval{'s' if len(given) > 1 else ''} of {', '.join(given)}" if given else ""
-    return f": that voids its round{approvals}: it is a draft until it is submitted again"
+def newest_op(store: Store, post_id: str) -> str:
+    """The post's newest operation: what ``voided_words`` reads a write made after."""
+    row = store.conn.execute("SELECT max(op_id) FROM ops WHERE row_id = ?", (post_id,)).fetchone()
+    return str(row[0]) if row and row[0] else ""
+
+
+def voided_words(store: Store, post_id: str, since: str) -> str:
+    """What a content change's notice adds when it voided the post's round (the write made after ``since``, the post's
+    ``newest_op`` before it): ": that voids the round and the approval of @kemi: it is a draft until it is submitted
+    again", else "".  "set the copy of …" alone left the post in draft unsaid, where it waits for its writer to submit
+    it, no longer for its reviewers."""
+    written = {row[0] for row in store.conn.execute("SELECT op_id FROM ops WHERE row_id = ? AND op_id > ?", (post_id, since))}
+    turn = voiding(store.conn, post_id, written)
+    return f": that {voiding_words(turn, _handles(store))}: {WAITS}" if turn is not None else ""
 
 
 def web_address(what: str, text: str) -> str:

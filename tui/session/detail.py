@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.posts.voiding import ROUND_FIELDS, RoundTurn, round_turns, words
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops, naming_refused, refused_writes, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
@@ -120,6 +122,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         ops = [op for op in ops if op.field not in GUEST_UNREAD]
     history = changes(ops, naming, created, lambda op: actor_of(op.member, op.op_id))
     if record["post_state"]:
+        history = voids_told(ws, history, naming)
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
         history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)
     every_refused = ws.store.refused()
@@ -171,6 +174,25 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         blocking=blocking,
         duplicates=text_or(original["title"], untitled_task(record["duplicate_of"])) if original else None,
     )
+
+
+def voids_told(ws: Workspace, history: list[ToldChange], naming: Naming) -> list[ToldChange]:
+    """``history`` with each post content change that voided its round saying so, and whose approvals it took (or that
+    brought the version submitted back), as ``post show`` says it: "changed the copy" alone read as if the approvals
+    given before it still stood.  The detail's history and ``crewdeck log`` say it so."""
+    turns: dict[str, dict[str, RoundTurn]] = {}
+    out = []
+    for change in history:
+        if change.entity == "task" and any(op.field in ROUND_FIELDS for op in change.ops):
+            if change.row_id not in turns:
+                turns[change.row_id] = round_turns(ws.conn, change.row_id)
+            of_post = turns[change.row_id]
+            turn = next((of_post[op.op_id] for op in change.ops if op.op_id in of_post), None)
+            if turn is not None:
+                said = visible((": that " if turn.voided else ": ") + words(turn, {by: naming.member(by) for by in turn.approvers}))
+                change = replace(change, sentence=change.sentence + said, what=change.what + said)
+        out.append(change)
+    return out
 
 
 def _verdicts_told(ws: Workspace, post_id: str, naming: Naming, actor_of: Callable[[Op], str | None]) -> list[ToldChange]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.oplog import SET, Op
+from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry
-from crewdeck.tui.posts.reading import settings
+from crewdeck.tui.posts.reading import read_post, settings
+from crewdeck.tui.posts.voiding import ROUND_FIELDS, WAITS, voiding, words
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
@@ -64,14 +67,72 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
         who = ", ".join(
             sorted({f"{names.member(actor(op))} as {names.member(op.member)}" if actor(op) else names.member(op.member) for op in changed})
         )
-        return f"{who} changed {len(rows)} records"
+        # Counted, as many records are; but an approval of mine a change among them took is said, as alone it is.
+        return f"{who} changed {len(rows)} records" + "".join(f"; {line}" for line in _my_approvals_voided(ws, changed, names, me))
     lead = changed if crisis is None else [op for op in changed if (op.entity, op.row_id) == (crisis.entity, crisis.row_id)]
     said = describe.changes(lead, names, describe.first_ops(ws.conn, [lead[0].row_id]), actor)
     others = f", with {counted(len(rows) - 1, 'other record')}" if len(rows) > 1 else ""
     told = {op.op_id for op in theirs}
     return (
-        "; ".join(change.sentence + _overwritten(ws, change.ops, told) + _kept_in_deleted(ws, change.ops, me) for change in said) + others
+        "; ".join(
+            change.sentence + _voided(ws, change, names, me) + _overwritten(ws, change.ops, told) + _kept_in_deleted(ws, change.ops, me)
+            for change in said
+        )
+        + others
     )
+
+
+def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str) -> list[str]:
+    """A line for each write of another member's, stored after ``since`` (a sync round's pull), that voided a round my
+    approval counted in, while the post still waits for a new submission: ``crewdeck sync`` says it, as the app's notice
+    does ("@raj changed the copy of “Launch reel”: …: that voids the round and your approval: it is a draft until it is
+    submitted again"), where it said only how many operations it pulled."""
+    fields = ", ".join(f"'{name}'" for name in ROUND_FIELDS)
+    ops = [
+        Op(*row)
+        for row in ws.conn.execute(
+            f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? AND entity = 'task' AND field IN ({fields}) AND member != ? ORDER BY row_id, op_id",
+            (since, me),
+        )
+    ]
+    return _my_approvals_voided(ws, ops, names, me)
+
+
+def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, me: str) -> list[str]:
+    """Of ``ops``, each post content write that voided a round my approval counted in, while it is void, in words."""
+    content = [op for op in ops if op.entity == "task" and op.field in ROUND_FIELDS]
+    # Only a submitted post has a round to void: a batch of many tasks (an import) is not read write by write.
+    submitted = {
+        row[0]
+        for row in ws.conn.execute(
+            "SELECT DISTINCT row_id FROM ops WHERE field = 'post_round' AND row_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({op.row_id for op in content})),),
+        )
+    }
+    content = sorted((op for op in content if op.row_id in submitted), key=lambda op: (op.row_id, op.op_id))
+    actor_of = actors(ws.conn)
+    lines = []
+    for change in describe.changes(content, names, set(), lambda op: actor_of(op.member, op.op_id)):
+        turn = voiding(ws.conn, change.row_id, {op.op_id for op in change.ops})
+        said = _voided(ws, change, names, me) if turn is not None and me in turn.approvers else ""
+        if said:
+            lines.append(change.sentence + said)
+    return lines
+
+
+def _voided(ws: Workspace, change: describe.ToldChange, names: describe.Naming, me: str) -> str:
+    """What a post's content change adds when it voided the post's round: its reviewers' approvals count no more, mine
+    among them said as mine, and while it is so, the post waits for its writer to submit it again ("changed the copy"
+    alone left an approver believing their approval stood).  Nothing when a later change, told with it or before it,
+    put the version submitted back: the round goes on, and the approvals stand."""
+    if change.entity != "task" or not any(op.field in ROUND_FIELDS for op in change.ops):
+        return ""
+    turn = voiding(ws.conn, change.row_id, {op.op_id for op in change.ops})
+    post = read_post(ws.conn, change.row_id, names.now) if turn is not None else None
+    if turn is None or post is None or (post.round.open and post.round.round_id == turn.round_id):
+        return ""
+    waits = f": {WAITS}" if post.state == "draft" else ""
+    return visible(f": that {words(turn, {by: names.member(by) for by in turn.approvers}, me)}{waits}")
 
 
 def _kept_in_deleted(ws: Workspace, ops: tuple[Op, ...], me: str) -> str:

@@ -1,0 +1,142 @@
+"""The approver whose approval a copy change took is told so: on their replica, after a real sync, in `crewdeck sync`'s
+notices, the app's notice line, the task's history (`crewdeck show`, the app's detail, `crewdeck log`) and `post show`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.widgets.workspace_header import WorkspaceHeader
+
+from .apphelp import cursor_on, make_app, settle, until
+from .syncsupport import Server, crewdeck, make_team, new_token
+
+VOIDED = "@raj changed the copy of “Launch reel”: “Big day” → “Bigger day”: that voids the round"
+
+
+@contextmanager
+def approved_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """raj's and mia's replicas of a served file, and a post of raj's that mia (the copy step) approved, both synced:
+    ``(raj's replica, mia's, the post's id)``."""
+    team = make_team(tmp_path)
+    where = ["-w", str(team), "--as", "ana"]
+    crewdeck(*where, "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    crewdeck(*where, "campaign", "add", "launch", "--platforms", "instagram", "--audience-tz", "America/New_York")
+    crewdeck(*where, "campaign", "add", "autumn")
+    for campaign in ("launch", "autumn"):
+        crewdeck(*where, "campaign", "set", campaign, "--approvals", "copy:@mia")
+    server = Server([str(team)]).start()
+    try:
+        raj, mia = tmp_path / "raj.db", tmp_path / "mia.db"
+        for handle, replica in (("raj", raj), ("mia", mia)):
+            crewdeck("join", server.url, "--token", new_token(handle, "--workspace", str(team), "--as", "ana"), str(replica))
+        post_id = crewdeck("-w", str(raj), "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Big day")
+        crewdeck("-w", str(raj), "post", "submit", post_id)
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "sync")
+        yield raj, mia, post_id
+    finally:
+        assert server.stop() == ""
+
+
+def test_the_approvers_sync_and_history_say_the_copy_change_took_their_approval(tmp_path: Path) -> None:
+    """`post show` said the change "voids the round"; mia's `crewdeck sync` said only what it pulled, and `crewdeck show`
+    "changed the copy": nothing told her that her approval no longer counted and that the post waits for raj."""
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "sync")
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert said == [VOIDED + " and your approval: it is a draft until it is submitted again"], out
+        assert f"{VOIDED} and the approval of @mia" in crewdeck("-w", str(mia), "show", post_id[:8])
+        assert crewdeck("-w", str(mia), "log", post_id[:8], "--limit", "1").strip().endswith(f"{VOIDED} and the approval of @mia")
+        shown = json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))
+        assert shown["state"] == "draft"
+        assert shown["history"][-1]["what"] == "changed the copy (voids the round and the approval of @mia)", shown["history"]
+        # Said once: the next round pulls nothing of it again.
+        assert "voids" not in crewdeck("-w", str(mia), "sync")
+
+
+def test_a_change_put_back_before_the_approver_syncs_voids_nothing_in_her_notices(tmp_path: Path) -> None:
+    """Changed and put back to the version submitted: the round goes on with her approval, and nothing says it was taken."""
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Big day")
+        crewdeck("-w", str(raj), "sync")
+        out = crewdeck("-w", str(mia), "sync")
+        assert "voids" not in out and "pulled" in out, out
+        shown = json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))
+        assert shown["state"] == "approved"
+        assert [row["what"] for row in shown["history"]][-2:] == [
+            "changed the copy (voids the round and the approval of @mia)",
+            "changed the copy (the version submitted again: the round goes on)",
+        ], shown["history"]
+        assert (
+            crewdeck("-w", str(mia), "log", post_id[:8], "--limit", "1")
+            .strip()
+            .endswith("@raj changed the copy of “Launch reel”: “Bigger day” → “Big day”: the version submitted again: the round goes on")
+        )
+
+
+async def test_the_approvers_app_notice_and_detail_say_the_copy_change_took_their_approval(tmp_path: Path) -> None:
+    """mia's app said "@raj changed the copy of “Launch reel”: …" alone, and its detail's history the same."""
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        app = make_app(mia, "mia")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: app.query_one(WorkspaceHeader).sync_text.startswith("live · synced"), "mia's app live")
+            crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+            crewdeck("-w", str(raj), "sync")
+            said = lambda: [str(n.message) for n in app._notifications if "@raj" in str(n.message)]  # noqa: E731
+            await until(pilot, lambda: bool(said()), "the notice of raj's change")
+            assert said() == [VOIDED + " and your approval: it is a draft until it is submitted again"]
+            await cursor_on(app, pilot, "Launch reel")
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, DetailScreen), "the post's detail")
+            body = str(app.screen.query_one("#detail-body").render())
+            assert f"{VOIDED} and the approval of @mia" in " ".join(body.split()), body
+
+
+async def test_an_approval_taken_among_several_records_changed_is_still_said_in_the_apps_notice(tmp_path: Path) -> None:
+    """raj changed the copy and, in the same sync, added a task: mia's notice read "@raj changed 2 records", and the
+    approval the copy change took went unsaid."""
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        app = make_app(mia, "mia")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: app.query_one(WorkspaceHeader).sync_text.startswith("live · synced"), "mia's app live")
+            crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+            crewdeck("-w", str(raj), "add", "Cut the teaser")
+            crewdeck("-w", str(raj), "sync")
+            said = lambda: [str(n.message) for n in app._notifications if "@raj" in str(n.message)]  # noqa: E731
+            await until(pilot, lambda: bool(said()), "the notice of raj's changes")
+            assert said() == [f"@raj changed 2 records; {VOIDED} and your approval: it is a draft until it is submitted again"], said()
+
+
+def test_a_move_to_another_campaign_that_took_her_approval_is_said_as_a_copy_change_is(tmp_path: Path) -> None:
+    """A move to another campaign voids the round too (its chain decides who approves): her sync and the history said
+    "put “Launch reel” in Autumn" alone.  Moved back, the round goes on with her approval."""
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "set", post_id[:8], "campaign=autumn")
+        crewdeck("-w", str(raj), "sync")
+        out = crewdeck("-w", str(mia), "sync")
+        moved = "@raj put “Launch reel” in autumn: that voids the round"
+        assert [line for line in out.splitlines() if "voids" in line] == [
+            moved + " and your approval: it is a draft until it is submitted again"
+        ], out
+        assert crewdeck("-w", str(mia), "log", post_id[:8], "--limit", "1").strip().endswith(f"{moved} and the approval of @mia")
+        crewdeck("-w", str(raj), "set", post_id[:8], "campaign=launch")
+        crewdeck("-w", str(raj), "sync")
+        assert "voids" not in crewdeck("-w", str(mia), "sync")
+        assert (
+            crewdeck("-w", str(mia), "log", post_id[:8], "--limit", "1")
+            .strip()
+            .endswith("@raj put “Launch reel” in launch: the version submitted again: the round goes on")
+        )

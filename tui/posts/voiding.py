@@ -1,0 +1,151 @@
+"""Which content changes voided a post's round, and whose approvals each took: the one place that decides it.
+
+A change of the content (``CONTENT_FIELDS``) after a submission voids the round, and so does a move to another campaign
+or platform: the post reads draft until it is submitted again, and the approvals given on the submitted version count
+no more.  A change back to the submitted version, or where it was submitted for, brings the round back.  ``post show``'s history, the app detail's history, the notice of another member's
+change (the app's line, ``crewdeck sync``'s) and the writer's own notice all say it from here, from the log alone, so
+that it is said where, and only where, it happened (a value saved again unchanged changes nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.acting import actors
+from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash_of, evaluate, moved
+from crewdeck.tui.posts.reading import chains, reviewers, verdicts
+
+#: The fields whose change voids a round: its content, and where it goes out (its campaign's chain, its platform's limits).
+ROUND_FIELDS = (*CONTENT_FIELDS, "campaign", "platform")
+
+
+@dataclass(frozen=True)
+class RoundTurn:
+    """What one content operation did to the post's round."""
+
+    op_id: str
+    #: The round's id (``task.post_round``'s).
+    round_id: str
+    #: ``True``: it voided the open round; ``False``: it brought the submitted version back, and the round goes on.
+    voided: bool
+    #: Of a void: the members whose approvals counted in the round just before it, in the chain's order.
+    approvers: tuple[str, ...] = ()
+
+
+def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
+    """Each operation of the post that voided its round (a change of its content, a move to another campaign or platform
+    than the round was submitted for) or brought it back, by its stamp."""
+    fields = ", ".join(f"'{name}'" for name in ("post_round", *ROUND_FIELDS))
+    ops = conn.execute(
+        f"SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
+    ).fetchall()
+    turns: dict[str, RoundTurn] = {}
+    held: dict[str, Any] = {}
+    #: Where the post is: its campaign and platform.
+    where: dict[str, Any] = {"campaign": None, "platform": None}
+    #: The submissions so far, ``(op_id, round)``, the round now (``None``: none, or one taken back by an undo), and
+    #: the content changes, ``(op_id, member)``.
+    rounds: list[tuple[str, dict[str, Any]]] = []
+    submitted: dict[str, Any] | None = None
+    changes: list[tuple[str, str]] = []
+
+    def counts() -> bool:
+        return (
+            submitted is not None
+            and content_hash_of(held) == submitted["hash"]
+            and not moved(submitted, where["campaign"], where["platform"])
+        )
+
+    round_open = False
+    for op_id, member, field, value in ops:
+        decoded = _decoded(value)
+        if field == "post_round":
+            valid = isinstance(decoded, dict) and isinstance(decoded.get("hash"), str) and isinstance(decoded.get("id"), str)
+            submitted = decoded if valid else None
+            if submitted is not None:
+                rounds.append((op_id, submitted))
+            round_open = counts()
+            continue
+        kept = held if field in CONTENT_FIELDS else where
+        before = dict(where)
+        old, kept[field] = kept.get(field), decoded
+        if kept[field] == old:
+            continue  # saved again unchanged: no change
+        if field in CONTENT_FIELDS:
+            changes.append((op_id, member))
+        now_open = counts()
+        if submitted is not None and round_open != now_open:
+            approvers = _approvers(conn, post_id, op_id, rounds, changes, before) if round_open else ()
+            turns[op_id] = RoundTurn(op_id, submitted["id"], round_open, approvers)
+        round_open = now_open
+    return turns
+
+
+def voiding(conn: sqlite3.Connection, post_id: str, op_ids: set[str]) -> RoundTurn | None:
+    """The void among these operations (one write's), if one of them voided the post's round."""
+    return next((turn for op_id, turn in round_turns(conn, post_id).items() if op_id in op_ids and turn.voided), None)
+
+
+def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None) -> str:
+    """ "voids the round and the approval of @mia" (``names``: member id -> "@mia"); the reader ``me``'s own approval
+    is said as theirs ("voids the round and your approval").  A change back: "the version submitted again: the round
+    goes on"."""
+    if not turn.voided:
+        return "the version submitted again: the round goes on"
+    others = [names.get(by, f"@{by[:8]}") for by in turn.approvers if by != me]
+    mine = me is not None and me in turn.approvers
+    if mine:
+        taken = "your approval" + (f" and that of {', '.join(others)}" if others else "")
+    elif others:
+        taken = f"the approval{'s' if len(others) > 1 else ''} of {', '.join(others)}"
+    else:
+        return "voids the round"
+    return f"voids the round and {taken}"
+
+
+#: What a notice adds after the void's words while the post waits for it: its writer's next move, no longer its reviewers'.
+WAITS = "it is a draft until it is submitted again"
+
+
+def _decoded(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _approvers(
+    conn: sqlite3.Connection,
+    post_id: str,
+    op_id: str,
+    rounds: list[tuple[str, dict[str, Any]]],
+    changes: list[tuple[str, str]],
+    where: Mapping[str, Any],
+) -> tuple[str, ...]:
+    """Who approved the round open before ``op_id`` in a way that counted then, as the rules judge an approval: in the
+    campaign and on the platform the post was in then (``where``), its chain and reviewers as they are now."""
+    submitted = rounds[-1][1]
+    campaign, platform = where["campaign"], where["platform"]
+    before = [v for v in verdicts(conn, [post_id]).get(post_id, []) if v.op_id < op_id]
+    if not any(v.verdict == "approve" for v in before):
+        return ()
+    # Its authors, as ``round_authors`` reads them: whoever changed the content since the last round with other content.
+    since = max((at for at, other in rounds if other["hash"] != submitted["hash"]), default="")
+    actor_of = actors(conn)
+    authors = {member for at, member in changes if since < at < op_id}
+    authors |= {actor for at, member in changes if since < at < op_id if (actor := actor_of(member, at)) is not None}
+    status = evaluate(
+        post_round=submitted,
+        current_hash=submitted["hash"],
+        chain=chains(conn).get(campaign or "", ()),
+        verdicts=before,
+        authors=authors,
+        reviewers=reviewers(conn),
+        campaign=campaign,
+        platform=platform,
+    )
+    return tuple(v.by for v in status.satisfied if v is not None)
