@@ -148,7 +148,7 @@ def parse(text: str) -> Draft:
                         i += 2
                         continue
                 if not (
-                    is_rule_word(words[i], words[i + 1 :])
+                    is_rule_word(words[i], words[i + 1 :], rule)
                     or (bool(rule) and (time_shaped(rule[-1]) or split_clock(rule[-2:], 0) is not None) and zone_after_time(words[i]))
                     or (bool(rule) and split_clock([rule[-1], words[i]], 0) is not None)  # the pm of "10 pm"
                 ):

@@ -196,23 +196,28 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def is_rule_word(word: str, following: list[str]) -> bool:
-    """Whether quick-add's ``every:`` goes on through ``word`` (given the words after it)."""
+def is_rule_word(word: str, following: list[str], before: list[str]) -> bool:
+    """Whether quick-add's ``every:`` goes on through ``word`` (given the rule's words ``before`` it and the words after it)."""
     w = word.lower().strip(",")
     if not w:
         return False
     if all(part in _DAY_WORDS for part in w.split(",") if part):
         return True
-    if w in _FREQ_WORDS or w in _COUNTED_WORDS or w == "last" or w == EOD or (_ORDINAL.match(w) and not w.isdigit()):
+    # Taskwarrior's words (quarterly, yearly, 2 years) only open a rule: later they are the title's ("every:mon annual plan").
+    opening = not before
+    after_count = len(before) == 1 and _INTERVAL.match(before[0]) is not None
+    if w in _COUNTED_WORDS and (after_count or (opening and w not in ("year", "years"))):
         return True
-    if _INTERVAL.match(w) and bool(following) and following[0].lower() in (*_FREQ_WORDS, "year", "years"):
+    if w in _FREQ_WORDS or w == "last" or w == EOD or (_ORDINAL.match(w) and not w.isdigit()):
+        return True
+    if _INTERVAL.match(w) and bool(following) and following[0].lower() in (*_FREQ_WORDS, *(("year", "years") if opening else ())):
         return True  # "2 weeks", "2 years"
     if time_shaped(word) or split_clock([word, *following[:1]], 0) is not None:  # 17:00, 5pm, 5 pm
         return True
     if could_be_zone(word):
         return True
     # Connecting words only when a rule word follows them.
-    return w in _FILLERS and bool(following) and is_rule_word(following[0], following[1:])
+    return w in _FILLERS and bool(following) and is_rule_word(following[0], following[1:], [*before, word])
 
 
 def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
