@@ -199,6 +199,8 @@ def test_bad_intervals_say_why(text: str, message: str) -> None:
         ("quarterly on the 15th", "3 months on the 15th"),
         ("yearly", "12 months"),
         ("2 years on the 1st", "24 months on the 1st"),
+        ("biannual on the 1st", "24 months on the 1st"),  # Taskwarrior's biannual is every two years, as on import
+        ("biyearly", "24 months"),
     ],
 )
 def test_taskwarrior_s_recur_words_are_rules_as_the_importer_reads_them(cli: Cli, words: str, same_as: str) -> None:

@@ -86,24 +86,36 @@ _FREQ_WORDS = {
     "monthly": "monthly",
     "months": "monthly",
 }
-#: Taskwarrior's recur words for every n-th week or month (a year is 12 months): ``every:biweekly``, as `task add
-#: recur:biweekly` and the importer read them.
-_COUNTED_WORDS = {
+#: Taskwarrior's named recur words (task 2.6 takes these and no others): how many of which unit, a year being 12
+#: months. The import reads recur:biannual by this table and quick-add's every:biannual by the same one.
+TASKWARRIOR_RECUR = {
+    "daily": (1, "daily"),
+    "day": (1, "daily"),
+    "weekly": (1, "weekly"),
+    "week": (1, "weekly"),
     "biweekly": (2, "weekly"),
     "fortnight": (2, "weekly"),
-    "fortnightly": (2, "weekly"),
+    "monthly": (1, "monthly"),
+    "month": (1, "monthly"),
     "bimonthly": (2, "monthly"),
     "quarterly": (3, "monthly"),
     "semiannual": (6, "monthly"),
     "yearly": (12, "monthly"),
     "annual": (12, "monthly"),
+    "biannual": (24, "monthly"),  # every two years in Taskwarrior, as biyearly
+    "biyearly": (24, "monthly"),
+}
+#: Every n-th week or month in one word: Taskwarrior's, and the plain English people type for them.
+_COUNTED_WORDS = {
+    **{word: named for word, named in TASKWARRIOR_RECUR.items() if named[0] > 1},
+    "fortnightly": (2, "weekly"),
     "annually": (12, "monthly"),
     "year": (12, "monthly"),
     "years": (12, "monthly"),
 }
 #: Every n-th day, week or month: ``2 weeks``, ``3 months``.
 _INTERVAL = re.compile(r"[0-9]{1,2}\Z")
-_UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months"}
+UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months"}
 #: The most of each unit a rule may skip: the next date is always found within two years.
 _MOST = {"daily": 99, "weekly": 52, "monthly": 24}
 #: "eod": no time of day, the end of the owner's working day.
@@ -186,7 +198,7 @@ class Rule:
             assert self.monthday is not None
             what = "month on the last" if self.monthday == -1 else f"month on the {ordinal(self.monthday)}"
         if self.interval > 1:
-            unit = f"{self.interval} {_UNITS[self.freq]}"
+            unit = f"{self.interval} {UNITS[self.freq]}"
             what = unit if self.freq == "daily" else f"{unit} on {what.removeprefix('month on ')}"
         return f"every {what} {self.time.strftime('%H:%M') if self.time else EOD} {self.tz}"
 
@@ -274,7 +286,7 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
         raise DateError(f"every {interval} …: say weeks (every 2 weeks on tue)")
     rule = _rule(freq, days, monthday, time, tz, today)
     if interval > _MOST[rule.freq]:
-        raise DateError(f"every {interval} {_UNITS[rule.freq]}: at most {_MOST[rule.freq]}")
+        raise DateError(f"every {interval} {UNITS[rule.freq]}: at most {_MOST[rule.freq]}")
     if interval == 1:
         return rule
     # Counted from the day, week or month of the first date the rule falls on.
