@@ -370,6 +370,35 @@ def test_no_match_names_crewdecks_term_for_a_taskwarrior_attribute(cli: Cli) -> 
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("due.before:now", "due:<now"),
+        ("due.before:eod", "due:<eod"),
+        ("due.after:EOD", "due:>tmrw"),
+        ("due.before:eow", "due:<eow"),
+        ("due.before:eom", "due:<eom"),
+        ("due.before:Tue", "due:<Tue 00:00"),
+        ("due.before:Today", "due:<Today 00:00"),
+        ("due.after:Tomorrow", "due:>Tomorrow 00:00"),
+        ("due.before:2026-12-10", "due:<2026-12-10 00:00"),
+        ("due.before:2026-12-10T09:00", "due:<2026-12-10T09:00"),
+        ("due.before:today+14d", None),
+        ("due.before:sow", None),
+    ],
+)
+def test_the_due_before_hint_is_a_term_crewdeck_reads_as_taskwarrior_means_it(cli: Cli, typed: str, term: str | None) -> None:
+    """Review rc: every value without a T or : got " 00:00", so due.before:now was told as "due:<now 00:00" (refused),
+    eow as midnight at the start of its day, and Tue (its T) as due:<Tue, which takes Tuesday in."""
+    cli.ok("add", "Shoot reel due:thu 12:00")
+    said = cli("tasks", typed).err
+    if term is None:
+        assert "Taskwarrior's" not in said
+        return
+    assert f'Taskwarrior\'s {typed} is "{term}" here' in said
+    assert cli("tasks", term).code == 0
+
+
 def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> None:
     # Thursday 2026-11-26 10:30 in Berlin: the filter reads a date as quick-add does.
     early = cli.ok("add", "Shoot due:fri 16:00").strip()

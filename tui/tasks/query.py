@@ -49,6 +49,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.states import STATES as POST_STATES
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.time.when import (
+    WEEKDAY_ALIASES,
     DateError,
     ambiguous_at,
     clock_words,
@@ -124,14 +125,36 @@ def taskwarrior_term(word: str) -> str | None:
         sign = "-" if key.endswith(("not", "hasnt")) else ""
         return " ".join(f"{sign}#{tag}" for tag in value.split(",") if tag) or None
     if key in ("due.before", "due.below", "due.after", "due.above"):
-        # Taskwarrior's day is its midnight: due:<fri alone would take Friday in.
-        at = value if ("T" in value or ":" in value) else f"{value} 00:00"
-        return f"due:{'<' if key.endswith(('before', 'below')) else '>'}{at}"
+        return _taskwarrior_due("<" if key.endswith(("before", "below")) else ">", value)
     if key in ("description", "desc", "description.has", "description.contains"):
         return value
     if key == "status":
         return _TASKWARRIOR_STATUSES.get(value.lower())
     return None
+
+
+#: The days Taskwarrior reads as their midnight (``due.before:fri`` is before Friday begins), in any case.
+_TASKWARRIOR_MIDNIGHTS = frozenset({*WEEKDAY_ALIASES, "today", "tomorrow", "yesterday"})
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _taskwarrior_due(op: str, value: str) -> str | None:
+    """``due:<...`` for Taskwarrior's ``due.before:value`` (``due:>...`` for after), or ``None`` where crewdeck's due
+    filter cannot say it: a hint never names a term that is then refused (``today+14d``, ``sow``)."""
+    low = value.lower()
+    if low in _TASKWARRIOR_MIDNIGHTS or _ISO_DAY.match(value):
+        at = f"{value} 00:00"  # due:<fri alone would take Friday in
+    elif low == "eod" and op == ">":
+        at = "tmrw"  # after the end of today: tomorrow on (crewdeck's due:>eod is today on)
+    else:
+        # An instant (now, 2026-12-10T09:00) as typed; Taskwarrior's eod, eow and eom are ends of a day, week or month,
+        # said without a time (00:00 would be the start of that day).
+        at = value
+    try:
+        _due_clause(op + at, QueryContext(None, "UTC", dt.datetime.now(dt.UTC), lambda _handle: [], lambda _name: ""))
+    except UserError:
+        return None
+    return f"due:{op}{at}"
 
 
 #: Taskwarrior's statuses as crewdeck's filters say them (an imported task that was deleted there is cancelled here).

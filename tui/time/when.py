@@ -21,7 +21,7 @@ from crewdeck.sync.state.zones import UnknownZoneError, abbreviation_zones, is_z
 
 UTC = dt.UTC
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_ALIASES = {
+WEEKDAY_ALIASES = {
     **{name: i for i, name in enumerate(WEEKDAY_NAMES)},
     **{full: i for i, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
     "tues": 1,
@@ -262,7 +262,7 @@ def continues_day(first: str, second: str) -> bool:
     """Whether ``second`` is the rest of a day that ``first`` begins: ``dec 9``, ``9 dec``, ``next week``, ``next fri``."""
     a, b = first.lower(), second.lower()
     if a == "next":
-        return b == "week" or b in _WEEKDAY_ALIASES
+        return b == "week" or b in WEEKDAY_ALIASES
     if a in _MONTHS:
         return bool(_DAY_OF_MONTH.match(b))
     return b in _MONTHS and bool(_DAY_OF_MONTH.match(a))
@@ -424,15 +424,15 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
             raise DateError(f"{text!r} is not a real date") from None
     if word == "yesterday":
         return today - dt.timedelta(days=1)
-    if word in _WEEKDAY_ALIASES:
+    if word in WEEKDAY_ALIASES:
         # The next such day (with ``back``, the last); today's weekday means a week from today only
         # when said as "next": "fri" on a Friday is today.
         if back:
-            return today - dt.timedelta(days=(today.weekday() - _WEEKDAY_ALIASES[word]) % 7)
-        ahead = (_WEEKDAY_ALIASES[word] - today.weekday()) % 7
+            return today - dt.timedelta(days=(today.weekday() - WEEKDAY_ALIASES[word]) % 7)
+        ahead = (WEEKDAY_ALIASES[word] - today.weekday()) % 7
         return today + dt.timedelta(days=ahead)
-    if word.startswith("next") and word[4:].strip() in _WEEKDAY_ALIASES:
-        ahead = (_WEEKDAY_ALIASES[word[4:].strip()] - today.weekday()) % 7 or 7
+    if word.startswith("next") and word[4:].strip() in WEEKDAY_ALIASES:
+        ahead = (WEEKDAY_ALIASES[word[4:].strip()] - today.weekday()) % 7 or 7
         return today + dt.timedelta(days=ahead)
     m = _OFFSET.match(word)
     if m:
