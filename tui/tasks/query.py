@@ -54,13 +54,13 @@ from crewdeck.tui.time.when import (
     ambiguous_at,
     clock_words,
     could_be_zone,
-    iso_words,
     localize,
     moment_words,
     names_an_instant,
     not_a_time_or_zone,
     parse_day,
     parse_moment_text,
+    spelled_out,
     spoken_order,
     utc_iso,
     without_eod,
@@ -294,7 +294,7 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
     op += "=" if op and value[1:2] == "=" else ""
     # An ISO instant (2026-12-01T09:30, with a Z: UTC) is a day and a time.
     words = value[len(op) :].split()
-    words = [*split, *words[1:]] if words and (split := iso_words(words[0])) else words
+    words = spelled_out(words)
     if not words:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:

@@ -59,6 +59,7 @@ from crewdeck.tui.time.when import (
     parse_time,
     parse_utc,
     relative,
+    spelled_out,
     split_clock,
     spoken_order,
     time_shaped,
@@ -174,7 +175,7 @@ def parse(text: str) -> Draft:
                 draft.problems.append(f"{key.lower()}: is given twice ({twice}): give one date")
             if key.lower() == "due":
                 draft.due_words = taken
-                draft.after_due_time = tuple(words[i : i + 3]) if clock_words(spoken_order(taken)[0]) else ()
+                draft.after_due_time = tuple(words[i : i + 3]) if clock_words(spoken_order(spelled_out(taken))[0]) else ()
             else:
                 draft.publish_words = taken
         else:
@@ -311,7 +312,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
 def _city_after_time(draft: Draft, ws: Workspace, meant_tz: str) -> list[str]:
     """What to tell of ``due:mon 9am Kolkata``: the city is a word of the title (``17:00 Paris launch``), and the time
     was read on another clock than that of the member who works there, hours from the one the writer meant."""
-    if not draft.after_due_time or any(could_be_zone(w) for w in draft.due_words):
+    if not draft.after_due_time or any(could_be_zone(w) for w in spelled_out(draft.due_words)):
         return []
     # Of either case, and with the punctuation a title puts after a word (``Kolkata:``), the longest city first.
     said = tuple(w.rstrip(".,:;!?)").lower() for w in draft.after_due_time)

@@ -622,6 +622,13 @@ def iso_words(word: str) -> list[str] | None:
     return [iso[1], iso[2], *(["UTC"] if iso[3] else [])] if iso else None
 
 
+def spelled_out(words: Sequence[str]) -> list[str]:
+    """``words`` with an ISO 8601 instant first (``2026-03-29T02:30``) as its day and time (and ``UTC`` for its Z), as
+    ``parse_moment`` reads it: the notes on what was typed (a time the clocks skip, a city after it) read it so too."""
+    split = iso_words(words[0]) if words else None
+    return [*split, *words[1:]] if split else list(words)
+
+
 def _ahead(word: str) -> dt.timedelta | None:
     """How far from now the instant ``word`` names (``+3h``, ``+30min``; ``now``, not ``today``: no peak hour or end of
     day stands in for it), or ``None`` when it names a day."""
@@ -793,7 +800,7 @@ def relative(instant: dt.datetime, now: dt.datetime, *, closed: bool = False) ->
 
 def typed_clock(words: Sequence[str]) -> dt.time | None:
     """The time of day typed in ``words`` (``fri 02:30``), as typed: the stored instant may hold a later one (a gap)."""
-    typed = clock_words(spoken_order(words)[0])  # fri at 9: 9:00
+    typed = clock_words(spoken_order(spelled_out(words))[0])  # fri at 9: 9:00
     try:
         return parse_time(typed[0]) if typed else None
     except DateError:
@@ -804,7 +811,7 @@ def typed_day(words: Sequence[str], tz_name: str, now: dt.datetime) -> dt.date |
     """The day typed in ``words`` (``fri 02:30``, ``eod``), as ``parse_moment`` reads it in ``tz_name``
     at ``now`` (``eow`` and ``eom``: of Monday to Friday); ``None`` for an instant (``+3h``) or no day."""
     try:
-        days = spoken_order(without_eod(words))[0]  # 2pm tomorrow: tomorrow's
+        days = spoken_order(without_eod(spelled_out(words)))[0]  # 2pm tomorrow: tomorrow's
         if names_an_instant(days[0]):
             return None
         return parse_day(day_and_time(days)[0], now.astimezone(zone(tz_name)).date())
