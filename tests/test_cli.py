@@ -456,6 +456,21 @@ def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> Non
     assert "'25:00' is not a time of day" in one_line_error(cli("tasks", "due:<fri 25:00"))
 
 
+def test_a_day_and_a_time_joined_by_t_are_read_as_before_iso_instants_were(cli: Cli) -> None:
+    """Review rc: the filters read 2026-11-27T5pm and 2026-11-27Teod (a day, T, any time word) until ISO instants were
+    read everywhere; then only T17:00 was, and these were "not a date". Read again, in quick-add too."""
+    early = cli.ok("add", "Shoot due:2026-11-27T4pm").strip()
+    late = cli.ok("add", "Edit due:2026-11-27Teod").strip()  # ana's end of day, 17:00 in Berlin
+
+    def ids(*terms: str) -> set[str]:
+        return {r["id"] for r in json.loads(cli.ok("tasks", *terms, "--json"))}
+
+    assert json.loads(cli.ok("show", early, "--json"))["due"]["utc"] == "2026-11-27T15:00:00Z"
+    assert ids("due:<2026-11-27T5pm") == {early} and ids("due:<2026-11-27t16:30") == {early}
+    assert ids("due:2026-11-27Teod") == {early, late} and ids("due:>2026-11-27T4PM") == {late}
+    assert "'2026-11-27Tlunch' is not a date" in one_line_error(cli("tasks", "due:<2026-11-27Tlunch"))
+
+
 def test_a_due_filter_reads_now_as_this_instant_as_quick_add_does(cli: Cli) -> None:
     """due:<now listed the tasks due before the end of today (later today too), and due:now the whole day: in a
     filter 'now' still read as 'today', where quick-add and set took it for this instant."""

@@ -49,6 +49,9 @@ _BACK_WORDS = "today, yesterday, fri or dec 9 (the last one gone by), 2026-12-01
 _OFFSET = re.compile(r"\+(\d{1,4})(min|mo|[hdwm])\Z")
 #: An ISO 8601 instant typed as one word: ``2026-12-10T17:00``, with seconds (``:00`` only) and UTC's ``Z`` or not.
 _ISO_INSTANT = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\d{1,2}:\d{2})(?::00)?([Zz])?\Z")
+#: A day and, after its T, a time as the other forms write one (``2026-12-10T9am``, ``2026-12-10Teod``): the filters
+#: read these before ISO instants were read everywhere.
+_ISO_DAY_T = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\S+)\Z")
 _TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z|noon\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
 DEFAULT_DUE_TIME = dt.time(17, 0)
@@ -346,7 +349,9 @@ def _is_clock(word: str) -> bool:
 
 def without_eod(words: Sequence[str]) -> list[str]:
     """``words`` without ``eod``, which is the date alone (the end of its day): ``today`` for ``eod`` (or
-    ``eod Asia/Tokyo``) alone.  ``eod`` is a time of its own: with a time (``17:00 eod``) it is refused."""
+    ``eod Asia/Tokyo``) alone.  ``eod`` is a time of its own: with a time (``17:00 eod``) it is refused.  A day and
+    eod in one word (``2026-12-10Teod``) are its two."""
+    words = spelled_out(words)
     kept = [word for word in words if word.lower() != EOD]
     if len(kept) < len(words) and clock_words(kept):
         raise DateError("eod is a time of its own: give eod or a time, not both")
@@ -618,8 +623,11 @@ def parse_moment(
 def iso_words(word: str) -> list[str] | None:
     """An ISO 8601 instant typed as one word (``2026-12-10T17:00``, Taskwarrior's and ISO 8601's) as the words of its day
     and time, and ``UTC`` for its ``Z``; ``None`` for any other word."""
-    iso = _ISO_INSTANT.match(word)
-    return [iso[1], iso[2], *(["UTC"] if iso[3] else [])] if iso else None
+    if iso := _ISO_INSTANT.match(word):
+        return [iso[1], iso[2], *(["UTC"] if iso[3] else [])]
+    if (day_t := _ISO_DAY_T.match(word)) and (time_shaped(day_t[2]) or day_t[2].lower() == EOD):
+        return [day_t[1], day_t[2]]
+    return None
 
 
 def spelled_out(words: Sequence[str]) -> list[str]:
@@ -811,7 +819,7 @@ def typed_day(words: Sequence[str], tz_name: str, now: dt.datetime) -> dt.date |
     """The day typed in ``words`` (``fri 02:30``, ``eod``), as ``parse_moment`` reads it in ``tz_name``
     at ``now`` (``eow`` and ``eom``: of Monday to Friday); ``None`` for an instant (``+3h``) or no day."""
     try:
-        days = spoken_order(without_eod(spelled_out(words)))[0]  # 2pm tomorrow: tomorrow's
+        days = spoken_order(without_eod(words))[0]  # 2pm tomorrow: tomorrow's
         if names_an_instant(days[0]):
             return None
         return parse_day(day_and_time(days)[0], now.astimezone(zone(tz_name)).date())
