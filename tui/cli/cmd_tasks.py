@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from crewdeck.sync.state.oplog import Op
     from crewdeck.tui.tasks.quickadd import Draft
     from crewdeck.tui.workspace import describe
+    from crewdeck.tui.workspace.workspace import Workspace
 
 
 def cmd_add(ctx: Context) -> int:
@@ -134,7 +135,7 @@ def cmd_tasks(ctx: Context) -> int:
         width=terminal_width(sys.stdout),
     )  # fmt: skip
     if listed is None:
-        print(visible(_no_match(parsed)), file=sys.stderr)
+        print(visible(_no_match(parsed, ctx.ws)), file=sys.stderr)
         note_expired(ctx)
         return 0
     # Written as the rows are read, a window of lines at a time: a long list is never held whole.
@@ -147,7 +148,7 @@ def cmd_tasks(ctx: Context) -> int:
     return 0
 
 
-def _no_match(parsed: query_language.Query) -> str:
+def _no_match(parsed: query_language.Query, ws: Workspace) -> str:
     """The line for a list that matches nothing: "no tasks match", and which words were looked for in titles and notes
     though typed as a term (``sort:due``) or as the app's view (``mine``): alone it read as if there were none."""
     from crewdeck.tui.tasks.views import VIEWS
@@ -157,12 +158,27 @@ def _no_match(parsed: query_language.Query) -> str:
     named = [(word, views[word.lower()]) for word in parsed.text_words() if word.lower() in views]
     said = [f"{', '.join(keyed)} {'was' if len(keyed) == 1 else 'were'} looked for as words of a title or notes"] if keyed else []
     habits = [(word, term) for word in keyed if (term := query_language.taskwarrior_term(word))]
+    # project:spring names +spring only where that campaign is; else how to make one (+spring would be refused).
+    missing = [word for word, term in habits if term.startswith("+") and not _is_campaign(ws, term[1:])]
+    habits = [(word, term) for word, term in habits if word not in missing]
     if habits:
         said.append("Taskwarrior's " + ", ".join(f"{word} is {_quoted(term)}" for word, term in habits) + " here")
+    if missing:
+        from crewdeck.tui.tasks.quickadd import project_note
+
+        said += [f"{word}: {project_note(word, ws)}" for word in missing]
     said += [f"{word} was looked for as a word (the app's view {view.name} is crewdeck tasks {view.query})" for word, view in named]
     if keyed:
         said.append(f"terms with a key: {query_language.KEYED_TERMS}")
     return "no tasks match" + (f": {'; '.join(said)}" if said else "")
+
+
+def _is_campaign(ws: Workspace, name: str) -> bool:
+    try:
+        ws.campaign_by_name(name)
+    except UserError:
+        return False
+    return True
 
 
 def _quoted(term: str) -> str:

@@ -109,9 +109,9 @@ KEYED_TERMS = "status:, is:, due:, platform:, post:, state:, needs:@HANDLE"
 def taskwarrior_term(word: str) -> str | None:
     """How crewdeck writes a Taskwarrior attribute typed as ``key:value`` (``project:spring`` is ``+spring``,
     ``priority:H`` is ``!high``, ``due.before:fri`` is ``due:<fri 00:00``, before the day as Taskwarrior reads it);
-    ``None`` for any other word.  A Taskwarrior user types these by habit, and crewdeck reads them as words."""
+    ``None`` for any other word.  A Taskwarrior user types these by habit, and crewdeck reads them as words.  Its keys
+    are in lower case, as Taskwarrior reads them: ``Pro:tip`` is a word there too."""
     key, _, value = word.partition(":")
-    key = key.lower()
     if not value:
         return None
     if key in ("project", "proj", "pro"):
@@ -131,6 +131,16 @@ def taskwarrior_term(word: str) -> str | None:
     if key == "status":
         return _TASKWARRIOR_STATUSES.get(value.lower())
     return None
+
+
+def taskwarrior_field(word: str) -> str | None:
+    """``taskwarrior_term`` of an attribute that sets a task's field as quick-add writes it (``project:spring`` is
+    ``+spring``, ``priority:H`` ``!high``, ``tags:a,b`` ``#a #b``); ``None`` for the others (``desc:#hash`` is the words
+    ``#hash`` in Taskwarrior too, no tag)."""
+    key = word.partition(":")[0]
+    if key not in ("project", "proj", "pro", "priority", "pri", "prio", "tags", "tag"):
+        return None
+    return taskwarrior_term(word)
 
 
 #: The days Taskwarrior reads as their midnight (``due.before:fri`` is before Friday begins), in any case.

@@ -41,7 +41,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
-from crewdeck.tui.tasks.query import taskwarrior_term
+from crewdeck.tui.tasks.query import taskwarrior_field
 from crewdeck.tui.tasks.recurrence import first_instance, in_owners_zone, is_rule_word, parse_rule
 from crewdeck.tui.time.roster import day_end
 from crewdeck.tui.time.when import (
@@ -93,6 +93,8 @@ class Draft:
     problems: list[str] = field(default_factory=list)
     #: What ``resolve`` has to tell of what it made (``due: now: ...``), for the CLI's notes and the app's preview.
     notes: list[str] = field(default_factory=list)
+    #: Taskwarrior's ``project:spring`` typed into the title, for ``resolve`` to tell (``project_note``).
+    projects: list[str] = field(default_factory=list)
     #: The title's words right after a due date's time (``Kolkata`` of ``due:mon 9am Kolkata``, up to three: ``New York
     #: office``), for ``resolve`` to tell where they open with the city of a zone the team works in.
     after_due_time: tuple[str, ...] = ()
@@ -181,7 +183,9 @@ def parse(text: str) -> Draft:
         else:
             title.append(word)
             # Taskwarrior's project:spring, typed by habit, went into the title with nothing said (the CLI prints the id).
-            if (term := taskwarrior_term(word)) is not None and term.startswith(("+", "!", "#")):
+            if (term := taskwarrior_field(word)) is not None and term.startswith("+"):
+                draft.projects.append(word)  # told by resolve, which knows whether the campaign is there
+            elif term is not None:
                 draft.notes.append(f"{word} is in the title: Taskwarrior's {word} is {term} here (\\{word} keeps it without this note)")
     draft.title = " ".join(title)
     if not draft.title:
@@ -238,6 +242,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
     if draft.problems:
         raise UserError(draft.problems[0])
     values: dict[str, Any] = {"title": draft.title, "created_by": creator.id, "created_at": utc_iso(now)}
+    draft.notes[:0] = [f"{word} is in the title: {project_note(word, ws)} (\\{word} keeps it without this note)" for word in draft.projects]
     assignee = ws.assignee_named(draft.assignee, creator) if draft.assignee else None
     if assignee is not None:
         values["assignee"] = assignee.id
@@ -307,6 +312,16 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             raise UserError(f"every: {exc}") from None
         values = first_instance(values, in_owners_zone(rule, draft.every_words, owner), owner, now)
     return values
+
+
+def project_note(word: str, ws: Workspace) -> str:
+    """What Taskwarrior's ``project:spring`` is here: ``+spring`` where that campaign is, else how to make one (``+spring``
+    alone would be refused as an unknown campaign)."""
+    name = word.partition(":")[2]
+    try:
+        return f"Taskwarrior's {word} is +{ws.campaign_by_name(name).slug} here"
+    except UserError as exc:
+        return f"Taskwarrior's project is a campaign here: {exc}; crewdeck campaign add {name} makes one"
 
 
 def _city_after_time(draft: Draft, ws: Workspace, meant_tz: str) -> list[str]:
