@@ -474,6 +474,22 @@ def test_a_time_the_clocks_skip_is_said_where_it_is_typed(cli: Cli) -> None:
     assert cli("set", task_id[:8], "due=2027-03-28 04:00 Europe/Berlin").err == ""
 
 
+def test_an_iso_instant_gets_the_notes_its_two_words_get(cli: Cli) -> None:
+    """Review rc: due:2027-03-28T02:30 was stored at 03:30 with not a word, and a doubled hour or a city after it
+    went unsaid, where "2027-03-28 02:30" said each: the notes read the typed words without the ISO form's split."""
+    said = cli("add", "Spring post due:2027-03-28T02:30")
+    assert said.code == 0
+    assert said.err == "note: due: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead\n"
+    twice = cli("set", said.out.strip()[:8], "due=2027-10-31T02:30")
+    assert twice.err == "note: due: 02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST\n"
+    city = cli("add", "Call with raj due:2026-12-10T09:00 Kolkata office")
+    assert city.err == (
+        "note: due: Kolkata is read as a word of the title, the time as Europe/Berlin's: "
+        "for Asia/Kolkata's clock write due:2026-12-10T09:00 Asia/Kolkata\n"
+    )
+    assert cli("add", "Call with raj due:2026-12-10T09:00Z Kolkata office").err == ""  # a zone given: UTC's clock, as typed
+
+
 def test_a_day_the_clocks_skip_whole_is_said_where_it_is_typed(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """Samoa went from Thu 2011-12-29 to Sat 2011-12-31: a time on the 30th was stored a day later with not a word
     (its clock read as typed, so the note about a skipped hour never fired)."""

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.tui.workspace.workspace import Workspace
+
 from .conftest import NOW_TEXT, Cli
 
 ZSH = shutil.which("zsh")
@@ -123,6 +125,29 @@ def test_only_the_task_commands_offer_task_ids(env: dict[str, str], cli: Cli) ->
     assert offered("post", "show") == [post[:8]]  # review rc: none was offered
     for words in (("budget", "rm"), ("member", "rm"), ("campaign", "set"), ("member", "set")):
         assert offered(*words) == [], words
+
+
+def test_task_ids_offered_are_long_enough_to_tell_apart(env: dict[str, str], cli: Cli) -> None:
+    """Review rc: two tasks imported from Taskwarrior uuids sharing their first eight digits were both offered as
+    "aaaaaaaa", which the command then refused as ambiguous; a done task sharing them counts too (done resolves it)."""
+    ws = Workspace.open(cli.workspace)
+    with ws.store.write(ws.member_by_handle("ana").id) as w:
+        for n, status in ((1, "todo"), (2, "todo"), (3, "done")):
+            w.create("task", {"title": f"task {n}", "status": status}, row_id=f"aaaaaaaa{n:024d}")
+        w.create("task", {"title": "alone"}, row_id="aaaab" + "0" * 27)
+    ws.close()
+    done = subprocess.run(
+        ["crewdeck", "completion", "--candidates"],
+        capture_output=True,
+        text=True,
+        env={**env, "CREWDECK_COMPLETE_WORDS": "done", "CREWDECK_COMPLETE_CURRENT": "aaaa"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    offered = done.stdout.split()
+    assert sorted(offered) == ["aaaaaaaa000000000000000000000001", "aaaaaaaa000000000000000000000002", "aaaab000"]
+    for rid in offered:
+        assert cli("done", rid).code == 0
 
 
 def test_an_option_s_value_after_its_equals_sign_completes(env: dict[str, str]) -> None:

@@ -2393,6 +2393,8 @@ def test_taskwarrior_templates_become_series_and_a_recur_crewdeck_cannot_say_sta
         ("3w", "every 3 weeks on thu 12:00 America/New_York"),
         ("quarterly", "every 3 months on the 5th 12:00 America/New_York"),
         ("yearly", "every 12 months on the 5th 12:00 America/New_York"),
+        ("biannual", "every 24 months on the 5th 12:00 America/New_York"),  # task 2.6: every two years
+        ("biyearly", "every 24 months on the 5th 12:00 America/New_York"),
         ("2mo", "every 2 months on the 5th 12:00 America/New_York"),
         ("3d", "every 3 days 12:00 America/New_York"),
         ("4h", None),

@@ -30,16 +30,31 @@ def test_a_taskwarrior_attribute_in_the_title_is_said_with_crewdecks_word(cli: C
     went into the title, and only a later list showed the task in no campaign."""
     d = quickadd.parse("Write post project:spring-launch priority:H re:brief \\pro:bono")
     assert d.title == "Write post project:spring-launch priority:H re:brief pro:bono"
-    assert d.notes == [
-        "project:spring-launch is in the title: Taskwarrior's project:spring-launch is +spring-launch here "
-        "(\\project:spring-launch keeps it without this note)",
-        "priority:H is in the title: Taskwarrior's priority:H is !high here (\\priority:H keeps it without this note)",
-    ]
+    # The project's note is resolve's, which knows whether the campaign is there (below).
+    assert (d.projects, d.notes) == (
+        ["project:spring-launch"],
+        ["priority:H is in the title: Taskwarrior's priority:H is !high here (\\priority:H keeps it without this note)"],
+    )
     said = cli("add", "Write post", "project:spring-launch")
     assert (
         said.code == 0
         and "note: project:spring-launch is in the title: Taskwarrior's project:spring-launch is +spring-launch here" in said.err
     )
+
+
+def test_a_taskwarrior_note_is_said_only_of_taskwarrior_s_attributes_and_of_campaigns_there(cli: Cli) -> None:
+    """Review rc: desc:#hash was told as "is #hash" (a word in Taskwarrior too, no tag), Pro:tip as "+tip" (Taskwarrior
+    reads its attributes in lower case only: Pro:tip is a word there), and project:alpha as +alpha where no campaign alpha
+    is, which `add ... +alpha` then refused."""
+    assert quickadd.parse("Read desc:#hash Pro:tip Priority:H notes").notes == []
+    said = cli("add", "Plan project:alpha")
+    assert said.code == 0 and said.err == (
+        "note: project:alpha is in the title: Taskwarrior's project is a campaign here: unknown campaign +alpha "
+        "(campaigns: +spring-launch); crewdeck campaign add alpha makes one (\\project:alpha keeps it without this note)\n"
+    )
+    cli.ok("campaign", "add", "alpha")
+    assert "Taskwarrior's project:alpha is +alpha here" in cli("add", "Plan project:alpha").err
+    assert "project:beta: Taskwarrior's project is a campaign here: unknown campaign +beta" in cli("tasks", "project:beta").err
 
 
 def test_words_after_the_due_date_are_title_again() -> None:

@@ -81,6 +81,26 @@ def test_quick_add_takes_the_rule_words_and_leaves_the_title() -> None:
     assert "every: needs a rule" in quickadd.parse("x every:").problems[0]
 
 
+@pytest.mark.parametrize(
+    ("typed", "rule", "title"),
+    [
+        ("Review every:month on the 1st quarterly numbers", "month on the 1st", "Review quarterly numbers"),
+        ("Update every:mon annual plan", "mon", "Update annual plan"),
+        ("Check every:weekday 09:00 year goals", "weekday 09:00", "Check year goals"),
+        ("Email every:tue 2 years of data", "tue", "Email 2 years of data"),
+        ("Plan every: quarterly budget", "quarterly", "Plan budget"),
+        ("Audit every:2 years on the 1st", "2 years on the 1st", "Audit"),
+    ],
+)
+def test_taskwarrior_s_recur_words_later_in_the_title_stay_in_it(cli: Cli, typed: str, rule: str, title: str) -> None:
+    """Review rc: once quarterly, annual, year and years were rule words, every: took them from anywhere in the title
+    ("Review numbers", every 3 months, said nowhere) or refused the task ("every 12 ...: say weeks")."""
+    d = quickadd.parse(typed)
+    assert (d.every_words, d.title, d.problems) == (rule.split(), title, [])
+    task = cli.ok("add", typed).strip()
+    assert json.loads(cli.ok("show", task, "--json"))["title"] == title
+
+
 # ------------------------------------------------------------ wall-clock time across DST
 
 
@@ -200,6 +220,8 @@ def test_a_bad_interval_is_refused_in_the_words_typed(text: str, message: str) -
         ("quarterly on the 15th", "3 months on the 15th"),
         ("yearly", "12 months"),
         ("2 years on the 1st", "24 months on the 1st"),
+        ("biannual on the 1st", "24 months on the 1st"),  # Taskwarrior's biannual is every two years, as on import
+        ("biyearly", "24 months"),
     ],
 )
 def test_taskwarrior_s_recur_words_are_rules_as_the_importer_reads_them(cli: Cli, words: str, same_as: str) -> None:

@@ -139,7 +139,7 @@ class TaskPreviews:
         # the rows it names: one change of layout, drawn once.
         pane.show_prepared(None, preview.text, preview.page)
         pane.close_filter_box()
-        if preview.page.count == 0 and (habits := taskwarrior_habits(parse(preview.text))):
+        if preview.page.count == 0 and (habits := taskwarrior_habits(parse(preview.text), pane.services.campaigns)):
             # An empty list said nothing more, where `crewdeck tasks` names crewdeck's term for what was typed by habit.
             pane.app.notify(f"no tasks match: {habits}", severity="warning", timeout=6)
 

@@ -17,6 +17,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from crewdeck.sync.state.ids import told_apart
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.cli.common import ENV_WORKSPACE, Context
 from crewdeck.tui.workspace.errors import UserError
@@ -184,9 +185,16 @@ def _values(action: argparse.Action, current: str, named: dict[str, str]) -> lis
 
 
 def _ids(conn: sqlite3.Connection, where: str) -> list[str]:
-    """The short ids of the newest live tasks ``where`` says (at most ``MAX_IDS``)."""
+    """The short ids of the newest live tasks ``where`` says (at most ``MAX_IDS``), each as long as tells it from every
+    other task's (``told_apart``): two Taskwarrior uuids imported can share their first eight digits, and one
+    "aaaaaaaa" offered for both was then refused as ambiguous."""
     rows = conn.execute(f"SELECT id FROM task WHERE deleted = 0 AND {where} ORDER BY created_at DESC LIMIT ?", (MAX_IDS,))
-    return [row[0][:8] for row in rows]
+    # The ids next to each in order, through the primary key's index: no later or earlier one shares more with it.
+    beside = "SELECT (SELECT max(id) FROM task WHERE id < ?1), (SELECT min(id) FROM task WHERE id > ?1)"
+    return [
+        told_apart([rid, *(str(near) for near in conn.execute(beside, (rid,)).fetchone() if near is not None)])[0]
+        for (rid,) in rows.fetchall()
+    ]
 
 
 def _workspace_words(path: list[str], current: str, named: dict[str, str]) -> list[str]:

@@ -27,7 +27,7 @@ from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc, s
 from crewdeck.tui.workspace.columns import terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Member, member_json
+from crewdeck.tui.workspace.workspace import Campaign, Member, member_json
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -138,7 +138,7 @@ def cmd_tasks(ctx: Context) -> int:
         width=terminal_width(sys.stdout),
     )  # fmt: skip
     if listed is None:
-        print(visible(_no_match(parsed, me)), file=sys.stderr)
+        print(visible(_no_match(parsed, me, ctx.ws.campaigns())), file=sys.stderr)
         note_expired(ctx)
         return 0
     # Written as the rows are read, a window of lines at a time: a long list is never held whole.
@@ -151,7 +151,7 @@ def cmd_tasks(ctx: Context) -> int:
     return 0
 
 
-def _no_match(parsed: query_language.Query, me: Member | None) -> str:
+def _no_match(parsed: query_language.Query, me: Member | None, campaigns: list[Campaign]) -> str:
     """The line for a list that matches nothing: "no tasks match", and which words were looked for in titles and notes
     though typed as a term (``sort:due``) or as the app's view (``mine``): alone it read as if there were none."""
     from crewdeck.tui.tasks.views import views as app_views
@@ -160,7 +160,7 @@ def _no_match(parsed: query_language.Query, me: Member | None) -> str:
     views = {view.id: view for view in app_views([], me) if view.query}
     named = [(word, views[word.lower()]) for word in parsed.text_words() if word.lower() in views]
     said = [f"{', '.join(keyed)} {'was' if len(keyed) == 1 else 'were'} looked for as words of a title or notes"] if keyed else []
-    habits = query_language.taskwarrior_habits(parsed)
+    habits = query_language.taskwarrior_habits(parsed, campaigns)
     if habits:
         said.append(habits)
     said += [f"{word} was looked for as a word (the app's view {view.name} is crewdeck tasks {view.query})" for word, view in named]

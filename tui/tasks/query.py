@@ -49,23 +49,25 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.states import STATES as POST_STATES
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.time.when import (
+    WEEKDAY_ALIASES,
     DateError,
     WorkingDays,
     ambiguous_at,
     clock_words,
     could_be_zone,
-    iso_words,
     localize,
     moment_words,
     names_an_instant,
     not_a_time_or_zone,
     parse_day,
     parse_moment_text,
+    spelled_out,
     spoken_order,
     utc_iso,
     without_eod,
 )
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Campaign, match_campaign
 
 CLOSED_STATUSES = tuple(s for s in TASK_STATUSES if s not in OPEN_STATUSES)
 
@@ -109,9 +111,9 @@ KEYED_TERMS = "status:, is:, due:, platform:, post:, state:, needs:@HANDLE"
 def taskwarrior_term(word: str) -> str | None:
     """How crewdeck writes a Taskwarrior attribute typed as ``key:value`` (``project:spring`` is ``+spring``,
     ``priority:H`` is ``!high``, ``due.before:fri`` is ``due:<fri 00:00``, before the day as Taskwarrior reads it);
-    ``None`` for any other word.  A Taskwarrior user types these by habit, and crewdeck reads them as words."""
+    ``None`` for any other word.  A Taskwarrior user types these by habit, and crewdeck reads them as words.  Its keys
+    are in lower case, as Taskwarrior reads them: ``Pro:tip`` is a word there too."""
     key, _, value = word.partition(":")
-    key = key.lower()
     if not value:
         return None
     if key in ("project", "proj", "pro"):
@@ -125,9 +127,7 @@ def taskwarrior_term(word: str) -> str | None:
         sign = "-" if key.endswith(("not", "hasnt")) else ""
         return " ".join(f"{sign}#{tag}" for tag in value.split(",") if tag) or None
     if key in ("due.before", "due.below", "due.after", "due.above"):
-        # Taskwarrior's day is its midnight: due:<fri alone would take Friday in.
-        at = value if ("T" in value or ":" in value) else f"{value} 00:00"
-        return f"due:{'<' if key.endswith(('before', 'below')) else '>'}{at}"
+        return _taskwarrior_due("<" if key.endswith(("before", "below")) else ">", value)
     if key in ("description", "desc", "description.has", "description.contains"):
         return value
     if key == "status":
@@ -135,19 +135,74 @@ def taskwarrior_term(word: str) -> str | None:
     return None
 
 
-def taskwarrior_habits(query: Query) -> str | None:
+def taskwarrior_habits(query: Query, campaigns: list[Campaign]) -> str | None:
     """``Taskwarrior's due.before:fri is "due:<fri 00:00" here``: crewdeck's terms for the Taskwarrior attributes typed
     by habit that ``query`` looks for as words, as a list that matches nothing says them (``crewdeck tasks`` and the
-    app's ``/``); ``None`` when it has none."""
+    app's ``/``); ``None`` when it has none.  ``project:alpha`` names ``+alpha`` only where that campaign is, else says
+    how to make one (``+alpha`` would be refused)."""
     habits = [(word, term) for word in query.read_as_text() if (term := taskwarrior_term(word))]
-    if not habits:
-        return None
-    return "Taskwarrior's " + ", ".join(f"{word} is {_quoted(term)}" for word, term in habits) + " here"
+    missing = [word for word, term in habits if term.startswith("+") and not _is_campaign(term[1:], campaigns)]
+    known = [(word, term) for word, term in habits if word not in missing]
+    said = ["Taskwarrior's " + ", ".join(f"{word} is {_quoted(term)}" for word, term in known) + " here"] if known else []
+    said += [f"{word}: {project_note(word, campaigns)}" for word in missing]
+    return "; ".join(said) or None
+
+
+def project_note(word: str, campaigns: list[Campaign]) -> str:
+    """What Taskwarrior's ``project:spring`` is here: ``+spring`` where that campaign is, else how to make one (``+spring``
+    alone would be refused as an unknown campaign)."""
+    name = word.partition(":")[2]
+    try:
+        return f"Taskwarrior's {word} is +{match_campaign(name, campaigns).slug} here"
+    except UserError as exc:
+        return f"Taskwarrior's project is a campaign here: {exc}; crewdeck campaign add {name} makes one"
+
+
+def _is_campaign(name: str, campaigns: list[Campaign]) -> bool:
+    try:
+        match_campaign(name, campaigns)
+    except UserError:
+        return False
+    return True
 
 
 def _quoted(term: str) -> str:
     """A term as a shell takes it whole: quoted where it has a space or ``<``/``>`` (``"due:<fri 00:00"``)."""
     return f'"{term}"' if any(c in term for c in " <>") else term
+
+
+def taskwarrior_field(word: str) -> str | None:
+    """``taskwarrior_term`` of an attribute that sets a task's field as quick-add writes it (``project:spring`` is
+    ``+spring``, ``priority:H`` ``!high``, ``tags:a,b`` ``#a #b``); ``None`` for the others (``desc:#hash`` is the words
+    ``#hash`` in Taskwarrior too, no tag)."""
+    key = word.partition(":")[0]
+    if key not in ("project", "proj", "pro", "priority", "pri", "prio", "tags", "tag"):
+        return None
+    return taskwarrior_term(word)
+
+
+#: The days Taskwarrior reads as their midnight (``due.before:fri`` is before Friday begins), in any case.
+_TASKWARRIOR_MIDNIGHTS = frozenset({*WEEKDAY_ALIASES, "today", "tomorrow", "yesterday"})
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _taskwarrior_due(op: str, value: str) -> str | None:
+    """``due:<...`` for Taskwarrior's ``due.before:value`` (``due:>...`` for after), or ``None`` where crewdeck's due
+    filter cannot say it: a hint never names a term that is then refused (``today+14d``, ``sow``)."""
+    low = value.lower()
+    if low in _TASKWARRIOR_MIDNIGHTS or _ISO_DAY.match(value):
+        at = f"{value} 00:00"  # due:<fri alone would take Friday in
+    elif low == "eod" and op == ">":
+        at = "tmrw"  # after the end of today: tomorrow on (crewdeck's due:>eod is today on)
+    else:
+        # An instant (now, 2026-12-10T09:00) as typed; Taskwarrior's eod, eow and eom are ends of a day, week or month,
+        # said without a time (00:00 would be the start of that day).
+        at = value
+    try:
+        _due_clause(op + at, QueryContext(None, "UTC", dt.datetime.now(dt.UTC), lambda _handle: [], lambda _name: ""))
+    except UserError:
+        return None
+    return f"due:{op}{at}"
 
 
 #: Taskwarrior's statuses as crewdeck's filters say them (an imported task that was deleted there is cancelled here).
@@ -291,7 +346,7 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
     op += "=" if op and value[1:2] == "=" else ""
     # An ISO instant (2026-12-01T09:30, with a Z: UTC) is a day and a time.
     words = value[len(op) :].split()
-    words = [*split, *words[1:]] if words and (split := iso_words(words[0])) else words
+    words = spelled_out(words)
     if not words:
         raise UserError(f"due:{value}: a date is missing (try due:<fri, due:today, due:<fri 18:00)")
     try:

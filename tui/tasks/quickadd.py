@@ -40,7 +40,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
-from crewdeck.tui.tasks.query import taskwarrior_term
+from crewdeck.tui.tasks.query import project_note, taskwarrior_field
 from crewdeck.tui.tasks.recurrence import first_instance, in_owners_zone, is_rule_word, parse_rule
 from crewdeck.tui.time.roster import working_week
 from crewdeck.tui.time.when import (
@@ -57,6 +57,7 @@ from crewdeck.tui.time.when import (
     parse_time,
     parse_utc,
     relative,
+    spelled_out,
     split_clock,
     spoken_order,
     time_shaped,
@@ -89,6 +90,8 @@ class Draft:
     problems: list[str] = field(default_factory=list)
     #: What ``resolve`` has to tell of what it made (``due: now: ...``), for the CLI's notes and the app's preview.
     notes: list[str] = field(default_factory=list)
+    #: Taskwarrior's ``project:spring`` typed into the title, for ``resolve`` to tell (``project_note``).
+    projects: list[str] = field(default_factory=list)
     #: The title's words right after a due date's time (``Kolkata`` of ``due:mon 9am Kolkata``, up to three: ``New York
     #: office``), for ``resolve`` to tell where they open with the city of a zone the team works in.
     after_due_time: tuple[str, ...] = ()
@@ -145,7 +148,7 @@ def parse(text: str) -> Draft:
                         i += 2
                         continue
                 if not (
-                    is_rule_word(words[i], words[i + 1 :])
+                    is_rule_word(words[i], words[i + 1 :], rule)
                     or (bool(rule) and (time_shaped(rule[-1]) or split_clock(rule[-2:], 0) is not None) and zone_after_time(words[i]))
                     or (bool(rule) and split_clock([rule[-1], words[i]], 0) is not None)  # the pm of "10 pm"
                 ):
@@ -171,13 +174,15 @@ def parse(text: str) -> Draft:
                 draft.problems.append(f"{key.lower()}: is given twice ({twice}): give one date")
             if key.lower() == "due":
                 draft.due_words = taken
-                draft.after_due_time = tuple(words[i : i + 3]) if clock_words(spoken_order(taken)[0]) else ()
+                draft.after_due_time = tuple(words[i : i + 3]) if clock_words(spoken_order(spelled_out(taken))[0]) else ()
             else:
                 draft.publish_words = taken
         else:
             title.append(word)
             # Taskwarrior's project:spring, typed by habit, went into the title with nothing said (the CLI prints the id).
-            if (term := taskwarrior_term(word)) is not None and term.startswith(("+", "!", "#")):
+            if (term := taskwarrior_field(word)) is not None and term.startswith("+"):
+                draft.projects.append(word)  # told by resolve, which knows whether the campaign is there
+            elif term is not None:
                 draft.notes.append(f"{word} is in the title: Taskwarrior's {word} is {term} here (\\{word} keeps it without this note)")
     draft.title = " ".join(title)
     if not draft.title:
@@ -229,6 +234,9 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
     if draft.problems:
         raise UserError(draft.problems[0])
     values: dict[str, Any] = {"title": draft.title, "created_by": creator.id, "created_at": utc_iso(now)}
+    draft.notes[:0] = [
+        f"{word} is in the title: {project_note(word, ws.campaigns())} (\\{word} keeps it without this note)" for word in draft.projects
+    ]
     assignee = ws.assignee_named(draft.assignee, creator) if draft.assignee else None
     if assignee is not None:
         values["assignee"] = assignee.id
@@ -303,7 +311,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
 def _city_after_time(draft: Draft, ws: Workspace, meant_tz: str) -> list[str]:
     """What to tell of ``due:mon 9am Kolkata``: the city is a word of the title (``17:00 Paris launch``), and the time
     was read on another clock than that of the member who works there, hours from the one the writer meant."""
-    if not draft.after_due_time or any(could_be_zone(w) for w in draft.due_words):
+    if not draft.after_due_time or any(could_be_zone(w) for w in spelled_out(draft.due_words)):
         return []
     # Of either case, and with the punctuation a title puts after a word (``Kolkata:``), the longest city first.
     said = tuple(w.rstrip(".,:;!?)").lower() for w in draft.after_due_time)

@@ -86,24 +86,36 @@ _FREQ_WORDS = {
     "monthly": "monthly",
     "months": "monthly",
 }
-#: Taskwarrior's recur words for every n-th week or month (a year is 12 months): ``every:biweekly``, as `task add
-#: recur:biweekly` and the importer read them.
-_COUNTED_WORDS = {
+#: Taskwarrior's named recur words (task 2.6 takes these and no others): how many of which unit, a year being 12
+#: months. The import reads recur:biannual by this table and quick-add's every:biannual by the same one.
+TASKWARRIOR_RECUR = {
+    "daily": (1, "daily"),
+    "day": (1, "daily"),
+    "weekly": (1, "weekly"),
+    "week": (1, "weekly"),
     "biweekly": (2, "weekly"),
     "fortnight": (2, "weekly"),
-    "fortnightly": (2, "weekly"),
+    "monthly": (1, "monthly"),
+    "month": (1, "monthly"),
     "bimonthly": (2, "monthly"),
     "quarterly": (3, "monthly"),
     "semiannual": (6, "monthly"),
     "yearly": (12, "monthly"),
     "annual": (12, "monthly"),
+    "biannual": (24, "monthly"),  # every two years in Taskwarrior, as biyearly
+    "biyearly": (24, "monthly"),
+}
+#: Every n-th week or month in one word: Taskwarrior's, and the plain English people type for them.
+_COUNTED_WORDS = {
+    **{word: named for word, named in TASKWARRIOR_RECUR.items() if named[0] > 1},
+    "fortnightly": (2, "weekly"),
     "annually": (12, "monthly"),
     "year": (12, "monthly"),
     "years": (12, "monthly"),
 }
 #: Every n-th day, week or month: ``2 weeks``, ``3 months``.
 _INTERVAL = re.compile(r"[0-9]{1,2}\Z")
-_UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months"}
+UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months"}
 #: The most of each unit a rule may skip: the next date is always found within two years.
 _MOST = {"daily": 99, "weekly": 52, "monthly": 24}
 #: A unit typed after a number, as a refusal names it, and how many of its rule's units it is ("3 years" is 36 months).
@@ -193,7 +205,7 @@ class Rule:
             assert self.monthday is not None
             what = "month on the last" if self.monthday == -1 else f"month on the {ordinal(self.monthday)}"
         if self.interval > 1:
-            unit = f"{self.interval} {_UNITS[self.freq]}"
+            unit = f"{self.interval} {UNITS[self.freq]}"
             what = unit if self.freq == "daily" else f"{unit} on {what.removeprefix('month on ')}"
         return f"every {what} {self.time.strftime('%H:%M') if self.time else EOD} {self.tz}"
 
@@ -203,23 +215,28 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def is_rule_word(word: str, following: list[str]) -> bool:
-    """Whether quick-add's ``every:`` goes on through ``word`` (given the words after it)."""
+def is_rule_word(word: str, following: list[str], before: list[str]) -> bool:
+    """Whether quick-add's ``every:`` goes on through ``word`` (given the rule's words ``before`` it and the words after it)."""
     w = word.lower().strip(",")
     if not w:
         return False
     if all(part in _DAY_WORDS for part in w.split(",") if part):
         return True
-    if w in _FREQ_WORDS or w in _COUNTED_WORDS or w == "last" or w == EOD or (_ORDINAL.match(w) and not w.isdigit()):
+    # Taskwarrior's words (quarterly, yearly, 2 years) only open a rule: later they are the title's ("every:mon annual plan").
+    opening = not before
+    after_count = len(before) == 1 and _INTERVAL.match(before[0]) is not None
+    if w in _COUNTED_WORDS and (after_count or (opening and w not in ("year", "years"))):
         return True
-    if _INTERVAL.match(w) and bool(following) and following[0].lower() in (*_FREQ_WORDS, "year", "years"):
+    if w in _FREQ_WORDS or w == "last" or w == EOD or (_ORDINAL.match(w) and not w.isdigit()):
+        return True
+    if _INTERVAL.match(w) and bool(following) and following[0].lower() in (*_FREQ_WORDS, *(("year", "years") if opening else ())):
         return True  # "2 weeks", "2 years"
     if time_shaped(word) or split_clock([word, *following[:1]], 0) is not None:  # 17:00, 5pm, 5 pm
         return True
     if could_be_zone(word):
         return True
     # Connecting words only when a rule word follows them.
-    return w in _FILLERS and bool(following) and is_rule_word(following[0], following[1:])
+    return w in _FILLERS and bool(following) and is_rule_word(following[0], following[1:], [*before, word])
 
 
 def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
@@ -292,7 +309,7 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
 def _too_many(count: int, word: str, freq: str) -> DateError:
     """The refusal of an interval over the most, in the unit typed: ``every 3 years: at most 2 years``, where it said
     "every 36 months: at most 24"."""
-    noun, per = _NOUNS.get(word, (_UNITS[freq], 1))
+    noun, per = _NOUNS.get(word, (UNITS[freq], 1))
     return DateError(f"every {count} {noun}: at most {_MOST[freq] // per} {noun}")
 
 

@@ -60,7 +60,17 @@ from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
 from crewdeck.tui.tasks import notesparts
 from crewdeck.tui.tasks.notesparts import NOTES_ROOM, PartsHere, cut_word, going_on, notes_parts, part_title, take_away, went_on_notes
 from crewdeck.tui.tasks.notesparts import cut as cut_to_fit
-from crewdeck.tui.tasks.recurrence import Rule, has_instances, instance_id, next_ahead, ordinal, parse_rule, template_of
+from crewdeck.tui.tasks.recurrence import (
+    TASKWARRIOR_RECUR,
+    UNITS,
+    Rule,
+    has_instances,
+    instance_id,
+    next_ahead,
+    ordinal,
+    parse_rule,
+    template_of,
+)
 from crewdeck.tui.time.when import DateError, check_iso_day, kept_local, parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cut
 from crewdeck.tui.workspace.errors import given_again, record_named
@@ -99,23 +109,6 @@ FIELDS = {
 }  # fmt: skip
 #: The fields Taskwarrior fills itself, which nobody typed: not kept.
 _FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "rtype", "end", "start"})
-#: Taskwarrior's named recur values: how many of which unit.
-_RECUR_NAMED = {
-    "daily": (1, "days"),
-    "day": (1, "days"),
-    "weekly": (1, "weeks"),
-    "week": (1, "weeks"),
-    "biweekly": (2, "weeks"),
-    "fortnight": (2, "weeks"),
-    "monthly": (1, "months"),
-    "month": (1, "months"),
-    "bimonthly": (2, "months"),
-    "quarterly": (3, "months"),
-    "semiannual": (6, "months"),
-    "yearly": (12, "months"),
-    "annual": (12, "months"),
-    "biannual": (24, "months"),
-}
 #: ``2d``, ``3w``, ``2mo``, ``1y``: a count and a unit (``m`` alone and ``h`` are minutes and hours, which no rule says).
 _RECUR_COUNTED = re.compile(r"(\d{1,3})\s*(d|days?|w|wks?|weeks?|mo|mos|months?|y|yrs?|years?)\Z")
 #: ``P1M``, ``P2W``: an ISO 8601 duration, as `task add recur:P1M` keeps it (its ``M`` is months; ``PT1M``, a minute, is none).
@@ -432,15 +425,15 @@ def _every_words(recur: Any, local: dt.datetime) -> list[str] | None:
     text = recur.strip().lower() if isinstance(recur, str) else ""
     if text == "weekdays":
         return ["weekday"]
-    named = _RECUR_NAMED.get(text)
-    if named is None:
+    if (named := TASKWARRIOR_RECUR.get(text)) is not None:
+        count, unit = named[0], UNITS[named[1]]
+    else:
         m = _RECUR_COUNTED.match(text) or _RECUR_ISO.match(text)
         if m is None:
             return None
         unit = _UNIT_OF[m.group(2)[0]]
         count = int(m.group(1)) * (12 if unit == "years" else 1)
-        named = (count, "months" if unit == "years" else unit)
-    count, unit = named
+        unit = "months" if unit == "years" else unit
     if count < 1:
         return None
     lead = [str(count), unit] if count > 1 else [unit.removesuffix("s")]

@@ -21,7 +21,7 @@ from crewdeck.sync.state.zones import UnknownZoneError, abbreviation_zones, is_z
 
 UTC = dt.UTC
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_ALIASES = {
+WEEKDAY_ALIASES = {
     **{name: i for i, name in enumerate(WEEKDAY_NAMES)},
     **{full: i for i, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
     "tues": 1,
@@ -49,6 +49,9 @@ _BACK_WORDS = "today, yesterday, fri or dec 9 (the last one gone by), 2026-12-01
 _OFFSET = re.compile(r"\+(\d{1,4})(min|mo|[hdwm])\Z")
 #: An ISO 8601 instant typed as one word: ``2026-12-10T17:00``, with seconds (``:00`` only) and UTC's ``Z`` or not.
 _ISO_INSTANT = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\d{1,2}:\d{2})(?::00)?([Zz])?\Z")
+#: A day and, after its T, a time as the other forms write one (``2026-12-10T9am``, ``2026-12-10Teod``): the filters
+#: read these before ISO instants were read everywhere.
+_ISO_DAY_T = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\S+)\Z")
 _TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z|noon\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
 DEFAULT_DUE_TIME = dt.time(17, 0)
@@ -262,7 +265,7 @@ def continues_day(first: str, second: str) -> bool:
     """Whether ``second`` is the rest of a day that ``first`` begins: ``dec 9``, ``9 dec``, ``next week``, ``next fri``."""
     a, b = first.lower(), second.lower()
     if a == "next":
-        return b == "week" or b in _WEEKDAY_ALIASES
+        return b == "week" or b in WEEKDAY_ALIASES
     if a in _MONTHS:
         return bool(_DAY_OF_MONTH.match(b))
     return b in _MONTHS and bool(_DAY_OF_MONTH.match(a))
@@ -346,7 +349,9 @@ def _is_clock(word: str) -> bool:
 
 def without_eod(words: Sequence[str]) -> list[str]:
     """``words`` without ``eod``, which is the date alone (the end of its day): ``today`` for ``eod`` (or
-    ``eod Asia/Tokyo``) alone.  ``eod`` is a time of its own: with a time (``17:00 eod``) it is refused."""
+    ``eod Asia/Tokyo``) alone.  ``eod`` is a time of its own: with a time (``17:00 eod``) it is refused.  A day and
+    eod in one word (``2026-12-10Teod``) are its two."""
+    words = spelled_out(words)
     kept = [word for word in words if word.lower() != EOD]
     if len(kept) < len(words) and clock_words(kept):
         raise DateError("eod is a time of its own: give eod or a time, not both")
@@ -425,15 +430,15 @@ def _day(text: str, today: dt.date, works: WorkingDays, week_starts: int = 0, ba
             raise DateError(f"{text!r} is not a real date") from None
     if word == "yesterday":
         return today - dt.timedelta(days=1)
-    if word in _WEEKDAY_ALIASES:
+    if word in WEEKDAY_ALIASES:
         # The next such day (with ``back``, the last); today's weekday means a week from today only
         # when said as "next": "fri" on a Friday is today.
         if back:
-            return today - dt.timedelta(days=(today.weekday() - _WEEKDAY_ALIASES[word]) % 7)
-        ahead = (_WEEKDAY_ALIASES[word] - today.weekday()) % 7
+            return today - dt.timedelta(days=(today.weekday() - WEEKDAY_ALIASES[word]) % 7)
+        ahead = (WEEKDAY_ALIASES[word] - today.weekday()) % 7
         return today + dt.timedelta(days=ahead)
-    if word.startswith("next") and word[4:].strip() in _WEEKDAY_ALIASES:
-        ahead = (_WEEKDAY_ALIASES[word[4:].strip()] - today.weekday()) % 7 or 7
+    if word.startswith("next") and word[4:].strip() in WEEKDAY_ALIASES:
+        ahead = (WEEKDAY_ALIASES[word[4:].strip()] - today.weekday()) % 7 or 7
         return today + dt.timedelta(days=ahead)
     m = _OFFSET.match(word)
     if m:
@@ -619,8 +624,18 @@ def parse_moment(
 def iso_words(word: str) -> list[str] | None:
     """An ISO 8601 instant typed as one word (``2026-12-10T17:00``, Taskwarrior's and ISO 8601's) as the words of its day
     and time, and ``UTC`` for its ``Z``; ``None`` for any other word."""
-    iso = _ISO_INSTANT.match(word)
-    return [iso[1], iso[2], *(["UTC"] if iso[3] else [])] if iso else None
+    if iso := _ISO_INSTANT.match(word):
+        return [iso[1], iso[2], *(["UTC"] if iso[3] else [])]
+    if (day_t := _ISO_DAY_T.match(word)) and (time_shaped(day_t[2]) or day_t[2].lower() == EOD):
+        return [day_t[1], day_t[2]]
+    return None
+
+
+def spelled_out(words: Sequence[str]) -> list[str]:
+    """``words`` with an ISO 8601 instant first (``2026-03-29T02:30``) as its day and time (and ``UTC`` for its Z), as
+    ``parse_moment`` reads it: the notes on what was typed (a time the clocks skip, a city after it) read it so too."""
+    split = iso_words(words[0]) if words else None
+    return [*split, *words[1:]] if split else list(words)
 
 
 def _ahead(word: str) -> dt.timedelta | None:
@@ -799,7 +814,7 @@ def relative(instant: dt.datetime, now: dt.datetime, *, closed: bool = False) ->
 
 def typed_clock(words: Sequence[str]) -> dt.time | None:
     """The time of day typed in ``words`` (``fri 02:30``), as typed: the stored instant may hold a later one (a gap)."""
-    typed = clock_words(spoken_order(words)[0])  # fri at 9: 9:00
+    typed = clock_words(spoken_order(spelled_out(words))[0])  # fri at 9: 9:00
     try:
         return parse_time(typed[0]) if typed else None
     except DateError:

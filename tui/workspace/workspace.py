@@ -162,6 +162,8 @@ _MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
 #: the mark, and it is no ✗, which after a handle in the deadline grid says out of working hours.
 REMOVED_MARK = "ex-"
 REMOVED_WORDS = " (removed)"
+#: How many distinct tag lists ``has_tag`` steps through, an index seek each: a millisecond or two.
+TAG_LISTS_LOOKED = 1000
 _CAMPAIGN_COLS = "id, name, platforms, audience_tz, start, [end], status, pause_reason, kpis"
 
 
@@ -470,12 +472,22 @@ class Workspace:
             raise
 
     def has_tag(self, tag: str) -> bool:
-        """Whether a task has the tag (matched as the filter's ``#tag`` matches it)."""
-        return (
-            bool(tag)
-            and self.conn.execute("SELECT 1 FROM task WHERE deleted = 0 AND instr(tags, ?) > 0 LIMIT 1", (f'"{tag}"',)).fetchone()
-            is not None
+        """Whether a task has the tag (matched as the filter's ``#tag`` matches it), for the notes said of ``+tag`` and
+        ``-tag`` on every run (``tasks -video``): it steps through the distinct tag lists in the filter index (``tags``
+        leads it), one seek each, where reading the whole index took 20 ms on 100,000 tasks. Past ``TAG_LISTS_LOOKED``
+        distinct lists it says ``False``: a note left unsaid, not a cost on every run."""
+        if not tag:
+            return False
+        found = self.conn.execute(
+            "WITH RECURSIVE lists(tags, n) AS ("
+            " SELECT min(tags), 1 FROM task"
+            " UNION ALL SELECT (SELECT min(tags) FROM task WHERE tags > lists.tags), n + 1 FROM lists"
+            " WHERE lists.tags IS NOT NULL AND n < ?)"
+            " SELECT 1 FROM lists WHERE instr(lists.tags, ?) > 0"
+            " AND EXISTS (SELECT 1 FROM task WHERE tags = lists.tags AND deleted = 0) LIMIT 1",
+            (TAG_LISTS_LOOKED, f'"{tag}"'),
         )
+        return found.fetchone() is not None
 
     def campaign_names(self) -> dict[str, str]:
         return {row[0]: campaign_slug(row[0], row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}
