@@ -2384,6 +2384,24 @@ def test_taskwarrior_templates_become_series_and_a_recur_crewdeck_cannot_say_sta
     assert "until: Mon 2027-03-01 01:00 CET" in nxt[0]["notes"]
 
 
+def test_a_template_crewdeck_cannot_repeat_with_no_pending_instance_is_said_not_imported(cli: Cli, tmp_path: Path) -> None:
+    """Review rd: "2 recurrences kept as a note: Queue check (recur: 4h); Poll (recur: 4h)" where Poll (no pending instance)
+    came in as nothing, and each re-import said "1 recurrence kept as a note: Poll" after "nothing new"."""
+    queue, poll = _tw("91"), _tw("92")
+    queue.update(description="Queue check", status="recurring", recur="4h", due="20261126T080000Z", tz="UTC")
+    poll.update(description="Poll", status="recurring", recur="4h", due="20261126T080000Z", tz="UTC")
+    instance = _tw("93", description="Queue check", status="pending", parent=queue["uuid"], recur="4h", due="20261126T080000Z")
+    tw = write(tmp_path, "t.json", json.dumps([queue, instance, poll]))
+    out = cli.ok("import", "--from", "taskwarrior", str(tw))
+    assert "1 recurrence kept as a note: Queue check (recur: 4h)" in out, out
+    assert "Poll" not in out.split("kept as a note:")[1].split(";")[0], out
+    assert "1 recurring template not imported (no pending instance, and no every: rule says its recur): Poll (recur: 4h)" in out
+    assert [t["title"] for t in json.loads(cli.ok("export"))["task"]] == ["Queue check"]
+    again = cli.ok("import", "--from", "taskwarrior", str(tw))
+    assert again.startswith("nothing new") and "kept as a note" not in again, again
+    assert "not imported" in again and "Poll (recur: 4h)" in again, again  # still true: it is still not here
+
+
 @pytest.mark.parametrize(
     ("recur", "rule"),
     [

@@ -20,7 +20,7 @@
 | status recurring (a template) | a series (id from its uuid): ``recur`` as the ``every:`` rule, at its due time in its zone (``_every_words``) |
 | its earliest pending instance | the series' open instance (its other pending ones: the series makes them) |
 | its completed / deleted ones | done / cancelled tasks, as they were                               |
-| a recur no rule says (``4h``) | its instances as tasks, "recur: 4h" in their notes, named in the summary |
+| a recur no rule says (``4h``) | its instances as tasks, "recur: 4h" in their notes, named in the summary (with none: said not imported) |
 
 A template and its pending instances wait for the end of the file (an
 instance may come before its template); every other record is planned as it
@@ -125,6 +125,8 @@ class Summary:
     series: list[str] = field(default_factory=list)
     #: "TITLE (recur: VALUE)" of each template whose recur no rule says: its instances came in as tasks.
     kept_recurrences: list[str] = field(default_factory=list)
+    #: "TITLE (recur: VALUE)" of each such template with no pending instance in the file: nothing of it came in.
+    unkept_recurrences: list[str] = field(default_factory=list)
     #: Pending instances after a series' open one: the series makes each in turn.
     later_instances: int = 0
     unknown_assignees: set[str] = field(default_factory=set)
@@ -150,6 +152,11 @@ class Summary:
             parts.append(f"{counted(len(self.series), 'recurring template')} as series: {first_few(self.series)}")
         if self.kept_recurrences:
             parts.append(f"{counted(len(self.kept_recurrences), 'recurrence')} kept as a note: {first_few(self.kept_recurrences)}")
+        if self.unkept_recurrences:  # said on each import: it is still not here
+            parts.append(
+                f"{counted(len(self.unkept_recurrences), 'recurring template')} not imported (no pending instance, and no"
+                f" every: rule says its recur): {first_few(self.unkept_recurrences)}"
+            )
         if self.later_instances:
             parts.append(
                 f"left {counted(self.later_instances, 'later pending instance')} to their series (crewdeck makes the next"
@@ -397,9 +404,12 @@ def _series_plans(
         # The earliest due first: Taskwarrior's own order of instances (imask) when two are due alike.
         instances = sorted(held.pending.get(uuid, []), key=lambda pair: (str(pair[1].get("due", "~")), pair[1].get("imask", 0)))
         if rule is None:
+            named = f"{cut(title, 40)} (recur: {template.get('recur')})"
+            if not instances:  # no instance holds the note: said as what it is, not "kept"
+                summary.unkept_recurrences.append(named)
             # Said by the import that brings its instances in: a re-import's "nothing new" went on "1 recurrence kept as a note".
-            if not instances or not all(_here(ws, record) for _, record in instances):
-                summary.kept_recurrences.append(f"{cut(title, 40)} (recur: {template.get('recur')})")
+            elif not all(_here(ws, record) for _, record in instances):
+                summary.kept_recurrences.append(named)
             yield from ((i, record, None) for i, record in instances)
             continue
         series = stable_id("taskwarrior-series", uuid.replace("-", ""))
