@@ -600,6 +600,24 @@ async def test_this_week_is_the_viewers_working_week(workspace: Path) -> None:
         assert rows and all(record(workspace, r)["due"]["utc"] < "2026-11-26T23:00:00Z" for r in rows)
 
 
+async def test_this_week_on_screen_follows_the_viewers_hours_changed_while_the_app_is_open(workspace: Path) -> None:
+    """Review rd: the app read the new hours, yet the list shown stayed on the old week (due:<fri, 16 tasks) while the
+    view picker's This week read due:<thu (21)."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_view(pilot, "w")
+        assert app.tasks_pane.query_text == "due:<fri"
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["-w", str(workspace), "--as", "ana", "member", "set", "ana", "--hours", "sun-thu 09:00-17:00"]) == 0
+        await until(pilot, lambda: "sun" in app.session.me.hours, "the app reading ana's new hours")
+        await settle(pilot)
+        assert app.tasks_pane.view is not None and app.tasks_pane.view.id == "week"
+        assert app.tasks_pane.query_text == "due:<thu"
+        rows = keys_of_rows(app)
+        assert rows and all(record(workspace, r)["due"]["utc"] < "2026-11-26T23:00:00Z" for r in rows)
+
+
 async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_rows(workspace: Path) -> None:
     from crewdeck.widgets.pane_bar import PaneBar
 

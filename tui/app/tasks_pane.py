@@ -186,6 +186,12 @@ class TasksPane(Pane):
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         self.verdicts = None  # asked again of the post under the cursor once the rows are back
         self._verdict_reads.outdate()
+        me = self.services.session.me
+        # This week's query is the viewer's hours': read again (the app rereads me first), the list follows them.
+        if self.view is not None and (fresh := find(self.view.id, [], me)) is not None and fresh.query != self.query_text:
+            self.view, self.query_text = fresh, fresh.query
+        if self.last_view is not None:
+            self.last_view = find(self.last_view.id, [], me) or self.last_view
         self.reload()
 
     # ------------------------------------------------------------ loading
