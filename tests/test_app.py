@@ -735,6 +735,29 @@ async def test_a_filter_that_matches_nothing_names_crewdeck_s_term_for_a_taskwar
         assert warnings() == ['no tasks match: Taskwarrior\'s due.before:fri is "due:<fri 00:00" here']
 
 
+async def test_enter_again_on_the_same_refused_or_empty_filter_stacks_no_second_notice(workspace: Path) -> None:
+    """Review rd: each enter on the same refused filter stacked one more 3-line notice (three alike after three), and the
+    same empty filter applied again said its "no tasks match" once more."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        said = lambda severity: [str(n.message) for n in app._notifications if n.severity == severity]  # noqa: E731
+        await pilot.press("slash", *"status:pending")
+        await until(pilot, lambda: pane.filter_box.preview.refused, "the refusal")
+        for _ in range(3):
+            await pilot.press("enter")
+            await settle(pilot)
+        assert len(said("error")) == 1 and pane.filtering
+        await pilot.press("ctrl+u", *"status:todo", "enter")  # another reason: said too
+        await until(pilot, lambda: pane.list_title == "/ status:todo", "the filter applied")
+        for _ in range(2):
+            await pilot.press("slash", "ctrl+u", *"due.before:fri", "enter")
+            await until(pilot, lambda: pane.list_title == "/ due.before:fri" and said("warning") != [], "the filter applied")
+            await settle(pilot)
+        assert said("warning") == ['no tasks match: Taskwarrior\'s due.before:fri is "due:<fri 00:00" here']
+
+
 async def test_a_change_after_the_preview_is_not_lost_on_enter(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.notifications import Notification, Notify, SeverityLevel
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
@@ -61,6 +62,8 @@ class TaskPreviews:
         #: The view picker while it is up, and what its views would show (by view id, with the generation asked at).
         self._view_picker: PickerScreen | None = None
         self._view_previews: dict[str, tuple[int, TaskListPage]] = {}
+        #: The last notice this said: the same text again while it is up stacks no copy of it.
+        self._told: Notification | None = None
 
     def _fetch(self, text: str, height: int) -> TaskListPage:
         """Runs in a worker."""
@@ -133,7 +136,7 @@ class TaskPreviews:
             pane.app.bell()
             # Whole in a notice too, as the ledger's filter says it: the box's line cuts a long reason at the pane's width,
             # and its end is often the hint ("Taskwarrior's status:pending is is:open here").
-            pane.app.notify(preview.error or "", severity="error", timeout=6)
+            self._tell(preview.error or "", "error")
             return
         # The box closes, the table takes the keys and the title changes with
         # the rows it names: one change of layout, drawn once.
@@ -141,7 +144,16 @@ class TaskPreviews:
         pane.close_filter_box()
         if preview.page.count == 0 and (habits := taskwarrior_habits(parse(preview.text), pane.services.campaigns)):
             # An empty list said nothing more, where `crewdeck tasks` names crewdeck's term for what was typed by habit.
-            pane.app.notify(f"no tasks match: {habits}", severity="warning", timeout=6)
+            self._tell(f"no tasks match: {habits}", "warning")
+
+    def _tell(self, text: str, severity: SeverityLevel) -> None:
+        """A notice, unless the same one is still up: each enter on the same filter stacked one more alike."""
+        app, told, text = self._pane.app, self._told, visible(text)  # as the app's notify says any (it may quote records)
+        if told is not None and told.message == text and not told.has_expired and told in app._notifications:
+            return
+        # Made here, not by notify (which keeps it to itself), to be known again.
+        self._told = Notification(text, "", severity, 6, markup=False)
+        app.post_message(Notify(self._told))
 
     # ------------------------------------------------------------ the view picker
 
