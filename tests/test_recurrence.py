@@ -200,7 +200,11 @@ def test_bad_intervals_say_why(text: str, message: str) -> None:
         ("53 week on tue", "every 53 weeks: at most 52 weeks"),
         ("60 weekly", "every 60 weeks: at most 52 weeks"),
         ("2 years on tue", "every 2 years …: say weeks (every 2 weeks on tue)"),
-        ("quarterly on tue", "every quarterly …: say weeks (every 2 weeks on tue)"),
+        # Review rd: "every quarterly …", and a year was "every 1 years …".
+        ("quarterly on tue", "quarterly …: say weeks (every 2 weeks on tue)"),
+        ("yearly on tue", "yearly …: say weeks (every 2 weeks on tue)"),
+        ("year on tue", "every year …: say weeks (every 2 weeks on tue)"),
+        ("1 year on tue", "every year …: say weeks (every 2 weeks on tue)"),
         ("0 years", "every 0: repeat every 1 or more days, weeks, months or years"),
     ],
 )

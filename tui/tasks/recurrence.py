@@ -295,7 +295,7 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
     if count is not None:
         raise DateError(f"every {count}: a number of days, weeks, months or years (every 2 weeks)")
     if interval > 1 and days and freq != "weekly":
-        raise DateError(f"every {_typed(*typed)} …: say weeks (every 2 weeks on tue)")
+        raise DateError(f"{_typed(*typed)} …: say weeks (every 2 weeks on tue)")
     rule = _rule(freq, days, monthday, time, tz, today)
     if interval > _MOST[rule.freq]:
         raise _too_many(*typed, rule.freq)
@@ -314,8 +314,12 @@ def _too_many(count: int, word: str, freq: str) -> DateError:
 
 
 def _typed(count: int, word: str) -> str:
-    """``2 years``, ``quarterly``: an interval as typed, its unit as a refusal names it."""
-    return f"{count} {_NOUNS[word][0]}" if word in _NOUNS else word
+    """``every 2 years``, ``every year``, ``quarterly``: an interval as typed, its unit as a refusal names it (it said
+    "every 1 years" and "every quarterly")."""
+    if word not in _NOUNS:
+        return word
+    noun = _NOUNS[word][0]
+    return f"every {noun.removesuffix('s')}" if count == 1 else f"every {count} {noun}"
 
 
 def _rule(freq: str | None, days: set[int], monthday: int | None, time: dt.time | None, tz: str, today: dt.date) -> Rule:
