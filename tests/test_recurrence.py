@@ -71,6 +71,18 @@ def test_bad_rules_say_why(text: str, message: str) -> None:
         parse_rule(text.split(), "UTC", THU)
 
 
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("biweekly on the 1st", "weeks"), ("2 weeks on the 1st", "weeks"), ("week on the 1st", "weeks"), ("day on the 1st", "days")],
+)
+def test_a_day_of_the_month_every_few_weeks_is_refused_as_that_not_as_a_weekday_typed(text: str, unit: str) -> None:
+    """Review rd: `every:biweekly on the 1st` was refused with "a rule repeats on weekdays or on a day of the month, not
+    both", though no weekday was typed."""
+    with pytest.raises(DateError) as refused:
+        parse_rule(text.split(), "UTC", THU)
+    assert str(refused.value) == f"a day of the month repeats by months, not {unit} (every month on the 1st, every 2 months on the 1st)"
+
+
 def test_quick_add_takes_the_rule_words_and_leaves_the_title() -> None:
     d = quickadd.parse("Standup every:weekday 09:00 with the team")
     assert (d.every_words, d.title) == (["weekday", "09:00"], "Standup with the team")

@@ -324,8 +324,10 @@ def _typed(count: int, word: str) -> str:
 
 def _rule(freq: str | None, days: set[int], monthday: int | None, time: dt.time | None, tz: str, today: dt.date) -> Rule:
     if monthday is not None:
-        if days or freq in ("daily", "weekly"):
+        if days:
             raise DateError("a rule repeats on weekdays or on a day of the month, not both")
+        if freq in ("daily", "weekly"):  # no weekday typed: the unit is what is wrong
+            raise DateError(f"a day of the month repeats by months, not {UNITS[freq]} (every month on the 1st, every 2 months on the 1st)")
         return Rule("monthly", (), monthday, time, tz)
     if freq == "monthly":
         return Rule("monthly", (), today.day, time, tz)
