@@ -376,6 +376,10 @@ def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: 
     # The app's views by name: "crewdeck tasks mine" is not the Mine view.
     assert cli("tasks", "mine").err == "no tasks match: mine was looked for as a word (the app's view Mine is crewdeck tasks @me)\n"
     assert "Shoot reel" in cli.ok("tasks", "-sort:due")  # a term, negated, still matches what lacks the words
+    # Review rd: "... is crewdeck tasks due:<fri" unquoted, where a shell reads <fri as a file to read from.
+    assert cli("tasks", "week", "zzz").err == (
+        'no tasks match: week was looked for as a word (the app\'s view This week is crewdeck tasks "due:<fri")\n'
+    )
 
 
 def test_no_match_names_crewdecks_term_for_a_taskwarrior_attribute(cli: Cli) -> None:

@@ -163,10 +163,17 @@ def _no_match(parsed: query_language.Query, me: Member | None, campaigns: list[C
     habits = query_language.taskwarrior_habits(parsed, campaigns)
     if habits:
         said.append(habits)
-    said += [f"{word} was looked for as a word (the app's view {view.name} is crewdeck tasks {view.query})" for word, view in named]
+    said += [
+        f"{word} was looked for as a word (the app's view {view.name} is crewdeck tasks {_pasted(view.query)})" for word, view in named
+    ]
     if keyed:
         said.append(f"terms with a key: {query_language.KEYED_TERMS}")
     return "no tasks match" + (f": {'; '.join(said)}" if said else "")
+
+
+def _pasted(query: str) -> str:
+    """``query`` as a shell takes it, each term whole: pasted, ``due:<fri`` unquoted read the file ``fri``."""
+    return " ".join(query_language.quoted(term) for term in query.split())
 
 
 def _more_fields(ctx: Context, task_ids: list[str]) -> dict[str, dict[str, object]]:

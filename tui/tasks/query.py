@@ -143,7 +143,7 @@ def taskwarrior_habits(query: Query, campaigns: list[Campaign]) -> str | None:
     habits = [(word, term) for word in query.read_as_text() if (term := taskwarrior_term(word))]
     missing = [word for word, term in habits if term.startswith("+") and not _is_campaign(term[1:], campaigns)]
     known = [(word, term) for word, term in habits if word not in missing]
-    said = ["Taskwarrior's " + ", ".join(f"{word} is {_quoted(term)}" for word, term in known) + " here"] if known else []
+    said = ["Taskwarrior's " + ", ".join(f"{word} is {quoted(term)}" for word, term in known) + " here"] if known else []
     said += [f"{word}: {project_note(word, campaigns)}" for word in missing]
     return "; ".join(said) or None
 
@@ -166,7 +166,7 @@ def _is_campaign(name: str, campaigns: list[Campaign]) -> bool:
     return True
 
 
-def _quoted(term: str) -> str:
+def quoted(term: str) -> str:
     """A term as a shell takes it whole: quoted where it has a space or ``<``/``>`` (``"due:<fri 00:00"``)."""
     return f'"{term}"' if any(c in term for c in " <>") else term
 
