@@ -40,6 +40,11 @@ _crewdeck() {
     local IFS=$'\n'
     COMPREPLY=($(CREWDECK_COMPLETE_WORDS="${COMP_WORDS[*]:1:COMP_CWORD-1}" CREWDECK_COMPLETE_CURRENT="${COMP_WORDS[COMP_CWORD]}" \
         command crewdeck completion --candidates 2>/dev/null))
+    # After a ":" only a status: or is: term's values complete (bash splits the term there): a comma may follow
+    # (status:todo,doing), so no space after one.
+    if (( ${#COMPREPLY[@]} )) && [[ ${COMP_WORDS[COMP_CWORD]} == ":" || ${COMP_WORDS[COMP_CWORD-1]} == ":" ]]; then
+        compopt -o nospace 2>/dev/null
+    fi
 }
 complete -o default -F _crewdeck crewdeck
 """
