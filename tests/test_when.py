@@ -245,31 +245,50 @@ def _weekdays(worked: set[int]) -> WorkingDays:
         ({6, 0, 1, 2, 3}, dt.date(2026, 12, 6), dt.date(2026, 12, 10)),  # Sunday to Thursday (Noor, Dubai)
         ({0, 1, 2, 3, 4}, dt.date(2026, 11, 30), dt.date(2026, 12, 4)),  # Monday to Friday
         ({1, 2, 3, 4, 5}, dt.date(2026, 12, 1), dt.date(2026, 12, 5)),  # Tuesday to Saturday
-        ({6, 0, 1, 2, 3}, dt.date(2026, 10, 25), dt.date(2026, 10, 29)),  # Europe's clocks go back on its Sunday
-        ({0, 1, 2, 3, 4}, dt.date(2027, 3, 8), dt.date(2027, 3, 12)),  # over the US's spring forward (Sunday 14th: after)
         ({6, 0, 1, 2, 3}, dt.date(2026, 12, 27), dt.date(2026, 12, 31)),  # Sunday to Thursday ending on New Year's Eve
         ({0, 1, 2, 3, 4}, dt.date(2026, 12, 28), dt.date(2027, 1, 1)),  # Monday to Friday across the year's end
         ({1, 2, 3, 4, 5}, dt.date(2026, 12, 29), dt.date(2027, 1, 2)),  # Tuesday to Saturday across it
     ],
 )
 def test_eow_is_this_weeks_last_working_day_on_every_day_of_the_week(worked: set[int], first: dt.date, last: dt.date) -> None:
+    """Each of the week's seven days: its days off after the last working day too (review rd: they were never walked),
+    where eow is that day gone by, said as overdue (README)."""
     starts = week_start(worked)
     assert first.weekday() == starts
-    for n in range((last - first).days + 1):
+    for n in range(7):
         assert parse_day("eow", first + dt.timedelta(days=n), _weekdays(worked), starts) == last
 
 
-def test_eow_in_a_week_across_a_clock_change_is_the_end_of_its_last_working_day() -> None:
-    """Berlin's clocks go back on Sunday 2026-10-25, the first day of a Sunday-to-Thursday week: each of its days, eow
-    is Thursday 17:00 CET (16:00 UTC), not CEST's hour."""
+@pytest.mark.parametrize(
+    ("tz", "hours", "first", "due"),
+    [
+        # Berlin's clocks go back at 01:00 UTC on Sunday 2026-10-25, the first day of a Sunday-to-Thursday week.
+        ("Europe/Berlin", "sun-thu 09:00-17:00", dt.date(2026, 10, 25), "2026-10-29T16:00:00Z"),
+        # New York's go forward on Sunday 2027-03-14, a day off after a Monday-to-Friday week: Friday is EST's 17:00.
+        ("America/New_York", "mon-fri 09:00-17:00", dt.date(2027, 3, 8), "2027-03-12T22:00:00Z"),
+        # The week ahead of the change: its Friday is EDT's 17:00.
+        ("America/New_York", "mon-fri 09:00-17:00", dt.date(2027, 3, 15), "2027-03-19T21:00:00Z"),
+        # Across the year's end, Tokyo's week is by Tokyo's day: Monday 2027-01-04 starts while it is Sunday in UTC.
+        ("Asia/Tokyo", "mon-fri 09:00-17:00", dt.date(2026, 12, 28), "2027-01-01T08:00:00Z"),
+        ("Asia/Tokyo", "mon-fri 09:00-17:00", dt.date(2027, 1, 4), "2027-01-08T08:00:00Z"),
+    ],
+)
+def test_eow_is_the_end_of_the_owners_last_working_day_at_any_hour_of_each_day_of_their_week(
+    tz: str, hours: str, first: dt.date, due: str
+) -> None:
+    """Review rd: the clock-change and year-end cases above are days alone.  Here ``eow`` is read at the start and the
+    end of each of the week's days in the owner's zone (before and after a change of clocks on one of them): it is
+    always their last working day's 17:00 in the zone's offset of that day."""
     from crewdeck.tui.tasks.quickadd import parse_due
 
     from .test_deadlines import member
 
-    lena = member("lena", "Europe/Berlin", "sun-thu 09:00-17:00")
-    for day in range(25, 30):
-        now = dt.datetime(2026, 10, day, 8, 0, tzinfo=dt.UTC)
-        assert parse_due(["eow"], lena, "Europe/Berlin", now).value() == {"utc": "2026-10-29T16:00:00Z", "tz": "Europe/Berlin"}
+    owner = member("lena", tz, hours)
+    for n in range(7):
+        day = first + dt.timedelta(days=n)
+        for local in (dt.time(0, 30), dt.time(23, 30)):
+            now = dt.datetime.combine(day, local, zone(tz)).astimezone(dt.UTC)
+            assert parse_due(["eow"], owner, "UTC", now).value() == {"utc": due, "tz": tz}, (day, local)
 
 
 def test_now_is_this_instant_not_a_day_at_some_time() -> None:
