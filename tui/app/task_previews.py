@@ -149,7 +149,7 @@ class TaskPreviews:
     def _tell(self, text: str, severity: SeverityLevel) -> None:
         """A notice, unless the same one is still up: each enter on the same filter stacked one more alike."""
         app, told, text = self._pane.app, self._told, visible(text)  # as the app's notify says any (it may quote records)
-        if told is not None and told.message == text and not told.has_expired and told in app._notifications:
+        if told is not None and told.message == text and not told.has_expired:
             return
         # Made here, not by notify (which keeps it to itself), to be known again.
         self._told = Notification(text, "", severity, 6, markup=False)
