@@ -21,6 +21,7 @@ import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ
+from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
@@ -248,6 +249,50 @@ def test_a_round_that_found_the_server_put_back_and_whose_pull_was_cut_off_says_
     said = sync(raj)
     assert f"{RESTORED}, and sent again the " in said and " operations made here that it no longer had" in said, said
     assert "backup" not in sync(raj)
+
+
+class SecondPullCutOff(httpx.BaseTransport):
+    """A real transport but for the pulls after the first, which the network drops."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.pulls = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/ops"):
+            self.pulls += 1
+            if self.pulls > 1:
+                raise httpx.ConnectError("the network dropped", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_what_a_replica_sent_is_sent_again_when_the_round_that_found_the_restore_was_cut_off_pulling_again(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Raj's pull found the server put back and started over; the network dropped during that pull, before his task
+    # (lost with the restore) was sent again.  The next round found nothing lost, sent nothing, and said the server
+    # "had lost none made here": ana never got the task.
+    team, ana_token, raj_token = served
+    ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    team.back_up()
+    add(raj, "Raj after the backup")
+    sync(raj)
+    team.put_back()
+    with Store(raj) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        with closing(Client.for_remote(remote, SecondPullCutOff())) as client, pytest.raises(Offline):
+            sync_round(store, client)
+    said = sync(raj)
+    assert f"{RESTORED}, and sent again the 4 operations made here that it no longer had" in said, said
+    sync(ana)
+    assert titles(ana) == ["Raj after the backup"]
 
 
 class FirstPullCutOff(httpx.BaseTransport):

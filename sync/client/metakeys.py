@@ -21,5 +21,9 @@ META_LAST_SYNC = "sync.last"
 #: pull not), and what it had counted of writes carried over and a server put back: the next round tells it, and takes
 #: it in the transaction that reads it (``remote._Kept``), so that two processes syncing one replica tell it once.
 META_UNTOLD = "sync.untold"
+#: The push cursor when a pull found the server put back from an older backup: what this replica had sent up to it may
+#: be lost there, and is sent again once its history is pulled again (``remote._round``), even by a later round when the
+#: one that found it was cut off during that pull; removed once sent.
+META_RESEND = "sync.resend"
 #: Set when the server said this replica's member was removed: its unsent operations will never be sent.
 META_REMOVED = "sync.removed"

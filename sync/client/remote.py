@@ -35,6 +35,7 @@ from crewdeck.sync.client.metakeys import (
     META_PULL_SEQ,
     META_PUSH_SEQ,
     META_REMOVED,
+    META_RESEND,
     META_TOKEN,
     META_UNTOLD,
     META_URL,
@@ -825,7 +826,10 @@ def _pull_or_start_over(
             if exc.code not in LOST_CURSOR:
                 raise
     mark_restored(store)  # what comes in from now on may come in another order than it first did
-    store.set_metas({META_PULL_SEQ: "0", META_PULL_OP: ""})
+    # With the cursor that starts over, what was sent here is to be sent again after the pull: a pull cut off midway
+    # leaves it to the next round, which finds no lost cursor (a restore found before and not yet sent again stays).
+    resend = store.get_meta(META_RESEND) or store.get_meta(META_PUSH_SEQ) or "0"
+    store.set_metas({META_PULL_SEQ: "0", META_PULL_OP: "", META_RESEND: resend})
     counted.restored = True
     return (*pull_all(store, client, on_progress, sent=counted.sent), True)
 
@@ -952,13 +956,15 @@ def _round(store: Store, client: Client, on_progress: Progress | None, counted: 
         _pull_or_start_over(store, client, on_progress, counted)
         raise
     pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress, counted, sent.lost)
-    if restored:
+    resend = store.get_meta(META_RESEND)
+    if resend:
         # The server may have lost operations made here that it had acknowledged: the last of them is sent again, and
         # the server takes it as a duplicate or says which number it expects (a gap: push_all sends again from there).
-        acked = int(store.get_meta(META_PUSH_SEQ) or 0)
+        acked = int(resend)
         store.set_meta(META_PUSH_SEQ, str(store.last_own_seq(store.last_own_seq(acked) - 1)))
         push_all(store, client, acked=acked, done=sent)
-    if carried_in_pull or restored:
+        store.update_meta(META_RESEND, lambda now: "" if now == resend else now or "")
+    if carried_in_pull or resend:
         # Under their new node, or sent again, they go now rather than at the next round.
         more = push_all(store, client)
         sent.add(Pushed(more.stored, more.refused))  # its writes carried over were counted by the pull that found them
