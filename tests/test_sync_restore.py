@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
-from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ
+from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ, META_UNTOLD
 from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
 from crewdeck.sync.state.store import Store
 
@@ -290,6 +290,9 @@ def test_what_a_replica_sent_is_sent_again_when_the_round_that_found_the_restore
         assert remote is not None
         with closing(Client.for_remote(remote, SecondPullCutOff())) as client, pytest.raises(Offline):
             sync_round(store, client)
+        # What an earlier crewdeck syncing this replica reads of the round cut off: three numbers, no more.
+        untold = store.get_meta(META_UNTOLD)
+        assert untold is not None and len(untold.split()) == 3, untold
     said = sync(raj)
     assert f"{RESTORED}, and sent again the 4 operations made here that it no longer had" in said, said
     sync(ana)
