@@ -8,9 +8,8 @@ Kept in the file's ``meta`` (local, never replicated) by whoever finds it: a rep
 from __future__ import annotations
 
 import sqlite3
-import time
 
-from crewdeck.sync.state.clock import MAX_DRIFT_MS
+from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp
 from crewdeck.sync.state.store import Store
 
 #: ``"SEQ STAMP"``: operations stored from past ``SEQ`` on and stamped before ``STAMP`` may be ones stored again.
@@ -19,8 +18,10 @@ META_RESTORED = "sync.restored"
 
 def mark_restored(store: Store) -> None:
     """From this log's head on, an operation stamped before now (and the drift a server takes of a clock running fast)
-    may have been made before the restore and be stored again: two such restores are one, the wider."""
-    head, stamp = store.max_seq(), f"{time.time_ns() // 1_000_000 + MAX_DRIFT_MS:013d}"
+    may have been made before the restore and be stored again: two such restores are one, the wider.  "Now" is the
+    later of this machine's clock and the log's: a clock set back since would leave out what was stamped before."""
+    (last,) = store.conn.execute("SELECT last FROM clock WHERE id = 1").fetchone()
+    head, stamp = store.max_seq(), f"{max(store.wall(), Stamp.parse(last).ms) + MAX_DRIFT_MS:013d}"
 
     def wider(was: str | None) -> str:
         if not was:
