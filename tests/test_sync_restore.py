@@ -23,6 +23,7 @@ import pytest
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ, META_UNTOLD
 from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
+from crewdeck.sync.state.restored import restored_bounds
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
@@ -497,6 +498,26 @@ def test_history_pulled_again_after_a_restore_does_not_say_an_edit_was_written_w
         said = crewdeck("-w", str(log), "log", task_id[:8])
         assert "without having seen" not in said, said
         assert "“logo top-left” → “logo bottom-right, as ana's notes said”" in said, said
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_a_push_that_starts_a_new_node_past_its_first_number_does_not_mark_the_served_file_restored(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Any member could push a node of their own starting at #2: the served file took the gap for a restore, and its log
+    # said nothing more of edits written "without having seen" others, the window moved on by each such push.
+    team, _, raj_token = served
+    raj = tmp_path / "raj.db"
+    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    add(raj, "Typed offline")
+    with Store(raj) as store:
+        wire = [op.to_wire() for _, op in store.own_ops_after(0)]
+    auth = {"Authorization": f"Bearer {raj_token}"}
+    answer = httpx.post(f"{team.server.url}/v1/w/team/push", json={"ops": wire[1:]}, headers=auth)
+    assert (answer.status_code, answer.json()["error"]) == (409, "gap"), answer.text
+    with Store(tmp_path / "team.db") as served_file:
+        assert restored_bounds(served_file.conn) == []
+    sync(raj)
 
 
 def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_node_of_its_own(
