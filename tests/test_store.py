@@ -28,8 +28,9 @@ from crewdeck.sync.state.records import (
     optional,
     record_id,
 )
-from crewdeck.sync.state.restored import mark_restored, restored_bounds
+from crewdeck.sync.state.restored import MAX_WINDOWS, mark_restored, restored_bounds
 from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.tui.workspace.describe import unseen_in
 
 from .conftest import fresh_store
 
@@ -384,9 +385,33 @@ def test_a_restore_found_after_this_machines_clock_was_set_back_still_holds_what
         w.create("task", {"title": "stamped by a fast clock"})
     store.wall = lambda: now
     mark_restored(store)
-    _, before = restored_bounds(store.conn)
+    [(_, before)] = restored_bounds(store.conn)
     stamps = [op.op_id for _, op in store.ops_after(0)]
     assert stamps and all(stamp < before for stamp in stamps), (stamps, before)
+    store.close()
+
+
+def test_a_second_restore_keeps_what_the_log_tells_of_edits_stored_between_the_two(tmp_path: Path) -> None:
+    # Two restores were kept as one window, from the first's head to the second's time: an edit stored between them and
+    # written without having seen the one it replaced, an hour after the first, was no longer said to be, for good.
+    store = Store.create(tmp_path / "log.db")
+    now = wall_ms()
+    store.wall = lambda: now
+    mark_restored(store)
+    later = now + 3_600_000
+    store.wall = lambda: later + 1_000
+    row, raj = new_id(), new_id()
+    rajs = Op(str(Stamp(later + 1, 0, "bbbbbbbbbbbb")), "bbbbbbbbbbbb", 1, raj, "set", "task", row, "title", '"By raj"')
+    anas = Op(str(Stamp(later, 0, "cccccccccccc")), "cccccccccccc", 1, ANA, "set", "task", row, "title", '"By ana"')
+    store.apply([rajs])
+    store.apply([anas])  # stamped before raj's, stored after it: he had not seen it
+    assert unseen_in(store.conn, row, "title", rajs.op_id, restored_bounds(store.conn)) == ANA
+    store.wall = lambda: later + 7_200_000
+    mark_restored(store)
+    assert unseen_in(store.conn, row, "title", rajs.op_id, restored_bounds(store.conn)) == ANA
+    for _ in range(MAX_WINDOWS):
+        mark_restored(store)
+    assert len(restored_bounds(store.conn)) == MAX_WINDOWS  # kept within bounds, the oldest made one
     store.close()
 
 
