@@ -28,7 +28,9 @@ from crewdeck.sync.state.records import (
     optional,
     record_id,
 )
+from crewdeck.sync.state.restored import MAX_WINDOWS, mark_restored, restored_bounds
 from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.tui.workspace.describe import unseen_in
 
 from .conftest import fresh_store
 
@@ -371,6 +373,46 @@ def test_two_writers_on_one_file_never_reuse_or_go_below_each_others_stamps(tmp_
     assert Stamp.parse(ops[1]).ms == 2_000_000_000_001  # after the fast clock's, in a millisecond of its own (a write of its own)
     fast.close()
     slow.close()
+
+
+def test_a_restore_found_after_this_machines_clock_was_set_back_still_holds_what_was_stamped_before(tmp_path: Path) -> None:
+    # The window a restore marks ended the drift past this machine's clock: set back since (it ran eight minutes fast
+    # when these edits were stamped), it left them out, and the log said "without having seen" of them again.
+    store = Store.create(tmp_path / "replica.db")
+    now = wall_ms()
+    store.wall = lambda: now + 8 * 60_000
+    with store.write(ANA) as w:
+        w.create("task", {"title": "stamped by a fast clock"})
+    store.wall = lambda: now
+    mark_restored(store)
+    [(_, before)] = restored_bounds(store.conn)
+    stamps = [op.op_id for _, op in store.ops_after(0)]
+    assert stamps and all(stamp < before for stamp in stamps), (stamps, before)
+    store.close()
+
+
+def test_a_second_restore_keeps_what_the_log_tells_of_edits_stored_between_the_two(tmp_path: Path) -> None:
+    # Two restores were kept as one window, from the first's head to the second's time: an edit stored between them and
+    # written without having seen the one it replaced, an hour after the first, was no longer said to be, for good.
+    store = Store.create(tmp_path / "log.db")
+    now = wall_ms()
+    store.wall = lambda: now
+    mark_restored(store)
+    later = now + 3_600_000
+    store.wall = lambda: later + 1_000
+    row, raj = new_id(), new_id()
+    rajs = Op(str(Stamp(later + 1, 0, "bbbbbbbbbbbb")), "bbbbbbbbbbbb", 1, raj, "set", "task", row, "title", '"By raj"')
+    anas = Op(str(Stamp(later, 0, "cccccccccccc")), "cccccccccccc", 1, ANA, "set", "task", row, "title", '"By ana"')
+    store.apply([rajs])
+    store.apply([anas])  # stamped before raj's, stored after it: he had not seen it
+    assert unseen_in(store.conn, row, "title", rajs.op_id, restored_bounds(store.conn)) == ANA
+    store.wall = lambda: later + 7_200_000
+    mark_restored(store)
+    assert unseen_in(store.conn, row, "title", rajs.op_id, restored_bounds(store.conn)) == ANA
+    for _ in range(MAX_WINDOWS):
+        mark_restored(store)
+    assert len(restored_bounds(store.conn)) == MAX_WINDOWS  # kept within bounds, the oldest made one
+    store.close()
 
 
 def test_a_write_is_refused_while_the_workspace_clock_is_far_ahead_of_this_machines(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import stat
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -20,7 +21,9 @@ import httpx
 import pytest
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
-from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ
+from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ, META_UNTOLD
+from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
+from crewdeck.sync.state.restored import restored_bounds
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
@@ -250,6 +253,53 @@ def test_a_round_that_found_the_server_put_back_and_whose_pull_was_cut_off_says_
     assert "backup" not in sync(raj)
 
 
+class SecondPullCutOff(httpx.BaseTransport):
+    """A real transport but for the pulls after the first, which the network drops."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.pulls = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/ops"):
+            self.pulls += 1
+            if self.pulls > 1:
+                raise httpx.ConnectError("the network dropped", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_what_a_replica_sent_is_sent_again_when_the_round_that_found_the_restore_was_cut_off_pulling_again(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Raj's pull found the server put back and started over; the network dropped during that pull, before his task
+    # (lost with the restore) was sent again.  The next round found nothing lost, sent nothing, and said the server
+    # "had lost none made here": ana never got the task.
+    team, ana_token, raj_token = served
+    ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    team.back_up()
+    add(raj, "Raj after the backup")
+    sync(raj)
+    team.put_back()
+    with Store(raj) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        with closing(Client.for_remote(remote, SecondPullCutOff())) as client, pytest.raises(Offline):
+            sync_round(store, client)
+        # What an earlier crewdeck syncing this replica reads of the round cut off: three numbers, no more.
+        untold = store.get_meta(META_UNTOLD)
+        assert untold is not None and len(untold.split()) == 3, untold
+    said = sync(raj)
+    assert f"{RESTORED}, and sent again the 4 operations made here that it no longer had" in said, said
+    sync(ana)
+    assert titles(ana) == ["Raj after the backup"]
+
+
 class FirstPullCutOff(httpx.BaseTransport):
     """A real transport but for the first pull asked for, which the network drops."""
 
@@ -299,17 +349,59 @@ def test_the_apps_sync_wakes_on_a_teammates_edit_after_a_restore_found_by_a_roun
         engine.stop()
 
 
-class Unplugged(httpx.BaseTransport):
-    """A real transport, but for while ``down``: the network is gone."""
+class Heard(httpx.SyncByteStream):
+    """An event stream's body, and what its reader has finished with: it asks for more only once it has weighed every
+    line given before."""
+
+    def __init__(self, inner: httpx.SyncByteStream, done: Callable[[bytes], None]) -> None:
+        self.inner = inner
+        self.done = done
+
+    def __iter__(self) -> Iterator[bytes]:
+        given = b""
+        for chunk in self.inner:
+            given += chunk
+            yield chunk
+            self.done(given)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class Steered(httpx.BaseTransport):
+    """A real transport, but for while ``down`` (the network is gone), pulls while ``pulls_down``, the answer to the first
+    pull once ``hold`` is set, kept from the engine until ``release`` (``held`` says it came), and what the engine's
+    event stream has finished reading (``heard``)."""
 
     def __init__(self) -> None:
         self.inner = httpx.HTTPTransport()
-        self.down = False
+        self.down = self.pulls_down = self.hold = False
+        self.pulls_refused = 0
+        self.held, self.release = threading.Event(), threading.Event()
+        self.heard = b""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self.down:
+        pull = request.method == "GET" and request.url.path.endswith("/ops")
+        if self.down or (pull and self.pulls_down):
+            self.pulls_refused += pull
             raise httpx.ConnectError("the network is gone", request=request)
-        return self.inner.handle_request(request)
+        response = self.inner.handle_request(request)
+        if request.url.path.endswith("/events"):
+            self.heard = b""
+
+            def done(given: bytes) -> None:
+                self.heard = given
+
+            assert isinstance(response.stream, httpx.SyncByteStream)
+            response.stream = Heard(response.stream, done)
+        elif pull and self.hold:
+            self.hold = False
+            body = response.read()
+            self.held.set()
+            self.release.wait()
+            kept = {k: v for k, v in response.headers.items() if k not in ("content-encoding", "content-length", "transfer-encoding")}
+            return httpx.Response(response.status_code, headers=kept, content=body)
+        return response
 
     def close(self) -> None:
         self.inner.close()
@@ -321,7 +413,8 @@ def test_the_apps_sync_wakes_on_a_teammates_edit_after_crewdeck_sync_found_the_r
 ) -> None:
     # The app was open while the server was put back, and crewdeck sync, run in a terminal, found it first: the app's
     # engine kept its cursor from before, past the restored server's head, and took no poke of a teammate's edit for
-    # one (it pulled at its poll, 15 s by default, never here).
+    # one (it pulled at its poll, 15 s by default, never here).  Nor did it for one announced during its first round
+    # after, which weighed it against that cursor still.
     team, ana_token, raj_token = served
     ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
     for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
@@ -332,8 +425,9 @@ def test_the_apps_sync_wakes_on_a_teammates_edit_after_crewdeck_sync_found_the_r
     sync(desk)
     add(raj, "Raj after the backup")
     sync(raj)
-    network = Unplugged()
-    engine = SyncEngine(raj, poll_interval=600, backoff=Backoff(0.005, 0.05), transport=network)
+    network = Steered()
+    # Waits long enough that a failed round's pause takes a poke made before it (one ended at once may leave it).
+    engine = SyncEngine(raj, poll_interval=600, backoff=Backoff(0.5, 0.5), transport=network)
     engine.start()
     try:
         wait_until(lambda: engine.listening, "the app's engine to listen to the server's pokes")
@@ -341,13 +435,25 @@ def test_the_apps_sync_wakes_on_a_teammates_edit_after_crewdeck_sync_found_the_r
         team.put_back()
         wait_until(lambda: not engine.listening, "the app's engine to lose the stopped server's stream")
         assert RESTORED in sync(raj)  # crewdeck sync finds it, the app's engine offline meanwhile
-        network.down = False
-        wait_until(lambda: engine.listening, "the app's engine to listen again")
-        # Its first round after may still be on its way: a first task it pulls or not, a second comes by a poke alone.
-        for title in ("Ana after the restore", "Ana again"):
-            add(ana, title)
+        # The stream back first: its poke on connecting is taken by the pause after a round that fails after it (its
+        # pull refused), so that the round the test holds began with no poke waiting.
+        network.pulls_down, network.down = True, False
+        wait_until(lambda: b'"head":' in network.heard, "the app's engine to hear the restored server's head")
+        refused = network.pulls_refused
+        wait_until(lambda: network.pulls_refused > refused, "a round of the app's engine after that")
+        network.hold, network.pulls_down = True, False
+        try:
+            wait_until(network.held.is_set, "the app's engine's first round after the restore to pull")
+            add(ana, "Ana after the restore")
             sync(ana)
-            wait_until(lambda title=title: title in titles(raj), f"{title} in raj's replica")
+            announced = f'"head":{head(team, ana_token)}}}\n'.encode()
+            wait_until(lambda: announced in network.heard, "the app's engine to hear of ana's task mid-round")
+        finally:
+            network.release.set()
+        wait_until(lambda: "Ana after the restore" in titles(raj), "ana's task in raj's replica")
+        add(ana, "Ana again")
+        sync(ana)
+        wait_until(lambda: "Ana again" in titles(raj), "ana's second task in raj's replica")
     finally:
         engine.stop()
 
@@ -392,6 +498,26 @@ def test_history_pulled_again_after_a_restore_does_not_say_an_edit_was_written_w
         said = crewdeck("-w", str(log), "log", task_id[:8])
         assert "without having seen" not in said, said
         assert "“logo top-left” → “logo bottom-right, as ana's notes said”" in said, said
+
+
+@pytest.mark.parametrize("served", ["file"], indirect=True)
+def test_a_push_that_starts_a_new_node_past_its_first_number_does_not_mark_the_served_file_restored(
+    served: tuple[Served, str, str], tmp_path: Path
+) -> None:
+    # Any member could push a node of their own starting at #2: the served file took the gap for a restore, and its log
+    # said nothing more of edits written "without having seen" others, the window moved on by each such push.
+    team, _, raj_token = served
+    raj = tmp_path / "raj.db"
+    crewdeck("join", team.server.url, "--token", raj_token, str(raj))
+    add(raj, "Typed offline")
+    with Store(raj) as store:
+        wire = [op.to_wire() for _, op in store.own_ops_after(0)]
+    auth = {"Authorization": f"Bearer {raj_token}"}
+    answer = httpx.post(f"{team.server.url}/v1/w/team/push", json={"ops": wire[1:]}, headers=auth)
+    assert (answer.status_code, answer.json()["error"]) == (409, "gap"), answer.text
+    with Store(tmp_path / "team.db") as served_file:
+        assert restored_bounds(served_file.conn) == []
+    sync(raj)
 
 
 def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_node_of_its_own(

@@ -851,6 +851,15 @@ def test_join_says_how_to_open_the_replica_when_crewdeck_alone_would_open_anothe
         third = tmp_path / "third.db"
         assert main(["-w", str(third), "join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(third)]) == 0
     assert err.getvalue() == ""  # the workspace named is the one joined
+    # CREWDECK_WORKSPACE goes before the config's workspace: the note named the config, which would change nothing.
+    monkeypatch.setenv("CREWDECK_WORKSPACE", str(replica))
+    fourth, err = tmp_path / "fourth.db", io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert main(["join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(fourth)]) == 0
+    assert err.getvalue() == (
+        f"note: crewdeck alone opens {replica}, not this replica: open it with crewdeck --workspace {fourth}, or make it "
+        f"your default with: set CREWDECK_WORKSPACE={fourth} (it is set, and goes before the config's workspace)\n"
+    )
 
 
 def test_a_join_on_a_laptop_whose_clock_runs_slow_says_the_replica_is_made_and_how_to_finish(

@@ -161,8 +161,9 @@ class SyncEngine:
         #: The loop's hearing of the replica's commits: closed by ``stop`` itself, not only as the loop ends, since the loop
         #: may still be in a request (``run`` returns first) and the file's watcher thread should not outlive the engine.
         self._commits: Subscription | None = None
-        #: The newest head announced by the server, and the cursor we pulled to.
+        #: The newest head announced by the server, the last one it announced, and the cursor we pulled to.
         self._announced = 0
+        self._heard = 0
         self._pulled = 0
 
     # ------------------------------------------------------------ control
@@ -306,6 +307,11 @@ class SyncEngine:
                     # The server's numbers start over below the old cursor (put back from an older backup, found by this
                     # round or by another process syncing the replica, crewdeck sync say): its pokes count from them now.
                     self._announced = min(self._announced, result.head)
+                    self._pulled = pulled_to
+                    # A teammate's edit announced during the round was weighed against the old cursor, past it, and
+                    # woke nothing: looked for now.  (``_pulled`` is set first: the stream weighs a later one against it.)
+                    if self._heard > pulled_to:
+                        self._poke()
                 self._pulled = pulled_to
                 last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
                 self._emit(
@@ -401,6 +407,7 @@ class SyncEngine:
                             # (Re)connected: whatever happened meanwhile, look now.
                             self._poke()
                         self._announced = max(self._announced, head)
+                        self._heard = head
                         if head > self._pulled:
                             self._poke()
                         if self._stop.is_set():

@@ -16,10 +16,17 @@ META_PULL_SEQ = "sync.pull_seq"
 #: older backup, which holds another operation there or none, says so.
 META_PULL_OP = "sync.pull_op"
 META_LAST_SYNC = "sync.last"
-#: ``"PUSHED HELD REFUSED CARRIED RESTORED RESENT REFUSED_AGAIN"``, the bounds of a round that failed before it told what
-#: the server refused, or others' edits replaced or deleted, of the edits made here (its push may have gone through, its
-#: pull not), and what it had counted of writes carried over and a server put back: the next round tells it, and takes
-#: it in the transaction that reads it (``remote._Kept``), so that two processes syncing one replica tell it once.
+#: ``"PUSHED HELD REFUSED"``, the bounds of a round that failed before it told what the server refused, or others' edits
+#: replaced or deleted, of the edits made here (its push may have gone through, its pull not): the next round tells it,
+#: and takes it in the transaction that reads it (``remote._Kept``), so that two processes syncing one replica tell it
+#: once.  Three numbers, as an earlier crewdeck reads them (one syncing the replica too must not fail on more).
 META_UNTOLD = "sync.untold"
+#: ``"CARRIED RESTORED RESENT REFUSED_AGAIN"``: what that round had counted of writes carried over and a server put back,
+#: read with ``sync.untold`` alone (left by a round an earlier crewdeck took, it is not told).
+META_UNTOLD_COUNTS = "sync.untold_counts"
+#: The push cursor when a pull found the server put back from an older backup: what this replica had sent up to it may
+#: be lost there, and is sent again once its history is pulled again (``remote._round``), even by a later round when the
+#: one that found it was cut off during that pull; removed once sent.
+META_RESEND = "sync.resend"
 #: Set when the server said this replica's member was removed: its unsent operations will never be sent.
 META_REMOVED = "sync.removed"

@@ -35,8 +35,10 @@ from crewdeck.sync.client.metakeys import (
     META_PULL_SEQ,
     META_PUSH_SEQ,
     META_REMOVED,
+    META_RESEND,
     META_TOKEN,
     META_UNTOLD,
+    META_UNTOLD_COUNTS,
     META_URL,
     META_WORKSPACE,
 )
@@ -825,7 +827,10 @@ def _pull_or_start_over(
             if exc.code not in LOST_CURSOR:
                 raise
     mark_restored(store)  # what comes in from now on may come in another order than it first did
-    store.set_metas({META_PULL_SEQ: "0", META_PULL_OP: ""})
+    # With the cursor that starts over, what was sent here is to be sent again after the pull: a pull cut off midway
+    # leaves it to the next round, which finds no lost cursor (a restore found before and not yet sent again stays).
+    resend = store.get_meta(META_RESEND) or store.get_meta(META_PUSH_SEQ) or "0"
+    store.set_metas({META_PULL_SEQ: "0", META_PULL_OP: "", META_RESEND: resend})
     counted.restored = True
     return (*pull_all(store, client, on_progress, sent=counted.sent), True)
 
@@ -841,7 +846,7 @@ class Counted:
 
 @dataclass(frozen=True)
 class _Kept:
-    """What a round that failed had to tell, kept in meta ``sync.untold`` for the next round: the bounds its notices are
+    """What a round that failed had to tell, kept in meta ``sync.untold`` and ``sync.untold_counts`` for the next round: the bounds its notices are
     found within (``pushed``, the push cursor, ``held``, the log's head, ``listed``, the refusals listed, each as it
     began) and what it had counted (``Counted``)."""
 
@@ -854,15 +859,19 @@ class _Kept:
     refused_again: int = 0
 
     @classmethod
-    def read(cls, text: str | None) -> _Kept | None:
-        if not text:
+    def read(cls, texts: tuple[str | None, ...]) -> _Kept | None:
+        """From ``(sync.untold, sync.untold_counts)``: the counts without bounds were told by an earlier crewdeck."""
+        bounds, counts = texts
+        if not bounds:
             return None
-        # A round that failed under an earlier crewdeck kept its three bounds alone.
-        pushed, held, listed, carried, restored, resent, refused_again, *_ = (*(int(n) for n in text.split()), 0, 0, 0, 0)
+        pushed, held, listed = (int(n) for n in bounds.split()[:3])
+        carried, restored, resent, refused_again, *_ = (*(int(n) for n in (counts or "").split()), 0, 0, 0, 0)
         return cls(pushed, held, listed, carried, bool(restored), resent, refused_again)
 
-    def text(self) -> str:
-        return " ".join(str(int(value)) for value in astuple(self))
+    def texts(self) -> tuple[str, str]:
+        """``(sync.untold, sync.untold_counts)``."""
+        numbers = [str(int(value)) for value in astuple(self)]
+        return " ".join(numbers[:3]), " ".join(numbers[3:])
 
     def merged(self, other: _Kept | None) -> _Kept:
         """Both rounds' notices: the lower bounds, and both counts."""
@@ -886,7 +895,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     # (where others' edits that replaced or deleted them are looked for) past ``held``, and the refusals it tells are
     # those listed past ``listed``, whether its push's answer or a pull brought them.
     own = _Kept(int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq(), _refusals_listed(store))
-    untold = store.get_meta(META_UNTOLD)
+    untold = (store.get_meta(META_UNTOLD), store.get_meta(META_UNTOLD_COUNTS))
     counted = Counted()
     try:
         result = _round(store, client, on_progress, counted)
@@ -897,9 +906,9 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         # transaction that reads it.  The round's own failure is what the member is told: a replica that cannot write
         # now keeps that error.
         with contextlib.suppress(sqlite3.Error):
-            store.update_meta(META_UNTOLD, lambda now: failed.merged(_Kept.read(now)).text())
+            store.update_metas(UNTOLD, lambda now: failed.merged(_Kept.read(now)).texts())
         raise
-    kept = _Kept.read(untold) if untold and _claimed(store, untold) else None
+    kept = _Kept.read(untold) if untold[0] and _claimed(store, untold) else None
     if kept is not None:
         # A round before failed (its push taken, say, and its pull cut off): what it sent counts as unsent before this
         # one, what it pulled as pulled in it, what it was refused as refused in it, and what it counted as this one's.
@@ -919,17 +928,21 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     )
 
 
-def _claimed(store: Store, untold: str) -> bool:
+#: Where a round that failed keeps what it had to tell (``_Kept``).
+UNTOLD = (META_UNTOLD, META_UNTOLD_COUNTS)
+
+
+def _claimed(store: Store, untold: tuple[str | None, ...]) -> bool:
     """Whether this round takes the notices ``untold`` kept, found still kept and no longer so in one transaction: the
     app's sync and ``crewdeck sync`` on one replica at once both read them, and only one of them tells them."""
     taken = False
 
-    def take(now: str | None) -> str:
+    def take(now: tuple[str | None, ...]) -> tuple[str, ...]:
         nonlocal taken
         taken = now == untold
-        return "" if taken else now or ""
+        return ("", "") if taken else tuple(text or "" for text in now)
 
-    store.update_meta(META_UNTOLD, take)
+    store.update_metas(UNTOLD, take)
     return taken
 
 
@@ -952,13 +965,15 @@ def _round(store: Store, client: Client, on_progress: Progress | None, counted: 
         _pull_or_start_over(store, client, on_progress, counted)
         raise
     pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress, counted, sent.lost)
-    if restored:
+    resend = store.get_meta(META_RESEND)
+    if resend:
         # The server may have lost operations made here that it had acknowledged: the last of them is sent again, and
         # the server takes it as a duplicate or says which number it expects (a gap: push_all sends again from there).
-        acked = int(store.get_meta(META_PUSH_SEQ) or 0)
+        acked = int(resend)
         store.set_meta(META_PUSH_SEQ, str(store.last_own_seq(store.last_own_seq(acked) - 1)))
         push_all(store, client, acked=acked, done=sent)
-    if carried_in_pull or restored:
+        store.update_meta(META_RESEND, lambda now: "" if now == resend else now or "")
+    if carried_in_pull or resend:
         # Under their new node, or sent again, they go now rather than at the next round.
         more = push_all(store, client)
         sent.add(Pushed(more.stored, more.refused))  # its writes carried over were counted by the pull that found them

@@ -118,9 +118,10 @@ class FileBackend:
                 try:
                     result = self._writer.accept_push(ops, member, invalid)
                 except PushRejected as exc:
-                    if exc.code == "gap":
+                    if exc.code == "gap" and exc.details.get("expected", 1) > 1:
                         # Asked to skip numbers it had acknowledged: this file was put back from an older backup, and
-                        # what it lost comes again in the order its replicas sync (``crewdeck log`` then says less).
+                        # what it lost comes again in the order its replicas sync (``crewdeck log`` then says less).  Of
+                        # a node it holds nothing of, any member may name one and start it anywhere: that tells nothing.
                         mark_restored(self._writer)
                     raise
                 return result, self._writer.max_seq()

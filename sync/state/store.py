@@ -517,6 +517,14 @@ class Store:
             if now != was:
                 self.set_meta(key, now)
 
+    def update_metas(self, keys: tuple[str, ...], change: Callable[[tuple[str | None, ...]], tuple[str, ...]]) -> None:
+        """``update_meta`` for several settings read and replaced together, in one transaction."""
+        with self._transaction():
+            was = tuple(self.get_meta(key) for key in keys)
+            for key, old, new in zip(keys, was, change(was), strict=True):
+                if new != old:
+                    self.set_meta(key, new)
+
     def set_metas(self, values: dict[str, str]) -> None:
         """Several local settings in one transaction: all of them are saved, or none."""
         with self._transaction():

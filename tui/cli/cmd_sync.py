@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from crewdeck.sync.state.clock import ClockSkewError
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, check_port_free, number_in, progress, table, tls_files, tls_options
+from crewdeck.tui.cli.common import ENV_WORKSPACE, Context, check_port_free, number_in, progress, table, tls_files, tls_options
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
@@ -335,10 +336,16 @@ def _how_to_open(ctx: Context, replica: Path) -> None:
         return
     where = shlex.quote(str(replica.absolute()))
     instead = f"opens {opened}" if opened is not None else "makes a new local workspace"
+    # The environment's workspace goes before the config's: setting the config would change nothing.
+    default = (
+        f"set {ENV_WORKSPACE}={where} (it is set, and goes before the config's workspace)"
+        if os.environ.get(ENV_WORKSPACE)
+        else f"crewdeck config set workspace {where}"
+    )
     print(
         visible(
             f"note: crewdeck alone {instead}, not this replica: open it with crewdeck --workspace {where}, or make it "
-            f"your default with: crewdeck config set workspace {where}"
+            f"your default with: {default}"
         ),
         file=sys.stderr,
     )

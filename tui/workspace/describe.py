@@ -128,7 +128,7 @@ class Naming:
         return format_local(parse_utc(str(utc)), self.tz, self.now, clock24=self.clock24)
 
 
-def unseen_in(conn: sqlite3.Connection, row_id: str, field: str, since: str, restored: tuple[int, str] = (0, "")) -> str | None:
+def unseen_in(conn: sqlite3.Connection, row_id: str, field: str, since: str, restored: Sequence[tuple[int, str]] = ()) -> str | None:
     """The member whose value of ``field`` the write starting at ``since`` replaced, when that write's writer had not
     seen it: another member's, on another node, stamped before the write and stored after it in this log.  Edits travel
     only through the shared file or the server, which store them in the order they come, and a replica pulls the
@@ -137,13 +137,13 @@ def unseen_in(conn: sqlite3.Connection, row_id: str, field: str, since: str, res
     stamp order only hides such an edit, never shows one the writer had seen).  Nor when the edit replaced may be one
     a server put back from an older backup was sent again (``restored_bounds``): stored again in the order its replicas
     synced, it may have been in the writer's log long before."""
-    after, before = restored
     row = conn.execute(
         """SELECT e.member FROM
                (SELECT seq, node, member FROM ops WHERE row_id = :row AND field = :field AND op_id >= :since ORDER BY op_id LIMIT 1) AS w,
                (SELECT seq, node, member, op_id FROM ops WHERE row_id = :row AND field = :field AND op_id < :since ORDER BY op_id DESC LIMIT 1) AS e
-           WHERE e.seq > w.seq AND e.node != w.node AND e.member != w.member AND NOT (e.seq > :after AND e.op_id < :before)""",
-        {"row": row_id, "field": field, "since": since, "after": after, "before": before},
+           WHERE e.seq > w.seq AND e.node != w.node AND e.member != w.member AND NOT EXISTS
+               (SELECT 1 FROM json_each(:restored) AS r WHERE e.seq > json_extract(r.value, '$[0]') AND e.op_id < json_extract(r.value, '$[1]'))""",
+        {"row": row_id, "field": field, "since": since, "restored": json.dumps(list(restored))},
     ).fetchone()
     return str(row[0]) if row else None
 
