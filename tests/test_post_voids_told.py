@@ -140,3 +140,31 @@ def test_a_move_to_another_campaign_that_took_her_approval_is_said_as_a_copy_cha
             .strip()
             .endswith("@raj put “Launch reel” in launch: the version submitted again: the round goes on")
         )
+
+
+def test_a_published_or_pulled_post_moved_voids_nothing_it_is_told_nowhere(tmp_path: Path) -> None:
+    """raj moved a published post to another campaign: raj was told "the change voids the round and the approval of
+    @mia: it is a draft until it is submitted again", mia's sync that it took her approval, while the post read published
+    with its approvals standing (the rules: "is published: its approvals stand").  A pulled one moved was said so too."""
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "publish", post_id)
+        out = crewdeck("-w", str(raj), "set", post_id[:8], "campaign=autumn")
+        assert "voids" not in out and "draft" not in out, out
+        crewdeck("-w", str(raj), "sync")
+        out = crewdeck("-w", str(mia), "sync")
+        assert "voids" not in out and "pulled" in out, out
+        assert "voids" not in crewdeck("-w", str(mia), "show", post_id[:8])
+        shown = json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))
+        assert shown["state"] == "published"
+        assert not [row for row in shown["history"] if "voids" in row["what"]], shown["history"]
+    (tmp_path / "pulled").mkdir()
+    team = make_team(tmp_path / "pulled")
+    where = ["-w", str(team), "--as", "ana"]
+    crewdeck(*where, "campaign", "add", "one", "--platforms", "instagram,x")
+    pulled = crewdeck(*where, "post", "add", "Pub +one post:instagram").strip()
+    crewdeck(*where, "post", "copy", pulled, "Hello")
+    crewdeck(*where, "post", "submit", pulled)
+    crewdeck(*where, "post", "pull", pulled)
+    out = crewdeck(*where, "set", pulled[:8], "platform=x")
+    assert "voids" not in out and "draft" not in out, out
+    assert json.loads(crewdeck(*where, "post", "show", pulled, "--json"))["state"] == "pulled"

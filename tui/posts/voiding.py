@@ -18,6 +18,7 @@ from typing import Any
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash_of, evaluate, moved
 from crewdeck.tui.posts.reading import chains, reviewers, verdicts
+from crewdeck.tui.posts.states import round_decides
 
 #: The fields whose change voids a round: its content, and where it goes out (its campaign's chain, its platform's limits).
 ROUND_FIELDS = (*CONTENT_FIELDS, "campaign", "platform")
@@ -38,8 +39,10 @@ class RoundTurn:
 
 def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     """Each operation of the post that voided its round (a change of its content, a move to another campaign or platform
-    than the round was submitted for) or brought it back, by its stamp."""
-    fields = ", ".join(f"'{name}'" for name in ("post_round", *ROUND_FIELDS))
+    than the round was submitted for) or brought it back, by its stamp.  Only while the round decides the post's state
+    (``states.round_decides``): a published or pulled post moved to another campaign stays what it is, with its
+    approvals, and nothing was voided."""
+    fields = ", ".join(f"'{name}'" for name in ("post_round", "post_state", *ROUND_FIELDS))
     ops = conn.execute(
         f"SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
     ).fetchall()
@@ -47,6 +50,8 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     held: dict[str, Any] = {}
     #: Where the post is: its campaign and platform.
     where: dict[str, Any] = {"campaign": None, "platform": None}
+    #: Its stored state (``task.post_state``).
+    stored: Any = None
     #: The submissions so far, ``(op_id, round)``, the round now (``None``: none, or one taken back by an undo), and
     #: the content changes, ``(op_id, member)``.
     rounds: list[tuple[str, dict[str, Any]]] = []
@@ -56,6 +61,8 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     def counts() -> bool:
         return (
             submitted is not None
+            and isinstance(stored, str)
+            and round_decides(stored)
             and content_hash_of(held) == submitted["hash"]
             and not moved(submitted, where["campaign"], where["platform"])
         )
@@ -68,6 +75,10 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
             submitted = decoded if valid else None
             if submitted is not None:
                 rounds.append((op_id, submitted))
+            round_open = counts()
+            continue
+        if field == "post_state":
+            stored = decoded
             round_open = counts()
             continue
         kept = held if field in CONTENT_FIELDS else where
