@@ -168,3 +168,43 @@ def test_a_published_or_pulled_post_moved_voids_nothing_it_is_told_nowhere(tmp_p
     out = crewdeck(*where, "set", pulled[:8], "platform=x")
     assert "voids" not in out and "draft" not in out, out
     assert json.loads(crewdeck(*where, "post", "show", pulled, "--json"))["state"] == "pulled"
+
+
+def test_a_pull_with_no_submitted_post_in_it_costs_the_void_check_nothing_that_grows_with_it(tmp_path: Path) -> None:
+    """`crewdeck sync` read every pulled operation of the round's fields (a campaign, a platform) into memory and sent
+    every row id through json_each before it knew that no post among them had a round: 2.4 s and ~95 MB on a pull of
+    883k operations with no post.  Counted in SQLite's steps: 200 more tasks pulled cost it nothing more."""
+    import datetime as dt
+
+    from crewdeck.tui.session.notices import approvals_voided
+    from crewdeck.tui.workspace import describe
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    team = make_team(tmp_path)
+    where = ["-w", str(team), "--as", "ana"]
+    crewdeck(*where, "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    crewdeck(*where, "campaign", "add", "launch")
+
+    def steps() -> int:
+        ws = Workspace.open(team)
+        try:
+            me = ws.member_by_handle("mia").id
+            names = describe.Naming.of(ws, "UTC", dt.datetime.now(dt.UTC))
+            counted = [0]
+
+            def step() -> int:
+                counted[0] += 1
+                return 0
+
+            ws.conn.set_progress_handler(step, 1)
+            assert approvals_voided(ws, 0, names, me) == []
+            ws.conn.set_progress_handler(None, 1)
+            return counted[0]
+        finally:
+            ws.close()
+
+    crewdeck(*where, "add", "Brief +launch")
+    few = steps()
+    for n in range(200):
+        crewdeck(*where, "add", f"Task {n} +launch")
+    assert steps() == few

@@ -87,12 +87,18 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
     approval counted in, while the post still waits for a new submission: ``crewdeck sync`` says it, as the app's notice
     does ("@raj changed the copy of “Launch reel”: …: that voids the round and your approval: it is a draft until it is
     submitted again"), where it said only how many operations it pulled."""
+    # Only a post with a round has one to void: the posts first (task_posts, a handful), then their operations in the
+    # pull (ops_by_field), where reading the pull's operations first paid for every task of a large pull.
+    posts = [row[0] for row in ws.conn.execute("SELECT id FROM task WHERE post_state IS NOT NULL")]
+    if not posts:
+        return []
     fields = ", ".join(f"'{name}'" for name in ROUND_FIELDS)
     ops = [
         Op(*row)
         for row in ws.conn.execute(
-            f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? AND entity = 'task' AND field IN ({fields}) AND member != ? ORDER BY row_id, op_id",
-            (since, me),
+            f"SELECT {OP_COLUMNS} FROM ops WHERE row_id IN (SELECT value FROM json_each(?)) AND field IN ({fields}) "
+            "AND seq > ? AND entity = 'task' AND member != ? ORDER BY row_id, op_id",
+            (json.dumps(posts), since, me),
         )
     ]
     return _my_approvals_voided(ws, ops, names, me)
