@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,7 +98,12 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
 
 def voiding(conn: sqlite3.Connection, post_id: str, op_ids: set[str]) -> RoundTurn | None:
     """The void among these operations (one write's), if one of them voided the post's round."""
-    return next((turn for op_id, turn in round_turns(conn, post_id).items() if op_id in op_ids and turn.voided), None)
+    return void_among(round_turns(conn, post_id), op_ids)
+
+
+def void_among(turns: Mapping[str, RoundTurn], op_ids: Iterable[str]) -> RoundTurn | None:
+    """The void among these operations in a post's ``round_turns`` (read once for all of a notice's changes)."""
+    return next((turns[op_id] for op_id in sorted(op_ids) if op_id in turns and turns[op_id].voided), None)
 
 
 def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None) -> str:
