@@ -248,3 +248,44 @@ def test_the_void_notice_reads_each_posts_rounds_once_however_many_changes_one_p
             assert reads == [post_id]
         finally:
             ws.close()
+
+
+def test_many_voided_approvals_are_listed_as_refusals_are_and_the_apps_notice_stays_short(tmp_path: Path) -> None:
+    """`crewdeck sync` printed a line for every post whose void took my approval, with no end (the refused edits, the
+    overwritten ones stop at 20), and the app put every one into one toast: 3,000 voided posts made one of 458 KB."""
+    from crewdeck.sync.state.oplog import OP_COLUMNS, Op
+    from crewdeck.tui.session.access import WorkspaceAccess
+    from crewdeck.tui.session.notices import VOIDS_LISTED, ChangeNotices
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    with approved_post(tmp_path) as (raj, mia, first):
+        posts = [first]
+        for n in range(22):
+            post_id = crewdeck("-w", str(raj), "post", "add", f"Reel {n} +launch post:instagram publish:2030-01-10 18:00").strip()
+            crewdeck("-w", str(raj), "post", "copy", post_id, "Big day")
+            crewdeck("-w", str(raj), "post", "submit", post_id)
+            posts.append(post_id)
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(mia), "sync")
+        for post_id in posts[1:]:
+            crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "sync")
+        for post_id in posts:
+            crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "sync")
+        ws = Workspace.open(mia)
+        held = ws.store.max_seq()
+        ws.close()
+        out = crewdeck("-w", str(mia), "sync").splitlines()
+        assert len([line for line in out if "voids the round and your approval" in line]) == 20, out
+        assert out[-1] == "… and 3 more changes that voided your approval: crewdeck log lists them", out
+        ws = Workspace.open(mia)
+        try:
+            ops = [Op(*row) for row in ws.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (held,))]
+            notice = ChangeNotices(WorkspaceAccess(ws, ws.member_by_handle("mia"))).describe(ops)
+        finally:
+            ws.close()
+        assert notice is not None and notice.startswith("@raj changed 23 records; "), notice
+        assert notice.count("your approval") == VOIDS_LISTED + 1, notice
+        assert notice.endswith("; and 20 more changes that voided your approval"), notice
