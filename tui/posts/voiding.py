@@ -2,14 +2,16 @@
 
 A change of the content (``CONTENT_FIELDS``) after a submission voids the round, and so does a move to another campaign
 or platform: the post reads draft until it is submitted again, and the approvals given on the submitted version count
-no more.  A change back to the submitted version, or where it was submitted for, brings the round back.  ``post show``'s history, the app detail's history, the notice of another member's
-change (the app's line, ``crewdeck sync``'s) and the writer's own notice all say it from here, from the log alone, so
-that it is said where, and only where, it happened (a value saved again unchanged changes nothing).
+no more.  A change back to the submitted version, or where it was submitted for, brings the round back.  It happens
+only while the round decides the post's state (``states.round_decides``): a published or pulled post keeps its
+approvals.  The notice of another member's change (the app's line, ``crewdeck sync``'s), the writer's own notice, the
+history of ``crewdeck show``, ``crewdeck log`` and the app's detail say it from here, from the log alone, so that it is
+said where, and only where, it happened (a value saved again unchanged changes nothing); ``post show``'s history, which
+lists the content's changes and not the moves, says it of those.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash_of, evaluate, moved
 from crewdeck.tui.posts.reading import chains, reviewers, verdicts
 from crewdeck.tui.posts.states import round_decides
+from crewdeck.tui.workspace.describe import stored_value
 
 #: The fields whose change voids a round: its content, and where it goes out (its campaign's chain, its platform's limits).
 ROUND_FIELDS = (*CONTENT_FIELDS, "campaign", "platform")
@@ -69,7 +72,7 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
 
     round_open = False
     for op_id, member, field, value in ops:
-        decoded = _decoded(value)
+        decoded = stored_value(value)
         if field == "post_round":
             valid = isinstance(decoded, dict) and isinstance(decoded.get("hash"), str) and isinstance(decoded.get("id"), str)
             submitted = decoded if valid else None
@@ -106,12 +109,16 @@ def void_among(turns: Mapping[str, RoundTurn], op_ids: Iterable[str]) -> RoundTu
     return next((turns[op_id] for op_id in sorted(op_ids) if op_id in turns and turns[op_id].voided), None)
 
 
-def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None) -> str:
+def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None, *, waits: bool = False) -> str:
     """ "voids the round and the approval of @mia" (``names``: member id -> "@mia"); the reader ``me``'s own approval
-    is said as theirs ("voids the round and your approval").  A change back: "the version submitted again: the round
-    goes on"."""
+    is said as theirs ("voids the round and your approval"); ``waits``: a notice's, while the post waits for it, with
+    ``WAITS`` after it.  A change back: "the version submitted again: the round goes on"."""
     if not turn.voided:
         return "the version submitted again: the round goes on"
+    return _taken(turn, names, me) + (f": {WAITS}" if waits else "")
+
+
+def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
     others = [names.get(by, f"@{by[:8]}") for by in turn.approvers if by != me]
     mine = me is not None and me in turn.approvers
     if mine:
@@ -125,13 +132,6 @@ def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None) -> s
 
 #: What a notice adds after the void's words while the post waits for it: its writer's next move, no longer its reviewers'.
 WAITS = "it is a draft until it is submitted again"
-
-
-def _decoded(value: str) -> Any:
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
 
 
 def _approvers(

@@ -11,7 +11,7 @@ from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
 from crewdeck.tui.posts.reading import PostView, read_post, settings
-from crewdeck.tui.posts.voiding import ROUND_FIELDS, WAITS, RoundTurn, void_among, words
+from crewdeck.tui.posts.voiding import ROUND_FIELDS, RoundTurn, void_among, words
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
@@ -94,9 +94,10 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
 
 def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str) -> list[str]:
     """A line for each write of another member's, stored after ``since`` (a sync round's pull), that voided a round my
-    approval counted in, while the post still waits for a new submission: ``crewdeck sync`` says it, as the app's notice
-    does ("@raj changed the copy of “Launch reel”: …: that voids the round and your approval: it is a draft until it is
-    submitted again"), where it said only how many operations it pulled."""
+    approval counted in, unless a later change in the pull put the version submitted back ("@raj changed the copy of
+    “Launch reel”: …: that voids the round and your approval: it is a draft until it is submitted again"; submitted
+    again in the same pull, the post is no draft and the line says only what the change took), where ``crewdeck sync``
+    said only how many operations it pulled."""
     # Only a post with a round has one to void: the posts first (task_posts, a handful), then their operations in the
     # pull (ops_by_field), where reading the pull's operations first paid for every task of a large pull.
     posts = [row[0] for row in ws.conn.execute("SELECT id FROM task WHERE post_state IS NOT NULL")]
@@ -170,8 +171,7 @@ def _voided(rounds: _Rounds, change: describe.ToldChange, names: describe.Naming
     post = rounds.post(change.row_id) if turn is not None else None
     if turn is None or post is None or (post.round.open and post.round.round_id == turn.round_id):
         return ""
-    waits = f": {WAITS}" if post.state == "draft" else ""
-    return visible(f": that {words(turn, {by: names.member(by) for by in turn.approvers}, me)}{waits}")
+    return visible(f": that {words(turn, {by: names.member(by) for by in turn.approvers}, me, waits=post.state == 'draft')}")
 
 
 def _kept_in_deleted(ws: Workspace, ops: tuple[Op, ...], me: str) -> str:
