@@ -289,3 +289,23 @@ def test_many_voided_approvals_are_listed_as_refusals_are_and_the_apps_notice_st
         assert notice is not None and notice.startswith("@raj changed 23 records; "), notice
         assert notice.count("your approval") == VOIDS_LISTED + 1, notice
         assert notice.endswith("; and 20 more changes that voided your approval"), notice
+
+
+def test_post_copy_reads_what_its_change_voided_in_the_writes_own_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`post copy` read the post's newest operation, wrote, and read what came after it in three transactions: a
+    teammate's change committed between was told as this one's (or an approval left unsaid).  The app holds one."""
+    from crewdeck.tui.posts import writing
+
+    with approved_post(tmp_path) as (raj, _mia, post_id):
+        seen: list[bool] = []
+        for name in ("newest_op", "voided_words"):
+            real = getattr(writing, name)
+
+            def reads(store: object, *args: object, real: object = real) -> object:
+                seen.append(store.conn.in_transaction)  # type: ignore[attr-defined]
+                return real(store, *args)  # type: ignore[operator]
+
+            monkeypatch.setattr(writing, name, reads)
+        out = crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        assert "voids the round and the approval of @mia" in out, out
+        assert seen == [True, True]
