@@ -309,3 +309,31 @@ def test_post_copy_reads_what_its_change_voided_in_the_writes_own_transaction(tm
         out = crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
         assert "voids the round and the approval of @mia" in out, out
         assert seen == [True, True]
+
+
+def test_a_posts_voids_read_its_verdicts_chains_and_members_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each void read the post's verdicts, every chain and every member again: a post changed 2,000 times read them
+    1,000 times for one notice (and `post copy` once more a write).  Counted: once for all its voids."""
+    import sqlite3
+
+    from crewdeck.tui.posts import voiding
+
+    with approved_post(tmp_path) as (raj, _mia, post_id):
+        for n in range(7):
+            crewdeck("-w", str(raj), "post", "copy", post_id, "Big day" if n % 2 else f"Bigger day {n}")
+        reads: list[str] = []
+        for name in ("verdicts", "chains", "reviewers"):
+            real = getattr(voiding, name)
+
+            def counted(*args: object, real: object = real, name: str = name) -> object:
+                reads.append(name)
+                return real(*args)  # type: ignore[operator]
+
+            monkeypatch.setattr(voiding, name, counted)
+        conn = sqlite3.connect(raj)
+        try:
+            turns = voiding.round_turns(conn, post_id)
+        finally:
+            conn.close()
+        assert [turn.approvers for turn in turns.values() if turn.voided] == [(turns[next(iter(turns))].approvers[0],)] * 4
+        assert sorted(reads) == ["chains", "reviewers", "verdicts"]

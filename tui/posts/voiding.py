@@ -13,12 +13,13 @@ lists the content's changes and not the moves, says it of those.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from crewdeck.sync.state.acting import actors
-from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash_of, evaluate, moved
+from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, Step, Verdict, content_hash_of, evaluate, moved
 from crewdeck.tui.posts.reading import chains, reviewers, verdicts
 from crewdeck.tui.posts.states import round_decides
 from crewdeck.tui.workspace.describe import stored_value
@@ -50,6 +51,7 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
         f"SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
     ).fetchall()
     turns: dict[str, RoundTurn] = {}
+    judged = _Judged(conn, post_id)
     held: dict[str, Any] = {}
     #: Where the post is: its campaign and platform.
     where: dict[str, Any] = {"campaign": None, "platform": None}
@@ -93,7 +95,7 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
             changes.append((op_id, member))
         now_open = counts()
         if submitted is not None and round_open != now_open:
-            approvers = _approvers(conn, post_id, op_id, rounds, changes, before) if round_open else ()
+            approvers = _approvers(judged, op_id, rounds, changes, before) if round_open else ()
             turns[op_id] = RoundTurn(op_id, submitted["id"], round_open, approvers)
         round_open = now_open
     return turns
@@ -134,9 +136,33 @@ def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
 WAITS = "it is a draft until it is submitted again"
 
 
+class _Judged:
+    """What the approvers of a post's voids are judged against, read once for all of them: read a void at a time, a post
+    changed 2,000 times read its verdicts, every chain and every member 1,000 times."""
+
+    def __init__(self, conn: sqlite3.Connection, post_id: str) -> None:
+        self._conn = conn
+        self._post_id = post_id
+
+    @cached_property
+    def verdicts(self) -> list[Verdict]:
+        return verdicts(self._conn, [self._post_id]).get(self._post_id, [])
+
+    @cached_property
+    def actor_of(self) -> Callable[[str, str], str | None]:
+        return actors(self._conn)
+
+    @cached_property
+    def chains(self) -> Mapping[str, tuple[Step, ...]]:
+        return chains(self._conn)
+
+    @cached_property
+    def reviewers(self) -> Mapping[str, Reviewer]:
+        return reviewers(self._conn)
+
+
 def _approvers(
-    conn: sqlite3.Connection,
-    post_id: str,
+    judged: _Judged,
     op_id: str,
     rounds: list[tuple[str, dict[str, Any]]],
     changes: list[tuple[str, str]],
@@ -146,21 +172,21 @@ def _approvers(
     campaign and on the platform the post was in then (``where``), its chain and reviewers as they are now."""
     submitted = rounds[-1][1]
     campaign, platform = where["campaign"], where["platform"]
-    before = [v for v in verdicts(conn, [post_id]).get(post_id, []) if v.op_id < op_id]
+    before = [v for v in judged.verdicts if v.op_id < op_id]
     if not any(v.verdict == "approve" for v in before):
         return ()
     # Its authors, as ``round_authors`` reads them: whoever changed the content since the last round with other content.
     since = max((at for at, other in rounds if other["hash"] != submitted["hash"]), default="")
-    actor_of = actors(conn)
+    actor_of = judged.actor_of
     authors = {member for at, member in changes if since < at < op_id}
     authors |= {actor for at, member in changes if since < at < op_id if (actor := actor_of(member, at)) is not None}
     status = evaluate(
         post_round=submitted,
         current_hash=submitted["hash"],
-        chain=chains(conn).get(campaign or "", ()),
+        chain=judged.chains.get(campaign or "", ()),
         verdicts=before,
         authors=authors,
-        reviewers=reviewers(conn),
+        reviewers=judged.reviewers,
         campaign=campaign,
         platform=platform,
     )
