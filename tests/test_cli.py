@@ -435,6 +435,16 @@ def test_the_due_before_hint_is_a_term_crewdeck_reads_as_taskwarrior_means_it(cl
     assert cli("tasks", term).code == 0
 
 
+@pytest.mark.parametrize("typed", ["desc:#hash", "desc:+launch", "description:@raj", "desc:+alpha", "desc:overdue", "desc:-cut"])
+def test_a_description_hint_never_turns_its_words_into_a_crewdeck_term(cli: Cli, typed: str) -> None:
+    """Review re: `tasks desc:#hash` said "Taskwarrior's desc:#hash is #hash here", a tag filter, where Taskwarrior looks
+    for the words "#hash"; desc:+alpha sent the user to make a campaign alpha.  The words alone are said as words."""
+    cli.ok("add", "Shoot reel")
+    said = cli("tasks", typed).err
+    assert said.startswith(f"no tasks match: {typed} was looked for") and "Taskwarrior's" not in said, said
+    assert "Taskwarrior's desc:launch is launch here" in cli("tasks", "desc:launch").err
+
+
 def test_a_due_filter_takes_the_words_of_its_date_time_and_zone(cli: Cli) -> None:
     # Thursday 2026-11-26 10:30 in Berlin: the filter reads a date as quick-add does.
     early = cli.ok("add", "Shoot due:fri 16:00").strip()

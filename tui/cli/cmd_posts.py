@@ -99,12 +99,14 @@ def cmd_post_copy(ctx: Context) -> int:
     if copy is not None and a.file is not None:
         # A file saved on Windows ends its lines with CRLF: line ends, not the control character U+000D the rules refuse.
         copy = copy.replace("\r\n", "\n").rstrip("\n")
-    since = writing.newest_op(ctx.ws.store, post_id)
-    view = writing.set_content(
-        ctx.ws.store, ctx.me.id, post_id, ctx.now, copy=copy, link=a.link, media=a.media, first_comment=a.first_comment
-    )
-    # As the app's notice says it: "draft" alone left the approvals the change took, and the resubmit it needs, unsaid.
-    voided = writing.voided_words(ctx.ws.store, post_id, since)
+    store = ctx.ws.store
+    # Read before and after in the write's transaction, as the app does: another writer's change committed between
+    # (a teammate's void, an approval) would be told as this one's, or left unsaid.
+    with store.held():
+        since = writing.newest_op(store, post_id)
+        view = writing.set_content(store, ctx.me.id, post_id, ctx.now, copy=copy, link=a.link, media=a.media, first_comment=a.first_comment)
+        # As the app's notice says it: "draft" alone left the approvals the change took, and the resubmit it needs, unsaid.
+        voided = writing.voided_words(store, post_id, since)
     if voided:
         print(visible(f"{view.id[:8]} {label(view.state)}{voided}"))
         return 0
@@ -302,7 +304,7 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     for op_id, event in events:
         turn = turns.get(op_id)
         if turn is not None:
-            # A change back to the version submitted (and approved so far): the post reads in review again.
+            # A void, with the approvals it took; or a change back to the version submitted: the round goes on.
             event.cells[2] += f" ({voiding_words(turn, named)})"
         out.append(event)
     return out

@@ -424,8 +424,8 @@ def cmd_sync(ctx: Context) -> int:
     if me is not None:
         from crewdeck.tui.session.notices import approvals_voided
 
-        for line in approvals_voided(ctx.ws, held, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), me.id):
-            print(line)
+        voided = approvals_voided(ctx.ws, held, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), me.id)
+        _listed(voided[:REFUSALS_LISTED], len(voided), "changes that voided your approval")
     return 0
 
 

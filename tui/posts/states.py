@@ -137,9 +137,15 @@ class PostFacts:
 AS_STORED = frozenset({"idea", "draft", "published", "pulled"})
 
 
+def round_decides(stored: str | None) -> bool:
+    """Whether the round decides the state of a post stored in ``stored``: where it does not (a published or pulled
+    post, a draft), a change that voids the round changes nothing a reader sees, and nothing says it voided one."""
+    return stored not in AS_STORED
+
+
 def base_state(stored: str, status: RoundStatus) -> str:
     """The state before the clock and the crises: stored, or read from the round."""
-    if stored in AS_STORED:
+    if not round_decides(stored):
         return stored
     if not status.open:
         return "draft"  # submitted content changed since (or a state set with no round): it needs a new round

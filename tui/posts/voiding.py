@@ -2,22 +2,27 @@
 
 A change of the content (``CONTENT_FIELDS``) after a submission voids the round, and so does a move to another campaign
 or platform: the post reads draft until it is submitted again, and the approvals given on the submitted version count
-no more.  A change back to the submitted version, or where it was submitted for, brings the round back.  ``post show``'s history, the app detail's history, the notice of another member's
-change (the app's line, ``crewdeck sync``'s) and the writer's own notice all say it from here, from the log alone, so
-that it is said where, and only where, it happened (a value saved again unchanged changes nothing).
+no more.  A change back to the submitted version, or where it was submitted for, brings the round back.  It happens
+only while the round decides the post's state (``states.round_decides``): a published or pulled post keeps its
+approvals.  The notice of another member's change (the app's line, ``crewdeck sync``'s), the writer's own notice, the
+history of ``crewdeck show``, ``crewdeck log`` and the app's detail say it from here, from the log alone, so that it is
+said where, and only where, it happened (a value saved again unchanged changes nothing); ``post show``'s history, which
+lists the content's changes and not the moves, says it of those.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from crewdeck.sync.state.acting import actors
-from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash_of, evaluate, moved
+from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, Step, Verdict, content_hash_of, evaluate, moved
 from crewdeck.tui.posts.reading import chains, reviewers, verdicts
+from crewdeck.tui.posts.states import round_decides
+from crewdeck.tui.workspace.describe import stored_value
 
 #: The fields whose change voids a round: its content, and where it goes out (its campaign's chain, its platform's limits).
 ROUND_FIELDS = (*CONTENT_FIELDS, "campaign", "platform")
@@ -38,15 +43,20 @@ class RoundTurn:
 
 def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     """Each operation of the post that voided its round (a change of its content, a move to another campaign or platform
-    than the round was submitted for) or brought it back, by its stamp."""
-    fields = ", ".join(f"'{name}'" for name in ("post_round", *ROUND_FIELDS))
+    than the round was submitted for) or brought it back, by its stamp.  Only while the round decides the post's state
+    (``states.round_decides``): a published or pulled post moved to another campaign stays what it is, with its
+    approvals, and nothing was voided."""
+    fields = ", ".join(f"'{name}'" for name in ("post_round", "post_state", *ROUND_FIELDS))
     ops = conn.execute(
         f"SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
     ).fetchall()
     turns: dict[str, RoundTurn] = {}
+    judged = _Judged(conn, post_id)
     held: dict[str, Any] = {}
     #: Where the post is: its campaign and platform.
     where: dict[str, Any] = {"campaign": None, "platform": None}
+    #: Its stored state (``task.post_state``).
+    stored: Any = None
     #: The submissions so far, ``(op_id, round)``, the round now (``None``: none, or one taken back by an undo), and
     #: the content changes, ``(op_id, member)``.
     rounds: list[tuple[str, dict[str, Any]]] = []
@@ -56,18 +66,24 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     def counts() -> bool:
         return (
             submitted is not None
+            and isinstance(stored, str)
+            and round_decides(stored)
             and content_hash_of(held) == submitted["hash"]
             and not moved(submitted, where["campaign"], where["platform"])
         )
 
     round_open = False
     for op_id, member, field, value in ops:
-        decoded = _decoded(value)
+        decoded = stored_value(value)
         if field == "post_round":
             valid = isinstance(decoded, dict) and isinstance(decoded.get("hash"), str) and isinstance(decoded.get("id"), str)
             submitted = decoded if valid else None
             if submitted is not None:
                 rounds.append((op_id, submitted))
+            round_open = counts()
+            continue
+        if field == "post_state":
+            stored = decoded
             round_open = counts()
             continue
         kept = held if field in CONTENT_FIELDS else where
@@ -79,7 +95,7 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
             changes.append((op_id, member))
         now_open = counts()
         if submitted is not None and round_open != now_open:
-            approvers = _approvers(conn, post_id, op_id, rounds, changes, before) if round_open else ()
+            approvers = _approvers(judged, op_id, rounds, changes, before) if round_open else ()
             turns[op_id] = RoundTurn(op_id, submitted["id"], round_open, approvers)
         round_open = now_open
     return turns
@@ -87,15 +103,24 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
 
 def voiding(conn: sqlite3.Connection, post_id: str, op_ids: set[str]) -> RoundTurn | None:
     """The void among these operations (one write's), if one of them voided the post's round."""
-    return next((turn for op_id, turn in round_turns(conn, post_id).items() if op_id in op_ids and turn.voided), None)
+    return void_among(round_turns(conn, post_id), op_ids)
 
 
-def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None) -> str:
+def void_among(turns: Mapping[str, RoundTurn], op_ids: Iterable[str]) -> RoundTurn | None:
+    """The void among these operations in a post's ``round_turns`` (read once for all of a notice's changes)."""
+    return next((turns[op_id] for op_id in sorted(op_ids) if op_id in turns and turns[op_id].voided), None)
+
+
+def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None, *, waits: bool = False) -> str:
     """ "voids the round and the approval of @mia" (``names``: member id -> "@mia"); the reader ``me``'s own approval
-    is said as theirs ("voids the round and your approval").  A change back: "the version submitted again: the round
-    goes on"."""
+    is said as theirs ("voids the round and your approval"); ``waits``: a notice's, while the post waits for it, with
+    ``WAITS`` after it.  A change back: "the version submitted again: the round goes on"."""
     if not turn.voided:
         return "the version submitted again: the round goes on"
+    return _taken(turn, names, me) + (f": {WAITS}" if waits else "")
+
+
+def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
     others = [names.get(by, f"@{by[:8]}") for by in turn.approvers if by != me]
     mine = me is not None and me in turn.approvers
     if mine:
@@ -111,16 +136,33 @@ def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None) -> s
 WAITS = "it is a draft until it is submitted again"
 
 
-def _decoded(value: str) -> Any:
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+class _Judged:
+    """What the approvers of a post's voids are judged against, read once for all of them: read a void at a time, a post
+    changed 2,000 times read its verdicts, every chain and every member 1,000 times."""
+
+    def __init__(self, conn: sqlite3.Connection, post_id: str) -> None:
+        self._conn = conn
+        self._post_id = post_id
+
+    @cached_property
+    def verdicts(self) -> list[Verdict]:
+        return verdicts(self._conn, [self._post_id]).get(self._post_id, [])
+
+    @cached_property
+    def actor_of(self) -> Callable[[str, str], str | None]:
+        return actors(self._conn)
+
+    @cached_property
+    def chains(self) -> Mapping[str, tuple[Step, ...]]:
+        return chains(self._conn)
+
+    @cached_property
+    def reviewers(self) -> Mapping[str, Reviewer]:
+        return reviewers(self._conn)
 
 
 def _approvers(
-    conn: sqlite3.Connection,
-    post_id: str,
+    judged: _Judged,
     op_id: str,
     rounds: list[tuple[str, dict[str, Any]]],
     changes: list[tuple[str, str]],
@@ -130,21 +172,21 @@ def _approvers(
     campaign and on the platform the post was in then (``where``), its chain and reviewers as they are now."""
     submitted = rounds[-1][1]
     campaign, platform = where["campaign"], where["platform"]
-    before = [v for v in verdicts(conn, [post_id]).get(post_id, []) if v.op_id < op_id]
+    before = [v for v in judged.verdicts if v.op_id < op_id]
     if not any(v.verdict == "approve" for v in before):
         return ()
     # Its authors, as ``round_authors`` reads them: whoever changed the content since the last round with other content.
     since = max((at for at, other in rounds if other["hash"] != submitted["hash"]), default="")
-    actor_of = actors(conn)
+    actor_of = judged.actor_of
     authors = {member for at, member in changes if since < at < op_id}
     authors |= {actor for at, member in changes if since < at < op_id if (actor := actor_of(member, at)) is not None}
     status = evaluate(
         post_round=submitted,
         current_hash=submitted["hash"],
-        chain=chains(conn).get(campaign or "", ()),
+        chain=judged.chains.get(campaign or "", ()),
         verdicts=before,
         authors=authors,
-        reviewers=reviewers(conn),
+        reviewers=judged.reviewers,
         campaign=campaign,
         platform=platform,
     )

@@ -23,7 +23,7 @@ from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withd
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
-from crewdeck.tui.posts.voiding import WAITS, voiding
+from crewdeck.tui.posts.voiding import voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
@@ -153,7 +153,7 @@ def voided_words(store: Store, post_id: str, since: str) -> str:
     it, no longer for its reviewers."""
     written = {row[0] for row in store.conn.execute("SELECT op_id FROM ops WHERE row_id = ? AND op_id > ?", (post_id, since))}
     turn = voiding(store.conn, post_id, written)
-    return f": that {voiding_words(turn, _handles(store))}: {WAITS}" if turn is not None else ""
+    return f": that {voiding_words(turn, _handles(store), waits=True)}" if turn is not None else ""
 
 
 def web_address(what: str, text: str) -> str:

@@ -129,7 +129,7 @@ def taskwarrior_term(word: str) -> str | None:
     if key in ("due.before", "due.below", "due.after", "due.above"):
         return _taskwarrior_due("<" if key.endswith(("before", "below")) else ">", value)
     if key in ("description", "desc", "description.has", "description.contains"):
-        return value
+        return _as_words(value)
     if key == "status":
         return _TASKWARRIOR_STATUSES.get(value.lower())
     return None
@@ -179,6 +179,17 @@ def taskwarrior_field(word: str) -> str | None:
     if key not in ("project", "proj", "pro", "priority", "pri", "prio", "tags", "tag"):
         return None
     return taskwarrior_term(word)
+
+
+def _as_words(value: str) -> str | None:
+    """``value``, Taskwarrior's words of a description, where crewdeck looks for it as words too; ``None`` where crewdeck
+    reads it as a term (``#hash`` a tag, ``+alpha`` a campaign, ``@raj`` an assignee, ``overdue``): no hint then, where
+    "desc:#hash is #hash" sent a Taskwarrior user to a tag filter."""
+    try:
+        terms = parse(f'"{value}"' if " " in value else value).terms
+    except UserError:
+        return None
+    return value if terms and all(term.kind == "text" and not term.negate for term in terms) else None
 
 
 #: The days Taskwarrior reads as their midnight (``due.before:fri`` is before Friday begins), in any case.
