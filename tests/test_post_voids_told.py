@@ -172,6 +172,26 @@ def test_a_published_or_pulled_post_moved_voids_nothing_it_is_told_nowhere(tmp_p
     assert json.loads(crewdeck(*where, "post", "show", pulled, "--json"))["state"] == "pulled"
 
 
+def test_a_pulled_post_moved_then_its_pull_undone_says_the_approval_it_lost(tmp_path: Path) -> None:
+    """A move while pulled voids nothing a reader sees; undoing the pull brings the post back where the round was not
+    submitted for: it read draft, mia's approval counted for nothing, and nothing anywhere said so (final read rf)."""
+    from crewdeck.sync.state.store import Store
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "pull", post_id)
+        crewdeck("-w", str(raj), "set", post_id[:8], "campaign=autumn")
+        with Store(raj) as store:  # what the app's u writes for the pull
+            me = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+            with store.write(me) as w:
+                w.set("task", post_id, {"post_state": "in-review", "status": "todo"})
+        crewdeck("-w", str(raj), "sync")
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert len(said) == 1 and said[0].endswith("voids the round and your approval: it is a draft until it is submitted again"), out
+        assert "voids the round and the approval of @mia" in crewdeck("-w", str(mia), "show", post_id[:8])
+        assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
+
+
 def test_a_pull_with_no_submitted_post_in_it_costs_the_void_check_nothing_that_grows_with_it(tmp_path: Path) -> None:
     """`crewdeck sync` read every pulled operation of the round's fields (a campaign, a platform) into memory and sent
     every row id through json_each before it knew that no post among them had a round: 2.4 s and ~95 MB on a pull of

@@ -216,12 +216,12 @@ def _voided(ctx: Context, ops: list[Op], names: describe.Naming) -> list[str]:
     """A line for each post whose round the write voided (its content, its campaign or platform changed), with the
     approvals it took, as ``post copy`` and the app say it: "Modified 1 task: put “Reel” in autumn" alone left the post
     waiting, unsaid, for a submission nobody knew to make."""
-    from crewdeck.tui.posts.voiding import ROUND_FIELDS, voiding
+    from crewdeck.tui.posts.voiding import TURNING_FIELDS, voiding
     from crewdeck.tui.posts.voiding import words as voiding_words
 
     written = {op.op_id for op in ops}
     lines = []
-    for post_id in sorted({op.row_id for op in ops if op.entity == "task" and op.field in ROUND_FIELDS}):
+    for post_id in sorted({op.row_id for op in ops if op.entity == "task" and op.field in TURNING_FIELDS}):
         turn = voiding(ctx.ws.conn, post_id, written)
         if turn is not None:
             taken = voiding_words(turn, {by: names.member(by) for by in turn.approvers}, waits=True)

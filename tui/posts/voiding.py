@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -26,6 +26,9 @@ from crewdeck.tui.workspace.describe import stored_value
 
 #: The fields whose change voids a round: its content, and where it goes out (its campaign's chain, its platform's limits).
 ROUND_FIELDS = (*CONTENT_FIELDS, "campaign", "platform")
+#: The fields a write that turns a round (voids it, brings it back) has one of: those, and the stored state (a pull undone
+#: after a move has the round decide again, void).
+TURNING_FIELDS = (*ROUND_FIELDS, "post_state")
 
 
 @dataclass(frozen=True)
@@ -63,16 +66,25 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     submitted: dict[str, Any] | None = None
     changes: list[tuple[str, str]] = []
 
-    def counts() -> bool:
+    def matches() -> bool:
+        """The content and the place are the round's: submitted so."""
         return (
             submitted is not None
-            and isinstance(stored, str)
-            and round_decides(stored)
             and content_hash_of(held) == submitted["hash"]
             and not moved(submitted, where["campaign"], where["platform"])
         )
 
+    def deciding() -> bool:
+        return isinstance(stored, str) and round_decides(stored)
+
+    def counts() -> bool:
+        return deciding() and matches()
+
     round_open = False
+    matching = False
+    #: A void made while the round decided nothing (a pulled post moved): said by the write that has it decide again
+    #: (the pull undone), which leaves the post a draft and its approvals counting for nothing.
+    latent: RoundTurn | None = None
     for op_id, member, field, value in ops:
         decoded = stored_value(value)
         if field == "post_round":
@@ -80,11 +92,16 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
             submitted = decoded if valid else None
             if submitted is not None:
                 rounds.append((op_id, submitted))
-            round_open = counts()
+            round_open, matching, latent = counts(), matches(), None
             continue
         if field == "post_state":
             stored = decoded
-            round_open = counts()
+            now_open = counts()
+            if latent is not None and deciding() and not round_open and not now_open:
+                turns[op_id] = replace(latent, op_id=op_id)
+            if deciding():
+                latent = None
+            round_open = now_open
             continue
         kept = held if field in CONTENT_FIELDS else where
         before = dict(where)
@@ -93,11 +110,13 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
             continue  # saved again unchanged: no change
         if field in CONTENT_FIELDS:
             changes.append((op_id, member))
-        now_open = counts()
+        now_open, now_matching = counts(), matches()
         if submitted is not None and round_open != now_open:
             approvers = _approvers(judged, op_id, rounds, changes, before) if round_open else ()
             turns[op_id] = RoundTurn(op_id, submitted["id"], round_open, approvers)
-        round_open = now_open
+        elif submitted is not None and not deciding() and matching != now_matching:
+            latent = RoundTurn(op_id, submitted["id"], True, _approvers(judged, op_id, rounds, changes, before)) if matching else None
+        round_open, matching = now_open, now_matching
     return turns
 
 

@@ -13,7 +13,7 @@ from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.posts.voiding import ROUND_FIELDS, RoundTurn, round_turns, words
+from crewdeck.tui.posts.voiding import TURNING_FIELDS, RoundTurn, round_turns, words
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops, naming_refused, refused_writes, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
@@ -183,7 +183,7 @@ def voids_told(ws: Workspace, history: list[ToldChange], naming: Naming) -> list
     turns: dict[str, dict[str, RoundTurn]] = {}
     out = []
     for change in history:
-        if change.entity == "task" and any(op.field in ROUND_FIELDS for op in change.ops):
+        if change.entity == "task" and any(op.field in TURNING_FIELDS for op in change.ops):
             if change.row_id not in turns:
                 turns[change.row_id] = round_turns(ws.conn, change.row_id)
             of_post = turns[change.row_id]

@@ -11,7 +11,7 @@ from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
 from crewdeck.tui.posts.reading import PostView, read_post, settings
-from crewdeck.tui.posts.voiding import ROUND_FIELDS, RoundTurn, void_among, words
+from crewdeck.tui.posts.voiding import TURNING_FIELDS, RoundTurn, void_among, words
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
@@ -103,7 +103,7 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
     posts = [row[0] for row in ws.conn.execute("SELECT id FROM task WHERE post_state IS NOT NULL")]
     if not posts:
         return []
-    fields = ", ".join(f"'{name}'" for name in ROUND_FIELDS)
+    fields = ", ".join(f"'{name}'" for name in TURNING_FIELDS)
     ops = [
         Op(*row)
         for row in ws.conn.execute(
@@ -117,7 +117,7 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
 
 def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, me: str) -> list[str]:
     """Of ``ops``, each post content write that voided a round my approval counted in, while it is void, in words."""
-    content = [op for op in ops if op.entity == "task" and op.field in ROUND_FIELDS]
+    content = [op for op in ops if op.entity == "task" and op.field in TURNING_FIELDS]
     # Only a submitted post has a round to void: a batch of many tasks (an import) is not read write by write.
     submitted = {
         row[0]
@@ -165,7 +165,7 @@ def _voided(rounds: _Rounds, change: describe.ToldChange, names: describe.Naming
     among them said as mine, and while it is so, the post waits for its writer to submit it again ("changed the copy"
     alone left an approver believing their approval stood).  Nothing when a later change, told with it or before it,
     put the version submitted back: the round goes on, and the approvals stand."""
-    if change.entity != "task" or not any(op.field in ROUND_FIELDS for op in change.ops):
+    if change.entity != "task" or not any(op.field in TURNING_FIELDS for op in change.ops):
         return ""
     turn = rounds.void(change)
     post = rounds.post(change.row_id) if turn is not None else None
