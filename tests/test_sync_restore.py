@@ -118,6 +118,26 @@ def pulled_to(path: Path) -> int:
         return int(store.get_meta(META_PULL_SEQ) or 0)
 
 
+def joined(served: tuple[Served, str, str], tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Replicas of ana, raj and ana's second machine (her desk), joined: ``(ana, raj, desk)``."""
+    team, ana_token, raj_token = served
+    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
+    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
+        crewdeck("join", team.server.url, "--token", token, str(replica))
+    return ana, raj, desk
+
+
+def backed_up_then_worked_on(team: Served, desk: Path, raj: Path) -> None:
+    """The server backed up, then six tasks from the desk and one from raj synced: the desk's more than raj's, so that
+    the server put back (``team.put_back``) stands at a head below raj's cursor."""
+    team.back_up()
+    for n in range(6):
+        add(desk, f"Desk {n}")  # lost with the restore, and never sent again: that laptop is gone
+    sync(desk)
+    add(raj, "Raj after the backup")
+    sync(raj)
+
+
 def test_replicas_heal_from_a_server_put_back_and_send_again_what_it_lost(served: tuple[Served, str, str], tmp_path: Path) -> None:
     team, ana_token, raj_token = served
     ana, raj = tmp_path / "ana.db", tmp_path / "raj.db"
@@ -213,10 +233,8 @@ def test_a_replica_with_unsent_work_at_a_restore_pulls_again_what_was_made_since
     # Raj's push, first in his round, sent again what the server lost and put his last pulled task at the very number
     # his cursor named: the cursor's check passed, and what another replica made after the restore, numbered below it,
     # was never pulled (review of 63a77f7).  A push that finds acknowledged operations lost starts the pull over.
-    team, ana_token, raj_token = served
-    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
-    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
-        crewdeck("join", team.server.url, "--token", token, str(replica))
+    team = served[0]
+    ana, raj, desk = joined(served, tmp_path)
     team.back_up()
     add(ana, "Ana before the restore")
     sync(ana)
@@ -253,17 +271,18 @@ def test_a_round_that_found_the_server_put_back_and_whose_pull_was_cut_off_says_
     assert "backup" not in sync(raj)
 
 
-class SecondPullCutOff(httpx.BaseTransport):
-    """A real transport but for the pulls after the first, which the network drops."""
+class PullsCutOff(httpx.BaseTransport):
+    """A real transport but for the pulls ``cut`` picks by their count (1, 2, ...), which the network drops."""
 
-    def __init__(self) -> None:
+    def __init__(self, cut: Callable[[int], bool]) -> None:
         self.inner = httpx.HTTPTransport()
+        self.cut = cut
         self.pulls = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET" and request.url.path.endswith("/ops"):
             self.pulls += 1
-            if self.pulls > 1:
+            if self.cut(self.pulls):
                 raise httpx.ConnectError("the network dropped", request=request)
         return self.inner.handle_request(request)
 
@@ -289,7 +308,7 @@ def test_what_a_replica_sent_is_sent_again_when_the_round_that_found_the_restore
     with Store(raj) as store:
         remote = Remote.of(store)
         assert remote is not None
-        with closing(Client.for_remote(remote, SecondPullCutOff())) as client, pytest.raises(Offline):
+        with closing(Client.for_remote(remote, PullsCutOff(lambda n: n > 1))) as client, pytest.raises(Offline):
             sync_round(store, client)
         # What an earlier crewdeck syncing this replica reads of the round cut off: three numbers, no more.
         untold = store.get_meta(META_UNTOLD)
@@ -300,23 +319,6 @@ def test_what_a_replica_sent_is_sent_again_when_the_round_that_found_the_restore
     assert titles(ana) == ["Raj after the backup"]
 
 
-class FirstPullCutOff(httpx.BaseTransport):
-    """A real transport but for the first pull asked for, which the network drops."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.cut = False
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/ops") and not self.cut:
-            self.cut = True
-            raise httpx.ConnectError("the network dropped", request=request)
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 @pytest.mark.parametrize("served", ["file"], indirect=True)
 def test_the_apps_sync_wakes_on_a_teammates_edit_after_a_restore_found_by_a_round_cut_off(
     served: tuple[Served, str, str], tmp_path: Path
@@ -324,20 +326,13 @@ def test_the_apps_sync_wakes_on_a_teammates_edit_after_a_restore_found_by_a_roun
     # The round that found the server put back was cut off; the next, pulling on from the start, never learnt of it,
     # and the engine kept its old cursor, past the restored server's head: a teammate's edit poked it and it did not
     # pull, until its poll (15 s by default, never here).
-    team, ana_token, raj_token = served
-    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
-    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
-        crewdeck("join", team.server.url, "--token", token, str(replica))
-    team.back_up()
-    for n in range(6):
-        add(desk, f"Desk {n}")  # lost with the restore, and never sent again: that laptop is gone
-    sync(desk)
-    add(raj, "Raj after the backup")
-    sync(raj)
+    team = served[0]
+    ana, raj, desk = joined(served, tmp_path)
+    backed_up_then_worked_on(team, desk, raj)
     team.put_back()
     add(raj, "Raj typed offline")
     statuses: list[SyncStatus] = []
-    engine = SyncEngine(raj, statuses.append, poll_interval=600, backoff=Backoff(0.005, 0.05), transport=FirstPullCutOff())
+    engine = SyncEngine(raj, statuses.append, poll_interval=600, backoff=Backoff(0.005, 0.05), transport=PullsCutOff(lambda n: n == 1))
     engine.start()
     try:
         wait_until(lambda: any(s.restored for s in statuses), "the next round to say the server was put back")
@@ -415,16 +410,9 @@ def test_the_apps_sync_wakes_on_a_teammates_edit_after_crewdeck_sync_found_the_r
     # engine kept its cursor from before, past the restored server's head, and took no poke of a teammate's edit for
     # one (it pulled at its poll, 15 s by default, never here).  Nor did it for one announced during its first round
     # after, which weighed it against that cursor still.
-    team, ana_token, raj_token = served
-    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
-    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
-        crewdeck("join", team.server.url, "--token", token, str(replica))
-    team.back_up()
-    for n in range(6):
-        add(desk, f"Desk {n}")  # lost with the restore, and never sent again: that laptop is gone
-    sync(desk)
-    add(raj, "Raj after the backup")
-    sync(raj)
+    team, ana_token, _ = served
+    ana, raj, desk = joined(served, tmp_path)
+    backed_up_then_worked_on(team, desk, raj)
     network = Steered()
     # Waits long enough that a failed round's pause takes a poke made before it (one ended at once may leave it).
     engine = SyncEngine(raj, poll_interval=600, backoff=Backoff(0.5, 0.5), transport=network)
@@ -526,10 +514,8 @@ def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_n
     # Its refused operations are out of its log, so what it sent again began past a number the server expected: every
     # sync failed ("expected operation #.., got #.."), for good.  The refusals stay refused (the server never stored
     # them, and no replica holds them); what follows them goes again under a node of its own.
-    team, ana_token, raj_token = served
-    ana, raj, desk = tmp_path / "ana.db", tmp_path / "raj.db", tmp_path / "desk.db"
-    for replica, token in ((ana, ana_token), (raj, raj_token), (desk, ana_token)):
-        crewdeck("join", team.server.url, "--token", token, str(replica))
+    team, _, raj_token = served
+    ana, raj, desk = joined(served, tmp_path)
     crewdeck("-w", str(ana), "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
     sync(ana)
     sync(raj)
