@@ -98,18 +98,18 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
     “Launch reel”: …: that voids the round and your approval: it is a draft until it is submitted again"; submitted
     again in the same pull, the post is no draft and the line says only what the change took), where ``crewdeck sync``
     said only how many operations it pulled."""
-    # Only a post with a round has one to void: the posts first (task_posts, a handful), then their operations in the
-    # pull (ops_by_field), where reading the pull's operations first paid for every task of a large pull.
-    posts = [row[0] for row in ws.conn.execute("SELECT id FROM task WHERE post_state IS NOT NULL")]
-    if not posts:
+    # Only a post has a round to void: none here, nothing to read.  Else the pull's operations by their numbers (the
+    # log's key), the posts' alone turned into Ops in SQLite: a post's operations looked up by record instead paid for
+    # every post there is (20,000 posts: 80 ms a round, against 20 ms for a pull of a thousand operations).
+    if ws.conn.execute("SELECT 1 FROM task WHERE post_state IS NOT NULL LIMIT 1").fetchone() is None:
         return []
     fields = ", ".join(f"'{name}'" for name in TURNING_FIELDS)
     ops = [
         Op(*row)
         for row in ws.conn.execute(
-            f"SELECT {OP_COLUMNS} FROM ops WHERE row_id IN (SELECT value FROM json_each(?)) AND field IN ({fields}) "
-            "AND seq > ? AND entity = 'task' AND member != ? ORDER BY row_id, op_id",
-            (json.dumps(posts), since, me),
+            f"SELECT {OP_COLUMNS} FROM ops NOT INDEXED WHERE seq > ? AND field IN ({fields}) AND entity = 'task' "
+            "AND member != ? AND row_id IN (SELECT id FROM task WHERE post_state IS NOT NULL) ORDER BY row_id, op_id",
+            (since, me),
         )
     ]
     return _my_approvals_voided(ws, ops, names, me)
