@@ -209,6 +209,47 @@ def test_another_members_spend_committed_during_an_entrys_write_is_not_said_as_t
         his.close()
 
 
+def test_spend_committed_after_the_lines_were_read_without_the_lock_is_not_said_as_the_entrys_crossing(
+    team: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lines over budget are read before the write lock is taken (another member's write waits less): raj's spend
+    committed between that read and ana's lock took the line over, and ana's entry was then said to.  Her lock finds
+    the file changed since the read and reads the lines again under it."""
+    team.ok("budget", "set", "spring-launch", "influencers", "1000")
+    add(team, "800")
+    hers, his = Workspace.open(team.workspace), Workspace.open(team.workspace)
+    try:
+        ana, raj = hers.member_by_handle("ana"), his.member_by_handle("raj")
+        today = NOW.date()
+
+        def draft(ws: Workspace, amount: str) -> EntryDraft:
+            fields = {"date": "2026-11-20", "campaign": "spring-launch", "category": "influencers", "payee": "@cafe_mila", "amount": amount}
+            return parse_entry(fields, FormContext.load(ws, today))
+
+        read = overbudget.watch
+        reads: list[overbudget.Watch] = []
+
+        def raj_spends_after_the_first_read(*args: object, **kwargs: object) -> overbudget.Watch:
+            reads.append(read(*args, **kwargs))  # type: ignore[arg-type]
+            if len(reads) == 1:
+                actions.add_entry(his, raj, draft(his, "300"), NOW)  # 1,100 of 1,000: raj's crossing
+            return reads[-1]
+
+        monkeypatch.setattr(overbudget, "watch", raj_spends_after_the_first_read)
+        mine = draft(hers, "100")
+        _, said_to_ana = overbudget.around(
+            hers.store, "EUR", [(mine.campaign, mine.date)], today, lambda: actions.add_entry(hers, ana, mine, NOW)
+        )
+        assert said_to_ana == []  # over before her entry (raj's 300), over after it
+        assert len(reads) == 2
+        # Nobody else writing since the read without the lock: the lines are read once.
+        _, said = overbudget.around(hers.store, "EUR", [(mine.campaign, mine.date)], today, lambda: actions.add_entry(hers, ana, mine, NOW))
+        assert said == [] and len(reads) == 3
+    finally:
+        hers.close()
+        his.close()
+
+
 def test_report_by_month_and_by_payee(team: Cli) -> None:
     team.ok("budget", "set", "spring-launch", "influencers", "610")  # 10 a day over 61 days
     add(team, "100 EUR", date="2026-11-03")

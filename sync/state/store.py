@@ -562,6 +562,27 @@ class Store:
             finally:
                 self._held = False
 
+    @property
+    def in_write(self) -> bool:
+        """Inside ``held`` or ``bulk``: what is read now is read under the write lock already."""
+        return self._bulk or self._held
+
+    @contextmanager
+    def snapshot(self) -> Iterator[int]:
+        """One read transaction around what the block reads, without the write lock: one state of the file, whatever
+        other writers commit meanwhile.  Yields that state's ``version``: a ``held`` block that finds it unchanged
+        reads the same state, so what was read here need not be read again under the lock."""
+        self.conn.execute("BEGIN")
+        try:
+            # The read transaction starts here: the version is the state the block reads.
+            yield self.version()
+        finally:
+            self.conn.execute("ROLLBACK")
+
+    def version(self) -> int:
+        """SQLite's ``data_version``: changed by every commit of another connection since, never by this one's own."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     @contextmanager
     def bulk(self, cache_mb: int = 32, *, rehearse: bool = False) -> Iterator[None]:
         """One transaction around many ``commit_local`` calls (an import written in batches): all of them, or none.

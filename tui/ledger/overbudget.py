@@ -46,17 +46,20 @@ class Watch:
 def watch(conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]], as_of: dt.date, *, months: bool = True) -> Watch:
     """Before a write of ``spend`` (``(campaign id, date)`` each): the lines over budget in the periods it falls in."""
     lines: dict[tuple[str, Period], frozenset[str] | None] = {}
-    budgeted = {budget.campaign for budget in budgets.load(conn)}
+    #: The budgets of the campaigns the spend is in (not every campaign's: the lock may be held while they are read).
+    budgeted: dict[str, list[budgets.Budget]] = {}
     monthly: dict[str, dict[str, set[str]]] = {}
     for campaign, day in set(spend):
         if campaign not in budgeted:
+            budgeted[campaign] = budgets.load(conn, campaign)
+        if not budgeted[campaign]:
             continue  # no budget: no line to go over
         lines[(campaign, Period.all())] = None
         if not months:
             continue
         if campaign not in monthly:
             monthly[campaign] = {}
-            for budget in budgets.load(conn, campaign):
+            for budget in budgeted[campaign]:
                 if budget.period != "run":
                     monthly[campaign].setdefault(budget.period, set()).add(budget.category)
         month = day[:7]
@@ -74,9 +77,17 @@ def around(
 ) -> tuple[T, list[str]]:
     """What ``write`` (of ``spend``) returns, and the notes of the budget lines it took over budget: ``watch`` before it,
     ``crossed`` after, in the write's one transaction: another member's spend committed between the two would be said
-    as this write's crossing (their note says it too)."""
+    as this write's crossing (their note says it too).
+
+    Every other writer of the file waits while the transaction lasts, so ``watch`` reads first, without the lock, and
+    the transaction reads it again only when another writer committed since (``Store.snapshot``)."""
+    spend = list(spend)
+    early: tuple[Watch, int] | None = None
+    if not store.in_write:  # else the lock is held already: reading now is reading under it
+        with store.snapshot() as version:
+            early = watch(store.conn, base, spend, as_of, months=months), version
     with store.held():
-        before = watch(store.conn, base, spend, as_of, months=months)
+        before = early[0] if early is not None and store.version() == early[1] else watch(store.conn, base, spend, as_of, months=months)
         return write(), crossed(store.conn, before, as_of)
 
 
