@@ -186,7 +186,7 @@ _EVER, _NEVER = "", "9999-12-31"
 
 
 def _groups(
-    conn: sqlite3.Connection, rates: RateBook, by: str, where: str, params: dict[str, Any]
+    conn: sqlite3.Connection, rates: RateBook, by: str, where: str, params: dict[str, Any], days: tuple[str, str] = (_EVER, _NEVER)
 ) -> Iterator[tuple[str, str, str, Decimal | None, bool, int, int, str, str]]:
     """``(campaign, key, currency, rate or None, counted, amount, entries, first day, last day)`` sums.
 
@@ -194,9 +194,20 @@ def _groups(
     span of days one rate is in force, each span one range scan of the
     ``ledger_report`` index: no per-entry lookup.  The few that need
     approval are summed with their status and rate date worked out per entry.
+    ``days``: the report's first day and the day after its last (its
+    ``where`` has them too): a span of a rate outside them is never read.
     """
     key = _KEY_SQL[by]
-    currencies = [r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry")]
+    # The currencies, each found by a seek of ``ledger_report`` (led by the currency) from the one before: where
+    # ``DISTINCT`` read the whole index, 100,000 entries for three currencies.
+    currencies = [
+        r[0]
+        for r in conn.execute(
+            "WITH RECURSIVE c(currency) AS (SELECT min(currency) FROM ledger_entry UNION ALL "
+            "SELECT (SELECT min(currency) FROM ledger_entry WHERE currency > c.currency) FROM c WHERE c.currency IS NOT NULL) "
+            "SELECT currency FROM c WHERE currency IS NOT NULL"
+        )
+    ]
     plain = (
         f"SELECT e.campaign, {key}, sum(e.amount), count(*), min(e.date), max(e.date) FROM ledger_entry e "
         f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :from AND e.date < :until AND {where} "
@@ -215,6 +226,8 @@ def _groups(
         params = {**params, **freezing[1]}
     for currency in currencies:
         for since, until, rate in rates.spans(currency, _EVER, _NEVER):
+            if until <= days[0] or since >= days[1]:
+                continue  # no day of the period: none of its entries (a month's report of a ledger of years)
             query = plain if rate is not None else unrated
             for camp, k, amount, n, first, last in conn.execute(query, {**params, "currency": currency, "from": since, "until": until}):
                 yield camp, k, currency, _or_any(rate, amount), True, amount, n, first, last
@@ -265,7 +278,8 @@ def build(
     totals: dict[str, Line] = {}
     first_day: dict[str, str] = {}
     missing: dict[str, list[Any]] = {}
-    for camp, key, currency, rate, counted, amount, n, first, last in _groups(conn, rates, by, " AND ".join(where), params):
+    days = (bounds[0].isoformat(), bounds[1].isoformat()) if bounds else (_EVER, _NEVER)
+    for camp, key, currency, rate, counted, amount, n, first, last in _groups(conn, rates, by, " AND ".join(where), params, days):
         line = lines[camp].get(key) or lines[camp].setdefault(key, Line(key))
         total = totals.get(camp) or totals.setdefault(camp, Line(""))
         value = None if rate is None else at_rate(amount, currency, rate)
