@@ -195,6 +195,45 @@ def test_a_bulk_rolled_back_leaves_the_logs_index_as_it_was(store: Store, monkey
     assert indexes(store) == before
 
 
+def test_a_setting_written_inside_held_or_bulk_joins_its_transaction(store: Store) -> None:
+    """Review rb: inside ``held`` a setting's write began a transaction of its own, which SQLite refuses, and was said
+    as "the workspace stayed locked by another writer ...; try again"."""
+    with store.held():
+        with store.write(ANA) as w:
+            task = w.create("task", {"title": "Brief"})
+        store.update_meta("x-one", lambda was: "1")
+        store.set_metas({"x-two": "2"})
+        store.update_metas(("x-three",), lambda was: ("3",))
+        with store.snapshot() as version:  # a read of one state of the file: under the lock, the one it holds
+            assert version == store.version() and store.get_meta("x-one") == "1"
+    assert [store.get_meta(key) for key in ("x-one", "x-two", "x-three")] == ["1", "2", "3"]
+    with pytest.raises(OSError, match="undone"), store.bulk():
+        store.set_metas({"x-four": "4"})
+        with store.write(ANA) as w:
+            w.set("task", task, {"title": "Brief v2"})
+        raise OSError("the import was undone")
+    # All of it, or none: the setting went with the bulk's rollback.
+    assert store.get_meta("x-four") is None and store.record("task", task)["title"] == "Brief"  # type: ignore[index]
+
+
+def test_a_transaction_of_its_own_inside_held_or_bulk_is_refused_as_the_misuse_it_is(store: Store) -> None:
+    for outer, inner in (("held", "bulk"), ("bulk", "bulk"), ("held", "take_new_node")):
+        with pytest.raises(RuntimeError) as refused, getattr(store, outer)():
+            if inner == "bulk":
+                with store.bulk():
+                    pass
+            else:
+                store.take_new_node(new_id(), 1)
+        assert str(refused.value) == (
+            f"programming error: Store.{inner} inside Store.{outer}: it is a transaction of its own and cannot join that one; "
+            f"call it before or after the {outer} block"
+        )
+    # Nothing was left half done: the next write is a transaction of its own as ever.
+    with store.write(ANA) as w:
+        task = w.create("task", {"title": "Brief"})
+    assert store.record("task", task) is not None and not store.conn.in_transaction
+
+
 def test_a_store_bulk_that_writes_nothing_builds_no_index_again(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     # A second import of a file writes nothing: its indexes come back with the rollback, not rebuilt from every row.
     monkeypatch.setattr(store_module, "BULK_ROWS", 3)

@@ -19,7 +19,7 @@ import stat
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -509,25 +509,28 @@ class Store:
         )
 
     def update_meta(self, key: str, change: Callable[[str | None], str]) -> None:
-        """A local setting read and replaced in one transaction: two processes on the file never both change the same value.
-        A value left as it was is not written again (every write wakes whoever watches the file)."""
-        with self._transaction():
+        """A local setting read and replaced in one transaction (inside ``held`` or ``bulk``, that one's): two processes
+        on the file never both change the same value.  A value left as it was is not written again (every write wakes
+        whoever watches the file)."""
+        with self._joined():
             was = self.get_meta(key)
             now = change(was)
             if now != was:
                 self.set_meta(key, now)
 
     def update_metas(self, keys: tuple[str, ...], change: Callable[[tuple[str | None, ...]], tuple[str, ...]]) -> None:
-        """``update_meta`` for several settings read and replaced together, in one transaction."""
-        with self._transaction():
+        """``update_meta`` for several settings read and replaced together, in one transaction (inside ``held`` or
+        ``bulk``, that one's)."""
+        with self._joined():
             was = tuple(self.get_meta(key) for key in keys)
             for key, old, new in zip(keys, was, change(was), strict=True):
                 if new != old:
                     self.set_meta(key, new)
 
     def set_metas(self, values: dict[str, str]) -> None:
-        """Several local settings in one transaction: all of them are saved, or none."""
-        with self._transaction():
+        """Several local settings in one transaction (inside ``held`` or ``bulk``, that one's): all of them are saved,
+        or none."""
+        with self._joined():
             for key, value in values.items():
                 self.set_meta(key, value)
 
@@ -542,8 +545,22 @@ class Store:
             raise WorkspaceError(f"{self.path} is open read-only")
         return Writer(self, member, on_progress, judged=judged)
 
-    def _transaction(self) -> _Transaction:
+    def _transaction(self, what: str) -> _Transaction:
+        """A write transaction of its own for ``what`` (the method asking, named if it is asked for in the wrong place)."""
+        if self._bulk or self._held:
+            # SQLite cannot begin a transaction inside another: its words, "cannot start a transaction within a
+            # transaction", read as the file locked by another writer, and the caller was told to try again.
+            within = "bulk" if self._bulk else "held"
+            raise RuntimeError(
+                f"programming error: Store.{what} inside Store.{within}: it is a transaction of its own and cannot "
+                f"join that one; call it before or after the {within} block"
+            )
         return _Transaction(self.conn, self.busy_timeout, self.opened)
+
+    def _joined(self) -> AbstractContextManager[object]:
+        """A transaction of its own, or inside ``held`` or ``bulk`` that one's: what is written is kept with all of it,
+        or not at all."""
+        return nullcontext() if self._bulk or self._held else _Transaction(self.conn, self.busy_timeout, self.opened)
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -555,23 +572,22 @@ class Store:
             return
         if self.readonly:
             raise WorkspaceError(f"{self.path} is open read-only")
-        with self._transaction():
+        with self._transaction("held"):
             self._held = True
             try:
                 yield
             finally:
                 self._held = False
 
-    @property
-    def in_write(self) -> bool:
-        """Inside ``held`` or ``bulk``: what is read now is read under the write lock already."""
-        return self._bulk or self._held
-
     @contextmanager
     def snapshot(self) -> Iterator[int]:
         """One read transaction around what the block reads, without the write lock: one state of the file, whatever
         other writers commit meanwhile.  Yields that state's ``version``: a ``held`` block that finds it unchanged
-        reads the same state, so what was read here need not be read again under the lock."""
+        reads the same state, so what was read here need not be read again under the lock.  Inside ``held`` or
+        ``bulk``: that one's transaction (the lock is held already)."""
+        if self._bulk or self._held:
+            yield self.version()
+            return
         self.conn.execute("BEGIN")
         try:
             # The read transaction starts here: the version is the state the block reads.
@@ -603,7 +619,7 @@ class Store:
         (before,) = self.conn.execute("PRAGMA cache_size").fetchone()
         self.conn.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
         try:
-            with self._transaction() as transaction, ExitStack() as rebuilt:
+            with self._transaction("bulk") as transaction, ExitStack() as rebuilt:
                 for name in ENTITIES:
                     rebuilt.enter_context(_indexes_built_after(self.conn, name, BULK_ROWS))
                 changes = self.conn.total_changes
@@ -703,7 +719,7 @@ class Store:
             return []
         from crewdeck.sync.state.rules import refuse_write
 
-        with nullcontext() if self._bulk or self._held else self._transaction():
+        with self._joined():
             stored = self.stored_entities(list({row_id: None for _, row_id in pending.records()}))
             clash = row_entity_clash(pending.records(), lambda _: stored)
             if clash:
@@ -896,7 +912,7 @@ class Store:
         if not batch and not meta:
             return Change()
         self._check_clock(batch)
-        with self._transaction():
+        with self._transaction("apply"):
             change = self._apply_locked(batch)
             for key, value in (meta or {}).items():
                 self.set_meta(key, value)
@@ -919,7 +935,7 @@ class Store:
 
         groups = by_node(ops, member, server_node=self.node)
         self._check_clock(_by_identity(ops))
-        with self._transaction():
+        with self._transaction("accept_push"):
             # Only a served file looks operations up by stamp: its first push after an upgrade builds the index.
             self.conn.execute(STAMP_INDEX)
             heads = {}
@@ -992,7 +1008,7 @@ class Store:
         transaction with ``meta`` (the push cursor).  How many were dropped.
         """
         dropped: list[Op] = []
-        with self._transaction():
+        with self._transaction("drop_refused"):
             top = self.max_seq()
             now = _now_text()
             node = self.node
@@ -1053,7 +1069,7 @@ class Store:
         were made; the server judges them like any push.  How many writes
         (``oplog.same_write``) were carried over.
         """
-        with self._transaction():
+        with self._transaction("take_new_node"):
             if self.node != node:
                 # Another sync of this replica (the app's and a command's at once) carried them over first.
                 return 0

@@ -82,12 +82,10 @@ def around(
     Every other writer of the file waits while the transaction lasts, so ``watch`` reads first, without the lock, and
     the transaction reads it again only when another writer committed since (``Store.snapshot``)."""
     spend = list(spend)
-    early: tuple[Watch, int] | None = None
-    if not store.in_write:  # else the lock is held already: reading now is reading under it
-        with store.snapshot() as version:
-            early = watch(store.conn, base, spend, as_of, months=months), version
+    with store.snapshot() as version:
+        early = watch(store.conn, base, spend, as_of, months=months)
     with store.held():
-        before = early[0] if early is not None and store.version() == early[1] else watch(store.conn, base, spend, as_of, months=months)
+        before = early if store.version() == version else watch(store.conn, base, spend, as_of, months=months)
         return write(), crossed(store.conn, before, as_of)
 
 
