@@ -20,8 +20,10 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 from harness import (
     CREWDECK,
@@ -197,12 +199,66 @@ def run(bench: Bench) -> None:
         detail=f"peak {max(r.peak_rss_mb for r in by_month):.0f} MB",
     )
     bench.record("ledger", "crewdeck ledger list #ads --limit 50 (a window)", median([r.seconds for r in window]) * 1000, "ms")
+    _lock_held(bench, workspace, runs)
     bench.record(
         "peer",
         f"hledger balance --budget ({SIZE:,} transactions)",
         theirs * 1000,
         "ms",
         detail=f"peak {max(r.peak_rss_mb for r in theirs_runs):.0f} MB",
+    )
+
+
+def _lock_held(bench: Bench, workspace: Path, runs: int) -> None:
+    """How long ``crewdeck ledger add`` holds the shared file's write lock (every other member's write waits that long):
+    its entry's write and the over-budget note's read after it (``overbudget.around``), on a copy of the workspace."""
+    from crewdeck.tui.ledger import actions, overbudget
+    from crewdeck.tui.ledger.form import FormContext, parse_entry
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    copy = WORK / "ledger_add.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(workspace, copy)
+    ws = Workspace.open(copy)
+    try:
+        store, me = ws.store, ws.member_by_handle("maria")
+        campaign = store.conn.execute("SELECT id FROM campaign ORDER BY name LIMIT 1").fetchone()[0]
+        day = store.conn.execute("SELECT max(date) FROM ledger_entry").fetchone()[0]
+        today = dt.date.fromisoformat(day)
+        held, lock = store.held, []
+
+        class Timed:
+            """``store.held``, timed from its lock taken to its commit."""
+
+            def __enter__(self) -> None:
+                self.inner = held()
+                self.inner.__enter__()
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc: Any) -> None:
+                try:
+                    self.inner.__exit__(*exc)
+                finally:
+                    lock.append(time.perf_counter() - self.start)
+
+        setattr(store, "held", Timed)  # noqa: B010 (the instance's, for this run only)
+        now = dt.datetime.now(dt.UTC)
+        fields = {"date": day, "campaign": campaign, "category": "ads", "payee": "Meta", "amount": "12.50 USD"}
+        for _ in range(runs + 1):
+            draft = parse_entry(fields, FormContext.load(ws, today))
+            overbudget.around(
+                store, "USD", [(draft.campaign, draft.date)], today, lambda draft=draft: actions.add_entry(ws, me, draft, now)
+            )
+    finally:
+        ws.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    bench.record(
+        "ledger",
+        f"crewdeck ledger add: the write lock held (write and over-budget read, {SIZE:,} entries, in process)",
+        median(lock[1:]) * 1000,
+        "ms",
     )
 
 
