@@ -137,6 +137,21 @@ def test_spend_that_takes_a_budget_over_says_so_once_with_the_reports_figures(te
     assert notes("ledger", "approve", pending) == ["note: +spring-launch/ads is over budget (All time): spent 60.00 of 50.00 EUR"]
 
 
+def test_an_entry_is_said_over_only_the_budgets_of_its_own_campaign(team: Cli) -> None:
+    """The lines an entry's note reads are its campaign's: another campaign's budget for the month is no line of
+    this one's (here it made this campaign's November ads line, 30 of its 61 days of the run's 100, "over budget")."""
+    team.ok("campaign", "add", "autumn-sale", "--start", "2026-11-01", "--end", "2026-12-31")
+    team.ok("budget", "set", "autumn-sale", "ads", "10", "--month", "2026-11")
+    team.ok("budget", "set", "spring-launch", "ads", "100")  # for the run: November's share is 49.18
+    result = team("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "60", "--payee", "Meta")
+    assert result.code == 0, result.err
+    assert [line for line in result.err.splitlines() if "over budget" in line] == []  # 60 of the run's 100
+    result = team("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "50", "--payee", "Meta")
+    assert [line for line in result.err.splitlines() if "over budget" in line] == [
+        "note: +spring-launch/ads, and so +spring-launch, is over budget (All time): spent 110.00 of 100.00 EUR"
+    ]
+
+
 def test_an_import_that_takes_a_budget_over_says_so_and_spend_no_rate_converts_is_never_guessed(team: Cli, tmp_path: Path) -> None:
     team.ok("budget", "set", "spring-launch", "tools", "100")
     path = tmp_path / "spend.csv"
