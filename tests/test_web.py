@@ -217,6 +217,47 @@ def test_sign_in_attempts_are_rate_limited_per_address(team: Path) -> None:
         assert COOKIE not in c.cookies
 
 
+def test_a_members_sign_ins_are_limited_per_member_links_too_and_the_refused_writes_nothing(team: Path) -> None:
+    """Only failed sign-ins were limited: a member's token signing in (and out) in a loop opened a session and started an
+    app process at each, without end.  Past ten a minute a member's good sign-in is refused (429, Retry-After) before
+    anything is written; a link's is too, and stays usable; another member, from the same address, signs in."""
+    clock = [1000.0]
+    server = WebServer(team, attempts=Attempts(limit=1000), sign_ins=Attempts(limit=10, clock=lambda: clock[0]), ready_at_sign_in=False)
+    _, raj = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana = create_token("ana", "-w", str(team), "--as", "ana")
+    _, url, _ = make_link(team, "raj")
+
+    def sessions() -> int:
+        ws = Workspace.open(team)
+        try:
+            return int(ws.conn.execute("SELECT COUNT(*) FROM web_session").fetchone()[0])
+        finally:
+            ws.close()
+
+    with client(server) as c:
+        for _ in range(10):
+            assert c.post("/signin", data={"token": raj}, headers=JSON).status_code == 303
+            assert c.post("/signout").status_code == 303
+        clock[0] += 45
+        refused = c.post("/signin", data={"token": raj}, headers=JSON)
+        assert (refused.status_code, refused.headers["retry-after"], refused.json()) == (
+            429,
+            "16",
+            {"error": "too_many_sign_ins", "message": "@raj signed in 10 times within a minute, the most here: try again in 16 seconds."},
+        )
+        page = c.post("/signin", data={"token": raj}, headers={"accept": "text/html"})
+        assert page.status_code == 429 and 'name="token"' in page.text and "try again in 16 seconds" in page.text
+        linked = c.post(f"/link/{_secret(url)}", headers=JSON)
+        assert (linked.status_code, linked.json()["error"]) == (429, "too_many_sign_ins")
+        assert sessions() == 10 and COOKIE not in c.cookies
+        assert c.post("/signin", data={"token": ana}, headers=JSON).status_code == 303
+        c.cookies.clear()
+        clock[0] += 16
+        assert c.post(f"/link/{_secret(url)}", headers=JSON).status_code == 303  # the refused try did not use it up
+        assert c.post("/signin", data={"token": "crewdeck_" + "x" * 43}, headers=JSON).status_code == 401  # a wrong token is a failure
+    assert sessions() == 12
+
+
 def test_sessions_of_a_revoked_token_do_not_count_against_a_members_live_sessions(team: Path) -> None:
     """Sign-ins with a token revoked since counted as live: the next sign-in ended a session really live, older than
     them, and told its tab "you signed in 20 more times elsewhere" (review rb)."""
@@ -253,6 +294,9 @@ def test_sign_ins_kept_are_bounded_per_member_and_what_ended_long_ago_is_dropped
     recent_link, _, _ = signin.create_link(ws.conn, gus, ana, dt.timedelta(days=1), lately, pin=False)
     old_cookie, _ = signin.sign_in_with_token(ws.conn, ana_token, long_ago)
     recent_cookie, _ = signin.sign_in_with_token(ws.conn, ana_token, lately)
+    # Signed in here, as the server signs in: through it, raj would be refused past ten a minute.
+    kept = signin.SESSIONS_PER_MEMBER
+    cookies = [signin.sign_in_with_token(ws.conn, raj_token, now)[0] for _ in range(2 * kept + 5)]
     ws.close()
 
     def rows(handle: str) -> int:
@@ -265,12 +309,6 @@ def test_sign_ins_kept_are_bounded_per_member_and_what_ended_long_ago_is_dropped
 
     web = WebProcess(team, options=("--apps-per-member", "1")).start()
     try:
-        cookies = []
-        kept = signin.SESSIONS_PER_MEMBER
-        for _ in range(2 * kept + 5):
-            signed = httpx.post(f"{web.url}/signin", data={"token": raj_token}, headers=JSON)
-            assert signed.status_code == 303, signed.text
-            cookies.append(signed.cookies[COOKIE])
         # As many live sessions as a member keeps, and as many ended by the sign-ins after them.
         assert rows("raj") == 2 * kept
         html = {"accept": "text/html"}
