@@ -591,6 +591,50 @@ def test_a_session_left_unused_past_the_idle_timeout_ends_and_its_tab_and_page_s
     assert server.started == 1
 
 
+def test_a_page_opened_again_and_again_on_one_sign_in_starts_apps_up_to_a_limit_a_minute(team: Path, tmp_path: Path) -> None:
+    """With sign-ins limited, one sign-in's websocket opened and closed in a loop still started an app process at each
+    (each closed one's place free again once its process was gone), without end.  Past the member's limit a minute the
+    websocket is refused with why (4429, as past the apps at once); another member's opens, and raj's does a minute on."""
+    app = tmp_path / "echo_app.py"
+    app.write_text(ECHO_APP)
+    clock = [1000.0]
+    server = WebServer(
+        team,
+        attempts=Attempts(limit=1000),
+        app_starts=Attempts(limit=3, clock=lambda: clock[0]),
+        ready_at_sign_in=False,
+        command=lambda _: [sys.executable, str(app)],
+    )
+    _, raj = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana = create_token("ana", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        assert c.post("/signin", data={"token": ana}, headers=JSON).status_code == 303
+        anas = c.cookies[COOKIE]
+        assert c.post("/signin", data={"token": raj}, headers=JSON).status_code == 303
+        rajs = c.cookies[COOKIE]
+        for _ in range(3):
+            with c.websocket_connect("/ws?width=80&height=24") as page:
+                assert page.receive_bytes() == b"drawn"
+        clock[0] += 30
+        with c.websocket_connect("/ws?width=80&height=24") as page:
+            closed = page.receive()
+        assert (closed["type"], closed["code"], closed["reason"]) == (
+            "websocket.close",
+            4429,
+            "You opened the app 3 times within a minute, the most here: try again in 31 seconds.",
+        )
+        c.cookies.clear()
+        c.cookies.set(COOKIE, anas)
+        with c.websocket_connect("/ws?width=80&height=24") as page:
+            assert page.receive_bytes() == b"drawn"
+        c.cookies.clear()
+        c.cookies.set(COOKIE, rajs)
+        clock[0] += 31
+        with c.websocket_connect("/ws?width=80&height=24") as page:
+            assert page.receive_bytes() == b"drawn"
+    assert server.started == 5
+
+
 def test_a_sessions_use_is_never_waited_for_and_a_use_left_unwritten_puts_its_end_off(team: Path) -> None:
     """The server writes a session's use on its event loop, on a key: it waited up to the file's busy timeout (30 s) for
     another process's write (an app saving, an import), holding every browser's keys and pages meanwhile.  A busy file is

@@ -24,8 +24,9 @@ its page, open, or being stopped), the server ``max_apps``.  Past either,
 the page says why and how to close one (429, or 503 when the server is
 full) and the websocket is refused: a new app is refused rather than an
 open one ended, whose tab may hold what its member was typing.  A member's good
-sign-ins are limited too (``SIGN_INS_PER_MINUTE``): each may start an app, and
-one started in place of another signed out would churn processes without end.
+sign-ins are limited too (``SIGN_INS_PER_MINUTE``), and the apps they start
+(``APP_STARTS_PER_MINUTE``): one started in place of another just closed (a
+sign-out, a websocket closed) would churn processes without end.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ MAX_APPS = 32
 #: A member's sign-ins a minute at most (a token's or a link's): each may start an app process, and one member's token
 #: signing in and out in a loop started them without end, a core's worth of the team's server.
 SIGN_INS_PER_MINUTE = 10
+#: A member's apps started a minute at most: a page's websocket opened and closed in a loop, on one sign-in, started one
+#: at each as well (a tab reloaded starts one too: a person reloads a few times a minute at most).
+APP_STARTS_PER_MINUTE = 20
 #: The server's log (uvicorn's, as the guard's lines are).
 _LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open (the reason says why, on the page).
@@ -174,6 +178,7 @@ class WebServer:
         *,
         attempts: Attempts | None = None,
         sign_ins: Attempts | None = None,
+        app_starts: Attempts | None = None,
         watch_every: float = 0.5,
         now: Callable[[], dt.datetime] = signin.wall_clock,
         command: Callable[[Path], list[str]] = app_command,
@@ -196,6 +201,8 @@ class WebServer:
         self.attempts = attempts or Attempts()
         #: Successful sign-ins, by member.
         self.sign_ins = sign_ins or Attempts(limit=SIGN_INS_PER_MINUTE)
+        #: Apps started, by member (counted as each takes its member's place).
+        self.app_starts = app_starts or Attempts(limit=APP_STARTS_PER_MINUTE)
         self.watch_every = watch_every
         self.now = now
         self._command = command
@@ -350,6 +357,15 @@ class WebServer:
             return AppRefused(503, "server_full", said, said)
         return None
 
+    def _too_many_starts(self, session: signin.WebSession) -> AppRefused | None:
+        """Why ``session``'s member may start no app now: ``APP_STARTS_PER_MINUTE`` started within the last minute."""
+        wait = self.app_starts.wait(session.member)
+        if wait is None:
+            return None
+        said = f"You opened the app {self.app_starts.limit} times within a minute, the most here: try again in {int(wait) + 1} seconds."
+        _LOG.warning("refused an app of @%s: %s", session.handle, said)
+        return AppRefused(429, "too_many_app_starts", said, said)
+
     def _has_open(self, session: signin.WebSession) -> bool:
         """Whether an app of ``session``'s is open: a tab of it being reloaded, or another tab of the same browser."""
         return any(o.session_id == session.id for o in self.open.values())
@@ -394,7 +410,10 @@ class WebServer:
         session = signin.live_session(self.conn, cookie, self.now()) if self._ready_at_sign_in else None
         if session is None or session.id in self._ready or self._refusal(session, leaving=True) is not None:
             return
+        if self.app_starts.wait(session.member) is not None:
+            return  # the page's websocket is refused, with why
         self._held[session.member] += 1  # taken before the await: sign-ins side by side are counted one after another
+        self.app_starts.count(session.member)
         try:
             process = await self._start_app()
         except BaseException:
@@ -613,12 +632,13 @@ class WebServer:
         cookie, session = found
         ready = self._ready.pop(session.id, None)
         if ready is None:  # the session's own app, started at its sign-in, holds its place already
-            if (refusal := await self._place_for(session)) is not None:
+            if (refusal := self._too_many_starts(session) or await self._place_for(session)) is not None:
                 # Accepted to be closed with why: the page shows the reason where it says the app ended.
                 await websocket.accept()
                 await websocket.close(code=4000 + refusal.status, reason=refusal.short)
                 return
             self._held[session.member] += 1
+            self.app_starts.count(session.member)
         process = ready.process if ready is not None else None
         open_app: OpenApp | None = None
         pid = 0
