@@ -456,7 +456,10 @@ def test_a_database_set_up_by_an_older_crewdeck_gets_what_it_lacks(published: tu
 def _run(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's own usage errors
+            code = int(exc.code or 0)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -527,3 +530,23 @@ def test_a_database_password_comes_from_pgpassword_or_pgpass_and_one_in_the_url_
         assert server.stop() == PASSWORD_SEEN
     finally:
         cluster.stop()
+
+
+def test_an_empty_database_url_is_refused_not_taken_for_the_workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`crewdeck serve --database "$DATABASE_URL"` with the variable unset served the configured workspace file, and
+    `token create ana --database "$DATABASE_URL"` made a token in it: an empty URL read as no --database at all."""
+    team = make_team(tmp_path)
+    monkeypatch.setenv("CREWDECK_WORKSPACE", str(team))
+    said = "crewdeck: error: argument --database: the URL is empty (an unset variable?): give postgresql://USER@HOST/DATABASE"
+    for command in (["token", "create", "ana"], ["token", "list"], ["publish", str(team)]):
+        code, out, err = _run(*command, "--database", "")
+        assert (code, out, err) == (2, "", f"{said} (see: crewdeck {' '.join(command[: 2 if command[0] == 'token' else 1])} --help)\n")
+    assert "@ana" not in crewdeck("token", "list")
+    served = subprocess.run(
+        [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", "--database", " ", "--port", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert (served.returncode, served.stdout, served.stderr) == (2, "", f"{said} (see: crewdeck serve --help)\n")

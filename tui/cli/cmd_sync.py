@@ -47,6 +47,14 @@ def _require_postgres_driver() -> None:
         raise UserError(f"--database needs PostgreSQL's driver (psycopg), which is not installed: {POSTGRES_EXTRA}") from None
 
 
+def _database_url(text: str) -> str:
+    """An argparse type: ``--database``'s URL, refused empty.  ``--database "$DATABASE_URL"`` with the variable unset
+    read as no ``--database`` at all: ``serve`` served the workspace file, and ``token create`` made its token there."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the URL is empty (an unset variable?): give postgresql://USER@HOST/DATABASE")
+    return text
+
+
 def _database(a: argparse.Namespace) -> str:
     """``--database``'s URL, once the driver is there; a password in it is said once on stderr: the command line, and
     the password with it, is in the process list, which every user of the machine reads (``ps``)."""
@@ -497,7 +505,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "or with --database every workspace in PostgreSQL.",
     )
     p.add_argument("path", nargs="?", help="the workspace file to serve (default: --workspace)")
-    p.add_argument("--database", metavar="URL", help="serve the workspaces in this PostgreSQL database (postgresql://...)")
+    p.add_argument(
+        "--database", metavar="URL", type=_database_url, help="serve the workspaces in this PostgreSQL database (postgresql://...)"
+    )
     p.add_argument("--name", help="the workspace's name in URLs: lowercase letters, digits, - and _ (default: the file's name made one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=number_in(1, 65535), default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
@@ -529,7 +539,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     tsub = token.add_subparsers(dest="token_command", metavar="COMMAND", required=True)
 
     def where(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--database", metavar="URL", help="tokens of a workspace in PostgreSQL instead of a file")
+        p.add_argument("--database", metavar="URL", type=_database_url, help="tokens of a workspace in PostgreSQL instead of a file")
         p.add_argument("--name", help="the workspace in the database")
 
     p = tsub.add_parser(
@@ -580,6 +590,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description="Copy a workspace with its whole history and its tokens into PostgreSQL.",
     )
     p.add_argument("path", help="the workspace file")
-    p.add_argument("--database", metavar="URL", required=True, help="the PostgreSQL database (postgresql://...)")
+    p.add_argument("--database", metavar="URL", type=_database_url, required=True, help="the PostgreSQL database (postgresql://...)")
     p.add_argument("--name", help="the workspace's name there: lowercase letters, digits, - and _ (default: the file's name made one)")
     p.set_defaults(func=cmd_publish)
