@@ -465,7 +465,7 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 PASSWORD_SEEN = (
     "crewdeck: warning: the --database URL holds a password, which every user of this machine can read in the process list: "
-    "give the password in PGPASSWORD or a ~/.pgpass line (not in the URL, where every user of this machine sees it)\n"
+    "give the password in PGPASSWORD or a ~/.pgpass line instead\n"
 )
 
 

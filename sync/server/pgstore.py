@@ -179,7 +179,7 @@ def first_line(exc: psycopg.Error) -> str:
 
 #: Where libpq takes a password from when the URL holds none, said where one is missing or wrong: a password in the URL
 #: is on the command line, which every user of the machine reads in the process list.
-PASSWORD_HOW = "give the password in PGPASSWORD or a ~/.pgpass line (not in the URL, where every user of this machine sees it)"
+PASSWORD_HOW = "give the password in PGPASSWORD or a ~/.pgpass line"
 #: What libpq says when the server asked for a password and got none, or a wrong one.
 _PASSWORD_REFUSED = ("no password supplied", "password authentication failed")
 
@@ -190,7 +190,11 @@ def connect(dsn: str) -> Connection:
         return psycopg.connect(dsn, connect_timeout=10, autocommit=True)
     except psycopg.Error as exc:
         said = first_line(exc)
-        how = f": {PASSWORD_HOW}" if any(words in said for words in _PASSWORD_REFUSED) else ""
+        how = (
+            f": {PASSWORD_HOW} (not in the URL, where every user of this machine sees it)"
+            if any(w in said for w in _PASSWORD_REFUSED)
+            else ""
+        )
         raise PgError(f"cannot connect to PostgreSQL: {said}{how}") from None
 
 

@@ -63,7 +63,7 @@ def _database(a: argparse.Namespace) -> str:
 
     url = str(a.database)
     if holds_password(url):
-        _warn(f"the --database URL holds a password, which every user of this machine can read in the process list: {PASSWORD_HOW}")
+        _warn(f"the --database URL holds a password, which every user of this machine can read in the process list: {PASSWORD_HOW} instead")
     return url
 
 
