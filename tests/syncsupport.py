@@ -309,8 +309,13 @@ class Postgres:
     def _run(self, *args: str) -> None:
         subprocess.run([*self.prefix, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.dir)
 
-    def start(self) -> Postgres:
+    def start(self, *, passwords: bool = False) -> Postgres:
+        """``passwords``: every role but ``postgres`` signs in over TCP with its password, as on a real server."""
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        if passwords:
+            (self.data / "pg_hba.conf").write_text(
+                "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+            )
         options = (
             f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync={'on' if self.durable else 'off'} -c max_connections=100"
         )

@@ -338,6 +338,53 @@ def test_an_upload_past_the_team_accounts_limit_runs_nothing_and_keeps_nothing(h
     assert "Canva" in crewdeck(*w, "ledger", "list")
 
 
+def _holds_a_flock(pid: int) -> bool:
+    """Whether process ``pid`` holds a lock taken with ``flock`` (the kernel's list of locks says)."""
+    return any(line.split()[1:5] == ["FLOCK", "ADVISORY", "WRITE", str(pid)] for line in Path("/proc/locks").read_text().splitlines())
+
+
+def test_a_member_sends_one_upload_at_a_time_and_another_members_goes_on(host: Host, installed: Sshd) -> None:
+    """``ssh_upload_mb`` bounded each command's upload, not a member's: one member running ten imports at once put ten
+    times the limit on the server's disk.  While a command of theirs holds an upload, another of theirs is refused in one
+    line before anything is read; another member's goes on, and theirs is taken again once the first is done."""
+    w = ["-w", str(host.workspace)]
+    crewdeck(*w, "campaign", "add", "Spring Launch")
+    header = "date,campaign,category,payee,amount,currency\n"
+    first = subprocess.Popen(
+        [*installed.ssh_command(host.keys["raj"]), "--", "ledger import -"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert first.stdin is not None
+    try:
+        first.stdin.write(header.encode())
+        first.stdin.flush()
+        wait_until(lambda: (pid := _session_process(host.account, "raj")) is not None and _holds_a_flock(pid), "raj's upload to be taken")
+        refused = installed.run(
+            host.keys["raj"], "ledger", "import", "-", stdin=header + "2026-11-20,Spring Launch,tools,Figma,10.00,EUR\n"
+        )
+        assert (refused.returncode, refused.stderr) == (
+            2,
+            "crewdeck: error: another command of yours over SSH is still taking or using what you sent it: a member sends one "
+            "upload at a time (each at most 100 MB, ssh_upload_mb in the team account's config): nothing was run; send it "
+            "again once that one has finished\n",
+        )
+        other = installed.run(host.keys["mia"], "ledger", "import", "-", stdin=header + "2026-11-20,Spring Launch,tools,Miro,20.00,EUR\n")
+        assert other.returncode == 0, other.stderr
+        # A command that reads nothing runs meanwhile.
+        assert installed.run(host.keys["raj"], "ledger", "list").returncode == 0
+        _, err = first.communicate(b"2026-11-20,Spring Launch,tools,Canva,100.00,EUR\n", timeout=60)
+        assert first.returncode == 0, err
+    finally:
+        first.kill()
+        first.wait()
+    again = installed.run(host.keys["raj"], "ledger", "import", "-", stdin=header + "2026-11-21,Spring Launch,tools,Figma,10.00,EUR\n")
+    assert again.returncode == 0, again.stderr
+    listed = crewdeck(*w, "ledger", "list")
+    assert all(payee in listed for payee in ("Canva", "Miro", "Figma")) and listed.count("Figma") == 1
+
+
 def test_help_over_ssh_names_what_runs_over_ssh_only(host: Host, installed: Sshd) -> None:
     """crewdeck's own help listed init, serve, token and the options -w, --as and --config, all refused over SSH, and a
     mistyped command was answered with every command crewdeck has."""

@@ -451,3 +451,102 @@ def test_a_database_set_up_by_an_older_crewdeck_gets_what_it_lacks(published: tu
         assert crewdeck("-w", str(ana), "export", "--json") == crewdeck("-w", str(team), "export", "--json")
     finally:
         assert server.stop() == ""
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's own usage errors
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+PASSWORD_SEEN = (
+    "crewdeck: warning: the --database URL holds a password, which every user of this machine can read in the process list: "
+    "give the password in PGPASSWORD or a ~/.pgpass line instead\n"
+)
+
+
+def test_a_database_password_comes_from_pgpassword_or_pgpass_and_one_in_the_url_is_said_to_be_seen(
+    postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`crewdeck serve --database postgresql://crew:PASSWORD@db/crewdeck` put the password in the process list, where
+    every user of the machine reads it, said nowhere; without it in the URL, nothing said where else it goes.  libpq's
+    PGPASSWORD and ~/.pgpass give it (for the server too); one in the URL is said once to be seen; one missing says where."""
+    import psycopg
+
+    cluster = Postgres(postgres.bin).start(passwords=True)  # its own: a role that signs in with a password
+    try:
+        with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
+            conn.execute("CREATE ROLE crew LOGIN PASSWORD 'pw-of-crew'")
+            conn.execute("CREATE DATABASE crewdb OWNER crew")
+        bare = f"postgresql://crew@127.0.0.1:{cluster.port}/crewdb"
+        with_password = f"postgresql://crew:pw-of-crew@127.0.0.1:{cluster.port}/crewdb"
+        home = tmp_path / "home"
+        home.mkdir()
+        monkeypatch.setenv("HOME", str(home))
+        for name in ("PGPASSWORD", "PGPASSFILE"):
+            monkeypatch.delenv(name, raising=False)
+        team = make_team(tmp_path)
+        code, _, err = _run("publish", str(team), "--database", bare)
+        assert code == 2
+        assert err.startswith("crewdeck: error: cannot connect to PostgreSQL: connection failed: ")
+        assert err.endswith(
+            "fe_sendauth: no password supplied: give the password in PGPASSWORD or a ~/.pgpass line "
+            "(not in the URL, where every user of this machine sees it)\n"
+        )
+        monkeypatch.setenv("PGPASSWORD", "not-it")
+        code, _, err = _run("token", "list", "--database", bare, "--name", "team")
+        assert code == 2 and 'password authentication failed for user "crew": give the password in PGPASSWORD' in err, err
+        monkeypatch.setenv("PGPASSWORD", "pw-of-crew")
+        code, out, err = _run("publish", str(team), "--database", bare)
+        assert code == 0 and "as workspace team" in out and "warning" not in err, err
+        monkeypatch.delenv("PGPASSWORD")
+        pgpass = home / ".pgpass"
+        pgpass.write_text(f"127.0.0.1:{cluster.port}:crewdb:crew:pw-of-crew\n")
+        pgpass.chmod(0o600)
+        code, out, err = _run("token", "create", "ana", "--database", bare, "--name", "team")
+        assert (code, err) == (0, ""), err
+        token = out.strip().splitlines()[-1]
+        # A server started so runs on: its connections take the password from the same places.
+        server = Server(["--database", bare]).start()
+        try:
+            ana = tmp_path / "ana.db"
+            crewdeck("join", server.url, "--token", token, str(ana))
+            crewdeck("-w", str(ana), "add", "Through a password nobody saw")
+            assert ", 0 unsent" in crewdeck("-w", str(ana), "sync")
+        finally:
+            assert server.stop() == ""
+        pgpass.unlink()
+        # In the URL it works, and is said once to be seen, by every command that takes one.
+        for command in (["token", "list"], ["token", "revoke", "nope"], ["token", "create", "raj"]):
+            code, _, err = _run(*command, "--database", with_password, "--name", "team")
+            assert err.startswith(PASSWORD_SEEN) and err.count("warning") == 1, err
+        code, _, err = _run("publish", str(team), "--database", with_password, "--name", "again")
+        assert (code, err.count("warning")) == (0, 1) and err.startswith(PASSWORD_SEEN), err
+        server = Server(["--database", with_password]).start()
+        assert server.stop() == PASSWORD_SEEN
+    finally:
+        cluster.stop()
+
+
+def test_an_empty_database_url_is_refused_not_taken_for_the_workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`crewdeck serve --database "$DATABASE_URL"` with the variable unset served the configured workspace file, and
+    `token create ana --database "$DATABASE_URL"` made a token in it: an empty URL read as no --database at all."""
+    team = make_team(tmp_path)
+    monkeypatch.setenv("CREWDECK_WORKSPACE", str(team))
+    said = "crewdeck: error: argument --database: the URL is empty (an unset variable?): give postgresql://USER@HOST/DATABASE"
+    for command in (["token", "create", "ana"], ["token", "list"], ["publish", str(team)]):
+        code, out, err = _run(*command, "--database", "")
+        assert (code, out, err) == (2, "", f"{said} (see: crewdeck {' '.join(command[: 2 if command[0] == 'token' else 1])} --help)\n")
+    assert "@ana" not in crewdeck("token", "list")
+    served = subprocess.run(
+        [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", "--database", " ", "--port", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert (served.returncode, served.stdout, served.stderr) == (2, "", f"{said} (see: crewdeck serve --help)\n")

@@ -217,6 +217,47 @@ def test_sign_in_attempts_are_rate_limited_per_address(team: Path) -> None:
         assert COOKIE not in c.cookies
 
 
+def test_a_members_sign_ins_are_limited_per_member_links_too_and_the_refused_writes_nothing(team: Path) -> None:
+    """Only failed sign-ins were limited: a member's token signing in (and out) in a loop opened a session and started an
+    app process at each, without end.  Past ten a minute a member's good sign-in is refused (429, Retry-After) before
+    anything is written; a link's is too, and stays usable; another member, from the same address, signs in."""
+    clock = [1000.0]
+    server = WebServer(team, attempts=Attempts(limit=1000), sign_ins=Attempts(limit=10, clock=lambda: clock[0]), ready_at_sign_in=False)
+    _, raj = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana = create_token("ana", "-w", str(team), "--as", "ana")
+    _, url, _ = make_link(team, "raj")
+
+    def sessions() -> int:
+        ws = Workspace.open(team)
+        try:
+            return int(ws.conn.execute("SELECT COUNT(*) FROM web_session").fetchone()[0])
+        finally:
+            ws.close()
+
+    with client(server) as c:
+        for _ in range(10):
+            assert c.post("/signin", data={"token": raj}, headers=JSON).status_code == 303
+            assert c.post("/signout").status_code == 303
+        clock[0] += 45
+        refused = c.post("/signin", data={"token": raj}, headers=JSON)
+        assert (refused.status_code, refused.headers["retry-after"], refused.json()) == (
+            429,
+            "16",
+            {"error": "too_many_sign_ins", "message": "@raj signed in 10 times within a minute, the most here: try again in 16 seconds."},
+        )
+        page = c.post("/signin", data={"token": raj}, headers={"accept": "text/html"})
+        assert page.status_code == 429 and 'name="token"' in page.text and "try again in 16 seconds" in page.text
+        linked = c.post(f"/link/{_secret(url)}", headers=JSON)
+        assert (linked.status_code, linked.json()["error"]) == (429, "too_many_sign_ins")
+        assert sessions() == 10 and COOKIE not in c.cookies
+        assert c.post("/signin", data={"token": ana}, headers=JSON).status_code == 303
+        c.cookies.clear()
+        clock[0] += 16
+        assert c.post(f"/link/{_secret(url)}", headers=JSON).status_code == 303  # the refused try did not use it up
+        assert c.post("/signin", data={"token": "crewdeck_" + "x" * 43}, headers=JSON).status_code == 401  # a wrong token is a failure
+    assert sessions() == 12
+
+
 def test_sessions_of_a_revoked_token_do_not_count_against_a_members_live_sessions(team: Path) -> None:
     """Sign-ins with a token revoked since counted as live: the next sign-in ended a session really live, older than
     them, and told its tab "you signed in 20 more times elsewhere" (review rb)."""
@@ -253,6 +294,9 @@ def test_sign_ins_kept_are_bounded_per_member_and_what_ended_long_ago_is_dropped
     recent_link, _, _ = signin.create_link(ws.conn, gus, ana, dt.timedelta(days=1), lately, pin=False)
     old_cookie, _ = signin.sign_in_with_token(ws.conn, ana_token, long_ago)
     recent_cookie, _ = signin.sign_in_with_token(ws.conn, ana_token, lately)
+    # Signed in here, as the server signs in: through it, raj would be refused past ten a minute.
+    kept = signin.SESSIONS_PER_MEMBER
+    cookies = [signin.sign_in_with_token(ws.conn, raj_token, now)[0] for _ in range(2 * kept + 5)]
     ws.close()
 
     def rows(handle: str) -> int:
@@ -265,12 +309,6 @@ def test_sign_ins_kept_are_bounded_per_member_and_what_ended_long_ago_is_dropped
 
     web = WebProcess(team, options=("--apps-per-member", "1")).start()
     try:
-        cookies = []
-        kept = signin.SESSIONS_PER_MEMBER
-        for _ in range(2 * kept + 5):
-            signed = httpx.post(f"{web.url}/signin", data={"token": raj_token}, headers=JSON)
-            assert signed.status_code == 303, signed.text
-            cookies.append(signed.cookies[COOKIE])
         # As many live sessions as a member keeps, and as many ended by the sign-ins after them.
         assert rows("raj") == 2 * kept
         html = {"accept": "text/html"}
@@ -551,6 +589,50 @@ def test_a_session_left_unused_past_the_idle_timeout_ends_and_its_tab_and_page_s
         page_said = re.search(r'<p class="error" id="error">([^<]*)</p>', c.get("/").text)
         assert page_said is not None and page_said.group(1) == said
     assert server.started == 1
+
+
+def test_a_page_opened_again_and_again_on_one_sign_in_starts_apps_up_to_a_limit_a_minute(team: Path, tmp_path: Path) -> None:
+    """With sign-ins limited, one sign-in's websocket opened and closed in a loop still started an app process at each
+    (each closed one's place free again once its process was gone), without end.  Past the member's limit a minute the
+    websocket is refused with why (4429, as past the apps at once); another member's opens, and raj's does a minute on."""
+    app = tmp_path / "echo_app.py"
+    app.write_text(ECHO_APP)
+    clock = [1000.0]
+    server = WebServer(
+        team,
+        attempts=Attempts(limit=1000),
+        app_starts=Attempts(limit=3, clock=lambda: clock[0]),
+        ready_at_sign_in=False,
+        command=lambda _: [sys.executable, str(app)],
+    )
+    _, raj = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana = create_token("ana", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        assert c.post("/signin", data={"token": ana}, headers=JSON).status_code == 303
+        anas = c.cookies[COOKIE]
+        assert c.post("/signin", data={"token": raj}, headers=JSON).status_code == 303
+        rajs = c.cookies[COOKIE]
+        for _ in range(3):
+            with c.websocket_connect("/ws?width=80&height=24") as page:
+                assert page.receive_bytes() == b"drawn"
+        clock[0] += 30
+        with c.websocket_connect("/ws?width=80&height=24") as page:
+            closed = page.receive()
+        assert (closed["type"], closed["code"], closed["reason"]) == (
+            "websocket.close",
+            4429,
+            "You opened the app 3 times within a minute, the most here: try again in 31 seconds.",
+        )
+        c.cookies.clear()
+        c.cookies.set(COOKIE, anas)
+        with c.websocket_connect("/ws?width=80&height=24") as page:
+            assert page.receive_bytes() == b"drawn"
+        c.cookies.clear()
+        c.cookies.set(COOKIE, rajs)
+        clock[0] += 31
+        with c.websocket_connect("/ws?width=80&height=24") as page:
+            assert page.receive_bytes() == b"drawn"
+    assert server.started == 5
 
 
 def test_a_sessions_use_is_never_waited_for_and_a_use_left_unwritten_puts_its_end_off(team: Path) -> None:

@@ -110,6 +110,26 @@ def test_a_member_has_at_most_their_limit_of_apps_and_the_next_is_refused_with_w
     assert "refused an app of @raj: @raj has 2 crewdeck apps open already" in err
 
 
+def test_a_member_signing_in_again_and_again_is_refused_past_ten_a_minute_and_starts_no_more_apps(team: Path) -> None:
+    """Successful sign-ins went unlimited: a member's token signing in and out in a loop started an app process at each
+    sign-in (a place freed by the sign-out taken by the next), a core of the team's server kept busy starting them.
+    Past ten a minute the member's sign-in is refused with why, and the server's log says whose; another member goes on."""
+    _, raj = create_token("raj", "-w", str(team), "--as", "ana")
+    _, ana = create_token("ana", "-w", str(team), "--as", "ana")
+    with serving(team, "--apps-per-member", "1") as web:
+        for _ in range(10):
+            signed_out = httpx.post(f"{web.url}/signout", cookies={COOKIE: _sign_in(web, raj)}, headers=JSON)
+            assert signed_out.status_code == 303
+        refused = httpx.post(f"{web.url}/signin", data={"token": raj}, headers=JSON)
+        assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= 60
+        assert refused.json()["message"].startswith("@raj signed in 10 times within a minute, the most here: try again in ")
+        assert COOKIE not in refused.cookies
+        cookie = _sign_in(web, ana)
+        assert 'id="terminal"' in _page(web, cookie, HTML).text
+        err = web.stop()
+    assert "refused a sign-in: @raj signed in 10 times within a minute" in err
+
+
 def test_the_server_runs_at_most_its_apps_and_a_member_past_them_is_told_to_try_again(team: Path) -> None:
     _, raj = create_token("raj", "-w", str(team), "--as", "ana")
     _, ana = create_token("ana", "-w", str(team), "--as", "ana")

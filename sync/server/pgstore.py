@@ -177,12 +177,34 @@ def first_line(exc: psycopg.Error) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+#: Where libpq takes a password from when the URL holds none, said where one is missing or wrong: a password in the URL
+#: is on the command line, which every user of the machine reads in the process list.
+PASSWORD_HOW = "give the password in PGPASSWORD or a ~/.pgpass line"
+#: What libpq says when the server asked for a password and got none, or a wrong one.
+_PASSWORD_REFUSED = ("no password supplied", "password authentication failed")
+
+
 def connect(dsn: str) -> Connection:
     try:
         # Autocommit: every ``conn.transaction()`` block is one real transaction.
         return psycopg.connect(dsn, connect_timeout=10, autocommit=True)
     except psycopg.Error as exc:
-        raise PgError(f"cannot connect to PostgreSQL: {first_line(exc)}") from None
+        said = first_line(exc)
+        how = (
+            f": {PASSWORD_HOW} (not in the URL, where every user of this machine sees it)"
+            if any(w in said for w in _PASSWORD_REFUSED)
+            else ""
+        )
+        raise PgError(f"cannot connect to PostgreSQL: {said}{how}") from None
+
+
+def holds_password(dsn: str) -> bool:
+    """Whether a database URL (or ``key=value`` string) carries a password, as libpq reads it; one it cannot read
+    carries none here (connecting says what is wrong with it)."""
+    try:
+        return bool(psycopg.conninfo.conninfo_to_dict(dsn).get("password"))
+    except psycopg.Error:
+        return False
 
 
 def ensure_schema(conn: Connection) -> None:

@@ -27,6 +27,7 @@ from crewdeck.tui.ssh.session import (
     configured_account,
     ended_by,
     help_text,
+    hold_upload_place,
     reads_standard_input,
     session_member,
     take_upload,
@@ -124,6 +125,7 @@ def cmd_ssh_session(ctx: Context) -> int:
         args = parse(words)
         check_command(args)
         if reads_standard_input(args):
+            hold_upload_place(member.id, ctx.config.ssh_upload_mb)
             take_upload(ctx.config.ssh_upload_mb)
         if getattr(args, "func", None) is not None:
             args.workspace = ctx.args.workspace

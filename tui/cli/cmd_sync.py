@@ -47,6 +47,26 @@ def _require_postgres_driver() -> None:
         raise UserError(f"--database needs PostgreSQL's driver (psycopg), which is not installed: {POSTGRES_EXTRA}") from None
 
 
+def _database_url(text: str) -> str:
+    """An argparse type: ``--database``'s URL, refused empty.  ``--database "$DATABASE_URL"`` with the variable unset
+    read as no ``--database`` at all: ``serve`` served the workspace file, and ``token create`` made its token there."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the URL is empty (an unset variable?): give postgresql://USER@HOST/DATABASE")
+    return text
+
+
+def _database(a: argparse.Namespace) -> str:
+    """``--database``'s URL, once the driver is there; a password in it is said once on stderr: the command line, and
+    the password with it, is in the process list, which every user of the machine reads (``ps``)."""
+    _require_postgres_driver()
+    from crewdeck.sync.server.pgstore import PASSWORD_HOW, holds_password
+
+    url = str(a.database)
+    if holds_password(url):
+        _warn(f"the --database URL holds a password, which every user of this machine can read in the process list: {PASSWORD_HOW} instead")
+    return url
+
+
 @contextmanager
 def _postgres(url: str) -> Iterator[PgStore]:
     _require_postgres_driver()
@@ -96,8 +116,7 @@ def cmd_serve(ctx: Context) -> int:
     from crewdeck.sync.server import HEADER_TIMEOUT, file_backend, postgres_backend, run
 
     a = ctx.args
-    if a.database:
-        _require_postgres_driver()
+    database = _database(a) if a.database else None
     header_timeout = HEADER_TIMEOUT if a.header_timeout is None else a.header_timeout
     certfile, keyfile = tls_files(a, "serve: ")
     if a.database and a.path:
@@ -118,11 +137,11 @@ def cmd_serve(ctx: Context) -> int:
     scheme = "https" if certfile else "http"
     if scheme == "http" and not is_loopback(a.host):
         _warn(f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --tls-cert/--tls-key or a TLS reverse proxy")
-    if a.database:
+    if database is not None:
         from crewdeck.sync.server.pgstore import PgError
 
         try:
-            backend = postgres_backend(a.database)
+            backend = postgres_backend(database)
         except PgError as exc:
             raise UserError(str(exc)) from None
         what = "the workspaces in PostgreSQL"
@@ -199,7 +218,7 @@ def cmd_token_create(ctx: Context) -> int:
         raise UserError(f"--label: text may not hold control characters ({control}); no token was made")
     if a.database:
         name = _database_workspace(a, "create")
-        with _postgres(a.database) as pg:
+        with _postgres(_database(a)) as pg:
             pg.require(name)
             listed = pg.members(name, with_removed=True)
             members = {m.handle: m.id for m in listed if not m.removed}
@@ -233,7 +252,7 @@ def cmd_token_list(ctx: Context) -> int:
     a = ctx.args
     if a.database:
         name = _database_workspace(a, "list")
-        with _postgres(a.database) as pg:
+        with _postgres(_database(a)) as pg:
             pg.require(name)
             listing = pg.tokens(name)
             # A removed member's "ex-@raj", as a file workspace's: a new member may have their handle.
@@ -270,7 +289,7 @@ def cmd_token_revoke(ctx: Context) -> int:
     a = ctx.args
     if a.database:
         name = _database_workspace(a, "revoke")
-        with _postgres(a.database) as pg:
+        with _postgres(_database(a)) as pg:
             # A mistyped --name is said as such: "no live token" would send its manager to a listing where it is live.
             pg.require(name)
             done = pg.revoke_token(name, a.id)
@@ -439,7 +458,7 @@ def _listed(lines: list[str], total: int, more: str) -> None:
 
 def cmd_publish(ctx: Context) -> int:
     a = ctx.args
-    _require_postgres_driver()
+    database = _database(a)
     path = Path(a.path).expanduser()
     name = _url_name(a.name, path)
     try:
@@ -454,7 +473,7 @@ def cmd_publish(ctx: Context) -> int:
                 f"publish: {path} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
                 "that server for good and hold none of its tokens; publish the file that server serves instead"
             )
-        with _postgres(a.database) as pg:
+        with _postgres(database) as pg:
             count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
@@ -486,7 +505,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "or with --database every workspace in PostgreSQL.",
     )
     p.add_argument("path", nargs="?", help="the workspace file to serve (default: --workspace)")
-    p.add_argument("--database", metavar="URL", help="serve the workspaces in this PostgreSQL database (postgresql://...)")
+    p.add_argument(
+        "--database", metavar="URL", type=_database_url, help="serve the workspaces in this PostgreSQL database (postgresql://...)"
+    )
     p.add_argument("--name", help="the workspace's name in URLs: lowercase letters, digits, - and _ (default: the file's name made one)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=number_in(1, 65535), default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
@@ -518,7 +539,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     tsub = token.add_subparsers(dest="token_command", metavar="COMMAND", required=True)
 
     def where(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--database", metavar="URL", help="tokens of a workspace in PostgreSQL instead of a file")
+        p.add_argument("--database", metavar="URL", type=_database_url, help="tokens of a workspace in PostgreSQL instead of a file")
         p.add_argument("--name", help="the workspace in the database")
 
     p = tsub.add_parser(
@@ -569,6 +590,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description="Copy a workspace with its whole history and its tokens into PostgreSQL.",
     )
     p.add_argument("path", help="the workspace file")
-    p.add_argument("--database", metavar="URL", required=True, help="the PostgreSQL database (postgresql://...)")
+    p.add_argument("--database", metavar="URL", type=_database_url, required=True, help="the PostgreSQL database (postgresql://...)")
     p.add_argument("--name", help="the workspace's name there: lowercase letters, digits, - and _ (default: the file's name made one)")
     p.set_defaults(func=cmd_publish)

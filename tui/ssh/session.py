@@ -13,6 +13,8 @@ config, no command that writes or reads a file on the host.
 from __future__ import annotations
 
 import argparse
+import fcntl
+import hashlib
 import os
 import select
 import shlex
@@ -193,6 +195,41 @@ def reads_standard_input(args: argparse.Namespace) -> bool:
 
 #: How much of an upload is read at a time.
 _CHUNK = 1 << 20
+#: The locks a process holds on its member's upload place (``hold_upload_place``): open until it ends.
+_HELD: list[int] = []
+
+
+def upload_places() -> Path:
+    """Where the team account keeps one lock file per member who uploads (its own cache: no one else writes there)."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path("crewdeck") / "ssh-uploads"
+
+
+def hold_upload_place(member_id: str, most_mb: int, directory: Path | None = None) -> None:
+    """Take the member's one place for an upload, for the rest of this process (the upload stays on the server's disk,
+    as the command's standard input, until the command ends); ``SessionRefused`` while another command of theirs holds it.
+
+    ``ssh_upload_mb`` bounds one command's upload; a member running many at once would have put that much on the disk
+    for each.  One at a time bounds a member's uploads together.  A lock (``flock``) is let go by the kernel when its
+    process ends however it ends, so a killed command leaves no place taken."""
+    directory = directory or upload_places()
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # A member's id is text the workspace holds: its digest names the file.
+        fd = os.open(directory / hashlib.sha256(member_id.encode()).hexdigest()[:32], os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise SessionRefused(f"cannot keep count of uploads in {directory}: {exc.strerror}: nothing was run") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise SessionRefused(
+            "another command of yours over SSH is still taking or using what you sent it: a member sends one upload at a time "
+            f"(each at most {most_mb:,} MB, ssh_upload_mb in the team account's config): nothing was run; send it again once "
+            "that one has finished"
+        ) from None
+    _HELD.append(fd)
 
 
 def take_upload(most_mb: int, stdin: int = 0, stdout: int = 1) -> None:

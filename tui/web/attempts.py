@@ -1,8 +1,10 @@
 """Failed sign-in attempts, counted per client address: a few a minute, then "try again later".
 
-Only failures count (a wrong token or PIN, a link that is not known, used or
-expired): guessing is what the limit stops, and a team signing in from
-behind one address is not.
+Only failures count there (a wrong token or PIN, a link that is not known, used
+or expired): guessing is what the limit stops, and a team signing in from
+behind one address is not.  The server counts successful sign-ins too, per
+member (``count``): each may start an app process, which a member's token in a
+loop would start without end.
 """
 
 from __future__ import annotations
@@ -40,15 +42,19 @@ class Attempts:
 
     def failed(self, address: str) -> None:
         """Count a failed attempt from ``address``."""
+        self.count(address)
+
+    def count(self, address: str) -> None:
+        """Count an attempt by ``address`` (a client's address, or a member who signed in)."""
         now = self._clock()
         seen = self._seen.get(address)
         if seen is None:
-            # Only the last ``limit`` failures decide whether the next must wait.
+            # Only the last ``limit`` attempts decide whether the next must wait.
             seen = self._seen[address] = deque(maxlen=self.limit)
         else:
             self._seen.move_to_end(address)
         seen.append(now)
-        # Each failure forgets what has gone quiet (and, past the capacity, the least recent address),
+        # Each attempt forgets what has gone quiet (and, past the capacity, the least recent address),
         # so that it costs the same with ten thousand addresses as with ten.
         while self._seen:
             oldest, times = next(iter(self._seen.items()))

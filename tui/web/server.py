@@ -23,7 +23,10 @@ most ``apps_per_member`` live at once (started at a sign-in and waiting for
 its page, open, or being stopped), the server ``max_apps``.  Past either,
 the page says why and how to close one (429, or 503 when the server is
 full) and the websocket is refused: a new app is refused rather than an
-open one ended, whose tab may hold what its member was typing.
+open one ended, whose tab may hold what its member was typing.  A member's good
+sign-ins are limited too (``SIGN_INS_PER_MINUTE``), and the apps they start
+(``APP_STARTS_PER_MINUTE``): one started in place of another just closed (a
+sign-out, a websocket closed) would churn processes without end.
 """
 
 from __future__ import annotations
@@ -64,6 +67,12 @@ UNCLAIMED = 60.0
 APPS_PER_MEMBER = 4
 #: Live apps on the server at most, by default: each is a Python process of its own (tens of MB).
 MAX_APPS = 32
+#: A member's sign-ins a minute at most (a token's or a link's): each may start an app process, and one member's token
+#: signing in and out in a loop started them without end, a core's worth of the team's server.
+SIGN_INS_PER_MINUTE = 10
+#: A member's apps started a minute at most: a page's websocket opened and closed in a loop, on one sign-in, started one
+#: at each as well (a tab reloaded starts one too: a person reloads a few times a minute at most).
+APP_STARTS_PER_MINUTE = 20
 #: The server's log (uvicorn's, as the guard's lines are).
 _LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open (the reason says why, on the page).
@@ -168,6 +177,8 @@ class WebServer:
         workspace: Path,
         *,
         attempts: Attempts | None = None,
+        sign_ins: Attempts | None = None,
+        app_starts: Attempts | None = None,
         watch_every: float = 0.5,
         now: Callable[[], dt.datetime] = signin.wall_clock,
         command: Callable[[Path], list[str]] = app_command,
@@ -188,6 +199,10 @@ class WebServer:
             ws.close()
         self._ws: Workspace | None = None
         self.attempts = attempts or Attempts()
+        #: Successful sign-ins, by member.
+        self.sign_ins = sign_ins or Attempts(limit=SIGN_INS_PER_MINUTE)
+        #: Apps started, by member (counted as each takes its member's place).
+        self.app_starts = app_starts or Attempts(limit=APP_STARTS_PER_MINUTE)
         self.watch_every = watch_every
         self.now = now
         self._command = command
@@ -342,6 +357,15 @@ class WebServer:
             return AppRefused(503, "server_full", said, said)
         return None
 
+    def _too_many_starts(self, session: signin.WebSession) -> AppRefused | None:
+        """Why ``session``'s member may start no app now: ``APP_STARTS_PER_MINUTE`` started within the last minute."""
+        wait = self.app_starts.wait(session.member)
+        if wait is None:
+            return None
+        said = f"You opened the app {self.app_starts.limit} times within a minute, the most here: try again in {int(wait) + 1} seconds."
+        _LOG.warning("refused an app of @%s: %s", session.handle, said)
+        return AppRefused(429, "too_many_app_starts", said, said)
+
     def _has_open(self, session: signin.WebSession) -> bool:
         """Whether an app of ``session``'s is open: a tab of it being reloaded, or another tab of the same browser."""
         return any(o.session_id == session.id for o in self.open.values())
@@ -386,7 +410,10 @@ class WebServer:
         session = signin.live_session(self.conn, cookie, self.now()) if self._ready_at_sign_in else None
         if session is None or session.id in self._ready or self._refusal(session, leaving=True) is not None:
             return
+        if self.app_starts.wait(session.member) is not None:
+            return  # the page's websocket is refused, with why
         self._held[session.member] += 1  # taken before the await: sign-ins side by side are counted one after another
+        self.app_starts.count(session.member)
         try:
             process = await self._start_app()
         except BaseException:
@@ -451,6 +478,18 @@ class WebServer:
         response.headers["Retry-After"] = str(int(wait) + 1)
         return response
 
+    def _admit(self, member: str, handle: str) -> None:
+        """Refuse a good sign-in of a member who signed in ``SIGN_INS_PER_MINUTE`` times within the last minute."""
+        wait = self.sign_ins.wait(member)
+        if wait is not None:
+            raise signin.TooManySignIns(handle, self.sign_ins.limit, wait)
+
+    def _too_many_sign_ins(self, request: Request, refusal: signin.TooManySignIns, page: str) -> Response:
+        _LOG.warning("refused a sign-in: %s", refusal)
+        response = self._refused(request, 429, refusal.code, str(refusal), page)
+        response.headers["Retry-After"] = str(refusal.wait)
+        return response
+
     # ------------------------------------------------------------------ routes
 
     async def index(self, request: Request) -> Response:
@@ -487,11 +526,14 @@ class WebServer:
         if (refused := self._too_many(request)) is not None:
             return refused
         try:
-            cookie, _ = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now(), self.idle)
+            cookie, member = signin.sign_in_with_token(self.conn, form.get("token", ""), self.now(), self.idle, self._admit)
+        except signin.TooManySignIns as exc:
+            return self._too_many_sign_ins(request, exc, pages.sign_in_page(self.name, str(exc)))
         except signin.SignInRefused as exc:
             self.attempts.failed(self._address(request))
             status = 403 if exc.code == "not_replica_member" else 401
             return self._refused(request, status, exc.code, str(exc), pages.sign_in_page(self.name, str(exc)))
+        self.sign_ins.count(member)
         return await self._signed_in(request, cookie)
 
     async def sign_out(self, request: Request) -> Response:
@@ -544,7 +586,9 @@ class WebServer:
                 return self._refused(request, _LINK_STATUS.get(refusal.code, 410), refusal.code, str(refusal))
             return self._headers(HTMLResponse(pages.link_page(self.name, secret, shown, needs_pin)))
         try:
-            cookie, _ = signin.redeem_link(self.conn, secret, form.get("pin"), self.now(), self.idle)
+            cookie, member = signin.redeem_link(self.conn, secret, form.get("pin"), self.now(), self.idle, self._admit)
+        except signin.TooManySignIns as exc:  # the link is not used up: its button works once the wait is over
+            return self._too_many_sign_ins(request, exc, pages.link_page(self.name, secret, shown, needs_pin, str(exc)))
         except signin.SignInRefused as exc:
             if exc.code != "no_pin":  # no PIN typed is no guess
                 self.attempts.failed(self._address(request))
@@ -554,6 +598,7 @@ class WebServer:
             usable = signin.link_refusal(self.conn, secret, self.now()) is None
             again = pages.link_page(self.name, secret, shown, needs_pin, str(exc)) if usable else None
             return self._refused(request, status, exc.code, str(exc), again)
+        self.sign_ins.count(member)
         return await self._signed_in(request, cookie)
 
     async def static(self, request: Request) -> Response:
@@ -587,12 +632,13 @@ class WebServer:
         cookie, session = found
         ready = self._ready.pop(session.id, None)
         if ready is None:  # the session's own app, started at its sign-in, holds its place already
-            if (refusal := await self._place_for(session)) is not None:
+            if (refusal := self._too_many_starts(session) or await self._place_for(session)) is not None:
                 # Accepted to be closed with why: the page shows the reason where it says the app ended.
                 await websocket.accept()
                 await websocket.close(code=4000 + refusal.status, reason=refusal.short)
                 return
             self._held[session.member] += 1
+            self.app_starts.count(session.member)
         process = ready.process if ready is not None else None
         open_app: OpenApp | None = None
         pid = 0

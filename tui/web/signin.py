@@ -29,6 +29,7 @@ import hmac
 import re
 import secrets
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crewdeck.sync.client.metakeys import META_MEMBER
@@ -72,6 +73,22 @@ class SignInRefused(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class TooManySignIns(SignInRefused):
+    """A member who signed in ``limit`` times within the last minute: each sign-in may start an app process."""
+
+    def __init__(self, handle: str, limit: int, wait: float) -> None:
+        #: Whole seconds until the member may sign in again.
+        self.wait = int(wait) + 1
+        super().__init__(
+            "too_many_sign_ins", f"@{handle} signed in {limit} times within a minute, the most here: try again in {self.wait} seconds."
+        )
+
+
+#: Asked with a member's id and handle once a sign-in is known to be good, before its session opens: raises
+#: ``TooManySignIns`` to refuse it.
+Admit = Callable[[str, str], None]
 
 
 @dataclass(frozen=True)
@@ -205,10 +222,15 @@ def link_facts(conn: sqlite3.Connection, secret: str) -> tuple[str, bool] | None
 
 
 def redeem_link(
-    conn: sqlite3.Connection, secret: str, pin: str | None, now: dt.datetime, idle: dt.timedelta | None = None
+    conn: sqlite3.Connection,
+    secret: str,
+    pin: str | None,
+    now: dt.datetime,
+    idle: dt.timedelta | None = None,
+    admit: Admit | None = None,
 ) -> tuple[str, str]:
     """Use a link once: a new session's ``(cookie secret, member id)``, ending ``idle`` after its last use (when given);
-    else ``SignInRefused``."""
+    else ``SignInRefused`` (from ``admit`` too, before the link is used up)."""
     ensure_tables(conn)
     when = stamp(now)
     with conn:
@@ -232,6 +254,8 @@ def redeem_link(
                     "wrong_pin", "That PIN is not this link's, and that was the last try: this link no longer works. Ask for a new one."
                 )
             raise SignInRefused("wrong_pin", f"That PIN is not this link's: {left} {'try' if left == 1 else 'tries'} left.")
+        if admit is not None:
+            admit(member, _member_handle(conn, member) or "?")
         # One statement decides who used it, whichever of two browsers comes first.
         if conn.execute("UPDATE web_link SET used_at = ? WHERE id = ? AND used_at IS NULL", (when, link_id)).rowcount != 1:
             raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
@@ -266,14 +290,19 @@ def _refuse_unusable(conn: sqlite3.Connection, member: str, failures: int, expir
     _refuse_on_another_replica(conn, member)
 
 
-def sign_in_with_token(conn: sqlite3.Connection, token: str, now: dt.datetime, idle: dt.timedelta | None = None) -> tuple[str, str]:
+def sign_in_with_token(
+    conn: sqlite3.Connection, token: str, now: dt.datetime, idle: dt.timedelta | None = None, admit: Admit | None = None
+) -> tuple[str, str]:
     """A member's token (``crewdeck token create``): a new session's ``(cookie secret, member id)``, ending ``idle`` after
-    its last use (when given)."""
+    its last use (when given); else ``SignInRefused`` (from ``admit`` too, before anything is written)."""
     ensure_tables(conn)
     info = tokens.lookup(conn, token.strip(), "") if tokens.looks_like_token(token.strip()) else None
-    if info is None or _member_handle(conn, info.member) is None:
+    handle = _member_handle(conn, info.member) if info is not None else None
+    if info is None or handle is None:
         raise SignInRefused("bad_token", "That token does not sign anyone in here.")
     _refuse_on_another_replica(conn, info.member)
+    if admit is not None:
+        admit(info.member, handle)
     with conn:
         cookie = _open_session(conn, info.member, info.id, None, now, stamp(now + TOKEN_SESSION), idle)
     return cookie, info.member
