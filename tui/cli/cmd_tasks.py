@@ -111,6 +111,7 @@ def cmd_tasks(ctx: Context) -> int:
 
         with ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
+        ctx.not_asked(w.ops)  # as the app's catch-up: nobody asked for them, `crewdeck undo` passes them by
     where, params = query_language.compile(parsed, qctx)
     # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are listed still.
     for word in {t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)}:
@@ -329,6 +330,15 @@ def cmd_rm(ctx: Context) -> int:
     return 0
 
 
+def cmd_undo(ctx: Context) -> int:
+    from crewdeck.tui.cli import history
+
+    written = history.undo(ctx.ws, ctx.me, ctx.config.clock24)
+    ctx.not_asked(list(written.ops))  # the undo is no change of its own to undo: the next reaches the one before
+    print(visible(written.label))
+    return 0
+
+
 def _record_id(ctx: Context, text: str) -> str:
     # A keyed record (a result, a budget, a rate) is named by its whole id.
     if ":" in text and ctx.ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (text,)).fetchone():
@@ -518,6 +528,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
     quiet_option(p)
     p.set_defaults(func=cmd_rm)
+
+    p = sub.add_parser(
+        "undo",
+        parents=parents,
+        help="take back your last change made with a command",
+        description=(
+            "Take back the last change you made with a crewdeck command on this workspace file, as u does in the app: the"
+            " values before it are written again (and sync), fields others changed since are kept. Run again to take back"
+            " the change before it. A verdict, a ledger entry or a crisis stands (undo says what to do instead)."
+        ),
+    )
+    p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("log", parents=parents, help="show the activity log", description="Who changed what, when (newest first).")
     p.add_argument("id", nargs="?", help="only this record's history")

@@ -10,11 +10,12 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.time.when import current_time
@@ -82,6 +83,9 @@ class Context:
         self._ws: Workspace | None = None
         #: The member an SSH key proved this is (``crewdeck ssh-session``): no ``--as``, no Unix user mapping.
         self.authenticated: str | None = None
+        #: The operations the command committed, in order: the change ``crewdeck undo`` takes back (``history``).
+        self.written: list[Op] = []
+        self._recording = ExitStack()
 
     @cached_property
     def config(self) -> Config:
@@ -115,6 +119,7 @@ class Context:
             path = self.workspace_path()
             assert path is not None
             self._ws = Workspace.open(path)
+            self.written = self._recording.enter_context(self._ws.store.recording())
             if self.authenticated is not None or self.named_member[0]:
                 # A handle no member has is said before the command says anything (it never reads as nobody).
                 self.me_or_none()
@@ -156,7 +161,13 @@ class Context:
     def writer(self) -> Writer:
         return self.ws.store.write(self.me.id)
 
+    def not_asked(self, ops: list[Op]) -> None:
+        """``ops`` were written for no one's asking (a series' next instance): not a change to undo."""
+        stamps = {op.op_id for op in ops}
+        self.written[:] = [op for op in self.written if op.op_id not in stamps]
+
     def close(self) -> None:
+        self._recording.close()
         if self._ws is not None:
             self._ws.close()
 

@@ -111,10 +111,11 @@ def _not_for_triage(key: str, found: list[tuple[str, str]], wanted: str, done: s
 class Edits:
     """The writes of one member from the app (tasks, posts' moves, the ledger's actions), and their undo and redo."""
 
-    def __init__(self, access: WorkspaceAccess, clock24: bool = True) -> None:
+    def __init__(self, access: WorkspaceAccess, clock24: bool = True, history: History | None = None) -> None:
         self._access = access
         self._clock24 = clock24
-        self._history = History()
+        #: ``crewdeck undo`` hands over the commands' history, read from the file (``cli.history``).
+        self._history = history or History()
         # Held across a write and its place in the history: an undo waits for the write before it.
         self._lock = threading.Lock()
 

@@ -1,0 +1,97 @@
+"""`crewdeck undo`: the last change a command made taken back, as the app's `u` does, on a real workspace file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crewdeck.tui.workspace.workspace import Workspace
+
+from .conftest import Cli, in_person
+
+
+def _task(cli: Cli, task_id: str) -> dict[str, object]:
+    ws = Workspace.open(cli.workspace)
+    try:
+        return dict(ws.task(task_id))
+    finally:
+        ws.close()
+
+
+def test_undo_twice_takes_back_two_changes_and_says_each_as_the_app_does(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel !high").strip()
+    cli.ok("set", task_id, "priority=low", "status=doing")
+    cli.ok("set", task_id, "title=Final reel")
+    assert cli.ok("undo") == "undid: renamed “Draft reel” to “Final reel”\n"
+    assert _task(cli, task_id)["title"] == "Draft reel"
+    assert cli.ok("undo") == "undid: set “Draft reel” to low priority, set it to doing\n"
+    task = _task(cli, task_id)
+    assert (task["priority"], task["status"]) == ("high", "inbox")
+    # New operations that sync, never history rewritten: every change stays in the log, the undos after them.
+    log = cli.ok("log", task_id).splitlines()
+    assert len(log) == 5 and "renamed “Final reel” to “Draft reel”" in log[1]
+    assert "undid: added “Draft reel”" in cli.ok("undo")
+    assert _task(cli, task_id)["deleted"]
+
+
+def test_undo_keeps_what_another_member_changed_since(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task_id, "priority=high", "title=Reel v2")
+    with in_person():
+        cli.ok("set", task_id, "priority=low", as_member="raj")
+    assert cli.ok("undo") == "undid: set “Draft reel” to high priority, renamed “Draft reel” to “Reel v2” (kept 1 later change by @raj)\n"
+    task = _task(cli, task_id)
+    assert (task["title"], task["priority"]) == ("Draft reel", "low")
+
+
+def test_each_member_undoes_their_own_changes(cli: Cli) -> None:
+    mine = cli.ok("add", "Mine").strip()
+    with in_person():
+        cli.ok("add", "Raj's", as_member="raj")
+        assert "undid: added “Raj's”" in cli.ok("undo", as_member="raj")
+    assert not _task(cli, mine)["deleted"]
+    assert cli.ok("undo") == "undid: added “Mine”\n"
+
+
+def test_a_ledger_entry_stands_and_undo_does_not_reach_past_it(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    spend = ("--category", "tools", "--payee", "Canva", "--amount", "12.50", "--date", "2026-11-20")
+    cli.ok("ledger", "add", "--campaign", "spring-launch", *spend)
+    for _ in range(2):  # it stays last, as in the app: the task made before it is not what undo takes back
+        refused = cli("undo")
+        assert refused.code == 2 and refused.out == ""
+        assert refused.err.startswith("crewdeck: error: the entry ") and refused.err.endswith(
+            "cannot be undone: ledger entries are append-only (reverse it instead)\n"
+        )
+    assert not _task(cli, task_id)["deleted"]
+
+
+def test_the_undo_is_not_a_change_to_undo(cli: Cli) -> None:
+    task_id = cli.ok("add", "Weekly report every:monday 10:00").strip()
+    cli.ok("done", task_id)  # brings the next instance, in the same change
+    said = cli.ok("undo")
+    assert said.startswith("undid: ") and "Weekly report" in said
+    assert _task(cli, task_id)["status"] != "done"
+    # The next undo takes back the add, not the undo just made (there is no redo here).
+    assert cli.ok("undo").startswith("undid: added “Weekly report”")
+    assert _task(cli, task_id)["deleted"]
+
+
+def test_a_series_caught_up_by_a_list_is_nobody_s_change_to_undo(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    task_id = cli.ok("add", "Weekly report every:monday 10:00").strip()
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-09T09:30:00Z")  # its Monday passed: the list brings the next
+    assert cli.ok("tasks").count("Weekly report") == 2
+    assert cli.ok("undo").startswith("undid: added “Weekly report”")
+    assert _task(cli, task_id)["deleted"]
+
+
+def test_nothing_to_undo_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    c = Cli(path)
+    assert c("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin", as_member=None).code == 0
+    result = c("undo")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "crewdeck: error: nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n"
+    )

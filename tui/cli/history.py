@@ -1,0 +1,98 @@
+"""What ``crewdeck undo`` takes back: the changes each member's commands made on this file, newest last.
+
+The app remembers the actions of its session (``writing.Edits``); a command line has no session, so a command that
+wrote remembers its write in the file's local settings (``meta``: not synced, as the app's history is its own), by
+the stamps of its commits, one entry a command (an import's batches are one change, as ``set`` on three tasks is).
+``crewdeck undo`` hands the last entry to the app's undo (``Edits.undo``): the same previous values written as new
+operations that sync, the same rules, the same line said.  Undone, it leaves the history, so a second ``crewdeck
+undo`` takes back the change before it, as ``u`` twice does in the app; the undo's own write is no change to undo
+(there is no redo on the command line).  A change that appended a record (a verdict, a ledger entry) stands, and
+stays last, as in the app: undo says why and what to do instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from crewdeck.sync.state.oplog import OP_COLUMNS, Op
+
+if TYPE_CHECKING:
+    from crewdeck.tui.session.writing import Written
+    from crewdeck.tui.workspace.workspace import Member, Workspace
+
+#: The changes remembered per member (and the undos' writes): older ones are past `crewdeck undo`'s reach.
+KEEP = 100
+#: A run of one commit's stamps: its first and its last (each ends in the node that stamped it).
+Run = list[str]
+
+
+def _key(member_id: str) -> str:
+    return f"cli_history.{member_id}"
+
+
+def _runs(ops: list[Op]) -> list[Run]:
+    """The runs of consecutive stamps ``ops`` took: a commit's stamps start at counter 0 of a millisecond of their own
+    (``Clock.stamps``), so a new run starts there; nobody else's operation lies between a run's first and last."""
+    runs: list[Run] = []
+    for op in ops:
+        if runs and not op.op_id[: -len(op.node)].endswith("-0000-") and runs[-1][1].endswith(op.node):
+            runs[-1][1] = op.op_id
+        else:
+            runs.append([op.op_id, op.op_id])
+    return runs
+
+
+def _load(text: str | None) -> dict[str, Any]:
+    held = json.loads(text) if text else {}
+    return {"done": held.get("done", []), "undos": held.get("undos", [])}
+
+
+def _ops(ws: Workspace, runs: list[Run]) -> list[Op]:
+    found: list[Op] = []
+    for first, last in runs:
+        node = first.rsplit("-", 1)[1]
+        found.extend(
+            Op(*row)
+            for row in ws.conn.execute(
+                f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id", (first, last, node)
+            )
+        )
+    return found
+
+
+def remember(ws: Workspace, member_id: str, ops: list[Op]) -> None:
+    """Put the write of ``ops`` (a command's, as ``member_id``) last in their history."""
+
+    def add(text: str | None) -> str:
+        held = _load(text)
+        held["done"] = [*held["done"], _runs(ops)][-KEEP:]
+        return json.dumps(held)
+
+    ws.store.update_meta(_key(member_id), add)
+
+
+def undo(ws: Workspace, me: Member, clock24: bool) -> Written:
+    """Take back ``me``'s last change a command made; what the undo wrote, its ``label`` the line to say.
+
+    ``NotUndone`` when there is none, or it cannot be taken back (it stays last)."""
+    # The app's undo: imported by the undo, not by every command that remembers a write.
+    from crewdeck.tui.session.access import WorkspaceAccess
+    from crewdeck.tui.session.writing import Edits, History, NotUndone, Written
+    from crewdeck.tui.workspace.describe import not_undoable
+
+    store = ws.store
+    with store.held():  # the undo and its place in the history: both, or neither
+        held = _load(store.get_meta(_key(me.id)))
+        ops = _ops(ws, held["done"][-1]) if held["done"] else []
+        if not ops:
+            raise NotUndone("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)")
+        # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
+        restored = {op.op_id: json.loads(op.value) for op in _ops(ws, held["undos"])}
+        edits = Edits(WorkspaceAccess(ws, me), clock24, History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=restored))
+        done = edits.undo()
+        assert done is not None  # the history given holds one action
+        held["done"].pop()
+        held["undos"] = [*held["undos"], *_runs(list(done.written.ops))][-KEEP:]
+        store.set_meta(_key(me.id), json.dumps(held))
+    return Written(done.said, done.written.ops)
