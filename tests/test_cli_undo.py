@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,40 @@ def test_nothing_to_undo_is_one_line(tmp_path: Path) -> None:
     assert result.err == (
         "crewdeck: error: nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n"
     )
+
+
+def test_annotate_appends_a_dated_line_as_the_taskwarrior_import_writes_one(cli: Cli, tmp_path: Path) -> None:
+    """`task annotate 3 called the printer` had no crewdeck command: the notes were set whole with `set notes=…`."""
+    task_id = cli.ok("add", "Print flyers").strip()
+    # 23:30 UTC on the 26th is the 27th in Kolkata: the day is the member's who writes it.
+    with pytest.MonkeyPatch.context() as patch, in_person():
+        patch.setenv("CREWDECK_NOW", "2026-11-26T23:30:00Z")
+        said = cli.ok("annotate", task_id[:6], "called", "the", "printer", as_member="raj")
+    assert said == "Annotated “Print flyers”: 2026-11-27 called the printer\n"
+    assert cli.ok("annotate", "-q", task_id, "proofs Monday") == f"{task_id}\n"
+    notes = "2026-11-27 called the printer\n2026-11-26 proofs Monday"
+    assert _task(cli, task_id)["notes"] == notes
+    # The line the Taskwarrior import writes for the same annotation (one function writes both).
+    record = {
+        "uuid": "11111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending", "assignee": "ana",
+        "annotations": [{"entry": "20261126T093000Z", "description": "proofs Monday"}],
+    }  # fmt: skip
+    (tmp_path / "tw.json").write_text(json.dumps([record]))
+    cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
+    assert _task(cli, "11111111222233334444555555555555")["notes"] == notes.splitlines()[1]
+    assert cli.ok("undo") == "undid: added “Film” for @ana\n"  # the import: a command, one change
+    assert _task(cli, "11111111222233334444555555555555")["deleted"]
+    undone = notes.splitlines()[0]
+    assert cli.ok("undo") == f"undid: edited the notes of “Print flyers”: “{undone}” → “{notes.replace(chr(10), ' ')}”\n"
+    assert _task(cli, task_id)["notes"] == undone
+
+
+def test_annotate_refuses_no_text_and_a_task_it_cannot_find_in_one_line(cli: Cli) -> None:
+    task_id = cli.ok("add", "Print flyers").strip()
+    for args, said in (
+        ((task_id, " "), "annotate: give the annotation's text"),
+        (("abcd", "hello"), "no task with id abcd"),
+    ):
+        result = cli("annotate", *args)
+        assert (result.code, result.out) == (2, "") and result.err.startswith(f"crewdeck: error: {said}"), result.err
+    assert _task(cli, task_id)["notes"] == ""

@@ -330,6 +330,23 @@ def cmd_rm(ctx: Context) -> int:
     return 0
 
 
+def cmd_annotate(ctx: Context) -> int:
+    """A dated line at the end of the task's notes, as ``task annotate`` adds one and the Taskwarrior import writes each."""
+    from crewdeck.tui.tasks.taskwarrior import annotation
+
+    task_id = ctx.ws.resolve("task", ctx.args.id, live=True)
+    text = " ".join(ctx.args.text).strip()
+    if not text:
+        raise UserError("annotate: give the annotation's text")
+    line = annotation(text, ctx.now, ctx.me.tz)
+    notes = ctx.ws.task(task_id)["notes"] or ""
+    with ctx.writer() as w:
+        w.set("task", task_id, {"notes": f"{notes}\n{line}" if notes else line})
+    names = _names(ctx)
+    _said(ctx, [f"Annotated {names.task(task_id)}: {line}", *_voided(ctx, w.ops, names)], [task_id])
+    return 0
+
+
 def cmd_undo(ctx: Context) -> int:
     from crewdeck.tui.cli import history
 
@@ -528,6 +545,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
     quiet_option(p)
     p.set_defaults(func=cmd_rm)
+
+    p = sub.add_parser(
+        "annotate",
+        parents=parents,
+        help="add a dated note to a task",
+        description=(
+            "Add TEXT as a line at the end of a task's notes, dated today in your zone (2026-12-07 TEXT), as task annotate"
+            " does and as the Taskwarrior import writes annotations."
+        ),
+        examples=['crewdeck annotate 1a2b3c4d "called the printer, proofs Monday"', "crewdeck annotate 1a2b3c4d called the printer"],
+    )
+    p.add_argument("id", help="the task's id or a unique prefix")
+    p.add_argument("text", nargs="+", help="the annotation (the words are joined with spaces)")
+    quiet_option(p)
+    p.set_defaults(func=cmd_annotate)
 
     p = sub.add_parser(
         "undo",
