@@ -133,3 +133,17 @@ def test_annotate_refuses_no_text_and_a_task_it_cannot_find_in_one_line(cli: Cli
         result = cli("annotate", *args)
         assert (result.code, result.out) == (2, "") and result.err.startswith(f"crewdeck: error: {said}"), result.err
     assert _task(cli, task_id)["notes"] == ""
+
+
+def test_a_change_carried_to_the_replica_s_new_node_is_still_undone(cli: Cli) -> None:
+    """A replica found to be a copy stamps its operations again under a node of its own: the change is the same."""
+    task_id = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task_id, "priority=high")
+    ws = Workspace.open(cli.workspace)
+    try:
+        old = ws.store.node
+        assert ws.store.take_new_node(old, 1) > 0 and ws.store.node != old
+    finally:
+        ws.close()
+    assert cli.ok("undo") == "undid: set “Draft reel” to high priority\n"
+    assert _task(cli, task_id)["priority"] == "none"

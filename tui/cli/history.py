@@ -49,15 +49,21 @@ def _load(text: str | None) -> dict[str, Any]:
 
 
 def _ops(ws: Workspace, runs: list[Run]) -> list[Op]:
+    """The operations of ``runs``, as the log holds them now."""
     found: list[Op] = []
+    former = set(ws.store.former_nodes()) if runs else set()
     for first, last in runs:
         node = first.rsplit("-", 1)[1]
-        found.extend(
-            Op(*row)
-            for row in ws.conn.execute(
-                f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id", (first, last, node)
+        # Carried to a node of the replica's own since (it turned out to be a copy, ``take_new_node``): the same time
+        # and counter under it, where the log holds them now.
+        for held in (node, ws.store.node) if node in former else (node,):
+            found.extend(
+                Op(*row)
+                for row in ws.conn.execute(
+                    f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id",
+                    (first[: -len(node)] + held, last[: -len(node)] + held, held),
+                )
             )
-        )
     return found
 
 
