@@ -147,3 +147,34 @@ def test_a_change_carried_to_the_replica_s_new_node_is_still_undone(cli: Cli) ->
         ws.close()
     assert cli.ok("undo") == "undid: set “Draft reel” to high priority\n"
     assert _task(cli, task_id)["priority"] == "none"
+
+
+def test_undo_takes_back_a_change_to_a_member_a_campaign_or_the_workspace(cli: Cli) -> None:
+    """Every record was written back as a task: "task.id: … is a member record, not a task", and nothing undone."""
+    cli.ok("workspace", "set", "tz", "Europe/Berlin")
+    cli.ok("member", "add", "noor", "--name", "Noor Haddad", "--tz", "Europe/London")
+    cli.ok("campaign", "set", "spring-launch", "--status", "paused", "--reason", "waiting on the client")
+    assert cli.ok("undo") == "undid: paused campaign Spring Launch: “waiting on the client”\n"
+    assert json.loads(cli.ok("campaign", "list", "--json"))[0]["status"] == "active"
+    assert cli.ok("undo").startswith("undid: added ex-@noor")
+    assert "@noor" not in cli.ok("member", "list")
+    assert cli.ok("undo") == "undid: set tz of the workspace to Europe/Berlin\n"
+    assert "tz = null" in cli.ok("workspace", "show")
+
+
+def test_the_app_s_undo_of_my_name_and_zone_writes_my_member_record(cli: Cli) -> None:
+    """`u` after changing your profile in the app wrote your old name back as a task's and said the id was no task's."""
+    from crewdeck.tui.session.access import WorkspaceAccess
+    from crewdeck.tui.session.writing import Edits
+
+    ws = Workspace.open(cli.workspace)
+    try:
+        me = ws.identify("ana")
+        edits = Edits(WorkspaceAccess(ws, me))
+        edits.set_profile("Ana S.", "Europe/Lisbon")
+        done = edits.undo()
+        assert done is not None and done.said.startswith("undid: ")
+        member = ws.store.record("member", me.id)
+        assert member is not None and (member["name"], member["tz"]) == ("Ana Souza", "Europe/Berlin")
+    finally:
+        ws.close()
