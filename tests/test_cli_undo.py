@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.oplog import Op
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import Cli, in_person
@@ -178,3 +179,20 @@ def test_the_app_s_undo_of_my_name_and_zone_writes_my_member_record(cli: Cli) ->
         assert member is not None and (member["name"], member["tz"]) == ("Ana Souza", "Europe/Berlin")
     finally:
         ws.close()
+
+
+def test_an_import_written_in_batches_is_one_change_and_its_operations_are_not_held(cli: Cli, tmp_path: Path) -> None:
+    """An import writes a batch of tasks at a time, memory holding a batch: the command's record of what it wrote keeps
+    each commit's first and last operation, not the file's every one."""
+    from crewdeck.tui.cli.common import Commits
+
+    kept = Commits()
+    ops = [Op(f"{ms:013d}-{n:04x}-abc", "abc", n, "m", "set", "task", "t", "title", '"x"') for ms, n in ((1, 0), (1, 1), (1, 2))]
+    kept.extend(iter(ops))
+    kept.extend(iter(ops[:1]))
+    assert kept.commits() == [(ops[0], ops[2]), (ops[0], ops[0])]
+    records = [{"uuid": f"{n:08x}-2222-3333-4444-555555555555", "description": f"Task {n}", "status": "pending"} for n in range(1, 1_201)]
+    (tmp_path / "tw.json").write_text(json.dumps(records))
+    assert cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json")).startswith("imported 1,200 tasks")
+    assert cli.ok("undo").startswith("undid: added ")
+    assert cli("tasks", "all").err.startswith("no tasks match")

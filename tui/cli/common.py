@@ -9,7 +9,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -75,6 +75,23 @@ def quiet_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the ids written, one a line")
 
 
+class Commits(list[Op]):
+    """The first and the last operation of each commit, in turn: all ``crewdeck undo`` needs to find a command's write
+    again (``Store.recording`` hands each commit's operations to ``extend``), where holding every operation of an
+    import read a batch at a time would hold the whole file's."""
+
+    def extend(self, ops: Iterable[Op]) -> None:
+        first = last = None
+        for last in ops:
+            first = first or last
+        if first is not None and last is not None:
+            super().extend((first, last))
+
+    def commits(self) -> list[tuple[Op, Op]]:
+        """Each commit's first and last operation."""
+        return list(zip(self[0::2], self[1::2], strict=True))
+
+
 class Context:
     """Built from the parsed arguments; opens things only when a command asks."""
 
@@ -83,8 +100,8 @@ class Context:
         self._ws: Workspace | None = None
         #: The member an SSH key proved this is (``crewdeck ssh-session``): no ``--as``, no Unix user mapping.
         self.authenticated: str | None = None
-        #: The operations the command committed, in order: the change ``crewdeck undo`` takes back (``history``).
-        self.written: list[Op] = []
+        #: What the command committed, in order: the change ``crewdeck undo`` takes back (``history``).
+        self.written = Commits()
         self._recording = ExitStack()
 
     @cached_property
@@ -119,7 +136,7 @@ class Context:
             path = self.workspace_path()
             assert path is not None
             self._ws = Workspace.open(path)
-            self.written = self._recording.enter_context(self._ws.store.recording())
+            self._recording.enter_context(self._ws.store.recording(self.written))
             if self.authenticated is not None or self.named_member[0]:
                 # A handle no member has is said before the command says anything (it never reads as nobody).
                 self.me_or_none()
@@ -164,7 +181,7 @@ class Context:
     def not_asked(self, ops: list[Op]) -> None:
         """``ops`` were written for no one's asking (a series' next instance): not a change to undo."""
         stamps = {op.op_id for op in ops}
-        self.written[:] = [op for op in self.written if op.op_id not in stamps]
+        self.written[:] = [op for first, last in self.written.commits() if first.op_id not in stamps for op in (first, last)]
 
     def close(self) -> None:
         self._recording.close()

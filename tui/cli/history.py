@@ -31,16 +31,10 @@ def _key(member_id: str) -> str:
     return f"cli_history.{member_id}"
 
 
-def _runs(ops: list[Op]) -> list[Run]:
-    """The runs of consecutive stamps ``ops`` took: a commit's stamps start at counter 0 of a millisecond of their own
-    (``Clock.stamps``), so a new run starts there; nobody else's operation lies between a run's first and last."""
-    runs: list[Run] = []
-    for op in ops:
-        if runs and not op.op_id[: -len(op.node)].endswith("-0000-") and runs[-1][1].endswith(op.node):
-            runs[-1][1] = op.op_id
-        else:
-            runs.append([op.op_id, op.op_id])
-    return runs
+def _runs(commits: list[tuple[Op, Op]]) -> list[Run]:
+    """Each commit's stamps, its first and last: one write's are consecutive, in a millisecond no other write has
+    (``Clock.stamps``), so nobody else's operation of that node lies between them."""
+    return [[first.op_id, last.op_id] for first, last in commits]
 
 
 def _load(text: str | None) -> dict[str, Any]:
@@ -67,12 +61,12 @@ def _ops(ws: Workspace, runs: list[Run]) -> list[Op]:
     return found
 
 
-def remember(ws: Workspace, member_id: str, ops: list[Op]) -> None:
-    """Put the write of ``ops`` (a command's, as ``member_id``) last in their history."""
+def remember(ws: Workspace, member_id: str, commits: list[tuple[Op, Op]]) -> None:
+    """Put a command's write as ``member_id`` (each commit's first and last operation) last in their history."""
 
     def add(text: str | None) -> str:
         held = _load(text)
-        held["done"] = [*held["done"], _runs(ops)][-KEEP:]
+        held["done"] = [*held["done"], _runs(commits)][-KEEP:]
         return json.dumps(held)
 
     ws.store.update_meta(_key(member_id), add)
@@ -99,6 +93,7 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> Written:
         done = edits.undo()
         assert done is not None  # the history given holds one action
         held["done"].pop()
-        held["undos"] = [*held["undos"], *_runs(list(done.written.ops))][-KEEP:]
+        if done.written.ops:  # one commit: its operations in the order they were stamped
+            held["undos"] = [*held["undos"], *_runs([(done.written.ops[0], done.written.ops[-1])])][-KEEP:]
         store.set_meta(_key(me.id), json.dumps(held))
     return Written(done.said, done.written.ops)

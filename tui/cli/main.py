@@ -285,10 +285,10 @@ def remember_change(ctx: Context) -> None:
         return
     from crewdeck.tui.cli import history
 
-    # A manager's --as: the write is the member's, and its record of who acted as them goes with it.
-    ops = [op for op in ctx.written if op.member == me.id or op.entity == "acting"]
-    if ops:
-        history.remember(ctx.ws, me.id, ops)
+    # A write as the member (a manager's --as too: its first operation is theirs, its last the record of who acted).
+    commits = [(first, last) for first, last in ctx.written.commits() if first.member == me.id]
+    if commits:
+        history.remember(ctx.ws, me.id, commits)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
