@@ -130,6 +130,7 @@ def test_annotate_refuses_no_text_and_a_task_it_cannot_find_in_one_line(cli: Cli
     for args, said in (
         ((task_id, " "), "annotate: give the annotation's text"),
         (("abcd", "hello"), "no task with id abcd"),
+        ((task_id, "x" * 100_000), "annotate: the notes of “Print flyers” would be longer than a task holds (100,000 characters)\n"),
     ):
         result = cli("annotate", *args)
         assert (result.code, result.out) == (2, "") and result.err.startswith(f"crewdeck: error: {said}"), result.err

@@ -338,11 +338,16 @@ def cmd_annotate(ctx: Context) -> int:
     text = " ".join(ctx.args.text).strip()
     if not text:
         raise UserError("annotate: give the annotation's text")
+    from crewdeck.sync.state.records import MAX_NOTES
+
     line = annotation(text, ctx.now, ctx.me.tz)
     notes = ctx.ws.task(task_id)["notes"] or ""
-    with ctx.writer() as w:
-        w.set("task", task_id, {"notes": f"{notes}\n{line}" if notes else line})
+    notes = f"{notes}\n{line}" if notes else line
     names = _names(ctx)
+    if len(notes) > MAX_NOTES:  # said of the notes it would make, not of the field ("task.notes: longer than …")
+        raise UserError(f"annotate: the notes of {names.task(task_id)} would be longer than a task holds ({MAX_NOTES:,} characters)")
+    with ctx.writer() as w:
+        w.set("task", task_id, {"notes": notes})
     _said(ctx, [f"Annotated {names.task(task_id)}: {line}", *_voided(ctx, w.ops, names)], [task_id])
     return 0
 
