@@ -197,3 +197,21 @@ def test_an_import_written_in_batches_is_one_change_and_its_operations_are_not_h
     assert cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json")).startswith("imported 1,200 tasks")
     assert cli.ok("undo").startswith("undid: added ")
     assert cli("tasks", "all").err.startswith("no tasks match")
+
+
+def test_the_rules_judge_an_undo_as_any_write_and_a_refused_one_stays_to_undo(cli: Cli) -> None:
+    cli.ok("member", "set", "raj", "--access", "manager")
+    with in_person():
+        cli.ok("workspace", "set", "tz", "Asia/Kolkata", as_member="raj")
+    cli.ok("member", "set", "raj", "--access", "member")
+    with in_person():
+        refused = cli("undo", as_member="raj")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == (
+        "crewdeck: error: cannot undo set tz of the workspace to Asia/Kolkata: only a manager may change workspace records"
+        " (@raj is a member) (rule managers_only)\n"
+    )
+    cli.ok("member", "set", "raj", "--access", "manager")
+    with in_person():
+        assert cli.ok("undo", as_member="raj") == "undid: set tz of the workspace to Asia/Kolkata\n"
+    assert "tz = null" in cli.ok("workspace", "show")
