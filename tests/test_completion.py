@@ -118,7 +118,7 @@ def test_only_the_task_commands_offer_task_ids(env: dict[str, str], cli: Cli) ->
         assert done.returncode == 0, done.stderr
         return done.stdout.split()
 
-    assert offered("rm") == [env["TASK"]]
+    assert offered("rm") == offered("annotate") == [env["TASK"]]
     assert offered("post", "show") == []  # posts alone: a plain task is none (final read fa: every task was offered)
     post = cli.ok("post", "add", "Launch reel post:instagram").strip().split()[0]
     cli.ok("post", "copy", post, "Big day")

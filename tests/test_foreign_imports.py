@@ -2253,8 +2253,9 @@ def test_a_taskwarrior_scheduled_until_recur_and_udas_are_kept_in_the_notes(cli:
     }  # fmt: skip
     tw.write_text(json.dumps([record]))
     cli.ok("import", "--from", "taskwarrior", str(tw))
+    # On UTC's clock: the task has no zone of its own (tz, an assignee), nor has the workspace one, and the importer's is not used.
     assert tasks(cli)["Weekly report"]["notes"] == (
-        "2026-11-02 asked finance\nscheduled: Thu 2026-12-10 10:00 CET\nuntil: Fri 2027-01-01 01:00 CET\nrecur: weekly\nestimate: 2h\nclient: Acme"
+        "2026-11-02 asked finance\nscheduled: Thu 2026-12-10 09:00 UTC\nuntil: Fri 2027-01-01 00:00 UTC\nrecur: weekly\nestimate: 2h\nclient: Acme"
     )
 
 

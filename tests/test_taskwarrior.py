@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Cli
+from .conftest import Cli, in_person
 
 TASK = shutil.which("task")
 needs_task = pytest.mark.skipif(
@@ -164,34 +164,51 @@ def test_what_a_newer_taskwarrior_export_took_away_is_taken_away_here(cli: Cli, 
     assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
 
 
-def test_an_annotation_is_dated_by_the_importer_s_day_as_task_showed_it(cli: Cli, tmp_path: Path) -> None:
-    """Ana in Berlin annotated at 00:30 on December 7th: the notes said 2026-12-06, UTC's day, where `task` said the 7th."""
+def test_an_annotation_is_dated_by_the_task_s_own_day_whoever_imports(cli: Cli, tmp_path: Path) -> None:
+    """Ana in Berlin annotated her task at 00:30 on December 7th and at 21:00: dated by the importer's zone, Raj's
+    import (Kolkata) rewrote the second to the 8th ("updated 1 task"), and Ana's next back.  The day is the task's own
+    zone's (its assignee's, here; UTC's was the 6th for the first): the same whoever imports."""
     record = {
         "uuid": "11111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending", "entry": "20261201T100000Z",
+        "assignee": "ana",
         "annotations": [
             {"entry": "20261206T233000Z", "description": "call the studio"},
-            {"entry": "20261207T120000Z", "description": "studio booked"},
+            {"entry": "20261207T200000Z", "description": "studio booked"},
         ],
     }  # fmt: skip
     path = tmp_path / "tw.json"
     path.write_text(json.dumps([record]))
     cli.ok("import", "--from", "taskwarrior", str(path))
     assert json.loads(cli.ok("show", "11111111", "--json"))["notes"] == "2026-12-07 call the studio\n2026-12-07 studio booked"
+    with in_person():
+        assert cli.ok("import", "--from", "taskwarrior", str(path), as_member="raj").startswith("nothing new")
     assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
 
 
-def test_scheduled_and_until_are_kept_on_the_importer_s_clock_with_its_zone(cli: Cli, tmp_path: Path) -> None:
-    """Ana in Berlin scheduled a task for Monday December 7th: its notes said "scheduled: 2026-12-06T23:00:00Z", UTC's
-    Sunday, where `task` and the annotations above it said her day."""
+def test_notes_of_a_task_with_no_zone_of_its_own_follow_the_workspace_s_not_the_importer_s(cli: Cli, tmp_path: Path) -> None:
+    """An unassigned task with no tz, imported by Ana (Berlin), then by Raj (Kolkata): its scheduled time and its
+    annotation's day were each importer's, so Raj's import rewrote them ("updated 1 task") to his clock, and Ana's
+    next back to hers.  They are the workspace's zone's (UTC where it has none), whoever imports."""
     record = {
         "uuid": "11111111-2222-3333-4444-666666666666", "description": "Film", "status": "pending", "entry": "20261201T100000Z",
         "scheduled": "20261206T230000Z", "until": "20270601T000000Z",
+        "annotations": [{"entry": "20261206T233000Z", "description": "call the studio"}],
     }  # fmt: skip
     path = tmp_path / "tw.json"
     path.write_text(json.dumps([record]))
     cli.ok("import", "--from", "taskwarrior", str(path))
     notes = json.loads(cli.ok("show", "11111111", "--json"))["notes"]
-    assert notes == "scheduled: Mon 2026-12-07 00:00 CET\nuntil: Tue 2027-06-01 02:00 CEST"
+    assert notes == "2026-12-06 call the studio\nscheduled: Sun 2026-12-06 23:00 UTC\nuntil: Tue 2027-06-01 00:00 UTC"
+    with in_person():
+        assert cli.ok("import", "--from", "taskwarrior", str(path), as_member="raj").startswith("nothing new")
+    # A workspace with a zone of its own: a task imported after it is set says its days on that clock.
+    cli.ok("workspace", "set", "tz", "Europe/Berlin")
+    record["uuid"] = "21111111-2222-3333-4444-666666666666"
+    path.write_text(json.dumps([record]))
+    with in_person():
+        cli.ok("import", "--from", "taskwarrior", str(path), as_member="raj")
+    notes = json.loads(cli.ok("show", "21111111", "--json"))["notes"]
+    assert notes == "2026-12-07 call the studio\nscheduled: Mon 2026-12-07 00:00 CET\nuntil: Tue 2027-06-01 02:00 CEST"
     assert cli.ok("import", "--from", "taskwarrior", str(path)).startswith("nothing new")
 
 
@@ -583,7 +600,7 @@ def test_a_real_task_with_a_priority_taskwarrior_was_set_up_with_keeps_it_in_its
     assert out.startswith("imported 4 tasks")
     tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
     assert {title: t["priority"] for title, t in tasks.items()} == dict.fromkeys(tasks, "none")
-    assert tasks["Ship it"]["notes"] == "priority: P1\nscheduled: Thu 2026-12-10 10:00 CET"
+    assert tasks["Ship it"]["notes"] == "priority: P1\nscheduled: Thu 2026-12-10 09:00 UTC"  # no zone of its own, nor the workspace
     assert tasks["Someday"]["notes"] == "priority: P3" and not tasks["Whenever"]["notes"]
     said = "3 tasks with a priority not H, M or L (uda.priority.values) have none here, kept on a “priority: …” line of the notes"
     assert f"{said}: P1 (2 tasks); P3 (1 task)" in out

@@ -775,14 +775,16 @@ class Store:
         return rows
 
     @contextmanager
-    def recording(self) -> Iterator[list[Op]]:
+    def recording(self, into: list[Op] | None = None) -> Iterator[list[Op]]:
         """The operations this store commits inside the block, in order (filled as they are committed).
 
         Only this connection's: on a shared file every process stamps with the
         file's node, so the log's operations of this node after a point hold
-        other members' writes of that moment too.
+        other members' writes of that moment too.  ``into``: the list to fill,
+        whose ``extend`` is called once a commit (one may keep less than every
+        operation of a streamed import).
         """
-        recorded: list[Op] = []
+        recorded: list[Op] = [] if into is None else into
         self._recorders.append(recorded)
         try:
             yield recorded

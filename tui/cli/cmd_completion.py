@@ -26,7 +26,7 @@ from crewdeck.tui.workspace.workspace import Workspace, slug
 ENV_WORDS = "CREWDECK_COMPLETE_WORDS"
 ENV_CURRENT = "CREWDECK_COMPLETE_CURRENT"
 #: Commands whose positional words are task ids (the top-level ones of these names).
-TASK_ID_COMMANDS = {"set", "done", "rm", "show", "log"}
+TASK_ID_COMMANDS = {"set", "done", "rm", "show", "log", "annotate"}
 #: The ``post`` commands whose positional word is a post's id (a post is a task: its id is one).
 POST_ID_COMMANDS = {"copy", "submit", "approve", "withdraw", "reject", "schedule", "publish", "pull", "resume", "slot", "show"}
 #: The filter keys whose values complete after their ":" in ``crewdeck tasks`` (``status:do`` -> ``status:doing``, ``done``).

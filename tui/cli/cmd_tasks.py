@@ -111,6 +111,7 @@ def cmd_tasks(ctx: Context) -> int:
 
         with ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
+        ctx.not_asked(w.ops)  # as the app's catch-up: nobody asked for them, `crewdeck undo` passes them by
     where, params = query_language.compile(parsed, qctx)
     # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are listed still.
     for word in {t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)}:
@@ -329,6 +330,37 @@ def cmd_rm(ctx: Context) -> int:
     return 0
 
 
+def cmd_annotate(ctx: Context) -> int:
+    """A dated line at the end of the task's notes, as ``task annotate`` adds one and the Taskwarrior import writes each."""
+    from crewdeck.tui.tasks.taskwarrior import annotation
+
+    task_id = ctx.ws.resolve("task", ctx.args.id, live=True)
+    text = " ".join(ctx.args.text).strip()
+    if not text:
+        raise UserError("annotate: give the annotation's text")
+    from crewdeck.sync.state.records import MAX_NOTES
+
+    line = annotation(text, ctx.now, ctx.me.tz)
+    notes = ctx.ws.task(task_id)["notes"] or ""
+    notes = f"{notes}\n{line}" if notes else line
+    names = _names(ctx)
+    if len(notes) > MAX_NOTES:  # said of the notes it would make, not of the field ("task.notes: longer than …")
+        raise UserError(f"annotate: the notes of {names.task(task_id)} would be longer than a task holds ({MAX_NOTES:,} characters)")
+    with ctx.writer() as w:
+        w.set("task", task_id, {"notes": notes})
+    _said(ctx, [f"Annotated {names.task(task_id)}: {line}", *_voided(ctx, w.ops, names)], [task_id])
+    return 0
+
+
+def cmd_undo(ctx: Context) -> int:
+    from crewdeck.tui.cli import history
+
+    written = history.undo(ctx.ws, ctx.me, ctx.config.clock24)
+    ctx.not_asked(list(written.ops))  # the undo is no change of its own to undo: the next reaches the one before
+    print(visible(written.label))
+    return 0
+
+
 def _record_id(ctx: Context, text: str) -> str:
     # A keyed record (a result, a budget, a rate) is named by its whole id.
     if ":" in text and ctx.ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (text,)).fetchone():
@@ -518,6 +550,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
     quiet_option(p)
     p.set_defaults(func=cmd_rm)
+
+    p = sub.add_parser(
+        "annotate",
+        parents=parents,
+        help="add a dated note to a task",
+        description=(
+            "Add TEXT as a line at the end of a task's notes, dated today in your zone (2026-12-07 TEXT), as task annotate"
+            " does and as the Taskwarrior import writes annotations."
+        ),
+        examples=['crewdeck annotate 1a2b3c4d "called the printer, proofs Monday"', "crewdeck annotate 1a2b3c4d called the printer"],
+    )
+    p.add_argument("id", help="the task's id or a unique prefix")
+    p.add_argument("text", nargs="+", help="the annotation (the words are joined with spaces)")
+    quiet_option(p)
+    p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser(
+        "undo",
+        parents=parents,
+        help="take back your last change made with a command",
+        description=(
+            "Take back the last change you made with a crewdeck command on this workspace file, as u does in the app: the"
+            " values before it are written again (and sync), fields others changed since are kept. Run again to take back"
+            " the change before it. A verdict, a ledger entry or a crisis stands (undo says what to do instead)."
+        ),
+    )
+    p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("log", parents=parents, help="show the activity log", description="Who changed what, when (newest first).")
     p.add_argument("id", nargs="?", help="only this record's history")

@@ -9,12 +9,13 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.time.when import current_time
@@ -74,6 +75,23 @@ def quiet_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the ids written, one a line")
 
 
+class Commits(list[Op]):
+    """The first and the last operation of each commit, in turn: all ``crewdeck undo`` needs to find a command's write
+    again (``Store.recording`` hands each commit's operations to ``extend``), where holding every operation of an
+    import read a batch at a time would hold the whole file's."""
+
+    def extend(self, ops: Iterable[Op]) -> None:
+        first = last = None
+        for last in ops:
+            first = first or last
+        if first is not None and last is not None:
+            super().extend((first, last))
+
+    def commits(self) -> list[tuple[Op, Op]]:
+        """Each commit's first and last operation."""
+        return list(zip(self[0::2], self[1::2], strict=True))
+
+
 class Context:
     """Built from the parsed arguments; opens things only when a command asks."""
 
@@ -82,6 +100,9 @@ class Context:
         self._ws: Workspace | None = None
         #: The member an SSH key proved this is (``crewdeck ssh-session``): no ``--as``, no Unix user mapping.
         self.authenticated: str | None = None
+        #: What the command committed, in order: the change ``crewdeck undo`` takes back (``history``).
+        self.written = Commits()
+        self._recording = ExitStack()
 
     @cached_property
     def config(self) -> Config:
@@ -115,6 +136,7 @@ class Context:
             path = self.workspace_path()
             assert path is not None
             self._ws = Workspace.open(path)
+            self._recording.enter_context(self._ws.store.recording(self.written))
             if self.authenticated is not None or self.named_member[0]:
                 # A handle no member has is said before the command says anything (it never reads as nobody).
                 self.me_or_none()
@@ -156,7 +178,13 @@ class Context:
     def writer(self) -> Writer:
         return self.ws.store.write(self.me.id)
 
+    def not_asked(self, ops: list[Op]) -> None:
+        """``ops`` were written for no one's asking (a series' next instance): not a change to undo."""
+        stamps = {op.op_id for op in ops}
+        self.written[:] = [op for first, last in self.written.commits() if first.op_id not in stamps for op in (first, last)]
+
     def close(self) -> None:
+        self._recording.close()
         if self._ws is not None:
             self._ws.close()
 

@@ -111,10 +111,11 @@ def _not_for_triage(key: str, found: list[tuple[str, str]], wanted: str, done: s
 class Edits:
     """The writes of one member from the app (tasks, posts' moves, the ledger's actions), and their undo and redo."""
 
-    def __init__(self, access: WorkspaceAccess, clock24: bool = True) -> None:
+    def __init__(self, access: WorkspaceAccess, clock24: bool = True, history: History | None = None) -> None:
         self._access = access
         self._clock24 = clock24
-        self._history = History()
+        #: ``crewdeck undo`` hands over the commands' history, read from the file (``cli.history``).
+        self._history = history or History()
         # Held across a write and its place in the history: an undo waits for the write before it.
         self._lock = threading.Lock()
 
@@ -336,10 +337,12 @@ class Edits:
 
             def write(ws: Workspace, writer: Writer) -> tuple[int, str]:
                 changes, kept, by = _restore(ws.store, action.ops, self._history.restored)
-                for task_id, values in changes:
-                    if "publish" in values or "resumed_from" in values:
-                        _check_slot(ws, task_id, values, now)
-                    writer.set("task", task_id, values)
+                for entity, row_id, values in changes:
+                    if entity == "task" and ("publish" in values or "resumed_from" in values):
+                        _check_slot(ws, row_id, values, now)
+                    # Each record as what it is: a profile's name and zone are a member's, `crewdeck undo` of
+                    # `workspace set` the workspace's (written as tasks, the write was refused as a bad id).
+                    writer.set(entity, row_id, values)
                 handles = ws.shown_handles()
                 return kept, " and ".join(sorted(handles.get(m, short(m)) for m in by)) or "others"
 
@@ -417,7 +420,7 @@ def _names(ws: Workspace, ops: Iterable[Op]) -> set[str]:
     return names
 
 
-def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple[Changes, int, set[str]]:
+def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple[list[tuple[str, str, dict[str, Any]]], int, set[str]]:
     """The values each field had before ``ops``, for fields nobody changed since, how many others changed,
     and the members who changed them.
 
@@ -427,8 +430,8 @@ def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple
     A record the ops created had no value before for its required
     fields: undoing that is deleting the record (and redo undeletes it).
     """
-    changes: dict[str, dict[str, Any]] = {}
-    created: set[str] = set()
+    changes: dict[tuple[str, str], dict[str, Any]] = {}
+    created: set[tuple[str, str]] = set()
     kept = 0
     by: set[str] = set()
     for op in ops:
@@ -448,11 +451,11 @@ def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple
             spec = ENTITIES[op.entity].by_name[op.field]
             value = spec.default
             if value is None and op.field in required_fields(op.entity):
-                created.add(op.row_id)
-        changes.setdefault(op.row_id, {})[op.field] = value
-    for row_id in created:
-        changes[row_id] = {"deleted": True}
-    return list(changes.items()), kept, by
+                created.add((op.entity, op.row_id))
+        changes.setdefault((op.entity, op.row_id), {})[op.field] = value
+    for record in created:
+        changes[record] = {"deleted": True}
+    return [(entity, row_id, values) for (entity, row_id), values in changes.items()], kept, by
 
 
 def status_after(status: str) -> str:

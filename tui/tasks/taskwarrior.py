@@ -12,7 +12,7 @@
 | status pending / waiting | todo (a waiting task is snoozed until ``wait``); doing when started (``start``) |
 | status completed         | done                                              |
 | status deleted           | cancelled                                         |
-| annotations              | notes, one line each with its date; notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's entry and status, but todo for a started one (``notesparts.part_status``) |
+| annotations              | notes, one line each with its date in the task's zone (``tz``, else its assignee's, else UTC: the same whoever imports; ``annotation``); notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's entry and status, but todo for a started one (``notesparts.part_status``) |
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
 | UDA ``assignee``         | assignee, when it is a member's handle, `raj` or `@raj` (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
@@ -232,17 +232,25 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _kept(record: dict[str, Any], default_tz: str) -> list[str]:
+def annotation(text: str, entry: dt.datetime | None, tz: str) -> str:
+    """An annotation as a line of a task's notes: "2026-12-07 Called the printer", its day in ``tz`` (none without an
+    ``entry``).  The import writes each of a task's so, and ``crewdeck annotate`` a new one."""
+    day = entry.astimezone(zone(tz)).date().isoformat() if entry is not None else ""
+    return f"{day} {text}".strip()
+
+
+def _kept(record: dict[str, Any], tz: str) -> list[str]:
     """A "FIELD: value" line for each field someone typed that the task has no field for (scheduled, until, recur, a UDA).
 
-    scheduled and until are said on the importer's clock, with its zone named, as the annotations' days are and as
-    `task` showed them: in UTC a Dec 7 in Auckland read "2026-12-06T11:00:00Z"."""
+    scheduled and until are said on the task's clock (``tz``: its own zone, else UTC), with its zone named, as the
+    annotations' days are: the same whoever imports the file (in UTC a Dec 7 in Auckland read "2026-12-06T11:00:00Z",
+    so a task of Auckland's, or assigned to a member there, says Auckland's)."""
     lines = []
     for key, value in record.items():
         if key in _READ or key in _FILLED or value in (None, "", []):
             continue
         if key in ("scheduled", "until"):
-            value = kept_local(parse_utc(_utc(value, key)), default_tz)
+            value = kept_local(parse_utc(_utc(value, key)), tz)
         lines.append(f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}")
     return lines
 
@@ -329,6 +337,8 @@ def batches(
     members = {m.handle: m for m in ws.members()}
     campaigns = campaign_keys(ws.campaigns())
     default_tz = me.tz if me else "UTC"
+    # The zone of the notes' days and times of a task with none of its own: the workspace's, the same whoever imports.
+    home_tz = ws.setting("tz", "UTC")
     created_at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     batch = Source(head.name, [], [])
     held = _Held()
@@ -339,13 +349,15 @@ def batches(
     for index, record in enumerate(records, start=1):
         if held.hold(record, index):
             continue
-        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at)
+        _plan_one(record, index, batch, problems, summary, members, campaigns, (default_tz, home_tz), project_prefix, created_at, first_at)
         if len(batch.records) >= size:
             _shorter_notes(parts_here, batch)
             yield batch
             batch = Source(head.name, [], [])
     for index, record, join in _series_plans(held, ws, members, default_tz, now or dt.datetime.now(dt.UTC), summary, problems, head.name):
-        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, join)
+        _plan_one(
+            record, index, batch, problems, summary, members, campaigns, (default_tz, home_tz), project_prefix, created_at, first_at, join
+        )
     _shorter_notes(parts_here, batch)
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
@@ -480,11 +492,18 @@ def _assignee(record: dict[str, Any]) -> str | None:
 
 def _zone_of(record: dict[str, Any], members: dict[str, Member], default_tz: str) -> str:
     """The zone ``_task`` gives the record's due: its ``tz``, else its assignee's (a member's, not a guest's), else the default."""
+    return _own_zone(record, members) or default_tz
+
+
+def _own_zone(record: dict[str, Any], members: dict[str, Member]) -> str | None:
+    """The record's own zone: its ``tz``, else its assignee's (a member's, not a guest's); ``None`` when it has neither."""
     tz = _text(record, "tz")
-    handle = _assignee(record)
-    owner = members.get(handle.lower()) if handle else None
     if not tz:
-        tz = owner.tz if owner is not None and assignee_refused(owner.facts()) is None else default_tz
+        handle = _assignee(record)
+        owner = members.get(handle.lower()) if handle else None
+        tz = owner.tz if owner is not None and assignee_refused(owner.facts()) is None else None
+        if tz is None:
+            return None
     try:
         check_zone(tz)
     except UnknownZoneError as exc:
@@ -540,7 +559,7 @@ def _plan_one(
     summary: Summary,
     members: dict[str, Member],
     campaigns: dict[str, str],
-    default_tz: str,
+    zones: tuple[str, str],
     project_prefix: str,
     created_at: str,
     first_at: dict[int, int],
@@ -550,7 +569,7 @@ def _plan_one(
         problems.append(f"{record_named(batch.name, 'task', index)}: not a JSON object")
         return
     try:
-        task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at)
+        task_id, values, campaign = _task(record, members, campaigns, zones, project_prefix, summary, created_at)
         if join is not None:
             task_id = join(task_id, values)
     except ValueError as exc:
@@ -672,12 +691,14 @@ def _task(
     record: dict[str, Any],
     members: dict[str, Member],
     campaigns: dict[str, str],
-    default_tz: str,
+    zones: tuple[str, str],
     project_prefix: str,
     summary: Summary,
     created_at: str,
 ) -> tuple[str, dict[str, Any], tuple[str, str] | None]:
     """The task's id and fields, and the campaign to create for it (its slug and name), if any.
+
+    ``zones``: the due's of a task with no zone of its own (the importer's), and the notes' (the workspace's, else UTC).
 
     Only the shape of each field is checked here (a wrong type says which
     field); the values then go through the records' own checks.
@@ -715,7 +736,11 @@ def _task(
             values["assignee"] = owner.id
         if owner is None:  # who the file assigned it to is kept, as the summary names them
             lines.append(f"assigned in Taskwarrior to: @{assignee_handle}")
-    tz = _zone_of(record, members, default_tz)
+    own_tz = _own_zone(record, members)
+    tz = own_tz or zones[0]
+    # The notes' days and times (annotations, scheduled, until) in the task's own zone, else the workspace's: never
+    # the importer's, or a re-import by a member in another zone would rewrite them, each import naming another day.
+    notes_tz = own_tz or zones[1]
     if "due" in record:
         values["due"] = {"utc": _utc(record["due"], "due"), "tz": tz}
     if "wait" in record and status in OPEN:  # 2.6 keeps waiting tasks pending
@@ -758,17 +783,13 @@ def _task(
         if not isinstance(annotations, list):
             raise ValueError("annotations: expected a list")
         annotated = []
-        # The day in the importer's zone, as `task` showed it on their machine: UTC's was the day before for a note
-        # written late in the evening in Auckland, and the day after for one in the evening in New York.
-        written_in = zone(default_tz)
         for note in annotations:
             if not isinstance(note, dict) or not isinstance(note.get("description"), str):
                 raise ValueError("annotations: each needs a description")
             entry = _utc(note["entry"], "annotations.entry") if "entry" in note else None
-            stamp = parse_utc(entry).astimezone(written_in).date().isoformat() if entry else ""
-            annotated.append(f"{stamp} {note['description']}".strip())
+            annotated.append(annotation(note["description"], parse_utc(entry) if entry else None, notes_tz))
         lines[:0] = annotated
-    lines.extend(_kept(record, default_tz))
+    lines.extend(_kept(record, notes_tz))
     if whole:
         lines[:0] = whole
     if lines:

@@ -1,0 +1,217 @@
+"""`crewdeck undo`: the last change a command made taken back, as the app's `u` does, on a real workspace file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.state.oplog import Op
+from crewdeck.tui.workspace.workspace import Workspace
+
+from .conftest import Cli, in_person
+
+
+def _task(cli: Cli, task_id: str) -> dict[str, object]:
+    ws = Workspace.open(cli.workspace)
+    try:
+        return dict(ws.task(task_id))
+    finally:
+        ws.close()
+
+
+def test_undo_twice_takes_back_two_changes_and_says_each_as_the_app_does(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel !high").strip()
+    cli.ok("set", task_id, "priority=low", "status=doing")
+    cli.ok("set", task_id, "title=Final reel")
+    assert cli.ok("undo") == "undid: renamed “Draft reel” to “Final reel”\n"
+    assert _task(cli, task_id)["title"] == "Draft reel"
+    assert cli.ok("undo") == "undid: set “Draft reel” to low priority, set it to doing\n"
+    task = _task(cli, task_id)
+    assert (task["priority"], task["status"]) == ("high", "inbox")
+    # New operations that sync, never history rewritten: every change stays in the log, the undos after them.
+    log = cli.ok("log", task_id).splitlines()
+    assert len(log) == 5 and "renamed “Final reel” to “Draft reel”" in log[1]
+    assert "undid: added “Draft reel”" in cli.ok("undo")
+    assert _task(cli, task_id)["deleted"]
+
+
+def test_undo_keeps_what_another_member_changed_since(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task_id, "priority=high", "title=Reel v2")
+    with in_person():
+        cli.ok("set", task_id, "priority=low", as_member="raj")
+    assert cli.ok("undo") == "undid: set “Draft reel” to high priority, renamed “Draft reel” to “Reel v2” (kept 1 later change by @raj)\n"
+    task = _task(cli, task_id)
+    assert (task["title"], task["priority"]) == ("Draft reel", "low")
+
+
+def test_each_member_undoes_their_own_changes(cli: Cli) -> None:
+    mine = cli.ok("add", "Mine").strip()
+    with in_person():
+        cli.ok("add", "Raj's", as_member="raj")
+        assert "undid: added “Raj's”" in cli.ok("undo", as_member="raj")
+    assert not _task(cli, mine)["deleted"]
+    assert cli.ok("undo") == "undid: added “Mine”\n"
+
+
+def test_a_ledger_entry_stands_and_undo_does_not_reach_past_it(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    spend = ("--category", "tools", "--payee", "Canva", "--amount", "12.50", "--date", "2026-11-20")
+    cli.ok("ledger", "add", "--campaign", "spring-launch", *spend)
+    for _ in range(2):  # it stays last, as in the app: the task made before it is not what undo takes back
+        refused = cli("undo")
+        assert refused.code == 2 and refused.out == ""
+        assert refused.err.startswith("crewdeck: error: the entry ") and refused.err.endswith(
+            "cannot be undone: ledger entries are append-only (reverse it instead)\n"
+        )
+    assert not _task(cli, task_id)["deleted"]
+
+
+def test_the_undo_is_not_a_change_to_undo(cli: Cli) -> None:
+    task_id = cli.ok("add", "Weekly report every:monday 10:00").strip()
+    cli.ok("done", task_id)  # brings the next instance, in the same change
+    said = cli.ok("undo")
+    assert said.startswith("undid: ") and "Weekly report" in said
+    assert _task(cli, task_id)["status"] != "done"
+    # The next undo takes back the add, not the undo just made (there is no redo here).
+    assert cli.ok("undo").startswith("undid: added “Weekly report”")
+    assert _task(cli, task_id)["deleted"]
+
+
+def test_a_series_caught_up_by_a_list_is_nobody_s_change_to_undo(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    task_id = cli.ok("add", "Weekly report every:monday 10:00").strip()
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-09T09:30:00Z")  # its Monday passed: the list brings the next
+    assert cli.ok("tasks").count("Weekly report") == 2
+    assert cli.ok("undo").startswith("undid: added “Weekly report”")
+    assert _task(cli, task_id)["deleted"]
+
+
+def test_nothing_to_undo_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    c = Cli(path)
+    assert c("init", str(path), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin", as_member=None).code == 0
+    result = c("undo")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "crewdeck: error: nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n"
+    )
+
+
+def test_annotate_appends_a_dated_line_as_the_taskwarrior_import_writes_one(cli: Cli, tmp_path: Path) -> None:
+    """`task annotate 3 called the printer` had no crewdeck command: the notes were set whole with `set notes=…`."""
+    task_id = cli.ok("add", "Print flyers").strip()
+    # 23:30 UTC on the 26th is the 27th in Kolkata: the day is the member's who writes it.
+    with pytest.MonkeyPatch.context() as patch, in_person():
+        patch.setenv("CREWDECK_NOW", "2026-11-26T23:30:00Z")
+        said = cli.ok("annotate", task_id[:6], "called", "the", "printer", as_member="raj")
+    assert said == "Annotated “Print flyers”: 2026-11-27 called the printer\n"
+    assert cli.ok("annotate", "-q", task_id, "proofs Monday") == f"{task_id}\n"
+    notes = "2026-11-27 called the printer\n2026-11-26 proofs Monday"
+    assert _task(cli, task_id)["notes"] == notes
+    # The line the Taskwarrior import writes for the same annotation (one function writes both).
+    record = {
+        "uuid": "11111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending", "assignee": "ana",
+        "annotations": [{"entry": "20261126T093000Z", "description": "proofs Monday"}],
+    }  # fmt: skip
+    (tmp_path / "tw.json").write_text(json.dumps([record]))
+    cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
+    assert _task(cli, "11111111222233334444555555555555")["notes"] == notes.splitlines()[1]
+    assert cli.ok("undo") == "undid: added “Film” for @ana\n"  # the import: a command, one change
+    assert _task(cli, "11111111222233334444555555555555")["deleted"]
+    undone = notes.splitlines()[0]
+    assert cli.ok("undo") == f"undid: edited the notes of “Print flyers”: “{undone}” → “{notes.replace(chr(10), ' ')}”\n"
+    assert _task(cli, task_id)["notes"] == undone
+
+
+def test_annotate_refuses_no_text_and_a_task_it_cannot_find_in_one_line(cli: Cli) -> None:
+    task_id = cli.ok("add", "Print flyers").strip()
+    for args, said in (
+        ((task_id, " "), "annotate: give the annotation's text"),
+        (("abcd", "hello"), "no task with id abcd"),
+        ((task_id, "x" * 100_000), "annotate: the notes of “Print flyers” would be longer than a task holds (100,000 characters)\n"),
+    ):
+        result = cli("annotate", *args)
+        assert (result.code, result.out) == (2, "") and result.err.startswith(f"crewdeck: error: {said}"), result.err
+    assert _task(cli, task_id)["notes"] == ""
+
+
+def test_a_change_carried_to_the_replica_s_new_node_is_still_undone(cli: Cli) -> None:
+    """A replica found to be a copy stamps its operations again under a node of its own: the change is the same."""
+    task_id = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task_id, "priority=high")
+    ws = Workspace.open(cli.workspace)
+    try:
+        old = ws.store.node
+        assert ws.store.take_new_node(old, 1) > 0 and ws.store.node != old
+    finally:
+        ws.close()
+    assert cli.ok("undo") == "undid: set “Draft reel” to high priority\n"
+    assert _task(cli, task_id)["priority"] == "none"
+
+
+def test_undo_takes_back_a_change_to_a_member_a_campaign_or_the_workspace(cli: Cli) -> None:
+    """Every record was written back as a task: "task.id: … is a member record, not a task", and nothing undone."""
+    cli.ok("workspace", "set", "tz", "Europe/Berlin")
+    cli.ok("member", "add", "noor", "--name", "Noor Haddad", "--tz", "Europe/London")
+    cli.ok("campaign", "set", "spring-launch", "--status", "paused", "--reason", "waiting on the client")
+    assert cli.ok("undo") == "undid: paused campaign Spring Launch: “waiting on the client”\n"
+    assert json.loads(cli.ok("campaign", "list", "--json"))[0]["status"] == "active"
+    assert cli.ok("undo").startswith("undid: added ex-@noor")
+    assert "@noor" not in cli.ok("member", "list")
+    assert cli.ok("undo") == "undid: set tz of the workspace to Europe/Berlin\n"
+    assert "tz = null" in cli.ok("workspace", "show")
+
+
+def test_the_app_s_undo_of_my_name_and_zone_writes_my_member_record(cli: Cli) -> None:
+    """`u` after changing your profile in the app wrote your old name back as a task's and said the id was no task's."""
+    from crewdeck.tui.session.access import WorkspaceAccess
+    from crewdeck.tui.session.writing import Edits
+
+    ws = Workspace.open(cli.workspace)
+    try:
+        me = ws.identify("ana")
+        edits = Edits(WorkspaceAccess(ws, me))
+        edits.set_profile("Ana S.", "Europe/Lisbon")
+        done = edits.undo()
+        assert done is not None and done.said.startswith("undid: ")
+        member = ws.store.record("member", me.id)
+        assert member is not None and (member["name"], member["tz"]) == ("Ana Souza", "Europe/Berlin")
+    finally:
+        ws.close()
+
+
+def test_an_import_written_in_batches_is_one_change_and_its_operations_are_not_held(cli: Cli, tmp_path: Path) -> None:
+    """An import writes a batch of tasks at a time, memory holding a batch: the command's record of what it wrote keeps
+    each commit's first and last operation, not the file's every one."""
+    from crewdeck.tui.cli.common import Commits
+
+    kept = Commits()
+    ops = [Op(f"{ms:013d}-{n:04x}-abc", "abc", n, "m", "set", "task", "t", "title", '"x"') for ms, n in ((1, 0), (1, 1), (1, 2))]
+    kept.extend(iter(ops))
+    kept.extend(iter(ops[:1]))
+    assert kept.commits() == [(ops[0], ops[2]), (ops[0], ops[0])]
+    records = [{"uuid": f"{n:08x}-2222-3333-4444-555555555555", "description": f"Task {n}", "status": "pending"} for n in range(1, 1_201)]
+    (tmp_path / "tw.json").write_text(json.dumps(records))
+    assert cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json")).startswith("imported 1,200 tasks")
+    assert cli.ok("undo").startswith("undid: added ")
+    assert cli("tasks", "all").err.startswith("no tasks match")
+
+
+def test_the_rules_judge_an_undo_as_any_write_and_a_refused_one_stays_to_undo(cli: Cli) -> None:
+    cli.ok("member", "set", "raj", "--access", "manager")
+    with in_person():
+        cli.ok("workspace", "set", "tz", "Asia/Kolkata", as_member="raj")
+    cli.ok("member", "set", "raj", "--access", "member")
+    with in_person():
+        refused = cli("undo", as_member="raj")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == (
+        "crewdeck: error: cannot undo set tz of the workspace to Asia/Kolkata: only a manager may change workspace records"
+        " (@raj is a member) (rule managers_only)\n"
+    )
+    cli.ok("member", "set", "raj", "--access", "manager")
+    with in_person():
+        assert cli.ok("undo", as_member="raj") == "undid: set tz of the workspace to Asia/Kolkata\n"
+    assert "tz = null" in cli.ok("workspace", "show")

@@ -1,0 +1,99 @@
+"""What ``crewdeck undo`` takes back: the changes each member's commands made on this file, newest last.
+
+The app remembers the actions of its session (``writing.Edits``); a command line has no session, so a command that
+wrote remembers its write in the file's local settings (``meta``: not synced, as the app's history is its own), by
+the stamps of its commits, one entry a command (an import's batches are one change, as ``set`` on three tasks is).
+``crewdeck undo`` hands the last entry to the app's undo (``Edits.undo``): the same previous values written as new
+operations that sync, the same rules, the same line said.  Undone, it leaves the history, so a second ``crewdeck
+undo`` takes back the change before it, as ``u`` twice does in the app; the undo's own write is no change to undo
+(there is no redo on the command line).  A change that appended a record (a verdict, a ledger entry) stands, and
+stays last, as in the app: undo says why and what to do instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from crewdeck.sync.state.oplog import OP_COLUMNS, Op
+
+if TYPE_CHECKING:
+    from crewdeck.tui.session.writing import Written
+    from crewdeck.tui.workspace.workspace import Member, Workspace
+
+#: The changes remembered per member (and the undos' writes): older ones are past `crewdeck undo`'s reach.
+KEEP = 100
+#: A run of one commit's stamps: its first and its last (each ends in the node that stamped it).
+Run = list[str]
+
+
+def _key(member_id: str) -> str:
+    return f"cli_history.{member_id}"
+
+
+def _runs(commits: list[tuple[Op, Op]]) -> list[Run]:
+    """Each commit's stamps, its first and last: one write's are consecutive, in a millisecond no other write has
+    (``Clock.stamps``), so nobody else's operation of that node lies between them."""
+    return [[first.op_id, last.op_id] for first, last in commits]
+
+
+def _load(text: str | None) -> dict[str, Any]:
+    held = json.loads(text) if text else {}
+    return {"done": held.get("done", []), "undos": held.get("undos", [])}
+
+
+def _ops(ws: Workspace, runs: list[Run]) -> list[Op]:
+    """The operations of ``runs``, as the log holds them now."""
+    found: list[Op] = []
+    former = set(ws.store.former_nodes()) if runs else set()
+    for first, last in runs:
+        node = first.rsplit("-", 1)[1]
+        # Carried to a node of the replica's own since (it turned out to be a copy, ``take_new_node``): the same time
+        # and counter under it, where the log holds them now.
+        for held in (node, ws.store.node) if node in former else (node,):
+            found.extend(
+                Op(*row)
+                for row in ws.conn.execute(
+                    f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id",
+                    (first[: -len(node)] + held, last[: -len(node)] + held, held),
+                )
+            )
+    return found
+
+
+def remember(ws: Workspace, member_id: str, commits: list[tuple[Op, Op]]) -> None:
+    """Put a command's write as ``member_id`` (each commit's first and last operation) last in their history."""
+
+    def add(text: str | None) -> str:
+        held = _load(text)
+        held["done"] = [*held["done"], _runs(commits)][-KEEP:]
+        return json.dumps(held)
+
+    ws.store.update_meta(_key(member_id), add)
+
+
+def undo(ws: Workspace, me: Member, clock24: bool) -> Written:
+    """Take back ``me``'s last change a command made; what the undo wrote, its ``label`` the line to say.
+
+    ``NotUndone`` when there is none, or it cannot be taken back (it stays last)."""
+    # The app's undo: imported by the undo, not by every command that remembers a write.
+    from crewdeck.tui.session.access import WorkspaceAccess
+    from crewdeck.tui.session.writing import Edits, History, NotUndone, Written
+    from crewdeck.tui.workspace.describe import not_undoable
+
+    store = ws.store
+    with store.held():  # the undo and its place in the history: both, or neither
+        held = _load(store.get_meta(_key(me.id)))
+        ops = _ops(ws, held["done"][-1]) if held["done"] else []
+        if not ops:
+            raise NotUndone("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)")
+        # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
+        restored = {op.op_id: json.loads(op.value) for op in _ops(ws, held["undos"])}
+        edits = Edits(WorkspaceAccess(ws, me), clock24, History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=restored))
+        done = edits.undo()
+        assert done is not None  # the history given holds one action
+        held["done"].pop()
+        if done.written.ops:  # one commit: its operations in the order they were stamped
+            held["undos"] = [*held["undos"], *_runs([(done.written.ops[0], done.written.ops[-1])])][-KEEP:]
+        store.set_meta(_key(me.id), json.dumps(held))
+    return Written(done.said, done.written.ops)
