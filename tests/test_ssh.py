@@ -214,6 +214,22 @@ def test_a_command_over_ssh_runs_as_the_keys_member_and_the_log_says_so(host: Ho
     assert "Storyboard the reel" in exported and len(exported) < 60_000
 
 
+def test_annotate_and_undo_over_ssh_are_the_keys_members_own(host: Host, installed: Sshd) -> None:
+    """A Taskwarrior user's annotate and undo were refused over SSH as commands that do not run there."""
+    added = installed.run(host.keys["mia"], "add", "Caption for Monday")
+    assert added.returncode == 0, added.stderr
+    task = added.stdout.strip()
+    noted = installed.run(host.keys["mia"], "annotate", task[:8], "client wants it shorter")
+    assert noted.returncode == 0, noted.stderr
+    shown = json.loads(crewdeck("-w", str(host.workspace), "show", task, "--json"))
+    assert shown["notes"].endswith(" client wants it shorter"), shown["notes"]
+    # raj has changed nothing here: mia's annotation is not his to undo.
+    assert installed.run(host.keys["raj"], "undo").returncode != 0
+    undone = installed.run(host.keys["mia"], "undo")
+    assert undone.returncode == 0, undone.stderr
+    assert json.loads(crewdeck("-w", str(host.workspace), "show", task, "--json"))["notes"] == ""
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -388,7 +404,7 @@ def test_a_member_sends_one_upload_at_a_time_and_another_members_goes_on(host: H
 def test_help_over_ssh_names_what_runs_over_ssh_only(host: Host, installed: Sshd) -> None:
     """crewdeck's own help listed init, serve, token and the options -w, --as and --config, all refused over SSH, and a
     mistyped command was answered with every command crewdeck has."""
-    allowed = "add, budget, campaign, crisis, done, export, import, kpi, ledger, log, member, overlap, post, rate, rm, set, show, tasks, workspace, zones"
+    allowed = "add, annotate, budget, campaign, crisis, done, export, import, kpi, ledger, log, member, overlap, post, rate, rm, set, show, tasks, undo, workspace, zones"
     for asked in (("--help",), ("-h",), ("help",), ("crewdeck", "--help")):
         shown = installed.run(host.keys["raj"], *asked)
         assert shown.returncode == 0 and shown.stderr == "", shown.stderr

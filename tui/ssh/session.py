@@ -56,6 +56,8 @@ ALLOWED_COMMANDS = frozenset(
         "ledger",
         "budget",
         "rate",
+        "annotate",
+        "undo",
     }
 )
 
