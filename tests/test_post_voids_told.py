@@ -357,3 +357,65 @@ def test_a_posts_voids_read_its_verdicts_chains_and_members_once(tmp_path: Path,
             conn.close()
         assert [turn.approvers for turn in turns.values() if turn.voided] == [(turns[next(iter(turns))].approvers[0],)] * 4
         assert sorted(reads) == ["chains", "reviewers", "verdicts"]
+
+
+def test_a_void_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_once(tmp_path: Path) -> None:
+    """mia's round pulled raj's copy change and the network dropped: the next `crewdeck sync` said only "pulled 0" and
+    never that the change took her approval (re 5)."""
+    from .test_sync_overwritten import round_cut_off
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Cut the teaser")  # what the pull was cut off before
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, "Bigger day")
+        assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert said == [VOIDED + " and your approval: it is a draft until it is submitted again"], out
+        assert "voids" not in crewdeck("-w", str(mia), "sync")
+
+
+async def test_a_void_pulled_by_crewdeck_sync_cut_off_is_said_by_the_app_opened_after_it(tmp_path: Path) -> None:
+    """The app opened after the cut-off round: its watcher looks at what comes in from then on, and the void came in
+    before, so its notice said nothing of it either (re 5).  Said once: the `crewdeck sync` after it says nothing."""
+    from .test_sync_overwritten import round_cut_off
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Cut the teaser")  # what the pull was cut off before
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, "Bigger day")
+        app = make_app(mia, "mia")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            said = lambda: [str(n.message) for n in app._notifications if "voids" in str(n.message)]  # noqa: E731
+            await until(pilot, lambda: bool(said()), "the notice of raj's change")
+            assert said() == [VOIDED + " and your approval: it is a draft until it is submitted again"]
+            await until(pilot, lambda: app.query_one(WorkspaceHeader).sync_text.startswith("live · synced"), "mia's app live")
+        assert "voids" not in crewdeck("-w", str(mia), "sync")
+
+
+def test_a_void_the_apps_round_pulled_before_it_was_cut_off_is_not_said_again_by_crewdeck_sync(tmp_path: Path) -> None:
+    """The app's round is told by its watcher of the file as the pull stores it, cut off or not: the `crewdeck sync`
+    after it does not say it a second time."""
+    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
+    from crewdeck.sync.state.store import Store
+
+    from .test_sync_overwritten import PullCutOff
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Cut the teaser")
+        crewdeck("-w", str(raj), "sync")
+        with Store(mia) as store:
+            remote = Remote.of(store)
+            assert remote is not None
+            client = Client.for_remote(remote, PullCutOff("Bigger day"))
+            try:
+                with pytest.raises(Offline):
+                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
+            finally:
+                client.close()
+        out = crewdeck("-w", str(mia), "sync")
+        assert "voids" not in out and "pulled" in out, out

@@ -20,6 +20,8 @@ from crewdeck.tui.workspace.workspace import Workspace
 
 #: How many changes that voided an approval of mine a notice of many records says.
 VOIDS_LISTED = 3
+#: Past every ``seq``: SQLite's largest integer.
+SEQ_MAX = 2**63 - 1
 #: Records whose batch is told by them alone: what else the batch wrote follows from them.
 CRISIS_ENTITIES = ("crisis", "crisis_end")
 
@@ -42,6 +44,12 @@ class ChangeNotices:
         at = now or current_time()
         me = self._access.me
         return self._access.read(lambda ws: _described(ws, theirs, describe.Naming.of(ws, me.tz, at, self._clock24), me.id))
+
+    def voided_untold(self, since: int, until: int, now: dt.datetime) -> list[str]:
+        """``approvals_voided`` of what was stored past ``since`` up to ``until`` (what this session's watcher of the file
+        did not see): another process's round pulled it and failed before it told it."""
+        me = self._access.me
+        return self._access.read(lambda ws: approvals_voided(ws, since, describe.Naming.of(ws, me.tz, now, self._clock24), me.id, until))
 
     def expired(self, now: dt.datetime) -> str | None:
         """One line about posts that expired and this member was not told of yet (remembered as told); ``None`` for none."""
@@ -92,8 +100,8 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
     )
 
 
-def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str) -> list[str]:
-    """A line for each write of another member's, stored after ``since`` (a sync round's pull), that voided a round my
+def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str, until: int | None = None) -> list[str]:
+    """A line for each write of another member's, stored after ``since`` (a sync round's pull; up to ``until``), that voided a round my
     approval counted in, unless a later change in the pull put the version submitted back ("@raj changed the copy of
     “Launch reel”: …: that voids the round and your approval: it is a draft until it is submitted again"; submitted
     again in the same pull, the post is no draft and the line says only what the change took), where ``crewdeck sync``
@@ -107,9 +115,9 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
     ops = [
         Op(*row)
         for row in ws.conn.execute(
-            f"SELECT {OP_COLUMNS} FROM ops NOT INDEXED WHERE seq > ? AND field IN ({fields}) AND entity = 'task' "
+            f"SELECT {OP_COLUMNS} FROM ops NOT INDEXED WHERE seq > ? AND seq <= ? AND field IN ({fields}) AND entity = 'task' "
             "AND member != ? AND row_id IN (SELECT id FROM task WHERE post_state IS NOT NULL) ORDER BY row_id, op_id",
-            (since, me),
+            (since, SEQ_MAX if until is None else until, me),
         )
     ]
     return _my_approvals_voided(ws, ops, names, me)
