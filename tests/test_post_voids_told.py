@@ -20,9 +20,9 @@ VOIDED = "@raj changed the copy of “Launch reel”: “Big day” → “Bigge
 
 
 @contextmanager
-def approved_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
-    """raj's and mia's replicas of a served file, and a post of raj's that mia (the copy step) approved, both synced:
-    ``(raj's replica, mia's, the post's id)``."""
+def submitted_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """raj's and mia's replicas of a served file, and a post of raj's submitted for mia (the copy step) to approve, both
+    synced: ``(raj's replica, mia's, the post's id)``."""
     team = make_team(tmp_path)
     where = ["-w", str(team), "--as", "ana"]
     crewdeck(*where, "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
@@ -40,12 +40,19 @@ def approved_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
         crewdeck("-w", str(raj), "post", "submit", post_id)
         crewdeck("-w", str(raj), "sync")
         crewdeck("-w", str(mia), "sync")
+        yield raj, mia, post_id
+    finally:
+        assert server.stop() == ""
+
+
+@contextmanager
+def approved_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """``submitted_post``, mia's approval given and both replicas synced."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
         crewdeck("-w", str(mia), "post", "approve", post_id)
         crewdeck("-w", str(mia), "sync")
         crewdeck("-w", str(raj), "sync")
         yield raj, mia, post_id
-    finally:
-        assert server.stop() == ""
 
 
 def test_the_approvers_sync_and_history_say_the_copy_change_took_their_approval(tmp_path: Path) -> None:
@@ -419,3 +426,41 @@ def test_a_void_the_apps_round_pulled_before_it_was_cut_off_is_not_said_again_by
                 client.close()
         out = crewdeck("-w", str(mia), "sync")
         assert "voids" not in out and "pulled" in out, out
+
+
+LATE = "that voids the round; your approval, given after this change before it reached you, counts for nothing"
+
+
+def test_an_approval_given_offline_after_the_change_that_voided_its_round_is_explained_when_the_change_comes_in(
+    tmp_path: Path,
+) -> None:
+    """raj changed the copy, mia (not holding the change yet) approved the version she had, and her approval reached
+    the server first: her sync pulled the change and said nothing, her approval counted for nothing, and the post read
+    draft with nobody saying why (re 6).  Said once, in `crewdeck sync` and in the app's notice of the change."""
+    from crewdeck.sync.state.oplog import OP_COLUMNS, Op
+    from crewdeck.tui.session.access import WorkspaceAccess
+    from crewdeck.tui.session.notices import ChangeNotices
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "sync")
+        ws = Workspace.open(mia)
+        held = ws.store.max_seq()
+        ws.close()
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert said == [f"{VOIDED[: -len('that voids the round')]}{LATE}: it is a draft until it is submitted again"], out
+        assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
+        assert "voids" not in crewdeck("-w", str(mia), "sync")
+        ws = Workspace.open(mia)
+        try:
+            ops = [Op(*row) for row in ws.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (held,))]
+            notice = ChangeNotices(WorkspaceAccess(ws, ws.member_by_handle("mia"))).describe(ops)
+        finally:
+            ws.close()
+        assert notice == f"{VOIDED[: -len('that voids the round')]}{LATE}: it is a draft until it is submitted again", notice
+        # raj, who reads the history, is told nothing of it: the late approval is mia's to hear of.
+        assert "counts for nothing" not in crewdeck("-w", str(raj), "log", post_id[:8], "--limit", "1")

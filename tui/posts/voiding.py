@@ -42,6 +42,9 @@ class RoundTurn:
     voided: bool
     #: Of a void: the members whose approvals counted in the round just before it, in the chain's order.
     approvers: tuple[str, ...] = ()
+    #: Of a void: the members who approved the round after it, before the round turned again or was submitted again,
+    #: their replica not holding the change yet (offline): their approval counts for nothing, and they never saw why.
+    late: tuple[str, ...] = ()
 
 
 def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
@@ -117,6 +120,24 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
         elif submitted is not None and not deciding() and matching != now_matching:
             latent = RoundTurn(op_id, submitted["id"], True, _approvers(judged, op_id, rounds, changes, before)) if matching else None
         round_open, matching = now_open, now_matching
+    return _with_late(turns, judged, [op_id for op_id, _, field, _ in ops if field == "post_round"])
+
+
+def _with_late(turns: dict[str, RoundTurn], judged: _Judged, submissions: list[str]) -> dict[str, RoundTurn]:
+    """``turns`` with each void's ``late`` approvers: those who approved its round after it and before the next turn or
+    submission, which would have them approve another version, or the one they saw again."""
+    voids = [turn for turn in turns.values() if turn.voided]
+    if not voids:
+        return turns
+    bounds = sorted({*turns, *submissions})
+    for turn in voids:
+        until = next((at for at in bounds if at > turn.op_id), None)
+        late = (
+            v.by
+            for v in judged.verdicts
+            if v.verdict == "approve" and v.round == turn.round_id and v.op_id > turn.op_id and (until is None or v.op_id < until)
+        )
+        turns[turn.op_id] = replace(turn, late=tuple(dict.fromkeys(late)))
     return turns
 
 
@@ -142,13 +163,19 @@ def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None, *, w
 def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
     others = [names.get(by, f"@{by[:8]}") for by in turn.approvers if by != me]
     mine = me is not None and me in turn.approvers
+    # The reader's approval given after the change, which their replica did not hold yet: it never counted.
+    late = f"; {LATE}" if me is not None and not mine and me in turn.late else ""
     if mine:
         taken = "your approval" + (f" and that of {', '.join(others)}" if others else "")
     elif others:
         taken = f"the approval{'s' if len(others) > 1 else ''} of {', '.join(others)}"
     else:
-        return "voids the round"
-    return f"voids the round and {taken}"
+        return "voids the round" + late
+    return f"voids the round and {taken}" + late
+
+
+#: What a void adds for a reader who approved the round after it, before the change reached their replica.
+LATE = "your approval, given after this change before it reached you, counts for nothing"
 
 
 #: What a notice adds after the void's words while the post waits for it: its writer's next move, no longer its reviewers'.

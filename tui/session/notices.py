@@ -124,7 +124,8 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str,
 
 
 def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, me: str) -> list[str]:
-    """Of ``ops``, each post content write that voided a round my approval counted in, while it is void, in words."""
+    """Of ``ops``, each post content write that voided a round my approval counted in, or one I approved after it before
+    my replica held it (offline), while it is void, in words."""
     content = [op for op in ops if op.entity == "task" and op.field in TURNING_FIELDS]
     # Only a submitted post has a round to void: a batch of many tasks (an import) is not read write by write.
     submitted = {
@@ -140,7 +141,7 @@ def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, m
     lines = []
     for change in describe.changes(content, names, set(), lambda op: actor_of(op.member, op.op_id)):
         turn = rounds.void(change)
-        said = _voided(rounds, change, names, me) if turn is not None and me in turn.approvers else ""
+        said = _voided(rounds, change, names, me) if turn is not None and (me in turn.approvers or me in turn.late) else ""
         if said:
             lines.append(change.sentence + said)
     return lines
