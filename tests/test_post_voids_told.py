@@ -464,3 +464,49 @@ def test_an_approval_given_offline_after_the_change_that_voided_its_round_is_exp
         assert notice == f"{VOIDED[: -len('that voids the round')]}{LATE}: it is a draft until it is submitted again", notice
         # raj, who reads the history, is told nothing of it: the late approval is mia's to hear of.
         assert "counts for nothing" not in crewdeck("-w", str(raj), "log", post_id[:8], "--limit", "1")
+
+
+def test_the_writers_notice_of_an_approval_given_after_his_change_voided_the_round_says_it_counts_for_nothing(
+    tmp_path: Path,
+) -> None:
+    """raj was told his copy change made the post a draft; then mia's approval, given offline on the version before it,
+    came in as "@mia approved “Launch reel” (copy)" alone: he took the post for approved, and it waited for a
+    submission nobody made.  Once submitted again and approved, an approval is told as it always was."""
+    from crewdeck.sync.state.oplog import OP_COLUMNS, Op
+    from crewdeck.tui.session.access import WorkspaceAccess
+    from crewdeck.tui.session.notices import ChangeNotices
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    def notice(replica: Path, handle: str, since: int) -> str | None:
+        ws = Workspace.open(replica)
+        try:
+            ops = [Op(*row) for row in ws.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (since,))]
+            return ChangeNotices(WorkspaceAccess(ws, ws.member_by_handle(handle))).describe(ops)
+        finally:
+            ws.close()
+
+    def head(replica: Path) -> int:
+        ws = Workspace.open(replica)
+        try:
+            return ws.store.max_seq()
+        finally:
+            ws.close()
+
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        held = head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert notice(raj, "raj", held) == (
+            "@mia approved “Launch reel” (copy): given after a change that voided the round, before it reached them, it "
+            "counts for nothing: it is a draft until it is submitted again"
+        )
+        crewdeck("-w", str(raj), "post", "submit", post_id)
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        held = head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert notice(raj, "raj", held) == "@mia approved “Launch reel” (copy)"

@@ -46,6 +46,8 @@ class RoundTurn:
     #: Of a void: the members who approved the round after it, before the round turned again or was submitted again,
     #: their replica not holding the change yet (offline): their approval counts for nothing, and they never saw why.
     late: tuple[str, ...] = ()
+    #: Those approvals' stamps (``post_approval``'s ``op_id``): what another member's notice of one says.
+    late_approvals: frozenset[str] = frozenset()
 
 
 def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
@@ -139,8 +141,8 @@ def _with_late(turns: dict[str, RoundTurn], judged: _Judged, submissions: list[s
     for turn in voids:
         after = bisect_right(bounds, turn.op_id)
         until = bounds[after] if after < len(bounds) else None
-        late = (v.by for v in approvals.get(turn.round_id, ()) if turn.op_id < v.op_id and (until is None or v.op_id < until))
-        turns[turn.op_id] = replace(turn, late=tuple(dict.fromkeys(late)))
+        late = [v for v in approvals.get(turn.round_id, ()) if turn.op_id < v.op_id and (until is None or v.op_id < until)]
+        turns[turn.op_id] = replace(turn, late=tuple(dict.fromkeys(v.by for v in late)), late_approvals=frozenset(v.op_id for v in late))
     return turns
 
 

@@ -7,14 +7,15 @@ import json
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
+from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, SET, Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
 from crewdeck.tui.posts.reading import PostView, read_post, settings
-from crewdeck.tui.posts.voiding import TURNING_FIELDS, RoundTurn, void_among, words
+from crewdeck.tui.posts.voiding import TURNING_FIELDS, WAITS, RoundTurn, void_among, words
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
+from crewdeck.tui.workspace.describe import stored_value
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -93,7 +94,11 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
     rounds = _Rounds(ws, names.now)
     return (
         "; ".join(
-            change.sentence + _voided(rounds, change, names, me) + _overwritten(ws, change.ops, told) + _kept_in_deleted(ws, change.ops, me)
+            change.sentence
+            + _voided(rounds, change, names, me)
+            + _given_late(rounds, change)
+            + _overwritten(ws, change.ops, told)
+            + _kept_in_deleted(ws, change.ops, me)
             for change in said
         )
         + others
@@ -159,9 +164,12 @@ class _Rounds:
 
     def void(self, change: describe.ToldChange) -> RoundTurn | None:
         """The void among the change's operations, if one voided the post's round."""
-        if change.row_id not in self._turns:
-            self._turns[change.row_id] = voiding.round_turns(self._ws.conn, change.row_id)
-        return void_among(self._turns[change.row_id], (op.op_id for op in change.ops))
+        return void_among(self.turns(change.row_id), (op.op_id for op in change.ops))
+
+    def turns(self, post_id: str) -> dict[str, RoundTurn]:
+        if post_id not in self._turns:
+            self._turns[post_id] = voiding.round_turns(self._ws.conn, post_id)
+        return self._turns[post_id]
 
     def post(self, post_id: str) -> PostView | None:
         if post_id not in self._posts:
@@ -181,6 +189,26 @@ def _voided(rounds: _Rounds, change: describe.ToldChange, names: describe.Naming
     if turn is None or post is None or (post.round.open and post.round.round_id == turn.round_id):
         return ""
     return visible(f": that {words(turn, {by: names.member(by) for by in turn.approvers}, me, waits=post.state == 'draft')}")
+
+
+def _given_late(rounds: _Rounds, change: describe.ToldChange) -> str:
+    """What an approval given after a change had voided its round adds, made where the change had not arrived yet
+    (offline), while the round stays void: "@mia approved “Launch reel” (copy)" alone had its writer, told before that
+    the change made it a draft, take it for approved again, and it waited for a submission nobody made."""
+    if change.entity != "post_approval":
+        return ""
+    for op in change.ops:
+        record = stored_value(op.value) if op.kind == APPEND else None
+        if not (isinstance(record, dict) and record.get("verdict") == "approve" and isinstance(record.get("post"), str)):
+            continue
+        if not any(op.op_id in turn.late_approvals for turn in rounds.turns(record["post"]).values()):
+            continue
+        post = rounds.post(record["post"])
+        if post is None or (post.round.open and post.round.round_id == record.get("round")):
+            continue  # the version submitted is back: it counts
+        said = ": given after a change that voided the round, before it reached them, it counts for nothing"
+        return said + (f": {WAITS}" if post.state == "draft" else "")
+    return ""
 
 
 def _kept_in_deleted(ws: Workspace, ops: tuple[Op, ...], me: str) -> str:
