@@ -502,6 +502,13 @@ def test_the_writers_notice_of_an_approval_given_after_his_change_voided_the_rou
             "@mia approved “Launch reel” (copy): given after a change that voided the round, before it reached them, it "
             "counts for nothing: it is a draft until it is submitted again"
         )
+        late = "@mia approved “Launch reel” (copy): given after a change that voided the round, before it reached them"
+        assert crewdeck("-w", str(raj), "log", "--limit", "1").strip().endswith(late)
+        assert "approved copy: given after a change that voided the round, before it reached them" in crewdeck(
+            "-w", str(raj), "show", post_id[:8]
+        )
+        shown = json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))
+        assert shown["history"][-1]["what"] == "approved copy (given after a change that voided the round, before it reached them)"
         crewdeck("-w", str(raj), "post", "submit", post_id)
         crewdeck("-w", str(raj), "sync")
         crewdeck("-w", str(mia), "sync")
@@ -510,3 +517,4 @@ def test_the_writers_notice_of_an_approval_given_after_his_change_voided_the_rou
         held = head(raj)
         crewdeck("-w", str(raj), "sync")
         assert notice(raj, "raj", held) == "@mia approved “Launch reel” (copy)"
+        assert crewdeck("-w", str(raj), "log", "--limit", "1").strip().endswith("@mia approved “Launch reel” (copy)")

@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Any
 
 from crewdeck.sync.state.acting import actors
+from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, Step, Verdict, content_hash_of, evaluate, moved
 from crewdeck.tui.posts.reading import chains, reviewers, verdicts
 from crewdeck.tui.posts.states import round_decides
@@ -181,6 +182,20 @@ def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
 
 #: What a void adds for a reader who approved the round after it, before the change reached their replica.
 LATE = "your approval, given after this change before it reached you, counts for nothing"
+#: What such an approval's line adds for the others (the history, a notice of it).
+GIVEN_LATE = "given after a change that voided the round, before it reached them"
+
+
+def given_late(ops: Iterable[Op], turns: Callable[[str], Mapping[str, RoundTurn]]) -> tuple[str, str] | None:
+    """``(post, round)`` of an approval among ``ops`` (a change's) given after a change voided its round
+    (``RoundTurn.late_approvals``), ``turns`` giving a post's ``round_turns``; ``None`` for none."""
+    for op in ops:
+        record = stored_value(op.value) if op.entity == "post_approval" and op.kind == APPEND else None
+        if not (isinstance(record, dict) and record.get("verdict") == "approve" and isinstance(record.get("post"), str)):
+            continue
+        if any(op.op_id in turn.late_approvals for turn in turns(record["post"]).values()):
+            return record["post"], str(record.get("round"))
+    return None
 
 
 #: What a notice adds after the void's words while the post waits for it: its writer's next move, no longer its reviewers'.

@@ -7,15 +7,14 @@ import json
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, SET, Op
+from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
 from crewdeck.tui.posts.reading import PostView, read_post, settings
-from crewdeck.tui.posts.voiding import TURNING_FIELDS, WAITS, RoundTurn, void_among, words
+from crewdeck.tui.posts.voiding import GIVEN_LATE, TURNING_FIELDS, WAITS, RoundTurn, given_late, void_among, words
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
-from crewdeck.tui.workspace.describe import stored_value
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -195,20 +194,11 @@ def _given_late(rounds: _Rounds, change: describe.ToldChange) -> str:
     """What an approval given after a change had voided its round adds, made where the change had not arrived yet
     (offline), while the round stays void: "@mia approved “Launch reel” (copy)" alone had its writer, told before that
     the change made it a draft, take it for approved again, and it waited for a submission nobody made."""
-    if change.entity != "post_approval":
-        return ""
-    for op in change.ops:
-        record = stored_value(op.value) if op.kind == APPEND else None
-        if not (isinstance(record, dict) and record.get("verdict") == "approve" and isinstance(record.get("post"), str)):
-            continue
-        if not any(op.op_id in turn.late_approvals for turn in rounds.turns(record["post"]).values()):
-            continue
-        post = rounds.post(record["post"])
-        if post is None or (post.round.open and post.round.round_id == record.get("round")):
-            continue  # the version submitted is back: it counts
-        said = ": given after a change that voided the round, before it reached them, it counts for nothing"
-        return said + (f": {WAITS}" if post.state == "draft" else "")
-    return ""
+    late = given_late(change.ops, rounds.turns) if change.entity == "post_approval" else None
+    post = rounds.post(late[0]) if late is not None else None
+    if late is None or post is None or (post.round.open and post.round.round_id == late[1]):
+        return ""  # none, or the version submitted is back: it counts
+    return f": {GIVEN_LATE}, it counts for nothing" + (f": {WAITS}" if post.state == "draft" else "")
 
 
 def _kept_in_deleted(ws: Workspace, ops: tuple[Op, ...], me: str) -> str:
