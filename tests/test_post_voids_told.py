@@ -20,9 +20,9 @@ VOIDED = "@raj changed the copy of “Launch reel”: “Big day” → “Bigge
 
 
 @contextmanager
-def approved_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
-    """raj's and mia's replicas of a served file, and a post of raj's that mia (the copy step) approved, both synced:
-    ``(raj's replica, mia's, the post's id)``."""
+def submitted_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """raj's and mia's replicas of a served file, and a post of raj's submitted for mia (the copy step) to approve, both
+    synced: ``(raj's replica, mia's, the post's id)``."""
     team = make_team(tmp_path)
     where = ["-w", str(team), "--as", "ana"]
     crewdeck(*where, "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
@@ -40,12 +40,19 @@ def approved_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
         crewdeck("-w", str(raj), "post", "submit", post_id)
         crewdeck("-w", str(raj), "sync")
         crewdeck("-w", str(mia), "sync")
+        yield raj, mia, post_id
+    finally:
+        assert server.stop() == ""
+
+
+@contextmanager
+def approved_post(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
+    """``submitted_post``, mia's approval given and both replicas synced."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
         crewdeck("-w", str(mia), "post", "approve", post_id)
         crewdeck("-w", str(mia), "sync")
         crewdeck("-w", str(raj), "sync")
         yield raj, mia, post_id
-    finally:
-        assert server.stop() == ""
 
 
 def test_the_approvers_sync_and_history_say_the_copy_change_took_their_approval(tmp_path: Path) -> None:
@@ -357,3 +364,149 @@ def test_a_posts_voids_read_its_verdicts_chains_and_members_once(tmp_path: Path,
             conn.close()
         assert [turn.approvers for turn in turns.values() if turn.voided] == [(turns[next(iter(turns))].approvers[0],)] * 4
         assert sorted(reads) == ["chains", "reviewers", "verdicts"]
+
+
+def test_a_void_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_once(tmp_path: Path) -> None:
+    """mia's round pulled raj's copy change and the network dropped: the next `crewdeck sync` said only "pulled 0" and
+    never that the change took her approval (re 5)."""
+    from .test_sync_overwritten import round_cut_off
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Cut the teaser")  # what the pull was cut off before
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, "Bigger day")
+        assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert said == [VOIDED + " and your approval: it is a draft until it is submitted again"], out
+        assert "voids" not in crewdeck("-w", str(mia), "sync")
+
+
+async def test_a_void_pulled_by_crewdeck_sync_cut_off_is_said_by_the_app_opened_after_it(tmp_path: Path) -> None:
+    """The app opened after the cut-off round: its watcher looks at what comes in from then on, and the void came in
+    before, so its notice said nothing of it either (re 5).  Said once: the `crewdeck sync` after it says nothing."""
+    from .test_sync_overwritten import round_cut_off
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Cut the teaser")  # what the pull was cut off before
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, "Bigger day")
+        app = make_app(mia, "mia")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            said = lambda: [str(n.message) for n in app._notifications if "voids" in str(n.message)]  # noqa: E731
+            await until(pilot, lambda: bool(said()), "the notice of raj's change")
+            assert said() == [VOIDED + " and your approval: it is a draft until it is submitted again"]
+            await until(pilot, lambda: app.query_one(WorkspaceHeader).sync_text.startswith("live · synced"), "mia's app live")
+        assert "voids" not in crewdeck("-w", str(mia), "sync")
+
+
+def test_a_void_the_apps_round_pulled_before_it_was_cut_off_is_not_said_again_by_crewdeck_sync(tmp_path: Path) -> None:
+    """The app's round is told by its watcher of the file as the pull stores it, cut off or not: the `crewdeck sync`
+    after it does not say it a second time."""
+    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
+    from crewdeck.sync.state.store import Store
+
+    from .test_sync_overwritten import PullCutOff
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Cut the teaser")
+        crewdeck("-w", str(raj), "sync")
+        with Store(mia) as store:
+            remote = Remote.of(store)
+            assert remote is not None
+            client = Client.for_remote(remote, PullCutOff("Bigger day"))
+            try:
+                with pytest.raises(Offline):
+                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
+            finally:
+                client.close()
+        out = crewdeck("-w", str(mia), "sync")
+        assert "voids" not in out and "pulled" in out, out
+
+
+LATE = "that voids the round; your approval, given after this change before it reached you, counts for nothing"
+
+
+def _head(replica: Path) -> int:
+    """The replica's log head: what a sync stores after it is what it pulled."""
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    ws = Workspace.open(replica)
+    try:
+        return ws.store.max_seq()
+    finally:
+        ws.close()
+
+
+def _notice(replica: Path, handle: str, since: int) -> str | None:
+    """The app's notice to ``handle`` of what ``replica`` stored past ``since``, as its watcher of the file hands it."""
+    from crewdeck.sync.state.oplog import OP_COLUMNS, Op
+    from crewdeck.tui.session.access import WorkspaceAccess
+    from crewdeck.tui.session.notices import ChangeNotices
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    ws = Workspace.open(replica)
+    try:
+        ops = [Op(*row) for row in ws.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (since,))]
+        return ChangeNotices(WorkspaceAccess(ws, ws.member_by_handle(handle))).describe(ops)
+    finally:
+        ws.close()
+
+
+def test_an_approval_given_offline_after_the_change_that_voided_its_round_is_explained_when_the_change_comes_in(
+    tmp_path: Path,
+) -> None:
+    """raj changed the copy, mia (not holding the change yet) approved the version she had, and her approval reached
+    the server first: her sync pulled the change and said nothing, her approval counted for nothing, and the post read
+    draft with nobody saying why (re 6).  Said once, in `crewdeck sync` and in the app's notice of the change."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "sync")
+        held = _head(mia)
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert said == [f"{VOIDED[: -len('that voids the round')]}{LATE}: it is a draft until it is submitted again"], out
+        assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
+        assert "voids" not in crewdeck("-w", str(mia), "sync")
+        notice = _notice(mia, "mia", held)
+        assert notice == f"{VOIDED[: -len('that voids the round')]}{LATE}: it is a draft until it is submitted again", notice
+
+
+def test_the_writers_notice_of_an_approval_given_after_his_change_voided_the_round_says_it_counts_for_nothing(
+    tmp_path: Path,
+) -> None:
+    """raj was told his copy change made the post a draft; then mia's approval, given offline on the version before it,
+    came in as "@mia approved “Launch reel” (copy)" alone, and so the history read: he took the post for approved, and
+    it waited for a submission nobody made.  Once submitted again and approved, an approval is told as it always was."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        held = _head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert _notice(raj, "raj", held) == (
+            "@mia approved “Launch reel” (copy): given after a change that voided the round, before it reached them, it "
+            "counts for nothing: it is a draft until it is submitted again"
+        )
+        late = "@mia approved “Launch reel” (copy): given after a change that voided the round, before it reached them"
+        assert crewdeck("-w", str(raj), "log", "--limit", "1").strip().endswith(late)
+        assert "approved copy: given after a change that voided the round, before it reached them" in crewdeck(
+            "-w", str(raj), "show", post_id[:8]
+        )
+        shown = json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))
+        assert shown["history"][-1]["what"] == "approved copy (given after a change that voided the round, before it reached them)"
+        crewdeck("-w", str(raj), "post", "submit", post_id)
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        held = _head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert _notice(raj, "raj", held) == "@mia approved “Launch reel” (copy)"
+        assert crewdeck("-w", str(raj), "log", "--limit", "1").strip().endswith("@mia approved “Launch reel” (copy)")

@@ -94,6 +94,9 @@ class SyncStatus:
     overwritten: tuple[Overwritten, ...] = ()
     #: Tasks changed here that another member deleted, the deletion pulled in the last round (``remote.deleted_meanwhile``).
     deleted: tuple[Deleted, ...] = ()
+    #: Another process's round before the last one (``crewdeck sync``) stored others' operations past this point of the
+    #: log and failed before it told them (``RoundResult.untold_pull``): what of it came before the app opened is news.
+    untold_pull: int | None = None
 
 
 @dataclass(frozen=True)
@@ -279,7 +282,8 @@ class SyncEngine:
                         if total >= 5_000:  # only a long pull is worth a progress bar
                             self._emit(SyncStatus("syncing", waiting, last_sync, (done, total)))
 
-                    result = sync_round(store, client, show)
+                    # What a pull stores is told by whoever watches the file (the app), as it is stored.
+                    result = sync_round(store, client, show, pull_told=True)
                     pulled_to = int(store.get_meta(META_PULL_SEQ) or 0)
                     left = unsent(store)
                 except Offline as exc:
@@ -330,6 +334,7 @@ class SyncEngine:
                         result.refused_again,
                         result.overwritten,
                         result.deleted,
+                        result.untold_pull,
                     )
                 )
                 self._pause(self.poll_interval, store, made, until_change=True)

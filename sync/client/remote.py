@@ -468,6 +468,10 @@ class RoundResult:
     overwritten: tuple[Overwritten, ...] = ()
     #: Tasks changed here that another member deleted, the deletion pulled in this round (``deleted_meanwhile``).
     deleted: tuple[Deleted, ...] = ()
+    #: A round before this one failed after its pull stored others' operations that nobody told (``crewdeck sync`` cut
+    #: off, its push after the pull refused): the log's head as that round began.  What is stored past it is news this
+    #: round tells (an approval a change among it voided), as if this round had pulled it; ``None``: there is none.
+    untold_pull: int | None = None
 
 
 @dataclass(frozen=True)
@@ -848,7 +852,8 @@ class Counted:
 class _Kept:
     """What a round that failed had to tell, kept in meta ``sync.untold`` and ``sync.untold_counts`` for the next round: the bounds its notices are
     found within (``pushed``, the push cursor, ``held``, the log's head, ``listed``, the refusals listed, each as it
-    began) and what it had counted (``Counted``)."""
+    began), what it had counted (``Counted``), and ``pulled``: the log's head as it began when nobody told what its pull
+    stored (``RoundResult.untold_pull``; -1: none, or its caller told it as it came, as the app's watcher does)."""
 
     pushed: int
     held: int
@@ -857,6 +862,7 @@ class _Kept:
     restored: bool = False
     resent: int = 0
     refused_again: int = 0
+    pulled: int = -1
 
     @classmethod
     def read(cls, texts: tuple[str | None, ...]) -> _Kept | None:
@@ -865,8 +871,8 @@ class _Kept:
         if not bounds:
             return None
         pushed, held, listed = (int(n) for n in bounds.split()[:3])
-        carried, restored, resent, refused_again, *_ = (*(int(n) for n in (counts or "").split()), 0, 0, 0, 0)
-        return cls(pushed, held, listed, carried, bool(restored), resent, refused_again)
+        carried, restored, resent, refused_again, pulled, *_ = (*(int(n) for n in (counts or "").split()), 0, 0, 0, 0, -1)
+        return cls(pushed, held, listed, carried, bool(restored), resent, refused_again, pulled)
 
     def texts(self) -> tuple[str, str]:
         """``(sync.untold, sync.untold_counts)``."""
@@ -885,11 +891,15 @@ class _Kept:
             self.restored or other.restored,
             self.resent + other.resent,
             self.refused_again + other.refused_again,
+            min((n for n in (self.pulled, other.pulled) if n >= 0), default=-1),
         )
 
 
-def sync_round(store: Store, client: Client, on_progress: Progress | None = None) -> RoundResult:
-    """Push what is pending, then pull until caught up (a replica made readable by others is made private again first)."""
+def sync_round(store: Store, client: Client, on_progress: Progress | None = None, *, pull_told: bool = False) -> RoundResult:
+    """Push what is pending, then pull until caught up (a replica made readable by others is made private again first).
+
+    ``pull_told``: the caller says what a pull stores as it is stored, whether the round ends well or not (the app's
+    watcher of the file), or it is no news (a join's history): a round that fails leaves it to no later round to tell."""
     keep_private(store.path)
     # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed``, what it pulls
     # (where others' edits that replaced or deleted them are looked for) past ``held``, and the refusals it tells are
@@ -901,7 +911,14 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         result = _round(store, client, on_progress, counted)
     except BaseException:
         sent = counted.sent
-        failed = replace(own, carried=sent.carried, restored=counted.restored, resent=sent.resent, refused_again=sent.refused_again)
+        failed = replace(
+            own,
+            carried=sent.carried,
+            restored=counted.restored,
+            resent=sent.resent,
+            refused_again=sent.refused_again,
+            pulled=-1 if pull_told else own.held,
+        )
         # Added to what is kept now (by a round before, or one of another process on this replica meanwhile), in the
         # transaction that reads it.  The round's own failure is what the member is told: a replica that cannot write
         # now keeps that error.
@@ -919,6 +936,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
             restored=result.restored or kept.restored,
             resent=result.resent + kept.resent,
             refused_again=result.refused_again + kept.refused_again,
+            untold_pull=kept.pulled if kept.pulled >= 0 else None,
         )
     return replace(
         result,
@@ -1080,7 +1098,7 @@ def join(
             keep_private(store.path)  # before the token is written into it
             remote.save(store)
             client.workspace = remote.workspace
-            result = sync_round(store, client, on_progress)
+            result = sync_round(store, client, on_progress, pull_told=True)  # the history, no news
         except BaseException:
             store.close()
             raise

@@ -251,7 +251,7 @@ class _Event:
 def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     """Every submission, approval, request for changes and void, oldest first, in the viewer's zone; ``named``: member id ->
     who it was ("@raj"; the text's ``Workspace.shown_handles`` marks a removed member, "ex-@raj")."""
-    from crewdeck.tui.posts.voiding import round_turns
+    from crewdeck.tui.posts.voiding import GIVEN_LATE, round_turns
     from crewdeck.tui.posts.voiding import words as voiding_words
     from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
     from crewdeck.tui.workspace import describe
@@ -300,12 +300,15 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     # A content change after the submission voids the round, before a verdict too (one made offline may arrive after a
     # verdict given on the submitted version): say so where it happened, with the approvals it took.
     turns = round_turns(conn, post_id)
+    late = {at for turn in turns.values() for at in turn.late_approvals}
     out: list[_Event] = []
     for op_id, event in events:
         turn = turns.get(op_id)
         if turn is not None:
             # A void, with the approvals it took; or a change back to the version submitted: the round goes on.
             event.cells[2] += f" ({voiding_words(turn, named)})"
+        elif op_id in late:
+            event.cells[2] += f" ({GIVEN_LATE})"  # an approval on a void round, made before the change reached them
         out.append(event)
     return out
 

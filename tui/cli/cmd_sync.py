@@ -439,11 +439,13 @@ def cmd_sync(ctx: Context) -> int:
     if result.deleted and names is not None:
         lines = [describe.deleted_meanwhile_line(d.task, d.by, names) for d in result.deleted[:REFUSALS_LISTED]]
         _listed(lines, len(result.deleted), "tasks changed here were deleted meanwhile")
-    me = ctx.me_or_none() if result.pulled else None
+    me = ctx.me_or_none() if result.pulled or result.untold_pull is not None else None
     if me is not None:
         from crewdeck.tui.session.notices import approvals_voided
 
-        voided = approvals_voided(ctx.ws, held, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), me.id)
+        # With what a round before pulled and failed to tell (cut off): said once, by the round that claimed it.
+        since = held if result.untold_pull is None else min(held, result.untold_pull)
+        voided = approvals_voided(ctx.ws, since, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), me.id)
         _listed(voided[:REFUSALS_LISTED], len(voided), "changes that voided your approval")
     return 0
 

@@ -13,12 +13,14 @@ lists the content's changes and not the moves, says it of those.
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 from crewdeck.sync.state.acting import actors
+from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, Step, Verdict, content_hash_of, evaluate, moved
 from crewdeck.tui.posts.reading import chains, reviewers, verdicts
 from crewdeck.tui.posts.states import round_decides
@@ -42,6 +44,11 @@ class RoundTurn:
     voided: bool
     #: Of a void: the members whose approvals counted in the round just before it, in the chain's order.
     approvers: tuple[str, ...] = ()
+    #: Of a void: the members who approved the round after it, before the round turned again or was submitted again,
+    #: their replica not holding the change yet (offline): their approval counts for nothing, and they never saw why.
+    late: tuple[str, ...] = ()
+    #: Those approvals' stamps (``post_approval``'s ``op_id``): what another member's notice of one says.
+    late_approvals: frozenset[str] = frozenset()
 
 
 def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
@@ -117,6 +124,26 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
         elif submitted is not None and not deciding() and matching != now_matching:
             latent = RoundTurn(op_id, submitted["id"], True, _approvers(judged, op_id, rounds, changes, before)) if matching else None
         round_open, matching = now_open, now_matching
+    return _with_late(turns, judged, [op_id for op_id, _, field, _ in ops if field == "post_round"])
+
+
+def _with_late(turns: dict[str, RoundTurn], judged: _Judged, submissions: list[str]) -> dict[str, RoundTurn]:
+    """``turns`` with each void's ``late`` approvers: those who approved its round after it and before the next turn or
+    submission, which would have them approve another version, or the one they saw again."""
+    voids = [turn for turn in turns.values() if turn.voided]
+    if not voids:
+        return turns
+    # Found by halving, a round's approvals apart: a post changed 2,000 times has 1,000 voids to look at.
+    bounds = sorted({*turns, *submissions})
+    approvals: dict[str, list[Verdict]] = {}
+    for verdict in sorted(judged.verdicts, key=lambda v: v.op_id):
+        if verdict.verdict == "approve":
+            approvals.setdefault(verdict.round, []).append(verdict)
+    for turn in voids:
+        after = bisect_right(bounds, turn.op_id)
+        until = bounds[after] if after < len(bounds) else None
+        late = [v for v in approvals.get(turn.round_id, ()) if turn.op_id < v.op_id and (until is None or v.op_id < until)]
+        turns[turn.op_id] = replace(turn, late=tuple(dict.fromkeys(v.by for v in late)), late_approvals=frozenset(v.op_id for v in late))
     return turns
 
 
@@ -142,13 +169,33 @@ def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None, *, w
 def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
     others = [names.get(by, f"@{by[:8]}") for by in turn.approvers if by != me]
     mine = me is not None and me in turn.approvers
+    # The reader's approval given after the change, which their replica did not hold yet: it never counted.
+    late = f"; {LATE}" if me is not None and not mine and me in turn.late else ""
     if mine:
         taken = "your approval" + (f" and that of {', '.join(others)}" if others else "")
     elif others:
         taken = f"the approval{'s' if len(others) > 1 else ''} of {', '.join(others)}"
     else:
-        return "voids the round"
-    return f"voids the round and {taken}"
+        return "voids the round" + late
+    return f"voids the round and {taken}" + late
+
+
+#: What a void adds for a reader who approved the round after it, before the change reached their replica.
+LATE = "your approval, given after this change before it reached you, counts for nothing"
+#: What such an approval's line adds for the others (the history, a notice of it).
+GIVEN_LATE = "given after a change that voided the round, before it reached them"
+
+
+def given_late(ops: Iterable[Op], turns: Callable[[str], Mapping[str, RoundTurn]]) -> tuple[str, str] | None:
+    """``(post, round)`` of an approval among ``ops`` (a change's) given after a change voided its round
+    (``RoundTurn.late_approvals``), ``turns`` giving a post's ``round_turns``; ``None`` for none."""
+    for op in ops:
+        record = stored_value(op.value) if op.entity == "post_approval" and op.kind == APPEND else None
+        if not (isinstance(record, dict) and record.get("verdict") == "approve" and isinstance(record.get("post"), str)):
+            continue
+        if any(op.op_id in turn.late_approvals for turn in turns(record["post"]).values()):
+            return record["post"], str(record.get("round"))
+    return None
 
 
 #: What a notice adds after the void's words while the post waits for it: its writer's next move, no longer its reviewers'.

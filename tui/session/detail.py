@@ -13,7 +13,7 @@ from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.posts.voiding import TURNING_FIELDS, RoundTurn, round_turns, words
+from crewdeck.tui.posts.voiding import GIVEN_LATE, TURNING_FIELDS, RoundTurn, given_late, round_turns, words
 from crewdeck.tui.tasks import urgency
 from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops, naming_refused, refused_writes, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
@@ -122,9 +122,8 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         ops = [op for op in ops if op.field not in GUEST_UNREAD]
     history = changes(ops, naming, created, lambda op: actor_of(op.member, op.op_id))
     if record["post_state"]:
-        history = voids_told(ws, history, naming)
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
-        history = sorted([*history, *told], key=lambda change: change.ops[0].op_id)
+        history = voids_told(ws, sorted([*history, *told], key=lambda change: change.ops[0].op_id), naming)
     every_refused = ws.store.refused()
     if guest:
         # The writes the server refused are told as the history is: without the fields a guest does not read.
@@ -181,16 +180,23 @@ def voids_told(ws: Workspace, history: list[ToldChange], naming: Naming) -> list
     brought the version submitted back), as ``post show`` says it: "changed the copy" alone read as if the approvals
     given before it still stood.  The detail's history and ``crewdeck log`` say it so."""
     turns: dict[str, dict[str, RoundTurn]] = {}
+
+    def of_post_turns(post_id: str) -> dict[str, RoundTurn]:
+        if post_id not in turns:
+            turns[post_id] = round_turns(ws.conn, post_id)
+        return turns[post_id]
+
     out = []
     for change in history:
         if change.entity == "task" and any(op.field in TURNING_FIELDS for op in change.ops):
-            if change.row_id not in turns:
-                turns[change.row_id] = round_turns(ws.conn, change.row_id)
-            of_post = turns[change.row_id]
+            of_post = of_post_turns(change.row_id)
             turn = next((of_post[op.op_id] for op in change.ops if op.op_id in of_post), None)
             if turn is not None:
                 said = visible((": that " if turn.voided else ": ") + words(turn, {by: naming.member(by) for by in turn.approvers}))
                 change = replace(change, sentence=change.sentence + said, what=change.what + said)
+        elif change.entity == "post_approval" and given_late(change.ops, of_post_turns) is not None:
+            # An approval given on a void round read as one that counted, after the void that took the others.
+            change = replace(change, sentence=f"{change.sentence}: {GIVEN_LATE}", what=f"{change.what}: {GIVEN_LATE}")
         out.append(change)
     return out
 

@@ -11,7 +11,7 @@ from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
 from crewdeck.tui.posts.reading import PostView, read_post, settings
-from crewdeck.tui.posts.voiding import TURNING_FIELDS, RoundTurn, void_among, words
+from crewdeck.tui.posts.voiding import GIVEN_LATE, TURNING_FIELDS, WAITS, RoundTurn, given_late, void_among, words
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
@@ -20,6 +20,8 @@ from crewdeck.tui.workspace.workspace import Workspace
 
 #: How many changes that voided an approval of mine a notice of many records says.
 VOIDS_LISTED = 3
+#: Past every ``seq``: SQLite's largest integer.
+SEQ_MAX = 2**63 - 1
 #: Records whose batch is told by them alone: what else the batch wrote follows from them.
 CRISIS_ENTITIES = ("crisis", "crisis_end")
 
@@ -42,6 +44,12 @@ class ChangeNotices:
         at = now or current_time()
         me = self._access.me
         return self._access.read(lambda ws: _described(ws, theirs, describe.Naming.of(ws, me.tz, at, self._clock24), me.id))
+
+    def voided_untold(self, since: int, until: int, now: dt.datetime) -> list[str]:
+        """``approvals_voided`` of what was stored past ``since`` up to ``until`` (what this session's watcher of the file
+        did not see): another process's round pulled it and failed before it told it."""
+        me = self._access.me
+        return self._access.read(lambda ws: approvals_voided(ws, since, describe.Naming.of(ws, me.tz, now, self._clock24), me.id, until))
 
     def expired(self, now: dt.datetime) -> str | None:
         """One line about posts that expired and this member was not told of yet (remembered as told); ``None`` for none."""
@@ -85,15 +93,19 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
     rounds = _Rounds(ws, names.now)
     return (
         "; ".join(
-            change.sentence + _voided(rounds, change, names, me) + _overwritten(ws, change.ops, told) + _kept_in_deleted(ws, change.ops, me)
+            change.sentence
+            + _voided(rounds, change, names, me)
+            + _given_late(rounds, change)
+            + _overwritten(ws, change.ops, told)
+            + _kept_in_deleted(ws, change.ops, me)
             for change in said
         )
         + others
     )
 
 
-def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str) -> list[str]:
-    """A line for each write of another member's, stored after ``since`` (a sync round's pull), that voided a round my
+def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str, until: int | None = None) -> list[str]:
+    """A line for each write of another member's, stored after ``since`` (a sync round's pull; up to ``until``), that voided a round my
     approval counted in, unless a later change in the pull put the version submitted back ("@raj changed the copy of
     “Launch reel”: …: that voids the round and your approval: it is a draft until it is submitted again"; submitted
     again in the same pull, the post is no draft and the line says only what the change took), where ``crewdeck sync``
@@ -107,16 +119,17 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str)
     ops = [
         Op(*row)
         for row in ws.conn.execute(
-            f"SELECT {OP_COLUMNS} FROM ops NOT INDEXED WHERE seq > ? AND field IN ({fields}) AND entity = 'task' "
+            f"SELECT {OP_COLUMNS} FROM ops NOT INDEXED WHERE seq > ? AND seq <= ? AND field IN ({fields}) AND entity = 'task' "
             "AND member != ? AND row_id IN (SELECT id FROM task WHERE post_state IS NOT NULL) ORDER BY row_id, op_id",
-            (since, me),
+            (since, SEQ_MAX if until is None else until, me),
         )
     ]
     return _my_approvals_voided(ws, ops, names, me)
 
 
 def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, me: str) -> list[str]:
-    """Of ``ops``, each post content write that voided a round my approval counted in, while it is void, in words."""
+    """Of ``ops``, each post content write that voided a round my approval counted in, or one I approved after it before
+    my replica held it (offline), while it is void, in words."""
     content = [op for op in ops if op.entity == "task" and op.field in TURNING_FIELDS]
     # Only a submitted post has a round to void: a batch of many tasks (an import) is not read write by write.
     submitted = {
@@ -132,7 +145,7 @@ def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, m
     lines = []
     for change in describe.changes(content, names, set(), lambda op: actor_of(op.member, op.op_id)):
         turn = rounds.void(change)
-        said = _voided(rounds, change, names, me) if turn is not None and me in turn.approvers else ""
+        said = _voided(rounds, change, names, me) if turn is not None and (me in turn.approvers or me in turn.late) else ""
         if said:
             lines.append(change.sentence + said)
     return lines
@@ -150,9 +163,12 @@ class _Rounds:
 
     def void(self, change: describe.ToldChange) -> RoundTurn | None:
         """The void among the change's operations, if one voided the post's round."""
-        if change.row_id not in self._turns:
-            self._turns[change.row_id] = voiding.round_turns(self._ws.conn, change.row_id)
-        return void_among(self._turns[change.row_id], (op.op_id for op in change.ops))
+        return void_among(self.turns(change.row_id), (op.op_id for op in change.ops))
+
+    def turns(self, post_id: str) -> dict[str, RoundTurn]:
+        if post_id not in self._turns:
+            self._turns[post_id] = voiding.round_turns(self._ws.conn, post_id)
+        return self._turns[post_id]
 
     def post(self, post_id: str) -> PostView | None:
         if post_id not in self._posts:
@@ -172,6 +188,17 @@ def _voided(rounds: _Rounds, change: describe.ToldChange, names: describe.Naming
     if turn is None or post is None or (post.round.open and post.round.round_id == turn.round_id):
         return ""
     return visible(f": that {words(turn, {by: names.member(by) for by in turn.approvers}, me, waits=post.state == 'draft')}")
+
+
+def _given_late(rounds: _Rounds, change: describe.ToldChange) -> str:
+    """What an approval given after a change had voided its round adds, made where the change had not arrived yet
+    (offline), while the round stays void: "@mia approved “Launch reel” (copy)" alone had its writer, told before that
+    the change made it a draft, take it for approved again, and it waited for a submission nobody made."""
+    late = given_late(change.ops, rounds.turns) if change.entity == "post_approval" else None
+    post = rounds.post(late[0]) if late is not None else None
+    if late is None or post is None or (post.round.open and post.round.round_id == late[1]):
+        return ""  # none, or the version submitted is back: it counts
+    return f": {GIVEN_LATE}, it counts for nothing" + (f": {WAITS}" if post.state == "draft" else "")
 
 
 def _kept_in_deleted(ws: Workspace, ops: tuple[Op, ...], me: str) -> str:
