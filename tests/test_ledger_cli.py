@@ -265,6 +265,30 @@ def test_spend_committed_after_the_lines_were_read_without_the_lock_is_not_said_
         his.close()
 
 
+def test_the_lines_over_budget_before_spend_in_many_campaigns_read_the_budgets_once(team: Cli) -> None:
+    """Each campaign of an import's spend read every budget again (the table has no index by campaign): 400 campaigns
+    held the write lock for 400 reads of the whole table, where one read does."""
+    team.ok("campaign", "add", "autumn-sale", "--start", "2026-11-01", "--end", "2026-12-31")
+    team.ok("budget", "set", "spring-launch", "influencers", "1000")
+    team.ok("budget", "set", "autumn-sale", "ads", "500")
+    ws = Workspace.open(team.workspace)
+    try:
+        spring, autumn = (
+            ws.conn.execute("SELECT id FROM campaign WHERE name = ?", (name,)).fetchone()[0] for name in ("Spring Launch", "autumn-sale")
+        )
+        statements: list[str] = []
+        ws.conn.set_trace_callback(statements.append)
+        spend = [(spring, "2026-11-20"), (autumn, "2026-11-21"), (autumn, "2026-12-01")]
+        watched = overbudget.watch(ws.conn, "EUR", spend, NOW.date())
+        ws.conn.set_trace_callback(None)
+        # The report of the two (all time) reads every budget once; the lines watched are read by campaign, once.
+        by_campaign = [sql for sql in statements if "FROM budget" in sql and ("campaign = ?" in sql or "campaign IN (" in sql)]
+        assert len(by_campaign) == 1, statements
+        assert {campaign for campaign, _ in watched.lines} == {spring, autumn}
+    finally:
+        ws.close()
+
+
 def test_report_by_month_and_by_payee(team: Cli) -> None:
     team.ok("budget", "set", "spring-launch", "influencers", "610")  # 10 a day over 61 days
     add(team, "100 EUR", date="2026-11-03")

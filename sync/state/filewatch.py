@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crewdeck.sync.state.sharedfile import OpenedFile
-from crewdeck.sync.state.store import connect, max_seq
+from crewdeck.sync.state.store import connect, data_version, max_seq
 
 #: How often a subscriber wants the file looked at unless it asks for more, in seconds.
 POLL_INTERVAL = 0.015
@@ -99,9 +99,6 @@ class FileWatcher:
         self._thread = threading.Thread(target=self._run, name=f"crewdeck watch {path.name}", daemon=True)
         self._thread.start()
 
-    def _version(self) -> int:
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
-
     def join(self, subscription: Subscription) -> None:
         with _lock:
             self.subscriptions.append(subscription)
@@ -131,7 +128,7 @@ class FileWatcher:
             self.conn.close()
 
     def _look(self) -> None:
-        version = self._version()
+        version = data_version(self.conn)
         head = None
         if version != self.version:
             self.version = version

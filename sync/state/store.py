@@ -175,6 +175,11 @@ def _remove_workspace_files(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's ``data_version``: changed by every commit of another connection since, never by this one's own."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
 class Store:
     """An open workspace file.
 
@@ -585,7 +590,7 @@ class Store:
         other writers commit meanwhile.  Yields that state's ``version``: a ``held`` block that finds it unchanged
         reads the same state, so what was read here need not be read again under the lock.  Inside ``held`` or
         ``bulk``: that one's transaction (the lock is held already)."""
-        if self._bulk or self._held:
+        if self._bulk or self._held or self.conn.in_transaction:
             yield self.version()
             return
         self.conn.execute("BEGIN")
@@ -593,11 +598,12 @@ class Store:
             # The read transaction starts here: the version is the state the block reads.
             yield self.version()
         finally:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have ended it itself (an error that rolls back): a second rollback would hide that error.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
 
     def version(self) -> int:
-        """SQLite's ``data_version``: changed by every commit of another connection since, never by this one's own."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        return data_version(self.conn)
 
     @contextmanager
     def bulk(self, cache_mb: int = 32, *, rehearse: bool = False) -> Iterator[None]:

@@ -46,13 +46,14 @@ class Watch:
 def watch(conn: sqlite3.Connection, base: str, spend: Iterable[tuple[str, str]], as_of: dt.date, *, months: bool = True) -> Watch:
     """Before a write of ``spend`` (``(campaign id, date)`` each): the lines over budget in the periods it falls in."""
     lines: dict[tuple[str, Period], frozenset[str] | None] = {}
+    spent = set(spend)
     #: The budgets of the campaigns the spend is in (not every campaign's: the lock may be held while they are read).
     budgeted: dict[str, list[budgets.Budget]] = {}
+    for budget in budgets.of_campaigns(conn, {campaign for campaign, _ in spent if campaign}):
+        budgeted.setdefault(budget.campaign, []).append(budget)
     monthly: dict[str, dict[str, set[str]]] = {}
-    for campaign, day in set(spend):
+    for campaign, day in spent:
         if campaign not in budgeted:
-            budgeted[campaign] = budgets.load(conn, campaign)
-        if not budgeted[campaign]:
             continue  # no budget: no line to go over
         lines[(campaign, Period.all())] = None
         if not months:

@@ -80,19 +80,15 @@ def write_export(store: Store, write: Callable[[str], object]) -> None:
     the whole document's text.
     """
     conn = store.conn
-    # One read transaction: a write that lands while the export is written is in none of it, or all of it.
-    snapshot = not conn.in_transaction
     # Each table is read once, in order: a small page cache costs nothing, and bounds
     # the memory the sort of ``exportrows.batches`` takes before it spills to disk.
     (cache,) = conn.execute("PRAGMA cache_size").fetchone()
     conn.execute(f"PRAGMA cache_size = {-1024 * _CACHE_MB}")
-    if snapshot:
-        conn.execute("BEGIN")
     try:
-        _write_sections(store, write)
+        # One read transaction: a write that lands while the export is written is in none of it, or all of it.
+        with store.snapshot():
+            _write_sections(store, write)
     finally:
-        if snapshot and conn.in_transaction:
-            conn.execute("ROLLBACK")
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
