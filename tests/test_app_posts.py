@@ -978,6 +978,57 @@ async def test_the_copy_is_written_over_several_lines_in_the_app_at_80_columns_i
     assert content_of(team, post_id)[0] == "Post 1: spring is here #launch\n\nLink in bio"
 
 
+async def test_the_copy_editor_counts_the_copy_as_its_platform_does_as_it_is_typed_and_marks_it_over(tmp_path: Path) -> None:
+    """Mira wrote an X post in the app with no count in sight: she learnt it was over 280 only when the save was refused,
+    and an emoji or a link counts otherwise on X than a character count she made elsewhere."""
+    with team_workspace(tmp_path / "x.db", NOW) as store:
+        [x_post] = add_posts(store, 1, NOW + dt.timedelta(days=2), state="draft", platform="x", author="mia")
+        [instagram] = add_posts(store, 1, NOW + dt.timedelta(days=3), state="draft", author="mia")
+        with store.write(ids(store, "member", "handle")["mia"]) as w:
+            w.set("task", x_post, {"title": "Spring on X"})
+            w.set("task", instagram, {"title": "Spring on Instagram"})
+    app = make_app(tmp_path / "x.db", "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def counter() -> Static:
+            return app.screen.query_one("#copy-count", Static)
+
+        async def edit(post_id: str, title: str) -> None:
+            assert await cursor_on(app, pilot, title) == post_id
+            await pilot.press("s")
+            await settle(pilot)
+            await pilot.press("c")
+            await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+
+        await edit(x_post, "Spring on X")
+        # "Post 0: spring is here #launch", 30; then an emoji (2 on X) and a link (23 whatever its length).
+        assert str(counter().render()) == "x: 30/280 weighted characters"
+        # Pasted (a terminal sends it to the app, which gives it to the text area), as an emoji comes in here.
+        app.post_message(events.Paste(" 🎉 https://example.com/spring-launch-2027"))
+        await settle(pilot)
+        assert str(counter().render()) == "x: 57/280 weighted characters"
+        assert not counter().has_class("-over")
+        await pilot.press(*" " + "a" * 225)
+        await settle(pilot)
+        assert str(counter().render()) == "x: 283/280 weighted characters: 3 over"
+        assert counter().has_class("-over")
+        await pilot.press(*["backspace"] * 3)
+        await settle(pilot)
+        assert str(counter().render()) == "x: 280/280 weighted characters"
+        assert not counter().has_class("-over")
+        await pilot.press("escape", "y")
+        await settle(pilot)
+
+        # Instagram counts characters, and caps the hashtags at 5.
+        await edit(instagram, "Spring on Instagram")
+        assert str(counter().render()) == "instagram: 30/2,200 characters · 1/5 hashtags"
+        await pilot.press(*" #a #b #c #d #e")
+        await settle(pilot)
+        assert str(counter().render()) == "instagram: 45/2,200 characters · 6/5 hashtags: 1 over"
+        assert counter().has_class("-over")
+
+
 # ------------------------------------------------------------ the content calendar
 
 

@@ -265,7 +265,17 @@ class PostKeys:
             # Media are separated by commas: a list pasted one a line is read as one.
             joiner = ", " if field == "media" else " "
             self._owner.app.call_from_thread(
-                self._ask, title, help_text, write, said, None, shown, multiline=field == "copy", joiner=joiner, note=lambda: voided[0]
+                self._ask,
+                title,
+                help_text,
+                write,
+                said,
+                None,
+                shown,
+                multiline=field == "copy",
+                joiner=joiner,
+                note=lambda: voided[0],
+                platform=post.facts.platform,
             )
 
         in_background(self._owner, look, name="post_content", group="post-keys")
@@ -283,12 +293,14 @@ class PostKeys:
         joiner: str = " ",
         slot_of: str | None = None,
         note: Callable[[], str] | None = None,
+        platform: str | None = None,
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
         then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line.
         ``slot_of``: the post whose slot the answer moves, whose draft's due date the notice says when it moved too;
-        ``note``: what else the notice says, asked once the answer is written."""
+        ``note``: what else the notice says, asked once the answer is written; ``platform``: the post's, whose count the
+        copy's editor says as it is typed."""
         from crewdeck.tui.app.post_actions import watching_due, write_move
 
         if not self._targets():
@@ -305,6 +317,6 @@ class PostKeys:
         if multiline:
             from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
 
-            self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit))
+            self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit, platform))
             return
         self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value), joiner=joiner))
