@@ -333,6 +333,53 @@ async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_
         assert state(team, post_id) == "in-review"
 
 
+async def test_the_copy_of_an_approved_post_changes_in_the_app_once_asked_whose_approvals_it_voids(team: Path) -> None:
+    """`post copy` changed an approved post's copy (voiding its round, its approvers told) while the app offered no
+    change of it at all: Mira, fixing a typo an hour before a scheduled post went out, had to leave for the terminal."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+        writing.schedule(store, member(team, "raj"), post_id, NOW)
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+
+        async def ask() -> PickerScreen:
+            await pilot.press("s")
+            await settle(pilot)
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, PickerScreen)
+            return app.screen
+
+        asked = await ask()
+        assert asked.title_text == (
+            "“Spring post 1” is scheduled: a change of its copy voids the round and the approvals of @mia, @kemi: "
+            "it is a draft until it is submitted again"
+        )
+        # The whole question, wrapped in the box at 80 columns (a picker's title was cut at its width).
+        question = asked.query_one(".picker--title")
+        assert question.parent is not None
+        assert question.outer_size.width <= question.parent.content_size.width
+        assert question.size.height == 3
+        await pilot.press("escape")  # kept as it is: nothing opened, nothing written
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert state(team, post_id) == "scheduled"
+        await ask()
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, *"!", "ctrl+s")
+        # Written as `post copy` writes it, and said as it says it.
+        assert told == [
+            "set the copy of “Spring post 1”: that voids the round and the approvals of @mia, @kemi: it is a draft until it is submitted again"
+        ], told
+    assert content_of(team, post_id)[0] == "Post 1: spring is here #launch!"
+    assert state(team, post_id) == "draft"
+
+
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
     field kept the first line alone, and the author was asked to change "Please change:"."""
@@ -1883,7 +1930,9 @@ async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_n
         assert await cursor_on(app, pilot, "Spring post 0") == post_id
         await pilot.press("s")
         await settle(pilot)
-        assert isinstance(app.screen, PickerScreen) and [c.value for c in app.screen.choices] == ["resume", "pull"]
+        # Its content changes too, as `post copy` changes it (asking first: it voids the approved round).
+        choices = ["resume", "copy", "link", "media", "first_comment", "pull"]
+        assert isinstance(app.screen, PickerScreen) and [c.value for c in app.screen.choices] == choices
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen), _told(app)

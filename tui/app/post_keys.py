@@ -10,7 +10,7 @@ state or the rules refuse is shown as its one line, and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -258,27 +258,53 @@ class PostKeys:
             return writing.set_content(s, me, post_id, now, copy=text)
 
         def look() -> None:
-            held = self._services.session.access.read(lambda ws: post_content(ws.conn, post_id))[field]
+            me, now = self._services.session.me.id, self._services.now()
+
+            def read(ws: Workspace) -> tuple[Any, str]:
+                # As stored now: the post may have been approved since `s` read it.
+                found = read_post(ws.conn, post_id, now)
+                voids = writing.content_change_voids(ws.store, found, me, what) if found is not None else ""
+                return post_content(ws.conn, post_id)[field], voids
+
+            held, voids = self._services.session.access.read(read)
             opened.append(held)
             shown = ", ".join(held) if isinstance(held, list) else held
             said = f"set the {what} of {name}"
             # Media are separated by commas: a list pasted one a line is read as one.
             joiner = ", " if field == "media" else " "
+
+            def ask() -> None:
+                self._ask(
+                    title,
+                    help_text,
+                    write,
+                    said,
+                    None,
+                    shown,
+                    multiline=field == "copy",
+                    joiner=joiner,
+                    note=lambda: voided[0],
+                    platform=post.facts.platform,
+                )
+
             self._owner.app.call_from_thread(
-                self._ask,
-                title,
-                help_text,
-                write,
-                said,
-                None,
-                shown,
-                multiline=field == "copy",
-                joiner=joiner,
-                note=lambda: voided[0],
-                platform=post.facts.platform,
+                self._confirm, voids, CONTENT_CHOICES[field][1] if field in CONTENT_CHOICES else MOVE_CHOICES["copy"][0], ask
             )
 
         in_background(self._owner, look, name="post_content", group="post-keys")
+
+    def _confirm(self, voids: str, doing: str, then: Callable[[], None]) -> None:
+        """``then`` at once, or, when the change would void an approved round (``voids`` says so, ``y`` goes on), once
+        asked: `post copy` makes the change on an approved post too, and a post that reads scheduled would go out no more."""
+        if not voids:
+            then()
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer == "yes":
+                then()
+
+        self._owner.app.push_screen(PickerScreen(voids, [Choice("yes", f"{doing} all the same", "y")]), chosen)
 
     def _ask(
         self,

@@ -22,8 +22,8 @@ from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
-from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
-from crewdeck.tui.posts.voiding import voiding
+from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label, round_decides
+from crewdeck.tui.posts.voiding import RoundTurn, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
@@ -114,7 +114,7 @@ def set_content(
     A change after the submission voids the round (the post reads draft until it is submitted again).
     """
     post = view(store, post_id, now)
-    if post.state in ("published", "pulled"):
+    if "copy" not in legal_moves(post):  # the states the app offers the change in
         raise _refuse(post, "change", f"it is {post.state}")
     values: dict[str, Any] = {}
     if copy is not None:
@@ -144,6 +144,19 @@ def newest_op(store: Store, post_id: str) -> str:
     """The post's newest operation: what ``voided_words`` reads a write made after."""
     row = store.conn.execute("SELECT max(op_id) FROM ops WHERE row_id = ?", (post_id,)).fetchone()
     return str(row[0]) if row and row[0] else ""
+
+
+def content_change_voids(store: Store, post: PostView, member: str, what: str) -> str:
+    """What a change of the approved ``post``'s content (``what``: "copy", "link") would take, for the app to ask
+    before it opens the box: "“Launch reel” is scheduled: a change of its copy voids the round and the approval of
+    @mia: it is a draft until it is submitted again" (``member``'s own approval said as theirs); "" when its round is
+    not approved (in review, a change's notice says what it took, as ``voided_words`` says it)."""
+    status = post.round
+    if not round_decides(post.facts.stored) or not status.approved or status.round_id is None:
+        return ""
+    approvers = tuple(verdict.by for verdict in status.satisfied if verdict is not None)
+    turn = RoundTurn("", status.round_id, True, approvers)
+    return f"{named_post(post.facts.title, post.id)} is {label(post.state)}: a change of its {what} {voiding_words(turn, _handles(store), member, waits=True)}"
 
 
 def voided_words(store: Store, post_id: str, since: str) -> str:
