@@ -380,6 +380,42 @@ async def test_the_copy_of_an_approved_post_changes_in_the_app_once_asked_whose_
     assert state(team, post_id) == "draft"
 
 
+async def test_a_post_scheduled_or_moved_off_its_audiences_peak_hours_is_said_so_as_post_schedule_says_it(team: Path) -> None:
+    """Scheduling a post at 09:30 in New York, or moving it to 10:00 there, went by silently, where the audience reads
+    Instagram at 11:00 and 19:00: said in the notice, as `post schedule` and `post slot` say it, and taken all the same."""
+    post_id = post_titled(team, "Spring post 1")  # Sat 11-28 09:30 New York
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+    app = make_app(team, "raj")  # in Kolkata
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        assert await _told_after(app, pilot, "l") == [
+            "scheduled “Spring post 1”; 09:30 EST (20:00 IST Kolkata for you) is outside the audience's peak hours for instagram, "
+            "11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST (21:30 IST Kolkata for you)"
+        ]
+        assert state(team, post_id) == "scheduled"
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        told = await _told_after(app, pilot, *"sat 10:00", "enter")
+        assert told == [
+            "moved “Spring post 1”: Sat 11-28 20:30 IST Kolkata (Sat 11-28 10:00 EST for the audience); 10:00 EST (20:30 IST Kolkata for you) "
+            "is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST (21:30 IST Kolkata for you)"
+        ], told
+        # On a peak hour, the move says the slot alone.
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        told = await _told_after(app, pilot, *"sat 11:15", "enter")
+        assert told == ["moved “Spring post 1”: Sat 11-28 21:45 IST Kolkata (Sat 11-28 11:15 EST for the audience)"], told
+
+
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
     field kept the first line alone, and the author was asked to change "Please change:"."""
@@ -2456,6 +2492,9 @@ async def test_a_slot_typed_in_the_dialog_is_said_back_on_your_clock_and_the_aud
         assert await cursor_on(app, pilot, "Spring post 0") == post_id
         await pilot.press("s", "m")
         await settle(pilot)
+        # 18:00 in New York is an hour before Instagram's peak there: said too, as `post slot` says it.
         assert await _told_after(app, pilot, *"fri 20:00 America/Sao_Paulo", "enter") == [
-            "moved “Spring post 0”: Sat 11-28 04:30 IST Kolkata (tmrw 18:00 EST for the audience)"
+            "moved “Spring post 0”: Sat 11-28 04:30 IST Kolkata (tmrw 18:00 EST for the audience); 18:00 EST (Sat 04:30 IST Kolkata "
+            "for you) is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 19:00 EST "
+            "(Sat 05:30 IST Kolkata for you)"
         ]

@@ -1511,3 +1511,31 @@ def test_a_tweet_of_emoji_x_takes_is_taken_and_submitted(team: Cli) -> None:
     assert one_line_error(team("post", "copy", post_id, "🇪🇸" * 141, as_member="raj")).strip() == (
         "crewdeck: error: cannot change the copy of “Flags”: x takes at most 280 weighted characters; this copy has 282"
     )
+
+
+def test_a_slot_off_the_audiences_peak_hours_is_taken_and_said_in_their_zone_and_hers(team: Cli) -> None:
+    """Mira, in Madrid, moved a New York post to 09:00 there, and scheduled it, with no word that her audience reads
+    Instagram at 11:00 and 19:00: the content calendar flagged the slot, where she was not looking.  Said, as the
+    calendar judges it, and taken all the same."""
+    team.ok("member", "add", "mira", "--name", "Mira", "--tz", "Europe/Madrid")
+    post_id = team.ok("post", "add", "Reel +spring-launch post:instagram publish:fri 19:00", as_member="mira").strip()
+    moved = team("post", "slot", post_id, "fri", "09:00", as_member="mira")
+    off_peak = (
+        "note: 09:00 EST (15:00 CET for you) is outside the audience's peak hours for instagram, 11:00-12:00 and "
+        "19:00-20:00 EST: nearest 11:00 EST (17:00 CET for you)\n"
+    )
+    assert (moved.code, moved.err) == (0, off_peak)
+    assert moved.out == f"{post_id[:8]} idea, slot tmrw 15:00 CET (tmrw 09:00 EST for the audience)\n"  # taken
+    # On a peak hour: nothing more to say.
+    assert team("post", "slot", post_id, "fri", "11:30", as_member="mira").err == ""
+    team.ok("post", "slot", post_id, "fri", "09:00", as_member="mira")
+    team.ok("post", "copy", post_id, "Spring is here", as_member="mira")
+    team.ok("post", "submit", post_id, as_member="mira")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    scheduled = team("post", "schedule", post_id, as_member="mira")
+    assert (scheduled.code, scheduled.out, scheduled.err) == (0, f"{post_id[:8]} scheduled\n", off_peak)
+    # Another reader's clock: their own zone in the line (lee reads New York's, the audience's, so once).
+    assert team("post", "slot", post_id, "fri", "20:30", as_member="lee").err == (
+        "note: 20:30 EST is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 19:00 EST\n"
+    )

@@ -170,7 +170,7 @@ class PostKeys:
 
     def do(self, move: str, post: PostView, settled: Callable[[], object] | None = None, written: Callable[[], None] | None = None) -> None:
         # The posts' writes: imported when a post key is first used, not for the app's first paint.
-        from crewdeck.tui.app.post_actions import run_move, slot_zone
+        from crewdeck.tui.app.post_actions import Move, run_move, slot_zone, watching_peak
         from crewdeck.tui.posts import writing
 
         post_id, name = post.id, named_post(post.facts.title, post.id)
@@ -208,7 +208,16 @@ class PostKeys:
                 "resume": writing.resume,
             }
             act = actions[move]
-            run_move(self._owner, self._services, f"{DONE[move]} {name}", lambda s, me, now: act(s, me, post_id, now), settled=settled)
+
+            def work(s: Store, me: str, now: dt.datetime) -> object:
+                return act(s, me, post_id, now)
+
+            note = None
+            done: Move = work
+            if move == "schedule":
+                # Scheduled on a slot off the audience's peak hours: said, as `post schedule` says it.
+                done, note = watching_peak(self._services, post_id, work)
+            run_move(self._owner, self._services, f"{DONE[move]} {name}", done, settled=settled, note=note)
 
     def _ask_content(self, post: PostView, field: str) -> None:
         """Ask for the post's copy (``field`` "copy"), link, media or first comment, the prompt opening with what it

@@ -21,12 +21,14 @@ from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts.calendar import off_peak_words, peak_hours_for
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label, round_decides
 from crewdeck.tui.posts.voiding import RoundTurn, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
+from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import shown_handles_in
@@ -157,6 +159,18 @@ def content_change_voids(store: Store, post: PostView, member: str, what: str) -
     approvers = tuple(verdict.by for verdict in status.satisfied if verdict is not None)
     turn = RoundTurn("", status.round_id, True, approvers)
     return f"{named_post(post.facts.title, post.id)} is {label(post.state)}: a change of its {what} {voiding_words(turn, _handles(store), member, waits=True)}"
+
+
+def off_peak_note(store: Store, post: PostView, viewer_tz: str, clock24: bool) -> str:
+    """Whether the post's slot is off its platform's peak hours for its audience, as the content calendar flags it (its
+    zone and peak hours read as ``calendar_layout.post_flags`` reads them), in a line (``calendar.off_peak_words``),
+    for ``post schedule``, ``post slot`` and the app's moves to say; "" on peak or with no slot."""
+    if post.facts.slot is None:
+        return ""
+    audience = audience_zone(store, post.id, "")
+    peaks = peak_hours_for(post.facts.platform, settings(store.conn).peak_hours, DEFAULT_PEAK_HOURS)
+    tz = audience or post.facts.slot_tz or viewer_tz
+    return off_peak_words(post.facts.slot, tz, post.facts.platform, peaks, viewer_tz, clock24=clock24)
 
 
 def voided_words(store: Store, post_id: str, since: str) -> str:
