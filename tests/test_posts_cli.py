@@ -1310,13 +1310,14 @@ def test_post_show_starts_every_value_in_one_column_the_first_comments_too(team:
 
 def test_a_post_on_a_platform_its_campaign_does_not_run_on_is_added_with_a_note_naming_the_campaigns(team: Cli) -> None:
     # Taken in silence: a post on x in a campaign that runs on instagram and tiktok, or on "instagarm", no platform at all.
-    made = team("post", "add", "Teaser +spring-launch post:x publish:fri 18:00", as_member="raj")
+    # At noon, a peak hour of both x and tiktok in New York: the platform's note alone.
+    made = team("post", "add", "Teaser +spring-launch post:x publish:fri 12:00", as_member="raj")
     assert made.code == 0 and len(made.out.strip()) == 32
     assert made.err == ("note: +spring-launch runs on instagram, tiktok, not x (crewdeck campaign set spring-launch --platforms adds it)\n")
     typo = team("add", "Teaser +spring-launch post:instagarm publish:fri 18:00", as_member="raj")
     assert typo.code == 0
     assert typo.err == "note: +spring-launch runs on instagram, tiktok, not instagarm: instagram meant?\n"
-    assert team("post", "add", "Reel +spring-launch post:tiktok publish:fri 18:00", as_member="raj").err == ""
+    assert team("post", "add", "Reel +spring-launch post:tiktok publish:fri 12:00", as_member="raj").err == ""
 
 
 def test_a_member_starting_or_ending_a_crisis_hears_the_rule_first(team: Cli) -> None:
@@ -1539,3 +1540,6 @@ def test_a_slot_off_the_audiences_peak_hours_is_taken_and_said_in_their_zone_and
     assert team("post", "slot", post_id, "fri", "20:30", as_member="lee").err == (
         "note: 20:30 EST is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 19:00 EST\n"
     )
+    # A new post's slot typed off peak: taken, and said alike (here, and in the app's quick-add preview).
+    added = team("post", "add", "Story +spring-launch post:instagram publish:fri 09:00", as_member="mira")
+    assert added.code == 0 and added.err == off_peak.replace("note: ", "note: publish: ")
