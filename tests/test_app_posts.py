@@ -416,6 +416,39 @@ async def test_a_post_scheduled_or_moved_off_its_audiences_peak_hours_is_said_so
         assert told == ["moved “Spring post 1”: Sat 11-28 21:45 IST Kolkata (Sat 11-28 11:15 EST for the audience)"], told
 
 
+async def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired_not_that_a_submission_lets_it_out(team: Path) -> None:
+    """Raj fixed the copy of an approved post an hour before it went out: told "it is a draft until it is submitted
+    again", he submitted it, and it stayed expired; a new slot past the lead time was what it needed too."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+        with store.write(member(team, "ana")) as w:  # its slot, in two days, is now inside the lead time
+            w.set("workspace", "workspace", {"approval_lead_minutes": 3 * 24 * 60})
+    assert state(team, post_id) == "approved"
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert app.screen.title_text == (
+            "“Spring post 1” is approved: a change of its copy voids the round and the approvals of @mia, @kemi: it would be "
+            "expired, inside the approval lead time: a new slot past it and a submission let it out"
+        )
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, *"!", "ctrl+s")
+        assert told == [
+            "set the copy of “Spring post 1”: that voids the round and the approvals of @mia, @kemi: it is expired now, inside "
+            "the approval lead time: a new slot past it and a submission let it out"
+        ], told
+    assert state(team, post_id) == "expired"
+
+
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
     field kept the first line alone, and the author was asked to change "Please change:"."""

@@ -1543,3 +1543,18 @@ def test_a_slot_off_the_audiences_peak_hours_is_taken_and_said_in_their_zone_and
     # A new post's slot typed off peak: taken, and said alike (here, and in the app's quick-add preview).
     added = team("post", "add", "Story +spring-launch post:instagram publish:fri 09:00", as_member="mira")
     assert added.code == 0 and added.err == off_peak.replace("note: ", "note: publish: ")
+
+
+def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired_and_what_lets_it_out(team: Cli) -> None:
+    """`post copy` on an approved post an hour before its slot said "expired: … it is a draft until it is submitted
+    again": submitted again, it stayed expired, as a post not approved inside the lead time does."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    team.ok("workspace", "set", "approval_lead_minutes", str(3 * 24 * 60))  # its slot, tomorrow, is inside it now
+    assert team.ok("post", "copy", post_id, "Hello!", as_member="raj") == (
+        f"{post_id[:8]} expired: that voids the round and the approvals of @mia, @lee: it is expired now, inside the approval "
+        "lead time: a new slot past it and a submission let it out\n"
+    )

@@ -84,7 +84,9 @@ def held_note(result: object) -> str:
     lead time, that the post is expired: approved again it is not; a new slot past the lead time brings it back to review
     (its round stands: review ra), where it may be approved again."""
     if isinstance(result, PostView) and result.state == "expired":
-        return ": it is expired now, inside the approval lead time: a new slot past it brings it back to review"
+        from crewdeck.tui.posts.writing import expired_words
+
+        return expired_words(result)
     if not isinstance(result, PostView) or result.state not in ("paused", "missed") or not result.held_by:
         return ""
     return visible(f": {result.state} by a crisis ({', '.join(c.reason for c in result.held_by)}) until it is resumed")

@@ -245,7 +245,7 @@ class PostKeys:
             with s.held():
                 since = writing.newest_op(s, post_id)
                 after = change(s, me, now, text)
-                voided[0] = writing.voided_words(s, post_id, since)
+                voided[0] = writing.voided_words(s, post_id, since, now)
             return after
 
         def change(s: Store, me: str, now: dt.datetime, text: str) -> PostView:
@@ -272,7 +272,7 @@ class PostKeys:
             def read(ws: Workspace) -> tuple[Any, str]:
                 # As stored now: the post may have been approved since `s` read it.
                 found = read_post(ws.conn, post_id, now)
-                voids = writing.content_change_voids(ws.store, found, me, what) if found is not None else ""
+                voids = writing.content_change_voids(ws.store, found, me, what, now) if found is not None else ""
                 return post_content(ws.conn, post_id)[field], voids
 
             held, voids = self._services.session.access.read(read)

@@ -106,9 +106,10 @@ def cmd_post_copy(ctx: Context) -> int:
         since = writing.newest_op(store, post_id)
         view = writing.set_content(store, ctx.me.id, post_id, ctx.now, copy=copy, link=a.link, media=a.media, first_comment=a.first_comment)
         # As the app's notice says it: "draft" alone left the approvals the change took, and the resubmit it needs, unsaid.
-        voided = writing.voided_words(store, post_id, since)
+        voided = writing.voided_words(store, post_id, since, ctx.now)
     if voided:
-        print(visible(f"{view.id[:8]} {label(view.state)}{voided}"))
+        expired = writing.expired_words(view) if view.state == "expired" else ""
+        print(visible(f"{view.id[:8]} {label(view.state)}{voided}{expired}"))
         return 0
     return _said(view, ctx)
 

@@ -148,17 +148,23 @@ def newest_op(store: Store, post_id: str) -> str:
     return str(row[0]) if row and row[0] else ""
 
 
-def content_change_voids(store: Store, post: PostView, member: str, what: str) -> str:
+def content_change_voids(store: Store, post: PostView, member: str, what: str, now: dt.datetime) -> str:
     """What a change of the approved ``post``'s content (``what``: "copy", "link") would take, for the app to ask
     before it opens the box: "“Launch reel” is scheduled: a change of its copy voids the round and the approval of
-    @mia: it is a draft until it is submitted again" (``member``'s own approval said as theirs); "" when its round is
-    not approved (in review, a change's notice says what it took, as ``voided_words`` says it)."""
+    @mia: it is a draft until it is submitted again" (``member``'s own approval said as theirs; inside the approval lead
+    time, that it would be expired, as ``expired_words`` says it); "" when its round is not approved (in review, a
+    change's notice says what it took, as ``voided_words`` says it)."""
     status = post.round
     if not round_decides(post.facts.stored) or not status.approved or status.round_id is None:
         return ""
     approvers = tuple(verdict.by for verdict in status.satisfied if verdict is not None)
     turn = RoundTurn("", status.round_id, True, approvers)
-    return f"{named_post(post.facts.title, post.id)} is {label(post.state)}: a change of its {what} {voiding_words(turn, _handles(store), member, waits=True)}"
+    slot = post.facts.slot
+    expires = slot is not None and now >= slot - settings(store.conn).approval_lead
+    said = voiding_words(turn, _handles(store), member, waits=not expires)
+    if expires:
+        said += ": it would be expired, inside the approval lead time: a new slot past it and a submission let it out"
+    return f"{named_post(post.facts.title, post.id)} is {label(post.state)}: a change of its {what} {said}"
 
 
 def off_peak_note(store: Store, post: PostView, viewer_tz: str, clock24: bool) -> str:
@@ -173,14 +179,26 @@ def off_peak_note(store: Store, post: PostView, viewer_tz: str, clock24: bool) -
     return off_peak_words(post.facts.slot, tz, post.facts.platform, peaks, viewer_tz, clock24=clock24)
 
 
-def voided_words(store: Store, post_id: str, since: str) -> str:
+def expired_words(post: PostView) -> str:
+    """What a move's line adds when it leaves the post expired (an approval withdrawn, its content changed, inside the
+    approval lead time): approved again it is not.  Its round standing, a new slot past the lead time brings it back to
+    review (review ra); voided, it needs a submission too: "back to review" was false of it, a draft once moved."""
+    back = "brings it back to review" if post.round.open else "and a submission let it out"
+    return f": it is expired now, inside the approval lead time: a new slot past it {back}"
+
+
+def voided_words(store: Store, post_id: str, since: str, now: dt.datetime) -> str:
     """What a content change's notice adds when it voided the post's round (the write made after ``since``, the post's
     ``newest_op`` before it): ": that voids the round and the approval of @kemi: it is a draft until it is submitted
     again", else "".  "set the copy of …" alone left the post in draft unsaid, where it waits for its writer to submit
-    it, no longer for its reviewers."""
+    it, no longer for its reviewers.  Inside the approval lead time the post reads expired, not draft, and a submission
+    alone does not let it out: the void is said without that, and ``expired_words`` after it says what does."""
     written = {row[0] for row in store.conn.execute("SELECT op_id FROM ops WHERE row_id = ? AND op_id > ?", (post_id, since))}
     turn = voiding(store.conn, post_id, written)
-    return f": that {voiding_words(turn, _handles(store), waits=True)}" if turn is not None else ""
+    if turn is None:
+        return ""
+    post = read_post(store.conn, post_id, now)
+    return f": that {voiding_words(turn, _handles(store), waits=post is None or post.state != 'expired')}"
 
 
 def web_address(what: str, text: str) -> str:
