@@ -333,6 +333,122 @@ async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_
         assert state(team, post_id) == "in-review"
 
 
+async def test_the_copy_of_an_approved_post_changes_in_the_app_once_asked_whose_approvals_it_voids(team: Path) -> None:
+    """`post copy` changed an approved post's copy (voiding its round, its approvers told) while the app offered no
+    change of it at all: Mira, fixing a typo an hour before a scheduled post went out, had to leave for the terminal."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+        writing.schedule(store, member(team, "raj"), post_id, NOW)
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+
+        async def ask() -> PickerScreen:
+            await pilot.press("s")
+            await settle(pilot)
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, PickerScreen)
+            return app.screen
+
+        asked = await ask()
+        assert asked.title_text == (
+            "“Spring post 1” is scheduled: a change of its copy voids the round and the approvals of @mia, @kemi: "
+            "it is a draft until it is submitted again"
+        )
+        # The whole question, wrapped in the box at 80 columns (a picker's title was cut at its width).
+        question = asked.query_one(".picker--title")
+        assert question.parent is not None
+        assert question.outer_size.width <= question.parent.content_size.width
+        assert question.size.height == 3
+        await pilot.press("escape")  # kept as it is: nothing opened, nothing written
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert state(team, post_id) == "scheduled"
+        await ask()
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, *"!", "ctrl+s")
+        # Written as `post copy` writes it, and said as it says it.
+        assert told == [
+            "set the copy of “Spring post 1”: that voids the round and the approvals of @mia, @kemi: it is a draft until it is submitted again"
+        ], told
+    assert content_of(team, post_id)[0] == "Post 1: spring is here #launch!"
+    assert state(team, post_id) == "draft"
+
+
+async def test_a_post_scheduled_or_moved_off_its_audiences_peak_hours_is_said_so_as_post_schedule_says_it(team: Path) -> None:
+    """Scheduling a post at 09:30 in New York, or moving it to 10:00 there, went by silently, where the audience reads
+    Instagram at 11:00 and 19:00: said in the notice, as `post schedule` and `post slot` say it, and taken all the same."""
+    post_id = post_titled(team, "Spring post 1")  # Sat 11-28 09:30 New York
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+    app = make_app(team, "raj")  # in Kolkata
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        assert await _told_after(app, pilot, "l") == [
+            "scheduled “Spring post 1”; 09:30 EST (20:00 IST Kolkata for you) is outside the audience's peak hours for instagram, "
+            "11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST (21:30 IST Kolkata for you)"
+        ]
+        assert state(team, post_id) == "scheduled"
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        told = await _told_after(app, pilot, *"sat 10:00", "enter")
+        assert told == [
+            "moved “Spring post 1”: Sat 11-28 20:30 IST Kolkata (Sat 11-28 10:00 EST for the audience); 10:00 EST (20:30 IST Kolkata for you) "
+            "is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST (21:30 IST Kolkata for you)"
+        ], told
+        # On a peak hour, the move says the slot alone.
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        told = await _told_after(app, pilot, *"sat 11:15", "enter")
+        assert told == ["moved “Spring post 1”: Sat 11-28 21:45 IST Kolkata (Sat 11-28 11:15 EST for the audience)"], told
+
+
+async def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired_not_that_a_submission_lets_it_out(team: Path) -> None:
+    """Raj fixed the copy of an approved post an hour before it went out: told "it is a draft until it is submitted
+    again", he submitted it, and it stayed expired; a new slot past the lead time was what it needed too."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+        writing.approve(store, member(team, "kemi"), post_id, NOW)
+        with store.write(member(team, "ana")) as w:  # its slot, in two days, is now inside the lead time
+            w.set("workspace", "workspace", {"approval_lead_minutes": 3 * 24 * 60})
+    assert state(team, post_id) == "approved"
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert app.screen.title_text == (
+            "“Spring post 1” is approved: a change of its copy voids the round and the approvals of @mia, @kemi: it would be "
+            "expired, inside the approval lead time: a new slot past it and a submission let it out"
+        )
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, *"!", "ctrl+s")
+        assert told == [
+            "set the copy of “Spring post 1”: that voids the round and the approvals of @mia, @kemi: it is expired now, inside "
+            "the approval lead time: a new slot past it and a submission let it out"
+        ], told
+    assert state(team, post_id) == "expired"
+
+
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
     field kept the first line alone, and the author was asked to change "Please change:"."""
@@ -976,6 +1092,57 @@ async def test_the_copy_is_written_over_several_lines_in_the_app_at_80_columns_i
         await settle(pilot)
         assert app.screen is app.main_screen
     assert content_of(team, post_id)[0] == "Post 1: spring is here #launch\n\nLink in bio"
+
+
+async def test_the_copy_editor_counts_the_copy_as_its_platform_does_as_it_is_typed_and_marks_it_over(tmp_path: Path) -> None:
+    """Mira wrote an X post in the app with no count in sight: she learnt it was over 280 only when the save was refused,
+    and an emoji or a link counts otherwise on X than a character count she made elsewhere."""
+    with team_workspace(tmp_path / "x.db", NOW) as store:
+        [x_post] = add_posts(store, 1, NOW + dt.timedelta(days=2), state="draft", platform="x", author="mia")
+        [instagram] = add_posts(store, 1, NOW + dt.timedelta(days=3), state="draft", author="mia")
+        with store.write(ids(store, "member", "handle")["mia"]) as w:
+            w.set("task", x_post, {"title": "Spring on X"})
+            w.set("task", instagram, {"title": "Spring on Instagram"})
+    app = make_app(tmp_path / "x.db", "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def counter() -> Static:
+            return app.screen.query_one("#copy-count", Static)
+
+        async def edit(post_id: str, title: str) -> None:
+            assert await cursor_on(app, pilot, title) == post_id
+            await pilot.press("s")
+            await settle(pilot)
+            await pilot.press("c")
+            await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+
+        await edit(x_post, "Spring on X")
+        # "Post 0: spring is here #launch", 30; then an emoji (2 on X) and a link (23 whatever its length).
+        assert str(counter().render()) == "x: 30/280 weighted characters"
+        # Pasted (a terminal sends it to the app, which gives it to the text area), as an emoji comes in here.
+        app.post_message(events.Paste(" 🎉 https://example.com/spring-launch-2027"))
+        await settle(pilot)
+        assert str(counter().render()) == "x: 57/280 weighted characters"
+        assert not counter().has_class("-over")
+        await pilot.press(*" " + "a" * 225)
+        await settle(pilot)
+        assert str(counter().render()) == "x: 283/280 weighted characters: 3 over"
+        assert counter().has_class("-over")
+        await pilot.press(*["backspace"] * 3)
+        await settle(pilot)
+        assert str(counter().render()) == "x: 280/280 weighted characters"
+        assert not counter().has_class("-over")
+        await pilot.press("escape", "y")
+        await settle(pilot)
+
+        # Instagram counts characters, and caps the hashtags at 5.
+        await edit(instagram, "Spring on Instagram")
+        assert str(counter().render()) == "instagram: 30/2,200 characters · 1/5 hashtags"
+        await pilot.press(*" #a #b #c #d #e")
+        await settle(pilot)
+        assert str(counter().render()) == "instagram: 45/2,200 characters · 6/5 hashtags: 1 over"
+        assert counter().has_class("-over")
 
 
 # ------------------------------------------------------------ the content calendar
@@ -1832,7 +1999,9 @@ async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_n
         assert await cursor_on(app, pilot, "Spring post 0") == post_id
         await pilot.press("s")
         await settle(pilot)
-        assert isinstance(app.screen, PickerScreen) and [c.value for c in app.screen.choices] == ["resume", "pull"]
+        # Its content changes too, as `post copy` changes it (asking first: it voids the approved round).
+        choices = ["resume", "copy", "link", "media", "first_comment", "pull"]
+        assert isinstance(app.screen, PickerScreen) and [c.value for c in app.screen.choices] == choices
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen), _told(app)
@@ -2356,6 +2525,9 @@ async def test_a_slot_typed_in_the_dialog_is_said_back_on_your_clock_and_the_aud
         assert await cursor_on(app, pilot, "Spring post 0") == post_id
         await pilot.press("s", "m")
         await settle(pilot)
+        # 18:00 in New York is an hour before Instagram's peak there: said too, as `post slot` says it.
         assert await _told_after(app, pilot, *"fri 20:00 America/Sao_Paulo", "enter") == [
-            "moved “Spring post 0”: Sat 11-28 04:30 IST Kolkata (tmrw 18:00 EST for the audience)"
+            "moved “Spring post 0”: Sat 11-28 04:30 IST Kolkata (tmrw 18:00 EST for the audience); 18:00 EST (Sat 04:30 IST Kolkata "
+            "for you) is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 19:00 EST "
+            "(Sat 05:30 IST Kolkata for you)"
         ]

@@ -1310,13 +1310,14 @@ def test_post_show_starts_every_value_in_one_column_the_first_comments_too(team:
 
 def test_a_post_on_a_platform_its_campaign_does_not_run_on_is_added_with_a_note_naming_the_campaigns(team: Cli) -> None:
     # Taken in silence: a post on x in a campaign that runs on instagram and tiktok, or on "instagarm", no platform at all.
-    made = team("post", "add", "Teaser +spring-launch post:x publish:fri 18:00", as_member="raj")
+    # At noon, a peak hour of both x and tiktok in New York: the platform's note alone.
+    made = team("post", "add", "Teaser +spring-launch post:x publish:fri 12:00", as_member="raj")
     assert made.code == 0 and len(made.out.strip()) == 32
     assert made.err == ("note: +spring-launch runs on instagram, tiktok, not x (crewdeck campaign set spring-launch --platforms adds it)\n")
     typo = team("add", "Teaser +spring-launch post:instagarm publish:fri 18:00", as_member="raj")
     assert typo.code == 0
     assert typo.err == "note: +spring-launch runs on instagram, tiktok, not instagarm: instagram meant?\n"
-    assert team("post", "add", "Reel +spring-launch post:tiktok publish:fri 18:00", as_member="raj").err == ""
+    assert team("post", "add", "Reel +spring-launch post:tiktok publish:fri 12:00", as_member="raj").err == ""
 
 
 def test_a_member_starting_or_ending_a_crisis_hears_the_rule_first(team: Cli) -> None:
@@ -1510,4 +1511,50 @@ def test_a_tweet_of_emoji_x_takes_is_taken_and_submitted(team: Cli) -> None:
     assert "copy:          280 of 280 weighted characters\n" in team.ok("post", "show", post_id)
     assert one_line_error(team("post", "copy", post_id, "🇪🇸" * 141, as_member="raj")).strip() == (
         "crewdeck: error: cannot change the copy of “Flags”: x takes at most 280 weighted characters; this copy has 282"
+    )
+
+
+def test_a_slot_off_the_audiences_peak_hours_is_taken_and_said_in_their_zone_and_hers(team: Cli) -> None:
+    """Mira, in Madrid, moved a New York post to 09:00 there, and scheduled it, with no word that her audience reads
+    Instagram at 11:00 and 19:00: the content calendar flagged the slot, where she was not looking.  Said, as the
+    calendar judges it, and taken all the same."""
+    team.ok("member", "add", "mira", "--name", "Mira", "--tz", "Europe/Madrid")
+    post_id = team.ok("post", "add", "Reel +spring-launch post:instagram publish:fri 19:00", as_member="mira").strip()
+    moved = team("post", "slot", post_id, "fri", "09:00", as_member="mira")
+    off_peak = (
+        "note: 09:00 EST (15:00 CET for you) is outside the audience's peak hours for instagram, 11:00-12:00 and "
+        "19:00-20:00 EST: nearest 11:00 EST (17:00 CET for you)\n"
+    )
+    assert (moved.code, moved.err) == (0, off_peak)
+    assert moved.out == f"{post_id[:8]} idea, slot tmrw 15:00 CET (tmrw 09:00 EST for the audience)\n"  # taken
+    # On a peak hour: nothing more to say.
+    assert team("post", "slot", post_id, "fri", "11:30", as_member="mira").err == ""
+    team.ok("post", "slot", post_id, "fri", "09:00", as_member="mira")
+    team.ok("post", "copy", post_id, "Spring is here", as_member="mira")
+    team.ok("post", "submit", post_id, as_member="mira")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    scheduled = team("post", "schedule", post_id, as_member="mira")
+    assert (scheduled.code, scheduled.out, scheduled.err) == (0, f"{post_id[:8]} scheduled\n", off_peak)
+    # Another reader's clock: their own zone in the line (lee reads New York's, the audience's, so once).
+    assert team("post", "slot", post_id, "fri", "20:30", as_member="lee").err == (
+        "note: 20:30 EST is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 19:00 EST\n"
+    )
+    # A new post's slot typed off peak: taken, and said alike (here, and in the app's quick-add preview).
+    added = team("post", "add", "Story +spring-launch post:instagram publish:fri 09:00", as_member="mira")
+    assert added.code == 0 and added.err == off_peak.replace("note: ", "note: publish: ")
+
+
+def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired_and_what_lets_it_out(team: Cli) -> None:
+    """`post copy` on an approved post an hour before its slot said "expired: … it is a draft until it is submitted
+    again": submitted again, it stayed expired, as a post not approved inside the lead time does."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Hello", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    team.ok("workspace", "set", "approval_lead_minutes", str(3 * 24 * 60))  # its slot, tomorrow, is inside it now
+    assert team.ok("post", "copy", post_id, "Hello!", as_member="raj") == (
+        f"{post_id[:8]} expired: that voids the round and the approvals of @mia, @lee: it is expired now, inside the approval "
+        "lead time: a new slot past it and a submission let it out\n"
     )

@@ -84,10 +84,33 @@ def held_note(result: object) -> str:
     lead time, that the post is expired: approved again it is not; a new slot past the lead time brings it back to review
     (its round stands: review ra), where it may be approved again."""
     if isinstance(result, PostView) and result.state == "expired":
-        return ": it is expired now, inside the approval lead time: a new slot past it brings it back to review"
+        from crewdeck.tui.posts.writing import expired_words
+
+        return expired_words(result)
     if not isinstance(result, PostView) or result.state not in ("paused", "missed") or not result.held_by:
         return ""
     return visible(f": {result.state} by a crisis ({', '.join(c.reason for c in result.held_by)}) until it is resumed")
+
+
+def watching_peak(services: Services, post_id: str, work: Move) -> tuple[Move, Callable[[], str]]:
+    """``work`` (a move that puts the post on its slot: scheduled, or a slot typed), and what its notice adds when the
+    slot is off the audience's peak hours, as `post schedule` and `post slot` say it (``writing.off_peak_note``):
+    "; 09:00 EST (15:00 CET for you) is outside the audience's peak hours for linkedin, …"."""
+    said: list[str] = []
+
+    def watched(store: Store, me: str, now: dt.datetime) -> object:
+        from crewdeck.tui.posts.reading import read_post
+        from crewdeck.tui.posts.writing import off_peak_note
+
+        result = work(store, me, now)
+        post = read_post(store.conn, post_id, now)
+        said.append(off_peak_note(store, post, services.viewer_tz, services.config.clock24) if post is not None else "")
+        return result
+
+    def note() -> str:
+        return visible(f"; {said[-1]}") if said and said[-1] else ""
+
+    return watched, note
 
 
 def watching_due(services: Services, post_id: str, work: Move, *, slot_said: bool = False) -> tuple[Move, Callable[[], str]]:
@@ -95,7 +118,10 @@ def watching_due(services: Services, post_id: str, work: Move, *, slot_said: boo
     (``writing.draft_due_for_slot``): ", its draft now due Wed 12-09 17:00 -03", as `post slot` says it; the task
     list's due date changed unsaid otherwise.  ``slot_said``: the slot set first, on your clock and the audience's, as
     `post slot` says it (": Fri 12-11 20:00 -03 (Fri 12-11 18:00 EST for the audience)"), for a slot typed in a dialog,
-    which shows no preview of what the words stood for."""
+    which shows no preview of what the words stood for, and last when it is off the audience's peak hours
+    (``watching_peak``; the calendar's own moves leave that to its flag, drawn where the post lands)."""
+    if slot_said:
+        work, peak = watching_peak(services, post_id, work)
     moved: list[str] = []
     slots: list[str] = []
 
@@ -129,7 +155,7 @@ def watching_due(services: Services, post_id: str, work: Move, *, slot_said: boo
         return result
 
     def note() -> str:
-        return visible((slots[-1] if slots else "") + (f", its draft now due {moved[-1]}" if moved else ""))
+        return visible((slots[-1] if slots else "") + (f", its draft now due {moved[-1]}" if moved else "")) + (peak() if slot_said else "")
 
     return watched, note
 

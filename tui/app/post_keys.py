@@ -10,7 +10,7 @@ state or the rules refuse is shown as its one line, and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -170,7 +170,7 @@ class PostKeys:
 
     def do(self, move: str, post: PostView, settled: Callable[[], object] | None = None, written: Callable[[], None] | None = None) -> None:
         # The posts' writes: imported when a post key is first used, not for the app's first paint.
-        from crewdeck.tui.app.post_actions import run_move, slot_zone
+        from crewdeck.tui.app.post_actions import Move, run_move, slot_zone, watching_peak
         from crewdeck.tui.posts import writing
 
         post_id, name = post.id, named_post(post.facts.title, post.id)
@@ -208,7 +208,16 @@ class PostKeys:
                 "resume": writing.resume,
             }
             act = actions[move]
-            run_move(self._owner, self._services, f"{DONE[move]} {name}", lambda s, me, now: act(s, me, post_id, now), settled=settled)
+
+            def work(s: Store, me: str, now: dt.datetime) -> object:
+                return act(s, me, post_id, now)
+
+            note = None
+            done: Move = work
+            if move == "schedule":
+                # Scheduled on a slot off the audience's peak hours: said, as `post schedule` says it.
+                done, note = watching_peak(self._services, post_id, work)
+            run_move(self._owner, self._services, f"{DONE[move]} {name}", done, settled=settled, note=note)
 
     def _ask_content(self, post: PostView, field: str) -> None:
         """Ask for the post's copy (``field`` "copy"), link, media or first comment, the prompt opening with what it
@@ -236,7 +245,7 @@ class PostKeys:
             with s.held():
                 since = writing.newest_op(s, post_id)
                 after = change(s, me, now, text)
-                voided[0] = writing.voided_words(s, post_id, since)
+                voided[0] = writing.voided_words(s, post_id, since, now)
             return after
 
         def change(s: Store, me: str, now: dt.datetime, text: str) -> PostView:
@@ -258,17 +267,53 @@ class PostKeys:
             return writing.set_content(s, me, post_id, now, copy=text)
 
         def look() -> None:
-            held = self._services.session.access.read(lambda ws: post_content(ws.conn, post_id))[field]
+            me, now = self._services.session.me.id, self._services.now()
+
+            def read(ws: Workspace) -> tuple[Any, str]:
+                # As stored now: the post may have been approved since `s` read it.
+                found = read_post(ws.conn, post_id, now)
+                voids = writing.content_change_voids(ws.store, found, me, what, now) if found is not None else ""
+                return post_content(ws.conn, post_id)[field], voids
+
+            held, voids = self._services.session.access.read(read)
             opened.append(held)
             shown = ", ".join(held) if isinstance(held, list) else held
             said = f"set the {what} of {name}"
             # Media are separated by commas: a list pasted one a line is read as one.
             joiner = ", " if field == "media" else " "
+
+            def ask() -> None:
+                self._ask(
+                    title,
+                    help_text,
+                    write,
+                    said,
+                    None,
+                    shown,
+                    multiline=field == "copy",
+                    joiner=joiner,
+                    note=lambda: voided[0],
+                    platform=post.facts.platform,
+                )
+
             self._owner.app.call_from_thread(
-                self._ask, title, help_text, write, said, None, shown, multiline=field == "copy", joiner=joiner, note=lambda: voided[0]
+                self._confirm, voids, CONTENT_CHOICES[field][1] if field in CONTENT_CHOICES else MOVE_CHOICES["copy"][0], ask
             )
 
         in_background(self._owner, look, name="post_content", group="post-keys")
+
+    def _confirm(self, voids: str, doing: str, then: Callable[[], None]) -> None:
+        """``then`` at once, or, when the change would void an approved round (``voids`` says so, ``y`` goes on), once
+        asked: `post copy` makes the change on an approved post too, and a post that reads scheduled would go out no more."""
+        if not voids:
+            then()
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer == "yes":
+                then()
+
+        self._owner.app.push_screen(PickerScreen(voids, [Choice("yes", f"{doing} all the same", "y")]), chosen)
 
     def _ask(
         self,
@@ -283,12 +328,14 @@ class PostKeys:
         joiner: str = " ",
         slot_of: str | None = None,
         note: Callable[[], str] | None = None,
+        platform: str | None = None,
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
         then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line.
         ``slot_of``: the post whose slot the answer moves, whose draft's due date the notice says when it moved too;
-        ``note``: what else the notice says, asked once the answer is written."""
+        ``note``: what else the notice says, asked once the answer is written; ``platform``: the post's, whose count the
+        copy's editor says as it is typed."""
         from crewdeck.tui.app.post_actions import watching_due, write_move
 
         if not self._targets():
@@ -305,6 +352,6 @@ class PostKeys:
         if multiline:
             from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
 
-            self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit))
+            self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit, platform))
             return
         self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value), joiner=joiner))

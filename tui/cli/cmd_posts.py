@@ -106,9 +106,10 @@ def cmd_post_copy(ctx: Context) -> int:
         since = writing.newest_op(store, post_id)
         view = writing.set_content(store, ctx.me.id, post_id, ctx.now, copy=copy, link=a.link, media=a.media, first_comment=a.first_comment)
         # As the app's notice says it: "draft" alone left the approvals the change took, and the resubmit it needs, unsaid.
-        voided = writing.voided_words(store, post_id, since)
+        voided = writing.voided_words(store, post_id, since, ctx.now)
     if voided:
-        print(visible(f"{view.id[:8]} {label(view.state)}{voided}"))
+        expired = writing.expired_words(view) if view.state == "expired" else ""
+        print(visible(f"{view.id[:8]} {label(view.state)}{voided}{expired}"))
         return 0
     return _said(view, ctx)
 
@@ -130,7 +131,17 @@ def cmd_post_reject(ctx: Context) -> int:
 
 
 def cmd_post_schedule(ctx: Context) -> int:
-    return _said(writing.schedule(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now), ctx)
+    view = writing.schedule(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now)
+    _said(view, ctx)
+    _off_peak(ctx, view)
+    return 0
+
+
+def _off_peak(ctx: Context, view: PostView) -> None:
+    """A slot off the audience's peak hours, said on standard error as the content calendar flags it, as the app says it."""
+    words = writing.off_peak_note(ctx.ws.store, view, ctx.viewer_tz, ctx.config.clock24)
+    if words:
+        print(visible(f"note: {words}"), file=sys.stderr)
 
 
 def cmd_post_publish(ctx: Context) -> int:
@@ -147,7 +158,10 @@ def cmd_post_resume(ctx: Context) -> int:
     due = _due_utc(ctx, post_id)
     view = writing.resume(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot, typed=typed)
     # A new slot is said as `post slot` says it: "wed" alone took the platform's peak hour, which only this line tells.
-    return _said(view, ctx, _slot_moved(ctx, view, due) if slot else "")
+    _said(view, ctx, _slot_moved(ctx, view, due) if slot else "")
+    if slot:
+        _off_peak(ctx, view)
+    return 0
 
 
 def cmd_post_slot(ctx: Context) -> int:
@@ -157,7 +171,9 @@ def cmd_post_slot(ctx: Context) -> int:
     slot, typed = _slot(ctx, post_id, words)
     due = _due_utc(ctx, post_id)
     view = writing.move_slot(ctx.ws.store, ctx.me.id, post_id, ctx.now, slot, typed)
-    return _said(view, ctx, _slot_moved(ctx, view, due))
+    _said(view, ctx, _slot_moved(ctx, view, due))
+    _off_peak(ctx, view)
+    return 0
 
 
 def _due_utc(ctx: Context, post_id: str) -> str | None:

@@ -8,7 +8,8 @@
 * ``quiet_flags``: a platform of a campaign with no post for the
   workspace's quiet days or more during the campaign's run.
 * ``off_peak``: a slot outside its platform's peak hours (each peak time
-  starts an hour), with the nearest peak time suggested, in the audience's zone.
+  starts an hour), with the nearest peak time suggested, in the audience's zone;
+  ``off_peak_words`` says it in a line, for a post scheduled or moved there.
 
 Pulled posts count for none of the flags.
 """
@@ -23,7 +24,7 @@ from itertools import pairwise
 
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import PostView
-from crewdeck.tui.time.when import localize
+from crewdeck.tui.time.when import clock_text, localize, zone_label
 
 #: How long a peak time lasts.
 PEAK_LENGTH = dt.timedelta(hours=1)
@@ -134,6 +135,31 @@ def off_peak(slot: dt.datetime, tz: str, peaks: Sequence[str]) -> dt.datetime | 
     if any(start <= slot < start + PEAK_LENGTH for start in starts):
         return None
     return min(starts, key=lambda start: (abs(start - slot), start)).astimezone(dt.UTC)
+
+
+def off_peak_words(slot: dt.datetime, tz: str, platform: str | None, peaks: Sequence[str], viewer_tz: str, *, clock24: bool = True) -> str:
+    """``off_peak``'s judgement in a line, in the audience's zone ``tz`` and the viewer's, for a post put on ``slot``
+    (``post schedule``, ``post slot``, the app's): "09:00 EST (15:00 CET for you) is outside the audience's peak hours
+    for linkedin, 08:00-09:00 and 12:00-13:00 EST: nearest 08:00 EST (14:00 CET for you)", a clock on another day
+    than the slot's (in the audience's zone) with its day, "Mon 20:00 EST"; "" on peak, or for a platform with no peak
+    hours.  It refuses nothing: a slot off peak may be meant."""
+    nearest = off_peak(slot, tz, peaks)
+    if nearest is None:
+        return ""
+    where = zone(tz)
+    day = slot.astimezone(where).date()
+
+    def clock(at: dt.datetime, in_tz: str) -> str:
+        local = at.astimezone(zone(in_tz))
+        return f"{local:%a} " * (local.date() != day) + f"{clock_text(local, clock24)} {zone_label(at, in_tz)}"
+
+    def both(at: dt.datetime) -> str:
+        return clock(at, tz) + (f" ({clock(at, viewer_tz)} for you)" if viewer_tz != tz else "")
+
+    starts = sorted(localize(dt.datetime.combine(day, dt.time.fromisoformat(peak)), where) for peak in peaks)
+    hours = [f"{clock_text(start, clock24)}-{clock_text((start + PEAK_LENGTH).astimezone(where), clock24)}" for start in starts]
+    listed = ", ".join(hours[:-1]) + f" and {hours[-1]}" if len(hours) > 1 else hours[0]
+    return f"{both(slot)} is outside the audience's peak hours for {platform}, {listed} {zone_label(slot, tz)}: nearest {both(nearest)}"
 
 
 def peak_hours_for(platform: str | None, workspace: Mapping[str, list[str]], defaults: Mapping[str, list[str]]) -> list[str]:

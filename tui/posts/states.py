@@ -52,17 +52,19 @@ PUBLISHABLE = ("approved", "scheduled")
 CLOSED = ("published", "pulled")
 #: The moves each state allows (``s`` in the app offers these; ``writing``'s moves check them again).  The slot
 #: moves in every state whose slot ``writing.slot_kept`` does not keep (all but the closed ones and missed), as
-#: ``post slot``, ``:`` and the calendar move it.
+#: ``post slot``, ``:`` and the calendar move it.  The content (``copy``, and with it the link, the media and the
+#: first comment) changes in every state but the closed ones, as ``post copy`` changes it: on an approved post the
+#: change voids the round, which the app asks about first (``writing.content_change_voids``).
 MOVES = {
     "idea": ("copy", "slot", "pull"),
     "draft": ("copy", "submit", "slot", "pull"),
     "changes-requested": ("copy", "submit", "withdraw", "slot", "pull"),
-    "expired": ("slot", "submit", "withdraw", "pull"),
+    "expired": ("slot", "submit", "withdraw", "copy", "pull"),
     "in-review": ("approve", "reject", "withdraw", "copy", "slot", "pull"),
-    "approved": ("schedule", "publish", "withdraw", "slot", "pull"),
-    "scheduled": ("publish", "withdraw", "slot", "pull"),
-    "paused": ("resume", "withdraw", "slot", "pull"),
-    "missed": ("resume", "withdraw", "pull"),
+    "approved": ("schedule", "publish", "withdraw", "copy", "slot", "pull"),
+    "scheduled": ("publish", "withdraw", "copy", "slot", "pull"),
+    "paused": ("resume", "withdraw", "copy", "slot", "pull"),
+    "missed": ("resume", "withdraw", "copy", "pull"),
     "published": (),
     "pulled": (),
 }

@@ -21,12 +21,14 @@ from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts.calendar import off_peak_words, peak_hours_for
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
-from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label
-from crewdeck.tui.posts.voiding import voiding
+from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label, round_decides
+from crewdeck.tui.posts.voiding import RoundTurn, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
+from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import shown_handles_in
@@ -114,7 +116,7 @@ def set_content(
     A change after the submission voids the round (the post reads draft until it is submitted again).
     """
     post = view(store, post_id, now)
-    if post.state in ("published", "pulled"):
+    if "copy" not in legal_moves(post):  # the states the app offers the change in
         raise _refuse(post, "change", f"it is {post.state}")
     values: dict[str, Any] = {}
     if copy is not None:
@@ -146,14 +148,57 @@ def newest_op(store: Store, post_id: str) -> str:
     return str(row[0]) if row and row[0] else ""
 
 
-def voided_words(store: Store, post_id: str, since: str) -> str:
+def content_change_voids(store: Store, post: PostView, member: str, what: str, now: dt.datetime) -> str:
+    """What a change of the approved ``post``'s content (``what``: "copy", "link") would take, for the app to ask
+    before it opens the box: "“Launch reel” is scheduled: a change of its copy voids the round and the approval of
+    @mia: it is a draft until it is submitted again" (``member``'s own approval said as theirs; inside the approval lead
+    time, that it would be expired, as ``expired_words`` says it); "" when its round is not approved (in review, a
+    change's notice says what it took, as ``voided_words`` says it)."""
+    status = post.round
+    if not round_decides(post.facts.stored) or not status.approved or status.round_id is None:
+        return ""
+    approvers = tuple(verdict.by for verdict in status.satisfied if verdict is not None)
+    turn = RoundTurn("", status.round_id, True, approvers)
+    slot = post.facts.slot
+    expires = slot is not None and now >= slot - settings(store.conn).approval_lead
+    said = voiding_words(turn, _handles(store), member, waits=not expires)
+    if expires:
+        said += ": it would be expired, inside the approval lead time: a new slot past it and a submission let it out"
+    return f"{named_post(post.facts.title, post.id)} is {label(post.state)}: a change of its {what} {said}"
+
+
+def off_peak_note(store: Store, post: PostView, viewer_tz: str, clock24: bool) -> str:
+    """Whether the post's slot is off its platform's peak hours for its audience, as the content calendar flags it (its
+    zone and peak hours read as ``calendar_layout.post_flags`` reads them), in a line (``calendar.off_peak_words``),
+    for ``post schedule``, ``post slot`` and the app's moves to say; "" on peak or with no slot."""
+    if post.facts.slot is None:
+        return ""
+    audience = audience_zone(store, post.id, "")
+    peaks = peak_hours_for(post.facts.platform, settings(store.conn).peak_hours, DEFAULT_PEAK_HOURS)
+    tz = audience or post.facts.slot_tz or viewer_tz
+    return off_peak_words(post.facts.slot, tz, post.facts.platform, peaks, viewer_tz, clock24=clock24)
+
+
+def expired_words(post: PostView) -> str:
+    """What a move's line adds when it leaves the post expired (an approval withdrawn, its content changed, inside the
+    approval lead time): approved again it is not.  Its round standing, a new slot past the lead time brings it back to
+    review (review ra); voided, it needs a submission too: "back to review" was false of it, a draft once moved."""
+    back = "brings it back to review" if post.round.open else "and a submission let it out"
+    return f": it is expired now, inside the approval lead time: a new slot past it {back}"
+
+
+def voided_words(store: Store, post_id: str, since: str, now: dt.datetime) -> str:
     """What a content change's notice adds when it voided the post's round (the write made after ``since``, the post's
     ``newest_op`` before it): ": that voids the round and the approval of @kemi: it is a draft until it is submitted
     again", else "".  "set the copy of …" alone left the post in draft unsaid, where it waits for its writer to submit
-    it, no longer for its reviewers."""
+    it, no longer for its reviewers.  Inside the approval lead time the post reads expired, not draft, and a submission
+    alone does not let it out: the void is said without that, and ``expired_words`` after it says what does."""
     written = {row[0] for row in store.conn.execute("SELECT op_id FROM ops WHERE row_id = ? AND op_id > ?", (post_id, since))}
     turn = voiding(store.conn, post_id, written)
-    return f": that {voiding_words(turn, _handles(store), waits=True)}" if turn is not None else ""
+    if turn is None:
+        return ""
+    post = read_post(store.conn, post_id, now)
+    return f": that {voiding_words(turn, _handles(store), waits=post is None or post.state != 'expired')}"
 
 
 def web_address(what: str, text: str) -> str:

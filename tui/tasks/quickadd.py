@@ -278,6 +278,14 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             # What the words stood for, on the creator's clock: a day alone took a peak hour, in the audience's zone.
             meant = format_local(slot.instant, slot.tz, now, clock24=clock24, reader_tz=creator.tz)
             check_new_post(ws.store, values, now, f"publish:{' '.join(draft.publish_words)} is {meant}")
+            # Taken, but said, as `post slot` says it: a time typed off the platform's peak hours for the audience.
+            from crewdeck.tui.posts.calendar import off_peak_words
+
+            peaks = config.peak_hours.get(draft.platform or "", [])
+            audience_tz = campaign.audience_tz if campaign and campaign.audience_tz else slot.tz  # as the calendar reads it
+            off_peak = off_peak_words(slot.instant, audience_tz, draft.platform, peaks, creator.tz, clock24=clock24)
+            if off_peak:
+                draft.notes.append(f"publish: {off_peak}")
         if "due" not in values:
             # The lead is a plan, not a deadline missed already: a slot closer than it leaves its draft due now.
             due = draft_due(slot.instant, owner, config.lead_hours)

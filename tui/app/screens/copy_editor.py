@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Label, Static, TextArea
 
+from crewdeck.sync.state import copylimits as limits
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.screens.text_editor import TextEditorScreen
@@ -17,8 +19,9 @@ from crewdeck.widgets.key_footer import KeyFooter
 
 class CopyEditorScreen(TextEditorScreen):
     """The copy in a text area, opening with what the post holds, the cursor at its end; ``enter`` starts a new line,
-    ``ctrl+s`` saves, ``escape`` cancels (asking first when the copy was changed).  A refused copy (over the platform's
-    limits) stays, with why under it.
+    ``ctrl+s`` saves, ``escape`` cancels (asking first when the copy was changed).  Under the text, its length as the
+    post's platform counts it against the platform's limit, redrawn as it is typed and marked when over (``counter``).
+    A refused copy (over the platform's limits) stays, with why under it.
 
     | key | action |
     |---|---|
@@ -45,17 +48,21 @@ class CopyEditorScreen(TextEditorScreen):
     CopyEditorScreen .copy--title { text-style: bold; width: 100%; }
     CopyEditorScreen .copy--help { color: $foreground-muted; width: 100%; }
     CopyEditorScreen TextArea { height: 1fr; }
+    CopyEditorScreen .copy--count { color: $foreground-muted; width: 100%; text-align: right; }
+    CopyEditorScreen .copy--count.-over { color: $error; text-style: bold; }
     CopyEditorScreen .copy--refused { color: $error; height: auto; display: none; }
     CopyEditorScreen .copy--refused.-shown { display: block; }
     """
 
     PART = "copy"
 
-    def __init__(self, title: str, help_text: str, copy: str, submit: Submit) -> None:
+    def __init__(self, title: str, help_text: str, copy: str, submit: Submit, platform: str | None = None) -> None:
+        """``platform``: the post's, whose count and limits the counter under the text says."""
         super().__init__(submit)
         self.title_text = title
         self.help_text = help_text
         self.copy = copy
+        self.platform = platform
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -63,6 +70,7 @@ class CopyEditorScreen(TextEditorScreen):
             yield Label(plain(self.title_text), classes="copy--title")
             yield Label(plain(self.help_text), classes="copy--help")
             yield TextArea(self.copy, id="copy-text", soft_wrap=True, tab_behavior="focus")
+            yield Static("", classes="copy--count", id="copy-count")
             yield Static("", classes="copy--refused", id="copy-refused")
         yield KeyFooter()
 
@@ -70,6 +78,16 @@ class CopyEditorScreen(TextEditorScreen):
         text = self.text_area
         text.focus()
         text.move_cursor(text.document.end)  # a word added, not the whole copy typed again
+        self._count()
+
+    @on(TextArea.Changed)
+    def _count(self) -> None:
+        """The counter under the text, as it is now: counted here, on each key, from the text alone (no read of the
+        workspace), so a writer sees the copy go over before a save is refused."""
+        said, over = counter(self.platform, self.text_area.text)
+        count = self.query_one("#copy-count", Static)
+        count.update(said)
+        count.set_class(over, "-over")
 
     def action_save(self) -> None:
         if self.submitting is None:
@@ -81,3 +99,22 @@ class CopyEditorScreen(TextEditorScreen):
     @property
     def unsaved(self) -> bool:
         return self.text_area.text != self.copy
+
+
+def counter(platform: str | None, text: str) -> tuple[str, bool]:
+    """The copy's length as ``platform`` counts it against its limit, and its hashtags where it caps them
+    (``copylimits``, which the rules refuse a submission by), and whether it is over either: "x: 241/280 weighted
+    characters", "instagram: 2,210/2,200 characters: 10 over · 6/5 hashtags: 1 over"."""
+    limit = limits.limit_of(platform)
+    used = limits.length(platform, text)
+    if limit is None:
+        # A platform crewdeck knows no limit of (or none): the count alone, said as such.
+        return (f"{platform}: {used:,} characters (no limit known)" if platform else f"{used:,} characters"), False
+    unit = "weighted characters" if limit.weighted else "characters"
+    parts = [f"{used:,}/{limit.chars:,} {unit}" + (f": {used - limit.chars:,} over" if used > limit.chars else "")]
+    over = used > limit.chars
+    if limit.hashtags is not None:
+        tags = len(limits.hashtags(text))
+        parts.append(f"{tags}/{limit.hashtags} hashtags" + (f": {tags - limit.hashtags} over" if tags > limit.hashtags else ""))
+        over = over or tags > limit.hashtags
+    return f"{platform}: " + " · ".join(parts), over

@@ -66,7 +66,8 @@ class PickerScreen(ModalScreen[str | None]):
         background: $panel;
         border: round $accent;
     }
-    PickerScreen .picker--title { text-style: bold; margin-bottom: 1; }
+    /* A question longer than the box wraps (a Label is as wide as its text, and was cut at 80 columns). */
+    PickerScreen .picker--title { text-style: bold; margin-bottom: 1; max-width: 100%; }
     PickerScreen OptionList { height: auto; }
     /* As wide a rule as OptionList's own :focus one, which would draw a border. */
     PickerScreen OptionList, PickerScreen OptionList:focus { border: none; }
