@@ -751,8 +751,11 @@ class CrewdeckApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action: the app's, each pane's (focusing the pane first), the open screen's; over a dialog, the
         dialog's alone, as its keys are."""
-        # Textual's "Keys" opened its own side panel, a second "Keys" beside ours (?) that no key closed.
-        yield from (c for c in super().get_system_commands(screen) if c.callback != self.action_show_help_panel)
+        # Textual's "Keys" opened its own side panel, a second "Keys" beside ours (?) that no key closed; its "Maximize"
+        # filled the screen with the focused list alone, a second zoom beside ours (`z`, "Zoom") that hid the pane's
+        # filter line and tabs and offered itself at 80 columns, where one pane is all there is to see.
+        textuals_own = (self.action_show_help_panel, screen.action_maximize, screen.action_minimize)
+        yield from (c for c in super().get_system_commands(screen) if c.callback not in textuals_own)
         if screen.is_modal:
             # The app's keys do nothing over a dialog: "Content calendar" closed a prompt and the text typed in it
             # unasked, "Results" and "Crisis" opened over it.
