@@ -163,7 +163,8 @@ class DetailScreen(Screen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def action_set_field(self) -> None:
+    def action_set_field(self, typed: str = "") -> None:
+        """``:``, the prompt opening with ``typed`` (what was typed before the question of which instances, left)."""
         # Whether the answer was written already is settled when it is written, in the dialog's worker: the detail
         # reloads after that write, and asking again at the close would find the series just made and ask which
         # instances a rule that has now been set should change.
@@ -188,7 +189,9 @@ class DetailScreen(Screen[None]):
             PromptScreen(
                 "Set a field",
                 f"FIELD=VALUE — {', '.join(EDITABLE)}; tags+=x, tags-=x; every=weekday 09:00, every=none",
+                value=typed,
                 submit=set_now,
+                editing=bool(typed),
             ),
             closed,
         )
@@ -209,6 +212,9 @@ class DetailScreen(Screen[None]):
         def chosen(which: str | None) -> None:
             if which:
                 self.triage.run_write("set", [self.task_id], self._assignment(text, which == "future"))
+            elif self.is_current:
+                # Escape on the question: back to the change as typed, to fix or leave (it was dropped, unsaid).
+                self.action_set_field(text)
 
         self.app.push_screen(PickerScreen("A recurring task: change", choices), chosen)
 
