@@ -37,6 +37,7 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.rules import crisis_refused
 from crewdeck.sync.state.store import WorkspaceError
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app import hidden_keys
 from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.grid_pane import GridPane
@@ -430,6 +431,8 @@ class CrewdeckApp(App[int]):
         self._refusal_notice: Notification | None = None
         self.collector = IdleCollector()
         self.keys_ahead = KeysAhead()
+        #: The notice of the last key pressed where it is hidden (``_say_if_hidden``), while it may be up.
+        self._hidden_key_notice: Notification | None = None
         self.theme = config.theme
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -571,12 +574,25 @@ class CrewdeckApp(App[int]):
             self.call_next(self._release_held, event)  # once its binding (submit) has run
         again = self.keys_ahead.typed_ahead(event, self.focused or self.screen)
         if again is None:
+            self._say_if_hidden(event.key)
             return
         event.prevent_default()  # not the bindings of where the focus is now
         if again is event:
             self.call_next(self._look_again, event)
         else:
             self.post_message(again)  # sent to where the focus is, as typed now
+
+    def _say_if_hidden(self, key: str) -> None:
+        """A key whose bindings are all hidden here says why, in one notice that the next such key replaces (held
+        down, or pressed on row after row, it is one line, not a stack of them)."""
+        line = hidden_keys.hidden_key_line(self.screen, key)
+        if line is None:
+            return
+        if self._hidden_key_notice is not None:
+            # Behind its own Notify, which may still be queued (keys pressed in a burst): taken down once it is up.
+            self.call_later(self._unnotify, self._hidden_key_notice)
+        self._hidden_key_notice = Notification(visible(line), "", "warning", hidden_keys.NOTICE_LIFE, markup=False)
+        self.post_message(Notify(self._hidden_key_notice))
 
     def _look_again(self, key: events.Key) -> None:
         """Post ``key`` back to the app, behind what is queued (a focus to move), to be handled there once it is."""
