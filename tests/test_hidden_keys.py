@@ -111,3 +111,25 @@ async def test_a_post_key_in_a_tasks_detail_says_why_it_is_not_offered(team: Pat
         await settle(pilot)
         refusal = detail.moves.refusals["approve"]
         assert refusal and said(app)[-1] == f"Y: Approve post — {refusal}"
+
+
+async def test_the_app_wide_keys_hidden_here_say_why(team: Path) -> None:
+    # At 80 columns `z` did nothing (one pane shows already); `f5` on a shared file, and `!` for a member, nothing either.
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        assert not app.zoomed
+        assert said(app) == ["z: Zoom — under 100 columns one pane shows at a time already (1 2 3 or tab for the others)"]
+        await pilot.press("f5")
+        await settle(pilot)
+        assert said(app) == ["f5: Sync now — this workspace is a shared file: there is no sync server to sync with"]
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert said(app) == ["!: Crisis — only a manager starts or ends a crisis (@raj is a member)"]
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        await pilot.press("z")  # offered: it zooms, and says nothing
+        await settle(pilot)
+        assert app.zoomed and said(app) == ["!: Crisis — only a manager starts or ends a crisis (@raj is a member)"]

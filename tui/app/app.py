@@ -862,6 +862,22 @@ class CrewdeckApp(App[int]):
             return isinstance(self.screen, MainScreen) and self.size.width >= NARROW
         return True
 
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why an app-wide key ``check_action`` hides is not offered, said when it is pressed (``hidden_keys``); a
+        guest, whose one view is all the app has for them, is told nothing of the keys of the rest."""
+        if self.guest:
+            return None
+        if action == "zoom":
+            if not isinstance(self.screen, MainScreen):
+                return "only on the panes, not over this screen"
+            return f"under {NARROW} columns one pane shows at a time already (1 2 3 or tab for the others)"
+        if action == "sync_now":
+            return "this workspace is a shared file: there is no sync server to sync with"
+        if action == "crisis":
+            refusal = crisis_refused(self.session.me.facts())
+            return None if refusal is None else refusal.message
+        return None
+
     def action_sync_now(self) -> None:
         if self._sync_engine is not None:
             self._sync_engine.kick()
