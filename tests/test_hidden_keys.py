@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.detail import DetailScreen
 
 from .apphelp import cursor_on, make_app, settle
@@ -133,3 +134,27 @@ async def test_the_app_wide_keys_hidden_here_say_why(team: Path) -> None:
         await pilot.press("z")  # offered: it zooms, and says nothing
         await settle(pilot)
         assert app.zoomed and said(app) == ["!: Crisis — only a manager starts or ends a crisis (@raj is a member)"]
+
+
+async def test_the_budget_panes_hidden_keys_say_why(team: Path) -> None:
+    # A member's `a` on spend, `x`, and `]` past all time did nothing, unsaid.
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        pane = app.query_one(LedgerPane)
+        entry = pane.selected
+        assert entry is not None and pane.check_action("approve", ()) is False
+        await pilot.press("a")
+        await settle(pilot)
+        assert said(app)[-1].startswith("a: Approve — only a manager approves"), said(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert said(app) == ["x: Mark — the marks gather entries to approve, which only a manager does"]
+        while pane.period.start is not None:  # wider, up to all time
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert said(app) == ["]: Next period — all time has no period around it"]
