@@ -92,8 +92,11 @@ def notices_stay_up() -> Iterator[None]:
     ) -> None:
         real(self, message, title=title, severity=severity, timeout=NOTICE_LIFE, markup=markup)
 
+    from crewdeck.tui.app import hidden_keys
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(textual.app.App, "notify", notify)
+        patch.setattr(hidden_keys, "NOTICE_LIFE", NOTICE_LIFE)  # the line a hidden key says, posted as it is
         yield
 
 

@@ -1063,12 +1063,15 @@ async def test_panes_focus_zoom_and_tabs_when_narrow(workspace: Path) -> None:
         # One pane at a time already: `z` changed nothing on screen, and the footer offered it.
         assert "z" not in [key.key for key in footer_keys(app.screen)[0]]
         assert "Zoom" not in [command.title for command in app.get_system_commands(app.screen)]  # nor the palette
+        # Nor Textual's own zoom of the focused widget: one way to zoom, named as the key's description is.
+        assert not {"Maximize", "Minimize"} & {str(command.title) for command in app.get_system_commands(app.screen)}
         await pilot.press("z")
         assert not app.zoomed
         await pilot.resize_terminal(*SIZE)
         await settle(pilot)
         assert "z" in [key.key for key in footer_keys(app.screen)[0]]
         assert "Zoom" in [command.title for command in app.get_system_commands(app.screen)]
+        assert not {"Maximize", "Minimize"} & {str(command.title) for command in app.get_system_commands(app.screen)}
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -10,8 +10,10 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
+from crewdeck.sync.state.store import connect
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.crisis import HeldPostsScreen
+from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.help import HelpScreen
@@ -20,7 +22,7 @@ from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
 
-from .apphelp import demo_workspace, help_text, keymapped_app, make_app, settle
+from .apphelp import demo_workspace, help_text, keymapped_app, make_app, settle, until
 
 SIZE = (80, 24)
 
@@ -353,3 +355,37 @@ async def test_the_palettes_keys_can_be_rebound_as_every_other(workspace: Path) 
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
+
+
+@pytest.mark.parametrize(("key", "picker", "answer"), [("A", PickerScreen, "0"), ("m", TaskPickerScreen, "click")])
+async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_the_screen_under(
+    workspace: Path, key: str, picker: type[ModalScreen[object]], answer: str
+) -> None:
+    # A choice made, then escape while a teammate's write held the file: the picker closed at once, and its write, once
+    # done, closed the screen on top then, the task's detail the picker had opened over (the list came back, unasked).
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, picker)
+        teammate = connect(workspace)
+        try:
+            teammate.execute("BEGIN IMMEDIATE")  # a teammate's write, under way: the choice's write waits for it
+            if answer == "click":  # enter typed in the search box holds the keys after it until it is done (keys_ahead)
+                await pilot.click("#task-picker-options", offset=(4, 0))
+            else:
+                await pilot.press(answer)
+            assert isinstance(app.screen, PickerScreen | TaskPickerScreen) and app.screen.submitting
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, picker), "the picker stays until its choice is written"
+            teammate.execute("COMMIT")
+        finally:
+            teammate.close()
+        await until(pilot, lambda: not isinstance(app.screen, picker), "the choice written")
+        assert app.screen is detail and app.focused is not None and app.focused.screen is detail

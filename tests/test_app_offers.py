@@ -266,9 +266,12 @@ async def test_the_task_lists_post_keys_are_offered_on_a_post_whose_state_and_ru
                 ]
                 seen[handle][title] = offered
             if handle == "raj":
-                await pilot.press("Y")  # not offered: nothing is asked nor said
+                await pilot.press("Y")  # not offered: nothing is asked, and one line says why
                 await settle(pilot)
-                assert not app._notifications
+                assert app.screen is app.main_screen
+                assert [n.message for n in app._notifications] == [
+                    "Y: Approve post — not yours to give on this post: s lists the moves that are"
+                ]
     # In review, a post's moves are the verdicts, its copy and pulling it: mia takes its copy step, raj wrote it.
     assert seen == {
         "mia": {"Plain chore": [], "Spring post 1": ["approve", "reject", "pull"]},
@@ -390,9 +393,11 @@ async def test_the_task_list_offers_no_status_key_on_a_published_post_and_says_o
         pane.query_text, pane.view = "Spring post 0 all", None
         pane.reload(keep_cursor=False)
         await settle(pilot)
-        await pilot.press("d", "s")  # not offered: nothing is asked nor said
+        await pilot.press("d", "s")  # not offered: nothing is asked, and one line says why, the last key's
         await settle(pilot)
-        assert not app._notifications
+        assert app.screen is app.main_screen
+        assert [n.message for n in app._notifications] == ["s: Status — “Spring post 0” is published: no moves left"]
+        app.clear_notifications()
         pane.action_triage("done")  # as a key taken just before the post was published
         await settle(pilot)
         assert [n.message for n in app._notifications] == ["“Spring post 0” is published: no moves left"]

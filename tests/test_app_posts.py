@@ -970,11 +970,14 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         await settle(pilot)
         assert await cursor_on(app, pilot, "Spring post 1") == post_id
         assert _status_cell(app) == "draft"  # the post's state, not its task status
-        # `d` publishes: not offered on a draft, so the key does nothing and says nothing.
+        # `d` publishes: not offered on a draft, so the key writes nothing, and says where it acts.
         assert app.tasks_pane.check_action("triage", ("done",)) is False
         await pilot.press("d")
         await settle(pilot)
-        assert not app._notifications
+        assert [n.message for n in app._notifications] == [
+            "d: Done — only on a post whose state is approved or scheduled, and this one is draft"
+        ]
+        app.clear_notifications()
         assert state(team, post_id) == "draft"
         await pilot.press("s")
         await settle(pilot)
@@ -1680,7 +1683,11 @@ async def test_y_is_not_offered_again_in_a_posts_detail_when_a_read_before_the_a
         await pilot.press("Y")
         written.set()
         await settle(pilot)
-        assert [(n.severity, n.message) for n in app._notifications] == [("information", "approved “Spring post 0”")]
+        # The second, not offered, says why and writes nothing.
+        assert [(n.severity, n.message) for n in app._notifications] == [
+            ("warning", "Y: Approve post — your verdict is on its way"),
+            ("information", "approved “Spring post 0”"),
+        ]
     assert approvals_of(team, post_id) == 1
 
 

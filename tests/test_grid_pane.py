@@ -939,3 +939,27 @@ async def test_on_a_light_theme_the_header_the_zones_and_the_marks_can_be_read(w
                 assert style.color is not None and style.bgcolor is not None
                 # 2.5: Textual's $text-* shades give 2.8 on the header's darker panel; 3 is WCAG's least for bold text.
                 assert _contrast(_luminance(style.color), _luminance(style.bgcolor)) >= 2.5, (name, style)
+
+
+async def test_a_members_day_off_reads_on_every_theme(workspace: Path) -> None:
+    # A day off's dashes say the member is away all day, not a quiet hour: at half the warning colour they read at a
+    # contrast of 1.7 on textual-light (2.0 on catppuccin-latte and solarized-dark, 2.2 on gruvbox), where the off
+    # hours' dots recede on purpose.  3 is WCAG's least for what must be seen; a theme whose own warning text reads
+    # under that (atom-one-light, solarized-dark) has no stronger warning colour to give them.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        # The ansi- themes draw in the terminal's own palette, whose colours no theme knows.
+        themes = sorted(theme for theme in app.available_themes if not theme.startswith("ansi-"))
+        assert {"textual-light", "textual-dark", "catppuccin-latte"} <= set(themes)
+        for theme in themes:
+            app.theme = theme
+            await settle(pilot)
+            contrasts = {}
+            for name in ("day-off", "transition"):  # the transition's mark: the theme's warning text, at full strength
+                style = grid(app).get_component_rich_style(f"deadline-grid--{name}")
+                assert style.color is not None and style.bgcolor is not None
+                contrasts[name] = _contrast(_luminance(style.color), _luminance(style.bgcolor))
+            assert contrasts["day-off"] >= min(3, contrasts["transition"]), (theme, contrasts)
+            if theme == "textual-light":
+                assert contrasts["day-off"] >= 3

@@ -7,12 +7,14 @@ from pathlib import Path
 from textual import events
 from textual.dom import DOMNode
 
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
-from crewdeck.tui.app.keys_ahead import REMEMBERED, KeysAhead
+from crewdeck.tui.app.keys_ahead import LOOK_AFTER, KeysAhead
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 
-from .apphelp import demo_workspace
+from .apphelp import demo_workspace, make_app, settle
+from .test_app_dialogs import burst
 
 
 def key(name: str) -> events.Key:
@@ -67,15 +69,38 @@ def test_a_key_sent_again_goes_on_to_where_the_focus_moved_to_after_another_acti
     assert moved is not None and moved is not then
 
 
-def test_only_the_last_keys_sent_are_remembered() -> None:
-    keys = KeysAhead()
-    table = DOMNode()
-    burst = [key("x") for _ in range(REMEMBERED + 10)]  # most typed into a field: a widget took them
-    for k in burst:
-        keys.sent(k, table)
-    keys.actions += 1
-    assert keys.typed_ahead(burst[0], table) is None
-    assert keys.typed_ahead(burst[-1], table) is not None
+async def test_a_title_typed_in_one_burst_after_a_goes_into_quick_add_however_long(tmp_path: Path) -> None:
+    """`a` and a title longer than 64 keys, typed (or pasted as keys) in one burst: only the last 64 keys sent on
+    were remembered, so the title's start came back unknown to the task list's bindings and was lost there."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    title = " ".join(["Recap of the spring launch for the client, with every number and link"] * 4)
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        with Store(workspace) as store:
+            before = dict(store.records("task"))
+        burst(app, "a", *title, "\r")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        with Store(workspace) as store:
+            after = dict(store.records("task"))
+        assert [v["title"] for k, v in after.items() if k not in before] == [title]
+        assert all(after[k] == v for k, v in before.items()), "no key of the title reached the list's bindings"
+
+
+async def test_keys_a_field_took_are_forgotten(tmp_path: Path) -> None:
+    """Remembered until they come back, or until a widget took them: a long session typing into fields keeps few."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        for _ in range(5):
+            await pilot.press(*"x" * 100, "ctrl+u")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert len(app.keys_ahead) <= LOOK_AFTER
 
 
 def test_keys_after_a_fields_enter_wait_until_it_is_back_and_the_focus_has_left_the_field() -> None:

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.zones import zone
@@ -186,3 +187,33 @@ def test_a_new_rule_and_an_edit_for_all_future_ones_in_one_command_keep_both(cli
     cli.ok("done", first)
     [nxt] = _open(cli)
     assert nxt["assignee"] == raj
+
+
+async def test_escape_on_this_one_or_all_future_ones_goes_back_to_the_change_as_typed(cli: Cli) -> None:
+    # Escape on the question dropped the change typed before it, unsaid: "due=fri 18:00" was to be typed again.
+    first = cli.ok("add", "Probe every:weekday 11:00").strip()
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.tasks_pane.table.cursor_key == first
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        await pilot.press("colon", *"priority=high", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen) and prompt.query_one(Input).value == "priority=high"
+        assert _task(cli, first)["priority"] != "high"  # nothing written
+        await pilot.press("escape")  # the text as it opened: closed at once, back on the task
+        await settle(pilot)
+        assert app.screen is detail and app.focused is not None and app.focused.screen is detail
+        await pilot.press("colon", *"priority=high", "enter")
+        await settle(pilot)
+        await pilot.press("escape", "enter")  # back to the text, and enter asks again
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.screen is detail and _task(cli, first)["priority"] == "high"

@@ -152,6 +152,16 @@ async def test_the_period_switches_week_month_run_and_moves(workspace: Path) -> 
         # Each campaign's own run has no period before or after: the footer offered [ and ], which only rang the bell.
         assert screen.check_action("move_period", (1,)) is False
         assert "Next period" not in _footer(app)
+        await pilot.press("right_square_bracket", "s")  # pressed all the same: one line says why, the last key's
+        await settle(pilot)
+        assert [str(n.message) for n in app._notifications] == [
+            "s: Sort by KPI — only in a campaign's posts: the campaigns and a post's days keep their order"
+        ]
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert [str(n.message) for n in app._notifications] == [
+            "[: Previous period — each campaign's own run has no period before or after it (p for a week or a month)"
+        ]
         await pilot.press("p")
         await settle(pilot)
         assert screen.page.kind == "week"

@@ -190,7 +190,7 @@ class DeadlineGrid(ScrollView, can_focus=True):
         & > .deadline-grid--working { color: $success 70%; }
         & > .deadline-grid--partly { color: $success 50%; }
         & > .deadline-grid--off { color: $foreground-muted 40%; }
-        & > .deadline-grid--day-off { color: $warning 50%; }
+        & > .deadline-grid--day-off { color: $warning; }
         & > .deadline-grid--now { background: $warning 30%; }
         & > .deadline-grid--column { background: $accent 15%; }
         & > .deadline-grid--cursor { background: $accent; color: $text; }
@@ -208,7 +208,7 @@ class DeadlineGrid(ScrollView, can_focus=True):
         & > .deadline-grid--in { color: $text-success; }
         & > .deadline-grid--working { color: $text-success; }
         & > .deadline-grid--partly { color: $text-success 70%; }
-        & > .deadline-grid--day-off { color: $text-warning 50%; }
+        & > .deadline-grid--day-off { color: $text-warning; }
         & > .deadline-grid--transition { color: $text-warning; }
         & > .deadline-grid--marker-soon { color: $text-warning; }
     }

@@ -37,6 +37,7 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.rules import crisis_refused
 from crewdeck.sync.state.store import WorkspaceError
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app import hidden_keys
 from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.grid_pane import GridPane
@@ -430,6 +431,8 @@ class CrewdeckApp(App[int]):
         self._refusal_notice: Notification | None = None
         self.collector = IdleCollector()
         self.keys_ahead = KeysAhead()
+        #: The notice of the last key pressed where it is hidden (``_say_if_hidden``), while it may be up.
+        self._hidden_key_notice: Notification | None = None
         self.theme = config.theme
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -571,12 +574,25 @@ class CrewdeckApp(App[int]):
             self.call_next(self._release_held, event)  # once its binding (submit) has run
         again = self.keys_ahead.typed_ahead(event, self.focused or self.screen)
         if again is None:
+            self._say_if_hidden(event.key)
             return
         event.prevent_default()  # not the bindings of where the focus is now
         if again is event:
             self.call_next(self._look_again, event)
         else:
             self.post_message(again)  # sent to where the focus is, as typed now
+
+    def _say_if_hidden(self, key: str) -> None:
+        """A key whose bindings are all hidden here says why, in one notice that the next such key replaces (held
+        down, or pressed on row after row, it is one line, not a stack of them)."""
+        line = hidden_keys.hidden_key_line(self.screen, key)
+        if line is None:
+            return
+        if self._hidden_key_notice is not None:
+            # Behind its own Notify, which may still be queued (keys pressed in a burst): taken down once it is up.
+            self.call_later(self._unnotify, self._hidden_key_notice)
+        self._hidden_key_notice = Notification(visible(line), "", "warning", hidden_keys.NOTICE_LIFE, markup=False)
+        self.post_message(Notify(self._hidden_key_notice))
 
     def _look_again(self, key: events.Key) -> None:
         """Post ``key`` back to the app, behind what is queued (a focus to move), to be handled there once it is."""
@@ -751,8 +767,11 @@ class CrewdeckApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action: the app's, each pane's (focusing the pane first), the open screen's; over a dialog, the
         dialog's alone, as its keys are."""
-        # Textual's "Keys" opened its own side panel, a second "Keys" beside ours (?) that no key closed.
-        yield from (c for c in super().get_system_commands(screen) if c.callback != self.action_show_help_panel)
+        # Textual's "Keys" opened its own side panel, a second "Keys" beside ours (?) that no key closed; its "Maximize"
+        # filled the screen with the focused list alone, a second zoom beside ours (`z`, "Zoom") that hid the pane's
+        # filter line and tabs and offered itself at 80 columns, where one pane is all there is to see.
+        textuals_own = (self.action_show_help_panel, screen.action_maximize, screen.action_minimize)
+        yield from (c for c in super().get_system_commands(screen) if c.callback not in textuals_own)
         if screen.is_modal:
             # The app's keys do nothing over a dialog: "Content calendar" closed a prompt and the text typed in it
             # unasked, "Results" and "Crisis" opened over it.
@@ -842,6 +861,22 @@ class CrewdeckApp(App[int]):
             # a narrow terminal shows one pane at a time already, where `z` changed nothing on screen.
             return isinstance(self.screen, MainScreen) and self.size.width >= NARROW
         return True
+
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why an app-wide key ``check_action`` hides is not offered, said when it is pressed (``hidden_keys``); a
+        guest, whose one view is all the app has for them, is told nothing of the keys of the rest."""
+        if self.guest:
+            return None
+        if action == "zoom":
+            if not isinstance(self.screen, MainScreen):
+                return "only on the panes, not over this screen"
+            return f"under {NARROW} columns one pane shows at a time already (1 2 3 or tab for the others)"
+        if action == "sync_now":
+            return "this workspace is a shared file: there is no sync server to sync with"
+        if action == "crisis":
+            refusal = crisis_refused(self.session.me.facts())
+            return None if refusal is None else refusal.message
+        return None
 
     def action_sync_now(self) -> None:
         if self._sync_engine is not None:

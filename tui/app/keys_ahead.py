@@ -8,8 +8,9 @@ from typing import Literal
 from textual import events
 from textual.dom import DOMNode
 
-#: Keys remembered as sent on at most: those in flight are a burst's few (a key a widget takes is never seen again).
-REMEMBERED = 64
+#: The keys remembered as sent on are looked over (those that will not come back forgotten) once this many, then
+#: once twice as many as the last look left.
+LOOK_AFTER = 64
 
 
 #: How a key was sent on: as typed, sent again, or sent again a last time while the focus stays where it is.
@@ -69,6 +70,8 @@ class KeysAhead:
     def __init__(self) -> None:
         self.actions = 0
         self._sent: dict[int, Sent] = {}
+        #: How many keys remembered make the next look for those no longer in flight (``sent``).
+        self._look_at = LOOK_AFTER
         #: The keys sent again, not yet sent on, and in which round.
         self._again: dict[int, tuple[events.Key, Round]] = {}
         #: The keys back from where the focus still is after an action, to look at again behind what is queued.
@@ -141,8 +144,25 @@ class KeysAhead:
         """``key`` is being sent on to ``to``, the focused widget (or the screen)."""
         again = self._again.pop(id(key), None)
         self._sent[id(key)] = Sent(key, to, self.actions, again[1] if again is not None and again[0] is key else "typed")
-        if len(self._sent) > REMEMBERED:
-            del self._sent[next(iter(self._sent))]
+        if len(self._sent) > self._look_at:
+            self._forget_settled()
+
+    def __len__(self) -> int:
+        """How many keys sent on are remembered."""
+        return len(self._sent)
+
+    def _forget_settled(self) -> None:
+        """Forget the keys that will not come back: those a widget took (stopped) and those whose widget has gone.
+
+        Every other key is remembered until it comes back, however many were
+        typed in one burst: a limit of 64 let the first keys of a title typed
+        or pasted as keys after ``a`` come back unknown, to match the task
+        list's bindings.  Looked for once the keys remembered have doubled
+        since the last look, so that it costs each key a constant share.
+        """
+        # A widget takes a key by stopping it, which Textual records only in the message's own flag.
+        self._sent = {k: s for k, s in self._sent.items() if not s.key._stop_propagation and s.to.is_attached}
+        self._look_at = max(LOOK_AFTER, 2 * len(self._sent))
 
     def typed_ahead(self, key: events.Key, focus: DOMNode) -> events.Key | None:
         """What to post to the app for ``key``, back unhandled with the focus on ``focus``: a key to send on

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.rules import EntryFacts, approval_refused, reversal_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.opening import first_period
@@ -439,6 +440,39 @@ class LedgerPane(Pane):
             entry = self.selected
             return entry is not None and may_reverse(self.services.session.me, entry)
         return True
+
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a key ``check_action`` hides is not offered, said when it is pressed (``hidden_keys``): the period has
+        none past it, the entry is not one to approve or reverse (the rules' own words), nothing is listed to mark."""
+        if action == "move_period" or action == "widen_period":
+            return "all time has no period around it" if action == "move_period" else "all time is the widest period"
+        if action == "narrow_period":
+            return "a day is the narrowest period"
+        session = self.services.session
+        entry = self.selected
+        if action == "approve":
+            if self.marked:
+                return "none of the marked entries is yours to approve"
+            if entry is None:
+                return "only on an entry in the list of entries"
+            if entry.approved or entry.reversed:
+                return f"this entry is {'approved already' if entry.approved else 'reversed'}"
+            facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses, acted_by=entry.acted_by_id)
+            refusal = approval_refused(session.me.facts(), entry.id, facts, lambda: entry.frozen)
+            return None if refusal is None else refusal.message
+        if action == "reverse":
+            if entry is None:
+                return "only on an entry in the list of entries"
+            facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
+            refusal = reversal_refused(session.me.facts(), entry.id, facts, lambda: entry.reversed_by)
+            return None if refusal is None else refusal.message
+        if action == "mark":
+            if refused_for_role(session.me.facts(), ["ledger.mark"]):
+                return "the marks gather entries to approve, which only a manager does"
+            return "no entry is listed here" if self.entries.has_focus else "only in the list of entries"
+        if action == "clear_marks":
+            return "nothing is marked"
+        return None
 
     def action_new_entry(self) -> None:
         from crewdeck.tui.app.screens.entry_form import EntryFormScreen

@@ -21,7 +21,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView, post_content, read_post
-from crewdeck.tui.posts.states import label
+from crewdeck.tui.posts.states import MOVES, label
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
@@ -40,6 +40,24 @@ POST_BINDINGS: list[BindingType] = [
     Binding("L", "post('schedule')", "Schedule post", show=False, id="post.schedule"),
     Binding("P", "post('pull')", "Pull post", show=False, id="post.pull"),
 ]
+#: Where a post key acts, said when it is pressed where it does not (``where_move``): those whose states say it less well.
+_WHERE = {
+    "withdraw": "only on a post you approved, until it is published or pulled",
+    "pull": "only on a post not yet published or pulled",
+}
+
+
+def where_move(move: str) -> str:
+    """Where the key of ``move`` acts, by the states that allow it (``MOVES``): "only on a post in review"."""
+    if move in _WHERE:
+        return _WHERE[move]
+    states = [label(state) for state, moves in MOVES.items() if move in moves]
+    if states == ["in review"]:
+        return "only on a post in review"
+    listed = states[0] if len(states) == 1 else f"{', '.join(states[:-1])} or {states[-1]}"
+    return f"only on a post whose state is {listed}"
+
+
 #: What a move did, as its notice says it ("submitted “Launch reel”").
 DONE = {
     "submit": "submitted",

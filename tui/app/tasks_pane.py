@@ -21,14 +21,14 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
-from crewdeck.tui.app.post_keys import POST_BINDINGS
+from crewdeck.tui.app.post_keys import POST_BINDINGS, where_move
 from crewdeck.tui.app.screens.help import said_key, shown_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import Latest, background
-from crewdeck.tui.posts.states import MOVES, VERDICTS
+from crewdeck.tui.posts.states import MOVES, VERDICTS, label
 from crewdeck.tui.session.reading import TaskRowNames
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
 from crewdeck.tui.session.writing import Written
@@ -40,6 +40,7 @@ from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.rows import CELLS, STATUS_WIDTH, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
 from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.filter_box import FilterBox
@@ -421,6 +422,28 @@ class TasksPane(Pane):
         if action == "triage" and parameters[0] in POST_STATUS_KEYS:
             return self._offers_status_key(str(parameters[0]))
         return True
+
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a key ``check_action`` hides is not offered, said when it is pressed (``hidden_keys``)."""
+        if (action == "mark" or action == "triage") and self._nothing_to_act_on():
+            return "no task is listed here"
+        row: TaskRow | None = self.table.cursor_record
+        if action == "post":
+            move = str(parameters[0])
+            if self.marked:
+                return "a post's keys act on one post at a time: clear the marks (X)"
+            if row is None or row.post_state is None:
+                return where_move(move)
+            if move not in MOVES[row.post_state]:
+                return f"{where_move(move)}, and this one is {label(row.post_state)}"
+            if self.verdicts is not None and self.verdicts[0] == row.id:
+                return where_move(move) if move == "withdraw" else "not yours to give on this post: s lists the moves that are"
+            return None  # which verdicts are mine is still being asked: offered in a moment, if it is
+        if action == "triage" and parameters[0] in POST_STATUS_KEYS and row is not None and row.post_state is not None:
+            if parameters[0] == "done":
+                return f"{where_move('publish')}, and this one is {label(row.post_state)}"
+            return f"{named_post(row.title, row.id)} is {label(row.post_state)}: no moves left"  # as ``s`` says it there
+        return None
 
     def _nothing_to_act_on(self) -> bool:
         """No task listed and none marked (an empty workspace, a view or filter that matches nothing): the keys that

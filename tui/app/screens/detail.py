@@ -17,7 +17,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.tui.app.lines import Lines
-from crewdeck.tui.app.post_keys import POST_BINDINGS
+from crewdeck.tui.app.post_keys import POST_BINDINGS, where_move
 from crewdeck.tui.app.screens.gone import gone_line, show_gone
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
@@ -117,6 +117,17 @@ class DetailScreen(Screen[None]):
             return self.may_edit
         return True
 
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a post key hidden here is, said when it is pressed (``hidden_keys``): the move's refusal on a post, and on
+        a task that is none where the keys act.  A task gone or deleted says why under its title already."""
+        if action != "post" or not self._changeable():
+            return None
+        if self.moves is not None:
+            return self.moves.refusals[str(parameters[0])]
+        if self.shown is not None and self.shown.post_state is None:
+            return where_move(str(parameters[0]))
+        return None
+
     def _may_triage(self, key: str) -> bool:
         """A triage key is a task edit the rules refuse guests (their verdicts are the post keys); copying reads;
         on a post, ``s`` and ``d`` are its moves."""
@@ -163,7 +174,8 @@ class DetailScreen(Screen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def action_set_field(self) -> None:
+    def action_set_field(self, typed: str = "") -> None:
+        """``:``, the prompt opening with ``typed`` (what was typed before the question of which instances, left)."""
         # Whether the answer was written already is settled when it is written, in the dialog's worker: the detail
         # reloads after that write, and asking again at the close would find the series just made and ask which
         # instances a rule that has now been set should change.
@@ -188,7 +200,9 @@ class DetailScreen(Screen[None]):
             PromptScreen(
                 "Set a field",
                 f"FIELD=VALUE — {', '.join(EDITABLE)}; tags+=x, tags-=x; every=weekday 09:00, every=none",
+                value=typed,
                 submit=set_now,
+                editing=bool(typed),
             ),
             closed,
         )
@@ -209,6 +223,9 @@ class DetailScreen(Screen[None]):
         def chosen(which: str | None) -> None:
             if which:
                 self.triage.run_write("set", [self.task_id], self._assignment(text, which == "future"))
+            elif self.is_current:
+                # Escape on the question: back to the change as typed, to fix or leave (it was dropped, unsaid).
+                self.action_set_field(text)
 
         self.app.push_screen(PickerScreen("A recurring task: change", choices), chosen)
 

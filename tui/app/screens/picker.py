@@ -49,7 +49,7 @@ class PickerScreen(ModalScreen[str | None]):
     |---|---|
     | a choice's key | pick it |
     | `up` `down` `enter` | move and pick |
-    | `escape` | cancel |
+    | `escape` | cancel (not while the choice is being written) |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
@@ -174,4 +174,9 @@ class PickerScreen(ModalScreen[str | None]):
         self.call_after_refresh(self._fit)
 
     def action_cancel(self) -> None:
+        if self.submitting:
+            # The choice is being written: the write's close dismisses the screen on top, which escape's close would
+            # have made the one under the picker (a task's detail, closed unasked); a refusal keeps it open to leave.
+            self.app.bell()
+            return
         self.dismiss(None)

@@ -189,6 +189,14 @@ class ResultsScreen(Screen[None]):
         # Each campaign's own run has no period before or after it: [ and ] are not offered then.
         return action != "move_period" or pane_data.period_of(self.kind, self.day) is not None
 
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a key ``check_action`` hides is not offered, said when it is pressed (``hidden_keys``)."""
+        if action == "next_sort":
+            return "only in a campaign's posts: the campaigns and a post's days keep their order"
+        if action == "move_period":
+            return "each campaign's own run has no period before or after it (p for a week or a month)"
+        return None
+
     def action_next_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.reload()

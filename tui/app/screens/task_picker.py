@@ -200,4 +200,7 @@ class TaskPickerScreen(TypedAheadScreen[str | None]):
         refused.add_class("-shown")
 
     def action_cancel(self) -> None:
+        if self.submitting:
+            self.app.bell()  # as in a picker (``PickerScreen.action_cancel``): the write's close is the one to come
+            return
         self.dismiss(None)

@@ -1,0 +1,160 @@
+"""A key pressed where the state hides its binding says why in one line, where it did nothing, unsaid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.ledger_pane import LedgerPane
+from crewdeck.tui.app.screens.detail import DetailScreen
+
+from .apphelp import cursor_on, make_app, settle
+from .conftest import NOW
+from .postsupport import add_posts, team_workspace
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    """The demo team with 20 tasks; one Spring Launch post by raj waiting for review (copy: @mia, then brand)."""
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW, tasks=20)
+    add_posts(store, 1, NOW + dt.timedelta(days=2), submitted=NOW)
+    store.close()
+    return path
+
+
+def said(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_a_post_key_on_a_task_that_is_no_post_says_where_it_acts_in_one_line(team: Path) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "-post:instagram")
+        row = app.tasks_pane.table.cursor_record
+        assert row is not None and row.post_state is None
+        await pilot.press("Y")
+        await settle(pilot)
+        assert said(app) == ["Y: Approve post — only on a post in review"]
+        # Pressed again and again, or one after another: one line, the last key's.
+        await pilot.press("Y", "Y", "W", "P", "S")
+        await settle(pilot)
+        assert said(app) == ["S: Submit post — only on a post whose state is draft, changes requested or expired"]
+
+
+async def test_a_post_key_on_a_post_whose_state_has_no_such_move_says_its_state(team: Path) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 0")
+        row = app.tasks_pane.table.cursor_record
+        assert row is not None and row.post_state == "in-review"
+        await pilot.press("L")
+        await settle(pilot)
+        assert said(app) == ["L: Schedule post — only on a post whose state is approved, and this one is in review"]
+        await pilot.press("Y")  # ana is in neither step of its chain
+        await settle(pilot)
+        assert said(app) == ["Y: Approve post — not yours to give on this post: s lists the moves that are"]
+
+
+async def test_a_key_the_list_hides_when_empty_says_so_and_escape_says_nothing(team: Path) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # hidden (no filter to clear) to let escape go on: nothing to say
+        await settle(pilot)
+        assert said(app) == []
+        pane = app.tasks_pane
+        pane.query_text, pane.view = "nosuchwordanywhere", None
+        pane.reload(keep_cursor=False)
+        await settle(pilot)
+        assert pane.table.row_count() == 0
+        await pilot.press("x")
+        await settle(pilot)
+        assert said(app) == ["x: Mark — no task is listed here"]
+
+
+async def test_a_key_that_acts_says_nothing_of_hidden_ones(team: Path) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("s")  # the post's moves: a picker, nothing said
+        await settle(pilot)
+        assert said(app) == [] and app.screen is not app.main_screen
+
+
+async def test_a_post_key_in_a_tasks_detail_says_why_it_is_not_offered(team: Path) -> None:
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "-post:instagram")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.shown is not None and app.screen.shown.post_state is None
+        await pilot.press("N")
+        await settle(pilot)
+        assert said(app) == ["N: Request changes — only on a post in review"]
+        await pilot.press("escape")
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and detail.moves is not None
+        await pilot.press("Y")
+        await settle(pilot)
+        refusal = detail.moves.refusals["approve"]
+        assert refusal and said(app)[-1] == f"Y: Approve post — {refusal}"
+
+
+async def test_the_app_wide_keys_hidden_here_say_why(team: Path) -> None:
+    # At 80 columns `z` did nothing (one pane shows already); `f5` on a shared file, and `!` for a member, nothing either.
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        assert not app.zoomed
+        assert said(app) == ["z: Zoom — under 100 columns one pane shows at a time already (1 2 3 or tab for the others)"]
+        await pilot.press("f5")
+        await settle(pilot)
+        assert said(app) == ["f5: Sync now — this workspace is a shared file: there is no sync server to sync with"]
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert said(app) == ["!: Crisis — only a manager starts or ends a crisis (@raj is a member)"]
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        await pilot.press("z")  # offered: it zooms, and says nothing
+        await settle(pilot)
+        assert app.zoomed and said(app) == ["!: Crisis — only a manager starts or ends a crisis (@raj is a member)"]
+
+
+async def test_the_budget_panes_hidden_keys_say_why(team: Path) -> None:
+    # A member's `a` on spend, `x`, and `]` past all time did nothing, unsaid.
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        pane = app.query_one(LedgerPane)
+        entry = pane.selected
+        assert entry is not None and pane.check_action("approve", ()) is False
+        await pilot.press("a")
+        await settle(pilot)
+        assert said(app)[-1].startswith("a: Approve — only a manager approves"), said(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert said(app) == ["x: Mark — the marks gather entries to approve, which only a manager does"]
+        while pane.period.start is not None:  # wider, up to all time
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert said(app) == ["]: Next period — all time has no period around it"]
