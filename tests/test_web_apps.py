@@ -9,6 +9,7 @@ team's server without end.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import io
 import json
@@ -16,7 +17,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 
@@ -313,6 +314,125 @@ async def test_output_an_app_writes_as_its_tab_closes_is_dropped_without_a_trace
         listening.close()
     assert web.started == 1
     assert unhandled == [], [f"{context['message']}: {context.get('exception')!r}" for context in unhandled]
+
+
+@contextlib.asynccontextmanager
+async def _serving_here(web: WebServer) -> AsyncIterator[str]:
+    """``web`` served by uvicorn in the test's own loop (its state then readable, its clock the test's): its websocket URL."""
+    listening = socket.create_server(("127.0.0.1", 0))
+    # log_config=None: uvicorn's own would stop its loggers reaching the root one for every later test in this process.
+    server = uvicorn.Server(uvicorn.Config(web.asgi, log_level="warning", log_config=None))
+    serving_task = asyncio.create_task(server.serve(sockets=[listening]))
+    try:
+        yield f"ws://127.0.0.1:{listening.getsockname()[1]}/ws?width=80&height=24"
+    finally:
+        server.should_exit = True
+        await serving_task
+        listening.close()
+
+
+async def _first_frame_or_close(url: str, cookie: str) -> bytes | tuple[int, str]:
+    """What a page's websocket gets first: its app's frame, or the close code and reason it was refused with."""
+    async with connect_async(url, additional_headers={"Cookie": f"{COOKIE}={cookie}"}) as page:
+        try:
+            frame = await page.recv()
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None
+            return closed.rcvd.code, closed.rcvd.reason
+        assert isinstance(frame, bytes)
+        return frame
+
+
+def _raj_signed_in(team: Path) -> str:
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    ws = Workspace.open(team)
+    cookie, _ = signin.sign_in_with_token(ws.conn, token, signin.wall_clock())
+    ws.close()
+    return cookie
+
+
+#: The close of a websocket past the apps a member starts a minute (the clock held still: a minute to wait, and one).
+STARTS_REFUSED = (4429, "You opened the app 4 times within a minute, the most here: try again in 61 seconds.")
+
+
+async def test_websockets_waiting_together_for_a_place_start_no_more_apps_than_a_minutes_limit(
+    team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The starts a minute were checked before a websocket waited for its member's place (a tab reloaded waits for its
+    own app to go), and the start counted after it, unchecked: websockets waiting together each passed the one check,
+    and the member started more apps within the minute than the limit.  Checked again after the wait, the ones past it
+    are refused with why."""
+    cookie = _raj_signed_in(team)
+    app = tmp_path / "late_app.py"
+    app.write_text(LATE_APP)
+    clock = [1000.0]
+    web = WebServer(
+        team,
+        command=lambda _: [sys.executable, str(app)],
+        ready_at_sign_in=False,
+        apps_per_member=3,
+        app_starts=Attempts(limit=4, clock=lambda: clock[0]),
+    )
+    asked, all_waiting = 0, asyncio.Event()
+    place_for = web._place_for
+
+    async def counted(session: signin.WebSession) -> object:
+        nonlocal asked
+        asked += 1
+        if asked == 6:
+            all_waiting.set()
+        return await place_for(session)
+
+    # Only seen: the three later websockets are all inside, waiting, before the first three close.
+    monkeypatch.setattr(web, "_place_for", counted)
+    async with _serving_here(web) as url:
+        opened = [await connect_async(url, additional_headers={"Cookie": f"{COOKIE}={cookie}"}) for _ in range(3)]
+        for page in opened:
+            assert await page.recv() == b"drawn"
+        later = [asyncio.create_task(_first_frame_or_close(url, cookie)) for _ in range(3)]
+        await asyncio.wait_for(all_waiting.wait(), 60)
+        for page in opened:
+            await page.close()
+        got = await asyncio.gather(*later)
+    assert sorted(got, key=str) == sorted([b"drawn", STARTS_REFUSED, STARTS_REFUSED], key=str)
+    assert web.started == 4
+
+
+#: An app that ends at once, without a frame, while the file named by its first argument is there.
+ENDING_APP = (
+    """
+import os, sys
+if os.path.exists(sys.argv[1]):
+    sys.exit(0)
+"""
+    + LATE_APP
+)
+
+
+async def test_an_app_started_in_place_of_a_sign_ins_app_that_ended_counts_as_a_start(team: Path, tmp_path: Path) -> None:
+    """The app a sign-in starts, ended before its page came, was replaced when the page's websocket came without being
+    counted: a start past the member's starts a minute.  Counted, the next is refused with why."""
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    app, ending = tmp_path / "ending_app.py", tmp_path / "end-at-once"
+    app.write_text(ENDING_APP)
+    ending.touch()
+    clock = [1000.0]
+    web = WebServer(team, command=lambda _: [sys.executable, str(app), str(ending)], app_starts=Attempts(limit=2, clock=lambda: clock[0]))
+    async with _serving_here(web) as url:
+        async with httpx.AsyncClient(base_url=url.replace("ws://", "http://").split("/ws")[0], headers=JSON) as c:
+            signed = await c.post("/signin", data={"token": token})
+        assert signed.status_code == 303 and web.started == 1
+        cookie = signed.cookies[COOKIE]
+        (ready,) = web._ready.values()
+        await asyncio.wait_for(ready.process.ended.wait(), 60)
+        ending.unlink()
+        async with connect_async(url, additional_headers={"Cookie": f"{COOKIE}={cookie}"}) as page:
+            assert await page.recv() == b"drawn" and web.started == 2
+            assert await _first_frame_or_close(url, cookie) == (
+                4429,
+                "You opened the app 2 times within a minute, the most here: try again in 61 seconds.",
+            )
+    assert web.started == 2
 
 
 #: An app process that writes 64 KiB of error output, then what it was sent, to its error output too.

@@ -632,7 +632,10 @@ class WebServer:
         cookie, session = found
         ready = self._ready.pop(session.id, None)
         if ready is None:  # the session's own app, started at its sign-in, holds its place already
-            if (refusal := self._too_many_starts(session) or await self._place_for(session)) is not None:
+            refusal = self._too_many_starts(session) or await self._place_for(session)
+            # Checked again after the wait, and counted in the same step below: websockets that waited together for a
+            # place each passed the check before it, and would each have started an app past the limit.
+            if (refusal := refusal or self._too_many_starts(session)) is not None:
                 # Accepted to be closed with why: the page shows the reason where it says the app ended.
                 await websocket.accept()
                 await websocket.close(code=4000 + refusal.status, reason=refusal.short)
@@ -647,6 +650,9 @@ class WebServer:
             width = _size(websocket.query_params.get("width"), 80)
             height = _size(websocket.query_params.get("height"), 24)
             if process is None or process.ended.is_set():
+                if process is not None:
+                    # The sign-in's app ended before its page came: the one started in its place is a start too.
+                    self.app_starts.count(session.member)
                 process = await self._start_app()
             process.on_output = _to_page(websocket)
             await process.begin(cookie, width, height)
