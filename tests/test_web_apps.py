@@ -37,6 +37,7 @@ from crewdeck.tui.web.server import (
     APP_STARTS_PER_MINUTE,
     CLOSE_APP_FAILED,
     COOKIE,
+    MINUTE,
     SIGN_INS_PER_MINUTE,
     OpenApp,
     WebServer,
@@ -133,8 +134,8 @@ async def test_a_member_signing_in_again_and_again_is_refused_past_ten_a_minute_
     clock = [1000.0]
     web = WebServer(
         team,
-        sign_ins=Attempts(limit=SIGN_INS_PER_MINUTE, clock=lambda: clock[0]),
-        app_starts=Attempts(limit=APP_STARTS_PER_MINUTE, clock=lambda: clock[0]),
+        sign_ins=Attempts(limit=SIGN_INS_PER_MINUTE, window=MINUTE, clock=lambda: clock[0]),
+        app_starts=Attempts(limit=APP_STARTS_PER_MINUTE, window=MINUTE, clock=lambda: clock[0]),
         apps_per_member=1,
     )
     listening = socket.create_server(("127.0.0.1", 0))
@@ -371,7 +372,7 @@ async def test_websockets_waiting_together_for_a_place_start_no_more_apps_than_a
         command=lambda _: [sys.executable, str(app)],
         ready_at_sign_in=False,
         apps_per_member=3,
-        app_starts=Attempts(limit=4, clock=lambda: clock[0]),
+        app_starts=Attempts(limit=4, window=MINUTE, clock=lambda: clock[0]),
     )
     asked, all_waiting = 0, asyncio.Event()
     place_for = web._place_for
@@ -417,7 +418,9 @@ async def test_an_app_started_in_place_of_a_sign_ins_app_that_ended_counts_as_a_
     app.write_text(ENDING_APP)
     ending.touch()
     clock = [1000.0]
-    web = WebServer(team, command=lambda _: [sys.executable, str(app), str(ending)], app_starts=Attempts(limit=2, clock=lambda: clock[0]))
+    web = WebServer(
+        team, command=lambda _: [sys.executable, str(app), str(ending)], app_starts=Attempts(limit=2, window=MINUTE, clock=lambda: clock[0])
+    )
     async with _serving_here(web) as url:
         async with httpx.AsyncClient(base_url=url.replace("ws://", "http://").split("/ws")[0], headers=JSON) as c:
             signed = await c.post("/signin", data={"token": token})

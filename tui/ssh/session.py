@@ -208,14 +208,14 @@ def upload_places() -> Path:
     return user_cache_path("crewdeck") / "ssh-uploads"
 
 
-def hold_upload_place(member_id: str, most_mb: int, directory: Path | None = None) -> None:
+def hold_upload_place(member_id: str, most_mb: int) -> None:
     """Take the member's one place for an upload, for the rest of this process (the upload stays on the server's disk,
     as the command's standard input, until the command ends); ``SessionRefused`` while another command of theirs holds it.
 
     ``ssh_upload_mb`` bounds one command's upload; a member running many at once would have put that much on the disk
     for each.  One at a time bounds a member's uploads together.  A lock (``flock``) is let go by the kernel when its
     process ends however it ends, so a killed command leaves no place taken."""
-    directory = directory or upload_places()
+    directory = upload_places()
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         # A member's id is text the workspace holds: its digest names the file.

@@ -67,6 +67,11 @@ UNCLAIMED = 60.0
 APPS_PER_MEMBER = 4
 #: Live apps on the server at most, by default: each is a Python process of its own (tens of MB).
 MAX_APPS = 32
+#: The window of the limits a minute below, in seconds (their messages say "within a minute").
+MINUTE = 60.0
+#: Failed sign-ins a minute at most from one client address (a wrong token or PIN, a link unknown, used or expired):
+#: guessing is what it stops.
+FAILED_SIGN_INS_PER_MINUTE = 10
 #: A member's sign-ins a minute at most (a token's or a link's): each may start an app process, and one member's token
 #: signing in and out in a loop started them without end, a core's worth of the team's server.
 SIGN_INS_PER_MINUTE = 10
@@ -198,11 +203,12 @@ class WebServer:
         finally:
             ws.close()
         self._ws: Workspace | None = None
-        self.attempts = attempts or Attempts()
+        #: Failed sign-ins, by client address.
+        self.attempts = attempts or Attempts(FAILED_SIGN_INS_PER_MINUTE, MINUTE)
         #: Successful sign-ins, by member.
-        self.sign_ins = sign_ins or Attempts(limit=SIGN_INS_PER_MINUTE)
+        self.sign_ins = sign_ins or Attempts(SIGN_INS_PER_MINUTE, MINUTE)
         #: Apps started, by member (counted as each takes its member's place).
-        self.app_starts = app_starts or Attempts(limit=APP_STARTS_PER_MINUTE)
+        self.app_starts = app_starts or Attempts(APP_STARTS_PER_MINUTE, MINUTE)
         self.watch_every = watch_every
         self.now = now
         self._command = command
