@@ -209,6 +209,8 @@ class WebServer:
         self.sign_ins = sign_ins or Attempts(SIGN_INS_PER_MINUTE, MINUTE)
         #: Apps started, by member (counted as each takes its member's place).
         self.app_starts = app_starts or Attempts(APP_STARTS_PER_MINUTE, MINUTE)
+        #: Refusals said in the log, by member and kind: one a minute each.
+        self._logged = Attempts(1, MINUTE)
         self.watch_every = watch_every
         self.now = now
         self._command = command
@@ -369,7 +371,7 @@ class WebServer:
         if wait is None:
             return None
         said = f"You opened the app {self.app_starts.limit} times within a minute, the most here: try again in {int(wait) + 1} seconds."
-        _LOG.warning("refused an app of @%s: %s", session.handle, said)
+        self._refusal_logged(session.handle, "too_many_app_starts", f"refused an app of @{session.handle}: {said}")
         return AppRefused(429, "too_many_app_starts", said, said)
 
     def _has_open(self, session: signin.WebSession) -> bool:
@@ -490,8 +492,16 @@ class WebServer:
         if wait is not None:
             raise signin.TooManySignIns(handle, self.sign_ins.limit, wait)
 
+    def _refusal_logged(self, handle: str, code: str, said: str) -> None:
+        """A member's refusal in the server's log, once a minute for each member and kind: a client asking again in a
+        loop, refused each time, wrote a line each time, filling the log at its own pace."""
+        key = f"{code} {handle}"
+        if self._logged.wait(key) is None:
+            self._logged.count(key)
+            _LOG.warning("%s (the same for @%s again within a minute goes unlogged)", said, handle)
+
     def _too_many_sign_ins(self, request: Request, refusal: signin.TooManySignIns, page: str) -> Response:
-        _LOG.warning("refused a sign-in: %s", refusal)
+        self._refusal_logged(refusal.handle, refusal.code, f"refused a sign-in: {refusal}")
         response = self._refused(request, 429, refusal.code, str(refusal), page)
         response.headers["Retry-After"] = str(refusal.wait)
         return response
@@ -512,7 +522,7 @@ class WebServer:
         if refusal is not None:
             # Said in the log as the websocket's refusal is: a browser's page is where most are refused, and a server
             # that is full says so to whoever sizes --max-apps.
-            _LOG.warning("refused an app of @%s: %s", session.handle, refusal.message)
+            self._refusal_logged(session.handle, refusal.code, f"refused an app of @{session.handle}: {refusal.message}")
             response = self._refused(
                 request, refusal.status, refusal.code, refusal.message, pages.busy_page(self.name, refusal.message, refusal.status == 429)
             )
@@ -719,7 +729,7 @@ class WebServer:
             refusal = self._refusal(session, leaving=False)
             left = grace - loop.time()
             if refusal is not None and (left <= 0 or not self._has_open(session)):
-                _LOG.warning("refused an app of @%s: %s", session.handle, refusal.message)
+                self._refusal_logged(session.handle, refusal.code, f"refused an app of @{session.handle}: {refusal.message}")
                 return refusal
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), left if refusal is not None else QUIT_GRACE + 1)
