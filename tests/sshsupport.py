@@ -164,6 +164,8 @@ class Sshd:
                 # The test's files live under /tmp, which is world-writable: StrictModes would refuse them.
                 "StrictModes no\nPermitRootLogin no\n"
                 f"AllowUsers {account.name}\nLogLevel VERBOSE\n"
+                # As the README's setup: a client gone without a word is let go within two minutes, not TCP's two hours.
+                "ClientAliveInterval 30\nClientAliveCountMax 4\n"
             )
             with self.log.open("w") as log:
                 self.process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)

@@ -325,16 +325,22 @@ def test_an_upload_cut_off_by_a_lost_connection_imports_nothing(host: Host, inst
     assert "Canva" in crewdeck(*w, "ledger", "list")
 
 
+def _team_config(host: Host, text: str) -> Path:
+    """Write the team account's config (read by its ssh-session), the account's own."""
+    config = host.account.home / ".config" / "crewdeck" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text)
+    for path in (config.parent.parent, config.parent, config):
+        os.chown(path, host.account.uid, host.account.gid)
+    return config
+
+
 def test_an_upload_past_the_team_accounts_limit_runs_nothing_and_keeps_nothing(host: Host, installed: Sshd) -> None:
     """Standard input was spooled to a file on the server without a cap: one member's upload could fill its disk.
     Past ``ssh_upload_mb`` (the team account's config) the command runs nothing and the spool is gone with it."""
     w = ["-w", str(host.workspace)]
     crewdeck(*w, "campaign", "add", "Spring Launch")
-    config = host.account.home / ".config" / "crewdeck" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text("ssh_upload_mb = 1\n")
-    for path in (config.parent.parent, config.parent, config):
-        os.chown(path, host.account.uid, host.account.gid)
+    _team_config(host, "ssh_upload_mb = 1\n")
     header = "date,campaign,category,payee,amount,currency\n"
     row = "2026-11-20,Spring Launch,tools,Canva,100.00,EUR\n"
     rows = header + row * (1_100_000 // len(row))
@@ -399,6 +405,42 @@ def test_a_member_sends_one_upload_at_a_time_and_another_members_goes_on(host: H
     assert again.returncode == 0, again.stderr
     listed = crewdeck(*w, "ledger", "list")
     assert all(payee in listed for payee in ("Canva", "Miro", "Figma")) and listed.count("Figma") == 1
+
+
+def test_an_upload_gone_quiet_runs_nothing_and_frees_the_members_place(host: Host, installed: Sshd, tmp_path: Path) -> None:
+    """A client gone quiet mid-upload without closing its connection (a laptop asleep, a network dropped without a
+    word), or ``ssh team@host ledger import -`` without ``< FILE``, held the member's one upload place until sshd
+    noticed, hours on: every other upload of theirs was refused meanwhile, and they could not stop it.  After
+    ``ssh_upload_idle_seconds`` (the team account's config) with nothing received, the command runs nothing, says so in
+    one line and ends, and with it the hold on the place."""
+    w = ["-w", str(host.workspace)]
+    crewdeck(*w, "campaign", "add", "Spring Launch")
+    config = _team_config(host, "ssh_upload_idle_seconds = 1\n")
+    header = "date,campaign,category,payee,amount,currency\n"
+    said = tmp_path / "stderr"
+    with said.open("wb") as stderr:
+        quiet = subprocess.Popen([*installed.ssh_command(host.keys["raj"]), "--", "ledger import -"], stdin=subprocess.PIPE, stderr=stderr)
+    assert quiet.stdin is not None
+    try:
+        # Its header sent, the client's standard input stays open with nothing more: only the idle limit ends it.
+        quiet.stdin.write(header.encode())
+        quiet.stdin.flush()
+        assert quiet.wait(timeout=60) == 2
+    finally:
+        quiet.kill()
+        quiet.wait()
+        quiet.stdin.close()
+    assert said.read_text() == (
+        "crewdeck: error: nothing came on standard input for 1 second, the most this server waits over SSH "
+        "(ssh_upload_idle_seconds in the team account's config): nothing was run; send the file with the command "
+        "(ssh ... import - < FILE)\n"
+    )
+    assert _session_process(host.account, "raj") is None
+    # The place is free: raj's next upload (sent whole, under the default wait) is taken.
+    config.write_text("")
+    taken = installed.run(host.keys["raj"], "ledger", "import", "-", stdin=header + "2026-11-20,Spring Launch,tools,Canva,100.00,EUR\n")
+    assert taken.returncode == 0, taken.stderr
+    assert "Canva" in crewdeck(*w, "ledger", "list")
 
 
 def test_help_over_ssh_names_what_runs_over_ssh_only(host: Host, installed: Sshd) -> None:

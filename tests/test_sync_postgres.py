@@ -532,6 +532,41 @@ def test_a_database_password_comes_from_pgpassword_or_pgpass_and_one_in_the_url_
         cluster.stop()
 
 
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (
+            "postgresql://crew:s3cret@[::1/db",
+            'end of string reached when looking for matching "]" in IPv6 host address in URI: "postgresql://crew:…@[::1/db"',
+        ),
+        ("postgresql://crew:my s3cret@db.example/db", 'unexpected spaces found in "…", use percent-encoded spaces (%20) instead'),
+        ("postgresql://db.example/db?password=my s3cret", 'unexpected spaces found in "…", use percent-encoded spaces (%20) instead'),
+        ("postgresql://crew:my%zzs3cret@db.example/db", 'invalid percent-encoded token: "…"'),
+        ("host=db.example user=crew password=my s3cret", 'missing "=" after "…" in connection info string'),
+        ("host=db.example password=s3cret bogus=1", 'invalid connection option "bogus"'),
+    ],
+)
+def test_a_database_url_libpq_cannot_read_has_its_password_said_seen_and_never_printed(
+    url: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """libpq's error for a URL it cannot read quotes the URL, or the part it stopped at, and the error line repeated
+    it: `crewdeck token list --database 'postgresql://crew:s3cret@[::1/db'` printed s3cret, to a terminal, a log, the
+    journal; and the warning that the password is in the process list was skipped exactly there."""
+    monkeypatch.setenv("CREWDECK_WORKSPACE", str(make_team(tmp_path)))
+    for command in (["token", "list", "--name", "team"], ["publish", str(tmp_path / "team.db")]):
+        code, out, err = _run(*command, "--database", url)
+        assert (code, out, err) == (2, "", f"{PASSWORD_SEEN}crewdeck: error: cannot connect to PostgreSQL: {said}\n")
+    served = subprocess.run(
+        [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", "--database", url, "--port", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert (served.returncode, served.stdout) == (2, "") and "s3cret" not in served.stderr, served.stderr
+    assert served.stderr.startswith(PASSWORD_SEEN) and f": {said}" in served.stderr, served.stderr
+
+
 def test_an_empty_database_url_is_refused_not_taken_for_the_workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`crewdeck serve --database "$DATABASE_URL"` with the variable unset served the configured workspace file, and
     `token create ana --database "$DATABASE_URL"` made a token in it: an empty URL read as no --database at all."""

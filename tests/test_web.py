@@ -35,7 +35,7 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.web import signin
 from crewdeck.tui.web.attempts import Attempts
-from crewdeck.tui.web.server import COOKIE, WebServer
+from crewdeck.tui.web.server import COOKIE, MINUTE, WebServer
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
@@ -56,7 +56,7 @@ def team(tmp_path: Path) -> Path:
 @pytest.fixture
 def server(team: Path) -> Iterator[WebServer]:
     # The app processes are the browser tests' (test_web_browser.py): here no sign-in starts one.
-    yield WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False)
+    yield WebServer(team, attempts=Attempts(limit=1000, window=MINUTE), ready_at_sign_in=False)
 
 
 def client(server: WebServer, base_url: str = "http://testserver") -> TestClient:
@@ -222,7 +222,12 @@ def test_a_members_sign_ins_are_limited_per_member_links_too_and_the_refused_wri
     app process at each, without end.  Past ten a minute a member's good sign-in is refused (429, Retry-After) before
     anything is written; a link's is too, and stays usable; another member, from the same address, signs in."""
     clock = [1000.0]
-    server = WebServer(team, attempts=Attempts(limit=1000), sign_ins=Attempts(limit=10, clock=lambda: clock[0]), ready_at_sign_in=False)
+    server = WebServer(
+        team,
+        attempts=Attempts(limit=1000, window=MINUTE),
+        sign_ins=Attempts(limit=10, window=MINUTE, clock=lambda: clock[0]),
+        ready_at_sign_in=False,
+    )
     _, raj = create_token("raj", "-w", str(team), "--as", "ana")
     _, ana = create_token("ana", "-w", str(team), "--as", "ana")
     _, url, _ = make_link(team, "raj")
@@ -352,7 +357,7 @@ def test_a_workspace_name_that_reorders_text_is_shown_not_obeyed_on_the_pages(te
     "Mail-get" read backwards): shown as the terminal shows it, ``<U+202E>``, it reorders nothing."""
     crewdeck("-w", str(team), "--as", "ana", "workspace", "set", "name", "Acme \u202eteg-liaM")
     _, url, _ = make_link(team, "raj")
-    server = WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False)
+    server = WebServer(team, attempts=Attempts(limit=1000, window=MINUTE), ready_at_sign_in=False)
     with client(server) as c:
         for page in (c.get("/"), c.get(f"/link/{_secret(url)}")):
             assert "\u202e" not in page.text and "Acme &lt;U+202E&gt;teg-liaM" in page.text, page.text
@@ -489,7 +494,7 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
     clock = [dt.datetime.now(dt.UTC)]
     # No idle timeout: a session two hours past its link's expiry would have been left unused past an hour's too, and
     # said so when it went unused first (the link is made after the clock is read); that line has a test of its own.
-    server = WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False, now=lambda: clock[0], idle=None)
+    server = WebServer(team, attempts=Attempts(limit=1000, window=MINUTE), ready_at_sign_in=False, now=lambda: clock[0], idle=None)
     w = ("-w", str(team), "--as", "ana")
 
     def back(c: TestClient) -> str:
@@ -557,7 +562,7 @@ def test_a_session_left_unused_past_the_idle_timeout_ends_and_its_tab_and_page_s
     clock = [dt.datetime.now(dt.UTC)]
     server = WebServer(
         team,
-        attempts=Attempts(limit=1000),
+        attempts=Attempts(limit=1000, window=MINUTE),
         ready_at_sign_in=False,
         now=lambda: clock[0],
         command=lambda _: [sys.executable, str(app)],
@@ -600,8 +605,8 @@ def test_a_page_opened_again_and_again_on_one_sign_in_starts_apps_up_to_a_limit_
     clock = [1000.0]
     server = WebServer(
         team,
-        attempts=Attempts(limit=1000),
-        app_starts=Attempts(limit=3, clock=lambda: clock[0]),
+        attempts=Attempts(limit=1000, window=MINUTE),
+        app_starts=Attempts(limit=3, window=MINUTE, clock=lambda: clock[0]),
         ready_at_sign_in=False,
         command=lambda _: [sys.executable, str(app)],
     )
@@ -660,7 +665,7 @@ def test_a_sessions_use_is_never_waited_for_and_a_use_left_unwritten_puts_its_en
 def test_an_idle_link_session_says_to_ask_for_a_new_link_and_with_no_idle_timeout_a_session_lasts_its_time(team: Path) -> None:
     clock = [dt.datetime.now(dt.UTC)]
     for idle in (dt.timedelta(minutes=30), None):
-        server = WebServer(team, attempts=Attempts(limit=1000), ready_at_sign_in=False, now=lambda: clock[0], idle=idle)
+        server = WebServer(team, attempts=Attempts(limit=1000, window=MINUTE), ready_at_sign_in=False, now=lambda: clock[0], idle=idle)
         _, url, _ = make_link(team, "gus")
         _, token = create_token("raj", "-w", str(team), "--as", "ana")
         with client(server) as c:
@@ -865,7 +870,7 @@ def test_on_a_replica_only_its_member_is_signed_in(team: Path, tmp_path: Path) -
     assert said in crewdeck_fails("-w", str(replica), "web", "link", "@gus")
     _, raj_token = create_token("raj", "--workspace", str(replica))  # a token in the replica's file, as on any file
     _, ana_link, _ = make_link(replica, "ana")
-    with client(WebServer(replica, attempts=Attempts(limit=1000), ready_at_sign_in=False)) as c:
+    with client(WebServer(replica, attempts=Attempts(limit=1000, window=MINUTE), ready_at_sign_in=False)) as c:
         refused = c.post("/signin", data={"token": raj_token}, headers=JSON)
         assert (refused.status_code, refused.json()) == (403, {"error": "not_replica_member", "message": said[0].upper() + said[1:] + "."})
         assert 'action="/signin"' in c.get("/").text

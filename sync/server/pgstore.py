@@ -15,10 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import queue
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import psycopg
 
@@ -189,7 +191,7 @@ def connect(dsn: str) -> Connection:
         # Autocommit: every ``conn.transaction()`` block is one real transaction.
         return psycopg.connect(dsn, connect_timeout=10, autocommit=True)
     except psycopg.Error as exc:
-        said = first_line(exc)
+        said = _redacted(first_line(exc), dsn)
         how = (
             f": {PASSWORD_HOW} (not in the URL, where every user of this machine sees it)"
             if any(w in said for w in _PASSWORD_REFUSED)
@@ -199,12 +201,74 @@ def connect(dsn: str) -> Connection:
 
 
 def holds_password(dsn: str) -> bool:
-    """Whether a database URL (or ``key=value`` string) carries a password, as libpq reads it; one it cannot read
-    carries none here (connecting says what is wrong with it)."""
+    """Whether a database URL (or ``key=value`` string) carries a password: as libpq reads it, or, where libpq cannot
+    read it, anything that stands where a password goes (it is on the command line all the same)."""
     try:
         return bool(psycopg.conninfo.conninfo_to_dict(dsn).get("password"))
     except psycopg.Error:
-        return False
+        return bool(_loosely_read_passwords(dsn))
+
+
+#: Where a URL's password stands: ``postgresql://USER:PASSWORD@HOST``, ``?password=PASSWORD``.
+_URL = re.compile(r"\s*postgres(?:ql)?://", re.IGNORECASE)
+_URL_PARAMETER = re.compile(r"[?&]password=([^&]*)", re.IGNORECASE)
+#: ``password=VALUE`` of a ``key=value`` string: quoted, or up to the next ``key=`` (``password=my s3cret`` is
+#: refused by libpq as ``missing "=" after "s3cret"``, so the words after the first are the password's too).
+_KEYWORD = re.compile(r"(?:^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'?|.*?(?=\s+\w+\s*=|\s*$))", re.IGNORECASE | re.DOTALL)
+
+
+def _loosely_read_passwords(dsn: str) -> list[str]:
+    """Every text of ``dsn`` that stands where a password goes, read loosely: a URL's ``@`` may be the password's own,
+    unencoded (libpq then takes what follows it for the host, and says so quoting it), or ``dsn`` one libpq cannot read
+    (its error quotes the URL, or the part of it it stopped at)."""
+    found: list[str] = []
+    url = _URL.match(dsn)
+    if url:
+        rest = dsn[url.end() :]
+        for at in (i for i, ch in enumerate(rest) if ch == "@"):
+            _, colon, password = rest[:at].partition(":")
+            if colon:
+                found.append(password)
+        found += _URL_PARAMETER.findall(rest)
+    else:
+        for value in _KEYWORD.findall(dsn):
+            found += [value, value.strip("'")]
+    found += [unquote(text) for text in found]
+    return [text for text in dict.fromkeys(found) if text]
+
+
+def _redacted(message: str, dsn: str) -> str:
+    """libpq's ``message`` about ``dsn`` without its password: libpq quotes a URL it cannot read (``in URI:
+    "postgresql://crew:s3cret@[::1/db"``), or a part of it (``unexpected spaces found in "my s3cret"``, ``missing "="
+    after "s3cret"``), and the line goes to a terminal, a log, the journal.  Within what it quotes, each word of the
+    password is taken out too."""
+    texts = _loosely_read_passwords(dsn)
+    try:
+        read = psycopg.conninfo.conninfo_to_dict(dsn).get("password")
+    except psycopg.Error:
+        read = None
+    texts = sorted({*texts, *([str(read)] if read else [])}, key=len, reverse=True)
+    if not texts:
+        return message
+    words = sorted({*texts, *(part for text in texts for part in re.split(r"[\s@/]+", text) if part)}, key=len, reverse=True)
+
+    def hidden(quoted: re.Match[str]) -> str:
+        inside = quoted.group()[1:-1]
+        if inside in words:
+            inside = "…"
+        # Within a longer text, a word of three characters or more: a shorter one says next to nothing of the
+        # password, and taken out of the text it would garble it.
+        for word in words:
+            if len(word) >= 3:
+                inside = inside.replace(word, "…")
+        return f"{quoted.group()[0]}{inside}{quoted.group()[-1]}"
+
+    message = re.sub(r'"[^"]*"|\'[^\']*\'', hidden, message)
+    # Anywhere in the line, a password of four characters or more (a shorter one would garble the line's own words).
+    for text in texts:
+        if len(text) >= 4:
+            message = message.replace(text, "…")
+    return message
 
 
 def ensure_schema(conn: Connection) -> None:

@@ -126,7 +126,7 @@ def cmd_ssh_session(ctx: Context) -> int:
         check_command(args)
         if reads_standard_input(args):
             hold_upload_place(member.id, ctx.config.ssh_upload_mb)
-            take_upload(ctx.config.ssh_upload_mb)
+            take_upload(ctx.config.ssh_upload_mb, ctx.config.ssh_upload_idle_seconds)
         if getattr(args, "func", None) is not None:
             args.workspace = ctx.args.workspace
             inner = Context(args)

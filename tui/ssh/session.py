@@ -208,14 +208,14 @@ def upload_places() -> Path:
     return user_cache_path("crewdeck") / "ssh-uploads"
 
 
-def hold_upload_place(member_id: str, most_mb: int, directory: Path | None = None) -> None:
+def hold_upload_place(member_id: str, most_mb: int) -> None:
     """Take the member's one place for an upload, for the rest of this process (the upload stays on the server's disk,
     as the command's standard input, until the command ends); ``SessionRefused`` while another command of theirs holds it.
 
     ``ssh_upload_mb`` bounds one command's upload; a member running many at once would have put that much on the disk
     for each.  One at a time bounds a member's uploads together.  A lock (``flock``) is let go by the kernel when its
     process ends however it ends, so a killed command leaves no place taken."""
-    directory = directory or upload_places()
+    directory = upload_places()
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         # A member's id is text the workspace holds: its digest names the file.
@@ -234,10 +234,14 @@ def hold_upload_place(member_id: str, most_mb: int, directory: Path | None = Non
     _HELD.append(fd)
 
 
-def take_upload(most_mb: int, stdin: int = 0, stdout: int = 1) -> None:
+def take_upload(most_mb: int, idle_seconds: int, stdin: int = 0, stdout: int = 1) -> None:
     """Read all of standard input into a file of its own, which then is standard input; refused past ``most_mb``
-    megabytes (the team account's ``ssh_upload_mb``: the file is on the server's disk), and when the client is gone
-    by then.
+    megabytes (the team account's ``ssh_upload_mb``: the file is on the server's disk), when nothing came for
+    ``idle_seconds`` (``ssh_upload_idle_seconds``), and when the client is gone by then.
+
+    The member's one upload place is held while this reads: a client gone quiet without closing its connection (a
+    laptop asleep, a network dropped without a word, ``import -`` typed without ``< FILE``) would hold it until sshd
+    noticed, which without ClientAliveInterval is TCP's keepalive, two hours on.
 
     A client that goes mid-upload (its network dropped, ssh killed) ends the session's standard input as the end of
     the file does: the command would take the rows sent so far for the whole file.  What tells the two apart is who
@@ -247,8 +251,20 @@ def take_upload(most_mb: int, stdin: int = 0, stdout: int = 1) -> None:
     most = most_mb * 1_000_000
     taken = 0
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - standard input from here on, for the rest of the process
+    waiting = select.poll()
+    waiting.register(stdin, select.POLLIN)
     try:
-        while chunk := os.read(stdin, _CHUNK):
+        while True:
+            if not waiting.poll(idle_seconds * 1000):
+                spool.close()
+                raise SessionRefused(
+                    f"nothing came on standard input for {idle_seconds:,} second{'s' if idle_seconds != 1 else ''}, the most this server waits over SSH "
+                    "(ssh_upload_idle_seconds in the team account's config): nothing was run; send the file with the "
+                    "command (ssh ... import - < FILE)"
+                )
+            chunk = os.read(stdin, _CHUNK)
+            if not chunk:
+                break
             taken += len(chunk)
             if taken > most:
                 # Refused before the chunk past the limit is written: the spool (a file without a name) goes with it.

@@ -1,10 +1,11 @@
-"""Failed sign-in attempts, counted per client address: a few a minute, then "try again later".
+"""Attempts counted per key within a window, then "try again later": the web server's limits (``server``'s
+``FAILED_SIGN_INS_PER_MINUTE``, ``SIGN_INS_PER_MINUTE``, ``APP_STARTS_PER_MINUTE``, all there).
 
-Only failures count there (a wrong token or PIN, a link that is not known, used
-or expired): guessing is what the limit stops, and a team signing in from
-behind one address is not.  The server counts successful sign-ins too, per
-member (``count``): each may start an app process, which a member's token in a
-loop would start without end.
+Failed sign-ins are counted per client address (a wrong token or PIN, a link
+that is not known, used or expired): guessing is what the limit stops, and a
+team signing in from behind one address is not.  Successful sign-ins and app
+starts are counted per member: each starts an app process, which a member's
+token in a loop would start without end.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ CAPACITY = 10_000
 
 
 class Attempts:
-    """At most ``limit`` failed attempts per ``window`` seconds from one address."""
+    """At most ``limit`` attempts per ``window`` seconds by one key: a client's address, or a member."""
 
-    def __init__(
-        self, limit: int = 10, window: float = 60.0, clock: Callable[[], float] = time.monotonic, capacity: int = CAPACITY
-    ) -> None:
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic, capacity: int = CAPACITY) -> None:
         self.limit = limit
         self.window = window
         self.capacity = capacity
@@ -31,7 +30,7 @@ class Attempts:
         self._seen: OrderedDict[str, deque[float]] = OrderedDict()
 
     def wait(self, address: str) -> float | None:
-        """``None`` when ``address`` may try now, else the seconds until it may."""
+        """``None`` when ``address`` (a key) may try now, else the seconds until it may."""
         now = self._clock()
         seen = self._seen.get(address)
         if seen is None:

@@ -67,6 +67,11 @@ UNCLAIMED = 60.0
 APPS_PER_MEMBER = 4
 #: Live apps on the server at most, by default: each is a Python process of its own (tens of MB).
 MAX_APPS = 32
+#: The window of the limits a minute below, in seconds (their messages say "within a minute").
+MINUTE = 60.0
+#: Failed sign-ins a minute at most from one client address (a wrong token or PIN, a link unknown, used or expired):
+#: guessing is what it stops.
+FAILED_SIGN_INS_PER_MINUTE = 10
 #: A member's sign-ins a minute at most (a token's or a link's): each may start an app process, and one member's token
 #: signing in and out in a loop started them without end, a core's worth of the team's server.
 SIGN_INS_PER_MINUTE = 10
@@ -198,11 +203,14 @@ class WebServer:
         finally:
             ws.close()
         self._ws: Workspace | None = None
-        self.attempts = attempts or Attempts()
+        #: Failed sign-ins, by client address.
+        self.attempts = attempts or Attempts(FAILED_SIGN_INS_PER_MINUTE, MINUTE)
         #: Successful sign-ins, by member.
-        self.sign_ins = sign_ins or Attempts(limit=SIGN_INS_PER_MINUTE)
+        self.sign_ins = sign_ins or Attempts(SIGN_INS_PER_MINUTE, MINUTE)
         #: Apps started, by member (counted as each takes its member's place).
-        self.app_starts = app_starts or Attempts(limit=APP_STARTS_PER_MINUTE)
+        self.app_starts = app_starts or Attempts(APP_STARTS_PER_MINUTE, MINUTE)
+        #: Refusals said in the log, by member and kind: one a minute each.
+        self._logged = Attempts(1, MINUTE)
         self.watch_every = watch_every
         self.now = now
         self._command = command
@@ -363,7 +371,7 @@ class WebServer:
         if wait is None:
             return None
         said = f"You opened the app {self.app_starts.limit} times within a minute, the most here: try again in {int(wait) + 1} seconds."
-        _LOG.warning("refused an app of @%s: %s", session.handle, said)
+        self._refusal_logged(session.handle, "too_many_app_starts", f"refused an app of @{session.handle}: {said}")
         return AppRefused(429, "too_many_app_starts", said, said)
 
     def _has_open(self, session: signin.WebSession) -> bool:
@@ -484,8 +492,16 @@ class WebServer:
         if wait is not None:
             raise signin.TooManySignIns(handle, self.sign_ins.limit, wait)
 
+    def _refusal_logged(self, handle: str, code: str, said: str) -> None:
+        """A member's refusal in the server's log, once a minute for each member and kind: a client asking again in a
+        loop, refused each time, wrote a line each time, filling the log at its own pace."""
+        key = f"{code} {handle}"
+        if self._logged.wait(key) is None:
+            self._logged.count(key)
+            _LOG.warning("%s (the same for @%s again within a minute goes unlogged)", said, handle)
+
     def _too_many_sign_ins(self, request: Request, refusal: signin.TooManySignIns, page: str) -> Response:
-        _LOG.warning("refused a sign-in: %s", refusal)
+        self._refusal_logged(refusal.handle, refusal.code, f"refused a sign-in: {refusal}")
         response = self._refused(request, 429, refusal.code, str(refusal), page)
         response.headers["Retry-After"] = str(refusal.wait)
         return response
@@ -506,7 +522,7 @@ class WebServer:
         if refusal is not None:
             # Said in the log as the websocket's refusal is: a browser's page is where most are refused, and a server
             # that is full says so to whoever sizes --max-apps.
-            _LOG.warning("refused an app of @%s: %s", session.handle, refusal.message)
+            self._refusal_logged(session.handle, refusal.code, f"refused an app of @{session.handle}: {refusal.message}")
             response = self._refused(
                 request, refusal.status, refusal.code, refusal.message, pages.busy_page(self.name, refusal.message, refusal.status == 429)
             )
@@ -632,7 +648,10 @@ class WebServer:
         cookie, session = found
         ready = self._ready.pop(session.id, None)
         if ready is None:  # the session's own app, started at its sign-in, holds its place already
-            if (refusal := self._too_many_starts(session) or await self._place_for(session)) is not None:
+            refusal = self._too_many_starts(session) or await self._place_for(session)
+            # Checked again after the wait, and counted in the same step below: websockets that waited together for a
+            # place each passed the check before it, and would each have started an app past the limit.
+            if (refusal := refusal or self._too_many_starts(session)) is not None:
                 # Accepted to be closed with why: the page shows the reason where it says the app ended.
                 await websocket.accept()
                 await websocket.close(code=4000 + refusal.status, reason=refusal.short)
@@ -647,6 +666,9 @@ class WebServer:
             width = _size(websocket.query_params.get("width"), 80)
             height = _size(websocket.query_params.get("height"), 24)
             if process is None or process.ended.is_set():
+                if process is not None:
+                    # The sign-in's app ended before its page came: the one started in its place is a start too.
+                    self.app_starts.count(session.member)
                 process = await self._start_app()
             process.on_output = _to_page(websocket)
             await process.begin(cookie, width, height)
@@ -707,7 +729,7 @@ class WebServer:
             refusal = self._refusal(session, leaving=False)
             left = grace - loop.time()
             if refusal is not None and (left <= 0 or not self._has_open(session)):
-                _LOG.warning("refused an app of @%s: %s", session.handle, refusal.message)
+                self._refusal_logged(session.handle, refusal.code, f"refused an app of @{session.handle}: {refusal.message}")
                 return refusal
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), left if refusal is not None else QUIT_GRACE + 1)

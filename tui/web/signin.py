@@ -79,6 +79,7 @@ class TooManySignIns(SignInRefused):
     """A member who signed in ``limit`` times within the last minute: each sign-in may start an app process."""
 
     def __init__(self, handle: str, limit: int, wait: float) -> None:
+        self.handle = handle
         #: Whole seconds until the member may sign in again.
         self.wait = int(wait) + 1
         super().__init__(

@@ -123,6 +123,16 @@ def _upload_mb(megabytes: int) -> str | None:
     return None if 1 <= megabytes <= MOST_UPLOAD_MB else f"{megabytes} is not a number of megabytes from 1 to {MOST_UPLOAD_MB:,}"
 
 
+#: The most ``ssh_upload_idle_seconds`` may say: a day.
+MOST_UPLOAD_IDLE_SECONDS = 86_400
+
+
+def _upload_idle(seconds: int) -> str | None:
+    if 1 <= seconds <= MOST_UPLOAD_IDLE_SECONDS:
+        return None
+    return f"{seconds} is not a number of seconds from 1 to {MOST_UPLOAD_IDLE_SECONDS:,}"
+
+
 def _beside(text: str, config: Path) -> str:
     """A path as a config file says it: ``~`` is the reader's home, and a relative path is read from the file's own
     directory, as git reads an include: from the current one, the same config named another file in each directory."""
@@ -206,6 +216,16 @@ class Config:
             "command (`ssh team@host import - < tasks.json`), in megabytes of a million bytes.  Past it the command "
             "is refused and nothing of the upload is kept: one upload cannot fill the server's disk.",
             check=_upload_mb,
+        ),
+    )
+    ssh_upload_idle_seconds: int = field(
+        default=120,
+        metadata=about(
+            "Over SSH (read from the team account's config): how long an upload may send nothing before it is given "
+            "up, in seconds.  A member has one upload at a time; one whose client went quiet (a laptop asleep, a "
+            "network gone without a word, `ssh team@host import -` without `< FILE`) would hold their place until "
+            "sshd noticed, hours without ClientAliveInterval.",
+            check=_upload_idle,
         ),
     )
     keymap: dict[str, str] = field(
