@@ -183,15 +183,8 @@ def test_the_app_s_undo_of_my_name_and_zone_writes_my_member_record(cli: Cli) ->
 
 
 def test_an_import_written_in_batches_is_one_change_and_its_operations_are_not_held(cli: Cli, tmp_path: Path) -> None:
-    """An import writes a batch of tasks at a time, memory holding a batch: the command's record of what it wrote keeps
-    each commit's first and last operation, not the file's every one."""
-    from crewdeck.tui.cli.common import Commits
-
-    kept = Commits()
-    ops = [Op(f"{ms:013d}-{n:04x}-abc", "abc", n, "m", "set", "task", "t", "title", '"x"') for ms, n in ((1, 0), (1, 1), (1, 2))]
-    kept.extend(iter(ops))
-    kept.extend(iter(ops[:1]))
-    assert kept.commits() == [(ops[0], ops[2]), (ops[0], ops[0])]
+    """An import writes a batch of tasks at a time, memory holding a batch: the command's history keeps each commit's
+    first and last operation, not the file's every one, in one change."""
     records = [{"uuid": f"{n:08x}-2222-3333-4444-555555555555", "description": f"Task {n}", "status": "pending"} for n in range(1, 1_201)]
     (tmp_path / "tw.json").write_text(json.dumps(records))
     assert cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json")).startswith("imported 1,200 tasks")
@@ -215,3 +208,61 @@ def test_the_rules_judge_an_undo_as_any_write_and_a_refused_one_stays_to_undo(cl
     with in_person():
         assert cli.ok("undo", as_member="raj") == "undid: set tz of the workspace to Asia/Kolkata\n"
     assert "tz = null" in cli.ok("workspace", "show")
+
+
+def _history(cli: Cli, member: str = "ana") -> list[list[list[str]]]:
+    ws = Workspace.open(cli.workspace)
+    try:
+        held = ws.store.get_meta(f"cli_history.{ws.identify(member).id}")
+        return list(json.loads(held)["done"]) if held else []
+    finally:
+        ws.close()
+
+
+def test_a_dry_run_is_no_change_to_undo(cli: Cli, tmp_path: Path) -> None:
+    """`import --dry-run` was remembered as a change whose operations were rolled back: every undo after it said
+    "nothing to undo", and the changes before it were out of reach."""
+    task_id = cli.ok("add", "Draft reel").strip()
+    remembered = _history(cli)
+    record = {"uuid": "11111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending"}
+    (tmp_path / "tw.json").write_text(json.dumps([record]))
+    assert cli.ok("import", "--dry-run", "--from", "taskwarrior", str(tmp_path / "tw.json")).startswith("dry run")
+    assert _history(cli) == remembered
+    assert cli.ok("undo") == "undid: added “Draft reel”\n"
+    assert _task(cli, task_id)["deleted"]
+
+
+def test_a_change_that_cannot_be_remembered_is_not_made(cli: Cli) -> None:
+    """Remembering was a second write after the change: when it failed (the file locked by another writer for 30 s),
+    the command said an error for a task it had added, and trying again added it twice."""
+    ws = Workspace.open(cli.workspace)
+    try:
+        for event in ("INSERT", "UPDATE"):
+            ws.conn.execute(
+                f"CREATE TRIGGER no_history_{event.lower()} BEFORE {event} ON meta WHEN NEW.key LIKE 'cli_history.%' "
+                "BEGIN SELECT RAISE(ABORT, 'the history cannot be written'); END"
+            )
+    finally:
+        ws.close()
+    result = cli("add", "Buy paper")
+    assert (result.code, result.out) == (2, "") and "the history cannot be written" in result.err
+    assert cli("tasks", "all").err.startswith("no tasks match")  # the change and its place in the history: neither
+
+
+def test_a_command_s_commits_are_one_change_whatever_another_command_remembers_meanwhile(cli: Cli) -> None:
+    """Each commit is remembered in its own transaction, with the command's change: another command of the member
+    remembered between two commits leaves the first command's change whole."""
+    from crewdeck.tui.cli import history
+
+    ws = Workspace.open(cli.workspace)
+    try:
+        me = ws.identify("ana")
+        ops = [Op(f"{ms:013d}-0000-{ws.store.node}", ws.store.node, ms, me.id, "set", "task", "t", "title", '"x"') for ms in (1, 2, 3)]
+        with ws.store.held():
+            first = history.remember(ws.store, me.id, ops[0], ops[0], None)
+            other = history.remember(ws.store, me.id, ops[1], ops[1], None)
+            assert history.remember(ws.store, me.id, ops[2], ops[2], first) == first
+            assert other == ops[1].op_id
+    finally:
+        ws.close()
+    assert _history(cli)[-2:] == [[[ops[0].op_id] * 2, [ops[2].op_id] * 2], [[ops[1].op_id] * 2]]

@@ -109,9 +109,9 @@ def cmd_tasks(ctx: Context) -> int:
     if me is not None and needs_catch_up(ctx.ws, ctx.now):
         from crewdeck.tui.tasks import recurrence
 
-        with ctx.ws.store.write(me.id) as w:
+        # As the app's catch-up: nobody asked for them, `crewdeck undo` passes them by.
+        with ctx.unasked(), ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
-        ctx.not_asked(w.ops)  # as the app's catch-up: nobody asked for them, `crewdeck undo` passes them by
     where, params = query_language.compile(parsed, qctx)
     # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are listed still.
     for word in {t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)}:
@@ -355,8 +355,8 @@ def cmd_annotate(ctx: Context) -> int:
 def cmd_undo(ctx: Context) -> int:
     from crewdeck.tui.cli import history
 
-    written = history.undo(ctx.ws, ctx.me, ctx.config.clock24)
-    ctx.not_asked(list(written.ops))  # the undo is no change of its own to undo: the next reaches the one before
+    with ctx.unasked():  # the undo is no change of its own to undo: the next reaches the one before
+        written = history.undo(ctx.ws, ctx.me, ctx.config.clock24)
     print(visible(written.label))
     return 0
 

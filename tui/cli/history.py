@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from crewdeck.sync.state.oplog import OP_COLUMNS, Op
 
 if TYPE_CHECKING:
+    from crewdeck.sync.state.store import Store
     from crewdeck.tui.session.writing import Written
     from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -31,19 +32,14 @@ def _key(member_id: str) -> str:
     return f"cli_history.{member_id}"
 
 
-def _runs(commits: list[tuple[Op, Op]]) -> list[Run]:
-    """Each commit's stamps, its first and last: one write's are consecutive, in a millisecond no other write has
-    (``Clock.stamps``), so nobody else's operation of that node lies between them."""
-    return [[first.op_id, last.op_id] for first, last in commits]
-
-
 def _load(text: str | None) -> dict[str, Any]:
     held = json.loads(text) if text else {}
     return {"done": held.get("done", []), "undos": held.get("undos", [])}
 
 
-def _ops(ws: Workspace, runs: list[Run]) -> list[Op]:
-    """The operations of ``runs``, as the log holds them now."""
+def _ops(ws: Workspace, runs: list[Run], member_id: str) -> list[Op]:
+    """The operations of ``runs``, as the log holds them now: none of a run where none is ``member_id``'s (stamps
+    handed out again after a rollback, a dry run's that an older crewdeck remembered, are another write's)."""
     found: list[Op] = []
     former = set(ws.store.former_nodes()) if runs else set()
     for first, last in runs:
@@ -51,25 +47,38 @@ def _ops(ws: Workspace, runs: list[Run]) -> list[Op]:
         # Carried to a node of the replica's own since (it turned out to be a copy, ``take_new_node``): the same time
         # and counter under it, where the log holds them now.
         for held in (node, ws.store.node) if node in former else (node,):
-            found.extend(
+            run = [
                 Op(*row)
                 for row in ws.conn.execute(
                     f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id",
                     (first[: -len(node)] + held, last[: -len(node)] + held, held),
                 )
-            )
+            ]
+            if any(op.member == member_id for op in run):
+                found.extend(run)
     return found
 
 
-def remember(ws: Workspace, member_id: str, commits: list[tuple[Op, Op]]) -> None:
-    """Put a command's write as ``member_id`` (each commit's first and last operation) last in their history."""
+def remember(store: Store, member_id: str, first: Op, last: Op, change: str | None) -> str:
+    """Put one commit of a command's write as ``member_id`` (its first and last operation) in their history, inside
+    the commit's transaction (``Store.remembering``): with the command's ``change`` (its first stamp) when it made
+    one before, else last, as a change of its own.  The command's change, for its next commit.
 
-    def add(text: str | None) -> str:
-        held = _load(text)
-        held["done"] = [*held["done"], _runs(commits)][-KEEP:]
-        return json.dumps(held)
-
-    ws.store.update_meta(_key(member_id), add)
+    In the commit's transaction, the history holds what was written, in the order it was, whatever other commands
+    of the member do at the same time, and nothing that was rolled back (a dry run's)."""
+    key = _key(member_id)
+    held = _load(store.get_meta(key))
+    run = [first.op_id, last.op_id]
+    # One write's stamps are consecutive, in a millisecond no other write has (``Clock.stamps``): nobody else's
+    # operation of that node lies between its first and its last.
+    made = next((runs for runs in reversed(held["done"]) if runs[0][0] == change), None) if change else None
+    if made is None:  # the command's first commit (or its change was undone meanwhile: what it writes now is a change again)
+        made = [run]
+        held["done"] = [*held["done"], made][-KEEP:]
+    else:
+        made.append(run)
+    store.set_meta(key, json.dumps(held))
+    return str(made[0][0])
 
 
 def undo(ws: Workspace, me: Member, clock24: bool) -> Written:
@@ -84,16 +93,16 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> Written:
     store = ws.store
     with store.held():  # the undo and its place in the history: both, or neither
         held = _load(store.get_meta(_key(me.id)))
-        ops = _ops(ws, held["done"][-1]) if held["done"] else []
+        ops = _ops(ws, held["done"][-1], me.id) if held["done"] else []
         if not ops:
             raise NotUndone("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)")
         # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
-        restored = {op.op_id: json.loads(op.value) for op in _ops(ws, held["undos"])}
+        restored = {op.op_id: json.loads(op.value) for op in _ops(ws, held["undos"], me.id)}
         edits = Edits(WorkspaceAccess(ws, me), clock24, History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=restored))
         done = edits.undo()
         assert done is not None  # the history given holds one action
         held["done"].pop()
         if done.written.ops:  # one commit: its operations in the order they were stamped
-            held["undos"] = [*held["undos"], *_runs([(done.written.ops[0], done.written.ops[-1])])][-KEEP:]
+            held["undos"] = [*held["undos"], [done.written.ops[0].op_id, done.written.ops[-1].op_id]][-KEEP:]
         store.set_meta(_key(me.id), json.dumps(held))
     return Written(done.said, done.written.ops)
