@@ -266,3 +266,43 @@ def test_a_command_s_commits_are_one_change_whatever_another_command_remembers_m
     finally:
         ws.close()
     assert _history(cli)[-2:] == [[[ops[0].op_id] * 2, [ops[2].op_id] * 2], [[ops[1].op_id] * 2]]
+
+
+def test_a_change_the_server_refused_is_passed_by_and_said(tmp_path: Path) -> None:
+    """Every operation of the last change taken out of the log (the server refused them): undo said "nothing to
+    undo" for good, the changes before it out of reach."""
+    from crewdeck.sync.state.push import RefusedOp
+
+    cli = Cli(tmp_path / "w.db")
+    cli.ok("init", str(cli.workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin", as_member=None)
+
+    task_id = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task_id, "priority=high")
+    ws = Workspace.open(cli.workspace)
+    try:
+        (op,) = [op for op in ws.store.history(task_id) if op.field == "priority"]
+        refused = RefusedOp(op.node, op.node_seq, op.op_id, op.row_id, op.field, "assignee_only", "not yours")
+        assert ws.store.drop_refused([refused]) == 1
+    finally:
+        ws.close()
+    result = cli("undo")
+    assert (result.code, result.out) == (0, "undid: added “Draft reel”\n")
+    assert result.err == (
+        "note: your last change made with a crewdeck command is no longer in this file (the sync server refused it): "
+        "undoing the one before\n"
+    )
+    assert _task(cli, task_id)["deleted"]
+    other = cli.ok("add", "Print flyers").strip()  # refused in turn, whole: nothing before it is left to undo
+    ws = Workspace.open(cli.workspace)
+    try:
+        ops = ws.store.history(other)
+        assert ws.store.drop_refused([RefusedOp(op.node, op.node_seq, op.op_id, op.row_id, op.field, "r", "m") for op in ops]) == len(ops)
+    finally:
+        ws.close()
+    result = cli("undo")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "crewdeck: error: nothing to undo: your last change made with a crewdeck command is no longer in this file "
+        "(the sync server refused it), and none before it is remembered\n"
+    )
+    assert cli("undo").err.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")

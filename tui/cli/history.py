@@ -19,7 +19,7 @@ from crewdeck.sync.state.oplog import OP_COLUMNS, Op
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.store import Store
-    from crewdeck.tui.session.writing import Written
+    from crewdeck.tui.session.writing import Restored, Written
     from crewdeck.tui.workspace.workspace import Member, Workspace
 
 #: The changes remembered per member (and the undos' writes): older ones are past `crewdeck undo`'s reach.
@@ -81,8 +81,19 @@ def remember(store: Store, member_id: str, first: Op, last: Op, change: str | No
     return str(made[0][0])
 
 
-def undo(ws: Workspace, me: Member, clock24: bool) -> Written:
-    """Take back ``me``'s last change a command made; what the undo wrote, its ``label`` the line to say.
+_NONE = "no change of yours made with a crewdeck command on this file (the app's own: u)"
+
+
+def gone_note(gone: int) -> str:
+    """What undo says of the changes it passed by: every operation of them is out of the log."""
+    if gone == 1:
+        return "your last change made with a crewdeck command is no longer in this file (the sync server refused it)"
+    return f"your last {gone} changes made with a crewdeck command are no longer in this file (the sync server refused them)"
+
+
+def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
+    """Take back ``me``'s last change a command made; what the undo wrote, its ``label`` the line to say, and how many
+    changes it passed by, gone from the log (``gone_note``), which it forgets.
 
     ``NotUndone`` when there is none, or it cannot be taken back (it stays last)."""
     # The app's undo: imported by the undo, not by every command that remembers a write.
@@ -91,18 +102,36 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> Written:
     from crewdeck.tui.workspace.describe import not_undoable
 
     store = ws.store
+    refused: NotUndone | None = None
+    done: Restored | None = None
     with store.held():  # the undo and its place in the history: both, or neither
         held = _load(store.get_meta(_key(me.id)))
-        ops = _ops(ws, held["done"][-1], me.id) if held["done"] else []
-        if not ops:
-            raise NotUndone("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)")
-        # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
-        restored = {op.op_id: json.loads(op.value) for op in _ops(ws, held["undos"], me.id)}
-        edits = Edits(WorkspaceAccess(ws, me), clock24, History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=restored))
-        done = edits.undo()
-        assert done is not None  # the history given holds one action
-        held["done"].pop()
-        if done.written.ops:  # one commit: its operations in the order they were stamped
-            held["undos"] = [*held["undos"], [done.written.ops[0].op_id, done.written.ops[-1].op_id]][-KEEP:]
-        store.set_meta(_key(me.id), json.dumps(held))
-    return Written(done.said, done.written.ops)
+        gone = 0
+        ops: list[Op] = []
+        # A change whose every operation left the log (the server refused them: ``Store.drop_refused``) is nothing to
+        # take back: forgotten, and undo goes on to the one before, where it said "nothing to undo" for good.
+        while held["done"] and not (ops := _ops(ws, held["done"][-1], me.id)):
+            held["done"].pop()
+            gone += 1
+        if held["done"]:
+            # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
+            restored = {op.op_id: json.loads(op.value) for op in _ops(ws, held["undos"], me.id)}
+            edits = Edits(
+                WorkspaceAccess(ws, me), clock24, History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=restored)
+            )
+            try:
+                done = edits.undo()
+            except NotUndone as exc:  # nothing written: it stays last (what was gone is forgotten all the same)
+                refused = exc
+            else:
+                assert done is not None  # the history given holds one action
+                held["done"].pop()
+                if done.written.ops:  # one commit: its operations in the order they were stamped
+                    held["undos"] = [*held["undos"], [done.written.ops[0].op_id, done.written.ops[-1].op_id]][-KEEP:]
+        if gone or done is not None:
+            store.set_meta(_key(me.id), json.dumps(held))
+    if refused is not None:
+        raise NotUndone(f"{refused} ({gone_note(gone)})" if gone else str(refused))
+    if done is None:
+        raise NotUndone(f"nothing to undo: {gone_note(gone)}, and none before it is remembered" if gone else f"nothing to undo: {_NONE}")
+    return Written(done.said, done.written.ops), gone
