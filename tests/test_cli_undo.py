@@ -306,3 +306,25 @@ def test_a_change_the_server_refused_is_passed_by_and_said(tmp_path: Path) -> No
         "(the sync server refused it), and none before it is remembered\n"
     )
     assert cli("undo").err.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")
+
+
+def test_two_annotations_at_once_keep_both_lines(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """annotate read the notes before it waited for the write lock: raj's line, written while it waited, was lost
+    when it wrote the notes it had read with its own line after them (both said "Annotated")."""
+    from crewdeck.sync.state import store
+
+    task_id = cli.ok("add", "Print flyers").strip()
+    enter = store._Transaction.__enter__
+    others: list[str] = []
+
+    def raj_first(self: store._Transaction) -> store._Transaction:
+        if not others:  # raj's annotate writes just before ana's takes the lock (his own, once)
+            others.append("")
+            others[0] = cli.in_person("annotate", task_id, "proofs Monday", as_member="raj")
+        return enter(self)
+
+    monkeypatch.setattr(store._Transaction, "__enter__", raj_first)
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T09:30:00Z")
+    assert cli.ok("annotate", task_id, "called the printer").startswith("Annotated")
+    assert others == ["Annotated “Print flyers”: 2026-11-26 proofs Monday\n"]
+    assert _task(cli, task_id)["notes"] == "2026-11-26 proofs Monday\n2026-11-26 called the printer"

@@ -341,13 +341,15 @@ def cmd_annotate(ctx: Context) -> int:
     from crewdeck.sync.state.records import MAX_NOTES
 
     line = annotation(text, ctx.now, ctx.me.tz)
-    notes = ctx.ws.task(task_id)["notes"] or ""
-    notes = f"{notes}\n{line}" if notes else line
     names = _names(ctx)
-    if len(notes) > MAX_NOTES:  # said of the notes it would make, not of the field ("task.notes: longer than …")
-        raise UserError(f"annotate: the notes of {names.task(task_id)} would be longer than a task holds ({MAX_NOTES:,} characters)")
-    with ctx.writer() as w:
-        w.set("task", task_id, {"notes": notes})
+    # The notes as they are under the write lock: read before it, another's line written while this waited was lost.
+    with ctx.ws.store.held():
+        notes = ctx.ws.task(task_id)["notes"] or ""
+        notes = f"{notes}\n{line}" if notes else line
+        if len(notes) > MAX_NOTES:  # said of the notes it would make, not of the field ("task.notes: longer than …")
+            raise UserError(f"annotate: the notes of {names.task(task_id)} would be longer than a task holds ({MAX_NOTES:,} characters)")
+        with ctx.writer() as w:
+            w.set("task", task_id, {"notes": notes})
     _said(ctx, [f"Annotated {names.task(task_id)}: {line}", *_voided(ctx, w.ops, names)], [task_id])
     return 0
 
