@@ -328,3 +328,36 @@ def test_two_annotations_at_once_keep_both_lines(cli: Cli, monkeypatch: pytest.M
     assert cli.ok("annotate", task_id, "called the printer").startswith("Annotated")
     assert others == ["Annotated “Print flyers”: 2026-11-26 proofs Monday\n"]
     assert _task(cli, task_id)["notes"] == "2026-11-26 proofs Monday\n2026-11-26 called the printer"
+
+
+def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_read(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undoing a 100,000-task import read every operation (1.1 GB) and held the write lock past the 30 s other
+    writers wait: their writes failed meanwhile."""
+    from crewdeck.tui.cli import history
+
+    monkeypatch.setattr(history, "MOST_OPS", 11)
+    records = [{"uuid": f"{n:08x}-2222-3333-4444-555555555555", "description": f"Task {n}", "status": "pending"} for n in (1, 2, 3)]
+    (tmp_path / "tw.json").write_text(json.dumps(records))
+    cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
+    monkeypatch.setattr(history, "_ops", lambda *_: pytest.fail("the operations of a change too large were read"))
+    for _ in range(2):  # it stays last
+        refused = cli("undo")
+        assert (refused.code, refused.out) == (2, "")
+        assert refused.err.startswith(
+            "crewdeck: error: cannot undo your last change made with a crewdeck command: its 12 operations are more than "
+            "an undo takes back (11: the workspace would stay locked past what other writers wait); delete what it added "
+            "with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups)\n"
+        )
+    assert cli.ok("tasks", "all").count("Task ") == 3
+
+
+def test_a_field_an_undo_set_back_is_the_older_change_s_to_undo(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task_id, "priority=high")
+    cli.ok("set", task_id, "priority=low")
+    assert cli.ok("undo") == "undid: set “Draft reel” to low priority\n"
+    # The undo's write is the field's last: it set back what the change before wrote, so that change undoes it.
+    assert cli.ok("undo") == "undid: set “Draft reel” to high priority\n"
+    assert _task(cli, task_id)["priority"] == "none"

@@ -13,6 +13,7 @@ stays last, as in the app: undo says why and what to do instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.oplog import OP_COLUMNS, Op
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
 #: The changes remembered per member (and the undos' writes): older ones are past `crewdeck undo`'s reach.
 KEEP = 100
+#: The most operations an undo takes back: it writes them back, and reads them first, in one transaction that holds
+#: the write lock of a shared file (about 5 s and 100 MB on a small server); other writers wait 30 s for it at most.
+MOST_OPS = 50_000
 #: A run of one commit's stamps: its first and its last (each ends in the node that stamped it).
 Run = list[str]
 
@@ -37,26 +41,62 @@ def _load(text: str | None) -> dict[str, Any]:
     return {"done": held.get("done", []), "undos": held.get("undos", [])}
 
 
+def _ranges(ws: Workspace, runs: list[Run]) -> Iterator[tuple[str, str, str]]:
+    """Each run's first and last stamp and its node, where the log holds them now: carried to a node of the
+    replica's own since (it turned out to be a copy, ``take_new_node``), the same time and counter under it too."""
+    former = set(ws.store.former_nodes()) if runs else set()
+    for first, last in runs:
+        node = first.rsplit("-", 1)[1]
+        for held in (node, ws.store.node) if node in former else (node,):
+            yield first[: -len(node)] + held, last[: -len(node)] + held, held
+
+
+def _size(ws: Workspace, runs: list[Run]) -> int:
+    """How many operations of ``runs`` the log holds: counted on its index, none of them read."""
+    return sum(
+        ws.conn.execute("SELECT COUNT(*) FROM ops WHERE op_id BETWEEN ? AND ? AND node = ?", ranged).fetchone()[0]
+        for ranged in _ranges(ws, runs)
+    )
+
+
 def _ops(ws: Workspace, runs: list[Run], member_id: str) -> list[Op]:
     """The operations of ``runs``, as the log holds them now: none of a run where none is ``member_id``'s (stamps
     handed out again after a rollback, a dry run's that an older crewdeck remembered, are another write's)."""
     found: list[Op] = []
-    former = set(ws.store.former_nodes()) if runs else set()
-    for first, last in runs:
-        node = first.rsplit("-", 1)[1]
-        # Carried to a node of the replica's own since (it turned out to be a copy, ``take_new_node``): the same time
-        # and counter under it, where the log holds them now.
-        for held in (node, ws.store.node) if node in former else (node,):
-            run = [
-                Op(*row)
-                for row in ws.conn.execute(
-                    f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id",
-                    (first[: -len(node)] + held, last[: -len(node)] + held, held),
-                )
-            ]
-            if any(op.member == member_id for op in run):
-                found.extend(run)
+    for ranged in _ranges(ws, runs):
+        run = [
+            Op(*row)
+            for row in ws.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id", ranged)
+        ]
+        if any(op.member == member_id for op in run):
+            found.extend(run)
     return found
+
+
+class _Undone(dict[str, Any]):
+    """What the earlier undos wrote, by stamp (``History.restored``): read from the log when the undo asks of a
+    field's last operation, where every undo read every operation of the last 100 undos first."""
+
+    def __init__(self, ws: Workspace, runs: list[Run]) -> None:
+        super().__init__()
+        self._ws = ws
+        self._ranges = list(_ranges(ws, runs))
+
+    def _value(self, op_id: str) -> tuple[bool, Any]:
+        node = op_id.rsplit("-", 1)[1]
+        if not any(held == node and first <= op_id <= last for first, last, held in self._ranges):
+            return False, None
+        row = self._ws.conn.execute("SELECT value FROM ops WHERE op_id = ? AND node = ?", (op_id, node)).fetchone()
+        return (True, json.loads(row[0])) if row else (False, None)
+
+    def __contains__(self, op_id: object) -> bool:
+        return super().__contains__(op_id) or (isinstance(op_id, str) and self._value(op_id)[0])
+
+    def __missing__(self, op_id: str) -> Any:
+        found, value = self._value(op_id)
+        if not found:
+            raise KeyError(op_id)
+        return value
 
 
 def remember(store: Store, member_id: str, first: Op, last: Op, change: str | None) -> str:
@@ -106,18 +146,28 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
     done: Restored | None = None
     with store.held():  # the undo and its place in the history: both, or neither
         held = _load(store.get_meta(_key(me.id)))
-        gone = 0
+        gone = size = 0
         ops: list[Op] = []
         # A change whose every operation left the log (the server refused them: ``Store.drop_refused``) is nothing to
         # take back: forgotten, and undo goes on to the one before, where it said "nothing to undo" for good.
-        while held["done"] and not (ops := _ops(ws, held["done"][-1], me.id)):
+        while held["done"]:
+            size = _size(ws, held["done"][-1])
+            if size > MOST_OPS or (ops := _ops(ws, held["done"][-1], me.id) if size else []):
+                break
             held["done"].pop()
             gone += 1
-        if held["done"]:
+        if size > MOST_OPS:  # counted, not read: it stays last, as a change that appended a record does
+            refused = NotUndone(
+                f"cannot undo your last change made with a crewdeck command: its {size:,} operations are more than an undo "
+                f"takes back ({MOST_OPS:,}: the workspace would stay locked past what other writers wait); delete what it "
+                "added with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups)"
+            )
+        elif held["done"]:
             # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
-            restored = {op.op_id: json.loads(op.value) for op in _ops(ws, held["undos"], me.id)}
             edits = Edits(
-                WorkspaceAccess(ws, me), clock24, History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=restored)
+                WorkspaceAccess(ws, me),
+                clock24,
+                History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=_Undone(ws, held["undos"])),
             )
             try:
                 done = edits.undo()
