@@ -361,3 +361,12 @@ def test_a_field_an_undo_set_back_is_the_older_change_s_to_undo(cli: Cli) -> Non
     # The undo's write is the field's last: it set back what the change before wrote, so that change undoes it.
     assert cli.ok("undo") == "undid: set “Draft reel” to high priority\n"
     assert _task(cli, task_id)["priority"] == "none"
+
+
+def test_a_manager_s_change_as_another_member_is_that_member_s_to_undo(cli: Cli) -> None:
+    mine = cli.ok("add", "Mine").strip()
+    theirs = cli.ok("add", "For Raj", as_member="raj").strip()  # ana, a manager, acting as raj
+    assert cli.ok("undo") == "undid: added “Mine”\n"
+    assert not _task(cli, theirs)["deleted"]
+    assert cli.ok("undo", as_member="raj") == "undid: added “For Raj”\n"
+    assert _task(cli, mine)["deleted"] and _task(cli, theirs)["deleted"]
