@@ -2,7 +2,8 @@
 
 The app remembers the actions of its session (``writing.Edits``); a command line has no session, so a command that
 wrote remembers its write in the file's local settings (``meta``: not synced, as the app's history is its own), by
-the stamps of its commits, one entry a command (an import's batches are one change, as ``set`` on three tasks is).
+the stamps of its commits, one entry a command (an import's batches are one change, as ``set`` on three tasks is),
+in the transaction of each commit (``remember``): what was rolled back is not remembered, nor a change not made.
 ``crewdeck undo`` hands the last entry to the app's undo (``Edits.undo``): the same previous values written as new
 operations that sync, the same rules, the same line said.  Undone, it leaves the history, so a second ``crewdeck
 undo`` takes back the change before it, as ``u`` twice does in the app; the undo's own write is no change to undo
