@@ -183,15 +183,8 @@ def test_the_app_s_undo_of_my_name_and_zone_writes_my_member_record(cli: Cli) ->
 
 
 def test_an_import_written_in_batches_is_one_change_and_its_operations_are_not_held(cli: Cli, tmp_path: Path) -> None:
-    """An import writes a batch of tasks at a time, memory holding a batch: the command's record of what it wrote keeps
-    each commit's first and last operation, not the file's every one."""
-    from crewdeck.tui.cli.common import Commits
-
-    kept = Commits()
-    ops = [Op(f"{ms:013d}-{n:04x}-abc", "abc", n, "m", "set", "task", "t", "title", '"x"') for ms, n in ((1, 0), (1, 1), (1, 2))]
-    kept.extend(iter(ops))
-    kept.extend(iter(ops[:1]))
-    assert kept.commits() == [(ops[0], ops[2]), (ops[0], ops[0])]
+    """An import writes a batch of tasks at a time, memory holding a batch: the command's history keeps each commit's
+    first and last operation, not the file's every one, in one change."""
     records = [{"uuid": f"{n:08x}-2222-3333-4444-555555555555", "description": f"Task {n}", "status": "pending"} for n in range(1, 1_201)]
     (tmp_path / "tw.json").write_text(json.dumps(records))
     assert cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json")).startswith("imported 1,200 tasks")
@@ -215,3 +208,165 @@ def test_the_rules_judge_an_undo_as_any_write_and_a_refused_one_stays_to_undo(cl
     with in_person():
         assert cli.ok("undo", as_member="raj") == "undid: set tz of the workspace to Asia/Kolkata\n"
     assert "tz = null" in cli.ok("workspace", "show")
+
+
+def _history(cli: Cli, member: str = "ana") -> list[list[list[str]]]:
+    ws = Workspace.open(cli.workspace)
+    try:
+        held = ws.store.get_meta(f"cli_history.{ws.identify(member).id}")
+        return list(json.loads(held)["done"]) if held else []
+    finally:
+        ws.close()
+
+
+def test_a_dry_run_is_no_change_to_undo(cli: Cli, tmp_path: Path) -> None:
+    """`import --dry-run` was remembered as a change whose operations were rolled back: every undo after it said
+    "nothing to undo", and the changes before it were out of reach."""
+    task_id = cli.ok("add", "Draft reel").strip()
+    remembered = _history(cli)
+    record = {"uuid": "11111111-2222-3333-4444-555555555555", "description": "Film", "status": "pending"}
+    (tmp_path / "tw.json").write_text(json.dumps([record]))
+    assert cli.ok("import", "--dry-run", "--from", "taskwarrior", str(tmp_path / "tw.json")).startswith("dry run")
+    assert _history(cli) == remembered
+    assert cli.ok("undo") == "undid: added “Draft reel”\n"
+    assert _task(cli, task_id)["deleted"]
+
+
+def test_a_change_that_cannot_be_remembered_is_not_made(cli: Cli) -> None:
+    """Remembering was a second write after the change: when it failed (the file locked by another writer for 30 s),
+    the command said an error for a task it had added, and trying again added it twice."""
+    ws = Workspace.open(cli.workspace)
+    try:
+        for event in ("INSERT", "UPDATE"):
+            ws.conn.execute(
+                f"CREATE TRIGGER no_history_{event.lower()} BEFORE {event} ON meta WHEN NEW.key LIKE 'cli_history.%' "
+                "BEGIN SELECT RAISE(ABORT, 'the history cannot be written'); END"
+            )
+    finally:
+        ws.close()
+    result = cli("add", "Buy paper")
+    assert (result.code, result.out) == (2, "") and "the history cannot be written" in result.err
+    assert cli("tasks", "all").err.startswith("no tasks match")  # the change and its place in the history: neither
+
+
+def test_a_command_s_commits_are_one_change_whatever_another_command_remembers_meanwhile(cli: Cli) -> None:
+    """Each commit is remembered in its own transaction, with the command's change: another command of the member
+    remembered between two commits leaves the first command's change whole."""
+    from crewdeck.tui.cli import history
+
+    ws = Workspace.open(cli.workspace)
+    try:
+        me = ws.identify("ana")
+        ops = [Op(f"{ms:013d}-0000-{ws.store.node}", ws.store.node, ms, me.id, "set", "task", "t", "title", '"x"') for ms in (1, 2, 3)]
+        with ws.store.held():
+            first = history.remember(ws.store, me.id, ops[0], ops[0], None)
+            other = history.remember(ws.store, me.id, ops[1], ops[1], None)
+            assert history.remember(ws.store, me.id, ops[2], ops[2], first) == first
+            assert other == ops[1].op_id
+    finally:
+        ws.close()
+    assert _history(cli)[-2:] == [[[ops[0].op_id] * 2, [ops[2].op_id] * 2], [[ops[1].op_id] * 2]]
+
+
+def test_a_change_the_server_refused_is_passed_by_and_said(tmp_path: Path) -> None:
+    """Every operation of the last change taken out of the log (the server refused them): undo said "nothing to
+    undo" for good, the changes before it out of reach."""
+    from crewdeck.sync.state.push import RefusedOp
+
+    cli = Cli(tmp_path / "w.db")
+    cli.ok("init", str(cli.workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin", as_member=None)
+
+    task_id = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task_id, "priority=high")
+    ws = Workspace.open(cli.workspace)
+    try:
+        (op,) = [op for op in ws.store.history(task_id) if op.field == "priority"]
+        refused = RefusedOp(op.node, op.node_seq, op.op_id, op.row_id, op.field, "assignee_only", "not yours")
+        assert ws.store.drop_refused([refused]) == 1
+    finally:
+        ws.close()
+    result = cli("undo")
+    assert (result.code, result.out) == (0, "undid: added “Draft reel”\n")
+    assert result.err == (
+        "note: your last change made with a crewdeck command is no longer in this file (the sync server refused it): "
+        "undoing the one before\n"
+    )
+    assert _task(cli, task_id)["deleted"]
+    other = cli.ok("add", "Print flyers").strip()  # refused in turn, whole: nothing before it is left to undo
+    ws = Workspace.open(cli.workspace)
+    try:
+        ops = ws.store.history(other)
+        assert ws.store.drop_refused([RefusedOp(op.node, op.node_seq, op.op_id, op.row_id, op.field, "r", "m") for op in ops]) == len(ops)
+    finally:
+        ws.close()
+    result = cli("undo")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "crewdeck: error: nothing to undo: your last change made with a crewdeck command is no longer in this file "
+        "(the sync server refused it), and none before it is remembered\n"
+    )
+    assert cli("undo").err.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")
+
+
+def test_two_annotations_at_once_keep_both_lines(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """annotate read the notes before it waited for the write lock: raj's line, written while it waited, was lost
+    when it wrote the notes it had read with its own line after them (both said "Annotated")."""
+    from crewdeck.sync.state import store
+
+    task_id = cli.ok("add", "Print flyers").strip()
+    enter = store._Transaction.__enter__
+    others: list[str] = []
+
+    def raj_first(self: store._Transaction) -> store._Transaction:
+        if not others:  # raj's annotate writes just before ana's takes the lock (his own, once)
+            others.append("")
+            others[0] = cli.in_person("annotate", task_id, "proofs Monday", as_member="raj")
+        return enter(self)
+
+    monkeypatch.setattr(store._Transaction, "__enter__", raj_first)
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-26T09:30:00Z")
+    assert cli.ok("annotate", task_id, "called the printer").startswith("Annotated")
+    assert others == ["Annotated “Print flyers”: 2026-11-26 proofs Monday\n"]
+    assert _task(cli, task_id)["notes"] == "2026-11-26 proofs Monday\n2026-11-26 called the printer"
+
+
+def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_read(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undoing a 100,000-task import read every operation (1.1 GB) and held the write lock past the 30 s other
+    writers wait: their writes failed meanwhile."""
+    from crewdeck.tui.cli import history
+
+    monkeypatch.setattr(history, "MOST_OPS", 11)
+    records = [{"uuid": f"{n:08x}-2222-3333-4444-555555555555", "description": f"Task {n}", "status": "pending"} for n in (1, 2, 3)]
+    (tmp_path / "tw.json").write_text(json.dumps(records))
+    cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
+    monkeypatch.setattr(history, "_ops", lambda *_: pytest.fail("the operations of a change too large were read"))
+    for _ in range(2):  # it stays last
+        refused = cli("undo")
+        assert (refused.code, refused.out) == (2, "")
+        assert refused.err.startswith(
+            "crewdeck: error: cannot undo your last change made with a crewdeck command: its 12 operations are more than "
+            "an undo takes back (11: the workspace would stay locked past what other writers wait); delete what it added "
+            "with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups)\n"
+        )
+    assert cli.ok("tasks", "all").count("Task ") == 3
+
+
+def test_a_field_an_undo_set_back_is_the_older_change_s_to_undo(cli: Cli) -> None:
+    task_id = cli.ok("add", "Draft reel").strip()
+    cli.ok("set", task_id, "priority=high")
+    cli.ok("set", task_id, "priority=low")
+    assert cli.ok("undo") == "undid: set “Draft reel” to low priority\n"
+    # The undo's write is the field's last: it set back what the change before wrote, so that change undoes it.
+    assert cli.ok("undo") == "undid: set “Draft reel” to high priority\n"
+    assert _task(cli, task_id)["priority"] == "none"
+
+
+def test_a_manager_s_change_as_another_member_is_that_member_s_to_undo(cli: Cli) -> None:
+    mine = cli.ok("add", "Mine").strip()
+    theirs = cli.ok("add", "For Raj", as_member="raj").strip()  # ana, a manager, acting as raj
+    assert cli.ok("undo") == "undid: added “Mine”\n"
+    assert not _task(cli, theirs)["deleted"]
+    assert cli.ok("undo", as_member="raj") == "undid: added “For Raj”\n"
+    assert _task(cli, mine)["deleted"] and _task(cli, theirs)["deleted"]

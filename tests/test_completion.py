@@ -119,6 +119,7 @@ def test_only_the_task_commands_offer_task_ids(env: dict[str, str], cli: Cli) ->
         return done.stdout.split()
 
     assert offered("rm") == offered("annotate") == [env["TASK"]]
+    assert offered("annotate", env["TASK"]) == offered("annotate", "-q", env["TASK"], "called") == []  # its text (review rc 7)
     assert offered("post", "show") == []  # posts alone: a plain task is none (final read fa: every task was offered)
     post = cli.ok("post", "add", "Launch reel post:instagram").strip().split()[0]
     cli.ok("post", "copy", post, "Big day")

@@ -224,9 +224,12 @@ def test_annotate_and_undo_over_ssh_are_the_keys_members_own(host: Host, install
     shown = json.loads(crewdeck("-w", str(host.workspace), "show", task, "--json"))
     assert shown["notes"].endswith(" client wants it shorter"), shown["notes"]
     # raj has changed nothing here: mia's annotation is not his to undo.
-    assert installed.run(host.keys["raj"], "undo").returncode != 0
+    refused = installed.run(host.keys["raj"], "undo")
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")
     undone = installed.run(host.keys["mia"], "undo")
     assert undone.returncode == 0, undone.stderr
+    assert undone.stdout == "undid: edited the notes of “Caption for Monday”\n"
     assert json.loads(crewdeck("-w", str(host.workspace), "show", task, "--json"))["notes"] == ""
 
 

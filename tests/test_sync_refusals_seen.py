@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from pytest import MonkeyPatch
@@ -14,6 +15,7 @@ from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.cli.main import main
 
 from .apphelp import cursor_on, make_app, settle, until
 from .syncsupport import Server, crewdeck, crewdeck_fails, make_team, new_token
@@ -354,3 +356,30 @@ def test_a_refusal_a_round_cut_off_after_its_push_was_given_is_told_by_the_next_
         again = crewdeck("-w", str(replica), "sync")
     assert [line for line in out.splitlines() if line.startswith("  ")] == [f"  {ROUGH_CUT}"], out
     assert "refused" not in again, again
+
+
+def test_undo_passes_by_a_change_the_server_refused_and_takes_back_the_one_before(tmp_path: Path) -> None:
+    """The refused change's operations leave the replica: its `crewdeck undo` said "nothing to undo" at every try, and
+    raj's change before it was out of reach."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "add", "Caption for Monday")
+        crewdeck("-w", str(replica), "add", "Rough cut @lee")
+        crewdeck("-w", str(team), "--as", "ana", "member", "rm", "lee")
+        assert "the server refused 1 edit made here" in crewdeck("-w", str(replica), "sync")
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            assert main(["-w", str(replica), "undo"]) == 0, err.getvalue()
+        assert out.getvalue() == "undid: added “Caption for Monday”\n"
+        assert err.getvalue() == (
+            "note: your last change made with a crewdeck command is no longer in this file (the sync server refused it): "
+            "undoing the one before\n"
+        )
+        said = crewdeck_fails("-w", str(replica), "undo")
+    finally:
+        assert server.stop() == ""
+    assert said.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")

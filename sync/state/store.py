@@ -231,6 +231,8 @@ class Store:
         self._held = False
         #: The lists ``recording`` blocks gather this store's commits in.
         self._recorders: list[list[Op]] = []
+        #: The hooks ``remembering`` blocks call inside each local commit's transaction.
+        self._rememberers: list[Callable[[Op, Op], None]] = []
         #: Inside ``bulk``: the log's indexes, dropped until its end (``None``: in place).
         self._log_dropped: list[tuple[str, str]] | None = None
         #: Inside ``bulk``: something read the log by record, so its index stays.
@@ -776,6 +778,8 @@ class Store:
             if remember:
                 for key, value in remember(rows).items():
                     self.set_meta(key, value)
+            for hook in self._rememberers:
+                hook(Op(*rows[0]), Op(*rows[-1]))
         for recorded in self._recorders:
             recorded.extend(Op(*row) for row in rows)
         return rows
@@ -796,6 +800,17 @@ class Store:
             yield recorded
         finally:
             self._recorders.remove(recorded)
+
+    @contextmanager
+    def remembering(self, hook: Callable[[Op, Op], None]) -> Iterator[None]:
+        """``hook(first, last)`` with each local commit's first and last operation, inside its transaction: the local
+        settings it writes (``set_meta``) are kept with the commit or lost with it (a rehearsal's, a failed one's),
+        where a second write after it could fail for a change made, or keep a change that never was."""
+        self._rememberers.append(hook)
+        try:
+            yield
+        finally:
+            self._rememberers.remove(hook)
 
     def _revoke_removed(self, ops: Iterable[tuple[str, str, str, str, str, str]]) -> None:
         """A member removed by these operations loses every token in the same transaction."""

@@ -27,6 +27,8 @@ ENV_WORDS = "CREWDECK_COMPLETE_WORDS"
 ENV_CURRENT = "CREWDECK_COMPLETE_CURRENT"
 #: Commands whose positional words are task ids (the top-level ones of these names).
 TASK_ID_COMMANDS = {"set", "done", "rm", "show", "log", "annotate"}
+#: Of those, the ones that take one id, first: the words after it are text (``annotate ID TEXT...``).
+ONE_TASK_ID_COMMANDS = {"annotate"}
 #: The ``post`` commands whose positional word is a post's id (a post is a task: its id is one).
 POST_ID_COMMANDS = {"copy", "submit", "approve", "withdraw", "reject", "schedule", "publish", "pull", "resume", "slot", "show"}
 #: The filter keys whose values complete after their ":" in ``crewdeck tasks`` (``status:do`` -> ``status:doing``, ``done``).
@@ -118,6 +120,7 @@ def candidates(before: list[str], current: str) -> list[str]:
     path: list[str] = []
     named: dict[str, str] = {}
     wants_value: argparse.Action | None = None
+    loose = 0  # the words typed after the command that are none of its options nor their values
     for word in before:
         options = _options(parser)
         if wants_value is not None and word == "=":
@@ -135,6 +138,8 @@ def candidates(before: list[str], current: str) -> list[str]:
         elif word in _subcommands(parser):
             parser = _subcommands(parser)[word]
             path.append(word)
+        else:
+            loose += 1
     if wants_value is not None:
         # bash hands "--sort=<tab>" as "--sort" then "=", the word completed: what is typed after the "=" is ""
         return _values(wants_value, "" if current == "=" else current, named)
@@ -159,6 +164,8 @@ def candidates(before: list[str], current: str) -> list[str]:
     ]
     if choices:
         return sorted(c for c in choices if c.startswith(current))
+    if len(path) == 1 and path[0] in ONE_TASK_ID_COMMANDS and loose:
+        path = []  # its text: no task id, but @handles, +campaigns and #tags as anywhere
     return _workspace_words(path, current, named)
 
 

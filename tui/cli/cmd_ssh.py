@@ -117,7 +117,7 @@ def cmd_ssh_session(ctx: Context) -> int:
             return 0
         if not words[0].startswith("-"):
             check_command_word(words[0])
-        from crewdeck.tui.cli.main import parse, remember_change, unusable_argument
+        from crewdeck.tui.cli.main import parse, unusable_argument
 
         problem = unusable_argument(words)
         if problem:
@@ -132,9 +132,8 @@ def cmd_ssh_session(ctx: Context) -> int:
             inner = Context(args)
             inner.authenticated = member.handle
             try:
+                # As a command run here does, its change is the member's to take back with `undo` (``Context``).
                 result: int = args.func(inner)
-                # As a command run here does: its change is the member's to take back with `undo`.
-                remember_change(inner)
             finally:
                 inner.close()
             return result

@@ -109,9 +109,9 @@ def cmd_tasks(ctx: Context) -> int:
     if me is not None and needs_catch_up(ctx.ws, ctx.now):
         from crewdeck.tui.tasks import recurrence
 
-        with ctx.ws.store.write(me.id) as w:
+        # As the app's catch-up: nobody asked for them, `crewdeck undo` passes them by.
+        with ctx.unasked(), ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
-        ctx.not_asked(w.ops)  # as the app's catch-up: nobody asked for them, `crewdeck undo` passes them by
     where, params = query_language.compile(parsed, qctx)
     # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are listed still.
     for word in {t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)}:
@@ -341,13 +341,15 @@ def cmd_annotate(ctx: Context) -> int:
     from crewdeck.sync.state.records import MAX_NOTES
 
     line = annotation(text, ctx.now, ctx.me.tz)
-    notes = ctx.ws.task(task_id)["notes"] or ""
-    notes = f"{notes}\n{line}" if notes else line
     names = _names(ctx)
-    if len(notes) > MAX_NOTES:  # said of the notes it would make, not of the field ("task.notes: longer than …")
-        raise UserError(f"annotate: the notes of {names.task(task_id)} would be longer than a task holds ({MAX_NOTES:,} characters)")
-    with ctx.writer() as w:
-        w.set("task", task_id, {"notes": notes})
+    # The notes as they are under the write lock: read before it, another's line written while this waited was lost.
+    with ctx.ws.store.held():
+        notes = ctx.ws.task(task_id)["notes"] or ""
+        notes = f"{notes}\n{line}" if notes else line
+        if len(notes) > MAX_NOTES:  # said of the notes it would make, not of the field ("task.notes: longer than …")
+            raise UserError(f"annotate: the notes of {names.task(task_id)} would be longer than a task holds ({MAX_NOTES:,} characters)")
+        with ctx.writer() as w:
+            w.set("task", task_id, {"notes": notes})
     _said(ctx, [f"Annotated {names.task(task_id)}: {line}", *_voided(ctx, w.ops, names)], [task_id])
     return 0
 
@@ -355,8 +357,10 @@ def cmd_annotate(ctx: Context) -> int:
 def cmd_undo(ctx: Context) -> int:
     from crewdeck.tui.cli import history
 
-    written = history.undo(ctx.ws, ctx.me, ctx.config.clock24)
-    ctx.not_asked(list(written.ops))  # the undo is no change of its own to undo: the next reaches the one before
+    with ctx.unasked():  # the undo is no change of its own to undo: the next reaches the one before
+        written, gone = history.undo(ctx.ws, ctx.me, ctx.config.clock24)
+    if gone:
+        print(visible(f"note: {history.gone_note(gone)}: undoing the one before"), file=sys.stderr)
     print(visible(written.label))
     return 0
 

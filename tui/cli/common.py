@@ -9,7 +9,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -75,23 +75,6 @@ def quiet_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the ids written, one a line")
 
 
-class Commits(list[Op]):
-    """The first and the last operation of each commit, in turn: all ``crewdeck undo`` needs to find a command's write
-    again (``Store.recording`` hands each commit's operations to ``extend``), where holding every operation of an
-    import read a batch at a time would hold the whole file's."""
-
-    def extend(self, ops: Iterable[Op]) -> None:
-        first = last = None
-        for last in ops:
-            first = first or last
-        if first is not None and last is not None:
-            super().extend((first, last))
-
-    def commits(self) -> list[tuple[Op, Op]]:
-        """Each commit's first and last operation."""
-        return list(zip(self[0::2], self[1::2], strict=True))
-
-
 class Context:
     """Built from the parsed arguments; opens things only when a command asks."""
 
@@ -100,9 +83,11 @@ class Context:
         self._ws: Workspace | None = None
         #: The member an SSH key proved this is (``crewdeck ssh-session``): no ``--as``, no Unix user mapping.
         self.authenticated: str | None = None
-        #: What the command committed, in order: the change ``crewdeck undo`` takes back (``history``).
-        self.written = Commits()
-        self._recording = ExitStack()
+        #: The first stamp of the change the command's commits make in its member's history (``history.remember``).
+        self._change: str | None = None
+        #: Off for writes nobody asked for (``unasked``): no change to undo.
+        self._remembers = True
+        self._remembering = ExitStack()
 
     @cached_property
     def config(self) -> Config:
@@ -136,7 +121,7 @@ class Context:
             path = self.workspace_path()
             assert path is not None
             self._ws = Workspace.open(path)
-            self._recording.enter_context(self._ws.store.recording(self.written))
+            self._remembering.enter_context(self._ws.store.remembering(self._remember))
             if self.authenticated is not None or self.named_member[0]:
                 # A handle no member has is said before the command says anything (it never reads as nobody).
                 self.me_or_none()
@@ -178,13 +163,30 @@ class Context:
     def writer(self) -> Writer:
         return self.ws.store.write(self.me.id)
 
-    def not_asked(self, ops: list[Op]) -> None:
-        """``ops`` were written for no one's asking (a series' next instance): not a change to undo."""
-        stamps = {op.op_id for op in ops}
-        self.written[:] = [op for first, last in self.written.commits() if first.op_id not in stamps for op in (first, last)]
+    def _remember(self, first: Op, last: Op) -> None:
+        """A commit of the command's, in its transaction: remembered as (part of) the change ``crewdeck undo``
+        takes back when written as the member the command names (a manager's ``--as`` too: its first operation is
+        theirs, its last the record of who acted)."""
+        # Who acts, as the command found them before it wrote: to look them up here, in the commit's transaction,
+        # could refuse the write for a name (a member who removed themselves is nobody after their write).
+        me: Member | None = self.__dict__.get("me")
+        if not self._remembers or me is None or first.member != me.id:
+            return
+        from crewdeck.tui.cli import history
+
+        self._change = history.remember(self.ws.store, me.id, first, last, self._change)
+
+    @contextmanager
+    def unasked(self) -> Iterator[None]:
+        """The block's writes are nobody's asking (a series' next instance, an undo's own write): no change to undo."""
+        self._remembers = False
+        try:
+            yield
+        finally:
+            self._remembers = True
 
     def close(self) -> None:
-        self._recording.close()
+        self._remembering.close()
         if self._ws is not None:
             self._ws.close()
 

@@ -2,7 +2,8 @@
 
 The app remembers the actions of its session (``writing.Edits``); a command line has no session, so a command that
 wrote remembers its write in the file's local settings (``meta``: not synced, as the app's history is its own), by
-the stamps of its commits, one entry a command (an import's batches are one change, as ``set`` on three tasks is).
+the stamps of its commits, one entry a command (an import's batches are one change, as ``set`` on three tasks is),
+in the transaction of each commit (``remember``): what was rolled back is not remembered, nor a change not made.
 ``crewdeck undo`` hands the last entry to the app's undo (``Edits.undo``): the same previous values written as new
 operations that sync, the same rules, the same line said.  Undone, it leaves the history, so a second ``crewdeck
 undo`` takes back the change before it, as ``u`` twice does in the app; the undo's own write is no change to undo
@@ -13,16 +14,21 @@ stays last, as in the app: undo says why and what to do instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.oplog import OP_COLUMNS, Op
 
 if TYPE_CHECKING:
-    from crewdeck.tui.session.writing import Written
+    from crewdeck.sync.state.store import Store
+    from crewdeck.tui.session.writing import Restored, Written
     from crewdeck.tui.workspace.workspace import Member, Workspace
 
 #: The changes remembered per member (and the undos' writes): older ones are past `crewdeck undo`'s reach.
 KEEP = 100
+#: The most operations an undo takes back: it writes them back, and reads them first, in one transaction that holds
+#: the write lock of a shared file (about 5 s and 100 MB on a small server); other writers wait 30 s for it at most.
+MOST_OPS = 50_000
 #: A run of one commit's stamps: its first and its last (each ends in the node that stamped it).
 Run = list[str]
 
@@ -31,49 +37,104 @@ def _key(member_id: str) -> str:
     return f"cli_history.{member_id}"
 
 
-def _runs(commits: list[tuple[Op, Op]]) -> list[Run]:
-    """Each commit's stamps, its first and last: one write's are consecutive, in a millisecond no other write has
-    (``Clock.stamps``), so nobody else's operation of that node lies between them."""
-    return [[first.op_id, last.op_id] for first, last in commits]
-
-
 def _load(text: str | None) -> dict[str, Any]:
     held = json.loads(text) if text else {}
     return {"done": held.get("done", []), "undos": held.get("undos", [])}
 
 
-def _ops(ws: Workspace, runs: list[Run]) -> list[Op]:
-    """The operations of ``runs``, as the log holds them now."""
-    found: list[Op] = []
+def _ranges(ws: Workspace, runs: list[Run]) -> Iterator[tuple[str, str, str]]:
+    """Each run's first and last stamp and its node, where the log holds them now: carried to a node of the
+    replica's own since (it turned out to be a copy, ``take_new_node``), the same time and counter under it too."""
     former = set(ws.store.former_nodes()) if runs else set()
     for first, last in runs:
         node = first.rsplit("-", 1)[1]
-        # Carried to a node of the replica's own since (it turned out to be a copy, ``take_new_node``): the same time
-        # and counter under it, where the log holds them now.
         for held in (node, ws.store.node) if node in former else (node,):
-            found.extend(
-                Op(*row)
-                for row in ws.conn.execute(
-                    f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id",
-                    (first[: -len(node)] + held, last[: -len(node)] + held, held),
-                )
-            )
+            yield first[: -len(node)] + held, last[: -len(node)] + held, held
+
+
+def _size(ws: Workspace, runs: list[Run]) -> int:
+    """How many operations of ``runs`` the log holds: counted on its index, none of them read."""
+    return sum(
+        ws.conn.execute("SELECT COUNT(*) FROM ops WHERE op_id BETWEEN ? AND ? AND node = ?", ranged).fetchone()[0]
+        for ranged in _ranges(ws, runs)
+    )
+
+
+def _ops(ws: Workspace, runs: list[Run], member_id: str) -> list[Op]:
+    """The operations of ``runs``, as the log holds them now: none of a run where none is ``member_id``'s (stamps
+    handed out again after a rollback, a dry run's that an older crewdeck remembered, are another write's)."""
+    found: list[Op] = []
+    for ranged in _ranges(ws, runs):
+        run = [
+            Op(*row)
+            for row in ws.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id", ranged)
+        ]
+        if any(op.member == member_id for op in run):
+            found.extend(run)
     return found
 
 
-def remember(ws: Workspace, member_id: str, commits: list[tuple[Op, Op]]) -> None:
-    """Put a command's write as ``member_id`` (each commit's first and last operation) last in their history."""
+class _Undone(dict[str, Any]):
+    """What the earlier undos wrote, by stamp (``History.restored``): read from the log when the undo asks of a
+    field's last operation, where every undo read every operation of the last 100 undos first."""
 
-    def add(text: str | None) -> str:
-        held = _load(text)
-        held["done"] = [*held["done"], _runs(commits)][-KEEP:]
-        return json.dumps(held)
+    def __init__(self, ws: Workspace, runs: list[Run]) -> None:
+        super().__init__()
+        self._ws = ws
+        self._ranges = list(_ranges(ws, runs))
 
-    ws.store.update_meta(_key(member_id), add)
+    def _value(self, op_id: str) -> tuple[bool, Any]:
+        node = op_id.rsplit("-", 1)[1]
+        if not any(held == node and first <= op_id <= last for first, last, held in self._ranges):
+            return False, None
+        row = self._ws.conn.execute("SELECT value FROM ops WHERE op_id = ? AND node = ?", (op_id, node)).fetchone()
+        return (True, json.loads(row[0])) if row else (False, None)
+
+    def __contains__(self, op_id: object) -> bool:
+        return super().__contains__(op_id) or (isinstance(op_id, str) and self._value(op_id)[0])
+
+    def __missing__(self, op_id: str) -> Any:
+        found, value = self._value(op_id)
+        if not found:
+            raise KeyError(op_id)
+        return value
 
 
-def undo(ws: Workspace, me: Member, clock24: bool) -> Written:
-    """Take back ``me``'s last change a command made; what the undo wrote, its ``label`` the line to say.
+def remember(store: Store, member_id: str, first: Op, last: Op, change: str | None) -> str:
+    """Put one commit of a command's write as ``member_id`` (its first and last operation) in their history, inside
+    the commit's transaction (``Store.remembering``): with the command's ``change`` (its first stamp) when it made
+    one before, else last, as a change of its own.  The command's change, for its next commit.
+
+    In the commit's transaction, the history holds what was written, in the order it was, whatever other commands
+    of the member do at the same time, and nothing that was rolled back (a dry run's)."""
+    key = _key(member_id)
+    held = _load(store.get_meta(key))
+    run = [first.op_id, last.op_id]
+    # One write's stamps are consecutive, in a millisecond no other write has (``Clock.stamps``): nobody else's
+    # operation of that node lies between its first and its last.
+    made = next((runs for runs in reversed(held["done"]) if runs[0][0] == change), None) if change else None
+    if made is None:  # the command's first commit (or its change was undone meanwhile: what it writes now is a change again)
+        made = [run]
+        held["done"] = [*held["done"], made][-KEEP:]
+    else:
+        made.append(run)
+    store.set_meta(key, json.dumps(held))
+    return str(made[0][0])
+
+
+_NONE = "no change of yours made with a crewdeck command on this file (the app's own: u)"
+
+
+def gone_note(gone: int) -> str:
+    """What undo says of the changes it passed by: every operation of them is out of the log."""
+    if gone == 1:
+        return "your last change made with a crewdeck command is no longer in this file (the sync server refused it)"
+    return f"your last {gone} changes made with a crewdeck command are no longer in this file (the sync server refused them)"
+
+
+def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
+    """Take back ``me``'s last change a command made; what the undo wrote, its ``label`` the line to say, and how many
+    changes it passed by, gone from the log (``gone_note``), which it forgets.
 
     ``NotUndone`` when there is none, or it cannot be taken back (it stays last)."""
     # The app's undo: imported by the undo, not by every command that remembers a write.
@@ -82,18 +143,46 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> Written:
     from crewdeck.tui.workspace.describe import not_undoable
 
     store = ws.store
+    refused: NotUndone | None = None
+    done: Restored | None = None
     with store.held():  # the undo and its place in the history: both, or neither
         held = _load(store.get_meta(_key(me.id)))
-        ops = _ops(ws, held["done"][-1]) if held["done"] else []
-        if not ops:
-            raise NotUndone("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)")
-        # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
-        restored = {op.op_id: json.loads(op.value) for op in _ops(ws, held["undos"])}
-        edits = Edits(WorkspaceAccess(ws, me), clock24, History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=restored))
-        done = edits.undo()
-        assert done is not None  # the history given holds one action
-        held["done"].pop()
-        if done.written.ops:  # one commit: its operations in the order they were stamped
-            held["undos"] = [*held["undos"], *_runs([(done.written.ops[0], done.written.ops[-1])])][-KEEP:]
-        store.set_meta(_key(me.id), json.dumps(held))
-    return Written(done.said, done.written.ops)
+        gone = size = 0
+        ops: list[Op] = []
+        # A change whose every operation left the log (the server refused them: ``Store.drop_refused``) is nothing to
+        # take back: forgotten, and undo goes on to the one before, where it said "nothing to undo" for good.
+        while held["done"]:
+            size = _size(ws, held["done"][-1])
+            if size > MOST_OPS or (ops := _ops(ws, held["done"][-1], me.id) if size else []):
+                break
+            held["done"].pop()
+            gone += 1
+        if size > MOST_OPS:  # counted, not read: it stays last, as a change that appended a record does
+            refused = NotUndone(
+                f"cannot undo your last change made with a crewdeck command: its {size:,} operations are more than an undo "
+                f"takes back ({MOST_OPS:,}: the workspace would stay locked past what other writers wait); delete what it "
+                "added with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups)"
+            )
+        elif held["done"]:
+            # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
+            edits = Edits(
+                WorkspaceAccess(ws, me),
+                clock24,
+                History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=_Undone(ws, held["undos"])),
+            )
+            try:
+                done = edits.undo()
+            except NotUndone as exc:  # nothing written: it stays last (what was gone is forgotten all the same)
+                refused = exc
+            else:
+                assert done is not None  # the history given holds one action
+                held["done"].pop()
+                if done.written.ops:  # one commit: its operations in the order they were stamped
+                    held["undos"] = [*held["undos"], [done.written.ops[0].op_id, done.written.ops[-1].op_id]][-KEEP:]
+        if gone or done is not None:
+            store.set_meta(_key(me.id), json.dumps(held))
+    if refused is not None:
+        raise NotUndone(f"{refused} ({gone_note(gone)})" if gone else str(refused))
+    if done is None:
+        raise NotUndone(f"nothing to undo: {gone_note(gone)}, and none before it is remembered" if gone else f"nothing to undo: {_NONE}")
+    return Written(done.said, done.written.ops), gone

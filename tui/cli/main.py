@@ -278,19 +278,6 @@ def _open_closed_streams() -> None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - as above
 
 
-def remember_change(ctx: Context) -> None:
-    """What the command wrote as the member it names, last in their history for ``crewdeck undo`` (``history``)."""
-    me = ctx.me_or_none() if ctx.written else None
-    if me is None:
-        return
-    from crewdeck.tui.cli import history
-
-    # A write as the member (a manager's --as too: its first operation is theirs, its last the record of who acted).
-    commits = [(first, last) for first, last in ctx.written.commits() if first.member == me.id]
-    if commits:
-        history.remember(ctx.ws, me.id, commits)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     _open_closed_streams()
     problem = unusable_argument(sys.argv[1:] if argv is None else argv)
@@ -304,9 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # (but `config path`, which says where it would be, and `config set`, which writes it).
         if not getattr(args, "config_may_be_missing", False):
             ctx.config  # noqa: B018 - read now: a missing named file is an error before anything runs
-        answer = func(ctx)
-        remember_change(ctx)
-        return answer
+        return func(ctx)
     except one_line_errors() as exc:
         return error(str(exc))
     except sqlite3.DatabaseError as exc:

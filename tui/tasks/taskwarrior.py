@@ -12,7 +12,7 @@
 | status pending / waiting | todo (a waiting task is snoozed until ``wait``); doing when started (``start``) |
 | status completed         | done                                              |
 | status deleted           | cancelled                                         |
-| annotations              | notes, one line each with its date in the task's zone (``tz``, else its assignee's, else UTC: the same whoever imports; ``annotation``); notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's entry and status, but todo for a started one (``notesparts.part_status``) |
+| annotations              | notes, one line each with its date in the task's zone (``tz``, else UTC: the same whoever imports, whatever zone the workspace or the assignee has then; ``annotation``); notes a task cannot hold go on in tasks titled "TITLE (notes 2/N)", each with the task's entry and status, but todo for a started one (``notesparts.part_status``) |
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
 | UDA ``assignee``         | assignee, when it is a member's handle, `raj` or `@raj` (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
@@ -244,7 +244,7 @@ def _kept(record: dict[str, Any], tz: str) -> list[str]:
 
     scheduled and until are said on the task's clock (``tz``: its own zone, else UTC), with its zone named, as the
     annotations' days are: the same whoever imports the file (in UTC a Dec 7 in Auckland read "2026-12-06T11:00:00Z",
-    so a task of Auckland's, or assigned to a member there, says Auckland's)."""
+    so a task whose ``tz`` is Auckland's says Auckland's)."""
     lines = []
     for key, value in record.items():
         if key in _READ or key in _FILLED or value in (None, "", []):
@@ -337,8 +337,6 @@ def batches(
     members = {m.handle: m for m in ws.members()}
     campaigns = campaign_keys(ws.campaigns())
     default_tz = me.tz if me else "UTC"
-    # The zone of the notes' days and times of a task with none of its own: the workspace's, the same whoever imports.
-    home_tz = ws.setting("tz", "UTC")
     created_at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     batch = Source(head.name, [], [])
     held = _Held()
@@ -349,15 +347,13 @@ def batches(
     for index, record in enumerate(records, start=1):
         if held.hold(record, index):
             continue
-        _plan_one(record, index, batch, problems, summary, members, campaigns, (default_tz, home_tz), project_prefix, created_at, first_at)
+        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at)
         if len(batch.records) >= size:
             _shorter_notes(parts_here, batch)
             yield batch
             batch = Source(head.name, [], [])
     for index, record, join in _series_plans(held, ws, members, default_tz, now or dt.datetime.now(dt.UTC), summary, problems, head.name):
-        _plan_one(
-            record, index, batch, problems, summary, members, campaigns, (default_tz, home_tz), project_prefix, created_at, first_at, join
-        )
+        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, join)
     _shorter_notes(parts_here, batch)
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
@@ -559,7 +555,7 @@ def _plan_one(
     summary: Summary,
     members: dict[str, Member],
     campaigns: dict[str, str],
-    zones: tuple[str, str],
+    default_tz: str,
     project_prefix: str,
     created_at: str,
     first_at: dict[int, int],
@@ -569,7 +565,7 @@ def _plan_one(
         problems.append(f"{record_named(batch.name, 'task', index)}: not a JSON object")
         return
     try:
-        task_id, values, campaign = _task(record, members, campaigns, zones, project_prefix, summary, created_at)
+        task_id, values, campaign = _task(record, members, campaigns, default_tz, project_prefix, summary, created_at)
         if join is not None:
             task_id = join(task_id, values)
     except ValueError as exc:
@@ -691,14 +687,14 @@ def _task(
     record: dict[str, Any],
     members: dict[str, Member],
     campaigns: dict[str, str],
-    zones: tuple[str, str],
+    default_tz: str,
     project_prefix: str,
     summary: Summary,
     created_at: str,
 ) -> tuple[str, dict[str, Any], tuple[str, str] | None]:
     """The task's id and fields, and the campaign to create for it (its slug and name), if any.
 
-    ``zones``: the due's of a task with no zone of its own (the importer's), and the notes' (the workspace's, else UTC).
+    ``default_tz``: the due's zone for a task with no zone of its own (the importer's).
 
     Only the shape of each field is checked here (a wrong type says which
     field); the values then go through the records' own checks.
@@ -737,10 +733,11 @@ def _task(
         if owner is None:  # who the file assigned it to is kept, as the summary names them
             lines.append(f"assigned in Taskwarrior to: @{assignee_handle}")
     own_tz = _own_zone(record, members)
-    tz = own_tz or zones[0]
-    # The notes' days and times (annotations, scheduled, until) in the task's own zone, else the workspace's: never
-    # the importer's, or a re-import by a member in another zone would rewrite them, each import naming another day.
-    notes_tz = own_tz or zones[1]
+    tz = own_tz or default_tz
+    # The notes' days and times (annotations, scheduled, until) in the zone the file gives the task, else UTC: never
+    # one that changes outside the file (the importer's, the workspace's, the assignee's), or a re-import of the same
+    # file would rewrite them, each naming another day.
+    notes_tz = own_tz if own_tz and _text(record, "tz") else "UTC"
     if "due" in record:
         values["due"] = {"utc": _utc(record["due"], "due"), "tz": tz}
     if "wait" in record and status in OPEN:  # 2.6 keeps waiting tasks pending
