@@ -510,3 +510,28 @@ def test_the_writers_notice_of_an_approval_given_after_his_change_voided_the_rou
         crewdeck("-w", str(raj), "sync")
         assert _notice(raj, "raj", held) == "@mia approved “Launch reel” (copy)"
         assert crewdeck("-w", str(raj), "log", "--limit", "1").strip().endswith("@mia approved “Launch reel” (copy)")
+
+
+def test_a_round_an_earlier_crewdeck_kept_with_four_counts_retells_no_void(tmp_path: Path) -> None:
+    """The crewdeck before this one keeps four counts of a round cut off ("0 0 0 0"), and the fifth, where a pull kept
+    untold began, read as 0: the next `crewdeck sync` told every void of mia's approval from the log's start again."""
+    import sqlite3
+
+    from crewdeck.sync.client.metakeys import META_PUSH_SEQ, META_UNTOLD, META_UNTOLD_COUNTS
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "sync")
+        assert "voids" in crewdeck("-w", str(mia), "sync")
+        conn = sqlite3.connect(mia)
+        try:
+            with conn:
+                pushed = conn.execute("SELECT value FROM meta WHERE key = ?", (META_PUSH_SEQ,)).fetchone()[0]
+                head = conn.execute("SELECT max(seq) FROM ops").fetchone()[0]
+                # As an earlier crewdeck's round, cut off with nothing pulled, leaves them.
+                kept = {META_UNTOLD: f"{pushed} {head} 0", META_UNTOLD_COUNTS: "0 0 0 0"}
+                conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", kept.items())
+        finally:
+            conn.close()
+        out = crewdeck("-w", str(mia), "sync")
+        assert "voids" not in out and "pulled 0" in out, out

@@ -848,6 +848,10 @@ class Counted:
     restored: bool = False
 
 
+#: ``sync.untold_counts``'s numbers when missing: none carried, no restore, none resent or refused again, no pull kept.
+_COUNT_DEFAULTS = (0, 0, 0, 0, -1)
+
+
 @dataclass(frozen=True)
 class _Kept:
     """What a round that failed had to tell, kept in meta ``sync.untold`` and ``sync.untold_counts`` for the next round: the bounds its notices are
@@ -871,7 +875,10 @@ class _Kept:
         if not bounds:
             return None
         pushed, held, listed = (int(n) for n in bounds.split()[:3])
-        carried, restored, resent, refused_again, pulled, *_ = (*(int(n) for n in (counts or "").split()), 0, 0, 0, 0, -1)
+        # Each missing count takes its own default, by place: an earlier crewdeck keeps four, and its missing ``pulled``
+        # is "none kept" (-1), where a 0 told every void in the log again.
+        numbers = [int(n) for n in (counts or "").split()][: len(_COUNT_DEFAULTS)]
+        carried, restored, resent, refused_again, pulled = (*numbers, *_COUNT_DEFAULTS[len(numbers) :])
         return cls(pushed, held, listed, carried, bool(restored), resent, refused_again, pulled)
 
     def texts(self) -> tuple[str, str]:
