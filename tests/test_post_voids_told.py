@@ -428,7 +428,7 @@ def test_a_void_the_apps_round_pulled_before_it_was_cut_off_is_not_said_again_by
         assert "voids" not in out and "pulled" in out, out
 
 
-LATE = "that voids the round; your approval, given after this change before it reached you, counts for nothing"
+LATE = "that voids the round; your approval, given on the version before this change, counts for nothing"
 
 
 def _head(replica: Path) -> int:
@@ -491,16 +491,14 @@ def test_the_writers_notice_of_an_approval_given_after_his_change_voided_the_rou
         held = _head(raj)
         crewdeck("-w", str(raj), "sync")
         assert _notice(raj, "raj", held) == (
-            "@mia approved “Launch reel” (copy): given after a change that voided the round, before it reached them, it "
-            "counts for nothing: it is a draft until it is submitted again"
+            "@mia approved “Launch reel” (copy): given on the version before a change voided the round, it counts for "
+            "nothing: it is a draft until it is submitted again"
         )
-        late = "@mia approved “Launch reel” (copy): given after a change that voided the round, before it reached them"
+        late = "@mia approved “Launch reel” (copy): given on the version before a change voided the round"
         assert crewdeck("-w", str(raj), "log", "--limit", "1").strip().endswith(late)
-        assert "approved copy: given after a change that voided the round, before it reached them" in crewdeck(
-            "-w", str(raj), "show", post_id[:8]
-        )
+        assert "approved copy: given on the version before a change voided the round" in crewdeck("-w", str(raj), "show", post_id[:8])
         shown = json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))
-        assert shown["history"][-1]["what"] == "approved copy (given after a change that voided the round, before it reached them)"
+        assert shown["history"][-1]["what"] == "approved copy (given on the version before a change voided the round)"
         crewdeck("-w", str(raj), "post", "submit", post_id)
         crewdeck("-w", str(raj), "sync")
         crewdeck("-w", str(mia), "sync")
@@ -535,3 +533,36 @@ def test_a_round_an_earlier_crewdeck_kept_with_four_counts_retells_no_void(tmp_p
             conn.close()
         out = crewdeck("-w", str(mia), "sync")
         assert "voids" not in out and "pulled 0" in out, out
+
+
+def test_an_approval_stamped_after_the_change_by_a_fast_clock_is_not_said_to_be_given_after_it(tmp_path: Path) -> None:
+    """mia's clock ran two minutes fast (within the drift a server takes): she approved first, and synced, and raj
+    changed the copy after, not holding her approval yet.  Her approval, stamped after his change, was told to both as
+    "given after this change" (and "after a change that voided the round"): an order in time the stamps cannot prove.
+    What is true whatever the clocks: she approved the version before the change."""
+    import sqlite3
+
+    from crewdeck.sync.state.clock import Stamp, wall_ms
+
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        conn = sqlite3.connect(mia)
+        try:
+            with conn:
+                node = conn.execute("SELECT last FROM clock").fetchone()[0].split("-", 2)[2]
+                conn.execute("UPDATE clock SET last = ?", (str(Stamp(wall_ms() + 120_000, 0, node)),))
+        finally:
+            conn.close()
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        held = _head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert _notice(raj, "raj", held) == (
+            "@mia approved “Launch reel” (copy): given on the version before a change voided the round, it counts for "
+            "nothing: it is a draft until it is submitted again"
+        )
+        shown = json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))
+        assert shown["history"][-1]["what"] == "approved copy (given on the version before a change voided the round)"
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert said == [f"{VOIDED[: -len('that voids the round')]}{LATE}: it is a draft until it is submitted again"], out

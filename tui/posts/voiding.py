@@ -169,7 +169,8 @@ def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None, *, w
 def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
     others = [names.get(by, f"@{by[:8]}") for by in turn.approvers if by != me]
     mine = me is not None and me in turn.approvers
-    # The reader's approval given after the change, which their replica did not hold yet: it never counted.
+    # The reader's approval stamped after the change, given on the version before it where the change had not arrived
+    # yet: it never counted.  Which came first in real time the stamps cannot tell (clocks differ), so it is not said.
     late = f"; {LATE}" if me is not None and not mine and me in turn.late else ""
     if mine:
         taken = "your approval" + (f" and that of {', '.join(others)}" if others else "")
@@ -180,14 +181,15 @@ def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
     return f"voids the round and {taken}" + late
 
 
-#: What a void adds for a reader who approved the round after it, before the change reached their replica.
-LATE = "your approval, given after this change before it reached you, counts for nothing"
-#: What such an approval's line adds for the others (the history, a notice of it).
-GIVEN_LATE = "given after a change that voided the round, before it reached them"
+#: What a void adds for a reader whose approval is stamped after it, given on the version before it (the change had not
+#: reached their replica): true whichever came first in real time, which stamps cannot prove (clocks may differ).
+LATE = "your approval, given on the version before this change, counts for nothing"
+#: What such an approval's line adds (the history, a notice of it), for its approver and the others alike.
+GIVEN_LATE = "given on the version before a change voided the round"
 
 
 def given_late(ops: Iterable[Op], turns: Callable[[str], Mapping[str, RoundTurn]]) -> tuple[str, str] | None:
-    """``(post, round)`` of an approval among ``ops`` (a change's) given after a change voided its round
+    """``(post, round)`` of an approval among ``ops`` (a change's) stamped after a change voided its round
     (``RoundTurn.late_approvals``), ``turns`` giving a post's ``round_turns``; ``None`` for none."""
     for op in ops:
         record = stored_value(op.value) if op.entity == "post_approval" and op.kind == APPEND else None

@@ -191,7 +191,7 @@ def _voided(rounds: _Rounds, change: describe.ToldChange, names: describe.Naming
 
 
 def _given_late(rounds: _Rounds, change: describe.ToldChange) -> str:
-    """What an approval given after a change had voided its round adds, made where the change had not arrived yet
+    """What an approval stamped after a change had voided its round adds, made where the change had not arrived yet
     (offline), while the round stays void: "@mia approved “Launch reel” (copy)" alone had its writer, told before that
     the change made it a draft, take it for approved again, and it waited for a submission nobody made."""
     late = given_late(change.ops, rounds.turns) if change.entity == "post_approval" else None
