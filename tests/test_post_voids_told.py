@@ -442,8 +442,9 @@ def _head(replica: Path) -> int:
         ws.close()
 
 
-def _notice(replica: Path, handle: str, since: int) -> str | None:
-    """The app's notice to ``handle`` of what ``replica`` stored past ``since``, as its watcher of the file hands it."""
+def _notice(replica: Path, handle: str, since: int, entity: str | None = None) -> str | None:
+    """The app's notice to ``handle`` of what ``replica`` stored past ``since``, as its watcher of the file hands it (of
+    ``entity``'s operations alone, if given)."""
     from crewdeck.sync.state.oplog import OP_COLUMNS, Op
     from crewdeck.tui.session.access import WorkspaceAccess
     from crewdeck.tui.session.notices import ChangeNotices
@@ -452,6 +453,7 @@ def _notice(replica: Path, handle: str, since: int) -> str | None:
     ws = Workspace.open(replica)
     try:
         ops = [Op(*row) for row in ws.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (since,))]
+        ops = [op for op in ops if entity in (None, op.entity)]
         return ChangeNotices(WorkspaceAccess(ws, ws.member_by_handle(handle))).describe(ops)
     finally:
         ws.close()
@@ -566,3 +568,25 @@ def test_an_approval_stamped_after_the_change_by_a_fast_clock_is_not_said_to_be_
         out = crewdeck("-w", str(mia), "sync")
         said = [line for line in out.splitlines() if "voids" in line]
         assert said == [f"{VOIDED[: -len('that voids the round')]}{LATE}: it is a draft until it is submitted again"], out
+
+
+def test_the_writers_notice_of_an_approval_his_change_voided_before_it_reached_him_says_it_counts_for_nothing(
+    tmp_path: Path,
+) -> None:
+    """mia approved, raj changed the copy, neither had synced; her approval reached the server first.  raj's app told
+    it as "@mia approved “Launch reel” (copy)" alone, the post a draft: said only of an approval stamped after the
+    change, where whether it counts now is what he needs to know."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "sync")
+        held = _head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))["state"] == "draft"
+        assert _notice(raj, "raj", held) == (
+            "@mia approved “Launch reel” (copy): given on the version before a change voided the round, it counts for "
+            "nothing: it is a draft until it is submitted again"
+        )
+        # Changed back, the round goes on with her approval: told as it always was.
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Big day")
+        assert _notice(raj, "raj", held, "post_approval") == "@mia approved “Launch reel” (copy)"

@@ -11,7 +11,7 @@ from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
 from crewdeck.tui.posts.reading import PostView, read_post, settings
-from crewdeck.tui.posts.voiding import GIVEN_LATE, TURNING_FIELDS, WAITS, RoundTurn, given_late, void_among, words
+from crewdeck.tui.posts.voiding import GIVEN_LATE, TURNING_FIELDS, WAITS, RoundTurn, void_among, voided_now, words
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
@@ -95,7 +95,7 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
         "; ".join(
             change.sentence
             + _voided(rounds, change, names, me)
-            + _given_late(rounds, change)
+            + _approval_voided(rounds, change)
             + _overwritten(ws, change.ops, told)
             + _kept_in_deleted(ws, change.ops, me)
             for change in said
@@ -190,11 +190,12 @@ def _voided(rounds: _Rounds, change: describe.ToldChange, names: describe.Naming
     return visible(f": that {words(turn, {by: names.member(by) for by in turn.approvers}, me, waits=post.state == 'draft')}")
 
 
-def _given_late(rounds: _Rounds, change: describe.ToldChange) -> str:
-    """What an approval stamped after a change had voided its round adds, made where the change had not arrived yet
-    (offline), while the round stays void: "@mia approved “Launch reel” (copy)" alone had its writer, told before that
-    the change made it a draft, take it for approved again, and it waited for a submission nobody made."""
-    late = given_late(change.ops, rounds.turns) if change.entity == "post_approval" else None
+def _approval_voided(rounds: _Rounds, change: describe.ToldChange) -> str:
+    """What an approval a change voided adds, given where the change had not arrived yet (offline), while the round
+    stays void, whether it was stamped before the change or after: "@mia approved “Launch reel” (copy)" alone had its
+    writer, told before that the change made it a draft, take it for approved again, and it waited for a submission
+    nobody made."""
+    late = voided_now(change.ops, rounds.turns) if change.entity == "post_approval" else None
     post = rounds.post(late[0]) if late is not None else None
     if late is None or post is None or (post.round.open and post.round.round_id == late[1]):
         return ""  # none, or the version submitted is back: it counts
