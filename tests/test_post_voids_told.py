@@ -271,7 +271,8 @@ def test_the_void_notice_reads_each_posts_rounds_once_however_many_changes_one_p
         try:
             me = ws.member_by_handle("mia").id
             lines = approvals_voided(ws, held, describe.Naming.of(ws, "UTC", dt.datetime.now(dt.UTC)), me)
-            assert len(lines) == 6 and all("your approval" in line for line in lines), lines
+            # Each void but the last was put back (her approval counted again): the last alone is said.
+            assert len(lines) == 1 and "“Bigger day 10”: that voids the round and your approval" in lines[0], lines
             assert reads == [post_id]
         finally:
             ws.close()
@@ -590,3 +591,23 @@ def test_the_writers_notice_of_an_approval_his_change_voided_before_it_reached_h
         # Changed back, the round goes on with her approval: told as it always was.
         crewdeck("-w", str(raj), "post", "copy", post_id, "Big day")
         assert _notice(raj, "raj", held, "post_approval") == "@mia approved “Launch reel” (copy)"
+
+
+def test_a_void_changed_back_and_voided_again_is_said_of_the_last_void_alone(tmp_path: Path) -> None:
+    """raj changed the copy, mia approved offline, raj changed it back (her approval counted again) and changed it once
+    more.  Her one `crewdeck sync` said of the first change "your approval … counts for nothing", false from the change
+    back on, besides the last change's "voids the round and your approval"."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Big day")
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Biggest day")
+        crewdeck("-w", str(raj), "sync")
+        held = _head(mia)
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        last = "@raj changed the copy of “Launch reel”: “Big day” → “Biggest day”: that voids the round and your approval"
+        assert said == [f"{last}: it is a draft until it is submitted again"], out
+        notice = _notice(mia, "mia", held)
+        assert notice is not None and notice.count("voids") == 1 and f"{last}: it is a draft" in notice, notice

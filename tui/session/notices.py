@@ -160,10 +160,20 @@ class _Rounds:
         self._now = now
         self._turns: dict[str, dict[str, RoundTurn]] = {}
         self._posts: dict[str, PostView | None] = {}
+        #: Each post's rounds' last turns, by round.
+        self._last: dict[str, dict[str, str]] = {}
 
     def void(self, change: describe.ToldChange) -> RoundTurn | None:
         """The void among the change's operations, if one voided the post's round."""
         return void_among(self.turns(change.row_id), (op.op_id for op in change.ops))
+
+    def stands(self, post_id: str, turn: RoundTurn) -> bool:
+        """Whether ``turn`` is its round's last: no later change turned it again (put its version back)."""
+        if post_id not in self._last:
+            last = self._last[post_id] = {}
+            for other in self.turns(post_id).values():
+                last[other.round_id] = max(last.get(other.round_id, ""), other.op_id)
+        return self._last[post_id][turn.round_id] == turn.op_id
 
     def turns(self, post_id: str) -> dict[str, RoundTurn]:
         if post_id not in self._turns:
@@ -180,12 +190,13 @@ def _voided(rounds: _Rounds, change: describe.ToldChange, names: describe.Naming
     """What a post's content change adds when it voided the post's round: its reviewers' approvals count no more, mine
     among them said as mine, and while it is so, the post waits for its writer to submit it again ("changed the copy"
     alone left an approver believing their approval stood).  Nothing when a later change, told with it or before it,
-    put the version submitted back: the round goes on, and the approvals stand."""
+    put the version submitted back: the round goes on, and the approvals stand; and so when another change voided it
+    again after that, which is the one said (the approvals counted again in between)."""
     if change.entity != "task" or not any(op.field in TURNING_FIELDS for op in change.ops):
         return ""
     turn = rounds.void(change)
     post = rounds.post(change.row_id) if turn is not None else None
-    if turn is None or post is None or (post.round.open and post.round.round_id == turn.round_id):
+    if turn is None or post is None or (post.round.open and post.round.round_id == turn.round_id) or not rounds.stands(change.row_id, turn):
         return ""
     return visible(f": that {words(turn, {by: names.member(by) for by in turn.approvers}, me, waits=post.state == 'draft')}")
 
