@@ -611,3 +611,25 @@ def test_a_void_changed_back_and_voided_again_is_said_of_the_last_void_alone(tmp
         assert said == [f"{last}: it is a draft until it is submitted again"], out
         notice = _notice(mia, "mia", held)
         assert notice is not None and notice.count("voids") == 1 and f"{last}: it is a draft" in notice, notice
+
+
+def test_an_approval_given_offline_after_the_change_and_the_submission_after_it_is_told_as_counting_for_nothing(
+    tmp_path: Path,
+) -> None:
+    """raj changed the copy and submitted it again; mia, offline, approved the version she had, after both.  Her
+    approval, stamped after the new submission, was looked for only before it: raj's app said "@mia approved “Launch
+    reel” (copy)" alone of the post in review for the new version, as if she had approved it, and mia was told nothing."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "post", "submit", post_id)
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        held = _head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))["state"] == "in-review"
+        assert _notice(raj, "raj", held) == (
+            "@mia approved “Launch reel” (copy): given on the version before a change voided the round, it counts for nothing"
+        )
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert said == [f"{VOIDED[: -len('that voids the round')]}{LATE}"], out

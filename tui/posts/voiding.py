@@ -140,20 +140,29 @@ def _with_late(
     judged: _Judged,
     rounds: list[tuple[str, dict[str, Any]]],
 ) -> dict[str, RoundTurn]:
-    """``turns`` with each void's ``late`` approvers: those who approved its round after it and before the next turn or
-    submission, which would have them approve another version, or the one they saw again."""
+    """``turns`` with each void's ``late`` approvers: those who approved its round after it and before that round turned
+    again or was submitted again (after it, they approved the version they saw again).  Another round's submission
+    bounds nothing: an approval names its round, and one given offline after a change and a new submission, neither
+    held where it was given, is of the version before the change."""
     voids = [turn for turn in turns.values() if turn.voided]
     if not voids:
         return turns
     # Found by halving, a round's approvals apart: a post changed 2,000 times has 1,000 voids to look at.
-    bounds = sorted({*turns, *(op_id for op_id, _ in rounds)})
+    bounds: dict[str, list[str]] = {}
+    for op_id, turn in turns.items():
+        bounds.setdefault(turn.round_id, []).append(op_id)
+    for op_id, submitted in rounds:
+        bounds.setdefault(submitted["id"], []).append(op_id)
+    for listed in bounds.values():
+        listed.sort()
     approvals: dict[str, list[Verdict]] = {}
     for verdict in sorted(judged.verdicts, key=lambda v: v.op_id):
         if verdict.verdict == "approve":
             approvals.setdefault(verdict.round, []).append(verdict)
     for turn in voids:
-        after = bisect_right(bounds, turn.op_id)
-        until = bounds[after] if after < len(bounds) else None
+        of_round = bounds[turn.round_id]
+        after = bisect_right(of_round, turn.op_id)
+        until = of_round[after] if after < len(of_round) else None
         late = [v for v in approvals.get(turn.round_id, ()) if turn.op_id < v.op_id and (until is None or v.op_id < until)]
         turns[turn.op_id] = replace(turn, late=tuple(dict.fromkeys(v.by for v in late)), late_approvals=frozenset(v.op_id for v in late))
     return turns
