@@ -633,3 +633,31 @@ def test_an_approval_given_offline_after_the_change_and_the_submission_after_it_
         out = crewdeck("-w", str(mia), "sync")
         said = [line for line in out.splitlines() if "voids" in line]
         assert said == [f"{VOIDED[: -len('that voids the round')]}{LATE}"], out
+
+
+def test_a_void_the_apps_round_told_after_a_crewdeck_sync_cut_off_is_not_said_again(tmp_path: Path) -> None:
+    """mia's `crewdeck sync` was cut off before it pulled anything; then her app's round pulled raj's change, told it
+    by its watcher, and was cut off too.  The next `crewdeck sync` told the change again: the first round kept where its
+    pull began and nothing of where it ended, and so took the app's pull for its own."""
+    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
+    from crewdeck.sync.state.store import Store
+
+    from .test_sync_overwritten import PullCutOff, round_cut_off
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Cut the teaser")
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, None)
+        with Store(mia) as store:
+            remote = Remote.of(store)
+            assert remote is not None
+            client = Client.for_remote(remote, PullCutOff("Bigger day"))
+            try:
+                with pytest.raises(Offline):
+                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
+            finally:
+                client.close()
+        assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
+        out = crewdeck("-w", str(mia), "sync")
+        assert "voids" not in out and "pulled" in out, out

@@ -7,7 +7,7 @@ import json
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
+from crewdeck.sync.state.oplog import OP_COLUMNS, SEQ_MAX, SET, Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
 from crewdeck.tui.posts.reading import PostView, read_post, settings
@@ -20,8 +20,6 @@ from crewdeck.tui.workspace.workspace import Workspace
 
 #: How many changes that voided an approval of mine a notice of many records says.
 VOIDS_LISTED = 3
-#: Past every ``seq``: SQLite's largest integer.
-SEQ_MAX = 2**63 - 1
 #: Records whose batch is told by them alone: what else the batch wrote follows from them.
 CRISIS_ENTITIES = ("crisis", "crisis_end")
 
