@@ -661,3 +661,20 @@ def test_a_void_the_apps_round_told_after_a_crewdeck_sync_cut_off_is_not_said_ag
         assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
         out = crewdeck("-w", str(mia), "sync")
         assert "voids" not in out and "pulled" in out, out
+
+
+def test_an_approval_the_rules_would_not_count_is_not_told_as_one_a_change_took(tmp_path: Path) -> None:
+    """mia approved offline after raj's change; meanwhile the campaign's copy step went to ana.  Judged by the rules her
+    approval would not have counted on the version before the change either, as her approval given before the change
+    is not told as voided, but her sync said "your approval, given on the version before this change, counts for
+    nothing", as if the change had taken it."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(tmp_path / "team.db"), "--as", "ana", "campaign", "set", "launch", "--approvals", "copy:@ana")
+        out = crewdeck("-w", str(mia), "sync")
+        assert "your approval" not in out and "pulled" in out, out
+        shown = json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))
+        assert shown["history"][-1]["what"] == "approved copy", shown["history"]

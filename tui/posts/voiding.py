@@ -45,7 +45,7 @@ class RoundTurn:
     #: Of a void: the members whose approvals counted in the round just before it, in the chain's order.
     approvers: tuple[str, ...] = ()
     #: Of a void: the members who approved the round stamped after it, before the round turned again or was submitted
-    #: again: given on the version before the change, where the change had not arrived yet (offline), whichever came
+    #: again, as the rules would have counted it: given on the version before the change, where the change had not arrived yet (offline), whichever came
     #: first in real time (clocks differ): it counts for nothing, unsaid else.
     late: tuple[str, ...] = ()
     #: Those approvals' stamps (``post_approval``'s ``op_id``): what the history says of one.
@@ -95,6 +95,8 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     #: A void made while the round decided nothing (a pulled post moved): said by the write that has it decide again
     #: (the pull undone), which leaves the post a draft and its approvals counting for nothing.
     latent: RoundTurn | None = None
+    #: How each void (a latent one by its change too) judged the round: the approvals it took, and those given after it.
+    judging: dict[str, _Counted] = {}
     for op_id, member, field, value in ops:
         decoded = stored_value(value)
         if field == "post_round":
@@ -109,6 +111,7 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
             now_open = counts()
             if latent is not None and deciding() and not round_open and not now_open:
                 turns[op_id] = replace(latent, op_id=op_id)
+                judging[op_id] = judging[latent.op_id]
             if deciding():
                 latent = None
             round_open = now_open
@@ -122,12 +125,18 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
             changes.append((op_id, member))
         now_open, now_matching = counts(), matches()
         if submitted is not None and round_open != now_open:
-            counted = _Counted(judged, op_id, rounds, changes, before) if round_open else None
-            turns[op_id] = _void(op_id, submitted["id"], counted) if counted is not None else RoundTurn(op_id, submitted["id"], False)
+            if round_open:
+                judging[op_id] = _Counted(judged, op_id, rounds, changes, before)
+                turns[op_id] = _void(op_id, submitted["id"], judging[op_id])
+            else:
+                turns[op_id] = RoundTurn(op_id, submitted["id"], False)
         elif submitted is not None and not deciding() and matching != now_matching:
-            latent = _void(op_id, submitted["id"], _Counted(judged, op_id, rounds, changes, before)) if matching else None
+            latent = None
+            if matching:
+                judging[op_id] = _Counted(judged, op_id, rounds, changes, before)
+                latent = _void(op_id, submitted["id"], judging[op_id])
         round_open, matching = now_open, now_matching
-    return _with_late(turns, judged, rounds)
+    return _with_late(turns, judged, judging, rounds)
 
 
 def _void(op_id: str, round_id: str, counted: _Counted) -> RoundTurn:
@@ -138,10 +147,12 @@ def _void(op_id: str, round_id: str, counted: _Counted) -> RoundTurn:
 def _with_late(
     turns: dict[str, RoundTurn],
     judged: _Judged,
+    judging: Mapping[str, _Counted],
     rounds: list[tuple[str, dict[str, Any]]],
 ) -> dict[str, RoundTurn]:
     """``turns`` with each void's ``late`` approvers: those who approved its round after it and before that round turned
-    again or was submitted again (after it, they approved the version they saw again).  Another round's submission
+    again or was submitted again (after it, they approved the version they saw again), that the rules would have counted
+    on the version before it (``judging``), as those it took were judged.  Another round's submission
     bounds nothing: an approval names its round, and one given offline after a change and a new submission, neither
     held where it was given, is of the version before the change."""
     voids = [turn for turn in turns.values() if turn.voided]
@@ -163,7 +174,12 @@ def _with_late(
         of_round = bounds[turn.round_id]
         after = bisect_right(of_round, turn.op_id)
         until = of_round[after] if after < len(of_round) else None
-        late = [v for v in approvals.get(turn.round_id, ()) if turn.op_id < v.op_id and (until is None or v.op_id < until)]
+        counted = judging[turn.op_id]
+        late = [
+            v
+            for v in approvals.get(turn.round_id, ())
+            if turn.op_id < v.op_id and (until is None or v.op_id < until) and counted.would_count(v)
+        ]
         turns[turn.op_id] = replace(turn, late=tuple(dict.fromkeys(v.by for v in late)), late_approvals=frozenset(v.op_id for v in late))
     return turns
 
@@ -299,6 +315,11 @@ class _Counted:
         if not any(v.verdict == "approve" for v in before):
             return ()
         return tuple(v for v in self._status(before).satisfied if v is not None)
+
+    def would_count(self, verdict: Verdict) -> bool:
+        """Whether the rules count ``verdict``, an approval of the round stamped after the void, on the version before it
+        (its step in the chain, its approver one who may take it, no author of the round)."""
+        return any(v is not None for v in self._status([verdict]).satisfied)
 
     @cached_property
     def _authors(self) -> set[str]:
