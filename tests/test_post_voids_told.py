@@ -271,7 +271,8 @@ def test_the_void_notice_reads_each_posts_rounds_once_however_many_changes_one_p
         try:
             me = ws.member_by_handle("mia").id
             lines = approvals_voided(ws, held, describe.Naming.of(ws, "UTC", dt.datetime.now(dt.UTC)), me)
-            assert len(lines) == 6 and all("your approval" in line for line in lines), lines
+            # Each void but the last was put back (her approval counted again): the last alone is said.
+            assert len(lines) == 1 and "“Bigger day 10”: that voids the round and your approval" in lines[0], lines
             assert reads == [post_id]
         finally:
             ws.close()
@@ -428,7 +429,7 @@ def test_a_void_the_apps_round_pulled_before_it_was_cut_off_is_not_said_again_by
         assert "voids" not in out and "pulled" in out, out
 
 
-LATE = "that voids the round; your approval, given after this change before it reached you, counts for nothing"
+LATE = "that voids the round; your approval, given on the version before this change, counts for nothing"
 
 
 def _head(replica: Path) -> int:
@@ -442,8 +443,9 @@ def _head(replica: Path) -> int:
         ws.close()
 
 
-def _notice(replica: Path, handle: str, since: int) -> str | None:
-    """The app's notice to ``handle`` of what ``replica`` stored past ``since``, as its watcher of the file hands it."""
+def _notice(replica: Path, handle: str, since: int, entity: str | None = None) -> str | None:
+    """The app's notice to ``handle`` of what ``replica`` stored past ``since``, as its watcher of the file hands it (of
+    ``entity``'s operations alone, if given)."""
     from crewdeck.sync.state.oplog import OP_COLUMNS, Op
     from crewdeck.tui.session.access import WorkspaceAccess
     from crewdeck.tui.session.notices import ChangeNotices
@@ -452,6 +454,7 @@ def _notice(replica: Path, handle: str, since: int) -> str | None:
     ws = Workspace.open(replica)
     try:
         ops = [Op(*row) for row in ws.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (since,))]
+        ops = [op for op in ops if entity in (None, op.entity)]
         return ChangeNotices(WorkspaceAccess(ws, ws.member_by_handle(handle))).describe(ops)
     finally:
         ws.close()
@@ -491,16 +494,14 @@ def test_the_writers_notice_of_an_approval_given_after_his_change_voided_the_rou
         held = _head(raj)
         crewdeck("-w", str(raj), "sync")
         assert _notice(raj, "raj", held) == (
-            "@mia approved “Launch reel” (copy): given after a change that voided the round, before it reached them, it "
-            "counts for nothing: it is a draft until it is submitted again"
+            "@mia approved “Launch reel” (copy): given on the version before a change voided the round, it counts for "
+            "nothing: it is a draft until it is submitted again"
         )
-        late = "@mia approved “Launch reel” (copy): given after a change that voided the round, before it reached them"
+        late = "@mia approved “Launch reel” (copy): given on the version before a change voided the round"
         assert crewdeck("-w", str(raj), "log", "--limit", "1").strip().endswith(late)
-        assert "approved copy: given after a change that voided the round, before it reached them" in crewdeck(
-            "-w", str(raj), "show", post_id[:8]
-        )
+        assert "approved copy: given on the version before a change voided the round" in crewdeck("-w", str(raj), "show", post_id[:8])
         shown = json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))
-        assert shown["history"][-1]["what"] == "approved copy (given after a change that voided the round, before it reached them)"
+        assert shown["history"][-1]["what"] == "approved copy (given on the version before a change voided the round)"
         crewdeck("-w", str(raj), "post", "submit", post_id)
         crewdeck("-w", str(raj), "sync")
         crewdeck("-w", str(mia), "sync")
@@ -510,3 +511,170 @@ def test_the_writers_notice_of_an_approval_given_after_his_change_voided_the_rou
         crewdeck("-w", str(raj), "sync")
         assert _notice(raj, "raj", held) == "@mia approved “Launch reel” (copy)"
         assert crewdeck("-w", str(raj), "log", "--limit", "1").strip().endswith("@mia approved “Launch reel” (copy)")
+
+
+def test_a_round_an_earlier_crewdeck_kept_with_four_counts_retells_no_void(tmp_path: Path) -> None:
+    """The crewdeck before this one keeps four counts of a round cut off ("0 0 0 0"), and the fifth, where a pull kept
+    untold began, read as 0: the next `crewdeck sync` told every void of mia's approval from the log's start again."""
+    import sqlite3
+
+    from crewdeck.sync.client.metakeys import META_PUSH_SEQ, META_UNTOLD, META_UNTOLD_COUNTS
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "sync")
+        assert "voids" in crewdeck("-w", str(mia), "sync")
+        conn = sqlite3.connect(mia)
+        try:
+            with conn:
+                pushed = conn.execute("SELECT value FROM meta WHERE key = ?", (META_PUSH_SEQ,)).fetchone()[0]
+                head = conn.execute("SELECT max(seq) FROM ops").fetchone()[0]
+                # As an earlier crewdeck's round, cut off with nothing pulled, leaves them.
+                kept = {META_UNTOLD: f"{pushed} {head} 0", META_UNTOLD_COUNTS: "0 0 0 0"}
+                conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", kept.items())
+        finally:
+            conn.close()
+        out = crewdeck("-w", str(mia), "sync")
+        assert "voids" not in out and "pulled 0" in out, out
+
+
+def test_an_approval_stamped_after_the_change_by_a_fast_clock_is_not_said_to_be_given_after_it(tmp_path: Path) -> None:
+    """mia's clock ran two minutes fast (within the drift a server takes): she approved first, and synced, and raj
+    changed the copy after, not holding her approval yet.  Her approval, stamped after his change, was told to both as
+    "given after this change" (and "after a change that voided the round"): an order in time the stamps cannot prove.
+    What is true whatever the clocks: she approved the version before the change."""
+    import sqlite3
+
+    from crewdeck.sync.state.clock import Stamp, wall_ms
+
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        conn = sqlite3.connect(mia)
+        try:
+            with conn:
+                node = conn.execute("SELECT last FROM clock").fetchone()[0].split("-", 2)[2]
+                conn.execute("UPDATE clock SET last = ?", (str(Stamp(wall_ms() + 120_000, 0, node)),))
+        finally:
+            conn.close()
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        held = _head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert _notice(raj, "raj", held) == (
+            "@mia approved “Launch reel” (copy): given on the version before a change voided the round, it counts for "
+            "nothing: it is a draft until it is submitted again"
+        )
+        shown = json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))
+        assert shown["history"][-1]["what"] == "approved copy (given on the version before a change voided the round)"
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert said == [f"{VOIDED[: -len('that voids the round')]}{LATE}: it is a draft until it is submitted again"], out
+
+
+def test_the_writers_notice_of_an_approval_his_change_voided_before_it_reached_him_says_it_counts_for_nothing(
+    tmp_path: Path,
+) -> None:
+    """mia approved, raj changed the copy, neither had synced; her approval reached the server first.  raj's app told
+    it as "@mia approved “Launch reel” (copy)" alone, the post a draft: said only of an approval stamped after the
+    change, where whether it counts now is what he needs to know."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "sync")
+        held = _head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))["state"] == "draft"
+        assert _notice(raj, "raj", held) == (
+            "@mia approved “Launch reel” (copy): given on the version before a change voided the round, it counts for "
+            "nothing: it is a draft until it is submitted again"
+        )
+        # Changed back, the round goes on with her approval: told as it always was.
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Big day")
+        assert _notice(raj, "raj", held, "post_approval") == "@mia approved “Launch reel” (copy)"
+
+
+def test_a_void_changed_back_and_voided_again_is_said_of_the_last_void_alone(tmp_path: Path) -> None:
+    """raj changed the copy, mia approved offline, raj changed it back (her approval counted again) and changed it once
+    more.  Her one `crewdeck sync` said of the first change "your approval … counts for nothing", false from the change
+    back on, besides the last change's "voids the round and your approval"."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Big day")
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Biggest day")
+        crewdeck("-w", str(raj), "sync")
+        held = _head(mia)
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        last = "@raj changed the copy of “Launch reel”: “Big day” → “Biggest day”: that voids the round and your approval"
+        assert said == [f"{last}: it is a draft until it is submitted again"], out
+        notice = _notice(mia, "mia", held)
+        assert notice is not None and notice.count("voids") == 1 and f"{last}: it is a draft" in notice, notice
+
+
+def test_an_approval_given_offline_after_the_change_and_the_submission_after_it_is_told_as_counting_for_nothing(
+    tmp_path: Path,
+) -> None:
+    """raj changed the copy and submitted it again; mia, offline, approved the version she had, after both.  Her
+    approval, stamped after the new submission, was looked for only before it: raj's app said "@mia approved “Launch
+    reel” (copy)" alone of the post in review for the new version, as if she had approved it, and mia was told nothing."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "post", "submit", post_id)
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        held = _head(raj)
+        crewdeck("-w", str(raj), "sync")
+        assert json.loads(crewdeck("-w", str(raj), "post", "show", post_id, "--json"))["state"] == "in-review"
+        assert _notice(raj, "raj", held) == (
+            "@mia approved “Launch reel” (copy): given on the version before a change voided the round, it counts for nothing"
+        )
+        out = crewdeck("-w", str(mia), "sync")
+        said = [line for line in out.splitlines() if "voids" in line]
+        assert said == [f"{VOIDED[: -len('that voids the round')]}{LATE}"], out
+
+
+def test_a_void_the_apps_round_told_after_a_crewdeck_sync_cut_off_is_not_said_again(tmp_path: Path) -> None:
+    """mia's `crewdeck sync` was cut off before it pulled anything; then her app's round pulled raj's change, told it
+    by its watcher, and was cut off too.  The next `crewdeck sync` told the change again: the first round kept where its
+    pull began and nothing of where it ended, and so took the app's pull for its own."""
+    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
+    from crewdeck.sync.state.store import Store
+
+    from .test_sync_overwritten import PullCutOff, round_cut_off
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Cut the teaser")
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, None)
+        with Store(mia) as store:
+            remote = Remote.of(store)
+            assert remote is not None
+            client = Client.for_remote(remote, PullCutOff("Bigger day"))
+            try:
+                with pytest.raises(Offline):
+                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
+            finally:
+                client.close()
+        assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
+        out = crewdeck("-w", str(mia), "sync")
+        assert "voids" not in out and "pulled" in out, out
+
+
+def test_an_approval_the_rules_would_not_count_is_not_told_as_one_a_change_took(tmp_path: Path) -> None:
+    """mia approved offline after raj's change; meanwhile the campaign's copy step went to ana.  Judged by the rules her
+    approval would not have counted on the version before the change either, as her approval given before the change
+    is not told as voided, but her sync said "your approval, given on the version before this change, counts for
+    nothing", as if the change had taken it."""
+    with submitted_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(mia), "post", "approve", post_id)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(tmp_path / "team.db"), "--as", "ana", "campaign", "set", "launch", "--approvals", "copy:@ana")
+        out = crewdeck("-w", str(mia), "sync")
+        assert "your approval" not in out and "pulled" in out, out
+        shown = json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))
+        assert shown["history"][-1]["what"] == "approved copy", shown["history"]

@@ -94,9 +94,10 @@ class SyncStatus:
     overwritten: tuple[Overwritten, ...] = ()
     #: Tasks changed here that another member deleted, the deletion pulled in the last round (``remote.deleted_meanwhile``).
     deleted: tuple[Deleted, ...] = ()
-    #: Another process's round before the last one (``crewdeck sync``) stored others' operations past this point of the
-    #: log and failed before it told them (``RoundResult.untold_pull``): what of it came before the app opened is news.
-    untold_pull: int | None = None
+    #: Another process's round before the last one (``crewdeck sync``) stored others' operations in this stretch of the
+    #: log, ``(since, until)``, and failed before it told them (``RoundResult.untold_pull``): what of it came before the
+    #: app opened is news.
+    untold_pull: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

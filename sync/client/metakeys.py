@@ -21,9 +21,10 @@ META_LAST_SYNC = "sync.last"
 #: and takes it in the transaction that reads it (``remote._Kept``), so that two processes syncing one replica tell it
 #: once.  Three numbers, as an earlier crewdeck reads them (one syncing the replica too must not fail on more).
 META_UNTOLD = "sync.untold"
-#: ``"CARRIED RESTORED RESENT REFUSED_AGAIN PULLED"``: what that round had counted of writes carried over and a server put
-#: back, and the log's head as it began when what its pull stored was told to nobody (-1: none), read with ``sync.untold``
-#: alone (left by a round an earlier crewdeck took, it is not told).  An earlier crewdeck reads the first four.
+#: ``"CARRIED RESTORED RESENT REFUSED_AGAIN PULLED PULLED_TO"``: what that round had counted of writes carried over and a
+#: server put back, and the log's head as it began and as it failed when what its pull stored was told to nobody (-1:
+#: none; ``PULLED_TO`` -1: not known), read with ``sync.untold`` alone (left by a round an earlier crewdeck took, it is
+#: not told).  An earlier crewdeck reads the first four (or five), and a missing one is read as its default.
 META_UNTOLD_COUNTS = "sync.untold_counts"
 #: The push cursor when a pull found the server put back from an older backup: what this replica had sent up to it may
 #: be lost there, and is sent again once its history is pulled again (``remote._round``), even by a later round when the

@@ -42,7 +42,7 @@ from crewdeck.sync.client.metakeys import (
     META_URL,
     META_WORKSPACE,
 )
-from crewdeck.sync.state.oplog import Op, OpError, from_wire, same_write
+from crewdeck.sync.state.oplog import SEQ_MAX, Op, OpError, from_wire, same_write
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.restored import mark_restored
 from crewdeck.sync.state.store import Progress, Store, op_wire_size
@@ -469,9 +469,10 @@ class RoundResult:
     #: Tasks changed here that another member deleted, the deletion pulled in this round (``deleted_meanwhile``).
     deleted: tuple[Deleted, ...] = ()
     #: A round before this one failed after its pull stored others' operations that nobody told (``crewdeck sync`` cut
-    #: off, its push after the pull refused): the log's head as that round began.  What is stored past it is news this
-    #: round tells (an approval a change among it voided), as if this round had pulled it; ``None``: there is none.
-    untold_pull: int | None = None
+    #: off, its push after the pull refused): ``(since, until)``, the log's head as that round began and as it failed
+    #: (``SEQ_MAX``: not known).  What is stored past ``since`` up to ``until`` is news this round tells (an approval a
+    #: change among it voided), as if this round had pulled it; ``None``: there is none.
+    untold_pull: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -848,12 +849,19 @@ class Counted:
     restored: bool = False
 
 
+#: ``sync.untold_counts``'s numbers when missing: none carried, no restore, none resent or refused again, no pull kept,
+#: and of one kept, no end known (kept by the crewdeck before, which kept no end).
+_COUNT_DEFAULTS = (0, 0, 0, 0, -1, -1)
+
+
 @dataclass(frozen=True)
 class _Kept:
     """What a round that failed had to tell, kept in meta ``sync.untold`` and ``sync.untold_counts`` for the next round: the bounds its notices are
     found within (``pushed``, the push cursor, ``held``, the log's head, ``listed``, the refusals listed, each as it
     began), what it had counted (``Counted``), and ``pulled``: the log's head as it began when nobody told what its pull
-    stored (``RoundResult.untold_pull``; -1: none, or its caller told it as it came, as the app's watcher does)."""
+    stored (``RoundResult.untold_pull``; -1: none, or its caller told it as it came, as the app's watcher does), with
+    ``pulled_to``, the log's head as it failed (-1: not known): what is stored after it (the app's round, told by its
+    watcher) is no part of it."""
 
     pushed: int
     held: int
@@ -863,6 +871,7 @@ class _Kept:
     resent: int = 0
     refused_again: int = 0
     pulled: int = -1
+    pulled_to: int = -1
 
     @classmethod
     def read(cls, texts: tuple[str | None, ...]) -> _Kept | None:
@@ -871,8 +880,11 @@ class _Kept:
         if not bounds:
             return None
         pushed, held, listed = (int(n) for n in bounds.split()[:3])
-        carried, restored, resent, refused_again, pulled, *_ = (*(int(n) for n in (counts or "").split()), 0, 0, 0, 0, -1)
-        return cls(pushed, held, listed, carried, bool(restored), resent, refused_again, pulled)
+        # Each missing count takes its own default, by place: an earlier crewdeck keeps four, and its missing ``pulled``
+        # is "none kept" (-1), where a 0 told every void in the log again.
+        numbers = [int(n) for n in (counts or "").split()][: len(_COUNT_DEFAULTS)]
+        carried, restored, resent, refused_again, pulled, pulled_to = (*numbers, *_COUNT_DEFAULTS[len(numbers) :])
+        return cls(pushed, held, listed, carried, bool(restored), resent, refused_again, pulled, pulled_to)
 
     def texts(self) -> tuple[str, str]:
         """``(sync.untold, sync.untold_counts)``."""
@@ -891,8 +903,18 @@ class _Kept:
             self.restored or other.restored,
             self.resent + other.resent,
             self.refused_again + other.refused_again,
-            min((n for n in (self.pulled, other.pulled) if n >= 0), default=-1),
+            *_pulled_merged(self, other),
         )
+
+
+def _pulled_merged(one: _Kept, other: _Kept) -> tuple[int, int]:
+    """``(pulled, pulled_to)`` of two rounds' untold pulls: from the first's start to the last's end (a pull told between
+    them is in it again, as it was when no end was kept)."""
+    kept = [kept for kept in (one, other) if kept.pulled >= 0]
+    if not kept:
+        return -1, -1
+    ends = [kept.pulled_to for kept in kept]
+    return min(kept.pulled for kept in kept), -1 if -1 in ends else max(ends)
 
 
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None, *, pull_told: bool = False) -> RoundResult:
@@ -911,18 +933,22 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
         result = _round(store, client, on_progress, counted)
     except BaseException:
         sent = counted.sent
-        failed = replace(
-            own,
-            carried=sent.carried,
-            restored=counted.restored,
-            resent=sent.resent,
-            refused_again=sent.refused_again,
-            pulled=-1 if pull_told else own.held,
-        )
         # Added to what is kept now (by a round before, or one of another process on this replica meanwhile), in the
         # transaction that reads it.  The round's own failure is what the member is told: a replica that cannot write
         # now keeps that error.
         with contextlib.suppress(sqlite3.Error):
+            # What its pull stored, and nobody told, is what came in between its start and now: none, if nothing did.
+            to = store.max_seq()
+            told_nobody = not pull_told and to > own.held
+            failed = replace(
+                own,
+                carried=sent.carried,
+                restored=counted.restored,
+                resent=sent.resent,
+                refused_again=sent.refused_again,
+                pulled=own.held if told_nobody else -1,
+                pulled_to=to if told_nobody else -1,
+            )
             store.update_metas(UNTOLD, lambda now: failed.merged(_Kept.read(now)).texts())
         raise
     kept = _Kept.read(untold) if untold[0] and _claimed(store, untold) else None
@@ -936,7 +962,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
             restored=result.restored or kept.restored,
             resent=result.resent + kept.resent,
             refused_again=result.refused_again + kept.refused_again,
-            untold_pull=kept.pulled if kept.pulled >= 0 else None,
+            untold_pull=(kept.pulled, SEQ_MAX if kept.pulled_to < 0 else kept.pulled_to) if kept.pulled >= 0 else None,
         )
     return replace(
         result,

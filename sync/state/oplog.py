@@ -17,6 +17,8 @@ from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW, ValidationError, canonical_json
 
 SET = "set"
+#: Past every ``seq``: SQLite's largest integer.
+SEQ_MAX = 2**63 - 1
 APPEND = "append"
 #: The ``field`` of an append operation: the whole record is its value.
 RECORD = "*"

@@ -443,9 +443,14 @@ def cmd_sync(ctx: Context) -> int:
     if me is not None:
         from crewdeck.tui.session.notices import approvals_voided
 
-        # With what a round before pulled and failed to tell (cut off): said once, by the round that claimed it.
-        since = held if result.untold_pull is None else min(held, result.untold_pull)
-        voided = approvals_voided(ctx.ws, since, describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24), me.id)
+        # With what a round before pulled and failed to tell (cut off), first: said once, by the round that claimed it.
+        # Not what came in between (another round's, told by the app's watcher).
+        naming = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+        voided = []
+        if result.untold_pull is not None:
+            since, until = result.untold_pull
+            voided = approvals_voided(ctx.ws, min(since, held), naming, me.id, min(until, held))
+        voided += approvals_voided(ctx.ws, held, naming, me.id)
         _listed(voided[:REFUSALS_LISTED], len(voided), "changes that voided your approval")
     return 0
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.oplog import APPEND, Op
-from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, Step, Verdict, content_hash_of, evaluate, moved
+from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash_of, evaluate, moved
 from crewdeck.tui.posts.reading import chains, reviewers, verdicts
 from crewdeck.tui.posts.states import round_decides
 from crewdeck.tui.workspace.describe import stored_value
@@ -44,11 +44,14 @@ class RoundTurn:
     voided: bool
     #: Of a void: the members whose approvals counted in the round just before it, in the chain's order.
     approvers: tuple[str, ...] = ()
-    #: Of a void: the members who approved the round after it, before the round turned again or was submitted again,
-    #: their replica not holding the change yet (offline): their approval counts for nothing, and they never saw why.
+    #: Of a void: the members who approved the round stamped after it, before the round turned again or was submitted
+    #: again, as the rules would have counted it: given on the version before the change, where the change had not arrived yet (offline), whichever came
+    #: first in real time (clocks differ): it counts for nothing, unsaid else.
     late: tuple[str, ...] = ()
-    #: Those approvals' stamps (``post_approval``'s ``op_id``): what another member's notice of one says.
+    #: Those approvals' stamps (``post_approval``'s ``op_id``): what the history says of one.
     late_approvals: frozenset[str] = frozenset()
+    #: Of a void: the stamps of the approvals that counted just before it (``approvers``'s).
+    approvals: frozenset[str] = frozenset()
 
 
 def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
@@ -92,6 +95,8 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     #: A void made while the round decided nothing (a pulled post moved): said by the write that has it decide again
     #: (the pull undone), which leaves the post a draft and its approvals counting for nothing.
     latent: RoundTurn | None = None
+    #: How each void (a latent one by its change too) judged the round: the approvals it took, and those given after it.
+    judging: dict[str, _Counted] = {}
     for op_id, member, field, value in ops:
         decoded = stored_value(value)
         if field == "post_round":
@@ -106,6 +111,7 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
             now_open = counts()
             if latent is not None and deciding() and not round_open and not now_open:
                 turns[op_id] = replace(latent, op_id=op_id)
+                judging[op_id] = judging[latent.op_id]
             if deciding():
                 latent = None
             round_open = now_open
@@ -119,30 +125,61 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
             changes.append((op_id, member))
         now_open, now_matching = counts(), matches()
         if submitted is not None and round_open != now_open:
-            approvers = _approvers(judged, op_id, rounds, changes, before) if round_open else ()
-            turns[op_id] = RoundTurn(op_id, submitted["id"], round_open, approvers)
+            if round_open:
+                judging[op_id] = _Counted(judged, op_id, rounds, changes, before)
+                turns[op_id] = _void(op_id, submitted["id"], judging[op_id])
+            else:
+                turns[op_id] = RoundTurn(op_id, submitted["id"], False)
         elif submitted is not None and not deciding() and matching != now_matching:
-            latent = RoundTurn(op_id, submitted["id"], True, _approvers(judged, op_id, rounds, changes, before)) if matching else None
+            latent = None
+            if matching:
+                judging[op_id] = _Counted(judged, op_id, rounds, changes, before)
+                latent = _void(op_id, submitted["id"], judging[op_id])
         round_open, matching = now_open, now_matching
-    return _with_late(turns, judged, [op_id for op_id, _, field, _ in ops if field == "post_round"])
+    return _with_late(turns, judged, judging, rounds)
 
 
-def _with_late(turns: dict[str, RoundTurn], judged: _Judged, submissions: list[str]) -> dict[str, RoundTurn]:
-    """``turns`` with each void's ``late`` approvers: those who approved its round after it and before the next turn or
-    submission, which would have them approve another version, or the one they saw again."""
+def _void(op_id: str, round_id: str, counted: _Counted) -> RoundTurn:
+    approvals = counted.approvals
+    return RoundTurn(op_id, round_id, True, tuple(v.by for v in approvals), approvals=frozenset(v.op_id for v in approvals))
+
+
+def _with_late(
+    turns: dict[str, RoundTurn],
+    judged: _Judged,
+    judging: Mapping[str, _Counted],
+    rounds: list[tuple[str, dict[str, Any]]],
+) -> dict[str, RoundTurn]:
+    """``turns`` with each void's ``late`` approvers: those who approved its round after it and before that round turned
+    again or was submitted again (after it, they approved the version they saw again), that the rules would have counted
+    on the version before it (``judging``), as those it took were judged.  Another round's submission
+    bounds nothing: an approval names its round, and one given offline after a change and a new submission, neither
+    held where it was given, is of the version before the change."""
     voids = [turn for turn in turns.values() if turn.voided]
     if not voids:
         return turns
     # Found by halving, a round's approvals apart: a post changed 2,000 times has 1,000 voids to look at.
-    bounds = sorted({*turns, *submissions})
+    bounds: dict[str, list[str]] = {}
+    for op_id, turn in turns.items():
+        bounds.setdefault(turn.round_id, []).append(op_id)
+    for op_id, submitted in rounds:
+        bounds.setdefault(submitted["id"], []).append(op_id)
+    for listed in bounds.values():
+        listed.sort()
     approvals: dict[str, list[Verdict]] = {}
     for verdict in sorted(judged.verdicts, key=lambda v: v.op_id):
         if verdict.verdict == "approve":
             approvals.setdefault(verdict.round, []).append(verdict)
     for turn in voids:
-        after = bisect_right(bounds, turn.op_id)
-        until = bounds[after] if after < len(bounds) else None
-        late = [v for v in approvals.get(turn.round_id, ()) if turn.op_id < v.op_id and (until is None or v.op_id < until)]
+        of_round = bounds[turn.round_id]
+        after = bisect_right(of_round, turn.op_id)
+        until = of_round[after] if after < len(of_round) else None
+        counted = judging[turn.op_id]
+        late = [
+            v
+            for v in approvals.get(turn.round_id, ())
+            if turn.op_id < v.op_id and (until is None or v.op_id < until) and counted.would_count(v)
+        ]
         turns[turn.op_id] = replace(turn, late=tuple(dict.fromkeys(v.by for v in late)), late_approvals=frozenset(v.op_id for v in late))
     return turns
 
@@ -169,7 +206,8 @@ def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None, *, w
 def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
     others = [names.get(by, f"@{by[:8]}") for by in turn.approvers if by != me]
     mine = me is not None and me in turn.approvers
-    # The reader's approval given after the change, which their replica did not hold yet: it never counted.
+    # The reader's approval stamped after the change, given on the version before it where the change had not arrived
+    # yet: it never counted.  Which came first in real time the stamps cannot tell (clocks differ), so it is not said.
     late = f"; {LATE}" if me is not None and not mine and me in turn.late else ""
     if mine:
         taken = "your approval" + (f" and that of {', '.join(others)}" if others else "")
@@ -180,22 +218,45 @@ def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
     return f"voids the round and {taken}" + late
 
 
-#: What a void adds for a reader who approved the round after it, before the change reached their replica.
-LATE = "your approval, given after this change before it reached you, counts for nothing"
-#: What such an approval's line adds for the others (the history, a notice of it).
-GIVEN_LATE = "given after a change that voided the round, before it reached them"
+#: What a void adds for a reader whose approval is stamped after it, given on the version before it (the change had not
+#: reached their replica): true whichever came first in real time, which stamps cannot prove (clocks may differ).
+LATE = "your approval, given on the version before this change, counts for nothing"
+#: What such an approval's line adds (the history, a notice of it), for its approver and the others alike.
+GIVEN_LATE = "given on the version before a change voided the round"
 
 
 def given_late(ops: Iterable[Op], turns: Callable[[str], Mapping[str, RoundTurn]]) -> tuple[str, str] | None:
-    """``(post, round)`` of an approval among ``ops`` (a change's) given after a change voided its round
+    """``(post, round)`` of an approval among ``ops`` (a change's) stamped after a change voided its round
     (``RoundTurn.late_approvals``), ``turns`` giving a post's ``round_turns``; ``None`` for none."""
     for op in ops:
-        record = stored_value(op.value) if op.entity == "post_approval" and op.kind == APPEND else None
-        if not (isinstance(record, dict) and record.get("verdict") == "approve" and isinstance(record.get("post"), str)):
-            continue
-        if any(op.op_id in turn.late_approvals for turn in turns(record["post"]).values()):
-            return record["post"], str(record.get("round"))
+        approval = _approval(op)
+        if approval is not None and any(op.op_id in turn.late_approvals for turn in turns(approval[0]).values()):
+            return approval
     return None
+
+
+def voided_now(ops: Iterable[Op], turns: Callable[[str], Mapping[str, RoundTurn]]) -> tuple[str, str] | None:
+    """``(post, round)`` of an approval among ``ops`` (a change's) that a void of its round took and that stands: the
+    round's last turn is a void that took it (it counted just before) or that it came after (``late_approvals``),
+    ``turns`` giving a post's ``round_turns``; ``None`` for none.  Whichever of the approval and the change came in
+    first, the approval counts for nothing now."""
+    for op in ops:
+        approval = _approval(op)
+        if approval is None:
+            continue
+        of_round = [turn for turn in turns(approval[0]).values() if turn.round_id == approval[1]]
+        last = max(of_round, key=lambda turn: turn.op_id, default=None)
+        if last is not None and last.voided and (op.op_id in last.approvals or op.op_id in last.late_approvals):
+            return approval
+    return None
+
+
+def _approval(op: Op) -> tuple[str, str] | None:
+    """``(post, round)`` of ``op`` if it is an approval."""
+    record = stored_value(op.value) if op.entity == "post_approval" and op.kind == APPEND else None
+    if not (isinstance(record, dict) and record.get("verdict") == "approve" and isinstance(record.get("post"), str)):
+        return None
+    return record["post"], str(record.get("round"))
 
 
 #: What a notice adds after the void's words while the post waits for it: its writer's next move, no longer its reviewers'.
@@ -227,33 +288,53 @@ class _Judged:
         return reviewers(self._conn)
 
 
-def _approvers(
-    judged: _Judged,
-    op_id: str,
-    rounds: list[tuple[str, dict[str, Any]]],
-    changes: list[tuple[str, str]],
-    where: Mapping[str, Any],
-) -> tuple[str, ...]:
-    """Who approved the round open before ``op_id`` in a way that counted then, as the rules judge an approval: in the
-    campaign and on the platform the post was in then (``where``), its chain and reviewers as they are now."""
-    submitted = rounds[-1][1]
-    campaign, platform = where["campaign"], where["platform"]
-    before = [v for v in judged.verdicts if v.op_id < op_id]
-    if not any(v.verdict == "approve" for v in before):
-        return ()
-    # Its authors, as ``round_authors`` reads them: whoever changed the content since the last round with other content.
-    since = max((at for at, other in rounds if other["hash"] != submitted["hash"]), default="")
-    actor_of = judged.actor_of
-    authors = {member for at, member in changes if since < at < op_id}
-    authors |= {actor for at, member in changes if since < at < op_id if (actor := actor_of(member, at)) is not None}
-    status = evaluate(
-        post_round=submitted,
-        current_hash=submitted["hash"],
-        chain=judged.chains.get(campaign or "", ()),
-        verdicts=before,
-        authors=authors,
-        reviewers=judged.reviewers,
-        campaign=campaign,
-        platform=platform,
-    )
-    return tuple(v.by for v in status.satisfied if v is not None)
+class _Counted:
+    """How the rules judged the round open before a void (``op_id``): in the campaign and on the platform the post was in
+    then (``where``), its chain and reviewers as they are now, its authors as ``round_authors`` reads them then."""
+
+    def __init__(
+        self,
+        judged: _Judged,
+        op_id: str,
+        rounds: list[tuple[str, dict[str, Any]]],
+        changes: list[tuple[str, str]],
+        where: Mapping[str, Any],
+    ) -> None:
+        self._judged = judged
+        self._op_id = op_id
+        self._submitted = rounds[-1][1]
+        # Its authors: whoever changed the content since the last round with other content (read when first needed).
+        self._since = max((at for at, other in rounds if other["hash"] != self._submitted["hash"]), default="")
+        self._changes = changes  # only grows, by later stamps than the void's
+        self._campaign, self._platform = where["campaign"], where["platform"]
+
+    @cached_property
+    def approvals(self) -> tuple[Verdict, ...]:
+        """The approvals that counted just before the void, in the chain's order."""
+        before = [v for v in self._judged.verdicts if v.op_id < self._op_id]
+        if not any(v.verdict == "approve" for v in before):
+            return ()
+        return tuple(v for v in self._status(before).satisfied if v is not None)
+
+    def would_count(self, verdict: Verdict) -> bool:
+        """Whether the rules count ``verdict``, an approval of the round stamped after the void, on the version before it
+        (its step in the chain, its approver one who may take it, no author of the round)."""
+        return any(v is not None for v in self._status([verdict]).satisfied)
+
+    @cached_property
+    def _authors(self) -> set[str]:
+        actor_of = self._judged.actor_of
+        changed = [(at, member) for at, member in self._changes if self._since < at < self._op_id]
+        return {member for _, member in changed} | {actor for at, member in changed if (actor := actor_of(member, at)) is not None}
+
+    def _status(self, verdicts: list[Verdict]) -> RoundStatus:
+        return evaluate(
+            post_round=self._submitted,
+            current_hash=self._submitted["hash"],
+            chain=self._judged.chains.get(self._campaign or "", ()),
+            verdicts=verdicts,
+            authors=self._authors,
+            reviewers=self._judged.reviewers,
+            campaign=self._campaign,
+            platform=self._platform,
+        )

@@ -7,11 +7,11 @@ import json
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op
+from crewdeck.sync.state.oplog import OP_COLUMNS, SEQ_MAX, SET, Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
 from crewdeck.tui.posts.reading import PostView, read_post, settings
-from crewdeck.tui.posts.voiding import GIVEN_LATE, TURNING_FIELDS, WAITS, RoundTurn, given_late, void_among, words
+from crewdeck.tui.posts.voiding import GIVEN_LATE, TURNING_FIELDS, WAITS, RoundTurn, void_among, voided_now, words
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import describe
@@ -20,8 +20,6 @@ from crewdeck.tui.workspace.workspace import Workspace
 
 #: How many changes that voided an approval of mine a notice of many records says.
 VOIDS_LISTED = 3
-#: Past every ``seq``: SQLite's largest integer.
-SEQ_MAX = 2**63 - 1
 #: Records whose batch is told by them alone: what else the batch wrote follows from them.
 CRISIS_ENTITIES = ("crisis", "crisis_end")
 
@@ -95,7 +93,7 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
         "; ".join(
             change.sentence
             + _voided(rounds, change, names, me)
-            + _given_late(rounds, change)
+            + _approval_voided(rounds, change)
             + _overwritten(ws, change.ops, told)
             + _kept_in_deleted(ws, change.ops, me)
             for change in said
@@ -160,10 +158,20 @@ class _Rounds:
         self._now = now
         self._turns: dict[str, dict[str, RoundTurn]] = {}
         self._posts: dict[str, PostView | None] = {}
+        #: Each post's rounds' last turns, by round.
+        self._last: dict[str, dict[str, str]] = {}
 
     def void(self, change: describe.ToldChange) -> RoundTurn | None:
         """The void among the change's operations, if one voided the post's round."""
         return void_among(self.turns(change.row_id), (op.op_id for op in change.ops))
+
+    def stands(self, post_id: str, turn: RoundTurn) -> bool:
+        """Whether ``turn`` is its round's last: no later change turned it again (put its version back)."""
+        if post_id not in self._last:
+            last = self._last[post_id] = {}
+            for other in self.turns(post_id).values():
+                last[other.round_id] = max(last.get(other.round_id, ""), other.op_id)
+        return self._last[post_id][turn.round_id] == turn.op_id
 
     def turns(self, post_id: str) -> dict[str, RoundTurn]:
         if post_id not in self._turns:
@@ -180,21 +188,23 @@ def _voided(rounds: _Rounds, change: describe.ToldChange, names: describe.Naming
     """What a post's content change adds when it voided the post's round: its reviewers' approvals count no more, mine
     among them said as mine, and while it is so, the post waits for its writer to submit it again ("changed the copy"
     alone left an approver believing their approval stood).  Nothing when a later change, told with it or before it,
-    put the version submitted back: the round goes on, and the approvals stand."""
+    put the version submitted back: the round goes on, and the approvals stand; and so when another change voided it
+    again after that, which is the one said (the approvals counted again in between)."""
     if change.entity != "task" or not any(op.field in TURNING_FIELDS for op in change.ops):
         return ""
     turn = rounds.void(change)
     post = rounds.post(change.row_id) if turn is not None else None
-    if turn is None or post is None or (post.round.open and post.round.round_id == turn.round_id):
+    if turn is None or post is None or (post.round.open and post.round.round_id == turn.round_id) or not rounds.stands(change.row_id, turn):
         return ""
     return visible(f": that {words(turn, {by: names.member(by) for by in turn.approvers}, me, waits=post.state == 'draft')}")
 
 
-def _given_late(rounds: _Rounds, change: describe.ToldChange) -> str:
-    """What an approval given after a change had voided its round adds, made where the change had not arrived yet
-    (offline), while the round stays void: "@mia approved “Launch reel” (copy)" alone had its writer, told before that
-    the change made it a draft, take it for approved again, and it waited for a submission nobody made."""
-    late = given_late(change.ops, rounds.turns) if change.entity == "post_approval" else None
+def _approval_voided(rounds: _Rounds, change: describe.ToldChange) -> str:
+    """What an approval a change voided adds, given where the change had not arrived yet (offline), while the round
+    stays void, whether it was stamped before the change or after: "@mia approved “Launch reel” (copy)" alone had its
+    writer, told before that the change made it a draft, take it for approved again, and it waited for a submission
+    nobody made."""
+    late = voided_now(change.ops, rounds.turns) if change.entity == "post_approval" else None
     post = rounds.post(late[0]) if late is not None else None
     if late is None or post is None or (post.round.open and post.round.round_id == late[1]):
         return ""  # none, or the version submitted is back: it counts
