@@ -209,6 +209,7 @@ class DetailScreen(Screen[None]):
                 value=typed,
                 submit=set_now,
                 editing=bool(typed),
+                saved="",  # what was typed before the question is unsaved still: escape asks before dropping it
             ),
             closed,
         )
