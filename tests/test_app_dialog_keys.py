@@ -18,9 +18,10 @@ from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
-from crewdeck.tui.app.screens.picker import PickerScreen
+from crewdeck.tui.app.screens.picker import WRITING, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
+from crewdeck.widgets.key_footer import footer_keys
 
 from .apphelp import demo_workspace, help_text, keymapped_app, make_app, settle, until
 
@@ -381,9 +382,15 @@ async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_
             else:
                 await pilot.press(answer)
             assert isinstance(app.screen, PickerScreen | TaskPickerScreen) and app.screen.submitting
+            # Its footer offers no Cancel it cannot do; escape says why in a line (a bell alone said nothing in tmux).
+            assert "Cancel" not in [k.description for k in footer_keys(app.screen)[0]]
             await pilot.press("escape")
-            await pilot.pause()
+            for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
+                if app._notifications:
+                    break
+                await pilot.pause()
             assert isinstance(app.screen, picker), "the picker stays until its choice is written"
+            assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {WRITING}"]
             teammate.execute("COMMIT")
         finally:
             teammate.close()

@@ -11,8 +11,8 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.detail import DetailScreen
 
-from .apphelp import cursor_on, make_app, settle
-from .conftest import NOW
+from .apphelp import cursor_on, make_app, settle, store_of
+from .conftest import NOW, Cli
 from .postsupport import add_posts, team_workspace
 
 SIZE = (80, 24)
@@ -158,3 +158,41 @@ async def test_the_budget_panes_hidden_keys_say_why(team: Path) -> None:
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert said(app) == ["]: Next period — all time has no period around it"]
+
+
+async def test_a_guest_is_told_nothing_of_the_post_keys_they_never_have_in_a_posts_detail(team: Path) -> None:
+    # The detail passed the moves' refusals on in full: a guest's P said "… @gus is a guest: guests do not change tasks
+    # (rule guest_read_only)" of a key their footer and `?` never list (the app's own keys say nothing to a guest).
+    Cli(team).ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
+    app = make_app(team, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (post,) = [row[0] for row in store_of(app.session).conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'")]
+        detail = DetailScreen(post, app.services)
+        await app.push_screen(detail)
+        await settle(pilot)
+        assert detail.moves is not None
+        await pilot.press("P", "S", "L", "s", "d", "colon")
+        await settle(pilot)
+        assert said(app) == []
+        await pilot.press("Y")  # a verdict is a guest's key: why it is not theirs on this post is said
+        await settle(pilot)
+        assert said(app) == [f"Y: Approve post — {detail.moves.refusals['approve']}"]
+
+
+async def test_a_post_key_its_state_has_not_reads_alike_in_the_list_and_in_the_detail(team: Path) -> None:
+    # The list said "… only on a post whose state is approved, and this one is in review" (the README's words), the
+    # detail "cannot schedule “Spring post 0”: it is in review".
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("L")
+        await settle(pilot)
+        in_list = said(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.moves is not None
+        await pilot.press("L")
+        await settle(pilot)
+        assert in_list == said(app) == ["L: Schedule post — only on a post whose state is approved, and this one is in review"]

@@ -1489,6 +1489,11 @@ async def test_a_manager_acting_as_another_manager_is_not_offered_her_own_spend_
         await select(pilot, entry)
         assert ledger.selected is not None and ledger.selected.id == entry and ledger.selected.status == "pending"
         assert approve_offered(app) == (False, False)
+        # The key not offered says why, as the judge would (it said nothing: the pane asked the rules without the actor).
+        await pilot.press("a")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert said == [f"a: Approve — @ana entered {entry[:8]}: acting as @bo, another manager must approve it"], said
     assert await _to_approve(workspace, "bo") == in_person_count - 1
     with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
         assert main(["-w", str(workspace), "--as", "bo", "ledger", "approve", entry]) != 0  # the judge's word on it

@@ -12,6 +12,7 @@ from textual.widgets import Input
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.session.detail import TaskDetail
@@ -207,9 +208,18 @@ async def test_escape_on_this_one_or_all_future_ones_goes_back_to_the_change_as_
         prompt = app.screen
         assert isinstance(prompt, PromptScreen) and prompt.query_one(Input).value == "priority=high"
         assert _task(cli, first)["priority"] != "high"  # nothing written
-        await pilot.press("escape")  # the text as it opened: closed at once, back on the task
+        # The text given back is what was typed, never saved: escape asks before dropping it (it closed at once, as a box
+        # left as it opened does, and the change was gone, unasked); `n` goes back to it, `y` drops it.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is prompt and prompt.query_one(Input).value == "priority=high"
+        await pilot.press("escape", "y")
         await settle(pilot)
         assert app.screen is detail and app.focused is not None and app.focused.screen is detail
+        assert _task(cli, first)["priority"] != "high"
         await pilot.press("colon", *"priority=high", "enter")
         await settle(pilot)
         await pilot.press("escape", "enter")  # back to the text, and enter asks again

@@ -531,6 +531,10 @@ class CrewdeckApp(App[int]):
                     self._release_if_done()
                     return
                 self._send_on(event)
+                await super().on_event(event)
+                if not event.is_forwarded:
+                    self.keys_ahead.taken(event)  # a priority binding took it (Textual forwards the rest to the focus)
+                return
         await super().on_event(event)
 
     def _send_on(self, key: events.Key) -> None:

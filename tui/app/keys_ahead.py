@@ -147,6 +147,11 @@ class KeysAhead:
         if len(self._sent) > self._look_at:
             self._forget_settled()
 
+    def taken(self, key: events.Key) -> None:
+        """``key``, sent on, was taken before the focus had it (a priority binding's, ``ctrl+p``): it will not come
+        back, and is forgotten now (its widget may stay for the session, keeping it at every look)."""
+        self._sent.pop(id(key), None)
+
     def __len__(self) -> int:
         """How many keys sent on are remembered."""
         return len(self._sent)

@@ -23,7 +23,6 @@ from textual.widgets import Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.rules import EntryFacts, approval_refused, reversal_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.opening import first_period
@@ -34,7 +33,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.ledger import pane_data
-from crewdeck.tui.ledger.actions import may_approve, may_reverse, reversal_note
+from crewdeck.tui.ledger.actions import approval_refusal, may_approve, may_reverse, reversal_note, reversal_refusal
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.pane_data import LedgerPage
 from crewdeck.tui.ledger.period import Period, period_name
@@ -425,9 +424,9 @@ class LedgerPane(Pane):
         if action == "approve":
             session = self.services.session
             if self.marked:  # the write names each marked entry that may not be approved
-                return any(may_approve(session.me, entry, session.actor) for entry in self.marked.values())
+                return any(may_approve(session.me, entry, session.acting) for entry in self.marked.values())
             entry = self.selected
-            return entry is not None and may_approve(session.me, entry, session.actor)
+            return entry is not None and may_approve(session.me, entry, session.acting)
         if action == "mark":
             # Entries, not budget lines; and some listed (a period or filter of none left x Mark, which did nothing);
             # and to whom may approve spend, as marks gather entries for a (a member marked entries for nothing).
@@ -455,17 +454,11 @@ class LedgerPane(Pane):
                 return "none of the marked entries is yours to approve"
             if entry is None:
                 return "only on an entry in the list of entries"
-            if entry.approved or entry.reversed:
-                return f"this entry is {'approved already' if entry.approved else 'reversed'}"
-            facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses, acted_by=entry.acted_by_id)
-            refusal = approval_refused(session.me.facts(), entry.id, facts, lambda: entry.frozen)
-            return None if refusal is None else refusal.message
+            return approval_refusal(session.me, entry, session.acting)
         if action == "reverse":
             if entry is None:
                 return "only on an entry in the list of entries"
-            facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
-            refusal = reversal_refused(session.me.facts(), entry.id, facts, lambda: entry.reversed_by)
-            return None if refusal is None else refusal.message
+            return reversal_refusal(session.me, entry)
         if action == "mark":
             if refused_for_role(session.me.facts(), ["ledger.mark"]):
                 return "the marks gather entries to approve, which only a manager does"

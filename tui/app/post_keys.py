@@ -58,6 +58,13 @@ def where_move(move: str) -> str:
     return f"only on a post whose state is {listed}"
 
 
+def state_refusal(move: str, state: str) -> str | None:
+    """Why the key of ``move`` does not act on a post in ``state``, which has no such move, in the words the task list
+    and a post's detail both say it ("… only on a post whose state is approved, and this one is in review"); None where
+    the state has the move."""
+    return None if move in MOVES[state] else f"{where_move(move)}, and this one is {label(state)}"
+
+
 #: What a move did, as its notice says it ("submitted “Launch reel”").
 DONE = {
     "submit": "submitted",

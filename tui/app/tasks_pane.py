@@ -21,7 +21,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.pane import Pane
-from crewdeck.tui.app.post_keys import POST_BINDINGS, where_move
+from crewdeck.tui.app.post_keys import POST_BINDINGS, state_refusal, where_move
 from crewdeck.tui.app.screens.help import said_key, shown_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -434,14 +434,15 @@ class TasksPane(Pane):
                 return "a post's keys act on one post at a time: clear the marks (X)"
             if row is None or row.post_state is None:
                 return where_move(move)
-            if move not in MOVES[row.post_state]:
-                return f"{where_move(move)}, and this one is {label(row.post_state)}"
+            refusal = state_refusal(move, row.post_state)
+            if refusal is not None:
+                return refusal
             if self.verdicts is not None and self.verdicts[0] == row.id:
                 return where_move(move) if move == "withdraw" else "not yours to give on this post: s lists the moves that are"
             return None  # which verdicts are mine is still being asked: offered in a moment, if it is
         if action == "triage" and parameters[0] in POST_STATUS_KEYS and row is not None and row.post_state is not None:
             if parameters[0] == "done":
-                return f"{where_move('publish')}, and this one is {label(row.post_state)}"
+                return state_refusal("publish", row.post_state)
             return f"{named_post(row.title, row.id)} is {label(row.post_state)}: no moves left"  # as ``s`` says it there
         return None
 

@@ -78,25 +78,37 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
         raise UserError(str(exc).replace("ledger_entry", "ledger entry")) from None
 
 
-def may_approve(member: Member, entry: EntryRow, actor: str | None = None) -> bool:
-    """Whether the app offers ``member`` to approve ``entry``: the rules let them (``approval_refused``, which also refuses
-    the manager who entered it acting as another member; and ``acting_approval_refused`` the manager ``actor`` acting as
-    ``member`` now, on spend they entered), and no approval counts for it yet and it was not reversed (``approve_entry``
-    refuses either)."""
+def approval_refusal(member: Member, entry: EntryRow, actor: Member | None = None) -> str | None:
+    """Why the app does not offer ``member`` to approve ``entry``, in one line (said when the key is pressed there), or
+    ``None`` when it does: no approval counts for it yet and it was not reversed (``approve_entry`` refuses either), the
+    rules let them (``approval_refused``, which also refuses the manager who entered it acting as another member) and
+    the manager ``actor`` acting as ``member`` now, on spend they entered (``acting_approval_refused``)."""
     if entry.approved or entry.reversed:
-        return False
+        return f"this entry is {'approved already' if entry.approved else 'reversed'}"
     facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses, acted_by=entry.acted_by_id)
     me = member.facts()
     refusal = approval_refused(me, entry.id, facts, lambda: entry.frozen)
     if refusal is None and actor is not None:
-        refusal = acting_approval_refused(actor, None, me, entry.id, facts)
-    return refusal is None
+        refusal = acting_approval_refused(actor.id, actor.facts(), me, entry.id, facts)
+    return None if refusal is None else refusal.message
+
+
+def may_approve(member: Member, entry: EntryRow, actor: Member | None = None) -> bool:
+    """Whether the app offers ``member`` (``actor`` acting as them) to approve ``entry`` (``approval_refusal``)."""
+    return approval_refusal(member, entry, actor) is None
+
+
+def reversal_refusal(member: Member, entry: EntryRow) -> str | None:
+    """Why the rules do not let ``member`` reverse ``entry`` (``reversal_refused``: theirs, a manager's anyone's, not a
+    reversal, not reversed), in one line, or ``None`` when they do."""
+    facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
+    refusal = reversal_refused(member.facts(), entry.id, facts, lambda: entry.reversed_by)
+    return None if refusal is None else refusal.message
 
 
 def may_reverse(member: Member, entry: EntryRow) -> bool:
-    """Whether the rules let ``member`` reverse ``entry`` (``reversal_refused``): theirs (a manager: anyone's), not a reversal, not reversed."""
-    facts = EntryFacts(entry.entered_by_id, entry.needs_approval, entry.reverses)
-    return reversal_refused(member.facts(), entry.id, facts, lambda: entry.reversed_by) is None
+    """Whether the app offers ``member`` to reverse ``entry`` (``reversal_refusal``)."""
+    return reversal_refusal(member, entry) is None
 
 
 def add_entry(ws: Workspace, me: Member, draft: EntryDraft, now: dt.datetime, entry_id: str | None = None) -> str:

@@ -48,9 +48,10 @@ class Session:
         #: The manager acting as ``me`` (``--as`` on a shared host; ``Workspace.identify``), if one is: the rules judge
         #: their approvals as theirs too, so the app offers none they would refuse.
         self.actor = ws.store.actor if ws.store.actor != me.id else None
-        acting = ws.member(self.actor) if self.actor else None
+        #: The acting manager (the member ``actor`` names), or ``None``.
+        self.acting = ws.member(self.actor) if self.actor else None
         #: The acting manager's handle, which the header says ("@ana as @raj", as the activity log does), or "".
-        self.actor_handle = acting.handle if acting else ""
+        self.actor_handle = self.acting.handle if self.acting else ""
         self.ranked = RankedList(path)
         self.reads = Reads(self.access)
         self.edits = Edits(self.access, clock24)

@@ -17,7 +17,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.tui.app.lines import Lines
-from crewdeck.tui.app.post_keys import POST_BINDINGS, where_move
+from crewdeck.tui.app.post_keys import POST_BINDINGS, state_refusal, where_move
 from crewdeck.tui.app.screens.gone import gone_line, show_gone
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
@@ -118,14 +118,20 @@ class DetailScreen(Screen[None]):
         return True
 
     def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
-        """Why a post key hidden here is, said when it is pressed (``hidden_keys``): the move's refusal on a post, and on
-        a task that is none where the keys act.  A task gone or deleted says why under its title already."""
+        """Why a post key hidden here is, said when it is pressed (``hidden_keys``): the move's refusal on a post (one its
+        state has not, in the task list's words), and on a task that is none where the keys act.  A task gone or deleted
+        says why under its title already."""
         if action != "post" or not self._changeable():
             return None
+        move = str(parameters[0])
+        if not self.may_edit and move not in VERDICTS:
+            # A guest: a move that changes the post is never theirs (their footer and `?` list none), and they are told
+            # nothing of keys they never have, as the app's own keys tell them nothing.
+            return None
         if self.moves is not None:
-            return self.moves.refusals[str(parameters[0])]
+            return state_refusal(move, self.moves.post.state) or self.moves.refusals[move]
         if self.shown is not None and self.shown.post_state is None:
-            return where_move(str(parameters[0]))
+            return where_move(move)
         return None
 
     def _may_triage(self, key: str) -> bool:
@@ -203,6 +209,7 @@ class DetailScreen(Screen[None]):
                 value=typed,
                 submit=set_now,
                 editing=bool(typed),
+                saved="",  # what was typed before the question is unsaved still: escape asks before dropping it
             ),
             closed,
         )

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from crewdeck.sync.state.store import BUSY_TIMEOUT
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
@@ -40,6 +41,10 @@ NOTE_WIDTH = 8
 BOX_LINES = 6
 #: The most lines the list takes, where the screen has room for more.
 LIST_LINES = 20
+#: Why escape does not close a picker whose choice is being written, said when it is pressed: the write's own close
+#: is the one to come (escape's would close the screen under the picker once the write closes the one on top), and a
+#: write that takes long is waiting for another one that holds the file.
+WRITING = f"your choice is being written (another write may hold the file, up to {BUSY_TIMEOUT:g} s): this closes once it is"
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -49,7 +54,7 @@ class PickerScreen(ModalScreen[str | None]):
     |---|---|
     | a choice's key | pick it |
     | `up` `down` `enter` | move and pick |
-    | `escape` | cancel (not while the choice is being written) |
+    | `escape` | cancel (not while the choice is being written: it says so) |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
@@ -159,6 +164,7 @@ class PickerScreen(ModalScreen[str | None]):
             self.dismiss(value)
         elif not self.submitting:
             self.submitting = True
+            self.refresh_bindings()  # escape is not offered while it is written
             self._submit(value)
 
     @background(group="picker-submit")
@@ -168,15 +174,19 @@ class PickerScreen(ModalScreen[str | None]):
 
     def _refused(self, why: str) -> None:
         self.submitting = False
+        self.refresh_bindings()
         refused = self.query_one("#picker-refused", Static)
         refused.update(plain(why))
         refused.add_class("-shown")
         self.call_after_refresh(self._fit)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the choice is written, escape waits (``WRITING``); a refusal keeps the picker open to leave.
+        return not (action == "cancel" and self.submitting)
+
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why escape does nothing now, said when it is pressed (``hidden_keys``)."""
+        return WRITING if action == "cancel" else None
+
     def action_cancel(self) -> None:
-        if self.submitting:
-            # The choice is being written: the write's close dismisses the screen on top, which escape's close would
-            # have made the one under the picker (a task's detail, closed unasked); a refusal keeps it open to leave.
-            self.app.bell()
-            return
         self.dismiss(None)

@@ -72,11 +72,15 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
         *,
         editing: bool = False,
         joiner: str = " ",
+        saved: str | None = None,
     ) -> None:
         """``editing``: ``value`` is text to change (a post's copy), not a suggestion to take or type over: it opens
         with the cursor at its end and nothing selected, so that the first key typed adds to it.  ``joiner``: what a
-        paste of several lines is joined by (", " where the answer is a list separated by commas)."""
+        paste of several lines is joined by (", " where the answer is a list separated by commas).  ``saved``: the
+        text that escape drops without asking, ``value`` unless said (a change typed before a question and given back
+        after its escape is the person's, not saved: "" then)."""
         super().__init__()
+        self.saved = value if saved is None else saved
         self.editing = editing
         self.joiner = joiner
         self.title_text = title
@@ -170,7 +174,7 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
 
     @property
     def unsaved(self) -> bool:
-        return self.query_one("#prompt-input", Input).value != self.value
+        return self.query_one("#prompt-input", Input).value != self.saved
 
     @property
     def writing(self) -> bool:

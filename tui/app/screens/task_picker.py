@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.picker import WRITING
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.workers import background, refusal, submit_or_refuse
@@ -187,6 +188,7 @@ class TaskPickerScreen(TypedAheadScreen[str | None]):
     def _chosen(self, task_id: str) -> None:
         if not self.submitting:
             self.submitting = True
+            self.refresh_bindings()  # escape is not offered while it is written
             self._submit(task_id)
 
     @background(group="task-picker-submit")
@@ -195,12 +197,18 @@ class TaskPickerScreen(TypedAheadScreen[str | None]):
 
     def _refused(self, why: str) -> None:
         self.submitting = False
+        self.refresh_bindings()
         refused = self.query_one("#task-picker-refused", Static)
         refused.update(plain(why))
         refused.add_class("-shown")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # As in a picker (``PickerScreen.check_action``): while the task is written, escape waits for its close.
+        return not (action == "cancel" and self.submitting)
+
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why escape does nothing now, said when it is pressed (``hidden_keys``)."""
+        return WRITING if action == "cancel" else None
+
     def action_cancel(self) -> None:
-        if self.submitting:
-            self.app.bell()  # as in a picker (``PickerScreen.action_cancel``): the write's close is the one to come
-            return
         self.dismiss(None)
