@@ -1996,6 +1996,32 @@ def missed(team: Path) -> tuple[Path, str]:
     return team, post_id
 
 
+async def test_a_copy_change_on_a_missed_post_says_its_slot_passed_not_the_approval_lead_time(missed: tuple[Path, str]) -> None:
+    # The question and the notice read "inside the approval lead time: a new slot past it …" of a slot already past.
+    team, post_id = missed
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert app.screen.title_text == (
+            "“Spring post 0” is missed: a change of its copy voids the round and the approvals of @mia, @kemi: it would be "
+            "expired, its slot has passed: a new slot and a submission let it out"
+        )
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, *"!", "ctrl+s")
+        assert told == [
+            "set the copy of “Spring post 0”: that voids the round and the approvals of @mia, @kemi: it is expired now, its "
+            "slot has passed: a new slot and a submission let it out"
+        ], told
+    assert state(team, post_id) == "expired"
+
+
 async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_needs(missed: tuple[Path, str]) -> None:
     # `s` offered resume on a missed post, which was then refused: "give it a new slot (--slot WHEN)", a flag of the command
     # line, with no way to give one from the task list (a move of the slot is no move of a missed post: it stays held).

@@ -1558,3 +1558,16 @@ def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired_and_w
         f"{post_id[:8]} expired: that voids the round and the approvals of @mia, @lee: it is expired now, inside the approval "
         "lead time: a new slot past it and a submission let it out\n"
     )
+
+
+def test_a_copy_change_on_a_missed_post_says_its_slot_passed(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missed post's copy changed (its slot gone by during a crisis) read "it is expired now, inside the approval lead
+    time: a new slot past it …", of a slot already past (review re 4)."""
+    post_id = _approved(team)
+    team.ok("crisis", "start", "--reason", "Bad reply")
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T12:00:00Z")  # its slot, Friday 18:00 in New York, passed during the crisis
+    assert _state(team, post_id) == "missed"
+    assert team.ok("post", "copy", post_id, "Hello again", as_member="raj") == (
+        f"{post_id[:8]} expired: that voids the round and the approvals of @mia, @lee: it is expired now, its slot has "
+        "passed: a new slot and a submission let it out\n"
+    )

@@ -72,13 +72,14 @@ def write_move(
     """In a worker already (a dialog's ``submit``, whose refusal keeps it open with the text): ``run_move``'s write."""
     app = node.app
     # Through the session's edits: the move is the last action, which ``u`` takes back (or says why it cannot).
-    result, written = services.session.edits.store_write(said, lambda store: work(store, services.session.me.id, services.now()))
-    app.call_from_thread(services.written, said + (note() if note else "") + held_note(result), written)
+    now = services.now()
+    result, written = services.session.edits.store_write(said, lambda store: work(store, services.session.me.id, now))
+    app.call_from_thread(services.written, said + (note() if note else "") + held_note(result, now), written)
     if then is not None:
         app.call_from_thread(then)
 
 
-def held_note(result: object) -> str:
+def held_note(result: object, now: dt.datetime) -> str:
     """What a move's notice adds when the post it leaves is held by a crisis: approved (or moved) during one, it does
     not go out, and "approved “Launch reel”" alone read as if it would; or, an approval withdrawn inside the approval
     lead time, that the post is expired: approved again it is not; a new slot past the lead time brings it back to review
@@ -86,7 +87,7 @@ def held_note(result: object) -> str:
     if isinstance(result, PostView) and result.state == "expired":
         from crewdeck.tui.posts.writing import expired_words
 
-        return expired_words(result)
+        return expired_words(result, now)
     if not isinstance(result, PostView) or result.state not in ("paused", "missed") or not result.held_by:
         return ""
     return visible(f": {result.state} by a crisis ({', '.join(c.reason for c in result.held_by)}) until it is resumed")

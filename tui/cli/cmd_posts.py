@@ -108,7 +108,7 @@ def cmd_post_copy(ctx: Context) -> int:
         # As the app's notice says it: "draft" alone left the approvals the change took, and the resubmit it needs, unsaid.
         voided = writing.voided_words(store, post_id, since, ctx.now)
     if voided:
-        expired = writing.expired_words(view) if view.state == "expired" else ""
+        expired = writing.expired_words(view, ctx.now) if view.state == "expired" else ""
         print(visible(f"{view.id[:8]} {label(view.state)}{voided}{expired}"))
         return 0
     return _said(view, ctx)

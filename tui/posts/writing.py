@@ -163,7 +163,8 @@ def content_change_voids(store: Store, post: PostView, member: str, what: str, n
     expires = slot is not None and now >= slot - settings(store.conn).approval_lead
     said = voiding_words(turn, _handles(store), member, waits=not expires)
     if expires:
-        said += ": it would be expired, inside the approval lead time: a new slot past it and a submission let it out"
+        why, new_slot = _expiry(post, now)
+        said += f": it would be expired, {why}: {new_slot} and a submission let it out"
     return f"{named_post(post.facts.title, post.id)} is {label(post.state)}: a change of its {what} {said}"
 
 
@@ -179,12 +180,22 @@ def off_peak_note(store: Store, post: PostView, viewer_tz: str, clock24: bool) -
     return off_peak_words(post.facts.slot, tz, post.facts.platform, peaks, viewer_tz, clock24=clock24)
 
 
-def expired_words(post: PostView) -> str:
+def expired_words(post: PostView, now: dt.datetime) -> str:
     """What a move's line adds when it leaves the post expired (an approval withdrawn, its content changed, inside the
-    approval lead time): approved again it is not.  Its round standing, a new slot past the lead time brings it back to
-    review (review ra); voided, it needs a submission too: "back to review" was false of it, a draft once moved."""
+    approval lead time or past its slot): approved again it is not.  Its round standing, a new slot past the lead time
+    brings it back to review (review ra); voided, it needs a submission too: "back to review" was false of it, a draft
+    once moved."""
     back = "brings it back to review" if post.round.open else "and a submission let it out"
-    return f": it is expired now, inside the approval lead time: a new slot past it {back}"
+    why, new_slot = _expiry(post, now)
+    return f": it is expired now, {why}: {new_slot} {back}"
+
+
+def _expiry(post: PostView, now: dt.datetime) -> tuple[str, str]:
+    """Why an unapproved post reads expired now, and the slot that lets it out: a missed post whose copy changed, its
+    slot gone by during a crisis, read "inside the approval lead time" of a slot already past (review re)."""
+    if post.facts.slot is not None and post.facts.slot <= now:
+        return "its slot has passed", "a new slot"
+    return "inside the approval lead time", "a new slot past it"
 
 
 def voided_words(store: Store, post_id: str, since: str, now: dt.datetime) -> str:
