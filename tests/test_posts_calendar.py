@@ -56,6 +56,12 @@ def test_off_peak_slots_get_the_nearest_peak_in_the_audience_zone() -> None:
     assert off_peak(_at("2026-03-02T16:30:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T19:00:00-05:00")
     assert off_peak(_at("2026-03-03T00:30:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T19:00:00-05:00")
     assert off_peak(_at("2026-03-02T14:00:00-05:00"), "America/New_York", []) is None
+    # A peak hour is the hour from its time, as the notes list it ("11:00-12:00") and the README says it, where the
+    # README said "more than an hour from every peak hour" (review re 2): half an hour before it, or at its end, is off.
+    assert off_peak(_at("2026-03-02T11:00:00-05:00"), "America/New_York", peaks) is None
+    assert off_peak(_at("2026-03-02T11:59:00-05:00"), "America/New_York", peaks) is None
+    assert off_peak(_at("2026-03-02T10:30:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T11:00:00-05:00")
+    assert off_peak(_at("2026-03-02T12:00:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T11:00:00-05:00")
 
 
 def _workspace(tmp_path: Path) -> tuple[Store, str]:

@@ -26,7 +26,8 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import PostView
 from crewdeck.tui.time.when import clock_text, localize, zone_label
 
-#: How long a peak time lasts.
+#: How long a peak hour lasts from its time (a `peak_hours` setting): a slot in it is on peak, one outside every such hour
+#: is off peak (`off_peak`), the hours the notes list ("11:00-12:00"), as the README says it (review re 2).
 PEAK_LENGTH = dt.timedelta(hours=1)
 
 
