@@ -1299,7 +1299,7 @@ def test_post_show_starts_every_value_in_one_column_the_first_comments_too(team:
         "link": "https://example.com/spring",
         "first comment": "Tag a friend",
         "media": "reel.mp4",
-        "copy": "14 of 2,200 characters",
+        "copy": "14/2,200 characters · 0/5 hashtags",
     }
     columns: set[int] = set()
     for name, value in values.items():
@@ -1508,7 +1508,7 @@ def test_a_tweet_of_emoji_x_takes_is_taken_and_submitted(team: Cli) -> None:
     team.ok("post", "submit", post_id, as_member="raj")
     assert _state(team, post_id) == "in-review"
     # Counted as X counts, and said so: "280 of 280 characters" read as 280 characters typed.
-    assert "copy:          280 of 280 weighted characters\n" in team.ok("post", "show", post_id)
+    assert "copy:          280/280 weighted characters\n" in team.ok("post", "show", post_id)
     assert one_line_error(team("post", "copy", post_id, "🇪🇸" * 141, as_member="raj")).strip() == (
         "crewdeck: error: cannot change the copy of “Flags”: x takes at most 280 weighted characters; this copy has 282"
     )
@@ -1571,3 +1571,15 @@ def test_a_copy_change_on_a_missed_post_says_its_slot_passed(team: Cli, monkeypa
         f"{post_id[:8]} expired: that voids the round and the approvals of @mia, @lee: it is expired now, its slot has "
         "passed: a new slot and a submission let it out\n"
     )
+
+
+def test_post_show_counts_the_copy_as_the_app_s_editor_does_over_and_hashtags_said(team: Cli) -> None:
+    """`post show` said "49 of 2,200 characters" where the app's editor said "49/2,200", and never what was over nor the
+    hashtags Instagram caps: a copy of six hashtags pulled from a teammate (written as a sync would, not by `post copy`,
+    which refuses it) read as fitting (review re 6)."""
+    post_id = _post(team)
+    with Store(team.workspace) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        with store.write(raj) as w:
+            w.set("task", post_id, {"copy": "Spring #a #b #c #d #e #f", "post_state": "draft"})
+    assert "copy:          24/2,200 characters · 6/5 hashtags: 1 over\n" in team.ok("post", "show", post_id)

@@ -102,3 +102,23 @@ def problems(platform: str | None, text: str) -> list[str]:
         if len(tags) > limit.hashtags:
             out.append(f"{platform} takes at most {limit.hashtags} hashtag{'s' if limit.hashtags != 1 else ''}; this copy has {len(tags)}")
     return out
+
+
+def counted(platform: str | None, text: str) -> tuple[str, bool]:
+    """The copy's length as ``platform`` counts it against its limit, and its hashtags where it caps them (what
+    ``problems`` refuses a submission by), and whether it is over either: "241/280 weighted characters", "2,210/2,200
+    characters: 10 over · 6/5 hashtags: 1 over"; "12 characters (no limit known)" on a platform crewdeck knows no limit
+    of, "12 characters" with none.  The one line of the app's copy editor (after the platform's name) and of ``post
+    show``, which said "49 of 2,200 characters" where the editor said "49/2,200", never over nor the hashtags (review re)."""
+    limit = limit_of(platform)
+    used = length(platform, text)
+    if limit is None:
+        return f"{used:,} characters" + (" (no limit known)" if platform else ""), False
+    unit = "weighted characters" if limit.weighted else "characters"
+    parts = [f"{used:,}/{limit.chars:,} {unit}" + (f": {used - limit.chars:,} over" if used > limit.chars else "")]
+    over = used > limit.chars
+    if limit.hashtags is not None:
+        tags = len(hashtags(text))
+        parts.append(f"{tags}/{limit.hashtags} hashtags" + (f": {tags - limit.hashtags} over" if tags > limit.hashtags else ""))
+        over = over or tags > limit.hashtags
+    return " · ".join(parts), over

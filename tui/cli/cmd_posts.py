@@ -389,11 +389,9 @@ def cmd_post_show(ctx: Context) -> int:
     lines.append(_field("platform", f.platform or "-") + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
     if f.slot is not None:
         lines.append(_field("slot", _slot_text(ctx, f.slot, f.slot_tz, f.campaign)))
-    limit = limits.limit_of(f.platform)
-    used = limits.length(f.platform, data["copy"])
-    # X's count is weighted (an emoji 2, a URL 23): said so, as its refusal says it, or 140 flags read "280 characters".
-    unit = "weighted characters" if limit is not None and limit.weighted else "characters"
-    lines.append(_field("copy", f"{used:,}" + (f" of {limit.chars:,}" if limit else "") + f" {unit}"))
+    # As the app's copy editor counts it: X's weighted (an emoji 2, a URL 23, said so, or 140 flags read "280
+    # characters"), what is over said, and the hashtags where the platform caps them.
+    lines.append(_field("copy", limits.counted(f.platform, data["copy"])[0]))
     lines.extend(f"  {line}" for line in data["copy"].splitlines() or [""])
     for name in ("link", "first_comment", "live_url"):
         if data[name]:
