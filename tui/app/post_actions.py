@@ -104,7 +104,8 @@ def watching_peak(services: Services, post_id: str, work: Move) -> tuple[Move, C
         from crewdeck.tui.posts.writing import off_peak_note
 
         result = work(store, me, now)
-        post = read_post(store.conn, post_id, now)
+        # A move that returns the post as it left it (a schedule) is not read again.
+        post = result if isinstance(result, PostView) and result.id == post_id else read_post(store.conn, post_id, now)
         said.append(off_peak_note(store, post, services.viewer_tz, services.config.clock24) if post is not None else "")
         return result
 

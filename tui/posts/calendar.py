@@ -25,6 +25,7 @@ from itertools import pairwise
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import PostView
 from crewdeck.tui.time.when import clock_text, localize, zone_label
+from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 
 #: How long a peak hour lasts from its time (a `peak_hours` setting): a slot in it is on peak, one outside every such hour
 #: is off peak (`off_peak`), the hours the notes list ("11:00-12:00"), as the README says it (review re 2).
@@ -168,3 +169,13 @@ def peak_hours_for(platform: str | None, workspace: Mapping[str, list[str]], def
     if not platform:
         return []
     return list(workspace.get(platform, defaults.get(platform, [])))
+
+
+def peak_frame(
+    platform: str | None, peak_hours: Mapping[str, list[str]], audience_tz: str | None, slot_tz: str | None, viewer_tz: str
+) -> tuple[str, list[str]]:
+    """The zone a post's slot is judged on peak in and its platform's peak times there, for the calendar's flag, the
+    notes of ``post slot``, ``post schedule`` and the app, and quick-add's preview alike (each picked them on its own,
+    review re): the audience's zone (its campaign's), whatever zone the slot was typed in, else the slot's, else the
+    reader's; the workspace's ``peak_hours`` for the platform, else the built-in ones."""
+    return audience_tz or slot_tz or viewer_tz, peak_hours_for(platform, peak_hours, DEFAULT_PEAK_HOURS)

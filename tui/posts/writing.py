@@ -21,14 +21,13 @@ from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.posts.calendar import off_peak_words, peak_hours_for
+from crewdeck.tui.posts.calendar import off_peak_words, peak_frame
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label, round_decides
 from crewdeck.tui.posts.voiding import RoundTurn, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
-from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import shown_handles_in
@@ -175,8 +174,7 @@ def off_peak_note(store: Store, post: PostView, viewer_tz: str, clock24: bool) -
     if post.facts.slot is None:
         return ""
     audience = audience_zone(store, post.id, "")
-    peaks = peak_hours_for(post.facts.platform, settings(store.conn).peak_hours, DEFAULT_PEAK_HOURS)
-    tz = audience or post.facts.slot_tz or viewer_tz
+    tz, peaks = peak_frame(post.facts.platform, settings(store.conn).peak_hours, audience, post.facts.slot_tz, viewer_tz)
     return off_peak_words(post.facts.slot, tz, post.facts.platform, peaks, viewer_tz, clock24=clock24)
 
 
