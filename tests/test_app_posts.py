@@ -416,6 +416,28 @@ async def test_a_post_scheduled_or_moved_off_its_audiences_peak_hours_is_said_so
         assert told == ["moved “Spring post 1”: Sat 11-28 21:45 IST Kolkata (Sat 11-28 11:15 EST for the audience)"], told
 
 
+async def test_a_reader_whose_zone_keeps_the_audience_s_clock_is_told_a_new_slot_once(team: Path) -> None:
+    # Raj, moved to Toronto, read "Sat 11-28 10:00 EST (Sat 11-28 10:00 EST for the audience); 10:00 EST (10:00 EST for
+    # you) is outside …": each time twice, New York's clock under another zone's name (review re 5).
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store, store.write(member(team, "raj")) as w:
+        w.set("member", member(team, "raj"), {"tz": "America/Toronto"})
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        told = await _told_after(app, pilot, *"sat 10:00", "enter")
+        assert told == [
+            "moved “Spring post 1”: Sat 11-28 10:00 EST; 10:00 EST is outside the audience's peak hours for instagram, "
+            "11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST"
+        ], told
+    assert slot_of(team, post_id)[0] == "2026-11-28T15:00:00Z"
+
+
 async def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired_not_that_a_submission_lets_it_out(team: Path) -> None:
     """Raj fixed the copy of an approved post an hour before it went out: told "it is a draft until it is submitted
     again", he submitted it, and it stayed expired; a new slot past the lead time was what it needed too."""

@@ -1583,3 +1583,20 @@ def test_post_show_counts_the_copy_as_the_app_s_editor_does_over_and_hashtags_sa
         with store.write(raj) as w:
             w.set("task", post_id, {"copy": "Spring #a #b #c #d #e #f", "post_state": "draft"})
     assert "copy:          24/2,200 characters · 6/5 hashtags: 1 over\n" in team.ok("post", "show", post_id)
+
+
+def test_a_reader_whose_zone_keeps_the_audience_s_clock_reads_the_slot_once(team: Cli) -> None:
+    """Tom, in Toronto, reads New York's clock under another zone's name: "09:00 EST (09:00 EST for you)" and "tmrw 09:00
+    EST (tmrw 09:00 EST for the audience)", each time twice, where a reader in New York read it once (review re 5)."""
+    team.ok("member", "add", "tom", "--name", "Tom", "--tz", "America/Toronto")
+    post_id = team.ok("post", "add", "Reel +spring-launch post:instagram publish:fri 19:00", as_member="tom").strip()
+    moved = team("post", "slot", post_id, "fri", "09:00", as_member="tom")
+    assert moved.err == (
+        "note: 09:00 EST is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST\n"
+    )
+    assert moved.out == f"{post_id[:8]} idea, slot tmrw 09:00 EST\n"
+    # A reader an hour off the audience's clock still reads both.
+    team.ok("member", "set", "tom", "--tz", "America/Chicago")
+    assert team("post", "slot", post_id, "fri", "09:00", as_member="tom").out == (
+        f"{post_id[:8]} idea, slot tmrw 08:00 CST Chicago (tmrw 09:00 EST for the audience)\n"
+    )

@@ -18,7 +18,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView
 from crewdeck.tui.posts.states import label
-from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.tui.time.when import format_local, parse_utc, same_clock
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.post_table import PostLine
 
@@ -140,7 +140,7 @@ def watching_due(services: Services, post_id: str, work: Move, *, slot_said: boo
         at, viewer, clock24 = parse_utc(row[0]), services.viewer_tz, services.config.clock24
         audience = row[1]
         said = format_local(at, viewer, now, clock24=clock24)
-        if audience and audience != viewer:
+        if audience and not same_clock(at, audience, viewer):
             said += f" ({format_local(at, audience, now, clock24=clock24, reader_tz=viewer)} for the audience)"
         return f": {said}"
 

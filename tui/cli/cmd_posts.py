@@ -196,12 +196,13 @@ def _slot_moved(ctx: Context, view: PostView, due_before: str | None) -> str:
 
 def _slot_text(ctx: Context, slot: dt.datetime, slot_tz: str | None, campaign: str | None) -> str:
     """The slot in your time, the audience's, and the zone it was set in when that is neither."""
-    from crewdeck.tui.time.when import format_local
+    from crewdeck.tui.time.when import format_local, same_clock
 
     found = ctx.ws.campaign(campaign) if campaign else None
     audience_tz = found.audience_tz if found and found.audience_tz else None
     extra = []
-    if audience_tz and audience_tz != ctx.viewer_tz:
+    # The audience's clock where it is not yours at the slot (a zone of another name may keep it: Toronto, New York).
+    if audience_tz and not same_clock(slot, audience_tz, ctx.viewer_tz):
         extra.append(f"{format_local(slot, audience_tz, ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)} for the audience")
     if slot_tz and slot_tz not in (ctx.viewer_tz, audience_tz):
         # A slot typed with a zone of its own keeps that zone's clock (moves keep its wall time).

@@ -24,7 +24,7 @@ from itertools import pairwise
 
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import PostView
-from crewdeck.tui.time.when import clock_text, localize, zone_label
+from crewdeck.tui.time.when import clock_text, localize, same_clock, zone_label
 from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 
 #: How long a peak hour lasts from its time (a `peak_hours` setting): a slot in it is on peak, one outside every such hour
@@ -156,7 +156,7 @@ def off_peak_words(slot: dt.datetime, tz: str, platform: str | None, peaks: Sequ
         return f"{local:%a} " * (local.date() != day) + f"{clock_text(local, clock24)} {zone_label(at, in_tz)}"
 
     def both(at: dt.datetime) -> str:
-        return clock(at, tz) + (f" ({clock(at, viewer_tz)} for you)" if viewer_tz != tz else "")
+        return clock(at, tz) + ("" if same_clock(at, tz, viewer_tz) else f" ({clock(at, viewer_tz)} for you)")
 
     starts = sorted(localize(dt.datetime.combine(day, dt.time.fromisoformat(peak)), where) for peak in peaks)
     hours = [f"{clock_text(start, clock24)}-{clock_text((start + PEAK_LENGTH).astimezone(where), clock24)}" for start in starts]
