@@ -2427,6 +2427,31 @@ async def test_a_slot_set_with_colon_on_a_posts_detail_is_judged_as_a_slot_move_
         assert slot_of(team, post_id) == ("2026-12-01T15:00:00Z", "America/New_York")
 
 
+async def test_a_slot_set_with_colon_off_peak_is_said_as_a_slot_typed_in_its_dialog_says_it(team: Path) -> None:
+    # `:` publish=… took a New York post off its audience's peak hours silently, where `m`'s dialog said it (review re 3).
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "raj")  # in Kolkata
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("colon")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the field's prompt")
+        told = await _told_after(app, pilot, *"publish=2026-12-01 10:00", "enter")
+        assert told[1:] == [
+            "publish: 10:00 EST (20:30 IST Kolkata for you) is outside the audience's peak hours for instagram, 11:00-12:00 "
+            "and 19:00-20:00 EST: nearest 11:00 EST (21:30 IST Kolkata for you)"
+        ], told
+        # On a peak hour: the change alone.
+        await pilot.press("colon")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the field's prompt")
+        told = await _told_after(app, pilot, *"publish=2026-12-01 11:00", "enter")
+        assert len(told) == 1, told
+    assert slot_of(team, post_id) == ("2026-12-01T16:00:00Z", "America/New_York")
+
+
 async def test_the_calendars_line_under_a_post_shows_its_title_as_typed_not_read_as_markup(team: Path) -> None:
     # A title holding "[/]" stopped the app (MarkupError) when the cursor reached its post; "[b]" turned bold and vanished.
     with Store(team) as store:

@@ -1600,3 +1600,19 @@ def test_a_reader_whose_zone_keeps_the_audience_s_clock_reads_the_slot_once(team
     assert team("post", "slot", post_id, "fri", "09:00", as_member="tom").out == (
         f"{post_id[:8]} idea, slot tmrw 08:00 CST Chicago (tmrw 09:00 EST for the audience)\n"
     )
+
+
+def test_a_slot_set_as_a_field_off_peak_is_said_as_post_slot_says_it(team: Cli) -> None:
+    """`set ID publish=sat 09:00` took a New York post off its audience's peak hours silently, where `post slot` said
+    it (review re 3)."""
+    team.ok("member", "add", "mira", "--name", "Mira", "--tz", "Europe/Madrid")
+    post_id = team.ok("post", "add", "Reel +spring-launch post:instagram publish:fri 19:00", as_member="mira").strip()
+    moved = team("set", post_id, "publish=fri 09:00", as_member="mira")
+    assert moved.code == 0 and moved.err == (
+        "note: publish: 09:00 EST (15:00 CET for you) is outside the audience's peak hours for instagram, 11:00-12:00 and "
+        "19:00-20:00 EST: nearest 11:00 EST (17:00 CET for you)\n"
+    )
+    # On a peak hour, and a task that is no post: nothing more to say.
+    assert team("set", post_id, "publish=fri 11:30", as_member="mira").err == ""
+    task_id = team.ok("add", "Brief +spring-launch", as_member="mira").strip()
+    assert team("set", task_id, "due=fri 09:00", as_member="mira").err == ""

@@ -17,6 +17,7 @@ from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
@@ -176,6 +177,20 @@ def off_peak_note(store: Store, post: PostView, viewer_tz: str, clock24: bool) -
     audience = audience_zone(store, post.id, "")
     tz, peaks = peak_frame(post.facts.platform, settings(store.conn).peak_hours, audience, post.facts.slot_tz, viewer_tz)
     return off_peak_words(post.facts.slot, tz, post.facts.platform, peaks, viewer_tz, clock24=clock24)
+
+
+def off_peak_notes(store: Store, ops: Iterable[Op], now: dt.datetime, viewer_tz: str, clock24: bool) -> list[str]:
+    """``off_peak_note`` of each post whose slot these operations set, for the ways a slot is set as a field (``set ID
+    publish=…``, the app's ``:``), which took a slot off peak unsaid where ``post slot`` said it (review re): "publish:
+    09:00 EST (15:00 CET for you) is outside …", the post named when several were set."""
+    moved = list(dict.fromkeys(op.row_id for op in ops if op.entity == "task" and op.field == "publish"))
+    posts = read_posts(store.conn, now, moved) if moved else []
+    notes = []
+    for post in posts:
+        said = off_peak_note(store, post, viewer_tz, clock24)
+        if said:
+            notes.append(f"publish{'' if len(posts) == 1 else f' of {named_post(post.facts.title, post.id)}'}: {said}")
+    return notes
 
 
 def expired_words(post: PostView, now: dt.datetime) -> str:
