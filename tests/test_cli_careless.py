@@ -570,6 +570,9 @@ def test_a_publish_slot_the_clocks_skip_is_said_too(cli: Cli) -> None:
     said = cli("post", "add", "Spring reel +spring-launch/instagram publish:2027-03-28 02:30 Europe/Berlin")
     assert said.code == 0 and said.err == (
         "note: publish: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead\n"
+        # And, since a new post's slot is judged as a move onto it is, that it is off the audience's peak hours.
+        "note: publish: 21:30 EDT (Sun 03:30 CEST for you) is outside the audience's peak hours for instagram, 11:00-12:00 "
+        "and 19:00-20:00 EDT: nearest 19:00 EDT (Sun 00:00 CET for you)\n"
     )
     moved = cli("post", "slot", said.out.strip()[:8], "2027-03-28 02:45 Europe/Berlin")
     assert moved.code == 0 and "note: slot: 02:45 does not exist in Europe/Berlin" in moved.err
