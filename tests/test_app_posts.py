@@ -416,6 +416,28 @@ async def test_a_post_scheduled_or_moved_off_its_audiences_peak_hours_is_said_so
         assert told == ["moved “Spring post 1”: Sat 11-28 21:45 IST Kolkata (Sat 11-28 11:15 EST for the audience)"], told
 
 
+async def test_a_reader_whose_zone_keeps_the_audience_s_clock_is_told_a_new_slot_once(team: Path) -> None:
+    # Raj, moved to Toronto, read "Sat 11-28 10:00 EST (Sat 11-28 10:00 EST for the audience); 10:00 EST (10:00 EST for
+    # you) is outside …": each time twice, New York's clock under another zone's name (review re 5).
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store, store.write(member(team, "raj")) as w:
+        w.set("member", member(team, "raj"), {"tz": "America/Toronto"})
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        told = await _told_after(app, pilot, *"sat 10:00", "enter")
+        assert told == [
+            "moved “Spring post 1”: Sat 11-28 10:00 EST; 10:00 EST is outside the audience's peak hours for instagram, "
+            "11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST"
+        ], told
+    assert slot_of(team, post_id)[0] == "2026-11-28T15:00:00Z"
+
+
 async def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired_not_that_a_submission_lets_it_out(team: Path) -> None:
     """Raj fixed the copy of an approved post an hour before it went out: told "it is a draft until it is submitted
     again", he submitted it, and it stayed expired; a new slot past the lead time was what it needed too."""
@@ -1996,6 +2018,32 @@ def missed(team: Path) -> tuple[Path, str]:
     return team, post_id
 
 
+async def test_a_copy_change_on_a_missed_post_says_its_slot_passed_not_the_approval_lead_time(missed: tuple[Path, str]) -> None:
+    # The question and the notice read "inside the approval lead time: a new slot past it …" of a slot already past.
+    team, post_id = missed
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert app.screen.title_text == (
+            "“Spring post 0” is missed: a change of its copy voids the round and the approvals of @mia, @kemi: it would be "
+            "expired, its slot has passed: a new slot and a submission let it out"
+        )
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, *"!", "ctrl+s")
+        assert told == [
+            "set the copy of “Spring post 0”: that voids the round and the approvals of @mia, @kemi: it is expired now, its "
+            "slot has passed: a new slot and a submission let it out"
+        ], told
+    assert state(team, post_id) == "expired"
+
+
 async def test_s_on_a_missed_post_offers_resume_which_asks_for_the_new_slot_it_needs(missed: tuple[Path, str]) -> None:
     # `s` offered resume on a missed post, which was then refused: "give it a new slot (--slot WHEN)", a flag of the command
     # line, with no way to give one from the task list (a move of the slot is no move of a missed post: it stays held).
@@ -2377,6 +2425,31 @@ async def test_a_slot_set_with_colon_on_a_posts_detail_is_judged_as_a_slot_move_
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert slot_of(team, post_id) == ("2026-12-01T15:00:00Z", "America/New_York")
+
+
+async def test_a_slot_set_with_colon_off_peak_is_said_as_a_slot_typed_in_its_dialog_says_it(team: Path) -> None:
+    # `:` publish=… took a New York post off its audience's peak hours silently, where `m`'s dialog said it (review re 3).
+    post_id = post_titled(team, "Spring post 0")
+    app = make_app(team, "raj")  # in Kolkata
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("colon")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the field's prompt")
+        told = await _told_after(app, pilot, *"publish=2026-12-01 10:00", "enter")
+        assert told[1:] == [
+            "publish: 10:00 EST (20:30 IST Kolkata for you) is outside the audience's peak hours for instagram, 11:00-12:00 "
+            "and 19:00-20:00 EST: nearest 11:00 EST (21:30 IST Kolkata for you)"
+        ], told
+        # On a peak hour: the change alone.
+        await pilot.press("colon")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the field's prompt")
+        told = await _told_after(app, pilot, *"publish=2026-12-01 11:00", "enter")
+        assert len(told) == 1, told
+    assert slot_of(team, post_id) == ("2026-12-01T16:00:00Z", "America/New_York")
 
 
 async def test_the_calendars_line_under_a_post_shows_its_title_as_typed_not_read_as_markup(team: Path) -> None:

@@ -335,11 +335,16 @@ def test_a_post_closer_than_the_publish_lead_has_its_draft_due_now_and_add_says_
     cli.ok("campaign", "add", "spring", "--platforms", "instagram", "--audience-tz", "America/New_York")
     for command in (["post", "add"], ["add"]):
         made = cli(*command, "Soon reel +spring post:instagram publish:today 12:30")
-        assert made.code == 0 and made.err == "note: due: now: the slot is closer than the workspace's publish lead (24 h)\n"
+        # Off the audience's peak hours too (said since a new post's slot is judged as a move onto it is).
+        off_peak = (
+            "note: publish: 12:30 EST (18:30 CET for you) is outside the audience's peak hours for instagram, 11:00-12:00 "
+            "and 19:00-20:00 EST: nearest 11:00 EST (17:00 CET for you)\n"
+        )
+        assert made.code == 0 and made.err == off_peak + "note: due: now: the slot is closer than the workspace's publish lead (24 h)\n"
         due = next(row["due"] for row in json.loads(cli.ok("tasks", "--json")) if row["id"] == made.out.strip())
         assert due["utc"] == "2026-11-27T09:30:00Z"
     # A slot further than the lead keeps its draft's due date the lead before it, and nothing to say.
-    assert cli("post", "add", "Later reel +spring post:instagram publish:mon 09:00").err == ""
+    assert cli("post", "add", "Later reel +spring post:instagram publish:mon 11:00").err == ""  # on a peak hour
 
 
 def test_a_draft_due_now_because_the_writers_last_working_day_before_the_lead_has_passed_is_said_so(
@@ -352,6 +357,8 @@ def test_a_draft_due_now_because_the_writers_last_working_day_before_the_lead_ha
     cli.ok("campaign", "add", "spring", "--platforms", "instagram", "--audience-tz", "America/New_York")
     made = cli("post", "add", "Monday reel +spring post:instagram publish:mon 09:00")
     assert made.code == 0 and made.err == (
+        "note: publish: 09:00 EST (15:00 CET for you) is outside the audience's peak hours for instagram, 11:00-12:00 and "
+        "19:00-20:00 EST: nearest 11:00 EST (17:00 CET for you)\n"
         "note: due: now: 24 h before the slot (tmrw 15:00 CET) is outside @ana's working hours, "
         "and the end of the last of them before it (Fri 11-27 17:00 CET) has passed\n"
     ), made.err

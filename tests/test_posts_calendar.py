@@ -7,7 +7,7 @@ from pathlib import Path
 
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.posts.calendar import gap_flags, off_peak, quiet_flags, shift
+from crewdeck.tui.posts.calendar import gap_flags, off_peak, peak_frame, quiet_flags, shift
 from crewdeck.tui.posts.reading import read_posts
 
 from .conftest import fresh_store
@@ -56,6 +56,24 @@ def test_off_peak_slots_get_the_nearest_peak_in_the_audience_zone() -> None:
     assert off_peak(_at("2026-03-02T16:30:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T19:00:00-05:00")
     assert off_peak(_at("2026-03-03T00:30:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T19:00:00-05:00")
     assert off_peak(_at("2026-03-02T14:00:00-05:00"), "America/New_York", []) is None
+    # A peak hour is the hour from its time, as the notes list it ("11:00-12:00") and the README says it, where the
+    # README said "more than an hour from every peak hour" (review re 2): half an hour before it, or at its end, is off.
+    assert off_peak(_at("2026-03-02T11:00:00-05:00"), "America/New_York", peaks) is None
+    assert off_peak(_at("2026-03-02T11:59:00-05:00"), "America/New_York", peaks) is None
+    assert off_peak(_at("2026-03-02T10:30:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T11:00:00-05:00")
+    assert off_peak(_at("2026-03-02T12:00:00-05:00"), "America/New_York", peaks) == _at("2026-03-02T11:00:00-05:00")
+
+
+def test_one_place_picks_the_zone_and_the_hours_a_slot_is_judged_on_peak_in() -> None:
+    # The calendar's flag, the notes of post slot/schedule and quick-add's preview each picked them on their own.
+    workspace = {"tiktok": ["06:00"]}
+    assert peak_frame("instagram", workspace, "America/New_York", "Europe/Madrid", "Asia/Manila") == (
+        "America/New_York",
+        ["11:00", "19:00"],  # the built-in hours of a platform the workspace does not name
+    )
+    assert peak_frame("tiktok", workspace, None, "Europe/Madrid", "Asia/Manila") == ("Europe/Madrid", ["06:00"])
+    assert peak_frame("tiktok", workspace, "", None, "Asia/Manila") == ("Asia/Manila", ["06:00"])
+    assert peak_frame(None, workspace, None, None, "Asia/Manila") == ("Asia/Manila", [])
 
 
 def _workspace(tmp_path: Path) -> tuple[Store, str]:

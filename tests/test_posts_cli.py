@@ -1299,7 +1299,7 @@ def test_post_show_starts_every_value_in_one_column_the_first_comments_too(team:
         "link": "https://example.com/spring",
         "first comment": "Tag a friend",
         "media": "reel.mp4",
-        "copy": "14 of 2,200 characters",
+        "copy": "14/2,200 characters · 0/5 hashtags",
     }
     columns: set[int] = set()
     for name, value in values.items():
@@ -1508,7 +1508,7 @@ def test_a_tweet_of_emoji_x_takes_is_taken_and_submitted(team: Cli) -> None:
     team.ok("post", "submit", post_id, as_member="raj")
     assert _state(team, post_id) == "in-review"
     # Counted as X counts, and said so: "280 of 280 characters" read as 280 characters typed.
-    assert "copy:          280 of 280 weighted characters\n" in team.ok("post", "show", post_id)
+    assert "copy:          280/280 weighted characters\n" in team.ok("post", "show", post_id)
     assert one_line_error(team("post", "copy", post_id, "🇪🇸" * 141, as_member="raj")).strip() == (
         "crewdeck: error: cannot change the copy of “Flags”: x takes at most 280 weighted characters; this copy has 282"
     )
@@ -1558,3 +1558,61 @@ def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired_and_w
         f"{post_id[:8]} expired: that voids the round and the approvals of @mia, @lee: it is expired now, inside the approval "
         "lead time: a new slot past it and a submission let it out\n"
     )
+
+
+def test_a_copy_change_on_a_missed_post_says_its_slot_passed(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missed post's copy changed (its slot gone by during a crisis) read "it is expired now, inside the approval lead
+    time: a new slot past it …", of a slot already past (review re 4)."""
+    post_id = _approved(team)
+    team.ok("crisis", "start", "--reason", "Bad reply")
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-05T12:00:00Z")  # its slot, Friday 18:00 in New York, passed during the crisis
+    assert _state(team, post_id) == "missed"
+    assert team.ok("post", "copy", post_id, "Hello again", as_member="raj") == (
+        f"{post_id[:8]} expired: that voids the round and the approvals of @mia, @lee: it is expired now, its slot has "
+        "passed: a new slot and a submission let it out\n"
+    )
+
+
+def test_post_show_counts_the_copy_as_the_app_s_editor_does_over_and_hashtags_said(team: Cli) -> None:
+    """`post show` said "49 of 2,200 characters" where the app's editor said "49/2,200", and never what was over nor the
+    hashtags Instagram caps: a copy of six hashtags pulled from a teammate (written as a sync would, not by `post copy`,
+    which refuses it) read as fitting (review re 6)."""
+    post_id = _post(team)
+    with Store(team.workspace) as store:
+        raj = store.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        with store.write(raj) as w:
+            w.set("task", post_id, {"copy": "Spring #a #b #c #d #e #f", "post_state": "draft"})
+    assert "copy:          24/2,200 characters · 6/5 hashtags: 1 over\n" in team.ok("post", "show", post_id)
+
+
+def test_a_reader_whose_zone_keeps_the_audience_s_clock_reads_the_slot_once(team: Cli) -> None:
+    """Tom, in Toronto, reads New York's clock under another zone's name: "09:00 EST (09:00 EST for you)" and "tmrw 09:00
+    EST (tmrw 09:00 EST for the audience)", each time twice, where a reader in New York read it once (review re 5)."""
+    team.ok("member", "add", "tom", "--name", "Tom", "--tz", "America/Toronto")
+    post_id = team.ok("post", "add", "Reel +spring-launch post:instagram publish:fri 19:00", as_member="tom").strip()
+    moved = team("post", "slot", post_id, "fri", "09:00", as_member="tom")
+    assert moved.err == (
+        "note: 09:00 EST is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST\n"
+    )
+    assert moved.out == f"{post_id[:8]} idea, slot tmrw 09:00 EST\n"
+    # A reader an hour off the audience's clock still reads both.
+    team.ok("member", "set", "tom", "--tz", "America/Chicago")
+    assert team("post", "slot", post_id, "fri", "09:00", as_member="tom").out == (
+        f"{post_id[:8]} idea, slot tmrw 08:00 CST Chicago (tmrw 09:00 EST for the audience)\n"
+    )
+
+
+def test_a_slot_set_as_a_field_off_peak_is_said_as_post_slot_says_it(team: Cli) -> None:
+    """`set ID publish=sat 09:00` took a New York post off its audience's peak hours silently, where `post slot` said
+    it (review re 3)."""
+    team.ok("member", "add", "mira", "--name", "Mira", "--tz", "Europe/Madrid")
+    post_id = team.ok("post", "add", "Reel +spring-launch post:instagram publish:fri 19:00", as_member="mira").strip()
+    moved = team("set", post_id, "publish=fri 09:00", as_member="mira")
+    assert moved.code == 0 and moved.err == (
+        "note: publish: 09:00 EST (15:00 CET for you) is outside the audience's peak hours for instagram, 11:00-12:00 and "
+        "19:00-20:00 EST: nearest 11:00 EST (17:00 CET for you)\n"
+    )
+    # On a peak hour, and a task that is no post: nothing more to say.
+    assert team("set", post_id, "publish=fri 11:30", as_member="mira").err == ""
+    task_id = team.ok("add", "Brief +spring-launch", as_member="mira").strip()
+    assert team("set", task_id, "due=fri 09:00", as_member="mira").err == ""

@@ -18,7 +18,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView
 from crewdeck.tui.posts.states import label
-from crewdeck.tui.time.when import format_local, parse_utc
+from crewdeck.tui.time.when import format_local, parse_utc, same_clock
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.post_table import PostLine
 
@@ -72,13 +72,14 @@ def write_move(
     """In a worker already (a dialog's ``submit``, whose refusal keeps it open with the text): ``run_move``'s write."""
     app = node.app
     # Through the session's edits: the move is the last action, which ``u`` takes back (or says why it cannot).
-    result, written = services.session.edits.store_write(said, lambda store: work(store, services.session.me.id, services.now()))
-    app.call_from_thread(services.written, said + (note() if note else "") + held_note(result), written)
+    now = services.now()
+    result, written = services.session.edits.store_write(said, lambda store: work(store, services.session.me.id, now))
+    app.call_from_thread(services.written, said + (note() if note else "") + held_note(result, now), written)
     if then is not None:
         app.call_from_thread(then)
 
 
-def held_note(result: object) -> str:
+def held_note(result: object, now: dt.datetime) -> str:
     """What a move's notice adds when the post it leaves is held by a crisis: approved (or moved) during one, it does
     not go out, and "approved “Launch reel”" alone read as if it would; or, an approval withdrawn inside the approval
     lead time, that the post is expired: approved again it is not; a new slot past the lead time brings it back to review
@@ -86,7 +87,7 @@ def held_note(result: object) -> str:
     if isinstance(result, PostView) and result.state == "expired":
         from crewdeck.tui.posts.writing import expired_words
 
-        return expired_words(result)
+        return expired_words(result, now)
     if not isinstance(result, PostView) or result.state not in ("paused", "missed") or not result.held_by:
         return ""
     return visible(f": {result.state} by a crisis ({', '.join(c.reason for c in result.held_by)}) until it is resumed")
@@ -103,7 +104,8 @@ def watching_peak(services: Services, post_id: str, work: Move) -> tuple[Move, C
         from crewdeck.tui.posts.writing import off_peak_note
 
         result = work(store, me, now)
-        post = read_post(store.conn, post_id, now)
+        # A move that returns the post as it left it (a schedule) is not read again.
+        post = result if isinstance(result, PostView) and result.id == post_id else read_post(store.conn, post_id, now)
         said.append(off_peak_note(store, post, services.viewer_tz, services.config.clock24) if post is not None else "")
         return result
 
@@ -138,7 +140,7 @@ def watching_due(services: Services, post_id: str, work: Move, *, slot_said: boo
         at, viewer, clock24 = parse_utc(row[0]), services.viewer_tz, services.config.clock24
         audience = row[1]
         said = format_local(at, viewer, now, clock24=clock24)
-        if audience and audience != viewer:
+        if audience and not same_clock(at, audience, viewer):
             said += f" ({format_local(at, audience, now, clock24=clock24, reader_tz=viewer)} for the audience)"
         return f": {said}"
 

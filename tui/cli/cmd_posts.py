@@ -108,7 +108,7 @@ def cmd_post_copy(ctx: Context) -> int:
         # As the app's notice says it: "draft" alone left the approvals the change took, and the resubmit it needs, unsaid.
         voided = writing.voided_words(store, post_id, since, ctx.now)
     if voided:
-        expired = writing.expired_words(view) if view.state == "expired" else ""
+        expired = writing.expired_words(view, ctx.now) if view.state == "expired" else ""
         print(visible(f"{view.id[:8]} {label(view.state)}{voided}{expired}"))
         return 0
     return _said(view, ctx)
@@ -196,12 +196,13 @@ def _slot_moved(ctx: Context, view: PostView, due_before: str | None) -> str:
 
 def _slot_text(ctx: Context, slot: dt.datetime, slot_tz: str | None, campaign: str | None) -> str:
     """The slot in your time, the audience's, and the zone it was set in when that is neither."""
-    from crewdeck.tui.time.when import format_local
+    from crewdeck.tui.time.when import format_local, same_clock
 
     found = ctx.ws.campaign(campaign) if campaign else None
     audience_tz = found.audience_tz if found and found.audience_tz else None
     extra = []
-    if audience_tz and audience_tz != ctx.viewer_tz:
+    # The audience's clock where it is not yours at the slot (a zone of another name may keep it: Toronto, New York).
+    if audience_tz and not same_clock(slot, audience_tz, ctx.viewer_tz):
         extra.append(f"{format_local(slot, audience_tz, ctx.now, clock24=ctx.config.clock24, reader_tz=ctx.viewer_tz)} for the audience")
     if slot_tz and slot_tz not in (ctx.viewer_tz, audience_tz):
         # A slot typed with a zone of its own keeps that zone's clock (moves keep its wall time).
@@ -389,11 +390,9 @@ def cmd_post_show(ctx: Context) -> int:
     lines.append(_field("platform", f.platform or "-") + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
     if f.slot is not None:
         lines.append(_field("slot", _slot_text(ctx, f.slot, f.slot_tz, f.campaign)))
-    limit = limits.limit_of(f.platform)
-    used = limits.length(f.platform, data["copy"])
-    # X's count is weighted (an emoji 2, a URL 23): said so, as its refusal says it, or 140 flags read "280 characters".
-    unit = "weighted characters" if limit is not None and limit.weighted else "characters"
-    lines.append(_field("copy", f"{used:,}" + (f" of {limit.chars:,}" if limit else "") + f" {unit}"))
+    # As the app's copy editor counts it: X's weighted (an emoji 2, a URL 23, said so, or 140 flags read "280
+    # characters"), what is over said, and the hashtags where the platform caps them.
+    lines.append(_field("copy", limits.counted(f.platform, data["copy"])[0]))
     lines.extend(f"  {line}" for line in data["copy"].splitlines() or [""])
     for name in ("link", "first_comment", "live_url"):
         if data[name]:

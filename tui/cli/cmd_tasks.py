@@ -266,6 +266,12 @@ def cmd_set(ctx: Context) -> int:
         )
         if note:
             print(visible(f"note: {'snooze' if name == 'snoozed_until' else name}: {note}"), file=sys.stderr)
+    if any(assigned_field(assignment) == "publish" for assignment in words):
+        # A post's slot set off its audience's peak hours: taken, and said as `post slot` says it.
+        from crewdeck.tui.posts.writing import off_peak_notes
+
+        for note in off_peak_notes(ctx.ws.store, w.ops, ctx.now, ctx.viewer_tz, ctx.config.clock24):
+            print(visible(f"note: {note}"), file=sys.stderr)
     if any(assigned_field(assignment) == "due" for assignment in words):
         # As add says it: a date already passed reads like any other in "moved … to".  Said of the first task still
         # open (a closed one is not late), wherever it stands among the ids given.

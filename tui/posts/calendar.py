@@ -24,9 +24,11 @@ from itertools import pairwise
 
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import PostView
-from crewdeck.tui.time.when import clock_text, localize, zone_label
+from crewdeck.tui.time.when import clock_text, localize, same_clock, zone_label
+from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 
-#: How long a peak time lasts.
+#: How long a peak hour lasts from its time (a `peak_hours` setting): a slot in it is on peak, one outside every such hour
+#: is off peak (`off_peak`), the hours the notes list ("11:00-12:00"), as the README says it (review re 2).
 PEAK_LENGTH = dt.timedelta(hours=1)
 
 
@@ -154,7 +156,7 @@ def off_peak_words(slot: dt.datetime, tz: str, platform: str | None, peaks: Sequ
         return f"{local:%a} " * (local.date() != day) + f"{clock_text(local, clock24)} {zone_label(at, in_tz)}"
 
     def both(at: dt.datetime) -> str:
-        return clock(at, tz) + (f" ({clock(at, viewer_tz)} for you)" if viewer_tz != tz else "")
+        return clock(at, tz) + ("" if same_clock(at, tz, viewer_tz) else f" ({clock(at, viewer_tz)} for you)")
 
     starts = sorted(localize(dt.datetime.combine(day, dt.time.fromisoformat(peak)), where) for peak in peaks)
     hours = [f"{clock_text(start, clock24)}-{clock_text((start + PEAK_LENGTH).astimezone(where), clock24)}" for start in starts]
@@ -167,3 +169,13 @@ def peak_hours_for(platform: str | None, workspace: Mapping[str, list[str]], def
     if not platform:
         return []
     return list(workspace.get(platform, defaults.get(platform, [])))
+
+
+def peak_frame(
+    platform: str | None, peak_hours: Mapping[str, list[str]], audience_tz: str | None, slot_tz: str | None, viewer_tz: str
+) -> tuple[str, list[str]]:
+    """The zone a post's slot is judged on peak in and its platform's peak times there, for the calendar's flag, the
+    notes of ``post slot``, ``post schedule`` and the app, and quick-add's preview alike (each picked them on its own,
+    review re): the audience's zone (its campaign's), whatever zone the slot was typed in, else the slot's, else the
+    reader's; the workspace's ``peak_hours`` for the platform, else the built-in ones."""
+    return audience_tz or slot_tz or viewer_tz, peak_hours_for(platform, peak_hours, DEFAULT_PEAK_HOURS)

@@ -16,11 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.posts.calendar import gap_flags, off_peak, peak_hours_for, quiet_flags, shift
+from crewdeck.tui.posts.calendar import gap_flags, off_peak, peak_frame, quiet_flags, shift
 from crewdeck.tui.posts.reading import PostSettings, PostView, read_posts
 from crewdeck.tui.posts.states import instant_text
 from crewdeck.tui.time.when import clock_text, localize
-from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 
 
 @dataclass(frozen=True)
@@ -106,11 +105,11 @@ def post_flags(
         for post in (flag.first, flag.second):
             out.setdefault(post.id, []).append(text)
     for post in posts:
-        # The peaks are the audience's hours, whatever zone the slot was typed in.
-        slot, tz_name = post.facts.slot, audiences.get(post.facts.campaign or "") or post.facts.slot_tz or viewer_zone
+        slot = post.facts.slot
         if slot is None or post.state == "pulled":
             continue
-        peaks = peak_hours_for(post.facts.platform, settings.peak_hours, DEFAULT_PEAK_HOURS)
+        audience = audiences.get(post.facts.campaign or "")
+        tz_name, peaks = peak_frame(post.facts.platform, settings.peak_hours, audience, post.facts.slot_tz, viewer_zone)
         nearest = off_peak(slot, tz_name, peaks)
         if nearest is not None:
             local = nearest.astimezone(zone(tz_name))

@@ -17,18 +17,18 @@ from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.postround import content_hash, may_take
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.posts.calendar import off_peak_words, peak_hours_for
+from crewdeck.tui.posts.calendar import off_peak_words, peak_frame
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label, round_decides
 from crewdeck.tui.posts.voiding import RoundTurn, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
-from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import shown_handles_in
@@ -163,7 +163,8 @@ def content_change_voids(store: Store, post: PostView, member: str, what: str, n
     expires = slot is not None and now >= slot - settings(store.conn).approval_lead
     said = voiding_words(turn, _handles(store), member, waits=not expires)
     if expires:
-        said += ": it would be expired, inside the approval lead time: a new slot past it and a submission let it out"
+        why, new_slot = _expiry(post, now)
+        said += f": it would be expired, {why}: {new_slot} and a submission let it out"
     return f"{named_post(post.facts.title, post.id)} is {label(post.state)}: a change of its {what} {said}"
 
 
@@ -174,17 +175,40 @@ def off_peak_note(store: Store, post: PostView, viewer_tz: str, clock24: bool) -
     if post.facts.slot is None:
         return ""
     audience = audience_zone(store, post.id, "")
-    peaks = peak_hours_for(post.facts.platform, settings(store.conn).peak_hours, DEFAULT_PEAK_HOURS)
-    tz = audience or post.facts.slot_tz or viewer_tz
+    tz, peaks = peak_frame(post.facts.platform, settings(store.conn).peak_hours, audience, post.facts.slot_tz, viewer_tz)
     return off_peak_words(post.facts.slot, tz, post.facts.platform, peaks, viewer_tz, clock24=clock24)
 
 
-def expired_words(post: PostView) -> str:
+def off_peak_notes(store: Store, ops: Iterable[Op], now: dt.datetime, viewer_tz: str, clock24: bool) -> list[str]:
+    """``off_peak_note`` of each post whose slot these operations set, for the ways a slot is set as a field (``set ID
+    publish=…``, the app's ``:``), which took a slot off peak unsaid where ``post slot`` said it (review re): "publish:
+    09:00 EST (15:00 CET for you) is outside …", the post named when several were set."""
+    moved = list(dict.fromkeys(op.row_id for op in ops if op.entity == "task" and op.field == "publish"))
+    posts = read_posts(store.conn, now, moved) if moved else []
+    notes = []
+    for post in posts:
+        said = off_peak_note(store, post, viewer_tz, clock24)
+        if said:
+            notes.append(f"publish{'' if len(posts) == 1 else f' of {named_post(post.facts.title, post.id)}'}: {said}")
+    return notes
+
+
+def expired_words(post: PostView, now: dt.datetime) -> str:
     """What a move's line adds when it leaves the post expired (an approval withdrawn, its content changed, inside the
-    approval lead time): approved again it is not.  Its round standing, a new slot past the lead time brings it back to
-    review (review ra); voided, it needs a submission too: "back to review" was false of it, a draft once moved."""
+    approval lead time or past its slot): approved again it is not.  Its round standing, a new slot past the lead time
+    brings it back to review (review ra); voided, it needs a submission too: "back to review" was false of it, a draft
+    once moved."""
     back = "brings it back to review" if post.round.open else "and a submission let it out"
-    return f": it is expired now, inside the approval lead time: a new slot past it {back}"
+    why, new_slot = _expiry(post, now)
+    return f": it is expired now, {why}: {new_slot} {back}"
+
+
+def _expiry(post: PostView, now: dt.datetime) -> tuple[str, str]:
+    """Why an unapproved post reads expired now, and the slot that lets it out: a missed post whose copy changed, its
+    slot gone by during a crisis, read "inside the approval lead time" of a slot already past (review re)."""
+    if post.facts.slot is not None and post.facts.slot <= now:
+        return "its slot has passed", "a new slot"
+    return "inside the approval lead time", "a new slot past it"
 
 
 def voided_words(store: Store, post_id: str, since: str, now: dt.datetime) -> str:

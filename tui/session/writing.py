@@ -23,7 +23,7 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from crewdeck.sync.state.ids import new_id, short
@@ -253,9 +253,17 @@ class Edits:
         (``future``: on this instance and the later ones of its series)."""
         label = f"set {', '.join(a.split('=', 1)[0].rstrip('+-') for a in assignments)}"
         me = self._access.me
-        return self._remembered(
+        written = self._remembered(
             label, lambda ws, writer: apply_assignments(ws, writer, task_id, assignments, me, now, future=future, clock24=self._clock24)
         )
+        if not any(op.entity == "task" and op.field == "publish" for op in written.ops):
+            return written
+        # A post's slot set off its audience's peak hours: taken, and said as `post slot` says it. The posts' rules:
+        # imported when a slot is set, not by every edit.
+        from crewdeck.tui.posts.writing import off_peak_notes
+
+        notes = self._access.read(lambda ws: off_peak_notes(ws.store, written.ops, now, me.tz, self._clock24))
+        return replace(written, notes=(*written.notes, *notes))
 
     def check_assignments(self, task_id: str, assignments: list[str], now: dt.datetime) -> None:
         """What ``set_assignments`` would read, judged without writing (``UserError``: the first bad one)."""

@@ -279,10 +279,11 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
             meant = format_local(slot.instant, slot.tz, now, clock24=clock24, reader_tz=creator.tz)
             check_new_post(ws.store, values, now, f"publish:{' '.join(draft.publish_words)} is {meant}")
             # Taken, but said, as `post slot` says it: a time typed off the platform's peak hours for the audience.
-            from crewdeck.tui.posts.calendar import off_peak_words
+            from crewdeck.tui.posts.calendar import off_peak_words, peak_frame
 
-            peaks = config.peak_hours.get(draft.platform or "", [])
-            audience_tz = campaign.audience_tz if campaign and campaign.audience_tz else slot.tz  # as the calendar reads it
+            audience_tz, peaks = peak_frame(
+                draft.platform, config.peak_hours, campaign.audience_tz if campaign else None, slot.tz, creator.tz
+            )
             off_peak = off_peak_words(slot.instant, audience_tz, draft.platform, peaks, creator.tz, clock24=clock24)
             if off_peak:
                 draft.notes.append(f"publish: {off_peak}")

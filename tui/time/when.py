@@ -736,6 +736,12 @@ def zone_label(instant: dt.datetime, tz_name: str) -> str:
     return f"{abbrev} {zone_city(tz_name)}" if abbrev in SHARED_ABBREVIATIONS else abbrev
 
 
+def same_clock(instant: dt.datetime, tz_name: str, other_tz: str) -> bool:
+    """Whether two zones' clocks read the same at ``instant`` (New York's and Toronto's, under two names): a reader in
+    one is told a time in the other once, where comparing the names said "09:00 EST (09:00 EST for you)"."""
+    return in_zone(instant, tz_name).utcoffset() == in_zone(instant, other_tz).utcoffset()
+
+
 def clock_text(local: dt.datetime, clock24: bool = True) -> str:
     """``17:00`` or ``5:00pm``: the wall clock of an aware datetime, as it stands."""
     return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()

@@ -102,19 +102,7 @@ class CopyEditorScreen(TextEditorScreen):
 
 
 def counter(platform: str | None, text: str) -> tuple[str, bool]:
-    """The copy's length as ``platform`` counts it against its limit, and its hashtags where it caps them
-    (``copylimits``, which the rules refuse a submission by), and whether it is over either: "x: 241/280 weighted
-    characters", "instagram: 2,210/2,200 characters: 10 over · 6/5 hashtags: 1 over"."""
-    limit = limits.limit_of(platform)
-    used = limits.length(platform, text)
-    if limit is None:
-        # A platform crewdeck knows no limit of (or none): the count alone, said as such.
-        return (f"{platform}: {used:,} characters (no limit known)" if platform else f"{used:,} characters"), False
-    unit = "weighted characters" if limit.weighted else "characters"
-    parts = [f"{used:,}/{limit.chars:,} {unit}" + (f": {used - limit.chars:,} over" if used > limit.chars else "")]
-    over = used > limit.chars
-    if limit.hashtags is not None:
-        tags = len(limits.hashtags(text))
-        parts.append(f"{tags}/{limit.hashtags} hashtags" + (f": {tags - limit.hashtags} over" if tags > limit.hashtags else ""))
-        over = over or tags > limit.hashtags
-    return f"{platform}: " + " · ".join(parts), over
+    """The counter's line, ``copylimits.counted``'s as ``post show`` says it, after the platform's name (the box shows it
+    nowhere else), and whether it is over: "x: 241/280 weighted characters"."""
+    said, over = limits.counted(platform, text)
+    return (f"{platform}: {said}" if platform else said), over
