@@ -188,6 +188,23 @@ def test_an_import_written_in_batches_is_one_change_and_its_operations_are_not_h
     records = [{"uuid": f"{n:08x}-2222-3333-4444-555555555555", "description": f"Task {n}", "status": "pending"} for n in range(1, 1_201)]
     (tmp_path / "tw.json").write_text(json.dumps(records))
     assert cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json")).startswith("imported 1,200 tasks")
+    from crewdeck.tui.cli import history
+
+    # No index serves a stamp alone: a read of the log a commit scanned it whole each time, and an import of 100,000
+    # tasks (200 commits) held the write lock for 200 scans to count what an undo would take back.
+    ws = Workspace.open(cli.workspace)
+    try:
+        me = ws.member_by_handle("ana")
+        runs = json.loads(ws.store.get_meta(f"cli_history.{me.id}") or "{}")["done"][-1]
+        assert len(runs) > 1
+        reads: list[str] = []
+        ws.conn.set_trace_callback(reads.append)
+        size, ops = history._size(ws, runs), history._ops(ws, runs, me.id)
+        ws.conn.set_trace_callback(None)
+        assert size == len(ops) > 1_200
+        assert sum("FROM ops" in sql for sql in reads) == 2, reads
+    finally:
+        ws.close()
     assert cli.ok("undo").startswith("undid: added ")
     assert cli("tasks", "all").err.startswith("no tasks match")
 

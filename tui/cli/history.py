@@ -14,6 +14,7 @@ stays last, as in the app: undo says why and what to do instead.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -42,62 +43,56 @@ def _load(text: str | None) -> dict[str, Any]:
     return {"done": held.get("done", []), "undos": held.get("undos", [])}
 
 
-def _ranges(ws: Workspace, runs: list[Run]) -> Iterator[tuple[str, str, str]]:
-    """Each run's first and last stamp and its node, where the log holds them now: carried to a node of the
+def _ranges(ws: Workspace, runs: list[Run]) -> Iterator[tuple[str, str, str, int]]:
+    """Each run's first and last stamp, its node and its index, where the log holds them now: carried to a node of the
     replica's own since (it turned out to be a copy, ``take_new_node``), the same time and counter under it too."""
     former = set(ws.store.former_nodes()) if runs else set()
-    for first, last in runs:
+    for index, (first, last) in enumerate(runs):
         node = first.rsplit("-", 1)[1]
         for held in (node, ws.store.node) if node in former else (node,):
-            yield first[: -len(node)] + held, last[: -len(node)] + held, held
+            yield first[: -len(node)] + held, last[: -len(node)] + held, held, index
+
+
+def _logged(ws: Workspace, runs: list[Run], columns: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """``columns`` (the first two ``op_id, node``) of each operation of ``runs`` the log holds now, with the index of
+    its run: in one read of the log, as no index serves a stamp alone (a read a run scanned the whole log each: an
+    import's 200 runs held the write lock for 200 scans)."""
+    ranges = sorted(_ranges(ws, runs))
+    if not ranges:
+        return
+    by_node: dict[str, list[tuple[str, str, int]]] = {}
+    for first, last, node, index in ranges:
+        by_node.setdefault(node, []).append((first, last, index))
+    starts = {node: [first for first, _, _ in held] for node, held in by_node.items()}
+    rows = ws.conn.execute(
+        f"SELECT {columns} FROM ops WHERE op_id BETWEEN ? AND ? AND node IN (SELECT value FROM json_each(?)) ORDER BY op_id",
+        (ranges[0][0], max(last for _, last, _, _ in ranges), json.dumps(sorted(by_node))),
+    )
+    for row in rows:
+        op_id, node = row[0], row[1]
+        # One node's runs never overlap (its stamps only grow): the run starting last at or before the stamp.
+        at = bisect_right(starts[node], op_id) - 1
+        if at >= 0 and op_id <= by_node[node][at][1]:
+            yield by_node[node][at][2], row
 
 
 def _size(ws: Workspace, runs: list[Run]) -> int:
-    """How many operations of ``runs`` the log holds: counted on its index, none of them read."""
-    return sum(
-        ws.conn.execute("SELECT COUNT(*) FROM ops WHERE op_id BETWEEN ? AND ? AND node = ?", ranged).fetchone()[0]
-        for ranged in _ranges(ws, runs)
-    )
+    """How many operations of ``runs`` the log holds: their stamps read, none of their values."""
+    return sum(1 for _ in _logged(ws, runs, "op_id, node"))
 
 
 def _ops(ws: Workspace, runs: list[Run], member_id: str) -> list[Op]:
     """The operations of ``runs``, as the log holds them now: none of a run where none is ``member_id``'s (stamps
     handed out again after a rollback, a dry run's that an older crewdeck remembered, are another write's)."""
-    found: list[Op] = []
-    for ranged in _ranges(ws, runs):
-        run = [
-            Op(*row)
-            for row in ws.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE op_id BETWEEN ? AND ? AND node = ? ORDER BY op_id", ranged)
-        ]
-        if any(op.member == member_id for op in run):
-            found.extend(run)
-    return found
+    by_run: dict[int, list[Op]] = {}
+    for index, row in _logged(ws, runs, f"op_id, node, {OP_COLUMNS}"):
+        by_run.setdefault(index, []).append(Op(*row[2:]))
+    return [op for index in sorted(by_run) if any(op.member == member_id for op in by_run[index]) for op in by_run[index]]
 
 
-class _Undone(dict[str, Any]):
-    """What the earlier undos wrote, by stamp (``History.restored``): read from the log when the undo asks of a
-    field's last operation, where every undo read every operation of the last 100 undos first."""
-
-    def __init__(self, ws: Workspace, runs: list[Run]) -> None:
-        super().__init__()
-        self._ws = ws
-        self._ranges = list(_ranges(ws, runs))
-
-    def _value(self, op_id: str) -> tuple[bool, Any]:
-        node = op_id.rsplit("-", 1)[1]
-        if not any(held == node and first <= op_id <= last for first, last, held in self._ranges):
-            return False, None
-        row = self._ws.conn.execute("SELECT value FROM ops WHERE op_id = ? AND node = ?", (op_id, node)).fetchone()
-        return (True, json.loads(row[0])) if row else (False, None)
-
-    def __contains__(self, op_id: object) -> bool:
-        return super().__contains__(op_id) or (isinstance(op_id, str) and self._value(op_id)[0])
-
-    def __missing__(self, op_id: str) -> Any:
-        found, value = self._value(op_id)
-        if not found:
-            raise KeyError(op_id)
-        return value
+def _undone(ws: Workspace, runs: list[Run]) -> dict[str, Any]:
+    """What the earlier undos wrote, by stamp (``History.restored``), in one read of the log."""
+    return {row[0]: json.loads(row[2]) for _, row in _logged(ws, runs, "op_id, node, value")}
 
 
 def remember(store: Store, member_id: str, first: Op, last: Op, change: str | None) -> str:
@@ -168,7 +163,7 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
             edits = Edits(
                 WorkspaceAccess(ws, me),
                 clock24,
-                History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=_Undone(ws, held["undos"])),
+                History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=_undone(ws, held["undos"])),
             )
             try:
                 done = edits.undo()
