@@ -567,6 +567,18 @@ def test_a_database_url_libpq_cannot_read_has_its_password_said_seen_and_never_p
     assert served.stderr.startswith(PASSWORD_SEEN) and f": {said}" in served.stderr, served.stderr
 
 
+def test_a_password_libpq_read_is_not_cut_out_of_the_names_its_errors_quote(
+    postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A password libpq read where it was meant is never in its errors, which quote names: cut out of them, user and
+    password both "postgres" said `database "…_missing" does not exist`."""
+    monkeypatch.setenv("CREWDECK_WORKSPACE", str(make_team(tmp_path)))
+    url = postgres.url("postgres_missing").replace("postgres@", "postgres:postgres@", 1)
+    code, out, err = _run("token", "list", "--name", "team", "--database", url)
+    assert (code, out) == (2, "") and err.startswith(PASSWORD_SEEN), err
+    assert err.endswith('failed: FATAL:  database "postgres_missing" does not exist\n'), err
+
+
 def test_an_empty_database_url_is_refused_not_taken_for_the_workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`crewdeck serve --database "$DATABASE_URL"` with the variable unset served the configured workspace file, and
     `token create ana --database "$DATABASE_URL"` made a token in it: an empty URL read as no --database at all."""

@@ -242,12 +242,17 @@ def _redacted(message: str, dsn: str) -> str:
     "postgresql://crew:s3cret@[::1/db"``), or a part of it (``unexpected spaces found in "my s3cret"``, ``missing "="
     after "s3cret"``), and the line goes to a terminal, a log, the journal.  Within what it quotes, each word of the
     password is taken out too."""
-    texts = _loosely_read_passwords(dsn)
+    loose = _loosely_read_passwords(dsn)
     try:
         read = psycopg.conninfo.conninfo_to_dict(dsn).get("password")
     except psycopg.Error:
         read = None
-    texts = sorted({*texts, *([str(read)] if read else [])}, key=len, reverse=True)
+    else:
+        # A URL libpq read as it was meant: its errors quote names (the user's, the database's), never the password
+        # it took, and taken out of them that password would garble them (user and password both "crew").
+        if {unquote(text) for text in loose} <= {str(read)} if read else not loose:
+            return message
+    texts = sorted({*loose, *([str(read)] if read else [])}, key=len, reverse=True)
     if not texts:
         return message
     words = sorted({*texts, *(part for text in texts for part in re.split(r"[\s@/]+", text) if part)}, key=len, reverse=True)
