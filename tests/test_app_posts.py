@@ -452,18 +452,11 @@ async def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await cursor_on(app, pilot, "Spring post 1")
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        assert isinstance(app.screen, PickerScreen)
-        assert app.screen.title_text == (
+        asked, told = await _copy_changed_after_the_question(app, pilot)
+        assert asked == (
             "“Spring post 1” is approved: a change of its copy voids the round and the approvals of @mia, @kemi: it would be "
             "expired, inside the approval lead time: a new slot past it and a submission let it out"
         )
-        await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
-        told = await _told_after(app, pilot, *"!", "ctrl+s")
         assert told == [
             "set the copy of “Spring post 1”: that voids the round and the approvals of @mia, @kemi: it is expired now, inside "
             "the approval lead time: a new slot past it and a submission let it out"
@@ -2025,18 +2018,11 @@ async def test_a_copy_change_on_a_missed_post_says_its_slot_passed_not_the_appro
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert await cursor_on(app, pilot, "Spring post 0") == post_id
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        assert isinstance(app.screen, PickerScreen)
-        assert app.screen.title_text == (
+        asked, told = await _copy_changed_after_the_question(app, pilot)
+        assert asked == (
             "“Spring post 0” is missed: a change of its copy voids the round and the approvals of @mia, @kemi: it would be "
             "expired, its slot has passed: a new slot and a submission let it out"
         )
-        await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
-        told = await _told_after(app, pilot, *"!", "ctrl+s")
         assert told == [
             "set the copy of “Spring post 0”: that voids the round and the approvals of @mia, @kemi: it is expired now, its "
             "slot has passed: a new slot and a submission let it out"
@@ -2217,6 +2203,19 @@ def _priority(path: Path, post_id: str) -> str | None:
 
 def _told(app: CrewdeckApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
+
+
+async def _copy_changed_after_the_question(app: CrewdeckApp, pilot: Pilot[object]) -> tuple[str, list[str]]:
+    """The post under the cursor's copy changed through ``s`` ``c``: the question asked first, and what the save said."""
+    await pilot.press("s")
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    assert isinstance(app.screen, PickerScreen)
+    asked = app.screen.title_text
+    await pilot.press("y")
+    await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+    return asked, await _told_after(app, pilot, *"!", "ctrl+s")
 
 
 async def _told_after(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> list[str]:
