@@ -592,7 +592,7 @@ class Store:
         other writers commit meanwhile.  Yields that state's ``version``: a ``held`` block that finds it unchanged
         reads the same state, so what was read here need not be read again under the lock.  Inside ``held`` or
         ``bulk``: that one's transaction (the lock is held already)."""
-        if self._bulk or self._held or self.conn.in_transaction:
+        if self.conn.in_transaction:  # ``held``'s, ``bulk``'s, or one the caller opened
             yield self.version()
             return
         self.conn.execute("BEGIN")
@@ -785,16 +785,14 @@ class Store:
         return rows
 
     @contextmanager
-    def recording(self, into: list[Op] | None = None) -> Iterator[list[Op]]:
+    def recording(self) -> Iterator[list[Op]]:
         """The operations this store commits inside the block, in order (filled as they are committed).
 
         Only this connection's: on a shared file every process stamps with the
         file's node, so the log's operations of this node after a point hold
-        other members' writes of that moment too.  ``into``: the list to fill,
-        whose ``extend`` is called once a commit (one may keep less than every
-        operation of a streamed import).
+        other members' writes of that moment too.
         """
-        recorded: list[Op] = [] if into is None else into
+        recorded: list[Op] = []
         self._recorders.append(recorded)
         try:
             yield recorded
