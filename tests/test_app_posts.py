@@ -317,6 +317,8 @@ async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_
         await pilot.press("s")
         await settle(pilot)
         await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the question of the approval it voids")
+        await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
         told = await _told_after(app, pilot, *"!", "ctrl+s")
         assert told == [
@@ -331,6 +333,52 @@ async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_
         told = await _told_after(app, pilot, "backspace", "ctrl+s")
         assert told == ["set the copy of “Spring post 1”"], told
         assert state(team, post_id) == "in-review"
+
+
+async def test_a_link_change_on_a_post_in_review_with_an_approval_given_is_asked_first_naming_it(team: Path) -> None:
+    """Mia had approved step 1 of a post in review; raj changed its link in the app and her approval was gone, unasked,
+    where on an approved post the same change asks first, naming the approvals it voids.  Asked the same way; a post
+    no one approved yet, or one whose reviewer asked for changes (the change is what they asked for), is not asked."""
+    asked_of, unapproved, sent_back = (post_titled(team, f"Spring post {n}") for n in (1, 2, 3))
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), asked_of, NOW)
+        writing.approve(store, member(team, "mia"), sent_back, NOW)
+        writing.reject(store, member(team, "kemi"), sent_back, NOW, "the brand's colours")
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+
+        async def link_of(title: str) -> object:
+            await cursor_on(app, pilot, title)
+            await pilot.press("s")
+            await settle(pilot)
+            await pilot.press("k")
+            await until(pilot, lambda: isinstance(app.screen, (PickerScreen, PromptScreen)), "the link's box or a question")
+            return app.screen
+
+        asked = await link_of("Spring post 1")
+        assert isinstance(asked, PickerScreen)
+        assert asked.title_text == (
+            "“Spring post 1” is in review: a change of its link voids the round and the approval of @mia: "
+            "it is a draft until it is submitted again"
+        )
+        await pilot.press("escape")  # kept as it is: nothing opened, nothing written
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert state(team, asked_of) == "in-review" and approvals_of(team, asked_of) == 1
+        await link_of("Spring post 1")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the link's box")
+        told = await _told_after(app, pilot, *"https://example.com/spring", "enter")
+        assert told == [
+            "set the link of “Spring post 1”: that voids the round and the approval of @mia: it is a draft until it is submitted again"
+        ], told
+        assert state(team, asked_of) == "draft"
+        for title in ("Spring post 2", "Spring post 3"):
+            assert isinstance(await link_of(title), PromptScreen), title
+            await pilot.press("escape")
+            await settle(pilot)
+    assert state(team, unapproved) == "in-review" and state(team, sent_back) == "changes-requested"
 
 
 async def test_the_copy_of_an_approved_post_changes_in_the_app_once_asked_whose_approvals_it_voids(team: Path) -> None:

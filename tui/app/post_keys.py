@@ -328,7 +328,7 @@ class PostKeys:
         in_background(self._owner, look, name="post_content", group="post-keys")
 
     def _confirm(self, voids: str, doing: str, then: Callable[[], None]) -> None:
-        """``then`` at once, or, when the change would void an approved round (``voids`` says so, ``y`` goes on), once
+        """``then`` at once, or, when the change would void approvals given (``voids`` says so, ``y`` goes on), once
         asked: `post copy` makes the change on an approved post too, and a post that reads scheduled would go out no more."""
         if not voids:
             then()

@@ -53,8 +53,8 @@ CLOSED = ("published", "pulled")
 #: The moves each state allows (``s`` in the app offers these; ``writing``'s moves check them again).  The slot
 #: moves in every state whose slot ``writing.slot_kept`` does not keep (all but the closed ones and missed), as
 #: ``post slot``, ``:`` and the calendar move it.  The content (``copy``, and with it the link, the media and the
-#: first comment) changes in every state but the closed ones, as ``post copy`` changes it: on an approved post the
-#: change voids the round, which the app asks about first (``writing.content_change_voids``).
+#: first comment) changes in every state but the closed ones, as ``post copy`` changes it: on an approved post, or one
+#: in review with approvals given, the change voids them, which the app asks about first (``writing.content_change_voids``).
 MOVES = {
     "idea": ("copy", "slot", "pull"),
     "draft": ("copy", "submit", "slot", "pull"),

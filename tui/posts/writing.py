@@ -149,15 +149,19 @@ def newest_op(store: Store, post_id: str) -> str:
 
 
 def content_change_voids(store: Store, post: PostView, member: str, what: str, now: dt.datetime) -> str:
-    """What a change of the approved ``post``'s content (``what``: "copy", "link") would take, for the app to ask
-    before it opens the box: "“Launch reel” is scheduled: a change of its copy voids the round and the approval of
-    @mia: it is a draft until it is submitted again" (``member``'s own approval said as theirs; inside the approval lead
-    time, that it would be expired, as ``expired_words`` says it); "" when its round is not approved (in review, a
-    change's notice says what it took, as ``voided_words`` says it)."""
+    """What a change of the ``post``'s content (``what``: "copy", "link") would take, for the app to ask before it
+    opens the box: "“Launch reel” is scheduled: a change of its copy voids the round and the approval of @mia: it is a
+    draft until it is submitted again" (``member``'s own approval said as theirs; inside the approval lead time, that
+    it would be expired, as ``expired_words`` says it).  Asked of an approved round, and of one in review that holds
+    approvals already: a reviewer's approval taken unasked is work lost as much as a whole round's.  "" when the change
+    takes no approval (none given yet), or the round is not open, or a reviewer asked for changes (the change is what
+    they asked for; its notice says what it took, as ``voided_words`` says it)."""
     status = post.round
-    if not round_decides(post.facts.stored) or not status.approved or status.round_id is None:
+    if not round_decides(post.facts.stored) or not status.open or status.round_id is None:
         return ""
     approvers = tuple(verdict.by for verdict in status.satisfied if verdict is not None)
+    if not status.approved and (status.rejection is not None or not approvers):
+        return ""
     turn = RoundTurn("", status.round_id, True, approvers)
     slot = post.facts.slot
     expires = slot is not None and now >= slot - settings(store.conn).approval_lead
