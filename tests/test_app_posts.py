@@ -1340,7 +1340,11 @@ async def test_a_calendar_move_takes_the_drafts_due_date_along_and_its_undo_puts
         _, placed = await calendar_on_one_post(app, pilot)
         assert placed == post_id
         # An hour later: the due date goes to the publish lead (24 h) before, in raj's hours, and the notice says so.
-        assert await _told_after(app, pilot, "plus") == ["moved “Spring post 0”, its draft now due tmrw 11:30 CET"]
+        # 05:30 in New York is off Instagram's peak hours: said after, as every other way of setting a slot says it.
+        assert await _told_after(app, pilot, "plus") == [
+            "moved “Spring post 0”, its draft now due tmrw 11:30 CET; 05:30 EST (11:30 CET for you) is outside the audience's "
+            "peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST (17:00 CET for you)"
+        ]
         assert slot_of(draft, post_id)[0] == "2026-11-28T10:30:00Z" and due_of(draft, post_id) == "2026-11-27T10:30:00Z"
         await pilot.press("greater_than_sign")  # a day later, a Sunday: a due date before the slot stays
         await settle(pilot)
@@ -1349,6 +1353,31 @@ async def test_a_calendar_move_takes_the_drafts_due_date_along_and_its_undo_puts
             [said] = await _told_after(app, pilot, "u")
             assert said.startswith("undid: scheduled “Spring post 0” to publish "), said
         assert slot_of(draft, post_id)[0] == "2026-11-28T09:30:00Z" and due_of(draft, post_id) == "2026-11-29T09:30:00Z"
+
+
+async def test_a_calendar_move_off_the_audiences_peak_hours_says_so_as_post_slot_does(draft: Path) -> None:
+    """`+` `-` `>` `<` moved a post off the audience's peak hours with "moved …" alone, the flag drawn where it landed,
+    where `post slot`, `post schedule`, the app's dialogs and `:` say it in a line: said the same; on peak, nothing."""
+    with Store(draft) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        # Sat 28 Nov 10:00 in New York, an hour before Instagram's first peak there; due well before it.
+        with store.write(member(draft, "raj")) as w:
+            w.set("task", post_id, {"publish": {"utc": "2026-11-28T15:00:00Z", "tz": "America/New_York"}})
+            w.set("task", post_id, {"due": {"utc": "2026-11-26T15:00:00Z", "tz": "America/New_York"}})
+    app = make_app(draft, "ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await calendar_on_one_post(app, pilot)
+        assert await _told_after(app, pilot, "plus") == ["moved “Spring post 0”"]  # 11:00: a peak hour
+        told = await _told_after(app, pilot, "minus")
+        assert slot_of(draft, post_id)[0] == "2026-11-28T15:00:00Z"
+        with Store(draft) as store:  # 10:00, read as `post slot` reads it
+            expected = writing.off_peak_note(store, writing.view(store, post_id, NOW), "Europe/Berlin", True)
+        assert told == [f"moved “Spring post 0”; {expected}"], told
+        assert told == [
+            "moved “Spring post 0”; 10:00 EST (16:00 CET for you) is outside the audience's peak hours for instagram, "
+            "11:00-12:00 and 19:00-20:00 EST: nearest 11:00 EST (17:00 CET for you)"
+        ], told
 
 
 async def test_a_calendar_move_typed_before_the_last_ones_read_came_back_moves_the_post_from_where_that_one_left_it(draft: Path) -> None:

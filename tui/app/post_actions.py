@@ -120,10 +120,10 @@ def watching_due(services: Services, post_id: str, work: Move, *, slot_said: boo
     (``writing.draft_due_for_slot``): ", its draft now due Wed 12-09 17:00 -03", as `post slot` says it; the task
     list's due date changed unsaid otherwise.  ``slot_said``: the slot set first, on your clock and the audience's, as
     `post slot` says it (": Fri 12-11 20:00 -03 (Fri 12-11 18:00 EST for the audience)"), for a slot typed in a dialog,
-    which shows no preview of what the words stood for, and last when it is off the audience's peak hours
-    (``watching_peak``; the calendar's own moves leave that to its flag, drawn where the post lands)."""
-    if slot_said:
-        work, peak = watching_peak(services, post_id, work)
+    which shows no preview of what the words stood for.  Last, whoever moved it, when the slot is off the audience's
+    peak hours (``watching_peak``): the calendar's own moves (``+`` ``-`` ``>`` ``<``) left it to the flag drawn where
+    the post lands, where every other way of setting a slot says it."""
+    work, peak = watching_peak(services, post_id, work)
     moved: list[str] = []
     slots: list[str] = []
 
@@ -157,7 +157,7 @@ def watching_due(services: Services, post_id: str, work: Move, *, slot_said: boo
         return result
 
     def note() -> str:
-        return visible((slots[-1] if slots else "") + (f", its draft now due {moved[-1]}" if moved else "")) + (peak() if slot_said else "")
+        return visible((slots[-1] if slots else "") + (f", its draft now due {moved[-1]}" if moved else "")) + peak()
 
     return watched, note
 
