@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from .apphelp import make_app, settle, until
 from .forged import HOSTILE, Forger, raw_characters
 from .syncsupport import Postgres, Server, crewdeck, make_team, new_token
 
@@ -93,7 +95,7 @@ def test_a_refused_push_names_the_post_by_its_title_shown_safe_on_the_replica(re
         served.run("raj", "sync")
         served.run("mia", "post", "approve", post_id)  # her replica: still +launch
         out = served.run("mia", "sync")
-        assert "moved to another campaign or platform since it was submitted: it needs a new round (rule stale_round)" in out, out
+        assert "moved to another campaign or platform since it was submitted: it needs a new round; voided by @raj's change" in out, out
         assert "“Launch reel” moved to another campaign" in out, out
         Forger(tmp_path / "team.db").set("task", post_id, {"title": HOSTILE})
         served.run("raj", "set", post_id, "campaign=launch")  # back where its round was submitted: in review again
@@ -107,3 +109,54 @@ def test_a_refused_push_names_the_post_by_its_title_shown_safe_on_the_replica(re
     for text in told:
         assert shown in text, text
         assert raw_characters(text) == []
+
+
+#: What the line of an approval refused as stale adds: the change that voided its round, whose, and when (mia's clock, UTC).
+VOIDED_BY = r"; voided by @raj's change of its {what}, [^;()]+ UTC \(rule stale_round\)"
+
+
+@pytest.mark.parametrize(
+    ("change", "what"), [(("post", "copy", "{post}", "Bigger day"), "copy"), (("set", "{post}", "campaign=autumn"), "campaign")]
+)
+def test_an_approval_refused_as_stale_says_which_change_voided_its_round_and_whose(
+    request: pytest.FixtureRequest, tmp_path: Path, change: tuple[str, ...], what: str
+) -> None:
+    """mia approved, offline, a post raj had changed meanwhile: the server's refusal said "the content … changed since it
+    was submitted" and nothing of which change, or whose, and mia searched the history for it.  The line names it, in
+    `crewdeck sync` and `crewdeck log` (the app's notice reads the same words: test below)."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        served.run("raj", *(word.format(post=post_id) for word in change))
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)  # her replica: the version submitted
+        out = served.run("mia", "sync")
+        log = served.run("mia", "log")
+    assert re.search(r"  @mia approved “Launch reel” \(copy\): [^\n]*: it needs a new round" + VOIDED_BY.format(what=what), out), out
+    assert re.search(r"REFUSED: @mia approved “Launch reel” \(copy\): [^\n]*" + VOIDED_BY.format(what=what), log), log
+
+
+async def test_the_apps_notice_of_an_approval_refused_as_stale_names_the_change_that_voided_its_round(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The app's notice of the refusal, on mia's replica syncing live, names raj's change as `crewdeck sync` does."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        served.run("raj", "post", "copy", post_id, "Bigger day")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)  # unsent: the app's first round pushes it
+        app = make_app(served.replicas["mia"], "mia")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            await until(
+                pilot, lambda: any(n.title == "the server refused a change of yours" for n in app._notifications), "the refusal notice"
+            )
+            notice = next(n for n in app._notifications if n.title == "the server refused a change of yours")
+    assert re.search(VOIDED_BY.format(what="copy") + "; crewdeck log lists what was refused", notice.message), notice.message

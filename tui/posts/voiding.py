@@ -189,6 +189,15 @@ def voiding(conn: sqlite3.Connection, post_id: str, op_ids: set[str]) -> RoundTu
     return void_among(round_turns(conn, post_id), op_ids)
 
 
+def round_void(conn: sqlite3.Connection, post_id: str, round_id: str) -> RoundTurn | None:
+    """The void that left the post's round ``round_id`` over: its last turn, when that is a void (a round a change back
+    brought back stands).  What an approval of that round that the server refused as stale (rule ``stale_round``) came
+    too late for."""
+    turns = [turn for turn in round_turns(conn, post_id).values() if turn.round_id == round_id]
+    last = max(turns, key=lambda turn: turn.op_id, default=None)
+    return last if last is not None and last.voided else None
+
+
 def void_among(turns: Mapping[str, RoundTurn], op_ids: Iterable[str]) -> RoundTurn | None:
     """The void among these operations in a post's ``round_turns`` (read once for all of a notice's changes)."""
     return next((turns[op_id] for op_id in sorted(op_ids) if op_id in turns and turns[op_id].voided), None)
