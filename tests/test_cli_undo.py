@@ -355,27 +355,40 @@ def test_two_annotations_at_once_keep_both_lines(cli: Cli, monkeypatch: pytest.M
     assert _task(cli, task_id)["notes"] == "2026-11-26 proofs Monday\n2026-11-26 called the printer"
 
 
-def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_read(
-    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_read_and_passed_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Undoing a 100,000-task import read every operation (1.1 GB) and held the write lock past the 30 s other
-    writers wait: their writes failed meanwhile."""
+    writers wait: their writes failed meanwhile.  Refused, it then stayed last: every undo after it said the same, and
+    the changes before it were out of undo's reach for good (final read rg 5)."""
     from crewdeck.tui.cli import history
 
+    cli = Cli(tmp_path / "w.db")
+    cli.ok("init", str(cli.workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin", as_member=None)
     monkeypatch.setattr(history, "MOST_OPS", 11)
     records = [{"uuid": f"{n:08x}-2222-3333-4444-555555555555", "description": f"Task {n}", "status": "pending"} for n in (1, 2, 3)]
     (tmp_path / "tw.json").write_text(json.dumps(records))
+    before = cli.ok("add", "Draft reel").strip()
     cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
     monkeypatch.setattr(history, "_ops", lambda *_: pytest.fail("the operations of a change too large were read"))
-    for _ in range(2):  # it stays last
-        refused = cli("undo")
-        assert (refused.code, refused.out) == (2, "")
-        assert refused.err.startswith(
-            "crewdeck: error: cannot undo your last change made with a crewdeck command: its 12 operations are more than "
-            "an undo takes back (11: the workspace would stay locked past what other writers wait); delete what it added "
-            "with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups)\n"
-        )
+    refusal = (
+        "crewdeck: error: cannot undo your last change made with a crewdeck command: its 12 operations are more than "
+        "an undo takes back (11: the workspace would stay locked past what other writers wait); delete what it added "
+        "with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups); it is no longer remembered"
+    )
+    refused = cli("undo")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == f"{refusal}: crewdeck undo again takes back the change before it\n"
     assert cli.ok("tasks", "all").count("Task ") == 3
+    monkeypatch.undo()  # the change before it is small: read and undone
+    assert cli.ok("undo") == "undid: added “Draft reel”\n"
+    assert _task(cli, before)["deleted"] and cli.ok("tasks", "all").count("Task ") == 3
+    # The only change remembered: nothing before it to take back.
+    monkeypatch.setattr(history, "MOST_OPS", 11)
+    (tmp_path / "tw.json").write_text(json.dumps([{**record, "uuid": f"9{record['uuid'][1:]}"} for record in records]))
+    cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
+    assert cli("undo").err == f"{refusal}, nor is any before it\n"
+    assert cli("undo").err.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")
 
 
 def test_a_field_an_undo_set_back_is_the_older_change_s_to_undo(cli: Cli) -> None:

@@ -583,7 +583,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description=(
             "Take back the last change you made with a crewdeck command on this workspace file, as u does in the app: the"
             " values before it are written again (and sync), fields others changed since are kept. Run again to take back"
-            " the change before it. A verdict, a ledger entry or a crisis stands (undo says what to do instead)."
+            " the change before it. A verdict, a ledger entry or a crisis stands (undo says what to do instead). A change"
+            " of more than 50,000 operations is not undone: undo says so and forgets it; run it again to take back the change"
+            " before it."
         ),
     )
     p.set_defaults(func=cmd_undo)

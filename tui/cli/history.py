@@ -9,7 +9,8 @@ remembered, nor a change not made.
 operations that sync, the same rules, the same line said.  Undone, it leaves the history, so a second ``crewdeck
 undo`` takes back the change before it, as ``u`` twice does in the app; the undo's own write is no change to undo
 (there is no redo on the command line).  A change that appended a record (a verdict, a ledger entry) stands, and
-stays last, as in the app: undo says why and what to do instead.
+stays last, as in the app: undo says why and what to do instead.  One too large to take back (``MOST_OPS``) is said
+the same way and forgotten: the next undo takes back the change before it.
 """
 
 from __future__ import annotations
@@ -166,7 +167,7 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
     """Take back ``me``'s last change a command made; what the undo wrote, its ``label`` the line to say, and how many
     changes it passed by, gone from the log (``gone_note``), which it forgets.
 
-    ``NotUndone`` when there is none, or it cannot be taken back (it stays last)."""
+    ``NotUndone`` when there is none, or it cannot be taken back (it stays last, unless it is too large: forgotten)."""
     # The app's undo: imported by the undo, not by every command that remembers a write.
     from crewdeck.tui.session.access import WorkspaceAccess
     from crewdeck.tui.session.writing import Edits, History, NotUndone, Written
@@ -187,11 +188,16 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
                 break
             _drop(store, "?", change)
             gone += 1
-        if change is not None and size > MOST_OPS:  # counted, not read: it stays last, as a change that appended a record does
+        if change is not None and size > MOST_OPS:  # counted, not read
+            # No undo will take it back: forgotten, so the next undo reaches the change before it, where it stayed last
+            # for good.  Not undone in its place here: that one was not asked for, and no redo gives it back.
+            _drop(store, "?", change)
+            after = ": crewdeck undo again takes back the change before it" if _last(store, me.id) is not None else ", nor is any before it"
             refused = NotUndone(
                 f"cannot undo your last change made with a crewdeck command: its {size:,} operations are more than an undo "
                 f"takes back ({MOST_OPS:,}: the workspace would stay locked past what other writers wait); delete what it "
-                "added with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups)"
+                "added with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups); it is no "
+                f"longer remembered{after}"
             )
         elif change is not None:
             # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
