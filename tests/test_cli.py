@@ -239,6 +239,8 @@ def test_rm_takes_a_filter_as_tasks_does_and_deletes_what_it_matches_only_with_y
     assert cli.ok("rm", "+spring-launch", "#old", "--yes") == "Deleted 2 tasks: “Draft reel”, “Print flyers”\n"
     assert {row["id"] for row in json.loads(cli.ok("tasks", "all", "--json"))} == {done, kept}
     assert cli.ok("undo") == "undid: deleted “Draft reel”, and 1 more\n"  # one command, one change
+    # A negated term, which argparse reads as an option, is a term here as in tasks.
+    assert cli("rm", "+spring-launch", "-#old").out.splitlines() == [f"{kept[:8]}  Keep me"]
     nothing = cli("rm", "#nosuchtag", "--yes")
     assert (nothing.code, nothing.out, nothing.err) == (2, "", "crewdeck: error: rm: nothing deleted: no tasks match\n")
     # Words of hex digits alone are ids, as before: said so when they are not one.

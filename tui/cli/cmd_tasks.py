@@ -339,10 +339,10 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
 
 def cmd_rm(ctx: Context) -> int:
     # Words of hex digits alone are ids (too short or unknown, said so); any other word makes them all a filter.
-    if all(re.fullmatch(r"[0-9a-fA-F]+", word) for word in ctx.args.ids):
-        task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.ids))
+    if all(re.fullmatch(r"[0-9a-fA-F]+", word) for word in ctx.args.query):
+        task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.query))
     else:
-        task_ids = _filtered(ctx, ctx.args.ids)
+        task_ids = _filtered(ctx, ctx.args.query)
     names = _names(ctx)
     # Deleted already: said, and not written again.
     already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
@@ -594,7 +594,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
             "crewdeck rm +spring-launch status:todo --yes",
         ],
     )
-    p.add_argument("ids", nargs="+", metavar="ID|FILTER", help="task ids or unique prefixes, or filter terms (as crewdeck tasks takes)")
+    # ``query``: the negated terms (-#tag) argparse takes for options join it, as for tasks (``main.parse``).
+    p.add_argument("query", nargs="+", metavar="ID|FILTER", help="task ids or unique prefixes, or filter terms (as crewdeck tasks takes)")
     p.add_argument("--yes", action="store_true", help="a filter: delete every task it matches (without it: list them, delete nothing)")
     quiet_option(p)
     p.set_defaults(func=cmd_rm)
