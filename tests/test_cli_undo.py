@@ -374,7 +374,8 @@ def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_rea
     refusal = (
         "crewdeck: error: cannot undo your last change made with a crewdeck command: its 12 operations are more than "
         "an undo takes back (11: the workspace would stay locked past what other writers wait); delete what it added "
-        "with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups); it is no longer remembered"
+        "with crewdeck rm ID... (or crewdeck rm FILTER --yes), or put back a copy of the file taken before it (README: Backups); "
+        "it is no longer remembered"
     )
     refused = cli("undo")
     assert (refused.code, refused.out) == (2, "")

@@ -196,8 +196,8 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
             refused = NotUndone(
                 f"cannot undo your last change made with a crewdeck command: its {size:,} operations are more than an undo "
                 f"takes back ({MOST_OPS:,}: the workspace would stay locked past what other writers wait); delete what it "
-                "added with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups); it is no "
-                f"longer remembered{after}"
+                "added with crewdeck rm ID... (or crewdeck rm FILTER --yes), or put back a copy of the file taken before it "
+                f"(README: Backups); it is no longer remembered{after}"
             )
         elif change is not None:
             # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
