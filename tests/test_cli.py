@@ -221,6 +221,33 @@ def test_set_done_rm(cli: Cli) -> None:
     assert json.loads(cli.ok("tasks", "all", "--json")) == []
 
 
+def test_rm_takes_a_filter_as_tasks_does_and_deletes_what_it_matches_only_with_yes(cli: Cli) -> None:
+    """`crewdeck rm` took ids alone: a campaign's tasks to clear (an import too large to undo) were listed, then
+    copied id by id; `task +old delete` is one command for a Taskwarrior user."""
+    old = [cli.ok("add", f"{title} +spring-launch #old").strip() for title in ("Draft reel", "Print flyers")]
+    done = cli.ok("add", "Book venue +spring-launch #old").strip()
+    cli.ok("done", done)
+    kept = cli.ok("add", "Keep me +spring-launch").strip()
+    # What `crewdeck tasks +spring-launch #old` lists (open tasks), listed; nothing deleted without --yes.
+    asked = cli("rm", "+spring-launch", "#old")
+    assert asked.code == 2
+    assert asked.out.splitlines() == [f"{old[0][:8]}  Draft reel", f"{old[1][:8]}  Print flyers"]
+    assert asked.err == (
+        "crewdeck: error: rm: 2 tasks match this filter: nothing deleted; to delete them: crewdeck rm +spring-launch '#old' --yes\n"
+    )
+    assert len(json.loads(cli.ok("tasks", "all", "--json"))) == 4
+    assert cli.ok("rm", "+spring-launch", "#old", "--yes") == "Deleted 2 tasks: “Draft reel”, “Print flyers”\n"
+    assert {row["id"] for row in json.loads(cli.ok("tasks", "all", "--json"))} == {done, kept}
+    assert cli.ok("undo") == "undid: deleted “Draft reel”, and 1 more\n"  # one command, one change
+    # A negated term, which argparse reads as an option, is a term here as in tasks.
+    assert cli("rm", "+spring-launch", "-#old").out.splitlines() == [f"{kept[:8]}  Keep me"]
+    nothing = cli("rm", "#nosuchtag", "--yes")
+    assert (nothing.code, nothing.out, nothing.err) == (2, "", "crewdeck: error: rm: nothing deleted: no tasks match\n")
+    # Words of hex digits alone are ids, as before: said so when they are not one.
+    assert one_line_error(cli("rm", "12")) == "crewdeck: error: '12' is not an id: give at least 4 hex digits of a task id\n"
+    assert cli.ok("rm", "-q", "all", "#old", "--yes").split() == [*old, done]  # all: the done one too, as tasks all lists it
+
+
 @pytest.mark.parametrize("order", [1, -1])
 def test_a_date_set_with_an_assignee_and_a_campaign_is_read_as_theirs_in_any_order(cli: Cli, order: int) -> None:
     task_id = cli.ok("add", "Draft carousel").strip()

@@ -128,6 +128,19 @@ def test_only_the_task_commands_offer_task_ids(env: dict[str, str], cli: Cli) ->
         assert offered(*words) == [], words
 
 
+def test_rm_completes_a_filter_s_statuses_as_tasks_does(env: dict[str, str]) -> None:
+    """`crewdeck rm` takes a filter as `crewdeck tasks` does: its status: term completes there too."""
+    done = subprocess.run(
+        ["crewdeck", "completion", "--candidates"],
+        capture_output=True,
+        text=True,
+        env={**env, "CREWDECK_COMPLETE_WORDS": "rm\n+spring-launch", "CREWDECK_COMPLETE_CURRENT": "status:do"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["status:doing", "status:done"]
+
+
 def test_task_ids_offered_are_long_enough_to_tell_apart(env: dict[str, str], cli: Cli) -> None:
     """Review rc: two tasks imported from Taskwarrior uuids sharing their first eight digits were both offered as
     "aaaaaaaa", which the command then refused as ambiguous; a done task sharing them counts too (done resolves it)."""

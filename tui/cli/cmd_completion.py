@@ -143,7 +143,7 @@ def candidates(before: list[str], current: str) -> list[str]:
     if wants_value is not None:
         # bash hands "--sort=<tab>" as "--sort" then "=", the word completed: what is typed after the "=" is ""
         return _values(wants_value, "" if current == "=" else current, named)
-    if path == ["tasks"]:
+    if path in (["tasks"], ["rm"]):  # the commands that take a filter
         statuses = _status_values(before, current)
         if statuses is not None:
             return statuses

@@ -318,8 +318,31 @@ def cmd_done(ctx: Context) -> int:
     return 0
 
 
+def _filtered(ctx: Context, words: list[str]) -> list[str]:
+    """The tasks ``crewdeck tasks WORDS`` lists (no series caught up: nobody asked for that), to delete with ``--yes``;
+    without it, listed on stdout and refused, as Taskwarrior's ``task FILTER delete`` asks first."""
+    import shlex
+
+    from crewdeck.sync.state.ids import short
+
+    parsed = query_language.parse(" ".join(words))
+    where, params = query_language.compile(parsed, query_context(ctx))
+    found = ctx.ws.conn.execute(f"SELECT t.id, t.title FROM task t WHERE {where} ORDER BY t.created_at, t.rowid", params).fetchall()
+    if not found:
+        raise UserError(f"rm: nothing deleted: {_no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())}")
+    if not ctx.args.yes:
+        print("\n".join(visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
+        matched = f"{counted(len(found), 'task')} {'matches' if len(found) == 1 else 'match'}"
+        raise UserError(f"rm: {matched} this filter: nothing deleted; to delete them: crewdeck rm {shlex.join(words)} --yes")
+    return [str(task_id) for task_id, _ in found]
+
+
 def cmd_rm(ctx: Context) -> int:
-    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.ids))
+    # Words of hex digits alone are ids (too short or unknown, said so); any other word makes them all a filter.
+    if all(re.fullmatch(r"[0-9a-fA-F]+", word) for word in ctx.args.query):
+        task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.query))
+    else:
+        task_ids = _filtered(ctx, ctx.args.query)
     names = _names(ctx)
     # Deleted already: said, and not written again.
     already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
@@ -556,8 +579,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     quiet_option(p)
     p.set_defaults(func=cmd_done)
 
-    p = sub.add_parser("rm", parents=parents, help="delete tasks", description="Delete tasks (their history stays in the log).")
-    p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
+    p = sub.add_parser(
+        "rm",
+        parents=parents,
+        help="delete tasks, by id or by filter",
+        description=(
+            "Delete tasks (their history stays in the log): by ids, or the tasks a filter matches, as crewdeck tasks FILTER"
+            " lists them (any word that is not all hex digits makes the words a filter). A filter lists what it matches"
+            " and deletes nothing unless --yes is given."
+        ),
+        examples=[
+            "crewdeck rm 1a2b3c4d 5e6f7a8b",
+            "crewdeck rm +spring-launch status:todo",
+            "crewdeck rm +spring-launch status:todo --yes",
+        ],
+    )
+    # ``query``: the negated terms (-#tag) argparse takes for options join it, as for tasks (``main.parse``).
+    p.add_argument("query", nargs="+", metavar="ID|FILTER", help="task ids or unique prefixes, or filter terms (as crewdeck tasks takes)")
+    p.add_argument("--yes", action="store_true", help="a filter: delete every task it matches (without it: list them, delete nothing)")
     quiet_option(p)
     p.set_defaults(func=cmd_rm)
 
@@ -583,7 +622,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description=(
             "Take back the last change you made with a crewdeck command on this workspace file, as u does in the app: the"
             " values before it are written again (and sync), fields others changed since are kept. Run again to take back"
-            " the change before it. A verdict, a ledger entry or a crisis stands (undo says what to do instead)."
+            " the change before it. A verdict, a ledger entry or a crisis stands (undo says what to do instead). A change"
+            " of more than 50,000 operations is not undone: undo says so and forgets it; run it again to take back the change"
+            " before it."
         ),
     )
     p.set_defaults(func=cmd_undo)

@@ -83,8 +83,8 @@ class Context:
         self._ws: Workspace | None = None
         #: The member an SSH key proved this is (``crewdeck ssh-session``): no ``--as``, no Unix user mapping.
         self.authenticated: str | None = None
-        #: The first stamp of the change the command's commits make in its member's history (``history.remember``).
-        self._change: str | None = None
+        #: The number of the change the command's commits make in its member's history (``history.remember``).
+        self._change: int | None = None
         #: Off for writes nobody asked for (``unasked``): no change to undo.
         self._remembers = True
         self._remembering = ExitStack()

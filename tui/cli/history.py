@@ -1,14 +1,16 @@
 """What ``crewdeck undo`` takes back: the changes each member's commands made on this file, newest last.
 
 The app remembers the actions of its session (``writing.Edits``); a command line has no session, so a command that
-wrote remembers its write in the file's local settings (``meta``: not synced, as the app's history is its own), by
-the stamps of its commits, one entry a command (an import's batches are one change, as ``set`` on three tasks is),
-in the transaction of each commit (``remember``): what was rolled back is not remembered, nor a change not made.
+wrote remembers its write in a local table of the file (``schema.COMMAND_HISTORY``: not synced, as the app's history
+is its own), by the stamps of its commits, one change a command (an import's batches are one change, as ``set`` on
+three tasks is), a row appended in the transaction of each commit (``remember``): what was rolled back is not
+remembered, nor a change not made.
 ``crewdeck undo`` hands the last entry to the app's undo (``Edits.undo``): the same previous values written as new
 operations that sync, the same rules, the same line said.  Undone, it leaves the history, so a second ``crewdeck
 undo`` takes back the change before it, as ``u`` twice does in the app; the undo's own write is no change to undo
 (there is no redo on the command line).  A change that appended a record (a verdict, a ledger entry) stands, and
-stays last, as in the app: undo says why and what to do instead.
+stays last, as in the app: undo says why and what to do instead.  One too large to take back (``MOST_OPS``) is said
+the same way and forgotten: the next undo takes back the change before it.
 """
 
 from __future__ import annotations
@@ -34,13 +36,48 @@ MOST_OPS = 50_000
 Run = list[str]
 
 
-def _key(member_id: str) -> str:
-    return f"cli_history.{member_id}"
+def _last(store: Store, member_id: str) -> int | None:
+    """The number of ``member_id``'s last change, if one is remembered."""
+    row = store.conn.execute("SELECT max(id) FROM command_change WHERE member = ? AND undo = 0", (member_id,)).fetchone()
+    return None if row[0] is None else int(row[0])
 
 
-def _load(text: str | None) -> dict[str, Any]:
-    held = json.loads(text) if text else {}
-    return {"done": held.get("done", []), "undos": held.get("undos", [])}
+def _runs(store: Store, change: int) -> list[Run]:
+    """A change's runs, in the order they were committed."""
+    return [list(row) for row in store.conn.execute("SELECT first, last FROM command_commit WHERE change = ? ORDER BY rowid", (change,))]
+
+
+def _undo_runs(store: Store, member_id: str) -> list[Run]:
+    """What ``member_id``'s remembered undos wrote."""
+    return [
+        list(row)
+        for row in store.conn.execute(
+            "SELECT first, last FROM command_commit WHERE change IN (SELECT id FROM command_change WHERE member = ? AND undo = 1)",
+            (member_id,),
+        )
+    ]
+
+
+def _drop(store: Store, changes: str, *args: object) -> None:
+    """The changes ``changes`` selects (their numbers, by ``args``): out of the history, with their runs."""
+    store.conn.execute(f"DELETE FROM command_commit WHERE change IN ({changes})", args)
+    store.conn.execute(f"DELETE FROM command_change WHERE id IN ({changes})", args)
+
+
+def _add(store: Store, member_id: str, undo: int, run: Run) -> int:
+    """A new change of ``member_id``'s (an undo's write when ``undo``), of one run, last in their history; the oldest
+    past ``KEEP`` forgotten.  Its number."""
+    change = store.conn.execute("INSERT INTO command_change(member, undo) VALUES (?, ?)", (member_id, undo)).lastrowid
+    assert change is not None
+    store.conn.execute("INSERT INTO command_commit(change, first, last) VALUES (?, ?, ?)", (change, *run))
+    # At most one change is past KEEP (each new one forgets one): a seek and KEEP index entries, whatever the runs.
+    _drop(
+        store,
+        "SELECT id FROM command_change WHERE member = ? AND undo = ? AND id <= "
+        "(SELECT id FROM command_change WHERE member = ? AND undo = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+        member_id, undo, member_id, undo, KEEP,
+    )  # fmt: skip
+    return change
 
 
 def _ranges(ws: Workspace, runs: list[Run]) -> Iterator[tuple[str, str, str, int]]:
@@ -95,26 +132,25 @@ def _undone(ws: Workspace, runs: list[Run]) -> dict[str, Any]:
     return {row[0]: json.loads(row[2]) for _, row in _logged(ws, runs, "op_id, node, value")}
 
 
-def remember(store: Store, member_id: str, first: Op, last: Op, change: str | None) -> str:
+def remember(store: Store, member_id: str, first: Op, last: Op, change: int | None) -> int:
     """Put one commit of a command's write as ``member_id`` (its first and last operation) in their history, inside
-    the commit's transaction (``Store.remembering``): with the command's ``change`` (its first stamp) when it made
-    one before, else last, as a change of its own.  The command's change, for its next commit.
+    the commit's transaction (``Store.remembering``): in the command's ``change`` when it made one before, else last,
+    as a change of its own.  The command's change, for its next commit.
 
     In the commit's transaction, the history holds what was written, in the order it was, whatever other commands
-    of the member do at the same time, and nothing that was rolled back (a dry run's)."""
-    key = _key(member_id)
-    held = _load(store.get_meta(key))
+    of the member do at the same time, and nothing that was rolled back (a dry run's).  A row appended, and the
+    oldest change past ``KEEP`` forgotten: a commit costs the same however long the history."""
     run = [first.op_id, last.op_id]
     # One write's stamps are consecutive, in a millisecond no other write has (``Clock.stamps``): nobody else's
     # operation of that node lies between its first and its last.
-    made = next((runs for runs in reversed(held["done"]) if runs[0][0] == change), None) if change else None
-    if made is None:  # the command's first commit (or its change was undone meanwhile: what it writes now is a change again)
-        made = [run]
-        held["done"] = [*held["done"], made][-KEEP:]
-    else:
-        made.append(run)
-    store.set_meta(key, json.dumps(held))
-    return str(made[0][0])
+    if (
+        change is not None
+        and store.conn.execute("SELECT 1 FROM command_change WHERE id = ? AND member = ? AND undo = 0", (change, member_id)).fetchone()
+    ):
+        store.conn.execute("INSERT INTO command_commit(change, first, last) VALUES (?, ?, ?)", (change, *run))
+        return change
+    # The command's first commit (or its change was undone, or forgotten, meanwhile: what it writes now is a change again).
+    return _add(store, member_id, 0, run)
 
 
 _NONE = "no change of yours made with a crewdeck command on this file (the app's own: u)"
@@ -131,7 +167,7 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
     """Take back ``me``'s last change a command made; what the undo wrote, its ``label`` the line to say, and how many
     changes it passed by, gone from the log (``gone_note``), which it forgets.
 
-    ``NotUndone`` when there is none, or it cannot be taken back (it stays last)."""
+    ``NotUndone`` when there is none, or it cannot be taken back (it stays last, unless it is too large: forgotten)."""
     # The app's undo: imported by the undo, not by every command that remembers a write.
     from crewdeck.tui.session.access import WorkspaceAccess
     from crewdeck.tui.session.writing import Edits, History, NotUndone, Written
@@ -141,29 +177,34 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
     refused: NotUndone | None = None
     done: Restored | None = None
     with store.held():  # the undo and its place in the history: both, or neither
-        held = _load(store.get_meta(_key(me.id)))
         gone = size = 0
         ops: list[Op] = []
         # A change whose every operation left the log (the server refused them: ``Store.drop_refused``) is nothing to
         # take back: forgotten, and undo goes on to the one before, where it said "nothing to undo" for good.
-        while held["done"]:
-            size = _size(ws, held["done"][-1])
-            if size > MOST_OPS or (ops := _ops(ws, held["done"][-1], me.id) if size else []):
+        while (change := _last(store, me.id)) is not None:
+            runs = _runs(store, change)
+            size = _size(ws, runs)
+            if size > MOST_OPS or (ops := _ops(ws, runs, me.id) if size else []):
                 break
-            held["done"].pop()
+            _drop(store, "?", change)
             gone += 1
-        if size > MOST_OPS:  # counted, not read: it stays last, as a change that appended a record does
+        if change is not None and size > MOST_OPS:  # counted, not read
+            # No undo will take it back: forgotten, so the next undo reaches the change before it, where it stayed last
+            # for good.  Not undone in its place here: that one was not asked for, and no redo gives it back.
+            _drop(store, "?", change)
+            after = ": crewdeck undo again takes back the change before it" if _last(store, me.id) is not None else ", nor is any before it"
             refused = NotUndone(
                 f"cannot undo your last change made with a crewdeck command: its {size:,} operations are more than an undo "
                 f"takes back ({MOST_OPS:,}: the workspace would stay locked past what other writers wait); delete what it "
-                "added with crewdeck rm ID..., or put back a copy of the file taken before it (README: Backups)"
+                "added with crewdeck rm ID... (or crewdeck rm FILTER --yes), or put back a copy of the file taken before it "
+                f"(README: Backups); it is no longer remembered{after}"
             )
-        elif held["done"]:
+        elif change is not None:
             # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.
             edits = Edits(
                 WorkspaceAccess(ws, me),
                 clock24,
-                History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=_undone(ws, held["undos"])),
+                History(done=[Written("", tuple(ops), not_undoable(ws, ops))], restored=_undone(ws, _undo_runs(store, me.id))),
             )
             try:
                 done = edits.undo()
@@ -171,11 +212,9 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
                 refused = exc
             else:
                 assert done is not None  # the history given holds one action
-                held["done"].pop()
+                _drop(store, "?", change)
                 if done.written.ops:  # one commit: its operations in the order they were stamped
-                    held["undos"] = [*held["undos"], [done.written.ops[0].op_id, done.written.ops[-1].op_id]][-KEEP:]
-        if gone or done is not None:
-            store.set_meta(_key(me.id), json.dumps(held))
+                    _add(store, me.id, 1, [done.written.ops[0].op_id, done.written.ops[-1].op_id])
     if refused is not None:
         raise NotUndone(f"{refused} ({gone_note(gone)})" if gone else str(refused))
     if done is None:
