@@ -188,6 +188,7 @@ def cmd_import(ctx: Context) -> int:
             with_spend=ctx.args.spend,
             before_write=before_write,
             reading=reading,
+            account=ctx.args.account,
         )
     if done.total_row:
         print(f"note: {visible(source)}:{done.total_row}: the export's total row (no campaign name) is not read", file=sys.stderr)
