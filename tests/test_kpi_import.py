@@ -1462,3 +1462,38 @@ def test_a_second_ad_accounts_file_of_a_day_another_account_wrote_is_refused_not
     crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Autumn US")
     renamed = _file(tmp_path, "us2.csv", header + "Acme US,Autumn US,2026-11-21,500,600,12.00\n")
     assert "1 spend entry added" in crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", renamed, "--format", "meta", "--spend")
+
+
+def test_a_day_imported_with_no_account_named_takes_the_account_a_later_import_of_it_names(ws: Path, tmp_path: Path) -> None:
+    # The first import named no account; the same export imported again with --account changed no count, so nothing
+    # was written, and the other account's file still replaced the day.  The account named is recorded all the same.
+    plain = _file(tmp_path, "eu.csv", "Campaign name,Day,Reach,Impressions\nAutumn,2026-11-20,800,1000\n")
+    us = _file(tmp_path, "us.csv", "Account name,Campaign name,Day,Reach,Impressions\nAcme US,Autumn,2026-11-20,500,600\n")
+    raj = ["-w", str(ws), "--as", "raj", "kpi", "import"]
+    assert crewdeck(*raj, plain, "--format", "meta").strip() == "imported 1 row: 1 changed, 0 unchanged"
+    assert crewdeck(*raj, plain, "--format", "meta", "--account", "Acme EU").strip() == "imported 1 row: 0 changed, 1 unchanged"
+    assert 'holds the numbers of ad account "Acme EU"' in crewdeck_fails(*raj, us, "--format", "meta")
+    assert [row[1:3] for row in _state(ws)[0]] == [(1000, 800)]
+    # Named again, nothing is written: the same file again changes nothing.
+    ops = _state(ws)[2]
+    assert crewdeck(*raj, plain, "--format", "meta", "--account", "Acme EU").strip() == "imported 1 row: 0 changed, 1 unchanged"
+    assert _state(ws)[2] == ops
+
+
+def test_each_batch_of_a_file_records_the_account_its_rows_name(ws: Path, tmp_path: Path) -> None:
+    from crewdeck.tui.results import imports
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    header = "Account name,Campaign name,Day,Reach,Impressions\n"
+    # Two accounts' campaigns of their own (Autumn in one, Launch, EU in the other), a row a day, two rows a batch.
+    rows = "".join(f"Acme {'EU,Autumn' if day % 2 else 'US,+launch-eu'},2026-11-{day:02d},80,100\n" for day in range(1, 6))
+    workspace = Workspace.open(ws)
+    try:
+        raj = workspace.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        lines = iter((header + rows).splitlines(keepends=True))
+        imports.run(workspace, raj, lines, "m.csv", "meta", {}, "2026-11-22T09:00:00Z", size=2)
+        sources = [source for (source,) in workspace.conn.execute("SELECT source FROM result ORDER BY day")]
+    finally:
+        workspace.close()
+    assert [imports.recorded_account(source) for source in sources] == ["Acme EU", "Acme US", "Acme EU", "Acme US", "Acme EU"]
+    assert sources[1] == 'meta import m.csv:3, ad account "Acme US"'

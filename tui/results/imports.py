@@ -1106,6 +1106,7 @@ def _only_changes(
             held_by[row[0]] = (held, row[-1])
     results: list[Wanted] = []
     refused: set[int] = set()
+    recorded = 0  # rows unchanged but for the account now named (``results`` writes their source)
     for (key, day, values, line), row_id in zip(wanted, ids):
         before = stored.get(row_id)
         if row_id in held_by and held_by[row_id][0] != batch.account_of(line):
@@ -1131,7 +1132,12 @@ def _only_changes(
             results.append((key, day, changed, line))
         else:
             out.unchanged += 1
-    out.changed += len(results)
+            if row_id not in held_by and batch.account_of(line):
+                # The same numbers, now said to be an account's: that is recorded (its source alone is written), so
+                # another account's import of the day is refused from now on, as after any import naming it.
+                results.append((key, day, {}, line))
+                recorded += 1
+    out.changed += len(results) - recorded
     spend = [row for row in spend if row.line not in refused] if refused else spend
     have = ledger.entries([s.entry_id for s in spend])
     new_spend = []
