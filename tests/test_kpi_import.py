@@ -1427,3 +1427,73 @@ def test_two_ad_accounts_rows_of_one_campaign_and_day_are_refused_naming_both_ac
     said = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", again, "--format", "meta").splitlines()
     assert [(line.split(":")[1], line.split(" as line ")[1][0]) for line in said[:-1]] == [("3", "2"), ("4", "2"), ("5", "3")]
     assert "another ad account" in said[0] and "another ad account" not in said[1] + said[2]
+
+
+def test_a_second_ad_accounts_file_of_a_day_another_account_wrote_is_refused_not_replacing_it(ws: Path, tmp_path: Path) -> None:
+    # Two ad accounts' exports, one file each, of one campaign and day: the second replaced the first's counts (last
+    # writer on the key), so the team read one account's numbers as the campaign's.  A day records the account its
+    # import named (an Account name column, or --account), and another account's row of it is refused, its spend too.
+    header = "Account name,Campaign name,Day,Reach,Impressions,Amount spent (EUR)\n"
+    eu = _file(tmp_path, "eu.csv", header + "Acme EU,Autumn,2026-11-20,800,1000,45.10\nAcme EU,Autumn,2026-11-21,700,900,20.00\n")
+    us = _file(tmp_path, "us.csv", header + "Acme US,Autumn,2026-11-21,500,600,12.00\n")
+    assert "2 changed" in crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", eu, "--format", "meta", "--spend")
+    before = _state(ws)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", us, "--format", "meta", "--spend")
+    assert err.splitlines() == [
+        f'{us}:2: Day: +autumn/meta\'s 2026-11-21 holds the numbers of ad account "Acme EU" (meta import {eu}:3), and this row '
+        "is of \"Acme US\": results hold a campaign's day once, and two accounts' reach does not add up (the same people may be "
+        "reached by both): give the campaign a name of its own in one account, a campaign of its own here",
+        f"crewdeck: error: nothing imported: 1 bad row in {us} (listed above)",
+    ]
+    assert _state(ws) == before
+    # The same account's newer export replaces its days, as any later export does; a file naming no account is refused
+    # over them, saying how to name it, and --account names it.
+    plain = _file(tmp_path, "plain.csv", "Campaign name,Day,Reach,Impressions\nAutumn,2026-11-21,750,950\n")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", plain, "--format", "meta")
+    assert err.splitlines()[0].endswith('; an export of "Acme EU" again: --account "Acme EU" (or its Account name column)'), err
+    assert "this file names no ad account" in err
+    out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", plain, "--format", "meta", "--account", " Acme EU ")
+    assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
+    assert [row[1:3] for row in _state(ws)[0]] == [(1000, 800), (950, 750)]
+    # The account the plain file was named as is kept with the day it wrote: another account's is still refused.
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", plain, "--format", "meta", "--account", "Acme US")
+    assert f'holds the numbers of ad account "Acme EU" (meta import {plain}:2), and this row is of "Acme US"' in err
+    # A campaign of its own for the second account's numbers: imported beside the first's.
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", "Autumn US")
+    renamed = _file(tmp_path, "us2.csv", header + "Acme US,Autumn US,2026-11-21,500,600,12.00\n")
+    assert "1 spend entry added" in crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", renamed, "--format", "meta", "--spend")
+
+
+def test_a_day_imported_with_no_account_named_takes_the_account_a_later_import_of_it_names(ws: Path, tmp_path: Path) -> None:
+    # The first import named no account; the same export imported again with --account changed no count, so nothing
+    # was written, and the other account's file still replaced the day.  The account named is recorded all the same.
+    plain = _file(tmp_path, "eu.csv", "Campaign name,Day,Reach,Impressions\nAutumn,2026-11-20,800,1000\n")
+    us = _file(tmp_path, "us.csv", "Account name,Campaign name,Day,Reach,Impressions\nAcme US,Autumn,2026-11-20,500,600\n")
+    raj = ["-w", str(ws), "--as", "raj", "kpi", "import"]
+    assert crewdeck(*raj, plain, "--format", "meta").strip() == "imported 1 row: 1 changed, 0 unchanged"
+    assert crewdeck(*raj, plain, "--format", "meta", "--account", "Acme EU").strip() == "imported 1 row: 0 changed, 1 unchanged"
+    assert 'holds the numbers of ad account "Acme EU"' in crewdeck_fails(*raj, us, "--format", "meta")
+    assert [row[1:3] for row in _state(ws)[0]] == [(1000, 800)]
+    # Named again, nothing is written: the same file again changes nothing.
+    ops = _state(ws)[2]
+    assert crewdeck(*raj, plain, "--format", "meta", "--account", "Acme EU").strip() == "imported 1 row: 0 changed, 1 unchanged"
+    assert _state(ws)[2] == ops
+
+
+def test_each_batch_of_a_file_records_the_account_its_rows_name(ws: Path, tmp_path: Path) -> None:
+    from crewdeck.tui.results import imports
+    from crewdeck.tui.workspace.workspace import Workspace
+
+    header = "Account name,Campaign name,Day,Reach,Impressions\n"
+    # Two accounts' campaigns of their own (Autumn in one, Launch, EU in the other), a row a day, two rows a batch.
+    rows = "".join(f"Acme {'EU,Autumn' if day % 2 else 'US,+launch-eu'},2026-11-{day:02d},80,100\n" for day in range(1, 6))
+    workspace = Workspace.open(ws)
+    try:
+        raj = workspace.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        lines = iter((header + rows).splitlines(keepends=True))
+        imports.run(workspace, raj, lines, "m.csv", "meta", {}, "2026-11-22T09:00:00Z", size=2)
+        sources = [source for (source,) in workspace.conn.execute("SELECT source FROM result ORDER BY day")]
+    finally:
+        workspace.close()
+    assert [imports.recorded_account(source) for source in sources] == ["Acme EU", "Acme US", "Acme EU", "Acme US", "Acme EU"]
+    assert sources[1] == 'meta import m.csv:3, ad account "Acme US"'

@@ -678,3 +678,81 @@ def test_an_approval_the_rules_would_not_count_is_not_told_as_one_a_change_took(
         assert "your approval" not in out and "pulled" in out, out
         shown = json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))
         assert shown["history"][-1]["what"] == "approved copy", shown["history"]
+
+
+def test_a_void_the_apps_round_told_between_two_crewdeck_syncs_cut_off_is_not_said_again(tmp_path: Path) -> None:
+    """mia's `crewdeck sync` was cut off after pulling a task; her app's round pulled raj's copy change, told it by its
+    watcher, and was cut off; a second `crewdeck sync` was cut off after pulling another task.  The two kept pulls were
+    made one stretch, from the first's start to the last's end, and the next `crewdeck sync` told the app's void again
+    (close-stop42: "it needs a list of kept stretches")."""
+    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
+    from crewdeck.sync.state.store import Store
+
+    from .test_sync_overwritten import PullCutOff, round_cut_off
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "add", "Book the studio")
+        crewdeck("-w", str(raj), "add", "Brief the editor")  # what the pull was cut off before
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, "Book the studio")
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Check the cut")
+        crewdeck("-w", str(raj), "sync")
+        with Store(mia) as store:
+            remote = Remote.of(store)
+            assert remote is not None
+            client = Client.for_remote(remote, PullCutOff("Bigger day"))
+            try:
+                with pytest.raises(Offline):
+                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
+            finally:
+                client.close()
+        crewdeck("-w", str(raj), "add", "Cut the teaser")
+        crewdeck("-w", str(raj), "add", "Send the cut")
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, "Cut the teaser")
+        assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
+        out = crewdeck("-w", str(mia), "sync")
+        assert "voids" not in out and "pulled" in out, out
+
+
+def test_voids_in_two_pulls_kept_apart_are_each_said_once_by_the_next_crewdeck_sync(tmp_path: Path) -> None:
+    """Two `crewdeck sync` rounds cut off, each after pulling a change that voided one of mia's approvals, with the
+    app's round told between them: the next `crewdeck sync` says both voids, once each (the pulls kept apart)."""
+    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
+    from crewdeck.sync.state.store import Store
+
+    from .test_sync_overwritten import PullCutOff, round_cut_off
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        teaser = crewdeck("-w", str(raj), "post", "add", "Teaser +launch post:instagram publish:2030-01-11 18:00").strip()
+        crewdeck("-w", str(raj), "post", "copy", teaser, "Soon")
+        crewdeck("-w", str(raj), "post", "submit", teaser)
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(mia), "post", "approve", teaser)
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "sync")
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Brief the editor")
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, "Bigger day")
+        crewdeck("-w", str(raj), "add", "Book the studio")
+        crewdeck("-w", str(raj), "add", "Check the cut")
+        crewdeck("-w", str(raj), "sync")
+        with Store(mia) as store:
+            remote = Remote.of(store)
+            assert remote is not None
+            client = Client.for_remote(remote, PullCutOff("Book the studio"))
+            try:
+                with pytest.raises(Offline):
+                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
+            finally:
+                client.close()
+        crewdeck("-w", str(raj), "post", "copy", teaser, "Sooner")
+        crewdeck("-w", str(raj), "add", "Send the cut")
+        crewdeck("-w", str(raj), "sync")
+        round_cut_off(mia, "Sooner")
+        said = [line for line in crewdeck("-w", str(mia), "sync").splitlines() if "voids" in line]
+        assert len(said) == 2 and "“Big day” → “Bigger day”" in said[0] and "“Soon” → “Sooner”" in said[1], said
+        assert "voids" not in crewdeck("-w", str(mia), "sync")

@@ -1316,3 +1316,33 @@ def test_at_80_columns_the_names_stay_readable_before_kpis_with_targets_keep_the
     assert lines[lines.index(next(line for line in lines if line.startswith("+launch"))) + 1].startswith("  off target: ctr 1.17% vs"), (
         lines
     )
+
+
+def test_a_rate_whose_two_counts_come_from_different_platforms_is_said_to_mix_them(ws: Path) -> None:
+    # A campaign on Meta (an export with no engagements column) and LinkedIn (engagements too): its ER by impressions
+    # was LinkedIn's engagements over both platforms' impressions, and its ER by reach LinkedIn's engagements over
+    # Meta's larger reach, shown as the campaign's rates with not a word.  They are still computed as the definitions
+    # say (the DuckDB reference agrees), and the report names what each side counts.
+    cli = Cli(ws)
+    cli.ok("kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "reach=800", "clicks=10")
+    cli.ok("kpi", "add", "+launch/linkedin", "2026-11-20", "impressions=500", "reach=400", "clicks=5", "engagements=50")
+    mixed = {
+        "er_reach": "engagements from linkedin only by reach from linkedin and meta",
+        "er_impressions": "engagements from linkedin only by impressions from linkedin and meta",
+    }
+    row = _report(ws)["rows"][0]
+    assert row["kpis"]["er_impressions"]["value"] == "3.33" and row["mixed_platforms"] == mixed
+    said = cli("kpi", "report").err.splitlines()
+    assert said[-1] == (
+        "mixed platforms: +launch: ER_REACH divides engagements from linkedin only by reach from linkedin and meta; "
+        "ER_IMPRESSIONS divides engagements from linkedin only by impressions from linkedin and meta (--by platform rates "
+        "each on its own)"
+    ), said
+    assert cli("kpi", "report", "--by", "day").err.splitlines()[-1].startswith("mixed platforms: +launch 2026-11-20: ER_REACH")
+    # CTR's clicks and impressions come from both: not said.  Per platform each rate is one platform's.
+    assert "ctr" not in row["mixed_platforms"]
+    assert "mixed" not in cli("kpi", "report", "--by", "platform").err
+    assert all("mixed_platforms" not in r for r in _report(ws, "--by", "platform")["rows"])
+    # Meta's engagements given too: the rates are like with like again, and nothing is said.
+    cli.ok("kpi", "add", "+launch/meta", "2026-11-20", "engagements=30")
+    assert "mixed_platforms" not in _report(ws)["rows"][0] and "mixed" not in cli("kpi", "report").err

@@ -1222,3 +1222,26 @@ async def test_posts_of_one_title_are_told_apart_by_their_platform_on_the_posts_
         await settle(pilot)
         assert screen.page is not None and screen.page.level == "days" and screen.page.title == "Launch reel (tiktok)"
         assert "Launch reel (tiktok)" in str(screen.query_one(PaneBar).render())
+
+
+async def test_a_rate_whose_counts_come_from_different_platforms_is_marked_and_the_legend_says_so(workspace: Path) -> None:
+    # A campaign on Meta (no engagements in its export) and LinkedIn: its ER by reach was LinkedIn's engagements over
+    # Meta's larger reach, drawn as the campaign's rate with no mark (``kpi report`` says which counts; report.py).
+    from .syncsupport import crewdeck
+
+    ana = ["-w", str(workspace), "--as", "ana"]
+    crewdeck(*ana, "campaign", "add", "Mixed", "--platforms", "meta,linkedin")
+    day = NOW.date().isoformat()
+    crewdeck(*ana, "kpi", "add", "+mixed/meta", day, "impressions=1000", "reach=800", "clicks=10")
+    crewdeck(*ana, "kpi", "add", "+mixed/linkedin", day, "impressions=500", "reach=400", "clicks=5", "engagements=50")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        row = next(row for row in _table(app).rows if row.label == "+mixed")
+        kpis = dict(zip(pane_data.SHOWN, row.kpis, strict=True))
+        # Two records: the reach is the larger one's, "*" as before, and "~" after it.  CTR's counts come from both.
+        assert kpis["er_reach"] == "6.25%*~" and kpis["ctr"] == "1.00%", kpis
+        legend = str(screen.query_one("#results-legend", Static).render())
+        assert "* a rate by the largest daily reach" in legend, legend
+        assert "~ a rate of counts from different platforms (kpi report names them)" in legend, legend
+        assert "6.25%*~" in _drawn(_table(app))

@@ -94,10 +94,10 @@ class SyncStatus:
     overwritten: tuple[Overwritten, ...] = ()
     #: Tasks changed here that another member deleted, the deletion pulled in the last round (``remote.deleted_meanwhile``).
     deleted: tuple[Deleted, ...] = ()
-    #: Another process's round before the last one (``crewdeck sync``) stored others' operations in this stretch of the
-    #: log, ``(since, until)``, and failed before it told them (``RoundResult.untold_pull``): what of it came before the
-    #: app opened is news.
-    untold_pull: tuple[int, int] | None = None
+    #: Other processes' rounds before the last one (``crewdeck sync``) stored others' operations in these stretches of
+    #: the log, each ``(since, until)``, and failed before they told them (``RoundResult.untold_pulls``): what of them
+    #: came before the app opened is news.
+    untold_pulls: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -335,7 +335,7 @@ class SyncEngine:
                         result.refused_again,
                         result.overwritten,
                         result.deleted,
-                        result.untold_pull,
+                        result.untold_pulls,
                     )
                 )
                 self._pause(self.poll_interval, store, made, until_change=True)

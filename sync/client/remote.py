@@ -24,7 +24,7 @@ import re
 import shlex
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -468,11 +468,12 @@ class RoundResult:
     overwritten: tuple[Overwritten, ...] = ()
     #: Tasks changed here that another member deleted, the deletion pulled in this round (``deleted_meanwhile``).
     deleted: tuple[Deleted, ...] = ()
-    #: A round before this one failed after its pull stored others' operations that nobody told (``crewdeck sync`` cut
-    #: off, its push after the pull refused): ``(since, until)``, the log's head as that round began and as it failed
-    #: (``SEQ_MAX``: not known).  What is stored past ``since`` up to ``until`` is news this round tells (an approval a
-    #: change among it voided), as if this round had pulled it; ``None``: there is none.
-    untold_pull: tuple[int, int] | None = None
+    #: Rounds before this one failed after their pulls stored others' operations that nobody told (``crewdeck sync``
+    #: cut off, its push after the pull refused): each ``(since, until)``, the log's head as that round began and as it
+    #: failed (``SEQ_MAX``: not known), in order, apart.  What is stored past ``since`` up to ``until`` is news this round
+    #: tells (an approval a change among it voided), as if this round had pulled it; what lies between two of them was
+    #: told (the app's round, by its watcher of the file).  Empty: there is none.
+    untold_pulls: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -850,18 +851,22 @@ class Counted:
 
 
 #: ``sync.untold_counts``'s numbers when missing: none carried, no restore, none resent or refused again, no pull kept,
-#: and of one kept, no end known (kept by the crewdeck before, which kept no end).
+#: and of one kept, no end known (kept by the crewdeck before, which kept no end).  Past them, further pulls kept, two
+#: numbers each: an earlier crewdeck reads the first six alone (the first pull kept; the later ones it leaves untold).
 _COUNT_DEFAULTS = (0, 0, 0, 0, -1, -1)
+#: Where a pull kept with no end known ends: it holds whatever was stored after its start.
+_NO_END = -1
 
 
 @dataclass(frozen=True)
 class _Kept:
-    """What a round that failed had to tell, kept in meta ``sync.untold`` and ``sync.untold_counts`` for the next round: the bounds its notices are
+    """What rounds that failed had to tell, kept in meta ``sync.untold`` and ``sync.untold_counts`` for the next round: the bounds its notices are
     found within (``pushed``, the push cursor, ``held``, the log's head, ``listed``, the refusals listed, each as it
-    began), what it had counted (``Counted``), and ``pulled``: the log's head as it began when nobody told what its pull
-    stored (``RoundResult.untold_pull``; -1: none, or its caller told it as it came, as the app's watcher does), with
-    ``pulled_to``, the log's head as it failed (-1: not known): what is stored after it (the app's round, told by its
-    watcher) is no part of it."""
+    began), what it had counted (``Counted``), and ``pulls``: per round whose pull stored what nobody told
+    (``RoundResult.untold_pulls``; not one whose caller told it as it came, as the app's watcher does), the log's head
+    as it began and as it failed (``_NO_END``: not known), in order and apart: what is stored between two of them (the
+    app's round, told by its watcher) is no part of them.  One stretch from the first's start to the last's end told a
+    void the app's round had told in between again, after a third failed round."""
 
     pushed: int
     held: int
@@ -870,8 +875,7 @@ class _Kept:
     restored: bool = False
     resent: int = 0
     refused_again: int = 0
-    pulled: int = -1
-    pulled_to: int = -1
+    pulls: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def read(cls, texts: tuple[str | None, ...]) -> _Kept | None:
@@ -882,14 +886,18 @@ class _Kept:
         pushed, held, listed = (int(n) for n in bounds.split()[:3])
         # Each missing count takes its own default, by place: an earlier crewdeck keeps four, and its missing ``pulled``
         # is "none kept" (-1), where a 0 told every void in the log again.
-        numbers = [int(n) for n in (counts or "").split()][: len(_COUNT_DEFAULTS)]
-        carried, restored, resent, refused_again, pulled, pulled_to = (*numbers, *_COUNT_DEFAULTS[len(numbers) :])
-        return cls(pushed, held, listed, carried, bool(restored), resent, refused_again, pulled, pulled_to)
+        numbers = [int(n) for n in (counts or "").split()]
+        carried, restored, resent, refused_again, *ends = (*numbers[:6], *_COUNT_DEFAULTS[len(numbers) :])
+        ends += numbers[6:]
+        pulls = tuple((ends[i], ends[i + 1] if i + 1 < len(ends) else _NO_END) for i in range(0, len(ends), 2) if ends[i] >= 0)
+        return cls(pushed, held, listed, carried, bool(restored), resent, refused_again, _pulls_merged(pulls))
 
     def texts(self) -> tuple[str, str]:
         """``(sync.untold, sync.untold_counts)``."""
-        numbers = [str(int(value)) for value in astuple(self)]
-        return " ".join(numbers[:3]), " ".join(numbers[3:])
+        ends = [n for pull in self.pulls for n in pull] or [-1, _NO_END]
+        numbers = [self.pushed, self.held, self.listed, self.carried, int(self.restored), self.resent, self.refused_again, *ends]
+        texts = [str(n) for n in numbers]
+        return " ".join(texts[:3]), " ".join(texts[3:])
 
     def merged(self, other: _Kept | None) -> _Kept:
         """Both rounds' notices: the lower bounds, and both counts."""
@@ -903,18 +911,20 @@ class _Kept:
             self.restored or other.restored,
             self.resent + other.resent,
             self.refused_again + other.refused_again,
-            *_pulled_merged(self, other),
+            _pulls_merged(self.pulls + other.pulls),
         )
 
 
-def _pulled_merged(one: _Kept, other: _Kept) -> tuple[int, int]:
-    """``(pulled, pulled_to)`` of two rounds' untold pulls: from the first's start to the last's end (a pull told between
-    them is in it again, as it was when no end was kept)."""
-    kept = [kept for kept in (one, other) if kept.pulled >= 0]
-    if not kept:
-        return -1, -1
-    ends = [kept.pulled_to for kept in kept]
-    return min(kept.pulled for kept in kept), -1 if -1 in ends else max(ends)
+def _pulls_merged(pulls: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """Untold pulls in order, those that overlap or meet made one; one with no end known holds every later one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(pulls):
+        if merged and (merged[-1][1] == _NO_END or start <= merged[-1][1]):
+            last_start, last_end = merged[-1]
+            merged[-1] = (last_start, _NO_END if _NO_END in (last_end, end) else max(last_end, end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
 
 
 def sync_round(store: Store, client: Client, on_progress: Progress | None = None, *, pull_told: bool = False) -> RoundResult:
@@ -946,8 +956,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
                 restored=counted.restored,
                 resent=sent.resent,
                 refused_again=sent.refused_again,
-                pulled=own.held if told_nobody else -1,
-                pulled_to=to if told_nobody else -1,
+                pulls=((own.held, to),) if told_nobody else (),
             )
             store.update_metas(UNTOLD, lambda now: failed.merged(_Kept.read(now)).texts())
         raise
@@ -962,7 +971,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
             restored=result.restored or kept.restored,
             resent=result.resent + kept.resent,
             refused_again=result.refused_again + kept.refused_again,
-            untold_pull=(kept.pulled, SEQ_MAX if kept.pulled_to < 0 else kept.pulled_to) if kept.pulled >= 0 else None,
+            untold_pulls=tuple((start, SEQ_MAX if end == _NO_END else end) for start, end in kept.pulls),
         )
     return replace(
         result,

@@ -971,9 +971,10 @@ class CrewdeckApp(App[int]):
             said = server_restored(status.restored, status.resent, status.refused_again)
             self.notify(said, title="the server was put back", timeout=30)
         # What crewdeck sync pulled before the app opened and failed to tell (cut off): this app's watcher saw it not.
-        if fresh and status is not None and status.untold_pull is not None and status.untold_pull[0] < self.session.opened_at_seq:
-            since, until = status.untold_pull
-            self._after_untold_pull(since, min(until, self.session.opened_at_seq))
+        opened = self.session.opened_at_seq
+        before = [(since, min(until, opened)) for since, until in status.untold_pulls if since < opened] if fresh and status else []
+        if before:
+            self._after_untold_pulls(before)
         self._tell_refusal(status)
 
     def _tell_refusal(self, status: SyncStatus | None) -> None:
@@ -1025,10 +1026,11 @@ class CrewdeckApp(App[int]):
         self._warn_of_kept(lines, records, title)
 
     @background(group="refresh")
-    def _after_untold_pull(self, since: int, until: int) -> None:
-        """Approvals of mine voided by changes another process's round pulled, past ``since`` up to ``until``, and never
-        told: said as ``crewdeck sync`` says them, the first few of them."""
-        lines = self.session.notices.voided_untold(since, until, self.services.now())
+    def _after_untold_pulls(self, pulls: list[tuple[int, int]]) -> None:
+        """Approvals of mine voided by changes other processes' rounds pulled, each past ``since`` up to ``until``, and
+        never told: said as ``crewdeck sync`` says them, the first few of them."""
+        now = self.services.now()
+        lines = [line for since, until in pulls for line in self.session.notices.voided_untold(since, until, now)]
         if lines:
             title = "a change voided your approval" if len(lines) == 1 else f"{len(lines):,} changes voided your approvals"
             self._warn_of_kept(lines[:OVERWRITTEN_SAID], len(lines), title)

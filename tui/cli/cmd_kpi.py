@@ -62,6 +62,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     )
     p.add_argument("--spend", action="store_true", help="also add each row's amount spent to the ledger (once: ids come from the rows)")
     p.add_argument(
+        "--account",
+        metavar="NAME",
+        default="",
+        help="the ad account the file's rows are of, where it has no Account name column: another account's import of "
+        "a campaign's day is then refused, not replacing it",
+    )
+    p.add_argument(
         "--decimal-mark",
         metavar="MARK",
         help="',' for conversion values and spend written 1.200,50 and counts 12.500 (dots group thousands), as ledger import "

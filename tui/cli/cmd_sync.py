@@ -439,17 +439,19 @@ def cmd_sync(ctx: Context) -> int:
     if result.deleted and names is not None:
         lines = [describe.deleted_meanwhile_line(d.task, d.by, names) for d in result.deleted[:REFUSALS_LISTED]]
         _listed(lines, len(result.deleted), "tasks changed here were deleted meanwhile")
-    me = ctx.me_or_none() if result.pulled or result.untold_pull is not None else None
+    me = ctx.me_or_none() if result.pulled or result.untold_pulls else None
     if me is not None:
         from crewdeck.tui.session.notices import approvals_voided
 
         # With what a round before pulled and failed to tell (cut off), first: said once, by the round that claimed it.
         # Not what came in between (another round's, told by the app's watcher).
         naming = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        voided = []
-        if result.untold_pull is not None:
-            since, until = result.untold_pull
-            voided = approvals_voided(ctx.ws, min(since, held), naming, me.id, min(until, held))
+        voided = [
+            line
+            for since, until in result.untold_pulls
+            if since < held  # each pull apart: what came in between them was told (by the app's watcher)
+            for line in approvals_voided(ctx.ws, since, naming, me.id, min(until, held))
+        ]
         voided += approvals_voided(ctx.ws, held, naming, me.id)
         _listed(voided[:REFUSALS_LISTED], len(voided), "changes that voided your approval")
     return 0

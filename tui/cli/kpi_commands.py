@@ -188,6 +188,7 @@ def cmd_import(ctx: Context) -> int:
             with_spend=ctx.args.spend,
             before_write=before_write,
             reading=reading,
+            account=ctx.args.account,
         )
     if done.total_row:
         print(f"note: {visible(source)}:{done.total_row}: the export's total row (no campaign name) is not read", file=sys.stderr)
@@ -340,10 +341,32 @@ def cmd_report(ctx: Context) -> int:
         notes.append(
             f"— {', '.join(refunded)}: the row's spend is below 0 (money back beyond what it spent); a target on {them} is neither met nor missed"
         )
+    notes.extend(_mixed_notes(built, shown_columns))
     width = terminal_width(sys.stderr)
     for note in notes:
         print("\n".join(textwrap.wrap(note, width, break_long_words=False)) if width else note, file=sys.stderr)
     return 0
+
+
+#: The most rows whose KPIs mix platforms the notes under ``kpi report`` name one a line (the rest are counted).
+NAMED_MIXED = 5
+
+
+def _mixed_notes(built: report.ResultsReport, columns: list[str]) -> list[str]:
+    """A line per row (up to ``NAMED_MIXED``) with a KPI shown whose two counts come from different platforms
+    (``report.mixed_platforms``): the value is shown, as the definitions make it, and said to be no platform's."""
+    shown = {_column(c) for c in columns}
+    lines = []
+    for g in built.groups:
+        codes = [code for code in g.mixed if code.upper() in shown]
+        if not codes:
+            continue
+        row = f"+{built.campaign_slug(g.campaign)}" + (f" {g.key or f'(no {built.by})'}" if built.by != "campaign" else "")
+        said = "; ".join(f"{code.upper()} divides {g.mixed[code]}" for code in codes)
+        lines.append(visible(f"mixed platforms: {row}: {said} (--by platform rates each on its own)"))
+    if len(lines) > NAMED_MIXED:
+        lines[NAMED_MIXED:] = [f"mixed platforms: {counted(len(lines) - NAMED_MIXED, 'more row')} (--json names each)"]
+    return lines
 
 
 def _reach_notes(bound: bool, rated: bool) -> list[str]:

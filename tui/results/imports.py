@@ -237,6 +237,7 @@ def run(
     before_write: Callable[[list[Key]], None] | None = None,
     size: int = BATCH,
     reading: csvfiles.Reading | None = None,
+    account: str = "",
 ) -> Imported:
     """Read the file's ``lines`` (opened with ``newline=""``) a row at a time and write them ``size`` rows at a time, in one transaction.
 
@@ -245,7 +246,10 @@ def run(
     rolled back: nothing is imported).  ``before_write(keys)``: called
     before each batch is written, with the keys it writes.  ``reading``: how
     the amounts are written (``--decimal-mark ,``: "1.234,50"), read as
-    ``ledger import`` reads them.
+    ``ledger import`` reads them.  ``account``: the ad account of the file's
+    rows that name none in an account column (``--account``): recorded with
+    each row written, so another account's import of its key and day is
+    refused rather than replacing it.
     """
     problems: list[str] = []
     begun = _last_day_begun(now_text)
@@ -292,14 +296,17 @@ def run(
         separator,
         reading or csvfiles.Reading(),
     )
+    given = account_name(account)
+    day_column = header[columns["date"]].strip()
     head = [next(batches)]
     head.extend(islice(batches, 1))
     # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
     # (``Store.bulk`` builds the lookup indexes again at its end: worth it for a large file, not for a day's rows).
     ledger = _HeldSpend(ws)
     with ws.store.bulk() if len(head) > 1 else nullcontext():
-        for wanted, spend in chain(head, batches):
-            _batch(ws, member, wanted, spend, ledger, out, problems, clashes, source, fmt, now_text, before_write, value_column)
+        for wanted, spend, accounts in chain(head, batches):
+            batch = _Batch(wanted, spend, accounts, given, day_column)
+            _batch(ws, member, batch, ledger, out, problems, clashes, source, fmt, now_text, before_write, value_column)
         # Raised inside the transaction: whatever the batches wrote is rolled back.
         if problems or clashes:
             # Spend the ledger holds otherwise is a bad row as any other: listed, one a line (they were one line, "; ").
@@ -323,7 +330,7 @@ def _batches(
     report: dict[str, str],
     separator: str,
     reading: csvfiles.Reading,
-) -> Iterator[tuple[list[Wanted], list[SpendRow]]]:
+) -> Iterator[tuple[list[Wanted], list[SpendRow], dict[int, str]]]:
     """The rows checked, ``size`` at a time (the last batch may be short or empty); a bad row goes to ``problems``.
 
     ``separator``: what splits the columns, by which a row's cells past the header's are said (``cells_counted``).
@@ -349,6 +356,7 @@ def _batches(
     again_hint = _meta_level_hint(header, columns) if fmt == "meta" else ""
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
+    row_accounts: dict[int, str] = {}  # the batch's rows' accounts, by line, where the account column names one
     first = True
     by_periods = _ByPeriods(report, "end" in columns) if fmt == "linkedin" else None
     for line, cells in rows:
@@ -401,6 +409,8 @@ def _batches(
                 values.setdefault("conversion_value", None)
         out.rows += 1
         wanted.append((key, day, values, line))
+        if here:
+            row_accounts[line] = account_name(here)
         if with_spend and spent is not None and not spent[0] and key.kind != "followers":
             # The ledger records no amount of zero: said, as the day then reads "no spend linked", not spent 0.
             out.spent_nothing += 1
@@ -414,13 +424,13 @@ def _batches(
             payee = PAYEE.get(fmt) or plat or "ads"
             spend.append(SpendRow(entry, camp, key.post, day, spent[0], spent[1], line, cell.name("spend"), payee))
         if len(wanted) >= size:
-            yield wanted, spend
-            wanted, spend = [], []
+            yield wanted, spend, row_accounts
+            wanted, spend, row_accounts = [], [], {}
     if by_periods is not None and by_periods.more_than_days():
         problems.append(
             f"{source}: {by_periods.said()}: export it by day with the End Date column filled in, which says each row is one day's ({BY_DAY[fmt]})"
         )
-    yield wanted, spend
+    yield wanted, spend, row_accounts
 
 
 class _ByPeriods:
@@ -484,11 +494,25 @@ def _month_end(day: str) -> str:
     return ((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)).isoformat()
 
 
+class _Batch(NamedTuple):
+    """A batch of checked rows, with the ad account of each (``account_of``)."""
+
+    wanted: list[Wanted]
+    spend: list[SpendRow]
+    #: By line: the account the row's account column names (rows naming none are of ``given``, ``--account``'s, or none).
+    accounts: dict[int, str]
+    given: str
+    #: The file's day column, as its header names it: a row refused for its account is said at it.
+    day_column: str
+
+    def account_of(self, line: int) -> str:
+        return self.accounts.get(line) or self.given
+
+
 def _batch(
     ws: Workspace,
     member: str,
-    wanted: list[Wanted],
-    spend: list[SpendRow],
+    batch: _Batch,
     ledger: _HeldSpend,
     out: Imported,
     problems: list[str],
@@ -502,7 +526,8 @@ def _batch(
     """Write what a batch changes, unless a row so far was bad (then the import writes nothing)."""
     if problems:
         return
-    results, new_spend = _only_changes(ws, wanted, spend, ledger, out, clashes, problems, source, value_column)
+    wanted = batch.wanted
+    results, new_spend = _only_changes(ws, batch, ledger, out, clashes, problems, source, value_column)
     if problems or clashes:
         return
     if not (results or new_spend):
@@ -511,7 +536,7 @@ def _batch(
         return
     if before_write:
         before_write([key for key, _, _, _ in results])
-    _write(ws.store, member, results, new_spend, source, fmt, now_text)
+    _write(ws.store, member, results, new_spend, source, fmt, now_text, batch)
 
 
 def _rows(
@@ -1050,8 +1075,7 @@ def _may_write(ws: Workspace, member: str, row: Wanted) -> None:
 
 def _only_changes(
     ws: Workspace,
-    wanted: list[Wanted],
-    spend: list[SpendRow],
+    batch: _Batch,
     ledger: _HeldSpend,
     out: Imported,
     clashes: list[str],
@@ -1064,18 +1088,33 @@ def _only_changes(
     A conversion value in another currency than the one held for its key and day goes to ``problems`` (the rules refuse it).
     A value of ``None`` (a Meta day's count it gives none of) empties a field a Meta import wrote last: one someone wrote
     since (``kpi add``, which knows what Meta does not) keeps its number, through every later import.
+
+    A row of a key and day whose last import named another ad account (``_ACCOUNT_HELD``) goes to ``problems``, and so
+    does its spend: two accounts' numbers of one day do not add up, and one replacing the other halves them unsaid.
     """
+    wanted, spend = batch.wanted, batch.spend
     ids = [key.row_id(day) for key, day, _, _ in wanted]
     stored: dict[str, dict[str, Any]] = {}
+    held_by: dict[str, tuple[str, str]] = {}  # by id: the ad account the last import named, and that import's source
     names = [*RESULT_COUNTS, "followers"]
-    sql = f"SELECT r.id, {', '.join(names)}, value_amount, value_currency FROM json_each(?) j JOIN result r ON r.id = j.value"
+    sql = f"SELECT r.id, {', '.join(names)}, value_amount, value_currency, source FROM json_each(?) j JOIN result r ON r.id = j.value"
     for row in ws.conn.execute(sql, (json.dumps(ids),)):
         values = dict(zip(names, row[1 : 1 + len(names)]))
-        values["conversion_value"] = None if row[-2] is None else {"amount": row[-2], "currency": row[-1]}
+        values["conversion_value"] = None if row[-3] is None else {"amount": row[-3], "currency": row[-2]}
         stored[row[0]] = values
+        if held := recorded_account(row[-1]):
+            held_by[row[0]] = (held, row[-1])
     results: list[Wanted] = []
+    refused: set[int] = set()
+    recorded = 0  # rows unchanged but for the account now named (``results`` writes their source)
     for (key, day, values, line), row_id in zip(wanted, ids):
         before = stored.get(row_id)
+        if row_id in held_by and held_by[row_id][0] != batch.account_of(line):
+            held, where = held_by[row_id]
+            said = f"{source}:{line}: {batch.day_column}"
+            problems.append(_account_held(said, target_text(ws, key), key.kind, day, held, where, batch.account_of(line)))
+            refused.add(line)
+            continue
         if before is None:
             results.append((key, day, {**key.fields(day), **{k: v for k, v in values.items() if v is not None}}, line))
             continue
@@ -1093,7 +1132,13 @@ def _only_changes(
             results.append((key, day, changed, line))
         else:
             out.unchanged += 1
-    out.changed += len(results)
+            if row_id not in held_by and batch.account_of(line):
+                # The same numbers, now said to be an account's: that is recorded (its source alone is written), so
+                # another account's import of the day is refused from now on, as after any import naming it.
+                results.append((key, day, {}, line))
+                recorded += 1
+    out.changed += len(results) - recorded
+    spend = [row for row in spend if row.line not in refused] if refused else spend
     have = ledger.entries([s.entry_id for s in spend])
     new_spend = []
     for row in spend:
@@ -1169,8 +1214,52 @@ class _HeldSpend:
         return {entry: (amount, currency, entry in self._reversed) for entry, amount, currency in found}
 
 
-#: The most of a file's name a result's source keeps (the field holds 500 characters, with the format and the line).
-RECORDED_NAME = 400
+#: The most of a file's name a result's source keeps (the field holds 500 characters, with the format, the line and the
+#: ad account: ``ACCOUNT_CHARS``, quoted).
+RECORDED_NAME = 320
+#: The most of an ad account's name a result's source keeps (in JSON, at most twice as long): a longer name is compared
+#: cut, as written.
+ACCOUNT_CHARS = 60
+#: Between a result's source and the ad account named with it: the account follows, in JSON's quotes, so this text
+#: (a space before a quote) is never inside it, where a quote is always after a backslash.
+_ACCOUNT_MARK = ', ad account "'
+
+
+def account_name(text: str) -> str:
+    """An ad account's name as results record and compare it: shown, trimmed, cut at ``ACCOUNT_CHARS``."""
+    return visible(text.strip())[:ACCOUNT_CHARS]
+
+
+def _with_account(account: str) -> str:
+    return f"{_ACCOUNT_MARK[:-1]}{json.dumps(account, ensure_ascii=False)}" if account else ""
+
+
+def recorded_account(source: str | None) -> str:
+    """The ad account a result's source names (an import's of a file naming one), else ``""``."""
+    at = source.rfind(_ACCOUNT_MARK) if source else -1
+    if at < 0 or source is None:
+        return ""
+    try:
+        named = json.loads(source[at + len(_ACCOUNT_MARK) - 1 :])
+    except ValueError:  # a file's name holding the mark, with no account after it
+        return ""
+    return named if isinstance(named, str) else ""
+
+
+#: Why a row is refused whose key and day another ad account's import wrote last.
+_ACCOUNT_HELD = (
+    "%s: %s's %s holds the numbers of ad account \"%s\" (%s), and %s: results hold a %s's day once, and "
+    "two accounts' reach does not add up (the same people may be reached by both): give the campaign a name of its own "
+    "in one account, a campaign of its own here%s"
+)
+
+
+def _account_held(said: str, target: str, kind: str, day: str, held: str, where: str, here: str) -> str:
+    """The line refusing a row (``said``: where) of the key and day ``held``'s import (``where``) wrote last."""
+    of = f'this row is of "{here}"' if here else "this file names no ad account"
+    hint = "" if here else f'; an export of "{held}" again: --account "{held}" (or its Account name column)'
+    shown_where = where[: where.rfind(_ACCOUNT_MARK)]
+    return visible(_ACCOUNT_HELD % (said, target, day, held, shown_where, of, kind, hint))
 
 
 def _recorded(source: str) -> str:
@@ -1179,15 +1268,21 @@ def _recorded(source: str) -> str:
     return named if len(named) <= RECORDED_NAME else "…" + named[-(RECORDED_NAME - 1) :]
 
 
-def _write(store: Store, member: str, results: list[Wanted], spend: list[SpendRow], source: str, fmt: str, now_text: str) -> None:
-    """One batch: results (changed fields and where they came from) and spend entries, in the import's transaction."""
+def _write(
+    store: Store, member: str, results: list[Wanted], spend: list[SpendRow], source: str, fmt: str, now_text: str, batch: _Batch
+) -> None:
+    """One batch: results (changed fields and where they came from, with the row's ad account where one is named) and
+    spend entries, in the import's transaction."""
     where = f"{fmt} import {_recorded(source)}:"
     last = max((line for _, _, _, line in results), default=0)
-    RESULT.check("source", f"{where}{last}")  # the longest source of the rows, checked once
+    longest = max({*batch.accounts.values(), batch.given}, key=lambda account: len(_with_account(account)))
+    RESULT.check("source", f"{where}{last}{_with_account(longest)}")  # the longest source of the rows, checked once
     # A writer per batch: a writer keeps what it committed, which for the whole file would be every operation.
     w = store.write(member)
+    named = batch.accounts or batch.given  # most files name no account: their rows' sources are built as before
     for key, day, values, line in results:
-        w.set_checked("result", key.row_id(day), {**values, "source": f"{where}{line}"})
+        account = _with_account(batch.account_of(line)) if named else ""
+        w.set_checked("result", key.row_id(day), {**values, "source": f"{where}{line}{account}"})
     for row in spend:
         w.append(
             "ledger_entry",

@@ -103,6 +103,8 @@ class ResultsPage:
     days: str = ""
 
 
+#: After a rate whose two counts come from different platforms (``report.mixed_platforms``): no platform's rate.
+MIXED = "~"
 #: What "—" means, in the legend (a row with no spend linked adds which of its KPIs shown that makes "—").
 _NO_VALUE = "— no value"
 #: What "no rate" means, in the legend (which currencies, once the rows are known).
@@ -110,6 +112,7 @@ _NO_RATE = f"{NO_RATE}: a currency with no rate"
 #: Each mark a row may show and what it means, in the order the legend says them.
 MARKS = (
     ("*", BY_LARGEST_REACH),
+    (MIXED, f"{MIXED} a rate of counts from different platforms (kpi report names them)"),
     (MISSING, _NO_VALUE),
     (NO_RATE, _NO_RATE),
     ("✗", "✗ n missed: targets missed, named above for the cursor's row"),
@@ -189,8 +192,10 @@ def _marks_shown(lines: tuple[ResultLine, ...], kpis: list[int], targets: bool, 
         cell for line in lines for cell in (line.spend, line.results, *([line.change] if change else []), *(line.kpis[i] for i in kpis))
     }
     marks = {mark for mark in (MISSING, NO_RATE) if mark in cells}
-    if any(cell.endswith("*") for cell in cells):
+    if any(cell.removesuffix(MIXED).endswith("*") for cell in cells):
         marks.add("*")
+    if any(cell.endswith(MIXED) for cell in cells):
+        marks.add(MIXED)
     if targets and any(line.missed for line in lines):
         marks.add("✗")
     if targets and any(line.on_target for line in lines):
@@ -404,7 +409,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         label=visible(label),  # a name or title someone typed: shown, never sent to the terminal
         spend=_fitted(report.spend_text(g.totals, built.currency)),
         results=MISSING if count is None else f"{count:,}",
-        kpis=tuple(_fitted(shown(g.kpis[code], built.currency)) for code in SHOWN),
+        kpis=tuple(_fitted(shown(g.kpis[code], built.currency)) + (MIXED if code in g.mixed else "") for code in SHOWN),
         missed=tuple(f"{v.kpi.code} {shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
         on_target=report.meets_all(built, g),
         change=MISSING if count is None else _change(count, before),

@@ -49,6 +49,12 @@ class Group:
     #: The last day with results (followers are read as of it).
     last_day: str = ""
     platforms: set[str] = field(default_factory=set)
+    #: Per count (reach too), the platforms whose records gave it (``''``: a post on none).
+    reported_on: dict[str, set[str]] = field(default_factory=dict)
+    #: Per KPI with a value whose numerator and denominator come from different platforms (a Meta export gives no
+    #: engagements, LinkedIn's does): what each side counts, ``engagements from linkedin only by impressions from
+    #: linkedin and meta`` (``mixed_platforms``).  Such a rate is no platform's: the report says so rather than mix unsaid.
+    mixed: dict[str, str] = field(default_factory=dict)
     #: The campaign's targets this group's KPIs miss.
     missed: list[tuple[Target, Value]] = field(default_factory=list)
 
@@ -132,6 +138,7 @@ def build(
         for name, value in zip(RESULT_COUNTS, row[3 : 3 + width]):
             if value is not None:
                 totals.counts[name] = totals.counts.get(name, 0) + value
+                g.reported_on.setdefault(name, set()).add(platform or "")
         reach_max, reach_records, records, last = row[3 + width :]
         if reach_max is not None:
             totals.reach_max = reach_max if totals.reach_max is None else max(totals.reach_max, reach_max)
@@ -175,6 +182,7 @@ def build(
         g.totals.followers = _followers_as_of(followers, g.platforms, g.last_day)
         wanted, result = goals.get(g.campaign, ([], "conversions"))
         g.kpis = compute_all(g.totals, currency, result)
+        g.mixed = mixed_platforms(g, result)
         g.missed = targets.missed(wanted, g.kpis)
     titles, marks = _post_names(conn, list(groups.values())) if by == "post" else ({}, {})
     ordered = _ordered(groups.values(), campaign_names, titles, marks)
@@ -182,6 +190,31 @@ def build(
         UnconvertedMoney(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
     ]
     return ResultsReport(currency, by, bounds, ordered, campaign_names, unconverted, goals, titles, marks)
+
+
+def mixed_platforms(g: Group, result: str = "conversions") -> dict[str, str]:
+    """The KPIs of ``g`` with a value whose two counts were given by different platforms, and what each side counts.
+
+    Each is a quotient of sums over the group's records, and a count a platform's export lacks is not reported there:
+    a campaign on Meta (impressions, no engagements) and LinkedIn (both) has an ER by impressions of LinkedIn's
+    engagements over both platforms' impressions, a rate of neither.  Spend, conversion value and followers are not
+    counted per platform here: only two counts (or reach) are compared.
+    """
+    found: dict[str, str] = {}
+    for code, value in g.kpis.items():
+        if value.value is None:
+            continue
+        sides = [result if name == "result" else name for name in (value.kpi.numerator, value.kpi.denominator)]
+        top, bottom = (g.reported_on.get(name) for name in sides)
+        if top is None or bottom is None or top == bottom:
+            continue
+        found[code] = " by ".join(f"{name.replace('_', ' ')} from {_platforms_said(on)}" for name, on in zip(sides, (top, bottom)))
+    return found
+
+
+def _platforms_said(platforms: set[str]) -> str:
+    named = sorted(p or "posts on no platform" for p in platforms)
+    return named[0] + " only" if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt.date, dt.date]], *, by: str = "campaign") -> ResultsReport:
@@ -561,6 +594,8 @@ def as_json(report: ResultsReport) -> dict[str, Any]:
                     for code, v in g.kpis.items()
                 },
                 "off_target": [{"target": str(t), "value": str(v.value)} for t, v in g.missed],
+                # A rate whose two counts come from different platforms (``mixed_platforms``): what each side counts.
+                **({"mixed_platforms": dict(g.mixed)} if g.mixed else {}),
             }
         )
     return {
