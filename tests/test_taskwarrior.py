@@ -653,3 +653,35 @@ def test_a_project_with_no_letter_or_digit_is_kept_in_the_notes_as_from_the_othe
     assert tasks["Named"]["campaign"] and not tasks["Named"]["notes"]
     assert "holiday" in [c["name"] for c in exported["campaign"]] and len(exported["campaign"]) == 2  # Spring Launch was here
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export))
+
+
+@needs_task
+def test_a_real_estimate_uda_is_the_task_s_estimate_and_the_udas_kept_in_the_notes_are_named(cli: Cli, tmp_path: Path) -> None:
+    """`uda.estimate.type=duration` came in as an "estimate: PT1H30M" line of the notes, where crewdeck has an estimate
+    (minutes), and nothing said which of a file's UDAs went into the notes: a team found them only by opening tasks."""
+    home = _taskwarrior_home(
+        tmp_path, "uda.estimate.type=duration", "uda.client.type=string", "uda.points.type=numeric", "uda.size.type=duration"
+    )
+    _task(home, "add", "Cut the reel", "estimate:90min", "client:Acme", "points:3")
+    _task(home, "add", "Plan the launch", "estimate:P1DT12H", "client:Acme")
+    _task(home, "add", "Ping", "estimate:45s", "size:2h")
+    _task(home, "add", "Whenever")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    assert '"estimate":"PT1H30M"' in export.read_text()  # as Taskwarrior writes a duration
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert out.startswith("imported 4 tasks")
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    assert {title: t["estimate"] for title, t in tasks.items()} == {
+        "Cut the reel": 90,
+        "Plan the launch": 36 * 60,
+        "Ping": None,  # 45 seconds is no whole minute: kept as the file has it
+        "Whenever": None,
+    }
+    assert tasks["Cut the reel"]["notes"] == "client: Acme\npoints: 3"
+    assert tasks["Ping"]["notes"] == "estimate: PT45S\nsize: PT2H"  # another UDA of type duration is no estimate
+    assert not tasks["Whenever"]["notes"]
+    said = "4 UDAs crewdeck has no field for kept on a “NAME: value” line of the notes"
+    assert f"{said}: client (2 tasks); estimate (1 task); points (1 task); size (1 task)" in out
+    assert "estimate  1h30m" in cli.ok("show", tasks["Cut the reel"]["id"][:8])
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
