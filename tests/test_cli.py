@@ -367,7 +367,7 @@ def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: 
     so was ``tasks mine``, the app's view."""
     cli.ok("add", "Shoot reel @ana")
     said = cli("tasks", "@me", "sort:due", "assignee:raj")
-    assert (said.code, said.out) == (0, "")
+    assert (said.code, said.out) == (1, "")  # nothing listed: exit 1, as Taskwarrior's report
     assert said.err == (
         "no tasks match: sort:due, assignee:raj were looked for as words of a title or notes; "
         "terms with a key: status:, is:, due:, platform:, post:, state:, needs:@HANDLE\n"
@@ -382,13 +382,37 @@ def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: 
     )
 
 
+def test_a_list_that_lists_nothing_exits_1_as_taskwarriors_report_and_json_gives_its_empty_list(cli: Cli) -> None:
+    """``tasks +launch`` matching nothing exited 0, so ``if crewdeck tasks FILTER; then`` was always true; Taskwarrior's
+    ``task FILTER list`` says "No matches." and exits 1, its ``export`` ``[]`` and 0. An error still exits 2."""
+    first = cli("tasks")
+    assert (first.code, first.out, first.err) == (1, "", "no tasks yet: crewdeck add TITLE adds one\n")
+    task = cli.ok("add", "Shoot reel @ana").strip()
+    assert cli("tasks").code == 0
+    cli.ok("done", task)
+    closed = cli("tasks")
+    assert (closed.code, closed.out) == (1, "")
+    assert closed.err == "no open tasks (crewdeck tasks all lists the done, cancelled and snoozed ones too)\n"
+    assert "Shoot reel" in cli.ok("tasks", "all")
+    for command in (["tasks", "all", "zzz"], ["post", "list", "zzz"], ["ledger", "list", "zzz"]):
+        said = cli(*command)
+        assert (said.code, said.out) == (1, ""), command
+        assert said.err.startswith("no ") and said.err.count("\n") == 1, command
+        assert (cli(*command, "--json").code, json.loads(cli.ok(*command, "--json"))) == (0, []), command
+    assert cli("tasks", "status:nope").code == 2  # could not ask: not "nothing listed"
+    # The process's own exit status, as a shell reads it.
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", "tasks", "zzz"]
+    ran = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (1, "", "no tasks match\n")
+
+
 def test_no_match_names_crewdecks_term_for_a_taskwarrior_attribute(cli: Cli) -> None:
     """``tasks due.before:fri`` said "no tasks match" and nothing else (the dot kept it from reading as a term), and
     ``project:spring-launch`` named no campaign term: a Taskwarrior user read both as "none there"; ``status:pending`` was
     refused naming crewdeck's statuses alone."""
     shoot = cli.ok("add", "Shoot reel +spring-launch !high #reel due:thu 12:00").strip()  # Thursday 2026-11-26 10:30 Berlin
     said = cli("tasks", "due.before:fri", "project:spring-launch", "priority:H")
-    assert (said.code, said.out) == (0, "")
+    assert (said.code, said.out) == (1, "")
     assert said.err == (
         "no tasks match: due.before:fri, project:spring-launch, priority:H were looked for as words of a title or notes; "
         'Taskwarrior\'s due.before:fri is "due:<fri 00:00", project:spring-launch is +spring-launch, priority:H is !high here; '
@@ -432,7 +456,7 @@ def test_the_due_before_hint_is_a_term_crewdeck_reads_as_taskwarrior_means_it(cl
         assert "Taskwarrior's" not in said
         return
     assert f'Taskwarrior\'s {typed} is "{term}" here' in said
-    assert cli("tasks", term).code == 0
+    assert cli("tasks", term).code in (0, 1)  # read as a term: listed or nothing listed, never refused (2)
 
 
 @pytest.mark.parametrize("typed", ["desc:#hash", "desc:+launch", "description:@raj", "desc:+alpha", "desc:overdue", "desc:-cut"])
