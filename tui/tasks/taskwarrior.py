@@ -6,7 +6,7 @@
 | description              | title; one longer than a title holds cut (``notesparts.cut``), whole as the notes' first line "full title: ..." |
 | project                  | campaign, created when missing; a name longer than a campaign's cut, whole on a "project: ..." line of each of its tasks' notes (``notesparts.campaign_name``); one with no letter or digit ("🚀"), no campaign, that line alone |
 | tags                     | tags; one longer than a tag holds cut to one, whole on a "tag: ..." line; those past the most a task holds on a "more tags: ..." line (``_fitted_tags``) |
-| due                      | due, in the assignee's zone (UDA ``tz`` if given) |
+| due                      | due, in the assignee's zone (UDA ``tz`` if given); the same instant again keeps the zone it has here (``_zones_kept``) |
 | priority H / M / L       | high / med / low                                  |
 | another priority (``uda.priority.values=P1,P2,P3``) | none, and a "priority: P1" line in the notes |
 | status pending / waiting | todo (a waiting task is snoozed until ``wait``); doing when started (``start``) |
@@ -373,17 +373,23 @@ def batches(
     #: Each task's record's number in the file, to name it to a record of the same uuid after it; by the id's number,
     #: not its text (half the memory, at 100,000 tasks).
     first_at: dict[int, int] = {}
+    #: The batch's tasks whose due (or wait) takes a zone the file does not give (no ``tz``): the assignee's, the importer's.
+    zoned: list[str] = []
     for index, record in enumerate(records, start=1):
         if held.hold(record, index):
             continue
-        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at)
+        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, zoned)
         if len(batch.records) >= size:
             _shorter_notes(parts_here, batch)
+            _zones_kept(ws, batch, zoned)
             yield batch
             batch = Source(head.name, [], [])
     for index, record, join in _series_plans(held, ws, members, default_tz, now or dt.datetime.now(dt.UTC), summary, problems, head.name):
-        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, join)
+        _plan_one(
+            record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, zoned, join
+        )
     _shorter_notes(parts_here, batch)
+    _zones_kept(ws, batch, zoned)
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
     head.notes = summary.notes(head.notes_left_alone)
@@ -588,6 +594,7 @@ def _plan_one(
     project_prefix: str,
     created_at: str,
     first_at: dict[int, int],
+    zoned: list[str],
     join: Join | None = None,
 ) -> None:
     if not isinstance(record, dict):
@@ -609,6 +616,8 @@ def _plan_one(
         problems.append(f"{where}: {given_again(batch.name, 'uuid', str(record.get('uuid', task_id)), first)}")
         return
     first_at[id_number] = index
+    if not record.get("tz") and ("due" in values or "snoozed_until" in values):
+        zoned.append(task_id)
     texts = partial(_texts, record)  # read only when there is a problem
     # Nearly every task's notes fit (most have none): asked of a record only when they may not.
     more_notes = _more_notes(values) if "notes" in values and len(values["notes"]) > NOTES_ROOM else []
@@ -625,6 +634,28 @@ def _plan_one(
         if more_notes:
             summary.went_on[task_id] = values["title"]
             _plan_parts(more_notes, task_id, values, batch, problems, where, SourceFields(FIELDS, texts))
+
+
+def _zones_kept(ws: Workspace, batch: Source, zoned: list[str]) -> None:
+    """A due (or wait) the file gives at the instant it has here keeps the zone it has here, for a task the file gives
+    no ``tz``: its zone was its assignee's, or the importer's, when it came in. Re-imported after the assignee moved, or by
+    a member in another zone, the same file "updated" every such task, and the log said each was moved to the time it had.
+    As the other importers keep it (``foreign._due``); a series' rule still takes the assignee's zone (``_rule_of``).
+    One read a batch; ``zoned`` is emptied."""
+    if not zoned:
+        return
+    planned = {row_id: values for entity, row_id, values in batch.records if entity == "task"}
+    rows = ws.conn.execute(
+        "SELECT id, due_utc, due_tz, snoozed_until, snoozed_tz FROM task WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(zoned),),
+    )
+    for task_id, due_utc, due_tz, wait_utc, wait_tz in rows:
+        values = planned.get(task_id, {})
+        for name, utc, tz in (("due", due_utc, due_tz), ("snoozed_until", wait_utc, wait_tz)):
+            given = values.get(name)
+            if given is not None and tz and given["utc"] == utc:
+                values[name] = {"utc": utc, "tz": tz}
+    zoned.clear()
 
 
 def _shorter_notes(parts_here: PartsHere, batch: Source) -> None:
