@@ -341,6 +341,34 @@ def test_a_mistyped_or_missing_command_is_named_with_the_ones_meant(cli: Cli) ->
     assert "unknown command 'post zzz'; the commands: add, copy, submit," in one_line_error(cli("post", "zzz"))
 
 
+def test_a_taskwarrior_command_or_an_id_typed_first_is_told_crewdeck_s_way(cli: Cli) -> None:
+    """``crewdeck next`` was told "did you mean export?", ``crewdeck list`` and ``crewdeck 1a2b done`` (Taskwarrior's order)
+    every command: a Taskwarrior user was told nothing of what to type."""
+    told = {
+        ("next",): "Taskwarrior's next is crewdeck tasks here",
+        ("list", "+spring-launch"): "Taskwarrior's list is crewdeck tasks here",
+        ("modify",): "Taskwarrior's modify is crewdeck set ID FIELD=VALUE here",
+        ("completed",): "Taskwarrior's completed is crewdeck tasks status:done here",
+        (
+            "1a2b3c4d",
+            "done",
+        ): "an id goes after its command here, as in crewdeck done 1a2b3c4d (Taskwarrior's order, id first, is not read)",
+        (
+            "3",
+            "done",
+        ): "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command (crewdeck done ID)",
+    }
+    for argv, said in told.items():
+        assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}': {said} (see: crewdeck --help)\n", argv
+    for argv in (("waiting",), ("start",), ("all",), ("overdue",), ("projects",)):  # each what crewdeck reads
+        suggested = one_line_error(cli(*argv)).split(" is crewdeck ")[1].removesuffix(" here (see: crewdeck --help)\n").split()
+        if "ID" not in suggested:
+            assert cli(*suggested).code in (0, 1), suggested  # listed, or nothing listed
+    # A word of no Taskwarrior command, hex or not, is named with the commands as before; a group's own is its own.
+    assert "; the commands: init," in one_line_error(cli("face"))
+    assert "unknown command 'post list2' (did you mean post list?)" in one_line_error(cli("post", "list2"))
+
+
 def test_filters(cli: Cli) -> None:
     a = cli.ok("add", "Shoot reel @raj #instagram +spring-launch !high due:today 08:00").strip()  # overdue at 09:30 UTC
     b = cli.ok("add", "Write thread @ana #x due:+3d").strip()
