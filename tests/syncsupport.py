@@ -140,7 +140,7 @@ def crewdeck(*args: str) -> str:
 
 def listing(*args: str) -> str:
     """``crewdeck`` running a list (``tasks``, ``post list``, ``ledger list``): its rows, or ``""`` where it lists nothing
-    (exit 1, as Taskwarrior's reports, with its one line on standard error); fail on an error."""
+    (a filter that matched nothing exits 1, as Taskwarrior's reports, with its one line on standard error); fail on an error."""
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(args))

@@ -412,14 +412,15 @@ def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: 
 
 def test_a_list_that_lists_nothing_exits_1_as_taskwarriors_report_and_json_gives_its_empty_list(cli: Cli) -> None:
     """``tasks +launch`` matching nothing exited 0, so ``if crewdeck tasks FILTER; then`` was always true; Taskwarrior's
-    ``task FILTER list`` says "No matches." and exits 1, its ``export`` ``[]`` and 0. An error still exits 2."""
+    ``task FILTER list`` says "No matches." and exits 1, its ``export`` ``[]`` and 0. An error still exits 2. The plain
+    list, with no filter, of a new workspace or one whose tasks are all done asks nothing to match: exit 0."""
     first = cli("tasks")
-    assert (first.code, first.out, first.err) == (1, "", "no tasks yet: crewdeck add TITLE adds one\n")
+    assert (first.code, first.out, first.err) == (0, "", "no tasks yet: crewdeck add TITLE adds one\n")
     task = cli.ok("add", "Shoot reel @ana").strip()
     assert cli("tasks").code == 0
     cli.ok("done", task)
     closed = cli("tasks")
-    assert (closed.code, closed.out) == (1, "")
+    assert (closed.code, closed.out) == (0, "")
     assert closed.err == "no open tasks (crewdeck tasks all lists the done, cancelled and snoozed ones too)\n"
     assert "Shoot reel" in cli.ok("tasks", "all")
     for command in (["tasks", "all", "zzz"], ["post", "list", "zzz"], ["ledger", "list", "zzz"]):
@@ -427,7 +428,11 @@ def test_a_list_that_lists_nothing_exits_1_as_taskwarriors_report_and_json_gives
         assert (said.code, said.out) == (1, ""), command
         assert said.err.startswith("no ") and said.err.count("\n") == 1, command
         assert (cli(*command, "--json").code, json.loads(cli.ok(*command, "--json"))) == (0, []), command
-    assert cli("tasks", "status:nope").code == 2  # could not ask: not "nothing listed"
+    for command in (["post", "list"], ["ledger", "list"]):  # no filter: an empty list, no question
+        assert (cli(*command).code, cli(*command).err) == (0, f"no {'posts' if command[0] == 'post' else 'entries'} match\n")
+    assert (
+        cli("ledger", "list", "--period", "2026-11").code == 1
+    )  # a period is a filter    assert cli("tasks", "status:nope").code == 2  # could not ask: not "nothing listed"
     # The process's own exit status, as a shell reads it.
     argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", "tasks", "zzz"]
     ran = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False)

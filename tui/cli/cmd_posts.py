@@ -455,7 +455,7 @@ def cmd_post_list(ctx: Context) -> int:
     if not views:
         print("no posts match", file=sys.stderr)
         note_expired(ctx)
-        return NOTHING_LISTED
+        return NOTHING_LISTED if "".join(ctx.args.query).strip() else 0  # as `tasks`: a filter that matched nothing
     names = ctx.ws.campaign_names()
     handles = ctx.ws.shown_handles()  # a removed reviewer reads "ex-@raj": a new member may have their handle
     rounds = [v.round.describe(handles) if v.state == "in-review" else "" for v in views]

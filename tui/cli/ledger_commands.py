@@ -146,7 +146,7 @@ def cmd_list(ctx: Context) -> int:
         return 0
     if not rows:
         print("no entries match", file=sys.stderr)
-        return NOTHING_LISTED
+        return NOTHING_LISTED if "".join(ctx.args.query).strip() or ctx.args.period else 0  # as `tasks`: a filter that matched nothing
     out = [[r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, r.by_shown, r.memo] for r in rows]
     headers = ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]
     free = ("CAMPAIGN", "CATEGORY", "PAYEE", "MEMO")  # never an amount, a date or an id
