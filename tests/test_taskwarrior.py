@@ -681,8 +681,8 @@ def test_a_real_estimate_uda_is_the_task_s_estimate_and_the_udas_kept_in_the_not
     assert tasks["Cut the reel"]["notes"] == "client: Acme\npoints: 3"
     assert tasks["Ping"]["notes"] == "estimate: PT45S\nsize: PT2H"  # another UDA of type duration is no estimate
     assert not tasks["Whenever"]["notes"]
-    said = "4 UDAs crewdeck has no field for kept on a “NAME: value” line of the notes"
-    assert f"{said}: client (2 tasks); estimate (1 task); points (1 task); size (1 task)" in out
+    said = "4 UDAs kept on a “NAME: value” line of the notes: client (2 tasks); "
+    assert f"{said}estimate (1 task, not a duration of whole minutes (uda.estimate.type=duration)); points (1 task); size (1 task)" in out
     assert "estimate  1h30m" in cli.ok("show", tasks["Cut the reel"]["id"][:8])
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
 

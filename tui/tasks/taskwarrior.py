@@ -203,11 +203,10 @@ class Summary:
             parts.append(notesparts.cut_projects_note(list(self.cut_projects)))
         if self.kept_udas:
             # Said, as a priority kept so is: a team that tracked an estimate or a client in a UDA finds where it went.
-            each = [f"{cut(name, 40)} ({counted(n, 'task')})" for name, n in sorted(self.kept_udas.items())]
-            parts.append(
-                f"{counted(len(self.kept_udas), 'UDA')} crewdeck has no field for kept on a “NAME: value” line of the notes:"
-                f" {first_few(each)}"
-            )
+            # An estimate is read when it is a duration of whole minutes (``_estimate_minutes``): one kept says why.
+            why = {"estimate": ", not a duration of whole minutes (uda.estimate.type=duration)"}
+            each = [f"{cut(name, 40)} ({counted(n, 'task')}{why.get(name, '')})" for name, n in sorted(self.kept_udas.items())]
+            parts.append(f"{counted(len(self.kept_udas), 'UDA')} kept on a “NAME: value” line of the notes: {first_few(each)}")
         return parts
 
 
