@@ -138,6 +138,16 @@ def crewdeck(*args: str) -> str:
     return out.getvalue()
 
 
+def listing(*args: str) -> str:
+    """``crewdeck`` running a list (``tasks``, ``post list``, ``ledger list``): its rows, or ``""`` where it lists nothing
+    (a filter that matched nothing exits 1, as Taskwarrior's reports, with its one line on standard error); fail on an error."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    assert code == 0 or (code == 1 and out.getvalue() == "" and err.getvalue().startswith("no ")), err.getvalue()
+    return out.getvalue()
+
+
 def crewdeck_fails(*args: str) -> str:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):

@@ -368,6 +368,34 @@ def test_a_mistyped_or_missing_command_is_named_with_the_ones_meant(cli: Cli) ->
     assert "unknown command 'post zzz'; the commands: add, copy, submit," in one_line_error(cli("post", "zzz"))
 
 
+def test_a_taskwarrior_command_or_an_id_typed_first_is_told_crewdeck_s_way(cli: Cli) -> None:
+    """``crewdeck next`` was told "did you mean export?", ``crewdeck list`` and ``crewdeck 1a2b done`` (Taskwarrior's order)
+    every command: a Taskwarrior user was told nothing of what to type."""
+    told = {
+        ("next",): "Taskwarrior's next is crewdeck tasks here",
+        ("list", "+spring-launch"): "Taskwarrior's list is crewdeck tasks here",
+        ("modify",): "Taskwarrior's modify is crewdeck set ID FIELD=VALUE here",
+        ("completed",): "Taskwarrior's completed is crewdeck tasks status:done here",
+        (
+            "1a2b3c4d",
+            "done",
+        ): "an id goes after its command here, as in crewdeck done 1a2b3c4d (Taskwarrior's order, id first, is not read)",
+        (
+            "3",
+            "done",
+        ): "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command (crewdeck done ID)",
+    }
+    for argv, said in told.items():
+        assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}': {said} (see: crewdeck --help)\n", argv
+    for argv in (("waiting",), ("start",), ("all",), ("overdue",), ("projects",)):  # each what crewdeck reads
+        suggested = one_line_error(cli(*argv)).split(" is crewdeck ")[1].removesuffix(" here (see: crewdeck --help)\n").split()
+        if "ID" not in suggested:
+            assert cli(*suggested).code in (0, 1), suggested  # listed, or nothing listed
+    # A word of no Taskwarrior command, hex or not, is named with the commands as before; a group's own is its own.
+    assert "; the commands: init," in one_line_error(cli("face"))
+    assert "unknown command 'post list2' (did you mean post list?)" in one_line_error(cli("post", "list2"))
+
+
 def test_filters(cli: Cli) -> None:
     a = cli.ok("add", "Shoot reel @raj #instagram +spring-launch !high due:today 08:00").strip()  # overdue at 09:30 UTC
     b = cli.ok("add", "Write thread @ana #x due:+3d").strip()
@@ -394,7 +422,7 @@ def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: 
     so was ``tasks mine``, the app's view."""
     cli.ok("add", "Shoot reel @ana")
     said = cli("tasks", "@me", "sort:due", "assignee:raj")
-    assert (said.code, said.out) == (0, "")
+    assert (said.code, said.out) == (1, "")  # nothing listed: exit 1, as Taskwarrior's report
     assert said.err == (
         "no tasks match: sort:due, assignee:raj were looked for as words of a title or notes; "
         "terms with a key: status:, is:, due:, platform:, post:, state:, needs:@HANDLE\n"
@@ -409,13 +437,42 @@ def test_no_match_says_which_words_shaped_as_terms_were_looked_for_as_text(cli: 
     )
 
 
+def test_a_list_that_lists_nothing_exits_1_as_taskwarriors_report_and_json_gives_its_empty_list(cli: Cli) -> None:
+    """``tasks +launch`` matching nothing exited 0, so ``if crewdeck tasks FILTER; then`` was always true; Taskwarrior's
+    ``task FILTER list`` says "No matches." and exits 1, its ``export`` ``[]`` and 0. An error still exits 2. The plain
+    list, with no filter, of a new workspace or one whose tasks are all done asks nothing to match: exit 0."""
+    first = cli("tasks")
+    assert (first.code, first.out, first.err) == (0, "", "no tasks yet: crewdeck add TITLE adds one\n")
+    task = cli.ok("add", "Shoot reel @ana").strip()
+    assert cli("tasks").code == 0
+    cli.ok("done", task)
+    closed = cli("tasks")
+    assert (closed.code, closed.out) == (0, "")
+    assert closed.err == "no open tasks (crewdeck tasks all lists the done, cancelled and snoozed ones too)\n"
+    assert "Shoot reel" in cli.ok("tasks", "all")
+    for command in (["tasks", "all", "zzz"], ["post", "list", "zzz"], ["ledger", "list", "zzz"]):
+        said = cli(*command)
+        assert (said.code, said.out) == (1, ""), command
+        assert said.err.startswith("no ") and said.err.count("\n") == 1, command
+        assert (cli(*command, "--json").code, json.loads(cli.ok(*command, "--json"))) == (0, []), command
+    for command in (["post", "list"], ["ledger", "list"]):  # no filter: an empty list, no question
+        assert (cli(*command).code, cli(*command).err) == (0, f"no {'posts' if command[0] == 'post' else 'entries'} match\n")
+    assert (
+        cli("ledger", "list", "--period", "2026-11").code == 1
+    )  # a period is a filter    assert cli("tasks", "status:nope").code == 2  # could not ask: not "nothing listed"
+    # The process's own exit status, as a shell reads it.
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", "tasks", "zzz"]
+    ran = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (1, "", "no tasks match\n")
+
+
 def test_no_match_names_crewdecks_term_for_a_taskwarrior_attribute(cli: Cli) -> None:
     """``tasks due.before:fri`` said "no tasks match" and nothing else (the dot kept it from reading as a term), and
     ``project:spring-launch`` named no campaign term: a Taskwarrior user read both as "none there"; ``status:pending`` was
     refused naming crewdeck's statuses alone."""
     shoot = cli.ok("add", "Shoot reel +spring-launch !high #reel due:thu 12:00").strip()  # Thursday 2026-11-26 10:30 Berlin
     said = cli("tasks", "due.before:fri", "project:spring-launch", "priority:H")
-    assert (said.code, said.out) == (0, "")
+    assert (said.code, said.out) == (1, "")
     assert said.err == (
         "no tasks match: due.before:fri, project:spring-launch, priority:H were looked for as words of a title or notes; "
         'Taskwarrior\'s due.before:fri is "due:<fri 00:00", project:spring-launch is +spring-launch, priority:H is !high here; '
@@ -459,7 +516,7 @@ def test_the_due_before_hint_is_a_term_crewdeck_reads_as_taskwarrior_means_it(cl
         assert "Taskwarrior's" not in said
         return
     assert f'Taskwarrior\'s {typed} is "{term}" here' in said
-    assert cli("tasks", term).code == 0
+    assert cli("tasks", term).code in (0, 1)  # read as a term: listed or nothing listed, never refused (2)
 
 
 @pytest.mark.parametrize("typed", ["desc:#hash", "desc:+launch", "description:@raj", "desc:+alpha", "desc:overdue", "desc:-cut"])

@@ -515,7 +515,7 @@ def test_map_status_decides_lists_and_names_a_list_the_file_lacks(cli: Cli, tmp_
     )  # as it was given
     bad = cli("import", "--from", "trello", str(board), "--map-status", "Later=soon")
     assert bad.code == 2 and "'soon' is not a status" in bad.err
-    assert "Later" not in cli.ok("tasks", "all")
+    assert "Later" not in cli("tasks", "all").out
     out = cli.ok("import", "--from", "trello", str(board), "--map-status", "later=review", "--dry-run")
     assert "  Later -> review (--map-status)" in out
     cli.ok("import", "--from", "trello", str(board), "--map-status", "Later=review")

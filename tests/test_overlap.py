@@ -209,10 +209,17 @@ def test_a_search_is_read_from_what_a_person_typed() -> None:
     question = overlap.read_search([ANA], [SOFIA], "1h30m", "", 3, "Europe/Berlin", now)
     assert question == overlap.Search((ANA,), (SOFIA,), 90, dt.date(2026, 11, 27), 3, "Europe/Berlin")
     assert overlap.read_search([ANA], [], "45m", "mon", 1, "UTC", now).first == dt.date(2026, 11, 30)
-    # next week is the asker's: Monday for a week of Monday to Friday, Sunday for one of Sunday to Thursday (it was Monday).
+    # next week is the asker's when they are to meet: Monday for a week of Monday to Friday, Sunday for one of Sunday to
+    # Thursday (it was Monday), required or optional.
     assert overlap.read_search([ANA], [], "45m", "next week", 1, "UTC", now, asker=ANA).first == dt.date(2026, 11, 30)
     noor = Member("noor".ljust(32, "0"), "noor", "Noor", "", "Asia/Dubai", parse_hours("sun-thu 09:00-17:00"), [], None)
-    assert overlap.read_search([ANA], [], "45m", "next week", 1, "UTC", now, asker=noor).first == dt.date(2026, 11, 29)
+    assert overlap.read_search([ANA, noor], [], "45m", "next week", 1, "UTC", now, asker=noor).first == dt.date(2026, 11, 29)
+    assert overlap.read_search([ANA], [noor], "45m", "next week", 1, "UTC", now, asker=noor).first == dt.date(2026, 11, 29)
+    # Review rd: asking for others, it is the first required member's week, not the asker's (noor's Sunday was before
+    # ana's week began); with nobody asking, too.
+    assert overlap.read_search([ANA], [], "45m", "next week", 1, "UTC", now, asker=noor).first == dt.date(2026, 11, 30)
+    assert overlap.read_search([noor, ANA], [], "45m", "next week", 1, "UTC", now, asker=SOFIA).first == dt.date(2026, 11, 29)
+    assert overlap.read_search([ANA], [], "45m", "next week", 1, "UTC", now).first == dt.date(2026, 11, 30)
     problems = [
         ("soon", "", 7, [ANA], [], "duration: 'soon' is not a duration"),
         ("2m", "", 7, [ANA], [], "duration: '2m' must be between 5m and 24h"),
@@ -268,6 +275,16 @@ def test_overlap_json_is_slots_best_first(cli: Cli) -> None:
     assert "Mon 11-30 16:00-17:00" in text and "10:00 EST ✓" in text and "@raj?" in text
     header, first = text.splitlines()[1:3]
     assert header.split()[-1] == "WHY" and first.endswith("20:30 IST ~      3h late for @raj")  # his day ends at 18:30
+
+
+def test_overlap_from_next_week_is_the_week_of_those_asked_about(cli: Cli) -> None:
+    """Review rd: noor, of a Sunday-to-Thursday week, asking for raj and ana (Monday to Friday) from "next week" was
+    given Sunday, a day neither works, and found them no slot; her own next week is hers when she is to meet."""
+    cli.ok("member", "add", "noor", "--name", "Noor", "--tz", "Asia/Dubai", "--hours", "sun-thu 09:00-17:00")
+    for_others = cli("overlap", "raj", "ana", "--from", "next week", "--days", "1", "--zone", "UTC", as_member="noor")
+    assert (for_others.code, for_others.out.split("\n")[0]) == (0, "30m slots for @raj @ana, Mon 11-30 to Mon 11-30, best first")
+    with_her = cli("overlap", "raj", "--optional", "noor", "--from", "next week", "--days", "1", "--zone", "UTC", as_member="noor")
+    assert with_her.out.startswith("30m slots for @raj, Sun 11-29 to Sun 11-29"), with_her.out
 
 
 def test_booked_meetings_make_the_planner_fair(cli: Cli) -> None:

@@ -21,7 +21,7 @@ from crewdeck.tui.results.targets import of as targets_of
 
 from .conftest import Cli, copy_of_workspace, in_person, on_a_terminal
 from .forged import Forger
-from .syncsupport import crewdeck, crewdeck_fails
+from .syncsupport import crewdeck, crewdeck_fails, listing
 
 
 @pytest.fixture
@@ -792,12 +792,12 @@ def test_a_campaign_falling_off_target_adds_a_review_task_only_when_the_workspac
     add = ["-w", str(ws), "--as", "raj", "kpi", "add", post[:8]]
     crewdeck(*add, "2026-11-20", "impressions=1000", "clicks=20")
     crewdeck(*add, "2026-11-21", "impressions=9000", "clicks=10")  # off target, but the setting is off
-    assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
+    assert "Review +launch" not in listing("-w", str(ws), "tasks", "all")
     assert "rule managers_only" in crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "review", "on")
     said = crewdeck("-w", str(ws), "--as", "ana", "kpi", "review", "on")
     assert said.strip() == "review tasks for campaigns that fall off a target: on"  # not silent: the setting is shown nowhere else
     crewdeck(*add, "2026-11-21", "impressions=1000")  # back on target: 30 / 2,000
-    assert "Review +launch" not in crewdeck("-w", str(ws), "tasks", "all")
+    assert "Review +launch" not in listing("-w", str(ws), "tasks", "all")
     fell = Cli(ws)("kpi", "add", post[:8], "2026-11-22", "impressions=9000", "clicks=1", as_member="raj")  # falls off: 31 / 11,000
     tasks = json.loads(crewdeck("-w", str(ws), "tasks", "all", "--json"))
     review = [t for t in tasks if t["title"].startswith("Review +launch")]

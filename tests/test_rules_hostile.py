@@ -30,7 +30,7 @@ from .conftest import NOW
 from .forged import Forger
 from .postsupport import add_posts as add_spring_posts
 from .postsupport import ids, team_workspace
-from .syncsupport import Postgres, Server, crewdeck, new_token
+from .syncsupport import Postgres, Server, crewdeck, listing, new_token
 from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
 
 #: The hostile replica's node (any node no store has made).
@@ -1441,7 +1441,7 @@ def test_a_write_on_the_shared_file_reviews_no_round_its_manager_wrote_acting_as
     crewdeck(*where, "--as", "tmp", "post", "copy", post[:8], "Ana's words")
     crewdeck(*where, "--as", "tmp", "post", "submit", post[:8])
     # Nor is it listed as waiting for her (the Approvals view, needs:@me).
-    assert "by tmp for ana" not in crewdeck(*where, "post", "list", "needs:@ana")
+    assert "by tmp for ana" not in listing(*where, "post", "list", "needs:@ana")
     refused = crewdeck_fails_text(*where, "post", "approve", post[:8])
     assert "@ana changed the content of “by tmp for ana” in this round: another reviewer takes it (rule round_author)" in refused, refused
     with Store(team.path) as store:

@@ -30,7 +30,7 @@ from crewdeck.tui.ssh.authorized import merged, written_by_crewdeck
 from crewdeck.tui.ssh.session import colour_system
 
 from .sshsupport import Sshd, TeamAccount, Tmux, fingerprint, keypair
-from .syncsupport import crewdeck, crewdeck_fails, wait_until
+from .syncsupport import crewdeck, crewdeck_fails, listing, wait_until
 
 
 @dataclass
@@ -321,7 +321,7 @@ def test_an_upload_cut_off_by_a_lost_connection_imports_nothing(host: Host, inst
     finally:
         client.kill()
         client.wait()
-    assert "Canva" not in crewdeck(*w, "ledger", "list")
+    assert "Canva" not in listing(*w, "ledger", "list")
     # Sent whole, the same rows are imported.
     sent = installed.run(host.keys["raj"], "ledger", "import", "-", stdin=rows)
     assert sent.returncode == 0, sent.stderr
@@ -355,7 +355,7 @@ def test_an_upload_past_the_team_accounts_limit_runs_nothing_and_keeps_nothing(h
         "crewdeck: error: standard input is larger than 1 MB, the most this server takes for one command over SSH "
         "(ssh_upload_mb in the team account's config): nothing was run\n"
     )
-    assert "Canva" not in crewdeck(*w, "ledger", "list")
+    assert "Canva" not in listing(*w, "ledger", "list")
     assert {p for p in set(Path(tempfile.gettempdir()).iterdir()) - temporary if p.stat().st_uid == host.account.uid} == set()
     # Within the limit, the same rows are taken.
     taken = installed.run(host.keys["raj"], "ledger", "import", "-", stdin=header + row)
@@ -664,7 +664,7 @@ def test_the_team_account_process_writes_the_workspace_it_owns(host: Host, insta
     """The session's writes land in the file the account owns, readable by the manager's CLI at once."""
     done = installed.run(host.keys["raj"], "done", crewdeck("-w", str(host.workspace), "tasks", "--json").split('"id": "')[1][:8])
     assert done.returncode == 0, done.stderr
-    wait_until(lambda: "Storyboard the reel" not in crewdeck("-w", str(host.workspace), "tasks"), "the task done")
+    wait_until(lambda: "Storyboard the reel" not in listing("-w", str(host.workspace), "tasks"), "the task done")
 
 
 def test_what_a_member_does_over_ssh_goes_through_the_rules(host: Host, installed: Sshd, tmp_path: Path) -> None:

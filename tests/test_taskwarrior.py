@@ -653,3 +653,65 @@ def test_a_project_with_no_letter_or_digit_is_kept_in_the_notes_as_from_the_othe
     assert tasks["Named"]["campaign"] and not tasks["Named"]["notes"]
     assert "holiday" in [c["name"] for c in exported["campaign"]] and len(exported["campaign"]) == 2  # Spring Launch was here
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export))
+
+
+@needs_task
+def test_a_real_estimate_uda_is_the_task_s_estimate_and_the_udas_kept_in_the_notes_are_named(cli: Cli, tmp_path: Path) -> None:
+    """`uda.estimate.type=duration` came in as an "estimate: PT1H30M" line of the notes, where crewdeck has an estimate
+    (minutes), and nothing said which of a file's UDAs went into the notes: a team found them only by opening tasks."""
+    home = _taskwarrior_home(
+        tmp_path, "uda.estimate.type=duration", "uda.client.type=string", "uda.points.type=numeric", "uda.size.type=duration"
+    )
+    _task(home, "add", "Cut the reel", "estimate:90min", "client:Acme", "points:3")
+    _task(home, "add", "Plan the launch", "estimate:P1DT12H", "client:Acme")
+    _task(home, "add", "Ping", "estimate:45s", "size:2h")
+    _task(home, "add", "Whenever")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    assert '"estimate":"PT1H30M"' in export.read_text()  # as Taskwarrior writes a duration
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert out.startswith("imported 4 tasks")
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    assert {title: t["estimate"] for title, t in tasks.items()} == {
+        "Cut the reel": 90,
+        "Plan the launch": 36 * 60,
+        "Ping": None,  # 45 seconds is no whole minute: kept as the file has it
+        "Whenever": None,
+    }
+    assert tasks["Cut the reel"]["notes"] == "client: Acme\npoints: 3"
+    assert tasks["Ping"]["notes"] == "estimate: PT45S\nsize: PT2H"  # another UDA of type duration is no estimate
+    assert not tasks["Whenever"]["notes"]
+    said = "4 UDAs kept on a “NAME: value” line of the notes: client (2 tasks); "
+    assert f"{said}estimate (1 task, not a duration of whole minutes (uda.estimate.type=duration)); points (1 task); size (1 task)" in out
+    assert "estimate  1h30m" in cli.ok("show", tasks["Cut the reel"]["id"][:8])
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+@needs_task
+def test_a_due_of_no_zone_of_its_own_keeps_its_zone_here_when_the_same_file_comes_again(cli: Cli, tmp_path: Path) -> None:
+    """A task with no `tz` took its due's zone from its assignee, or the importer: after raj moved, or imported by bo in
+    New York, the same file "updated 2 tasks" and the log said each was moved to the time it already had. The same instant
+    keeps its zone here, as from Trello, Asana and Linear; a due moved in Taskwarrior takes the assignee's zone now."""
+    cli.ok("member", "add", "bo", "--name", "Bo", "--tz", "America/New_York")
+    home = _taskwarrior_home(tmp_path, "uda.assignee.type=string")
+    _task(home, "add", "Cut the reel", "assignee:raj", "due:2026-12-04T12:00:00Z")
+    _task(home, "add", "Loose end", "due:2026-12-05T12:00:00Z", "wait:2026-12-01T08:00:00Z")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+
+    def zones() -> dict[str, tuple[str | None, str | None]]:
+        tasks = json.loads(cli.ok("export"))["task"]
+        return {t["title"]: (t["due"]["tz"], (t["snoozed_until"] or {}).get("tz")) for t in tasks}
+
+    first = {"Cut the reel": ("Asia/Kolkata", None), "Loose end": ("Europe/Berlin", "Europe/Berlin")}
+    assert zones() == first
+    cli.ok("member", "set", "raj", "--tz", "Europe/London")
+    log = cli.ok("log")
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export), as_member="bo")
+    assert zones() == first and cli.ok("log") == log
+    _task(home, "/Cut the reel/", "modify", "due:2026-12-04T15:00:00Z")
+    export.write_text(_task(home, "export"))
+    assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("updated 1 task")
+    assert zones() == {**first, "Cut the reel": ("Europe/London", None)}

@@ -42,7 +42,7 @@ from crewdeck.widgets.key_footer import KeyFooter
 
 from .apphelp import settle, shown_help
 from .conftest import ROOT
-from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, new_token
+from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, listing, new_token
 from .websupport import WebProcess, make_guest_team, make_link, make_posts_team
 
 JSON = {"accept": "application/json"}
@@ -942,7 +942,7 @@ def test_an_open_apps_writes_are_judged_by_its_members_access_now_not_the_access
     finally:
         raj.close()
     campaigns = crewdeck(*w, "campaign", "list")
-    assert "Raj's first" in campaigns and "Raj's own" not in campaigns and "Still here" not in crewdeck(*w, "tasks", "all")
+    assert "Raj's first" in campaigns and "Raj's own" not in campaigns and "Still here" not in listing(*w, "tasks", "all")
 
 
 async def test_a_guest_sees_the_approvals_of_their_campaigns_and_nothing_else(tmp_path: Path) -> None:

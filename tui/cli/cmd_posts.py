@@ -16,6 +16,7 @@ from crewdeck.sync.state.postround import CONTENT_FIELDS
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
+    NOTHING_LISTED,
     Context,
     column_widths,
     fitting_table,
@@ -454,7 +455,7 @@ def cmd_post_list(ctx: Context) -> int:
     if not views:
         print("no posts match", file=sys.stderr)
         note_expired(ctx)
-        return 0
+        return NOTHING_LISTED if "".join(ctx.args.query).strip() else 0  # as `tasks`: a filter that matched nothing
     names = ctx.ws.campaign_names()
     handles = ctx.ws.shown_handles()  # a removed reviewer reads "ex-@raj": a new member may have their handle
     rounds = [v.round.describe(handles) if v.state == "in-review" else "" for v in views]

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import Context, limit_number, limit_number_of_some, note_expired, note_incomplete, print_json, quiet_option
+from crewdeck.tui.cli.common import (
+    NOTHING_LISTED,
+    Context,
+    limit_number,
+    limit_number_of_some,
+    note_expired,
+    note_incomplete,
+    print_json,
+    quiet_option,
+)
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.behind import needs_catch_up
@@ -139,9 +148,13 @@ def cmd_tasks(ctx: Context) -> int:
         width=terminal_width(sys.stdout),
     )  # fmt: skip
     if listed is None:
-        print(visible(_no_match(parsed, me, ctx.ws.campaigns())), file=sys.stderr)
+        said = _no_match(parsed, me, ctx.ws.campaigns()) if parsed.terms else _none_open(ctx)
+        print(visible(said), file=sys.stderr)
         note_expired(ctx)
-        return 0
+        # A filter that matches nothing exits 1, as Taskwarrior's report ("No matches."): a script asks `if crewdeck tasks
+        # +launch @raj; then` whether anything matched, without reading standard error. The plain list of a new (or done)
+        # workspace is no failed question: exit 0, as `--json` answers with its list, `[]`, as `task export` does.
+        return NOTHING_LISTED if parsed.terms else 0
     # Written as the rows are read, a window of lines at a time: a long list is never held whole.
     write = sys.stdout.write
     write(listed.header + "\n")
@@ -150,6 +163,13 @@ def cmd_tasks(ctx: Context) -> int:
     note_incomplete(listed.untitled[0], "task")
     note_expired(ctx)
     return 0
+
+
+def _none_open(ctx: Context) -> str:
+    """The line for ``tasks`` with no filter listing nothing: "no tasks match" named no filter, on a new workspace too."""
+    if ctx.ws.conn.execute("SELECT 1 FROM task WHERE deleted = 0 LIMIT 1").fetchone() is None:
+        return "no tasks yet: crewdeck add TITLE adds one"
+    return "no open tasks (crewdeck tasks all lists the done, cancelled and snoozed ones too)"
 
 
 def _no_match(parsed: query_language.Query, me: Member | None, campaigns: list[Campaign]) -> str:

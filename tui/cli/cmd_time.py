@@ -10,7 +10,7 @@ import textwrap
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
-from crewdeck.tui.cli.common import Context, column_widths, note_incomplete, print_json, table
+from crewdeck.tui.cli.common import NOTHING_LISTED, Context, column_widths, note_incomplete, print_json, table
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import Availability, availability
@@ -56,7 +56,7 @@ def cmd_overlap(ctx: Context) -> int:
         return 0
     if not slots:
         print(visible(overlap.no_slot_text(question, ctx.now)), file=sys.stderr)
-        return 0
+        return NOTHING_LISTED  # as a list of tasks that lists nothing: `if crewdeck overlap raj mia --from mon; then`
     _print_slots(ctx, slots, tz, question)
     return 0
 

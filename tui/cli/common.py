@@ -417,6 +417,11 @@ def bad_rows_listed(source: str) -> Iterator[None]:
         raise UserError(f"nothing imported: {exc}") from None
 
 
+#: The exit status of a list's filter (``tasks``, ``post list``, ``ledger list``, ``overlap``'s search) that matches
+#: nothing, as Taskwarrior's reports exit ("No matches.", 1): errors exit 2, so a script tells "none" from "could not ask".
+NOTHING_LISTED = 1
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json_visible(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False)) + "\n")
 

@@ -15,7 +15,7 @@ from crewdeck.sync.state.records import ValidationError, budget_id, budget_perio
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.cli.common import Context, bad_rows_listed, print_json, read_input, table, write_output
+from crewdeck.tui.cli.common import NOTHING_LISTED, Context, bad_rows_listed, print_json, read_input, table, write_output
 from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, overbudget, rates, reports
 from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.actions import EntryDraft
@@ -146,7 +146,7 @@ def cmd_list(ctx: Context) -> int:
         return 0
     if not rows:
         print("no entries match", file=sys.stderr)
-        return 0
+        return NOTHING_LISTED if "".join(ctx.args.query).strip() or ctx.args.period else 0  # as `tasks`: a filter that matched nothing
     out = [[r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, r.by_shown, r.memo] for r in rows]
     headers = ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]
     free = ("CAMPAIGN", "CATEGORY", "PAYEE", "MEMO")  # never an amount, a date or an id

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -92,7 +93,10 @@ class Parser(argparse.ArgumentParser):
 
             said = f"{self.prog} {value}".removeprefix("crewdeck ")
             close = difflib.get_close_matches(value, list(action.choices), n=3, cutoff=0.6)
-            if close:
+            habit = _taskwarrior_habit(value) if self.prog == "crewdeck" else None
+            if habit:
+                hint = f": {habit}"
+            elif close:
                 hint = f" (did you mean {', '.join(f'{self.prog} {c}'.removeprefix('crewdeck ') for c in close)}?)"
             else:
                 hint = f"; the commands: {', '.join(action.choices)}"
@@ -107,6 +111,29 @@ class Parser(argparse.ArgumentParser):
             self._check_value(action, value)
             return value
         return super()._get_values(action, arg_strings)
+
+
+#: Taskwarrior's commands typed by habit -> crewdeck's: "next" was told "did you mean export?", "list" every command.
+_TASKWARRIOR_COMMANDS = {
+    "list": "tasks", "next": "tasks", "ls": "tasks", "long": "tasks", "minimal": "tasks", "ready": "tasks",
+    "all": "tasks all", "completed": "tasks status:done", "waiting": "tasks snoozed", "active": "tasks status:doing",
+    "overdue": "tasks overdue", "modify": "set ID FIELD=VALUE", "delete": "rm ID", "info": "show ID",
+    "start": "set ID status=doing", "stop": "set ID status=todo", "projects": "campaign list",
+}  # fmt: skip
+#: A word that reads as a task's id (a hex prefix with a digit) or Taskwarrior's number: typed before its command.
+_ID_FIRST = r"(?=[0-9a-f]*[0-9])[0-9a-f]{1,32}\Z"
+
+
+def _taskwarrior_habit(word: str) -> str | None:
+    """What crewdeck calls a Taskwarrior command typed in its place, or says of an id typed before its command
+    (``task 3 done``'s order): both read as a mistyped command, with the wrong one suggested or every one listed."""
+    if word in _TASKWARRIOR_COMMANDS:
+        return f"Taskwarrior's {word} is crewdeck {_TASKWARRIOR_COMMANDS[word]} here"
+    if word.isdigit() and len(word) < 4:
+        return "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command (crewdeck done ID)"
+    if re.match(_ID_FIRST, word):
+        return f"an id goes after its command here, as in crewdeck done {word} (Taskwarrior's order, id first, is not read)"
+    return None
 
 
 class VersionAction(argparse.Action):

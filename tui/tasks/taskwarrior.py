@@ -6,7 +6,7 @@
 | description              | title; one longer than a title holds cut (``notesparts.cut``), whole as the notes' first line "full title: ..." |
 | project                  | campaign, created when missing; a name longer than a campaign's cut, whole on a "project: ..." line of each of its tasks' notes (``notesparts.campaign_name``); one with no letter or digit ("🚀"), no campaign, that line alone |
 | tags                     | tags; one longer than a tag holds cut to one, whole on a "tag: ..." line; those past the most a task holds on a "more tags: ..." line (``_fitted_tags``) |
-| due                      | due, in the assignee's zone (UDA ``tz`` if given) |
+| due                      | due, in the assignee's zone (UDA ``tz`` if given); the same instant again keeps the zone it has here (``_zones_kept``) |
 | priority H / M / L       | high / med / low                                  |
 | another priority (``uda.priority.values=P1,P2,P3``) | none, and a "priority: P1" line in the notes |
 | status pending / waiting | todo (a waiting task is snoozed until ``wait``); doing when started (``start``) |
@@ -16,7 +16,8 @@
 | depends                  | depends_on                                        |
 | entry                    | created_at                                        |
 | UDA ``assignee``         | assignee, when it is a member's handle, `raj` or `@raj` (a guest's, or no one's: "assigned in Taskwarrior to: @gus" in the notes) |
-| scheduled, until, recur, other UDAs | "FIELD: value" lines in the notes (``_kept``) |
+| UDA ``estimate`` of type duration (``PT1H30M``) | estimate, in minutes (``_estimate_minutes``); one in seconds or another type, a line of the notes |
+| scheduled, until, recur, other UDAs | "FIELD: value" lines in the notes (``_kept``), the UDAs named in the summary |
 | status recurring (a template) | a series (id from its uuid): ``recur`` as the ``every:`` rule, at its due time in its zone (``_every_words``) |
 | its earliest pending instance | the series' open instance (its other pending ones: the series makes them) |
 | its completed / deleted ones | done / cancelled tasks, as they were                               |
@@ -105,7 +106,7 @@ _READ = frozenset(
 #: What Taskwarrior calls the fields a task's fields come from, for the problems ("annotations: text may not hold ...").
 FIELDS = {
     "title": "description", "notes": "annotations", "status": "status", "assignee": "assignee", "due": "due", "snoozed_until": "wait",
-    "created_at": "entry", "priority": "priority", "tags": "tags", "campaign": "project", "depends_on": "depends",
+    "created_at": "entry", "priority": "priority", "estimate": "estimate", "tags": "tags", "campaign": "project", "depends_on": "depends",
 }  # fmt: skip
 #: The fields Taskwarrior fills itself, which nobody typed: not kept.
 _FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "rtype", "end", "start"})
@@ -114,6 +115,11 @@ _RECUR_COUNTED = re.compile(r"(\d{1,3})\s*(d|days?|w|wks?|weeks?|mo|mos|months?|
 #: ``P1M``, ``P2W``: an ISO 8601 duration, as `task add recur:P1M` keeps it (its ``M`` is months; ``PT1M``, a minute, is none).
 _RECUR_ISO = re.compile(r"p(\d{1,3})([dwmy])\Z")
 _UNIT_OF = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+#: A duration UDA as ``task export`` writes it: ``PT2H``, ``PT1H30M``, ``P1DT12H``, ``P14D`` (``2w``), ``P30D`` (``1mo``).
+#: No ``Y`` or ``M`` before the ``T``: Taskwarrior writes days, and a year or a month of another tool's is no count of minutes.
+_DURATION = re.compile(r"P(?:(\d{1,6})W)?(?:(\d{1,7})D)?(?:T(?:(\d{1,8})H)?(?:(\d{1,9})M)?(?:(\d{1,10})S)?)?\Z")
+#: Attributes of Taskwarrior's own that a task keeps as lines of its notes: every other field kept so is a UDA.
+_CORE_KEPT = frozenset({"scheduled", "until", "recur"})
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 
 
@@ -144,6 +150,8 @@ class Summary:
     kept_priorities: dict[str, int] = field(default_factory=dict)
     #: The projects' names as cut to a campaign's, each once.
     cut_projects: dict[str, None] = field(default_factory=dict)
+    #: A UDA kept as a line of the notes (crewdeck has no field for it) -> how many tasks have it.
+    kept_udas: Counter[str] = field(default_factory=Counter)
 
     def notes(self, notes_left_alone: set[str]) -> list[str]:
         """The remarks, once the merge is done: it left the tasks in ``notes_left_alone`` (``Source``) as they are here."""
@@ -193,6 +201,12 @@ class Summary:
             )
         if self.cut_projects:
             parts.append(notesparts.cut_projects_note(list(self.cut_projects)))
+        if self.kept_udas:
+            # Said, as a priority kept so is: a team that tracked an estimate or a client in a UDA finds where it went.
+            # An estimate is read when it is a duration of whole minutes (``_estimate_minutes``): one kept says why.
+            why = {"estimate": ", not a duration of whole minutes (uda.estimate.type=duration)"}
+            each = [f"{cut(name, 40)} ({counted(n, 'task')}{why.get(name, '')})" for name, n in sorted(self.kept_udas.items())]
+            parts.append(f"{counted(len(self.kept_udas), 'UDA')} kept on a “NAME: value” line of the notes: {first_few(each)}")
         return parts
 
 
@@ -239,16 +253,30 @@ def annotation(text: str, entry: dt.datetime | None, tz: str) -> str:
     return f"{day} {text}".strip()
 
 
-def _kept(record: dict[str, Any], tz: str) -> list[str]:
-    """A "FIELD: value" line for each field someone typed that the task has no field for (scheduled, until, recur, a UDA).
+def _estimate_minutes(value: Any) -> int | None:
+    """A UDA ``estimate`` of type duration (``PT1H30M``) as the task's estimate, in whole minutes; ``None`` for another
+    value (a number, of a unit the file does not say; ``PT45S``, no whole minute), which is kept in the notes."""
+    m = _DURATION.match(value) if isinstance(value, str) and value[1:] else None
+    if m is None:
+        return None
+    weeks, days, hours, minutes, seconds = (int(part or 0) for part in m.groups())
+    whole, rest = divmod(seconds, 60)
+    return None if rest else ((weeks * 7 + days) * 24 + hours) * 60 + minutes + whole
+
+
+def _kept(record: dict[str, Any], tz: str, summary: Summary, read: str | None) -> list[str]:
+    """A "FIELD: value" line for each field someone typed that the task has no field for (scheduled, until, recur, a UDA);
+    ``read``: a UDA taken into a field of the task (``estimate``), which needs no line.
 
     scheduled and until are said on the task's clock (``tz``: its own zone, else UTC), with its zone named, as the
     annotations' days are: the same whoever imports the file (in UTC a Dec 7 in Auckland read "2026-12-06T11:00:00Z",
     so a task whose ``tz`` is Auckland's says Auckland's)."""
     lines = []
     for key, value in record.items():
-        if key in _READ or key in _FILLED or value in (None, "", []):
+        if key in _READ or key in _FILLED or key == read or value in (None, "", []):
             continue
+        if key not in _CORE_KEPT:
+            summary.kept_udas[key] += 1
         if key in ("scheduled", "until"):
             value = kept_local(parse_utc(_utc(value, key)), tz)
         lines.append(f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}")
@@ -344,17 +372,23 @@ def batches(
     #: Each task's record's number in the file, to name it to a record of the same uuid after it; by the id's number,
     #: not its text (half the memory, at 100,000 tasks).
     first_at: dict[int, int] = {}
+    #: The batch's tasks whose due (or wait) takes a zone the file does not give (no ``tz``): the assignee's, the importer's.
+    zoned: list[str] = []
     for index, record in enumerate(records, start=1):
         if held.hold(record, index):
             continue
-        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at)
+        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, zoned)
         if len(batch.records) >= size:
             _shorter_notes(parts_here, batch)
+            _zones_kept(ws, batch, zoned)
             yield batch
             batch = Source(head.name, [], [])
     for index, record, join in _series_plans(held, ws, members, default_tz, now or dt.datetime.now(dt.UTC), summary, problems, head.name):
-        _plan_one(record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, join)
+        _plan_one(
+            record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, zoned, join
+        )
     _shorter_notes(parts_here, batch)
+    _zones_kept(ws, batch, zoned)
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
     head.notes = summary.notes(head.notes_left_alone)
@@ -559,6 +593,7 @@ def _plan_one(
     project_prefix: str,
     created_at: str,
     first_at: dict[int, int],
+    zoned: list[str],
     join: Join | None = None,
 ) -> None:
     if not isinstance(record, dict):
@@ -580,6 +615,8 @@ def _plan_one(
         problems.append(f"{where}: {given_again(batch.name, 'uuid', str(record.get('uuid', task_id)), first)}")
         return
     first_at[id_number] = index
+    if not record.get("tz") and ("due" in values or "snoozed_until" in values):
+        zoned.append(task_id)
     texts = partial(_texts, record)  # read only when there is a problem
     # Nearly every task's notes fit (most have none): asked of a record only when they may not.
     more_notes = _more_notes(values) if "notes" in values and len(values["notes"]) > NOTES_ROOM else []
@@ -596,6 +633,28 @@ def _plan_one(
         if more_notes:
             summary.went_on[task_id] = values["title"]
             _plan_parts(more_notes, task_id, values, batch, problems, where, SourceFields(FIELDS, texts))
+
+
+def _zones_kept(ws: Workspace, batch: Source, zoned: list[str]) -> None:
+    """A due (or wait) the file gives at the instant it has here keeps the zone it has here, for a task the file gives
+    no ``tz``: its zone was its assignee's, or the importer's, when it came in. Re-imported after the assignee moved, or by
+    a member in another zone, the same file "updated" every such task, and the log said each was moved to the time it had.
+    As the other importers keep it (``foreign._due``); a series' rule still takes the assignee's zone (``_rule_of``).
+    One read a batch; ``zoned`` is emptied."""
+    if not zoned:
+        return
+    planned = {row_id: values for entity, row_id, values in batch.records if entity == "task"}
+    rows = ws.conn.execute(
+        "SELECT id, due_utc, due_tz, snoozed_until, snoozed_tz FROM task WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(zoned),),
+    )
+    for task_id, due_utc, due_tz, wait_utc, wait_tz in rows:
+        values = planned.get(task_id, {})
+        for name, utc, tz in (("due", due_utc, due_tz), ("snoozed_until", wait_utc, wait_tz)):
+            given = values.get(name)
+            if given is not None and tz and given["utc"] == utc:
+                values[name] = {"utc": utc, "tz": tz}
+    zoned.clear()
 
 
 def _shorter_notes(parts_here: PartsHere, batch: Source) -> None:
@@ -786,7 +845,10 @@ def _task(
             entry = _utc(note["entry"], "annotations.entry") if "entry" in note else None
             annotated.append(annotation(note["description"], parse_utc(entry) if entry else None, notes_tz))
         lines[:0] = annotated
-    lines.extend(_kept(record, notes_tz))
+    minutes = _estimate_minutes(record["estimate"]) if "estimate" in record else None
+    if minutes is not None:
+        values["estimate"] = minutes
+    lines.extend(_kept(record, notes_tz, summary, "estimate" if minutes is not None else None))
     if whole:
         lines[:0] = whole
     if lines:

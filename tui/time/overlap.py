@@ -537,7 +537,8 @@ def read_search(
     """A ``Search`` from what a person typed, or a one-line ``UserError`` naming the part that is wrong.
 
     ``flag`` prefixes the names in messages (``--`` on the command line); an
-    empty ``first`` is today in ``tz``; ``next week`` and ``eow`` are of the ``asker``'s week (``working_week``).
+    empty ``first`` is today in ``tz``; ``next week`` and ``eow`` are of the week (``working_week``) of the ``asker`` when
+    they are among the members named, else of the first required member's (``_whose_week``).
     """
     minutes = parse_estimate(duration, f"{flag}duration")
     if not DURATIONS[0] <= minutes <= DURATIONS[1]:
@@ -554,11 +555,20 @@ def read_search(
         seen.add(member.id)
     today = now.astimezone(zone(tz)).date()
     try:
-        day = parse_day(first, today, *working_week(asker)) if first.strip() else today
+        day = parse_day(first, today, *working_week(_whose_week(required + optional, asker))) if first.strip() else today
     except DateError as exc:
         raise UserError(f"{flag}from: {exc}") from None
     # The days searched end with the calendar's (a meeting past it could not be booked).
     return Search(required, optional, minutes, day, min(days, (LAST_DAY - day).days + 1), tz)
+
+
+def _whose_week(named: tuple[Member, ...], asker: Member | None) -> Member:
+    """The member whose week ``next week`` and ``eow`` mean in a search: the asker's when they are to meet, else the first
+    required member's. A manager of a Sunday-to-Thursday week asking on a Sunday for two members of Monday-to-Friday
+    weeks was given the Sunday after (their own next week), past the whole week the members were asked about."""
+    if asker is not None and any(member.id == asker.id for member in named):
+        return asker
+    return named[0]
 
 
 def search(ws: Workspace, question: Search, now: dt.datetime, *, limit: int = 10) -> list[Slot]:
