@@ -609,8 +609,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
             " and deletes nothing unless --yes is given."
         ),
         examples=[
-            "crewdeck rm 1a2b3c4d 5e6f7a8b",
-            "crewdeck rm +spring-launch status:todo",
+            "crewdeck rm 1a2b3c4d",
             "crewdeck rm +spring-launch status:todo --yes",
         ],
     )
