@@ -446,6 +446,39 @@ def test_an_upload_gone_quiet_runs_nothing_and_frees_the_members_place(host: Hos
     assert "Canva" in crewdeck(*w, "ledger", "list")
 
 
+def test_a_member_has_at_most_the_team_accounts_number_of_apps_open_over_ssh(host: Host, installed: Sshd) -> None:
+    """Each app over SSH is a process of its own, and a member could open them without end (a key in a loop, sessions
+    left open on every machine), where the web bounds a member's apps.  Past ``ssh_apps_per_member`` (the team account's
+    config) a new session is refused in one line and the open one goes on; commands still run, another member's app
+    opens, and once the member closes theirs their next one opens."""
+    _team_config(host, "ssh_apps_per_member = 1\n")
+    first = Tmux(f"{' '.join(installed.ssh_command(host.keys['raj'], tty=True))}; echo ssh said $?; sleep 60", 80, 24)
+    other = None
+    try:
+        first.wait_for(lambda s: "@raj (UTC)" in s, "raj's first app")
+        refused = subprocess.run(installed.ssh_command(host.keys["raj"], tty=True), capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 2
+        assert refused.stdout.replace("\r\n", "\n") == (
+            "crewdeck: error: you have 1 app session open over SSH, the most here (ssh_apps_per_member in the team account's "
+            "config): close one (q in it), then log in again\n"
+        )
+        assert "ssh said" not in first.screen()
+        assert installed.run(host.keys["raj"], "tasks").returncode == 0
+        other = Tmux(" ".join(installed.ssh_command(host.keys["mia"], tty=True)), 80, 24)
+        other.wait_for(lambda s: "@mia (UTC)" in s, "mia's app beside raj's")
+        first.keys("q")
+        first.wait_for(lambda s: "ssh said 0" in s, "raj's first app closed")
+    finally:
+        first.kill()
+        if other is not None:
+            other.kill()
+    again = Tmux(" ".join(installed.ssh_command(host.keys["raj"], tty=True)), 80, 24)
+    try:
+        again.wait_for(lambda s: "@raj (UTC)" in s, "raj's app once the first is closed")
+    finally:
+        again.kill()
+
+
 def test_help_over_ssh_names_what_runs_over_ssh_only(host: Host, installed: Sshd) -> None:
     """crewdeck's own help listed init, serve, token and the options -w, --as and --config, all refused over SSH, and a
     mistyped command was answered with every command crewdeck has."""

@@ -27,6 +27,7 @@ from crewdeck.tui.ssh.session import (
     configured_account,
     ended_by,
     help_text,
+    hold_app_place,
     hold_upload_place,
     reads_standard_input,
     session_member,
@@ -145,6 +146,7 @@ def cmd_ssh_session(ctx: Context) -> int:
             else f", or give a command (ssh {account}@HOST tasks @me)"
         )
         raise SessionRefused(f"the app needs a terminal: log in with ssh -t {account}@HOST{other}")
+    hold_app_place(member.id, ctx.config.ssh_apps_per_member)
     system = colour_system(os.environ)
     if system is not None:
         # Read by Textual when it is imported, in launch().

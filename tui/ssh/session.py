@@ -197,15 +197,43 @@ def reads_standard_input(args: argparse.Namespace) -> bool:
 
 #: How much of an upload is read at a time.
 _CHUNK = 1 << 20
-#: The locks a process holds on its member's upload place (``hold_upload_place``): open until it ends.
+#: The locks a process holds on its member's places (``hold_place``): open until it ends.
 _HELD: list[int] = []
 
 
-def upload_places() -> Path:
-    """Where the team account keeps one lock file per member who uploads (its own cache: no one else writes there)."""
+def places(kind: str) -> Path:
+    """Where the team account keeps its members' places of a ``kind`` (``ssh-uploads``, ``ssh-apps``), a lock file each
+    (its own cache: no one else writes there)."""
     from platformdirs import user_cache_path
 
-    return user_cache_path("crewdeck") / "ssh-uploads"
+    return user_cache_path("crewdeck") / kind
+
+
+def hold_place(kind: str, member_id: str, most: int, what: str) -> bool:
+    """Take one of the member's ``most`` places of a ``kind`` for the rest of this process; ``False`` when other processes
+    of theirs hold all of them.  Each session is a process of its own (sshd starts one per login), so they are counted by
+    the kernel: a lock (``flock``) is let go when its process ends however it ends, and a killed session leaves no place
+    taken.  ``what`` names the count in the line said when the places cannot be kept."""
+    directory = places(kind)
+    # A member's id is text the workspace holds: its digest names the files, the first place's alone as before.
+    name = hashlib.sha256(member_id.encode()).hexdigest()[:32]
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SessionRefused(f"cannot keep count of {what} in {directory}: {exc.strerror}: nothing was run") from None
+    for place in range(most):
+        try:
+            fd = os.open(directory / (name if place == 0 else f"{name}.{place}"), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise SessionRefused(f"cannot keep count of {what} in {directory}: {exc.strerror}: nothing was run") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _HELD.append(fd)
+        return True
+    return False
 
 
 def hold_upload_place(member_id: str, most_mb: int) -> None:
@@ -213,25 +241,26 @@ def hold_upload_place(member_id: str, most_mb: int) -> None:
     as the command's standard input, until the command ends); ``SessionRefused`` while another command of theirs holds it.
 
     ``ssh_upload_mb`` bounds one command's upload; a member running many at once would have put that much on the disk
-    for each.  One at a time bounds a member's uploads together.  A lock (``flock``) is let go by the kernel when its
-    process ends however it ends, so a killed command leaves no place taken."""
-    directory = upload_places()
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # A member's id is text the workspace holds: its digest names the file.
-        fd = os.open(directory / hashlib.sha256(member_id.encode()).hexdigest()[:32], os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise SessionRefused(f"cannot keep count of uploads in {directory}: {exc.strerror}: nothing was run") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
+    for each.  One at a time bounds a member's uploads together."""
+    if not hold_place("ssh-uploads", member_id, 1, "uploads"):
         raise SessionRefused(
             "another command of yours over SSH is still taking or using what you sent it: a member sends one upload at a time "
             f"(each at most {most_mb:,} MB, ssh_upload_mb in the team account's config): nothing was run; send it again once "
             "that one has finished"
-        ) from None
-    _HELD.append(fd)
+        )
+
+
+def hold_app_place(member_id: str, most: int) -> None:
+    """Take one of the member's ``ssh_apps_per_member`` places for the app, for the rest of the session; ``SessionRefused``
+    while that many apps of theirs are open over SSH.  Each is a process of its own (tens of MB): a member's key in a
+    loop, or sessions left open on every machine they have, would start them without end, as the web's
+    ``apps_per_member`` stops in a browser.  A new session is refused rather than an open one ended, which may hold
+    what its member was typing."""
+    if not hold_place("ssh-apps", member_id, most, "app sessions"):
+        raise SessionRefused(
+            f"you have {most:,} app session{'s' if most != 1 else ''} open over SSH, the most here (ssh_apps_per_member in the "
+            "team account's config): close one (q in it), then log in again"
+        )
 
 
 def take_upload(most_mb: int, idle_seconds: int, stdin: int = 0, stdout: int = 1) -> None:

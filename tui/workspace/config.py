@@ -133,6 +133,14 @@ def _upload_idle(seconds: int) -> str | None:
     return f"{seconds} is not a number of seconds from 1 to {MOST_UPLOAD_IDLE_SECONDS:,}"
 
 
+#: The most ``ssh_apps_per_member`` may say: each app is a process of tens of MB.
+MOST_APPS_PER_MEMBER = 1_000
+
+
+def _apps_per_member(apps: int) -> str | None:
+    return None if 1 <= apps <= MOST_APPS_PER_MEMBER else f"{apps} is not a number of apps from 1 to {MOST_APPS_PER_MEMBER:,}"
+
+
 def _beside(text: str, config: Path) -> str:
     """A path as a config file says it: ``~`` is the reader's home, and a relative path is read from the file's own
     directory, as git reads an include: from the current one, the same config named another file in each directory."""
@@ -226,6 +234,15 @@ class Config:
             "network gone without a word, `ssh team@host import -` without `< FILE`) would hold their place until "
             "sshd noticed, hours without ClientAliveInterval.",
             check=_upload_idle,
+        ),
+    )
+    ssh_apps_per_member: int = field(
+        default=4,
+        metadata=about(
+            "Over SSH (read from the team account's config): how many app sessions (`ssh -t team@host`) a member may "
+            "have open at once, as `crewdeck web --apps-per-member` bounds their apps in a browser.  Each is a "
+            "process of its own: past it a new session is refused in one line, and the open ones go on.",
+            check=_apps_per_member,
         ),
     )
     keymap: dict[str, str] = field(
