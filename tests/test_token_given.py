@@ -34,8 +34,6 @@ def run(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
     team = make_team(tmp_path)
-    # join's note on how to open the replica goes to stderr too: a config naming another file would add it.
-    crewdeck("config", "set", "workspace", str(team))
     server = Server([str(team)]).start()
     yield team, server
     assert server.stop() == ""
@@ -61,6 +59,14 @@ def test_a_token_on_the_command_line_is_said_once_and_the_other_ways_say_nothing
     code, out, err = run("join", server.url, "--token-file", token_file(tmp_path, by_file), str(tmp_path / "b.db"))
     assert code == 0 and "warning" not in err, err
     assert token_of(tmp_path / "b.db") == by_file
+
+    # A file other users may read holds the token as openly as the command line: said, and taken.
+    open_file = Path(token_file(tmp_path, new_token("ana", "--workspace", str(team))))
+    open_file.chmod(0o644)
+    code, out, err = run("join", server.url, "--token-file", str(open_file), str(tmp_path / "open.db"))
+    assert code == 0 and err.splitlines()[0] == (
+        f"crewdeck: warning: --token-file {open_file} can be read by other users of this machine (mode 0644): chmod 600 it"
+    ), err
 
     by_input = new_token("ana", "--workspace", str(team))
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f"{by_input}\n".encode())))
@@ -92,6 +98,7 @@ def test_a_join_with_no_token_or_a_bad_one_says_where_in_one_line_and_makes_noth
     # Not quoted: a file given by mistake (a key, a config) may hold another secret.
     wrong = tmp_path / "id_ed25519"
     wrong.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n")
+    wrong.chmod(0o600)
     assert run("join", server.url, "--token-file", str(wrong), str(path)) == (
         2,
         "",

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -133,13 +134,19 @@ def _given_token(a: argparse.Namespace, kept: str | None = None) -> str | None:
 
 
 def _token_file(name: str) -> str:
-    """The token in a file (``-``: standard input), its surrounding white space (a final newline) dropped."""
+    """The token in a file (``-``: standard input), its surrounding white space (a final newline) dropped.  A file other
+    users may read is said once on stderr: kept there, the token is as open to them as on the command line."""
     try:
         if name == "-":
             raw = sys.stdin.buffer.read(TOKEN_FILE_MOST + 1)
         else:
             with open(Path(name).expanduser(), "rb") as f:
                 raw = f.read(TOKEN_FILE_MOST + 1)
+                mode = os.fstat(f.fileno()).st_mode
+            if mode & 0o044 and stat.S_ISREG(mode):
+                _warn(
+                    visible(f"--token-file {name} can be read by other users of this machine (mode {stat.S_IMODE(mode):04o}): chmod 600 it")
+                )
     except OSError as exc:
         raise UserError(visible(f"--token-file {name}: {exc.strerror or exc}")) from None
     # Neither a file too long nor one that is no text can be a token: both are said as not one, with no content quoted.
@@ -426,7 +433,7 @@ def cmd_sync(ctx: Context) -> int:
     store = ctx.ws.store
     remote = Remote.of(store)
     if remote is None:
-        raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token TOKEN FILE")
+        raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
     from crewdeck.sync.client.remote import Client, replica_refusal, retoken
 
     url = None
