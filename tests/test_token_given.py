@@ -129,6 +129,13 @@ def test_sync_takes_a_new_token_from_the_environment_or_a_file_and_one_left_set_
     assert code == 0 and out.startswith("this replica syncs with the new token from now on"), (out, err)
     assert token_of(path) == second
 
+    # Left set with another member's token (another replica's), it is named as where the token came from.
+    monkeypatch.setenv("CREWDECK_TOKEN", new_token("raj", "--workspace", str(team)))
+    code, out, err = run("-w", str(path), "sync")
+    assert code == 2 and err.endswith(
+        "ask for a token of your own (it keeps its token) (the token in CREWDECK_TOKEN: unset it to sync with this replica's own)\n"
+    ), err
+
     third = new_token("ana", "--workspace", str(team))
     monkeypatch.delenv("CREWDECK_TOKEN")
     code, out, err = run("-w", str(path), "sync", "--token-file", token_file(tmp_path, third))

@@ -453,7 +453,13 @@ def cmd_sync(ctx: Context) -> int:
         try:
             remote = retoken(store, token, url=url)
         except SyncError as exc:
-            raise UserError(f"sync with {url or remote.url}: {exc}") from None
+            # A variable left set for another replica's join would stop every sync of this one, unsaid where from.
+            whence = (
+                f" (the token in {ENV_TOKEN}: unset it to sync with this replica's own)"
+                if token is not None and ctx.args.token is None and ctx.args.token_file is None
+                else ""
+            )
+            raise UserError(f"sync with {url or remote.url}: {exc}{whence}") from None
         new = " and ".join(what for what, given in (("the new token", token), (f"the server at {url}", url)) if given)
         print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
