@@ -20,13 +20,19 @@ import select
 import shlex
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from crewdeck.sync.state.rules import commands_refused
 from crewdeck.tui.ssh.keys import all_keys, member_keys
+from crewdeck.tui.web.attempts import Attempts
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace, os_user
+
+#: The window of ``ssh_app_starts_per_minute``, in seconds (its line says "within a minute").
+MINUTE = 60.0
 
 #: The workspace setting that names the team account.
 ACCOUNT_SETTING = "ssh_account"
@@ -261,6 +267,44 @@ def hold_app_place(member_id: str, most: int) -> None:
             f"you have {most:,} app session{'s' if most != 1 else ''} open over SSH, the most here (ssh_apps_per_member in the "
             "team account's config): close one (q in it), then log in again"
         )
+
+
+def count_app_start(member_id: str, per_minute: int, clock: Callable[[], float] = time.time) -> None:
+    """Count an app the member starts over SSH; ``SessionRefused`` past ``per_minute`` within a minute
+    (``ssh_app_starts_per_minute``): a key logging in and quitting in a loop started an app process at each, a place
+    freed by the one before taken by the next, as the web's ``APP_STARTS_PER_MINUTE`` stops in a browser.  The web's
+    counting (``Attempts``) judges; each session is a process of its own, so the member's starts are kept in a file,
+    read and written back under its lock."""
+    directory = places("ssh-app-starts")
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(directory / hashlib.sha256(member_id.encode()).hexdigest()[:32], os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise SessionRefused(f"cannot keep count of app sessions in {directory}: {exc.strerror}: nothing was run") from None
+    with os.fdopen(fd, "r+") as kept:
+        fcntl.flock(kept, fcntl.LOCK_EX)  # held while read and written back: sessions side by side count one after another
+        now = clock()
+        # A start stamped ahead of now (the clock set back) would hold the member out for as long: it is dropped.
+        times = sorted(t for t in (_seconds(word) for word in kept.read().split()) if t is not None and t <= now)
+        starts = Attempts(per_minute, MINUTE, clock=lambda: now)
+        starts.restore(member_id, times)
+        wait = starts.wait(member_id)
+        if wait is not None:
+            raise SessionRefused(
+                f"you started the app {counted(per_minute, 'time')} within a minute over SSH, the most here "
+                f"(ssh_app_starts_per_minute in the team account's config): try again in {int(wait) + 1} seconds"
+            )
+        starts.count(member_id)
+        kept.seek(0)
+        kept.truncate()
+        kept.write("".join(f"{t!r}\n" for t in starts.times(member_id)))
+
+
+def _seconds(word: str) -> float | None:
+    try:
+        return float(word)
+    except ValueError:
+        return None
 
 
 def take_upload(most_mb: int, idle_seconds: int, stdin: int = 0, stdout: int = 1) -> None:

@@ -258,6 +258,15 @@ class Config:
             check=_apps_per_member,
         ),
     )
+    ssh_app_starts_per_minute: int = field(
+        default=APP_STARTS_PER_MINUTE,
+        metadata=about(
+            "Over SSH (read from the team account's config): how many app sessions a minute a member may start, as "
+            "`web_app_starts_per_minute` bounds them in a browser.  Past it a new session is refused in one line "
+            "saying when to try again.",
+            check=_per_minute,
+        ),
+    )
     web_sign_ins_per_minute: int = field(
         default=SIGN_INS_PER_MINUTE,
         metadata=about(
