@@ -219,6 +219,14 @@ def new_token(*args: str) -> str:
     return create_token(*args)[1]
 
 
+def token_file(directory: Path, token: str) -> str:
+    """A file holding ``token`` for ``--token-file``: a join given it says nothing of the process list."""
+    path = directory / f"token-{token[-8:]}"
+    path.write_text(token + "\n")
+    path.chmod(0o600)  # readable by its owner alone: a wider one is said on stderr
+    return str(path)
+
+
 def create_token(*args: str) -> tuple[str, str]:
     """``(id, token)`` from ``crewdeck token create``."""
     lines = crewdeck("token", "create", *args).strip().splitlines()

@@ -161,7 +161,7 @@ async def test_a_revoked_token_shows_in_the_header_as_soon_as_the_servers_event_
             assert "revoked" in header(app).sync_text
             assert header(app).sync_text.startswith("sync refused:")
             # What to do, as crewdeck sync says it: the replica takes a new token and keeps its unsent edits.
-            advice = f"and give it to this replica: crewdeck --workspace {replica} sync --token TOKEN"
+            advice = f"and give it to this replica: crewdeck --workspace {replica} sync --token-file FILE (a file holding it)"
             assert app.sync_status is not None and app.sync_status.message.endswith(advice)
             await until(
                 pilot, lambda: any(advice in str(n.message) for n in app._notifications), "the advice in a notice (the header cuts it)"

@@ -80,6 +80,10 @@ def test_the_example_says_every_default() -> None:
         "time_format",
         "ssh_upload_mb",
         "ssh_upload_idle_seconds",
+        "ssh_apps_per_member",
+        "ssh_app_starts_per_minute",
+        "web_sign_ins_per_minute",
+        "web_app_starts_per_minute",
         "keymap",
     }  # the rest have no default
     assert "# workspace = " in EXAMPLE.read_text() and "# member = " in EXAMPLE.read_text()
@@ -94,7 +98,20 @@ def test_the_examples_of_keymap_name_real_bindings() -> None:
 
 
 def test_known_keys_come_from_the_schema(cli: Cli) -> None:
-    keys = ["workspace", "member", "theme", "default_view", "time_format", "ssh_upload_mb", "ssh_upload_idle_seconds", "keymap.ID"]
+    keys = [
+        "workspace",
+        "member",
+        "theme",
+        "default_view",
+        "time_format",
+        "ssh_upload_mb",
+        "ssh_upload_idle_seconds",
+        "ssh_apps_per_member",
+        "ssh_app_starts_per_minute",
+        "web_sign_ins_per_minute",
+        "web_app_starts_per_minute",
+        "keymap.ID",
+    ]
     assert known_keys() == keys
     assert all(key in " ".join(cli.ok("config", "set", "--help").split()) for key in keys)
 
@@ -123,6 +140,10 @@ def test_the_env_and_the_flag_name_the_file(tmp_path: Path, monkeypatch: pytest.
         ("ssh_upload_mb = 0\n", "ssh_upload_mb: 0 is not a number of megabytes from 1 to 1,000,000"),
         ('ssh_upload_mb = "100MB"\n', "ssh_upload_mb: expected a whole number, got '100MB'"),
         ("ssh_upload_idle_seconds = 0\n", "ssh_upload_idle_seconds: 0 is not a number of seconds from 1 to 86,400"),
+        ("ssh_apps_per_member = 0\n", "ssh_apps_per_member: 0 is not a number of apps from 1 to 1,000"),
+        ("ssh_app_starts_per_minute = 1001\n", "ssh_app_starts_per_minute: 1001 is not a number a minute from 1 to 1,000"),
+        ("web_sign_ins_per_minute = 0\n", "web_sign_ins_per_minute: 0 is not a number a minute from 1 to 1,000"),
+        ('web_app_starts_per_minute = "20/min"\n', "web_app_starts_per_minute: expected a whole number, got '20/min'"),
     ],
 )
 def test_a_bad_file_is_one_line_with_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:

@@ -27,7 +27,7 @@ from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
-from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, wait_until
+from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, token_file, wait_until
 from .websupport import WebProcess
 
 HALF_SENT = b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
@@ -387,7 +387,7 @@ def test_joining_over_plain_http_off_the_loopback_warns(team: Path, tmp_path: Pa
     def join(url: str, path: Path) -> tuple[int, str]:
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
-            code = main(["join", url, "--token", token, str(path)])
+            code = main(["join", url, "--token-file", token_file(tmp_path, token), str(path)])
         return code, err.getvalue()
 
     code, err = join("http://crewdeck.invalid:8470", tmp_path / "far.db")

@@ -27,7 +27,7 @@ import pytest
 from crewdeck.sync.state.sshkeys import BadKey, parse_key
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.ssh.authorized import merged, written_by_crewdeck
-from crewdeck.tui.ssh.session import colour_system
+from crewdeck.tui.ssh.session import SessionRefused, colour_system, count_app_start
 
 from .sshsupport import Sshd, TeamAccount, Tmux, fingerprint, keypair
 from .syncsupport import crewdeck, crewdeck_fails, listing, wait_until
@@ -444,6 +444,82 @@ def test_an_upload_gone_quiet_runs_nothing_and_frees_the_members_place(host: Hos
     taken = installed.run(host.keys["raj"], "ledger", "import", "-", stdin=header + "2026-11-20,Spring Launch,tools,Canva,100.00,EUR\n")
     assert taken.returncode == 0, taken.stderr
     assert "Canva" in crewdeck(*w, "ledger", "list")
+
+
+def test_a_member_has_at_most_the_team_accounts_number_of_apps_open_over_ssh(host: Host, installed: Sshd) -> None:
+    """Each app over SSH is a process of its own, and a member could open them without end (a key in a loop, sessions
+    left open on every machine), where the web bounds a member's apps.  Past ``ssh_apps_per_member`` (the team account's
+    config) a new session is refused in one line and the open one goes on; commands still run, another member's app
+    opens, and once the member closes theirs their next one opens."""
+    _team_config(host, "ssh_apps_per_member = 1\n")
+    first = Tmux(f"{' '.join(installed.ssh_command(host.keys['raj'], tty=True))}; echo ssh said $?; sleep 60", 80, 24)
+    other = None
+    try:
+        first.wait_for(lambda s: "@raj (UTC)" in s, "raj's first app")
+        refused = subprocess.run(installed.ssh_command(host.keys["raj"], tty=True), capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 2
+        assert refused.stdout.replace("\r\n", "\n") == (
+            "crewdeck: error: you have 1 app session open over SSH, the most here (ssh_apps_per_member in the team account's "
+            "config): close one (q in it), then log in again\n"
+        )
+        assert "ssh said" not in first.screen()
+        assert installed.run(host.keys["raj"], "tasks").returncode == 0
+        other = Tmux(" ".join(installed.ssh_command(host.keys["mia"], tty=True)), 80, 24)
+        other.wait_for(lambda s: "@mia (UTC)" in s, "mia's app beside raj's")
+        first.keys("q")
+        first.wait_for(lambda s: "ssh said 0" in s, "raj's first app closed")
+    finally:
+        first.kill()
+        if other is not None:
+            other.kill()
+    again = Tmux(" ".join(installed.ssh_command(host.keys["raj"], tty=True)), 80, 24)
+    try:
+        again.wait_for(lambda s: "@raj (UTC)" in s, "raj's app once the first is closed")
+    finally:
+        again.kill()
+
+
+def test_a_member_starts_at_most_the_team_accounts_number_of_apps_a_minute_over_ssh(host: Host, installed: Sshd) -> None:
+    """A key logging in and quitting in a loop started an app process at each (the place the last one freed taken by
+    the next), where the web bounds a member's app starts a minute.  Past ``ssh_app_starts_per_minute`` (the team
+    account's config) a new session is refused in one line saying when to try again; another member's opens."""
+    _team_config(host, "ssh_app_starts_per_minute = 1\n")
+    first = Tmux(f"{' '.join(installed.ssh_command(host.keys['raj'], tty=True))}; echo ssh said $?; sleep 60", 80, 24)
+    try:
+        first.wait_for(lambda s: "@raj (UTC)" in s, "raj's app")
+        first.keys("q")
+        first.wait_for(lambda s: "ssh said 0" in s, "raj's app closed")
+    finally:
+        first.kill()
+    refused = subprocess.run(installed.ssh_command(host.keys["raj"], tty=True), capture_output=True, text=True, timeout=60)
+    said = refused.stdout.replace("\r\n", "\n")
+    assert refused.returncode == 2 and re.fullmatch(
+        r"crewdeck: error: you started the app 1 time within a minute over SSH, the most here \(ssh_app_starts_per_minute in the "
+        r"team account's config\): try again in \d+ seconds\n",
+        said,
+    ), said
+    other = Tmux(" ".join(installed.ssh_command(host.keys["mia"], tty=True)), 80, 24)
+    try:
+        other.wait_for(lambda s: "@mia (UTC)" in s, "mia's app")
+    finally:
+        other.kill()
+
+
+def test_app_starts_over_ssh_are_counted_across_processes_within_the_minute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each session is a process of its own: the member's starts are kept in the team account's cache, and a minute
+    on (a clock the test holds) the next is taken again; a start stamped ahead of now (the clock set back) holds no one out."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    now = [1_000_000.0]
+    count_app_start("m1", 2, clock=lambda: now[0])
+    now[0] += 30
+    count_app_start("m1", 2, clock=lambda: now[0])
+    count_app_start("m2", 2, clock=lambda: now[0])  # another member's are their own
+    with pytest.raises(SessionRefused, match=r"you started the app 2 times within a minute over SSH.*try again in 31 seconds"):
+        count_app_start("m1", 2, clock=lambda: now[0])
+    now[0] += 30.5
+    count_app_start("m1", 2, clock=lambda: now[0])
+    now[0] -= 3600  # the clock set back an hour: the starts "ahead" are dropped
+    count_app_start("m1", 2, clock=lambda: now[0])
 
 
 def test_help_over_ssh_names_what_runs_over_ssh_only(host: Host, installed: Sshd) -> None:

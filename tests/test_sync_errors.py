@@ -27,7 +27,7 @@ from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
-from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, wait_until
+from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, token_file, wait_until
 
 TOKEN = "crewdeck_" + "a" * 43
 
@@ -49,7 +49,7 @@ def test_a_server_that_is_not_running_is_named_with_what_to_check(replica: tuple
     server.stop()
     advice = "cannot reach the server (connection refused); check that it is running and that the URL is right\n"
     assert crewdeck_fails("-w", str(path), "sync") == f"crewdeck: error: sync with {server.url}: {advice}"
-    err = crewdeck_fails("join", server.url, "--token", TOKEN, str(tmp_path / "new.db"))
+    err = crewdeck_fails("join", server.url, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"))
     assert err == f"crewdeck: error: cannot join {server.url}: {advice}"
     # Edits made on the train: the line says they wait here (it said nothing of them, and joining again loses them).
     crewdeck("-w", str(path), "add", "Written on the train")
@@ -64,7 +64,7 @@ def test_a_revoked_token_says_to_ask_for_a_new_one(replica: tuple[Path, Path, st
     crewdeck("token", "revoke", token_id, "--workspace", str(team))
     assert crewdeck_fails("-w", str(path), "sync") == (
         f"crewdeck: error: sync with {server.url}: the token has been revoked; "
-        f"ask a manager for a new token (crewdeck token create), and give it to this replica: crewdeck --workspace {path} sync --token TOKEN\n"
+        f"ask a manager for a new token (crewdeck token create), and give it to this replica: crewdeck --workspace {path} sync --token-file FILE (a file holding it)\n"
     )
 
 
@@ -107,7 +107,7 @@ def test_a_replica_whose_clock_runs_fast_still_takes_in_what_its_team_sent(repli
 
 def test_a_url_with_a_path_the_server_does_not_have_says_to_check_it(replica: tuple[Path, Path, str, Server], tmp_path: Path) -> None:
     _, _, _, server = replica
-    err = crewdeck_fails("join", f"{server.url}/crewdeck", "--token", TOKEN, str(tmp_path / "new.db"))
+    err = crewdeck_fails("join", f"{server.url}/crewdeck", "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"))
     assert err == (
         f"crewdeck: error: cannot join {server.url}/crewdeck: no such endpoint: /crewdeck/v1/me (see /openapi.json); "
         "check the URL (crewdeck serve prints the one to use)\n"
@@ -160,7 +160,10 @@ def test_what_is_not_a_sync_servers_answer_is_one_line_with_what_to_do(
     threading.Thread(target=stand.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{stand.server_address[1]}"
     try:
-        assert crewdeck_fails("join", url, "--token", TOKEN, str(tmp_path / "new.db")) == f"crewdeck: error: cannot join {url}: {said}\n"
+        assert (
+            crewdeck_fails("join", url, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"))
+            == f"crewdeck: error: cannot join {url}: {said}\n"
+        )
         with Store(path) as store:
             store.set_meta(META_URL, url)
         assert crewdeck_fails("-w", str(path), "sync") == f"crewdeck: error: sync with {url}: {said}\n"
@@ -218,20 +221,20 @@ def test_a_certificate_not_trusted_here_and_the_wrong_scheme_say_what_to_do(
     tls_server: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, cert = tls_server
-    err = crewdeck_fails("join", url, "--token", TOKEN, str(tmp_path / "new.db"))
+    err = crewdeck_fails("join", url, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"))
     assert err == (
         f"crewdeck: error: cannot join {url}: the server's TLS certificate is not trusted here (self-signed certificate); "
         "if it is the right server, point SSL_CERT_FILE at its certificate or at the CA that signed it\n"
     )
     plain = url.replace("https://", "http://")
-    err = crewdeck_fails("join", plain, "--token", TOKEN, str(tmp_path / "new.db"))
+    err = crewdeck_fails("join", plain, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"))
     assert err == (
         f"crewdeck: error: cannot join {plain}: the server closed the connection without an answer; "
         "if it serves HTTPS, its URL starts with https://\n"
     )
     # What the first said to do is enough: the certificate trusted, the server is reached (and refuses the made-up token).
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    err = crewdeck_fails("join", url, "--token", TOKEN, str(tmp_path / "new.db"))
+    err = crewdeck_fails("join", url, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"))
     assert err.startswith(f"crewdeck: error: cannot join {url}: this server knows no such token")
 
 

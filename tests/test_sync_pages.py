@@ -28,7 +28,7 @@ from crewdeck.sync.server.pgstore import PgStore
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
-from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, wait_until
+from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, token_file, wait_until
 
 #: The longest notes a task may have, in one-byte and two-byte characters.
 NOTES = ["x" * 100_000, "ü" * 100_000]
@@ -159,7 +159,7 @@ def test_a_server_that_says_more_without_moving_the_cursor_fails_the_join_instea
         return JSONResponse({"ops": [], "head": 10, "next": int(request.query_params["after"]), "more": True})
 
     with FakeServer(stuck) as fake:
-        code, err = run_cli("join", fake.url, "--token", "crewdeck_" + "a" * 43, str(tmp_path / "ana.db"))
+        code, err = run_cli("join", fake.url, "--token-file", token_file(tmp_path, "crewdeck_" + "a" * 43), str(tmp_path / "ana.db"))
     assert code == 2 and err.count("\n") == 1
     assert "the server says operations follow #0 (its head is #10) but sends none" in err
     assert len(fake.limits) == 1
@@ -184,7 +184,7 @@ def test_an_oversized_page_is_never_read_whole_and_is_asked_again_smaller(tmp_pa
         return StreamingResponse(body(), media_type="application/json")
 
     with FakeServer(oversized) as fake:
-        code, err = run_cli("join", fake.url, "--token", "crewdeck_" + "a" * 43, str(tmp_path / "ana.db"))
+        code, err = run_cli("join", fake.url, "--token-file", token_file(tmp_path, "crewdeck_" + "a" * 43), str(tmp_path / "ana.db"))
     assert code == 2 and f"sent an answer larger than {MAX_PAGE_BYTES // (1024 * 1024)} MiB" in err
     # Asked with fewer operations each time, down to one, and never read to the end.
     assert fake.limits[0] == PULL_PAGE and fake.limits[-1] == 1 and fake.limits == sorted(fake.limits, reverse=True)
@@ -209,7 +209,7 @@ def test_a_page_that_does_not_follow_the_cursor_is_refused(tmp_path: Path) -> No
         return JSONResponse({"ops": [op, op], "head": 10, "next": 3, "more": True})
 
     with FakeServer(backwards) as fake:
-        code, err = run_cli("join", fake.url, "--token", "crewdeck_" + "a" * 43, str(tmp_path / "ana.db"))
+        code, err = run_cli("join", fake.url, "--token-file", token_file(tmp_path, "crewdeck_" + "a" * 43), str(tmp_path / "ana.db"))
     assert code == 2 and "the server sent a page that does not follow #0" in err
     assert len(fake.limits) == 1
 

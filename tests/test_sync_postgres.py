@@ -567,6 +567,30 @@ def test_a_database_url_libpq_cannot_read_has_its_password_said_seen_and_never_p
     assert served.stderr.startswith(PASSWORD_SEEN) and f": {said}" in served.stderr, served.stderr
 
 
+def test_a_url_libpq_cannot_read_with_no_password_says_nothing_of_one_and_a_passwords_short_part_is_never_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ``@`` in a malformed URL's query (``?user=ana@corp&sslmode``) was read as the end of a password, and the
+    command said the URL held one; and of a password with an unencoded ``@`` (``p@ss``), libpq takes the part after
+    it for the host's start, which the error line quoted whole when under three characters (``'ss@localhost'``)."""
+    monkeypatch.setenv("CREWDECK_WORKSPACE", str(make_team(tmp_path)))
+    for url, said in (
+        ("postgresql://localhost:5432/db?user=ana@corp&sslmode", 'missing key/value separator "=" in URI query parameter: "sslmode"'),
+        ("postgresql://[::1]:5432/db?application_name=x:y@z&bogus", 'missing key/value separator "=" in URI query parameter: "bogus"'),
+    ):
+        assert _run("token", "list", "--name", "team", "--database", url) == (
+            2,
+            "",
+            f"crewdeck: error: cannot connect to PostgreSQL: {said}\n",
+        )
+    for url in ("postgresql://crew:p@ss@localhost:1/db", "postgresql://crew:a@b7@localhost:1/db"):
+        code, out, err = _run("token", "list", "--name", "team", "--database", url)
+        assert (code, out) == (2, "") and err.startswith(PASSWORD_SEEN), err
+        said = err.removeprefix(PASSWORD_SEEN)
+        assert said.startswith("crewdeck: error: cannot connect to PostgreSQL: ") and "'…@localhost'" in said, said
+        assert "ss@" not in said and "b7" not in said, said
+
+
 def test_a_password_libpq_read_is_not_cut_out_of_the_names_its_errors_quote(
     postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -43,6 +43,7 @@ from .syncsupport import (
     free_port,
     make_team,
     new_token,
+    token_file,
     wait_until,
 )
 
@@ -833,7 +834,9 @@ def test_join_says_how_to_open_the_replica_when_crewdeck_alone_would_open_anothe
     replica = tmp_path / "my team.db"
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        assert main(["join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica)]) == 0
+        assert (
+            main(["join", server.url, "--token-file", token_file(tmp_path, new_token("raj", "--workspace", str(team))), str(replica)]) == 0
+        )
     quoted = f"'{replica}'"
     assert f"joined workspace team at {server.url}" in out.getvalue() and "note:" not in out.getvalue()
     assert err.getvalue() == (
@@ -845,17 +848,32 @@ def test_join_says_how_to_open_the_replica_when_crewdeck_alone_would_open_anothe
     # With the replica the default, a second join into another file names the default it opens instead.
     again, err = tmp_path / "again.db", io.StringIO()
     with redirect_stdout(io.StringIO()), redirect_stderr(err):
-        assert main(["join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(again)]) == 0
+        assert main(["join", server.url, "--token-file", token_file(tmp_path, new_token("raj", "--workspace", str(team))), str(again)]) == 0
     assert err.getvalue().startswith(f"note: crewdeck alone opens {replica}, not this replica: open it with crewdeck --workspace {again}")
     with redirect_stdout(io.StringIO()), redirect_stderr(err := io.StringIO()):
         third = tmp_path / "third.db"
-        assert main(["-w", str(third), "join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(third)]) == 0
+        assert (
+            main(
+                [
+                    "-w",
+                    str(third),
+                    "join",
+                    server.url,
+                    "--token-file",
+                    token_file(tmp_path, new_token("raj", "--workspace", str(team))),
+                    str(third),
+                ]
+            )
+            == 0
+        )
     assert err.getvalue() == ""  # the workspace named is the one joined
     # CREWDECK_WORKSPACE goes before the config's workspace: the note named the config, which would change nothing.
     monkeypatch.setenv("CREWDECK_WORKSPACE", str(replica))
     fourth, err = tmp_path / "fourth.db", io.StringIO()
     with redirect_stdout(io.StringIO()), redirect_stderr(err):
-        assert main(["join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(fourth)]) == 0
+        assert (
+            main(["join", server.url, "--token-file", token_file(tmp_path, new_token("raj", "--workspace", str(team))), str(fourth)]) == 0
+        )
     assert err.getvalue() == (
         f"note: crewdeck alone opens {replica}, not this replica: open it with crewdeck --workspace {fourth}, or make it "
         f"your default with: set CREWDECK_WORKSPACE={fourth} (it is set, and goes before the config's workspace)\n"
@@ -970,7 +988,7 @@ def test_serve_refuses_a_name_with_database_which_would_ignore_it(tmp_path: Path
     ],
 )
 def test_join_says_in_one_line_what_is_wrong_with_a_url(url: str, said: str, tmp_path: Path) -> None:
-    err = crewdeck_fails("join", url, "--token", "crewdeck_" + "a" * 43, str(tmp_path / "x.db"))
+    err = crewdeck_fails("join", url, "--token-file", token_file(tmp_path, "crewdeck_" + "a" * 43), str(tmp_path / "x.db"))
     assert err.startswith(f"crewdeck: error: cannot join {url}: ") and said in err and err.count("\n") == 1, err
     assert not (tmp_path / "x.db").exists()
 

@@ -121,6 +121,28 @@ def test_a_member_has_at_most_their_limit_of_apps_and_the_next_is_refused_with_w
     assert "refused an app of @raj: @raj has 2 crewdeck apps open already" in err
 
 
+def test_the_limits_a_minute_are_the_config_of_the_account_running_crewdeck_web(
+    team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """10 sign-ins and 20 app starts a minute per member were constants: a team whose members share one laptop per
+    shift, or a server that wants fewer processes, could not change them.  They are the config's, read by `crewdeck web`
+    (the minute's checks, on its real clock, all come within seconds of each other)."""
+    config = tmp_path / "web.toml"
+    config.write_text("web_sign_ins_per_minute = 2\nweb_app_starts_per_minute = 1\n")
+    monkeypatch.setenv("CREWDECK_CONFIG", str(config))
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with serving(team) as web:
+        _sign_in(web, token)  # its app starts at the sign-in: the one start of the minute
+        second = _sign_in(web, token)
+        assert len(web.apps) == 1
+        code, reason = _refused_socket(web, second)
+        assert code == 4429 and reason.startswith("You opened the app 1 time within a minute, the most here: try again in "), reason
+        refused = httpx.post(f"{web.url}/signin", data={"token": token}, headers=JSON)
+        assert refused.status_code == 429 and refused.json()["message"].startswith("@raj signed in 2 times within a minute, the most here")
+        err = web.stop()
+    assert "refused a sign-in: @raj signed in 2 times within a minute" in err
+
+
 async def test_a_member_signing_in_again_and_again_is_refused_past_ten_a_minute_and_starts_no_more_apps(
     team: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

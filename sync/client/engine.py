@@ -246,7 +246,7 @@ class SyncEngine:
         remote = Remote.of(store)
         if remote is None:
             store.close()
-            raise WorkspaceError(f"{self.path} has no remote (join a server with: crewdeck join URL --token TOKEN {self.path})")
+            raise WorkspaceError(f"{self.path} has no remote (join a server with: crewdeck join URL --token-file TOKENFILE {self.path})")
         try:
             commits = self._commits = subscribe(self.path, self._local_commit, interval=self.LOCAL_CHECK)
         except BaseException:

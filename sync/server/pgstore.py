@@ -212,6 +212,8 @@ def holds_password(dsn: str) -> bool:
 #: Where a URL's password stands: ``postgresql://USER:PASSWORD@HOST``, ``?password=PASSWORD``.
 _URL = re.compile(r"\s*postgres(?:ql)?://", re.IGNORECASE)
 _URL_PARAMETER = re.compile(r"[?&]password=([^&]*)", re.IGNORECASE)
+_QUERY = re.compile(r"[?#]")
+_HOST_PORT = re.compile(r"\d*/")
 #: ``password=VALUE`` of a ``key=value`` string: quoted, or up to the next ``key=`` (``password=my s3cret`` is
 #: refused by libpq as ``missing "=" after "s3cret"``, so the words after the first are the password's too).
 _KEYWORD = re.compile(r"(?:^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'?|.*?(?=\s+\w+\s*=|\s*$))", re.IGNORECASE | re.DOTALL)
@@ -225,9 +227,15 @@ def _loosely_read_passwords(dsn: str) -> list[str]:
     url = _URL.match(dsn)
     if url:
         rest = dsn[url.end() :]
-        for at in (i for i, ch in enumerate(rest) if ch == "@"):
-            _, colon, password = rest[:at].partition(":")
-            if colon:
+        # A password stands before the query: an ``@`` in it (``?user=ana@corp``) is a parameter's, and a URL with
+        # one that libpq cannot read for another reason (``&sslmode`` with no ``=``) was said to hold a password.  The
+        # query is what follows a ``?`` after the path's ``/``: before it, a ``?`` may be the password's own.
+        slash = rest.find("/")
+        query = _QUERY.search(rest, max(slash, 0))
+        for at in (i for i, ch in enumerate(rest[: query.start() if query else len(rest)]) if ch == "@"):
+            user, colon, password = rest[:at].partition(":")
+            # Nor is HOST:PORT/PATH one (``db:5432/team@x``), or an IPv6 host's address (``[::1]:5432/...``).
+            if colon and not _HOST_PORT.match(password) and "[" not in user:
                 found.append(password)
         found += _URL_PARAMETER.findall(rest)
     else:
@@ -256,11 +264,16 @@ def _redacted(message: str, dsn: str) -> str:
     if not texts:
         return message
     words = sorted({*texts, *(part for text in texts for part in re.split(r"[\s@/]+", text) if part)}, key=len, reverse=True)
+    # A password's unencoded ``@`` (``crew:p@ss@db``): libpq takes what follows it for the host, quoted as ``'ss@db'``;
+    # however short, that part of the password stands at the host's start, before an ``@``.
+    tails = sorted({text[i + 1 :] + "@" for text in texts for i, ch in enumerate(text) if ch == "@"} - {"@"}, key=len, reverse=True)
 
     def hidden(quoted: re.Match[str]) -> str:
         inside = quoted.group()[1:-1]
         if inside in words:
             inside = "…"
+        for tail in tails:
+            inside = inside.replace(tail, "…@")
         # Within a longer text, a word of three characters or more: a shorter one says next to nothing of the
         # password, and taken out of the text it would garble it.
         for word in words:

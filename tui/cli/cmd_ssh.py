@@ -25,8 +25,10 @@ from crewdeck.tui.ssh.session import (
     colour_system,
     command_words,
     configured_account,
+    count_app_start,
     ended_by,
     help_text,
+    hold_app_place,
     hold_upload_place,
     reads_standard_input,
     session_member,
@@ -145,6 +147,8 @@ def cmd_ssh_session(ctx: Context) -> int:
             else f", or give a command (ssh {account}@HOST tasks @me)"
         )
         raise SessionRefused(f"the app needs a terminal: log in with ssh -t {account}@HOST{other}")
+    hold_app_place(member.id, ctx.config.ssh_apps_per_member)
+    count_app_start(member.id, ctx.config.ssh_app_starts_per_minute)
     system = colour_system(os.environ)
     if system is not None:
         # Read by Textual when it is imported, in launch().

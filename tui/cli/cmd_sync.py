@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,12 @@ DEFAULT_PORT = 8470
 POSTGRES_EXTRA = "pip install 'crewdeck[postgres]'"
 #: How many of a round's refused writes `crewdeck sync` lists (the newest; `crewdeck log` lists every one).
 REFUSALS_LISTED = 20
+#: Where a token is kept out of the process list: the environment is readable by its own user only (``ps`` shows
+#: every user the command line, never the environment).
+ENV_TOKEN = "CREWDECK_TOKEN"
+#: A token is 52 characters: a longer --token-file is not one, and reading stops there (``--token-file /dev/zero``).
+TOKEN_FILE_MOST = 4096
+NOT_A_TOKEN = "not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)"
 
 
 def _require_postgres_driver() -> None:
@@ -102,6 +109,57 @@ def _url_name(given: str | None, path: Path) -> str:
             f"starting with a letter or digit, at most 63 (e.g. --name {workspace_name(given)})"
         )
     return given
+
+
+def _given_token(a: argparse.Namespace, kept: str | None = None) -> str | None:
+    """The token ``join`` or ``sync`` was given, checked, or ``None``: ``--token``, ``--token-file FILE`` (``-``: standard
+    input), else ``$CREWDECK_TOKEN``.  ``--token`` works but is said once on stderr: the command line, and the token
+    with it, is in the process list, which every user of the machine reads (``ps``), as ``--database``'s password is.
+    ``kept``: the replica's own token; the environment's, when it is that one, is nothing new (a variable left set)."""
+    if a.token is not None:
+        _warn(
+            "--token is on the command line, which every user of this machine can read in the process list: "
+            f"give it in {ENV_TOKEN} or --token-file FILE instead"
+        )
+        given, where = str(a.token), "--token"
+    elif a.token_file is not None:
+        given, where = _token_file(a.token_file), f"--token-file {a.token_file}"
+    else:
+        given, where = os.environ.get(ENV_TOKEN, ""), ENV_TOKEN
+        if not given or given == kept:
+            return None
+    if not tokens.looks_like_token(given):
+        raise UserError(visible(f"{where}: {NOT_A_TOKEN}"))
+    return given
+
+
+def _token_file(name: str) -> str:
+    """The token in a file (``-``: standard input), its surrounding white space (a final newline) dropped.  A file other
+    users may read is said once on stderr: kept there, the token is as open to them as on the command line."""
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read(TOKEN_FILE_MOST + 1)
+        else:
+            with open(Path(name).expanduser(), "rb") as f:
+                raw = f.read(TOKEN_FILE_MOST + 1)
+                mode = os.fstat(f.fileno()).st_mode
+            if mode & 0o044 and stat.S_ISREG(mode):
+                _warn(
+                    visible(f"--token-file {name} can be read by other users of this machine (mode {stat.S_IMODE(mode):04o}): chmod 600 it")
+                )
+    except OSError as exc:
+        raise UserError(visible(f"--token-file {name}: {exc.strerror or exc}")) from None
+    # Neither a file too long nor one that is no text can be a token: both are said as not one, with no content quoted.
+    return "" if len(raw) > TOKEN_FILE_MOST else raw.decode("ascii", "replace").strip()
+
+
+def _token_options(p: argparse.ArgumentParser, token_help: str) -> None:
+    """``--token`` and its ways out of the process list, for every command that takes a token."""
+    given = p.add_mutually_exclusive_group()
+    given.add_argument(
+        "--token", help=f"{token_help}; on the command line every user here can read it: prefer ${ENV_TOKEN} or --token-file"
+    )
+    given.add_argument("--token-file", metavar="FILE", help=f"read the token from FILE (- for standard input) instead of ${ENV_TOKEN}")
 
 
 def _warn(message: str) -> None:
@@ -243,7 +301,7 @@ def cmd_token_create(ctx: Context) -> int:
     if not a.database and Remote.of(ws.store) is not None:
         print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {ws.store.path}"))
     else:
-        print("shown only this once; give it to the member for: crewdeck join URL --token TOKEN FILE")
+        print("shown only this once; give it to the member for: crewdeck join URL FILE (the token in $CREWDECK_TOKEN, or --token-file)")
     print(token)
     return 0
 
@@ -319,8 +377,9 @@ def cmd_join(ctx: Context) -> int:
     path = Path(a.path).expanduser()
     if path.exists():
         raise UserError(f"{path} already exists; join into a new file")
-    if not tokens.looks_like_token(a.token):
-        raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+    token = _given_token(a)
+    if token is None:
+        raise UserError(f"join needs your token (from: crewdeck token create): set {ENV_TOKEN}, or give --token-file FILE")
     try:
         url = server_url(a.url)
     except SyncError as exc:
@@ -328,7 +387,7 @@ def cmd_join(ctx: Context) -> int:
     if _plain_http_off_loopback(url):
         _warn("joining over plain HTTP off this machine: your token crosses the network readable; use https://")
     try:
-        store, remote, result = join(str(path), url, a.token, on_progress=lambda d, t: progress(d, t, "first sync"))
+        store, remote, result = join(str(path), url, token, on_progress=lambda d, t: progress(d, t, "first sync"))
     except (SyncError, ClockSkewError) as exc:
         # A clock too far behind the team's stamps stops the first pull as a server's refusal does: the replica is made.
         if path.exists():
@@ -374,7 +433,7 @@ def cmd_sync(ctx: Context) -> int:
     store = ctx.ws.store
     remote = Remote.of(store)
     if remote is None:
-        raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token TOKEN FILE")
+        raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
     from crewdeck.sync.client.remote import Client, replica_refusal, retoken
 
     url = None
@@ -387,16 +446,21 @@ def cmd_sync(ctx: Context) -> int:
             raise UserError(f"--url {ctx.args.url}: {exc}") from None
         if url == remote.url:
             url = None  # the address it has: nothing to check or change
-    if ctx.args.token is not None or url is not None:
-        if ctx.args.token is not None and not tokens.looks_like_token(ctx.args.token):
-            raise UserError("--token: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)")
+    token = _given_token(ctx.args, kept=remote.token)
+    if token is not None or url is not None:
         if url is not None and _plain_http_off_loopback(url):
             _warn("syncing over plain HTTP off this machine: your token crosses the network readable; use https://")
         try:
-            remote = retoken(store, ctx.args.token, url=url)
+            remote = retoken(store, token, url=url)
         except SyncError as exc:
-            raise UserError(f"sync with {url or remote.url}: {exc}") from None
-        new = " and ".join(what for what, given in (("the new token", ctx.args.token), (f"the server at {url}", url)) if given)
+            # A variable left set for another replica's join would stop every sync of this one, unsaid where from.
+            whence = (
+                f" (the token in {ENV_TOKEN}: unset it to sync with this replica's own)"
+                if token is not None and ctx.args.token is None and ctx.args.token_file is None
+                else ""
+            )
+            raise UserError(f"sync with {url or remote.url}: {exc}{whence}") from None
+        new = " and ".join(what for what, given in (("the new token", token), (f"the server at {url}", url)) if given)
         print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
     held = store.max_seq()  # what the pull brings is stored past it
@@ -578,14 +642,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description="Create a local replica that syncs with a server.",
     )
     p.add_argument("url", help="the server, e.g. https://crewdeck.example.com")
-    p.add_argument("--token", required=True, help="your token (from: crewdeck token create)")
+    _token_options(p, "your token (from: crewdeck token create)")
     p.add_argument("path", help="the replica file to create")
     p.set_defaults(func=cmd_join)
 
     p = sub.add_parser(
         "sync", parents=parents, help="push and pull once", description="One sync round: push unsent edits, pull until caught up."
     )
-    p.add_argument("--token", help="a new token for this replica (its own revoked): kept when the server says it is the replica's member's")
+    _token_options(p, "a new token for this replica (its own revoked): kept when the server says it is the replica's member's")
     p.add_argument(
         "--url",
         help="its server's new address (moved, or serving HTTPS now): kept when the server there says the token is the replica's member's",

@@ -60,7 +60,8 @@ def _serve(ctx: Context) -> int:
         raise UserError(f"--idle-timeout: {exc}") from None
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
-    from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, WebServer
+    from crewdeck.tui.web.attempts import Attempts
+    from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, MINUTE, WebServer
 
     try:
         max_connections = connection_cap()
@@ -70,7 +71,14 @@ def _serve(ctx: Context) -> int:
     host = a.host or "127.0.0.1"
     port = a.port or DEFAULT_PORT
     check_port_free(host, port)
-    server = WebServer(path, apps_per_member=a.apps_per_member or APPS_PER_MEMBER, max_apps=a.max_apps or MAX_APPS, idle=idle)
+    server = WebServer(
+        path,
+        sign_ins=Attempts(ctx.config.web_sign_ins_per_minute, MINUTE),
+        app_starts=Attempts(ctx.config.web_app_starts_per_minute, MINUTE),
+        apps_per_member=a.apps_per_member or APPS_PER_MEMBER,
+        max_apps=a.max_apps or MAX_APPS,
+        idle=idle,
+    )
     if scheme == "http" and not is_loopback(host):
         # As `crewdeck serve` says it: a sign-in's token, PIN and session cookie cross the network readable.
         sys.stderr.write(

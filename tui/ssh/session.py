@@ -20,13 +20,19 @@ import select
 import shlex
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from crewdeck.sync.state.rules import commands_refused
 from crewdeck.tui.ssh.keys import all_keys, member_keys
+from crewdeck.tui.web.attempts import Attempts
 from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace, os_user
+
+#: The window of ``ssh_app_starts_per_minute``, in seconds (its line says "within a minute").
+MINUTE = 60.0
 
 #: The workspace setting that names the team account.
 ACCOUNT_SETTING = "ssh_account"
@@ -197,15 +203,43 @@ def reads_standard_input(args: argparse.Namespace) -> bool:
 
 #: How much of an upload is read at a time.
 _CHUNK = 1 << 20
-#: The locks a process holds on its member's upload place (``hold_upload_place``): open until it ends.
+#: The locks a process holds on its member's places (``hold_place``): open until it ends.
 _HELD: list[int] = []
 
 
-def upload_places() -> Path:
-    """Where the team account keeps one lock file per member who uploads (its own cache: no one else writes there)."""
+def places(kind: str) -> Path:
+    """Where the team account keeps its members' places of a ``kind`` (``ssh-uploads``, ``ssh-apps``), a lock file each
+    (its own cache: no one else writes there)."""
     from platformdirs import user_cache_path
 
-    return user_cache_path("crewdeck") / "ssh-uploads"
+    return user_cache_path("crewdeck") / kind
+
+
+def hold_place(kind: str, member_id: str, most: int, what: str) -> bool:
+    """Take one of the member's ``most`` places of a ``kind`` for the rest of this process; ``False`` when other processes
+    of theirs hold all of them.  Each session is a process of its own (sshd starts one per login), so they are counted by
+    the kernel: a lock (``flock``) is let go when its process ends however it ends, and a killed session leaves no place
+    taken.  ``what`` names the count in the line said when the places cannot be kept."""
+    directory = places(kind)
+    # A member's id is text the workspace holds: its digest names the files, the first place's alone as before.
+    name = hashlib.sha256(member_id.encode()).hexdigest()[:32]
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SessionRefused(f"cannot keep count of {what} in {directory}: {exc.strerror}: nothing was run") from None
+    for place in range(most):
+        try:
+            fd = os.open(directory / (name if place == 0 else f"{name}.{place}"), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise SessionRefused(f"cannot keep count of {what} in {directory}: {exc.strerror}: nothing was run") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _HELD.append(fd)
+        return True
+    return False
 
 
 def hold_upload_place(member_id: str, most_mb: int) -> None:
@@ -213,25 +247,64 @@ def hold_upload_place(member_id: str, most_mb: int) -> None:
     as the command's standard input, until the command ends); ``SessionRefused`` while another command of theirs holds it.
 
     ``ssh_upload_mb`` bounds one command's upload; a member running many at once would have put that much on the disk
-    for each.  One at a time bounds a member's uploads together.  A lock (``flock``) is let go by the kernel when its
-    process ends however it ends, so a killed command leaves no place taken."""
-    directory = upload_places()
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # A member's id is text the workspace holds: its digest names the file.
-        fd = os.open(directory / hashlib.sha256(member_id.encode()).hexdigest()[:32], os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise SessionRefused(f"cannot keep count of uploads in {directory}: {exc.strerror}: nothing was run") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
+    for each.  One at a time bounds a member's uploads together."""
+    if not hold_place("ssh-uploads", member_id, 1, "uploads"):
         raise SessionRefused(
             "another command of yours over SSH is still taking or using what you sent it: a member sends one upload at a time "
             f"(each at most {most_mb:,} MB, ssh_upload_mb in the team account's config): nothing was run; send it again once "
             "that one has finished"
-        ) from None
-    _HELD.append(fd)
+        )
+
+
+def hold_app_place(member_id: str, most: int) -> None:
+    """Take one of the member's ``ssh_apps_per_member`` places for the app, for the rest of the session; ``SessionRefused``
+    while that many apps of theirs are open over SSH.  Each is a process of its own (tens of MB): a member's key in a
+    loop, or sessions left open on every machine they have, would start them without end, as the web's
+    ``apps_per_member`` stops in a browser.  A new session is refused rather than an open one ended, which may hold
+    what its member was typing."""
+    if not hold_place("ssh-apps", member_id, most, "app sessions"):
+        raise SessionRefused(
+            f"you have {most:,} app session{'s' if most != 1 else ''} open over SSH, the most here (ssh_apps_per_member in the "
+            "team account's config): close one (q in it), then log in again"
+        )
+
+
+def count_app_start(member_id: str, per_minute: int, clock: Callable[[], float] = time.time) -> None:
+    """Count an app the member starts over SSH; ``SessionRefused`` past ``per_minute`` within a minute
+    (``ssh_app_starts_per_minute``): a key logging in and quitting in a loop started an app process at each, a place
+    freed by the one before taken by the next, as the web's ``APP_STARTS_PER_MINUTE`` stops in a browser.  The web's
+    counting (``Attempts``) judges; each session is a process of its own, so the member's starts are kept in a file,
+    read and written back under its lock."""
+    directory = places("ssh-app-starts")
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(directory / hashlib.sha256(member_id.encode()).hexdigest()[:32], os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise SessionRefused(f"cannot keep count of app sessions in {directory}: {exc.strerror}: nothing was run") from None
+    with os.fdopen(fd, "r+") as kept:
+        fcntl.flock(kept, fcntl.LOCK_EX)  # held while read and written back: sessions side by side count one after another
+        now = clock()
+        # A start stamped ahead of now (the clock set back) would hold the member out for as long: it is dropped.
+        times = sorted(t for t in (_seconds(word) for word in kept.read().split()) if t is not None and t <= now)
+        starts = Attempts(per_minute, MINUTE, clock=lambda: now)
+        starts.restore(member_id, times)
+        wait = starts.wait(member_id)
+        if wait is not None:
+            raise SessionRefused(
+                f"you started the app {counted(per_minute, 'time')} within a minute over SSH, the most here "
+                f"(ssh_app_starts_per_minute in the team account's config): try again in {int(wait) + 1} seconds"
+            )
+        starts.count(member_id)
+        kept.seek(0)
+        kept.truncate()
+        kept.write("".join(f"{t!r}\n" for t in starts.times(member_id)))
+
+
+def _seconds(word: str) -> float | None:
+    try:
+        return float(word)
+    except ValueError:
+        return None
 
 
 def take_upload(most_mb: int, idle_seconds: int, stdin: int = 0, stdout: int = 1) -> None:

@@ -1,5 +1,6 @@
 """Attempts counted per key within a window, then "try again later": the web server's limits (``server``'s
-``FAILED_SIGN_INS_PER_MINUTE``, ``SIGN_INS_PER_MINUTE``, ``APP_STARTS_PER_MINUTE``, all there).
+``FAILED_SIGN_INS_PER_MINUTE``, ``SIGN_INS_PER_MINUTE``, ``APP_STARTS_PER_MINUTE``, all there), and the apps a member
+starts over SSH (``ssh.session.count_app_start``, whose sessions are processes of their own).
 
 Failed sign-ins are counted per client address (a wrong token or PIN, a link
 that is not known, used or expired): guessing is what the limit stops, and a
@@ -60,6 +61,14 @@ class Attempts:
             if len(self._seen) <= self.capacity and times[-1] > now - self.window:
                 break
             del self._seen[oldest]
+
+    def times(self, key: str) -> list[float]:
+        """When ``key``'s attempts that still count were made (``restore`` takes them back, in another process)."""
+        return list(self._seen.get(key, ()))
+
+    def restore(self, key: str, times: list[float]) -> None:
+        """Take back ``key``'s attempts (``times``): counted by processes of their own, as SSH sessions are."""
+        self._seen[key] = deque(times[-self.limit :], maxlen=self.limit)
 
     @property
     def remembered(self) -> int:

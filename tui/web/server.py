@@ -58,6 +58,8 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.web import pages, signin
 from crewdeck.tui.web.attempts import Attempts
 from crewdeck.tui.web.bridge import QUIT_GRACE, AppProcess, app_command, app_environment
+from crewdeck.tui.workspace import config
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 
 COOKIE = "crewdeck_session"
@@ -72,12 +74,12 @@ MINUTE = 60.0
 #: Failed sign-ins a minute at most from one client address (a wrong token or PIN, a link unknown, used or expired):
 #: guessing is what it stops.
 FAILED_SIGN_INS_PER_MINUTE = 10
-#: A member's sign-ins a minute at most (a token's or a link's): each may start an app process, and one member's token
-#: signing in and out in a loop started them without end, a core's worth of the team's server.
-SIGN_INS_PER_MINUTE = 10
-#: A member's apps started a minute at most: a page's websocket opened and closed in a loop, on one sign-in, started one
-#: at each as well (a tab reloaded starts one too: a person reloads a few times a minute at most).
-APP_STARTS_PER_MINUTE = 20
+#: A member's sign-ins a minute at most (a token's or a link's), by default (``web_sign_ins_per_minute`` in the config):
+#: each may start an app process, and one member's token signing in and out in a loop started them without end, a
+#: core's worth of the team's server.  A member's apps started a minute at most, by default
+#: (``web_app_starts_per_minute``): a page's websocket opened and closed in a loop, on one sign-in, started one at each.
+SIGN_INS_PER_MINUTE = config.SIGN_INS_PER_MINUTE
+APP_STARTS_PER_MINUTE = config.APP_STARTS_PER_MINUTE
 #: The server's log (uvicorn's, as the guard's lines are).
 _LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open (the reason says why, on the page).
@@ -370,7 +372,7 @@ class WebServer:
         wait = self.app_starts.wait(session.member)
         if wait is None:
             return None
-        said = f"You opened the app {self.app_starts.limit} times within a minute, the most here: try again in {int(wait) + 1} seconds."
+        said = f"You opened the app {counted(self.app_starts.limit, 'time')} within a minute, the most here: try again in {int(wait) + 1} seconds."
         self._refusal_logged(session.handle, "too_many_app_starts", f"refused an app of @{session.handle}: {said}")
         return AppRefused(429, "too_many_app_starts", said, said)
 

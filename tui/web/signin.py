@@ -83,7 +83,8 @@ class TooManySignIns(SignInRefused):
         #: Whole seconds until the member may sign in again.
         self.wait = int(wait) + 1
         super().__init__(
-            "too_many_sign_ins", f"@{handle} signed in {limit} times within a minute, the most here: try again in {self.wait} seconds."
+            "too_many_sign_ins",
+            f"@{handle} signed in {counted(limit, 'time')} within a minute, the most here: try again in {self.wait} seconds.",
         )
 
 

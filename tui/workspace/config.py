@@ -133,6 +133,27 @@ def _upload_idle(seconds: int) -> str | None:
     return f"{seconds} is not a number of seconds from 1 to {MOST_UPLOAD_IDLE_SECONDS:,}"
 
 
+#: The most ``ssh_apps_per_member`` may say: each app is a process of tens of MB.
+MOST_APPS_PER_MEMBER = 1_000
+
+
+def _apps_per_member(apps: int) -> str | None:
+    return None if 1 <= apps <= MOST_APPS_PER_MEMBER else f"{apps} is not a number of apps from 1 to {MOST_APPS_PER_MEMBER:,}"
+
+
+#: ``crewdeck web``'s limits a minute per member, by default (``web_sign_ins_per_minute``, ``web_app_starts_per_minute``):
+#: a member's good sign-ins, each may start an app process; and the apps they start (a tab reloaded starts one too: a
+#: person reloads a few times a minute at most).
+SIGN_INS_PER_MINUTE = 10
+APP_STARTS_PER_MINUTE = 20
+#: The most either may say: past it the limit stops no loop.
+MOST_PER_MINUTE = 1_000
+
+
+def _per_minute(count: int) -> str | None:
+    return None if 1 <= count <= MOST_PER_MINUTE else f"{count} is not a number a minute from 1 to {MOST_PER_MINUTE:,}"
+
+
 def _beside(text: str, config: Path) -> str:
     """A path as a config file says it: ``~`` is the reader's home, and a relative path is read from the file's own
     directory, as git reads an include: from the current one, the same config named another file in each directory."""
@@ -226,6 +247,41 @@ class Config:
             "network gone without a word, `ssh team@host import -` without `< FILE`) would hold their place until "
             "sshd noticed, hours without ClientAliveInterval.",
             check=_upload_idle,
+        ),
+    )
+    ssh_apps_per_member: int = field(
+        default=4,
+        metadata=about(
+            "Over SSH (read from the team account's config): how many app sessions (`ssh -t team@host`) a member may "
+            "have open at once, as `crewdeck web --apps-per-member` bounds their apps in a browser.  Each is a "
+            "process of its own: past it a new session is refused in one line, and the open ones go on.",
+            check=_apps_per_member,
+        ),
+    )
+    ssh_app_starts_per_minute: int = field(
+        default=APP_STARTS_PER_MINUTE,
+        metadata=about(
+            "Over SSH (read from the team account's config): how many app sessions a minute a member may start, as "
+            "`web_app_starts_per_minute` bounds them in a browser.  Past it a new session is refused in one line "
+            "saying when to try again.",
+            check=_per_minute,
+        ),
+    )
+    web_sign_ins_per_minute: int = field(
+        default=SIGN_INS_PER_MINUTE,
+        metadata=about(
+            "`crewdeck web` (read from the config of the account running it): how many times a minute a member may "
+            "sign in.  Each sign-in may start an app process: past it the sign-in is refused (429, Retry-After) and "
+            "nothing is written.",
+            check=_per_minute,
+        ),
+    )
+    web_app_starts_per_minute: int = field(
+        default=APP_STARTS_PER_MINUTE,
+        metadata=about(
+            "`crewdeck web` (read from the config of the account running it): how many apps a minute a member may "
+            "start (a tab opened or reloaded starts one).  Past it the page says when to try again.",
+            check=_per_minute,
         ),
     )
     keymap: dict[str, str] = field(

@@ -1,0 +1,145 @@
+"""A token kept out of the process list: ``join`` and ``sync`` take it from ``$CREWDECK_TOKEN`` or ``--token-file``, and
+say once on stderr that ``--token`` puts it where every user of the machine reads it (``ps``), against a real server."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.client.remote import Remote
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.cli.main import main
+
+from .syncsupport import Server, create_token, crewdeck, make_team, new_token, token_file
+
+WARNING = (
+    "crewdeck: warning: --token is on the command line, which every user of this machine can read in the process list: "
+    "give it in CREWDECK_TOKEN or --token-file FILE instead\n"
+)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """``(exit code, stdout, stderr)`` of the CLI run in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    yield team, server
+    assert server.stop() == ""
+
+
+def token_of(path: Path) -> str:
+    with Store(path) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        return remote.token
+
+
+def test_a_token_on_the_command_line_is_said_once_and_the_other_ways_say_nothing(
+    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team, server = served
+    by_option = new_token("ana", "--workspace", str(team))
+    code, out, err = run("join", server.url, "--token", by_option, str(tmp_path / "a.db"))
+    assert code == 0 and out.startswith("joined workspace team"), err
+    assert err.startswith(WARNING) and err.count("warning") == 1, err
+
+    by_file = new_token("ana", "--workspace", str(team))
+    code, out, err = run("join", server.url, "--token-file", token_file(tmp_path, by_file), str(tmp_path / "b.db"))
+    assert code == 0 and "warning" not in err, err
+    assert token_of(tmp_path / "b.db") == by_file
+
+    # A file other users may read holds the token as openly as the command line: said, and taken.
+    open_file = Path(token_file(tmp_path, new_token("ana", "--workspace", str(team))))
+    open_file.chmod(0o644)
+    code, out, err = run("join", server.url, "--token-file", str(open_file), str(tmp_path / "open.db"))
+    assert code == 0 and err.splitlines()[0] == (
+        f"crewdeck: warning: --token-file {open_file} can be read by other users of this machine (mode 0644): chmod 600 it"
+    ), err
+
+    by_input = new_token("ana", "--workspace", str(team))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f"{by_input}\n".encode())))
+    code, out, err = run("join", server.url, "--token-file", "-", str(tmp_path / "c.db"))
+    assert code == 0 and "warning" not in err, err
+    assert token_of(tmp_path / "c.db") == by_input
+
+    by_environment = new_token("raj", "--workspace", str(team))
+    monkeypatch.setenv("CREWDECK_TOKEN", by_environment)
+    code, out, err = run("join", server.url, str(tmp_path / "d.db"))
+    assert code == 0 and "as @raj" in out and "warning" not in err, err
+    assert token_of(tmp_path / "d.db") == by_environment
+
+
+def test_a_join_with_no_token_or_a_bad_one_says_where_in_one_line_and_makes_nothing(served: tuple[Path, Server], tmp_path: Path) -> None:
+    _, server = served
+    path = tmp_path / "x.db"
+    assert run("join", server.url, str(path)) == (
+        2,
+        "",
+        "crewdeck: error: join needs your token (from: crewdeck token create): set CREWDECK_TOKEN, or give --token-file FILE\n",
+    )
+    missing = tmp_path / "nowhere"
+    assert run("join", server.url, "--token-file", str(missing), str(path)) == (
+        2,
+        "",
+        f"crewdeck: error: --token-file {missing}: No such file or directory\n",
+    )
+    # Not quoted: a file given by mistake (a key, a config) may hold another secret.
+    wrong = tmp_path / "id_ed25519"
+    wrong.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n")
+    wrong.chmod(0o600)
+    assert run("join", server.url, "--token-file", str(wrong), str(path)) == (
+        2,
+        "",
+        f"crewdeck: error: --token-file {wrong}: not a crewdeck token (crewdeck_ and 43 characters, from: crewdeck token create)\n",
+    )
+    with pytest.raises(SystemExit) as usage, redirect_stderr(io.StringIO()) as said:
+        main(["join", server.url, "--token", "crewdeck_" + "a" * 43, "--token-file", str(wrong), str(path)])
+    assert usage.value.code == 2 and "argument --token-file: not allowed with argument --token" in said.getvalue()
+    assert not path.exists()
+
+
+def test_sync_takes_a_new_token_from_the_environment_or_a_file_and_one_left_set_is_nothing_new(
+    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team, server = served
+    token_id, first = create_token("ana", "--workspace", str(team))
+    path = tmp_path / "ana.db"
+    monkeypatch.setenv("CREWDECK_TOKEN", first)
+    assert run("join", server.url, str(path))[0] == 0
+    # The variable still set after the join: the replica's own token, no new one given (nothing said of it).
+    code, out, err = run("-w", str(path), "sync")
+    assert code == 0 and out.startswith("pushed 0, pulled") and err == "", (out, err)
+
+    crewdeck("token", "revoke", token_id, "--workspace", str(team))
+    second = new_token("ana", "--workspace", str(team))
+    monkeypatch.setenv("CREWDECK_TOKEN", second)
+    code, out, err = run("-w", str(path), "sync")
+    assert code == 0 and out.startswith("this replica syncs with the new token from now on"), (out, err)
+    assert token_of(path) == second
+
+    # Left set with another member's token (another replica's), it is named as where the token came from.
+    monkeypatch.setenv("CREWDECK_TOKEN", new_token("raj", "--workspace", str(team)))
+    code, out, err = run("-w", str(path), "sync")
+    assert code == 2 and err.endswith(
+        "ask for a token of your own (it keeps its token) (the token in CREWDECK_TOKEN: unset it to sync with this replica's own)\n"
+    ), err
+
+    third = new_token("ana", "--workspace", str(team))
+    monkeypatch.delenv("CREWDECK_TOKEN")
+    code, out, err = run("-w", str(path), "sync", "--token-file", token_file(tmp_path, third))
+    assert code == 0 and out.startswith("this replica syncs with the new token from now on") and err == "", (out, err)
+    assert token_of(path) == third
+    code, out, err = run("-w", str(path), "sync", "--token", third)
+    assert code == 0 and err == WARNING, err
