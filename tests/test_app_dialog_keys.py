@@ -14,7 +14,7 @@ from crewdeck.sync.state.store import connect
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.crisis import HeldPostsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
-from crewdeck.tui.app.screens.discard import DiscardScreen
+from crewdeck.tui.app.screens.discard import DiscardScreen, HoldsText
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
@@ -399,12 +399,13 @@ async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_
         assert app.screen is detail and app.focused is not None and app.focused.screen is detail
 
 
-@pytest.mark.parametrize("dialog", [PromptScreen, NotesEditorScreen])
+@pytest.mark.parametrize("dialog", [PromptScreen, NotesEditorScreen, EntryFormScreen])
 async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_once_written(
     workspace: Path, dialog: type[ModalScreen[object]]
 ) -> None:
-    # A prompt's answer or the notes saved while a teammate's write held the file: escape rang a bell (unseen in tmux),
-    # its footer offered a Cancel that did nothing, and the notes could be typed into, lost when the editor closed.
+    # A prompt's answer, the notes or a new ledger entry saved while a teammate's write held the file: escape rang a
+    # bell (unseen in tmux), or in a prompt was held and closed the detail under once written; the footer offered a
+    # Cancel that did nothing, and the notes could be typed into, lost when the editor closed.
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -415,19 +416,30 @@ async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_o
             under = app.screen
             await pilot.press("colon", *"title=Call the printer")
             name, field, value = "your answer", "title", "Call the printer"
-        else:
+        elif dialog is NotesEditorScreen:
             under = app.screen
             app.tasks_pane.triage._edit_in_app(task_id, "the task", "", "")
             await settle(pilot)
             await pilot.press(*"call the printer")
             name, field, value = "your edit of the notes", "notes", "call the printer"
+        else:
+            await pilot.press("3")
+            await settle(pilot)
+            under = app.screen
+            await pilot.press("n")
+            await settle(pilot)
+            await pilot.press(*"spring-launch", "tab", *"content-tools", "tab", *"Canva at the printer", "tab", *"12.50 EUR")
+            name, field, value = "the new entry", "payee", "Canva at the printer"
         await settle(pilot)
         assert isinstance(app.screen, dialog)
         teammate = connect(workspace)
         try:
             teammate.execute("BEGIN IMMEDIATE")  # a teammate's write, under way: the answer's write waits for it
-            await pilot.press("enter" if dialog is PromptScreen else "ctrl+s")
-            await pilot.pause()
+            await pilot.press("ctrl+s" if dialog is NotesEditorScreen else "enter")
+            for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
+                if isinstance(app.screen, HoldsText) and app.screen.writing:
+                    break
+                await pilot.pause()
             assert isinstance(app.screen, dialog) and app.screen.writing
             assert "Cancel" not in [k.description for k in footer_keys(app.screen)[0]]
             await pilot.press("escape")
@@ -453,4 +465,7 @@ async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_o
         await until(pilot, lambda: not isinstance(app.screen, dialog), "the answer written")
         assert app.screen is under
         with connect(workspace) as conn:
-            assert conn.execute(f"SELECT {field} FROM task WHERE id = ?", (task_id,)).fetchone() == (value,)
+            if dialog is EntryFormScreen:
+                assert conn.execute("SELECT count(*) FROM ledger_entry WHERE payee = ?", (value,)).fetchone() == (1,)
+            else:
+                assert conn.execute(f"SELECT {field} FROM task WHERE id = ?", (task_id,)).fetchone() == (value,)
