@@ -11,6 +11,7 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.entry_detail import EntryScreen
 from crewdeck.tui.app.screens.help import shown_key
 from crewdeck.tui.posts.offers import verdict_refusal
 
@@ -258,3 +259,20 @@ async def test_the_calendars_keys_on_a_published_post_say_why_they_do_nothing(tm
         await pilot.press("a")
         await settle(pilot)
         assert said(app) == ["a: Approve — only on a post in review, and this one is published"]
+
+
+async def test_an_entrys_t_on_an_entry_for_no_task_says_so(team: Path) -> None:
+    # `t` (Open task) on an entry for no task did nothing, unsaid.
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        entry = app.query_one(LedgerPane).selected
+        assert entry is not None and entry.task is None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen) and said(app) == ["t: Open task — this entry is for no task"]
