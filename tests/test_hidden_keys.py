@@ -10,6 +10,7 @@ import pytest
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.ledger_pane import LedgerPane
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.entry_detail import EntryScreen
 from crewdeck.tui.app.screens.help import shown_key
@@ -276,3 +277,23 @@ async def test_an_entrys_t_on_an_entry_for_no_task_says_so(team: Path) -> None:
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, EntryScreen) and said(app) == ["t: Open task — this entry is for no task"]
+
+
+async def test_a_verdict_key_the_approvals_view_hides_says_the_rules_refusal(team: Path) -> None:
+    # `w` (Withdraw approval) on a post mia has not approved did nothing, unsaid.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        row = screen.table.cursor_row
+        assert row is not None and screen.offered is not None and screen.offered[0] == row.id
+        await pilot.press("w")
+        await settle(pilot)
+        refusal = verdict_refusal(store_of(app.session), app.session.me.facts(), row.id, NOW, "withdraw")
+        assert refusal and said(app) == [f"w: Withdraw approval — {refusal}"]
+        await pilot.press("a")  # offered: it approves, and says so
+        await settle(pilot)
+        assert said(app)[-1].startswith("approved ")
