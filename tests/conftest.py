@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.notifications import SeverityLevel
@@ -26,6 +27,7 @@ from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_node_id
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.session.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The instant the suite pretends it is (a Thursday).
@@ -37,6 +39,30 @@ NOW_TEXT = "2026-11-26T09:30:00Z"
 def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never read the developer's own config or act as their member."""
     return isolate(tmp_path_factory.mktemp("config"), monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def sessions_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Session]]:
+    """Every app session a test opens (``make_app``, ``Session.open``) is closed after it, as ``launch`` closes the app's
+    once it exits: none was, and each left its workspace's connections open in the pytest worker, about 7 descriptors
+    an app (3,000 by the end of a run).  The sessions opened, in order."""
+    opened: list[Session] = []
+    open_session = Session.open
+
+    def open_and_keep(*args: Any, **kwargs: Any) -> Session:
+        session = open_session(*args, **kwargs)
+        opened.append(session)
+        return session
+
+    monkeypatch.setattr(Session, "open", open_and_keep)
+    yield opened
+    close_sessions(opened)
+
+
+def close_sessions(opened: list[Session]) -> None:
+    """Close ``opened`` (the last first), each once: closing waits for a worker reading through it to be done."""
+    while opened:
+        opened.pop().close()
 
 
 def isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -14,13 +14,14 @@ from crewdeck.sync.state.store import connect
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.crisis import HeldPostsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
-from crewdeck.tui.app.screens.discard import DiscardScreen
+from crewdeck.tui.app.screens.discard import DiscardScreen, HoldsText
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
-from crewdeck.tui.app.screens.picker import WRITING, PickerScreen
+from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
+from crewdeck.tui.app.screens.written import being_written
 from crewdeck.widgets.key_footer import footer_keys
 
 from .apphelp import demo_workspace, help_text, keymapped_app, make_app, settle, until
@@ -390,9 +391,81 @@ async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_
                     break
                 await pilot.pause()
             assert isinstance(app.screen, picker), "the picker stays until its choice is written"
-            assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {WRITING}"]
+            assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written('your choice')}"]
             teammate.execute("COMMIT")
         finally:
             teammate.close()
         await until(pilot, lambda: not isinstance(app.screen, picker), "the choice written")
         assert app.screen is detail and app.focused is not None and app.focused.screen is detail
+
+
+@pytest.mark.parametrize("dialog", [PromptScreen, NotesEditorScreen, EntryFormScreen])
+async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_once_written(
+    workspace: Path, dialog: type[ModalScreen[object]]
+) -> None:
+    # A prompt's answer, the notes or a new ledger entry saved while a teammate's write held the file: escape rang a
+    # bell (unseen in tmux), or in a prompt was held and closed the detail under once written; the footer offered a
+    # Cancel that did nothing, and the notes could be typed into, lost when the editor closed.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task_id = app.tasks_pane.table.cursor_record.id
+        if dialog is PromptScreen:
+            await pilot.press("enter")
+            await settle(pilot)
+            under = app.screen
+            await pilot.press("colon", *"title=Call the printer")
+            name, field, value = "your answer", "title", "Call the printer"
+        elif dialog is NotesEditorScreen:
+            under = app.screen
+            app.tasks_pane.triage._edit_in_app(task_id, "the task", "", "")
+            await settle(pilot)
+            await pilot.press(*"call the printer")
+            name, field, value = "your edit of the notes", "notes", "call the printer"
+        else:
+            await pilot.press("3")
+            await settle(pilot)
+            under = app.screen
+            await pilot.press("n")
+            await settle(pilot)
+            await pilot.press(*"spring-launch", "tab", *"content-tools", "tab", *"Canva at the printer", "tab", *"12.50 EUR")
+            name, field, value = "the new entry", "payee", "Canva at the printer"
+        await settle(pilot)
+        assert isinstance(app.screen, dialog)
+        teammate = connect(workspace)
+        try:
+            teammate.execute("BEGIN IMMEDIATE")  # a teammate's write, under way: the answer's write waits for it
+            await pilot.press("ctrl+s" if dialog is NotesEditorScreen else "enter")
+            for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
+                if isinstance(app.screen, HoldsText) and app.screen.writing:
+                    break
+                await pilot.pause()
+            assert isinstance(app.screen, dialog) and app.screen.writing
+            assert "Cancel" not in [k.description for k in footer_keys(app.screen)[0]]
+            await pilot.press("escape")
+            for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
+                if app._notifications:
+                    break
+                await pilot.pause()
+            assert isinstance(app.screen, dialog), "the dialog stays until its answer is written"
+            assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written(name)}"]
+            if isinstance(app.screen, NotesEditorScreen):
+                # What is typed meanwhile would be lost with the editor; quitting waits, saying why.
+                await pilot.press(*"xyz", "ctrl+q")
+                quitting = [f"not quitting: {being_written(name)}"]  # in the line escape's was, which it replaces
+                for _ in range(20):
+                    if [str(n.message) for n in app._notifications] == quitting:
+                        break
+                    await pilot.pause()
+                assert [str(n.message) for n in app._notifications] == quitting
+                assert app.screen.text_area.text == value and app.return_code is None
+            teammate.execute("COMMIT")
+        finally:
+            teammate.close()
+        await until(pilot, lambda: not isinstance(app.screen, dialog), "the answer written")
+        assert app.screen is under
+        with connect(workspace) as conn:
+            if dialog is EntryFormScreen:
+                assert conn.execute("SELECT count(*) FROM ledger_entry WHERE payee = ?", (value,)).fetchone() == (1,)
+            else:
+                assert conn.execute(f"SELECT {field} FROM task WHERE id = ?", (task_id,)).fetchone() == (value,)

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -1577,7 +1577,7 @@ async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before
         # The question asked before the approval is answered once the calendar, read after it, has withheld `a`.
         withheld, withhold = threading.Event(), calendar.withhold
 
-        def withhold_and_tell(names: frozenset[str]) -> None:
+        def withhold_and_tell(names: Mapping[str, str]) -> None:
             withhold(names)
             withheld.set()
 
@@ -2227,7 +2227,10 @@ async def test_the_calendar_offers_no_slot_move_on_a_missed_post(missed: tuple[P
             }
         assert seen == {"Spring post 0": dict.fromkeys(SLOT_KEYS, (False,) * 3), "Spring post 1": dict.fromkeys(SLOT_KEYS, (True,) * 3)}
         await _cursor_to(panel, pilot, lambda p: p.post.id == post_id)
-        assert await _told_after(app, pilot, "greater_than_sign", "plus") == []  # not offered: nothing is said nor written
+        # Not offered: nothing is written, and the one line a hidden key says tells why (the last key's).
+        assert await _told_after(app, pilot, "greater_than_sign", "plus") == [
+            "+: +1 hour — “Spring post 0” keeps its slot: it is missed by a crisis (bad press): resume it with a new slot"
+        ]
         assert slot_of(team, post_id) == ("2026-11-26T08:30:00Z", "America/New_York")
 
 

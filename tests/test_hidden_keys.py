@@ -8,10 +8,15 @@ from pathlib import Path
 import pytest
 
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.ledger_pane import LedgerPane
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.entry_detail import EntryScreen
+from crewdeck.tui.app.screens.help import shown_key
+from crewdeck.tui.posts.offers import verdict_refusal
 
-from .apphelp import cursor_on, make_app, settle, store_of
+from .apphelp import calendar_on_one_post, cursor_on, make_app, settle, store_of, until
 from .conftest import NOW, Cli
 from .postsupport import add_posts, team_workspace
 
@@ -196,3 +201,99 @@ async def test_a_post_key_its_state_has_not_reads_alike_in_the_list_and_in_the_d
         await pilot.press("L")
         await settle(pilot)
         assert in_list == said(app) == ["L: Schedule post — only on a post whose state is approved, and this one is in review"]
+
+
+async def test_the_calendars_post_keys_on_a_day_with_no_post_say_so(team: Path) -> None:
+    # On a day with no post, enter, a, + - > and < did nothing, unsaid (the footer hid them).
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = app.main_screen.query_one(CalendarPanel)
+        assert panel.laid is not None and (0, 0) not in panel.laid.cells
+        panel.calendar.move_to(0, 0)
+        await settle(pilot)
+        assert panel.placed() is None
+        for key, description in [
+            ("enter", "Open"),
+            ("a", "Approve"),
+            ("plus", "+1 hour"),
+            ("minus", "-1 hour"),
+            ("greater_than_sign", "+1 day"),
+            ("less_than_sign", "-1 day"),
+        ]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert said(app) == [f"{shown_key(key)}: {description} — no post under the cursor"]
+        assert app.screen is app.main_screen
+
+
+async def test_the_calendars_a_on_a_post_in_review_not_mine_to_approve_says_the_rules_refusal(team: Path) -> None:
+    # ana is in neither step of the post's chain: `a` did nothing, unsaid.
+    app = make_app(team)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel, post_id = await calendar_on_one_post(app, pilot)
+        await until(pilot, lambda: bool(panel.calendar.withheld.get("approve")), "the rules' answer on this post")
+        await pilot.press("a")
+        await settle(pilot)
+        refusal = verdict_refusal(store_of(app.session), app.session.me.facts(), post_id, NOW, "approve")
+        assert refusal and said(app) == [f"a: Approve — {refusal}"]
+
+
+async def test_the_calendars_keys_on_a_published_post_say_why_they_do_nothing(tmp_path: Path) -> None:
+    # On a post gone out `+` `-` `>` `<` (no move gives it another slot) and `a` did nothing, unsaid.
+    path = tmp_path / "published.db"
+    store = team_workspace(path, NOW)
+    add_posts(store, 1, NOW + dt.timedelta(days=2), state="published")
+    store.close()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel, _ = await calendar_on_one_post(app, pilot)
+        await until(pilot, lambda: bool(panel.calendar.withheld.get("approve")), "the rules' answer on this post")
+        for key in ("plus", "less_than_sign"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert said(app) == ["<: -1 day — “Spring post 0” keeps its slot: it is published"]
+        await pilot.press("a")
+        await settle(pilot)
+        assert said(app) == ["a: Approve — only on a post in review, and this one is published"]
+
+
+async def test_an_entrys_t_on_an_entry_for_no_task_says_so(team: Path) -> None:
+    # `t` (Open task) on an entry for no task did nothing, unsaid.
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        entry = app.query_one(LedgerPane).selected
+        assert entry is not None and entry.task is None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen) and said(app) == ["t: Open task — this entry is for no task"]
+
+
+async def test_a_verdict_key_the_approvals_view_hides_says_the_rules_refusal(team: Path) -> None:
+    # `w` (Withdraw approval) on a post mia has not approved did nothing, unsaid.
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        row = screen.table.cursor_row
+        assert row is not None and screen.offered is not None and screen.offered[0] == row.id
+        await pilot.press("w")
+        await settle(pilot)
+        refusal = verdict_refusal(store_of(app.session), app.session.me.facts(), row.id, NOW, "withdraw")
+        assert refusal and said(app) == [f"w: Withdraw approval — {refusal}"]
+        await pilot.press("a")  # offered: it approves, and says so
+        await settle(pilot)
+        assert said(app)[-1].startswith("approved ")

@@ -5,8 +5,8 @@ row.  Days that do not fit the width (a month at 80 columns) scroll: the
 ones shown always hold the cursor's.  What it shows is a ``CalendarData`` its owner builds; the cursor is a
 cell and a post in it (``space`` steps through a cell's posts).  The other
 keys are the owner's: each posts ``KeyRequested`` with its name, and the
-owner says which it does not offer now (``withhold``: hidden from the footer
-and the palette, and doing nothing).
+owner says which it does not offer now and why (``withhold``: hidden from the
+footer and the palette, doing nothing, and the why said when one is pressed).
 """
 
 from __future__ import annotations
@@ -159,8 +159,8 @@ class ContentCalendar(Widget, can_focus=True):
         self.index = 0
         #: The first day drawn: the days scroll when they do not all fit the width.
         self.first_day = 0
-        #: The owner's keys it does not offer now (their names).
-        self.withheld: frozenset[str] = frozenset()
+        #: The owner's keys it does not offer now (their names), each with why ("": nothing to say).
+        self.withheld: Mapping[str, str] = {}
         #: The styles of one paint.
         self._styles: dict[str, Style] = {}
 
@@ -205,14 +205,21 @@ class ContentCalendar(Widget, can_focus=True):
         self.refresh()
         self._announce()
 
-    def withhold(self, names: frozenset[str]) -> None:
-        """Offer all the owner's keys but these."""
-        if names != self.withheld:
-            self.withheld = names
+    def withhold(self, names: Mapping[str, str]) -> None:
+        """Offer all the owner's keys but these, each with why it is not offered now ("": nothing to say)."""
+        changed = names.keys() != self.withheld.keys()
+        self.withheld = dict(names)
+        if changed:
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "request" and parameters and parameters[0] in self.withheld)
+
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a key withheld is, said when it is pressed (the app's hidden keys' one line): where it did nothing, unsaid."""
+        if action == "request" and parameters:
+            return self.withheld.get(str(parameters[0])) or None
+        return None
 
     def action_request(self, name: str) -> None:
         self.post_message(self.KeyRequested(self, name))

@@ -48,6 +48,7 @@ from crewdeck.tui.app.opening import NARROW, Opening
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.screens.help import shown_keys
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
+from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.workers import Latest, background
@@ -527,6 +528,8 @@ class CrewdeckApp(App[int]):
                     for key in split:
                         await self.on_event(key)
                     return
+                if self._said_while_written(event):
+                    return
                 if self.keys_ahead.hold(event):
                     self._release_if_done()
                     return
@@ -536,6 +539,19 @@ class CrewdeckApp(App[int]):
                     self.keys_ahead.taken(event)  # a priority binding took it (Textual forwards the rest to the focus)
                 return
         await super().on_event(event)
+
+    def _said_while_written(self, key: events.Key) -> bool:
+        """Whether ``key`` is one the dialog on top does not offer while its answer is written (``escape``), said at once
+        (``ClosesOnceWritten``): held as keys typed after a field's ``enter`` are, it went to the screen under once the
+        dialog closed, and closed that too."""
+        screen = self.screen
+        if not (isinstance(screen, ClosesOnceWritten) and screen.writing):
+            return False
+        line = hidden_keys.hidden_key_line(screen, key.key)
+        if line is None:
+            return False
+        self._say_in_place(line)
+        return True
 
     def _send_on(self, key: events.Key) -> None:
         """Note ``key`` as sent on to the focus (a text field's ``enter`` or ``escape``: the keys after it wait for it)."""
@@ -590,8 +606,11 @@ class CrewdeckApp(App[int]):
         """A key whose bindings are all hidden here says why, in one notice that the next such key replaces (held
         down, or pressed on row after row, it is one line, not a stack of them)."""
         line = hidden_keys.hidden_key_line(self.screen, key)
-        if line is None:
-            return
+        if line is not None:
+            self._say_in_place(line)
+
+    def _say_in_place(self, line: str) -> None:
+        """``line`` in the one notice of keys that do nothing: it replaces the last one's."""
         if self._hidden_key_notice is not None:
             # Behind its own Notify, which may still be queued (keys pressed in a burst): taken down once it is up.
             self.call_later(self._unnotify, self._hidden_key_notice)
@@ -700,7 +719,8 @@ class CrewdeckApp(App[int]):
             await super().action_quit()
             return
         if held.writing:
-            self.bell()  # the text is being written: the dialog closes when it is, or says why not
+            # The dialog closes when it is written, or says why not; quit again then.
+            self._say_in_place(f"not quitting: {being_written(held.written_name)}")
             return
 
         def answered(discard: bool | None) -> None:

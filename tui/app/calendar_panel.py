@@ -27,6 +27,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.app.post_actions import run_move, watching_due
+from crewdeck.tui.app.post_keys import state_refusal
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.services import Services
@@ -270,13 +271,21 @@ class CalendarPanel(Vertical):
         self.query_one("#calendar-status", Static).update(visible(self.status(), multiline=True))
         item = self.placed()
         if item is None:
-            self.calendar.withhold(POST_KEYS)
+            self.calendar.withhold(dict.fromkeys(POST_KEYS, "no post under the cursor"))
             return
-        # Approving waits for the rules' answer on this post (``_ask_approve``); moving the slot is a task edit, and
-        # no move gives some posts another slot (one that went out or never will, one a crisis made miss its own).
-        moves = task_change_refused(self.services.session.me.facts()) is None and writing.slot_kept(item.post) is None
-        self.calendar.withhold(frozenset({"approve"} if moves else POST_KEYS - {"open"}))
+        # Approving waits for the rules' answer on this post (``_ask_approve``): until then `a` has nothing to say.
+        why = self._slot_kept(item.post)
+        self.calendar.withhold({"approve": ""} | ({} if why is None else dict.fromkeys(POST_KEYS - {"open", "approve"}, why)))
         self._ask_approve(item.post.id)
+
+    def _slot_kept(self, post: PostView) -> str | None:
+        """Why no key moves ``post``'s slot (said when one is pressed), or None: moving it is a task edit the rules may
+        refuse me, and no move gives some posts another slot (one that went out or never will, one a crisis made miss)."""
+        refused = task_change_refused(self.services.session.me.facts())
+        if refused is not None:
+            return refused.message
+        kept = writing.slot_kept(post)
+        return None if kept is None else f"{named_post(post.facts.title, post.id)} keeps its slot: {kept}"
 
     def _ask_approve(self, post_id: str) -> None:
         me, now = self.services.session.me.facts(), self.services.now()
@@ -287,8 +296,15 @@ class CalendarPanel(Vertical):
 
     def _approve_answered(self, post_id: str, refusal: str | None) -> None:
         item = self.placed()
-        if refusal is None and item is not None and item.post.id == post_id:
-            self.calendar.withhold(self.calendar.withheld - {"approve"})
+        if item is None or item.post.id != post_id:
+            return
+        withheld = dict(self.calendar.withheld)
+        if refusal is None:
+            withheld.pop("approve", None)
+        else:
+            # Said when `a` is pressed, as the task list says it: a state with no approval first, else the rules' refusal.
+            withheld["approve"] = state_refusal("approve", item.post.state) or refusal
+        self.calendar.withhold(withheld)
 
     def status(self) -> str:
         """The post under the cursor: its state, its slot's local time (the audience's and yours), its flags."""
@@ -408,7 +424,7 @@ class CalendarPanel(Vertical):
             return
         if name == "approve":
             # At once: `a` again before the calendar is read after the approval would write it again.
-            self.calendar.withhold(self.calendar.withheld | {"approve"})
+            self.calendar.withhold({**self.calendar.withheld, "approve": ""})
             self._approvals.outdate()  # a question already under way, answered before the write, would offer `a` again
             run_move(
                 self,

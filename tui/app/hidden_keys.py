@@ -39,9 +39,12 @@ def hidden_key_line(screen: Screen[object], key: str) -> str | None:
     for namespace, bindings in screen._modal_binding_chain:
         for binding in bindings.key_to_bindings.get(key, ()):
             destination, name, parameters = parse(binding.action)
-            if binding.priority or destination:
-                continue  # a priority binding came before the focus had the key; "app.x" is the app's to offer
-            if namespace.check_action(name, parameters) is not False:
+            if destination:
+                continue  # "app.x" is the app's to offer
+            offered = namespace.check_action(name, parameters) is not False
+            if binding.priority and offered:
+                continue  # it came before the focus had the key, and let it go on
+            if offered:
                 return None  # it runs, or is shown as not usable now: nothing is left unsaid
             if line is None and isinstance(namespace, SaysHiddenKeys):
                 why = namespace.hidden_because(name, parameters)

@@ -45,6 +45,8 @@ from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.post_table import PostLine, PostTable
 
+#: The verdict each verdict key's action gives.
+VERDICT_OF = {"approve": "approve", "request_changes": "reject", "withdraw": "withdraw"}
 CLOSE = Binding("escape,q", "close", "Back", id="approvals.close")
 APPROVALS_BINDINGS: list[BindingType] = [
     Binding("a", "approve", "Approve", id="approvals.approve"),
@@ -109,8 +111,8 @@ class ApprovalsScreen(Screen[None]):
         self.others: list[PostView] = []
         self.done = False
         self.generation = 0
-        #: The post under the cursor, once read, and the verdicts I may give on it: the keys offered.
-        self.offered: tuple[str, frozenset[str]] | None = None
+        #: The post under the cursor, once read, and why the rules refuse me each verdict on it (None: the key is offered).
+        self.offered: tuple[str, dict[str, str | None]] | None = None
         #: The reads of the post under the cursor: an answer from before a verdict, come back last, is not shown.
         self._reviews = Latest(self, group="approvals-review")
         #: The post whose copy is shown under the list.
@@ -209,13 +211,13 @@ class ApprovalsScreen(Screen[None]):
         me = self.services.session.me
         now = self.services.now()
 
-        def read(ws: Workspace) -> tuple[CopyReview, frozenset[str]]:
-            offered = frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me.facts(), post_id, now, v) is None)
-            return copy_review(ws.conn, post_id, me.id), offered
+        def read(ws: Workspace) -> tuple[CopyReview, dict[str, str | None]]:
+            refusals = {v: verdict_refusal(ws.store, me.facts(), post_id, now, v) for v in VERDICTS}
+            return copy_review(ws.conn, post_id, me.id), refusals
 
         self._reviews.read(lambda: self.services.session.access.read(read), lambda found: self._reviewed(post_id, *found))
 
-    def _reviewed(self, post_id: str, review: CopyReview, verdicts: frozenset[str]) -> None:
+    def _reviewed(self, post_id: str, review: CopyReview, verdicts: dict[str, str | None]) -> None:
         row = self.table.cursor_row
         if row is None or row.id != post_id:
             return
@@ -249,11 +251,20 @@ class ApprovalsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A verdict's key is offered on the post under the cursor when the rules take it from me (``offers``).
-        verdict = {"approve": "approve", "request_changes": "reject", "withdraw": "withdraw"}.get(action)
+        verdict = VERDICT_OF.get(action)
         if verdict is None:
             return True
         row = self.table.cursor_row
-        return row is not None and self.offered is not None and self.offered[0] == row.id and verdict in self.offered[1]
+        return row is not None and self.offered is not None and self.offered[0] == row.id and self.offered[1][verdict] is None
+
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a verdict's key does nothing on the post under the cursor, in the rules' words, said when it is pressed
+        (``hidden_keys``); nothing while the rules are still being asked."""
+        verdict = VERDICT_OF.get(action)
+        row = self.table.cursor_row
+        if verdict is None or row is None or self.offered is None or self.offered[0] != row.id:
+            return None
+        return self.offered[1][verdict]
 
     def _current(self) -> PostLine | None:
         row = self.table.cursor_row

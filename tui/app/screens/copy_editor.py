@@ -90,11 +90,10 @@ class CopyEditorScreen(TextEditorScreen):
         count.set_class(over, "-over")
 
     def action_save(self) -> None:
-        if self.submitting is None:
-            self.submitting = self.text_area.text
-            self._submit(self.submitting)
+        self._write(self.text_area.text)
 
     unsaved_name = "the changes to the copy"
+    written_name = "the copy"
 
     @property
     def unsaved(self) -> bool:

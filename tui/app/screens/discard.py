@@ -13,12 +13,13 @@ from textual.widgets import Label
 
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.help import said_key
+from crewdeck.tui.app.screens.written import ClosesOnceWritten
 from crewdeck.widgets.key_footer import KeyFooter
 
 
-class HoldsText:
+class HoldsText(ClosesOnceWritten):
     """A dialog text is typed in (a prompt, the notes, a post's copy, a new entry): escape on it, and quitting the app
-    over it, ask first while it holds text not saved."""
+    over it, ask first while it holds text not saved; while it is written, escape waits (``ClosesOnceWritten``)."""
 
     #: The text the question names ("the unsaved notes").
     unsaved_name: ClassVar[str]
@@ -28,20 +29,10 @@ class HoldsText:
     def unsaved(self) -> bool:
         """Whether it holds text not saved (typed, or opened with text never saved): each dialog knows what it opened with."""
 
-    @property
-    @abstractmethod
-    def writing(self) -> bool:
-        """Whether what was typed is being written (each dialog knows its own save): the dialog closes when it is, or
-        stays saying why not."""
-
     def action_cancel(self) -> None:
-        """``escape``: closed at once when nothing typed would be lost, else only once ``y`` answers the question;
-        nothing while the text is being written (closed then, the write's own close took the screen on top)."""
+        """``escape``: closed at once when nothing typed would be lost, else only once ``y`` answers the question."""
         assert isinstance(self, ModalScreen)
         dialog = self
-        if self.writing:
-            self.app.bell()
-            return
         if not self.unsaved:
             dialog.dismiss(None)
             return

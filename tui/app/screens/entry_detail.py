@@ -103,6 +103,12 @@ class EntryScreen(Screen[None]):
             return self.shown is not None and self.shown.entry.task is not None
         return True
 
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why `t` does nothing here, said when it is pressed (``hidden_keys``); an entry gone says why under its title."""
+        if action == "open_task" and self.shown is not None and not self.gone:
+            return "this entry is for no task"
+        return None
+
     def action_close(self) -> None:
         self.dismiss(None)
 

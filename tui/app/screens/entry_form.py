@@ -203,6 +203,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
             return
         if not self.saving and self.context is not None:
             self.saving = True
+            self.refresh_bindings()  # escape is not offered while it is written
             self._save(self.values(), self.needs_approval, self.context)
 
     @background(group="entry-form")
@@ -222,6 +223,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
 
     def _refused(self, problems: dict[str, str]) -> None:
         self.saving = False
+        self.refresh_bindings()
         self.check(problems)
         if "form" in problems:
             preview = self.query_one("#form-preview", Static)
@@ -229,6 +231,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
             preview.add_class("-problem")
 
     unsaved_name = "the new entry"
+    written_name = "the new entry"
 
     @property
     def unsaved(self) -> bool:

@@ -84,11 +84,11 @@ class NotesEditorScreen(TextEditorScreen):
         text = self.text_area.text
         if self.submit is None:
             self.dismiss(text)
-        elif self.submitting is None:
-            self.submitting = text
-            self._submit(text)
+        else:
+            self._write(text)
 
     unsaved_name = "the unsaved notes"
+    written_name = "your edit of the notes"
 
     @property
     def unsaved(self) -> bool:

@@ -17,10 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from crewdeck.sync.state.store import BUSY_TIMEOUT
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
+from crewdeck.tui.app.screens.written import ClosesOnceWritten
 from crewdeck.tui.app.workers import background, submit_or_refuse
 from crewdeck.widgets.key_footer import KeyFooter
 
@@ -41,13 +41,9 @@ NOTE_WIDTH = 8
 BOX_LINES = 6
 #: The most lines the list takes, where the screen has room for more.
 LIST_LINES = 20
-#: Why escape does not close a picker whose choice is being written, said when it is pressed: the write's own close
-#: is the one to come (escape's would close the screen under the picker once the write closes the one on top), and a
-#: write that takes long is waiting for another one that holds the file.
-WRITING = f"your choice is being written (another write may hold the file, up to {BUSY_TIMEOUT:g} s): this closes once it is"
 
 
-class PickerScreen(ModalScreen[str | None]):
+class PickerScreen(ClosesOnceWritten, ModalScreen[str | None]):
     """A short list; its keys pick directly.
 
     | key | action |
@@ -180,13 +176,12 @@ class PickerScreen(ModalScreen[str | None]):
         refused.add_class("-shown")
         self.call_after_refresh(self._fit)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While the choice is written, escape waits (``WRITING``); a refusal keeps the picker open to leave.
-        return not (action == "cancel" and self.submitting)
+    written_name = "your choice"
 
-    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
-        """Why escape does nothing now, said when it is pressed (``hidden_keys``)."""
-        return WRITING if action == "cancel" else None
+    @property
+    def writing(self) -> bool:
+        # While the choice is written, escape waits (``ClosesOnceWritten``); a refusal keeps the picker open to leave.
+        return self.submitting
 
     def action_cancel(self) -> None:
         self.dismiss(None)

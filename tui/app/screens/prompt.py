@@ -153,6 +153,7 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
             self.dismiss(event.value)
         elif self.submitting is None:
             self.submitting = event.value
+            self.refresh_bindings()  # escape is not offered while it is written
             self._submit(event.value)
 
     @background(group="prompt-submit")
@@ -163,6 +164,7 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
     def _refused(self, why: str) -> None:
         """The answer was refused: the text stays, with the reason under it, to fix and send again."""
         self.submitting = None
+        self.refresh_bindings()
         refused = self.query_one("#prompt-refused", Static)
         refused.update(plain(why))  # it may quote what was typed
         refused.add_class("-shown")

@@ -22,9 +22,9 @@ from textual.widgets.option_list import Option
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
-from crewdeck.tui.app.screens.picker import WRITING
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
+from crewdeck.tui.app.screens.written import ClosesOnceWritten
 from crewdeck.tui.app.workers import background, refusal, submit_or_refuse
 from crewdeck.tui.session.task_search import Matches, TaskMatch
 from crewdeck.widgets.key_footer import KeyFooter
@@ -38,7 +38,7 @@ WINDOW = 10
 Search = Callable[[str], Matches]
 
 
-class TaskPickerScreen(TypedAheadScreen[str | None]):
+class TaskPickerScreen(ClosesOnceWritten, TypedAheadScreen[str | None]):
     """Type to search; ``enter`` picks the highlighted task.
 
     | key | action |
@@ -202,13 +202,12 @@ class TaskPickerScreen(TypedAheadScreen[str | None]):
         refused.update(plain(why))
         refused.add_class("-shown")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # As in a picker (``PickerScreen.check_action``): while the task is written, escape waits for its close.
-        return not (action == "cancel" and self.submitting)
+    written_name = "your choice"
 
-    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
-        """Why escape does nothing now, said when it is pressed (``hidden_keys``)."""
-        return WRITING if action == "cancel" else None
+    @property
+    def writing(self) -> bool:
+        # As in a picker: while the task is written, escape waits for its close (``ClosesOnceWritten``).
+        return self.submitting
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -34,6 +34,16 @@ class TextEditorScreen(HoldsText, ModalScreen[str | None]):
     def on_text_area_changed(self) -> None:
         self.query_one(f"#{self.PART}-refused", Static).remove_class("-shown")  # said of the text as it was
 
+    def _write(self, text: str) -> None:
+        """Write ``text`` (``ctrl+s``), once: the dialog closes when it is written, or stays saying why not.  Meanwhile
+        the text is read-only, as what is typed into it then would be lost with it, and escape is not offered (the
+        notes' text area, which indents, would take escape to move the focus on)."""
+        if self.submitting is None:
+            self.submitting = text
+            self.text_area.read_only = True
+            self.refresh_bindings()
+            self._submit(text)
+
     @background(group="text-editor-submit")
     def _submit(self, text: str) -> None:
         assert self.submit is not None
@@ -42,6 +52,8 @@ class TextEditorScreen(HoldsText, ModalScreen[str | None]):
     def _refused(self, why: str) -> None:
         """The text was refused: it stays, with the reason under it, to fix and save again."""
         self.submitting = None
+        self.text_area.read_only = False
+        self.refresh_bindings()
         refused = self.query_one(f"#{self.PART}-refused", Static)
         refused.update(plain(why))  # it may quote the text
         refused.add_class("-shown")

@@ -1,0 +1,70 @@
+"""An app run leaves nothing open in its process once its session is closed: no workspace connection, no thread.
+
+``launch`` closes the app's session once it exits (a terminal's, a web or SSH session's process); the tests close
+every session they open (conftest's ``sessions_closed``), where each left about 7 descriptors open in its worker.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.workspace.config import Config
+
+from .apphelp import demo_workspace, make_app, settle
+from .conftest import close_sessions
+
+
+def open_files() -> list[str]:
+    """What this process has open (/proc/self/fd), by what each descriptor names."""
+    named = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            named.append(os.readlink(f"/proc/self/fd/{fd}"))
+        except FileNotFoundError:  # the directory's own descriptor, gone once listed
+            continue
+    return sorted(named)
+
+
+def watchers_ended() -> None:
+    """Wait for the file watchers' threads, told to stop, to end: each closes its connection as it does."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("crewdeck watch"):
+            thread.join()
+
+
+def app_threads() -> set[str]:
+    """The threads running, but the event loop's pool of workers (``asyncio_0``…), which the loop shuts down with it."""
+    return {t.name for t in threading.enumerate() if not t.name.startswith("asyncio_")}
+
+
+async def test_an_app_run_as_launch_runs_it_leaves_no_file_or_thread_open_once_its_session_is_closed(tmp_path: Path) -> None:
+    workspace = demo_workspace(tmp_path / "demo.db")
+    before, threads = open_files(), app_threads()
+    session = Session.open(workspace, "ana")
+    app = CrewdeckApp(session, Config())  # watching the file, as launch's app does
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "c", "3")  # the grid, the calendar and the budget read too
+        await settle(pilot)
+        assert any(name.endswith("demo.db") for name in open_files())
+    session.close()
+    watchers_ended()
+    assert open_files() == before
+    assert app_threads() == threads
+
+
+async def test_the_sessions_a_test_opens_are_closed_after_it(tmp_path: Path, sessions_closed: list[Session]) -> None:
+    # make_app's sessions were never closed: each test left its workspace's connections open in the pytest worker.
+    workspace = demo_workspace(tmp_path / "demo.db")
+    before = open_files()
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert sessions_closed == [app.session]
+    close_sessions(sessions_closed)  # what the fixture does once the test is over
+    watchers_ended()
+    assert sessions_closed == [] and open_files() == before

@@ -1,0 +1,41 @@
+"""A dialog whose answer is being written closes itself once it is: its escape waits, and says why in one line.
+
+A picker's choice, a prompt's text, the notes, a post's copy and a new ledger entry are written from the dialog, which
+closes once the write is done, or stays saying why it was refused.  A write that takes long is waiting for another one
+that holds the file.  Escape then would close the dialog, and the write's own close would take the screen under it
+(a dialog's close takes the screen on top); so escape waits.  It rang a bell, which tmux does not show: now, while the
+answer is written, the dialog's escape is not offered (the footer shows no Cancel) and, pressed, says why in the one
+line a hidden key says (``hidden_keys``).
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import ClassVar
+
+from crewdeck.sync.state.store import BUSY_TIMEOUT
+
+
+def being_written(what: str) -> str:
+    """Why a dialog does not close now: "your choice is being written (…): this closes once it is"."""
+    return f"{what} is being written (another write may hold the file, up to {BUSY_TIMEOUT:g} s): this closes once it is"
+
+
+class ClosesOnceWritten:
+    """A dialog (a ``ModalScreen``) whose ``cancel`` action waits while its answer is written.  Each change of
+    ``writing`` is followed by ``refresh_bindings()``, so that the footer offers Cancel, or not, as it is now."""
+
+    #: What the line says is being written.
+    written_name: ClassVar[str] = "your answer"
+
+    @property
+    @abstractmethod
+    def writing(self) -> bool:
+        """Whether the answer is being written (each dialog knows its own write)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "cancel" and self.writing)
+
+    def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why escape does nothing now, said when it is pressed (``hidden_keys``)."""
+        return being_written(self.written_name) if action == "cancel" else None
