@@ -201,9 +201,9 @@ def test_an_import_written_in_batches_is_one_change_and_its_operations_are_not_h
         assert len(runs) > 1
         reads: list[str] = []
         ws.conn.set_trace_callback(reads.append)
-        size, ops = history._size(ws, runs), history._ops(ws, runs, me.id)
+        counted, ops = history._counted(ws, runs), history._ops(ws, runs, me.id)
         ws.conn.set_trace_callback(None)
-        assert size == len(ops) > 1_200
+        assert counted == (len(ops), None, True) and len(ops) > 1_200
         assert sum("FROM ops" in sql for sql in reads) == 2, reads
     finally:
         ws.close()
@@ -373,7 +373,7 @@ def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_rea
     monkeypatch.setattr(history, "_ops", lambda *_: pytest.fail("the operations of a change too large were read"))
     refusal = (
         "crewdeck: error: cannot undo your last change made with a crewdeck command: its 12 operations are more than "
-        "an undo takes back (11: the workspace would stay locked past what other writers wait); delete what it added "
+        "an undo takes back (11: the workspace would stay locked past what other writers wait); delete the tasks it added "
         "with crewdeck rm ID... (or crewdeck rm FILTER --yes), or put back a copy of the file taken before it (README: Backups); "
         "it is no longer remembered"
     )
@@ -390,6 +390,40 @@ def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_rea
     cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
     assert cli("undo").err == f"{refusal}, nor is any before it\n"
     assert cli("undo").err.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")
+
+
+def test_a_too_large_change_that_appended_records_stands_and_undo_does_not_reach_past_it(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger import too large to undo was forgotten, so the next undo took back the task added before it, where a
+    small one stays last (test_a_ledger_entry_stands_...): its entries stand whatever its size (ra 1)."""
+    from crewdeck.tui.cli import history
+
+    task_id = cli.ok("add", "Draft reel").strip()
+    spend = tmp_path / "spend.csv"
+    spend.write_text(
+        "date,campaign,category,payee,amount\n2026-11-23,spring-launch,tools,Figma,15.00\n2026-11-24,spring-launch,tools,Slack,8.00\n"
+    )
+    cli.ok("ledger", "import", str(spend))
+    monkeypatch.setattr(history, "MOST_OPS", 1)
+    for _ in range(2):
+        refused = cli("undo")
+        assert (refused.code, refused.out) == (2, "")
+        assert refused.err.startswith("crewdeck: error: the entry ") and refused.err.endswith(
+            "cannot be undone: ledger entries are append-only (reverse it instead)\n"
+        )
+    assert not _task(cli, task_id)["deleted"]
+
+
+def test_a_too_large_change_that_added_no_task_is_not_told_to_crewdeck_rm(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rm deletes tasks: the refusal of a KPI entry's undo advised it all the same (ra 1)."""
+    from crewdeck.tui.cli import history
+
+    cli.ok("kpi", "add", "+spring-launch/instagram", "2026-11-20", "impressions=500", "clicks=7")
+    monkeypatch.setattr(history, "MOST_OPS", 1)
+    refused = cli("undo")
+    assert refused.code == 2 and "operations are more than an undo takes back" in refused.err
+    assert "crewdeck rm" not in refused.err and "; put back a copy of the file taken before it (README: Backups)" in refused.err
 
 
 def test_a_field_an_undo_set_back_is_the_older_change_s_to_undo(cli: Cli) -> None:
