@@ -243,9 +243,32 @@ def test_rm_takes_a_filter_as_tasks_does_and_deletes_what_it_matches_only_with_y
     assert cli("rm", "+spring-launch", "-#old").out.splitlines() == [f"{kept[:8]}  Keep me"]
     nothing = cli("rm", "#nosuchtag", "--yes")
     assert (nothing.code, nothing.out, nothing.err) == (2, "", "crewdeck: error: rm: nothing deleted: no tasks match\n")
-    # Words of hex digits alone are ids, as before: said so when they are not one.
-    assert one_line_error(cli("rm", "12")) == "crewdeck: error: '12' is not an id: give at least 4 hex digits of a task id\n"
+    # Ids as crewdeck tasks shows them are deleted at once; a shorter word of hex digits is a word, said so.
+    assert one_line_error(cli("rm", "12")) == (
+        "crewdeck: error: rm: nothing deleted: no tasks match (12 was looked for as a word: an id to delete has at least 8 hex "
+        "digits, as crewdeck tasks shows it)\n"
+    )
     assert cli.ok("rm", "-q", "all", "#old", "--yes").split() == [*old, done]  # all: the done one too, as tasks all lists it
+
+
+def test_rm_deletes_at_once_only_an_id_as_crewdeck_tasks_shows_it(cli: Cli, tmp_path: Path) -> None:
+    """`crewdeck rm cafe` deleted an imported task whose id began with cafe, at once, where `crewdeck tasks cafe` listed
+    “Cafe flyer”: a short word of hex digits (cafe, dead, 2025) was an id, and a task nobody saw listed was gone (ra 2)."""
+    uuid = "cafeff83-2222-3333-4444-555555555555"
+    (tmp_path / "tw.json").write_text(json.dumps([{"uuid": uuid, "description": "Imported 1734", "status": "pending"}]))
+    cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
+    flyer = cli.ok("add", "Cafe flyer").strip()
+    asked = cli("rm", "cafe")
+    assert (asked.code, asked.out) == (2, f"{flyer[:8]}  Cafe flyer\n")
+    assert asked.err == (
+        "crewdeck: error: rm: 1 task matches this filter: nothing deleted; to delete them: crewdeck rm cafe --yes (cafe was "
+        "looked for as a word: an id to delete has at least 8 hex digits, as crewdeck tasks shows it)\n"
+    )
+    assert len(json.loads(cli.ok("tasks", "--json"))) == 2
+    # The id as crewdeck tasks shows it, or whole, is the task's: deleted at once.
+    assert cli.ok("tasks", "imported").splitlines()[1].startswith("cafeff83 ")
+    assert cli.ok("rm", "cafeff83") == "Deleted 1 task: “Imported 1734”\n"
+    assert cli.ok("rm", flyer) == "Deleted 1 task: “Cafe flyer”\n"
 
 
 @pytest.mark.parametrize("order", [1, -1])

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, limit_number, limit_number_of_some, note_expired, note_incomplete, print_json, quiet_option
@@ -328,18 +329,38 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
     parsed = query_language.parse(" ".join(words))
     where, params = query_language.compile(parsed, query_context(ctx))
     found = ctx.ws.conn.execute(f"SELECT t.id, t.title FROM task t WHERE {where} ORDER BY t.created_at, t.rowid", params).fetchall()
+    # A short id typed by habit (cafe, 5e6f) is a word here: said, as what it matched was no task of that id.
+    short_hex = [word for word in words if _HEX.fullmatch(word) and not _an_id(word)]
+    as_words = (
+        f" ({', '.join(short_hex)} {'was looked for as a word' if len(short_hex) == 1 else 'were looked for as words'}: an id to delete has at least "
+        f"{SHORT_LEN} hex digits, as crewdeck tasks shows it)"
+        if short_hex
+        else ""
+    )
     if not found:
-        raise UserError(f"rm: nothing deleted: {_no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())}")
+        raise UserError(f"rm: nothing deleted: {_no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())}{as_words}")
     if not ctx.args.yes:
         print("\n".join(visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
         matched = f"{counted(len(found), 'task')} {'matches' if len(found) == 1 else 'match'}"
-        raise UserError(f"rm: {matched} this filter: nothing deleted; to delete them: crewdeck rm {shlex.join(words)} --yes")
+        raise UserError(f"rm: {matched} this filter: nothing deleted; to delete them: crewdeck rm {shlex.join(words)} --yes{as_words}")
     return [str(task_id) for task_id, _ in found]
 
 
+#: A word of hex digits alone: an id, when it has at least ``SHORT_LEN`` of them (``_an_id``).
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+def _an_id(word: str) -> bool:
+    """Whether rm takes ``word`` for a task's id: hex digits, at least as many as ``crewdeck tasks`` shows of an id.  A
+    shorter one (cafe, dead, 2025) may as well be a word of a title, and an id starting with it is no task its user saw
+    listed: deleted at once, it was a task nobody named."""
+    return len(word) >= SHORT_LEN and _HEX.fullmatch(word) is not None
+
+
 def cmd_rm(ctx: Context) -> int:
-    # Words of hex digits alone are ids (too short or unknown, said so); any other word makes them all a filter.
-    if all(re.fullmatch(r"[0-9a-fA-F]+", word) for word in ctx.args.query):
+    # Ids, as crewdeck tasks shows them or whole, are deleted at once; any other word makes them all a filter, listed
+    # before anything is deleted (unless --yes).
+    if all(_an_id(word) for word in ctx.args.query):
         task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.query))
     else:
         task_ids = _filtered(ctx, ctx.args.query)
@@ -585,8 +606,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="delete tasks, by id or by filter",
         description=(
             "Delete tasks (their history stays in the log): by ids, or the tasks a filter matches, as crewdeck tasks FILTER"
-            " lists them (any word that is not all hex digits makes the words a filter). A filter lists what it matches"
-            " and deletes nothing unless --yes is given."
+            " lists them. Ids are at least 8 hex digits, as crewdeck tasks shows them; any other word (a shorter one too:"
+            " cafe, 2025) makes the words a filter. A filter lists what it matches and deletes nothing unless --yes is given."
         ),
         examples=[
             "crewdeck rm 1a2b3c4d 5e6f7a8b",
@@ -595,7 +616,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         ],
     )
     # ``query``: the negated terms (-#tag) argparse takes for options join it, as for tasks (``main.parse``).
-    p.add_argument("query", nargs="+", metavar="ID|FILTER", help="task ids or unique prefixes, or filter terms (as crewdeck tasks takes)")
+    p.add_argument("query", nargs="+", metavar="ID|FILTER", help="task ids (8 hex digits or more), or filter terms (as tasks takes)")
     p.add_argument("--yes", action="store_true", help="a filter: delete every task it matches (without it: list them, delete nothing)")
     quiet_option(p)
     p.set_defaults(func=cmd_rm)
