@@ -271,6 +271,29 @@ def test_rm_deletes_at_once_only_an_id_as_crewdeck_tasks_shows_it(cli: Cli, tmp_
     assert cli.ok("rm", flyer) == "Deleted 1 task: “Cafe flyer”\n"
 
 
+def test_rm_with_taskwarrior_s_minus_tag_says_what_tasks_says_and_deletes_nothing(cli: Cli) -> None:
+    """`crewdeck rm +spring-launch -old --yes` deleted the #old tasks meant to be kept (-old leaves out a word here), with
+    none of the note `crewdeck tasks` gives for it: rm read and compiled the filter apart (ra 3)."""
+    old = cli.ok("add", "Draft reel +spring-launch #old").strip()
+    kept = cli.ok("add", "Keep me +spring-launch").strip()
+    note = "note: -old left out tasks with the word old in their title or notes; without the tag #old is -#old\n"
+    assert cli("tasks", "+spring-launch", "-old").err == note
+    refused = cli("rm", "+spring-launch", "-old", "--yes")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == note + (
+        "crewdeck: error: rm: nothing deleted: -old leaves out a word, not the tag (note above): to leave out the tag: "
+        "crewdeck rm +spring-launch '-#old' --yes\n"
+    )
+    listed = cli("rm", "+spring-launch", "-old")
+    assert listed.out.splitlines() == [f"{old[:8]}  Draft reel", f"{kept[:8]}  Keep me"]
+    assert listed.err == note + (
+        "crewdeck: error: rm: 2 tasks match this filter: nothing deleted; -old leaves out a word, not the tag (note above): "
+        "to leave out the tag: crewdeck rm +spring-launch '-#old' --yes\n"
+    )
+    assert len(json.loads(cli.ok("tasks", "all", "--json"))) == 2
+    assert cli.ok("rm", "+spring-launch", "-#old", "--yes") == "Deleted 1 task: “Keep me”\n"
+
+
 @pytest.mark.parametrize("order", [1, -1])
 def test_a_date_set_with_an_assignee_and_a_campaign_is_read_as_theirs_in_any_order(cli: Cli, order: int) -> None:
     task_id = cli.ok("add", "Draft carousel").strip()

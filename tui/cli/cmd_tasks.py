@@ -13,7 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.records import OPEN_STATUSES
@@ -102,9 +102,30 @@ def query_context(ctx: Context) -> query_language.QueryContext:
     )
 
 
+class TaskFilter(NamedTuple):
+    """A filter as typed (``words``), read and compiled; ``tag_words``: its negated words that are a tag's name too."""
+
+    parsed: query_language.Query
+    where: str
+    params: list[Any]
+    tag_words: list[str]
+
+
+def task_filter(ctx: Context, words: list[str]) -> TaskFilter:
+    """What ``crewdeck tasks WORDS`` and ``crewdeck rm WORDS`` match, and the notes a filter gets, the same for both."""
+    parsed = query_language.parse(" ".join(words))
+    where, params = query_language.compile(parsed, query_context(ctx))
+    # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are matched still.
+    tag_words = sorted({t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)})
+    for word in tag_words:
+        print(
+            visible(f"note: -{word} left out tasks with the word {word} in their title or notes; without the tag #{word} is -#{word}"),
+            file=sys.stderr,
+        )
+    return TaskFilter(parsed, where, params, tag_words)
+
+
 def cmd_tasks(ctx: Context) -> int:
-    parsed = query_language.parse(" ".join(ctx.args.query))
-    qctx = query_context(ctx)
     me = ctx.me_or_none()
     # Recurring tasks whose time passed get their next instance before listing.
     if me is not None and needs_catch_up(ctx.ws, ctx.now):
@@ -113,13 +134,7 @@ def cmd_tasks(ctx: Context) -> int:
         # As the app's catch-up: nobody asked for them, `crewdeck undo` passes them by.
         with ctx.unasked(), ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
-    where, params = query_language.compile(parsed, qctx)
-    # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are listed still.
-    for word in {t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)}:
-        print(
-            visible(f"note: -{word} left out tasks with the word {word} in their title or notes; without the tag #{word} is -#{word}"),
-            file=sys.stderr,
-        )
+    parsed, where, params, _ = task_filter(ctx, ctx.args.query)
     handles = ctx.ws.handles()
     campaigns = ctx.ws.campaign_names()
     if ctx.args.json:
@@ -134,7 +149,7 @@ def cmd_tasks(ctx: Context) -> int:
     # filters take it, and says whose it is beside it (``member_json``).
     marked = ctx.ws.shown_handles()
     listed = task_lines(
-        ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=marked, campaigns=campaigns,
+        ctx.ws.conn, where, params, ctx.now, tz=me.tz if me else "UTC", clock24=ctx.config.clock24, handles=marked, campaigns=campaigns,
         order=ctx.args.sort, limit=ctx.args.limit,
         post_states=_post_states(ctx, tasklist.posts_listed(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)),
         width=terminal_width(sys.stdout),
@@ -326,8 +341,13 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
 
     from crewdeck.sync.state.ids import short
 
-    parsed = query_language.parse(" ".join(words))
-    where, params = query_language.compile(parsed, query_context(ctx))
+    parsed, where, params, tag_words = task_filter(ctx, words)
+    # Deleted at once, the tasks with the tag meant to be kept (Taskwarrior's -old) were gone before the note was read:
+    # no --yes deletes with such a word, and what is listed without it is not offered to delete as typed.
+    meant = shlex.join(f"-#{word[1:]}" if word.startswith("-") and word[1:] in tag_words else word for word in words)
+    habit = f"-{', -'.join(tag_words)} leaves out a word, not the tag (note above): to leave out the tag: crewdeck rm {meant} --yes"
+    if ctx.args.yes and tag_words:
+        raise UserError(f"rm: nothing deleted: {habit}")
     found = ctx.ws.conn.execute(f"SELECT t.id, t.title FROM task t WHERE {where} ORDER BY t.created_at, t.rowid", params).fetchall()
     # A short id typed by habit (cafe, 5e6f) is a word here: said, as what it matched was no task of that id.
     short_hex = [word for word in words if _HEX.fullmatch(word) and not _an_id(word)]
@@ -342,7 +362,8 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
     if not ctx.args.yes:
         print("\n".join(visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
         matched = f"{counted(len(found), 'task')} {'matches' if len(found) == 1 else 'match'}"
-        raise UserError(f"rm: {matched} this filter: nothing deleted; to delete them: crewdeck rm {shlex.join(words)} --yes{as_words}")
+        then = habit if tag_words else f"to delete them: crewdeck rm {shlex.join(words)} --yes"
+        raise UserError(f"rm: {matched} this filter: nothing deleted; {then}{as_words}")
     return [str(task_id) for task_id, _ in found]
 
 
