@@ -294,6 +294,18 @@ def test_rm_with_taskwarrior_s_minus_tag_says_what_tasks_says_and_deletes_nothin
     assert cli.ok("rm", "+spring-launch", "-#old", "--yes") == "Deleted 1 task: “Keep me”\n"
 
 
+def test_rm_takes_a_filter_of_negated_terms_alone(cli: Cli) -> None:
+    """`crewdeck rm -#old` said "the following arguments are required: ID|FILTER" (argparse reads -#old as an option),
+    and the line it suggested, crewdeck rm '-#old' --yes, said the same (ra 4)."""
+    cli.ok("add", "Draft reel #old")
+    kept = cli.ok("add", "Keep me").strip()
+    listed = cli("rm", "-#old")
+    assert (listed.code, listed.out) == (2, f"{kept[:8]}  Keep me\n")
+    assert listed.err == "crewdeck: error: rm: 1 task matches this filter: nothing deleted; to delete them: crewdeck rm '-#old' --yes\n"
+    assert cli.ok("rm", "-#old", "--yes") == "Deleted 1 task: “Keep me”\n"
+    assert one_line_error(cli("rm")) == "crewdeck: error: the following arguments are required: ID|FILTER (see: crewdeck rm --help)\n"
+
+
 @pytest.mark.parametrize("order", [1, -1])
 def test_a_date_set_with_an_assignee_and_a_campaign_is_read_as_theirs_in_any_order(cli: Cli, order: int) -> None:
     task_id = cli.ok("add", "Draft carousel").strip()

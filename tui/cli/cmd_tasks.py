@@ -636,8 +636,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
             "crewdeck rm +spring-launch status:todo --yes",
         ],
     )
-    # ``query``: the negated terms (-#tag) argparse takes for options join it, as for tasks (``main.parse``).
-    p.add_argument("query", nargs="+", metavar="ID|FILTER", help="task ids (8 hex digits or more), or filter terms (as tasks takes)")
+    # ``query``: the negated terms (-#tag) argparse takes for options join it, as for tasks (``main.parse``); required
+    # once they have (with nargs="+", argparse refused a filter of negated terms alone, crewdeck rm -#old).
+    p.add_argument("query", nargs="*", metavar="ID|FILTER", help="task ids (8 hex digits or more), or filter terms (as tasks takes)")
+    p.set_defaults(query_required="ID|FILTER")
     p.add_argument("--yes", action="store_true", help="a filter: delete every task it matches (without it: list them, delete nothing)")
     quiet_option(p)
     p.set_defaults(func=cmd_rm)
