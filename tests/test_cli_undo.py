@@ -355,6 +355,28 @@ def test_two_annotations_at_once_keep_both_lines(cli: Cli, monkeypatch: pytest.M
     assert _task(cli, task_id)["notes"] == "2026-11-26 proofs Monday\n2026-11-26 called the printer"
 
 
+def test_rm_of_a_filter_deletes_what_it_matches_once_it_holds_the_file(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rm FILTER --yes read the filter before it waited for the write lock: a task raj took out of it meanwhile was
+    deleted all the same (annotate reads under the lock for the same race)."""
+    from crewdeck.sync.state import store
+
+    untagged = cli.ok("add", "Print flyers #old").strip()
+    cli.ok("add", "Draft reel #old")
+    enter = store._Transaction.__enter__
+    others: list[str] = []
+
+    def raj_first(self: store._Transaction) -> store._Transaction:
+        if not others:  # raj's change is written just before ana's rm takes the lock (his own, once)
+            others.append("")
+            others[0] = cli.in_person("set", untagged, "tags=", as_member="raj")
+        return enter(self)
+
+    monkeypatch.setattr(store._Transaction, "__enter__", raj_first)
+    assert cli.ok("rm", "#old", "--yes") == "Deleted 1 task: “Draft reel”\n"
+    assert len(others) == 1 and others[0].startswith("Modified 1 task")
+    assert not _task(cli, untagged)["deleted"]
+
+
 def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_read_and_passed_by(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

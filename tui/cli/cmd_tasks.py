@@ -8,6 +8,7 @@ imported by the commands (or the rare lists) that use them, not here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import re
@@ -381,19 +382,21 @@ def _an_id(word: str) -> bool:
 def cmd_rm(ctx: Context) -> int:
     # Ids, as crewdeck tasks shows them or whole, are deleted at once; any other word makes them all a filter, listed
     # before anything is deleted (unless --yes).
-    if all(_an_id(word) for word in ctx.args.query):
-        task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.query))
-    else:
-        task_ids = _filtered(ctx, ctx.args.query)
+    ids = all(_an_id(word) for word in ctx.args.query)
     names = _names(ctx)
-    # Deleted already: said, and not written again.
-    already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
-    deleting = [i for i in task_ids if i not in already]
-    titles = [names.task(i) for i in deleting]
-    if deleting:
-        with ctx.writer() as w:
-            for task_id in deleting:
-                w.delete("task", task_id)
+    # What the filter matches, and what is deleted already, as they are under the write lock: read before it, a task
+    # another member took out of the filter while this waited was deleted all the same.  A list (no --yes) deletes
+    # nothing, and is not printed under the lock (a slow reader of it would hold every other writer).
+    with ctx.ws.store.held() if ids or ctx.args.yes else contextlib.nullcontext():
+        task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.query)) if ids else _filtered(ctx, ctx.args.query)
+        # Deleted already: said, and not written again.
+        already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
+        deleting = [i for i in task_ids if i not in already]
+        titles = [names.task(i) for i in deleting]
+        if deleting:
+            with ctx.writer() as w:
+                for task_id in deleting:
+                    w.delete("task", task_id)
     lines = [f"{names.task(i)} is already deleted: nothing written" for i in already]
     if deleting:
         lines.append(f"Deleted {counted(len(deleting), 'task')}: {', '.join(titles)}")
