@@ -306,6 +306,13 @@ def test_rm_takes_a_filter_of_negated_terms_alone(cli: Cli) -> None:
     assert one_line_error(cli("rm")) == "crewdeck: error: the following arguments are required: ID|FILTER (see: crewdeck rm --help)\n"
 
 
+def test_rm_of_many_tasks_names_the_first_few_and_counts_the_rest(cli: Cli) -> None:
+    """`crewdeck rm FILTER --yes` over 12,000 tasks printed one line of 180 KB naming every title; member rm names five."""
+    for n in range(7, 0, -1):
+        cli.ok("add", f"Task {n} #old")
+    assert cli.ok("rm", "#old", "--yes") == "Deleted 7 tasks: “Task 1”, “Task 2”, “Task 3”, “Task 4”, “Task 5” and 2 more\n"
+
+
 @pytest.mark.parametrize("order", [1, -1])
 def test_a_date_set_with_an_assignee_and_a_campaign_is_read_as_theirs_in_any_order(cli: Cli, order: int) -> None:
     task_id = cli.ok("add", "Draft carousel").strip()

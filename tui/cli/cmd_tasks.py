@@ -392,14 +392,14 @@ def cmd_rm(ctx: Context) -> int:
         # Deleted already: said, and not written again.
         already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
         deleting = [i for i in task_ids if i not in already]
-        titles = [names.task(i) for i in deleting]
+        titles = names.tasks(deleting)  # as they were: a deleted task's may be no longer
         if deleting:
             with ctx.writer() as w:
                 for task_id in deleting:
                     w.delete("task", task_id)
     lines = [f"{names.task(i)} is already deleted: nothing written" for i in already]
     if deleting:
-        lines.append(f"Deleted {counted(len(deleting), 'task')}: {', '.join(titles)}")
+        lines.append(f"Deleted {counted(len(deleting), 'task')}: {titles}")
     _said(ctx, lines, deleting)
     return 0
 
