@@ -261,7 +261,7 @@ def test_rm_deletes_at_once_only_an_id_as_crewdeck_tasks_shows_it(cli: Cli, tmp_
     asked = cli("rm", "cafe")
     assert (asked.code, asked.out) == (2, f"{flyer[:8]}  Cafe flyer\n")
     assert asked.err == (
-        "crewdeck: error: rm: 1 task matches this filter: nothing deleted; to delete them: crewdeck rm cafe --yes (cafe was "
+        "crewdeck: error: rm: 1 task matches this filter: nothing deleted; to delete it: crewdeck rm cafe --yes (cafe was "
         "looked for as a word: an id to delete has at least 8 hex digits, as crewdeck tasks shows it)\n"
     )
     assert len(json.loads(cli.ok("tasks", "--json"))) == 2
@@ -301,7 +301,9 @@ def test_rm_takes_a_filter_of_negated_terms_alone(cli: Cli) -> None:
     kept = cli.ok("add", "Keep me").strip()
     listed = cli("rm", "-#old")
     assert (listed.code, listed.out) == (2, f"{kept[:8]}  Keep me\n")
-    assert listed.err == "crewdeck: error: rm: 1 task matches this filter: nothing deleted; to delete them: crewdeck rm '-#old' --yes\n"
+    assert listed.err == "crewdeck: error: rm: 1 task matches this filter: nothing deleted; to delete it: crewdeck rm '-#old' --yes\n"
+    quiet = cli("rm", "-q", "-#old")  # a script's: the ids alone, whole, as rm -q prints what it deleted
+    assert (quiet.code, quiet.out) == (2, f"{kept}\n")
     assert cli.ok("rm", "-#old", "--yes") == "Deleted 1 task: “Keep me”\n"
     assert one_line_error(cli("rm")) == "crewdeck: error: the following arguments are required: ID|FILTER (see: crewdeck rm --help)\n"
 

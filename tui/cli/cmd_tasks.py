@@ -361,9 +361,10 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
     if not found:
         raise UserError(f"rm: nothing deleted: {_no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())}{as_words}")
     if not ctx.args.yes:
-        print("\n".join(visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
+        # --quiet: the ids alone, whole, one a line, as it prints what it deleted (a script's to read).
+        print("\n".join(str(task_id) if ctx.args.quiet else visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
         matched = f"{counted(len(found), 'task')} {'matches' if len(found) == 1 else 'match'}"
-        then = habit if tag_words else f"to delete them: crewdeck rm {shlex.join(words)} --yes"
+        then = habit if tag_words else f"to delete {'it' if len(found) == 1 else 'them'}: crewdeck rm {shlex.join(words)} --yes"
         raise UserError(f"rm: {matched} this filter: nothing deleted; {then}{as_words}")
     return [str(task_id) for task_id, _ in found]
 
