@@ -22,7 +22,7 @@ from crewdeck.tui.workspace.columns import cells
 from crewdeck.tui.workspace.demo import build_demo
 from crewdeck.tui.workspace.workspace import Workspace
 
-from .conftest import NOW, ROOT, Cli, on_a_terminal
+from .conftest import NOW, ROOT, Cli, in_person, on_a_terminal
 
 
 def test_importing_the_cli_does_not_import_textual() -> None:
@@ -313,6 +313,16 @@ def test_rm_of_many_tasks_names_the_first_few_and_counts_the_rest(cli: Cli) -> N
     for n in range(7, 0, -1):
         cli.ok("add", f"Task {n} #old")
     assert cli.ok("rm", "#old", "--yes") == "Deleted 7 tasks: “Task 1”, “Task 2”, “Task 3”, “Task 4”, “Task 5” and 2 more\n"
+
+
+def test_a_guest_s_rm_of_a_filter_is_refused_before_it_lists_anything(cli: Cli) -> None:
+    """A guest's `crewdeck rm all` listed the tasks and said to delete them with --yes, which the rules then refused."""
+    cli.ok("add", "Draft reel")
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    with in_person():
+        refused = cli("rm", "all", as_member="gus")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == "crewdeck: error: @gus is a guest: guests do not change tasks (rule guest_read_only)\n"
 
 
 @pytest.mark.parametrize("order", [1, -1])

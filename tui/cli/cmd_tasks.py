@@ -383,6 +383,12 @@ def _an_id(word: str) -> bool:
 def cmd_rm(ctx: Context) -> int:
     # Ids, as crewdeck tasks shows them or whole, are deleted at once; any other word makes them all a filter, listed
     # before anything is deleted (unless --yes).
+    from crewdeck.sync.state.rules import Refused, task_change_refused
+
+    # Asked before a filter is listed: a guest's list ended in a crewdeck rm … --yes that the rules then refused.
+    refusal = task_change_refused(ctx.me.facts())
+    if refusal is not None:
+        raise Refused(refusal)
     ids = all(_an_id(word) for word in ctx.args.query)
     names = _names(ctx)
     # What the filter matches, and what is deleted already, as they are under the write lock: read before it, a task
