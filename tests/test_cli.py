@@ -22,7 +22,7 @@ from crewdeck.tui.workspace.columns import cells
 from crewdeck.tui.workspace.demo import build_demo
 from crewdeck.tui.workspace.workspace import Workspace
 
-from .conftest import NOW, ROOT, Cli, on_a_terminal
+from .conftest import NOW, ROOT, Cli, in_person, on_a_terminal
 
 
 def test_importing_the_cli_does_not_import_textual() -> None:
@@ -243,9 +243,86 @@ def test_rm_takes_a_filter_as_tasks_does_and_deletes_what_it_matches_only_with_y
     assert cli("rm", "+spring-launch", "-#old").out.splitlines() == [f"{kept[:8]}  Keep me"]
     nothing = cli("rm", "#nosuchtag", "--yes")
     assert (nothing.code, nothing.out, nothing.err) == (2, "", "crewdeck: error: rm: nothing deleted: no tasks match\n")
-    # Words of hex digits alone are ids, as before: said so when they are not one.
-    assert one_line_error(cli("rm", "12")) == "crewdeck: error: '12' is not an id: give at least 4 hex digits of a task id\n"
+    # Ids as crewdeck tasks shows them are deleted at once; a shorter word of hex digits is a word, said so.
+    assert one_line_error(cli("rm", "12")) == (
+        "crewdeck: error: rm: nothing deleted: no tasks match (12 was looked for as a word: an id to delete has at least 8 hex "
+        "digits, as crewdeck tasks shows it)\n"
+    )
     assert cli.ok("rm", "-q", "all", "#old", "--yes").split() == [*old, done]  # all: the done one too, as tasks all lists it
+
+
+def test_rm_deletes_at_once_only_an_id_as_crewdeck_tasks_shows_it(cli: Cli, tmp_path: Path) -> None:
+    """`crewdeck rm cafe` deleted an imported task whose id began with cafe, at once, where `crewdeck tasks cafe` listed
+    “Cafe flyer”: a short word of hex digits (cafe, dead, 2025) was an id, and a task nobody saw listed was gone (ra 2)."""
+    uuid = "cafeff83-2222-3333-4444-555555555555"
+    (tmp_path / "tw.json").write_text(json.dumps([{"uuid": uuid, "description": "Imported 1734", "status": "pending"}]))
+    cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
+    flyer = cli.ok("add", "Cafe flyer").strip()
+    asked = cli("rm", "cafe")
+    assert (asked.code, asked.out) == (2, f"{flyer[:8]}  Cafe flyer\n")
+    assert asked.err == (
+        "crewdeck: error: rm: 1 task matches this filter: nothing deleted; to delete it: crewdeck rm cafe --yes (cafe was "
+        "looked for as a word: an id to delete has at least 8 hex digits, as crewdeck tasks shows it)\n"
+    )
+    assert len(json.loads(cli.ok("tasks", "--json"))) == 2
+    # The id as crewdeck tasks shows it, or whole, is the task's: deleted at once.
+    assert cli.ok("tasks", "imported").splitlines()[1].startswith("cafeff83 ")
+    assert cli.ok("rm", "cafeff83") == "Deleted 1 task: “Imported 1734”\n"
+    assert cli.ok("rm", flyer) == "Deleted 1 task: “Cafe flyer”\n"
+
+
+def test_rm_with_taskwarrior_s_minus_tag_says_what_tasks_says_and_deletes_nothing(cli: Cli) -> None:
+    """`crewdeck rm +spring-launch -old --yes` deleted the #old tasks meant to be kept (-old leaves out a word here), with
+    none of the note `crewdeck tasks` gives for it: rm read and compiled the filter apart (ra 3)."""
+    old = cli.ok("add", "Draft reel +spring-launch #old").strip()
+    kept = cli.ok("add", "Keep me +spring-launch").strip()
+    note = "note: -old left out tasks with the word old in their title or notes; without the tag #old is -#old\n"
+    assert cli("tasks", "+spring-launch", "-old").err == note
+    refused = cli("rm", "+spring-launch", "-old", "--yes")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == note + (
+        "crewdeck: error: rm: nothing deleted: -old leaves out a word, not the tag (note above): to leave out the tag: "
+        "crewdeck rm +spring-launch '-#old' --yes\n"
+    )
+    listed = cli("rm", "+spring-launch", "-old")
+    assert listed.out.splitlines() == [f"{old[:8]}  Draft reel", f"{kept[:8]}  Keep me"]
+    assert listed.err == note + (
+        "crewdeck: error: rm: 2 tasks match this filter: nothing deleted; -old leaves out a word, not the tag (note above): "
+        "to leave out the tag: crewdeck rm +spring-launch '-#old' --yes\n"
+    )
+    assert len(json.loads(cli.ok("tasks", "all", "--json"))) == 2
+    assert cli.ok("rm", "+spring-launch", "-#old", "--yes") == "Deleted 1 task: “Keep me”\n"
+
+
+def test_rm_takes_a_filter_of_negated_terms_alone(cli: Cli) -> None:
+    """`crewdeck rm -#old` said "the following arguments are required: ID|FILTER" (argparse reads -#old as an option),
+    and the line it suggested, crewdeck rm '-#old' --yes, said the same (ra 4)."""
+    cli.ok("add", "Draft reel #old")
+    kept = cli.ok("add", "Keep me").strip()
+    listed = cli("rm", "-#old")
+    assert (listed.code, listed.out) == (2, f"{kept[:8]}  Keep me\n")
+    assert listed.err == "crewdeck: error: rm: 1 task matches this filter: nothing deleted; to delete it: crewdeck rm '-#old' --yes\n"
+    quiet = cli("rm", "-q", "-#old")  # a script's: the ids alone, whole, as rm -q prints what it deleted
+    assert (quiet.code, quiet.out) == (2, f"{kept}\n")
+    assert cli.ok("rm", "-#old", "--yes") == "Deleted 1 task: “Keep me”\n"
+    assert one_line_error(cli("rm")) == "crewdeck: error: the following arguments are required: ID|FILTER (see: crewdeck rm --help)\n"
+
+
+def test_rm_of_many_tasks_names_the_first_few_and_counts_the_rest(cli: Cli) -> None:
+    """`crewdeck rm FILTER --yes` over 12,000 tasks printed one line of 180 KB naming every title; member rm names five."""
+    for n in range(7, 0, -1):
+        cli.ok("add", f"Task {n} #old")
+    assert cli.ok("rm", "#old", "--yes") == "Deleted 7 tasks: “Task 1”, “Task 2”, “Task 3”, “Task 4”, “Task 5” and 2 more\n"
+
+
+def test_a_guest_s_rm_of_a_filter_is_refused_before_it_lists_anything(cli: Cli) -> None:
+    """A guest's `crewdeck rm all` listed the tasks and said to delete them with --yes, which the rules then refused."""
+    cli.ok("add", "Draft reel")
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    with in_person():
+        refused = cli("rm", "all", as_member="gus")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == "crewdeck: error: @gus is a guest: guests do not change tasks (rule guest_read_only)\n"
 
 
 @pytest.mark.parametrize("order", [1, -1])

@@ -201,9 +201,9 @@ def test_an_import_written_in_batches_is_one_change_and_its_operations_are_not_h
         assert len(runs) > 1
         reads: list[str] = []
         ws.conn.set_trace_callback(reads.append)
-        size, ops = history._size(ws, runs), history._ops(ws, runs, me.id)
+        counted, ops = history._counted(ws, runs), history._ops(ws, runs, me.id)
         ws.conn.set_trace_callback(None)
-        assert size == len(ops) > 1_200
+        assert counted == (len(ops), None, True) and len(ops) > 1_200
         assert sum("FROM ops" in sql for sql in reads) == 2, reads
     finally:
         ws.close()
@@ -355,6 +355,28 @@ def test_two_annotations_at_once_keep_both_lines(cli: Cli, monkeypatch: pytest.M
     assert _task(cli, task_id)["notes"] == "2026-11-26 proofs Monday\n2026-11-26 called the printer"
 
 
+def test_rm_of_a_filter_deletes_what_it_matches_once_it_holds_the_file(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rm FILTER --yes read the filter before it waited for the write lock: a task raj took out of it meanwhile was
+    deleted all the same (annotate reads under the lock for the same race)."""
+    from crewdeck.sync.state import store
+
+    untagged = cli.ok("add", "Print flyers #old").strip()
+    cli.ok("add", "Draft reel #old")
+    enter = store._Transaction.__enter__
+    others: list[str] = []
+
+    def raj_first(self: store._Transaction) -> store._Transaction:
+        if not others:  # raj's change is written just before ana's rm takes the lock (his own, once)
+            others.append("")
+            others[0] = cli.in_person("set", untagged, "tags=", as_member="raj")
+        return enter(self)
+
+    monkeypatch.setattr(store._Transaction, "__enter__", raj_first)
+    assert cli.ok("rm", "#old", "--yes") == "Deleted 1 task: “Draft reel”\n"
+    assert len(others) == 1 and others[0].startswith("Modified 1 task")
+    assert not _task(cli, untagged)["deleted"]
+
+
 def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_read_and_passed_by(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -373,7 +395,7 @@ def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_rea
     monkeypatch.setattr(history, "_ops", lambda *_: pytest.fail("the operations of a change too large were read"))
     refusal = (
         "crewdeck: error: cannot undo your last change made with a crewdeck command: its 12 operations are more than "
-        "an undo takes back (11: the workspace would stay locked past what other writers wait); delete what it added "
+        "an undo takes back (11: the workspace would stay locked past what other writers wait); delete the tasks it added "
         "with crewdeck rm ID... (or crewdeck rm FILTER --yes), or put back a copy of the file taken before it (README: Backups); "
         "it is no longer remembered"
     )
@@ -390,6 +412,40 @@ def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_rea
     cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
     assert cli("undo").err == f"{refusal}, nor is any before it\n"
     assert cli("undo").err.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")
+
+
+def test_a_too_large_change_that_appended_records_stands_and_undo_does_not_reach_past_it(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger import too large to undo was forgotten, so the next undo took back the task added before it, where a
+    small one stays last (test_a_ledger_entry_stands_...): its entries stand whatever its size (ra 1)."""
+    from crewdeck.tui.cli import history
+
+    task_id = cli.ok("add", "Draft reel").strip()
+    spend = tmp_path / "spend.csv"
+    spend.write_text(
+        "date,campaign,category,payee,amount\n2026-11-23,spring-launch,tools,Figma,15.00\n2026-11-24,spring-launch,tools,Slack,8.00\n"
+    )
+    cli.ok("ledger", "import", str(spend))
+    monkeypatch.setattr(history, "MOST_OPS", 1)
+    for _ in range(2):
+        refused = cli("undo")
+        assert (refused.code, refused.out) == (2, "")
+        assert refused.err.startswith("crewdeck: error: the entry ") and refused.err.endswith(
+            "cannot be undone: ledger entries are append-only (reverse it instead)\n"
+        )
+    assert not _task(cli, task_id)["deleted"]
+
+
+def test_a_too_large_change_that_added_no_task_is_not_told_to_crewdeck_rm(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rm deletes tasks: the refusal of a KPI entry's undo advised it all the same (ra 1)."""
+    from crewdeck.tui.cli import history
+
+    cli.ok("kpi", "add", "+spring-launch/instagram", "2026-11-20", "impressions=500", "clicks=7")
+    monkeypatch.setattr(history, "MOST_OPS", 1)
+    refused = cli("undo")
+    assert refused.code == 2 and "operations are more than an undo takes back" in refused.err
+    assert "crewdeck rm" not in refused.err and "; put back a copy of the file taken before it (README: Backups)" in refused.err
 
 
 def test_a_field_an_undo_set_back_is_the_older_change_s_to_undo(cli: Cli) -> None:

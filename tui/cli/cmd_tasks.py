@@ -8,13 +8,15 @@ imported by the commands (or the rare lists) that use them, not here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import re
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
@@ -110,9 +112,30 @@ def query_context(ctx: Context) -> query_language.QueryContext:
     )
 
 
+class TaskFilter(NamedTuple):
+    """A filter as typed (``words``), read and compiled; ``tag_words``: its negated words that are a tag's name too."""
+
+    parsed: query_language.Query
+    where: str
+    params: list[Any]
+    tag_words: list[str]
+
+
+def task_filter(ctx: Context, words: list[str]) -> TaskFilter:
+    """What ``crewdeck tasks WORDS`` and ``crewdeck rm WORDS`` match, and the notes a filter gets, the same for both."""
+    parsed = query_language.parse(" ".join(words))
+    where, params = query_language.compile(parsed, query_context(ctx))
+    # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are matched still.
+    tag_words = sorted({t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)})
+    for word in tag_words:
+        print(
+            visible(f"note: -{word} left out tasks with the word {word} in their title or notes; without the tag #{word} is -#{word}"),
+            file=sys.stderr,
+        )
+    return TaskFilter(parsed, where, params, tag_words)
+
+
 def cmd_tasks(ctx: Context) -> int:
-    parsed = query_language.parse(" ".join(ctx.args.query))
-    qctx = query_context(ctx)
     me = ctx.me_or_none()
     # Recurring tasks whose time passed get their next instance before listing.
     if me is not None and needs_catch_up(ctx.ws, ctx.now):
@@ -121,13 +144,7 @@ def cmd_tasks(ctx: Context) -> int:
         # As the app's catch-up: nobody asked for them, `crewdeck undo` passes them by.
         with ctx.unasked(), ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
-    where, params = query_language.compile(parsed, qctx)
-    # Taskwarrior's -tag, typed by habit, leaves out a word here: the tasks with the tag are listed still.
-    for word in {t.value for t in parsed.terms if t.kind == "text" and t.negate and ctx.ws.has_tag(t.value)}:
-        print(
-            visible(f"note: -{word} left out tasks with the word {word} in their title or notes; without the tag #{word} is -#{word}"),
-            file=sys.stderr,
-        )
+    parsed, where, params, _ = task_filter(ctx, ctx.args.query)
     handles = ctx.ws.handles()
     campaigns = ctx.ws.campaign_names()
     if ctx.args.json:
@@ -142,7 +159,7 @@ def cmd_tasks(ctx: Context) -> int:
     # filters take it, and says whose it is beside it (``member_json``).
     marked = ctx.ws.shown_handles()
     listed = task_lines(
-        ctx.ws.conn, where, params, ctx.now, tz=qctx.tz, clock24=ctx.config.clock24, handles=marked, campaigns=campaigns,
+        ctx.ws.conn, where, params, ctx.now, tz=me.tz if me else "UTC", clock24=ctx.config.clock24, handles=marked, campaigns=campaigns,
         order=ctx.args.sort, limit=ctx.args.limit,
         post_states=_post_states(ctx, tasklist.posts_listed(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)),
         width=terminal_width(sys.stdout),
@@ -345,36 +362,71 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
 
     from crewdeck.sync.state.ids import short
 
-    parsed = query_language.parse(" ".join(words))
-    where, params = query_language.compile(parsed, query_context(ctx))
+    parsed, where, params, tag_words = task_filter(ctx, words)
+    # Deleted at once, the tasks with the tag meant to be kept (Taskwarrior's -old) were gone before the note was read:
+    # no --yes deletes with such a word, and what is listed without it is not offered to delete as typed.
+    meant = shlex.join(f"-#{word[1:]}" if word.startswith("-") and word[1:] in tag_words else word for word in words)
+    habit = f"-{', -'.join(tag_words)} leaves out a word, not the tag (note above): to leave out the tag: crewdeck rm {meant} --yes"
+    if ctx.args.yes and tag_words:
+        raise UserError(f"rm: nothing deleted: {habit}")
     found = ctx.ws.conn.execute(f"SELECT t.id, t.title FROM task t WHERE {where} ORDER BY t.created_at, t.rowid", params).fetchall()
+    # A short id typed by habit (cafe, 5e6f) is a word here: said, as what it matched was no task of that id.
+    short_hex = [word for word in words if _HEX.fullmatch(word) and not _an_id(word)]
+    as_words = (
+        f" ({', '.join(short_hex)} {'was looked for as a word' if len(short_hex) == 1 else 'were looked for as words'}: an id to delete has at least "
+        f"{SHORT_LEN} hex digits, as crewdeck tasks shows it)"
+        if short_hex
+        else ""
+    )
     if not found:
-        raise UserError(f"rm: nothing deleted: {_no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())}")
+        raise UserError(f"rm: nothing deleted: {_no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())}{as_words}")
     if not ctx.args.yes:
-        print("\n".join(visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
+        # --quiet: the ids alone, whole, one a line, as it prints what it deleted (a script's to read).
+        print("\n".join(str(task_id) if ctx.args.quiet else visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
         matched = f"{counted(len(found), 'task')} {'matches' if len(found) == 1 else 'match'}"
-        raise UserError(f"rm: {matched} this filter: nothing deleted; to delete them: crewdeck rm {shlex.join(words)} --yes")
+        then = habit if tag_words else f"to delete {'it' if len(found) == 1 else 'them'}: crewdeck rm {shlex.join(words)} --yes"
+        raise UserError(f"rm: {matched} this filter: nothing deleted; {then}{as_words}")
     return [str(task_id) for task_id, _ in found]
 
 
+#: A word of hex digits alone: an id, when it has at least ``SHORT_LEN`` of them (``_an_id``).
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+def _an_id(word: str) -> bool:
+    """Whether rm takes ``word`` for a task's id: hex digits, at least as many as ``crewdeck tasks`` shows of an id.  A
+    shorter one (cafe, dead, 2025) may as well be a word of a title, and an id starting with it is no task its user saw
+    listed: deleted at once, it was a task nobody named."""
+    return len(word) >= SHORT_LEN and _HEX.fullmatch(word) is not None
+
+
 def cmd_rm(ctx: Context) -> int:
-    # Words of hex digits alone are ids (too short or unknown, said so); any other word makes them all a filter.
-    if all(re.fullmatch(r"[0-9a-fA-F]+", word) for word in ctx.args.query):
-        task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.query))
-    else:
-        task_ids = _filtered(ctx, ctx.args.query)
+    # Ids, as crewdeck tasks shows them or whole, are deleted at once; any other word makes them all a filter, listed
+    # before anything is deleted (unless --yes).
+    from crewdeck.sync.state.rules import Refused, task_change_refused
+
+    # Asked before a filter is listed: a guest's list ended in a crewdeck rm … --yes that the rules then refused.
+    refusal = task_change_refused(ctx.me.facts())
+    if refusal is not None:
+        raise Refused(refusal)
+    ids = all(_an_id(word) for word in ctx.args.query)
     names = _names(ctx)
-    # Deleted already: said, and not written again.
-    already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
-    deleting = [i for i in task_ids if i not in already]
-    titles = [names.task(i) for i in deleting]
-    if deleting:
-        with ctx.writer() as w:
-            for task_id in deleting:
-                w.delete("task", task_id)
+    # What the filter matches, and what is deleted already, as they are under the write lock: read before it, a task
+    # another member took out of the filter while this waited was deleted all the same.  A list (no --yes) deletes
+    # nothing, and is not printed under the lock (a slow reader of it would hold every other writer).
+    with ctx.ws.store.held() if ids or ctx.args.yes else contextlib.nullcontext():
+        task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.query)) if ids else _filtered(ctx, ctx.args.query)
+        # Deleted already: said, and not written again.
+        already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
+        deleting = [i for i in task_ids if i not in already]
+        titles = names.tasks(deleting)  # as they were: a deleted task's may be no longer
+        if deleting:
+            with ctx.writer() as w:
+                for task_id in deleting:
+                    w.delete("task", task_id)
     lines = [f"{names.task(i)} is already deleted: nothing written" for i in already]
     if deleting:
-        lines.append(f"Deleted {counted(len(deleting), 'task')}: {', '.join(titles)}")
+        lines.append(f"Deleted {counted(len(deleting), 'task')}: {titles}")
     _said(ctx, lines, deleting)
     return 0
 
@@ -605,16 +657,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="delete tasks, by id or by filter",
         description=(
             "Delete tasks (their history stays in the log): by ids, or the tasks a filter matches, as crewdeck tasks FILTER"
-            " lists them (any word that is not all hex digits makes the words a filter). A filter lists what it matches"
-            " and deletes nothing unless --yes is given."
+            " lists them. Ids are at least 8 hex digits, as crewdeck tasks shows them; any other word (a shorter one too:"
+            " cafe, 2025) makes the words a filter. A filter lists what it matches and deletes nothing unless --yes is given."
         ),
         examples=[
             "crewdeck rm 1a2b3c4d",
             "crewdeck rm +spring-launch status:todo --yes",
         ],
     )
-    # ``query``: the negated terms (-#tag) argparse takes for options join it, as for tasks (``main.parse``).
-    p.add_argument("query", nargs="+", metavar="ID|FILTER", help="task ids or unique prefixes, or filter terms (as crewdeck tasks takes)")
+    # ``query``: the negated terms (-#tag) argparse takes for options join it, as for tasks (``main.parse``); required
+    # once they have (with nargs="+", argparse refused a filter of negated terms alone, crewdeck rm -#old).
+    p.add_argument("query", nargs="*", metavar="ID|FILTER", help="task ids (8 hex digits or more), or filter terms (as tasks takes)")
+    p.set_defaults(query_required="ID|FILTER")
     p.add_argument("--yes", action="store_true", help="a filter: delete every task it matches (without it: list them, delete nothing)")
     quiet_option(p)
     p.set_defaults(func=cmd_rm)

@@ -265,10 +265,6 @@ def _words(ctx: Context, ops: Sequence[Op]) -> str:
     return describe.action_words(ops, _names(ctx), set())
 
 
-#: How many of the tasks a member made a guest, or removed, no longer holds are named (the rest are counted).
-NAMED_TASKS = 5
-
-
 def _handed_on(ctx: Context, task_ids: Sequence[str], series: Sequence[str], heir: Member | None = None) -> str:
     """What a member made a guest, or removed, no longer holds, said after the change (titles as stored: the caller
     shows the line with ``visible``): "; 2 open tasks of theirs are now unassigned: “A”, “B”", or "… now assigned to @raj: …",
@@ -277,17 +273,10 @@ def _handed_on(ctx: Context, task_ids: Sequence[str], series: Sequence[str], hei
     said = ""
     if task_ids:
         held = f"{len(task_ids):,} open task{'s of theirs are' if len(task_ids) != 1 else ' of theirs is'}"
-        said += f"; {held} now {f'assigned to @{heir.handle}' if heir else 'unassigned'}: {_titles(ctx, task_ids)}"
+        said += f"; {held} now {f'assigned to @{heir.handle}' if heir else 'unassigned'}: {_names(ctx).tasks(task_ids)}"
     if series:
-        said += f"; the next instance of {len(series):,} series of theirs now goes to {f'@{heir.handle}' if heir else 'nobody'}: {_titles(ctx, series)}"
+        said += f"; the next instance of {len(series):,} series of theirs now goes to {f'@{heir.handle}' if heir else 'nobody'}: {_names(ctx).tasks(series)}"
     return said
-
-
-def _titles(ctx: Context, task_ids: Sequence[str]) -> str:
-    """The first tasks' titles, by title, and how many more: "“A”, “B” and 3 more"."""
-    names = _names(ctx)
-    named = ", ".join(sorted(names.task(task_id) for task_id in task_ids)[:NAMED_TASKS])
-    return named + (f" and {len(task_ids) - NAMED_TASKS:,} more" if len(task_ids) > NAMED_TASKS else "")
 
 
 def _to_hand_on(open_tasks: Sequence[str], series: Sequence[str]) -> str:

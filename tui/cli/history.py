@@ -9,8 +9,8 @@ remembered, nor a change not made.
 operations that sync, the same rules, the same line said.  Undone, it leaves the history, so a second ``crewdeck
 undo`` takes back the change before it, as ``u`` twice does in the app; the undo's own write is no change to undo
 (there is no redo on the command line).  A change that appended a record (a verdict, a ledger entry) stands, and
-stays last, as in the app: undo says why and what to do instead.  One too large to take back (``MOST_OPS``) is said
-the same way and forgotten: the next undo takes back the change before it.
+stays last, as in the app: undo says why and what to do instead, whatever the change's size.  Any other one too large
+to take back (``MOST_OPS``) is said the same way and forgotten: the next undo takes back the change before it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from crewdeck.sync.state.oplog import OP_COLUMNS, Op
 
@@ -113,9 +113,28 @@ def _logged(ws: Workspace, runs: list[Run], columns: str) -> Iterator[tuple[int,
             yield by_node[node][at][2], row
 
 
-def _size(ws: Workspace, runs: list[Run]) -> int:
-    """How many operations of ``runs`` the log holds: their stamps read, none of their values."""
-    return sum(1 for _ in _logged(ws, runs, "op_id, node"))
+class Counted(NamedTuple):
+    """What a change holds, read without its values: how many operations of it the log holds; the row (``seq``) of
+    the first that appended a record, which stands (``describe.not_undoable``), if any; whether it added tasks."""
+
+    size: int
+    standing: int | None
+    added_tasks: bool
+
+
+def _counted(ws: Workspace, runs: list[Run]) -> Counted:
+    """``Counted`` for ``runs``: their stamps, row numbers and two flags SQLite works out read, none of their values."""
+    size, standing, added = 0, None, False
+    first: tuple[int, str] | None = None
+    for index, (op_id, _, seq, appended, adds) in _logged(
+        ws, runs, "op_id, node, seq, kind = 'append' AND entity != 'acting', entity = 'task' AND field = 'created_at'"
+    ):
+        size += 1
+        added = added or bool(adds)
+        # The first in the order ``_ops`` hands them to ``not_undoable``: by run, then by stamp.
+        if appended and (first is None or (index, op_id) < first):
+            first, standing = (index, op_id), int(seq)
+    return Counted(size, standing, added)
 
 
 def _ops(ws: Workspace, runs: list[Run], member_id: str) -> list[Op]:
@@ -167,7 +186,8 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
     """Take back ``me``'s last change a command made; what the undo wrote, its ``label`` the line to say, and how many
     changes it passed by, gone from the log (``gone_note``), which it forgets.
 
-    ``NotUndone`` when there is none, or it cannot be taken back (it stays last, unless it is too large: forgotten)."""
+    ``NotUndone`` when there is none, or it cannot be taken back (it stays last, unless it is too large and appended
+    no record: forgotten)."""
     # The app's undo: imported by the undo, not by every command that remembers a write.
     from crewdeck.tui.session.access import WorkspaceAccess
     from crewdeck.tui.session.writing import Edits, History, NotUndone, Written
@@ -177,27 +197,34 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
     refused: NotUndone | None = None
     done: Restored | None = None
     with store.held():  # the undo and its place in the history: both, or neither
-        gone = size = 0
+        gone = 0
+        counted = Counted(0, None, False)
         ops: list[Op] = []
         # A change whose every operation left the log (the server refused them: ``Store.drop_refused``) is nothing to
         # take back: forgotten, and undo goes on to the one before, where it said "nothing to undo" for good.
         while (change := _last(store, me.id)) is not None:
             runs = _runs(store, change)
-            size = _size(ws, runs)
-            if size > MOST_OPS or (ops := _ops(ws, runs, me.id) if size else []):
+            counted = _counted(ws, runs)
+            if counted.size > MOST_OPS or (ops := _ops(ws, runs, me.id) if counted.size else []):
                 break
             _drop(store, "?", change)
             gone += 1
-        if change is not None and size > MOST_OPS:  # counted, not read
+        if change is not None and counted.size > MOST_OPS and counted.standing is not None:  # counted, not read
+            # A record it appended stands whatever its size, and so does the change, last, as a small one does: undo
+            # never reaches past it to the one before (a ledger import of 60,000 entries as one of 2).
+            standing = store.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq = ?", (counted.standing,)).fetchone()
+            refused = NotUndone(not_undoable(ws, [Op(*standing)]))
+        elif change is not None and counted.size > MOST_OPS:
             # No undo will take it back: forgotten, so the next undo reaches the change before it, where it stayed last
             # for good.  Not undone in its place here: that one was not asked for, and no redo gives it back.
             _drop(store, "?", change)
             after = ": crewdeck undo again takes back the change before it" if _last(store, me.id) is not None else ", nor is any before it"
+            # rm deletes tasks: said only of a change that added some (a KPI import's results are not tasks).
+            instead = "delete the tasks it added with crewdeck rm ID... (or crewdeck rm FILTER --yes), or " if counted.added_tasks else ""
             refused = NotUndone(
-                f"cannot undo your last change made with a crewdeck command: its {size:,} operations are more than an undo "
-                f"takes back ({MOST_OPS:,}: the workspace would stay locked past what other writers wait); delete what it "
-                "added with crewdeck rm ID... (or crewdeck rm FILTER --yes), or put back a copy of the file taken before it "
-                f"(README: Backups); it is no longer remembered{after}"
+                f"cannot undo your last change made with a crewdeck command: its {counted.size:,} operations are more than an "
+                f"undo takes back ({MOST_OPS:,}: the workspace would stay locked past what other writers wait); {instead}"
+                f"put back a copy of the file taken before it (README: Backups); it is no longer remembered{after}"
             )
         elif change is not None:
             # An undo's write that set a field back to what an older change wrote leaves that field the older change's to undo.

@@ -288,6 +288,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         if not hasattr(args, "query") or any(not e.startswith("-") or e.startswith("--") for e in extra):
             Parser(prog=getattr(args, "command_prog", parser.prog)).error(f"unrecognized arguments: {' '.join(extra)}")
         args.query = [*args.query, *extra]
+    if getattr(args, "query_required", None) and not args.query:
+        Parser(prog=getattr(args, "command_prog", parser.prog)).error(f"the following arguments are required: {args.query_required}")
     return args
 
 
