@@ -160,3 +160,28 @@ async def test_the_apps_notice_of_an_approval_refused_as_stale_names_the_change_
             )
             notice = next(n for n in app._notifications if n.title == "the server refused a change of yours")
     assert re.search(VOIDED_BY.format(what="copy") + "; crewdeck log lists what was refused", notice.message), notice.message
+
+
+def test_a_stale_refusal_names_the_change_that_voided_its_round_then_not_a_later_one(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """rd: after the refusal, raj changed the copy back (the round stood again) and then moved the post to autumn (void
+    again).  mia's log named the move, newer than the refusal and not what the server refused her for: it names the copy's
+    change, the void the round had when her approval was refused."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        served.run("raj", "post", "copy", post_id, "Bigger day")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)  # her replica: the version submitted
+        out = served.run("mia", "sync")
+        assert re.search(r"\(copy\): [^\n]*: it needs a new round" + VOIDED_BY.format(what="copy"), out), out
+        served.run("raj", "post", "copy", post_id, "Big day")  # back to the version submitted: the round stands again
+        served.run("raj", "set", post_id, "campaign=autumn")  # void again, after the refusal
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        log = served.run("mia", "log")
+    assert re.search(r"REFUSED: @mia approved “Launch reel” \(copy\): [^\n]*" + VOIDED_BY.format(what="copy"), log), log

@@ -189,11 +189,12 @@ def voiding(conn: sqlite3.Connection, post_id: str, op_ids: set[str]) -> RoundTu
     return void_among(round_turns(conn, post_id), op_ids)
 
 
-def round_void(conn: sqlite3.Connection, post_id: str, round_id: str) -> RoundTurn | None:
-    """The void that left the post's round ``round_id`` over: its last turn, when that is a void (a round a change back
-    brought back stands).  What an approval of that round that the server refused as stale (rule ``stale_round``) came
-    too late for."""
-    turns = [turn for turn in round_turns(conn, post_id).values() if turn.round_id == round_id]
+def round_void(conn: sqlite3.Connection, post_id: str, round_id: str, before: str) -> RoundTurn | None:
+    """The void that had left the post's round ``round_id`` over by the stamp ``before``: its last turn stamped before
+    it, when that is a void (a round a change back brought back stands).  What an approval of that round that the server
+    refused as stale (rule ``stale_round``) came too late for, ``before`` its refusal: a turn after it (the round brought
+    back, then voided by another change) is not what it was refused for."""
+    turns = [turn for turn in round_turns(conn, post_id).values() if turn.round_id == round_id and turn.op_id < before]
     last = max(turns, key=lambda turn: turn.op_id, default=None)
     return last if last is not None and last.voided else None
 

@@ -64,9 +64,9 @@ class Naming:
     #: Who made the field's value before a write (``row_id, field, op_id`` as ``earlier``), when the log tells that
     #: the write's writer had not seen it (``unseen_in``), else ``None``.
     unseen: Callable[[str, str, str], str | None] | None = None
-    #: The change that voided a post's round (``post, round``), ``(op_id, member, field)``, else ``None``: what an
-    #: approval of it the server refused as stale came too late for.
-    void: Callable[[str, str], tuple[str, str, str] | None] | None = None
+    #: The change that had voided a post's round by a stamp (``post, round, before``), ``(op_id, member, field)``, else
+    #: ``None``: what an approval of it the server refused as stale, before then, came too late for.
+    void: Callable[[str, str, str], tuple[str, str, str] | None] | None = None
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -105,7 +105,7 @@ class Naming:
             ws.removed_ids(),
             crisis,
             lambda row_id, field, op_id: unseen_in(conn, row_id, field, op_id, restored),
-            lambda post_id, round_id: _round_void(conn, post_id, round_id),
+            lambda post_id, round_id, before: _round_void(conn, post_id, round_id, before),
         )
 
     def member(self, member_id: Any) -> str:
@@ -358,15 +358,18 @@ def refused_writes(refused: Iterable[tuple[Op, str, str, str]], names: Naming) -
     for one reason are told as ``crewdeck log`` tells a write ("added “Rough cut” for ex-@lee", not its title, creator
     and status field by field); ``names`` from ``naming_refused``.  An approval refused as stale says which change
     voided its round, and whose (``_stale_words``)."""
-    groups: list[list[tuple[Op, str, str]]] = []
-    for op, rule, message, _ in refused:
-        if groups and same_write(groups[-1][-1][0], op) and groups[-1][-1][1:] == (rule, message):
-            groups[-1].append((op, rule, message))
+    groups: list[list[tuple[Op, str, str, str]]] = []
+    for op, rule, message, when in refused:
+        if groups and same_write(groups[-1][-1][0], op) and groups[-1][-1][1:3] == (rule, message):
+            groups[-1].append((op, rule, message, when))
         else:
-            groups.append([(op, rule, message)])
+            groups.append([(op, rule, message, when)])
     return [
         RefusedWrite(
-            tuple(op for op, *_ in g), g[0][1], g[0][2] + _stale_words(g[0][0], g[0][1], names), _refused_words([op for op, *_ in g], names)
+            tuple(op for op, *_ in g),
+            g[0][1],
+            g[0][2] + _stale_words(g[0][0], g[0][1], g[0][3], names),
+            _refused_words([op for op, *_ in g], names),
         )
         for g in groups
     ]
@@ -376,17 +379,18 @@ def refused_writes(refused: Iterable[tuple[Op, str, str, str]], names: Naming) -
 _VOIDING_WORDS = {"first_comment": "first comment", "post_state": "state"}
 
 
-def _stale_words(op: Op, rule: str, names: Naming) -> str:
+def _stale_words(op: Op, rule: str, refused_at: str, names: Naming) -> str:
     """What the line of an approval the server refused as stale (rule ``stale_round``) adds: the change that voided its
     round, whose, and when, as this replica's log has it once the round pulled it ("; voided by @raj's change of its
     copy, today 07:41 UTC"), where the server's reason ("the content changed since it was submitted") left the approver
-    to search the history for it; "" when the log holds no such void (a round cut off before its pull brought it)."""
+    to search the history for it; "" when the log holds no such void (a round cut off before its pull brought it).  The
+    void stamped before the refusal came back (``refused_at``), as the server had it: not one made after it."""
     if rule != "stale_round" or op.entity != "post_approval" or names.void is None:
         return ""
     record = stored_value(op.value)
     if not isinstance(record, dict) or not isinstance(record.get("post"), str) or not isinstance(record.get("round"), str):
         return ""
-    void = names.void(record["post"], record["round"])
+    void = names.void(record["post"], record["round"], _stamps_before(refused_at))
     if void is None:
         return ""
     op_id, member, field = void
@@ -394,12 +398,27 @@ def _stale_words(op: Op, rule: str, names: Naming) -> str:
     return f"; voided by {names.member(member)}'s change of its {_VOIDING_WORDS.get(field, field)}, {when}"
 
 
-def _round_void(conn: sqlite3.Connection, post_id: str, round_id: str) -> tuple[str, str, str] | None:
-    """``Naming.void``: the change that voided the post's round, as ``voiding.round_void`` finds it."""
+def _stamps_before(refused_at: str) -> str:
+    """The least stamp after the instant ``refused_at`` (``refused_ops.refused_at``: to the millisecond, or to the
+    second as stored before, read as its whole second): the stamps before it sort before it as text."""
+    try:
+        instant = dt.datetime.fromisoformat(refused_at.replace("Z", "+00:00"))
+    except ValueError:
+        return ""  # not as this file writes it: no void is known to be before it
+    ms = (instant - _EPOCH) // dt.timedelta(milliseconds=1) + (0 if "." in refused_at else 999)
+    return f"{ms + 1:013d}"
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _round_void(conn: sqlite3.Connection, post_id: str, round_id: str, before: str) -> tuple[str, str, str] | None:
+    """``Naming.void``: the change that had voided the post's round by the stamp ``before``, as ``voiding.round_void``
+    finds it."""
     # Imported here: voiding reads stored values from this module.
     from crewdeck.tui.posts.voiding import round_void
 
-    turn = round_void(conn, post_id, round_id)
+    turn = round_void(conn, post_id, round_id, before)
     # By the post's row first: the one index on the log leads with it, and no index serves a stamp alone.
     row = conn.execute("SELECT member, field FROM ops WHERE row_id = ? AND op_id = ?", (post_id, turn.op_id)).fetchone() if turn else None
     return (turn.op_id, str(row[0]), str(row[1])) if turn is not None and row is not None else None
