@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
@@ -334,11 +335,17 @@ class PostKeys:
             then()
             return
 
+        question = PickerScreen(voids, [Choice("yes", f"{doing} all the same", "y")], asked_ahead=True)
+
         def chosen(answer: str | None) -> None:
+            # The keys typed before the question was up were meant for the box it stood before: they go into it once
+            # it is open (behind its push), and nowhere when the change is not made.
             if answer == "yes":
                 then()
+                for key in question.typed_ahead:
+                    self._owner.app.post_message(events.Key(key.key, key.character))
 
-        self._owner.app.push_screen(PickerScreen(voids, [Choice("yes", f"{doing} all the same", "y")]), chosen)
+        self._owner.app.push_screen(question, chosen)
 
     def _ask(
         self,
