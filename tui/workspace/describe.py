@@ -19,7 +19,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MINOR_UNITS, format_minor
@@ -35,6 +35,9 @@ from crewdeck.tui.time.hours import format_hours
 from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.placeholders import member_handle
 from crewdeck.tui.workspace.workspace import Workspace, shown_handle
+
+if TYPE_CHECKING:
+    from crewdeck.tui.posts.voiding import RoundVoids
 
 #: Fields a sentence leaves out: they say when and by whom, which the sentence says already.
 _UNSAID = {"created_at", "created_by", "entered_at", "entered_by", "series"}
@@ -105,7 +108,7 @@ class Naming:
             ws.removed_ids(),
             crisis,
             lambda row_id, field, op_id: unseen_in(conn, row_id, field, op_id, restored),
-            lambda post_id, round_id, before: _round_void(conn, post_id, round_id, before),
+            _round_voids(conn),
         )
 
     def member(self, member_id: Any) -> str:
@@ -412,16 +415,31 @@ def _stamps_before(refused_at: str) -> str:
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _round_void(conn: sqlite3.Connection, post_id: str, round_id: str, before: str) -> tuple[str, str, str] | None:
-    """``Naming.void``: the change that had voided the post's round by the stamp ``before``, as ``voiding.round_void``
-    finds it."""
-    # Imported here: voiding reads stored values from this module.
-    from crewdeck.tui.posts.voiding import round_void
+def _round_voids(conn: sqlite3.Connection) -> Callable[[str, str, str], tuple[str, str, str] | None]:
+    """``Naming.void``: the change that had voided the post's round by the stamp ``before``, as ``voiding.RoundVoids``
+    finds it, each post's turns read once for all of a log's refusals."""
+    voids: list[RoundVoids] = []  # made at the first refusal named: most logs have none
+    #: Each void's ``(member, field)`` by its stamp, read once: no index serves a stamp, and the post's whole log is
+    #: walked for it.
+    whose: dict[str, tuple[str, str] | None] = {}
 
-    turn = round_void(conn, post_id, round_id, before)
-    # By the post's row first: the one index on the log leads with it, and no index serves a stamp alone.
-    row = conn.execute("SELECT member, field FROM ops WHERE row_id = ? AND op_id = ?", (post_id, turn.op_id)).fetchone() if turn else None
-    return (turn.op_id, str(row[0]), str(row[1])) if turn is not None and row is not None else None
+    def void(post_id: str, round_id: str, before: str) -> tuple[str, str, str] | None:
+        if not voids:
+            # Imported here: voiding reads stored values from this module.
+            from crewdeck.tui.posts.voiding import RoundVoids
+
+            voids.append(RoundVoids(conn))
+        turn = voids[0](post_id, round_id, before)
+        if turn is None:
+            return None
+        if turn.op_id not in whose:
+            # By the post's row first: the one index on the log leads with it.
+            row = conn.execute("SELECT member, field FROM ops WHERE row_id = ? AND op_id = ?", (post_id, turn.op_id)).fetchone()
+            whose[turn.op_id] = (str(row[0]), str(row[1])) if row is not None else None
+        found = whose[turn.op_id]
+        return (turn.op_id, *found) if found is not None else None
+
+    return void
 
 
 def _refused_words(ops: Sequence[Op], names: Naming) -> str:
