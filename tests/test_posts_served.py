@@ -224,3 +224,44 @@ def test_the_log_of_many_stale_refusals_of_one_post_reads_its_rounds_once(reques
         ws.close()
     assert len(writes) == 5 and all("; voided by @raj's change of its copy" in w.message for w in writes), writes
     assert len(reads) == 1, reads
+
+
+def test_a_stale_refusal_names_a_manager_who_made_the_change_as_another_member(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """rd: ana changed the copy acting as raj (`--as`): mia's line said "voided by @raj's change", where `crewdeck log`
+    and the history say "@ana as @raj"."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        crewdeck("-w", str(tmp_path / "team.db"), "--as", "raj", "post", "copy", post_id, "Bigger day")  # the tests' account: ana's
+        served.run("mia", "post", "approve", post_id)
+        out = served.run("mia", "sync")
+        log = served.run("mia", "log")
+    assert "  @ana as @raj changed the copy of “Launch reel”" in log, log
+    voided = r"; voided by @ana as @raj's change of its copy, [^;()]+ UTC \(rule stale_round\)"
+    assert re.search(r"  @mia approved “Launch reel” \(copy\): [^\n]*: it needs a new round" + voided, out), out
+
+
+def test_a_stale_refusal_says_a_pull_undone_after_a_move_as_the_move_back_that_voided_the_round(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """raj pulled a post in review, ana moved it to autumn (a pulled post keeps its round), and raj undid his pull: that
+    voided the round.  mia's refused approval said "voided by @raj's change of its state"; it says the move back."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        served.run("raj", "post", "pull", post_id)
+        served.run("raj", "sync")
+        crewdeck("-w", str(tmp_path / "team.db"), "--as", "ana", "set", post_id, "campaign=autumn")
+        served.run("raj", "sync")
+        served.run("raj", "undo")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)
+        out = served.run("mia", "sync")
+    voided = r"; voided by @raj's move of it back to in review, [^;()]+ UTC \(rule stale_round\)"
+    assert re.search(r"  @mia approved “Launch reel” \(copy\): [^\n]*: it needs a new round" + voided, out), out

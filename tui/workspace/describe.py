@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from crewdeck.sync.state import acting
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MINOR_UNITS, format_minor
 from crewdeck.sync.state.naming import QUOTE, post_name, quoted
@@ -67,9 +68,9 @@ class Naming:
     #: Who made the field's value before a write (``row_id, field, op_id`` as ``earlier``), when the log tells that
     #: the write's writer had not seen it (``unseen_in``), else ``None``.
     unseen: Callable[[str, str, str], str | None] | None = None
-    #: The change that had voided a post's round by a stamp (``post, round, before``), ``(op_id, member, field)``, else
-    #: ``None``: what an approval of it the server refused as stale, before then, came too late for.
-    void: Callable[[str, str, str], tuple[str, str, str] | None] | None = None
+    #: The change that had voided a post's round by a stamp (``post, round, before``), else ``None``: what an approval of
+    #: it the server refused as stale, before then, came too late for.
+    void: Callable[[str, str, str], Void | None] | None = None
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -110,6 +111,10 @@ class Naming:
             lambda row_id, field, op_id: unseen_in(conn, row_id, field, op_id, restored),
             _round_voids(conn),
         )
+
+    def writer(self, member_id: Any, actor: str | None) -> str:
+        """Who wrote an operation of ``member_id``'s: "@raj", or "@ana as @raj" where ``actor`` acted as them (``--as``)."""
+        return f"{self.member(actor)} as {self.member(member_id)}" if actor else self.member(member_id)
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
@@ -219,9 +224,7 @@ def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callabl
 def told(ops: Sequence[Op], what: str, names: Naming, created: bool, actors: Callable[[Op], str | None] | None = None) -> ToldChange:
     """One write (``ops``, oldest first) told as ``what`` after whoever wrote it ("@raj", "@ana as @raj")."""
     first = ops[0]
-    actor = actors(first) if actors else None
-    who = names.member(first.member)
-    subject = f"{names.member(actor)} as {who}" if actor else who
+    subject = names.writer(first.member, actors(first) if actors else None)
     return ToldChange(
         stamp_time(first.op_id),
         first.member,
@@ -379,7 +382,26 @@ def refused_writes(refused: Iterable[tuple[Op, str, str, str]], names: Naming) -
 
 
 #: A field whose change voids a post's round, as the line of an approval refused for it names it.
-_VOIDING_WORDS = {"first_comment": "first comment", "post_state": "state"}
+_VOIDING_WORDS = {"first_comment": "first comment"}
+
+
+@dataclass(frozen=True)
+class Void:
+    """The change that voided a post's round (``Naming.void``)."""
+
+    op_id: str
+    member: str
+    #: Who acted as ``member`` (``--as``), else ``None``.
+    actor: str | None
+    field: str
+    value: Any
+
+    def words(self) -> str:
+        """ "change of its copy"; "move of it back to in review" of the state a pull or publishing undone put back, which
+        voided the round where the post had moved to another campaign or platform meanwhile."""
+        if self.field == "post_state":
+            return f"move of it back to {str(self.value).replace('-', ' ')}"
+        return f"change of its {_VOIDING_WORDS.get(self.field, self.field)}"
 
 
 def _stale_words(op: Op, rule: str, refused_at: str, names: Naming) -> str:
@@ -396,9 +418,8 @@ def _stale_words(op: Op, rule: str, refused_at: str, names: Naming) -> str:
     void = names.void(record["post"], record["round"], _stamps_before(refused_at))
     if void is None:
         return ""
-    op_id, member, field = void
-    when = format_local(stamp_time(op_id), names.tz, names.now, clock24=names.clock24)
-    return f"; voided by {names.member(member)}'s change of its {_VOIDING_WORDS.get(field, field)}, {when}"
+    when = format_local(stamp_time(void.op_id), names.tz, names.now, clock24=names.clock24)
+    return f"; voided by {names.writer(void.member, void.actor)}'s {void.words()}, {when}"
 
 
 def _stamps_before(refused_at: str) -> str:
@@ -415,29 +436,33 @@ def _stamps_before(refused_at: str) -> str:
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _round_voids(conn: sqlite3.Connection) -> Callable[[str, str, str], tuple[str, str, str] | None]:
+def _round_voids(conn: sqlite3.Connection) -> Callable[[str, str, str], Void | None]:
     """``Naming.void``: the change that had voided the post's round by the stamp ``before``, as ``voiding.RoundVoids``
     finds it, each post's turns read once for all of a log's refusals."""
     voids: list[RoundVoids] = []  # made at the first refusal named: most logs have none
-    #: Each void's ``(member, field)`` by its stamp, read once: no index serves a stamp, and the post's whole log is
-    #: walked for it.
-    whose: dict[str, tuple[str, str] | None] = {}
+    #: Who acted as whom (``--as``), read with the first.
+    acted: list[Callable[[str, str], str | None]] = []
+    #: Each void by its stamp, read once: no index serves a stamp, and the post's whole log is walked for it.
+    found: dict[str, Void | None] = {}
 
-    def void(post_id: str, round_id: str, before: str) -> tuple[str, str, str] | None:
+    def void(post_id: str, round_id: str, before: str) -> Void | None:
         if not voids:
             # Imported here: voiding reads stored values from this module.
             from crewdeck.tui.posts.voiding import RoundVoids
 
             voids.append(RoundVoids(conn))
+            acted.append(acting.actors(conn))
         turn = voids[0](post_id, round_id, before)
         if turn is None:
             return None
-        if turn.op_id not in whose:
+        if turn.op_id not in found:
             # By the post's row first: the one index on the log leads with it.
-            row = conn.execute("SELECT member, field FROM ops WHERE row_id = ? AND op_id = ?", (post_id, turn.op_id)).fetchone()
-            whose[turn.op_id] = (str(row[0]), str(row[1])) if row is not None else None
-        found = whose[turn.op_id]
-        return (turn.op_id, *found) if found is not None else None
+            row = conn.execute("SELECT member, field, value FROM ops WHERE row_id = ? AND op_id = ?", (post_id, turn.op_id)).fetchone()
+            found[turn.op_id] = None
+            if row is not None:
+                member = str(row[0])
+                found[turn.op_id] = Void(turn.op_id, member, acted[0](member, turn.op_id), str(row[1]), stored_value(row[2]))
+        return found[turn.op_id]
 
     return void
 
