@@ -436,6 +436,29 @@ async def test_keys_typed_ahead_of_the_question_of_the_approvals_a_change_voids_
     assert state(team, post_id) == "in-review" and approvals_of(team, post_id) == 1
 
 
+async def test_keys_typed_ahead_of_the_question_go_nowhere_when_yes_opens_no_box(team: Path) -> None:
+    """The post went from the list while the question was up (a teammate deleted it): `y` opens no box, and the `a` typed
+    ahead for the link's box is not sent on to the list, whose `a` adds a task."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        typed = events.Key("a", "a")  # made before the question is up, as one typed with `s` `k`
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen) and "voids the round" in app.screen.title_text, "the question")
+        app.post_message(typed)
+        crewdeck("-w", str(team), "--as", "kemi", "rm", post_id)
+        await until(pilot, lambda: app.tasks_pane.table.cursor_key is None, "the post gone from the list")
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+
+
 #: The names of the keys of a link typed (``events.Key``'s), where they are not the character.
 _KEY_NAMES = {":": "colon", "/": "slash", ".": "full_stop"}
 

@@ -339,11 +339,14 @@ class PostKeys:
 
         def chosen(answer: str | None) -> None:
             # The keys typed before the question was up were meant for the box it stood before: they go into it once
-            # it is open (behind its push), and nowhere when the change is not made.
+            # it is open (behind its push), and nowhere when the change is not made, nor when no box opens (the post
+            # gone meanwhile): the bindings under it are no place for them.
             if answer == "yes":
+                under = self._owner.app.screen
                 then()
-                for key in question.typed_ahead:
-                    self._owner.app.post_message(events.Key(key.key, key.character))
+                if self._owner.app.screen is not under:
+                    for key in question.typed_ahead:
+                        self._owner.app.post_message(events.Key(key.key, key.character))
 
         self._owner.app.push_screen(question, chosen)
 
