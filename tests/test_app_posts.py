@@ -317,6 +317,7 @@ async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_
         await pilot.press("s")
         await settle(pilot)
         await pilot.press("c")
+        await settle(pilot)
         await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the question of the approval it voids")
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
@@ -379,6 +380,87 @@ async def test_a_link_change_on_a_post_in_review_with_an_approval_given_is_asked
             await pilot.press("escape")
             await settle(pilot)
     assert state(team, unapproved) == "in-review" and state(team, sent_back) == "changes-requested"
+
+
+async def test_keys_typed_ahead_of_the_question_of_the_approvals_a_change_voids_never_answer_it(team: Path) -> None:
+    """rd: `s`, `k` and a link typed in one burst on a post in review with an approval given: the question the change
+    now asks took the keys, "https://m" was lost and the `y` of "my" answered yes to a question raj never saw.  The
+    question takes no key typed before it was up (those of the burst still queued, or sent on again, when it comes
+    up): they go into the link's box once raj answers yes, and with `esc` they go nowhere (not to the list's bindings)."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+
+        async def burst_after_s_k(text: str) -> None:
+            # Made before the question is up, as keys typed with `s` and `k` are; posted once it is, as those the app
+            # holds when it comes up (the worker's read it waits on takes as long as it takes).
+            typed = [events.Key(_KEY_NAMES.get(c, c), c) for c in text]
+            await pilot.press("s")
+            await settle(pilot)
+            await pilot.press("k")
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, PickerScreen) and "voids the round" in app.screen.title_text,
+                "the question of the approval it voids",
+            )
+            for key in typed:
+                app.post_message(key)
+            await settle(pilot)
+
+        await burst_after_s_k("https://my.example/x")
+        assert isinstance(app.screen, PickerScreen) and "voids the round" in app.screen.title_text, (
+            "nothing typed before the question answered it"
+        )
+        assert state(team, post_id) == "in-review" and approvals_of(team, post_id) == 1
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the link's box")
+        await settle(pilot)
+        assert app.screen.query_one(Input).value == "https://my.example/x"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DiscardScreen), "the question of the text typed")
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        with Store(team) as store:
+            before = store.max_seq()
+        await burst_after_s_k("done")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    with Store(team) as store:
+        assert store.max_seq() == before, "nothing was written: the keys kept for the box went nowhere"
+    assert state(team, post_id) == "in-review" and approvals_of(team, post_id) == 1
+
+
+async def test_keys_typed_ahead_of_the_question_go_nowhere_when_yes_opens_no_box(team: Path) -> None:
+    """The post went from the list while the question was up (a teammate deleted it): `y` opens no box, and the `a` typed
+    ahead for the link's box is not sent on to the list, whose `a` adds a task."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        typed = events.Key("a", "a")  # made before the question is up, as one typed with `s` `k`
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen) and "voids the round" in app.screen.title_text, "the question")
+        app.post_message(typed)
+        crewdeck("-w", str(team), "--as", "kemi", "rm", post_id)
+        await until(pilot, lambda: app.tasks_pane.table.cursor_key is None, "the post gone from the list")
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+
+
+#: The names of the keys of a link typed (``events.Key``'s), where they are not the character.
+_KEY_NAMES = {":": "colon", "/": "slash", ".": "full_stop"}
 
 
 async def test_the_copy_of_an_approved_post_changes_in_the_app_once_asked_whose_approvals_it_voids(team: Path) -> None:

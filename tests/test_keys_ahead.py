@@ -51,6 +51,18 @@ def test_keys_sent_before_an_action_go_round_a_few_times_at_most_while_the_focus
         keys.actions += 1
 
 
+def test_a_key_sent_again_keeps_when_it_was_typed() -> None:
+    """A key sent again is a new event, which was made when it was sent again: a question up since (the approvals a
+    post's change voids) took it as typed after it was up, and a `y` typed ahead of it answered it."""
+    keys = KeysAhead()
+    table, question = DOMNode(), DOMNode()
+    y = key("y")
+    keys.sent(y, table)
+    keys.actions += 1
+    again = keys.typed_ahead(y, question)
+    assert again is not None and again is not y and again.time == y.time
+
+
 def test_a_key_sent_again_goes_on_to_where_the_focus_moved_to_after_another_action() -> None:
     """`3`, `/` and `canva`: the `c` sent again after `3` comes back from the Budget pane after `/`."""
     keys = KeysAhead()

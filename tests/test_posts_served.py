@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.tui.workspace import describe
+from crewdeck.tui.workspace.workspace import Workspace
+
 from .apphelp import make_app, settle, until
+from .conftest import NOW
 from .forged import HOSTILE, Forger, raw_characters
 from .syncsupport import Postgres, Server, crewdeck, make_team, new_token
 
@@ -160,3 +165,103 @@ async def test_the_apps_notice_of_an_approval_refused_as_stale_names_the_change_
             )
             notice = next(n for n in app._notifications if n.title == "the server refused a change of yours")
     assert re.search(VOIDED_BY.format(what="copy") + "; crewdeck log lists what was refused", notice.message), notice.message
+
+
+def test_a_stale_refusal_names_the_change_that_voided_its_round_then_not_a_later_one(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """rd: after the refusal, raj changed the copy back (the round stood again) and then moved the post to autumn (void
+    again).  mia's log named the move, newer than the refusal and not what the server refused her for: it names the copy's
+    change, the void the round had when her approval was refused."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        served.run("raj", "post", "copy", post_id, "Bigger day")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)  # her replica: the version submitted
+        out = served.run("mia", "sync")
+        assert re.search(r"\(copy\): [^\n]*: it needs a new round" + VOIDED_BY.format(what="copy"), out), out
+        served.run("raj", "post", "copy", post_id, "Big day")  # back to the version submitted: the round stands again
+        served.run("raj", "set", post_id, "campaign=autumn")  # void again, after the refusal
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        log = served.run("mia", "log")
+    assert re.search(r"REFUSED: @mia approved “Launch reel” \(copy\): [^\n]*" + VOIDED_BY.format(what="copy"), log), log
+
+
+def test_the_log_of_many_stale_refusals_of_one_post_reads_its_rounds_once(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """rd: every stale refusal read the post's whole history of rounds again: 3,000 of a post changed 2,000 times took
+    `crewdeck log` two minutes.  Read once for the post, whatever the refusals of it."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        served.run("raj", "post", "copy", post_id, "Bigger day")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)
+        served.run("mia", "sync")
+    with sqlite3.connect(served.replicas["mia"]) as conn:  # the refusal kept five times, as five approvals' would be
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(refused_ops)") if row[1] != "node_seq"]
+        for n in range(1, 5):
+            conn.execute(
+                f"INSERT INTO refused_ops (node_seq, {', '.join(columns)}) SELECT node_seq + ?, {', '.join(columns)} FROM refused_ops "
+                "WHERE node_seq = (SELECT min(node_seq) FROM refused_ops)",
+                (1000 * n,),
+            )
+    reads: list[str] = []
+    ws = Workspace.open(served.replicas["mia"])
+    try:
+        refused = ws.store.refused()
+        names = describe.naming_refused(describe.Naming.of(ws, "UTC", NOW), (op for op, *_ in refused))
+        ws.conn.set_trace_callback(lambda sql: reads.append(sql) if "'post_round'" in sql else None)
+        writes = describe.refused_writes(refused, names)
+    finally:
+        ws.close()
+    assert len(writes) == 5 and all("; voided by @raj's change of its copy" in w.message for w in writes), writes
+    assert len(reads) == 1, reads
+
+
+def test_a_stale_refusal_names_a_manager_who_made_the_change_as_another_member(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """rd: ana changed the copy acting as raj (`--as`): mia's line said "voided by @raj's change", where `crewdeck log`
+    and the history say "@ana as @raj"."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        crewdeck("-w", str(tmp_path / "team.db"), "--as", "raj", "post", "copy", post_id, "Bigger day")  # the tests' account: ana's
+        served.run("mia", "post", "approve", post_id)
+        out = served.run("mia", "sync")
+        log = served.run("mia", "log")
+    assert "  @ana as @raj changed the copy of “Launch reel”" in log, log
+    voided = r"; voided by @ana as @raj's change of its copy, [^;()]+ UTC \(rule stale_round\)"
+    assert re.search(r"  @mia approved “Launch reel” \(copy\): [^\n]*: it needs a new round" + voided, out), out
+
+
+def test_a_stale_refusal_says_a_pull_undone_after_a_move_as_the_move_back_that_voided_the_round(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """raj pulled a post in review, ana moved it to autumn (a pulled post keeps its round), and raj undid his pull: that
+    voided the round.  mia's refused approval said "voided by @raj's change of its state"; it says the move back."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        served.run("raj", "post", "copy", post_id, "Big day")
+        served.run("raj", "post", "submit", post_id)
+        served.run("raj", "sync")
+        served.run("mia", "sync")
+        served.run("raj", "post", "pull", post_id)
+        served.run("raj", "sync")
+        crewdeck("-w", str(tmp_path / "team.db"), "--as", "ana", "set", post_id, "campaign=autumn")
+        served.run("raj", "sync")
+        served.run("raj", "undo")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)
+        out = served.run("mia", "sync")
+    voided = r"; voided by @raj's move of it back to in review, [^;()]+ UTC \(rule stale_round\)"
+    assert re.search(r"  @mia approved “Launch reel” \(copy\): [^\n]*: it needs a new round" + voided, out), out

@@ -12,6 +12,7 @@ through ``Store.apply()``, which is idempotent and order-independent.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -165,9 +166,9 @@ def ops_after(conn: sqlite3.Connection, seq: int, limit: int, max_bytes: int | N
 
 
 def _now_text() -> str:
-    from crewdeck.sync.state.tokens import now_text  # tokens imports OpenSSL: only when something is refused
-
-    return now_text()
+    """When a refusal was kept (``refused_ops.refused_at``), to the millisecond: the changes stamped before it are those
+    it can have been refused for (a stale approval's line names the void among them, ``describe``)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _remove_workspace_files(path: Path) -> None:

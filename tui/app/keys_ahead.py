@@ -187,5 +187,7 @@ class KeysAhead:
 
     def _send_again(self, key: events.Key, round: Round) -> events.Key:
         again = events.Key(key.key, key.character)
+        # When it was typed, not sent again: a question up since then takes no key typed before it (``PickerScreen``).
+        again.time = key.time
         self._again[id(again)] = (again, round)
         return again

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
@@ -334,11 +335,20 @@ class PostKeys:
             then()
             return
 
-        def chosen(answer: str | None) -> None:
-            if answer == "yes":
-                then()
+        question = PickerScreen(voids, [Choice("yes", f"{doing} all the same", "y")], asked_ahead=True)
 
-        self._owner.app.push_screen(PickerScreen(voids, [Choice("yes", f"{doing} all the same", "y")]), chosen)
+        def chosen(answer: str | None) -> None:
+            # The keys typed before the question was up were meant for the box it stood before: they go into it once
+            # it is open (behind its push), and nowhere when the change is not made, nor when no box opens (the post
+            # gone meanwhile): the bindings under it are no place for them.
+            if answer == "yes":
+                under = self._owner.app.screen
+                then()
+                if self._owner.app.screen is not under:
+                    for key in question.typed_ahead:
+                        self._owner.app.post_message(events.Key(key.key, key.character))
+
+        self._owner.app.push_screen(question, chosen)
 
     def _ask(
         self,

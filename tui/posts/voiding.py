@@ -13,7 +13,7 @@ lists the content's changes and not the moves, says it of those.
 from __future__ import annotations
 
 import sqlite3
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -189,13 +189,32 @@ def voiding(conn: sqlite3.Connection, post_id: str, op_ids: set[str]) -> RoundTu
     return void_among(round_turns(conn, post_id), op_ids)
 
 
-def round_void(conn: sqlite3.Connection, post_id: str, round_id: str) -> RoundTurn | None:
-    """The void that left the post's round ``round_id`` over: its last turn, when that is a void (a round a change back
-    brought back stands).  What an approval of that round that the server refused as stale (rule ``stale_round``) came
-    too late for."""
-    turns = [turn for turn in round_turns(conn, post_id).values() if turn.round_id == round_id]
-    last = max(turns, key=lambda turn: turn.op_id, default=None)
-    return last if last is not None and last.voided else None
+class RoundVoids:
+    """The void that had left a post's round over by a stamp (``__call__``), each post's ``round_turns`` read once: a
+    replica's log names one for each approval the server refused as stale, thousands of a post changed thousands of
+    times (a read each took ``crewdeck log`` two minutes)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        #: By post, then by round: its turns and their stamps, in the stamps' order.
+        self._rounds: dict[str, dict[str, tuple[list[str], list[RoundTurn]]]] = {}
+
+    def __call__(self, post_id: str, round_id: str, before: str) -> RoundTurn | None:
+        """The void that had left the post's round ``round_id`` over by the stamp ``before``: its last turn stamped
+        before it, when that is a void (a round a change back brought back stands).  What an approval of that round
+        that the server refused as stale (rule ``stale_round``) came too late for, ``before`` its refusal: a turn after
+        it (the round brought back, then voided by another change) is not what it was refused for."""
+        rounds = self._rounds.get(post_id)
+        if rounds is None:
+            rounds = self._rounds[post_id] = {}
+            for op_id, turn in sorted(round_turns(self._conn, post_id).items()):
+                stamps, turns = rounds.setdefault(turn.round_id, ([], []))
+                stamps.append(op_id)
+                turns.append(turn)
+        stamps, turns = rounds.get(round_id, ([], []))
+        at = bisect_left(stamps, before)
+        last = turns[at - 1] if at else None
+        return last if last is not None and last.voided else None
 
 
 def void_among(turns: Mapping[str, RoundTurn], op_ids: Iterable[str]) -> RoundTurn | None:

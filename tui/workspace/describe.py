@@ -19,8 +19,9 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from crewdeck.sync.state import acting
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MINOR_UNITS, format_minor
 from crewdeck.sync.state.naming import QUOTE, post_name, quoted
@@ -36,8 +37,12 @@ from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.placeholders import member_handle
 from crewdeck.tui.workspace.workspace import Workspace, shown_handle
 
+if TYPE_CHECKING:
+    from crewdeck.tui.posts.voiding import RoundVoids
+
 #: How many tasks a line names (``Naming.tasks``); the rest are counted.
 NAMED_TASKS = 5
+
 #: Fields a sentence leaves out: they say when and by whom, which the sentence says already.
 _UNSAID = {"created_at", "created_by", "entered_at", "entered_by", "series"}
 
@@ -66,9 +71,9 @@ class Naming:
     #: Who made the field's value before a write (``row_id, field, op_id`` as ``earlier``), when the log tells that
     #: the write's writer had not seen it (``unseen_in``), else ``None``.
     unseen: Callable[[str, str, str], str | None] | None = None
-    #: The change that voided a post's round (``post, round``), ``(op_id, member, field)``, else ``None``: what an
-    #: approval of it the server refused as stale came too late for.
-    void: Callable[[str, str], tuple[str, str, str] | None] | None = None
+    #: The change that had voided a post's round by a stamp (``post, round, before``), else ``None``: what an approval of
+    #: it the server refused as stale, before then, came too late for.
+    void: Callable[[str, str, str], Void | None] | None = None
 
     @classmethod
     def of(cls, ws: Workspace, tz: str, now: dt.datetime, clock24: bool = True) -> Naming:
@@ -107,8 +112,12 @@ class Naming:
             ws.removed_ids(),
             crisis,
             lambda row_id, field, op_id: unseen_in(conn, row_id, field, op_id, restored),
-            lambda post_id, round_id: _round_void(conn, post_id, round_id),
+            _round_voids(conn),
         )
+
+    def writer(self, member_id: Any, actor: str | None) -> str:
+        """Who wrote an operation of ``member_id``'s: "@raj", or "@ana as @raj" where ``actor`` acted as them (``--as``)."""
+        return f"{self.member(actor)} as {self.member(member_id)}" if actor else self.member(member_id)
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:
@@ -224,9 +233,7 @@ def changes(ops: Iterable[Op], names: Naming, created: set[str], actors: Callabl
 def told(ops: Sequence[Op], what: str, names: Naming, created: bool, actors: Callable[[Op], str | None] | None = None) -> ToldChange:
     """One write (``ops``, oldest first) told as ``what`` after whoever wrote it ("@raj", "@ana as @raj")."""
     first = ops[0]
-    actor = actors(first) if actors else None
-    who = names.member(first.member)
-    subject = f"{names.member(actor)} as {who}" if actor else who
+    subject = names.writer(first.member, actors(first) if actors else None)
     return ToldChange(
         stamp_time(first.op_id),
         first.member,
@@ -366,51 +373,107 @@ def refused_writes(refused: Iterable[tuple[Op, str, str, str]], names: Naming) -
     for one reason are told as ``crewdeck log`` tells a write ("added “Rough cut” for ex-@lee", not its title, creator
     and status field by field); ``names`` from ``naming_refused``.  An approval refused as stale says which change
     voided its round, and whose (``_stale_words``)."""
-    groups: list[list[tuple[Op, str, str]]] = []
-    for op, rule, message, _ in refused:
-        if groups and same_write(groups[-1][-1][0], op) and groups[-1][-1][1:] == (rule, message):
-            groups[-1].append((op, rule, message))
+    groups: list[list[tuple[Op, str, str, str]]] = []
+    for op, rule, message, when in refused:
+        if groups and same_write(groups[-1][-1][0], op) and groups[-1][-1][1:3] == (rule, message):
+            groups[-1].append((op, rule, message, when))
         else:
-            groups.append([(op, rule, message)])
+            groups.append([(op, rule, message, when)])
     return [
         RefusedWrite(
-            tuple(op for op, *_ in g), g[0][1], g[0][2] + _stale_words(g[0][0], g[0][1], names), _refused_words([op for op, *_ in g], names)
+            tuple(op for op, *_ in g),
+            g[0][1],
+            g[0][2] + _stale_words(g[0][0], g[0][1], g[0][3], names),
+            _refused_words([op for op, *_ in g], names),
         )
         for g in groups
     ]
 
 
 #: A field whose change voids a post's round, as the line of an approval refused for it names it.
-_VOIDING_WORDS = {"first_comment": "first comment", "post_state": "state"}
+_VOIDING_WORDS = {"first_comment": "first comment"}
 
 
-def _stale_words(op: Op, rule: str, names: Naming) -> str:
+@dataclass(frozen=True)
+class Void:
+    """The change that voided a post's round (``Naming.void``)."""
+
+    op_id: str
+    member: str
+    #: Who acted as ``member`` (``--as``), else ``None``.
+    actor: str | None
+    field: str
+    value: Any
+
+    def words(self) -> str:
+        """ "change of its copy"; "move of it back to in review" of the state a pull or publishing undone put back, which
+        voided the round where the post had moved to another campaign or platform meanwhile."""
+        if self.field == "post_state":
+            return f"move of it back to {str(self.value).replace('-', ' ')}"
+        return f"change of its {_VOIDING_WORDS.get(self.field, self.field)}"
+
+
+def _stale_words(op: Op, rule: str, refused_at: str, names: Naming) -> str:
     """What the line of an approval the server refused as stale (rule ``stale_round``) adds: the change that voided its
     round, whose, and when, as this replica's log has it once the round pulled it ("; voided by @raj's change of its
     copy, today 07:41 UTC"), where the server's reason ("the content changed since it was submitted") left the approver
-    to search the history for it; "" when the log holds no such void (a round cut off before its pull brought it)."""
+    to search the history for it; "" when the log holds no such void (a round cut off before its pull brought it).  The
+    void stamped before the refusal came back (``refused_at``), as the server had it: not one made after it."""
     if rule != "stale_round" or op.entity != "post_approval" or names.void is None:
         return ""
     record = stored_value(op.value)
     if not isinstance(record, dict) or not isinstance(record.get("post"), str) or not isinstance(record.get("round"), str):
         return ""
-    void = names.void(record["post"], record["round"])
+    void = names.void(record["post"], record["round"], _stamps_before(refused_at))
     if void is None:
         return ""
-    op_id, member, field = void
-    when = format_local(stamp_time(op_id), names.tz, names.now, clock24=names.clock24)
-    return f"; voided by {names.member(member)}'s change of its {_VOIDING_WORDS.get(field, field)}, {when}"
+    when = format_local(stamp_time(void.op_id), names.tz, names.now, clock24=names.clock24)
+    return f"; voided by {names.writer(void.member, void.actor)}'s {void.words()}, {when}"
 
 
-def _round_void(conn: sqlite3.Connection, post_id: str, round_id: str) -> tuple[str, str, str] | None:
-    """``Naming.void``: the change that voided the post's round, as ``voiding.round_void`` finds it."""
-    # Imported here: voiding reads stored values from this module.
-    from crewdeck.tui.posts.voiding import round_void
+def _stamps_before(refused_at: str) -> str:
+    """The least stamp after the instant ``refused_at`` (``refused_ops.refused_at``: to the millisecond, or to the
+    second as stored before, read as its whole second): the stamps before it sort before it as text."""
+    try:
+        instant = dt.datetime.fromisoformat(refused_at.replace("Z", "+00:00"))
+    except ValueError:
+        return ""  # not as this file writes it: no void is known to be before it
+    ms = (instant - _EPOCH) // dt.timedelta(milliseconds=1) + (0 if "." in refused_at else 999)
+    return f"{ms + 1:013d}"
 
-    turn = round_void(conn, post_id, round_id)
-    # By the post's row first: the one index on the log leads with it, and no index serves a stamp alone.
-    row = conn.execute("SELECT member, field FROM ops WHERE row_id = ? AND op_id = ?", (post_id, turn.op_id)).fetchone() if turn else None
-    return (turn.op_id, str(row[0]), str(row[1])) if turn is not None and row is not None else None
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _round_voids(conn: sqlite3.Connection) -> Callable[[str, str, str], Void | None]:
+    """``Naming.void``: the change that had voided the post's round by the stamp ``before``, as ``voiding.RoundVoids``
+    finds it, each post's turns read once for all of a log's refusals."""
+    voids: list[RoundVoids] = []  # made at the first refusal named: most logs have none
+    #: Who acted as whom (``--as``), read with the first.
+    acted: list[Callable[[str, str], str | None]] = []
+    #: Each void by its stamp, read once: no index serves a stamp, and the post's whole log is walked for it.
+    found: dict[str, Void | None] = {}
+
+    def void(post_id: str, round_id: str, before: str) -> Void | None:
+        if not voids:
+            # Imported here: voiding reads stored values from this module.
+            from crewdeck.tui.posts.voiding import RoundVoids
+
+            voids.append(RoundVoids(conn))
+            acted.append(acting.actors(conn))
+        turn = voids[0](post_id, round_id, before)
+        if turn is None:
+            return None
+        if turn.op_id not in found:
+            # By the post's row first: the one index on the log leads with it.
+            row = conn.execute("SELECT member, field, value FROM ops WHERE row_id = ? AND op_id = ?", (post_id, turn.op_id)).fetchone()
+            found[turn.op_id] = None
+            if row is not None:
+                member = str(row[0])
+                found[turn.op_id] = Void(turn.op_id, member, acted[0](member, turn.op_id), str(row[1]), stored_value(row[2]))
+        return found[turn.op_id]
+
+    return void
 
 
 def _refused_words(ops: Sequence[Op], names: Naming) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -76,15 +77,24 @@ class PickerScreen(ClosesOnceWritten, ModalScreen[str | None]):
     PickerScreen .picker--refused.-shown { display: block; }
     """
 
-    def __init__(self, title: str, choices: list[Choice], current: str | None = None, submit: Submit | None = None) -> None:
+    def __init__(
+        self, title: str, choices: list[Choice], current: str | None = None, submit: Submit | None = None, *, asked_ahead: bool = False
+    ) -> None:
         """``submit``: acts on the choice first (in a worker); the picker closes once that is done,
-        and stays open with the reason under the list when it is refused."""
+        and stays open with the reason under the list when it is refused.  ``asked_ahead``: a question asked before
+        what the keys that opened it open (a box), which takes no key typed before it was up: those are kept
+        (``typed_ahead``) for that box, its owner sending them on once it is open."""
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
         self.current = current
         self.submit = submit
         self.submitting = False
+        self.asked_ahead = asked_ahead
+        #: Of a question ``asked_ahead``: the keys typed before it was up, in order.
+        self.typed_ahead: list[events.Key] = []
+        #: When it was up (its ``Mount``'s time; ``None``: not yet), as a key's ``time`` says when it was typed.
+        self._up_at: float | None = None
         # Bindings, not a key handler: the app checks the active screen's
         # bindings even before anything on it has focus, so a key typed
         # right after the one that opened the picker is not lost.
@@ -141,7 +151,16 @@ class PickerScreen(ClosesOnceWritten, ModalScreen[str | None]):
         room = (self.size.height - self.query_one(KeyFooter).outer_size.height) * 8 // 10 - BOX_LINES - below
         self.query_one(OptionList).styles.max_height = max(3, min(LIST_LINES, room))
 
-    def on_mount(self) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # A fast typist's keys after the one that opened it (a link, typed for the box they expected) reach it too: one
+        # of them (the `y` of "my") answered a question never seen, and the rest was lost.
+        if self.asked_ahead and (self._up_at is None or event.time < self._up_at):
+            event.stop()
+            event.prevent_default()
+            self.typed_ahead.append(event)
+
+    def on_mount(self, event: events.Mount) -> None:
+        self._up_at = event.time
         options = self.query_one(OptionList)
         for i, choice in enumerate(self.choices):
             if choice.value == self.current:
