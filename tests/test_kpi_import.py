@@ -1442,7 +1442,8 @@ def test_a_second_ad_accounts_file_of_a_day_another_account_wrote_is_refused_not
     assert err.splitlines() == [
         f'{us}:2: Day: +autumn/meta\'s 2026-11-21 holds the numbers of ad account "Acme EU" (meta import {eu}:3), and this row '
         "is of \"Acme US\": results hold a campaign's day once, and two accounts' reach does not add up (the same people may be "
-        "reached by both): give the campaign a name of its own in one account, a campaign of its own here",
+        'reached by both): if this file is of "Acme EU" (by its id or another spelling), --account "Acme EU" says so; else give '
+        "the campaign a name of its own in one account, a campaign of its own here",
         f"crewdeck: error: nothing imported: 1 bad row in {us} (listed above)",
     ]
     assert _state(ws) == before
@@ -1450,8 +1451,8 @@ def test_a_second_ad_accounts_file_of_a_day_another_account_wrote_is_refused_not
     # over them, saying how to name it, and --account names it.
     plain = _file(tmp_path, "plain.csv", "Campaign name,Day,Reach,Impressions\nAutumn,2026-11-21,750,950\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", plain, "--format", "meta")
-    assert err.splitlines()[0].endswith('; an export of "Acme EU" again: --account "Acme EU" (or its Account name column)'), err
-    assert "this file names no ad account" in err
+    assert "this file names no ad account: results hold" in err
+    assert 'if this file is of "Acme EU" (by its id or another spelling), --account "Acme EU" says so' in err
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", plain, "--format", "meta", "--account", " Acme EU ")
     assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
     assert [row[1:3] for row in _state(ws)[0]] == [(1000, 800), (950, 750)]
@@ -1481,7 +1482,7 @@ def test_a_day_imported_with_no_account_named_takes_the_account_a_later_import_o
 
 
 def test_each_batch_of_a_file_records_the_account_its_rows_name(ws: Path, tmp_path: Path) -> None:
-    from crewdeck.tui.results import imports
+    from crewdeck.tui.results import accounts, imports
     from crewdeck.tui.workspace.workspace import Workspace
 
     header = "Account name,Campaign name,Day,Reach,Impressions\n"
@@ -1495,5 +1496,29 @@ def test_each_batch_of_a_file_records_the_account_its_rows_name(ws: Path, tmp_pa
         sources = [source for (source,) in workspace.conn.execute("SELECT source FROM result ORDER BY day")]
     finally:
         workspace.close()
-    assert [imports.recorded_account(source) for source in sources] == ["Acme EU", "Acme US", "Acme EU", "Acme US", "Acme EU"]
+    assert [accounts.recorded_account(source) for source in sources] == ["Acme EU", "Acme US", "Acme EU", "Acme US", "Acme EU"]
     assert sources[1] == 'meta import m.csv:3, ad account "Acme US"'
+
+
+def test_one_ad_account_named_by_its_name_in_one_export_and_by_its_id_in_another_is_one_account_with_account(
+    ws: Path, tmp_path: Path
+) -> None:
+    # rf 1: an account named "Acme EU" in one export and 123456789 (its Account ID) in the next was refused as another
+    # account, and --account "Acme EU" changed nothing (the file's column won); "acme eu" then "Acme EU" was refused too.
+    # --account names the whole file's account, over its column, and names compare without case.
+    by_name = _file(tmp_path, "eu.csv", "Account name,Campaign name,Day,Reach,Impressions\nAcme EU,Autumn,2026-11-20,800,1000\n")
+    by_id = _file(tmp_path, "eu-id.csv", "Account ID,Campaign name,Day,Reach,Impressions\n123456789,Autumn,2026-11-20,850,1100\n")
+    raj = ["-w", str(ws), "--as", "raj", "kpi", "import"]
+    crewdeck(*raj, by_name, "--format", "meta")
+    err = crewdeck_fails(*raj, by_id, "--format", "meta")
+    assert 'this row is of "123456789"' in err
+    assert 'if this file is of "Acme EU" (by its id or another spelling), --account "Acme EU" says so' in err
+    assert crewdeck(*raj, by_id, "--format", "meta", "--account", "Acme EU").strip() == "imported 1 row: 1 changed, 0 unchanged"
+    assert [row[1:3] for row in _state(ws)[0]] == [(1100, 850)]
+    # Another spelling's capitals are the same account, by --account or by the column.
+    lower = _file(tmp_path, "eu-lower.csv", "Account name,Campaign name,Day,Reach,Impressions\nacme  eu,Autumn,2026-11-20,900,1200\n")
+    assert crewdeck(*raj, lower, "--format", "meta").strip() == "imported 1 row: 1 changed, 0 unchanged"
+    assert [row[1:3] for row in _state(ws)[0]] == [(1200, 900)]
+    # Another account's export is still refused, named by the account the day holds.
+    us = _file(tmp_path, "us.csv", "Account name,Campaign name,Day,Reach,Impressions\nAcme US,Autumn,2026-11-20,10,20\n")
+    assert 'this row is of "Acme US"' in crewdeck_fails(*raj, us, "--format", "meta")

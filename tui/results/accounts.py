@@ -1,0 +1,47 @@
+"""The ad account a day's results are of, as a result's ``source`` records it.
+
+An import of a file naming its ad account (an Account name or Account ID column, or ``--account``) writes it after the
+file and line: ``meta import eu.csv:3, ad account "Acme EU"``.  Another account's import of that key and day is then
+refused (``imports``), and ``kpi add`` keeps the account when it writes the day (``keys.write``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from crewdeck.sync.state.visible import visible
+
+#: The most of an ad account's name a result's source keeps (in JSON, at most twice as long): a longer name is compared
+#: cut, as written.
+ACCOUNT_CHARS = 60
+#: Between a result's source and the ad account named with it: the account follows, in JSON's quotes, so this text
+#: (a space before a quote) is never inside it, where a quote is always after a backslash.
+MARK = ', ad account "'
+
+
+def account_name(text: str) -> str:
+    """An ad account's name as results record it: shown, its spaces made one, cut at ``ACCOUNT_CHARS``."""
+    return " ".join(visible(text).split())[:ACCOUNT_CHARS]
+
+
+def same_account(one: str, other: str) -> bool:
+    """Whether two recorded names are one ad account's: compared without case (``Acme EU``, ``acme eu``), as a person
+    typing ``--account`` does not always match the export's capitals."""
+    return one.casefold() == other.casefold()
+
+
+def with_account(account: str) -> str:
+    """What follows a result's source to name its ad account (``""``: none)."""
+    return f"{MARK[:-1]}{json.dumps(account, ensure_ascii=False)}" if account else ""
+
+
+def recorded_account(source: str | None) -> str:
+    """The ad account a result's source names (an import's of a file naming one), else ``""``."""
+    at = source.rfind(MARK) if source else -1
+    if at < 0 or source is None:
+        return ""
+    try:
+        named = json.loads(source[at + len(MARK) - 1 :])
+    except ValueError:  # a file's name holding the mark, with no account after it
+        return ""
+    return named if isinstance(named, str) else ""
