@@ -1522,3 +1522,16 @@ def test_one_ad_account_named_by_its_name_in_one_export_and_by_its_id_in_another
     # Another account's export is still refused, named by the account the day holds.
     us = _file(tmp_path, "us.csv", "Account name,Campaign name,Day,Reach,Impressions\nAcme US,Autumn,2026-11-20,10,20\n")
     assert 'this row is of "Acme US"' in crewdeck_fails(*raj, us, "--format", "meta")
+
+
+def test_a_count_added_by_hand_to_a_day_an_account_imported_keeps_the_days_account(ws: Path, tmp_path: Path) -> None:
+    # rf 2: kpi add wrote its own source over the import's, so the day named no account any more, and another account's
+    # export of it replaced the whole day, the first account's numbers and the count typed in.
+    eu = _file(tmp_path, "eu.csv", "Account name,Campaign name,Day,Reach,Impressions\nAcme EU,Autumn,2026-11-20,800,1000\n")
+    us = _file(tmp_path, "us.csv", "Account name,Campaign name,Day,Reach,Impressions\nAcme US,Autumn,2026-11-20,500,600\n")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", eu, "--format", "meta")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "+autumn/meta", "2026-11-20", "clicks=5")
+    assert 'holds the numbers of ad account "Acme EU" (kpi add)' in crewdeck_fails(
+        "-w", str(ws), "--as", "raj", "kpi", "import", us, "--format", "meta"
+    )
+    assert [row[1:4] for row in _state(ws)[0]] == [(1000, 800, 5)]

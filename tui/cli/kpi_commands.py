@@ -18,7 +18,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
 from crewdeck.tui.ledger import csvfiles, rates
 from crewdeck.tui.ledger.period import Period, period_name
-from crewdeck.tui.results import imports, keys, report, review
+from crewdeck.tui.results import accounts, imports, keys, report, review
 from crewdeck.tui.results.kpis import (
     BY_LARGEST_REACH,
     KPIS,
@@ -113,7 +113,10 @@ def cmd_add(ctx: Context) -> int:
         print(row_id if ctx.args.quiet else f"Nothing changed: {visible(describe.result_subject(row_id, names))} are these already")
         return 0
     before = _targets_before(ctx, [key])
-    keys.write(ws.store, ctx.me.id, [(key, day, changed)], "kpi add")
+    # A day an import recorded as an ad account's keeps it (``accounts``): a count typed in does not make it nobody's,
+    # which would let another account's export replace the whole day.
+    source = "kpi add" + accounts.with_account(accounts.recorded_account((stored or {}).get("source")))
+    keys.write(ws.store, ctx.me.id, [(key, day, changed)], source)
     said = describe.result_words(row_id, changed, stored is None, names)
     print(row_id if ctx.args.quiet else visible(said[:1].upper() + said[1:]))
     if changed.get("conversion_value") is not None:
