@@ -1472,7 +1472,8 @@ def test_a_day_imported_with_no_account_named_takes_the_account_a_later_import_o
     us = _file(tmp_path, "us.csv", "Account name,Campaign name,Day,Reach,Impressions\nAcme US,Autumn,2026-11-20,500,600\n")
     raj = ["-w", str(ws), "--as", "raj", "kpi", "import"]
     assert crewdeck(*raj, plain, "--format", "meta").strip() == "imported 1 row: 1 changed, 0 unchanged"
-    assert crewdeck(*raj, plain, "--format", "meta", "--account", "Acme EU").strip() == "imported 1 row: 0 changed, 1 unchanged"
+    recorded = "imported 1 row: 0 changed, 1 unchanged (the ad account of 1 recorded)"
+    assert crewdeck(*raj, plain, "--format", "meta", "--account", "Acme EU").strip() == recorded
     assert 'holds the numbers of ad account "Acme EU"' in crewdeck_fails(*raj, us, "--format", "meta")
     assert [row[1:3] for row in _state(ws)[0]] == [(1000, 800)]
     # Named again, nothing is written: the same file again changes nothing.
@@ -1535,3 +1536,40 @@ def test_a_count_added_by_hand_to_a_day_an_account_imported_keeps_the_days_accou
         "-w", str(ws), "--as", "raj", "kpi", "import", us, "--format", "meta"
     )
     assert [row[1:4] for row in _state(ws)[0]] == [(1000, 800, 5)]
+
+
+def test_an_import_recording_only_the_days_account_says_so_and_the_log_names_the_account_as_given(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rf 4: the import said "0 changed, 1 unchanged" while it wrote the day's account (undo and the log saw a change),
+    # the log said "updated the results …" naming no field, and a name with quotes read in JSON's escapes.
+    monkeypatch.chdir(tmp_path)  # files named short, as the log quotes a source cut at its length
+    plain = _file(Path(), "p.csv", "Campaign name,Day,Reach,Impressions\nAutumn,2026-11-20,800,1000\n")
+    quoted = _file(Path(), "q.csv", 'Account name,Campaign name,Day,Reach,Impressions\n"Acme ""EU""",Autumn,2026-11-20,800,1100\n')
+    raj = ["-w", str(ws), "--as", "raj", "kpi", "import"]
+    crewdeck(*raj, plain, "--format", "meta")
+    out = crewdeck(*raj, plain, "--format", "meta", "--account", 'Acme "EU"')
+    assert out.strip() == "imported 1 row: 0 changed, 1 unchanged (the ad account of 1 recorded)"
+    crewdeck(*raj, quoted, "--format", "meta")
+    log = crewdeck("-w", str(ws), "--as", "raj", "log").splitlines()
+    assert log[0].endswith(
+        f'updated the results of Autumn on meta on 2026-11-20: impressions 1,100 (from “meta import {quoted}:2, ad account "Acme "EU""”)'
+    )
+    assert log[1].endswith(
+        f'named the ad account of the results of Autumn on meta on 2026-11-20: “Acme "EU"” (from “meta import {plain}:2”)'
+    )
+
+
+def test_two_long_ad_account_names_alike_in_their_first_characters_are_two_accounts(ws: Path, tmp_path: Path) -> None:
+    # rf 4: names were cut at 60 characters and compared cut, so two accounts sharing them were one.
+    stem = "Acme Europe Performance Marketing Prospecting Retargeting Div"  # 61 characters
+    header = "Account name,Campaign name,Day,Reach,Impressions\n"
+    one = _file(tmp_path, "one.csv", f"{header}{stem} One,Autumn,2026-11-20,800,1000\n")
+    two = _file(tmp_path, "two.csv", f"{header}{stem} Two,Autumn,2026-11-20,500,600\n")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", one, "--format", "meta")
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", two, "--format", "meta")
+    assert "holds the numbers of ad account" in err
+    assert [row[1:3] for row in _state(ws)[0]] == [(1000, 800)]
+    # The same long name again, in other capitals, is the same account.
+    again = _file(tmp_path, "again.csv", f"{header}{stem.upper()} ONE,Autumn,2026-11-20,900,1100\n")
+    assert "1 changed" in crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", again, "--format", "meta")

@@ -208,6 +208,9 @@ def cmd_import(ctx: Context) -> int:
         unread = ", ".join(visible(name) for name in done.unread)
         print(f"note: {visible(source)}: columns not read: {unread} (a metric under another name: --map METRIC=COLUMN)", file=sys.stderr)
     line = f"imported {counted(done.rows, 'row')}: {done.changed:,} changed, {done.unchanged:,} unchanged"
+    if done.accounts_recorded:
+        # Written though no count changed (the log and undo show it): said, so "unchanged" is not taken for "nothing".
+        line += f" (the ad account of {done.accounts_recorded:,} recorded)"
     if ctx.args.spend:
         line += f"; {counted(done.spend_added, 'spend entry')} added" + (
             f" ({done.spend_already:,} already in the ledger)" if done.spend_already else ""

@@ -206,6 +206,8 @@ class Imported:
     rows: int = 0
     changed: int = 0
     unchanged: int = 0
+    #: Of the rows unchanged, those whose day now records the ad account the import named (its source alone written).
+    accounts_recorded: int = 0
     spend_added: int = 0
     spend_already: int = 0
     #: A plain CSV's columns no field is read from (a metric under a name of its own, say), as the header names them.
@@ -1142,6 +1144,7 @@ def _only_changes(
                 results.append((key, day, {}, line))
                 recorded += 1
     out.changed += len(results) - recorded
+    out.accounts_recorded += recorded
     spend = [row for row in spend if row.line not in refused] if refused else spend
     have = ledger.entries([s.entry_id for s in spend])
     new_spend = []
@@ -1236,7 +1239,7 @@ def _account_held(said: str, target: str, kind: str, day: str, held: str, where:
     of = f'this row is of "{here}"' if here else "this file names no ad account"
     same = f'if this file is of "{held}" (by its id or another spelling), --account "{held}" says so'
     hint = f"{same}; else give the campaign a name of its own in one account, a campaign of its own here"
-    shown_where = where[: where.rfind(accounts.MARK)]
+    shown_where = accounts.without_account(where)
     return visible(_ACCOUNT_HELD % (said, target, day, held, shown_where, of, kind, hint))
 
 
