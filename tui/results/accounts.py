@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 
 from crewdeck.sync.state.visible import visible
 
@@ -18,11 +19,15 @@ from crewdeck.sync.state.visible import visible
 ACCOUNT_CHARS = 60
 #: How many hex digits of a long name's digest are kept after its start.
 _DIGEST = 8
+#: How many names each function below keeps worked out: an import names a few accounts in 100,000 rows, and each
+#: row's account is named, written and read again (``recorded_account``) once per account, not once per row.
+_NAMES_KEPT = 64
 #: Between a result's source and the ad account named with it: the account follows, in JSON's quotes, so this text
 #: (a space before a quote) is never inside it, where a quote is always after a backslash.
 MARK = ', ad account "'
 
 
+@lru_cache(maxsize=_NAMES_KEPT)
 def account_name(text: str) -> str:
     """An ad account's name as results record it: shown, its spaces made one, cut to ``ACCOUNT_CHARS`` with a digest of
     the whole name at the end of a longer one."""
@@ -39,6 +44,7 @@ def same_account(one: str, other: str) -> bool:
     return one.casefold() == other.casefold()
 
 
+@lru_cache(maxsize=_NAMES_KEPT)
 def with_account(account: str) -> str:
     """What follows a result's source to name its ad account (``""``: none)."""
     return f"{MARK[:-1]}{json.dumps(account, ensure_ascii=False)}" if account else ""
@@ -49,8 +55,14 @@ def recorded_account(source: str | None) -> str:
     at = source.rfind(MARK) if source else -1
     if at < 0 or source is None:
         return ""
+    return _named(source[at + len(MARK) - 1 :])  # the file and line before it differ by row; this, by account
+
+
+@lru_cache(maxsize=_NAMES_KEPT)
+def _named(text: str) -> str:
+    """The account a source's end names in JSON's quotes, else ``""``."""
     try:
-        named = json.loads(source[at + len(MARK) - 1 :])
+        named = json.loads(text)
     except ValueError:  # a file's name holding the mark, with no account after it
         return ""
     return named if isinstance(named, str) else ""
