@@ -1327,14 +1327,14 @@ def test_a_rate_whose_two_counts_come_from_different_platforms_is_said_to_mix_th
     cli.ok("kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "reach=800", "clicks=10")
     cli.ok("kpi", "add", "+launch/linkedin", "2026-11-20", "impressions=500", "reach=400", "clicks=5", "engagements=50")
     mixed = {
-        "er_reach": "engagements from linkedin only by reach from linkedin and meta",
+        "er_reach": "engagements from linkedin only by the largest daily reach among linkedin and meta",
         "er_impressions": "engagements from linkedin only by impressions from linkedin and meta",
     }
     row = _report(ws)["rows"][0]
     assert row["kpis"]["er_impressions"]["value"] == "3.33" and row["mixed_platforms"] == mixed
     said = cli("kpi", "report").err.splitlines()
     assert said[-1] == (
-        "mixed platforms: +launch: ER_REACH divides engagements from linkedin only by reach from linkedin and meta; "
+        "mixed platforms: +launch: ER_REACH divides engagements from linkedin only by the largest daily reach among linkedin and meta; "
         "ER_IMPRESSIONS divides engagements from linkedin only by impressions from linkedin and meta (--by platform rates "
         "each on its own)"
     ), said
