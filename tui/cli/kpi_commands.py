@@ -311,11 +311,13 @@ def cmd_report(ctx: Context) -> int:
         # The header even with no rows: a CSV consumer reads the columns first, whatever follows.
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        # Each row says its period's days, as the JSON does: a file saved each week tells its weeks apart.
-        writer.writerow([*headers, "PERIOD START", "PERIOD END"])
+        # Each row says its period's days, as the JSON does: a file saved each week tells its weeks apart.  And which of
+        # its rates mix platforms, as the JSON's "mixed_platforms" and the notes on stderr say, with the file.
+        writer.writerow([*headers, MIXED_COLUMN, "PERIOD START", "PERIOD END"])
         for g, row in zip(built.groups, rows, strict=True):
             days = report.period_days(built.runs.get(g.campaign, built.bounds)) or {}
-            writer.writerow([*(visible(cell) for cell in row), days.get("start") or "", days.get("end") or ""])
+            mixed = "; ".join(_mixed_said(g, list(g.mixed)))
+            writer.writerow([*(visible(cell) for cell in row), mixed, days.get("start") or "", days.get("end") or ""])
         sys.stdout.write(buffer.getvalue())
     if not built.groups:
         print("no results or spend", file=sys.stderr)
@@ -354,6 +356,8 @@ def cmd_report(ctx: Context) -> int:
     return 0
 
 
+#: The CSV's column of what each rate of a row that mixes platforms divides (``_mixed_said``), before its period's.
+MIXED_COLUMN = "MIXED PLATFORMS"
 #: The most rows whose KPIs mix platforms the notes under ``kpi report`` name one a line (the rest are counted).
 NAMED_MIXED = 5
 
@@ -368,11 +372,16 @@ def _mixed_notes(built: report.ResultsReport, columns: list[str]) -> list[str]:
         if not codes:
             continue
         row = f"+{built.campaign_slug(g.campaign)}" + (f" {g.key or f'(no {built.by})'}" if built.by != "campaign" else "")
-        said = "; ".join(f"{code.upper()} divides {g.mixed[code]}" for code in codes)
+        said = "; ".join(_mixed_said(g, codes))
         lines.append(visible(f"mixed platforms: {row}: {said} (--by platform rates each on its own)"))
     if len(lines) > NAMED_MIXED:
         lines[NAMED_MIXED:] = [f"mixed platforms: {counted(len(lines) - NAMED_MIXED, 'more row')} (--json names each)"]
     return lines
+
+
+def _mixed_said(g: report.Group, codes: list[str]) -> list[str]:
+    """ "ER_REACH divides engagements from linkedin only by …", per KPI of ``codes`` (the notes' and the CSV's words)."""
+    return [f"{code.upper()} divides {g.mixed[code]}" for code in codes]
 
 
 def _reach_notes(bound: bool, rated: bool) -> list[str]:
