@@ -355,6 +355,7 @@ def _batches(
     account = _account_column(header, columns)
     first_accounts: dict[str, str] = {}
     account_lines: dict[tuple[str, str], int] = {}
+    folded: dict[str, str] = {}  # each account's text as the file writes it, without case: one string per account
     # Said with the first row of a campaign and day read before (a Meta file's): what to export instead, once.
     again_hint = _meta_level_hint(header, columns) if fmt == "meta" else ""
     wanted: list[Wanted] = []
@@ -383,7 +384,10 @@ def _batches(
         first_account = first_accounts.setdefault(row_id, here)
         # The first line of this key and day in this row's own account (its name in any case, as ``same_account``
         # compares): a repeat of it is a finer level, not a clash.
-        account_line = account_lines.setdefault((row_id, here.casefold()), line)
+        fold = folded.get(here)
+        if fold is None:
+            fold = folded[here] = here.casefold()
+        account_line = account_lines.setdefault((row_id, fold), line)
         if first_line != line:
             if account_line == line:
                 # Not a finer level of the same account (the hint below) but a campaign of that name in another account:
