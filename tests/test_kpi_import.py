@@ -1601,3 +1601,26 @@ def test_an_ad_accounts_name_is_worked_out_once_per_account_not_once_per_row(
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
     assert "20 unchanged" in crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "meta")
     assert calls.count("dumps") == 1 and calls.count("loads") == 1, calls
+
+
+def test_account_over_a_file_of_several_accounts_or_empty_is_refused(ws: Path, tmp_path: Path) -> None:
+    # --account names the account of every row: over a file whose column names two accounts it recorded both as one,
+    # and --account "" (an unset variable) was read as no account at all.
+    header = "Account name,Campaign name,Day,Reach,Impressions\n"
+    two = _file(
+        tmp_path,
+        "two.csv",
+        header + "Acme EU,Autumn,2026-11-20,800,1000\nacme eu,Autumn,2026-11-21,800,1000\nAcme US,+launch-eu,2026-11-20,5,6\n",
+    )
+    raj = ["-w", str(ws), "--as", "raj", "kpi", "import", two, "--format", "meta"]
+    before = _state(ws)
+    err = crewdeck_fails(*raj, "--account", "Acme EU")
+    assert err.splitlines()[0] == (
+        f'{two}: --account "Acme EU" names the ad account of every row, and the file\'s rows name several ("Acme EU", '
+        '"Acme US"): import it without --account, each row of the account its column names'
+    ), err
+    assert _state(ws) == before
+    assert crewdeck_fails(*raj, "--account", " ").strip() == (
+        'crewdeck: error: --account: the ad account\'s name, as its export names it (--account "Acme EU"), not empty'
+    )
+    assert "3 changed" in crewdeck(*raj)

@@ -172,6 +172,7 @@ def cmd_import(ctx: Context) -> int:
     ws = ctx.ws
     mapping = imports.parse_map(ctx.args.map or [], ctx.args.format)
     reading = csvfiles.Reading.given(False, ctx.args.decimal_mark, None)
+    account = _account(ctx.args.account)
     # The touched campaigns' missed targets, each taken before the first batch that writes its results.
     before: review.Misses | None = {} if review.enabled(ws) else None
 
@@ -191,7 +192,7 @@ def cmd_import(ctx: Context) -> int:
             with_spend=ctx.args.spend,
             before_write=before_write,
             reading=reading,
-            account=ctx.args.account,
+            account=account,
         )
     if done.total_row:
         print(f"note: {visible(source)}:{done.total_row}: the export's total row (no campaign name) is not read", file=sys.stderr)
@@ -377,6 +378,13 @@ def _mixed_notes(built: report.ResultsReport, columns: list[str]) -> list[str]:
     if len(lines) > NAMED_MIXED:
         lines[NAMED_MIXED:] = [f"mixed platforms: {counted(len(lines) - NAMED_MIXED, 'more row')} (--json names each)"]
     return lines
+
+
+def _account(given: str | None) -> str:
+    """``--account``'s name, or ``""`` when it is not given; an empty one is refused, not read as none."""
+    if given is not None and not given.strip():
+        raise UserError('--account: the ad account\'s name, as its export names it (--account "Acme EU"), not empty')
+    return given or ""
 
 
 def _mixed_said(g: report.Group, codes: list[str]) -> list[str]:

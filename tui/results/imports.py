@@ -249,10 +249,11 @@ def run(
     rolled back: nothing is imported).  ``before_write(keys)``: called
     before each batch is written, with the keys it writes.  ``reading``: how
     the amounts are written (``--decimal-mark ,``: "1.234,50"), read as
-    ``ledger import`` reads them.  ``account``: the ad account of the file's
-    rows that name none in an account column (``--account``): recorded with
-    each row written, so another account's import of its key and day is
-    refused rather than replacing it.
+    ``ledger import`` reads them.  ``account``: the ad account of every row
+    of the file, over its account column (``--account``): recorded with each
+    row written, so another account's import of its key and day is refused
+    rather than replacing it; a file whose column names several accounts is
+    refused with it.
     """
     problems: list[str] = []
     begun = _last_day_begun(now_text)
@@ -306,15 +307,40 @@ def run(
     # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
     # (``Store.bulk`` builds the lookup indexes again at its end: worth it for a large file, not for a day's rows).
     ledger = _HeldSpend(ws)
+    named: set[str] = set()  # with --account, the accounts the file's column names (one string per account)
+    several = -1  # where in ``problems`` a file of several accounts under --account is said (-1: not so far)
     with ws.store.bulk() if len(head) > 1 else nullcontext():
         for wanted, spend, row_accounts in chain(head, batches):
+            if given:
+                named.update(row_accounts.values())
+                if several < 0 and len({name.casefold() for name in named}) > 1:
+                    # --account names one account for every row: a file of several would be recorded as one.  Said
+                    # before this batch is written (none is then), its accounts named once the file is read.
+                    several = len(problems)
+                    problems.append("")
             batch = _Batch(wanted, spend, row_accounts, given, day_column)
             _batch(ws, member, batch, ledger, out, problems, clashes, source, fmt, now_text, before_write, value_column)
+        if several >= 0:
+            problems[several] = _several_accounts(source, given, named)
         # Raised inside the transaction: whatever the batches wrote is rolled back.
         if problems or clashes:
             # Spend the ledger holds otherwise is a bad row as any other: listed, one a line (they were one line, "; ").
             raise Rejected(source, problems + clashes)
     return out
+
+
+def _several_accounts(source: str, given: str, named: set[str]) -> str:
+    """The refusal of ``--account`` over a file whose account column names several (``named``)."""
+    spelled: dict[str, str] = {}
+    for name in sorted(named):
+        spelled.setdefault(name.casefold(), name)  # one spelling of each account, as ``same_account`` compares them
+    distinct = list(spelled.values())
+    shown = ", ".join(f'"{name}"' for name in distinct[:NAMED_ACCOUNTS])
+    more = f" and {len(distinct) - NAMED_ACCOUNTS:,} more" if len(distinct) > NAMED_ACCOUNTS else ""
+    return (
+        f'{source}: --account "{given}" names the ad account of every row, and the file\'s rows name several '
+        f"({shown}{more}): import it without --account, each row of the account its column names"
+    )
 
 
 def _batches(
@@ -674,6 +700,8 @@ def _meta_context(lowered: list[str], columns: dict[str, int], mapping: dict[str
     return found
 
 
+#: The most accounts a refusal of ``--account`` over a file of several names (the rest are counted).
+NAMED_ACCOUNTS = 3
 #: A vendor's export of several ad accounts names each row's in one of these columns (Meta's Account name, LinkedIn's Account
 #: Name; or their ids): never read as a field.
 ACCOUNT_COLUMNS = ("account name", "account id")
