@@ -1452,7 +1452,7 @@ def test_a_second_ad_accounts_file_of_a_day_another_account_wrote_is_refused_not
     plain = _file(tmp_path, "plain.csv", "Campaign name,Day,Reach,Impressions\nAutumn,2026-11-21,750,950\n")
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", plain, "--format", "meta")
     assert "this file names no ad account: results hold" in err
-    assert 'if this file is of "Acme EU" (by its id or another spelling), --account "Acme EU" says so' in err
+    assert 'the same people may be reached by both): if this file is of "Acme EU", --account "Acme EU" says so; else' in err
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", plain, "--format", "meta", "--account", " Acme EU ")
     assert out.strip() == "imported 1 row: 1 changed, 0 unchanged"
     assert [row[1:3] for row in _state(ws)[0]] == [(1000, 800), (950, 750)]

@@ -1269,7 +1269,8 @@ def _account_held(said: str, target: str, kind: str, day: str, held: str, where:
     An account is named as its export names it, by its name in one and by its id in another, which cannot be told one
     from the other: the first way out said is ``--account``, which names the whole file's account."""
     of = f'this row is of "{here}"' if here else "this file names no ad account"
-    same = f'if this file is of "{held}" (by its id or another spelling), --account "{held}" says so'
+    spelled = " (by its id or another spelling)" if here else ""
+    same = f'if this file is of "{held}"{spelled}, --account "{held}" says so'
     hint = f"{same}; else give the campaign a name of its own in one account, a campaign of its own here"
     shown_where = accounts.without_account(where)
     return visible(_ACCOUNT_HELD % (said, target, day, held, shown_where, of, kind, hint))
