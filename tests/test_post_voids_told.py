@@ -756,3 +756,28 @@ def test_voids_in_two_pulls_kept_apart_are_each_said_once_by_the_next_crewdeck_s
         said = [line for line in crewdeck("-w", str(mia), "sync").splitlines() if "voids" in line]
         assert len(said) == 2 and "“Big day” → “Bigger day”" in said[0] and "“Soon” → “Sooner”" in said[1], said
         assert "voids" not in crewdeck("-w", str(mia), "sync")
+
+
+def test_pulls_kept_by_many_crewdeck_syncs_cut_off_in_a_row_are_bounded_and_their_voids_said_once(tmp_path: Path) -> None:
+    """Each `crewdeck sync` cut off after its pull, with an edit of mia's after it, kept its pull apart, without end:
+    the next round searched each for voids (rf 6).  Past ``KEPT_PULLS`` the oldest are made one: nothing kept is lost."""
+    from crewdeck.sync.client.metakeys import META_UNTOLD_COUNTS
+    from crewdeck.sync.client.remote import KEPT_PULLS
+    from crewdeck.sync.state.store import Store
+
+    from .test_sync_overwritten import round_cut_off
+
+    with approved_post(tmp_path) as (raj, mia, post_id):
+        crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")  # pulled by the first round cut off
+        for n in range(KEPT_PULLS + 2):
+            crewdeck("-w", str(raj), "add", f"Take {n}")
+            crewdeck("-w", str(raj), "add", f"Retake {n}")  # what the pull was cut off before
+            crewdeck("-w", str(raj), "sync")
+            round_cut_off(mia, f"Take {n}")
+            crewdeck("-w", str(mia), "add", f"Note {n}")  # an edit of her own between two rounds: the pulls stay apart
+        with Store(mia) as store:
+            counts = (store.get_meta(META_UNTOLD_COUNTS) or "").split()
+        assert len(counts) == 4 + 2 * KEPT_PULLS, counts
+        said = [line for line in crewdeck("-w", str(mia), "sync").splitlines() if "voids" in line]
+        assert said == [VOIDED + " and your approval: it is a draft until it is submitted again"], said
+        assert "voids" not in crewdeck("-w", str(mia), "sync")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import random
 import re
@@ -429,7 +431,13 @@ def test_the_report_fits_the_terminal_leaving_out_the_least_wanted_columns_and_s
     # COLUMNS, when set, is the width: 240 holds the whole table and says nothing left out.
     wide = on_a_terminal(team, tmp_path, 80, "kpi", "report", env={"COLUMNS": "240"})
     assert _header(wide) == everything and not any("left out" in line for line in wide)
-    assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [*everything[:-1], "OFF TARGET", "PERIOD START", "PERIOD END"]
+    assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [
+        *everything[:-1],
+        "OFF TARGET",
+        "MIXED PLATFORMS",
+        "PERIOD START",
+        "PERIOD END",
+    ]
 
 
 def test_on_a_narrow_terminal_the_missed_targets_go_under_their_row_and_the_name_stays_readable(ws: Path, tmp_path: Path) -> None:
@@ -946,7 +954,7 @@ def test_the_reports_csv_says_the_days_of_its_period_on_every_row(ws: Path) -> N
         ((), ["", ""]),  # all time: no first or last day
     ):
         header, *rows = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--csv", *args).splitlines()
-        assert header.endswith(",OFF TARGET,PERIOD START,PERIOD END") and rows, (args, header)
+        assert header.endswith(",OFF TARGET,MIXED PLATFORMS,PERIOD START,PERIOD END") and rows, (args, header)
         assert all(row.split(",")[-2:] == days for row in rows), (args, rows)
 
 
@@ -1327,18 +1335,23 @@ def test_a_rate_whose_two_counts_come_from_different_platforms_is_said_to_mix_th
     cli.ok("kpi", "add", "+launch/meta", "2026-11-20", "impressions=1000", "reach=800", "clicks=10")
     cli.ok("kpi", "add", "+launch/linkedin", "2026-11-20", "impressions=500", "reach=400", "clicks=5", "engagements=50")
     mixed = {
-        "er_reach": "engagements from linkedin only by reach from linkedin and meta",
+        "er_reach": "engagements from linkedin only by the largest daily reach among linkedin and meta",
         "er_impressions": "engagements from linkedin only by impressions from linkedin and meta",
     }
     row = _report(ws)["rows"][0]
     assert row["kpis"]["er_impressions"]["value"] == "3.33" and row["mixed_platforms"] == mixed
     said = cli("kpi", "report").err.splitlines()
     assert said[-1] == (
-        "mixed platforms: +launch: ER_REACH divides engagements from linkedin only by reach from linkedin and meta; "
+        "mixed platforms: +launch: ER_REACH divides engagements from linkedin only by the largest daily reach among linkedin and meta; "
         "ER_IMPRESSIONS divides engagements from linkedin only by impressions from linkedin and meta (--by platform rates "
         "each on its own)"
     ), said
     assert cli("kpi", "report", "--by", "day").err.splitlines()[-1].startswith("mixed platforms: +launch 2026-11-20: ER_REACH")
+    # --csv says it in a column of its own, with the rows (it printed no notes, and no column said it: rf 7).
+    table = list(csv.DictReader(io.StringIO(cli.ok("kpi", "report", "--csv"))))
+    assert table[0]["MIXED PLATFORMS"] == said[-1].removeprefix("mixed platforms: +launch: ").removesuffix(
+        " (--by platform rates each on its own)"
+    )
     # CTR's clicks and impressions come from both: not said.  Per platform each rate is one platform's.
     assert "ctr" not in row["mixed_platforms"]
     assert "mixed" not in cli("kpi", "report", "--by", "platform").err

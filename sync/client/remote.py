@@ -852,10 +852,16 @@ class Counted:
 
 #: ``sync.untold_counts``'s numbers when missing: none carried, no restore, none resent or refused again, no pull kept,
 #: and of one kept, no end known (kept by the crewdeck before, which kept no end).  Past them, further pulls kept, two
-#: numbers each: an earlier crewdeck reads the first six alone (the first pull kept; the later ones it leaves untold).
+#: numbers each.  An earlier crewdeck reads the first six alone: it tells the first pull kept and not the later ones,
+#: and a round of its own that fails writes six numbers back, so the later pulls are dropped, never told.
 _COUNT_DEFAULTS = (0, 0, 0, 0, -1, -1)
 #: Where a pull kept with no end known ends: it holds whatever was stored after its start.
 _NO_END = -1
+#: The most pulls kept apart: each is one more search for voids in the round that tells them, and each failed
+#: ``crewdeck sync`` with the member's own edits after it keeps one more.  Past this many the two oldest are made one
+#: stretch, from the first's start to the second's end, and a void the app's round told between them may be told again:
+#: a retell, after this many rounds cut off in a row, rather than a list that grows without end.
+KEPT_PULLS = 5
 
 
 @dataclass(frozen=True)
@@ -916,7 +922,8 @@ class _Kept:
 
 
 def _pulls_merged(pulls: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    """Untold pulls in order, those that overlap or meet made one; one with no end known holds every later one."""
+    """Untold pulls in order, those that overlap or meet made one; one with no end known holds every later one; the
+    oldest made one past ``KEPT_PULLS``."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(pulls):
         if merged and (merged[-1][1] == _NO_END or start <= merged[-1][1]):
@@ -924,6 +931,9 @@ def _pulls_merged(pulls: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], 
             merged[-1] = (last_start, _NO_END if _NO_END in (last_end, end) else max(last_end, end))
         else:
             merged.append((start, end))
+    while len(merged) > KEPT_PULLS:
+        # Only the last may have no end known (it holds every later one): the second's end is a number here.
+        merged[:2] = [(merged[0][0], merged[1][1])]
     return tuple(merged)
 
 

@@ -64,9 +64,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument(
         "--account",
         metavar="NAME",
-        default="",
-        help="the ad account the file's rows are of, where it has no Account name column: another account's import of "
-        "a campaign's day is then refused, not replacing it",
+        help="the ad account all the file's rows are of, over its Account name or Account ID column (an account another "
+        "export named by its name or id): another account's import of a campaign's day is then refused, not replacing it",
     )
     p.add_argument(
         "--decimal-mark",

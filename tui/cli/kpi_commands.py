@@ -18,7 +18,7 @@ from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
 from crewdeck.tui.ledger import csvfiles, rates
 from crewdeck.tui.ledger.period import Period, period_name
-from crewdeck.tui.results import imports, keys, report, review
+from crewdeck.tui.results import accounts, imports, keys, report, review
 from crewdeck.tui.results.kpis import (
     BY_LARGEST_REACH,
     KPIS,
@@ -113,7 +113,10 @@ def cmd_add(ctx: Context) -> int:
         print(row_id if ctx.args.quiet else f"Nothing changed: {visible(describe.result_subject(row_id, names))} are these already")
         return 0
     before = _targets_before(ctx, [key])
-    keys.write(ws.store, ctx.me.id, [(key, day, changed)], "kpi add")
+    # A day an import recorded as an ad account's keeps it (``accounts``): a count typed in does not make it nobody's,
+    # which would let another account's export replace the whole day.
+    source = "kpi add" + accounts.with_account(accounts.recorded_account((stored or {}).get("source")))
+    keys.write(ws.store, ctx.me.id, [(key, day, changed)], source)
     said = describe.result_words(row_id, changed, stored is None, names)
     print(row_id if ctx.args.quiet else visible(said[:1].upper() + said[1:]))
     if changed.get("conversion_value") is not None:
@@ -169,6 +172,7 @@ def cmd_import(ctx: Context) -> int:
     ws = ctx.ws
     mapping = imports.parse_map(ctx.args.map or [], ctx.args.format)
     reading = csvfiles.Reading.given(False, ctx.args.decimal_mark, None)
+    account = _account(ctx.args.account)
     # The touched campaigns' missed targets, each taken before the first batch that writes its results.
     before: review.Misses | None = {} if review.enabled(ws) else None
 
@@ -188,7 +192,7 @@ def cmd_import(ctx: Context) -> int:
             with_spend=ctx.args.spend,
             before_write=before_write,
             reading=reading,
-            account=ctx.args.account,
+            account=account,
         )
     if done.total_row:
         print(f"note: {visible(source)}:{done.total_row}: the export's total row (no campaign name) is not read", file=sys.stderr)
@@ -205,6 +209,9 @@ def cmd_import(ctx: Context) -> int:
         unread = ", ".join(visible(name) for name in done.unread)
         print(f"note: {visible(source)}: columns not read: {unread} (a metric under another name: --map METRIC=COLUMN)", file=sys.stderr)
     line = f"imported {counted(done.rows, 'row')}: {done.changed:,} changed, {done.unchanged:,} unchanged"
+    if done.accounts_recorded:
+        # Written though no count changed (the log and undo show it): said, so "unchanged" is not taken for "nothing".
+        line += f" (the ad account of {done.accounts_recorded:,} recorded)"
     if ctx.args.spend:
         line += f"; {counted(done.spend_added, 'spend entry')} added" + (
             f" ({done.spend_already:,} already in the ledger)" if done.spend_already else ""
@@ -305,11 +312,13 @@ def cmd_report(ctx: Context) -> int:
         # The header even with no rows: a CSV consumer reads the columns first, whatever follows.
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        # Each row says its period's days, as the JSON does: a file saved each week tells its weeks apart.
-        writer.writerow([*headers, "PERIOD START", "PERIOD END"])
+        # Each row says its period's days, as the JSON does: a file saved each week tells its weeks apart.  And which of
+        # its rates mix platforms, as the JSON's "mixed_platforms" and the notes on stderr say, with the file.
+        writer.writerow([*headers, MIXED_COLUMN, "PERIOD START", "PERIOD END"])
         for g, row in zip(built.groups, rows, strict=True):
             days = report.period_days(built.runs.get(g.campaign, built.bounds)) or {}
-            writer.writerow([*(visible(cell) for cell in row), days.get("start") or "", days.get("end") or ""])
+            mixed = "; ".join(_mixed_said(g, list(g.mixed)))
+            writer.writerow([*(visible(cell) for cell in row), mixed, days.get("start") or "", days.get("end") or ""])
         sys.stdout.write(buffer.getvalue())
     if not built.groups:
         print("no results or spend", file=sys.stderr)
@@ -348,6 +357,8 @@ def cmd_report(ctx: Context) -> int:
     return 0
 
 
+#: The CSV's column of what each rate of a row that mixes platforms divides (``_mixed_said``), before its period's.
+MIXED_COLUMN = "MIXED PLATFORMS"
 #: The most rows whose KPIs mix platforms the notes under ``kpi report`` name one a line (the rest are counted).
 NAMED_MIXED = 5
 
@@ -362,11 +373,23 @@ def _mixed_notes(built: report.ResultsReport, columns: list[str]) -> list[str]:
         if not codes:
             continue
         row = f"+{built.campaign_slug(g.campaign)}" + (f" {g.key or f'(no {built.by})'}" if built.by != "campaign" else "")
-        said = "; ".join(f"{code.upper()} divides {g.mixed[code]}" for code in codes)
+        said = "; ".join(_mixed_said(g, codes))
         lines.append(visible(f"mixed platforms: {row}: {said} (--by platform rates each on its own)"))
     if len(lines) > NAMED_MIXED:
         lines[NAMED_MIXED:] = [f"mixed platforms: {counted(len(lines) - NAMED_MIXED, 'more row')} (--json names each)"]
     return lines
+
+
+def _account(given: str | None) -> str:
+    """``--account``'s name, or ``""`` when it is not given; an empty one is refused, not read as none."""
+    if given is not None and not given.strip():
+        raise UserError('--account: the ad account\'s name, as its export names it (--account "Acme EU"), not empty')
+    return given or ""
+
+
+def _mixed_said(g: report.Group, codes: list[str]) -> list[str]:
+    """ "ER_REACH divides engagements from linkedin only by …", per KPI of ``codes`` (the notes' and the CSV's words)."""
+    return [f"{code.upper()} divides {g.mixed[code]}" for code in codes]
 
 
 def _reach_notes(bound: bool, rated: bool) -> list[str]:

@@ -34,6 +34,7 @@ from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import csvfiles
 from crewdeck.tui.ledger.actions import derived_id
 from crewdeck.tui.ledger.csvfiles import Rejected
+from crewdeck.tui.results import accounts
 from crewdeck.tui.results.keys import (
     PLATFORM,
     Key,
@@ -205,6 +206,8 @@ class Imported:
     rows: int = 0
     changed: int = 0
     unchanged: int = 0
+    #: Of the rows unchanged, those whose day now records the ad account the import named (its source alone written).
+    accounts_recorded: int = 0
     spend_added: int = 0
     spend_already: int = 0
     #: A plain CSV's columns no field is read from (a metric under a name of its own, say), as the header names them.
@@ -246,10 +249,11 @@ def run(
     rolled back: nothing is imported).  ``before_write(keys)``: called
     before each batch is written, with the keys it writes.  ``reading``: how
     the amounts are written (``--decimal-mark ,``: "1.234,50"), read as
-    ``ledger import`` reads them.  ``account``: the ad account of the file's
-    rows that name none in an account column (``--account``): recorded with
-    each row written, so another account's import of its key and day is
-    refused rather than replacing it.
+    ``ledger import`` reads them.  ``account``: the ad account of every row
+    of the file, over its account column (``--account``): recorded with each
+    row written, so another account's import of its key and day is refused
+    rather than replacing it; a file whose column names several accounts is
+    refused with it.
     """
     problems: list[str] = []
     begun = _last_day_begun(now_text)
@@ -296,22 +300,47 @@ def run(
         separator,
         reading or csvfiles.Reading(),
     )
-    given = account_name(account)
+    given = accounts.account_name(account)
     day_column = header[columns["date"]].strip()
     head = [next(batches)]
     head.extend(islice(batches, 1))
     # A file of one batch is one plain write; a longer one is written in one transaction around all its batches
     # (``Store.bulk`` builds the lookup indexes again at its end: worth it for a large file, not for a day's rows).
     ledger = _HeldSpend(ws)
+    named: set[str] = set()  # with --account, the accounts the file's column names (one string per account)
+    several = -1  # where in ``problems`` a file of several accounts under --account is said (-1: not so far)
     with ws.store.bulk() if len(head) > 1 else nullcontext():
-        for wanted, spend, accounts in chain(head, batches):
-            batch = _Batch(wanted, spend, accounts, given, day_column)
+        for wanted, spend, row_accounts in chain(head, batches):
+            if given:
+                named.update(row_accounts.values())
+                if several < 0 and len({name.casefold() for name in named}) > 1:
+                    # --account names one account for every row: a file of several would be recorded as one.  Said
+                    # before this batch is written (none is then), its accounts named once the file is read.
+                    several = len(problems)
+                    problems.append("")
+            batch = _Batch(wanted, spend, row_accounts, given, day_column)
             _batch(ws, member, batch, ledger, out, problems, clashes, source, fmt, now_text, before_write, value_column)
+        if several >= 0:
+            problems[several] = _several_accounts(source, given, named)
         # Raised inside the transaction: whatever the batches wrote is rolled back.
         if problems or clashes:
             # Spend the ledger holds otherwise is a bad row as any other: listed, one a line (they were one line, "; ").
             raise Rejected(source, problems + clashes)
     return out
+
+
+def _several_accounts(source: str, given: str, named: set[str]) -> str:
+    """The refusal of ``--account`` over a file whose account column names several (``named``)."""
+    spelled: dict[str, str] = {}
+    for name in sorted(named):
+        spelled.setdefault(name.casefold(), name)  # one spelling of each account, as ``same_account`` compares them
+    distinct = list(spelled.values())
+    shown = ", ".join(f'"{name}"' for name in distinct[:NAMED_ACCOUNTS])
+    more = f" and {len(distinct) - NAMED_ACCOUNTS:,} more" if len(distinct) > NAMED_ACCOUNTS else ""
+    return (
+        f'{source}: --account "{given}" names the ad account of every row, and the file\'s rows name several '
+        f"({shown}{more}): import it without --account, each row of the account its column names"
+    )
 
 
 def _batches(
@@ -350,8 +379,9 @@ def _batches(
     seen: dict[str, int] = {}
     # The ad account of each row, where the file names it (an export of several accounts): per key and day, the first's.
     account = _account_column(header, columns)
-    accounts: dict[str, str] = {}
+    first_accounts: dict[str, str] = {}
     account_lines: dict[tuple[str, str], int] = {}
+    folded: dict[str, str] = {}  # each account's text as the file writes it, without case: one string per account
     # Said with the first row of a campaign and day read before (a Meta file's): what to export instead, once.
     again_hint = _meta_level_hint(header, columns) if fmt == "meta" else ""
     wanted: list[Wanted] = []
@@ -377,9 +407,13 @@ def _batches(
         row_id = key.row_id(day)
         first_line = seen.setdefault(row_id, line)
         here = cells[account].strip() if account is not None and account < len(cells) else ""
-        first_account = accounts.setdefault(row_id, here)
-        # The first line of this key and day in this row's own account: a repeat of it is a finer level, not a clash.
-        account_line = account_lines.setdefault((row_id, here), line)
+        first_account = first_accounts.setdefault(row_id, here)
+        # The first line of this key and day in this row's own account (its name in any case, as ``same_account``
+        # compares): a repeat of it is a finer level, not a clash.
+        fold = folded.get(here)
+        if fold is None:
+            fold = folded[here] = here.casefold()
+        account_line = account_lines.setdefault((row_id, fold), line)
         if first_line != line:
             if account_line == line:
                 # Not a finer level of the same account (the hint below) but a campaign of that name in another account:
@@ -410,7 +444,7 @@ def _batches(
         out.rows += 1
         wanted.append((key, day, values, line))
         if here:
-            row_accounts[line] = account_name(here)
+            row_accounts[line] = accounts.account_name(here)
         if with_spend and spent is not None and not spent[0] and key.kind != "followers":
             # The ledger records no amount of zero: said, as the day then reads "no spend linked", not spent 0.
             out.spent_nothing += 1
@@ -499,14 +533,16 @@ class _Batch(NamedTuple):
 
     wanted: list[Wanted]
     spend: list[SpendRow]
-    #: By line: the account the row's account column names (rows naming none are of ``given``, ``--account``'s, or none).
+    #: By line: the account the row's account column names (every row is of ``given``, ``--account``'s, when given).
     accounts: dict[int, str]
     given: str
     #: The file's day column, as its header names it: a row refused for its account is said at it.
     day_column: str
 
     def account_of(self, line: int) -> str:
-        return self.accounts.get(line) or self.given
+        """``--account``'s, over the account column's: a person naming the file's account knows it best (an export by
+        the account's id of the account another export named by its name)."""
+        return self.given or self.accounts.get(line, "")
 
 
 def _batch(
@@ -664,6 +700,8 @@ def _meta_context(lowered: list[str], columns: dict[str, int], mapping: dict[str
     return found
 
 
+#: The most accounts a refusal of ``--account`` over a file of several names (the rest are counted).
+NAMED_ACCOUNTS = 3
 #: A vendor's export of several ad accounts names each row's in one of these columns (Meta's Account name, LinkedIn's Account
 #: Name; or their ids): never read as a field.
 ACCOUNT_COLUMNS = ("account name", "account id")
@@ -1102,14 +1140,14 @@ def _only_changes(
         values = dict(zip(names, row[1 : 1 + len(names)]))
         values["conversion_value"] = None if row[-3] is None else {"amount": row[-3], "currency": row[-2]}
         stored[row[0]] = values
-        if held := recorded_account(row[-1]):
+        if held := accounts.recorded_account(row[-1]):
             held_by[row[0]] = (held, row[-1])
     results: list[Wanted] = []
     refused: set[int] = set()
     recorded = 0  # rows unchanged but for the account now named (``results`` writes their source)
     for (key, day, values, line), row_id in zip(wanted, ids):
         before = stored.get(row_id)
-        if row_id in held_by and held_by[row_id][0] != batch.account_of(line):
+        if row_id in held_by and not accounts.same_account(held_by[row_id][0], batch.account_of(line)):
             held, where = held_by[row_id]
             said = f"{source}:{line}: {batch.day_column}"
             problems.append(_account_held(said, target_text(ws, key), key.kind, day, held, where, batch.account_of(line)))
@@ -1138,6 +1176,7 @@ def _only_changes(
                 results.append((key, day, {}, line))
                 recorded += 1
     out.changed += len(results) - recorded
+    out.accounts_recorded += recorded
     spend = [row for row in spend if row.line not in refused] if refused else spend
     have = ledger.entries([s.entry_id for s in spend])
     new_spend = []
@@ -1215,50 +1254,25 @@ class _HeldSpend:
 
 
 #: The most of a file's name a result's source keeps (the field holds 500 characters, with the format, the line and the
-#: ad account: ``ACCOUNT_CHARS``, quoted).
+#: ad account: ``accounts.ACCOUNT_CHARS``, quoted).
 RECORDED_NAME = 320
-#: The most of an ad account's name a result's source keeps (in JSON, at most twice as long): a longer name is compared
-#: cut, as written.
-ACCOUNT_CHARS = 60
-#: Between a result's source and the ad account named with it: the account follows, in JSON's quotes, so this text
-#: (a space before a quote) is never inside it, where a quote is always after a backslash.
-_ACCOUNT_MARK = ', ad account "'
-
-
-def account_name(text: str) -> str:
-    """An ad account's name as results record and compare it: shown, trimmed, cut at ``ACCOUNT_CHARS``."""
-    return visible(text.strip())[:ACCOUNT_CHARS]
-
-
-def _with_account(account: str) -> str:
-    return f"{_ACCOUNT_MARK[:-1]}{json.dumps(account, ensure_ascii=False)}" if account else ""
-
-
-def recorded_account(source: str | None) -> str:
-    """The ad account a result's source names (an import's of a file naming one), else ``""``."""
-    at = source.rfind(_ACCOUNT_MARK) if source else -1
-    if at < 0 or source is None:
-        return ""
-    try:
-        named = json.loads(source[at + len(_ACCOUNT_MARK) - 1 :])
-    except ValueError:  # a file's name holding the mark, with no account after it
-        return ""
-    return named if isinstance(named, str) else ""
-
-
 #: Why a row is refused whose key and day another ad account's import wrote last.
 _ACCOUNT_HELD = (
     "%s: %s's %s holds the numbers of ad account \"%s\" (%s), and %s: results hold a %s's day once, and "
-    "two accounts' reach does not add up (the same people may be reached by both): give the campaign a name of its own "
-    "in one account, a campaign of its own here%s"
+    "two accounts' reach does not add up (the same people may be reached by both): %s"
 )
 
 
 def _account_held(said: str, target: str, kind: str, day: str, held: str, where: str, here: str) -> str:
-    """The line refusing a row (``said``: where) of the key and day ``held``'s import (``where``) wrote last."""
+    """The line refusing a row (``said``: where) of the key and day ``held``'s import (``where``) wrote last.
+
+    An account is named as its export names it, by its name in one and by its id in another, which cannot be told one
+    from the other: the first way out said is ``--account``, which names the whole file's account."""
     of = f'this row is of "{here}"' if here else "this file names no ad account"
-    hint = "" if here else f'; an export of "{held}" again: --account "{held}" (or its Account name column)'
-    shown_where = where[: where.rfind(_ACCOUNT_MARK)]
+    spelled = " (by its id or another spelling)" if here else ""
+    same = f'if this file is of "{held}"{spelled}, --account "{held}" says so'
+    hint = f"{same}; else give the campaign a name of its own in one account, a campaign of its own here"
+    shown_where = accounts.without_account(where)
     return visible(_ACCOUNT_HELD % (said, target, day, held, shown_where, of, kind, hint))
 
 
@@ -1275,13 +1289,13 @@ def _write(
     spend entries, in the import's transaction."""
     where = f"{fmt} import {_recorded(source)}:"
     last = max((line for _, _, _, line in results), default=0)
-    longest = max({*batch.accounts.values(), batch.given}, key=lambda account: len(_with_account(account)))
-    RESULT.check("source", f"{where}{last}{_with_account(longest)}")  # the longest source of the rows, checked once
+    longest = max({*batch.accounts.values(), batch.given}, key=lambda account: len(accounts.with_account(account)))
+    RESULT.check("source", f"{where}{last}{accounts.with_account(longest)}")  # the longest source of the rows, checked once
     # A writer per batch: a writer keeps what it committed, which for the whole file would be every operation.
     w = store.write(member)
     named = batch.accounts or batch.given  # most files name no account: their rows' sources are built as before
     for key, day, values, line in results:
-        account = _with_account(batch.account_of(line)) if named else ""
+        account = accounts.with_account(batch.account_of(line)) if named else ""
         w.set_checked("result", key.row_id(day), {**values, "source": f"{where}{line}{account}"})
     for row in spend:
         w.append(

@@ -208,8 +208,19 @@ def mixed_platforms(g: Group, result: str = "conversions") -> dict[str, str]:
         top, bottom = (g.reported_on.get(name) for name in sides)
         if top is None or bottom is None or top == bottom:
             continue
-        found[code] = " by ".join(f"{name.replace('_', ' ')} from {_platforms_said(on)}" for name, on in zip(sides, (top, bottom)))
+        found[code] = " by ".join(_side_said(name, on) for name, on in zip(sides, (top, bottom)))
     return found
+
+
+def _side_said(name: str, platforms: set[str]) -> str:
+    """ "engagements from linkedin only"; of reach, "the largest daily reach among linkedin and meta": a rate by reach
+    divides by one record's reach, the largest (``Totals.reach_max``), the least the platforms named reached together;
+    never their reach added up."""
+    if name != "reach":
+        return f"{name.replace('_', ' ')} from {_platforms_said(platforms)}"
+    if len(platforms) == 1:
+        return f"the largest daily reach from {_platforms_said(platforms)}"
+    return f"the largest daily reach among {_platforms_said(platforms)}"
 
 
 def _platforms_said(platforms: set[str]) -> str:

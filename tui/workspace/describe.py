@@ -29,7 +29,7 @@ from crewdeck.sync.state.oplog import APPEND, Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES, result_key
 from crewdeck.sync.state.restored import restored_bounds
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.results import targets
+from crewdeck.tui.results import accounts, targets
 from crewdeck.tui.tasks.edits import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.hours import format_hours
@@ -899,8 +899,14 @@ def result_words(row_id: str, values: dict[str, Any], created: bool, names: Nami
         if name not in _UNSAID and name not in key and name != "source" and (value is not None or not created)
     ]
     source = values.get("source")
+    account = accounts.recorded_account(source) if isinstance(source, str) else ""
+    if account and not counts and not created:
+        # An import of the same numbers naming the day's ad account (``imports``): what it wrote is the account.
+        where = _plain(accounts.without_account(source), names) if isinstance(source, str) else ""
+        return f"named the ad account of {result_subject(row_id, names)}: {quoted(account)} (from {where})"
     said = f"{'added' if created else 'updated'} {result_subject(row_id, names)}"
-    return said + (": " + ", ".join(counts) if counts else "") + (f" (from {_plain(source, names)})" if source else "")
+    shown = accounts.shown_source(source) if isinstance(source, str) else source
+    return said + (": " + ", ".join(counts) if counts else "") + (f" (from {_plain(shown, names)})" if source else "")
 
 
 def _count(value: Any, names: Naming) -> str:
