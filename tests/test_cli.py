@@ -1570,3 +1570,17 @@ def test_a_duplicate_unmarked_is_open_again_as_it_was_before_the_mark(cli: Cli) 
         ("inbox", None),
         ("cancelled", None),
     ]
+
+
+def test_a_filter_tasks_cannot_read_writes_no_recurring_instance_first(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tasks status:bogus`` refused the filter after the catch-up had added the series' next instance: a refused
+    command wrote. The filter is read first; a good one still catches the series up."""
+    task = cli.ok("add", "Standup").strip()
+    cli.ok("set", task, "every=day 09:00")
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-02T12:00:00Z")  # days after: the series is behind
+    before = cli.ok("log")
+    for refused in (("tasks", "status:bogus"), ("tasks", "due:blargh")):
+        assert cli(*refused).code == 2, refused
+        assert cli.ok("log") == before, refused
+    cli.ok("tasks")
+    assert cli.ok("log") != before

@@ -137,6 +137,8 @@ def task_filter(ctx: Context, words: list[str]) -> TaskFilter:
 
 def cmd_tasks(ctx: Context) -> int:
     me = ctx.me_or_none()
+    # Read before the catch-up writes: a filter refused leaves the file as it was.
+    parsed, where, params, _ = task_filter(ctx, ctx.args.query)
     # Recurring tasks whose time passed get their next instance before listing.
     if me is not None and needs_catch_up(ctx.ws, ctx.now):
         from crewdeck.tui.tasks import recurrence
@@ -144,7 +146,6 @@ def cmd_tasks(ctx: Context) -> int:
         # As the app's catch-up: nobody asked for them, `crewdeck undo` passes them by.
         with ctx.unasked(), ctx.ws.store.write(me.id) as w:
             recurrence.catch_up(ctx.ws, w, ctx.now)
-    parsed, where, params, _ = task_filter(ctx, ctx.args.query)
     handles = ctx.ws.handles()
     campaigns = ctx.ws.campaign_names()
     if ctx.args.json:
