@@ -434,9 +434,9 @@ def test_the_report_fits_the_terminal_leaving_out_the_least_wanted_columns_and_s
     assert team.ok("kpi", "report", "--csv").splitlines()[0].split(",") == [
         *everything[:-1],
         "OFF TARGET",
-        "MIXED PLATFORMS",
         "PERIOD START",
         "PERIOD END",
+        "MIXED PLATFORMS",
     ]
 
 
@@ -954,8 +954,8 @@ def test_the_reports_csv_says_the_days_of_its_period_on_every_row(ws: Path) -> N
         ((), ["", ""]),  # all time: no first or last day
     ):
         header, *rows = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--csv", *args).splitlines()
-        assert header.endswith(",OFF TARGET,MIXED PLATFORMS,PERIOD START,PERIOD END") and rows, (args, header)
-        assert all(row.split(",")[-2:] == days for row in rows), (args, rows)
+        assert header.endswith(",OFF TARGET,PERIOD START,PERIOD END,MIXED PLATFORMS") and rows, (args, header)
+        assert all(row.split(",")[-3:-1] == days for row in rows), (args, rows)
 
 
 def test_the_report_over_each_campaigns_run_is_the_results_screens_campaign_run_page(ws: Path) -> None:
@@ -978,7 +978,7 @@ def test_the_report_over_each_campaigns_run_is_the_results_screens_campaign_run_
         "winter": {"start": "2026-11-21", "end": None},
     }
     csv_rows = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--period", "run", "--csv").splitlines()[1:]
-    assert [row.split(",")[-2:] for row in csv_rows] == [["2026-11-10", "2026-11-20"], ["2026-11-21", ""]]
+    assert [row.split(",")[-3:-1] for row in csv_rows] == [["2026-11-10", "2026-11-20"], ["2026-11-21", ""]]
 
 
 def test_er_by_followers_takes_the_latest_count_up_to_the_rows_last_day_whatever_the_period(ws: Path) -> None:

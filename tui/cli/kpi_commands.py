@@ -313,12 +313,13 @@ def cmd_report(ctx: Context) -> int:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         # Each row says its period's days, as the JSON does: a file saved each week tells its weeks apart.  And which of
-        # its rates mix platforms, as the JSON's "mixed_platforms" and the notes on stderr say, with the file.
-        writer.writerow([*headers, MIXED_COLUMN, "PERIOD START", "PERIOD END"])
+        # its rates mix platforms, as the JSON's "mixed_platforms" and the notes on stderr say, with the file: last, so
+        # a script that read the columns by position before it was added reads them still.
+        writer.writerow([*headers, "PERIOD START", "PERIOD END", MIXED_COLUMN])
         for g, row in zip(built.groups, rows, strict=True):
             days = report.period_days(built.runs.get(g.campaign, built.bounds)) or {}
             mixed = "; ".join(_mixed_said(g, list(g.mixed)))
-            writer.writerow([*(visible(cell) for cell in row), mixed, days.get("start") or "", days.get("end") or ""])
+            writer.writerow([*(visible(cell) for cell in row), days.get("start") or "", days.get("end") or "", mixed])
         sys.stdout.write(buffer.getvalue())
     if not built.groups:
         print("no results or spend", file=sys.stderr)
