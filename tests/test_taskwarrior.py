@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -715,3 +716,34 @@ def test_a_due_of_no_zone_of_its_own_keeps_its_zone_here_when_the_same_file_come
     export.write_text(_task(home, "export"))
     assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("updated 1 task")
     assert zones() == {**first, "Cut the reel": ("Europe/London", None)}
+
+
+@needs_task
+def test_an_estimate_taken_away_or_no_longer_read_in_a_newer_export_is_emptied_here(cli: Cli, tmp_path: Path) -> None:
+    """Review rb 1: `task modify estimate:` "updated 1 task" (the due taken away with it went) and the task kept its 1h30m;
+    an estimate changed to one not read (45s, kept in the notes) kept the 1h30m beside its "estimate: PT45S" line."""
+    home = _taskwarrior_home(tmp_path, "uda.estimate.type=duration")
+    _task(home, "add", "Cut the reel", "estimate:90min", "due:2026-12-10T10:00:00Z")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+
+    def task() -> dict[str, Any]:
+        (only,) = json.loads(cli.ok("export"))["task"]
+        return {"estimate": only["estimate"], "due": only["due"], "notes": only["notes"]}
+
+    assert task()["estimate"] == 90
+    _task(home, "/Cut the reel/", "modify", "estimate:", "due:")
+    export.write_text(_task(home, "export"))
+    assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("updated 1 task")
+    assert task() == {"estimate": None, "due": None, "notes": ""}
+    assert "removed the due date of “Cut the reel”, removed the estimate of it" in cli.ok("log")
+    _task(home, "/Cut the reel/", "modify", "estimate:90min")
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    assert task()["estimate"] == 90
+    _task(home, "/Cut the reel/", "modify", "estimate:45s")
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    assert task() == {"estimate": None, "due": None, "notes": "estimate: PT45S"}
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))

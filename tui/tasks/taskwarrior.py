@@ -89,11 +89,12 @@ OPEN = ("pending", "waiting")
 #: What the runs of this import are remembered as (``lastimport``): every Taskwarrior file is one source.
 SOURCE_KEY = "taskwarrior"
 #: A task's fields an export leaves out of a task that has none (``task modify due:`` takes one away), and their empty
-#: value here (``merging.Source.emptied``).
+#: value here (``merging.Source.emptied``).  An estimate the file does not read (``PT45S``, kept in the notes) leaves the
+#: task's out too: the one read before is the source's no more.
 EMPTIED: dict[str, dict[str, Any]] = {
     "task": {
         "due": None, "snoozed_until": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": "",
-        "depends_on": [],
+        "depends_on": [], "estimate": None,
     }
 }  # fmt: skip
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
