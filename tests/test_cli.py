@@ -385,6 +385,23 @@ def test_a_taskwarrior_command_or_an_id_typed_first_is_told_crewdeck_s_way(cli: 
             "done",
         ): "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command (crewdeck done ID)",
     }
+    # Review rb 2: an id first was told "as in crewdeck done ID" whatever came after it (rm, modify, nothing), and a line
+    # pasted closed the task; Taskwarrior's 1234 was told the order of a hex id. Told with the command typed, or show.
+    order = "(Taskwarrior's order, id first, is not read)"
+    told |= {
+        ("1a2b3c4d", "rm"): f"an id goes after its command here, as in crewdeck rm 1a2b3c4d {order}",
+        ("1a2b3c4d", "modify", "priority:H"): f"an id goes after its command here, as in crewdeck set 1a2b3c4d FIELD=VALUE {order}",
+        ("1a2b3c4d",): f"an id goes after its command here, as in crewdeck show 1a2b3c4d {order}",
+        ("1a2b3c4d", "frob"): f"an id goes after its command here, as in crewdeck show 1a2b3c4d {order}",
+        ("1a2b3c4d", "set", "priority=high"): f"an id goes after its command here, as in crewdeck set 1a2b3c4d ... {order}",
+        ("1a2b3c4d", "post", "approve"): f"an id goes after its command here, as in crewdeck post approve 1a2b3c4d {order}",
+        ("1a2b3c4d", "post"): f"an id goes after its command here, as in crewdeck post COMMAND 1a2b3c4d {order}",
+        ("1234", "delete"): "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command"
+        " (crewdeck rm ID)",
+        ("12",): "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command"
+        " (crewdeck show ID)",
+        ("12345678", "done"): f"an id goes after its command here, as in crewdeck done 12345678 {order}",  # as tasks shows one
+    }
     for argv, said in told.items():
         assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}': {said} (see: crewdeck --help)\n", argv
     for argv in (("waiting",), ("start",), ("all",), ("overdue",), ("projects",)):  # each what crewdeck reads
