@@ -474,9 +474,8 @@ def test_a_list_that_lists_nothing_exits_1_as_taskwarriors_report_and_json_gives
         assert (cli(*command, "--json").code, json.loads(cli.ok(*command, "--json"))) == (0, []), command
     for command in (["post", "list"], ["ledger", "list"]):  # no filter: an empty list, no question
         assert (cli(*command).code, cli(*command).err) == (0, f"no {'posts' if command[0] == 'post' else 'entries'} match\n")
-    assert (
-        cli("ledger", "list", "--period", "2026-11").code == 1
-    )  # a period is a filter    assert cli("tasks", "status:nope").code == 2  # could not ask: not "nothing listed"
+    assert cli("ledger", "list", "--period", "2026-11").code == 1  # a period is a filter
+    assert cli("tasks", "status:nope").code == 2  # could not ask: not "nothing listed"
     # The process's own exit status, as a shell reads it.
     argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", "tasks", "zzz"]
     ran = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False)
