@@ -460,6 +460,10 @@ def test_a_list_that_lists_nothing_exits_1_as_taskwarriors_report_and_json_gives
     list, with no filter, of a new workspace or one whose tasks are all done asks nothing to match: exit 0."""
     first = cli("tasks")
     assert (first.code, first.out, first.err) == (0, "", "no tasks yet: crewdeck add TITLE adds one\n")
+    # Review rb 4: all asks for every task, as no filter does: a new workspace's `crewdeck tasks all` exited 1.
+    everything = cli("tasks", "all")
+    assert (everything.code, everything.out, everything.err) == (0, "", "no tasks yet: crewdeck add TITLE adds one\n")
+    assert cli("tasks", "all", "snoozed").code == 1  # snoozed is a filter
     task = cli.ok("add", "Shoot reel @ana").strip()
     assert cli("tasks").code == 0
     cli.ok("done", task)
