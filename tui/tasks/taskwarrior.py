@@ -109,8 +109,9 @@ FIELDS = {
     "title": "description", "notes": "annotations", "status": "status", "assignee": "assignee", "due": "due", "snoozed_until": "wait",
     "created_at": "entry", "priority": "priority", "estimate": "estimate", "tags": "tags", "campaign": "project", "depends_on": "depends",
 }  # fmt: skip
-#: The fields Taskwarrior fills itself, which nobody typed: not kept.
-_FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "rtype", "end", "start"})
+#: The fields Taskwarrior fills itself, which nobody typed: not kept.  ``template`` and ``last`` are its newer recurrence's
+#: names for ``parent`` and ``mask`` (its columns of them are not modifiable; ``recur2.cpp``): no UDAs.
+_FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "template", "last", "rtype", "end", "start"})
 #: ``2d``, ``3w``, ``2mo``, ``1y``: a count and a unit (``m`` alone and ``h`` are minutes and hours, which no rule says).
 _RECUR_COUNTED = re.compile(r"(\d{1,3})\s*(d|days?|w|wks?|weeks?|mo|mos|months?|y|yrs?|years?)\Z")
 #: ``P1M``, ``P2W``: an ISO 8601 duration, as `task add recur:P1M` keeps it (its ``M`` is months; ``PT1M``, a minute, is none).
@@ -416,7 +417,7 @@ class _Held:
         if status == "recurring":
             self.templates[str(record.get("uuid")).lower()] = (index, record)
             return True
-        parent = record.get("parent")
+        parent = record.get("parent") or record.get("template")  # an instance's template, by either name
         if parent and status in OPEN:
             self.pending.setdefault(str(parent).lower(), []).append((index, record))
             return True
