@@ -1450,6 +1450,29 @@ def test_a_field_set_twice_in_one_command_is_refused_as_quick_add_refuses_it(cli
     assert json.loads(cli.ok("show", task, "--json"))["tags"] == ["b", "c"]
 
 
+def test_an_estimate_set_is_bounded_by_the_records_and_0_is_none(cli: Cli) -> None:
+    """Review rb 6: `set estimate=` had no bound (999999999h stored, 20 digits a 64-bit error), "²" and 5,000 digits were
+    tracebacks (here and in overlap --duration), and `estimate=0` said "removed the estimate" but stored 0."""
+    task = cli.ok("add", "Brief the agency").strip()
+    before = cli.ok("log", "--json")
+    for typed, said in (
+        ("10001h", "task.estimate: 600060 minutes is more than an estimate holds (10000h)"),
+        ("999999999h", "task.estimate: 59999999940 minutes is more than an estimate holds (10000h)"),
+        ("²", "estimate: '²' is not a duration like 90m, 2h or 1h30m"),
+        ("9" * 5000, f"estimate: '{'9' * 5000}' is not a duration like 90m, 2h or 1h30m"),
+        ("9" * 5000 + "h", f"estimate: '{'9' * 5000}h' is not a duration like 90m, 2h or 1h30m"),
+    ):
+        assert one_line_error(cli("set", task, f"estimate={typed}")) == f"crewdeck: error: {said}\n", typed
+    assert one_line_error(cli("overlap", "ana", "--duration", "²")) == (
+        "crewdeck: error: --duration: '²' is not a duration like 90m, 2h or 1h30m\n"
+    )
+    assert cli.ok("log", "--json") == before  # nothing written
+    cli.ok("set", task, "estimate=10000h")
+    assert json.loads(cli.ok("show", task, "--json"))["estimate"] == 600_000
+    assert "removed the estimate" in cli.ok("set", task, "estimate=0")
+    assert json.loads(cli.ok("show", task, "--json"))["estimate"] is None
+
+
 def test_set_duplicate_of_marks_a_task_as_the_apps_m_does(cli: Cli) -> None:
     """``set ID duplicate_of=OTHER`` named the original and left the task open (in the inbox, on lists, its series
     stalled), where the app's ``m`` cancels it: now one result, and a closed task is refused as ``m`` refuses it."""
