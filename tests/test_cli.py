@@ -476,8 +476,12 @@ def test_a_list_that_lists_nothing_exits_1_as_taskwarriors_report_and_json_gives
         assert (said.code, said.out) == (1, ""), command
         assert said.err.startswith("no ") and said.err.count("\n") == 1, command
         assert (cli(*command, "--json").code, json.loads(cli.ok(*command, "--json"))) == (0, []), command
-    for command in (["post", "list"], ["ledger", "list"]):  # no filter: an empty list, no question
-        assert (cli(*command).code, cli(*command).err) == (0, f"no {'posts' if command[0] == 'post' else 'entries'} match\n")
+    # No filter: an empty list, no question; said as tasks says it (review rb: "no posts match" named no filter).
+    for command, said in (
+        (["post", "list"], "no posts yet: crewdeck post add TEXT adds one\n"),
+        (["ledger", "list"], "no entries yet: crewdeck ledger add records a spend\n"),
+    ):
+        assert (cli(*command).code, cli(*command).err) == (0, said)
     assert cli("ledger", "list", "--period", "2026-11").code == 1  # a period is a filter
     assert cli("tasks", "status:nope").code == 2  # could not ask: not "nothing listed"
     # The process's own exit status, as a shell reads it.
