@@ -388,7 +388,7 @@ MAX_ESTIMATE = 10_000 * 60
 def estimate(value: Any) -> int:
     """A task's estimate in whole minutes, up to ``MAX_ESTIMATE``: every way in (``set``, the app, an import, a pushed
     operation) is checked here.  0 stays readable: an older crewdeck stored ``set estimate=0`` so, and it reads as none."""
-    minutes = integer(minimum=0)(value)
+    minutes: int = integer(minimum=0)(value)
     if minutes > MAX_ESTIMATE:
         raise ValueError(f"{minutes} minutes is more than an estimate holds ({MAX_ESTIMATE // 60}h)")
     return minutes
