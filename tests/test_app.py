@@ -844,6 +844,20 @@ async def test_detail_shows_history_and_urgency(workspace: Path) -> None:
         assert not isinstance(app.screen, DetailScreen)
 
 
+async def test_an_estimate_longer_than_a_task_holds_is_refused_in_the_detail_s_colon_as_by_set(workspace: Path) -> None:
+    """Review rb 6: the app's `:` took estimate=10001h (and 999999999h) as `crewdeck set` did: no bound anywhere."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        task = await open_detail(pilot, app)
+        before = record(workspace, task)["estimate"]
+        await pilot.press("colon", *"estimate=10001h", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)  # refused: what was typed stays, and why is said under it
+        said = str(app.screen.query_one("#prompt-refused").render())
+        assert said == "task.estimate: 600060 minutes is more than an estimate holds (10000h)"
+        assert record(workspace, task)["estimate"] == before
+
+
 async def test_copy_puts_the_task_on_the_clipboard(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

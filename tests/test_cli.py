@@ -462,6 +462,23 @@ def test_a_taskwarrior_command_or_an_id_typed_first_is_told_crewdeck_s_way(cli: 
             "done",
         ): "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command (crewdeck done ID)",
     }
+    # Review rb 2: an id first was told "as in crewdeck done ID" whatever came after it (rm, modify, nothing), and a line
+    # pasted closed the task; Taskwarrior's 1234 was told the order of a hex id. Told with the command typed, or show.
+    order = "(Taskwarrior's order, id first, is not read)"
+    told |= {
+        ("1a2b3c4d", "rm"): f"an id goes after its command here, as in crewdeck rm 1a2b3c4d {order}",
+        ("1a2b3c4d", "modify", "priority:H"): f"an id goes after its command here, as in crewdeck set 1a2b3c4d FIELD=VALUE {order}",
+        ("1a2b3c4d",): f"an id goes after its command here, as in crewdeck show 1a2b3c4d {order}",
+        ("1a2b3c4d", "frob"): f"an id goes after its command here, as in crewdeck show 1a2b3c4d {order}",
+        ("1a2b3c4d", "set", "priority=high"): f"an id goes after its command here, as in crewdeck set 1a2b3c4d ... {order}",
+        ("1a2b3c4d", "post", "approve"): f"an id goes after its command here, as in crewdeck post approve 1a2b3c4d {order}",
+        ("1a2b3c4d", "post"): f"an id goes after its command here, as in crewdeck post COMMAND 1a2b3c4d {order}",
+        ("1234", "delete"): "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command"
+        " (crewdeck rm ID)",
+        ("12",): "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command"
+        " (crewdeck show ID)",
+        ("12345678", "done"): f"an id goes after its command here, as in crewdeck done 12345678 {order}",  # as tasks shows one
+    }
     for argv, said in told.items():
         assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}': {said} (see: crewdeck --help)\n", argv
     for argv in (("waiting",), ("start",), ("all",), ("overdue",), ("projects",)):  # each what crewdeck reads
@@ -520,6 +537,10 @@ def test_a_list_that_lists_nothing_exits_1_as_taskwarriors_report_and_json_gives
     list, with no filter, of a new workspace or one whose tasks are all done asks nothing to match: exit 0."""
     first = cli("tasks")
     assert (first.code, first.out, first.err) == (0, "", "no tasks yet: crewdeck add TITLE adds one\n")
+    # Review rb 4: all asks for every task, as no filter does: a new workspace's `crewdeck tasks all` exited 1.
+    everything = cli("tasks", "all")
+    assert (everything.code, everything.out, everything.err) == (0, "", "no tasks yet: crewdeck add TITLE adds one\n")
+    assert cli("tasks", "all", "snoozed").code == 1  # snoozed is a filter
     task = cli.ok("add", "Shoot reel @ana").strip()
     assert cli("tasks").code == 0
     cli.ok("done", task)
@@ -532,11 +553,14 @@ def test_a_list_that_lists_nothing_exits_1_as_taskwarriors_report_and_json_gives
         assert (said.code, said.out) == (1, ""), command
         assert said.err.startswith("no ") and said.err.count("\n") == 1, command
         assert (cli(*command, "--json").code, json.loads(cli.ok(*command, "--json"))) == (0, []), command
-    for command in (["post", "list"], ["ledger", "list"]):  # no filter: an empty list, no question
-        assert (cli(*command).code, cli(*command).err) == (0, f"no {'posts' if command[0] == 'post' else 'entries'} match\n")
-    assert (
-        cli("ledger", "list", "--period", "2026-11").code == 1
-    )  # a period is a filter    assert cli("tasks", "status:nope").code == 2  # could not ask: not "nothing listed"
+    # No filter: an empty list, no question; said as tasks says it (review rb: "no posts match" named no filter).
+    for command, said in (
+        (["post", "list"], "no posts yet: crewdeck post add TEXT adds one\n"),
+        (["ledger", "list"], "no entries yet: crewdeck ledger add records a spend\n"),
+    ):
+        assert (cli(*command).code, cli(*command).err) == (0, said)
+    assert cli("ledger", "list", "--period", "2026-11").code == 1  # a period is a filter
+    assert cli("tasks", "status:nope").code == 2  # could not ask: not "nothing listed"
     # The process's own exit status, as a shell reads it.
     argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", "tasks", "zzz"]
     ran = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False)
@@ -1505,6 +1529,29 @@ def test_a_field_set_twice_in_one_command_is_refused_as_quick_add_refuses_it(cli
     # A list's changes add up, after a value for it or not.
     cli.ok("set", task, "tags=a", "tags+=b", "tags+=c", "tags-=a")
     assert json.loads(cli.ok("show", task, "--json"))["tags"] == ["b", "c"]
+
+
+def test_an_estimate_set_is_bounded_by_the_records_and_0_is_none(cli: Cli) -> None:
+    """Review rb 6: `set estimate=` had no bound (999999999h stored, 20 digits a 64-bit error), "²" and 5,000 digits were
+    tracebacks (here and in overlap --duration), and `estimate=0` said "removed the estimate" but stored 0."""
+    task = cli.ok("add", "Brief the agency").strip()
+    before = cli.ok("log", "--json")
+    for typed, said in (
+        ("10001h", "task.estimate: 600060 minutes is more than an estimate holds (10000h)"),
+        ("999999999h", "task.estimate: 59999999940 minutes is more than an estimate holds (10000h)"),
+        ("²", "estimate: '²' is not a duration like 90m, 2h or 1h30m"),
+        ("9" * 5000, f"estimate: '{'9' * 5000}' is not a duration like 90m, 2h or 1h30m"),
+        ("9" * 5000 + "h", f"estimate: '{'9' * 5000}h' is not a duration like 90m, 2h or 1h30m"),
+    ):
+        assert one_line_error(cli("set", task, f"estimate={typed}")) == f"crewdeck: error: {said}\n", typed
+    assert one_line_error(cli("overlap", "ana", "--duration", "²")) == (
+        "crewdeck: error: --duration: '²' is not a duration like 90m, 2h or 1h30m\n"
+    )
+    assert cli.ok("log", "--json") == before  # nothing written
+    cli.ok("set", task, "estimate=10000h")
+    assert json.loads(cli.ok("show", task, "--json"))["estimate"] == 600_000
+    assert "removed the estimate" in cli.ok("set", task, "estimate=0")
+    assert json.loads(cli.ok("show", task, "--json"))["estimate"] is None
 
 
 def test_set_duplicate_of_marks_a_task_as_the_apps_m_does(cli: Cli) -> None:

@@ -2385,6 +2385,24 @@ def test_taskwarrior_templates_become_series_and_a_recur_crewdeck_cannot_say_sta
     assert "until: Mon 2027-03-01 01:00 CET" in nxt[0]["notes"]
 
 
+def test_taskwarrior_s_newer_template_and_last_fields_are_a_series_link_not_udas(cli: Cli, tmp_path: Path) -> None:
+    """Review rb 5: Taskwarrior's newer recurrence names an instance's template ``template`` (for ``parent``) and the
+    template's last instance ``last`` (for ``mask``): the summary called both UDAs kept in the notes, and the instance
+    came in as a one-off task with "template: 5a0c…" in its notes."""
+    weekly = _tw("a1", description="Stand-up notes", status="recurring", recur="weekly", due="20261103T080000Z",
+                 tz="Europe/Berlin", last="2", rtype="periodic")  # fmt: skip
+    instances = [
+        _tw(end, description="Stand-up notes", status="pending", template=weekly["uuid"], recur="weekly", due=due, tz="Europe/Berlin")
+        for end, due in (("a2", "20261110T080000Z"), ("a3", "20261117T080000Z"))
+    ]
+    out = cli.ok("import", "--from", "taskwarrior", str(write(tmp_path, "task.json", json.dumps([*instances, weekly]))))
+    assert "UDA" not in out and "1 recurring template as series: Stand-up notes" in out, out
+    assert "left 1 later pending instance to their series" in out
+    (standup,) = json.loads(cli.ok("export"))["task"]
+    assert standup["id"] == _tw_id("a2") and standup["series"] == stable_id("taskwarrior-series", _tw_id("a1"))
+    assert not standup["notes"]
+
+
 def test_a_template_crewdeck_cannot_repeat_with_no_pending_instance_is_said_not_imported(cli: Cli, tmp_path: Path) -> None:
     """Review rd: "2 recurrences kept as a note: Queue check (recur: 4h); Poll (recur: 4h)" where Poll (no pending instance)
     came in as nothing, and each re-import said "1 recurrence kept as a note: Poll" after "nothing new"."""

@@ -161,6 +161,12 @@ def test_no_slot_says_why_the_days_have_none(team: Cli) -> None:
     assert passed.err == (
         "no 30m slot for @ana @raj between Fri 11-20 and Sun 11-22: those days have passed (today is Thu 11-26 in Europe/Berlin)\n"
     )
+    # Review rb: --book with no slot said "--pick: 1 is not one of the 0 slots found", a --pick nobody gave, and not why.
+    before = team.ok("export")
+    booked = team("overlap", "ana", "raj", "--from", "2026-11-20", "--days", "3", "--book", "Sync")
+    assert (booked.code, booked.out) == (1, "")
+    assert booked.err == f"nothing booked: {passed.err}"
+    assert team.ok("export") == before
     # Today in UTC is 09:30 in: a whole day is no longer there to give.
     short = team("overlap", "ana", "--from", "today", "--days", "1", "--duration", "24h", "--zone", "UTC")
     assert short.err == "no 24h slot for @ana on Thu 11-26: less than 24h is left of it\n"

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -682,7 +683,8 @@ def test_a_real_estimate_uda_is_the_task_s_estimate_and_the_udas_kept_in_the_not
     assert tasks["Ping"]["notes"] == "estimate: PT45S\nsize: PT2H"  # another UDA of type duration is no estimate
     assert not tasks["Whenever"]["notes"]
     said = "4 UDAs kept on a “NAME: value” line of the notes: client (2 tasks); "
-    assert f"{said}estimate (1 task, not a duration of whole minutes (uda.estimate.type=duration)); points (1 task); size (1 task)" in out
+    why = "not a duration of whole minutes up to 10000h (uda.estimate.type=duration)"
+    assert f"{said}estimate (1 task, {why}); points (1 task); size (1 task)" in out
     assert "estimate  1h30m" in cli.ok("show", tasks["Cut the reel"]["id"][:8])
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
 
@@ -715,3 +717,54 @@ def test_a_due_of_no_zone_of_its_own_keeps_its_zone_here_when_the_same_file_come
     export.write_text(_task(home, "export"))
     assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("updated 1 task")
     assert zones() == {**first, "Cut the reel": ("Europe/London", None)}
+
+
+@needs_task
+def test_an_estimate_taken_away_or_no_longer_read_in_a_newer_export_is_emptied_here(cli: Cli, tmp_path: Path) -> None:
+    """Review rb 1: `task modify estimate:` "updated 1 task" (the due taken away with it went) and the task kept its 1h30m;
+    an estimate changed to one not read (45s, kept in the notes) kept the 1h30m beside its "estimate: PT45S" line."""
+    home = _taskwarrior_home(tmp_path, "uda.estimate.type=duration")
+    _task(home, "add", "Cut the reel", "estimate:90min", "due:2026-12-10T10:00:00Z")
+    export = tmp_path / "export.json"
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+
+    def task() -> dict[str, Any]:
+        (only,) = json.loads(cli.ok("export"))["task"]
+        return {"estimate": only["estimate"], "due": only["due"], "notes": only["notes"]}
+
+    assert task()["estimate"] == 90
+    _task(home, "/Cut the reel/", "modify", "estimate:", "due:")
+    export.write_text(_task(home, "export"))
+    assert cli.ok("import", "--from", "taskwarrior", str(export)).startswith("updated 1 task")
+    assert task() == {"estimate": None, "due": None, "notes": ""}
+    assert "removed the due date of “Cut the reel”, removed the estimate of it" in cli.ok("log")
+    _task(home, "/Cut the reel/", "modify", "estimate:90min")
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    assert task()["estimate"] == 90
+    _task(home, "/Cut the reel/", "modify", "estimate:45s")
+    export.write_text(_task(home, "export"))
+    cli.ok("import", "--from", "taskwarrior", str(export))
+    assert task() == {"estimate": None, "due": None, "notes": "estimate: PT45S"}
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+def test_an_estimate_that_is_no_iso_duration_or_longer_than_a_task_holds_is_kept_in_the_notes(cli: Cli, tmp_path: Path) -> None:
+    """Review rb 6: "PT" read as 0 minutes, "P1DT" as a day, PT0S as an estimate of 0 (shown blank), and P999999W as
+    524666473h39m: each a duration no ISO 8601 reader takes, or none, or none a task is."""
+    estimates = {"PT": None, "P1DT": None, "P": None, "PT0S": None, "P999999W": None, "PT10000H": 600_000, "P1DT2H": 26 * 60}
+    records = [
+        {"uuid": f"5a0c1e7e-0000-4000-8000-{n:012x}", "description": value, "status": "pending", "estimate": value}
+        for n, value in enumerate(estimates, start=1)
+    ]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(records))
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    why = "not a duration of whole minutes up to 10000h (uda.estimate.type=duration)"
+    assert f"1 UDA kept on a “NAME: value” line of the notes: estimate (4 tasks, {why})" in out, out
+    tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
+    assert {title: t["estimate"] for title, t in tasks.items()} == estimates
+    kept = {title: t["notes"] for title, t in tasks.items() if t["notes"]}
+    assert kept == {value: f"estimate: {value}" for value in ("PT", "P1DT", "P", "P999999W")}  # PT0S is read: none
+    assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))

@@ -453,9 +453,12 @@ def cmd_post_list(ctx: Context) -> int:
         print_json([_post_json(v, ctx) for v in views])
         return 0
     if not views:
-        print("no posts match", file=sys.stderr)
+        asked = "".join(ctx.args.query).strip()
+        # With no filter every post is listed: none is a workspace with no post yet, said as `tasks` says it ("no posts
+        # match" named no filter).
+        print("no posts match" if asked else "no posts yet: crewdeck post add TEXT adds one", file=sys.stderr)
         note_expired(ctx)
-        return NOTHING_LISTED if "".join(ctx.args.query).strip() else 0  # as `tasks`: a filter that matched nothing
+        return NOTHING_LISTED if asked else 0  # as `tasks`: a filter that matched nothing
     names = ctx.ws.campaign_names()
     handles = ctx.ws.shown_handles()  # a removed reviewer reads "ex-@raj": a new member may have their handle
     rounds = [v.round.describe(handles) if v.state == "in-review" else "" for v in views]

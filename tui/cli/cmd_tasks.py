@@ -166,13 +166,13 @@ def cmd_tasks(ctx: Context) -> int:
         width=terminal_width(sys.stdout),
     )  # fmt: skip
     if listed is None:
-        said = _no_match(parsed, me, ctx.ws.campaigns()) if parsed.terms else _none_open(ctx)
+        said = _no_match(parsed, me, ctx.ws.campaigns()) if parsed.filters else _none_open(ctx)
         print(visible(said), file=sys.stderr)
         note_expired(ctx)
         # A filter that matches nothing exits 1, as Taskwarrior's report ("No matches."): a script asks `if crewdeck tasks
         # +launch @raj; then` whether anything matched, without reading standard error. The plain list of a new (or done)
         # workspace is no failed question: exit 0, as `--json` answers with its list, `[]`, as `task export` does.
-        return NOTHING_LISTED if parsed.terms else 0
+        return NOTHING_LISTED if parsed.filters else 0
     # Written as the rows are read, a window of lines at a time: a long list is never held whole.
     write = sys.stdout.write
     write(listed.header + "\n")

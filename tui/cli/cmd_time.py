@@ -50,7 +50,7 @@ def cmd_overlap(ctx: Context) -> int:
     )
     slots = overlap.search(ctx.ws, question, ctx.now, limit=a.limit)
     if a.book is not None:
-        return _book(ctx, slots, tz)
+        return _book(ctx, slots, tz, question)
     if a.json:
         print_json([s.as_json() for s in slots])
         return 0
@@ -104,10 +104,15 @@ def _with_why(rows: list[list[str]], headers: list[str], whys: list[str], width:
     return "\n".join(out)
 
 
-def _book(ctx: Context, slots: list[overlap.Slot], tz: str) -> int:
+def _book(ctx: Context, slots: list[overlap.Slot], tz: str, question: overlap.Search) -> int:
     a = ctx.args
     if not a.book.strip():
         raise UserError("--book: the meeting needs a title")
+    if not slots:
+        # Why there is none, as the search alone says it, and its exit: "--pick: 1 is not one of the 0 slots found"
+        # blamed a --pick nobody gave.
+        print(visible(f"nothing booked: {overlap.no_slot_text(question, ctx.now)}"), file=sys.stderr)
+        return NOTHING_LISTED
     if not 1 <= a.pick <= len(slots):
         raise UserError(f"--pick: {a.pick} is not one of the {len(slots)} slots found")
     slot = slots[a.pick - 1]

@@ -145,8 +145,10 @@ def cmd_list(ctx: Context) -> int:
         print_json([row.as_json() for row in rows])
         return 0
     if not rows:
-        print("no entries match", file=sys.stderr)
-        return NOTHING_LISTED if "".join(ctx.args.query).strip() or ctx.args.period else 0  # as `tasks`: a filter that matched nothing
+        asked = "".join(ctx.args.query).strip() or ctx.args.period
+        # With no filter and no period every entry is listed: none is a ledger with no entry yet, as `tasks` says it.
+        print("no entries match" if asked else "no entries yet: crewdeck ledger add records a spend", file=sys.stderr)
+        return NOTHING_LISTED if asked else 0  # as `tasks`: a filter that matched nothing
     out = [[r.short_id, r.date, f"+{r.campaign}", r.category, r.payee, r.amount_text, r.status, r.by_shown, r.memo] for r in rows]
     headers = ["ID", "DATE", "CAMPAIGN", "CATEGORY", "PAYEE", "AMOUNT", "STATUS", "BY", "MEMO"]
     free = ("CAMPAIGN", "CATEGORY", "PAYEE", "MEMO")  # never an amount, a date or an id

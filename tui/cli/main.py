@@ -12,9 +12,10 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
+from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
 from crewdeck.tui.time.when import ENV_NOW
@@ -71,6 +72,9 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, examples: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.examples = tuple(examples)
+        #: The words after the command's (``crewdeck 1a2b3c4d rm``'s ``rm``): an id typed first is told with the command
+        #: typed after it, never with another.
+        self.after_command: list[str] = []
 
     def format_help(self) -> str:
         text = super().format_help()
@@ -93,7 +97,7 @@ class Parser(argparse.ArgumentParser):
 
             said = f"{self.prog} {value}".removeprefix("crewdeck ")
             close = difflib.get_close_matches(value, list(action.choices), n=3, cutoff=0.6)
-            habit = _taskwarrior_habit(value) if self.prog == "crewdeck" else None
+            habit = _taskwarrior_habit(value, self.after_command, action.choices) if self.prog == "crewdeck" else None
             if habit:
                 hint = f": {habit}"
             elif close:
@@ -106,6 +110,8 @@ class Parser(argparse.ArgumentParser):
     def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
         # Python 3.11 drops the "--" of "--sort=--" and stores an empty list, unchecked by
         # type and choices (3.12 keeps "--" as the value): read it as 3.12 does.
+        if isinstance(action, argparse._SubParsersAction):
+            self.after_command = arg_strings[1:]
         if arg_strings == ["--"] and action.option_strings and action.nargs is None:
             value = self._get_value(action, "--")
             self._check_value(action, value)
@@ -124,16 +130,31 @@ _TASKWARRIOR_COMMANDS = {
 _ID_FIRST = r"(?=[0-9a-f]*[0-9])[0-9a-f]{1,32}\Z"
 
 
-def _taskwarrior_habit(word: str) -> str | None:
+def _taskwarrior_habit(word: str, after: Sequence[str], commands: Mapping[str, argparse.ArgumentParser]) -> str | None:
     """What crewdeck calls a Taskwarrior command typed in its place, or says of an id typed before its command
-    (``task 3 done``'s order): both read as a mistyped command, with the wrong one suggested or every one listed."""
+    (``task 3 done``'s order): both read as a mistyped command, with the wrong one suggested or every one listed.
+
+    ``after``: the words typed after ``word``.  An id first is told with the command typed after it (``rm``; Taskwarrior's
+    ``modify`` as ``set``), else with ``show`` (a bare ``task 3`` is Taskwarrior's ``info``): a line told another command
+    than the one typed (``done``), pasted, closed the task a user meant to delete, or only to read."""
     if word in _TASKWARRIOR_COMMANDS:
         return f"Taskwarrior's {word} is crewdeck {_TASKWARRIOR_COMMANDS[word]} here"
-    if word.isdigit() and len(word) < 4:
-        return "Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command (crewdeck done ID)"
-    if re.match(_ID_FIRST, word):
-        return f"an id goes after its command here, as in crewdeck done {word} (Taskwarrior's order, id first, is not read)"
-    return None
+    if not re.match(_ID_FIRST, word):
+        return None
+    command = after[0] if after else ""
+    if command in commands:
+        group = commands[command]
+        sub = group._commands() if isinstance(group, Parser) else None
+        if sub is not None:  # post approve: its id after both words
+            command, after = (f"{command} {after[1]}", after[1:]) if after[1:2] and after[1] in sub.choices else (f"{command} COMMAND", [])
+        line = f"{command} ID" + (" ..." if after[1:] else "")
+    elif "ID" in _TASKWARRIOR_COMMANDS.get(command, ""):  # modify: set ID FIELD=VALUE
+        line = _TASKWARRIOR_COMMANDS[command]
+    else:  # nothing, an option or a word of no command: reading the task is what nothing can harm
+        line = "show ID"
+    if word.isdigit() and len(word) < SHORT_LEN:  # 1234 is Taskwarrior's; an id as crewdeck tasks shows it has 8 digits
+        return f"Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command (crewdeck {line})"
+    return f"an id goes after its command here, as in crewdeck {line.replace('ID', word, 1)} (Taskwarrior's order, id first, is not read)"
 
 
 class VersionAction(argparse.Action):

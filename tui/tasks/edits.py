@@ -43,14 +43,17 @@ EDITABLE = (
 )
 #: The status of a task marked a duplicate of another (the app's ``m``, ``set duplicate_of=``): it is not worked on.
 DUPLICATE_STATUS = "cancelled"
-_ESTIMATE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?\Z")
+#: ASCII digits, at most 9 of each (``\d`` and ``isdigit`` take "²", which ``int`` refuses, and 5,000 digits ``int``
+#: refuses too): anything else is no duration.  How long an estimate may be is the records' rule (``MAX_ESTIMATE``).
+_ESTIMATE = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?\Z")
+_MINUTES = re.compile(r"[0-9]{1,9}\Z")
 _NONE = ("", "none", "-")
 
 
 def parse_estimate(text: str, what: str = "estimate") -> int:
     """``90m``, ``2h``, ``1h30m`` or plain minutes -> minutes."""
     text = text.strip().lower()
-    if text.isdigit():
+    if _MINUTES.match(text):
         return int(text)
     m = _ESTIMATE.match(text)
     if not text or not m or not any(m.groups()):
@@ -135,7 +138,8 @@ def field_value(
     if name == "duplicate_of":
         return None if lowered in _NONE else ws.resolve("task", raw)
     if name == "estimate":
-        return None if lowered in _NONE else parse_estimate(raw)
+        # 0 is no estimate: it said "removed the estimate" and stored 0, which an export gave as an estimate of 0.
+        return None if lowered in _NONE else parse_estimate(raw) or None
     raise _not_a_field(name)
 
 

@@ -91,6 +91,12 @@ class Query:
     def shows_snoozed(self) -> bool:
         return any(t.kind in ("snoozed", "all") for t in self.terms)
 
+    @property
+    def filters(self) -> bool:
+        """Whether a term asks for some tasks only: ``all`` asks for every one, as no term does (``tasks all`` listing
+        nothing is a new workspace, no filter that matched nothing)."""
+        return any(t.kind != "all" for t in self.terms)
+
     def text_words(self) -> list[str]:
         """The words looked for in titles and notes, as typed (negated ones aside: they match what lacks them)."""
         return [t.value for t in self.terms if t.kind == "text" and not t.negate]

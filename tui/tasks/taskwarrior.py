@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from crewdeck.sync.state.records import MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, load_json
+from crewdeck.sync.state.records import MAX_ESTIMATE, MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, load_json
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
 from crewdeck.tui.tasks import notesparts
@@ -89,11 +89,12 @@ OPEN = ("pending", "waiting")
 #: What the runs of this import are remembered as (``lastimport``): every Taskwarrior file is one source.
 SOURCE_KEY = "taskwarrior"
 #: A task's fields an export leaves out of a task that has none (``task modify due:`` takes one away), and their empty
-#: value here (``merging.Source.emptied``).
+#: value here (``merging.Source.emptied``).  An estimate the file does not read (``PT45S``, kept in the notes) leaves the
+#: task's out too: the one read before is the source's no more.
 EMPTIED: dict[str, dict[str, Any]] = {
     "task": {
         "due": None, "snoozed_until": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": "",
-        "depends_on": [],
+        "depends_on": [], "estimate": None,
     }
 }  # fmt: skip
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
@@ -108,8 +109,9 @@ FIELDS = {
     "title": "description", "notes": "annotations", "status": "status", "assignee": "assignee", "due": "due", "snoozed_until": "wait",
     "created_at": "entry", "priority": "priority", "estimate": "estimate", "tags": "tags", "campaign": "project", "depends_on": "depends",
 }  # fmt: skip
-#: The fields Taskwarrior fills itself, which nobody typed: not kept.
-_FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "rtype", "end", "start"})
+#: The fields Taskwarrior fills itself, which nobody typed: not kept.  ``template`` and ``last`` are its newer recurrence's
+#: names for ``parent`` and ``mask`` (its columns of them are not modifiable; ``recur2.cpp``): no UDAs.
+_FILLED = frozenset({"id", "urgency", "modified", "mask", "imask", "parent", "template", "last", "rtype", "end", "start"})
 #: ``2d``, ``3w``, ``2mo``, ``1y``: a count and a unit (``m`` alone and ``h`` are minutes and hours, which no rule says).
 _RECUR_COUNTED = re.compile(r"(\d{1,3})\s*(d|days?|w|wks?|weeks?|mo|mos|months?|y|yrs?|years?)\Z")
 #: ``P1M``, ``P2W``: an ISO 8601 duration, as `task add recur:P1M` keeps it (its ``M`` is months; ``PT1M``, a minute, is none).
@@ -117,7 +119,10 @@ _RECUR_ISO = re.compile(r"p(\d{1,3})([dwmy])\Z")
 _UNIT_OF = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 #: A duration UDA as ``task export`` writes it: ``PT2H``, ``PT1H30M``, ``P1DT12H``, ``P14D`` (``2w``), ``P30D`` (``1mo``).
 #: No ``Y`` or ``M`` before the ``T``: Taskwarrior writes days, and a year or a month of another tool's is no count of minutes.
-_DURATION = re.compile(r"P(?:(\d{1,6})W)?(?:(\d{1,7})D)?(?:T(?:(\d{1,8})H)?(?:(\d{1,9})M)?(?:(\d{1,10})S)?)?\Z")
+#: At least one part, and one after a ``T``: ``P``, ``PT`` and ``P1DT`` are no duration (they read as 0 and 1 day).
+_DURATION = re.compile(
+    r"P(?!\Z)(?:([0-9]{1,6})W)?(?:([0-9]{1,7})D)?(?:T(?=[0-9])(?:([0-9]{1,8})H)?(?:([0-9]{1,9})M)?(?:([0-9]{1,10})S)?)?\Z"
+)
 #: Attributes of Taskwarrior's own that a task keeps as lines of its notes: every other field kept so is a UDA.
 _CORE_KEPT = frozenset({"scheduled", "until", "recur"})
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
@@ -204,7 +209,7 @@ class Summary:
         if self.kept_udas:
             # Said, as a priority kept so is: a team that tracked an estimate or a client in a UDA finds where it went.
             # An estimate is read when it is a duration of whole minutes (``_estimate_minutes``): one kept says why.
-            why = {"estimate": ", not a duration of whole minutes (uda.estimate.type=duration)"}
+            why = {"estimate": f", not a duration of whole minutes up to {MAX_ESTIMATE // 60}h (uda.estimate.type=duration)"}
             each = [f"{cut(name, 40)} ({counted(n, 'task')}{why.get(name, '')})" for name, n in sorted(self.kept_udas.items())]
             parts.append(f"{counted(len(self.kept_udas), 'UDA')} kept on a “NAME: value” line of the notes: {first_few(each)}")
         return parts
@@ -254,14 +259,16 @@ def annotation(text: str, entry: dt.datetime | None, tz: str) -> str:
 
 
 def _estimate_minutes(value: Any) -> int | None:
-    """A UDA ``estimate`` of type duration (``PT1H30M``) as the task's estimate, in whole minutes; ``None`` for another
-    value (a number, of a unit the file does not say; ``PT45S``, no whole minute), which is kept in the notes."""
-    m = _DURATION.match(value) if isinstance(value, str) and value[1:] else None
+    """A UDA ``estimate`` of type duration (``PT1H30M``) as the task's estimate, in whole minutes (0, ``PT0S``: none);
+    ``None`` for another value (a number, of a unit the file does not say; ``PT45S``, no whole minute; one longer than an
+    estimate holds, ``MAX_ESTIMATE``), which is kept in the notes."""
+    m = _DURATION.match(value) if isinstance(value, str) else None
     if m is None:
         return None
     weeks, days, hours, minutes, seconds = (int(part or 0) for part in m.groups())
     whole, rest = divmod(seconds, 60)
-    return None if rest else ((weeks * 7 + days) * 24 + hours) * 60 + minutes + whole
+    total = ((weeks * 7 + days) * 24 + hours) * 60 + minutes + whole
+    return None if rest or total > MAX_ESTIMATE else total
 
 
 def _kept(record: dict[str, Any], tz: str, summary: Summary, read: str | None) -> list[str]:
@@ -415,7 +422,7 @@ class _Held:
         if status == "recurring":
             self.templates[str(record.get("uuid")).lower()] = (index, record)
             return True
-        parent = record.get("parent")
+        parent = record.get("parent") or record.get("template")  # an instance's template, by either name
         if parent and status in OPEN:
             self.pending.setdefault(str(parent).lower(), []).append((index, record))
             return True
@@ -846,7 +853,7 @@ def _task(
             annotated.append(annotation(note["description"], parse_utc(entry) if entry else None, notes_tz))
         lines[:0] = annotated
     minutes = _estimate_minutes(record["estimate"]) if "estimate" in record else None
-    if minutes is not None:
+    if minutes:  # PT0S is read, as none: an estimate of 0 read as one, and showed blank
         values["estimate"] = minutes
     lines.extend(_kept(record, notes_tz, summary, "estimate" if minutes is not None else None))
     if whole:
