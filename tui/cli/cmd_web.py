@@ -60,8 +60,7 @@ def _serve(ctx: Context) -> int:
         raise UserError(f"--idle-timeout: {exc}") from None
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
-    from crewdeck.tui.web.attempts import Attempts
-    from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, MINUTE, WebServer
+    from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, WebServer, member_limits
 
     try:
         max_connections = connection_cap()
@@ -71,10 +70,11 @@ def _serve(ctx: Context) -> int:
     host = a.host or "127.0.0.1"
     port = a.port or DEFAULT_PORT
     check_port_free(host, port)
+    sign_ins, app_starts = member_limits(ctx.config)
     server = WebServer(
         path,
-        sign_ins=Attempts(ctx.config.web_sign_ins_per_minute, MINUTE),
-        app_starts=Attempts(ctx.config.web_app_starts_per_minute, MINUTE),
+        sign_ins=sign_ins,
+        app_starts=app_starts,
         apps_per_member=a.apps_per_member or APPS_PER_MEMBER,
         max_apps=a.max_apps or MAX_APPS,
         idle=idle,
