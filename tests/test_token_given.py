@@ -21,6 +21,11 @@ WARNING = (
     "crewdeck: warning: --token is on the command line, which every user of this machine can read in the process list: "
     "give it in CREWDECK_TOKEN or --token-file FILE instead\n"
 )
+#: ``sync``'s: it never reads the variable.
+SYNC_WARNING = (
+    "crewdeck: warning: --token is on the command line, which every user of this machine can read in the process list: "
+    "give it in --token-file FILE instead\n"
+)
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -110,36 +115,58 @@ def test_a_join_with_no_token_or_a_bad_one_says_where_in_one_line_and_makes_noth
     assert not path.exists()
 
 
-def test_sync_takes_a_new_token_from_the_environment_or_a_file_and_one_left_set_is_nothing_new(
+def test_sync_takes_a_new_token_from_a_file_and_never_from_the_environment(
+    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sync`` read $CREWDECK_TOKEN as a new token whenever it was not the replica's own, and sent it to the replica's
+    server: a variable left set for another team's join went to this team's server, a secret to a server it was never
+    for, and stopped every sync of this replica (review rc 1).  ``sync`` takes a new token from a file (or --token)
+    alone; the variable is ``join``'s, where the server it goes to is named beside it."""
+    team, server = served
+    (tmp_path / "other").mkdir()
+    other_team = make_team(tmp_path / "other")
+    other = Server([str(other_team)]).start()
+    try:
+        path = tmp_path / "ana.db"
+        token_id, first = create_token("ana", "--workspace", str(team))
+        assert run("join", server.url, "--token-file", token_file(tmp_path, first), str(path))[0] == 0
+        monkeypatch.setenv("CREWDECK_TOKEN", new_token("ana", "--workspace", str(other_team)))
+        assert run("join", other.url, str(tmp_path / "other.db"))[0] == 0
+        # The variable still set, for the other team's replica: this one syncs with its own token, nothing said of it.
+        code, out, err = run("-w", str(path), "sync")
+        assert code == 0 and out.startswith("pushed 0, pulled") and err == "", (out, err)
+        assert token_of(path) == first
+
+        # Its own token revoked, a token of this team's in the variable is not taken either: the refusal says to give
+        # it in a file.
+        crewdeck("token", "revoke", token_id, "--workspace", str(team))
+        second = new_token("ana", "--workspace", str(team))
+        monkeypatch.setenv("CREWDECK_TOKEN", second)
+        code, out, err = run("-w", str(path), "sync")
+        assert code == 2 and "sync --token-file FILE" in err, err
+        assert token_of(path) == first
+    finally:
+        assert other.stop() == ""
+
+    monkeypatch.delenv("CREWDECK_TOKEN")
+    code, out, err = run("-w", str(path), "sync", "--token-file", token_file(tmp_path, second))
+    assert code == 0 and out.startswith("this replica syncs with the new token from now on") and err == "", (out, err)
+    assert token_of(path) == second
+    # The replica's own token given again is nothing new: no "new token" said.
+    code, out, err = run("-w", str(path), "sync", "--token-file", token_file(tmp_path, second))
+    assert code == 0 and out.startswith("pushed 0, pulled") and err == "", (out, err)
+    third = new_token("ana", "--workspace", str(team))
+    code, out, err = run("-w", str(path), "sync", "--token", third)
+    assert code == 0 and err == SYNC_WARNING, err
+    assert token_of(path) == third
+
+
+def test_a_token_in_the_environment_with_spaces_around_it_is_taken_as_a_files_is(
     served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     team, server = served
-    token_id, first = create_token("ana", "--workspace", str(team))
-    path = tmp_path / "ana.db"
-    monkeypatch.setenv("CREWDECK_TOKEN", first)
-    assert run("join", server.url, str(path))[0] == 0
-    # The variable still set after the join: the replica's own token, no new one given (nothing said of it).
-    code, out, err = run("-w", str(path), "sync")
-    assert code == 0 and out.startswith("pushed 0, pulled") and err == "", (out, err)
-
-    crewdeck("token", "revoke", token_id, "--workspace", str(team))
-    second = new_token("ana", "--workspace", str(team))
-    monkeypatch.setenv("CREWDECK_TOKEN", second)
-    code, out, err = run("-w", str(path), "sync")
-    assert code == 0 and out.startswith("this replica syncs with the new token from now on"), (out, err)
-    assert token_of(path) == second
-
-    # Left set with another member's token (another replica's), it is named as where the token came from.
-    monkeypatch.setenv("CREWDECK_TOKEN", new_token("raj", "--workspace", str(team)))
-    code, out, err = run("-w", str(path), "sync")
-    assert code == 2 and err.endswith(
-        "ask for a token of your own (it keeps its token) (the token in CREWDECK_TOKEN: unset it to sync with this replica's own)\n"
-    ), err
-
-    third = new_token("ana", "--workspace", str(team))
-    monkeypatch.delenv("CREWDECK_TOKEN")
-    code, out, err = run("-w", str(path), "sync", "--token-file", token_file(tmp_path, third))
-    assert code == 0 and out.startswith("this replica syncs with the new token from now on") and err == "", (out, err)
-    assert token_of(path) == third
-    code, out, err = run("-w", str(path), "sync", "--token", third)
-    assert code == 0 and err == WARNING, err
+    token = new_token("raj", "--workspace", str(team))
+    monkeypatch.setenv("CREWDECK_TOKEN", f" {token}\n")
+    code, out, err = run("join", server.url, str(tmp_path / "raj.db"))
+    assert code == 0 and "as @raj" in out, err
+    assert token_of(tmp_path / "raj.db") == token

@@ -113,24 +113,30 @@ def _url_name(given: str | None, path: Path) -> str:
 
 def _given_token(a: argparse.Namespace, kept: str | None = None) -> str | None:
     """The token ``join`` or ``sync`` was given, checked, or ``None``: ``--token``, ``--token-file FILE`` (``-``: standard
-    input), else ``$CREWDECK_TOKEN``.  ``--token`` works but is said once on stderr: the command line, and the token
-    with it, is in the process list, which every user of the machine reads (``ps``), as ``--database``'s password is.
-    ``kept``: the replica's own token; the environment's, when it is that one, is nothing new (a variable left set)."""
+    input), and for ``join`` alone (``kept is None``) ``$CREWDECK_TOKEN``.  ``--token`` works but is said once on stderr:
+    the command line, and the token with it, is in the process list, which every user of the machine reads (``ps``), as
+    ``--database``'s password is.
+
+    ``kept``: the replica's own token, for ``sync``, which never reads the variable: a variable is set for whatever runs
+    next, and one left set for another replica's join (another team's server) would have sent that team's token to
+    this replica's server, a secret to a server it was never for.  The replica's own token given again is nothing new."""
     if a.token is not None:
+        instead = f"{ENV_TOKEN} or --token-file FILE" if kept is None else "--token-file FILE"
         _warn(
-            "--token is on the command line, which every user of this machine can read in the process list: "
-            f"give it in {ENV_TOKEN} or --token-file FILE instead"
+            f"--token is on the command line, which every user of this machine can read in the process list: give it in {instead} instead"
         )
         given, where = str(a.token), "--token"
     elif a.token_file is not None:
         given, where = _token_file(a.token_file), f"--token-file {a.token_file}"
-    else:
-        given, where = os.environ.get(ENV_TOKEN, ""), ENV_TOKEN
-        if not given or given == kept:
+    elif kept is None:
+        given, where = os.environ.get(ENV_TOKEN, "").strip(), ENV_TOKEN  # as a file's: a pasted line's spaces are no part of it
+        if not given:
             return None
+    else:
+        return None
     if not tokens.looks_like_token(given):
         raise UserError(visible(f"{where}: {NOT_A_TOKEN}"))
-    return given
+    return None if given == kept else given
 
 
 def _token_file(name: str) -> str:
@@ -153,13 +159,11 @@ def _token_file(name: str) -> str:
     return "" if len(raw) > TOKEN_FILE_MOST else raw.decode("ascii", "replace").strip()
 
 
-def _token_options(p: argparse.ArgumentParser, token_help: str) -> None:
-    """``--token`` and its ways out of the process list, for every command that takes a token."""
+def _token_options(p: argparse.ArgumentParser, token_help: str, instead: str) -> None:
+    """``--token`` and its ways out of the process list (``instead``: this command's), for every command that takes a token."""
     given = p.add_mutually_exclusive_group()
-    given.add_argument(
-        "--token", help=f"{token_help}; on the command line every user here can read it: prefer ${ENV_TOKEN} or --token-file"
-    )
-    given.add_argument("--token-file", metavar="FILE", help=f"read the token from FILE (- for standard input) instead of ${ENV_TOKEN}")
+    given.add_argument("--token", help=f"{token_help}; on the command line every user here can read it: prefer {instead}")
+    given.add_argument("--token-file", metavar="FILE", help="read the token from FILE (- for standard input)")
 
 
 def _warn(message: str) -> None:
@@ -453,13 +457,7 @@ def cmd_sync(ctx: Context) -> int:
         try:
             remote = retoken(store, token, url=url)
         except SyncError as exc:
-            # A variable left set for another replica's join would stop every sync of this one, unsaid where from.
-            whence = (
-                f" (the token in {ENV_TOKEN}: unset it to sync with this replica's own)"
-                if token is not None and ctx.args.token is None and ctx.args.token_file is None
-                else ""
-            )
-            raise UserError(f"sync with {url or remote.url}: {exc}{whence}") from None
+            raise UserError(f"sync with {url or remote.url}: {exc}") from None
         new = " and ".join(what for what, given in (("the new token", token), (f"the server at {url}", url)) if given)
         print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
@@ -642,14 +640,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description="Create a local replica that syncs with a server.",
     )
     p.add_argument("url", help="the server, e.g. https://crewdeck.example.com")
-    _token_options(p, "your token (from: crewdeck token create)")
+    _token_options(p, "your token (from: crewdeck token create)", f"${ENV_TOKEN} or --token-file")
     p.add_argument("path", help="the replica file to create")
     p.set_defaults(func=cmd_join)
 
     p = sub.add_parser(
         "sync", parents=parents, help="push and pull once", description="One sync round: push unsent edits, pull until caught up."
     )
-    _token_options(p, "a new token for this replica (its own revoked): kept when the server says it is the replica's member's")
+    # Not $CREWDECK_TOKEN: a variable left set for another replica's join would go to this replica's server.
+    _token_options(
+        p, "a new token for this replica (its own revoked): kept when the server says it is the replica's member's", "--token-file"
+    )
     p.add_argument(
         "--url",
         help="its server's new address (moved, or serving HTTPS now): kept when the server there says the token is the replica's member's",
