@@ -26,7 +26,7 @@ from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_WORKSPACE, Context, check_port_free, number_in, progress, table, tls_files, tls_options
 from crewdeck.tui.workspace import describe
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, home_path
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, shown_handle
 
@@ -146,7 +146,7 @@ def _token_file(name: str) -> str:
         if name == "-":
             raw = sys.stdin.buffer.read(TOKEN_FILE_MOST + 1)
         else:
-            with open(Path(name).expanduser(), "rb") as f:
+            with open(home_path(name), "rb") as f:
                 raw = f.read(TOKEN_FILE_MOST + 1)
                 mode = os.fstat(f.fileno()).st_mode
             if mode & 0o044 and stat.S_ISREG(mode):
@@ -208,7 +208,7 @@ def cmd_serve(ctx: Context) -> int:
             raise UserError(str(exc)) from None
         what = "the workspaces in PostgreSQL"
     else:
-        path = Path(a.path).expanduser() if a.path else ctx.workspace_path()
+        path = home_path(a.path) if a.path else ctx.workspace_path()
         assert path is not None
         name = _url_name(a.name, path)
         with Store(path) as store:  # a clear error now rather than from the first request
@@ -378,7 +378,7 @@ def cmd_join(ctx: Context) -> int:
     from crewdeck.sync.client.remote import join, server_url
 
     a = ctx.args
-    path = Path(a.path).expanduser()
+    path = home_path(a.path)
     if path.exists():
         raise UserError(f"{path} already exists; join into a new file")
     token = _given_token(a)
@@ -530,7 +530,7 @@ def _listed(lines: list[str], total: int, more: str) -> None:
 def cmd_publish(ctx: Context) -> int:
     a = ctx.args
     database = _database(a)
-    path = Path(a.path).expanduser()
+    path = home_path(a.path)
     name = _url_name(a.name, path)
     try:
         source = Store(path)

@@ -6,13 +6,12 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.tui.cli.common import Context, check_port_free, number_in, table, tls_files, tls_options
 from crewdeck.tui.web import signin
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, home_path
 
 #: Words that name what ``crewdeck web`` does instead of a file to serve.
 ACTIONS = ("link", "links", "unlink", "session")
@@ -48,7 +47,7 @@ def _takes(action: str, dest: str) -> bool:
 
 def _serve(ctx: Context) -> int:
     a = ctx.args
-    path = Path(a.target).expanduser()
+    path = home_path(a.target)
     if path.is_dir():
         raise UserError(f"{path} is a directory, not a crewdeck workspace")
     if not path.is_file():
