@@ -461,7 +461,9 @@ def test_a_member_has_at_most_the_team_accounts_number_of_apps_open_over_ssh(hos
         assert refused.returncode == 2
         assert refused.stdout.replace("\r\n", "\n") == (
             "crewdeck: error: you have 1 app session open over SSH, the most here (ssh_apps_per_member in the team account's "
-            "config): close one (q in it), then log in again\n"
+            "config): close one (q in it), then log in again; one whose connection was lost keeps its place until the server "
+            "ends it (within 2 minutes where sshd has ClientAliveInterval, else up to 2 hours): ask the team account's admin "
+            "to end it sooner\n"
         )
         assert "ssh said" not in first.screen()
         assert installed.run(host.keys["raj"], "tasks").returncode == 0
