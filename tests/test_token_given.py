@@ -4,7 +4,9 @@ say once on stderr that ``--token`` puts it where every user of the machine read
 from __future__ import annotations
 
 import io
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -44,6 +46,15 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
     assert server.stop() == ""
 
 
+@pytest.fixture
+def reachable() -> Iterator[Path]:
+    """A directory every user of the machine passes (pytest's own, under a 0700 one, is reached by its owner alone)."""
+    directory = Path(tempfile.mkdtemp(prefix="crewdeck-token-"))
+    directory.chmod(0o755)
+    yield directory
+    shutil.rmtree(directory)
+
+
 def token_of(path: Path) -> str:
     with Store(path) as store:
         remote = Remote.of(store)
@@ -52,7 +63,7 @@ def token_of(path: Path) -> str:
 
 
 def test_a_token_on_the_command_line_is_said_once_and_the_other_ways_say_nothing(
-    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    served: tuple[Path, Server], tmp_path: Path, reachable: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     team, server = served
     by_option = new_token("ana", "--workspace", str(team))
@@ -66,7 +77,7 @@ def test_a_token_on_the_command_line_is_said_once_and_the_other_ways_say_nothing
     assert token_of(tmp_path / "b.db") == by_file
 
     # A file other users may read holds the token as openly as the command line: said, and taken.
-    open_file = Path(token_file(tmp_path, new_token("ana", "--workspace", str(team))))
+    open_file = Path(token_file(reachable, new_token("ana", "--workspace", str(team))))
     open_file.chmod(0o644)
     code, out, err = run("join", server.url, "--token-file", str(open_file), str(tmp_path / "open.db"))
     assert code == 0 and err.splitlines()[0] == (
@@ -170,3 +181,31 @@ def test_a_token_in_the_environment_with_spaces_around_it_is_taken_as_a_files_is
     code, out, err = run("join", server.url, str(tmp_path / "raj.db"))
     assert code == 0 and "as @raj" in out, err
     assert token_of(tmp_path / "raj.db") == token
+
+
+def test_a_token_file_is_said_readable_only_where_another_user_can_reach_and_read_it(
+    served: tuple[Path, Server], tmp_path: Path, reachable: Path
+) -> None:
+    """A token file made 0644 by a umask of 022 in a home of 0700 or 0750 (its group the owner's own) is read by no one
+    else, and the warning was said at every join and sync all the same (review rc 5).  It is said where the file's mode
+    and every directory above it let another user read it."""
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    said = "can be read by other users of this machine"
+    joined = iter(range(100))
+
+    def warned(directory_mode: int, file_mode: int) -> bool:
+        directory = reachable / f"home{next(joined)}"
+        directory.mkdir()
+        path = Path(token_file(directory, token))
+        path.chmod(file_mode)
+        directory.chmod(directory_mode)
+        code, _, err = run("join", server.url, "--token-file", str(path), str(tmp_path / f"{directory.name}.db"))
+        assert code == 0, err
+        return said in err
+
+    assert warned(0o755, 0o644)  # anyone passes the directories and reads the file
+    assert not warned(0o700, 0o644)  # no one else passes the home
+    assert not warned(0o750, 0o644)  # its group is its owner's own (root's here): no one else is in it
+    assert not warned(0o755, 0o640)  # the same group, the file's
+    assert not warned(0o755, 0o600)

@@ -146,17 +146,60 @@ def _token_file(name: str) -> str:
         if name == "-":
             raw = sys.stdin.buffer.read(TOKEN_FILE_MOST + 1)
         else:
-            with open(home_path(name), "rb") as f:
+            path = home_path(name)
+            with open(path, "rb") as f:
                 raw = f.read(TOKEN_FILE_MOST + 1)
-                mode = os.fstat(f.fileno()).st_mode
-            if mode & 0o044 and stat.S_ISREG(mode):
+                kept = os.fstat(f.fileno())
+            if stat.S_ISREG(kept.st_mode) and _others_reach(path, kept):
                 _warn(
-                    visible(f"--token-file {name} can be read by other users of this machine (mode {stat.S_IMODE(mode):04o}): chmod 600 it")
+                    visible(
+                        f"--token-file {name} can be read by other users of this machine (mode {stat.S_IMODE(kept.st_mode):04o}): "
+                        "chmod 600 it"
+                    )
                 )
     except OSError as exc:
         raise UserError(visible(f"--token-file {name}: {exc.strerror or exc}")) from None
     # Neither a file too long nor one that is no text can be a token: both are said as not one, with no content quoted.
     return "" if len(raw) > TOKEN_FILE_MOST else raw.decode("ascii", "replace").strip()
+
+
+def _others_reach(path: Path, kept: os.stat_result) -> bool:
+    """Whether a user other than the file's owner (root aside) can read ``path``, whose ``os.stat`` is ``kept``: its mode
+    lets them, and so does every directory above it.  ``~/team.token`` made 0644 by a umask of 022 is read by nobody else
+    in a home of 0700 or 0750 (whose group is its owner's own), and a warning there, at every join and sync, was false.
+    Where it cannot tell (a directory it cannot read the mode of, a group with members), it says they can."""
+    import grp
+    import pwd
+
+    def owners_own(gid: int) -> bool:
+        # The user private group (``ana``'s group ``ana``, no other member): no one else is in it.
+        try:
+            group, owner = grp.getgrgid(gid), pwd.getpwuid(kept.st_uid).pw_name
+        except KeyError:
+            return False
+        return group.gr_name == owner and set(group.gr_mem) <= {owner}
+
+    # Each way in: the file's group's members (none but the owner in their own group), and everyone else.
+    by_group = bool(kept.st_mode & stat.S_IRGRP) and not owners_own(kept.st_gid)
+    by_others = bool(kept.st_mode & stat.S_IROTH)
+    for directory in Path(os.path.realpath(path)).parents:
+        try:
+            st = directory.stat()
+        except OSError:
+            return by_group or by_others
+        # A user in a directory's group passes it by its group bit alone, anyone else by the others' bit; whether
+        # a user is in a group with members is not known here (said they may be, either bit); in the owner's own, not.
+        # A directory of another user's (root aside) is passed by them by its owner's bit: they may be the reader.
+        foreign = st.st_uid not in (kept.st_uid, 0)
+        if foreign:
+            passes = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
+        else:
+            passes = stat.S_IXOTH if owners_own(st.st_gid) else stat.S_IXGRP | stat.S_IXOTH
+        by_group = by_group and bool(st.st_mode & (stat.S_IXGRP if st.st_gid == kept.st_gid and not foreign else passes))
+        by_others = by_others and bool(st.st_mode & passes)
+        if not (by_group or by_others):
+            return False
+    return True
 
 
 def _token_options(p: argparse.ArgumentParser, token_help: str, instead: str) -> None:
