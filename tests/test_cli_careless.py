@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from .conftest import NOW_TEXT, ROOT, Cli
-from .syncsupport import free_port, wait_until
+from .syncsupport import crewdeck_fails, free_port, wait_until
 from .test_cli import one_line_error
 
 OPENSSL = shutil.which("openssl")
@@ -610,3 +610,30 @@ def test_set_member_set_and_campaign_set_write_only_what_changes(cli: Cli) -> No
     assert cli.ok("set", task_id[:8], other[:8], "priority=low") == (
         "“Draft reel” is as given already (priority=low): nothing written\nModified 1 task: set “Cut teaser” to low priority\n"
     )
+
+
+def test_a_path_under_the_home_of_no_user_is_refused_in_one_line_wherever_a_path_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``~nosuchuser/...`` (a typo in a user's name) reached the user as a traceback (``RuntimeError: Could not determine
+    home directory``) from every path crewdeck reads a ``~`` in: the workspace, the config, a token file, join's and
+    init's file, serve's and web's, the TLS files (review rc 3).  One function reads them all, and says it in one line."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    monkeypatch.setenv("CREWDECK_CONFIG", str(config))
+    nowhere = "~crewdeck-no-such-user/x"
+    said = f"crewdeck: error: {nowhere}: ~crewdeck-no-such-user is the home of a user 'crewdeck-no-such-user', and there is no such user on this machine\n"
+    for args in (
+        ["-w", nowhere, "tasks"],
+        ["--config", nowhere, "tasks"],
+        ["join", "http://127.0.0.1:1", "--token-file", nowhere, str(tmp_path / "j.db")],
+        ["join", "http://127.0.0.1:1", nowhere],
+        ["init", nowhere],
+        ["serve", nowhere],
+        ["web", nowhere],
+        ["serve", "--tls-cert", nowhere, "--tls-key", nowhere],
+    ):
+        assert crewdeck_fails(*args) == said, args
+    monkeypatch.setenv("CREWDECK_CONFIG", nowhere)
+    assert crewdeck_fails("tasks") == said
+    assert list(tmp_path.iterdir()) == [config]

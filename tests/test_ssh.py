@@ -18,6 +18,7 @@ import struct
 import subprocess
 import tempfile
 import termios
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -460,7 +461,9 @@ def test_a_member_has_at_most_the_team_accounts_number_of_apps_open_over_ssh(hos
         assert refused.returncode == 2
         assert refused.stdout.replace("\r\n", "\n") == (
             "crewdeck: error: you have 1 app session open over SSH, the most here (ssh_apps_per_member in the team account's "
-            "config): close one (q in it), then log in again\n"
+            "config): close one (q in it), then log in again; one whose connection was lost keeps its place until the server "
+            "ends it (within 2 minutes where sshd has ClientAliveInterval, else up to 2 hours): ask the team account's admin "
+            "to end it sooner\n"
         )
         assert "ssh said" not in first.screen()
         assert installed.run(host.keys["raj"], "tasks").returncode == 0
@@ -479,11 +482,16 @@ def test_a_member_has_at_most_the_team_accounts_number_of_apps_open_over_ssh(hos
         again.kill()
 
 
-def test_a_member_starts_at_most_the_team_accounts_number_of_apps_a_minute_over_ssh(host: Host, installed: Sshd) -> None:
+def test_each_app_started_over_ssh_is_counted_in_the_team_accounts_cache(host: Host, installed: Sshd) -> None:
     """A key logging in and quitting in a loop started an app process at each (the place the last one freed taken by
-    the next), where the web bounds a member's app starts a minute.  Past ``ssh_app_starts_per_minute`` (the team
-    account's config) a new session is refused in one line saying when to try again; another member's opens."""
-    _team_config(host, "ssh_app_starts_per_minute = 1\n")
+    the next), where the web bounds a member's app starts a minute.  Each session over SSH is a process of its own: its
+    start is kept in the team account's cache, per member, a command's is not; past ``ssh_app_starts_per_minute`` the
+    next is refused (the test below, on a clock it holds: on the real one, a loaded machine slower than a minute
+    between two logins let the second in, review rc 6).  The refusal's one line over SSH is the apps' bound's, above."""
+    starts = host.account.home / ".cache" / "crewdeck" / "ssh-app-starts"
+    assert installed.run(host.keys["raj"], "tasks").returncode == 0
+    assert not starts.exists() or list(starts.iterdir()) == []
+    before = time.time()
     first = Tmux(f"{' '.join(installed.ssh_command(host.keys['raj'], tty=True))}; echo ssh said $?; sleep 60", 80, 24)
     try:
         first.wait_for(lambda s: "@raj (UTC)" in s, "raj's app")
@@ -491,18 +499,9 @@ def test_a_member_starts_at_most_the_team_accounts_number_of_apps_a_minute_over_
         first.wait_for(lambda s: "ssh said 0" in s, "raj's app closed")
     finally:
         first.kill()
-    refused = subprocess.run(installed.ssh_command(host.keys["raj"], tty=True), capture_output=True, text=True, timeout=60)
-    said = refused.stdout.replace("\r\n", "\n")
-    assert refused.returncode == 2 and re.fullmatch(
-        r"crewdeck: error: you started the app 1 time within a minute over SSH, the most here \(ssh_app_starts_per_minute in the "
-        r"team account's config\): try again in \d+ seconds\n",
-        said,
-    ), said
-    other = Tmux(" ".join(installed.ssh_command(host.keys["mia"], tty=True)), 80, 24)
-    try:
-        other.wait_for(lambda s: "@mia (UTC)" in s, "mia's app")
-    finally:
-        other.kill()
+    [kept] = starts.iterdir()
+    [stamp] = kept.read_text().split()
+    assert before <= float(stamp) <= time.time()
 
 
 def test_app_starts_over_ssh_are_counted_across_processes_within_the_minute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

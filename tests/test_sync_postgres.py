@@ -591,6 +591,26 @@ def test_a_url_libpq_cannot_read_with_no_password_says_nothing_of_one_and_a_pass
         assert "ss@" not in said and "b7" not in said, said
 
 
+def test_a_password_with_a_question_mark_or_hash_in_a_url_with_no_path_is_said_seen_and_never_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no ``/`` after the host, the query was looked for from the URL's start: a ``?`` or ``#`` in the password
+    was taken for the query's, the password's ``@`` ignored, and the password printed (whole, or quoted in the URL), with
+    no word of it being in the process list (review rc 2).  libpq reads credentials up to an ``@`` before the first ``/``."""
+    monkeypatch.setenv("CREWDECK_WORKSPACE", str(make_team(tmp_path)))
+    for url, secrets in (
+        ("postgresql://crew:Xk9?Lm2%zz@db", ("Xk9", "Lm2")),
+        ("postgresql://crew:Xk9?Lm2#Qp@[::1", ("Xk9", "Lm2", "Qp")),
+        ("postgresql://crew:Xk9#Lm2 Qp@db", ("Xk9", "Lm2", "Qp")),
+        ("postgresql://crew:Zq7?w@rT9@127.0.0.1:1", ("Zq7", "rT9")),
+    ):
+        code, out, err = _run("token", "list", "--name", "team", "--database", url)
+        assert (code, out) == (2, "") and err.startswith(PASSWORD_SEEN), (url, err)
+        said = err.removeprefix(PASSWORD_SEEN)
+        assert said.startswith("crewdeck: error: cannot connect to PostgreSQL: ") and said.count("\n") == 1, said
+        assert not [secret for secret in secrets if secret in said], said
+
+
 def test_a_password_libpq_read_is_not_cut_out_of_the_names_its_errors_quote(
     postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

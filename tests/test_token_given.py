@@ -4,7 +4,9 @@ say once on stderr that ``--token`` puts it where every user of the machine read
 from __future__ import annotations
 
 import io
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -20,6 +22,11 @@ from .syncsupport import Server, create_token, crewdeck, make_team, new_token, t
 WARNING = (
     "crewdeck: warning: --token is on the command line, which every user of this machine can read in the process list: "
     "give it in CREWDECK_TOKEN or --token-file FILE instead\n"
+)
+#: ``sync``'s: it never reads the variable.
+SYNC_WARNING = (
+    "crewdeck: warning: --token is on the command line, which every user of this machine can read in the process list: "
+    "give it in --token-file FILE instead\n"
 )
 
 
@@ -39,6 +46,15 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
     assert server.stop() == ""
 
 
+@pytest.fixture
+def reachable() -> Iterator[Path]:
+    """A directory every user of the machine passes (pytest's own, under a 0700 one, is reached by its owner alone)."""
+    directory = Path(tempfile.mkdtemp(prefix="crewdeck-token-"))
+    directory.chmod(0o755)
+    yield directory
+    shutil.rmtree(directory)
+
+
 def token_of(path: Path) -> str:
     with Store(path) as store:
         remote = Remote.of(store)
@@ -47,7 +63,7 @@ def token_of(path: Path) -> str:
 
 
 def test_a_token_on_the_command_line_is_said_once_and_the_other_ways_say_nothing(
-    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    served: tuple[Path, Server], tmp_path: Path, reachable: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     team, server = served
     by_option = new_token("ana", "--workspace", str(team))
@@ -61,7 +77,7 @@ def test_a_token_on_the_command_line_is_said_once_and_the_other_ways_say_nothing
     assert token_of(tmp_path / "b.db") == by_file
 
     # A file other users may read holds the token as openly as the command line: said, and taken.
-    open_file = Path(token_file(tmp_path, new_token("ana", "--workspace", str(team))))
+    open_file = Path(token_file(reachable, new_token("ana", "--workspace", str(team))))
     open_file.chmod(0o644)
     code, out, err = run("join", server.url, "--token-file", str(open_file), str(tmp_path / "open.db"))
     assert code == 0 and err.splitlines()[0] == (
@@ -110,36 +126,86 @@ def test_a_join_with_no_token_or_a_bad_one_says_where_in_one_line_and_makes_noth
     assert not path.exists()
 
 
-def test_sync_takes_a_new_token_from_the_environment_or_a_file_and_one_left_set_is_nothing_new(
+def test_sync_takes_a_new_token_from_a_file_and_never_from_the_environment(
+    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sync`` read $CREWDECK_TOKEN as a new token whenever it was not the replica's own, and sent it to the replica's
+    server: a variable left set for another team's join went to this team's server, a secret to a server it was never
+    for, and stopped every sync of this replica (review rc 1).  ``sync`` takes a new token from a file (or --token)
+    alone; the variable is ``join``'s, where the server it goes to is named beside it."""
+    team, server = served
+    (tmp_path / "other").mkdir()
+    other_team = make_team(tmp_path / "other")
+    other = Server([str(other_team)]).start()
+    try:
+        path = tmp_path / "ana.db"
+        token_id, first = create_token("ana", "--workspace", str(team))
+        assert run("join", server.url, "--token-file", token_file(tmp_path, first), str(path))[0] == 0
+        monkeypatch.setenv("CREWDECK_TOKEN", new_token("ana", "--workspace", str(other_team)))
+        assert run("join", other.url, str(tmp_path / "other.db"))[0] == 0
+        # The variable still set, for the other team's replica: this one syncs with its own token, nothing said of it.
+        code, out, err = run("-w", str(path), "sync")
+        assert code == 0 and out.startswith("pushed 0, pulled") and err == "", (out, err)
+        assert token_of(path) == first
+
+        # Its own token revoked, a token of this team's in the variable is not taken either: the refusal says to give
+        # it in a file.
+        crewdeck("token", "revoke", token_id, "--workspace", str(team))
+        second = new_token("ana", "--workspace", str(team))
+        monkeypatch.setenv("CREWDECK_TOKEN", second)
+        code, out, err = run("-w", str(path), "sync")
+        assert code == 2 and "sync --token-file FILE" in err, err
+        assert token_of(path) == first
+    finally:
+        assert other.stop() == ""
+
+    monkeypatch.delenv("CREWDECK_TOKEN")
+    code, out, err = run("-w", str(path), "sync", "--token-file", token_file(tmp_path, second))
+    assert code == 0 and out.startswith("this replica syncs with the new token from now on") and err == "", (out, err)
+    assert token_of(path) == second
+    # The replica's own token given again is nothing new: no "new token" said.
+    code, out, err = run("-w", str(path), "sync", "--token-file", token_file(tmp_path, second))
+    assert code == 0 and out.startswith("pushed 0, pulled") and err == "", (out, err)
+    third = new_token("ana", "--workspace", str(team))
+    code, out, err = run("-w", str(path), "sync", "--token", third)
+    assert code == 0 and err == SYNC_WARNING, err
+    assert token_of(path) == third
+
+
+def test_a_token_in_the_environment_with_spaces_around_it_is_taken_as_a_files_is(
     served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     team, server = served
-    token_id, first = create_token("ana", "--workspace", str(team))
-    path = tmp_path / "ana.db"
-    monkeypatch.setenv("CREWDECK_TOKEN", first)
-    assert run("join", server.url, str(path))[0] == 0
-    # The variable still set after the join: the replica's own token, no new one given (nothing said of it).
-    code, out, err = run("-w", str(path), "sync")
-    assert code == 0 and out.startswith("pushed 0, pulled") and err == "", (out, err)
+    token = new_token("raj", "--workspace", str(team))
+    monkeypatch.setenv("CREWDECK_TOKEN", f" {token}\n")
+    code, out, err = run("join", server.url, str(tmp_path / "raj.db"))
+    assert code == 0 and "as @raj" in out, err
+    assert token_of(tmp_path / "raj.db") == token
 
-    crewdeck("token", "revoke", token_id, "--workspace", str(team))
-    second = new_token("ana", "--workspace", str(team))
-    monkeypatch.setenv("CREWDECK_TOKEN", second)
-    code, out, err = run("-w", str(path), "sync")
-    assert code == 0 and out.startswith("this replica syncs with the new token from now on"), (out, err)
-    assert token_of(path) == second
 
-    # Left set with another member's token (another replica's), it is named as where the token came from.
-    monkeypatch.setenv("CREWDECK_TOKEN", new_token("raj", "--workspace", str(team)))
-    code, out, err = run("-w", str(path), "sync")
-    assert code == 2 and err.endswith(
-        "ask for a token of your own (it keeps its token) (the token in CREWDECK_TOKEN: unset it to sync with this replica's own)\n"
-    ), err
+def test_a_token_file_is_said_readable_only_where_another_user_can_reach_and_read_it(
+    served: tuple[Path, Server], tmp_path: Path, reachable: Path
+) -> None:
+    """A token file made 0644 by a umask of 022 in a home of 0700 or 0750 (its group the owner's own) is read by no one
+    else, and the warning was said at every join and sync all the same (review rc 5).  It is said where the file's mode
+    and every directory above it let another user read it."""
+    team, server = served
+    token = new_token("ana", "--workspace", str(team))
+    said = "can be read by other users of this machine"
+    joined = iter(range(100))
 
-    third = new_token("ana", "--workspace", str(team))
-    monkeypatch.delenv("CREWDECK_TOKEN")
-    code, out, err = run("-w", str(path), "sync", "--token-file", token_file(tmp_path, third))
-    assert code == 0 and out.startswith("this replica syncs with the new token from now on") and err == "", (out, err)
-    assert token_of(path) == third
-    code, out, err = run("-w", str(path), "sync", "--token", third)
-    assert code == 0 and err == WARNING, err
+    def warned(directory_mode: int, file_mode: int) -> bool:
+        directory = reachable / f"home{next(joined)}"
+        directory.mkdir()
+        path = Path(token_file(directory, token))
+        path.chmod(file_mode)
+        directory.chmod(directory_mode)
+        code, _, err = run("join", server.url, "--token-file", str(path), str(tmp_path / f"{directory.name}.db"))
+        assert code == 0, err
+        return said in err
+
+    assert warned(0o755, 0o644)  # anyone passes the directories and reads the file
+    assert not warned(0o700, 0o644)  # no one else passes the home
+    assert not warned(0o750, 0o644)  # its group is its owner's own (root's here): no one else is in it
+    assert not warned(0o755, 0o640)  # the same group, the file's
+    assert not warned(0o755, 0o600)

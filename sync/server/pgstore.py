@@ -229,9 +229,10 @@ def _loosely_read_passwords(dsn: str) -> list[str]:
         rest = dsn[url.end() :]
         # A password stands before the query: an ``@`` in it (``?user=ana@corp``) is a parameter's, and a URL with
         # one that libpq cannot read for another reason (``&sslmode`` with no ``=``) was said to hold a password.  The
-        # query is what follows a ``?`` after the path's ``/``: before it, a ``?`` may be the password's own.
+        # query is what follows a ``?`` after the path's ``/``: before it, a ``?`` may be the password's own.  With no
+        # ``/``, libpq reads credentials up to an ``@`` anywhere (``crew:Xk9?Lm2@db``): the query follows the last one.
         slash = rest.find("/")
-        query = _QUERY.search(rest, max(slash, 0))
+        query = _QUERY.search(rest, slash if slash >= 0 else rest.rfind("@") + 1)
         for at in (i for i, ch in enumerate(rest[: query.start() if query else len(rest)]) if ch == "@"):
             user, colon, password = rest[:at].partition(":")
             # Nor is HOST:PORT/PATH one (``db:5432/team@x``), or an IPv6 host's address (``[::1]:5432/...``).

@@ -26,7 +26,7 @@ from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_WORKSPACE, Context, check_port_free, number_in, progress, table, tls_files, tls_options
 from crewdeck.tui.workspace import describe
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, home_path
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, shown_handle
 
@@ -113,24 +113,30 @@ def _url_name(given: str | None, path: Path) -> str:
 
 def _given_token(a: argparse.Namespace, kept: str | None = None) -> str | None:
     """The token ``join`` or ``sync`` was given, checked, or ``None``: ``--token``, ``--token-file FILE`` (``-``: standard
-    input), else ``$CREWDECK_TOKEN``.  ``--token`` works but is said once on stderr: the command line, and the token
-    with it, is in the process list, which every user of the machine reads (``ps``), as ``--database``'s password is.
-    ``kept``: the replica's own token; the environment's, when it is that one, is nothing new (a variable left set)."""
+    input), and for ``join`` alone (``kept is None``) ``$CREWDECK_TOKEN``.  ``--token`` works but is said once on stderr:
+    the command line, and the token with it, is in the process list, which every user of the machine reads (``ps``), as
+    ``--database``'s password is.
+
+    ``kept``: the replica's own token, for ``sync``, which never reads the variable: a variable is set for whatever runs
+    next, and one left set for another replica's join (another team's server) would have sent that team's token to
+    this replica's server, a secret to a server it was never for.  The replica's own token given again is nothing new."""
     if a.token is not None:
+        instead = f"{ENV_TOKEN} or --token-file FILE" if kept is None else "--token-file FILE"
         _warn(
-            "--token is on the command line, which every user of this machine can read in the process list: "
-            f"give it in {ENV_TOKEN} or --token-file FILE instead"
+            f"--token is on the command line, which every user of this machine can read in the process list: give it in {instead} instead"
         )
         given, where = str(a.token), "--token"
     elif a.token_file is not None:
         given, where = _token_file(a.token_file), f"--token-file {a.token_file}"
-    else:
-        given, where = os.environ.get(ENV_TOKEN, ""), ENV_TOKEN
-        if not given or given == kept:
+    elif kept is None:
+        given, where = os.environ.get(ENV_TOKEN, "").strip(), ENV_TOKEN  # as a file's: a pasted line's spaces are no part of it
+        if not given:
             return None
+    else:
+        return None
     if not tokens.looks_like_token(given):
         raise UserError(visible(f"{where}: {NOT_A_TOKEN}"))
-    return given
+    return None if given == kept else given
 
 
 def _token_file(name: str) -> str:
@@ -140,12 +146,16 @@ def _token_file(name: str) -> str:
         if name == "-":
             raw = sys.stdin.buffer.read(TOKEN_FILE_MOST + 1)
         else:
-            with open(Path(name).expanduser(), "rb") as f:
+            path = home_path(name)
+            with open(path, "rb") as f:
                 raw = f.read(TOKEN_FILE_MOST + 1)
-                mode = os.fstat(f.fileno()).st_mode
-            if mode & 0o044 and stat.S_ISREG(mode):
+                kept = os.fstat(f.fileno())
+            if stat.S_ISREG(kept.st_mode) and _others_reach(path, kept):
                 _warn(
-                    visible(f"--token-file {name} can be read by other users of this machine (mode {stat.S_IMODE(mode):04o}): chmod 600 it")
+                    visible(
+                        f"--token-file {name} can be read by other users of this machine (mode {stat.S_IMODE(kept.st_mode):04o}): "
+                        "chmod 600 it"
+                    )
                 )
     except OSError as exc:
         raise UserError(visible(f"--token-file {name}: {exc.strerror or exc}")) from None
@@ -153,13 +163,50 @@ def _token_file(name: str) -> str:
     return "" if len(raw) > TOKEN_FILE_MOST else raw.decode("ascii", "replace").strip()
 
 
-def _token_options(p: argparse.ArgumentParser, token_help: str) -> None:
-    """``--token`` and its ways out of the process list, for every command that takes a token."""
+def _others_reach(path: Path, kept: os.stat_result) -> bool:
+    """Whether a user other than the file's owner (root aside) can read ``path``, whose ``os.stat`` is ``kept``: its mode
+    lets them, and so does every directory above it.  ``~/team.token`` made 0644 by a umask of 022 is read by nobody else
+    in a home of 0700 or 0750 (whose group is its owner's own), and a warning there, at every join and sync, was false.
+    Where it cannot tell (a directory it cannot read the mode of, a group with members), it says they can."""
+    import grp
+    import pwd
+
+    def owners_own(gid: int) -> bool:
+        # The user private group (``ana``'s group ``ana``, no other member): no one else is in it.
+        try:
+            group, owner = grp.getgrgid(gid), pwd.getpwuid(kept.st_uid).pw_name
+        except KeyError:
+            return False
+        return group.gr_name == owner and set(group.gr_mem) <= {owner}
+
+    # Each way in: the file's group's members (none but the owner in their own group), and everyone else.
+    by_group = bool(kept.st_mode & stat.S_IRGRP) and not owners_own(kept.st_gid)
+    by_others = bool(kept.st_mode & stat.S_IROTH)
+    for directory in Path(os.path.realpath(path)).parents:
+        try:
+            st = directory.stat()
+        except OSError:
+            return by_group or by_others
+        # A user in a directory's group passes it by its group bit alone, anyone else by the others' bit; whether
+        # a user is in a group with members is not known here (said they may be, either bit); in the owner's own, not.
+        # A directory of another user's (root aside) is passed by them by its owner's bit: they may be the reader.
+        foreign = st.st_uid not in (kept.st_uid, 0)
+        if foreign:
+            passes = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
+        else:
+            passes = stat.S_IXOTH if owners_own(st.st_gid) else stat.S_IXGRP | stat.S_IXOTH
+        by_group = by_group and bool(st.st_mode & (stat.S_IXGRP if st.st_gid == kept.st_gid and not foreign else passes))
+        by_others = by_others and bool(st.st_mode & passes)
+        if not (by_group or by_others):
+            return False
+    return True
+
+
+def _token_options(p: argparse.ArgumentParser, token_help: str, instead: str) -> None:
+    """``--token`` and its ways out of the process list (``instead``: this command's), for every command that takes a token."""
     given = p.add_mutually_exclusive_group()
-    given.add_argument(
-        "--token", help=f"{token_help}; on the command line every user here can read it: prefer ${ENV_TOKEN} or --token-file"
-    )
-    given.add_argument("--token-file", metavar="FILE", help=f"read the token from FILE (- for standard input) instead of ${ENV_TOKEN}")
+    given.add_argument("--token", help=f"{token_help}; on the command line every user here can read it: prefer {instead}")
+    given.add_argument("--token-file", metavar="FILE", help="read the token from FILE (- for standard input)")
 
 
 def _warn(message: str) -> None:
@@ -204,7 +251,7 @@ def cmd_serve(ctx: Context) -> int:
             raise UserError(str(exc)) from None
         what = "the workspaces in PostgreSQL"
     else:
-        path = Path(a.path).expanduser() if a.path else ctx.workspace_path()
+        path = home_path(a.path) if a.path else ctx.workspace_path()
         assert path is not None
         name = _url_name(a.name, path)
         with Store(path) as store:  # a clear error now rather than from the first request
@@ -374,7 +421,7 @@ def cmd_join(ctx: Context) -> int:
     from crewdeck.sync.client.remote import join, server_url
 
     a = ctx.args
-    path = Path(a.path).expanduser()
+    path = home_path(a.path)
     if path.exists():
         raise UserError(f"{path} already exists; join into a new file")
     token = _given_token(a)
@@ -453,13 +500,7 @@ def cmd_sync(ctx: Context) -> int:
         try:
             remote = retoken(store, token, url=url)
         except SyncError as exc:
-            # A variable left set for another replica's join would stop every sync of this one, unsaid where from.
-            whence = (
-                f" (the token in {ENV_TOKEN}: unset it to sync with this replica's own)"
-                if token is not None and ctx.args.token is None and ctx.args.token_file is None
-                else ""
-            )
-            raise UserError(f"sync with {url or remote.url}: {exc}{whence}") from None
+            raise UserError(f"sync with {url or remote.url}: {exc}") from None
         new = " and ".join(what for what, given in (("the new token", token), (f"the server at {url}", url)) if given)
         print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
@@ -532,7 +573,7 @@ def _listed(lines: list[str], total: int, more: str) -> None:
 def cmd_publish(ctx: Context) -> int:
     a = ctx.args
     database = _database(a)
-    path = Path(a.path).expanduser()
+    path = home_path(a.path)
     name = _url_name(a.name, path)
     try:
         source = Store(path)
@@ -642,14 +683,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description="Create a local replica that syncs with a server.",
     )
     p.add_argument("url", help="the server, e.g. https://crewdeck.example.com")
-    _token_options(p, "your token (from: crewdeck token create)")
+    _token_options(p, "your token (from: crewdeck token create)", f"${ENV_TOKEN} or --token-file")
     p.add_argument("path", help="the replica file to create")
     p.set_defaults(func=cmd_join)
 
     p = sub.add_parser(
         "sync", parents=parents, help="push and pull once", description="One sync round: push unsent edits, pull until caught up."
     )
-    _token_options(p, "a new token for this replica (its own revoked): kept when the server says it is the replica's member's")
+    # Not $CREWDECK_TOKEN: a variable left set for another replica's join would go to this replica's server.
+    _token_options(
+        p, "a new token for this replica (its own revoked): kept when the server says it is the replica's member's", "--token-file"
+    )
     p.add_argument(
         "--url",
         help="its server's new address (moved, or serving HTTPS now): kept when the server there says the token is the replica's member's",

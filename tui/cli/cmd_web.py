@@ -6,13 +6,12 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.tui.cli.common import Context, check_port_free, number_in, table, tls_files, tls_options
 from crewdeck.tui.web import signin
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, home_path
 
 #: Words that name what ``crewdeck web`` does instead of a file to serve.
 ACTIONS = ("link", "links", "unlink", "session")
@@ -48,7 +47,7 @@ def _takes(action: str, dest: str) -> bool:
 
 def _serve(ctx: Context) -> int:
     a = ctx.args
-    path = Path(a.target).expanduser()
+    path = home_path(a.target)
     if path.is_dir():
         raise UserError(f"{path} is a directory, not a crewdeck workspace")
     if not path.is_file():
@@ -60,8 +59,7 @@ def _serve(ctx: Context) -> int:
         raise UserError(f"--idle-timeout: {exc}") from None
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
-    from crewdeck.tui.web.attempts import Attempts
-    from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, MINUTE, WebServer
+    from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, WebServer, member_limits
 
     try:
         max_connections = connection_cap()
@@ -71,10 +69,11 @@ def _serve(ctx: Context) -> int:
     host = a.host or "127.0.0.1"
     port = a.port or DEFAULT_PORT
     check_port_free(host, port)
+    sign_ins, app_starts = member_limits(ctx.config)
     server = WebServer(
         path,
-        sign_ins=Attempts(ctx.config.web_sign_ins_per_minute, MINUTE),
-        app_starts=Attempts(ctx.config.web_app_starts_per_minute, MINUTE),
+        sign_ins=sign_ins,
+        app_starts=app_starts,
         apps_per_member=a.apps_per_member or APPS_PER_MEMBER,
         max_apps=a.max_apps or MAX_APPS,
         idle=idle,

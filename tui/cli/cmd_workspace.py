@@ -8,7 +8,6 @@ import json
 import shlex
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.filerules import FileRuleState
@@ -45,7 +44,7 @@ from crewdeck.tui.time.hours import format_hours, parse_hours
 from crewdeck.tui.time.when import DateError, clock_now, parse_day
 from crewdeck.tui.workspace import describe, doctor
 from crewdeck.tui.workspace.columns import terminal_width
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, home_path
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_slug, name_key, os_user, slug
 
 if TYPE_CHECKING:
@@ -72,7 +71,7 @@ def _date(text: str, now: dt.datetime) -> str:
 
 def cmd_init(ctx: Context) -> int:
     a = ctx.args
-    path = Path(a.path).expanduser()
+    path = home_path(a.path)
     given = [a.member, a.name, a.tz]
     if any(given) and not all(given):
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
@@ -148,7 +147,7 @@ MAX_DEMO_TASKS = 100_000
 def cmd_demo(ctx: Context) -> int:
     from crewdeck.tui.workspace.demo import build_demo
 
-    path = Path(ctx.args.path).expanduser()
+    path = home_path(ctx.args.path)
     with Store.fresh(path) as store:
         summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user(), posts=True)
     print(visible(f"created demo workspace {path}: {summary}"))

@@ -22,7 +22,7 @@ from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
 from crewdeck.tui.workspace.config import Config, load
-from crewdeck.tui.workspace.errors import Unidentified, UserError, not_utf8, nothing_imported, source_name, undecodable
+from crewdeck.tui.workspace.errors import Unidentified, UserError, home_path, not_utf8, nothing_imported, source_name, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
@@ -104,7 +104,7 @@ class Context:
         """The workspace named (option, environment, config), else the local one the app makes on its first start."""
         explicit = getattr(self.args, "workspace", None) or os.environ.get(ENV_WORKSPACE) or self.config.workspace
         if explicit:
-            return Path(explicit).expanduser()
+            return home_path(explicit)
         local = config_module.default_workspace_path()
         if local.exists():
             return local
@@ -205,7 +205,7 @@ def check_tls(cert: str | None, key: str | None, flags: tuple[str, str]) -> tupl
         return cert, key
     import ssl
 
-    paths = (str(Path(cert).expanduser()), str(Path(key).expanduser()))
+    paths = (str(home_path(cert)), str(home_path(key)))
     for flag, typed, path in zip(flags, (cert, key), paths):
         if not Path(path).is_file():
             raise UserError(f"{flag} {typed}: no such file")

@@ -261,11 +261,17 @@ def hold_app_place(member_id: str, most: int) -> None:
     while that many apps of theirs are open over SSH.  Each is a process of its own (tens of MB): a member's key in a
     loop, or sessions left open on every machine they have, would start them without end, as the web's
     ``apps_per_member`` stops in a browser.  A new session is refused rather than an open one ended, which may hold
-    what its member was typing."""
+    what its member was typing.
+
+    A session whose client went without a word (a laptop asleep, a network dropped) holds its place until sshd ends
+    it, which cannot be q'd: the line says so, and how long that takes (README's ClientAliveInterval 30 and
+    ClientAliveCountMax 4: two minutes; without them, TCP's keepalive, two hours)."""
     if not hold_place("ssh-apps", member_id, most, "app sessions"):
         raise SessionRefused(
             f"you have {most:,} app session{'s' if most != 1 else ''} open over SSH, the most here (ssh_apps_per_member in the "
-            "team account's config): close one (q in it), then log in again"
+            "team account's config): close one (q in it), then log in again; one whose connection was lost keeps its place "
+            "until the server ends it (within 2 minutes where sshd has ClientAliveInterval, else up to 2 hours): ask the "
+            "team account's admin to end it sooner"
         )
 
 

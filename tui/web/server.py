@@ -39,6 +39,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 import urllib.parse
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -174,6 +175,12 @@ class OpenApp:
             return
         self.close_code, self.why = code, why
         self.ended.set()
+
+
+def member_limits(settings: config.Config, clock: Callable[[], float] = time.monotonic) -> tuple[Attempts, Attempts]:
+    """A member's sign-ins and app starts a minute at most, as ``settings`` say (``web_sign_ins_per_minute``,
+    ``web_app_starts_per_minute``), counted on ``clock``: what ``crewdeck web`` serves with (a test holds the clock)."""
+    return Attempts(settings.web_sign_ins_per_minute, MINUTE, clock), Attempts(settings.web_app_starts_per_minute, MINUTE, clock)
 
 
 class WebServer:

@@ -24,7 +24,7 @@ from dataclasses import Field, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, home_path
 
 ENV_CONFIG = "CREWDECK_CONFIG"
 
@@ -466,9 +466,9 @@ def read_toml(text: str) -> dict[str, Any]:
 
 def config_path(explicit: str | None = None) -> Path:
     if explicit:
-        return Path(explicit).expanduser()
+        return home_path(explicit)
     env = os.environ.get(ENV_CONFIG)
-    return Path(env).expanduser() if env else default_config_path()
+    return home_path(env) if env else default_config_path()
 
 
 def load(explicit: str | None = None, *, missing_ok: bool = False) -> Config:

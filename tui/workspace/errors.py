@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from crewdeck.tui.workspace.words import counted
 
@@ -19,6 +20,21 @@ class UserError(Exception):
 class Unidentified(UserError):
     """Nobody is named (no ``--as``, no ``CREWDECK_MEMBER``, no config member) and nobody is mapped:
     a command that only reads goes on as nobody; one that writes says this."""
+
+
+def home_path(text: str) -> Path:
+    """A path crewdeck was given, its leading ``~`` or ``~user`` read as a shell reads it (``--token-file=~/t`` reaches
+    crewdeck with its ``~``), for every path it takes.  ``UserError`` naming it when there is no such home: Python
+    raises ``RuntimeError`` for ``~nosuchuser/...``, which reached the user as a traceback."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        from crewdeck.sync.state.visible import visible  # here: importing this module stays free
+
+        user = text[1:].split("/", 1)[0]
+        if user:
+            raise UserError(visible(f"{text}: ~{user} is the home of a user {user!r}, and there is no such user on this machine")) from None
+        raise UserError(visible(f"{text}: this user's home is not known (HOME is not set): give the whole path")) from None
 
 
 def one_line_errors() -> tuple[type[Exception], ...]:
