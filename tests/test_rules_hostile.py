@@ -22,7 +22,7 @@ import pytest
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash
-from crewdeck.sync.state.records import MAX_ESTIMATE, budget_id, rate_id, result_id
+from crewdeck.sync.state.records import budget_id, rate_id, result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 
@@ -220,14 +220,6 @@ def test_a_set_on_an_added_record_never_edits_it(team: Team, raj: Hostile) -> No
     assert _refused(answer) == ["invalid_value"] * len(edits)
     assert [r["message"] for r in answer["refused"]] == [f"{op[1]} records are append-only" for op in edits]
     assert [_pulled(raj, row_id) for _, _, row_id, _, _ in edits] == before
-
-
-def test_an_estimate_longer_than_a_task_holds_is_refused_as_from_every_way_in(team: Team, raj: Hostile) -> None:
-    """Review rb 6: no bound on an estimate, so a modified client (as `set estimate=` and an import) stored 524666473h39m."""
-    answer = raj.push(("set", "task", team.task, "estimate", MAX_ESTIMATE + 1))
-    assert _refused(answer) == ["invalid_value"]
-    assert answer["refused"][0]["message"] == "task.estimate: 600001 minutes is more than an estimate holds (10000h)"
-    assert raj.push(("set", "task", team.task, "estimate", MAX_ESTIMATE))["stored"] == 1
 
 
 def test_who_made_a_task_and_when_is_set_by_the_batch_that_creates_it(team: Team, raj: Hostile) -> None:

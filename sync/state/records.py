@@ -380,18 +380,12 @@ MAX_TITLE = 500
 MAX_NOTES = 100_000
 #: The longest name a member or a campaign has.
 MAX_NAME = 200
-#: The longest estimate a task holds, in minutes: 10,000 hours, five years of 40-hour weeks.  A longer one is a slip (a
-#: unit typed for another, Taskwarrior's ``P999999W``), never a task's work: it read "524666473h39m".
+#: The longest estimate typed or imported, in minutes: 10,000 hours, five years of 40-hour weeks.  A longer one is a slip
+#: (a unit typed for another, Taskwarrior's ``P999999W``), never a task's work: it read "524666473h39m".  Bounded where
+#: it is typed (``edits.parse_estimate``) and imported, not in the stored field: older crewdecks stored longer ones, a
+#: series' template carries its estimate into each instance, and a bound here refused every instance of such a series
+#: (``done`` and each listing's catch-up failed on it).
 MAX_ESTIMATE = 10_000 * 60
-
-
-def estimate(value: Any) -> int:
-    """A task's estimate in whole minutes, up to ``MAX_ESTIMATE``: every way in (``set``, the app, an import, a pushed
-    operation) is checked here.  0 stays readable: an older crewdeck stored ``set estimate=0`` so, and it reads as none."""
-    minutes: int = integer(minimum=0)(value)
-    if minutes > MAX_ESTIMATE:
-        raise ValueError(f"{minutes} minutes is more than an estimate holds ({MAX_ESTIMATE // 60}h)")
-    return minutes
 
 
 _CONTENT_HASH = re.compile(r"[0-9a-f]{64}\Z")
@@ -768,7 +762,7 @@ TASK = Entity(
         _instant_field("publish"),
         _json_field("tags", list_of(tag, max_items=MAX_TAGS), []),
         _json_field("depends_on", list_of(record_id), []),
-        Field("estimate", optional(estimate), sql=("INTEGER",)),
+        Field("estimate", optional(integer(minimum=0)), sql=("INTEGER",)),
         # The instant keeps its column (the task filters read it); the zone is beside it, NULL for an instant alone.
         Field("snoozed_until", optional(snooze), ("snoozed_until", "snoozed_tz"), ("TEXT", "TEXT"), kind="instant"),
         _json_field("recurrence", optional(recurrence_info), None),

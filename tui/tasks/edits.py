@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from crewdeck.sync.state.oplog import same_write
-from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES
+from crewdeck.sync.state.records import MAX_ESTIMATE, OPEN_STATUSES, PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
@@ -44,7 +44,7 @@ EDITABLE = (
 #: The status of a task marked a duplicate of another (the app's ``m``, ``set duplicate_of=``): it is not worked on.
 DUPLICATE_STATUS = "cancelled"
 #: ASCII digits, at most 9 of each (``\d`` and ``isdigit`` take "²", which ``int`` refuses, and 5,000 digits ``int``
-#: refuses too): anything else is no duration.  How long an estimate may be is the records' rule (``MAX_ESTIMATE``).
+#: refuses too): anything else is no duration.  Nothing typed is longer than ``MAX_ESTIMATE``.
 _ESTIMATE = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?\Z")
 _MINUTES = re.compile(r"[0-9]{1,9}\Z")
 _NONE = ("", "none", "-")
@@ -54,11 +54,15 @@ def parse_estimate(text: str, what: str = "estimate") -> int:
     """``90m``, ``2h``, ``1h30m`` or plain minutes -> minutes."""
     text = text.strip().lower()
     if _MINUTES.match(text):
-        return int(text)
-    m = _ESTIMATE.match(text)
-    if not text or not m or not any(m.groups()):
-        raise UserError(f"{what}: {text!r} is not a duration like 90m, 2h or 1h30m")
-    return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+        minutes = int(text)
+    else:
+        m = _ESTIMATE.match(text)
+        if not text or not m or not any(m.groups()):
+            raise UserError(f"{what}: {text!r} is not a duration like 90m, 2h or 1h30m")
+        minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+    if minutes > MAX_ESTIMATE:
+        raise UserError(f"{what}: {text} is more than {MAX_ESTIMATE // 60}h")
+    return minutes
 
 
 def format_estimate(minutes: int | None) -> str:
