@@ -1076,20 +1076,25 @@ class CrewdeckApp(App[int]):
         # starting (a first pull, another member) are reported too.
         from crewdeck.sync.state.watcher import ChangeWatcher
 
-        opened = self.session.opened
-        try:
-            watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq, opened=opened)
-        except WorkspaceError:
-            change = opened.change()  # the file went away while the app started
-            if change is None:
-                raise
-            self.call_from_thread(self.file_moved, change)
-            return
-        watcher.run(
-            lambda batch: self.call_from_thread(self.store_changed, [op for _, op in batch]),
-            self._stop,
-            on_moved=lambda change: self.call_from_thread(self.file_moved, change),
-        )
+        # Closing the session waits for this watcher to end: what it tells the app is posted (``call_later``), never
+        # waited for, as the UI thread may be the one closing the session, and is dropped once the app has closed.
+        with self.session.watchers.running(self._stop) as started:
+            if not started:
+                return  # the session was closed before this worker started
+            opened = self.session.opened
+            try:
+                watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq, opened=opened)
+            except WorkspaceError:
+                change = opened.change()  # the file went away while the app started
+                if change is None:
+                    raise
+                self.call_later(self.file_moved, change)
+                return
+            watcher.run(
+                lambda batch: self.call_later(self.store_changed, [op for _, op in batch]),
+                self._stop,
+                on_moved=lambda change: self.call_later(self.file_moved, change),
+            )
 
     def file_moved(self, change: str) -> None:
         """The workspace's path no longer names the file open here: say so for good, and stop syncing.
