@@ -459,6 +459,13 @@ async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_o
                     await pilot.pause()
                 assert [str(n.message) for n in app._notifications] == quitting
                 assert app.screen.text_area.text == value and app.return_code is None
+            if isinstance(app.screen, EntryFormScreen):
+                # Typed into the form meanwhile, an amount and a memo showed in it but were not written: its fields
+                # take no edit while it is written, as the notes' text.
+                shown = app.screen.values()
+                await pilot.press("7", "tab", *"memo", "space")
+                await pilot.pause()
+                assert app.screen.values() == shown and not app.screen.needs_approval
             teammate.execute("COMMIT")
         finally:
             teammate.close()
