@@ -392,6 +392,15 @@ async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_
                 await pilot.pause()
             assert isinstance(app.screen, picker), "the picker stays until its choice is written"
             assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written('your choice')}"]
+            # ctrl+q quit, the choice lost unsaid: it waits, saying why, as over a prompt's answer.
+            await pilot.press("ctrl+q")
+            quitting = [f"not quitting: {being_written('your choice')}"]  # in the line escape's was, which it replaces
+            for _ in range(20):
+                if [str(n.message) for n in app._notifications] == quitting:
+                    break
+                await pilot.pause()
+            assert [str(n.message) for n in app._notifications] == quitting
+            assert app.return_code is None and isinstance(app.screen, picker)
             teammate.execute("COMMIT")
         finally:
             teammate.close()

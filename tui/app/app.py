@@ -714,13 +714,15 @@ class CrewdeckApp(App[int]):
 
         if isinstance(self.screen, DiscardScreen):
             return  # asked already: y answers
-        held = next((s for s in reversed(self.screen_stack) if isinstance(s, HoldsText) and (s.writing or s.unsaved)), None)
+        # Any dialog whose answer is being written, a picker's choice too (it quit, the choice lost unsaid): the dialog
+        # closes when it is written, or says why not; quit again then.
+        writing = next((s for s in reversed(self.screen_stack) if isinstance(s, ClosesOnceWritten) and s.writing), None)
+        if writing is not None:
+            self._say_in_place(f"not quitting: {being_written(writing.written_name)}")
+            return
+        held = next((s for s in reversed(self.screen_stack) if isinstance(s, HoldsText) and s.unsaved), None)
         if held is None:
             await super().action_quit()
-            return
-        if held.writing:
-            # The dialog closes when it is written, or says why not; quit again then.
-            self._say_in_place(f"not quitting: {being_written(held.written_name)}")
             return
 
         def answered(discard: bool | None) -> None:
