@@ -408,6 +408,47 @@ async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_
         assert app.screen is detail and app.focused is not None and app.focused.screen is detail
 
 
+async def test_keys_typed_into_a_prompt_while_its_answer_is_written_are_said_and_never_reach_the_screen_under(workspace: Path) -> None:
+    # d typed while the task's priority waited on a teammate's write (the box up, visibly waiting) was held for the
+    # prompt's close, then marked the task under it done.  Keys typed ahead with enter, before the write began, still
+    # go where the focus goes (keys_ahead's tests).
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task_id = app.tasks_pane.table.cursor_record.id
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        await pilot.press("colon", *"priority=low")
+        await settle(pilot)
+        teammate = connect(workspace)
+        try:
+            teammate.execute("BEGIN IMMEDIATE")  # a teammate's write, under way: the answer's write waits for it
+            await pilot.press("enter")
+            for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
+                if isinstance(app.screen, PromptScreen) and app.screen.writing:
+                    break
+                await pilot.pause()
+            assert isinstance(app.screen, PromptScreen) and app.screen.writing
+            await pilot.press("d")
+            said = [f"d: not taken — {being_written('your answer')}"]
+            for _ in range(20):
+                if [str(n.message) for n in app._notifications] == said:
+                    break
+                await pilot.pause()
+            assert [str(n.message) for n in app._notifications] == said
+            teammate.execute("COMMIT")
+        finally:
+            teammate.close()
+        await until(pilot, lambda: not isinstance(app.screen, PromptScreen), "the answer written")
+        await settle(pilot)
+        assert app.screen is detail
+    with connect(workspace) as conn:
+        priority, status = conn.execute("SELECT priority, status FROM task WHERE id = ?", (task_id,)).fetchone()
+    assert priority == "low" and status != "done"
+
+
 @pytest.mark.parametrize("dialog", [PromptScreen, NotesEditorScreen, EntryFormScreen])
 async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_once_written(
     workspace: Path, dialog: type[ModalScreen[object]]

@@ -46,7 +46,7 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
 from crewdeck.tui.app.pane import Pane
-from crewdeck.tui.app.screens.help import shown_keys
+from crewdeck.tui.app.screens.help import shown_key, shown_keys
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
@@ -541,17 +541,24 @@ class CrewdeckApp(App[int]):
         await super().on_event(event)
 
     def _said_while_written(self, key: events.Key) -> bool:
-        """Whether ``key`` is one the dialog on top does not offer while its answer is written (``escape``), said at once
-        (``ClosesOnceWritten``): held as keys typed after a field's ``enter`` are, it went to the screen under once the
-        dialog closed, and closed that too."""
+        """Whether ``key`` is one the dialog on top does not offer while its answer is written (``escape``), or any other
+        typed into it meanwhile, said at once and going nowhere (``ClosesOnceWritten``): held as keys typed after a
+        field's ``enter`` are, it went to the screen under once the dialog closed (``d`` marked a task done, ``escape``
+        closed the task's detail).  Quitting goes on: it waits too, saying so (``action_quit``)."""
         screen = self.screen
         if not (isinstance(screen, ClosesOnceWritten) and screen.writing):
             return False
         line = hidden_keys.hidden_key_line(screen, key.key)
         if line is None:
-            return False
+            if not screen.typed_while_written(key.time) or self._quits(key.key):
+                return False
+            line = f"{shown_key(key.key)}: not taken — {being_written(screen.written_name)}"
         self._say_in_place(line)
         return True
+
+    def _quits(self, key: str) -> bool:
+        """Whether ``key`` is a key of the app's quit (``ctrl+q``, or the keymap's)."""
+        return any(binding.action == "quit" for binding in self._bindings.key_to_bindings.get(key, ()))
 
     def _send_on(self, key: events.Key) -> None:
         """Note ``key`` as sent on to the focus (a text field's ``enter`` or ``escape``: the keys after it wait for it)."""

@@ -216,7 +216,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
             return
         if not self.saving and self.context is not None:
             self.saving = True
-            self.refresh_bindings()  # escape is not offered while it is written
+            self.writing_began()
             self._hold_fields(True)
             self._save(self.values(), self.needs_approval, self.context)
 
