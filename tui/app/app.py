@@ -1099,11 +1099,14 @@ class CrewdeckApp(App[int]):
                     raise
                 self.call_later(self.file_moved, change)
                 return
-            watcher.run(
-                lambda batch: self.call_later(self.store_changed, [op for _, op in batch]),
-                self._stop,
-                on_moved=lambda change: self.call_later(self.file_moved, change),
-            )
+
+            def changed(batch: list[tuple[int, Op]]) -> None:
+                self.call_later(self.store_changed, [op for _, op in batch])
+
+            def moved(change: str) -> None:
+                self.call_later(self.file_moved, change)
+
+            watcher.run(changed, self._stop, on_moved=moved)
 
     def file_moved(self, change: str) -> None:
         """The workspace's path no longer names the file open here: say so for good, and stop syncing.
