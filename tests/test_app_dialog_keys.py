@@ -500,8 +500,16 @@ async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_o
             assert isinstance(app.screen, dialog), "the dialog stays until its answer is written"
             assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written(name)}"]
             if isinstance(app.screen, NotesEditorScreen):
-                # What is typed meanwhile would be lost with the editor; quitting waits, saying why.
-                await pilot.press(*"xyz", "ctrl+q")
+                # What is typed meanwhile would be lost with the editor: the read-only text takes none, and says so (it
+                # said nothing); quitting waits, saying why.
+                await pilot.press(*"xyz")
+                typed = [f"z: not taken — {being_written(name)}"]
+                for _ in range(20):
+                    if [str(n.message) for n in app._notifications] == typed:
+                        break
+                    await pilot.pause()
+                assert [str(n.message) for n in app._notifications] == typed
+                await pilot.press("ctrl+q")
                 quitting = [f"not quitting: {being_written(name)}"]  # in the line escape's was, which it replaces
                 for _ in range(20):
                     if [str(n.message) for n in app._notifications] == quitting:
