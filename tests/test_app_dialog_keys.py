@@ -392,11 +392,61 @@ async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_
                 await pilot.pause()
             assert isinstance(app.screen, picker), "the picker stays until its choice is written"
             assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written('your choice')}"]
+            # ctrl+q quit, the choice lost unsaid: it waits, saying why, as over a prompt's answer.
+            await pilot.press("ctrl+q")
+            quitting = [f"not quitting: {being_written('your choice')}"]  # in the line escape's was, which it replaces
+            for _ in range(20):
+                if [str(n.message) for n in app._notifications] == quitting:
+                    break
+                await pilot.pause()
+            assert [str(n.message) for n in app._notifications] == quitting
+            assert app.return_code is None and isinstance(app.screen, picker)
             teammate.execute("COMMIT")
         finally:
             teammate.close()
         await until(pilot, lambda: not isinstance(app.screen, picker), "the choice written")
         assert app.screen is detail and app.focused is not None and app.focused.screen is detail
+
+
+async def test_keys_typed_into_a_prompt_while_its_answer_is_written_are_said_and_never_reach_the_screen_under(workspace: Path) -> None:
+    # d typed while the task's priority waited on a teammate's write (the box up, visibly waiting) was held for the
+    # prompt's close, then marked the task under it done.  Keys typed ahead with enter, before the write began, still
+    # go where the focus goes (keys_ahead's tests).
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task_id = app.tasks_pane.table.cursor_record.id
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        await pilot.press("colon", *"priority=low")
+        await settle(pilot)
+        teammate = connect(workspace)
+        try:
+            teammate.execute("BEGIN IMMEDIATE")  # a teammate's write, under way: the answer's write waits for it
+            await pilot.press("enter")
+            for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
+                if isinstance(app.screen, PromptScreen) and app.screen.writing:
+                    break
+                await pilot.pause()
+            assert isinstance(app.screen, PromptScreen) and app.screen.writing
+            await pilot.press("d")
+            said = [f"d: not taken — {being_written('your answer')}"]
+            for _ in range(20):
+                if [str(n.message) for n in app._notifications] == said:
+                    break
+                await pilot.pause()
+            assert [str(n.message) for n in app._notifications] == said
+            teammate.execute("COMMIT")
+        finally:
+            teammate.close()
+        await until(pilot, lambda: not isinstance(app.screen, PromptScreen), "the answer written")
+        await settle(pilot)
+        assert app.screen is detail
+    with connect(workspace) as conn:
+        priority, status = conn.execute("SELECT priority, status FROM task WHERE id = ?", (task_id,)).fetchone()
+    assert priority == "low" and status != "done"
 
 
 @pytest.mark.parametrize("dialog", [PromptScreen, NotesEditorScreen, EntryFormScreen])
@@ -450,8 +500,16 @@ async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_o
             assert isinstance(app.screen, dialog), "the dialog stays until its answer is written"
             assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written(name)}"]
             if isinstance(app.screen, NotesEditorScreen):
-                # What is typed meanwhile would be lost with the editor; quitting waits, saying why.
-                await pilot.press(*"xyz", "ctrl+q")
+                # What is typed meanwhile would be lost with the editor: the read-only text takes none, and says so (it
+                # said nothing); quitting waits, saying why.
+                await pilot.press(*"xyz")
+                typed = [f"z: not taken — {being_written(name)}"]
+                for _ in range(20):
+                    if [str(n.message) for n in app._notifications] == typed:
+                        break
+                    await pilot.pause()
+                assert [str(n.message) for n in app._notifications] == typed
+                await pilot.press("ctrl+q")
                 quitting = [f"not quitting: {being_written(name)}"]  # in the line escape's was, which it replaces
                 for _ in range(20):
                     if [str(n.message) for n in app._notifications] == quitting:
@@ -459,6 +517,13 @@ async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_o
                     await pilot.pause()
                 assert [str(n.message) for n in app._notifications] == quitting
                 assert app.screen.text_area.text == value and app.return_code is None
+            if isinstance(app.screen, EntryFormScreen):
+                # Typed into the form meanwhile, an amount and a memo showed in it but were not written: its fields
+                # take no edit while it is written, as the notes' text.
+                shown = app.screen.values()
+                await pilot.press("7", "tab", *"memo", "space")
+                await pilot.pause()
+                assert app.screen.values() == shown and not app.screen.needs_approval
             teammate.execute("COMMIT")
         finally:
             teammate.close()

@@ -29,13 +29,6 @@ def open_files() -> list[str]:
     return sorted(named)
 
 
-def watchers_ended() -> None:
-    """Wait for the file watchers' threads, told to stop, to end: each closes its connection as it does."""
-    for thread in threading.enumerate():
-        if thread.name.startswith("crewdeck watch"):
-            thread.join()
-
-
 def app_threads() -> set[str]:
     """The threads running, but the event loop's pool of workers (``asyncio_0``…), which the loop shuts down with it."""
     return {t.name for t in threading.enumerate() if not t.name.startswith("asyncio_")}
@@ -51,8 +44,7 @@ async def test_an_app_run_as_launch_runs_it_leaves_no_file_or_thread_open_once_i
         await pilot.press("2", "c", "3")  # the grid, the calendar and the budget read too
         await settle(pilot)
         assert any(name.endswith("demo.db") for name in open_files())
-    session.close()
-    watchers_ended()
+    session.close()  # waits for the app's watcher, told to stop as the app exited, to close the file
     assert open_files() == before
     assert app_threads() == threads
 
@@ -66,5 +58,4 @@ async def test_the_sessions_a_test_opens_are_closed_after_it(tmp_path: Path, ses
         await settle(pilot)
     assert sessions_closed == [app.session]
     close_sessions(sessions_closed)  # what the fixture does once the test is over
-    watchers_ended()
     assert sessions_closed == [] and open_files() == before

@@ -197,6 +197,34 @@ async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
         assert ledger.entries.cursor == 0
 
 
+async def test_a_new_entry_refused_as_it_is_written_can_be_fixed_in_the_field_that_had_the_focus(workspace: Path) -> None:
+    # The fields take no edit while the entry is written; refused then (a task id naming no task), they take edits
+    # again, and the field enter was pressed in has the focus, to fix.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EntryFormScreen)
+        await pilot.press(*"spring-launch", "tab", *"content-tools", "tab", *"Canva", "tab", *"12.50", "tab", "tab", *"ffffffff")
+        await settle(pilot)
+        task = form.query_one("#form-task", Input)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form and not form.saving
+        problem = form.query_one("#problem-task", Static)
+        assert "ffffffff" in str(problem.render()) and problem.has_class("-shown")
+        assert app.focused is task and not task.disabled
+        await pilot.press("shift+tab", "tab")  # leaving the field, unfixed, took its problem down
+        await settle(pilot)
+        assert "ffffffff" in str(problem.render()) and problem.has_class("-shown")
+        assert app.focused is task and not task.disabled
+        await pilot.press(*["backspace"] * 8)
+        await settle(pilot)
+        assert task.value == "" and not problem.has_class("-shown")
+
+
 async def test_reverse_the_selected_entry(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -15,7 +15,9 @@ server's wakeups need), and, for subscribers that ask, checks with a
 Subscribers' callbacks run on the watcher's thread and must return at
 once (set an event, hand over to an event loop): a slow one would delay
 every other subscriber of the file.  None is called after its
-``Subscription.close()`` has returned.
+``Subscription.close()`` has returned; the last one's close returns once
+the watcher's thread has ended and closed its connection (a closed app
+session leaves no file open).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Subscription:
 
     def close(self) -> None:
         self.watcher.leave(self)
+        self.watcher.ended()
 
 
 def subscribe(
@@ -116,6 +119,11 @@ class FileWatcher:
             self._stop.set()
             if _registry.get(self.key) is self:
                 del _registry[self.key]
+
+    def ended(self) -> None:
+        """Once the last subscriber has left: wait for the thread to end (at most an interval), its connection closed."""
+        if self._stop.is_set() and threading.current_thread() is not self._thread:
+            self._thread.join()
 
     def _run(self) -> None:
         try:

@@ -46,7 +46,7 @@ from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
 from crewdeck.tui.app.pane import Pane
-from crewdeck.tui.app.screens.help import shown_keys
+from crewdeck.tui.app.screens.help import shown_key, shown_keys
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
@@ -541,17 +541,24 @@ class CrewdeckApp(App[int]):
         await super().on_event(event)
 
     def _said_while_written(self, key: events.Key) -> bool:
-        """Whether ``key`` is one the dialog on top does not offer while its answer is written (``escape``), said at once
-        (``ClosesOnceWritten``): held as keys typed after a field's ``enter`` are, it went to the screen under once the
-        dialog closed, and closed that too."""
+        """Whether ``key`` is one the dialog on top does not offer while its answer is written (``escape``), or any other
+        typed into it meanwhile, said at once and going nowhere (``ClosesOnceWritten``): held as keys typed after a
+        field's ``enter`` are, it went to the screen under once the dialog closed (``d`` marked a task done, ``escape``
+        closed the task's detail).  Quitting goes on: it waits too, saying so (``action_quit``)."""
         screen = self.screen
         if not (isinstance(screen, ClosesOnceWritten) and screen.writing):
             return False
         line = hidden_keys.hidden_key_line(screen, key.key)
         if line is None:
-            return False
+            if not screen.typed_while_written(key.time) or self._quits(key.key):
+                return False
+            line = f"{shown_key(key.key)}: not taken — {being_written(screen.written_name)}"
         self._say_in_place(line)
         return True
+
+    def _quits(self, key: str) -> bool:
+        """Whether ``key`` is a key of the app's quit (``ctrl+q``, or the keymap's)."""
+        return any(binding.action == "quit" for binding in self._bindings.key_to_bindings.get(key, ()))
 
     def _send_on(self, key: events.Key) -> None:
         """Note ``key`` as sent on to the focus (a text field's ``enter`` or ``escape``: the keys after it wait for it)."""
@@ -714,13 +721,15 @@ class CrewdeckApp(App[int]):
 
         if isinstance(self.screen, DiscardScreen):
             return  # asked already: y answers
-        held = next((s for s in reversed(self.screen_stack) if isinstance(s, HoldsText) and (s.writing or s.unsaved)), None)
+        # Any dialog whose answer is being written, a picker's choice too (it quit, the choice lost unsaid): the dialog
+        # closes when it is written, or says why not; quit again then.
+        writing = next((s for s in reversed(self.screen_stack) if isinstance(s, ClosesOnceWritten) and s.writing), None)
+        if writing is not None:
+            self._say_in_place(f"not quitting: {being_written(writing.written_name)}")
+            return
+        held = next((s for s in reversed(self.screen_stack) if isinstance(s, HoldsText) and s.unsaved), None)
         if held is None:
             await super().action_quit()
-            return
-        if held.writing:
-            # The dialog closes when it is written, or says why not; quit again then.
-            self._say_in_place(f"not quitting: {being_written(held.written_name)}")
             return
 
         def answered(discard: bool | None) -> None:
@@ -1076,20 +1085,28 @@ class CrewdeckApp(App[int]):
         # starting (a first pull, another member) are reported too.
         from crewdeck.sync.state.watcher import ChangeWatcher
 
-        opened = self.session.opened
-        try:
-            watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq, opened=opened)
-        except WorkspaceError:
-            change = opened.change()  # the file went away while the app started
-            if change is None:
-                raise
-            self.call_from_thread(self.file_moved, change)
-            return
-        watcher.run(
-            lambda batch: self.call_from_thread(self.store_changed, [op for _, op in batch]),
-            self._stop,
-            on_moved=lambda change: self.call_from_thread(self.file_moved, change),
-        )
+        # Closing the session waits for this watcher to end: what it tells the app is posted (``call_later``), never
+        # waited for, as the UI thread may be the one closing the session, and is dropped once the app has closed.
+        with self.session.watchers.running(self._stop) as started:
+            if not started:
+                return  # the session was closed before this worker started
+            opened = self.session.opened
+            try:
+                watcher = ChangeWatcher(self.session.path, after_seq=self.session.opened_at_seq, opened=opened)
+            except WorkspaceError:
+                change = opened.change()  # the file went away while the app started
+                if change is None:
+                    raise
+                self.call_later(self.file_moved, change)
+                return
+
+            def changed(batch: list[tuple[int, Op]]) -> None:
+                self.call_later(self.store_changed, [op for _, op in batch])
+
+            def moved(change: str) -> None:
+                self.call_later(self.file_moved, change)
+
+            watcher.run(changed, self._stop, on_moved=moved)
 
     def file_moved(self, change: str) -> None:
         """The workspace's path no longer names the file open here: say so for good, and stop syncing.

@@ -9,7 +9,8 @@ A ``Session`` only opens, holds and closes its parts, each with one job:
 - ``reads`` (``Reads``): queries compiled, names, members, a task in full;
 - ``edits`` (``Edits``): writes of tasks, posts' moves and ledger actions, undo and redo;
 - ``warm_up`` (``WarmUp``): the task list made ready while Textual starts;
-- ``notices`` (``ChangeNotices``): others' changes told from ours, in words.
+- ``notices`` (``ChangeNotices``): others' changes told from ours, in words;
+- ``watchers`` (``Watchers``): the threads reading the file for others' commits, ended when the session closes.
 
 The app calls them from worker threads (the UI thread only takes the first
 page the warm-up has ready); no caller takes a lock: each part takes the
@@ -18,6 +19,9 @@ one it needs.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +36,47 @@ from crewdeck.tui.session.writing import Edits
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
+
+
+class Watchers:
+    """The threads reading the session's file for others' commits (the app's watcher), each until its stop is set.
+
+    Closing the session sets their stops and waits for them to end, each closing its connection as it does: a closed
+    session leaves no file open in its process (a web or SSH server runs many app sessions in one), where a watcher
+    told to stop as the app exited still held the file for a moment after the session was closed.  A watcher must
+    not wait on the UI thread (``call_from_thread``): the session is closed there once the app has exited.
+    """
+
+    def __init__(self) -> None:
+        self._stops: list[threading.Event] = []
+        self._closed = False
+        self._ended = threading.Condition()
+
+    @contextmanager
+    def running(self, stop: threading.Event) -> Iterator[bool]:
+        """A watcher's run, told to end by ``stop`` (or the session's close): ``False`` if the session is closed
+        already, and the watcher must not start."""
+        with self._ended:
+            if self._closed:
+                started = False
+            else:
+                self._stops.append(stop)
+                started = True
+        try:
+            yield started
+        finally:
+            if started:
+                with self._ended:
+                    self._stops.remove(stop)
+                    self._ended.notify_all()
+
+    def close(self) -> None:
+        """Stop every watcher running and wait for them to end."""
+        with self._ended:
+            self._closed = True
+            for stop in self._stops:
+                stop.set()
+            self._ended.wait_for(lambda: not self._stops)
 
 
 class Session:
@@ -57,6 +102,7 @@ class Session:
         self.edits = Edits(self.access, clock24)
         self.warm_up = WarmUp(self.reads, self.ranked)
         self.notices = ChangeNotices(self.access, clock24)
+        self.watchers = Watchers()
         #: An SSH session (``crewdeck ssh-session``): nothing in the app may start another program ($EDITOR).
         self.restricted = False
 
@@ -91,6 +137,7 @@ class Session:
         return True
 
     def close(self) -> None:
+        self.watchers.close()
         self.warm_up.close()
         self.access.close()
         self.ranked.close()

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from crewdeck.sync.state.money import format_minor
@@ -97,6 +98,12 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
         #: Fields whose problems are shown: typed in, left, or all after a save was tried.
         self.touched: set[str] = set()
         self.saving = False
+        #: Why saving was refused (a task id naming no task; "form": the whole entry): said until a field is changed or
+        #: enter saves again, where the check a field's leaving runs (the blur of the fields held while saving) took it
+        #: down unfixed.
+        self._refused_problems: dict[str, str] = {}
+        #: The field focused when enter saved: focused again if the entry is refused.
+        self._focus_before_saving: Widget | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -145,11 +152,11 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
     def needs_approval(self) -> bool:
         return self.query_one("#form-needs-approval", Checkbox).value
 
-    def check(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """Show the problems of the touched fields (and ``extra`` ones, from saving); return them all."""
+    def check(self) -> dict[str, str]:
+        """Show the problems of the touched fields (and those saving was refused for); return them all."""
         if self.context is None:
             return {"form": "loading"}
-        problems = {**check_form(self.values(), self.context), **(extra or {})}
+        problems = {**check_form(self.values(), self.context), **self._refused_problems}
         for name in FIELDS:
             shown = self.query_one(f"#problem-{name}", Static)
             problem = problems.get(name) if name in self.touched else None
@@ -163,8 +170,12 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
         assert self.context is not None
         if problems:
             left = [name for name in FIELDS if name in problems]
-            preview.update(plain(f"to fill in or fix: {', '.join(left)}"))
-            preview.set_class(bool(self.touched & set(problems)), "-problem")
+            if left:
+                preview.update(plain(f"to fill in or fix: {', '.join(left)}"))
+                preview.set_class(bool(self.touched & set(problems)), "-problem")
+            else:  # saving the entry was refused, not a field
+                preview.update(plain(problems["form"]))
+                preview.add_class("-problem")
             return
         draft = parse_entry(self.values(), self.context, needs_approval=self.needs_approval)
         slug = next((c.slug for c in self.context.campaigns if c.id == draft.campaign), draft.campaign)
@@ -176,6 +187,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
+        self._refused_problems = {}  # said of the fields as they were
         if event.input.id and event.value != self.initial.get(event.input.id.removeprefix("form-"), ""):
             self.touched.add(event.input.id.removeprefix("form-"))
         self.check()
@@ -194,6 +206,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
+        self._refused_problems = {}  # tried again: the fields are checked as they are
         self.touched.update(FIELDS)
         problems = self.check()
         if problems:
@@ -203,8 +216,21 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
             return
         if not self.saving and self.context is not None:
             self.saving = True
-            self.refresh_bindings()  # escape is not offered while it is written
+            self.writing_began()
+            self._hold_fields(True)
             self._save(self.values(), self.needs_approval, self.context)
+
+    def _hold_fields(self, saving: bool) -> None:
+        """While the entry is written, its fields take no edit, as the text editors' text does: what was typed then
+        showed in the form but was not written (507.00 EUR shown, 50.00 written).  Refused, the field that had the
+        focus has it again, to fix."""
+        if saving:
+            self._focus_before_saving = self.focused
+        for field in self.query(Input):
+            field.disabled = saving
+        self.query_one("#form-needs-approval", Checkbox).disabled = saving
+        if not saving and self._focus_before_saving is not None:
+            self._focus_before_saving.focus()
 
     @background(group="entry-form")
     def _save(self, values: dict[str, str], needs_approval: bool, context: FormContext) -> None:
@@ -224,11 +250,9 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
     def _refused(self, problems: dict[str, str]) -> None:
         self.saving = False
         self.refresh_bindings()
-        self.check(problems)
-        if "form" in problems:
-            preview = self.query_one("#form-preview", Static)
-            preview.update(plain(problems["form"]))
-            preview.add_class("-problem")
+        self._refused_problems = dict(problems)
+        self._hold_fields(False)
+        self.check()
 
     unsaved_name = "the new entry"
     written_name = "the new entry"

@@ -179,7 +179,7 @@ class PickerScreen(ClosesOnceWritten, ModalScreen[str | None]):
             self.dismiss(value)
         elif not self.submitting:
             self.submitting = True
-            self.refresh_bindings()  # escape is not offered while it is written
+            self.writing_began()
             self._submit(value)
 
     @background(group="picker-submit")

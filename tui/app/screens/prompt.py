@@ -153,7 +153,7 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
             self.dismiss(event.value)
         elif self.submitting is None:
             self.submitting = event.value
-            self.refresh_bindings()  # escape is not offered while it is written
+            self.writing_began()
             self._submit(event.value)
 
     @background(group="prompt-submit")

@@ -188,7 +188,7 @@ class TaskPickerScreen(ClosesOnceWritten, TypedAheadScreen[str | None]):
     def _chosen(self, task_id: str) -> None:
         if not self.submitting:
             self.submitting = True
-            self.refresh_bindings()  # escape is not offered while it is written
+            self.writing_began()
             self._submit(task_id)
 
     @background(group="task-picker-submit")

@@ -41,7 +41,7 @@ class TextEditorScreen(HoldsText, ModalScreen[str | None]):
         if self.submitting is None:
             self.submitting = text
             self.text_area.read_only = True
-            self.refresh_bindings()
+            self.writing_began()
             self._submit(text)
 
     @background(group="text-editor-submit")

@@ -5,13 +5,19 @@ closes once the write is done, or stays saying why it was refused.  A write that
 that holds the file.  Escape then would close the dialog, and the write's own close would take the screen under it
 (a dialog's close takes the screen on top); so escape waits.  It rang a bell, which tmux does not show: now, while the
 answer is written, the dialog's escape is not offered (the footer shows no Cancel) and, pressed, says why in the one
-line a hidden key says (``hidden_keys``).
+line a hidden key says (``hidden_keys``).  Every other key typed into it meanwhile is said the same way and goes
+nowhere: held for the dialog's close, as keys typed after a field's ``enter`` are, it acted on the screen under it once
+written (``d`` typed while a task's priority waited marked the task done).
 """
 
 from __future__ import annotations
 
+import math
 from abc import abstractmethod
 from typing import ClassVar
+
+from textual._time import get_time  # the clock Textual stamps each key's ``time`` with
+from textual.screen import Screen
 
 from crewdeck.sync.state.store import BUSY_TIMEOUT
 
@@ -27,11 +33,26 @@ class ClosesOnceWritten:
 
     #: What the line says is being written.
     written_name: ClassVar[str] = "your answer"
+    #: When the answer last began to be written, on the clock of keys' ``time``.
+    _writing_since: float = math.inf
 
     @property
     @abstractmethod
     def writing(self) -> bool:
         """Whether the answer is being written (each dialog knows its own write)."""
+
+    def writing_began(self) -> None:
+        """The answer has begun to be written (``writing`` is true now): escape is not offered from now on, and the keys
+        typed from now on go nowhere (``typed_while_written``)."""
+        self._writing_since = get_time()
+        assert isinstance(self, Screen)
+        self.refresh_bindings()
+
+    def typed_while_written(self, time: float) -> bool:
+        """Whether a key typed at ``time`` was typed while the answer was being written, the dialog up waiting, as
+        opposed to one typed ahead with the key that answered (``enter`` and ``jj`` in one burst): those go where the
+        focus goes once the dialog closes (``KeysAhead``)."""
+        return self.writing and time >= self._writing_since
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "cancel" and self.writing)
