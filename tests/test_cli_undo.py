@@ -208,7 +208,7 @@ def test_an_import_written_in_batches_is_one_change_and_its_operations_are_not_h
     finally:
         ws.close()
     assert cli.ok("undo").startswith("undid: added ")
-    assert cli("tasks", "all").err.startswith("no tasks match")
+    assert cli("tasks", "all").err.startswith("no tasks yet")
 
 
 def test_the_rules_judge_an_undo_as_any_write_and_a_refused_one_stays_to_undo(cli: Cli) -> None:
@@ -271,7 +271,7 @@ def test_a_change_that_cannot_be_remembered_is_not_made(cli: Cli) -> None:
         ws.close()
     result = cli("add", "Buy paper")
     assert (result.code, result.out) == (2, "") and "the history cannot be written" in result.err
-    assert cli("tasks", "all").err.startswith("no tasks match")  # the change and its place in the history: neither
+    assert cli("tasks", "all").err.startswith("no tasks yet")  # the change and its place in the history: neither
 
 
 def test_a_command_s_commits_are_one_change_whatever_another_command_remembers_meanwhile(cli: Cli) -> None:

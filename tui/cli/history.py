@@ -113,7 +113,7 @@ def _logged(ws: Workspace, runs: list[Run], columns: str) -> Iterator[tuple[int,
             yield by_node[node][at][2], row
 
 
-class Counted(NamedTuple):
+class ChangeHeld(NamedTuple):
     """What a change holds, read without its values: how many operations of it the log holds; the row (``seq``) of
     the first that appended a record, which stands (``describe.not_undoable``), if any; whether it added tasks."""
 
@@ -122,8 +122,8 @@ class Counted(NamedTuple):
     added_tasks: bool
 
 
-def _counted(ws: Workspace, runs: list[Run]) -> Counted:
-    """``Counted`` for ``runs``: their stamps, row numbers and two flags SQLite works out read, none of their values."""
+def _counted(ws: Workspace, runs: list[Run]) -> ChangeHeld:
+    """``ChangeHeld`` for ``runs``: their stamps, row numbers and two flags SQLite works out read, none of their values."""
     size, standing, added = 0, None, False
     first: tuple[int, str] | None = None
     for index, (op_id, _, seq, appended, adds) in _logged(
@@ -134,7 +134,7 @@ def _counted(ws: Workspace, runs: list[Run]) -> Counted:
         # The first in the order ``_ops`` hands them to ``not_undoable``: by run, then by stamp.
         if appended and (first is None or (index, op_id) < first):
             first, standing = (index, op_id), int(seq)
-    return Counted(size, standing, added)
+    return ChangeHeld(size, standing, added)
 
 
 def _ops(ws: Workspace, runs: list[Run], member_id: str) -> list[Op]:
@@ -198,7 +198,7 @@ def undo(ws: Workspace, me: Member, clock24: bool) -> tuple[Written, int]:
     done: Restored | None = None
     with store.held():  # the undo and its place in the history: both, or neither
         gone = 0
-        counted = Counted(0, None, False)
+        counted = ChangeHeld(0, None, False)
         ops: list[Op] = []
         # A change whose every operation left the log (the server refused them: ``Store.drop_refused``) is nothing to
         # take back: forgotten, and undo goes on to the one before, where it said "nothing to undo" for good.
