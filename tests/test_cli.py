@@ -1539,6 +1539,7 @@ def test_an_estimate_set_is_bounded_where_it_is_typed_and_0_is_none(cli: Cli) ->
     for typed, said in (
         ("10001h", "estimate: 10001h is more than 10000h"),
         ("999999999h", "estimate: 999999999h is more than 10000h"),
+        ("600001", "estimate: 600001 minutes is more than 10000h"),
         ("²", "estimate: '²' is not a duration like 90m, 2h or 1h30m"),
         ("9" * 5000, f"estimate: '{'9' * 5000}' is not a duration like 90m, 2h or 1h30m"),
         ("9" * 5000 + "h", f"estimate: '{'9' * 5000}h' is not a duration like 90m, 2h or 1h30m"),
@@ -1547,6 +1548,8 @@ def test_an_estimate_set_is_bounded_where_it_is_typed_and_0_is_none(cli: Cli) ->
     assert one_line_error(cli("overlap", "ana", "--duration", "²")) == (
         "crewdeck: error: --duration: '²' is not a duration like 90m, 2h or 1h30m\n"
     )
+    # A meeting's bound is the planner's own (review ri 3: "10001h is more than 10000h" read as if 9999h were taken).
+    assert "must be between 5m and 24h" in one_line_error(cli("overlap", "ana", "--duration", "10001h"))
     assert cli.ok("log", "--json") == before  # nothing written
     cli.ok("set", task, "estimate=10000h")
     assert json.loads(cli.ok("show", task, "--json"))["estimate"] == 600_000

@@ -44,7 +44,7 @@ EDITABLE = (
 #: The status of a task marked a duplicate of another (the app's ``m``, ``set duplicate_of=``): it is not worked on.
 DUPLICATE_STATUS = "cancelled"
 #: ASCII digits, at most 9 of each (``\d`` and ``isdigit`` take "²", which ``int`` refuses, and 5,000 digits ``int``
-#: refuses too): anything else is no duration.  Nothing typed is longer than ``MAX_ESTIMATE``.
+#: refuses too): anything else is no duration.  No estimate typed is longer than ``MAX_ESTIMATE`` (``field_value``).
 _ESTIMATE = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?\Z")
 _MINUTES = re.compile(r"[0-9]{1,9}\Z")
 _NONE = ("", "none", "-")
@@ -54,15 +54,11 @@ def parse_estimate(text: str, what: str = "estimate") -> int:
     """``90m``, ``2h``, ``1h30m`` or plain minutes -> minutes."""
     text = text.strip().lower()
     if _MINUTES.match(text):
-        minutes = int(text)
-    else:
-        m = _ESTIMATE.match(text)
-        if not text or not m or not any(m.groups()):
-            raise UserError(f"{what}: {text!r} is not a duration like 90m, 2h or 1h30m")
-        minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
-    if minutes > MAX_ESTIMATE:
-        raise UserError(f"{what}: {text} is more than {MAX_ESTIMATE // 60}h")
-    return minutes
+        return int(text)
+    m = _ESTIMATE.match(text)
+    if not text or not m or not any(m.groups()):
+        raise UserError(f"{what}: {text!r} is not a duration like 90m, 2h or 1h30m")
+    return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
 
 
 def format_estimate(minutes: int | None) -> str:
@@ -143,7 +139,13 @@ def field_value(
         return None if lowered in _NONE else ws.resolve("task", raw)
     if name == "estimate":
         # 0 is no estimate: it said "removed the estimate" and stored 0, which an export gave as an estimate of 0.
-        return None if lowered in _NONE else parse_estimate(raw) or None
+        if lowered in _NONE:
+            return None
+        minutes = parse_estimate(raw)
+        if minutes > MAX_ESTIMATE:
+            typed = raw.strip() + (" minutes" if _MINUTES.match(raw.strip()) else "")
+            raise UserError(f"estimate: {typed} is more than {MAX_ESTIMATE // 60}h")
+        return minutes or None
     raise _not_a_field(name)
 
 
