@@ -708,6 +708,31 @@ async def test_a_key_typed_while_a_dialog_writes_its_answer_is_said_and_goes_now
         assert table.cursor == start and answers == ["Buy milk"]
 
 
+async def test_a_quit_key_typed_while_a_dialog_writes_its_answer_says_not_quitting_and_never_quits_later(workspace: Path) -> None:
+    """`ctrl+q` typed after quick-add's enter, while the task was being written, said nothing: it was held with the keys
+    typed after the enter and, the task written, quit the app (review ri 1).  It says why not, as over a picker, and the
+    app stays open once the answer is written."""
+    written = threading.Event()
+    answers: list[str] = []
+
+    def submit(text: str) -> None:
+        written.wait(timeout=30)
+        answers.append(text)
+
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(PromptScreen("Quick add", submit=submit))
+        await settle(pilot)
+        await pilot.press(*"Tea", "enter")  # the write waits: the dialog stays, its field focused
+        await pilot.press("ctrl+q")
+        assert [str(n.message) for n in app._notifications] == [f"not quitting: {being_written('your answer')}"]
+        written.set()
+        await until(pilot, lambda: not isinstance(app.screen, PromptScreen), "the dialog closed")
+        await settle(pilot)
+        assert answers == ["Tea"] and app.is_running and app.return_code is None
+
+
 async def test_a_pickers_last_choice_is_in_sight_at_80x24(workspace: Path) -> None:
     """With twelve members, @zed, the last, was below the box at 80x24: the list was taller than the box showed, so it
     never scrolled, and up (to the last) or down past @yan highlighted a choice no one could see."""

@@ -544,15 +544,19 @@ class CrewdeckApp(App[int]):
         """Whether ``key`` is one the dialog on top does not offer while its answer is written (``escape``), or any other
         typed into it meanwhile, said at once and going nowhere (``ClosesOnceWritten``): held as keys typed after a
         field's ``enter`` are, it went to the screen under once the dialog closed (``d`` marked a task done, ``escape``
-        closed the task's detail).  Quitting goes on: it waits too, saying so (``action_quit``)."""
+        closed the task's detail).  A quit key too: held, it quit the app once the answer was written; it says why
+        not, as ``action_quit`` does over a dialog whose answer is written."""
         screen = self.screen
         if not (isinstance(screen, ClosesOnceWritten) and screen.writing):
             return False
         line = hidden_keys.hidden_key_line(screen, key.key)
         if line is None:
-            if not screen.typed_while_written(key.time) or self._quits(key.key):
+            if not screen.typed_while_written(key.time):
                 return False
-            line = f"{shown_key(key.key)}: not taken — {being_written(screen.written_name)}"
+            if self._quits(key.key):
+                line = f"not quitting: {being_written(screen.written_name)}"  # as ``action_quit`` says it over a dialog
+            else:
+                line = f"{shown_key(key.key)}: not taken — {being_written(screen.written_name)}"
         self._say_in_place(line)
         return True
 
