@@ -216,6 +216,8 @@ async def test_a_new_entry_refused_as_it_is_written_can_be_fixed_in_the_field_th
         problem = form.query_one("#problem-task", Static)
         assert "ffffffff" in str(problem.render()) and problem.has_class("-shown")
         assert app.focused is task and not task.disabled
+        # The focus given back selected the whole field, so the next key replaced it, backspace emptied it (review ri 2).
+        assert task.selection.start == task.selection.end == len(task.value)
         await pilot.press("shift+tab", "tab")  # leaving the field, unfixed, took its problem down
         await settle(pilot)
         assert "ffffffff" in str(problem.render()) and problem.has_class("-shown")

@@ -230,7 +230,13 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
             field.disabled = saving
         self.query_one("#form-needs-approval", Checkbox).disabled = saving
         if not saving and self._focus_before_saving is not None:
-            self._focus_before_saving.focus()
+            had_focus = self._focus_before_saving
+            kept = had_focus.selection if isinstance(had_focus, Input) else None
+            had_focus.focus()
+            if isinstance(had_focus, Input) and kept is not None:
+                # A field focused selects all its text, so the next key replaced it: its cursor comes back as it was.
+                # After that focus: the app's queue gives it (``focus``), then the field's queue takes it.
+                self.app.call_later(had_focus.call_later, setattr, had_focus, "selection", kept)
 
     @background(group="entry-form")
     def _save(self, values: dict[str, str], needs_approval: bool, context: FormContext) -> None:
