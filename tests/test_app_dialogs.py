@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -678,12 +679,9 @@ async def test_an_alt_key_bound_in_the_keymap_stays_that_key(workspace: Path) ->
         assert table.cursor == start + 1 and app.focused is table
 
 
-async def test_a_key_typed_while_a_dialog_writes_its_answer_is_said_and_goes_nowhere(workspace: Path) -> None:
-    """`j` typed after quick-add's enter, while the task was being written, went into the dialog's field
-    (it still had the focus) and was lost with it as it closed; then it was held for the dialog's close and went to the
-    list under it, where `d` marked a task done that no one saw (review re 2).  Typed while the answer is written (the
-    dialog up, waiting), it is said and goes nowhere; keys typed ahead with the `enter` still go where it leaves you
-    (test_keys_ahead)."""
+def _a_write_that_waits() -> tuple[threading.Event, list[str], Callable[[str], None]]:
+    """A dialog's submit that waits, as for another writer holding the file, until the event is set; then the answer is
+    kept in the list."""
     written = threading.Event()
     answers: list[str] = []
 
@@ -691,6 +689,16 @@ async def test_a_key_typed_while_a_dialog_writes_its_answer_is_said_and_goes_now
         written.wait(timeout=30)
         answers.append(text)
 
+    return written, answers, submit
+
+
+async def test_a_key_typed_while_a_dialog_writes_its_answer_is_said_and_goes_nowhere(workspace: Path) -> None:
+    """`j` typed after quick-add's enter, while the task was being written, went into the dialog's field
+    (it still had the focus) and was lost with it as it closed; then it was held for the dialog's close and went to the
+    list under it, where `d` marked a task done that no one saw (review re 2).  Typed while the answer is written (the
+    dialog up, waiting), it is said and goes nowhere; keys typed ahead with the `enter` still go where it leaves you
+    (test_keys_ahead)."""
+    written, answers, submit = _a_write_that_waits()
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -712,13 +720,7 @@ async def test_a_quit_key_typed_while_a_dialog_writes_its_answer_says_not_quitti
     """`ctrl+q` typed after quick-add's enter, while the task was being written, said nothing: it was held with the keys
     typed after the enter and, the task written, quit the app (review ri 1).  It says why not, as over a picker, and the
     app stays open once the answer is written."""
-    written = threading.Event()
-    answers: list[str] = []
-
-    def submit(text: str) -> None:
-        written.wait(timeout=30)
-        answers.append(text)
-
+    written, answers, submit = _a_write_that_waits()
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -33,6 +33,15 @@ class Served:
     def state(self, handle: str, post_id: str) -> str:
         return str(json.loads(self.run(handle, "post", "show", post_id, "--json"))["state"])
 
+    def submitted_and_seen(self) -> str:
+        """raj's post "Launch reel" in +launch, submitted for its round, on the server and mia's replica: its id."""
+        post_id = self.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
+        self.run("raj", "post", "copy", post_id, "Big day")
+        self.run("raj", "post", "submit", post_id)
+        self.run("raj", "sync")
+        self.run("mia", "sync")
+        return post_id
+
 
 @pytest.fixture(params=["file", "postgres"])
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
@@ -70,11 +79,7 @@ def serving(request: pytest.FixtureRequest, tmp_path: Path, kind: str) -> Iterat
 @pytest.mark.parametrize("move", ["campaign=autumn", "platform=linkedin"])
 def test_a_verdict_on_a_round_whose_post_moved_is_refused_and_the_replicas_agree(served: Served, move: str) -> None:
     """mia approves, on a replica that has not heard of it, a post raj has moved to another campaign or platform: its round is over."""
-    post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
-    served.run("raj", "post", "copy", post_id, "Big day")
-    served.run("raj", "post", "submit", post_id)
-    served.run("raj", "sync")
-    served.run("mia", "sync")
+    post_id = served.submitted_and_seen()
     served.run("raj", "set", post_id, move)
     assert served.state("raj", post_id) == "draft"
     served.run("raj", "sync")
@@ -91,11 +96,7 @@ def test_a_refused_push_names_the_post_by_its_title_shown_safe_on_the_replica(re
     """The refusal came back naming the post "post 1a2b3c4d"; by its title it is text a terminal could act on (a title
     stored before control characters were refused, here forged on the served file): the replica shows it, never raw."""
     with serving(request, tmp_path, "file") as served:
-        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
-        served.run("raj", "post", "copy", post_id, "Big day")
-        served.run("raj", "post", "submit", post_id)
-        served.run("raj", "sync")
-        served.run("mia", "sync")
+        post_id = served.submitted_and_seen()
         served.run("raj", "set", post_id, "campaign=autumn")
         served.run("raj", "sync")
         served.run("mia", "post", "approve", post_id)  # her replica: still +launch
@@ -130,11 +131,7 @@ def test_an_approval_refused_as_stale_says_which_change_voided_its_round_and_who
     was submitted" and nothing of which change, or whose, and mia searched the history for it.  The line names it, in
     `crewdeck sync` and `crewdeck log` (the app's notice reads the same words: test below)."""
     with serving(request, tmp_path, "file") as served:
-        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
-        served.run("raj", "post", "copy", post_id, "Big day")
-        served.run("raj", "post", "submit", post_id)
-        served.run("raj", "sync")
-        served.run("mia", "sync")
+        post_id = served.submitted_and_seen()
         served.run("raj", *(word.format(post=post_id) for word in change))
         served.run("raj", "sync")
         served.run("mia", "post", "approve", post_id)  # her replica: the version submitted
@@ -149,11 +146,7 @@ async def test_the_apps_notice_of_an_approval_refused_as_stale_names_the_change_
 ) -> None:
     """The app's notice of the refusal, on mia's replica syncing live, names raj's change as `crewdeck sync` does."""
     with serving(request, tmp_path, "file") as served:
-        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
-        served.run("raj", "post", "copy", post_id, "Big day")
-        served.run("raj", "post", "submit", post_id)
-        served.run("raj", "sync")
-        served.run("mia", "sync")
+        post_id = served.submitted_and_seen()
         served.run("raj", "post", "copy", post_id, "Bigger day")
         served.run("raj", "sync")
         served.run("mia", "post", "approve", post_id)  # unsent: the app's first round pushes it
@@ -174,11 +167,7 @@ def test_a_stale_refusal_names_the_change_that_voided_its_round_then_not_a_later
     again).  mia's log named the move, newer than the refusal and not what the server refused her for: it names the copy's
     change, the void the round had when her approval was refused."""
     with serving(request, tmp_path, "file") as served:
-        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
-        served.run("raj", "post", "copy", post_id, "Big day")
-        served.run("raj", "post", "submit", post_id)
-        served.run("raj", "sync")
-        served.run("mia", "sync")
+        post_id = served.submitted_and_seen()
         served.run("raj", "post", "copy", post_id, "Bigger day")
         served.run("raj", "sync")
         served.run("mia", "post", "approve", post_id)  # her replica: the version submitted
@@ -196,11 +185,7 @@ def test_the_log_of_many_stale_refusals_of_one_post_reads_its_rounds_once(reques
     """rd: every stale refusal read the post's whole history of rounds again: 3,000 of a post changed 2,000 times took
     `crewdeck log` two minutes.  Read once for the post, whatever the refusals of it."""
     with serving(request, tmp_path, "file") as served:
-        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
-        served.run("raj", "post", "copy", post_id, "Big day")
-        served.run("raj", "post", "submit", post_id)
-        served.run("raj", "sync")
-        served.run("mia", "sync")
+        post_id = served.submitted_and_seen()
         served.run("raj", "post", "copy", post_id, "Bigger day")
         served.run("raj", "sync")
         served.run("mia", "post", "approve", post_id)
@@ -230,11 +215,7 @@ def test_a_stale_refusal_names_a_manager_who_made_the_change_as_another_member(r
     """rd: ana changed the copy acting as raj (`--as`): mia's line said "voided by @raj's change", where `crewdeck log`
     and the history say "@ana as @raj"."""
     with serving(request, tmp_path, "file") as served:
-        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
-        served.run("raj", "post", "copy", post_id, "Big day")
-        served.run("raj", "post", "submit", post_id)
-        served.run("raj", "sync")
-        served.run("mia", "sync")
+        post_id = served.submitted_and_seen()
         crewdeck("-w", str(tmp_path / "team.db"), "--as", "raj", "post", "copy", post_id, "Bigger day")  # the tests' account: ana's
         served.run("mia", "post", "approve", post_id)
         out = served.run("mia", "sync")
@@ -250,11 +231,7 @@ def test_a_stale_refusal_says_a_pull_undone_after_a_move_as_the_move_back_that_v
     """raj pulled a post in review, ana moved it to autumn (a pulled post keeps its round), and raj undid his pull: that
     voided the round.  mia's refused approval said "voided by @raj's change of its state"; it says the move back."""
     with serving(request, tmp_path, "file") as served:
-        post_id = served.run("raj", "post", "add", "Launch reel +launch post:instagram publish:2030-01-10 18:00").strip()
-        served.run("raj", "post", "copy", post_id, "Big day")
-        served.run("raj", "post", "submit", post_id)
-        served.run("raj", "sync")
-        served.run("mia", "sync")
+        post_id = served.submitted_and_seen()
         served.run("raj", "post", "pull", post_id)
         served.run("raj", "sync")
         crewdeck("-w", str(tmp_path / "team.db"), "--as", "ana", "set", post_id, "campaign=autumn")
