@@ -407,24 +407,13 @@ async def test_a_void_pulled_by_crewdeck_sync_cut_off_is_said_by_the_app_opened_
 def test_a_void_the_apps_round_pulled_before_it_was_cut_off_is_not_said_again_by_crewdeck_sync(tmp_path: Path) -> None:
     """The app's round is told by its watcher of the file as the pull stores it, cut off or not: the `crewdeck sync`
     after it does not say it a second time."""
-    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
-    from crewdeck.sync.state.store import Store
-
-    from .test_sync_overwritten import PullCutOff
+    from .test_sync_overwritten import round_cut_off
 
     with approved_post(tmp_path) as (raj, mia, post_id):
         crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
         crewdeck("-w", str(raj), "add", "Cut the teaser")
         crewdeck("-w", str(raj), "sync")
-        with Store(mia) as store:
-            remote = Remote.of(store)
-            assert remote is not None
-            client = Client.for_remote(remote, PullCutOff("Bigger day"))
-            try:
-                with pytest.raises(Offline):
-                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
-            finally:
-                client.close()
+        round_cut_off(mia, "Bigger day", pull_told=True)  # as the app's engine runs it
         out = crewdeck("-w", str(mia), "sync")
         assert "voids" not in out and "pulled" in out, out
 
@@ -639,25 +628,15 @@ def test_a_void_the_apps_round_told_after_a_crewdeck_sync_cut_off_is_not_said_ag
     """mia's `crewdeck sync` was cut off before it pulled anything; then her app's round pulled raj's change, told it
     by its watcher, and was cut off too.  The next `crewdeck sync` told the change again: the first round kept where its
     pull began and nothing of where it ended, and so took the app's pull for its own."""
-    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
-    from crewdeck.sync.state.store import Store
 
-    from .test_sync_overwritten import PullCutOff, round_cut_off
+    from .test_sync_overwritten import round_cut_off
 
     with approved_post(tmp_path) as (raj, mia, post_id):
         crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
         crewdeck("-w", str(raj), "add", "Cut the teaser")
         crewdeck("-w", str(raj), "sync")
         round_cut_off(mia, None)
-        with Store(mia) as store:
-            remote = Remote.of(store)
-            assert remote is not None
-            client = Client.for_remote(remote, PullCutOff("Bigger day"))
-            try:
-                with pytest.raises(Offline):
-                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
-            finally:
-                client.close()
+        round_cut_off(mia, "Bigger day", pull_told=True)  # as the app's engine runs it
         assert json.loads(crewdeck("-w", str(mia), "post", "show", post_id, "--json"))["state"] == "draft"
         out = crewdeck("-w", str(mia), "sync")
         assert "voids" not in out and "pulled" in out, out
@@ -685,10 +664,8 @@ def test_a_void_the_apps_round_told_between_two_crewdeck_syncs_cut_off_is_not_sa
     watcher, and was cut off; a second `crewdeck sync` was cut off after pulling another task.  The two kept pulls were
     made one stretch, from the first's start to the last's end, and the next `crewdeck sync` told the app's void again
     (close-stop42: "it needs a list of kept stretches")."""
-    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
-    from crewdeck.sync.state.store import Store
 
-    from .test_sync_overwritten import PullCutOff, round_cut_off
+    from .test_sync_overwritten import round_cut_off
 
     with approved_post(tmp_path) as (raj, mia, post_id):
         crewdeck("-w", str(raj), "add", "Book the studio")
@@ -698,15 +675,7 @@ def test_a_void_the_apps_round_told_between_two_crewdeck_syncs_cut_off_is_not_sa
         crewdeck("-w", str(raj), "post", "copy", post_id, "Bigger day")
         crewdeck("-w", str(raj), "add", "Check the cut")
         crewdeck("-w", str(raj), "sync")
-        with Store(mia) as store:
-            remote = Remote.of(store)
-            assert remote is not None
-            client = Client.for_remote(remote, PullCutOff("Bigger day"))
-            try:
-                with pytest.raises(Offline):
-                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
-            finally:
-                client.close()
+        round_cut_off(mia, "Bigger day", pull_told=True)  # as the app's engine runs it
         crewdeck("-w", str(raj), "add", "Cut the teaser")
         crewdeck("-w", str(raj), "add", "Send the cut")
         crewdeck("-w", str(raj), "sync")
@@ -719,10 +688,8 @@ def test_a_void_the_apps_round_told_between_two_crewdeck_syncs_cut_off_is_not_sa
 def test_voids_in_two_pulls_kept_apart_are_each_said_once_by_the_next_crewdeck_sync(tmp_path: Path) -> None:
     """Two `crewdeck sync` rounds cut off, each after pulling a change that voided one of mia's approvals, with the
     app's round told between them: the next `crewdeck sync` says both voids, once each (the pulls kept apart)."""
-    from crewdeck.sync.client.remote import Client, Offline, Remote, sync_round
-    from crewdeck.sync.state.store import Store
 
-    from .test_sync_overwritten import PullCutOff, round_cut_off
+    from .test_sync_overwritten import round_cut_off
 
     with approved_post(tmp_path) as (raj, mia, post_id):
         teaser = crewdeck("-w", str(raj), "post", "add", "Teaser +launch post:instagram publish:2030-01-11 18:00").strip()
@@ -740,15 +707,7 @@ def test_voids_in_two_pulls_kept_apart_are_each_said_once_by_the_next_crewdeck_s
         crewdeck("-w", str(raj), "add", "Book the studio")
         crewdeck("-w", str(raj), "add", "Check the cut")
         crewdeck("-w", str(raj), "sync")
-        with Store(mia) as store:
-            remote = Remote.of(store)
-            assert remote is not None
-            client = Client.for_remote(remote, PullCutOff("Book the studio"))
-            try:
-                with pytest.raises(Offline):
-                    sync_round(store, client, pull_told=True)  # as the app's engine runs it
-            finally:
-                client.close()
+        round_cut_off(mia, "Book the studio", pull_told=True)  # as the app's engine runs it
         crewdeck("-w", str(raj), "post", "copy", teaser, "Sooner")
         crewdeck("-w", str(raj), "add", "Send the cut")
         crewdeck("-w", str(raj), "sync")

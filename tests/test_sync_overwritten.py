@@ -165,14 +165,16 @@ def _server_of(replica: Path) -> str:
         return remote.url
 
 
-def round_cut_off(replica: Path, arrives: str | None) -> None:
+def round_cut_off(replica: Path, arrives: str | None, *, pull_told: bool = False) -> None:
+    """A round of ``replica``'s whose pull is cut off after ``arrives`` came in; ``pull_told``: as the app's engine runs
+    it, whose watcher tells what the pull stores."""
     with Store(replica) as store:
         remote = Remote.of(store)
         assert remote is not None
         client = Client.for_remote(remote, PullCutOff(arrives))
         try:
             with pytest.raises(Offline):
-                sync_round(store, client)
+                sync_round(store, client, pull_told=pull_told)
         finally:
             client.close()
         assert unsent(store) == 0  # the push went through: only the pull was cut off
