@@ -380,7 +380,10 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
         else ""
     )
     if not found:
-        raise UserError(f"rm: nothing deleted: {_no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())}{as_words}")
+        # As tasks says it, and as Taskwarrior's `task FILTER delete` ("No tasks specified.", exit 1): no error, nothing
+        # to delete; the caller exits 1 (``NOTHING_LISTED``).
+        print(visible(f"rm: nothing deleted: {_no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())}{as_words}"), file=sys.stderr)
+        return []
     if not ctx.args.yes:
         # --quiet: the ids alone, whole, one a line, as it prints what it deleted (a script's to read).
         print("\n".join(str(task_id) if ctx.args.quiet else visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
@@ -417,6 +420,8 @@ def cmd_rm(ctx: Context) -> int:
     # nothing, and is not printed under the lock (a slow reader of it would hold every other writer).
     with ctx.ws.store.held() if ids or ctx.args.yes else contextlib.nullcontext():
         task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.query)) if ids else _filtered(ctx, ctx.args.query)
+        if not task_ids:
+            return NOTHING_LISTED  # a filter that matched nothing (ids name a task each, or are refused)
         # Deleted already: said, and not written again.
         already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
         deleting = [i for i in task_ids if i not in already]
