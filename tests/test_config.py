@@ -614,6 +614,14 @@ def test_a_relative_workspace_written_by_hand_is_read_from_the_config_files_dire
     write(path, 'workspace = "~/team.db"\n')  # the reader's home, then whole
     monkeypatch.setenv("HOME", str(tmp_path / "elsewhere"))
     assert load(str(path)).workspace == str(tmp_path / "elsewhere" / "team.db")
+    # A user this machine has not: read as a directory named "~nosuchuser" beside the file, it said "no workspace at
+    # …/cfg/~nosuchuser/team.db (create one with: crewdeck init …)", a stray directory to make (review rh 5).
+    write(path, 'workspace = "~nosuchuser/team.db"\n')
+    with pytest.raises(ConfigError) as refused:
+        load(str(path))
+    assert str(refused.value) == (
+        f"{path}: workspace: ~nosuchuser/team.db: ~nosuchuser is the home of a user 'nosuchuser', and there is no such user on this machine"
+    )
 
 
 @pytest.mark.parametrize(

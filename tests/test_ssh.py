@@ -644,7 +644,8 @@ def test_install_makes_a_fresh_accounts_ssh_directory_as_sshd_wants_it(host: Hos
     typo = host.account.home / ".shh" / "authorized_keys"
     err = crewdeck_fails("-w", str(host.workspace), "ssh", "install", "--file", str(typo))
     assert err == f"crewdeck: error: {typo}: directory {typo.parent} does not exist\n" and not typo.parent.exists()
-    out = crewdeck("-w", str(host.workspace), "ssh", "install", "--file", str(ssh / "authorized_keys"))
+    # As README writes it: the account's home by its name (rh 5: read as a directory "~team" here, it did not exist).
+    out = crewdeck("-w", str(host.workspace), "ssh", "install", "--file", f"~{host.account.name}/.ssh/authorized_keys")
     assert out.strip() == f"wrote {ssh / 'authorized_keys'}: 2 key lines of crewdeck's, 0 other lines kept"
     for path, mode in ((ssh, 0o700), (ssh / "authorized_keys", 0o600)):
         st = path.stat()

@@ -34,7 +34,7 @@ from crewdeck.tui.ssh.session import (
     session_member,
     take_upload,
 )
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import UserError, home_path
 
 
 def _workspace(ctx: Context) -> Path:
@@ -94,7 +94,7 @@ def cmd_ssh_keys_command(ctx: Context) -> int:
 
 
 def cmd_ssh_install(ctx: Context) -> int:
-    path = Path(ctx.args.file)
+    path = home_path(ctx.args.file)  # ~team/.ssh/authorized_keys, as its help and README give it
     workspace = _workspace(ctx)  # refused first: a refused install makes nothing, ~/.ssh neither
     lines = _lines(ctx, all_keys(ctx.ws.conn))
     if not path.parent.is_dir() and not authorized.make_ssh_directory(path.parent):

@@ -154,12 +154,21 @@ def _per_minute(count: int) -> str | None:
     return None if 1 <= count <= MOST_PER_MINUTE else f"{count} is not a number a minute from 1 to {MOST_PER_MINUTE:,}"
 
 
+def _home_known(text: str) -> str | None:
+    """Why a path's ``~user`` names no home here, or None: read as a directory of that name, it was a stray one to make."""
+    try:
+        home_path(text)
+    except UserError as exc:
+        return str(exc)
+    return None
+
+
 def _beside(text: str, config: Path) -> str:
     """A path as a config file says it: ``~`` is the reader's home, and a relative path is read from the file's own
     directory, as git reads an include: from the current one, the same config named another file in each directory."""
     if not text:
         return text
-    return os.path.abspath(os.path.join(config.parent, os.path.expanduser(text)))
+    return os.path.abspath(os.path.join(config.parent, home_path(text)))
 
 
 def _some_key(keys: str) -> str | None:
@@ -201,6 +210,7 @@ class Config:
             "workspace in the platform's data directory (~/.local/share/crewdeck/workspace.db), created on first run.  "
             "A relative path is read from this file's directory; `crewdeck config show` prints the path it names.",
             example="/srv/crewdeck/team.db",
+            check=_home_known,
             read=_beside,
         ),
     )
