@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.command import CommandPalette
-from textual.screen import ModalScreen
+from textual.pilot import Pilot
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, TextArea
 
 from crewdeck.sync.state.store import connect
@@ -359,6 +361,19 @@ async def test_the_palettes_keys_can_be_rebound_as_every_other(workspace: Path) 
         assert isinstance(app.screen, CommandPalette)
 
 
+async def _escape_said_while_written(app: CrewdeckApp, pilot: Pilot[None], dialog: type[Screen[Any]], name: str) -> None:
+    """The footer of ``dialog``, whose answer (``name``) is being written, offers no Cancel, and escape says why in a line
+    (a bell alone said nothing in tmux), the dialog staying until its answer is written."""
+    assert "Cancel" not in [k.description for k in footer_keys(app.screen)[0]]
+    await pilot.press("escape")
+    for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
+        if app._notifications:
+            break
+        await pilot.pause()
+    assert isinstance(app.screen, dialog), "the dialog stays until its answer is written"
+    assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written(name)}"]
+
+
 @pytest.mark.parametrize(("key", "picker", "answer"), [("A", PickerScreen, "0"), ("m", TaskPickerScreen, "click")])
 async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_the_screen_under(
     workspace: Path, key: str, picker: type[ModalScreen[object]], answer: str
@@ -383,15 +398,7 @@ async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_
             else:
                 await pilot.press(answer)
             assert isinstance(app.screen, PickerScreen | TaskPickerScreen) and app.screen.submitting
-            # Its footer offers no Cancel it cannot do; escape says why in a line (a bell alone said nothing in tmux).
-            assert "Cancel" not in [k.description for k in footer_keys(app.screen)[0]]
-            await pilot.press("escape")
-            for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
-                if app._notifications:
-                    break
-                await pilot.pause()
-            assert isinstance(app.screen, picker), "the picker stays until its choice is written"
-            assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written('your choice')}"]
+            await _escape_said_while_written(app, pilot, picker, "your choice")
             # ctrl+q quit, the choice lost unsaid: it waits, saying why, as over a prompt's answer.
             await pilot.press("ctrl+q")
             quitting = [f"not quitting: {being_written('your choice')}"]  # in the line escape's was, which it replaces
@@ -491,14 +498,7 @@ async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_o
                     break
                 await pilot.pause()
             assert isinstance(app.screen, dialog) and app.screen.writing
-            assert "Cancel" not in [k.description for k in footer_keys(app.screen)[0]]
-            await pilot.press("escape")
-            for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
-                if app._notifications:
-                    break
-                await pilot.pause()
-            assert isinstance(app.screen, dialog), "the dialog stays until its answer is written"
-            assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written(name)}"]
+            await _escape_said_while_written(app, pilot, dialog, name)
             if isinstance(app.screen, NotesEditorScreen):
                 # What is typed meanwhile would be lost with the editor: the read-only text takes none, and says so (it
                 # said nothing); quitting waits, saying why.
