@@ -402,6 +402,23 @@ async def test_quick_add_previews_the_publish_slot_and_the_repeat_rule_it_unders
         assert "every weekday 09:00 Europe/Berlin" in preview and "due tmrw 09:00 CET" in preview
 
 
+async def test_quick_add_reads_an_estimate_as_set_does_with_its_bound_and_refusal(workspace: Path) -> None:
+    """Taskwarrior's estimate:2h, typed by habit, went into the title, unsaid, where `crewdeck set ID estimate=2h` took it."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Cut the teaser estimate:10001h")
+        await settle(pilot)
+        assert "estimate: 10001h is more than 10000h" in prompt_preview(app)
+        await pilot.press("ctrl+u", *"Cut the teaser estimate:1h30m")
+        await settle(pilot)
+        preview = prompt_preview(app)
+        assert "“Cut the teaser”" in preview and "estimate 1h30m" in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [t["estimate"] for t in titled(workspace, "Cut the teaser")] == [90]
+
+
 @pytest.mark.parametrize(("size", "named"), [((80, 24), False), ((160, 48), True)])
 async def test_the_assign_picker_lines_members_up_and_fits_the_screen(workspace: Path, size: tuple[int, int], named: bool) -> None:
     app = make_app(workspace)

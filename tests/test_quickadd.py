@@ -57,6 +57,31 @@ def test_a_taskwarrior_note_is_said_only_of_taskwarrior_s_attributes_and_of_camp
     assert "project:beta: Taskwarrior's project is a campaign here: unknown campaign +beta" in cli("tasks", "project:beta").err
 
 
+def test_an_estimate_is_read_as_set_reads_it_with_its_bound(cli: Cli) -> None:
+    """Taskwarrior's UDA estimate:2h went into the title with nothing said, where `set ID estimate=2h` took it."""
+    assert quickadd.parse("Cut the reel estimate:2h \\estimate:3h").estimate == "2h"
+    assert quickadd.parse("Cut the reel estimate:2h \\estimate:3h").title == "Cut the reel estimate:3h"
+    assert quickadd.parse("Brief estimate:2h estimate:3h").problems == ["estimate: is given twice (estimate:2h, estimate:3h): give one"]
+    assert quickadd.parse("Brief estimate:").problems == [
+        "estimate: needs a duration like 90m, 2h or 1h30m (\\estimate: keeps the word in the title)"
+    ]
+    task = cli.ok("add", "Cut the reel estimate:1h30m").strip()
+    assert [json.loads(cli.ok("show", task, "--json"))[k] for k in ("title", "estimate")] == ["Cut the reel", 90]
+    series = cli.ok("add", "Weekly report every:mon 09:00 Estimate:45").strip()
+    shown = json.loads(cli.ok("show", series, "--json"))
+    assert (shown["estimate"], shown["recurrence"]["template"]["estimate"]) == (45, 45)  # each instance has it
+    assert json.loads(cli.ok("show", cli.ok("add", "Brief estimate:0").strip(), "--json"))["estimate"] is None
+    before = cli.ok("log", "--json")
+    for typed, said in (
+        ("10001h", "estimate: 10001h is more than 10000h"),
+        ("600001", "estimate: 600001 minutes is more than 10000h"),
+        ("2x", "estimate: '2x' is not a duration like 90m, 2h or 1h30m"),
+    ):
+        refused = cli("add", f"Brief estimate:{typed}")
+        assert (refused.code, refused.err) == (2, f"crewdeck: error: {said}\n"), typed
+    assert cli.ok("log", "--json") == before  # nothing written
+
+
 def test_words_after_the_due_date_are_title_again() -> None:
     d = quickadd.parse("due:tomorrow Send report to client")
     assert d.due_words == ["tomorrow"]

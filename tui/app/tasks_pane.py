@@ -33,6 +33,7 @@ from crewdeck.tui.session.reading import TaskRowNames
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.deadlines import due_outside_hours
+from crewdeck.tui.tasks.estimates import format_estimate
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.tasks.quickadd import clock_change_notes, overdue_words
@@ -558,6 +559,8 @@ class TasksPane(Pane):
             parts.append(f"+{draft.campaign}" + (f"/{draft.platform}" if draft.platform else ""))
         if draft.priority:
             parts.append(f"!{draft.priority}")
+        if "estimate" in values:
+            parts.append(f"estimate {format_estimate(values['estimate'])}")
         parts += [f"#{t}" for t in draft.tags]
         if "due" in values:
             parts.append(f"due {self._read_by_you(values['due'], now)}")

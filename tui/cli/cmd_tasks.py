@@ -612,7 +612,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "add",
         parents=parents,
         help="add a task with quick-add syntax",
-        description="Add a task: TEXT with @handle (@me: you, @none: nobody), #tag, +campaign[/platform], !high|!med|!low and due:DATE [TIME] [ZONE].",
+        description="Add a task: TEXT with @handle (@me: you, @none: nobody), #tag, +campaign[/platform], !high|!med|!low, due:DATE [TIME] [ZONE] and estimate:2h (90m, 1h30m, up to 10000h).",
         examples=[
             'crewdeck add "Draft carousel @raj #instagram +spring-launch !high due:fri 17:00"',
             'crewdeck add "Call the printer due:tmrw 10:00 Asia/Tokyo"',

@@ -11,7 +11,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
 from crewdeck.tui.cli.common import NOTHING_LISTED, Context, column_widths, note_incomplete, print_json, table
-from crewdeck.tui.tasks.edits import format_estimate
+from crewdeck.tui.tasks.estimates import format_estimate
 from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import Availability, availability
 from crewdeck.tui.time.when import clock_text, utc_iso, zone_abbrev, zone_label

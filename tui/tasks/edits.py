@@ -12,11 +12,12 @@ import re
 from typing import Any
 
 from crewdeck.sync.state.oplog import same_write
-from crewdeck.sync.state.records import MAX_ESTIMATE, OPEN_STATUSES, PRIORITIES, TASK_STATUSES
+from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks import recurrence
+from crewdeck.tui.tasks.estimates import typed_estimate
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.quickadd import overdue_words, parse_due, publish_slot
 from crewdeck.tui.time.roster import day_spans, week_of, working_week
@@ -43,29 +44,7 @@ EDITABLE = (
 )
 #: The status of a task marked a duplicate of another (the app's ``m``, ``set duplicate_of=``): it is not worked on.
 DUPLICATE_STATUS = "cancelled"
-#: ASCII digits, at most 9 of each (``\d`` and ``isdigit`` take "²", which ``int`` refuses, and 5,000 digits ``int``
-#: refuses too): anything else is no duration.  No estimate typed is longer than ``MAX_ESTIMATE`` (``field_value``).
-_ESTIMATE = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?\Z")
-_MINUTES = re.compile(r"[0-9]{1,9}\Z")
 _NONE = ("", "none", "-")
-
-
-def parse_estimate(text: str, what: str = "estimate") -> int:
-    """``90m``, ``2h``, ``1h30m`` or plain minutes -> minutes."""
-    text = text.strip().lower()
-    if _MINUTES.match(text):
-        return int(text)
-    m = _ESTIMATE.match(text)
-    if not text or not m or not any(m.groups()):
-        raise UserError(f"{what}: {text!r} is not a duration like 90m, 2h or 1h30m")
-    return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
-
-
-def format_estimate(minutes: int | None) -> str:
-    if not minutes:
-        return ""
-    hours, rest = divmod(minutes, 60)
-    return f"{hours}h{rest:02d}m" if hours and rest else (f"{hours}h" if hours else f"{rest}m")
 
 
 def _ids(ws: Workspace, text: str) -> list[str]:
@@ -138,14 +117,7 @@ def field_value(
     if name == "duplicate_of":
         return None if lowered in _NONE else ws.resolve("task", raw)
     if name == "estimate":
-        # 0 is no estimate: it said "removed the estimate" and stored 0, which an export gave as an estimate of 0.
-        if lowered in _NONE:
-            return None
-        minutes = parse_estimate(raw)
-        if minutes > MAX_ESTIMATE:
-            typed = raw.strip() + (" minutes" if _MINUTES.match(raw.strip()) else "")
-            raise UserError(f"estimate: {typed} is more than {MAX_ESTIMATE // 60}h")
-        return minutes or None
+        return None if lowered in _NONE else typed_estimate(raw)
     raise _not_a_field(name)
 
 

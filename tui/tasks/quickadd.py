@@ -20,6 +20,8 @@
   task becomes the first instance of a series, due at the next occurrence
   (a time without a zone is the creator's; without a time, the end of the
   owner's working day),
+* ``estimate:`` the work it takes (``estimate:2h``, ``90m``, ``1h30m`` or minutes, up to 10000h), as Taskwarrior's
+  users type their UDA and as ``crewdeck set ID estimate=`` reads it,
 * ``post:PLATFORM`` makes the task a post (an idea) for that platform
   (``post:instagram``), with or without a campaign,
 * a word starting with a backslash is kept literally (``\\#1`` is "#1"),
@@ -39,6 +41,7 @@ from typing import Any
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.reading import shared_publish
 from crewdeck.tui.tasks.deadlines import draft_due, end_of_day
+from crewdeck.tui.tasks.estimates import typed_estimate
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.tasks.query import project_note, taskwarrior_field
 from crewdeck.tui.tasks.recurrence import first_instance, in_owners_zone, is_rule_word, parse_rule
@@ -85,6 +88,8 @@ class Draft:
     publish_words: list[str] = field(default_factory=list)
     #: The words of an ``every:`` rule.
     every_words: list[str] = field(default_factory=list)
+    #: What ``estimate:`` gave (``2h``), read by ``resolve`` as ``set ID estimate=`` reads it.
+    estimate: str | None = None
     #: ``post:PLATFORM``: the task is a post for this platform.
     post: bool = False
     problems: list[str] = field(default_factory=list)
@@ -130,6 +135,14 @@ def parse(text: str) -> Draft:
                 draft.problems.append(f"{word}: a task has one priority, and !{draft.priority} is it already")
             else:
                 draft.priority = priority
+        elif word.lower().startswith("estimate:"):
+            # Taskwarrior's UDA, typed by habit: it went into the title, unsaid, where `set ID estimate=2h` took it.
+            typed = word[9:]
+            if not typed:
+                draft.problems.append(f"estimate: needs a duration like 90m, 2h or 1h30m (\\{word} keeps the word in the title)")
+            elif draft.estimate not in (None, typed):
+                draft.problems.append(f"estimate: is given twice (estimate:{draft.estimate}, estimate:{typed}): give one")
+            draft.estimate = typed or draft.estimate
         elif word.lower().startswith("post:"):
             draft.post = True
             if word[5:]:
@@ -256,6 +269,8 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
         values["post_state"] = "idea"
     if draft.priority:
         values["priority"] = draft.priority
+    if draft.estimate is not None and (minutes := typed_estimate(draft.estimate)) is not None:
+        values["estimate"] = minutes
     owner = assignee or creator
     if draft.due_words:
         try:

@@ -9,7 +9,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.tasks.deadlines import due_in_context
-from crewdeck.tui.tasks.edits import format_estimate
+from crewdeck.tui.tasks.estimates import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.tui.workspace.workspace import Member, shown_handle

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.records import LAST_DAY
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.tasks.edits import format_estimate, parse_estimate
+from crewdeck.tui.tasks.estimates import format_estimate, parse_estimate
 from crewdeck.tui.time.roster import spans_between, wall_instant, working_week
 from crewdeck.tui.time.when import DateError, clock_text, parse_day, parse_utc, utc_iso, zone_abbrev
 from crewdeck.tui.workspace.errors import UserError

@@ -30,7 +30,7 @@ from crewdeck.sync.state.records import OPEN_STATUSES, result_key
 from crewdeck.sync.state.restored import restored_bounds
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.results import accounts, targets
-from crewdeck.tui.tasks.edits import format_estimate
+from crewdeck.tui.tasks.estimates import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.hours import format_hours
 from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
