@@ -2403,6 +2403,39 @@ def test_taskwarrior_s_newer_template_and_last_fields_are_a_series_link_not_udas
     assert not standup["notes"]
 
 
+def test_a_series_one_off_an_older_import_made_of_a_taskwarrior_3_instance_is_left_beside_its_series_and_said(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Taskwarrior 3 names an instance's template ``template`` (``parent`` before; its recurrence RFC,
+    docs/rfcs/recurrence.md: "Rename parent to template ... The value remains the UUID of the template"). A crewdeck
+    that read no ``template`` imported the instance as a one-off task and gave the series its own instance; importing
+    the export again joined the one-off to the series beside that instance: two open instances of one week."""
+    weekly = _tw("a1", description="Stand-up notes", status="recurring", recur="weekly", due="20261103T080000Z",
+                 tz="Europe/Berlin", last="1", rtype="periodic")  # fmt: skip
+    instance = _tw("a2", description="Stand-up notes", status="pending", template=weekly["uuid"], recur="weekly",
+                   due="20261201T080000Z", tz="Europe/Berlin")  # fmt: skip
+    # What the older import left: the instance as a one-off task, the template a series with its own instance.
+    one_off = {k: v for k, v in instance.items() if k != "template"}
+    cli.ok("import", "--from", "taskwarrior", str(write(tmp_path, "older.json", json.dumps([one_off, weekly]))))
+    series = stable_id("taskwarrior-series", _tw_id("a1"))
+    export = write(tmp_path, "task.json", json.dumps([instance, weekly]))
+    said = (
+        "1 task an earlier import made a one-off (it read no Taskwarrior 3 template field) left beside its series' own "
+        "instance: Stand-up notes (crewdeck rm ID takes away the one not wanted)"
+    )
+    for _ in range(2):  # said while it is so: a later import leaves it as it is too
+        out = cli.ok("import", "--from", "taskwarrior", str(export))
+        assert said in out, out
+        tasks = json.loads(cli.ok("export"))["task"]
+        assert len([t for t in tasks if t.get("series") == series]) == 1  # one instance of the series, its own
+        assert [t.get("series") for t in tasks if t["id"] == _tw_id("a2")] == [None]  # the one-off, as it was
+    # Removed here, the one the team did not want: nothing more is said, and it stays removed.
+    cli.ok("rm", _tw_id("a2")[:12])
+    out = cli.ok("import", "--from", "taskwarrior", str(export))
+    assert "one-off" not in out, out
+    assert len([t for t in json.loads(cli.ok("export"))["task"] if t.get("series") == series]) == 1
+
+
 def test_a_template_crewdeck_cannot_repeat_with_no_pending_instance_is_said_not_imported(cli: Cli, tmp_path: Path) -> None:
     """Review rd: "2 recurrences kept as a note: Queue check (recur: 4h); Poll (recur: 4h)" where Poll (no pending instance)
     came in as nothing, and each re-import said "1 recurrence kept as a note: Poll" after "nothing new"."""

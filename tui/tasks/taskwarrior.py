@@ -140,6 +140,8 @@ class Summary:
     unkept_recurrences: list[str] = field(default_factory=list)
     #: Pending instances after a series' open one: the series makes each in turn.
     later_instances: int = 0
+    #: The titles of the series' open instances an earlier import made one-off tasks (it read no ``template``), left so.
+    one_offs: list[str] = field(default_factory=list)
     unknown_assignees: set[str] = field(default_factory=set)
     #: A guest's handle -> the titles of the tasks the file assigns to them, left unassigned (guests see no tasks).
     guest_assignees: dict[str, list[str]] = field(default_factory=dict)
@@ -174,6 +176,12 @@ class Summary:
             parts.append(
                 f"left {counted(self.later_instances, 'later pending instance')} to their series (crewdeck makes the next"
                 " when one is done or its time passes)"
+            )
+        if self.one_offs:  # said while it is so: the import cannot tell which of the two the team works on
+            parts.append(
+                f"{counted(len(self.one_offs), 'task')} an earlier import made a one-off (it read no Taskwarrior 3 template field)"
+                f" left beside {'its' if len(self.one_offs) == 1 else 'their'} series' own instance: {first_few(self.one_offs)}"
+                " (crewdeck rm ID takes away the one not wanted)"
             )
         if self.unknown_assignees:
             parts.append(f"left unassigned (no such member): {names(self.unknown_assignees)}")
@@ -468,6 +476,15 @@ def _series_plans(
         if instances:
             if not here:  # said once, as the series: a re-import of the same file leaves them to the series it made
                 summary.later_instances += len(instances) - 1
+            one_off = _one_off_here(ws, instances[0][1], series) if here else None
+            if one_off is not None:
+                # An older crewdeck read no ``template`` (Taskwarrior 3's ``parent``): the instance came in as a one-off and
+                # the series made its own. Joined now, the series had two open instances; which one the team works on is
+                # theirs to say, so the one-off stays a task of its own, updated as one (said unless removed here).
+                if one_off:
+                    summary.one_offs.append(cut(title, 40))
+                yield instances[0][0], instances[0][1], None
+                continue
             yield instances[0][0], instances[0][1], _joining(series, rule, now)
         elif not here:  # made at the next occurrence once; after that the series is crewdeck's
             yield index, {**template, "status": "pending"}, _starting(series, rule, now)
@@ -477,6 +494,16 @@ def _here(ws: Workspace, record: dict[str, Any]) -> bool:
     """Whether the task of ``record`` came in by an earlier import (its id is its uuid's)."""
     uuid = record.get("uuid")
     return isinstance(uuid, str) and ws.store.record("task", uuid.replace("-", "").lower()) is not None
+
+
+def _one_off_here(ws: Workspace, record: dict[str, Any], series: str) -> bool | None:
+    """Whether the task of ``record``, here of no series or another (an earlier import made it a one-off task), is live
+    here (``False``: removed here); ``None`` when it is not here so."""
+    uuid = record.get("uuid")
+    if not isinstance(uuid, str):
+        return None
+    row = ws.conn.execute("SELECT series, deleted FROM task WHERE id = ?", (uuid.replace("-", "").lower(),)).fetchone()
+    return None if row is None or row[0] == series else not row[1]
 
 
 def _every_words(recur: Any, local: dt.datetime) -> list[str] | None:
