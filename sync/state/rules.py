@@ -132,6 +132,8 @@ RULES = {
     "not_a_member": "the operation's author is not a member of the workspace",
     "member_removed": "the author was removed from the workspace",
     "guest_read_only": "guests only approve posts; they create and edit nothing else",
+    "guest_reads_posts": "a guest reads their campaigns' posts and their own approvals, nothing else (no tasks, ledger, results, "
+    "members or settings), in the app and from any command",
     "managers_only": "only a manager may do this",
     "own_profile_only": "members change only their own name, zone, hours, days off and SSH keys (guests: name and zone)",
     "author_field": "an author field (created_by, entered_by, approved_by) must name the operation's member, and is set when its "
@@ -1893,6 +1895,17 @@ def commands_refused(author: MemberFacts) -> Refusal | None:
             "guest_read_only",
             f"{_name(author, author.id)} is a guest: over SSH a guest has the app only (ssh -t), "
             "with the Approvals view of their campaigns' posts",
+        )
+    return None
+
+
+def read_refused(reader: MemberFacts, what: str) -> Refusal | None:
+    """Why ``reader`` may not read ``what`` (a command's records, "tasks", "the ledger"), or ``None``: the roles table's
+    read row, a guest reads their campaigns' posts and their own approvals and nothing else, whatever way they ask."""
+    if reader.access == GUEST:
+        return Refusal(
+            "guest_reads_posts",
+            f"{_name(reader, reader.id)} is a guest: guests read their campaigns' posts and their own approvals, not {what}",
         )
     return None
 

@@ -40,6 +40,7 @@ from crewdeck.tui.posts.reading import (
 )
 from crewdeck.tui.posts.review import copy_review
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
+from crewdeck.tui.session.read_scope import not_theirs
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.columns import line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
@@ -355,11 +356,14 @@ def _field(name: str, value: str) -> str:
 
 
 def cmd_post_show(ctx: Context) -> int:
+    me = ctx.me_or_none()
+    # A guest's refusal comes first: "a task, not a post" would tell them what they do not read.
+    if me is not None and not ctx.scope.reads_task(ctx.ws.conn, found := ctx.ws.resolve("task", ctx.args.id)):
+        raise Refused(not_theirs(me, found))
     post_id = _post_id(ctx)
     view = read_post(ctx.ws.conn, post_id, ctx.now)
     assert view is not None
     data = _post_json(view, ctx)
-    me = ctx.me_or_none()
     diff = _diff_since_seen(ctx, post_id, me.id) if me else []
     if ctx.args.json:
         handles = {member_id: f"@{handle}" for member_id, handle in ctx.ws.handles().items()}
@@ -415,7 +419,8 @@ def cmd_post_show(ctx: Context) -> int:
 
 #: ``post list`` terms: ``state:``, ``post:`` (platform), ``needs:@handle``, ``+campaign``; other words match the title.
 def _matches(ctx: Context, query: list[str]) -> list[PostView]:
-    views = read_posts(ctx.ws.conn, ctx.now)
+    # A guest's: their campaigns' posts, as the app's Approvals view reads them (``read_scope``).
+    views = [v for v in read_posts(ctx.ws.conn, ctx.now) if ctx.scope.reads_post(v.facts.campaign, v.facts.stored)]
     words: list[str] = []
     for term in " ".join(query).split():
         key, sep, value = term.partition(":")

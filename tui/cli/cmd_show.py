@@ -10,9 +10,11 @@ from typing import Any
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.records import ENTITIES
+from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
 from crewdeck.tui.session.detail import TaskDetail, task_detail
+from crewdeck.tui.session.read_scope import not_theirs
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.urgency import score
 from crewdeck.tui.tasks.view import detail_fields, due_lines
@@ -24,8 +26,11 @@ def cmd_show(ctx: Context) -> int:
     ws = ctx.ws
     task_id = ws.resolve("task", ctx.args.id)
     viewer = ctx.me_or_none()
+    if viewer is not None and not ctx.scope.reads_task(ws.conn, task_id):
+        raise Refused(not_theirs(viewer, task_id))
     tz = viewer.tz if viewer else "UTC"
-    detail = task_detail(ws, task_id, ctx.now, tz, ctx.config.clock24)
+    # A guest's post as the app's detail shows it to them: its content, slot, state and approvals, not the work on it.
+    detail = task_detail(ws, task_id, ctx.now, tz, ctx.config.clock24, guest=ctx.scope.guest)
     if ctx.args.json:
         print_json(task_json(ctx, detail))
         return 0
@@ -56,7 +61,8 @@ def task_lines(ctx: Context, d: TaskDetail, tz: str) -> list[str]:
         lines += ["", "Dependencies"]
         lines += [f"  waits for {short(i)} {t}" + (f" ({s})" if s else "") for i, t, s in d.depends_on]
         lines += [f"  blocks    {short(i)} {t} ({s})" for i, t, s in d.blocking]
-    lines += ["", f"Urgency {score(d.urgency):.1f}", *(f"  {term.points:+5.1f}  {term.name:<10} {term.why}" for term in d.urgency)]
+    if not d.guest:  # urgency ranks the work on it, which a guest does not read
+        lines += ["", f"Urgency {score(d.urgency):.1f}", *(f"  {term.points:+5.1f}  {term.name:<10} {term.why}" for term in d.urgency)]
     return lines
 
 
@@ -79,7 +85,7 @@ def task_json(ctx: Context, d: TaskDetail) -> dict[str, Any]:
         "short_id": short(d.id),
         **fields,
         "repeat": Rule.from_json(rule).text() if rule else None,
-        "urgency": round(score(d.urgency), 2),
+        "urgency": None if d.guest else round(score(d.urgency), 2),
         # The post's state as read now (``post_state`` is the stored one: a paused post's reads scheduled), as
         # `post show --json` and `tasks --json` give it; ``None`` for a task that is no post.
         "state": _post_state(ctx, d) if r["post_state"] else None,

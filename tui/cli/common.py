@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, TextIO
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.sync.state.writes import Writer
+from crewdeck.tui.session.read_scope import READS, ReadScope, command_refused, read_scope
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
@@ -139,6 +140,23 @@ class Context:
             return self.ws.identify(self.authenticated, authenticated=True)
         handle, named_by = self.named_member
         return self.ws.identify(handle, self.config.member, named_by=named_by)
+
+    @cached_property
+    def scope(self) -> ReadScope:
+        """What the member acting reads: everything, or a guest's campaigns' posts (``read_scope``)."""
+        return read_scope(self.ws.conn, self.me_or_none())
+
+    def check_reads(self) -> None:
+        """``Refused`` when the command reads only what the member acting may not (a guest's ``tasks``, ``ledger list``:
+        ``read_scope.READS``), before it reads anything."""
+        command = getattr(self.args, "command_prog", None)
+        if command is None or command not in READS:
+            return
+        refusal = command_refused(self.me_or_none(), command)
+        if refusal is not None:
+            from crewdeck.sync.state.rules import Refused
+
+            raise Refused(refusal)
 
     def may_manage_ways_in(self, doing: str) -> None:
         """``Refused`` unless the rules let me make, list or revoke members' ways in (``ways_in_refused``): tokens, sign-in links."""

@@ -196,6 +196,8 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         parents=[global_options(suppress=False)],
         description="A keyboard-driven workspace for campaign teams: tasks, a deadline grid and a budget ledger. "
         "With no command, opens the app.",
+        epilog="A guest (a client approver) reads their campaigns' posts alone: post list lists them, post show and show "
+        "show one; every other command that reads (tasks, log, export, ledger, kpi report, ...) refuses them (rule guest_reads_posts).",
     )
     parser.add_argument("--version", action=VersionAction, help="print crewdeck's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -341,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # (but `config path`, which says where it would be, and `config set`, which writes it).
         if not getattr(args, "config_may_be_missing", False):
             ctx.config  # noqa: B018 - read now: a missing named file is an error before anything runs
+        # A guest's command reads their campaigns' posts or nothing: refused before it reads (``read_scope``).
+        ctx.check_reads()
         return func(ctx)
     except one_line_errors() as exc:
         return error(str(exc))

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewdeck.sync.state.ids import short
-from crewdeck.tui.posts.reading import guest_campaigns, post_ids, states_of
+from crewdeck.tui.posts.reading import post_ids, states_of
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.detail import TaskDetail, task_detail
+from crewdeck.tui.session.read_scope import read_scope
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow, with_post_states
@@ -26,12 +27,6 @@ from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
 GONE = "the operation that made it was refused or removed"
 #: Why a guest's detail reads a task no more (the Approvals view's posts are those of their campaigns).
 NOT_THEIRS = "it is no longer a post of your campaigns"
-
-
-def _guests_post(ws: Workspace, guest: str, task_id: str) -> bool:
-    """Whether ``task_id`` is a post of one of the campaigns of the guest ``guest``: the only tasks a guest reads."""
-    row = ws.conn.execute("SELECT campaign, post_state FROM task WHERE id = ?", (task_id,)).fetchone()
-    return row is not None and row[1] is not None and row[0] in guest_campaigns(ws.conn, guest)
 
 
 @dataclass(frozen=True)
@@ -107,9 +102,11 @@ class Reads:
         me = self._access.me
 
         def read(ws: Workspace) -> TaskDetail:
-            if me.access == "guest" and not _guests_post(ws, me.id, task_id):
+            # A guest reads a post of their campaigns alone (``read_scope``, as their commands do).
+            scope = read_scope(ws.conn, me)
+            if not scope.reads_task(ws.conn, task_id):
                 raise UserError(f"task {short(task_id)}: {NOT_THEIRS}")
-            return task_detail(ws, task_id, now, me.tz, clock24, guest=me.access == "guest")
+            return task_detail(ws, task_id, now, me.tz, clock24, guest=scope.guest)
 
         return self._access.read(read)
 
@@ -123,9 +120,10 @@ class Reads:
         def read(ws: Workspace) -> TaskDetail | str:
             if ws.store.record("task", task_id) is None:
                 return GONE
-            if me.access == "guest" and not _guests_post(ws, me.id, task_id):
+            scope = read_scope(ws.conn, me)
+            if not scope.reads_task(ws.conn, task_id):
                 return NOT_THEIRS
-            return task_detail(ws, task_id, now, me.tz, clock24, guest=me.access == "guest")
+            return task_detail(ws, task_id, now, me.tz, clock24, guest=scope.guest)
 
         return self._access.read(read)
 

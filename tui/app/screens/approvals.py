@@ -36,9 +36,10 @@ from crewdeck.tui.app.workers import Latest, background, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.posts.offers import verdict_refusal
-from crewdeck.tui.posts.reading import PostView, guest_campaigns, needing, read_posts
+from crewdeck.tui.posts.reading import PostView, needing, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, waiting_ids
 from crewdeck.tui.posts.states import VERDICTS
+from crewdeck.tui.session.read_scope import read_scope
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
@@ -350,10 +351,9 @@ def window_of(services: Services, ids: list[str]) -> tuple[list[PostView], list[
     now = services.now()
 
     def read(ws: Workspace) -> tuple[list[PostView], list[PostView]]:
-        posts = read_posts(ws.conn, now, ids)
-        if services.session.me.access == "guest":
-            theirs = guest_campaigns(ws.conn, me)
-            posts = [p for p in posts if p.facts.campaign in theirs]
+        # A guest's: the posts of their campaigns (``read_scope``, as their commands read them).
+        scope = read_scope(ws.conn, services.session.me)
+        posts = [p for p in read_posts(ws.conn, now, ids) if scope.reads_post(p.facts.campaign, p.facts.stored)]
         needs = needing(ws.conn, me, posts, services.session.actor)
         chosen = {p.id for p in needs}
         # Approved by me and not out yet: listed with the others, where `w` withdraws my approval (a client who approved

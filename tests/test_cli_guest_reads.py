@@ -1,0 +1,142 @@
+"""A guest reads through the command line what the app shows them: their campaigns' posts, or a refusal naming the rule.
+
+The roles table's read row: a guest reads their campaigns' posts and their
+own approvals.  On a shared file they can read, their commands read what
+the app's Approvals view reads (``read_scope``), and nothing of the tasks,
+the ledger, results, members or settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from crewdeck.tui.cli.main import build_parser
+from crewdeck.tui.session.read_scope import GUEST_SCOPED, READS
+from crewdeck.tui.workspace import workspace
+
+from .conftest import Cli
+from .test_cli import one_line_error
+
+NOW = "2026-12-03T10:00:00Z"
+#: What the team wrote that a guest of Spring Launch does not read: a task, another campaign's post, a post's notes, the ledger.
+UNREAD = ("Cut the reel", "Autumn teaser", "the client must not see this", "Canva", "Autumn")
+
+
+@pytest.fixture
+def shared(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> tuple[Cli, dict[str, str]]:
+    """ana (manager), raj (member), gus (a guest of Spring Launch); a task, a post of each campaign, a ledger entry."""
+    monkeypatch.setenv("CREWDECK_NOW", NOW)
+    cli.ok("campaign", "add", "Autumn", "--platforms", "instagram", "--audience-tz", "Europe/Berlin")
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
+    cli.ok("member", "set", "ana", "--unix-user", "")
+    monkeypatch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
+    ids = {
+        "task": cli.ok("add", "Cut the reel @raj +spring-launch", as_member="raj").split()[-1].strip("[]"),
+        "theirs": cli.ok("post", "add", "Launch reel +spring-launch post:instagram publish:fri 18:00", as_member="raj").strip(),
+        "other": cli.ok("post", "add", "Autumn teaser +autumn post:instagram publish:fri 18:00", as_member="raj").strip(),
+    }
+    cli.ok("annotate", ids["theirs"][:8], "the client must not see this", as_member="raj")
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "10 EUR", "--payee", "Canva", as_member="raj")
+    return cli, ids
+
+
+def test_every_command_that_reads_the_workspace_is_decided_for_a_guest() -> None:
+    """A read command added later is named in ``READS`` or ``GUEST_SCOPED``, or here as one that reads nothing of others'."""
+    reads_nothing_of_others = {
+        # Writes: the rules judge a guest's (guest_read_only, managers_only, ...), before anything is said of a record.
+        *("crewdeck add", "crewdeck set", "crewdeck done", "crewdeck rm", "crewdeck annotate", "crewdeck undo", "crewdeck import"),
+        *("crewdeck member add", "crewdeck member set", "crewdeck member rm", "crewdeck campaign add", "crewdeck campaign set"),
+        *("crewdeck ledger add", "crewdeck ledger reverse", "crewdeck ledger approve", "crewdeck ledger import"),
+        *("crewdeck budget set", "crewdeck budget rm", "crewdeck rate set", "crewdeck rate import"),
+        *("crewdeck kpi add", "crewdeck kpi import", "crewdeck kpi review", "crewdeck workspace set"),
+        *("crewdeck crisis start", "crewdeck crisis end"),
+        *(f"crewdeck post {move}" for move in ("add", "copy", "submit", "approve", "withdraw", "reject", "schedule", "publish")),
+        *("crewdeck post pull", "crewdeck post resume", "crewdeck post slot"),
+        # Managers' (tokens, sign-in links), a replica's (a guest holds none), new files, the personal config.
+        *("crewdeck token create", "crewdeck token list", "crewdeck token revoke", "crewdeck web", "crewdeck serve"),
+        *("crewdeck join", "crewdeck sync", "crewdeck publish", "crewdeck init", "crewdeck demo"),
+        *("crewdeck config path", "crewdeck config show", "crewdeck config set", "crewdeck completion"),
+        # sshd's and the team account's (ssh-session refuses a guest every command).
+        *("crewdeck ssh account", "crewdeck ssh authorized-keys", "crewdeck ssh keys-command", "crewdeck ssh install"),
+        "crewdeck ssh-session",
+    }
+
+    def commands(parser: argparse.ArgumentParser) -> list[str]:
+        found = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    nested = commands(sub)
+                    found += nested or [sub.prog]
+        return found
+
+    undecided = set(commands(build_parser())) - reads_nothing_of_others - set(READS) - GUEST_SCOPED
+    assert not undecided
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("tasks",),
+        ("tasks", "all", "--json"),
+        ("log",),
+        ("export",),
+        ("overlap", "@raj", "--duration", "30m"),
+        ("zones",),
+        ("ledger", "list"),
+        ("ledger", "report"),
+        ("ledger", "export", "--format", "csv"),
+        ("budget", "list"),
+        ("rate", "list"),
+        ("kpi", "report"),
+        ("post", "export", "--format", "csv"),
+        ("crisis", "status"),
+        ("member", "list"),
+        ("campaign", "list"),
+        ("workspace", "show"),
+        ("doctor",),
+    ],
+)
+def test_a_guest_is_refused_a_command_that_reads_what_guests_do_not(shared: tuple[Cli, dict[str, str]], args: tuple[str, ...]) -> None:
+    cli, _ = shared
+    result = cli(*args, as_member="gus")
+    error = one_line_error(result)
+    assert "@gus is a guest: guests read their campaigns' posts and their own approvals, not " in error
+    assert error.rstrip().endswith("(rule guest_reads_posts)")
+    assert result.out == ""
+    # A member reads it as ever.
+    assert cli(*args, as_member="raj").code in (0, 1)
+
+
+def test_a_guest_lists_the_posts_of_their_campaigns_alone(shared: tuple[Cli, dict[str, str]]) -> None:
+    cli, ids = shared
+    listed = cli.ok("post", "list", as_member="gus")
+    assert "Launch reel" in listed and ids["theirs"][:8] in listed
+    assert not [word for word in UNREAD if word in listed]
+    assert [post["id"] for post in json.loads(cli.ok("post", "list", "--json", as_member="gus"))] == [ids["theirs"]]
+    assert "Autumn teaser" in cli.ok("post", "list", as_member="raj")
+
+
+def test_a_guest_shows_a_post_of_theirs_as_the_app_does_and_nothing_else(shared: tuple[Cli, dict[str, str]]) -> None:
+    cli, ids = shared
+    shown = cli.ok("show", ids["theirs"][:8], as_member="gus")
+    assert "Launch reel" in shown
+    # The work on it is the team's: notes, assignee, priority, urgency (who made it, as the app's detail says, is read).
+    assert not [word for word in (*UNREAD, "assignee", "priority", "Urgency") if word in shown], shown
+    data = json.loads(cli.ok("show", ids["theirs"][:8], "--json", as_member="gus"))
+    assert (data["notes"], data["assignee"], data["urgency"]) == ("", None, None)
+    assert "Launch reel" in cli.ok("post", "show", ids["theirs"][:8], as_member="gus")
+    for command in (("show",), ("post", "show")):
+        for other in (ids["task"], ids["other"]):
+            error = one_line_error(cli(*command, other[:8], as_member="gus"))
+            assert f"not task {other[:8]}: it is no post of their campaigns (rule guest_reads_posts)" in error
+            assert not [word for word in UNREAD if word in error]
+    assert "the client must not see this" in cli.ok("show", ids["theirs"][:8], as_member="raj")
+
+
+def test_the_help_says_what_a_guest_reads(cli: Cli) -> None:
+    said = " ".join(cli("--help").out.split())
+    assert "A guest (a client approver) reads their campaigns' posts alone" in said and "(rule guest_reads_posts)" in said
