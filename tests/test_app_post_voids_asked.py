@@ -56,9 +56,9 @@ def approvals_of(path: Path, post: str) -> int:
         return int(store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post,)).fetchone()[0])
 
 
-def platform_of(path: Path) -> str:
+def platform_of(path: Path, title: str = "Spring post 1") -> str:
     with Store(path) as store:
-        return str(store.conn.execute("SELECT platform FROM task WHERE title = 'Spring post 1'").fetchone()[0])
+        return str(store.conn.execute("SELECT platform FROM task WHERE title = ?", (title,)).fetchone()[0])
 
 
 def asked(app: CrewdeckApp) -> str | None:
@@ -121,3 +121,46 @@ async def test_the_colon_editor_asks_nothing_of_a_change_that_voids_no_approval(
         await set_field(app, pilot, "platform=linkedin")
         assert isinstance(app.screen, DetailScreen)
     assert state(approved_once, unapproved) == "draft"
+
+
+async def test_undo_and_redo_ask_before_they_void_the_approvals_given_on_a_post(tmp_path: Path) -> None:
+    """raj moved a draft to linkedin in the app, then submitted it and mia approved it there; his `u` put it back on
+    instagram and voided her approval unasked (and so did `ctrl+r` of a move undone before the round).  Asked as the
+    `:` editor asks; escape writes nothing and leaves the action to undo."""
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW)
+    (post,) = add_posts(store, 1, NOW + dt.timedelta(days=2), state="draft")
+    members = ids(store, "member", "handle")
+    store.close()
+    app = make_app(path, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post, app.services))
+        await settle(pilot)
+        await set_field(app, pilot, "platform=linkedin")  # a draft: nothing to void, nothing asked
+        assert isinstance(app.screen, DetailScreen)
+        with Store(path) as store:
+            writing.submit(store, members["raj"], post, NOW)
+            writing.approve(store, members["mia"], post, NOW)
+        question = QUESTION.replace("Spring post 1", "Spring post 0")
+        await pilot.press("u")
+        await settle(pilot)
+        assert asked(app) == question
+        await pilot.press("escape")
+        await settle(pilot)
+        assert platform_of(path, "Spring post 0") == "linkedin" and state(path, post) == "in-review"
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert platform_of(path, "Spring post 0") == "instagram" and state(path, post) == "draft"
+        # Submitted and approved again on instagram: the redo's move to linkedin asks the same.
+        with Store(path) as store:
+            writing.submit(store, members["raj"], post, NOW)
+            writing.approve(store, members["mia"], post, NOW)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert asked(app) == question
+        await pilot.press("y")
+        await settle(pilot)
+    assert platform_of(path, "Spring post 0") == "linkedin" and state(path, post) == "draft"
