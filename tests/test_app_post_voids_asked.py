@@ -4,6 +4,7 @@ detail's ``:`` (``campaign=``, ``platform=``), ``u`` and ``ctrl+r``, as a change
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import read_post
 
-from .apphelp import make_app, settle, until
+from .apphelp import cursor_on, make_app, settle, until
 from .conftest import NOW
 from .postsupport import add_posts, ids, team_workspace
 
@@ -164,3 +165,29 @@ async def test_undo_and_redo_ask_before_they_void_the_approvals_given_on_a_post(
         await pilot.press("y")
         await settle(pilot)
     assert platform_of(path, "Spring post 0") == "linkedin" and state(path, post) == "draft"
+
+
+async def test_keys_typed_while_a_post_is_read_wait_for_its_dialog(approved_once: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`s` reads the post's moves in a worker before its picker is up: a `c` typed meanwhile went to the list under it
+    (its bindings), not to the picker raj meant it for.  It waits for the picker now and chooses the copy there."""
+    from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
+    from crewdeck.tui.posts import offers
+
+    gate = threading.Event()
+    moves = offers.post_moves
+
+    def slow(*args: object, **kwargs: object) -> object:
+        gate.wait(10)  # the test holds the read until the keys are typed: no timing involved
+        return moves(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(offers, "post_moves", slow)
+    with Store(approved_once) as store:
+        draft = str(store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0])
+        writing.set_content(store, ids(store, "member", "handle")["raj"], draft, NOW, link="https://example.com/d")
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("s", "c")
+        gate.set()
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor, chosen by the c typed ahead")
