@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import gc
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -539,6 +539,20 @@ class CrewdeckApp(App[int]):
                     self.keys_ahead.taken(event)  # a priority binding took it (Textual forwards the rest to the focus)
                 return
         await super().on_event(event)
+
+    def keys_wait_for_dialog(self) -> Callable[[], None]:
+        """The keys typed from now wait for the dialog an action opens once it has read in a worker
+        (``KeysAhead.reading``); the callable returned, on the UI thread once the dialog is pushed or none will be,
+        sends them to it, or, with none opened, on to where the focus is."""
+        self.keys_ahead.reading()
+
+        def over() -> None:
+            # To the dialog pushed meanwhile, or, none opened (a move made at once, a refusal said), to where the focus
+            # is, as if typed now.
+            for typed in self.keys_ahead.read_over():
+                self.post_message(typed)
+
+        return over
 
     def _said_while_written(self, key: events.Key) -> bool:
         """Whether ``key`` is one the dialog on top does not offer while its answer is written (``escape``), or any other

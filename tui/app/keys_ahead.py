@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
 from textual import events
 from textual.dom import DOMNode
@@ -11,6 +12,16 @@ from textual.dom import DOMNode
 #: The keys remembered as sent on are looked over (those that will not come back forgotten) once this many, then
 #: once twice as many as the last look left.
 LOOK_AFTER = 64
+
+
+@runtime_checkable
+class HoldsKeys(Protocol):
+    """The app, which holds the keys typed while an action reads before it opens its dialog (``KeysAhead.reading``)."""
+
+    def keys_wait_for_dialog(self) -> Callable[[], None]:
+        """Hold the keys typed from now; the callable returned (on the UI thread, once the dialog is pushed or none
+        will be) sends them to the dialog, or on to where the focus is when none opened."""
+        ...
 
 
 #: How a key was sent on: as typed, sent again, or sent again a last time while the focus stays where it is.
@@ -85,6 +96,9 @@ class KeysAhead:
         self._typed_since_back = False
         #: The keys wait for the focus to leave the field, whatever is typed meanwhile (an ``escape``'s).
         self._until_focus_leaves = False
+        #: How many reads are under way whose dialog the keys typed meanwhile wait for (``reading``), and those keys.
+        self._reads = 0
+        self._read_held: list[events.Key] = []
 
     def hold(self, key: events.Key) -> bool:
         """Whether ``key``, typed after an ``enter`` sent on to a text field, waits for what that ``enter`` does.
@@ -99,11 +113,28 @@ class KeysAhead:
         its text refused, the person fixes it).  The keys after an
         ``escape`` in a field wait the same way (``escape_in_field``).
         """
+        if self._reads:
+            self._read_held.append(key)
+            return True
         if self._enter is None:
             return False
         self._held.append(key)
         self._typed_since_back = self._enter_back and not self._until_focus_leaves
         return True
+
+    def reading(self) -> None:
+        """An action reads in a worker before it opens its dialog (a post's moves, its content, read as stored): the
+        keys typed from now wait for it (``read_over``), where they went to the list under it, its bindings (``s``
+        and ``c`` typed fast: the ``c`` copied the post, not chose to write its copy)."""
+        self._reads += 1
+
+    def read_over(self) -> list[events.Key]:
+        """The read is over, its dialog pushed or none: the keys typed while it was under way (once no other is)."""
+        self._reads = max(0, self._reads - 1)
+        if self._reads:
+            return []
+        held, self._read_held = self._read_held, []
+        return held
 
     def enter_in_field(self, key: events.Key, field: DOMNode) -> None:
         """``key``, an ``enter``, is being sent on to the text field ``field``: the keys after it wait for it."""

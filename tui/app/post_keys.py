@@ -16,6 +16,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
+from crewdeck.tui.app.keys_ahead import HoldsKeys
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -145,7 +146,22 @@ class PostKeys:
             else:
                 app.call_from_thread(if_post, posts[0])
 
-        in_background(self._owner, look, name="post_or_task", group="post-keys")
+        self._read_then_ask(look, "post_or_task")
+
+    def _read_then_ask(self, look: Callable[[], None], name: str) -> None:
+        """``look`` in a worker, which reads the post and then asks (on the UI thread): the keys typed meanwhile wait
+        for what it opens, where they went to the list under it (``KeysAhead.reading``)."""
+        app = self._owner.app
+        over = app.keys_wait_for_dialog() if isinstance(app, HoldsKeys) else None
+
+        def job() -> None:
+            try:
+                look()
+            finally:
+                if over is not None:
+                    app.call_from_thread(over)
+
+        in_background(self._owner, job, name=name, group="post-keys")
 
     def run(self, move: str, settled: Callable[[], object] | None = None, *, written: Callable[[], None] | None = None) -> None:
         """The key of ``move`` on the post under the cursor: a move the post's state or the rules refuse says why, and asks nothing.
@@ -326,7 +342,7 @@ class PostKeys:
                 self._confirm, voids, CONTENT_CHOICES[field][1] if field in CONTENT_CHOICES else MOVE_CHOICES["copy"][0], ask
             )
 
-        in_background(self._owner, look, name="post_content", group="post-keys")
+        self._read_then_ask(look, "post_content")
 
     def _confirm(self, voids: str, doing: str, then: Callable[[], None]) -> None:
         """``then`` at once, or, when the change would void approvals given (``voids`` says so, ``y`` goes on), once

@@ -2,7 +2,9 @@
 
 One history for all of them (the session's ``Edits``): a post moved in the
 calendar is undone from the task list too, and the other way round.  An
-undo or redo the rules refuse says why in one line and writes nothing.
+undo or redo the rules refuse says why in one line and writes nothing.  One
+that would void a post's round and the approvals given on it asks first, as
+a change of its copy or its campaign does (``voiding.change_voids``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable
 
 from textual.dom import DOMNode
 
+from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.writing import Written
@@ -28,4 +31,22 @@ def step_history(node: DOMNode, services: Services, redo: bool, after_write: Cal
             return
         app.call_from_thread(after_write, restored.said, restored.written)
 
-    in_background(node, step, name="undo", group="write")
+    def ask_first() -> None:
+        # The posts' rules: read by an undo, not for the app's first paint.
+        from crewdeck.tui.posts.voiding import change_voids
+
+        me, now, changes = services.session.me.id, services.now(), edits.step_changes(redo)
+        voids = services.session.access.read(lambda ws: change_voids(ws.store, me, changes, now)) if changes else ""
+        if not voids:
+            step()
+            return
+        verb = "redo" if redo else "undo"
+
+        def chosen(answer: str | None) -> None:
+            if answer == "yes":
+                in_background(node, step, name="undo", group="write")
+
+        question = PickerScreen(voids, [Choice("yes", f"{verb} all the same", "y")], asked_ahead=True)
+        app.call_from_thread(app.push_screen, question, chosen)
+
+    in_background(node, ask_first, name="undo", group="write")

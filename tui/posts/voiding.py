@@ -12,6 +12,7 @@ lists the content's changes and not the moves, says it of those.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
@@ -22,7 +23,8 @@ from typing import Any
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash_of, evaluate, moved
-from crewdeck.tui.posts.reading import chains, reviewers, verdicts
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts.reading import chains, read_post, reviewers, verdicts
 from crewdeck.tui.posts.states import round_decides
 from crewdeck.tui.workspace.describe import stored_value
 
@@ -182,6 +184,31 @@ def _with_late(
         ]
         turns[turn.op_id] = replace(turn, late=tuple(dict.fromkeys(v.by for v in late)), late_approvals=frozenset(v.op_id for v in late))
     return turns
+
+
+def change_voids(store: Store, member: str, changes: Iterable[tuple[str, str, Mapping[str, Any]]], now: dt.datetime) -> str:
+    """The question to ask before ``changes`` (``(entity, row id, values)``: the ``:`` editor's ``campaign=``, an undo's
+    or a redo's) are written, when one of them would void a post's round that holds approvals, as a change of its copy
+    in the app asks it (``writing.content_change_voids``): "“Launch reel” is approved: a change of its campaign voids the
+    round and the approval of @mia: …"; "" when none would."""
+    # The posts' writes read this module: imported when a change is judged.
+    from crewdeck.tui.posts.writing import content_change_voids
+
+    for entity, row_id, values in changes:
+        changed = [name for name in ROUND_FIELDS if name in values]
+        held = store.record("task", row_id) if entity == "task" and changed else None
+        submitted = held.get("post_round") if held is not None else None
+        if held is None or not isinstance(submitted, dict):
+            continue
+        after = {**held, **values}
+        if content_hash_of(after) == submitted["hash"] and not moved(submitted, after["campaign"], after["platform"]):
+            continue  # back to the version and the place submitted, or nothing of them changed
+        post = read_post(store.conn, row_id, now)
+        named = [name.replace("_", " ") for name in changed if held.get(name) != values[name]]
+        said = content_change_voids(store, post, member, " and ".join(named), now) if post is not None and named else ""
+        if said:
+            return said
+    return ""
 
 
 def voiding(conn: sqlite3.Connection, post_id: str, op_ids: set[str]) -> RoundTurn | None:

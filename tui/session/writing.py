@@ -331,6 +331,16 @@ class Edits:
         """Write again what the last undo replaced (``NotUndone`` when the rules refuse it now)."""
         return self._step(self._history.undone, self._history.done, "redo")
 
+    def step_changes(self, redo: bool) -> list[tuple[str, str, dict[str, Any]]]:
+        """What ``undo`` (``redo``) would write now, ``(entity, row id, values)``, writing nothing: for the app to ask
+        first when it would void a post's round.  None when there is nothing to step, or the action stands."""
+        source = self._history.undone if redo else self._history.done
+        with self._lock:
+            action = source[-1] if source else None
+            if action is None or action.final:
+                return []
+            return self._access.read(lambda ws: _restore(ws.store, action.ops, self._history.restored)[0])
+
     def _step(self, source: list[Written], target: list[Written], verb: str) -> Restored | None:
         with self._lock:
             if not source:

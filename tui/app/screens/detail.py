@@ -31,7 +31,7 @@ from crewdeck.tui.posts.states import VERDICTS
 from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.session.reading import NOT_THEIRS
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.tasks.edits import EDITABLE
+from crewdeck.tui.tasks.edits import EDITABLE, task_values
 from crewdeck.tui.tasks.urgency import score
 from crewdeck.tui.tasks.view import detail_fields, due_lines
 from crewdeck.tui.time.when import format_local
@@ -186,20 +186,26 @@ class DetailScreen(Screen[None]):
         # reloads after that write, and asking again at the close would find the series just made and ask which
         # instances a rule that has now been set should change.
         written = False
+        #: What the change would void, asked once the dialog is closed ("" for nothing).
+        voids = ""
 
         def set_now(text: str) -> None:
             """The dialog's answer, in its worker: written there, so that a refused one keeps the dialog open with
-            the text. One that must first ask which instances is written once that is answered (after the close),
-            read here all the same: a bad value is said in the dialog, not after the question."""
-            nonlocal written
-            if text and not self._asks_which(text):
+            the text. One that must first ask which instances, or whether to void the post's round, is written once
+            that is answered (after the close), read here all the same: a bad value is said in the dialog, not after
+            the question."""
+            nonlocal written, voids
+            voids = self._voids(text) if text else ""
+            if text and not voids and not self._asks_which(text):
                 self.triage.write("set", [self.task_id], self._assignment(text, False))
                 written = True
-            elif text:
+            elif text and not voids:
                 self.services.session.edits.check_assignments(self.task_id, [text], self.services.now())
 
         def closed(text: str | None) -> None:
-            if text and not written:
+            if text and voids:
+                self._ask_void_then_set(voids, text)
+            elif text and not written:
                 self._ask_which_then_set(text)
 
         self.app.push_screen(
@@ -223,6 +229,34 @@ class DetailScreen(Screen[None]):
             return False
         record = self.services.session.reads.task(self.task_id)
         return bool(record["series"] and record["recurrence"])
+
+    def _voids(self, text: str) -> str:
+        """In the dialog's worker: what ``text`` would void, asked before it is written (``voiding.change_voids``), as a
+        change of the post's copy asks before its editor opens: ``campaign=`` and ``platform=`` took the approvals
+        given on a post unasked.  A series' rule changes no post's round."""
+        if text.strip().lower().startswith("every="):
+            return ""
+        from crewdeck.tui.posts.voiding import change_voids  # the posts' rules: read for a change, not for the first paint
+
+        services, me, now = self.services, self.services.session.me, self.services.now()
+
+        def read(ws: Workspace) -> str:
+            values = task_values(ws, self.task_id, [text], me, now, services.config.clock24)
+            return change_voids(ws.store, me.id, [("task", self.task_id, values)], now)
+
+        return services.session.access.read(read)
+
+    def _ask_void_then_set(self, voids: str, text: str) -> None:
+        """The question ``voids`` asks; ``y`` writes ``text``, escape goes back to the change as typed."""
+        name = text.split("=", 1)[0].strip()
+
+        def chosen(answer: str | None) -> None:
+            if answer == "yes":
+                self.triage.run_write("set", [self.task_id], self._assignment(text, False))
+            elif self.is_current:
+                self.action_set_field(text)
+
+        self.app.push_screen(PickerScreen(voids, [Choice("yes", f"set the {name} all the same", "y")], asked_ahead=True), chosen)
 
     def _ask_which_then_set(self, text: str) -> None:
         choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]

@@ -1,0 +1,193 @@
+"""The app asks before a change voids a post's round and the approvals given on it, whichever way it is made: the
+detail's ``:`` (``campaign=``, ``platform=``), ``u`` and ``ctrl+r``, as a change of the copy asks before its editor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.app.screens.picker import PickerScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.reading import read_post
+
+from .apphelp import cursor_on, make_app, settle, until
+from .conftest import NOW
+from .postsupport import add_posts, ids, team_workspace
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def approved_once(tmp_path: Path) -> Path:
+    """Spring post 1, by raj, in review on instagram with mia's approval (copy's step) given."""
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW)
+    posts = add_posts(store, 2, NOW + dt.timedelta(days=2), state="draft")
+    members = ids(store, "member", "handle")
+    for post in posts:
+        writing.submit(store, members["raj"], post, NOW)  # the round names where it goes out: its campaign and platform
+    writing.approve(store, members["mia"], posts[1], NOW)
+    store.close()
+    return path
+
+
+def post_id(path: Path) -> str:
+    with Store(path) as store:
+        return str(store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0])
+
+
+def state(path: Path, post: str) -> str:
+    with Store(path) as store:
+        view = read_post(store.conn, post, NOW)
+    assert view is not None
+    return view.state
+
+
+def approvals_of(path: Path, post: str) -> int:
+    with Store(path) as store:
+        return int(store.conn.execute("SELECT count(*) FROM post_approval WHERE post = ?", (post,)).fetchone()[0])
+
+
+def platform_of(path: Path, title: str = "Spring post 1") -> str:
+    with Store(path) as store:
+        return str(store.conn.execute("SELECT platform FROM task WHERE title = ?", (title,)).fetchone()[0])
+
+
+def asked(app: CrewdeckApp) -> str | None:
+    """The question up, if one is."""
+    return app.screen.title_text if isinstance(app.screen, PickerScreen) else None
+
+
+QUESTION = (
+    "“Spring post 1” is in review: a change of its platform voids the round and the approval of @mia: "
+    "it is a draft until it is submitted again"
+)
+
+
+async def set_field(app: CrewdeckApp, pilot: Pilot[object], text: str) -> None:
+    """``:``, ``text`` and ``enter`` in the detail."""
+    await pilot.press("colon")
+    await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the : editor")
+    await pilot.press(*text, "enter")
+    await settle(pilot)
+
+
+async def test_the_colon_editor_asks_before_a_platform_change_voids_the_approvals_given(approved_once: Path) -> None:
+    """raj's `platform=linkedin` in the post's detail voided mia's approval unasked, where a change of its link asked
+    first: asked the same way; escape goes back to the change as typed, nothing written; `y` writes it."""
+    post = post_id(approved_once)
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post, app.services))
+        await settle(pilot)
+        await set_field(app, pilot, "platform=linkedin")
+        assert asked(app) == QUESTION
+        assert platform_of(approved_once) == "instagram" and state(approved_once, post) == "in-review"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the : editor again")
+        assert app.screen.query_one(Input).value == "platform=linkedin"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert asked(app) == QUESTION
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    assert platform_of(approved_once) == "linkedin" and state(approved_once, post) == "draft"
+    assert approvals_of(approved_once, post) == 1
+
+
+async def test_the_colon_editor_asks_nothing_of_a_change_that_voids_no_approval(approved_once: Path) -> None:
+    """A post in review no one approved yet (Spring post 0), and the same platform typed again: written at once."""
+    with Store(approved_once) as store:
+        unapproved = str(store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0])
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post_id(approved_once), app.services))
+        await settle(pilot)
+        await set_field(app, pilot, "platform=instagram")
+        assert isinstance(app.screen, DetailScreen)
+        await app.push_screen(DetailScreen(unapproved, app.services))
+        await settle(pilot)
+        await set_field(app, pilot, "platform=linkedin")
+        assert isinstance(app.screen, DetailScreen)
+    assert state(approved_once, unapproved) == "draft"
+
+
+async def test_undo_and_redo_ask_before_they_void_the_approvals_given_on_a_post(tmp_path: Path) -> None:
+    """raj moved a draft to linkedin in the app, then submitted it and mia approved it there; his `u` put it back on
+    instagram and voided her approval unasked (and so did `ctrl+r` of a move undone before the round).  Asked as the
+    `:` editor asks; escape writes nothing and leaves the action to undo."""
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW)
+    (post,) = add_posts(store, 1, NOW + dt.timedelta(days=2), state="draft")
+    members = ids(store, "member", "handle")
+    store.close()
+    app = make_app(path, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post, app.services))
+        await settle(pilot)
+        await set_field(app, pilot, "platform=linkedin")  # a draft: nothing to void, nothing asked
+        assert isinstance(app.screen, DetailScreen)
+        with Store(path) as store:
+            writing.submit(store, members["raj"], post, NOW)
+            writing.approve(store, members["mia"], post, NOW)
+        question = QUESTION.replace("Spring post 1", "Spring post 0")
+        await pilot.press("u")
+        await settle(pilot)
+        assert asked(app) == question
+        await pilot.press("escape")
+        await settle(pilot)
+        assert platform_of(path, "Spring post 0") == "linkedin" and state(path, post) == "in-review"
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert platform_of(path, "Spring post 0") == "instagram" and state(path, post) == "draft"
+        # Submitted and approved again on instagram: the redo's move to linkedin asks the same.
+        with Store(path) as store:
+            writing.submit(store, members["raj"], post, NOW)
+            writing.approve(store, members["mia"], post, NOW)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert asked(app) == question
+        await pilot.press("y")
+        await settle(pilot)
+    assert platform_of(path, "Spring post 0") == "linkedin" and state(path, post) == "draft"
+
+
+async def test_keys_typed_while_a_post_is_read_wait_for_its_dialog(approved_once: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`s` reads the post's moves in a worker before its picker is up: a `c` typed meanwhile went to the list under it
+    (its bindings), not to the picker raj meant it for.  It waits for the picker now and chooses the copy there."""
+    from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
+    from crewdeck.tui.posts import offers
+
+    gate = threading.Event()
+    moves = offers.post_moves
+
+    def slow(*args: object, **kwargs: object) -> object:
+        gate.wait(10)  # the test holds the read until the keys are typed: no timing involved
+        return moves(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(offers, "post_moves", slow)
+    with Store(approved_once) as store:
+        draft = str(store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0])
+        writing.set_content(store, ids(store, "member", "handle")["raj"], draft, NOW, link="https://example.com/d")
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("s", "c")
+        gate.set()
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor, chosen by the c typed ahead")
