@@ -14,8 +14,9 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 
-from .apphelp import demo_workspace, make_app, settle
+from .apphelp import demo_workspace, make_app, settle, until
 from .conftest import close_sessions
+from .syncsupport import Server, crewdeck, make_team, new_token
 
 
 def open_files() -> list[str]:
@@ -59,3 +60,23 @@ async def test_the_sessions_a_test_opens_are_closed_after_it(tmp_path: Path, ses
     assert sessions_closed == [app.session]
     close_sessions(sessions_closed)  # what the fixture does once the test is over
     assert sessions_closed == [] and open_files() == before
+
+
+async def test_an_app_on_a_replica_leaves_no_file_or_thread_of_its_sync_open_once_its_session_is_closed(tmp_path: Path) -> None:
+    # The sync engine's loop ran on in its thread after the app exited, the replica's store and its watcher still open.
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
+        before, threads = open_files(), app_threads()
+        session = Session.open(replica, "ana")
+        app = CrewdeckApp(session, Config())
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: app.sync_status is not None and app.sync_status.state == "live", "the live state")
+            assert any(name.endswith("ana.db") for name in open_files())
+        session.close()
+        assert open_files() == before
+        assert app_threads() == threads
+    finally:
+        server.stop()

@@ -152,6 +152,8 @@ class SyncEngine:
         self._kicked = threading.Event()
         self._committed = threading.Event()
         self._thread: threading.Thread | None = None
+        #: The loop's thread and the event stream's reader: ``join`` waits for them.
+        self._threads: list[threading.Thread] = []
         self._status_lock = threading.Lock()
         self._status: SyncStatus | None = None
         self._events_live = False
@@ -174,8 +176,7 @@ class SyncEngine:
 
     def start(self) -> None:
         """Run in a thread of the engine's own."""
-        self._thread = threading.Thread(target=self._loop, name=f"sync {self.path.name}", daemon=True)
-        self._thread.start()
+        self._thread = self._started(self._loop, f"sync {self.path.name}")
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the loop to finish its current request and return; wait for it if ``start()`` ran it."""
@@ -191,6 +192,23 @@ class SyncEngine:
             commits.close()  # again as the loop ends: closing is idempotent
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
+
+    def join(self, timeout: float) -> bool:
+        """After ``stop()``: wait up to ``timeout`` seconds in all for the loop to end, closing the replica, and for the
+        event stream's reader; whether both ended.  ``run`` returns at once on ``stop``, and a session closed then left
+        the replica open in the loop's thread (a web or SSH server runs many sessions in one process).  A request in
+        flight ends no sooner than its answer or its timeout: the wait is bounded for it."""
+        deadline = time.monotonic() + timeout
+        for thread in list(self._threads):
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(t.is_alive() for t in self._threads if t is not threading.current_thread())
+
+    def _started(self, target: Callable[..., None], name: str, *args: object) -> threading.Thread:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return thread
 
     def kick(self) -> None:
         """Sync now: the member asked (the network is back, say), so whatever wait the loop is in ends, a backoff's too."""
@@ -236,7 +254,7 @@ class SyncEngine:
             finally:
                 self._released.set()
 
-        threading.Thread(target=loop, name=f"sync {self.path.name}", daemon=True).start()
+        self._started(loop, f"sync {self.path.name}")
         self._released.wait()
         if failed:
             raise failed[0]
@@ -254,8 +272,7 @@ class SyncEngine:
             raise
         self._remote = remote
         client = Client.for_remote(remote, self.transport)
-        events = threading.Thread(target=self._listen, args=(remote,), name=f"sync events {self.path.name}", daemon=True)
-        events.start()
+        self._started(self._listen, f"sync events {self.path.name}", remote)
         last = store.get_meta(META_LAST_SYNC)
         last_sync = dt.datetime.fromisoformat(last) if last else None
         self._pulled = int(store.get_meta(META_PULL_SEQ) or 0)

@@ -22,7 +22,9 @@ import json
 import os
 import re
 import shlex
+import socket
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -342,12 +344,22 @@ class Client:
             timeout=timeout,
             transport=transport,
         )
+        #: The sockets of the event streams being read: ``close`` shuts them, which ends a read blocked on one.
+        self._streams: set[socket.socket] = set()
+        self._streams_lock = threading.Lock()
 
     @classmethod
     def for_remote(cls, remote: Remote, transport: httpx.BaseTransport | None = None) -> Client:
         return cls(remote.url, remote.token, remote.workspace, transport)
 
     def close(self) -> None:
+        """Close the connections, ending an event stream another thread reads at once: closing a socket alone ends no
+        read blocked on it, which waited for the server's next keep-alive (up to 15 s) after its engine stopped."""
+        with self._streams_lock:
+            streams = list(self._streams)
+        for sock in streams:
+            with contextlib.suppress(OSError):  # closed meanwhile by its own end
+                sock.shutdown(socket.SHUT_RDWR)
         self.http.close()
 
     def _call(self, method: str, path: str, max_bytes: int = MAX_PAGE_BYTES, **kwargs: Any) -> Any:
@@ -427,21 +439,43 @@ class Client:
             with self.http.stream("GET", f"/v1/w/{self.workspace}/events", timeout=timeout) as response:
                 if response.status_code != 200:
                     raise _refusal(response.status_code, response.reason_phrase, _read_capped(response, self.url, MAX_PAGE_BYTES))
-                event = ""
-                for line in response.iter_lines():
-                    if line.startswith("event:"):
-                        event = line[6:].strip()
-                    elif line.startswith("data:") and event == "changed":
-                        try:
-                            yield int(json.loads(line[5:])["head"])
-                        except (ValueError, KeyError, TypeError):
-                            continue
-                    elif line.startswith("data:") and event == "revoked":
-                        raise _stream_ended(line[5:])
-                    elif not line:
-                        event = ""
+                with self._reading(response):
+                    yield from _pokes(response)
         except httpx.HTTPError as exc:
             raise Offline(f"the event stream from {self.url} broke: {exc or type(exc).__name__}") from None
+
+    @contextlib.contextmanager
+    def _reading(self, response: httpx.Response) -> Iterator[None]:
+        """While ``response`` is read, its socket is one ``close`` shuts (a transport of a test's has none)."""
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if not isinstance(sock, socket.socket):
+            yield
+            return
+        with self._streams_lock:
+            self._streams.add(sock)
+        try:
+            yield
+        finally:
+            with self._streams_lock:
+                self._streams.discard(sock)
+
+
+def _pokes(response: httpx.Response) -> Iterator[int]:
+    """The head of each "changed" event of an event stream; a "revoked" one ends it."""
+    event = ""
+    for line in response.iter_lines():
+        if line.startswith("event:"):
+            event = line[6:].strip()
+        elif line.startswith("data:") and event == "changed":
+            try:
+                yield int(json.loads(line[5:])["head"])
+            except (ValueError, KeyError, TypeError):
+                continue
+        elif line.startswith("data:") and event == "revoked":
+            raise _stream_ended(line[5:])
+        elif not line:
+            event = ""
 
 
 # ---------------------------------------------------------------- one round

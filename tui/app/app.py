@@ -979,9 +979,7 @@ class CrewdeckApp(App[int]):
     # ------------------------------------------------------------ sync server
 
     def _start_sync(self) -> None:
-        from crewdeck.sync.client.engine import SyncEngine
-
-        self._sync_engine = SyncEngine(self.session.path, on_status=self._sync_status_from_thread)
+        self._sync_engine = self.session.start_sync(self._sync_status_from_thread)
         self._show_sync(None)
         self._run_sync()
 

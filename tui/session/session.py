@@ -10,7 +10,8 @@ A ``Session`` only opens, holds and closes its parts, each with one job:
 - ``edits`` (``Edits``): writes of tasks, posts' moves and ledger actions, undo and redo;
 - ``warm_up`` (``WarmUp``): the task list made ready while Textual starts;
 - ``notices`` (``ChangeNotices``): others' changes told from ours, in words;
-- ``watchers`` (``Watchers``): the threads reading the file for others' commits, ended when the session closes.
+- ``watchers`` (``Watchers``): the threads reading the file for others' commits, ended when the session closes;
+- ``sync`` (``SyncEngine``): on a replica, the engine the app starts, stopped and waited for when the session closes.
 
 The app calls them from worker threads (the UI thread only takes the first
 page the warm-up has ready); no caller takes a lock: each part takes the
@@ -20,10 +21,11 @@ one it needs.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crewdeck.sync.client.remote import Remote
 from crewdeck.sync.state.sharedfile import OpenedFile
@@ -36,6 +38,13 @@ from crewdeck.tui.session.writing import Edits
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
+
+if TYPE_CHECKING:
+    from crewdeck.sync.client.engine import SyncEngine, SyncStatus
+
+#: Seconds ``Session.close`` waits for the sync engine to close the replica: a request in flight ends only with its answer
+#: or its timeout, and a member who quit should not wait that long for it.
+SYNC_STOP_WAIT = 10.0
 
 
 class Watchers:
@@ -105,6 +114,8 @@ class Session:
         self.watchers = Watchers()
         #: An SSH session (``crewdeck ssh-session``): nothing in the app may start another program ($EDITOR).
         self.restricted = False
+        #: The replica's sync engine, once ``start_sync`` made it.
+        self.sync: SyncEngine | None = None
 
     @classmethod
     def open(
@@ -136,7 +147,18 @@ class Session:
         self.me = self.access.me = fresh
         return True
 
+    def start_sync(self, on_status: Callable[[SyncStatus], None]) -> SyncEngine:
+        """The replica's sync engine, made (not run) with ``on_status``; the session's close stops it and waits for it."""
+        from crewdeck.sync.client.engine import SyncEngine  # the network client only where a remote is configured
+
+        self.sync = SyncEngine(self.path, on_status=on_status)
+        return self.sync
+
     def close(self) -> None:
+        if self.sync is not None:
+            # Its loop runs on after ``run`` returned, the replica open, until its round or its wait ends.
+            self.sync.stop()
+            self.sync.join(SYNC_STOP_WAIT)
         self.watchers.close()
         self.warm_up.close()
         self.access.close()
