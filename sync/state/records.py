@@ -602,6 +602,8 @@ class Field:
 
 
 _canonical = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).encode
+#: A text as JSON, as the encoder above spells it (``ensure_ascii`` off).
+_text_json = json.encoder.encode_basestring
 
 
 def canonical_json(value: Any) -> str:
@@ -611,13 +613,22 @@ def canonical_json(value: Any) -> str:
     Text and whole numbers are spelled by the encoder's own function for
     each (``int.__repr__`` is what it calls for an int), without its Python
     calls on the way there: an import spells a million values, most of them
-    text or counts.
+    text or counts.  So are the two shapes most of the rest take, spelled as
+    the encoder spells them: a zoned instant (a due, its keys sorted: ``tz``
+    before ``utc``) and a list of text (tags, dependencies).
     """
     kind = type(value)
     if kind is str:
-        return json.encoder.encode_basestring(value)
+        return _text_json(value)
     if kind is int:  # not bool, nor an int subclass: those go the encoder's whole way
         return int.__repr__(value)
+    if kind is dict and len(value) == 2:
+        utc = value.get("utc")
+        tz = value.get("tz")
+        if type(utc) is str and type(tz) is str:
+            return f'{{"tz":{_text_json(tz)},"utc":{_text_json(utc)}}}'
+    elif kind is list and all(type(item) is str for item in value):
+        return f"[{','.join(map(_text_json, value))}]"
     return _canonical(value)
 
 

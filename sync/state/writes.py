@@ -36,11 +36,15 @@ class PendingWrites:
         if not values:  # no operation: no row either (a record is in its table only when the log holds it)
             return
         key = (entity_name, row_id)
-        fields = self.rows[key][0] if key in self.rows else {}
         ops = self.ops
-        for name, value in values.items():
-            ops.append((SET, entity_name, row_id, name, dump_value(value)))
-            fields[name] = value
+        # One comprehension a record, not an append a field: an import sets a million fields.
+        ops.extend([(SET, entity_name, row_id, name, dump_value(value)) for name, value in values.items()])
+        held = self.rows.get(key)
+        if held is None:
+            fields = dict(values)
+        else:
+            fields = held[0]
+            fields.update(values)
         self.rows[key] = (fields, len(ops) - 1)
 
     def append(self, entity_name: str, row_id: str, record: dict[str, Any]) -> None:

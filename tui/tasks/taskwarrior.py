@@ -52,7 +52,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from crewdeck.sync.state.records import MAX_ESTIMATE, MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, load_json
@@ -296,6 +296,13 @@ def _kept(record: dict[str, Any], tz: str, summary: Summary, read: str | None) -
             value = kept_local(parse_utc(_utc(value, key)), tz)
         lines.append(f"{key}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}")
     return lines
+
+
+@lru_cache(maxsize=1024)
+def _project_key(name: str) -> str:
+    """The campaign key of a project's name: its slug, or for a name no slug spells ("春のキャンペーン") the name's own
+    (``campaign_key``).  The few projects of an export recur in every task: each is spelled once, not once a task."""
+    return slug(name) or campaign_key(name)
 
 
 def _text(record: dict[str, Any], name: str) -> str | None:
@@ -858,7 +865,7 @@ def _task(
     project = _text(record, "project")
     if project:
         name = project[len(project_prefix) :] if project_prefix and project.startswith(project_prefix) else project
-        key = slug(name) or campaign_key(name)  # the second: a name no slug spells ("春のキャンペーン"), by the name
+        key = _project_key(name)
         if not key:  # no letter or digit after the prefix ("🚀"): no campaign's slug, kept whole, not lost
             whole.append(f"project: {project}")
         else:

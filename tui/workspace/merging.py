@@ -37,7 +37,7 @@ from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_cha
 from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.errors import summary
-from crewdeck.tui.workspace.exchange import ImportProblems, Plan, every_text
+from crewdeck.tui.workspace.exchange import ImportProblems, Plan, all_printable, every_text
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, campaign_slug
 
 #: How the text that credits a record's source author begins.
@@ -787,13 +787,14 @@ class _Merger:
         """Plan a write, or name its control character (in the field as the file calls it: ``fields``)."""
         # The rules refuse control characters when the merge is written; found here, a dry run names
         # them too, and every record that holds one is named, not only the first the rules meet.
-        for name, value in values.items():
-            if every_text(value, str.isprintable):  # nearly every value: nothing to look into
-                continue
-            control = control_character(entity, name, canonical_json(value))
-            if control is not None:
-                self.problems.append(f"{where}: {(fields or {}).get(name, name)}: text may not hold control characters ({control})")
-                return
+        if not all_printable(values):  # nearly every record: nothing to look into
+            for name, value in values.items():
+                if every_text(value, str.isprintable):
+                    continue
+                control = control_character(entity, name, canonical_json(value))
+                if control is not None:
+                    self.problems.append(f"{where}: {(fields or {}).get(name, name)}: text may not hold control characters ({control})")
+                    return
         self.merge.writes.append((entity, row_id, values))
         self.merge.where[row_id] = where
 

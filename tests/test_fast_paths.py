@@ -1,0 +1,55 @@
+"""``canonical_json`` spells every value as the encoder it stands for does (the log's values are compared as text), and
+``all_printable`` judges a record as the test of each of its fields does."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crewdeck.sync.state.records import canonical_json
+from crewdeck.tui.workspace.exchange import all_printable, every_text
+
+ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).encode
+
+#: Text with what JSON escapes (quotes, backslashes, control characters) and what it does not (accents, U+2028).
+texts = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from('"\\\n\x00\x1b\u2028é'), max_size=12)
+values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | texts,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
+    max_leaves=12,
+)
+#: The shapes spelled without the encoder's Python calls, and their near misses.
+zoned = st.fixed_dictionaries({"utc": texts, "tz": texts}) | st.dictionaries(
+    st.sampled_from(["utc", "tz", "x"]), texts | st.integers() | st.none()
+)
+text_lists = st.lists(texts, max_size=5) | st.lists(texts | st.integers(), max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=values | zoned | text_lists)
+def test_canonical_json_is_the_encoders_text(value: Any) -> None:
+    assert canonical_json(value) == ENCODER(value)
+
+
+def test_a_due_and_tags_read_as_the_encoder_writes_them() -> None:
+    due = {"utc": "2026-11-14T13:00:00Z", "tz": "Asia/Dubai"}
+    assert canonical_json(due) == '{"tz":"Asia/Dubai","utc":"2026-11-14T13:00:00Z"}'
+    assert canonical_json(["podcast", 'say "hi"\n']) == '["podcast","say \\"hi\\"\\n"]'
+    assert json.loads(canonical_json(due)) == due
+
+
+@settings(max_examples=300, deadline=None)
+@given(record=st.dictionaries(st.sampled_from(["title", "tags", "due", "estimate"]), values, max_size=4))
+def test_a_record_is_all_printable_as_each_of_its_fields_is(record: dict[str, Any]) -> None:
+    """The import's one test a record (``all_printable``) says what the test of each field it stands for says."""
+    assert all_printable(record) == all(every_text(value, str.isprintable) for value in record.values())
+
+
+def test_what_all_printable_looks_into() -> None:
+    assert all_printable({"title": "Plan", "due": {"utc": "2026-11-14T13:00:00Z", "tz": "Asia/Dubai"}, "estimate": 90})
+    assert not all_printable({"notes": "two\nlines"})
+    assert not all_printable({"tags": ["ok", "lone \udcff"]})
+    assert not all_printable({"meeting": {"note\x1b": []}})  # a key inside a value is text too
