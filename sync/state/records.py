@@ -382,7 +382,7 @@ MAX_NOTES = 100_000
 MAX_NAME = 200
 #: The longest estimate typed or imported, in minutes: 10,000 hours, five years of 40-hour weeks.  A longer one is a slip
 #: (a unit typed for another, Taskwarrior's ``P999999W``), never a task's work: it read "524666473h39m".  Bounded where
-#: it is typed (``edits.field_value``) and imported, not in the stored field: older crewdecks stored longer ones, a
+#: it is typed (``estimates.typed_estimate``, for ``set`` and quick-add alike) and imported, not in the stored field: older crewdecks stored longer ones, a
 #: series' template carries its estimate into each instance, and a bound here refused every instance of such a series
 #: (``done`` and each listing's catch-up failed on it).
 MAX_ESTIMATE = 10_000 * 60
