@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
-from crewdeck.sync.state.records import MAX_ESTIMATE, MAX_TAG, MAX_TAGS, MAX_TITLE, WEEKDAYS, load_json
+from crewdeck.sync.state.records import MAX_ESTIMATE, MAX_TAG, MAX_TAGS, MAX_TITLE, OPEN_STATUSES, WEEKDAYS, load_json
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
 from crewdeck.tui.tasks import notesparts
@@ -504,13 +504,18 @@ def _here(ws: Workspace, record: dict[str, Any]) -> bool:
 
 
 def _one_off_here(ws: Workspace, record: dict[str, Any], series: str) -> bool | None:
-    """Whether the task of ``record``, here of no series or another (an earlier import made it a one-off task), is live
-    here (``False``: removed here); ``None`` when it is not here so."""
+    """Whether the task of ``record``, here of no series or another (an earlier import made it a one-off task), is open
+    here beside an open instance of ``series`` (``False``: removed or closed here, or the series has none open: nothing
+    to say); ``None`` when it is not here so."""
     uuid = record.get("uuid")
     if not isinstance(uuid, str):
         return None
-    row = ws.conn.execute("SELECT series, deleted FROM task WHERE id = ?", (uuid.replace("-", "").lower(),)).fetchone()
-    return None if row is None or row[0] == series else not row[1]
+    open_here = f"deleted = 0 AND status IN ({', '.join('?' * len(OPEN_STATUSES))})"
+    row = ws.conn.execute(
+        f"SELECT series, {open_here}, EXISTS (SELECT 1 FROM task WHERE series = ? AND {open_here}) FROM task WHERE id = ?",
+        (*OPEN_STATUSES, series, *OPEN_STATUSES, uuid.replace("-", "").lower()),
+    ).fetchone()
+    return None if row is None or row[0] == series else bool(row[1] and row[2])
 
 
 def _every_words(recur: Any, local: dt.datetime) -> list[str] | None:
