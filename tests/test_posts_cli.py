@@ -440,6 +440,27 @@ def test_set_says_a_move_that_voids_the_round_and_the_approvals_it_took(team: Cl
     ]
 
 
+def test_undo_says_the_round_and_the_approvals_it_voided_as_set_says_them(team: Cli) -> None:
+    """raj moved a draft to autumn, ana submitted it there and mia approved it; raj's `crewdeck undo` put it back in
+    spring-launch and said "undid: put “Launch reel” in autumn" alone, where the same move made with `set` says the round
+    and mia's approval it voids.  An undo that voids nothing says nothing more."""
+    post_id = _post(team)
+    team.ok("campaign", "add", "autumn")
+    team.ok("campaign", "set", "autumn", "--approvals", "copy:@mia")
+    team.ok("post", "copy", post_id, "Big day", as_member="raj")
+    team.ok("set", post_id[:8], "campaign=autumn", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="ana")
+    team.ok("post", "approve", post_id, as_member="mia")
+    assert team.ok("undo", as_member="raj").splitlines() == [
+        "undid: put “Launch reel” in autumn",
+        "“Launch reel”: the change voids the round and the approval of @mia: it is a draft until it is submitted again",
+    ]
+    # The copy taken back too: the post, a draft since the undo before, has no round to void.
+    assert team.ok("undo", as_member="raj").splitlines() == [
+        "undid: set the copy of “Launch reel” to “Big day”, made it a draft (kept 1 later change by @ana)"
+    ]
+
+
 def test_a_change_made_before_any_verdict_is_said_to_void_the_round(team: Cli) -> None:
     """raj changed the copy offline after submitting it, and mia approved the submitted version before his change
     arrived: the post reads draft, and the history said "changed the copy" with no word of the void, the approval after

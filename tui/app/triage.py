@@ -26,7 +26,7 @@ from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen, Submit
 from crewdeck.tui.app.services import Services
-from crewdeck.tui.app.undo_keys import step_history
+from crewdeck.tui.app.undo_keys import step_history, voided_said
 from crewdeck.tui.app.workers import in_background, refusal
 from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
@@ -113,6 +113,8 @@ class Triage:
         # Said as the log says it ("marked “Brief” done", "assigned “Brief” to @kenji, and 2 more"): a count
         # alone named neither the task nor the change, nor the next instance a series made.
         said = self._services.session.edits.words(written.ops) if written.ops else ""
+        # A post's round it voided (the `:` editor's platform=, asked about first) is said as a change of the copy says it.
+        said += voided_said(self._services, written.ops) if said else ""
         # Nothing written: every task held what was given already (a value is written only where it changes).
         held = f"{label}: nothing written ({'the task is' if n == 1 else f'the {n} tasks are'} as given already)"
         self._owner.app.call_from_thread(self._after_write, said or held, written)

@@ -13,10 +13,22 @@ from collections.abc import Callable
 
 from textual.dom import DOMNode
 
+from crewdeck.sync.state.oplog import Op
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.writing import Written
+
+
+def voided_said(services: Services, ops: tuple[Op, ...]) -> str:
+    """In a worker: what the notice of a write (``ops``) adds when it voided a post's round, as the notice of a change
+    of its copy says it (``voiding.voided_note``): ": that voids the round and the approval of @mia: it is a draft
+    until it is submitted again"; "" when it voided none."""
+    # The posts' rules: read by a write, not for the app's first paint.
+    from crewdeck.tui.posts.voiding import write_voided_note
+
+    me, now = services.session.me.id, services.now()
+    return services.session.access.read(lambda ws: write_voided_note(ws.conn, ops, now, me)) if ops else ""
 
 
 def step_history(node: DOMNode, services: Services, redo: bool, after_write: Callable[[str, Written | None], None]) -> None:
@@ -29,7 +41,8 @@ def step_history(node: DOMNode, services: Services, redo: bool, after_write: Cal
         if restored is None:
             app.call_from_thread(app.notify, f"nothing to {'redo' if redo else 'undo'}", severity="warning")
             return
-        app.call_from_thread(after_write, restored.said, restored.written)
+        # "undid: set the platform of “Reel” to linkedin" alone left the approvals it took unsaid, once asked about.
+        app.call_from_thread(after_write, restored.said + voided_said(services, restored.written.ops), restored.written)
 
     def ask_first() -> None:
         # The posts' rules: read by an undo, not for the app's first paint.

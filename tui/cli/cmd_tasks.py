@@ -255,17 +255,13 @@ def _voided(ctx: Context, ops: list[Op], names: describe.Naming) -> list[str]:
     """A line for each post whose round the write voided (its content, its campaign or platform changed), with the
     approvals it took, as ``post copy`` and the app say it: "Modified 1 task: put “Reel” in autumn" alone left the post
     waiting, unsaid, for a submission nobody knew to make."""
-    from crewdeck.tui.posts.voiding import TURNING_FIELDS, voiding
     from crewdeck.tui.posts.voiding import words as voiding_words
+    from crewdeck.tui.posts.voiding import write_voids
 
-    written = {op.op_id for op in ops}
-    lines = []
-    for post_id in sorted({op.row_id for op in ops if op.entity == "task" and op.field in TURNING_FIELDS}):
-        turn = voiding(ctx.ws.conn, post_id, written)
-        if turn is not None:
-            taken = voiding_words(turn, {by: names.member(by) for by in turn.approvers}, waits=True)
-            lines.append(f"{names.task(post_id)}: the change {taken}")
-    return lines
+    return [
+        f"{names.task(post_id)}: the change {voiding_words(turn, {by: names.member(by) for by in turn.approvers}, waits=True)}"
+        for post_id, turn in write_voids(ctx.ws.conn, ops)
+    ]
 
 
 #: A word that can only be a task's id (or its prefix), never a FIELD=VALUE.
@@ -468,7 +464,9 @@ def cmd_undo(ctx: Context) -> int:
         written, gone = history.undo(ctx.ws, ctx.me, ctx.config.clock24)
     if gone:
         print(visible(f"note: {history.gone_note(gone)}: undoing the one before"), file=sys.stderr)
-    print(visible(written.label))
+    # An undo that voids a post's round is said as the change that voids one (set ID platform=): "undid: …" alone left
+    # the approvals it took, and the submission the post waits for, unsaid.
+    print("\n".join(visible(line) for line in [written.label, *_voided(ctx, list(written.ops), _names(ctx))]))
     return 0
 
 

@@ -26,7 +26,8 @@ from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus,
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.reading import chains, read_post, reviewers, verdicts
 from crewdeck.tui.posts.states import round_decides
-from crewdeck.tui.workspace.describe import stored_value
+from crewdeck.tui.workspace.describe import named_post, stored_value
+from crewdeck.tui.workspace.workspace import shown_handles_in
 
 #: The fields whose change voids a round: its content, and where it goes out (its campaign's chain, its platform's limits).
 ROUND_FIELDS = (*CONTENT_FIELDS, "campaign", "platform")
@@ -249,16 +250,53 @@ def void_among(turns: Mapping[str, RoundTurn], op_ids: Iterable[str]) -> RoundTu
     return next((turns[op_id] for op_id in sorted(op_ids) if op_id in turns and turns[op_id].voided), None)
 
 
-def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None, *, waits: bool = False) -> str:
+def words(turn: RoundTurn, names: Mapping[str, str], me: str | None = None, *, waits: bool = False, of: str = "") -> str:
     """ "voids the round and the approval of @mia" (``names``: member id -> "@mia"); the reader ``me``'s own approval
     is said as theirs ("voids the round and your approval"); ``waits``: a notice's, while the post waits for it, with
-    ``WAITS`` after it.  A change back: "the version submitted again: the round goes on"."""
+    ``WAITS`` after it; ``of``: the post named, where a line tells of several ("voids the round of “Reel” and …").  A
+    change back: "the version submitted again: the round goes on"."""
     if not turn.voided:
         return "the version submitted again: the round goes on"
-    return _taken(turn, names, me) + (f": {WAITS}" if waits else "")
+    return _taken(turn, names, me, of) + (f": {WAITS}" if waits else "")
 
 
-def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
+def write_voids(conn: sqlite3.Connection, ops: Iterable[Op]) -> list[tuple[str, RoundTurn]]:
+    """Each post whose round one write (its ``ops``: a change, an undo's, a redo's) voided, with the void, by the
+    posts' ids."""
+    ops = list(ops)
+    written = {op.op_id for op in ops}
+    turned = {op.row_id for op in ops if op.entity == "task" and op.field in TURNING_FIELDS}
+    if not turned:
+        return []
+    # Only posts have rounds: an undo of an import that put 50,000 tasks in a campaign reads no task's log for it.
+    turned &= {row[0] for row in conn.execute("SELECT id FROM task WHERE post_state IS NOT NULL")}
+    return [(post_id, turn) for post_id in sorted(turned) if (turn := voiding(conn, post_id, written)) is not None]
+
+
+def voided_note(conn: sqlite3.Connection, voids: Iterable[tuple[str, RoundTurn]], now: dt.datetime, me: str | None = None) -> str:
+    """What a write's notice adds when it voided posts' rounds (``write_voids``'s), the one wording of the app's
+    notices (a change of the copy, the ``:`` editor's, an undo's, a redo's): ": that voids the round and the approval of
+    @mia: it is a draft until it is submitted again", each post named where there are several; "" for none.  Inside the
+    approval lead time the post reads expired, not draft, and a submission alone does not let it out: said without
+    ``WAITS`` (``writing.expired_words`` says what does)."""
+    voids = list(voids)
+    if not voids:
+        return ""
+    names = shown_handles_in(conn)
+    said = []
+    for post_id, turn in voids:
+        post = read_post(conn, post_id, now)
+        of = f" of {named_post(post.facts.title if post is not None else None, post_id)}" if len(voids) > 1 else ""
+        said.append(words(turn, names, me, waits=post is None or post.state != "expired", of=of))
+    return ": that " + "; ".join(said)
+
+
+def write_voided_note(conn: sqlite3.Connection, ops: Iterable[Op], now: dt.datetime, me: str | None = None) -> str:
+    """``voided_note`` of the posts one write voided (``write_voids``): what the app's notice of a write adds."""
+    return voided_note(conn, write_voids(conn, ops), now, me)
+
+
+def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None, of: str = "") -> str:
     others = [names.get(by, f"@{by[:8]}") for by in turn.approvers if by != me]
     mine = me is not None and me in turn.approvers
     # The reader's approval stamped after the change, given on the version before it where the change had not arrived
@@ -269,8 +307,8 @@ def _taken(turn: RoundTurn, names: Mapping[str, str], me: str | None) -> str:
     elif others:
         taken = f"the approval{'s' if len(others) > 1 else ''} of {', '.join(others)}"
     else:
-        return "voids the round" + late
-    return f"voids the round and {taken}" + late
+        return f"voids the round{of}" + late
+    return f"voids the round{of} and {taken}" + late
 
 
 #: What a void adds for a reader whose approval is stamped after it, given on the version before it (the change had not

@@ -25,7 +25,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.calendar import off_peak_words, peak_frame
 from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label, round_decides
-from crewdeck.tui.posts.voiding import RoundTurn, voiding
+from crewdeck.tui.posts.voiding import RoundTurn, voided_note, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
@@ -223,10 +223,7 @@ def voided_words(store: Store, post_id: str, since: str, now: dt.datetime) -> st
     alone does not let it out: the void is said without that, and ``expired_words`` after it says what does."""
     written = {row[0] for row in store.conn.execute("SELECT op_id FROM ops WHERE row_id = ? AND op_id > ?", (post_id, since))}
     turn = voiding(store.conn, post_id, written)
-    if turn is None:
-        return ""
-    post = read_post(store.conn, post_id, now)
-    return f": that {voiding_words(turn, _handles(store), waits=post is None or post.state != 'expired')}"
+    return voided_note(store.conn, [(post_id, turn)] if turn is not None else [], now)
 
 
 def web_address(what: str, text: str) -> str:
