@@ -336,6 +336,29 @@ async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_
         assert state(team, post_id) == "in-review"
 
 
+async def test_a_copy_change_that_voids_the_readers_own_approval_says_your_approval(team: Path) -> None:
+    """Mia approved step 1, then changed a word of the copy herself: the notice named her "the approval of @mia", where
+    the `:` editor's and undo's notices say "your approval" (review hi: one wording)."""
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.approve(store, member(team, "mia"), post_id, NOW)
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the question of the approval it voids")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        told = await _told_after(app, pilot, *"!", "ctrl+s")
+        assert told == [
+            "set the copy of “Spring post 1”: that voids the round and your approval: it is a draft until it is submitted again"
+        ], told
+
+
 async def test_a_link_change_on_a_post_in_review_with_an_approval_given_is_asked_first_naming_it(team: Path) -> None:
     """Mia had approved step 1 of a post in review; raj changed its link in the app and her approval was gone, unasked,
     where on an approved post the same change asks first, naming the approvals it voids.  Asked the same way; a post

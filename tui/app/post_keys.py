@@ -287,7 +287,7 @@ class PostKeys:
             with s.held():
                 since = writing.newest_op(s, post_id)
                 after = change(s, me, now, text)
-                voided[0] = writing.voided_words(s, post_id, since, now)
+                voided[0] = writing.voided_words(s, post_id, since, now, me)
             return after
 
         def change(s: Store, me: str, now: dt.datetime, text: str) -> PostView:

@@ -215,15 +215,15 @@ def _expiry(post: PostView, now: dt.datetime) -> tuple[str, str]:
     return "inside the approval lead time", "a new slot past it"
 
 
-def voided_words(store: Store, post_id: str, since: str, now: dt.datetime) -> str:
+def voided_words(store: Store, post_id: str, since: str, now: dt.datetime, me: str | None = None) -> str:
     """What a content change's notice adds when it voided the post's round (the write made after ``since``, the post's
     ``newest_op`` before it): ": that voids the round and the approval of @kemi: it is a draft until it is submitted
-    again", else "".  "set the copy of …" alone left the post in draft unsaid, where it waits for its writer to submit
+    again" (``me``'s own approval said as theirs: "your approval"), else "".  "set the copy of …" alone left the post in draft unsaid, where it waits for its writer to submit
     it, no longer for its reviewers.  Inside the approval lead time the post reads expired, not draft, and a submission
     alone does not let it out: the void is said without that, and ``expired_words`` after it says what does."""
     written = {row[0] for row in store.conn.execute("SELECT op_id FROM ops WHERE row_id = ? AND op_id > ?", (post_id, since))}
     turn = voiding(store.conn, post_id, written)
-    return voided_note(store.conn, [(post_id, turn)] if turn is not None else [], now)
+    return voided_note(store.conn, [(post_id, turn)] if turn is not None else [], now, me)
 
 
 def web_address(what: str, text: str) -> str:
