@@ -1200,7 +1200,8 @@ def test_kpi_report_explains_a_kpi_with_nothing_to_divide_by_when_every_count_wa
     counts = ("impressions=0", "clicks=0", "reach=0", "engagements=0", "conversions=0", "value=0.00 EUR")
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", *counts)
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", "/instagram", "2026-11-20", "followers=100")
-    _spend(ws, "raj", "10.00 EUR", "--date", "2026-11-20")
+    # The post's spend (on its platform, as its counts: a campaign's paid to Meta would be spend with no platform here).
+    _spend(ws, "raj", "10.00 EUR", "--date", "2026-11-20", "--task", post)
     said = Cli(ws)("kpi", "report")
     row = said.out.splitlines()[2].split()
     assert row[:8] == ["+launch", "10.00", "0", "0", "0", "0", "0", "0.00"] and row[8:] == ["—", "—", "0.00%", *"—" * 5, "0.00x"]

@@ -116,3 +116,45 @@ def test_the_spend_a_plain_csv_brings_counts_on_the_platform_of_its_rows(ws: Pat
     assert rows["instagram"]["spend"] == {"amount": "6.00", "currency": "EUR"} and rows["instagram"]["kpis"]["cpc"]["value"] == "1.50"
     posts = {row["post"]: row for row in _report(ws, "--by", "post", "--period", "2026-11-24")["rows"]}
     assert set(posts) == {"/tiktok", post} and posts["/tiktok"]["spend"] == {"amount": "20.00", "currency": "EUR"}
+
+
+def test_a_cost_rate_whose_spend_comes_from_other_platforms_than_its_count_is_said_to_mix_them(ws: Path) -> None:  # noqa: F811
+    # LinkedIn's export gave impressions and no clicks, Meta's both; each was paid for.  The campaign's CPC was both
+    # platforms' spend over Meta's clicks alone, shown as the campaign's with not a word: only two counts were compared.
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(*w, "kpi", "add", "+launch/meta", "2026-11-20", "impressions=4000", "clicks=40", "conversions=4", "value=80.00 EUR")
+    crewdeck(*w, "kpi", "add", "+launch/linkedin", "2026-11-20", "impressions=1000")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--date", "2026-11-20"]
+    crewdeck(*ledger, "--payee", "Meta", "--amount", "30.00 EUR")
+    crewdeck(*ledger, "--payee", "LinkedIn", "--amount", "10.00 EUR")
+
+    row = _report(ws, "--period", "2026-11-20")["rows"][0]
+    assert row["kpis"]["cpc"]["value"] == "1.00"  # 40 / 40, as defined
+    assert row["mixed_platforms"] == {
+        "ctr": "clicks from meta only by impressions from linkedin and meta",
+        "cpc": "spend from linkedin and meta by clicks from meta only",
+        "cpa": "spend from linkedin and meta by conversions from meta only",
+        "roas": "conversion value from meta only by spend from linkedin and meta",
+    }  # CPM divides by impressions from both: like with like
+    [day] = _report(ws, "--by", "day", "--period", "2026-11-20")["rows"]
+    assert day["mixed_platforms"]["cpc"] == "spend from linkedin and meta by clicks from meta only"
+    said = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--csv", "--period", "2026-11-20")
+    assert "CPC divides spend from linkedin and meta by clicks from meta only" in said
+    # Per platform each is one platform's: LinkedIn's CPC has no clicks to divide by, Meta's is its own.
+    assert all("mixed_platforms" not in r for r in _by_platform(ws, "2026-11-20").values())
+
+    # Spend whose payee names no platform of the campaign is a side of its own.
+    crewdeck(*ledger, "--payee", "Photo studio", "--amount", "15.00 EUR")
+    row = _report(ws, "--period", "2026-11-20")["rows"][0]
+    assert row["mixed_platforms"]["cpm"] == "spend from linkedin, meta and spend with no platform by impressions from linkedin and meta"
+
+
+def test_a_cost_rate_of_one_platforms_spend_and_counts_is_not_said_to_mix(ws: Path) -> None:  # noqa: F811
+    post = _post(ws)  # on instagram
+    w = ["-w", str(ws), "--as", "raj"]
+    crewdeck(*w, "kpi", "add", post[:8], "2026-11-20", "impressions=1000", "clicks=10")
+    ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--date", "2026-11-20"]
+    crewdeck(*ledger, "--payee", "Meta", "--amount", "45.00 EUR", "--task", post[:8])  # the post's: on instagram
+    crewdeck(*ledger, "--payee", "Instagram", "--amount", "5.00 EUR")
+    row = _report(ws, "--period", "2026-11-20")["rows"][0]
+    assert row["kpis"]["cpc"]["value"] == "5.00" and "mixed_platforms" not in row

@@ -405,3 +405,25 @@ async def test_the_app_tells_a_notice_of_a_round_whose_pull_was_cut_off_after_it
             await until(pilot, lambda: bool(replaced_notices(app)), "the notice of the edit replaced")
             [notice] = replaced_notices(app)
     assert notice.startswith("“Shoot the banner”: your edit of its title made here was replaced by @ana's"), notice
+
+
+def test_sync_names_overwritten_results_by_what_they_count_their_days_and_who_imported_what_stands(tmp_path: Path) -> None:
+    # raj imported Meta's numbers for four days offline; ana imported the same days meanwhile, later: the round said
+    # "result:campaign:…: your edits of its impressions and clicks …" once per day, naming neither campaign nor platform.
+    with served(tmp_path) as (team, replica, _):
+        crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Spring", "--platforms", "meta")
+        crewdeck("-w", str(replica), "sync")
+        for day in ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"):
+            crewdeck("-w", str(replica), "kpi", "add", "+spring/meta", day, "impressions=1000", "clicks=10")
+        _later_than(replica)
+        for day in ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"):
+            crewdeck("-w", str(team), "--as", "ana", "kpi", "add", "+spring/meta", day, "impressions=1200", "clicks=12")
+        out = crewdeck("-w", str(replica), "sync")
+        # The first day's record, whose history the line names (as ``crewdeck log ID`` takes a result's whole id).
+        history = sorted(entry["id"] for entry in json.loads(crewdeck("-w", str(replica), "log", "--json", "--limit", "500")))
+    said = [line for line in out.splitlines() if "replaced" in line]
+    first = next(line for line in history if line.startswith("result:campaign:"))
+    assert said == [
+        "the results of +spring/meta on 2026-11-02..05: your clicks and impressions made here were replaced by @ana's, made "
+        f"meanwhile (the later values stand); yours are kept in each day's history: crewdeck log {first} (2026-11-02's)"
+    ], out

@@ -29,7 +29,7 @@ from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.tui.ledger.rates import RateBook, missing_pair
 from crewdeck.tui.results import targets
 from crewdeck.tui.results.kpis import Totals, Value, compute_all
-from crewdeck.tui.results.spend import Spend, counted_spend, widen
+from crewdeck.tui.results.spend import Spend, counted_spend, spend_platforms, widen
 from crewdeck.tui.results.targets import Target
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
 from crewdeck.tui.workspace.workspace import campaign_slug
@@ -51,6 +51,8 @@ class Group:
     platforms: set[str] = field(default_factory=set)
     #: Per count (reach too), the platforms whose records gave it (``''``: a post on none).
     reported_on: dict[str, set[str]] = field(default_factory=dict)
+    #: The platforms the group's counted spend is placed on (``spend.spend_platforms``: ``None``, spend with no platform).
+    spent_on: set[str | None] = field(default_factory=set)
     #: Per KPI with a value whose numerator and denominator come from different platforms (a Meta export gives no
     #: engagements, LinkedIn's does): what each side counts, ``engagements from linkedin only by impressions from
     #: linkedin and meta`` (``mixed_platforms``).  Such a rate is no platform's: the report says so rather than mix unsaid.
@@ -161,7 +163,9 @@ def build(
         value_currency: str = row[3]
         day: str = row[4]
         amount: int = row[5]
-        totals = group(camp, key).totals
+        g = group(camp, key)
+        g.reported_on.setdefault("value", set()).add(row[1] or "")  # ROAS's value, compared with its spend's platforms
+        totals = g.totals
         totals.value_given = True
         found = rates.in_force(value_currency, day)
         if found is None:
@@ -172,6 +176,8 @@ def build(
             totals.value = EXACT.add(totals.value, EXACT.multiply(to_decimal(amount, value_currency), found[1]))
     for (camp, spend_key), spent in counted_spend(conn, rates, by, bounds, campaign, post, unrated=unrated).items():
         _add_spend(group(camp, spend_key or ""), spent, missing)
+    for (camp, spend_key), platforms in spend_platforms(conn, by, bounds, campaign, post).items():
+        group(camp, spend_key or "").spent_on |= platforms
     if by == "campaign" and post is None:
         for camp in _running(conn, bounds, campaign):
             group(camp, "")  # nothing reported yet: a row of "—" says so, where no row said nothing
@@ -193,34 +199,51 @@ def build(
 
 
 def mixed_platforms(g: Group, result: str = "conversions") -> dict[str, str]:
-    """The KPIs of ``g`` with a value whose two counts were given by different platforms, and what each side counts.
+    """The KPIs of ``g`` with a value whose two sides were given by different platforms, and what each side counts.
 
     Each is a quotient of sums over the group's records, and a count a platform's export lacks is not reported there:
     a campaign on Meta (impressions, no engagements) and LinkedIn (both) has an ER by impressions of LinkedIn's
-    engagements over both platforms' impressions, a rate of neither.  Spend, conversion value and followers are not
-    counted per platform here: only two counts (or reach) are compared.
+    engagements over both platforms' impressions, a rate of neither.  Spend is placed per platform too
+    (``spend.spend_platforms``): a campaign's CPC of LinkedIn's and Meta's spend over Meta's clicks alone is neither's.
+    Conversion value is compared as a count is; followers are not counted per platform here: a rate of them is not.
     """
     found: dict[str, str] = {}
     for code, value in g.kpis.items():
         if value.value is None:
             continue
         sides = [result if name == "result" else name for name in (value.kpi.numerator, value.kpi.denominator)]
-        top, bottom = (g.reported_on.get(name) for name in sides)
+        top, bottom = (_given_on(g, name) for name in sides)
         if top is None or bottom is None or top == bottom:
             continue
         found[code] = " by ".join(_side_said(name, on) for name, on in zip(sides, (top, bottom)))
     return found
 
 
-def _side_said(name: str, platforms: set[str]) -> str:
+def _given_on(g: Group, name: str) -> set[str | None] | None:
+    """The platforms that gave ``g``'s count (or spend) ``name``; ``None`` for what is not compared."""
+    if name == "spend":
+        return set(g.spent_on) or None
+    given = g.reported_on.get(name)
+    return None if given is None else set(given)
+
+
+def _side_said(name: str, platforms: set[str | None]) -> str:
     """ "engagements from linkedin only"; of reach, "the largest daily reach among linkedin and meta": a rate by reach
     divides by one record's reach, the largest (``Totals.reach_max``), the least the platforms named reached together;
-    never their reach added up."""
+    never their reach added up.  Of spend, a campaign's own entry whose payee names no platform of it is "spend with no
+    platform", a side of its own."""
+    named = {p for p in platforms if p is not None}
+    if name == "spend":
+        if None not in platforms:
+            return f"spend from {_platforms_said(named)}"
+        placed = sorted(p or "posts on no platform" for p in named)
+        return "spend with no platform" if not placed else f"spend from {', '.join(placed)} and spend with no platform"
     if name != "reach":
-        return f"{name.replace('_', ' ')} from {_platforms_said(platforms)}"
-    if len(platforms) == 1:
-        return f"the largest daily reach from {_platforms_said(platforms)}"
-    return f"the largest daily reach among {_platforms_said(platforms)}"
+        said = "conversion value" if name == "value" else name.replace("_", " ")
+        return f"{said} from {_platforms_said(named)}"
+    if len(named) == 1:
+        return f"the largest daily reach from {_platforms_said(named)}"
+    return f"the largest daily reach among {_platforms_said(named)}"
 
 
 def _platforms_said(platforms: set[str]) -> str:

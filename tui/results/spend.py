@@ -83,40 +83,11 @@ def counted_spend(
     covering index by currency, approval flag and date); the few that need
     approval are summed with their approval worked out per entry.
     """
-    where: list[str] = []
-    params: dict[str, str] = {"since": _EVER, "until": _NEVER}
-    if bounds is not None:
-        params.update(since=bounds[0].isoformat(), until=bounds[1].isoformat())
-    if campaign is not None:
-        # The unary plus keeps the planner on the date range of the currency's entries.
-        where.append("+e.campaign = :campaign")
-        params["campaign"] = campaign
-    if post is not None:
-        where.append("e.task = :post")
-        params["post"] = post
+    where, params = _bounded(bounds, campaign, post)
     join = "LEFT JOIN task t ON t.id = e.task" if by == "platform" else ""
-    extra = "".join(f" AND {w}" for w in where)
     out: dict[tuple[str, str | None], Spend] = defaultdict(Spend)
     currencies = [r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry")]
-    plain = (
-        f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount), count(*) FROM ledger_entry e {join} "
-        f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :since AND e.date < :until{extra} GROUP BY e.date, 1, 2"
-    )
-    pending = (
-        f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount), count(*) FROM ledger_entry e {join} "
-        f"WHERE e.currency = :currency AND e.needs_approval = 1 AND {COUNTED} AND e.date >= :since AND e.date < :until{extra} "
-        "GROUP BY e.date, 1, 2"
-    )
-    queries = [(plain, params, 1), (pending, params, 1)]
-    freezing = frozen_condition(conn)
-    if freezing is not None:
-        # Spend a crisis froze counts only once approved, as in ``ledger report``: taken back out (a crisis's days hold few entries).
-        condition, frozen_params = freezing
-        frozen = (
-            f"SELECT {SPEND_KEYS[by]}, e.date, sum(e.amount), count(*) FROM ledger_entry e {join} "
-            f"WHERE e.currency = :currency AND {condition} AND e.date >= :since AND e.date < :until{extra} GROUP BY e.date, 1, 2"
-        )
-        queries.append((frozen, {**params, **frozen_params}, -1))
+    queries = _counted_queries(conn, f"{SPEND_KEYS[by]}, e.date, sum(e.amount), count(*)", "e.date, 1, 2", join, where, params)
     # Whole minor units (and entries) per group and rate first: one exact product per rate, not per day.
     sums: dict[_SumKey, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for currency in currencies:
@@ -149,6 +120,75 @@ def counted_spend(
     return dict(out)
 
 
+def spend_platforms(
+    conn: sqlite3.Connection, by: str, bounds: tuple[dt.date, dt.date] | None, campaign: str | None = None, post: str | None = None
+) -> dict[tuple[str, str | None], set[str | None]]:
+    """Per ``(campaign, key)`` of ``counted_spend``, the platforms its counted entries are placed on (as per platform:
+    a post's entry on the post's platform, ``''`` for a post on none; a campaign's own on the platform its payee names,
+    ``None`` for one that names none of the campaign's).  What a rate dividing spend divides is this spend."""
+    where, params = _bounded(bounds, campaign, post)
+    counted: dict[tuple[str, str | None, str | None], int] = defaultdict(int)
+    select = f"{SPEND_KEYS[by]}, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE coalesce(lower(t.platform), '') END, count(*)"
+    queries = _counted_queries(conn, select, "1, 2, 3", "LEFT JOIN task t ON t.id = e.task", where, params)
+    for (currency,) in conn.execute("SELECT DISTINCT currency FROM ledger_entry"):
+        for sql, values, sign in queries:
+            for camp, key, platform, entries in conn.execute(sql, {**values, "currency": currency}):
+                counted[(camp, key, platform)] += sign * entries
+    payees = _campaign_platforms(conn, campaign) if any(p and p.startswith(_PAYEE) for _, _, p in counted) else {}
+    mark = "/" if by == "post" else ""
+    out: dict[tuple[str, str | None], set[str | None]] = defaultdict(set)
+    for (camp, key, platform), entries in counted.items():
+        if entries <= 0:
+            continue
+        if key and key.startswith(_PAYEE):
+            named = _payee_platform(key[len(_PAYEE) :], payees.get(camp, set()))
+            key = None if named is None else mark + named
+        if platform and platform.startswith(_PAYEE):
+            platform = _payee_platform(platform[len(_PAYEE) :], payees.get(camp, set()))
+        out[(camp, key)].add(platform)
+    return dict(out)
+
+
+def _bounded(bounds: tuple[dt.date, dt.date] | None, campaign: str | None, post: str | None) -> tuple[list[str], dict[str, str]]:
+    """The conditions on entries beyond their currency and days, and the parameters of all."""
+    where: list[str] = []
+    params: dict[str, str] = {"since": _EVER, "until": _NEVER}
+    if bounds is not None:
+        params.update(since=bounds[0].isoformat(), until=bounds[1].isoformat())
+    if campaign is not None:
+        # The unary plus keeps the planner on the date range of the currency's entries.
+        where.append("+e.campaign = :campaign")
+        params["campaign"] = campaign
+    if post is not None:
+        where.append("e.task = :post")
+        params["post"] = post
+    return where, params
+
+
+def _counted_queries(
+    conn: sqlite3.Connection, select: str, group: str, join: str, where: list[str], params: dict[str, str]
+) -> list[tuple[str, dict[str, str], int]]:
+    """The queries of one currency's (``:currency``) entries that count, ``select`` grouped by ``group``, each with its
+    parameters and its sign: entries needing no approval, those approved, and (-1) those a crisis froze."""
+    extra = "".join(f" AND {w}" for w in where)
+    days = "e.date >= :since AND e.date < :until"
+    plain = f"SELECT {select} FROM ledger_entry e {join} WHERE e.currency = :currency AND e.needs_approval = 0 AND {days}{extra} GROUP BY {group}"
+    pending = (
+        f"SELECT {select} FROM ledger_entry e {join} "
+        f"WHERE e.currency = :currency AND e.needs_approval = 1 AND {COUNTED} AND {days}{extra} GROUP BY {group}"
+    )
+    queries = [(plain, params, 1), (pending, params, 1)]
+    freezing = frozen_condition(conn)
+    if freezing is not None:
+        # Spend a crisis froze counts only once approved, as in ``ledger report``: taken back out (a crisis's days hold few entries).
+        condition, frozen_params = freezing
+        frozen = (
+            f"SELECT {select} FROM ledger_entry e {join} WHERE e.currency = :currency AND {condition} AND {days}{extra} GROUP BY {group}"
+        )
+        queries.append((frozen, {**params, **frozen_params}, -1))
+    return queries
+
+
 def widen(days: dict[str, tuple[str, str]], currency: str, day: str) -> None:
     """``days[currency]``, the first and last day of its amounts, widened to hold ``day``."""
     first, last = days.get(currency, (day, day))
@@ -170,14 +210,7 @@ def _payee_platforms(
     """The sums with each campaign entry's payee turned into the campaign's platform it names (after ``mark``), or none."""
     if not any(key and key.startswith(_PAYEE) for _, key, _, _ in sums):
         return sums
-    only = " WHERE id = :campaign" if campaign is not None else ""
-    platforms: dict[str, set[str]] = defaultdict(set)
-    for camp, listed in conn.execute(f"SELECT id, platforms FROM campaign{only}", {"campaign": campaign}):
-        platforms[camp].update(str(p).lower() for p in json.loads(listed or "[]"))
-    only = " AND campaign = :campaign" if campaign is not None else ""
-    on_results = f"SELECT DISTINCT campaign, platform FROM {rollup_days.TABLE} WHERE platform <> '' AND rows > 0{only}"
-    for camp, platform in conn.execute(on_results, {"campaign": campaign}):
-        platforms[camp].add(platform)
+    platforms = _campaign_platforms(conn, campaign)
     placed: dict[_SumKey, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for (camp, key, currency, when), (amount, entries) in sums.items():
         if key and key.startswith(_PAYEE):
@@ -186,3 +219,16 @@ def _payee_platforms(
         held = placed[(camp, key, currency, when)]
         placed[(camp, key, currency, when)] = (held[0] + amount, held[1] + entries)
     return placed
+
+
+def _campaign_platforms(conn: sqlite3.Connection, campaign: str | None) -> dict[str, set[str]]:
+    """Each campaign's platforms (``campaign``: that one's), lower case: those it lists and those its results are on."""
+    only = " WHERE id = :campaign" if campaign is not None else ""
+    platforms: dict[str, set[str]] = defaultdict(set)
+    for camp, listed in conn.execute(f"SELECT id, platforms FROM campaign{only}", {"campaign": campaign}):
+        platforms[camp].update(str(p).lower() for p in json.loads(listed or "[]"))
+    only = " AND campaign = :campaign" if campaign is not None else ""
+    on_results = f"SELECT DISTINCT campaign, platform FROM {rollup_days.TABLE} WHERE platform <> '' AND rows > 0{only}"
+    for camp, platform in conn.execute(on_results, {"campaign": campaign}):
+        platforms[camp].add(platform)
+    return platforms

@@ -35,7 +35,7 @@ from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.hours import format_hours
 from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
 from crewdeck.tui.workspace.placeholders import member_handle
-from crewdeck.tui.workspace.workspace import Workspace, shown_handle
+from crewdeck.tui.workspace.workspace import Workspace, campaign_slug, shown_handle
 
 if TYPE_CHECKING:
     from crewdeck.tui.posts.voiding import RoundVoids
@@ -330,13 +330,28 @@ _FIELD_WORDS = {
 def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming, limit: int | None = None) -> tuple[list[str], int]:
     """Fields changed here, ``(entity, row, field, by)``, that ``by``'s edit, made meanwhile without seeing them, replaced
     in a sync round (``remote.Overwritten``): a line per record and member, saying whose edit stands and where what was
-    typed here is still to be read (a text's whole in the log's JSON: the log's line cuts it short).  The lines of the
-    first ``limit`` (all, with none), each naming its record, and how many there are."""
+    typed here is still to be read (a text's whole in the log's JSON: the log's line cuts it short).  Results are a
+    line per what they count and member, their days together (``_results_overwritten``).  The lines of the first
+    ``limit`` (all, with none), each naming its record, and how many there are."""
     grouped: dict[tuple[str, str, str], list[str]] = {}
+    #: A day's result per what it counts and who won: its ids, by day, and the fields replaced.
+    results: dict[tuple[str, str], tuple[dict[str, str], list[str]]] = {}
     for entity, row_id, field, by in fields:
-        grouped.setdefault((entity, row_id, by), []).append(field)
+        key = result_key(row_id) if entity == "result" else None
+        if key is None:
+            grouped.setdefault((entity, row_id, by), []).append(field)
+            continue
+        days, names_of = results.setdefault((_counted_of(key, names), by), ({}, []))
+        days.setdefault(key["day"], row_id)
+        if field not in names_of:
+            names_of.append(field)
+        # In the order met, among the records: one entry for all its days (what it counts in the row's place).
+        grouped.setdefault(("result", _counted_of(key, names), by), [])
     lines = []
     for (entity, row_id, by), names_of in list(grouped.items())[:limit]:
+        if entity == "result":
+            lines.append(_results_overwritten(row_id, *results[(row_id, by)], names.member(by)))
+            continue
         if entity == "task":
             record = names.task(row_id)
         elif entity == "campaign":
@@ -357,6 +372,65 @@ def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming
             )
         )
     return lines, len(grouped)
+
+
+#: The most counts a line about results replaced names (more are counted: "5 counts").
+_COUNTS_NAMED = 3
+
+
+def _counted_of(key: dict[str, Any], names: Naming) -> str:
+    """What a result counts, as a line names it: "the results of “Launch reel”", "the results of +spring/meta", "the
+    followers on instagram"."""
+    if key["kind"] == "followers":
+        return f"the followers on {key['platform']}"
+    if key["kind"] == "post":
+        return f"the results of {names.task(key['post'])}"
+    campaign = key["campaign"]
+    return f"the results of +{campaign_slug(campaign, names.campaigns.get(campaign))}/{key['platform']}"
+
+
+def _results_overwritten(counted: str, days: dict[str, str], fields: list[str], by: str) -> str:
+    """ "the results of +spring/meta on 2026-11-02..05: your clicks and impressions made here were replaced by @ana's,
+    …": a day's result is a record, and an import of the same days by another replica replaces them all at once."""
+    counts = [f for f in fields if f != "source"] or fields  # the source goes with the counts; alone, it is what changed
+    words = ["conversion value" if f == "value" else f.replace("_", " ") for f in counts]
+    if len(words) > _COUNTS_NAMED:
+        said = f"{len(words)} counts"
+    else:
+        said = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    one = len(words) == 1
+    first = min(days)
+    where = f"its history: crewdeck log {days[first]}" if len(days) == 1 else f"each day's history: crewdeck log {days[first]} ({first}'s)"
+    return visible(
+        f"{counted} on {_days_said(sorted(days))}: your {said} made here {'was' if one else 'were'} replaced by {by}'s, made "
+        f"meanwhile ({'the later value stands' if one else 'the later values stand'}); yours {'is' if one else 'are'} kept in {where}"
+    )
+
+
+def _days_said(days: Sequence[str]) -> str:
+    """ISO days (sorted) as runs: "2026-11-02..05, 2026-11-09", a run's last day cut to what differs from its first."""
+    runs: list[list[str]] = []
+    for day in days:
+        if runs and _day_after(runs[-1][-1]) == day:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    said = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        if first == last:
+            said.append(first)
+        else:
+            cut = 8 if first[:7] == last[:7] else 5 if first[:4] == last[:4] else 0
+            said.append(f"{first}..{last[cut:]}")
+    return ", ".join(said)
+
+
+def _day_after(day: str) -> str:
+    try:
+        return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    except ValueError:
+        return ""  # not a day: a run of its own
 
 
 def deleted_meanwhile_line(task_id: str, by: str, names: Naming) -> str:
