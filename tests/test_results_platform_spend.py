@@ -143,10 +143,11 @@ def test_a_cost_rate_whose_spend_comes_from_other_platforms_than_its_count_is_sa
     # Per platform each is one platform's: LinkedIn's CPC has no clicks to divide by, Meta's is its own.
     assert all("mixed_platforms" not in r for r in _by_platform(ws, "2026-11-20").values())
 
-    # Spend whose payee names no platform of the campaign is a side of its own.
+    # Spend whose payee names no platform of the campaign is the campaign's as a whole: no side, nothing more said.
     crewdeck(*ledger, "--payee", "Photo studio", "--amount", "15.00 EUR")
     row = _report(ws, "--period", "2026-11-20")["rows"][0]
-    assert row["mixed_platforms"]["cpm"] == "spend from linkedin, meta and spend with no platform by impressions from linkedin and meta"
+    assert row["kpis"]["cpc"]["value"] == "1.38" and "cpm" not in row["mixed_platforms"], row
+    assert row["mixed_platforms"]["cpc"] == "spend from linkedin and meta by clicks from meta only"
 
 
 def test_a_cost_rate_of_one_platforms_spend_and_counts_is_not_said_to_mix(ws: Path) -> None:  # noqa: F811
@@ -156,5 +157,7 @@ def test_a_cost_rate_of_one_platforms_spend_and_counts_is_not_said_to_mix(ws: Pa
     ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--date", "2026-11-20"]
     crewdeck(*ledger, "--payee", "Meta", "--amount", "45.00 EUR", "--task", post[:8])  # the post's: on instagram
     crewdeck(*ledger, "--payee", "Instagram", "--amount", "5.00 EUR")
+    # A tool and a photographer, paid for the campaign as a whole (review: each such row's every cost rate read ~).
+    crewdeck(*ledger, "--payee", "Canva", "--amount", "12.00 EUR")
     row = _report(ws, "--period", "2026-11-20")["rows"][0]
-    assert row["kpis"]["cpc"]["value"] == "5.00" and "mixed_platforms" not in row
+    assert row["kpis"]["cpc"]["value"] == "6.20" and "mixed_platforms" not in row

@@ -221,8 +221,8 @@ def mixed_platforms(g: Group, result: str = "conversions") -> dict[str, str]:
 
 def _given_on(g: Group, name: str) -> set[str | None] | None:
     """The platforms that gave ``g``'s count (or spend) ``name``; ``None`` for what is not compared."""
-    if name == "spend":
-        return set(g.spent_on) or None
+    if name == "spend":  # spend with no platform (a photographer, a tool) is the campaign's as a whole: no side
+        return {p for p in g.spent_on if p is not None} or None
     given = g.reported_on.get(name)
     return None if given is None else set(given)
 
@@ -230,14 +230,8 @@ def _given_on(g: Group, name: str) -> set[str | None] | None:
 def _side_said(name: str, platforms: set[str | None]) -> str:
     """ "engagements from linkedin only"; of reach, "the largest daily reach among linkedin and meta": a rate by reach
     divides by one record's reach, the largest (``Totals.reach_max``), the least the platforms named reached together;
-    never their reach added up.  Of spend, a campaign's own entry whose payee names no platform of it is "spend with no
-    platform", a side of its own."""
+    never their reach added up."""
     named = {p for p in platforms if p is not None}
-    if name == "spend":
-        if None not in platforms:
-            return f"spend from {_platforms_said(named)}"
-        placed = sorted(p or "posts on no platform" for p in named)
-        return "spend with no platform" if not placed else f"spend from {', '.join(placed)} and spend with no platform"
     if name != "reach":
         said = "conversion value" if name == "value" else name.replace("_", " ")
         return f"{said} from {_platforms_said(named)}"
