@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,32 @@ def test_a_guest_shows_a_post_of_theirs_as_the_app_does_and_nothing_else(shared:
 def test_the_help_says_what_a_guest_reads(cli: Cli) -> None:
     said = " ".join(cli("--help").out.split())
     assert "A guest (a client approver) reads their campaigns' posts alone" in said and "(rule guest_reads_posts)" in said
+
+
+@pytest.mark.parametrize("args", [("export",), ("doctor",), ("member", "list"), ("kpi", "report"), ("zones",)])
+def test_a_member_whose_config_names_nobody_here_reads_as_before(
+    shared: tuple[Cli, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """The guest check asks who reads only to find a guest: a config naming a member the workspace lacks, or one mapped to
+    another Unix user, is the command's to judge as ever (a read goes on), where every read command said it (exit 2)."""
+    cli, _ = shared
+    cli.ok("member", "set", "raj", "--unix-user", "raj-elsewhere")
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("CREWDECK_CONFIG", str(config))
+    for member in ("zed", "raj"):
+        config.write_text(f'member = "{member}"\n')
+        result = cli(*args, as_member=None)
+        assert result.code == 0, (member, result.err)
+
+
+def test_a_mapped_guest_is_refused_whatever_their_config_names(
+    shared: tuple[Cli, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli, _ = shared
+    cli.ok("member", "set", "gus", "--unix-user", "crewdeck-tests-nobody")
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("CREWDECK_CONFIG", str(config))
+    for member in ("zed", "raj", "ana"):
+        config.write_text(f'member = "{member}"\n')
+        error = one_line_error(cli("tasks", as_member=None))
+        assert error.rstrip().endswith("(rule guest_reads_posts)"), (member, error)
