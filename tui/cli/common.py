@@ -158,6 +158,14 @@ class Context:
             user = workspace_module.os_user()
             return self.ws.member_for_unix_user(user) if user else None
 
+    def task_id(self, typed: str, *, live: bool = False) -> str:
+        """The whole id of the task or post whose id starts with ``typed``, for every command that takes one: any
+        task's (``live``: not a deleted one's) for a manager or a member; for a guest, one of the posts they read
+        (``ReadScope.post_id``), so that no answer, title or list of ids tells them of what they do not read."""
+        if self.scope.guest:
+            return self.scope.post_id(self.ws.conn, typed)
+        return self.ws.resolve("task", typed, live=live)
+
     def check_reads(self) -> None:
         """``Refused`` when the command reads only what the member acting may not (a guest's ``tasks``, ``ledger list``:
         ``read_scope.READS``), before it reads anything."""
