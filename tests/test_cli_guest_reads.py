@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.tui.cli.cmd_completion import candidates
 from crewdeck.tui.cli.main import build_parser
 from crewdeck.tui.session.read_scope import GUEST_SCOPED, READS
 from crewdeck.tui.workspace import workspace
@@ -49,7 +50,8 @@ def shared(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> tuple[Cli, dict[str, st
 def test_every_command_that_reads_the_workspace_is_decided_for_a_guest() -> None:
     """A read command added later is named in ``READS`` or ``GUEST_SCOPED``, or here as one that reads nothing of others'."""
     reads_nothing_of_others = {
-        # Writes: the rules judge a guest's (guest_read_only, managers_only, ...), before anything is said of a record.
+        # Writes: an id a guest types names only a post of theirs (Context.task_id, one answer for any other id), and the
+        # rules judge the write (guest_read_only, managers_only, ...): nothing is said of a record they do not read.
         *("crewdeck add", "crewdeck set", "crewdeck done", "crewdeck rm", "crewdeck annotate", "crewdeck undo", "crewdeck import"),
         *("crewdeck member add", "crewdeck member set", "crewdeck member rm", "crewdeck campaign add", "crewdeck campaign set"),
         *("crewdeck ledger add", "crewdeck ledger reverse", "crewdeck ledger approve", "crewdeck ledger import"),
@@ -61,7 +63,7 @@ def test_every_command_that_reads_the_workspace_is_decided_for_a_guest() -> None
         # Managers' (tokens, sign-in links), a replica's (a guest holds none), new files, the personal config.
         *("crewdeck token create", "crewdeck token list", "crewdeck token revoke", "crewdeck web", "crewdeck serve"),
         *("crewdeck join", "crewdeck sync", "crewdeck publish", "crewdeck init", "crewdeck demo"),
-        *("crewdeck config path", "crewdeck config show", "crewdeck config set", "crewdeck completion"),
+        *("crewdeck config path", "crewdeck config show", "crewdeck config set"),
         # sshd's and the team account's (ssh-session refuses a guest every command).
         *("crewdeck ssh account", "crewdeck ssh authorized-keys", "crewdeck ssh keys-command", "crewdeck ssh install"),
         "crewdeck ssh-session",
@@ -225,3 +227,23 @@ def test_an_ambiguous_prefix_lists_a_guest_only_their_posts(shared: tuple[Cli, d
     assert "Spring two" in cli.ok("show", "abcd0002", as_member="gus")
     # A member is told of every one, as ever.
     assert "abcd0003, abcd0004" in one_line_error(cli("show", "abcd", as_member="raj"))
+
+
+def test_completion_offers_a_guest_what_they_read(shared: tuple[Cli, dict[str, str]]) -> None:
+    """Their posts' ids and their campaigns (and their own handle), where it offered every task's and post's id, every
+    member's handle, campaign and tag."""
+    cli, ids = shared
+    cli.ok("set", ids["task"], "tags=video", as_member="raj")
+    line = ["-w", str(cli.workspace), "--as", "gus"]
+    theirs = {ids["theirs"][:8]}
+    assert set(candidates([*line, "show"], "")) == theirs
+    assert set(candidates([*line, "done"], "")) == theirs
+    assert set(candidates([*line, "post", "approve"], "")) == theirs
+    assert set(candidates([*line, "post", "list"], "+")) == {"+spring-launch"}
+    assert set(candidates([*line, "post", "list"], "@")) == {"@gus", "@me"}
+    assert candidates([*line, "post", "list"], "#") == []
+    # A member is offered everything, as ever.
+    member = ["-w", str(cli.workspace), "--as", "raj"]
+    assert set(candidates([*member, "post", "approve"], "")) == {ids["theirs"][:8], ids["other"][:8]}
+    assert {"+spring-launch", "+autumn"} <= set(candidates([*member, "tasks"], "+"))
+    assert "#video" in candidates([*member, "tasks"], "#")

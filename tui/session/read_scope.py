@@ -5,7 +5,8 @@ The roles table's read row: a manager and a member read everything; a guest
 The app gives a guest the Approvals view alone: the posts of their campaigns,
 a post in full without the team's work on it (``detail.GUEST_UNREAD``).  A
 command a guest runs on a shared file reads what that view reads (``post
-list``, ``post show``, ``show`` of a post of theirs: ``GUEST_SCOPED``) or is
+list``, ``post show``, ``show`` of a post of theirs, the shell's completion of
+their posts' ids and campaigns: ``GUEST_SCOPED``) or is
 refused in one line naming the rule (``guest_reads_posts``) where it reads
 nothing a guest may read (``READS``); an id a guest types names only one of
 their posts (``ReadScope.post_id``).  Over SSH a guest runs no command at
@@ -51,7 +52,7 @@ READS = {
 }
 
 #: The commands that read, for a guest, what the app's Approvals view shows them: their campaigns' posts.
-GUEST_SCOPED = frozenset({"crewdeck post list", "crewdeck post show", "crewdeck show"})
+GUEST_SCOPED = frozenset({"crewdeck post list", "crewdeck post show", "crewdeck show", "crewdeck completion"})
 
 
 @dataclass(frozen=True)
