@@ -247,3 +247,28 @@ def test_completion_offers_a_guest_what_they_read(shared: tuple[Cli, dict[str, s
     assert set(candidates([*member, "post", "approve"], "")) == {ids["theirs"][:8], ids["other"][:8]}
     assert {"+spring-launch", "+autumn"} <= set(candidates([*member, "tasks"], "+"))
     assert "#video" in candidates([*member, "tasks"], "#")
+
+
+def test_a_guests_post_list_terms_match_only_what_they_read(shared: tuple[Cli, dict[str, str]]) -> None:
+    """``+nope``, ``+autum`` and ``needs:@zz`` listed every campaign, hinted at one or listed the members: now one answer
+    naming only their own campaigns."""
+    cli, ids = shared
+    for term in ("+nope", "+autum", "+autumn"):
+        error = one_line_error(cli("post", "list", term, as_member="gus"))
+        assert error == f"crewdeck: error: {term}: no campaign of yours (+spring-launch)\n"
+    for term in ("needs:@zz", "needs:@raj", "needs:@ana"):
+        error = one_line_error(cli("post", "list", term, as_member="gus"))
+        assert error == f"crewdeck: error: {term}: you list the posts that need you (needs:@me), not another's\n"
+    assert ids["theirs"][:8] in cli.ok("post", "list", "+spring-launch", as_member="gus")
+    assert cli("post", "list", "needs:@gus", as_member="gus").code in (0, 1)
+    # A member is hinted at as ever.
+    assert "did you mean +autumn" in one_line_error(cli("post", "list", "+autum", as_member="raj"))
+
+
+def test_a_guest_is_refused_a_budget_change_before_anything_is_said_of_budgets(shared: tuple[Cli, dict[str, str]]) -> None:
+    cli, _ = shared
+    cli.ok("budget", "set", "autumn", "tools", "100 EUR")
+    for campaign in ("autumn", "spring-launch", "nope"):
+        for args in (("budget", "rm", campaign, "tools"), ("budget", "set", campaign, "tools", "5 EUR")):
+            error = one_line_error(cli(*args, as_member="gus"))
+            assert error == "crewdeck: error: only a manager may change budget records (@gus is a guest) (rule managers_only)\n", error

@@ -340,7 +340,13 @@ def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
 
 
 def _budget_key(ctx: Context) -> tuple[Campaign, str, str]:
-    """The campaign, category and period ``budget set`` and ``budget rm`` name: what a budget's id is made of."""
+    """The campaign, category and period ``budget set`` and ``budget rm`` name: what a budget's id is made of. The rules
+    are asked first: a member's or a guest's answer says nothing of which campaigns and budgets there are."""
+    from crewdeck.sync.state.rules import Refused, managed_refused
+
+    refusal = managed_refused(ctx.me.facts(), ctx.me.id, "budget")
+    if refusal is not None:
+        raise Refused(refusal)
     a = ctx.args
     campaign = ctx.ws.campaign_by_name(a.campaign)
     try:
