@@ -1218,10 +1218,9 @@ class Judge:
         if entity == "result":
             return self._decide_result(author, row_id, field, value, creating)
         if entity in MANAGED:
-            if author.access != MANAGER:
-                return Refusal(
-                    "managers_only", f"only a manager may change {entity} records ({_name(author, member_id)} is a {author.access})"
-                )
+            managed = managed_refused(author, member_id, entity)
+            if managed is not None:
+                return managed
             if field == "approvals":
                 return self._decide_chain(entity, value)
             if entity in ("budget", "rate"):
@@ -1945,6 +1944,14 @@ def maker_refused(
         )
     if field == "created_by" and json.loads(value) != member_id:
         return Refusal("author_field", "task.created_by must be the member who creates the task")
+    return None
+
+
+def managed_refused(author: MemberFacts, member_id: str, entity: str) -> Refusal | None:
+    """Why ``author`` may not change ``entity`` records (budgets, rates, campaigns, the workspace: ``MANAGED``), or
+    ``None``: a command asks it before it reads the record, so that its answer says nothing of one (``budget rm``)."""
+    if author.access != MANAGER:
+        return Refusal("managers_only", f"only a manager may change {entity} records ({_name(author, member_id)} is a {author.access})")
     return None
 
 

@@ -13,6 +13,7 @@ the parser itself and the workspace the typed line names.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -21,7 +22,7 @@ from crewdeck.sync.state.ids import told_apart
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.cli.common import ENV_WORKSPACE, Context
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Workspace, slug
+from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
 ENV_WORDS = "CREWDECK_COMPLETE_WORDS"
 ENV_CURRENT = "CREWDECK_COMPLETE_CURRENT"
@@ -196,26 +197,45 @@ def _values(action: argparse.Action, current: str, named: dict[str, str]) -> lis
     return []  # a path or free text: the shell's own completion
 
 
-def _ids(conn: sqlite3.Connection, where: str) -> list[str]:
+def _ids(conn: sqlite3.Connection, where: str, among: str = "1", campaigns: str = "[]") -> list[str]:
     """The short ids of the newest live tasks ``where`` says (at most ``MAX_IDS``), each as long as tells it from every
-    other task's (``told_apart``): two Taskwarrior uuids imported can share their first eight digits, and one
-    "aaaaaaaa" offered for both was then refused as ambiguous."""
-    rows = conn.execute(f"SELECT id FROM task WHERE deleted = 0 AND {where} ORDER BY created_at DESC LIMIT ?", (MAX_IDS,))
+    other task ``among`` says (``told_apart``): two Taskwarrior uuids imported can share their first eight digits, and
+    one "aaaaaaaa" offered for both was then refused as ambiguous.  ``campaigns`` (JSON) is the clauses' ``?1``."""
+    rows = conn.execute(f"SELECT id FROM task WHERE deleted = 0 AND {where} ORDER BY created_at DESC LIMIT ?2", (campaigns, MAX_IDS))
     # The ids next to each in order, through the primary key's index: no later or earlier one shares more with it.
-    beside = "SELECT (SELECT max(id) FROM task WHERE id < ?1), (SELECT min(id) FROM task WHERE id > ?1)"
+    beside = f"SELECT (SELECT max(id) FROM task WHERE id < ?2 AND {among}), (SELECT min(id) FROM task WHERE id > ?2 AND {among})"
     return [
-        told_apart([rid, *(str(near) for near in conn.execute(beside, (rid,)).fetchone() if near is not None)])[0]
+        told_apart([rid, *(str(near) for near in conn.execute(beside, (campaigns, rid)).fetchone() if near is not None)])[0]
         for (rid,) in rows.fetchall()
     ]
 
 
+#: A guest's posts: live, of their campaigns (``?1``: their ids as JSON), as ``ReadScope.post_id`` resolves their ids.
+_GUEST_POSTS = "deleted = 0 AND post_state IS NOT NULL AND campaign IN (SELECT value FROM json_each(?1))"
+
+
+def _guest_words(ws: Workspace, me: Member, campaigns: frozenset[str], path: list[str], current: str) -> list[str]:
+    """What completes for a guest: what they read, their campaigns and their posts' ids (told apart among those alone,
+    as their ids resolve), and their own handle; no one else's handle, no tag, no task."""
+    if current.startswith("@"):
+        return [f"@{me.handle}", "@me"]
+    if current.startswith("+"):
+        return ["+" + slug(c.name) for c in ws.campaigns() if c.id in campaigns]
+    if (len(path) == 1 and path[0] in TASK_ID_COMMANDS) or (path[:1] == ["post"] and path[1:] and path[1] in POST_ID_COMMANDS):
+        return _ids(ws.conn, _GUEST_POSTS, _GUEST_POSTS, json.dumps(sorted(campaigns)))
+    return []
+
+
 def _workspace_words(path: list[str], current: str, named: dict[str, str]) -> list[str]:
-    ws = _open(named)
-    if ws is None:
+    ctx = _open(named)
+    if ctx is None:
         return []
     try:
+        ws, scope = ctx.ws, ctx.scope
         conn = ws.conn
-        if current.startswith("@"):
+        if scope.campaigns is not None and ctx.reader is not None:
+            found = _guest_words(ws, ctx.reader, scope.campaigns, path, current)
+        elif current.startswith("@"):
             found = ["@" + handle for (handle,) in conn.execute("SELECT handle FROM member WHERE deleted = 0") if isinstance(handle, str)]
             found.append("@me")
         elif current.startswith("+"):
@@ -235,19 +255,25 @@ def _workspace_words(path: list[str], current: str, named: dict[str, str]) -> li
         else:
             found = []
         return sorted({word for word in found if word.startswith(current)})
-    except sqlite3.DatabaseError:
+    except (UserError, sqlite3.DatabaseError):
         return []
     finally:
-        ws.close()
+        ctx.close()
 
 
-def _open(named: dict[str, str]) -> Workspace | None:
-    """The workspace the typed line names (``-w``), else the one every command would use; ``None`` when there is none."""
-    args = argparse.Namespace(workspace=named.get("workspace"), config=named.get("config"), as_member=None)
+def _open(named: dict[str, str]) -> Context | None:
+    """The workspace the typed line names (``-w``), else the one every command would use, and who completes (``--as``
+    on the line, else as every command finds them: a guest completes what they read); ``None`` when there is none."""
+    args = argparse.Namespace(workspace=named.get("workspace"), config=named.get("config"), as_member=named.get("as_member"))
+    ctx = Context(args)
     try:
-        path = Context(args).workspace_path(required=False)
-        return Workspace.open(path) if path is not None and Path(path).is_file() else None
+        path = ctx.workspace_path(required=False)
+        if path is None or not Path(path).is_file():
+            return None
+        ctx.ws  # noqa: B018 - opened now: a file that is no workspace completes nothing
+        return ctx
     except (UserError, sqlite3.DatabaseError, OSError):
+        ctx.close()
         return None
 
 

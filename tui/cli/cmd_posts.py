@@ -40,16 +40,16 @@ from crewdeck.tui.posts.reading import (
 )
 from crewdeck.tui.posts.review import copy_review
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
-from crewdeck.tui.session.read_scope import not_theirs
 from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.columns import line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import member_json
+from crewdeck.tui.workspace.workspace import match_campaign, member_json
 
 
 def _post_id(ctx: Context) -> str:
-    post_id = ctx.ws.resolve("task", ctx.args.id)
+    # A guest's is one of their posts (``Context.task_id``): what follows tells them nothing they do not read.
+    post_id = ctx.task_id(ctx.args.id)
     state, deleted, title = ctx.ws.conn.execute("SELECT post_state, deleted, title FROM task WHERE id = ?", (post_id,)).fetchone()
     if state is None:
         raise UserError(f"{ctx.args.id} is a task, not a post (make posts with: crewdeck post add TEXT)")
@@ -357,9 +357,6 @@ def _field(name: str, value: str) -> str:
 
 def cmd_post_show(ctx: Context) -> int:
     me = ctx.me_or_none()
-    # A guest's refusal comes first: "a task, not a post" would tell them what they do not read.
-    if me is not None and not ctx.scope.reads_task(ctx.ws.conn, found := ctx.ws.resolve("task", ctx.args.id)):
-        raise Refused(not_theirs(me, found))
     post_id = _post_id(ctx)
     view = read_post(ctx.ws.conn, post_id, ctx.now)
     assert view is not None
@@ -433,12 +430,15 @@ def _matches(ctx: Context, query: list[str]) -> list[PostView]:
             views = [v for v in views if v.facts.platform == lowered]
         elif sep and key.lower() == "needs":
             me = lowered in ("@me", "me")
+            if ctx.scope.guest and not me and lowered.lstrip("@") != ctx.me.handle:
+                # The handles they read are their own: another's, or one no member has, is one answer alike.
+                raise UserError(f"{term}: you list the posts that need you (needs:@me), not another's")
             who = ctx.me if me else ctx.ws.member_by_handle(lowered)
             # As the app's Approvals view: acting as me (``--as``), a manager reviews no round they changed or took a step of.
             mine = {v.id for v in needs_me(ctx.ws.conn, who.id, ctx.now, ctx.ws.store.actor if me else None)}
             views = [v for v in views if v.id in mine]
         elif term.startswith("+") and len(term) > 1:
-            campaign = ctx.ws.campaign_by_name(term[1:]).id
+            campaign = _campaign_read(ctx, term[1:])
             views = [v for v in views if v.facts.campaign == campaign]
         elif sep and value and key.isalpha():
             # Another filter's term (status:, campaign:) read as words of a title would match nothing, and say so.
@@ -448,6 +448,19 @@ def _matches(ctx: Context, query: list[str]) -> list[PostView]:
         else:
             words.append(term.lower())
     return [v for v in views if all(w in v.facts.title.lower() for w in words)]
+
+
+def _campaign_read(ctx: Context, name: str) -> str:
+    """The id of the campaign ``+name`` means, matched among the guest's own campaigns for a guest (no other one named,
+    listed or hinted at: ``+nope`` and ``+autum`` get one answer)."""
+    campaigns = ctx.scope.campaigns
+    if campaigns is None:
+        return ctx.ws.campaign_by_name(name).id
+    theirs = [c for c in ctx.ws.campaigns() if c.id in campaigns]
+    try:
+        return match_campaign(name, theirs).id
+    except UserError:
+        raise UserError(f"+{name.lstrip('+')}: no campaign of yours ({', '.join('+' + c.slug for c in theirs) or 'none'})") from None
 
 
 def cmd_post_list(ctx: Context) -> int:

@@ -10,11 +10,9 @@ from typing import Any
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.records import ENTITIES
-from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
 from crewdeck.tui.session.detail import TaskDetail, task_detail
-from crewdeck.tui.session.read_scope import not_theirs
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.urgency import score
 from crewdeck.tui.tasks.view import detail_fields, due_lines
@@ -24,10 +22,8 @@ from crewdeck.tui.workspace.workspace import member_json
 
 def cmd_show(ctx: Context) -> int:
     ws = ctx.ws
-    task_id = ws.resolve("task", ctx.args.id)
+    task_id = ctx.task_id(ctx.args.id)
     viewer = ctx.me_or_none()
-    if viewer is not None and not ctx.scope.reads_task(ws.conn, task_id):
-        raise Refused(not_theirs(viewer, task_id))
     tz = viewer.tz if viewer else "UTC"
     # A guest's post as the app's detail shows it to them: its content, slot, state and approvals, not the work on it.
     detail = task_detail(ws, task_id, ctx.now, tz, ctx.config.clock24, guest=ctx.scope.guest)

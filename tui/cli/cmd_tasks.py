@@ -277,7 +277,7 @@ def cmd_set(ctx: Context) -> int:
     given = [ctx.args.id]
     while words and _ID_SHAPED.fullmatch(words[0]):
         given.append(words.pop(0))
-    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i, live=True) for i in given))
+    task_ids = list(dict.fromkeys(ctx.task_id(i, live=True) for i in given))
     if not words:
         raise UserError("set: give at least one FIELD=VALUE")
     with ctx.writer() as w:
@@ -328,7 +328,7 @@ def cmd_set(ctx: Context) -> int:
 def cmd_done(ctx: Context) -> int:
     from crewdeck.tui.tasks import recurrence
 
-    task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i, live=True) for i in ctx.args.ids))
+    task_ids = list(dict.fromkeys(ctx.task_id(i, live=True) for i in ctx.args.ids))
     names = _names(ctx)
     # Done already: said, and not written again.
     already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]
@@ -415,7 +415,7 @@ def cmd_rm(ctx: Context) -> int:
     # another member took out of the filter while this waited was deleted all the same.  A list (no --yes) deletes
     # nothing, and is not printed under the lock (a slow reader of it would hold every other writer).
     with ctx.ws.store.held() if ids or ctx.args.yes else contextlib.nullcontext():
-        task_ids = list(dict.fromkeys(ctx.ws.resolve("task", i) for i in ctx.args.query)) if ids else _filtered(ctx, ctx.args.query)
+        task_ids = list(dict.fromkeys(ctx.task_id(i) for i in ctx.args.query)) if ids else _filtered(ctx, ctx.args.query)
         if not task_ids:
             return NOTHING_LISTED  # a filter that matched nothing (ids name a task each, or are refused)
         # Deleted already: said, and not written again.
@@ -437,7 +437,7 @@ def cmd_annotate(ctx: Context) -> int:
     """A dated line at the end of the task's notes, as ``task annotate`` adds one and the Taskwarrior import writes each."""
     from crewdeck.tui.tasks.taskwarrior import annotation
 
-    task_id = ctx.ws.resolve("task", ctx.args.id, live=True)
+    task_id = ctx.task_id(ctx.args.id, live=True)
     text = " ".join(ctx.args.text).strip()
     if not text:
         raise UserError("annotate: give the annotation's text")

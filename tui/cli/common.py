@@ -21,6 +21,7 @@ from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.session.read_scope import READS, ReadScope, command_refused, read_scope
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
+from crewdeck.tui.workspace import workspace as workspace_module
 from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
 from crewdeck.tui.workspace.config import Config, load
 from crewdeck.tui.workspace.errors import Unidentified, UserError, home_path, not_utf8, nothing_imported, source_name, undecodable
@@ -144,7 +145,26 @@ class Context:
     @cached_property
     def scope(self) -> ReadScope:
         """What the member acting reads: everything, or a guest's campaigns' posts (``read_scope``)."""
-        return read_scope(self.ws.conn, self.me_or_none())
+        return read_scope(self.ws.conn, self.reader)
+
+    @cached_property
+    def reader(self) -> Member | None:
+        """Who reads, to find a guest: the member acting; where they cannot be told (a config naming a member the
+        workspace lacks, or one mapped to another Unix user), the member mapped to this Unix user, else ``None``. The
+        command itself says why it cannot tell who acts where that matters to it, as it did before guests were asked."""
+        try:
+            return self.me
+        except UserError:
+            user = workspace_module.os_user()
+            return self.ws.member_for_unix_user(user) if user else None
+
+    def task_id(self, typed: str, *, live: bool = False) -> str:
+        """The whole id of the task or post whose id starts with ``typed``, for every command that takes one: any
+        task's (``live``: not a deleted one's) for a manager or a member; for a guest, one of the posts they read
+        (``ReadScope.post_id``), so that no answer, title or list of ids tells them of what they do not read."""
+        if self.scope.guest:
+            return self.scope.post_id(self.ws.conn, typed)
+        return self.ws.resolve("task", typed, live=live)
 
     def check_reads(self) -> None:
         """``Refused`` when the command reads only what the member acting may not (a guest's ``tasks``, ``ledger list``:
@@ -152,7 +172,7 @@ class Context:
         command = getattr(self.args, "command_prog", None)
         if command is None or command not in READS:
             return
-        refusal = command_refused(self.me_or_none(), command)
+        refusal = command_refused(self.reader, command)
         if refusal is not None:
             from crewdeck.sync.state.rules import Refused
 

@@ -55,7 +55,7 @@ def cmd_add(ctx: Context) -> int:
         fields,
         FormContext.load(ws, _today(ctx)),
         needs_approval=a.pending,
-        resolve_task=lambda prefix: ws.resolve("task", prefix, live=True),
+        resolve_task=lambda prefix: ctx.task_id(prefix, live=True),
     )
     entry_id, over = overbudget.around(
         ws.store, ws.base_currency, [(draft.campaign, draft.date)], _today(ctx), lambda: actions.add_entry(ws, ctx.me, draft, ctx.now)
@@ -86,7 +86,7 @@ def _campaign_of_task(ctx: Context) -> str:
     """With ``--task`` and no ``--campaign``, the spend is the task's campaign's (the rules refuse any other)."""
     if not ctx.args.task:
         raise UserError("--campaign: name the entry's campaign (or a --task of a campaign)")
-    task_id = ctx.ws.resolve("task", ctx.args.task, live=True)
+    task_id = ctx.task_id(ctx.args.task, live=True)
     task = ctx.ws.task(task_id)
     if task["campaign"] is None:
         raise UserError(f"--campaign: task {task_id[:8]} “{task['title']}” is in no campaign: name the entry's campaign")
@@ -340,7 +340,13 @@ def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
 
 
 def _budget_key(ctx: Context) -> tuple[Campaign, str, str]:
-    """The campaign, category and period ``budget set`` and ``budget rm`` name: what a budget's id is made of."""
+    """The campaign, category and period ``budget set`` and ``budget rm`` name: what a budget's id is made of. The rules
+    are asked first: a member's or a guest's answer says nothing of which campaigns and budgets there are."""
+    from crewdeck.sync.state.rules import Refused, managed_refused
+
+    refusal = managed_refused(ctx.me.facts(), ctx.me.id, "budget")
+    if refusal is not None:
+        raise Refused(refusal)
     a = ctx.args
     campaign = ctx.ws.campaign_by_name(a.campaign)
     try:

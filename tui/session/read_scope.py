@@ -5,9 +5,11 @@ The roles table's read row: a manager and a member read everything; a guest
 The app gives a guest the Approvals view alone: the posts of their campaigns,
 a post in full without the team's work on it (``detail.GUEST_UNREAD``).  A
 command a guest runs on a shared file reads what that view reads (``post
-list``, ``post show``, ``show`` of a post of theirs: ``GUEST_SCOPED``) or is
+list``, ``post show``, ``show`` of a post of theirs, the shell's completion of
+their posts' ids and campaigns: ``GUEST_SCOPED``) or is
 refused in one line naming the rule (``guest_reads_posts``) where it reads
-nothing a guest may read (``READS``).  Over SSH a guest runs no command at
+nothing a guest may read (``READS``); an id a guest types names only one of
+their posts (``ReadScope.post_id``).  Over SSH a guest runs no command at
 all (``rules.commands_refused``).  On a shared file a guest who may read it
 can still open it with ``sqlite3``: trust there is the Unix group's; crewdeck
 itself never shows them more.
@@ -18,6 +20,8 @@ the posts' reads load when a guest is found.
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,7 +52,7 @@ READS = {
 }
 
 #: The commands that read, for a guest, what the app's Approvals view shows them: their campaigns' posts.
-GUEST_SCOPED = frozenset({"crewdeck post list", "crewdeck post show", "crewdeck show"})
+GUEST_SCOPED = frozenset({"crewdeck post list", "crewdeck post show", "crewdeck show", "crewdeck completion"})
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,30 @@ class ReadScope:
         row = conn.execute("SELECT campaign, post_state FROM task WHERE id = ?", (task_id,)).fetchone()
         return row is not None and self.reads_post(row[0], row[1])
 
+    def post_id(self, conn: sqlite3.Connection, typed: str) -> str:
+        """For a guest: the whole id of the post of their campaigns, not deleted, whose id starts with ``typed``. Any
+        other id (a task, another campaign's post, a deleted one, none) has one answer, whether it exists or not, and
+        an ambiguous prefix lists their posts alone: what they type tells them nothing of what they do not read."""
+        assert self.campaigns is not None, "asked for a guest only"
+        from crewdeck.sync.state.ids import MIN_PREFIX, told_apart
+        from crewdeck.tui.workspace.errors import UserError
+
+        text = typed.strip().lower()
+        if len(text) < MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", text):
+            raise UserError(f"{typed!r} is not an id: give at least {MIN_PREFIX} hex digits of a post's id")
+        upper = text[:-1] + chr(ord(text[-1]) + 1)
+        rows = conn.execute(
+            "SELECT task.id FROM task, json_each(?) AS theirs WHERE task.id >= ? AND task.id < ? AND task.deleted = 0"
+            " AND task.post_state IS NOT NULL AND task.campaign = theirs.value ORDER BY task.id LIMIT 6",
+            (json.dumps(sorted(self.campaigns)), text, upper),
+        ).fetchall()
+        if not rows:
+            raise UserError(f"no post of your campaigns with id {text}")
+        if len(rows) > 1:
+            shown = ", ".join(told_apart([str(row[0]) for row in rows])[:5])
+            raise UserError(f"id {text} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}; type more of it")
+        return str(rows[0][0])
+
 
 #: A manager's, a member's: everything.
 EVERYTHING = ReadScope()
@@ -99,13 +127,3 @@ def command_refused(reader: Member | None, command: str) -> Refusal | None:
     from crewdeck.sync.state.rules import read_refused
 
     return read_refused(reader.facts(), what)
-
-
-def not_theirs(reader: Member, task_id: str) -> Refusal:
-    """The refusal of a guest's read of a task that is no post of their campaigns (``show``, ``post show``)."""
-    from crewdeck.sync.state.ids import short
-    from crewdeck.sync.state.rules import read_refused
-
-    refusal = read_refused(reader.facts(), f"task {short(task_id)}: it is no post of their campaigns")
-    assert refusal is not None, "asked for a guest only"
-    return refusal
