@@ -126,7 +126,7 @@ def test_a_cost_rate_whose_spend_comes_from_other_platforms_than_its_count_is_sa
     crewdeck(*w, "kpi", "add", "+launch/linkedin", "2026-11-20", "impressions=1000")
     ledger = [*w, "ledger", "add", "--campaign", "launch", "--category", "ads", "--date", "2026-11-20"]
     crewdeck(*ledger, "--payee", "Meta", "--amount", "30.00 EUR")
-    crewdeck(*ledger, "--payee", "LinkedIn", "--amount", "10.00 EUR")
+    linkedin = crewdeck(*ledger, "--payee", "LinkedIn", "--amount", "10.00 EUR").strip()
 
     row = _report(ws, "--period", "2026-11-20")["rows"][0]
     assert row["kpis"]["cpc"]["value"] == "1.00"  # 40 / 40, as defined
@@ -148,6 +148,12 @@ def test_a_cost_rate_whose_spend_comes_from_other_platforms_than_its_count_is_sa
     row = _report(ws, "--period", "2026-11-20")["rows"][0]
     assert row["kpis"]["cpc"]["value"] == "1.38" and "cpm" not in row["mixed_platforms"], row
     assert row["mixed_platforms"]["cpc"] == "spend from linkedin and meta by clicks from meta only"
+
+    # LinkedIn's spend reversed: none of it counts, and the cost rates are Meta's spend (and the studio's) over Meta's
+    # counts (review rd: an entry and its reversal were two entries, and LinkedIn stayed a side of spend netting to 0).
+    crewdeck(*w, "ledger", "reverse", linkedin)
+    row = _report(ws, "--period", "2026-11-20")["rows"][0]
+    assert not {"cpc", "cpa", "roas"} & set(row.get("mixed_platforms", {})), row
 
 
 def test_a_cost_rate_of_one_platforms_spend_and_counts_is_not_said_to_mix(ws: Path) -> None:  # noqa: F811

@@ -125,27 +125,31 @@ def spend_platforms(
 ) -> dict[tuple[str, str | None], set[str | None]]:
     """Per ``(campaign, key)`` of ``counted_spend``, the platforms its counted entries are placed on (as per platform:
     a post's entry on the post's platform, ``''`` for a post on none; a campaign's own on the platform its payee names,
-    ``None`` for one that names none of the campaign's).  What a rate dividing spend divides is this spend."""
+    ``None`` for one that names none of the campaign's).  What a rate dividing spend divides is this spend: a platform
+    whose entries net to nothing in every currency (an entry and its reversal) is on none."""
     where, params = _bounded(bounds, campaign, post)
-    counted: dict[tuple[str, str | None, str | None], int] = defaultdict(int)
-    select = f"{SPEND_KEYS[by]}, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE coalesce(lower(t.platform), '') END, count(*)"
+    counted: dict[tuple[str, str | None, str | None, str], int] = defaultdict(int)
+    select = f"{SPEND_KEYS[by]}, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE coalesce(lower(t.platform), '') END, sum(e.amount)"
     queries = _counted_queries(conn, select, "1, 2, 3", "LEFT JOIN task t ON t.id = e.task", where, params)
     for (currency,) in conn.execute("SELECT DISTINCT currency FROM ledger_entry"):
         for sql, values, sign in queries:
-            for camp, key, platform, entries in conn.execute(sql, {**values, "currency": currency}):
-                counted[(camp, key, platform)] += sign * entries
-    payees = _campaign_platforms(conn, campaign) if any(p and p.startswith(_PAYEE) for _, _, p in counted) else {}
+            for camp, key, platform, amount in conn.execute(sql, {**values, "currency": currency}):
+                counted[(camp, key, platform, currency)] += sign * amount
+    payees = _campaign_platforms(conn, campaign) if any(p and p.startswith(_PAYEE) for _, _, p, _ in counted) else {}
     mark = "/" if by == "post" else ""
-    out: dict[tuple[str, str | None], set[str | None]] = defaultdict(set)
-    for (camp, key, platform), entries in counted.items():
-        if entries <= 0:
-            continue
+    # Netted once placed: two payees naming one platform (an entry to "Meta", its reversal to "meta ads") are one side.
+    nets: dict[tuple[str, str | None, str | None, str], int] = defaultdict(int)
+    for (camp, key, platform, currency), amount in counted.items():
         if key and key.startswith(_PAYEE):
             named = _payee_platform(key[len(_PAYEE) :], payees.get(camp, set()))
             key = None if named is None else mark + named
         if platform and platform.startswith(_PAYEE):
             platform = _payee_platform(platform[len(_PAYEE) :], payees.get(camp, set()))
-        out[(camp, key)].add(platform)
+        nets[(camp, key, platform, currency)] += amount
+    out: dict[tuple[str, str | None], set[str | None]] = defaultdict(set)
+    for (camp, key, platform, _), amount in nets.items():
+        if amount != 0:
+            out[(camp, key)].add(platform)
     return dict(out)
 
 
