@@ -272,3 +272,26 @@ def test_a_guest_is_refused_a_budget_change_before_anything_is_said_of_budgets(s
         for args in (("budget", "rm", campaign, "tools"), ("budget", "set", campaign, "tools", "5 EUR")):
             error = one_line_error(cli(*args, as_member="gus"))
             assert error == "crewdeck: error: only a manager may change budget records (@gus is a guest) (rule managers_only)\n", error
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ledger", "add", "--campaign", "autum", "--category", "tools", "--amount", "5 EUR", "--payee", "Canva"),
+        ("ledger", "reverse", "0000"),
+        ("ledger", "approve", "0000"),
+        ("campaign", "set", "autum", "--target", "ctr>=1%"),
+        ("kpi", "add", "+autum/instagram", "2026-12-01", "clicks=3"),
+        ("rate", "set", "2026-12-01", "USD/EUR", "0.9"),
+    ],
+)
+def test_a_guest_is_refused_a_write_they_may_never_make_before_anything_is_said_of_what_it_names(
+    shared: tuple[Cli, dict[str, str]], args: tuple[str, ...]
+) -> None:
+    """hj's leftovers: "unknown campaign +autum (did you mean +autumn?)" and "no ledger entry with id 0000" told a guest
+    of records they do not read, before the rules refused the write."""
+    cli, _ = shared
+    error = one_line_error(cli(*args, as_member="gus"))
+    assert error.startswith("crewdeck: error: @gus is a guest: guests ") and error.endswith("(rule guest_read_only)\n"), error
+    assert not any(word in error.lower() for word in ("autumn", "no ledger entry", "did you mean")), error
+

@@ -1361,8 +1361,9 @@ class Judge:
             return acting_as_refused(author)
         if entity == "post_approval":
             return self._decide_verdict(author, record)
-        if author.access == GUEST:
-            return Refusal("guest_read_only", f"{name} is a guest: guests {_GUEST_REFUSED.get(entity, f'add no {entity}s')}")
+        refusal = guest_write_refused(author, entity)
+        if refusal is not None:
+            return refusal
         if entity in ("crisis", "crisis_end"):
             return self._decide_crisis(author, entity, record, row_id)
         if entity == "ledger_entry":
@@ -1944,6 +1945,15 @@ def maker_refused(
         )
     if field == "created_by" and json.loads(value) != member_id:
         return Refusal("author_field", "task.created_by must be the member who creates the task")
+    return None
+
+
+def guest_write_refused(author: MemberFacts, entity: str) -> Refusal | None:
+    """Why ``author`` may not write ``entity`` records as a guest ("guests add no ledger entries"), or ``None``: the
+    judge's answer, and a command's before it looks up what it names (``ledger add --campaign autum`` answered "did you
+    mean +autumn?", naming a campaign a guest does not read)."""
+    if author.access == GUEST:
+        return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests {_GUEST_REFUSED.get(entity, f'add no {entity}s')}")
     return None
 
 

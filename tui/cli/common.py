@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, TextIO
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.sync.state.writes import Writer
-from crewdeck.tui.session.read_scope import READS, ReadScope, command_refused, read_scope
+from crewdeck.tui.session.read_scope import GUEST_UNWRITTEN, READS, ReadScope, command_refused, read_scope
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace import workspace as workspace_module
@@ -168,9 +168,10 @@ class Context:
 
     def check_reads(self) -> None:
         """``Refused`` when the command reads only what the member acting may not (a guest's ``tasks``, ``ledger list``:
-        ``read_scope.READS``), before it reads anything."""
+        ``read_scope.READS``) or writes only what they may never write (``GUEST_UNWRITTEN``: a guest's ``ledger add``),
+        before it reads anything."""
         command = getattr(self.args, "command_prog", None)
-        if command is None or command not in READS:
+        if command is None or (command not in READS and command not in GUEST_UNWRITTEN):
             return
         refusal = command_refused(self.reader, command)
         if refusal is not None:

@@ -51,6 +51,17 @@ READS = {
     "crewdeck doctor": "every record",
 }
 
+#: The commands that write only what a guest may never write (the roles table: no ledger, results, campaigns or rates),
+#: each with the records it writes: refused to a guest before the command looks up what it names, where "unknown
+#: campaign +autum (did you mean +autumn?)" or "no ledger entry with id 0000" told them of records they do not read.
+GUEST_UNWRITTEN = {
+    **dict.fromkeys(("crewdeck ledger add", "crewdeck ledger reverse", "crewdeck ledger import"), "ledger_entry"),
+    "crewdeck ledger approve": "approval",
+    **dict.fromkeys(("crewdeck kpi add", "crewdeck kpi import"), "result"),
+    **dict.fromkeys(("crewdeck campaign add", "crewdeck campaign set"), "campaign"),
+    **dict.fromkeys(("crewdeck rate set", "crewdeck rate import"), "rate"),
+}
+
 #: The commands that read, for a guest, what the app's Approvals view shows them: their campaigns' posts.
 GUEST_SCOPED = frozenset({"crewdeck post list", "crewdeck post show", "crewdeck show", "crewdeck completion"})
 
@@ -119,11 +130,12 @@ def read_scope(conn: sqlite3.Connection, reader: Member | None) -> ReadScope:
 
 def command_refused(reader: Member | None, command: str) -> Refusal | None:
     """Why ``reader`` may not run ``command`` (``crewdeck ledger list``, as its parser names it), or ``None``: a guest
-    runs no command of ``READS``; the ``GUEST_SCOPED`` ones read their campaigns' posts alone."""
-    what = READS.get(command)
+    runs no command of ``READS`` nor of ``GUEST_UNWRITTEN``; the ``GUEST_SCOPED`` ones read their campaigns' posts
+    alone."""
+    what, unwritten = READS.get(command), GUEST_UNWRITTEN.get(command)
     # Anyone but a guest reads everything: the rules (and what they import) load for a guest's refusal alone.
-    if what is None or reader is None or reader.access != "guest":
+    if (what is None and unwritten is None) or reader is None or reader.access != "guest":
         return None
-    from crewdeck.sync.state.rules import read_refused
+    from crewdeck.sync.state.rules import guest_write_refused, read_refused
 
-    return read_refused(reader.facts(), what)
+    return read_refused(reader.facts(), what) if what is not None else guest_write_refused(reader.facts(), str(unwritten))
