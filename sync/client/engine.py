@@ -157,7 +157,9 @@ class SyncEngine:
         self._status_lock = threading.Lock()
         self._status: SyncStatus | None = None
         self._events_live = False
-        self._events_client: Client | None = None
+        #: The loop's client and the event stream's: ``stop`` closes them, which ends the request each has in flight.
+        self._clients: set[Client] = set()
+        self._clients_lock = threading.Lock()
         #: The replica's server and token, read again before each round: ``crewdeck sync --token`` may give it a new token.
         self._remote: Remote | None = None
         #: Ends the event stream's wait to reconnect: the engine stops, or the replica has a new token.
@@ -179,14 +181,15 @@ class SyncEngine:
         self._thread = self._started(self._loop, f"sync {self.path.name}")
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Ask the loop to finish its current request and return; wait for it if ``start()`` ran it."""
+        """End the loop's request in flight and the event stream's, and the loop; wait for it if ``start()`` ran it."""
         self._stop.set()
         self._released.set()
         self._wake.set()
         self._relisten.set()
-        events = self._events_client
-        if events is not None:
-            events.close()  # ends a read blocked on the event stream
+        with self._clients_lock:
+            clients = list(self._clients)
+        for client in clients:
+            client.close()  # ends its request in flight: a server that never answers held the loop up to ``TIMEOUT``
         commits = self._commits
         if commits is not None:
             commits.close()  # again as the loop ends: closing is idempotent
@@ -196,13 +199,30 @@ class SyncEngine:
     def join(self, timeout: float) -> bool:
         """After ``stop()``: wait up to ``timeout`` seconds in all for the loop to end, closing the replica, and for the
         event stream's reader; whether both ended.  ``run`` returns at once on ``stop``, and a session closed then left
-        the replica open in the loop's thread (a web or SSH server runs many sessions in one process).  A request in
-        flight ends no sooner than its answer or its timeout: the wait is bounded for it."""
+        the replica open in the loop's thread (a web or SSH server runs many sessions in one process).  ``stop`` ends the
+        requests in flight; a connection still being made (a server that never takes it) ends only with its timeout: the
+        wait is bounded for it."""
         deadline = time.monotonic() + timeout
         for thread in list(self._threads):
             if thread is not threading.current_thread():
                 thread.join(max(0.0, deadline - time.monotonic()))
         return not any(t.is_alive() for t in self._threads if t is not threading.current_thread())
+
+    def _client(self, remote: Remote) -> Client:
+        """A client of ``remote`` that ``stop`` closes; closed at once when the engine stopped meanwhile (its requests
+        then end as ``Offline`` without being sent)."""
+        client = Client.for_remote(remote, self.transport)
+        with self._clients_lock:
+            if not self._stop.is_set():
+                self._clients.add(client)
+                return client
+        client.close()
+        return client
+
+    def _dropped(self, client: Client) -> None:
+        with self._clients_lock:
+            self._clients.discard(client)
+        client.close()
 
     def _started(self, target: Callable[..., None], name: str, *args: object) -> threading.Thread:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)
@@ -241,9 +261,9 @@ class SyncEngine:
 
     def run(self) -> None:
         """The loop, until ``stop()``: call it from a worker thread.  The loop runs in a daemon thread of its own, and
-        ``run`` returns as soon as ``stop()`` is called, a request in flight or not: closing a client ends no read blocked
-        on a server that took the connection and never answers (a train's wifi), which lasts up to ``TIMEOUT``, and an
-        app's worker thread still in it held the process that long after its member quit.  The loop's error is raised."""
+        ``run`` returns as soon as ``stop()`` is called, a request in flight or not (``stop`` ends it, but a connection
+        still being made ends only with its timeout), and an app's worker thread held the process until then after its
+        member quit.  The loop's error is raised."""
         failed: list[BaseException] = []
 
         def loop() -> None:
@@ -271,7 +291,7 @@ class SyncEngine:
             store.close()
             raise
         self._remote = remote
-        client = Client.for_remote(remote, self.transport)
+        client = self._client(remote)
         self._started(self._listen, f"sync events {self.path.name}", remote)
         last = store.get_meta(META_LAST_SYNC)
         last_sync = dt.datetime.fromisoformat(last) if last else None
@@ -285,8 +305,8 @@ class SyncEngine:
                     if renewed is not None:
                         # A new token given to the replica while the engine runs (the advice a refused token gives).
                         remote = self._remote = renewed
-                        client.close()
-                        client = Client.for_remote(remote, self.transport)
+                        self._dropped(client)
+                        client = self._client(remote)
                         self._relisten.set()
                     # Taken before the round reads anything: an operation
                     # made during the round still wakes the next one.
@@ -305,6 +325,8 @@ class SyncEngine:
                     pulled_to = int(store.get_meta(META_PULL_SEQ) or 0)
                     left = unsent(store)
                 except Offline as exc:
+                    if self._stop.is_set():
+                        break  # ``stop`` closed the client under the round: nothing to tell, nobody to tell it to
                     failures += 1
                     left = self._unsent(store)
                     if exc.code in ADDRESS_WRONG:
@@ -317,6 +339,8 @@ class SyncEngine:
                 except Exception as exc:
                     # Whatever failed, the loop goes on: the member sees why,
                     # and the next round may well succeed.
+                    if self._stop.is_set():
+                        break  # a round ``stop`` cut off (a page being fetched as the last was stored, say)
                     if isinstance(exc, SyncError) and exc.code == REMOVED:
                         mark_removed(store)
                     failures += 1
@@ -359,7 +383,7 @@ class SyncEngine:
         finally:
             self._stop.set()
             commits.close()
-            client.close()
+            self._dropped(client)
             store.close()
 
     def _renewed(self, store: Store) -> Remote | None:
@@ -411,15 +435,15 @@ class SyncEngine:
 
     def _listen(self, remote: Remote) -> None:
         """Read the server's event stream; poke the loop when the head moves past our cursor."""
-        client = self._events_client = Client.for_remote(remote, self.transport)
+        client = self._client(remote)
         failures = 0
         try:
             while not self._stop.is_set():
                 if self._remote is not None and self._remote != remote:
                     # The replica's new token: the stream is asked for with it, at once.
                     remote = self._remote
-                    client.close()
-                    client = self._events_client = Client.for_remote(remote, self.transport)
+                    self._dropped(client)
+                    client = self._client(remote)
                     failures = 0
                 ended = False
                 try:
@@ -463,7 +487,7 @@ class SyncEngine:
                 self._relisten.wait(STREAM_ENDED_PAUSE if first_end else self.backoff.delay(failures, self._rng))
                 self._relisten.clear()
         finally:
-            client.close()
+            self._dropped(client)
 
     def _poke(self) -> None:
         self._remote_wake.set()

@@ -25,6 +25,7 @@ import shlex
 import socket
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -344,36 +345,65 @@ class Client:
             timeout=timeout,
             transport=transport,
         )
-        #: The sockets of the event streams being read: ``close`` shuts them, which ends a read blocked on one.
-        self._streams: set[socket.socket] = set()
-        self._streams_lock = threading.Lock()
+        #: The socket of every connection the client made, registered as it is made (before the request is sent): ``close``
+        #: shuts them, which ends a read blocked on one, a request waiting for its answer's headers as much as an event
+        #: stream.  Weak: a connection the pool dropped takes its socket with it.
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._sockets_lock = threading.Lock()
+        self._closed = False
+        #: httpcore calls ``trace`` as a request goes; ``_traced`` hears each connection made.
+        self._extensions: dict[str, Any] = {"trace": self._traced}
 
     @classmethod
     def for_remote(cls, remote: Remote, transport: httpx.BaseTransport | None = None) -> Client:
         return cls(remote.url, remote.token, remote.workspace, transport)
 
     def close(self) -> None:
-        """Close the connections, ending an event stream another thread reads at once: closing a socket alone ends no
-        read blocked on it, which waited for the server's next keep-alive (up to 15 s) after its engine stopped."""
-        with self._streams_lock:
-            streams = list(self._streams)
-        for sock in streams:
-            with contextlib.suppress(OSError):  # closed meanwhile by its own end
-                sock.shutdown(socket.SHUT_RDWR)
+        """Close the connections, ending at once any request another thread has in flight, and refuse every later one
+        (``Offline``, code ``closed``): closing a socket alone ends no read blocked on it, which waited for the server's
+        answer (up to ``TIMEOUT``: a server that took the connection and never answers) or an event stream's next
+        keep-alive (up to 15 s) after its engine stopped, holding the member who quit."""
+        with self._sockets_lock:
+            self._closed = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
         self.http.close()
+
+    def _traced(self, event: str, info: dict[str, Any]) -> None:
+        """A step of a request (httpcore's ``trace`` extension): a connection made, or made TLS, is one ``close`` shuts;
+        made after ``close``, it is shut at once."""
+        if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if not isinstance(sock, socket.socket):
+            return
+        with self._sockets_lock:
+            if not self._closed:
+                self._sockets.add(sock)
+                return
+        _shut(sock)
+
+    def _closed_offline(self) -> Offline:
+        return Offline("the sync client was closed", "closed")
 
     def _call(self, method: str, path: str, max_bytes: int = MAX_PAGE_BYTES, **kwargs: Any) -> Any:
         """The JSON answer, read up to ``max_bytes`` (past it, ``PageTooLarge``, and the connection is dropped)."""
         httpx = self._httpx
+        if self._closed:
+            raise self._closed_offline()
         try:
-            with self.http.stream(method, path, **kwargs) as response:
+            with self.http.stream(method, path, extensions=self._extensions, **kwargs) as response:
                 content = _read_capped(response, self.url, max_bytes)
-        except httpx.TimeoutException:
-            waited = kwargs.get("timeout", self.timeout)
-            raise Offline(
-                f"the server did not answer within {waited:g} s; try again later, and check that it is running", "timeout"
-            ) from None
         except httpx.HTTPError as exc:
+            if self._closed:  # its socket shut by ``close``: no answer to tell of, no server to probe
+                raise self._closed_offline() from None
+            if isinstance(exc, httpx.TimeoutException):
+                waited = kwargs.get("timeout", self.timeout)
+                raise Offline(
+                    f"the server did not answer within {waited:g} s; try again later, and check that it is running", "timeout"
+                ) from None
             raise _unreachable(exc, self.url) from None
         if not 200 <= response.status_code < 300:
             raise _refusal(response.status_code, response.reason_phrase, content)
@@ -435,30 +465,21 @@ class Client:
         """The head ``seq`` of each "changed" poke, for as long as the stream lasts."""
         httpx = self._httpx
         timeout = httpx.Timeout(TIMEOUT, read=EVENTS_READ_TIMEOUT)
+        if self._closed:
+            raise self._closed_offline()
         try:
-            with self.http.stream("GET", f"/v1/w/{self.workspace}/events", timeout=timeout) as response:
+            with self.http.stream("GET", f"/v1/w/{self.workspace}/events", timeout=timeout, extensions=self._extensions) as response:
                 if response.status_code != 200:
                     raise _refusal(response.status_code, response.reason_phrase, _read_capped(response, self.url, MAX_PAGE_BYTES))
-                with self._reading(response):
-                    yield from _pokes(response)
+                yield from _pokes(response)
         except httpx.HTTPError as exc:
             raise Offline(f"the event stream from {self.url} broke: {exc or type(exc).__name__}") from None
 
-    @contextlib.contextmanager
-    def _reading(self, response: httpx.Response) -> Iterator[None]:
-        """While ``response`` is read, its socket is one ``close`` shuts (a transport of a test's has none)."""
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if not isinstance(sock, socket.socket):
-            yield
-            return
-        with self._streams_lock:
-            self._streams.add(sock)
-        try:
-            yield
-        finally:
-            with self._streams_lock:
-                self._streams.discard(sock)
+
+def _shut(sock: socket.socket) -> None:
+    """End every read and write on ``sock``, whichever thread is blocked in one."""
+    with contextlib.suppress(OSError):  # closed meanwhile by its own end
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _pokes(response: httpx.Response) -> Iterator[int]:

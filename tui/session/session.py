@@ -42,8 +42,9 @@ from crewdeck.tui.workspace.workspace import Member, Workspace
 if TYPE_CHECKING:
     from crewdeck.sync.client.engine import SyncEngine, SyncStatus
 
-#: Seconds ``Session.close`` waits for the sync engine to close the replica: a request in flight ends only with its answer
-#: or its timeout, and a member who quit should not wait that long for it.
+#: Seconds ``Session.close`` waits at most for the sync engine to close the replica: its stop ends the requests in flight at
+#: once, but a connection still being made (a server that never takes it) ends only with its timeout (30 s), and a member
+#: who quit should not wait that long for it.
 SYNC_STOP_WAIT = 10.0
 
 
@@ -156,7 +157,7 @@ class Session:
 
     def close(self) -> None:
         if self.sync is not None:
-            # Its loop runs on after ``run`` returned, the replica open, until its round or its wait ends.
+            # Its loop runs on after ``run`` returned, the replica open, until the request ``stop`` ended comes back.
             self.sync.stop()
             self.sync.join(SYNC_STOP_WAIT)
         self.watchers.close()
