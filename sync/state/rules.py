@@ -1351,7 +1351,6 @@ class Judge:
         return refusal
 
     def _decide_record(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
-        name = _name(author, author.id)
         author_field = AUTHOR_FIELDS.get(entity)
         if author_field and record.get(author_field) != author.id:
             return Refusal("author_field", f"{entity}.{author_field} must be the member who writes it")
@@ -1953,7 +1952,9 @@ def guest_write_refused(author: MemberFacts, entity: str) -> Refusal | None:
     judge's answer, and a command's before it looks up what it names (``ledger add --campaign autum`` answered "did you
     mean +autumn?", naming a campaign a guest does not read)."""
     if author.access == GUEST:
-        return Refusal("guest_read_only", f"{_name(author, author.id)} is a guest: guests {_GUEST_REFUSED.get(entity, f'add no {entity}s')}")
+        return Refusal(
+            "guest_read_only", f"{_name(author, author.id)} is a guest: guests {_GUEST_REFUSED.get(entity, f'add no {entity}s')}"
+        )
     return None
 
 

@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 
 #: Seconds ``Session.close`` waits at most for the sync engine to close the replica: its stop ends the requests in flight at
 #: once, but a connection still being made (a server that never takes it) ends only with its timeout (30 s), and a member
-#: who quit should not wait that long for it.
-SYNC_STOP_WAIT = 10.0
+#: who quit should not wait that long for it: past this the loop's daemon thread ends with the process, and the replica's
+#: transaction, all or nothing, is rolled back by the next open.
+SYNC_STOP_WAIT = 2.0
 
 
 class Watchers:
