@@ -530,7 +530,11 @@ class CrewdeckApp(App[int]):
                     return
                 if self._said_while_written(event):
                     return
-                if self.keys_ahead.hold(event):
+                # A quit key no field takes as text (ctrl+q) waits for nothing: held for a post's read (up to 30 s behind a
+                # teammate's write on a shared file), it did nothing for that time.  A letter's (the list's q) waits: it
+                # may be the first of a note typed ahead for the read's dialog.
+                quits_now = self._quits(event.key) and not event.is_printable
+                if not quits_now and self.keys_ahead.hold(event):
                     self._release_if_done()
                     return
                 self._send_on(event)
@@ -544,14 +548,19 @@ class CrewdeckApp(App[int]):
         """The keys typed from now wait for the dialog an action opens once it has read in a worker
         (``KeysAhead.reading``); the callable returned, on the UI thread once the dialog is pushed or none will be,
         sends them to it, or, with none opened, on to where the focus is."""
-        self.keys_ahead.reading()
+        read = self.keys_ahead.reading()
 
         def over() -> None:
+            if not self.screen_stack:
+                return  # the app has closed: nowhere for them to go
             # To the dialog pushed meanwhile, or, none opened (a move made at once, a refusal said), to where the focus
             # is, as if typed now.
-            for typed in self.keys_ahead.read_over():
+            for typed in self.keys_ahead.read_over(read):
                 self.post_message(typed)
 
+        # A read held up (a teammate's write on a shared file, up to 30 s) keeps them no longer than a field's enter
+        # does: then they go where the focus is, as if typed then.
+        self.set_timer(HOLD_AT_MOST, over)
         return over
 
     def _said_while_written(self, key: events.Key) -> bool:

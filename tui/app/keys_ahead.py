@@ -96,8 +96,10 @@ class KeysAhead:
         self._typed_since_back = False
         #: The keys wait for the focus to leave the field, whatever is typed meanwhile (an ``escape``'s).
         self._until_focus_leaves = False
-        #: How many reads are under way whose dialog the keys typed meanwhile wait for (``reading``), and those keys.
-        self._reads = 0
+        #: The reads under way whose dialog the keys typed meanwhile wait for (``reading``), the last one's number, and
+        #: those keys.
+        self._reads: set[int] = set()
+        self._last_read = 0
         self._read_held: list[events.Key] = []
 
     def hold(self, key: events.Key) -> bool:
@@ -122,15 +124,19 @@ class KeysAhead:
         self._typed_since_back = self._enter_back and not self._until_focus_leaves
         return True
 
-    def reading(self) -> None:
+    def reading(self) -> int:
         """An action reads in a worker before it opens its dialog (a post's moves, its content, read as stored): the
-        keys typed from now wait for it (``read_over``), where they went to the list under it, its bindings (``s``
-        and ``c`` typed fast: the ``c`` copied the post, not chose to write its copy)."""
-        self._reads += 1
+        keys typed from now wait for it (``read_over``), where they went to the list under it, its bindings (``s`` and
+        ``c`` typed fast: the ``c`` copied the post, not chose to write its copy).
+        The read's number, for its ``read_over``."""
+        self._last_read += 1
+        self._reads.add(self._last_read)
+        return self._last_read
 
-    def read_over(self) -> list[events.Key]:
-        """The read is over, its dialog pushed or none: the keys typed while it was under way (once no other is)."""
-        self._reads = max(0, self._reads - 1)
+    def read_over(self, read: int) -> list[events.Key]:
+        """The read ``read`` is over, its dialog pushed or none, or its keys have waited as long as they may (the
+        second of these says nothing): what was typed while it was under way, once no other read is."""
+        self._reads.discard(read)
         if self._reads:
             return []
         held, self._read_held = self._read_held, []
