@@ -251,3 +251,26 @@ async def test_keys_typed_while_a_post_is_read_go_to_the_list_once_they_have_wai
         assert not held_read.is_set() and app.focused is table
         held_read.set()
         await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the s's picker, once the read is done")
+
+
+async def test_a_paste_made_while_a_post_is_read_reaches_its_dialog_after_the_keys(approved_once: Path, held_read: threading.Event) -> None:
+    """`s`, `c` and a paste before the picker was up: the `c` waited for the picker and chose the copy, but the paste
+    went to the list under it and was lost.  It waits with the keys now, and reaches the copy's editor."""
+    from textual import events
+    from textual.widgets import TextArea
+
+    from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
+
+    with Store(approved_once) as store:
+        draft = str(store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0])
+        writing.set_content(store, ids(store, "member", "handle")["raj"], draft, NOW, link="https://example.com/d")
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("s", "c")
+        app.post_message(events.Paste("Pasted in"))
+        await pilot.pause()
+        held_read.set()
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        assert "Pasted in" in app.screen.query_one(TextArea).text
