@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import read_post
 
-from .apphelp import cursor_on, make_app, settle, until
+from .apphelp import cursor_on, keymapped_app, make_app, settle, until
 from .conftest import NOW
 from .postsupport import add_posts, ids, team_workspace
 
@@ -191,3 +192,85 @@ async def test_keys_typed_while_a_post_is_read_wait_for_its_dialog(approved_once
         await pilot.press("s", "c")
         gate.set()
         await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor, chosen by the c typed ahead")
+
+
+@pytest.fixture
+def held_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """A post's read held up (as behind a teammate's write on a shared file) until the event is set: no timing."""
+    from crewdeck.tui.posts import offers
+
+    gate = threading.Event()
+    moves = offers.post_moves
+
+    def slow(*args: object, **kwargs: object) -> object:
+        gate.wait(30)  # a hang guard only: every test sets it
+        return moves(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(offers, "post_moves", slow)
+    yield gate
+    gate.set()
+
+
+async def while_held(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
+    """Let the app run, a read held up in a worker (which ``settle`` would wait for), until ``condition`` holds."""
+    for _ in range(1000):  # a hang guard, far above the few rounds it takes
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"never saw {what}")
+
+
+@pytest.mark.parametrize("keymap", [{}, {"app.quit": "ctrl+x"}])
+async def test_a_quit_key_typed_while_a_post_is_read_quits_at_once(
+    approved_once: Path, held_read: threading.Event, keymap: dict[str, str]
+) -> None:
+    """Every key typed while `s` read the post waited for its picker, ctrl+q too: held up 30 s behind a teammate's
+    write on a shared file, the app would not quit for that time.  A quit key no field takes as text (ctrl+q, a
+    keymap's) is never held; the list's `q` may be a note's first letter, and waits as any other key."""
+    app = keymapped_app(approved_once, keymap, "raj") if keymap else make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s", keymap.get("app.quit", "ctrl+q"))
+        await while_held(pilot, lambda: not app.is_running, "the app quit")
+        assert not held_read.is_set()  # quit while the read was still held up
+
+
+async def test_keys_typed_while_a_post_is_read_go_to_the_list_once_they_have_waited_as_long_as_a_fields(
+    approved_once: Path, held_read: threading.Event
+) -> None:
+    """The keys held for a read's dialog waited however long the read took; now, as those typed after a field's
+    enter, they go where the focus is once they have waited HOLD_AT_MOST (the app's timer), the read still held up."""
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = await cursor_on(app, pilot, "Spring post")
+        table = app.tasks_pane.table
+        await pilot.press("s", "j")
+        await while_held(pilot, lambda: table.cursor_key != first, "the j move the list's cursor")
+        assert not held_read.is_set() and app.focused is table
+        held_read.set()
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the s's picker, once the read is done")
+
+
+async def test_a_paste_made_while_a_post_is_read_reaches_its_dialog_after_the_keys(approved_once: Path, held_read: threading.Event) -> None:
+    """`s`, `c` and a paste before the picker was up: the `c` waited for the picker and chose the copy, but the paste
+    went to the list under it and was lost.  It waits with the keys now, and reaches the copy's editor."""
+    from textual import events
+    from textual.widgets import TextArea
+
+    from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
+
+    with Store(approved_once) as store:
+        draft = str(store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0])
+        writing.set_content(store, ids(store, "member", "handle")["raj"], draft, NOW, link="https://example.com/d")
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("s", "c")
+        app.post_message(events.Paste("Pasted in"))
+        await pilot.pause()
+        held_read.set()
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
+        assert "Pasted in" in app.screen.query_one(TextArea).text

@@ -530,7 +530,11 @@ class CrewdeckApp(App[int]):
                     return
                 if self._said_while_written(event):
                     return
-                if self.keys_ahead.hold(event):
+                # A quit key no field takes as text (ctrl+q) waits for nothing: held for a post's read (up to 30 s behind a
+                # teammate's write on a shared file), it did nothing for that time.  A letter's (the list's q) waits: it
+                # may be the first of a note typed ahead for the read's dialog.
+                quits_now = self._quits(event.key) and not event.is_printable
+                if not quits_now and self.keys_ahead.hold(event):
                     self._release_if_done()
                     return
                 self._send_on(event)
@@ -538,21 +542,30 @@ class CrewdeckApp(App[int]):
                 if not event.is_forwarded:
                     self.keys_ahead.taken(event)  # a priority binding took it (Textual forwards the rest to the focus)
                 return
+        if isinstance(event, events.Paste) and not event.is_forwarded and self.keys_ahead.hold(event):
+            return  # pasted while a post is read: for its dialog, with the keys typed before it
         await super().on_event(event)
 
     def keys_wait_for_dialog(self) -> Callable[[], None]:
         """The keys typed from now wait for the dialog an action opens once it has read in a worker
         (``KeysAhead.reading``); the callable returned, on the UI thread once the dialog is pushed or none will be,
         sends them to it, or, with none opened, on to where the focus is."""
-        self.keys_ahead.reading()
+        read = self.keys_ahead.reading()
+        # A read held up (a teammate's write on a shared file, up to 30 s) keeps them no longer than a field's enter
+        # does: then they go where the focus is, as if typed then.
+        self.set_timer(HOLD_AT_MOST, partial(self._read_released, read))
+        return partial(self._read_released, read)
 
-        def over() -> None:
-            # To the dialog pushed meanwhile, or, none opened (a move made at once, a refusal said), to where the focus
-            # is, as if typed now.
-            for typed in self.keys_ahead.read_over():
-                self.post_message(typed)
-
-        return over
+    def _read_released(self, read: int) -> None:
+        """Send on what was typed while ``read`` was under way: to the dialog pushed meanwhile, or, none opened (a move
+        made at once, a refusal said), to where the focus is, as if typed now."""
+        if not self.screen_stack:
+            return  # the app has closed: nowhere for them to go
+        for typed in self.keys_ahead.read_over(read):
+            self.post_message(typed)
+        after = self.keys_ahead.after_keys
+        if after is not None:  # a paste behind keys: it waits for what they do, no longer than they may
+            self.set_timer(HOLD_AT_MOST, partial(self._read_released, after))
 
     def _said_while_written(self, key: events.Key) -> bool:
         """Whether ``key`` is one the dialog on top does not offer while its answer is written (``escape``), or any other

@@ -24,6 +24,9 @@ class HoldsKeys(Protocol):
         ...
 
 
+#: What a read's dialog waits for: the keys and the pastes typed meanwhile, in order (``KeysAhead.reading``).
+Typed = events.Key | events.Paste
+
 #: How a key was sent on: as typed, sent again, or sent again a last time while the focus stays where it is.
 Round = Literal["typed", "again", "last"]
 
@@ -96,11 +99,17 @@ class KeysAhead:
         self._typed_since_back = False
         #: The keys wait for the focus to leave the field, whatever is typed meanwhile (an ``escape``'s).
         self._until_focus_leaves = False
-        #: How many reads are under way whose dialog the keys typed meanwhile wait for (``reading``), and those keys.
-        self._reads = 0
-        self._read_held: list[events.Key] = []
+        #: The reads under way whose dialog the keys typed meanwhile wait for (``reading``), the last one's number, and
+        #: those keys (and pastes).
+        self._reads: set[int] = set()
+        self._last_read = 0
+        #: The read what was typed after a paste waits on, held back for the keys before it, released with them.
+        self.after_keys: int | None = None
+        #: The keys sent on ahead of what waits for them (``after_keys``).
+        self._released: dict[int, Typed] = {}
+        self._read_held: list[Typed] = []
 
-    def hold(self, key: events.Key) -> bool:
+    def hold(self, key: Typed) -> bool:
         """Whether ``key``, typed after an ``enter`` sent on to a text field, waits for what that ``enter`` does.
 
         A text field takes the keys queued behind ``enter`` before the app
@@ -112,29 +121,49 @@ class KeysAhead:
         as one is typed after the binding has run (the field kept the focus:
         its text refused, the person fixes it).  The keys after an
         ``escape`` in a field wait the same way (``escape_in_field``).
+        A paste waits only for a read (``reading``), with its keys: the
+        field's text it went to is in the box, typed or pasted alike.
         """
-        if self._reads:
+        if self._reads and self._released.pop(id(key), None) is not key:
             self._read_held.append(key)
             return True
-        if self._enter is None:
+        if self._enter is None or isinstance(key, events.Paste):
             return False
         self._held.append(key)
         self._typed_since_back = self._enter_back and not self._until_focus_leaves
         return True
 
-    def reading(self) -> None:
+    def reading(self) -> int:
         """An action reads in a worker before it opens its dialog (a post's moves, its content, read as stored): the
-        keys typed from now wait for it (``read_over``), where they went to the list under it, its bindings (``s``
-        and ``c`` typed fast: the ``c`` copied the post, not chose to write its copy)."""
-        self._reads += 1
+        keys and pastes typed from now wait for it (``read_over``), where they went to the list under it, its bindings
+        (``s`` and ``c`` typed fast: the ``c`` copied the post, not chose to write its copy), and a paste was lost.
+        The read's number, for its ``read_over``."""
+        if self.after_keys is not None:  # what waited for the keys before it waits for this read's dialog
+            self._reads.discard(self.after_keys)
+            self.after_keys = None
+        return self._wait_after_keys()
 
-    def read_over(self) -> list[events.Key]:
-        """The read is over, its dialog pushed or none: the keys typed while it was under way (once no other is)."""
-        self._reads = max(0, self._reads - 1)
+    def read_over(self, read: int) -> list[Typed]:
+        """The read ``read`` is over, its dialog pushed or none, or its keys have waited as long as they may (the
+        second of these says nothing): what was typed while it was under way, once no other read is."""
+        self._reads.discard(read)
         if self._reads:
             return []
-        held, self._read_held = self._read_held, []
-        return held
+        held = self._read_held
+        # A paste after keys waits for what they do (``c``: a read of the copy, then its editor); sent with them, it
+        # reached the picker before the ``c`` had chosen, and was lost.  Until the read they start takes it, or it has
+        # waited as long as keys may (``after_keys``: the app's timer), to go where the focus is then.
+        cut = next((i for i, typed in enumerate(held) if i and isinstance(typed, events.Paste)), len(held))
+        self._read_held = held[cut:]
+        self.after_keys = self._wait_after_keys() if self._read_held else None
+        # Sent on past what waits: not held again behind it.
+        self._released = {id(typed): typed for typed in held[:cut]} if self.after_keys is not None else {}
+        return held[:cut]
+
+    def _wait_after_keys(self) -> int:
+        self._last_read += 1
+        self._reads.add(self._last_read)
+        return self._last_read
 
     def enter_in_field(self, key: events.Key, field: DOMNode) -> None:
         """``key``, an ``enter``, is being sent on to the text field ``field``: the keys after it wait for it."""
