@@ -240,7 +240,7 @@ async def test_keys_typed_while_a_post_is_read_go_to_the_list_once_they_have_wai
     approved_once: Path, held_read: threading.Event
 ) -> None:
     """The keys held for a read's dialog waited however long the read took; now, as those typed after a field's
-    enter, they go where the focus is once they have waited HOLD_AT_MOST (the app's timer), the read still held up."""
+    enter, they go where the focus is once they have waited READ_HOLD_AT_MOST (the app's timer), the read still held up."""
     app = make_app(approved_once, "raj")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -75,6 +75,10 @@ COLLECT_EVERY = 0.25
 OVERWRITTEN_SAID = 3
 #: Seconds the keys typed after a text field's ``enter`` wait for it at most (it is back within milliseconds).
 HOLD_AT_MOST = 0.5
+#: Seconds the keys typed while a post is read wait for its dialog at most: a read is back within milliseconds unless a
+#: teammate's write holds the shared file (up to 30 s); a quit key is never held.  Longer than a field's: a loaded
+#: machine's read is slower than an enter's, and keys sent on early go to the list under the dialog.
+READ_HOLD_AT_MOST = 2.0
 #: The panes, in the order of their numbers: name and title.  All three are in
 #: the first paint, with their content (``crewdeck.tui.app.opening``).
 PANES: tuple[tuple[str, str], ...] = (("tasks", "Tasks"), ("grid", "Deadlines"), ("ledger", "Budget"))
@@ -551,9 +555,9 @@ class CrewdeckApp(App[int]):
         (``KeysAhead.reading``); the callable returned, on the UI thread once the dialog is pushed or none will be,
         sends them to it, or, with none opened, on to where the focus is."""
         read = self.keys_ahead.reading()
-        # A read held up (a teammate's write on a shared file, up to 30 s) keeps them no longer than a field's enter
-        # does: then they go where the focus is, as if typed then.
-        self.set_timer(HOLD_AT_MOST, partial(self._read_released, read))
+        # A read held up (a teammate's write on a shared file, up to 30 s) keeps them READ_HOLD_AT_MOST: then they go
+        # where the focus is, as if typed then.
+        self.set_timer(READ_HOLD_AT_MOST, partial(self._read_released, read))
         return partial(self._read_released, read)
 
     def _read_released(self, read: int) -> None:
@@ -565,7 +569,7 @@ class CrewdeckApp(App[int]):
             self.post_message(typed)
         after = self.keys_ahead.after_keys
         if after is not None:  # a paste behind keys: it waits for what they do, no longer than they may
-            self.set_timer(HOLD_AT_MOST, partial(self._read_released, after))
+            self.set_timer(READ_HOLD_AT_MOST, partial(self._read_released, after))
 
     def _said_while_written(self, key: events.Key) -> bool:
         """Whether ``key`` is one the dialog on top does not offer while its answer is written (``escape``), or any other
