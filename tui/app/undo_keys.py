@@ -14,6 +14,7 @@ from collections.abc import Callable
 from textual.dom import DOMNode
 
 from crewdeck.sync.state.oplog import Op
+from crewdeck.tui.app.keys_ahead import HoldsKeys
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
@@ -44,15 +45,15 @@ def step_history(node: DOMNode, services: Services, redo: bool, after_write: Cal
         # "undid: set the platform of “Reel” to linkedin" alone left the approvals it took unsaid, once asked about.
         app.call_from_thread(after_write, restored.said + voided_said(services, restored.written.ops), restored.written)
 
-    def ask_first() -> None:
+    def asked() -> bool:
+        """Whether the step voids a post's round, and so was asked about (the question pushed): ``y`` steps."""
         # The posts' rules: read by an undo, not for the app's first paint.
         from crewdeck.tui.posts.voiding import change_voids
 
         me, now, changes = services.session.me.id, services.now(), edits.step_changes(redo)
         voids = services.session.access.read(lambda ws: change_voids(ws.store, me, changes, now)) if changes else ""
         if not voids:
-            step()
-            return
+            return False
         verb = "redo" if redo else "undo"
 
         def chosen(answer: str | None) -> None:
@@ -61,5 +62,20 @@ def step_history(node: DOMNode, services: Services, redo: bool, after_write: Cal
 
         question = PickerScreen(voids, [Choice("yes", f"{verb} all the same", "y")], asked_ahead=True)
         app.call_from_thread(app.push_screen, question, chosen)
+        return True
+
+    # The keys typed while it reads whether to ask wait for the question (which sets them aside: a `y` typed ahead
+    # answers no question not yet seen), or, none asked, go on as the undo goes ahead: they went to the list under
+    # the question, to its bindings (`j` moved the cursor, `d` marked a task done, while the undo waited for an answer).
+    over = app.keys_wait_for_dialog() if isinstance(app, HoldsKeys) else None
+
+    def ask_first() -> None:
+        try:
+            ask = asked()
+        finally:
+            if over is not None:
+                app.call_from_thread(over)  # behind the question's push; with none, before the undo's write
+        if not ask:
+            step()
 
     in_background(node, ask_first, name="undo", group="write")
