@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
@@ -343,3 +343,48 @@ async def test_keys_typed_while_an_undo_reads_go_on_once_it_asks_nothing(tmp_pat
         await until(pilot, lambda: app.tasks_pane.table.cursor_key != first, "the j move the cursor once the undo went ahead")
         assert not isinstance(app.screen, PickerScreen)
     assert platform_of(path, "Spring post 0") == "instagram"
+
+
+def remove_member(path: Path, handle: str) -> None:
+    """A manager (ana) removes ``handle`` from the workspace: the rules refuse every write of theirs from then on."""
+    with Store(path) as store:
+        members = ids(store, "member", "handle")
+        with store.write(members["ana"]) as w:
+            w.set("member", members[handle], {"deleted": True})
+
+
+async def test_a_voiding_change_the_rules_refuse_is_said_in_the_editor_before_any_question(approved_once: Path) -> None:
+    """raj's `platform=linkedin`, once ana has removed him: asked whether to void mia's approval first, and refused
+    only after his `y`, in a notice, the text gone.  Judged before the question now: refused in the editor, with the
+    text, and nothing asked."""
+    post = post_id(approved_once)
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post, app.services))
+        await settle(pilot)
+        remove_member(approved_once, "raj")
+        await set_field(app, pilot, "platform=linkedin")
+        assert asked(app) is None and isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == "platform=linkedin"
+        assert "@raj was removed from this workspace" in str(app.screen.query_one("#prompt-refused", Static).render())
+    assert platform_of(approved_once) == "instagram" and state(approved_once, post) == "in-review"
+
+
+async def test_a_voiding_change_refused_after_its_question_goes_back_to_the_editor_as_typed(approved_once: Path) -> None:
+    """Refused after raj's `y` (ana removed him while the question was up): a notice said why and the text typed was
+    gone.  The editor opens again with it, the reason in a notice."""
+    post = post_id(approved_once)
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post, app.services))
+        await settle(pilot)
+        await set_field(app, pilot, "platform=linkedin")
+        assert asked(app) == QUESTION
+        remove_member(approved_once, "raj")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the : editor again")
+        assert app.screen.query_one(Input).value == "platform=linkedin"
+        assert any("@raj was removed from this workspace" in str(n.message) for n in app._notifications)
+    assert platform_of(approved_once) == "instagram" and state(approved_once, post) == "in-review"

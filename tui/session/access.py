@@ -22,6 +22,10 @@ from crewdeck.tui.workspace.workspace import Member, Workspace
 T = TypeVar("T")
 
 
+class _Rehearsed(Exception):
+    """A rehearsed write judged: raised to roll it back (``WorkspaceAccess.rehearse``)."""
+
+
 class WorkspaceAccess:
     """Reads and writes of the workspace's records, one at a time, as member ``me``."""
 
@@ -48,6 +52,20 @@ class WorkspaceAccess:
             answer = work(self._ws, writer)
             writer.commit()
             return answer, self._mark_ours(writer.ops)
+
+    def rehearse(self, work: Callable[[Workspace, Writer], object]) -> None:
+        """``work(workspace, writer)`` judged as ``write`` would judge it, then rolled back: what that write would raise
+        (``Refused``, a bad value), with nothing written.  Under the write lock, as the write itself (the file as it
+        is when the write is judged, another process's commit included)."""
+        with self._lock:
+            try:
+                with self._ws.store.held():
+                    writer = self._ws.store.write(self.me.id)
+                    work(self._ws, writer)
+                    writer.commit()  # judged by the rules, inside ``held``'s transaction
+                    raise _Rehearsed
+            except _Rehearsed:
+                pass  # ``held`` rolled it back
 
     def write_record(self, work: Callable[[Workspace], str]) -> tuple[str, tuple[Op, ...]]:
         """``work(workspace)``, which writes one record in a transaction of its own and returns its id (the

@@ -270,6 +270,15 @@ class Edits:
         me = self._access.me
         self._access.read(lambda ws: check_assignments(ws, task_id, assignments, me, now, self._clock24))
 
+    def judge_assignments(self, task_id: str, assignments: list[str], now: dt.datetime) -> None:
+        """``set_assignments`` (on this task alone) judged by the rules as well, and nothing written (``Refused``,
+        ``UserError``: why it would be refused): a change asked about before it is written is refused before the
+        question, not after its answer."""
+        me = self._access.me
+        self._access.rehearse(
+            lambda ws, writer: apply_assignments(ws, writer, task_id, assignments, me, now, future=False, clock24=self._clock24)
+        )
+
     def cycle_status(self, task_ids: list[str]) -> Written:
         statuses = self._access.read(lambda ws: [ws.task(task_id)["status"] for task_id in task_ids])
         return self._write("cycle status", [(task_id, {"status": status_after(s)}) for task_id, s in zip(task_ids, statuses)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -25,7 +26,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.scrolling import scroll_bindings, scroll_column
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
-from crewdeck.tui.app.workers import Latest
+from crewdeck.tui.app.workers import Latest, in_background, refusal
 from crewdeck.tui.posts.reading import read_post
 from crewdeck.tui.posts.states import VERDICTS
 from crewdeck.tui.session.detail import TaskDetail
@@ -199,7 +200,11 @@ class DetailScreen(Screen[None]):
             if text and not voids and not self._asks_which(text):
                 self.triage.write("set", [self.task_id], self._assignment(text, False))
                 written = True
-            elif text and not voids:
+            elif voids:
+                # Judged by the rules too, nothing written: refused, it is said here with the text, as a change that
+                # voids nothing is; it was asked about first, and only a notice said the refusal after the `y`.
+                self.services.session.edits.judge_assignments(self.task_id, [text], self.services.now())
+            elif text:
                 self.services.session.edits.check_assignments(self.task_id, [text], self.services.now())
 
         def closed(text: str | None) -> None:
@@ -252,11 +257,27 @@ class DetailScreen(Screen[None]):
 
         def chosen(answer: str | None) -> None:
             if answer == "yes":
-                self.triage.run_write("set", [self.task_id], self._assignment(text, False))
+                in_background(self, partial(self._set_asked, text), name="set_asked", group="write")
             elif self.is_current:
                 self.action_set_field(text)
 
         self.app.push_screen(PickerScreen(voids, [Choice("yes", f"set the {name} all the same", "y")], asked_ahead=True), chosen)
+
+    def _set_asked(self, text: str) -> None:
+        """In a worker: ``text``, asked about, written; refused (a teammate's change since it was judged), the reason
+        said and the change back in its editor as typed, where the text was gone."""
+        try:
+            self.triage.write("set", [self.task_id], self._assignment(text, False))
+        except Exception as exc:
+            why = refusal(exc)
+            if why is None:
+                raise  # a bug: reported as any worker's error is
+            self.app.call_from_thread(self._refused_after_asked, text, why)
+
+    def _refused_after_asked(self, text: str, why: str) -> None:
+        self.app.notify(why, severity="error", timeout=6)
+        if self.is_current:
+            self.action_set_field(text)
 
     def _ask_which_then_set(self, text: str) -> None:
         choices = [Choice("this", "this one", "t"), Choice("future", "this and all future ones", "a")]
