@@ -98,7 +98,6 @@ def test_every_command_that_reads_the_workspace_is_decided_for_a_guest() -> None
         ("rate", "list"),
         ("kpi", "report"),
         ("post", "export", "--format", "csv"),
-        ("crisis", "status"),
         ("member", "list"),
         ("campaign", "list"),
         ("workspace", "show"),
@@ -294,3 +293,26 @@ def test_a_guest_is_refused_a_write_they_may_never_make_before_anything_is_said_
     error = one_line_error(cli(*args, as_member="gus"))
     assert error.startswith("crewdeck: error: @gus is a guest: guests ") and error.endswith("(rule guest_read_only)\n"), error
     assert not any(word in error.lower() for word in ("autumn", "no ledger entry", "did you mean")), error
+
+
+def test_a_guest_reads_the_crises_that_may_hold_their_posts_as_the_apps_banner_shows_them(shared: tuple[Cli, dict[str, str]]) -> None:
+    # crisis status was refused to a guest, whose app shows them a banner of the crises that may hold a post of theirs.
+    cli, _ = shared
+    assert cli.ok("crisis", "status", as_member="gus") == "no crisis is open\n"
+    cli.ok("crisis", "start", "--reason", "Autumn recall", "--campaign", "autumn")
+    assert cli.ok("crisis", "status", as_member="gus") == "no crisis is open\n"
+    assert cli.ok("crisis", "status", "--json", as_member="gus") == "[]\n"
+    cli.ok("crisis", "start", "--reason", "Launch typo", "--campaign", "spring-launch", "--campaign", "autumn")
+    said = cli.ok("crisis", "status", as_member="gus")
+    lines = said.splitlines()
+    assert lines[0] == "CRISIS: Launch typo", said
+    assert lines[1].startswith("  started by @ana ") and lines[1].endswith("; scope: Spring Launch; posts paused"), said
+    assert len(lines) == 2, said
+    # Neither the other campaign's crisis, nor the other campaign in the scope, nor the checklist (tasks) is said.
+    assert not [word for word in (*UNREAD, "recall", "checklist", "CRISIS ") if word in said], said
+    [crisis] = json.loads(cli.ok("crisis", "status", "--json", as_member="gus"))
+    assert set(crisis) == {"reason", "started_by", "started_at", "scope"}, crisis
+    assert (crisis["reason"], crisis["started_by"], crisis["scope"]) == ("Launch typo", "@ana", "Spring Launch"), crisis
+    # A member reads both, the checklist and their ids as ever.
+    member = cli.ok("crisis", "status", as_member="raj")
+    assert "Autumn recall" in member and "Launch typo" in member and "checklist" in member, member

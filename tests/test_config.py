@@ -82,6 +82,7 @@ def test_the_example_says_every_default() -> None:
         "ssh_upload_idle_seconds",
         "ssh_apps_per_member",
         "ssh_app_starts_per_minute",
+        "web_failed_sign_ins_per_minute",
         "web_sign_ins_per_minute",
         "web_app_starts_per_minute",
         "keymap",
@@ -108,6 +109,7 @@ def test_known_keys_come_from_the_schema(cli: Cli) -> None:
         "ssh_upload_idle_seconds",
         "ssh_apps_per_member",
         "ssh_app_starts_per_minute",
+        "web_failed_sign_ins_per_minute",
         "web_sign_ins_per_minute",
         "web_app_starts_per_minute",
         "keymap.ID",
@@ -143,6 +145,11 @@ def test_the_env_and_the_flag_name_the_file(tmp_path: Path, monkeypatch: pytest.
         ("ssh_apps_per_member = 0\n", "ssh_apps_per_member: 0 is not a number of apps from 1 to 1,000"),
         ("ssh_app_starts_per_minute = 1001\n", "ssh_app_starts_per_minute: 1001 is not a number a minute from 1 to 1,000"),
         ("web_sign_ins_per_minute = 0\n", "web_sign_ins_per_minute: 0 is not a number a minute from 1 to 1,000"),
+        (
+            "web_failed_sign_ins_per_minute = 1001\n",
+            "web_failed_sign_ins_per_minute: 1001 is not a number a minute from 1 to 1,000",
+        ),
+        ('web_failed_sign_ins_per_minute = "10"\n', "web_failed_sign_ins_per_minute: expected a whole number, got '10'"),
         ('web_app_starts_per_minute = "20/min"\n', "web_app_starts_per_minute: expected a whole number, got '20/min'"),
     ],
 )

@@ -97,3 +97,18 @@ def test_a_later_entrys_value_the_ledger_refuses_is_refused_as_the_first_entrys_
                 _append_entries(w, ana, "meta import x.csv:", "2026-11-22T10:00:00Z", rows)
             assert str(refused.value) == said
             assert [record["date"] for record in w.pending.appended] == ["2026-11-20"] * (len(rows) - 1)
+
+
+@pytest.mark.parametrize("amounts", [(1, True), (1000, 1, True)], ids=["as-the-first-entrys", "as-one-checked-before"])
+def test_a_value_equal_to_one_checked_before_but_of_another_type_is_checked_itself(ws: Path, amounts: tuple[int, ...]) -> None:
+    """``True == 1``: an amount of True reused 1's check (the first entry's, or the cache's) and went in as 1, where the
+    ledger refuses it; no file makes one today, but the shortcut must never pass what a whole check refuses."""
+    with Store(ws) as store:
+        ana = store.conn.execute("SELECT id FROM member").fetchone()[0]
+        campaign = store.conn.execute("SELECT id FROM campaign").fetchone()[0]
+        rows = [SpendRow(f"{n + 1:x}" * 32, campaign, None, "2026-11-20", amount, "EUR", n + 2) for n, amount in enumerate(amounts)]
+        w = store.write(ana)
+        with pytest.raises(ValidationError) as refused:
+            _append_entries(w, ana, "meta import x.csv:", "2026-11-22T10:00:00Z", rows)
+    assert str(refused.value) == "ledger_entry.*: ledger_entry.amount: expected a whole number, got True"
+    assert [record["amount"] for record in w.pending.appended] == list(amounts[:-1])

@@ -1243,5 +1243,6 @@ async def test_a_rate_whose_counts_come_from_different_platforms_is_marked_and_t
         assert kpis["er_reach"] == "6.25%*~" and kpis["ctr"] == "1.00%", kpis
         legend = str(screen.query_one("#results-legend", Static).render())
         assert "* a rate by the largest daily reach" in legend, legend
-        assert "~ a rate of counts from different platforms (kpi report names them)" in legend, legend
+        # Its sides may be spend or conversion value as well as counts (report.mixed_platforms): "of counts" was untrue.
+        assert "~ a rate with sides from different platforms (kpi report names them)" in legend, legend
         assert "6.25%*~" in _drawn(_table(app))

@@ -427,3 +427,41 @@ def test_sync_names_overwritten_results_by_what_they_count_their_days_and_who_im
         "the results of +spring/meta on 2026-11-02..05: your clicks and impressions made here were replaced by @ana's, made "
         f"meanwhile (the later values stand); yours are kept in each day's history: crewdeck log {first} (2026-11-02's)"
     ], out
+
+
+async def test_the_apps_notice_of_results_replaced_counts_what_its_lines_name(tmp_path: Path) -> None:
+    # raj's four days of two counts each, replaced by ana's import: the notice's title said "8 edits of yours were
+    # replaced" above the one line that names them (the campaign's results on 2026-11-02..05).
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Spring", "--platforms", "meta")
+        crewdeck("-w", str(replica), "sync")
+        days = ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05")
+        for day in days:
+            crewdeck("-w", str(replica), "kpi", "add", "+spring/meta", day, "impressions=1000", "clicks=10")
+        crewdeck("-w", str(replica), "set", task_id[:8], "title=Shoot the hero banner")
+        _later_than(replica)
+        for day in days:
+            crewdeck("-w", str(team), "--as", "ana", "kpi", "add", "+spring/meta", day, "impressions=1200", "clicks=12")
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "title=Shoot the banner")
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: any("replaced" in str(n.title) for n in app._notifications), "the notice of edits replaced")
+            [(title, lines)] = [(n.title, str(n.message).splitlines()) for n in app._notifications if "replaced" in str(n.title)]
+    # A line each (they read as lines, where a "^J" stood between them): the task's, and the four days' together.
+    assert sorted(line.split(":")[0] for line in lines) == ["the results of +spring/meta on 2026-11-02..05", "“Shoot the banner”"], lines
+    assert title == "edits of yours to 2 records were replaced", title
+
+
+async def test_the_apps_notice_of_one_records_edits_replaced_counts_no_fields(tmp_path: Path) -> None:
+    with served(tmp_path) as (team, replica, task_id):
+        crewdeck("-w", str(replica), "set", task_id[:8], "title=Shoot the hero banner", "priority=high")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", task_id[:8], "title=Shoot the banner", "priority=low")
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: any("replaced" in str(n.title) for n in app._notifications), "the notice of edits replaced")
+            [(title, lines)] = [(n.title, str(n.message).splitlines()) for n in app._notifications if "replaced" in str(n.title)]
+    assert len(lines) == 1 and lines[0].startswith("“Shoot the banner”: your edits of its priority and title made here"), lines
+    assert title == "edits of yours were replaced", title

@@ -35,7 +35,8 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.web import signin
 from crewdeck.tui.web.attempts import Attempts
-from crewdeck.tui.web.server import COOKIE, MINUTE, WebServer
+from crewdeck.tui.web.server import COOKIE, MINUTE, WebServer, address_limit
+from crewdeck.tui.workspace import config
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
@@ -215,6 +216,27 @@ def test_sign_in_attempts_are_rate_limited_per_address(team: Path) -> None:
         assert int(limited.headers["retry-after"]) > 0
         assert c.get("/link/cdl_guess", headers=JSON).status_code == 429
         assert COOKIE not in c.cookies
+
+
+def test_the_failed_sign_ins_an_address_may_make_are_the_config_of_the_account_running_crewdeck_web(
+    team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """10 failed sign-ins a minute per address was a constant beside limits a config sets: a team signing in from behind
+    one address (an office's NAT) could not raise it.  Read as `crewdeck web` reads it (``address_limit``), on a clock
+    the test holds still."""
+    settings = tmp_path / "web.toml"
+    settings.write_text("web_failed_sign_ins_per_minute = 2\n")
+    monkeypatch.setenv("CREWDECK_CONFIG", str(settings))
+    clock = [1000.0]
+    server = WebServer(team, attempts=address_limit(config.load(), lambda: clock[0]), ready_at_sign_in=False)
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        for _ in range(2):
+            assert c.post("/signin", data={"token": "crewdeck_" + "x" * 43}, headers=JSON).status_code == 401
+        limited = c.post("/signin", data={"token": token}, headers=JSON)
+        assert (limited.status_code, limited.json()["message"]) == (429, "Too many sign-in attempts: try again in 61 seconds.")
+        clock[0] += 60
+        assert c.post("/signin", data={"token": token}, headers=JSON).status_code == 303
 
 
 def test_a_members_sign_ins_are_limited_per_member_links_too_and_the_refused_writes_nothing(team: Path) -> None:

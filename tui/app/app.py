@@ -979,10 +979,19 @@ class CrewdeckApp(App[int]):
     # ------------------------------------------------------------ writes and changes
 
     def notify(
-        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+        lines: bool = False,
     ) -> None:
-        """Notifications carry titles and names people typed: plain text, never markup, shown (crewdeck.sync.state.visible)."""
-        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
+        """Notifications carry titles and names people typed: plain text, never markup, shown (crewdeck.sync.state.visible);
+        ``lines``: a message of several lines, each shown (a line break between them kept, where it read "^J")."""
+        shown = visible(message, multiline=lines)
+        super().notify(shown, title=visible(title), severity=severity, timeout=timeout, markup=markup)
 
     def written(self, message: str, written: Written | None) -> None:
         """After one of our writes: say what was done and refresh what it touched."""
@@ -1084,7 +1093,14 @@ class CrewdeckApp(App[int]):
         """Edits made here that others' edits made meanwhile replaced (offline, say): said once, as crewdeck sync says them,
         for the other member's change notice says what they did, not that it went over what was typed here."""
         lines, records = self.session.reads.overwritten(fields, OVERWRITTEN_SAID, self.services.now(), self.config.clock24)
-        title = "an edit of yours was replaced" if len(fields) == 1 else f"{len(fields):,} edits of yours were replaced"
+        # Counted as the lines are, a record (or a result's days together) each, as crewdeck sync counts them: the fields
+        # ("8 edits") over one line of four days' two counts read as eight things replaced where one line names them.
+        if len(fields) == 1:
+            title = "an edit of yours was replaced"
+        elif records == 1:
+            title = "edits of yours were replaced"
+        else:
+            title = f"edits of yours to {records:,} records were replaced"
         self._warn_of_kept(lines, records, title)
 
     @background(group="refresh")
@@ -1110,7 +1126,9 @@ class CrewdeckApp(App[int]):
         member's change put it), and how many more, in a warning that stays up long enough to read."""
         if records > len(lines):
             lines = [*lines, f"… and {records - len(lines):,} more: crewdeck log lists them"]
-        self.call_from_thread(self.notify, "\n".join(lines), title=title, severity="warning", timeout=30)
+        # Each line made visible alone: a tab or line break a name holds is shown, never taken for the next line.
+        said = "\n".join(visible(line) for line in lines)
+        self.call_from_thread(self.notify, said, title=title, severity="warning", timeout=30, lines=True)
 
     @background(group="watch")
     def _watch(self) -> None:

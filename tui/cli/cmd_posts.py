@@ -611,6 +611,8 @@ def _checklist_progress(ctx: Context, crisis_id: str) -> tuple[int, int]:
 def cmd_crisis_status(ctx: Context) -> int:
     from crewdeck.tui.time.when import format_local
 
+    if ctx.scope.guest:
+        return _guest_crisis_status(ctx)
     current = open_crises(ctx.ws.conn)
     if ctx.args.json:
         handles, removed = ctx.ws.handles(), ctx.ws.removed_ids()
@@ -645,6 +647,35 @@ def cmd_crisis_status(ctx: Context) -> int:
         print(visible(f"  started by {handles.get(c.started_by, '@' + c.started_by[:8])} {since}; scope: {scope}"))
         print(f"  checklist {done}/{total} done; {paused:,} paused, {missed:,} missed")
     _held_after_crises(views)
+    return 0
+
+
+def _guest_crisis_status(ctx: Context) -> int:
+    """A guest's status: what the app's banner shows them (``open_crisis_banner(guest_of=…)``): the open crises that may
+    hold a post of theirs, each naming their campaigns alone, with no id, checklist or other campaigns' posts."""
+    from crewdeck.tui.posts.banner import open_crisis_banner
+    from crewdeck.tui.time.when import format_local
+
+    crises = open_crisis_banner(ctx.ws.conn, ctx.scope.campaigns)
+    if ctx.args.json:
+        print_json(
+            [
+                {
+                    "reason": c.reason,
+                    "started_by": c.started_by,
+                    "started_at": c.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "scope": c.scope,
+                }
+                for c in crises
+            ]
+        )
+        return 0
+    if not crises:
+        print("no crisis is open")
+    for c in crises:
+        since = format_local(c.started_at, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24)
+        print(visible(f"CRISIS: {c.reason}"))
+        print(visible(f"  started by {c.started_by} {since}; scope: {c.scope}; posts paused"))
     return 0
 
 
@@ -755,6 +786,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="all: resume paused posts whose slot is ahead; none/ask: resume none and list them (default: %(default)s)",
     )
     p.set_defaults(func=cmd_crisis_end)
-    p = csub.add_parser("status", parents=parents, help="show open crises", description="Show open crises, their scope and checklist.")
+    p = csub.add_parser(
+        "status",
+        parents=parents,
+        help="show open crises",
+        description="Show open crises, their scope and checklist (a guest: those that may hold a post of their campaigns, "
+        "as the app's banner shows them, with no checklist).",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_crisis_status)

@@ -59,7 +59,7 @@ def _serve(ctx: Context) -> int:
         raise UserError(f"--idle-timeout: {exc}") from None
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
-    from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, WebServer, member_limits
+    from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, WebServer, address_limit, member_limits
 
     try:
         max_connections = connection_cap()
@@ -72,6 +72,7 @@ def _serve(ctx: Context) -> int:
     sign_ins, app_starts = member_limits(ctx.config)
     server = WebServer(
         path,
+        attempts=address_limit(ctx.config),
         sign_ins=sign_ins,
         app_starts=app_starts,
         apps_per_member=a.apps_per_member or APPS_PER_MEMBER,

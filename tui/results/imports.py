@@ -1320,7 +1320,8 @@ def _append_entries(w: Writer, member: str, where: str, now_text: str, spend: li
     """
     first: dict[str, Any] | None = None
     template: dict[str, Any] = {}
-    checked: dict[tuple[str, Any], Any] = {}
+    # Keyed by type as well as value: True == 1, and a check passing 1 refuses True (a whole number, not a flag).
+    checked: dict[tuple[str, type, Any], Any] = {}
     for row in spend:
         values = {
             "date": row.day,
@@ -1343,10 +1344,11 @@ def _append_entries(w: Writer, member: str, where: str, now_text: str, spend: li
             check_row_id("ledger_entry", row.entry_id)
             for name, check in _ENTRY_VARYING:
                 value = values[name]
-                if value != first[name]:
-                    if (name, value) not in checked:
-                        checked[name, value] = check(value)
-                    record[name] = checked[name, value]
+                if value != first[name] or type(value) is not type(first[name]):
+                    key = (name, type(value), value)
+                    if key not in checked:
+                        checked[key] = check(value)
+                    record[name] = checked[key]
         except (OpError, ValueError):
             w.append("ledger_entry", values, row_id=row.entry_id)  # which refuses it, as it refuses any entry
             continue

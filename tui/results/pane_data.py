@@ -103,7 +103,8 @@ class ResultsPage:
     days: str = ""
 
 
-#: After a rate whose two counts come from different platforms (``report.mixed_platforms``): no platform's rate.
+#: After a rate whose two sides (counts, spend or conversion value) come from different platforms
+#: (``report.mixed_platforms``): no platform's rate.
 MIXED = "~"
 #: What "—" means, in the legend (a row with no spend linked adds which of its KPIs shown that makes "—").
 _NO_VALUE = "— no value"
@@ -112,7 +113,7 @@ _NO_RATE = f"{NO_RATE}: a currency with no rate"
 #: Each mark a row may show and what it means, in the order the legend says them.
 MARKS = (
     ("*", BY_LARGEST_REACH),
-    (MIXED, f"{MIXED} a rate of counts from different platforms (kpi report names them)"),
+    (MIXED, f"{MIXED} a rate with sides from different platforms (kpi report names them)"),
     (MISSING, _NO_VALUE),
     (NO_RATE, _NO_RATE),
     ("✗", "✗ n missed: targets missed, named above for the cursor's row"),

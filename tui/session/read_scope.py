@@ -3,10 +3,11 @@
 The roles table's read row: a manager and a member read everything; a guest
 (a client approver) reads their campaigns' posts and their own approvals.
 The app gives a guest the Approvals view alone: the posts of their campaigns,
-a post in full without the team's work on it (``detail.GUEST_UNREAD``).  A
-command a guest runs on a shared file reads what that view reads (``post
-list``, ``post show``, ``show`` of a post of theirs, the shell's completion of
-their posts' ids and campaigns: ``GUEST_SCOPED``) or is
+a post in full without the team's work on it (``detail.GUEST_UNREAD``), and
+the crisis banner of the crises that may hold a post of theirs.  A command a
+guest runs on a shared file reads what those read (``post list``, ``post
+show``, ``show`` of a post of theirs, the shell's completion of their posts'
+ids and campaigns, ``crisis status`` as the banner: ``GUEST_SCOPED``) or is
 refused in one line naming the rule (``guest_reads_posts``) where it reads
 nothing a guest may read (``READS``); an id a guest types names only one of
 their posts (``ReadScope.post_id``).  Over SSH a guest runs no command at
@@ -44,7 +45,6 @@ READS = {
     "crewdeck rate list": "exchange rates",
     "crewdeck kpi report": "results",
     "crewdeck post export": "the schedule of every campaign's posts",
-    "crewdeck crisis status": "crises and their checklists",
     "crewdeck member list": "the members",
     "crewdeck campaign list": "campaigns",
     "crewdeck workspace show": "the workspace's settings",
@@ -62,8 +62,9 @@ GUEST_UNWRITTEN = {
     **dict.fromkeys(("crewdeck rate set", "crewdeck rate import"), "rate"),
 }
 
-#: The commands that read, for a guest, what the app's Approvals view shows them: their campaigns' posts.
-GUEST_SCOPED = frozenset({"crewdeck post list", "crewdeck post show", "crewdeck show", "crewdeck completion"})
+#: The commands that read, for a guest, what the app shows them: their campaigns' posts (the Approvals view), the open
+#: crises that may hold one (the crisis banner's guest view: ``banner.open_crisis_banner(guest_of=…)``).
+GUEST_SCOPED = frozenset({"crewdeck post list", "crewdeck post show", "crewdeck show", "crewdeck completion", "crewdeck crisis status"})
 
 
 @dataclass(frozen=True)

@@ -72,9 +72,9 @@ APPS_PER_MEMBER = 4
 MAX_APPS = 32
 #: The window of the limits a minute below, in seconds (their messages say "within a minute").
 MINUTE = 60.0
-#: Failed sign-ins a minute at most from one client address (a wrong token or PIN, a link unknown, used or expired):
-#: guessing is what it stops.
-FAILED_SIGN_INS_PER_MINUTE = 10
+#: Failed sign-ins a minute at most from one client address (a wrong token or PIN, a link unknown, used or expired), by
+#: default (``web_failed_sign_ins_per_minute`` in the config): guessing is what it stops.
+FAILED_SIGN_INS_PER_MINUTE = config.FAILED_SIGN_INS_PER_MINUTE
 #: A member's sign-ins a minute at most (a token's or a link's), by default (``web_sign_ins_per_minute`` in the config):
 #: each may start an app process, and one member's token signing in and out in a loop started them without end, a
 #: core's worth of the team's server.  A member's apps started a minute at most, by default
@@ -181,6 +181,12 @@ def member_limits(settings: config.Config, clock: Callable[[], float] = time.mon
     """A member's sign-ins and app starts a minute at most, as ``settings`` say (``web_sign_ins_per_minute``,
     ``web_app_starts_per_minute``), counted on ``clock``: what ``crewdeck web`` serves with (a test holds the clock)."""
     return Attempts(settings.web_sign_ins_per_minute, MINUTE, clock), Attempts(settings.web_app_starts_per_minute, MINUTE, clock)
+
+
+def address_limit(settings: config.Config, clock: Callable[[], float] = time.monotonic) -> Attempts:
+    """Failed sign-ins a minute at most from one client address, as ``settings`` say (``web_failed_sign_ins_per_minute``),
+    counted on ``clock``: what ``crewdeck web`` serves with (a test holds the clock)."""
+    return Attempts(settings.web_failed_sign_ins_per_minute, MINUTE, clock)
 
 
 class WebServer:

@@ -146,6 +146,9 @@ def _apps_per_member(apps: int) -> str | None:
 #: person reloads a few times a minute at most).
 SIGN_INS_PER_MINUTE = 10
 APP_STARTS_PER_MINUTE = 20
+#: ``crewdeck web``'s failed sign-ins a minute per client address, by default (``web_failed_sign_ins_per_minute``): a
+#: wrong token or PIN, a link unknown, used or expired; guessing is what it stops.
+FAILED_SIGN_INS_PER_MINUTE = 10
 #: The most either may say: past it the limit stops no loop.
 MOST_PER_MINUTE = 1_000
 
@@ -274,6 +277,16 @@ class Config:
             "Over SSH (read from the team account's config): how many app sessions a minute a member may start, as "
             "`web_app_starts_per_minute` bounds them in a browser.  Past it a new session is refused in one line "
             "saying when to try again.",
+            check=_per_minute,
+        ),
+    )
+    web_failed_sign_ins_per_minute: int = field(
+        default=FAILED_SIGN_INS_PER_MINUTE,
+        metadata=about(
+            "`crewdeck web` (read from the config of the account running it): how many failed sign-ins (a wrong token "
+            "or PIN, a link unknown, used or expired) a minute one client address may make.  Past it every sign-in "
+            "from that address is refused (429, Retry-After) until the minute is over: a team behind one address "
+            "may want more.",
             check=_per_minute,
         ),
     )
