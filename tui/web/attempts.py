@@ -1,6 +1,6 @@
-"""Attempts counted per key within a window, then "try again later": the web server's limits (``server``'s
-``FAILED_SIGN_INS_PER_MINUTE``, ``SIGN_INS_PER_MINUTE``, ``APP_STARTS_PER_MINUTE``, all there), and the apps a member
-starts over SSH (``ssh.session.count_app_start``, whose sessions are processes of their own).
+"""Attempts counted per key within a window, then "try again later": the web server's limits (the config's
+``web_failed_sign_ins_per_minute``, ``web_sign_ins_per_minute``, ``web_app_starts_per_minute``, whose defaults
+``server`` names), and the apps a member starts over SSH (``ssh.session.count_app_start``, whose sessions are processes of their own).
 
 Failed sign-ins are counted per client address (a wrong token or PIN, a link
 that is not known, used or expired): guessing is what the limit stops, and a
