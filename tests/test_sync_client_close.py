@@ -4,10 +4,14 @@ its sync engine's threads and closes the replica, whatever its server does."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 
 from crewdeck.sync.client import remote
@@ -20,6 +24,8 @@ from .syncsupport import Server, crewdeck, make_team, new_token
 
 #: Far above what any request in these tests takes: only a close ends one.
 NEVER = 3600.0
+
+OPENSSL = shutil.which("openssl")
 
 
 def test_closing_a_client_ends_an_event_stream_read_that_waits_for_the_servers_next_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,11 +95,23 @@ def asked(conn: socket.socket) -> bytes:
     return head.split(b" ", 2)[1]
 
 
+def hello(conn: socket.socket) -> bytes:
+    """The first bytes of a TLS handshake the server never answers: its record type and major version."""
+    head = b""
+    while len(head) < 2:
+        chunk = conn.recv(2 - len(head))
+        assert chunk, "the client hung up before its hello"
+        head += chunk
+    return head
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
 def test_closing_a_session_whose_server_took_its_requests_and_never_answers_ends_its_sync_and_closes_the_replica(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scheme: str
 ) -> None:
     # The train's wifi: the loop's round and the event stream each sent, neither answered.  The session's close waited
-    # 10 s for the loop and returned with both threads still in their reads, the replica open in one of them.
+    # 10 s for the loop and returned with both threads still in their reads, the replica open in one of them.  Over
+    # https, each stuck in a TLS handshake the server never answers: the loop's thread held the replica after the close.
     monkeypatch.setattr(remote, "TIMEOUT", NEVER)
     monkeypatch.setattr(remote, "EVENTS_READ_TIMEOUT", NEVER)
     team = make_team(tmp_path)
@@ -106,7 +124,7 @@ def test_closing_a_session_whose_server_took_its_requests_and_never_answers_ends
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(60)  # a guard against a hang only
     store = Store(replica)
-    store.set_meta(META_URL, f"http://127.0.0.1:{listener.getsockname()[1]}")
+    store.set_meta(META_URL, f"{scheme}://127.0.0.1:{listener.getsockname()[1]}")
     store.close()
     threads = set(threading.enumerate())
     session = Session.open(replica, "ana")
@@ -115,8 +133,11 @@ def test_closing_a_session_whose_server_took_its_requests_and_never_answers_ends
     runner.start()
     conns = [listener.accept()[0], listener.accept()[0]]
     try:
-        paths = sorted(asked(conn).split(b"?")[0] for conn in conns)
-        assert [path.rsplit(b"/", 1)[1] for path in paths] == [b"events", b"ops"]
+        if scheme == "http":
+            paths = sorted(asked(conn).split(b"?")[0] for conn in conns)
+            assert [path.rsplit(b"/", 1)[1] for path in paths] == [b"events", b"ops"]
+        else:
+            assert [hello(conn) for conn in conns] == [b"\x16\x03"] * 2
         assert replica_files(replica)
         session.close()
         runner.join(60)  # a guard against a hang only: ``run`` returns on stop
@@ -125,4 +146,78 @@ def test_closing_a_session_whose_server_took_its_requests_and_never_answers_ends
     finally:
         for conn in conns:
             conn.close()
+        listener.close()
+
+
+def open_fds() -> set[str]:
+    """This process's open descriptors."""
+    return set(os.listdir("/proc/self/fd"))
+
+
+def test_closing_a_client_ends_a_request_whose_server_took_the_connection_and_never_completes_the_tls_handshake(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The TLS set-up wraps the connection's socket into another before the handshake: the one registered as the
+    # connection was made has no descriptor left to shut, so the request waited out its connect timeout (30 s), the
+    # sync thread holding the replica, after the client was closed.
+    monkeypatch.setattr(remote, "TIMEOUT", NEVER)  # the close is the only way the handshake ends
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(60)  # a guard against a hang only
+    fds = open_fds()
+    client = Client(f"https://127.0.0.1:{listener.getsockname()[1]}", "token", "ws")
+    ended: list[BaseException] = []
+
+    def pull() -> None:
+        try:
+            client.pull(0)
+        except Offline as exc:
+            ended.append(exc)
+
+    puller = threading.Thread(target=pull, daemon=True)
+    puller.start()
+    conn, _ = listener.accept()
+    try:
+        assert conn.recv(65536).startswith(b"\x16\x03")  # the client's hello: the handshake under way, never answered
+        client.close()
+        puller.join(60)  # a guard against a hang only: the handshake has no other end
+        assert not puller.is_alive()
+        assert [exc.code for exc in ended] == ["closed"]
+        assert open_fds() == fds | {str(conn.fileno())}  # nothing kept to end the handshake outlives it
+    finally:
+        conn.close()
+        listener.close()
+
+
+@pytest.mark.skipif(OPENSSL is None, reason="LOUD SKIP: openssl is not installed (apt-get install openssl; .ci/run installs it)")
+def test_a_request_over_tls_answered_keeps_nothing_open_once_its_client_is_closed(tmp_path: Path) -> None:
+    # What stands by to end a TLS handshake on close is let go once the handshake is done: no descriptor per connection.
+    assert OPENSSL is not None
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)]
+    subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", *made], check=True, capture_output=True)
+    serving = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    serving.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(60)  # a guard against a hang only
+    fds = open_fds()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with serving.wrap_socket(conn, server_side=True) as tls:
+            asked(tls)
+            page = b'{"ops": [], "head": 0, "next": 0, "more": false}'
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(page), page))
+            assert tls.recv(65536) == b""  # kept alive until the client closes it
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    trusted = ssl.create_default_context(cafile=str(cert))
+    client = Client(f"https://127.0.0.1:{listener.getsockname()[1]}", "token", "ws", httpx.HTTPTransport(verify=trusted))
+    try:
+        assert client.pull(0) == ([], 0, 0, False, [])
+        client.close()
+        server.join(60)  # a guard against a hang only: the client's close ends the connection
+        assert not server.is_alive()
+        assert open_fds() == fds
+    finally:
         listener.close()

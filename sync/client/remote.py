@@ -349,6 +349,13 @@ class Client:
         #: shuts them, which ends a read blocked on one, a request waiting for its answer's headers as much as an event
         #: stream.  Weak: a connection the pool dropped takes its socket with it.
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        #: A duplicate of each connection's socket while its TLS handshake runs, by the thread making it: TLS set-up
+        #: moves the connection into a new socket before the handshake, leaving the registered one nothing to shut, and
+        #: the new one is known only once the handshake is done.  A duplicate's shutdown ends the connection for both.
+        self._handshakes: dict[int, socket.socket] = {}
+        #: The socket each thread's connection was made with last, until its TLS set-up starts (weak: a plain
+        #: connection's socket goes with it).
+        self._connected = threading.local()
         self._sockets_lock = threading.Lock()
         self._closed = False
         #: httpcore calls ``trace`` as a request goes; ``_traced`` hears each connection made.
@@ -366,24 +373,56 @@ class Client:
         with self._sockets_lock:
             self._closed = True
             sockets = list(self._sockets)
+            for handshake in self._handshakes.values():  # under the lock: its thread closes it under the lock too
+                _shut(handshake)
         for sock in sockets:
             _shut(sock)
         self.http.close()
 
     def _traced(self, event: str, info: dict[str, Any]) -> None:
-        """A step of a request (httpcore's ``trace`` extension): a connection made, or made TLS, is one ``close`` shuts;
-        made after ``close``, it is shut at once."""
+        """A step of a request (httpcore's ``trace`` extension): a connection made, or made TLS, is one ``close`` shuts,
+        and so is one whose TLS handshake is under way; made after ``close``, it is shut at once."""
+        if event == "connection.start_tls.started":
+            self._handshaking()
+            return
+        if event in ("connection.start_tls.complete", "connection.start_tls.failed"):
+            self._handshake_over()
         if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             return
         stream = info.get("return_value")
         sock = stream.get_extra_info("socket") if stream is not None else None
         if not isinstance(sock, socket.socket):
             return
+        self._connected.sock = weakref.ref(sock)
         with self._sockets_lock:
             if not self._closed:
                 self._sockets.add(sock)
                 return
         _shut(sock)
+
+    def _handshaking(self) -> None:
+        """Keep a duplicate of the socket this thread's connection was made with, for ``close`` to shut while the TLS
+        handshake runs on the socket it is moved into."""
+        made: weakref.ref[socket.socket] | None = getattr(self._connected, "sock", None)
+        self._connected.sock = None
+        sock = made() if made is not None else None
+        if sock is None:
+            return
+        try:
+            handshake = sock.dup()
+        except OSError:  # closed meanwhile: the handshake fails on it at once
+            return
+        with self._sockets_lock:
+            self._handshakes[threading.get_ident()] = handshake
+            if self._closed:
+                _shut(handshake)
+
+    def _handshake_over(self) -> None:
+        """Close this thread's duplicate of its connection's socket: the handshake is done, or failed."""
+        with self._sockets_lock:
+            handshake = self._handshakes.pop(threading.get_ident(), None)
+            if handshake is not None:
+                handshake.close()
 
     def _closed_offline(self) -> Offline:
         return Offline("the sync client was closed", "closed")
