@@ -107,3 +107,14 @@ def test_each_write_takes_a_millisecond_of_its_own_while_the_wall_clock_is_behin
     assert {s.ms for s in second} == {1_700_000_240_002} and [s.counter for s in second] == [0, 1]
     wall.ms = 1_700_000_300_000  # the wall clock passes them: stamps follow it again
     assert Stamp.parse(clock.stamps(1)[0]) == Stamp(1_700_000_300_000, 0, "aaaaaaaaaaaa")
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, MAX_COUNTER, MAX_COUNTER + 1, MAX_COUNTER + 2, 2 * (MAX_COUNTER + 1) + 3])
+def test_a_write_stamps_count_on_through_its_milliseconds(n: int) -> None:
+    # A write larger than a millisecond's counters goes on in the next millisecond, from counter 0.
+    clock = HybridClock("aaaaaaaaaaaa", wall=FakeWall(1_700_000_000_000))
+    clock.stamps(3)  # counters made for a smaller write before are not all there are
+    start = clock.last.ms + 1
+    expected = [Stamp(start + i // (MAX_COUNTER + 1), i % (MAX_COUNTER + 1), "aaaaaaaaaaaa") for i in range(n)]
+    assert clock.stamps(n) == [str(stamp) for stamp in expected]
+    assert clock.last == (expected[-1] if expected else Stamp(start - 1, 2, "aaaaaaaaaaaa"))

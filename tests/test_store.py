@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import sqlite3
@@ -124,6 +125,25 @@ def test_a_bulk_write_that_fails_leaves_the_indexes_and_the_rows_as_they_were(st
     assert indexes(store) == before
     assert store.conn.execute("SELECT count(*) FROM task").fetchone()[0] == 0
     assert store.conn.execute("SELECT count(*) FROM ops").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("thresholds", [(700, 10, 10), (700, 10, 1_000), (0, 10, 10)])
+def test_a_bulk_collects_its_young_objects_less_often_and_leaves_the_collector_as_it_found_it(
+    store: Store, thresholds: tuple[int, int, int]
+) -> None:
+    # Python's default, the app's (collector.THRESHOLDS), and no collections by count at all (which stays so).
+    before = gc.get_threshold()
+    gc.set_threshold(*thresholds)
+    try:
+        with pytest.raises(OSError), store.bulk():
+            with store.write(ANA) as w:
+                w.create("task", {"title": "Post"})
+            young, *older = thresholds
+            assert gc.get_threshold() == (young and store_module.BULK_YOUNG_COLLECTED_AFTER, *older)
+            raise OSError("disk full")
+        assert gc.get_threshold() == thresholds
+    finally:
+        gc.set_threshold(*before)
 
 
 def _bulk_of_batches(store: Store, batches: int, *, midway: bool = False) -> list[str]:

@@ -13,7 +13,9 @@ through ``Store.apply()``, which is idempotent and order-independent.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import operator
 import os
 import sqlite3
 import stat
@@ -22,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from itertools import count
+from itertools import count, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -77,6 +79,8 @@ META_SEQ_FLOOR = "ops.seq_floor"
 #: lookup indexes again afterwards instead of keeping them up to date row by
 #: row: SQLite builds an index from sorted keys several times faster.
 BULK_ROWS = 10_000
+#: Inside ``bulk``: allocations after which the collector's young generation is collected (Python's 700).
+BULK_YOUNG_COLLECTED_AFTER = 50_000
 
 
 class WorkspaceError(Exception):
@@ -628,7 +632,7 @@ class Store:
         (before,) = self.conn.execute("PRAGMA cache_size").fetchone()
         self.conn.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
         try:
-            with self._transaction("bulk") as transaction, ExitStack() as rebuilt:
+            with _collecting_less(), self._transaction("bulk") as transaction, ExitStack() as rebuilt:
                 for name in ENTITIES:
                     rebuilt.enter_context(_indexes_built_after(self.conn, name, BULK_ROWS))
                 changes = self.conn.total_changes
@@ -753,7 +757,8 @@ class Store:
                     {pending.ops[position][4]: record for position, record in zip(pending.appends, pending.appended)},
                 )
             node = self.node
-            rows = [(stamp, node, seq, *proposal) for seq, stamp, proposal in zip(count(node_seq + 1), stamps, proposals)]
+            # The log's rows joined by ``map`` in C, not unpacked in a comprehension (an import makes 880,000).
+            rows: list[tuple[Any, ...]] = list(map(operator.add, zip(stamps, repeat(node), count(node_seq + 1)), proposals))
             step = _PROGRESS_STEP if on_progress else len(rows)
             # Fresh operations of our own: none can clash, and the log's
             # unique index checks that again when it is built after them
@@ -1358,6 +1363,28 @@ class _Transaction:
     def _roll_back(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+
+
+@contextmanager
+def _collecting_less() -> Iterator[None]:
+    """Python's cycle collector runs its young generation less often in the block, as set before after it.
+
+    A bulk write's objects (its batches' operations and records) live until
+    each batch is committed: every young collection meanwhile walked them for
+    nothing, 0.3-0.5 s of CPU in a 100,000-task import, for the same peak
+    memory.  Only the first threshold is raised: the older generations stay
+    as they were, and so does a first threshold of 0 (no collections by
+    count at all); the thresholds in force before come back when the block
+    ends, however it ends.
+    """
+    before = gc.get_threshold()
+    young, *older = before
+    if young:
+        gc.set_threshold(max(young, BULK_YOUNG_COLLECTED_AFTER), *older)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _primary_code(exc: sqlite3.Error) -> int:
