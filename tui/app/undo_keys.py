@@ -67,7 +67,7 @@ def step_history(node: DOMNode, services: Services, redo: bool, after_write: Cal
     # The keys typed while it reads whether to ask wait for the question (which sets them aside: a `y` typed ahead
     # answers no question not yet seen), or, none asked, go on as the undo goes ahead: they went to the list under
     # the question, to its bindings (`j` moved the cursor, `d` marked a task done, while the undo waited for an answer).
-    over = app.keys_wait_for_dialog() if isinstance(app, HoldsKeys) else None
+    over = app.keys_wait_for_dialog(f"the {'redo' if redo else 'undo'} was checked") if isinstance(app, HoldsKeys) else None
 
     def ask_first() -> None:
         try:
