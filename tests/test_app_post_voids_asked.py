@@ -234,6 +234,7 @@ async def test_a_quit_key_typed_while_a_post_is_read_quits_at_once(
         await pilot.press("s", keymap.get("app.quit", "ctrl+q"))
         await while_held(pilot, lambda: not app.is_running, "the app quit")
         assert not held_read.is_set()  # quit while the read was still held up
+        held_read.set()  # the worker's read ends now, not at the hang guard's 30 s (the app waits for it to close)
 
 
 def notices(app: CrewdeckApp) -> list[str]:
