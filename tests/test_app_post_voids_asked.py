@@ -357,6 +357,7 @@ async def test_keys_typed_while_an_undo_reads_whether_it_voids_a_round_wait_for_
         await pilot.press("escape")
         await settle(pilot)
         assert app.tasks_pane.table.cursor_key == first
+        assert "keys typed before the undo's question (j y) were set aside: type them again" in notices(app)
     assert platform_of(path, "Spring post 0") == "linkedin" and state(path, post) == "in-review"
 
 
