@@ -234,23 +234,66 @@ async def test_a_quit_key_typed_while_a_post_is_read_quits_at_once(
         await pilot.press("s", keymap.get("app.quit", "ctrl+q"))
         await while_held(pilot, lambda: not app.is_running, "the app quit")
         assert not held_read.is_set()  # quit while the read was still held up
+        held_read.set()  # the worker's read ends now, not at the hang guard's 30 s (the app waits for it to close)
 
 
-async def test_keys_typed_while_a_post_is_read_go_to_the_list_once_they_have_waited_as_long_as_a_fields(
+def notices(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_keys_typed_while_a_post_is_read_are_dropped_and_said_once_it_takes_too_long(
     approved_once: Path, held_read: threading.Event
 ) -> None:
-    """The keys held for a read's dialog waited however long the read took; now, as those typed after a field's
-    enter, they go where the focus is once they have waited READ_HOLD_AT_MOST (the app's timer), the read still held up."""
+    """Once they had waited READ_HOLD_AT_MOST (the app's timer), the read still held up, the keys typed for the read's
+    dialog went to the list under it: the `j` moved its cursor and the `q` of a note typed ahead quit the app.  They
+    are dropped now, and said once; the dialog opens when the read is done, on the list as it was."""
     app = make_app(approved_once, "raj")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         first = await cursor_on(app, pilot, "Spring post")
         table = app.tasks_pane.table
-        await pilot.press("s", "j")
-        await while_held(pilot, lambda: table.cursor_key != first, "the j move the list's cursor")
-        assert not held_read.is_set() and app.focused is table
+        await pilot.press("s", "j", "q")
+        said = "2 keys (j q) typed while the post was read were dropped: it took longer than usual; type again"
+        await while_held(pilot, lambda: said in notices(app) or not app.is_running, "the keys dropped or the app quit")
+        assert app.is_running and table.cursor_key == first and app.focused is table
+        assert not held_read.is_set()  # dropped while the read was still held up
         held_read.set()
         await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the s's picker, once the read is done")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen) and table.cursor_key == first
+        assert notices(app).count(said) == 1
+
+
+async def test_keys_typed_while_a_post_is_read_go_to_its_dialog_pushed_before_the_read_is_told_over(
+    approved_once: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timer finds the read's picker up, the worker not yet back to say the read is over: the `c` typed ahead is
+    the picker's (it chooses the copy), not dropped."""
+    from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
+
+    with Store(approved_once) as store:
+        draft = str(store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0])
+        writing.set_content(store, ids(store, "member", "handle")["raj"], draft, NOW, link="https://example.com/d")
+    app = make_app(approved_once, "raj")
+    gate, told_over = threading.Event(), threading.Event()
+    on_ui_thread = app.call_from_thread
+
+    def slow_to_say_over(callback: Callable[..., object], *args: object, **kwargs: object) -> object:
+        if getattr(callback, "func", None) == app._read_released:  # the read's release, behind its picker's push
+            told_over.set()
+            gate.wait(30)  # a hang guard only: the test sets it
+        return on_ui_thread(callback, *args, **kwargs)
+
+    monkeypatch.setattr(app, "call_from_thread", slow_to_say_over)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("s", "c")
+        await while_held(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor, chosen by the c")
+        assert told_over.is_set() and not gate.is_set()  # by the timer, the read not yet told over
+        gate.set()
+        await settle(pilot)
+        assert not any("dropped" in said for said in notices(app))
 
 
 async def test_a_paste_made_while_a_post_is_read_reaches_its_dialog_after_the_keys(approved_once: Path, held_read: threading.Event) -> None:
@@ -314,6 +357,7 @@ async def test_keys_typed_while_an_undo_reads_whether_it_voids_a_round_wait_for_
         await pilot.press("escape")
         await settle(pilot)
         assert app.tasks_pane.table.cursor_key == first
+        assert "keys typed before the undo's question (j y) were set aside: type them again" in notices(app)
     assert platform_of(path, "Spring post 0") == "linkedin" and state(path, post) == "in-review"
 
 

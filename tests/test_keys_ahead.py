@@ -9,7 +9,7 @@ from textual.dom import DOMNode
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
-from crewdeck.tui.app.keys_ahead import LOOK_AFTER, KeysAhead
+from crewdeck.tui.app.keys_ahead import LOOK_AFTER, KeysAhead, dropped_line
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 
@@ -193,3 +193,37 @@ def test_keys_after_enter_wait_while_the_dialog_acts_on_its_answer_however_long(
     assert keys.release(enter, field, answering=True) == []
     assert keys.release(enter, field, answering=True, waited=True) == []
     assert keys.release(enter, table) == [j]  # the dialog closed: on to the list
+
+
+def test_a_reads_keys_go_once_to_its_dialog_and_its_timer_after_that_does_nothing() -> None:
+    """The release (the dialog pushed) and the timer both end a read: the later of the two is a no-op, whichever it
+    is, and takes nothing that waits behind the keys released (a paste, for what the `c` does)."""
+    keys = KeysAhead()
+    c, paste, j = key("c"), events.Paste("Pasted in"), key("j")
+    read = keys.reading()
+    assert keys.hold(c) and keys.hold(paste)
+    assert keys.read_over(read) == [c]
+    waits = keys.after_keys
+    assert waits is not None
+    assert keys.read_too_long(read) == [] and keys.read_over(read) == []
+    assert keys.after_keys == waits and not keys.hold(c)  # the c, sent on, is not held again
+    assert keys.hold(j)  # typed now: behind the paste
+    assert keys.read_over(waits) == [paste, j]
+
+
+def test_a_reads_keys_dropped_by_its_timer_are_not_sent_by_its_release_later() -> None:
+    keys = KeysAhead()
+    q, paste = key("q"), events.Paste("Pasted in")
+    read = keys.reading()
+    assert keys.hold(q) and keys.hold(paste)
+    assert keys.read_too_long(read) == [q, paste]
+    assert keys.after_keys is None and not keys.hold(key("j"))  # said dropped: what is typed now goes where the focus is
+    assert keys.read_over(read) == [] and keys.read_too_long(read) == []
+
+
+def test_what_a_read_that_took_too_long_dropped_is_said_by_its_keys_and_pastes() -> None:
+    said = dropped_line([key("q"), key("question_mark"), events.Paste("a"), events.Paste("b")], "the post was read")
+    assert said == "2 keys (q ?) and 2 pastes typed while the post was read were dropped: it took longer than usual; type again"
+    assert dropped_line([key("j")], "the undo was checked").startswith("1 key (j) typed while the undo was checked was dropped")
+    many = dropped_line([key("space" if c == " " else c) for c in "quick note"], "the post was read")
+    assert many.startswith("10 keys (q u i c k space n o …) typed")

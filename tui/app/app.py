@@ -41,7 +41,7 @@ from crewdeck.tui.app import hidden_keys
 from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.grid_pane import GridPane
-from crewdeck.tui.app.keys_ahead import KeysAhead, escape_and_key
+from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line, escape_and_key
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
@@ -550,25 +550,38 @@ class CrewdeckApp(App[int]):
             return  # pasted while a post is read: for its dialog, with the keys typed before it
         await super().on_event(event)
 
-    def keys_wait_for_dialog(self) -> Callable[[], None]:
+    def keys_wait_for_dialog(self, reading: str) -> Callable[[], None]:
         """The keys typed from now wait for the dialog an action opens once it has read in a worker
-        (``KeysAhead.reading``); the callable returned, on the UI thread once the dialog is pushed or none will be,
-        sends them to it, or, with none opened, on to where the focus is."""
+        (``KeysAhead.reading``; ``reading`` says it in a notice: "the post was read"); the callable returned, on the UI
+        thread once the dialog is pushed or none will be, sends them to it, or, with none opened, on to where the focus
+        is."""
         read = self.keys_ahead.reading()
-        # A read held up (a teammate's write on a shared file, up to 30 s) keeps them READ_HOLD_AT_MOST: then they go
-        # where the focus is, as if typed then.
-        self.set_timer(READ_HOLD_AT_MOST, partial(self._read_released, read))
+        # A read held up (a teammate's write on a shared file, up to 30 s) keeps them READ_HOLD_AT_MOST, then drops them.
+        self.set_timer(READ_HOLD_AT_MOST, partial(self._read_waited, read, self.screen, reading))
         return partial(self._read_released, read)
+
+    def _read_waited(self, read: int, under: Screen[object], reading: str) -> None:
+        """What was typed while ``read`` was under way has waited as long as it may: to the dialog pushed over
+        ``under`` meanwhile, else dropped and said once (``KeysAhead.read_too_long``); nothing once the read is over."""
+        if not self.screen_stack:
+            return  # the app has closed
+        if self.screen is not under and under in self.screen_stack:
+            self._read_released(read)  # pushed, its read not yet told over: they are for it
+            return
+        dropped = self.keys_ahead.read_too_long(read)
+        if dropped:
+            self.notify(dropped_line(dropped, reading), severity="warning", timeout=10)
 
     def _read_released(self, read: int) -> None:
         """Send on what was typed while ``read`` was under way: to the dialog pushed meanwhile, or, none opened (a move
         made at once, a refusal said), to where the focus is, as if typed now."""
         if not self.screen_stack:
             return  # the app has closed: nowhere for them to go
+        before = self.keys_ahead.after_keys
         for typed in self.keys_ahead.read_over(read):
             self.post_message(typed)
         after = self.keys_ahead.after_keys
-        if after is not None:  # a paste behind keys: it waits for what they do, no longer than they may
+        if after is not None and after != before:  # a paste behind keys: it waits for what they do, no longer than they may
             self.set_timer(READ_HOLD_AT_MOST, partial(self._read_released, after))
 
     def _said_while_written(self, key: events.Key) -> bool:
@@ -593,7 +606,13 @@ class CrewdeckApp(App[int]):
 
     def _quits(self, key: str) -> bool:
         """Whether ``key`` is a key of the app's quit (``ctrl+q``, or the keymap's)."""
-        return any(binding.action == "quit" for binding in self._bindings.key_to_bindings.get(key, ()))
+        # The app's own bindings as declared: Textual applies the keymap to a copy of them for each key pressed, so a
+        # keymap's quit key (ctrl+x for app.quit) is read from the keymap, where it was not a quit key here.
+        for binding in (b for bindings in self._bindings.key_to_bindings.values() for b in bindings):
+            keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+            if binding.action == "quit" and key in (k.strip() for k in keys.split(",")):
+                return True
+        return False
 
     def _send_on(self, key: events.Key) -> None:
         """Note ``key`` as sent on to the focus (a text field's ``enter`` or ``escape``: the keys after it wait for it)."""

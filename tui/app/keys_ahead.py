@@ -9,6 +9,8 @@ from typing import Literal, Protocol, runtime_checkable
 from textual import events
 from textual.dom import DOMNode
 
+from crewdeck.tui.app.screens.help import shown_key
+
 #: The keys remembered as sent on are looked over (those that will not come back forgotten) once this many, then
 #: once twice as many as the last look left.
 LOOK_AFTER = 64
@@ -18,14 +20,31 @@ LOOK_AFTER = 64
 class HoldsKeys(Protocol):
     """The app, which holds the keys typed while an action reads before it opens its dialog (``KeysAhead.reading``)."""
 
-    def keys_wait_for_dialog(self) -> Callable[[], None]:
-        """Hold the keys typed from now; the callable returned (on the UI thread, once the dialog is pushed or none
-        will be) sends them to the dialog, or on to where the focus is when none opened."""
+    def keys_wait_for_dialog(self, reading: str) -> Callable[[], None]:
+        """Hold the keys typed from now while the action reads (``reading``: "the post was read"); the callable returned (on the UI
+        thread, once the dialog is pushed or none will be) sends them to the dialog, or on to where the focus is when
+        none opened."""
         ...
 
 
 #: What a read's dialog waits for: the keys and the pastes typed meanwhile, in order (``KeysAhead.reading``).
 Typed = events.Key | events.Paste
+
+#: How many of the keys dropped (``dropped_line``) are named, the rest counted.
+DROPPED_NAMED = 8
+
+
+def dropped_line(dropped: list[Typed], reading: str) -> str:
+    """The notice of what was typed while an action read (``reading``: "the post was read") and was dropped when it
+    took too long (``read_too_long``): "3 keys (q c j) and a paste typed while the post was read were dropped: …"."""
+    keys = [shown_key(typed.key) for typed in dropped if isinstance(typed, events.Key)]
+    pastes = len(dropped) - len(keys)
+    named = " ".join(keys[:DROPPED_NAMED]) + (" …" if len(keys) > DROPPED_NAMED else "")
+    parts = [f"{len(keys)} key{'s' if len(keys) > 1 else ''} ({named})"] if keys else []
+    parts += ["a paste" if pastes == 1 else f"{pastes} pastes"] if pastes else []
+    were = "were" if len(dropped) > 1 else "was"
+    return f"{' and '.join(parts)} typed while {reading} {were} dropped: it took longer than usual; type again"
+
 
 #: How a key was sent on: as typed, sent again, or sent again a last time while the focus stays where it is.
 Round = Literal["typed", "again", "last"]
@@ -144,8 +163,12 @@ class KeysAhead:
         return self._wait_after_keys()
 
     def read_over(self, read: int) -> list[Typed]:
-        """The read ``read`` is over, its dialog pushed or none, or its keys have waited as long as they may (the
-        second of these says nothing): what was typed while it was under way, once no other read is."""
+        """The read ``read`` is over, its dialog pushed or none, or a dialog was pushed before it was and its keys
+        have waited as long as they may: what was typed while it was under way, once no other read is.  Once per
+        read: the later of the two (a timer after the release, a release after the timer) finds it over and does
+        nothing, where it took what waited behind the keys released (a paste) as its own."""
+        if read not in self._reads:
+            return []
         self._reads.discard(read)
         if self._reads:
             return []
@@ -159,6 +182,19 @@ class KeysAhead:
         # Sent on past what waits: not held again behind it.
         self._released = {id(typed): typed for typed in held[:cut]} if self.after_keys is not None else {}
         return held[:cut]
+
+    def read_too_long(self, read: int) -> list[Typed]:
+        """The read ``read`` is still under way when its keys have waited as long as they may, no dialog pushed: what
+        was typed meanwhile, dropped (once no other read is, which may yet open a dialog for it), to be said.  Sent
+        where the focus is, a ``q`` typed for a note quit the app and a ``c`` ran the list's binding, and the dialog
+        opened later on a list that had moved.  Nothing once the read is over (``read_over`` took them)."""
+        if read not in self._reads:
+            return []
+        self._reads.discard(read)
+        if self._reads:
+            return []
+        dropped, self._read_held, self.after_keys, self._released = self._read_held, [], None, {}
+        return dropped
 
     def _wait_after_keys(self) -> int:
         self._last_read += 1

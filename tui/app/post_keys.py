@@ -152,7 +152,7 @@ class PostKeys:
         """``look`` in a worker, which reads the post and then asks (on the UI thread): the keys typed meanwhile wait
         for what it opens, where they went to the list under it (``KeysAhead.reading``)."""
         app = self._owner.app
-        over = app.keys_wait_for_dialog() if isinstance(app, HoldsKeys) else None
+        over = app.keys_wait_for_dialog("the post was read") if isinstance(app, HoldsKeys) else None
 
         def job() -> None:
             try:

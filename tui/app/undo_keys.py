@@ -15,6 +15,7 @@ from textual.dom import DOMNode
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.tui.app.keys_ahead import HoldsKeys
+from crewdeck.tui.app.screens.help import shown_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
@@ -57,6 +58,9 @@ def step_history(node: DOMNode, services: Services, redo: bool, after_write: Cal
         verb = "redo" if redo else "undo"
 
         def chosen(answer: str | None) -> None:
+            if question.typed_ahead:  # set aside, not taken as its answer: said, where they went without a word
+                keys = " ".join(shown_key(key.key) for key in question.typed_ahead)
+                app.notify(f"keys typed before the {verb}'s question ({keys}) were set aside: type them again", severity="warning")
             if answer == "yes":
                 in_background(node, step, name="undo", group="write")
 
@@ -67,7 +71,7 @@ def step_history(node: DOMNode, services: Services, redo: bool, after_write: Cal
     # The keys typed while it reads whether to ask wait for the question (which sets them aside: a `y` typed ahead
     # answers no question not yet seen), or, none asked, go on as the undo goes ahead: they went to the list under
     # the question, to its bindings (`j` moved the cursor, `d` marked a task done, while the undo waited for an answer).
-    over = app.keys_wait_for_dialog() if isinstance(app, HoldsKeys) else None
+    over = app.keys_wait_for_dialog(f"the {'redo' if redo else 'undo'} was checked") if isinstance(app, HoldsKeys) else None
 
     def ask_first() -> None:
         try:
