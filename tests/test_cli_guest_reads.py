@@ -162,17 +162,26 @@ def test_a_member_whose_config_names_nobody_here_reads_as_before(
         assert result.code == 0, (member, result.err)
 
 
-def test_a_mapped_guest_is_refused_whatever_their_config_names(
-    shared: tuple[Cli, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("args", [("export",), ("member", "list"), ("tasks",)])
+def test_a_mapped_guest_is_refused_whoever_they_name(
+    shared: tuple[Cli, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
+    """A guest mapped to this Unix user reads nothing of the team's whoever ``--as`` or their config names: ``--as raj``
+    and ``--as ana`` are refused (a guest acts as nobody else), where a guest check that took them for nobody printed the
+    workspace; a config naming anyone is the mapped guest's refusal (the mapping is who they are)."""
     cli, _ = shared
     cli.ok("member", "set", "gus", "--unix-user", "crewdeck-tests-nobody")
+    for handle in ("raj", "ana"):
+        result = cli(*args, as_member=handle)
+        assert (result.code, result.out) == (2, ""), (handle, result.out)
+        assert "you are @gus on this host" in one_line_error(result)
     config = tmp_path / "config.toml"
     monkeypatch.setenv("CREWDECK_CONFIG", str(config))
     for member in ("zed", "raj", "ana"):
         config.write_text(f'member = "{member}"\n')
-        error = one_line_error(cli("tasks", as_member=None))
-        assert error.rstrip().endswith("(rule guest_reads_posts)"), (member, error)
+        result = cli(*args, as_member=None)
+        assert (result.code, result.out) == (2, ""), (member, result.out)
+        assert one_line_error(result).rstrip().endswith("(rule guest_reads_posts)"), (member, result.err)
 
 
 @pytest.mark.parametrize(
@@ -294,3 +303,27 @@ def test_a_guest_is_refused_a_write_they_may_never_make_before_anything_is_said_
     error = one_line_error(cli(*args, as_member="gus"))
     assert error.startswith("crewdeck: error: @gus is a guest: guests ") and error.endswith("(rule guest_read_only)\n"), error
     assert not any(word in error.lower() for word in ("autumn", "no ledger entry", "did you mean")), error
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("member", "list"), ("export",), ("doctor",), ("zones",), ("workspace", "show"), ("campaign", "list"), ("kpi", "report")],
+)
+def test_a_handle_named_that_no_member_has_is_refused_before_any_read(
+    shared: tuple[Cli, dict[str, str]], monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """Review re: the guest check's fallback took ``--as zed`` (or CREWDECK_MEMBER=zed) for nobody, and the read went on
+    (exit 0, everything printed), where it was refused (exit 2) naming the handle; a mapped member's ``--as ana`` too."""
+    cli, _ = shared
+    result = cli(*args, as_member="zed")
+    assert (result.code, result.out) == (2, "")
+    assert "--as @zed: no member with that handle" in one_line_error(result)
+    monkeypatch.setenv("CREWDECK_MEMBER", "zed")
+    result = cli(*args, as_member=None)
+    assert (result.code, result.out) == (2, "")
+    assert "CREWDECK_MEMBER @zed: no member with that handle" in one_line_error(result)
+    monkeypatch.delenv("CREWDECK_MEMBER")
+    cli.ok("member", "set", "raj", "--unix-user", "crewdeck-tests-nobody")
+    result = cli(*args, as_member="ana")
+    assert (result.code, result.out) == (2, "")
+    assert "you are @raj on this host" in one_line_error(result)
