@@ -208,7 +208,7 @@ def test_an_id_a_guest_types_names_only_a_post_they_read(shared: tuple[Cli, dict
     cli.ok("rm", gone, "--yes", as_member="raj")
     for other in (ids["task"], ids["other"], gone, NO_ID):
         result = cli(*(word.format(id=other[:8]) for word in args), as_member="gus")
-        if args[0] in ("rm", "ledger"):  # the rules refuse a guest's rm and ledger add before any id is read
+        if args[0] in ("rm", "set", "ledger"):  # the rules refuse a guest's rm, set and ledger add before any id is read
             assert one_line_error(result).rstrip().endswith("(rule guest_read_only)"), result.err
             continue
         assert one_line_error(result) == f"crewdeck: error: no post of your campaigns with id {other[:8]}\n", (other, result.err)
@@ -327,3 +327,32 @@ def test_a_handle_named_that_no_member_has_is_refused_before_any_read(
     result = cli(*args, as_member="ana")
     assert (result.code, result.out) == (2, "")
     assert "you are @raj on this host" in one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "hello +nope"),
+        ("add", "hello +autum"),
+        ("add", "hello @r"),
+        ("post", "add", "x +nope post:instagram"),
+        ("post", "add", "x +autum post:instagram"),
+        ("set", "{theirs}", "campaign=nope"),
+        ("set", "{theirs}", "campaign=autum"),
+        ("set", "{theirs}", "assignee=@r"),
+        ("set", "{task}", "assignee=@r"),
+    ],
+)
+def test_a_guest_is_refused_a_task_change_before_anything_is_said_of_what_it_names(
+    shared: tuple[Cli, dict[str, str]], args: tuple[str, ...]
+) -> None:
+    """Review re: "unknown campaign +nope (campaigns: +autumn, +spring-launch)", "did you mean +autumn?" and "unknown
+    member @r (members: @ana, @gus, @raj)" told a guest of campaigns and members they do not read, before the rules
+    refused the write they may never make (task_change_refused)."""
+    cli, ids = shared
+    result = cli(*(word.format(**ids) for word in args), as_member="gus")
+    error = one_line_error(result)
+    assert error == "crewdeck: error: @gus is a guest: guests do not change tasks (rule guest_read_only)\n", error
+    assert result.out == ""
+    # A member is told what the words name, as ever.
+    assert "did you mean +autumn" in one_line_error(cli("add", "hello +autum", as_member="raj"))

@@ -183,6 +183,16 @@ class Context:
 
             raise Refused(refusal)
 
+    def may_change_tasks(self) -> None:
+        """``Refused`` unless the rules let me create or change tasks and posts (``task_change_refused``: a guest does
+        not), asked before the command reads what it is given: ``+autum``, ``@r`` or ``campaign=nope`` answered a guest
+        with every campaign or member, or "did you mean +autumn?", before the write was refused."""
+        from crewdeck.sync.state.rules import Refused, task_change_refused
+
+        refusal = task_change_refused(self.me.facts())
+        if refusal is not None:
+            raise Refused(refusal)
+
     def may_manage_ways_in(self, doing: str) -> None:
         """``Refused`` unless the rules let me make, list or revoke members' ways in (``ways_in_refused``): tokens, sign-in links."""
         from crewdeck.sync.state.rules import Refused, ways_in_refused
