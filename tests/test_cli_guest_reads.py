@@ -356,3 +356,39 @@ def test_a_guest_is_refused_a_task_change_before_anything_is_said_of_what_it_nam
     assert result.out == ""
     # A member is told what the words name, as ever.
     assert "did you mean +autumn" in one_line_error(cli("add", "hello +autum", as_member="raj"))
+
+
+@pytest.mark.parametrize(
+    ("args", "rule"),
+    [
+        (("member", "set", "zed", "--tz", "UTC"), "managers_only"),
+        (("member", "set", "me", "--tz", "UTC"), "managers_only"),
+        (("member", "set", "raj", "--tz", "Mars/Olympus"), "managers_only"),
+        (("member", "rm", "zed"), "managers_only"),
+        (("member", "rm", "raj"), "managers_only"),
+        (("member", "add", "raj", "--name", "Raj", "--tz", "UTC"), "managers_only"),
+        (("member", "add", "zed", "--name", "Zed", "--tz", "UTC"), "managers_only"),
+        (("member", "set", "gus", "--campaigns", "nope"), "own_profile_only"),
+        (("member", "set", "gus", "--campaigns", "autum"), "own_profile_only"),
+        (("member", "rm", "gus"), "own_profile_only"),
+    ],
+)
+def test_a_guest_is_refused_a_member_change_before_any_member_or_campaign_is_looked_up(
+    shared: tuple[Cli, dict[str, str]], args: tuple[str, ...], rule: str
+) -> None:
+    """Review re: "unknown member @zed (members: @ana, @gus, @raj)", "member @raj already exists" and "unknown campaign
+    +nope (campaigns: ...)" told a guest of members and campaigns they do not read, before the rules refused the change."""
+    cli, _ = shared
+    result = cli(*args, as_member="gus")
+    error = one_line_error(result)
+    assert error.rstrip().endswith(f"(rule {rule})"), error
+    assert not any(word in error.lower() for word in ("@ana", "@raj", "@zed", "autumn", "exists", "unknown")), error
+    assert result.out == ""
+
+
+def test_a_guest_sets_their_own_name_and_zone(shared: tuple[Cli, dict[str, str]]) -> None:
+    cli, _ = shared
+    assert "moved @gus to Europe/Paris" in cli.ok("member", "set", "@gus", "--tz", "Europe/Paris", as_member="gus")
+    assert "Gussy" in cli.ok("member", "set", "gus", "--name", "Gussy", as_member="gus")
+    error = one_line_error(cli("member", "set", "gus", "--tz", "Mars/Olympus", as_member="gus"))
+    assert "Mars/Olympus" in error and "rule" not in error
