@@ -61,7 +61,7 @@ def test_every_command_that_reads_the_workspace_is_decided_for_a_guest() -> None
         *(f"crewdeck post {move}" for move in ("add", "copy", "submit", "approve", "withdraw", "reject", "schedule", "publish")),
         *("crewdeck post pull", "crewdeck post resume", "crewdeck post slot"),
         # Managers' (tokens, sign-in links), a replica's (a guest holds none), new files, the personal config.
-        *("crewdeck token create", "crewdeck token list", "crewdeck token revoke", "crewdeck web", "crewdeck serve"),
+        *("crewdeck token create", "crewdeck token revoke", "crewdeck web", "crewdeck serve"),
         *("crewdeck join", "crewdeck sync", "crewdeck publish", "crewdeck init", "crewdeck demo"),
         *("crewdeck config path", "crewdeck config show", "crewdeck config set"),
         # sshd's and the team account's (ssh-session refuses a guest every command).
@@ -78,7 +78,9 @@ def test_every_command_that_reads_the_workspace_is_decided_for_a_guest() -> None
                     found += nested or [sub.prog]
         return found
 
-    undecided = set(commands(build_parser())) - reads_nothing_of_others - set(READS) - GUEST_SCOPED
+    # Refused to anyone but a manager by the rules (ways_in_refused), listing as changing: every token, member and label.
+    managers_only = {"crewdeck token list"}
+    undecided = set(commands(build_parser())) - reads_nothing_of_others - managers_only - set(READS) - GUEST_SCOPED
     assert not undecided
 
 
@@ -392,3 +394,15 @@ def test_a_guest_sets_their_own_name_and_zone(shared: tuple[Cli, dict[str, str]]
     assert "Gussy" in cli.ok("member", "set", "gus", "--name", "Gussy", as_member="gus")
     error = one_line_error(cli("member", "set", "gus", "--tz", "Mars/Olympus", as_member="gus"))
     assert "Mars/Olympus" in error and "rule" not in error
+
+
+def test_a_guest_is_refused_the_list_of_tokens(shared: tuple[Cli, dict[str, str]]) -> None:
+    """Review re: ``token list`` on a file showed a guest every token, with its member's handle and label."""
+    cli, _ = shared
+    cli.ok("token", "create", "raj", "--label", "raj-laptop")
+    for member in ("gus", "raj"):
+        result = cli("token", "list", as_member=member)
+        error = one_line_error(result)
+        assert error.startswith(f"crewdeck: error: only a manager lists tokens (@{member} is a "), error
+        assert error.endswith("(rule managers_only)\n") and result.out == "", error
+    assert "raj-laptop" in cli.ok("token", "list")
