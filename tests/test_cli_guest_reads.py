@@ -406,3 +406,14 @@ def test_a_guest_is_refused_the_list_of_tokens(shared: tuple[Cli, dict[str, str]
         assert error.startswith(f"crewdeck: error: only a manager lists tokens (@{member} is a "), error
         assert error.endswith("(rule managers_only)\n") and result.out == "", error
     assert "raj-laptop" in cli.ok("token", "list")
+
+
+def test_a_mapped_guest_naming_another_is_refused_before_the_handle_is_looked_up(shared: tuple[Cli, dict[str, str]]) -> None:
+    """Review re: a Unix-mapped guest's ``--as zz`` listed the members in its error, and ``--as raj`` told raj exists by
+    refusing differently: both get the one refusal that a guest acts as nobody else."""
+    cli, _ = shared
+    cli.ok("member", "set", "gus", "--unix-user", "crewdeck-tests-nobody")
+    said = {handle: one_line_error(cli("post", "list", as_member=handle)) for handle in ("zz", "raj", "@ana", "r")}
+    assert len(set(said.values())) == 1, said
+    assert "you are @gus on this host" in said["zz"] and "(rule managers_only)" in said["zz"], said
+    assert "Launch reel" in cli.ok("post", "list", as_member="@gus")
