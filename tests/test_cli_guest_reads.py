@@ -61,7 +61,7 @@ def test_every_command_that_reads_the_workspace_is_decided_for_a_guest() -> None
         *(f"crewdeck post {move}" for move in ("add", "copy", "submit", "approve", "withdraw", "reject", "schedule", "publish")),
         *("crewdeck post pull", "crewdeck post resume", "crewdeck post slot"),
         # Managers' (tokens, sign-in links), a replica's (a guest holds none), new files, the personal config.
-        *("crewdeck token create", "crewdeck token list", "crewdeck token revoke", "crewdeck web", "crewdeck serve"),
+        *("crewdeck token create", "crewdeck token revoke", "crewdeck web", "crewdeck serve"),
         *("crewdeck join", "crewdeck sync", "crewdeck publish", "crewdeck init", "crewdeck demo"),
         *("crewdeck config path", "crewdeck config show", "crewdeck config set"),
         # sshd's and the team account's (ssh-session refuses a guest every command).
@@ -78,7 +78,9 @@ def test_every_command_that_reads_the_workspace_is_decided_for_a_guest() -> None
                     found += nested or [sub.prog]
         return found
 
-    undecided = set(commands(build_parser())) - reads_nothing_of_others - set(READS) - GUEST_SCOPED
+    # Refused to anyone but a manager by the rules (ways_in_refused), listing as changing: every token, member and label.
+    managers_only = {"crewdeck token list"}
+    undecided = set(commands(build_parser())) - reads_nothing_of_others - managers_only - set(READS) - GUEST_SCOPED
     assert not undecided
 
 
@@ -161,17 +163,26 @@ def test_a_member_whose_config_names_nobody_here_reads_as_before(
         assert result.code == 0, (member, result.err)
 
 
-def test_a_mapped_guest_is_refused_whatever_their_config_names(
-    shared: tuple[Cli, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("args", [("export",), ("member", "list"), ("tasks",)])
+def test_a_mapped_guest_is_refused_whoever_they_name(
+    shared: tuple[Cli, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
+    """A guest mapped to this Unix user reads nothing of the team's whoever ``--as`` or their config names: ``--as raj``
+    and ``--as ana`` are refused (a guest acts as nobody else), where a guest check that took them for nobody printed the
+    workspace; a config naming anyone is the mapped guest's refusal (the mapping is who they are)."""
     cli, _ = shared
     cli.ok("member", "set", "gus", "--unix-user", "crewdeck-tests-nobody")
+    for handle in ("raj", "ana"):
+        result = cli(*args, as_member=handle)
+        assert (result.code, result.out) == (2, ""), (handle, result.out)
+        assert "you are @gus on this host" in one_line_error(result)
     config = tmp_path / "config.toml"
     monkeypatch.setenv("CREWDECK_CONFIG", str(config))
     for member in ("zed", "raj", "ana"):
         config.write_text(f'member = "{member}"\n')
-        error = one_line_error(cli("tasks", as_member=None))
-        assert error.rstrip().endswith("(rule guest_reads_posts)"), (member, error)
+        result = cli(*args, as_member=None)
+        assert (result.code, result.out) == (2, ""), (member, result.out)
+        assert one_line_error(result).rstrip().endswith("(rule guest_reads_posts)"), (member, result.err)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +209,7 @@ def test_an_id_a_guest_types_names_only_a_post_they_read(shared: tuple[Cli, dict
     cli.ok("rm", gone, "--yes", as_member="raj")
     for other in (ids["task"], ids["other"], gone, NO_ID):
         result = cli(*(word.format(id=other[:8]) for word in args), as_member="gus")
-        if args[0] in ("rm", "ledger"):  # the rules refuse a guest's rm and ledger add before any id is read
+        if args[0] in ("rm", "set", "ledger"):  # the rules refuse a guest's rm, set and ledger add before any id is read
             assert one_line_error(result).rstrip().endswith("(rule guest_read_only)"), result.err
             continue
         assert one_line_error(result) == f"crewdeck: error: no post of your campaigns with id {other[:8]}\n", (other, result.err)
@@ -316,3 +327,115 @@ def test_a_guest_reads_the_crises_that_may_hold_their_posts_as_the_apps_banner_s
     # A member reads both, the checklist and their ids as ever.
     member = cli.ok("crisis", "status", as_member="raj")
     assert "Autumn recall" in member and "Launch typo" in member and "checklist" in member, member
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("member", "list"), ("export",), ("doctor",), ("zones",), ("workspace", "show"), ("campaign", "list"), ("kpi", "report")],
+)
+def test_a_handle_named_that_no_member_has_is_refused_before_any_read(
+    shared: tuple[Cli, dict[str, str]], monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """Review re: the guest check's fallback took ``--as zed`` (or CREWDECK_MEMBER=zed) for nobody, and the read went on
+    (exit 0, everything printed), where it was refused (exit 2) naming the handle; a mapped member's ``--as ana`` too."""
+    cli, _ = shared
+    result = cli(*args, as_member="zed")
+    assert (result.code, result.out) == (2, "")
+    assert "--as @zed: no member with that handle" in one_line_error(result)
+    monkeypatch.setenv("CREWDECK_MEMBER", "zed")
+    result = cli(*args, as_member=None)
+    assert (result.code, result.out) == (2, "")
+    assert "CREWDECK_MEMBER @zed: no member with that handle" in one_line_error(result)
+    monkeypatch.delenv("CREWDECK_MEMBER")
+    cli.ok("member", "set", "raj", "--unix-user", "crewdeck-tests-nobody")
+    result = cli(*args, as_member="ana")
+    assert (result.code, result.out) == (2, "")
+    assert "you are @raj on this host" in one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "hello +nope"),
+        ("add", "hello +autum"),
+        ("add", "hello @r"),
+        ("post", "add", "x +nope post:instagram"),
+        ("post", "add", "x +autum post:instagram"),
+        ("set", "{theirs}", "campaign=nope"),
+        ("set", "{theirs}", "campaign=autum"),
+        ("set", "{theirs}", "assignee=@r"),
+        ("set", "{task}", "assignee=@r"),
+    ],
+)
+def test_a_guest_is_refused_a_task_change_before_anything_is_said_of_what_it_names(
+    shared: tuple[Cli, dict[str, str]], args: tuple[str, ...]
+) -> None:
+    """Review re: "unknown campaign +nope (campaigns: +autumn, +spring-launch)", "did you mean +autumn?" and "unknown
+    member @r (members: @ana, @gus, @raj)" told a guest of campaigns and members they do not read, before the rules
+    refused the write they may never make (task_change_refused)."""
+    cli, ids = shared
+    result = cli(*(word.format(**ids) for word in args), as_member="gus")
+    error = one_line_error(result)
+    assert error == "crewdeck: error: @gus is a guest: guests do not change tasks (rule guest_read_only)\n", error
+    assert result.out == ""
+    # A member is told what the words name, as ever.
+    assert "did you mean +autumn" in one_line_error(cli("add", "hello +autum", as_member="raj"))
+
+
+@pytest.mark.parametrize(
+    ("args", "rule"),
+    [
+        (("member", "set", "zed", "--tz", "UTC"), "managers_only"),
+        (("member", "set", "me", "--tz", "UTC"), "managers_only"),
+        (("member", "set", "raj", "--tz", "Mars/Olympus"), "managers_only"),
+        (("member", "rm", "zed"), "managers_only"),
+        (("member", "rm", "raj"), "managers_only"),
+        (("member", "add", "raj", "--name", "Raj", "--tz", "UTC"), "managers_only"),
+        (("member", "add", "zed", "--name", "Zed", "--tz", "UTC"), "managers_only"),
+        (("member", "set", "gus", "--campaigns", "nope"), "own_profile_only"),
+        (("member", "set", "gus", "--campaigns", "autum"), "own_profile_only"),
+        (("member", "rm", "gus"), "own_profile_only"),
+    ],
+)
+def test_a_guest_is_refused_a_member_change_before_any_member_or_campaign_is_looked_up(
+    shared: tuple[Cli, dict[str, str]], args: tuple[str, ...], rule: str
+) -> None:
+    """Review re: "unknown member @zed (members: @ana, @gus, @raj)", "member @raj already exists" and "unknown campaign
+    +nope (campaigns: ...)" told a guest of members and campaigns they do not read, before the rules refused the change."""
+    cli, _ = shared
+    result = cli(*args, as_member="gus")
+    error = one_line_error(result)
+    assert error.rstrip().endswith(f"(rule {rule})"), error
+    assert not any(word in error.lower() for word in ("@ana", "@raj", "@zed", "autumn", "exists", "unknown")), error
+    assert result.out == ""
+
+
+def test_a_guest_sets_their_own_name_and_zone(shared: tuple[Cli, dict[str, str]]) -> None:
+    cli, _ = shared
+    assert "moved @gus to Europe/Paris" in cli.ok("member", "set", "@gus", "--tz", "Europe/Paris", as_member="gus")
+    assert "Gussy" in cli.ok("member", "set", "gus", "--name", "Gussy", as_member="gus")
+    error = one_line_error(cli("member", "set", "gus", "--tz", "Mars/Olympus", as_member="gus"))
+    assert "Mars/Olympus" in error and "rule" not in error
+
+
+def test_a_guest_is_refused_the_list_of_tokens(shared: tuple[Cli, dict[str, str]]) -> None:
+    """Review re: ``token list`` on a file showed a guest every token, with its member's handle and label."""
+    cli, _ = shared
+    cli.ok("token", "create", "raj", "--label", "raj-laptop")
+    for member in ("gus", "raj"):
+        result = cli("token", "list", as_member=member)
+        error = one_line_error(result)
+        assert error.startswith(f"crewdeck: error: only a manager lists tokens (@{member} is a "), error
+        assert error.endswith("(rule managers_only)\n") and result.out == "", error
+    assert "raj-laptop" in cli.ok("token", "list")
+
+
+def test_a_mapped_guest_naming_another_is_refused_before_the_handle_is_looked_up(shared: tuple[Cli, dict[str, str]]) -> None:
+    """Review re: a Unix-mapped guest's ``--as zz`` listed the members in its error, and ``--as raj`` told raj exists by
+    refusing differently: both get the one refusal that a guest acts as nobody else."""
+    cli, _ = shared
+    cli.ok("member", "set", "gus", "--unix-user", "crewdeck-tests-nobody")
+    said = {handle: one_line_error(cli("post", "list", as_member=handle)) for handle in ("zz", "raj", "@ana", "r")}
+    assert len(set(said.values())) == 1, said
+    assert "you are @gus on this host" in said["zz"] and "(rule managers_only)" in said["zz"], said
+    assert "Launch reel" in cli.ok("post", "list", as_member="@gus")

@@ -84,6 +84,7 @@ def cmd_post_add(ctx: Context) -> int:
     from crewdeck.tui.cli.cmd_tasks import say_notes
     from crewdeck.tui.tasks import quickadd
 
+    ctx.may_change_tasks()
     draft = quickadd.parse(" ".join(ctx.args.text))
     draft.post = True
     values = quickadd.resolve(draft, ctx.ws, ctx.me, ctx.now, ctx.config.clock24)

@@ -281,9 +281,12 @@ def cmd_serve(ctx: Context) -> int:
 # ---------------------------------------------------------------- tokens
 
 
-def _file_workspace(ctx: Context, command: str, changing: bool = False) -> Workspace:
+def _file_workspace(ctx: Context, command: str) -> Workspace:
+    """The workspace file whose tokens ``token COMMAND`` makes, lists or revokes: a manager's alone (``ways_in_refused``),
+    asked first: a guest's ``token list`` showed them every token, its member and label."""
     if ctx.args.name:
         raise UserError("--name picks a workspace in a database; a workspace file is its own workspace (drop --name or add --database)")
+    ctx.may_manage_ways_in("lists tokens" if command == "list" else "creates and revokes tokens")
     remote = Remote.of(ctx.ws.store)
     if remote is not None:
         # A replica's own token table is never replicated: its tokens sign in to `crewdeck web` run on the replica, and
@@ -296,8 +299,6 @@ def _file_workspace(ctx: Context, command: str, changing: bool = False) -> Works
             ),
             file=sys.stderr,
         )
-    if changing:
-        ctx.may_manage_ways_in("creates and revokes tokens")
     return ctx.ws
 
 
@@ -338,7 +339,7 @@ def cmd_token_create(ctx: Context) -> int:
             token_id, token = pg.create_token(name, members[handle], a.label)
         where = f"workspace {name} (PostgreSQL)"
     else:
-        ws = _file_workspace(ctx, "create", changing=True)
+        ws = _file_workspace(ctx, "create")
         member = ws.member_by_handle(handle)
         _may_hold_a_replica(handle, member.facts())
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
@@ -399,7 +400,7 @@ def cmd_token_revoke(ctx: Context) -> int:
             pg.require(name)
             done = pg.revoke_token(name, a.id)
     else:
-        done = tokens.revoke(_file_workspace(ctx, "revoke", changing=True).store.conn, a.id)
+        done = tokens.revoke(_file_workspace(ctx, "revoke").store.conn, a.id)
     if not done:
         raise UserError(f"no live token with id {a.id} (see: crewdeck token list)")
     print(f"revoked token {a.id}; it is refused from the next request on")
@@ -666,7 +667,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--label", default="", help="a note, e.g. the device (default: none)")
     where(p)
     p.set_defaults(func=cmd_token_create)
-    p = tsub.add_parser("list", parents=parents, help="list tokens", description="List tokens (their secrets are never stored).")
+    p = tsub.add_parser(
+        "list", parents=parents, help="list tokens", description="List tokens, a manager alone (their secrets are never stored)."
+    )
     where(p)
     p.set_defaults(func=cmd_token_list)
     p = tsub.add_parser(

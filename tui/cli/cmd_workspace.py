@@ -204,9 +204,46 @@ def _says_none(value: str) -> bool:
     return value.strip().lower() == "none"
 
 
+#: The option of ``member add``/``member set`` that writes each member field.
+_MEMBER_OPTIONS = {
+    "name": "name",
+    "tz": "tz",
+    "hours": "hours",
+    "role": "role",
+    "unix_user": "unix_user",
+    "days_off": "days_off",
+    "access": "access",
+    "groups": "groups",
+    "campaigns": "campaigns",
+    "new_handle": "handle",
+    "ssh_key": "ssh_keys",
+    "ssh_key_rm": "ssh_keys",
+}
+
+
+def _may_change_member(ctx: Context, handle: str, fields: Sequence[str], *, new: bool = False) -> None:
+    """``Refused`` unless the rules let me set ``fields`` of the member ``handle`` names (``new``: one added), asked
+    before the handle, a campaign or a zone is looked up: a guest's ``member set zed``, ``member rm zed`` and
+    ``member set gus --campaigns nope`` listed every member or campaign, and ``member add raj`` said raj exists."""
+    me = ctx.me
+    # Another's handle, whoever it names (or nobody): to look it up first would say whether they exist.
+    member_id = me.id if handle.lstrip("@").lower() == me.handle else ""
+    for field in fields:
+        refusal = member_change_refused(me.facts(), member_id, field, new=new)
+        if refusal is not None:
+            raise Refused(refusal)
+
+
+def _fields_given(a: argparse.Namespace) -> list[str]:
+    """The member fields the options given would write, in the order ``_MEMBER_OPTIONS`` names them."""
+    return list(dict.fromkeys(field for option, field in _MEMBER_OPTIONS.items() if getattr(a, option, None) is not None))
+
+
 def cmd_member_add(ctx: Context) -> int:
     ws = ctx.ws
     handle = ctx.args.handle.lstrip("@").lower()
+    if ws.members():
+        _may_change_member(ctx, handle, ["handle"], new=True)
     if any(m.handle == handle for m in ws.members()):
         raise UserError(f"member @{handle} already exists (change it with: crewdeck member set {handle} ...)")
     values = {"handle": handle, **_member_values(ctx.args, creating=True), **_guest_campaigns(ctx)}
@@ -286,6 +323,7 @@ def _to_hand_on(open_tasks: Sequence[str], series: Sequence[str]) -> str:
 
 
 def cmd_member_set(ctx: Context) -> int:
+    _may_change_member(ctx, ctx.args.handle, _fields_given(ctx.args))
     member = ctx.ws.member_by_handle(ctx.args.handle)
     values = {**_member_values(ctx.args, creating=False), **_guest_campaigns(ctx)}
     if ctx.args.new_handle:
@@ -328,10 +366,9 @@ def cmd_member_set(ctx: Context) -> int:
 def cmd_member_rm(ctx: Context) -> int:
     a = ctx.args
     ws = ctx.ws
+    # Before the handle is looked up, and before asking where their tasks go: no answer changes it.
+    _may_change_member(ctx, a.handle, ["deleted"])
     member = ws.member_by_handle(a.handle)
-    refusal = member_change_refused(ctx.me.facts(), member.id, "deleted")
-    if refusal is not None:
-        raise Refused(refusal)  # before asking where their tasks go: no answer changes it
     if a.reassign and a.unassign:
         raise UserError("member rm: --reassign and --unassign are two answers; give one")
     # Named as a task's assignee is: --reassign @me takes them, --reassign none is --unassign.

@@ -149,12 +149,16 @@ class Context:
 
     @cached_property
     def reader(self) -> Member | None:
-        """Who reads, to find a guest: the member acting; where they cannot be told (a config naming a member the
-        workspace lacks, or one mapped to another Unix user), the member mapped to this Unix user, else ``None``. The
-        command itself says why it cannot tell who acts where that matters to it, as it did before guests were asked."""
+        """Who reads, to find a guest: the member acting; where they cannot be told because of the config alone (it names
+        a member the workspace lacks, or one mapped to another Unix user), the member mapped to this Unix user, else
+        ``None``: the command itself says why it cannot tell who acts where that matters to it, as it did before guests
+        were asked. A handle named by ``--as`` or ``CREWDECK_MEMBER`` that names nobody, or that this Unix user may not act
+        as, is refused here as everywhere: a read never goes on as nobody."""
         try:
             return self.me
         except UserError:
+            if self.authenticated is not None or self.named_member[0]:
+                raise
             user = workspace_module.os_user()
             return self.ws.member_for_unix_user(user) if user else None
 
@@ -177,6 +181,16 @@ class Context:
         if refusal is not None:
             from crewdeck.sync.state.rules import Refused
 
+            raise Refused(refusal)
+
+    def may_change_tasks(self) -> None:
+        """``Refused`` unless the rules let me create or change tasks and posts (``task_change_refused``: a guest does
+        not), asked before the command reads what it is given: ``+autum``, ``@r`` or ``campaign=nope`` answered a guest
+        with every campaign or member, or "did you mean +autumn?", before the write was refused."""
+        from crewdeck.sync.state.rules import Refused, task_change_refused
+
+        refusal = task_change_refused(self.me.facts())
+        if refusal is not None:
             raise Refused(refusal)
 
     def may_manage_ways_in(self, doing: str) -> None:

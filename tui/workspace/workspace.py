@@ -382,6 +382,10 @@ class Workspace:
         user = os_user()
         mapped = self.member_for_unix_user(user) if user else None
         if handle:
+            if mapped is not None and handle.strip().lstrip("@").lower() != mapped.handle:
+                # Refused before the handle is looked up: "no member with that handle (members: …)", or a refusal
+                # naming @raj, would tell one who may act as nobody else who the members are.
+                self._may_act_as_another(mapped, user)
             return self._acting_as(self._named(handle, named_by), mapped, user)
         if mapped:
             return mapped
@@ -431,13 +435,18 @@ class Workspace:
             return wanted
         if mapped.id == wanted.id:
             return wanted
+        self._may_act_as_another(mapped, user)
+        self.store.actor = mapped.id
+        return wanted
+
+    @staticmethod
+    def _may_act_as_another(mapped: Member, user: str) -> None:
+        """``UserError`` unless ``mapped``, the member this Unix user is, may act as another (``acting_as_refused``)."""
         from crewdeck.sync.state.rules import acting_as_refused  # the rules load when first asked
 
         refusal = acting_as_refused(mapped.facts())
         if refusal is not None:
             raise UserError(f"you are @{mapped.handle} on this host (Unix user {user!r}): {refusal}")
-        self.store.actor = mapped.id
-        return wanted
 
     def _replica_member(self, member_id: str, handle: str | None) -> Member:
         member = self.member(member_id)
