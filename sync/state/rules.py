@@ -35,7 +35,7 @@ from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
 from crewdeck.sync.state.frozen import holds
 from crewdeck.sync.state.naming import post_name, quoted
-from crewdeck.sync.state.oplog import APPEND, Op, required_fields
+from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
     PostReview,
@@ -637,6 +637,10 @@ class Judge:
             first: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
             return [verdict or _first_handle_refused(op) for verdict, op in zip(first, ops, strict=True)]
         creating = self._creating = self._creations(ops, rows)
+        if not preset and _only_results_and_entries(ops):
+            # Such a batch holds no verdict or submission (dated), acting record, campaign run or crisis: the reads of
+            # those below would find nothing in it.
+            return self._judge_results(ops, creating)
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
@@ -655,17 +659,7 @@ class Judge:
         # of one the batch itself refuses is refused after.
         # An entry refused unread (``preset``) is no entry: its record may lack any field.
         # An id appended twice in the batch is the first append's: the second is refused (``added_once``).
-        added: dict[str, int] = {}
-        for index, op in enumerate(ops):
-            if op[1] == APPEND and op[2] == "ledger_entry" and not (preset and preset[index]):
-                added.setdefault(op[3], index)
-        appended = [op[3] for op in ops if op[1] == APPEND]
-        self._taken = set(self.state.stored_rows(appended)) if appended else set()
-        for row_id, index in added.items():
-            if row_id not in self._taken:  # a stored entry stays what it is: the first append wins
-                self._entries[row_id] = entry_facts(self._record(ops[index][5]))
-        if not preset and _only_results_and_entries(ops):
-            return self._judge_results(ops, creating, incomplete, added)
+        added = self._entries_added(ops, preset)
         verdicts: list[Refusal | None] = []
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
@@ -936,18 +930,28 @@ class Judge:
             verdicts = [failed.get(op[3], verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
 
-    def _judge_results(
-        self,
-        ops: Sequence[Proposal],
-        creating: Mapping[tuple[str, str], Collection[str]],
-        incomplete: Mapping[tuple[str, str], Refusal],
-        added: Mapping[str, int],
-    ) -> list[Refusal | None]:
+    def _entries_added(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[str, int]:
+        """Entry id -> the index of the first operation of ``ops`` that adds it, with the entries as the batch adds them
+        and the appended ids the workspace holds taken (``_taken``)."""
+        added: dict[str, int] = {}
+        for index, op in enumerate(ops):
+            if op[1] == APPEND and op[2] == "ledger_entry" and not (preset and preset[index]):
+                added.setdefault(op[3], index)
+        appended = [op[3] for op in ops if op[1] == APPEND]
+        self._taken = set(self.state.stored_rows(appended)) if appended else set()
+        for row_id, index in added.items():
+            if row_id not in self._taken:  # a stored entry stays what it is: the first append wins
+                self._entries[row_id] = entry_facts(self._record(ops[index][5]))
+        return added
+
+    def _judge_results(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> list[Refusal | None]:
         """A batch of result sets and the ledger entries it adds (``kpi import --spend``): the general loop's rules in
         its order, with what that loop asks of every operation asked once per member (standing, guest), per record (its
         id's key, the records it names, completeness) and per batch (control characters, far days: one search of all
         values), and a key field compared as text with its key's JSON.  A ledger entry is judged as the general loop
         judges it, in its place: results change nothing it reads, nor it anything a result's rules read."""
+        incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
+        added = self._entries_added(ops, None)
         verdicts: list[Refusal | None] = [None] * len(ops)
         values = "".join(op[5] for op in ops)
         suspects = {index for index, op in enumerate(ops) if _SUSPECT.search(op[5])} if _SUSPECT.search(values) else set()
@@ -961,6 +965,8 @@ class Judge:
         #: Result id -> its key (empty: no result id), the refusal of its key or of a record it names, and each key
         #: field's JSON text.
         records: dict[str, tuple[dict[str, Any], Refusal | None, dict[str, str]]] = {}
+        #: A key's value -> its canonical JSON (an import's results share a few campaigns, platforms and days).
+        encoded: dict[str | None, str] = {}
         #: (The result's kind, a field) -> the refusal of that field in a result of that kind.
         kinds: dict[tuple[str, str], Refusal | None] = {}
         #: Result id -> the refusal of its creation without a field its key names, or ``None``.
@@ -989,7 +995,7 @@ class Judge:
                 continue
             record = records.get(row_id)
             if record is None:
-                record = records[row_id] = self._result_record(row_id)
+                record = records[row_id] = self._result_record(row_id, encoded)
             key, refusal, texts = record
             if refusal is None and field in key and value != texts[field]:
                 refusal = _result_key_refused(row_id, key, field, json.loads(value))
@@ -1422,13 +1428,19 @@ class Judge:
             return self._one_currency(row_id, json.loads(value_json))
         return None
 
-    def _result_record(self, row_id: str) -> tuple[dict[str, Any], Refusal | None, dict[str, str]]:
+    def _result_record(self, row_id: str, encoded: dict[str | None, str]) -> tuple[dict[str, Any], Refusal | None, dict[str, str]]:
         """A result id's key (empty: it is none), the refusal of the id or of the record it names, and each key field's
-        value as canonical JSON (the text a writer gives it)."""
+        value as canonical JSON (the text a writer gives it; ``encoded``: the texts of values met before)."""
         key = result_key(row_id) or {}
         if not key:
             return key, _not_a_result_id(row_id), {}
-        return key, self._unknown(_result_references(key)), {name: canonical_json(value) for name, value in key.items()}
+        texts = {}
+        for name, value in key.items():
+            text = encoded.get(value)
+            if text is None:
+                text = encoded[value] = canonical_json(value)
+            texts[name] = text
+        return key, self._unknown(_result_references(key)), texts
 
     def _one_currency(self, row_id: str, value: Mapping[str, Any]) -> Refusal | None:
         """A result's conversion value in another currency than the one it holds (``one_currency``), or ``None``."""
@@ -2383,6 +2395,10 @@ def _submits_a_post(ops: Sequence[Proposal]) -> bool:
     return any(op[4] == "post_round" and op[2] == "task" for op in ops)
 
 
+#: The (kind, entity) of the operations ``Judge._judge_results`` judges.
+_RESULTS_AND_ENTRIES = frozenset({(SET, "result"), (APPEND, "ledger_entry")})
+
+
 def _not_a_result_id(row_id: str) -> Refusal:
     return Refusal("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
 
@@ -2411,7 +2427,7 @@ def _result_incomplete(row_id: str, key: Mapping[str, Any], given: Collection[st
 
 def _only_results_and_entries(ops: Sequence[Proposal]) -> bool:
     """Whether every operation sets a result's field or adds a ledger entry (``Judge._judge_results``)."""
-    return all((op[2] == "result" and op[1] != APPEND) or (op[2] == "ledger_entry" and op[1] == APPEND) for op in ops)
+    return bool(ops) and {(op[1], op[2]) for op in ops} <= _RESULTS_AND_ENTRIES
 
 
 def _only_task_sets(ops: Sequence[Proposal]) -> bool:
