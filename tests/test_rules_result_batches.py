@@ -142,7 +142,7 @@ def batches(draw: st.DrawFn, ids: dict[str, str]) -> list[Proposal]:
     return draw(st.permutations(ops))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), local=st.booleans())
 def test_a_batch_of_results_and_entries_is_judged_as_the_general_loop_judges_it(store: Store, data: st.DataObject, local: bool) -> None:
     ids = _ids(store)
@@ -151,7 +151,7 @@ def test_a_batch_of_results_and_entries_is_judged_as_the_general_loop_judges_it(
     assert _judged(store, ops, general=False, local=local) == _judged(store, ops, general=True, local=local)
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None)
 @given(data=st.data())
 def test_a_batch_with_another_operation_takes_the_general_loop(store: Store, data: st.DataObject) -> None:
     ids = _ids(store)
