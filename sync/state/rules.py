@@ -35,7 +35,7 @@ from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
 from crewdeck.sync.state.frozen import holds
 from crewdeck.sync.state.naming import post_name, quoted
-from crewdeck.sync.state.oplog import APPEND, Op, required_fields
+from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
     PostReview,
@@ -62,6 +62,7 @@ from crewdeck.sync.state.records import (
     WEB_ADDRESS_FIELDS,
     ValidationError,
     address_problem,
+    canonical_json,
     crisis_end_id,
     days_text_out_of_range,
     result_key,
@@ -636,6 +637,10 @@ class Judge:
             first: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
             return [verdict or _first_handle_refused(op) for verdict, op in zip(first, ops, strict=True)]
         creating = self._creating = self._creations(ops, rows)
+        if not preset and _only_results_and_entries(ops):
+            # Such a batch holds no verdict or submission (dated), acting record, campaign run or crisis: the reads of
+            # those below would find nothing in it.
+            return self._judge_results(ops, creating)
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
@@ -654,15 +659,7 @@ class Judge:
         # of one the batch itself refuses is refused after.
         # An entry refused unread (``preset``) is no entry: its record may lack any field.
         # An id appended twice in the batch is the first append's: the second is refused (``added_once``).
-        added: dict[str, int] = {}
-        for index, op in enumerate(ops):
-            if op[1] == APPEND and op[2] == "ledger_entry" and not (preset and preset[index]):
-                added.setdefault(op[3], index)
-        appended = [op[3] for op in ops if op[1] == APPEND]
-        self._taken = set(self.state.stored_rows(appended)) if appended else set()
-        for row_id, index in added.items():
-            if row_id not in self._taken:  # a stored entry stays what it is: the first append wins
-                self._entries[row_id] = entry_facts(self._record(ops[index][5]))
+        added = self._entries_added(ops, preset)
         verdicts: list[Refusal | None] = []
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
@@ -931,6 +928,105 @@ class Judge:
                 failed.setdefault(op[3], verdict)
         if failed:
             verdicts = [failed.get(op[3], verdict) for op, verdict in zip(ops, verdicts)]
+        return verdicts
+
+    def _entries_added(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[str, int]:
+        """Entry id -> the index of the first operation of ``ops`` that adds it, with the entries as the batch adds them
+        and the appended ids the workspace holds taken (``_taken``)."""
+        added: dict[str, int] = {}
+        for index, op in enumerate(ops):
+            if op[1] == APPEND and op[2] == "ledger_entry" and not (preset and preset[index]):
+                added.setdefault(op[3], index)
+        appended = [op[3] for op in ops if op[1] == APPEND]
+        self._taken = set(self.state.stored_rows(appended)) if appended else set()
+        for row_id, index in added.items():
+            if row_id not in self._taken:  # a stored entry stays what it is: the first append wins
+                self._entries[row_id] = entry_facts(self._record(ops[index][5]))
+        return added
+
+    def _judge_results(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> list[Refusal | None]:
+        """A batch of result sets and the ledger entries it adds (``kpi import --spend``): the general loop's rules in
+        its order, with what that loop asks of every operation asked once per member (standing, guest), per record (its
+        id's key, the records it names, completeness) and per batch (control characters, far days: one search of all
+        values), and a key field compared as text with its key's JSON.  A ledger entry is judged as the general loop
+        judges it, in its place: results change nothing it reads, nor it anything a result's rules read."""
+        incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
+        added = self._entries_added(ops, None)
+        verdicts: list[Refusal | None] = [None] * len(ops)
+        values = "".join(op[5] for op in ops)
+        suspects = {index for index, op in enumerate(ops) if _SUSPECT.search(op[5])} if _SUSPECT.search(values) else set()
+        far = {index for index, op in enumerate(ops) if FAR_DAY_JSON.search(op[5])} if FAR_DAY_JSON.search(values) else set()
+        standing: dict[str, Refusal | None] = {}
+        guests: dict[str, Refusal | None] = {}
+        for member_id in {op[0] for op in ops}:
+            standing[member_id] = refusal = self._standing(member_id)
+            author = self._members[member_id]
+            guests[member_id] = results_refused(author) if refusal is None and author is not None else None
+        #: Result id -> its key (empty: no result id), the refusal of its key or of a record it names, and each key
+        #: field's JSON text.
+        records: dict[str, tuple[dict[str, Any], Refusal | None, dict[str, str]]] = {}
+        #: A key's value -> its canonical JSON (an import's results share a few campaigns, platforms and days).
+        encoded: dict[str | None, str] = {}
+        #: (The result's kind, a field) -> the refusal of that field in a result of that kind.
+        kinds: dict[tuple[str, str], Refusal | None] = {}
+        #: Result id -> the refusal of its creation without a field its key names, or ``None``.
+        missing: dict[str, Refusal | None] = {}
+        for index, op in enumerate(ops):
+            member_id, kind, entity, row_id, field, value = op
+            refusal = standing[member_id]
+            if refusal is None and index in suspects:
+                refusal = self._control(kind, entity, field, value)
+            if refusal is None and creating:
+                refusal = incomplete.get((entity, row_id))
+            if entity != "result":
+                # A ledger entry, as the general loop decides it.
+                if refusal is None:
+                    refusal = self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index)
+                    if refusal is None and index not in self._outlived:
+                        self._accept(op)
+                verdicts[index] = refusal
+                continue
+            if refusal is not None:
+                verdicts[index] = refusal
+                continue
+            refusal = guests[member_id]
+            if refusal is not None:
+                verdicts[index] = refusal
+                continue
+            record = records.get(row_id)
+            if record is None:
+                record = records[row_id] = self._result_record(row_id, encoded)
+            key, refusal, texts = record
+            if refusal is None and field in key and value != texts[field]:
+                refusal = _result_key_refused(row_id, key, field, json.loads(value))
+            if refusal is None:
+                shape = (key["kind"], field)
+                if shape not in kinds:
+                    kinds[shape] = _result_field_refused(key["kind"], field)
+                refusal = kinds[shape]
+            if refusal is None and ("result", row_id) in creating:
+                if row_id not in missing:
+                    missing[row_id] = _result_incomplete(row_id, key, creating[("result", row_id)])
+                refusal = missing[row_id]
+            if refusal is None and field == "conversion_value" and value != "null":
+                refusal = self._one_currency(row_id, json.loads(value))
+            if refusal is None and index in far:
+                refusal = _days_outside(kind, entity, field, value)
+            verdicts[index] = refusal
+        for index, op in enumerate(ops):
+            if verdicts[index] is None and op[2] == "ledger_entry":
+                named = self._record(op[5]).get("reverses")
+                if named in added and verdicts[added[named]] is not None:
+                    verdicts[index] = Refusal("unknown_entry", f"the entry it names, {named[:8]}, is refused in the same batch")
+        if not any(verdicts):
+            return verdicts
+        self._refuse_naming_refused(ops, verdicts, creating)
+        failed: dict[tuple[str, str], Refusal] = {}
+        for op, verdict in zip(ops, verdicts):
+            if verdict is not None and (op[2], op[3]) in creating:
+                failed.setdefault((op[2], op[3]), verdict)
+        if failed:
+            verdicts = [failed.get((op[2], op[3]), verdict) for op, verdict in zip(ops, verdicts)]
         return verdicts
 
     def _task_values_refused(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
@@ -1308,7 +1404,7 @@ class Judge:
         if key is None:
             key = self._result_keys[row_id] = result_key(row_id) or {}
         if not key:
-            return Refusal("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
+            return _not_a_result_id(row_id)
         if row_id in self._result_unknown:
             unknown = self._result_unknown[row_id]
         else:
@@ -1316,26 +1412,43 @@ class Judge:
         if unknown is not None:
             return unknown
         if field in key:
-            value = json.loads(value_json)
-            if value != key[field]:
-                return Refusal("result_key", f"result.{field}: {value!r} is not what the id {row_id} names ({key[field]!r})")
-        counts_followers = key["kind"] == "followers"
-        if (field == "followers") != counts_followers and (field in RESULT_COUNTS or field in ("followers", "conversion_value")):
-            what = "followers only" if counts_followers else "a post's or campaign's counts, not followers"
-            return Refusal("result_key", f"result.{field}: a {key['kind']} result holds {what}")
+            refusal = _result_key_refused(row_id, key, field, json.loads(value_json))
+            if refusal is not None:
+                return refusal
+        refusal = _result_field_refused(key["kind"], field)
+        if refusal is not None:
+            return refusal
         given = creating.get(("result", row_id))
         if given is not None and row_id not in self._complete_results:
-            missing = [name for name in key if key[name] is not None and name not in given]
-            if missing:
-                return Refusal("incomplete_record", f"result {row_id} is created without {', '.join(missing)}")
+            refusal = _result_incomplete(row_id, key, given)
+            if refusal is not None:
+                return refusal
             self._complete_results.add(row_id)
         if field == "conversion_value" and value_json != "null":
-            value = json.loads(value_json)
-            stored = self.state.result_currency(row_id)
-            if stored is not None and stored != value["currency"]:
-                return Refusal(
-                    "one_currency", f"{row_id} holds its conversion value in {stored}: a second currency ({value['currency']}) is refused"
-                )
+            return self._one_currency(row_id, json.loads(value_json))
+        return None
+
+    def _result_record(self, row_id: str, encoded: dict[str | None, str]) -> tuple[dict[str, Any], Refusal | None, dict[str, str]]:
+        """A result id's key (empty: it is none), the refusal of the id or of the record it names, and each key field's
+        value as canonical JSON (the text a writer gives it; ``encoded``: the texts of values met before)."""
+        key = result_key(row_id) or {}
+        if not key:
+            return key, _not_a_result_id(row_id), {}
+        texts = {}
+        for name, value in key.items():
+            text = encoded.get(value)
+            if text is None:
+                text = encoded[value] = canonical_json(value)
+            texts[name] = text
+        return key, self._unknown(_result_references(key)), texts
+
+    def _one_currency(self, row_id: str, value: Mapping[str, Any]) -> Refusal | None:
+        """A result's conversion value in another currency than the one it holds (``one_currency``), or ``None``."""
+        stored = self.state.result_currency(row_id)
+        if stored is not None and stored != value["currency"]:
+            return Refusal(
+                "one_currency", f"{row_id} holds its conversion value in {stored}: a second currency ({value['currency']}) is refused"
+            )
         return None
 
     def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
@@ -2280,6 +2393,41 @@ def _moves_a_post(ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Co
 def _submits_a_post(ops: Sequence[Proposal]) -> bool:
     """Whether the batch submits a post (``round_hash`` is asked, and the content the batch sets is kept)."""
     return any(op[4] == "post_round" and op[2] == "task" for op in ops)
+
+
+#: The (kind, entity) of the operations ``Judge._judge_results`` judges.
+_RESULTS_AND_ENTRIES = frozenset({(SET, "result"), (APPEND, "ledger_entry")})
+
+
+def _not_a_result_id(row_id: str) -> Refusal:
+    return Refusal("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
+
+
+def _result_key_refused(row_id: str, key: Mapping[str, Any], field: str, value: Any) -> Refusal | None:
+    """A key field (``field`` of ``key``) given another value than the result's id names, or ``None``."""
+    if value == key[field]:
+        return None
+    return Refusal("result_key", f"result.{field}: {value!r} is not what the id {row_id} names ({key[field]!r})")
+
+
+def _result_field_refused(kind: str, field: str) -> Refusal | None:
+    """A count in a followers result, or followers in a post's or campaign's (``result_key``), or ``None``."""
+    counts_followers = kind == "followers"
+    if (field == "followers") != counts_followers and (field in RESULT_COUNTS or field in ("followers", "conversion_value")):
+        what = "followers only" if counts_followers else "a post's or campaign's counts, not followers"
+        return Refusal("result_key", f"result.{field}: a {kind} result holds {what}")
+    return None
+
+
+def _result_incomplete(row_id: str, key: Mapping[str, Any], given: Collection[str]) -> Refusal | None:
+    """A result created without a field its id names (its post, campaign, platform, day), or ``None``."""
+    missing = [name for name in key if key[name] is not None and name not in given]
+    return Refusal("incomplete_record", f"result {row_id} is created without {', '.join(missing)}") if missing else None
+
+
+def _only_results_and_entries(ops: Sequence[Proposal]) -> bool:
+    """Whether every operation sets a result's field or adds a ledger entry (``Judge._judge_results``)."""
+    return bool(ops) and {(op[1], op[2]) for op in ops} <= _RESULTS_AND_ENTRIES
 
 
 def _only_task_sets(ops: Sequence[Proposal]) -> bool:
