@@ -40,12 +40,30 @@ class PortTaken(AssertionError):
     """The server exited saying its port is in use: taken by another process since ``free_port`` found it free."""
 
 
+def _listening(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds the socket listening on ``port`` (Linux's /proc: the socket's inode among its files)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    try:
+        held = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+    except FileNotFoundError:  # it has exited meanwhile: the next look says how
+        return False
+    return bool(inodes & held)
+
+
 def wait_up(proc: subprocess.Popen[bytes], url: str, what: str) -> None:
-    """Until ``url`` answers 200 (``what`` names the process in the error when it exits or never does).
+    """Until ``url`` answers 200 from ``proc`` (``what`` names the process in the error when it exits or never does).
 
     One client for every try: each httpx.get builds a client (and its TLS context), some 50 ms of CPU taken from the
-    process coming up.
+    process coming up.  An answer counts once ``proc`` holds the port: another test's server that took the port first
+    answered the health check, then ``proc`` exited unable to bind it, and the test's first request was refused.
     """
+    port = httpx.URL(url).port
+    assert port is not None, url
     with httpx.Client(timeout=1) as client:
 
         def answers() -> bool:
@@ -54,7 +72,7 @@ def wait_up(proc: subprocess.Popen[bytes], url: str, what: str) -> None:
                 taken = " is in use; pick another with --port" in said or "Address already in use" in said  # before its bind, or at it
                 raise (PortTaken if taken else AssertionError)(f"{what} exited: {said}")
             try:
-                return client.get(url).status_code == 200
+                return client.get(url).status_code == 200 and _listening(proc.pid, port)
             except httpx.TransportError:
                 return False
 

@@ -45,7 +45,7 @@ COMMAND_LINES: list[str | tuple[str, ...]] = [
     "crewdeck doctor",
 ]
 TEXTS = [
-    ("add", "Draft reel @raj #instagram +spring-launch/instagram !high due:fri 17:00 Europe/Berlin"),
+    ("add", "Draft reel @raj #instagram +spring-launch/instagram !high due:fri 17:00 Europe/Berlin estimate:2h"),
     ("post add", "Launch reel +spring-launch post:instagram publish:fri 18:00"),
     ("budget", 'budget set +spring-launch ads "5000 USD"'),
     ("rate", "rate set 2026-11-01 USD/EUR 0.9215"),
