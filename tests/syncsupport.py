@@ -43,8 +43,10 @@ class PortTaken(AssertionError):
 def _listening(pid: int, port: int) -> bool:
     """Whether process ``pid`` holds the socket listening on ``port`` (Linux's /proc: the socket's inode among its files)."""
     inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        if not table.exists():  # IPv6 turned off at boot: no table of it
+            continue
+        for line in table.read_text().splitlines()[1:]:
             fields = line.split()
             if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
                 inodes.add(f"socket:[{fields[9]}]")
