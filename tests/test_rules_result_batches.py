@@ -154,10 +154,11 @@ def test_a_batch_of_results_and_entries_is_judged_as_the_general_loop_judges_it(
 @settings(max_examples=50, deadline=None)
 @given(data=st.data())
 def test_a_batch_with_another_operation_takes_the_general_loop(store: Store, data: st.DataObject) -> None:
+    """The dispatch alone: a batch that holds any other operation is no batch of results and entries (review rh: its
+    verdicts compared the general loop with itself, as the fast path is never asked of such a batch)."""
     ids = _ids(store)
     ops = [*data.draw(batches(ids)), (ids["raj"], SET, "task", ids["post"], "title", json.dumps("Reel two"))]
     assert not rules._only_results_and_entries(ops)
-    assert _judged(store, ops, general=False, local=True) == _judged(store, ops, general=True, local=True)
 
 
 def test_what_the_pass_refuses(store: Store) -> None:

@@ -1396,7 +1396,11 @@ class Judge:
     def _decide_result(
         self, author: MemberFacts, row_id: str, field: str, value_json: str, creating: Mapping[tuple[str, str], Collection[str]]
     ) -> Refusal | None:
-        """Results (daily metrics): members and managers add and import them (``results_refused``); the id says what they count."""
+        """Results (daily metrics): members and managers add and import them (``results_refused``); the id says what they count.
+
+        ``_judge_results`` makes the same checks in the same order over a batch of results and entries alone (an
+        import's): a rule added here is added there too, and the differential tests (tests/test_rules_result_batches*.py)
+        draw a batch that needs it."""
         guest = results_refused(author)
         if guest is not None:
             return guest
