@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -439,3 +440,26 @@ def test_a_mapped_guest_naming_another_is_refused_before_the_handle_is_looked_up
     assert len(set(said.values())) == 1, said
     assert "you are @gus on this host" in said["zz"] and "(rule managers_only)" in said["zz"], said
     assert "Launch reel" in cli.ok("post", "list", as_member="@gus")
+
+
+@pytest.mark.parametrize("args", [("tasks",), ("export",), ("member", "list"), ("doctor",), ("post", "list"), ("zones",)])
+def test_a_replica_whose_tokens_member_has_not_synced_reads_with_a_handle_named(
+    shared: tuple[Cli, dict[str, str]], monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """Review ri: a replica ``join`` left before its first sync (its token's member not in it yet) read as nobody with
+    ``--as raj`` or CREWDECK_MEMBER=raj, as with no handle named; the guest check re-raised "who is not in it yet" (exit 2)."""
+    cli, _ = shared
+    conn = sqlite3.connect(cli.workspace)
+    with conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            [("remote.member", NO_ID), ("remote.url", "http://127.0.0.1:9"), ("remote.workspace", "team")],
+        )
+    conn.close()
+    assert cli(*args, as_member=None).code == 0
+    for handle in ("raj", "ana"):
+        result = cli(*args, as_member=handle)
+        assert result.code == 0, (handle, result.err)
+    monkeypatch.setenv("CREWDECK_MEMBER", "raj")
+    result = cli(*args, as_member=None)
+    assert result.code == 0, result.err
