@@ -322,19 +322,45 @@ def _to_hand_on(open_tasks: Sequence[str], series: Sequence[str]) -> str:
     return " and ".join(part for part in (held, next_ones) if part)
 
 
+def _handle_meant(ctx: Context, typed: str) -> str:
+    """The handle ``typed`` names: ``me``/``@me`` is the member acting, as ``assignee_named`` reads it (no member has
+    that handle: ``FILTER_WORDS``), where ``member set me`` by a member was refused as a change of another's."""
+    return ctx.me.handle if typed.strip().lstrip("@").lower() == "me" else typed
+
+
+def _own_fields_to_change(ctx: Context, handle: str, fields: Sequence[str]) -> list[str]:
+    """``fields`` less those the options set to what the member acting holds already, when ``handle`` is their own:
+    raj's ``--tz UTC --access member`` (a member already) was refused whole for its access.  Another's row is not read
+    (whether it holds a value would tell of them), nor values that need a look-up (campaigns, SSH keys)."""
+    me = ctx.me
+    if handle.lstrip("@").lower() != me.handle:
+        return list(fields)
+    try:
+        values = _member_values(ctx.args, creating=False)
+    except UserError:
+        return list(fields)  # a value that does not read: the rules judge every field first, as for another's row
+    if ctx.args.new_handle:
+        values["handle"] = ctx.args.new_handle.lstrip("@").lower()
+    held = ctx.ws.store.record("member", me.id) or {}
+    return [field for field in fields if field not in values or held.get(field) != values[field]]
+
+
 def cmd_member_set(ctx: Context) -> int:
-    _may_change_member(ctx, ctx.args.handle, _fields_given(ctx.args))
-    member = ctx.ws.member_by_handle(ctx.args.handle)
+    fields = _fields_given(ctx.args)
+    if not fields:
+        # Said before the handle is looked up: "unknown member @zed (members: …)" told a guest who the members are.
+        raise UserError(
+            "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
+        )
+    handle = _handle_meant(ctx, ctx.args.handle)
+    _may_change_member(ctx, handle, _own_fields_to_change(ctx, handle, fields))
+    member = ctx.ws.member_by_handle(handle)
     values = {**_member_values(ctx.args, creating=False), **_guest_campaigns(ctx)}
     if ctx.args.new_handle:
         values["handle"] = ctx.args.new_handle.lstrip("@").lower()
     if ctx.args.ssh_key or ctx.args.ssh_key_rm:
         current = member_keys(ctx.ws.conn, member.id)
         values["ssh_keys"] = keys_after(member.handle, current, ctx.args.ssh_key or [], ctx.args.ssh_key_rm or [])
-    if not values:
-        raise UserError(
-            "member set: nothing to change (give --name, --tz, --hours, --role, --access, --unix-user, --days-off, --ssh-key or --ssh-key-rm)"
-        )
     values = _changed(ctx, "member", member.id, values)
     if not values:
         _said(ctx, f"@{member.handle} is as given already: nothing written", member.id)

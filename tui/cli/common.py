@@ -153,14 +153,18 @@ class Context:
         a member the workspace lacks, or one mapped to another Unix user), the member mapped to this Unix user, else
         ``None``: the command itself says why it cannot tell who acts where that matters to it, as it did before guests
         were asked. A handle named by ``--as`` or ``CREWDECK_MEMBER`` that names nobody, or that this Unix user may not act
-        as, is refused here as everywhere: a read never goes on as nobody."""
+        as, is refused here as everywhere: a read never goes on as nobody. ``Unidentified`` is not such a refusal but
+        nobody to be found, whoever is named (a replica whose token's member has not synced yet): the read goes on, as
+        ``me_or_none`` lets it, read by the member mapped to this Unix user if there is one (a guest stays a guest)."""
         try:
             return self.me
+        except Unidentified:
+            pass
         except UserError:
             if self.authenticated is not None or self.named_member[0]:
                 raise
-            user = workspace_module.os_user()
-            return self.ws.member_for_unix_user(user) if user else None
+        user = workspace_module.os_user()
+        return self.ws.member_for_unix_user(user) if user else None
 
     def task_id(self, typed: str, *, live: bool = False) -> str:
         """The whole id of the task or post whose id starts with ``typed``, for every command that takes one: any
