@@ -304,13 +304,15 @@ async def test_copy_saved_elsewhere_while_the_editor_was_open_is_not_saved_over_
     assert content_of(team, post_id)[0] == "Post 1: spring is here #launch and more"
 
 
-async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_took(team: Path) -> None:
+@pytest.mark.parametrize(("reader", "whose"), [("raj", "the approval of @mia"), ("mia", "your approval")])
+async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_took(team: Path, reader: str, whose: str) -> None:
     """Mira approved step 1; raj fixed a word of the copy in the app: the notice said "set the copy of …" alone, and
-    the post, a draft now until he submits it again, waited for nobody, as he thought it waited for the brand step."""
+    the post, a draft now until he submits it again, waited for nobody, as he thought it waited for the brand step.
+    Mia's own change says "your approval", as the `:` editor's and undo's notices do (one wording; it named her)."""
     post_id = post_titled(team, "Spring post 1")
     with Store(team) as store:
         writing.approve(store, member(team, "mia"), post_id, NOW)
-    app = make_app(team, "raj")
+    app = make_app(team, reader)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await cursor_on(app, pilot, "Spring post 1")
@@ -322,9 +324,9 @@ async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
         told = await _told_after(app, pilot, *"!", "ctrl+s")
-        assert told == [
-            "set the copy of “Spring post 1”: that voids the round and the approval of @mia: it is a draft until it is submitted again"
-        ], told
+        assert told == [f"set the copy of “Spring post 1”: that voids the round and {whose}: it is a draft until it is submitted again"], (
+            told
+        )
         assert state(team, post_id) == "draft"
         # Back to the version submitted, the round goes on: nothing voided to say.
         await pilot.press("s")
@@ -334,29 +336,6 @@ async def test_a_copy_change_that_voids_the_round_says_so_and_whose_approval_it_
         told = await _told_after(app, pilot, "backspace", "ctrl+s")
         assert told == ["set the copy of “Spring post 1”"], told
         assert state(team, post_id) == "in-review"
-
-
-async def test_a_copy_change_that_voids_the_readers_own_approval_says_your_approval(team: Path) -> None:
-    """Mia approved step 1, then changed a word of the copy herself: the notice named her "the approval of @mia", where
-    the `:` editor's and undo's notices say "your approval" (review hi: one wording)."""
-    post_id = post_titled(team, "Spring post 1")
-    with Store(team) as store:
-        writing.approve(store, member(team, "mia"), post_id, NOW)
-    app = make_app(team, "mia")
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        await cursor_on(app, pilot, "Spring post 1")
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the question of the approval it voids")
-        await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen), "the copy's editor")
-        told = await _told_after(app, pilot, *"!", "ctrl+s")
-        assert told == [
-            "set the copy of “Spring post 1”: that voids the round and your approval: it is a draft until it is submitted again"
-        ], told
 
 
 async def test_a_link_change_on_a_post_in_review_with_an_approval_given_is_asked_first_naming_it(team: Path) -> None:

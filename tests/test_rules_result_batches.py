@@ -133,6 +133,9 @@ def batches(draw: st.DrawFn, ids: dict[str, str]) -> list[Proposal]:
         if draw(st.booleans()):
             member, entity, row_id, field, record = draw(entries(ids, entry_ids))
             ops.append((member, APPEND, entity, row_id, field, canonical_json(record)))
+    if not ops:  # every record drawn empty: a batch holds at least one operation
+        member, entity, row_id, field, record = draw(entries(ids, entry_ids))
+        ops.append((member, APPEND, entity, row_id, field, canonical_json(record)))
     # A key field spelled with an escape: the same value in other text, read as JSON where the text differs.
     if draw(st.booleans()):
         index = draw(st.integers(0, len(ops) - 1))

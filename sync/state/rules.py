@@ -729,14 +729,7 @@ class Judge:
         self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         self._refuse_taken_off_tasks_holding_them(ops, verdicts)
-        # A record's creation batch stands or falls as a whole.
-        failed: dict[tuple[str, str], Refusal] = {}
-        for op, verdict in zip(ops, verdicts):
-            if verdict is not None and (op[2], op[3]) in creating:
-                failed.setdefault((op[2], op[3]), verdict)
-        if failed:
-            verdicts = [failed.get((op[2], op[3]), verdict) for op, verdict in zip(ops, verdicts)]
-        return verdicts
+        return _creations_whole(ops, verdicts, creating)
 
     def _runs_backwards(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
         """The operations on a campaign's start or end (that change them: not outlived) of each campaign the batch leaves
@@ -1021,13 +1014,7 @@ class Judge:
         if not any(verdicts):
             return verdicts
         self._refuse_naming_refused(ops, verdicts, creating)
-        failed: dict[tuple[str, str], Refusal] = {}
-        for op, verdict in zip(ops, verdicts):
-            if verdict is not None and (op[2], op[3]) in creating:
-                failed.setdefault((op[2], op[3]), verdict)
-        if failed:
-            verdicts = [failed.get((op[2], op[3]), verdict) for op, verdict in zip(ops, verdicts)]
-        return verdicts
+        return _creations_whole(ops, verdicts, creating)
 
     def _task_values_refused(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
         """The task operations of ``ops`` whose value the rules refuse beyond its shape, by index: a post's link, live URL
@@ -2476,6 +2463,20 @@ def entry_facts(record: Mapping[str, Any]) -> EntryFacts:
     needs_approval = bool(record.get("needs_approval"))
     mirror = {**{name: record.get(name) for name in MIRRORED}, "needs_approval": needs_approval, "amount": record["amount"]}
     return EntryFacts(record["entered_by"], needs_approval, record.get("reverses"), mirror)
+
+
+def _creations_whole(
+    ops: Sequence[Proposal], verdicts: list[Refusal | None], creating: Mapping[tuple[str, str], Collection[str]]
+) -> list[Refusal | None]:
+    """``verdicts`` with a record's creation batch standing or falling as a whole: each operation of a record created
+    here takes the first refusal of any of them."""
+    failed: dict[tuple[str, str], Refusal] = {}
+    for op, verdict in zip(ops, verdicts):
+        if verdict is not None and (op[2], op[3]) in creating:
+            failed.setdefault((op[2], op[3]), verdict)
+    if not failed:
+        return verdicts
+    return [failed.get((op[2], op[3]), verdict) for op, verdict in zip(ops, verdicts)]
 
 
 def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Refusal | None]:
