@@ -63,6 +63,8 @@ def test_cells_are_shown_as_each_alone(cells: list[str]) -> None:
 )
 def test_json_keeps_every_value_and_sends_nothing_raw(value: object) -> None:
     shown = json_visible(json.dumps(value, ensure_ascii=False))
-    assert json.loads(shown) == value
+    # As JSON's ASCII spelling reads back: a lone high surrogate before a lone low one can be spelled only as their pair,
+    # which reads back as one character (Hypothesis found {"\ud800\udfff": None}, read back as {"\U000103ff": None}).
+    assert json.loads(shown) == json.loads(json.dumps(value))
     assert raw_characters(shown, newlines=False) == []
     assert not any(0xD800 <= ord(c) <= 0xDFFF for c in shown)

@@ -99,8 +99,11 @@ def _json_escape(match: re.Match[str]) -> str:
 def json_visible(text: str) -> str:
     """JSON text (from ``json.dumps``) with every character ``visible`` shows written as a ``\\uXXXX`` escape.
 
-    The value it reads back as is the same: only its spelling changes, and
-    such characters can only be inside JSON strings.
+    The value it reads back as is the one JSON's ASCII spelling reads back as
+    (``json.dumps``' default): only its spelling changes, and such characters
+    can only be inside JSON strings.  A lone high surrogate just before a lone
+    low one (never a stored text: the rules refuse both) has no other spelling
+    than the pair's, which reads back as one character.
     """
     # ASCII text can hold only DEL of them: two scans at memory speed decide the common case.
     if (text.isascii() and "\x7f" not in text) or _JSON_RAW.search(text) is None:

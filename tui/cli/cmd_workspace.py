@@ -323,9 +323,12 @@ def _to_hand_on(open_tasks: Sequence[str], series: Sequence[str]) -> str:
 
 
 def _handle_meant(ctx: Context, typed: str) -> str:
-    """The handle ``typed`` names: ``me``/``@me`` is the member acting, as ``assignee_named`` reads it (no member has
-    that handle: ``FILTER_WORDS``), where ``member set me`` by a member was refused as a change of another's."""
-    return ctx.me.handle if typed.strip().lstrip("@").lower() == "me" else typed
+    """The handle ``typed`` names: ``me``/``@me`` is the member acting, as ``assignee_named`` reads it, where ``member
+    set me`` by a member was refused as a change of another's.  A member made before handles were kept from the filters'
+    words (``FILTER_WORDS``) may still be @me: ``crewdeck doctor`` renames them with ``member set me --handle …``."""
+    if typed.strip().lstrip("@").lower() != "me" or ctx.ws.member_with_handle("me") is not None:
+        return typed
+    return ctx.me.handle
 
 
 def _own_fields_to_change(ctx: Context, handle: str, fields: Sequence[str]) -> list[str]:

@@ -275,7 +275,7 @@ class Workspace:
 
     def member_by_handle(self, handle: str) -> Member:
         wanted = handle.lstrip("@").lower()
-        found = self._member_with_handle(wanted)
+        found = self.member_with_handle(wanted)
         if found is None:
             removed = self.conn.execute("SELECT 1 FROM member WHERE deleted = 1 AND handle = ? LIMIT 1", (wanted,)).fetchone()
             # One removed is no stranger: "unknown" would say they never were.
@@ -292,7 +292,8 @@ class Workspace:
             return me
         return None if wanted == "none" else self.member_by_handle(wanted)
 
-    def _member_with_handle(self, wanted: str) -> Member | None:
+    def member_with_handle(self, wanted: str) -> Member | None:
+        """The live member whose handle is ``wanted`` (lower case, no @), or ``None``."""
         row = self.conn.execute(
             f"SELECT {_MEMBER_COLS} FROM member WHERE deleted = 0 AND handle = ? ORDER BY id LIMIT 1", (wanted,)
         ).fetchone()
@@ -410,7 +411,7 @@ class Workspace:
         wanted = handle.strip().lstrip("@").lower()
         if not wanted:
             raise UserError(f"{named_by}: {handle!r} is no member's handle (write one, e.g. --as @ana)")
-        found = self._member_with_handle(wanted)
+        found = self.member_with_handle(wanted)
         if found is None:
             said = f"{named_by} @{wanted}: no member with that handle in {self.store.path}{self._handle_hint(wanted)}"
             # Into a workspace nobody is in yet (a restore), a name names nobody: the import speaks for no one.
