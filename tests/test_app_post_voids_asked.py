@@ -319,19 +319,10 @@ async def test_a_paste_made_while_a_post_is_read_reaches_its_dialog_after_the_ke
         assert "Pasted in" in app.screen.query_one(TextArea).text
 
 
-async def test_keys_typed_while_an_undo_reads_whether_it_voids_a_round_wait_for_its_question(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`u` reads whether the undo voids a post's round before its question is up: a `j` typed meanwhile went to the
-    list under it and moved the cursor.  It waits for the question now, which sets it aside with the `y` after it: a
-    `y` typed ahead answers no question not yet seen."""
+def _voids_read_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Undo's read of whether its step voids a post's round (``voiding.change_voids``) held until the event is set."""
     from crewdeck.tui.posts import voiding
 
-    path = tmp_path / "posts.db"
-    store = team_workspace(path, NOW)
-    post, _ = add_posts(store, 2, NOW + dt.timedelta(days=2), state="draft")
-    members = ids(store, "member", "handle")
-    store.close()
     gate = threading.Event()
     voids = voiding.change_voids
 
@@ -339,6 +330,21 @@ async def test_keys_typed_while_an_undo_reads_whether_it_voids_a_round_wait_for_
         gate.wait(30)  # a hang guard only: the test sets it once the keys are typed
         return voids(*args, **kwargs)  # type: ignore[arg-type]
 
+    monkeypatch.setattr(voiding, "change_voids", slow)
+    return gate
+
+
+async def test_keys_typed_while_an_undo_reads_whether_it_voids_a_round_wait_for_its_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`u` reads whether the undo voids a post's round before its question is up: a `j` typed meanwhile went to the
+    list under it and moved the cursor.  It waits for the question now, which sets it aside with the `y` after it: a
+    `y` typed ahead answers no question not yet seen."""
+    path = tmp_path / "posts.db"
+    store = team_workspace(path, NOW)
+    post, _ = add_posts(store, 2, NOW + dt.timedelta(days=2), state="draft")
+    members = ids(store, "member", "handle")
+    store.close()
     app = make_app(path, "raj")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -347,7 +353,7 @@ async def test_keys_typed_while_an_undo_reads_whether_it_voids_a_round_wait_for_
             writing.submit(store, members["raj"], post, NOW)
             writing.approve(store, members["mia"], post, NOW)
         first = await cursor_on(app, pilot, "Spring post")
-        monkeypatch.setattr(voiding, "change_voids", slow)
+        gate = _voids_read_held(monkeypatch)
         await pilot.press("u", "j", "y")
         assert app.tasks_pane.table.cursor_key == first  # the j waits, where it moved the cursor at once
         gate.set()
@@ -363,25 +369,16 @@ async def test_keys_typed_while_an_undo_reads_whether_it_voids_a_round_wait_for_
 
 async def test_keys_typed_while_an_undo_reads_go_on_once_it_asks_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Held while `u` reads whether to ask, the keys go on to the list once the undo goes ahead unasked."""
-    from crewdeck.tui.posts import voiding
-
     path = tmp_path / "posts.db"
     store = team_workspace(path, NOW)
     post, _ = add_posts(store, 2, NOW + dt.timedelta(days=2), state="draft")
     store.close()
-    gate = threading.Event()
-    voids = voiding.change_voids
-
-    def slow(*args: object, **kwargs: object) -> str:
-        gate.wait(30)  # a hang guard only: the test sets it once the keys are typed
-        return voids(*args, **kwargs)  # type: ignore[arg-type]
-
     app = make_app(path, "raj")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         app.services.session.edits.set_assignments(post, ["platform=linkedin"], NOW)
         first = await cursor_on(app, pilot, "Spring post")
-        monkeypatch.setattr(voiding, "change_voids", slow)
+        gate = _voids_read_held(monkeypatch)
         await pilot.press("u", "j")
         gate.set()
         await until(pilot, lambda: app.tasks_pane.table.cursor_key != first, "the j move the cursor once the undo went ahead")
