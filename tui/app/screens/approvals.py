@@ -38,7 +38,7 @@ from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, needing, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, waiting_ids
-from crewdeck.tui.posts.states import VERDICTS
+from crewdeck.tui.posts.states import VERDICTS, label
 from crewdeck.tui.session.read_scope import read_scope
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.workspace import Workspace
@@ -58,8 +58,9 @@ APPROVALS_BINDINGS: list[BindingType] = [
 #: A guest's app is this view alone: the key that closes it leaves the app, and says so.
 GUEST_CLOSE = replace(CLOSE, description="Quit")
 GUEST_APPROVALS_BINDINGS: list[BindingType] = [GUEST_CLOSE if b is CLOSE else b for b in APPROVALS_BINDINGS]
-#: The WHY of a post approved with my approval, not published yet: what `w` may still take back.
-WITHDRAWABLE = "approved, your approval among them: yours may be withdrawn until it is published"
+#: The WHY of a post approved with my approval, not published yet (after its state: paused, say, where the view's
+#: STATE column gives way at 80 columns and a guest's never shows), what `w` may still take back.
+WITHDRAWABLE = "your approval among them: yours may be withdrawn until it is published"
 #: Posts read first: a screenful, whatever its height.
 FIRST = 64
 #: Posts read per window after the first screen is drawn.
@@ -183,7 +184,10 @@ class ApprovalsScreen(Screen[None]):
         names = message.names
         rows = [post_line(p, self.services, now, "needs you: " + p.round.describe(names)) for p in self.mine]
         me = self.services.session.me.id
-        rows += [post_line(p, self.services, now, WITHDRAWABLE if approved_by(p, me) else p.round.describe(names)) for p in self.others]
+        rows += [
+            post_line(p, self.services, now, f"{label(p.state)}, {WITHDRAWABLE}" if approved_by(p, me) else p.round.describe(names))
+            for p in self.others
+        ]
         table.reset(len(rows), cursor, (0, rows))
         counting = "" if self.done else " (counting…)"
         mine_approved = sum(approved_by(p, me) for p in self.others)
