@@ -328,6 +328,22 @@ async def _spring_forward_ruler(app: GridApp) -> None:
         assert ruler.startswith("00    » 03"), ruler  # the second 02:00, then 02:30 and 03:00
 
 
+def test_hour_labels_that_would_touch_on_the_ruler_are_apart(demo: Workspace) -> None:
+    asyncio.run(_spring_forward_ruler_by_the_hour(GridApp(demo, dt.date(2027, 3, 28), "Europe/Berlin")))
+
+
+async def _spring_forward_ruler_by_the_hour(app: GridApp) -> None:
+    """Drawn by the hour (a pane too narrow for half hours), Berlin's spring-forward day has 03 right after 01: the
+    ruler read "0003 06", one number, as do "123a 6a" on the 12-hour clock; the change's mark stands for the 03."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        for clock24, start in ((True, "00»  06 09"), (False, "12»  6a 9a")):
+            grid.data = build_grid(app.ws, app.day, app.zone, app.now, resolution=60, clock24=clock24)
+            await pilot.pause()
+            ruler = "".join(s.text for s in grid.render_line(1))[grid.gutter_width :]
+            assert ruler.startswith(start), ruler
+
+
 def test_the_zone_line_kept_at_the_top_covers_no_member(demo: Workspace) -> None:
     asyncio.run(_no_member_covered(GridApp(demo, THU, "Europe/Berlin")))
 

@@ -321,6 +321,9 @@ def test_overlap_bad_inputs(cli: Cli) -> None:
     assert "named twice" in one_line_error(cli("overlap", "ana", "raj", "--optional", "raj"))
     assert "--pick: 40" in one_line_error(cli("overlap", "ana", "raj", "--book", "Sync", "--pick", "40"))
     assert "needs a title" in one_line_error(cli("overlap", "ana", "raj", "--book", " "))
+    # --pick alone listed the slots and booked none, exit 0: a script's "book the second" did nothing.
+    for pick in (["--pick", "2"], ["--pick", "2", "--json"]):
+        assert "--pick: picks the slot --book books" in one_line_error(cli("overlap", "ana", "raj", *pick))
     assert cli.ok("export") == before
 
 

@@ -473,6 +473,10 @@ class DeadlineGrid(ScrollView, can_focus=True):
         segments = [Segment(" " * self.gutter_width, ruler)]
         text = [" "] * len(data.columns)
         for i, column in enumerate(data.columns):
+            if i and text[i - 1] != " ":
+                # Right after another label it would read as one number with it ("0003" by the hour on a
+                # spring-forward night, where 03 follows 01): it is left out, the change's mark in its place.
+                continue
             for j, char in enumerate(column.label):
                 if i + j < len(text):
                     text[i + j] = char

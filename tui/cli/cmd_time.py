@@ -37,6 +37,9 @@ def cmd_overlap(ctx: Context) -> int:
     tz = _zone(a.zone) if a.zone else ctx.viewer_tz
     if a.limit < 1:
         raise UserError(f"--limit: {a.limit} must be at least 1")
+    if a.pick is not None and a.book is None:
+        # Alone it listed the slots and booked none, exit 0: a script's "book the second one" did nothing.
+        raise UserError(f"--pick: picks the slot --book books; give --book TITLE with --pick {a.pick}")
     question = overlap.read_search(
         _members(ctx, a.handles),
         _members(ctx, a.optional or []),
@@ -113,9 +116,10 @@ def _book(ctx: Context, slots: list[overlap.Slot], tz: str, question: overlap.Se
         # blamed a --pick nobody gave.
         print(visible(f"nothing booked: {overlap.no_slot_text(question, ctx.now)}"), file=sys.stderr)
         return NOTHING_LISTED
-    if not 1 <= a.pick <= len(slots):
-        raise UserError(f"--pick: {a.pick} is not one of the {len(slots)} slots found")
-    slot = slots[a.pick - 1]
+    pick = 1 if a.pick is None else a.pick
+    if not 1 <= pick <= len(slots):
+        raise UserError(f"--pick: {pick} is not one of the {len(slots)} slots found")
+    slot = slots[pick - 1]
     values = overlap.meeting_values(slot, a.book, tz, ctx.me, ctx.now)
     with ctx.writer() as w:
         task_id = w.create("task", values)
@@ -200,7 +204,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--limit", type=int, default=10, help="at most this many slots (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print JSON: slots best first, start/end in UTC, why each costs what it does")
     p.add_argument("--book", metavar="TITLE", help="book the best slot (or --pick N) as a meeting task")
-    p.add_argument("--pick", type=int, default=1, metavar="N", help="with --book: the Nth slot listed (default: 1)")
+    p.add_argument("--pick", type=int, metavar="N", help="with --book: the Nth slot listed (default: 1)")
     p.set_defaults(func=cmd_overlap)
 
     p = sub.add_parser(
