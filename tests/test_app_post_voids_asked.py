@@ -367,6 +367,32 @@ async def test_keys_typed_while_an_undo_reads_whether_it_voids_a_round_wait_for_
     assert platform_of(path, "Spring post 0") == "linkedin" and state(path, post) == "in-review"
 
 
+async def test_keys_typed_before_the_colon_editors_question_are_said_set_aside(approved_once: Path) -> None:
+    """`:`'s `platform=linkedin`, its `enter` and a `j` and a `y` in one burst: the question up once the change was read
+    set the `j` and the `y` aside (a `y` typed ahead answers no question not yet seen) without a word, where the undo's
+    question says so once answered or closed; it says so the same way now."""
+    from textual import events
+
+    post = post_id(approved_once)
+    app = make_app(approved_once, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post, app.services))
+        await settle(pilot)
+        await pilot.press("colon")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the : editor")
+        await pilot.press(*"platform=linkedin")
+        for key in ("enter", "j", "y"):  # queued before the app takes the first, as a terminal's one read brings them
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await until(pilot, lambda: asked(app) == QUESTION, "the change's question")
+        await settle(pilot)
+        assert asked(app) == QUESTION  # set aside: not its answer
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the : editor again")
+        assert "keys typed before the platform change's question (j y) were set aside: type them again" in notices(app)
+    assert platform_of(approved_once) == "instagram" and state(approved_once, post) == "in-review"
+
+
 async def test_keys_typed_while_an_undo_reads_go_on_once_it_asks_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Held while `u` reads whether to ask, the keys go on to the list once the undo goes ahead unasked."""
     path = tmp_path / "posts.db"

@@ -495,3 +495,15 @@ def test_member_set_me_is_the_member_acting(shared: tuple[Cli, dict[str, str]], 
     assert f"moved @{member} to Asia/Tokyo" in cli.ok("member", "set", "@me", "--tz", "Asia/Tokyo", as_member=member)
     refused = one_line_error(cli("member", "set", "me", "--access", "manager", as_member=member))
     assert refused.rstrip().endswith("(rule own_profile_only)"), refused
+
+
+@pytest.mark.parametrize("member", ["raj", "gus"])
+@pytest.mark.parametrize("handle", ["me", "@ME"])
+def test_member_rm_me_is_refused_as_the_member_acting(shared: tuple[Cli, dict[str, str]], member: str, handle: str) -> None:
+    """``member rm me`` by a member or a guest said "only a manager may add or change other members" (rule managers_only),
+    where ``member rm raj`` by raj, and ``member set me``, name their own profile's rule: ``me`` is who runs it there too."""
+    cli, _ = shared
+    refused = one_line_error(cli("member", "rm", handle, as_member=member))
+    assert refused == one_line_error(cli("member", "rm", member, as_member=member)), refused
+    assert refused.rstrip().endswith("(rule own_profile_only)"), refused
+    assert member in [m["handle"] for m in json.loads(cli.ok("member", "list", "--json"))]

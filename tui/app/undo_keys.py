@@ -15,7 +15,6 @@ from textual.dom import DOMNode
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.tui.app.keys_ahead import HoldsKeys
-from crewdeck.tui.app.screens.help import shown_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
@@ -58,9 +57,7 @@ def step_history(node: DOMNode, services: Services, redo: bool, after_write: Cal
         verb = "redo" if redo else "undo"
 
         def chosen(answer: str | None) -> None:
-            if question.typed_ahead:  # set aside, not taken as its answer: said, where they went without a word
-                keys = " ".join(shown_key(key.key) for key in question.typed_ahead)
-                app.notify(f"keys typed before the {verb}'s question ({keys}) were set aside: type them again", severity="warning")
+            question.say_set_aside(f"the {verb}'s question")
             if answer == "yes":
                 in_background(node, step, name="undo", group="write")
 

@@ -323,8 +323,8 @@ def _to_hand_on(open_tasks: Sequence[str], series: Sequence[str]) -> str:
 
 
 def _handle_meant(ctx: Context, typed: str) -> str:
-    """The handle ``typed`` names: ``me``/``@me`` is the member acting, as ``assignee_named`` reads it, where ``member
-    set me`` by a member was refused as a change of another's.  A member made before handles were kept from the filters'
+    """The handle ``typed`` names in ``member set`` and ``member rm``: ``me``/``@me`` is the member acting, as
+    ``assignee_named`` reads it, where ``member set me`` and ``member rm me`` by a member were refused as a change of another's.  A member made before handles were kept from the filters'
     words (``FILTER_WORDS``) may still be @me: ``crewdeck doctor`` renames them with ``member set me --handle …``."""
     if typed.strip().lstrip("@").lower() != "me" or ctx.ws.member_with_handle("me") is not None:
         return typed
@@ -395,9 +395,10 @@ def cmd_member_set(ctx: Context) -> int:
 def cmd_member_rm(ctx: Context) -> int:
     a = ctx.args
     ws = ctx.ws
+    handle = _handle_meant(ctx, a.handle)
     # Before the handle is looked up, and before asking where their tasks go: no answer changes it.
-    _may_change_member(ctx, a.handle, ["deleted"])
-    member = ws.member_by_handle(a.handle)
+    _may_change_member(ctx, handle, ["deleted"])
+    member = ws.member_by_handle(handle)
     if a.reassign and a.unassign:
         raise UserError("member rm: --reassign and --unassign are two answers; give one")
     # Named as a task's assignee is: --reassign @me takes them, --reassign none is --unassign.
@@ -785,7 +786,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     quiet_option(p)
     p.set_defaults(func=cmd_member_add)
     p = msub.add_parser("set", parents=parents, help="change a member", description="Change a member's details.")
-    p.add_argument("handle", help="the member's handle")
+    p.add_argument("handle", help="the member's handle (me: you)")
     p.add_argument("--handle", dest="new_handle", metavar="NEW", help="a new handle")
     member_options(p)
     p.add_argument("--ssh-key-rm", action="append", metavar="FINGERPRINT", help="remove the SSH key with this SHA256 fingerprint")
@@ -798,7 +799,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description="Remove a member (their history stays). A member who holds open tasks is removed only with "
         "--reassign @HANDLE or --unassign, which says where the tasks go.",
     )
-    p.add_argument("handle", help="the member's handle")
+    p.add_argument("handle", help="the member's handle (me: you)")
     p.add_argument(
         "--reassign", metavar="HANDLE", help="give the member's open tasks to this member (@me: you; none: nobody, as --unassign)"
     )

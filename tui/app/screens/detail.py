@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import task_change_refused
+from crewdeck.tui.app.keys_ahead import HoldsKeys
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_keys import POST_BINDINGS, state_refusal, where_move
 from crewdeck.tui.app.screens.gone import gone_line, show_gone
@@ -189,13 +190,15 @@ class DetailScreen(Screen[None]):
         written = False
         #: What the change would void, asked once the dialog is closed ("" for nothing).
         voids = ""
+        #: Sends on the keys typed with the answer's ``enter``, held for the question of what it voids (``HoldsKeys``).
+        held: Callable[[], None] | None = None
 
         def set_now(text: str) -> None:
             """The dialog's answer, in its worker: written there, so that a refused one keeps the dialog open with
             the text. One that must first ask which instances, or whether to void the post's round, is written once
             that is answered (after the close), read here all the same: a bad value is said in the dialog, not after
             the question."""
-            nonlocal written, voids
+            nonlocal written, voids, held
             voids = self._voids(text) if text else ""
             if text and not voids and not self._asks_which(text):
                 self.triage.write("set", [self.task_id], self._assignment(text, False))
@@ -204,6 +207,11 @@ class DetailScreen(Screen[None]):
                 # Judged by the rules too, nothing written: refused, it is said here with the text, as a change that
                 # voids nothing is; it was asked about first, and only a notice said the refusal after the `y`.
                 self.services.session.edits.judge_assignments(self.task_id, [text], self.services.now())
+                # The keys typed with its `enter` wait for the question, which sets them aside and says so: sent on
+                # as the dialog closed, the first went to the detail under it before it was up (a `j` scrolled it).
+                app = self.app
+                if isinstance(app, HoldsKeys):
+                    held = app.call_from_thread(app.keys_wait_for_dialog, "the change was checked")
             elif text:
                 self.services.session.edits.check_assignments(self.task_id, [text], self.services.now())
 
@@ -212,6 +220,10 @@ class DetailScreen(Screen[None]):
                 self._ask_void_then_set(voids, text)
             elif text and not written:
                 self._ask_which_then_set(text)
+            if held is not None:
+                # Behind the question's push, and behind the keys the dialog's close sent on (this runs in the detail's
+                # queue, they in the app's): at once, those still queued went to the question after the ones it sent.
+                self.app.call_later(held)
 
         self.app.push_screen(
             PromptScreen(
@@ -256,12 +268,14 @@ class DetailScreen(Screen[None]):
         name = text.split("=", 1)[0].strip()
 
         def chosen(answer: str | None) -> None:
+            question.say_set_aside(f"the {name} change's question")
             if answer == "yes":
                 in_background(self, partial(self._set_asked, text), name="set_asked", group="write")
             elif self.is_current:
                 self.action_set_field(text)
 
-        self.app.push_screen(PickerScreen(voids, [Choice("yes", f"set the {name} all the same", "y")], asked_ahead=True), chosen)
+        question = PickerScreen(voids, [Choice("yes", f"set the {name} all the same", "y")], asked_ahead=True)
+        self.app.push_screen(question, chosen)
 
     def _set_asked(self, text: str) -> None:
         """In a worker: ``text``, asked about, written; refused (a teammate's change since it was judged), the reason

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.screens.help import shown_key
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.screens.written import ClosesOnceWritten
 from crewdeck.tui.app.workers import background, submit_or_refuse
@@ -158,6 +159,14 @@ class PickerScreen(ClosesOnceWritten, ModalScreen[str | None]):
             event.stop()
             event.prevent_default()
             self.typed_ahead.append(event)
+
+    def say_set_aside(self, question: str) -> None:
+        """Once a question ``asked_ahead`` is answered or closed: say the keys typed before it was up (``typed_ahead``),
+        which it took as no answer and which no box took, where they went without a word: "keys typed before the
+        undo's question (j y) were set aside: type them again" (``question``: "the undo's question")."""
+        if self.typed_ahead:
+            keys = " ".join(shown_key(key.key) for key in self.typed_ahead)
+            self.app.notify(f"keys typed before {question} ({keys}) were set aside: type them again", severity="warning")
 
     def on_mount(self, event: events.Mount) -> None:
         self._up_at = event.time
