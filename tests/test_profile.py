@@ -58,6 +58,11 @@ def test_a_guest_changes_their_own_name_and_zone_and_nothing_else_through_the_ap
             with pytest.raises(Refused) as own:
                 write({field: value})
             assert own.value.refusal.rule == "own_profile_only", field
+            said = own.value.refusal.message
+            # In the words of member set's options, never the log's field names.
+            assert "may change only their own name and time zone; only a manager " in said, said
+            assert ("removes members" if field == "deleted" else "changes their ") in said, said
+            assert "days_off" not in said and "unix_user" not in said and "deleted" not in said, said
         raj = session.access.read(lambda ws: ws.member_by_handle("raj").id)
         with pytest.raises(Refused) as other:
             write({"name": "Not Raj"}, raj)

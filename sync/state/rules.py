@@ -2031,8 +2031,26 @@ def member_change_refused(author: MemberFacts, member_id: str, field: str, *, ne
         return Refusal("managers_only", f"only a manager may add or change other members ({name} is a {author.access})")
     allowed = GUEST_PROFILE if author.access == GUEST else OWN_PROFILE
     if field not in allowed:
-        return Refusal("own_profile_only", f"{name} may change only their own {', '.join(allowed)}; {field} is for a manager")
+        own = _and_list([_PROFILE_WORDS.get(f, f) for f in allowed])
+        taken = "members" if field == "deleted" else f"their {_PROFILE_WORDS.get(field, field)}"
+        verb = "removes" if field == "deleted" else "changes"
+        return Refusal("own_profile_only", f"{name} may change only their own {own}; only a manager {verb} {taken}")
     return None
+
+
+#: A member's fields as the people they belong to call them (``member set``'s options say the same).
+_PROFILE_WORDS = {
+    "tz": "time zone",
+    "hours": "working hours",
+    "days_off": "days off",
+    "ssh_keys": "SSH keys",
+    "unix_user": "Unix user",
+    "groups": "approval groups",
+}
+
+
+def _and_list(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def maker_refused(
