@@ -7,6 +7,7 @@ from pathlib import Path
 
 from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.posts.states import instant_text
 from crewdeck.tui.workspace.demo import build_demo
 
@@ -68,3 +69,8 @@ def add_posts(
             # Ids from the number: the same posts every run (snapshots show their short ids).
             made.append(w.create("task", values, row_id=f"{(int(first_slot.timestamp()) << 24) + n:032x}"))
     return made
+
+
+def notices(app: CrewdeckApp) -> list[str]:
+    """The app's notices so far, oldest first, as their text."""
+    return [str(n.message) for n in app._notifications]

@@ -22,7 +22,7 @@ from crewdeck.tui.posts.reading import read_post
 
 from .apphelp import cursor_on, keymapped_app, make_app, settle, until
 from .conftest import NOW
-from .postsupport import add_posts, ids, team_workspace
+from .postsupport import add_posts, ids, notices, team_workspace
 
 SIZE = (120, 40)
 
@@ -235,10 +235,6 @@ async def test_a_quit_key_typed_while_a_post_is_read_quits_at_once(
         await while_held(pilot, lambda: not app.is_running, "the app quit")
         assert not held_read.is_set()  # quit while the read was still held up
         held_read.set()  # the worker's read ends now, not at the hang guard's 30 s (the app waits for it to close)
-
-
-def notices(app: CrewdeckApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def test_keys_typed_while_a_post_is_read_are_dropped_and_said_once_it_takes_too_long(

@@ -18,15 +18,11 @@ from crewdeck.tui.posts.voiding import write_voided_note
 
 from .apphelp import make_app, settle, until
 from .conftest import NOW
-from .postsupport import add_posts, ids, team_workspace
+from .postsupport import add_posts, ids, notices, team_workspace
 
 SIZE = (120, 40)
 #: What the copy editor's notice adds after a change that took mia's approval (``writing.voided_words``).
 VOIDED = ": that voids the round and the approval of @mia: it is a draft until it is submitted again"
-
-
-def notices(app: CrewdeckApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def answer_yes(app: CrewdeckApp, pilot: Pilot[object]) -> None:

@@ -47,7 +47,7 @@ from crewdeck.widgets.workspace_header import WorkspaceHeader
 from .apphelp import FirstAnswerLast, calendar_on_one_post, cursor_on, help_text, keymapped_app, make_app, settle, until
 from .conftest import NOW, NOW_TEXT, Cli
 from .forged import Forger
-from .postsupport import add_posts, ids, team_workspace
+from .postsupport import add_posts, ids, notices, team_workspace
 from .syncsupport import Server, crewdeck, make_team, new_token
 
 SIZE = (160, 48)
@@ -73,7 +73,7 @@ async def test_copy_of_a_post_says_it_copied_the_post(team: Path) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert app.clipboard.startswith("Spring post 1")
-        assert [n.message for n in app._notifications][-1] == "copied the post (OSC 52: works over SSH)"
+        assert notices(app)[-1] == "copied the post (OSC 52: works over SSH)"
 
 
 def member(path: Path, handle: str) -> str:
@@ -433,6 +433,7 @@ async def test_keys_typed_ahead_of_the_question_of_the_approvals_a_change_voids_
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is app.main_screen
+        assert notices(app)[-1] == "keys typed before the question to set the link (d o n e) were set aside: type them again"
     with Store(team) as store:
         assert store.max_seq() == before, "nothing was written: the keys kept for the box went nowhere"
     assert state(team, post_id) == "in-review" and approvals_of(team, post_id) == 1
@@ -459,6 +460,7 @@ async def test_keys_typed_ahead_of_the_question_go_nowhere_when_yes_opens_no_box
         await pilot.press("y")
         await settle(pilot)
         assert app.screen is app.main_screen
+        assert notices(app)[-1] == "keys typed before the question to set the link (a) were set aside: type them again"
 
 
 #: The names of the keys of a link typed (``events.Key``'s), where they are not the character.

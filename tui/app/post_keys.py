@@ -356,13 +356,15 @@ class PostKeys:
         def chosen(answer: str | None) -> None:
             # The keys typed before the question was up were meant for the box it stood before: they go into it once
             # it is open (behind its push), and nowhere when the change is not made, nor when no box opens (the post
-            # gone meanwhile): the bindings under it are no place for them.
+            # gone meanwhile): the bindings under it are no place for them, and the person is told so.
             if answer == "yes":
                 under = self._owner.app.screen
                 then()
                 if self._owner.app.screen is not under:
                     for key in question.typed_ahead:
                         self._owner.app.post_message(events.Key(key.key, key.character))
+                    return
+            question.say_set_aside(f"the question to {doing}")
 
         self._owner.app.push_screen(question, chosen)
 
