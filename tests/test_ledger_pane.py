@@ -1292,6 +1292,49 @@ async def test_u_after_a_reversal_says_ledger_entries_stand_and_undoes_nothing_o
     assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1
 
 
+async def test_u_and_redo_in_the_budget_pane_step_the_apps_one_history_and_an_entry_says_it_stands(workspace: Path) -> None:
+    # `u` in the Budget pane did nothing and said nothing: the reversal made there stood unsaid, and the task edit
+    # made before it was left to the task list's `u`.  Rebound here, as the keymap has it (`?` lists it).
+    app = keymapped_app(workspace, {"ledger.undo": "ctrl+z", "ledger.redo": "ctrl+y"})
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        await pilot.press("p", "h")
+        await settle(pilot)
+        ledger = await open_ledger(pilot)
+        keys = await help_text(pilot)
+        assert "ctrl+z Undo ledger.undo" in keys and "ctrl+y Redo ledger.redo" in keys, keys
+        await pilot.press("escape")
+        await settle(pilot)
+        plain = next(i for i in listed(app) if ledger.entries.row_at(listed(app).index(i)).status == "")  # type: ignore[union-attr]
+        await select(pilot, plain)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press(*"wrong campaign", "enter")
+        await settle(pilot)
+        app.clear_notifications()
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        with Store(workspace) as store:
+            words = entry_words(store.record("ledger_entry", plain))
+        assert [str(n.message) for n in app._notifications] == [
+            f"the reversal of {words} cannot be undone: ledger entries are append-only (enter the entry again)"
+        ]
+        assert sql(workspace, "SELECT priority FROM task WHERE id = ?", task)[0][0] == "high"
+        # The action before the reversal, made in Tasks, is undone from here and redone, as the task list's `u` would.
+        app.session.edits.quick_add("Ad brief", NOW)
+        app.clear_notifications()
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [str(n.message) for n in app._notifications] == ["undid: added “Ad brief”"]
+        assert sql(workspace, "SELECT deleted FROM task WHERE title = 'Ad brief'")[0][0]
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert not sql(workspace, "SELECT deleted FROM task WHERE title = 'Ad brief'")[0][0]
+        assert app.screen is app.main_screen and app.focused is ledger.entries
+    assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1
+
+
 async def test_the_budget_shows_burn_per_day_where_the_pane_has_room(workspace: Path) -> None:
     """Budgets against actuals, remaining, burn rate and forecast (DESIGN): the pane showed no burn rate at any width,
     only `crewdeck ledger report` did.  It is the column a narrow pane gives up first."""
