@@ -299,8 +299,9 @@ async def test_reverse_is_offered_to_a_member_only_on_their_own_entries_and_to_a
         [(amount, currency, payee, category)] = sql(
             workspace, "SELECT amount, currency, payee, category FROM ledger_entry WHERE id = ?", theirs
         )
-        said = f"reversed {format_minor(amount, currency)} {currency} to {payee} ({category})"
-        assert said in [str(n.message) for n in app._notifications]  # the entry by what it is, not its id
+        # The entry by what it is and its id, as `crewdeck log` and a teammate's notice say it.
+        said = f"reversed {format_minor(amount, currency)} {currency} to {payee} ({category}) (entry {theirs[:8]})"
+        assert said in [str(n.message) for n in app._notifications]
     assert sql(workspace, "SELECT entered_by FROM ledger_entry WHERE reverses = ?", theirs) == [(member_id(workspace, "ana"),)]
 
 
