@@ -1422,6 +1422,33 @@ async def test_the_bar_tells_a_manager_how_many_entries_of_the_period_wait_for_t
         assert not any("to approve" in part for part in ledger.query_one(PaneBar).info)  # a member approves nothing
 
 
+async def test_the_budgets_pending_column_goes_once_the_last_pending_entry_is_approved_here_or_elsewhere(workspace: Path) -> None:
+    # It stayed, empty, where `ledger report` leaves it out of a campaign with nothing pending.
+    [(first,), (last,)] = sql(
+        workspace,
+        "SELECT id FROM ledger_entry WHERE needs_approval = 1 AND reverses IS NULL AND id NOT IN (SELECT entry FROM approval) "
+        "AND id NOT IN (SELECT reverses FROM ledger_entry WHERE reverses IS NOT NULL) AND date >= '2026-11-01' AND date < '2026-12-01'",
+    )
+    app = make_app(workspace)  # ana, the project manager
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await pilot.press("z")  # room for every column
+        await settle(pilot)
+
+        def header() -> str:
+            return ledger.budget.render_line(0).text
+
+        assert "PENDING" in header()
+        await select(pilot, first)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "PENDING" in header()  # the other entry still waits
+        Cli(workspace).ok("ledger", "approve", last)  # ana's other process: no key pressed here
+        await until(pilot, lambda: "PENDING" not in header())
+        assert header().split() == ["CAMPAIGN", "BUDGET", "SPENT", "LEFT", "USED", "BURN/DAY", "FORECAST"]  # theirs the width
+        assert all(len(ledger.budget.row_cells(i)) == len(ledger.budget.columns) for i in range(ledger.budget.row_count()))
+
+
 async def test_a_manager_marks_entries_and_approves_them_in_one_write(workspace: Path) -> None:
     # Ten pending entries took ten rounds of select and `a`; `crewdeck ledger approve` took several ids, the pane one.
     cli = Cli(workspace)
