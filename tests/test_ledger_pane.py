@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.store import Store
@@ -195,6 +195,24 @@ async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
         assert ledger.entries.total == in_period(workspace, ledger.period)
         assert ledger.selected is not None and ledger.selected.id == added[0]  # the cursor moved to the new entry
         assert ledger.entries.cursor == 0
+
+
+async def test_the_forms_needs_approval_box_reads_empty_off_and_ticked_on_without_colour(workspace: Path) -> None:
+    # It read "▐X▌" off and on, told apart by the X's colour alone: on a monochrome terminal or in a capture, ticked.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        box = app.screen.query_one("#form-needs-approval", Checkbox)
+        assert box.render().plain.startswith("▐ ▌ needs approval")
+        box.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert box.value and box.render().plain.startswith("▐X▌ needs approval")
+        await pilot.press("space")
+        await settle(pilot)
+        assert not box.value and box.render().plain.startswith("▐ ▌ needs approval")
 
 
 async def test_a_new_entry_refused_as_it_is_written_can_be_fixed_in_the_field_that_had_the_focus(workspace: Path) -> None:
