@@ -178,9 +178,24 @@ def test_an_entrys_amount_reads_with_its_thousands_as_the_ledger_shows_it(cli: C
     cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "tools", "--amount", "1500000 JPY", "--payee", "Dentsu")
     log = cli.ok("log", "--limit", "4").splitlines()
     assert log[0].endswith("@ana added 1,500,000 JPY to Dentsu (tools)"), log
-    assert log[1].endswith("@ana added -2,500.00 EUR to Canva (tools)"), log
+    # A reversal is said as the app's notice says it, with the entry it reverses: it read "added -2,500.00 EUR".
+    assert log[1].endswith(f"@ana reversed 2,500.00 EUR to Canva (tools) (entry {entry.strip().split()[-1][:8]})"), log
     assert log[2].endswith("@raj approved 2,500.00 EUR to Canva (tools)"), log
     assert log[3].endswith("@ana added 2,500.00 EUR to Canva (tools)"), log
+
+
+def test_a_notice_of_a_reversal_made_elsewhere_says_reversed_as_the_apps_own_notice_does(cli: Cli) -> None:
+    # raj's open app read "@ana added -400.00 EUR to Meta (ads)" of ana's reversal, where ana's own read "reversed …".
+    entry = cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "400 EUR", "--payee", "Meta")
+    entry_id = entry.strip().split()[-1]
+    session = Session.open(cli.workspace, "raj")
+    with Store(cli.workspace) as store:
+        before = max(seq for seq, _ in store.ops_after(0))
+    cli.ok("ledger", "reverse", entry_id)
+    with Store(cli.workspace) as store:
+        reversal = [op for _, op in store.ops_after(before)]
+    assert session.notices.describe(session.notices.theirs(reversal)) == f"@ana reversed 400.00 EUR to Meta (ads) (entry {entry_id[:8]})"
+    session.close()
 
 
 def test_a_notice_of_a_crisis_started_or_ended_elsewhere_says_so_not_how_many_records_changed(cli: Cli) -> None:

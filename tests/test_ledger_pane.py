@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.store import Store
@@ -197,6 +197,24 @@ async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
         assert ledger.entries.cursor == 0
 
 
+async def test_the_forms_needs_approval_box_reads_empty_off_and_ticked_on_without_colour(workspace: Path) -> None:
+    # It read "▐X▌" off and on, told apart by the X's colour alone: on a monochrome terminal or in a capture, ticked.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        box = app.screen.query_one("#form-needs-approval", Checkbox)
+        assert box.render().plain.startswith("▐ ▌ needs approval")
+        box.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert box.value and box.render().plain.startswith("▐X▌ needs approval")
+        await pilot.press("space")
+        await settle(pilot)
+        assert not box.value and box.render().plain.startswith("▐ ▌ needs approval")
+
+
 async def test_a_new_entry_refused_as_it_is_written_can_be_fixed_in_the_field_that_had_the_focus(workspace: Path) -> None:
     # The fields take no edit while the entry is written; refused then (a task id naming no task), they take edits
     # again, and the field enter was pressed in has the focus, to fix.
@@ -299,8 +317,9 @@ async def test_reverse_is_offered_to_a_member_only_on_their_own_entries_and_to_a
         [(amount, currency, payee, category)] = sql(
             workspace, "SELECT amount, currency, payee, category FROM ledger_entry WHERE id = ?", theirs
         )
-        said = f"reversed {format_minor(amount, currency)} {currency} to {payee} ({category})"
-        assert said in [str(n.message) for n in app._notifications]  # the entry by what it is, not its id
+        # The entry by what it is and its id, as `crewdeck log` and a teammate's notice say it.
+        said = f"reversed {format_minor(amount, currency)} {currency} to {payee} ({category}) (entry {theirs[:8]})"
+        assert said in [str(n.message) for n in app._notifications]
     assert sql(workspace, "SELECT entered_by FROM ledger_entry WHERE reverses = ?", theirs) == [(member_id(workspace, "ana"),)]
 
 
@@ -1292,6 +1311,49 @@ async def test_u_after_a_reversal_says_ledger_entries_stand_and_undoes_nothing_o
     assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1
 
 
+async def test_u_and_redo_in_the_budget_pane_step_the_apps_one_history_and_an_entry_says_it_stands(workspace: Path) -> None:
+    # `u` in the Budget pane did nothing and said nothing: the reversal made there stood unsaid, and the task edit
+    # made before it was left to the task list's `u`.  Rebound here, as the keymap has it (`?` lists it).
+    app = keymapped_app(workspace, {"ledger.undo": "ctrl+z", "ledger.redo": "ctrl+y"})
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        await pilot.press("p", "h")
+        await settle(pilot)
+        ledger = await open_ledger(pilot)
+        keys = await help_text(pilot)
+        assert "ctrl+z Undo ledger.undo" in keys and "ctrl+y Redo ledger.redo" in keys, keys
+        await pilot.press("escape")
+        await settle(pilot)
+        plain = next(i for i in listed(app) if ledger.entries.row_at(listed(app).index(i)).status == "")  # type: ignore[union-attr]
+        await select(pilot, plain)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press(*"wrong campaign", "enter")
+        await settle(pilot)
+        app.clear_notifications()
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        with Store(workspace) as store:
+            words = entry_words(store.record("ledger_entry", plain))
+        assert [str(n.message) for n in app._notifications] == [
+            f"the reversal of {words} cannot be undone: ledger entries are append-only (enter the entry again)"
+        ]
+        assert sql(workspace, "SELECT priority FROM task WHERE id = ?", task)[0][0] == "high"
+        # The action before the reversal, made in Tasks, is undone from here and redone, as the task list's `u` would.
+        app.session.edits.quick_add("Ad brief", NOW)
+        app.clear_notifications()
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [str(n.message) for n in app._notifications] == ["undid: added “Ad brief”"]
+        assert sql(workspace, "SELECT deleted FROM task WHERE title = 'Ad brief'")[0][0]
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert not sql(workspace, "SELECT deleted FROM task WHERE title = 'Ad brief'")[0][0]
+        assert app.screen is app.main_screen and app.focused is ledger.entries
+    assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE reverses = ?", plain)[0][0] == 1
+
+
 async def test_the_budget_shows_burn_per_day_where_the_pane_has_room(workspace: Path) -> None:
     """Budgets against actuals, remaining, burn rate and forecast (DESIGN): the pane showed no burn rate at any width,
     only `crewdeck ledger report` did.  It is the column a narrow pane gives up first."""
@@ -1376,6 +1438,33 @@ async def test_the_bar_tells_a_manager_how_many_entries_of_the_period_wait_for_t
     async with member.run_test(size=SIZE) as pilot:
         ledger = await open_ledger(pilot)
         assert not any("to approve" in part for part in ledger.query_one(PaneBar).info)  # a member approves nothing
+
+
+async def test_the_budgets_pending_column_goes_once_the_last_pending_entry_is_approved_here_or_elsewhere(workspace: Path) -> None:
+    # It stayed, empty, where `ledger report` leaves it out of a campaign with nothing pending.
+    [(first,), (last,)] = sql(
+        workspace,
+        "SELECT id FROM ledger_entry WHERE needs_approval = 1 AND reverses IS NULL AND id NOT IN (SELECT entry FROM approval) "
+        "AND id NOT IN (SELECT reverses FROM ledger_entry WHERE reverses IS NOT NULL) AND date >= '2026-11-01' AND date < '2026-12-01'",
+    )
+    app = make_app(workspace)  # ana, the project manager
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await pilot.press("z")  # room for every column
+        await settle(pilot)
+
+        def header() -> str:
+            return ledger.budget.render_line(0).text
+
+        assert "PENDING" in header()
+        await select(pilot, first)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "PENDING" in header()  # the other entry still waits
+        Cli(workspace).ok("ledger", "approve", last)  # ana's other process: no key pressed here
+        await until(pilot, lambda: "PENDING" not in header())
+        assert header().split() == ["CAMPAIGN", "BUDGET", "SPENT", "LEFT", "USED", "BURN/DAY", "FORECAST"]  # theirs the width
+        assert all(len(ledger.budget.row_cells(i)) == len(ledger.budget.columns) for i in range(ledger.budget.row_count()))
 
 
 async def test_a_manager_marks_entries_and_approves_them_in_one_write(workspace: Path) -> None:

@@ -66,6 +66,10 @@ def bar_cells(permille: int, width: int = BAR_WIDTH) -> tuple[str, str]:
     return filled, " " * (width - len(filled))
 
 
+#: Last, and shown only while a row has spend pending, as ``ledger report`` leaves it out of a campaign with none.
+PENDING = Column("PENDING", 9, "right", grow=1, drop=2, whole=True)
+
+
 class BudgetTable(LineTable):
     #: Not scoped: the light theme's rules are the app's (``App:light``); the others name BudgetTable already.
     SCOPED_CSS = False
@@ -108,7 +112,7 @@ class BudgetTable(LineTable):
         # ``ledger report``'s order; the first a narrow pane gives up (the forecast says where the pace leads).
         Column("BURN/DAY", 10, "right", grow=1, drop=3, whole=True),
         Column("FORECAST", 10, "right", grow=1, drop=1, whole=True),
-        Column("PENDING", 9, "right", grow=1, drop=2, whole=True),
+        PENDING,
     )
 
     @dataclass
@@ -132,17 +136,24 @@ class BudgetTable(LineTable):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[BudgetRow] = list(rows)
+        self.columns = self._columns_of(self.rows)
 
     def set_rows(self, rows: Sequence[BudgetRow]) -> None:
         """Show new rows; the cursor stays on the same campaign and category if it is still there."""
         old = self.rows[self.cursor] if self.rows and self.cursor < len(self.rows) else None
         self.rows = list(rows)
+        self.columns = self._columns_of(self.rows)
         if old is not None:
             for i, row in enumerate(self.rows):
                 if (row.campaign_id, row.category) == (old.campaign_id, old.category):
                     self.cursor = i
                     break
         self.rows_changed()
+
+    def _columns_of(self, rows: Sequence[BudgetRow]) -> tuple[Column, ...]:
+        """PENDING while a row has spend pending (its last entry approved, a teammate's approval too, it goes: it
+        stayed, empty); the other columns take its width."""
+        return self.COLUMNS if any(row.pending for row in rows) else tuple(c for c in self.COLUMNS if c is not PENDING)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return len(self.rows) + 1
@@ -172,7 +183,7 @@ class BudgetTable(LineTable):
             Text(row.forecast),
             # Only what it sets: the cell keeps the row's background (the cursor's too).
             Text(row.pending, style=self.class_style("budget-table--muted")),
-        ]
+        ][: len(self.columns)]  # PENDING's cell (the last) goes with its column
 
     def _bar(self, row: BudgetRow) -> Text:
         if row.used_permille is None or not row.used:

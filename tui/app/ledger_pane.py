@@ -31,6 +31,7 @@ from crewdeck.tui.app.role_keys import refused_for_role
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
+from crewdeck.tui.app.undo_keys import step_history
 from crewdeck.tui.app.workers import background
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.ledger.actions import approval_refusal, may_approve, may_reverse, reversal_note, reversal_refusal
@@ -79,6 +80,7 @@ class LedgerPane(Pane):
     | `/` | filter (the language of `crewdeck ledger list`); `escape` clears it |
     | `[` `]` | previous / next period |
     | `{` `}` | narrower / wider period: day, week, month, quarter, year, all |
+    | `u`, `ctrl+r` or `U` | undo, redo my last action in the app (an entry or an approval stands, and says so) |
     """
 
     pane_name = "ledger"
@@ -107,6 +109,9 @@ class LedgerPane(Pane):
         Binding("right_curly_bracket", "widen_period", "Wider period", show=False, id="ledger.widen_period"),
         Binding("e", "focus_entries", "Entries", show=False, id="ledger.entries"),
         Binding("b", "focus_budget", "Budget lines", show=False, id="ledger.budget"),
+        # The app's one history, as in Tasks and the calendar: an entry, a reversal or an approval stands, and `u` says so.
+        Binding("u", "step_history(False)", "Undo", show=False, id="ledger.undo"),
+        Binding("ctrl+r,U", "step_history(True)", "Redo", show=False, id="ledger.redo"),
     ]
 
     DEFAULT_CSS = """
@@ -466,6 +471,9 @@ class LedgerPane(Pane):
         if action == "clear_marks":
             return "nothing is marked"
         return None
+
+    def action_step_history(self, redo: bool) -> None:
+        step_history(self, self.services, redo, self.services.written)
 
     def action_new_entry(self) -> None:
         from crewdeck.tui.app.screens.entry_form import EntryFormScreen

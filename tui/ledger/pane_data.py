@@ -22,7 +22,7 @@ from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_view, entries_where, preview_filter
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.workspace.describe import entry_words
+from crewdeck.tui.workspace.describe import entry_words, reversal_words
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -173,7 +173,8 @@ def _approval(
 
 def reverse(session: Session, entry_id: str, memo: str, now: dt.datetime) -> Written:
     return session.edits.record_write(
-        lambda ws: actions.reverse_entry(ws, session.me, entry_id, now, memo), lambda ws, _: f"reversed {_entry_words(ws, entry_id)}"
+        lambda ws: actions.reverse_entry(ws, session.me, entry_id, now, memo),
+        lambda ws, reversal: visible(reversal_words(ws.store.record("ledger_entry", reversal))),
     )
 
 

@@ -1010,7 +1010,8 @@ def _budget_for(row_id: str, names: Naming) -> str:
 
 def _appended(entity: str, record: Any, names: Naming) -> str:
     if entity == "ledger_entry":
-        return f"added {entry_words(record)}"
+        # A reversal read "added -400.00 EUR to Meta (ads)" in the log and teammates' notices: said as the app says it.
+        return reversal_words(record) if isinstance(record, dict) and record.get("reverses") else f"added {entry_words(record)}"
     if entity == "approval":
         return f"approved {entry_words(names.entry(record['entry']) if names.entry is not None else None)}"
     if entity == "post_approval":
@@ -1078,6 +1079,17 @@ def _standing(ws: Workspace, entity: str, record: Any) -> str:
         named = quoted(reason) if isinstance(reason, str) else short(record["crisis"])
         return f"the end of the crisis {named} cannot be undone: crises are append-only (start another if it is not over)"
     return f"the {entity} record cannot be undone: it is append-only"
+
+
+def reversal_words(reversal: Any) -> str:
+    """A reversal as the log, a teammate's notice and the app's own notice say it: the entry it nets to zero, by what
+    it is and its id, "reversed 100.00 GBP to Pinterest (ads) (entry 1a2b3c4d)"; less where a pulled record lacks a field."""
+    if not isinstance(reversal, dict):
+        return f"reversed {entry_words(None)}"
+    amount = reversal.get("amount")
+    reversed_entry = {**reversal, "amount": -amount} if isinstance(amount, int) and not isinstance(amount, bool) else None
+    reverses = reversal.get("reverses")
+    return f"reversed {entry_words(reversed_entry)}" + (f" (entry {short(reverses)})" if isinstance(reverses, str) else "")
 
 
 def entry_words(record: Any) -> str:

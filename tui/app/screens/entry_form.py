@@ -30,6 +30,7 @@ from crewdeck.tui.ledger.form import FIELDS, REQUIRED, FormContext, FormProblems
 from crewdeck.tui.session.writing import Written
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.one_line_input import OneLineInput
+from crewdeck.widgets.tick_box import TickBox
 
 #: What each field takes, shown as its placeholder (the campaigns and categories are the workspace's once loaded).
 HINTS = {
@@ -115,7 +116,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
                     yield Label(name + ("*" if name in REQUIRED else ""), classes="form--label")
                     yield OneLineInput(self.initial.get(name, ""), placeholder=HINTS[name], compact=True, id=f"form-{name}")
                 yield Static("", classes="form--problem", id=f"problem-{name}")
-            yield Checkbox("needs approval by a manager before it counts", compact=True, id="form-needs-approval")
+            yield TickBox("needs approval by a manager before it counts", compact=True, id="form-needs-approval")
             yield Static("loading…", classes="form--preview", id="form-preview")
         yield KeyFooter()
 
