@@ -118,7 +118,11 @@ def cmd_post_copy(ctx: Context) -> int:
 
 
 def cmd_post_submit(ctx: Context) -> int:
-    return _said(writing.submit(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now), ctx)
+    view = writing.submit(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now)
+    warning = writing.untakable_words(ctx.ws.store, view)
+    if warning:
+        print(visible(f"warning: {warning}"), file=sys.stderr)
+    return _said(view, ctx)
 
 
 def cmd_post_approve(ctx: Context) -> int:
