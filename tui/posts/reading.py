@@ -18,7 +18,7 @@ from crewdeck.sync.state.acting import actor_of, covers
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash, evaluate, may_take, steps_of
 from crewdeck.sync.state.records import DEFAULT_CRISIS_CHECKLIST
 from crewdeck.tui.posts.expiring import approval_lead
-from crewdeck.tui.posts.states import Crisis, PostFacts, effective_state, holding, parse_instant
+from crewdeck.tui.posts.states import Crisis, PostFacts, effective_state, holding, label, parse_instant
 from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS, PublishConfig
 
 
@@ -297,6 +297,16 @@ class PostView:
     @property
     def round(self) -> RoundStatus:
         return self.facts.round
+
+
+def state_words(post: PostView, names: Mapping[str, str]) -> str:
+    """A post's state as a line says it, with where its round stands: "in review (step 1 of 2 (copy), @mia, still
+    open)"; changes requested said once, by whom: "changes requested by @acme: shorter" ("changes requested (changes
+    requested by …)" said it twice).  ``names``: as ``Step.who`` takes them."""
+    if post.state == "changes-requested" and post.round.rejection is not None:
+        return post.round.describe(names)
+    in_round = post.state in ("in-review", "changes-requested")
+    return label(post.state) + (f" ({post.round.describe(names)})" if in_round else "")
 
 
 def read_posts(conn: sqlite3.Connection, now: dt.datetime, post_ids: Sequence[str] | None = None) -> list[PostView]:

@@ -23,7 +23,17 @@ from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.calendar import off_peak_words, peak_frame
-from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
+from crewdeck.tui.posts.reading import (
+    PostView,
+    crises,
+    open_crises,
+    read_post,
+    read_posts,
+    reviewers,
+    settings,
+    shared_publish,
+    state_words,
+)
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label, round_decides
 from crewdeck.tui.posts.voiding import RoundTurn, voided_note, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
@@ -70,7 +80,9 @@ def _not_approved(store: Store, post: PostView) -> str:
         return f"{_held(post)}: resume it first"
     if post.state == "in-review":
         return f"not approved: {post.round.describe(_handles(store))}"
-    return f"it is {label(post.state)}" + (f" ({post.round.describe(_handles(store))})" if post.state == "changes-requested" else "")
+    if post.state == "changes-requested":
+        return state_words(post, _handles(store))
+    return f"it is {label(post.state)}"
 
 
 def _not_in_review(store: Store, post: PostView) -> str:
