@@ -41,6 +41,7 @@ from crewdeck.tui.tasks.rows import CELLS, status_cell
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.content_calendar import CalendarData, ContentCalendar
 from crewdeck.widgets.key_footer import KeyFooter, footer_keys
+from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.post_table import PostTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
@@ -2777,3 +2778,30 @@ async def test_a_slot_typed_in_the_dialog_is_said_back_on_your_clock_and_the_aud
             "for you) is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 19:00 EST "
             "(Sat 05:30 IST Kolkata for you)"
         ]
+
+
+async def test_a_round_only_its_author_may_review_is_warned_of_at_submit_and_reads_nobody_can_take_it_in_approvals(team: Path) -> None:
+    """mia rewrote the copy and takes the copy step alone: submitting said nothing, and the Approvals view counted the
+    post "waiting on others", its round "still open", where it waits on nobody."""
+    mia = member(team, "mia")
+    with Store(team) as store:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+        writing.set_content(store, mia, post_id, NOW, copy="Spring, in mia's words #launch")  # a draft again
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 1") == post_id
+        await pilot.press("s", "s")  # the moves offered, then submit
+        await settle(pilot)
+        assert state(team, post_id) == "in-review"
+        [said] = [str(n.message) for n in app._notifications]
+        assert said == (
+            "submitted “Spring post 1”; step 1 of 2 (copy), @mia, can be taken by nobody but an author of "
+            'this round: a manager changes the approval chain (crewdeck campaign set spring-launch --approvals "…")'
+        ), said
+        screen = await open_approvals(app, pilot)
+        why = {row.id: row.cells[5] for _, row in screen.table.loaded_rows()}
+        assert why[post_id] == "step 1 of 2 (copy), @mia, nobody can take it: @mia changed the content"
+        assert [w for pid, w in why.items() if pid != post_id] == ["step 1 of 2 (copy), @mia, still open"] * 4
+        info = screen.query_one(PaneBar).info
+        assert "4 waiting on others" in info and "1 nobody can take" in info, info

@@ -348,7 +348,7 @@ def test_a_reviewer_who_approved_their_step_may_still_request_changes_as_the_rul
     team.ok("post", "submit", post_id, as_member="raj")
     team.ok("post", "approve", post_id, as_member="mia")
     out = team.ok("post", "reject", post_id, "--note", "on second thought, shorter", as_member="mia")
-    assert out.strip() == f"{post_id[:8]} changes requested (changes requested by @mia: on second thought, shorter)"
+    assert out.strip() == f"{post_id[:8]} changes requested by @mia: on second thought, shorter"
 
 
 def test_a_verdicts_note_and_a_crisiss_reason_with_a_line_break_are_refused_naming_what_to_fix(team: Cli) -> None:
@@ -387,7 +387,7 @@ def test_a_request_for_changes_blocks_until_the_author_resubmits_and_a_change_vo
     team.ok("post", "copy", post_id, "First take", as_member="raj")
     team.ok("post", "submit", post_id, as_member="raj")
     out = team.ok("post", "reject", post_id, "--note", "shorter please", as_member="mia")
-    assert out.strip() == f"{post_id[:8]} changes requested (changes requested by @mia: shorter please)"
+    assert out.strip() == f"{post_id[:8]} changes requested by @mia: shorter please"
     assert "it waits to be submitted again (changes requested by @mia: " in one_line_error(
         team("post", "approve", post_id, as_member="mia")
     )
@@ -1634,3 +1634,44 @@ def test_a_slot_set_as_a_field_off_peak_is_said_as_post_slot_says_it(team: Cli) 
     assert team("set", post_id, "publish=fri 11:30", as_member="mira").err == ""
     task_id = team.ok("add", "Brief +spring-launch", as_member="mira").strip()
     assert team("set", task_id, "due=fri 09:00", as_member="mira").err == ""
+
+
+def test_a_round_whose_step_only_its_author_may_take_is_said_so_at_submit_in_the_refusal_and_in_its_state(team: Cli) -> None:
+    """mia wrote the copy and takes the copy step alone: the round waited on her for ever, `post submit` said nothing,
+    the round read "still open" and her approval's refusal sent her to "another reviewer", whom there is not."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Spring is here", as_member="mia")
+    submitted = team("post", "submit", post_id, as_member="raj")
+    assert submitted.code == 0
+    stuck = "step 1 of 2 (copy), @mia, nobody can take it: @mia changed the content"
+    assert submitted.out.strip() == f"{post_id[:8]} in review ({stuck})"
+    assert submitted.err.strip() == (
+        "warning: step 1 of 2 (copy), @mia, can be taken by nobody but an author of this round: a manager changes the "
+        'approval chain (crewdeck campaign set spring-launch --approvals "…")'
+    )
+    refused = one_line_error(team("post", "approve", post_id, as_member="mia"))
+    assert "nobody else may take step 'copy': a manager changes the approval chain" in refused, refused
+    assert "another reviewer takes it" not in refused
+    assert [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id] == [stuck]
+    # The legal step is a group's: lee wrote nothing, so it has a reviewer, and the warning names no other step.
+    other = _post(team, "Other reel +spring-launch post:instagram publish:fri 19:00")
+    team.ok("post", "copy", other, "Hello", as_member="raj")
+    plain = team("post", "submit", other, as_member="raj")
+    assert plain.err == "" and plain.out.strip() == f"{other[:8]} in review (step 1 of 2 (copy), @mia, still open)"
+
+
+def test_a_request_for_changes_a_manager_made_acting_as_a_reviewer_names_both_in_the_posts_state(team: Cli) -> None:
+    """The round read "changes requested by @lee" where ana made it acting as lee: the notice and the log said "@ana
+    as @lee", the state named only the member acted as."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Spring is here", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("member", "set", "ana", "--unix-user", "crewdeck-tests-nobody")  # this account is ana's: --as is ana acting
+    said = team.ok("post", "reject", post_id, "--note", "tone it down", as_member="lee").strip()
+    # Said once: "changes requested (changes requested by …)" said it twice.
+    assert said == f"{post_id[:8]} changes requested by @ana as @lee: tone it down"
+    detail = team.ok("show", post_id)
+    assert "changes requested by @ana as @lee: tone it down" in detail and "changes requested (" not in detail, detail
+    [shown] = [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id]
+    assert shown == "changes requested by @ana as @lee: tone it down"

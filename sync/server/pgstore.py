@@ -537,7 +537,8 @@ class PgRuleState:
             "AND changed.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op')",
             {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS)},
         ).fetchall()
-        people = {v.by: self.reviewer(v.by) for v in verdicts}
+        # Every member: whether anyone but the round's authors may take a step (``postround.untakable``).
+        people = {member: self.reviewer(member) for member in {*self._all_members(), *(v.by for v in verdicts)}}
         return PostReview(
             campaign,
             task.get("post_round"),

@@ -124,7 +124,9 @@ class FileRuleState:
                 (post_id,),
             )
         )
-        people = {v.by: self.reviewer(v.by) for v in verdicts}
+        # Every member: whether anyone but the round's authors may take a step (``postround.untakable``).
+        people = {row[0]: self.reviewer(row[0]) for row in self.conn.execute("SELECT id FROM member")}
+        people.update({v.by: self.reviewer(v.by) for v in verdicts if v.by not in people})
         return PostReview(
             campaign,
             json.loads(round_json) if round_json else None,

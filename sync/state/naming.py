@@ -26,3 +26,9 @@ def quoted(text: str) -> str:
 def post_name(title: Any, post_id: str) -> str:
     """A post as a line names it: “Launch reel”, or, with no title (blank, or none read), ``post 1a2b3c4d``."""
     return quoted(title) if isinstance(title, str) and title.strip() else f"post {short(post_id)}"
+
+
+def acted_as(actor: str, member: str) -> str:
+    """Who wrote an operation a manager wrote acting as another (``--as``), as every line says it: "@ana as @acme"
+    (``actor`` and ``member`` as the line names them)."""
+    return f"{actor} as {member}"

@@ -26,7 +26,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crewdeck.sync.state.naming import post_name
+from crewdeck.sync.state.naming import acted_as, post_name
 
 #: The fields whose change voids a round.
 CONTENT_FIELDS = ("copy", "link", "media", "first_comment")
@@ -96,6 +96,8 @@ class Verdict:
     note: str
     by: str
     at: str
+    #: The manager who gave it acting as ``by`` (``--as``), where the reader knows: ``None``.
+    actor: str | None = None
 
 
 def verdict_of(row_id: str, op_id: str, record: Mapping[str, Any]) -> Verdict:
@@ -125,7 +127,7 @@ class PostReview:
     verdicts: tuple[Verdict, ...]
     #: Who changed the content since the previous round with other content.
     authors: frozenset[str]
-    #: The facts of everyone with a verdict on the post.
+    #: The facts of every member (those with a verdict on the post among them): who else may take a step (``untakable``).
     reviewers: Mapping[str, Reviewer]
     platform: str | None = None
     #: ``task.resumed_from``: the crises the post was released from.
@@ -166,6 +168,14 @@ class RoundStatus:
     moved: bool = False
     #: Who changed the content since the previous round with other content: none of them reviews this one.
     authors: frozenset[str] = field(default_factory=frozenset)
+    #: The indexes of the steps only authors of the round may take (``untakable``), where every member's facts were read.
+    untakable: tuple[int, ...] = ()
+
+    @property
+    def stuck(self) -> bool:
+        """Open, no changes requested, and its next step one nobody but an author of the round may take: it waits for
+        ever, until a manager changes the chain (``unblocking``)."""
+        return self.open and self.rejection is None and self.next_step in self.untakable
 
     @property
     def open(self) -> bool:
@@ -207,12 +217,24 @@ class RoundStatus:
             return "the content changed since it was submitted: submit it again"
         if self.rejection is not None:
             note = f": {self.rejection.note}" if self.rejection.note else ""
-            return f"changes requested by {names.get(self.rejection.by, '@' + self.rejection.by[:8])}{note}"
+            return f"changes requested by {self.rejected_by(names)}{note}"
         index = self.next_step
         if index is None:
             return "approved"
         step = self.steps[index]
-        return f"step {index + 1} of {len(self.steps)} ({step.name}), {step.who(names)}, still open"
+        who = step.who(names)
+        if self.stuck:
+            wrote = who if step.member else f"everyone in {who}"
+            return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, nobody can take it: {wrote} changed the content"
+        return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, still open"
+
+    def rejected_by(self, names: Mapping[str, str]) -> str:
+        """Who requested the changes that block the round: "@acme", "@ana as @acme" where a manager acted as them."""
+        if self.rejection is None:
+            return ""
+        by, actor = self.rejection.by, self.rejection.actor
+        member = names.get(by, f"@{by[:8]}")
+        return acted_as(names.get(actor, f"@{actor[:8]}"), member) if actor else member
 
 
 def moved(post_round: Mapping[str, Any], campaign: str | None, platform: str | None) -> bool:
@@ -233,8 +255,10 @@ def evaluate(
     reviewers: Mapping[str, Reviewer],
     campaign: str | None,
     platform: str | None = None,
+    members: Mapping[str, Reviewer] | None = None,
 ) -> RoundStatus:
-    """The round's status from its records (see the module's doc)."""
+    """The round's status from its records (see the module's doc).  ``members``: every member's facts; given, an open
+    round's status says which of its steps only its authors may take (``untakable``)."""
     steps = tuple(chain)
     author_set = frozenset(authors)
     if post_round is None:
@@ -244,8 +268,9 @@ def evaluate(
         return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, authors=author_set)
     if moved(post_round, campaign, platform):
         return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, moved=True, authors=author_set)
+    blocked = untakable(steps, members, author_set, campaign) if members is not None else ()
     if not verdicts:
-        return RoundStatus(round_id, steps, (None,) * len(steps), authors=author_set)
+        return RoundStatus(round_id, steps, (None,) * len(steps), authors=author_set, untakable=blocked)
     by_name = {step.name: step for step in steps}
     counting = sorted(
         (
@@ -261,7 +286,35 @@ def evaluate(
     )
     rejections = [v for v in counting if v.verdict == "reject"]
     satisfied = _assign(steps, standing(counting))
-    return RoundStatus(round_id, steps, satisfied, rejections[-1] if rejections else None, authors=author_set)
+    return RoundStatus(round_id, steps, satisfied, rejections[-1] if rejections else None, authors=author_set, untakable=blocked)
+
+
+def untakable(steps: Sequence[Step], members: Mapping[str, Reviewer], authors: Collection[str], campaign: str | None) -> tuple[int, ...]:
+    """The indexes of the steps some member may take (named by it, or in its group) and each of them an author of the
+    round: none of them may review content they changed, so the round waits on the step for ever (``unblocking``).
+    ``members``: every member's facts.  A step no member at all may take is the chain's to fix, said where it is set."""
+    out = []
+    for index, step in enumerate(steps):
+        takers = [someone.id for someone in members.values() if may_take(step, someone, campaign)]
+        if takers and all(taker in authors for taker in takers):
+            out.append(index)
+    return tuple(out)
+
+
+def chain_command(campaign: str | None) -> str:
+    """The command that changes the chain of a post of ``campaign`` (as ``+campaign`` names it; ``None``: in no campaign,
+    which takes the workspace's)."""
+    if campaign is None:
+        return 'crewdeck workspace set approvals "…"'
+    return f'crewdeck campaign set {campaign} --approvals "…"'
+
+
+def unblocking(step: Step, campaign: str | None) -> str:
+    """What lets a step only the round's authors may take be taken (``untakable``): a manager changes the chain (a
+    manager takes a step only as the table lets any member), or, for a group's step, another member joins the group.
+    ``campaign``: as ``chain_command`` takes it."""
+    joins = f", or another member joins group {step.group} (crewdeck member set HANDLE --groups …)" if step.group else ""
+    return f"a manager changes the approval chain ({chain_command(campaign)}){joins}"
 
 
 def standing(verdicts: Sequence[Verdict]) -> list[Verdict]:

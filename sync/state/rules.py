@@ -47,6 +47,8 @@ from crewdeck.sync.state.postround import (
     may_take,
     moved,
     standing,
+    unblocking,
+    untakable,
     verdict_of,
 )
 from crewdeck.sync.state.records import (
@@ -1862,6 +1864,13 @@ def verdict_refused(
             why = f": {name} is a guest, who reviews only the posts of their campaigns, and this one is {where}"
         return Refusal("not_a_reviewer", f"{what} for {post_named}{why}")
     if author.id in review.authors:
+        if review.chain.index(step) in untakable(review.chain, review.reviewers, review.authors, review.campaign):
+            # "Another reviewer takes it" sent them looking for one who is not there.
+            unblock = unblocking(step, None if review.campaign is None else "CAMPAIGN")
+            return Refusal(
+                "round_author",
+                f"{name} changed the content of {post_named} in this round, and nobody else may take step {step.name!r}: {unblock}",
+            )
         return Refusal("round_author", f"{name} changed the content of {post_named} in this round: another reviewer takes it")
     verdicts = [*review.verdicts, *pending]
     status = evaluate(

@@ -115,6 +115,26 @@ def watching_peak(services: Services, post_id: str, work: Move) -> tuple[Move, C
     return watched, note
 
 
+def watching_reviewers(post_id: str, work: Move) -> tuple[Move, Callable[[], str]]:
+    """``work`` (a submission), and what its notice adds when a step of the round only its authors may take, as `post
+    submit` warns of it (``writing.untakable_words``): "; step 1 of 2 (copy), @mia, can be taken by nobody but …"."""
+    said: list[str] = []
+
+    def watched(store: Store, me: str, now: dt.datetime) -> object:
+        from crewdeck.tui.posts.reading import read_post
+        from crewdeck.tui.posts.writing import untakable_words
+
+        result = work(store, me, now)
+        post = result if isinstance(result, PostView) and result.id == post_id else read_post(store.conn, post_id, now)
+        said.append(untakable_words(store, post) if post is not None else "")
+        return result
+
+    def note() -> str:
+        return visible(f"; {said[-1]}") if said and said[-1] else ""
+
+    return watched, note
+
+
 def watching_due(services: Services, post_id: str, work: Move, *, slot_said: bool = False) -> tuple[Move, Callable[[], str]]:
     """``work`` (a move of the post's slot), and what its notice adds when the move took the draft's due date along
     (``writing.draft_due_for_slot``): ", its draft now due Wed 12-09 17:00 -03", as `post slot` says it; the task

@@ -212,7 +212,7 @@ class PostKeys:
 
     def do(self, move: str, post: PostView, settled: Callable[[], object] | None = None, written: Callable[[], None] | None = None) -> None:
         # The posts' writes: imported when a post key is first used, not for the app's first paint.
-        from crewdeck.tui.app.post_actions import Move, run_move, slot_zone, watching_peak
+        from crewdeck.tui.app.post_actions import Move, run_move, slot_zone, watching_peak, watching_reviewers
         from crewdeck.tui.posts import writing
 
         post_id, name = post.id, named_post(post.facts.title, post.id)
@@ -259,6 +259,9 @@ class PostKeys:
             if move == "schedule":
                 # Scheduled on a slot off the audience's peak hours: said, as `post schedule` says it.
                 done, note = watching_peak(self._services, post_id, work)
+            elif move == "submit":
+                # A step nobody but the round's authors may take: warned of, as `post submit` warns of it.
+                done, note = watching_reviewers(post_id, work)
             run_move(self._owner, self._services, f"{DONE[move]} {name}", done, settled=settled, note=note)
 
     def _ask_content(self, post: PostView, field: str) -> None:

@@ -35,6 +35,7 @@ from crewdeck.tui.posts.reading import (
     read_post,
     read_posts,
     settings,
+    state_words,
     verdict_words,
     verdicts,
 )
@@ -60,8 +61,7 @@ def _post_id(ctx: Context) -> str:
 
 def _said(view: PostView, ctx: Context, more: str = "") -> int:
     """The post's id, its state now and where its round stands; ``more``: what else the command set."""
-    extra = f" ({view.round.describe(ctx.ws.shown_handles())})" if view.state in ("in-review", "changes-requested") else ""
-    print(visible(f"{view.id[:8]} {label(view.state)}{extra}" + (f", {more}" if more else "")))
+    print(visible(f"{view.id[:8]} {state_words(view, ctx.ws.shown_handles())}" + (f", {more}" if more else "")))
     return 0
 
 
@@ -118,7 +118,11 @@ def cmd_post_copy(ctx: Context) -> int:
 
 
 def cmd_post_submit(ctx: Context) -> int:
-    return _said(writing.submit(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now), ctx)
+    view = writing.submit(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now)
+    warning = writing.untakable_words(ctx.ws.store, view)
+    if warning:
+        print(visible(f"warning: {warning}"), file=sys.stderr)
+    return _said(view, ctx)
 
 
 def cmd_post_approve(ctx: Context) -> int:

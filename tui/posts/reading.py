@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crewdeck.sync.state.acting import covers
+from crewdeck.sync.state.acting import actor_of, covers
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash, evaluate, may_take, steps_of
 from crewdeck.sync.state.records import DEFAULT_CRISIS_CHECKLIST
 from crewdeck.tui.posts.expiring import approval_lead
-from crewdeck.tui.posts.states import Crisis, PostFacts, effective_state, holding, parse_instant
+from crewdeck.tui.posts.states import Crisis, PostFacts, effective_state, holding, label, parse_instant
 from crewdeck.tui.workspace.config import DEFAULT_PEAK_HOURS, PublishConfig
 
 
@@ -136,15 +136,19 @@ def verdict_words(verdict: Verdict) -> str:
 
 
 def verdicts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) -> dict[str, list[Verdict]]:
-    sql = "SELECT id, op_id, post, round, step, hash, verdict, note, approved_by, approved_at FROM post_approval"
+    # Who acted as its giver (``--as``): a request for changes says both, as its notice does.
+    sql = (
+        "SELECT p.id, p.op_id, p.post, p.round, p.step, p.hash, p.verdict, p.note, p.approved_by, p.approved_at, "
+        f"{actor_of('p.approved_by', 'p.op_id')} FROM post_approval AS p"
+    )
     rows = (
-        conn.execute(sql + " WHERE post IN (SELECT value FROM json_each(?))", (json.dumps(list(post_ids)),))
+        conn.execute(sql + " WHERE p.post IN (SELECT value FROM json_each(?))", (json.dumps(list(post_ids)),))
         if post_ids is not None
         else conn.execute(sql)
     )
     out: dict[str, list[Verdict]] = defaultdict(list)
-    for row_id, op_id, post, round_id, step, digest, verdict, note, by, at in rows:
-        out[post].append(Verdict(row_id, op_id, round_id, step, digest, verdict, note or "", by, at))
+    for row_id, op_id, post, round_id, step, digest, verdict, note, by, at, actor in rows:
+        out[post].append(Verdict(row_id, op_id, round_id, step, digest, verdict, note or "", by, at, actor))
     return out
 
 
@@ -206,8 +210,11 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
     people = reviewers(conn)
     all_verdicts = verdicts(conn, None if post_ids is None else [r[0] for r in rows])
     round_ids = {r[0]: r[8] for r in rows if r[8] is not None}
-    # Authors matter only where a verdict of the current round could count.
-    needing = [pid for pid, found in all_verdicts.items() if pid in round_ids and any(v.round == round_ids[pid] for v in found)]
+    # Authors matter only where a verdict of the current round could count, or a round in review waits on a step only
+    # they may take (``postround.untakable``).
+    needing = [pid for pid, found in all_verdicts.items() if pid in round_ids and any(v.round == round_ids[pid] for v in found)] + [
+        r[0] for r in rows if r[8] is not None and r[2] == "in-review" and r[0] not in all_verdicts
+    ]
     authors = round_authors(conn, needing)
     out = []
     no_verdicts: tuple[Verdict, ...] = ()
@@ -255,6 +262,7 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
             reviewers=people,
             campaign=campaign,
             platform=platform,
+            members=people,
         )
         out.append(
             PostFacts(
@@ -289,6 +297,16 @@ class PostView:
     @property
     def round(self) -> RoundStatus:
         return self.facts.round
+
+
+def state_words(post: PostView, names: Mapping[str, str]) -> str:
+    """A post's state as a line says it, with where its round stands: "in review (step 1 of 2 (copy), @mia, still
+    open)"; changes requested said once, by whom: "changes requested by @acme: shorter" ("changes requested (changes
+    requested by …)" said it twice).  ``names``: as ``Step.who`` takes them."""
+    if post.state == "changes-requested" and post.round.rejection is not None:
+        return post.round.describe(names)
+    in_round = post.state in ("in-review", "changes-requested")
+    return label(post.state) + (f" ({post.round.describe(names)})" if in_round else "")
 
 
 def read_posts(conn: sqlite3.Connection, now: dt.datetime, post_ids: Sequence[str] | None = None) -> list[PostView]:

@@ -18,12 +18,22 @@ from typing import Any
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.postround import content_hash, may_take
+from crewdeck.sync.state.postround import content_hash, may_take, unblocking
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.calendar import off_peak_words, peak_frame
-from crewdeck.tui.posts.reading import PostView, crises, open_crises, read_post, read_posts, reviewers, settings, shared_publish
+from crewdeck.tui.posts.reading import (
+    PostView,
+    crises,
+    open_crises,
+    read_post,
+    read_posts,
+    reviewers,
+    settings,
+    shared_publish,
+    state_words,
+)
 from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label, round_decides
 from crewdeck.tui.posts.voiding import RoundTurn, voided_note, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
@@ -31,7 +41,7 @@ from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import shown_handles_in
+from crewdeck.tui.workspace.workspace import campaign_slug, shown_handles_in
 
 
 class PostRefused(UserError):
@@ -70,7 +80,9 @@ def _not_approved(store: Store, post: PostView) -> str:
         return f"{_held(post)}: resume it first"
     if post.state == "in-review":
         return f"not approved: {post.round.describe(_handles(store))}"
-    return f"it is {label(post.state)}" + (f" ({post.round.describe(_handles(store))})" if post.state == "changes-requested" else "")
+    if post.state == "changes-requested":
+        return state_words(post, _handles(store))
+    return f"it is {label(post.state)}"
 
 
 def _not_in_review(store: Store, post: PostView) -> str:
@@ -273,6 +285,24 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
         }
         w.set("task", post_id, {"post_state": "in-review", "post_round": submitted})
     return view(store, post_id, now)
+
+
+def untakable_words(store: Store, post: PostView) -> str:
+    """What a submission warns of when a step of its round only the round's authors may take (``postround.untakable``):
+    "step 1 of 2 (copy), @mia, can be taken by nobody but an author of this round: a manager changes the approval
+    chain (…)", the first such step; "" when every step has a reviewer."""
+    blocked = post.round.untakable
+    if not blocked:
+        return ""
+    index = blocked[0]
+    step = post.round.steps[index]
+    campaign = post.facts.campaign
+    row = store.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign,)).fetchone() if campaign else None
+    named = None if campaign is None else campaign_slug(campaign, row[0] if row else None)
+    return (
+        f"step {index + 1} of {len(post.round.steps)} ({step.name}), {step.who(_handles(store))}, can be taken by nobody "
+        f"but an author of this round: {unblocking(step, named)}"
+    )
 
 
 def lead_text(delta: dt.timedelta) -> str:

@@ -216,11 +216,7 @@ def _verdicts_told(ws: Workspace, post_id: str, naming: Naming, actor_of: Callab
 def _post_state(ws: Workspace, post_id: str, now: dt.datetime) -> str | None:
     """What ``crewdeck post show`` says of the post's state (a task's status means nothing for a post), a removed
     reviewer "ex-@raj"."""
-    from crewdeck.tui.posts.reading import read_post
-    from crewdeck.tui.posts.states import label
+    from crewdeck.tui.posts.reading import read_post, state_words
 
     view = read_post(ws.conn, post_id, now)
-    if view is None:
-        return None
-    in_round = view.state in ("in-review", "changes-requested")
-    return label(view.state) + (f" ({view.round.describe(ws.shown_handles())})" if in_round else "")
+    return None if view is None else state_words(view, ws.shown_handles())

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from crewdeck.sync.state import acting
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MINOR_UNITS, format_minor
-from crewdeck.sync.state.naming import QUOTE, post_name, quoted
+from crewdeck.sync.state.naming import QUOTE, acted_as, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES, result_key
 from crewdeck.sync.state.restored import restored_bounds
@@ -117,7 +117,7 @@ class Naming:
 
     def writer(self, member_id: Any, actor: str | None) -> str:
         """Who wrote an operation of ``member_id``'s: "@raj", or "@ana as @raj" where ``actor`` acted as them (``--as``)."""
-        return f"{self.member(actor)} as {self.member(member_id)}" if actor else self.member(member_id)
+        return acted_as(self.member(actor), self.member(member_id)) if actor else self.member(member_id)
 
     def member(self, member_id: Any) -> str:
         if not isinstance(member_id, str) or not member_id:

@@ -191,9 +191,12 @@ class ApprovalsScreen(Screen[None]):
         table.reset(len(rows), cursor, (0, rows))
         counting = "" if self.done else " (counting…)"
         mine_approved = sum(approved_by(p, me) for p in self.others)
+        # A round waiting on a step only its authors may take waits on nobody: counted apart, its WHY says so.
+        stuck = sum(p.round.stuck for p in self.others)
         self.query_one(PaneBar).info = (
             f"{len(self.mine):,} need you",
-            f"{len(self.others) - mine_approved:,} waiting on others{counting}",
+            f"{len(self.others) - mine_approved - stuck:,} waiting on others{counting}",
+            *((f"{stuck:,} nobody can take",) if stuck else ()),
             *((f"{mine_approved:,} approved by you, not out yet",) if mine_approved else ()),
         )
         if not rows:
