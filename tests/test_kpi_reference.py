@@ -152,7 +152,7 @@ def workspace(data: Data, tmp_path_factory: pytest.TempPathFactory) -> Path:
             for row in data.results:
                 key = Key(row["kind"], row.get("post"), row.get("campaign"), row.get("platform"))
                 values = {k: v for k, v in row.items() if k not in ("kind", "post", "campaign", "platform", "day")}
-                w.set("result", key.row_id(row["day"]), {**key.fields(row["day"]), **values})
+                w.set("result", key.row_id(row["day"]), values)
             for e in data.entries:
                 w.append(
                     "ledger_entry",

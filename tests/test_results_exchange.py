@@ -101,3 +101,29 @@ def test_a_result_whose_id_does_not_match_its_fields_is_refused_by_name(cli: Cli
         and "day: '2026-11-22' is not what the id names ('2026-11-20')" in result.err
     )
     assert json.loads(target.ok("export", as_member=None))["result"] == []
+
+
+def test_results_given_without_their_key_fields_restore_and_merge_by_their_ids(cli: Cli, export: Path, tmp_path: Path) -> None:
+    """A result's id gives its key (``Entity.from_id``): a file whose results hold only their numbers reads the same."""
+    doc = json.loads(export.read_text())
+    for record in doc["result"]:
+        for name in ("kind", "post", "campaign", "platform", "day"):
+            record.pop(name, None)
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps(doc))
+    restored = Cli(tmp_path / "restored.db")
+    assert main(["init", str(restored.workspace)]) == 0
+    restored.ok("import", str(bare), as_member=None)
+    assert restored.ok("export") == export.read_text()
+    merged = new_workspace(tmp_path, "merged.db")
+    merged.ok("campaign", "add", "Spring Launch")  # matched by name: its results are keyed by the campaign here
+    merged.ok("import", str(bare))
+    assert _without_ids(_reports(merged)) == _without_ids(_reports(cli))
+
+    far = next(r for r in doc["result"] if r["id"].startswith("result:followers:"))
+    far["id"] = far["id"].rsplit(":", 1)[0] + ":9999-12-31"
+    bare.write_text(json.dumps(doc))
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    result = target("import", str(bare), as_member=None)
+    assert result.code == 2 and "result 3 (id result:follo): day: 9999-12-31 is out of range" in result.err

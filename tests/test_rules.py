@@ -482,9 +482,14 @@ CASES: list[Case] = [
         {"manager": "result_key", "member": "result_key", "guest": "guest_read_only"},
     ),
     (
-        "a result created without its post",
-        lambda w, t, me: w.set("result", _post_result(t, "2026-11-22"), {"kind": "post", "day": "2026-11-22", "clicks": 1}),
-        {"manager": "incomplete_record", "member": "incomplete_record", "guest": "guest_read_only"},
+        "a result created with its numbers alone (its id gives its key)",
+        lambda w, t, me: w.set("result", _post_result(t, "2026-11-22"), {"clicks": 1}),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "a result of a day out of range, named by its id alone",
+        lambda w, t, me: w.set("result", _post_result(t, "9999-12-31"), {"clicks": 1}),
+        {"manager": "out_of_range", "member": "out_of_range", "guest": "guest_read_only"},
     ),
     (
         "a second currency for a day's conversion value",

@@ -88,8 +88,10 @@ def results(draw: st.DrawFn, ids: dict[str, str]) -> list[tuple[str, str, str, s
     key["campaign"] = campaign if kind == "campaign" else None
     key["platform"] = platform if kind != "post" else None
     fields: dict[str, Any] = {}
+    # Its key as operations (as older replicas wrote it), some of them, or none (the id gives it: as crewdeck writes it).
+    given = draw(st.sampled_from(["ops", "some", "none"]))
     for name in sorted(key):
-        if draw(mostly(True, False)):
+        if given == "ops" or (given == "some" and draw(st.booleans())):
             # Mostly what the id names; sometimes another value.
             fields[name] = draw(mostly(key[name], "other", None, 3, "2026-11-21"))
     counts = ["impressions", "reach", "clicks", "conversions", "followers"] if kind != "followers" else ["followers", "reach"]
@@ -169,15 +171,20 @@ def test_what_the_pass_refuses(store: Store) -> None:
     ids = _ids(store)
     post = Key("post", post=ids["post"])
     row = post.row_id("2026-11-20")
-    fields = {**post.fields("2026-11-20"), "clicks": 4}
+    fields: dict[str, Any] = {"clicks": 4}
 
     def judged(member: str, extra: dict[str, Any]) -> list[str | None]:
         ops = [(member, SET, "result", row, name, canonical_json(value)) for name, value in {**fields, **extra}.items()]
         return [verdict and verdict.rule for verdict in Judge(FileRuleState(store.conn), local=True).judge(ops)]
 
-    assert set(judged(ids["raj"], {})) == {None}
+    assert set(judged(ids["raj"], {})) == {None}  # its counts alone: the id gives its key
+    assert set(judged(ids["raj"], {"kind": "post", "post": ids["post"], "day": "2026-11-20"})) == {None}  # as older replicas wrote it
     assert set(judged(ids["gus"], {})) == {"guest_read_only"}
     assert "result_key" in judged(ids["raj"], {"followers": 3})
     assert "result_key" in judged(ids["raj"], {"day": "2026-11-21"})
     assert "one_currency" in judged(ids["raj"], {"conversion_value": {"amount": 1, "currency": "USD"}})
     assert "control_characters" in judged(ids["raj"], {"source": "esc \x1b"})
+    for far in ("9999-12-31", "2026-02-30"):  # no key operation names the day: the id's is judged
+        far_ops = [(ids["raj"], SET, "result", post.row_id(far), "clicks", "4")]
+        verdicts = Judge(FileRuleState(store.conn), local=True).judge(far_ops)
+        assert [verdict and verdict.rule for verdict in verdicts] == ["out_of_range" if far.startswith("9999") else "invalid_value"]

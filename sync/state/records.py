@@ -638,10 +638,17 @@ class Entity:
     fields: tuple[Field, ...]
     #: ``append`` entities are written once and never changed.
     append_only: bool = False
+    #: The fields a record's id gives, from its id (``None``: an id that gives none): a record keyed by what it holds
+    #: (a result's kind, post, campaign, platform and day) has them wherever it is made, and no operation need set them.
+    from_id: Callable[[str], Mapping[str, Any] | None] | None = None
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+
+    def given_by_id(self, row_id: str) -> Mapping[str, Any]:
+        """The fields ``row_id`` gives its record (``from_id``); none for an entity whose ids give none."""
+        return (self.from_id(row_id) if self.from_id is not None else None) or {}
 
     def check(self, field_name: str, value: Any) -> Any:
         spec = self.by_name.get(field_name)
@@ -916,6 +923,31 @@ def money_value(value: Any) -> dict[str, Any]:
 
 _COUNT = optional(integer(0, MAX_COUNT))
 
+
+def result_id(kind: str, day: str, *, post: str | None = None, campaign: str | None = None, platform: str | None = None) -> str:
+    """Results are keyed by what they count and the day, so two replicas importing the same numbers converge."""
+    if kind == "post":
+        return f"result:post:{post}:{day}"
+    if kind == "campaign":
+        return f"result:campaign:{campaign}:{platform}:{day}"
+    return f"result:followers:{platform}:{day}"
+
+
+def result_key(row_id: str) -> dict[str, Any] | None:
+    """The key fields a result's id stands for (``None`` when it is no result id)."""
+    parts = row_id.split(":")
+    if len(parts) < 4 or parts[0] != "result":
+        return None
+    kind, day = parts[1], parts[-1]
+    if kind == "post" and len(parts) == 4:
+        return {"kind": kind, "post": parts[2], "campaign": None, "platform": None, "day": day}
+    if kind == "campaign" and len(parts) == 5:
+        return {"kind": kind, "post": None, "campaign": parts[2], "platform": parts[3], "day": day}
+    if kind == "followers" and len(parts) == 4:
+        return {"kind": kind, "post": None, "campaign": None, "platform": parts[2], "day": day}
+    return None
+
+
 RESULT = Entity(
     "result",
     (
@@ -930,6 +962,7 @@ RESULT = Entity(
         #: Where the numbers of the last write came from ("kpi add", "meta export ads.csv:12"): the history says who brought what.
         Field("source", text(500), default=""),
     ),
+    from_id=result_key,
 )
 
 #: A reviewer's verdict on one step of a post's approval round: append-only,
@@ -992,30 +1025,6 @@ def budget_id(campaign: str, category: str, period: str) -> str:
 
 def rate_id(day: str, base: str, quote: str) -> str:
     return f"rate:{day}:{base}{quote}"
-
-
-def result_id(kind: str, day: str, *, post: str | None = None, campaign: str | None = None, platform: str | None = None) -> str:
-    """Results are keyed by what they count and the day, so two replicas importing the same numbers converge."""
-    if kind == "post":
-        return f"result:post:{post}:{day}"
-    if kind == "campaign":
-        return f"result:campaign:{campaign}:{platform}:{day}"
-    return f"result:followers:{platform}:{day}"
-
-
-def result_key(row_id: str) -> dict[str, Any] | None:
-    """The key fields a result's id stands for (``None`` when it is no result id)."""
-    parts = row_id.split(":")
-    if len(parts) < 4 or parts[0] != "result":
-        return None
-    kind, day = parts[1], parts[-1]
-    if kind == "post" and len(parts) == 4:
-        return {"kind": kind, "post": parts[2], "campaign": None, "platform": None, "day": day}
-    if kind == "campaign" and len(parts) == 5:
-        return {"kind": kind, "post": None, "campaign": parts[2], "platform": parts[3], "day": day}
-    if kind == "followers" and len(parts) == 4:
-        return {"kind": kind, "post": None, "campaign": None, "platform": parts[2], "day": day}
-    return None
 
 
 def derived_id(*parts: str) -> str:

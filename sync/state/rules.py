@@ -59,6 +59,7 @@ from crewdeck.sync.state.records import (
     LAST_DAY,
     MEDIA_FIELD,
     OPEN_STATUSES,
+    RESULT,
     RESULT_COUNTS,
     TASK,
     WEB_ADDRESS_FIELDS,
@@ -66,6 +67,7 @@ from crewdeck.sync.state.records import (
     address_problem,
     canonical_json,
     crisis_end_id,
+    day_out_of_range,
     days_text_out_of_range,
     result_key,
 )
@@ -531,8 +533,6 @@ class Judge:
         self._result_keys: dict[str, dict[str, Any]] = {}
         #: Result id -> the refusal of a record it names that is not here (``None``: all are), read once per record.
         self._result_unknown: dict[str, Refusal | None] = {}
-        #: Result ids whose creation this batch was found complete (checked once per record, not per field).
-        self._complete_results: set[str] = set()
         #: An appended record's JSON text -> the record: several rules read each one.
         self._appended: dict[str, Any] = dict(appended) if appended else {}
         #: Post verdicts and crises this batch added, for the verdicts and ends after them.
@@ -964,8 +964,6 @@ class Judge:
         encoded: dict[str | None, str] = {}
         #: (The result's kind, a field) -> the refusal of that field in a result of that kind.
         kinds: dict[tuple[str, str], Refusal | None] = {}
-        #: Result id -> the refusal of its creation without a field its key names, or ``None``.
-        missing: dict[str, Refusal | None] = {}
         for index, op in enumerate(ops):
             member_id, kind, entity, row_id, field, value = op
             refusal = standing[member_id]
@@ -999,10 +997,6 @@ class Judge:
                 if shape not in kinds:
                     kinds[shape] = _result_field_refused(key["kind"], field)
                 refusal = kinds[shape]
-            if refusal is None and ("result", row_id) in creating:
-                if row_id not in missing:
-                    missing[row_id] = _result_incomplete(row_id, key, creating[("result", row_id)])
-                refusal = missing[row_id]
             if refusal is None and field == "conversion_value" and value != "null":
                 refusal = self._one_currency(row_id, json.loads(value))
             if refusal is None and index in far:
@@ -1398,6 +1392,9 @@ class Judge:
             key = self._result_keys[row_id] = result_key(row_id) or {}
         if not key:
             return _not_a_result_id(row_id)
+        refusal = _result_id_refused(row_id, key)
+        if refusal is not None:
+            return refusal
         if row_id in self._result_unknown:
             unknown = self._result_unknown[row_id]
         else:
@@ -1411,12 +1408,6 @@ class Judge:
         refusal = _result_field_refused(key["kind"], field)
         if refusal is not None:
             return refusal
-        given = creating.get(("result", row_id))
-        if given is not None and row_id not in self._complete_results:
-            refusal = _result_incomplete(row_id, key, given)
-            if refusal is not None:
-                return refusal
-            self._complete_results.add(row_id)
         if field == "conversion_value" and value_json != "null":
             return self._one_currency(row_id, json.loads(value_json))
         return None
@@ -1427,6 +1418,9 @@ class Judge:
         key = result_key(row_id) or {}
         if not key:
             return key, _not_a_result_id(row_id), {}
+        refusal = _result_id_refused(row_id, key)
+        if refusal is not None:
+            return key, refusal, {}
         texts = {}
         for name, value in key.items():
             text = encoded.get(value)
@@ -2437,10 +2431,20 @@ def _result_field_refused(kind: str, field: str) -> Refusal | None:
     return None
 
 
-def _result_incomplete(row_id: str, key: Mapping[str, Any], given: Collection[str]) -> Refusal | None:
-    """A result created without a field its id names (its post, campaign, platform, day), or ``None``."""
-    missing = [name for name in key if key[name] is not None and name not in given]
-    return Refusal("incomplete_record", f"result {row_id} is created without {', '.join(missing)}") if missing else None
+def _result_id_refused(row_id: str, key: Mapping[str, Any]) -> Refusal | None:
+    """An id naming a key no result holds (a post that is no record id, a day that is no date or out of range), or
+    ``None``: the id gives its record these fields (``Entity.from_id``), so they are judged as a write of them is."""
+    for name, value in key.items():
+        if value is None:
+            continue
+        try:
+            RESULT.check(name, value)
+        except ValidationError as exc:
+            return Refusal("invalid_value", f"{row_id!r} is not a result id: {exc}")
+    outside = day_out_of_range(key["day"])
+    if outside is not None:
+        return Refusal("out_of_range", f"result.day: {outside} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}")
+    return None
 
 
 def _only_results_and_entries(ops: Sequence[Proposal]) -> bool:
@@ -2479,6 +2483,9 @@ def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
     if entity not in ENTITIES:
         return None  # no such record: a pushed operation on it is refused as unreadable (``oplog.from_wire_pushed``)
     missing = [name for name in required_fields(entity) if name not in given]
+    if missing:  # what the id gives (a result's kind and day) is no field the batch need set
+        given_by_id = ENTITIES[entity].given_by_id(row_id)
+        missing = [name for name in missing if name not in given_by_id]
     # A random id is named by its first characters, as everywhere; an id made of what its record holds (a budget's,
     # a result's) only whole: its first eight say "result:p".
     named = row_id[:8] if _RANDOM_ID.match(row_id) else row_id

@@ -877,7 +877,7 @@ class Store:
             groups[(entity_name, tuple(values))].append((row_id, values, last))
         for (entity_name, field_names), members in groups.items():
             spec = ENTITIES[entity_name]
-            defaults = schema.default_row(spec)
+            new_row = _new_row(spec)
             index = _column_index(spec)
             # Where each field's columns go, worked out once per group.
             slots = [(spec.by_name[name], [index[c] for c in spec.by_name[name].columns]) for name in field_names]
@@ -887,7 +887,7 @@ class Store:
             plain = [(f.name, positions[0]) for f, positions in slots if f.kind == "plain"]
             other = [(f, positions) for f, positions in slots if f.kind != "plain"]
             for row_id, values, last in members:
-                full = list(defaults)
+                full = new_row(row_id)
                 for name, position in plain:
                     full[position] = values[name]
                 for spec_field, positions in other:
@@ -910,7 +910,10 @@ class Store:
         # A plain field is its one column as it is: taken without a call of ``to_columns`` (an import appends 100,000).
         fields = [(f.name, f.default, None if f.kind == "plain" else f) for f in spec.fields]
         params = []
+        given_by_id = spec.given_by_id if spec.from_id is not None else None
         for row_id, record, op_id in records:
+            if given_by_id is not None:
+                record = {**given_by_id(row_id), **record}
             values: list[Any] = [row_id]
             for name, default, other in fields:
                 if other is None:
@@ -1289,12 +1292,12 @@ class Store:
             yield row_id, json.loads(value), op_id
 
     def _rebuild(self, spec: Entity, row_ids: Iterable[str]) -> None:
-        defaults = schema.default_row(spec)
+        new_row = _new_row(spec)
         index = _column_index(spec)
         params = []
         query = "SELECT field, value, max(op_id), member FROM ops WHERE row_id = ? AND entity = ? GROUP BY field"
         for row_id in row_ids:
-            values = list(defaults)
+            values = new_row(row_id)
             newest = ("", "")
             for field_name, value, op_id, member in self.conn.execute(query, (row_id, spec.name)):
                 spec_field = spec.by_name[field_name]
@@ -1425,6 +1428,26 @@ def _decode(spec: Entity, row: Sequence[Any]) -> dict[str, Any]:
 
 _COLUMN_CACHE: dict[str, tuple[str, ...]] = {}
 _UPSERT_CACHE: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _new_row(spec: Entity) -> Callable[[str], list[Any]]:
+    """A record's column values before any operation on it, by its id: the defaults, with the fields its id gives
+    (``Entity.from_id``: a result's key), so that a record reads the same whether its writer set those or not."""
+    defaults = schema.default_row(spec)
+    if spec.from_id is None:
+        return lambda _row_id: list(defaults)
+    index = _column_index(spec)
+    by_name = spec.by_name
+
+    def new_row(row_id: str) -> list[Any]:
+        values = list(defaults)
+        for name, value in spec.given_by_id(row_id).items():
+            field_spec = by_name[name]
+            for column, column_value in zip(field_spec.columns, field_spec.to_columns(value)):
+                values[index[column]] = column_value
+        return values
+
+    return new_row
 
 
 def _column_names(spec: Entity) -> tuple[str, ...]:

@@ -1156,7 +1156,7 @@ def _only_changes(
             refused.add(line)
             continue
         if before is None:
-            results.append((key, day, {**key.fields(day), **{k: v for k, v in values.items() if v is not None}}, line))
+            results.append((key, day, {k: v for k, v in values.items() if v is not None}, line))
             continue
         changed = {name: value for name, value in values.items() if value is not None and before.get(name) != value}
         emptied = [name for name, value in values.items() if value is None and before.get(name) is not None]

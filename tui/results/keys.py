@@ -44,15 +44,8 @@ class Key:
     platform: str | None = None
 
     def row_id(self, day: str) -> str:
+        """The record of the day's numbers: its id gives its key fields (``records.result_key``), which no write sets."""
         return result_id(self.kind, day, post=self.post, campaign=self.campaign, platform=self.platform)
-
-    def fields(self, day: str) -> dict[str, Any]:
-        """The key fields a new record is created with (the rules check them against its id)."""
-        values: dict[str, Any] = {"kind": self.kind, "day": day}
-        for name in ("post", "campaign", "platform"):
-            if getattr(self, name) is not None:
-                values[name] = getattr(self, name)
-        return values
 
 
 def target_text(ws: Workspace, key: Key) -> str:
@@ -247,6 +240,6 @@ def write(store: Store, member: str, rows: Iterable[tuple[Key, str, dict[str, An
     written = 0
     with store.write(member) as w:
         for key, day, values in rows:
-            w.set("result", key.row_id(day), {**key.fields(day), **values, "source": source})
+            w.set("result", key.row_id(day), {**values, "source": source})
             written += 1
     return written

@@ -294,7 +294,7 @@ def _result_steps(
             days[day].append(
                 (
                     result_id("post", day.isoformat(), post=post_id),
-                    {"kind": "post", "post": post_id, "day": day.isoformat(), **_counts(rng, reach), "source": "demo"},
+                    {**_counts(rng, reach), "source": "demo"},
                 )
             )
     for campaign_id, (campaign, platform, day, amount) in paid:
@@ -304,10 +304,6 @@ def _result_steps(
             (
                 result_id("campaign", day.isoformat(), campaign=campaign_id, platform=platform),
                 {
-                    "kind": "campaign",
-                    "campaign": campaign_id,
-                    "platform": platform,
-                    "day": day.isoformat(),
                     **counts,
                     "conversion_value": {"amount": value, "currency": "EUR"},
                     "source": "demo",
@@ -320,9 +316,6 @@ def _result_steps(
                 (
                     result_id("followers", day.isoformat(), platform=platform),
                     {
-                        "kind": "followers",
-                        "platform": platform,
-                        "day": day.isoformat(),
                         "followers": base + n * rng.randint(5, 40),
                         "source": "demo",
                     },

@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import Any
 
 from crewdeck.sync.state.oplog import APPEND, RECORD, Op, OpError, check_row_id, check_value, required_fields
-from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW, Entity, ValidationError, day_out_of_range, result_key
+from crewdeck.sync.state.records import ENTITIES, RESULT, WORKSPACE_ROW, Entity, ValidationError, day_out_of_range, result_key
 from crewdeck.sync.state.rules import control_character
 from crewdeck.sync.state.schema import columns
 from crewdeck.sync.state.store import Store
@@ -370,8 +370,10 @@ def add_checked(
         problems.append(f"{where}: {named.of(exc.field)}: {exc.problem}")
         return
     if not spec.append_only:
-        # Fields at their default are left unset: the record reads the same.
-        checked = {k: v for k, v in checked.items() if v is not None and v != spec.by_name[k].default}
+        # Fields at their default are left unset, and so are those its id gives (a result's key, checked above against
+        # the id): the record reads the same.
+        given_by_id = spec.given_by_id(row_id)
+        checked = {k: v for k, v in checked.items() if v is not None and v != spec.by_name[k].default and k not in given_by_id}
     plan.append((name, row_id, checked))
 
 
@@ -396,12 +398,18 @@ def refused_control(problems: list[str], name: str, field_name: str, value: Any,
 
 
 def _check_result_key(row_id: str, values: dict[str, Any]) -> None:
-    """A result's id says what it counts (``result:post:<task>:<day>``): its key fields must say the same (a restore is not judged)."""
+    """A result's id says what it counts (``result:post:<task>:<day>``): its key fields, where the file gives them, must
+    say the same, and the id a key a result can hold (a restore is not judged)."""
     key = result_key(row_id)
     if key is None:
         raise ValidationError("result", "id", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
     for name, value in key.items():
-        if values.get(name) != value:
+        if value is not None:
+            RESULT.check(name, value)
+            outside = day_out_of_range(value) if name == "day" else None
+            if outside is not None:
+                raise ValidationError("result", name, str(out_of_range(outside)))
+        if values.get(name, value) != value:
             raise ValidationError("result", name, f"{values.get(name)!r} is not what the id names ({value!r})")
 
 

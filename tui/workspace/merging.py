@@ -31,7 +31,7 @@ from typing import Any
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.postround import content_hash
-from crewdeck.sync.state.records import ENTITIES, FILTER_WORDS, MEMBER, ValidationError, budget_id, canonical_json, result_id
+from crewdeck.sync.state.records import ENTITIES, FILTER_WORDS, MEMBER, ValidationError, budget_id, canonical_json, result_id, result_key
 from crewdeck.sync.state.records import handle as valid_handle
 from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character, filter_word_refusal, member_add_refused
 from crewdeck.sync.state.writes import PendingWrites
@@ -582,10 +582,11 @@ class _Merger:
         mapped = self._references(entity, values)
         if entity == "budget" and {"campaign", "category", "period"} <= mapped.keys():
             row_id = budget_id(mapped["campaign"], mapped["category"], mapped["period"])
-        if entity == "result" and {"kind", "day"} <= mapped.keys():
-            # Keyed by what it counts: a campaign matched by name here is in its id too.
-            key = {name: mapped.get(name) for name in ("post", "campaign", "platform")}
-            row_id = result_id(mapped["kind"], mapped["day"], **key)
+        if entity == "result" and (key := result_key(source_id)) is not None:
+            # Keyed by what it counts (its id gives its key: no field of the file holds it): a campaign matched by
+            # name here is in its id too.
+            campaign = self.remap["campaign"].get(key["campaign"], key["campaign"]) if key["campaign"] else None
+            row_id = result_id(key["kind"], key["day"], post=key["post"], campaign=campaign, platform=key["platform"])
         self.merge.where[row_id] = where
         held = self.stored.get(row_id)
         if held is None and row_id != source_id:
