@@ -1271,5 +1271,7 @@ class CrewdeckApp(App[int]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        # Before Textual waits for the workers' threads: one waiting behind another process's write held the prompt.
+        self.session.interrupt()
         if self._sync_engine is not None:
             self._sync_engine.stop()

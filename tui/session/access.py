@@ -101,6 +101,11 @@ class WorkspaceAccess:
             # "<ms>-<counter>-" and the new node.
             return [op for op in found if not any(op.op_id[: -len(op.node)] + node in self._ours for node in former)]
 
+    def interrupt(self) -> None:
+        """End at once the use of the workspace a worker is in (a wait for the write lock, a statement), and every
+        later wait for the lock: the session is closing (``Store.interrupt``).  Without the lock: that worker holds it."""
+        self._ws.store.interrupt()
+
     def close(self) -> None:
         with self._lock:
             self._ws.close()

@@ -156,7 +156,16 @@ class Session:
         self.sync = SyncEngine(self.path, on_status=on_status)
         return self.sync
 
+    def interrupt(self) -> None:
+        """End at once what a worker is doing with the workspace, a wait behind another process's write lock (up to
+        30 s) included: the app is quitting, and its process waits for its workers' threads before the shell prompt
+        comes back.  What they were writing is rolled back whole; their errors are no one's to hear
+        (``lockwait.was_interrupted``)."""
+        self.access.interrupt()
+
     def close(self) -> None:
+        # A worker still waiting for the write lock holds the access lock ``access.close`` takes.
+        self.interrupt()
         if self.sync is not None:
             # Its loop runs on after ``run`` returned, the replica open, until the request ``stop`` ended comes back.
             self.sync.stop()
