@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: Seconds one try at the lock waits: how late an interrupt may come to a wait at most.
 LOCK_WAIT_SLICE = 0.1
@@ -25,17 +27,56 @@ class Interrupted(Exception):
         super().__init__("the workspace's session is closing")
 
 
-def begin_immediate(conn: sqlite3.Connection, busy_timeout: float, interrupted: threading.Event) -> None:
+class LockWait:
+    """One store's waits for the write lock: ended, that one and every later one, by ``interrupt``; and seen from
+    other threads while one waits behind another process's write (``waiting``), so that quitting can say a change
+    waits rather than lose it."""
+
+    def __init__(self) -> None:
+        #: Set by ``Store.interrupt``: every wait ends at once (``Interrupted``).
+        self.interrupted = threading.Event()
+        self._guard = threading.Lock()
+        #: Waits begun behind another process's write so far: each one's number.
+        self._begun = 0
+        self._under_way: int | None = None
+
+    def waiting(self) -> int | None:
+        """The number of the wait under way behind another process's write lock, or ``None``: a later wait has
+        another number, so that a second question about the same wait is told from a first about a new one."""
+        with self._guard:
+            return self._under_way
+
+    @contextmanager
+    def behind_another(self) -> Iterator[None]:
+        with self._guard:
+            self._begun += 1
+            self._under_way = self._begun
+        try:
+            yield
+        finally:
+            with self._guard:
+                self._under_way = None
+
+
+def begin_immediate(conn: sqlite3.Connection, busy_timeout: float, wait: LockWait) -> None:
     """``BEGIN IMMEDIATE`` on ``conn``, waiting up to ``busy_timeout`` seconds for another writer's lock as SQLite's own
-    timeout would, unless ``interrupted`` is set meanwhile (``Interrupted``).  Past the timeout, SQLite's "database is
-    locked" error, as with its own timeout."""
+    timeout would, unless ``wait.interrupted`` is set meanwhile (``Interrupted``).  Past the timeout, SQLite's "database
+    is locked" error, as with its own timeout."""
+    interrupted = wait.interrupted
     deadline = time.monotonic() + busy_timeout
     try:
-        while not interrupted.is_set():
-            left = deadline - time.monotonic()
-            wait = min(LOCK_WAIT_SLICE, max(left, 0.0))
-            if _began(conn, wait, busy_timeout, last=left <= wait):
-                return
+        if interrupted.is_set():
+            raise Interrupted
+        # The first try costs no more than a plain ``BEGIN IMMEDIATE`` when no one else writes.
+        first = min(LOCK_WAIT_SLICE, busy_timeout)
+        if _began(conn, first, busy_timeout, last=first == busy_timeout):
+            return
+        with wait.behind_another():
+            while not interrupted.is_set():
+                left = deadline - time.monotonic()
+                slice_ = min(LOCK_WAIT_SLICE, max(left, 0.0))
+                if _began(conn, slice_, busy_timeout, last=left <= slice_):
+                    return
     except sqlite3.OperationalError:
         if not interrupted.is_set():
             raise
