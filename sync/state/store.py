@@ -22,7 +22,7 @@ import stat
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from itertools import count, repeat
 from pathlib import Path
@@ -32,6 +32,7 @@ from urllib.parse import quote
 from crewdeck.sync.state import rollup_days, rollups, schema
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from crewdeck.sync.state.ids import new_id, new_node_id
+from crewdeck.sync.state.lockwait import LockWait, begin_immediate
 from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash, same_write
 from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError, canonical_json
 from crewdeck.sync.state.sharedfile import OpenedFile, access_problem, check_local_disk, create_group_writable
@@ -249,6 +250,8 @@ class Store:
         self._bulk_rollup_rows: int | list[str] = 0
         #: Inside ``bulk``: the results table's size, once it was needed.
         self._bulk_results_held: int | None = None
+        #: Its waits for the write lock: ``interrupt`` ends them, and ``waiting_for_lock`` tells one under way.
+        self._lock_wait = LockWait()
         if not readonly and self.get_meta(schema.ACCESS_PENDING):
             self._grant_access()
 
@@ -383,6 +386,22 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def interrupt(self) -> None:
+        """End at once, from any thread, the statement running on this store and its wait for the write lock, and
+        every later wait (``lockwait.Interrupted``): its session is closing.  A write ended so is rolled back whole."""
+        self._lock_wait.interrupted.set()
+        self.interrupt_statement()
+
+    def interrupt_statement(self) -> None:
+        """End at once, from any thread, the statement running on this store, and nothing later: a read's."""
+        with suppress(sqlite3.ProgrammingError):  # closed already: nothing runs on it
+            self.conn.interrupt()
+
+    def waiting_for_lock(self) -> int | None:
+        """The number of this store's wait under way behind another process's write lock, or ``None`` (see
+        ``lockwait.LockWait.waiting``): a write of it waits, from any thread."""
+        return self._lock_wait.waiting()
 
     def __enter__(self) -> Store:
         return self
@@ -567,12 +586,12 @@ class Store:
                 f"programming error: Store.{what} inside Store.{within}: it is a transaction of its own and cannot "
                 f"join that one; call it before or after the {within} block"
             )
-        return _Transaction(self.conn, self.busy_timeout, self.opened)
+        return _Transaction(self.conn, self.busy_timeout, self.opened, self._lock_wait)
 
     def _joined(self) -> AbstractContextManager[object]:
         """A transaction of its own, or inside ``held`` or ``bulk`` that one's: what is written is kept with all of it,
         or not at all."""
-        return nullcontext() if self._bulk or self._held else _Transaction(self.conn, self.busy_timeout, self.opened)
+        return nullcontext() if self._bulk or self._held else _Transaction(self.conn, self.busy_timeout, self.opened, self._lock_wait)
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -1318,10 +1337,11 @@ class _Transaction:
     the lock is held and again just before the commit, a ``stat`` each.
     """
 
-    def __init__(self, conn: sqlite3.Connection, busy_timeout: float, opened: OpenedFile) -> None:
+    def __init__(self, conn: sqlite3.Connection, busy_timeout: float, opened: OpenedFile, lock_wait: LockWait) -> None:
         self.conn = conn
         self.busy_timeout = busy_timeout
         self.opened = opened
+        self.lock_wait = lock_wait
         self._abandoned = False
 
     def abandon(self) -> None:
@@ -1330,7 +1350,7 @@ class _Transaction:
 
     def __enter__(self) -> _Transaction:
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            begin_immediate(self.conn, self.busy_timeout, self.lock_wait)
         except sqlite3.OperationalError as exc:
             raise _write_error(self.opened.path, exc) or WorkspaceError(
                 f"the workspace stayed locked by another writer for {self.busy_timeout:g} s ({exc}); try again"

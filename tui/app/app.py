@@ -9,11 +9,14 @@ app as ``Services`` when they are made.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import difflib
 import gc
+import signal
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -428,6 +431,8 @@ class CrewdeckApp(App[int]):
         self.active_pane = self.panes[0]
         self.zoomed = False
         self._stop = threading.Event()
+        #: The wait behind another process's write a quit was refused for (``_write_holds_quit``): a quit again asks.
+        self._quit_refused_for: int | None = None
         self._sync_engine: SyncEngine | None = None
         self.sync_status: SyncStatus | None = None
         #: The refusal last told in a notice: told once, again only when the server says something else or after a good round.
@@ -467,6 +472,10 @@ class CrewdeckApp(App[int]):
         return crisis_refused(self.session.me.facts()) is None
 
     def on_mount(self) -> None:
+        # Hung up (the terminal closed, the SSH session gone): the app closes as when it is quit, its reads ended and a
+        # change waiting for the shared file written (``on_unmount``), where the signal ended the process there and then.
+        with suppress(RuntimeError):  # not the main thread (an app run in a thread of a server): its process has its own
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
         # A member's app starts watching once its panes are filled (``main_ready``); a guest's has none to wait for.
         if self.guest and self._watch_changes:
             self._watch()
@@ -781,6 +790,8 @@ class CrewdeckApp(App[int]):
         if writing is not None:
             self._say_in_place(f"not quitting: {being_written(writing.written_name)}")
             return
+        if self._write_holds_quit():
+            return
         held = next((s for s in reversed(self.screen_stack) if isinstance(s, HoldsText) and s.unsaved), None)
         if held is None:
             await super().action_quit()
@@ -791,6 +802,31 @@ class CrewdeckApp(App[int]):
                 self.exit()
 
         self.push_screen(DiscardScreen(held.unsaved_name, " and quit"), answered)
+
+    def _write_holds_quit(self) -> bool:
+        """Whether a change written in the background (``s``, ``d``, anything without a dialog) waits behind another
+        process's write on the file, and quitting would lose it: said the first time, asked the second (``y`` ends the
+        wait and quits, the change lost); once it is written or refused (its own notice says so), quitting is as usual."""
+        from crewdeck.tui.app.screens.discard import DiscardScreen
+
+        waiting = self.session.waiting_write()
+        if waiting is None:
+            return False
+        wait, changes = waiting
+        what = "your change" if changes == 1 else f"your {changes} changes"
+        if self._quit_refused_for != wait:
+            self._quit_refused_for = wait
+            waits = "waits" if changes == 1 else "wait"
+            self._say_in_place(f"not quitting: {what} {waits} for the shared file (another process is writing)")
+            return True
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.session.interrupt()  # the waits end, and what they were writing is rolled back whole
+                self.exit()
+
+        self.push_screen(DiscardScreen(f"{what} waiting for the shared file", " and quit"), answered)
+        return True
 
     def action_zoom(self) -> None:
         self.zoomed = not self.zoomed
@@ -1270,6 +1306,11 @@ class CrewdeckApp(App[int]):
     # ------------------------------------------------------------ exit
 
     def on_unmount(self) -> None:
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         self._stop.set()
+        # Before Textual waits for the workers' threads: one reading held the prompt.  A write is not ended: the person
+        # who quit was asked first (``_write_holds_quit``), and an app closed otherwise (the terminal or SSH session
+        # gone, the web page closed) has no one to ask, so the change is written, within its busy timeout, not lost.
+        self.session.interrupt(writes=False)
         if self._sync_engine is not None:
             self._sync_engine.stop()

@@ -14,6 +14,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from textual.app import App
 from textual.dom import DOMNode
 
+from crewdeck.sync.state.lockwait import was_interrupted
 from crewdeck.tui.workspace.errors import one_line_errors
 
 Node = TypeVar("Node", bound=DOMNode)
@@ -43,6 +44,8 @@ def submit_or_refuse(
     try:
         submit(value)
     except Exception as exc:
+        if was_interrupted(exc):
+            raise  # the app is quitting: no dialog to answer
         why = refusal(exc)
         app.call_from_thread(refused, why or "it could not be done (the notice says why); try again")
         if why is None:
@@ -59,6 +62,8 @@ def in_background(node: DOMNode, job: Callable[[], object], *, name: str, group:
         try:
             job()
         except Exception as exc:  # every error reaches the person, as a notification
+            if was_interrupted(exc):
+                return  # ended by the app's quitting (``Session.interrupt``): nothing went wrong, and no one is there to tell
             app.call_from_thread(report_error, app, exc)
 
     node.run_worker(guarded, name=name, group=group, exclusive=exclusive, exit_on_error=False, thread=True)

@@ -11,7 +11,8 @@ our own change for another member's (``foreign`` waits for that lock).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from crewdeck.sync.state.oplog import Op
@@ -36,6 +37,12 @@ class WorkspaceAccess:
         self._lock = threading.RLock()
         #: Stamps this session wrote: the app tells others' changes from ours.
         self._ours: set[str] = set()
+        # Taken by ``interrupt`` and around a write's hold of the connection: a statement is ended only if a read's.
+        self._state = threading.Lock()
+        #: Writes asked for and not over yet, those waiting for the one under way included: what quitting would lose.
+        self._writes = 0
+        #: Whether a write holds the connection now.
+        self._writing = False
 
     def read(self, work: Callable[[Workspace], T]) -> T:
         """``work(workspace)``, with the connection to itself."""
@@ -47,7 +54,7 @@ class WorkspaceAccess:
 
         Nothing is written when ``work`` raises.
         """
-        with self._lock:
+        with self._writing_now():
             writer = self._ws.store.write(self.me.id)
             answer = work(self._ws, writer)
             writer.commit()
@@ -57,7 +64,7 @@ class WorkspaceAccess:
         """``work(workspace, writer)`` judged as ``write`` would judge it, then rolled back: what that write would raise
         (``Refused``, a bad value), with nothing written.  Under the write lock, as the write itself (the file as it
         is when the write is judged, another process's commit included)."""
-        with self._lock:
+        with self._writing_now():
             try:
                 with self._ws.store.held():
                     writer = self._ws.store.write(self.me.id)
@@ -71,7 +78,7 @@ class WorkspaceAccess:
         """``work(workspace)``, which writes one record in a transaction of its own and returns its id (the
         ledger's actions do): the id and the operations it stored, ours (with the ``acting`` record of a
         manager's ``--as``, which is no one else's change)."""
-        with self._lock, self._ws.store.recording() as stored:
+        with self._writing_now(), self._ws.store.recording() as stored:
             row_id = work(self._ws)
             # The record's own first (``Written.ops[0]`` names it), then the rest of its write.
             return row_id, self._mark_ours(sorted(stored, key=lambda op: op.row_id != row_id))
@@ -80,9 +87,36 @@ class WorkspaceAccess:
         """``work(store)``, which commits its own transactions (the posts' moves do): its answer
         and the operations it stored, ours.  When ``work`` raises, what it committed before it raised stays
         written, not counted as ours (a post's move commits once, at its end)."""
-        with self._lock, self._ws.store.recording() as stored:
+        with self._writing_now(), self._ws.store.recording() as stored:
             answer = work(self._ws.store)
             return answer, self._mark_ours(stored)
+
+    @contextmanager
+    def _writing_now(self) -> Iterator[None]:
+        """The connection to a write, counted from when it is asked for until it is over (``waiting_write``)."""
+        with self._state:
+            self._writes += 1
+        try:
+            with self._lock:
+                with self._state:
+                    self._writing = True
+                try:
+                    yield
+                finally:
+                    with self._state:
+                        self._writing = False
+        finally:
+            with self._state:
+                self._writes -= 1
+
+    def waiting_write(self) -> tuple[int, int] | None:
+        """While a write waits behind another process's write lock on the file: that wait's number (a later wait has
+        another) and how many writes asked for are not over yet (it and those waiting for it); else ``None``."""
+        wait = self._ws.store.waiting_for_lock()
+        if wait is None:
+            return None
+        with self._state:
+            return wait, max(self._writes, 1)
 
     def _mark_ours(self, ops: Iterable[Op]) -> tuple[Op, ...]:
         """The one place operations become ours (call with the lock held, right after the commit)."""
@@ -100,6 +134,18 @@ class WorkspaceAccess:
             # Carried to a node of the replica's own (it turned out to be a copy): a write of ours under its new stamp,
             # "<ms>-<counter>-" and the new node.
             return [op for op in found if not any(op.op_id[: -len(op.node)] + node in self._ours for node in former)]
+
+    def interrupt(self, *, writes: bool = True) -> None:
+        """End at once the use of the workspace a worker is in (a wait for the write lock, a statement), and every
+        later wait for the lock: the session is closing (``Store.interrupt``).  Not ``writes``: only a read's statement
+        is ended, and a write under way or to come finishes within its busy timeout.  Without the lock: that worker
+        holds it."""
+        if writes:
+            self._ws.store.interrupt()
+            return
+        with self._state:  # a write taking the connection now waits for this: the interrupt cannot end its statement
+            if not self._writing:
+                self._ws.store.interrupt_statement()
 
     def close(self) -> None:
         with self._lock:

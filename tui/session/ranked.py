@@ -9,9 +9,10 @@ until it is whole: no read sees the list half built.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from crewdeck.sync.state.store import connect
@@ -91,6 +92,12 @@ class RankedList:
     def built(self) -> None:
         """The list is whole (or will never be: reads find out on their own)."""
         self._whole.set()
+
+    def interrupt(self) -> None:
+        """End at once, from any thread, the statement under way on the list's connection (scoring every task takes a
+        while): the session is closing.  The list is as it was before it (``TaskIndex``'s transaction)."""
+        with suppress(sqlite3.ProgrammingError):  # closed already: nothing runs on it
+            self._index.conn.interrupt()
 
     def close(self) -> None:
         with self._lock:

@@ -156,7 +156,24 @@ class Session:
         self.sync = SyncEngine(self.path, on_status=on_status)
         return self.sync
 
+    def interrupt(self, *, writes: bool = True) -> None:
+        """End at once what a worker is doing with the workspace, a wait behind another process's write lock (up to
+        30 s) included, and the ranked list's scoring: the app is closing, and its process waits for its workers'
+        threads before the shell prompt comes back.  What they were writing is rolled back whole; their errors are no
+        one's to hear (``lockwait.was_interrupted``).  Not ``writes``: reads only, and a write under way or asked for
+        finishes within its busy timeout (closed with no one to ask whether to lose it)."""
+        self.access.interrupt(writes=writes)
+        self.ranked.interrupt()
+
+    def waiting_write(self) -> tuple[int, int] | None:
+        """While a write waits behind another process's write on the file: that wait's number and how many changes
+        quitting now would lose (``WorkspaceAccess.waiting_write``)."""
+        return self.access.waiting_write()
+
     def close(self) -> None:
+        # Reads end at once; a write still under way holds the access lock ``access.close`` takes until it is over,
+        # within its busy timeout (the app ended them too if the person chose to lose them).
+        self.interrupt(writes=False)
         if self.sync is not None:
             # Its loop runs on after ``run`` returned, the replica open, until the request ``stop`` ended comes back.
             self.sync.stop()

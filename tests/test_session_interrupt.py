@@ -1,0 +1,256 @@
+"""Quitting ends at once a worker waiting behind another process's write on a shared file, and nothing is half-written.
+
+SQLite's busy handler sleeps up to the 30 s busy timeout inside the statement, and ``Connection.interrupt`` does not end
+that sleep: the app's screen went at once, but its process waited for the worker's thread before the shell prompt came
+back.  The other process here is a real one, holding ``BEGIN IMMEDIATE`` on the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from crewdeck.sync.state.lockwait import Interrupted, was_interrupted
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.discard import DiscardScreen
+from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.session.session import Session
+from crewdeck.tui.tasks.index import Filter
+
+from .apphelp import demo_workspace, make_app, settle, store_of
+
+#: A hang guard far above the expected (the wait ends within one slice of the interrupt); never a timing assertion.
+HANG_GUARD = 20.0
+NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+
+_HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("holding", flush=True)
+sys.stdin.readline()
+conn.execute("ROLLBACK")
+"""
+
+
+@contextmanager
+def another_process_writing(path: Path) -> Iterator[Callable[[], None]]:
+    """Another process holding the file's write lock (``BEGIN IMMEDIATE``) for the block, or until the function the
+    block is given is called (it lets go of the lock)."""
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdin is not None and holder.stdout is not None
+    stdin = holder.stdin
+
+    def let_go() -> None:
+        if not stdin.closed:
+            stdin.close()
+            holder.wait(HANG_GUARD)
+
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        yield let_go
+    finally:
+        let_go()
+
+
+def on_statement(conn: sqlite3.Connection, starts: str, then: Callable[[], object]) -> None:
+    """``then()`` as the first statement starting with ``starts`` begins on ``conn`` (SQLite's trace, in its thread)."""
+    done = threading.Event()
+
+    def traced(sql: str) -> None:
+        if sql.lstrip().upper().startswith(starts) and not done.is_set():
+            done.set()
+            then()
+
+    conn.set_trace_callback(traced)
+
+
+def task_count(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM task").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    opened = Session.open(demo_workspace(tmp_path / "demo.db"), "ana")
+    yield opened
+    opened.close()
+
+
+def test_an_interrupt_ends_a_write_waiting_behind_another_process_at_once_with_nothing_written(session: Session) -> None:
+    store = store_of(session)
+    before = task_count(store.path)
+    waiting = threading.Event()
+    on_statement(store.conn, "BEGIN IMMEDIATE", waiting.set)
+    errors: list[BaseException] = []
+
+    def add() -> None:
+        try:
+            session.edits.quick_add("Film the teaser", NOW)
+        except Exception as exc:
+            errors.append(exc)
+
+    with another_process_writing(store.path):
+        worker = threading.Thread(target=add)
+        worker.start()
+        assert waiting.wait(HANG_GUARD)
+        session.interrupt()
+        worker.join(HANG_GUARD)
+        assert not worker.is_alive()  # it waited out the busy timeout (30 s)
+        assert [type(e) for e in errors] == [Interrupted]
+        assert not store.conn.in_transaction
+        # Every later wait ends at once too: the session is closing.
+        later = threading.Thread(target=add)
+        later.start()
+        later.join(HANG_GUARD)
+        assert not later.is_alive()
+        assert [type(e) for e in errors] == [Interrupted, Interrupted]
+    assert task_count(store.path) == before
+
+
+def test_a_write_interrupted_under_way_is_rolled_back_whole(session: Session) -> None:
+    store = store_of(session)
+    before = task_count(store.path)
+    # The interrupt comes as the write's first row goes in, its transaction begun.
+    on_statement(store.conn, "INSERT", session.interrupt)
+    with pytest.raises(Exception) as raised:
+        session.edits.quick_add("Film the teaser", NOW)
+    assert was_interrupted(raised.value), raised.value
+    assert not store.conn.in_transaction
+    assert task_count(store.path) == before
+
+
+class WaitingAdd:
+    """A task added in the background of ``app`` (as a key's write is) while another process holds the file."""
+
+    def __init__(self, app: CrewdeckApp) -> None:
+        self.app = app
+        self.store = store_of(app.session)
+        self.before = task_count(self.store.path)
+        self.waiting, self.ended = threading.Event(), threading.Event()
+
+    async def start(self, pilot: Pilot[object]) -> None:
+        """Started, and waiting behind the other process's lock."""
+        await settle(pilot)
+        self.store.conn.set_trace_callback(self._traced)
+        in_background(self.app, self._add, name="add", group="write")
+        await until(pilot, self.waiting.is_set)
+
+    def _traced(self, sql: str) -> None:
+        # A try at the lock past the first: the wait behind the other process is under way.
+        if sql.lstrip().upper().startswith("BEGIN IMMEDIATE") and self.app.session.waiting_write() is not None:
+            self.waiting.set()
+
+    def _add(self) -> None:
+        try:
+            self.app.session.edits.quick_add("Film the teaser", NOW)
+        finally:
+            self.ended.set()
+
+    def added(self) -> int:
+        return task_count(self.store.path) - self.before
+
+
+async def until(pilot: Pilot[object], done: Callable[[], bool]) -> None:
+    """Until ``done()``, the app running meanwhile (not ``settle``: it waits for the worker, which waits for the lock)."""
+    for _ in range(1000):
+        if done():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("never came")
+
+
+def notices(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+WAITS = "not quitting: your change waits for the shared file (another process is writing)"
+
+
+async def test_quitting_while_a_key_s_change_waits_behind_another_process_says_so_and_quits_once_it_is_written(tmp_path: Path) -> None:
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    add = WaitingAdd(app)
+    with another_process_writing(add.store.path) as let_go:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await add.start(pilot)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert WAITS in notices(app)
+            assert app.return_code is None  # still running, the change still waiting
+            assert not add.ended.is_set()
+            let_go()
+            await until(pilot, add.ended.is_set)
+            await settle(pilot)
+            assert add.added() == 1
+            await pilot.press("q")
+            await until(pilot, lambda: app.return_code is not None)  # as usual, asked nothing
+            assert not any(isinstance(s, DiscardScreen) for s in app.screen_stack)
+
+
+async def test_a_second_quit_while_the_change_still_waits_asks_and_y_quits_losing_it(tmp_path: Path) -> None:
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    add = WaitingAdd(app)
+    with another_process_writing(add.store.path):
+        async with app.run_test(size=(100, 30)) as pilot:
+            await add.start(pilot)
+            await pilot.press("ctrl+q", "ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, DiscardScreen)
+            assert app.screen.what == "your change waiting for the shared file"
+            await pilot.press("n")  # stays, the change still waiting
+            await pilot.pause()
+            assert not isinstance(app.screen, DiscardScreen) and app.return_code is None
+            told = notices(app)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, DiscardScreen)  # the same wait: asked again, not told again
+            await pilot.press("y")
+            await until(pilot, lambda: app.return_code is not None)
+        # Ended by the quit, not by the other process letting go (a hang guard: the busy timeout is 30 s).
+        assert add.ended.wait(HANG_GUARD)
+    assert notices(app) == told  # nothing said of the change lost: the person chose to lose it
+    assert add.added() == 0
+
+
+async def test_hung_up_while_a_change_waits_the_app_closes_and_the_change_is_written_once_the_file_is_free(tmp_path: Path) -> None:
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    add = WaitingAdd(app)
+    with another_process_writing(add.store.path) as let_go:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await add.start(pilot)
+            # Without a handler the signal ends the process (the test's too), the change with it.
+            assert signal.getsignal(signal.SIGHUP) is not signal.SIG_DFL
+            os.kill(os.getpid(), signal.SIGHUP)
+            await until(pilot, lambda: app.return_code is not None)
+        # Closed, the change left to wait (no one was there to ask): its wait was not ended, as a read's is.
+        assert not add.store._lock_wait.interrupted.is_set()
+        let_go()
+        assert add.ended.wait(HANG_GUARD)
+    assert add.added() == 1
+
+
+async def test_quitting_ends_a_long_scoring_of_the_ranked_list(tmp_path: Path) -> None:
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    ranked = app.session.ranked._index.conn
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        # The app quits as every task is being scored (its worker's statement under way).
+        on_statement(ranked, "INSERT INTO TEMP.TASK_RANK", app.session.interrupt)
+        with pytest.raises(sqlite3.Error) as raised:
+            app.session.ranked.rescore(NOW)
+        assert was_interrupted(raised.value), raised.value
+        assert app.session.ranked.count(Filter("1", ())) > 0  # the list as it was, whole
