@@ -2104,6 +2104,23 @@ async def test_the_held_posts_at_80x24_say_each_post_s_state_and_what_became_of_
         assert all(cell_len(line) <= 76 for line in lines), lines
 
 
+async def test_the_s_picker_names_the_post_as_notices_do_and_asks_what_next(team: Path) -> None:
+    """It read "“Holiday countdown reel …(the whole title)” is in review: next": the title whole, whatever its length,
+    and a state read as a noun ("is idea: next")."""
+    title = "Holiday countdown reel for the winter sale weekend, with the longer cut for stories"
+    with Store(team) as store, store.write(member(team, "ana")) as w:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+        w.set("task", post_id, {"title": title})
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Holiday countdown")
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert app.screen.title_text == "“Holiday countdown reel for the winter sale weekend, with th…” (in review): what next?"
+
+
 async def test_the_held_posts_dialog_offers_no_enter_which_opens_nothing_there(team: Path) -> None:
     """Its footer showed "⏎ Open" over the held posts, and enter did nothing: the dialog opens no post."""
     _two_approved_posts_held_by_a_crisis(team)
