@@ -2088,6 +2088,39 @@ async def test_the_held_posts_at_80x24_show_titles_that_differ_at_their_end_whol
         assert all(line.rstrip().endswith("slot kept") for line in lines), lines
 
 
+async def test_the_held_posts_at_80x24_say_each_post_s_state_and_what_became_of_it(team: Path) -> None:
+    """At 80 columns the STATE column went first, and WHY read "slot kept" or "resumed" alone: whether a resumed post
+    was scheduled, and so goes out at its slot, or approved only, was not said."""
+    _two_approved_posts_held_by_a_crisis(team)
+    app = make_app(team, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        _, table = await _open_held_posts(pilot, app)
+        assert [table.render_line(n).text.rstrip().endswith("paused, slot kept") for n in (1, 2)] == [True, True]
+        await pilot.press("r")
+        await settle(pilot)
+        lines = [table.render_line(n).text.rstrip() for n in (0, 1, 2)]
+        assert lines[0].endswith("STATE") and "Spring post 0" in lines[1] and "Spring post 1" in lines[2], lines
+        assert lines[1].endswith("resumed, now approved") and lines[2].endswith("paused, slot kept"), lines
+        assert all(cell_len(line) <= 76 for line in lines), lines
+
+
+async def test_the_s_picker_names_the_post_as_notices_do_and_asks_what_next(team: Path) -> None:
+    """It read "“Holiday countdown reel …(the whole title)” is in review: next": the title whole, whatever its length,
+    and a state read as a noun ("is idea: next")."""
+    title = "Holiday countdown reel for the winter sale weekend, with the longer cut for stories"
+    with Store(team) as store, store.write(member(team, "ana")) as w:
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+        w.set("task", post_id, {"title": title})
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Holiday countdown")
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert app.screen.title_text == "“Holiday countdown reel for the winter sale weekend, with th…” (in review): what next?"
+
+
 async def test_the_held_posts_dialog_offers_no_enter_which_opens_nothing_there(team: Path) -> None:
     """Its footer showed "⏎ Open" over the held posts, and enter did nothing: the dialog opens no post."""
     _two_approved_posts_held_by_a_crisis(team)
@@ -2113,7 +2146,7 @@ async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_
         await pilot.press("r")
         await settle(pilot)
         assert state(team, posts[0]) == "approved"
-        assert row(posts[0])[2] == "approved" and row(posts[0])[-1] == "resumed", row(posts[0])
+        assert row(posts[0])[-1] == "resumed, now approved", row(posts[0])
         await pilot.press("j", "n")
         await settle(pilot)
         await pilot.press(*"someday", "enter")
@@ -2124,7 +2157,7 @@ async def test_a_held_post_resumed_or_given_a_new_slot_shows_its_state_and_slot_
         await pilot.press(*["backspace"] * 7, *"tue 09:00", "enter")
         await settle(pilot)
         assert app.screen is screen
-        assert row(posts[1])[1] == "Tue 12-01 15:00 CET" and row(posts[1])[2] == "approved", row(posts[1])
+        assert row(posts[1])[1] == "Tue 12-01 15:00 CET" and row(posts[1])[-1] == "new slot, now approved", row(posts[1])
 
 
 async def test_a_held_posts_row_keeps_its_state_now_when_a_read_from_before_comes_back_last(team: Path) -> None:
@@ -2141,7 +2174,7 @@ async def test_a_held_posts_row_keeps_its_state_now_when_a_read_from_before_come
         await answers.both_back(pilot)
         assert state(team, posts[1]) == "pulled"
         [cells] = [r.cells for _, r in table.loaded_rows() if r.id == posts[1]]
-        assert cells[2] == "pulled", cells
+        assert cells[-1] == "pulled", cells
 
 
 async def test_r_pressed_twice_on_a_held_post_resumes_it_once(team: Path) -> None:
@@ -2158,7 +2191,7 @@ async def test_r_pressed_twice_on_a_held_post_resumes_it_once(team: Path) -> Non
         assert [(n.severity, n.message) for n in app._notifications] == [("information", "resumed “Spring post 0”")]
         assert state(team, posts[0]) == "approved"
         [cells] = [r.cells for _, r in table.loaded_rows() if r.id == posts[0]]
-        assert cells[5] == "resumed"
+        assert cells[-1] == "resumed, now approved"
 
 
 @pytest.fixture

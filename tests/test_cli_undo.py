@@ -532,3 +532,20 @@ def test_a_commit_is_remembered_at_a_cost_the_length_of_the_history_does_not_cha
         assert len(kept) == history.KEEP and [len(runs) for runs in kept] == [4] * (history.KEEP - 1) + [2]
     finally:
         ws.close()
+
+
+def test_a_result_whose_first_numbers_are_undone_is_no_result_in_reports_or_the_export(cli: Cli) -> None:
+    """Undo of a first `kpi add` clears its numbers; results have no `deleted`, so the record stays, holding nothing:
+    every reader takes it as absent, the export too (it restored as a result of no numbers)."""
+    before = cli.ok("export")
+    post = cli.ok("add", "Reel one +spring-launch").strip()
+    for added in (
+        (post[:8], "2026-11-20", "impressions=500", "value=12.50"),
+        ("+spring-launch/instagram", "2026-11-20", "clicks=7"),
+        ("/instagram", "2026-11-20", "followers=4200"),
+    ):
+        cli.ok("kpi", "add", *added)
+        assert cli.ok("undo").startswith("undid: added the ")
+    assert json.loads(cli.ok("export"))["result"] == json.loads(before)["result"] == []
+    report = cli("kpi", "report", "--by", "post")
+    assert (report.code, report.out, report.err) == (0, "", "no results or spend\n")

@@ -562,6 +562,8 @@ def test_bad_entries_are_one_clear_line_and_nothing_is_written(team: Cli, args: 
         (["rate", "set", "2026-13-01", "USD/EUR", "0.9"], "is not a real date"),
         (["ledger", "reverse", "0000"], "no ledger entry with id 0000"),
         (["ledger", "list", "is:lost"], "is not a state"),
+        # Read as a filter it left out the entries holding a "q" and listed the rest whole, where ids alone were meant.
+        (["ledger", "list", "is:pending", "--period", "2026-11", "-q"], "ledger list: -q is for commands that write"),
         (["ledger", "report", "--period", "2026-11-31"], "is not a period"),
         (["ledger", "import", "/nonexistent.csv"], "no such file"),
         (["rate", "import", "/nonexistent.csv"], "no such file"),

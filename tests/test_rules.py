@@ -1117,6 +1117,15 @@ def test_the_readme_has_the_roles_table_the_rules_enforce() -> None:
         assert f"`{rule}`" in readme, rule
 
 
+def test_the_readme_says_each_rule_in_the_rules_own_words() -> None:
+    """The README's list of rules is a copy of ``RULES``: a meaning reworded in one (a result's key fields need not be
+    given, the id gives them) is reworded in the other."""
+    readme = (ROOT / "README.md").read_text()
+    said = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", readme, flags=re.MULTILINE))
+    assert {rule: said.get(rule) for rule in RULES} == RULES
+    assert "need not be given" in RULES["result_key"]
+
+
 def test_only_a_manager_adds_a_member_and_the_rules_say_so_for_every_way_in() -> None:
     # Imports bring the members a file names: they ask this, not a member's access of their own.
     def facts(access: str) -> MemberFacts:

@@ -161,7 +161,8 @@ RULES = {
     "out_of_range": "dates run from 1900-01-01 to 9998-12-31",
     "invalid_value": "the value is not valid for the field",
     "acting_local_only": "acting as another member happens on a shared host only",
-    "result_key": "a result's post, campaign, platform and day are the ones its id names, and it holds only what its kind counts",
+    "result_key": "a result's post, campaign, platform and day need not be given (its id names them) and, when given, are the "
+    "ones its id names; it holds only what its kind counts",
     "record_key": "a budget's campaign, category and period, and a rate's day and currencies, are the ones its id names (and a "
     "rate's two currencies differ)",
     "one_currency": "a result's conversion value keeps the currency it was first given, per post or campaign and day, until it is cleared",
@@ -196,7 +197,7 @@ RULES = {
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency, task and approval, and the opposite amount",
     "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
     "guest: guests see no tasks, so a member is made a guest only by a change that unassigns their open tasks, and their "
-    "closed tasks reopen only with another assignee",
+    "closed tasks reopen (or come back open from deletion: a done one restored stays theirs) only with another assignee",
     "removed_assignee": "a task, and a series' next instances (its template), are never assigned to a member who was removed "
     "from the workspace (nor reopened while they are), so a member is removed only by a change that unassigns, closes or "
     "deletes their open tasks",

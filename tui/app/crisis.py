@@ -6,6 +6,7 @@ are for managers (the app hides the key from others; the rules refuse anyway).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -31,7 +32,7 @@ from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.line_table import Column
-from crewdeck.widgets.post_table import PostTable
+from crewdeck.widgets.post_table import PostLine, PostTable
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -130,19 +131,35 @@ HELD_BINDINGS: list[BindingType] = [
 ]
 
 
-#: The WHY of a missed post among the held ones (its slot passed during the crisis).
+#: What a missed post among the held ones needs (its slot passed during the crisis).
 NEEDS_SLOT = "needs a new slot"
-#: The held posts' columns: WHY is a word or two ("slot kept", "resumed", ``NEEDS_SLOT``) and keeps the width of
-#: its widest, and the titles are given the room the platform, the state and the id give up (28 cells at the
-#: least): two posts whose titles differ at their end read apart at 80 columns.
+#: The held posts' columns.  STATE is the post's state and what became of it here ("paused, slot kept", ``NEEDS_SLOT``
+#: after "missed", "resumed, now scheduled"), in one column that keeps the width of its widest: a column of its own
+#: for the state went first at 80 columns, where a resumed post read "resumed" whether it was scheduled or approved
+#: only.  The titles are given the room the platform and the id give up (28 cells at the least): two posts whose titles
+#: differ at their end read apart at 80 columns, where the dialog takes the whole width.
 HELD_COLUMNS = (
     Column("ID", 8, drop=4),
     Column("SLOT (YOUR TIME)", 20),
-    Column("STATE", 12, drop=3),
     Column("PLATFORM", 9, drop=2),
     Column("POST", 28, grow=1),
-    Column("WHY", 3, whole=True),
+    Column("STATE", 5, whole=True),
 )
+
+
+def _held_line(line: PostLine) -> PostLine:
+    """A row of ``post_line`` in ``HELD_COLUMNS``: its state is said in STATE, with what became of the post."""
+    post_id, slot, _state, platform, title, state = line.cells
+    return replace(line, cells=(post_id, slot, platform, title, state))
+
+
+def held_state(post: PostView, done: str | None) -> str:
+    """A held post's STATE: its state now and what became of it here (``done``: "resumed", "new slot", "pulled"), or
+    what it waits for."""
+    state = label(post.state)
+    if done is None:
+        return f"{state}, {NEEDS_SLOT if post.state == 'missed' else 'slot kept'}"
+    return state if done == state else f"{done}, now {state}"
 
 
 class HeldPostsScreen(ModalScreen[None]):
@@ -160,7 +177,7 @@ class HeldPostsScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HeldPostsScreen { align: center middle; }
-    HeldPostsScreen > Vertical { width: 90%; height: 80%; background: $panel; border: round $error; padding: 0 1; }
+    HeldPostsScreen > Vertical { width: 90%; min-width: 80; height: 80%; background: $panel; border: round $error; padding: 0 1; }
     HeldPostsScreen .held--title { text-style: bold; }
     """
 
@@ -200,9 +217,7 @@ class HeldPostsScreen(ModalScreen[None]):
 
     def _fill(self, cursor: int = 0) -> None:
         now = self.services.now()
-        rows = [
-            post_line(p, self.services, now, self.done.get(p.id) or (NEEDS_SLOT if p.state == "missed" else "slot kept")) for p in self.held
-        ]
+        rows = [_held_line(post_line(p, self.services, now, held_state(p, self.done.get(p.id)))) for p in self.held]
         self.query_one(PostTable).reset(len(rows), cursor, (0, rows))
         self.query_one("#held-title", Label).update(self._title())
 

@@ -96,6 +96,10 @@ CONTENT_CHOICES = {
         "posted under it first; empty removes it",
     ),
 }
+#: The states the ``s`` picker's title says with an article ("“Launch reel” (an idea): what next?"); the others read as
+#: they are ("(in review)", "(approved)").
+STATE_NOUNS = {"idea": "an idea", "draft": "a draft"}
+
 #: How each move reads in the ``s`` picker, and its key there.
 MOVE_CHOICES = {
     "copy": ("write the copy", "c"),
@@ -204,7 +208,9 @@ class PostKeys:
             if move is not None:
                 self.do(move, post)
 
-        self._owner.app.push_screen(PickerScreen(f"“{post.facts.title}” is {label(post.state)}: next", choices), chosen)
+        # Named as every notice names a post (cut short, on one line), its state said as a noun where it is one.
+        state = STATE_NOUNS.get(post.state) or label(post.state)
+        self._owner.app.push_screen(PickerScreen(f"{named_post(post.facts.title, post.id)} ({state}): what next?", choices), chosen)
 
     def publish(self, moves: PostMoves) -> None:
         """``d`` on a post: published, only from approved or scheduled."""

@@ -135,7 +135,18 @@ def _say_crossed(notes: list[str]) -> None:
         )
 
 
+#: The quiet option's spellings, which a filter would read as a word left out (``-q``: entries without a "q").
+_QUIET = ("-q", "--quiet")
+
+
 def cmd_list(ctx: Context) -> int:
+    quiet = next((term for term in ctx.args.query if term in _QUIET), None)
+    if quiet is not None:
+        # As `-q` on a command that writes: ids alone.  A list has it nowhere (README); read as a filter, it left
+        # out the entries holding a "q" and printed the whole table of the rest.
+        raise UserError(
+            f"ledger list: {quiet} is for commands that write (it prints the ids they wrote); --json gives each entry's whole id"
+        )
     ws = ctx.ws
     me = ctx.me_or_none()
     period = Period.parse(ctx.args.period, today=_today(ctx)) if ctx.args.period else Period.all()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from json import JSONDecoder
 from operator import itemgetter
 
-from crewdeck.sync.state.records import Entity
+from crewdeck.sync.state.records import RESULT_COUNTS, Entity
 from crewdeck.sync.state.schema import columns
 
 #: Rows read and spelled together.
@@ -42,6 +42,17 @@ def slot_columns(spec: Entity) -> list[str]:
     return firsts + seconds
 
 
+def _live(spec: Entity) -> str:
+    """SQL: whether a stored row of ``spec`` is a record the export holds (``1 = 1`` for every row of most sections).
+
+    A deleted record is not, nor a result that holds no number: results have no ``deleted``, and undoing a result's
+    first numbers clears them, leaving the record (its key) with nothing reported, which every report reads as no result.
+    """
+    if spec.name == "result":
+        return "(" + " OR ".join(f"[{name}] IS NOT NULL" for name in (*RESULT_COUNTS, "followers", "value_amount")) + ")"
+    return "deleted = 0" if "deleted" in spec.by_name else "1 = 1"
+
+
 def _text_affinity(declared: str) -> bool:
     """A column of SQLite's text affinity holds text, NULL or blobs, never a number."""
     upper = declared.upper()
@@ -54,10 +65,9 @@ def _query(conn: sqlite3.Connection, spec: Entity) -> str:
         f"[{name}]" if _text_affinity(declared[name]) else f"CASE WHEN typeof([{name}]) = 'real' THEN json('{_REAL}') ELSE [{name}] END"
         for name in slot_columns(spec)
     ]
-    live = "WHERE deleted = 0" if "deleted" in spec.by_name else ""
     parted = ", '', ".join(items)
     # Without the array's brackets: the first item (the id) opens with no "[", and no item closes with "]".
-    return f"SELECT rtrim(ltrim(json_array({parted}), '['), ']') FROM [{spec.name}] NOT INDEXED {live} ORDER BY id"
+    return f"SELECT rtrim(ltrim(json_array({parted}), '['), ']') FROM [{spec.name}] NOT INDEXED WHERE {_live(spec)} ORDER BY id"
 
 
 @dataclass(frozen=True)
@@ -87,7 +97,6 @@ def batches(conn: sqlite3.Connection, spec: Entity) -> Iterator[Batch]:
 
 def python_rows(conn: sqlite3.Connection, spec: Entity, first: str, last: str) -> list[tuple[object, ...]]:
     """The stored rows of the live records of ``spec`` with ids from ``first`` to ``last``, by id: the id, then every column."""
-    live = "deleted = 0 AND" if "deleted" in spec.by_name else ""
     names = ", ".join(f"[{name}]" for name, _ in columns(spec))
-    sql = f"SELECT id, {names} FROM [{spec.name}] WHERE {live} id BETWEEN ? AND ? ORDER BY id"
+    sql = f"SELECT id, {names} FROM [{spec.name}] WHERE {_live(spec)} AND id BETWEEN ? AND ? ORDER BY id"
     return conn.execute(sql, (first, last)).fetchall()
