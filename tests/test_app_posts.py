@@ -1125,7 +1125,7 @@ async def test_post_keys_in_the_task_list_s_offers_the_legal_moves_d_publishes_o
         await pilot.press("d")
         await settle(pilot)
         assert [n.message for n in app._notifications] == [
-            "d: Done — only on a post whose state is approved or scheduled, and this one is draft"
+            "d: Done — only on a post whose state is approved or scheduled, and this one is a draft"
         ]
         app.clear_notifications()
         assert state(team, post_id) == "draft"

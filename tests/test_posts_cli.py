@@ -72,12 +72,12 @@ def test_a_verdict_on_a_post_out_of_review_says_what_became_of_its_round_not_the
     )
     team.ok("post", "copy", post_id, "Hello", as_member="raj")
     assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
-        "crewdeck: error: cannot approve “Launch reel”: it is draft: not submitted for review yet"
+        "crewdeck: error: cannot approve “Launch reel”: it is a draft: not submitted for review yet"
     )
     team.ok("post", "submit", post_id, as_member="raj")
     team.ok("post", "copy", post_id, "Hello again", as_member="raj")
     assert one_line_error(team("post", "reject", post_id, "--note", "louder", as_member="mia")).strip() == (
-        "crewdeck: error: cannot request changes on “Launch reel”: it is draft: its content changed since it was submitted, "
+        "crewdeck: error: cannot request changes on “Launch reel”: it is a draft: its content changed since it was submitted, "
         "and waits to be submitted again"
     )
     team.ok("post", "submit", post_id, as_member="raj")
@@ -153,7 +153,7 @@ def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
         team("post", "copy", post_id, "#a #b #c #d #e #f", as_member="raj")
     )
     team.ok("post", "copy", post_id, "Hello", as_member="raj")
-    assert "it is draft" in one_line_error(team("post", "approve", post_id, as_member="mia"))
+    assert "it is a draft" in one_line_error(team("post", "approve", post_id, as_member="mia"))
     assert "cannot schedule" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
     team.ok("post", "submit", post_id, as_member="raj")
     assert "it is in review already" in one_line_error(team("post", "submit", post_id, as_member="raj"))
@@ -567,7 +567,7 @@ def test_a_post_moved_to_another_campaign_after_submission_needs_a_new_round(tea
     for campaign in ("quiet", ""):
         team.ok("set", post_id, f"campaign={campaign}", as_member="raj")
         assert _state(team, post_id) == "draft", campaign
-        assert "it is draft" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
+        assert "it is a draft" in one_line_error(team("post", "schedule", post_id, as_member="raj"))
         assert "moved to another campaign or platform since it was submitted: submit it again" in team.ok("post", "show", post_id)
     # Back in the campaign it was submitted in, the round counts again; a submission elsewhere takes that campaign's chain.
     team.ok("set", post_id, "campaign=spring-launch", as_member="raj")

@@ -23,7 +23,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.reading import PostView, post_content, read_post
-from crewdeck.tui.posts.states import MOVES, label
+from crewdeck.tui.posts.states import MOVES, being, label
 from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
@@ -64,7 +64,7 @@ def state_refusal(move: str, state: str) -> str | None:
     """Why the key of ``move`` does not act on a post in ``state``, which has no such move, in the words the task list
     and a post's detail both say it ("… only on a post whose state is approved, and this one is in review"); None where
     the state has the move."""
-    return None if move in MOVES[state] else f"{where_move(move)}, and this one is {label(state)}"
+    return None if move in MOVES[state] else f"{where_move(move)}, and this one is {being(state)}"
 
 
 #: What a move did, as its notice says it ("submitted “Launch reel”").
@@ -96,9 +96,6 @@ CONTENT_CHOICES = {
         "posted under it first; empty removes it",
     ),
 }
-#: The states the ``s`` picker's title says with an article ("“Launch reel” (an idea): what next?"); the others read as
-#: they are ("(in review)", "(approved)").
-STATE_NOUNS = {"idea": "an idea", "draft": "a draft"}
 
 #: How each move reads in the ``s`` picker, and its key there.
 MOVE_CHOICES = {
@@ -196,7 +193,7 @@ class PostKeys:
         post = moves.post
         if not moves.offered:
             left = "no moves left" if post.state in ("published", "pulled") else "none of its moves is yours to make"
-            self._owner.app.notify(f"{named_post(post.facts.title, post.id)} is {label(post.state)}: {left}", severity="warning")
+            self._owner.app.notify(f"{named_post(post.facts.title, post.id)} is {being(post.state)}: {left}", severity="warning")
             return
         choices = []
         for move in moves.offered:
@@ -209,8 +206,8 @@ class PostKeys:
                 self.do(move, post)
 
         # Named as every notice names a post (cut short, on one line), its state said as a noun where it is one.
-        state = STATE_NOUNS.get(post.state) or label(post.state)
-        self._owner.app.push_screen(PickerScreen(f"{named_post(post.facts.title, post.id)} ({state}): what next?", choices), chosen)
+        said = f"{named_post(post.facts.title, post.id)} ({being(post.state)}): what next?"
+        self._owner.app.push_screen(PickerScreen(said, choices), chosen)
 
     def publish(self, moves: PostMoves) -> None:
         """``d`` on a post: published, only from approved or scheduled."""

@@ -28,7 +28,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import Latest, background
-from crewdeck.tui.posts.states import MOVES, VERDICTS, label
+from crewdeck.tui.posts.states import MOVES, VERDICTS, being
 from crewdeck.tui.session.reading import TaskRowNames
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
 from crewdeck.tui.session.writing import Written
@@ -444,7 +444,7 @@ class TasksPane(Pane):
         if action == "triage" and parameters[0] in POST_STATUS_KEYS and row is not None and row.post_state is not None:
             if parameters[0] == "done":
                 return state_refusal("publish", row.post_state)
-            return f"{named_post(row.title, row.id)} is {label(row.post_state)}: no moves left"  # as ``s`` says it there
+            return f"{named_post(row.title, row.id)} is {being(row.post_state)}: no moves left"  # as ``s`` says it there
         return None
 
     def _nothing_to_act_on(self) -> bool:

@@ -25,7 +25,7 @@ from crewdeck.sync.state.rules import (
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.reading import PostView
-from crewdeck.tui.posts.states import VERDICTS, label
+from crewdeck.tui.posts.states import VERDICTS, being
 from crewdeck.tui.workspace.describe import named_post
 
 #: Every move of a post.
@@ -54,9 +54,9 @@ def move_refusal(store: Store, me: MemberFacts, post: PostView, now: dt.datetime
     """Why ``me`` may not make ``move`` on ``post`` now, in one line, or ``None``."""
     name = named_post(post.facts.title, post.id)
     if not writing.legal_moves(post):
-        return f"{name} is {label(post.state)}: no moves left"
+        return f"{name} is {being(post.state)}: no moves left"
     if move not in writing.legal_moves(post):
-        return f"cannot {move} {name}: it is {label(post.state)}"
+        return f"cannot {move} {name}: it is {being(post.state)}"
     if move in VERDICTS:
         return verdict_refusal(store, me, post.id, now, move)
     refusal = task_change_refused(me) or (resume_refusal(me, post) if move == "resume" else None)

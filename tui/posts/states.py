@@ -82,6 +82,16 @@ def label(state: str) -> str:
     return state.replace("-", " ")
 
 
+#: The states that are things a post is, said with their article after "is" ("it is a draft"); the others say how
+#: it stands ("it is in review", "it is approved").
+_STATE_NOUNS = {"idea": "an idea", "draft": "a draft"}
+
+
+def being(state: str) -> str:
+    """How a state reads after "is": "an idea", "a draft", "in review"."""
+    return _STATE_NOUNS.get(state) or label(state)
+
+
 def parse_instant(text: str) -> dt.datetime:
     """A stored UTC instant (``YYYY-MM-DDTHH:MM:SSZ``) as an aware datetime."""
     return dt.datetime.fromisoformat(text)

@@ -34,7 +34,7 @@ from crewdeck.tui.posts.reading import (
     shared_publish,
     state_words,
 )
-from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, instant_text, label, round_decides
+from crewdeck.tui.posts.states import CLOSED, MOVES, PUBLISHABLE, Crisis, being, instant_text, round_decides
 from crewdeck.tui.posts.voiding import RoundTurn, voided_note, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
@@ -82,7 +82,7 @@ def _not_approved(store: Store, post: PostView) -> str:
         return f"not approved: {post.round.describe(_handles(store))}"
     if post.state == "changes-requested":
         return state_words(post, _handles(store))
-    return f"it is {label(post.state)}"
+    return f"it is {being(post.state)}"
 
 
 def _not_in_review(store: Store, post: PostView) -> str:
@@ -93,7 +93,7 @@ def _not_in_review(store: Store, post: PostView) -> str:
         return "it is an idea: not submitted for review yet"
     if post.state == "changes-requested":
         return f"it waits to be submitted again ({post.round.describe(_handles(store))})"
-    why = f"it is {label(post.state)}"
+    why = f"it is {being(post.state)}"
     if post.state != "draft" or post.round.open:
         return why
     if post.round.round_id is None:
@@ -181,7 +181,7 @@ def content_change_voids(store: Store, post: PostView, member: str, what: str, n
     if expires:
         why, new_slot = _expiry(post, now)
         said += f": it would be expired, {why}: {new_slot} and a submission let it out"
-    return f"{named_post(post.facts.title, post.id)} is {label(post.state)}: a change of its {what} {said}"
+    return f"{named_post(post.facts.title, post.id)} is {being(post.state)}: a change of its {what} {said}"
 
 
 def off_peak_note(store: Store, post: PostView, viewer_tz: str, clock24: bool) -> str:
@@ -261,7 +261,7 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
     if post.state == "idea":
         raise _refuse(post, "submit", "it is an idea: write its copy first (crewdeck post copy ID TEXT)")
     if post.state not in ("draft", "changes-requested", "expired", "in-review"):
-        raise _refuse(post, "submit", f"it is {label(post.state)}")
+        raise _refuse(post, "submit", f"it is {being(post.state)}")
     copy, digest = _content(store, post_id)
     if not copy.strip():
         raise _refuse(post, "submit", "it has no copy yet (crewdeck post copy ID TEXT)")
@@ -554,7 +554,7 @@ def slot_refused(store: Store, state: str | None, now: dt.datetime, slot: dict[s
     if _within(slot, now, lead) and state not in APPROVED:
         if state is None:
             return f"a new post needs its slot more than the approval lead time ({lead_text(lead)}) away, for a review"
-        return f"a slot within the approval lead time ({lead_text(lead)}) needs an approved post; it is {label(state)}"
+        return f"a slot within the approval lead time ({lead_text(lead)}) needs an approved post; it is {being(state)}"
     return None
 
 
@@ -647,7 +647,7 @@ def check_resume(
     have passed by the time ``ctrl+r`` releases it again.
     """
     if post.state not in ("paused", "missed"):
-        raise _refuse(post, "resume", f"it is {label(post.state)}, not paused")
+        raise _refuse(post, "resume", f"it is {being(post.state)}, not paused")
     if slot is not None:
         if _slot_instant(slot) <= now:
             raise _refuse(post, "resume", "the new slot has passed already" + (f" ({typed})" if typed else ""))
