@@ -20,7 +20,9 @@ from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import APPEND, RECORD, Op
 from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts.reading import needs_me
 
+from .conftest import NOW
 from .syncsupport import Postgres
 
 POSTS = 5
@@ -65,6 +67,20 @@ def _file_reads(tmp_path: Path, others: int) -> int:
         store.conn.set_trace_callback(None)
     assert not result.refused, result.refused
     return len(statements)
+
+
+def test_the_posts_waiting_on_a_member_read_their_rounds_authors_once(tmp_path: Path) -> None:
+    """The Approvals view reads a window of posts and which of them wait on the member: the authors of every round in
+    review were read for the window, then again for those waiting."""
+    path = tmp_path / "team.db"
+    kemi, _ = _team(path, 0)
+    authors_reads: list[str] = []
+    with Store(path) as store:
+        store.conn.set_trace_callback(lambda sql: authors_reads.append(sql) if "WITH changed" in sql else None)
+        waiting = needs_me(store.conn, kemi, NOW)
+        store.conn.set_trace_callback(None)
+    assert len(waiting) == POSTS
+    assert len(authors_reads) == 1, authors_reads
 
 
 def test_a_served_file_judging_a_push_of_verdicts_reads_the_members_once_whatever_their_number(tmp_path: Path) -> None:
