@@ -1675,3 +1675,17 @@ def test_a_request_for_changes_a_manager_made_acting_as_a_reviewer_names_both_in
     assert "changes requested by @ana as @lee: tone it down" in detail and "changes requested (" not in detail, detail
     [shown] = [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id]
     assert shown == "changes requested by @ana as @lee: tone it down"
+
+
+def test_a_round_submitted_again_after_verdicts_on_an_earlier_one_says_nobody_can_take_its_authors_step(team: Cli) -> None:
+    """The post reader read the round's authors only where a verdict of the current round, or none at all, was given:
+    a post approved in an earlier round, then changed by mia and submitted again, read "still open" on mia's step."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Spring", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "copy", post_id, "Spring is here", as_member="mia")
+    submitted = team("post", "submit", post_id, as_member="raj")
+    stuck = "step 1 of 2 (copy), @mia, nobody can take it: @mia changed the content"
+    assert submitted.out.strip() == f"{post_id[:8]} in review ({stuck})", submitted
+    assert [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id] == [stuck]

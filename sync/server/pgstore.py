@@ -409,6 +409,7 @@ class PgRuleState:
         self.conn = conn
         self.workspace = workspace
         self._members: dict[str, MemberFacts] | None = None
+        self._reviewers: dict[str, Reviewer] | None = None
 
     def _all_members(self) -> dict[str, MemberFacts]:
         if self._members is None:
@@ -537,8 +538,6 @@ class PgRuleState:
             "AND changed.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op')",
             {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS)},
         ).fetchall()
-        # Every member: whether anyone but the round's authors may take a step (``postround.untakable``).
-        people = {member: self.reviewer(member) for member in {*self._all_members(), *(v.by for v in verdicts)}}
         return PostReview(
             campaign,
             task.get("post_round"),
@@ -546,7 +545,9 @@ class PgRuleState:
             steps_of(chain),
             verdicts,
             frozenset(row[0] for row in authors),
-            {member: found for member, found in people.items() if found is not None},
+            # Every member (whoever gave a verdict among them): whether anyone but the round's authors may take a step
+            # (``postround.untakable``).
+            self._all_reviewers(),
             task.get("platform"),
             frozenset(task.get("resumed_from") or ()),
             task["post_state"],
@@ -555,11 +556,31 @@ class PgRuleState:
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:
-        facts = self.member(member_id)
-        if facts is None:
-            return None
-        more = self._latest(member_id, ("groups", "campaigns"))
-        return Reviewer(member_id, facts.access, frozenset(more.get("groups") or ()), frozenset(more.get("campaigns") or ()), facts.deleted)
+        return self._all_reviewers().get(member_id)
+
+    def _all_reviewers(self) -> dict[str, Reviewer]:
+        """Every member's facts as a reviewer, their groups and campaigns (not in the rule state) read from the log in one
+        round trip the first time asked, for the push: each post judged reads all of them (``post_review``)."""
+        if self._reviewers is None:
+            members = self._all_members()
+            more: dict[str, dict[str, Any]] = {}
+            for row_id, field_name, value in self.conn.execute(
+                "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) "
+                "AND field IN ('groups', 'campaigns') ORDER BY row_id, field, op_id DESC",
+                (self.workspace, list(members)),
+            ).fetchall():
+                more.setdefault(row_id, {})[field_name] = json.loads(value)
+            self._reviewers = {
+                member_id: Reviewer(
+                    member_id,
+                    facts.access,
+                    frozenset(more.get(member_id, {}).get("groups") or ()),
+                    frozenset(more.get(member_id, {}).get("campaigns") or ()),
+                    facts.deleted,
+                )
+                for member_id, facts in members.items()
+            }
+        return self._reviewers
 
     def frozen(self, entry_id: str) -> bool:
         from crewdeck.sync.state.frozen import frozen

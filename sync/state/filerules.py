@@ -41,6 +41,8 @@ class FileRuleState:
         self.conn = conn
         #: The entities of every row id the batch names, when the caller looked them up already.
         self._stored = stored
+        #: Every member's facts as a reviewer, read once for the batch (``_all_reviewers``).
+        self._reviewers: dict[str, Reviewer] | None = None
 
     def has_members(self) -> bool:
         return self.conn.execute("SELECT 1 FROM member WHERE deleted = 0 LIMIT 1").fetchone() is not None
@@ -56,10 +58,14 @@ class FileRuleState:
         """Whether this file is a replica whose server said its member, ``member_id``, was removed: the removal never
         reaches the replica (the server sends a removed member nothing), so its member table still has them; the rules
         refuse their writes here as the server would (``member_removed``), rather than keep edits that can never be sent."""
+        return self._removed_member() == member_id
+
+    def _removed_member(self) -> str | None:
+        """This replica's member, where its server said they were removed (``_removed_here``); else ``None``."""
         row = self.conn.execute(
             "SELECT value FROM meta WHERE key = ? AND EXISTS (SELECT 1 FROM meta WHERE key = ?)", (META_MEMBER, META_REMOVED)
         ).fetchone()
-        return row is not None and row[0] == member_id
+        return None if row is None else str(row[0])
 
     def members_with(self, field: str, value: str) -> list[str]:
         if field == "ssh_key":
@@ -124,9 +130,6 @@ class FileRuleState:
                 (post_id,),
             )
         )
-        # Every member: whether anyone but the round's authors may take a step (``postround.untakable``).
-        people = {row[0]: self.reviewer(row[0]) for row in self.conn.execute("SELECT id FROM member")}
-        people.update({v.by: self.reviewer(v.by) for v in verdicts if v.by not in people})
         return PostReview(
             campaign,
             json.loads(round_json) if round_json else None,
@@ -134,7 +137,9 @@ class FileRuleState:
             steps_of(json.loads(chain[0] or "[]")) if chain else (),
             verdicts,
             frozenset(r[0] for r in self.conn.execute(AUTHORS_SQL, {"post": post_id})),
-            {member: found for member, found in people.items() if found is not None},
+            # Every member (whoever gave a verdict among them): whether anyone but the round's authors may take a step
+            # (``postround.untakable``).
+            self._all_reviewers(),
             platform,
             frozenset(json.loads(resumed or "[]")),
             state,
@@ -143,13 +148,27 @@ class FileRuleState:
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:
-        row = self.conn.execute("SELECT access, groups, campaigns, deleted FROM member WHERE id = ?", (member_id,)).fetchone()
-        if row is None:
-            return None
-        deleted = bool(row[3]) or self._removed_here(member_id)
-        return Reviewer(
-            member_id, row[0] or "member", frozenset(json.loads(row[1] or "[]")), frozenset(json.loads(row[2] or "[]")), deleted
-        )
+        return self._all_reviewers().get(member_id)
+
+    def _all_reviewers(self) -> dict[str, Reviewer]:
+        """Every member's facts as a reviewer (removed ones too), in one query the first time asked: each post judged
+        reads all of them (``post_review``), and a batch judges up to hundreds.  A rule state judges one batch, inside its
+        transaction, before anything of it is written."""
+        if self._reviewers is None:
+            removed = self._removed_member()
+            self._reviewers = {
+                member_id: Reviewer(
+                    member_id,
+                    access or "member",
+                    frozenset(json.loads(groups or "[]")),
+                    frozenset(json.loads(campaigns or "[]")),
+                    bool(deleted) or member_id == removed,
+                )
+                for member_id, access, groups, campaigns, deleted in self.conn.execute(
+                    "SELECT id, access, groups, campaigns, deleted FROM member"
+                )
+            }
+        return self._reviewers
 
     def record_exists(self, entity: str, row_id: str) -> bool:
         return self.conn.execute(f"SELECT 1 FROM [{entity}] WHERE id = ?", (row_id,)).fetchone() is not None

@@ -209,13 +209,9 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
     campaign_chains = chains(conn)
     people = reviewers(conn)
     all_verdicts = verdicts(conn, None if post_ids is None else [r[0] for r in rows])
-    round_ids = {r[0]: r[8] for r in rows if r[8] is not None}
-    # Authors matter only where a verdict of the current round could count, or a round in review waits on a step only
-    # they may take (``postround.untakable``).
-    needing = [pid for pid, found in all_verdicts.items() if pid in round_ids and any(v.round == round_ids[pid] for v in found)] + [
-        r[0] for r in rows if r[8] is not None and r[2] == "in-review" and r[0] not in all_verdicts
-    ]
-    authors = round_authors(conn, needing)
+    # Authors matter only where a round can be open (one with a step to take): none of its verdicts counts, a step only
+    # they may take waits for ever (``postround.untakable``), and it waits on no author (``needing``).  One read for all.
+    authors = round_authors(conn, [r[0] for r in rows if r[8] is not None and r[2] in _IN_A_ROUND and campaign_chains.get(r[3] or "")])
     out = []
     no_verdicts: tuple[Verdict, ...] = ()
     for (
@@ -351,13 +347,12 @@ def needing(conn: sqlite3.Connection, member: str, posts: Sequence[PostView], ac
     (``rules.acting_verdict_refused``): no post of a round they changed or took a step of needs them.
     """
     me = reviewers(conn).get(member)
-    waiting = [post for post in posts if post.state == "in-review"]
-    authors = round_authors(conn, [post.id for post in waiting])
     people = {member} if actor is None else {member, actor}
     out = []
-    for post in waiting:
+    for post in posts:
         index = post.round.next_step
-        if index is None or people & authors.get(post.id, frozenset()):
+        # The round's authors as ``post_facts`` read them for every round that can be open.
+        if post.state != "in-review" or index is None or people & post.round.authors:
             continue
         if any(v is not None and v.by in people for v in post.round.satisfied):
             continue
