@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from crewdeck.sync.state import rollups
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key, write
 
@@ -115,3 +116,24 @@ def test_results_pulled_without_their_key_are_rebuilt_with_it(tmp_path: Path) ->
         "day": "2026-11-20",
         "clicks": 2,
     }
+
+
+def test_a_file_the_build_before_left_without_result_keys_opens_with_them(tmp_path: Path) -> None:
+    """The build before ``from_id`` stored a pulled result's numbers alone: every key column NULL, missed by its
+    roll-ups.  Opening the file with this build reads the key from each id, and the roll-ups count the records."""
+    keyed, keyless = _workspace(tmp_path, "keyed"), _workspace(tmp_path, "keyless")
+    for path in (keyed, keyless):
+        with Store(path) as store:
+            write(store, _member(store), _numbers(store), "kpi add")
+    conn = sqlite3.connect(keyless)
+    try:
+        with conn:
+            conn.execute("UPDATE result SET kind = NULL, post = NULL, campaign = NULL, platform = NULL, day = NULL")
+            rollups.rebuild(conn)
+            conn.execute("PRAGMA user_version = 19")  # the build before migration 20
+    finally:
+        conn.close()
+    assert not _held(keyless)["result_month"]  # as the build before left it: its roll-ups miss the keyless rows
+    with Store(keyless):
+        pass
+    assert _held(keyless) == _held(keyed)

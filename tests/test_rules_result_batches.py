@@ -188,3 +188,16 @@ def test_what_the_pass_refuses(store: Store) -> None:
         far_ops = [(ids["raj"], SET, "result", post.row_id(far), "clicks", "4")]
         verdicts = Judge(FileRuleState(store.conn), local=True).judge(far_ops)
         assert [verdict and verdict.rule for verdict in verdicts] == ["out_of_range" if far.startswith("9999") else "invalid_value"]
+
+
+@pytest.mark.parametrize("general", [False, True])
+@pytest.mark.parametrize(
+    "row_id", ["result:followers:insta:gram:2026-11-20", "result:follower:instagram:2026-11-20", "result:post:2026-11-20"]
+)
+def test_a_result_id_that_gives_no_key_is_refused_as_no_result_id(store: Store, general: bool, row_id: str) -> None:
+    """Counts alone under an id that gives nothing: the id is what is wrong, not a key the batch left out."""
+    ops: list[Proposal] = [(_ids(store)["raj"], SET, "result", row_id, "followers", "4")]
+    verdicts = _judged(store, ops, general=general, local=True)
+    assert [(verdict.rule, verdict.message) for verdict in verdicts if verdict is not None] == [
+        ("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
+    ]

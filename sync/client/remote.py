@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from crewdeck.sync import protocol
 from crewdeck.sync.client.metakeys import (
     META_LAST_SYNC,
     META_MEMBER,
@@ -117,6 +118,23 @@ class PageTooLarge(SyncError):
 
 class ClockOff(SyncError):
     """The server refused our operations: this machine's clock is ahead of it."""
+
+
+class OlderServer(SyncError):
+    """The server speaks an older protocol than this replica's pushes need: nothing was sent to it."""
+
+    def __init__(self, url: str, level: int) -> None:
+        super().__init__(
+            f"the server at {url} runs an older crewdeck (protocol {level}; this replica needs {protocol.PROTOCOL}): upgrade it; "
+            "nothing was sent, your changes are kept here",
+            "older_server",
+        )
+
+
+def _announced(headers: httpx.Headers) -> int:
+    """The protocol level an answer names (``protocol.HEADER``); 1, the first, when it names none."""
+    text = headers.get(protocol.HEADER, "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
 
 
 @dataclass(frozen=True)
@@ -358,6 +376,8 @@ class Client:
         self._connected = threading.local()
         self._sockets_lock = threading.Lock()
         self._closed = False
+        #: The protocol level the server's last answer named (``_announced``); 0 until one came.
+        self.protocol = 0
         #: httpcore calls ``trace`` as a request goes; ``_traced`` hears each connection made.
         self._extensions: dict[str, Any] = {"trace": self._traced}
 
@@ -434,6 +454,7 @@ class Client:
             raise self._closed_offline()
         try:
             with self.http.stream(method, path, extensions=self._extensions, **kwargs) as response:
+                self.protocol = _announced(response.headers)
                 content = _read_capped(response, self.url, max_bytes)
         except httpx.HTTPError as exc:
             if self._closed:  # its socket shut by ``close``: no answer to tell of, no server to probe
@@ -463,6 +484,12 @@ class Client:
         return self._call_for_object("GET", "/v1/me")
 
     def push(self, ops: list[Op]) -> dict[str, Any]:
+        """Send ``ops``, to a server that speaks this replica's protocol (``OlderServer``, nothing sent, to one that does
+        not: it would refuse a result created with its numbers alone, which this replica's state holds as written)."""
+        if not self.protocol:  # no answer heard yet on this client: the server's health says its level
+            self._call("GET", "/v1/health")
+        if self.protocol < protocol.PROTOCOL:
+            raise OlderServer(self.url, self.protocol)
         body = json.dumps({"ops": [op.to_wire() for op in ops]}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return self._call_for_object("POST", f"/v1/w/{self.workspace}/push", content=body, headers={"Content-Type": "application/json"})
 
@@ -508,6 +535,7 @@ class Client:
             raise self._closed_offline()
         try:
             with self.http.stream("GET", f"/v1/w/{self.workspace}/events", timeout=timeout, extensions=self._extensions) as response:
+                self.protocol = _announced(response.headers)
                 if response.status_code != 200:
                     raise _refusal(response.status_code, response.reason_phrase, _read_capped(response, self.url, MAX_PAGE_BYTES))
                 yield from _pokes(response)
@@ -1116,9 +1144,10 @@ def _round(store: Store, client: Client, on_progress: Progress | None, counted: 
     sent = counted.sent
     try:
         push_all(store, client, done=sent)
-    except ClockOff:
-        # This machine's stamps are ahead of the server's clock: they wait (the error says why), but what the others
-        # sent still comes in; a laptop with a fast clock saw none of its team's work for as long as it stayed fast.
+    except (ClockOff, OlderServer):
+        # This machine's stamps are ahead of the server's clock, or the server older than its pushes need: they wait
+        # (the error says why), but what the others sent still comes in; a laptop with a fast clock saw none of its
+        # team's work for as long as it stayed fast.
         _pull_or_start_over(store, client, on_progress, counted)
         raise
     pulled, head, carried_in_pull, restored = _pull_or_start_over(store, client, on_progress, counted, sent.lost)

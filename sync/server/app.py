@@ -21,11 +21,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from crewdeck.sync import protocol
 from crewdeck.sync.server.backend import Backend, BackendError
 from crewdeck.sync.server.openapi import document
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, ClockSkewError, format_duration, wall_ms
@@ -154,6 +158,27 @@ def query_number(request: Request, name: str, default: float, low: float, high: 
     return value
 
 
+class Announcing:
+    """Every answer names the protocol level this server speaks (``protocol.HEADER``): a replica reads it before it
+    pushes, and pushes nothing to a server older than it needs (which would refuse what it sends, or store it wrong).
+    All but a crash's 500, which Starlette's outermost layer answers: it is no answer a replica reads a level from."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def announced(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append(protocol.HEADER, str(protocol.PROTOCOL))
+            await send(message)
+
+        await self.app(scope, receive, announced)
+
+
 def create_app(backend: Backend) -> Starlette:
     """The API over ``backend``; the backend starts and stops with the app."""
 
@@ -189,7 +214,7 @@ def create_app(backend: Backend) -> Starlette:
     async def health(request: Request) -> Response:
         # Unauthenticated: whether the server and its store answer, and its clock; nothing about any workspace.
         await backend.health()
-        return json_response({"ok": True, **server_time()})
+        return json_response({"ok": True, "protocol": protocol.PROTOCOL, **server_time()})
 
     async def openapi(request: Request) -> Response:
         return json_response(document(MAX_BATCH, MAX_LIMIT, MAX_WAIT, MAX_BODY, PAGE_BYTES, MAX_CURSOR))
@@ -408,6 +433,7 @@ def create_app(backend: Backend) -> Starlette:
     return Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(Announcing)],
         exception_handlers={
             ApiError: on_api_error,
             HTTPException: on_http_error,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crewdeck.sync import protocol
 from crewdeck.sync.state.oplog import MAX_NODE_SEQ
 from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW
 
@@ -15,6 +16,25 @@ def _error(description: str) -> dict[str, Any]:
 
 
 def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_bytes: int, max_cursor: int) -> dict[str, Any]:
+    described = _paths(max_batch, max_limit, max_wait, max_body, page_bytes, max_cursor)
+    announced = {"$ref": "#/components/headers/Protocol"}
+    for path in described["paths"].values():
+        for operation in path.values():
+            for response in operation["responses"].values():
+                response["headers"] = {protocol.HEADER: announced}
+    described["components"]["headers"] = {
+        "Protocol": {
+            "description": f"the protocol level the server speaks ({protocol.PROTOCOL}: a result is created with its numbers "
+            "alone, its id giving its key). A server that sends none speaks level 1: a replica that needs more pushes "
+            "nothing to it",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]{1,6}$"},
+        }
+    }
+    return described
+
+
+def _paths(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_bytes: int, max_cursor: int) -> dict[str, Any]:
     hex32 = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
     op = {
         "type": "object",
@@ -112,7 +132,11 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                                     "schema": {
                                         "type": "object",
                                         "required": ["ok"],
-                                        "properties": {"ok": {"type": "boolean"}, **time_props},
+                                        "properties": {
+                                            "ok": {"type": "boolean"},
+                                            "protocol": {"type": "integer", "description": "the level the header names"},
+                                            **time_props,
+                                        },
                                     }
                                 }
                             },

@@ -2483,9 +2483,12 @@ def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
     entity, row_id = key
     if entity not in ENTITIES:
         return None  # no such record: a pushed operation on it is refused as unreadable (``oplog.from_wire_pushed``)
+    spec = ENTITIES[entity]
     missing = [name for name in required_fields(entity) if name not in given]
-    if missing:  # what the id gives (a result's kind and day) is no field the batch need set
-        given_by_id = ENTITIES[entity].given_by_id(row_id)
+    if missing and spec.from_id is not None:  # what the id gives (a result's kind and day) is no field the batch need set
+        given_by_id = spec.given_by_id(row_id)
+        if not given_by_id:  # an id that gives nothing is what is wrong, not the fields it would have given
+            return _not_a_result_id(row_id)
         missing = [name for name in missing if name not in given_by_id]
     # A random id is named by its first characters, as everywhere; an id made of what its record holds (a budget's,
     # a result's) only whole: its first eight say "result:p".

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.state import rollup, rollup_days, rollups
-from crewdeck.sync.state.records import APPROVAL, ENTITIES, Entity
+from crewdeck.sync.state.records import APPROVAL, ENTITIES, Entity, result_key
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -335,6 +335,32 @@ def _command_history(db: sqlite_utils.Database) -> None:
         db.execute("DELETE FROM meta WHERE key = ?", (key,))
 
 
+#: A result's key fields (``records.result_key``), each its one column of the same name.
+_RESULT_KEY = ("kind", "post", "campaign", "platform", "day")
+#: Results missing a key column their kind has (a NULL kind or day: a kind is only ever the id's).
+_KEYLESS_RESULTS = """SELECT id FROM result WHERE kind IS NULL OR day IS NULL
+    OR (kind = 'post' AND post IS NULL)
+    OR (kind = 'campaign' AND (campaign IS NULL OR platform IS NULL))
+    OR (kind = 'followers' AND platform IS NULL)"""
+
+
+def _results_keyed(db: sqlite_utils.Database) -> None:
+    # A replica of the build before ids gave a result's key (``Entity.from_id``) stored a result that came from a
+    # newer replica (its numbers alone) without its key: roll-ups and reports missed it, an export could not be read
+    # back.  Its key is its id's, the key columns filled from it where NULL; the roll-ups then count the records.
+    keyless = [row_id for (row_id,) in db.execute(_KEYLESS_RESULTS).fetchall()]
+    fill = ", ".join(f"[{name}] = coalesce([{name}], ?)" for name in _RESULT_KEY)
+    params = []
+    for row_id in keyless:
+        key = result_key(row_id)
+        if key is not None:  # an id that gives nothing stays as it is (the rules refuse writes to it)
+            params.append([key[name] for name in _RESULT_KEY] + [row_id])
+    if params:
+        rollups.suspend(db.conn)
+        db.conn.executemany(f"UPDATE result SET {fill} WHERE id = ?", params)
+        rollups.rebuild(db.conn)
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -359,6 +385,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("workspace.approvals: the approval chain of the posts in no campaign", _workspace_chain),
     ("results' roll-ups count a record whose every count was cleared as no day", _rollups_again),
     ("crewdeck undo's history: a row per commit in a local table, where a setting per member was rewritten whole", _command_history),
+    ("results: key columns a replica of the build before stored NULL are read from the result's id", _results_keyed),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
