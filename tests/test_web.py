@@ -124,6 +124,41 @@ def test_opening_a_link_that_no_longer_signs_in_says_so_and_offers_no_button(tea
             assert c.get(f"/link/{secret}", headers=JSON).json() == {"error": code, "message": said}
 
 
+def test_a_revoked_link_says_it_was_revoked_in_the_list_and_on_its_page(team: Path, server: WebServer) -> None:
+    """A manager who ran `web unlink` read "expired" for a link not yet used, "used" for one used, with no word of the
+    revocation, and its page told the client it had expired: `web links` says revoked, when, and its page says so."""
+    w = ("-w", str(team), "--as", "ana")
+    unused_id, unused, _ = make_link(team, "gus")
+    used_id, used, _ = make_link(team, "gus")
+    with client(server) as c:
+        assert c.post(f"/link/{_secret(used)}", headers=JSON).status_code == 303
+    for link_id in (unused_id, used_id):
+        crewdeck(*w, "web", "unlink", link_id)
+    status = {line.split()[0]: line for line in crewdeck(*w, "web", "links").splitlines()[1:]}
+    when = r"(today|tmrw|\w{3} \d\d-\d\d) \d\d:\d\d CES?T"
+    assert re.search(rf"  revoked {when}$", status[unused_id]), status
+    assert re.search(rf"  used {when}, revoked {when}$", status[used_id]), status
+    said = "A manager revoked this sign-in link. Ask for a new one."
+    with client(server) as c:
+        page = c.get(f"/link/{_secret(unused)}", headers={"accept": "text/html"})
+        assert page.status_code == 410 and said in page.text and 'action="/link/' not in page.text, page.text
+        assert c.post(f"/link/{_secret(unused)}", headers=JSON).json() == {"error": "link_revoked", "message": said}
+
+
+def test_a_link_table_made_before_revocations_were_kept_gains_the_column_and_its_revoked_links_read_expired(team: Path) -> None:
+    """A file last served by a crewdeck whose ``web_link`` has no ``revoked_at``: it is added when the file is next
+    opened for links, a link that crewdeck revoked reads expired as it did then, and one revoked now reads revoked."""
+    w = ("-w", str(team), "--as", "ana")
+    old_id, _, _ = make_link(team, "gus")
+    new_id, _, _ = make_link(team, "gus")
+    crewdeck(*w, "web", "unlink", old_id)
+    with sqlite3.connect(team) as conn:
+        conn.execute("ALTER TABLE web_link DROP COLUMN revoked_at")
+    crewdeck(*w, "web", "unlink", new_id)
+    status = {line.split()[0]: line for line in crewdeck(*w, "web", "links").splitlines()[1:]}
+    assert status[old_id].endswith("  expired") and "  revoked " in status[new_id], status
+
+
 def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: WebServer) -> None:
     _, url, pin = make_link(team, "gus", "--pin")
     assert pin is not None and len(pin) == 6 and pin.isdigit()
@@ -783,7 +818,7 @@ def test_only_managers_make_list_and_revoke_links(team: Path) -> None:
     assert "at most 90 days" in crewdeck_fails(*w, "--as", "ana", "web", "link", "@gus", "--expires", "91d")
     assert "--pin is not an option" in crewdeck_fails(*w, "--as", "ana", "web", "links", "--pin")
     crewdeck(*w, "--as", "ana", "web", "unlink", link_id)
-    assert "expired" in crewdeck(*w, "--as", "ana", "web", "links")
+    assert "revoked" in crewdeck(*w, "--as", "ana", "web", "links")
 
 
 def test_a_link_for_a_guest_given_no_campaigns_says_their_app_shows_no_posts(team: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,7 +24,8 @@ TABLES = (
         created_by TEXT NOT NULL,
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL,
-        used_at TEXT
+        used_at TEXT,
+        revoked_at TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS web_session (
         id TEXT PRIMARY KEY,
@@ -43,25 +44,36 @@ TABLES = (
 #: ``web_session``'s columns a crewdeck since added: a table made before has them added (``ensure_tables``).  ``idle_until``:
 #: when the session ends unless used again (``NULL``: never for want of use); ``idle_seconds``: the idle time it had.
 ADDED_COLUMNS = ("end_cause", "idle_until", "idle_seconds")
+#: ``web_link``'s columns a crewdeck since added.  ``revoked_at``: when a manager revoked it (``web unlink``), which
+#: ``web links`` and its page say; its expiry is moved to then too, so a link revoked by an older crewdeck reads expired.
+ADDED_LINK_COLUMNS = ("revoked_at",)
 
 
 def ensure_tables(conn: sqlite3.Connection) -> None:
     have = {str(row[0]) for row in conn.execute("SELECT name FROM pragma_table_info('web_session')")}
-    if have.issuperset(ADDED_COLUMNS):
+    have_link = {str(row[0]) for row in conn.execute("SELECT name FROM pragma_table_info('web_link')")}
+    if have.issuperset(ADDED_COLUMNS) and have_link.issuperset(ADDED_LINK_COLUMNS):
         return
     with conn:
         # Made by a crewdeck before sessions said why they ended, or ended unused: none of its rows has a cause or an
         # idle time (its sessions end as they did: at their end, or signed out).
         for column in ADDED_COLUMNS if have else ():
-            if column in have:
-                continue
-            try:
-                conn.execute(f"ALTER TABLE web_session ADD COLUMN {column} {'INTEGER' if column == 'idle_seconds' else 'TEXT'}")
-            except sqlite3.OperationalError as exc:
-                if "duplicate column" not in str(exc):
-                    raise  # else another process (the server, an app, a command) added it since the check
+            _add_column(conn, "web_session", have, column, "INTEGER" if column == "idle_seconds" else "TEXT")
+        # Made before revocations were kept: its revoked links read as they did, expired.
+        for column in ADDED_LINK_COLUMNS if have_link else ():
+            _add_column(conn, "web_link", have_link, column, "TEXT")
         for statement in TABLES:
             conn.execute(statement)
+
+
+def _add_column(conn: sqlite3.Connection, table: str, have: set[str], column: str, kind: str) -> None:
+    if column in have:
+        return
+    try:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    except sqlite3.OperationalError as exc:
+        if "duplicate column" not in str(exc):
+            raise  # else another process (the server, an app, a command) added it since the check
 
 
 def end_sign_ins(conn: sqlite3.Connection, member: str, now: str) -> None:

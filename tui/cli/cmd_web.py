@@ -160,12 +160,16 @@ def _links(ctx: Context) -> int:
     def status(link: signin.Link) -> str:
         # "open" only for a link that still signs someone in: one burned by wrong PINs or whose member was removed
         # read open, and the manager told the client to use it again.
+        # A revocation said, with its time: it read "expired" (unused) or "used" (its session ended, said nowhere).
+        revoked = f"revoked {_on_your_clock(ctx, link.revoked_at)}" if link.revoked_at else ""
         if link.used_at:
-            return f"used {_on_your_clock(ctx, link.used_at)}"
+            return f"used {_on_your_clock(ctx, link.used_at)}" + (f", {revoked}" if revoked else "")
         # Before "expired": a removal ends its member's unused links then (``tokens.revoke_member``), and a member
         # brought back finds them expired at that moment.
         if link.member in removed or link.member not in handles:
             return "member removed"
+        if revoked:
+            return revoked
         if link.expires_at <= now:
             return "expired"
         if link.pin_failures >= signin.PIN_TRIES:

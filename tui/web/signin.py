@@ -104,6 +104,8 @@ class Link:
     used_at: str | None
     #: Wrong PINs given with it: at ``PIN_TRIES`` it is burned.
     pin_failures: int = 0
+    #: When a manager revoked it (``web unlink``); its expiry moved to then.
+    revoked_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,17 +201,21 @@ def create_link(
 def links(conn: sqlite3.Connection) -> list[Link]:
     ensure_tables(conn)
     rows = conn.execute(
-        "SELECT id, member, pin_hash IS NOT NULL, created_by, created_at, expires_at, used_at, pin_failures FROM web_link "
-        "ORDER BY created_at, id"
+        "SELECT id, member, pin_hash IS NOT NULL, created_by, created_at, expires_at, used_at, pin_failures, revoked_at "
+        "FROM web_link ORDER BY created_at, id"
     )
-    return [Link(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6], int(r[7] or 0)) for r in rows]
+    return [Link(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6], int(r[7] or 0), r[8]) for r in rows]
 
 
 def revoke_link(conn: sqlite3.Connection, link_id: str, now: dt.datetime) -> bool:
     """Make a link unusable and end the sessions it opened; ``False`` when no such link."""
     ensure_tables(conn)
     with conn:
-        found = conn.execute("UPDATE web_link SET expires_at = MIN(expires_at, ?) WHERE id = ?", (stamp(now), link_id)).rowcount
+        # Its expiry moves to now too, so that whatever reads a link's end (sign-ins, a session's, dropping it) reads this.
+        found = conn.execute(
+            "UPDATE web_link SET expires_at = MIN(expires_at, :now), revoked_at = COALESCE(revoked_at, :now) WHERE id = :id",
+            {"now": stamp(now), "id": link_id},
+        ).rowcount
         conn.execute("UPDATE web_session SET ended_at = ? WHERE link = ? AND ended_at IS NULL", (stamp(now), link_id))
     return found == 1
 
@@ -237,12 +243,12 @@ def redeem_link(
     when = stamp(now)
     with conn:
         row = conn.execute(
-            "SELECT id, member, pin_hash, pin_failures, expires_at, used_at FROM web_link WHERE hash = ?", (_digest(secret),)
+            "SELECT id, member, pin_hash, pin_failures, expires_at, used_at, revoked_at FROM web_link WHERE hash = ?", (_digest(secret),)
         ).fetchone()
         if row is None:
             raise SignInRefused("unknown_link", "This sign-in link is not known here.")
-        link_id, member, pin_hash, failures, expires_at, used_at = row
-        _refuse_unusable(conn, member, failures, expires_at, used_at, when)
+        link_id, member, pin_hash, failures, expires_at, used_at, revoked_at = row
+        _refuse_unusable(conn, member, failures, expires_at, used_at, revoked_at, when)
         if pin_hash is not None and not (pin or "").strip():
             # No PIN typed (the button pressed, or enter, before the PIN) is not a guess: it takes none of the tries.
             raise SignInRefused("no_pin", "Type the PIN you were sent apart from this link, then sign in.")
@@ -268,23 +274,30 @@ def redeem_link(
 def link_refusal(conn: sqlite3.Connection, secret: str, now: dt.datetime) -> SignInRefused | None:
     """Why a known link would sign no one in whatever PIN came with it (used, expired, burned, its member gone); else ``None``."""
     ensure_tables(conn)
-    row = conn.execute("SELECT member, pin_failures, expires_at, used_at FROM web_link WHERE hash = ?", (_digest(secret),)).fetchone()
+    row = conn.execute(
+        "SELECT member, pin_failures, expires_at, used_at, revoked_at FROM web_link WHERE hash = ?", (_digest(secret),)
+    ).fetchone()
     if row is None:
         return SignInRefused("unknown_link", "This sign-in link is not known here.")
-    member, failures, expires_at, used_at = row
+    member, failures, expires_at, used_at, revoked_at = row
     try:
-        _refuse_unusable(conn, member, failures, expires_at, used_at, stamp(now))
+        _refuse_unusable(conn, member, failures, expires_at, used_at, revoked_at, stamp(now))
     except SignInRefused as refusal:
         return refusal
     return None
 
 
-def _refuse_unusable(conn: sqlite3.Connection, member: str, failures: int, expires_at: str, used_at: str | None, when: str) -> None:
+def _refuse_unusable(
+    conn: sqlite3.Connection, member: str, failures: int, expires_at: str, used_at: str | None, revoked_at: str | None, when: str
+) -> None:
     if used_at is not None:
         raise SignInRefused("link_used", "This sign-in link was used already: each link signs in once. Ask for a new one.")
     # Before its expiry: a removal ends the member's unused links then (``tokens.revoke_member``), and the removal is why.
     if _member_handle(conn, member) is None:
         raise SignInRefused("no_member", "The member this link was made for is no longer in the workspace.")
+    # Before its expiry, which a revocation moves to then: the client told "expired" of a link made for days asked why.
+    if revoked_at is not None:
+        raise SignInRefused("link_revoked", "A manager revoked this sign-in link. Ask for a new one.")
     if expires_at <= when:
         raise SignInRefused("link_expired", "This sign-in link has expired. Ask for a new one.")
     if failures >= PIN_TRIES:
