@@ -254,3 +254,49 @@ async def test_quitting_ends_a_long_scoring_of_the_ranked_list(tmp_path: Path) -
             app.session.ranked.rescore(NOW)
         assert was_interrupted(raised.value), raised.value
         assert app.session.ranked.count(Filter("1", ())) > 0  # the list as it was, whole
+
+
+def files_beside(path: Path) -> list[str]:
+    """The workspace's files left in its folder: the file alone once its last connection closed, its ``-wal`` folded
+    back into it (a ``cp`` of it then holds every change)."""
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+
+
+def test_a_closed_session_leaves_the_file_alone_with_every_change_in_it(tmp_path: Path) -> None:
+    path = demo_workspace(tmp_path / "demo.db")
+    before = task_count(path)
+    session = Session.open(path, "ana")
+    session.edits.quick_add("Film the teaser", NOW)
+    session.close()
+    assert files_beside(path) == ["demo.db"]  # the close's own interrupt cut its checkpoint short: -wal, -shm left
+    assert task_count(path) == before + 1
+
+
+def test_a_session_closed_after_interrupts_leaves_the_file_alone(tmp_path: Path) -> None:
+    path = demo_workspace(tmp_path / "demo.db")
+    session = Session.open(path, "ana")
+    session.edits.quick_add("Film the teaser", NOW)
+    # A read ended by the interrupt, and one asked for as nothing ran (the app's quit, its workers idle).
+    on_statement(store_of(session).conn, "SELECT", lambda: session.interrupt(writes=False))
+    with pytest.raises(sqlite3.Error) as raised:
+        session.access.read(lambda ws: ws.store.conn.execute("SELECT count(*) FROM task").fetchall())
+    assert was_interrupted(raised.value), raised.value
+    store_of(session).conn.set_trace_callback(None)
+    session.interrupt(writes=False)
+    # And an interrupt that came to each connection as its statement ended, left pending there.
+    store_of(session).conn.interrupt()
+    session.ranked._index.conn.interrupt()
+    session.close()
+    assert files_beside(path) == ["demo.db"]
+
+
+async def test_an_app_quit_leaves_the_file_alone(tmp_path: Path) -> None:
+    path = demo_workspace(tmp_path / "demo.db")
+    app = make_app(path)
+    app.session.edits.quick_add("Film the teaser", NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: app.return_code is not None)
+    app.session.close()  # as the launch closes it once the app has run
+    assert files_beside(path) == ["demo.db"]
