@@ -7,19 +7,25 @@ back.  The other process here is a real one, holding ``BEGIN IMMEDIATE`` on the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from textual.pilot import Pilot
+from websockets.sync.client import connect
 
 from crewdeck.sync.state.lockwait import Interrupted, was_interrupted
 from crewdeck.tui.app.app import CrewdeckApp
@@ -27,8 +33,12 @@ from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.index import Filter
+from crewdeck.tui.web.bridge import QUIT_GRACE
+from crewdeck.tui.web.server import COOKIE
 
 from .apphelp import demo_workspace, make_app, settle, store_of
+from .syncsupport import create_token, crewdeck, wait_until
+from .websupport import WebProcess, make_guest_team
 
 #: A hang guard far above the expected (the wait ends within one slice of the interrupt); never a timing assertion.
 HANG_GUARD = 20.0
@@ -300,3 +310,41 @@ async def test_an_app_quit_leaves_the_file_alone(tmp_path: Path) -> None:
         await until(pilot, lambda: app.return_code is not None)
     app.session.close()  # as the launch closes it once the app has run
     assert files_beside(path) == ["demo.db"]
+
+
+def test_a_web_page_closed_while_a_change_waits_lets_the_app_write_it_once_the_file_is_free(tmp_path: Path) -> None:
+    team = make_guest_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "raj", "add", "Cut the teaser")
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    web = WebProcess(team).start()
+    try:
+        cookie = httpx.post(f"{web.url}/signin", data={"token": token}, headers={"accept": "application/json"}).cookies[COOKIE]
+        drawn = b""
+        with connect(f"ws://127.0.0.1:{web.port}/ws?width=100&height=30", additional_headers={"Cookie": f"{COOKIE}={cookie}"}) as page:
+
+            def draws(text: bytes) -> bool:
+                nonlocal drawn
+                with contextlib.suppress(TimeoutError):
+                    frame = page.recv(timeout=0.1)
+                    drawn += frame if isinstance(frame, bytes) else frame.encode()
+                return text in re.sub(rb"\x1b\[[0-9;?]*[ -/]*[@-~]", b"", drawn)  # its style codes taken out
+
+            wait_until(lambda: draws(b"Cut the teaser"), "the task listed")
+            with another_process_writing(team) as let_go:
+                # ``d``, then ``?``: the keys' list drawn says ``d`` was handled, its write started (and waiting).
+                page.send(json.dumps(["stdin", "d?"]))
+                wait_until(lambda: draws(b"lists every command"), "the keys' list drawn")
+                page.close()
+                # The other process holds the file past the quit's grace (no synchronisation: what the scenario is).
+                time.sleep(QUIT_GRACE + 1)
+                assert web.apps, "the app was killed with its change waiting"
+                let_go()
+                wait_until(lambda: not web.apps, "the app gone once its change was written")
+    finally:
+        err = web.stop()
+    assert "Traceback" not in err, err
+    conn = sqlite3.connect(team)
+    try:
+        assert conn.execute("SELECT status FROM task").fetchall() == [("done",)]
+    finally:
+        conn.close()
