@@ -348,3 +348,35 @@ def test_a_web_page_closed_while_a_change_waits_lets_the_app_write_it_once_the_f
         assert conn.execute("SELECT status FROM task").fetchall() == [("done",)]
     finally:
         conn.close()
+
+
+_HUNG_UP_TWICE = """
+import asyncio, os, signal, sys
+from pathlib import Path
+from tests.apphelp import demo_workspace, make_app
+from tests.test_session_interrupt import HANG_GUARD, WaitingAdd, another_process_writing, until
+
+async def main() -> None:
+    app = make_app(demo_workspace(Path(sys.argv[1]) / "demo.db"))
+    add = WaitingAdd(app)
+    with another_process_writing(add.store.path) as let_go:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await add.start(pilot)
+            os.kill(os.getpid(), signal.SIGHUP)
+            await until(pilot, lambda: app.return_code is not None)
+        os.kill(os.getpid(), signal.SIGHUP)  # again, the app closed and its change still waiting
+        let_go()
+        assert add.ended.wait(HANG_GUARD)
+    print("added", add.added())
+
+asyncio.run(main())
+"""
+
+
+def test_a_second_hang_up_while_the_change_waits_does_not_end_the_process(tmp_path: Path) -> None:
+    # In a process of its own: the default a second hang-up met ends the process it reaches.
+    ran = subprocess.run(
+        [sys.executable, "-c", _HUNG_UP_TWICE, str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent
+    )
+    assert ran.returncode == 0, (ran.returncode, ran.stderr[-2000:])
+    assert ran.stdout.splitlines()[-1] == "added 1"
