@@ -7,19 +7,25 @@ back.  The other process here is a real one, holding ``BEGIN IMMEDIATE`` on the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from textual.pilot import Pilot
+from websockets.sync.client import connect
 
 from crewdeck.sync.state.lockwait import Interrupted, was_interrupted
 from crewdeck.tui.app.app import CrewdeckApp
@@ -27,8 +33,12 @@ from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.index import Filter
+from crewdeck.tui.web.bridge import QUIT_GRACE
+from crewdeck.tui.web.server import COOKIE
 
 from .apphelp import demo_workspace, make_app, settle, store_of
+from .syncsupport import create_token, crewdeck, wait_until
+from .websupport import WebProcess, make_guest_team
 
 #: A hang guard far above the expected (the wait ends within one slice of the interrupt); never a timing assertion.
 HANG_GUARD = 20.0
@@ -254,3 +264,119 @@ async def test_quitting_ends_a_long_scoring_of_the_ranked_list(tmp_path: Path) -
             app.session.ranked.rescore(NOW)
         assert was_interrupted(raised.value), raised.value
         assert app.session.ranked.count(Filter("1", ())) > 0  # the list as it was, whole
+
+
+def files_beside(path: Path) -> list[str]:
+    """The workspace's files left in its folder: the file alone once its last connection closed, its ``-wal`` folded
+    back into it (a ``cp`` of it then holds every change)."""
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+
+
+def test_a_closed_session_leaves_the_file_alone_with_every_change_in_it(tmp_path: Path) -> None:
+    path = demo_workspace(tmp_path / "demo.db")
+    before = task_count(path)
+    session = Session.open(path, "ana")
+    session.edits.quick_add("Film the teaser", NOW)
+    session.close()
+    assert files_beside(path) == ["demo.db"]  # the close's own interrupt cut its checkpoint short: -wal, -shm left
+    assert task_count(path) == before + 1
+
+
+def test_a_session_closed_after_interrupts_leaves_the_file_alone(tmp_path: Path) -> None:
+    path = demo_workspace(tmp_path / "demo.db")
+    session = Session.open(path, "ana")
+    session.edits.quick_add("Film the teaser", NOW)
+    # A read ended by the interrupt, and one asked for as nothing ran (the app's quit, its workers idle).
+    on_statement(store_of(session).conn, "SELECT", lambda: session.interrupt(writes=False))
+    with pytest.raises(sqlite3.Error) as raised:
+        session.access.read(lambda ws: ws.store.conn.execute("SELECT count(*) FROM task").fetchall())
+    assert was_interrupted(raised.value), raised.value
+    store_of(session).conn.set_trace_callback(None)
+    session.interrupt(writes=False)
+    # And an interrupt that came to each connection as its statement ended, left pending there.
+    store_of(session).conn.interrupt()
+    session.ranked._index.conn.interrupt()
+    session.close()
+    assert files_beside(path) == ["demo.db"]
+
+
+async def test_an_app_quit_leaves_the_file_alone(tmp_path: Path) -> None:
+    path = demo_workspace(tmp_path / "demo.db")
+    app = make_app(path)
+    app.session.edits.quick_add("Film the teaser", NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: app.return_code is not None)
+    app.session.close()  # as the launch closes it once the app has run
+    assert files_beside(path) == ["demo.db"]
+
+
+def test_a_web_page_closed_while_a_change_waits_lets_the_app_write_it_once_the_file_is_free(tmp_path: Path) -> None:
+    team = make_guest_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "raj", "add", "Cut the teaser")
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    web = WebProcess(team).start()
+    try:
+        cookie = httpx.post(f"{web.url}/signin", data={"token": token}, headers={"accept": "application/json"}).cookies[COOKIE]
+        drawn = b""
+        with connect(f"ws://127.0.0.1:{web.port}/ws?width=100&height=30", additional_headers={"Cookie": f"{COOKIE}={cookie}"}) as page:
+
+            def draws(text: bytes) -> bool:
+                nonlocal drawn
+                with contextlib.suppress(TimeoutError):
+                    frame = page.recv(timeout=0.1)
+                    drawn += frame if isinstance(frame, bytes) else frame.encode()
+                return text in re.sub(rb"\x1b\[[0-9;?]*[ -/]*[@-~]", b"", drawn)  # its style codes taken out
+
+            wait_until(lambda: draws(b"Cut the teaser"), "the task listed")
+            with another_process_writing(team) as let_go:
+                # ``d``, then ``?``: the keys' list drawn says ``d`` was handled, its write started (and waiting).
+                page.send(json.dumps(["stdin", "d?"]))
+                wait_until(lambda: draws(b"lists every command"), "the keys' list drawn")
+                page.close()
+                # The other process holds the file past the quit's grace (no synchronisation: what the scenario is).
+                time.sleep(QUIT_GRACE + 1)
+                assert web.apps, "the app was killed with its change waiting"
+                let_go()
+                wait_until(lambda: not web.apps, "the app gone once its change was written")
+    finally:
+        err = web.stop()
+    assert "Traceback" not in err, err
+    conn = sqlite3.connect(team)
+    try:
+        assert conn.execute("SELECT status FROM task").fetchall() == [("done",)]
+    finally:
+        conn.close()
+
+
+_HUNG_UP_TWICE = """
+import asyncio, os, signal, sys
+from pathlib import Path
+from tests.apphelp import demo_workspace, make_app
+from tests.test_session_interrupt import HANG_GUARD, WaitingAdd, another_process_writing, until
+
+async def main() -> None:
+    app = make_app(demo_workspace(Path(sys.argv[1]) / "demo.db"))
+    add = WaitingAdd(app)
+    with another_process_writing(add.store.path) as let_go:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await add.start(pilot)
+            os.kill(os.getpid(), signal.SIGHUP)
+            await until(pilot, lambda: app.return_code is not None)
+        os.kill(os.getpid(), signal.SIGHUP)  # again, the app closed and its change still waiting
+        let_go()
+        assert add.ended.wait(HANG_GUARD)
+    print("added", add.added())
+
+asyncio.run(main())
+"""
+
+
+def test_a_second_hang_up_while_the_change_waits_does_not_end_the_process(tmp_path: Path) -> None:
+    # In a process of its own: the default a second hang-up met ends the process it reaches.
+    ran = subprocess.run(
+        [sys.executable, "-c", _HUNG_UP_TWICE, str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent.parent
+    )
+    assert ran.returncode == 0, (ran.returncode, ran.stderr[-2000:])
+    assert ran.stdout.splitlines()[-1] == "added 1"

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 #: Seconds one try at the lock waits: how late an interrupt may come to a wait at most.
 LOCK_WAIT_SLICE = 0.1
@@ -109,3 +109,11 @@ def was_interrupted(error: BaseException) -> bool:
 
 def _primary_code(exc: sqlite3.Error) -> int:
     return int(getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def clear_interrupt(conn: sqlite3.Connection) -> None:
+    """Clear an interrupt of ``conn`` that found nothing running, before it is closed: SQLite keeps the flag set until a
+    statement starts, and the checkpoint closing the file's last connection runs is cut short by it, leaving the
+    ``-wal`` and ``-shm`` beside the file (a copy of the file alone then lacks the last changes)."""
+    with suppress(sqlite3.Error):  # closed already, or the file gone: nothing to clear
+        conn.execute("SELECT 1").close()

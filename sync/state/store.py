@@ -32,7 +32,7 @@ from urllib.parse import quote
 from crewdeck.sync.state import rollup_days, rollups, schema
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from crewdeck.sync.state.ids import new_id, new_node_id
-from crewdeck.sync.state.lockwait import LockWait, begin_immediate
+from crewdeck.sync.state.lockwait import LockWait, begin_immediate, clear_interrupt
 from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash, same_write
 from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError, canonical_json
 from crewdeck.sync.state.sharedfile import OpenedFile, access_problem, check_local_disk, create_group_writable
@@ -385,16 +385,20 @@ class Store:
                 rehearsed.close()
 
     def close(self) -> None:
+        clear_interrupt(self.conn)
         self.conn.close()
 
-    def interrupt(self) -> None:
-        """End at once, from any thread, the statement running on this store and its wait for the write lock, and
-        every later wait (``lockwait.Interrupted``): its session is closing.  A write ended so is rolled back whole."""
+    def interrupt(self, *, statement: bool = True) -> None:
+        """End at once, from any thread, this store's wait for the write lock and every later wait
+        (``lockwait.Interrupted``), and with ``statement`` the statement running on it: its session is closing.  A write
+        ended so is rolled back whole."""
         self._lock_wait.interrupted.set()
-        self.interrupt_statement()
+        if statement:
+            self.interrupt_statement()
 
     def interrupt_statement(self) -> None:
-        """End at once, from any thread, the statement running on this store, and nothing later: a read's."""
+        """End at once, from any thread, the statement running on this store, and nothing later: a read's.  Only while
+        one runs: an interrupt finding none stays pending until the next statement (``lockwait.clear_interrupt``)."""
         with suppress(sqlite3.ProgrammingError):  # closed already: nothing runs on it
             self.conn.interrupt()
 

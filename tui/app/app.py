@@ -1306,7 +1306,10 @@ class CrewdeckApp(App[int]):
     # ------------------------------------------------------------ exit
 
     def on_unmount(self) -> None:
-        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+        if asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP):
+            # Ignored, not ended by, until the process ends: a second hang-up while a change waits to be written (the
+            # process waits for its worker) killed it, the change lost; removing the handler restored that default.
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)
         self._stop.set()
         # Before Textual waits for the workers' threads: one reading held the prompt.  A write is not ended: the person
         # who quit was asked first (``_write_holds_quit``), and an app closed otherwise (the terminal or SSH session

@@ -43,11 +43,24 @@ class WorkspaceAccess:
         self._writes = 0
         #: Whether a write holds the connection now.
         self._writing = False
+        #: How deep the uses holding the connection now are nested (a read inside a write's function): 0, none.
+        self._uses = 0
 
     def read(self, work: Callable[[Workspace], T]) -> T:
         """``work(workspace)``, with the connection to itself."""
-        with self._lock:
+        with self._lock, self._in_use():
             return work(self._ws)
+
+    @contextmanager
+    def _in_use(self) -> Iterator[None]:
+        """A use of the connection, the lock held: ``interrupt`` ends a statement only during one."""
+        with self._state:
+            self._uses += 1
+        try:
+            yield
+        finally:
+            with self._state:
+                self._uses -= 1
 
     def write(self, work: Callable[[Workspace, Writer], T]) -> tuple[T, tuple[Op, ...]]:
         """``work(workspace, writer)``, then its edits committed in one transaction: its answer and the operations, ours.
@@ -97,7 +110,7 @@ class WorkspaceAccess:
         with self._state:
             self._writes += 1
         try:
-            with self._lock:
+            with self._lock, self._in_use():
                 with self._state:
                     self._writing = True
                 try:
@@ -139,12 +152,12 @@ class WorkspaceAccess:
         """End at once the use of the workspace a worker is in (a wait for the write lock, a statement), and every
         later wait for the lock: the session is closing (``Store.interrupt``).  Not ``writes``: only a read's statement
         is ended, and a write under way or to come finishes within its busy timeout.  Without the lock: that worker
-        holds it."""
-        if writes:
-            self._ws.store.interrupt()
-            return
-        with self._state:  # a write taking the connection now waits for this: the interrupt cannot end its statement
-            if not self._writing:
+        holds it.  A statement is ended only while one may run (a use holds the connection): an interrupt finding none
+        would stay pending and cut short the checkpoint closing the file runs (``lockwait.clear_interrupt``)."""
+        with self._state:  # a use taking or letting go of the connection now waits for this
+            if writes:
+                self._ws.store.interrupt(statement=self._uses > 0)
+            elif self._uses > 0 and not self._writing:
                 self._ws.store.interrupt_statement()
 
     def close(self) -> None:

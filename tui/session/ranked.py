@@ -9,12 +9,12 @@ until it is whole: no read sees the list half built.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
+from crewdeck.sync.state.lockwait import clear_interrupt
 from crewdeck.sync.state.store import connect
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks.index import Filter, TaskIndex
@@ -27,6 +27,10 @@ class RankedList:
     def __init__(self, path: Path) -> None:
         self._index = TaskIndex(connect(path))
         self._lock = threading.Lock()
+        # Taken by ``interrupt`` and as a use of the connection begins and ends: only a use under way is ended.
+        self._state = threading.Lock()
+        #: Whether a read or the scoring holds the connection now.
+        self._in_use = False
         #: Clear while a warm-up has yet to score every task: the list is not whole.
         self._whole = threading.Event()
         self._whole.set()
@@ -38,8 +42,20 @@ class RankedList:
     def _whole_list(self) -> Iterator[TaskIndex]:
         self._wanted.set()
         self._whole.wait()
+        with self._held() as index:
+            yield index
+
+    @contextmanager
+    def _held(self) -> Iterator[TaskIndex]:
+        """The list's connection to one use, known to ``interrupt`` while it lasts."""
         with self._lock:
-            yield self._index
+            with self._state:
+                self._in_use = True
+            try:
+                yield self._index
+            finally:
+                with self._state:
+                    self._in_use = False
 
     # ------------------------------------------------------------ reads
 
@@ -82,12 +98,12 @@ class RankedList:
 
     def first_page(self, f: Filter, now: dt.datetime, rows: int) -> tuple[int, list[TaskRow]]:
         """How many tasks match and the first ``rows`` of them, scored on the spot: sooner than the whole list."""
-        with self._lock:
-            return self._index.first_page(f, now, rows)
+        with self._held() as index:
+            return index.first_page(f, now, rows)
 
     def score_all(self, now: dt.datetime) -> None:
-        with self._lock:
-            self._index.rescore(now)
+        with self._held() as index:
+            index.rescore(now)
 
     def built(self) -> None:
         """The list is whole (or will never be: reads find out on their own)."""
@@ -95,10 +111,14 @@ class RankedList:
 
     def interrupt(self) -> None:
         """End at once, from any thread, the statement under way on the list's connection (scoring every task takes a
-        while): the session is closing.  The list is as it was before it (``TaskIndex``'s transaction)."""
-        with suppress(sqlite3.ProgrammingError):  # closed already: nothing runs on it
-            self._index.conn.interrupt()
+        while): the session is closing.  The list is as it was before it (``TaskIndex``'s transaction).  Nothing is
+        interrupted when nothing runs: SQLite keeps the flag set until a statement starts, and closing the connection
+        with it set cuts short the checkpoint that folds the file's ``-wal`` back into it."""
+        with self._state:  # a use ending now waits for this
+            if self._in_use:
+                self._index.conn.interrupt()
 
     def close(self) -> None:
         with self._lock:
+            clear_interrupt(self._index.conn)
             self._index.conn.close()

@@ -171,9 +171,9 @@ class Session:
         return self.access.waiting_write()
 
     def close(self) -> None:
-        # Reads end at once; a write still under way holds the access lock ``access.close`` takes until it is over,
-        # within its busy timeout (the app ended them too if the person chose to lose them).
-        self.interrupt(writes=False)
+        # Nothing is interrupted here: the app's workers have ended (the app ended their reads as it closed), and an
+        # interrupt finding nothing running would cut short the checkpoint closing the file runs.  A write still under
+        # way holds the access lock ``access.close`` takes until it is over, within its busy timeout.
         if self.sync is not None:
             # Its loop runs on after ``run`` returned, the replica open, until the request ``stop`` ended comes back.
             self.sync.stop()

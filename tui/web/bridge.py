@@ -23,10 +23,16 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
+from crewdeck.sync.state.store import BUSY_TIMEOUT
+
 #: What the app writes first, before any packet.
 PRELUDE = b"__GANGLION__\n"
-#: How long a quit may take before the process is killed.
+#: How long a quit takes at most when no change of the app's waits (the server's patience for an app leaving).
 QUIT_GRACE = 5.0
+#: How long a quit may take before the process is killed: an app closed while a change of its waits behind another
+#: process's write on the shared file writes it first, within its busy timeout, where it was killed after
+#: ``QUIT_GRACE`` and the change lost.  An app that hangs for another reason is gone by then too.
+KILL_AFTER = BUSY_TIMEOUT + QUIT_GRACE
 #: Environment of the app process: Textual's web driver (crewdeck's, which starts focused), the terminal's size, colours.
 DRIVER = "crewdeck.tui.app.web_driver:WebDriver"
 
@@ -129,7 +135,7 @@ class AppProcess:
         await self._send(packet(b"M", json.dumps(meta).encode("utf-8")))
 
     async def stop(self) -> None:
-        """Ask the app to quit, and kill it if it has not within ``QUIT_GRACE``."""
+        """Ask the app to quit, and kill it if it has not within ``KILL_AFTER``."""
         process = self._process
         if process is None:
             return
@@ -140,7 +146,7 @@ class AppProcess:
             # it exits at once (a quit was read as part of the line, and the process killed when the grace ran out).
             process.stdin.close()
         try:
-            await asyncio.wait_for(self.ended.wait(), QUIT_GRACE)
+            await asyncio.wait_for(self.ended.wait(), KILL_AFTER)
         except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, 9)
