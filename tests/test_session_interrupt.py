@@ -25,6 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Label
 from websockets.sync.client import connect
 
 from crewdeck.sync.state.lockwait import Interrupted, was_interrupted
@@ -35,6 +36,7 @@ from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.web.bridge import QUIT_GRACE
 from crewdeck.tui.web.server import COOKIE
+from crewdeck.widgets.key_footer import footer_keys
 
 from .apphelp import demo_workspace, make_app, settle, store_of
 from .syncsupport import create_token, crewdeck, wait_until
@@ -221,6 +223,10 @@ async def test_a_second_quit_while_the_change_still_waits_asks_and_y_quits_losin
             await pilot.pause()
             assert isinstance(app.screen, DiscardScreen)
             assert app.screen.what == "your change waiting for the shared file"
+            # Nothing is being edited: n stays, and the change is written once the file is free.
+            said = [str(label.render()) for label in app.screen.query(Label)]
+            assert said[1] == "y discards it · n or esc stays: it is written once the file is free", said
+            assert [key.description for key in footer_keys(app.screen)[0]] == ["Discard", "Stay"]
             await pilot.press("n")  # stays, the change still waiting
             await pilot.pause()
             assert not isinstance(app.screen, DiscardScreen) and app.return_code is None

@@ -807,7 +807,7 @@ class CrewdeckApp(App[int]):
         """Whether a change written in the background (``s``, ``d``, anything without a dialog) waits behind another
         process's write on the file, and quitting would lose it: said the first time, asked the second (``y`` ends the
         wait and quits, the change lost); once it is written or refused (its own notice says so), quitting is as usual."""
-        from crewdeck.tui.app.screens.discard import DiscardScreen
+        from crewdeck.tui.app.screens.discard import DiscardWaitingScreen
 
         waiting = self.session.waiting_write()
         if waiting is None:
@@ -825,7 +825,7 @@ class CrewdeckApp(App[int]):
                 self.session.interrupt()  # the waits end, and what they were writing is rolled back whole
                 self.exit()
 
-        self.push_screen(DiscardScreen(f"{what} waiting for the shared file", " and quit"), answered)
+        self.push_screen(DiscardWaitingScreen(f"{what} waiting for the shared file", " and quit"), answered)
         return True
 
     def action_zoom(self) -> None:

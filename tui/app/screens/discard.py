@@ -74,6 +74,9 @@ class DiscardScreen(ModalScreen[bool]):
     DiscardScreen .discard--help { color: $foreground-muted; }
     """
 
+    #: What ``n`` and ``escape`` do, as the help line under the question says it.
+    kept: ClassVar[str] = "goes back to it"
+
     def __init__(self, what: str, then: str = "") -> None:
         """``what``: the text that would be lost ("the copy", "the notes", "what you typed"); ``then``: what else
         ``y`` does (" and quit")."""
@@ -85,7 +88,7 @@ class DiscardScreen(ModalScreen[bool]):
         with Vertical():
             yield Label(plain(f"Discard {self.what}{self.then}? It is not saved."), classes="discard--question")
             yes, no = said_key(self.app, self.BINDINGS, "discard.yes"), said_key(self.app, self.BINDINGS, "discard.no", every=True)
-            yield Label(f"{yes} discards it · {no} goes back to it", classes="discard--help")
+            yield Label(f"{yes} discards it · {no} {self.kept}", classes="discard--help")
         yield KeyFooter()
 
     def action_discard(self) -> None:
@@ -93,3 +96,21 @@ class DiscardScreen(ModalScreen[bool]):
 
     def action_keep(self) -> None:
         self.dismiss(False)
+
+
+class DiscardWaitingScreen(DiscardScreen):
+    """Asks whether to quit and lose a change a key made that still waits for the shared file: nothing is being
+    edited, so ``n`` stays and the change is written once the file is free.
+
+    | key | action |
+    |---|---|
+    | `y` | discard the change and quit |
+    | `n` `escape` | stay; the change is written once the file is free |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "discard", "Discard", id="discard.yes"),
+        Binding("n,escape", "keep", "Stay", id="discard.no"),
+    ]
+
+    kept = "stays: it is written once the file is free"
