@@ -2629,6 +2629,40 @@ def test_an_export_of_another_tool_imported_without_from_names_its_from(cli: Cli
     assert (piped.returncode, piped.stderr) == (0, "") and piped.stdout.startswith("imported "), piped
 
 
+def test_an_export_of_another_tool_imported_with_the_wrong_from_names_its_from(cli: Cli, tmp_path: Path) -> None:
+    """`crewdeck import --from taskwarrior board.json`, a Trello board given the --from of another tool, said "not a
+    Taskwarrior export: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)" of a file of valid
+    JSON, a Taskwarrior export given --from trello "expected '{' at character 0, found '['", a crewdeck export "no "id"
+    and "cards"", an Asana CSV given --from linear "missing columns: ID and Title": each now says what the file is, what
+    it is not, and its --from, as a file given without its --from says it, before a byte of it is imported."""
+    export = write(tmp_path, "backup.json", cli.ok("export"))
+    files = {
+        "asana.csv": (asana_csv(asana_rows()), "an Asana CSV export", "--from asana"),
+        "linear.csv": (linear_csv(), "a Linear CSV export", "--from linear"),
+        "board.json": (trello_json(trello_board(cards=1, actions=1)), "a Trello board's JSON export", "--from trello"),
+        "tw.json": ('[{"uuid": "11111111-2222-3333-4444-555555555555", "description": "x"}]', "a JSON list, as Taskwarrior's task export writes", "--from taskwarrior"),
+        "backup.json": (export.read_text(encoding="utf-8"), "a crewdeck export", "no --from"),
+    }  # fmt: skip
+    expected = {
+        "taskwarrior": "a Taskwarrior export",
+        "trello": "a Trello board's JSON export",
+        "asana": "an Asana CSV export",
+        "linear": "a Linear CSV export",
+    }
+    before = op_count(cli.workspace)
+    for name, (text, what, right) in files.items():
+        path = write(tmp_path, name, text)
+        for fmt, expected_what in expected.items():
+            if right == f"--from {fmt}":
+                continue
+            said = f"crewdeck: error: nothing imported: {path}: {what}, not {expected_what}: import it with {right}\n"
+            assert cli("import", "--from", fmt, str(path)).err == said, (name, fmt)
+    assert op_count(cli.workspace) == before
+    # Each still goes in with its own --from.
+    assert cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json")).startswith("imported ")
+    assert cli.ok("import", "--from", "trello", str(tmp_path / "board.json")).startswith("imported ")
+
+
 def test_a_platform_label_its_campaign_does_not_run_on_is_said_as_crewdeck_add_says_it(cli: Cli, tmp_path: Path) -> None:
     """A card labelled Spring Launch and LinkedIn (a platform of another campaign here) came in as a LinkedIn post of
     Spring Launch, which runs on Instagram and TikTok, with "imported 1 task", where `crewdeck add` says so."""

@@ -348,17 +348,15 @@ def test_an_empty_cell_an_import_needs_is_said_to_be_required_by_every_csv_impor
 @pytest.mark.parametrize("importer", sorted(CSV_IMPORTS))
 def test_a_json_file_given_for_a_csv_is_said_to_be_json_by_every_csv_import(cli: Cli, tmp_path: Path, importer: str) -> None:
     """Asana's and Linear's imports said so; the ledger's, rate and kpi imports read its "{" as a header naming none of
-    their columns ("missing columns: date, campaign, ... (the header is: {; ...)")."""
+    their columns ("missing columns: date, campaign, ... (the header is: {; ...)"). A crewdeck export given to
+    Asana's or Linear's is said to be one, as every import of tasks says a file is another's export."""
     path = tmp_path / "export.json"
     path.write_text(cli.ok("export"), encoding="utf-8")
-    also = (
-        " (a Trello board's JSON goes with --from trello, `task export`'s with --from taskwarrior)"
-        if importer in ("asana", "linear")
-        else ""
-    )
-    assert (
-        cli(*CSV_IMPORTS[importer], str(path)).err == f"crewdeck: error: nothing imported: {path}: JSON, not CSV: export it as CSV{also}\n"
-    )
+    said = f"{path}: JSON, not CSV: export it as CSV"
+    if importer in ("asana", "linear"):
+        what = {"asana": "an Asana CSV export", "linear": "a Linear CSV export"}[importer]
+        said = f"{path}: a crewdeck export, not {what}: import it with no --from"
+    assert cli(*CSV_IMPORTS[importer], str(path)).err == f"crewdeck: error: nothing imported: {said}\n"
 
 
 def test_a_header_of_bracketed_names_is_no_json(cli: Cli, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -70,13 +71,15 @@ def cmd_import(ctx: Context) -> int:
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # A file refused whole says "nothing imported: FILE: ..." from every import, as Trello's, Asana's and Linear's said it.
     with bad_rows_listed(source_name(source)):
+        other = _another_format(source, ctx.args.source)
+        if other is not None:  # where it read "not JSON: Expecting value: line 1 column 1 (char 0)", or JSON's words
+            what, fmt = other
+            right = "no --from" if fmt == "crewdeck" else f"--from {fmt}"
+            raise UserError(f"{source_name(source)}: {what}, not {_FORMATS[ctx.args.source]}: import it with {right}")
         if ctx.args.source == "taskwarrior":
             return _import_taskwarrior(ctx, me, default_tz)
         if ctx.args.source in FOREIGN:
             return _import_foreign(ctx, me, default_tz)
-        other = _another_format(source)
-        if other is not None:  # where it read "not JSON: Expecting value: line 1 column 1 (char 0)"
-            raise UserError(f"{source_name(source)}: {other[0]}, not {CREWDECK_EXPORT}: import it with --from {other[1]}")
         if not merging.has_data(ws):
             return _restore(ctx, me)
         return _merge(ctx, me, default_tz)
@@ -85,11 +88,23 @@ def cmd_import(ctx: Context) -> int:
 #: How much of a file ``_another_format`` looks at.
 _HEAD = 65_536
 
+#: What each ``--from`` reads, as a file of another is said not to be one.
+_FORMATS = {
+    "crewdeck": CREWDECK_EXPORT,
+    "taskwarrior": "a Taskwarrior export",
+    "trello": "a Trello board's JSON export",
+    "asana": "an Asana CSV export",
+    "linear": "a Linear CSV export",
+}
 
-def _another_format(path: str) -> tuple[str, str] | None:
-    """What the file given to ``import`` without ``--from`` is when its start shows it is the export of another tool
-    crewdeck reads (what it is, and its ``--from``); ``None`` otherwise, and for what is not a regular file (standard
-    input, a pipe: ``<(cat export.json)``), read once: its start read here would be gone for the import."""
+#: How a crewdeck export opens (``exchange.write_export``): its "format" first.
+_CREWDECK_OPENING = re.compile(r'\{\s*"format"\s*:\s*"' + re.escape(exchange.FORMAT) + '"')
+
+
+def _another_format(path: str, given: str) -> tuple[str, str] | None:
+    """What the file given to ``import --from given`` is (what it is, and its ``--from``) when its start shows it is the
+    export of another tool crewdeck reads, and not one ``given`` reads; ``None`` otherwise, and for what is not a regular
+    file (standard input, a pipe: ``<(cat export.json)``), read once: its start read here would be gone for the import."""
     if path == "-":
         return None
     try:
@@ -100,21 +115,27 @@ def _another_format(path: str) -> tuple[str, str] | None:
             text = stream.read(_HEAD).decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
     except (OSError, LookupError):
         return None  # said by the import itself, as it always was
+    found = _formats_of(text)
+    # A file that reads as the one given too (an Asana CSV with columns named ID and Title) is left to its import.
+    return None if any(fmt == given for _, fmt in found) else next(iter(found), None)
+
+
+def _formats_of(text: str) -> list[tuple[str, str]]:
+    """The formats the start of a file shows it is in, each as (what it is, its ``--from``)."""
     if text.startswith("[") and '"uuid"' in text:  # a crewdeck export is an object: a list of uuids is Taskwarrior's
-        return "a JSON list, as Taskwarrior's task export writes", "taskwarrior"
+        return [("a JSON list, as Taskwarrior's task export writes", "taskwarrior")]
     if text.startswith("{"):
+        if _CREWDECK_OPENING.match(text):
+            return [(CREWDECK_EXPORT, "crewdeck")]
         # Trello's board export names its board on every card and list; a crewdeck export opens with its "format".
         if exchange.FORMAT not in text and ('"idBoard"' in text or '"shortLink"' in text):
-            return "a Trello board's JSON export", "trello"
-        return None
+            return [("a Trello board's JSON export", "trello")]
+        return []
     lines = CsvLines(io.StringIO(text, newline=""))
     opening = lines.opening()[1]
     header = {cell.strip().casefold() for cell in next(csv.reader([opening], delimiter=lines.separator(opening)), [])}
-    if {"task id", "name"} <= header:
-        return "an Asana CSV export", "asana"
-    if {"id", "title"} <= header:
-        return "a Linear CSV export", "linear"
-    return None
+    found = [("an Asana CSV export", "asana")] if {"task id", "name"} <= header else []
+    return found + ([("a Linear CSV export", "linear")] if {"id", "title"} <= header else [])
 
 
 def _merge(ctx: Context, me: Member | None, default_tz: str | None) -> int:
