@@ -68,6 +68,10 @@ def test_a_real_taskwarrior_export_imports(cli: Cli, tw_export: Path) -> None:
     tasks.update({t["title"]: t for t in json.loads(cli.ok("tasks", "all", "--json"))})
     carousel = tasks["Draft carousel"]
     assert carousel["id"] == records["Draft carousel"]["uuid"].replace("-", "")
+    # Its uuid as `task` prints it, whole or its first groups, names it.
+    uuid = records["Draft carousel"]["uuid"]
+    for typed in (uuid, uuid.upper(), uuid[:13]):
+        assert "Draft carousel" in cli.ok("show", typed), typed
     assert (carousel["campaign"], carousel["assignee"], carousel["priority"]) == ("spring-launch", "raj", "high")
     assert carousel["tags"] == ["instagram", "urgent"]
     assert carousel["due"] == {"utc": "2026-12-01T16:00:00Z", "tz": "Asia/Kolkata"}  # the assignee's zone

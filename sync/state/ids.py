@@ -25,6 +25,20 @@ def new_node_id() -> str:
     return os.urandom(6).hex()
 
 
+#: Where a uuid written out (as Taskwarrior prints one, ``1a2b3c4d-0000-4000-8000-000000000007``) has its dashes.
+_UUID_DASHES = frozenset({8, 13, 18, 23})
+
+
+def typed_id(typed: str) -> str:
+    """An id or its prefix as a person typed it, as ids are kept: lower case, without a uuid's dashes (a task imported
+    from Taskwarrior keeps its uuid's 128 bits, and people paste it as ``task`` prints it).  Dashes anywhere else stay,
+    for the caller to refuse."""
+    text = typed.strip().lower()
+    if "-" in text and len(text) <= 36 and all(i in _UUID_DASHES for i, c in enumerate(text) if c == "-"):
+        return text.replace("-", "")
+    return text
+
+
 def short(record_id: str) -> str:
     return record_id[:SHORT_LEN]
 

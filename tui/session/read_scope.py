@@ -96,10 +96,10 @@ class ReadScope:
         other id (a task, another campaign's post, a deleted one, none) has one answer, whether it exists or not, and
         an ambiguous prefix lists their posts alone: what they type tells them nothing of what they do not read."""
         assert self.campaigns is not None, "asked for a guest only"
-        from crewdeck.sync.state.ids import MIN_PREFIX, told_apart
+        from crewdeck.sync.state.ids import MIN_PREFIX, told_apart, typed_id
         from crewdeck.tui.workspace.errors import UserError
 
-        text = typed.strip().lower()
+        text = typed_id(typed)
         if len(text) < MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", text):
             raise UserError(f"{typed!r} is not an id: give at least {MIN_PREFIX} hex digits of a post's id")
         upper = text[:-1] + chr(ord(text[-1]) + 1)

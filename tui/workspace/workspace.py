@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
-from crewdeck.sync.state.ids import MIN_PREFIX, short, told_apart
+from crewdeck.sync.state.ids import MIN_PREFIX, short, told_apart, typed_id
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
@@ -535,7 +535,7 @@ class Workspace:
 
     def resolve(self, entity: str, prefix: str, *, live: bool = False) -> str:
         """A full id from the short prefix a person typed; ``live``: one that was deleted is refused (a new link to it would point nowhere)."""
-        text = prefix.strip().lower()
+        text = typed_id(prefix)
         if len(text) < MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", text):
             raise UserError(f"{prefix!r} is not an id: give at least {MIN_PREFIX} hex digits of a {entity} id")
         upper = text[:-1] + chr(ord(text[-1]) + 1)
