@@ -137,6 +137,9 @@ class PostReview:
     slot: str | None = None
     #: ``task.title``: what a refusal names the post by (``naming.post_name``).
     title: str | None = None
+    #: The campaign as ``+campaign`` names it (``naming.campaign_slug``; ``None``: in no campaign): what the command a
+    #: refusal gives names it by (``chain_command``).
+    campaign_slug: str | None = None
 
     def named(self, post_id: str) -> str:
         """The post as a refusal names it: “Launch reel”; untitled, ``post 1a2b3c4d``."""

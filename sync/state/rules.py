@@ -34,7 +34,7 @@ from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
 from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
 from crewdeck.sync.state.frozen import holds
-from crewdeck.sync.state.naming import post_name, quoted
+from crewdeck.sync.state.naming import campaign_slug, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
@@ -1674,13 +1674,17 @@ class Judge:
         status = self._round_status(post_id, review)
         return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
 
-    @staticmethod
-    def _as_left(review: PostReview, given: Mapping[str, Any]) -> PostReview:
+    def _as_left(self, review: PostReview, given: Mapping[str, Any]) -> PostReview:
         """The stored post ``review`` with the round, scope, release and slot this batch set on it so far (``given``)."""
+        campaign = given.get("campaign", review.campaign)
+        named = review.campaign_slug
+        if campaign != review.campaign:
+            named = campaign_slug(campaign, self.state.campaign_name(campaign)) if campaign else None
         return replace(
             review,
             round=given.get("post_round", review.round),
-            campaign=given.get("campaign", review.campaign),
+            campaign=campaign,
+            campaign_slug=named,
             platform=given.get("platform", review.platform),
             resumed_from=frozenset(given.get("resumed_from", review.resumed_from)),
             slot=(given["publish"] or {}).get("utc") if "publish" in given else review.slot,
@@ -1861,7 +1865,7 @@ def verdict_refused(
     if author.id in review.authors:
         if review.chain.index(step) in untakable(review.chain, review.reviewers, review.authors, review.campaign):
             # "Another reviewer takes it" sent them looking for one who is not there.
-            unblock = unblocking(step, None if review.campaign is None else "CAMPAIGN")
+            unblock = unblocking(step, review.campaign_slug)
             return Refusal(
                 "round_author",
                 f"{name} changed the content of {post_named} in this round, and nobody else may take step {step.name!r}: {unblock}",
