@@ -1030,7 +1030,8 @@ def test_removing_a_member_a_chain_waits_on_says_which_steps_nobody_can_take_now
     assert result.code == 0 and "legal" not in result.err, result.err
     result = team("member", "rm", "lee", "--unassign")
     assert "note: nobody can take step legal of +spring-launch's approval chain now (nobody is in group legal)" in result.err
-    assert "or crewdeck member set HANDLE --groups legal" in result.err
+    # ``--groups`` replaces a member's groups: the hint said "--groups legal", which took them out of their others.
+    assert "or crewdeck member set HANDLE --groups …: their groups plus legal" in result.err, result.err
 
 
 def test_a_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(team: Cli) -> None:
@@ -1078,7 +1079,8 @@ def test_the_workspace_chain_with_a_step_nobody_can_take_says_so_when_it_is_set(
         "note: nobody can take step client of the workspace's approval chain (posts in no campaign) now (@gus is a guest, "
         "who approves only their campaigns' posts): change it with crewdeck workspace set approvals ...",
         "note: nobody can take step legal of the workspace's approval chain (posts in no campaign) now (nobody is in group "
-        "lawyers): change it with crewdeck workspace set approvals ..., or crewdeck member set HANDLE --groups lawyers",
+        "lawyers): change it with crewdeck workspace set approvals ..., or crewdeck member set HANDLE --groups …: their "
+        "groups plus lawyers",
     ], result.err
     assert "note:" not in team("workspace", "set", "approvals", "copy:@mia; legal:group=legal").err
     # The last of a group leaving it, or the member a step names removed, strands the workspace's step as a campaign's.
@@ -1649,9 +1651,11 @@ def test_a_round_whose_step_only_its_author_may_take_is_said_so_at_submit_in_the
         "warning: step 1 of 2 (copy), @mia, can be taken by nobody but an author of this round: a manager changes the "
         'approval chain (crewdeck campaign set spring-launch --approvals "…")'
     )
-    refused = one_line_error(team("post", "approve", post_id, as_member="mia"))
-    assert "nobody else may take step 'copy': a manager changes the approval chain" in refused, refused
-    assert "another reviewer takes it" not in refused
+    # The command is the warning's, runnable as it reads: it read "crewdeck campaign set CAMPAIGN".
+    assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
+        "crewdeck: error: @mia changed the content of “Launch reel” in this round, and nobody else may take step 'copy': a "
+        'manager changes the approval chain (crewdeck campaign set spring-launch --approvals "…") (rule round_author)'
+    )
     assert [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id] == [stuck]
     # The legal step is a group's: lee wrote nothing, so it has a reviewer, and the warning names no other step.
     other = _post(team, "Other reel +spring-launch post:instagram publish:fri 19:00")
@@ -1689,3 +1693,59 @@ def test_a_round_submitted_again_after_verdicts_on_an_earlier_one_says_nobody_ca
     stuck = "step 1 of 2 (copy), @mia, nobody can take it: @mia changed the content"
     assert submitted.out.strip() == f"{post_id[:8]} in review ({stuck})", submitted
     assert [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id] == [stuck]
+
+
+def test_a_step_left_to_those_who_wrote_or_took_an_earlier_step_says_nobody_can_take_it(team: Cli) -> None:
+    """Chain a and b both group legal (mia, lee); mia wrote the copy and lee took step a: step b waited for ever and read
+    "still open", lee's approval was refused without a word of it and mia's sent her to "another reviewer"."""
+    team.ok("member", "set", "mia", "--groups", "legal")
+    team.ok("campaign", "set", "spring-launch", "--approvals", "a:group=legal; b:group=legal")
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Spring is here", as_member="mia")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="lee")
+    [shown] = [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id]
+    assert shown == (
+        "step 2 of 2 (b), group legal, nobody can take it: every member of group legal who may take it (@lee, @mia) "
+        "changed the content or took step 1 (a)"
+    )
+    unblock = (
+        "nobody else may take step 'b': a manager changes the approval chain (crewdeck campaign set spring-launch "
+        '--approvals "…"), or another member joins group legal (crewdeck member set HANDLE --groups …: their groups plus '
+        "legal), or a guest in group legal is given the campaign (crewdeck member set HANDLE --campaigns …: their "
+        "campaigns plus spring-launch)"
+    )
+    assert one_line_error(team("post", "approve", post_id, as_member="lee")).strip() == (
+        f"crewdeck: error: @lee approved a step of this round of “Launch reel” already, and {unblock} (rule one_step_per_round)"
+    )
+    assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
+        f"crewdeck: error: @mia changed the content of “Launch reel” in this round, and {unblock} (rule round_author)"
+    )
+
+
+def test_a_group_step_its_only_taker_wrote_names_them_and_the_guest_the_campaign_would_let_take_it(team: Cli) -> None:
+    """Group legal holds lee and gus, a guest not given the campaign; lee wrote the copy.  The round read "everyone in
+    group legal changed the content", though gus changed nothing, and the fix said only "another member joins group
+    legal" (gus is in it: given the campaign, he takes it) with "--groups …", which replaces a member's groups."""
+    team.ok("campaign", "set", "spring-launch", "--approvals", "legal:group=legal")
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Spring is here", as_member="lee")
+    submitted = team("post", "submit", post_id, as_member="raj")
+    stuck = "step 1 of 1 (legal), group legal, nobody can take it: every member of group legal who may take it (@lee) changed the content"
+    assert submitted.out.strip() == f"{post_id[:8]} in review ({stuck})"
+    unblock = (
+        'a manager changes the approval chain (crewdeck campaign set spring-launch --approvals "…"), or another member '
+        "joins group legal (crewdeck member set HANDLE --groups …: their groups plus legal), or a guest in group legal is "
+        "given the campaign (crewdeck member set HANDLE --campaigns …: their campaigns plus spring-launch)"
+    )
+    assert submitted.err.strip() == (
+        f"warning: step 1 of 1 (legal), group legal, can be taken by nobody but an author of this round: {unblock}"
+    )
+    assert one_line_error(team("post", "approve", post_id, as_member="lee")).strip() == (
+        "crewdeck: error: @lee changed the content of “Launch reel” in this round, and nobody else may take step 'legal': "
+        f"{unblock} (rule round_author)"
+    )
+    # Given the campaign, gus takes it: the round waits on him.
+    team.ok("member", "set", "gus", "--campaigns", "spring-launch")
+    [shown] = [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id]
+    assert shown == "step 1 of 1 (legal), group legal, still open"

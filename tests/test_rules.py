@@ -181,12 +181,13 @@ def add_posts(team: Team) -> None:
     with Store(team.path) as store:
         campaigns = {"launch": team.campaign}
         with store.write(ids["ana"]) as w:
-            for name in ("Two steps", "Mia only", "Other"):
+            for name in ("Two steps", "Mia only", "Other", "Raj only"):
                 campaigns[name] = w.create("campaign", {"name": name})
             w.set("campaign", team.campaign, {"approvals": group})
             w.set("campaign", campaigns["Two steps"], {"approvals": [group[0], {"name": "final", "member": None, "group": "reviewers"}]})
             w.set("campaign", campaigns["Mia only"], {"approvals": [{"name": "copy", "member": ids["mia"], "group": None}]})
             w.set("campaign", campaigns["Other"], {"approvals": group})
+            w.set("campaign", campaigns["Raj only"], {"approvals": [{"name": "copy", "member": ids["raj"], "group": None}]})
             for handle in ("ana", "raj", "gus"):
                 w.set("member", ids[handle], {"groups": ["reviewers"]})
             w.set("member", ids["gus"], {"campaigns": [team.campaign, campaigns["Two steps"], campaigns["Mia only"]]})
@@ -208,6 +209,7 @@ def add_posts(team: Team) -> None:
             team.posts.setdefault("two steps, one done", {})[handle] = done = post(f"two done for {handle}", "tmp", "Two steps")
             writing.approve(store, ids[handle], done, now)
         team.posts["mia only"] = dict.fromkeys(("ana", "raj", "gus"), post("mia only", "tmp", "Mia only"))
+        team.posts["raj only"] = dict.fromkeys(("ana", "raj", "gus"), post("raj only", "raj", "Raj only"))
         team.crisis = writing.start_crisis(store, ids["ana"], now, "A bad reply")
         team.ended_crisis = writing.start_crisis(store, ids["mia"], now, "Over")
         writing.end_crisis(store, ids["mia"], now, team.ended_crisis, "none")
@@ -747,6 +749,11 @@ POST_REFUSALS = {
         "“two for raj”: steps go in order: step 1 of 2 (review) is still open; 'final' is not the next step (rule step_order)"
     ),
     "approve a second step of one round": "@raj approved a step of this round of “two done for raj” already (rule one_step_per_round)",
+    # The command names the campaign as ``+campaign`` does, as the submit's warning does: it read "CAMPAIGN".
+    "approve the post only its author may review": (
+        "@raj changed the content of “raj only” in this round, and nobody else may take step 'copy': a manager changes the "
+        'approval chain (crewdeck campaign set raj-only --approvals "…") (rule round_author)'
+    ),
     "schedule a post in review": (
         "“by tmp for raj” cannot be scheduled: it is not approved in its current round "
         "(step 1 of 1 (review), group reviewers, still open) (rule not_publishable)"
@@ -757,6 +764,9 @@ POST_REFUSALS = {
 def _post_writes() -> dict[str, Callable[[Writer, Team, str], object]]:
     """The writes ``POST_REFUSALS`` tells of, by their names."""
     writes = {name: write for name, write, _ in CASES if name in POST_REFUSALS}
+    writes["approve the post only its author may review"] = lambda w, t, me: w.append(
+        "post_approval", _verdict(t, me, "raj only", step="copy")
+    )
     writes["schedule a post in review"] = lambda w, t, me: w.set("task", t.posts["by tmp"][_handle(t, me)], {"post_state": "scheduled"})
     return writes
 

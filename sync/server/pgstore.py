@@ -26,6 +26,7 @@ import psycopg
 
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import HybridClock, Stamp
+from crewdeck.sync.state.naming import campaign_slug
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op, dump_value
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash_of, steps_of, verdict_of
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
@@ -514,7 +515,8 @@ class PgRuleState:
             return None
         campaign = task.get("campaign")
         # A post in no campaign takes the workspace's chain.
-        chain = self._latest(campaign or WORKSPACE_ROW, ("approvals",)).get("approvals") or []
+        scope = self._latest(campaign or WORKSPACE_ROW, ("approvals", "name"))
+        chain = scope.get("approvals") or []
         first: dict[str, tuple[str, str]] = {}
         for row_id, op_id, value in self.conn.execute(
             "SELECT row_id, op_id, value FROM crewdeck_op WHERE workspace = %s AND entity = 'post_approval' "
@@ -553,6 +555,7 @@ class PgRuleState:
             task["post_state"],
             (task.get("publish") or {}).get("utc"),
             task.get("title"),
+            campaign_slug(campaign, scope.get("name")) if campaign else None,
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER, META_REMOVED
 from crewdeck.sync.state.acting import actor_of, covers
+from crewdeck.sync.state.naming import campaign_slug
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts, TaskState
@@ -119,7 +120,7 @@ class FileRuleState:
             return None
         campaign, round_json, copy, link, media, first_comment, platform, resumed, state, slot, title = row
         chain = (
-            self.conn.execute("SELECT approvals FROM campaign WHERE id = ?", (campaign,)).fetchone()
+            self.conn.execute("SELECT approvals, name FROM campaign WHERE id = ?", (campaign,)).fetchone()
             if campaign
             else self.conn.execute("SELECT approvals FROM workspace").fetchone()  # a post in no campaign: the workspace's chain
         )
@@ -145,6 +146,7 @@ class FileRuleState:
             state,
             slot,
             title,
+            campaign_slug(campaign, chain[1] if chain else None) if campaign else None,
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:

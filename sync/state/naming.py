@@ -1,4 +1,4 @@
-"""How a line names a record by its text: quoted, on one line, cut short.
+"""How a line names a record by its text: quoted, on one line, cut short; how ``+campaign`` spells a campaign.
 
 The rules' refusals, the app's notices and the command line's lines name a
 post the same way, from here: by its title (“Launch reel”), or, untitled,
@@ -9,6 +9,8 @@ shown (a refusal travels as text, to a replica, before it is shown).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from crewdeck.sync.state.ids import short
@@ -32,3 +34,26 @@ def acted_as(actor: str, member: str) -> str:
     """Who wrote an operation a manager wrote acting as another (``--as``), as every line says it: "@ana as @acme"
     (``actor`` and ``member`` as the line names them)."""
     return f"{actor} as {member}"
+
+
+def unnamed_campaign(campaign_id: str) -> str:
+    """What a reader shows for a campaign with no name (``placeholders``)."""
+    return f"(unnamed campaign {short(campaign_id)})"
+
+
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(name: str) -> str:
+    """``name`` as ``+campaign`` spells it: accents folded and ``ß`` as ``ss`` ("Lançamento" is
+    ``lancamento``, "Straße" ``strasse``), as a name is typed on any keyboard, then runs of anything but
+    a-z and 0-9 as one ``-``."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return _NOT_IN_SLUG.sub("-", "".join(c for c in folded if not unicodedata.combining(c))).strip("-")
+
+
+def campaign_slug(campaign_id: str, name: object) -> str:
+    """How ``+campaign`` names a campaign: its name's slug, or its short id when the name has none.  Here, not with the
+    workspace's lookups, because a refusal names a campaign so too (``postround.chain_command``)."""
+    named = name if isinstance(name, str) and name.strip() else unnamed_campaign(campaign_id)
+    return slug(named) or short(campaign_id)

@@ -23,7 +23,7 @@ approval by them counts again.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from crewdeck.sync.state.naming import acted_as, post_name
@@ -137,6 +137,9 @@ class PostReview:
     slot: str | None = None
     #: ``task.title``: what a refusal names the post by (``naming.post_name``).
     title: str | None = None
+    #: The campaign as ``+campaign`` names it (``naming.campaign_slug``; ``None``: in no campaign): what the command a
+    #: refusal gives names it by (``chain_command``).
+    campaign_slug: str | None = None
 
     def named(self, post_id: str) -> str:
         """The post as a refusal names it: “Launch reel”; untitled, ``post 1a2b3c4d``."""
@@ -168,13 +171,16 @@ class RoundStatus:
     moved: bool = False
     #: Who changed the content since the previous round with other content: none of them reviews this one.
     authors: frozenset[str] = field(default_factory=frozenset)
-    #: The indexes of the steps only authors of the round may take (``untakable``), where every member's facts were read.
+    #: The indexes of the steps only authors of the round, or those who took an earlier step of it, may take
+    #: (``untakable``), where every member's facts were read.
     untakable: tuple[int, ...] = ()
+    #: Who may take the next step (``takers``), where every member's facts were read: what a stuck round says of them.
+    next_takers: tuple[str, ...] = ()
 
     @property
     def stuck(self) -> bool:
-        """Open, no changes requested, and its next step one nobody but an author of the round may take: it waits for
-        ever, until a manager changes the chain (``unblocking``)."""
+        """Open, no changes requested, and its next step one nobody but an author of the round or one who took an earlier
+        step of it may take: it waits for ever, until a manager changes the chain (``unblocking``)."""
         return self.open and self.rejection is None and self.next_step in self.untakable
 
     @property
@@ -224,9 +230,25 @@ class RoundStatus:
         step = self.steps[index]
         who = step.who(names)
         if self.stuck:
-            wrote = who if step.member else f"everyone in {who}"
-            return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, nobody can take it: {wrote} changed the content"
+            return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, nobody can take it: {self._kept_from(step, names)}"
         return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, still open"
+
+    def _kept_from(self, step: Step, names: Mapping[str, str]) -> str:
+        """Why nobody may take the next step, which ``step`` is: "@mia changed the content", "@lee took step 1 (a)", "every
+        member of group legal who may take it (@lee, @mia) changed the content or took an earlier step"."""
+        if step.member:
+            took = self.step_approved_by(step.member)
+            return f"{step.who(names)} changed the content" if took is None else f"{step.who(names)} {self._took(took)}"
+        earlier = [self.step_approved_by(taker) for taker in self.next_takers if taker not in self.authors]
+        reasons = ["changed the content"] if any(taker in self.authors for taker in self.next_takers) else []
+        if earlier:
+            reasons.append(self._took(earlier[0]) if len(earlier) == 1 and earlier[0] is not None else "took an earlier step")
+        who = ", ".join(sorted(names.get(taker, f"@{taker[:8]}") for taker in self.next_takers))
+        return f"every member of {step.who(names)} who may take it ({who}) {' or '.join(reasons)}"
+
+    def _took(self, index: int | None) -> str:
+        """ "took step 1 (a)": a step of this round someone's approval satisfies (one person, one step)."""
+        return "took an earlier step" if index is None else f"took step {index + 1} ({self.steps[index].name})"
 
     def rejected_by(self, names: Mapping[str, str]) -> str:
         """Who requested the changes that block the round: "@acme", "@ana as @acme" where a manager acted as them."""
@@ -268,9 +290,8 @@ def evaluate(
         return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, authors=author_set)
     if moved(post_round, campaign, platform):
         return RoundStatus(round_id, steps, (None,) * len(steps), voided=True, moved=True, authors=author_set)
-    blocked = untakable(steps, members, author_set, campaign) if members is not None else ()
     if not verdicts:
-        return RoundStatus(round_id, steps, (None,) * len(steps), authors=author_set, untakable=blocked)
+        return _with_takers(RoundStatus(round_id, steps, (None,) * len(steps), authors=author_set), members, campaign)
     by_name = {step.name: step for step in steps}
     counting = sorted(
         (
@@ -286,19 +307,58 @@ def evaluate(
     )
     rejections = [v for v in counting if v.verdict == "reject"]
     satisfied = _assign(steps, standing(counting))
-    return RoundStatus(round_id, steps, satisfied, rejections[-1] if rejections else None, authors=author_set, untakable=blocked)
+    status = RoundStatus(round_id, steps, satisfied, rejections[-1] if rejections else None, authors=author_set)
+    return _with_takers(status, members, campaign)
 
 
-def untakable(steps: Sequence[Step], members: Mapping[str, Reviewer], authors: Collection[str], campaign: str | None) -> tuple[int, ...]:
+def _with_takers(status: RoundStatus, members: Mapping[str, Reviewer] | None, campaign: str | None) -> RoundStatus:
+    """``status`` with the steps nobody left may take and who may take its next step, where ``members`` were read."""
+    if members is None:
+        return status
+    index = status.next_step
+    return replace(
+        status,
+        untakable=untakable(status.steps, members, status.authors, campaign, status.satisfied),
+        next_takers=() if index is None else takers(status.steps[index], members, campaign),
+    )
+
+
+def takers(step: Step, members: Mapping[str, Reviewer], campaign: str | None) -> tuple[str, ...]:
+    """The ids of the members who may take ``step`` (named by it, or in its group; a guest given the campaign)."""
+    return tuple(someone.id for someone in members.values() if may_take(step, someone, campaign))
+
+
+def untakable(
+    steps: Sequence[Step],
+    members: Mapping[str, Reviewer],
+    authors: Collection[str],
+    campaign: str | None,
+    satisfied: Sequence[Verdict | None] = (),
+) -> tuple[int, ...]:
     """The indexes of the steps some member may take (named by it, or in its group) and each of them an author of the
-    round: none of them may review content they changed, so the round waits on the step for ever (``unblocking``).
-    ``members``: every member's facts.  A step no member at all may take is the chain's to fix, said where it is set."""
+    round or the one whose approval satisfies an earlier step (``satisfied``: one person, one step): none of them may
+    take it, so the round waits on the step for ever (``unblocking``).  ``members``: every member's facts.  A step no
+    member at all may take is the chain's to fix, said where it is set."""
     out = []
     for index, step in enumerate(steps):
-        takers = [someone.id for someone in members.values() if may_take(step, someone, campaign)]
-        if takers and all(taker in authors for taker in takers):
+        kept = {*authors, *(v.by for v in satisfied[:index] if v is not None)}
+        found = takers(step, members, campaign)
+        if found and all(taker in kept for taker in found):
             out.append(index)
     return tuple(out)
+
+
+def guests_left_out(step: Step, members: Mapping[str, Reviewer], campaign: str | None) -> bool:
+    """Whether a guest in the group ``step`` is for lacks the post's campaign (``campaign``; a guest takes no step of a
+    post in no campaign): given it, they may take the step (``unblocking``)."""
+    return (
+        step.group is not None
+        and campaign is not None
+        and any(
+            not someone.deleted and someone.access == "guest" and step.group in someone.groups and campaign not in someone.campaigns
+            for someone in members.values()
+        )
+    )
 
 
 def chain_command(campaign: str | None) -> str:
@@ -309,12 +369,20 @@ def chain_command(campaign: str | None) -> str:
     return f'crewdeck campaign set {campaign} --approvals "…"'
 
 
-def unblocking(step: Step, campaign: str | None) -> str:
-    """What lets a step only the round's authors may take be taken (``untakable``): a manager changes the chain (a
-    manager takes a step only as the table lets any member), or, for a group's step, another member joins the group.
-    ``campaign``: as ``chain_command`` takes it."""
-    joins = f", or another member joins group {step.group} (crewdeck member set HANDLE --groups …)" if step.group else ""
-    return f"a manager changes the approval chain ({chain_command(campaign)}){joins}"
+def unblocking(step: Step, campaign: str | None, guests: bool = False) -> str:
+    """What lets a step nobody left may take be taken (``untakable``): a manager changes the chain (a manager takes a
+    step only as the table lets any member), or, for a group's step, another member joins the group (``--groups``
+    replaces a member's groups: theirs are kept by naming them too), or, ``guests``, a guest of the group is given the
+    campaign (``guests_left_out``).  ``campaign``: as ``chain_command`` takes it."""
+    said = f"a manager changes the approval chain ({chain_command(campaign)})"
+    if step.group:
+        said += f", or another member joins group {step.group} (crewdeck member set HANDLE --groups …: their groups plus {step.group})"
+    if step.group and guests and campaign is not None:
+        said += (
+            f", or a guest in group {step.group} is given the campaign "
+            f"(crewdeck member set HANDLE --campaigns …: their campaigns plus {campaign})"
+        )
+    return said
 
 
 def standing(verdicts: Sequence[Verdict]) -> list[Verdict]:

@@ -34,7 +34,7 @@ from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
 from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
 from crewdeck.sync.state.frozen import holds
-from crewdeck.sync.state.naming import post_name, quoted
+from crewdeck.sync.state.naming import campaign_slug, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
@@ -44,11 +44,11 @@ from crewdeck.sync.state.postround import (
     Verdict,
     content_hash_of,
     evaluate,
+    guests_left_out,
     may_take,
     moved,
     standing,
     unblocking,
-    untakable,
     verdict_of,
 )
 from crewdeck.sync.state.records import (
@@ -1674,13 +1674,17 @@ class Judge:
         status = self._round_status(post_id, review)
         return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
 
-    @staticmethod
-    def _as_left(review: PostReview, given: Mapping[str, Any]) -> PostReview:
+    def _as_left(self, review: PostReview, given: Mapping[str, Any]) -> PostReview:
         """The stored post ``review`` with the round, scope, release and slot this batch set on it so far (``given``)."""
+        campaign = given.get("campaign", review.campaign)
+        named = review.campaign_slug
+        if campaign != review.campaign:
+            named = campaign_slug(campaign, self.state.campaign_name(campaign)) if campaign else None
         return replace(
             review,
             round=given.get("post_round", review.round),
-            campaign=given.get("campaign", review.campaign),
+            campaign=campaign,
+            campaign_slug=named,
             platform=given.get("platform", review.platform),
             resumed_from=frozenset(given.get("resumed_from", review.resumed_from)),
             slot=(given["publish"] or {}).get("utc") if "publish" in given else review.slot,
@@ -1858,26 +1862,28 @@ def verdict_refused(
             where = "in no campaign" if review.campaign is None else "in a campaign not given to them"
             why = f": {name} is a guest, who reviews only the posts of their campaigns, and this one is {where}"
         return Refusal("not_a_reviewer", f"{what} for {post_named}{why}")
-    if author.id in review.authors:
-        if review.chain.index(step) in untakable(review.chain, review.reviewers, review.authors, review.campaign):
-            # "Another reviewer takes it" sent them looking for one who is not there.
-            unblock = unblocking(step, None if review.campaign is None else "CAMPAIGN")
-            return Refusal(
-                "round_author",
-                f"{name} changed the content of {post_named} in this round, and nobody else may take step {step.name!r}: {unblock}",
-            )
-        return Refusal("round_author", f"{name} changed the content of {post_named} in this round: another reviewer takes it")
-    verdicts = [*review.verdicts, *pending]
     status = evaluate(
         post_round=review.round,
         current_hash=review.hash,
         chain=review.chain,
-        verdicts=verdicts,
+        verdicts=[*review.verdicts, *pending],
         authors=review.authors,
         reviewers={**review.reviewers, **({author.id: reviewer} if reviewer else {})},
         campaign=review.campaign,
         platform=review.platform,
+        members=review.reviewers,
     )
+    # Where nobody else may take the step, "another reviewer takes it" sends them looking for one who is not there.
+    nobody_else = (
+        f", and nobody else may take step {step.name!r}: "
+        f"{unblocking(step, review.campaign_slug, guests_left_out(step, review.reviewers, review.campaign))}"
+        if review.chain.index(step) in status.untakable
+        else ""
+    )
+    if author.id in review.authors:
+        if nobody_else:
+            return Refusal("round_author", f"{name} changed the content of {post_named} in this round{nobody_else}")
+        return Refusal("round_author", f"{name} changed the content of {post_named} in this round: another reviewer takes it")
     mine = status.step_approved_by(author.id)
     if record["verdict"] == "withdraw" and (mine is None or status.steps[mine].name != step.name):
         return Refusal(
@@ -1885,7 +1891,7 @@ def verdict_refused(
         )
     if record["verdict"] == "approve":
         if mine is not None:
-            return Refusal("one_step_per_round", f"{name} approved a step of this round of {post_named} already")
+            return Refusal("one_step_per_round", f"{name} approved a step of this round of {post_named} already{nobody_else}")
         index = status.next_step
         if index is None or status.steps[index].name != step.name:
             # Named by the step, not by whom it waits for: the rules know members by id only.

@@ -463,7 +463,8 @@ def chain_notes(ws: Workspace, campaign: str, which: Callable[[Step], bool] = la
         chain, change = "the workspace's approval chain (posts in no campaign)", "crewdeck workspace set approvals ..."
     return [
         f"nobody can take step {step.name} of {chain} now ({why}): change it with {change}"
-        + (f", or crewdeck member set HANDLE --groups {step.group}" if step.group else "")
+        # ``--groups`` replaces a member's groups: "--groups legal" alone would take them out of their others.
+        + (f", or crewdeck member set HANDLE --groups …: their groups plus {step.group}" if step.group else "")
         for step, why in steps_nobody_takes(ws.conn, campaign, ws.handles())
         if which(step)
     ]

@@ -18,7 +18,7 @@ from typing import Any
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.postround import content_hash, may_take, unblocking
+from crewdeck.sync.state.postround import content_hash, guests_left_out, may_take, unblocking
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
@@ -299,9 +299,10 @@ def untakable_words(store: Store, post: PostView) -> str:
     campaign = post.facts.campaign
     row = store.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign,)).fetchone() if campaign else None
     named = None if campaign is None else campaign_slug(campaign, row[0] if row else None)
+    guests = guests_left_out(step, reviewers(store.conn), campaign)
     return (
         f"step {index + 1} of {len(post.round.steps)} ({step.name}), {step.who(_handles(store))}, can be taken by nobody "
-        f"but an author of this round: {unblocking(step, named)}"
+        f"but an author of this round: {unblocking(step, named, guests)}"
     )
 
 

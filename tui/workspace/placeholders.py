@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.naming import unnamed_campaign as unnamed_campaign
 from crewdeck.sync.state.zones import UnknownZoneError, zone
 
 #: The zone of a member whose zone is missing or unknown.
@@ -22,10 +23,6 @@ PLACEHOLDER_TZ = "UTC"
 
 def untitled_task(task_id: str) -> str:
     return f"(untitled task {short(task_id)})"
-
-
-def unnamed_campaign(campaign_id: str) -> str:
-    return f"(unnamed campaign {short(campaign_id)})"
 
 
 def unnamed_member(member_id: str) -> str:

@@ -11,7 +11,6 @@ import json
 import os
 import pwd
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state.ids import MIN_PREFIX, short, told_apart, typed_id
+from crewdeck.sync.state.naming import campaign_slug as campaign_slug
+from crewdeck.sync.state.naming import slug as slug
+from crewdeck.sync.state.naming import unnamed_campaign
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
@@ -28,7 +30,6 @@ from crewdeck.tui.workspace.placeholders import (
     known_zone,
     member_handle,
     text_or,
-    unnamed_campaign,
     unnamed_member,
 )
 
@@ -91,17 +92,6 @@ class Campaign:
         return campaign_slug(self.id, self.name)
 
 
-_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(name: str) -> str:
-    """``name`` as ``+campaign`` spells it: accents folded and ``ß`` as ``ss`` ("Lançamento" is
-    ``lancamento``, "Straße" ``strasse``), as a name is typed on any keyboard, then runs of anything but
-    a-z and 0-9 as one ``-``."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    return _NOT_IN_SLUG.sub("-", "".join(c for c in folded if not unicodedata.combining(c))).strip("-")
-
-
 def name_key(name: str) -> str:
     """How a campaign's name is matched: its slug, or for a name no slug spells ("春のキャンペーン", "🚀") the name itself,
     in lower case and its words one space apart (its ``+slug`` is then its short id, ``campaign_slug``)."""
@@ -123,11 +113,6 @@ def campaign_keys(campaigns: Iterable[Campaign]) -> dict[str, str]:
         if not slug(c.name) and (key := campaign_key(c.name)):
             keys[key] = c.id
     return keys
-
-
-def campaign_slug(campaign_id: str, name: object) -> str:
-    """How ``+campaign`` names a campaign: its name's slug, or its short id when the name has none."""
-    return slug(text_or(name, unnamed_campaign(campaign_id))) or short(campaign_id)
 
 
 def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
