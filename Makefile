@@ -42,14 +42,18 @@ run: $(INSTALLED)
 
 # The system packages the suite uses: installed where this user can, else
 # one line says which are missing and which tests skip without them.
+# pytest keeps each test file as it rewrote its asserts (tests/__pycache__),
+# but not where PYTHONDONTWRITEBYTECODE is set: every worker of every run
+# then rewrote all of them again, ~12 s of CPU each before the first test.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 test: $(INSTALLED)
 	@bash .ci/system-packages
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	$(PYTEST) -n $(PYTEST_WORKERS) -q
 
 # The suite and the tests too slow for it (big counts, long soaks): `-m slow` alone runs only those.
 test-all: $(INSTALLED)
 	@bash .ci/system-packages
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "slow or not slow"
+	$(PYTEST) -n $(PYTEST_WORKERS) -q -m "slow or not slow"
 
 check: $(INSTALLED)
 	$(BIN)/python -m pytest -n 0 -q tests/test_habits.py tests/test_packaging.py

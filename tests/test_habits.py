@@ -16,7 +16,7 @@ from pathlib import Path
 from crewdeck.tui.app import start_settings
 from crewdeck.tui.cli.main import build_parser
 
-from .conftest import ROOT, Cli
+from .conftest import LONGEST_FIRST, ROOT, Cli
 
 BIN = Path(sys.executable).parent
 
@@ -28,6 +28,12 @@ def test_the_import_contracts_hold() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 broken" in done.stdout
+
+
+def test_the_files_run_first_are_test_files_of_the_suite() -> None:
+    """conftest's ``LONGEST_FIRST`` orders the run by file name: a name no file has any longer orders nothing."""
+    assert [name for name in LONGEST_FIRST if not (ROOT / "tests" / name).is_file()] == []
+    assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)
 
 
 def test_ruff_finds_nothing_and_the_code_is_formatted() -> None:

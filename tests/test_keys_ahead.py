@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.dom import DOMNode
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app import keys_ahead
 from crewdeck.tui.app.app import CrewdeckApp
-from crewdeck.tui.app.keys_ahead import LOOK_AFTER, KeysAhead, dropped_line
+from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 
@@ -102,11 +104,19 @@ async def test_a_title_typed_in_one_burst_after_a_goes_into_quick_add_however_lo
         assert all(after[k] == v for k, v in before.items()), "no key of the title reached the list's bindings"
 
 
-async def test_keys_a_field_or_a_priority_binding_took_are_forgotten_and_keys_in_flight_are_not(tmp_path: Path) -> None:
+#: How many keys remembered make a look for those to forget, in the test below: the app's ``LOOK_AFTER`` (64) made it
+#: open the palette 65 times, at ~0.3 s a round, to show what 9 rounds show.
+LOOK_SOONER = 8
+
+
+async def test_keys_a_field_or_a_priority_binding_took_are_forgotten_and_keys_in_flight_are_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Remembered until they come back, or until a widget or a priority binding took them: a long session keeps few,
     and a burst of any length is kept whole.  ``ctrl+p``, which the palette's priority binding takes before the focus
     has it, was never forgotten: 150 rounds of the palette left 150 keys remembered for the session.  (The old limit
     of 64 keys remembered kept the first bound, and lost the title's start.)"""
+    monkeypatch.setattr(keys_ahead, "LOOK_AFTER", LOOK_SOONER)
     workspace = tmp_path / "team.db"
     team_workspace(workspace, NOW, tasks=20).close()  # few commands for the palette to gather at each round
     app = make_app(workspace)
@@ -115,17 +125,17 @@ async def test_keys_a_field_or_a_priority_binding_took_are_forgotten_and_keys_in
         await pilot.press("a")
         await settle(pilot)
         for _ in range(5):
-            await pilot.press(*"x" * 100, "ctrl+u")
+            await pilot.press(*"x" * 4 * LOOK_SOONER, "ctrl+u")
         await pilot.press("escape")
         await settle(pilot)
-        for _ in range(LOOK_AFTER + 1):
+        for _ in range(LOOK_SOONER + 1):
             await pilot.press("ctrl+p")
             await settle(pilot)
             assert app.screen is not app.main_screen  # the palette
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is app.main_screen
-        assert len(app.keys_ahead) <= LOOK_AFTER
+        assert len(app.keys_ahead) <= LOOK_SOONER
         # And none in flight is lost, however many: a title of 300 keys after `a`, in one burst.
         with Store(workspace) as store:
             before = set(dict(store.records("task")))

@@ -266,16 +266,9 @@ def _limited(mb: int, *argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", LIMITED, str(mb), *argv], capture_output=True, text=True, timeout=600)
 
 
-def test_a_large_import_and_export_stay_within_a_memory_limit(tmp_path: Path) -> None:
-    """A regression guard for streaming: 100,000 tasks in and out of a process whose address space is capped.
-
-    The cap is what the process may map, not what it touches (RLIMIT_AS):
-    about 100 MB of it is Python, SQLite and the libraries before any record.
-    The whole-document code needs several times the cap and fails under it.
-    """
-    size = 100_000
-    export = tmp_path / "tw.json"
-    with export.open("w", encoding="utf-8") as out:
+def _taskwarrior_export(path: Path, size: int) -> None:
+    """A Taskwarrior export of ``size`` tasks in seven projects, written a task at a time."""
+    with path.open("w", encoding="utf-8") as out:
         out.write("[")
         for n in range(size):
             task = {
@@ -292,6 +285,47 @@ def test_a_large_import_and_export_stay_within_a_memory_limit(tmp_path: Path) ->
             }
             out.write(("," if n else "") + json.dumps(task))
         out.write("]")
+
+
+#: Tasks enough to cross every piece the streamed paths work in: Taskwarrior's import batches (500 tasks),
+#: the file's reads (64 KiB, ~350 bytes a task) and the export's and listing's pages of rows (1,024).
+STREAMED_TASKS = 2_600
+
+
+def test_an_import_its_export_and_a_listing_of_every_task_cross_their_batches_whole(tmp_path: Path) -> None:
+    """What the 100,000-task memory guard (``slow``) checks besides memory, at a size the suite affords: every task of
+    a file read in pieces is imported once, exported as the whole document spells it, and listed."""
+    export = tmp_path / "tw.json"
+    _taskwarrior_export(export, STREAMED_TASKS)
+    assert export.stat().st_size > 10 * CHUNK
+    cli = Cli(tmp_path / "moved.db")
+    assert main(["init", str(cli.workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin"]) == 0
+    said = cli.ok("import", "--from", "taskwarrior", "--project-prefix", "campaign.", str(export))
+    assert said.startswith(f"imported {STREAMED_TASKS:,} tasks, 7 campaigns")
+    target = tmp_path / "out.json"
+    cli.ok("export", "-o", str(target))
+    with Store(cli.workspace) as store:
+        assert target.read_text(encoding="utf-8") == dumps(export_state(store))
+    tasks = json.loads(target.read_text(encoding="utf-8"))["task"]
+    assert sorted(t["title"] for t in tasks) == sorted(f"Task {n} — draft the carousel 🚀" for n in range(STREAMED_TASKS))
+    lines = cli.ok("tasks", "all").splitlines()
+    assert len(lines) == STREAMED_TASKS + 1 and lines[0].startswith("ID        STATUS  PRI   WHO  DUE (Europe/Berlin)")
+
+
+@pytest.mark.slow
+def test_a_large_import_and_export_stay_within_a_memory_limit(tmp_path: Path) -> None:
+    """A regression guard for streaming: 100,000 tasks in and out of a process whose address space is capped.
+
+    The cap is what the process may map, not what it touches (RLIMIT_AS):
+    about 100 MB of it is Python, SQLite and the libraries before any record.
+    The whole-document code needs several times the cap and fails under it.
+    ``slow``: a memory bound, as the benchmarks' peak RSS of every import and
+    export of 100,000 tasks (tests/bench/bench_moving.py); what it checks
+    besides memory runs in the suite at a smaller size (above).
+    """
+    size = 100_000
+    export = tmp_path / "tw.json"
+    _taskwarrior_export(export, size)
     workspace = tmp_path / "big.db"
     assert main(["init", str(workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin"]) == 0
     done = _limited(
