@@ -100,6 +100,7 @@ def isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = home / "config.toml"
     monkeypatch.setattr("crewdeck.tui.workspace.config.default_config_path", lambda: path)
     monkeypatch.setattr("crewdeck.tui.workspace.config.default_workspace_path", lambda: home / "workspace.db")
+    monkeypatch.setattr("crewdeck.tui.workspace.drafts.default_drafts_dir", lambda: home / "drafts")
     for var in ("CREWDECK_WORKSPACE", "CREWDECK_MEMBER", "CREWDECK_CONFIG", "CREWDECK_NOW", "CREWDECK_TOKEN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("CREWDECK_NOW", NOW_TEXT)

@@ -43,6 +43,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app import hidden_keys
 from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
+from crewdeck.tui.app.drafts import keep_drafts
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line, escape_and_key
 from crewdeck.tui.app.ledger_pane import LedgerPane
@@ -1304,6 +1305,9 @@ class CrewdeckApp(App[int]):
         self.config = replace(self.config, theme=name, path=path)
 
     # ------------------------------------------------------------ exit
+
+    def on_exit_app(self) -> None:
+        keep_drafts(self)  # before Textual closes the screens: what a dialog holds unsaved, no one chose to drop
 
     def on_unmount(self) -> None:
         if asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP):

@@ -16,6 +16,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.keys_ahead import HoldsKeys
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
@@ -339,6 +340,7 @@ class PostKeys:
                     None,
                     shown,
                     multiline=field == "copy",
+                    draft_for=DraftFor(f"copy:{post_id}", f"the copy of {name}"),
                     joiner=joiner,
                     note=lambda: voided[0],
                     platform=post.facts.platform,
@@ -388,13 +390,14 @@ class PostKeys:
         slot_of: str | None = None,
         note: Callable[[], str] | None = None,
         platform: str | None = None,
+        draft_for: DraftFor | None = None,
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
         then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line.
         ``slot_of``: the post whose slot the answer moves, whose draft's due date the notice says when it moved too;
         ``note``: what else the notice says, asked once the answer is written; ``platform``: the post's, whose count the
-        copy's editor says as it is typed."""
+        copy's editor says as it is typed; ``draft_for``: what the copy's editor holds, kept if the app closes under it."""
         from crewdeck.tui.app.post_actions import watching_due, write_move
 
         if not self._targets():
@@ -411,6 +414,6 @@ class PostKeys:
         if multiline:
             from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
 
-            self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit, platform))
+            self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit, platform, draft_for))
             return
         self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value), joiner=joiner))

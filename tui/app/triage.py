@@ -338,6 +338,7 @@ class Triage:
     def _edit_in_app(self, task_id: str, named: str, notes: str, text: str, refused: str = "") -> None:
         """The app's own editor on ``text``: a save the rules refuse keeps it open, with the text and why; so does a
         save over notes changed meanwhile, which the next save goes over."""
+        from crewdeck.tui.app.drafts import DraftFor
         from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 
         opened = [notes]
@@ -349,7 +350,8 @@ class Triage:
                 opened[0] = changed.notes
                 raise
 
-        self._owner.app.push_screen(NotesEditorScreen(f"Notes of {named}", text, save, refused))
+        draft_for = DraftFor(f"notes:{task_id}", f"the notes of {named}")
+        self._owner.app.push_screen(NotesEditorScreen(f"Notes of {named}", text, save, refused, draft_for))
 
     def _save_edited_notes(self, task_id: str, named: str, notes: str, edited: str) -> None:
         """Write what the editor wrote; refused (longer than a task holds, the task deleted meanwhile), it opens in the

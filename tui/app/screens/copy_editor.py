@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, Static, TextArea
 
 from crewdeck.sync.state import copylimits as limits
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.screens.text_editor import TextEditorScreen
@@ -56,9 +57,11 @@ class CopyEditorScreen(TextEditorScreen):
 
     PART = "copy"
 
-    def __init__(self, title: str, help_text: str, copy: str, submit: Submit, platform: str | None = None) -> None:
+    def __init__(
+        self, title: str, help_text: str, copy: str, submit: Submit, platform: str | None = None, draft_for: DraftFor | None = None
+    ) -> None:
         """``platform``: the post's, whose count and limits the counter under the text says."""
-        super().__init__(submit)
+        super().__init__(submit, draft_for)
         self.title_text = title
         self.help_text = help_text
         self.copy = copy
@@ -94,10 +97,14 @@ class CopyEditorScreen(TextEditorScreen):
 
     unsaved_name = "the changes to the copy"
     written_name = "the copy"
+    draft_record_text = "the copy"
 
     @property
     def unsaved(self) -> bool:
         return self.text_area.text != self.copy
+
+    def draft_opened_with(self) -> dict[str, str]:
+        return {"text": self.copy}
 
 
 def counter(platform: str | None, text: str) -> tuple[str, bool]:

@@ -11,13 +11,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from crewdeck.tui.app.drafts import KeepsDraft, discarded
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.written import ClosesOnceWritten
 from crewdeck.widgets.key_footer import KeyFooter
 
 
-class HoldsText(ClosesOnceWritten):
+class HoldsText(KeepsDraft, ClosesOnceWritten):
     """A dialog text is typed in (a prompt, the notes, a post's copy, a new entry): escape on it, and quitting the app
     over it, ask first while it holds text not saved; while it is written, escape waits (``ClosesOnceWritten``)."""
 
@@ -92,6 +93,7 @@ class DiscardScreen(ModalScreen[bool]):
         yield KeyFooter()
 
     def action_discard(self) -> None:
+        discarded(self)  # the app may quit next: no draft is kept of the text dropped
         self.dismiss(True)
 
     def action_keep(self) -> None:

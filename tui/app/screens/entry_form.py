@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from crewdeck.sync.state.money import format_minor
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.fields import field_bindings
@@ -263,10 +264,26 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
 
     unsaved_name = "the new entry"
     written_name = "the new entry"
+    # One new entry at a time: a draft of it is offered in the next form, whatever budget line opened it.
+    draft_for = DraftFor("entry:new", "a new ledger entry")
+    draft_record_text = "the budget line it opens on"
 
     @property
     def unsaved(self) -> bool:
         return self.values() != {name: self.initial.get(name, "") for name in FIELDS} or self.needs_approval
+
+    def draft_values(self) -> dict[str, str]:
+        return {**self.values(), "needs approval": "yes" if self.needs_approval else ""}
+
+    def draft_opened_with(self) -> dict[str, str]:
+        return {name: self.initial.get(name, "") for name in FIELDS}
+
+    def restore_draft(self, values: dict[str, str]) -> None:
+        for name in FIELDS:
+            self.query_one(f"#form-{name}", Input).value = values.get(name, "")
+        self.query_one("#form-needs-approval", Checkbox).value = bool(values.get("needs approval"))
+        self.touched.update(name for name in FIELDS if values.get(name))
+        self.check()
 
     @property
     def writing(self) -> bool:

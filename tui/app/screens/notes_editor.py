@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Label, Static, TextArea
 
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import Submit
@@ -58,8 +59,8 @@ class NotesEditorScreen(TextEditorScreen):
 
     PART = "notes"
 
-    def __init__(self, title: str, notes: str, submit: Submit | None = None, refused: str = "") -> None:
-        super().__init__(submit)
+    def __init__(self, title: str, notes: str, submit: Submit | None = None, refused: str = "", draft_for: DraftFor | None = None) -> None:
+        super().__init__(submit, draft_for)
         self.title_text = title
         self.notes = notes
         self.refused = refused
@@ -88,9 +89,13 @@ class NotesEditorScreen(TextEditorScreen):
             self._write(text)
 
     unsaved_name = "the unsaved notes"
+    draft_record_text = "the notes"
     written_name = "your edit of the notes"
 
     @property
     def unsaved(self) -> bool:
         # Notes opened refused (an editor's) were never saved, changed or not.
         return self.text_area.text != self.notes or bool(self.refused)
+
+    def draft_opened_with(self) -> dict[str, str]:
+        return {"text": self.notes}

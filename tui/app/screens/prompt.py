@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
@@ -81,6 +82,8 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
         after its escape is the person's, not saved: "" then)."""
         super().__init__()
         self.saved = value if saved is None else saved
+        # A prompt is named by its question, which names its record ("Rename 3f2a “Brief”").
+        self.draft_for = DraftFor(f"prompt:{title}", f"your answer to “{title}”")
         self.editing = editing
         self.joiner = joiner
         self.title_text = title
@@ -177,6 +180,19 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
     @property
     def unsaved(self) -> bool:
         return self.query_one("#prompt-input", Input).value != self.saved
+
+    draft_record_text = "the text it opens with"
+
+    def draft_values(self) -> dict[str, str]:
+        return {"text": self.query_one("#prompt-input", Input).value}
+
+    def draft_opened_with(self) -> dict[str, str]:
+        return {"text": self.value}
+
+    def restore_draft(self, values: dict[str, str]) -> None:
+        field = self.query_one("#prompt-input", Input)
+        field.value = values.get("text", "")
+        field.cursor_position = len(field.value)
 
     @property
     def writing(self) -> bool:

@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.prompt import Submit
@@ -21,9 +22,10 @@ class TextEditorScreen(HoldsText, ModalScreen[str | None]):
     #: What starts the ids of its text area and of the line under it ("notes").
     PART: ClassVar[str]
 
-    def __init__(self, submit: Submit | None) -> None:
+    def __init__(self, submit: Submit | None, draft_for: DraftFor | None = None) -> None:
         super().__init__()
         self.submit = submit
+        self.draft_for = draft_for
         #: The text being written (``ctrl+s`` again waits for it).
         self.submitting: str | None = None
 
@@ -58,6 +60,14 @@ class TextEditorScreen(HoldsText, ModalScreen[str | None]):
         refused.update(plain(why))  # it may quote the text
         refused.add_class("-shown")
         self.text_area.focus()
+
+    def draft_values(self) -> dict[str, str]:
+        return {"text": self.text_area.text}
+
+    def restore_draft(self, values: dict[str, str]) -> None:
+        text = self.text_area
+        text.text = values.get("text", "")
+        text.move_cursor(text.document.end)
 
     @property
     def writing(self) -> bool:

@@ -1,0 +1,202 @@
+"""Text typed in a dialog survives a dropped connection: kept as a draft of its member when the app closes without
+anyone choosing to drop it, offered when the same dialog opens again."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import stat
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static, TextArea
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.drafts import DraftOfferScreen
+from crewdeck.tui.app.screens.discard import DiscardScreen
+from crewdeck.tui.app.screens.entry_form import EntryFormScreen
+from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
+from crewdeck.tui.cli.main import main
+from crewdeck.tui.workspace.drafts import MOST, DraftStore
+
+from .apphelp import demo_workspace, make_app, settle, until
+from .conftest import NOW_TEXT, ROOT
+from .sshsupport import Tmux
+
+SIZE = (160, 48)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return demo_workspace(tmp_path / "demo.db")
+
+
+def drafts(app: CrewdeckApp) -> DraftStore:
+    return DraftStore.for_member(app.session.path, app.session.me.id)
+
+
+def notes_of(workspace: Path, task: str) -> str:
+    with Store(workspace) as store:
+        return str(next(v for k, v in store.records("task") if k == task)["notes"])
+
+
+async def open_notes(app: CrewdeckApp, pilot: object) -> NotesEditorScreen:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    editor = app.screen_stack[-2] if isinstance(app.screen, DraftOfferScreen) else app.screen
+    assert isinstance(editor, NotesEditorScreen)
+    return editor
+
+
+def test_a_members_drafts_are_theirs_alone_bounded_and_a_bad_file_holds_none(tmp_path: Path) -> None:
+    store = DraftStore.for_member(tmp_path / "ws.db", "m1", tmp_path / "drafts")
+    for n in range(MOST + 2):
+        store.keep(f"prompt:{n}", f"answer {n}", {"text": "x" * 200_000}, {"text": ""}, "Asia/Kolkata")
+    kept = store.all()
+    assert [d.key for d in kept] == [f"prompt:{n}" for n in range(2, MOST + 2)]  # the oldest dropped
+    assert all(len(d.values["text"]) == 100_000 for d in kept)
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(store.path.parent.stat().st_mode) == 0o700
+    assert DraftStore.for_member(tmp_path / "ws.db", "m2", tmp_path / "drafts").all() == []  # another member's file
+    store.remove("prompt:3")
+    assert store.get("prompt:3") is None and store.get("prompt:4") is not None
+    store.path.write_text("[{not json", encoding="utf-8")
+    assert store.all() == []
+
+
+async def test_notes_typed_when_the_app_closes_unasked_are_offered_next_time_restored_and_gone_once_saved(workspace: Path) -> None:
+    app = make_app(workspace)
+    app.session.restricted = True  # the app's own editor, as over SSH
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        editor = await open_notes(app, pilot)
+        editor.text_area.load_text("Half a brief, typed over SSH")
+        app.exit()  # the connection dropped: no one chose to discard it
+    draft = drafts(app).get(f"notes:{task}")
+    assert draft is not None and draft.values == {"text": "Half a brief, typed over SSH"}
+    assert draft.opened_with == {"text": notes_of(workspace, task)} and draft.zone == "Europe/Berlin"
+    assert draft.what.startswith(f"the notes of {task[:8]} “")
+
+    again = make_app(workspace)
+    again.session.restricted = True
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = await open_notes(again, pilot)
+        offer = again.screen
+        assert isinstance(offer, DraftOfferScreen)
+        question = str(offer.query_one("#draft-question", Static).render())
+        assert question == f"A draft of {draft.what} from {draft.kept_time()} was kept when the app closed"
+        assert not offer.query("#draft-changed")  # the notes are as they were
+        await pilot.press("r")
+        await settle(pilot)
+        assert again.screen is editor and editor.query_one(TextArea).text == "Half a brief, typed over SSH"
+        assert drafts(again).all() == []  # the dialog holds it now
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: again.screen is not editor, "the notes saved")
+    assert notes_of(workspace, task) == "Half a brief, typed over SSH"
+    assert drafts(again).all() == []
+
+
+async def test_a_draft_of_notes_changed_since_says_so_and_d_drops_it(workspace: Path) -> None:
+    app = make_app(workspace)
+    app.session.restricted = True
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        editor = await open_notes(app, pilot)
+        editor.text_area.load_text("Mine")
+        app.exit()
+    assert main(["-w", str(workspace), "--as", "raj", "set", task, "notes=Raj's meanwhile"]) == 0
+    again = make_app(workspace)
+    again.session.restricted = True
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = await open_notes(again, pilot)
+        changed = str(again.screen.query_one("#draft-changed", Static).render())
+        assert changed == "the notes changed since it was begun: restoring it replaces what is there now"
+        await pilot.press("d")
+        await settle(pilot)
+        assert again.screen is editor and editor.query_one(TextArea).text == "Raj's meanwhile"
+        assert drafts(again).all() == []
+
+
+async def test_y_to_discard_and_quit_keeps_no_draft(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Call the printer")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("y")
+        await until(pilot, lambda: app.return_code is not None, "the app quit")
+    assert drafts(app).all() == []
+
+
+async def test_a_new_ledger_entry_typed_when_the_app_hung_up_is_offered_in_the_next_form(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "n")  # the ledger, a new entry
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EntryFormScreen)
+        form.query_one("#form-payee", Input).value = "@cafe_mila"
+        form.query_one("#form-amount", Input).value = "120.50 EUR"
+        os.kill(os.getpid(), signal.SIGHUP)  # the terminal closed
+        await until(pilot, lambda: app.return_code is not None, "the app closed")
+    draft = drafts(app).get("entry:new")
+    assert draft is not None and draft.values["payee"] == "@cafe_mila" and draft.values["amount"] == "120.50 EUR"
+
+    again = make_app(workspace)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "n")
+        await settle(pilot)
+        assert isinstance(again.screen, DraftOfferScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        form = again.screen
+        assert isinstance(form, EntryFormScreen)
+        assert form.values()["payee"] == "@cafe_mila" and form.values()["amount"] == "120.50 EUR"
+
+
+def test_a_real_app_whose_terminal_goes_keeps_what_its_prompt_held(workspace: Path, tmp_path: Path) -> None:
+    """A real process in tmux: the session killed (tmux sends the app SIGHUP, as sshd does when the connection drops)."""
+    state = tmp_path / "state"
+    config = tmp_path / "config.toml"
+    config.touch()
+    command = shlex.join(
+        [
+            *("env", f"XDG_STATE_HOME={state}", f"CREWDECK_CONFIG={config}", f"CREWDECK_NOW={NOW_TEXT}"),
+            *(sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(workspace), "--as", "ana"),
+        ]
+    )
+    tmux = Tmux(f"sh -c {shlex.quote(f'cd {shlex.quote(str(ROOT))} && exec {command}')}", 120, 40)
+    try:
+        tmux.wait_for(lambda screen: "Tasks" in screen, "the app")
+        tmux.keys("a")
+        tmux.wait_for(lambda screen: "Quick add" in screen, "the prompt")
+        tmux.keys("-l", "Book the venue")
+        tmux.wait_for(lambda screen: "Book the venue" in screen, "the text typed")
+    finally:
+        tmux.kill()
+    with Store(workspace) as store:
+        ana = next(k for k, v in store.records("member") if v["handle"] == "ana")
+    kept = DraftStore.for_member(workspace, ana, state / "crewdeck" / "drafts")
+    deadline = time.monotonic() + 30
+    while kept.get("prompt:Quick add") is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the process writes it as it closes: looked for until it is there
+    draft = kept.get("prompt:Quick add")
+    assert draft is not None and draft.values == {"text": "Book the venue"}

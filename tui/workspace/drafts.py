@@ -1,0 +1,114 @@
+"""Drafts: text typed in a dialog when the app closed without the person choosing to drop it (the SSH session gone,
+the terminal or the web page closed), kept for the member to take up again, as vim's swap file or a browser's
+restored form.
+
+A member's drafts of one workspace are one JSON file in the user's state directory, never in the workspace (the
+shared log is everyone's): the directory made readable by its owner alone (0700), the file 0600, written whole
+through a file beside it so that a close half-way leaves the drafts before.  A draft is named by what it was for
+(``key``: "notes:TASK", "copy:POST", "entry:new", "prompt:TITLE"); a newer draft of the same thing replaces it.
+Bounded: the newest ``MOST`` are kept, each value cut at ``MOST_CHARS``.  A file that cannot be read (cut short,
+written by hand) holds no drafts: drafts are a rescue, never a reason the app does not open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+#: The drafts a member keeps of a workspace: the oldest goes when one more is kept.
+MOST = 5
+#: The characters kept of each value (a task's notes, a post's copy are well under it).
+MOST_CHARS = 100_000
+
+
+def default_drafts_dir() -> Path:
+    """Where drafts are kept; tests patch this function."""
+    from platformdirs import user_state_path
+
+    return user_state_path("crewdeck") / "drafts"
+
+
+@dataclass(frozen=True)
+class Draft:
+    #: What it was for: "notes:TASK", "copy:POST", "entry:new", "prompt:TITLE".
+    key: str
+    #: What it was for, as a person reads it: "the notes of 3f2a “Brief”".
+    what: str
+    #: What the dialog held: its fields by name ("text" for a dialog of one text).
+    values: dict[str, str]
+    #: What the dialog was opened with: a record changed since opens with something else.
+    opened_with: dict[str, str]
+    #: When it was kept, a UTC instant (ISO 8601), and the member's zone it is said in.
+    kept_at: str
+    zone: str = "UTC"
+
+    def kept_time(self) -> str:
+        """When it was kept, in its zone: "14:02 IST" that day, "Tue 3 Mar 14:02 IST" before."""
+        zone = ZoneInfo(self.zone)
+        when = dt.datetime.fromisoformat(self.kept_at).astimezone(zone)
+        today = dt.datetime.now(zone).date()
+        return when.strftime("%H:%M %Z") if when.date() == today else f"{when:%a} {when.day} {when:%b %H:%M %Z}"
+
+
+@dataclass
+class DraftStore:
+    """The drafts of one member in one workspace (``for_member``)."""
+
+    path: Path
+    #: Drafts read from the file, oldest first.
+    _drafts: list[Draft] = field(default_factory=list, init=False)
+
+    @classmethod
+    def for_member(cls, workspace: Path, member_id: str, directory: Path | None = None) -> DraftStore:
+        # The workspace's path and the member's id are text: their digest names the file.
+        name = hashlib.sha256(f"{workspace.resolve()}\0{member_id}".encode()).hexdigest()[:32]
+        return cls((directory or default_drafts_dir()) / f"{name}.json")
+
+    def all(self) -> list[Draft]:
+        """The drafts kept, oldest first."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return [Draft(**entry) for entry in data][-MOST:]
+        except (OSError, ValueError, TypeError):
+            return []
+
+    def get(self, key: str) -> Draft | None:
+        return next((d for d in self.all() if d.key == key), None)
+
+    def keep(self, key: str, what: str, values: Mapping[str, str], opened_with: Mapping[str, str], zone: str) -> Draft:
+        """Keep a draft of ``key`` (replacing one kept before), the oldest dropped past ``MOST``."""
+        draft = Draft(
+            key,
+            what,
+            {name: value[:MOST_CHARS] for name, value in values.items()},
+            {name: value[:MOST_CHARS] for name, value in opened_with.items()},
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            zone,
+        )
+        self._write([*(d for d in self.all() if d.key != key), draft][-MOST:])
+        return draft
+
+    def remove(self, key: str) -> None:
+        kept = self.all()
+        if any(d.key == key for d in kept):
+            self._write([d for d in kept if d.key != key])
+
+    def _write(self, drafts: list[Draft]) -> None:
+        directory = self.path.parent
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(directory, 0o700)  # whatever the umask made it, or a directory made before
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".drafts-")  # 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump([asdict(d) for d in drafts], out, ensure_ascii=False)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
