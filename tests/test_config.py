@@ -370,7 +370,8 @@ def test_an_app_wide_key_is_free_in_a_dialog_where_the_apps_keys_do_nothing(cli:
     cli.ok("--config", str(path), "config", "set", "keymap.help.close", "z")
     cli.ok("--config", str(path), "config", "set", "keymap.held.pull", "R")
     cli.ok("--config", str(path), "config", "set", "keymap.discard.yes", "4")
-    assert load(str(path)).keymap == {"help.close": "z", "held.pull": "R", "discard.yes": "4"}
+    cli.ok("--config", str(path), "config", "set", "keymap.draft.restore", "z")  # the offer of a kept draft's
+    assert load(str(path)).keymap == {"help.close": "z", "held.pull": "R", "discard.yes": "4", "draft.restore": "z"}
 
 
 @pytest.mark.parametrize(
