@@ -217,7 +217,16 @@ class StatusMap:
         #: The names the file's rows hold (casefolded), a bad row's too (a row with a bad date still names its
         #: section), and whether every row could be read: only a name no row holds is one the file never uses.
         self.named: set[str] = set()
+        #: The same names as the file first spells them, in its order: what a mistyped ``--map-status`` name is offered.
+        self.in_file: dict[str, str] = {}
         self.read_whole = True
+
+    def saw(self, name: str) -> None:
+        """A row (a card) of the file, read or refused, names ``name`` (its section, status or list)."""
+        key = name.strip().casefold()
+        self.named.add(key)
+        if key:
+            self.in_file.setdefault(key, name.strip())
 
     def status(self, name: str, *, archived: bool = False) -> str:
         if not archived:
@@ -249,6 +258,18 @@ class StatusMap:
             return []
         seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]} | self.named
         return [spelled for key, spelled in self.spelled.items() if key not in seen]
+
+    def meant(self, name: str) -> str:
+        """What follows a ``--map-status`` name the file never uses (``unused``): " (did you mean 'Later'? it names
+        'Doing', 'Later')", the file's name closest to it and every name it holds; "" for a file naming none."""
+        import difflib  # only for a mistyped name: an import that maps every name never needs it
+
+        names = list(self.in_file.values())
+        if not names:
+            return ""
+        close = difflib.get_close_matches(name.casefold(), list(self.in_file), n=1)
+        guess = f"did you mean {self.in_file[close[0]]!r}? " if close else ""
+        return f" ({guess}it names {', '.join(map(repr, names))})"
 
     def lines(self) -> list[str]:
         """The mapping as ``--dry-run`` prints it."""
@@ -849,7 +870,9 @@ def _batches(
     for guest, titles in sorted(to_guests.items()):
         built.source.notes.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {_briefly(titles)}")
     # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
-    problems.extend(f"--map-status: {built.source.name} names no status {name!r}" for name in built.statuses.unused())
+    problems.extend(
+        f"--map-status: {built.source.name} names no status {name!r}{built.statuses.meant(name)}" for name in built.statuses.unused()
+    )
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
     built.source.notes.extend(went_on_notes(went_on, built.source.notes_left_alone))
