@@ -1932,6 +1932,29 @@ def test_a_dry_run_says_an_archived_list_s_cards_are_cancelled_not_what_its_name
     assert "  Old ideas -> done (--map-status)" in again and "would update 1 task" in again
 
 
+def test_a_dry_run_names_a_list_whose_cards_all_take_their_status_another_way(cli: Cli, tmp_path: Path) -> None:
+    """Every card of "Wrapped" is marked complete (one archived too): the mapping left the list out, as if the board had
+    no such list, where each of its names is said with what its cards became."""
+    board = _post_board()
+    board["lists"].append({"id": "l-wrapped", "name": "Wrapped", "closed": False})
+    board["cards"] += [
+        trello_card(60, name="Wrapped up", idList="l-wrapped", dueComplete=True),
+        trello_card(61, name="Wrapped and archived", idList="l-wrapped", dueComplete=True, closed=True),
+    ]
+    dry = cli.ok("import", "--from", "trello", "--dry-run", str(write(tmp_path, "board.json", trello_json(board))))
+    assert "  Wrapped -> done (its cards are marked complete in Trello, whatever it maps to)" in dry.splitlines(), dry
+    # A Linear status whose issues were completed or canceled: each as the file marks it.
+    rows = [
+        {"ID": "MKT-1", "Title": "Shipped", "Status": "Gone", "Completed": "2026-01-05T10:00:00Z"},
+        {"ID": "MKT-2", "Title": "Dropped", "Status": "Gone", "Canceled": "2026-01-06T10:00:00Z"},
+    ]
+    path = write(tmp_path, "l.csv", linear_csv(rows))
+    dry = cli.ok("import", "--from", "linear", "--dry-run", str(path))
+    assert "  Gone -> done or cancelled (its issues are marked complete or canceled in Linear, whatever it maps to)" in (
+        dry.splitlines()
+    ), dry
+
+
 def test_a_linear_sub_issue_names_its_parent_as_an_asana_subtask_does(cli: Cli, tmp_path: Path) -> None:
     """Linear's export has a "Parent issue" column (MKT-1): it was dropped without a word."""
     rows = [{"ID": "MKT-1", "Title": "Launch"}, {"ID": "MKT-2", "Title": "Launch copy", "Description": "Short", "Parent issue": "MKT-1"}]
