@@ -24,6 +24,7 @@ from crewdeck.tui.cli.common import (
     note_expired,
     print_json,
     read_input,
+    refuse_quiet,
     table,
     with_lines_under,
 )
@@ -471,6 +472,7 @@ def _campaign_read(ctx: Context, name: str) -> str:
 def cmd_post_list(ctx: Context) -> int:
     from crewdeck.tui.time.when import format_local
 
+    refuse_quiet("post list", ctx.args.query, "post")
     views = _matches(ctx, ctx.args.query)
     if ctx.args.json:
         print_json([_post_json(v, ctx) for v in views])
