@@ -303,12 +303,24 @@ def untakable_words(store: Store, post: PostView) -> str:
     named = None if campaign is None else campaign_slug(campaign, row[0] if row else None)
     members = reviewers(store.conn)
     guests = guests_left_out(step, members, campaign)
+    # The one guest the campaign would let take it is named, as the rules cannot: they know members by id only.
+    left_out = [
+        someone.id
+        for someone in members.values()
+        if guests
+        and someone.access == "guest"
+        and not someone.deleted
+        and step.group in someone.groups
+        and campaign not in someone.campaigns
+    ]
+    handles = _handles(store)
+    guest = handles.get(left_out[0], "@HANDLE").removeprefix("@") if len(left_out) == 1 else "HANDLE"
     earlier = {v.by for v in status.satisfied[:index] if v is not None}
     # An approval leaves a step to nobody by taking the one before it: "an author" alone would not say why.
     took = " or one who took an earlier step of it" if earlier & set(takers(step, members, campaign)) else ""
     return (
-        f"step {index + 1} of {len(status.steps)} ({step.name}), {step.who(_handles(store))}, can be taken by nobody "
-        f"but an author of this round{took}: {unblocking(step, named, guests)}"
+        f"step {index + 1} of {len(status.steps)} ({step.name}), {step.who(handles)}, can be taken by nobody "
+        f"but an author of this round{took}: {unblocking(step, named, guests, guest)}"
     )
 
 
