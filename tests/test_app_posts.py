@@ -137,6 +137,32 @@ async def test_approvals_lists_what_needs_me_first_oldest_slot_first_and_approve
     assert verdicts == [("approve", member(team, "mia"))]
 
 
+async def test_an_approval_that_leaves_the_next_step_to_nobody_says_so_in_its_notice(team: Path) -> None:
+    """mia is in the brand group too and kemi rewrote the copy: mia's approval of the copy step left the brand step to
+    nobody (one person, one step), and the notice said "approved “Spring post 0”" alone, as `post approve` did."""
+    with Store(team) as store:
+        people = ids(store, "member", "handle")
+        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        [groups] = store.conn.execute("SELECT groups FROM member WHERE id = ?", (people["kemi"],)).fetchone()
+        with store.write(people["ana"]) as w:
+            w.set("member", people["mia"], {"groups": json.loads(groups)})
+        writing.set_content(store, people["kemi"], post_id, NOW, copy="Spring, in kemi's words #launch")
+        writing.submit(store, people["raj"], post_id, NOW)
+    app = make_app(team, "mia")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = await open_approvals(app, pilot)
+        assert next(row for _, row in screen.table.loaded_rows()).id == post_id
+        said = await _told_after(app, pilot, "a")
+    assert approvals_of(team, post_id) == 1
+    assert said == [
+        "approved “Spring post 0”; step 2 of 2 (brand), group brand, can be taken by nobody but an author of this round or "
+        "one who took an earlier step of it: a manager changes the approval chain (crewdeck campaign set spring-launch "
+        '--approvals "…"), or another member joins group brand (crewdeck member set HANDLE --groups …: their groups plus '
+        "brand)"
+    ], said
+
+
 async def test_the_approvals_view_shows_a_read_asked_for_after_the_first_window_was_drawn(team: Path) -> None:
     # The rest of a long list is read once its first window is drawn, in the same group of workers as the list's own
     # read: started after a change asked for the list again, it cancelled that read before it ran, its own answer was

@@ -167,6 +167,12 @@ def test_the_viewer_sees_times_in_their_own_zone(cli: Cli) -> None:
         (["add", "Draft due:fri 17:00 Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
         (["add", "!high"], "needs a title"),
         (["tasks", "status:finished"], "'finished' is not a status"),
+        # Read as a filter, -q left out the tasks holding a "q" and listed the rest whole, where ids alone were meant.
+        (["tasks", "@me", "-q"], "tasks: -q is for commands that write (it prints the ids they wrote); --json gives each task's whole id"),
+        (
+            ["post", "list", "-q"],
+            "post list: -q is for commands that write (it prints the ids they wrote); --json gives each post's whole id",
+        ),
         (["set", "zzzz", "status=done"], "is not an id"),
         (["set", "0000", "status=done"], "no task with id 0000"),
         (["done", "12"], "at least 4 hex digits"),

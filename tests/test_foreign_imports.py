@@ -511,8 +511,15 @@ def test_map_status_decides_lists_and_names_a_list_the_file_lacks(cli: Cli, tmp_
     board = write(tmp_path, "board.json", trello_json(trello_board(cards=4, actions=0)))
     bad = cli("import", "--from", "trello", str(board), "--map-status", "Someday=todo")
     assert (
-        bad.code == 2 and "--map-status: " in bad.err and bad.err.endswith(f"--map-status: {board} names no status 'Someday'\n")
-    )  # as it was given
+        bad.code == 2
+        and "--map-status: " in bad.err
+        and bad.err.endswith(f"--map-status: {board} names no status 'Someday' (it names 'Doing', 'Later', 'Done', 'To Do')\n")
+    )  # as it was given, with the lists the board's cards are in
+    # A typo is offered the list it most likely meant: it read "names no status 'Laterr'", the lists left to guess.
+    bad = cli("import", "--from", "trello", str(board), "--map-status", "Laterr=todo")
+    assert bad.code == 2 and bad.err.endswith(
+        f"--map-status: {board} names no status 'Laterr' (did you mean 'Later'? it names 'Doing', 'Later', 'Done', 'To Do')\n"
+    ), bad.err
     bad = cli("import", "--from", "trello", str(board), "--map-status", "Later=soon")
     assert bad.code == 2 and "'soon' is not a status" in bad.err
     assert "Later" not in cli("tasks", "all").out
@@ -691,7 +698,9 @@ def test_a_map_status_name_on_a_bad_row_or_a_row_not_read_is_not_said_to_be_unus
     head = "Task ID,Name,Section/Column,Due Date" if fmt == "asana" else "ID,Title,Status,Due Date"
     path = write(tmp_path, "s.csv", f"{head}\n1,One,To do,\n2,Two,Doing,2026-13-45\n")
     result = cli("import", "--from", fmt, "--map-status", "Doing=doing", "--map-status", "Dong=done", str(path))
-    assert [line for line in result.err.splitlines() if line.startswith("--map-status")] == [f"--map-status: {path} names no status 'Dong'"]
+    assert [line for line in result.err.splitlines() if line.startswith("--map-status")] == [
+        f"--map-status: {path} names no status 'Dong' (did you mean 'Doing'? it names 'To do', 'Doing')"
+    ]
     path = write(tmp_path, "q.csv", f'{head}\n1,One,To do,\n2,"Two"x,Doing,\n')
     result = cli("import", "--from", fmt, "--map-status", "Dong=done", str(path))
     assert result.code == 2 and "--map-status" not in result.err and "not valid CSV" in result.err
@@ -708,7 +717,7 @@ def test_a_map_status_name_only_a_bad_trello_card_uses_is_not_said_to_be_unused(
     result = cli("import", "--from", "trello", str(path), "--map-status", "Later=review", "--map-status", "Someday=todo")
     assert result.code == 2 and "due: 'soon' is not a date and time" in result.err, result.err
     unused = [line for line in result.err.splitlines() if line.startswith("--map-status")]
-    assert unused == [f"--map-status: {path} names no status 'Someday'"], result.err
+    assert unused == [f"--map-status: {path} names no status 'Someday' (it names 'Doing', 'Later', 'Done', 'To Do')"], result.err
 
 
 def test_a_trello_checklist_item_keeps_its_due_date_and_member(cli: Cli, tmp_path: Path) -> None:
@@ -1921,6 +1930,29 @@ def test_a_dry_run_says_an_archived_list_s_cards_are_cancelled_not_what_its_name
     # The hint does what it says.
     again = cli.ok("import", "--from", "trello", "--dry-run", "--map-status", "Old ideas=done", str(path))
     assert "  Old ideas -> done (--map-status)" in again and "would update 1 task" in again
+
+
+def test_a_dry_run_names_a_list_whose_cards_all_take_their_status_another_way(cli: Cli, tmp_path: Path) -> None:
+    """Every card of "Wrapped" is marked complete (one archived too): the mapping left the list out, as if the board had
+    no such list, where each of its names is said with what its cards became."""
+    board = _post_board()
+    board["lists"].append({"id": "l-wrapped", "name": "Wrapped", "closed": False})
+    board["cards"] += [
+        trello_card(60, name="Wrapped up", idList="l-wrapped", dueComplete=True),
+        trello_card(61, name="Wrapped and archived", idList="l-wrapped", dueComplete=True, closed=True),
+    ]
+    dry = cli.ok("import", "--from", "trello", "--dry-run", str(write(tmp_path, "board.json", trello_json(board))))
+    assert "  Wrapped -> done (its cards are marked complete in Trello, whatever it maps to)" in dry.splitlines(), dry
+    # A Linear status whose issues were completed or canceled: each as the file marks it.
+    rows = [
+        {"ID": "MKT-1", "Title": "Shipped", "Status": "Gone", "Completed": "2026-01-05T10:00:00Z"},
+        {"ID": "MKT-2", "Title": "Dropped", "Status": "Gone", "Canceled": "2026-01-06T10:00:00Z"},
+    ]
+    path = write(tmp_path, "l.csv", linear_csv(rows))
+    dry = cli.ok("import", "--from", "linear", "--dry-run", str(path))
+    assert "  Gone -> done or cancelled (its issues are marked complete or canceled in Linear, whatever it maps to)" in (
+        dry.splitlines()
+    ), dry
 
 
 def test_a_linear_sub_issue_names_its_parent_as_an_asana_subtask_does(cli: Cli, tmp_path: Path) -> None:

@@ -1702,8 +1702,9 @@ def test_a_step_left_to_those_who_wrote_or_took_an_earlier_step_says_nobody_can_
     team.ok("campaign", "set", "spring-launch", "--approvals", "a:group=legal; b:group=legal")
     post_id = _post(team)
     team.ok("post", "copy", post_id, "Spring is here", as_member="mia")
-    team.ok("post", "submit", post_id, as_member="raj")
-    team.ok("post", "approve", post_id, as_member="lee")
+    submitted = team("post", "submit", post_id, as_member="raj")
+    assert submitted.code == 0 and "warning" not in submitted.err, submitted  # lee takes step a, or b
+    approved = team("post", "approve", post_id, as_member="lee")
     [shown] = [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id]
     assert shown == (
         "step 2 of 2 (b), group legal, nobody can take it: every member of group legal who may take it (@lee, @mia) "
@@ -1715,6 +1716,12 @@ def test_a_step_left_to_those_who_wrote_or_took_an_earlier_step_says_nobody_can_
         "legal), or a guest in group legal is given the campaign (crewdeck member set HANDLE --campaigns …: their "
         "campaigns plus spring-launch)"
     )
+    kept_b = "nobody else may take step 'b': "
+    # lee's approval left step b to nobody: it said nothing, where `post submit` warns of a step nobody can take.
+    assert approved.code == 0 and approved.err.strip() == (
+        "warning: step 2 of 2 (b), group legal, can be taken by nobody but an author of this round or one who took an "
+        f"earlier step of it: {unblock.removeprefix(kept_b).replace('set HANDLE --campaigns', 'set gus --campaigns')}"
+    ), approved
     assert one_line_error(team("post", "approve", post_id, as_member="lee")).strip() == (
         f"crewdeck: error: @lee approved a step of this round of “Launch reel” already, and {unblock} (rule one_step_per_round)"
     )
@@ -1738,8 +1745,10 @@ def test_a_group_step_its_only_taker_wrote_names_them_and_the_guest_the_campaign
         "joins group legal (crewdeck member set HANDLE --groups …: their groups plus legal), or a guest in group legal is "
         "given the campaign (crewdeck member set HANDLE --campaigns …: their campaigns plus spring-launch)"
     )
+    # The warning names the guest (the rules' refusal knows ids only): it read "crewdeck member set HANDLE --campaigns".
+    named = unblock.replace("member set HANDLE --campaigns", "member set gus --campaigns")
     assert submitted.err.strip() == (
-        f"warning: step 1 of 1 (legal), group legal, can be taken by nobody but an author of this round: {unblock}"
+        f"warning: step 1 of 1 (legal), group legal, can be taken by nobody but an author of this round: {named}"
     )
     assert one_line_error(team("post", "approve", post_id, as_member="lee")).strip() == (
         "crewdeck: error: @lee changed the content of “Launch reel” in this round, and nobody else may take step 'legal': "

@@ -369,18 +369,19 @@ def chain_command(campaign: str | None) -> str:
     return f'crewdeck campaign set {campaign} --approvals "…"'
 
 
-def unblocking(step: Step, campaign: str | None, guests: bool = False) -> str:
+def unblocking(step: Step, campaign: str | None, guests: bool = False, guest: str = "HANDLE") -> str:
     """What lets a step nobody left may take be taken (``untakable``): a manager changes the chain (a manager takes a
     step only as the table lets any member), or, for a group's step, another member joins the group (``--groups``
     replaces a member's groups: theirs are kept by naming them too), or, ``guests``, a guest of the group is given the
-    campaign (``guests_left_out``).  ``campaign``: as ``chain_command`` takes it."""
+    campaign (``guests_left_out``), ``guest`` the handle of that guest where the caller knows the one (the rules know
+    members by id only).  ``campaign``: as ``chain_command`` takes it."""
     said = f"a manager changes the approval chain ({chain_command(campaign)})"
     if step.group:
         said += f", or another member joins group {step.group} (crewdeck member set HANDLE --groups …: their groups plus {step.group})"
     if step.group and guests and campaign is not None:
         said += (
             f", or a guest in group {step.group} is given the campaign "
-            f"(crewdeck member set HANDLE --campaigns …: their campaigns plus {campaign})"
+            f"(crewdeck member set {guest} --campaigns …: their campaigns plus {campaign})"
         )
     return said
 

@@ -26,7 +26,7 @@ from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
-from crewdeck.tui.app.post_actions import run_move, watching_due
+from crewdeck.tui.app.post_actions import run_move, watching_due, watching_reviewers
 from crewdeck.tui.app.post_keys import state_refusal
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.help import said_key
@@ -426,13 +426,16 @@ class CalendarPanel(Vertical):
             # At once: `a` again before the calendar is read after the approval would write it again.
             self.calendar.withhold({**self.calendar.withheld, "approve": ""})
             self._approvals.outdate()  # a question already under way, answered before the write, would offer `a` again
+            # A step the approval leaves to nobody: warned of, as `post approve` warns of it.
+            approved, note = watching_reviewers(post_id, lambda s, me, now: writing.approve(s, me, post_id, now))
             run_move(
                 self,
                 self.services,
                 f"approved {named_post(post.facts.title, post_id)}",
-                lambda s, me, now: writing.approve(s, me, post_id, now),
+                approved,
                 # Written or refused, the posts as they are now: a refused approval does not leave this one as read before.
                 settled=self.reload,
+                note=note,
             )
             return
         hours, days = {"later_hour": (1, 0), "earlier_hour": (-1, 0), "later_day": (0, 1), "earlier_day": (0, -1)}[name]

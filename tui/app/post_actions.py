@@ -116,8 +116,9 @@ def watching_peak(services: Services, post_id: str, work: Move) -> tuple[Move, C
 
 
 def watching_reviewers(post_id: str, work: Move) -> tuple[Move, Callable[[], str]]:
-    """``work`` (a submission), and what its notice adds when a step of the round only its authors may take, as `post
-    submit` warns of it (``writing.untakable_words``): "; step 1 of 2 (copy), @mia, can be taken by nobody but …"."""
+    """``work`` (a submission, an approval), and what its notice adds when a step of the round only its authors, or who
+    took a step before it, may take, as `post submit` and `post approve` warn of it (``writing.untakable_words``):
+    "; step 1 of 2 (copy), @mia, can be taken by nobody but …"."""
     said: list[str] = []
 
     def watched(store: Store, me: str, now: dt.datetime) -> object:

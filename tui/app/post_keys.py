@@ -263,8 +263,9 @@ class PostKeys:
             if move == "schedule":
                 # Scheduled on a slot off the audience's peak hours: said, as `post schedule` says it.
                 done, note = watching_peak(self._services, post_id, work)
-            elif move == "submit":
-                # A step nobody but the round's authors may take: warned of, as `post submit` warns of it.
+            elif move in ("submit", "approve"):
+                # A step nobody but the round's authors (or who took a step before it) may take: warned of, as `post
+                # submit` and `post approve` warn of it.
                 done, note = watching_reviewers(post_id, work)
             run_move(self._owner, self._services, f"{DONE[move]} {name}", done, settled=settled, note=note)
 

@@ -24,6 +24,7 @@ from crewdeck.tui.cli.common import (
     note_expired,
     print_json,
     read_input,
+    refuse_quiet,
     table,
     with_lines_under,
 )
@@ -119,14 +120,22 @@ def cmd_post_copy(ctx: Context) -> int:
 
 def cmd_post_submit(ctx: Context) -> int:
     view = writing.submit(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now)
-    warning = writing.untakable_words(ctx.ws.store, view)
-    if warning:
-        print(visible(f"warning: {warning}"), file=sys.stderr)
+    _warn_untakable(ctx, view)
     return _said(view, ctx)
 
 
 def cmd_post_approve(ctx: Context) -> int:
-    return _said(writing.approve(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note or ""), ctx)
+    view = writing.approve(ctx.ws.store, ctx.me.id, _post_id(ctx), ctx.now, ctx.args.note or "")
+    # Taking a step may leave the next to nobody (one person, one step): said now, not found later in the round's state.
+    _warn_untakable(ctx, view)
+    return _said(view, ctx)
+
+
+def _warn_untakable(ctx: Context, view: PostView) -> None:
+    """A step of the round nobody may take, said on standard error (``writing.untakable_words``)."""
+    warning = writing.untakable_words(ctx.ws.store, view)
+    if warning:
+        print(visible(f"warning: {warning}"), file=sys.stderr)
 
 
 def cmd_post_withdraw(ctx: Context) -> int:
@@ -471,6 +480,7 @@ def _campaign_read(ctx: Context, name: str) -> str:
 def cmd_post_list(ctx: Context) -> int:
     from crewdeck.tui.time.when import format_local
 
+    refuse_quiet("post list", ctx.args.query, "post")
     views = _matches(ctx, ctx.args.query)
     if ctx.args.json:
         print_json([_post_json(v, ctx) for v in views])

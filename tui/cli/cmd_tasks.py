@@ -28,6 +28,7 @@ from crewdeck.tui.cli.common import (
     note_incomplete,
     print_json,
     quiet_option,
+    refuse_quiet,
 )
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks import query as query_language
@@ -137,6 +138,7 @@ def task_filter(ctx: Context, words: list[str]) -> TaskFilter:
 
 
 def cmd_tasks(ctx: Context) -> int:
+    refuse_quiet("tasks", ctx.args.query, "task")
     me = ctx.me_or_none()
     # Read before the catch-up writes: a filter refused leaves the file as it was.
     parsed, where, params, _ = task_filter(ctx, ctx.args.query)

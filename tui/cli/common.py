@@ -77,6 +77,19 @@ def quiet_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the ids written, one a line")
 
 
+#: The quiet option's spellings, which a filter would read as a word left out (``-q``: the rows without a "q").
+_QUIET = ("-q", "--quiet")
+
+
+def refuse_quiet(command: str, terms: Sequence[str], row: str) -> None:
+    """``UserError`` when the filter ``terms`` of a listing (``command``: "tasks") hold the quiet option of the commands
+    that write (``quiet_option``): read as a filter, ``-q`` left out the ``row``s ("task") holding a "q" and printed the
+    whole table of the rest.  A list has it nowhere (README); ``--json`` gives each row's whole id."""
+    quiet = next((term for term in terms if term in _QUIET), None)
+    if quiet is not None:
+        raise UserError(f"{command}: {quiet} is for commands that write (it prints the ids they wrote); --json gives each {row}'s whole id")
+
+
 class Context:
     """Built from the parsed arguments; opens things only when a command asks."""
 

@@ -15,7 +15,7 @@ from crewdeck.sync.state.records import ValidationError, budget_id, budget_perio
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.cli.common import NOTHING_LISTED, Context, bad_rows_listed, print_json, read_input, table, write_output
+from crewdeck.tui.cli.common import NOTHING_LISTED, Context, bad_rows_listed, print_json, read_input, refuse_quiet, table, write_output
 from crewdeck.tui.ledger import actions, budgets, csvfiles, entries, journal, overbudget, rates, reports
 from crewdeck.tui.ledger import filter as ledger_filter
 from crewdeck.tui.ledger.actions import EntryDraft
@@ -135,18 +135,8 @@ def _say_crossed(notes: list[str]) -> None:
         )
 
 
-#: The quiet option's spellings, which a filter would read as a word left out (``-q``: entries without a "q").
-_QUIET = ("-q", "--quiet")
-
-
 def cmd_list(ctx: Context) -> int:
-    quiet = next((term for term in ctx.args.query if term in _QUIET), None)
-    if quiet is not None:
-        # As `-q` on a command that writes: ids alone.  A list has it nowhere (README); read as a filter, it left
-        # out the entries holding a "q" and printed the whole table of the rest.
-        raise UserError(
-            f"ledger list: {quiet} is for commands that write (it prints the ids they wrote); --json gives each entry's whole id"
-        )
+    refuse_quiet("ledger list", ctx.args.query, "entry")
     ws = ctx.ws
     me = ctx.me_or_none()
     period = Period.parse(ctx.args.period, today=_today(ctx)) if ctx.args.period else Period.all()

@@ -18,7 +18,7 @@ from typing import Any
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.postround import content_hash, guests_left_out, may_take, unblocking
+from crewdeck.sync.state.postround import content_hash, guests_left_out, may_take, takers, unblocking
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
@@ -288,21 +288,39 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
 
 
 def untakable_words(store: Store, post: PostView) -> str:
-    """What a submission warns of when a step of its round only the round's authors may take (``postround.untakable``):
-    "step 1 of 2 (copy), @mia, can be taken by nobody but an author of this round: a manager changes the approval
-    chain (…)", the first such step; "" when every step has a reviewer."""
-    blocked = post.round.untakable
-    if not blocked:
+    """What a submission, and an approval, warn of when a step of its round only the round's authors, or those who took
+    an earlier step of it (one person, one step), may take (``postround.untakable``): "step 1 of 2 (copy), @mia, can
+    be taken by nobody but an author of this round: a manager changes the approval chain (…)", the first such step;
+    "" when every step has a reviewer, or the round is approved or closed."""
+    status = post.round
+    blocked = [index for index in status.untakable if status.satisfied[index] is None]
+    if not blocked or not status.open or status.rejection is not None:
         return ""
     index = blocked[0]
-    step = post.round.steps[index]
+    step = status.steps[index]
     campaign = post.facts.campaign
     row = store.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign,)).fetchone() if campaign else None
     named = None if campaign is None else campaign_slug(campaign, row[0] if row else None)
-    guests = guests_left_out(step, reviewers(store.conn), campaign)
+    members = reviewers(store.conn)
+    guests = guests_left_out(step, members, campaign)
+    # The one guest the campaign would let take it is named, as the rules cannot: they know members by id only.
+    left_out = [
+        someone.id
+        for someone in members.values()
+        if guests
+        and someone.access == "guest"
+        and not someone.deleted
+        and step.group in someone.groups
+        and campaign not in someone.campaigns
+    ]
+    handles = _handles(store)
+    guest = handles.get(left_out[0], "@HANDLE").removeprefix("@") if len(left_out) == 1 else "HANDLE"
+    earlier = {v.by for v in status.satisfied[:index] if v is not None}
+    # An approval leaves a step to nobody by taking the one before it: "an author" alone would not say why.
+    took = " or one who took an earlier step of it" if earlier & set(takers(step, members, campaign)) else ""
     return (
-        f"step {index + 1} of {len(post.round.steps)} ({step.name}), {step.who(_handles(store))}, can be taken by nobody "
-        f"but an author of this round: {unblocking(step, named, guests)}"
+        f"step {index + 1} of {len(status.steps)} ({step.name}), {step.who(handles)}, can be taken by nobody "
+        f"but an author of this round{took}: {unblocking(step, named, guests, guest)}"
     )
 
 

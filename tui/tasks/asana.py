@@ -65,7 +65,7 @@ def items(
 ) -> Iterator[Item]:
     """Each row as an ``Item``; every bad row goes into ``problems``, the section it names into ``statuses.named``."""
     for where, row in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses):
-        statuses.named.add(row.get("Section/Column", "").strip().casefold())
+        statuses.saw(row.get("Section/Column", ""))
         task_id = row["Task ID"].strip()
         if not task_id:
             problems.append(f"{where}: Task ID: {REQUIRED_CELL}")

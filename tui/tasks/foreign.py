@@ -217,12 +217,29 @@ class StatusMap:
         #: The names the file's rows hold (casefolded), a bad row's too (a row with a bad date still names its
         #: section), and whether every row could be read: only a name no row holds is one the file never uses.
         self.named: set[str] = set()
+        #: A name (as the file writes it) -> the statuses the file itself gave rows of it (a card marked complete, an
+        #: issue completed or canceled), and where: the mapping names it even when no row of it took its status by it.
+        self.marked: dict[str, tuple[dict[str, None], str, str]] = {}
+        #: The same names as the file first spells them, in its order: what a mistyped ``--map-status`` name is offered.
+        self.in_file: dict[str, str] = {}
         self.read_whole = True
+
+    def saw(self, name: str) -> None:
+        """A row (a card) of the file, read or refused, names ``name`` (its section, status or list)."""
+        key = name.strip().casefold()
+        self.named.add(key)
+        if key:
+            self.in_file.setdefault(key, name.strip())
 
     def status(self, name: str, *, archived: bool = False) -> str:
         if not archived:
             self.open.add(name)
         return self._decide(name, self.given, self.usual, "todo", self.used)
+
+    def given_by_file(self, name: str, status: str, rows: str, source: str) -> None:
+        """A row of ``name`` whose status the file gives itself (``status``: done or cancelled), whatever ``name`` maps to:
+        ``rows`` ("cards") and ``source`` ("Trello") as the mapping says it (``lines``)."""
+        self.marked.setdefault(name, ({}, rows, source))[0].setdefault(status, None)
 
     def post_state(self, name: str, *, archived: bool = False) -> str:
         """The post state a list names, for a card that is a post (an unknown name: a draft, marked as a guess)."""
@@ -250,9 +267,27 @@ class StatusMap:
         seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]} | self.named
         return [spelled for key, spelled in self.spelled.items() if key not in seen]
 
+    def meant(self, name: str) -> str:
+        """What follows a ``--map-status`` name the file never uses (``unused``): " (did you mean 'Later'? it names
+        'Doing', 'Later')", the file's name closest to it and every name it holds; "" for a file naming none."""
+        import difflib  # only for a mistyped name: an import that maps every name never needs it
+
+        names = list(self.in_file.values())
+        if not names:
+            return ""
+        close = difflib.get_close_matches(name.casefold(), list(self.in_file), n=1)
+        guess = f"did you mean {self.in_file[close[0]]!r}? " if close else ""
+        return f" ({guess}it names {', '.join(map(repr, names))})"
+
     def lines(self) -> list[str]:
         """The mapping as ``--dry-run`` prints it."""
-        return self._lines(self.used, "STATUS", {}, self.open, ("done", "cancelled", "finished"))
+        out = self._lines(self.used, "STATUS", {}, self.open, ("done", "cancelled", "finished"))
+        # A name whose every row took its status another way was left out: the mapping did not name each name of the file.
+        for name, (statuses, rows, source) in self.marked.items():
+            if name not in self.used:
+                marks = " or ".join(_MARKED[status] for status in statuses)
+                out.append(f"  {name} -> {' or '.join(statuses)} (its {rows} are marked {marks} in {source}, whatever it maps to)")
+        return out
 
     def post_lines(self) -> list[str]:
         """The posts' mapping as ``--dry-run`` prints it, with what an import makes of a state it may not give."""
@@ -278,6 +313,10 @@ class StatusMap:
             }[how]
             out.append(f"  {name} -> {status}{hint}" + (f": {becomes[status]}" if status in becomes else ""))
         return out
+
+
+#: How the mapping says a status a file gives a row itself (``StatusMap.given_by_file``).
+_MARKED = {"done": "complete", "cancelled": "canceled"}
 
 
 #: What a shell acts on inside double quotes.
@@ -764,6 +803,8 @@ def _batches(
         else:
             if item.status is None and item.status_name is not None:
                 values["status"] = built.statuses.status(item.status_name, archived=item.archived)
+            elif item.status is not None and item.status_name is not None:
+                built.statuses.given_by_file(item.status_name, item.status, f"{kind.partition('-')[2]}s", SOURCE_NAMES[kind])
             if item.archived and values["status"] != "done":  # teams archive what is finished, too
                 values["status"] = "cancelled"
             if item.body:
@@ -849,7 +890,9 @@ def _batches(
     for guest, titles in sorted(to_guests.items()):
         built.source.notes.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {_briefly(titles)}")
     # Read to the end: only now is a --map-status name the file never uses known (a typo, most likely).
-    problems.extend(f"--map-status: {built.source.name} names no status {name!r}" for name in built.statuses.unused())
+    problems.extend(
+        f"--map-status: {built.source.name} names no status {name!r}{built.statuses.meant(name)}" for name in built.statuses.unused()
+    )
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
     built.source.notes.extend(went_on_notes(went_on, built.source.notes_left_alone))

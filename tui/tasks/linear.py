@@ -67,7 +67,7 @@ def items(
     """Each row as an ``Item``; every bad row goes into ``problems``, the status it names into ``statuses.named``."""
     for where, raw in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses):
         row = {name: unquoted(value) for name, value in raw.items()}
-        statuses.named.add(row.get("Status", "").strip().casefold())
+        statuses.saw(row.get("Status", ""))
         issue = row["ID"].strip()
         if not issue:
             problems.append(f"{where}: ID: {REQUIRED_CELL}")

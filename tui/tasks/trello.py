@@ -278,7 +278,7 @@ def _cards(values: Iterator[Any], found: Board, source: str, problems: list[str]
         list_id = card.get("idList")
         in_list = found.lists.get(list_id) if isinstance(list_id, str) else None
         if in_list is not None:
-            statuses.named.add(in_list[0].strip().casefold())
+            statuses.saw(in_list[0])
         try:
             item = _card(card, found, source, index)
         except ValueError as exc:

@@ -28,7 +28,7 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.lines import Lines
-from crewdeck.tui.app.post_actions import POST_COLUMNS, post_line, run_move, write_move
+from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, watching_reviewers, write_move
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -294,23 +294,33 @@ class ApprovalsScreen(Screen[None]):
             self.refresh_bindings()
 
     def action_approve(self) -> None:
-        self._verdict_now("approved {}", writing.approve)
+        # A step the approval leaves to nobody: warned of, as `post approve` warns of it.
+        self._verdict_now("approved {}", writing.approve, warn=True)
 
-    def _verdict_now(self, said: str, write: Callable[[Store, str, str, dt.datetime], object]) -> None:
+    def _verdict_now(self, said: str, write: Callable[[Store, str, str, dt.datetime], object], *, warn: bool = False) -> None:
         """Write a verdict (an approval, a withdrawal) on the post under the cursor, its keys taken off at once: pressed
         again before the write, an approval would be written twice, a withdrawal refused as nothing to withdraw."""
         row = self._current()
         if row is not None:
             post_id = row.id
             self._withdraw_verdicts(post_id)
+
+            def work(s: Store, me: str, now: dt.datetime) -> object:
+                return write(s, me, post_id, now)
+
+            done: Move = work
+            note = None
+            if warn:
+                done, note = watching_reviewers(post_id, work)
             run_move(
                 self,
                 self.services,
                 said.format(self._post_name(post_id)),
-                lambda s, me, now: write(s, me, post_id, now),
+                done,
                 self.reload,
                 # Written or refused, the verdicts the post awaits from me now: a refused one is not left hidden.
                 settled=lambda: self._review(post_id),
+                note=note,
             )
 
     def action_request_changes(self) -> None:
