@@ -18,7 +18,7 @@ from typing import Any
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.postround import content_hash, guests_left_out, may_take, unblocking
+from crewdeck.sync.state.postround import content_hash, guests_left_out, may_take, unblocking, untakable_by
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
@@ -288,9 +288,9 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
 
 
 def untakable_words(store: Store, post: PostView) -> str:
-    """What a submission warns of when a step of its round only the round's authors may take (``postround.untakable``):
-    "step 1 of 2 (copy), @mia, can be taken by nobody but an author of this round: a manager changes the approval
-    chain (…)", the first such step; "" when every step has a reviewer."""
+    """What a submission warns of when a step of its round only the round's authors may take, or nobody left once its
+    earlier steps are taken (``postround.untakable``): "step 1 of 2 (copy), @mia, can be taken by nobody but an author
+    of this round: a manager changes the approval chain (…)", the first such step; "" when every step has a reviewer."""
     blocked = post.round.untakable
     if not blocked:
         return ""
@@ -299,11 +299,11 @@ def untakable_words(store: Store, post: PostView) -> str:
     campaign = post.facts.campaign
     row = store.conn.execute("SELECT name FROM campaign WHERE id = ?", (campaign,)).fetchone() if campaign else None
     named = None if campaign is None else campaign_slug(campaign, row[0] if row else None)
-    guests = guests_left_out(step, reviewers(store.conn), campaign)
-    return (
-        f"step {index + 1} of {len(post.round.steps)} ({step.name}), {step.who(_handles(store))}, can be taken by nobody "
-        f"but an author of this round: {unblocking(step, named, guests)}"
-    )
+    members = reviewers(store.conn)
+    guests = guests_left_out(step, members, campaign)
+    left = untakable_by(step, members, post.round.authors, campaign)
+    said = f"step {index + 1} of {len(post.round.steps)} ({step.name}), {step.who(_handles(store))}, can be taken by {left}"
+    return f"{said}: {unblocking(step, named, guests)}"
 
 
 def lead_text(delta: dt.timedelta) -> str:
