@@ -156,8 +156,8 @@ async def test_an_approval_that_leaves_the_next_step_to_nobody_says_so_in_its_no
         said = await _told_after(app, pilot, "a")
     assert approvals_of(team, post_id) == 1
     assert said == [
-        "approved “Spring post 0”; step 2 of 2 (brand), group brand, can be taken by nobody but an author of this round or "
-        "one who took an earlier step of it: a manager changes the approval chain (crewdeck campaign set spring-launch "
+        "approved “Spring post 0”; step 2 of 2 (brand), group brand, can be taken by nobody left once its earlier steps are "
+        "taken (one person, one step): a manager changes the approval chain (crewdeck campaign set spring-launch "
         '--approvals "…"), or another member joins group brand (crewdeck member set HANDLE --groups …: their groups plus '
         "brand)"
     ], said

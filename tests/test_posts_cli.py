@@ -1702,8 +1702,11 @@ def test_a_step_left_to_those_who_wrote_or_took_an_earlier_step_says_nobody_can_
     team.ok("campaign", "set", "spring-launch", "--approvals", "a:group=legal; b:group=legal")
     post_id = _post(team)
     team.ok("post", "copy", post_id, "Spring is here", as_member="mia")
-    submitted = team("post", "submit", post_id, as_member="raj")
-    assert submitted.code == 0 and "warning" not in submitted.err, submitted  # lee takes step a, or b
+    # Told as it is submitted: lee alone is left for both steps, and one person takes one step.
+    assert team("post", "submit", post_id, as_member="raj").err.startswith(
+        "warning: step 2 of 2 (b), group legal, can be taken by nobody left once its earlier steps are taken (one person, "
+        "one step): a manager changes the approval chain"
+    )
     approved = team("post", "approve", post_id, as_member="lee")
     [shown] = [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id]
     assert shown == (
@@ -1717,10 +1720,10 @@ def test_a_step_left_to_those_who_wrote_or_took_an_earlier_step_says_nobody_can_
         "campaigns plus spring-launch)"
     )
     kept_b = "nobody else may take step 'b': "
-    # lee's approval left step b to nobody: it said nothing, where `post submit` warns of a step nobody can take.
+    # lee's approval leaves step b to nobody: it says so again, as `post submit` did.
     assert approved.code == 0 and approved.err.strip() == (
-        "warning: step 2 of 2 (b), group legal, can be taken by nobody but an author of this round or one who took an "
-        f"earlier step of it: {unblock.removeprefix(kept_b).replace('set HANDLE --campaigns', 'set gus --campaigns')}"
+        "warning: step 2 of 2 (b), group legal, can be taken by nobody left once its earlier steps are taken (one person, "
+        f"one step): {unblock.removeprefix(kept_b).replace('set HANDLE --campaigns', 'set gus --campaigns')}"
     ), approved
     assert one_line_error(team("post", "approve", post_id, as_member="lee")).strip() == (
         f"crewdeck: error: @lee approved a step of this round of “Launch reel” already, and {unblock} (rule one_step_per_round)"
@@ -1728,6 +1731,33 @@ def test_a_step_left_to_those_who_wrote_or_took_an_earlier_step_says_nobody_can_
     assert one_line_error(team("post", "approve", post_id, as_member="mia")).strip() == (
         f"crewdeck: error: @mia changed the content of “Launch reel” in this round, and {unblock} (rule round_author)"
     )
+
+
+def test_a_step_its_taker_can_take_once_another_takes_the_earlier_one_says_so_and_is_taken(team: Cli) -> None:
+    """Chain a (group brand: lee, tom), b (group legal: lee, mia); mia wrote the copy and lee took step a: b read "nobody
+    can take it", yet lee withdraws, tom takes a, and lee takes b (reviewer rd)."""
+    team.ok("member", "add", "tom", "--name", "Tom", "--tz", "UTC", "--groups", "brand")
+    team.ok("member", "set", "lee", "--groups", "brand,legal")
+    team.ok("member", "set", "mia", "--groups", "legal")
+    team.ok("campaign", "set", "spring-launch", "--approvals", "a:group=brand; b:group=legal")
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Spring is here", as_member="mia")
+    assert "warning" not in team("post", "submit", post_id, as_member="raj").err
+    team.ok("post", "approve", post_id, as_member="lee")
+
+    def shown() -> tuple[str, str]:
+        [post] = [p for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id]
+        return post["state"], post["round"]
+
+    assert shown() == ("in-review", "step 2 of 2 (b), group legal, still open: @lee can take it once someone else takes step 1 (a)")
+    assert one_line_error(team("post", "approve", post_id, as_member="lee")).strip() == (
+        "crewdeck: error: @lee approved a step of this round of “Launch reel” already: @lee can take step 'b' once someone "
+        "else takes step 1 (a) instead (withdraw that approval, and another member approves it) (rule one_step_per_round)"
+    )
+    team.ok("post", "withdraw", post_id, as_member="lee")
+    team.ok("post", "approve", post_id, as_member="tom")
+    team.ok("post", "approve", post_id, as_member="lee")
+    assert shown()[0] == "approved"
 
 
 def test_a_group_step_its_only_taker_wrote_names_them_and_the_guest_the_campaign_would_let_take_it(team: Cli) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crewdeck.sync.state import copylimits as limits
-from crewdeck.sync.state.postround import Reviewer, Step, Verdict, content_hash, evaluate
+from crewdeck.sync.state.postround import Reviewer, Step, Verdict, content_hash, evaluate, untakable
 
 ROUND = {"id": "r" * 32, "hash": content_hash("Hello", "", [], ""), "at": "2026-12-01T09:00:00Z"}
 CHAIN = (Step("copy", None, "copy"), Step("legal", None, "legal"))
@@ -50,6 +50,34 @@ def test_one_person_one_step_and_the_best_assignment() -> None:
     assert not status.approved
     # A group is never written as a handle: "@legal" read as a member called legal.
     assert status.describe({}) == "step 2 of 2 (legal), group legal, still open"
+
+
+def test_a_step_is_untakable_only_where_no_one_left_may_take_it_however_the_earlier_steps_are_taken() -> None:
+    """One person, one step, counted over who may take each step, not over who holds it now: they may withdraw."""
+    people = {
+        handle: Reviewer(handle, "member", frozenset(groups.split()), frozenset())
+        for handle, groups in {"lee": "brand legal", "tom": "brand", "mia": "legal", "ivy": "legal"}.items()
+    }
+    chain = (Step("a", None, "brand"), Step("b", None, "legal"))
+    assert untakable(chain, people, {"mia", "ivy"}, "launch") == ()  # tom takes a, lee b
+    assert untakable(chain, {k: v for k, v in people.items() if k != "tom"}, {"mia", "ivy"}, "launch") == (1,)  # lee alone for both
+    assert untakable(chain, people, {"mia", "ivy", "lee"}, "launch") == (1,)  # only authors are left for b
+    both_legal = (Step("a", None, "legal"), Step("b", None, "legal"), Step("c", None, "nobody"))
+    assert untakable(both_legal, people, {"mia"}, "launch") == ()  # lee and ivy; a step no member may take is the chain's
+    assert untakable(both_legal, people, {"mia", "ivy"}, "launch") == (1,)
+    lee_took_a = evaluate(
+        post_round=ROUND,
+        current_hash=ROUND["hash"],
+        chain=chain,
+        verdicts=[_v(1, "lee", "a")],
+        authors={"mia", "ivy"},
+        reviewers=people,
+        campaign="launch",
+        members=people,
+    )
+    names = {handle: f"@{handle}" for handle in people}
+    assert not lee_took_a.stuck and lee_took_a.next_after_swap == ("lee",)
+    assert lee_took_a.describe(names) == "step 2 of 2 (b), group legal, still open: @lee can take it once someone else takes step 1 (a)"
 
 
 def test_authors_guests_and_stale_verdicts_do_not_count() -> None:

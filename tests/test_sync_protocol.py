@@ -3,7 +3,7 @@
 A replica of this build creates a result with its numbers alone (its id gives its key); a server of the build before
 refused that creation as incomplete, and the replica used to drop the result it had said was written.  Now the sync
 stops before the push with one line, and the result stays.  The older server is this build's, behind a proxy that
-drops what announces its level (``OlderServerProxy``): what the client reads of a server of the build before, with no
+drops what announces its level (``Proxy``, ``older``): what the client reads of a server of the build before, with no
 git history needed to run one.
 """
 
@@ -13,6 +13,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,7 +23,7 @@ import httpx
 import pytest
 
 from crewdeck.sync import protocol
-from crewdeck.sync.client.remote import Remote
+from crewdeck.sync.client.remote import Client, Offline, OlderServer, Remote, push_all
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key
 
@@ -33,11 +34,11 @@ _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", 
 
 
 class _Forwarding(BaseHTTPRequestHandler):
-    """One connection to the proxy: each request is sent on to ``upstream``, its answer streamed back without the
-    protocol level (the header on every answer, and ``protocol`` in /v1/health's JSON)."""
+    """One connection to the proxy: each request is sent on to the proxy's upstream, its answer streamed back as its
+    ``Proxy`` says (without the protocol level, its own 502 page instead, the connection closed after it)."""
 
     protocol_version = "HTTP/1.1"  # connections kept alive, as a replica's client keeps them
-    upstream: httpx.Client
+    proxy: Proxy
 
     def do_GET(self) -> None:
         self._forward()
@@ -47,22 +48,38 @@ class _Forwarding(BaseHTTPRequestHandler):
 
     def _forward(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.proxy.bad_gateway:
+            self.proxy.bad_gateway -= 1
+            self._send_bad_gateway()
+            return
         headers = [(name, value) for name, value in self.headers.items() if name.lower() not in _HOP_BY_HOP]
-        request = self.upstream.build_request(self.command, self.path, headers=headers, content=body)
-        response = self.upstream.send(request, stream=True)
+        request = self.proxy.client.build_request(self.command, self.path, headers=headers, content=body)
+        response = self.proxy.client.send(request, stream=True)
         try:
             kept = [
                 (name, value)
                 for name, value in response.headers.multi_items()
-                if name.lower() not in _HOP_BY_HOP and name.lower() != protocol.HEADER.lower()
+                if name.lower() not in _HOP_BY_HOP and (self.proxy.announced or name.lower() != protocol.HEADER.lower())
             ]
+            if self.proxy.closing:
+                self.close_connection = True
+                kept.append(("Connection", "close"))
             self.send_response(response.status_code, response.reason_phrase)
-            if self.path == "/v1/health":
+            if self.path == "/v1/health" and self.proxy.older:
                 self._send_health(response, kept)
             else:
                 self._stream(response, kept)
         finally:
             response.close()
+
+    def _send_bad_gateway(self) -> None:
+        """What a load balancer answers while the server behind it restarts: a page of its own, no level named."""
+        page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+        self.send_response(502, "Bad Gateway")
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
 
     def _send_health(self, response: httpx.Response, kept: list[tuple[str, str]]) -> None:
         said = json.loads(response.read())
@@ -96,22 +113,30 @@ class _Forwarding(BaseHTTPRequestHandler):
         """Quiet: a test's output is its assertions."""
 
 
-class OlderServerProxy:
-    """A real HTTP proxy on 127.0.0.1 before ``upstream``'s server, in a thread: what a replica reads through it is a
-    server that announces no protocol level, as the build before the levels."""
+class Proxy:
+    """A real HTTP proxy on 127.0.0.1 before ``upstream``'s server, in a thread, whose answers are what its fields say
+    (a test may change them between requests)."""
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, *, older: bool = False, announced: bool = True) -> None:
+        #: A server of the build before the levels: no header, and no ``protocol`` in /v1/health's JSON.
+        self.older = older
+        #: The header passes (a gateway that drops headers it does not know: not).
+        self.announced = announced and not older
+        #: The next requests it answers with a 502 page of its own, sending none on.
+        self.bad_gateway = 0
+        #: Each answer closes its connection, as a server that stops after it does.
+        self.closing = False
         self.client = httpx.Client(base_url=upstream, timeout=30)
-        handler = type("Forwarding", (_Forwarding,), {"upstream": self.client})
+        handler = type("Forwarding", (_Forwarding,), {"proxy": self})
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.http.daemon_threads = True
-        self.thread = threading.Thread(target=self.http.serve_forever, name="older-server-proxy", daemon=True)
+        self.thread = threading.Thread(target=self.http.serve_forever, name="sync-proxy", daemon=True)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.http.server_address[1]}"
 
-    def __enter__(self) -> OlderServerProxy:
+    def __enter__(self) -> Proxy:
         self.thread.start()
         return self
 
@@ -171,7 +196,7 @@ def _join(team: Team, url: str, replica: Path, token: str) -> Path:
 
 
 def test_a_replica_pushes_nothing_to_an_older_server_keeps_its_results_and_says_why(team: Team, tmp_path: Path) -> None:
-    with OlderServerProxy(team.server.url) as older:
+    with Proxy(team.server.url, older=True) as older:
         health = httpx.get(older.url + "/v1/health")  # what a server of the build before answers: no level at all
         assert health.status_code == 200 and protocol.HEADER not in health.headers and "protocol" not in health.json()
         replica = _join(team, older.url, tmp_path / "ana.db", team.ana)
@@ -219,3 +244,53 @@ def test_results_written_the_old_way_key_fields_as_operations_still_push(team: T
             w.set("result", row_id, {**key, "impressions": 300, "source": "kpi add"})
     assert crewdeck("-w", str(replica), "sync").startswith("pushed 6,")  # its four key fields, impressions and source
     assert _results(team.path, "2026-11-22") == [(row_id, "campaign", "2026-11-22", 300)]
+
+
+@contextmanager
+def _replica_client(replica: Path, url: str) -> Iterator[tuple[Store, Client]]:
+    """The replica's store and a client of its server at ``url``, as the app's sync loop keeps one from round to round."""
+    with Store(replica) as store:
+        remote = Remote.of(store)
+        assert remote is not None
+        client = Client(url, remote.token, remote.workspace)
+        try:
+            yield store, client
+        finally:
+            client.close()
+
+
+def test_a_current_server_behind_a_gateway_that_drops_its_header_is_pushed_to(team: Team, tmp_path: Path) -> None:
+    with Proxy(team.server.url, announced=False) as gateway:
+        health = httpx.get(gateway.url + "/v1/health")
+        assert protocol.HEADER not in health.headers and health.json()["protocol"] == protocol.PROTOCOL
+        replica = _join(team, gateway.url, tmp_path / "ana.db", team.ana)
+        crewdeck("-w", str(replica), "kpi", "add", "+autumn/meta", "2026-10-01", "impressions=100")
+        assert crewdeck("-w", str(replica), "sync").startswith("pushed 2,")
+        assert [impressions for *_, impressions in _results(team.path, "2026-10-01")] == [100]
+
+
+def test_a_load_balancer_s_502_does_not_make_a_current_server_older(team: Team, tmp_path: Path) -> None:
+    with Proxy(team.server.url) as balancer:
+        replica = _join(team, balancer.url, tmp_path / "ana.db", team.ana)
+        with _replica_client(replica, balancer.url) as (store, client):
+            client.pull(0)
+            balancer.bad_gateway = 1  # the server behind it restarting
+            with pytest.raises(Offline, match="502"):
+                client.pull(0)
+            crewdeck("-w", str(replica), "kpi", "add", "+autumn/meta", "2026-10-02", "impressions=5")
+            assert push_all(store, client).stored == 2  # the next round's push, on the client the app's loop keeps
+        assert [impressions for *_, impressions in _results(team.path, "2026-10-02")] == [5]
+
+
+def test_a_server_started_again_as_an_older_build_is_asked_its_level_before_the_next_push(team: Team, tmp_path: Path) -> None:
+    with Proxy(team.server.url) as server:
+        replica = _join(team, server.url, tmp_path / "ana.db", team.ana)
+        with _replica_client(replica, server.url) as (store, client):
+            server.closing = True  # it stops after this answer, closing the connection its level came on
+            client.pull(0)
+            server.older = True  # and the build before the levels starts in its place
+            server.announced = False
+            crewdeck("-w", str(replica), "kpi", "add", "+autumn/meta", "2026-10-03", "impressions=7")
+            with pytest.raises(OlderServer, match="protocol 1;"):
+                push_all(store, client)
+        assert _results(team.path, "2026-10-03") == []

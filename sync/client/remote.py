@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import re
+import select
 import shlex
 import socket
 import sqlite3
@@ -131,10 +132,51 @@ class OlderServer(SyncError):
         )
 
 
-def _announced(headers: httpx.Headers) -> int:
-    """The protocol level an answer names (``protocol.HEADER``); 1, the first, when it names none."""
+def _announced(headers: httpx.Headers) -> int | None:
+    """The protocol level an answer names (``protocol.HEADER``); ``None`` when it names none, or none a level reads as."""
     text = headers.get(protocol.HEADER, "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
+
+
+def _said_level(body: Any) -> int | None:
+    """The level ``/v1/health``'s JSON names (``protocol``), if it names one."""
+    level = body.get("protocol") if isinstance(body, dict) else None
+    return level if isinstance(level, int) and not isinstance(level, bool) and 0 < level < 1_000_000 else None
+
+
+def _socket_of(response: httpx.Response) -> socket.socket | None:
+    """The socket an answer came on; ``None`` through a transport that has none."""
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    return sock if isinstance(sock, socket.socket) else None
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """The protocol level the server named (0: not known), and the connection it named it on (``None``: a transport
+    without sockets, where no connection comes and goes)."""
+
+    level: int = 0
+    on: weakref.ref[socket.socket] | None = None
+
+    @classmethod
+    def of(cls, level: int, response: httpx.Response) -> _Heard:
+        sock = _socket_of(response)
+        return cls(level, weakref.ref(sock) if sock is not None else None)
+
+    def stands(self) -> bool:
+        """Whether a push may go on this level unasked: the connection it came on is still open, and the server has not
+        closed its end (a server stopped, then started again as another build, maybe an older one, closed it)."""
+        if not self.level or self.on is None:
+            return bool(self.level)
+        sock = self.on()
+        if sock is None or sock.fileno() < 0:
+            return False
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+        except (OSError, ValueError):  # closed meanwhile by the thread that owns the connection
+            return False
+        return not readable  # an idle connection the server closed reads as its end of file
 
 
 @dataclass(frozen=True)
@@ -376,8 +418,8 @@ class Client:
         self._connected = threading.local()
         self._sockets_lock = threading.Lock()
         self._closed = False
-        #: The protocol level the server's last answer named (``_announced``); 0 until one came.
-        self.protocol = 0
+        #: The protocol level the server named last (``_hear``), and where: one value, replaced whole by any thread.
+        self._heard = _Heard()
         #: httpcore calls ``trace`` as a request goes; ``_traced`` hears each connection made.
         self._extensions: dict[str, Any] = {"trace": self._traced}
 
@@ -449,14 +491,20 @@ class Client:
 
     def _call(self, method: str, path: str, max_bytes: int = MAX_PAGE_BYTES, **kwargs: Any) -> Any:
         """The JSON answer, read up to ``max_bytes`` (past it, ``PageTooLarge``, and the connection is dropped)."""
+        return self._request(method, path, max_bytes, **kwargs)[1]
+
+    def _request(self, method: str, path: str, max_bytes: int = MAX_PAGE_BYTES, **kwargs: Any) -> tuple[_Heard, Any]:
+        """``_call``'s answer, with the protocol level its header named (0: none) and the connection it came on."""
         httpx = self._httpx
         if self._closed:
             raise self._closed_offline()
         try:
             with self.http.stream(method, path, extensions=self._extensions, **kwargs) as response:
-                self.protocol = _announced(response.headers)
+                heard = self._hear(response)
                 content = _read_capped(response, self.url, max_bytes)
         except httpx.HTTPError as exc:
+            # The server may be another one when a connection is made again (restarted, as an older build): asked again.
+            self._heard = _Heard()
             if self._closed:  # its socket shut by ``close``: no answer to tell of, no server to probe
                 raise self._closed_offline() from None
             if isinstance(exc, httpx.TimeoutException):
@@ -468,11 +516,31 @@ class Client:
         if not 200 <= response.status_code < 300:
             raise _refusal(response.status_code, response.reason_phrase, content)
         try:
-            return json.loads(content)
+            return heard, json.loads(content)
         except (ValueError, RecursionError):
             raise Offline(
                 f"the answer ({response.status_code} {response.reason_phrase}) is not a crewdeck sync server's; {CHECK_URL}"
             ) from None
+
+    def _hear(self, response: httpx.Response) -> _Heard:
+        """The level ``response`` names, kept: the header is the server's own word whatever the status (a crewdeck
+        refusal carries it too).  A success without it leaves the level unknown (a gateway that drops headers it does not
+        know, or a server of the first level: ``/v1/health`` tells them apart), and any other answer without it is no
+        word on the level at all (a load balancer's 502, a crash's 500): the level known stands."""
+        level = _announced(response.headers)
+        heard = _Heard.of(level or 0, response)
+        if level is not None or response.is_success:
+            self._heard = heard
+        return heard
+
+    def _asked_level(self) -> int:
+        """The server's level by its ``/v1/health``, kept: its header, else ``protocol`` in its JSON (a gateway drops
+        the header), else 1, the first (a server of the build before the levels names it in neither)."""
+        heard, body = self._request("GET", "/v1/health")
+        if not heard.level:
+            heard = replace(heard, level=_said_level(body) or 1)
+            self._heard = heard
+        return heard.level
 
     def _call_for_object(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         body = self._call(method, path, **kwargs)
@@ -486,10 +554,10 @@ class Client:
     def push(self, ops: list[Op]) -> dict[str, Any]:
         """Send ``ops``, to a server that speaks this replica's protocol (``OlderServer``, nothing sent, to one that does
         not: it would refuse a result created with its numbers alone, which this replica's state holds as written)."""
-        if not self.protocol:  # no answer heard yet on this client: the server's health says its level
-            self._call("GET", "/v1/health")
-        if self.protocol < protocol.PROTOCOL:
-            raise OlderServer(self.url, self.protocol)
+        heard = self._heard  # read once: another thread's answer may replace it meanwhile
+        level = heard.level if heard.stands() else self._asked_level()
+        if level < protocol.PROTOCOL:
+            raise OlderServer(self.url, level)
         body = json.dumps({"ops": [op.to_wire() for op in ops]}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return self._call_for_object("POST", f"/v1/w/{self.workspace}/push", content=body, headers={"Content-Type": "application/json"})
 
@@ -535,11 +603,12 @@ class Client:
             raise self._closed_offline()
         try:
             with self.http.stream("GET", f"/v1/w/{self.workspace}/events", timeout=timeout, extensions=self._extensions) as response:
-                self.protocol = _announced(response.headers)
+                self._hear(response)
                 if response.status_code != 200:
                     raise _refusal(response.status_code, response.reason_phrase, _read_capped(response, self.url, MAX_PAGE_BYTES))
                 yield from _pokes(response)
         except httpx.HTTPError as exc:
+            self._heard = _Heard()  # a stream broken: the server may be stopping (``_request``)
             raise Offline(f"the event stream from {self.url} broke: {exc or type(exc).__name__}") from None
 
 

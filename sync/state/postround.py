@@ -171,16 +171,19 @@ class RoundStatus:
     moved: bool = False
     #: Who changed the content since the previous round with other content: none of them reviews this one.
     authors: frozenset[str] = field(default_factory=frozenset)
-    #: The indexes of the steps only authors of the round, or those who took an earlier step of it, may take
-    #: (``untakable``), where every member's facts were read.
+    #: The indexes of the steps no one but authors of the round may take, or no one left once its earlier steps are taken
+    #: by others (``untakable``), where every member's facts were read.
     untakable: tuple[int, ...] = ()
     #: Who may take the next step (``takers``), where every member's facts were read: what a stuck round says of them.
     next_takers: tuple[str, ...] = ()
+    #: Who may take the next step once another member takes the earlier step they took instead (``handing_on``), where
+    #: every member who may take it and wrote none of the content holds an earlier step: what such a round says of them.
+    next_after_swap: tuple[str, ...] = ()
 
     @property
     def stuck(self) -> bool:
-        """Open, no changes requested, and its next step one nobody but an author of the round or one who took an earlier
-        step of it may take: it waits for ever, until a manager changes the chain (``unblocking``)."""
+        """Open, no changes requested, and its next step one nobody but an author of the round may take, or nobody left
+        however its earlier steps are taken: it waits for ever, until a manager changes the chain (``unblocking``)."""
         return self.open and self.rejection is None and self.next_step in self.untakable
 
     @property
@@ -231,7 +234,17 @@ class RoundStatus:
         who = step.who(names)
         if self.stuck:
             return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, nobody can take it: {self._kept_from(step, names)}"
+        if self.next_after_swap:
+            return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, still open: {self.swap_words(names)}"
         return f"step {index + 1} of {len(self.steps)} ({step.name}), {who}, still open"
+
+    def swap_words(self, names: Mapping[str, str]) -> str:
+        """How the next step is taken when all who may take it hold an earlier step (``next_after_swap``): "@lee can take
+        it once someone else takes step 1 (a)"; "" when someone free may take it."""
+        return ", ".join(
+            f"{names.get(taker, f'@{taker[:8]}')} can take it once someone else takes {self.step_words(self.step_approved_by(taker))}"
+            for taker in self.next_after_swap
+        )
 
     def _kept_from(self, step: Step, names: Mapping[str, str]) -> str:
         """Why nobody may take the next step, which ``step`` is: "@mia changed the content", "@lee took step 1 (a)", "every
@@ -248,7 +261,11 @@ class RoundStatus:
 
     def _took(self, index: int | None) -> str:
         """ "took step 1 (a)": a step of this round someone's approval satisfies (one person, one step)."""
-        return "took an earlier step" if index is None else f"took step {index + 1} ({self.steps[index].name})"
+        return f"took {self.step_words(index)}"
+
+    def step_words(self, index: int | None) -> str:
+        """ "step 1 (a)"; "an earlier step" where the index is not known."""
+        return "an earlier step" if index is None else f"step {index + 1} ({self.steps[index].name})"
 
     def rejected_by(self, names: Mapping[str, str]) -> str:
         """Who requested the changes that block the round: "@acme", "@ana as @acme" where a manager acted as them."""
@@ -318,8 +335,9 @@ def _with_takers(status: RoundStatus, members: Mapping[str, Reviewer] | None, ca
     index = status.next_step
     return replace(
         status,
-        untakable=untakable(status.steps, members, status.authors, campaign, status.satisfied),
+        untakable=untakable(status.steps, members, status.authors, campaign),
         next_takers=() if index is None else takers(status.steps[index], members, campaign),
+        next_after_swap=() if index is None else handing_on(status, index, members, campaign),
     )
 
 
@@ -328,24 +346,55 @@ def takers(step: Step, members: Mapping[str, Reviewer], campaign: str | None) ->
     return tuple(someone.id for someone in members.values() if may_take(step, someone, campaign))
 
 
-def untakable(
-    steps: Sequence[Step],
-    members: Mapping[str, Reviewer],
-    authors: Collection[str],
-    campaign: str | None,
-    satisfied: Sequence[Verdict | None] = (),
-) -> tuple[int, ...]:
-    """The indexes of the steps some member may take (named by it, or in its group) and each of them an author of the
-    round or the one whose approval satisfies an earlier step (``satisfied``: one person, one step): none of them may
-    take it, so the round waits on the step for ever (``unblocking``).  ``members``: every member's facts.  A step no
-    member at all may take is the chain's to fix, said where it is set."""
+def untakable(steps: Sequence[Step], members: Mapping[str, Reviewer], authors: Collection[str], campaign: str | None) -> tuple[int, ...]:
+    """The indexes of the steps some member may take (named by it, or in its group) where no member but an author of the
+    round is left to take it however its earlier steps are taken (one person, one step; who holds them now is no
+    matter: they may withdraw and another take theirs): the round waits on the step for ever (``unblocking``).
+    ``members``: every member's facts.  A step no member at all may take is the chain's to fix, said where it is set,
+    and no matter to the steps after it here."""
+    eligible = [frozenset(takers(step, members, campaign)) for step in steps]
     out = []
-    for index, step in enumerate(steps):
-        kept = {*authors, *(v.by for v in satisfied[:index] if v is not None)}
-        found = takers(step, members, campaign)
-        if found and all(taker in kept for taker in found):
+    for index, found in enumerate(eligible):
+        if found and not _distinct_takers([people - frozenset(authors) for people in eligible[: index + 1] if people]):
             out.append(index)
     return tuple(out)
+
+
+def untakable_by(step: Step, members: Mapping[str, Reviewer], authors: Collection[str], campaign: str | None) -> str:
+    """Who is left to take an ``untakable`` step, as a warning says it: "nobody but an author of this round", or, where
+    some other member may take it but is needed for an earlier step, "nobody left once its earlier steps are taken"."""
+    if all(taker in authors for taker in takers(step, members, campaign)):
+        return "nobody but an author of this round"
+    return "nobody left once its earlier steps are taken (one person, one step)"
+
+
+def handing_on(status: RoundStatus, index: int, members: Mapping[str, Reviewer], campaign: str | None) -> tuple[str, ...]:
+    """Who may take step ``index`` of ``status`` (its next) only once another member takes the earlier step they took
+    instead: every member who may take it and wrote none of the content holds an earlier step, and each of those named
+    leaves the earlier steps to others who may take them.  Empty when someone free may take it, or nobody can."""
+    free = [taker for taker in takers(status.steps[index], members, campaign) if taker not in status.authors]
+    if any(status.step_approved_by(taker) is None for taker in free):
+        return ()
+    earlier = [frozenset(takers(step, members, campaign)) - status.authors for step in status.steps[:index]]
+    return tuple(taker for taker in free if _distinct_takers([people - {taker} for people in earlier]))
+
+
+def _distinct_takers(steps: Sequence[Collection[str]]) -> bool:
+    """Whether each step can have a taker of its own among ``steps`` (who may take each), no one taking two: a matching
+    found by augmenting paths (a chain is a few steps long, and the members a team)."""
+    held: dict[str, int] = {}
+
+    def place(index: int, tried: set[str]) -> bool:
+        for taker in sorted(steps[index]):
+            if taker in tried:
+                continue
+            tried.add(taker)
+            if taker not in held or place(held[taker], tried):
+                held[taker] = index
+                return True
+        return False
+
+    return all(place(index, set()) for index in range(len(steps)))
 
 
 def guests_left_out(step: Step, members: Mapping[str, Reviewer], campaign: str | None) -> bool:

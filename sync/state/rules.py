@@ -1891,7 +1891,14 @@ def verdict_refused(
         )
     if record["verdict"] == "approve":
         if mine is not None:
-            return Refusal("one_step_per_round", f"{name} approved a step of this round of {post_named} already{nobody_else}")
+            # Where they alone may take this step, and another the one they took, the round is not stuck: it waits on a swap.
+            swap = (
+                f": {name} can take step {step.name!r} once someone else takes {status.step_words(mine)} "
+                "instead (withdraw that approval, and another member approves it)"
+                if author.id in status.next_after_swap and status.next_step is not None and status.steps[status.next_step].name == step.name
+                else ""
+            )
+            return Refusal("one_step_per_round", f"{name} approved a step of this round of {post_named} already{nobody_else}{swap}")
         index = status.next_step
         if index is None or status.steps[index].name != step.name:
             # Named by the step, not by whom it waits for: the rules know members by id only.

@@ -18,7 +18,7 @@ from typing import Any
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import Op
-from crewdeck.sync.state.postround import content_hash, guests_left_out, may_take, takers, unblocking
+from crewdeck.sync.state.postround import content_hash, guests_left_out, may_take, unblocking, untakable_by
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
@@ -288,10 +288,10 @@ def submit(store: Store, member: str, post_id: str, now: dt.datetime) -> PostVie
 
 
 def untakable_words(store: Store, post: PostView) -> str:
-    """What a submission, and an approval, warn of when a step of its round only the round's authors, or those who took
-    an earlier step of it (one person, one step), may take (``postround.untakable``): "step 1 of 2 (copy), @mia, can
-    be taken by nobody but an author of this round: a manager changes the approval chain (…)", the first such step;
-    "" when every step has a reviewer, or the round is approved or closed."""
+    """What a submission, and an approval, warn of when a step of its round only the round's authors may take, or
+    nobody left once its earlier steps are taken (one person, one step; ``postround.untakable``): "step 1 of 2 (copy),
+    @mia, can be taken by nobody but an author of this round: a manager changes the approval chain (…)", the first
+    such step not taken yet; "" when every step has a reviewer, or the round is approved or closed."""
     status = post.round
     blocked = [index for index in status.untakable if status.satisfied[index] is None]
     if not blocked or not status.open or status.rejection is not None:
@@ -315,13 +315,9 @@ def untakable_words(store: Store, post: PostView) -> str:
     ]
     handles = _handles(store)
     guest = handles.get(left_out[0], "@HANDLE").removeprefix("@") if len(left_out) == 1 else "HANDLE"
-    earlier = {v.by for v in status.satisfied[:index] if v is not None}
-    # An approval leaves a step to nobody by taking the one before it: "an author" alone would not say why.
-    took = " or one who took an earlier step of it" if earlier & set(takers(step, members, campaign)) else ""
-    return (
-        f"step {index + 1} of {len(status.steps)} ({step.name}), {step.who(handles)}, can be taken by nobody "
-        f"but an author of this round{took}: {unblocking(step, named, guests, guest)}"
-    )
+    left = untakable_by(step, members, status.authors, campaign)
+    said = f"step {index + 1} of {len(status.steps)} ({step.name}), {step.who(handles)}, can be taken by {left}"
+    return f"{said}: {unblocking(step, named, guests, guest)}"
 
 
 def lead_text(delta: dt.timedelta) -> str:
