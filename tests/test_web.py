@@ -145,6 +145,32 @@ def test_a_revoked_link_says_it_was_revoked_in_the_list_and_on_its_page(team: Pa
         assert c.post(f"/link/{_secret(unused)}", headers=JSON).json() == {"error": "link_revoked", "message": said}
 
 
+def _expires(listing: str) -> dict[str, str]:
+    """Each link's EXPIRES cell in `web links`, by link id."""
+    header, *lines = listing.splitlines()
+    start, end = header.index("EXPIRES"), header.index("PIN")
+    return {line.split()[0]: line[start:end].strip() for line in lines}
+
+
+def test_a_revoked_link_keeps_the_expiry_it_was_made_with_in_the_list_and_refuses_as_expired_to_an_older_crewdeck(
+    team: Path,
+) -> None:
+    """`web links` showed a revoked link's EXPIRES at its revocation (to which its expiry is moved) and the expiry it
+    was made with was lost: it shows that one, on the reader's clock, while the stored expiry still moves (an older
+    crewdeck serving the file reads it expired); revoked twice, both stay as the first revocation left them."""
+    w = ("-w", str(team), "--as", "ana")
+    link_id, _, _ = make_link(team, "gus", "--expires", "3d")
+    made = _expires(crewdeck(*w, "web", "links"))[link_id]
+    for _ in range(2):
+        crewdeck(*w, "web", "unlink", link_id)
+    listing = crewdeck(*w, "web", "links")
+    assert _expires(listing)[link_id] == made and re.search(r" CES?T$", made), listing
+    assert "  revoked " in listing, listing
+    with sqlite3.connect(team) as conn:
+        expires_at, revoked_at = conn.execute("SELECT expires_at, revoked_at FROM web_link WHERE id = ?", (link_id,)).fetchone()
+    assert expires_at == revoked_at, (expires_at, revoked_at)
+
+
 def test_a_link_table_made_before_revocations_were_kept_gains_the_column_and_its_revoked_links_read_expired(team: Path) -> None:
     """A file last served by a crewdeck whose ``web_link`` has no ``revoked_at``: it is added when the file is next
     opened for links, a link that crewdeck revoked reads expired as it did then, and one revoked now reads revoked."""
@@ -154,9 +180,29 @@ def test_a_link_table_made_before_revocations_were_kept_gains_the_column_and_its
     crewdeck(*w, "web", "unlink", old_id)
     with sqlite3.connect(team) as conn:
         conn.execute("ALTER TABLE web_link DROP COLUMN revoked_at")
+        conn.execute("ALTER TABLE web_link DROP COLUMN made_expires_at")
     crewdeck(*w, "web", "unlink", new_id)
     status = {line.split()[0]: line for line in crewdeck(*w, "web", "links").splitlines()[1:]}
     assert status[old_id].endswith("  expired") and "  revoked " in status[new_id], status
+
+
+def test_a_link_revoked_before_its_expiry_was_kept_shows_the_expiry_it_has(team: Path) -> None:
+    """A file whose ``web_link`` has ``revoked_at`` but not ``made_expires_at``: the column is added, a link revoked
+    then shows in EXPIRES the time its expiry was moved to (all there is), and one revoked now the one it was made with."""
+    w = ("-w", str(team), "--as", "ana")
+    old_id, _, _ = make_link(team, "gus", "--expires", "3d")
+    new_id, _, _ = make_link(team, "gus", "--expires", "3d")
+    made = _expires(crewdeck(*w, "web", "links"))
+    crewdeck(*w, "web", "unlink", old_id)
+    with sqlite3.connect(team) as conn:
+        conn.execute("ALTER TABLE web_link DROP COLUMN made_expires_at")
+    crewdeck(*w, "web", "unlink", new_id)
+    listing = crewdeck(*w, "web", "links")
+    shown = _expires(listing)
+    status = {line.split()[0]: line for line in listing.splitlines()[1:]}
+    assert shown[new_id] == made[new_id] and "  revoked " in status[new_id], listing
+    # Its revocation time, as its STATUS says it ("revoked today 14:43 CET"), not the expiry three days on.
+    assert shown[old_id] != made[old_id] and status[old_id].endswith(f"  revoked {shown[old_id]}"), listing
 
 
 def test_a_pinned_link_needs_its_pin_and_wrong_pins_burn_it(team: Path, server: WebServer) -> None:

@@ -25,7 +25,8 @@ TABLES = (
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL,
         used_at TEXT,
-        revoked_at TEXT
+        revoked_at TEXT,
+        made_expires_at TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS web_session (
         id TEXT PRIMARY KEY,
@@ -46,7 +47,9 @@ TABLES = (
 ADDED_COLUMNS = ("end_cause", "idle_until", "idle_seconds")
 #: ``web_link``'s columns a crewdeck since added.  ``revoked_at``: when a manager revoked it (``web unlink``), which
 #: ``web links`` and its page say; its expiry is moved to then too, so a link revoked by an older crewdeck reads expired.
-ADDED_LINK_COLUMNS = ("revoked_at",)
+#: ``made_expires_at``: the expiry it was made with, kept when it is revoked, which ``web links`` shows (``NULL``: not
+#: revoked, or revoked before it was kept).
+ADDED_LINK_COLUMNS = ("revoked_at", "made_expires_at")
 
 
 def ensure_tables(conn: sqlite3.Connection) -> None:

@@ -181,7 +181,9 @@ def _links(ctx: Context) -> int:
             link.id,
             handles.get(link.member, f"@{link.member[:8]}"),
             handles.get(link.created_by, f"@{link.created_by[:8]}"),
-            _on_your_clock(ctx, link.expires_at),
+            # A revoked link's expiry was moved to its revocation, which STATUS says: this is the one it was made with
+            # (one revoked before that was kept shows the moved one, all there is).
+            _on_your_clock(ctx, link.made_expires_at or link.expires_at),
             "pin" if link.has_pin else "",
             status(link),
         ]

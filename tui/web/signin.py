@@ -106,6 +106,8 @@ class Link:
     pin_failures: int = 0
     #: When a manager revoked it (``web unlink``); its expiry moved to then.
     revoked_at: str | None = None
+    #: The expiry it was made with, when revoked since (``None`` for one revoked before it was kept).
+    made_expires_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,19 +203,22 @@ def create_link(
 def links(conn: sqlite3.Connection) -> list[Link]:
     ensure_tables(conn)
     rows = conn.execute(
-        "SELECT id, member, pin_hash IS NOT NULL, created_by, created_at, expires_at, used_at, pin_failures, revoked_at "
-        "FROM web_link ORDER BY created_at, id"
+        "SELECT id, member, pin_hash IS NOT NULL, created_by, created_at, expires_at, used_at, pin_failures, revoked_at, "
+        "made_expires_at FROM web_link ORDER BY created_at, id"
     )
-    return [Link(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6], int(r[7] or 0), r[8]) for r in rows]
+    return [Link(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6], int(r[7] or 0), r[8], r[9]) for r in rows]
 
 
 def revoke_link(conn: sqlite3.Connection, link_id: str, now: dt.datetime) -> bool:
     """Make a link unusable and end the sessions it opened; ``False`` when no such link."""
     ensure_tables(conn)
     with conn:
-        # Its expiry moves to now too, so that whatever reads a link's end (sign-ins, a session's, dropping it) reads this.
+        # Its expiry moves to now too, so that whatever reads a link's end (sign-ins, a session's, dropping it) reads this,
+        # an older crewdeck serving this file included; the one it was made with is kept (read before the move), for
+        # ``web links``.  Revoked again, both stay as the first revocation left them.
         found = conn.execute(
-            "UPDATE web_link SET expires_at = MIN(expires_at, :now), revoked_at = COALESCE(revoked_at, :now) WHERE id = :id",
+            "UPDATE web_link SET made_expires_at = CASE WHEN revoked_at IS NULL THEN expires_at ELSE made_expires_at END, "
+            "expires_at = MIN(expires_at, :now), revoked_at = COALESCE(revoked_at, :now) WHERE id = :id",
             {"now": stamp(now), "id": link_id},
         ).rowcount
         conn.execute("UPDATE web_session SET ended_at = ? WHERE link = ? AND ended_at IS NULL", (stamp(now), link_id))
