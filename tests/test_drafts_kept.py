@@ -63,6 +63,9 @@ async def test_a_kept_draft_is_said_at_start_and_k_opens_its_dialog_which_offers
     async with app.run_test(size=SIZE) as pilot:
         said = f"a draft of {draft.what} from {draft.kept_time()} was kept when the app closed: K opens it"
         await until(pilot, lambda: said in notices(app), "the notice of the draft")
+        app.first_screen_ready()  # as a list that failed to load says it again
+        await settle(pilot)
+        assert notices(app).count(said) == 1
         assert "Drafts kept" in commands(app)
         await pilot.press("K")
         await until(pilot, lambda: isinstance(app.screen, DraftOfferScreen), "the offer")

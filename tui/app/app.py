@@ -520,8 +520,9 @@ class CrewdeckApp(App[int]):
             self._watch()
 
     def first_screen_ready(self) -> None:
+        if "tasks" not in self._drawn:  # once: a list that failed to load says it again
+            say_kept_drafts(self)  # after the first paint, read in a worker: a draft kept when the app last closed
         self.pane_drawn("tasks")
-        say_kept_drafts(self)  # after the first paint, read in a worker: a draft kept when the app last closed
 
     def pane_drawn(self, name: str) -> None:
         """Once every pane has its first content on the screen: collect again, and score every task."""
