@@ -45,6 +45,7 @@ from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import keep_drafts
 from crewdeck.tui.app.grid_pane import GridPane
+from crewdeck.tui.app.kept_drafts import has_kept_drafts, open_kept_drafts, say_kept_drafts
 from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line, escape_and_key
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
@@ -171,6 +172,7 @@ def dialogs() -> list[Dialog]:
 
     from crewdeck.tui.app.crisis import HELD_BINDINGS
     from crewdeck.tui.app.drafts import DraftOfferScreen
+    from crewdeck.tui.app.kept_drafts import KeptTextScreen
     from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
     from crewdeck.tui.app.screens.discard import DiscardScreen
     from crewdeck.tui.app.screens.entry_form import EntryFormScreen
@@ -201,6 +203,7 @@ def dialogs() -> list[Dialog]:
         Dialog("Command palette", "the command palette", Palette.BINDINGS, widget_keys(CommandInput), "types into the palette's search"),
         Dialog("Discarding unsaved text", "the question before discarding", DiscardScreen.BINDINGS, []),
         Dialog("A draft kept", "the offer of a draft kept when the app closed", DraftOfferScreen.BINDINGS, []),
+        Dialog("A draft kept, not opened", "a draft kept whose dialog does not open", KeptTextScreen.BINDINGS, []),
         Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(VerticalScroll)),
     ]
 
@@ -391,6 +394,7 @@ class CrewdeckApp(App[int]):
     | `!` | start a crisis (managers), or end the open one |
     | `f5` | sync now (a replica of a sync server): no waiting out a backoff |
     | `M` | your name and time zone (a guest's too) |
+    | `K` | the drafts kept when the app closed: the one kept opens, several are listed |
     | `?` | every key |
     | `ctrl+p` | the command palette: every action |
     | `q` | quit |
@@ -408,6 +412,7 @@ class CrewdeckApp(App[int]):
         Binding("exclamation_mark", "crisis", "Crisis", show=False, id="app.crisis"),
         Binding("f5", "sync_now", "Sync now", show=False, id="app.sync_now"),
         Binding("M", "profile", "Name and zone", show=False, id="app.profile"),
+        Binding("K", "kept_drafts", "Drafts kept", show=False, id="app.drafts"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -515,6 +520,8 @@ class CrewdeckApp(App[int]):
             self._watch()
 
     def first_screen_ready(self) -> None:
+        if "tasks" not in self._drawn:  # once: a list that failed to load says it again
+            say_kept_drafts(self)  # after the first paint, read in a worker: a draft kept when the app last closed
         self.pane_drawn("tasks")
 
     def pane_drawn(self, name: str) -> None:
@@ -851,6 +858,9 @@ class CrewdeckApp(App[int]):
 
         self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
+    def action_kept_drafts(self) -> None:
+        open_kept_drafts(self)
+
     def action_help(self) -> None:
         from crewdeck.tui.app.role_keys import refused_for_role
         from crewdeck.tui.app.screens.help import HelpScreen
@@ -955,6 +965,12 @@ class CrewdeckApp(App[int]):
             f"Change the name the team sees and the zone times are shown in (key {keys['app.profile']})",
             self.action_profile,
         )
+        if has_kept_drafts(self):
+            yield SystemCommand(
+                "Drafts kept",
+                f"Open the text kept of a dialog open when the app closed (key {keys['app.drafts']})",
+                self.action_kept_drafts,
+            )
         yield SystemCommand("Keys", f"List every key (key {keys['app.help']})", self.action_help)
 
     def _show_view(self, view: View) -> None:

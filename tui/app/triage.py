@@ -274,7 +274,8 @@ class Triage:
     def redo(self) -> None:
         step_history(self._owner, self._services, True, self._after_write)
 
-    def edit_notes(self) -> None:
+    def edit_notes(self, *, in_app: bool = False) -> None:
+        """``in_app``: in the app's own editor whatever $EDITOR is (a draft kept of it is offered there alone)."""
         ids = self._targets()
         if not ids:
             return
@@ -288,7 +289,11 @@ class Triage:
         def load() -> None:
             task = self._services.session.reads.task(task_id)
             # Named as the detail screen names it: the id alone said nothing to whom the task list shows titles.
-            app.call_from_thread(self._edit_in_editor, task_id, f"{short(task_id)} “{task['title']}”", task["notes"])
+            named, notes = f"{short(task_id)} “{task['title']}”", task["notes"]
+            if in_app:
+                app.call_from_thread(self._edit_in_app, task_id, named, notes, notes)
+            else:
+                app.call_from_thread(self._edit_in_editor, task_id, named, notes)
 
         in_background(self._owner, load, name="load_notes", group="notes")
 
