@@ -3,6 +3,7 @@ anyone choosing to drop it, offered when the same dialog opens again."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import signal
@@ -20,6 +21,7 @@ from crewdeck.tui.app.drafts import DraftOfferScreen
 from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.drafts import MOST, DraftStore
 
@@ -69,6 +71,62 @@ def test_a_members_drafts_are_theirs_alone_bounded_and_a_bad_file_holds_none(tmp
     assert store.get("prompt:3") is None and store.get("prompt:4") is not None
     store.path.write_text("[{not json", encoding="utf-8")
     assert store.all() == []
+
+
+GOOD = {
+    "key": "prompt:Quick add",
+    "what": "your quick add",
+    "values": {"text": "Book the venue"},
+    "opened_with": {"text": ""},
+    "kept_at": "2026-12-01T10:00:00+00:00",
+    "zone": "UTC",
+}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"zone": "Not/AZone"},
+        {"zone": "America"},  # a directory of zones, no zone
+        {"zone": "../etc"},
+        {"zone": 5},
+        {"kept_at": "yesterday"},
+        {"kept_at": "2026-12-01T10:00:00"},  # no offset: no instant
+        {"values": ["x"]},
+        {"values": {"text": 3}},
+        {"opened_with": None},
+        {"what": None},
+        {"key": ["prompt:Quick add"]},
+        {"extra": 1},
+    ],
+)
+def test_an_entry_of_the_drafts_file_that_is_no_draft_is_left_out_and_the_others_kept(tmp_path: Path, damage: dict[str, object]) -> None:
+    store = DraftStore.for_member(tmp_path / "ws.db", "m1", tmp_path / "drafts")
+    store.path.parent.mkdir(parents=True)
+    bad = {**GOOD, "key": "notes:bad", **damage}
+    store.path.write_text(json.dumps([bad, GOOD, "a line", 7]), encoding="utf-8")
+    kept = store.all()
+    assert [d.key for d in kept] == ["prompt:Quick add"]
+    assert kept[0].kept_time()  # said as the offer says it
+    store.path.write_text(json.dumps({"not": "a list"}), encoding="utf-8")
+    assert store.all() == []
+
+
+@pytest.mark.parametrize("damage", [{"zone": "Not/AZone"}, {"kept_at": "yesterday"}, {"values": ["x"]}])
+async def test_a_damaged_drafts_file_does_not_end_the_app_when_the_dialog_opens(workspace: Path, damage: dict[str, object]) -> None:
+    """Reviewer re's repro: each ended the app with a traceback as quick add opened."""
+    app = make_app(workspace)
+    store = drafts(app)
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text(json.dumps([{**GOOD, **damage}]), encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Call")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen) and app.screen.query_one("#prompt-input", Input).value == "Call"
+    assert app.return_code in (None, 0)
 
 
 async def test_notes_typed_when_the_app_closes_unasked_are_offered_next_time_restored_and_gone_once_saved(workspace: Path) -> None:
