@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static, TextArea
 
+from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.drafts import DraftOfferScreen
@@ -228,6 +229,49 @@ async def test_a_new_ledger_entry_typed_when_the_app_hung_up_is_offered_in_the_n
         form = again.screen
         assert isinstance(form, EntryFormScreen)
         assert form.values()["payee"] == "@cafe_mila" and form.values()["amount"] == "120.50 EUR"
+
+
+def due_of(workspace: Path, task: str) -> object:
+    with Store(workspace) as store:
+        return next(v for k, v in store.records("task") if k == task).get("due")
+
+
+async def test_a_due_date_typed_for_one_task_is_offered_for_it_alone_named_by_it(workspace: Path) -> None:
+    """Reviewer re's repro: the prompt's draft was named by its question, which names no task: typed on one task, it
+    was offered on the next task `D` asked of, and enter set that task's due date."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first, title = app.tasks_pane.table.cursor_key, app.tasks_pane.table.cursor_record.title
+        assert first is not None
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        app.screen.query_one("#prompt-input", Input).value = "2027-01-15 09:00"
+        app.exit()  # hang-up
+    draft = drafts(app).get(f"due:{first}")
+    assert draft is not None and draft.what == f"your due date for {short(first)} “{title}”"
+
+    again = make_app(workspace)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        other = again.tasks_pane.table.cursor_key
+        assert other is not None and other != first
+        before = due_of(workspace, other)
+        await pilot.press("D")
+        await settle(pilot)
+        prompt = again.screen
+        assert isinstance(prompt, PromptScreen) and prompt.query_one("#prompt-input", Input).value == ""
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("k", "k", "k", "D")
+        await settle(pilot)
+        assert again.tasks_pane.table.cursor_key == first
+        assert isinstance(again.screen, DraftOfferScreen)
+        assert str(again.screen.query_one("#draft-question", Static).render()).startswith(f"A draft of {draft.what} from")
+    assert due_of(workspace, other) == before
 
 
 def test_a_real_app_whose_terminal_goes_keeps_what_its_prompt_held(workspace: Path, tmp_path: Path) -> None:

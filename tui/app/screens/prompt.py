@@ -74,16 +74,19 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
         editing: bool = False,
         joiner: str = " ",
         saved: str | None = None,
+        draft_for: DraftFor | None = None,
     ) -> None:
         """``editing``: ``value`` is text to change (a post's copy), not a suggestion to take or type over: it opens
         with the cursor at its end and nothing selected, so that the first key typed adds to it.  ``joiner``: what a
         paste of several lines is joined by (", " where the answer is a list separated by commas).  ``saved``: the
         text that escape drops without asking, ``value`` unless said (a change typed before a question and given back
-        after its escape is the person's, not saved: "" then)."""
+        after its escape is the person's, not saved: "" then).  ``draft_for``: what the answer is for, naming the
+        records it acts on ("due:TASK"), kept if the app closes under it; ``None``: nothing is kept."""
         super().__init__()
         self.saved = value if saved is None else saved
-        # A prompt is named by its question, which names its record ("Rename 3f2a “Brief”").
-        self.draft_for = DraftFor(f"prompt:{title}", f"your answer to “{title}”")
+        # Named by the records it acts on, not by its question: "Due — in your zone" asked of another task took
+        # the due date typed for the first.
+        self.draft_for = draft_for
         self.editing = editing
         self.joiner = joiner
         self.title_text = title
