@@ -13,18 +13,20 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
-from crewdeck.tui.app.drafts import DraftOfferScreen
+from crewdeck.tui.app.drafts import DraftOffer
 from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.drafts import MOST, DraftStore
+from crewdeck.widgets.key_footer import footer_keys
 
 from .apphelp import demo_workspace, make_app, settle, until
 from .conftest import NOW_TEXT, ROOT
@@ -36,6 +38,11 @@ SIZE = (160, 48)
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     return demo_workspace(tmp_path / "demo.db")
+
+
+def footer(screen: Screen[object]) -> set[str]:
+    shown, _ = footer_keys(screen)
+    return {key.description for key in shown if key.enabled}
 
 
 def drafts(app: CrewdeckApp) -> DraftStore:
@@ -53,7 +60,7 @@ async def open_notes(app: CrewdeckApp, pilot: object) -> NotesEditorScreen:
     assert isinstance(pilot, Pilot)
     await pilot.press("e")
     await settle(pilot)
-    editor = app.screen_stack[-2] if isinstance(app.screen, DraftOfferScreen) else app.screen
+    editor = app.screen
     assert isinstance(editor, NotesEditorScreen)
     return editor
 
@@ -150,15 +157,15 @@ async def test_notes_typed_when_the_app_closes_unasked_are_offered_next_time_res
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         editor = await open_notes(again, pilot)
-        offer = again.screen
-        assert isinstance(offer, DraftOfferScreen)
+        offer = editor.query_one(DraftOffer)
         question = str(offer.query_one("#draft-question", Static).render())
         assert question == f"A draft of {draft.what} from {draft.kept_time()} was kept when the app closed"
         assert not offer.query("#draft-changed")  # the notes are as they were
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         assert again.screen is editor and editor.query_one(TextArea).text == "Half a brief, typed over SSH"
-        assert drafts(again).all() == []  # the dialog holds it now
+        assert not editor.query(DraftOffer)
+        assert drafts(again).get(f"notes:{task}") == draft  # kept until the notes are saved
         await pilot.press("ctrl+s")
         await until(pilot, lambda: again.screen is not editor, "the notes saved")
     assert notes_of(workspace, task) == "Half a brief, typed over SSH"
@@ -181,11 +188,12 @@ async def test_a_draft_of_notes_changed_since_says_so_and_d_drops_it(workspace: 
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         editor = await open_notes(again, pilot)
-        changed = str(again.screen.query_one("#draft-changed", Static).render())
+        changed = str(editor.query_one("#draft-changed", Static).render())
         assert changed == "the notes changed since it was begun: restoring it replaces what is there now"
-        await pilot.press("d")
+        await pilot.press("ctrl+n")
         await settle(pilot)
         assert again.screen is editor and editor.query_one(TextArea).text == "Raj's meanwhile"
+        assert not editor.query(DraftOffer)
         assert drafts(again).all() == []
 
 
@@ -223,12 +231,64 @@ async def test_a_new_ledger_entry_typed_when_the_app_hung_up_is_offered_in_the_n
         await settle(pilot)
         await pilot.press("3", "n")
         await settle(pilot)
-        assert isinstance(again.screen, DraftOfferScreen)
-        await pilot.press("r")
-        await settle(pilot)
         form = again.screen
-        assert isinstance(form, EntryFormScreen)
+        assert isinstance(form, EntryFormScreen) and form.query(DraftOffer)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
         assert form.values()["payee"] == "@cafe_mila" and form.values()["amount"] == "120.50 EUR"
+
+
+async def test_keys_typed_as_a_dialog_opens_over_a_draft_go_into_it_and_the_draft_stays_offered(workspace: Path) -> None:
+    """Reviewer re's repro: the offer, a screen of its own answered by ``r`` and ``d``, took the first letters typed with
+    the key that opened the dialog: "draft the brief" dropped the draft and the prompt got "raft the brief"."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Old idea")
+        await settle(pilot)
+        app.exit()
+    kept = drafts(app).get("prompt:Quick add")
+    assert kept is not None and kept.what == "your quick add"
+
+    again = make_app(workspace)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"draft the brief")
+        await settle(pilot)
+        prompt = again.screen
+        assert isinstance(prompt, PromptScreen) and prompt.query_one("#prompt-input", Input).value == "draft the brief"
+        assert prompt.query(DraftOffer) and drafts(again).get("prompt:Quick add") == kept
+        assert {"Restore draft", "Discard draft"} <= footer(prompt)
+        await pilot.press("escape", "y")  # what was typed, discarded: the draft offered with it goes too
+        await settle(pilot)
+        assert drafts(again).get("prompt:Quick add") is None
+
+
+async def test_a_draft_offered_stays_when_its_dialog_closes_untouched_and_goes_once_it_is_saved(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Book the venue")
+        await settle(pilot)
+        app.exit()
+    again = make_app(workspace)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: closed at once
+        await settle(pilot)
+        assert not isinstance(again.screen, PromptScreen) and drafts(again).get("prompt:Quick add") is not None
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        prompt = again.screen
+        assert isinstance(prompt, PromptScreen) and prompt.query_one("#prompt-input", Input).value == "Book the venue"
+        assert not prompt.query(DraftOffer) and "Restore draft" not in footer(prompt)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(again.screen, PromptScreen), "the task added")
+        assert drafts(again).get("prompt:Quick add") is None
 
 
 def due_of(workspace: Path, task: str) -> object:
@@ -264,12 +324,13 @@ async def test_a_due_date_typed_for_one_task_is_offered_for_it_alone_named_by_it
         await settle(pilot)
         prompt = again.screen
         assert isinstance(prompt, PromptScreen) and prompt.query_one("#prompt-input", Input).value == ""
+        assert not prompt.query(DraftOffer)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("k", "k", "k", "D")
         await settle(pilot)
         assert again.tasks_pane.table.cursor_key == first
-        assert isinstance(again.screen, DraftOfferScreen)
+        assert isinstance(again.screen, PromptScreen)
         assert str(again.screen.query_one("#draft-question", Static).render()).startswith(f"A draft of {draft.what} from")
     assert due_of(workspace, other) == before
 

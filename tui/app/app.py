@@ -170,7 +170,6 @@ def dialogs() -> list[Dialog]:
     from textual.widgets import OptionList, TextArea
 
     from crewdeck.tui.app.crisis import HELD_BINDINGS
-    from crewdeck.tui.app.drafts import DraftOfferScreen
     from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
     from crewdeck.tui.app.screens.discard import DiscardScreen
     from crewdeck.tui.app.screens.entry_form import EntryFormScreen
@@ -200,7 +199,6 @@ def dialogs() -> list[Dialog]:
         Dialog("Posts a crisis held", "the posts a crisis held", HELD_BINDINGS, widget_keys(PostTable)),
         Dialog("Command palette", "the command palette", Palette.BINDINGS, widget_keys(CommandInput), "types into the palette's search"),
         Dialog("Discarding unsaved text", "the question before discarding", DiscardScreen.BINDINGS, []),
-        Dialog("A draft kept", "the offer of a draft kept when the app closed", DraftOfferScreen.BINDINGS, []),
         Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(VerticalScroll)),
     ]
 

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.drafts import DRAFT_BINDINGS, DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
@@ -36,11 +36,13 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
     |---|---|
     | `enter` | accept |
     | `escape` | cancel; changed text is discarded only when ``y`` answers the question |
+    | `ctrl+r` | put the draft kept when the app closed in it (while one is offered) |
+    | `ctrl+n` | discard that draft |
 
     What is typed in one burst with the key that opens it goes into it.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel"), *DRAFT_BINDINGS]
     FIELD = "#prompt-input"
 
     DEFAULT_CSS = """
