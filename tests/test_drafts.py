@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shlex
 import signal
 import stat
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -336,17 +336,26 @@ async def test_a_due_date_typed_for_one_task_is_offered_for_it_alone_named_by_it
 
 
 def test_a_real_app_whose_terminal_goes_keeps_what_its_prompt_held(workspace: Path, tmp_path: Path) -> None:
-    """A real process in tmux: the session killed (tmux sends the app SIGHUP, as sshd does when the connection drops)."""
+    """A real process in tmux: the session killed (tmux sends the app SIGHUP, as sshd does when the connection drops).
+
+    The app holds the write end of a FIFO (its fd 3) until its process ends: the read end's end of file says it has
+    ended, and the drafts it wrote as it closed are read once then."""
     state = tmp_path / "state"
     config = tmp_path / "config.toml"
     config.touch()
+    ended = tmp_path / "ended"
+    os.mkfifo(ended)
+    # Opened before the app opens the other end (a blocking open would wait for it), then read blocking.
+    reader = os.open(ended, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(reader, True)
     command = shlex.join(
         [
             *("env", f"XDG_STATE_HOME={state}", f"CREWDECK_CONFIG={config}", f"CREWDECK_NOW={NOW_TEXT}"),
             *(sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(workspace), "--as", "ana"),
         ]
     )
-    tmux = Tmux(f"sh -c {shlex.quote(f'cd {shlex.quote(str(ROOT))} && exec {command}')}", 120, 40)
+    holding = f"cd {shlex.quote(str(ROOT))} && exec {command} 3>{shlex.quote(str(ended))}"
+    tmux = Tmux(f"sh -c {shlex.quote(holding)}", 120, 40)
     try:
         tmux.wait_for(lambda screen: "Tasks" in screen, "the app")
         tmux.keys("a")
@@ -355,11 +364,12 @@ def test_a_real_app_whose_terminal_goes_keeps_what_its_prompt_held(workspace: Pa
         tmux.wait_for(lambda screen: "Book the venue" in screen, "the text typed")
     finally:
         tmux.kill()
+    try:
+        readable, _, _ = select.select([reader], [], [], 60)
+        assert readable and os.read(reader, 1) == b"", "the app's process did not end"
+    finally:
+        os.close(reader)
     with Store(workspace) as store:
         ana = next(k for k, v in store.records("member") if v["handle"] == "ana")
-    kept = DraftStore.for_member(workspace, ana, state / "crewdeck" / "drafts")
-    deadline = time.monotonic() + 30
-    while kept.get("prompt:Quick add") is None and time.monotonic() < deadline:
-        time.sleep(0.05)  # the process writes it as it closes: looked for until it is there
-    draft = kept.get("prompt:Quick add")
+    draft = DraftStore.for_member(workspace, ana, state / "crewdeck" / "drafts").get("prompt:Quick add")
     assert draft is not None and draft.values == {"text": "Book the venue"}
