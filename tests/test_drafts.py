@@ -20,6 +20,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.drafts import DraftOffer
+from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
@@ -289,6 +290,24 @@ async def test_a_draft_offered_stays_when_its_dialog_closes_untouched_and_goes_o
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(again.screen, PromptScreen), "the task added")
         assert drafts(again).get("prompt:Quick add") is None
+
+
+async def test_a_change_typed_in_a_tasks_detail_is_kept_for_that_task(workspace: Path) -> None:
+    """The detail's "Set a field" names no task: its draft was offered in the next task's detail."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task, title = app.tasks_pane.table.cursor_key, app.tasks_pane.table.cursor_record.title
+        assert task is not None
+        await app.push_screen(DetailScreen(task, app.services))
+        await settle(pilot)
+        await pilot.press(":", *"priority=low")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        app.exit()
+    draft = drafts(app).get(f"set:{task}")
+    assert draft is not None and draft.values == {"text": "priority=low"}
+    assert draft.what == f"your change to {short(task)} “{title}”"
 
 
 def due_of(workspace: Path, task: str) -> object:
