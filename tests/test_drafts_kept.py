@@ -10,7 +10,6 @@ from textual.widgets import Static, TextArea
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
-from crewdeck.tui.app.drafts import DraftOfferScreen
 from crewdeck.tui.app.kept_drafts import KeptTextScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
@@ -68,18 +67,19 @@ async def test_a_kept_draft_is_said_at_start_and_k_opens_its_dialog_which_offers
         assert notices(app).count(said) == 1
         assert "Drafts kept" in commands(app)
         await pilot.press("K")
-        await until(pilot, lambda: isinstance(app.screen, DraftOfferScreen), "the offer")
-        editor = app.screen_stack[-2]
-        assert isinstance(editor, NotesEditorScreen)
-        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, NotesEditorScreen) and app.screen.draft_offered is not None, "the offer")
+        editor = app.screen
+        await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.screen is editor and editor.query_one(TextArea).text == "Half a brief, typed over SSH"
+        await pilot.press("ctrl+s")  # saved, the draft goes
+        await until(pilot, lambda: app.screen is not editor, "the notes saved")
         assert ana_drafts(workspace).all() == []
         assert "Drafts kept" not in commands(app)
 
 
 async def test_several_kept_drafts_are_counted_and_k_lists_them_each_opening_its_own_dialog(workspace: Path) -> None:
-    keep_notes(workspace, "Notes half done")
+    _, notes = keep_notes(workspace, "Notes half done")
     store = ana_drafts(workspace)
     store.keep("prompt:Quick add", "your answer to “Quick add”", {"text": "Book the venue"}, {"text": ""}, "Europe/Berlin")
     entry = {"payee": "@cafe_mila", "amount": "120.50 EUR"}
@@ -93,13 +93,14 @@ async def test_several_kept_drafts_are_counted_and_k_lists_them_each_opening_its
         assert isinstance(picker, PickerScreen)
         assert [c.value for c in picker.choices] == ["entry:new", "prompt:Quick add", store.all()[0].key]  # the newest first
         await pilot.press("1")
-        await until(pilot, lambda: isinstance(app.screen, DraftOfferScreen), "the offer")
-        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, EntryFormScreen) and app.screen.draft_offered is not None, "the offer")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, EntryFormScreen)
         assert form.values()["payee"] == "@cafe_mila" and form.values()["amount"] == "120.50 EUR"
-        assert [d.key for d in store.all()] == [store.all()[0].key, "prompt:Quick add"]
+        # Kept until the entry is saved; the other two untouched.
+        assert {d.key for d in store.all()} == {"entry:new", "prompt:Quick add", notes.key}
 
 
 async def test_a_draft_whose_task_was_deleted_says_so_shows_its_text_and_can_only_be_discarded(workspace: Path) -> None:

@@ -171,7 +171,6 @@ def dialogs() -> list[Dialog]:
     from textual.widgets import OptionList, TextArea
 
     from crewdeck.tui.app.crisis import HELD_BINDINGS
-    from crewdeck.tui.app.drafts import DraftOfferScreen
     from crewdeck.tui.app.kept_drafts import KeptTextScreen
     from crewdeck.tui.app.screens.copy_editor import CopyEditorScreen
     from crewdeck.tui.app.screens.discard import DiscardScreen
@@ -202,7 +201,6 @@ def dialogs() -> list[Dialog]:
         Dialog("Posts a crisis held", "the posts a crisis held", HELD_BINDINGS, widget_keys(PostTable)),
         Dialog("Command palette", "the command palette", Palette.BINDINGS, widget_keys(CommandInput), "types into the palette's search"),
         Dialog("Discarding unsaved text", "the question before discarding", DiscardScreen.BINDINGS, []),
-        Dialog("A draft kept", "the offer of a draft kept when the app closed", DraftOfferScreen.BINDINGS, []),
         Dialog("A draft kept, not opened", "a draft kept whose dialog does not open", KeptTextScreen.BINDINGS, []),
         Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(VerticalScroll)),
     ]

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.post_actions import Move, post_line, run_move, slot_zone, watching_due, write_move
 from crewdeck.tui.app.screens.help import said_key
@@ -93,6 +94,7 @@ class CrisisKey:
                 "Start a crisis? Every approved and scheduled post pauses for everyone",
                 f"the reason, shown on every screen — enter starts the crisis, {cancel} cancels",
                 submit=submit,
+                draft_for=DraftFor("prompt:crisis", "your reason for a crisis"),  # of no record: one of its own
             )
         )
 
@@ -288,7 +290,10 @@ class HeldPostsScreen(ModalScreen[None]):
 
         self.app.push_screen(
             PromptScreen(
-                f"New slot for “{post.facts.title}” — in {zone} unless you name a zone", "fri 18:00 · tomorrow 09:00 · +2d", submit=submit
+                f"New slot for “{post.facts.title}” — in {zone} unless you name a zone",
+                "fri 18:00 · tomorrow 09:00 · +2d",
+                submit=submit,
+                draft_for=DraftFor(f"slot:{post.id}", f"your new slot for {named_post(post.facts.title, post.id)}"),
             )
         )
 

@@ -2,10 +2,13 @@
 
 When the app closes without the person choosing to drop what a dialog holds (the SSH session or terminal gone, the
 web page closed, a quit over a change waiting for the file), each dialog holding unsaved text that says what it is for
-(``draft_for``) is kept as a draft of its member (``keep_drafts``, on the app's exit).  The same dialog opened again on
-the same record offers it (``DraftOfferScreen``): ``r`` puts it in the dialog, ``d`` drops it; either way it leaves the
-store, and the dialog holds it from then on (closed again unsaved, it is kept again).  ``y`` to a question to discard
-(``discarded``) keeps nothing of the dialog it named.
+(``draft_for``: the records it acts on) is kept as a draft of its member (``keep_drafts``, on the app's exit).  The same
+dialog opened again on the same records offers it in a line inside it (``DraftOffer``), with ctrl keys
+(``DRAFT_BINDINGS``): every letter goes into the dialog as always (a letter answering the offer took the first of
+what was typed ahead).  ``ctrl+r`` puts the draft in the dialog, ``ctrl+n`` drops it; it leaves the store when the
+dialog is saved or its text discarded, and stays when the dialog is closed with nothing typed or the app closes again
+(closed again unsaved, what the dialog holds replaces it).  ``y`` to a question to discard (``discarded``) keeps
+nothing of the dialog it named.
 """
 
 from __future__ import annotations
@@ -17,16 +20,21 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label
 
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.workspace.drafts import Draft, DraftStore
-from crewdeck.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from crewdeck.tui.app.screens.discard import DiscardScreen
+
+#: The keys of a draft offered in a dialog, each dialog's own (``KeepsDraft``): ctrl keys, as a letter types into it.
+DRAFT_BINDINGS: list[BindingType] = [
+    Binding("ctrl+r", "draft_restore", "Restore draft", id="draft.restore"),
+    Binding("ctrl+n", "draft_discard", "Discard draft", id="draft.discard"),
+]
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,8 @@ class DraftFor:
 
 
 class KeepsDraft:
-    """A dialog (a ``HoldsText``) whose unsaved text is kept as a draft when the app closes under it."""
+    """A dialog (a ``HoldsText``) whose unsaved text is kept as a draft when the app closes under it, and which offers
+    the draft kept of it when it opens: its ``BINDINGS`` hold ``DRAFT_BINDINGS``, and its first ``Vertical`` the offer."""
 
     #: What its text is for; ``None``: nothing is kept (a dialog made where nothing names its record).
     draft_for: DraftFor | None = None
@@ -46,6 +55,10 @@ class KeepsDraft:
     draft_discarded: bool = False
     #: What a person calls the record's text that a draft was begun on ("the notes"), said when it changed since.
     draft_record_text: ClassVar[str] = "the text"
+    #: The draft offered in the dialog, until ``ctrl+r`` or ``ctrl+n`` answers it (``None``: none is offered).
+    draft_offered: Draft | None = None
+    #: Closed with nothing typed (escape on it untouched): the draft it offered stays kept.
+    draft_left: bool = False
 
     @abstractmethod
     def draft_values(self) -> dict[str, str]:
@@ -64,23 +77,52 @@ class KeepsDraft:
         kept = drafts_of(self.app)
         if kept is None or self.draft_for is None:
             return
-        store, _ = kept
-        key = self.draft_for.key
-        draft = store.get(key)
+        draft = kept[0].get(self.draft_for.key)
         if draft is None:
             return
-        changed = draft.opened_with != self.draft_opened_with()
+        self.draft_offered = draft
+        changed = self.draft_record_text if draft.opened_with != self.draft_opened_with() else ""
+        keys = said_key(self.app, DRAFT_BINDINGS, "draft.restore"), said_key(self.app, DRAFT_BINDINGS, "draft.discard")
+        dialog = self.query_children(Vertical).first()
+        # Under the dialog's title: what the dialog is for, then the draft of it.
+        dialog.mount(DraftOffer(draft, changed, *keys), after=0)
+        self.refresh_bindings()
 
-        def answered(restore: bool | None) -> None:
-            if restore:
-                self.restore_draft(draft.values)
-            try:
-                store.remove(key)  # the dialog holds it now, or it was dropped
-            except OSError as exc:
-                assert isinstance(self, Screen)
-                self.app.notify(f"the draft stays in {store.path}: {exc.strerror}", severity="warning", markup=False)
+    def action_draft_restore(self) -> None:
+        """``ctrl+r``: the draft offered goes in the dialog, which holds it from then on (kept until it is saved)."""
+        if self.draft_offered is not None:
+            self.restore_draft(self.draft_offered.values)
+            self._offer_answered()
 
-        self.app.push_screen(DraftOfferScreen(draft, self.draft_record_text if changed else ""), answered)
+    def action_draft_discard(self) -> None:
+        """``ctrl+n``: the draft offered is dropped."""
+        if self.draft_offered is not None:
+            self._drop_draft()
+            self._offer_answered()
+
+    def _offer_answered(self) -> None:
+        assert isinstance(self, Screen)
+        self.draft_offered = None
+        self.query(DraftOffer).remove()
+        self.refresh_bindings()
+
+    def on_unmount(self) -> None:
+        """The dialog closed: saved, or its text discarded, the draft of it goes; closed with nothing typed (escape),
+        it stays, and so it does when the app closes (``keep_drafts`` keeps what the dialog held)."""
+        assert isinstance(self, Screen)
+        if self.draft_for is not None and not self.draft_left and self.app.return_code is None:
+            self._drop_draft()
+
+    def _drop_draft(self) -> None:
+        assert isinstance(self, Screen) and self.draft_for is not None
+        kept = drafts_of(self.app)
+        if kept is None:
+            return
+        store = kept[0]
+        try:
+            store.remove(self.draft_for.key)
+        except OSError as exc:
+            self.app.notify(f"the draft stays in {store.path}: {exc.strerror}", severity="warning", markup=False)
 
 
 def drafts_of(app: App[Any]) -> tuple[DraftStore, str] | None:
@@ -121,56 +163,31 @@ def discarded(question: DiscardScreen) -> None:
             screen.draft_discarded = True
 
 
-class DraftOfferScreen(ModalScreen[bool]):
-    """A draft kept when the app closed, offered in the dialog it was typed in: ``r`` restores it, ``d`` discards it.
-
-    | key | action |
-    |---|---|
-    | `r` | put the draft in the dialog |
-    | `d` | discard the draft |
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "restore", "Restore", id="draft.restore"),
-        Binding("d", "discard", "Discard", id="draft.discard"),
-    ]
+class DraftOffer(Vertical):
+    """The line inside a dialog that offers the draft kept of it, saying the keys that answer it."""
 
     DEFAULT_CSS = """
-    DraftOfferScreen { align: center middle; }
-    DraftOfferScreen > Vertical {
-        width: auto;
-        max-width: 80%;
-        height: auto;
-        padding: 1 2;
-        background: $panel;
-        border: round $warning;
-    }
-    DraftOfferScreen .draft--question { text-style: bold; }
-    DraftOfferScreen .draft--changed { color: $warning; }
-    DraftOfferScreen .draft--help { color: $foreground-muted; }
+    DraftOffer { height: auto; margin-bottom: 1; padding: 0 1; border-left: thick $warning; }
+    DraftOffer .draft--question { text-style: bold; }
+    DraftOffer .draft--changed { color: $warning; }
+    DraftOffer .draft--help { color: $foreground-muted; }
     """
 
-    def __init__(self, draft: Draft, changed: str = "") -> None:
-        """``changed``: the record's text the draft was begun on ("the notes"), when it is not what it was then."""
-        super().__init__()
+    def __init__(self, draft: Draft, changed: str, restore: str, discard: str) -> None:
+        """``changed``: the record's text the draft was begun on ("the notes"), when it is not what it was then;
+        ``restore``, ``discard``: the keys that answer it, as the keymap has them."""
+        super().__init__(id="draft-offer")
         self.draft = draft
         self.changed = changed
+        self.keys = restore, discard
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(plain(offer_line(self.draft)), classes="draft--question", id="draft-question")
-            if self.changed:
-                line = f"{self.changed} changed since it was begun: restoring it replaces what is there now"
-                yield Label(plain(line), classes="draft--changed", id="draft-changed")
-            restore, discard = said_key(self.app, self.BINDINGS, "draft.restore"), said_key(self.app, self.BINDINGS, "draft.discard")
-            yield Label(f"{restore} restores it · {discard} discards it", classes="draft--help")
-        yield KeyFooter()
-
-    def action_restore(self) -> None:
-        self.dismiss(True)
-
-    def action_discard(self) -> None:
-        self.dismiss(False)
+        yield Label(plain(offer_line(self.draft)), classes="draft--question", id="draft-question")
+        if self.changed:
+            line = f"{self.changed} changed since it was begun: restoring it replaces what is there now"
+            yield Label(plain(line), classes="draft--changed", id="draft-changed")
+        restore, discard = self.keys
+        yield Label(f"{restore} restores it · {discard} discards it · typing goes into the dialog", classes="draft--help")
 
 
 def offer_line(draft: Draft) -> str:

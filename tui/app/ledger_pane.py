@@ -24,6 +24,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.opening import first_period
 from crewdeck.tui.app.pane import Pane
@@ -517,6 +518,7 @@ class LedgerPane(Pane):
                 f"why, if you like (everyone sees it) — enter reverses, {said_key(self.app, PromptScreen.BINDINGS, 'prompt.cancel')} keeps the entry",
                 preview=preview,
                 submit=lambda reason: self._reverse(entry.id, reason.strip()),
+                draft_for=DraftFor(f"reverse:{entry.id}", f"your reason to reverse {entry.short_id}"),
             )
         )
 

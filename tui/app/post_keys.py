@@ -227,6 +227,7 @@ class PostKeys:
                 lambda s, me, now, text: writing.reject(s, me, post_id, now, text),
                 f"requested changes on {name}",
                 written,
+                draft_for=DraftFor(f"changes:{post_id}", f"your note on {name}"),
             )
         elif move == "copy" or move in CONTENT_CHOICES:
             self._ask_content(post, move)
@@ -242,7 +243,14 @@ class PostKeys:
                     return writing.move_slot(s, me, post_id, now, slot, typed)
                 return writing.resume(s, me, post_id, now, slot, typed=typed)
 
-            self._ask(f"{title} — in {zone} unless you name a zone", "fri 18:00 · tomorrow 09:00 · +2d", moved, said, slot_of=post_id)
+            self._ask(
+                f"{title} — in {zone} unless you name a zone",
+                "fri 18:00 · tomorrow 09:00 · +2d",
+                moved,
+                said,
+                slot_of=post_id,
+                draft_for=DraftFor(f"slot:{post_id}", f"your new slot for {name}"),
+            )
         else:
             actions = {
                 "submit": writing.submit,
@@ -341,7 +349,7 @@ class PostKeys:
                     None,
                     shown,
                     multiline=field == "copy",
-                    draft_for=DraftFor(f"copy:{post_id}", f"the copy of {name}"),
+                    draft_for=DraftFor(f"{field}:{post_id}", f"the {what} of {name}"),
                     joiner=joiner,
                     note=lambda: voided[0],
                     platform=post.facts.platform,
@@ -398,7 +406,7 @@ class PostKeys:
         then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line.
         ``slot_of``: the post whose slot the answer moves, whose draft's due date the notice says when it moved too;
         ``note``: what else the notice says, asked once the answer is written; ``platform``: the post's, whose count the
-        copy's editor says as it is typed; ``draft_for``: what the copy's editor holds, kept if the app closes under it."""
+        copy's editor says as it is typed; ``draft_for``: what the dialog holds, kept if the app closes under it."""
         from crewdeck.tui.app.post_actions import watching_due, write_move
 
         if not self._targets():
@@ -417,4 +425,6 @@ class PostKeys:
 
             self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit, platform, draft_for))
             return
-        self._owner.app.push_screen(PromptScreen(title, help_text, value, submit=submit, editing=bool(value), joiner=joiner))
+        self._owner.app.push_screen(
+            PromptScreen(title, help_text, value, submit=submit, editing=bool(value), joiner=joiner, draft_for=draft_for)
+        )

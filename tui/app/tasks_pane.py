@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.post_keys import POST_BINDINGS, state_refusal, where_move
 from crewdeck.tui.app.screens.help import said_key, shown_key
@@ -135,7 +136,7 @@ class TasksPane(Pane):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         #: The triage keys act on the marked tasks, else on the one under the cursor.
-        self.triage = Triage(self, services, self.targets, self.after_write)
+        self.triage = Triage(self, services, self.targets, self.after_write, self._title_of)
         self.previews = TaskPreviews(self)
         self.view: View | None = None
         #: The view shown last: ``escape`` goes back to it from a filter.
@@ -508,6 +509,11 @@ class TasksPane(Pane):
         key = self.table.cursor_key
         return [key] if key else []
 
+    def _title_of(self, task_id: str) -> str | None:
+        """The title of the task under the cursor, as listed (the marked tasks elsewhere are named by their ids)."""
+        row: TaskRow | None = self.table.cursor_record
+        return row.title if row is not None and row.id == task_id else None
+
     def after_write(self, message: str, written: Written | None) -> None:
         if self.marked:
             self.marked.clear()
@@ -537,6 +543,7 @@ class TasksPane(Pane):
                 "Title @who #tag +campaign/platform !high|!med|!low due:fri 17:00 [Zone]",
                 preview=self._preview_quick_add,
                 submit=self._add,
+                draft_for=DraftFor("prompt:Quick add", "your quick add"),
             )
         )
 

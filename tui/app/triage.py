@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from crewdeck.sync.state.ids import short
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.post_keys import PostKeys
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
@@ -81,11 +82,14 @@ class Triage:
         services: Services,
         targets: Callable[[], list[str]],
         after_write: Callable[[str, Written | None], None],
+        title_of: Callable[[str], str | None] = lambda task_id: None,
     ) -> None:
+        """``title_of``: a task's title as the owner shows it, ``None`` where it shows none (a draft names its tasks)."""
         self._owner = owner
         self._services = services
         self._targets = targets
         self._after_write = after_write
+        self._title_of = title_of
         #: For a post, ``s`` and ``d`` are its moves.
         self.posts = PostKeys(owner, services, targets)
 
@@ -129,6 +133,17 @@ class Triage:
             self._owner.app.bell()
             return
         self._owner.app.push_screen(ask(lambda answer: self.write(label, ids, lambda targets: then(targets, answer))))
+
+    def _draft_for(self, kind: str, what: str) -> DraftFor:
+        """What a prompt's answer for the tasks the keys act on is for: ``kind`` and their ids name it in the drafts
+        ("due:ID,ID"), ``what`` and the tasks to a person ("your due date for 05d2188d “Brief”")."""
+        ids = self._targets()
+        if len(ids) == 1:
+            title = self._title_of(ids[0])
+            named = short(ids[0]) + ("" if title is None else f" “{title}”")
+        else:
+            named = f"{len(ids)} marked tasks ({', '.join(map(short, ids[:3]))}{', …' if len(ids) > 3 else ''})"
+        return DraftFor(f"{kind}:{','.join(ids)}", f"{what} {named}")
 
     def moment_preview(self, name: str) -> Callable[[str], str]:
         """The live preview of a date field: exactly what ``set_from_text`` will store, read
@@ -227,6 +242,7 @@ class Triage:
                 MOMENT_HELP,
                 preview=self.moment_preview("due"),
                 submit=submit,
+                draft_for=self._draft_for("due", "your due date for"),
             ),
             lambda ids, text: services.session.edits.set_from_text(ids, "due", text, services.now()),
             "due",
@@ -241,6 +257,7 @@ class Triage:
                 value="tomorrow",
                 preview=self.moment_preview("snoozed_until"),
                 submit=submit,
+                draft_for=self._draft_for("snooze", "your snooze of"),
             ),
             lambda ids, text: services.session.edits.snooze(ids, text, services.now()),
             "snoozed",
@@ -248,7 +265,12 @@ class Triage:
 
     def decline(self) -> None:
         self._ask(
-            lambda submit: PromptScreen("Decline — the creator sees why", "the reason", submit=submit),
+            lambda submit: PromptScreen(
+                "Decline — the creator sees why",
+                "the reason",
+                submit=submit,
+                draft_for=self._draft_for("decline", "your reason to decline"),
+            ),
             lambda ids, text: self._services.session.edits.decline(ids, text),
             "declined",
         )
@@ -343,7 +365,6 @@ class Triage:
     def _edit_in_app(self, task_id: str, named: str, notes: str, text: str, refused: str = "") -> None:
         """The app's own editor on ``text``: a save the rules refuse keeps it open, with the text and why; so does a
         save over notes changed meanwhile, which the next save goes over."""
-        from crewdeck.tui.app.drafts import DraftFor
         from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 
         opened = [notes]

@@ -7,7 +7,8 @@ shared log is everyone's): the directory made readable by its owner alone (0700)
 through a file beside it so that a close half-way leaves the drafts before.  A draft is named by what it was for
 (``key``: "notes:TASK", "copy:POST", "entry:new", "prompt:TITLE"); a newer draft of the same thing replaces it.
 Bounded: the newest ``MOST`` are kept, each value cut at ``MOST_CHARS``.  A file that cannot be read (cut short,
-written by hand) holds no drafts: drafts are a rescue, never a reason the app does not open.
+written by hand) holds no drafts, and an entry in it that is not a draft (a field missing or of another kind, a zone
+or an instant that names none) is left out: drafts are a rescue, never a reason the app does not open or ends.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: The drafts a member keeps of a workspace: the oldest goes when one more is kept.
 MOST = 5
@@ -57,6 +58,30 @@ class Draft:
         return when.strftime("%H:%M %Z") if when.date() == today else f"{when:%a} {when.day} {when:%b %H:%M %Z}"
 
 
+def draft_of(entry: object) -> Draft | None:
+    """The draft an entry of the file holds, ``None`` for one that holds none: each field of its kind, the zone one
+    zoneinfo knows and the instant one it reads, as ``kept_time`` will ask of them."""
+    if not isinstance(entry, dict) or set(entry) != {"key", "what", "values", "opened_with", "kept_at", "zone"}:
+        return None
+    texts = [entry[name] for name in ("key", "what", "kept_at", "zone")]
+    fields = [entry["values"], entry["opened_with"]]
+    if not all(isinstance(text, str) for text in texts) or not all(of_texts(values) for values in fields):
+        return None
+    try:
+        ZoneInfo(entry["zone"])
+        kept_at = dt.datetime.fromisoformat(entry["kept_at"])
+    except (ValueError, OSError, ZoneInfoNotFoundError):  # "yesterday"; "Not/AZone", "../etc", "America" (a directory)
+        return None
+    if kept_at.tzinfo is None:
+        return None  # an instant with no offset is no instant: ``astimezone`` would take it as the machine's clock
+    return Draft(**entry)
+
+
+def of_texts(values: object) -> bool:
+    """Whether ``values`` are a dialog's fields: text by name."""
+    return isinstance(values, dict) and all(isinstance(name, str) and isinstance(value, str) for name, value in values.items())
+
+
 @dataclass
 class DraftStore:
     """The drafts of one member in one workspace (``for_member``)."""
@@ -75,9 +100,10 @@ class DraftStore:
         """The drafts kept, oldest first."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return [Draft(**entry) for entry in data][-MOST:]
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError):
             return []
+        entries = data if isinstance(data, list) else []
+        return [draft for draft in map(draft_of, entries) if draft is not None][-MOST:]
 
     def get(self, key: str) -> Draft | None:
         return next((d for d in self.all() if d.key == key), None)

@@ -27,6 +27,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.crisis_banner import CrisisBanner
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, watching_reviewers, write_move
 from crewdeck.tui.app.screens.detail import DetailScreen
@@ -344,8 +345,11 @@ class ApprovalsScreen(Screen[None]):
             )
 
         # Named: the list under the dialog follows others' changes, and the post under its cursor may be another by then.
-        title = f"Request changes on {self._post_name(post_id)} — the author sees your note"
-        self.app.push_screen(PromptScreen(title, "what to change", submit=submit))
+        name = self._post_name(post_id)
+        draft_for = DraftFor(f"changes:{post_id}", f"your note on {name}")
+        self.app.push_screen(
+            PromptScreen(f"Request changes on {name} — the author sees your note", "what to change", submit=submit, draft_for=draft_for)
+        )
 
     def action_withdraw(self) -> None:
         self._verdict_now("withdrew your approval of {}", writing.withdraw)

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, Static, TextArea
 
 from crewdeck.sync.state import copylimits as limits
-from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.drafts import DRAFT_BINDINGS, DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.screens.text_editor import TextEditorScreen
@@ -28,12 +28,15 @@ class CopyEditorScreen(TextEditorScreen):
     |---|---|
     | `ctrl+s` | save the copy |
     | `escape` | cancel; a changed copy is discarded only when ``y`` answers the question |
+    | `ctrl+r` | put the draft kept when the app closed in it (while one is offered) |
+    | `ctrl+n` | discard that draft |
     """
 
     # Escape before the text area has it, which would take it to move the focus out of itself, leaving the dialog open.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="copy.save"),
         Binding("escape", "cancel", "Cancel", priority=True, id="copy.cancel"),
+        *DRAFT_BINDINGS,
     ]
 
     DEFAULT_CSS = """

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import task_change_refused
+from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.keys_ahead import HoldsKeys
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_keys import POST_BINDINGS, state_refusal, where_move
@@ -82,7 +83,7 @@ class DetailScreen(Screen[None]):
         self.task_id = task_id
         self.services = services
         #: The triage keys act on this task.
-        self.triage = Triage(self, services, lambda: [self.task_id], services.written)
+        self.triage = Triage(self, services, lambda: [self.task_id], services.written, self._title_of)
         #: Set once loaded, for a post: its moves and why each is refused to me.
         self.moves: PostMoves | None = None
         #: Whether the rules let me change tasks and posts (guests do not).
@@ -94,6 +95,14 @@ class DetailScreen(Screen[None]):
         #: Why the task is read no more (the operations that made it were refused or removed; a guest's post moved out of
         #: their campaigns), or ``None``: what was last read stays, marked so.
         self.gone: str | None = None
+
+    def _title_of(self, task_id: str) -> str | None:
+        return self.shown.title if self.shown is not None and task_id == self.task_id else None
+
+    def _named(self) -> str:
+        """The task as a draft of a change to it names it: 05d2188d “Brief”."""
+        title = self._title_of(self.task_id)
+        return short(self.task_id) + ("" if title is None else f" “{title}”")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -233,6 +242,7 @@ class DetailScreen(Screen[None]):
                 submit=set_now,
                 editing=bool(typed),
                 saved="",  # what was typed before the question is unsaved still: escape asks before dropping it
+                draft_for=DraftFor(f"set:{self.task_id}", f"your change to {self._named()}"),
             ),
             closed,
         )

@@ -35,6 +35,7 @@ class HoldsText(KeepsDraft, ClosesOnceWritten):
         assert isinstance(self, ModalScreen)
         dialog = self
         if not self.unsaved:
+            self.draft_left = True  # nothing typed is lost, and no draft: the one offered stays
             dialog.dismiss(None)
             return
 
@@ -43,6 +44,12 @@ class HoldsText(KeepsDraft, ClosesOnceWritten):
                 dialog.dismiss(None)
 
         self.app.push_screen(DiscardScreen(self.unsaved_name), answered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A draft's keys while one is offered and nothing is being written (they would change the text written)."""
+        if action in ("draft_restore", "draft_discard"):
+            return self.draft_offered is not None and not self.writing
+        return super().check_action(action, parameters)
 
 
 class DiscardScreen(ModalScreen[bool]):

@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from crewdeck.sync.state.money import format_minor
-from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.drafts import DRAFT_BINDINGS, DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.fields import field_bindings
@@ -59,12 +59,15 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
     | `enter` | in a field: save (when every field is good) |
     | `space` | on "needs approval": toggle |
     | `escape` | cancel; a form typed in is discarded only when ``y`` answers the question |
+    | `ctrl+r` | put the draft kept when the app closed in it (while one is offered) |
+    | `ctrl+n` | discard that draft |
     """
 
     # Kept out of the footer: the form says its keys in its own line.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=False, id="entry_form.cancel"),
         *field_bindings("entry_form"),
+        *DRAFT_BINDINGS,
     ]
 
     DEFAULT_CSS = """

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Label, Static, TextArea
 
-from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.drafts import DRAFT_BINDINGS, DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import Submit
@@ -30,6 +30,8 @@ class NotesEditorScreen(TextEditorScreen):
     |---|---|
     | `ctrl+s` | save the notes |
     | `escape` | cancel; unsaved notes are discarded only when ``y`` answers the question |
+    | `ctrl+r` | put the draft kept when the app closed in it (while one is offered) |
+    | `ctrl+n` | discard that draft |
     """
 
     # Kept out of the footer: the dialog says its keys in its own line.  Escape before the text area has it, which
@@ -37,6 +39,7 @@ class NotesEditorScreen(TextEditorScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", show=False, id="notes.save"),
         Binding("escape", "cancel", "Cancel", show=False, priority=True, id="notes.cancel"),
+        *DRAFT_BINDINGS,
     ]
 
     DEFAULT_CSS = """

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.drafts import DRAFT_BINDINGS, DraftFor
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
@@ -36,11 +36,13 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
     |---|---|
     | `enter` | accept |
     | `escape` | cancel; changed text is discarded only when ``y`` answers the question |
+    | `ctrl+r` | put the draft kept when the app closed in it (while one is offered) |
+    | `ctrl+n` | discard that draft |
 
     What is typed in one burst with the key that opens it goes into it.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel"), *DRAFT_BINDINGS]
     FIELD = "#prompt-input"
 
     DEFAULT_CSS = """
@@ -74,16 +76,19 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
         editing: bool = False,
         joiner: str = " ",
         saved: str | None = None,
+        draft_for: DraftFor | None = None,
     ) -> None:
         """``editing``: ``value`` is text to change (a post's copy), not a suggestion to take or type over: it opens
         with the cursor at its end and nothing selected, so that the first key typed adds to it.  ``joiner``: what a
         paste of several lines is joined by (", " where the answer is a list separated by commas).  ``saved``: the
         text that escape drops without asking, ``value`` unless said (a change typed before a question and given back
-        after its escape is the person's, not saved: "" then)."""
+        after its escape is the person's, not saved: "" then).  ``draft_for``: what the answer is for, naming the
+        records it acts on ("due:TASK"), kept if the app closes under it; ``None``: nothing is kept."""
         super().__init__()
         self.saved = value if saved is None else saved
-        # A prompt is named by its question, which names its record ("Rename 3f2a “Brief”").
-        self.draft_for = DraftFor(f"prompt:{title}", f"your answer to “{title}”")
+        # Named by the records it acts on, not by its question: "Due — in your zone" asked of another task took
+        # the due date typed for the first.
+        self.draft_for = draft_for
         self.editing = editing
         self.joiner = joiner
         self.title_text = title
