@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import difflib
 import gc
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -481,10 +482,22 @@ class CrewdeckApp(App[int]):
         # Hung up (the terminal closed, the SSH session gone): the app closes as when it is quit, its reads ended and a
         # change waiting for the shared file written (``on_unmount``), where the signal ended the process there and then.
         with suppress(RuntimeError):  # not the main thread (an app run in a thread of a server): its process has its own
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
         # A member's app starts watching once its panes are filled (``main_ready``); a guest's has none to wait for.
         if self.guest and self._watch_changes:
             self._watch()
+
+    def _hung_up(self) -> None:
+        """SIGHUP: the terminal is gone.  What Textual still writes as it closes goes nowhere (``/dev/null``): written
+        to the gone terminal, the error ended Textual's writer thread, and closing the app waited on that thread's full
+        queue for ever, the process left holding the shared file.  Then the app closes as when it is quit.  (A headless
+        app, as the tests run it, has no terminal to lose.)"""
+        if not self.is_headless:
+            nowhere = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(nowhere, fd)
+            os.close(nowhere)
+        self.exit()
 
     def get_default_screen(self) -> Screen[Any]:
         if self.guest:
