@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -39,6 +40,8 @@ from crewdeck.tui.web.server import COOKIE
 from crewdeck.widgets.key_footer import footer_keys
 
 from .apphelp import demo_workspace, make_app, settle, store_of
+from .conftest import ROOT
+from .sshsupport import TMUX, Tmux
 from .syncsupport import create_token, crewdeck, wait_until
 from .websupport import WebProcess, make_guest_team
 
@@ -386,3 +389,24 @@ def test_a_second_hang_up_while_the_change_waits_does_not_end_the_process(tmp_pa
     )
     assert ran.returncode == 0, (ran.returncode, ran.stderr[-2000:])
     assert ran.stdout.splitlines()[-1] == "added 1"
+
+
+def test_an_app_on_a_live_terminal_sent_a_hang_up_leaves_the_terminal_as_it_found_it(tmp_path: Path) -> None:
+    """`kill -HUP` of an app whose terminal is still there (reviewer rf): the app's output sent to /dev/null left the
+    terminal in the app's screen, mouse reporting on, echo off.  Only a terminal that hung up loses the app's output."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    app = shlex.join([sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(workspace), "--as", "ana"])
+    after = "echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; exec sleep 600"
+    tmux = Tmux(f"sh -c {shlex.quote(f'cd {shlex.quote(str(ROOT))} && {app}; {after}')}", 120, 40)
+    try:
+        tmux.wait_for(lambda screen: "Tasks" in screen, "the app")
+        [pid] = [
+            int(p) for p in subprocess.run(["pgrep", "-f", "--", f"^{re.escape(app)}$"], capture_output=True, text=True).stdout.split()
+        ]
+        os.kill(pid, signal.SIGHUP)
+        shown = tmux.wait_for(lambda screen: "EXIT=" in screen and "echo" in screen, "the shell after the app")
+        assert "EXIT=0" in shown and "icanon echo" in shown and "-icanon" not in shown and "-echo" not in shown, shown
+        flags = [TMUX, *tmux.socket, "display", "-p", "-t", tmux.name, "#{alternate_on} #{mouse_any_flag}"]
+        assert subprocess.run(flags, check=True, capture_output=True, text=True).stdout.split() == ["0", "0"]
+    finally:
+        tmux.kill()

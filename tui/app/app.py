@@ -495,7 +495,8 @@ class CrewdeckApp(App[int]):
         if not self.is_headless:
             nowhere = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
-                os.dup2(nowhere, fd)
+                if _terminal_gone(fd):
+                    os.dup2(nowhere, fd)
             os.close(nowhere)
         self.exit()
 
@@ -1350,3 +1351,17 @@ class CrewdeckApp(App[int]):
         self.session.interrupt(writes=False)
         if self._sync_engine is not None:
             self._sync_engine.stop()
+
+
+def _terminal_gone(fd: int) -> bool:
+    """Whether ``fd`` is a terminal that hung up (asking its settings fails with EIO, where a pipe or a file, stderr
+    sent to a log, is no terminal at all): a ``kill -HUP`` of an app on a live terminal leaves it drawn to, so Textual
+    puts the terminal back as it found it."""
+    import errno
+    import termios
+
+    try:
+        termios.tcgetattr(fd)
+    except termios.error as error:
+        return bool(error.args) and error.args[0] == errno.EIO
+    return False
