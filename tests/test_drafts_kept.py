@@ -3,6 +3,7 @@ in the dialogs they were typed in, each on its record, which offers them as ever
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,12 @@ from crewdeck.tui.app.kept_drafts import KeptTextScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.drafts import Draft, DraftStore
 
-from .apphelp import demo_workspace, make_app, settle, until
+from .apphelp import NOW, demo_workspace, make_app, settle, until
+from .postsupport import add_posts
 
 SIZE = (160, 48)
 
@@ -125,3 +128,72 @@ async def test_a_draft_whose_task_was_deleted_says_so_shows_its_text_and_can_onl
         await settle(pilot)
         assert ana_drafts(workspace).all() == []
         assert not isinstance(app.screen, KeptTextScreen)
+
+
+def two_tasks(workspace: Path) -> list[str]:
+    with Store(workspace) as store:
+        return [k for k, v in store.records("task") if not v["deleted"] and v["status"] == "todo"][:2]
+
+
+def a_post(workspace: Path, state: str) -> str:
+    with Store(workspace) as store:
+        return add_posts(store, 1, NOW + dt.timedelta(days=3), state=state, author="ana")[0]
+
+
+async def opened_by_k(workspace: Path, key: str, text: str) -> tuple[CrewdeckApp, object, str]:
+    """The screen ``K`` opens on the one draft kept, of ``key``, holding ``text``, and the name of the one under it."""
+    ana_drafts(workspace).keep(key, f"your draft of {key}", {"text": text}, {"text": ""}, "Europe/Berlin")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(app.screen, (PromptScreen, KeptTextScreen)), "K opened the draft's dialog or showed it")
+        await settle(pilot)
+        return app, app.screen, type(app.screen_stack[-2]).__name__
+
+
+@pytest.mark.parametrize(("kind", "title"), [("due", "Due"), ("snooze", "Snooze"), ("decline", "Decline")])
+async def test_k_opens_a_triage_draft_on_the_marked_tasks_it_was_typed_for_which_offers_it(workspace: Path, kind: str, title: str) -> None:
+    tasks = two_tasks(workspace)
+    _, screen, _ = await opened_by_k(workspace, f"{kind}:{','.join(tasks)}", "fri 17:00")
+    # The triage's own question on those tasks, which offers the draft; before, Quick add opened (offering its own).
+    assert isinstance(screen, PromptScreen)
+    assert screen.title_text.startswith(title)
+    assert screen.draft_offered is not None and screen.draft_offered.key == f"{kind}:{','.join(tasks)}"
+
+
+async def test_k_opens_a_set_draft_in_the_tasks_detail_under_its_colon_question(workspace: Path) -> None:
+    task = two_tasks(workspace)[0]
+    _, screen, under = await opened_by_k(workspace, f"set:{task}", "priority=H")
+    assert isinstance(screen, PromptScreen) and screen.title_text == "Set a field"
+    assert screen.draft_offered is not None and screen.draft_offered.key == f"set:{task}"
+    assert under == "DetailScreen"
+
+
+async def test_k_shows_a_post_draft_no_key_opens_alone_with_where_it_is_offered(workspace: Path) -> None:
+    post = a_post(workspace, "draft")
+    _, screen, _ = await opened_by_k(workspace, f"slot:{post}", "fri 18:00")
+    assert isinstance(screen, KeptTextScreen)
+    assert f"press s on {post[:8]} “Spring post 0” and choose “move the slot”: it is offered there" == screen.why
+    assert screen.text == "fri 18:00"
+
+
+async def test_k_shows_a_reverse_draft_with_the_ledger_key_that_offers_it(workspace: Path) -> None:
+    with Store(workspace) as store:
+        entry = next(k for k, v in store.records("ledger_entry"))
+    _, screen, _ = await opened_by_k(workspace, f"reverse:{entry}", "paid twice")
+    assert isinstance(screen, KeptTextScreen)
+    assert screen.why == f"press r on entry {entry[:8]} in the Ledger and it is offered"
+
+
+async def test_k_shows_a_due_draft_whose_task_is_gone(workspace: Path) -> None:
+    _, screen, _ = await opened_by_k(workspace, "due:0123456789abcdef0123456789abcdef", "tomorrow")
+    assert isinstance(screen, KeptTextScreen) and screen.why == "its task was deleted: it can only be copied or discarded"
+
+
+async def test_k_on_a_copy_draft_of_a_post_whose_copy_is_now_refused_shows_it_with_why(workspace: Path) -> None:
+    post = a_post(workspace, "pulled")
+    app, screen, _ = await opened_by_k(workspace, f"copy:{post}", "My long caption")
+    # Before, only the refusal was said: the text could be neither copied nor discarded, and each start said "K opens it".
+    assert isinstance(screen, KeptTextScreen), notices(app)
+    assert screen.why.endswith("“Spring post 0” is pulled: no moves left: it can only be copied or discarded")

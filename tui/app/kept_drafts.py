@@ -3,13 +3,16 @@ of opening that very dialog again (``crewdeck.tui.app.drafts`` keeps and offers 
 
 Once the first screen is drawn, the member's drafts are read in a worker and said in one notice (``say_kept_drafts``):
 nothing blocks the first screen.  ``K`` (``app.drafts``), or "Drafts kept" in the palette, opens the one kept, or lists
-them (``open_kept_drafts``); each opens the dialog it was typed in, on its record, which offers it as it always does.
-A draft whose record is gone (its task deleted), or of a question no key opens again on its own (a rename's), is shown
-(``KeptTextScreen``): its text to copy, and discarded only when asked.
+them (``open_kept_drafts``); a task's notes, due date, snooze, decline or ``:`` change, a post's copy, a new ledger
+entry and the quick add open the dialog they were typed in, on their record, which offers them as it always does.  A
+draft whose record is gone, whose change is refused now (its post pulled), or of a question no key opens on its own (a
+post's slot, a reversal's reason) is shown (``KeptTextScreen``): its text to copy, where it is offered, and discarded
+only when asked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,9 +22,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.rules import MemberFacts, task_change_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.drafts import drafts_of
 from crewdeck.tui.app.lines import plain
+from crewdeck.tui.app.post_keys import CONTENT_CHOICES, MOVE_CHOICES
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.workspace.drafts import Draft, DraftStore
@@ -29,9 +35,20 @@ from crewdeck.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from crewdeck.tui.app.app import CrewdeckApp
+    from crewdeck.tui.workspace.workspace import Workspace
 
 #: The prompt a key opens again on its own, by its question: the quick add's (``a`` in the Tasks pane).
 QUICK_ADD = "prompt:Quick add"
+#: The drafts of a question on tasks, whose dialog ``K`` opens on them ("due:ID,ID" for the marked tasks).
+TASK_KINDS = ("notes", "due", "snooze", "decline", "set")
+#: The drafts of a post's dialog, by the choice of the ``s`` picker that asks it: ``K`` opens the copy's editor; the
+#: others are shown, with that choice (their dialog asks what the post's state offers, read when it is opened).
+POST_CHOICES = {
+    "copy": MOVE_CHOICES["copy"][0],
+    "slot": MOVE_CHOICES["slot"][0],
+    "changes": MOVE_CHOICES["reject"][0],
+    **{field: choice[1] for field, choice in CONTENT_CHOICES.items()},
+}
 
 
 @dataclass(frozen=True)
@@ -97,24 +114,64 @@ def open_kept_drafts(app: App[Any]) -> None:
     member_app, store = _member_app(app), _store(app)
     if member_app is None or store is None:
         return
-    session = member_app.session
+    from crewdeck.tui.app.ledger_pane import LedgerPane
+    from crewdeck.tui.app.triage import TRIAGE_BINDINGS
 
-    def looked_at(draft: Draft) -> KeptDraft:
-        kind, _, record = draft.key.partition(":")
-        if kind == "prompt" and draft.key != QUICK_ADD:
-            return KeptDraft(draft, f"its question opens on what it asks about: ask “{record}” again and it is offered")
-        if kind not in ("notes", "copy"):
-            return KeptDraft(draft)
-        task = session.access.read(lambda ws: ws.store.record("task", record))
-        if task is None or task.get("deleted"):
-            return KeptDraft(draft, f"its {'task' if kind == 'notes' else 'post'} was deleted: it can only be copied or discarded", True)
-        return KeptDraft(draft)
+    services = member_app.services
+    # The keys as the keymap has them, read here: the worker reads the workspace alone.
+    keys = {"cycle_status": said_key(app, TRIAGE_BINDINGS, "triage.cycle_status")}
+    keys["reverse"] = said_key(app, LedgerPane.BINDINGS, "ledger.reverse")
 
     def read() -> None:
-        kept = [looked_at(draft) for draft in reversed(store.all())]  # the newest first
+        me, now, drafts = services.session.me.facts(), services.now(), list(reversed(store.all()))  # the newest first
+        kept = services.session.access.read(lambda ws: [looked_at(ws, draft, me, now, keys) for draft in drafts])
         app.call_from_thread(_chosen_from, member_app, store, kept)
 
     in_background(app, read, name="drafts_kept", group="drafts")
+
+
+def looked_at(ws: Workspace, draft: Draft, me: MemberFacts, now: dt.datetime, keys: dict[str, str]) -> KeptDraft:
+    """``draft`` and why its dialog does not open on its record: the record is gone, the change it holds is refused
+    now (as the key would refuse it), or no key opens its dialog on its own (said with where it is offered then)."""
+    kind, _, record = draft.key.partition(":")
+    if draft.key in (QUICK_ADD, "entry:new"):
+        return KeptDraft(draft)
+    if kind == "prompt":
+        return KeptDraft(draft, f"its question opens on what it asks about: ask “{record}” again and it is offered")
+    if kind == "reverse":
+        entry = ws.store.record("ledger_entry", record)
+        if entry is None:
+            return KeptDraft(draft, "its ledger entry is gone: it can only be copied or discarded", True)
+        return KeptDraft(draft, f"press {keys['reverse']} on entry {short(record)} in the Ledger and it is offered")
+    if kind in TASK_KINDS or kind in POST_CHOICES:
+        ids = record.split(",")
+        tasks = [ws.store.record("task", one) for one in ids]
+        if any(task is None or task.get("deleted") for task in tasks):
+            what = "task" if kind in TASK_KINDS else "post"
+            return KeptDraft(draft, f"its {what} was deleted: it can only be copied or discarded", True)
+        named = f"{short(ids[0])} “{tasks[0]['title']}”" if len(ids) == 1 and tasks[0] is not None else f"{len(ids)} marked tasks"
+        return KeptDraft(draft, _refused(ws, kind, ids, me, now, named, keys))
+    return KeptDraft(draft, "no key opens its question on its own: it can only be copied or discarded")
+
+
+def _refused(ws: Workspace, kind: str, ids: list[str], me: MemberFacts, now: dt.datetime, named: str, keys: dict[str, str]) -> str:
+    """Why the dialog of a ``kind`` draft, on ``ids`` that are there, does not open ("" when it does)."""
+    refusal = task_change_refused(me)
+    if refusal is not None:
+        return f"{refusal.message}: it can only be copied or discarded"
+    if kind in TASK_KINDS:
+        return ""
+    # The posts' rules and reads: imported when a post's draft is first looked at, not for the app's first paint.
+    from crewdeck.tui.posts.offers import move_refusal
+    from crewdeck.tui.posts.reading import read_post
+
+    post = read_post(ws.conn, ids[0], now)
+    if post is None:
+        return f"{named} is not a post now: it can only be copied or discarded"
+    if kind == "copy":
+        said = move_refusal(ws.store, me, post, now, "copy")
+        return "" if said is None else f"{said}: it can only be copied or discarded"
+    return f"press {keys['cycle_status']} on {named} and choose “{POST_CHOICES[kind]}”: it is offered there"
 
 
 def _chosen_from(app: CrewdeckApp, store: DraftStore, kept: list[KeptDraft]) -> None:
@@ -142,6 +199,7 @@ def _chosen_from(app: CrewdeckApp, store: DraftStore, kept: list[KeptDraft]) -> 
 def open_draft(app: CrewdeckApp, store: DraftStore, kept: KeptDraft) -> None:
     """The dialog ``kept`` was typed in, on its record (it offers the draft); shown instead when it cannot open."""
     from crewdeck.tui.app.ledger_pane import LedgerPane
+    from crewdeck.tui.app.screens.detail import DetailScreen
     from crewdeck.tui.app.triage import Triage
 
     draft = kept.draft
@@ -150,11 +208,19 @@ def open_draft(app: CrewdeckApp, store: DraftStore, kept: KeptDraft) -> None:
         return
     kind, _, record = draft.key.partition(":")
     pane = app.tasks_pane
+    triage = Triage(pane, app.services, lambda: record.split(","), app.written)
     if kind == "notes":
         # The app's own editor, whatever $EDITOR is: the draft was typed there, and is offered there alone.
-        Triage(pane, app.services, lambda: [record], app.written).edit_notes(in_app=True)
+        triage.edit_notes(in_app=True)
     elif kind == "copy":
-        Triage(pane, app.services, lambda: [record], app.written).posts.run("copy")
+        triage.posts.run("copy")
+    elif kind in ("due", "snooze", "decline"):
+        triage.run(kind)
+    elif kind == "set":
+        detail = DetailScreen(record, app.services)
+        app.push_screen(detail)
+        # Its `:`, once the detail is up: the question goes over it, as when the key is pressed there.
+        app.call_later(detail.action_set_field)
     elif kind == "entry":
         app.focus_pane("ledger")
         app.main_screen.query_one(LedgerPane).action_new_entry()
