@@ -142,7 +142,7 @@ def run(bench: Bench) -> None:
             r"[0-9a-f]{8} \w",
             "palette",
             r"in hours \d+/\d+",
-            r"\+[a-z-]+…? +(—|no rate|[\d,.]+) +[\d,.]+\.\d\d",
+            r"\+[a-z-]+…?(?: \*)? +(—|no rate|[\d,.]+) +[\d,.]+\.\d\d",
             r"[0-9,]+ entries ·",
         ],
         [],
