@@ -48,6 +48,7 @@ class _Forwarding(BaseHTTPRequestHandler):
 
     def _forward(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.proxy.paths.append(self.path)
         if self.proxy.bad_gateway:
             self.proxy.bad_gateway -= 1
             self._send_bad_gateway()
@@ -126,6 +127,8 @@ class Proxy:
         self.bad_gateway = 0
         #: Each answer closes its connection, as a server that stops after it does.
         self.closing = False
+        #: The path of every request it was sent, in order.
+        self.paths: list[str] = []
         self.client = httpx.Client(base_url=upstream, timeout=30)
         handler = type("Forwarding", (_Forwarding,), {"proxy": self})
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -267,6 +270,15 @@ def test_a_current_server_behind_a_gateway_that_drops_its_header_is_pushed_to(te
         crewdeck("-w", str(replica), "kpi", "add", "+autumn/meta", "2026-10-01", "impressions=100")
         assert crewdeck("-w", str(replica), "sync").startswith("pushed 2,")
         assert [impressions for *_, impressions in _results(team.path, "2026-10-01")] == [100]
+        # The level health named stands while the connection it came on is open: pulls that name none (the gateway
+        # drops it) do not send each push to ask again (reviewer rf).
+        with _replica_client(replica, gateway.url) as (store, client):
+            for day in ("2026-10-21", "2026-10-22"):
+                client.pull(0)
+                crewdeck("-w", str(replica), "kpi", "add", "+autumn/meta", day, "impressions=7")
+                assert push_all(store, client).stored == 2
+        asked = [path for path in gateway.paths if path == "/v1/health"]
+        assert len(asked) == 3, gateway.paths  # the test's, the sync's first push's, this client's first push's: not the second
 
 
 def test_a_load_balancer_s_502_does_not_make_a_current_server_older(team: Team, tmp_path: Path) -> None:

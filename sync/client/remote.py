@@ -529,7 +529,10 @@ class Client:
         word on the level at all (a load balancer's 502, a crash's 500): the level known stands."""
         level = _announced(response.headers)
         heard = _Heard.of(level or 0, response)
-        if level is not None or response.is_success:
+        known = self._heard
+        # A level health named (its JSON, behind such a gateway) stands while the connection it came on does.
+        same = known.on is not None and heard.on is not None and known.on() is heard.on()
+        if level is not None or (response.is_success and not (same and known.stands())):
             self._heard = heard
         return heard
 
