@@ -17,7 +17,7 @@ from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.cli.main import main
-from crewdeck.tui.workspace.drafts import Draft, DraftStore
+from crewdeck.tui.workspace.drafts import DialogDraft, DraftStore
 
 from .apphelp import NOW, demo_workspace, make_app, settle, until
 from .postsupport import add_posts
@@ -43,7 +43,7 @@ def a_task(workspace: Path) -> tuple[str, str, str]:
     return task, str(record["title"]), str(record["notes"])
 
 
-def keep_notes(workspace: Path, text: str) -> tuple[str, Draft]:
+def keep_notes(workspace: Path, text: str) -> tuple[str, DialogDraft]:
     task, title, notes = a_task(workspace)
     draft = ana_drafts(workspace).keep(
         f"notes:{task}", f"the notes of {task[:8]} “{title}”", {"text": text}, {"text": notes}, "Europe/Berlin"

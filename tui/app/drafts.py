@@ -25,7 +25,7 @@ from textual.widgets import Label
 
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.help import said_key
-from crewdeck.tui.workspace.drafts import Draft, DraftStore
+from crewdeck.tui.workspace.drafts import DialogDraft, DraftStore
 
 if TYPE_CHECKING:
     from crewdeck.tui.app.screens.discard import DiscardScreen
@@ -56,7 +56,7 @@ class KeepsDraft:
     #: What a person calls the record's text that a draft was begun on ("the notes"), said when it changed since.
     draft_record_text: ClassVar[str] = "the text"
     #: The draft offered in the dialog, until ``ctrl+r`` or ``ctrl+n`` answers it (``None``: none is offered).
-    draft_offered: Draft | None = None
+    draft_offered: DialogDraft | None = None
     #: Closed with nothing typed (escape on it untouched): the draft it offered stays kept.
     draft_left: bool = False
 
@@ -173,7 +173,7 @@ class DraftOffer(Vertical):
     DraftOffer .draft--help { color: $foreground-muted; }
     """
 
-    def __init__(self, draft: Draft, changed: str, restore: str, discard: str) -> None:
+    def __init__(self, draft: DialogDraft, changed: str, restore: str, discard: str) -> None:
         """``changed``: the record's text the draft was begun on ("the notes"), when it is not what it was then;
         ``restore``, ``discard``: the keys that answer it, as the keymap has them."""
         super().__init__(id="draft-offer")
@@ -190,6 +190,6 @@ class DraftOffer(Vertical):
         yield Label(f"{restore} restores it · {discard} discards it · typing goes into the dialog", classes="draft--help")
 
 
-def offer_line(draft: Draft) -> str:
+def offer_line(draft: DialogDraft) -> str:
     """ "A draft of the notes of 3f2a “Brief” from 14:02 IST was kept when the app closed"."""
     return f"A draft of {draft.what} from {draft.kept_time()} was kept when the app closed"

@@ -30,7 +30,7 @@ from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.post_keys import CONTENT_CHOICES, MOVE_CHOICES
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.workers import in_background
-from crewdeck.tui.workspace.drafts import Draft, DraftStore
+from crewdeck.tui.workspace.drafts import DialogDraft, DraftStore
 from crewdeck.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ POST_CHOICES = {
 class KeptDraft:
     """A draft and, read from the workspace, why its dialog cannot open on its record ("" when it can)."""
 
-    draft: Draft
+    draft: DialogDraft
     #: Why it is shown rather than opened in its dialog ("" when its dialog opens).
     why: str = ""
     #: Its record (a task, a post) was deleted.
@@ -99,7 +99,7 @@ def say_kept_drafts(app: App[Any]) -> None:
     in_background(app, read, name="drafts_kept", group="drafts")
 
 
-def _say(app: App[Any], kept: list[Draft]) -> None:
+def _say(app: App[Any], kept: list[DialogDraft]) -> None:
     key = drafts_key(app)
     if len(kept) == 1:
         draft = kept[0]
@@ -130,7 +130,7 @@ def open_kept_drafts(app: App[Any]) -> None:
     in_background(app, read, name="drafts_kept", group="drafts")
 
 
-def looked_at(ws: Workspace, draft: Draft, me: MemberFacts, now: dt.datetime, keys: dict[str, str]) -> KeptDraft:
+def looked_at(ws: Workspace, draft: DialogDraft, me: MemberFacts, now: dt.datetime, keys: dict[str, str]) -> KeptDraft:
     """``draft`` and why its dialog does not open on its record: the record is gone, the change it holds is refused
     now (as the key would refuse it), or no key opens its dialog on its own (said with where it is offered then)."""
     kind, _, record = draft.key.partition(":")
@@ -229,7 +229,7 @@ def open_draft(app: CrewdeckApp, store: DraftStore, kept: KeptDraft) -> None:
         pane.action_quick_add()
 
 
-def _discard(app: App[Any], store: DraftStore, draft: Draft) -> None:
+def _discard(app: App[Any], store: DraftStore, draft: DialogDraft) -> None:
     try:
         store.remove(draft.key)
     except OSError as exc:
@@ -271,7 +271,7 @@ class KeptTextScreen(ModalScreen[bool]):
     KeptTextScreen .kept--help { color: $foreground-muted; }
     """
 
-    def __init__(self, draft: Draft, why: str) -> None:
+    def __init__(self, draft: DialogDraft, why: str) -> None:
         super().__init__()
         self.draft = draft
         self.why = why

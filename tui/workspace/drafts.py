@@ -37,7 +37,7 @@ def default_drafts_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class Draft:
+class DialogDraft:
     #: What it was for: "notes:TASK", "copy:POST", "entry:new", "prompt:TITLE".
     key: str
     #: What it was for, as a person reads it: "the notes of 3f2a “Brief”".
@@ -58,7 +58,7 @@ class Draft:
         return when.strftime("%H:%M %Z") if when.date() == today else f"{when:%a} {when.day} {when:%b %H:%M %Z}"
 
 
-def draft_of(entry: object) -> Draft | None:
+def draft_of(entry: object) -> DialogDraft | None:
     """The draft an entry of the file holds, ``None`` for one that holds none: each field of its kind, the zone one
     zoneinfo knows and the instant one it reads, as ``kept_time`` will ask of them."""
     if not isinstance(entry, dict) or set(entry) != {"key", "what", "values", "opened_with", "kept_at", "zone"}:
@@ -74,7 +74,7 @@ def draft_of(entry: object) -> Draft | None:
         return None
     if kept_at.tzinfo is None:
         return None  # an instant with no offset is no instant: ``astimezone`` would take it as the machine's clock
-    return Draft(**entry)
+    return DialogDraft(**entry)
 
 
 def of_texts(values: object) -> bool:
@@ -88,7 +88,7 @@ class DraftStore:
 
     path: Path
     #: Drafts read from the file, oldest first.
-    _drafts: list[Draft] = field(default_factory=list, init=False)
+    _drafts: list[DialogDraft] = field(default_factory=list, init=False)
 
     @classmethod
     def for_member(cls, workspace: Path, member_id: str, directory: Path | None = None) -> DraftStore:
@@ -96,7 +96,7 @@ class DraftStore:
         name = hashlib.sha256(f"{workspace.resolve()}\0{member_id}".encode()).hexdigest()[:32]
         return cls((directory or default_drafts_dir()) / f"{name}.json")
 
-    def all(self) -> list[Draft]:
+    def all(self) -> list[DialogDraft]:
         """The drafts kept, oldest first."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -105,12 +105,12 @@ class DraftStore:
         entries = data if isinstance(data, list) else []
         return [draft for draft in map(draft_of, entries) if draft is not None][-MOST:]
 
-    def get(self, key: str) -> Draft | None:
+    def get(self, key: str) -> DialogDraft | None:
         return next((d for d in self.all() if d.key == key), None)
 
-    def keep(self, key: str, what: str, values: Mapping[str, str], opened_with: Mapping[str, str], zone: str) -> Draft:
+    def keep(self, key: str, what: str, values: Mapping[str, str], opened_with: Mapping[str, str], zone: str) -> DialogDraft:
         """Keep a draft of ``key`` (replacing one kept before), the oldest dropped past ``MOST``."""
-        draft = Draft(
+        draft = DialogDraft(
             key,
             what,
             {name: value[:MOST_CHARS] for name, value in values.items()},
@@ -126,7 +126,7 @@ class DraftStore:
         if any(d.key == key for d in kept):
             self._write([d for d in kept if d.key != key])
 
-    def _write(self, drafts: list[Draft]) -> None:
+    def _write(self, drafts: list[DialogDraft]) -> None:
         directory = self.path.parent
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(directory, 0o700)  # whatever the umask made it, or a directory made before
