@@ -507,6 +507,18 @@ class PgRuleState:
         )
         return {name: json.loads(value) for name, value in rows.fetchall()}
 
+    def _latest_of(self, row_ids: Sequence[str], fields: Sequence[str], entity: str) -> dict[str, dict[str, Any]]:
+        """The newest value of each of these fields of each of these records, from the log, in one round trip (the
+        crewdeck_op_row index); a record with none of them is not in it."""
+        latest: dict[str, dict[str, Any]] = {}
+        for row_id, name, value in self.conn.execute(
+            "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) "
+            "AND entity = %s AND field = ANY(%s) ORDER BY row_id, field, op_id DESC",
+            (self.workspace, list(row_ids), entity, list(fields)),
+        ).fetchall():
+            latest.setdefault(row_id, {})[name] = json.loads(value)
+        return latest
+
     def post_review(self, post_id: str) -> PostReview | None:
         task = self._latest(
             post_id, ("post_state", "campaign", "platform", "post_round", "resumed_from", "publish", "title", *CONTENT_FIELDS)
@@ -566,13 +578,7 @@ class PgRuleState:
         round trip the first time asked, for the push: each post judged reads all of them (``post_review``)."""
         if self._reviewers is None:
             members = self._all_members()
-            more: dict[str, dict[str, Any]] = {}
-            for row_id, field_name, value in self.conn.execute(
-                "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) "
-                "AND field IN ('groups', 'campaigns') ORDER BY row_id, field, op_id DESC",
-                (self.workspace, list(members)),
-            ).fetchall():
-                more.setdefault(row_id, {})[field_name] = json.loads(value)
+            more = self._latest_of(list(members), ("groups", "campaigns"), "member")
             self._reviewers = {
                 member_id: Reviewer(
                     member_id,
@@ -663,25 +669,15 @@ class PgRuleState:
     def task_assignees(self, task_ids: Sequence[str]) -> dict[str, str]:
         if not task_ids:
             return {}
-        # One query for a batch's reopened tasks, each the newest of its assignee operations (the crewdeck_op_row index).
-        rows = self.conn.execute(
-            "SELECT DISTINCT ON (row_id) row_id, value FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) AND entity = 'task' "
-            "AND field = 'assignee' ORDER BY row_id, op_id DESC",
-            (self.workspace, list(task_ids)),
-        )
-        return {row_id: assignee for row_id, value in rows.fetchall() if isinstance(assignee := json.loads(value), str)}
+        # One query for a batch's reopened tasks, each the newest of its assignee operations.
+        latest = self._latest_of(task_ids, ("assignee",), "task")
+        return {row_id: assignee for row_id, task in latest.items() if isinstance(assignee := task.get("assignee"), str)}
 
     def task_states(self, task_ids: Sequence[str]) -> dict[str, TaskState]:
         if not task_ids:
             return {}
         # One query for the tasks a batch opens for someone who may not hold them: the newest status and removal of each.
-        latest: dict[str, dict[str, Any]] = {}
-        for row_id, field_name, value in self.conn.execute(
-            "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) "
-            "AND entity = 'task' AND field IN ('status', 'deleted') ORDER BY row_id, field, op_id DESC",
-            (self.workspace, list(task_ids)),
-        ).fetchall():
-            latest.setdefault(row_id, {})[field_name] = json.loads(value)
+        latest = self._latest_of(task_ids, ("status", "deleted"), "task")
         return {
             row_id: TaskState(status if isinstance(status := task.get("status"), str) else None, bool(task.get("deleted")))
             for row_id, task in latest.items()
