@@ -39,7 +39,7 @@ from textual.widgets import Input
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.rules import crisis_refused
-from crewdeck.sync.state.store import WorkspaceError
+from crewdeck.sync.state.store import BUSY_TIMEOUT, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app import hidden_keys
 from crewdeck.tui.app.collector import IdleCollector
@@ -498,6 +498,11 @@ class CrewdeckApp(App[int]):
                 if _terminal_gone(fd):
                     os.dup2(nowhere, fd)
             os.close(nowhere)
+            # However the close goes, the process ends once a change waiting for the file has had its busy timeout (a
+            # write is one transaction: cut, it is rolled back whole): a hung-up app once lingered on, the file open.
+            ending = threading.Timer(BUSY_TIMEOUT + HUNG_UP_GRACE, os._exit, (128 + signal.SIGHUP,))
+            ending.daemon = True
+            ending.start()
         self.exit()
 
     def get_default_screen(self) -> Screen[Any]:
@@ -1351,6 +1356,10 @@ class CrewdeckApp(App[int]):
         self.session.interrupt(writes=False)
         if self._sync_engine is not None:
             self._sync_engine.stop()
+
+
+#: Seconds a hung-up app's process is given past the busy timeout to close before it is ended (``_hung_up``).
+HUNG_UP_GRACE = 5.0
 
 
 def _terminal_gone(fd: int) -> bool:
