@@ -141,6 +141,23 @@ def test_an_approval_refused_as_stale_says_which_change_voided_its_round_and_who
     assert re.search(r"REFUSED: @mia approved “Launch reel” \(copy\): [^\n]*" + VOIDED_BY.format(what=what), log), log
 
 
+def test_a_refused_approval_is_in_the_posts_history_and_its_log(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """mia approved offline a round raj's change had voided meanwhile: `crewdeck log` said it REFUSED, but `show ID`'s
+    history and `log ID` of the post held nothing of it (an approval is a record of its own, not an operation on the
+    post), though they list an edit of the task the server refused in its place."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.submitted_and_seen()
+        served.run("raj", "post", "copy", post_id, "Bigger day")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)
+        served.run("mia", "sync")
+        shown = served.run("mia", "show", post_id)
+        log = served.run("mia", "log", post_id)
+    refused = r"REFUSED: @mia approved “Launch reel” \(copy\): [^\n]*\(rule stale_round\)"
+    assert re.search(refused, shown.split("History")[1]), shown
+    assert re.search(refused, log), log
+
+
 async def test_the_apps_notice_of_an_approval_refused_as_stale_names_the_change_that_voided_its_round(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:

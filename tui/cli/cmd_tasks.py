@@ -506,7 +506,7 @@ def cmd_log(ctx: Context) -> int:
     remote = Remote.of(ws.store)
     sent = int(ws.store.get_meta(META_PUSH_SEQ) or 0) if remote else 10**18
     own = ws.store.node
-    refused = [r for r in ws.store.refused() if not ctx.args.id or r[0].row_id == params[0]]
+    refused = [r for r in ws.store.refused() if not ctx.args.id or describe.refused_of(r[0], str(params[0]))]
     cursor = ws.conn.execute(
         f"SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops {where} ORDER BY seq DESC", params
     )

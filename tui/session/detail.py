@@ -15,7 +15,7 @@ from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.voiding import GIVEN_LATE, TURNING_FIELDS, RoundTurn, given_late, round_turns, words
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops, naming_refused, refused_writes, told
+from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops, naming_refused, refused_of, refused_writes, told
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import REMOVED_WORDS, Member, Workspace
 
@@ -130,7 +130,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         every_refused = [row for row in every_refused if row[0].field not in GUEST_UNREAD]
     refused_naming = naming_refused(naming, (op for op, *_ in every_refused))
     refused = tuple(
-        (write.at, write.line()) for write in refused_writes((r for r in every_refused if r[0].row_id == task_id), refused_naming)
+        (write.at, write.line()) for write in refused_writes((r for r in every_refused if refused_of(r[0], task_id)), refused_naming)
     )
     terms = (
         []

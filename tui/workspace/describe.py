@@ -442,6 +442,17 @@ def deleted_meanwhile_line(task_id: str, by: str, names: Naming) -> str:
     )
 
 
+def refused_of(op: Op, task_id: str) -> bool:
+    """Whether a refused operation is one of the task's history: an operation on it, or a verdict given on it (a post's
+    approval is a record of its own, naming the post), as the history tells verdicts the server took."""
+    if op.row_id == task_id:
+        return True
+    if op.entity != "post_approval":
+        return False
+    record = stored_value(op.value)
+    return isinstance(record, dict) and record.get("post") == task_id
+
+
 def refused_writes(refused: Iterable[tuple[Op, str, str, str]], names: Naming) -> list[RefusedWrite]:
     """``Store.refused``'s rows (newest first) a write at a time: the operations one write made that the server refused
     for one reason are told as ``crewdeck log`` tells a write ("added “Rough cut” for ex-@lee", not its title, creator
