@@ -20,7 +20,7 @@ import crewdeck
 from crewdeck.tui.app.app import binding_ids, check_config, key_scopes, widget_keys
 from crewdeck.tui.app.key_conflicts import not_a_key
 from crewdeck.tui.cli.main import main
-from crewdeck.tui.workspace.config import Config, ConfigError, known_keys, load, parse, save, updated
+from crewdeck.tui.workspace.config import Config, ConfigError, known_keys, load, parse, save, settings, updated
 from crewdeck.tui.workspace.config_example import example_text
 from crewdeck.tui.workspace.errors import UserError
 
@@ -88,6 +88,23 @@ def test_the_example_says_every_default() -> None:
         "keymap",
     }  # the rest have no default
     assert "# workspace = " in EXAMPLE.read_text() and "# member = " in EXAMPLE.read_text()
+
+
+def _readme_config_table() -> dict[str, str]:
+    """The README's table of config keys: ``{key: its default cell}``."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Configuration\n")[1].split("\n## ")[0]
+    table = section.split("| key | default | what |\n|---|---|---|\n")[1].split("\n\n")[0]
+    return {row.split(" | ")[0].removeprefix("| ").strip("`"): row.split(" | ")[1] for row in table.splitlines()}
+
+
+def test_the_readmes_table_of_config_keys_is_the_schemas() -> None:
+    # The README named theme, keymap and time_format alone, "..." for the rest: default_view, which a team opening
+    # on its own view wants, was in config.example.toml only.
+    table = _readme_config_table()
+    assert list(table) == known_keys()
+    for field, _, _ in settings(Config):
+        if isinstance(field.default, str | int) and field.name in table:
+            assert table[field.name] == f"`{field.default}`", f"the README gives {field.name} another default"
 
 
 def test_the_examples_of_keymap_name_real_bindings() -> None:

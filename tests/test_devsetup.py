@@ -69,6 +69,16 @@ def test_make_test_and_ci_use_the_one_script() -> None:
     assert ".ci/system-packages" in readme and "PEERS_DIR" in readme and "../shared/peers" in readme
 
 
+def test_the_readme_names_every_system_package_the_script_installs() -> None:
+    # The README named six (hledger ... fish) where the script installs ten: a team installing them by hand from the
+    # README had chromium, openssh-server, openssl and sqlite3 missing, and their tests skipped.
+    script = SCRIPT.read_text().split("PACKAGES=(\n")[1].split("\n)")[0]
+    installed = [line.strip().strip('"').split()[0] for line in script.splitlines()]
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    named = readme.split("(Debian packages `")[1].split("`")[0].split()
+    assert named == installed
+
+
 def bench(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ROOT / "tests" / "bench" / "run.py"), *args],

@@ -18,10 +18,10 @@ from crewdeck.sync.state.records import result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key, write
-from crewdeck.tui.results.kpis import divide_rounded
+from crewdeck.tui.results.kpis import KPIS, divide_rounded
 from crewdeck.tui.results.targets import of as targets_of
 
-from .conftest import Cli, copy_of_workspace, in_person, on_a_terminal
+from .conftest import ROOT, Cli, copy_of_workspace, in_person, on_a_terminal
 from .forged import Forger
 from .syncsupport import crewdeck, crewdeck_fails, listing
 
@@ -1360,3 +1360,24 @@ def test_a_rate_whose_two_counts_come_from_different_platforms_is_said_to_mix_th
     # Meta's engagements given too: the rates are like with like again, and nothing is said.
     cli.ok("kpi", "add", "+launch/meta", "2026-11-20", "engagements=30")
     assert "mixed_platforms" not in _report(ws)["rows"][0] and "mixed" not in cli("kpi", "report").err
+
+
+#: How the README's KPI table words a count (``link clicks``) and a unit (``percent, 2 decimals``).
+_README_COUNT = {"clicks": "link clicks", "value": "conversion value"}
+_README_UNIT = {"percent": "percent, 2 decimals", "money": "base currency, its minor unit", "ratio": "ratio, 2 decimals"}
+
+
+def test_the_readmes_kpi_table_is_the_definitions() -> None:
+    """The README's table of KPIs names each of ``KPIS``, in the order reports show them, as the code computes it:
+    the same counts divided, the same scale, the same unit."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| KPI | definition | shown as |\n|---|---|---|\n")[1].split("\n\n")[0]
+    rows = [row.removeprefix("| ").split(" | ") for row in table.splitlines()]
+    assert [code.strip("`") for code, _, _ in rows] == [kpi.code for kpi in KPIS]
+    for (_, definition, shown), kpi in zip(rows, KPIS, strict=True):
+        numerator, denominator = (_README_COUNT.get(c, c) for c in (kpi.numerator, kpi.denominator))
+        if kpi.denominator != "result":  # CPA divides by conversions, or by the result the campaign's targets choose
+            quotient = f"{numerator} ÷ {denominator}"
+            said = {1: quotient, 100: f"{quotient} × 100", 1000: f"1,000 × {quotient}"}[kpi.scale]
+            assert definition.startswith(said), f"{kpi.code}: the README says {definition}"
+        assert shown.startswith(_README_UNIT[kpi.unit]), f"{kpi.code}: the README shows it as {shown}"
