@@ -16,6 +16,7 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.task_page import TaskListPage
+from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import os_user
 from crewdeck.widgets.pane_bar import PaneBar
 
@@ -227,3 +228,29 @@ async def test_the_help_screen_at_80_columns_keeps_each_id_in_its_own_column(tmp
         assert not [line for line in lines if line.lstrip().startswith(("deadline_grid.", "planner."))]
         row = next(line for line in lines if "Previous member" in line)
         assert row.split() == ["k", "Previous", "member", "deadline_grid.previous_member"]
+
+
+async def test_a_sync_of_many_pages_is_one_notice_that_counts_them_all(tmp_path: Path) -> None:
+    # 5,000 tasks raj imported came to ana's app a page a commit: a notice each, "@raj changed 400 records" again
+    # and again, stacked over half the tasks pane, each counting its page, "changed" for tasks that were new.
+    path = team(tmp_path)
+    raj = Session.open(path, "raj", Config())
+    try:
+        pages = [
+            [op for n in range(size) for op in raj.edits.quick_add(f"Imported caption {chr(97 + size)}{chr(97 + n)}", NOW).ops]
+            for size in (3, 2)
+        ]
+        with Store(path) as store:
+            task = next(row_id for row_id, _ in store.records("task") if row_id not in {op.row_id for page in pages for op in page})
+        pages.append(list(raj.edits.set_fields([task], {"priority": "high"}, "set priority").ops))
+    finally:
+        raj.close()
+    app = make_app(path, watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for page in pages:
+            app.store_changed(page)  # as the watcher tells each commit of a sync's pages
+            await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        # raj's writes made by this Unix user, who is ana: "@ana as @raj".
+        assert messages == ["@ana as @raj added 5 tasks and changed 1 record"], messages

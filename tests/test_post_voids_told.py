@@ -126,7 +126,9 @@ async def test_an_approval_taken_among_several_records_changed_is_still_said_in_
             crewdeck("-w", str(raj), "sync")
             said = lambda: [str(n.message) for n in app._notifications if "@raj" in str(n.message)]  # noqa: E731
             await until(pilot, lambda: bool(said()), "the notice of raj's changes")
-            assert said() == [f"@raj changed 2 records; {VOIDED} and your approval: it is a draft until it is submitted again"], said()
+            assert said() == [
+                f"@raj added 1 task and changed 1 record; {VOIDED} and your approval: it is a draft until it is submitted again"
+            ], said()
 
 
 def test_a_move_to_another_campaign_that_took_her_approval_is_said_as_a_copy_change_is(tmp_path: Path) -> None:

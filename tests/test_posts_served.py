@@ -158,6 +158,25 @@ def test_a_refused_approval_is_in_the_posts_history_and_its_log(request: pytest.
     assert re.search(refused, log), log
 
 
+def test_a_refused_approval_is_in_post_shows_history_as_show_says_it(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """`crewdeck show ID`'s history said mia's approval the server refused, `post show ID`'s own history table did not:
+    it listed raj's change and her approval's void alone, and she took the approval for given."""
+    with serving(request, tmp_path, "file") as served:
+        post_id = served.submitted_and_seen()
+        served.run("raj", "post", "copy", post_id, "Bigger day")
+        served.run("raj", "sync")
+        served.run("mia", "post", "approve", post_id)
+        served.run("mia", "sync")
+        shown = served.run("mia", "post", "show", post_id)
+        as_json = json.loads(served.run("mia", "post", "show", post_id, "--json"))
+    history = shown.split("history (")[1]
+    row = next((line for line in history.splitlines() if "REFUSED" in line), "")
+    assert re.search(r"  @mia +REFUSED: @mia approved “Launch reel” \(copy\): [^\n]*\(rule stale_round\)", row), shown
+    # Last: stamped after raj's change it came after.
+    assert history.rstrip().endswith(row), shown
+    assert not [event for event in as_json["history"] if "REFUSED" in event["what"]], as_json
+
+
 async def test_the_apps_notice_of_an_approval_refused_as_stale_names_the_change_that_voided_its_round(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:

@@ -58,6 +58,7 @@ from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.workers import Latest, background
+from crewdeck.tui.session.notices import ChangeNotice
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.views import View, views
@@ -79,6 +80,8 @@ if TYPE_CHECKING:
 COLLECT_EVERY = 0.25
 #: How many records a sync round's notice of edits made here that others' edits replaced, or deleted, names (the rest are counted).
 OVERWRITTEN_SAID = 3
+#: Seconds a notice of others' changes stays up after their last batch counted in it.
+CHANGE_NOTICE_LIFE = 4
 #: Seconds the keys typed after a text field's ``enter`` wait for it at most (it is back within milliseconds).
 HOLD_AT_MOST = 0.5
 #: Seconds the keys typed while a post is read wait for its dialog at most: a read is back within milliseconds unless a
@@ -450,6 +453,8 @@ class CrewdeckApp(App[int]):
         self.keys_ahead = KeysAhead()
         #: The notice of the last key pressed where it is hidden (``_say_if_hidden``), while it may be up.
         self._hidden_key_notice: Notification | None = None
+        #: Each notice of others' changes that may be up, by who made them, and what it tells (``_tell_change``).
+        self._change_notices: dict[str, tuple[Notification, ChangeNotice]] = {}
         self.theme = config.theme
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -1277,10 +1282,10 @@ class CrewdeckApp(App[int]):
         tasks = {op.row_id for op in ops if op.entity == "task"}
         self.session.ranked.rescore_rows(tasks, self.services.now())
         # A guest reads their campaigns' posts alone: a notice would tell them of any task's change, by its title.
-        notice = None if ours or self.guest else self.session.notices.describe(ops)
+        notice = None if ours or self.guest else self.session.notices.told(ops)
         self.call_from_thread(self._after_change, ops, ours, notice)
 
-    def _after_change(self, ops: list[Op], ours: bool, notice: str | None) -> None:
+    def _after_change(self, ops: list[Op], ours: bool, notice: ChangeNotice | None) -> None:
         if not self.guest:  # a guest's app has no panes, nor the header the people go to
             if any(op.entity in ("member", "campaign") for op in ops):
                 self._load_people()
@@ -1305,8 +1310,22 @@ class CrewdeckApp(App[int]):
                     screen.load()
                 elif isinstance(screen, (ApprovalsScreen, ResultsScreen)):
                     screen.store_changed(ops)
-        if notice:
-            self.notify(notice, timeout=4)
+        if notice is not None:
+            self._tell_change(notice)
+
+    def _tell_change(self, told: ChangeNotice) -> None:
+        """Others' changes in a notice; one about the same people's still up is replaced by one counting both (a sync's
+        pages came one notice each, "@mia changed 400 records" stacked over the tasks pane)."""
+        self._change_notices = {who: up for who, up in self._change_notices.items() if not up[0].has_expired}
+        up = self._change_notices.get(told.who)
+        together = None if up is None else told.after(up[1])
+        if up is not None and together is not None:
+            # Behind its own Notify, which may still be queued: taken down once it is up.
+            self.call_later(self._unnotify, up[0])
+            told = together
+        notification = Notification(visible(told.line), "", "information", CHANGE_NOTICE_LIFE, markup=False)
+        self._change_notices[told.who] = (notification, told)
+        self.post_message(Notify(notification))
 
     @background(exclusive=True, group="rescore")
     def _rescore(self) -> None:

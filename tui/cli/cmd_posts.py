@@ -346,6 +346,32 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
     return out
 
 
+def _refused_events(ctx: Context, post_id: str) -> list[_Event]:
+    """Writes of the post made here that the sync server refused (an approval given on a round voided meanwhile), each
+    a line of the history, WHAT as ``crewdeck show`` and ``crewdeck log`` say it: "REFUSED: @mia approved “Launch reel”
+    (copy): … (rule stale_round)".  Not in ``--json``, as ``show --json`` has none."""
+    from crewdeck.tui.session.detail import refused_of_task
+    from crewdeck.tui.time.when import format_local
+    from crewdeck.tui.workspace.describe import Naming
+
+    naming = Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
+    named = ctx.ws.shown_handles()
+    return [
+        _Event(
+            write.at,
+            write.ops[-1].member,
+            [
+                format_local(write.at, ctx.viewer_tz, ctx.now, clock24=ctx.config.clock24),
+                named.get(write.ops[-1].member, ""),
+                write.line(),
+                "",
+                "",
+            ],
+        )
+        for write in reversed(refused_of_task(ctx.ws, post_id, naming, ctx.scope.guest))
+    ]
+
+
 def _diff_since_seen(ctx: Context, post_id: str, member: str) -> list[str]:
     """The content's diff since the version this member last gave a verdict on, the copy's then the link's, the
     media's and the first comment's (nothing if none, or no change)."""
@@ -418,7 +444,8 @@ def cmd_post_show(ctx: Context) -> int:
     # The post's text is someone else's: shown, never sent to the terminal as it is.
     print(visible("\n".join(lines), multiline=True))
     # A removed member reads "ex-@raj": a new member may have their handle.
-    history = _history(ctx, post_id, ctx.ws.shown_handles())
+    history = _history(ctx, post_id, ctx.ws.shown_handles()) + _refused_events(ctx, post_id)
+    history.sort(key=lambda event: event.at)  # stable: a refused write stands after what was made at its instant
     if history:
         print(f"\nhistory ({ctx.viewer_tz}):")
         print(table([event.cells for event in history], ["WHEN", "WHO", "WHAT", "VERSION", "NOTE"]))

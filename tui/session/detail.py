@@ -15,7 +15,17 @@ from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.voiding import GIVEN_LATE, TURNING_FIELDS, RoundTurn, given_late, round_turns, words
 from crewdeck.tui.tasks import urgency
-from crewdeck.tui.workspace.describe import Naming, ToldChange, changes, first_ops, naming_refused, refused_of, refused_writes, told
+from crewdeck.tui.workspace.describe import (
+    Naming,
+    RefusedWrite,
+    ToldChange,
+    changes,
+    first_ops,
+    naming_refused,
+    refused_of,
+    refused_writes,
+    told,
+)
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import REMOVED_WORDS, Member, Workspace
 
@@ -57,6 +67,17 @@ class TaskDetail:
         said = [(change.at, change.sentence) for change in reversed(self.history)]
         # Stable: changes made at one instant stay newest first, as the history reversed reads.
         return sorted([*said, *self.refused], key=lambda line: line[0], reverse=True)
+
+
+def refused_of_task(ws: Workspace, task_id: str, naming: Naming, guest: bool) -> list[RefusedWrite]:
+    """The writes of the task made here that the sync server refused (a post's verdicts given on it too), newest first,
+    to be told as ``crewdeck log`` tells them; a guest's without the fields a guest does not read, as their history is."""
+    every_refused = ws.store.refused()
+    if guest:
+        every_refused = [row for row in every_refused if row[0].field not in GUEST_UNREAD]
+    # Named from every refusal, not only this task's: its campaign may be one refused with it.
+    refused_naming = naming_refused(naming, (op for op, *_ in every_refused))
+    return refused_writes((r for r in every_refused if refused_of(r[0], task_id)), refused_naming)
 
 
 #: Fields of a post a guest does not read, and what the detail holds in their place: the team's notes, the tasks it
@@ -124,14 +145,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     if record["post_state"]:
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
         history = voids_told(ws, sorted([*history, *told], key=lambda change: change.ops[0].op_id), naming)
-    every_refused = ws.store.refused()
-    if guest:
-        # The writes the server refused are told as the history is: without the fields a guest does not read.
-        every_refused = [row for row in every_refused if row[0].field not in GUEST_UNREAD]
-    refused_naming = naming_refused(naming, (op for op, *_ in every_refused))
-    refused = tuple(
-        (write.at, write.line()) for write in refused_writes((r for r in every_refused if refused_of(r[0], task_id)), refused_naming)
-    )
+    refused = tuple((write.at, write.line()) for write in refused_of_task(ws, task_id, naming, guest))
     terms = (
         []
         if guest

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
@@ -37,6 +39,11 @@ class ChangeNotices:
 
     def describe(self, theirs: list[Op], now: dt.datetime | None = None) -> str | None:
         """One line about operations others made; ``None`` for none."""
+        told = self.told(theirs, now)
+        return None if told is None else told.line
+
+    def told(self, theirs: list[Op], now: dt.datetime | None = None) -> ChangeNotice | None:
+        """The notice of operations others made, which a notice of their next ones may count in; ``None`` for none."""
         if not theirs:
             return None
         at = now or current_time()
@@ -60,7 +67,61 @@ class ChangeNotices:
         return self._access.read(untold)
 
 
-def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str) -> str:
+@dataclass(frozen=True)
+class ChangeNotice:
+    """A notice of others' changes: its line, and what it counts, so that the notice of their next batch (a sync's next
+    page) can be one with it, where each page's notice stacked on the last."""
+
+    #: Who made the changes, as the notice names them ("@mia", "@ana as @raj"): only the same people's are told together.
+    who: str
+    #: The records changed, (entity, id) each.
+    rows: frozenset[tuple[str, str]]
+    #: Of them, those the changes made.
+    added: frozenset[tuple[str, str]]
+    #: An approval of mine a change among them voided, a line each.
+    voided: tuple[str, ...]
+    #: The line of changes told one by one (a record, a crisis); ``None`` where they are counted.
+    alone: str | None = None
+    #: A crisis's start or end, told by it alone: never counted with other changes.
+    crisis: bool = False
+
+    @property
+    def line(self) -> str:
+        if self.alone is not None:
+            return self.alone
+        # Counted, as many records are; but an approval of mine a change among them took is said, as alone it is, the
+        # first few of them: one toast (3,000 voided posts made one of 458 KB).
+        more = len(self.voided) - VOIDS_LISTED
+        return (
+            f"{self.who} {_counted_changes(self.rows, self.added)}"
+            + "".join(f"; {line}" for line in self.voided[:VOIDS_LISTED])
+            + (f"; and {counted(more, 'more change')} that voided your approval" if more > 0 else "")
+        )
+
+    def after(self, earlier: ChangeNotice) -> ChangeNotice | None:
+        """These changes counted with ``earlier`` ones of the same people in one notice (a running total), where either
+        is counted already; ``None`` where they are told apart (another's, a crisis, two records each said in words)."""
+        if earlier.who != self.who or self.crisis or earlier.crisis or (self.alone is not None and earlier.alone is not None):
+            return None
+        # A record added in one batch and changed in the next was added.
+        return ChangeNotice(
+            self.who,
+            earlier.rows | self.rows,
+            earlier.added | self.added,
+            earlier.voided + tuple(line for line in self.voided if line not in earlier.voided),
+        )
+
+
+def _counted_changes(rows: frozenset[tuple[str, str]], added: frozenset[tuple[str, str]]) -> str:
+    """ "added 5,000 tasks", "changed 400 records", "added 3 tasks and changed 2 records": records made are said so,
+    by their kind where they are all of one."""
+    kinds = {entity for entity, _ in added}
+    made = f"added {counted(len(added), kinds.pop().replace('_', ' ') if len(kinds) == 1 else 'record')}" if added else ""
+    changed = f"changed {counted(len(rows - added), 'record')}" if rows - added else ""
+    return " and ".join(part for part in (made, changed) if part)
+
+
+def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str) -> ChangeNotice:
     # An ``acting`` record says who wrote the others as their member (a manager's ``--as``): it is not a change of its own.
     changed = [op for op in theirs if op.entity != "acting"] or theirs
     actor_of = actors(ws.conn)
@@ -68,24 +129,36 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
     def actor(op: Op) -> str | None:
         return actor_of(op.member, op.op_id)
 
-    rows = {(op.entity, op.row_id) for op in changed}
+    rows = frozenset((op.entity, op.row_id) for op in changed)
+    who = ", ".join(
+        sorted({f"{names.member(actor(op))} as {names.member(op.member)}" if actor(op) else names.member(op.member) for op in changed})
+    )
+    # A record whose first operation is among these was made by them.
+    created = describe.first_ops(ws.conn, [row_id for _, row_id in rows])
+    added = frozenset((op.entity, op.row_id) for op in changed if op.op_id in created)
+    voided = tuple(_my_approvals_voided(ws, changed, names, me))
     # A crisis's start writes its checklist's tasks, and its end the posts it resumes: the crisis is the news.
     crisis = next((op for op in changed if op.entity in CRISIS_ENTITIES), None)
     if len(rows) > 1 and crisis is None:
-        who = ", ".join(
-            sorted({f"{names.member(actor(op))} as {names.member(op.member)}" if actor(op) else names.member(op.member) for op in changed})
-        )
-        # Counted, as many records are; but an approval of mine a change among them took is said, as alone it is, the
-        # first few of them: one toast (3,000 voided posts made one of 458 KB).
-        voided = _my_approvals_voided(ws, changed, names, me)
-        more = len(voided) - VOIDS_LISTED
-        return (
-            f"{who} changed {len(rows)} records"
-            + "".join(f"; {line}" for line in voided[:VOIDS_LISTED])
-            + (f"; and {counted(more, 'more change')} that voided your approval" if more > 0 else "")
-        )
+        return ChangeNotice(who, rows, added, voided)
+    alone = _told_alone(ws, theirs, changed, crisis, names, me, created, actor)
+    return ChangeNotice(who, rows, added, voided, alone, crisis is not None)
+
+
+def _told_alone(
+    ws: Workspace,
+    theirs: list[Op],
+    changed: list[Op],
+    crisis: Op | None,
+    names: describe.Naming,
+    me: str,
+    created: set[str],
+    actor: Callable[[Op], str | None],
+) -> str:
+    """Changes told in words: one record's, or a crisis's and how many other records it wrote."""
+    rows = {(op.entity, op.row_id) for op in changed}
     lead = changed if crisis is None else [op for op in changed if (op.entity, op.row_id) == (crisis.entity, crisis.row_id)]
-    said = describe.changes(lead, names, describe.first_ops(ws.conn, [lead[0].row_id]), actor)
+    said = describe.changes(lead, names, created, actor)
     others = f", with {counted(len(rows) - 1, 'other record')}" if len(rows) > 1 else ""
     told = {op.op_id for op in theirs}
     rounds = _Rounds(ws, names.now)
