@@ -920,3 +920,33 @@ async def test_the_snooze_prompt_says_when_the_task_would_wake_past_its_due_date
     assert task["snoozed_until"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}
     err = cli("set", task_id, "snoozed_until=tue 12:00").err
     assert err == "note: snooze: wakes already overdue by 3d (due tmrw 17:00 CET)\n"
+
+
+@pytest.mark.parametrize(
+    ("opening", "box"),
+    [
+        (("3", "n"), "#form-amount"),  # the Budget pane's new entry
+        (("3", "slash"), "LedgerPane FilterBox Input"),  # its filter box
+        (("a",), "PromptScreen Input"),  # quick add
+    ],
+)
+async def test_backspace_typed_in_one_burst_with_characters_deletes_what_was_typed_before_it(
+    workspace: Path, opening: tuple[str, ...], box: str
+) -> None:
+    """Backspace x3 and `EUR` typed fast over "12.50 CHF" left "12.50 CHF": the field typed `EUR` first and the
+    backspaces, bound keys that act once back from the app, deleted it."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in opening:
+            await pilot.press(key)
+            await settle(pilot)
+        field = app.screen.query_one(box, Input)
+        field.focus()  # the form's first field is the campaign
+        await settle(pilot)
+        burst(app, *"12.50 CHF")
+        await settle(pilot)
+        for key in [events.Key("backspace", None)] * 3 + [events.Key(c, c) for c in "EUR"]:
+            app.post_message(key)
+        await settle(pilot)
+        assert field.value == "12.50 EUR"
