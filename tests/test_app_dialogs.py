@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -682,6 +683,30 @@ async def test_escape_and_a_key_typed_fast_close_the_filter_box_and_the_key_goes
         await settle(pilot)
         assert not pane.filtering and pane.list_title == title
         assert app.focused is pane.table and pane.table.cursor == start + 2
+
+
+def read_by_the_driver(app: CrewdeckApp, data: str) -> None:
+    """Post what Textual's parser reads ``data``, one read of the terminal, as: as the driver does, once the escape
+    delay has passed with nothing more (here: the end of the input, which the parser answers the same way)."""
+    parser = XTermParser()
+    for token in [*parser.feed(data), *parser.feed("")]:
+        app.post_message(token)
+
+
+async def test_escape_and_a_digit_typed_fast_close_the_filter_box_and_the_digit_goes_to_the_app(workspace: Path) -> None:
+    """`escape` and `3` typed fast arrive as `\\x1b3`, which Textual read as option and 3 on a Mac: `£`, typed into
+    the filter box, the box left open and the Budget pane never reached."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        title = pane.list_title
+        burst(app, "/", *"reel")
+        read_by_the_driver(app, "\x1b3")
+        await settle(pilot)
+        assert not pane.filtering and pane.list_title == title
+        ledger = app.query_one(LedgerPane)
+        assert app.active_pane == "ledger" and ledger.has_focus_within
 
 
 async def test_an_alt_key_bound_in_the_keymap_stays_that_key(workspace: Path) -> None:
