@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -684,6 +685,30 @@ async def test_escape_and_a_key_typed_fast_close_the_filter_box_and_the_key_goes
         assert app.focused is pane.table and pane.table.cursor == start + 2
 
 
+def read_by_the_driver(app: CrewdeckApp, data: str) -> None:
+    """Post what Textual's parser reads ``data``, one read of the terminal, as: as the driver does, once the escape
+    delay has passed with nothing more (here: the end of the input, which the parser answers the same way)."""
+    parser = XTermParser()
+    for token in [*parser.feed(data), *parser.feed("")]:
+        app.post_message(token)
+
+
+async def test_escape_and_a_digit_typed_fast_close_the_filter_box_and_the_digit_goes_to_the_app(workspace: Path) -> None:
+    """`escape` and `3` typed fast arrive as `\\x1b3`, which Textual read as option and 3 on a Mac: `£`, typed into
+    the filter box, the box left open and the Budget pane never reached."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        title = pane.list_title
+        burst(app, "/", *"reel")
+        read_by_the_driver(app, "\x1b3")
+        await settle(pilot)
+        assert not pane.filtering and pane.list_title == title
+        ledger = app.query_one(LedgerPane)
+        assert app.active_pane == "ledger" and ledger.has_focus_within
+
+
 async def test_an_alt_key_bound_in_the_keymap_stays_that_key(workspace: Path) -> None:
     """Only an `alt+` key nothing is bound to is read as `escape` and the key: one the keymap binds runs its action."""
     app = make_app(workspace, config=Config(keymap={"table.cursor_down": "alt+j"}))
@@ -920,3 +945,35 @@ async def test_the_snooze_prompt_says_when_the_task_would_wake_past_its_due_date
     assert task["snoozed_until"] == {"utc": "2026-11-30T08:00:00Z", "tz": "Europe/Berlin"}
     err = cli("set", task_id, "snoozed_until=tue 12:00").err
     assert err == "note: snooze: wakes already overdue by 3d (due tmrw 17:00 CET)\n"
+
+
+@pytest.mark.parametrize(
+    ("opening", "box"),
+    [
+        (("3", "n"), "#form-amount"),  # the Budget pane's new entry
+        (("3", "slash"), "LedgerPane FilterBox Input"),  # its filter box
+        (("a",), "PromptScreen Input"),  # quick add
+        (("M",), "PromptScreen Input"),  # the viewer's name and zone
+    ],
+)
+async def test_backspace_typed_in_one_burst_with_characters_deletes_what_was_typed_before_it(
+    workspace: Path, opening: tuple[str, ...], box: str
+) -> None:
+    """Backspace x3 and `EUR` typed fast over "12.50 CHF" left "12.50 CHF": the field typed `EUR` first and the
+    backspaces, bound keys that act once back from the app, deleted it."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in opening:
+            await pilot.press(key)
+            await settle(pilot)
+        field = app.screen.query_one(box, Input)
+        field.focus()  # the form's first field is the campaign
+        field.value = ""  # the name and zone's is filled in
+        await settle(pilot)
+        burst(app, *"12.50 CHF")
+        await settle(pilot)
+        for key in [events.Key("backspace", None)] * 3 + [events.Key(c, c) for c in "EUR"]:
+            app.post_message(key)
+        await settle(pilot)
+        assert field.value == "12.50 EUR"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.dom import DOMNode
 
 from crewdeck.sync.state.store import Store
@@ -237,3 +238,20 @@ def test_what_a_read_that_took_too_long_dropped_is_said_by_its_keys_and_pastes()
     assert dropped_line([key("j")], "the undo was checked").startswith("1 key (j) typed while the undo was checked was dropped")
     many = dropped_line([key("space" if c == " " else c) for c in "quick note"], "the post was read")
     assert many.startswith("10 keys (q u i c k space n o …) typed")
+
+
+def test_escape_and_a_digit_in_one_read_are_read_as_escape_and_the_digit_and_a_pound_sign_as_itself() -> None:
+    """`escape`, `escape` and `3` typed fast from the Results posts list went back one level and never reached the
+    Budget pane: Textual read `\\x1b3` as `£`."""
+    keys_ahead.unfold_escape_and_digit()
+
+    def read(data: str) -> list[tuple[str, str | None]]:
+        parser = XTermParser()
+        tokens = [token for token in [*parser.feed(data), *parser.feed("")] if isinstance(token, events.Key)]
+        split = [keys_ahead.escape_and_key(token) or (token,) for token in tokens]
+        return [(k.key, k.character) for keys in split for k in keys]
+
+    assert read("\x1b\x1b3") == [("escape", "\x1b"), ("escape", "\x1b"), ("3", "3")]
+    assert read("\x1b0") == [("escape", "\x1b"), ("0", "0")]
+    assert read("£") == [("pound_sign", "£")]
+    assert read("\x1bb") == [("ctrl+left", None)]  # iTerm's option and left: a word left in a field

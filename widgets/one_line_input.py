@@ -1,4 +1,4 @@
-"""A one-line input that keeps a pasted text whole."""
+"""A one-line input that keeps a pasted text whole and applies the keys typed in one burst in their order."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from textual import events
 from textual.strip import Strip
 from textual.widgets import Input
 
+#: The field's own keys left to bubble to the app: ``enter`` (submit) is waited for there (the keys typed after it are
+#: held until it has run), as ``escape`` and ``tab`` are, which the field does not bind.
+LEAVE_THE_FIELD = frozenset({"enter", "escape", "tab", "shift+tab"})
+
 
 class OneLineInput(Input):
     """Textual's ``Input``, but a paste of several lines is taken whole, its lines joined by ``joiner`` (a space;
@@ -18,11 +22,28 @@ class OneLineInput(Input):
     Textual's keeps the first line of a paste and drops the rest unsaid: feedback pasted from an email into a
     note ("Please change:" and a list under it) was kept as "Please change:".  The lines are trimmed and the
     empty ones left out, as the line breaks they stood between are; a paste of one line is taken as it is.
+
+    Its editing keys (backspace, delete, the arrows, home, end, ctrl+u ...) act in the order typed with the
+    characters: Textual's inserts a character in its own key handler, but runs a bound key's action only once the key
+    has bubbled up to the app, after the keys queued behind it.  In the Budget pane's new entry, backspace x3 and
+    "EUR" typed in one burst left "12.50 CHF" ("EUR" typed, then deleted); backspace and "X" left the text as it was
+    (Textual's issue #6605).
     """
 
     def __init__(self, *args: Any, joiner: str = " ", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.joiner = joiner
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual's handler, run after this one, inserts a printable character; a key the field does not bind (or whose
+        # action it skips: ctrl+c with nothing selected) bubbles on to where it is bound, as before.
+        if event.is_printable or event.key in LEAVE_THE_FIELD:
+            return
+        # Its bindings as declared: they have no ids, so no keymap moves them.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                return
 
     def _on_paste(self, event: events.Paste) -> None:
         lines = event.text.splitlines()

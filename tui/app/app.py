@@ -47,7 +47,7 @@ from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import keep_drafts
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.kept_drafts import has_kept_drafts, open_kept_drafts, say_kept_drafts
-from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line, escape_and_key
+from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line, escape_and_key, unfold_escape_and_digit
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
@@ -451,6 +451,7 @@ class CrewdeckApp(App[int]):
         self._refusal_notice: Notification | None = None
         self.collector = IdleCollector()
         self.keys_ahead = KeysAhead()
+        unfold_escape_and_digit()  # before the driver's parser reads a key
         #: The notice of the last key pressed where it is hidden (``_say_if_hidden``), while it may be up.
         self._hidden_key_notice: Notification | None = None
         #: Each notice of others' changes that may be up, by who made them, and what it tells (``_tell_change``).

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, cast, runtime_checkable
 
 from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.dom import DOMNode
 
 from crewdeck.tui.app.screens.help import shown_key
@@ -73,6 +74,27 @@ def escape_and_key(key: events.Key) -> tuple[events.Key, events.Key] | None:
         return None
     name = key.key.removeprefix("alt+")
     return events.Key("escape", "\x1b"), events.Key(character if name.startswith("shift+") else name, character)
+
+
+def unfold_escape_and_digit() -> None:
+    """Have Textual read ``escape`` and a digit typed fast (one read: ``\\x1b3``) as the ``alt+`` key, which
+    ``escape_and_key`` splits, as it reads ``escape`` and a letter.
+
+    Textual reads those bytes as option and the digit on a Mac, the way
+    WezTerm sends it there: the character other terminals send for it
+    (``£`` for ``3``).  From the Results posts list, ``escape``, ``escape``
+    and ``3`` typed fast went back one level and never reached the Budget
+    pane; ``escape`` and ``3`` in the filter box typed ``£`` into it.  A
+    ``£`` the terminal sends as such stays itself; WezTerm's option and a
+    digit is now ``escape`` and the digit.  Textual's other folds of
+    ``escape`` and a key stay: ``-``, ``=`` and ``§`` (read apart, they would
+    lose the ``escape``: Textual makes ``alt+`` keys of letters and digits
+    only), ``b`` and ``f`` (ctrl+left and ctrl+right, iTerm's option and an
+    arrow, which move a field's cursor by a word).
+    """
+    table = cast("dict[str, object]", ANSI_SEQUENCES_KEYS)
+    for sequence in [s for s in table if len(s) == 2 and s[0] == "\x1b" and s[1] in "0123456789"]:
+        del table[sequence]
 
 
 class KeysAhead:
