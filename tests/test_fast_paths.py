@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crewdeck.sync.state.records import canonical_json
+from crewdeck.sync.state.records import canonical_json, canonical_json_varying
 from crewdeck.tui.workspace.exchange import all_printable, every_text
 
 ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).encode
@@ -32,6 +32,21 @@ text_lists = st.lists(texts, max_size=5) | st.lists(texts | st.integers(), max_s
 @given(value=values | zoned | text_lists)
 def test_canonical_json_is_the_encoders_text(value: Any) -> None:
     assert canonical_json(value) == ENCODER(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    template=st.dictionaries(texts | st.sampled_from(["%s", "%", "amount", "date"]), values, min_size=1, max_size=6),
+    data=st.data(),
+)
+def test_records_of_a_template_are_spelled_as_the_encoder_spells_them(template: dict[str, Any], data: st.DataObject) -> None:
+    """An import's ledger entries, made from the first one with a few fields changed: the same text as each spelled whole
+    (keys and values with a percent sign too, which the spelling's format holds)."""
+    varying = data.draw(st.sets(st.sampled_from(sorted(template))))
+    spell = canonical_json_varying(template, varying)
+    for _ in range(3):
+        record = {**template, **{name: data.draw(values | zoned | text_lists) for name in varying}}
+        assert spell(record) == ENCODER(record)
 
 
 def test_a_due_and_tags_read_as_the_encoder_writes_them() -> None:

@@ -199,6 +199,13 @@ def _triggers(store: Store) -> list[tuple[str, str]]:
     return store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
 
 
+def _rollup_indexes(store: Store) -> list[tuple[str, str]]:
+    return store.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (?, ?) AND sql IS NOT NULL ORDER BY name",
+        (rollup.TABLE, rollup_days.TABLE),
+    ).fetchall()
+
+
 def test_a_big_write_suspends_the_roll_ups_triggers_and_fills_them_again_from_the_records(
     ws: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
@@ -218,6 +225,8 @@ def test_a_big_write_suspends_the_roll_ups_triggers_and_fills_them_again_from_th
         assert 60 <= held <= 120
         triggers = _triggers(store)
         assert len(triggers) == 9
+        indexes = _rollup_indexes(store)
+        assert f"{rollup_days.TABLE}_by_campaign" in dict(indexes)
         with store.bulk():
             # A few rows: the triggers keep the sums.
             random_results(store, raj, posts, launch, seed=4, batches=1)
@@ -231,6 +240,8 @@ def test_a_big_write_suspends_the_roll_ups_triggers_and_fills_them_again_from_th
             assert _triggers(store) == []
             random_results(store, raj, [*posts, *more], winter, seed=5, batches=3)
         assert _triggers(store) == triggers
+        # The roll-ups' lookup indexes, built again after the fill (not kept up row by row through it).
+        assert _rollup_indexes(store) == indexes
         # Every row as a fill from the records makes it, exact largest reaches and none stale.
         filled = _rollup_rows(store)
         assert filled == _filled(store) and all(len(rows) > 20 for rows in filled.values())

@@ -201,3 +201,12 @@ def test_a_result_id_that_gives_no_key_is_refused_as_no_result_id(store: Store, 
     assert [(verdict.rule, verdict.message) for verdict in verdicts if verdict is not None] == [
         ("invalid_value", f"{row_id!r} is not a result id (result:post|campaign|followers:...:DAY)")
     ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec=None, max_codepoint=0x2FF, exclude_categories=["Cs"])) | st.text())
+def test_a_batch_is_suspect_exactly_where_the_pattern_finds_a_backslash_del_or_c1(text: str) -> None:
+    # The batch-wide look ahead of the per-value one: missing a value would let a control character through.
+    assert rules.suspect_in(text) == (rules._SUSPECT.search(text) is not None)
+    for mark in ("\\", "\x7f", "\x85", "\x9f"):
+        assert rules.suspect_in(text + mark)

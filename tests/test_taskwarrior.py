@@ -772,3 +772,14 @@ def test_an_estimate_that_is_no_iso_duration_or_longer_than_a_task_holds_is_kept
     kept = {title: t["notes"] for title, t in tasks.items() if t["notes"]}
     assert kept == {value: f"estimate: {value}" for value in ("PT", "P1DT", "P", "P999999W")}  # PT0S is read: none
     assert "nothing new" in cli.ok("import", "--from", "taskwarrior", str(export))
+
+
+def test_whether_a_task_may_go_to_a_member_follows_their_access_as_it_is_now() -> None:
+    """The answer is kept per member as the rules read them: one made a guest, then a member again, is asked anew."""
+    from crewdeck.tui.tasks.taskwarrior import _assignable
+    from crewdeck.tui.workspace.workspace import Member
+
+    def raj(access: str) -> Member:
+        return Member("a" * 32, "raj", "Raj", "", "UTC", {}, [], None, access)
+
+    assert [_assignable(raj(access)) for access in ("member", "guest", "member", "manager", "guest")] == [True, False, True, True, False]

