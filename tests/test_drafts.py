@@ -392,3 +392,40 @@ def test_a_real_app_whose_terminal_goes_keeps_what_its_prompt_held(workspace: Pa
         ana = next(k for k, v in store.records("member") if v["handle"] == "ana")
     draft = DraftStore.for_member(workspace, ana, state / "crewdeck" / "drafts").get("prompt:Quick add")
     assert draft is not None and draft.values == {"text": "Book the venue"}
+
+
+def offer_shown(app: CrewdeckApp) -> str:
+    """The draft offer's lines as the terminal shows them, joined into one run of words."""
+    offer = app.screen.query_one(DraftOffer)
+    region = offer.content_region
+    lines = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+    return " ".join(line[region.x : region.right].strip() for line in lines[region.y : region.bottom])
+
+
+async def test_a_draft_offered_at_80_columns_is_said_whole_in_a_dialog_narrower_than_its_line(workspace: Path) -> None:
+    """At 80x24 the offer in the 64-cell "Set a field" box was cut at the box's edge: “… for App Install Push” from
+    00:04 PST was kept …” and “typing goes i…” never reached the screen."""
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        task = app.tasks_pane.table.cursor_key
+        assert task is not None
+        await app.push_screen(DetailScreen(task, app.services))
+        await settle(pilot)
+        await pilot.press(":", *"priority=low")
+        await settle(pilot)
+        app.exit()
+    draft = drafts(app).get(f"set:{task}")
+    assert draft is not None
+
+    again = make_app(workspace)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await again.push_screen(DetailScreen(task, again.services))
+        await settle(pilot)
+        await pilot.press(":")
+        await settle(pilot)
+        assert isinstance(again.screen, PromptScreen)
+        shown = " ".join(offer_shown(again).split())
+        assert f"{draft.what} from {draft.kept_time()} was kept when the app closed" in shown
+        assert "ctrl+r restores it · ctrl+n discards it · typing goes into the dialog" in shown

@@ -168,6 +168,8 @@ class DraftOffer(Vertical):
 
     DEFAULT_CSS = """
     DraftOffer { height: auto; margin-bottom: 1; padding: 0 1; border-left: thick $warning; }
+    /* A Label is as wide as its text and cut at the dialog's edge: these lines wrap in a narrow dialog instead. */
+    DraftOffer Label { width: 100%; }
     DraftOffer .draft--question { text-style: bold; }
     DraftOffer .draft--changed { color: $warning; }
     DraftOffer .draft--help { color: $foreground-muted; }
