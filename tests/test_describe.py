@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from crewdeck.sync.state.oplog import Op
+import pytest
+
+from crewdeck.sync.state.oplog import OP_COLUMNS, Op
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.workspace import describe
 
 from .conftest import NOW, Cli
 from .forged import HOSTILE, Forger, raw_characters
@@ -340,3 +343,86 @@ def test_a_campaigns_rename_says_the_name_it_replaced(cli: Cli) -> None:
     assert [line.split("  ", 1)[1] for line in cli.ok("log", "--limit", "1").splitlines()] == [
         "@ana renamed campaign “Spring Launch” to “Spring 2027”"
     ]
+
+
+def _written(cli: Cli, *commands: tuple[str, ...]) -> list[Op]:
+    """The operations ``commands`` (each run by raj) wrote, in the order stored."""
+    with Store(cli.workspace) as store:
+        since = store.conn.execute("SELECT max(seq) FROM ops").fetchone()[0]
+    for command in commands:
+        cli.ok(*command, as_member="raj")
+    with Store(cli.workspace) as store:
+        return [Op(*row) for row in store.conn.execute(f"SELECT {OP_COLUMNS} FROM ops WHERE seq > ? ORDER BY seq", (since,))]
+
+
+def test_a_notice_counting_many_records_counts_posts_as_posts_and_deletions_as_deletions(cli: Cli) -> None:
+    # Reviewer ra's findings: 2 posts read "added 2 tasks"; 2 tasks deleted "changed 2 records"; T3 and T4 added and T3
+    # deleted in one batch "added 2 tasks".
+    session = Session.open(cli.workspace, "ana")
+    told = lambda ops: session.notices.told(session.notices.theirs(ops))  # noqa: E731
+    try:
+        posts = told(_written(cli, ("post", "add", "Launch reel +spring-launch"), ("post", "add", "Teaser +spring-launch")))
+        assert posts is not None and posts.line.endswith(" added 2 posts"), posts
+        tasks = _written(cli, ("add", "T1"), ("add", "T2"))
+        counted = told(tasks)
+        assert counted is not None and counted.line.endswith(" added 2 tasks"), counted
+        ids = sorted({op.row_id for op in tasks if op.entity == "task"})
+        gone = told(_written(cli, ("rm", *ids, "--yes")))
+        assert gone is not None and gone.line.endswith(" deleted 2 tasks"), gone
+        # Deleted in one page and brought back in the next, a task was not deleted.
+        restored = told(_written(cli, ("undo",)))
+        assert restored is not None and (back := restored.after(gone)) is not None, restored
+        assert back.line.endswith(" changed 2 records"), back.line
+        both = told(_written(cli, ("add", "T3"), ("add", "T4"), ("rm", "T3", "--yes")))
+        assert both is not None and both.line.endswith(" added 1 task and deleted 1 task"), both
+        # A page's notice counted in the last one's: their posts still posts.
+        assert (together := counted.after(posts)) is not None and together.line.endswith(" added 2 posts and 2 tasks"), together
+    finally:
+        session.close()
+
+
+def test_a_notice_that_says_more_than_its_change_is_never_counted_in_with_others(cli: Cli) -> None:
+    # "@raj renamed “Cut the teaser” … (overwritten already by a later change)", counted in with raj's next page of
+    # changes, read "@raj added 2 tasks and changed 1 record": what the first notice said was lost.
+    task = cli.ok("add", "Cut the teaser").strip()
+    session = Session.open(cli.workspace, "ana")
+    try:
+        with Store(cli.workspace) as other:
+            raj = next(r for r, v in other.records("member") if v["handle"] == "raj")
+            with other.write(raj) as first:
+                first.set("task", task, {"title": "Cut the teaser v2"})
+            with other.write(raj) as second:
+                second.set("task", task, {"title": "Cut the teaser v3"})
+            with other.write(raj) as third:
+                for title in ("T1", "T2"):
+                    third.create("task", {"title": title, "created_by": raj, "created_at": "2026-11-26T09:00:00Z"})
+        noted = session.notices.told(session.notices.theirs(first.ops))
+        counted = session.notices.told(session.notices.theirs(third.ops))
+        assert noted is not None and noted.line.endswith("(overwritten already by a later change)"), noted
+        assert counted is not None and counted.line == "@raj added 2 tasks"
+        assert counted.after(noted) is None and noted.after(counted) is None
+        # One said in plain words is counted in, as before.
+        plain = session.notices.told(session.notices.theirs(second.ops))
+        assert plain is not None and (together := counted.after(plain)) is not None
+        assert together.line == "@raj added 2 tasks and changed 1 record"
+    finally:
+        session.close()
+
+
+def test_a_notice_of_many_operations_names_who_made_them_once_a_pair(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each operation's member and actor were named one by one, twice: ~105 ms of a page of 5,000 new tasks.
+    session = Session.open(cli.workspace, "ana")
+    try:
+        with Store(cli.workspace) as other:
+            raj = next(r for r, v in other.records("member") if v["handle"] == "raj")
+            with other.write(raj) as w:
+                for n in range(20):
+                    w.create("task", {"title": f"T{n}", "created_by": raj, "created_at": "2026-11-26T09:00:00Z"})
+        named: list[str | None] = []
+        member = describe.Naming.member
+        monkeypatch.setattr(describe.Naming, "member", lambda self, who: named.append(who) or member(self, who))
+        told = session.notices.told(session.notices.theirs(w.ops))
+        assert told is not None and told.line == "@raj added 20 tasks"
+        assert named == [raj], named
+    finally:
+        session.close()

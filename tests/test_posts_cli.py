@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state import store
+from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.writing import PostRefused, checklist_task_id
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace import workspace
 from crewdeck.tui.workspace.config import Config
 
@@ -1788,3 +1791,18 @@ def test_a_group_step_its_only_taker_wrote_names_them_and_the_guest_the_campaign
     team.ok("member", "set", "gus", "--campaigns", "spring-launch")
     [shown] = [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id]
     assert shown == "step 1 of 1 (legal), group legal, still open"
+
+
+def test_post_show_lists_an_approval_given_in_the_second_of_its_submission_after_it(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A verdict's time is to the second, an operation's stamp to the millisecond: `post show` ordered its history by
+    time, and an approval given in the second the post was submitted stood before the submission and the change of the
+    copy it followed (reviewer ra's finding)."""
+    second = (wall_ms() // 1000 + 2) * 1000  # ahead of every stamp the team's set-up made
+    monkeypatch.setattr(store, "wall_ms", lambda: second + 500)
+    monkeypatch.setenv("CREWDECK_NOW", utc_iso(dt.datetime.fromtimestamp(second / 1000, dt.UTC)))
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Big day", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    table = team.ok("post", "show", post_id).split("history (", 1)[1].splitlines()[2:]
+    assert [re.split(r"\s{2,}", line)[2] for line in table] == ["changed the copy", "submitted", "approved copy"], table

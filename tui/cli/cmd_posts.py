@@ -272,9 +272,10 @@ def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
 @dataclass(frozen=True)
 class _Event:
     """A line of a post's history: ``cells`` as ``post show`` prints them (WHEN on the viewer's clock, WHO, WHAT, VERSION,
-    NOTE); ``at`` the UTC instant, ``member`` the id of who it was and ``actor`` of the manager who acted as them (``--as``),
-    for ``--json``."""
+    NOTE); ``stamp`` the operation's id, which orders the history; ``at`` the UTC instant, ``member`` the id of who it was
+    and ``actor`` of the manager who acted as them (``--as``), for ``--json``."""
 
+    stamp: str
     at: dt.datetime
     member: str
     cells: list[str]
@@ -291,7 +292,7 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
 
     conn = ctx.ws.conn
     tz = ctx.viewer_tz
-    events: list[tuple[str, _Event]] = []
+    events: list[_Event] = []
     actor_of = actors(conn)
 
     def add(op_id: str, at: dt.datetime, member: str, what: str, version: str = "", note: str = "") -> None:
@@ -301,7 +302,7 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
         actor = actor_of(member, op_id)
         if actor is not None:
             who = f"{named.get(actor, f'@{actor[:8]}')} as {who}"
-        events.append((op_id, _Event(at, member, [when, who, what, version, note], actor)))
+        events.append(_Event(op_id, at, member, [when, who, what, version, note], actor))
 
     #: Each submission's content hash, by its operation.
     rounds: dict[str, str] = {}
@@ -329,18 +330,18 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
                 add(op_id, stamp_time(op_id), member, f"changed the {field.replace('_', ' ')}")
     for verdict in verdicts(conn, [post_id]).get(post_id, []):
         add(verdict.op_id, parse_utc(verdict.at), verdict.by, verdict_words(verdict), verdict.hash[:8], verdict.note)
-    events.sort(key=lambda e: e[0])
+    events.sort(key=lambda e: e.stamp)
     # A content change after the submission voids the round, before a verdict too (one made offline may arrive after a
     # verdict given on the submitted version): say so where it happened, with the approvals it took.
     turns = round_turns(conn, post_id)
     late = {at for turn in turns.values() for at in turn.late_approvals}
     out: list[_Event] = []
-    for op_id, event in events:
-        turn = turns.get(op_id)
+    for event in events:
+        turn = turns.get(event.stamp)
         if turn is not None:
             # A void, with the approvals it took; or a change back to the version submitted: the round goes on.
             event.cells[2] += f" ({voiding_words(turn, named)})"
-        elif op_id in late:
+        elif event.stamp in late:
             event.cells[2] += f" ({GIVEN_LATE})"  # an approval on a void round, made before the change reached them
         out.append(event)
     return out
@@ -358,6 +359,7 @@ def _refused_events(ctx: Context, post_id: str) -> list[_Event]:
     named = ctx.ws.shown_handles()
     return [
         _Event(
+            write.ops[-1].op_id,
             write.at,
             write.ops[-1].member,
             [
@@ -444,8 +446,9 @@ def cmd_post_show(ctx: Context) -> int:
     # The post's text is someone else's: shown, never sent to the terminal as it is.
     print(visible("\n".join(lines), multiline=True))
     # A removed member reads "ex-@raj": a new member may have their handle.
-    history = _history(ctx, post_id, ctx.ws.shown_handles()) + _refused_events(ctx, post_id)
-    history.sort(key=lambda event: event.at)  # stable: a refused write stands after what was made at its instant
+    # A refused write placed among the others by its stamp, as they are ordered: by time (a verdict's is to the second),
+    # an approval given in the second of its submission stood before it.
+    history = sorted(_history(ctx, post_id, ctx.ws.shown_handles()) + _refused_events(ctx, post_id), key=lambda event: event.stamp)
     if history:
         print(f"\nhistory ({ctx.viewer_tz}):")
         print(table([event.cells for event in history], ["WHEN", "WHO", "WHAT", "VERSION", "NOTE"]))
