@@ -988,3 +988,28 @@ async def test_backspace_typed_in_one_burst_with_characters_in_the_planners_fiel
             assert field.value == wanted
         assert "slots for @ana, Thu 11-26 to Sat 11-28," in str(planner.query_one("#planner-status").render())
         assert {slot.end - slot.start for slot in planner.slots} == {dt.timedelta(minutes=45)}
+
+
+async def test_the_cursor_comes_back_to_its_hour_after_a_round_trip_through_another_zone(workspace: Path) -> None:
+    """Drawn by the hour, 10:30 in Berlin is under the 10:00 column, and 15:00 in Kolkata; there the cursor went to
+    14:00 (the hour 09:30 UTC, the start of Berlin's column, falls in) and back in Berlin to 09:00: each `Z` there and
+    back took the cursor an hour earlier, where Kolkata's half hour is off the hour."""
+    app = make_app(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_grid(pilot)
+        assert pane(app).resolution == 60 and lines(app)[-1].startswith(" Thu 11-26 10:00 CET")
+
+        async def draw_in(tz: str) -> None:
+            await pilot.press("Z")
+            await settle(pilot)
+            await pilot.press(next(c.key for c in app.screen.choices if c.value == tz))  # type: ignore[attr-defined]
+            await settle(pilot)
+
+        for _ in range(2):
+            await draw_in("Asia/Kolkata")
+            assert lines(app)[-1].startswith(" Thu 11-26 15:00 IST")
+            await draw_in("Europe/Berlin")
+            assert lines(app)[-1].startswith(" Thu 11-26 10:00 CET")
+        await pilot.press("l")  # moved by a key, the cursor is on its column's hour: 11:00 CET, 15:30 in Kolkata
+        await draw_in("Asia/Kolkata")
+        assert lines(app)[-1].startswith(" Thu 11-26 15:00 IST")
