@@ -14,6 +14,7 @@ import pytest
 from rich.color import Color as RichColor
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.color import Color
 from textual.filter import monochrome_style
 from textual.widgets import Input
@@ -963,3 +964,52 @@ async def test_a_members_day_off_reads_on_every_theme(workspace: Path) -> None:
             assert contrasts["day-off"] >= min(3, contrasts["transition"]), (theme, contrasts)
             if theme == "textual-light":
                 assert contrasts["day-off"] >= 3
+
+
+async def test_backspace_typed_in_one_burst_with_characters_in_the_planners_fields_acts_in_the_order_typed(workspace: Path) -> None:
+    """Backspace x3 and `45m` typed fast over the duration's "30m" left it "30m": the field typed `45m` first, and its
+    backspaces, bound keys that act once back from the app, then took that off; backspace and `3` over the days' "7"
+    left "73" (refused: more than 62 days), as the Budget pane's fields did before they took the keys in order."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_grid(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        for name, typed, wanted in (("duration", ["backspace"] * 3 + list("45m"), "45m"), ("days", ["backspace", "3"], "3")):
+            field = planner.query_one(f"#planner-{name}", Input)
+            field.focus()
+            await settle(pilot)
+            field.cursor_position = len(field.value)  # the focus selects the text: typing at its end, as after a click
+            for key in typed:
+                app.post_message(events.Key(key, None if key == "backspace" else key))
+            await settle(pilot)
+            assert field.value == wanted
+        assert "slots for @ana, Thu 11-26 to Sat 11-28," in str(planner.query_one("#planner-status").render())
+        assert {slot.end - slot.start for slot in planner.slots} == {dt.timedelta(minutes=45)}
+
+
+async def test_the_cursor_comes_back_to_its_hour_after_a_round_trip_through_another_zone(workspace: Path) -> None:
+    """Drawn by the hour, 10:30 in Berlin is under the 10:00 column, and 15:00 in Kolkata; there the cursor went to
+    14:00 (the hour 09:30 UTC, the start of Berlin's column, falls in) and back in Berlin to 09:00: each `Z` there and
+    back took the cursor an hour earlier, where Kolkata's half hour is off the hour."""
+    app = make_app(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_grid(pilot)
+        assert pane(app).resolution == 60 and lines(app)[-1].startswith(" Thu 11-26 10:00 CET")
+
+        async def draw_in(tz: str) -> None:
+            await pilot.press("Z")
+            await settle(pilot)
+            await pilot.press(next(c.key for c in app.screen.choices if c.value == tz))  # type: ignore[attr-defined]
+            await settle(pilot)
+
+        for _ in range(2):
+            await draw_in("Asia/Kolkata")
+            assert lines(app)[-1].startswith(" Thu 11-26 15:00 IST")
+            await draw_in("Europe/Berlin")
+            assert lines(app)[-1].startswith(" Thu 11-26 10:00 CET")
+        await pilot.press("l")  # moved by a key, the cursor is on its column's hour: 11:00 CET, 15:30 in Kolkata
+        await draw_in("Asia/Kolkata")
+        assert lines(app)[-1].startswith(" Thu 11-26 15:00 IST")

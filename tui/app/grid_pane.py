@@ -99,6 +99,9 @@ class GridPane(Pane):
         self._today: dt.date | None = None
         #: After a change of zone or of resolution, the instant the cursor stays on.
         self._keep_instant: dt.datetime | None = None
+        #: Where the pane last put the cursor, ((zone, day, resolution), column, instant): the instant it stood for,
+        #: inside its column (10:30 under the hour 10:00), while the cursor stays there (the grid read again each minute).
+        self._placed: tuple[tuple[str, dt.date, int], int, dt.datetime] | None = None
         #: Minutes per column: 30, or 60 where half hours do not fit.
         self.resolution = 30
         #: The content calendar, made the first time it is shown: not in the app's first paint.
@@ -239,12 +242,17 @@ class GridPane(Pane):
             keys = [row.key for row in grid.rows]
             me = self.services.session.me.id
             widget.cursor_row = keys.index(me) if me in keys else 0
-        if self._keep_instant is not None:
+        kept = self._keep_instant
+        if kept is not None:
             starts = [c.start for c in grid.columns]
-            widget.cursor_column = max(0, bisect.bisect_right(starts, self._keep_instant) - 1)
+            widget.cursor_column = max(0, bisect.bisect_right(starts, kept) - 1)
             self._keep_instant = None
+        elif self.shown is None:
+            kept = self.services.now()  # the first grid's cursor is on now
         self.shown = grid
         widget.data = grid
+        if kept is not None:
+            self._placed = ((grid.zone, grid.day, grid.cells_per_hour), widget.cursor_column, kept)
 
     # ------------------------------------------------------------ the grid's requests
 
@@ -259,7 +267,7 @@ class GridPane(Pane):
             return
         self.day = day
         if self.shown is not None and self.shown.columns:
-            cursor = self.shown.columns[min(self.grid.cursor_column, len(self.shown.columns) - 1)].start
+            cursor = self._cursor_instant()
             tz = zone_info(self.zone)
             self._keep_instant = localize(dt.datetime.combine(day, cursor.astimezone(tz).time()), tz)
         self.reload()
@@ -327,11 +335,25 @@ class GridPane(Pane):
 
     def _keep_cursor_instant(self) -> dt.datetime:
         """The instant under the cursor (now, before the first grid): the next grid puts the cursor there."""
-        instant = self.services.now()
-        if self.shown is not None and self.shown.columns:
-            instant = self.shown.columns[min(self.grid.cursor_column, len(self.shown.columns) - 1)].start
+        instant = self._cursor_instant() if self.shown is not None and self.shown.columns else self.services.now()
         self._keep_instant = instant
         return instant
+
+    def _cursor_instant(self) -> dt.datetime:
+        """The instant the cursor stands for: the one the pane put it on while it is still there, else its column's
+        start.  A column's start alone drifted: by the hour, 10:30 in Berlin is under 10:00, 15:00 in Kolkata, whose
+        column holds 09:30 UTC, and back in Berlin that is under 09:00, an hour earlier at each `Z` there and back."""
+        shown = self.shown
+        assert shown is not None
+        column = min(self.grid.cursor_column, len(shown.columns) - 1)
+        start = shown.columns[column].start
+        end = shown.columns[column + 1].start if column + 1 < len(shown.columns) else None
+        placed = self._placed
+        if placed is not None and placed[:2] == ((shown.zone, shown.day, shown.cells_per_hour), column):
+            instant = placed[2]
+            if start <= instant and (end is None or instant < end):
+                return instant
+        return start
 
     # ------------------------------------------------------------ meetings
 

@@ -38,6 +38,7 @@ from crewdeck.tui.time.when import clock_now
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.one_line_input import OneLineInput
 
 #: What a member is asked to: the order ``space`` walks through.
 INVITATIONS = ("required", "optional", "")
@@ -133,11 +134,11 @@ class PlannerScreen(Screen[None]):
         yield InviteList(*[self._member_prompt(m) for m in self.members], id="planner-members", compact=True)
         with Horizontal(id="planner-form"):
             yield Label("Duration")
-            yield Input("30m", id="planner-duration", compact=True)
+            yield OneLineInput("30m", id="planner-duration", compact=True)
             yield Label("From")
-            yield Input(f"{self.first:%Y-%m-%d}", id="planner-from", compact=True)
+            yield OneLineInput(f"{self.first:%Y-%m-%d}", id="planner-from", compact=True)
             yield Label("Days")
-            yield Input("7", id="planner-days", compact=True)
+            yield OneLineInput("7", id="planner-days", compact=True)
         yield Static("", id="planner-status")
         yield Static("\n".join(overlap.legend_lines(None, self.services.config.clock24)), id="planner-legend", markup=False)
         yield SlotTable(id="planner-slots", cursor_type="row", zebra_stripes=True)
