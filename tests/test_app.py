@@ -646,19 +646,13 @@ async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_
 def count_reads(app: CrewdeckApp) -> list[str]:
     """The filters the session counts from now on (each query of the list counts once)."""
     reads: list[str] = []
-    # A new list is counted on the workspace's connection (beside its rows), a list read again on the ranked list's.
-    count, recount = app.session.reads.count, app.session.ranked.count
+    count = app.session.ranked.count
 
     def counting(f: Any) -> int:
         reads.append(f.where)
         return count(f)
 
-    def recounting(f: Any) -> int:
-        reads.append(f.where)
-        return recount(f)
-
-    app.session.reads.count = counting  # type: ignore[method-assign]
-    app.session.ranked.count = recounting  # type: ignore[method-assign]
+    app.session.ranked.count = counting  # type: ignore[method-assign]
     return reads
 
 

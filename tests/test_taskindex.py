@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
 
 from crewdeck.tui.session.session import Session
-from crewdeck.tui.session.task_page import MIN_PAGE, read_task_page
 from crewdeck.tui.tasks import listing as tasklist
-from crewdeck.tui.tasks.index import Filter
-from crewdeck.tui.tasks.listing import TaskRow
 from crewdeck.tui.tasks.query import parse
 from crewdeck.tui.tasks.views import VIEWS
 from crewdeck.tui.workspace.config import Config
@@ -112,54 +107,3 @@ def test_closing_ends_a_warm_up_that_waits_to_score(tmp_path: Path) -> None:
     thread = s.warm_up.start("", NOW, 10)
     s.close()  # the app quit before its first screen: nothing left running on a closed file
     assert not thread.is_alive()
-
-
-# 180 tasks: 25 rows walk 500 entries, the whole index, so every filter's are found.
-@pytest.mark.parametrize(("limit", "some_selective"), [(2, True), (5, True), (25, False)])
-def test_a_leading_window_is_the_start_of_the_list_or_none_for_a_selective_filter(
-    session: Session, limit: int, some_selective: bool
-) -> None:
-    session.ranked.rescore(NOW)
-    answered = []
-    for text in QUERIES:
-        f = session.reads.compile(text, NOW)
-        leading = session.ranked.leading_window(f, limit)
-        answered.append(leading is not None)
-        if leading is not None:
-            assert leading == session.ranked.window(f, 0, limit)
-    # Walking limit / SELECTIVE entries, some filters found their rows there and some were too selective.
-    assert any(answered) and all(answered) is not some_selective, answered
-
-
-@pytest.mark.parametrize("text", QUERIES)
-def test_a_new_list_is_read_while_it_is_counted(session: Session, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    session.ranked.rescore(NOW)
-    f = session.reads.compile(text, NOW)
-    expected = (session.ranked.count(f), session.ranked.window(f, 0, 2 * MIN_PAGE, session.ranked.count(f)))
-    window_read = threading.Event()
-    count, leading = session.reads.count, session.ranked.leading_window
-
-    def count_after_the_window(f: Filter) -> int:
-        # The count waits for the rows: read one after the other, this would fail rather than pass.
-        assert window_read.wait(timeout=10), "the rows were not read while the count was under way"
-        return count(f)
-
-    def leading_window(f: Filter, limit: int) -> list[TaskRow] | None:
-        rows = leading(f, limit)
-        window_read.set()
-        return rows
-
-    monkeypatch.setattr(session.reads, "count", count_after_the_window)
-    monkeypatch.setattr(session.ranked, "leading_window", leading_window)
-    page = read_task_page(session, text, NOW, None, 0, 20)
-    assert (page.count, [r.id for r in page.rows]) == (expected[0], [r.id for r in expected[1]])
-    assert (page.offset, page.cursor) == (0, 0)
-
-
-def test_a_count_that_fails_fails_the_read(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refused(f: Filter) -> int:
-        raise sqlite3.OperationalError("interrupted")
-
-    monkeypatch.setattr(session.reads, "count", refused)
-    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
-        read_task_page(session, "", NOW, None, 0, 20)

@@ -18,7 +18,6 @@ from crewdeck.tui.session.read_scope import read_scope
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow, with_post_states
-from crewdeck.tui.tasks.listing import count as count_tasks
 from crewdeck.tui.time.roster import working_week
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
@@ -73,10 +72,6 @@ class Reads:
         """Whether the list ``f`` filters holds the task."""
         where = f"SELECT 1 FROM task t WHERE t.id = ? AND {f.where}"
         return self._access.read(lambda ws: ws.conn.execute(where, [task_id, *f.params]).fetchone() is not None)
-
-    def count(self, f: Filter) -> int:
-        """How many tasks ``f`` matches, read on the workspace's connection: beside a window of the ranked list's."""
-        return self._access.read(lambda ws: count_tasks(ws.conn, f.where, list(f.params)))
 
     def with_post_states(self, rows: list[TaskRow], now: dt.datetime) -> list[TaskRow]:
         """The rows, each post's with the state it reads now (the STATUS column shows it)."""
