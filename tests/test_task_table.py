@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.geometry import Size
+from textual.widgets import Static
 
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.task_table import Row, TaskTable
@@ -36,3 +38,42 @@ async def test_rows_are_made_as_they_are_drawn_and_made_again_only_for_new_recor
         table.set_window(0, [{"id": "t00", "title": "Renamed"}], table.generation)
         assert table.row_at(0) == Row("t00", ("t00", "Renamed"))  # a new record: a new row
         assert [row.key for _, row in table.loaded_rows()] == [r["id"] for r in records]
+
+
+class TableAndLineApp(TableApp):
+    def compose(self) -> ComposeResult:
+        yield Static("a line above", id="line")
+        yield TaskTable(COLUMNS, self.present)
+
+
+async def test_a_layout_elsewhere_leaves_the_scrollbars_alone_and_new_rows_update_them() -> None:
+    app = TableAndLineApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(TaskTable)
+        records = [{"id": f"t{i:02}", "title": f"Task {i}"} for i in range(60)]
+        table.reset(len(records), 0, (0, records))
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        updates: list[Size] = []
+        update = table._scroll_update
+
+        def counted(virtual_size: Size) -> None:
+            updates.append(virtual_size)
+            update(virtual_size)
+
+        table._scroll_update = counted  # type: ignore[method-assign]
+        line = app.query_one("#line", Static)
+        line.update("a line above\nnow two")  # the line's height changes: a layout of the screen, the table's size too
+        await pilot.pause()
+        line.update("a line above, one again")
+        await pilot.pause()
+        sized = len(updates)
+        assert sized <= 2  # for its new sizes, at most
+        line.styles.color = "red"  # a layout that changes nothing of the table's
+        line.refresh(layout=True)
+        await pilot.pause()
+        assert len(updates) == sized, "the scrollbars were updated by a layout that moved nothing of the table's"
+        table.reset(3, 0, (0, records[:3]))  # three rows fit: the scrollbar goes
+        await pilot.pause()
+        assert len(updates) == sized + 1 and not table.show_vertical_scrollbar
+        assert table.scrollbar_size_vertical  # its gutter stays (stable), the rows do not move
