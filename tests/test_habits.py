@@ -12,6 +12,7 @@ import sys
 import sysconfig
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from crewdeck.tui.app import start_settings
 from crewdeck.tui.cli.main import build_parser
@@ -207,7 +208,8 @@ def test_a_plain_task_list_imports_only_what_listing_needs(cli: Cli, tmp_path: P
 
 
 #: Opens the app (argv after ``-c``) and, the moment Textual is first imported,
-#: prints what Textual and the interpreter are set to, then ends the process.
+#: prints what Textual and the interpreter are set to and the modules imported
+#: so far, then ends the process.
 AT_TEXTUAL_IMPORT = """
 import gc, json, os, sys
 from importlib.abc import MetaPathFinder
@@ -217,7 +219,7 @@ class FirstTextualImport(MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name == "textual":
             seen = {"fps": os.environ.get("TEXTUAL_FPS"), "switch_interval": sys.getswitchinterval(), "gc_enabled": gc.isenabled()}
-            print(json.dumps(seen), flush=True)
+            print(json.dumps({**seen, "modules": sorted(sys.modules)}), flush=True)
             os._exit(0)
         return None
 
@@ -229,9 +231,8 @@ sys.exit(main())
 """
 
 
-def test_start_up_settings_are_made_before_textual_is_imported(cli: Cli, tmp_path: Path) -> None:
-    """Textual reads TEXTUAL_FPS when it is imported; the interpreter's start-up
-    settings (the switch interval, the collector held off) must be in force by then too."""
+def _at_textual_import(cli: Cli, tmp_path: Path) -> dict[str, Any]:
+    """What the app's process had set and imported when it first imported Textual."""
     done = subprocess.run(
         [sys.executable, "-c", AT_TEXTUAL_IMPORT, "--workspace", str(cli.workspace), "--as", "ana"],
         capture_output=True,
@@ -240,9 +241,34 @@ def test_start_up_settings_are_made_before_textual_is_imported(cli: Cli, tmp_pat
         timeout=120,
     )
     assert done.returncode == 0 and done.stdout.startswith("{"), done.stdout + done.stderr
-    seen = json.loads(done.stdout)
+    seen: dict[str, Any] = json.loads(done.stdout)
+    return seen
+
+
+def test_start_up_settings_are_made_before_textual_is_imported(cli: Cli, tmp_path: Path) -> None:
+    """Textual reads TEXTUAL_FPS when it is imported; the interpreter's start-up
+    settings (the switch interval, the collector held off) must be in force by then too."""
+    seen = _at_textual_import(cli, tmp_path)
+    seen.pop("modules")
     # All of crewdeck.tui.app.start_settings, none of Textual's or Python's defaults (60 frames a second, 0.005 s).
     assert seen == {"fps": start_settings.FPS, "switch_interval": start_settings.SWITCH_INTERVAL, "gc_enabled": False}
+
+
+#: What the app's start leaves unimported until Textual is (the first screen's reads need none of it): the
+#: notices of others' changes and of expired posts, which come after the first paint, and the sync client, which a
+#: replica's app alone starts.  Each costs the first screen milliseconds of CPU (docs/design-notes.md, "Start-up").
+NOT_BEFORE_TEXTUAL = (
+    "crewdeck.tui.session.notices",
+    "crewdeck.tui.posts.expiry",
+    "crewdeck.tui.posts.writing",
+    "crewdeck.sync.client.remote",
+)
+
+
+def test_the_app_imports_before_textual_only_what_its_first_screen_reads(cli: Cli, tmp_path: Path) -> None:
+    imported = set(_at_textual_import(cli, tmp_path)["modules"])
+    assert {"crewdeck.tui.app.launch", "crewdeck.tui.app.opening", "crewdeck.tui.session.session"} <= imported  # it started
+    assert _under(imported, NOT_BEFORE_TEXTUAL) == []
 
 
 # ---------------------------------------------------------------- every command is explained

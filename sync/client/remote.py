@@ -46,6 +46,7 @@ from crewdeck.sync.client.metakeys import (
     META_UNTOLD_COUNTS,
     META_URL,
     META_WORKSPACE,
+    REMOTE_KEYS,
 )
 from crewdeck.sync.state.oplog import SEQ_MAX, Op, OpError, from_wire, same_write
 from crewdeck.sync.state.push import RefusedOp
@@ -188,7 +189,7 @@ class Remote:
 
     @classmethod
     def of(cls, store: Store) -> Remote | None:
-        url, workspace, token, member = (store.get_meta(key) for key in (META_URL, META_WORKSPACE, META_TOKEN, META_MEMBER))
+        url, workspace, token, member = (store.get_meta(key) for key in REMOTE_KEYS)
         if not (url and workspace and token and member):
             return None
         return cls(url, workspace, token, member)

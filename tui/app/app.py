@@ -532,7 +532,6 @@ class CrewdeckApp(App[int]):
         self._tick_clock()
         self.set_interval(15, self._tick_clock)
         self.set_interval(60, self._rescore)
-        self._tell_expired()
         for line in [*moved_notes(self.config), *keymap_warnings(self.config)]:  # said on stderr too, which the app's screen hides
             self.notify(line, title="config", severity="warning", timeout=20)
         self._load_people()
@@ -562,6 +561,8 @@ class CrewdeckApp(App[int]):
         # Not sooner: scoring keeps a core busy for ~200 ms at 100,000 tasks,
         # and the panes' first paint would share the GIL with it.
         self.session.warm_up.start_scoring()
+        # Not sooner either: its read, and the notices' module it imports (~25 ms), would share it too.
+        self._tell_expired()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):

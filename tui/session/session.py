@@ -24,13 +24,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crewdeck.sync.client.remote import Remote
+from crewdeck.sync.client.metakeys import has_remote
 from crewdeck.sync.state.sharedfile import OpenedFile
 from crewdeck.tui.session.access import WorkspaceAccess
-from crewdeck.tui.session.notices import ChangeNotices
 from crewdeck.tui.session.ranked import RankedList
 from crewdeck.tui.session.reading import Reads
 from crewdeck.tui.session.warm_up import WarmUp
@@ -41,6 +41,7 @@ from crewdeck.tui.workspace.workspace import Member, Workspace
 
 if TYPE_CHECKING:
     from crewdeck.sync.client.engine import SyncEngine, SyncStatus
+    from crewdeck.tui.session.notices import ChangeNotices
 
 #: Seconds ``Session.close`` waits at most for the sync engine to close the replica: its stop ends the requests in flight at
 #: once, but a connection still being made (a server that never takes it) ends only with its timeout (30 s), and a member
@@ -95,7 +96,7 @@ class Session:
         self.path = path
         self.me = me
         #: A replica of a sync server (else a shared or local file).
-        self.replica = Remote.of(ws.store) is not None
+        self.replica = has_remote(ws.store.get_meta)
         #: The last operation stored when the session opened: the app watches from here.
         self.opened_at_seq = ws.store.max_seq()
         #: The file the path named when opened: the app's watcher tells when it is moved.
@@ -112,12 +113,20 @@ class Session:
         self.reads = Reads(self.access)
         self.edits = Edits(self.access, clock24)
         self.warm_up = WarmUp(self.reads, self.ranked)
-        self.notices = ChangeNotices(self.access, clock24)
+        self._clock24 = clock24
         self.watchers = Watchers()
         #: An SSH session (``crewdeck ssh-session``): nothing in the app may start another program ($EDITOR).
         self.restricted = False
         #: The replica's sync engine, once ``start_sync`` made it.
         self.sync: SyncEngine | None = None
+
+    @cached_property
+    def notices(self) -> ChangeNotices:
+        """Made when first asked, after the app's first paint: its module brings the posts' rules and the activity log's
+        words (~25 ms of imports at start-up, for a line that comes only once another member changes something)."""
+        from crewdeck.tui.session.notices import ChangeNotices
+
+        return ChangeNotices(self.access, self._clock24)
 
     @classmethod
     def open(
