@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
 from crewdeck.sync.state.store import Store
@@ -246,3 +248,28 @@ async def test_the_notice_of_kept_drafts_stays_while_one_is_kept_and_goes_with_t
         await settle(pilot)
         assert ana_drafts(workspace).all() == []
         assert drafts_notices(app) == []
+
+
+def said_in(app: CrewdeckApp, widget: Widget) -> str:
+    """The lines the terminal shows inside ``widget``'s box, joined into one run of words."""
+    region = widget.content_region
+    lines = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+    return " ".join(" ".join(line[region.x : region.right] for line in lines[region.y : region.bottom]).split())
+
+
+async def test_a_kept_draft_shown_at_80_columns_says_its_question_and_why_whole(workspace: Path) -> None:
+    """At 80x24 the box's lines were cut at its edge: “A draft of your new slot for … “Spring post 0” fro…” and “press s
+    on … and choose “move the slot”: it is offe…”, where it is offered never said."""
+    post = a_post(workspace, "draft")
+    what = f"your new slot for {post[:8]} “Spring post 0”"
+    draft = ana_drafts(workspace).keep(f"slot:{post}", what, {"text": "fri 18:00"}, {"text": ""}, "Europe/Berlin")
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(app.screen, KeptTextScreen), "the draft shown")
+        await settle(pilot)
+        shown = said_in(app, app.screen.query_one("KeptTextScreen > Vertical", Vertical))
+        assert f"A draft of {what} from {draft.kept_time()} was kept when the app closed" in shown
+        assert f"press s on {post[:8]} “Spring post 0” and choose “move the slot”: it is offered there" in shown
+        assert "y copies it · d discards it · esc keeps it" in shown

@@ -282,6 +282,8 @@ class KeptTextScreen(ModalScreen[bool]):
         background: $panel;
         border: round $warning;
     }
+    /* A Label is as wide as its text and cut at the dialog's edge: a long title or reason wraps instead. */
+    KeptTextScreen Label { width: 100%; }
     KeptTextScreen .kept--question { text-style: bold; }
     KeptTextScreen .kept--why { color: $warning; }
     KeptTextScreen VerticalScroll { height: auto; max-height: 20; margin: 1 0; }
