@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
 from crewdeck.sync.state.store import Store
@@ -197,3 +199,77 @@ async def test_k_on_a_copy_draft_of_a_post_whose_copy_is_now_refused_shows_it_wi
     # Before, only the refusal was said: the text could be neither copied nor discarded, and each start said "K opens it".
     assert isinstance(screen, KeptTextScreen), notices(app)
     assert screen.why.endswith("“Spring post 0” is pulled: no moves left: it can only be copied or discarded")
+
+
+def drafts_notices(app: CrewdeckApp) -> list[str]:
+    return [n for n in notices(app) if "kept when the app closed" in n]
+
+
+@pytest.mark.parametrize("answer", [("ctrl+n",), ("ctrl+r", "ctrl+s")], ids=["discarded", "restored-and-saved"])
+async def test_the_notice_of_a_kept_draft_is_withdrawn_once_no_draft_is_kept(workspace: Path, answer: tuple[str, ...]) -> None:
+    """It stayed up for its 30 seconds saying "K opens it" while ``K`` said "no draft is kept"."""
+    keep_notes(workspace, "Half a brief, typed over SSH")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: bool(drafts_notices(app)), "the notice of the draft")
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(app.screen, NotesEditorScreen) and app.screen.draft_offered is not None, "the offer")
+        editor = app.screen
+        await pilot.press(*answer)
+        await settle(pilot)
+        if app.screen is editor:
+            await pilot.press("escape")
+            await settle(pilot)
+        assert not isinstance(app.screen, NotesEditorScreen)
+        assert ana_drafts(workspace).all() == []
+        assert drafts_notices(app) == []
+        await pilot.press("K")
+        await until(pilot, lambda: "no draft is kept" in notices(app), "K saying none is kept")
+
+
+async def test_the_notice_of_kept_drafts_stays_while_one_is_kept_and_goes_with_the_last(workspace: Path) -> None:
+    task, _ = keep_notes(workspace, "Call the printer at 10")
+    ana_drafts(workspace).keep("prompt:Quick add", "your answer to “Quick add”", {"text": "Book the venue"}, {"text": ""}, "Europe/Berlin")
+    assert main(["-w", str(workspace), "--as", "raj", "rm", task]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: bool(drafts_notices(app)), "the notice of the drafts")
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the list of drafts")
+        await pilot.press("2")  # the notes of the deleted task, shown
+        await until(pilot, lambda: isinstance(app.screen, KeptTextScreen), "the draft shown")
+        await pilot.press("d")
+        await settle(pilot)
+        assert [d.key for d in ana_drafts(workspace).all()] == ["prompt:Quick add"]
+        assert drafts_notices(app) == ["2 drafts were kept when the app closed: K lists them"]
+        await pilot.press("a")  # the quick add, which offers the other
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen) and app.screen.draft_offered is not None, "the offer")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert ana_drafts(workspace).all() == []
+        assert drafts_notices(app) == []
+
+
+def said_in(app: CrewdeckApp, widget: Widget) -> str:
+    """The lines the terminal shows inside ``widget``'s box, joined into one run of words."""
+    region = widget.content_region
+    lines = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+    return " ".join(" ".join(line[region.x : region.right] for line in lines[region.y : region.bottom]).split())
+
+
+async def test_a_kept_draft_shown_at_80_columns_says_its_question_and_why_whole(workspace: Path) -> None:
+    """At 80x24 the box's lines were cut at its edge: “A draft of your new slot for … “Spring post 0” fro…” and “press s
+    on … and choose “move the slot”: it is offe…”, where it is offered never said."""
+    post = a_post(workspace, "draft")
+    what = f"your new slot for {post[:8]} “Spring post 0”"
+    draft = ana_drafts(workspace).keep(f"slot:{post}", what, {"text": "fri 18:00"}, {"text": ""}, "Europe/Berlin")
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(app.screen, KeptTextScreen), "the draft shown")
+        await settle(pilot)
+        shown = said_in(app, app.screen.query_one("KeptTextScreen > Vertical", Vertical))
+        assert f"A draft of {what} from {draft.kept_time()} was kept when the app closed" in shown
+        assert f"press s on {post[:8]} “Spring post 0” and choose “move the slot”: it is offered there" in shown
+        assert "y copies it · d discards it · esc keeps it" in shown

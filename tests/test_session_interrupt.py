@@ -25,6 +25,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from textual.containers import Vertical
 from textual.pilot import Pilot
 from textual.widgets import Label
 from websockets.sync.client import connect
@@ -243,6 +244,28 @@ async def test_a_second_quit_while_the_change_still_waits_asks_and_y_quits_losin
         assert add.ended.wait(HANG_GUARD)
     assert notices(app) == told  # nothing said of the change lost: the person chose to lose it
     assert add.added() == 0
+
+
+async def test_the_question_before_losing_a_waiting_change_is_said_whole_at_80_columns(tmp_path: Path) -> None:
+    """Its box is at most 80% of the screen: at 80x24 “… waiting for the shared file and qu” and “… it is written once the
+    fil” were cut at its edge, the question never reaching its question mark."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    add = WaitingAdd(app)
+    with another_process_writing(add.store.path) as let_go:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await add.start(pilot)
+            await pilot.press("ctrl+q", "ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, DiscardScreen)
+            region = app.screen.query_one("DiscardScreen > Vertical", Vertical).content_region
+            lines = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+            shown = " ".join(" ".join(line[region.x : region.right] for line in lines[region.y : region.bottom]).split())
+            assert "Discard your change waiting for the shared file and quit? It is not saved." in shown
+            assert "y discards it · n or esc stays: it is written once the file is free" in shown
+            await pilot.press("n")
+            let_go()
+            await until(pilot, add.ended.is_set)
+            await settle(pilot)
 
 
 async def test_hung_up_while_a_change_waits_the_app_closes_and_the_change_is_written_once_the_file_is_free(tmp_path: Path) -> None:

@@ -456,6 +456,8 @@ class CrewdeckApp(App[int]):
         self._hidden_key_notice: Notification | None = None
         #: Each notice of others' changes that may be up, by who made them, and what it tells (``_tell_change``).
         self._change_notices: dict[str, tuple[Notification, ChangeNotice]] = {}
+        #: The notice of the drafts kept when the app last closed, while it may be up: withdrawn once none is kept.
+        self.kept_drafts_notice: Notification | None = None
         self.theme = config.theme
         if config.keymap:
             self.set_keymap(config.keymap)

@@ -123,6 +123,10 @@ class KeepsDraft:
             store.remove(self.draft_for.key)
         except OSError as exc:
             self.app.notify(f"the draft stays in {store.path}: {exc.strerror}", severity="warning", markup=False)
+            return
+        from crewdeck.tui.app.kept_drafts import drafts_removed  # which imports this module
+
+        drafts_removed(self.app, store)
 
 
 def drafts_of(app: App[Any]) -> tuple[DraftStore, str] | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.notifications import Notification, Notify
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
@@ -91,22 +92,37 @@ def say_kept_drafts(app: App[Any]) -> None:
     if store is None:
         return
 
+    member_app = _member_app(app)
+    assert member_app is not None  # ``_store`` has one only for a member's app
+
     def read() -> None:
         kept = store.all()
         if kept:
-            app.call_from_thread(_say, app, kept)
+            app.call_from_thread(_say, member_app, kept)
 
     in_background(app, read, name="drafts_kept", group="drafts")
 
 
-def _say(app: App[Any], kept: list[DialogDraft]) -> None:
+def _say(app: CrewdeckApp, kept: list[DialogDraft]) -> None:
     key = drafts_key(app)
     if len(kept) == 1:
         draft = kept[0]
         line = f"a draft of {draft.what} from {draft.kept_time()} was kept when the app closed: {key} opens it"
     else:
         line = f"{len(kept)} drafts were kept when the app closed: {key} lists them"
-    app.notify(line, title="drafts", timeout=30, markup=False)
+    # Made here, not by notify (which keeps it to itself): withdrawn by name once no draft is kept (``drafts_removed``).
+    app.kept_drafts_notice = Notification(visible(line), "drafts", "information", 30, markup=False)
+    app.post_message(Notify(app.kept_drafts_notice))
+
+
+def drafts_removed(app: App[Any], store: DraftStore) -> None:
+    """A draft left ``store``: the start-up notice that offers them goes with the last one (``K`` would say none is
+    kept), and stays while one is."""
+    member_app = _member_app(app)
+    if member_app is None or member_app.kept_drafts_notice is None or store.all():
+        return
+    member_app._unnotify(member_app.kept_drafts_notice)
+    member_app.kept_drafts_notice = None
 
 
 def open_kept_drafts(app: App[Any]) -> None:
@@ -235,6 +251,7 @@ def _discard(app: App[Any], store: DraftStore, draft: DialogDraft) -> None:
     except OSError as exc:
         app.notify(f"the draft stays in {store.path}: {exc.strerror}", severity="warning", markup=False)
         return
+    drafts_removed(app, store)
     app.notify(f"discarded the draft of {draft.what}", timeout=4, markup=False)
 
 
@@ -265,6 +282,8 @@ class KeptTextScreen(ModalScreen[bool]):
         background: $panel;
         border: round $warning;
     }
+    /* A Label is as wide as its text and cut at the dialog's edge: a long title or reason wraps instead. */
+    KeptTextScreen Label { width: 100%; }
     KeptTextScreen .kept--question { text-style: bold; }
     KeptTextScreen .kept--why { color: $warning; }
     KeptTextScreen VerticalScroll { height: auto; max-height: 20; margin: 1 0; }

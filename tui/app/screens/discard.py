@@ -78,6 +78,8 @@ class DiscardScreen(ModalScreen[bool]):
         background: $panel;
         border: round $warning;
     }
+    /* The box as wide as its lines up to 80%: a longer line wraps there (a Label is as wide as its text, and was cut). */
+    DiscardScreen Label { max-width: 100%; }
     DiscardScreen .discard--question { text-style: bold; }
     DiscardScreen .discard--help { color: $foreground-muted; }
     """
