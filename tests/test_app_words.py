@@ -14,6 +14,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
+from crewdeck.tui.session.notices import ChangeNotice
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.task_page import TaskListPage
 from crewdeck.tui.workspace.config import Config
@@ -254,3 +255,19 @@ async def test_a_sync_of_many_pages_is_one_notice_that_counts_them_all(tmp_path:
         messages = [str(n.message) for n in app._notifications]
         # raj's writes made by this Unix user, who is ana: "@ana as @raj".
         assert messages == ["@ana as @raj added 5 tasks and changed 1 record"], messages
+
+
+async def test_a_notice_told_apart_between_a_syncs_pages_leaves_their_total_counting(tmp_path: Path) -> None:
+    # A record's change told with more than itself (overwritten already) came between two pages: the next page began
+    # a count of its own, and the first one's total stayed up, partial (reviewer rc).
+    first, second = (frozenset({("task", f"{page}{n}")}) | frozenset({("task", f"{page}x")}) for n, page in ((1, "a"), (2, "b")))
+    noted = ChangeNotice("@mia", frozenset({("task", "c")}), frozenset(), (), alone="@mia renamed “X” (overwritten already)", noted=True)
+    app = make_app(team(tmp_path), watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app._notifications.clear()
+        for told in (ChangeNotice("@mia", first, first, ()), noted, ChangeNotice("@mia", second, second, ())):
+            app._tell_change(told)
+            await settle(pilot)
+        messages = sorted(str(n.message) for n in app._notifications)
+        assert messages == ["@mia added 4 tasks", "@mia renamed “X” (overwritten already)"], messages

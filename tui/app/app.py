@@ -1328,7 +1328,10 @@ class CrewdeckApp(App[int]):
             self.call_later(self._unnotify, up[0])
             told = together
         notification = Notification(visible(told.line), "", "information", CHANGE_NOTICE_LIFE, markup=False)
-        self._change_notices[told.who] = (notification, told)
+        if up is None or together is not None or not (told.noted or told.crisis):
+            # One told apart for what it says besides its change never counts others in: the running total on screen
+            # stays the one the next page adds to, where a page after it started a count of its own.
+            self._change_notices[told.who] = (notification, told)
         self.post_message(Notify(notification))
 
     @background(exclusive=True, group="rescore")
