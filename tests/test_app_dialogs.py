@@ -709,6 +709,39 @@ async def test_escape_and_a_digit_typed_fast_close_the_filter_box_and_the_digit_
         assert app.active_pane == "ledger" and ledger.has_focus_within
 
 
+async def test_escape_a_digit_and_an_arrow_in_one_read_close_the_filter_box(workspace: Path) -> None:
+    """`/`, `reel`, `escape`, `3` and `down` typed fast: the last three arrive in one read (`\\x1b3\\x1b[B`), which
+    Textual's parser sent as a literal `^` and `3`: the box held "reel^3", open, and the Budget pane was never
+    reached."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        title = pane.list_title
+        burst(app, "/", *"reel")
+        read_by_the_driver(app, "\x1b3\x1b[B")
+        await settle(pilot)
+        assert not pane.filtering and pane.list_title == title
+        assert app.active_pane == "ledger" and app.query_one(LedgerPane).has_focus_within
+
+
+@pytest.mark.parametrize(("move", "pane"), [("tab", "grid"), ("shift+tab", "ledger")])
+async def test_editing_keys_typed_after_tab_in_the_filter_box_leave_the_filter_as_it_was(workspace: Path, move: str, pane: str) -> None:
+    """`/`, `reel`, then `tab` and `backspace` typed fast: the box took the backspace before tab had moved the focus,
+    and the filter went on as "ree", behind the person, now on the next pane."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tasks = app.tasks_pane
+        burst(app, "/", *"reel")
+        await settle(pilot)
+        app.post_message(events.Key(move, None))
+        app.post_message(events.Key("backspace", None))
+        await settle(pilot)
+        assert tasks.filter_box.text == "reel"
+        assert app.active_pane == pane and app.query_one(f"#{pane}").has_focus_within
+
+
 async def test_an_alt_key_bound_in_the_keymap_stays_that_key(workspace: Path) -> None:
     """Only an `alt+` key nothing is bound to is read as `escape` and the key: one the keymap binds runs its action."""
     app = make_app(workspace, config=Config(keymap={"table.cursor_down": "alt+j"}))

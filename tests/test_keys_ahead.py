@@ -255,3 +255,20 @@ def test_escape_and_a_digit_in_one_read_are_read_as_escape_and_the_digit_and_a_p
     assert read("\x1b0") == [("escape", "\x1b"), ("0", "0")]
     assert read("£") == [("pound_sign", "£")]
     assert read("\x1bb") == [("ctrl+left", None)]  # iTerm's option and left: a word left in a field
+
+
+def test_escape_and_a_digit_read_with_another_sequence_are_still_escape_and_the_digit() -> None:
+    """`escape`, `3` and `down` typed fast (one read, `\\x1b3\\x1b[B`): Textual's parser, no longer matching `\\x1b3`,
+    waited for more and sent it as a literal `^` and `3` when the next escape came, typed into the filter box."""
+    keys_ahead.unfold_escape_and_digit()
+
+    def read(data: str) -> list[tuple[str, str | None]]:
+        parser = XTermParser()
+        tokens = [token for token in [*parser.feed(data), *parser.feed("")] if isinstance(token, events.Key)]
+        return [(k.key, k.character) for token in tokens for k in keys_ahead.escape_and_key(token) or (token,)]
+
+    assert read("\x1b3\x1b[B") == [("escape", "\x1b"), ("3", "3"), ("down", None)]
+    assert read("\x1b3\x1b") == [("escape", "\x1b"), ("3", "3"), ("escape", "\x1b")]
+    assert read("\x1b-\x1b[A") == [("escape", "\x1b"), ("minus", "-"), ("up", None)]
+    assert read("\x1b=") == [("escape", "\x1b"), ("equals_sign", "=")]
+    assert read("\x1b§") == [("escape", "\x1b"), ("section_sign", "§")]

@@ -663,7 +663,10 @@ class CrewdeckApp(App[int]):
         """Note ``key`` as sent on to the focus (a text field's ``enter`` or ``escape``: the keys after it wait for it)."""
         focus = self.focused or self.screen
         self.keys_ahead.sent(key, focus)
-        if key.key in ("enter", "escape") and isinstance(focus, Input):
+        # The panes' tab leaves their field (the filter box) as escape does, bound below it: a backspace typed in its
+        # burst edited the filter behind the person.  A form's tab is taken before its field (``field_bindings``).
+        leaves = key.key == "escape" or (key.key in ("tab", "shift+tab") and self.screen is self.main_screen)
+        if (key.key == "enter" or leaves) and isinstance(focus, Input):
             if key.key == "enter":
                 self.keys_ahead.enter_in_field(key, focus)
             else:

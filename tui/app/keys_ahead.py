@@ -9,6 +9,7 @@ from typing import Literal, Protocol, cast, runtime_checkable
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.dom import DOMNode
+from textual.keys import KEY_NAME_REPLACEMENTS, _character_to_key
 
 from crewdeck.tui.app.screens.help import shown_key
 
@@ -61,6 +62,13 @@ class Sent:
     round: Round
 
 
+#: The keys Textual reads ``escape`` and a character typed right after it in one read as (``\x1b3``) where its
+#: table folds the two into another character (``£``), and the private-use character each is read as instead
+#: (``unfold_escape_and_digit``): U+E000 plus the character's code, never typed, never printable.
+UNFOLDED = "0123456789-=§"
+_FOLDED = {chr(0xE000 + ord(character)): character for character in UNFOLDED}
+
+
 def escape_and_key(key: events.Key) -> tuple[events.Key, events.Key] | None:
     """The ``escape`` and the key that ``key``, an ``alt+`` key, stands for; None for any other key.
 
@@ -73,28 +81,35 @@ def escape_and_key(key: events.Key) -> tuple[events.Key, events.Key] | None:
     if not key.key.startswith("alt+") or character is None or len(character) != 1:
         return None
     name = key.key.removeprefix("alt+")
+    character = _FOLDED.get(character, character)
     return events.Key("escape", "\x1b"), events.Key(character if name.startswith("shift+") else name, character)
 
 
 def unfold_escape_and_digit() -> None:
     """Have Textual read ``escape`` and a digit typed fast (one read: ``\\x1b3``) as the ``alt+`` key, which
-    ``escape_and_key`` splits, as it reads ``escape`` and a letter.
+    ``escape_and_key`` splits, as it reads ``escape`` and a letter; ``-``, ``=`` and ``§`` likewise.
 
-    Textual reads those bytes as option and the digit on a Mac, the way
+    Textual reads those bytes as option and the key on a Mac, the way
     WezTerm sends it there: the character other terminals send for it
     (``£`` for ``3``).  From the Results posts list, ``escape``, ``escape``
     and ``3`` typed fast went back one level and never reached the Budget
     pane; ``escape`` and ``3`` in the filter box typed ``£`` into it.  A
     ``£`` the terminal sends as such stays itself; WezTerm's option and a
-    digit is now ``escape`` and the digit.  Textual's other folds of
-    ``escape`` and a key stay: ``-``, ``=`` and ``§`` (read apart, they would
-    lose the ``escape``: Textual makes ``alt+`` keys of letters and digits
-    only), ``b`` and ``f`` (ctrl+left and ctrl+right, iTerm's option and an
-    arrow, which move a field's cursor by a word).
+    digit is now ``escape`` and the digit.
+
+    The sequences stay in Textual's table, each read as a private-use
+    character whose key is the ``alt+`` key (``alt+3``, ``alt+minus``):
+    matched as soon as read.  Taken out of it, Textual's parser waited for
+    more, and another escape sequence in the same read (``\\x1b3\\x1b[B``:
+    ``escape``, ``3`` and ``down`` typed fast) made it send the two as a
+    literal ``^`` and ``3``, typed into the filter box.  Textual's folds of
+    ``escape`` and ``b`` or ``f`` stay (ctrl+left and ctrl+right, iTerm's
+    option and an arrow, which move a field's cursor by a word).
     """
     table = cast("dict[str, object]", ANSI_SEQUENCES_KEYS)
-    for sequence in [s for s in table if len(s) == 2 and s[0] == "\x1b" and s[1] in "0123456789"]:
-        del table[sequence]
+    for folded, character in _FOLDED.items():
+        table[f"\x1b{character}"] = folded
+        KEY_NAME_REPLACEMENTS[folded] = f"alt+{_character_to_key(character)}"
 
 
 class KeysAhead:
