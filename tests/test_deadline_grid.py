@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import ComposeResult
+from textual.geometry import Size
+from textual.widgets import Static
 
 from crewdeck.tui.time.grid import ZoneChoice, build_grid, columns_of, zone_choices
 from crewdeck.tui.workspace.workspace import Workspace
@@ -368,3 +371,38 @@ async def _no_member_covered(app: GridApp) -> None:
             assert kind == "group" or labels[row] == shown[0], (top, body)
             assert body[0] in groups and body[1] not in groups, (top, body)
         assert shown[-1] == labels[-1]
+
+
+class GridAndLineApp(GridApp):
+    def compose(self) -> ComposeResult:
+        yield Static("a line above", id="line")
+        yield from super().compose()
+
+
+def test_a_layout_elsewhere_leaves_the_grids_scrollbars_alone(demo: Workspace) -> None:
+    asyncio.run(_steady_scrollbars(GridAndLineApp(demo, THU, "Europe/Berlin")))
+
+
+async def _steady_scrollbars(app: GridAndLineApp) -> None:
+    """Textual's ScrollView updated them at every layout of the screen (the grid's region, handed to it as its virtual
+    size, always differs from its lines and columns): a filter typed in the tasks pane redrew the grid's scrollbars."""
+    async with app.run_test(size=(80, 12)) as pilot:
+        grid = app.query_one(DeadlineGrid)
+        await pilot.pause()
+        assert grid.show_vertical_scrollbar
+        updates: list[Size] = []
+        update = grid._scroll_update
+
+        def counted(virtual_size: Size) -> None:
+            updates.append(virtual_size)
+            update(virtual_size)
+
+        grid._scroll_update = counted  # type: ignore[method-assign]
+        line = app.query_one("#line", Static)
+        line.styles.color = "red"  # a layout that changes nothing of the grid's
+        line.refresh(layout=True)
+        await pilot.pause()
+        assert updates == [], "the scrollbars were updated by a layout that moved nothing of the grid's"
+        line.update("a line above\nnow two")  # the grid is a line shorter: its scrollbars follow
+        await pilot.pause()
+        assert updates and grid.show_vertical_scrollbar

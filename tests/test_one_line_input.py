@@ -87,3 +87,40 @@ async def test_a_key_the_field_skips_or_leaves_to_the_app_comes_back_to_it() -> 
         await pilot.pause()
         assert app.came_back == ["ctrl+c", "escape", "down", "enter"]
         assert field.value == "Canv!"
+
+
+class WidthApp(App[None]):
+    CSS = """
+    #fixed { width: 20; height: 1; border: none; padding: 0 1; }
+    #auto { width: auto; height: 1; border: none; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield OneLineInput(id="fixed")
+        yield OneLineInput(id="auto")
+
+
+@pytest.mark.parametrize(("field_id", "layouts"), [("fixed", False), ("auto", True)])
+async def test_a_field_of_fixed_width_asks_for_no_layout_as_it_is_typed_in_and_shows_the_end_typed(field_id: str, layouts: bool) -> None:
+    """Textual's asked for a layout of the screen at each character, for a field whose size does not follow its text
+    too (the filter box's): the whole pane around it was laid out and drawn again at every key."""
+    app = WidthApp()
+    async with app.run_test(size=(60, 5)) as pilot:
+        field = app.query_one(f"#{field_id}", OneLineInput)
+        field.focus()
+        await pilot.pause()
+        asked: list[bool] = []
+        refresh = field.refresh
+
+        def counted(*regions: object, repaint: bool = True, layout: bool = False, recompose: bool = False) -> OneLineInput:
+            asked.append(layout)
+            return refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)  # type: ignore[arg-type]
+
+        field.refresh = counted  # type: ignore[method-assign]
+        text = "#tiktok +launch due:fri overdue"  # longer than the fixed field
+        burst(app, *typed(text))
+        await pilot.pause()
+        assert field.value == text
+        assert any(asked) is layouts, asked
+        line = "".join(segment.text for segment in field.render_line(0)).rstrip()
+        assert text.endswith(line.strip()) and len(line.strip()) > 5, line  # scrolled on to its end, the cursor's

@@ -34,8 +34,9 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from crewdeck.widgets.steady_scroll_view import SteadyScrollView
 
 #: Width of the left gutter (``DeadlineGrid.gutter_width``, wider where the handle would keep too few cells, and where a
 #: longer handle fits beside the day's columns): handle, local time at the cursor, in/out mark.
@@ -137,7 +138,7 @@ _CELL_CLASS = {"w": "working", "p": "partly", ".": "off", "x": "day-off"}
 _STATUS = {"w": "✓", "p": "~"}
 
 
-class DeadlineGrid(ScrollView, can_focus=True):
+class DeadlineGrid(SteadyScrollView, can_focus=True):
     """A day of the team's working hours, deadlines and publish slots, by zone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

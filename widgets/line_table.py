@@ -26,8 +26,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from crewdeck.widgets.steady_scroll_view import SteadyScrollView
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Column:
     keep: bool = False
 
 
-class LineTable(ScrollView, can_focus=True):
+class LineTable(SteadyScrollView, can_focus=True):
     """Rows under a header; ``up``/``down``/``j``/``k``, pages, ``home``/``end``, ``enter``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,8 +91,6 @@ class LineTable(ScrollView, can_focus=True):
         self._paint: tuple[Style, int, list[int]] | None = None
         #: ``class_style`` answers during one paint (a few classes, asked for by every row).
         self._paint_styles: dict[str, Style] | None = None
-        #: The virtual size (the rows) the scrollbars were last updated for (``_size_updated``).
-        self._scrollbars_of: Size | None = None
 
     # ------------------------------------------------------------ for subclasses
 
@@ -126,17 +125,6 @@ class LineTable(ScrollView, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # No rows (an empty workspace, a filter that matches nothing): nothing to open either; "⏎ Open" did nothing.
         return action != "activate" or self.row_count() > 0
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # Textual's ScrollView updates its scrollbars when the virtual size the
-        # compositor hands it (the widget's region) differs from its own (a
-        # table's rows), which for a table is always: every layout anywhere on
-        # the screen (a filter box shown, a line typed) redrew every table's
-        # scrollbars, ~8 ms of a filter's apply at 100,000 tasks.  So they are
-        # updated when the rows, the size or the container changed.
-        rows_changed = self.virtual_size != self._scrollbars_of
-        self._scrollbars_of = self.virtual_size
-        return super()._size_updated(size, virtual_size if rows_changed else self.virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.row_count() + 1)

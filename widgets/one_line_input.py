@@ -6,7 +6,9 @@ from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from textual import events
+from textual.geometry import Size
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input
 
 #: The field's own keys left to bubble to the app: ``enter`` (submit) is waited for there (the keys typed after it are
@@ -44,6 +46,15 @@ class OneLineInput(Input):
             if not binding.priority and await self.app.run_action(binding.action, self):
                 event.stop()
                 return
+
+    def _watch_value(self, value: str) -> None:
+        # Textual's sets the virtual size (the text's width) on every change, and a new virtual size asks for a layout
+        # of the screen: ~1.5 ms a typed character in the filter box, drawn again with the pane around it.  A field
+        # whose size does not follow its text (no auto width or height) needs none: its scrolling reads the virtual
+        # size as set here, so it is set without asking, and Textual's finds it unchanged.
+        if not self.styles.auto_dimensions:
+            self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
     def _on_paste(self, event: events.Paste) -> None:
         lines = event.text.splitlines()
