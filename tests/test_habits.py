@@ -4,8 +4,10 @@ is formatted, the type checker finds nothing and every ignore of it says why."""
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
+import pkgutil
 import re
 import subprocess
 import sys
@@ -14,8 +16,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from textual.widgets import Input, TextArea
+
 from crewdeck.tui.app import start_settings
 from crewdeck.tui.cli.main import build_parser
+from crewdeck.widgets.multi_line_input import MultiLineInput
+from crewdeck.widgets.one_line_input import OneLineInput
 
 from .conftest import LONGEST_FIRST, ROOT, Cli
 
@@ -43,6 +49,77 @@ def test_ruff_finds_nothing_and_the_code_is_formatted() -> None:
     assert lint.returncode == 0, lint.stdout + lint.stderr
     form = subprocess.run([str(BIN / "ruff"), "format", "--check", *folders], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert form.returncode == 0, form.stdout + form.stderr
+
+
+# ---------------------------------------------------------------- text fields
+
+
+def _out_of_order_field(found: object) -> bool:
+    """Whether ``found`` is a text field whose bound keys (backspace, the arrows ...) act after the keys typed behind
+    them (Textual's ``Input``, ``TextArea`` and their kin, ``MaskedInput``: its issue #6605), not one that acts on them
+    in the order typed."""
+    return isinstance(found, type) and issubclass(found, (Input, TextArea)) and not issubclass(found, (OneLineInput, MultiLineInput))
+
+
+def _dotted(expression: ast.expr) -> list[str]:
+    """``textual.widgets.Input`` as its names; ``ModalScreen[str]`` as ``ModalScreen``'s; [] for any other expression."""
+    if isinstance(expression, ast.Subscript):
+        return _dotted(expression.value)
+    if isinstance(expression, ast.Attribute):
+        head = _dotted(expression.value)
+        return [*head, expression.attr] if head else []
+    return [expression.id] if isinstance(expression, ast.Name) else []
+
+
+def _out_of_order_fields_made(path: Path) -> list[str]:
+    """Where the module at ``path`` makes such a field (``Input(...)``) or a class of one (``class Box(TextArea)``)."""
+    module = ".".join(("crewdeck", *path.relative_to(ROOT).with_suffix("").parts)).removesuffix(".__init__")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # What the names the module binds at its top stand for: "Input" for "textual.widgets.Input".
+    names: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.update((alias.asname or alias.name, f"{node.module}.{alias.name}") for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                top = alias.name.split(".")[0]  # what "import textual.widgets" binds; "... as w" binds w to the module
+                names[alias.asname or top] = alias.name if alias.asname else top
+        elif isinstance(node, ast.ClassDef):
+            names[node.name] = f"{module}.{node.name}"
+
+    def out_of_order(expression: ast.expr) -> bool:
+        dotted = _dotted(expression)
+        meant = names.get(dotted[0], "") if dotted else ""
+        if not meant.startswith(("textual", "crewdeck")):
+            return False
+        named = pkgutil.resolve_name(meant)
+        for name in dotted[1:]:
+            named = getattr(named, name, None)
+        return _out_of_order_field(named)
+
+    made = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and out_of_order(node.func):
+            made.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node.func)}(...)")
+        elif isinstance(node, ast.ClassDef) and any(out_of_order(base) for base in node.bases):
+            if node in tree.body and not out_of_order(ast.Name(node.name)):
+                continue  # a field of its own that takes them in order (OneLineInput)
+            made.append(f"{path.relative_to(ROOT)}:{node.lineno}: class {node.name}")
+    return made
+
+
+def test_every_text_field_the_app_makes_takes_a_burst_of_keys_in_order() -> None:
+    """A text field is a ``OneLineInput``, a text area a ``MultiLineInput``: Textual's ``Input`` and ``TextArea`` run a
+    bound key (backspace, the arrows, home ...) only after the characters typed behind it, so that backspace x3 and "EUR"
+    typed fast over "12.50 CHF" left "12.50 CHF".  The planner's fields were plain ``Input`` a session after the others
+    had moved; a new field cannot bring that back."""
+    made = [
+        where
+        for folder in ("tui", "widgets")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for where in _out_of_order_fields_made(path)
+    ]
+    assert made == [], "use crewdeck.widgets' OneLineInput (MultiLineInput for several lines) instead"
 
 
 # ---------------------------------------------------------------- the type checker

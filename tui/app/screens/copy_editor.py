@@ -16,6 +16,7 @@ from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.screens.text_editor import TextEditorScreen
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.multi_line_input import MultiLineInput
 
 
 class CopyEditorScreen(TextEditorScreen):
@@ -75,7 +76,7 @@ class CopyEditorScreen(TextEditorScreen):
             # The title quotes the post's: plain text, shown.
             yield Label(plain(self.title_text), classes="copy--title")
             yield Label(plain(self.help_text), classes="copy--help")
-            yield TextArea(self.copy, id="copy-text", soft_wrap=True, tab_behavior="focus")
+            yield MultiLineInput(self.copy, id="copy-text", soft_wrap=True, tab_behavior="focus")
             yield Static("", classes="copy--count", id="copy-count")
             yield Static("", classes="copy--refused", id="copy-refused")
         yield KeyFooter()

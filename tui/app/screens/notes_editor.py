@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import Label, Static
 
 from crewdeck.tui.app.drafts import DRAFT_BINDINGS, DraftFor
 from crewdeck.tui.app.lines import plain
@@ -16,6 +16,7 @@ from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import Submit
 from crewdeck.tui.app.screens.text_editor import TextEditorScreen
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.multi_line_input import MultiLineInput
 
 
 class NotesEditorScreen(TextEditorScreen):
@@ -73,7 +74,7 @@ class NotesEditorScreen(TextEditorScreen):
             yield Label(plain(self.title_text), classes="notes--title")
             save, cancel = said_key(self.app, self.BINDINGS, "notes.save"), said_key(self.app, self.BINDINGS, "notes.cancel")
             yield Label(f"{save} saves · {cancel} cancels", classes="notes--help")
-            yield TextArea(self.notes, id="notes-text", soft_wrap=True, tab_behavior="indent")
+            yield MultiLineInput(self.notes, id="notes-text", soft_wrap=True, tab_behavior="indent")
             yield Static("", classes="notes--refused", id="notes-refused")
         yield KeyFooter()
 
