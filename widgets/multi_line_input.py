@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import TextArea
 
+from crewdeck.widgets.own_keys import run_own_binding
+
 
 class MultiLineInput(TextArea):
     """Textual's ``TextArea``, but its editing keys (backspace, delete, the arrows, home, end, ctrl+u ...) act in the
@@ -20,10 +22,5 @@ class MultiLineInput(TextArea):
         # Textual's handler, run after this one, inserts a printable character, a new line for enter and an indent for
         # tab; a key the area does not bind (or whose action it skips: ctrl+c with nothing selected) bubbles on to where
         # it is bound, as before.
-        if event.is_printable:
-            return
-        # Its bindings as declared: they have no ids, so no keymap moves them.
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, self):
-                event.stop()
-                return
+        if not event.is_printable:
+            await run_own_binding(self, event)

@@ -11,6 +11,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
+from crewdeck.widgets.own_keys import run_own_binding
+
 #: The field's own keys left to bubble to the app: ``enter`` (submit) is waited for there (the keys typed after it are
 #: held until it has run), as ``escape`` and ``tab`` are, which the field does not bind.
 LEAVE_THE_FIELD = frozenset({"enter", "escape", "tab", "shift+tab"})
@@ -39,13 +41,8 @@ class OneLineInput(Input):
     async def _on_key(self, event: events.Key) -> None:
         # Textual's handler, run after this one, inserts a printable character; a key the field does not bind (or whose
         # action it skips: ctrl+c with nothing selected) bubbles on to where it is bound, as before.
-        if event.is_printable or event.key in LEAVE_THE_FIELD:
-            return
-        # Its bindings as declared: they have no ids, so no keymap moves them.
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, self):
-                event.stop()
-                return
+        if not event.is_printable and event.key not in LEAVE_THE_FIELD:
+            await run_own_binding(self, event)
 
     def _watch_value(self, value: str) -> None:
         # Textual's sets the virtual size (the text's width) on every change, and a new virtual size asks for a layout
