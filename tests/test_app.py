@@ -1152,6 +1152,34 @@ async def test_all_three_panes_are_in_the_first_paint_with_what_was_read_while_t
     session.close()
 
 
+async def test_the_budget_pane_is_made_with_the_warnings_its_first_page_read_while_textual_started_shows(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its class that shows the lines of warnings was set once the pane was styled, restyling it and its children
+    before the first paint; it is styled once, with it."""
+    with contextlib.redirect_stdout(io.StringIO()):  # a budget in yen and no rate to EUR: the report warns
+        assert main(["-w", str(workspace), "--as", "ana", "budget", "set", "spring-launch", "ads", "5000 JPY", "--month", "2026-11"]) == 0
+    config = Config(default_view="all")
+    session = Session.open(workspace, "ana", config)
+    opening = Opening(session, config.clock24, NOW, SIZE[0])
+    opening._done.wait()
+    warned_when_styled: list[bool] = []
+    compose = LedgerPane.compose
+
+    def composing(pane: LedgerPane) -> Any:  # after the pane is styled, before its children are
+        warned_when_styled.append(pane.has_class("-warned"))
+        return compose(pane)
+
+    monkeypatch.setattr(LedgerPane, "compose", composing)
+    app = CrewdeckApp(session, config, watch=False, opening=opening)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ledger = app.query_one(LedgerPane)
+        assert ledger.page is not None and ledger.page.warnings and ledger.has_class("-warned")
+    assert warned_when_styled == [True]
+    session.close()
+
+
 async def test_the_panes_read_their_own_first_answers_when_the_opening_is_of_another_query(workspace: Path) -> None:
     config = Config(default_view="all")
     session = Session.open(workspace, "ana", config)

@@ -331,21 +331,42 @@ def test_start_up_settings_are_made_before_textual_is_imported(cli: Cli, tmp_pat
     assert seen == {"fps": start_settings.FPS, "switch_interval": start_settings.SWITCH_INTERVAL, "gc_enabled": False}
 
 
-#: What the app's start leaves unimported until Textual is (the first screen's reads need none of it): the
-#: notices of others' changes and of expired posts, which come after the first paint, and the sync client, which a
-#: replica's app alone starts.  Each costs the first screen milliseconds of CPU (docs/design-notes.md, "Start-up").
-NOT_BEFORE_TEXTUAL = (
+#: What neither the app's start nor its modules import (the first screen needs none of it): the notices of others'
+#: changes and of expired posts, which come after the first paint; the activity log's words, said after a key, and what
+#: only they read (a task's detail, a post's voided rounds, the results' targets).  Each costs the first screen
+#: milliseconds of CPU, its dataclasses above all (docs/design-notes.md, "Start-up").
+NOT_ON_THE_FIRST_SCREEN = (
     "crewdeck.tui.session.notices",
     "crewdeck.tui.posts.expiry",
     "crewdeck.tui.posts.writing",
-    "crewdeck.sync.client.remote",
+    "crewdeck.tui.workspace.describe",
+    "crewdeck.tui.session.detail",
+    "crewdeck.tui.posts.voiding",
+    "crewdeck.tui.results",
 )
+#: What the app's start leaves unimported until Textual is: the above, and the sync client, which a replica's app alone
+#: starts.
+NOT_BEFORE_TEXTUAL = (*NOT_ON_THE_FIRST_SCREEN, "crewdeck.sync.client.remote")
 
 
 def test_the_app_imports_before_textual_only_what_its_first_screen_reads(cli: Cli, tmp_path: Path) -> None:
     imported = set(_at_textual_import(cli, tmp_path)["modules"])
     assert {"crewdeck.tui.app.launch", "crewdeck.tui.app.opening", "crewdeck.tui.session.session"} <= imported  # it started
     assert _under(imported, NOT_BEFORE_TEXTUAL) == []
+
+
+def test_the_apps_modules_import_nothing_its_first_screen_does_not_need(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import json, sys, crewdeck.tui.app.app; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        env=_quiet_env(tmp_path),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = set(json.loads(done.stdout))
+    assert {"crewdeck.tui.app.tasks_pane", "crewdeck.tui.app.ledger_pane", "crewdeck.tui.app.grid_pane"} <= imported  # the panes
+    assert _under(imported, NOT_ON_THE_FIRST_SCREEN) == []
 
 
 # ---------------------------------------------------------------- every command is explained

@@ -58,7 +58,6 @@ from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.workers import Latest, background
-from crewdeck.tui.session.notices import ChangeNotice
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.views import View, views
@@ -75,6 +74,7 @@ if TYPE_CHECKING:
 
     from crewdeck.sync.client.engine import SyncEngine, SyncStatus
     from crewdeck.tui.app.key_conflicts import KeyScope
+    from crewdeck.tui.session.notices import ChangeNotice
 
 #: Seconds between looks at whether input has rested long enough to collect garbage.
 COLLECT_EVERY = 0.25

@@ -46,12 +46,12 @@ from crewdeck.tui.posts.calendar_layout import (
     period_posts,
     post_flags,
 )
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, read_post, settings
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.when import format_local
-from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace

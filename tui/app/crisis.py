@@ -26,10 +26,10 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import Latest, in_background
 from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
 from crewdeck.tui.posts.states import Crisis, label
 from crewdeck.tui.workspace.columns import cut
-from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.line_table import Column

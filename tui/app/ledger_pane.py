@@ -157,6 +157,10 @@ class LedgerPane(Pane):
         self.select_next: str | None = None
         #: The entries marked for ``a``, as they read when marked (the rows on screen are only a window's).
         self.marked: dict[str, EntryRow] = {}
+        # Made with the lines of warnings its first page shows, when that page is read by now: set once the pane was
+        # styled, the class restyled it and its children all over again before the first paint.
+        opening = services.opening
+        self.set_class(opening is not None and opening.page_warns(), "-warned")
 
     def compose(self) -> ComposeResult:
         bar = PaneBar(id="ledger-bar")

@@ -128,6 +128,13 @@ class Opening:
             page, self._page = self._page, None
         return page
 
+    def page_warns(self) -> bool:
+        """Whether the first budget page, read by now and not yet taken, warns of anything (``False`` until it is read)."""
+        if not self._done.is_set():
+            return False
+        with self._taken:
+            return self._page is not None and bool(self._page.warnings)
+
     def _ready(self, wait: bool) -> bool:
         if wait:
             self._done.wait()

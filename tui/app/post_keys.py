@@ -23,9 +23,9 @@ from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.reading import PostView, post_content, read_post
 from crewdeck.tui.posts.states import MOVES, being, label
-from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 

@@ -29,6 +29,7 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import Latest, background
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.states import MOVES, VERDICTS, being
 from crewdeck.tui.session.reading import TaskRowNames
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
@@ -42,7 +43,6 @@ from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.rows import CELLS, STATUS_WIDTH, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
 from crewdeck.tui.time.when import format_local, parse_utc
-from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.filter_box import FilterBox

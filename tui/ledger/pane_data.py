@@ -22,7 +22,6 @@ from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_view, entries_where, preview_filter
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.workspace.describe import entry_words, reversal_words
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -172,6 +171,8 @@ def _approval(
 
 
 def reverse(session: Session, entry_id: str, memo: str, now: dt.datetime) -> Written:
+    from crewdeck.tui.workspace.describe import reversal_words  # the log's words: not imported for the first screen
+
     return session.edits.record_write(
         lambda ws: actions.reverse_entry(ws, session.me, entry_id, now, memo),
         lambda ws, reversal: visible(reversal_words(ws.store.record("ledger_entry", reversal))),
@@ -203,4 +204,6 @@ def approve_marked(session: Session, entry_ids: Sequence[str], now: dt.datetime)
 
 def _entry_words(ws: Workspace, entry_id: str) -> str:
     """An entry as a notice names it: "120.50 EUR to Canva (tools)", control characters shown."""
+    from crewdeck.tui.workspace.describe import entry_words  # the log's words: not imported for the first screen
+
     return visible(entry_words(ws.store.record("ledger_entry", entry_id)))

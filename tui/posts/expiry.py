@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.expiring import candidates
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.reading import read_posts, round_authors, settings
 from crewdeck.tui.posts.states import instant_text
 from crewdeck.tui.posts.writing import lead_text
 from crewdeck.tui.time.when import format_local
-from crewdeck.tui.workspace.describe import named_post
 
 PREFIX = "notice.expired."
 

@@ -24,9 +24,9 @@ from crewdeck.sync.state.rules import (
 )
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.reading import PostView
 from crewdeck.tui.posts.states import VERDICTS, being
-from crewdeck.tui.workspace.describe import named_post
 
 #: Every move of a post.
 ALL_MOVES = ("copy", "submit", "approve", "reject", "withdraw", "schedule", "publish", "slot", "resume", "pull")

@@ -24,9 +24,10 @@ from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.oplog import APPEND, Op
 from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash_of, evaluate, moved
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.reading import chains, read_post, reviewers, verdicts
 from crewdeck.tui.posts.states import round_decides
-from crewdeck.tui.workspace.describe import named_post, stored_value
+from crewdeck.tui.workspace.describe import stored_value
 from crewdeck.tui.workspace.workspace import shown_handles_in
 
 #: The fields whose change voids a round: its content, and where it goes out (its campaign's chain, its platform's limits).

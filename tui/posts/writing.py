@@ -23,6 +23,7 @@ from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_
 from crewdeck.sync.state.rules import one_line_problem, unknown_platforms, withdrawal_closed
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.calendar import off_peak_words, peak_frame
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.reading import (
     PostView,
     crises,
@@ -39,7 +40,6 @@ from crewdeck.tui.posts.voiding import RoundTurn, voided_note, voiding
 from crewdeck.tui.posts.voiding import words as voiding_words
 from crewdeck.tui.tasks.quickadd import publish_slot
 from crewdeck.tui.time.when import DateError, parse_utc
-from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import campaign_slug, shown_handles_in
 

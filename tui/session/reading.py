@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.tui.posts.reading import post_ids, states_of
 from crewdeck.tui.session.access import WorkspaceAccess
-from crewdeck.tui.session.detail import TaskDetail, task_detail
 from crewdeck.tui.session.read_scope import read_scope
 from crewdeck.tui.tasks import query as query_language
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow, with_post_states
 from crewdeck.tui.time.roster import working_week
-from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
+
+if TYPE_CHECKING:
+    from crewdeck.tui.session.detail import TaskDetail
+    from crewdeck.tui.workspace.describe import RefusedWrite
 
 #: Why a task's detail reads it no more: gone from the workspace (a deleted task is kept, and read).
 GONE = "the operation that made it was refused or removed"
@@ -99,6 +101,8 @@ class Reads:
     def detail(self, task_id: str, now: dt.datetime, clock24: bool = True) -> TaskDetail:
         """Task ``task_id`` in full, its history on the clock of the member the session is (a guest: a post of their
         campaigns only, else ``UserError``)."""
+        from crewdeck.tui.session.detail import task_detail  # with the log's words: not on the first screen
+
         me = self._access.me
 
         def read(ws: Workspace) -> TaskDetail:
@@ -114,6 +118,7 @@ class Reads:
         """``detail``, or why the session reads the task no more: ``GONE`` (the operations that made it were refused or
         removed; a deleted task is kept, and read), or, for a guest, ``NOT_THEIRS``: an open detail follows a post moved
         to another campaign, whose copy the team goes on writing."""
+        from crewdeck.tui.session.detail import task_detail
 
         me = self._access.me
 
@@ -127,11 +132,12 @@ class Reads:
 
         return self._access.read(read)
 
-    def refused(self, limit: int, now: dt.datetime, clock24: bool = True) -> list[describe.RefusedWrite]:
+    def refused(self, limit: int, now: dt.datetime, clock24: bool = True) -> list[RefusedWrite]:
         """The newest ``limit`` of our operations the server refused, a write at a time, in words as ``crewdeck log`` says
         them ("@raj added “Rough cut” for ex-@lee")."""
+        from crewdeck.tui.workspace import describe
 
-        def read(ws: Workspace) -> list[describe.RefusedWrite]:
+        def read(ws: Workspace) -> list[RefusedWrite]:
             refused = ws.store.refused()
             names = describe.naming_refused(describe.Naming.of(ws, self._access.me.tz, now, clock24), (op for op, *_ in refused))
             return describe.refused_writes(refused[:limit], names)
@@ -144,6 +150,7 @@ class Reads:
         """Each ``(entity, row, field, by)`` changed here that another member's edit made meanwhile replaced in a sync
         round, in words as ``crewdeck sync`` says it (``describe.overwritten_lines``: a line per record): the first
         ``limit`` records' lines, and how many records."""
+        from crewdeck.tui.workspace import describe
 
         def read(ws: Workspace) -> tuple[list[str], int]:
             return describe.overwritten_lines(fields, describe.Naming.of(ws, self._access.me.tz, now, clock24), limit)
@@ -153,6 +160,7 @@ class Reads:
     def deleted_meanwhile(self, tasks: list[tuple[str, str]], limit: int, now: dt.datetime, clock24: bool = True) -> list[str]:
         """The first ``limit`` of ``(task, by)`` changed here that another member deleted meanwhile, the deletion pulled in
         a sync round, in words as ``crewdeck sync`` says it (``describe.deleted_meanwhile_line``)."""
+        from crewdeck.tui.workspace import describe
 
         def read(ws: Workspace) -> list[str]:
             names = describe.Naming.of(ws, self._access.me.tz, now, clock24)

@@ -40,7 +40,6 @@ from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.behind import needs_catch_up
 from crewdeck.tui.tasks.edits import DUPLICATE_STATUS, apply_assignments, check_assignments, task_values
 from crewdeck.tui.time.when import current_time
-from crewdeck.tui.workspace.describe import Naming, action_words, first_ops, not_undoable
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
@@ -170,6 +169,8 @@ class Edits:
 
     def _kept(self, label: str, ops: tuple[Op, ...]) -> Written:
         """What an action wrote, on top of the history (call with the lock held, right after the write)."""
+        from crewdeck.tui.workspace.describe import not_undoable  # the log's words: imported at the first write, not at start-up
+
         written = Written(label, ops, self._access.read(lambda ws: not_undoable(ws, ops)))
         if written.ops:
             self._history.done.append(written)
@@ -407,6 +408,8 @@ class Edits:
 
     def words(self, told: tuple[Op, ...]) -> str:
         """What ``told`` did, as the activity log says it ("snoozed “Draft reel” until …", "pulled “Launch reel”")."""
+        from crewdeck.tui.workspace.describe import Naming, action_words, first_ops
+
         return self._access.read(
             lambda ws: action_words(
                 told, Naming.of(ws, self._access.me.tz, current_time(), self._clock24), first_ops(ws.conn, {op.row_id for op in told})

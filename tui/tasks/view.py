@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.session.detail import TaskDetail
 from crewdeck.tui.tasks.deadlines import due_in_context
 from crewdeck.tui.tasks.estimates import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.time.when import format_local, parse_utc
 from crewdeck.tui.workspace.workspace import Member, shown_handle
+
+if TYPE_CHECKING:
+    from crewdeck.tui.session.detail import TaskDetail
 
 #: After a removed assignee: a new member may have their handle.
 _REMOVED = " — removed from this workspace"

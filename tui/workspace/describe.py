@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 from crewdeck.sync.state import acting
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MINOR_UNITS, format_minor
-from crewdeck.sync.state.naming import QUOTE, acted_as, post_name, quoted
+from crewdeck.sync.state.naming import QUOTE, acted_as, quoted
 from crewdeck.sync.state.oplog import APPEND, Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES, result_key
 from crewdeck.sync.state.restored import restored_bounds
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.results import accounts, targets
 from crewdeck.tui.tasks.estimates import format_estimate
 from crewdeck.tui.tasks.recurrence import Rule
@@ -167,12 +168,6 @@ def unseen_in(conn: sqlite3.Connection, row_id: str, field: str, since: str, res
         {"row": row_id, "field": field, "since": since, "restored": json.dumps(list(restored))},
     ).fetchone()
     return str(row[0]) if row else None
-
-
-def named_post(title: Any, post_id: str) -> str:
-    """A post as a one-line notice names it (``naming.post_name``: “Launch reel”, cut short; untitled, ``post 58613842``),
-    control characters shown."""
-    return visible(post_name(title, post_id))
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,12 @@ from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import Latest, background, in_background
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.banner import OpenCrisis
+from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.offers import verdict_refusal
 from crewdeck.tui.posts.reading import PostView, needing, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, waiting_ids
 from crewdeck.tui.posts.states import VERDICTS, label
 from crewdeck.tui.session.read_scope import read_scope
-from crewdeck.tui.workspace.describe import named_post
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
