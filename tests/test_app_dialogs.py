@@ -742,6 +742,22 @@ async def test_editing_keys_typed_after_tab_in_the_filter_box_leave_the_filter_a
         assert app.active_pane == pane and app.query_one(f"#{pane}").has_focus_within
 
 
+async def test_a_tab_bound_to_nothing_in_the_filter_box_holds_no_key_typed_after_it(workspace: Path) -> None:
+    """With the panes' tab moved elsewhere by the keymap, tab leaves the filter box not: the keys after it were held
+    half a second all the same, as for a tab on its way to move the focus (reviewer rd)."""
+    app = make_app(workspace, config=Config(keymap={"screen.next_pane": "ctrl+n"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tasks = app.tasks_pane
+        burst(app, "/", *"reel")
+        await settle(pilot)
+        app.post_message(events.Key("tab", None))
+        await settle(pilot)
+        app.post_message(events.Key("x", "x"))
+        await settle(pilot)
+        assert tasks.filter_box.text == "reelx"
+
+
 async def test_an_alt_key_bound_in_the_keymap_stays_that_key(workspace: Path) -> None:
     """Only an `alt+` key nothing is bound to is read as `escape` and the key: one the keymap binds runs its action."""
     app = make_app(workspace, config=Config(keymap={"table.cursor_down": "alt+j"}))
