@@ -124,3 +124,19 @@ async def test_a_field_of_fixed_width_asks_for_no_layout_as_it_is_typed_in_and_s
         assert any(asked) is layouts, asked
         line = "".join(segment.text for segment in field.render_line(0)).rstrip()
         assert text.endswith(line.strip()) and len(line.strip()) > 5, line  # scrolled on to its end, the cursor's
+
+
+async def test_a_field_of_fixed_width_whose_text_gets_shorter_scrolls_back_to_show_it() -> None:
+    """Its size set without a layout, nothing brought its scroll back within the shorter text: a long filter cut short
+    with ctrl+k showed its tail and blank columns after it, its start hidden though the whole text fitted (reviewer
+    rd)."""
+    app = WidthApp()
+    async with app.run_test(size=(60, 5)) as pilot:
+        field = app.query_one("#fixed", OneLineInput)
+        field.focus()
+        await pilot.pause()
+        burst(app, *typed("#tiktok +launch due:fri overdue"), *[("left", None)] * 22, ("ctrl+k", None))
+        await pilot.pause()
+        assert field.value == "#tiktok +"
+        assert field.scroll_x <= field.max_scroll_x
+        assert "".join(segment.text for segment in field.render_line(0)).strip() == "#tiktok +"

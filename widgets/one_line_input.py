@@ -51,6 +51,8 @@ class OneLineInput(Input):
         # size as set here, so it is set without asking, and Textual's finds it unchanged.
         if not self.styles.auto_dimensions:
             self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+            # The layout it no longer asks for is what brought the scroll back within a shorter text (cut by ctrl+k).
+            self.scroll_x = self.validate_scroll_x(self.scroll_x)
         super()._watch_value(value)
 
     def _on_paste(self, event: events.Paste) -> None:
