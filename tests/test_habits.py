@@ -75,16 +75,17 @@ def _out_of_order_fields_made(path: Path) -> list[str]:
     """Where the module at ``path`` makes such a field (``Input(...)``) or a class of one (``class Box(TextArea)``)."""
     module = ".".join(("crewdeck", *path.relative_to(ROOT).with_suffix("").parts)).removesuffix(".__init__")
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    # What the names the module binds at its top stand for: "Input" for "textual.widgets.Input".
+    # What the names the module's imports bind stand for: "Input" for "textual.widgets.Input"; those inside a function
+    # too (the app imports some there, for its start-up), as if at its top: a field made there was never seen.
     names: dict[str, str] = {}
-    for node in tree.body:
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.update((alias.asname or alias.name, f"{node.module}.{alias.name}") for alias in node.names)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 top = alias.name.split(".")[0]  # what "import textual.widgets" binds; "... as w" binds w to the module
                 names[alias.asname or top] = alias.name if alias.asname else top
-        elif isinstance(node, ast.ClassDef):
+        elif isinstance(node, ast.ClassDef) and node in tree.body:
             names[node.name] = f"{module}.{node.name}"
 
     def out_of_order(expression: ast.expr) -> bool:
