@@ -752,7 +752,10 @@ class CrewdeckApp(App[int]):
     def _tick_clock(self) -> None:
         now = self.services.now()
         clock = format_local(now, self.services.viewer_tz, now, clock24=self.config.clock24)
-        self.query_one(WorkspaceHeader).clock = clock.removeprefix("today ")
+        header = self.query_one_optional(WorkspaceHeader)
+        if header is None:
+            return  # the app is closing, its screen's widgets removed: a tick then ended it with a traceback
+        header.clock = clock.removeprefix("today ")
         if self.session.replica:
             self._show_sync(self.sync_status)  # "synced 10:31" ages with the clock
 
