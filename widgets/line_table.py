@@ -45,9 +45,6 @@ class Column:
     whole: bool = False
     #: Never left out, ``drop`` or ``whole`` (the column the rows are sorted by): the others go first.
     keep: bool = False
-    #: A ``whole`` column wider on screen than ``width`` takes up to this many cells more out of the growing column's
-    #: narrowest before any column is left out (a task id longer where another shares its first digits).
-    borrow: int = 0
 
 
 class LineTable(SteadyScrollView, can_focus=True):
@@ -214,22 +211,14 @@ class LineTable(SteadyScrollView, can_focus=True):
         ``widest``: each column's widest cell (``widest_on_screen``); a
         ``whole`` column takes that width, and when the columns then do not
         fit, the rightmost ``whole`` ones go after the ``drop`` ones, rather
-        than be cut; a ``borrow`` one's cells beyond its width come out of
-        the growing column first.
+        than be cut.
         """
         columns = self.columns
         least = [max(c.width, widest[i]) if c.whole and i < len(widest) else c.width for i, c in enumerate(columns)]
         shown = [True] * len(columns)
-        lender = max(range(len(columns)), key=lambda i: columns[i].grow, default=None)
-
-        def lent() -> int:
-            if lender is None or not columns[lender].grow or not shown[lender]:
-                return 0
-            wanted = sum(min(least[i] - c.width, c.borrow) for i, c in enumerate(columns) if c.borrow and shown[i])
-            return max(0, min(wanted, least[lender] - 1))
 
         def needed() -> int:
-            return sum(w for w, on in zip(least, shown) if on) + sum(shown) - 1 - lent()
+            return sum(w for w, on in zip(least, shown) if on) + sum(shown) - 1
 
         for i in sorted((i for i, c in enumerate(columns) if c.drop and not c.keep), key=lambda i: -columns[i].drop):
             if needed() <= total:
@@ -240,8 +229,6 @@ class LineTable(SteadyScrollView, can_focus=True):
                 break
             shown[i] = False
         widths = [w if on else 0 for w, on in zip(least, shown)]
-        if lender is not None:
-            widths[lender] -= lent()
         spare = total - needed()
         grow = sum(c.grow for c, on in zip(columns, shown) if on)
         if spare > 0 and grow:

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import sqlite3
 
 #: How many leading hex digits the UI and the CLI show for an id.
 SHORT_LEN = 8
@@ -62,46 +56,3 @@ def told_apart(record_ids: list[str]) -> list[str]:
         for i, rid in enumerate(ordered)
     }
     return [rid[: needed[rid]] for rid in record_ids]
-
-
-def _after(prefix: str) -> str:
-    """The least text greater than every id that begins with ``prefix``."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def apart_in(conn: sqlite3.Connection, table: str, record_ids: Iterable[str]) -> dict[str, str]:
-    """Every id of ``table`` that shares its first ``SHORT_LEN`` digits with another and begins as one of ``record_ids``
-    does, with the prefix that names it alone there (as ``told_apart`` cuts it, the CLI's ``resolve`` takes it back).
-
-    One seek of the id index per distinct prefix: what a screen of rows, a task's page or a short list costs.  The ids
-    of ``record_ids`` no other shares its prefix with are not in the answer: ``short`` names them.
-    """
-    prefixes = sorted({short(record_id) for record_id in record_ids if record_id})
-    if not prefixes:
-        return {}
-    ranges = json.dumps([[prefix, _after(prefix)] for prefix in prefixes])
-    found = [
-        str(row_id)
-        for (row_id,) in conn.execute(
-            f"SELECT t.id FROM json_each(?) AS p JOIN [{table}] AS t "
-            "ON t.id >= json_extract(p.value, '$[0]') AND t.id < json_extract(p.value, '$[1]')",
-            (ranges,),
-        )
-    ]
-    seen: dict[str, int] = {}
-    for row_id in found:
-        seen[short(row_id)] = seen.get(short(row_id), 0) + 1
-    shared = [row_id for row_id in found if seen[short(row_id)] > 1]
-    return dict(zip(shared, told_apart(shared), strict=True))
-
-
-def all_apart(conn: sqlite3.Connection, table: str) -> dict[str, str]:
-    """``apart_in`` over every id of ``table``: one pass over its id index (50 ms of 100,000 tasks), for a list too long
-    to probe row by row."""
-    shared = conn.execute(f"SELECT substr(id, 1, {SHORT_LEN}) FROM [{table}] GROUP BY 1 HAVING count(*) > 1").fetchall()
-    return apart_in(conn, table, (str(prefix) for (prefix,) in shared))
-
-
-def shown_id(record_id: str, apart: dict[str, str]) -> str:
-    """``record_id`` as a person reads it: its ``short`` prefix, or the longer one ``apart`` (``apart_in``) holds for it."""
-    return apart.get(record_id) or short(record_id)

@@ -56,9 +56,7 @@ POST_STATUS_KEYS = frozenset({"cycle_status", "done"})
 #: cell: a marked row's ✓, else ⚠) goes after WHO: in the three panes at 120 columns it fits once WHO is gone.
 COLUMNS = {
     "mark": Column("", 1, drop=3),
-    # Longer where another task's id begins with the same eight digits (``TaskRow.id_apart``): the title gives up to 8
-    # cells of its 18 before a column is left out, at 80 columns the ID's own.
-    "id": Column("ID", 8, drop=5, whole=True, borrow=8),
+    "id": Column("ID", 8, drop=5),
     "title": Column("TASK", 18, grow=1),
     "who": Column("WHO", 8, drop=4),
     "status": Column("STATUS", STATUS_WIDTH, drop=2),

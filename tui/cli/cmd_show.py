@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from crewdeck.sync.state.acting import actors
+from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.records import ENTITIES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
@@ -42,7 +43,7 @@ def task_lines(ctx: Context, d: TaskDetail, tz: str) -> list[str]:
     """The task's fields, due date and publish slot in everyone's zone, dependencies and urgency (the notes and history follow)."""
     clock24 = ctx.config.clock24
     lines = [
-        f"{d.title}  [{d.shown_id(d.id)}]" + ("  (deleted: listed nowhere; the history below says when)" if d.record["deleted"] else ""),
+        f"{d.title}  [{short(d.id)}]" + ("  (deleted: listed nowhere; the history below says when)" if d.record["deleted"] else ""),
         "",
     ]
     lines += [f"{name:>13}  {value}" for name, value in detail_fields(d, tz, ctx.now, clock24)]
@@ -54,8 +55,8 @@ def task_lines(ctx: Context, d: TaskDetail, tz: str) -> list[str]:
             lines += ["", heading, f"  {format_local(parse_utc(d.record[name]['utc']), tz, ctx.now, clock24=clock24)}"]
     if d.depends_on or d.blocking:
         lines += ["", "Dependencies"]
-        lines += [f"  waits for {d.shown_id(i)} {t}" + (f" ({s})" if s else "") for i, t, s in d.depends_on]
-        lines += [f"  blocks    {d.shown_id(i)} {t} ({s})" for i, t, s in d.blocking]
+        lines += [f"  waits for {short(i)} {t}" + (f" ({s})" if s else "") for i, t, s in d.depends_on]
+        lines += [f"  blocks    {short(i)} {t} ({s})" for i, t, s in d.blocking]
     if not d.guest:  # urgency ranks the work on it, which a guest does not read
         lines += ["", f"Urgency {score(d.urgency):.1f}", *(f"  {term.points:+5.1f}  {term.name:<10} {term.why}" for term in d.urgency)]
     return lines
@@ -77,7 +78,7 @@ def task_json(ctx: Context, d: TaskDetail) -> dict[str, Any]:
     rule = r["recurrence"].get("rule") if r["recurrence"] else None
     return {
         "id": d.id,
-        "short_id": d.shown_id(d.id),
+        "short_id": short(d.id),
         **fields,
         "repeat": Rule.from_json(rule).text() if rule else None,
         "urgency": None if d.guest else round(score(d.urgency), 2),

@@ -154,8 +154,7 @@ def cmd_tasks(ctx: Context) -> int:
     if ctx.args.json:
         rows = tasklist.fetch(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)
         posts = tasklist.posts_listed(ctx.ws.conn, where, params, ctx.now, order=ctx.args.sort, limit=ctx.args.limit)
-        apart = tasklist.ids_apart(ctx.ws.conn, [r.id for r in rows])
-        rows = tasklist.with_post_states(rows, _post_states(ctx, posts), apart)
+        rows = tasklist.with_post_states(rows, _post_states(ctx, posts))
         more = _more_fields(ctx, [r.id for r in rows])
         removed = ctx.ws.removed_ids()
         print_json([{**tasklist.as_json(r, handles, campaigns, removed), **more[r.id]} for r in rows])

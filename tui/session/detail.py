@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.acting import actors
-from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op, same_write
 from crewdeck.sync.state.records import OPEN_STATUSES
@@ -62,13 +61,6 @@ class TaskDetail:
     refused: tuple[tuple[dt.datetime, str], ...] = ()
     #: Read as a guest reads a post (``GUEST_UNREAD``): the work on it, its urgency among them, is not theirs to read.
     guest: bool = False
-    #: The ids it names (its own, its dependencies', the one it duplicates) that another task's id begins the same eight
-    #: digits as, each with the prefix that names it alone (``Workspace.ids_apart``): ``shown_id`` reads them.
-    ids_apart: dict[str, str] = field(default_factory=dict)
-
-    def shown_id(self, task_id: str) -> str:
-        """``task_id`` as a person reads it and types it back: eight digits, or as many more as name it alone."""
-        return self.ids_apart.get(task_id) or task_id[:SHORT_LEN]
 
     def told(self) -> list[tuple[dt.datetime, str]]:
         """The history and what the server refused of it, newest first: ``(when, sentence)``."""
@@ -175,9 +167,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
         for member in map(ws.member, meeting.get(key) or [])
         if member is not None
     )
-    named = [task_id, *record["depends_on"], *(row[0] for row in blocking), *([record["duplicate_of"]] if record["duplicate_of"] else [])]
     return TaskDetail(
-        ids_apart=ws.ids_apart("task", named),
         post_state=_post_state(ws, task_id, now) if record["post_state"] else None,
         guest=guest,
         attendees=attendees,

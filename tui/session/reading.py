@@ -76,11 +76,8 @@ class Reads:
         return self._access.read(lambda ws: ws.conn.execute(where, [task_id, *f.params]).fetchone() is not None)
 
     def with_post_states(self, rows: list[TaskRow], now: dt.datetime) -> list[TaskRow]:
-        """The rows, each post's with the state it reads now (the STATUS column shows it), and each task's id as long
-        as it must be to name it alone (the ID column shows it)."""
-        ids = [row.id for row in rows]
-        states, apart = self._access.read(lambda ws: (states_of(ws.conn, ids, now), ws.ids_apart("task", ids)))
-        return with_post_states(rows, states, apart)
+        """The rows, each post's with the state it reads now (the STATUS column shows it)."""
+        return with_post_states(rows, self._access.read(lambda ws: states_of(ws.conn, [row.id for row in rows], now)))
 
     def names(self) -> TaskRowNames:
         return self._access.read(lambda ws: TaskRowNames(ws.shown_handles(), ws.campaign_names(), {m.id: m for m in ws.members()}))

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from crewdeck.sync.state.ids import all_apart, apart_in, short
+from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.schema import TASK_FILTER_COLUMNS
 from crewdeck.tui.posts.states import CLOSED as CLOSED_POST_STATES
@@ -59,24 +59,18 @@ class TaskRow:
     score: float
     #: A post's state as read now (``with_post_states``); ``None`` for a task that is not a post, or not read yet.
     post_state: str | None = None
-    #: Its id as long as it must be to name it alone, where another task's begins with the same eight digits
-    #: (``with_post_states``'s ``apart``); ``None``: not shared, or not read yet.
-    id_apart: str | None = None
 
     @property
     def short_id(self) -> str:
-        return self.id_apart or short(self.id)
+        return short(self.id)
 
     @property
     def due(self) -> dt.datetime | None:
         return parse_utc(self.due_utc) if self.due_utc else None
 
 
-def with_post_states(rows: list[TaskRow], states: dict[str, str], apart: dict[str, str] | None = None) -> list[TaskRow]:
-    """The rows, each post's with its state (``crewdeck.tui.posts.reading.states_of``), and each task whose first eight
-    digits another's id shares with the prefix that names it alone (``apart``: ``Workspace.ids_apart``)."""
-    if apart:
-        rows = [replace(row, id_apart=apart[row.id]) if row.id in apart else row for row in rows]
+def with_post_states(rows: list[TaskRow], states: dict[str, str]) -> list[TaskRow]:
+    """The rows, each post's with its state (``crewdeck.tui.posts.reading.states_of``)."""
     return [replace(row, post_state=states[row.id]) if row.id in states else row for row in rows] if states else rows
 
 
@@ -208,20 +202,6 @@ def few_matching(conn: sqlite3.Connection, where: str, params: list[Any], *, lim
     rows = cursor.fetchmany(FEW + 1)
     cursor.close()
     return rows if len(rows) <= FEW else None
-
-
-def ids_apart(conn: sqlite3.Connection, task_ids: Sequence[str]) -> dict[str, str]:
-    """``ids.apart_in`` of ``task_ids``: probed one by one when they are at most ``FEW``, else found in one pass over
-    every task's id (a probe each took 200 ms of 100,000 tasks, the pass 50)."""
-    return apart_in(conn, "task", task_ids) if len(task_ids) <= FEW else all_apart(conn, "task")
-
-
-def listed_apart(conn: sqlite3.Connection, where: str, params: list[Any], rowids: Sequence[int] | None) -> dict[str, str]:
-    """``ids_apart`` of the tasks matching ``where``, before they are read: of ``rowids`` (``few_matching``'s) if found."""
-    if rowids is None:
-        return all_apart(conn, "task")
-    found = conn.execute("SELECT id FROM task WHERE rowid IN (SELECT value FROM json_each(?))", (json.dumps(list(rowids)),))
-    return apart_in(conn, "task", [str(task_id) for (task_id,) in found])
 
 
 def distinct(conn: sqlite3.Connection, where: str, params: list[Any], now: dt.datetime, columns: str, *, order: str, limit: int) -> Any:

@@ -17,7 +17,6 @@ the priority, are left out first, as the app's narrow task table does.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -50,14 +49,6 @@ def _layout(widths: list[int], width: int | None) -> tuple[list[int], int]:
     measured = [*widths[:-1], width or 0]
     columns = kept(measured, {TITLE}, (CAMPAIGN, PRIORITY), width)
     return columns, fitted([measured[i] for i in columns], {len(columns) - 1}, width)[-1]
-
-
-def _matching(conn: sqlite3.Connection, where: str, params: list[Any], apart: dict[str, str]) -> dict[str, str]:
-    """Of ``apart`` (``listing.listed_apart``: often none, a few), the tasks ``where`` lists."""
-    if not apart:
-        return {}
-    sql = f"SELECT t.id FROM task t WHERE t.id IN (SELECT value FROM json_each(?)) AND ({where})"
-    return {task_id: apart[task_id] for (task_id,) in conn.execute(sql, [json.dumps(list(apart)), *params])}
 
 
 @dataclass
@@ -112,13 +103,9 @@ def task_lines(
     widths = [len(h) for h in headers]
     dues: tuple[dict[str | None, str], dict[str | None, str]] = ({}, {})
     found = False
+    widths[0] = max(widths[0], SHORT_LEN)  # every task id is longer (32 hex digits: the log's own check)
     # A short list's rows are found once, and measured here; a long one is measured in SQLite.
     few = listing.few_matching(conn, where, params, limit=limit)
-    rowids = [row[0] for row in few] if few is not None else None
-    # Ids another task's begins the same eight digits as are as long as names them alone; the column as wide as the
-    # longest of them listed (every task id is longer than eight: 32 hex digits, the log's own check).
-    apart = listing.listed_apart(conn, where, params, rowids)
-    widths[0] = max(widths[0], SHORT_LEN, *map(len, _matching(conn, where, params, apart).values()))
     keys = "t.status, t.priority, t.assignee, t.campaign, t.platform"
     kinds: Iterable[tuple[Any, ...]] = (
         dict.fromkeys(row[1:6] for row in few)
@@ -169,6 +156,7 @@ def task_lines(
     priority_cell = padded(lambda p: visible(p if p != "none" else ""), widths[2])
     who_cell = padded(who, widths[3])
     place_cell = padded(place, widths[CAMPAIGN])
+    rowids = [row[0] for row in few] if few is not None else None
     # Cut by the columns a terminal gives them, as ledger list's cells are: a title in Japanese, cut by its characters,
     # took twice the room left and wrapped its row.
     shown: Callable[[str], str] = (lambda text: text) if width is None else (lambda text: cut_cells(text, title_width))
@@ -188,7 +176,7 @@ def task_lines(
                 title = untitled_task(task_id)
             closed = not listing.is_open(status, states[task_id]) if task_id in states else status in finished
             yield (
-                f"{visible(apart.get(task_id) or task_id[:SHORT_LEN]).ljust(id_width)}  "
+                f"{visible(task_id[:SHORT_LEN]).ljust(id_width)}  "
                 f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  "
                 f"{priority_cell(priority) + '  ' if with_priority else ''}"
                 f"{who_cell(assignee)}  {due(due_utc, closed).ljust(due_width)}  "

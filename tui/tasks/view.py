@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.tasks.deadlines import due_in_context
 from crewdeck.tui.tasks.estimates import format_estimate
@@ -45,7 +46,7 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
     if r["snoozed_until"]:
         fields.append(("snoozed until", snooze_text(r["snoozed_until"], tz, now, clock24)))
     if r["duplicate_of"]:
-        fields.append(("duplicate of", f"{d.shown_id(r['duplicate_of'])} {d.duplicates or '(no such task here)'}"))
+        fields.append(("duplicate of", f"{short(r['duplicate_of'])} {d.duplicates or '(no such task here)'}"))
     if r["recurrence"] and r["recurrence"].get("rule"):
         rule = Rule.from_json(r["recurrence"]["rule"])
         fields.append(("repeats", f"{rule.text()} (this one: {r['recurrence']['on']})"))
@@ -110,7 +111,7 @@ def task_as_text(detail: TaskDetail, viewer: Member, now: dt.datetime, clock24: 
     r = detail.record
     # A post reads its state, with its round, as its detail says it: its task status ("todo") says nothing of it.
     status = f"state: {detail.post_state}" if detail.post_state is not None else f"status: {r['status']}"
-    lines = [f"{detail.title}  [{detail.shown_id(detail.id)}]", status if detail.guest else f"{status}   priority: {r['priority']}"]
+    lines = [f"{detail.title}  [{short(detail.id)}]", status if detail.guest else f"{status}   priority: {r['priority']}"]
     if detail.assignee:
         lines.append(f"assignee: @{detail.assignee.handle} ({detail.assignee.name}){_REMOVED if detail.assignee_removed else ''}")
     if detail.campaign:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
-from crewdeck.sync.state.ids import MIN_PREFIX, apart_in, short, told_apart, typed_id
+from crewdeck.sync.state.ids import MIN_PREFIX, short, told_apart, typed_id
 from crewdeck.sync.state.naming import campaign_slug as campaign_slug
 from crewdeck.sync.state.naming import slug as slug
 from crewdeck.sync.state.naming import unnamed_campaign
@@ -517,11 +517,6 @@ class Workspace:
         return list(self.task(task_id)[name] or [])
 
     # ------------------------------------------------------------ ids
-
-    def ids_apart(self, entity: str, record_ids: Iterable[str]) -> dict[str, str]:
-        """Of ``record_ids`` (of ``entity``), those another id begins the same eight digits as, each with the prefix
-        that names it alone (``ids.apart_in``): what ``resolve`` takes back."""
-        return apart_in(self.conn, entity, record_ids)
 
     def resolve(self, entity: str, prefix: str, *, live: bool = False) -> str:
         """A full id from the short prefix a person typed; ``live``: one that was deleted is refused (a new link to it would point nowhere)."""

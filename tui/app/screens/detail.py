@@ -102,8 +102,7 @@ class DetailScreen(Screen[None]):
     def _named(self) -> str:
         """The task as a draft of a change to it names it: 05d2188d “Brief”."""
         title = self._title_of(self.task_id)
-        shown = self.shown.shown_id(self.task_id) if self.shown is not None else short(self.task_id)
-        return shown + ("" if title is None else f" “{title}”")
+        return short(self.task_id) + ("" if title is None else f" “{title}”")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -359,9 +358,7 @@ class DetailScreen(Screen[None]):
         if self.gone is not None:
             return
         self.gone, self.moves = why, None
-        named = f"task {short(self.task_id) if self.shown is None else self.shown.shown_id(self.task_id)}" + (
-            "" if self.shown is None else f" “{self.shown.title}”"
-        )
+        named = f"task {short(self.task_id)}" + ("" if self.shown is None else f" “{self.shown.title}”")
         if why == NOT_THEIRS:
             self.shown = None
         show_gone(self.query_one("#detail-body", Static), named, why, None if self.shown is None else self.render_detail(self.shown))
@@ -397,7 +394,7 @@ class DetailScreen(Screen[None]):
         clock24 = services.config.clock24
         tz = services.viewer_tz
         r = d.record
-        doc = self._banner(Lines().add((d.title, "bold"), "  ", (d.shown_id(d.id), "dim")), d).add()
+        doc = self._banner(Lines().add((d.title, "bold"), "  ", (short(d.id), "dim")), d).add()
         for name, value in detail_fields(d, tz, now, clock24):
             if name == "repeats":
                 value += f" — `{said_key(self.app, self.BINDINGS, 'detail.set_field')}` every=... changes it, every=none ends it"
@@ -411,9 +408,9 @@ class DetailScreen(Screen[None]):
         if d.depends_on or d.blocking:
             doc.add().add(("Dependencies", "bold"))
             for i, t, s in d.depends_on:
-                doc.add(f"  waits for {d.shown_id(i)} {t}" + (f" ({s})" if s else ""))
+                doc.add(f"  waits for {short(i)} {t}" + (f" ({s})" if s else ""))
             for i, t, s in d.blocking:
-                doc.add(f"  blocks    {d.shown_id(i)} {t} ({s})")
+                doc.add(f"  blocks    {short(i)} {t} ({s})")
         if not d.guest:
             doc.add().add((f"Urgency {score(d.urgency):.1f}", "bold"))
             for term in d.urgency:
