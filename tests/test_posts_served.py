@@ -141,10 +141,11 @@ def test_an_approval_refused_as_stale_says_which_change_voided_its_round_and_who
     assert re.search(r"REFUSED: @mia approved “Launch reel” \(copy\): [^\n]*" + VOIDED_BY.format(what=what), log), log
 
 
-def test_a_refused_approval_is_in_the_posts_history_and_its_log(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+def test_a_refused_approval_is_in_the_posts_history_its_log_and_post_show(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """mia approved offline a round raj's change had voided meanwhile: `crewdeck log` said it REFUSED, but `show ID`'s
     history and `log ID` of the post held nothing of it (an approval is a record of its own, not an operation on the
-    post), though they list an edit of the task the server refused in its place."""
+    post), though they list an edit of the task the server refused in its place; nor did `post show ID`'s own history
+    table: it listed raj's change and her approval's void alone, and she took the approval for given."""
     with serving(request, tmp_path, "file") as served:
         post_id = served.submitted_and_seen()
         served.run("raj", "post", "copy", post_id, "Bigger day")
@@ -153,27 +154,16 @@ def test_a_refused_approval_is_in_the_posts_history_and_its_log(request: pytest.
         served.run("mia", "sync")
         shown = served.run("mia", "show", post_id)
         log = served.run("mia", "log", post_id)
+        post_shown = served.run("mia", "post", "show", post_id)
+        as_json = json.loads(served.run("mia", "post", "show", post_id, "--json"))
     refused = r"REFUSED: @mia approved “Launch reel” \(copy\): [^\n]*\(rule stale_round\)"
     assert re.search(refused, shown.split("History")[1]), shown
     assert re.search(refused, log), log
-
-
-def test_a_refused_approval_is_in_post_shows_history_as_show_says_it(request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    """`crewdeck show ID`'s history said mia's approval the server refused, `post show ID`'s own history table did not:
-    it listed raj's change and her approval's void alone, and she took the approval for given."""
-    with serving(request, tmp_path, "file") as served:
-        post_id = served.submitted_and_seen()
-        served.run("raj", "post", "copy", post_id, "Bigger day")
-        served.run("raj", "sync")
-        served.run("mia", "post", "approve", post_id)
-        served.run("mia", "sync")
-        shown = served.run("mia", "post", "show", post_id)
-        as_json = json.loads(served.run("mia", "post", "show", post_id, "--json"))
-    history = shown.split("history (")[1]
+    history = post_shown.split("history (")[1]
     row = next((line for line in history.splitlines() if "REFUSED" in line), "")
-    assert re.search(r"  @mia +REFUSED: @mia approved “Launch reel” \(copy\): [^\n]*\(rule stale_round\)", row), shown
+    assert re.search(r"  @mia +" + refused, row), post_shown
     # Last: stamped after raj's change it came after.
-    assert history.rstrip().endswith(row), shown
+    assert history.rstrip().endswith(row), post_shown
     assert not [event for event in as_json["history"] if "REFUSED" in event["what"]], as_json
 
 
