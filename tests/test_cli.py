@@ -361,7 +361,8 @@ def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
         w.create("task", {"title": "one"}, row_id="abcd1234" + "0" * 24)
         w.create("task", {"title": "two"}, row_id="abcd5678" + "0" * 24)
     ws.close()
-    assert "ambiguous: abcd1234, abcd5678" in one_line_error(cli("done", "abcd"))
+    refused = cli("done", "abcd")
+    assert refused.code == 2 and "ambiguous: abcd1234, abcd5678" in refused.err.splitlines()[0]  # and which is which under it
     cli.ok("done", "abcd5")
     assert [t["title"] for t in json.loads(cli.ok("tasks", "--json"))] == ["one"]
 
@@ -375,8 +376,13 @@ def test_ids_that_share_their_short_prefix_are_listed_long_enough_to_type(cli: C
         json.dumps([{"uuid": u, "description": f"task {n}", "status": "pending", "entry": "20261120T100000Z"} for n, u in enumerate(uuids)])
     )
     cli.ok("import", "--from", "taskwarrior", str(export))
-    said = one_line_error(cli("show", "aaaa"))
-    assert "ambiguous: aaaaaaaa000000000000000000000001, aaaaaaaa000000000000000000000002, aaaaaaab; type more of it" in said
+    said = cli("show", "aaaa").err.splitlines()
+    assert "ambiguous: aaaaaaaa000000000000000000000001, aaaaaaaa000000000000000000000002, aaaaaaab; type more of it" in said[0]
+    assert said[1:] == [
+        "  aaaaaaaa000000000000000000000001  task “task 0”, todo",
+        "  aaaaaaaa000000000000000000000002  task “task 1”, todo",
+        "  aaaaaaab                          task “task 2”, todo",
+    ]
     assert "task 1" in cli.ok("show", "aaaaaaaa000000000000000000000002")
 
 

@@ -231,13 +231,15 @@ def test_an_ambiguous_prefix_lists_a_guest_only_their_posts(shared: tuple[Cli, d
             w.create("task", fields, row_id=f"abcd000{n}" + "0" * 24)
     ws.close()
     for command in (("show",), ("post", "show"), ("post", "approve")):
-        assert one_line_error(cli(*command, "abcd", as_member="gus")) == (
+        assert cli(*command, "abcd", as_member="gus").err == (
             "crewdeck: error: id abcd is ambiguous: abcd0001, abcd0002; type more of it\n"
+            "  abcd0001  post “Spring one”, idea\n"
+            "  abcd0002  post “Spring two”, idea\n"
         )
         assert "no post of your campaigns with id abcd0003" in one_line_error(cli(*command, "abcd0003", as_member="gus"))
     assert "Spring two" in cli.ok("show", "abcd0002", as_member="gus")
     # A member is told of every one, as ever.
-    assert "abcd0003, abcd0004" in one_line_error(cli("show", "abcd", as_member="raj"))
+    assert "abcd0003, abcd0004" in cli("show", "abcd", as_member="raj").err.splitlines()[0]
 
 
 def test_completion_offers_a_guest_what_they_read(shared: tuple[Cli, dict[str, str]]) -> None:

@@ -471,14 +471,21 @@ def cmd_undo(ctx: Context) -> int:
 
 
 def _record_id(ctx: Context, text: str) -> str:
+    from crewdeck.sync.state.ids import typed_id
+    from crewdeck.tui.workspace.candidates import ambiguity
+
     # A keyed record (a result, a budget, a rate) is named by its whole id.
     if ":" in text and ctx.ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (text,)).fetchone():
         return text
-    for entity in ("task", "member", "campaign", "ledger_entry"):
-        try:
-            return ctx.ws.resolve(entity, text)
-        except UserError:
-            continue
+    # Each kind's that the prefix starts, all at once: one of two is not the record meant, and none of two is no record.
+    try:
+        found = [(entity, row) for entity in ("task", "member", "campaign", "ledger_entry") for row in ctx.ws.starting(entity, text)]
+    except UserError:  # not an id (a keyed record's whole id that has no log is none either)
+        found = []
+    if len(found) == 1:
+        return found[0][1]
+    if found:
+        raise ambiguity(ctx.ws.conn, typed_id(text), found)
     # A record the server refused is in no table: what was refused of it is its log.
     refused = {op.row_id for op, *_ in ctx.ws.store.refused() if text and op.row_id.startswith(text)}
     if len(refused) == 1:

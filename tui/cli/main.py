@@ -20,7 +20,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
 from crewdeck.tui.time.when import ENV_NOW
 from crewdeck.tui.workspace.config import ENV_CONFIG
-from crewdeck.tui.workspace.errors import one_line_errors, undecodable
+from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, undecodable
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
@@ -242,9 +242,10 @@ def _run_app(ctx: Context) -> int:
     return launch(ctx, on=(sys.stdin, sys.stdout))
 
 
-def error(message: str) -> int:
+def error(message: str, below: Sequence[str] = ()) -> int:
+    """``message`` on the error line, and ``below`` it a line each, indented (an ambiguous id's candidates)."""
     # Errors quote what was typed and what records hold: shown, never sent to the terminal as they are.
-    sys.stderr.write(f"crewdeck: error: {visible(message)}\n")
+    sys.stderr.write(f"crewdeck: error: {visible(message)}\n" + "".join(f"  {visible(line)}\n" for line in below))
     return EXIT_USAGE
 
 
@@ -346,6 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A guest's command reads their campaigns' posts or nothing: refused before it reads (``read_scope``).
         ctx.check_reads()
         return func(ctx)
+    except Ambiguous as exc:
+        return error(str(exc), exc.candidates)
     except one_line_errors() as exc:
         return error(str(exc))
     except sqlite3.DatabaseError as exc:

@@ -26,7 +26,7 @@ from crewdeck.sync.state.rules import EntryFacts, Refused, acting_approval_refus
 from crewdeck.tui.ledger.entries import EntryRow
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.time.when import utc_iso
-from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.errors import Ambiguous, UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -74,6 +74,8 @@ def resolve_entry(ws: Workspace, prefix: str) -> str:
     """The full id of the entry a person typed a prefix of."""
     try:
         return ws.resolve("ledger_entry", prefix)
+    except Ambiguous:
+        raise  # names no entity: its candidates, said under it, go with it
     except UserError as exc:
         raise UserError(str(exc).replace("ledger_entry", "ledger entry")) from None
 

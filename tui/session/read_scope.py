@@ -96,23 +96,25 @@ class ReadScope:
         other id (a task, another campaign's post, a deleted one, none) has one answer, whether it exists or not, and
         an ambiguous prefix lists their posts alone: what they type tells them nothing of what they do not read."""
         assert self.campaigns is not None, "asked for a guest only"
-        from crewdeck.sync.state.ids import MIN_PREFIX, told_apart, typed_id
+        from crewdeck.sync.state.ids import MIN_PREFIX, typed_id
+        from crewdeck.tui.workspace.candidates import LISTED, ambiguity
         from crewdeck.tui.workspace.errors import UserError
 
         text = typed_id(typed)
         if len(text) < MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", text):
             raise UserError(f"{typed!r} is not an id: give at least {MIN_PREFIX} hex digits of a post's id")
         upper = text[:-1] + chr(ord(text[-1]) + 1)
-        rows = conn.execute(
-            "SELECT task.id FROM task, json_each(?) AS theirs WHERE task.id >= ? AND task.id < ? AND task.deleted = 0"
-            " AND task.post_state IS NOT NULL AND task.campaign = theirs.value ORDER BY task.id LIMIT 6",
-            (json.dumps(sorted(self.campaigns)), text, upper),
-        ).fetchall()
+        theirs = (
+            "FROM task, json_each(?) AS theirs WHERE task.id >= ? AND task.id < ? AND task.deleted = 0"
+            " AND task.post_state IS NOT NULL AND task.campaign = theirs.value"
+        )
+        given = (json.dumps(sorted(self.campaigns)), text, upper)
+        rows = conn.execute(f"SELECT task.id {theirs} ORDER BY task.id LIMIT ?", (*given, LISTED + 1)).fetchall()
         if not rows:
             raise UserError(f"no post of your campaigns with id {text}")
         if len(rows) > 1:
-            shown = ", ".join(told_apart([str(row[0]) for row in rows])[:5])
-            raise UserError(f"id {text} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}; type more of it")
+            total = int(conn.execute(f"SELECT count(*) {theirs}", given).fetchone()[0]) if len(rows) > LISTED else None
+            raise ambiguity(conn, text, [("task", str(row[0])) for row in rows], total)
         return str(rows[0][0])
 
 

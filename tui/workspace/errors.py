@@ -17,6 +17,16 @@ class UserError(Exception):
     """
 
 
+class Ambiguous(UserError):
+    """An id typed that starts more than one record's. The message is one line that lists their ids (for where one line
+    is shown: a file's row, a field's note); ``candidates`` says which is which, a line each, for the command line to
+    print under it: a person chooses by what the record is, not by its digits alone."""
+
+    def __init__(self, message: str, candidates: Sequence[str]) -> None:
+        super().__init__(message)
+        self.candidates = tuple(candidates)
+
+
 class Unidentified(UserError):
     """Nobody is named (no ``--as``, no ``CREWDECK_MEMBER``, no config member) and nobody is mapped:
     a command that only reads goes on as nobody; one that writes says this."""

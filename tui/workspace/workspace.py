@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
-from crewdeck.sync.state.ids import MIN_PREFIX, short, told_apart, typed_id
+from crewdeck.sync.state.ids import MIN_PREFIX, short, typed_id
 from crewdeck.sync.state.naming import campaign_slug as campaign_slug
 from crewdeck.sync.state.naming import slug as slug
 from crewdeck.sync.state.naming import unnamed_campaign
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
+from crewdeck.tui.workspace.candidates import LISTED, ambiguity
 from crewdeck.tui.workspace.errors import Unidentified, UserError
 from crewdeck.tui.workspace.placeholders import (
     PLACEHOLDER_TZ,
@@ -518,20 +519,25 @@ class Workspace:
 
     # ------------------------------------------------------------ ids
 
-    def resolve(self, entity: str, prefix: str, *, live: bool = False) -> str:
-        """A full id from the short prefix a person typed; ``live``: one that was deleted is refused (a new link to it would point nowhere)."""
+    def starting(self, entity: str, prefix: str) -> list[str]:
+        """The ids of ``entity`` that start with the prefix a person typed, in order: all of them, or the first
+        ``LISTED + 1`` (what an ambiguity names, and the one past them it must be told from)."""
         text = typed_id(prefix)
         if len(text) < MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", text):
             raise UserError(f"{prefix!r} is not an id: give at least {MIN_PREFIX} hex digits of a {entity} id")
         upper = text[:-1] + chr(ord(text[-1]) + 1)
-        rows = self.conn.execute(f"SELECT id FROM [{entity}] WHERE id >= ? AND id < ? ORDER BY id LIMIT 6", (text, upper)).fetchall()
+        rows = self.conn.execute(f"SELECT id FROM [{entity}] WHERE id >= ? AND id < ? ORDER BY id LIMIT ?", (text, upper, LISTED + 1))
+        return [str(row[0]) for row in rows]
+
+    def resolve(self, entity: str, prefix: str, *, live: bool = False) -> str:
+        """A full id from the short prefix a person typed; ``live``: one that was deleted is refused (a new link to it would point nowhere)."""
+        rows = self.starting(entity, prefix)
+        text = typed_id(prefix)
         if not rows:
-            raise UserError(self._refused_said(entity, text, upper) or f"no {entity} with id {text}")
+            raise UserError(self._refused_said(entity, text, text[:-1] + chr(ord(text[-1]) + 1)) or f"no {entity} with id {text}")
         if len(rows) > 1:
-            # Told apart from each other and from the sixth (ids in order: no later one shares more with the fifth).
-            shown = ", ".join(told_apart([str(r[0]) for r in rows])[:5])
-            raise UserError(f"id {text} is ambiguous: {shown}{' …' if len(rows) > 5 else ''}; type more of it")
-        found = str(rows[0][0])
+            raise ambiguity(self.conn, text, [(entity, row) for row in rows])
+        found = rows[0]
         deletable = "deleted" in ENTITIES[entity].by_name
         if live and deletable and self.conn.execute(f"SELECT 1 FROM [{entity}] WHERE id = ? AND deleted = 1", (found,)).fetchone():
             title = self.conn.execute("SELECT title FROM task WHERE id = ?", (found,)).fetchone() if entity == "task" else None
