@@ -8,6 +8,7 @@ from typing import Any
 from crewdeck.tui.workspace.workspace import Workspace
 
 from .conftest import Cli, Result
+from .forged import Forger
 
 
 def _entry(me: str, campaign: str, **values: Any) -> dict[str, Any]:
@@ -80,3 +81,23 @@ def test_log_of_a_prefix_that_starts_records_of_two_kinds_names_both(cli: Cli) -
         "  0000000a  task “one”, inbox",
         "  0000000b  ledger entry 2026-11-04 +spring-launch 5.00 EUR",
     ]
+
+
+def test_candidates_pulled_without_a_handle_or_in_a_currency_unknown_here_are_still_told_apart(cli: Cli) -> None:
+    """A member pulled without its handle was named "@None", and an entry in a currency this build does not know made
+    the answer "unknown currency" where it was the ambiguity (reviewer rg)."""
+    forger = Forger(cli.workspace)
+    for n in (1, 2):
+        forger.set("member", f"dcba000{n}" + "0" * 24, {"name": f"Pulled {n}"})
+        forger.append(
+            "ledger_entry",
+            f"fedc000{n}" + "0" * 24,
+            {"currency": "QQQ", "amount": 5 * n, "date": "2026-11-04", "campaign": "c" * 32, "category": "ads", "payee": "x",
+             "memo": "", "reverses": None, "task": None, "entered_by": "e" * 32, "entered_at": "2026-11-25T10:00:00Z",
+             "needs_approval": False},
+        )  # fmt: skip
+    members = cli("log", "dcba")
+    assert members.code == 2 and "member @member-dcba0001 (Pulled 1)" in members.err and "@None" not in members.err, members.err
+    entries = cli("ledger", "reverse", "fedc")
+    assert entries.code == 2 and "is ambiguous" in entries.err, entries.err
+    assert "ledger entry 2026-11-04" in entries.err and "10 QQQ" in entries.err, entries.err

@@ -7,10 +7,11 @@ import sqlite3
 from collections.abc import Sequence
 
 from crewdeck.sync.state.ids import told_apart
-from crewdeck.sync.state.money import format_minor
+from crewdeck.sync.state.money import MoneyError, format_minor
 from crewdeck.sync.state.naming import campaign_slug
 from crewdeck.sync.state.visible import cut
 from crewdeck.tui.workspace.errors import Ambiguous
+from crewdeck.tui.workspace.placeholders import member_handle, untitled_task
 
 #: The most candidates named; the rest are counted ("and 3 more"): a prefix of four digits may start dozens of ids.
 LISTED = 5
@@ -43,7 +44,8 @@ def _what(conn: sqlite3.Connection, entity: str, record_id: str) -> str:
             "SELECT title, status, post_state, deleted FROM task WHERE id = ?", (record_id,)
         ).fetchone()
         kind, state = ("post", post_state) if post_state else ("task", status)
-        return f"{kind} “{cut(title or '')}”, {'deleted' if deleted else state}"
+        named = f"“{cut(title)}”" if title else untitled_task(record_id)
+        return f"{kind} {named}, {'deleted' if deleted else state}"
     if entity == "ledger_entry":
         day, campaign, amount, currency, name = conn.execute(
             "SELECT e.date, e.campaign, e.amount, e.currency, c.name FROM ledger_entry AS e LEFT JOIN campaign AS c ON c.id = e.campaign"
@@ -52,12 +54,20 @@ def _what(conn: sqlite3.Connection, entity: str, record_id: str) -> str:
         ).fetchone()
         # A record that came half-written through sync may lack its campaign or currency (test_incomplete_records).
         where = f" +{campaign_slug(campaign, name)}" if campaign else ""
-        money = f"{format_minor(amount, currency)} {currency}" if currency else str(amount)
+        money = f"{_amount(amount, currency)} {currency}" if currency else str(amount)
         return f"ledger entry {day or 'undated'}{where} {money}"
     if entity == "member":
         handle, name = conn.execute("SELECT handle, name FROM member WHERE id = ?", (record_id,)).fetchone()
-        return f"member @{handle}" + (f" ({cut(name)})" if name else "")
+        return f"member @{handle or member_handle(record_id)}" + (f" ({cut(name)})" if name else "")
     if entity == "campaign":
         (name,) = conn.execute("SELECT name FROM campaign WHERE id = ?", (record_id,)).fetchone()
         return f"campaign +{campaign_slug(record_id, name)}"
     return entity
+
+
+def _amount(amount: int, currency: str) -> str:
+    # A currency this build does not know (pulled from a newer one) still tells the entry apart, in minor units.
+    try:
+        return format_minor(amount, currency)
+    except MoneyError:
+        return str(amount)
