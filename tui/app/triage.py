@@ -29,7 +29,6 @@ from crewdeck.tui.app.screens.prompt import PromptScreen, Submit
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.undo_keys import step_history, voided_said
 from crewdeck.tui.app.workers import in_background, refusal
-from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.time.roster import member_labels
 from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc
@@ -38,6 +37,7 @@ from crewdeck.tui.workspace.errors import UserError
 if TYPE_CHECKING:
     # The screens of rarer keys are imported when first opened, not for the app's first paint.
     from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
+    from crewdeck.tui.session.task_search import Matches
 
 TRIAGE_BINDINGS = [
     Binding("s", "triage('cycle_status')", "Status", id="triage.cycle_status"),
@@ -277,6 +277,7 @@ class Triage:
 
     def duplicate(self) -> None:
         from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
+        from crewdeck.tui.session.task_search import search_tasks  # the picker's search, as the picker: on first use
 
         services = self._services
         exclude = frozenset(self._targets())
