@@ -334,8 +334,10 @@ def test_start_up_settings_are_made_before_textual_is_imported(cli: Cli, tmp_pat
 
 #: What neither the app's start nor its modules import (the first screen needs none of it): the notices of others'
 #: changes and of expired posts, which come after the first paint; the activity log's words, said after a key, and what
-#: only they read (a task's detail, a post's voided rounds, the results' targets).  Each costs the first screen
-#: milliseconds of CPU, its dataclasses above all (docs/design-notes.md, "Start-up").
+#: only they read (a task's detail, a post's voided rounds, the results' targets); what a write reads (quick-add and its
+#: estimates and series, the edits' rules, the ledger's over-budget notes), a task copied as text and the search of the
+#: picker of a duplicate's original.  Each costs the first screen milliseconds of CPU, its dataclasses above all
+#: (docs/design-notes.md, "Start-up").
 NOT_ON_THE_FIRST_SCREEN = (
     "crewdeck.tui.session.notices",
     "crewdeck.tui.posts.expiry",
@@ -344,10 +346,17 @@ NOT_ON_THE_FIRST_SCREEN = (
     "crewdeck.tui.session.detail",
     "crewdeck.tui.posts.voiding",
     "crewdeck.tui.results",
+    "crewdeck.tui.tasks.quickadd",
+    "crewdeck.tui.tasks.estimates",
+    "crewdeck.tui.tasks.recurrence",
+    "crewdeck.tui.tasks.edits",
+    "crewdeck.tui.tasks.view",
+    "crewdeck.tui.ledger.overbudget",
+    "crewdeck.tui.session.task_search",
 )
-#: What the app's start leaves unimported until Textual is: the above, and the sync client, which a replica's app alone
-#: starts.
-NOT_BEFORE_TEXTUAL = (*NOT_ON_THE_FIRST_SCREEN, "crewdeck.sync.client.remote")
+#: What the app's start leaves unimported until Textual is: the above; the sync client, which a replica's app alone
+#: starts; and the rules, which the app's keys ask (who may start a crisis) once it runs.
+NOT_BEFORE_TEXTUAL = (*NOT_ON_THE_FIRST_SCREEN, "crewdeck.sync.client.remote", "crewdeck.sync.state.rules")
 
 
 def test_the_app_imports_before_textual_only_what_its_first_screen_reads(cli: Cli, tmp_path: Path) -> None:

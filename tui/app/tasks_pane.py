@@ -35,11 +35,8 @@ from crewdeck.tui.session.reading import TaskRowNames
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.deadlines import due_outside_hours
-from crewdeck.tui.tasks.estimates import format_estimate
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
-from crewdeck.tui.tasks.quickadd import clock_change_notes, overdue_words
-from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.tasks.rows import CELLS, STATUS_WIDTH, row_text
 from crewdeck.tui.tasks.views import VIEWS, View, find, views
 from crewdeck.tui.time.when import format_local, parse_utc
@@ -549,6 +546,11 @@ class TasksPane(Pane):
 
     def _preview_quick_add(self, text: str) -> str:
         """The live preview of quick-add (runs in the prompt's worker)."""
+        # Quick-add's words, estimates and series: imported by the first quick-add, not for the first paint.
+        from crewdeck.tui.tasks.estimates import format_estimate
+        from crewdeck.tui.tasks.quickadd import clock_change_notes, overdue_words
+        from crewdeck.tui.tasks.recurrence import Rule
+
         if not text.strip():
             return "type a title; @who #tag +campaign !high due:fri 17:00"
         services = self.services

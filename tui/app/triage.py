@@ -29,10 +29,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen, Submit
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.undo_keys import step_history, voided_said
 from crewdeck.tui.app.workers import in_background, refusal
-from crewdeck.tui.session.task_search import Matches, search_tasks
 from crewdeck.tui.session.writing import Written
-from crewdeck.tui.tasks.edits import wakes_overdue
-from crewdeck.tui.tasks.view import task_as_text
 from crewdeck.tui.time.roster import member_labels
 from crewdeck.tui.time.when import clock_change_note, format_local, parse_utc
 from crewdeck.tui.workspace.errors import UserError
@@ -40,6 +37,7 @@ from crewdeck.tui.workspace.errors import UserError
 if TYPE_CHECKING:
     # The screens of rarer keys are imported when first opened, not for the app's first paint.
     from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
+    from crewdeck.tui.session.task_search import Matches
 
 TRIAGE_BINDINGS = [
     Binding("s", "triage('cycle_status')", "Status", id="triage.cycle_status"),
@@ -178,6 +176,8 @@ class Triage:
             if name == "due":
                 notes.append(of_marked([services.session.edits.overdue_words(i, v, now) for i, v in zip(ids, values)]))
             if name == "snoozed_until":
+                from crewdeck.tui.tasks.edits import wakes_overdue  # the edits' rules: not imported for the first paint
+
                 tasks[:] = tasks or [services.session.reads.task(task_id) for task_id in ids]
                 notes.append(of_marked([wakes_overdue(task, value, now) for task in tasks]))
             if elsewhere:
@@ -277,6 +277,7 @@ class Triage:
 
     def duplicate(self) -> None:
         from crewdeck.tui.app.screens.task_picker import WINDOW, TaskPickerScreen
+        from crewdeck.tui.session.task_search import search_tasks  # the picker's search, as the picker: on first use
 
         services = self._services
         exclude = frozenset(self._targets())
@@ -404,6 +405,8 @@ class Triage:
         app = self._owner.app
 
         def copy_text() -> None:
+            from crewdeck.tui.tasks.view import task_as_text  # a task as text: imported by the first copy
+
             now, clock24 = services.now(), services.config.clock24
             # Every marked task, as the other keys act on them all: the first of them alone was copied, said "the task".
             details = [services.session.reads.detail(task_id, now, clock24) for task_id in ids]

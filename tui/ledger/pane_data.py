@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone
-from crewdeck.tui.ledger import actions, entries, overbudget
+from crewdeck.tui.ledger import entries
 from crewdeck.tui.ledger.entries import EntryDetail, EntryRow
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.view import BudgetLine, FilterMatches, budget_view, entries_where, preview_filter
@@ -140,6 +140,7 @@ def add(session: Session, values: Mapping[str, str], needs_approval: bool, ctx: 
     notes: list[str] = []
 
     def write(ws: Workspace) -> str:
+        from crewdeck.tui.ledger import actions, overbudget
         from crewdeck.tui.ledger.form import parse_entry
 
         draft = parse_entry(values, ctx, needs_approval=needs_approval, resolve_task=lambda prefix: ws.resolve("task", prefix, live=True))
@@ -158,6 +159,8 @@ def _approval(
 ) -> Written:
     """``work``, an approval of ``entry_ids``, written with the budget lines it takes over budget in its ``notes``
     (``overbudget``: pending spend is not spent until approved)."""
+    from crewdeck.tui.ledger import overbudget
+
     notes: list[str] = []
 
     def approving(ws: Workspace) -> str:
@@ -171,7 +174,8 @@ def _approval(
 
 
 def reverse(session: Session, entry_id: str, memo: str, now: dt.datetime) -> Written:
-    from crewdeck.tui.workspace.describe import reversal_words  # the log's words: not imported for the first screen
+    from crewdeck.tui.ledger import actions  # the ledger's writes, as the log's words: not imported for the first screen
+    from crewdeck.tui.workspace.describe import reversal_words
 
     return session.edits.record_write(
         lambda ws: actions.reverse_entry(ws, session.me, entry_id, now, memo),
@@ -180,6 +184,8 @@ def reverse(session: Session, entry_id: str, memo: str, now: dt.datetime) -> Wri
 
 
 def approve(session: Session, entry_id: str, now: dt.datetime) -> Written:
+    from crewdeck.tui.ledger import actions
+
     return _approval(
         session,
         [entry_id],
@@ -191,6 +197,7 @@ def approve(session: Session, entry_id: str, now: dt.datetime) -> Written:
 
 def approve_marked(session: Session, entry_ids: Sequence[str], now: dt.datetime) -> Written:
     """Approve every one of ``entry_ids`` in one write, or none: the refusal names each that may not be, and why."""
+    from crewdeck.tui.ledger import actions
 
     def work(ws: Workspace) -> str:
         try:

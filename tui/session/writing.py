@@ -30,20 +30,18 @@ from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.naming import post_name
 from crewdeck.sync.state.oplog import Op, required_fields
 from crewdeck.sync.state.records import ENTITIES
-from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.posts.reading import read_post
 from crewdeck.tui.posts.states import CLOSED
 from crewdeck.tui.session.access import WorkspaceAccess
-from crewdeck.tui.tasks import quickadd, recurrence
 from crewdeck.tui.tasks.behind import needs_catch_up
-from crewdeck.tui.tasks.edits import DUPLICATE_STATUS, apply_assignments, check_assignments, task_values
 from crewdeck.tui.time.when import current_time
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
+    from crewdeck.sync.state.rules import Refused
     from crewdeck.tui.posts.writing import PostRefused
 
 CLOSED_STATUSES = ("done", "cancelled")
@@ -128,6 +126,9 @@ class Edits:
         being published (``recurrence.done_fields``), as ``crewdeck done`` does,
         and cancelled by being pulled (``recurrence.cancelled_fields``), as ``post pull`` does.
         """
+        # The series' rules, as the quick-add and the edits below: imported by the first write, not for the first paint.
+        from crewdeck.tui.tasks import recurrence
+
         now = current_time()
 
         def write(ws: Workspace, writer: Writer) -> None:
@@ -192,6 +193,8 @@ class Edits:
 
     def quick_add(self, text: str, now: dt.datetime) -> Written:
         """The same task ``crewdeck add TEXT`` makes (a recurring one gets its series' id)."""
+        from crewdeck.tui.tasks import quickadd, recurrence
+
         draft = quickadd.parse(text)
         values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._clock24))
         return self._write(f"add {values['title']!r}", [(recurrence.id_for(values) or new_id(), values)], new=True)
@@ -205,6 +208,8 @@ class Edits:
         def write(ws: Workspace, writer: Writer) -> bool:
             if not needs_catch_up(ws, now):
                 return False
+            from crewdeck.tui.tasks import recurrence
+
             recurrence.catch_up(ws, writer, now)
             return True
 
@@ -213,6 +218,8 @@ class Edits:
 
     def preview(self, text: str, now: dt.datetime) -> dict[str, Any]:
         """What quick-add would create, or the problem, for the live preview."""
+        from crewdeck.tui.tasks import quickadd
+
         draft = quickadd.parse(text)
         try:
             values = self._access.read(lambda ws: quickadd.resolve(draft, ws, self._access.me, now, self._clock24))
@@ -226,6 +233,8 @@ class Edits:
     def set_from_text(self, task_ids: list[str], name: str, text: str, now: dt.datetime) -> Written:
         """``name=text`` on each task, read as ``crewdeck set`` reads it (a date alone is the
         end of that task's assignee's working day)."""
+        from crewdeck.tui.tasks.edits import task_values
+
         me = self._access.me
         changes = self._access.read(
             lambda ws: [(task_id, task_values(ws, task_id, [f"{name}={text}"], me, now, self._clock24)) for task_id in task_ids]
@@ -235,6 +244,8 @@ class Edits:
     def field_previews(self, task_ids: list[str], name: str, text: str, now: dt.datetime) -> list[Any]:
         """What ``set_from_text`` would store on each of ``task_ids`` (for a prompt's live preview), in one read: a
         date alone is the end of each task's assignee's day, which differs between marked tasks."""
+        from crewdeck.tui.tasks.edits import task_values
+
         me = self._access.me
         return self._access.read(
             lambda ws: [task_values(ws, task_id, [f"{name}={text}"], me, now, self._clock24)[name] for task_id in task_ids]
@@ -243,7 +254,9 @@ class Edits:
     def overdue_words(self, task_id: str, due: dict[str, str], now: dt.datetime) -> str | None:
         """What quick-add's preview and ``set`` say of a due date already passed (``already overdue by 2h``), for the
         ``due`` a prompt would store on this task (``field_previews``); ``None`` for a closed task, which is not late."""
-        said = quickadd.overdue_words({"due": due}, now)
+        from crewdeck.tui.tasks.quickadd import overdue_words
+
+        said = overdue_words({"due": due}, now)
         if said is None:
             return None  # a date ahead: the task's status is not read (the preview asks on every key)
         ((status, _),) = self._statuses([task_id])
@@ -252,6 +265,8 @@ class Edits:
     def set_assignments(self, task_id: str, assignments: list[str], now: dt.datetime, *, future: bool = False) -> Written:
         """``["title=...", "tags+=x", "every=weekday 09:00"]``: what ``crewdeck set`` does
         (``future``: on this instance and the later ones of its series)."""
+        from crewdeck.tui.tasks.edits import apply_assignments
+
         label = f"set {', '.join(a.split('=', 1)[0].rstrip('+-') for a in assignments)}"
         me = self._access.me
         written = self._remembered(
@@ -268,6 +283,8 @@ class Edits:
 
     def check_assignments(self, task_id: str, assignments: list[str], now: dt.datetime) -> None:
         """What ``set_assignments`` would read, judged without writing (``UserError``: the first bad one)."""
+        from crewdeck.tui.tasks.edits import check_assignments
+
         me = self._access.me
         self._access.read(lambda ws: check_assignments(ws, task_id, assignments, me, now, self._clock24))
 
@@ -275,6 +292,8 @@ class Edits:
         """``set_assignments`` (on this task alone) judged by the rules as well, and nothing written (``Refused``,
         ``UserError``: why it would be refused): a change asked about before it is written is refused before the
         question, not after its answer."""
+        from crewdeck.tui.tasks.edits import apply_assignments
+
         me = self._access.me
         self._access.rehearse(
             lambda ws, writer: apply_assignments(ws, writer, task_id, assignments, me, now, future=False, clock24=self._clock24)
@@ -322,6 +341,8 @@ class Edits:
         closed = [(status, title) for status, title in self._statuses(task_ids) if status in CLOSED_STATUSES]
         if closed:  # marking cancels: a done task would be undone, as declining it would
             raise UserError(_not_for_triage("duplicate", closed, "open", "nothing marked"))
+        from crewdeck.tui.tasks.edits import DUPLICATE_STATUS
+
         return self.set_fields(task_ids, {"status": DUPLICATE_STATUS, "duplicate_of": original_id}, "mark duplicate")
 
     def snooze(self, task_ids: list[str], text: str, now: dt.datetime) -> Written:
@@ -358,7 +379,8 @@ class Edits:
             action = source[-1]
             if action.final:
                 raise NotUndone(action.final)
-            # The posts' writes: imported by the first undo, not for the app's first paint.
+            # The rules' refusal and the posts' writes: imported by the first undo, not for the app's first paint.
+            from crewdeck.sync.state.rules import Refused
             from crewdeck.tui.posts.writing import PostRefused
 
             now = current_time()
@@ -399,6 +421,8 @@ class Edits:
         or, when the rules' refusal names the post itself, ``cannot redo: “Launch reel” cannot be scheduled: …``.
         """
         # An undo's ops say the action it takes back; a redo's are that undo's, whose label says the action.
+        from crewdeck.sync.state.rules import Refused
+
         what = self.words(action.ops) if verb == "undo" else action.label
         if not isinstance(refused, Refused):  # the move's checks: why alone, the action's words name the post
             return f"cannot {verb} {what}: {refused.why}"
