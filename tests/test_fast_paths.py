@@ -1,5 +1,6 @@
-"""``canonical_json`` spells every value as the encoder it stands for does (the log's values are compared as text), and
-``all_printable`` judges a record as the test of each of its fields does."""
+"""``canonical_json`` spells every value as the encoder it stands for does (the log's values are compared as text),
+``all_printable`` judges a record as the test of each of its fields does, and ``day_out_of_range`` finds in a zoned
+instant the day its walk of any value finds."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crewdeck.sync.state.records import canonical_json, canonical_json_varying
+from crewdeck.sync.state.records import _DAY_TEXT, FIRST_DAY, LAST_DAY, canonical_json, canonical_json_varying, day_out_of_range
 from crewdeck.tui.workspace.exchange import all_printable, every_text
 
 ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).encode
@@ -68,3 +69,40 @@ def test_what_all_printable_looks_into() -> None:
     assert not all_printable({"notes": "two\nlines"})
     assert not all_printable({"tags": ["ok", "lone \udcff"]})
     assert not all_printable({"meeting": {"note\x1b": []}})  # a key inside a value is text too
+
+
+def _walked_day_out_of_range(value: Any) -> str | None:
+    """``day_out_of_range`` as it walks any value, without its shortcuts: the first far day, last values first."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _DAY_TEXT.match(item)
+            if found and not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year:
+                return item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+#: Days in and out of range, and texts that are no day (a zone).
+days = st.sampled_from(["2026-11-14T13:00:00Z", "0999-12-31T23:00:00Z", "9999-01-01", "1900-01-01", "Asia/Dubai", "20261114"]) | texts
+day_values = st.recursive(
+    st.none() | st.integers() | days,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["utc", "tz", "x"]), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.fixed_dictionaries({"utc": days, "tz": days}) | st.fixed_dictionaries({"tz": days, "utc": days}) | day_values)
+def test_a_zoned_instant_s_far_day_is_the_one_the_walk_finds(value: Any) -> None:
+    assert day_out_of_range(value) == _walked_day_out_of_range(value)
+
+
+def test_what_day_out_of_range_finds_in_a_zoned_instant() -> None:
+    assert day_out_of_range({"utc": "2026-11-14T13:00:00Z", "tz": "Asia/Dubai"}) is None
+    assert day_out_of_range({"utc": "0999-12-31T23:00:00Z", "tz": "UTC"}) == "0999-12-31T23:00:00Z"
+    assert day_out_of_range({"utc": "9999-01-01T00:00:00Z", "tz": 3}) == "9999-01-01T00:00:00Z"  # not a zone: walked

@@ -525,6 +525,14 @@ def day_out_of_range(value: Any) -> str | None:
     if type(value) is str:  # most day fields: a date or an instant
         found = _DAY_TEXT.match(value)
         return value if found and not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year else None
+    if type(value) is dict and len(value) == 2:  # most others: a zoned instant ({utc, tz}: a due, a snooze)
+        first, second = value.values()
+        if type(first) is str and type(second) is str:  # nothing to walk: read in the walk's order below
+            for text in (second, first):
+                found = _DAY_TEXT.match(text)
+                if found and not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year:
+                    return text
+            return None
     stack = [value]
     while stack:
         item = stack.pop()

@@ -388,7 +388,7 @@ def batches(
     campaigns = campaign_keys(ws.campaigns())
     default_tz = me.tz if me else "UTC"
     created_at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    batch = Source(head.name, [], [])
+    batch = Source(head.name, [], [], controls_judged=True)
     held = _Held()
     parts_here = PartsHere(ws.conn)
     #: Each task's record's number in the file, to name it to a record of the same uuid after it; by the id's number,
@@ -404,7 +404,7 @@ def batches(
             _shorter_notes(parts_here, batch)
             _zones_kept(ws, batch, zoned)
             yield batch
-            batch = Source(head.name, [], [])
+            batch = Source(head.name, [], [], controls_judged=True)
     for index, record, join in _series_plans(held, ws, members, default_tz, now or dt.datetime.now(dt.UTC), summary, problems, head.name):
         _plan_one(
             record, index, batch, problems, summary, members, campaigns, default_tz, project_prefix, created_at, first_at, zoned, join

@@ -145,6 +145,9 @@ class Source:
     #: first task).  Removed, unless changed here since (kept, listed) or their first task's notes are kept here; one
     #: wanted again (the notes grew) is brought back, as the import removed it and nobody here did.
     taken_away: set[str] = field(default_factory=set)
+    #: Every record of the batch went through ``exchange.add_checked`` with the file's fields, which refuses a control
+    #: character in it: a record created as the file gives it is not looked into for one again (a credit added here is).
+    controls_judged: bool = False
 
     def where_of(self, entity: str, row_id: str) -> str:
         return self.where.get(row_id) or f"{self.name}: {entity} {row_id[:12]}"
@@ -442,6 +445,8 @@ class _Merger:
         #: Tasks whose notes were kept as a local edit -> (their line in ``merge.kept``, as first said; how many tasks
         #: the file's notes go on in were left out).  Each is in ``source.notes_left_alone`` too, as is a task removed here.
         self.notes_kept: dict[str, tuple[int, str, int]] = {}
+        #: The batch being merged was looked into for control characters (``Source.controls_judged``).
+        self.controls_judged = False
 
     def plan(self) -> Merge:
         self._members()
@@ -463,6 +468,7 @@ class _Merger:
         self.current = {
             row_id: record for entity, row_ids in held.items() for row_id, record in self.ws.store.records_of(entity, row_ids).items()
         }
+        self.controls_judged = batch.controls_judged
         self._campaigns(records)
         credits, self.source.credits = self.source.credits, batch.credits
         try:
@@ -711,7 +717,7 @@ class _Merger:
             credit_field, joiner = CREDIT_FIELDS[entity]
             before = values.get(credit_field) or ""
             values[credit_field] = spec.check(credit_field, f"{before}{joiner}{credit}" if before else credit)
-        self._write(entity, row_id, values, where)
+        self._write(entity, row_id, values, where, judged=self.controls_judged and not credit)
         name = f"+{campaign_slug(row_id, values['name'])}" if entity == "campaign" and values.get("name") else short(row_id)
         self.merge.created.setdefault(entity, []).append(name)
 
@@ -784,11 +790,14 @@ class _Merger:
             self.merge.unassigned.add(f"member {short(key)}")
         return None
 
-    def _write(self, entity: str, row_id: str, values: dict[str, Any], where: str, fields: Mapping[str, str] | None = None) -> None:
-        """Plan a write, or name its control character (in the field as the file calls it: ``fields``)."""
+    def _write(
+        self, entity: str, row_id: str, values: dict[str, Any], where: str, fields: Mapping[str, str] | None = None, *, judged: bool = False
+    ) -> None:
+        """Plan a write, or name its control character (in the field as the file calls it: ``fields``); ``judged``: the
+        values were looked into for one already (``Source.controls_judged``)."""
         # The rules refuse control characters when the merge is written; found here, a dry run names
         # them too, and every record that holds one is named, not only the first the rules meet.
-        if not all_printable(values):  # nearly every record: nothing to look into
+        if not judged and not all_printable(values):  # nearly every record: nothing to look into
             for name, value in values.items():
                 if every_text(value, str.isprintable):
                     continue
