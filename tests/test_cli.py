@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.cli.main import main, parse
+from crewdeck.tui.cli.main import main, parse, shortened
 from crewdeck.tui.time.when import parse_utc, utc_iso
 from crewdeck.tui.workspace.columns import cells
 from crewdeck.tui.workspace.demo import build_demo
@@ -1560,7 +1560,7 @@ def test_an_estimate_set_is_bounded_where_it_is_typed_and_0_is_none(cli: Cli) ->
         ("9" * 5000, f"estimate: '{'9' * 5000}' is not a duration like 90m, 2h or 1h30m"),
         ("9" * 5000 + "h", f"estimate: '{'9' * 5000}h' is not a duration like 90m, 2h or 1h30m"),
     ):
-        assert one_line_error(cli("set", task, f"estimate={typed}")) == f"crewdeck: error: {said}\n", typed
+        assert one_line_error(cli("set", task, f"estimate={typed}")) == f"crewdeck: error: {shortened(said)}\n", typed
     assert one_line_error(cli("overlap", "ana", "--duration", "²")) == (
         "crewdeck: error: --duration: '²' is not a duration like 90m, 2h or 1h30m\n"
     )

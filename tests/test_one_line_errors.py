@@ -458,3 +458,21 @@ def test_publishing_the_same_file_twice_is_one_line(postgres: Postgres, tmp_path
     other = tmp_path / "other"
     other.mkdir()
     assert "as workspace again" in crewdeck("publish", str(make_team(other)), "--database", url, "--name", "again")
+
+
+# ---------------------------------------------------------------- long values
+
+
+@pytest.mark.parametrize(
+    ("argv", "end"),
+    [
+        (["done", "x" * 100_000], "' is not an id: give at least 4 hex digits of a task id\n"),
+        (["campaign", "set", "spring", "--status", "x" * 100_000], "(see: crewdeck campaign set --help)\n"),
+    ],
+    ids=["a command's own error", "argparse's"],
+)
+def test_a_value_of_100_kb_is_quoted_in_part_on_an_error_line_a_terminal_can_show(cli: Cli, argv: list[str], end: str) -> None:
+    # The whole value echoed made one line of 100,000 characters: thousands of rows of x, the start scrolled away.
+    err = one_line_error(cli(*argv))
+    assert err.startswith("crewdeck: error: ") and len(err) < 1_200, err[:200]
+    assert "characters left out" in err and err.endswith(end), err

@@ -350,9 +350,21 @@ def _finite_float(text: str) -> float:
     return number
 
 
+#: The most digits ``int()`` reads (Python's default limit against quadratic conversion).
+_MAX_INT_DIGITS = 4300
+
+
+def _bounded_int(text: str) -> int:
+    # Past the limit, int() says to call sys.set_int_max_str_digits: a setting of the reader's, no help to the sender.
+    digits = len(text.lstrip("-"))
+    if digits > _MAX_INT_DIGITS:
+        raise ValueError(f"a number of {digits:,} digits is too long (at most {_MAX_INT_DIGITS:,})")
+    return int(text)
+
+
 def strict_json_decoder() -> json.JSONDecoder:
     """``load_json``'s rules as a decoder, for reading JSON a value at a time (``raw_decode``)."""
-    return json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+    return json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
 
 
 def load_json(text: str) -> Any:
@@ -363,7 +375,7 @@ def load_json(text: str) -> Any:
     every export invalid.  Requests to the server and imports read with this.
     """
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except RecursionError:
         raise ValueError("nested too deeply") from None
 

@@ -84,7 +84,7 @@ class Parser(argparse.ArgumentParser):
         commands = self._commands()
         if commands is not None and message == f"the following arguments are required: {commands.metavar}":
             message = f"{self.prog} needs a command: {', '.join(commands.choices)}"
-        self.exit(EXIT_USAGE, f"crewdeck: error: {visible(message)} (see: {visible(self.prog)} --help)\n")
+        self.exit(EXIT_USAGE, f"crewdeck: error: {visible(shortened(message))} (see: {visible(self.prog)} --help)\n")
 
     def _commands(self) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
         return next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
@@ -242,10 +242,22 @@ def _run_app(ctx: Context) -> int:
     return launch(ctx, on=(sys.stdin, sys.stdout))
 
 
+#: The longest error message said whole; a longer one (a 100 KB value quoted) keeps its start and its end.
+MAX_ERROR = 1_000
+
+
+def shortened(message: str) -> str:
+    """``message``, or when longer than ``MAX_ERROR`` its start and end with how much was left out between them."""
+    if len(message) <= MAX_ERROR:
+        return message
+    head, tail = MAX_ERROR * 2 // 3, MAX_ERROR // 3
+    return f"{message[:head]} … ({len(message) - head - tail:,} characters left out) … {message[-tail:]}"
+
+
 def error(message: str, below: Sequence[str] = ()) -> int:
     """``message`` on the error line, and ``below`` it a line each, indented (an ambiguous id's candidates)."""
     # Errors quote what was typed and what records hold: shown, never sent to the terminal as they are.
-    sys.stderr.write(f"crewdeck: error: {visible(message)}\n" + "".join(f"  {visible(line)}\n" for line in below))
+    sys.stderr.write(f"crewdeck: error: {visible(shortened(message))}\n" + "".join(f"  {visible(line)}\n" for line in below))
     return EXIT_USAGE
 
 
