@@ -101,3 +101,12 @@ def test_candidates_pulled_without_a_handle_or_in_a_currency_unknown_here_are_st
     entries = cli("ledger", "reverse", "fedc")
     assert entries.code == 2 and "is ambiguous" in entries.err, entries.err
     assert "ledger entry 2026-11-04" in entries.err and "10 QQQ" in entries.err, entries.err
+
+
+def test_a_candidate_whose_title_is_blank_is_named_as_listings_name_it(cli: Cli) -> None:
+    # "  " read as a title: task “  ”, where crewdeck tasks all says (untitled task abcd0001) (reviewer rh).
+    forger = Forger(cli.workspace)
+    for n in (1, 2):
+        forger.set("task", f"abcd000{n}" + "0" * 24, {"title": "  ", "status": "inbox"})
+    err = cli("done", "abcd").err
+    assert "task (untitled task abcd0001), inbox" in err and "“  ”" not in err, err

@@ -11,7 +11,7 @@ from crewdeck.sync.state.money import MoneyError, format_minor
 from crewdeck.sync.state.naming import campaign_slug
 from crewdeck.sync.state.visible import cut
 from crewdeck.tui.workspace.errors import Ambiguous
-from crewdeck.tui.workspace.placeholders import member_handle, untitled_task
+from crewdeck.tui.workspace.placeholders import member_handle, text_or, untitled_task
 
 #: The most candidates named; the rest are counted ("and 3 more"): a prefix of four digits may start dozens of ids.
 LISTED = 5
@@ -44,7 +44,7 @@ def _what(conn: sqlite3.Connection, entity: str, record_id: str) -> str:
             "SELECT title, status, post_state, deleted FROM task WHERE id = ?", (record_id,)
         ).fetchone()
         kind, state = ("post", post_state) if post_state else ("task", status)
-        named = f"“{cut(title)}”" if title else untitled_task(record_id)
+        named = f"“{cut(title)}”" if text_or(title, "") else untitled_task(record_id)
         return f"{kind} {named}, {'deleted' if deleted else state}"
     if entity == "ledger_entry":
         day, campaign, amount, currency, name = conn.execute(
@@ -58,7 +58,7 @@ def _what(conn: sqlite3.Connection, entity: str, record_id: str) -> str:
         return f"ledger entry {day or 'undated'}{where} {money}"
     if entity == "member":
         handle, name = conn.execute("SELECT handle, name FROM member WHERE id = ?", (record_id,)).fetchone()
-        return f"member @{handle or member_handle(record_id)}" + (f" ({cut(name)})" if name else "")
+        return f"member @{text_or(handle, member_handle(record_id))}" + (f" ({cut(name)})" if name else "")
     if entity == "campaign":
         (name,) = conn.execute("SELECT name FROM campaign WHERE id = ?", (record_id,)).fetchone()
         return f"campaign +{campaign_slug(record_id, name)}"
