@@ -476,3 +476,14 @@ def test_a_value_of_100_kb_is_quoted_in_part_on_an_error_line_a_terminal_can_sho
     err = one_line_error(cli(*argv))
     assert err.startswith("crewdeck: error: ") and len(err) < 1_200, err[:200]
     assert "characters left out" in err and err.endswith(end), err
+
+
+def test_a_long_mapped_column_leaves_the_header_said_and_hidden_characters_count_as_shown(cli: Cli, tmp_path: Path) -> None:
+    # The name --map gave was quoted whole twice: its shortening kept 1,000 characters of it and left the header out.
+    # And the cap counted a hidden character as one where it is shown as up to eight (<U+202E>): lines of ~8,000.
+    source = tmp_path / "l1.csv"
+    source.write_text("date,campaign,category,payee,amount\n2026-01-01,spring-launch,ads,p,1\n")
+    err = one_line_error(cli("ledger", "import", "--map", "amount=" + "x" * 100_000, str(source)))
+    assert "the header is: date, campaign, category, payee, amount" in err and len(err) < 1_200, err[:300]
+    err = one_line_error(cli("log", "\u202e" * 30_000))
+    assert len(err) < 1_200 and "characters left out" in err, err[:300]

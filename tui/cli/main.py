@@ -84,7 +84,7 @@ class Parser(argparse.ArgumentParser):
         commands = self._commands()
         if commands is not None and message == f"the following arguments are required: {commands.metavar}":
             message = f"{self.prog} needs a command: {', '.join(commands.choices)}"
-        self.exit(EXIT_USAGE, f"crewdeck: error: {visible(shortened(message))} (see: {visible(self.prog)} --help)\n")
+        self.exit(EXIT_USAGE, f"crewdeck: error: {shortened(visible(message))} (see: {visible(self.prog)} --help)\n")
 
     def _commands(self) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
         return next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
@@ -257,7 +257,7 @@ def shortened(message: str) -> str:
 def error(message: str, below: Sequence[str] = ()) -> int:
     """``message`` on the error line, and ``below`` it a line each, indented (an ambiguous id's candidates)."""
     # Errors quote what was typed and what records hold: shown, never sent to the terminal as they are.
-    sys.stderr.write(f"crewdeck: error: {visible(shortened(message))}\n" + "".join(f"  {visible(line)}\n" for line in below))
+    sys.stderr.write(f"crewdeck: error: {shortened(visible(message))}\n" + "".join(f"  {visible(line)}\n" for line in below))
     return EXIT_USAGE
 
 

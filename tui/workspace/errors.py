@@ -170,8 +170,12 @@ def missing_columns(where: str, missing: Sequence[str], header: list[str] | None
     its campaign column), and how else to give one (``hint``: "name it with --map date=COLUMN").
     (They said it three ways: "no column for campaign (the header is: ...)", "header: no column 'Task ID' (columns:
     ...)", "no date column (Day or Reporting starts; ...)", that one naming no column the file has.)"""
-    columns = "column" if len(missing) == 1 else "columns"
-    said = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+    from crewdeck.sync.state.visible import cut
+
+    # Each name cut as a quoted cell is: a 100 KB --map value filled the line, and its shortening left out the header.
+    names = [cut(name) for name in missing]
+    columns = "column" if len(names) == 1 else "columns"
+    said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     has = (
         f"no row of the file names {'it' if len(missing) == 1 else 'them'}"
         if header is None
@@ -183,7 +187,9 @@ def missing_columns(where: str, missing: Sequence[str], header: list[str] | None
 def mapped_missing(where: str, header: list[str], name: str, column: str) -> str:
     """``missing_columns`` of the column ``--map name=column`` names (it was "--map clicks=Klicks: the file has no column
     'Klicks' (it has ...)", a fourth wording)."""
-    return missing_columns(where, [column], header, f"--map {name}={column} names it")
+    from crewdeck.sync.state.visible import cut
+
+    return missing_columns(where, [column], header, f"--map {name}={cut(column)} names it")
 
 
 def named_again(header: list[str], found: list[int], name: str) -> str:
