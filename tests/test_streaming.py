@@ -208,6 +208,8 @@ def test_an_array_read_a_value_at_a_time_is_what_the_whole_document_gives(chunk:
         (b"[1e999]", "1e999"),
         (b"[1] [2]", "extra text after the array at character 4"),
         (b"[1, {]", "Expecting property name enclosed in double quotes at character 5"),
+        # Python's words named a setting of the reader's (sys.set_int_max_str_digits).
+        (b"[" + b"9" * 5000 + b"]", "digits is too long (at most 4,300)"),
     ],
 )
 def test_text_that_is_not_an_array_says_what_and_where(data: bytes, problem: str) -> None:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from crewdeck.sync.state.records import strict_json_decoder
+from crewdeck.sync.state.records import json_number_problem, strict_json_decoder
 
 #: Bytes read at a time.
 CHUNK = 1 << 16
@@ -87,8 +87,8 @@ class _Reader:
                 raise NotJson(f"{exc.msg.removesuffix(' at')} at character {self.offset + exc.pos:,}") from None
             except RecursionError:
                 raise NotJson("nested too deeply") from None
-            except ValueError as exc:  # NaN, 1e999: load_json's own refusals
-                raise NotJson(str(exc)) from None
+            except ValueError as exc:  # NaN, 1e999: load_json's own refusals; a number of 5,000 digits
+                raise NotJson(json_number_problem(exc)) from None
             # A number read to the end of the text, or up to what goes on
             # as a number ("1" of "1.5" cut after "1."), may go on in the next chunk.
             if (end == len(self.text) or (isinstance(found, int | float) and self.text[end] in _NUMBER)) and self.more():
