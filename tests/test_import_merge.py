@@ -263,6 +263,24 @@ def test_a_member_removed_here_is_not_brought_back_by_an_import(export: Path, tm
     assert ops(target.workspace) == before
 
 
+def test_a_guest_a_file_brings_stays_a_guest_and_a_manager_comes_as_a_member(cli: Cli, tmp_path: Path) -> None:
+    # A client approver added as a member by a merge would read the whole workspace, which the roles table keeps from
+    # them; a file never raises anyone (its manager comes as a member), but keeping a guest a guest raises no one.
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "America/Chicago")
+    cli.ok("member", "set", "gus", "--access", "guest")
+    cli.ok("member", "add", "mia", "--name", "Mia Lopez", "--tz", "America/New_York")
+    cli.ok("member", "set", "mia", "--access", "manager")
+    export = tmp_path / "export.json"
+    export.write_text(cli.ok("export"))
+    target = new_workspace(tmp_path, "a.db")
+
+    target.ok("import", str(export))
+
+    access = {m["handle"]: m["access"] for m in json.loads(target.ok("member", "list", "--json"))}
+    assert access["gus"] == "guest"
+    assert access["mia"] == "member"
+
+
 def test_an_export_carrying_credits_imported_again_keeps_one_credit(cli: Cli, export: Path, tmp_path: Path) -> None:
     """Its own export imported back said "updated 1 task" and wrote the credit line a second time; a ledger
     entry's credited memo was "already here with another memo" and nothing was imported."""

@@ -33,7 +33,16 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.records import ENTITIES, FILTER_WORDS, MEMBER, ValidationError, budget_id, canonical_json, result_id, result_key
 from crewdeck.sync.state.records import handle as valid_handle
-from crewdeck.sync.state.rules import AUTHOR_FIELDS, Judge, Refused, control_character, filter_word_refusal, member_add_refused
+from crewdeck.sync.state.rules import (
+    AUTHOR_FIELDS,
+    GUEST,
+    Judge,
+    Refused,
+    control_character,
+    filter_word_refusal,
+    member_add_refused,
+)
+from crewdeck.sync.state.rules import MEMBER as MEMBER_ACCESS
 from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.errors import summary
@@ -56,7 +65,7 @@ REFERENCES = {
 }
 #: The same, per entity: (field, entity named).
 _REFERENCES_OF = {owner: [(f, target) for (o, f), target in REFERENCES.items() if o == owner] for owner, _ in REFERENCES}
-#: Member fields a member added by an import may bring; never access or a Unix user.
+#: Member fields a member added by an import may bring; never a Unix user, and access only as ``added_access`` lets it.
 MEMBER_EXTRAS = ("role", "hours", "days_off")
 #: Record kinds in the order of their words in a summary.
 NOUNS = {
@@ -520,7 +529,7 @@ class _Merger:
                     self._left_unassigned(handle, problem)
                     self.source.left_out.add(sm.key)
                 continue
-            values = {"handle": handle, "name": sm.name, "tz": sm.tz or self.default_tz, "access": "member"}
+            values = {"handle": handle, "name": sm.name, "tz": sm.tz or self.default_tz, "access": added_access(sm)}
             values.update({k: v for k, v in sm.extra.items() if k in MEMBER_EXTRAS})
             try:
                 checked = MEMBER.check_record(values)
@@ -809,6 +818,12 @@ class _Merger:
         self.merge.where[row_id] = where
 
 
+def added_access(sm: SourceMember) -> str:
+    """The access of a member an import adds: a file raises no one (its managers come as members), but its guests stay
+    guests, who would otherwise read everything a member reads (a client approver in a team's backup)."""
+    return GUEST if sm.extra.get("access") == GUEST else MEMBER_ACCESS
+
+
 def export_source(plan: Plan, source: str, where: dict[str, str]) -> Source:
     """A checked export as what ``merging`` merges into a workspace that has data: its members matched by handle."""
     members = [
@@ -818,7 +833,7 @@ def export_source(plan: Plan, source: str, where: dict[str, str]) -> Source:
             where=where.get(row_id, f"{source}: member {row_id[:12]}"),
             name=values.get("name"),
             tz=values.get("tz"),
-            extra={k: values[k] for k in MEMBER_EXTRAS if k in values},
+            extra={k: values[k] for k in (*MEMBER_EXTRAS, "access") if k in values},
         )
         for name, row_id, values in plan
         if name == "member"
