@@ -979,7 +979,7 @@ class CrewdeckApp(App[int]):
             help_text = f"Focus the {title.lower()} pane (key {keys[f'app.pane_{name}']})"
             yield SystemCommand(f"Pane: {title}", help_text, lambda n=name: self.action_focus_pane(n))
         yield SystemCommand("Results", f"KPIs per campaign against targets and spend (key {keys['app.results']})", self.action_results)
-        if isinstance(screen, MainScreen) and self.check_action("zoom", ()):  # where `z` is offered
+        if self._zooms(screen):  # where `z` is offered: asked of the screen under the palette, which is on top now
             yield SystemCommand("Zoom", f"Zoom the focused pane, or back (key {keys['app.zoom']})", self.action_zoom)
         yield SystemCommand(
             "Content calendar", f"Posts by day, a row per platform or campaign (key {keys['app.calendar']})", self.action_calendar
@@ -1034,10 +1034,13 @@ class CrewdeckApp(App[int]):
         if action == "sync_now":
             return self._sync_engine is not None  # a shared file has nothing to sync
         if action == "zoom":
-            # Only the panes zoom: over another screen (Results, Approvals) `z` zoomed the panes behind it, unseen; and
-            # a narrow terminal shows one pane at a time already, where `z` changed nothing on screen.
-            return isinstance(self.screen, MainScreen) and self.size.width >= NARROW
+            return self._zooms(self.screen)
         return True
+
+    def _zooms(self, screen: Screen[object]) -> bool:
+        """Whether `z` zooms over ``screen``: only the panes zoom (over Results or Approvals `z` zoomed the panes
+        behind it, unseen), and not on a narrow terminal, which shows one pane at a time already."""
+        return not self.guest and isinstance(screen, MainScreen) and self.size.width >= NARROW
 
     def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
         """Why an app-wide key ``check_action`` hides is not offered, said when it is pressed (``hidden_keys``); a
