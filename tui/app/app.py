@@ -245,11 +245,16 @@ def _offered(widget: DOMNode, binding: Binding) -> bool:
     return widget.check_action(name, parameters) is not False
 
 
+def theme_names() -> list[str]:
+    """The themes a config's ``theme`` may name."""
+    return sorted(BUILTIN_THEMES)
+
+
 def check_config(config: Config) -> None:
     """Refuse a theme or a keymap entry the app does not have, or one whose key another binding has where both work, naming the file and the key."""
     where = config.path or Path("config")
     if config.theme not in BUILTIN_THEMES:
-        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(sorted(BUILTIN_THEMES))})")
+        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(theme_names())})")
     known = binding_ids() if config.keymap else set()
     for action in config.keymap:
         if action not in known:
