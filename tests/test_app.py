@@ -1010,6 +1010,25 @@ async def test_every_app_wide_command_of_the_palette_names_its_key(workspace: Pa
         assert helps["Pane: Budget"].endswith("(key 3)") and helps["Results"].endswith("(key 4)") and helps["Zoom"].endswith("(key z)")
 
 
+async def test_zoom_is_found_in_the_palette_as_opened(workspace: Path) -> None:
+    # The palette asks for its commands while it is the screen on top: "Zoom" asked whether the screen was the panes',
+    # and never was found ("No matches found" for "zoom"), though the footer offered `z` and the palette's tests, which
+    # asked with no palette open, listed it.
+    from textual.command import CommandList, CommandPalette
+
+    app = make_app(workspace, config=Config(keymap={"app.zoom": "f"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"zoom")
+        assert isinstance(app.screen, CommandPalette)
+        found = app.screen.query_one(CommandList)
+        await until(pilot, lambda: found.option_count > 0, "a command found for 'zoom'")
+        assert str(found.get_option_at_index(0).prompt).splitlines() == ["Zoom", "Zoom the focused pane, or back (key f)"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.zoomed and app.screen is app.main_screen
+
+
 async def test_the_palette_lists_the_apps_commands_not_the_filter_boxs_text_editing(workspace: Path) -> None:
     # The filter boxes' cursor moves and deletions were commands ("Tasks: Move cursor left a word", "Budget: Delete
     # all to the left", "key left (None)"), with or without a box open: every binding of every widget in a pane was listed.

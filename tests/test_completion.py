@@ -246,3 +246,32 @@ def test_a_status_or_is_filter_completes_its_values_in_each_shell(env: dict[str,
     for current in whole:
         fish += [f"complete -C 'crewdeck tasks {current}' | string replace -r '\\t.*' ''", "echo ---"]
     assert [set(a.split()) for a in shell(["fish", "--no-config", "-c"], "\n".join(fish), env)[:-1]] == list(whole.values())
+
+
+def test_config_set_completes_its_keys_the_keymaps_ids_and_the_values_of_a_few(env: dict[str, str]) -> None:
+    # `crewdeck config set <tab>` offered nothing: not the keys `config set --help` lists, nor the ids `?` shows.
+    lines = ["source <(crewdeck completion bash)"]
+    for before, current in (
+        (["config", "set"], "t"),
+        (["config", "set"], "keymap.triage.do"),
+        (["config", "set", "theme"], "nor"),
+        (["config", "set", "time_format"], ""),
+        (["config", "set", "default_view"], "u"),
+        (["config", "set", "keymap.triage.done"], ""),  # a key: typed
+    ):
+        words = " ".join(f"'{w}'" for w in ["crewdeck", *before, current])
+        lines += [
+            f"COMP_WORDS=({words}); COMP_CWORD={len(before) + 1}; COMPREPLY=()",
+            "_crewdeck",
+            'printf "%s\\n" "${COMPREPLY[@]}"',
+            "echo ---",
+        ]
+    answers = shell(["bash", "--norc", "-c"], "\n".join(lines), env)
+    assert [a.split() for a in answers[:-1]] == [
+        ["theme", "time_format"],
+        ["keymap.triage.done"],
+        ["nord"],
+        ["12h", "24h"],
+        ["unassigned"],
+        [],
+    ]

@@ -182,6 +182,19 @@ def test_dotted_keymap_ids_read_as_written(tmp_path: Path) -> None:
     assert load(str(path)).keymap == {"triage.done": "o", "tasks.quick_add": "n"}
 
 
+def test_a_keymap_id_said_quoted_and_dotted_is_refused_not_half_read(cli: Cli, tmp_path: Path) -> None:
+    # TOML reads `"triage.done"` and `triage.done` as two keys: one was dropped unsaid (ctrl+o won), and `config set`
+    # changed the quoted one, said `keymap.triage.done = 'x'`, while ctrl+o went on being the key.
+    path = write(tmp_path / "twice.toml", '[keymap]\n"triage.done" = "o"\ntriage.done = "ctrl+o"\n')
+    with pytest.raises(ConfigError) as info:
+        load(str(path))
+    assert str(info.value) == f"{path}: keymap.triage.done: given twice ('o' and 'ctrl+o'), quoted and dotted: keep one"
+    before = path.read_bytes()
+    result = cli("--config", str(path), "config", "set", "keymap.triage.done", "x")
+    assert result.code == 2 and "keymap.triage.done: given twice" in result.err and result.err.count("\n") == 1
+    assert path.read_bytes() == before
+
+
 def test_save_keeps_the_rest_and_refuses_what_it_could_not_read(tmp_path: Path) -> None:
     path = write(tmp_path / "c.toml", '# mine\nmember = "ana"\n')
     config = load(str(path))

@@ -70,3 +70,21 @@ def test_version_prints_the_installed_version() -> None:
 def test_completion_without_a_shell_is_one_line() -> None:
     result = run("completion")
     assert result.code == 2 and result.err == "crewdeck: error: completion: name a shell: bash, zsh or fish\n"
+
+
+@pytest.mark.parametrize(
+    ("config", "refusal"),
+    [
+        ('theme = "neon"\n', "theme: 'neon' is not a theme"),
+        ('[keymap]\ntriage.dnoe = "o"\n', "keymap.triage.dnoe: no key binding has this id"),
+        ("", "the app needs a terminal"),  # the test's standard input and output are none
+    ],
+)
+def test_the_app_refused_at_its_first_start_makes_no_workspace(tmp_path: Path, config: str, refusal: str) -> None:
+    # The first run's local workspace was made, then the config (or the want of a terminal) refused: the error left a
+    # workspace behind that nobody asked for.
+    named = tmp_path / "config.toml"
+    named.write_text(config)
+    result = run("--config", str(named))
+    assert result.code == 2 and refusal in result.err and result.err.count("\n") == 1, result.err
+    assert not config_module.default_workspace_path().exists()

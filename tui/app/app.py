@@ -245,11 +245,16 @@ def _offered(widget: DOMNode, binding: Binding) -> bool:
     return widget.check_action(name, parameters) is not False
 
 
+def theme_names() -> list[str]:
+    """The themes a config's ``theme`` may name."""
+    return sorted(BUILTIN_THEMES)
+
+
 def check_config(config: Config) -> None:
     """Refuse a theme or a keymap entry the app does not have, or one whose key another binding has where both work, naming the file and the key."""
     where = config.path or Path("config")
     if config.theme not in BUILTIN_THEMES:
-        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(sorted(BUILTIN_THEMES))})")
+        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(theme_names())})")
     known = binding_ids() if config.keymap else set()
     for action in config.keymap:
         if action not in known:
@@ -979,7 +984,7 @@ class CrewdeckApp(App[int]):
             help_text = f"Focus the {title.lower()} pane (key {keys[f'app.pane_{name}']})"
             yield SystemCommand(f"Pane: {title}", help_text, lambda n=name: self.action_focus_pane(n))
         yield SystemCommand("Results", f"KPIs per campaign against targets and spend (key {keys['app.results']})", self.action_results)
-        if isinstance(screen, MainScreen) and self.check_action("zoom", ()):  # where `z` is offered
+        if self._zooms(screen):  # where `z` is offered: asked of the screen under the palette, which is on top now
             yield SystemCommand("Zoom", f"Zoom the focused pane, or back (key {keys['app.zoom']})", self.action_zoom)
         yield SystemCommand(
             "Content calendar", f"Posts by day, a row per platform or campaign (key {keys['app.calendar']})", self.action_calendar
@@ -1034,10 +1039,13 @@ class CrewdeckApp(App[int]):
         if action == "sync_now":
             return self._sync_engine is not None  # a shared file has nothing to sync
         if action == "zoom":
-            # Only the panes zoom: over another screen (Results, Approvals) `z` zoomed the panes behind it, unseen; and
-            # a narrow terminal shows one pane at a time already, where `z` changed nothing on screen.
-            return isinstance(self.screen, MainScreen) and self.size.width >= NARROW
+            return self._zooms(self.screen)
         return True
+
+    def _zooms(self, screen: Screen[object]) -> bool:
+        """Whether `z` zooms over ``screen``: only the panes zoom (over Results or Approvals `z` zoomed the panes
+        behind it, unseen), and not on a narrow terminal, which shows one pane at a time already."""
+        return not self.guest and isinstance(screen, MainScreen) and self.size.width >= NARROW
 
     def hidden_because(self, action: str, parameters: tuple[object, ...]) -> str | None:
         """Why an app-wide key ``check_action`` hides is not offered, said when it is pressed (``hidden_keys``); a

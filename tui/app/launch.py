@@ -107,6 +107,9 @@ def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None, ends_when: 
         # The local workspace the command line then uses too (Context.workspace_path).
         path = config_module.default_workspace_path()
         if not path.exists():
+            # Refused before the first run's workspace is made: a theme mistyped, or `crewdeck < /dev/null`, left a
+            # workspace behind with the error.
+            _check_start(ctx, on)
             try:
                 _first_run_workspace(path)
             except (WorkspaceError, OSError) as exc:
@@ -128,17 +131,12 @@ def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None, ends_when: 
 
     try:
         check_config(ctx.config)
+        for line in keymap_warnings(ctx.config):
+            print(visible(f"warning: {line}"), file=sys.stderr)
+        _check_terminal(on)
     except UserError:
         session.close()
         raise
-    for line in keymap_warnings(ctx.config):
-        print(visible(f"warning: {line}"), file=sys.stderr)
-    if on is not None and not all(stream.isatty() for stream in on):
-        # `crewdeck > out.txt`, `crewdeck < /dev/null`: the app would draw its escape codes into the file and wait for keys.
-        session.close()
-        raise UserError(
-            "the app needs a terminal, and standard input or output is not one (for a listing: crewdeck tasks; every command: crewdeck --help)"
-        )
     app = CrewdeckApp(session, ctx.config, opening=opening)
     watch = _Watch()
     if ends_when is not None:
@@ -153,6 +151,22 @@ def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None, ends_when: 
         print(f"crewdeck: {reason}", file=sys.stderr)
         return 2
     return app.return_code or 0
+
+
+def _check_start(ctx: Context, on: tuple[TextIO, TextIO] | None) -> None:
+    """Refuse (``UserError``) a config the app cannot use, or an input or output ``on`` that is no terminal."""
+    from crewdeck.tui.app.app import check_config
+
+    check_config(ctx.config)
+    _check_terminal(on)
+
+
+def _check_terminal(on: tuple[TextIO, TextIO] | None) -> None:
+    if on is not None and not all(stream.isatty() for stream in on):
+        # `crewdeck > out.txt`, `crewdeck < /dev/null`: the app would draw its escape codes into the file and wait for keys.
+        raise UserError(
+            "the app needs a terminal, and standard input or output is not one (for a listing: crewdeck tasks; every command: crewdeck --help)"
+        )
 
 
 #: How often ``launch``'s ``ends_when`` is asked.

@@ -1,5 +1,5 @@
-"""``crewdeck completion bash|zsh|fish``: a script that completes commands, options, @handles, +campaigns, #tags, task ids and
-the statuses of a `tasks` filter's status: or is:.
+"""``crewdeck completion bash|zsh|fish``: a script that completes commands, options, @handles, +campaigns, #tags, task ids,
+the statuses of a `tasks` filter's status: or is:, and ``config set``'s keys and the values of a few.
 
 Every script asks ``crewdeck completion --candidates`` for the words: the
 words typed before the cursor's come in ``CREWDECK_COMPLETE_WORDS``, one a
@@ -121,7 +121,7 @@ def candidates(before: list[str], current: str) -> list[str]:
     path: list[str] = []
     named: dict[str, str] = {}
     wants_value: argparse.Action | None = None
-    loose = 0  # the words typed after the command that are none of its options nor their values
+    loose: list[str] = []  # the words typed after the command that are none of its options nor their values
     for word in before:
         options = _options(parser)
         if wants_value is not None and word == "=":
@@ -140,7 +140,7 @@ def candidates(before: list[str], current: str) -> list[str]:
             parser = _subcommands(parser)[word]
             path.append(word)
         else:
-            loose += 1
+            loose.append(word)
     if wants_value is not None:
         # bash hands "--sort=<tab>" as "--sort" then "=", the word completed: what is typed after the "=" is ""
         return _values(wants_value, "" if current == "=" else current, named)
@@ -165,6 +165,8 @@ def candidates(before: list[str], current: str) -> list[str]:
     ]
     if choices:
         return sorted(c for c in choices if c.startswith(current))
+    if path == ["config", "set"]:
+        return _config_words(loose, current)
     if len(path) == 1 and path[0] in ONE_TASK_ID_COMMANDS and loose:
         path = []  # its text: no task id, but @handles, +campaigns and #tags as anywhere
     return _workspace_words(path, current, named)
@@ -187,6 +189,35 @@ def _status_values(before: list[str], current: str) -> list[str] | None:
     done, _, typed = typed.rpartition(",")
     lead += done + "," if done else ""
     return [lead + status for status in (*TASK_STATUSES, "open", "closed") if status.startswith(typed.lower())]
+
+
+def _config_words(loose: list[str], current: str) -> list[str]:
+    """What completes ``config set``'s KEY (the keymap's binding ids too), then its VALUE where the value is one of a few."""
+    from crewdeck.tui.workspace.config import TIME_FORMATS, known_keys
+
+    if not loose:
+        keys = [key for key in known_keys() if key != "keymap.ID"]
+        if current.startswith("keymap.") or "keymap.".startswith(current):
+            # The app's binding ids: its modules are imported only for a key that may be one.
+            from crewdeck.tui.app.app import binding_ids
+
+            keys += [f"keymap.{binding}" for binding in binding_ids()]
+        return sorted(key for key in keys if key.startswith(current))
+    if len(loose) > 1:
+        return []
+    if loose[0] == "theme":
+        from crewdeck.tui.app.app import theme_names
+
+        values = theme_names()
+    elif loose[0] == "time_format":
+        values = list(TIME_FORMATS)
+    elif loose[0] == "default_view":
+        from crewdeck.tui.tasks.views import VIEWS
+
+        values = [view.id for view in VIEWS]
+    else:
+        return []  # a path, a handle, a number, a key: typed
+    return sorted(value for value in values if value.startswith(current))
 
 
 def _values(action: argparse.Action, current: str, named: dict[str, str]) -> list[str]:

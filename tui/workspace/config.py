@@ -409,7 +409,7 @@ def _read_value(spec: Setting, kind: Any, value: Any, path: Path, where: str) ->
         return _finish(spec, _checked(spec, kind, value, path, where), path)
     table = _expect(kind, value, path, where, None)
     # Walked flat: TOML reads `triage.done = "o"` as nested tables, the id is "triage.done".
-    entries = _flatten(table) if spec.dotted_ids else table
+    entries = _flatten(table, path, where) if spec.dotted_ids else table
     return _finish(spec, {name: _checked(spec, entry_kind, entry, path, f"{where}.{name}") for name, entry in entries.items()}, path)
 
 
@@ -459,7 +459,8 @@ def _required(kind: Any) -> Any:
     return kind
 
 
-def _flatten(table: dict[str, Any]) -> dict[str, Any]:
+def _flatten(table: dict[str, Any], path: Path, where: str) -> dict[str, Any]:
+    """The entries of a table of dotted ids, by id; ``ConfigError`` for an id the table says twice."""
     # Walked without recursion: TOML's dotted keys nest tables as deep as a line is long.
     flat: dict[str, Any] = {}
     stack: list[tuple[str, dict[str, Any]]] = [("", table)]
@@ -468,8 +469,14 @@ def _flatten(table: dict[str, Any]) -> dict[str, Any]:
         for key, value in current.items():
             if isinstance(value, dict):
                 stack.append((f"{prefix}{key}.", value))
-            else:
-                flat[f"{prefix}{key}"] = value
+                continue
+            name = f"{prefix}{key}"
+            if name in flat:
+                # TOML reads `"triage.done"` (quoted) and `triage.done` (dotted) as two keys: one of them was dropped
+                # unsaid, and `config set` changed the quoted one while the other went on deciding the key.
+                said = f"{flat[name]!r} and {value!r}" if flat[name] != value else f"{value!r}"
+                raise ConfigError(path, f"{where}.{name}", f"given twice ({said}), quoted and dotted: keep one")
+            flat[name] = value
     return flat
 
 
