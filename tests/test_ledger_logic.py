@@ -95,6 +95,24 @@ def test_amounts_people_mistype_are_refused(text: str, problem: str) -> None:
         parse_amount(text, "EUR") if " " in text else parse_decimal(text, "EUR")
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("€12", "amount '€12': write the currency as its code after the number, not its sign, like '12 EUR'"),
+        ("12.50€", "amount '12.50€': write the currency as its code after the number, not its sign, like '12.50 EUR'"),
+        ("£5.50", "amount '£5.50': write the currency as its code after the number, not its sign, like '5.50 GBP'"),
+        ("$5", "amount '$5': write the currency as its code after the number, not its sign, like '5 USD'"),
+        ("€1.234,56", "amount '€1.234,56': write the currency as its code after the number, not its sign, like '120.50 EUR'"),
+    ],
+)
+def test_an_amount_written_with_a_currency_sign_says_how_it_is_written_here(text: str, said: str) -> None:
+    """``€12``, as hledger and a receipt write it, read "'€12' is not a plain decimal number like 120.50": not that the
+    currency was the trouble, nor how it is written (``12 €`` says "unknown currency '€' (use an ISO 4217 code ...)")."""
+    with pytest.raises(MoneyError) as refused:
+        parse_amount(text, "EUR")
+    assert str(refused.value) == said
+
+
 def test_formatting_and_the_rounding_rule() -> None:
     assert format_minor(-123456789, "EUR", grouping=True) == "-1,234,567.89"
     assert format_minor(1250, "KWD") == "1.250" and format_minor(15000, "JPY", grouping=True) == "15,000"

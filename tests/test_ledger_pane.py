@@ -416,6 +416,26 @@ async def test_a_new_entry_that_takes_a_budget_over_says_so_in_a_warning_once(wo
         assert warnings == ["+spring-launch/zines is over budget (All time): spent 60.00 of 50.00 EUR"]
 
 
+async def test_a_new_entry_a_crisis_froze_says_so_in_a_warning(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spend entered during a crisis of its campaign said "added 40.00 EUR to Print Co (zines)", as spend that counts:
+    only its status in the list, maybe below the fold, said that no report counts it until another manager approves it."""
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    Cli(workspace).ok("crisis", "start", "--reason", "Outage", "--campaign", "spring-launch")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"spring-launch", "tab", *"zines", "tab", *"Print Co", "tab", *"40", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, EntryFormScreen)
+        warnings = [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert warnings == [
+            "40.00 EUR to Print Co (zines): frozen by the crisis “Outage” (spend of its campaigns dated from 2026-11-26 on, "
+            "UTC): it counts once a manager other than you approves it"
+        ]
+
+
 async def test_approve_is_refused_to_others_and_for_ones_own_entry(workspace: Path) -> None:
     pending = sql(
         workspace,

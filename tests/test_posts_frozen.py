@@ -120,3 +120,21 @@ def test_frozen_spend_reversed_waits_for_no_approval(team: Cli) -> None:
     assert f"was reversed ({reversal[:8]}): the two net to zero, nothing to approve" in one_line_error(
         team("ledger", "approve", taken_back, as_member="mia")
     )
+
+
+def test_spend_entered_into_a_crisis_says_it_is_frozen_and_who_counts_it(team: Cli) -> None:
+    """Spend typed in during a crisis printed its id alone, as spend that counts: the person who entered it read it as
+    spent, where every report left it out until another manager approved it."""
+    before = team("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "10", "--payee", "Meta")
+    assert before.code == 0 and "frozen" not in before.err
+    team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+    entry = ("ledger", "add", "--category", "ads", "--amount", "40", "--payee", "Meta", "--date", "2026-11-20")
+    frozen = team(*entry, "--campaign", "spring-launch")
+    assert frozen.code == 0, frozen.err
+    assert frozen.err.splitlines() == [
+        "note: frozen by the crisis “Bad reply” (spend of its campaigns dated from 2026-11-20 on, UTC): it counts once a "
+        f"manager other than you approves it (crewdeck ledger approve {frozen.out.strip()[:8]})"
+    ]
+    # Another campaign's spend, and spend entered to wait for approval (pending, never frozen), are not said so.
+    assert "frozen" not in team(*entry, "--campaign", "autumn").err
+    assert "frozen" not in team(*entry, "--campaign", "spring-launch", "--pending").err

@@ -11,6 +11,8 @@ also how hledger rounds what it displays, so totals agree to the cent.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import (
     ROUND_HALF_EVEN,
     Context,
@@ -81,6 +83,21 @@ def exponent(currency: str) -> int:
     return MINOR_UNITS[check_currency(currency)]
 
 
+#: The codes of currency signs a person types by habit (``€12``, as hledger takes them): the example a refusal gives.
+_SIGN_CODES = {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₪": "ILS", "₽": "RUB"}
+_PLAIN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _sign_problem(raw: str, currency: str) -> str | None:
+    """Why ``raw`` written with a currency sign is refused, and how it is written here; ``None`` when it has no sign."""
+    sign = next((char for char in raw if unicodedata.category(char) == "Sc"), None)
+    if sign is None:
+        return None
+    number = "".join(char for char in raw if unicodedata.category(char) != "Sc").strip()
+    example = f"{number if _PLAIN.fullmatch(number) else '120.50'} {_SIGN_CODES.get(sign, currency)}"
+    return f"amount {quoted(raw)}: write the currency as its code after the number, not its sign, like {quoted(example)}"
+
+
 def parse_decimal(text: str, currency: str) -> int:
     """``"120.50"`` in EUR -> ``12050``.  Refuses what a person might mistype.
 
@@ -92,6 +109,9 @@ def parse_decimal(text: str, currency: str) -> int:
     raw = text.strip()
     body = raw[1:] if raw.startswith("-") else raw
     whole, dot, frac = body.partition(".")
+    signed = _sign_problem(raw, currency)
+    if signed:
+        raise MoneyError(signed)
     if "," in raw:
         raise MoneyError(f"amount {quoted(raw)}: use a dot as the decimal separator, without thousands separators")
     if not whole.isdigit() or not whole.isascii() or (dot and (not frac.isdigit() or not frac.isascii())):

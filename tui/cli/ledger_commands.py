@@ -24,6 +24,7 @@ from crewdeck.tui.ledger.form import FormContext, days_ahead, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
+from crewdeck.tui.posts.frozen import freezing_crisis, frozen_note
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError, source_name
@@ -78,6 +79,10 @@ def cmd_add(ctx: Context) -> int:
             f"note: dated {draft.date}, {ahead}: spend is counted from its date; if mistyped: crewdeck ledger reverse {short(entry_id)}",
             file=sys.stderr,
         )
+    crisis = freezing_crisis(ws.conn, entry_id)
+    if crisis is not None:
+        # Entered as any other, it reads "frozen" only in lists and reports: said here, where it was typed in to count.
+        print(f"note: {frozen_note(crisis)} (crewdeck ledger approve {short(entry_id)})", file=sys.stderr)
     _say_crossed(over)
     return 0
 

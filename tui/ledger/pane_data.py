@@ -147,6 +147,12 @@ def add(session: Session, values: Mapping[str, str], needs_approval: bool, ctx: 
         entry_id, over = overbudget.around(
             ws.store, ws.base_currency, [(draft.campaign, draft.date)], today(me, now), lambda: actions.add_entry(ws, me, draft, now)
         )
+        from crewdeck.tui.posts.frozen import freezing_crisis, frozen_note
+
+        crisis = freezing_crisis(ws.conn, entry_id)
+        if crisis is not None:
+            # Saved as any other, it reads "frozen" in the list only: said as a warning that stays to be read.
+            notes.append(f"{_entry_words(ws, entry_id)}: {frozen_note(crisis)}")
         notes.extend(over)
         return entry_id
 

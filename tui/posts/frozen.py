@@ -15,35 +15,44 @@ import re
 import sqlite3
 from typing import Any
 
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.filter import APPROVED_IDS, REVERSED_PAIR
 from crewdeck.tui.posts.reading import crises
+from crewdeck.tui.posts.states import Crisis
 
 #: A named parameter of ``frozen_condition``'s SQL (its only colons).
 _NAMED = re.compile(r":(\w+)")
 
 
+#: Spend a crisis may freeze: not entered to wait for approval, not approved, not one of a reversed pair
+#: (a frozen entry reversed nets to zero with its reversal: neither waits for a manager, as pending spend reversed).
+_WAITS = f"e.needs_approval = 0 AND coalesce(e.reverses, e.id) NOT IN ({APPROVED_IDS}) AND NOT {REVERSED_PAIR}"
+
+
+def _freezes(crisis: Crisis, index: int, params: dict[str, Any]) -> str | None:
+    """SQL over ``ledger_entry e`` true for an entry in ``crisis``'s campaigns and days, its parameters added to
+    ``params`` under names numbered ``index``; ``None`` for a crisis that freezes no spend (a platform-only one)."""
+    if crisis.platforms:
+        return None
+    condition = [f"e.date >= :frozen_from_{index}"]
+    params[f"frozen_from_{index}"] = crisis.started_at.date().isoformat()
+    if crisis.ended_at is not None:
+        condition.append(f"e.date <= :frozen_until_{index}")
+        params[f"frozen_until_{index}"] = crisis.ended_at.date().isoformat()
+    if crisis.campaigns:
+        names = [f":frozen_campaign_{index}_{n}" for n in range(len(crisis.campaigns))]
+        condition.append(f"e.campaign IN ({', '.join(names)})")
+        params.update({name[1:]: campaign for name, campaign in zip(names, sorted(crisis.campaigns))})
+    return f"({' AND '.join(condition)})"
+
+
 def frozen_condition(conn: sqlite3.Connection) -> tuple[str, dict[str, Any]] | None:
     """SQL over ``ledger_entry e`` true for a frozen entry, with its named parameters (``None``: no crisis freezes spend)."""
-    parts: list[str] = []
     params: dict[str, Any] = {}
-    for index, crisis in enumerate(crises(conn)):
-        if crisis.platforms:
-            continue
-        condition = [f"e.date >= :frozen_from_{index}"]
-        params[f"frozen_from_{index}"] = crisis.started_at.date().isoformat()
-        if crisis.ended_at is not None:
-            condition.append(f"e.date <= :frozen_until_{index}")
-            params[f"frozen_until_{index}"] = crisis.ended_at.date().isoformat()
-        if crisis.campaigns:
-            names = [f":frozen_campaign_{index}_{n}" for n in range(len(crisis.campaigns))]
-            condition.append(f"e.campaign IN ({', '.join(names)})")
-            params.update({name[1:]: campaign for name, campaign in zip(names, sorted(crisis.campaigns))})
-        parts.append(f"({' AND '.join(condition)})")
+    parts = [part for index, crisis in enumerate(crises(conn)) if (part := _freezes(crisis, index, params)) is not None]
     if not parts:
         return None
-    # A frozen entry reversed nets to zero with its reversal: neither waits for a manager (as pending spend reversed).
-    frozen = f"e.needs_approval = 0 AND coalesce(e.reverses, e.id) NOT IN ({APPROVED_IDS}) AND NOT {REVERSED_PAIR}"
-    return f"({frozen} AND ({' OR '.join(parts)}))", params
+    return f"({_WAITS} AND ({' OR '.join(parts)}))", params
 
 
 def frozen_where(conn: sqlite3.Connection) -> tuple[str, list[Any]]:
@@ -73,3 +82,25 @@ def frozen_ids(conn: sqlite3.Connection) -> set[str]:
         return set()
     condition, params = found
     return {row[0] for row in conn.execute(f"SELECT e.id FROM ledger_entry e WHERE {condition}", params)}
+
+
+def freezing_crisis(conn: sqlite3.Connection, entry_id: str) -> Crisis | None:
+    """The crisis that froze ``entry_id`` (the first started, when several did); ``None`` when it is not frozen."""
+    for crisis in crises(conn):
+        params: dict[str, Any] = {"entry": entry_id}
+        part = _freezes(crisis, 0, params)
+        if part is None:
+            continue
+        if conn.execute(f"SELECT 1 FROM ledger_entry e WHERE e.id = :entry AND {_WAITS} AND {part}", params).fetchone():
+            return crisis
+    return None
+
+
+def frozen_note(crisis: Crisis) -> str:
+    """What a member is told of spend they just entered that ``crisis`` froze: it does not count yet, and who counts it."""
+    first = crisis.started_at.date().isoformat()
+    days = f"from {first} on" if crisis.ended_at is None else f"{first}..{crisis.ended_at.date().isoformat()}"
+    return (
+        f"frozen by the crisis “{visible(crisis.reason)}” (spend of its campaigns dated {days}, UTC): "
+        "it counts once a manager other than you approves it"
+    )
