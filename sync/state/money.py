@@ -109,12 +109,13 @@ def parse_decimal(text: str, currency: str) -> int:
     raw = text.strip()
     body = raw[1:] if raw.startswith("-") else raw
     whole, dot, frac = body.partition(".")
-    signed = _sign_problem(raw, currency)
-    if signed:
-        raise MoneyError(signed)
-    if "," in raw:
-        raise MoneyError(f"amount {quoted(raw)}: use a dot as the decimal separator, without thousands separators")
-    if not whole.isdigit() or not whole.isascii() or (dot and (not frac.isdigit() or not frac.isascii())):
+    if "," in raw or not whole.isdigit() or not whole.isascii() or (dot and (not frac.isdigit() or not frac.isascii())):
+        # Looked for only once the amount is refused: every amount an import reads comes through here.
+        signed = _sign_problem(raw, currency)
+        if signed:
+            raise MoneyError(signed)
+        if "," in raw:
+            raise MoneyError(f"amount {quoted(raw)}: use a dot as the decimal separator, without thousands separators")
         raise MoneyError(f"amount {quoted(raw)} is not a plain decimal number like 120.50")
     if len(frac) > places:
         if places == 0:
