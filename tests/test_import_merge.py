@@ -281,6 +281,47 @@ def test_a_guest_a_file_brings_stays_a_guest_and_a_manager_comes_as_a_member(cli
     assert access["mia"] == "member"
 
 
+def _remove_campaign(workspace: Path, slug: str) -> str:
+    """Remove a campaign (``crewdeck`` has no command for it; an undone creation, a replica's removal): its id."""
+    with Store(workspace) as store:
+        (campaign_id,) = [row_id for row_id, values in store.records("campaign") if values["name"].lower().replace(" ", "-") == slug]
+        manager = next(row_id for row_id, values in store.records("member") if values["access"] == "manager")
+        with store.write(manager) as w:
+            w.set("campaign", campaign_id, {"deleted": True})
+    return campaign_id
+
+
+def test_a_guest_a_file_brings_sees_the_campaigns_the_file_gives_them_as_they_are_here(cli: Cli, tmp_path: Path) -> None:
+    # A guest merged in saw nothing until a manager ran member set --campaigns: the file says what they see.
+    target = new_workspace(tmp_path, "a.db")
+    target.ok("campaign", "add", "Summer Sale")  # matched by name: the guest sees this one
+    summer_here = json.loads(target.ok("campaign", "list", "--json"))[0]["id"]
+    for name in ("Summer Sale", "Old One"):
+        cli.ok("campaign", "add", name)
+    first = tmp_path / "first.json"
+    first.write_text(cli.ok("export"))
+    target.ok("import", str(first))
+    _remove_campaign(target.workspace, "old-one")  # removed here: stays removed, and the guest does not get it
+    cli.ok("campaign", "add", "Gone")
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "America/Chicago")
+    cli.ok("member", "set", "gus", "--access", "guest", "--campaigns", "spring-launch,summer-sale,old-one,gone")
+    gone = _remove_campaign(cli.workspace, "gone")  # removed in the source: not in the file
+    export = tmp_path / "export.json"
+    export.write_text(cli.ok("export"))
+
+    out = target.ok("import", str(export))
+
+    spring = next(c["id"] for c in json.loads(cli.ok("campaign", "list", "--json")) if c["name"] == "Spring Launch")
+    gus = next(m for m in json.loads(target.ok("member", "list", "--json")) if m["handle"] == "gus")
+    assert gus["access"] == "guest"
+    assert sorted(gus["campaigns"]) == sorted([spring, summer_here])
+    said = [part for part in out.strip().split("; ") if "@gus" in part and "campaign" in part]
+    assert said == [
+        f"@gus (guest) does not see 2 campaigns the file gives them: +old-one (removed here), campaign {gone[:8]} (not in the file)"
+    ], out
+    assert "nothing new" in target.ok("import", str(export))
+
+
 def test_an_export_carrying_credits_imported_again_keeps_one_credit(cli: Cli, export: Path, tmp_path: Path) -> None:
     """Its own export imported back said "updated 1 task" and wrote the credit line a second time; a ledger
     entry's credited memo was "already here with another memo" and nothing was imported."""

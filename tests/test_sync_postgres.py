@@ -116,6 +116,28 @@ def test_token_list_names_a_removed_members_tokens_apart_from_the_new_member_who
     ]
 
 
+def test_token_list_shows_times_on_the_clock_of_the_member_running_it_as_on_a_file(postgres: Postgres, tmp_path: Path) -> None:
+    """`token list --database` showed its times in the host's zone (UTC) where on the file they are on the clock of the
+    member running it (@ana, mapped to this Unix user, in Berlin; @raj, a manager too, named by --as, in Kolkata)."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+    url = postgres.database()
+    crewdeck("publish", str(team), "--database", url)
+    create_token("raj", "--database", url, "--name", "team", "--label", "laptop")
+    create_token("raj", "-w", str(team), "--label", "laptop")
+
+    def created(*args: str) -> str:
+        header, row = crewdeck("token", "list", *args).splitlines()
+        return " ".join(row[header.index("CREATED") : header.index("STATUS")].split()[2:])  # whose time, after the day and clock
+
+    database = ("--database", url, "--name", "team")
+    assert created(*database) == created("-w", str(team))
+    assert created(*database) in ("CET", "CEST")  # whose time: @ana's
+    assert created("--as", "raj", *database) == created("--as", "raj", "-w", str(team)) == "IST Kolkata"
+    said = crewdeck_fails("--as", "zoe", "token", "list", *database)
+    assert said == "crewdeck: error: --as @zoe: no member with that handle in workspace team\n", said
+
+
 def test_token_create_for_a_removed_member_says_they_were_removed_as_a_file_workspace_does(postgres: Postgres, tmp_path: Path) -> None:
     """`token create --database` for a removed member said "unknown member @raj", as if they never were: the PostgreSQL
     store's members left removed members out.  It says they were removed, as `token create` on the file says."""

@@ -720,6 +720,10 @@ class MemberRef:
     handle: str
     #: Removed from the workspace (listed only when asked for: their tokens are still listed, revoked).
     removed: bool = False
+    #: Their time zone, on whose clock a listing they read shows its times.
+    tz: str | None = None
+    #: The Unix user they are on the server's host: who runs a command there.
+    unix_user: str | None = None
 
 
 class PgStore:
@@ -763,17 +767,22 @@ class PgStore:
         return None if row is None else str(row[0])
 
     def members(self, workspace: str, *, with_removed: bool = False) -> list[MemberRef]:
-        """Members not deleted (and those deleted, ``with_removed``), from the log: the newest ``handle`` and ``deleted`` of each."""
+        """Members not deleted (and those deleted, ``with_removed``), from the log: the newest ``handle``, ``deleted``,
+        ``tz`` and ``unix_user`` of each."""
         rows = self.conn.execute(
             "SELECT DISTINCT ON (row_id, field) row_id, field, value FROM crewdeck_op "
-            "WHERE workspace = %s AND entity = 'member' AND field IN ('handle', 'deleted') "
+            "WHERE workspace = %s AND entity = 'member' AND field IN ('handle', 'deleted', 'tz', 'unix_user') "
             "ORDER BY row_id, field, op_id DESC",
             (workspace,),
         ).fetchall()
-        fields: dict[str, dict[str, str]] = {}
+        fields: dict[str, dict[str, Any]] = {}
         for row_id, field_name, value in rows:
-            fields.setdefault(row_id, {})[field_name] = value
-        listed = (MemberRef(row_id, json.loads(f["handle"]), f.get("deleted") == "true") for row_id, f in fields.items() if "handle" in f)
+            fields.setdefault(row_id, {})[field_name] = json.loads(value)
+        listed = (
+            MemberRef(row_id, f["handle"], f.get("deleted") is True, f.get("tz"), f.get("unix_user"))
+            for row_id, f in fields.items()
+            if "handle" in f
+        )
         return sorted((m for m in listed if with_removed or not m.removed), key=lambda m: m.handle)
 
     # ------------------------------------------------------------ the log

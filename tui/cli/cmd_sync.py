@@ -28,10 +28,10 @@ from crewdeck.tui.cli.common import ENV_WORKSPACE, Context, check_port_free, num
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError, home_path
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Workspace, shown_handle
+from crewdeck.tui.workspace.workspace import Workspace, os_user, shown_handle
 
 if TYPE_CHECKING:
-    from crewdeck.sync.server.pgstore import PgStore
+    from crewdeck.sync.server.pgstore import MemberRef, PgStore
 
 DEFAULT_PORT = 8470
 #: PostgreSQL's driver is an optional extra: a server on a workspace file, and every replica, run without it.
@@ -361,9 +361,10 @@ def cmd_token_list(ctx: Context) -> int:
         with _postgres(_database(a)) as pg:
             pg.require(name)
             listing = pg.tokens(name)
+            members = pg.members(name, with_removed=True)
             # A removed member's "ex-@raj", as a file workspace's: a new member may have their handle.
-            handles = {m.id: shown_handle(m.handle, m.removed) for m in pg.members(name, with_removed=True)}
-        tz = "UTC"  # no workspace file says who reads it: said as UTC's clock
+            handles = {m.id: shown_handle(m.handle, m.removed) for m in members}
+        tz = _database_viewer_tz(ctx, name, [m for m in members if not m.removed])
     else:
         ws = _file_workspace(ctx, "list")
         listing = tokens.listing(ws.store.conn, ws.store.path.stem)
@@ -381,6 +382,24 @@ def cmd_token_list(ctx: Context) -> int:
     ]
     print(table(rows, ["ID", "MEMBER", "LABEL", "CREATED", "STATUS"]))
     return 0
+
+
+def _database_viewer_tz(ctx: Context, workspace: str, members: list[MemberRef]) -> str:
+    """The zone of whoever runs a command on a workspace in PostgreSQL, as a file's commands find them (``identify``):
+    the member ``--as`` (or ``CREWDECK_MEMBER``) names, else the one mapped to this Unix user, else the config's member;
+    UTC for nobody (a database administrator who is no member), said as UTC's clock."""
+    by_handle = {m.handle: m for m in members}
+    handle, named_by = ctx.named_member
+    if handle:
+        wanted = handle.strip().lstrip("@").lower()
+        if wanted not in by_handle:
+            raise UserError(f"{named_by} @{wanted}: no member with that handle in workspace {workspace}")
+        return by_handle[wanted].tz or "UTC"
+    user = os_user()
+    mapped = next((m for m in members if user and m.unix_user == user), None)
+    if mapped is None and ctx.config.member:
+        mapped = by_handle.get(ctx.config.member.strip().lstrip("@").lower())
+    return (mapped.tz if mapped else None) or "UTC"
 
 
 def _on_your_clock(ctx: Context, tz: str, stamped: str) -> str:

@@ -65,7 +65,8 @@ REFERENCES = {
 }
 #: The same, per entity: (field, entity named).
 _REFERENCES_OF = {owner: [(f, target) for (o, f), target in REFERENCES.items() if o == owner] for owner, _ in REFERENCES}
-#: Member fields a member added by an import may bring; never a Unix user, and access only as ``added_access`` lets it.
+#: Member fields a member added by an import may bring; never a Unix user, access only as ``added_access`` lets it, and
+#: a guest's campaigns only as they are here (``_Merger._guest_campaigns``).
 MEMBER_EXTRAS = ("role", "hours", "days_off")
 #: Record kinds in the order of their words in a summary.
 NOUNS = {
@@ -220,6 +221,8 @@ class Merge:
     written: int = 0
     #: The file gave no record at all (``merge_stream``: a CSV of its header alone, an empty list of tasks).
     no_records: bool = False
+    #: A guest the merge adds -> the campaigns the file gives them that are not here after it, named (``_Merger._guest_campaigns``).
+    guest_campaigns_left_out: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def changes_nothing(self) -> bool:
@@ -262,6 +265,8 @@ class Merge:
             parts.append(f"left unassigned (not members here, and only a manager's import adds members): {words.names(self.for_a_manager)}")
         if self.filter_words:
             parts.append(f"left unassigned ({FILTER_WORD}): {words.names(self.filter_words)}")
+        for handle, left_out in self.guest_campaigns_left_out.items():
+            parts.append(f"@{handle} (guest) does not see {counted(len(left_out), 'campaign')} the file gives them: {', '.join(left_out)}")
         if self.kept:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
             parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
@@ -456,10 +461,15 @@ class _Merger:
         self.notes_kept: dict[str, tuple[int, str, int]] = {}
         #: The batch being merged was looked into for control characters (``Source.controls_judged``).
         self.controls_judged = False
+        #: Guests the merge adds who the file says see campaigns: given them once the campaigns are merged.
+        self.guests: list[_AddedGuest] = []
+        #: The file's campaigns: id there -> name (for a campaign left out of a guest's, named).
+        self.campaign_names: dict[str, str] = {}
 
     def plan(self) -> Merge:
         self._members()
         self.records(self.source)
+        self._guest_campaigns()
         if self.problems:
             raise ImportProblems(self.problems)
         return self.merge
@@ -547,6 +557,8 @@ class _Merger:
             self.live_members.add(member_id)
             self._write("member", member_id, checked, sm.where, sm.fields)
             self.merge.created.setdefault("member", []).append(f"@{handle}")
+            if checked["access"] == GUEST and sm.extra.get("campaigns"):
+                self.guests.append(_AddedGuest(handle, checked, list(sm.extra["campaigns"])))
 
     def _left_unassigned(self, handle: str, problem: str) -> None:
         """A person the file only names (an assignee), who cannot be added here: listed by why (``_cannot_add``)."""
@@ -581,12 +593,41 @@ class _Merger:
     def _campaigns(self, records: Plan) -> None:
         here = campaign_keys(self.ws.campaigns())
         for entity, row_id, values in records:
-            if entity != "campaign" or self.stored.get(row_id) == "campaign":
+            if entity != "campaign":
+                continue
+            self.campaign_names[row_id] = values.get("name") or ""
+            if self.stored.get(row_id) == "campaign":
                 continue
             same = here.get(campaign_key(values.get("name") or "")) if values.get("name") else None
             if same is not None and same != row_id:
                 self.remap["campaign"][row_id] = same
                 self.stored[same] = "campaign"
+
+    def _guest_campaigns(self) -> None:
+        """Give each guest the merge adds the campaigns the file says they see, as they are here once the file's are
+        merged (one matched by name: the one here); one not here after the merge (removed here, or not in the file) is
+        left out, and the summary names it.  Their member record is written first in the batch, which creates the
+        campaigns: the rules judge its campaigns against the whole batch."""
+        if not self.guests:
+            return
+        live = {row[0] for row in self.ws.conn.execute("SELECT id FROM campaign WHERE deleted = 0")}
+        live.update(row_id for entity, row_id, values in self.merge.writes if entity == "campaign" and not values.get("deleted"))
+        for guest in self.guests:
+            seen: list[str] = []
+            left_out: list[str] = []
+            for campaign in guest.campaigns:
+                here = self.remap["campaign"].get(campaign, campaign)
+                if here in live:
+                    if here not in seen:
+                        seen.append(here)
+                elif campaign in self.campaign_names:
+                    left_out.append(f"+{campaign_slug(campaign, self.campaign_names[campaign])} (removed here)")
+                else:
+                    left_out.append(f"campaign {short(campaign)} (not in the file)")
+            if seen:
+                guest.values["campaigns"] = MEMBER.check("campaigns", seen)
+            if left_out:
+                self.merge.guest_campaigns_left_out[guest.handle] = left_out
 
     # ------------------------------------------------------------ records
 
@@ -818,6 +859,16 @@ class _Merger:
         self.merge.where[row_id] = where
 
 
+@dataclass(frozen=True)
+class _AddedGuest:
+    """A guest the merge adds: their handle, the values of their member record (given their campaigns in place), and the
+    campaigns the file says they see, by its ids."""
+
+    handle: str
+    values: dict[str, Any]
+    campaigns: list[str]
+
+
 def added_access(sm: SourceMember) -> str:
     """The access of a member an import adds: a file raises no one (its managers come as members), but its guests stay
     guests, who would otherwise read everything a member reads (a client approver in a team's backup)."""
@@ -833,7 +884,7 @@ def export_source(plan: Plan, source: str, where: dict[str, str]) -> Source:
             where=where.get(row_id, f"{source}: member {row_id[:12]}"),
             name=values.get("name"),
             tz=values.get("tz"),
-            extra={k: values[k] for k in (*MEMBER_EXTRAS, "access") if k in values},
+            extra={k: values[k] for k in (*MEMBER_EXTRAS, "access", "campaigns") if k in values},
         )
         for name, row_id, values in plan
         if name == "member"
