@@ -9,6 +9,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -723,6 +724,18 @@ def test_a_campaign_named_in_a_script_no_slug_spells_is_found_by_its_name_and_ad
     assert "Shoot" in cli.ok("tasks", "+春のキャンペーン")
     unknown = cli("add", "Edit +冬")
     assert unknown.err.startswith("crewdeck: error: unknown campaign +冬 (campaigns: ")
+
+
+def test_a_search_finds_a_word_however_its_accents_were_typed_and_in_any_case(cli: Cli) -> None:
+    """“café” typed on a Mac (decomposed: “e” and an accent) was not found by “café” typed on Linux, nor a tag
+    #café by #café, nor “CAFÉ” nor “straße” in capitals: LIKE compared the bytes, folding only A to Z."""
+    decomposed = unicodedata.normalize("NFD", "Café relaunch #café")
+    task_id = cli.ok("add", decomposed).strip()
+    cli.ok("add", "Straße banner")
+    for typed in ("café", "CAFÉ", "#café", unicodedata.normalize("NFD", "#café"), "relaunch"):
+        assert task_id[:8] in cli.ok("tasks", typed), typed
+    assert "Straße" in cli.ok("tasks", "STRAẞE") and "Straße" in cli.ok("tasks", "straße")
+    assert task_id[:8] not in cli.ok("tasks", "-café")
 
 
 def test_a_title_of_wide_characters_is_cut_to_the_terminal_s_columns_not_its_characters(cli: Cli, tmp_path: Path) -> None:

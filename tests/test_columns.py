@@ -11,7 +11,7 @@ import termios
 
 import pytest
 
-from crewdeck.tui.workspace.columns import NARROWEST, READABLE, cut, fitted, kept, line_width, terminal_width
+from crewdeck.tui.workspace.columns import NARROWEST, READABLE, cut, cut_cells, fitted, kept, line_width, terminal_width
 
 
 def test_a_table_that_fits_or_goes_to_a_pipe_is_left_whole() -> None:
@@ -56,3 +56,10 @@ def test_a_terminal_is_as_wide_as_itself_though_the_standard_output_is_a_pipe(mo
         assert terminal_width(stream) == 57
         monkeypatch.setenv("COLUMNS", "132")  # set, it is the width, as for every other table
         assert terminal_width(stream) == 132
+
+
+def test_a_cut_keeps_a_joined_emoji_whole_and_a_sign_on_its_letter() -> None:
+    """A family emoji cut to three columns kept its man and the joiner after him (“👨\u200d…”), a column counted for the
+    joiner a terminal draws in none."""
+    assert cut_cells("👨\u200d👩\u200d👧 Família", 3) == "👨\u200d👩\u200d👧…"
+    assert cut_cells("हिंदी कॉपी", 3) == "हिं…"  # the nasal sign ं stays on हि, drawn in no column of its own

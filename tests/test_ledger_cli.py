@@ -856,6 +856,34 @@ def test_amounts_stay_lined_up_beside_wide_characters(team: Cli, tmp_path: Path)
     assert len({_cells(line[: line.index(" EUR")]) for line in lines[1:]}) == 1, lines
 
 
+#: Payees and the columns tmux 3.3a draws them in (its cursor after each, printed alone): a family joined by
+#: zero-width joiners is one emoji, a heart with its variation selector one column, a skin tone two more, the
+#: Devanagari nasal sign (ं) none, a decomposed accent none.
+DRAWN = {
+    "👨\u200d👩\u200d👧 Família": 10,
+    "हिंदी कॉपी": 9,
+    "❤\ufe0f Herz GmbH": 11,
+    "👍🏽 Studio": 11,
+    "Cafe\u0301 Lyon": 9,
+    "Plain payee": 11,
+}
+
+
+def test_amounts_stay_lined_up_beside_emoji_joined_and_marks_drawn_on_letters(team: Cli, tmp_path: Path) -> None:
+    """Beside a payee of a family emoji (three emoji joined by zero-width joiners), a Hindi name with its nasal sign
+    or a heart with its variation selector, the row's amount stood up to six columns left of the others': each joiner,
+    sign and selector was counted a column of its own, which a terminal draws in none."""
+    for payee in DRAWN:
+        add(team, "5.00 EUR", payee=payee)
+    for lines in (team.ok("ledger", "list").splitlines(), on_a_terminal(team, tmp_path, 100, "ledger", "list")):
+        starts = set()
+        for line in lines[1:]:
+            payee = next(p for p in DRAWN if p in line)
+            before, after = line.split(payee, 1)
+            starts.add(len(before) + DRAWN[payee] + after.index("5.00"))
+        assert len(starts) == 1, lines
+
+
 def test_a_run_budget_a_period_cannot_share_says_why_it_is_left_out(team: Cli) -> None:
     """A campaign run with no end (or no start) has no days to split its run budget over: a month's report left the
     budget out without a word, BUDGET and REMAINING blank, as if the campaign had none."""

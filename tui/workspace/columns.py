@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import TextIO
 
 ELLIPSIS = "…"
 #: A terminal's width when it does not say (``shutil.get_terminal_size``'s).
 UNKNOWN_WIDTH = 80
+#: Joins the emoji after it to the one before (👨‍👩‍👧): drawn as one.
+ZERO_WIDTH_JOINER = "\u200d"
+#: A format character terminals draw as a hyphen, one column.
+SOFT_HYPHEN = "\u00ad"
+#: Unicode categories a terminal draws in no column of their own: nonspacing and enclosing marks, format characters.
+_DRAWN_ON_OTHERS = frozenset({"Mn", "Me", "Cf"})
 #: Between two columns.
 GAP = 2
 #: The narrowest a cut column gets: three characters and the ellipsis (its header is cut as its cells are).
@@ -93,26 +99,40 @@ def cut(text: str, width: int) -> str:
 
 
 def cells(text: str) -> int:
-    """The columns ``text`` takes on a terminal: two for a wide (East Asian) character, none for a combining mark."""
+    """The columns ``text`` takes on a terminal: two for a wide (East Asian) character or emoji, none for a mark
+    drawn on the character before it (a combining accent, a vowel sign of Devanagari, a variation selector), for a
+    format character (a zero-width joiner, a direction mark), nor for an emoji a joiner joins to the glyph before it
+    (the family in 👨‍👩‍👧 is one emoji: two columns); as a terminal (tmux, xterm) counts them."""
     if text.isascii():
         return len(text)
-    return sum(_cells(ch) for ch in text)
+    return sum(_widths(text))
+
+
+def _widths(text: str) -> Iterator[int]:
+    """The columns each character of ``text`` adds, in order."""
+    joined = False
+    for ch in text:
+        columns = _cells(ch)
+        # A wide character (an emoji) after a joiner is drawn into the glyph before it; a letter is drawn beside it.
+        yield 0 if joined and columns == 2 else columns
+        joined = ch == ZERO_WIDTH_JOINER
 
 
 def _cells(ch: str) -> int:
-    if unicodedata.combining(ch):
+    if unicodedata.category(ch) in _DRAWN_ON_OTHERS and ch != SOFT_HYPHEN:
         return 0
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def cut_cells(text: str, width: int) -> str:
     """``text``, or as much of it as takes ``width - 1`` columns and an ellipsis when it takes more than ``width``
-    (``cut`` counted in a terminal's columns, for a table's cells)."""
+    (``cut`` counted in a terminal's columns, for a table's cells): a mark stays with the character it is drawn on,
+    and a joined emoji is kept whole or not at all."""
     if cells(text) <= width:
         return text
     kept, used = [], 0
-    for ch in text:
-        used += _cells(ch)
+    for ch, columns in zip(text, _widths(text), strict=True):
+        used += columns
         if used > width - 1:
             break
         kept.append(ch)
