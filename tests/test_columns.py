@@ -63,3 +63,11 @@ def test_a_cut_keeps_a_joined_emoji_whole_and_a_sign_on_its_letter() -> None:
     joiner a terminal draws in none."""
     assert cut_cells("👨\u200d👩\u200d👧 Família", 3) == "👨\u200d👩\u200d👧…"
     assert cut_cells("हिंदी कॉपी", 3) == "हिं…"  # the nasal sign ं stays on हि, drawn in no column of its own
+
+
+def test_a_cut_keeps_a_flag_whole_or_leaves_it_out() -> None:
+    """A row of flags cut to four columns kept a flag and the first letter of the next (“🇯🇵🇫…”), drawn as a letter in
+    a box, for each of a flag's two letters took a column of its own."""
+    assert cut_cells("🇯🇵🇫🇷🇧🇷 launch", 4) == "🇯🇵…"
+    assert cut_cells("🇯🇵🇫🇷🇧🇷 launch", 5) == "🇯🇵🇫🇷…"
+    assert cut_cells("x🇯🇵🇫🇷", 3) == "x…"

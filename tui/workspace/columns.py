@@ -21,6 +21,8 @@ UNKNOWN_WIDTH = 80
 ZERO_WIDTH_JOINER = "\u200d"
 #: A format character terminals draw as a hyphen, one column.
 SOFT_HYPHEN = "\u00ad"
+#: The letters two of which make a flag (🇯 and 🇵 make 🇯🇵), first and last.
+REGIONAL_INDICATORS = ("\U0001f1e6", "\U0001f1ff")
 #: Unicode categories a terminal draws in no column of their own: nonspacing and enclosing marks, format characters.
 _DRAWN_ON_OTHERS = frozenset({"Mn", "Me", "Cf"})
 #: Between two columns.
@@ -112,13 +114,14 @@ def _widths(text: str) -> Iterator[int]:
     """The columns each character of ``text`` adds, in order."""
     joined = False
     for ch in text:
-        columns = _cells(ch)
+        columns = character_cells(ch)
         # A wide character (an emoji) after a joiner is drawn into the glyph before it; a letter is drawn beside it.
         yield 0 if joined and columns == 2 else columns
         joined = ch == ZERO_WIDTH_JOINER
 
 
-def _cells(ch: str) -> int:
+def character_cells(ch: str) -> int:
+    """The columns one character takes on a terminal drawn alone (``cells`` of a text joins emoji)."""
     if unicodedata.category(ch) in _DRAWN_ON_OTHERS and ch != SOFT_HYPHEN:
         return 0
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
@@ -131,12 +134,33 @@ def cut_cells(text: str, width: int) -> str:
     if cells(text) <= width:
         return text
     kept, used = [], 0
-    for ch, columns in zip(text, _widths(text), strict=True):
+    for glyph, columns in _glyphs(text):
         used += columns
         if used > width - 1:
             break
-        kept.append(ch)
+        kept.append(glyph)
     return "".join(kept) + ELLIPSIS
+
+
+def _glyphs(text: str) -> Iterator[tuple[str, int]]:
+    """``text`` in the pieces a cut keeps whole, each with its columns: a character with the marks and joined emoji
+    drawn on it, and a flag's two regional-indicator letters together (one of them alone is a letter in a box)."""
+    piece, columns, flag_open = "", 0, False
+    for ch, width in zip(text, _widths(text), strict=True):
+        regional = _is_regional_indicator(ch)
+        if piece and (width == 0 or (regional and flag_open)):
+            piece, columns = piece + ch, columns + width
+            flag_open = False
+            continue
+        if piece:
+            yield piece, columns
+        piece, columns, flag_open = ch, width, regional
+    if piece:
+        yield piece, columns
+
+
+def _is_regional_indicator(ch: str) -> bool:
+    return REGIONAL_INDICATORS[0] <= ch <= REGIONAL_INDICATORS[1]
 
 
 def pad(text: str, width: int, *, right: bool = False) -> str:
