@@ -889,6 +889,24 @@ async def test_the_crisis_key_names_each_open_crisis_by_its_reason_as_the_banner
         assert [c.id for c in open_crises(store.conn)] == [first]
 
 
+async def test_the_crisis_key_keeps_a_choice_of_a_japanese_reason_to_one_line(team: Path) -> None:
+    # The reason was cut to the room's count of characters, each of them two columns: the choice took two lines.
+    ana = member(team, "ana")
+    with Store(team) as store:
+        crisis = writing.start_crisis(store, ana, NOW, "炎上対応のため全投稿を停止します" * 6)
+    app = make_app(team, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        options = picker.query_one(OptionList)
+        label = str(options.get_option_at_index(0).prompt)
+        assert label.startswith("1  End “炎上対応") and label.endswith(f"…” ({crisis[:8]})")
+        assert options.virtual_size.height == options.option_count  # each choice on one line
+
+
 async def test_the_crisis_key_pressed_twice_before_its_read_came_back_opens_one_dialog(team: Path) -> None:
     # Each press read the open crises and opened its dialog on the answer: two presses, two dialogs, one over the
     # other, and the reason typed in the first left the same question up again (enter there started a second crisis).

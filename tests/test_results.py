@@ -20,6 +20,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key, write
 from crewdeck.tui.results.kpis import KPIS, divide_rounded
 from crewdeck.tui.results.targets import of as targets_of
+from crewdeck.tui.workspace.columns import cells
 
 from .conftest import ROOT, Cli, copy_of_workspace, in_person, on_a_terminal
 from .forged import Forger
@@ -361,6 +362,16 @@ def test_the_report_by_post_lists_a_campaigns_posts_by_title_the_same_in_text_js
     assert [r["title"] or r["post"] for r in _report(ws, "--by", "post")["rows"]] == expected
     csv_lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines()[1:]
     assert [line.split(",")[2] or line.split(",")[1] for line in csv_lines] == expected
+
+
+def test_the_report_by_post_cuts_a_wide_title_to_forty_columns_as_a_latin_one(ws: Path) -> None:
+    # A Japanese title was cut to 40 characters, 79 columns: twice as wide as a Latin title's cell.
+    post = _post(ws, "日本語のキャプション" * 6)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=3")
+    text = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post")
+    (label,) = [re.split(r"\s{2,}", line)[1] for line in text.splitlines()[2:] if "日本語" in line]
+    assert label == "日本語のキャプション日本語のキャプショ…"  # 38 columns and the ellipsis: a 40th would halve a glyph
+    assert cells(label) == 39
 
 
 def test_the_report_by_post_names_posts_by_title_shown_safely_and_json_and_csv_keep_the_id(ws: Path) -> None:

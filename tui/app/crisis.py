@@ -29,7 +29,7 @@ from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
 from crewdeck.tui.posts.states import Crisis, label
-from crewdeck.tui.workspace.columns import cut
+from crewdeck.tui.workspace.columns import cells, cut_cells
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.line_table import Column
@@ -121,7 +121,7 @@ def _end_label(crisis: Crisis, room: int) -> str:
     """The choice that ends ``crisis``, named by its reason as the banner names it (its id, as ``crisis end`` takes it,
     after), the reason cut so that the choice keeps to one line of ``room`` cells."""
     before, after = "End “", f"” ({crisis.id[:8]})"
-    return before + cut(visible(crisis.reason), max(room - len(before) - len(after), 12)) + after
+    return before + cut_cells(visible(crisis.reason), max(room - cells(before) - cells(after), 12)) + after
 
 
 #: Kept out of the footer (``show=False``): the dialog says its keys in its own line.

@@ -34,7 +34,7 @@ from crewdeck.tui.results.kpis import (
 )
 from crewdeck.tui.time.when import DateError, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
-from crewdeck.tui.workspace.columns import READABLE, cut, kept, line_width, terminal_width
+from crewdeck.tui.workspace.columns import READABLE, cells, cut_cells, kept, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError, not_utf8, source_name
 from crewdeck.tui.workspace.utf16 import text_encoding
 from crewdeck.tui.workspace.words import counted
@@ -482,7 +482,7 @@ def _key_cells(built: report.ResultsReport, key: str, plain: bool) -> list[str]:
     # A title is anyone's text: shown (never sent to the terminal), and cut so the KPIs keep their room; what tells two
     # posts of one title apart (" (tiktok)") is kept whole after it.
     mark = visible(built.post_marks.get(key, ""))
-    return [cut(visible(title), max(TITLE_WIDTH - len(mark), READABLE)) + mark if title else key or "(no post)"]
+    return [cut_cells(visible(title), max(TITLE_WIDTH - cells(mark), READABLE)) + mark if title else key or "(no post)"]
 
 
 def _column(header: str) -> str:
