@@ -57,6 +57,7 @@ from crewdeck.tui.app.screens.typed_ahead import TypedAheadScreen
 from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
+from crewdeck.tui.app.terminal_cells import measure_as_terminal
 from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
@@ -425,6 +426,7 @@ class CrewdeckApp(App[int]):
     ]
 
     def __init__(self, session: Session, config: Config, *, watch: bool = True, opening: Opening | None = None) -> None:
+        measure_as_terminal()  # before anything is measured: a line laid out in Rich's own widths overflows its box
         super().__init__()
         self.session = session
         self.services = Services(
