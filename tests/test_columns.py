@@ -71,3 +71,14 @@ def test_a_cut_keeps_a_flag_whole_or_leaves_it_out() -> None:
     assert cut_cells("🇯🇵🇫🇷🇧🇷 launch", 4) == "🇯🇵…"
     assert cut_cells("🇯🇵🇫🇷🇧🇷 launch", 5) == "🇯🇵🇫🇷…"
     assert cut_cells("x🇯🇵🇫🇷", 3) == "x…"
+
+
+def test_a_cut_keeps_a_vowel_sign_a_skin_tone_and_a_conjunct_on_what_they_are_drawn_with() -> None:
+    """A cut kept हिंद of हिंदी (दी read as द), क of कॉ, 👍 of 👍🏽 and क् of क्ष: the vowel sign and the skin tone take a
+    column of their own, and the consonant after a virama is drawn joined to the one before it."""
+    assert cut_cells("हिंदी कॉपी", 4) == "हिं…"
+    assert cut_cells("हिंदी कॉपी", 7) == "हिंदी …"
+    assert cut_cells("हिंदी कॉपी", 8) == "हिंदी कॉ…"
+    assert cut_cells("👍🏽👍🏽 ok", 4) == "…"
+    assert cut_cells("👍🏽👍🏽 ok", 5) == "👍🏽…"
+    assert cut_cells("क्षमा करें", 3) == "क्ष…"

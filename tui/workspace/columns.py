@@ -23,6 +23,10 @@ ZERO_WIDTH_JOINER = "\u200d"
 SOFT_HYPHEN = "\u00ad"
 #: The letters two of which make a flag (🇯 and 🇵 make 🇯🇵), first and last.
 REGIONAL_INDICATORS = ("\U0001f1e6", "\U0001f1ff")
+#: The emoji modifiers of skin tone, first and last: each is drawn on the emoji before it.
+SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")
+#: The combining class of a virama (Devanagari's ्, Tamil's ்): it joins the consonant after it to the one before.
+_VIRAMA = 9
 #: Unicode categories a terminal draws in no column of their own: nonspacing and enclosing marks, format characters.
 _DRAWN_ON_OTHERS = frozenset({"Mn", "Me", "Cf"})
 #: Between two columns.
@@ -148,7 +152,7 @@ def _glyphs(text: str) -> Iterator[tuple[str, int]]:
     piece, columns, flag_open = "", 0, False
     for ch, width in zip(text, _widths(text), strict=True):
         regional = _is_regional_indicator(ch)
-        if piece and (width == 0 or (regional and flag_open)):
+        if piece and (width == 0 or (regional and flag_open) or _continues(ch, piece[-1])):
             piece, columns = piece + ch, columns + width
             flag_open = False
             continue
@@ -157,6 +161,13 @@ def _glyphs(text: str) -> Iterator[tuple[str, int]]:
         piece, columns, flag_open = ch, width, regional
     if piece:
         yield piece, columns
+
+
+def _continues(ch: str, before: str) -> bool:
+    """Whether ``ch``, though it takes a column, belongs to the glyph ``before`` ends: a spacing vowel sign (the ि of
+    हि), a skin tone on its emoji, or a consonant a virama joins to the one before it (क्ष); cut apart, the text
+    kept would read as another syllable or another emoji."""
+    return unicodedata.category(ch) == "Mc" or SKIN_TONES[0] <= ch <= SKIN_TONES[1] or unicodedata.combining(before) == _VIRAMA
 
 
 def _is_regional_indicator(ch: str) -> bool:
