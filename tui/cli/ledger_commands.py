@@ -82,7 +82,7 @@ def cmd_add(ctx: Context) -> int:
     crisis = freezing_crisis(ws.conn, entry_id)
     if crisis is not None:
         # Entered as any other, it reads "frozen" only in lists and reports: said here, where it was typed in to count.
-        print(f"note: {frozen_note(crisis)} (crewdeck ledger approve {short(entry_id)})", file=sys.stderr)
+        print(f"note: {frozen_note(crisis, ctx.me.tz)} (crewdeck ledger approve {short(entry_id)})", file=sys.stderr)
     _say_crossed(over)
     return 0
 
