@@ -297,7 +297,7 @@ def cmd_import(ctx: Context) -> int:
         )
     else:
         over = []
-    print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
+    print(f"imported {counted(len(plan.new), 'entry')}" + _also(plan))
     for note in plan.notes:
         print(visible(f"note: {note}"), file=sys.stderr)
     if plan.base_assumed:
@@ -332,6 +332,18 @@ def cmd_import(ctx: Context) -> int:
         )
     _say_crossed(over)
     return 0
+
+
+def _also(plan: csvfiles.EntryPlan) -> str:
+    """What the import's summary says after its count: the rows already in the ledger, and those of a zero amount skipped
+    (a bank's zero fee), with their lines, the first five."""
+    said = [f"{plan.already:,} already in the ledger"] if plan.already else []
+    if plan.zero_lines:
+        lines = ", ".join(map(str, plan.zero_lines[:5])) + (f" and {len(plan.zero_lines) - 5:,} more" if len(plan.zero_lines) > 5 else "")
+        said.append(
+            f"{counted(len(plan.zero_lines), 'row')} of a zero amount skipped, line{'s' if len(plan.zero_lines) > 1 else ''} {lines}"
+        )
+    return f" ({'; '.join(said)})" if said else ""
 
 
 def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:
