@@ -654,6 +654,30 @@ def test_a_statements_zero_rows_are_skipped_and_counted_by_line_where_they_refus
     assert team.ok("ledger", "import", one) == "imported 0 entries (1 row of a zero amount skipped, line 2)\n"
 
 
+def test_an_import_says_the_rows_a_crisis_froze_and_those_no_budget_counts_as_ledger_add_does(team: Cli, tmp_path: Path) -> None:
+    """``ledger add`` says spend a crisis froze and spend in a category its campaign budgets none of; an import of such
+    rows said nothing, and its count read as spend that counts in the budgets."""
+    team.ok("budget", "set", "+spring-launch", "ads", "500")
+    team.ok("crisis", "start", "--reason", "Bad press", "--campaign", "spring-launch")  # on Nov 26
+    path = _write(
+        tmp_path,
+        "date,campaign,category,payee,amount\n"
+        "2026-11-25,spring-launch,ads,Meta,10 EUR\n"  # before the crisis, budgeted
+        "2026-11-26,spring-launch,ads,Meta,20 EUR\n"
+        "2026-11-26,spring-launch,add,Meta,30 EUR\n"
+        "2026-11-25,spring-launch,tools,Canva,40 EUR\n"
+        "2026-11-25,spring-launch,tools,Canva,-40 EUR\n",
+    )
+    result = team("ledger", "import", path)
+    assert result.code == 0 and result.out == "imported 5 entries\n", result.err
+    assert result.err.splitlines() == [
+        "note: 2 entries are frozen by the crisis “Bad press”: they count once a manager other than you approves them "
+        "(crewdeck ledger list is:frozen)",
+        "note: 3 entries are in a category their campaign budgets none of, while it budgets others (+spring-launch/add, "
+        "+spring-launch/tools): they count in no budget's line",
+    ]
+
+
 def test_an_amount_read_with_its_marks_is_quoted_as_the_file_writes_it(team: Cli, tmp_path: Path) -> None:
     """With --decimal-mark , (or a US "1,234.567", or an accountant's "(1,234.567)") a refused amount was quoted as it
     was read ("amount '1234.567': EUR has 2 decimal places"), a text the file nowhere holds: the cell is quoted."""

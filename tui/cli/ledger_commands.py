@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from crewdeck.tui.ledger.form import FormContext, days_ahead, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
-from crewdeck.tui.posts.frozen import freezing_crisis, frozen_note
+from crewdeck.tui.posts.frozen import freezing_crisis, frozen_among, frozen_note
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError, source_name
@@ -330,8 +331,42 @@ def cmd_import(ctx: Context) -> int:
             "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend",
             file=sys.stderr,
         )
+    _say_held(ws, [(entry_id, draft) for entry_id, draft, reverses in plan.new if not reverses])
     _say_crossed(over)
     return 0
+
+
+def _say_held(ws: Workspace, entries: list[tuple[str, EntryDraft]]) -> None:
+    """The notes ``ledger add`` gives an entry, counted over the entries imported, one line per kind: those a crisis
+    froze, and those in a category their campaign budgets none of while it budgets others."""
+    frozen = sorted(frozen_among(ws.conn, [entry_id for entry_id, _ in entries]))
+    if frozen:
+        # A crisis's days hold few entries: each one's crisis is looked up.
+        reasons = dict.fromkeys(f"“{visible(crisis.reason)}”" for entry_id in frozen if (crisis := freezing_crisis(ws.conn, entry_id)))
+        n = len(frozen)
+        print(
+            f"note: {counted(n, 'entry')} {'is' if n == 1 else 'are'} frozen by the crisis{'es' if len(reasons) > 1 else ''} "
+            f"{', '.join(reasons)}: {'it counts' if n == 1 else 'they count'} once a manager other than you approves "
+            f"{'it' if n == 1 else 'them'} (crewdeck ledger list is:frozen)",
+            file=sys.stderr,
+        )
+    budgeted: dict[str, set[str]] = {}
+    lines: Counter[str] = Counter()
+    for _, draft in entries:
+        if draft.campaign not in budgeted:
+            budgeted[draft.campaign] = {budget.category for budget in budgets.load(ws.conn, draft.campaign)}
+        if budgeted[draft.campaign] and draft.category not in budgeted[draft.campaign]:
+            lines[f"+{ws.campaign_names().get(draft.campaign, short(draft.campaign))}/{draft.category}"] += 1
+    if lines:
+        n = lines.total()
+        print(
+            visible(
+                f"note: {counted(n, 'entry')} {'is' if n == 1 else 'are'} in a category {'its' if n == 1 else 'their'} campaign "
+                f"budgets none of, while it budgets others ({', '.join(sorted(lines))}): {'it counts' if n == 1 else 'they count'} "
+                "in no budget's line"
+            ),
+            file=sys.stderr,
+        )
 
 
 def _also(plan: csvfiles.EntryPlan) -> str:

@@ -13,6 +13,7 @@ an entry made offline before the crisis reached its replica is frozen too.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
 from typing import Any
@@ -110,6 +111,16 @@ def frozen_ids(conn: sqlite3.Connection) -> set[str]:
         return set()
     condition, params = found
     return {row[0] for row in conn.execute(f"SELECT e.id FROM ledger_entry e WHERE {condition}", params)}
+
+
+def frozen_among(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """Which of these entries a crisis froze (one query, none without a crisis)."""
+    found = frozen_condition(conn) if ids else None
+    if found is None:
+        return set()
+    condition, params = found
+    sql = f"SELECT e.id FROM json_each(:ids) j JOIN ledger_entry e ON e.id = j.value WHERE {condition}"
+    return {r[0] for r in conn.execute(sql, {**params, "ids": json.dumps(ids)})}
 
 
 def freezing_crisis(conn: sqlite3.Connection, entry_id: str) -> Crisis | None:
