@@ -64,6 +64,10 @@ def test_bad_periods(text: str) -> None:
         ("1.250 KWD", (1250, "KWD")),
         ("-3.1 USD", (-310, "USD")),
         ("7", (700, "EUR")),
+        # A leading plus was refused typed ("not a plain decimal number") where `ledger import` reads +15.00 as 15.00.
+        ("+12 EUR", (1200, "EUR")),
+        ("EUR +15.00", (1500, "EUR")),
+        ("+7", (700, "EUR")),
     ],
 )
 def test_amounts_parse_exactly(text: str, expected: tuple[int, str]) -> None:
@@ -78,11 +82,14 @@ def test_amounts_parse_exactly(text: str, expected: tuple[int, str]) -> None:
         ("-0", "negative zero"),
         ("-0.00", "negative zero"),
         ("12.345", "2 decimal places, not 3"),
-        ("+5", "plain decimal"),
+        ("+-5", "plain decimal"),
+        ("-+5", "plain decimal"),
+        ("++5", "plain decimal"),
         (".5", "plain decimal"),
         ("5.", "plain decimal"),
         ("١٢", "plain decimal"),
         ("1 000", "no spaces or thousands separators"),
+        ("+1 000", "no spaces or thousands separators"),
         # Said "unknown currency '234,50'" and "write it as a number and a currency": a grouped number was taken for 1 in a currency.
         ("1 234,50", "no spaces or thousands separators"),
         ("1 234,50 EUR", "no spaces or thousands separators"),

@@ -432,7 +432,7 @@ async def test_a_new_entry_a_crisis_froze_says_so_in_a_warning(workspace: Path, 
         warnings = [str(n.message) for n in app._notifications if n.severity == "warning"]
         assert warnings == [
             "40.00 EUR to Print Co (zines): frozen by the crisis “Outage” (spend of its campaigns dated from 2026-11-26 on, "
-            "UTC): it counts once a manager other than you approves it"
+            "Europe/Berlin): it counts once a manager other than you approves it"
         ]
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import Cli
+from .conftest import Cli, in_person
 from .ledger_helpers import add, eur, ledger_team, report, total
 from .test_cli import one_line_error
 
@@ -132,9 +132,36 @@ def test_spend_entered_into_a_crisis_says_it_is_frozen_and_who_counts_it(team: C
     frozen = team(*entry, "--campaign", "spring-launch")
     assert frozen.code == 0, frozen.err
     assert frozen.err.splitlines() == [
-        "note: frozen by the crisis “Bad reply” (spend of its campaigns dated from 2026-11-20 on, UTC): it counts once a "
+        "note: frozen by the crisis “Bad reply” (spend of its campaigns dated from 2026-11-20 on, Europe/Berlin): it counts once a "
         f"manager other than you approves it (crewdeck ledger approve {frozen.out.strip()[:8]})"
     ]
     # Another campaign's spend, and spend entered to wait for approval (pending, never frozen), are not said so.
     assert "frozen" not in team(*entry, "--campaign", "autumn").err
     assert "frozen" not in team(*entry, "--campaign", "spring-launch", "--pending").err
+
+
+def test_a_crisis_freezes_spend_dated_from_its_start_on_the_clock_of_whoever_entered_it(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crisis started at 00:30 UTC on Dec 7 is 16:30 on Dec 6 in Los Angeles: spend a member there entered during it,
+    dated their today, counted at once, as its date was before the crisis's first day in UTC."""
+    team.ok("member", "add", "lena", "--name", "Lena", "--tz", "America/Los_Angeles")
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-07T00:30:00Z")
+    team.ok("crisis", "start", "--reason", "Bad press", "--campaign", "spring-launch")
+    with in_person():  # dated her today, Dec 6
+        los_angeles = team(
+            "ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "40", "--payee", "Meta", as_member="lena"
+        )
+    assert "(spend of its campaigns dated from 2026-12-06 on, America/Los_Angeles): it counts once a manager" in los_angeles.err
+    entry = los_angeles.out.strip()
+    berlin = add(team, "10 EUR", date="2026-12-06")  # 01:30 on Dec 7 in Berlin: the day before is before the crisis
+    monkeypatch.setenv("CREWDECK_NOW", "2026-12-08T03:00:00Z")  # 19:00 on Dec 7 in Los Angeles, 04:00 on Dec 8 in Berlin
+    team.ok("crisis", "end", "--resume", "none")
+    after = add(team, "5 EUR", date="2026-12-08", as_member="lena")  # after the crisis's last day on her clock
+    during = add(team, "7 EUR", date="2026-12-08")  # its last day on ana's
+    doc = report(team)
+    assert total(doc)["spent"] == eur("15.00")
+    assert total(doc)["frozen"] == eur("47.00") and total(doc)["frozen_entries"] == 2
+    assert {e["id"] for e in json.loads(team.ok("ledger", "list", "is:frozen", "--json"))} == {entry, during}
+    assert {berlin, after} <= {e["id"] for e in json.loads(team.ok("ledger", "list", "-is:frozen", "--json"))}
+    team.in_person("ledger", "approve", entry, as_member="mia")  # the rules read it frozen too: it waited for approval
+    assert total(report(team))["spent"] == eur("55.00")
+    assert "does not wait for approval" in one_line_error(team("ledger", "approve", after, as_member="mia"))

@@ -599,7 +599,13 @@ class PgRuleState:
         ).fetchone()
         if row is None:
             return False
-        return frozen(json.loads(row[0]), [crisis[1:] for crisis in self.crises()])
+        entry = json.loads(row[0])
+        # The entry's days are on its member's clock: their zone as the log holds it now.
+        tz = self.conn.execute(
+            "SELECT value FROM crewdeck_state WHERE workspace = %s AND entity = 'member' AND row_id = %s AND field = 'tz'",
+            (self.workspace, entry.get("entered_by")),
+        ).fetchone()
+        return frozen(entry, [crisis[1:] for crisis in self.crises()], None if tz is None else json.loads(tz[0]))
 
     def crises(self) -> list[tuple[str, dict[str, Any], str | None]]:
         starts: dict[str, tuple[str, dict[str, Any]]] = {}

@@ -178,10 +178,13 @@ class FileRuleState:
     def frozen(self, entry_id: str) -> bool:
         from crewdeck.sync.state.frozen import frozen
 
-        row = self.conn.execute("SELECT campaign, date, needs_approval FROM ledger_entry WHERE id = ?", (entry_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT e.campaign, e.date, e.needs_approval, m.tz FROM ledger_entry e LEFT JOIN member m ON m.id = e.entered_by WHERE e.id = ?",
+            (entry_id,),
+        ).fetchone()
         if row is None:
             return False
-        return frozen({"campaign": row[0], "date": row[1], "needs_approval": bool(row[2])}, [c[1:] for c in self.crises()])
+        return frozen({"campaign": row[0], "date": row[1], "needs_approval": bool(row[2])}, [c[1:] for c in self.crises()], row[3])
 
     def crises(self) -> list[tuple[str, dict[str, Any], str | None]]:
         return [

@@ -2,31 +2,48 @@
 and a post's move into the scheduler or out, with them; the readers' post states with ``holds``).
 
 Spend in a crisis's campaigns (all when it names none) dated from the
-crisis's first day to its last (UTC; on, while it is open) is frozen until
-approved; a crisis that names platforms freezes no spend.  Reports apply
-the same rule in SQL (``crewdeck.tui.posts.frozen``).
+crisis's first day to its last (on, while it is open) is frozen until
+approved; a crisis that names platforms freezes no spend.  Those days are
+on the clock of the member who entered the spend, as its date is (their
+today, unless they typed another): spend a Los Angeles member enters on
+Dec 6 at 16:30, in a crisis started at 00:30 UTC on Dec 7, is frozen.
+Reports apply the same rule in SQL (``crewdeck.tui.posts.frozen``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from crewdeck.sync.state.zones import UnknownZoneError, zone
 
-def freezes(entry: Mapping[str, Any], crisis: Mapping[str, Any], ended_at: str | None) -> bool:
-    """Whether this crisis (a ``crisis`` record, ended at ``ended_at`` or open) freezes this entry (a ``ledger_entry`` record)."""
+
+def day_in(instant: str, tz: str | None) -> str:
+    """The day (``YYYY-MM-DD``) a stored UTC instant falls on in zone ``tz`` (UTC's for none or a zone not known here)."""
+    when = dt.datetime.fromisoformat(instant)
+    try:
+        return when.astimezone(zone(tz)).date().isoformat() if tz else instant[:10]
+    except UnknownZoneError:
+        return instant[:10]
+
+
+def freezes(entry: Mapping[str, Any], crisis: Mapping[str, Any], ended_at: str | None, tz: str | None) -> bool:
+    """Whether this crisis (a ``crisis`` record, ended at ``ended_at`` or open) freezes this entry (a ``ledger_entry``
+    record) entered by a member of zone ``tz`` (``None``: one not known here, on UTC's clock)."""
     if crisis.get("platforms"):
         return False
     if crisis.get("campaigns") and entry["campaign"] not in crisis["campaigns"]:
         return False
-    if entry["date"] < crisis["started_at"][:10]:
+    if entry["date"] < day_in(crisis["started_at"], tz):
         return False
-    return ended_at is None or entry["date"] <= ended_at[:10]
+    return ended_at is None or entry["date"] <= day_in(ended_at, tz)
 
 
-def frozen(entry: Mapping[str, Any], crises: Iterable[tuple[Mapping[str, Any], str | None]]) -> bool:
-    """Whether any of these ``(crisis, ended_at)`` freezes a spend entry that needs no approval."""
-    return not entry.get("needs_approval") and any(freezes(entry, crisis, ended) for crisis, ended in crises)
+def frozen(entry: Mapping[str, Any], crises: Iterable[tuple[Mapping[str, Any], str | None]], tz: str | None) -> bool:
+    """Whether any of these ``(crisis, ended_at)`` freezes a spend entry that needs no approval, entered by a member
+    of zone ``tz``."""
+    return not entry.get("needs_approval") and any(freezes(entry, crisis, ended, tz) for crisis, ended in crises)
 
 
 def in_platforms(platform: str | None, platforms: Iterable[str]) -> bool:

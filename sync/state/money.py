@@ -101,13 +101,14 @@ def _sign_problem(raw: str, currency: str) -> str | None:
 def parse_decimal(text: str, currency: str) -> int:
     """``"120.50"`` in EUR -> ``12050``.  Refuses what a person might mistype.
 
-    Accepted: an optional leading minus, digits, and at most as many decimals
+    Accepted: an optional leading minus or plus (``+12``, as a bank's statement
+    writes money in: the same as ``12``), digits, and at most as many decimals
     as the currency has.  Refused: decimal commas (``12,50``), exponents
-    (``1e3``), negative zero, signs like ``+``, thousands separators.
+    (``1e3``), negative zero, a sign twice, thousands separators.
     """
     places = exponent(currency)
     raw = text.strip()
-    body = raw[1:] if raw.startswith("-") else raw
+    body = raw[1:] if raw.startswith(("-", "+")) else raw
     whole, dot, frac = body.partition(".")
     if "," in raw or not whole.isdigit() or not whole.isascii() or (dot and (not frac.isdigit() or not frac.isascii())):
         # Looked for only once the amount is refused: every amount an import reads comes through here.
@@ -139,7 +140,7 @@ def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, s
     parts = text.split()
     # "1 234,50" with no currency is a number grouped by a space, not 1 in a currency "234,50"; nor is "1 234,50 EUR"
     # a number and a currency written wrong.
-    numeric = [part.replace(",", "").replace(".", "").lstrip("-").isdigit() for part in parts]
+    numeric = [part.replace(",", "").replace(".", "").lstrip("-+").isdigit() for part in parts]
     if any(first and second for first, second in pairwise(numeric)):
         raise MoneyError(f"amount {quoted(text)}: no spaces or thousands separators in a number; write it like '1000.00 EUR'")
     if len(parts) == 2:

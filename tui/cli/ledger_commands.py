@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from crewdeck.tui.ledger.form import FormContext, days_ahead, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
-from crewdeck.tui.posts.frozen import freezing_crisis, frozen_note
+from crewdeck.tui.posts.frozen import freezing_crisis, frozen_among, frozen_note
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError, source_name
@@ -82,7 +83,7 @@ def cmd_add(ctx: Context) -> int:
     crisis = freezing_crisis(ws.conn, entry_id)
     if crisis is not None:
         # Entered as any other, it reads "frozen" only in lists and reports: said here, where it was typed in to count.
-        print(f"note: {frozen_note(crisis)} (crewdeck ledger approve {short(entry_id)})", file=sys.stderr)
+        print(f"note: {frozen_note(crisis, ctx.me.tz)} (crewdeck ledger approve {short(entry_id)})", file=sys.stderr)
     _say_crossed(over)
     return 0
 
@@ -297,7 +298,7 @@ def cmd_import(ctx: Context) -> int:
         )
     else:
         over = []
-    print(f"imported {counted(len(plan.new), 'entry')}" + (f" ({plan.already:,} already in the ledger)" if plan.already else ""))
+    print(f"imported {counted(len(plan.new), 'entry')}" + _also(plan))
     for note in plan.notes:
         print(visible(f"note: {note}"), file=sys.stderr)
     if plan.base_assumed:
@@ -330,8 +331,54 @@ def cmd_import(ctx: Context) -> int:
             "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend",
             file=sys.stderr,
         )
+    _say_held(ws, [(entry_id, draft) for entry_id, draft, reverses in plan.new if not reverses])
     _say_crossed(over)
     return 0
+
+
+def _say_held(ws: Workspace, entries: list[tuple[str, EntryDraft]]) -> None:
+    """The notes ``ledger add`` gives an entry, counted over the entries imported, one line per kind: those a crisis
+    froze, and those in a category their campaign budgets none of while it budgets others."""
+    frozen = sorted(frozen_among(ws.conn, [entry_id for entry_id, _ in entries]))
+    if frozen:
+        # A crisis's days hold few entries: each one's crisis is looked up.
+        reasons = dict.fromkeys(f"“{visible(crisis.reason)}”" for entry_id in frozen if (crisis := freezing_crisis(ws.conn, entry_id)))
+        n = len(frozen)
+        print(
+            f"note: {counted(n, 'entry')} {'is' if n == 1 else 'are'} frozen by the crisis{'es' if len(reasons) > 1 else ''} "
+            f"{', '.join(reasons)}: {'it counts' if n == 1 else 'they count'} once a manager other than you approves "
+            f"{'it' if n == 1 else 'them'} (crewdeck ledger list is:frozen)",
+            file=sys.stderr,
+        )
+    budgeted: dict[str, set[str]] = {}
+    lines: Counter[str] = Counter()
+    for _, draft in entries:
+        if draft.campaign not in budgeted:
+            budgeted[draft.campaign] = {budget.category for budget in budgets.load(ws.conn, draft.campaign)}
+        if budgeted[draft.campaign] and draft.category not in budgeted[draft.campaign]:
+            lines[f"+{ws.campaign_names().get(draft.campaign, short(draft.campaign))}/{draft.category}"] += 1
+    if lines:
+        n = lines.total()
+        print(
+            visible(
+                f"note: {counted(n, 'entry')} {'is' if n == 1 else 'are'} in a category {'its' if n == 1 else 'their'} campaign "
+                f"budgets none of, while it budgets others ({', '.join(sorted(lines))}): {'it counts' if n == 1 else 'they count'} "
+                "in no budget's line"
+            ),
+            file=sys.stderr,
+        )
+
+
+def _also(plan: csvfiles.EntryPlan) -> str:
+    """What the import's summary says after its count: the rows already in the ledger, and those of a zero amount skipped
+    (a bank's zero fee), with their lines, the first five."""
+    said = [f"{plan.already:,} already in the ledger"] if plan.already else []
+    if plan.zero_lines:
+        lines = ", ".join(map(str, plan.zero_lines[:5])) + (f" and {len(plan.zero_lines) - 5:,} more" if len(plan.zero_lines) > 5 else "")
+        said.append(
+            f"{counted(len(plan.zero_lines), 'row')} of a zero amount skipped, line{'s' if len(plan.zero_lines) > 1 else ''} {lines}"
+        )
+    return f" ({'; '.join(said)})" if said else ""
 
 
 def _say_unrated(ws: Workspace, drafts: list[EntryDraft]) -> None:

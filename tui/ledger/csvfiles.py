@@ -399,6 +399,8 @@ class EntryPlan:
     base_assumed: int = 0
     #: Whether the file has a currency column (or ``--map`` names one).
     currency_column: bool = False
+    #: The lines of rows of a zero amount (a statement's zero fee, ``0,00``): skipped, for a zero records nothing.
+    zero_lines: list[int] = field(default_factory=list)
 
 
 def plan_entries(
@@ -438,8 +440,12 @@ def plan_entries(
     #: Lines whose row names no currency.
     unnamed: set[int] = set()
     seen: Counter[tuple[Any, ...]] = Counter()
+    zero_lines: list[int] = []
     for where, line, cell in _records(rows, first[1], columns, source, problems, _delimiter(text)):
         cell.update({name: value for name, value in defaults.items() if not cell.get(name)})
+        if _zero(cell.get("amount", ""), reading):
+            zero_lines.append(line)
+            continue
         try:
             draft, explicit_id, reverses, named = _entry_row(cell, ctx, resolve_task, reading)
         except UserError as exc:
@@ -475,7 +481,7 @@ def plan_entries(
             unnamed.add(line)
         if cell.get("approved_by"):
             approved[line] = f"@{cell['approved_by'].lstrip('@')} {cell.get('approved_at', '')}".rstrip()
-    plan = EntryPlan(currency_column="currency" in columns)
+    plan = EntryPlan(currency_column="currency" in columns, zero_lines=zero_lines)
     in_file = {entry_id: (draft, reverses) for _, entry_id, draft, reverses in planned}
     existing = _existing(ws, [entry_id for _, entry_id, _, _ in planned] + [r for *_, r in planned if r])
     # An id the file gives may be another kind of record's here (the write would refuse it, naming no line).
@@ -529,6 +535,19 @@ def plan_entries(
     if problems:
         raise Rejected(source, problems)
     return plan
+
+
+#: A number of zero, with its sign or none (``-0.00``: ``Reading.amount`` has made a decimal comma a dot).
+_ZERO = re.compile(r"[-+]?0+(\.0+)?\Z")
+
+
+def _zero(text: str, reading: Reading) -> bool:
+    """Whether a cell's amount is zero (``0,00``, ``-0.00 EUR``): a row of it records nothing, whatever else it holds."""
+    try:
+        number, _ = _number_and_code(reading.amount(text))
+    except UserError:
+        return False
+    return bool(_ZERO.match(number))
 
 
 def _entry_row(

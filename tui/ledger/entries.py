@@ -218,15 +218,10 @@ def _actors(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
 
 
 def _frozen_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
-    """Which of these entries a crisis froze (a window's few: one query, none without a crisis)."""
-    from crewdeck.tui.posts.frozen import frozen_condition
+    """Which of these entries a crisis froze (a window's few)."""
+    from crewdeck.tui.posts.frozen import frozen_among
 
-    found = frozen_condition(conn) if ids else None
-    if found is None:
-        return set()
-    condition, params = found
-    sql = f"SELECT e.id FROM json_each(:ids) j JOIN ledger_entry e ON e.id = j.value WHERE {condition}"
-    return {r[0] for r in conn.execute(sql, {**params, "ids": json.dumps(ids)})}
+    return frozen_among(conn, ids)
 
 
 def stream(conn: sqlite3.Connection, where: str, params: list[Any], *, oldest_first: bool = False) -> Iterator[EntryRow]:
