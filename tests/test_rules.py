@@ -1185,7 +1185,10 @@ def test_a_guest_alone_holds_no_replica_and_runs_no_commands_over_ssh_and_the_ru
         assert replica_refused(facts(access)) is None and commands_refused(facts(access)) is None
     replica, commands = replica_refused(facts("guest")), commands_refused(facts("guest"))
     assert replica is not None and commands is not None and {replica.rule, commands.rule} == {"guest_read_only"}
-    assert str(replica) == "a guest's token holds no replica: guests use crewdeck in the browser (rule guest_read_only)"
+    assert str(replica) == (
+        "a guest's token holds no replica: a guest signs in to crewdeck web with a link a manager makes "
+        "(crewdeck web link @H; a workspace in PostgreSQL is served by crewdeck web COPY --database URL --name W) (rule guest_read_only)"
+    )
     assert commands.message.startswith("@bo is a guest: over SSH a guest has the app only (ssh -t)")
 
 

@@ -155,6 +155,16 @@ SCHEMA: list[tuple[str, str]] = [
         "crewdeck_workspace.rules_version",
         "ALTER TABLE crewdeck_workspace ADD COLUMN IF NOT EXISTS rules_version INTEGER NOT NULL DEFAULT 0",
     ),
+    # The nodes of crewdeck web's copies of a workspace (``tui/web/mirror.py``): their operations are many members', each
+    # judged as its own, and pushed with the database's credentials alone; a replica's token pushes under none of them.
+    (
+        "crewdeck_mirror_node",
+        """CREATE TABLE IF NOT EXISTS crewdeck_mirror_node (
+        workspace TEXT NOT NULL REFERENCES crewdeck_workspace(name),
+        node TEXT NOT NULL,
+        PRIMARY KEY (workspace, node)
+    )""",
+    ),
     (
         "crewdeck_token",
         """CREATE TABLE IF NOT EXISTS crewdeck_token (
@@ -796,12 +806,17 @@ class PgStore:
     def push(
         self,
         workspace: str,
-        member: str,
+        member: str | None,
         ops: Sequence[Op],
         invalid: dict[str, str] | None = None,
         wall: Callable[[], int] | None = None,
     ) -> tuple[PushPlan, int]:
-        """Judge and store a member's batch with the next numbers of the workspace; see the module doc."""
+        """Judge and store a member's batch with the next numbers of the workspace; see the module doc.
+
+        ``member`` ``None``: the batch of a copy ``crewdeck web`` keeps (``tui/web/mirror.py``), whose node holds the
+        operations of every member signed in to it, each judged as its own member; its node is kept in
+        ``crewdeck_mirror_node``, under which no replica's token pushes.
+        """
         groups = by_node(ops, member)
         if ops:
             clock = HybridClock("server") if wall is None else HybridClock("server", wall=wall)
@@ -823,6 +838,7 @@ class PgStore:
                     (workspace, nodes, workspace, nodes),
                 )
             }
+            self._check_mirror_nodes(workspace, member, nodes, heads)
             stored: dict[tuple[str, int], str] = {}
             earlier: list[RefusedOp] = []
             for node, node_ops in groups.items():
@@ -867,6 +883,30 @@ class PgStore:
                     )
                 self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{workspace} {head}"))
         return result, head
+
+    def _check_mirror_nodes(self, workspace: str, member: str | None, nodes: list[str], heads: dict[str, NodeHead]) -> None:
+        """A replica's push names no node of crewdeck web's copies (their operations are anyone's); a copy's push names
+        only its own nodes, and a node new to the workspace becomes one."""
+        mirrors = {
+            str(row[0])
+            for row in self.conn.execute(
+                "SELECT node FROM crewdeck_mirror_node WHERE workspace = %s AND node = ANY(%s)", (workspace, nodes)
+            ).fetchall()
+        }
+        if member is not None:
+            if mirrors:
+                node = min(mirrors)
+                raise PushRejected(
+                    "wrong_node", f"node {node} is crewdeck web's copy of this workspace; a replica pushes only its own node's operations"
+                )
+            return
+        theirs = sorted(node for node in nodes if node in heads and node not in mirrors)
+        if theirs:
+            raise PushRejected("wrong_node", f"node {theirs[0]} is a replica's; crewdeck web's copy pushes only its own node's operations")
+        self.conn.cursor().executemany(
+            "INSERT INTO crewdeck_mirror_node (workspace, node) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            [(workspace, node) for node in nodes if node not in mirrors],
+        )
 
     def _keep_refused(self, workspace: str, ops: Sequence[Op], refused: Sequence[RefusedOp]) -> None:
         if not refused:

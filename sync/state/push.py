@@ -100,8 +100,11 @@ class PushPlan:
         self.fresh = kept
 
 
-def by_node(ops: Iterable[Op], member: str, server_node: str | None = None) -> dict[str, list[Op]]:
-    """Each node's operations in counter order; refuse other members', broken runs and a stamp given twice."""
+def by_node(ops: Iterable[Op], member: str | None, server_node: str | None = None) -> dict[str, list[Op]]:
+    """Each node's operations in counter order; refuse other members', broken runs and a stamp given twice.
+
+    ``member`` ``None``: the operations of a server-side copy's node (``crewdeck web`` on PostgreSQL), each by the
+    member whose browser session made it, each judged as them."""
     groups: dict[str, list[Op]] = {}
     # Every store and replica keys what it applies by op_id: two operations under one stamp would be one here, the other there.
     stamps: set[str] = set()
@@ -114,7 +117,7 @@ def by_node(ops: Iterable[Op], member: str, server_node: str | None = None) -> d
                 op_id=op.op_id,
             )
         stamps.add(op.op_id)
-        if op.member != member:
+        if member is not None and op.member != member:
             raise PushRejected(
                 "wrong_member",
                 f"operation {index} ({op.op_id}) is by member {op.member or '(none)'}, but this token acts as member {member}",
@@ -138,7 +141,7 @@ def by_node(ops: Iterable[Op], member: str, server_node: str | None = None) -> d
 
 def plan(
     groups: dict[str, list[Op]],
-    member: str,
+    member: str | None,
     heads: dict[str, NodeHead],
     already_stored: Callable[[Sequence[Op]], set[str]],
     stored_entities: Callable[[list[str]], dict[str, str]],
@@ -156,12 +159,12 @@ def plan(
     own, ``HybridClock.stamps``): one used again, on the same field or on
     another record, would be a second operation under its name, which
     refusals, undo and the change log (all by stamp) would take for the
-    first.
+    first.  ``member`` ``None``: a server-side copy's nodes, whose operations are many members' (``by_node``).
     """
     result = PushPlan()
     for node, node_ops in groups.items():
-        head = heads.get(node, NodeHead(member, 0))
-        if head.member != member:
+        head = heads.get(node) or NodeHead(member or "", 0)
+        if member is not None and head.member != member:
             raise PushRejected("wrong_member", f"node {node} pushes for another member; a replica belongs to one member", node=node)
         seen = [op for op in node_ops if op.node_seq <= head.node_seq]
         if seen:
@@ -187,7 +190,7 @@ def plan(
                 expected=head.node_seq + 1,
             )
         result.fresh.extend(new)
-        result.heads[node] = NodeHead(member, new[-1].node_seq if new else head.node_seq)
+        result.heads[node] = NodeHead(head.member, new[-1].node_seq if new else head.node_seq)
     reused = stamps_stored(result.fresh) if result.fresh else {}
     if reused:
         op = next(op for op in result.fresh if op.op_id in reused)

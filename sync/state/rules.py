@@ -2011,7 +2011,11 @@ def replica_refused(holder: MemberFacts) -> Refusal | None:
     """Why ``holder`` may hold no replica (a token for one, a sync with one), or ``None``: a guest reads their
     campaigns' posts through the app's server-side sessions only, never a copy of the whole workspace."""
     if holder.access == GUEST:
-        return Refusal("guest_read_only", "a guest's token holds no replica: guests use crewdeck in the browser")
+        return Refusal(
+            "guest_read_only",
+            "a guest's token holds no replica: a guest signs in to crewdeck web with a link a manager makes "
+            "(crewdeck web link @H; a workspace in PostgreSQL is served by crewdeck web COPY --database URL --name W)",
+        )
     return None
 
 

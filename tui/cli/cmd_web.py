@@ -6,12 +6,16 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.tui.cli.common import Context, check_port_free, number_in, table, tls_files, tls_options
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.errors import UserError, home_path
+
+if TYPE_CHECKING:
+    from crewdeck.tui.web.mirror import Mirror
 
 #: Words that name what ``crewdeck web`` does instead of a file to serve.
 ACTIONS = ("link", "links", "unlink", "session")
@@ -24,6 +28,8 @@ _SERVE_ONLY = (
     ("apps_per_member", "--apps-per-member"),
     ("max_apps", "--max-apps"),
     ("idle_timeout", "--idle-timeout"),
+    ("database", "--database"),
+    ("name", "--name"),
 )
 _LINK_ONLY = (("expires", "--expires"), ("pin", "--pin"), ("url", "--url"))
 
@@ -50,7 +56,9 @@ def _serve(ctx: Context) -> int:
     path = home_path(a.target)
     if path.is_dir():
         raise UserError(f"{path} is a directory, not a crewdeck workspace")
-    if not path.is_file():
+    if a.name is not None and not a.database:
+        raise UserError("--name picks a workspace in a database: give --database URL with it")
+    if not path.is_file() and not a.database:
         raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
     cert, key = tls_files(a, "")
     try:
@@ -70,6 +78,7 @@ def _serve(ctx: Context) -> int:
     port = a.port or DEFAULT_PORT
     check_port_free(host, port)
     sign_ins, app_starts = member_limits(ctx.config)
+    mirror = _copy_of_database(path, a) if a.database else None
     server = WebServer(
         path,
         attempts=address_limit(ctx.config),
@@ -88,10 +97,39 @@ def _serve(ctx: Context) -> int:
         sys.stderr.flush()
     # A link under 0.0.0.0 (every address of this host) opens nothing in a client's browser: the name they reach it by.
     reached = "HOST" if host in ("0.0.0.0", "::", "") else host
-    print(f"crewdeck web: {path} on {scheme}://{host}:{port}/ (links: crewdeck web link @H --url {scheme}://{reached}:{port})", flush=True)
-    # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
-    serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections)
+    served = f"workspace {a.name} in PostgreSQL, through its copy {path}" if mirror is not None else str(path)
+    links = f"crewdeck{f' --workspace {path}' if mirror is not None else ''} web link @H --url {scheme}://{reached}:{port}"
+    print(f"crewdeck web: {served} on {scheme}://{host}:{port}/ (links: {links})", flush=True)
+    if mirror is not None:
+        mirror.start()
+    try:
+        # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
+        serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections)
+    finally:
+        if mirror is not None:
+            mirror.stop()
     return 0
+
+
+def _copy_of_database(path: Path, a: argparse.Namespace) -> Mirror:
+    """``--database``: the copy at ``path`` (made on first use) brought up to date once, before anyone signs in."""
+    from crewdeck.tui.cli.cmd_sync import _database, _postgres
+    from crewdeck.tui.web.mirror import Mirror, MirrorError, open_copy, sync_round
+
+    if a.name is None:
+        raise UserError("crewdeck web --database needs --name WORKSPACE (the name crewdeck publish gave it)")
+    url = _database(a)
+    with _postgres(url) as pg:
+        pg.require(a.name)
+        try:
+            store = open_copy(path, a.name)
+        except MirrorError as exc:
+            raise UserError(str(exc)) from None
+        try:
+            sync_round(store, pg, a.name)
+        finally:
+            store.close()
+    return Mirror(path, url, a.name)
 
 
 def _link(ctx: Context) -> int:
@@ -242,6 +280,12 @@ def _start_line() -> dict[str, Any]:
     return start
 
 
+def _database_url(text: str) -> str:
+    from crewdeck.tui.cli.cmd_sync import _database_url as database_url
+
+    return database_url(text)
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "web",
@@ -279,6 +323,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help=f"serve: a browser session left unused this long (no key or click in its apps, no page opened) ends, and its "
         f"tab says so: 30m, 2h, 1d (default {signin.length_words(int(signin.IDLE.total_seconds()))}), or off",
     )
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        type=_database_url,
+        help="serve: the workspace in this PostgreSQL database (postgresql://...), through a copy kept in FILE (made on first use)",
+    )
+    p.add_argument("--name", metavar="WORKSPACE", help="serve: with --database, the workspace's name (as crewdeck publish gave it)")
     p.add_argument("--expires", metavar="DURATION", help="link: how long the link may be used (7d, 12h, 30m; default 7d, at most 90d)")
     p.add_argument("--pin", action="store_true", default=False, help="link: also ask for a six-digit PIN, printed once")
     p.add_argument(

@@ -1,0 +1,141 @@
+"""``crewdeck web`` over a workspace in PostgreSQL: a copy of it in a file, which the browser sessions use as a shared file.
+
+The web process holds the database's credentials, as ``crewdeck serve --database`` does.  It keeps the copy up to date
+from the log in PostgreSQL (``PgStore.ops_after``, by ``seq`` as a replica pulls) and sends what the sessions wrote in
+it, the operations of the copy's own node, through the server's push (``PgStore.push`` with no member: each operation
+is judged as its own member, against the database's state, as every pushed operation is).  What the rules refuse there
+leaves the copy (``Store.drop_refused``) and stays listed in it, as on a replica.  Sign-in links and sessions live in
+the copy (its local tables), made by a manager with ``crewdeck --workspace COPY web link @H``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crewdeck.sync.state.push import RefusedOp
+from crewdeck.sync.state.store import Store
+
+if TYPE_CHECKING:
+    from crewdeck.sync.server.pgstore import PgStore
+
+#: The workspace in the database the copy is of (local to the file, as every ``meta`` key).
+META_WORKSPACE = "mirror.workspace"
+#: The database's ``seq`` up to which the copy has pulled.
+META_PULL_SEQ = "mirror.pull_seq"
+#: The copy's local ``seq`` up to which its own operations are stored (or refused) in the database.
+META_PUSH_SEQ = "mirror.push_seq"
+#: Operations in one page, each way.
+PAGE = 5_000
+#: Bytes of operations in one pulled page (the sync server's page).
+PAGE_BYTES = 4 * 1024 * 1024
+#: Seconds between two looks at the database and at the copy's new writes.
+POLL = 0.25
+#: Longest wait between two attempts while the database is away.
+MOST_BACKOFF = 10.0
+
+
+class MirrorError(Exception):
+    """A file that is no copy of the workspace named: one line."""
+
+
+@dataclass
+class Round:
+    pulled: int = 0
+    pushed: int = 0
+    refused: list[RefusedOp] = field(default_factory=list)
+
+
+def open_copy(path: Path, workspace: str) -> Store:
+    """The copy of ``workspace`` at ``path``, made empty when there is none (the first round fills it)."""
+    if not path.exists():
+        store = Store.create(path)
+        store.set_metas({META_WORKSPACE: workspace})
+        return store
+    store = Store(path)
+    held = store.get_meta(META_WORKSPACE)
+    if held != workspace:
+        store.close()
+        if held is None:
+            raise MirrorError(
+                f"{path} is a workspace file, not crewdeck web's copy of a workspace in PostgreSQL: "
+                "give --database a file name of its own (it is made on first use)"
+            )
+        raise MirrorError(f"{path} is crewdeck web's copy of workspace {held!r}, not {workspace!r}: give --name {held} or another file")
+    return store
+
+
+def sync_round(store: Store, pg: PgStore, workspace: str) -> Round:
+    """Pull what the database holds past the copy's cursor, then push what the copy's sessions wrote since its own."""
+    done = Round()
+    after = int(store.get_meta(META_PULL_SEQ) or 0)
+    while True:
+        page, _ = pg.ops_after(workspace, after, PAGE, PAGE_BYTES)
+        if not page:
+            break
+        after = page[-1][0]
+        done.pulled += store.apply((op for _, op in page), meta={META_PULL_SEQ: str(after)}).ops
+    while own := store.own_ops_after(int(store.get_meta(META_PUSH_SEQ) or 0), PAGE):
+        result, _ = pg.push(workspace, None, [op for _, op in own])
+        cursor = {META_PUSH_SEQ: str(own[-1][0])}
+        if result.refused:
+            store.drop_refused(result.refused, meta=cursor)
+        else:
+            store.set_metas(cursor)
+        done.pushed += len(result.fresh)
+        done.refused.extend(result.refused)
+    return done
+
+
+class Mirror:
+    """The copy kept up to date on a thread of its own, while ``crewdeck web`` serves it."""
+
+    def __init__(self, path: Path, dsn: str, workspace: str) -> None:
+        self.path = path
+        self.dsn = dsn
+        self.workspace = workspace
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="mirror", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        import psycopg
+
+        from crewdeck.sync.server.pgstore import PgError, PgStore, first_line
+        from crewdeck.sync.state.push import PushRejected
+
+        store = Store(self.path)
+        pg: PgStore | None = None
+        said, wait = "", POLL
+        try:
+            while not self._stop.is_set():
+                try:
+                    if pg is None:
+                        pg = PgStore.open(self.dsn)
+                    sync_round(store, pg, self.workspace)
+                    said, wait = "", POLL
+                except (PgError, psycopg.Error, PushRejected) as exc:
+                    line = str(exc) if not isinstance(exc, psycopg.Error) else first_line(exc)
+                    if line != said:
+                        # Once a reason: an outage is one line, not four a second.
+                        said = line
+                        sys.stderr.write(f"crewdeck web: the copy cannot sync with PostgreSQL now: {line}; retrying\n")
+                        sys.stderr.flush()
+                    if pg is not None and isinstance(exc, psycopg.OperationalError):
+                        pg.close()
+                        pg = None
+                    wait = min(wait * 2, MOST_BACKOFF)
+                self._stop.wait(wait)
+        finally:
+            if pg is not None:
+                pg.close()
+            store.close()
