@@ -6,11 +6,16 @@ draws a placeholder; the owner fetches that window in a worker and hands it
 over with ``set_window``.  So scrolling 100,000 rows never builds a widget
 per row, never holds more than the windows near the screen, and never
 blocks on the store.  The task list and the ledger's entries are both this.
+
+A new list may come before it is counted (``reset`` without a total): its
+first rows are shown, with no scrollbar, until ``set_total``.  Meanwhile a
+key that moves the cursor off the rows on screen (``G``, a page down past
+them) waits for the count, and every cursor key after it waits behind it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -46,13 +51,23 @@ class WindowedTable(LineTable, Generic[R]):
         self._requested: set[int] = set()
         #: Bumped by ``reset`` so a window fetched for an old query is ignored.
         self.generation = 0
+        #: Whether the list is being counted: ``total`` is only the rows known, from the top (``set_total`` ends it).
+        self.counting = False
+        #: The keys pressed while counting that wait for the count, in order (``key_move``), and the keys after them.
+        self._waiting: list[Callable[[], None]] = []
 
     # ------------------------------------------------------------ data in
 
-    def reset(self, total: int, cursor: int = 0, window: tuple[int, Sequence[R]] | None = None) -> None:
+    def reset(self, total: int | None, cursor: int = 0, window: tuple[int, Sequence[R]] | None = None) -> None:
         """A new list: ``total`` rows; the cursor at ``cursor``; ``window``, if given, the rows already fetched
-        with the count (``(offset, rows)``), so only what is still missing is asked for."""
+        with the count (``(offset, rows)``), so only what is still missing is asked for.
+
+        ``total`` ``None``: not counted yet; ``window`` holds the list's first rows and ``set_total`` follows."""
         self.generation += 1
+        self.counting = total is None
+        self._waiting.clear()
+        if total is None:
+            total = window[0] + len(window[1]) if window is not None else 0
         self.total = total
         self._rows.clear()
         self._requested.clear()
@@ -66,6 +81,27 @@ class WindowedTable(LineTable, Generic[R]):
         if self.cursor in self._rows:
             self.cursor_moved(self.cursor)
         self._request_visible()
+
+    def set_total(self, total: int) -> None:
+        """The count of a list ``reset`` without one: the scrollbar takes it, and the keys that waited for it move the
+        cursor, in order."""
+        if not self.counting:
+            return
+        self.counting = False
+        self.total = total
+        for index in [i for i in self._rows if i >= total]:  # a task closed between the rows' read and the count
+            del self._rows[index]
+        self.rows_changed()
+        self._request_visible()
+        if self._waiting:  # once the scrollbar is there: until then the table may not scroll
+            self.call_after_refresh(self._keys_counted, self.generation)
+
+    def _keys_counted(self, generation: int) -> None:
+        if generation != self.generation:
+            return  # another list since: the keys were for this one
+        waiting, self._waiting = self._waiting, []
+        for key in waiting:
+            key()
 
     def set_window(self, offset: int, rows: Sequence[R], generation: int | None = None) -> None:
         """Rows fetched for ``WindowNeeded`` (pass its ``generation`` to drop stale answers)."""
@@ -102,6 +138,23 @@ class WindowedTable(LineTable, Generic[R]):
 
     def row_count(self) -> int:
         return self.total
+
+    def virtual_height(self) -> int:
+        # Not counted yet: no taller than the table, so no scrollbar says a length the list may not have.
+        return min(super().virtual_height(), self.size.height) if self.counting else super().virtual_height()
+
+    def key_move(self, to: Callable[[], int], *, to_end: bool = False) -> None:
+        # While counting, only the rows on screen are known to be there (the list is not scrolled meanwhile).
+        if self._waiting or (self.counting and (to_end or to() >= min(self.total, self.page))):
+            self._waiting.append(lambda: self.key_move(to, to_end=to_end))
+            return
+        super().key_move(to, to_end=to_end)
+
+    def action_activate(self) -> None:
+        if self._waiting:  # the row it opens is the one the keys before it move to
+            self._waiting.append(self.action_activate)
+            return
+        super().action_activate()
 
     def _request_visible(self) -> None:
         """Ask for the windows of the rows on screen that are not loaded (each once)."""

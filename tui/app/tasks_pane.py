@@ -123,6 +123,14 @@ class TasksPane(Pane):
             #: The cursor (its task, its row) when the read was asked for to keep it (``None``: a new list).
             self.asked_at = asked_at
 
+    class Counted(Message):
+        """How many tasks a list shown before it was counted holds (``read_task_page``'s ``early``)."""
+
+        def __init__(self, filter: Filter, count: int) -> None:
+            super().__init__()
+            self.filter = filter
+            self.count = count
+
     class WindowLoaded(Message):
         def __init__(self, offset: int, rows: list[TaskRow], generation: int) -> None:
             super().__init__()
@@ -140,7 +148,8 @@ class TasksPane(Pane):
         self.last_view: View | None = None
         self.query_text = ""
         self.filter: Filter | None = None
-        self.count = 0
+        #: ``None`` while the list shown is counted (``Counted`` follows).
+        self.count: int | None = 0
         self.marked: set[str] = set()
         #: Bumped by every new query; answers to older ones are dropped.
         self.generation = 0
@@ -240,8 +249,19 @@ class TasksPane(Pane):
         if first is not None:
             self.post_message(self.Loaded(TaskListPage.of_first_page(first), generation))
             return
-        page = read_task_page(session, text, self.services.now(), cursor_key, cursor, height)
-        self.post_message(self.Loaded(page, generation, (cursor_key, cursor) if keep_cursor else None))
+        asked_at = (cursor_key, cursor) if keep_cursor else None
+        shown_early = False
+
+        def show_early(page: TaskListPage) -> None:
+            nonlocal shown_early
+            shown_early = True
+            self.post_message(self.Loaded(page, generation, asked_at))
+
+        page = read_task_page(session, text, self.services.now(), cursor_key, cursor, height, early=show_early)
+        if shown_early and page.count is not None:
+            self.post_message(self.Counted(page.filter, page.count))
+        else:
+            self.post_message(self.Loaded(page, generation, asked_at))
 
     def on_tasks_pane_loaded(self, message: Loaded) -> None:
         if message.generation != self.generation:
@@ -265,7 +285,7 @@ class TasksPane(Pane):
         table.set_marked(frozenset(self.marked))
         self.query_one(PaneBar).title = self.list_title
         self._update_info()
-        if page.count:
+        if page.count is None or page.count:  # not counted yet: it has rows
             self._show_first_steps(False)
         else:
             self._check_first_steps(self.generation)
@@ -274,6 +294,14 @@ class TasksPane(Pane):
             # Every task is scored once the three panes are on the screen:
             # scoring would otherwise share the GIL with their first paint.
             self.call_after_refresh(self.services.first_screen_ready)
+
+    def on_tasks_pane_counted(self, message: Counted) -> None:
+        self.previews.counted(message.filter, message.count)
+        # The list's own filter, not one alike: a list read again since (a change) is counted with its rows.
+        if message.filter is self.filter and self.count is None:
+            self.count = message.count
+            self.table.set_total(message.count)
+            self._update_info()
 
     @background(exclusive=True, group="tasks-first-steps")
     def _check_first_steps(self, generation: int) -> None:
@@ -331,7 +359,7 @@ class TasksPane(Pane):
 
     def _update_info(self) -> None:
         marks = [f"{len(self.marked)} marked"] if self.marked else []
-        self.query_one(PaneBar).info = (counted(self.count, "task"), *marks)
+        self.query_one(PaneBar).info = ("counting…" if self.count is None else counted(self.count, "task"), *marks)
 
     # ------------------------------------------------------------ views and filter
 

@@ -1,0 +1,85 @@
+"""A list shown before it is counted: its first rows at once, "counting…" until the count, keys that wait for it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.widgets.pane_bar import PaneBar
+
+from .apphelp import demo_workspace, make_app, settle, until
+
+SIZE = (160, 48)
+#: 98 of the demo's 180 tasks: more than the first rows read (two pages), so the list is shown before it is counted.
+FILTER = "-#tiktok"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return demo_workspace(tmp_path / "demo.db")
+
+
+def count_held(app: CrewdeckApp) -> threading.Event:
+    """The list's count waits for the event returned (set it to let the count go on)."""
+    go_on = threading.Event()
+    count = app.session.ranked.count
+
+    def held(f: Any) -> int:
+        assert go_on.wait(timeout=20), "the count was never let go on"
+        return count(f)
+
+    app.session.ranked.count = held  # type: ignore[method-assign]
+    return go_on
+
+
+async def seen(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
+    """Let the app handle its messages until ``condition`` holds (a worker held up makes ``settle`` wait for it)."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never saw {what}")
+
+
+async def test_a_filter_applied_at_once_shows_its_first_rows_counting_then_the_count(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        expected = app.session.ranked.count(app.session.reads.compile(FILTER, app.services.now()))
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        # The rows are on the screen, the count is not: said as counting, no scrollbar, not a wrong number.
+        assert pane.count is None and table.counting and pane.query_one(PaneBar).info == ("counting…",)
+        assert table.total < expected and table.row_at(0) is not None
+        assert table.virtual_size.height <= table.size.height
+        go_on.set()
+        await until(pilot, lambda: pane.count is not None, "the count")
+        assert pane.count == expected and table.total == expected and not table.counting
+        assert pane.query_one(PaneBar).info == (f"{expected} tasks",)
+        assert table.virtual_size.height == expected + 1
+
+
+async def test_a_key_that_leaves_the_rows_shown_while_counting_waits_for_the_count(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        expected = app.session.ranked.count(app.session.reads.compile(FILTER, app.services.now()))
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        await pilot.press("j")
+        assert table.cursor == 1  # a row on the screen: moved at once
+        await pilot.press("G", "k")
+        assert pane.count is None and table.cursor == 1  # the last row is the count's: G waits, and k behind it
+        go_on.set()
+        await until(pilot, lambda: table.cursor_row is not None, "the rows at the end, read as after any G")
+        assert pane.count == expected and table.cursor == expected - 2
