@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.workspace.errors import UserError
 from crewdeck.widgets.pane_bar import PaneBar
 
 from .apphelp import demo_workspace, make_app, settle, until
@@ -36,6 +39,17 @@ def count_held(app: CrewdeckApp) -> threading.Event:
 
     app.session.ranked.count = held  # type: ignore[method-assign]
     return go_on
+
+
+def statuses(path: Path) -> dict[str, str]:
+    with Store(path) as store:
+        return {task_id: str(task["status"]) for task_id, task in store.records("task")}
+
+
+def last_task(app: CrewdeckApp) -> str:
+    """The id of the filter's last task, as the list ranks it."""
+    f = app.session.reads.compile(FILTER, app.services.now())
+    return app.session.ranked.window(f, app.session.ranked.count(f) - 1, 1)[0].id
 
 
 async def seen(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
@@ -83,3 +97,66 @@ async def test_a_key_that_leaves_the_rows_shown_while_counting_waits_for_the_cou
         go_on.set()
         await until(pilot, lambda: table.cursor_row is not None, "the rows at the end, read as after any G")
         assert pane.count == expected and table.cursor == expected - 2
+
+
+async def test_a_triage_key_after_a_key_waiting_for_the_count_acts_on_the_row_it_lands_on(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        last, before = last_task(app), statuses(workspace)
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        on_screen = table.cursor_key
+        await pilot.press("G", "d")
+        # d waits behind G, which waits for the count: nothing is marked done meanwhile, the cursor's task least.
+        assert pane.count is None and table.cursor == 0 and table.cursor_key == on_screen
+        go_on.set()
+        await until(pilot, lambda: statuses(workspace)[last] == "done", "the last task marked done")
+        after = statuses(workspace)
+        assert {task for task in after if after[task] != before[task]} == {last}
+
+
+async def test_a_key_opening_a_screen_after_a_key_waiting_for_the_count_opens_the_row_it_lands_on(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        last = last_task(app)
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        await pilot.press("G", "enter")
+        assert not isinstance(app.screen, DetailScreen)
+        go_on.set()
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen), "the task's detail")
+        assert isinstance(app.screen, DetailScreen) and app.screen.task_id == last
+
+
+async def test_a_count_that_fails_after_the_rows_says_why_and_drops_the_keys_that_waited_for_it(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        before = statuses(workspace)
+        go_on = threading.Event()
+
+        def fails(f: Any) -> int:
+            assert go_on.wait(timeout=20), "the count was never let go on"
+            raise UserError("the workspace file is damaged")
+
+        app.session.ranked.count = fails  # type: ignore[method-assign]
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        await pilot.press("G", "d")
+        go_on.set()
+        await until(pilot, lambda: pane.query_one(PaneBar).info != ("counting…",), "the count line changed")
+        assert pane.query_one(PaneBar).info == ("not counted: the workspace file is damaged",)
+        # The keys that waited are dropped, said: G's row is not known, and d on another row would mark another task.
+        said = [n.message for n in app._notifications]
+        assert "1 key (d) typed while the tasks were counted was dropped: the workspace file is damaged" in said
+        assert table.cursor == 0 and not table.counting and statuses(workspace) == before
+        # The rows read are the list from now: the keys move among them, and wait for nothing.
+        await pilot.press("G")
+        assert table.cursor == table.total - 1 and table.cursor_row is not None

@@ -23,7 +23,7 @@ from textual.notifications import Notification, Notify, SeverityLevel
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
-from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.app.workers import in_background, refusal
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.query import parse, taskwarrior_habits
@@ -52,6 +52,11 @@ class ViewPreviewed(Message):
     view_id: str
     page: TaskListPage
     generation: int
+
+
+def count_failure(error: Exception) -> str:
+    """Why a list shown before it was counted has no count: the refusal's line, or a bug's (reported as any worker's)."""
+    return refusal(error) or "the tasks could not be counted (the notice says why)"
 
 
 class TaskPreviews:
@@ -100,7 +105,11 @@ class TaskPreviews:
 
             try:
                 page, error = self._fetch(text, height, early), None
-            except UserError as exc:
+            except Exception as exc:
+                if first_rows:  # shown as counting: the box, and the list if applied, say why there is no count
+                    pane.post_message(pane.CountFailed(first_rows[0].filter, count_failure(exc)))
+                if not isinstance(exc, UserError):
+                    raise
                 error = str(exc)
             finally:  # answered even when the read fails (which is reported too)
                 if not first_rows:
@@ -147,6 +156,14 @@ class TaskPreviews:
         if preview is not None and preview.page is not None and preview.page.filter is f and preview.page.count is None:
             self._preview = replace(preview, page=replace(preview.page, count=count))
             self._pane.filter_box.show_count(preview.text, count)
+
+    def count_failed(self, f: Filter, why: str) -> None:
+        """The count of a preview answered before it failed (the pane's ``CountFailed``): said in the box, where it said
+        counting; ``enter`` refuses it, as a filter whose read failed."""
+        preview = self._preview
+        if preview is not None and preview.page is not None and preview.page.filter is f and preview.page.count is None:
+            self._preview = replace(preview, page=None, error=why)
+            self._pane.filter_box.show_error(preview.text, visible(why))
 
     def cancel_apply(self) -> None:
         """The box was closed: an answer still on its way is not applied."""
