@@ -160,3 +160,28 @@ async def test_a_count_that_fails_after_the_rows_says_why_and_drops_the_keys_tha
         # The rows read are the list from now: the keys move among them, and wait for nothing.
         await pilot.press("G")
         assert table.cursor == table.total - 1 and table.cursor_row is not None
+
+
+async def test_a_triage_key_after_G_waits_for_the_last_row_to_be_read(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        await pilot.press("slash", *FILTER, "enter")
+        await until(pilot, lambda: pane.count is not None, "the count")
+        last, before = last_task(app), statuses(workspace)
+        go_on = threading.Event()
+        window = app.session.ranked.window
+
+        def held(*args: Any) -> Any:
+            assert go_on.wait(timeout=20), "the window was never let go on"
+            return window(*args)
+
+        app.session.ranked.window = held  # type: ignore[method-assign]
+        await pilot.press("G", "d")
+        # G is on the last row, which is being read: d waits for it, where it found no row and did nothing.
+        assert pane.count is not None and table.cursor == pane.count - 1 and table.cursor_row is None
+        go_on.set()
+        await until(pilot, lambda: statuses(workspace)[last] == "done", "the last task marked done")
+        after = statuses(workspace)
+        assert {task for task in after if after[task] != before[task]} == {last}

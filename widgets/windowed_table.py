@@ -205,6 +205,8 @@ class WindowedTable(LineTable, Generic[R]):
             self._hold()
             return
         super().key_move(to, to_end=to_end)
+        if to_end and self.cursor_row is None:  # the last row is read in a worker: the keys after G are for it
+            self._hold()
 
     def action_activate(self) -> None:
         if self._waiting:  # the row it opens is the one the keys before it move to
