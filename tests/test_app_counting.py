@@ -185,3 +185,21 @@ async def test_a_triage_key_after_G_waits_for_the_last_row_to_be_read(workspace:
         await until(pilot, lambda: statuses(workspace)[last] == "done", "the last task marked done")
         after = statuses(workspace)
         assert {task for task in after if after[task] != before[task]} == {last}
+
+
+async def test_G_as_the_count_comes_waits_for_the_table_to_scroll_and_lands_on_the_last_row(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        expected = app.session.ranked.count(app.session.reads.compile(FILTER, app.services.now()))
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        # The count, and G in the same turn, before the table is drawn with its scrollbar (which it scrolls by).
+        table.set_total(expected)
+        table.action_last()
+        assert table.cursor == 0
+        await until(pilot, lambda: table.cursor_row is not None and table.cursor == expected - 1, "the last row, read")
+        assert table.scroll_y > 0
+        go_on.set()

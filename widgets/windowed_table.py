@@ -72,6 +72,8 @@ class WindowedTable(LineTable, Generic[R]):
         #: Holds the keys typed from now until what it returns sends them on (the owner's: the app's keys typed ahead);
         #: given what to call if it dropped them for waiting too long, when the keys typed since wait again.
         self.hold_keys: Callable[[Callable[[], None]], HeldKeys | None] | None = None
+        #: Counted, but not yet drawn with its scrollbar: the keys that waited for the count wait for it too.
+        self._unscrollable = False
         #: The keys held behind ``_waiting``, sent on once the cursor's row is there.
         self._held: HeldKeys | None = None
 
@@ -84,6 +86,7 @@ class WindowedTable(LineTable, Generic[R]):
         ``total`` ``None``: not counted yet; ``window`` holds the list's first rows and ``set_total`` follows."""
         self.generation += 1
         self.counting = total is None
+        self._unscrollable = False
         self._waiting.clear()
         self._drop_held("the list changed before they could act")
         if total is None:
@@ -113,12 +116,15 @@ class WindowedTable(LineTable, Generic[R]):
             del self._rows[index]
         self.rows_changed()
         self._request_visible()
-        if self._waiting:  # once the scrollbar is there: until then the table may not scroll
-            self.call_after_refresh(self._keys_counted, self.generation)
+        # Once the scrollbar is there: until then the table may not scroll, and a G typed meanwhile (the count came
+        # first) put the cursor on the last row with the top of the list on the screen, its row never read.
+        self._unscrollable = True
+        self.call_after_refresh(self._keys_counted, self.generation)
 
     def _keys_counted(self, generation: int) -> None:
         if generation != self.generation:
             return  # another list since: the keys were for this one
+        self._unscrollable = False
         waiting, self._waiting = self._waiting, []
         for key in waiting:
             key()
@@ -137,7 +143,7 @@ class WindowedTable(LineTable, Generic[R]):
 
     def _send_on_if_landed(self) -> None:
         """Send on the keys held behind the keys that waited, once these have run and the cursor's row is there."""
-        if self._held is None or self._waiting or self.counting or (self.total and self.cursor_row is None):
+        if self._held is None or self._waiting or self.counting or self._unscrollable or (self.total and self.cursor_row is None):
             return
         held, self._held = self._held, None
         held.send_on()
@@ -200,7 +206,7 @@ class WindowedTable(LineTable, Generic[R]):
 
     def key_move(self, to: Callable[[], int], *, to_end: bool = False) -> None:
         # While counting, only the rows on screen are known to be there (the list is not scrolled meanwhile).
-        if self._waiting or (self.counting and (to_end or to() >= min(self.total, self.page))):
+        if self._waiting or ((self.counting or self._unscrollable) and (to_end or to() >= min(self.total, self.page))):
             self._waiting.append(lambda: self.key_move(to, to_end=to_end))
             self._hold()
             return
