@@ -656,15 +656,24 @@ async def test_the_filter_box_takes_the_bar_line_and_the_title_changes_with_the_
 
 
 def count_reads(app: CrewdeckApp) -> list[str]:
-    """The filters the session counts from now on (each query of the list counts once)."""
+    """The filters the session queries from now on, each query of the list once: by its first rows (read before the
+    count, or instead of it when they are every match), or by its count."""
     reads: list[str] = []
-    count = app.session.ranked.count
+    count, leading = app.session.ranked.count, app.session.ranked.leading_window
+    led: list[Any] = []
 
     def counting(f: Any) -> int:
-        reads.append(f.where)
+        if not (led and led[-1] is f):  # not the count of the rows just read
+            reads.append(f.where)
         return count(f)
 
+    def leading_window(f: Any, limit: int) -> list[TaskRow] | None:
+        led.append(f)
+        reads.append(f.where)
+        return leading(f, limit)
+
     app.session.ranked.count = counting  # type: ignore[method-assign]
+    app.session.ranked.leading_window = leading_window  # type: ignore[method-assign]
     return reads
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.session.task_page import MIN_PAGE, TaskListPage, read_task_page
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks.query import parse
 from crewdeck.tui.tasks.views import VIEWS
@@ -107,3 +108,35 @@ def test_closing_ends_a_warm_up_that_waits_to_score(tmp_path: Path) -> None:
     thread = s.warm_up.start("", NOW, 10)
     s.close()  # the app quit before its first screen: nothing left running on a closed file
     assert not thread.is_alive()
+
+
+# 180 tasks: 25 rows walk 500 entries, the whole index, so every filter's are found.
+@pytest.mark.parametrize(("limit", "some_selective"), [(2, True), (5, True), (25, False)])
+def test_a_leading_window_is_the_start_of_the_list_or_none_for_a_selective_filter(
+    session: Session, limit: int, some_selective: bool
+) -> None:
+    session.ranked.rescore(NOW)
+    answered = []
+    for text in QUERIES:
+        f = session.reads.compile(text, NOW)
+        leading = session.ranked.leading_window(f, limit)
+        answered.append(leading is not None)
+        if leading is not None:
+            assert leading == session.ranked.window(f, 0, limit)
+    # Walking limit / SELECTIVE entries, some filters found their rows there and some were too selective.
+    assert any(answered) and all(answered) is not some_selective, answered
+
+
+@pytest.mark.parametrize("text", [*QUERIES, "-#tiktok", "all"])
+def test_a_new_list_is_shown_before_its_count_when_it_has_more_than_its_first_rows(session: Session, text: str) -> None:
+    session.ranked.rescore(NOW)
+    f = session.reads.compile(text, NOW)
+    count = session.ranked.count(f)
+    expected = [r.id for r in session.ranked.window(f, 0, 2 * MIN_PAGE, count)]
+    early: list[TaskListPage] = []
+    page = read_task_page(session, text, NOW, None, 0, 20, early.append)
+    assert (page.count, [r.id for r in page.rows], page.offset, page.cursor) == (count, expected, 0, 0)
+    # Shown early only when the first rows are not all of it: the same rows, the count to come.
+    assert [(p.count, [r.id for r in p.rows], p.filter is page.filter) for p in early] == (
+        [(None, expected, True)] if count > 2 * MIN_PAGE else []
+    )

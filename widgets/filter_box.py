@@ -121,10 +121,11 @@ class FilterBox(Widget):
         box.cursor_position = len(text)
         box.focus()
 
-    def show_count(self, text: str, count: int) -> None:
-        """How many ``text`` would show, if it is still what is typed."""
+    def show_count(self, text: str, count: int | None) -> None:
+        """How many ``text`` would show, if it is still what is typed (``None``: its matches are being counted)."""
         if text == self.text:
-            self.preview.message, self.preview.refused = f"{count:,} {self._noun if count == 1 else self._plural}", False
+            said = "counting…" if count is None else f"{count:,} {self._noun if count == 1 else self._plural}"
+            self.preview.message, self.preview.refused = said, False
 
     def show_error(self, text: str, message: str) -> None:
         """Why ``text`` is refused, if it is still what is typed."""

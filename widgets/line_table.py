@@ -14,7 +14,7 @@ cell among full-block glyphs, which a block cursor would hide.)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
@@ -113,9 +113,13 @@ class LineTable(SteadyScrollView, can_focus=True):
 
     # ------------------------------------------------------------ size and cursor
 
+    def virtual_height(self) -> int:
+        """Lines to scroll through: the header and every row."""
+        return self.row_count() + 1
+
     def rows_changed(self) -> None:
         """Call after the rows changed: new height, cursor kept in range, redraw."""
-        self.virtual_size = Size(self.size.width, self.row_count() + 1)
+        self.virtual_size = Size(self.size.width, self.virtual_height())
         self.cursor = max(0, min(self.cursor, self.row_count() - 1))
         self.refresh()
         if (self.row_count() == 0) != self._shown_empty:
@@ -127,7 +131,7 @@ class LineTable(SteadyScrollView, can_focus=True):
         return action != "activate" or self.row_count() > 0
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count() + 1)
+        self.virtual_size = Size(self.size.width, self.virtual_height())
         self.scroll_to_cursor()  # a shorter table (a line under it wrapped, say) would leave it below the last line
 
     @property
@@ -156,23 +160,27 @@ class LineTable(SteadyScrollView, can_focus=True):
         elif self.cursor > top + self.page - 1:
             self.scroll_to(y=self.cursor - self.page + 1, animate=False, immediate=True)
 
+    def key_move(self, to: Callable[[], int], *, to_end: bool = False) -> None:
+        """A key's move of the cursor to row ``to()`` (``to_end``: the last row, which the row count says)."""
+        self.move_cursor(to())
+
     def action_cursor_down(self) -> None:
-        self.move_cursor(self.cursor + 1)
+        self.key_move(lambda: self.cursor + 1)
 
     def action_cursor_up(self) -> None:
-        self.move_cursor(self.cursor - 1)
+        self.key_move(lambda: self.cursor - 1)
 
     def action_page_down(self) -> None:
-        self.move_cursor(self.cursor + self.page)
+        self.key_move(lambda: self.cursor + self.page)
 
     def action_page_up(self) -> None:
-        self.move_cursor(self.cursor - self.page)
+        self.key_move(lambda: self.cursor - self.page)
 
     def action_first(self) -> None:
-        self.move_cursor(0)
+        self.key_move(lambda: 0)
 
     def action_last(self) -> None:
-        self.move_cursor(self.row_count() - 1)
+        self.key_move(lambda: self.row_count() - 1, to_end=True)
 
     def action_activate(self) -> None:
         if self.row_count():

@@ -6,13 +6,22 @@ draws a placeholder; the owner fetches that window in a worker and hands it
 over with ``set_window``.  So scrolling 100,000 rows never builds a widget
 per row, never holds more than the windows near the screen, and never
 blocks on the store.  The task list and the ledger's entries are both this.
+
+A new list may come before it is counted (``reset`` without a total): its
+first rows are shown, with no scrollbar, until ``set_total``.  Meanwhile a
+key that moves the cursor off the rows on screen (``G``, a page down past
+them) waits for the count, and every key typed after it waits behind it
+(``hold_keys``: held where they are typed, so that ``d`` acts on the row
+``G`` lands on, not the row under the cursor when it was typed), to go on
+once the cursor's row is there.  A count that fails (``count_failed``)
+drops them, said.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from textual.message import Message
 
@@ -24,6 +33,16 @@ BLOCK = 100
 KEEP_BLOCKS = 12
 
 R = TypeVar("R")
+
+
+class HeldKeys(Protocol):
+    """The keys typed after one that waits for the count, held where they are typed (a table sees only its own)."""
+
+    def send_on(self) -> None:
+        """Send them on, as if typed now: the keys before them have moved the cursor."""
+
+    def drop(self, why: str) -> None:
+        """Drop them, saying so and ``why``."""
 
 
 class WindowedTable(LineTable, Generic[R]):
@@ -46,13 +65,32 @@ class WindowedTable(LineTable, Generic[R]):
         self._requested: set[int] = set()
         #: Bumped by ``reset`` so a window fetched for an old query is ignored.
         self.generation = 0
+        #: Whether the list is being counted: ``total`` is only the rows known, from the top (``set_total`` ends it).
+        self.counting = False
+        #: The keys pressed while counting that wait for the count, in order (``key_move``), and the keys after them.
+        self._waiting: list[Callable[[], None]] = []
+        #: Holds the keys typed from now until what it returns sends them on (the owner's: the app's keys typed ahead);
+        #: given what to call if it dropped them for waiting too long, when the keys typed since wait again.
+        self.hold_keys: Callable[[Callable[[], None]], HeldKeys | None] | None = None
+        #: Counted, but not yet drawn with its scrollbar: the keys that waited for the count wait for it too.
+        self._unscrollable = False
+        #: The keys held behind ``_waiting``, sent on once the cursor's row is there.
+        self._held: HeldKeys | None = None
 
     # ------------------------------------------------------------ data in
 
-    def reset(self, total: int, cursor: int = 0, window: tuple[int, Sequence[R]] | None = None) -> None:
+    def reset(self, total: int | None, cursor: int = 0, window: tuple[int, Sequence[R]] | None = None) -> None:
         """A new list: ``total`` rows; the cursor at ``cursor``; ``window``, if given, the rows already fetched
-        with the count (``(offset, rows)``), so only what is still missing is asked for."""
+        with the count (``(offset, rows)``), so only what is still missing is asked for.
+
+        ``total`` ``None``: not counted yet; ``window`` holds the list's first rows and ``set_total`` follows."""
         self.generation += 1
+        self.counting = total is None
+        self._unscrollable = False
+        self._waiting.clear()
+        self._drop_held("the list changed before they could act")
+        if total is None:
+            total = window[0] + len(window[1]) if window is not None else 0
         self.total = total
         self._rows.clear()
         self._requested.clear()
@@ -67,6 +105,64 @@ class WindowedTable(LineTable, Generic[R]):
             self.cursor_moved(self.cursor)
         self._request_visible()
 
+    def set_total(self, total: int) -> None:
+        """The count of a list ``reset`` without one: the scrollbar takes it, and the keys that waited for it move the
+        cursor, in order."""
+        if not self.counting:
+            return
+        self.counting = False
+        self.total = total
+        for index in [i for i in self._rows if i >= total]:  # a task closed between the rows' read and the count
+            del self._rows[index]
+        self.rows_changed()
+        self._request_visible()
+        # Once the scrollbar is there: until then the table may not scroll, and a G typed meanwhile (the count came
+        # first) put the cursor on the last row with the top of the list on the screen, its row never read.
+        self._unscrollable = True
+        self.call_after_refresh(self._keys_counted, self.generation)
+
+    def _keys_counted(self, generation: int) -> None:
+        if generation != self.generation:
+            return  # another list since: the keys were for this one
+        self._unscrollable = False
+        waiting, self._waiting = self._waiting, []
+        for key in waiting:
+            key()
+        self._send_on_if_landed()
+
+    def count_failed(self, why: str) -> None:
+        """The list ``reset`` without a count will not have one (``why``): the keys that waited for it are dropped,
+        said, as are those typed after them (moved to a row that is not the one meant, ``d`` would mark another task).
+        Its rows read are all it shows from now, the cursor's keys moving among them."""
+        if not self.counting:
+            return
+        self.counting = False
+        self._waiting.clear()
+        self._drop_held(why)
+        self.rows_changed()
+
+    def _send_on_if_landed(self) -> None:
+        """Send on the keys held behind the keys that waited, once these have run and the cursor's row is there."""
+        if self._held is None or self._waiting or self.counting or self._unscrollable or (self.total and self.cursor_row is None):
+            return
+        held, self._held = self._held, None
+        held.send_on()
+
+    def _drop_held(self, why: str) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.drop(why)
+
+    def _hold(self) -> None:
+        """Hold the keys typed from now behind those waiting (again once a hold dropped them for waiting too long)."""
+        if self._held is None and self.hold_keys is not None:
+            self._held = self.hold_keys(self._held_too_long)
+
+    def _held_too_long(self) -> None:
+        self._held = None
+        if self._waiting:
+            self._hold()
+
     def set_window(self, offset: int, rows: Sequence[R], generation: int | None = None) -> None:
         """Rows fetched for ``WindowNeeded`` (pass its ``generation`` to drop stale answers)."""
         if generation is not None and generation != self.generation:
@@ -79,6 +175,7 @@ class WindowedTable(LineTable, Generic[R]):
         self.refresh()
         if offset <= self.cursor < offset + len(rows):
             self.cursor_moved(self.cursor)
+            self._send_on_if_landed()
 
     def row_at(self, index: int) -> R | None:
         return self._rows.get(index)
@@ -102,6 +199,26 @@ class WindowedTable(LineTable, Generic[R]):
 
     def row_count(self) -> int:
         return self.total
+
+    def virtual_height(self) -> int:
+        # Not counted yet: no taller than the table, so no scrollbar says a length the list may not have.
+        return min(super().virtual_height(), self.size.height) if self.counting else super().virtual_height()
+
+    def key_move(self, to: Callable[[], int], *, to_end: bool = False) -> None:
+        # While counting, only the rows on screen are known to be there (the list is not scrolled meanwhile).
+        if self._waiting or ((self.counting or self._unscrollable) and (to_end or to() >= min(self.total, self.page))):
+            self._waiting.append(lambda: self.key_move(to, to_end=to_end))
+            self._hold()
+            return
+        super().key_move(to, to_end=to_end)
+        if to_end and self.cursor_row is None:  # the last row is read in a worker: the keys after G are for it
+            self._hold()
+
+    def action_activate(self) -> None:
+        if self._waiting:  # the row it opens is the one the keys before it move to
+            self._waiting.append(self.action_activate)
+            return
+        super().action_activate()
 
     def _request_visible(self) -> None:
         """Ask for the windows of the rows on screen that are not loaded (each once)."""

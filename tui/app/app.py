@@ -47,7 +47,7 @@ from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import keep_drafts
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.kept_drafts import has_kept_drafts, open_kept_drafts, say_kept_drafts
-from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line, escape_and_key, unfold_escape_and_digit
+from crewdeck.tui.app.keys_ahead import TOO_LONG, HeldRead, KeysAhead, dropped_line, escape_and_key, unfold_escape_and_digit
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
 from crewdeck.tui.app.opening import NARROW, Opening
@@ -612,17 +612,33 @@ class CrewdeckApp(App[int]):
         self.set_timer(READ_HOLD_AT_MOST, partial(self._read_waited, read, self.screen, reading))
         return partial(self._read_released, read)
 
-    def _read_waited(self, read: int, under: Screen[object], reading: str) -> None:
+    def keys_wait_for(self, reading: str, too_long: Callable[[], None]) -> HeldRead:
+        """The keys typed from now wait until the ``HeldRead`` returned sends them on (``G`` has moved to the last row
+        once the list was counted, and ``d`` is for that row) or drops them; no longer than ``READ_HOLD_AT_MOST``, then
+        dropped and said, ``too_long`` told."""
+        read = self.keys_ahead.reading()
+        self.set_timer(READ_HOLD_AT_MOST, partial(self._read_waited, read, self.screen, reading, too_long))
+        return HeldRead(partial(self._read_released, read), partial(self._read_dropped, read, reading))
+
+    def _read_waited(self, read: int, under: Screen[object], reading: str, too_long: Callable[[], None] | None = None) -> None:
         """What was typed while ``read`` was under way has waited as long as it may: to the dialog pushed over
-        ``under`` meanwhile, else dropped and said once (``KeysAhead.read_too_long``); nothing once the read is over."""
+        ``under`` meanwhile, else dropped and said once (``KeysAhead.read_too_long``), ``too_long`` told; nothing once
+        the read is over."""
         if not self.screen_stack:
             return  # the app has closed
         if self.screen is not under and under in self.screen_stack:
             self._read_released(read)  # pushed, its read not yet told over: they are for it
             return
+        under_way = self.keys_ahead.under_way(read)
+        self._read_dropped(read, reading)
+        if under_way and too_long is not None:
+            too_long()
+
+    def _read_dropped(self, read: int, reading: str, why: str | None = None) -> None:
+        """Drop what was typed while ``read`` was under way, and say so (``why``: it took too long, unless given)."""
         dropped = self.keys_ahead.read_too_long(read)
         if dropped:
-            self.notify(dropped_line(dropped, reading), severity="warning", timeout=10)
+            self.notify(dropped_line(dropped, reading, why or TOO_LONG), severity="warning", timeout=10)
 
     def _read_released(self, read: int) -> None:
         """Send on what was typed while ``read`` was under way: to the dialog pushed meanwhile, or, none opened (a move

@@ -28,6 +28,12 @@ class HoldsKeys(Protocol):
         none opened."""
         ...
 
+    def keys_wait_for(self, reading: str, too_long: Callable[[], None]) -> HeldRead:
+        """Hold the keys typed from now while ``reading`` ("the tasks were counted"), for what the keys before them do
+        once it is over (``G``'s move to the last row); ``too_long`` is called if they were dropped for waiting as long
+        as they may (none typed, or dropped and said)."""
+        ...
+
 
 #: What a read's dialog waits for: the keys and the pastes typed meanwhile, in order (``KeysAhead.reading``).
 Typed = events.Key | events.Paste
@@ -36,16 +42,30 @@ Typed = events.Key | events.Paste
 DROPPED_NAMED = 8
 
 
-def dropped_line(dropped: list[Typed], reading: str) -> str:
-    """The notice of what was typed while an action read (``reading``: "the post was read") and was dropped when it
-    took too long (``read_too_long``): "3 keys (q c j) and a paste typed while the post was read were dropped: …"."""
+@dataclass(frozen=True)
+class HeldRead:
+    """The keys held while a read is under way (``HoldsKeys.keys_wait_for``): sent on, or dropped saying why."""
+
+    #: Sends them on to where the focus is, as if typed now.
+    send_on: Callable[[], None]
+    #: Drops them, saying so and why (``dropped_line``'s ``why``).
+    drop: Callable[[str], None]
+
+
+#: Why keys held for a read were dropped when it took as long as they may wait.
+TOO_LONG = "it took longer than usual; type again"
+
+
+def dropped_line(dropped: list[Typed], reading: str, why: str = TOO_LONG) -> str:
+    """The notice of what was typed while an action read (``reading``: "the post was read") and was dropped, ``why``
+    (it took too long: ``read_too_long``): "3 keys (q c j) and a paste typed while the post was read were dropped: …"."""
     keys = [shown_key(typed.key) for typed in dropped if isinstance(typed, events.Key)]
     pastes = len(dropped) - len(keys)
     named = " ".join(keys[:DROPPED_NAMED]) + (" …" if len(keys) > DROPPED_NAMED else "")
     parts = [f"{len(keys)} key{'s' if len(keys) > 1 else ''} ({named})"] if keys else []
     parts += ["a paste" if pastes == 1 else f"{pastes} pastes"] if pastes else []
     were = "were" if len(dropped) > 1 else "was"
-    return f"{' and '.join(parts)} typed while {reading} {were} dropped: it took longer than usual; type again"
+    return f"{' and '.join(parts)} typed while {reading} {were} dropped: {why}"
 
 
 #: How a key was sent on: as typed, sent again, or sent again a last time while the focus stays where it is.
@@ -232,6 +252,10 @@ class KeysAhead:
             return []
         dropped, self._read_held, self.after_keys, self._released = self._read_held, [], None, {}
         return dropped
+
+    def under_way(self, read: int) -> bool:
+        """Whether the keys typed while ``read`` wait for it still (neither sent on nor dropped)."""
+        return read in self._reads
 
     def _wait_after_keys(self) -> int:
         self._last_read += 1

@@ -6,11 +6,16 @@ view, and the list's first page, kept: ``enter`` or the view's key shows
 it at once.  An answer is dropped when the list changed since it was asked
 (the pane's ``generation``): a reload means someone changed a task, or the
 minute's rescoring moved them.
+
+A filter's first rows come before its count (``read_task_page``'s
+``early``): the box says "counting…", and ``enter`` shows the rows at once;
+the count follows as the pane's ``Counted``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -18,8 +23,9 @@ from textual.notifications import Notification, Notify, SeverityLevel
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
-from crewdeck.tui.app.workers import in_background
+from crewdeck.tui.app.workers import in_background, refusal
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
+from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.query import parse, taskwarrior_habits
 from crewdeck.tui.tasks.views import View, find, views
 from crewdeck.tui.workspace.errors import UserError
@@ -48,6 +54,11 @@ class ViewPreviewed(Message):
     generation: int
 
 
+def count_failure(error: Exception) -> str:
+    """Why a list shown before it was counted has no count: the refusal's line, or a bug's (reported as any worker's)."""
+    return refusal(error) or "the tasks could not be counted (the notice says why)"
+
+
 class TaskPreviews:
     """The tasks pane's previews: the pane owns one and hands it the filter box's and the answers' messages."""
 
@@ -65,10 +76,10 @@ class TaskPreviews:
         #: The last notice this said: the same text again while it is up stacks no copy of it.
         self._told: Notification | None = None
 
-    def _fetch(self, text: str, height: int) -> TaskListPage:
+    def _fetch(self, text: str, height: int, early: Callable[[TaskListPage], None] | None = None) -> TaskListPage:
         """Runs in a worker."""
         session = self._pane.services.session
-        return read_task_page(session, text, self._pane.services.now(), None, 0, height)
+        return read_task_page(session, text, self._pane.services.now(), None, 0, height, early)
 
     # ------------------------------------------------------------ the filter box
 
@@ -86,12 +97,25 @@ class TaskPreviews:
         def preview() -> None:
             page: TaskListPage | None = None
             error: str | None = "the tasks could not be read"
+            first_rows: list[TaskListPage] = []
+
+            def early(page: TaskListPage) -> None:
+                first_rows.append(page)
+                pane.post_message(FilterPreviewed(text, page, None, generation))
+
             try:
-                page, error = self._fetch(text, height), None
-            except UserError as exc:
+                page, error = self._fetch(text, height, early), None
+            except Exception as exc:
+                if first_rows:  # shown as counting: the box, and the list if applied, say why there is no count
+                    pane.post_message(pane.CountFailed(first_rows[0].filter, count_failure(exc)))
+                if not isinstance(exc, UserError):
+                    raise
                 error = str(exc)
             finally:  # answered even when the read fails (which is reported too)
-                pane.post_message(FilterPreviewed(text, page, error, generation))
+                if not first_rows:
+                    pane.post_message(FilterPreviewed(text, page, error, generation))
+            if first_rows and page is not None and page.count is not None:
+                pane.post_message(pane.Counted(page.filter, page.count))
 
         in_background(pane, preview, name="preview", group="tasks-preview", exclusive=True)
 
@@ -125,6 +149,21 @@ class TaskPreviews:
         if self._previewing != text:
             self._preview = None
             self.request(text)
+
+    def counted(self, f: Filter, count: int) -> None:
+        """The count of a preview answered before it (the pane's ``Counted``): said in the box, kept for ``enter``."""
+        preview = self._preview
+        if preview is not None and preview.page is not None and preview.page.filter is f and preview.page.count is None:
+            self._preview = replace(preview, page=replace(preview.page, count=count))
+            self._pane.filter_box.show_count(preview.text, count)
+
+    def count_failed(self, f: Filter, why: str) -> None:
+        """The count of a preview answered before it failed (the pane's ``CountFailed``): said in the box, where it said
+        counting; ``enter`` refuses it, as a filter whose read failed."""
+        preview = self._preview
+        if preview is not None and preview.page is not None and preview.page.filter is f and preview.page.count is None:
+            self._preview = replace(preview, page=None, error=why)
+            self._pane.filter_box.show_error(preview.text, visible(why))
 
     def cancel_apply(self) -> None:
         """The box was closed: an answer still on its way is not applied."""

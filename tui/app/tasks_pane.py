@@ -8,6 +8,7 @@ pane only ever holds the rows on screen.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from typing import ClassVar
 
@@ -21,12 +22,13 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.keys_ahead import HeldRead, HoldsKeys
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.post_keys import POST_BINDINGS, state_refusal, where_move
 from crewdeck.tui.app.screens.help import said_key, shown_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
-from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed
+from crewdeck.tui.app.task_previews import FilterPreviewed, TaskPreviews, ViewPreviewed, count_failure
 from crewdeck.tui.app.triage import TRIAGE_BINDINGS, Triage
 from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.posts.named import named_post
@@ -123,6 +125,22 @@ class TasksPane(Pane):
             #: The cursor (its task, its row) when the read was asked for to keep it (``None``: a new list).
             self.asked_at = asked_at
 
+    class Counted(Message):
+        """How many tasks a list shown before it was counted holds (``read_task_page``'s ``early``)."""
+
+        def __init__(self, filter: Filter, count: int) -> None:
+            super().__init__()
+            self.filter = filter
+            self.count = count
+
+    class CountFailed(Message):
+        """A list shown before it was counted will not be: ``why`` its count failed (said in place of the count)."""
+
+        def __init__(self, filter: Filter, why: str) -> None:
+            super().__init__()
+            self.filter = filter
+            self.why = why
+
     class WindowLoaded(Message):
         def __init__(self, offset: int, rows: list[TaskRow], generation: int) -> None:
             super().__init__()
@@ -140,7 +158,10 @@ class TasksPane(Pane):
         self.last_view: View | None = None
         self.query_text = ""
         self.filter: Filter | None = None
-        self.count = 0
+        #: ``None`` while the list shown is counted (``Counted`` follows), or if its count failed (``uncounted``).
+        self.count: int | None = 0
+        #: Why the list shown has no count, its count having failed (``CountFailed``).
+        self.uncounted: str | None = None
         self.marked: set[str] = set()
         #: Bumped by every new query; answers to older ones are dropped.
         self.generation = 0
@@ -157,8 +178,16 @@ class TasksPane(Pane):
         closes = said_key(self.app, self.BINDINGS, "tasks.clear_filter")
         yield FilterBox(f"@me #tag +campaign !high due:<fri overdue words — enter applies, {closes} closes", noun="task", id="tasks-filter")
         # Rows are made from the fetched tasks as they come on screen.
-        yield TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, mark_column=CELLS.index("mark"), id="task-table")
+        table = TaskTable(tuple(COLUMNS[key] for key in CELLS), self._row, mark_column=CELLS.index("mark"), id="task-table")
+        table.hold_keys = self._hold_keys
+        yield table
         yield Static("", id="tasks-first-steps")
+
+    def _hold_keys(self, too_long: Callable[[], None]) -> HeldRead | None:
+        """The keys typed after one that waits for the list's count wait behind it, held by the app as keys typed while a
+        post is read are: the pane's own bindings (``d``) and a screen's keys alike, in the order typed."""
+        app = self.app
+        return app.keys_wait_for("the tasks were counted", too_long) if isinstance(app, HoldsKeys) else None
 
     @property
     def table(self) -> TaskTable:
@@ -240,8 +269,24 @@ class TasksPane(Pane):
         if first is not None:
             self.post_message(self.Loaded(TaskListPage.of_first_page(first), generation))
             return
-        page = read_task_page(session, text, self.services.now(), cursor_key, cursor, height)
-        self.post_message(self.Loaded(page, generation, (cursor_key, cursor) if keep_cursor else None))
+        asked_at = (cursor_key, cursor) if keep_cursor else None
+        shown_early: Filter | None = None
+
+        def show_early(page: TaskListPage) -> None:
+            nonlocal shown_early
+            shown_early = page.filter
+            self.post_message(self.Loaded(page, generation, asked_at))
+
+        try:
+            page = read_task_page(session, text, self.services.now(), cursor_key, cursor, height, early=show_early)
+        except Exception as exc:
+            if shown_early is not None:  # its rows are on the screen: the count line says why it has no count
+                self.post_message(self.CountFailed(shown_early, count_failure(exc)))
+            raise
+        if shown_early is not None and page.count is not None:
+            self.post_message(self.Counted(page.filter, page.count))
+        else:
+            self.post_message(self.Loaded(page, generation, asked_at))
 
     def on_tasks_pane_loaded(self, message: Loaded) -> None:
         if message.generation != self.generation:
@@ -259,13 +304,13 @@ class TasksPane(Pane):
     def _show(self, page: TaskListPage) -> None:
         self.names = page.names
         self.filter = page.filter
-        self.count = page.count
+        self.count, self.uncounted = page.count, None
         table = self.table
         table.reset(page.count, page.cursor, (page.offset, page.rows))
         table.set_marked(frozenset(self.marked))
         self.query_one(PaneBar).title = self.list_title
         self._update_info()
-        if page.count:
+        if page.count is None or page.count:  # not counted yet: it has rows
             self._show_first_steps(False)
         else:
             self._check_first_steps(self.generation)
@@ -274,6 +319,21 @@ class TasksPane(Pane):
             # Every task is scored once the three panes are on the screen:
             # scoring would otherwise share the GIL with their first paint.
             self.call_after_refresh(self.services.first_screen_ready)
+
+    def on_tasks_pane_counted(self, message: Counted) -> None:
+        self.previews.counted(message.filter, message.count)
+        # The list's own filter, not one alike: a list read again since (a change) is counted with its rows.
+        if message.filter is self.filter and self.count is None:
+            self.count = message.count
+            self.table.set_total(message.count)
+            self._update_info()
+
+    def on_tasks_pane_count_failed(self, message: CountFailed) -> None:
+        self.previews.count_failed(message.filter, message.why)
+        if message.filter is self.filter and self.count is None and self.uncounted is None:
+            self.uncounted = message.why
+            self.table.count_failed(message.why)
+            self._update_info()
 
     @background(exclusive=True, group="tasks-first-steps")
     def _check_first_steps(self, generation: int) -> None:
@@ -331,7 +391,12 @@ class TasksPane(Pane):
 
     def _update_info(self) -> None:
         marks = [f"{len(self.marked)} marked"] if self.marked else []
-        self.query_one(PaneBar).info = (counted(self.count, "task"), *marks)
+        self.query_one(PaneBar).info = (self._count_line(), *marks)
+
+    def _count_line(self) -> str:
+        if self.uncounted is not None:  # the rows read are shown, and no more: how many is not known
+            return f"not counted: {visible(self.uncounted)}"
+        return "counting…" if self.count is None else counted(self.count, "task")
 
     # ------------------------------------------------------------ views and filter
 

@@ -68,6 +68,11 @@ class RankedList:
         with self._whole_list() as index:
             return index.window(f, offset, limit, matching)
 
+    def leading_window(self, f: Filter, limit: int) -> list[TaskRow] | None:
+        """The first ``limit`` rows, without the count, unless ``f`` is selective (``TaskIndex.leading_window``)."""
+        with self._whole_list() as index:
+            return index.leading_window(f, limit)
+
     def position(self, f: Filter, task_id: str) -> int | None:
         with self._whole_list() as index:
             return index.position(f, task_id)

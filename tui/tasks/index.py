@@ -152,6 +152,31 @@ class TaskIndex:
             params = [*f.params, limit, offset]
         return self._rows([r[0] for r in self.conn.execute(sql, params)])
 
+    def leading_window(self, f: Filter, limit: int) -> list[tasklist.TaskRow] | None:
+        """The first ``limit`` rows of the filtered list, without its count, or ``None`` when the filter is selective.
+
+        A walk down the ranked index as ``window``'s for a filter that is not
+        selective, bounded to the entries a filter matching ``SELECTIVE`` of
+        them would walk: found there, the rows are the list's first (every
+        entry ranked above the last one found was walked).  So a new list's
+        first window can be shown before it is counted; a selective filter
+        walks at most the bound, then is ``window``'s, after the count.
+        Fewer than ``limit`` rows are every match (the index was shorter than
+        the walk).
+        """
+        walked = int(limit / SELECTIVE)
+        bound = self.conn.execute("SELECT score FROM temp.task_rank ORDER BY score DESC, due, task LIMIT 1 OFFSET ?", [walked]).fetchone()
+        sql = (
+            "SELECT r.task FROM temp.task_rank r WHERE r.score >= ? AND EXISTS "
+            f"(SELECT 1 FROM task t WHERE t.rowid = r.task AND {f.where}) "
+            "ORDER BY r.score DESC, r.due, r.task LIMIT ?"
+        )
+        # No bound: the index is shorter than the walk, which then sees all of it.
+        rowids = [r[0] for r in self.conn.execute(sql, [bound[0] if bound else float("-inf"), *f.params, limit])]
+        if len(rowids) < limit and bound is not None:
+            return None
+        return self._rows(rowids)
+
     def position(self, f: Filter, task_id: str) -> int | None:
         """Where a task stands in the filtered list, or ``None`` if it is not in it."""
         row = self.conn.execute(

@@ -1,0 +1,205 @@
+"""A list shown before it is counted: its first rows at once, "counting…" until the count, keys that wait for it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens.detail import DetailScreen
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.widgets.pane_bar import PaneBar
+
+from .apphelp import demo_workspace, make_app, settle, until
+
+SIZE = (160, 48)
+#: 98 of the demo's 180 tasks: more than the first rows read (two pages), so the list is shown before it is counted.
+FILTER = "-#tiktok"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return demo_workspace(tmp_path / "demo.db")
+
+
+def count_held(app: CrewdeckApp) -> threading.Event:
+    """The list's count waits for the event returned (set it to let the count go on)."""
+    go_on = threading.Event()
+    count = app.session.ranked.count
+
+    def held(f: Any) -> int:
+        assert go_on.wait(timeout=20), "the count was never let go on"
+        return count(f)
+
+    app.session.ranked.count = held  # type: ignore[method-assign]
+    return go_on
+
+
+def statuses(path: Path) -> dict[str, str]:
+    with Store(path) as store:
+        return {task_id: str(task["status"]) for task_id, task in store.records("task")}
+
+
+def last_task(app: CrewdeckApp) -> str:
+    """The id of the filter's last task, as the list ranks it."""
+    f = app.session.reads.compile(FILTER, app.services.now())
+    return app.session.ranked.window(f, app.session.ranked.count(f) - 1, 1)[0].id
+
+
+async def seen(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
+    """Let the app handle its messages until ``condition`` holds (a worker held up makes ``settle`` wait for it)."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never saw {what}")
+
+
+async def test_a_filter_applied_at_once_shows_its_first_rows_counting_then_the_count(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        expected = app.session.ranked.count(app.session.reads.compile(FILTER, app.services.now()))
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        # The rows are on the screen, the count is not: said as counting, no scrollbar, not a wrong number.
+        assert pane.count is None and table.counting and pane.query_one(PaneBar).info == ("counting…",)
+        assert table.total < expected and table.row_at(0) is not None
+        assert table.virtual_size.height <= table.size.height
+        go_on.set()
+        await until(pilot, lambda: pane.count is not None, "the count")
+        assert pane.count == expected and table.total == expected and not table.counting
+        assert pane.query_one(PaneBar).info == (f"{expected} tasks",)
+        assert table.virtual_size.height == expected + 1
+
+
+async def test_a_key_that_leaves_the_rows_shown_while_counting_waits_for_the_count(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        expected = app.session.ranked.count(app.session.reads.compile(FILTER, app.services.now()))
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        await pilot.press("j")
+        assert table.cursor == 1  # a row on the screen: moved at once
+        await pilot.press("G", "k")
+        assert pane.count is None and table.cursor == 1  # the last row is the count's: G waits, and k behind it
+        go_on.set()
+        await until(pilot, lambda: table.cursor_row is not None, "the rows at the end, read as after any G")
+        assert pane.count == expected and table.cursor == expected - 2
+
+
+async def test_a_triage_key_after_a_key_waiting_for_the_count_acts_on_the_row_it_lands_on(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        last, before = last_task(app), statuses(workspace)
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        on_screen = table.cursor_key
+        await pilot.press("G", "d")
+        # d waits behind G, which waits for the count: nothing is marked done meanwhile, the cursor's task least.
+        assert pane.count is None and table.cursor == 0 and table.cursor_key == on_screen
+        go_on.set()
+        await until(pilot, lambda: statuses(workspace)[last] == "done", "the last task marked done")
+        after = statuses(workspace)
+        assert {task for task in after if after[task] != before[task]} == {last}
+
+
+async def test_a_key_opening_a_screen_after_a_key_waiting_for_the_count_opens_the_row_it_lands_on(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        last = last_task(app)
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        await pilot.press("G", "enter")
+        assert not isinstance(app.screen, DetailScreen)
+        go_on.set()
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen), "the task's detail")
+        assert isinstance(app.screen, DetailScreen) and app.screen.task_id == last
+
+
+async def test_a_count_that_fails_after_the_rows_says_why_and_drops_the_keys_that_waited_for_it(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        before = statuses(workspace)
+        go_on = threading.Event()
+
+        def fails(f: Any) -> int:
+            assert go_on.wait(timeout=20), "the count was never let go on"
+            raise UserError("the workspace file is damaged")
+
+        app.session.ranked.count = fails  # type: ignore[method-assign]
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        await pilot.press("G", "d")
+        go_on.set()
+        await until(pilot, lambda: pane.query_one(PaneBar).info != ("counting…",), "the count line changed")
+        assert pane.query_one(PaneBar).info == ("not counted: the workspace file is damaged",)
+        # The keys that waited are dropped, said: G's row is not known, and d on another row would mark another task.
+        said = [n.message for n in app._notifications]
+        assert "1 key (d) typed while the tasks were counted was dropped: the workspace file is damaged" in said
+        assert table.cursor == 0 and not table.counting and statuses(workspace) == before
+        # The rows read are the list from now: the keys move among them, and wait for nothing.
+        await pilot.press("G")
+        assert table.cursor == table.total - 1 and table.cursor_row is not None
+
+
+async def test_a_triage_key_after_G_waits_for_the_last_row_to_be_read(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        await pilot.press("slash", *FILTER, "enter")
+        await until(pilot, lambda: pane.count is not None, "the count")
+        last, before = last_task(app), statuses(workspace)
+        go_on = threading.Event()
+        window = app.session.ranked.window
+
+        def held(*args: Any) -> Any:
+            assert go_on.wait(timeout=20), "the window was never let go on"
+            return window(*args)
+
+        app.session.ranked.window = held  # type: ignore[method-assign]
+        await pilot.press("G", "d")
+        # G is on the last row, which is being read: d waits for it, where it found no row and did nothing.
+        assert pane.count is not None and table.cursor == pane.count - 1 and table.cursor_row is None
+        go_on.set()
+        await until(pilot, lambda: statuses(workspace)[last] == "done", "the last task marked done")
+        after = statuses(workspace)
+        assert {task for task in after if after[task] != before[task]} == {last}
+
+
+async def test_G_as_the_count_comes_waits_for_the_table_to_scroll_and_lands_on_the_last_row(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        expected = app.session.ranked.count(app.session.reads.compile(FILTER, app.services.now()))
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        # The count, and G in the same turn, before the table is drawn with its scrollbar (which it scrolls by).
+        table.set_total(expected)
+        table.action_last()
+        assert table.cursor == 0
+        await until(pilot, lambda: table.cursor_row is not None and table.cursor == expected - 1, "the last row, read")
+        assert table.scroll_y > 0
+        go_on.set()
