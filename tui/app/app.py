@@ -16,7 +16,7 @@ import gc
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import replace
 from functools import partial
@@ -252,33 +252,45 @@ def theme_names() -> list[str]:
 
 def check_config(config: Config) -> None:
     """Refuse a theme or a keymap entry the app does not have, or one whose key another binding has where both work, naming the file and the key."""
+    for problem in config_problems(config):
+        raise problem
+
+
+def config_problems(config: Config) -> Iterator[ConfigError]:
+    """Each theme or keymap entry the app refuses (``check_config``), in the order it judges them."""
     where = config.path or Path("config")
     if config.theme not in BUILTIN_THEMES:
-        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(theme_names())})")
+        yield ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(theme_names())})")
     known = binding_ids() if config.keymap else set()
-    for action in config.keymap:
-        if action not in known:
-            close = difflib.get_close_matches(action, sorted(known), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
-            raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
-    if config.keymap:
+    unknown = [action for action in config.keymap if action not in known]
+    for action in unknown:
+        close = difflib.get_close_matches(action, sorted(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
+        yield ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
+    if config.keymap and not unknown:  # the keys are judged against the bindings they name
         from crewdeck.tui.app.key_conflicts import keymap_conflict, not_a_key, typing_key
 
         typed = typed_into()
+        refused = False
         for action, keys in config.keymap.items():
-            refused = not_a_key(keys)
-            if refused is not None:
-                raise ConfigError(where, f"keymap.{action}", refused)
+            not_one = not_a_key(keys)
+            if not_one is not None:
+                refused = True
+                yield ConfigError(where, f"keymap.{action}", not_one)
+                continue
             clash = typing_key(keys) if action in typed else None
             if clash is not None:
+                refused = True
                 # A non-priority key is typed into the field, never reaching its binding; a priority one can never be typed.
                 why = f"{clash!r} {typed[action]}; pick a key that types no character (escape, f2, ctrl+g)"
-                raise ConfigError(where, f"keymap.{action}", why)
+                yield ConfigError(where, f"keymap.{action}", why)
+        if refused:
+            return
         app_wide = frozenset(b.id for b in [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS] if isinstance(b, Binding) and b.id)
         conflict = keymap_conflict(config.keymap, key_scopes(), app_wide)
         if conflict is not None:
             action, why = conflict
-            raise ConfigError(where, f"keymap.{action}", why)
+            yield ConfigError(where, f"keymap.{action}", why)
 
 
 def keymap_warnings(config: Config) -> list[str]:
