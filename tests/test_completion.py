@@ -275,3 +275,17 @@ def test_config_set_completes_its_keys_the_keymaps_ids_and_the_values_of_a_few(e
         ["unassigned"],
         [],
     ]
+
+
+def test_config_unset_completes_its_keys_as_config_set_does(env: dict[str, str]) -> None:
+    lines = ["source <(crewdeck completion bash)"]
+    for before, current in ((["config", "unset"], "t"), (["config", "unset"], "keymap.triage.do"), (["config", "unset", "theme"], "")):
+        words = " ".join(f"'{w}'" for w in ["crewdeck", *before, current])
+        lines += [
+            f"COMP_WORDS=({words}); COMP_CWORD={len(before) + 1}; COMPREPLY=()",
+            "_crewdeck",
+            'printf "%s\\n" "${COMPREPLY[@]}"',
+            "echo ---",
+        ]
+    answers = shell(["bash", "--norc", "-c"], "\n".join(lines), env)
+    assert [a.split() for a in answers[:-1]] == [["theme", "time_format"], ["keymap.triage.done"], []]

@@ -683,3 +683,44 @@ def test_config_set_mends_the_wrong_value_its_error_names(cli: Cli, tmp_path: Pa
     cli.ok("--config", str(path), "config", "set", key, value)
     assert path.read_text() == fixed
     cli.ok("--config", str(path), "tasks")
+
+
+def test_config_show_takes_json_as_every_listing_does(cli: Cli, tmp_path: Path) -> None:
+    """`config show --json` was refused as an unknown option, though show prints JSON: it is the same output."""
+    path = write(tmp_path / "c.toml", 'theme = "nord"\n')
+    assert cli.ok("--config", str(path), "config", "show", "--json") == cli.ok("--config", str(path), "config", "show")
+
+
+def test_config_show_says_each_setting_the_app_refuses_and_exits_non_zero(cli: Cli, tmp_path: Path) -> None:
+    """`config show` printed a config with a theme the app lacks and a misspelt binding id, exit 0, while the app and
+    `config set` refuse them: it still shows it, and says a line for each on stderr, exit 1."""
+    path = write(tmp_path / "c.toml", 'theme = "neon"\n\n[keymap]\n"triage.dnoe" = "o"\n')
+    result = cli("--config", str(path), "config", "show")
+    assert result.code == 1 and '"theme": "neon"' in result.out
+    assert result.err.splitlines() == [
+        f"crewdeck: error: the app refuses {path}: theme: 'neon' is not a theme (themes: {result.err.split('themes: ')[1].split(')')[0]})",
+        f"crewdeck: error: the app refuses {path}: keymap.triage.dnoe: no key binding has this id (did you mean triage.done?)",
+    ]
+    fine = write(tmp_path / "fine.toml", 'theme = "nord"\n')
+    assert cli("--config", str(fine), "config", "show").code == 0
+
+
+def test_config_unset_removes_one_setting_keeping_the_rest_of_the_file(cli: Cli, tmp_path: Path) -> None:
+    """No way removed one keymap entry (`config set keymap.X ""` is refused "no key given"): `config unset KEY` does, any
+    key, and leaves every other line of the file, comments included, as it was."""
+    path = write(tmp_path / "c.toml", COMMENTED)
+    assert (
+        cli.ok("--config", str(path), "config", "unset", "keymap.triage.done")
+        == f"{path}: keymap.triage.done removed (its default applies)\n"
+    )
+    assert path.read_text() == COMMENTED.replace('triage.done = "o"     # like vim\n', "")
+    assert load(str(path)).keymap == {"tasks.quick_add": "n"}
+    cli.ok("--config", str(path), "config", "unset", "theme")
+    assert load(str(path)).theme == "textual-dark" and "# My crewdeck settings" in path.read_text()
+    before = path.read_text()
+    assert cli.ok("--config", str(path), "config", "unset", "keymap.triage.done").endswith(
+        "is not set there: nothing written (its default applies)\n"
+    )
+    assert path.read_text() == before
+    result = cli("--config", str(path), "config", "unset", "colour")
+    assert result.code == 2 and result.err.startswith("crewdeck: error: colour is not a setting (the keys: ")

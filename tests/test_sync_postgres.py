@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from crewdeck.sync.client.remote import Client, Pushed, push_all
+from crewdeck.sync.client.remote import Client, Pushed, push_all, unsent
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
@@ -28,6 +28,7 @@ from .syncsupport import (
     crewdeck,
     crewdeck_fails,
     make_team,
+    new_token,
     wait_until,
 )
 
@@ -290,17 +291,17 @@ def test_a_sync_right_after_the_database_restarted_goes_through(postgres: Postgr
         cluster.stop()
 
 
-def test_publish_says_the_file_is_copied_and_what_is_written_in_it_stays_there(postgres: Postgres, tmp_path: Path) -> None:
+def test_publish_says_the_file_is_an_old_copy_now_that_refuses_writes(postgres: Postgres, tmp_path: Path) -> None:
     """After `publish`, members on the host went on writing the file (SSH, a browser, the file's server), and none of it
-    reached PostgreSQL's members, said nowhere: publish says so, and what to do."""
+    reached PostgreSQL's members, said nowhere: publish says the file refuses writes from now on, and what to do."""
     team = make_team(tmp_path)
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         assert main(["publish", str(team), "--database", postgres.database()]) == 0
     assert out.getvalue().startswith(f"published {team} as workspace team")
     assert err.getvalue() == (
-        f"note: {team} was copied, not moved: what is written in it from now on (members over SSH or in a browser, a crewdeck "
-        "serve still on it) stays in it; stop serving it, and give replicas the new server's address "
+        f"note: {team} is an old copy now: it reads, but every write to it is refused (members over SSH or in a browser, a "
+        "crewdeck serve still on it), saying where the team works; give replicas the new server's address "
         "(crewdeck --workspace FILE sync --url URL)\n"
     )
 
@@ -663,3 +664,41 @@ def test_an_empty_database_url_is_refused_not_taken_for_the_workspace_file(tmp_p
         timeout=60,
     )
     assert (served.returncode, served.stdout, served.stderr) == (2, "", f"{said} (see: crewdeck serve --help)\n")
+
+
+def test_a_published_file_refuses_every_write_saying_where_the_team_works_and_still_reads(postgres: Postgres, tmp_path: Path) -> None:
+    """After `publish` the file took writes silently: a task added there reached no one.  Marked as publish runs, it
+    refuses each write (the CLI's here; the app, SSH sessions and the web write through the same store) in one line that
+    says when, where the team works now and how to join, and a server still on it refuses a replica's push as a whole
+    (the replica keeps its edits for the new server); reads go on."""
+    team = make_team(tmp_path)
+    served = Server([str(team)]).start()
+    try:
+        raj = tmp_path / "raj.db"
+        crewdeck("join", served.url, "--token", new_token("raj", "-w", str(team)), str(raj))
+        crewdeck("-w", str(raj), "add", "Made on a replica of the file")
+        crewdeck("-w", str(team), "--as", "ana", "add", "Written before publishing")
+        url = postgres.database()
+        crewdeck("publish", str(team), "--database", url, "--url", "https://crewdeck.example.com")
+        said = crewdeck_fails("-w", str(team), "--as", "ana", "add", "Lost after publishing")
+        assert said.startswith(f"crewdeck: error: {team} was published on "), said
+        assert said.count("\n") == 1
+        assert "the team works at https://crewdeck.example.com now" in said
+        assert "crewdeck join https://crewdeck.example.com --token-file TOKEN-FILE NEW-FILE" in said
+        assert said.endswith("(rule published)\n")
+        assert "Written before publishing" in crewdeck("-w", str(team), "tasks")
+        assert "Lost after publishing" not in crewdeck("-w", str(team), "export", "--json")
+        pushed = crewdeck_fails("-w", str(raj), "sync")
+        assert "this server's workspace was published on" in pushed and pushed.count("\n") == 1, pushed
+        assert pushed.endswith("your edits are kept: crewdeck sync --url https://crewdeck.example.com\n"), pushed
+        with Store(raj) as replica:
+            assert unsent(replica) > 0  # kept, for the new server
+    finally:
+        assert served.stop() == ""
+    # Published without --url: the database is named, without its user.
+    other = tmp_path / "other"
+    other.mkdir()
+    crewdeck("publish", str(make_team(other)), "--database", url, "--name", "other")
+    said = crewdeck_fails("-w", str(other / "team.db"), "--as", "ana", "add", "Lost too")
+    assert "the team works at PostgreSQL (workspace other in database " in said
+    assert "crewdeck join SERVER-URL" in said and "postgresql://" not in said

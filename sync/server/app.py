@@ -81,6 +81,8 @@ PUSH_STATUS = {
     "wrong_member": 403,
     "wrong_node": 403,
     "no_workspace": 404,
+    # A served file published to PostgreSQL since: the workspace is no longer here.
+    "published": 410,
 }
 
 

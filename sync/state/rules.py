@@ -136,6 +136,8 @@ TABLE = (
 RULES = {
     "not_a_member": "the operation's author is not a member of the workspace",
     "member_removed": "the author was removed from the workspace",
+    "published": "the workspace file was published to PostgreSQL (crewdeck publish): the team works there now, and the file "
+    "reads but takes no writes",
     "guest_read_only": "guests only approve posts; they create and edit nothing else",
     "guest_reads_posts": "a guest reads their campaigns' posts and their own approvals, nothing else (no tasks, ledger, results, "
     "members or settings), in the app and from any command",

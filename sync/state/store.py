@@ -775,6 +775,7 @@ class Store:
         from crewdeck.sync.state.rules import refuse_write
 
         with self._joined():
+            self._refuse_if_published()
             stored = self.stored_entities(list({row_id: None for _, row_id in pending.records()}))
             clash = row_entity_clash(pending.records(), lambda _: stored)
             if clash:
@@ -831,6 +832,17 @@ class Store:
         for recorded in self._recorders:
             recorded.extend(Op(*row) for row in rows)
         return rows
+
+    def _refuse_if_published(self) -> None:
+        """``Refused`` (rule ``published``) when this file was published to PostgreSQL: what is written here after
+        reaches no one of the team.  Read inside the write's transaction, so a write that waited for ``publish`` sees it."""
+        from crewdeck.sync.state.published import published
+
+        mark = published(self.get_meta)
+        if mark is not None:
+            from crewdeck.sync.state.rules import Refusal, Refused
+
+            raise Refused(Refusal("published", mark.refusal(self.path)))
 
     @contextmanager
     def recording(self) -> Iterator[list[Op]]:
@@ -1008,6 +1020,7 @@ class Store:
         groups = by_node(ops, member, server_node=self.node)
         self._check_clock(_by_identity(ops))
         with self._transaction("accept_push"):
+            self._refuse_push_if_published()
             # Only a served file looks operations up by stamp: its first push after an upgrade builds the index.
             self.conn.execute(STAMP_INDEX)
             heads = {}
@@ -1032,6 +1045,16 @@ class Store:
                 [(node, head.member, head.node_seq) for node, head in result.heads.items()],
             )
         return result
+
+    def _refuse_push_if_published(self) -> None:
+        """``PushRejected`` (``published``) when this served file was published to PostgreSQL: the replica keeps its
+        edits, to push them to the new server (``sync --url``), where the rules' refusal would make it drop them."""
+        from crewdeck.sync.state.published import published
+        from crewdeck.sync.state.push import PushRejected
+
+        mark = published(self.get_meta)
+        if mark is not None:
+            raise PushRejected("published", mark.moved())
 
     def _refused_before(self, groups: dict[str, list[Op]], heads: dict[str, NodeHead]) -> list[RefusedOp]:
         """What the rules refused earlier of a retried push's operations (one range per node)."""

@@ -16,7 +16,7 @@ import gc
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import replace
 from functools import partial
@@ -253,33 +253,45 @@ def theme_names() -> list[str]:
 
 def check_config(config: Config) -> None:
     """Refuse a theme or a keymap entry the app does not have, or one whose key another binding has where both work, naming the file and the key."""
+    for problem in config_problems(config):
+        raise problem
+
+
+def config_problems(config: Config) -> Iterator[ConfigError]:
+    """Each theme or keymap entry the app refuses (``check_config``), in the order it judges them."""
     where = config.path or Path("config")
     if config.theme not in BUILTIN_THEMES:
-        raise ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(theme_names())})")
+        yield ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(theme_names())})")
     known = binding_ids() if config.keymap else set()
-    for action in config.keymap:
-        if action not in known:
-            close = difflib.get_close_matches(action, sorted(known), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
-            raise ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
-    if config.keymap:
+    unknown = [action for action in config.keymap if action not in known]
+    for action in unknown:
+        close = difflib.get_close_matches(action, sorted(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else " (the app's ? screen lists every id)"
+        yield ConfigError(where, f"keymap.{action}", f"no key binding has this id{hint}")
+    if config.keymap and not unknown:  # the keys are judged against the bindings they name
         from crewdeck.tui.app.key_conflicts import keymap_conflict, not_a_key, typing_key
 
         typed = typed_into()
+        refused = False
         for action, keys in config.keymap.items():
-            refused = not_a_key(keys)
-            if refused is not None:
-                raise ConfigError(where, f"keymap.{action}", refused)
+            not_one = not_a_key(keys)
+            if not_one is not None:
+                refused = True
+                yield ConfigError(where, f"keymap.{action}", not_one)
+                continue
             clash = typing_key(keys) if action in typed else None
             if clash is not None:
+                refused = True
                 # A non-priority key is typed into the field, never reaching its binding; a priority one can never be typed.
                 why = f"{clash!r} {typed[action]}; pick a key that types no character (escape, f2, ctrl+g)"
-                raise ConfigError(where, f"keymap.{action}", why)
+                yield ConfigError(where, f"keymap.{action}", why)
+        if refused:
+            return
         app_wide = frozenset(b.id for b in [*CrewdeckApp.BINDINGS, *MainScreen.BINDINGS] if isinstance(b, Binding) and b.id)
         conflict = keymap_conflict(config.keymap, key_scopes(), app_wide)
         if conflict is not None:
             action, why = conflict
-            raise ConfigError(where, f"keymap.{action}", why)
+            yield ConfigError(where, f"keymap.{action}", why)
 
 
 def keymap_warnings(config: Config) -> list[str]:
@@ -964,12 +976,14 @@ class CrewdeckApp(App[int]):
         # Textual's "Keys" opened its own side panel, a second "Keys" beside ours (?) that no key closed; its "Maximize"
         # filled the screen with the focused list alone, a second zoom beside ours (`z`, "Zoom") that hid the pane's
         # filter line and tabs and offered itself at 80 columns, where one pane is all there is to see.
-        textuals_own = (self.action_show_help_panel, screen.action_maximize, screen.action_minimize)
+        # Its "Quit" named no key, where every other entry names its own: ours is listed with the app's commands.
+        textuals_own = (self.action_show_help_panel, screen.action_maximize, screen.action_minimize, self.action_quit)
         yield from (c for c in super().get_system_commands(screen) if c.callback not in textuals_own)
         if screen.is_modal:
             # The app's keys do nothing over a dialog: "Content calendar" closed a prompt and the text typed in it
             # unasked, "Results" and "Crisis" opened over it.
             yield from self._screen_commands(screen)
+            yield self._quit_command()
             return
         if isinstance(screen, MainScreen):
             for view in views(self.services.campaigns, self.services.session.me):
@@ -995,41 +1009,73 @@ class CrewdeckApp(App[int]):
                         )
         else:
             yield from self._screen_commands(screen)
+        # A guest's palette lists what a guest can do: "Content calendar", "Approvals" and "Results" were listed, and refused.
+        yield from (command for action, command in self._app_commands(screen) if not self.guest or action in GUEST_ACTIONS)
+
+    def _app_commands(self, screen: Screen[object]) -> Iterable[tuple[str, SystemCommand]]:
+        """The app-wide commands, each with the action ``check_action`` judges it by."""
         # Each with its key, as the palette names every key it lists: "Keys" named none, though a newcomer learns the keys there.
         keys = {b.id: shown_keys(b, self.config.keymap) for b in self.BINDINGS if isinstance(b, Binding) and b.id}
         for name, title in PANES:
             # As its key does: over a task's detail, Results or Approvals, the pane came forward behind them, unseen.
             help_text = f"Focus the {title.lower()} pane (key {keys[f'app.pane_{name}']})"
-            yield SystemCommand(f"Pane: {title}", help_text, lambda n=name: self.action_focus_pane(n))
-        yield SystemCommand("Results", f"KPIs per campaign against targets and spend (key {keys['app.results']})", self.action_results)
-        if self._zooms(screen):  # where `z` is offered: asked of the screen under the palette, which is on top now
-            yield SystemCommand("Zoom", f"Zoom the focused pane, or back (key {keys['app.zoom']})", self.action_zoom)
-        yield SystemCommand(
-            "Content calendar", f"Posts by day, a row per platform or campaign (key {keys['app.calendar']})", self.action_calendar
+            yield "focus_pane", SystemCommand(f"Pane: {title}", help_text, lambda n=name: self.action_focus_pane(n))
+        yield (
+            "results",
+            SystemCommand("Results", f"KPIs per campaign against targets and spend (key {keys['app.results']})", self.action_results),
         )
-        yield SystemCommand(
-            "Approvals", f"The posts in review, those that need you first (key {keys['app.approvals']})", self.action_approvals
+        if self._zooms(screen):  # where `z` is offered: asked of the screen under the palette, which is on top now
+            yield "zoom", SystemCommand("Zoom", f"Zoom the focused pane, or back (key {keys['app.zoom']})", self.action_zoom)
+        yield (
+            "calendar",
+            SystemCommand(
+                "Content calendar", f"Posts by day, a row per platform or campaign (key {keys['app.calendar']})", self.action_calendar
+            ),
+        )
+        yield (
+            "approvals",
+            SystemCommand(
+                "Approvals", f"The posts in review, those that need you first (key {keys['app.approvals']})", self.action_approvals
+            ),
         )
         if self.may_handle_crisis:
-            yield SystemCommand(
-                "Crisis", f"Start a crisis, asking the reason, or end the open one (key {keys['app.crisis']})", self.action_crisis
+            yield (
+                "crisis",
+                SystemCommand(
+                    "Crisis", f"Start a crisis, asking the reason, or end the open one (key {keys['app.crisis']})", self.action_crisis
+                ),
             )
         if self._sync_engine is not None:
-            yield SystemCommand(
-                "Sync now", f"Push and pull at once, without waiting out a backoff (key {keys['app.sync_now']})", self.action_sync_now
+            yield (
+                "sync_now",
+                SystemCommand(
+                    "Sync now", f"Push and pull at once, without waiting out a backoff (key {keys['app.sync_now']})", self.action_sync_now
+                ),
             )
-        yield SystemCommand(
-            "Name and zone",
-            f"Change the name the team sees and the zone times are shown in (key {keys['app.profile']})",
-            self.action_profile,
+        yield (
+            "profile",
+            SystemCommand(
+                "Name and zone",
+                f"Change the name the team sees and the zone times are shown in (key {keys['app.profile']})",
+                self.action_profile,
+            ),
         )
         if has_kept_drafts(self):
-            yield SystemCommand(
-                "Drafts kept",
-                f"Open the text kept of a dialog open when the app closed (key {keys['app.drafts']})",
-                self.action_kept_drafts,
+            yield (
+                "kept_drafts",
+                SystemCommand(
+                    "Drafts kept",
+                    f"Open the text kept of a dialog open when the app closed (key {keys['app.drafts']})",
+                    self.action_kept_drafts,
+                ),
             )
-        yield SystemCommand("Keys", f"List every key (key {keys['app.help']})", self.action_help)
+        yield "help", SystemCommand("Keys", f"List every key (key {keys['app.help']})", self.action_help)
+        yield "quit", self._quit_command()
+
+    def _quit_command(self) -> SystemCommand:
+        """Ours, not Textual's "Quit the application as soon as possible", which named no key."""
+        quit_binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == "app.quit")
+        return SystemCommand("Quit", f"Quit crewdeck (key {shown_keys(quit_binding, self.config.keymap)})", self.action_quit)
 
     def _show_view(self, view: View) -> None:
         """A view picked in the palette, in the Tasks pane brought forward: at 80 columns, over the Budget pane, the

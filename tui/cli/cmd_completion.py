@@ -1,5 +1,5 @@
 """``crewdeck completion bash|zsh|fish``: a script that completes commands, options, @handles, +campaigns, #tags, task ids,
-the statuses of a `tasks` filter's status: or is:, and ``config set``'s keys and the values of a few.
+the statuses of a `tasks` filter's status: or is:, ``config set``'s keys and the values of a few, and ``config unset``'s keys.
 
 Every script asks ``crewdeck completion --candidates`` for the words: the
 words typed before the cursor's come in ``CREWDECK_COMPLETE_WORDS``, one a
@@ -167,6 +167,8 @@ def candidates(before: list[str], current: str) -> list[str]:
         return sorted(c for c in choices if c.startswith(current))
     if path == ["config", "set"]:
         return _config_words(loose, current)
+    if path == ["config", "unset"]:
+        return _config_words([], current) if not loose else []  # its one KEY, as config set's
     if len(path) == 1 and path[0] in ONE_TASK_ID_COMMANDS and loose:
         path = []  # its text: no task id, but @handles, +campaigns and #tags as anywhere
     return _workspace_words(path, current, named)

@@ -10,7 +10,7 @@ from typing import Any
 
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
-from crewdeck.tui.workspace.config import MOVED, Config, as_data, config_path, known_keys, read_toml, save, settings, updated
+from crewdeck.tui.workspace.config import MOVED, Config, as_data, config_path, known_keys, read_toml, save, settings, unset, updated
 from crewdeck.tui.workspace.errors import UserError
 
 
@@ -20,11 +20,18 @@ def cmd_config_path(ctx: Context) -> int:
 
 
 def cmd_config_show(ctx: Context) -> int:
+    """Every setting as JSON (``--json`` says so, as every listing takes it); then, on stderr, a line for each setting the
+    app refuses to open with (a theme it lacks, a misspelt binding id), and exit 1: ``config set`` refuses them too."""
     config = ctx.config
     values = as_data(config)
     values["path"] = str(config.path)
     print_json(values)
-    return 0
+    from crewdeck.tui.app.app import config_problems
+
+    problems = list(config_problems(config))
+    for problem in problems:
+        print(visible(f"crewdeck: error: the app refuses {problem}"), file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _value(text: str) -> Any:
@@ -75,12 +82,32 @@ def cmd_config_set(ctx: Context) -> int:
     return 0
 
 
+def cmd_config_unset(ctx: Context) -> int:
+    key = ctx.args.key
+    path = config_path(getattr(ctx.args, "config", None))
+    removed = unset(Config(path=path), key)
+    if removed is None:
+        if key not in known_keys() and not key.startswith("keymap."):
+            raise UserError(f"{key} is not a setting (the keys: {', '.join(known_keys())})")
+        print(visible(f"{path}: {key} is not set there: nothing written (its default applies)"))
+        return 0
+    print(visible(f"{removed}: {key} removed (its default applies)"))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
     config = sub.add_parser("config", parents=parents, help="show or change the configuration", description="The configuration file.")
     csub = config.add_subparsers(dest="config_command", metavar="COMMAND", required=True)
     p = csub.add_parser("path", parents=parents, help="print where the config file is", description="Print the config file's path.")
     p.set_defaults(func=cmd_config_path, config_may_be_missing=True)
-    p = csub.add_parser("show", parents=parents, help="print every setting", description="Print every setting, defaults included, as JSON.")
+    p = csub.add_parser(
+        "show",
+        parents=parents,
+        help="print every setting",
+        description="Print every setting, defaults included, as JSON; a setting the app refuses (a theme it lacks, "
+        "a binding id it has not) is said on standard error, a line each, and the exit status is 1.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON (the default: it is all show prints)")
     p.set_defaults(func=cmd_config_show)
     p = csub.add_parser(
         "set",
@@ -97,3 +124,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("key", help="the setting, e.g. theme, default_view, keymap.triage.done")
     p.add_argument("value", help="its new value: a theme, a view, 24h or 12h, a key (the app's ? lists the keys' ids)")
     p.set_defaults(func=cmd_config_set, config_may_be_missing=True)
+    p = csub.add_parser(
+        "unset",
+        parents=parents,
+        help="remove one setting",
+        description=f"Remove one setting from the config file, so its default applies; the rest of the file, comments "
+        f"included, stays as it is.  The keys: {', '.join(known_keys())}.",
+        examples=["crewdeck config unset keymap.triage.done", "crewdeck config unset theme"],
+    )
+    p.add_argument("key", help="the setting, e.g. theme, keymap.triage.done")
+    p.set_defaults(func=cmd_config_unset, config_may_be_missing=True)

@@ -21,6 +21,7 @@ from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, carried_over
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import ClockSkewError
+from crewdeck.sync.state.published import META_PUBLISHED, Published, database_named
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
@@ -60,6 +61,19 @@ def _database_url(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("the URL is empty (an unset variable?): give postgresql://USER@HOST/DATABASE")
     return text
+
+
+def _server_url(text: str) -> str:
+    """An argparse type: ``publish --url``, a sync server's address as ``join`` takes it (kept in the file, said to its
+    writers)."""
+    from crewdeck.sync.client.remote import server_url
+
+    if not text.isprintable():
+        raise argparse.ArgumentTypeError("the URL holds a control character or a line break: give the server's address alone")
+    try:
+        return server_url(text)
+    except SyncError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _database(a: argparse.Namespace) -> str:
@@ -607,19 +621,23 @@ def cmd_publish(ctx: Context) -> int:
                 f"publish: {path} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
                 "that server for good and hold none of its tokens; publish the file that server serves instead"
             )
-        with _postgres(database) as pg:
+        mark = Published(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), name, database_named(database), a.url)
+        # The file's write lock held from the copy to its mark: a write in between would reach no one, said nowhere.  The
+        # mark is committed once PostgreSQL holds the copy: a publish that fails leaves the file as it was.
+        with source.held(), _postgres(database) as pg:
             count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
+            source.set_meta(META_PUBLISHED, mark.to_meta())
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
         source.close()
     print(visible(f"published {path} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
-    # The file is copied, not moved: members on the host (SSH, a browser) and a server still on it went on writing
-    # there, and none of it reached the members of the PostgreSQL server, said nowhere.
+    # The file is an old copy now: members on the host (SSH, a browser) and a server still on it are refused each write,
+    # told where the team works; replicas are told to move.
     print(
         visible(
-            f"note: {path} was copied, not moved: what is written in it from now on (members over SSH or in a browser, "
-            "a crewdeck serve still on it) stays in it; stop serving it, and give replicas the new server's address "
+            f"note: {path} is an old copy now: it reads, but every write to it is refused (members over SSH or in a browser, "
+            "a crewdeck serve still on it), saying where the team works; give replicas the new server's address "
             "(crewdeck --workspace FILE sync --url URL)"
         ),
         file=sys.stderr,
@@ -731,4 +749,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("path", help="the workspace file")
     p.add_argument("--database", metavar="URL", type=_database_url, required=True, help="the PostgreSQL database (postgresql://...)")
     p.add_argument("--name", help="the workspace's name there: lowercase letters, digits, - and _ (default: the file's name made one)")
+    p.add_argument(
+        "--url",
+        type=_server_url,
+        help="the address members will reach its server at, said to whoever writes to the file from now on "
+        "(default: the database's name is said)",
+    )
     p.set_defaults(func=cmd_publish)

@@ -542,6 +542,31 @@ def save(config: Config, updates: dict[str, Any]) -> Path:
     return path
 
 
+def unset(config: Config, key: str) -> Path | None:
+    """Remove the dotted ``key`` from the config file, keeping all else it says, comments and blank lines included;
+    ``None``: the file does not set it (nothing is written).  Refused with ``ConfigError`` when the result would be."""
+    import tomllib
+
+    from crewdeck.tui.workspace.toml_edit import EditRefused, without
+
+    path = config.path or default_config_path()
+    try:
+        before = path.read_bytes().decode("utf-8") if path.exists() else ""
+        read_toml(before)
+        after = without(before, key)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UserError(f"{path}: cannot update the config: {exc}") from None
+    except EditRefused as exc:
+        if exc.key is None:
+            raise UserError(f"{path}: cannot update the config: {exc.problem}") from None
+        raise ConfigError(path, exc.key, exc.problem) from None
+    if after is None:
+        return None
+    parse(read_toml(after), path)  # never write a file we would refuse to read
+    _write_whole(path, after)
+    return path
+
+
 def _edit(config: Config, updates: dict[str, Any]) -> tuple[str, Config]:
     # Imported here: tomlkit takes longer to import than the rest of a read-only command.
     import tomllib

@@ -55,6 +55,54 @@ def edited(text: str, updates: dict[str, Any]) -> str:
     return out
 
 
+def without(text: str, dotted: str) -> str | None:
+    """``text`` without the dotted key (and its comment on the line), nothing else changed; ``None``: it has no such key."""
+    try:
+        doc = tomlkit.parse(text)
+        expected = tomllib.loads(text)
+    except (TOMLKitError, tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+        raise EditRefused(None, str(exc)) from None
+    if not (_remove(doc, dotted) and _remove(expected, dotted)):
+        return None
+    try:
+        out = _in_line_ends_of(text, doc.as_string())
+        # A table left empty is none: `triage.done = "o"` removed leaves the file no `triage`, where the parsed copy has {}.
+        same = _same(_unemptied(tomllib.loads(out)), _unemptied(expected))
+    except (TOMLKitError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise EditRefused(dotted, f"cannot be removed: {exc}") from None
+    if not same:
+        raise EditRefused(dotted, "cannot be removed from this file without changing other settings: remove it by hand")
+    return out
+
+
+def _remove(table: MutableMapping[str, Any], dotted: str) -> bool:
+    """Whether ``table`` held the dotted key, however the file spells it (``_longest_key``), which is gone now."""
+    node, rest = table, dotted.split(".")
+    while True:
+        name, used = _longest_key(node, rest)
+        if name is None:
+            return False
+        if used == len(rest):
+            del node[name]
+            return True
+        child = node[name]
+        if not isinstance(child, MutableMapping):
+            return False
+        node, rest = child, rest[used:]
+
+
+def _unemptied(table: dict[str, Any]) -> dict[str, Any]:
+    """``table`` without the tables that hold nothing, however deep."""
+    kept = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            value = _unemptied(value)
+            if not value:
+                continue
+        kept[key] = value
+    return kept
+
+
 def _in_line_ends_of(text: str, out: str) -> str:
     """A file written with CRLF line ends stays so: tomlkit ends the lines it adds with LF."""
     if "\r\n" in text and "\n" not in text.replace("\r\n", ""):

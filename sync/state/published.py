@@ -1,0 +1,76 @@
+"""A workspace file published to PostgreSQL (``crewdeck publish``): marked in its ``meta`` as publish runs, and from then
+on an old copy that reads but takes no writes, whichever way they come (the CLI, the app, SSH sessions, the web, a
+``crewdeck serve`` still on it): a task added there would reach no one of the team, said nowhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+#: The ``meta`` key of the mark: JSON ``{"at", "workspace", "database", "url"}``.
+META_PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class Published:
+    """Where and when a file was published."""
+
+    #: When, a UTC instant as ISO text.
+    at: str
+    #: The workspace's name in the database (and in the server's URLs).
+    workspace: str
+    #: The database, without user or password: ``crewdeck on db.example.com``.
+    database: str
+    #: The server members reach it at, when the publisher gave it (``publish --url``).
+    url: str | None
+
+    def to_meta(self) -> str:
+        return json.dumps({"at": self.at, "workspace": self.workspace, "database": self.database, "url": self.url})
+
+    def refusal(self, path: object) -> str:
+        """The one line that refuses a write to the file at ``path``."""
+        when = f"{self.at[:10]} {self.at[11:16]} UTC"
+        where = self.url or f"PostgreSQL (workspace {self.workspace} in database {self.database})"
+        join = (
+            f"crewdeck join {self.url} --token-file TOKEN-FILE NEW-FILE"
+            if self.url
+            else f"crewdeck join SERVER-URL --token-file TOKEN-FILE NEW-FILE, once crewdeck serve --database serves {self.workspace}"
+        )
+        return (
+            f"{path} was published on {when}, and the team works at {where} now: this file is an old copy that reads "
+            f"but takes no writes; join the team with: {join} (a manager makes the token: crewdeck token create)"
+        )
+
+    def moved(self) -> str:
+        """The one line that refuses a replica's push to a server still on the file: the replica moves, not joins."""
+        where = self.url or f"PostgreSQL (workspace {self.workspace})"
+        to = self.url or "URL"
+        return (
+            f"this server's workspace was published on {self.at[:10]} {self.at[11:16]} UTC and the team works at {where} now; "
+            f"your edits are kept: crewdeck sync --url {to}"
+        )
+
+
+def database_named(url: str) -> str:
+    """A PostgreSQL URL said without its user and password: ``crewdeck on db.example.com``."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # one libpq reads as it may (keywords), or refuses before anything is published
+        return "the one publish was given"
+    if parts.scheme not in ("postgresql", "postgres"):  # keywords ("dbname=x password=y"): none of it is said
+        return "the one publish was given"
+    name = parts.path.lstrip("/") or "(the default)"
+    return f"{name} on {host}" if host else name
+
+
+def published(get_meta: Callable[[str], str | None]) -> Published | None:
+    """The mark of the file whose ``meta`` ``get_meta`` reads, or ``None``: not published."""
+    text = get_meta(META_PUBLISHED)
+    if text is None:
+        return None
+    mark = json.loads(text)
+    return Published(str(mark["at"]), str(mark["workspace"]), str(mark["database"]), mark.get("url"))
