@@ -129,3 +129,32 @@ def test_a_replicas_token_pushes_nothing_under_the_copys_node(published: tuple[s
     assert "is a workspace file, not crewdeck web's copy" in crewdeck_fails(
         "web", str(team), "--database", url, "--name", "posts", "--port", "1"
     )
+
+
+def test_a_guest_reads_their_own_refused_approval_on_a_post_and_not_another_guests(published: tuple[str, Path], tmp_path: Path) -> None:
+    """Every session writes under the copy's one node: a post's detail listed every refusal of that node, so a second
+    client given the campaign read @acme's refused approval, with its rule and message, in the post's history."""
+    url, _ = published
+    copy, other = tmp_path / "copy.db", tmp_path / "other-copy.db"
+    with closing(PgStore.open(url)) as pg, open_copy(copy, "posts") as store, open_copy(other, "posts") as second:
+        sync_round(store, pg, "posts")
+        sync_round(second, pg, "posts")
+        crewdeck("-w", str(copy), "--as", "ana", "member", "add", "bolt", "--name", "Bolt", "--tz", "UTC", "--access", "guest",
+                 "--campaigns", "Spring Launch")  # fmt: skip
+        assert sync_round(store, pg, "posts").pushed > 0
+        post = _post_id(copy, "Spring post 0")
+        crewdeck("-w", str(other), "--as", "ana", "member", "set", "acme", "--campaigns", "none")
+        assert sync_round(second, pg, "posts").pushed > 0
+        with in_person():
+            crewdeck("-w", str(copy), "--as", "acme", "post", "approve", post)
+        assert [r.rule for r in sync_round(store, pg, "posts").refused] == ["not_a_reviewer"]
+        # Given the campaign again, @acme reads the post, and what was refused of theirs on it.
+        crewdeck("-w", str(other), "--as", "ana", "member", "set", "acme", "--campaigns", "Spring Launch")
+        sync_round(second, pg, "posts")
+        assert sync_round(store, pg, "posts").pulled > 0
+    with in_person():
+        told = {who: crewdeck("-w", str(copy), "--as", who, "show", post) for who in ("acme", "bolt")}
+    logged = crewdeck("-w", str(copy), "--as", "ana", "log")
+    assert "REFUSED: @acme approved" in told["acme"] and "not_a_reviewer" in told["acme"]
+    assert "REFUSED" not in told["bolt"] and "not_a_reviewer" not in told["bolt"], told["bolt"]
+    assert "not_a_reviewer" not in logged, logged  # a manager's log lists their own refusals, as on their replica
