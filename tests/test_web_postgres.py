@@ -18,7 +18,7 @@ from crewdeck.sync.server.pgstore import PgStore
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.push import PushRejected
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.web.mirror import open_copy, sync_round
+from crewdeck.tui.web.mirror import MirrorError, open_copy, sync_round
 
 from .conftest import in_person
 from .syncsupport import Postgres, Server, create_token, crewdeck, crewdeck_fails, token_file, wait_until
@@ -158,3 +158,42 @@ def test_a_guest_reads_their_own_refused_approval_on_a_post_and_not_another_gues
     assert "REFUSED: @acme approved" in told["acme"] and "not_a_reviewer" in told["acme"]
     assert "REFUSED" not in told["bolt"] and "not_a_reviewer" not in told["bolt"], told["bolt"]
     assert "not_a_reviewer" not in logged, logged  # a manager's log lists their own refusals, as on their replica
+
+
+def test_a_copy_of_a_database_put_back_from_an_older_backup_is_not_served(
+    postgres: Postgres, published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The copy pulled past what the backup holds; the database put back numbers other operations there since.  The copy
+    went on pulling after its cursor, never pulling what now sits below it, and its sessions' writes went on to a
+    database that had lost what they built on."""
+    url, _ = published
+    name, admin = url.rsplit("/", 1)[1], postgres.url("postgres")
+    copy, other, fresh = tmp_path / "copy.db", tmp_path / "other-copy.db", tmp_path / "fresh-copy.db"
+
+    def round_of(path: Path) -> None:
+        with closing(PgStore.open(url)) as pg, open_copy(path, "posts") as store:
+            sync_round(store, pg, "posts")
+
+    round_of(copy)
+    round_of(other)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}_backup TEMPLATE {name}")
+    crewdeck("-w", str(other), "--as", "ana", "add", "Lost with the restore")
+    round_of(other)
+    round_of(copy)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {name}_backup")
+    # Written after the restore, past the copy's cursor again: the database's head says nothing of it.
+    round_of(fresh)
+    for n in range(3):
+        crewdeck("-w", str(fresh), "--as", "ana", "add", f"After the restore {n}")
+    round_of(fresh)
+
+    said = "no longer holds the operation this copy pulled as #"
+    with closing(PgStore.open(url)) as pg, open_copy(copy, "posts") as store:
+        assert pg.ops_after("posts", 0, 1)[1] > int(store.get_meta("mirror.pull_seq") or 0)
+        with pytest.raises(MirrorError, match=said):
+            sync_round(store, pg, "posts")
+    refused = crewdeck_fails("web", str(copy), "--database", url, "--name", "posts", "--port", "1")
+    assert said in refused and f"move {copy} aside" in refused and "Traceback" not in refused, refused
