@@ -18,8 +18,10 @@ from crewdeck.sync.server.pgstore import PgStore
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.push import PushRejected
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.web.mirror import MirrorError, open_copy, sync_round
 
+from .apphelp import make_app, settle, until
 from .conftest import in_person
 from .syncsupport import Postgres, Server, create_token, crewdeck, crewdeck_fails, token_file, wait_until
 from .websupport import Tab, WebProcess, chromium, make_link, make_posts_team
@@ -197,3 +199,29 @@ def test_a_copy_of_a_database_put_back_from_an_older_backup_is_not_served(
             sync_round(store, pg, "posts")
     refused = crewdeck_fails("web", str(copy), "--database", url, "--name", "posts", "--port", "1")
     assert said in refused and f"move {copy} aside" in refused and "Traceback" not in refused, refused
+
+
+async def test_a_guests_app_on_the_copy_tells_them_the_database_refused_their_approval(published: tuple[str, Path], tmp_path: Path) -> None:
+    """The app of a session on the copy reads a shared file, with no sync round to say what the database refused: the
+    approval left the copy without a word, and the client took their verdict as given."""
+    url, _ = published
+    copy, other = tmp_path / "copy.db", tmp_path / "other-copy.db"
+    with closing(PgStore.open(url)) as pg, open_copy(copy, "posts") as store, open_copy(other, "posts") as second:
+        sync_round(store, pg, "posts")
+        sync_round(second, pg, "posts")
+        crewdeck("-w", str(other), "--as", "ana", "member", "set", "acme", "--campaigns", "none")
+        sync_round(second, pg, "posts")
+        app = make_app(copy, "acme")
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ApprovalsScreen)
+            await pilot.press("a")
+            await until(pilot, lambda: _verdicts(copy) == [("approve", "Spring post 0", "acme")], "the approval in the copy")
+            assert [r.rule for r in sync_round(store, pg, "posts").refused] == ["not_a_reviewer"]
+
+            def told() -> list[str]:
+                return [f"{n.title}: {n.message}" for n in app._notifications]
+
+            await until(pilot, lambda: any("not_a_reviewer" in line for line in told()), "the refusal told in the app")
+    [line] = [line for line in told() if "not_a_reviewer" in line]
+    assert line.startswith("the server refused a change of yours: @acme approved"), line
