@@ -18,8 +18,10 @@ from crewdeck.sync.server.pgstore import PgStore
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.push import PushRejected
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.web.mirror import open_copy, sync_round
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.web.mirror import MirrorError, open_copy, sync_round
 
+from .apphelp import make_app, settle, until
 from .conftest import in_person
 from .syncsupport import Postgres, Server, create_token, crewdeck, crewdeck_fails, token_file, wait_until
 from .websupport import Tab, WebProcess, chromium, make_link, make_posts_team
@@ -129,3 +131,97 @@ def test_a_replicas_token_pushes_nothing_under_the_copys_node(published: tuple[s
     assert "is a workspace file, not crewdeck web's copy" in crewdeck_fails(
         "web", str(team), "--database", url, "--name", "posts", "--port", "1"
     )
+
+
+def test_a_guest_reads_their_own_refused_approval_on_a_post_and_not_another_guests(published: tuple[str, Path], tmp_path: Path) -> None:
+    """Every session writes under the copy's one node: a post's detail listed every refusal of that node, so a second
+    client given the campaign read @acme's refused approval, with its rule and message, in the post's history."""
+    url, _ = published
+    copy, other = tmp_path / "copy.db", tmp_path / "other-copy.db"
+    with closing(PgStore.open(url)) as pg, open_copy(copy, "posts") as store, open_copy(other, "posts") as second:
+        sync_round(store, pg, "posts")
+        sync_round(second, pg, "posts")
+        crewdeck("-w", str(copy), "--as", "ana", "member", "add", "bolt", "--name", "Bolt", "--tz", "UTC", "--access", "guest",
+                 "--campaigns", "Spring Launch")  # fmt: skip
+        assert sync_round(store, pg, "posts").pushed > 0
+        post = _post_id(copy, "Spring post 0")
+        crewdeck("-w", str(other), "--as", "ana", "member", "set", "acme", "--campaigns", "none")
+        assert sync_round(second, pg, "posts").pushed > 0
+        with in_person():
+            crewdeck("-w", str(copy), "--as", "acme", "post", "approve", post)
+        assert [r.rule for r in sync_round(store, pg, "posts").refused] == ["not_a_reviewer"]
+        # Given the campaign again, @acme reads the post, and what was refused of theirs on it.
+        crewdeck("-w", str(other), "--as", "ana", "member", "set", "acme", "--campaigns", "Spring Launch")
+        sync_round(second, pg, "posts")
+        assert sync_round(store, pg, "posts").pulled > 0
+    with in_person():
+        told = {who: crewdeck("-w", str(copy), "--as", who, "show", post) for who in ("acme", "bolt")}
+    logged = crewdeck("-w", str(copy), "--as", "ana", "log")
+    assert "REFUSED: @acme approved" in told["acme"] and "not_a_reviewer" in told["acme"]
+    assert "REFUSED" not in told["bolt"] and "not_a_reviewer" not in told["bolt"], told["bolt"]
+    assert "not_a_reviewer" not in logged, logged  # a manager's log lists their own refusals, as on their replica
+
+
+def test_a_copy_of_a_database_put_back_from_an_older_backup_is_not_served(
+    postgres: Postgres, published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The copy pulled past what the backup holds; the database put back numbers other operations there since.  The copy
+    went on pulling after its cursor, never pulling what now sits below it, and its sessions' writes went on to a
+    database that had lost what they built on."""
+    url, _ = published
+    name, admin = url.rsplit("/", 1)[1], postgres.url("postgres")
+    copy, other, fresh = tmp_path / "copy.db", tmp_path / "other-copy.db", tmp_path / "fresh-copy.db"
+
+    def round_of(path: Path) -> None:
+        with closing(PgStore.open(url)) as pg, open_copy(path, "posts") as store:
+            sync_round(store, pg, "posts")
+
+    round_of(copy)
+    round_of(other)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}_backup TEMPLATE {name}")
+    crewdeck("-w", str(other), "--as", "ana", "add", "Lost with the restore")
+    round_of(other)
+    round_of(copy)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {name}_backup")
+    # Written after the restore, past the copy's cursor again: the database's head says nothing of it.
+    round_of(fresh)
+    for n in range(3):
+        crewdeck("-w", str(fresh), "--as", "ana", "add", f"After the restore {n}")
+    round_of(fresh)
+
+    said = "no longer holds the operation this copy pulled as #"
+    with closing(PgStore.open(url)) as pg, open_copy(copy, "posts") as store:
+        assert pg.ops_after("posts", 0, 1)[1] > int(store.get_meta("mirror.pull_seq") or 0)
+        with pytest.raises(MirrorError, match=said):
+            sync_round(store, pg, "posts")
+    refused = crewdeck_fails("web", str(copy), "--database", url, "--name", "posts", "--port", "1")
+    assert said in refused and f"move {copy} aside" in refused and "Traceback" not in refused, refused
+
+
+async def test_a_guests_app_on_the_copy_tells_them_the_database_refused_their_approval(published: tuple[str, Path], tmp_path: Path) -> None:
+    """The app of a session on the copy reads a shared file, with no sync round to say what the database refused: the
+    approval left the copy without a word, and the client took their verdict as given."""
+    url, _ = published
+    copy, other = tmp_path / "copy.db", tmp_path / "other-copy.db"
+    with closing(PgStore.open(url)) as pg, open_copy(copy, "posts") as store, open_copy(other, "posts") as second:
+        sync_round(store, pg, "posts")
+        sync_round(second, pg, "posts")
+        crewdeck("-w", str(other), "--as", "ana", "member", "set", "acme", "--campaigns", "none")
+        sync_round(second, pg, "posts")
+        app = make_app(copy, "acme")
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ApprovalsScreen)
+            await pilot.press("a")
+            await until(pilot, lambda: _verdicts(copy) == [("approve", "Spring post 0", "acme")], "the approval in the copy")
+            assert [r.rule for r in sync_round(store, pg, "posts").refused] == ["not_a_reviewer"]
+
+            def told() -> list[str]:
+                return [f"{n.title}: {n.message}" for n in app._notifications]
+
+            await until(pilot, lambda: any("not_a_reviewer" in line for line in told()), "the refusal told in the app")
+    [line] = [line for line in told() if "not_a_reviewer" in line]
+    assert line.startswith("the server refused a change of yours: @acme approved"), line

@@ -6,6 +6,10 @@ exactly what changed and who changed it.  They are read here, on the
 caller's thread and connection, so a slow reader never delays the file's
 other subscribers (the sync engine, the server).
 
+Operations that leave the log do not show in it: those a server refused, kept in ``refused_ops`` by whoever synced the
+file (``crewdeck web``'s copy of a workspace in PostgreSQL, whose sessions' app has no sync round to tell them), are
+reported apart, as they arrive there.
+
 It also hears, through the same watcher, when the path no longer names
 the file that was opened (deleted, or another file moved over it):
 nothing reaches that file's readers any more, and it says so once.
@@ -19,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crewdeck.sync.state.filewatch import POLL_INTERVAL, subscribe
-from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.oplog import OP_COLUMNS, Op
 from crewdeck.sync.state.sharedfile import OpenedFile
 from crewdeck.sync.state.store import WorkspaceError, connect, max_seq, ops_after
 
@@ -34,6 +38,8 @@ class ChangeWatcher:
         self.conn: sqlite3.Connection = connect(self.path)
         self.seq = max_seq(self.conn) if after_seq is None else after_seq
         self.page = page
+        #: The last ``refused_ops`` row reported (rows are only ever added there).
+        self.refused_row = int(self.conn.execute("SELECT coalesce(max(rowid), 0) FROM refused_ops").fetchone()[0])
 
     def drain(self) -> list[tuple[int, Op]]:
         """Every operation stored after the last one reported."""
@@ -47,19 +53,30 @@ class ChangeWatcher:
             if len(rows) < self.page:
                 return found
 
+    def drain_refused(self) -> list[Op]:
+        """The operations refused since the last ones reported (or since this watcher opened), as they were refused."""
+        rows = self.conn.execute(
+            f"SELECT rowid, {OP_COLUMNS} FROM refused_ops WHERE rowid > ? ORDER BY rowid", (self.refused_row,)
+        ).fetchall()
+        if rows:
+            self.refused_row = rows[-1][0]
+        return [Op(*row[1:]) for row in rows]
+
     def run(
         self,
         on_change: Callable[[list[tuple[int, Op]]], None],
         stop: threading.Event,
         interval: float = POLL_INTERVAL,
         on_moved: Callable[[str], None] | None = None,
+        on_refused: Callable[[list[Op]], None] | None = None,
     ) -> None:
         """Report until ``stop`` is set; call ``on_change`` with each batch.
 
         ``interval``: how soon after a commit it is reported, at most, and
         how soon ``stop`` is noticed.  Operations already stored after
         ``after_seq`` are reported first, and one last look after ``stop``
-        reports commits made before it was set.  With ``on_moved``, when
+        reports commits made before it was set.  With ``on_refused``, it is called with
+        each batch of operations newly refused (``drain_refused``).  With ``on_moved``, when
         the path no longer names the opened file, ``on_moved`` is called with
         what became of it (``OpenedFile.change``) and watching ends.
         """
@@ -96,6 +113,8 @@ class ChangeWatcher:
                         batch = self.drain()
                         if batch:
                             on_change(batch)
+                        if on_refused is not None and (refused := self.drain_refused()):
+                            on_refused(refused)
                     if moved and on_moved is not None:
                         on_moved(moved[0])
                         return

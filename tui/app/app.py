@@ -1338,7 +1338,11 @@ class CrewdeckApp(App[int]):
             def moved(change: str) -> None:
                 self.call_later(self.file_moved, change)
 
-            watcher.run(changed, self._stop, on_moved=moved)
+            def refused(ops: list[Op]) -> None:
+                self.call_later(self.refused_elsewhere, ops)
+
+            # A replica's refusals come with its sync rounds (``_show_sync``); a shared file's, from whoever syncs it.
+            watcher.run(changed, self._stop, on_moved=moved, on_refused=None if self.session.replica else refused)
 
     def file_moved(self, change: str) -> None:
         """The workspace's path no longer names the file open here: say so for good, and stop syncing.
@@ -1353,6 +1357,16 @@ class CrewdeckApp(App[int]):
 
     def store_changed(self, ops: list[Op]) -> None:
         self._refresh_after(ops, ours=False)
+
+    def refused_elsewhere(self, ops: list[Op]) -> None:
+        """Operations stored in the file that its syncer's server refused, and took out of it (``crewdeck web``'s copy of
+        a workspace in PostgreSQL, its sessions' writes): shown without them, and the member whose they were told why,
+        as a replica's app tells what its sync had refused; others' leave what is shown without a word."""
+        me = self.session.me.id
+        if others := [op for op in ops if op.member != me]:
+            self._refresh_after(others, ours=True)
+        if mine := sum(op.member == me for op in ops):
+            self._after_refusal(mine)
 
     @background(group="refresh")
     def _refresh_after(self, ops: list[Op], ours: bool) -> None:

@@ -370,7 +370,7 @@ def _refused_events(ctx: Context, post_id: str) -> list[_Event]:
                 "",
             ],
         )
-        for write in reversed(refused_of_task(ctx.ws, post_id, naming, ctx.scope.guest))
+        for write in reversed(refused_of_task(ctx.ws, post_id, naming, ctx.scope.guest, ctx.reader_id))
     ]
 
 

@@ -26,7 +26,7 @@ def cmd_show(ctx: Context) -> int:
     viewer = ctx.me_or_none()
     tz = viewer.tz if viewer else "UTC"
     # A guest's post as the app's detail shows it to them: its content, slot, state and approvals, not the work on it.
-    detail = task_detail(ws, task_id, ctx.now, tz, ctx.config.clock24, guest=ctx.scope.guest)
+    detail = task_detail(ws, task_id, ctx.now, tz, ctx.config.clock24, guest=ctx.scope.guest, reader=ctx.reader_id)
     if ctx.args.json:
         print_json(task_json(ctx, detail))
         return 0

@@ -108,6 +108,8 @@ def _serve(ctx: Context) -> int:
     finally:
         if mirror is not None:
             mirror.stop()
+    if mirror is not None and mirror.failed:
+        raise UserError(f"web: {mirror.failed}")
     return 0
 
 
@@ -127,6 +129,8 @@ def _copy_of_database(path: Path, a: argparse.Namespace) -> Mirror:
             raise UserError(str(exc)) from None
         try:
             sync_round(store, pg, a.name)
+        except MirrorError as exc:
+            raise UserError(f"web: {exc}") from None
         finally:
             store.close()
     return Mirror(path, url, a.name)

@@ -179,6 +179,11 @@ class Context:
         user = workspace_module.os_user()
         return self.ws.member_for_unix_user(user) if user else None
 
+    @property
+    def reader_id(self) -> str | None:
+        """The ``reader``'s id: whose own refused writes a read tells (``Store.refused``; ``None``: every one)."""
+        return self.reader.id if self.reader is not None else None
+
     def task_id(self, typed: str, *, live: bool = False) -> str:
         """The whole id of the task or post whose id starts with ``typed``, for every command that takes one: any
         task's (``live``: not a deleted one's) for a manager or a member; for a guest, one of the posts they read

@@ -69,10 +69,11 @@ class TaskDetail:
         return sorted([*said, *self.refused], key=lambda line: line[0], reverse=True)
 
 
-def refused_of_task(ws: Workspace, task_id: str, naming: Naming, guest: bool) -> list[RefusedWrite]:
+def refused_of_task(ws: Workspace, task_id: str, naming: Naming, guest: bool, reader: str | None) -> list[RefusedWrite]:
     """The writes of the task made here that the sync server refused (a post's verdicts given on it too), newest first,
-    to be told as ``crewdeck log`` tells them; a guest's without the fields a guest does not read, as their history is."""
-    every_refused = ws.store.refused()
+    to be told as ``crewdeck log`` tells them; a guest's without the fields a guest does not read, as their history is.
+    ``reader``: the member reading, who is told of their own refused writes alone (``Store.refused``)."""
+    every_refused = ws.store.refused(reader)
     if guest:
         every_refused = [row for row in every_refused if row[0].field not in GUEST_UNREAD]
     # Named from every refusal, not only this task's: its campaign may be one refused with it.
@@ -103,9 +104,12 @@ GUEST_UNREAD: dict[str, Any] = {
 }
 
 
-def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True, guest: bool = False) -> TaskDetail:
+def task_detail(
+    ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", clock24: bool = True, guest: bool = False, reader: str | None = None
+) -> TaskDetail:
     """Task ``task_id`` in full (``UserError`` if there is none), its history told on ``tz``'s clock; ``guest``: as a
-    guest reads a post of their campaigns, without what ``GUEST_UNREAD`` names."""
+    guest reads a post of their campaigns, without what ``GUEST_UNREAD`` names; ``reader``: the member reading, told of
+    their own refused writes alone (none named: every one, as a command run by nobody reads the file)."""
     record = ws.task(task_id)
     if guest:
         record = {**record, **GUEST_UNREAD}
@@ -145,7 +149,7 @@ def task_detail(ws: Workspace, task_id: str, now: dt.datetime, tz: str = "UTC", 
     if record["post_state"]:
         told = _verdicts_told(ws, task_id, naming, lambda op: actor_of(op.member, op.op_id))
         history = voids_told(ws, sorted([*history, *told], key=lambda change: change.ops[0].op_id), naming)
-    refused = tuple((write.at, write.line()) for write in refused_of_task(ws, task_id, naming, guest))
+    refused = tuple((write.at, write.line()) for write in refused_of_task(ws, task_id, naming, guest, reader))
     terms = (
         []
         if guest

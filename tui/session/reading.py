@@ -110,7 +110,7 @@ class Reads:
             scope = read_scope(ws.conn, me)
             if not scope.reads_task(ws.conn, task_id):
                 raise UserError(f"task {short(task_id)}: {NOT_THEIRS}")
-            return task_detail(ws, task_id, now, me.tz, clock24, guest=scope.guest)
+            return task_detail(ws, task_id, now, me.tz, clock24, guest=scope.guest, reader=me.id)
 
         return self._access.read(read)
 
@@ -128,7 +128,7 @@ class Reads:
             scope = read_scope(ws.conn, me)
             if not scope.reads_task(ws.conn, task_id):
                 return NOT_THEIRS
-            return task_detail(ws, task_id, now, me.tz, clock24, guest=scope.guest)
+            return task_detail(ws, task_id, now, me.tz, clock24, guest=scope.guest, reader=me.id)
 
         return self._access.read(read)
 
@@ -138,7 +138,7 @@ class Reads:
         from crewdeck.tui.workspace import describe
 
         def read(ws: Workspace) -> list[RefusedWrite]:
-            refused = ws.store.refused()
+            refused = ws.store.refused(self._access.me.id)
             names = describe.naming_refused(describe.Naming.of(ws, self._access.me.tz, now, clock24), (op for op, *_ in refused))
             return describe.refused_writes(refused[:limit], names)
 

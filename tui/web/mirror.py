@@ -10,6 +10,8 @@ the copy (its local tables), made by a manager with ``crewdeck --workspace COPY 
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 META_WORKSPACE = "mirror.workspace"
 #: The database's ``seq`` up to which the copy has pulled.
 META_PULL_SEQ = "mirror.pull_seq"
+#: The ``op_id`` stored there: a database put back from an older backup holds another operation at that ``seq``, or none.
+META_PULL_OP = "mirror.pull_op"
 #: The copy's local ``seq`` up to which its own operations are stored (or refused) in the database.
 META_PUSH_SEQ = "mirror.push_seq"
 #: Operations in one page, each way.
@@ -39,7 +43,7 @@ MOST_BACKOFF = 10.0
 
 
 class MirrorError(Exception):
-    """A file that is no copy of the workspace named: one line."""
+    """A file that is no copy of the workspace named, or a copy the database no longer matches: one line."""
 
 
 @dataclass
@@ -72,12 +76,15 @@ def sync_round(store: Store, pg: PgStore, workspace: str) -> Round:
     """Pull what the database holds past the copy's cursor, then push what the copy's sessions wrote since its own."""
     done = Round()
     after = int(store.get_meta(META_PULL_SEQ) or 0)
+    if after:
+        _check_cursor(store, pg, workspace, after)
     while True:
         page, _ = pg.ops_after(workspace, after, PAGE, PAGE_BYTES)
         if not page:
             break
         after = page[-1][0]
-        done.pulled += store.apply((op for _, op in page), meta={META_PULL_SEQ: str(after)}).ops
+        meta = {META_PULL_SEQ: str(after), META_PULL_OP: page[-1][1].op_id}
+        done.pulled += store.apply((op for _, op in page), meta=meta).ops
     while own := store.own_ops_after(int(store.get_meta(META_PUSH_SEQ) or 0), PAGE):
         result, _ = pg.push(workspace, None, [op for _, op in own])
         cursor = {META_PUSH_SEQ: str(own[-1][0])}
@@ -90,6 +97,20 @@ def sync_round(store: Store, pg: PgStore, workspace: str) -> Round:
     return done
 
 
+def _check_cursor(store: Store, pg: PgStore, workspace: str, after: int) -> None:
+    """``MirrorError`` when the database no longer holds the operation the copy pulled as ``after`` (a copy made before
+    the operation was kept is checked for one at that ``seq`` at all): put back from an older backup, it numbers other
+    operations there, which the copy would never pull, and it lost what the copy had sent since, which it would never
+    send again.  The copy is not healed: its sign-in links and sessions would sit beside a history pulled again."""
+    held, there = store.get_meta(META_PULL_OP), pg.op_id_at(workspace, after)
+    if there is None or (held and there != held):
+        raise MirrorError(
+            f"workspace {workspace} in PostgreSQL no longer holds the operation this copy pulled as #{after:,} (put back "
+            f"from an older backup?): move {store.path} aside and start crewdeck web again to make a new copy (and its "
+            "sign-in links again)"
+        )
+
+
 class Mirror:
     """The copy kept up to date on a thread of its own, while ``crewdeck web`` serves it."""
 
@@ -97,6 +118,8 @@ class Mirror:
         self.path = path
         self.dsn = dsn
         self.workspace = workspace
+        #: Why the copy may no longer be served (``MirrorError``'s line), once the thread found it.
+        self.failed = ""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="mirror", daemon=True)
 
@@ -123,6 +146,12 @@ class Mirror:
                         pg = PgStore.open(self.dsn)
                     sync_round(store, pg, self.workspace)
                     said, wait = "", POLL
+                except MirrorError as exc:
+                    # Sessions on a copy the database no longer matches would write what never reaches it: the web
+                    # process stops as Ctrl-C stops it, and says why (``cmd_web``).
+                    self.failed = str(exc)
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    return
                 except (PgError, psycopg.Error, PushRejected) as exc:
                     line = str(exc) if not isinstance(exc, psycopg.Error) else first_line(exc)
                     if line != said:
