@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -59,15 +60,29 @@ _RATE = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?\Z")
 # raises ValueError with the reason; Field.check adds entity and field.
 
 
-def text(max_len: int = 10_000, required: bool = False) -> Check:
+def composed(value: str) -> str:
+    """``value`` in Unicode's composed form (NFC): "é" typed as "e" and an accent (as a Mac may) is the one character.
+
+    Text is stored composed, so that a search compares it as it is typed anywhere (and ``LIKE`` finds "cafe" in no
+    "café").  The forms are canonically equivalent: nothing a person typed is lost.
+    """
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
+
+
+def text(max_len: int = 10_000, required: bool = False, *, compose: bool = True) -> Check:
+    """Text of at most ``max_len`` characters, composed (``composed``) unless ``compose`` is off: a post's content is
+    kept as its author wrote it, byte for byte, because an approval is of the hash of those bytes."""
+
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError(f"expected text, got {type(value).__name__}")
-        if required and not value.strip():
+        # Composed first: a few characters compose to two (U+0958, क़), and what is stored is what is measured.
+        stored: str = composed(value) if compose else value
+        if required and not stored.strip():
             raise ValueError("must not be empty")
-        if len(value) > max_len:
+        if len(stored) > max_len:
             raise ValueError(f"longer than {max_len} characters")
-        return value
+        return stored
 
     return check
 
@@ -241,7 +256,7 @@ _TAG = re.compile(rf"\S{{1,{MAX_TAG}}}\Z")
 
 
 def tag(value: Any) -> str:
-    if not isinstance(value, str) or not _TAG.match(value):
+    if not isinstance(value, str) or not _TAG.match(value := composed(value)):
         raise ValueError(f"{value!r} is not a tag (one word, up to {MAX_TAG} characters)")
     return value
 
@@ -842,10 +857,10 @@ TASK = Entity(
         Field("created_at", optional(utc_instant)),
         # A post is a task with a stored post state (None: a plain task) and content.
         Field("post_state", optional(one_of(POST_STORED_STATES))),
-        Field("copy", text(MAX_COPY), default="", multiline=True),
-        Field("link", text(2000), default=""),
-        _json_field("media", list_of(text(2000), max_items=20), []),
-        Field("first_comment", text(MAX_COPY), default="", multiline=True),
+        Field("copy", text(MAX_COPY, compose=False), default="", multiline=True),
+        Field("link", text(2000, compose=False), default=""),
+        _json_field("media", list_of(text(2000, compose=False), max_items=20), []),
+        Field("first_comment", text(MAX_COPY, compose=False), default="", multiline=True),
         #: The approval round opened by the latest submission (``post_round``).
         _json_field("post_round", optional(post_round), None),
         Field("live_url", text(2000), default=""),

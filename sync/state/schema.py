@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.state import rollup, rollup_days, rollups
+from crewdeck.sync.state.oplog import Op, check_value, dump_value
 from crewdeck.sync.state.records import APPROVAL, ENTITIES, Entity, result_key
 
 if TYPE_CHECKING:
@@ -361,6 +363,46 @@ def _results_keyed(db: sqlite_utils.Database) -> None:
         rollups.rebuild(db.conn)
 
 
+#: Text holding a character beyond ASCII (more bytes than characters): what composing may change, found without a call.
+_NOT_ASCII = "length(CAST([{0}] AS BLOB)) != length([{0}])"
+
+
+def _text_composed(db: sqlite_utils.Database) -> None:
+    """Record text composed (NFC), as every write now stores it (``records.composed``): a title typed on a Mac ("e"
+    and an accent) is found by a search typed anywhere.  What a field stores is asked of its check (a post's content
+    is kept as written: an approval is of its bytes).  The log's values are composed too, not the rows alone: a pull
+    that touches a record makes its row again from the log (``Store._rebuild``), which would bring the old form back.
+    """
+    changed_ops = []
+    query = f"SELECT rowid, kind, entity, row_id, field, value FROM ops WHERE {_NOT_ASCII.format('value')}"
+    for rowid, kind, entity, row_id, field_name, value in db.execute(query).fetchall():
+        if unicodedata.is_normalized("NFC", value):
+            continue
+        try:
+            checked = dump_value(check_value(Op("", "", 0, "", kind, entity, row_id, field_name, ""), json.loads(value)))
+        except (ValueError, TypeError):  # stored before a check refused it: the doctor says what to do
+            continue
+        if checked != value:
+            changed_ops.append((checked, rowid))
+    db.conn.executemany("UPDATE ops SET value = ? WHERE rowid = ?", changed_ops)
+    for spec in ENTITIES.values():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info([{spec.name}])").fetchall()}
+        for f in (f for f in spec.fields if f.kind in ("plain", "json") and f.columns[0] in have):
+            column = f.columns[0]
+            changed = []
+            rows = db.execute(f"SELECT rowid, [{column}] FROM [{spec.name}] WHERE {_NOT_ASCII.format(column)}").fetchall()
+            for rowid, stored in rows:
+                if not isinstance(stored, str) or unicodedata.is_normalized("NFC", stored):
+                    continue
+                try:
+                    checked = f.to_columns(spec.check(f.name, f.from_columns((stored,))))[0]
+                except (ValueError, TypeError):
+                    continue
+                if checked != stored:
+                    changed.append((checked, rowid))
+            db.conn.executemany(f"UPDATE [{spec.name}] SET [{column}] = ? WHERE rowid = ?", changed)
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -386,6 +428,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("results' roll-ups count a record whose every count was cleared as no day", _rollups_again),
     ("crewdeck undo's history: a row per commit in a local table, where a setting per member was rewritten whole", _command_history),
     ("results: key columns a replica of the build before stored NULL are read from the result's id", _results_keyed),
+    ("record text composed (NFC), as every write stores it: a search finds a title however its accents were typed", _text_composed),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,7 +20,6 @@ import os
 import sqlite3
 import stat
 import tempfile
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
@@ -102,19 +101,14 @@ class Change:
         self.rows[entity].add(row_id)
 
 
-#: The SQL functions every connection has: text composed (NFC), and composed and case-folded, for searches.
-COMPOSED = "crewdeck_composed"
+#: The SQL function every connection has: text lowercased letter for letter, for a search of a word not in ASCII (SQL's
+#: ``LIKE`` and ``lower`` fold A to Z alone).  Text is stored composed (``records.composed``): nothing else is needed.
 FOLDED = "crewdeck_folded"
 
 
-def composed(text: str | None) -> str | None:
-    """``text`` in its composed form (NFC): "é" typed as "e" and an accent reads as the one character."""
-    return text if text is None or text.isascii() else unicodedata.normalize("NFC", text)
-
-
 def folded(text: str | None) -> str | None:
-    """``text`` composed and case-folded: "CAFÉ", "café" and a decomposed "café" read alike, "Straße" as "strasse"."""
-    return text if text is None else (text.lower() if text.isascii() else unicodedata.normalize("NFC", text).casefold())
+    """``text`` lowercased: "CAFÉ" and "café" read alike, "STRAẞE" as "straße" (and "ß" stays "ß": not "ss")."""
+    return text if text is None else text.lower()
 
 
 def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
@@ -124,9 +118,8 @@ def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TI
         conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     except sqlite3.OperationalError as exc:
         raise WorkspaceError(f"cannot open workspace {path}: {access_problem(Path(path)) or exc}") from None
-    # A search for "café" or "CAFÉ" finds "café" however it was typed (composed or decomposed), which LIKE alone does not.
+    # A search for "café" finds "CAFÉ", which LIKE alone does not.
     conn.create_function(FOLDED, 1, folded, deterministic=True)
-    conn.create_function(COMPOSED, 1, composed, deterministic=True)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         # NORMAL in WAL mode: a commit survives a crash of any process; only a

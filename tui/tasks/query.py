@@ -44,8 +44,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES
-from crewdeck.sync.state.store import COMPOSED, FOLDED, composed, folded
+from crewdeck.sync.state.records import OPEN_STATUSES, PRIORITIES, TASK_STATUSES, composed
+from crewdeck.sync.state.store import FOLDED, folded
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.posts.states import STATES as POST_STATES
 from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
@@ -437,9 +437,8 @@ def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
             return _theirs([ctx.me])
         return _theirs(ctx.member_ids(value))
     if kind == "tag":
-        if value.isascii():  # the same in every form: the plain (fast) comparison
-            return "instr(t.tags, ?) > 0", [f'"{value}"']
-        return f"instr({COMPOSED}(t.tags), ?) > 0", [f'"{composed(value)}"']
+        # Tags are stored composed, as a word typed decomposed (on a Mac) is read.
+        return "instr(t.tags, ?) > 0", [f'"{composed(value)}"']
     if kind == "campaign":
         if value.lower() == "none":
             return "t.campaign IS NULL", []
@@ -478,9 +477,9 @@ def _clause(term: Term, ctx: QueryContext, now: str) -> tuple[str, list[Any]]:
     if kind == "snoozed":
         return "(t.snoozed_until IS NOT NULL AND t.snoozed_until > ?)", [now]
     if kind == "text":
-        if value.isascii():  # LIKE folds its case, and a decomposed "café" holds "cafe": no function call a task
+        if value.isascii():  # text is stored composed, and LIKE folds A to Z: no function call a task
             pattern = like_pattern(value)
             return "(t.title LIKE ? ESCAPE '\\' OR t.notes LIKE ? ESCAPE '\\')", [pattern, pattern]
-        pattern = like_pattern(folded(value) or "")
+        pattern = like_pattern(folded(composed(value)) or "")
         return f"({FOLDED}(t.title) LIKE ? ESCAPE '\\' OR {FOLDED}(t.notes) LIKE ? ESCAPE '\\')", [pattern, pattern]
     return "", []
