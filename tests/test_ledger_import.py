@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.visible import quoted
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.words import counted
 
@@ -992,22 +993,22 @@ def test_a_cell_that_is_no_number_under_decimal_mark_comma_says_so_not_how_marks
 @pytest.mark.parametrize("mark", [[], ["--decimal-mark", ","]])
 def test_an_amount_written_with_a_currency_symbol_is_refused_naming_the_symbol(team: Cli, tmp_path: Path, mark: list[str]) -> None:
     """A bank's "-12,00 €" under --decimal-mark , was "with --decimal-mark , a comma marks the decimals and dots group
-    thousands", which it does; "€12.00" "is not a plain decimal number".  The symbol is what crewdeck does not read."""
+    thousands", which it does; "€12.00" "is not a plain decimal number".  The symbol is what crewdeck does not read: said
+    as ``ledger add`` says it, with the amount as it is written here (it read "unknown currency '€'")."""
     # "12,50 €" without the mark: no "(or --decimal-mark ,)" after the symbol's refusal, which no mark reads.
     amounts = ["12,00 €", "€-5,50", "-£3,10"] if mark else ["12,50 €", "€12.00", "-$5"]
+    examples = ["12.00 EUR", "-5.50 EUR", "-3.10 GBP"] if mark else ["12.50 EUR", "12.00 EUR", "-5 USD"]
+    said = [
+        f"{line}: amount: {quoted(amount)}: write the currency as its code after the number, not its sign, like {quoted(example)}"
+        for line, amount, example in zip((2, 3, 4), amounts, examples)
+    ]
     rows = "".join(f'2026-11-0{n},spring-launch,tools,Canva,"{amount}"\n' for n, amount in enumerate(amounts, start=1))
     path = _write(tmp_path, "date,campaign,category,payee,amount\n" + rows)
     before = team.ok("export")
-    assert _listed(team("ledger", "import", path, *mark), path) == [
-        f"{line}: amount: unknown currency '{symbol}' (use an ISO 4217 code such as EUR, USD, JPY)"
-        for line, symbol in ((2, "€"), (3, "€"), (4, "£" if mark else "$"))
-    ]
+    assert _listed(team("ledger", "import", path, *mark), path) == said
     # With a currency column as well, the symbol is said alike (it was "write it as a number and a currency", of a row
     # that has both).
     rows = "".join(f'2026-11-0{n},spring-launch,tools,Canva,"{amount}",EUR\n' for n, amount in enumerate(amounts, start=1))
     path = _write(tmp_path, "date,campaign,category,payee,amount,currency\n" + rows, "with_currency.csv")
-    assert _listed(team("ledger", "import", path, *mark), path) == [
-        f"{line}: amount: unknown currency '{symbol}' (use an ISO 4217 code such as EUR, USD, JPY)"
-        for line, symbol in ((2, "€"), (3, "€"), (4, "£" if mark else "$"))
-    ]
+    assert _listed(team("ledger", "import", path, *mark), path) == said
     assert team.ok("export") == before

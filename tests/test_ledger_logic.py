@@ -102,21 +102,46 @@ def test_amounts_people_mistype_are_refused(text: str, problem: str) -> None:
         parse_amount(text, "EUR") if " " in text else parse_decimal(text, "EUR")
 
 
+_SIGN = "write the currency as its code after the number, not its sign, like"
+_NO_CODE = "write the currency as its ISO 4217 code after the number, not its sign"
+
+
 @pytest.mark.parametrize(
-    ("text", "said"),
+    ("text", "default", "said"),
     [
-        ("€12", "amount '€12': write the currency as its code after the number, not its sign, like '12 EUR'"),
-        ("12.50€", "amount '12.50€': write the currency as its code after the number, not its sign, like '12.50 EUR'"),
-        ("£5.50", "amount '£5.50': write the currency as its code after the number, not its sign, like '5.50 GBP'"),
-        ("$5", "amount '$5': write the currency as its code after the number, not its sign, like '5 USD'"),
-        ("€1.234,56", "amount '€1.234,56': write the currency as its code after the number, not its sign, like '120.50 EUR'"),
+        ("€12", "EUR", f"amount '€12': {_SIGN} '12 EUR'"),
+        ("12.50€", "EUR", f"amount '12.50€': {_SIGN} '12.50 EUR'"),
+        ("£5.50", "EUR", f"amount '£5.50': {_SIGN} '5.50 GBP'"),
+        ("$5", "EUR", f"amount '$5': {_SIGN} '5 USD'"),
+        ("-€12", "EUR", f"amount '-€12': {_SIGN} '-12 EUR'"),
+        ("€1.234,56", "EUR", f"amount '€1.234,56': {_SIGN} '120.50 EUR'"),
+        # A sign beside letters is another currency's (Brazil's, Australia's, the US's written so): no code is guessed.
+        ("R$10", "EUR", f"amount 'R$10': {_NO_CODE}"),
+        ("A$20", "EUR", f"amount 'A$20': {_NO_CODE}"),
+        ("US$5", "EUR", f"amount 'US$5': {_NO_CODE}"),
+        # A cent sign is a hundredth of a currency: "50 EUR" was 100 times what was meant.
+        ("¢50", "EUR", f"amount '¢50': {_NO_CODE}"),
+        ("¢ 50", "EUR", f"amount '¢ 50': {_NO_CODE}"),
+        # A decimal comma is a dot in the example, which read "120.50 EUR" for 12,50.
+        ("€12,50", "EUR", f"amount '€12,50': {_SIGN} '12.50 EUR'"),
+        ("12,50€", "EUR", f"amount '12,50€': {_SIGN} '12.50 EUR'"),
+        # The code written beside the sign wins over the sign's, which read "12 EUR" against the GBP written.
+        ("€12 GBP", "EUR", f"amount '€12': {_SIGN} '12 GBP'"),
+        # Never a number the currency refuses: "12.345 EUR" (three decimals) and "12.50 JPY" (none) are refused too.
+        ("€12.345", "KWD", f"amount '€12.345': {_SIGN} '120.50 EUR'"),
+        ("¥12.50", "EUR", f"amount '¥12.50': {_SIGN} '120 JPY'"),
+        ("€-0", "EUR", f"amount '€-0': {_SIGN} '120.50 EUR'"),
+        # A sign apart from its number, which read "unknown currency '12'" and "unknown currency '€'".
+        ("€ 12", "EUR", f"amount '€ 12': {_SIGN} '12 EUR'"),
+        ("12 €", "EUR", f"amount '12 €': {_SIGN} '12 EUR'"),
     ],
 )
-def test_an_amount_written_with_a_currency_sign_says_how_it_is_written_here(text: str, said: str) -> None:
+def test_an_amount_written_with_a_currency_sign_says_how_it_is_written_here(text: str, default: str, said: str) -> None:
     """``€12``, as hledger and a receipt write it, read "'€12' is not a plain decimal number like 120.50": not that the
-    currency was the trouble, nor how it is written (``12 €`` says "unknown currency '€' (use an ISO 4217 code ...)")."""
+    currency was the trouble, nor how it is written; ``12 €`` read "unknown currency '€'".  The example names a code only
+    for a sign that means one currency, and only a number that currency takes."""
     with pytest.raises(MoneyError) as refused:
-        parse_amount(text, "EUR")
+        parse_amount(text, default)
     assert str(refused.value) == said
 
 

@@ -436,6 +436,28 @@ async def test_a_new_entry_a_crisis_froze_says_so_in_a_warning(workspace: Path, 
         ]
 
 
+async def test_a_member_s_new_entry_a_crisis_of_every_campaign_froze_says_a_manager_counts_it(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """raj, a member, was told his spend counts "once a manager other than you approves it", as if he approved any; and a
+    crisis of every campaign (it names none) said "spend of its campaigns"."""
+    monkeypatch.setenv("CREWDECK_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    Cli(workspace).ok("crisis", "start", "--reason", "Outage")
+    app = make_app(workspace, handle="raj")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"spring-launch", "tab", *"zines", "tab", *"Print Co", "tab", *"40", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, EntryFormScreen)
+        warnings = [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert warnings == [
+            "40.00 EUR to Print Co (zines): frozen by the crisis “Outage” (spend dated from 2026-11-26 on, Asia/Kolkata): "
+            "it counts once a manager approves it"
+        ]
+
+
 async def test_approve_is_refused_to_others_and_for_ones_own_entry(workspace: Path) -> None:
     pending = sql(
         workspace,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -138,6 +139,32 @@ def test_spend_entered_into_a_crisis_says_it_is_frozen_and_who_counts_it(team: C
     # Another campaign's spend, and spend entered to wait for approval (pending, never frozen), are not said so.
     assert "frozen" not in team(*entry, "--campaign", "autumn").err
     assert "frozen" not in team(*entry, "--campaign", "spring-launch", "--pending").err
+
+
+def test_a_member_who_enters_spend_into_a_crisis_of_every_campaign_is_told_a_manager_counts_it(team: Cli, tmp_path: Path) -> None:
+    """raj, a member, was told "once a manager other than you approves it (crewdeck ledger approve ID)", a command the
+    rules refuse him (managers_only); and a crisis that names no campaign, so covers every one, said "spend of its
+    campaigns", as if it named some.  A manager is still told the command another manager runs."""
+    team.ok("crisis", "start", "--reason", "Outage")
+    entry = ("ledger", "add", "--category", "ads", "--amount", "40", "--payee", "Meta", "--campaign", "spring-launch")
+    member = team(*entry, as_member="raj")
+    assert member.code == 0, member.err
+    assert "rule managers_only" in one_line_error(team("ledger", "approve", member.out.strip(), as_member="raj"))
+    assert member.err.splitlines() == [
+        "note: frozen by the crisis “Outage” (spend dated from 2026-11-20 on, Asia/Kolkata): it counts once a manager approves it"
+    ]
+    manager = team(*entry)
+    assert manager.err.splitlines() == [
+        "note: frozen by the crisis “Outage” (spend dated from 2026-11-20 on, Europe/Berlin): it counts once a manager other "
+        f"than you approves it (crewdeck ledger approve {manager.out.strip()[:8]})"
+    ]
+    path = tmp_path / "spend.csv"
+    path.write_text("date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Meta,12.50 EUR\n", encoding="utf-8")
+    imported = team("ledger", "import", str(path), as_member="raj")
+    assert imported.code == 0 and imported.out == "imported 1 entry\n", imported.err
+    assert imported.err.splitlines() == [
+        "note: 1 entry is frozen by the crisis “Outage”: it counts once a manager approves it (crewdeck ledger list is:frozen)"
+    ]
 
 
 def test_a_crisis_freezes_spend_dated_from_its_start_on_the_clock_of_whoever_entered_it(team: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -84,21 +84,53 @@ def exponent(currency: str) -> int:
 
 
 #: The codes of currency signs a person types by habit (``€12``, as hledger takes them): the example a refusal gives.
+#: Only a sign that means one currency alone is here: ``$`` is USD only standing alone (``R$``, ``A$`` are others),
+#: and ``¢`` is a hundredth of one (``¢50`` is 0.50 of it).
 _SIGN_CODES = {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₪": "ILS", "₽": "RUB"}
-_PLAIN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+#: An amount written with one sign before or after a number and nothing else (``€12``, ``-€12``, ``€ 12``, ``12,50€``).
+_SIGN_ALONE = re.compile(r"(?P<lead>[-+]?)(?P<before>\S)\s*(?P<number>[-+]?[0-9.,]+)|(?P<written>[-+]?[0-9.,]+)\s*(?P<after>\S)")
+#: A number with a decimal comma (``12,50``), which the example writes with a dot.
+_DECIMAL_COMMA = re.compile(r"([-+]?[0-9]+),([0-9]+)")
 
 
-def _sign_problem(raw: str, currency: str) -> str | None:
-    """Why ``raw`` written with a currency sign is refused, and how it is written here; ``None`` when it has no sign."""
-    sign = next((char for char in raw if unicodedata.category(char) == "Sc"), None)
-    if sign is None:
+def _example_number(currency: str) -> str:
+    """A number ``currency`` takes, with as many decimals as it has (``120.50``, ``120`` of JPY, ``120.500`` of KWD)."""
+    places = exponent(currency)
+    return "120" + ("." + "50".ljust(places, "0") if places else "")
+
+
+def _sign_example(raw: str, written: str | None) -> str | None:
+    """How ``raw``, an amount written with a currency sign, is written here (``€12,50`` -> ``12.50 EUR``), the code
+    ``written`` beside it winning over its sign's; ``None`` when the sign does not stand alone by a number or stands
+    for no one currency (``R$10``, ``¢50``): no code is guessed, and no number a currency would refuse is echoed."""
+    found = _SIGN_ALONE.fullmatch(raw.strip())
+    if found is None:
         return None
-    number = "".join(char for char in raw if unicodedata.category(char) != "Sc").strip()
-    example = f"{number if _PLAIN.fullmatch(number) else '120.50'} {_SIGN_CODES.get(sign, currency)}"
+    sign = found["before"] or found["after"]
+    if sign not in _SIGN_CODES:
+        return None
+    code = written or _SIGN_CODES[sign]
+    number = (found["lead"] or "") + (found["number"] or found["written"])
+    number = _DECIMAL_COMMA.sub(r"\1.\2", number) if _DECIMAL_COMMA.fullmatch(number) else number
+    try:
+        parse_decimal(number, code)
+    except MoneyError:
+        number = _example_number(code)
+    return f"{number} {code}"
+
+
+def _sign_problem(raw: str, written: str | None) -> str | None:
+    """Why ``raw`` written with a currency sign is refused, and how it is written here (``written``: the code written
+    beside it, if one was); ``None`` when it has no sign."""
+    if not any(unicodedata.category(char) == "Sc" for char in raw):
+        return None
+    example = _sign_example(raw, written)
+    if example is None:
+        return f"amount {quoted(raw)}: write the currency as its ISO 4217 code after the number, not its sign"
     return f"amount {quoted(raw)}: write the currency as its code after the number, not its sign, like {quoted(example)}"
 
 
-def parse_decimal(text: str, currency: str) -> int:
+def parse_decimal(text: str, currency: str, *, written: bool = True) -> int:
     """``"120.50"`` in EUR -> ``12050``.  Refuses what a person might mistype.
 
     Accepted: an optional leading minus or plus (``+12``, as a bank's statement
@@ -112,7 +144,7 @@ def parse_decimal(text: str, currency: str) -> int:
     whole, dot, frac = body.partition(".")
     if "," in raw or not whole.isdigit() or not whole.isascii() or (dot and (not frac.isdigit() or not frac.isascii())):
         # Looked for only once the amount is refused: every amount an import reads comes through here.
-        signed = _sign_problem(raw, currency)
+        signed = _sign_problem(raw, currency if written else None)
         if signed:
             raise MoneyError(signed)
         if "," in raw:
@@ -151,8 +183,13 @@ def parse_amount(text: str, default_currency: str | None = None) -> tuple[int, s
     else:
         raise MoneyError(f"amount {quoted(text)}: write it as a number and a currency, like '120.50 EUR'")
     currency = currency.upper() if currency.isalpha() and len(currency) == 3 else currency
+    if currency not in MINOR_UNITS and any(all(unicodedata.category(char) == "Sc" for char in part) for part in parts):
+        # A sign apart from its number ("€ 12", "12 €") read as the currency: said as a sign is, not "unknown currency".
+        signed = _sign_problem(text, None)
+        if signed:
+            raise MoneyError(signed)
     check_currency(currency)
-    return parse_decimal(number, currency), currency
+    return parse_decimal(number, currency, written=len(parts) == 2), currency
 
 
 def _currency_first(first: str, second: str) -> bool:

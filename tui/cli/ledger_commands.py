@@ -25,12 +25,12 @@ from crewdeck.tui.ledger.form import FormContext, days_ahead, parse_entry
 from crewdeck.tui.ledger.period import Period, period_name
 from crewdeck.tui.ledger.rates import make_rate
 from crewdeck.tui.ledger.view import entries_where
-from crewdeck.tui.posts.frozen import freezing_crisis, frozen_among, frozen_note
+from crewdeck.tui.posts.frozen import approves_spend, freezing_crisis, frozen_among, frozen_note, who_approves
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.columns import GAP, cells, cut_cells, fitted, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError, source_name
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Campaign, Workspace
+from crewdeck.tui.workspace.workspace import Campaign, Member, Workspace
 
 
 def _today(ctx: Context) -> dt.date:
@@ -83,7 +83,9 @@ def cmd_add(ctx: Context) -> int:
     crisis = freezing_crisis(ws.conn, entry_id)
     if crisis is not None:
         # Entered as any other, it reads "frozen" only in lists and reports: said here, where it was typed in to count.
-        print(f"note: {frozen_note(crisis, ctx.me.tz)} (crewdeck ledger approve {short(entry_id)})", file=sys.stderr)
+        # The command is another manager's to run; a member who approves no spend is told no command refused to them.
+        command = f" (crewdeck ledger approve {short(entry_id)})" if approves_spend(ctx.me.facts()) else ""
+        print(f"note: {frozen_note(crisis, ctx.me)}{command}", file=sys.stderr)
     _say_crossed(over)
     return 0
 
@@ -331,13 +333,13 @@ def cmd_import(ctx: Context) -> int:
             "(less spent); a bank statement lists payments as negative: import it with --negate to read them as spend",
             file=sys.stderr,
         )
-    _say_held(ws, [(entry_id, draft) for entry_id, draft, reverses in plan.new if not reverses])
+    _say_held(ws, ctx.me_or_none(), [(entry_id, draft) for entry_id, draft, reverses in plan.new if not reverses])
     _say_crossed(over)
     return 0
 
 
-def _say_held(ws: Workspace, entries: list[tuple[str, EntryDraft]]) -> None:
-    """The notes ``ledger add`` gives an entry, counted over the entries imported, one line per kind: those a crisis
+def _say_held(ws: Workspace, me: Member | None, entries: list[tuple[str, EntryDraft]]) -> None:
+    """The notes ``ledger add`` gives an entry, counted over the entries ``me`` imported, one line per kind: those a crisis
     froze, and those in a category their campaign budgets none of while it budgets others."""
     frozen = sorted(frozen_among(ws.conn, [entry_id for entry_id, _ in entries]))
     if frozen:
@@ -346,7 +348,7 @@ def _say_held(ws: Workspace, entries: list[tuple[str, EntryDraft]]) -> None:
         n = len(frozen)
         print(
             f"note: {counted(n, 'entry')} {'is' if n == 1 else 'are'} frozen by the crisis{'es' if len(reasons) > 1 else ''} "
-            f"{', '.join(reasons)}: {'it counts' if n == 1 else 'they count'} once a manager other than you approves "
+            f"{', '.join(reasons)}: {'it counts' if n == 1 else 'they count'} once {who_approves(me.facts()) if me else 'a manager'} approves "
             f"{'it' if n == 1 else 'them'} (crewdeck ledger list is:frozen)",
             file=sys.stderr,
         )

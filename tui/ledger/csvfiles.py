@@ -211,7 +211,7 @@ def _number_and_code(text: str) -> tuple[str, str]:
 
 def _symbol_split(text: str) -> tuple[str, str]:
     """``text``'s number and a currency symbol written before or after it ("12,00 €", "€12.00", "-$5") as its code,
-    which the checks then refuse by name ("unknown currency '€' (use an ISO 4217 code such as EUR ...)"): read with the
+    which the checks then refuse by name ("'12,00 €': write the currency as its code after the number ..."): read with the
     number, "-12,00 €" was "with --decimal-mark , a comma marks the decimals", of an amount written so."""
     end = len(text)
     while end and unicodedata.category(text[end - 1]) == "Sc":

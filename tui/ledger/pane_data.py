@@ -152,7 +152,7 @@ def add(session: Session, values: Mapping[str, str], needs_approval: bool, ctx: 
         crisis = freezing_crisis(ws.conn, entry_id)
         if crisis is not None:
             # Saved as any other, it reads "frozen" in the list only: said as a warning that stays to be read.
-            notes.append(f"{_entry_words(ws, entry_id)}: {frozen_note(crisis, me.tz)}")
+            notes.append(f"{_entry_words(ws, entry_id)}: {frozen_note(crisis, me)}")
         notes.extend(over)
         return entry_id
 

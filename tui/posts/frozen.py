@@ -16,13 +16,17 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.state.frozen import day_in
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.filter import APPROVED_IDS, REVERSED_PAIR
 from crewdeck.tui.posts.reading import crises
 from crewdeck.tui.posts.states import Crisis, instant_text
+
+if TYPE_CHECKING:
+    from crewdeck.sync.state.rules import MemberFacts
+    from crewdeck.tui.workspace.workspace import Member
 
 #: A named parameter of ``frozen_condition``'s SQL (its only colons).
 _NAMED = re.compile(r":(\w+)")
@@ -136,12 +140,28 @@ def freezing_crisis(conn: sqlite3.Connection, entry_id: str) -> Crisis | None:
     return None
 
 
-def frozen_note(crisis: Crisis, tz: str) -> str:
-    """What a member of zone ``tz`` is told of spend they just entered that ``crisis`` froze: it does not count yet, and
-    who counts it; its days on their clock, as the spend's date is."""
-    first = day_in(instant_text(crisis.started_at), tz)
-    days = f"from {first} on" if crisis.ended_at is None else f"{first}..{day_in(instant_text(crisis.ended_at), tz)}"
+def approves_spend(me: MemberFacts) -> bool:
+    """Whether the rules let ``me`` approve spend at all (another's: never their own), asked of no entry in particular as
+    the app asks before it offers the key (``tui.app.role_keys``): a member or a guest is refused for their role."""
+    from crewdeck.sync.state.rules import approval_refused  # the rules load when first asked: not before the first screen
+
+    refusal = approval_refused(me, "", None, lambda: False)
+    return refusal is None or refusal.rule not in ("managers_only", "guest_read_only")
+
+
+def who_approves(me: MemberFacts) -> str:
+    """Who counts spend ``me`` entered that waits for approval: another manager, or any manager for one who approves none."""
+    return "a manager other than you" if approves_spend(me) else "a manager"
+
+
+def frozen_note(crisis: Crisis, me: Member) -> str:
+    """What ``me`` is told of spend they just entered that ``crisis`` froze: it does not count yet, and who counts it; its
+    days on their clock, as the spend's date is."""
+    first = day_in(instant_text(crisis.started_at), me.tz)
+    days = f"from {first} on" if crisis.ended_at is None else f"{first}..{day_in(instant_text(crisis.ended_at), me.tz)}"
+    # A crisis that names no campaign covers every one: "spend of its campaigns" read as if it named some.
+    spend = "spend of its campaigns" if crisis.campaigns else "spend"
     return (
-        f"frozen by the crisis “{visible(crisis.reason)}” (spend of its campaigns dated {days}, {visible(tz)}): "
-        "it counts once a manager other than you approves it"
+        f"frozen by the crisis “{visible(crisis.reason)}” ({spend} dated {days}, {visible(me.tz)}): "
+        f"it counts once {who_approves(me.facts())} approves it"
     )
