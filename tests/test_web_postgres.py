@@ -6,6 +6,7 @@ of its own on 127.0.0.1, headless Chromium for the guest's browser, and a member
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -18,17 +19,20 @@ from crewdeck.sync.server.pgstore import PgStore
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.push import PushRejected
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts.writing import approve
 from crewdeck.tui.web.mirror import open_copy, sync_round
+from crewdeck.tui.workspace.workspace import os_user
 
-from .conftest import in_person
 from .syncsupport import Postgres, Server, create_token, crewdeck, crewdeck_fails, token_file, wait_until
 from .websupport import Tab, WebProcess, chromium, make_link, make_posts_team
 
 
 @pytest.fixture
 def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
-    """The posts team (@acme, a guest given Spring Launch, whose chain is @acme's one step) published as workspace posts."""
+    """The posts team (@acme, a guest given Spring Launch, whose chain is @acme's one step) published as workspace posts;
+    @ana, a manager, is mapped to the Unix user that runs the tests, the web's account: she writes in the copy, links too."""
     team = make_posts_team(tmp_path)
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "ana", "--unix-user", os_user())
     url = postgres.database()
     assert "as workspace posts" in crewdeck("publish", str(team), "--database", url)
     return url, team
@@ -98,11 +102,10 @@ def test_an_approval_the_database_refuses_leaves_the_copy_and_stays_listed_as_re
     copy, other = tmp_path / "copy.db", tmp_path / "other-copy.db"
     with closing(PgStore.open(url)) as pg, open_copy(copy, "posts") as store, open_copy(other, "posts") as second:
         assert sync_round(store, pg, "posts").pulled > 0 and sync_round(second, pg, "posts").pulled > 0
-        post = _post_id(copy, "Spring post 0")
+        post, members = _post_id(copy, "Spring post 0"), {m.handle: m.id for m in pg.members("posts")}
         crewdeck("-w", str(other), "--as", "ana", "member", "set", "acme", "--campaigns", "none")
         assert sync_round(second, pg, "posts").pushed > 0
-        with in_person():
-            crewdeck("-w", str(copy), "--as", "acme", "post", "approve", post)
+        approve(store, members["acme"], post, dt.datetime.now(dt.UTC))  # as @acme's session in the browser writes it
         assert _verdicts(copy) == [("approve", "Spring post 0", "acme")]
         done = sync_round(store, pg, "posts")
         assert [r.rule for r in done.refused] == ["not_a_reviewer"]
