@@ -80,8 +80,12 @@ def test_the_manager_mapped_to_the_copys_account_writes_in_it_as_herself_only(
     assert "acting" not in writers and not any(title.startswith("Ana as raj") for title in writers)
 
 
-def test_an_account_mapped_to_no_member_writes_in_the_copy_as_nobody(copy: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_account_mapped_to_no_member_writes_in_the_copy_as_nobody(
+    copy: tuple[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     url, path = copy
+    config = tmp_path / "config.toml"
+    config.write_text('member = "raj"\n')
     with in_person():
         refused = crewdeck_fails("-w", str(path), "--as", "raj", "add", "Nobody as raj")
         assert "no member is mapped to the Unix user 'crewdeck-tests-nobody', who may not act as one named by --as" in refused
@@ -89,8 +93,9 @@ def test_an_account_mapped_to_no_member_writes_in_the_copy_as_nobody(copy: tuple
         assert "named by CREWDECK_MEMBER" in crewdeck_fails("-w", str(path), "add", "Nobody as raj by the environment")
         with pytest.raises(UserError, match="named by --as"):
             Session.open(path, "raj")
-        # A link is made by the mapped manager only: named, no other becomes one here.
         monkeypatch.delenv("CREWDECK_MEMBER")
+        assert "named by the config" in crewdeck_fails("--config", str(config), "-w", str(path), "add", "Nobody as raj by the config")
+        # A link is made by the mapped manager only: named, no other becomes one here.
         assert "named by --as" in crewdeck_fails("-w", str(path), "--as", "ana", "web", "link", "@acme")
     assert _own_ops(path) == 0
     assert not any(title.startswith("Nobody") for title in _task_writers(url))
