@@ -45,9 +45,10 @@ def store_of(session: Session) -> Store:
     return session.access.read(lambda ws: ws.store)
 
 
-def make_app(path: Path, handle: str = "ana", config: Config | None = None, watch: bool = True) -> CrewdeckApp:
+def make_app(path: Path, handle: str = "ana", config: Config | None = None, watch: bool = True, authenticated: bool = False) -> CrewdeckApp:
     config = config or Config()
-    session = Session.open(path, handle, config)
+    session = Session.open(path, handle, config, authenticated=authenticated)
+    session.restricted = authenticated  # as launch() makes every authenticated session
     session.ranked.rescore(NOW)
     return CrewdeckApp(session, config, watch=watch)
 

@@ -111,15 +111,15 @@ def check_local_disk(path: Path, mountinfo: str = MOUNTINFO) -> None:
 FILE_MODE = 0o660
 
 
-def create_group_writable(path: Path) -> None:
-    """Create an empty file that every member of the directory's group can write.
+def create_group_writable(path: Path, mode: int = FILE_MODE) -> None:
+    """Create an empty file that every member of the directory's group can write (or with ``mode``: its owner only).
 
     SQLite gives the ``-wal`` and ``-shm`` files the database file's mode, so
     this one mode carries over to them.
     """
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
     os.close(fd)
-    os.chmod(path, FILE_MODE)
+    os.chmod(path, mode)  # whatever the umask
 
 
 def directory_problem(path: Path) -> str | None:

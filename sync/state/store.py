@@ -35,7 +35,7 @@ from crewdeck.sync.state.ids import new_id, new_node_id
 from crewdeck.sync.state.lockwait import LockWait, begin_immediate, clear_interrupt
 from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash, same_write
 from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError, canonical_json
-from crewdeck.sync.state.sharedfile import OpenedFile, access_problem, check_local_disk, create_group_writable
+from crewdeck.sync.state.sharedfile import FILE_MODE, OpenedFile, access_problem, check_local_disk, create_group_writable
 from crewdeck.sync.state.writes import PendingWrites, Writer
 
 if TYPE_CHECKING:
@@ -322,8 +322,8 @@ class Store:
     # ------------------------------------------------------------ lifecycle
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], *, check_disk: bool = True) -> Store:
-        """Create a new, empty workspace file (group-writable, WAL mode)."""
+    def create(cls, path: str | os.PathLike[str], *, check_disk: bool = True, mode: int = FILE_MODE) -> Store:
+        """Create a new, empty workspace file (group-writable, WAL mode; ``mode``: another, from its first byte)."""
         target = Path(path)
         if target.exists():
             raise WorkspaceError(f"{target} already exists")
@@ -335,7 +335,7 @@ class Store:
             except OSError as exc:
                 raise WorkspaceError(str(exc)) from None
         try:
-            create_group_writable(target)
+            create_group_writable(target, mode)
         except OSError as exc:
             raise WorkspaceError(f"cannot create {target}: {exc.strerror}") from None
         conn: sqlite3.Connection | None = None

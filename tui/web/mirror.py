@@ -11,7 +11,9 @@ the copy (its local tables), made by a manager with ``crewdeck --workspace COPY 
 from __future__ import annotations
 
 import os
+import shlex
 import signal
+import stat
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -32,6 +34,8 @@ META_PULL_SEQ = "mirror.pull_seq"
 META_PULL_OP = "mirror.pull_op"
 #: The copy's local ``seq`` up to which its own operations are stored (or refused) in the database.
 META_PUSH_SEQ = "mirror.push_seq"
+#: The copy's mode: it holds sign-in links and writes that reach the database as any member's, so its account's alone.
+COPY_MODE = 0o600
 #: Operations in one page, each way.
 PAGE = 5_000
 #: Bytes of operations in one pulled page (the sync server's page).
@@ -56,9 +60,11 @@ class Round:
 def open_copy(path: Path, workspace: str) -> Store:
     """The copy of ``workspace`` at ``path``, made empty when there is none (the first round fills it)."""
     if not path.exists():
-        store = Store.create(path)
+        store = Store.create(path, mode=COPY_MODE)
         store.set_metas({META_WORKSPACE: workspace})
         return store
+    # Read before the copy is opened: its ``-wal`` and ``-shm`` files, when opening makes them, take its mode.
+    modes = {name: _mode(name) for name in (f"{path}{suffix}" for suffix in ("", "-wal", "-shm"))}
     store = Store(path)
     held = store.get_meta(META_WORKSPACE)
     if held != workspace:
@@ -69,7 +75,24 @@ def open_copy(path: Path, workspace: str) -> Store:
                 "give --database a file name of its own (it is made on first use)"
             )
         raise MirrorError(f"{path} is crewdeck web's copy of workspace {held!r}, not {workspace!r}: give --name {held} or another file")
+    open_to_others = [name for name, mode in modes.items() if stat.S_IMODE(mode) & ~COPY_MODE]
+    if open_to_others:
+        store.close()
+        # Refused, not tightened: whoever could write it may have written in it as any member, for the database to take.
+        shown = " ".join(shlex.quote(name) for name in open_to_others)
+        raise MirrorError(
+            f"{path} is crewdeck web's copy and other Unix users may read or write it (mode {stat.filemode(modes[open_to_others[0]])}): "
+            f"it is the web's account's alone; check who wrote in it, then: chmod 600 {shown}"
+        )
     return store
+
+
+def _mode(name: str) -> int:
+    """The type and permission bits of the file ``name``; 0 when there is none."""
+    try:
+        return os.stat(name).st_mode
+    except FileNotFoundError:
+        return 0
 
 
 def sync_round(store: Store, pg: PgStore, workspace: str) -> Round:

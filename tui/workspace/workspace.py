@@ -24,6 +24,7 @@ from crewdeck.sync.state.naming import unnamed_campaign
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
+from crewdeck.tui.web.mirror import META_WORKSPACE as META_COPY_OF
 from crewdeck.tui.workspace.candidates import LISTED, ambiguity
 from crewdeck.tui.workspace.errors import Unidentified, UserError
 from crewdeck.tui.workspace.placeholders import (
@@ -368,6 +369,8 @@ class Workspace:
             return self.member_by_handle(handle)
         user = os_user()
         mapped = self.member_for_unix_user(user) if user else None
+        if self.store.get_meta(META_COPY_OF) is not None:
+            return self._copy_writer(mapped, user, handle, named_by, config_member)
         if handle:
             if mapped is not None and handle.strip().lstrip("@").lower() != mapped.handle:
                 # Refused before the handle is looked up: "no member with that handle (members: …)", or a refusal
@@ -392,6 +395,29 @@ class Workspace:
             f"who are you? no member of this workspace is mapped to the user {user!r}: pass --as HANDLE, "
             f"set CREWDECK_MEMBER, or map yourself with: {mapping}"
         )
+
+    def _copy_writer(self, mapped: Member | None, user: str, handle: str | None, named_by: str, config_member: str | None) -> Member:
+        """On crewdeck web's copy of a workspace in PostgreSQL, the member mapped to this Unix user, and nobody else.
+
+        The database judges each of the copy's operations as its own member's and refuses the record of a manager
+        acting as another (``acting_local_only``): ``--as @raj`` here would reach it as @raj's own write.  So the copy
+        is written by the sessions signed in by a link (``authenticated``) and by its account's mapped member only.
+        """
+        copy = f"{self.store.path} is crewdeck web's copy of a workspace in PostgreSQL"
+        ways_in = "members and guests write in it through crewdeck web's sign-in links"
+        if mapped is not None:
+            if handle and handle.strip().lstrip("@").lower() != mapped.handle:
+                # Not looked up: whether the handle names a member is none of this account's business here.
+                raise UserError(
+                    f"{copy}: this Unix user ({user!r}) writes in it as @{mapped.handle} only, never {named_by} another; {ways_in}"
+                )
+            return mapped
+        said = f"{copy}: no member is mapped to the Unix user {user!r}, who may not act as one named by "
+        if handle:
+            raise UserError(f"{said}{named_by}; {ways_in}")
+        if config_member:
+            raise UserError(f"{said}the config; {ways_in}")
+        raise Unidentified(f"{copy}: no member is mapped to the Unix user {user!r}; {ways_in}")
 
     def _named(self, handle: str, named_by: str) -> Member:
         wanted = handle.strip().lstrip("@").lower()
