@@ -19,7 +19,7 @@ DEMO := var/demo.db
 # Two workers: this suite's slow parts are processes waiting on each other.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-all check bench clean
+.PHONY: run test test-all check bench clean terminal-widths
 
 $(DEPS): pyproject.toml
 	rm -rf $(VENV) build
@@ -54,6 +54,12 @@ test: $(INSTALLED)
 test-all: $(INSTALLED)
 	@bash .ci/system-packages
 	$(PYTEST) -n $(PYTEST_WORKERS) -q -m "slow or not slow"
+
+# The app's table of character widths, written from the command line's measure for this Python's Unicode (the app
+# measures afresh at start, half a second, under another Unicode).
+terminal-widths: $(INSTALLED)
+	$(BIN)/python -m crewdeck.tui.app.terminal_cells > tui/app/terminal_widths.py.new
+	mv tui/app/terminal_widths.py.new tui/app/terminal_widths.py
 
 check: $(INSTALLED)
 	$(BIN)/python -m pytest -n 0 -q tests/test_habits.py tests/test_packaging.py

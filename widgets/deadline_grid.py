@@ -36,6 +36,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from crewdeck.widgets import cutting
 from crewdeck.widgets.steady_scroll_view import SteadyScrollView
 
 #: Width of the left gutter (``DeadlineGrid.gutter_width``, wider where the handle would keep too few cells, and where a
@@ -466,7 +467,7 @@ class DeadlineGrid(SteadyScrollView, can_focus=True):
             extra = ""
         text = f" {data.title}{extra}"
         if cell_len(text) > width:  # cut where it shows: "UTC+10" for UTC+10:30 would read as another offset
-            text = set_cell_size(text, max(0, width - 1)) + "…"
+            text = cutting.keep(text, max(0, width - 1)) + "…"
         return Strip([Segment(text, self._style("title"))])
 
     def _ruler(self, data: GridDataLike) -> Strip:
@@ -518,7 +519,7 @@ class DeadlineGrid(SteadyScrollView, can_focus=True):
         # weekday ends in an ellipsis, so it is not read as a shorter one.
         label_width = self._label_width
         padded = label_width + (0 if day else self._day_width)
-        label = row.label if cell_len(row.label) <= label_width else set_cell_size(row.label, label_width - 1) + "…"
+        label = row.label if cell_len(row.label) <= label_width else cutting.keep(row.label, label_width - 1) + "…"
         segments = [
             Segment(" " + set_cell_size(label, padded), member_style),
             Segment(f"{f' {day} ' if day else ''}{local:>{self._local_width}}", self._style("member")),
@@ -573,5 +574,5 @@ class DeadlineGrid(SteadyScrollView, can_focus=True):
             if cell_len(text) <= width:
                 break
         else:
-            text = set_cell_size(text, max(0, width - 1)) + "…"
+            text = cutting.keep(text, max(0, width - 1)) + "…"
         return Strip([Segment(text, self._style("detail"))])

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -28,6 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
+from crewdeck.widgets import cutting
 from crewdeck.widgets.steady_scroll_view import SteadyScrollView
 
 
@@ -376,10 +377,10 @@ def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, ov
         text = cell
     # One style for the whole cell, the common case: a row's worth of rich
     # layout per line cost ~170 us; strings and one style cost a few.
-    length = cell_len(text)
-    if length > width:
-        text = set_cell_size(text, width - 1) + "…"
-    elif length < width:
+    if cell_len(text) > width:
+        text = cutting.keep(text, width - 1) + "…"
+    length = cell_len(text)  # short of the width by the glyph a cut left out whole
+    if length < width:
         text = " " * (width - length) + text if right else text + " " * (width - length)
     line.add(text, style, width)
 
@@ -390,4 +391,4 @@ def _cut_before_mark(cell: Marked, width: int) -> str:
         return cell.plain
     room = width - cell_len(cell.mark) - 1
     # A column too narrow for any of the text and the mark: cut as any cell is.
-    return cell.plain if room < 1 else set_cell_size(cell.text, room) + "…" + cell.mark
+    return cell.plain if room < 1 else cutting.keep(cell.text, room) + "…" + cell.mark

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from crewdeck.widgets import cutting
 
 
 class PaneBar(Widget):
@@ -71,10 +73,10 @@ def whole_parts(info: Sequence[str], width: int, shrink_first: int = 0, shrink_l
     if shrink_last and len(parts) > 1 and cell_len(" · ".join(parts)) > width:
         room = width - cell_len(" · ".join([*parts[:-1], ""]))
         if room >= shrink_last:
-            return " · ".join([*parts[:-1], set_cell_size(parts[-1], room - 1) + "…"])
+            return " · ".join([*parts[:-1], cutting.keep(parts[-1], room - 1) + "…"])
     while len(parts) > 1 and cell_len(" · ".join(parts)) > width:
         room = width - cell_len(" · ".join(["", *parts[1:]]))
         if shrink_first and room >= shrink_first:
-            return " · ".join([set_cell_size(parts[0], room - 1) + "…", *parts[1:]])
+            return " · ".join([cutting.keep(parts[0], room - 1) + "…", *parts[1:]])
         parts.pop()
     return " · ".join(parts)

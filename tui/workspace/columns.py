@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import TextIO
 
 ELLIPSIS = "…"
@@ -107,20 +107,21 @@ def cut(text: str, width: int) -> str:
 def cells(text: str) -> int:
     """The columns ``text`` takes on a terminal: two for a wide (East Asian) character or emoji, none for a mark
     drawn on the character before it (a combining accent, a vowel sign of Devanagari, a variation selector), for a
-    format character (a zero-width joiner, a direction mark), nor for an emoji a joiner joins to the glyph before it
+    format character (a zero-width joiner, a direction mark), nor for a character a joiner joins to the glyph before it
     (the family in 👨‍👩‍👧 is one emoji: two columns); as a terminal (tmux, xterm) counts them."""
     if text.isascii():
         return len(text)
-    return sum(_widths(text))
+    return sum(joined_widths(text, character_cells))
 
 
-def _widths(text: str) -> Iterator[int]:
-    """The columns each character of ``text`` adds, in order."""
+def joined_widths(text: str, measure: Callable[[str], int]) -> Iterator[int]:
+    """The columns each character of ``text`` adds, in order, each measured alone by ``measure``: tmux draws any
+    character but an ASCII one after a zero-width joiner into the glyph before it (a woman, a joiner, a heart, a
+    joiner and a man: two columns; "a", a joiner and a heart: one), and an ASCII one beside it ("a", a joiner, "b": two).
+    """
     joined = False
     for ch in text:
-        columns = character_cells(ch)
-        # A wide character (an emoji) after a joiner is drawn into the glyph before it; a letter is drawn beside it.
-        yield 0 if joined and columns == 2 else columns
+        yield 0 if joined and not ch.isascii() else measure(ch)
         joined = ch == ZERO_WIDTH_JOINER
 
 
@@ -137,20 +138,26 @@ def cut_cells(text: str, width: int) -> str:
     and a joined emoji is kept whole or not at all."""
     if cells(text) <= width:
         return text
+    return whole_glyphs(text, width - 1) + ELLIPSIS
+
+
+def whole_glyphs(text: str, width: int) -> str:
+    """The longest start of ``text`` at most ``width`` columns wide that cuts no glyph apart (``_glyphs``): what a cut
+    keeps, here and in the app's widgets."""
     kept, used = [], 0
     for glyph, columns in _glyphs(text):
         used += columns
-        if used > width - 1:
+        if used > width:
             break
         kept.append(glyph)
-    return "".join(kept) + ELLIPSIS
+    return "".join(kept)
 
 
 def _glyphs(text: str) -> Iterator[tuple[str, int]]:
     """``text`` in the pieces a cut keeps whole, each with its columns: a character with the marks and joined emoji
     drawn on it, and a flag's two regional-indicator letters together (one of them alone is a letter in a box)."""
     piece, columns, flag_open = "", 0, False
-    for ch, width in zip(text, _widths(text), strict=True):
+    for ch, width in zip(text, joined_widths(text, character_cells), strict=True):
         regional = _is_regional_indicator(ch)
         if piece and (width == 0 or (regional and flag_open) or _continues(ch, piece[-1])):
             piece, columns = piece + ch, columns + width
