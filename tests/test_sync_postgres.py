@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from crewdeck.sync.client.remote import Client, Pushed, push_all, unsent
+from crewdeck.sync.server.pgstore import RULES_VERSION
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
@@ -466,7 +467,7 @@ def test_a_database_set_up_by_an_older_crewdeck_gets_what_it_lacks(published: tu
     with psycopg.connect(url, autocommit=True) as conn:
         assert conn.execute("SELECT to_regclass('crewdeck_op_assignee') IS NOT NULL").fetchone() == (True,)
         # Filled in again from the log: the rules read it.
-        assert conn.execute("SELECT rules_version FROM crewdeck_workspace WHERE name = 'team'").fetchone() == (1,)
+        assert conn.execute("SELECT rules_version FROM crewdeck_workspace WHERE name = 'team'").fetchone() == (RULES_VERSION,)
     server = Server(["--database", url]).start()
     try:
         ana = tmp_path / "ana.db"

@@ -150,7 +150,7 @@ SCHEMA: list[tuple[str, str]] = [
         PRIMARY KEY (workspace, node, node_seq)
     )""",
     ),
-    # 0: a workspace stored before the rules; 1: its rule state is filled in.
+    # 0: a workspace stored before the rules; else the RULES_VERSION its rule state was filled in for.
     (
         "crewdeck_workspace.rules_version",
         "ALTER TABLE crewdeck_workspace ADD COLUMN IF NOT EXISTS rules_version INTEGER NOT NULL DEFAULT 0",
@@ -307,8 +307,10 @@ def ensure_schema(conn: Connection) -> None:
         for name, statement in SCHEMA:
             if _missing(conn, name):
                 conn.execute(statement)
-        for (workspace,) in conn.execute("SELECT name FROM crewdeck_workspace WHERE rules_version = 0").fetchall():
-            _start_rules(conn, workspace)
+        for workspace, version in conn.execute(
+            "SELECT name, rules_version FROM crewdeck_workspace WHERE rules_version < %s", (RULES_VERSION,)
+        ).fetchall():
+            _start_rules(conn, workspace, granted=version > 0)
 
 
 def _missing(conn: Connection, name: str) -> bool:
@@ -323,12 +325,17 @@ def _missing(conn: Connection, name: str) -> bool:
     return found is None
 
 
-#: The fields of each record that the rules read (``None``: an append's whole record).
-RULE_FIELDS = {"member": ("handle", "access", "unix_user", "deleted", "ssh_keys"), "ledger_entry": None}
+#: The fields of each record that the rules read (``None``: an append's whole record); a member's zone, for the days of
+#: the spend they entered (``PgRuleState.frozen``).
+RULE_FIELDS = {"member": ("handle", "access", "unix_user", "deleted", "ssh_keys", "tz"), "ledger_entry": None}
+#: What a workspace's rule state holds (``crewdeck_workspace.rules_version``): 1, RULE_FIELDS without members' zones;
+#: 2, with them.  A database's workspaces filled in for a smaller one are filled in again when it is opened.
+RULES_VERSION = 2
 
 
-def _start_rules(conn: Connection, workspace: str) -> None:
-    """Fill a workspace's rule state from its log, and give its members their access.
+def _start_rules(conn: Connection, workspace: str, *, granted: bool = False) -> None:
+    """Fill a workspace's rule state from its log, and give its members their access unless it was ``granted`` (a rule
+    state filled in before, for a smaller RULES_VERSION: access written since is the members', not the server's to redo).
 
     For a workspace stored before the rules: its members' access is written
     as operations of the server (as ``Store._grant_access`` does in a file),
@@ -350,9 +357,9 @@ def _start_rules(conn: Connection, workspace: str) -> None:
     has_access = conn.execute(
         "SELECT 1 FROM crewdeck_op WHERE workspace = %s AND entity = 'member' AND field = 'access' LIMIT 1", (workspace,)
     ).fetchone()
-    if not has_access:
+    if not (granted or has_access):
         _grant_access(conn, workspace)
-    conn.execute("UPDATE crewdeck_workspace SET rules_version = 1 WHERE name = %s", (workspace,))
+    conn.execute("UPDATE crewdeck_workspace SET rules_version = %s WHERE name = %s", (RULES_VERSION, workspace))
 
 
 def _grant_access(conn: Connection, workspace: str) -> None:
@@ -610,7 +617,7 @@ class PgRuleState:
         if row is None:
             return False
         entry = json.loads(row[0])
-        # The entry's days are on its member's clock: their zone as the log holds it now.
+        # The entry's days are on its member's clock: their zone now (RULE_FIELDS keeps it).
         tz = self.conn.execute(
             "SELECT value FROM crewdeck_state WHERE workspace = %s AND entity = 'member' AND row_id = %s AND field = 'tz'",
             (self.workspace, entry.get("entered_by")),
