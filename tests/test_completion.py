@@ -289,3 +289,10 @@ def test_config_unset_completes_its_keys_as_config_set_does(env: dict[str, str])
         ]
     answers = shell(["bash", "--norc", "-c"], "\n".join(lines), env)
     assert [a.split() for a in answers[:-1]] == [["theme", "time_format"], ["keymap.triage.done"], []]
+
+
+def test_completion_help_says_it_completes_config_set_and_unset(cli: Cli) -> None:
+    # `completion --help` stopped at the statuses of a filter: not config set's keys and values, nor config unset's keys.
+    help_text = " ".join(cli.ok("completion", "--help").split())
+    assert "config set's and config unset's keys (every keymap.ID too)" in help_text
+    assert "the values of config set's theme, time_format and default_view" in help_text

@@ -315,8 +315,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "completion",
         parents=parents,
         help="print a shell completion script (bash, zsh, fish)",
-        description="Print a script that completes crewdeck's commands, options, @handles, +campaigns, #tags, task ids and "
-        "the statuses of a tasks filter's status: or is:. "
+        description="Print a script that completes crewdeck's commands, options, @handles, +campaigns, #tags, task ids, "
+        "the statuses of a tasks filter's status: or is:, config set's and config unset's keys (every keymap.ID too) and "
+        "the values of config set's theme, time_format and default_view. "
         "bash: source <(crewdeck completion bash) in ~/.bashrc; zsh: source <(crewdeck completion zsh) after compinit in ~/.zshrc; "
         "fish: crewdeck completion fish > ~/.config/fish/completions/crewdeck.fish. "
         f"The workspace is the one -w names on the line, else {ENV_WORKSPACE}, the config's, or the local one.",
