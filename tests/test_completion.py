@@ -289,3 +289,37 @@ def test_config_unset_completes_its_keys_as_config_set_does(env: dict[str, str])
         ]
     answers = shell(["bash", "--norc", "-c"], "\n".join(lines), env)
     assert [a.split() for a in answers[:-1]] == [["theme", "time_format"], ["keymap.triage.done"], []]
+
+
+def test_completion_help_says_it_completes_config_set_and_unset(cli: Cli) -> None:
+    # `completion --help` stopped at the statuses of a filter: not config set's keys and values, nor config unset's keys.
+    help_text = " ".join(cli.ok("completion", "--help").split())
+    assert "config set's and config unset's keys (every keymap.ID too)" in help_text
+    assert "the values of config set's theme, time_format and default_view" in help_text
+
+
+def test_config_set_default_view_completes_the_workspace_s_campaigns(env: dict[str, str]) -> None:
+    # default_view takes campaign:SLUG too, where only the built-in views were offered.
+    lines = ["source <(crewdeck completion bash)"]
+    for words, cword in (
+        (["crewdeck", "config", "set", "default_view", "camp"], 4),
+        (["crewdeck", "config", "set", "default_view", ""], 4),
+        # bash splits campaign:SLUG at its ":" and replaces what follows it: the slug alone
+        (["crewdeck", "config", "set", "default_view", "campaign", ":"], 5),
+        (["crewdeck", "config", "set", "default_view", "campaign", ":", "spr"], 6),
+        (["crewdeck", "config", "set", "default_view", "campaign", ":", "x"], 6),
+    ):
+        quoted = " ".join(f"'{w}'" for w in words)
+        lines += [f"COMP_WORDS=({quoted}); COMP_CWORD={cword}; COMPREPLY=()", "_crewdeck", 'printf "%s\\n" "${COMPREPLY[@]}"', "echo ---"]
+    answers = shell(["bash", "--norc", "-c"], "\n".join(lines), env)
+    assert [a.split() for a in answers[:-1]] == [
+        ["campaign:spring-launch"],
+        ["all", "campaign:spring-launch", "inbox", "mine", "overdue", "today", "unassigned", "week"],
+        ["spring-launch"],
+        ["spring-launch"],
+        [],
+    ]
+    # zsh and fish hand the word whole and take it whole
+    whole = {**env, "CREWDECK_COMPLETE_WORDS": "config\nset\ndefault_view", "CREWDECK_COMPLETE_CURRENT": "campaign:s"}
+    done = subprocess.run(["crewdeck", "completion", "--candidates"], capture_output=True, text=True, env=whole, timeout=120)
+    assert done.stdout.split() == ["campaign:spring-launch"]

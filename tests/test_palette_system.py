@@ -34,3 +34,16 @@ async def test_a_guests_palette_lists_only_what_a_guest_can_do(tmp_path: Path) -
         assert not {"Content calendar", "Approvals", "Results", "Zoom", "Crisis", "Drafts kept"} & set(titles), titles
         assert not [t for t in titles if t.startswith(("Pane:", "View:"))]
         assert {"Quit", "Keys", "Name and zone"} <= set(titles)
+
+
+async def test_a_guests_palette_and_keys_agree_on_textuals_theme_and_screenshot(tmp_path: Path) -> None:
+    """A guest's palette listed Textual's Theme (written to the config: a web guest's is the server account's) and
+    Screenshot (a file saved on the server), which check_action refuses a guest: now neither, as a member keeps both."""
+    path, _, _ = _client_reviews(tmp_path, 1)
+    for handle, offered in (("gus", False), ("ana", True)):
+        app = keymapped_app(path, {}, handle)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            for title, action in (("Theme", "change_theme"), ("Screenshot", "screenshot")):
+                assert (title in titles, bool(app.check_action(action, ()))) == (offered, offered), (handle, title)

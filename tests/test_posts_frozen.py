@@ -192,3 +192,13 @@ def test_a_crisis_freezes_spend_dated_from_its_start_on_the_clock_of_whoever_ent
     team.in_person("ledger", "approve", entry, as_member="mia")  # the rules read it frozen too: it waited for approval
     assert total(report(team))["spent"] == eur("55.00")
     assert "does not wait for approval" in one_line_error(team("ledger", "approve", after, as_member="mia"))
+
+
+def test_ledger_report_names_ledger_approve_only_to_a_reader_who_may_approve(team: Cli) -> None:
+    # The frozen line ended "(crewdeck ledger approve ID)" for raj, a member, whom the command refuses.
+    add(team, "40 EUR", date="2026-11-20", as_member="raj")
+    team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+    manager = [line for line in team.ok("ledger", "report").splitlines() if "frozen by a crisis" in line]
+    member = [line for line in team.ok("ledger", "report", as_member="raj").splitlines() if "frozen by a crisis" in line]
+    assert manager == ["frozen by a crisis: 40.00 EUR in 1 entry, not in spent until a manager approves each (crewdeck ledger approve ID)"]
+    assert member == ["frozen by a crisis: 40.00 EUR in 1 entry, not in spent until a manager approves each"]

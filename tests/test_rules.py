@@ -1238,3 +1238,17 @@ def test_a_task_is_assigned_to_no_guest_from_the_command_line(tmp_path: Path) ->
         assert line in err and err.count("\n") == 1, err
     assert crewdeck(*raj, "export") == before
     crewdeck(*raj, "set", team.task, "assignee=@mia")  # a member or a manager still takes it
+
+
+def test_the_codes_that_refuse_for_a_role_are_one_copy_the_app_and_the_command_line_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The app's keys (role_keys) and the command line's "crewdeck ledger approve" (approves_spend) each kept the codes.
+    from crewdeck.sync.state import rules
+    from crewdeck.tui.app import role_keys
+    from crewdeck.tui.posts.frozen import approves_spend
+
+    assert role_keys.ROLE_RULES is rules.ROLE_RULES
+    assert set(rules.ROLE_RULES) <= set(rules.RULES)
+    member = MemberFacts("a" * 32, "bo", "member", None, False)
+    assert not approves_spend(member)
+    monkeypatch.setattr(rules, "ROLE_RULES", frozenset())  # no rule refuses for a role: the refusal is then the entry's
+    assert approves_spend(member)

@@ -230,6 +230,9 @@ _GUEST_REFUSED = {
     "crisis": "start no crises",
     "crisis_end": "end no crises",
 }
+#: The rule codes that refuse a member for their role, not for what they act on: the app leaves out the keys they refuse
+#: (``tui.app.role_keys``), and a command names no command its reader is refused (``tui.posts.frozen.approves_spend``).
+ROLE_RULES = frozenset({"managers_only", "guest_read_only"})
 
 
 @dataclass(frozen=True)

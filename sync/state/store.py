@@ -768,7 +768,7 @@ class Store:
         from crewdeck.sync.state.rules import refuse_write
 
         with self._joined():
-            self._refuse_if_published()
+            self.refuse_if_published()
             stored = self.stored_entities(list({row_id: None for _, row_id in pending.records()}))
             clash = row_entity_clash(pending.records(), lambda _: stored)
             if clash:
@@ -826,9 +826,10 @@ class Store:
             recorded.extend(Op(*row) for row in rows)
         return rows
 
-    def _refuse_if_published(self) -> None:
+    def refuse_if_published(self) -> None:
         """``Refused`` (rule ``published``) when this file was published to PostgreSQL: what is written here after
-        reaches no one of the team.  Read inside the write's transaction, so a write that waited for ``publish`` sees it."""
+        reaches no one of the team (a token made here is a door to an old copy).  Read inside the write's transaction,
+        so a write that waited for ``publish`` sees it."""
         from crewdeck.sync.state.published import published
 
         mark = published(self.get_meta)

@@ -978,7 +978,11 @@ class CrewdeckApp(App[int]):
         # filter line and tabs and offered itself at 80 columns, where one pane is all there is to see.
         # Its "Quit" named no key, where every other entry names its own: ours is listed with the app's commands.
         textuals_own = (self.action_show_help_panel, screen.action_maximize, screen.action_minimize, self.action_quit)
-        yield from (c for c in super().get_system_commands(screen) if c.callback not in textuals_own)
+        # A guest changes no setting (the theme picked is written to the config, a web guest's the server account's) and
+        # saves no file (a screenshot, on the server for a web guest): check_action refuses them change_theme and
+        # screenshot, and their palette lists neither, where it listed both and ran them.
+        guests_not = ("Theme", "Screenshot") if self.guest else ()
+        yield from (c for c in super().get_system_commands(screen) if c.callback not in textuals_own and c.title not in guests_not)
         if screen.is_modal:
             # The app's keys do nothing over a dialog: "Content calendar" closed a prompt and the text typed in it
             # unasked, "Results" and "Crisis" opened over it.

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from crewdeck.sync.state.rules import MemberFacts, Refusal, approval_refused, crisis_refused, task_change_refused
+from crewdeck.sync.state.rules import ROLE_RULES, MemberFacts, Refusal, approval_refused, crisis_refused, task_change_refused
 
-#: The rule codes that refuse a member for their role, not for what they act on.
-ROLE_RULES = frozenset({"managers_only", "guest_read_only"})
 #: The Budget pane's keys for approving spend: ``a``, and the marks that gather entries for it (they serve nothing else).
 _APPROVING = frozenset({"ledger.approve", "ledger.mark", "ledger.clear_marks"})
 #: Keys that change a task (a post's included) besides the triage keys: ``task_change_refused`` decides them.

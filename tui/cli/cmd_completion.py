@@ -166,9 +166,9 @@ def candidates(before: list[str], current: str) -> list[str]:
     if choices:
         return sorted(c for c in choices if c.startswith(current))
     if path == ["config", "set"]:
-        return _config_words(loose, current)
+        return _config_words(loose, current, named)
     if path == ["config", "unset"]:
-        return _config_words([], current) if not loose else []  # its one KEY, as config set's
+        return _config_words([], current, named) if not loose else []  # its one KEY, as config set's
     if len(path) == 1 and path[0] in ONE_TASK_ID_COMMANDS and loose:
         path = []  # its text: no task id, but @handles, +campaigns and #tags as anywhere
     return _workspace_words(path, current, named)
@@ -193,33 +193,37 @@ def _status_values(before: list[str], current: str) -> list[str] | None:
     return [lead + status for status in (*TASK_STATUSES, "open", "closed") if status.startswith(typed.lower())]
 
 
-def _config_words(loose: list[str], current: str) -> list[str]:
+def _config_words(loose: list[str], current: str, named: dict[str, str]) -> list[str]:
     """What completes ``config set``'s KEY (the keymap's binding ids too), then its VALUE where the value is one of a few."""
+    from crewdeck.tui.cli.cmd_config import keymap_keys, theme_names
     from crewdeck.tui.workspace.config import TIME_FORMATS, known_keys
 
     if not loose:
         keys = [key for key in known_keys() if key != "keymap.ID"]
         if current.startswith("keymap.") or "keymap.".startswith(current):
-            # The app's binding ids: its modules are imported only for a key that may be one.
-            from crewdeck.tui.app.app import binding_ids
-
-            keys += [f"keymap.{binding}" for binding in binding_ids()]
+            keys += keymap_keys()  # the app's modules are imported only for a key that may be one
         return sorted(key for key in keys if key.startswith(current))
+    if loose[0] == "default_view" and (loose[1:] == ["campaign", ":"] or (loose[1:] == ["campaign"] and current == ":")):
+        # bash splits campaign:SLUG at its ":" (COMP_WORDBREAKS) and replaces only what follows it: the slug alone
+        return _campaign_slugs("" if current == ":" else current, named)
     if len(loose) > 1:
         return []
     if loose[0] == "theme":
-        from crewdeck.tui.app.app import theme_names
-
         values = theme_names()
     elif loose[0] == "time_format":
         values = list(TIME_FORMATS)
     elif loose[0] == "default_view":
         from crewdeck.tui.tasks.views import VIEWS
 
-        values = [view.id for view in VIEWS]
+        values = [view.id for view in VIEWS] + [f"campaign:{slug}" for slug in _campaign_slugs("", named)]
     else:
         return []  # a path, a handle, a number, a key: typed
     return sorted(value for value in values if value.startswith(current))
+
+
+def _campaign_slugs(current: str, named: dict[str, str]) -> list[str]:
+    """The slugs of the campaigns the line's reader sees (a guest, theirs) that begin with ``current``, as ``+SLUG`` completes."""
+    return [word.removeprefix("+") for word in _workspace_words([], "+" + current, named)]
 
 
 def _values(action: argparse.Action, current: str, named: dict[str, str]) -> list[str]:
@@ -315,8 +319,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "completion",
         parents=parents,
         help="print a shell completion script (bash, zsh, fish)",
-        description="Print a script that completes crewdeck's commands, options, @handles, +campaigns, #tags, task ids and "
-        "the statuses of a tasks filter's status: or is:. "
+        description="Print a script that completes crewdeck's commands, options, @handles, +campaigns, #tags, task ids, "
+        "the statuses of a tasks filter's status: or is:, config set's and config unset's keys (every keymap.ID too) and "
+        "the values of config set's theme, time_format and default_view (campaign:SLUG too). "
         "bash: source <(crewdeck completion bash) in ~/.bashrc; zsh: source <(crewdeck completion zsh) after compinit in ~/.zshrc; "
         "fish: crewdeck completion fish > ~/.config/fish/completions/crewdeck.fish. "
         f"The workspace is the one -w names on the line, else {ENV_WORKSPACE}, the config's, or the local one.",

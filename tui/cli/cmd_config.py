@@ -34,6 +34,20 @@ def cmd_config_show(ctx: Context) -> int:
     return 1 if problems else 0
 
 
+def keymap_keys() -> list[str]:
+    """``keymap.ID`` for each of the app's key binding ids: the keys ``config set`` takes besides its settings."""
+    from crewdeck.tui.app.app import binding_ids
+
+    return sorted(f"keymap.{binding}" for binding in binding_ids())
+
+
+def theme_names() -> list[str]:
+    """The themes ``config set theme`` takes: the app's."""
+    from crewdeck.tui.app.app import theme_names
+
+    return theme_names()
+
+
 def _value(text: str) -> Any:
     """A TOML value (``24``, ``true``, ``["09:00"]``), else the text itself."""
     try:

@@ -301,6 +301,10 @@ def _file_workspace(ctx: Context, command: str) -> Workspace:
     if ctx.args.name:
         raise UserError("--name picks a workspace in a database; a workspace file is its own workspace (drop --name or add --database)")
     ctx.may_manage_ways_in("lists tokens" if command == "list" else "creates and revokes tokens")
+    if command != "list":
+        # The token table is outside the log the rules judge, but a token made on a file the team left is a door to an
+        # old copy, and one revoked there is still live where the team works: refused as every write to it is.
+        ctx.ws.store.refuse_if_published()
     remote = Remote.of(ctx.ws.store)
     if remote is not None:
         # A replica's own token table is never replicated: its tokens sign in to `crewdeck web` run on the replica, and

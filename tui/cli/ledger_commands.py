@@ -181,7 +181,9 @@ def cmd_report(ctx: Context) -> int:
     if not report.campaigns:
         print("no entries or budgets", file=sys.stderr)
         return 0
-    sys.stdout.write(_report_text(report, ctx.viewer_tz, terminal_width(sys.stdout)))
+    # `ledger approve` is named to a reader who may approve spend, as `ledger add` names it (refused to a member).
+    approves = ctx.reader is not None and approves_spend(ctx.reader.facts())
+    sys.stdout.write(_report_text(report, ctx.viewer_tz, terminal_width(sys.stdout), "crewdeck ledger approve ID" if approves else None))
     return 0
 
 
@@ -213,10 +215,11 @@ _REPORT_AMOUNTS = ("BUDGET", "SPENT", "REMAINING", "USED", "BURN/DAY", "FORECAST
 _PENDING_AT = 1 + _REPORT_AMOUNTS.index("PENDING")
 
 
-def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
+def _report_text(report: reports.Report, tz: str, width: int | None, approve: str | None) -> str:
     """The report's blocks, a campaign each; the names (the lines' keys, the campaign's) and the flags cut to ``width``.
 
-    ``tz``: whose today the report is as of (burn and forecast count the days to it).
+    ``tz``: whose today the report is as of (burn and forecast count the days to it); ``approve``: the command that
+    approves frozen spend, for a reader who may run it.
     """
     base = report.base
     by = report.by
@@ -251,7 +254,7 @@ def _report_text(report: reports.Report, tz: str, width: int | None) -> str:
         free = ("",) if by == "month" else (by.upper(), "")
         block = title + "\n" + table(rows, headers, free=free, width=width, right=_REPORT_AMOUNTS)
         if c.total.frozen_entries:
-            block += "\n" + reports.frozen_text(c.total, base, "crewdeck ledger approve ID")
+            block += "\n" + reports.frozen_text(c.total, base, approve)
         blocks.append(block)
     return "\n\n".join(blocks) + "\n"
 

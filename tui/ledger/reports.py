@@ -625,8 +625,9 @@ def warning_texts(report: Report) -> list[str]:
     ]
 
 
-def frozen_text(line: Line, base: str, approve: str) -> str:
-    """What a crisis took out of ``line``'s spent; ``approve`` says how a manager approves an entry."""
+def frozen_text(line: Line, base: str, approve: str | None) -> str:
+    """What a crisis took out of ``line``'s spent; ``approve`` says how a manager approves an entry, to a reader who may
+    (``None``: one who may not is told of no command the rules would refuse them)."""
     counted = words.counted(line.frozen_entries, "entry")
     known = line.known_frozen
     if known is None:
@@ -635,7 +636,8 @@ def frozen_text(line: Line, base: str, approve: str) -> str:
         what = f"{counted} (rate missing for {lacking})"
     else:
         what = f"{format_minor(round_minor(known, base), base, grouping=True)} {base} in {counted}"
-    return f"frozen by a crisis: {what}, not in spent until a manager approves each ({approve})"
+    how = f" ({approve})" if approve else ""
+    return f"frozen by a crisis: {what}, not in spent until a manager approves each{how}"
 
 
 def missing_text(m: MissingRate, base: str) -> str:

@@ -143,10 +143,10 @@ def freezing_crisis(conn: sqlite3.Connection, entry_id: str) -> Crisis | None:
 def approves_spend(me: MemberFacts) -> bool:
     """Whether the rules let ``me`` approve spend at all (another's: never their own), asked of no entry in particular as
     the app asks before it offers the key (``tui.app.role_keys``): a member or a guest is refused for their role."""
-    from crewdeck.sync.state.rules import approval_refused  # the rules load when first asked: not before the first screen
+    from crewdeck.sync.state.rules import ROLE_RULES, approval_refused  # the rules load when first asked: not before the first screen
 
     refusal = approval_refused(me, "", None, lambda: False)
-    return refusal is None or refusal.rule not in ("managers_only", "guest_read_only")
+    return refusal is None or refusal.rule not in ROLE_RULES
 
 
 def who_approves(me: MemberFacts) -> str:
