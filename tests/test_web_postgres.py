@@ -109,7 +109,7 @@ def test_an_approval_the_database_refuses_leaves_the_copy_and_stays_listed_as_re
         done = sync_round(store, pg, "posts")
         assert [r.rule for r in done.refused] == ["not_a_reviewer"]
         assert _verdicts(copy) == [] and _approvals_in_database(url) == []
-        assert [rule for _, rule, _, _ in store.refused()] == ["not_a_reviewer"]
+        assert [rule for _, rule, _, _ in store.refused(reader=None)] == ["not_a_reviewer"]
 
 
 def test_a_replicas_token_pushes_nothing_under_the_copys_node(published: tuple[str, Path], tmp_path: Path) -> None:
