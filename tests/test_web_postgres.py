@@ -224,4 +224,6 @@ async def test_a_guests_app_on_the_copy_tells_them_the_database_refused_their_ap
 
             await until(pilot, lambda: any("not_a_reviewer" in line for line in told()), "the refusal told in the app")
     [line] = [line for line in told() if "not_a_reviewer" in line]
-    assert line.startswith("the server refused a change of yours: @acme approved"), line
+    # Said for where the guest is: the database refused it, in a browser, where no crewdeck log runs (a guest's never).
+    assert line.startswith("the database refused a change of yours: @acme approved"), line
+    assert line.endswith("(rule not_a_reviewer); it is not in the workspace") and "crewdeck log" not in line, line
