@@ -58,7 +58,7 @@ def test_a_guest_reads_no_refused_write_of_what_they_do_not_read(tmp_path: Path)
             with store.write(raj, judged=False) as w:
                 w.set("task", post, {"depends_on": [team.task, post]})
             assert push_all(store, client).refused == 1
-            assert [rule for _, rule, _, _ in store.refused()] == ["invalid_value"]
+            assert [rule for _, rule, _, _ in store.refused(reader=None)] == ["invalid_value"]
         client.close()
     finally:
         assert server.stop() == ""

@@ -227,7 +227,7 @@ def test_the_log_of_many_stale_refusals_of_one_post_reads_its_rounds_once(reques
     reads: list[str] = []
     ws = Workspace.open(served.replicas["mia"])
     try:
-        refused = ws.store.refused()
+        refused = ws.store.refused(reader=None)
         names = describe.naming_refused(describe.Naming.of(ws, "UTC", NOW), (op for op, *_ in refused))
         ws.conn.set_trace_callback(lambda sql: reads.append(sql) if "'post_round'" in sql else None)
         writes = describe.refused_writes(refused, names)

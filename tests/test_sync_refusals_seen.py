@@ -142,7 +142,7 @@ def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Pa
     with refused_offline(tmp_path) as replica:
         crewdeck("-w", str(replica), "sync")
     with Store(replica) as store:
-        [task_id] = {op.row_id for op, *_ in store.refused()}
+        [task_id] = {op.row_id for op, *_ in store.refused(reader=None)}
     log = crewdeck("-w", str(replica), "log", task_id[:8])
     assert log.split("  ", 1)[1] == f"REFUSED: {ROUGH_CUT}\n", log
 
@@ -218,7 +218,7 @@ def test_a_task_refused_with_its_refused_campaign_names_that_campaign(tmp_path: 
     finally:
         assert server.stop() == ""
     with Store(replica) as store:
-        [campaign_id] = {op.row_id for op, *_ in store.refused() if op.entity == "campaign"}
+        [campaign_id] = {op.row_id for op, *_ in store.refused(reader=None) if op.entity == "campaign"}
     said = f"task.campaign: campaign “spring” ({campaign_id[:8]}) is refused in the same batch (rule unknown_campaign)"
     assert f"  @raj added “Plan spring”: {said}" in out, out
 
@@ -289,7 +289,7 @@ def test_a_command_on_a_task_the_server_refused_says_so_and_where_to_read_why(tm
     with refused_offline(tmp_path) as replica:
         crewdeck("-w", str(replica), "sync")
     with Store(replica) as store:
-        [task_id] = {op.row_id for op, *_ in store.refused()}
+        [task_id] = {op.row_id for op, *_ in store.refused(reader=None)}
     for command in (["show", task_id[:8]], ["set", task_id[:8], "priority=high"], ["done", task_id[:8]]):
         said = crewdeck_fails("-w", str(replica), *command)
         assert said == (
@@ -340,7 +340,7 @@ def test_a_refusal_stays_listed_once_the_replica_turned_out_to_be_a_copy(tmp_pat
         crewdeck("-w", str(desktop), "add", "Typed on the desktop")
         assert "carried over" in crewdeck("-w", str(desktop), "sync")
         with Store(desktop) as store:
-            [task_id] = {op.row_id for op, *_ in store.refused()}
+            [task_id] = {op.row_id for op, *_ in store.refused(reader=None)}
         log = crewdeck("-w", str(desktop), "log")
         assert f"REFUSED: {ROUGH_CUT}" in log, log
         said = crewdeck_fails("-w", str(desktop), "show", task_id[:8])

@@ -542,7 +542,7 @@ def test_a_replica_whose_refusal_the_server_lost_sends_what_follows_it_under_a_n
     assert len({"@lee" in crewdeck("-w", str(r), "member", "list") for r in replicas}) == 1
     with Store(raj) as store:
         assert store.node != node
-        assert [op.value for op, *_ in store.refused() if op.field == "title"] == ['"Rough cut"']
+        assert [op.value for op, *_ in store.refused(reader=None) if op.field == "title"] == ['"Rough cut"']
 
 
 def test_an_edit_stored_before_and_refused_when_sent_again_is_said_to_whom_made_it(served: tuple[Served, str, str], tmp_path: Path) -> None:

@@ -1245,15 +1245,16 @@ class Store:
         """The nodes this replica had before it turned out to be a copy (``take_new_node``), the latest first."""
         return [str(node) for node in json.loads(self.get_meta(META_FORMER_NODES) or "[]")]
 
-    def refused(self, member: str | None = None) -> list[tuple[Op, str, str, str]]:
+    def refused(self, *, reader: str | None) -> list[tuple[Op, str, str, str]]:
         """This replica's operations the server refused, under its node and the ones it had before (``former_nodes``):
-        ``(operation, rule, message, when)``, newest first; with ``member``, that member's alone.  What a person reads
-        names them: one node may hold many members' writes (``crewdeck web``'s copy of a workspace in PostgreSQL)."""
+        ``(operation, rule, message, when)``, newest first.  ``reader``: the member who reads them, whose own alone are
+        listed; ``None`` lists every member's, named so at each call, never by leaving it out: one node may hold many
+        members' writes (``crewdeck web``'s copy of a workspace in PostgreSQL), and a person reads only their own."""
         nodes = [self.node, *self.former_nodes()]
         rows = self.conn.execute(
             f"SELECT {_REFUSED_COLUMNS}, r.rule, r.message, r.refused_at FROM refused_ops AS r, json_each(?1) AS mine "
             "WHERE r.node = mine.value AND (?2 IS NULL OR r.member = ?2) ORDER BY mine.key, r.node_seq DESC",
-            (json.dumps(nodes), member),
+            (json.dumps(nodes), reader),
         )
         return [(Op(*row[:9]), row[9], row[10], row[11]) for row in rows]
 

@@ -1252,8 +1252,10 @@ class CrewdeckApp(App[int]):
             self._refusal_notice = None
 
     @background(group="refresh")
-    def _after_refusal(self, count: int) -> None:
-        """Our operations the server refused left the replica: show it without them, and say why."""
+    def _after_refusal(self, count: int, *, by_database: bool = False) -> None:
+        """Our operations the server refused left the replica: show it without them, and say why.  ``by_database``: the
+        database crewdeck web's copy of a workspace in PostgreSQL syncs with refused them, in a browser's session,
+        where no command line runs crewdeck log (a guest may not run it at all)."""
         refused = self.session.reads.refused(count, self.services.now(), self.config.clock24)
         ops = [op for write in refused for op in write.ops]
         self.session.ranked.rescore_rows({op.row_id for op in ops if op.entity == "task"}, self.services.now())
@@ -1264,10 +1266,12 @@ class CrewdeckApp(App[int]):
         # was typed is said here, not only in crewdeck log.
         said = next((w for w in refused if any(w.message.startswith(f"{op.entity}.{op.field}:") for op in w.ops)), refused[0])
         records = len({(op.entity, op.row_id) for op in ops})
-        title = "the server refused a change of yours" if records == 1 else f"the server refused your changes to {records} records"
+        refuser = "the database" if by_database else "the server"
+        title = f"{refuser} refused a change of yours" if records == 1 else f"{refuser} refused your changes to {records} records"
+        after = "it is not in the workspace" if by_database else "crewdeck log lists what was refused"
         self.call_from_thread(
             self.notify,
-            f"{said.words}: {said.message} (rule {said.rule}); crewdeck log lists what was refused",
+            f"{said.words}: {said.message} (rule {said.rule}); {after}",
             title=title,
             severity="error",
             timeout=30,
@@ -1370,7 +1374,7 @@ class CrewdeckApp(App[int]):
         if others := [op for op in ops if op.member != me]:
             self._refresh_after(others, ours=True)
         if mine := sum(op.member == me for op in ops):
-            self._after_refusal(mine)
+            self._after_refusal(mine, by_database=True)
 
     @background(group="refresh")
     def _refresh_after(self, ops: list[Op], ours: bool) -> None:

@@ -562,7 +562,8 @@ def cmd_sync(ctx: Context) -> int:
         else None
     )
     if result.refused and names is not None:
-        refused = store.refused()
+        # Every member's: a replica's node holds its token's member's writes alone, as the server refuses any other's.
+        refused = store.refused(reader=None)
         names_refused = describe.naming_refused(names, (op for op, *_ in refused))
         # Counted as listed, a write at a time (a task typed is one edit, not its four operations), as unsent counts.
         writes = describe.refused_writes(refused[: result.refused], names_refused)

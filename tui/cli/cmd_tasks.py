@@ -487,7 +487,7 @@ def _record_id(ctx: Context, text: str) -> str:
     if found:
         raise ambiguity(ctx.ws.conn, typed_id(text), found)
     # A record the server refused is in no table: what was refused of it is its log.
-    refused = {op.row_id for op, *_ in ctx.ws.store.refused(ctx.reader_id) if text and op.row_id.startswith(text)}
+    refused = {op.row_id for op, *_ in ctx.ws.store.refused(reader=ctx.reader_id) if text and op.row_id.startswith(text)}
     if len(refused) == 1:
         return refused.pop()
     raise UserError(f"no record with id {text}")
@@ -515,7 +515,7 @@ def cmd_log(ctx: Context) -> int:
     own = ws.store.node
     # Whose refusals: the reader's own (a copy crewdeck web keeps holds every signed-in member's under one node).
     reader = ctx.reader_id
-    refused = [r for r in ws.store.refused(reader) if not ctx.args.id or describe.refused_of(r[0], str(params[0]))]
+    refused = [r for r in ws.store.refused(reader=reader) if not ctx.args.id or describe.refused_of(r[0], str(params[0]))]
     cursor = ws.conn.execute(
         f"SELECT seq, op_id, node, node_seq, member, kind, entity, row_id, field, value FROM ops {where} ORDER BY seq DESC", params
     )
@@ -545,7 +545,7 @@ def cmd_log(ctx: Context) -> int:
     said = voids_told(ws, said, names)  # as the task's history says it: a post's change that voided its round
     unsent_mark = "  (never sent: you were removed)" if ws.store.get_meta(META_REMOVED) else "  (not sent yet)"
     # Named from every refusal, not only this record's: a task's campaign may be one refused with it.
-    refused_names = describe.naming_refused(names, (op for op, *_ in ws.store.refused(reader)))
+    refused_names = describe.naming_refused(names, (op for op, *_ in ws.store.refused(reader=reader)))
     # A refused write stands where it was made, before the first change older than it (the log reads newest first,
     # by when the workspace took each change), and counts as an entry of --limit.
     writes = describe.refused_writes(refused, refused_names)

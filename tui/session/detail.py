@@ -73,7 +73,7 @@ def refused_of_task(ws: Workspace, task_id: str, naming: Naming, guest: bool, re
     """The writes of the task made here that the sync server refused (a post's verdicts given on it too), newest first,
     to be told as ``crewdeck log`` tells them; a guest's without the fields a guest does not read, as their history is.
     ``reader``: the member reading, who is told of their own refused writes alone (``Store.refused``)."""
-    every_refused = ws.store.refused(reader)
+    every_refused = ws.store.refused(reader=reader)
     if guest:
         every_refused = [row for row in every_refused if row[0].field not in GUEST_UNREAD]
     # Named from every refusal, not only this task's: its campaign may be one refused with it.

@@ -138,7 +138,7 @@ class Reads:
         from crewdeck.tui.workspace import describe
 
         def read(ws: Workspace) -> list[RefusedWrite]:
-            refused = ws.store.refused(self._access.me.id)
+            refused = ws.store.refused(reader=self._access.me.id)
             names = describe.naming_refused(describe.Naming.of(ws, self._access.me.tz, now, clock24), (op for op, *_ in refused))
             return describe.refused_writes(refused[:limit], names)
 

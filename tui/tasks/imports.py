@@ -93,7 +93,9 @@ def run(
     homes: set[str] | None = None
     with ExitStack() as closing:
         if dry_run:
-            ws = Workspace(closing.enter_context(ws.store.rehearsal()))
+            rehearsed = Workspace(closing.enter_context(ws.store.rehearsal()))
+            rehearsed.reader = ws.reader
+            ws = rehearsed
         if fmt == "trello":
             first, again = closing.enter_context(_twice(path))
             try:

@@ -10,18 +10,23 @@ the copy (its local tables), made by a manager with ``crewdeck --workspace COPY 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
 import stat
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.visible import visible
+from crewdeck.tui.web.signin import length_words
 
 if TYPE_CHECKING:
     from crewdeck.sync.server.pgstore import PgStore
@@ -44,6 +49,8 @@ PAGE_BYTES = 4 * 1024 * 1024
 POLL = 0.25
 #: Longest wait between two attempts while the database is away.
 MOST_BACKOFF = 10.0
+#: Seconds the copy may go without being brought up to date before it is no longer served.
+STALE_AFTER = 120.0
 
 
 class MirrorError(Exception):
@@ -135,14 +142,18 @@ def _check_cursor(store: Store, pg: PgStore, workspace: str, after: int) -> None
 
 
 class Mirror:
-    """The copy kept up to date on a thread of its own, while ``crewdeck web`` serves it."""
+    """The copy kept up to date on a thread of its own, while ``crewdeck web`` serves it.
 
-    def __init__(self, path: Path, dsn: str, workspace: str) -> None:
+    ``stop_serving``: how the web process is stopped when the copy may no longer be served (``failed`` says why): the
+    signal Ctrl-C sends, by default, on which ``cmd_web`` ends every session and says the line."""
+
+    def __init__(self, path: Path, dsn: str, workspace: str, stop_serving: Callable[[], None] | None = None) -> None:
         self.path = path
         self.dsn = dsn
         self.workspace = workspace
-        #: Why the copy may no longer be served (``MirrorError``'s line), once the thread found it.
+        #: Why the copy may no longer be served (one line), once the thread found it.
         self.failed = ""
+        self._stop_serving = stop_serving or _interrupt_this_process
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="mirror", daemon=True)
 
@@ -154,40 +165,72 @@ class Mirror:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        import psycopg
+        from crewdeck.sync.server.pgstore import PgStore
 
-        from crewdeck.sync.server.pgstore import PgError, PgStore, first_line
-        from crewdeck.sync.state.push import PushRejected
-
-        store = Store(self.path)
+        store: Store | None = None
         pg: PgStore | None = None
         said, wait = "", POLL
+        # ``cmd_web`` brought the copy up to date just before it started the thread.
+        synced = time.monotonic()
         try:
             while not self._stop.is_set():
                 try:
+                    if store is None:
+                        store = Store(self.path)
                     if pg is None:
                         pg = PgStore.open(self.dsn)
                     sync_round(store, pg, self.workspace)
-                    said, wait = "", POLL
+                    said, wait, synced = "", POLL, time.monotonic()
                 except MirrorError as exc:
-                    # Sessions on a copy the database no longer matches would write what never reaches it: the web
-                    # process stops as Ctrl-C stops it, and says why (``cmd_web``).
-                    self.failed = str(exc)
-                    os.kill(os.getpid(), signal.SIGTERM)
+                    # Sessions on a copy the database no longer matches would write what never reaches it.
+                    self._fail(str(exc))
                     return
-                except (PgError, psycopg.Error, PushRejected) as exc:
-                    line = str(exc) if not isinstance(exc, psycopg.Error) else first_line(exc)
+                except Exception as exc:
+                    # Whatever stopped the round may pass: the database away, the copy locked by a session past its busy
+                    # timeout, a full disk, this host's clock set back behind the stamps of the sessions' writes.  Any
+                    # of them ended the thread for good, and the copy went on being served, never brought up to date.
+                    line = _one_line(exc)
                     if line != said:
                         # Once a reason: an outage is one line, not four a second.
                         said = line
                         sys.stderr.write(f"crewdeck web: the copy cannot sync with PostgreSQL now: {line}; retrying\n")
                         sys.stderr.flush()
-                    if pg is not None and isinstance(exc, psycopg.OperationalError):
-                        pg.close()
-                        pg = None
+                    # Opened afresh for the next round: a connection the error left in a transaction serves no other.
+                    _closed(store)
+                    _closed(pg)
+                    store, pg = None, None
+                    if time.monotonic() - synced > STALE_AFTER:
+                        self._fail(
+                            f"the copy of workspace {self.workspace} was not brought up to date from PostgreSQL for "
+                            f"over {length_words(int(STALE_AFTER))} ({line}): it is no longer served, as its sessions would act on "
+                            "what the database no longer holds and their writes would not reach it; start crewdeck web "
+                            "again once that is fixed"
+                        )
+                        return
                     wait = min(wait * 2, MOST_BACKOFF)
                 self._stop.wait(wait)
         finally:
-            if pg is not None:
-                pg.close()
-            store.close()
+            _closed(store)
+            _closed(pg)
+
+    def _fail(self, line: str) -> None:
+        self.failed = line
+        self._stop_serving()
+
+
+def _interrupt_this_process() -> None:
+    """The web process stops as Ctrl-C stops it: sign-ins refused, open sessions ended, ``failed`` said (``cmd_web``)."""
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _one_line(exc: Exception) -> str:
+    """What stopped a round, as one line with nothing a terminal would act on."""
+    text = str(exc).strip()
+    return visible(text.splitlines()[0]) if text else type(exc).__name__
+
+
+def _closed(held: Store | PgStore | None) -> None:
+    """``held`` closed, when open (an error closing it is no news: it is dropped either way)."""
+    if held is not None:
+        with contextlib.suppress(Exception):
+            held.close()

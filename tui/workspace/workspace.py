@@ -225,6 +225,9 @@ class Workspace:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.conn = store.conn
+        #: The member ``identify`` found acting, whose own refused writes an id they typed is explained by
+        #: (``_refused_said``); ``None`` until then, and no one's are.
+        self.reader: str | None = None
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Workspace:
@@ -346,6 +349,14 @@ class Workspace:
         return self.conn.execute("SELECT 1 FROM member WHERE id = ? AND deleted = 1", (member_id,)).fetchone() is not None
 
     def identify(
+        self, handle: str | None, config_member: str | None = None, *, authenticated: bool = False, named_by: str = "--as"
+    ) -> Member:
+        """Who is acting (``_identified``), kept as ``reader``."""
+        found = self._identified(handle, config_member, authenticated=authenticated, named_by=named_by)
+        self.reader = found.id
+        return found
+
+    def _identified(
         self, handle: str | None, config_member: str | None = None, *, authenticated: bool = False, named_by: str = "--as"
     ) -> Member:
         """Who is acting: the member mapped to the OS user, else ``--as``, else the config's member.
@@ -518,19 +529,17 @@ class Workspace:
 
     def _refused_said(self, entity: str, text: str, upper: str) -> str | None:
         """Why the one record of ``entity`` whose id starts ``text`` is in no table, when the sync server refused the
-        operations that made it (``crewdeck sync`` and ``log`` named it by that id)."""
-        rows = self.conn.execute(
-            "SELECT DISTINCT r.row_id FROM refused_ops AS r, json_each(?) AS mine WHERE r.node = mine.value AND r.entity = ? "
-            "AND r.row_id >= ? AND r.row_id < ? LIMIT 2",
-            (json.dumps([self.store.node, *self.store.former_nodes()]), entity, text, upper),
-        ).fetchall()
-        if len(rows) != 1:
+        ``reader``'s operations that made it (``crewdeck sync`` and ``log`` named it by that id).  Another member's are
+        not said: on crewdeck web's copy of a workspace in PostgreSQL one node holds every member's, and their title is
+        theirs to read."""
+        if self.reader is None:
             return None
-        found = str(rows[0][0])
-        title = self.conn.execute(
-            "SELECT value FROM refused_ops WHERE row_id = ? AND field = 'title' ORDER BY node_seq DESC LIMIT 1", (found,)
-        ).fetchone()
-        named = json.loads(title[0]) if title and entity == "task" else None
+        refused = [op for op, *_ in self.store.refused(reader=self.reader) if op.entity == entity and text <= op.row_id < upper]
+        if len({op.row_id for op in refused}) != 1:
+            return None
+        found = refused[0].row_id
+        # Newest first (``Store.refused``): the title it was last given.
+        named = next((json.loads(op.value) for op in refused if op.field == "title"), None) if entity == "task" else None
         shown = f" “{visible(named)}”" if isinstance(named, str) and named.strip() else ""
         return f"{entity} {short(found)}{shown} was refused by the sync server and is not in this replica (crewdeck log {short(found)} says why)"
 
