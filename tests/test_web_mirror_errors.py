@@ -21,14 +21,14 @@ from crewdeck.tui.web import mirror as mirror_module
 from crewdeck.tui.web.mirror import Mirror, open_copy, sync_round
 
 from .syncsupport import Postgres, crewdeck, wait_until
-from .websupport import make_posts_team
+from .websupport import publish_posts_team
 
 
 @pytest.fixture
 def published(postgres: Postgres, tmp_path: Path) -> str:
-    """The posts team published as workspace posts: the database's URL."""
+    """The posts team published as workspace posts, @ana mapped to the tests' Unix user: the database's URL."""
     url = postgres.database()
-    assert "as workspace posts" in crewdeck("publish", str(make_posts_team(tmp_path)), "--database", url)
+    publish_posts_team(tmp_path, url)
     return url
 
 
@@ -53,7 +53,7 @@ def _copies(url: str, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _added_elsewhere(url: str, other: Path, title: str) -> None:
-    crewdeck("-w", str(other), "--as", "ana", "add", title)
+    crewdeck("-w", str(other), "add", title)
     with closing(PgStore.open(url)) as pg, Store(other) as second:
         sync_round(second, pg, "posts")
 
@@ -95,7 +95,7 @@ def test_a_copy_locked_past_its_busy_timeout_is_said_once_and_brought_up_to_date
         locker.close()
         _added_elsewhere(published, other, "Second once the copy is free")
         wait_until(lambda: {"First while the copy is busy", "Second once the copy is free"} <= _titles(copy), "both tasks in the copy")
-        crewdeck("-w", str(copy), "--as", "ana", "add", "Written in the copy")
+        crewdeck("-w", str(copy), "add", "Written in the copy")
         wait_until(lambda: "Written in the copy" in _titles_synced(published, other), "the copy's write in the database")
     finally:
         mirror.stop()

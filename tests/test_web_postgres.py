@@ -22,22 +22,18 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.posts.writing import approve
 from crewdeck.tui.web.mirror import MirrorError, open_copy, sync_round
-from crewdeck.tui.workspace.workspace import os_user
 
 from .apphelp import make_app, settle, until
 from .syncsupport import Postgres, Server, create_token, crewdeck, crewdeck_fails, token_file, wait_until
-from .websupport import Tab, WebProcess, chromium, make_link, make_posts_team
+from .websupport import Tab, WebProcess, chromium, make_link, publish_posts_team
 
 
 @pytest.fixture
 def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
     """The posts team (@acme, a guest given Spring Launch, whose chain is @acme's one step) published as workspace posts;
     @ana, a manager, is mapped to the Unix user that runs the tests, the web's account: she writes in the copy, links too."""
-    team = make_posts_team(tmp_path)
-    crewdeck("-w", str(team), "--as", "ana", "member", "set", "ana", "--unix-user", os_user())
     url = postgres.database()
-    assert "as workspace posts" in crewdeck("publish", str(team), "--database", url)
-    return url, team
+    return url, publish_posts_team(tmp_path, url)
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +152,7 @@ def test_a_guest_reads_their_own_refused_approval_on_a_post_and_not_another_gues
         crewdeck("-w", str(other), "--as", "ana", "member", "set", "acme", "--campaigns", "Spring Launch")
         sync_round(second, pg, "posts")
         assert sync_round(store, pg, "posts").pulled > 0
-        told = {who: [rule for _, rule, _, _ in store.refused(members[who])] for who in ("acme", "bolt")}
+        told = {who: [rule for _, rule, _, _ in store.refused(reader=members[who])] for who in ("acme", "bolt")}
     # The copy's account, mapped to @ana, is the one the command line runs as here.
     shown, logged = crewdeck("-w", str(copy), "show", post), crewdeck("-w", str(copy), "log")
     assert told == {"acme": ["not_a_reviewer"], "bolt": []}

@@ -198,3 +198,14 @@ def make_posts_team(directory: Path) -> Path:
     crewdeck(*w_ana, "campaign", "set", "Spring Launch", "--approvals", "client:@acme")
     crewdeck(*w_ana, "campaign", "set", other, "--approvals", "client:@acme")
     return path
+
+
+def publish_posts_team(directory: Path, url: str) -> Path:
+    """``make_posts_team`` published to the database at ``url`` as workspace posts, @ana mapped first to the Unix user
+    that runs the tests, the web's account: she alone writes in a copy from the command line (links too)."""
+    from crewdeck.tui.workspace.workspace import os_user
+
+    team = make_posts_team(directory)
+    crewdeck("-w", str(team), "--as", "ana", "member", "set", "ana", "--unix-user", os_user())
+    assert "as workspace posts" in crewdeck("publish", str(team), "--database", url)
+    return team
