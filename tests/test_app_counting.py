@@ -203,3 +203,17 @@ async def test_G_as_the_count_comes_waits_for_the_table_to_scroll_and_lands_on_t
         await until(pilot, lambda: table.cursor_row is not None and table.cursor == expected - 1, "the last row, read")
         assert table.scroll_y > 0
         go_on.set()
+
+
+async def test_G_on_an_empty_list_holds_no_key_after_it(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        await pilot.press("slash", *"#nosuchtag", "enter")
+        await until(pilot, lambda: pane.count == 0 and not pane.filtering, "the empty list")
+        # No last row to land on, so none to wait for: the filter box opens at once, as it did before G.
+        await pilot.press("G", "slash")
+        await seen(pilot, lambda: pane.filtering, "the filter box open")
+        assert app.focused is pane.filter_box.input
+        assert not [n.message for n in app._notifications if "dropped" in n.message]

@@ -211,7 +211,8 @@ class WindowedTable(LineTable, Generic[R]):
             self._hold()
             return
         super().key_move(to, to_end=to_end)
-        if to_end and self.cursor_row is None:  # the last row is read in a worker: the keys after G are for it
+        # The last row is read in a worker: the keys after G are for it.  An empty list has none to wait for.
+        if to_end and self.total and self.cursor_row is None:
             self._hold()
 
     def action_activate(self) -> None:
