@@ -218,6 +218,11 @@ class KeysAhead:
         if self.after_keys is not None:  # what waited for the keys before it waits for this read's dialog
             self._reads.discard(self.after_keys)
             self.after_keys = None
+        if self._enter is not None:
+            # The field's enter reads before it goes on (a filter applied once its list is read): the keys held for it
+            # wait for the read, first.  Sent on after waiting for the enter, they went back into the field ("-#tiktokGk").
+            self._read_held = [*self._held, *self._read_held]
+            self._held, self._enter, self._field = [], None, None
         return self._wait_after_keys()
 
     def read_over(self, read: int) -> list[Typed]:
