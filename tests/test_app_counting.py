@@ -155,7 +155,7 @@ async def test_a_count_that_fails_after_the_rows_says_why_and_drops_the_keys_tha
         assert pane.query_one(PaneBar).info == ("not counted: the workspace file is damaged",)
         # The keys that waited are dropped, said: G's row is not known, and d on another row would mark another task.
         said = [n.message for n in app._notifications]
-        assert "1 key (d) typed while the tasks were counted was dropped: the workspace file is damaged" in said
+        assert "2 keys (G d) typed while the tasks were counted were dropped: the workspace file is damaged" in said
         assert table.cursor == 0 and not table.counting and statuses(workspace) == before
         # The rows read are the list from now: the keys move among them, and wait for nothing.
         await pilot.press("G")
@@ -203,3 +203,57 @@ async def test_G_as_the_count_comes_waits_for_the_table_to_scroll_and_lands_on_t
         await until(pilot, lambda: table.cursor_row is not None and table.cursor == expected - 1, "the last row, read")
         assert table.scroll_y > 0
         go_on.set()
+
+
+async def test_G_on_an_empty_list_holds_no_key_after_it(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        await pilot.press("slash", *"#nosuchtag", "enter")
+        await until(pilot, lambda: pane.count == 0 and not pane.filtering, "the empty list")
+        # No last row to land on, so none to wait for: the filter box opens at once, as it did before G.
+        await pilot.press("G", "slash")
+        await seen(pilot, lambda: pane.filtering, "the filter box open")
+        assert app.focused is pane.filter_box.input
+        assert not [n.message for n in app._notifications if "dropped" in n.message]
+
+
+async def test_keys_waiting_for_the_count_act_on_the_list_read_again_after_another_members_change(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        last, before = last_task(app), statuses(workspace)
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        await pilot.press("G", "d")
+        pane.store_changed([], ours=False)  # a teammate's write, read again: the same list, where G and d were typed
+        await seen(pilot, lambda: pane.generation > 1 and pane.table.generation > 1 and pane.count is None, "the list read again")
+        go_on.set()
+        await until(pilot, lambda: statuses(workspace)[last] == "done", "the last task marked done")
+        after = statuses(workspace)
+        assert {task for task in after if after[task] != before[task]} == {last}
+        assert not [n.message for n in app._notifications if "dropped" in n.message]
+
+
+async def test_a_lone_G_dropped_with_its_list_is_said(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        go_on = threading.Event()
+
+        def fails(f: Any) -> int:
+            assert go_on.wait(timeout=20), "the count was never let go on"
+            raise UserError("the workspace file is damaged")
+
+        app.session.ranked.count = fails  # type: ignore[method-assign]
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        await pilot.press("G")
+        go_on.set()
+        await until(pilot, lambda: not table.counting, "the count failed")
+        said = [n.message for n in app._notifications]
+        assert "1 key (G) typed while the tasks were counted was dropped: the workspace file is damaged" in said

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,14 @@ def test_a_new_list_is_shown_before_its_count_when_it_has_more_than_its_first_ro
     assert [(p.count, [r.id for r in p.rows], p.filter is page.filter) for p in early] == (
         [(None, expected, True)] if count > 2 * MIN_PAGE else []
     )
+
+
+@pytest.mark.parametrize("text", ["", "-#tiktok", "!high", "done"])
+def test_the_command_line_lists_tasks_of_equal_score_in_the_apps_order(session: Session, text: str) -> None:
+    f = session.reads.compile(text, NOW)
+    session.ranked.rescore(NOW)
+    ranked = [row.id for row in session.ranked.window(f, 0, session.ranked.count(f))]
+    with sqlite3.connect(session.path) as conn:
+        fetched = [row.id for row in tasklist.fetch(conn, f.where, list(f.params), NOW)]
+        printed = [row[0] for row in tasklist.stream(conn, f.where, list(f.params), NOW, ["t.id"])]
+    assert fetched == ranked and printed == ranked

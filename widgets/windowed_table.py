@@ -13,8 +13,10 @@ key that moves the cursor off the rows on screen (``G``, a page down past
 them) waits for the count, and every key typed after it waits behind it
 (``hold_keys``: held where they are typed, so that ``d`` acts on the row
 ``G`` lands on, not the row under the cursor when it was typed), to go on
-once the cursor's row is there.  A count that fails (``count_failed``)
-drops them, said.
+once the cursor's row is there.  A count that fails (``count_failed``),
+or another list (``reset``), drops them, each named, the one that waited
+too; the same list read again (``reset``'s ``again``: another's change)
+keeps them, to act on it as it is now.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from textual import events
 from textual.message import Message
 
 from crewdeck.widgets.line_table import LineTable
@@ -41,8 +44,8 @@ class HeldKeys(Protocol):
     def send_on(self) -> None:
         """Send them on, as if typed now: the keys before them have moved the cursor."""
 
-    def drop(self, why: str) -> None:
-        """Drop them, saying so and ``why``."""
+    def drop(self, why: str, waited: Sequence[str]) -> None:
+        """Drop them, saying so and ``why``, naming first the keys that ``waited`` in the table before them (``G``)."""
 
 
 class WindowedTable(LineTable, Generic[R]):
@@ -67,8 +70,11 @@ class WindowedTable(LineTable, Generic[R]):
         self.generation = 0
         #: Whether the list is being counted: ``total`` is only the rows known, from the top (``set_total`` ends it).
         self.counting = False
-        #: The keys pressed while counting that wait for the count, in order (``key_move``), and the keys after them.
-        self._waiting: list[Callable[[], None]] = []
+        #: The keys pressed while counting that wait for the count, in order (``key_move``), and the keys after them:
+        #: each as typed (named if dropped) and what it does.
+        self._waiting: list[tuple[str, Callable[[], None]]] = []
+        #: The last key typed here, whose binding is running (a binding runs once its key has come by the focus).
+        self._typed = ""
         #: Holds the keys typed from now until what it returns sends them on (the owner's: the app's keys typed ahead);
         #: given what to call if it dropped them for waiting too long, when the keys typed since wait again.
         self.hold_keys: Callable[[Callable[[], None]], HeldKeys | None] | None = None
@@ -79,16 +85,18 @@ class WindowedTable(LineTable, Generic[R]):
 
     # ------------------------------------------------------------ data in
 
-    def reset(self, total: int | None, cursor: int = 0, window: tuple[int, Sequence[R]] | None = None) -> None:
+    def reset(self, total: int | None, cursor: int = 0, window: tuple[int, Sequence[R]] | None = None, *, again: bool = False) -> None:
         """A new list: ``total`` rows; the cursor at ``cursor``; ``window``, if given, the rows already fetched
         with the count (``(offset, rows)``), so only what is still missing is asked for.
 
-        ``total`` ``None``: not counted yet; ``window`` holds the list's first rows and ``set_total`` follows."""
+        ``total`` ``None``: not counted yet; ``window`` holds the list's first rows and ``set_total`` follows.
+        ``again``: the same list read again (another's change): the keys waiting for it run on it as it is now, once
+        counted, where those for another list are dropped, said."""
         self.generation += 1
         self.counting = total is None
         self._unscrollable = False
-        self._waiting.clear()
-        self._drop_held("the list changed before they could act")
+        if not again:
+            self._drop_keys("the list changed before they could act")
         if total is None:
             total = window[0] + len(window[1]) if window is not None else 0
         self.total = total
@@ -101,8 +109,11 @@ class WindowedTable(LineTable, Generic[R]):
         self.rows_changed()
         # Scroll to the cursor; it is announced when its row is there.
         self.move_cursor(self.cursor)
+        if self._waiting and not self.counting:  # kept for the list read again, counted with its rows: run as counted
+            self._run_once_scrollable()
         if self.cursor in self._rows:
             self.cursor_moved(self.cursor)
+            self._send_on_if_landed()
         self._request_visible()
 
     def set_total(self, total: int) -> None:
@@ -116,6 +127,9 @@ class WindowedTable(LineTable, Generic[R]):
             del self._rows[index]
         self.rows_changed()
         self._request_visible()
+        self._run_once_scrollable()
+
+    def _run_once_scrollable(self) -> None:
         # Once the scrollbar is there: until then the table may not scroll, and a G typed meanwhile (the count came
         # first) put the cursor on the last row with the top of the list on the screen, its row never read.
         self._unscrollable = True
@@ -126,7 +140,7 @@ class WindowedTable(LineTable, Generic[R]):
             return  # another list since: the keys were for this one
         self._unscrollable = False
         waiting, self._waiting = self._waiting, []
-        for key in waiting:
+        for _, key in waiting:
             key()
         self._send_on_if_landed()
 
@@ -137,8 +151,7 @@ class WindowedTable(LineTable, Generic[R]):
         if not self.counting:
             return
         self.counting = False
-        self._waiting.clear()
-        self._drop_held(why)
+        self._drop_keys(why)
         self.rows_changed()
 
     def _send_on_if_landed(self) -> None:
@@ -148,10 +161,13 @@ class WindowedTable(LineTable, Generic[R]):
         held, self._held = self._held, None
         held.send_on()
 
-    def _drop_held(self, why: str) -> None:
+    def _drop_keys(self, why: str) -> None:
+        """Drop the keys that wait for the count and those held behind them, each named (``G`` too: said, not lost)."""
+        waited = [typed for typed, _ in self._waiting if typed]
+        self._waiting.clear()
         held, self._held = self._held, None
         if held is not None:
-            held.drop(why)
+            held.drop(why, waited)
 
     def _hold(self) -> None:
         """Hold the keys typed from now behind those waiting (again once a hold dropped them for waiting too long)."""
@@ -207,18 +223,22 @@ class WindowedTable(LineTable, Generic[R]):
     def key_move(self, to: Callable[[], int], *, to_end: bool = False) -> None:
         # While counting, only the rows on screen are known to be there (the list is not scrolled meanwhile).
         if self._waiting or ((self.counting or self._unscrollable) and (to_end or to() >= min(self.total, self.page))):
-            self._waiting.append(lambda: self.key_move(to, to_end=to_end))
+            self._waiting.append((self._typed, lambda: self.key_move(to, to_end=to_end)))
             self._hold()
             return
         super().key_move(to, to_end=to_end)
-        if to_end and self.cursor_row is None:  # the last row is read in a worker: the keys after G are for it
+        # The last row is read in a worker: the keys after G are for it.  An empty list has none to wait for.
+        if to_end and self.total and self.cursor_row is None:
             self._hold()
 
     def action_activate(self) -> None:
         if self._waiting:  # the row it opens is the one the keys before it move to
-            self._waiting.append(self.action_activate)
+            self._waiting.append((self._typed, self.action_activate))
             return
         super().action_activate()
+
+    def on_key(self, event: events.Key) -> None:
+        self._typed = event.key
 
     def _request_visible(self) -> None:
         """Ask for the windows of the rows on screen that are not loaded (each once)."""

@@ -16,7 +16,7 @@ import gc
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from functools import partial
@@ -646,11 +646,12 @@ class CrewdeckApp(App[int]):
         if under_way and too_long is not None:
             too_long()
 
-    def _read_dropped(self, read: int, reading: str, why: str | None = None) -> None:
-        """Drop what was typed while ``read`` was under way, and say so (``why``: it took too long, unless given)."""
+    def _read_dropped(self, read: int, reading: str, why: str | None = None, waited: Sequence[str] = ()) -> None:
+        """Drop what was typed while ``read`` was under way, and say so (``why``: it took too long, unless given), the keys
+        that ``waited`` for it before them named first."""
         dropped = self.keys_ahead.read_too_long(read)
-        if dropped:
-            self.notify(dropped_line(dropped, reading, why or TOO_LONG), severity="warning", timeout=10)
+        if dropped or waited:
+            self.notify(dropped_line(dropped, reading, why or TOO_LONG, waited), severity="warning", timeout=10)
 
     def _read_released(self, read: int) -> None:
         """Send on what was typed while ``read`` was under way: to the dialog pushed meanwhile, or, none opened (a move

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, cast, runtime_checkable
 
@@ -48,23 +48,24 @@ class HeldRead:
 
     #: Sends them on to where the focus is, as if typed now.
     send_on: Callable[[], None]
-    #: Drops them, saying so and why (``dropped_line``'s ``why``).
-    drop: Callable[[str], None]
+    #: Drops them, saying so and why (``dropped_line``'s ``why``), naming first the keys that waited before them.
+    drop: Callable[[str, Sequence[str]], None]
 
 
 #: Why keys held for a read were dropped when it took as long as they may wait.
 TOO_LONG = "it took longer than usual; type again"
 
 
-def dropped_line(dropped: list[Typed], reading: str, why: str = TOO_LONG) -> str:
+def dropped_line(dropped: list[Typed], reading: str, why: str = TOO_LONG, waited: Sequence[str] = ()) -> str:
     """The notice of what was typed while an action read (``reading``: "the post was read") and was dropped, ``why``
-    (it took too long: ``read_too_long``): "3 keys (q c j) and a paste typed while the post was read were dropped: …"."""
-    keys = [shown_key(typed.key) for typed in dropped if isinstance(typed, events.Key)]
-    pastes = len(dropped) - len(keys)
+    (it took too long: ``read_too_long``): "3 keys (q c j) and a paste typed while the post was read were dropped: …".
+    ``waited``: the keys (as typed) that waited for the read before those, named first (``G`` waiting for the count)."""
+    keys = [shown_key(key) for key in waited] + [shown_key(typed.key) for typed in dropped if isinstance(typed, events.Key)]
+    pastes = len(dropped) - (len(keys) - len(waited))
     named = " ".join(keys[:DROPPED_NAMED]) + (" …" if len(keys) > DROPPED_NAMED else "")
     parts = [f"{len(keys)} key{'s' if len(keys) > 1 else ''} ({named})"] if keys else []
     parts += ["a paste" if pastes == 1 else f"{pastes} pastes"] if pastes else []
-    were = "were" if len(dropped) > 1 else "was"
+    were = "were" if len(keys) + pastes > 1 else "was"
     return f"{' and '.join(parts)} typed while {reading} {were} dropped: {why}"
 
 
@@ -217,6 +218,11 @@ class KeysAhead:
         if self.after_keys is not None:  # what waited for the keys before it waits for this read's dialog
             self._reads.discard(self.after_keys)
             self.after_keys = None
+        if self._enter is not None:
+            # The field's enter reads before it goes on (a filter applied once its list is read): the keys held for it
+            # wait for the read, first.  Sent on after waiting for the enter, they went back into the field ("-#tiktokGk").
+            self._read_held = [*self._held, *self._read_held]
+            self._held, self._enter, self._field = [], None, None
         return self._wait_after_keys()
 
     def read_over(self, read: int) -> list[Typed]:

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.notifications import Notification, Notify, SeverityLevel
 
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.keys_ahead import HoldsKeys
 from crewdeck.tui.app.screens.picker import Choice, PickerScreen
 from crewdeck.tui.app.workers import in_background, refusal
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
@@ -68,8 +69,10 @@ class TaskPreviews:
         self._preview: FilterPreviewed | None = None
         #: The filter box's text whose preview is being fetched.
         self._previewing: str | None = None
-        #: The filter box's text to apply as soon as its preview comes.
+        #: The filter box's text to apply as soon as its preview comes, and what sends on the keys typed after its
+        #: ``enter``, which wait for it (``HoldsKeys.keys_wait_for_dialog``).
         self._apply_when_previewed: str | None = None
+        self._keys_applied: Callable[[], None] | None = None
         #: The view picker while it is up, and what its views would show (by view id, with the generation asked at).
         self._view_picker: PickerScreen | None = None
         self._view_previews: dict[str, tuple[int, TaskListPage]] = {}
@@ -144,8 +147,12 @@ class TaskPreviews:
         if preview is not None and preview.text == text and preview.generation == self._pane.generation:
             self._apply(preview)
             return
-        # Not previewed yet (``enter`` came at once): apply the answer when it comes.
+        # Not previewed yet (``enter`` came at once, or a teammate's write since asks it again): apply the answer when
+        # it comes, the keys typed after ``enter`` waiting for that list, where they went into the box ("-#tiktokGk").
         self._apply_when_previewed = text
+        app = self._pane.app
+        if self._keys_applied is None and isinstance(app, HoldsKeys):
+            self._keys_applied = app.keys_wait_for_dialog("the filter was applied")
         if self._previewing != text:
             self._preview = None
             self.request(text)
@@ -168,6 +175,13 @@ class TaskPreviews:
     def cancel_apply(self) -> None:
         """The box was closed: an answer still on its way is not applied."""
         self._apply_when_previewed = None
+        self._send_keys_on()
+
+    def _send_keys_on(self) -> None:
+        """The keys typed after ``enter`` go on to where the focus is now: the list applied, or the box if refused."""
+        keys_applied, self._keys_applied = self._keys_applied, None
+        if keys_applied is not None:
+            keys_applied()
 
     def _apply(self, preview: FilterPreviewed) -> None:
         pane = self._pane
@@ -176,11 +190,13 @@ class TaskPreviews:
             # Whole in a notice too, as the ledger's filter says it: the box's line cuts a long reason at the pane's width,
             # and its end is often the hint ("Taskwarrior's status:pending is is:open here").
             self._tell(preview.error or "", "error")
+            self._send_keys_on()
             return
         # The box closes, the table takes the keys and the title changes with
         # the rows it names: one change of layout, drawn once.
         pane.show_prepared(None, preview.text, preview.page)
         pane.close_filter_box()
+        self._send_keys_on()
         if preview.page.count == 0 and (habits := taskwarrior_habits(parse(preview.text), pane.services.campaigns)):
             # An empty list said nothing more, where `crewdeck tasks` names crewdeck's term for what was typed by habit.
             self._tell(f"no tasks match: {habits}", "warning")

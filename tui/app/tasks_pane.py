@@ -299,14 +299,15 @@ class TasksPane(Pane):
                 self.reload()  # its task is outside the rows read: read around it
                 return
             page = replace(page, cursor=at)
-        self._show(page)
+        # Read again where the cursor was (another's change): the same list, which the keys waiting for its count act on.
+        self._show(page, again=message.asked_at is not None)
 
-    def _show(self, page: TaskListPage) -> None:
+    def _show(self, page: TaskListPage, *, again: bool = False) -> None:
         self.names = page.names
         self.filter = page.filter
         self.count, self.uncounted = page.count, None
         table = self.table
-        table.reset(page.count, page.cursor, (page.offset, page.rows))
+        table.reset(page.count, page.cursor, (page.offset, page.rows), again=again)
         table.set_marked(frozenset(self.marked))
         self.query_one(PaneBar).title = self.list_title
         self._update_info()

@@ -1,0 +1,47 @@
+"""The keys typed after a filter's enter while its list is still read go to that list, never back into the box."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .apphelp import demo_workspace, make_app, settle, until
+from .test_app_counting import FILTER, SIZE, seen
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return demo_workspace(tmp_path / "demo.db")
+
+
+async def test_keys_after_a_filters_enter_wait_for_the_list_it_applies_while_a_teammates_write_reads_it_again(
+    workspace: Path,
+) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        await pilot.press("slash", *FILTER)
+        await until(pilot, lambda: pane.filter_box.preview.message != "", "the filter's preview")
+        go_on = threading.Event()
+        fetch = pane.previews._fetch
+
+        def held(*args: Any) -> Any:
+            assert go_on.wait(timeout=20), "the preview was never let go on"
+            return fetch(*args)
+
+        pane.previews._fetch = held  # type: ignore[method-assign]
+        # A teammate's write: the box's preview is of the list as it was, and is asked again (held back here).
+        pane.store_changed([], ours=False)
+        await pilot.press("enter", "G", "k")
+        await seen(pilot, lambda: pane.generation > 1, "the write read")
+        # The enter waits for the preview it applies; the keys after it wait for that list, not typed into the box.
+        assert pane.filtering and pane.filter_box.input.value == FILTER
+        go_on.set()
+        await until(pilot, lambda: not pane.filtering and pane.count is not None and table.cursor_row is not None, "the list")
+        assert pane.list_title == f"/ {FILTER}" and pane.query_text == FILTER
+        assert table.cursor == pane.count - 2  # G, then k, on the filter's list
+        assert not [n.message for n in app._notifications if "dropped" in n.message]
