@@ -56,6 +56,8 @@ def test_rich_measures_through_the_names_the_app_sets() -> None:
     assert rich.cells.cell_len(f"a{ZWJ}b") == 2
     assert rich.segment.Segment("👍🏽x").cell_length == 5  # Rich's own: three
     assert rich.segment.Segment("👍🏽x").split_cells(4)[0].text == "👍🏽"
+    # The replacement's short cut for one-column text is Rich's own test: Latin with accents, `·`, box drawing.
+    assert rich.cells._is_single_cell_widths("Café · déjà vu ─") and not rich.cells._is_single_cell_widths("日本")
 
 
 def test_the_widgets_cut_with_the_command_lines_cutter() -> None:
