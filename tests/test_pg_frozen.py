@@ -119,16 +119,22 @@ def test_a_database_whose_rule_state_holds_no_zones_gets_them(
 
 def test_a_rule_state_filled_in_again_grants_no_access(team: Cli, postgres: Postgres) -> None:
     """Access is granted once, when a workspace's rules start: a rule state filled in again for the members' zones writes
-    none, though no member's access is in the log (the members' own writes decide it since)."""
+    none, though no member's access is in the log (the members' own writes decide it since); nor does it write the
+    ledger's rows again, every entry of the workspace, which it deleted and refilled whole."""
     import psycopg
 
+    add(team, "40 EUR", date="2026-12-06")
     url = _published(team, postgres)
+    entries = "SELECT row_id, xmin::text FROM crewdeck_state WHERE entity = 'ledger_entry' ORDER BY row_id"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DELETE FROM crewdeck_op WHERE entity = 'member' AND field = 'access'")
         conn.execute("UPDATE crewdeck_workspace SET rules_version = 1")
         head = conn.execute("SELECT head FROM crewdeck_workspace").fetchone()
+        written = conn.execute(entries).fetchall()
+    assert written
     create_token("mia", "--database", url, "--name", "team")
     with psycopg.connect(url, autocommit=True) as conn:
+        assert conn.execute(entries).fetchall() == written
         assert conn.execute("SELECT head FROM crewdeck_workspace").fetchone() == head
         assert conn.execute("SELECT count(*) FROM crewdeck_op WHERE field = 'access'").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM crewdeck_state WHERE field = 'tz'").fetchone() == (3,)

@@ -341,19 +341,23 @@ def _start_rules(conn: Connection, workspace: str, *, granted: bool = False) -> 
     as operations of the server (as ``Store._grant_access`` does in a file),
     so that every replica pulls the same access.
     """
-    conn.execute("DELETE FROM crewdeck_state WHERE workspace = %s", (workspace,))
+    # Filled in before, only the members' fields are filled in again (a RULES_VERSION has added one of theirs so far):
+    # the ledger's rows, every entry of the workspace, are what they were, and a refill of them held pushes up.
+    entities = ["member"] if granted else ["member", "ledger_entry"]
+    conn.execute("DELETE FROM crewdeck_state WHERE workspace = %s AND entity = ANY(%s)", (workspace, entities))
     conn.execute(
         "INSERT INTO crewdeck_state (workspace, entity, row_id, field, value, op_id) "
         "SELECT DISTINCT ON (row_id, field) workspace, entity, row_id, field, value, op_id FROM crewdeck_op "
         "WHERE workspace = %s AND entity = 'member' AND field = ANY(%s) ORDER BY row_id, field, op_id DESC",
         (workspace, list(RULE_FIELDS["member"] or ())),
     )
-    conn.execute(
-        "INSERT INTO crewdeck_state (workspace, entity, row_id, field, value, op_id) "
-        "SELECT DISTINCT ON (row_id) workspace, entity, row_id, field, value, op_id FROM crewdeck_op "
-        "WHERE workspace = %s AND entity = 'ledger_entry' ORDER BY row_id, op_id",
-        (workspace,),
-    )
+    if not granted:
+        conn.execute(
+            "INSERT INTO crewdeck_state (workspace, entity, row_id, field, value, op_id) "
+            "SELECT DISTINCT ON (row_id) workspace, entity, row_id, field, value, op_id FROM crewdeck_op "
+            "WHERE workspace = %s AND entity = 'ledger_entry' ORDER BY row_id, op_id",
+            (workspace,),
+        )
     has_access = conn.execute(
         "SELECT 1 FROM crewdeck_op WHERE workspace = %s AND entity = 'member' AND field = 'access' LIMIT 1", (workspace,)
     ).fetchone()
