@@ -444,6 +444,7 @@ class PgRuleState:
                     f.get("unix_user"),
                     bool(f.get("deleted")),
                     identities(f.get("ssh_keys")),
+                    f.get("tz"),
                 )
                 for row_id, f in fields.items()
             }
@@ -607,22 +608,6 @@ class PgRuleState:
                 for member_id, facts in members.items()
             }
         return self._reviewers
-
-    def frozen(self, entry_id: str) -> bool:
-        from crewdeck.sync.state.frozen import frozen
-
-        row = self.conn.execute(
-            "SELECT value FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)
-        ).fetchone()
-        if row is None:
-            return False
-        entry = json.loads(row[0])
-        # The entry's days are on its member's clock: their zone now (RULE_FIELDS keeps it).
-        tz = self.conn.execute(
-            "SELECT value FROM crewdeck_state WHERE workspace = %s AND entity = 'member' AND row_id = %s AND field = 'tz'",
-            (self.workspace, entry.get("entered_by")),
-        ).fetchone()
-        return frozen(entry, [crisis[1:] for crisis in self.crises()], None if tz is None else json.loads(tz[0]))
 
     def crises(self) -> list[tuple[str, dict[str, Any], str | None]]:
         starts: dict[str, tuple[str, dict[str, Any]]] = {}

@@ -49,11 +49,11 @@ class FileRuleState:
         return self.conn.execute("SELECT 1 FROM member WHERE deleted = 0 LIMIT 1").fetchone() is not None
 
     def member(self, member_id: str) -> MemberFacts | None:
-        row = self.conn.execute("SELECT handle, access, unix_user, deleted, ssh_keys FROM member WHERE id = ?", (member_id,)).fetchone()
+        row = self.conn.execute("SELECT handle, access, unix_user, deleted, ssh_keys, tz FROM member WHERE id = ?", (member_id,)).fetchone()
         if row is None:
             return None
         keys = identities(json.loads(row[4])) if row[4] and row[4] != "[]" else ()
-        return MemberFacts(member_id, row[0], row[1] or "member", row[2], bool(row[3]) or self._removed_here(member_id), keys)
+        return MemberFacts(member_id, row[0], row[1] or "member", row[2], bool(row[3]) or self._removed_here(member_id), keys, row[5])
 
     def _removed_here(self, member_id: str) -> bool:
         """Whether this file is a replica whose server said its member, ``member_id``, was removed: the removal never
@@ -174,17 +174,6 @@ class FileRuleState:
 
     def record_exists(self, entity: str, row_id: str) -> bool:
         return self.conn.execute(f"SELECT 1 FROM [{entity}] WHERE id = ?", (row_id,)).fetchone() is not None
-
-    def frozen(self, entry_id: str) -> bool:
-        from crewdeck.sync.state.frozen import frozen
-
-        row = self.conn.execute(
-            "SELECT e.campaign, e.date, e.needs_approval, m.tz FROM ledger_entry e LEFT JOIN member m ON m.id = e.entered_by WHERE e.id = ?",
-            (entry_id,),
-        ).fetchone()
-        if row is None:
-            return False
-        return frozen({"campaign": row[0], "date": row[1], "needs_approval": bool(row[2])}, [c[1:] for c in self.crises()], row[3])
 
     def crises(self) -> list[tuple[str, dict[str, Any], str | None]]:
         return [

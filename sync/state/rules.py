@@ -33,7 +33,7 @@ from typing import Any, NamedTuple, Protocol
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
 from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
-from crewdeck.sync.state.frozen import holds
+from crewdeck.sync.state.frozen import frozen, holds
 from crewdeck.sync.state.naming import campaign_slug, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields
 from crewdeck.sync.state.postround import (
@@ -260,6 +260,8 @@ class MemberFacts:
     deleted: bool
     #: The identities (``type base64``) of the member's SSH keys.
     ssh_keys: tuple[str, ...] = ()
+    #: Their zone: the clock their spend's days are on (``None``: not set, UTC's).
+    tz: str | None = None
 
 
 #: What a reversal copies of the entry it reverses; its amount is the entry's, negated (``tui.ledger.actions.reverse_entry``).
@@ -341,10 +343,6 @@ class RuleState(Protocol):
         """Whether the workspace holds this record (of an append-only entity)."""
         ...
 
-    def frozen(self, entry_id: str) -> bool:
-        """Whether a crisis freezes this ledger entry (``crewdeck.sync.state.frozen``)."""
-        ...
-
     def task_campaign(self, task_id: str) -> str | None:
         """The campaign of this task (``None``: it has none, or the workspace holds no such task)."""
         ...
@@ -394,6 +392,8 @@ class RuleState(Protocol):
         ...
 
 
+#: A member's fields that say which post steps are theirs to take, besides access and removal (``postround.Reviewer``).
+REVIEWER_FIELDS = ("groups", "campaigns")
 #: Stored post states that put a post into the scheduler or out (``not_publishable``).
 GOING_OUT = ('"scheduled"', '"published"')
 #: A post's fields the move out reads, as a batch may set them before the move (content, round, scope, slot, release).
@@ -401,10 +401,10 @@ POST_MOVE_FIELDS = frozenset({"post_state", "post_round", "campaign", "platform"
 
 
 #: The fields the rules read as a batch leaves them (each its last value by stamp): a task's holder, status, campaign and
-#: post, a member's claims and access.
+#: post, a member's claims, access, zone (their spend's days) and what they review (groups, a guest's campaigns).
 READ_AS_LEFT = {
     "task": frozenset({"assignee", "status", "deleted", *POST_MOVE_FIELDS}),
-    "member": frozenset({"handle", "access", "unix_user", "deleted", "ssh_keys"}),
+    "member": frozenset({"handle", "access", "unix_user", "deleted", "ssh_keys", "tz", *REVIEWER_FIELDS}),
     "campaign": frozenset({"start", "end", "deleted"}),
 }
 
@@ -546,6 +546,10 @@ class Judge:
         self._result_unknown: dict[str, Refusal | None] = {}
         #: An appended record's JSON text -> the record: several rules read each one.
         self._appended: dict[str, Any] = dict(appended) if appended else {}
+        #: Member id -> the fields of ``REVIEWER_FIELDS`` this batch gave them so far, decoded; and the members whose facts
+        #: as a reviewer it changed (those, their access or removal), for the verdicts after.
+        self._reviewer_sets: dict[str, dict[str, Any]] = {}
+        self._reviewers_changed: set[str] = set()
         #: Post verdicts and crises this batch added, for the verdicts and ends after them.
         self._verdicts: dict[str, list[Verdict]] = {}
         self._crises: set[str] = set()
@@ -1486,7 +1490,7 @@ class Judge:
             entry_id = record["entry"]
             entry = self._entry(entry_id)
             return (
-                approval_refused(author, entry_id, entry, lambda: self.state.frozen(entry_id))
+                approval_refused(author, entry_id, entry, lambda: self._frozen(entry))
                 or self._acting_on_own(author, entry_id, entry)
                 or self._settled(entry_id, entry)
             )
@@ -1500,7 +1504,9 @@ class Judge:
         if review is not None and "post_state" in given:
             review = replace(review, state=given["post_state"])  # published earlier in the batch: its approvals stand
         pending = self._verdicts.get(post, ())
-        refusal = verdict_refused(author, record, review, self.state.reviewer(author.id), pending)
+        if review is not None:
+            review = self._with_reviewers(review)
+        refusal = verdict_refused(author, record, review, self._reviewer(author.id), pending)
         note = record.get("note")
         if refusal is None and record["verdict"] == "reject" and not (isinstance(note, str) and note.strip()):
             # ``post reject`` and the app ask for one: the author, blocked until they submit again, is told what to change.
@@ -1509,6 +1515,35 @@ class Judge:
         if refusal is not None or actor is None or review is None:
             return refusal
         return acting_verdict_refused(actor, self._member(actor), author, record, review, pending)
+
+    def _frozen(self, entry: EntryFacts | None) -> bool:
+        """Whether a crisis freezes this entry, with this batch on top: the entry as added (in the batch or before), the
+        crises started and ended, and its member's zone as the batch leaves them."""
+        if entry is None or entry.mirror is None:
+            return False
+        member = self._member(entry.entered_by)
+        crises = [(record, ended_at) for _, record, ended_at in self._all_crises()]
+        return frozen(entry.mirror, crises, member.tz if member is not None else None)
+
+    def _reviewer(self, member_id: str) -> Reviewer | None:
+        """What decides which post steps are this member's, with this batch's changes to them on top."""
+        stored = self.state.reviewer(member_id)
+        if member_id not in self._reviewers_changed:
+            return stored
+        member = self._member(member_id)
+        if member is None:
+            return stored
+        given = self._reviewer_sets.get(member_id, {})
+        groups = frozenset(given["groups"] or ()) if "groups" in given else (stored.groups if stored else frozenset())
+        campaigns = frozenset(given["campaigns"] or ()) if "campaigns" in given else (stored.campaigns if stored else frozenset())
+        return Reviewer(member_id, member.access, groups, campaigns, member.deleted)
+
+    def _with_reviewers(self, review: PostReview) -> PostReview:
+        """``review`` with the members this batch changed as reviewers as it leaves them (who else may take a step)."""
+        if not self._reviewers_changed:
+            return review
+        changed = {member_id: found for member_id in self._reviewers_changed if (found := self._reviewer(member_id)) is not None}
+        return replace(review, reviewers={**review.reviewers, **changed})
 
     def _acting_on_own(self, author: MemberFacts, entry_id: str, entry: EntryFacts | None) -> Refusal | None:
         """A manager acting as another manager (``--as``) approving spend they entered themselves: their own, still."""
@@ -1680,7 +1715,7 @@ class Judge:
                 "not_publishable",
                 f"{review.named(post_id)} cannot be {state}: its {', '.join(changed)} changes in the same batch, which no round approved",
             )
-        review = self._as_left(review, given)
+        review = self._with_reviewers(self._as_left(review, given))
         status = self._round_status(post_id, review)
         return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
 
@@ -1705,7 +1740,7 @@ class Judge:
         pending = self._verdicts.get(post_id, ())
         people = {**review.reviewers}
         for verdict in pending:
-            if verdict.by not in people and (found := self.state.reviewer(verdict.by)) is not None:
+            if verdict.by not in people and (found := self._reviewer(verdict.by)) is not None:
                 people[verdict.by] = found
         return evaluate(
             post_round=review.round,
@@ -1779,7 +1814,12 @@ class Judge:
 
     def _accept(self, op: Proposal) -> None:
         _, kind, entity, row_id, field, value = op
-        if entity == "member" and field in ("handle", "access", "unix_user", "deleted", "ssh_keys"):
+        if entity == "member" and field in REVIEWER_FIELDS:
+            if self._member(row_id) is None:
+                self._members[row_id] = MemberFacts(row_id, None, MEMBER, None, False)
+            self._reviewer_sets.setdefault(row_id, {})[field] = json.loads(value)
+            self._reviewers_changed.add(row_id)
+        elif entity == "member" and field in ("handle", "access", "unix_user", "deleted", "ssh_keys", "tz"):
             current = self._member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
             decoded = json.loads(value)
             if field == "ssh_keys":
@@ -1796,6 +1836,7 @@ class Judge:
                 )
                 self._claimed.update((("ssh_key", key), row_id) for key in current.ssh_keys)
             if field in ("access", "deleted"):
+                self._reviewers_changed.add(row_id)
                 updated = self._members[row_id]
                 assert updated is not None
                 managers = self._manager_ids()
