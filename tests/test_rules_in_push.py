@@ -173,6 +173,41 @@ def test_a_member_made_a_reviewer_in_the_push_approves(team: Team, judged: Calla
     assert judge(push.ops()) == [None, None]
 
 
+def test_a_round_submitted_in_the_push_is_approved_in_it(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """tmp changes the copy of their post and submits it again; raj approves the new round."""
+    judge = judged()
+    post = team.posts["by tmp"]["raj"]
+    writing.set_content(push.store, team.ids["tmp"], post, NOW, copy="Sharper copy")
+    writing.submit(push.store, team.ids["tmp"], post, NOW)
+    writing.approve(push.store, team.ids["raj"], post, NOW)
+    verdicts = judge(push.ops())
+    assert verdicts == [None] * len(verdicts)
+
+
+def test_who_changed_the_content_in_the_push_is_an_author_of_its_round(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """raj changes tmp's post, submits it, and approves the round he wrote: refused, as once stored."""
+    judge = judged()
+    post = team.posts["by tmp"]["raj"]
+    writing.set_content(push.store, team.ids["raj"], post, NOW, copy="Raj's copy")
+    writing.submit(push.store, team.ids["raj"], post, NOW)
+    with push.store.write(team.ids["raj"], judged=False) as w:
+        round_ = push.store.record("task", post)["post_round"]  # type: ignore[index]
+        w.append(
+            "post_approval",
+            {
+                "post": post,
+                "round": round_["id"],
+                "step": "review",
+                "hash": round_["hash"],
+                "verdict": "approve",
+                "note": "",
+                "approved_by": team.ids["raj"],
+                "approved_at": "2026-11-26T09:00:00Z",
+            },
+        )
+    assert judge(push.ops())[-1] == "round_author"
+
+
 def test_a_member_added_in_the_push_acts_in_it(team: Team, judged: Callable[[], Judged], push: Push) -> None:
     judge = judged()
     with push.write("ana") as w:

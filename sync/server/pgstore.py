@@ -555,28 +555,13 @@ class PgRuleState:
         ).fetchall():
             first.setdefault(row_id, (op_id, value))  # the first append of an id wins
         verdicts = tuple(verdict_of(row_id, op_id, json.loads(value)) for row_id, (op_id, value) in first.items())
-        authors = self.conn.execute(
-            "WITH changed AS (SELECT member, op_id FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
-            # Stored after the submission stored last with other content than the current round's (``filerules.AUTHORS_SQL``).
-            "AND seq > coalesce((SELECT r.seq FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
-            "AND r.field = 'post_round' AND (r.value::jsonb ->> 'hash') IS DISTINCT FROM (SELECT c.value::jsonb ->> 'hash' "
-            "FROM crewdeck_op AS c WHERE c.workspace = %(ws)s AND c.row_id = %(post)s AND c.field = 'post_round' "
-            "ORDER BY c.op_id DESC LIMIT 1) AND NOT EXISTS (SELECT 1 FROM crewdeck_op AS e WHERE e.workspace = %(ws)s "
-            "AND e.row_id = %(post)s AND e.field = 'post_round' AND e.seq < r.seq AND (e.value::jsonb ->> 'id') = (r.value::jsonb ->> 'id')) "
-            "ORDER BY r.seq DESC LIMIT 1), 0)) "
-            # A change made acting as another member on a shared host (a published file's ``acting``): its actor's too.
-            "SELECT member FROM changed UNION SELECT (a.value::jsonb ->> 'actor') FROM changed JOIN crewdeck_op AS a "
-            "ON a.workspace = %(ws)s AND a.entity = 'acting' AND (a.value::jsonb ->> 'member') = changed.member "
-            "AND changed.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op')",
-            {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS)},
-        ).fetchall()
         return PostReview(
             campaign,
             task.get("post_round"),
             content_hash_of(task),
             steps_of(chain),
             verdicts,
-            frozenset(row[0] for row in authors),
+            self.post_authors(post_id, (task.get("post_round") or {}).get("hash")),
             # Every member (whoever gave a verdict among them): whether anyone but the round's authors may take a step
             # (``postround.untakable``).
             self._all_reviewers(),
@@ -586,6 +571,25 @@ class PgRuleState:
             (task.get("publish") or {}).get("utc"),
             task.get("title"),
             campaign_slug(campaign, scope.get("name")) if campaign else None,
+        )
+
+    def post_authors(self, post_id: str, digest: str | None) -> frozenset[str]:
+        return frozenset(
+            row[0]
+            for row in self.conn.execute(
+                "WITH changed AS (SELECT member, op_id FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
+                # Stored after the submission stored last with other content than ``digest``'s (``filerules.AUTHORS_SQL``).
+                "AND seq > coalesce((SELECT r.seq FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
+                "AND r.field = 'post_round' AND (r.value::jsonb ->> 'hash') IS DISTINCT FROM %(hash)s::text "
+                "AND NOT EXISTS (SELECT 1 FROM crewdeck_op AS e WHERE e.workspace = %(ws)s "
+                "AND e.row_id = %(post)s AND e.field = 'post_round' AND e.seq < r.seq AND (e.value::jsonb ->> 'id') = (r.value::jsonb ->> 'id')) "
+                "ORDER BY r.seq DESC LIMIT 1), 0)) "
+                # A change made acting as another member on a shared host (a published file's ``acting``): its actor's too.
+                "SELECT member FROM changed UNION SELECT (a.value::jsonb ->> 'actor') FROM changed JOIN crewdeck_op AS a "
+                "ON a.workspace = %(ws)s AND a.entity = 'acting' AND (a.value::jsonb ->> 'member') = changed.member "
+                "AND changed.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op')",
+                {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS), "hash": digest},
+            ).fetchall()
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:

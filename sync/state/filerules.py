@@ -17,7 +17,7 @@ from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
 #: Who changed a post's content since its previous round with other content: the log's content operations stored after
-#: the submission stored last whose hash is not the current round's (a round submitted again unchanged keeps the authors
+#: the submission stored last whose hash is not the current round's (``:hash``) (a round submitted again unchanged keeps the authors
 #: it had).  In the order they were stored here, not by stamp: a stamp is its writer's to choose, and a change stamped
 #: before a round it came after would not make its writer an author.  A submission is a round's first operation: one that
 #: puts a round back (undoing a submission) submits nothing, and would make the rounds after it forget who changed the
@@ -25,8 +25,7 @@ from crewdeck.sync.state.sshkeys import identities
 AUTHORS_SQL = (
     f"WITH changed AS (SELECT o.member, o.op_id FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
     "AND o.seq > coalesce((SELECT r.seq FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
-    "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
-    "WHERE c.row_id = :post AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
+    "AND json_extract(r.value, '$.hash') IS NOT :hash "
     "AND NOT EXISTS (SELECT 1 FROM ops AS e WHERE e.row_id = :post AND e.field = 'post_round' AND e.seq < r.seq "
     "AND json_extract(e.value, '$.id') = json_extract(r.value, '$.id')) "
     "ORDER BY r.seq DESC LIMIT 1), 0)) "
@@ -137,7 +136,7 @@ class FileRuleState:
             content_hash(copy or "", link or "", json.loads(media or "[]"), first_comment or ""),
             steps_of(json.loads(chain[0] or "[]")) if chain else (),
             verdicts,
-            frozenset(r[0] for r in self.conn.execute(AUTHORS_SQL, {"post": post_id})),
+            self.post_authors(post_id, json.loads(round_json)["hash"] if round_json else None),
             # Every member (whoever gave a verdict among them): whether anyone but the round's authors may take a step
             # (``postround.untakable``).
             self._all_reviewers(),
@@ -148,6 +147,9 @@ class FileRuleState:
             title,
             campaign_slug(campaign, chain[1] if chain else None) if campaign else None,
         )
+
+    def post_authors(self, post_id: str, digest: str | None) -> frozenset[str]:
+        return frozenset(r[0] for r in self.conn.execute(AUTHORS_SQL, {"post": post_id, "hash": digest}))
 
     def reviewer(self, member_id: str) -> Reviewer | None:
         return self._all_reviewers().get(member_id)

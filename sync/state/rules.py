@@ -339,6 +339,11 @@ class RuleState(Protocol):
 
     def reviewer(self, member_id: str) -> Reviewer | None: ...
 
+    def post_authors(self, post_id: str, digest: str | None) -> frozenset[str]:
+        """Who changed the post's content since its submission stored last of other content than ``digest`` (its authors
+        in a round of that content hash), and the managers who did acting as one of them."""
+        ...
+
     def record_exists(self, entity: str, row_id: str) -> bool:
         """Whether the workspace holds this record (of an append-only entity)."""
         ...
@@ -560,8 +565,11 @@ class Judge:
         self._campaigns_removed: dict[str, bool] = {}
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
+        #: Post id -> who changed its content in this batch (a member) and the rounds it submitted (their id and hash), in
+        #: the batch's order (kept only in a batch that gives a verdict: the authors of a round submitted in it).
+        self._post_changes: dict[str, list[tuple[str, str | None]]] = {}
         #: Task id -> the content fields and platform this batch set on it so far, decoded (kept only in a batch that
-        #: submits a post).
+        #: submits a post or gives a verdict).
         self._content_sets: dict[str, dict[str, Any]] = {}
         #: Indexes of the batch's operations that change nothing: stamped before the value they would replace (a push's).
         self._outlived: frozenset[int] = frozenset()
@@ -680,8 +688,10 @@ class Judge:
         verdicts: list[Refusal | None] = []
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
-        moving = _moves_a_post(ops, creating)
-        submitting = _submits_a_post(ops)
+        # A verdict reads the post as the batch left it so far: its round, content and scope, and who wrote it.
+        reviewing = any(op[1] == APPEND and op[2] == "post_approval" for op in ops)
+        moving = reviewing or _moves_a_post(ops, creating)
+        submitting = reviewing or _submits_a_post(ops)
         misvalued = self._task_values_refused(ops)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
@@ -726,6 +736,8 @@ class Judge:
                             refusal = self._decide_slot(row_id, value)
                     if refusal is None and index not in self._outlived:
                         self._left(row_id, field, value, moving, submitting)
+                        if reviewing and (field in CONTENT_FIELDS or field == "post_round"):
+                            self._changed_post(member_id, row_id, field, value)
                 else:
                     refusal = self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index)
                     if refusal is None and index not in self._outlived and entity in RECORDS_READ:
@@ -843,6 +855,37 @@ class Judge:
             self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
         if submitting and (field in CONTENT_FIELDS or field == "platform"):
             self._content_sets.setdefault(row_id, {})[field] = json.loads(value)
+
+    def _changed_post(self, member_id: str, post_id: str, field: str, value: str) -> None:
+        """Keep an accepted change of a post's content (by whom: the member, and the manager acting as them) or round."""
+        changes = self._post_changes.setdefault(post_id, [])
+        if field == "post_round":
+            submitted = json.loads(value)
+            round_id, digest = (submitted["id"], submitted["hash"]) if isinstance(submitted, dict) else (None, None)
+            changes.append((f"round:{round_id}", digest))
+            return
+        changes.append((member_id, None))
+        actor = self._acted_by.get(member_id)
+        if actor is not None:
+            changes.append((actor, None))
+
+    def _authors_as_left(self, post_id: str, review: PostReview, stored_round: str | None) -> frozenset[str]:
+        """The authors of the post's round as this batch leaves it (``filerules.AUTHORS_SQL`` with the batch on top): who
+        changed its content after the submission last of other content than the round's (a round's first: not one it put
+        back), in the batch, or stored and in the batch."""
+        digest = review.round["hash"] if review.round else None
+        changes = self._post_changes.get(post_id, [])
+        seen = {f"round:{stored_round}"} if stored_round else set()
+        pivot = None
+        for index, (who, round_hash) in enumerate(changes):
+            if who.startswith("round:") and who not in seen:
+                seen.add(who)
+                if who != "round:None" and round_hash != digest:
+                    pivot = index
+        if pivot is not None:
+            return frozenset(who for who, _ in changes[pivot + 1 :] if not who.startswith("round:"))
+        batch = {who for who, _ in changes if not who.startswith("round:")}
+        return self.state.post_authors(post_id, digest) | batch
 
     def _creations(
         self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
@@ -1501,8 +1544,17 @@ class Judge:
         post = record["post"]
         review = self.state.post_review(post)
         given = self._post_sets.get(post, {})
-        if review is not None and "post_state" in given:
-            review = replace(review, state=given["post_state"])  # published earlier in the batch: its approvals stand
+        if review is not None and given:
+            # Submitted, changed, moved or published earlier in the batch: judged as it leaves the post so far.
+            stored_round = review.round["id"] if review.round else None
+            review = self._as_left(review, given)
+            if "post_state" in given:
+                review = replace(review, state=given["post_state"])  # published: its approvals stand
+            content = self._content_sets.get(post)
+            if content:
+                review = replace(review, hash=content_hash_of({**self.state.task_content(post), **content}))
+            if post in self._post_changes:
+                review = replace(review, authors=self._authors_as_left(post, review, stored_round))
         pending = self._verdicts.get(post, ())
         if review is not None:
             review = self._with_reviewers(review)
