@@ -448,6 +448,7 @@ class PgRuleState:
                     f.get("unix_user"),
                     bool(f.get("deleted")),
                     identities(f.get("ssh_keys")),
+                    f.get("tz"),
                 )
                 for row_id, f in fields.items()
             }
@@ -558,28 +559,13 @@ class PgRuleState:
         ).fetchall():
             first.setdefault(row_id, (op_id, value))  # the first append of an id wins
         verdicts = tuple(verdict_of(row_id, op_id, json.loads(value)) for row_id, (op_id, value) in first.items())
-        authors = self.conn.execute(
-            "WITH changed AS (SELECT member, op_id FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
-            # Stored after the submission stored last with other content than the current round's (``filerules.AUTHORS_SQL``).
-            "AND seq > coalesce((SELECT r.seq FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
-            "AND r.field = 'post_round' AND (r.value::jsonb ->> 'hash') IS DISTINCT FROM (SELECT c.value::jsonb ->> 'hash' "
-            "FROM crewdeck_op AS c WHERE c.workspace = %(ws)s AND c.row_id = %(post)s AND c.field = 'post_round' "
-            "ORDER BY c.op_id DESC LIMIT 1) AND NOT EXISTS (SELECT 1 FROM crewdeck_op AS e WHERE e.workspace = %(ws)s "
-            "AND e.row_id = %(post)s AND e.field = 'post_round' AND e.seq < r.seq AND (e.value::jsonb ->> 'id') = (r.value::jsonb ->> 'id')) "
-            "ORDER BY r.seq DESC LIMIT 1), 0)) "
-            # A change made acting as another member on a shared host (a published file's ``acting``): its actor's too.
-            "SELECT member FROM changed UNION SELECT (a.value::jsonb ->> 'actor') FROM changed JOIN crewdeck_op AS a "
-            "ON a.workspace = %(ws)s AND a.entity = 'acting' AND (a.value::jsonb ->> 'member') = changed.member "
-            "AND changed.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op')",
-            {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS)},
-        ).fetchall()
         return PostReview(
             campaign,
             task.get("post_round"),
             content_hash_of(task),
             steps_of(chain),
             verdicts,
-            frozenset(row[0] for row in authors),
+            self.post_authors(post_id, (task.get("post_round") or {}).get("hash")),
             # Every member (whoever gave a verdict among them): whether anyone but the round's authors may take a step
             # (``postround.untakable``).
             self._all_reviewers(),
@@ -589,6 +575,25 @@ class PgRuleState:
             (task.get("publish") or {}).get("utc"),
             task.get("title"),
             campaign_slug(campaign, scope.get("name")) if campaign else None,
+        )
+
+    def post_authors(self, post_id: str, digest: str | None) -> frozenset[str]:
+        return frozenset(
+            row[0]
+            for row in self.conn.execute(
+                "WITH changed AS (SELECT member, op_id FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
+                # Stored after the submission stored last with other content than ``digest``'s (``filerules.AUTHORS_SQL``).
+                "AND seq > coalesce((SELECT r.seq FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
+                "AND r.field = 'post_round' AND (r.value::jsonb ->> 'hash') IS DISTINCT FROM %(hash)s::text "
+                "AND NOT EXISTS (SELECT 1 FROM crewdeck_op AS e WHERE e.workspace = %(ws)s "
+                "AND e.row_id = %(post)s AND e.field = 'post_round' AND e.seq < r.seq AND (e.value::jsonb ->> 'id') = (r.value::jsonb ->> 'id')) "
+                "ORDER BY r.seq DESC LIMIT 1), 0)) "
+                # A change made acting as another member on a shared host (a published file's ``acting``): its actor's too.
+                "SELECT member FROM changed UNION SELECT (a.value::jsonb ->> 'actor') FROM changed JOIN crewdeck_op AS a "
+                "ON a.workspace = %(ws)s AND a.entity = 'acting' AND (a.value::jsonb ->> 'member') = changed.member "
+                "AND changed.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op')",
+                {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS), "hash": digest},
+            ).fetchall()
         )
 
     def reviewer(self, member_id: str) -> Reviewer | None:
@@ -611,22 +616,6 @@ class PgRuleState:
                 for member_id, facts in members.items()
             }
         return self._reviewers
-
-    def frozen(self, entry_id: str) -> bool:
-        from crewdeck.sync.state.frozen import frozen
-
-        row = self.conn.execute(
-            "SELECT value FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)
-        ).fetchone()
-        if row is None:
-            return False
-        entry = json.loads(row[0])
-        # The entry's days are on its member's clock: their zone now (RULE_FIELDS keeps it).
-        tz = self.conn.execute(
-            "SELECT value FROM crewdeck_state WHERE workspace = %s AND entity = 'member' AND row_id = %s AND field = 'tz'",
-            (self.workspace, entry.get("entered_by")),
-        ).fetchone()
-        return frozen(entry, [crisis[1:] for crisis in self.crises()], None if tz is None else json.loads(tz[0]))
 
     def crises(self) -> list[tuple[str, dict[str, Any], str | None]]:
         starts: dict[str, tuple[str, dict[str, Any]]] = {}

@@ -17,7 +17,7 @@ from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
 #: Who changed a post's content since its previous round with other content: the log's content operations stored after
-#: the submission stored last whose hash is not the current round's (a round submitted again unchanged keeps the authors
+#: the submission stored last whose hash is not the current round's (``:hash``) (a round submitted again unchanged keeps the authors
 #: it had).  In the order they were stored here, not by stamp: a stamp is its writer's to choose, and a change stamped
 #: before a round it came after would not make its writer an author.  A submission is a round's first operation: one that
 #: puts a round back (undoing a submission) submits nothing, and would make the rounds after it forget who changed the
@@ -25,8 +25,7 @@ from crewdeck.sync.state.sshkeys import identities
 AUTHORS_SQL = (
     f"WITH changed AS (SELECT o.member, o.op_id FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
     "AND o.seq > coalesce((SELECT r.seq FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
-    "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
-    "WHERE c.row_id = :post AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
+    "AND json_extract(r.value, '$.hash') IS NOT :hash "
     "AND NOT EXISTS (SELECT 1 FROM ops AS e WHERE e.row_id = :post AND e.field = 'post_round' AND e.seq < r.seq "
     "AND json_extract(e.value, '$.id') = json_extract(r.value, '$.id')) "
     "ORDER BY r.seq DESC LIMIT 1), 0)) "
@@ -49,11 +48,11 @@ class FileRuleState:
         return self.conn.execute("SELECT 1 FROM member WHERE deleted = 0 LIMIT 1").fetchone() is not None
 
     def member(self, member_id: str) -> MemberFacts | None:
-        row = self.conn.execute("SELECT handle, access, unix_user, deleted, ssh_keys FROM member WHERE id = ?", (member_id,)).fetchone()
+        row = self.conn.execute("SELECT handle, access, unix_user, deleted, ssh_keys, tz FROM member WHERE id = ?", (member_id,)).fetchone()
         if row is None:
             return None
         keys = identities(json.loads(row[4])) if row[4] and row[4] != "[]" else ()
-        return MemberFacts(member_id, row[0], row[1] or "member", row[2], bool(row[3]) or self._removed_here(member_id), keys)
+        return MemberFacts(member_id, row[0], row[1] or "member", row[2], bool(row[3]) or self._removed_here(member_id), keys, row[5])
 
     def _removed_here(self, member_id: str) -> bool:
         """Whether this file is a replica whose server said its member, ``member_id``, was removed: the removal never
@@ -137,7 +136,7 @@ class FileRuleState:
             content_hash(copy or "", link or "", json.loads(media or "[]"), first_comment or ""),
             steps_of(json.loads(chain[0] or "[]")) if chain else (),
             verdicts,
-            frozenset(r[0] for r in self.conn.execute(AUTHORS_SQL, {"post": post_id})),
+            self.post_authors(post_id, json.loads(round_json)["hash"] if round_json else None),
             # Every member (whoever gave a verdict among them): whether anyone but the round's authors may take a step
             # (``postround.untakable``).
             self._all_reviewers(),
@@ -148,6 +147,9 @@ class FileRuleState:
             title,
             campaign_slug(campaign, chain[1] if chain else None) if campaign else None,
         )
+
+    def post_authors(self, post_id: str, digest: str | None) -> frozenset[str]:
+        return frozenset(r[0] for r in self.conn.execute(AUTHORS_SQL, {"post": post_id, "hash": digest}))
 
     def reviewer(self, member_id: str) -> Reviewer | None:
         return self._all_reviewers().get(member_id)
@@ -174,17 +176,6 @@ class FileRuleState:
 
     def record_exists(self, entity: str, row_id: str) -> bool:
         return self.conn.execute(f"SELECT 1 FROM [{entity}] WHERE id = ?", (row_id,)).fetchone() is not None
-
-    def frozen(self, entry_id: str) -> bool:
-        from crewdeck.sync.state.frozen import frozen
-
-        row = self.conn.execute(
-            "SELECT e.campaign, e.date, e.needs_approval, m.tz FROM ledger_entry e LEFT JOIN member m ON m.id = e.entered_by WHERE e.id = ?",
-            (entry_id,),
-        ).fetchone()
-        if row is None:
-            return False
-        return frozen({"campaign": row[0], "date": row[1], "needs_approval": bool(row[2])}, [c[1:] for c in self.crises()], row[3])
 
     def crises(self) -> list[tuple[str, dict[str, Any], str | None]]:
         return [

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple, Protocol
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
 from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
-from crewdeck.sync.state.frozen import holds
+from crewdeck.sync.state.frozen import frozen, holds
 from crewdeck.sync.state.naming import campaign_slug, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields
 from crewdeck.sync.state.postround import (
@@ -263,6 +263,8 @@ class MemberFacts:
     deleted: bool
     #: The identities (``type base64``) of the member's SSH keys.
     ssh_keys: tuple[str, ...] = ()
+    #: Their zone: the clock their spend's days are on (``None``: not set, UTC's).
+    tz: str | None = None
 
 
 #: What a reversal copies of the entry it reverses; its amount is the entry's, negated (``tui.ledger.actions.reverse_entry``).
@@ -340,12 +342,13 @@ class RuleState(Protocol):
 
     def reviewer(self, member_id: str) -> Reviewer | None: ...
 
-    def record_exists(self, entity: str, row_id: str) -> bool:
-        """Whether the workspace holds this record (of an append-only entity)."""
+    def post_authors(self, post_id: str, digest: str | None) -> frozenset[str]:
+        """Who changed the post's content since its submission stored last of other content than ``digest`` (its authors
+        in a round of that content hash), and the managers who did acting as one of them."""
         ...
 
-    def frozen(self, entry_id: str) -> bool:
-        """Whether a crisis freezes this ledger entry (``crewdeck.sync.state.frozen``)."""
+    def record_exists(self, entity: str, row_id: str) -> bool:
+        """Whether the workspace holds this record (of an append-only entity)."""
         ...
 
     def task_campaign(self, task_id: str) -> str | None:
@@ -397,6 +400,8 @@ class RuleState(Protocol):
         ...
 
 
+#: A member's fields that say which post steps are theirs to take, besides access and removal (``postround.Reviewer``).
+REVIEWER_FIELDS = ("groups", "campaigns")
 #: Stored post states that put a post into the scheduler or out (``not_publishable``).
 GOING_OUT = ('"scheduled"', '"published"')
 #: A post's fields the move out reads, as a batch may set them before the move (content, round, scope, slot, release).
@@ -404,10 +409,10 @@ POST_MOVE_FIELDS = frozenset({"post_state", "post_round", "campaign", "platform"
 
 
 #: The fields the rules read as a batch leaves them (each its last value by stamp): a task's holder, status, campaign and
-#: post, a member's claims and access.
+#: post, a member's claims, access, zone (their spend's days) and what they review (groups, a guest's campaigns).
 READ_AS_LEFT = {
     "task": frozenset({"assignee", "status", "deleted", *POST_MOVE_FIELDS}),
-    "member": frozenset({"handle", "access", "unix_user", "deleted", "ssh_keys"}),
+    "member": frozenset({"handle", "access", "unix_user", "deleted", "ssh_keys", "tz", *REVIEWER_FIELDS}),
     "campaign": frozenset({"start", "end", "deleted"}),
 }
 
@@ -549,6 +554,10 @@ class Judge:
         self._result_unknown: dict[str, Refusal | None] = {}
         #: An appended record's JSON text -> the record: several rules read each one.
         self._appended: dict[str, Any] = dict(appended) if appended else {}
+        #: Member id -> the fields of ``REVIEWER_FIELDS`` this batch gave them so far, decoded; and the members whose facts
+        #: as a reviewer it changed (those, their access or removal), for the verdicts after.
+        self._reviewer_sets: dict[str, dict[str, Any]] = {}
+        self._reviewers_changed: set[str] = set()
         #: Post verdicts and crises this batch added, for the verdicts and ends after them.
         self._verdicts: dict[str, list[Verdict]] = {}
         self._crises: set[str] = set()
@@ -559,8 +568,11 @@ class Judge:
         self._campaigns_removed: dict[str, bool] = {}
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
+        #: Post id -> who changed its content in this batch (a member) and the rounds it submitted (their id and hash), in
+        #: the batch's order (kept only in a batch that gives a verdict: the authors of a round submitted in it).
+        self._post_changes: dict[str, list[tuple[str, str | None]]] = {}
         #: Task id -> the content fields and platform this batch set on it so far, decoded (kept only in a batch that
-        #: submits a post).
+        #: submits a post or gives a verdict).
         self._content_sets: dict[str, dict[str, Any]] = {}
         #: Indexes of the batch's operations that change nothing: stamped before the value they would replace (a push's).
         self._outlived: frozenset[int] = frozenset()
@@ -679,8 +691,10 @@ class Judge:
         verdicts: list[Refusal | None] = []
         append = verdicts.append
         standing: dict[str, Refusal | None] = {}
-        moving = _moves_a_post(ops, creating)
-        submitting = _submits_a_post(ops)
+        # A verdict reads the post as the batch left it so far: its round, content and scope, and who wrote it.
+        reviewing = any(op[1] == APPEND and op[2] == "post_approval" for op in ops)
+        moving = reviewing or _moves_a_post(ops, creating)
+        submitting = reviewing or _submits_a_post(ops)
         misvalued = self._task_values_refused(ops)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
@@ -725,6 +739,8 @@ class Judge:
                             refusal = self._decide_slot(row_id, value)
                     if refusal is None and index not in self._outlived:
                         self._left(row_id, field, value, moving, submitting)
+                        if reviewing and (field in CONTENT_FIELDS or field == "post_round"):
+                            self._changed_post(member_id, row_id, field, value)
                 else:
                     refusal = self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index)
                     if refusal is None and index not in self._outlived and entity in RECORDS_READ:
@@ -842,6 +858,37 @@ class Judge:
             self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
         if submitting and (field in CONTENT_FIELDS or field == "platform"):
             self._content_sets.setdefault(row_id, {})[field] = json.loads(value)
+
+    def _changed_post(self, member_id: str, post_id: str, field: str, value: str) -> None:
+        """Keep an accepted change of a post's content (by whom: the member, and the manager acting as them) or round."""
+        changes = self._post_changes.setdefault(post_id, [])
+        if field == "post_round":
+            submitted = json.loads(value)
+            round_id, digest = (submitted["id"], submitted["hash"]) if isinstance(submitted, dict) else (None, None)
+            changes.append((f"round:{round_id}", digest))
+            return
+        changes.append((member_id, None))
+        actor = self._acted_by.get(member_id)
+        if actor is not None:
+            changes.append((actor, None))
+
+    def _authors_as_left(self, post_id: str, review: PostReview, stored_round: str | None) -> frozenset[str]:
+        """The authors of the post's round as this batch leaves it (``filerules.AUTHORS_SQL`` with the batch on top): who
+        changed its content after the submission last of other content than the round's (a round's first: not one it put
+        back), in the batch, or stored and in the batch."""
+        digest = review.round["hash"] if review.round else None
+        changes = self._post_changes.get(post_id, [])
+        seen = {f"round:{stored_round}"} if stored_round else set()
+        pivot = None
+        for index, (who, round_hash) in enumerate(changes):
+            if who.startswith("round:") and who not in seen:
+                seen.add(who)
+                if who != "round:None" and round_hash != digest:
+                    pivot = index
+        if pivot is not None:
+            return frozenset(who for who, _ in changes[pivot + 1 :] if not who.startswith("round:"))
+        batch = {who for who, _ in changes if not who.startswith("round:")}
+        return self.state.post_authors(post_id, digest) | batch
 
     def _creations(
         self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
@@ -1489,7 +1536,7 @@ class Judge:
             entry_id = record["entry"]
             entry = self._entry(entry_id)
             return (
-                approval_refused(author, entry_id, entry, lambda: self.state.frozen(entry_id))
+                approval_refused(author, entry_id, entry, lambda: self._frozen(entry))
                 or self._acting_on_own(author, entry_id, entry)
                 or self._settled(entry_id, entry)
             )
@@ -1500,10 +1547,21 @@ class Judge:
         post = record["post"]
         review = self.state.post_review(post)
         given = self._post_sets.get(post, {})
-        if review is not None and "post_state" in given:
-            review = replace(review, state=given["post_state"])  # published earlier in the batch: its approvals stand
+        if review is not None and given:
+            # Submitted, changed, moved or published earlier in the batch: judged as it leaves the post so far.
+            stored_round = review.round["id"] if review.round else None
+            review = self._as_left(review, given)
+            if "post_state" in given:
+                review = replace(review, state=given["post_state"])  # published: its approvals stand
+            content = self._content_sets.get(post)
+            if content:
+                review = replace(review, hash=content_hash_of({**self.state.task_content(post), **content}))
+            if post in self._post_changes:
+                review = replace(review, authors=self._authors_as_left(post, review, stored_round))
         pending = self._verdicts.get(post, ())
-        refusal = verdict_refused(author, record, review, self.state.reviewer(author.id), pending)
+        if review is not None:
+            review = self._with_reviewers(review)
+        refusal = verdict_refused(author, record, review, self._reviewer(author.id), pending)
         note = record.get("note")
         if refusal is None and record["verdict"] == "reject" and not (isinstance(note, str) and note.strip()):
             # ``post reject`` and the app ask for one: the author, blocked until they submit again, is told what to change.
@@ -1512,6 +1570,35 @@ class Judge:
         if refusal is not None or actor is None or review is None:
             return refusal
         return acting_verdict_refused(actor, self._member(actor), author, record, review, pending)
+
+    def _frozen(self, entry: EntryFacts | None) -> bool:
+        """Whether a crisis freezes this entry, with this batch on top: the entry as added (in the batch or before), the
+        crises started and ended, and its member's zone as the batch leaves them."""
+        if entry is None or entry.mirror is None:
+            return False
+        member = self._member(entry.entered_by)
+        crises = [(record, ended_at) for _, record, ended_at in self._all_crises()]
+        return frozen(entry.mirror, crises, member.tz if member is not None else None)
+
+    def _reviewer(self, member_id: str) -> Reviewer | None:
+        """What decides which post steps are this member's, with this batch's changes to them on top."""
+        stored = self.state.reviewer(member_id)
+        if member_id not in self._reviewers_changed:
+            return stored
+        member = self._member(member_id)
+        if member is None:
+            return stored
+        given = self._reviewer_sets.get(member_id, {})
+        groups = frozenset(given["groups"] or ()) if "groups" in given else (stored.groups if stored else frozenset())
+        campaigns = frozenset(given["campaigns"] or ()) if "campaigns" in given else (stored.campaigns if stored else frozenset())
+        return Reviewer(member_id, member.access, groups, campaigns, member.deleted)
+
+    def _with_reviewers(self, review: PostReview) -> PostReview:
+        """``review`` with the members this batch changed as reviewers as it leaves them (who else may take a step)."""
+        if not self._reviewers_changed:
+            return review
+        changed = {member_id: found for member_id in self._reviewers_changed if (found := self._reviewer(member_id)) is not None}
+        return replace(review, reviewers={**review.reviewers, **changed})
 
     def _acting_on_own(self, author: MemberFacts, entry_id: str, entry: EntryFacts | None) -> Refusal | None:
         """A manager acting as another manager (``--as``) approving spend they entered themselves: their own, still."""
@@ -1683,7 +1770,7 @@ class Judge:
                 "not_publishable",
                 f"{review.named(post_id)} cannot be {state}: its {', '.join(changed)} changes in the same batch, which no round approved",
             )
-        review = self._as_left(review, given)
+        review = self._with_reviewers(self._as_left(review, given))
         status = self._round_status(post_id, review)
         return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
 
@@ -1708,7 +1795,7 @@ class Judge:
         pending = self._verdicts.get(post_id, ())
         people = {**review.reviewers}
         for verdict in pending:
-            if verdict.by not in people and (found := self.state.reviewer(verdict.by)) is not None:
+            if verdict.by not in people and (found := self._reviewer(verdict.by)) is not None:
                 people[verdict.by] = found
         return evaluate(
             post_round=review.round,
@@ -1782,7 +1869,12 @@ class Judge:
 
     def _accept(self, op: Proposal) -> None:
         _, kind, entity, row_id, field, value = op
-        if entity == "member" and field in ("handle", "access", "unix_user", "deleted", "ssh_keys"):
+        if entity == "member" and field in REVIEWER_FIELDS:
+            if self._member(row_id) is None:
+                self._members[row_id] = MemberFacts(row_id, None, MEMBER, None, False)
+            self._reviewer_sets.setdefault(row_id, {})[field] = json.loads(value)
+            self._reviewers_changed.add(row_id)
+        elif entity == "member" and field in ("handle", "access", "unix_user", "deleted", "ssh_keys", "tz"):
             current = self._member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
             decoded = json.loads(value)
             if field == "ssh_keys":
@@ -1799,6 +1891,7 @@ class Judge:
                 )
                 self._claimed.update((("ssh_key", key), row_id) for key in current.ssh_keys)
             if field in ("access", "deleted"):
+                self._reviewers_changed.add(row_id)
                 updated = self._members[row_id]
                 assert updated is not None
                 managers = self._manager_ids()

@@ -1,0 +1,218 @@
+"""One push holding a change and a later operation whose judgment reads it: the later one is judged against the state
+with the earlier ones on top, on a shared file's state and on PostgreSQL's (the rules are one module over both).
+
+crewdeck web's copy of a workspace in PostgreSQL pushes the operations of every member signed in to it together: lena
+enters spend in her browser and mia approves it in hers within one round of the copy.  Each case writes its operations
+in a copy of the team's file, unjudged, as several members, and judges them as one push against the team's state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from crewdeck.sync.server.pgstore import PgRuleState
+from crewdeck.sync.state.filerules import FileRuleState
+from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.records import crisis_end_id
+from crewdeck.sync.state.rules import judge_push
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts import writing
+
+from .syncsupport import Postgres, crewdeck
+from .test_rules import Team, _entry, _matrix_team, copy_of_team
+
+#: The moment the copy's writes are made: after the team's crises (started Nov 20, 09:00 UTC; one ended then).
+NOW = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
+
+Judged = Callable[[list[Op]], list[str | None]]
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Team:
+    """The rules matrix's team (``test_rules``): managers ana (Berlin) and mia, members raj and tmp, guest gus; posts in
+    review; a crisis open since Nov 20, 09:00 UTC, another started and ended then."""
+    return copy_of_team("rules-team", _matrix_team, tmp_path)
+
+
+def _spend(team: Team, handle: str, day: str) -> str:
+    """Spend of ``handle``'s that waits for no approval, dated ``day``, stored in the team's file before the push."""
+    me = team.ids[handle]
+    with Store(team.path) as store, store.write(me) as w:
+        return w.append("ledger_entry", _entry(me, team.campaign, date=day))
+
+
+@pytest.fixture(params=["file", "postgres"])
+def judged(request: pytest.FixtureRequest, team: Team) -> Iterator[Callable[[], Judged]]:
+    """Judge a push against the team's state: ``judged()`` once the test's stored records are written (the file's, or
+    PostgreSQL's once published), then called with the push: each operation's rule, or ``None``."""
+    connections: list[psycopg.Connection[Any]] = []
+
+    def ready() -> Judged:
+        if request.param == "file":
+            store = Store(team.path)
+            connections.append(store)  # type: ignore[arg-type]
+            return lambda ops: [v and v.rule for v in judge_push(ops, FileRuleState(store.conn), {})]
+        postgres: Postgres = request.getfixturevalue("postgres")
+        url = postgres.database()
+        crewdeck("publish", str(team.path), "--database", url, "--name", "team")
+        conn = psycopg.connect(url, autocommit=True)
+        connections.append(conn)
+
+        def on_postgres(ops: list[Op]) -> list[str | None]:
+            with conn.transaction():
+                return [v and v.rule for v in judge_push(ops, PgRuleState(conn, "team"), {})]
+
+        return on_postgres
+
+    yield ready
+    for held in connections:
+        held.close()
+
+
+class Push:
+    """Operations written, unjudged, as several members in a copy of the team's file: one push of crewdeck web's copy."""
+
+    def __init__(self, team: Team, tmp_path: Path) -> None:
+        self.team = team
+        self.path = tmp_path / "copy.db"
+        shutil.copy(team.path, self.path)
+        self.store = Store(self.path)
+        self.start = self.store.conn.execute("SELECT max(seq) FROM ops").fetchone()[0]
+
+    def write(self, handle: str) -> Any:
+        return self.store.write(self.team.ids[handle], judged=False)
+
+    def ops(self) -> list[Op]:
+        with closing(self.store):
+            return [op for _, op in self.store.own_ops_after(self.start, 10**6)]
+
+
+@pytest.fixture
+def push(team: Team, tmp_path: Path) -> Push:
+    return Push(team, tmp_path)
+
+
+def _approval(team: Team, handle: str, entry: str) -> dict[str, Any]:
+    return {"entry": entry, "approved_by": team.ids[handle], "approved_at": "2026-11-26T09:00:00Z"}
+
+
+def test_spend_frozen_on_the_clock_a_member_is_given_in_the_push_is_approved(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """The open crisis started at 09:00 UTC on Nov 20: on Pago Pago's clock (UTC-11) Nov 19, so raj's spend dated Nov 19
+    is frozen once ana gives him that zone, and mia approves it in the same push."""
+    entry = _spend(team, "raj", "2026-11-19")
+    judge = judged()
+    with push.write("ana") as w:
+        w.set("member", team.ids["raj"], {"tz": "Pacific/Pago_Pago"})
+    with push.write("mia") as w:
+        w.append("approval", _approval(team, "mia", entry))
+    assert judge(push.ops()) == [None, None]
+
+
+def test_spend_entered_in_the_push_that_a_crisis_froze_is_approved(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """raj enters spend dated Nov 21 (the open crisis freezes it) and mia approves it, both through the copy."""
+    judge = judged()
+    with push.write("raj") as w:
+        entry = w.append("ledger_entry", _entry(team.ids["raj"], team.campaign, date="2026-11-21"))
+    with push.write("mia") as w:
+        w.append("approval", _approval(team, "mia", entry))
+    assert judge(push.ops()) == [None, None]
+
+
+def test_spend_a_crisis_started_in_the_push_froze_is_approved(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    entry = _spend(team, "raj", "2026-11-19")
+    judge = judged()
+    with push.write("ana") as w:
+        w.append(
+            "crisis",
+            {"reason": "Outage", "campaigns": [], "platforms": [], "started_by": team.ids["ana"], "started_at": "2026-11-19T08:00:00Z"},
+        )
+    with push.write("mia") as w:
+        w.append("approval", _approval(team, "mia", entry))
+    assert judge(push.ops()) == [None, None]
+
+
+def test_spend_a_crisis_ended_in_the_push_before_its_day_is_not_approved(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """The open crisis ended on Nov 20 freezes no spend dated Nov 22: it counts already, nothing to approve."""
+    entry = _spend(team, "raj", "2026-11-22")
+    judge = judged()
+    with push.write("ana") as w:
+        end = {"crisis": team.crisis, "resume": "none", "ended_by": team.ids["ana"], "ended_at": "2026-11-20T11:00:00Z"}
+        w.append("crisis_end", end, row_id=crisis_end_id(team.crisis))
+    with push.write("mia") as w:
+        w.append("approval", _approval(team, "mia", entry))
+    assert judge(push.ops()) == [None, "not_pending"]
+
+
+def test_a_guest_given_a_campaign_in_the_push_approves_its_post(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """gus, a guest in the group reviewers, is given campaign Other and approves its post in the same push."""
+    judge = judged()
+    post = team.posts["other"]["gus"]
+    with Store(team.path) as store:
+        other = store.conn.execute("SELECT campaign FROM task WHERE id = ?", (post,)).fetchone()[0]
+        given = store.conn.execute("SELECT campaigns FROM member WHERE id = ?", (team.ids["gus"],)).fetchone()[0]
+    with push.write("ana") as w:
+        w.set("member", team.ids["gus"], {"campaigns": [*json.loads(given), other]})
+    writing.approve(push.store, team.ids["gus"], post, NOW)
+    assert judge(push.ops()) == [None, None]
+
+
+def test_a_member_made_a_reviewer_in_the_push_approves(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    judge = judged()
+    with push.write("ana") as w:
+        w.set("member", team.ids["tmp"], {"groups": ["reviewers"]})
+    writing.approve(push.store, team.ids["tmp"], team.posts["by raj"]["ana"], NOW)
+    assert judge(push.ops()) == [None, None]
+
+
+def test_a_round_submitted_in_the_push_is_approved_in_it(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """tmp changes the copy of their post and submits it again; raj approves the new round."""
+    judge = judged()
+    post = team.posts["by tmp"]["raj"]
+    writing.set_content(push.store, team.ids["tmp"], post, NOW, copy="Sharper copy")
+    writing.submit(push.store, team.ids["tmp"], post, NOW)
+    writing.approve(push.store, team.ids["raj"], post, NOW)
+    verdicts = judge(push.ops())
+    assert verdicts == [None] * len(verdicts)
+
+
+def test_who_changed_the_content_in_the_push_is_an_author_of_its_round(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """raj changes tmp's post, submits it, and approves the round he wrote: refused, as once stored."""
+    judge = judged()
+    post = team.posts["by tmp"]["raj"]
+    writing.set_content(push.store, team.ids["raj"], post, NOW, copy="Raj's copy")
+    writing.submit(push.store, team.ids["raj"], post, NOW)
+    with push.store.write(team.ids["raj"], judged=False) as w:
+        round_ = push.store.record("task", post)["post_round"]  # type: ignore[index]
+        w.append(
+            "post_approval",
+            {
+                "post": post,
+                "round": round_["id"],
+                "step": "review",
+                "hash": round_["hash"],
+                "verdict": "approve",
+                "note": "",
+                "approved_by": team.ids["raj"],
+                "approved_at": "2026-11-26T09:00:00Z",
+            },
+        )
+    assert judge(push.ops())[-1] == "round_author"
+
+
+def test_a_member_added_in_the_push_acts_in_it(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    judge = judged()
+    with push.write("ana") as w:
+        lena = w.create("member", {"handle": "lena", "name": "Lena", "tz": "UTC", "access": "manager"})
+    with push.store.write(lena, judged=False) as w:
+        w.append("approval", _approval(team, "ana", team.pending["raj"]) | {"approved_by": lena})
+    verdicts = judge(push.ops())
+    assert verdicts == [None] * len(verdicts)
