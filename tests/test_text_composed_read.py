@@ -119,3 +119,27 @@ def test_a_kpi_file_naming_a_post_and_a_campaign_decomposed_finds_them(cli: Cli,
     out = cli("kpi", "import", str(csv), "--format", "csv")
     assert out.code == 0, out.err
     assert out.out.startswith("imported 2 rows: 2 changed")
+
+
+def test_a_ledger_filter_pasted_with_an_accent_as_its_own_mark_finds_the_entry(cli: Cli) -> None:
+    """Reviewer rf: `payee:Café` pasted from a Mac found nothing: its LIKE pattern was built from the value as typed."""
+    cli.ok(
+        "ledger",
+        "add",
+        "--amount",
+        "12.50 EUR",
+        "--campaign",
+        "spring-launch",
+        "--category",
+        "ads",
+        "--payee",
+        "Café Paris",
+        "--memo",
+        "crème",
+    )
+
+    def payees(*query: str) -> list[str]:
+        return [r["payee"] for r in json.loads(cli.ok("ledger", "list", *query, "--json"))]
+
+    assert payees(f"payee:{_nfd('Café')}") == ["Café Paris"]
+    assert payees(_nfd("crème")) == ["Café Paris"]
