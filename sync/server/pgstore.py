@@ -30,7 +30,7 @@ from crewdeck.sync.state.naming import campaign_slug
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op, dump_value
 from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash_of, steps_of, verdict_of
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
-from crewdeck.sync.state.records import WORKSPACE_ROW
+from crewdeck.sync.state.records import WORKSPACE_ROW, composed
 from crewdeck.sync.state.rules import (
     MANAGER,
     MEMBER,
@@ -527,7 +527,7 @@ class PgRuleState:
             "ORDER BY field, op_id DESC",
             (self.workspace, row_id, list(fields)),
         )
-        return {name: json.loads(value) for name, value in rows.fetchall()}
+        return {name: _as_stored(name, json.loads(value)) for name, value in rows.fetchall()}
 
     def _latest_of(self, row_ids: Sequence[str], fields: Sequence[str], entity: str) -> dict[str, dict[str, Any]]:
         """The newest value of each of these fields of each of these records, from the log, in one round trip (the
@@ -538,7 +538,7 @@ class PgRuleState:
             "AND entity = %s AND field = ANY(%s) ORDER BY row_id, field, op_id DESC",
             (self.workspace, list(row_ids), entity, list(fields)),
         ).fetchall():
-            latest.setdefault(row_id, {})[name] = json.loads(value)
+            latest.setdefault(row_id, {})[name] = _as_stored(name, json.loads(value))
         return latest
 
     def post_review(self, post_id: str) -> PostReview | None:
@@ -1102,3 +1102,23 @@ class PgPool:
     def close(self) -> None:
         while not self._idle.empty():
             self._idle.get_nowait().close()
+
+
+def _as_stored(field: str, value: Any) -> Any:
+    """A value of the log as the rules read it: its text composed (``records.composed``), as a replica's migration 21
+    composed what it held.  The log keeps what an older build pushed as it came (no migration rewrites it here), and a
+    rule compares letter for letter (a step's group with a member's); a post's content stays byte for byte, as its
+    approvals' hash was made of it."""
+    if field in CONTENT_FIELDS:
+        return value
+    return _composed_text(value)
+
+
+def _composed_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return composed(value)
+    if isinstance(value, list):
+        return [_composed_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _composed_text(item) for key, item in value.items()}
+    return value

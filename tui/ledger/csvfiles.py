@@ -28,7 +28,7 @@ from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_rate
-from crewdeck.sync.state.records import ENTITIES, ValidationError
+from crewdeck.sync.state.records import ENTITIES, ValidationError, composed
 from crewdeck.sync.state.rules import EntryFacts, reversal_refused
 from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.ledger import entries as entry_lib
@@ -476,6 +476,9 @@ def plan_entries(
             )
             seen[content] += 1
             entry_id = derived_id("import", *map(str, content), str(seen[content]))
+        # The id is of the file's text as written (an entry imported from it before text was stored composed keeps
+        # its id); what is compared with the stored entry is the text as stored.
+        draft = _as_stored(draft)
         planned.append((line, entry_id, draft, reverses))
         if not named:
             unnamed.add(line)
@@ -593,6 +596,12 @@ def _entry_row(
         ids.append(value or None)
     # A lone number is read in the base currency (``parse_amount``'s default), which the import says in a note.
     return draft, ids[0], ids[1], len(amount.split()) > 1
+
+
+def _as_stored(draft: EntryDraft) -> EntryDraft:
+    """``draft`` with its text as the store keeps it, composed (``records.composed``): a file that spells an accent as
+    its own mark (as a Mac may) reads as the entry it wrote, which is stored composed."""
+    return replace(draft, payee=composed(draft.payee), memo=composed(draft.memo))
 
 
 def _read_cell(problems: dict[str, str], name: str, read: Callable[[], str]) -> str:

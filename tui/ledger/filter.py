@@ -29,6 +29,7 @@ from typing import Any
 
 from crewdeck.sync.state.acting import acted_by_any
 from crewdeck.sync.state.money import MoneyError, check_currency
+from crewdeck.sync.state.records import composed
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.tasks.query import Term, like_pattern, words
 from crewdeck.tui.workspace.errors import UserError
@@ -165,7 +166,8 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
         marks = ", ".join("?" * len(ids))
         return f"(e.entered_by IN ({marks}) OR {acted_by_any(marks, 'e.entered_by', 'e.op_id')})", [*ids, *ids]
     if kind == "payee":
-        return "e.payee LIKE ? ESCAPE '\\'", [like_pattern(value)]
+        # Composed, as the payee is stored: a value pasted with an accent as its own mark (from a Mac) finds it.
+        return "e.payee LIKE ? ESCAPE '\\'", [like_pattern(composed(value))]
     if kind == "currency":
         return "e.currency = ?", [value]
     if kind == "date":
@@ -183,4 +185,5 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
             "reversal": ("e.reverses IS NOT NULL", []),
             "reversed": ("EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id)", []),
         }[value]
-    return "(e.payee LIKE ? ESCAPE '\\' OR e.memo LIKE ? ESCAPE '\\')", [like_pattern(value), like_pattern(value)]
+    pattern = like_pattern(composed(value))
+    return "(e.payee LIKE ? ESCAPE '\\' OR e.memo LIKE ? ESCAPE '\\')", [pattern, pattern]

@@ -46,6 +46,7 @@ from crewdeck.tui.results.keys import (
     platform,
     target_text,
     tasks_by_title,
+    title_key,
     titled_post,
     too_large,
 )
@@ -966,7 +967,7 @@ class _Matcher:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.campaigns: list[Campaign] = ws.campaigns()
-        self.by_name = {c.name.strip().lower(): c for c in self.campaigns}
+        self.by_name = {title_key(c.name): c for c in self.campaigns}
         #: The tasks by title, read at the first row naming a post by one.
         self._titled: dict[str, list[Titled]] | None = None
         #: Per task named: why it is no post (``""``: it is one), read once however many rows name it.
@@ -981,7 +982,7 @@ class _Matcher:
         if not raw:
             cell.problem(name, "empty")
             return None
-        found = self.by_name.get(raw.lower())
+        found = self.by_name.get(title_key(raw))
         if found is not None:
             return found.id
         try:
@@ -1008,7 +1009,7 @@ class _Matcher:
         if self._titled is None:
             self._titled = tasks_by_title(self.ws)
         try:
-            found = titled_post(self.ws, raw, self._told_apart(cell, self._titled.get(raw.lower(), [])))
+            found = titled_post(self.ws, raw, self._told_apart(cell, self._titled.get(title_key(raw), [])))
         except UserError as exc:
             cell.problem("post", str(exc))
             return None
@@ -1026,7 +1027,7 @@ class _Matcher:
         camp: str | None = None
         # A campaign or platform that is none tells nothing apart: the title stays several posts' (refused, naming each).
         if typed := cell.get("campaign"):
-            found = self.by_name.get(typed.lower())
+            found = self.by_name.get(title_key(typed))
             try:
                 camp = (found or match_campaign(typed, self.campaigns)).id
             except UserError:

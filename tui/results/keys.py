@@ -17,7 +17,7 @@ from typing import Any
 
 from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.money import MoneyError, parse_amount
-from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS, ValidationError, platform_name, result_id
+from crewdeck.sync.state.records import MAX_COUNT, RESULT, RESULT_COUNTS, ValidationError, composed, platform_name, result_id
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import quoted, visible
 from crewdeck.tui.workspace.errors import UserError
@@ -91,7 +91,8 @@ def _post(ws: Workspace, raw: str) -> str:
             return ws.resolve("task", raw, live=True)
         except UserError as exc:
             refused = exc
-    found = titled_post(ws, raw, tasks_by_title(ws, raw.lower()).get(raw.lower(), []))
+    key = title_key(raw)
+    found = titled_post(ws, raw, tasks_by_title(ws, key).get(key, []))
     if found is not None:
         return found
     if refused is not None:
@@ -103,13 +104,19 @@ def _post(ws: Workspace, raw: str) -> str:
 Titled = tuple[str, bool, bool]
 
 
+def title_key(text: str) -> str:
+    """How a title (or a campaign's name) typed or read from a file is matched with a stored one: composed, as text is
+    stored (a file may spell an accent as its own mark, as a Mac may), stripped, in lower case by Python's rules."""
+    return composed(text.strip()).lower()
+
+
 def tasks_by_title(ws: Workspace, only: str | None = None) -> dict[str, list[Titled]]:
     """Every task by its title as a typed one is matched (stripped, in lower case by Python's rules: SQLite's lower()
     knows ASCII alone, and "Über reel" typed as it reads found no post), in no order (``titled_post`` needs none);
     ``only``: those of that title alone (one title typed: no dict of the whole workspace)."""
     out: dict[str, list[Titled]] = {}
     for task_id, title, campaign, deleted in ws.conn.execute("SELECT id, title, campaign, deleted FROM task"):
-        key = (title or "").strip().lower()
+        key = title_key(title or "")
         if only is None or key == only:
             out.setdefault(key, []).append((task_id, bool(campaign) and not deleted, bool(deleted)))
     return out

@@ -129,7 +129,7 @@ from crewdeck.tui.workspace.errors import (
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
 from crewdeck.tui.workspace.separators import CsvLines
-from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
+from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, folded_name, slug
 
 #: Tasks planned and written at a time: well under ``store.BULK_ROWS`` operations.
 BATCH = 500
@@ -196,11 +196,11 @@ class StatusMap:
             status = status.strip().lower()
             if not eq or not name.strip():
                 raise UserError(f'--map-status: {text!r} is not SOURCE=STATUS (like "Later=todo")')
-            self.spelled.setdefault(name.strip().casefold(), name.strip())
+            self.spelled.setdefault(folded_name(name), name.strip())
             if status in TASK_STATUSES:
-                self.given[name.strip().casefold()] = status
+                self.given[folded_name(name)] = status
             elif posts and status in POST_STATES:
-                self.given_posts[name.strip().casefold()] = status
+                self.given_posts[folded_name(name)] = status
             else:
                 states = f" or a post state ({', '.join(POST_STATES)})" if posts else ""
                 raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)}){states}")
@@ -226,7 +226,7 @@ class StatusMap:
 
     def saw(self, name: str) -> None:
         """A row (a card) of the file, read or refused, names ``name`` (its section, status or list)."""
-        key = name.strip().casefold()
+        key = folded_name(name)
         self.named.add(key)
         if key:
             self.in_file.setdefault(key, name.strip())
@@ -249,7 +249,7 @@ class StatusMap:
 
     @staticmethod
     def _decide(name: str, given: dict[str, str], usual: dict[str, str], guess: str, used: dict[str, tuple[str, str]]) -> str:
-        key = name.strip().casefold()
+        key = folded_name(name)
         if key in given:
             decided = (given[key], "given")
         elif _words(name) in usual:
@@ -264,7 +264,7 @@ class StatusMap:
         stray quote, a row of more cells than the header): that row may hold it."""
         if not self.read_whole:
             return []
-        seen = {name.strip().casefold() for name in [*self.used, *self.used_posts]} | self.named
+        seen = {folded_name(name) for name in [*self.used, *self.used_posts]} | self.named
         return [spelled for key, spelled in self.spelled.items() if key not in seen]
 
     def meant(self, name: str) -> str:
@@ -275,7 +275,7 @@ class StatusMap:
         names = list(self.in_file.values())
         if not names:
             return ""
-        close = difflib.get_close_matches(name.casefold(), list(self.in_file), n=1)
+        close = difflib.get_close_matches(folded_name(name), list(self.in_file), n=1)
         guess = f"did you mean {self.in_file[close[0]]!r}? " if close else ""
         return f" ({guess}it names {', '.join(map(repr, names))})"
 
@@ -608,11 +608,11 @@ def _left_off_unread(header: list[str], cells: int, read: dict[str, str]) -> boo
 def match_person(name: str, email: str, ws_people: dict[str, str]) -> str | None:
     """The handle here of a person a file names by full name or e-mail (its local part is a handle), if any.
 
-    ``ws_people``: full names (casefolded; none that two members share) and handles -> handles."""
+    ``ws_people``: full names (``folded_name``; none that two members share) and handles -> handles."""
     by_email = email.partition("@")[0].strip().lower()
     if by_email and by_email in ws_people.values():
         return by_email
-    return ws_people.get(name.strip().casefold())
+    return ws_people.get(folded_name(name))
 
 
 def day(text: str) -> str:
@@ -687,7 +687,7 @@ def _batches(
     fields: Mapping[str, str],
 ) -> Iterator[Source]:
     campaigns = campaign_keys(ws.campaigns())
-    platforms = {p.casefold() for c in ws.campaigns() for p in c.platforms}
+    platforms = {folded_name(p) for c in ws.campaigns() for p in c.platforms}
     handles = {m.handle: m for m in ws.members()}
     campaigns_here = {c.id: c for c in ws.campaigns()}
     #: What ``crewdeck add`` says of a platform its campaign does not run on -> the titles of the tasks so.
@@ -779,7 +779,7 @@ def _batches(
         if campaign is not None and "platform" in values and values["platform"] not in campaign.platforms:
             # A cross-post's platform labels come in any order: its platform is one its campaign runs on, not the first,
             # which is a tag as the others are (``_labels``), and named in the notes with them.
-            runs_on = next((p for p in map(str.casefold, item.labels) if p in campaign.platforms), None)
+            runs_on = next((p for p in map(folded_name, item.labels) if p in campaign.platforms), None)
             if runs_on is not None:
                 if "tags" in values:
                     values["tags"] = [values["platform"] if t == slug(runs_on) else t for t in values["tags"]]
@@ -793,7 +793,7 @@ def _batches(
             values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted, audience_tz))
             # A card labelled for several platforms (a cross-post) is one post here, for its first: the others were
             # only tags, the posts for them lost without a word.
-            others = list(dict.fromkeys(label.strip() for label in item.labels if label.casefold() in platforms - {values["platform"]}))
+            others = list(dict.fromkeys(label.strip() for label in item.labels if folded_name(label) in platforms - {values["platform"]}))
             if others:
                 item.notes.append(
                     f"also labelled {', '.join(others)} in Trello: a post here is for one platform, {values['platform']}"
@@ -1062,8 +1062,8 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
         named, key = (key, key) if key else (campaign_key(label), _word(label))
         if named in campaigns and "campaign" not in values:
             values["campaign"] = campaigns[named]
-        elif label.casefold() in platforms and "platform" not in values:
-            values["platform"] = label.casefold()
+        elif folded_name(label) in platforms and "platform" not in values:
+            values["platform"] = folded_name(label)
         elif key:
             tag = cut_word(key, MAX_TAG)
             if tag != key:
@@ -1086,7 +1086,7 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
 def _word(label: str) -> str:
     """A label no slug spells (its letters not Latin: "限定", "春 キャンペーン") as a tag says it, as quick-add's #限定 does:
     lower case, its words joined by "-"; ``""`` for one with no letter or digit ("🔥"), which no tag says."""
-    return "-".join(label.casefold().split()) if any(c.isalnum() for c in label) else ""
+    return "-".join(folded_name(label).split()) if any(c.isalnum() for c in label) else ""
 
 
 _CR = re.compile("\r\n?")

@@ -35,7 +35,7 @@ from crewdeck.tui.workspace.lastimport import Guard, remember
 from crewdeck.tui.workspace.merging import Merge, merge_stream, stable_id
 from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
 from crewdeck.tui.workspace.words import counted, names
-from crewdeck.tui.workspace.workspace import Member, Workspace
+from crewdeck.tui.workspace.workspace import Member, Workspace, folded_name
 
 FORMATS = ("trello", "asana", "linear")
 #: What each format calls a record, for the summary.
@@ -118,7 +118,7 @@ def run(
             built.source.members = [m for m in built.source.members if m.key not in gone]
             built.source.left_out.update(gone)
             on_cards = {full for k, full in ambiguous.items() if k in board.named}
-            notes.extend(_unmatched_notes(on_cards, {full.casefold() for full in on_cards}))
+            notes.extend(_unmatched_notes(on_cards, {folded_name(full) for full in on_cards}))
         else:
             people = People()
             unmatched: set[str] = set()
@@ -174,11 +174,11 @@ def run(
 
 
 def _people_here(ws: Workspace) -> tuple[dict[str, str], set[str]]:
-    """The members here by full name (casefolded) and by handle -> handle, and the full names more than one has."""
+    """The members here by full name (``folded_name``) and by handle -> handle, and the full names more than one has."""
     # A full name two members here share names neither: which of them a task is for is a guess.
-    named = Counter(m.name.casefold() for m in ws.members())
+    named = Counter(folded_name(m.name) for m in ws.members())
     shared = {name for name, count in named.items() if count > 1}
-    ws_people = {m.name.casefold(): m.handle for m in ws.members() if m.name.casefold() not in shared}
+    ws_people = {folded_name(m.name): m.handle for m in ws.members() if folded_name(m.name) not in shared}
     ws_people.update({m.handle: m.handle for m in ws.members()})
     return ws_people, shared
 
@@ -196,10 +196,10 @@ def _by_full_name(board: trello.Board, ws: Workspace) -> dict[str, str]:
     ambiguous: dict[str, str] = {}
     for key, (handle, full) in list(board.people.known.items()):
         if handle.lower() not in ws_people and full:
-            if full.strip().casefold() in shared:
+            if folded_name(full) in shared:
                 ambiguous[key] = full.strip()
                 continue
-            here = ws_people.get(full.strip().casefold())
+            here = ws_people.get(folded_name(full))
             if here is not None:
                 board.people.known[key] = (here, full)
                 matched[handle] = here
@@ -210,7 +210,7 @@ def _by_full_name(board: trello.Board, ws: Workspace) -> dict[str, str]:
 
 def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:
     """What the summary says of the assignees no member here matched: no one has the name, or more than one has it."""
-    ambiguous = sorted(name for name in unmatched if name.casefold() in shared)
+    ambiguous = sorted(name for name in unmatched if folded_name(name) in shared)
     strangers = sorted(unmatched.difference(ambiguous))
     notes = [f"left unassigned (no such member): {names(strangers)}"] if strangers else []
     if ambiguous:

@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
-from crewdeck.sync.state.records import MAX_ESTIMATE, MAX_TAG, MAX_TAGS, MAX_TITLE, OPEN_STATUSES, WEEKDAYS, load_json
+from crewdeck.sync.state.records import MAX_ESTIMATE, MAX_TAG, MAX_TAGS, MAX_TITLE, OPEN_STATUSES, WEEKDAYS, composed, load_json
 from crewdeck.sync.state.rules import assignee_refused
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
 from crewdeck.tui.tasks import notesparts
@@ -772,7 +772,7 @@ def _fitted_tags(tags: Any, values: dict[str, Any], summary: Summary) -> list[st
     fitted: dict[str, None] = {}
     kept = []
     past = []
-    for tag in dict.fromkeys(tags):
+    for tag in dict.fromkeys(map(composed, tags)):
         short = cut_word(tag, MAX_TAG)
         if short != tag:
             kept.append(f"tag: {tag}")
@@ -876,11 +876,12 @@ def _task(
             raise ValueError(f"priority: expected text, got {_shown(priority)}")
     tags = record.get("tags")
     if tags:
+        # Composed as stored: a tag spelled twice, its accent once as its own mark (as a Mac may), is one tag.
         # Slices, not len(): tags that fit (nearly every task's) cost no call more than the check of their type.
         if not isinstance(tags, list) or tags[MAX_TAGS:] or not all(isinstance(t, str) and not t[MAX_TAG:] for t in tags):
             whole.extend(_fitted_tags(tags, values, summary))
         else:
-            values["tags"] = list(dict.fromkeys(tags))
+            values["tags"] = list(dict.fromkeys(map(composed, tags)))
     campaign = None
     project = _text(record, "project")
     if project:

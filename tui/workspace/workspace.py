@@ -21,7 +21,7 @@ from crewdeck.sync.state.ids import MIN_PREFIX, short, typed_id
 from crewdeck.sync.state.naming import campaign_slug as campaign_slug
 from crewdeck.sync.state.naming import slug as slug
 from crewdeck.sync.state.naming import unnamed_campaign
-from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError
+from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError, composed
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
 from crewdeck.tui.web.mirror import META_WORKSPACE as META_COPY_OF
@@ -94,10 +94,16 @@ class Campaign:
         return campaign_slug(self.id, self.name)
 
 
+def folded_name(name: str) -> str:
+    """How a name read from a file or typed (a person's, a status's, a label's) is compared with one stored or given:
+    composed, as text is stored (a file may spell an accent as its own mark, as a Mac may), stripped, case folded."""
+    return composed(name.strip()).casefold()
+
+
 def name_key(name: str) -> str:
     """How a campaign's name is matched: its slug, or for a name no slug spells ("春のキャンペーン", "🚀") the name itself,
-    in lower case and its words one space apart (its ``+slug`` is then its short id, ``campaign_slug``)."""
-    return slug(name) or " ".join(name.casefold().split())
+    composed and in lower case, its words one space apart (its ``+slug`` is then its short id, ``campaign_slug``)."""
+    return slug(name) or " ".join(folded_name(name).split())
 
 
 def campaign_key(name: str) -> str:
