@@ -614,20 +614,22 @@ class _Merger:
         live.update(row_id for entity, row_id, values in self.merge.writes if entity == "campaign" and not values.get("deleted"))
         for guest in self.guests:
             seen: list[str] = []
-            left_out: list[str] = []
+            removed: list[str] = []
+            missing: list[str] = []
             for campaign in guest.campaigns:
                 here = self.remap["campaign"].get(campaign, campaign)
                 if here in live:
                     if here not in seen:
                         seen.append(here)
                 elif campaign in self.campaign_names:
-                    left_out.append(f"+{campaign_slug(campaign, self.campaign_names[campaign])} (removed here)")
+                    removed.append(f"+{campaign_slug(campaign, self.campaign_names[campaign])} (removed here)")
                 else:
-                    left_out.append(f"campaign {short(campaign)} (not in the file)")
+                    missing.append(f"campaign {short(campaign)} (not in the file)")
             if seen:
                 guest.values["campaigns"] = MEMBER.check("campaigns", seen)
-            if left_out:
-                self.merge.guest_campaigns_left_out[guest.handle] = left_out
+            if removed or missing:
+                # In an order of their own: the file's list is of random ids.
+                self.merge.guest_campaigns_left_out[guest.handle] = sorted(removed) + sorted(missing)
 
     # ------------------------------------------------------------ records
 
