@@ -6,7 +6,7 @@ import contextlib
 import io
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +190,13 @@ class FirstAnswerLast:
                 return
             await pilot.pause()
         raise AssertionError(f"the first answer of {self.group} never came back")
+
+
+def team_with_titles(path: Path, titles: Iterable[str]) -> Path:
+    """A workspace at ``path`` (@ana, Berlin) with a task of each title, due Friday at 17:00."""
+    from crewdeck.tui.cli.main import main
+
+    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    for title in titles:
+        assert main(["-w", str(path), "--as", "ana", "add", f"{title} due:fri 17:00"]) == 0
+    return path

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.columns import cells
 
-from .apphelp import make_app, settle
+from .apphelp import make_app, settle, team_with_titles
 
 #: Titles a terminal draws wider or narrower than Rich's own table measured them (tmux 3.3a, by hand).
 TITLES = {
@@ -22,11 +21,7 @@ TITLES = {
 
 @pytest.fixture
 def team(tmp_path: Path) -> Path:
-    path = tmp_path / "team.db"
-    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
-    for title in TITLES:
-        assert main(["-w", str(path), "--as", "ana", "add", f"{title} due:fri 17:00"]) == 0
-    return path
+    return team_with_titles(tmp_path / "team.db", TITLES)
 
 
 async def test_a_task_title_in_any_script_keeps_its_row_as_wide_as_the_table(team: Path) -> None:

@@ -10,12 +10,11 @@ import rich.segment
 from rich.text import Text
 
 from crewdeck.tui.app.terminal_cells import measure_as_terminal, width_runs
-from crewdeck.tui.cli.main import main
 from crewdeck.tui.workspace.columns import cells, whole_glyphs
 from crewdeck.widgets import cutting
 from crewdeck.widgets.pane_bar import whole_parts
 
-from .apphelp import make_app, settle
+from .apphelp import make_app, settle, team_with_titles
 
 #: Titles a cut split (in the app, not the command line) between a letter and what is drawn with it.
 TITLES = [
@@ -69,11 +68,7 @@ def test_the_widgets_cut_with_the_command_lines_cutter() -> None:
 
 @pytest.fixture
 def team(tmp_path: Path) -> Path:
-    path = tmp_path / "team.db"
-    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
-    for title in TITLES:
-        assert main(["-w", str(path), "--as", "ana", "add", f"{title} due:fri 17:00"]) == 0
-    return path
+    return team_with_titles(tmp_path / "team.db", TITLES)
 
 
 @pytest.mark.parametrize("width", [80, 100, 120])
