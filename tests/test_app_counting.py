@@ -257,3 +257,36 @@ async def test_a_lone_G_dropped_with_its_list_is_said(workspace: Path) -> None:
         await until(pilot, lambda: not table.counting, "the count failed")
         said = [n.message for n in app._notifications]
         assert "1 key (G) typed while the tasks were counted was dropped: the workspace file is damaged" in said
+
+
+async def test_keys_after_G_dropped_for_waiting_too_long_say_that_G_still_goes_to_the_last_row(workspace: Path) -> None:
+    """The keys typed after a G that waited for the count were dropped once they had waited as long as they may (the
+    app's timer), "type again", and G, not named, moved the cursor later, by itself: the notice says it will."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        pane, table = app.tasks_pane, app.tasks_pane.table
+        expected = app.session.ranked.count(app.session.reads.compile(FILTER, app.services.now()))
+        before = statuses(workspace)
+        go_on = count_held(app)
+        await pilot.press("slash", *FILTER, "enter")
+        await seen(pilot, lambda: pane.list_title == f"/ {FILTER}", "the filter's rows")
+        await pilot.press("G", "d")
+        said = (
+            "1 key (d) typed while the tasks were counted was dropped: it took longer than usual; type again "
+            "(G still goes to the last row once counted)"
+        )
+
+        async def dropped() -> None:
+            for _ in range(1000):  # a hang guard, far above the few rounds the app's timer takes
+                if [n.message for n in app._notifications if "dropped" in n.message]:
+                    return
+                await pilot.pause(0.01)
+            raise AssertionError("never saw the keys dropped")
+
+        await dropped()
+        assert [n.message for n in app._notifications if "dropped" in n.message] == [said]
+        assert pane.count is None and table.cursor == 0
+        go_on.set()
+        await until(pilot, lambda: table.cursor_row is not None and table.cursor == expected - 1, "G on the last row")
+        assert statuses(workspace) == before  # d was dropped, said: it marked nothing

@@ -15,6 +15,7 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
+from crewdeck.widgets.windowed_table import StillWaiting
 
 from .apphelp import demo_workspace, make_app, settle
 from .conftest import NOW
@@ -238,6 +239,15 @@ def test_what_a_read_that_took_too_long_dropped_is_said_by_its_keys_and_pastes()
     assert dropped_line([key("j")], "the undo was checked").startswith("1 key (j) typed while the undo was checked was dropped")
     many = dropped_line([key("space" if c == " " else c) for c in "quick note"], "the post was read")
     assert many.startswith("10 keys (q u i c k space n o …) typed")
+
+
+def test_keys_dropped_behind_keys_that_still_wait_say_what_those_still_do() -> None:
+    """The keys after a G that waits for the count were said dropped, "type again", and G moved the cursor later."""
+    counted = "the tasks were counted"
+    one = dropped_line([key("d")], counted, still=StillWaiting(("G",), "goes to the last row once counted"))
+    assert one.endswith("dropped: it took longer than usual; type again (G still goes to the last row once counted)")
+    two = dropped_line([key("d")], counted, still=StillWaiting(("G", "enter"), "act in order once counted"))
+    assert two.endswith("type again (G enter still act in order once counted)")
 
 
 def test_escape_and_a_digit_in_one_read_are_read_as_escape_and_the_digit_and_a_pound_sign_as_itself() -> None:

@@ -1045,6 +1045,21 @@ def test_a_filters_value_in_quotes_keeps_its_spaces(team: Cli) -> None:
     assert ids("payee:studio nord") == [nord] and set(ids("payee:studio +spring-launch")) == {nord, ids("payee:süd")[0]}
 
 
+def test_a_filters_word_with_accents_finds_it_in_any_case_as_the_task_search_does(team: Cli) -> None:
+    """`CAFÉ` or `payee:ÉCOLE` found no "café" or "école": LIKE folds A to Z alone, where the task search folds every
+    letter; a decomposed capital (typed on a Mac) finds it too, and "STRAẞE" finds "Straße"."""
+    cafe = add(team, "12 EUR", payee="Café Mila", extra=("--memo", "crème brûlée"))
+    ecole = add(team, "30 EUR", payee="école Nord", extra=("--memo", "Straße banner"))
+    add(team, "9 EUR", payee="Canva")
+
+    def ids(*query: str) -> list[str]:
+        return [e["id"] for e in json.loads(team.ok("ledger", "list", "--json", *query))]
+
+    assert ids("CAFÉ") == ids(unicodedata.normalize("NFD", "CAFÉ")) == ids("café") == [cafe]
+    assert ids("payee:ÉCOLE") == ids("payee:École") == [ecole] and ids("payee:CRÈME") == []
+    assert ids("CRÈME") == [cafe] and ids("STRAẞE") == [ecole] and cafe not in ids("-CAFÉ")
+
+
 def test_setting_a_rate_or_a_budget_again_says_what_it_was(team: Cli) -> None:
     """A rate or a budget set again replaced the old one without a word: a typo on a rate's date changed the totals
     of every entry since, and nothing said a rate had been there."""

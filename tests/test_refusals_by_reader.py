@@ -7,8 +7,13 @@ import datetime as dt
 import inspect
 from pathlib import Path
 
+import pytest
+
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.web.mirror import META_WORKSPACE
+from crewdeck.tui.workspace.errors import UserError
+from crewdeck.tui.workspace.workspace import Workspace
 
 from .postsupport import ids, team_workspace
 from .syncsupport import crewdeck_fails
@@ -34,6 +39,26 @@ def test_an_id_of_another_members_refused_task_is_answered_as_no_task_without_it
     assert theirs == f"crewdeck: error: no task with id {task[:8]}\n", theirs
     own = crewdeck_fails("-w", str(path), "--as", "raj", "show", task[:8])
     assert "“Raj's secret launch” was refused by the sync server" in own, own
+
+
+def test_on_crewdeck_webs_copy_an_id_of_ones_refused_task_says_the_database_refused_it_and_why(tmp_path: Path) -> None:
+    """On crewdeck web's copy of a workspace in PostgreSQL, a session's id of its own refused task said "refused by the
+    sync server and is not in this replica (crewdeck log … says why)": the copy syncs with the database, a browser's
+    user has no crewdeck log to run, and the copy is where they are."""
+    path, task = _refused_task(tmp_path)
+    with Store(path) as store:
+        store.set_metas({META_WORKSPACE: "team"})
+    workspace = Workspace.open(path)
+    try:
+        workspace.identify("raj", authenticated=True)
+        with pytest.raises(UserError) as said:
+            workspace.resolve("task", task[:8])
+    finally:
+        workspace.close()
+    assert str(said.value) == (
+        f"task {task[:8]} “Raj's secret launch” was refused by the database and is not in the workspace: "
+        "raj may not add tasks here (rule wrong_member)"
+    )
 
 
 def test_whose_refusals_are_read_is_named_at_every_call() -> None:

@@ -89,3 +89,23 @@ def test_a_workspace_of_the_build_before_has_its_text_composed_and_a_post_s_cont
     Forger(cli.workspace).set("task", task_id, {"status": "doing"})  # a pull makes the row again from the log
     with Store(cli.workspace) as store:
         assert store.conn.execute("SELECT title FROM task WHERE id = ?", (task_id,)).fetchone() == ("Café relaunch",)
+
+
+def test_a_list_whose_items_are_one_once_composed_holds_that_item_once(cli: Cli) -> None:
+    """A task tagged #café twice, once with its accent as its own mark (as a Mac may type it), a campaign's platforms
+    or a member's groups so, were refused ("items repeat"): they are one item, stored composed.  An item given twice
+    alike is refused as before, and a pull of such a list (an older build composed nothing) merges it as a write does."""
+    nfd = unicodedata.normalize("NFD", "café")
+    task_id = cli.ok("add", f"Shoot #café #{nfd}").strip()
+    campaign = cli.ok("campaign", "add", "Autumn", "--platforms", f"café,{nfd},instagram").strip()
+    cli.ok("member", "add", "lea", "--name", "Léa", "--tz", "Europe/Paris", "--groups", f"{nfd},café,legal")
+    with Store(cli.workspace) as store:
+        assert store.conn.execute("SELECT tags FROM task WHERE id = ?", (task_id,)).fetchone() == ('["café"]',)
+        assert store.conn.execute("SELECT platforms FROM campaign WHERE name = 'Autumn'").fetchone() == ('["café","instagram"]',), campaign
+        assert store.conn.execute("SELECT groups FROM member WHERE handle = 'lea'").fetchone() == ('["café","legal"]',)
+    twice = cli("campaign", "add", "Winter", "--platforms", "instagram,instagram")
+    assert (twice.code, twice.err) == (2, "crewdeck: error: campaign.platforms: items repeat\n")
+    sent = Forger(cli.workspace).set_ops("task", task_id, {"tags": ["été", unicodedata.normalize("NFD", "été"), "café"]})
+    with Store(cli.workspace) as store:
+        store.apply([from_wire(op.to_wire()) for op in sent])
+        assert store.conn.execute("SELECT tags FROM task WHERE id = ?", (task_id,)).fetchone() == ('["été","café"]',)

@@ -16,7 +16,9 @@ them) waits for the count, and every key typed after it waits behind it
 once the cursor's row is there.  A count that fails (``count_failed``),
 or another list (``reset``), drops them, each named, the one that waited
 too; the same list read again (``reset``'s ``again``: another's change)
-keeps them, to act on it as it is now.
+keeps them, to act on it as it is now.  Keys held behind them for as long as
+they may wait are dropped by their owner, said; the keys that wait for the
+count still act once it comes, and the notice says so (``StillWaiting``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,15 @@ BLOCK = 100
 KEEP_BLOCKS = 12
 
 R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class StillWaiting:
+    """The keys that still wait for the count when those typed after them were dropped for waiting too long: each as
+    typed, and what they do once it comes ("goes to the last row once counted")."""
+
+    keys: tuple[str, ...]
+    does: str
 
 
 class HeldKeys(Protocol):
@@ -71,13 +82,14 @@ class WindowedTable(LineTable, Generic[R]):
         #: Whether the list is being counted: ``total`` is only the rows known, from the top (``set_total`` ends it).
         self.counting = False
         #: The keys pressed while counting that wait for the count, in order (``key_move``), and the keys after them:
-        #: each as typed (named if dropped) and what it does.
-        self._waiting: list[tuple[str, Callable[[], None]]] = []
+        #: each as typed (named if dropped), what it does once counted, in words, and what it does.
+        self._waiting: list[tuple[str, str, Callable[[], None]]] = []
         #: The last key typed here, whose binding is running (a binding runs once its key has come by the focus).
         self._typed = ""
         #: Holds the keys typed from now until what it returns sends them on (the owner's: the app's keys typed ahead);
-        #: given what to call if it dropped them for waiting too long, when the keys typed since wait again.
-        self.hold_keys: Callable[[Callable[[], None]], HeldKeys | None] | None = None
+        #: given what to call if it dropped them for waiting too long, when the keys typed since wait again: it answers
+        #: which keys still wait for the count, for the notice of those dropped to say.
+        self.hold_keys: Callable[[Callable[[], StillWaiting | None]], HeldKeys | None] | None = None
         #: Counted, but not yet drawn with its scrollbar: the keys that waited for the count wait for it too.
         self._unscrollable = False
         #: The keys held behind ``_waiting``, sent on once the cursor's row is there.
@@ -140,7 +152,7 @@ class WindowedTable(LineTable, Generic[R]):
             return  # another list since: the keys were for this one
         self._unscrollable = False
         waiting, self._waiting = self._waiting, []
-        for _, key in waiting:
+        for _, _, key in waiting:
             key()
         self._send_on_if_landed()
 
@@ -163,7 +175,7 @@ class WindowedTable(LineTable, Generic[R]):
 
     def _drop_keys(self, why: str) -> None:
         """Drop the keys that wait for the count and those held behind them, each named (``G`` too: said, not lost)."""
-        waited = [typed for typed, _ in self._waiting if typed]
+        waited = [typed for typed, _, _ in self._waiting if typed]
         self._waiting.clear()
         held, self._held = self._held, None
         if held is not None:
@@ -174,10 +186,17 @@ class WindowedTable(LineTable, Generic[R]):
         if self._held is None and self.hold_keys is not None:
             self._held = self.hold_keys(self._held_too_long)
 
-    def _held_too_long(self) -> None:
+    def _held_too_long(self) -> StillWaiting | None:
+        """The keys held behind those waiting were dropped for waiting too long: those waiting stay, to act once counted
+        (``G`` still goes to the last row), the keys typed from now held behind them again; which they are, to be said."""
         self._held = None
-        if self._waiting:
-            self._hold()
+        if not self._waiting:
+            return None
+        self._hold()
+        keys = tuple(typed for typed, _, _ in self._waiting if typed)
+        if not keys:
+            return None
+        return StillWaiting(keys, self._waiting[0][1] if len(self._waiting) == 1 else "act in order once counted")
 
     def set_window(self, offset: int, rows: Sequence[R], generation: int | None = None) -> None:
         """Rows fetched for ``WindowNeeded`` (pass its ``generation`` to drop stale answers)."""
@@ -223,7 +242,8 @@ class WindowedTable(LineTable, Generic[R]):
     def key_move(self, to: Callable[[], int], *, to_end: bool = False) -> None:
         # While counting, only the rows on screen are known to be there (the list is not scrolled meanwhile).
         if self._waiting or ((self.counting or self._unscrollable) and (to_end or to() >= min(self.total, self.page))):
-            self._waiting.append((self._typed, lambda: self.key_move(to, to_end=to_end)))
+            does = "goes to the last row once counted" if to_end else "moves the cursor once counted"
+            self._waiting.append((self._typed, does, lambda: self.key_move(to, to_end=to_end)))
             self._hold()
             return
         super().key_move(to, to_end=to_end)
@@ -233,7 +253,7 @@ class WindowedTable(LineTable, Generic[R]):
 
     def action_activate(self) -> None:
         if self._waiting:  # the row it opens is the one the keys before it move to
-            self._waiting.append((self._typed, self.action_activate))
+            self._waiting.append((self._typed, "opens its row once counted", self.action_activate))
             return
         super().action_activate()
 

@@ -68,6 +68,7 @@ from crewdeck.tui.workspace.config import save as save_config
 from crewdeck.tui.workspace.syncstate import SHARED_FILE, header_state
 from crewdeck.tui.workspace.workspace import Campaign, Member
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.windowed_table import StillWaiting
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 if TYPE_CHECKING:
@@ -624,7 +625,7 @@ class CrewdeckApp(App[int]):
         self.set_timer(READ_HOLD_AT_MOST, partial(self._read_waited, read, self.screen, reading))
         return partial(self._read_released, read)
 
-    def keys_wait_for(self, reading: str, too_long: Callable[[], None]) -> HeldRead:
+    def keys_wait_for(self, reading: str, too_long: Callable[[], StillWaiting | None]) -> HeldRead:
         """The keys typed from now wait until the ``HeldRead`` returned sends them on (``G`` has moved to the last row
         once the list was counted, and ``d`` is for that row) or drops them; no longer than ``READ_HOLD_AT_MOST``, then
         dropped and said, ``too_long`` told."""
@@ -632,19 +633,23 @@ class CrewdeckApp(App[int]):
         self.set_timer(READ_HOLD_AT_MOST, partial(self._read_waited, read, self.screen, reading, too_long))
         return HeldRead(partial(self._read_released, read), partial(self._read_dropped, read, reading))
 
-    def _read_waited(self, read: int, under: Screen[object], reading: str, too_long: Callable[[], None] | None = None) -> None:
+    def _read_waited(
+        self, read: int, under: Screen[object], reading: str, too_long: Callable[[], StillWaiting | None] | None = None
+    ) -> None:
         """What was typed while ``read`` was under way has waited as long as it may: to the dialog pushed over
-        ``under`` meanwhile, else dropped and said once (``KeysAhead.read_too_long``), ``too_long`` told; nothing once
-        the read is over."""
+        ``under`` meanwhile, else dropped and said once (``KeysAhead.read_too_long``), ``too_long`` told, with the keys
+        before them it says still wait; nothing once the read is over."""
         if not self.screen_stack:
             return  # the app has closed
         if self.screen is not under and under in self.screen_stack:
             self._read_released(read)  # pushed, its read not yet told over: they are for it
             return
         under_way = self.keys_ahead.under_way(read)
-        self._read_dropped(read, reading)
-        if under_way and too_long is not None:
-            too_long()
+        dropped = self.keys_ahead.read_too_long(read)
+        # Told once they are dropped: the keys that still wait hold those typed from now again, a read of their own.
+        still = too_long() if under_way and too_long is not None else None
+        if dropped:
+            self.notify(dropped_line(dropped, reading, TOO_LONG, still=still), severity="warning", timeout=10)
 
     def _read_dropped(self, read: int, reading: str, why: str | None = None, waited: Sequence[str] = ()) -> None:
         """Drop what was typed while ``read`` was under way, and say so (``why``: it took too long, unless given), the keys

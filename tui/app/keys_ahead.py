@@ -12,6 +12,7 @@ from textual.dom import DOMNode
 from textual.keys import KEY_NAME_REPLACEMENTS, _character_to_key
 
 from crewdeck.tui.app.screens.help import shown_key
+from crewdeck.widgets.windowed_table import StillWaiting
 
 #: The keys remembered as sent on are looked over (those that will not come back forgotten) once this many, then
 #: once twice as many as the last look left.
@@ -28,10 +29,10 @@ class HoldsKeys(Protocol):
         none opened."""
         ...
 
-    def keys_wait_for(self, reading: str, too_long: Callable[[], None]) -> HeldRead:
+    def keys_wait_for(self, reading: str, too_long: Callable[[], StillWaiting | None]) -> HeldRead:
         """Hold the keys typed from now while ``reading`` ("the tasks were counted"), for what the keys before them do
         once it is over (``G``'s move to the last row); ``too_long`` is called if they were dropped for waiting as long
-        as they may (none typed, or dropped and said)."""
+        as they may (none typed, or dropped and said), and answers which keys before them still wait, for it to say."""
         ...
 
 
@@ -56,17 +57,22 @@ class HeldRead:
 TOO_LONG = "it took longer than usual; type again"
 
 
-def dropped_line(dropped: list[Typed], reading: str, why: str = TOO_LONG, waited: Sequence[str] = ()) -> str:
+def dropped_line(
+    dropped: list[Typed], reading: str, why: str = TOO_LONG, waited: Sequence[str] = (), still: StillWaiting | None = None
+) -> str:
     """The notice of what was typed while an action read (``reading``: "the post was read") and was dropped, ``why``
     (it took too long: ``read_too_long``): "3 keys (q c j) and a paste typed while the post was read were dropped: …".
-    ``waited``: the keys (as typed) that waited for the read before those, named first (``G`` waiting for the count)."""
+    ``waited``: the keys (as typed) that waited for the read before those, named first (``G`` waiting for the count).
+    ``still``: the keys before those that were not dropped and still act ("(G still goes to the last row once counted)"):
+    a person told to type again would not expect the cursor to move by itself later."""
     keys = [shown_key(key) for key in waited] + [shown_key(typed.key) for typed in dropped if isinstance(typed, events.Key)]
     pastes = len(dropped) - (len(keys) - len(waited))
     named = " ".join(keys[:DROPPED_NAMED]) + (" …" if len(keys) > DROPPED_NAMED else "")
     parts = [f"{len(keys)} key{'s' if len(keys) > 1 else ''} ({named})"] if keys else []
     parts += ["a paste" if pastes == 1 else f"{pastes} pastes"] if pastes else []
     were = "were" if len(keys) + pastes > 1 else "was"
-    return f"{' and '.join(parts)} typed while {reading} {were} dropped: {why}"
+    kept = f" ({' '.join(shown_key(key) for key in still.keys)} still {still.does})" if still is not None else ""
+    return f"{' and '.join(parts)} typed while {reading} {were} dropped: {why}{kept}"
 
 
 #: How a key was sent on: as typed, sent again, or sent again a last time while the focus stays where it is.

@@ -48,6 +48,7 @@ from crewdeck.widgets.filter_box import FilterBox
 from crewdeck.widgets.line_table import Column
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.task_table import Row, TaskTable
+from crewdeck.widgets.windowed_table import StillWaiting
 
 #: The triage keys that on a post are its moves (``PostKeys``): ``s`` its moves, ``d`` publish.
 POST_STATUS_KEYS = frozenset({"cycle_status", "done"})
@@ -183,7 +184,7 @@ class TasksPane(Pane):
         yield table
         yield Static("", id="tasks-first-steps")
 
-    def _hold_keys(self, too_long: Callable[[], None]) -> HeldRead | None:
+    def _hold_keys(self, too_long: Callable[[], StillWaiting | None]) -> HeldRead | None:
         """The keys typed after one that waits for the list's count wait behind it, held by the app as keys typed while a
         post is read are: the pane's own bindings (``d``) and a screen's keys alike, in the order typed."""
         app = self.app

@@ -30,6 +30,7 @@ from typing import Any
 from crewdeck.sync.state.acting import acted_by_any
 from crewdeck.sync.state.money import MoneyError, check_currency
 from crewdeck.sync.state.records import composed
+from crewdeck.sync.state.store import FOLDED, folded
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.tasks.query import Term, like_pattern, words
 from crewdeck.tui.workspace.errors import UserError
@@ -166,8 +167,7 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
         marks = ", ".join("?" * len(ids))
         return f"(e.entered_by IN ({marks}) OR {acted_by_any(marks, 'e.entered_by', 'e.op_id')})", [*ids, *ids]
     if kind == "payee":
-        # Composed, as the payee is stored: a value pasted with an accent as its own mark (from a Mac) finds it.
-        return "e.payee LIKE ? ESCAPE '\\'", [like_pattern(composed(value))]
+        return _contains(("e.payee",), value)
     if kind == "currency":
         return "e.currency = ?", [value]
     if kind == "date":
@@ -185,5 +185,17 @@ def _term_sql(term: Term, lookups: Lookups) -> tuple[str, list[Any]]:
             "reversal": ("e.reverses IS NOT NULL", []),
             "reversed": ("EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id)", []),
         }[value]
-    pattern = like_pattern(composed(value))
-    return "(e.payee LIKE ? ESCAPE '\\' OR e.memo LIKE ? ESCAPE '\\')", [pattern, pattern]
+    return _contains(("e.payee", "e.memo"), value)
+
+
+def _contains(columns: Sequence[str], value: str) -> tuple[str, list[Any]]:
+    """SQL true when one of ``columns`` holds ``value`` in any case, as the task search reads a word.  Composed, as the
+    columns are stored: a value pasted with an accent as its own mark (from a Mac) finds it.  A word in ASCII keeps
+    plain LIKE (it folds A to Z, and calls no function an entry); another ("CAFÉ") compares both sides lowercased."""
+    value = composed(value)
+    if value.isascii():
+        pattern, column = like_pattern(value), "{}"
+    else:
+        pattern, column = like_pattern(folded(value) or ""), f"{FOLDED}({{}})"
+    clauses = [f"{column.format(name)} LIKE ? ESCAPE '\\'" for name in columns]
+    return f"({' OR '.join(clauses)})", [pattern] * len(columns)

@@ -540,13 +540,19 @@ class Workspace:
         theirs to read."""
         if self.reader is None:
             return None
-        refused = [op for op, *_ in self.store.refused(reader=self.reader) if op.entity == entity and text <= op.row_id < upper]
+        refusals = self.store.refused(reader=self.reader)
+        refused = [op for op, *_ in refusals if op.entity == entity and text <= op.row_id < upper]
         if len({op.row_id for op in refused}) != 1:
             return None
         found = refused[0].row_id
         # Newest first (``Store.refused``): the title it was last given.
         named = next((json.loads(op.value) for op in refused if op.field == "title"), None) if entity == "task" else None
         shown = f" “{visible(named)}”" if isinstance(named, str) and named.strip() else ""
+        if self.store.get_meta(META_COPY_OF) is not None:
+            # crewdeck web's copy syncs with the database, and a browser's session has no crewdeck log to run: why is said here.
+            _, rule, message, _ = next(refusal for refusal in refusals if refusal[0].row_id == found)
+            why = f"{visible(message)} (rule {visible(rule)})"
+            return f"{entity} {short(found)}{shown} was refused by the database and is not in the workspace: {why}"
         return f"{entity} {short(found)}{shown} was refused by the sync server and is not in this replica (crewdeck log {short(found)} says why)"
 
     def task(self, task_id: str) -> dict[str, Any]:
