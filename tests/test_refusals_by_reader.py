@@ -11,7 +11,7 @@ import pytest
 
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.store import Store
-from crewdeck.tui.web.mirror import META_WORKSPACE
+from crewdeck.tui.web.copy_keys import META_WORKSPACE
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 

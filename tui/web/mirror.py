@@ -26,19 +26,12 @@ from typing import TYPE_CHECKING
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.web.copy_keys import META_PULL_OP, META_PULL_SEQ, META_PUSH_SEQ, META_WORKSPACE
 from crewdeck.tui.web.signin import length_words
 
 if TYPE_CHECKING:
     from crewdeck.sync.server.pgstore import PgStore
 
-#: The workspace in the database the copy is of (local to the file, as every ``meta`` key).
-META_WORKSPACE = "mirror.workspace"
-#: The database's ``seq`` up to which the copy has pulled.
-META_PULL_SEQ = "mirror.pull_seq"
-#: The ``op_id`` stored there: a database put back from an older backup holds another operation at that ``seq``, or none.
-META_PULL_OP = "mirror.pull_op"
-#: The copy's local ``seq`` up to which its own operations are stored (or refused) in the database.
-META_PUSH_SEQ = "mirror.push_seq"
 #: The copy's mode: it holds sign-in links and writes that reach the database as any member's, so its account's alone.
 COPY_MODE = 0o600
 #: Operations in one page, each way.

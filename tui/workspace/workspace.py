@@ -24,7 +24,7 @@ from crewdeck.sync.state.naming import unnamed_campaign
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError, composed
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
-from crewdeck.tui.web.mirror import META_WORKSPACE as META_COPY_OF
+from crewdeck.tui.web.copy_keys import META_WORKSPACE as META_COPY_OF
 from crewdeck.tui.workspace.candidates import LISTED, ambiguity
 from crewdeck.tui.workspace.errors import Unidentified, UserError
 from crewdeck.tui.workspace.placeholders import (
