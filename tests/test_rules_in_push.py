@@ -315,3 +315,30 @@ def test_who_changed_the_content_before_a_withdrawal_is_an_author_of_the_next_ro
         writing.submit(store, tmp, post, NOW)
 
     assert _approved_after(team, judged, tmp_path, "raj", post, writes, at_once=at_once) == "round_author"
+
+
+def test_a_member_whose_addition_the_push_refuses_does_nothing_in_it(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """ana adds lena as a manager and reviewer with a handle taken (raj's): refused, and lena's approvals of spend and of
+    a post in the same push with it, where they were accepted on the access and groups of an addition refused after."""
+    judge = judged()
+    with push.write("ana") as w:
+        lena = w.create("member", {"handle": "raj", "name": "Lena", "tz": "UTC", "access": "manager", "groups": ["reviewers"]})
+    with push.store.write(lena, judged=False) as w:
+        w.append("approval", _approval(team, "ana", team.pending["raj"]) | {"approved_by": lena})
+    _approve_unjudged(push.store, team.posts["by raj"]["ana"], lena)
+    verdicts = judge(push.ops())
+    assert verdicts == ["unique_handle"] * 5 + ["not_a_member"] * 2
+
+
+def test_a_manager_whose_addition_the_push_refuses_leaves_no_workspace_without_one(
+    team: Team, judged: Callable[[], Judged], push: Push
+) -> None:
+    """ana adds lena as a manager with a handle taken, makes mia a member and then herself: lena is no manager (her
+    addition refused), so ana is the last and stays one, where she was counted and the workspace left with none."""
+    judge = judged()
+    with push.write("ana") as w:
+        w.create("member", {"handle": "raj", "name": "Lena", "tz": "UTC", "access": "manager"})
+        w.set("member", team.ids["mia"], {"access": "member"})
+    with push.write("ana") as w:
+        w.set("member", team.ids["ana"], {"access": "member"})
+    assert judge(push.ops()) == ["unique_handle"] * 4 + [None, "last_manager"]

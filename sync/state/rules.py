@@ -603,6 +603,8 @@ class Judge:
         self._platforms_given: set[str] = set()
         #: Indexes of the batch's operations on a campaign's run that leave it ending before it starts, with the refusal.
         self._backwards: dict[int, Refusal] = {}
+        #: Member id -> why nothing they send is accepted: members this batch adds, whose addition it refuses (``judge``).
+        self._refused_members: dict[str, Refusal] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -763,7 +765,28 @@ class Judge:
         self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         self._refuse_taken_off_tasks_holding_them(ops, verdicts)
-        return _creations_whole(ops, verdicts, creating)
+        verdicts = _creations_whole(ops, verdicts, creating)
+        refused = _members_refused(ops, verdicts, creating, preset)
+        if not refused:
+            return verdicts
+        # A member the batch adds and then refuses (a handle taken) was read in it as added: what they did, and what their
+        # access and groups let others do, judged so.  Judged again without them, as their replica drops them.
+        again = Judge(self.state, local=self.local, appended=self._appended)
+        labels = _labels_given(ops)
+        again._refused_members = {
+            **self._refused_members,
+            **{
+                row_id: Refusal("not_a_member", f"adding {_refused_member_named(labels, row_id)} is refused in the same batch ({why.rule})")
+                for row_id, why in refused.items()
+            },
+        }
+        kept = list(preset) if preset else [None] * len(ops)
+        return again.judge(
+            ops,
+            [verdict if op[2] == "member" and op[3] in refused else kept[index] for index, (op, verdict) in enumerate(zip(ops, verdicts))],
+            rows,
+            stamps,
+        )
 
     def _runs_backwards(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
         """The operations on a campaign's start or end (that change them: not outlived) of each campaign the batch leaves
@@ -1310,7 +1333,10 @@ class Judge:
         return None if member is None else assignee_refused(member, template=template)
 
     def _standing(self, member_id: str) -> Refusal | None:
-        """Why nothing this member sends can be accepted (not a member, removed), or ``None``."""
+        """Why nothing this member sends can be accepted (not a member, their addition refused, removed), or ``None``."""
+        refused = self._refused_members.get(member_id)
+        if refused is not None:
+            return refused
         author = self._member(member_id)
         if author is None:
             return Refusal("not_a_member", f"member {member_id[:8] or '(none)'} is not a member of this workspace")
@@ -2612,6 +2638,27 @@ def entry_facts(record: Mapping[str, Any]) -> EntryFacts:
     needs_approval = bool(record.get("needs_approval"))
     mirror = {**{name: record.get(name) for name in MIRRORED}, "needs_approval": needs_approval, "amount": record["amount"]}
     return EntryFacts(record["entered_by"], needs_approval, record.get("reverses"), mirror)
+
+
+def _members_refused(
+    ops: Sequence[Proposal],
+    verdicts: Sequence[Refusal | None],
+    creating: Mapping[tuple[str, str], Collection[str]],
+    preset: Sequence[Refusal | None] | None,
+) -> dict[str, Refusal]:
+    """Member id -> why: the members the batch adds and whose addition it refuses, that it judged as added (not refused
+    before it was judged: ``preset``)."""
+    return {
+        op[3]: verdict
+        for index, (op, verdict) in enumerate(zip(ops, verdicts))
+        if verdict is not None and op[2] == "member" and ("member", op[3]) in creating and not (preset and preset[index])
+    }
+
+
+def _refused_member_named(labels: Mapping[tuple[str, str], str], member_id: str) -> str:
+    """A member the batch adds, as a refusal names them: “member raj (1a2b3c4d)”."""
+    label = labels.get(("member", member_id))
+    return f"member {label} ({member_id[:8]})" if label else f"member {member_id[:8]}"
 
 
 def _creations_whole(
