@@ -216,3 +216,129 @@ def test_a_member_added_in_the_push_acts_in_it(team: Team, judged: Callable[[], 
         w.append("approval", _approval(team, "ana", team.pending["raj"]) | {"approved_by": lena})
     verdicts = judge(push.ops())
     assert verdicts == [None] * len(verdicts)
+
+
+def _round(store: Store, post: str) -> dict[str, Any]:
+    return store.record("task", post)["post_round"]  # type: ignore[index]
+
+
+def _approve_unjudged(store: Store, post: str, member: str) -> None:
+    """``member``'s approval of the post's round as it stands, written as a replica would push it (unjudged here)."""
+    with store.write(member, judged=False) as w:
+        round_ = _round(store, post)
+        w.append(
+            "post_approval",
+            {
+                "post": post,
+                "round": round_["id"],
+                "step": "review",
+                "hash": round_["hash"],
+                "verdict": "approve",
+                "note": "",
+                "approved_by": member,
+                "approved_at": "2026-11-26T09:00:00Z",
+            },
+        )
+
+
+def _approved_after(
+    team: Team, judged: Callable[[], Judged], tmp_path: Path, approver: str, post: str, writes: Callable[[Store], None], *, at_once: bool
+) -> str | None:
+    """The verdict on ``approver``'s approval of ``post`` after ``writes``: in the same push (``at_once``), or stored
+    first, each write its own, and the approval pushed alone."""
+    if not at_once:
+        with Store(team.path) as store:
+            writes(store)
+    push = Push(team, tmp_path)
+    judge = judged()
+    if at_once:
+        writes(push.store)
+    _approve_unjudged(push.store, post, team.ids[approver])
+    return judge(push.ops())[-1]
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["in one push", "stored first"])
+def test_an_author_who_puts_an_older_round_back_does_not_review_the_round_after_it(
+    team: Team, judged: Callable[[], Judged], tmp_path: Path, at_once: bool
+) -> None:
+    """tmp's post has two stored rounds, R0 and R1.  raj writes his own copy, puts R0 back (an undo: no submission),
+    submits R2 of his copy and approves it: he changed its content since R1 (reviewer rh's leak: in one push the put-back
+    R0, not the post's current round, read as a submission of other content that ended his authorship)."""
+    post = team.posts["by tmp"]["raj"]
+    tmp, raj = team.ids["tmp"], team.ids["raj"]
+    with Store(team.path) as store:
+        first = _round(store, post)
+        writing.set_content(store, tmp, post, NOW, copy="Second copy by tmp")
+        writing.submit(store, tmp, post, NOW)
+
+    def writes(store: Store) -> None:
+        writing.set_content(store, raj, post, NOW, copy="Raj's copy")
+        with store.write(raj, judged=False) as w:
+            w.set("task", post, {"post_round": first})
+        writing.submit(store, raj, post, NOW)
+
+    assert _approved_after(team, judged, tmp_path, "raj", post, writes, at_once=at_once) == "round_author"
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["in one push", "stored first"])
+def test_an_author_who_withdraws_a_round_and_submits_it_again_does_not_review_it(
+    team: Team, judged: Callable[[], Judged], tmp_path: Path, at_once: bool
+) -> None:
+    """raj wrote his post; he withdraws its round (null: an undone first submission), submits the same copy again and
+    approves it.  A withdrawal submits nothing: he is still its author (stored, the null round read as a submission of
+    other content and he approved his own copy; in one push it did not)."""
+    post = team.posts["by raj"]["raj"]
+    raj = team.ids["raj"]
+
+    def writes(store: Store) -> None:
+        with store.write(raj, judged=False) as w:
+            w.set("task", post, {"post_round": None})
+        writing.submit(store, raj, post, NOW)
+
+    assert _approved_after(team, judged, tmp_path, "raj", post, writes, at_once=at_once) == "round_author"
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["in one push", "stored first"])
+def test_who_changed_the_content_before_a_withdrawal_is_an_author_of_the_next_round(
+    team: Team, judged: Callable[[], Judged], tmp_path: Path, at_once: bool
+) -> None:
+    """raj writes copy on tmp's post and withdraws its round; tmp writes copy and submits: raj changed the content since
+    the round before, as if nothing had been withdrawn, in one push and stored one write at a time alike."""
+    post = team.posts["by tmp"]["raj"]
+    raj, tmp = team.ids["raj"], team.ids["tmp"]
+
+    def writes(store: Store) -> None:
+        writing.set_content(store, raj, post, NOW, copy="Raj's copy")
+        with store.write(raj, judged=False) as w:
+            w.set("task", post, {"post_round": None})
+        writing.set_content(store, tmp, post, NOW, copy="Tmp's own copy again")
+        writing.submit(store, tmp, post, NOW)
+
+    assert _approved_after(team, judged, tmp_path, "raj", post, writes, at_once=at_once) == "round_author"
+
+
+def test_a_member_whose_addition_the_push_refuses_does_nothing_in_it(team: Team, judged: Callable[[], Judged], push: Push) -> None:
+    """ana adds lena as a manager and reviewer with a handle taken (raj's): refused, and lena's approvals of spend and of
+    a post in the same push with it, where they were accepted on the access and groups of an addition refused after."""
+    judge = judged()
+    with push.write("ana") as w:
+        lena = w.create("member", {"handle": "raj", "name": "Lena", "tz": "UTC", "access": "manager", "groups": ["reviewers"]})
+    with push.store.write(lena, judged=False) as w:
+        w.append("approval", _approval(team, "ana", team.pending["raj"]) | {"approved_by": lena})
+    _approve_unjudged(push.store, team.posts["by raj"]["ana"], lena)
+    verdicts = judge(push.ops())
+    assert verdicts == ["unique_handle"] * 5 + ["not_a_member"] * 2
+
+
+def test_a_manager_whose_addition_the_push_refuses_leaves_no_workspace_without_one(
+    team: Team, judged: Callable[[], Judged], push: Push
+) -> None:
+    """ana adds lena as a manager with a handle taken, makes mia a member and then herself: lena is no manager (her
+    addition refused), so ana is the last and stays one, where she was counted and the workspace left with none."""
+    judge = judged()
+    with push.write("ana") as w:
+        w.create("member", {"handle": "raj", "name": "Lena", "tz": "UTC", "access": "manager"})
+        w.set("member", team.ids["mia"], {"access": "member"})
+    with push.write("ana") as w:
+        w.set("member", team.ids["ana"], {"access": "member"})
+    assert judge(push.ops()) == ["unique_handle"] * 4 + [None, "last_manager"]

@@ -28,7 +28,17 @@ from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.naming import campaign_slug
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op, dump_value
-from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash_of, steps_of, verdict_of
+from crewdeck.sync.state.postround import (
+    CONTENT_FIELDS,
+    PostChange,
+    PostReview,
+    Reviewer,
+    content_hash_of,
+    post_changes_of,
+    round_authors,
+    steps_of,
+    verdict_of,
+)
 from crewdeck.sync.state.push import NodeHead, PushPlan, PushRejected, RefusedOp, by_node, plan
 from crewdeck.sync.state.records import WORKSPACE_ROW, composed
 from crewdeck.sync.state.rules import (
@@ -565,7 +575,7 @@ class PgRuleState:
             content_hash_of(task),
             steps_of(chain),
             verdicts,
-            self.post_authors(post_id, (task.get("post_round") or {}).get("hash")),
+            round_authors(self.post_changes(post_id), (task.get("post_round") or {}).get("hash")),
             # Every member (whoever gave a verdict among them): whether anyone but the round's authors may take a step
             # (``postround.untakable``).
             self._all_reviewers(),
@@ -577,24 +587,18 @@ class PgRuleState:
             campaign_slug(campaign, scope.get("name")) if campaign else None,
         )
 
-    def post_authors(self, post_id: str, digest: str | None) -> frozenset[str]:
-        return frozenset(
-            row[0]
-            for row in self.conn.execute(
-                "WITH changed AS (SELECT member, op_id FROM crewdeck_op WHERE workspace = %(ws)s AND row_id = %(post)s AND field = ANY(%(fields)s) "
-                # Stored after the submission stored last with other content than ``digest``'s (``filerules.AUTHORS_SQL``).
-                "AND seq > coalesce((SELECT r.seq FROM crewdeck_op AS r WHERE r.workspace = %(ws)s AND r.row_id = %(post)s "
-                "AND r.field = 'post_round' AND (r.value::jsonb ->> 'hash') IS DISTINCT FROM %(hash)s::text "
-                "AND NOT EXISTS (SELECT 1 FROM crewdeck_op AS e WHERE e.workspace = %(ws)s "
-                "AND e.row_id = %(post)s AND e.field = 'post_round' AND e.seq < r.seq AND (e.value::jsonb ->> 'id') = (r.value::jsonb ->> 'id')) "
-                "ORDER BY r.seq DESC LIMIT 1), 0)) "
-                # A change made acting as another member on a shared host (a published file's ``acting``): its actor's too.
-                "SELECT member FROM changed UNION SELECT (a.value::jsonb ->> 'actor') FROM changed JOIN crewdeck_op AS a "
-                "ON a.workspace = %(ws)s AND a.entity = 'acting' AND (a.value::jsonb ->> 'member') = changed.member "
-                "AND changed.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op')",
-                {"ws": self.workspace, "post": post_id, "fields": list(CONTENT_FIELDS), "hash": digest},
-            ).fetchall()
+    def post_changes(self, post_id: str) -> list[PostChange]:
+        rows = self.conn.execute(
+            # In the order they were stored (``filerules.CHANGES_SQL``), a content change with the manager who made it
+            # acting as its member on a shared host (a published file's ``acting``).
+            "SELECT o.field, o.member, CASE WHEN o.field = 'post_round' THEN o.value::jsonb ->> 'id' END, "
+            "CASE WHEN o.field = 'post_round' THEN o.value::jsonb ->> 'hash' END, a.value::jsonb ->> 'actor' FROM crewdeck_op AS o "
+            "LEFT JOIN crewdeck_op AS a ON o.field <> 'post_round' AND a.workspace = o.workspace AND a.entity = 'acting' "
+            "AND (a.value::jsonb ->> 'member') = o.member AND o.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op') "
+            "WHERE o.workspace = %s AND o.row_id = %s AND o.field = ANY(%s) ORDER BY o.seq",
+            (self.workspace, post_id, [*CONTENT_FIELDS, "post_round"]),
         )
+        return post_changes_of(rows.fetchall())
 
     def reviewer(self, member_id: str) -> Reviewer | None:
         return self._all_reviewers().get(member_id)

@@ -10,27 +10,30 @@ from typing import Any
 from crewdeck.sync.client.metakeys import META_MEMBER, META_REMOVED
 from crewdeck.sync.state.acting import actor_of, covers
 from crewdeck.sync.state.naming import campaign_slug
-from crewdeck.sync.state.postround import CONTENT_FIELDS, PostReview, Reviewer, content_hash, steps_of, verdict_of
+from crewdeck.sync.state.postround import (
+    CONTENT_FIELDS,
+    PostChange,
+    PostReview,
+    Reviewer,
+    content_hash,
+    post_changes_of,
+    round_authors,
+    steps_of,
+    verdict_of,
+)
 from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts, TaskState
 from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
 
-#: Who changed a post's content since its previous round with other content: the log's content operations stored after
-#: the submission stored last whose hash is not the current round's (``:hash``) (a round submitted again unchanged keeps the authors
-#: it had).  In the order they were stored here, not by stamp: a stamp is its writer's to choose, and a change stamped
-#: before a round it came after would not make its writer an author.  A submission is a round's first operation: one that
-#: puts a round back (undoing a submission) submits nothing, and would make the rounds after it forget who changed the
-#: content before it.  A change a manager made acting as another member is theirs too.
-AUTHORS_SQL = (
-    f"WITH changed AS (SELECT o.member, o.op_id FROM ops AS o WHERE o.row_id = :post AND o.field IN ({', '.join(repr(f) for f in CONTENT_FIELDS)}) "
-    "AND o.seq > coalesce((SELECT r.seq FROM ops AS r WHERE r.row_id = :post AND r.field = 'post_round' "
-    "AND json_extract(r.value, '$.hash') IS NOT :hash "
-    "AND NOT EXISTS (SELECT 1 FROM ops AS e WHERE e.row_id = :post AND e.field = 'post_round' AND e.seq < r.seq "
-    "AND json_extract(e.value, '$.id') = json_extract(r.value, '$.id')) "
-    "ORDER BY r.seq DESC LIMIT 1), 0)) "
-    # A manager who made a change acting as another (``--as``, its ``acting`` record) made it: an author too.
-    f"SELECT member FROM changed UNION SELECT a.actor FROM changed JOIN acting AS a ON {covers('a', 'changed.member', 'changed.op_id')}"
+#: A post's changes its rounds' authors are read from (``postround.round_authors``): its content and round operations in
+#: the order they were stored here, a round's id and hash, and the manager who made a content change acting as its member
+#: (``--as``, its ``acting`` record): an author too.
+CHANGES_SQL = (
+    "SELECT o.field, o.member, CASE WHEN o.field = 'post_round' THEN json_extract(o.value, '$.id') END, "
+    "CASE WHEN o.field = 'post_round' THEN json_extract(o.value, '$.hash') END, a.actor FROM ops AS o "
+    f"LEFT JOIN acting AS a ON o.field != 'post_round' AND {covers('a', 'o.member', 'o.op_id')} "
+    f"WHERE o.row_id = ? AND o.field IN ({', '.join(repr(f) for f in (*CONTENT_FIELDS, 'post_round'))}) ORDER BY o.seq"
 )
 
 
@@ -136,7 +139,7 @@ class FileRuleState:
             content_hash(copy or "", link or "", json.loads(media or "[]"), first_comment or ""),
             steps_of(json.loads(chain[0] or "[]")) if chain else (),
             verdicts,
-            self.post_authors(post_id, json.loads(round_json)["hash"] if round_json else None),
+            round_authors(self.post_changes(post_id), json.loads(round_json)["hash"] if round_json else None),
             # Every member (whoever gave a verdict among them): whether anyone but the round's authors may take a step
             # (``postround.untakable``).
             self._all_reviewers(),
@@ -148,8 +151,8 @@ class FileRuleState:
             campaign_slug(campaign, chain[1] if chain else None) if campaign else None,
         )
 
-    def post_authors(self, post_id: str, digest: str | None) -> frozenset[str]:
-        return frozenset(r[0] for r in self.conn.execute(AUTHORS_SQL, {"post": post_id, "hash": digest}))
+    def post_changes(self, post_id: str) -> list[PostChange]:
+        return post_changes_of(self.conn.execute(CHANGES_SQL, (post_id,)))
 
     def reviewer(self, member_id: str) -> Reviewer | None:
         return self._all_reviewers().get(member_id)

@@ -22,9 +22,9 @@ approval by them counts again.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from crewdeck.sync.state.naming import acted_as, post_name
 
@@ -50,6 +50,51 @@ def content_hash_of(content: Mapping[str, Any]) -> str:
     return content_hash(
         content.get("copy") or "", content.get("link") or "", content.get("media") or [], content.get("first_comment") or ""
     )
+
+
+class PostChange(NamedTuple):
+    """A change of a post that its rounds' authors are read from: its content changed by ``author``, or (``author``
+    ``None``) its round set to the round ``round_id`` of the content hash ``digest`` (both ``None``: withdrawn)."""
+
+    author: str | None
+    round_id: str | None = None
+    digest: str | None = None
+
+
+def post_changes_of(rows: Iterable[Sequence[Any]]) -> list[PostChange]:
+    """A post's changes from the log's rows in the order they were stored, each ``(field, member, round id, round hash,
+    actor)``: the round's id and hash for a ``post_round``; ``actor``, the manager who made a content change acting as its
+    member (``--as``), or ``None``, is an author too."""
+    changes = []
+    for field_name, member, round_id, digest, actor in rows:
+        if field_name == "post_round":
+            changes.append(PostChange(None, round_id, digest))
+            continue
+        changes.append(PostChange(member))
+        if actor is not None:
+            changes.append(PostChange(actor))
+    return changes
+
+
+def round_authors(changes: Iterable[PostChange], digest: str | None) -> frozenset[str]:
+    """The authors of a round of the content hash ``digest`` (``None``: no round): who changed the content after the
+    submission last of other content, ``changes`` in the order they were stored (not by stamp: a stamp is its writer's
+    to choose, and a change stamped before a round it came after would not make its writer an author).
+
+    A submission is the first change to name its round: a round put back (undoing a submission) or withdrawn (null)
+    submits nothing, so the rounds after it do not forget who changed the content before it (its writer would otherwise
+    review content they wrote).  A round submitted again unchanged keeps the authors it had.  The rules read a stored
+    post's changes so (``RuleState.post_changes``) and a push's on top of them, one definition for both."""
+    submitted: set[str] = set()
+    authors: set[str] = set()
+    for change in changes:
+        if change.author is not None:
+            authors.add(change.author)
+        elif change.round_id is not None and change.round_id not in submitted:
+            submitted.add(change.round_id)
+            if change.digest != digest:
+                authors = set()
+    return frozenset(authors)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from crewdeck.sync.state.naming import campaign_slug, post_name, quoted
 from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
+    PostChange,
     PostReview,
     Reviewer,
     RoundStatus,
@@ -47,6 +48,7 @@ from crewdeck.sync.state.postround import (
     guests_left_out,
     may_take,
     moved,
+    round_authors,
     standing,
     unblocking,
     verdict_of,
@@ -342,9 +344,9 @@ class RuleState(Protocol):
 
     def reviewer(self, member_id: str) -> Reviewer | None: ...
 
-    def post_authors(self, post_id: str, digest: str | None) -> frozenset[str]:
-        """Who changed the post's content since its submission stored last of other content than ``digest`` (its authors
-        in a round of that content hash), and the managers who did acting as one of them."""
+    def post_changes(self, post_id: str) -> Sequence[PostChange]:
+        """The post's content and round changes in the order they were stored, each content change with the manager who
+        made it acting as its member (``postround.round_authors`` reads its rounds' authors from them)."""
         ...
 
     def record_exists(self, entity: str, row_id: str) -> bool:
@@ -568,9 +570,9 @@ class Judge:
         self._campaigns_removed: dict[str, bool] = {}
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
-        #: Post id -> who changed its content in this batch (a member) and the rounds it submitted (their id and hash), in
-        #: the batch's order (kept only in a batch that gives a verdict: the authors of a round submitted in it).
-        self._post_changes: dict[str, list[tuple[str, str | None]]] = {}
+        #: Post id -> this batch's changes of its content and round, in the batch's order (kept only in a batch that gives
+        #: a verdict: the authors of a round submitted in it).
+        self._post_changes: dict[str, list[PostChange]] = {}
         #: Task id -> the content fields and platform this batch set on it so far, decoded (kept only in a batch that
         #: submits a post or gives a verdict).
         self._content_sets: dict[str, dict[str, Any]] = {}
@@ -601,6 +603,8 @@ class Judge:
         self._platforms_given: set[str] = set()
         #: Indexes of the batch's operations on a campaign's run that leave it ending before it starts, with the refusal.
         self._backwards: dict[int, Refusal] = {}
+        #: Member id -> why nothing they send is accepted: members this batch adds, whose addition it refuses (``judge``).
+        self._refused_members: dict[str, Refusal] = {}
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -761,7 +765,28 @@ class Judge:
         self._refuse_naming_refused(ops, verdicts, creating)
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         self._refuse_taken_off_tasks_holding_them(ops, verdicts)
-        return _creations_whole(ops, verdicts, creating)
+        verdicts = _creations_whole(ops, verdicts, creating)
+        refused = _members_refused(ops, verdicts, creating, preset)
+        if not refused:
+            return verdicts
+        # A member the batch adds and then refuses (a handle taken) was read in it as added: what they did, and what their
+        # access and groups let others do, judged so.  Judged again without them, as their replica drops them.
+        again = Judge(self.state, local=self.local, appended=self._appended)
+        labels = _labels_given(ops)
+        again._refused_members = {
+            **self._refused_members,
+            **{
+                row_id: Refusal("not_a_member", f"adding {_refused_member_named(labels, row_id)} is refused in the same batch ({why.rule})")
+                for row_id, why in refused.items()
+            },
+        }
+        kept = list(preset) if preset else [None] * len(ops)
+        return again.judge(
+            ops,
+            [verdict if op[2] == "member" and op[3] in refused else kept[index] for index, (op, verdict) in enumerate(zip(ops, verdicts))],
+            rows,
+            stamps,
+        )
 
     def _runs_backwards(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
         """The operations on a campaign's start or end (that change them: not outlived) of each campaign the batch leaves
@@ -864,31 +889,18 @@ class Judge:
         changes = self._post_changes.setdefault(post_id, [])
         if field == "post_round":
             submitted = json.loads(value)
-            round_id, digest = (submitted["id"], submitted["hash"]) if isinstance(submitted, dict) else (None, None)
-            changes.append((f"round:{round_id}", digest))
+            changes.append(PostChange(None, submitted["id"], submitted["hash"]) if isinstance(submitted, dict) else PostChange(None))
             return
-        changes.append((member_id, None))
+        changes.append(PostChange(member_id))
         actor = self._acted_by.get(member_id)
         if actor is not None:
-            changes.append((actor, None))
+            changes.append(PostChange(actor))
 
-    def _authors_as_left(self, post_id: str, review: PostReview, stored_round: str | None) -> frozenset[str]:
-        """The authors of the post's round as this batch leaves it (``filerules.AUTHORS_SQL`` with the batch on top): who
-        changed its content after the submission last of other content than the round's (a round's first: not one it put
-        back), in the batch, or stored and in the batch."""
+    def _authors_as_left(self, post_id: str, review: PostReview) -> frozenset[str]:
+        """The authors of the post's round as this batch leaves it: ``round_authors`` of its stored changes and this
+        batch's after them, as they will be stored."""
         digest = review.round["hash"] if review.round else None
-        changes = self._post_changes.get(post_id, [])
-        seen = {f"round:{stored_round}"} if stored_round else set()
-        pivot = None
-        for index, (who, round_hash) in enumerate(changes):
-            if who.startswith("round:") and who not in seen:
-                seen.add(who)
-                if who != "round:None" and round_hash != digest:
-                    pivot = index
-        if pivot is not None:
-            return frozenset(who for who, _ in changes[pivot + 1 :] if not who.startswith("round:"))
-        batch = {who for who, _ in changes if not who.startswith("round:")}
-        return self.state.post_authors(post_id, digest) | batch
+        return round_authors([*self.state.post_changes(post_id), *self._post_changes[post_id]], digest)
 
     def _creations(
         self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
@@ -1321,7 +1333,10 @@ class Judge:
         return None if member is None else assignee_refused(member, template=template)
 
     def _standing(self, member_id: str) -> Refusal | None:
-        """Why nothing this member sends can be accepted (not a member, removed), or ``None``."""
+        """Why nothing this member sends can be accepted (not a member, their addition refused, removed), or ``None``."""
+        refused = self._refused_members.get(member_id)
+        if refused is not None:
+            return refused
         author = self._member(member_id)
         if author is None:
             return Refusal("not_a_member", f"member {member_id[:8] or '(none)'} is not a member of this workspace")
@@ -1549,7 +1564,6 @@ class Judge:
         given = self._post_sets.get(post, {})
         if review is not None and given:
             # Submitted, changed, moved or published earlier in the batch: judged as it leaves the post so far.
-            stored_round = review.round["id"] if review.round else None
             review = self._as_left(review, given)
             if "post_state" in given:
                 review = replace(review, state=given["post_state"])  # published: its approvals stand
@@ -1557,7 +1571,7 @@ class Judge:
             if content:
                 review = replace(review, hash=content_hash_of({**self.state.task_content(post), **content}))
             if post in self._post_changes:
-                review = replace(review, authors=self._authors_as_left(post, review, stored_round))
+                review = replace(review, authors=self._authors_as_left(post, review))
         pending = self._verdicts.get(post, ())
         if review is not None:
             review = self._with_reviewers(review)
@@ -2624,6 +2638,27 @@ def entry_facts(record: Mapping[str, Any]) -> EntryFacts:
     needs_approval = bool(record.get("needs_approval"))
     mirror = {**{name: record.get(name) for name in MIRRORED}, "needs_approval": needs_approval, "amount": record["amount"]}
     return EntryFacts(record["entered_by"], needs_approval, record.get("reverses"), mirror)
+
+
+def _members_refused(
+    ops: Sequence[Proposal],
+    verdicts: Sequence[Refusal | None],
+    creating: Mapping[tuple[str, str], Collection[str]],
+    preset: Sequence[Refusal | None] | None,
+) -> dict[str, Refusal]:
+    """Member id -> why: the members the batch adds and whose addition it refuses, that it judged as added (not refused
+    before it was judged: ``preset``)."""
+    return {
+        op[3]: verdict
+        for index, (op, verdict) in enumerate(zip(ops, verdicts))
+        if verdict is not None and op[2] == "member" and ("member", op[3]) in creating and not (preset and preset[index])
+    }
+
+
+def _refused_member_named(labels: Mapping[tuple[str, str], str], member_id: str) -> str:
+    """A member the batch adds, as a refusal names them: “member raj (1a2b3c4d)”."""
+    label = labels.get(("member", member_id))
+    return f"member {label} ({member_id[:8]})" if label else f"member {member_id[:8]}"
 
 
 def _creations_whole(
