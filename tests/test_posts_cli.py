@@ -1698,6 +1698,41 @@ def test_a_round_submitted_again_after_verdicts_on_an_earlier_one_says_nobody_ca
     assert [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id] == [stuck]
 
 
+def _shown_as_the_judge_rules_it(team: Cli, post_id: str) -> None:
+    """mia changed the content of the post's current round: her step reads "nobody can take it", the post waits on her
+    nowhere (the Approvals view's list), and her approval is refused (rule round_author), the readers and the judge alike."""
+    stuck = "step 1 of 2 (copy), @mia, nobody can take it: @mia changed the content"
+    assert [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id] == [stuck]
+    assert json.loads(team.ok("post", "list", "needs:@mia", "--json")) == []
+    assert "(rule round_author)" in one_line_error(team("post", "approve", post_id, as_member="mia"))
+
+
+def test_a_round_put_back_by_an_undo_and_submitted_again_keeps_its_authors_as_the_judge_rules_them(team: Cli) -> None:
+    """mia changed raj's copy and raj submitted it; he undid the submission (his first round back: it submits nothing)
+    and submitted again.  The readers took the round put back for a submission of other content: the post waited on mia
+    ("still open", in her Approvals) for a step the judge refuses her."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Spring", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "copy", post_id, "Spring is here", as_member="mia")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("undo", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    _shown_as_the_judge_rules_it(team, post_id)
+
+
+def test_a_round_withdrawn_by_an_undo_and_submitted_again_keeps_its_authors_as_the_judge_rules_them(team: Cli) -> None:
+    """mia wrote the copy and submitted it; she undid the submission (the round withdrawn: no round) and submitted the
+    same copy again.  The readers took the withdrawal for a submission of other content: the post waited on mia for a
+    step of her own copy, which the judge refuses her."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Spring is here", as_member="mia")
+    team.ok("post", "submit", post_id, as_member="mia")
+    team.ok("undo", as_member="mia")
+    team.ok("post", "submit", post_id, as_member="mia")
+    _shown_as_the_judge_rules_it(team, post_id)
+
+
 def test_a_step_left_to_those_who_wrote_or_took_an_earlier_step_says_nobody_can_take_it(team: Cli) -> None:
     """Chain a and b both group legal (mia, lee); mia wrote the copy and lee took step a: step b waited for ever and read
     "still open", lee's approval was refused without a word of it and mia's sent her to "another reviewer"."""

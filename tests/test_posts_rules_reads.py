@@ -76,7 +76,7 @@ def test_the_posts_waiting_on_a_member_read_their_rounds_authors_once(tmp_path: 
     kemi, _ = _team(path, 0)
     authors_reads: list[str] = []
     with Store(path) as store:
-        store.conn.set_trace_callback(lambda sql: authors_reads.append(sql) if "WITH changed" in sql else None)
+        store.conn.set_trace_callback(lambda sql: authors_reads.append(sql) if "ORDER BY o.row_id, o.seq" in sql else None)
         waiting = needs_me(store.conn, kemi, NOW)
         store.conn.set_trace_callback(None)
     assert len(waiting) == POSTS

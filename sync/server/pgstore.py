@@ -589,7 +589,7 @@ class PgRuleState:
 
     def post_changes(self, post_id: str) -> list[PostChange]:
         rows = self.conn.execute(
-            # In the order they were stored (``filerules.CHANGES_SQL``), a content change with the manager who made it
+            # In the order they were stored (``postchanges.stored_changes``), a content change with the manager who made it
             # acting as its member on a shared host (a published file's ``acting``).
             "SELECT o.field, o.member, CASE WHEN o.field = 'post_round' THEN o.value::jsonb ->> 'id' END, "
             "CASE WHEN o.field = 'post_round' THEN o.value::jsonb ->> 'hash' END, a.value::jsonb ->> 'actor' FROM crewdeck_op AS o "

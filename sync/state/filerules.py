@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER, META_REMOVED
-from crewdeck.sync.state.acting import actor_of, covers
+from crewdeck.sync.state.acting import actor_of
 from crewdeck.sync.state.naming import campaign_slug
+from crewdeck.sync.state.postchanges import stored_changes
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
     PostChange,
     PostReview,
     Reviewer,
     content_hash,
-    post_changes_of,
     round_authors,
     steps_of,
     verdict_of,
@@ -25,16 +25,6 @@ from crewdeck.sync.state.records import OPEN_STATUSES
 from crewdeck.sync.state.rules import MANAGER, MIRRORED, EntryFacts, MemberFacts, TaskState
 from crewdeck.sync.state.schema import stored_entities
 from crewdeck.sync.state.sshkeys import identities
-
-#: A post's changes its rounds' authors are read from (``postround.round_authors``): its content and round operations in
-#: the order they were stored here, a round's id and hash, and the manager who made a content change acting as its member
-#: (``--as``, its ``acting`` record): an author too.
-CHANGES_SQL = (
-    "SELECT o.field, o.member, CASE WHEN o.field = 'post_round' THEN json_extract(o.value, '$.id') END, "
-    "CASE WHEN o.field = 'post_round' THEN json_extract(o.value, '$.hash') END, a.actor FROM ops AS o "
-    f"LEFT JOIN acting AS a ON o.field != 'post_round' AND {covers('a', 'o.member', 'o.op_id')} "
-    f"WHERE o.row_id = ? AND o.field IN ({', '.join(repr(f) for f in (*CONTENT_FIELDS, 'post_round'))}) ORDER BY o.seq"
-)
 
 
 class FileRuleState:
@@ -152,7 +142,7 @@ class FileRuleState:
         )
 
     def post_changes(self, post_id: str) -> list[PostChange]:
-        return post_changes_of(self.conn.execute(CHANGES_SQL, (post_id,)))
+        return stored_changes(self.conn, [post_id]).get(post_id, [])
 
     def reviewer(self, member_id: str) -> Reviewer | None:
         return self._all_reviewers().get(member_id)

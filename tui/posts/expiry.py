@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.expiring import candidates
 from crewdeck.tui.posts.named import named_post
-from crewdeck.tui.posts.reading import read_posts, round_authors, settings
+from crewdeck.tui.posts.reading import read_posts, round_authors, round_hashes, settings
 from crewdeck.tui.posts.states import instant_text
 from crewdeck.tui.posts.writing import lead_text
 from crewdeck.tui.time.when import format_local
@@ -59,7 +59,7 @@ def expired_posts(conn: sqlite3.Connection, now: dt.datetime) -> list[Expired]:
     views = [v for v in read_posts(conn, now, near) if v.state == "expired" and v.facts.slot is not None]
     if not views:
         return []
-    authors = round_authors(conn, [v.id for v in views])
+    authors = round_authors(conn, round_hashes(conn, [v.id for v in views]))
     managers = {row[0] for row in conn.execute("SELECT id FROM member WHERE access = 'manager' AND deleted = 0")}
     out = []
     for v in views:

@@ -14,8 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crewdeck.sync.state.acting import actor_of, covers
-from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash, evaluate, may_take, steps_of
+from crewdeck.sync.state import postround
+from crewdeck.sync.state.acting import actor_of
+from crewdeck.sync.state.postchanges import stored_changes
+from crewdeck.sync.state.postround import Reviewer, RoundStatus, Step, Verdict, content_hash, evaluate, may_take, steps_of
 from crewdeck.sync.state.records import DEFAULT_CRISIS_CHECKLIST
 from crewdeck.tui.posts.expiring import approval_lead
 from crewdeck.tui.posts.states import Crisis, PostFacts, effective_state, holding, label, parse_instant
@@ -152,31 +154,29 @@ def verdicts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) ->
     return out
 
 
-def round_authors(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str, set[str]]:
-    """Who changed each post's content since its previous round with other content (every change, for a post never
-    submitted with other content): a round submitted again unchanged keeps its authors, as the rules judge it.
+def round_authors(conn: sqlite3.Connection, digests: Mapping[str, str | None]) -> dict[str, frozenset[str]]:
+    """The authors of each of these posts' current rounds, by post id, ``digests`` its round's content hash (``None``: no
+    round; ``round_hashes``), as the judge rules them: ``postround.round_authors`` of the changes the rules read
+    (``postchanges.stored_changes``, in the order they were stored).  Who changed the content since the previous round
+    with other content (every change, for a post never submitted with other content); a round submitted again unchanged
+    keeps its authors, and a round put back or withdrawn submits nothing.
 
     Read from the log, so an edit overwritten by a later one still makes its
-    member an author (and the manager who made it acting as them), and every
-    replica with the same operations agrees.
+    member an author (and the manager who made it acting as them).
     """
-    if not post_ids:
+    if not digests:
         return {}
-    fields = ", ".join(f"'{name}'" for name in CONTENT_FIELDS)
-    out: dict[str, set[str]] = defaultdict(set)
-    for post, member in conn.execute(
-        f"WITH changed AS (SELECT j.value AS post, o.member, o.op_id FROM json_each(?) AS j JOIN ops AS o ON o.row_id = j.value "
-        f"AND o.field IN ({fields}) "
-        "WHERE o.op_id > coalesce((SELECT r.op_id FROM ops AS r WHERE r.row_id = j.value AND r.field = 'post_round' "
-        "AND json_extract(r.value, '$.hash') IS NOT (SELECT json_extract(c.value, '$.hash') FROM ops AS c "
-        "WHERE c.row_id = j.value AND c.field = 'post_round' ORDER BY c.op_id DESC LIMIT 1) "
-        "ORDER BY r.op_id DESC LIMIT 1), '')) "
-        # A change a manager made acting as another (``--as``): theirs too, as the rules judge it.
-        f"SELECT post, member FROM changed UNION SELECT post, a.actor FROM changed JOIN acting AS a ON {covers('a', 'changed.member', 'changed.op_id')}",
-        (json.dumps(list(post_ids)),),
-    ):
-        out[post].add(member)
-    return out
+    return {post: postround.round_authors(changes, digests[post]) for post, changes in stored_changes(conn, list(digests)).items()}
+
+
+def round_hashes(conn: sqlite3.Connection, post_ids: Sequence[str]) -> dict[str, str | None]:
+    """The content hash of each of these posts' current rounds (``None``: none): what ``round_authors`` takes."""
+    return dict(
+        conn.execute(
+            "SELECT id, json_extract(post_round, '$.hash') FROM task WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(post_ids)),),
+        ).fetchall()
+    )
 
 
 def post_content(conn: sqlite3.Connection, post_id: str) -> dict[str, Any]:
@@ -211,7 +211,9 @@ def post_facts(conn: sqlite3.Connection, post_ids: Sequence[str] | None = None) 
     all_verdicts = verdicts(conn, None if post_ids is None else [r[0] for r in rows])
     # Authors matter only where a round can be open (one with a step to take): none of its verdicts counts, a step only
     # they may take waits for ever (``postround.untakable``), and it waits on no author (``needing``).  One read for all.
-    authors = round_authors(conn, [r[0] for r in rows if r[8] is not None and r[2] in _IN_A_ROUND and campaign_chains.get(r[3] or "")])
+    authors = round_authors(
+        conn, {r[0]: r[9] for r in rows if r[8] is not None and r[2] in _IN_A_ROUND and campaign_chains.get(r[3] or "")}
+    )
     out = []
     no_verdicts: tuple[Verdict, ...] = ()
     for (
