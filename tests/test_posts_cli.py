@@ -1733,6 +1733,30 @@ def test_a_round_withdrawn_by_an_undo_and_submitted_again_keeps_its_authors_as_t
     _shown_as_the_judge_rules_it(team, post_id)
 
 
+def test_an_approval_by_an_author_of_a_round_put_back_and_submitted_again_is_taken_by_no_void(team: Cli) -> None:
+    """mia changed raj's copy; raj submitted it, undid the submission (his first round back) and submitted it again, and
+    mia approved it, as an earlier crewdeck's rules let her in one push (crewdeck web's copy of several members' writes:
+    they read the round put back as a submission of other content).  It counts for nothing, so raj's next change takes
+    nothing from her: it said it voided "the approval of @mia", which the post never had."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "Spring", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "copy", post_id, "Spring is here", as_member="mia")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("undo", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    with Store(team.workspace) as held:
+        [mia] = [row[0] for row in held.conn.execute("SELECT id FROM member WHERE handle = 'mia'")]
+        submitted = held.record("task", post_id)["post_round"]  # type: ignore[index]
+        with held.write(mia, judged=False) as w:
+            approval = {"post": post_id, "round": submitted["id"], "step": "copy", "hash": submitted["hash"], "verdict": "approve"}
+            w.append("post_approval", {**approval, "note": "", "approved_by": mia, "approved_at": NOW})
+    stuck = "step 1 of 2 (copy), @mia, nobody can take it: @mia changed the content"
+    assert [p["round"] for p in json.loads(team.ok("post", "list", "--json")) if p["id"] == post_id] == [stuck]
+    changed = team.ok("post", "copy", post_id, "Spring is here!", as_member="raj")
+    assert changed.strip() == f"{post_id[:8]} draft: that voids the round: it is a draft until it is submitted again"
+
+
 def test_a_step_left_to_those_who_wrote_or_took_an_earlier_step_says_nobody_can_take_it(team: Cli) -> None:
     """Chain a and b both group legal (mia, lee); mia wrote the copy and lee took step a: step b waited for ever and read
     "still open", lee's approval was refused without a word of it and mia's sent her to "another reviewer"."""

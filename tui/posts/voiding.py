@@ -20,9 +20,20 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.oplog import APPEND, Op
-from crewdeck.sync.state.postround import CONTENT_FIELDS, Reviewer, RoundStatus, Step, Verdict, content_hash_of, evaluate, moved
+from crewdeck.sync.state.postchanges import stored_rows
+from crewdeck.sync.state.postround import (
+    CONTENT_FIELDS,
+    Reviewer,
+    RoundStatus,
+    Step,
+    Verdict,
+    content_hash_of,
+    evaluate,
+    moved,
+    post_changes_of,
+    round_authors,
+)
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.reading import chains, read_post, reviewers, verdicts
@@ -65,7 +76,7 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     approvals, and nothing was voided."""
     fields = ", ".join(f"'{name}'" for name in ("post_round", "post_state", *ROUND_FIELDS))
     ops = conn.execute(
-        f"SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
+        f"SELECT op_id, seq, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
     ).fetchall()
     turns: dict[str, RoundTurn] = {}
     judged = _Judged(conn, post_id)
@@ -74,11 +85,9 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     where: dict[str, Any] = {"campaign": None, "platform": None}
     #: Its stored state (``task.post_state``).
     stored: Any = None
-    #: The submissions so far, ``(op_id, round)``, the round now (``None``: none, or one taken back by an undo), and
-    #: the content changes, ``(op_id, member)``.
+    #: The submissions so far, ``(op_id, round)``, and the round now (``None``: none, or one taken back by an undo).
     rounds: list[tuple[str, dict[str, Any]]] = []
     submitted: dict[str, Any] | None = None
-    changes: list[tuple[str, str]] = []
 
     def matches() -> bool:
         """The content and the place are the round's: submitted so."""
@@ -101,7 +110,7 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
     latent: RoundTurn | None = None
     #: How each void (a latent one by its change too) judged the round: the approvals it took, and those given after it.
     judging: dict[str, _Counted] = {}
-    for op_id, member, field, value in ops:
+    for op_id, seq, field, value in ops:
         decoded = stored_value(value)
         if field == "post_round":
             valid = isinstance(decoded, dict) and isinstance(decoded.get("hash"), str) and isinstance(decoded.get("id"), str)
@@ -125,19 +134,17 @@ def round_turns(conn: sqlite3.Connection, post_id: str) -> dict[str, RoundTurn]:
         old, kept[field] = kept.get(field), decoded
         if kept[field] == old:
             continue  # saved again unchanged: no change
-        if field in CONTENT_FIELDS:
-            changes.append((op_id, member))
         now_open, now_matching = counts(), matches()
         if submitted is not None and round_open != now_open:
             if round_open:
-                judging[op_id] = _Counted(judged, op_id, rounds, changes, before)
+                judging[op_id] = _Counted(judged, op_id, seq, submitted, before)
                 turns[op_id] = _void(op_id, submitted["id"], judging[op_id])
             else:
                 turns[op_id] = RoundTurn(op_id, submitted["id"], False)
         elif submitted is not None and not deciding() and matching != now_matching:
             latent = None
             if matching:
-                judging[op_id] = _Counted(judged, op_id, rounds, changes, before)
+                judging[op_id] = _Counted(judged, op_id, seq, submitted, before)
                 latent = _void(op_id, submitted["id"], judging[op_id])
         round_open, matching = now_open, now_matching
     return _with_late(turns, judged, judging, rounds)
@@ -370,8 +377,17 @@ class _Judged:
         return verdicts(self._conn, [self._post_id]).get(self._post_id, [])
 
     @cached_property
-    def actor_of(self) -> Callable[[str, str], str | None]:
-        return actors(self._conn)
+    def changes(self) -> tuple[list[int], list[tuple[Any, ...]]]:
+        r"""The post's changes the rules read its rounds' authors from, in the order they were stored: their ``seq``\ s,
+        and their rows (``postchanges.stored_rows``)."""
+        rows = stored_rows(self._conn, [self._post_id]).get(self._post_id, [])
+        return [row[0] for row in rows], rows
+
+    def authors_before(self, seq: int, digest: str) -> frozenset[str]:
+        """The authors of a round of the content hash ``digest`` as the rules read them before the operation ``seq`` was
+        stored: ``postround.round_authors`` of the changes stored before it."""
+        seqs, rows = self.changes
+        return round_authors(post_changes_of(row[1:] for row in rows[: bisect_left(seqs, seq)]), digest)
 
     @cached_property
     def chains(self) -> Mapping[str, tuple[Step, ...]]:
@@ -383,23 +399,15 @@ class _Judged:
 
 
 class _Counted:
-    """How the rules judged the round open before a void (``op_id``): in the campaign and on the platform the post was in
-    then (``where``), its chain and reviewers as they are now, its authors as ``round_authors`` reads them then."""
+    """How the rules judged the round ``submitted``, open before a void (``op_id``, stored as ``seq``): in the campaign
+    and on the platform the post was in then (``where``), its chain and reviewers as they are now, its authors as the
+    rules read them before the void was stored (``_Judged.authors_before``)."""
 
-    def __init__(
-        self,
-        judged: _Judged,
-        op_id: str,
-        rounds: list[tuple[str, dict[str, Any]]],
-        changes: list[tuple[str, str]],
-        where: Mapping[str, Any],
-    ) -> None:
+    def __init__(self, judged: _Judged, op_id: str, seq: int, submitted: Mapping[str, Any], where: Mapping[str, Any]) -> None:
         self._judged = judged
         self._op_id = op_id
-        self._submitted = rounds[-1][1]
-        # Its authors: whoever changed the content since the last round with other content (read when first needed).
-        self._since = max((at for at, other in rounds if other["hash"] != self._submitted["hash"]), default="")
-        self._changes = changes  # only grows, by later stamps than the void's
+        self._seq = seq
+        self._submitted = submitted
         self._campaign, self._platform = where["campaign"], where["platform"]
 
     @cached_property
@@ -416,10 +424,8 @@ class _Counted:
         return any(v is not None for v in self._status([verdict]).satisfied)
 
     @cached_property
-    def _authors(self) -> set[str]:
-        actor_of = self._judged.actor_of
-        changed = [(at, member) for at, member in self._changes if self._since < at < self._op_id]
-        return {member for _, member in changed} | {actor for at, member in changed if (actor := actor_of(member, at)) is not None}
+    def _authors(self) -> frozenset[str]:
+        return self._judged.authors_before(self._seq, self._submitted["hash"])
 
     def _status(self, verdicts: list[Verdict]) -> RoundStatus:
         return evaluate(
