@@ -317,6 +317,29 @@ def test_who_changed_the_content_before_a_withdrawal_is_an_author_of_the_next_ro
     assert _approved_after(team, judged, tmp_path, "raj", post, writes, at_once=at_once) == "round_author"
 
 
+@pytest.mark.parametrize("at_once", [True, False], ids=["in one push", "stored first"])
+def test_an_author_does_not_approve_their_copy_after_another_undoes_their_round(
+    team: Team, judged: Callable[[], Judged], tmp_path: Path, at_once: bool
+) -> None:
+    """raj wrote his post and submitted it (R1).  tmp edits its copy and submits R2, then undoes both: R1 put back, the
+    copy changed back to raj's, word for word.  raj approves R1: he wrote it (reviewer ri's leak: R2, undone, still read
+    as the last submission of other content, so only tmp was an author)."""
+    post = team.posts["by raj"]["raj"]
+    tmp = team.ids["tmp"]
+    with Store(team.path) as store:
+        first = _round(store, post)
+        original = store.record("task", post)["copy"]
+
+    def writes(store: Store) -> None:
+        writing.set_content(store, tmp, post, NOW, copy="Tmp's copy")
+        writing.submit(store, tmp, post, NOW)
+        with store.write(tmp, judged=False) as w:
+            w.set("task", post, {"post_round": first})
+        writing.set_content(store, tmp, post, NOW, copy=original)
+
+    assert _approved_after(team, judged, tmp_path, "raj", post, writes, at_once=at_once) == "round_author"
+
+
 def test_a_member_whose_addition_the_push_refuses_does_nothing_in_it(team: Team, judged: Callable[[], Judged], push: Push) -> None:
     """ana adds lena as a manager and reviewer with a handle taken (raj's): refused, and lena's approvals of spend and of
     a post in the same push with it, where they were accepted on the access and groups of an addition refused after."""
