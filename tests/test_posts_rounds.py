@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crewdeck.sync.state import copylimits as limits
-from crewdeck.sync.state.postround import Reviewer, Step, Verdict, content_hash, evaluate, untakable
+from crewdeck.sync.state.postround import PostChange, Reviewer, Step, Verdict, content_hash, evaluate, round_authors, untakable
 
 ROUND = {"id": "r" * 32, "hash": content_hash("Hello", "", [], ""), "at": "2026-12-01T09:00:00Z"}
 CHAIN = (Step("copy", None, "copy"), Step("legal", None, "legal"))
@@ -87,6 +87,16 @@ def test_authors_guests_and_stale_verdicts_do_not_count() -> None:
     assert not _status([_v(1, "lee", "copy"), _v(2, "mia", "legal", round_id="o" * 32)]).approved
     changed = _status([_v(1, "lee", "copy"), _v(2, "mia", "legal")], current=content_hash("Hello!", "", [], ""))
     assert changed.voided and not changed.approved
+
+
+def test_content_changed_back_to_a_version_submitted_before_keeps_its_writers_as_authors() -> None:
+    """raj writes A and submits it; tmp writes B and submits it; tmp changes the copy back to A and submits it as a new
+    round: raj wrote that content (before, only who changed it since B's submission was an author: tmp)."""
+    a, b = content_hash("A", "", [], ""), content_hash("B", "", [], "")
+    changes = [PostChange("raj"), PostChange(None, "r1", a), PostChange("tmp"), PostChange(None, "r2", b), PostChange("tmp")]
+    assert round_authors([*changes, PostChange(None, "r3", a)], a) == {"raj", "tmp"}
+    assert round_authors([*changes, PostChange(None, "r1", a)], a) == {"raj", "tmp"}  # R1 put back: no submission
+    assert round_authors(changes[:4], b) == {"tmp"}
 
 
 def test_a_rejection_blocks_and_says_who_and_why() -> None:

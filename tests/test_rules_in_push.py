@@ -22,6 +22,7 @@ import pytest
 from crewdeck.sync.server.pgstore import PgRuleState
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.postround import PostChange
 from crewdeck.sync.state.records import crisis_end_id
 from crewdeck.sync.state.rules import judge_push
 from crewdeck.sync.state.store import Store
@@ -315,6 +316,59 @@ def test_who_changed_the_content_before_a_withdrawal_is_an_author_of_the_next_ro
         writing.submit(store, tmp, post, NOW)
 
     assert _approved_after(team, judged, tmp_path, "raj", post, writes, at_once=at_once) == "round_author"
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["in one push", "stored first"])
+def test_an_author_does_not_approve_their_copy_after_another_undoes_their_round(
+    team: Team, judged: Callable[[], Judged], tmp_path: Path, at_once: bool
+) -> None:
+    """raj wrote his post and submitted it (R1).  tmp edits its copy and submits R2, then undoes both: R1 put back, the
+    copy changed back to raj's, word for word.  raj approves R1: he wrote it (reviewer ri's leak: R2, undone, still read
+    as the last submission of other content, so only tmp was an author)."""
+    post = team.posts["by raj"]["raj"]
+    tmp = team.ids["tmp"]
+    with Store(team.path) as store:
+        first = _round(store, post)
+        original = store.record("task", post)["copy"]
+
+    def writes(store: Store) -> None:
+        writing.set_content(store, tmp, post, NOW, copy="Tmp's copy")
+        writing.submit(store, tmp, post, NOW)
+        with store.write(tmp, judged=False) as w:
+            w.set("task", post, {"post_round": first})
+        writing.set_content(store, tmp, post, NOW, copy=original)
+
+    assert _approved_after(team, judged, tmp_path, "raj", post, writes, at_once=at_once) == "round_author"
+
+
+class _CountedState(FileRuleState):
+    """A file's rule state that counts how often the judge reads a post's stored changes."""
+
+    reads = 0
+
+    def post_changes(self, post_id: str) -> list[PostChange]:
+        self.reads += 1
+        return super().post_changes(post_id)
+
+
+def test_a_push_reads_a_post_s_stored_changes_as_often_however_many_verdicts_it_gives_on_it(team: Team, tmp_path: Path) -> None:
+    """tmp changes the copy of raj's post and submits it; ana, raj and gus give verdicts on the round in the same push.
+    What is stored does not change while the push is judged: the post's changes are read as often for three verdicts as
+    for one (each verdict read them all again twice, reviewer ri's cost)."""
+    post = team.posts["by raj"]["raj"]
+
+    def reads(approvers: list[str]) -> int:
+        push = Push(team, tmp_path)
+        writing.set_content(push.store, team.ids["tmp"], post, NOW, copy="Tmp's copy")
+        writing.submit(push.store, team.ids["tmp"], post, NOW)
+        for handle in approvers:
+            _approve_unjudged(push.store, post, team.ids[handle])
+        with Store(team.path) as store:
+            state = _CountedState(store.conn)
+            judge_push(push.ops(), state, {})
+        return state.reads
+
+    assert reads(["ana", "raj", "gus"]) == reads(["ana"])
 
 
 def test_a_member_whose_addition_the_push_refuses_does_nothing_in_it(team: Team, judged: Callable[[], Judged], push: Push) -> None:

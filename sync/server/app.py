@@ -76,6 +76,7 @@ PUSH_STATUS = {
     "gap": 409,
     "node_conflict": 409,
     "batch_not_contiguous": 422,
+    "stamps_out_of_order": 422,
     "duplicate_op": 422,
     "row_entity": 422,
     "wrong_member": 403,

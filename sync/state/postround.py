@@ -12,7 +12,8 @@ hash (so a change to the content after it voids it), is by someone who
 may take its step (named by the step, or in its group; a guest only for
 their campaigns) and who changed none of the content since the previous
 round with other content (a round submitted again unchanged keeps its
-authors: its author cannot resubmit to approve their own content).  Each step takes the earliest counting approval by someone not
+authors: its author cannot resubmit to approve their own content), nor
+wrote any earlier submission of the same content.  Each step takes the earliest counting approval by someone not
 already counted for an earlier step (one person, one step per round).
 Any counting rejection blocks the round until the author resubmits.
 A withdrawal (verdict ``withdraw``) takes back its writer's approvals of its
@@ -83,18 +84,24 @@ def round_authors(changes: Iterable[PostChange], digest: str | None) -> frozense
 
     A submission is the first change to name its round: a round put back (undoing a submission) or withdrawn (null)
     submits nothing, so the rounds after it do not forget who changed the content before it (its writer would otherwise
-    review content they wrote).  A round submitted again unchanged keeps the authors it had.  The rules read a stored
-    post's changes so (``RuleState.post_changes``) and a push's on top of them, one definition for both."""
+    review content they wrote).  A round submitted again unchanged keeps the authors it had.  Every author of an earlier
+    submission of ``digest`` is one of the round's too: content changed back to a version submitted before (an undo of
+    another's edits, a round put back) is still its writers' words, whatever was submitted in between.  The rules read a
+    stored post's changes so (``RuleState.post_changes``) and a push's on top of them, one definition for both."""
     submitted: set[str] = set()
     authors: set[str] = set()
+    #: The authors of the earlier submissions of ``digest``, each as it was submitted.
+    earlier: set[str] = set()
     for change in changes:
         if change.author is not None:
             authors.add(change.author)
         elif change.round_id is not None and change.round_id not in submitted:
             submitted.add(change.round_id)
-            if change.digest != digest:
+            if change.digest == digest:
+                earlier |= authors
+            else:
                 authors = set()
-    return frozenset(authors)
+    return frozenset(authors | earlier)
 
 
 @dataclass(frozen=True)

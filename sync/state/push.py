@@ -101,7 +101,8 @@ class PushPlan:
 
 
 def by_node(ops: Iterable[Op], member: str | None, server_node: str | None = None) -> dict[str, list[Op]]:
-    """Each node's operations in counter order; refuse other members', broken runs and a stamp given twice.
+    """Each node's operations in counter order; refuse other members', broken runs, stamps that do not rise with the
+    counter and a stamp given twice.
 
     ``member`` ``None``: the operations of a server-side copy's node (``crewdeck web`` on PostgreSQL), each by the
     member whose browser session made it, each judged as them."""
@@ -134,6 +135,16 @@ def by_node(ops: Iterable[Op], member: str | None, server_node: str | None = Non
                     "batch_not_contiguous",
                     f"node {node}: the batch jumps from operation #{before.node_seq} to #{after.node_seq}; "
                     "send each node's operations as one unbroken run",
+                    node=node,
+                )
+            # A node's clock stamps each operation after the one before (``HybridClock.stamps``; a stamp's text sorts as
+            # the stamp): stamps that fall would make a file (storing by stamp) and PostgreSQL (by counter) store the
+            # batch in other orders, and read a post's authors from it differently.
+            if after.op_id <= before.op_id:
+                raise PushRejected(
+                    "stamps_out_of_order",
+                    f"node {node}: operation #{after.node_seq} is stamped {after.op_id}, not after #{before.node_seq}'s "
+                    f"{before.op_id}; a node stamps each operation after the one before",
                     node=node,
                 )
     return groups

@@ -573,6 +573,9 @@ class Judge:
         #: Post id -> this batch's changes of its content and round, in the batch's order (kept only in a batch that gives
         #: a verdict: the authors of a round submitted in it).
         self._post_changes: dict[str, list[PostChange]] = {}
+        #: Post id -> what is stored of it (``_stored_review``) and its stored changes (``_stored_changes``), read once.
+        self._stored_reviews: dict[str, PostReview | None] = {}
+        self._stored_post_changes: dict[str, Sequence[PostChange]] = {}
         #: Task id -> the content fields and platform this batch set on it so far, decoded (kept only in a batch that
         #: submits a post or gives a verdict).
         self._content_sets: dict[str, dict[str, Any]] = {}
@@ -896,11 +899,24 @@ class Judge:
         if actor is not None:
             changes.append(PostChange(actor))
 
+    def _stored_review(self, post_id: str) -> PostReview | None:
+        """``RuleState.post_review``, read once per post however many operations of the batch name it (what is stored does
+        not change while a batch is judged; each reads all of the post's changes)."""
+        if post_id not in self._stored_reviews:
+            self._stored_reviews[post_id] = self.state.post_review(post_id)
+        return self._stored_reviews[post_id]
+
+    def _stored_changes(self, post_id: str) -> Sequence[PostChange]:
+        """``RuleState.post_changes``, read once per post (as ``_stored_review``)."""
+        if post_id not in self._stored_post_changes:
+            self._stored_post_changes[post_id] = self.state.post_changes(post_id)
+        return self._stored_post_changes[post_id]
+
     def _authors_as_left(self, post_id: str, review: PostReview) -> frozenset[str]:
         """The authors of the post's round as this batch leaves it: ``round_authors`` of its stored changes and this
         batch's after them, as they will be stored."""
         digest = review.round["hash"] if review.round else None
-        return round_authors([*self.state.post_changes(post_id), *self._post_changes[post_id]], digest)
+        return round_authors([*self._stored_changes(post_id), *self._post_changes[post_id]], digest)
 
     def _creations(
         self, ops: Sequence[Proposal], rows: Mapping[tuple[str, str], Collection[str]] | None
@@ -1560,7 +1576,7 @@ class Judge:
     def _decide_verdict(self, author: MemberFacts, record: dict[str, Any]) -> Refusal | None:
         """An approval or a request for changes on a post's round (see ``postround``)."""
         post = record["post"]
-        review = self.state.post_review(post)
+        review = self._stored_review(post)
         given = self._post_sets.get(post, {})
         if review is not None and given:
             # Submitted, changed, moved or published earlier in the batch: judged as it leaves the post so far.
@@ -1753,14 +1769,14 @@ class Judge:
 
     def _post_named(self, post_id: str) -> str:
         """The post as a refusal names it (its title, or ``post 1a2b3c4d``), read only to say why it is refused."""
-        review = self.state.post_review(post_id)
+        review = self._stored_review(post_id)
         return review.named(post_id) if review is not None else post_name(None, post_id)
 
     def _decide_resume(self, author: MemberFacts, post_id: str, value: str) -> Refusal | None:
         released = json.loads(value)
         if not isinstance(released, list):
             return None  # the value's own check refuses it
-        review = self.state.post_review(post_id)
+        review = self._stored_review(post_id)
         return resume_refused(author, released, review.resumed_from if review is not None else frozenset(), self._crisis_open)
 
     def _decide_move(self, post_id: str, value: str) -> Refusal | None:
@@ -1769,7 +1785,7 @@ class Judge:
         A record created in its batch is history (an import's post that went out before crewdeck), not a move: not asked.
         """
         state = json.loads(value)
-        review = self.state.post_review(post_id)
+        review = self._stored_review(post_id)
         given = self._post_sets.get(post_id, {})
         if review is None:
             return Refusal(
@@ -1830,7 +1846,7 @@ class Judge:
         new = slot.get("utc") if isinstance(slot, dict) else None
         if not isinstance(new, str):
             return None
-        review = self.state.post_review(post_id)
+        review = self._stored_review(post_id)
         if review is None:
             return None
         review = self._as_left(review, self._post_sets.get(post_id, {}))

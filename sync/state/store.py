@@ -1030,7 +1030,8 @@ class Store:
             result = plan(groups, member, heads, self._stored_ids, self.stored_entities, self._stamps_stored)
             earlier = self._refused_before(groups, heads)
             result.judge(judge_push(result.fresh, FileRuleState(self.conn), invalid or {}))
-            self._apply_locked(_by_identity(result.fresh))
+            # In the order judged, as PostgreSQL stores a push: a post's round authors are read in storing order.
+            self._apply_locked(_by_identity(result.fresh), as_judged=True)
             self._keep_refused(ops, result.refused)
             result.refused = earlier + result.refused
             self.conn.executemany(
@@ -1296,18 +1297,20 @@ class Store:
         if batch:
             HybridClock(self.node, wall=self.wall).check(Stamp.parse(max(batch)[0]))
 
-    def _apply_locked(self, batch: dict[OpKey, Op]) -> Change:
-        """Insert and materialize, inside the caller's transaction."""
+    def _apply_locked(self, batch: dict[OpKey, Op], *, as_judged: bool = False) -> Change:
+        """Insert and materialize, inside the caller's transaction: by stamp, or (``as_judged``, a push) in the batch's
+        order."""
         change = Change()
         if not batch:
             return change
         before = self.max_seq()
         first_seq = self._seq_floor()
+        keys = list(batch) if as_judged else sorted(batch)
         # The unique (row_id, field, op_id) index drops what is already here.
         if first_seq is None:
-            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS}", [batch[key] for key in sorted(batch)])
+            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS}", [batch[key] for key in keys])
         else:
-            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS_AT}", [(first_seq + i, *batch[key]) for i, key in enumerate(sorted(batch))])
+            self.conn.executemany(f"INSERT OR IGNORE {_INTO_OPS_AT}", [(first_seq + i, *batch[key]) for i, key in enumerate(keys)])
         # Only which records the new operations touch: their values are read
         # again per record when it is rebuilt (a pulled batch of 100,000 need
         # not become 100,000 ``Op``s here).
