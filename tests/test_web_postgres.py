@@ -36,8 +36,10 @@ def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
     return url, publish_posts_team(tmp_path, url)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser() -> Iterator[Browser]:
+    # Not kept for the module: Playwright's sync API holds an event loop running in this thread while it is open, and
+    # the module's app test (pytest-asyncio) run after it in the same worker could not start its own.
     with chromium() as launched:
         yield launched
 
