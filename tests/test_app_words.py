@@ -138,8 +138,8 @@ async def test_the_first_steps_stay_hidden_when_a_read_from_before_the_first_tas
         assert hint.display
         listed, show = threading.Event(), pane._show
 
-        def show_and_tell(page: TaskListPage) -> None:
-            show(page)
+        def show_and_tell(page: TaskListPage, *, again: bool = False) -> None:
+            show(page, again=again)
             if page.count:
                 listed.set()
 

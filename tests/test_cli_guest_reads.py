@@ -64,7 +64,7 @@ def test_every_command_that_reads_the_workspace_is_decided_for_a_guest() -> None
         # Managers' (tokens, sign-in links), a replica's (a guest holds none), new files, the personal config.
         *("crewdeck token create", "crewdeck token revoke", "crewdeck web", "crewdeck serve"),
         *("crewdeck join", "crewdeck sync", "crewdeck publish", "crewdeck init", "crewdeck demo"),
-        *("crewdeck config path", "crewdeck config show", "crewdeck config set"),
+        *("crewdeck config path", "crewdeck config show", "crewdeck config set", "crewdeck config unset"),
         # sshd's and the team account's (ssh-session refuses a guest every command).
         *("crewdeck ssh account", "crewdeck ssh authorized-keys", "crewdeck ssh keys-command", "crewdeck ssh install"),
         "crewdeck ssh-session",

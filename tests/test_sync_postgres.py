@@ -123,10 +123,10 @@ def test_token_list_shows_times_on_the_clock_of_the_member_running_it_as_on_a_fi
     member running it (@ana, mapped to this Unix user, in Berlin; @raj, a manager too, named by --as, in Kolkata)."""
     team = make_team(tmp_path)
     crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+    # Made on the file before publishing (a published file takes no token), and published with it: one token each side.
+    create_token("raj", "-w", str(team), "--label", "laptop")
     url = postgres.database()
     crewdeck("publish", str(team), "--database", url)
-    create_token("raj", "--database", url, "--name", "team", "--label", "laptop")
-    create_token("raj", "-w", str(team), "--label", "laptop")
 
     def created(*args: str) -> str:
         header, row = crewdeck("token", "list", *args).splitlines()
@@ -145,9 +145,9 @@ def test_token_create_for_a_removed_member_says_they_were_removed_as_a_file_work
     store's members left removed members out.  It says they were removed, as `token create` on the file says."""
     team = make_team(tmp_path)
     crewdeck("-w", str(team), "member", "rm", "raj")
+    from_file = crewdeck_fails("-w", str(team), "token", "create", "raj")  # before publishing: then it refuses any
     url = postgres.database()
     crewdeck("publish", str(team), "--database", url)
-    from_file = crewdeck_fails("-w", str(team), "token", "create", "raj")
     from_database = crewdeck_fails("token", "create", "raj", "--database", url, "--name", "team")
     assert "@raj was removed from this workspace" in from_file
     assert from_database == from_file
