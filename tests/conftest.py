@@ -301,6 +301,18 @@ def fresh_store(directory: Path, name: str) -> Store:
     return s
 
 
+@pytest.fixture(scope="module")
+def served_database(postgres: Any) -> Iterator[object]:
+    """A database of the worker's PostgreSQL and one server over it, for the module (``ServedDatabase``): a server
+    started per test was most of what each of those tests took."""
+    from .syncsupport import ServedDatabase, Server
+
+    url = postgres.database()
+    database = ServedDatabase(url, Server(["--database", url]).start())
+    yield database
+    assert database.server.stop() == ""  # no request of the module's tests failed on the server's side
+
+
 def python() -> str:
     return sys.executable
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import io
+import itertools
 import os
 import random
 import resource
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,6 +215,19 @@ class Server:
             self.proc.kill()
             _, err = self.proc.communicate()
         return err.decode()
+
+
+@dataclass
+class ServedDatabase:
+    """A PostgreSQL database and one ``crewdeck serve --database`` over it, shared by a module's tests: each test
+    publishes its workspace under a name of its own (``new_name``), which the server serves once it is there."""
+
+    url: str
+    server: Server
+    names: Iterator[int] = field(default_factory=itertools.count)
+
+    def new_name(self) -> str:
+        return f"team{next(self.names)}"
 
 
 #: A server over one file whose writes wait only ``busy_timeout`` seconds for a lock (``FILE SECONDS --port N``).

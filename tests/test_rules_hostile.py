@@ -30,7 +30,7 @@ from .conftest import NOW
 from .forged import Forger
 from .postsupport import add_posts as add_spring_posts
 from .postsupport import ids, team_workspace
-from .syncsupport import Postgres, Server, crewdeck, listing, new_token
+from .syncsupport import ServedDatabase, Server, crewdeck, listing, new_token
 from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
 
 #: The hostile replica's node (any node no store has made).
@@ -42,12 +42,14 @@ LONG_AGO_MS = 1_000_000
 class Hostile:
     """Raw pushes under one member's token, numbered as one node's."""
 
-    def __init__(self, server: Server, token: str, member: str, where: list[str], node: str = NODE) -> None:
+    def __init__(self, server: Server, token: str, member: str, where: list[str], node: str = NODE, workspace: str = "team") -> None:
         self.http = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"})
         self.server = server
         self.member = member
         #: How ``new_token`` finds the served workspace (another member's token joins it so).
         self.where = where
+        #: The workspace's name in the server's URLs.
+        self.workspace = workspace
         self.node = node
         self.seq = 0
 
@@ -73,7 +75,7 @@ class Hostile:
                     "value": value,
                 }
             )
-        response = self.http.post("/v1/w/team/push", json={"ops": wire})
+        response = self.http.post(f"/v1/w/{self.workspace}/push", json={"ops": wire})
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
@@ -96,30 +98,40 @@ def raj(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
 
 
 def _served(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
-    """raj's raw pushes to the team's file served, or published to PostgreSQL and served from there."""
+    """raj's raw pushes to the team's file served, or published to PostgreSQL under a name of its own and served by
+    the module's server over that database (``served_database``)."""
     if request.param == "file":
         server = Server([str(team.path)]).start()
         where = ["--workspace", str(team.path), "--as", "ana"]
-    else:
-        postgres: Postgres = request.getfixturevalue("postgres")
-        url = postgres.database()
-        crewdeck("publish", str(team.path), "--database", url)
-        server = Server(["--database", url]).start()
-        where = ["--database", url, "--name", "team"]
-    hostile = Hostile(server, new_token("raj", *where), team.ids["raj"], where)
+        hostile = Hostile(server, new_token("raj", *where), team.ids["raj"], where)
+        yield hostile
+        hostile.http.close()
+        assert server.stop() == ""  # no request failed on the server's side
+        return
+    database: ServedDatabase = request.getfixturevalue("served_database")
+    name = database.new_name()
+    crewdeck("publish", str(team.path), "--database", database.url, "--name", name)
+    where = ["--database", database.url, "--name", name]
+    hostile = Hostile(database.server, new_token("raj", *where), team.ids["raj"], where, workspace=name)
     yield hostile
     hostile.http.close()
-    assert server.stop() == ""  # no request failed on the server's side
 
 
 def _ana(team: Team, hostile: Hostile) -> Hostile:
     """ana (a manager) pushing raw operations to ``hostile``'s server, from a node of her own."""
-    return Hostile(hostile.server, new_token("ana", *hostile.where), team.ids["ana"], hostile.where, node="0123456789abcdef")
+    return Hostile(
+        hostile.server,
+        new_token("ana", *hostile.where),
+        team.ids["ana"],
+        hostile.where,
+        node="0123456789abcdef",
+        workspace=hostile.workspace,
+    )
 
 
 def _pulled(hostile: Hostile, row_id: str) -> list[dict[str, Any]]:
     """The server's stored operations on ``row_id``, as a replica pulls them."""
-    response = hostile.http.get("/v1/w/team/ops", params={"after": 0, "limit": 10_000})
+    response = hostile.http.get(f"/v1/w/{hostile.workspace}/ops", params={"after": 0, "limit": 10_000})
     assert response.status_code == 200
     ops: list[dict[str, Any]] = response.json()["ops"]
     return [op for op in ops if op["row_id"] == row_id]
