@@ -185,6 +185,19 @@ class Report:
 _EVER, _NEVER = "", "9999-12-31"
 
 
+def entry_currencies(conn: sqlite3.Connection) -> list[str]:
+    """The currencies of the ledger's entries, each found by a seek of ``ledger_report`` (led by the currency) from the
+    one before: ``DISTINCT`` read the whole index, 100,000 entries for three currencies (5 ms)."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "WITH RECURSIVE c(currency) AS (SELECT min(currency) FROM ledger_entry UNION ALL "
+            "SELECT (SELECT min(currency) FROM ledger_entry WHERE currency > c.currency) FROM c WHERE c.currency IS NOT NULL) "
+            "SELECT currency FROM c WHERE currency IS NOT NULL"
+        )
+    ]
+
+
 def _groups(
     conn: sqlite3.Connection, rates: RateBook, by: str, where: str, params: dict[str, Any], days: tuple[str, str] = (_EVER, _NEVER)
 ) -> Iterator[tuple[str, str, str, Decimal | None, bool, int, int, str, str]]:
@@ -198,16 +211,7 @@ def _groups(
     ``where`` has them too): a span of a rate outside them is never read.
     """
     key = _KEY_SQL[by]
-    # The currencies, each found by a seek of ``ledger_report`` (led by the currency) from the one before: where
-    # ``DISTINCT`` read the whole index, 100,000 entries for three currencies.
-    currencies = [
-        r[0]
-        for r in conn.execute(
-            "WITH RECURSIVE c(currency) AS (SELECT min(currency) FROM ledger_entry UNION ALL "
-            "SELECT (SELECT min(currency) FROM ledger_entry WHERE currency > c.currency) FROM c WHERE c.currency IS NOT NULL) "
-            "SELECT currency FROM c WHERE currency IS NOT NULL"
-        )
-    ]
+    currencies = entry_currencies(conn)
     plain = (
         f"SELECT e.campaign, {key}, sum(e.amount), count(*), min(e.date), max(e.date) FROM ledger_entry e "
         f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :from AND e.date < :until AND {where} "

@@ -37,6 +37,7 @@ from crewdeck.sync.state import rollup_days
 from crewdeck.sync.state.money import EXACT, to_decimal
 from crewdeck.tui.ledger.filter import COUNTED
 from crewdeck.tui.ledger.rates import RateBook
+from crewdeck.tui.ledger.reports import entry_currencies
 from crewdeck.tui.posts.frozen import frozen_condition
 
 #: Before any date and after every date, as text that sorts like ISO dates.
@@ -88,7 +89,7 @@ def counted_spend(
     where, params = _bounded(bounds, campaign, post)
     join = "LEFT JOIN task t ON t.id = e.task" if by == "platform" else ""
     out: dict[tuple[str, str | None], Spend] = defaultdict(Spend)
-    currencies = [r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry")]
+    currencies = entry_currencies(conn)
     queries = _counted_queries(conn, f"{SPEND_KEYS[by]}, e.date, sum(e.amount), count(*)", "e.date, 1, 2", join, where, params)
     # Whole minor units (and entries) per group and rate first: one exact product per rate, not per day.
     sums: dict[_SumKey, tuple[int, int]] = defaultdict(lambda: (0, 0))
@@ -133,7 +134,7 @@ def spend_platforms(
     counted: dict[tuple[str, str | None, str | None, str], int] = defaultdict(int)
     select = f"{SPEND_KEYS[by]}, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE coalesce(lower(t.platform), '') END, sum(e.amount)"
     queries = _counted_queries(conn, select, "1, 2, 3", "LEFT JOIN task t ON t.id = e.task", where, params)
-    for (currency,) in conn.execute("SELECT DISTINCT currency FROM ledger_entry"):
+    for currency in entry_currencies(conn):
         for sql, values, sign in queries:
             for camp, key, platform, amount in conn.execute(sql, {**values, "currency": currency}):
                 counted[(camp, key, platform, currency)] += sign * amount
