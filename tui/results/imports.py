@@ -50,6 +50,7 @@ from crewdeck.tui.results.keys import (
     titled_post,
     too_large,
 )
+from crewdeck.tui.time.when import last_day_begun, parse_utc
 from crewdeck.tui.workspace.errors import (
     REQUIRED_CELL,
     UserError,
@@ -182,8 +183,6 @@ def parse_map(specs: Sequence[str], fmt: str) -> dict[str, str]:
 
 #: Rows read before a batch is written (memory holds one batch: at most ~20 operations a row).
 BATCH = 400
-#: How far the earliest zone (Kiribati's Line Islands) is ahead of UTC: where a day begins first.
-EARLIEST_ZONE = dt.timedelta(hours=14)
 
 
 class SpendRow(NamedTuple):
@@ -259,7 +258,9 @@ def run(
     refused with it.
     """
     problems: list[str] = []
-    begun = _last_day_begun(now_text)
+    # A file's days are in the ad account's zone, which the file does not name: a day after this one is to come wherever
+    # the account is.
+    begun = last_day_begun(parse_utc(now_text))
     # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
     report: dict[str, str] = {}  # a LinkedIn preamble's "Report Start" and "Report End", as ISO days
@@ -771,15 +772,6 @@ class _Cells:
         where = f"{self.name(name)}: " if name else ""
         self.problems.append(f"{self.source}:{self.line}: {where}{text}")
         self.broken = True
-
-
-def _last_day_begun(now_text: str) -> dt.date:
-    """The latest day begun anywhere at ``now_text`` (its date at UTC+14, the earliest zone).
-
-    A file's days are in the ad account's zone, which the file does not name: a day
-    later than this one is to come wherever the account is.
-    """
-    return (dt.datetime.fromisoformat(now_text) + EARLIEST_ZONE).date()
 
 
 def _day(cell: _Cells, name: str, raw: str) -> str | None:
