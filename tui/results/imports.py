@@ -406,8 +406,6 @@ def _batches(
         if read is None:
             continue
         key, day, values, spent = read
-        if by_periods is not None:
-            by_periods.add(day, cell.get("end"), cell.get("campaign_end"))
         row_id = key.row_id(day)
         first_line = seen.setdefault(row_id, line)
         here = cells[account].strip() if account is not None and account < len(cells) else ""
@@ -430,6 +428,10 @@ def _batches(
             problems.append(f"{said}{again_hint}")
             again_hint = ""
             continue
+        if cell.broken:
+            continue  # its problems are said; its key and day were kept all the same, so that a repeat of it is said too
+        if by_periods is not None:
+            by_periods.add(day, cell.get("end"), cell.get("campaign_end"))
         if indicator is not None and "conversions" in values:
             text = cells[indicator]
             conversion = conversion_of.get(text)
@@ -947,9 +949,10 @@ def _read_row(
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:
         cell.problem("followers", "followers are counted per platform alone (a platform column and no post or campaign)")
-    if cell.broken or day is None or key is None:
+    if day is None or key is None:
         return None
-    # Every value was checked as it was read (a count, an amount): the writer takes them as they are.
+    # Every value was checked as it was read (a count, an amount): the writer takes them as they are, once the caller
+    # has seen the row is not broken (it reads a broken row's key and day, which a repeat of the row is told by).
     return key, day, values, spent
 
 
