@@ -192,6 +192,21 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(ws: Path, tmp_path: P
     assert _state(ws)[:2] == ([], [])
 
 
+def test_a_repeat_of_a_bad_row_is_listed_with_it_not_after_it_is_fixed(ws: Path, tmp_path: Path) -> None:
+    # Line 2's spend had a euro sign and line 4 repeated its campaign and day: only line 2 was listed, and once its sign
+    # was taken out the next run refused line 4, which "every bad row is listed" had left unsaid.
+    crewdeck("-w", str(ws), "--as", "raj", "add", "Reel one +autumn")
+    text = "date,post,clicks,spend (EUR)\n2026-11-20,Reel one,5,€12.00\n2026-11-21,Reel one,4,3.00\n2026-11-20,Reel one,5,12.00\n"
+    source = _file(tmp_path, "plain.csv", text)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend")
+    assert err.splitlines() == [
+        f"{source}:2: spend (EUR): '€12.00': write the currency as its code after the number, not its sign, like '12.00 EUR'",
+        f"{source}:4: date: the same post and day as line 2",
+        f"crewdeck: error: nothing imported: 2 bad rows in {source} (listed above)",
+    ]
+    assert _state(ws)[:2] == ([], [])
+
+
 def test_a_linkedin_export_with_its_preamble_and_us_dates(ws: Path, tmp_path: Path) -> None:
     crewdeck("-w", str(ws), "--as", "ana", "rate", "set", "2026-11-01", "USD/EUR", "0.9")
     out = crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "li.csv", LINKEDIN), "--format", "linkedin", "--spend")

@@ -186,6 +186,33 @@ async def test_next_period_stops_at_the_period_holding_today_and_says_so(workspa
         assert screen.page.name == "Month 2026-11"  # the month holding the week shown holds today
 
 
+async def test_next_period_opens_a_week_a_teammate_ahead_has_begun_and_shows_their_results(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sunday 21:00 in Berlin is Monday in Auckland: a teammate there imported Monday's numbers, and ] said "Week 2026-W48
+    # holds today (2026-11-29): no later period has results yet" over the week that held them (kpi import takes any
+    # day begun somewhere; the screen stopped at ana's own today).
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T20:00:00Z")
+    members, _, posts = _ids(workspace)
+    with Store(workspace) as store:
+        write(store, members["raj"], [(Key("post", post=posts[0][0]), "2026-11-30", {"impressions": 900, "clicks": 9})], "test")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        assert screen.page is not None and screen.page.name == "Week 2026-W48"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.page.name == "Week 2026-W49" and [n.message for n in app._notifications] == []
+        assert any(row.spend or row.results != "—" for row in _table(app).rows)
+        # The week after has begun nowhere yet: no later period, and the notice says whose day stops it.
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.page.name == "Week 2026-W49"
+        assert [n.message for n in app._notifications] == [
+            "Week 2026-W49 holds the latest day begun in any time zone (2026-11-30): no later period has results yet"
+        ]
+
+
 async def test_the_footer_at_80_columns_keeps_every_key_of_a_campaigns_posts(workspace: Path) -> None:
     # At 80 columns the footer left out "] Next period" and "esc Back": nothing on screen said how to go back up.
     app = make_app(workspace, watch=False)

@@ -50,6 +50,7 @@ from crewdeck.tui.results.keys import (
     titled_post,
     too_large,
 )
+from crewdeck.tui.time.when import last_day_begun, parse_utc
 from crewdeck.tui.workspace.errors import (
     REQUIRED_CELL,
     UserError,
@@ -182,8 +183,6 @@ def parse_map(specs: Sequence[str], fmt: str) -> dict[str, str]:
 
 #: Rows read before a batch is written (memory holds one batch: at most ~20 operations a row).
 BATCH = 400
-#: How far the earliest zone (Kiribati's Line Islands) is ahead of UTC: where a day begins first.
-EARLIEST_ZONE = dt.timedelta(hours=14)
 
 
 class SpendRow(NamedTuple):
@@ -259,7 +258,9 @@ def run(
     refused with it.
     """
     problems: list[str] = []
-    begun = _last_day_begun(now_text)
+    # A file's days are in the ad account's zone, which the file does not name: a day after this one is to come wherever
+    # the account is.
+    begun = last_day_begun(parse_utc(now_text))
     # LinkedIn's header is the first row naming the campaign column (the lines before it describe the report).
     campaign_names = (mapping["campaign"],) if "campaign" in mapping else COLUMNS[fmt]["campaign"]
     report: dict[str, str] = {}  # a LinkedIn preamble's "Report Start" and "Report End", as ISO days
@@ -405,8 +406,6 @@ def _batches(
         if read is None:
             continue
         key, day, values, spent = read
-        if by_periods is not None:
-            by_periods.add(day, cell.get("end"), cell.get("campaign_end"))
         row_id = key.row_id(day)
         first_line = seen.setdefault(row_id, line)
         here = cells[account].strip() if account is not None and account < len(cells) else ""
@@ -429,6 +428,10 @@ def _batches(
             problems.append(f"{said}{again_hint}")
             again_hint = ""
             continue
+        if cell.broken:
+            continue  # its problems are said; its key and day were kept all the same, so that a repeat of it is said too
+        if by_periods is not None:
+            by_periods.add(day, cell.get("end"), cell.get("campaign_end"))
         if indicator is not None and "conversions" in values:
             text = cells[indicator]
             conversion = conversion_of.get(text)
@@ -773,15 +776,6 @@ class _Cells:
         self.broken = True
 
 
-def _last_day_begun(now_text: str) -> dt.date:
-    """The latest day begun anywhere at ``now_text`` (its date at UTC+14, the earliest zone).
-
-    A file's days are in the ad account's zone, which the file does not name: a day
-    later than this one is to come wherever the account is.
-    """
-    return (dt.datetime.fromisoformat(now_text) + EARLIEST_ZONE).date()
-
-
 def _day(cell: _Cells, name: str, raw: str) -> str | None:
     """The row's ``raw`` text of the column ``name`` as an ISO day (``None``: it is no day, said as the row's problem)."""
     if not raw:
@@ -955,9 +949,10 @@ def _read_row(
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:
         cell.problem("followers", "followers are counted per platform alone (a platform column and no post or campaign)")
-    if cell.broken or day is None or key is None:
+    if day is None or key is None:
         return None
-    # Every value was checked as it was read (a count, an amount): the writer takes them as they are.
+    # Every value was checked as it was read (a count, an amount): the writer takes them as they are, once the caller
+    # has seen the row is not broken (it reads a broken row's key and day, which a repeat of the row is told by).
     return key, day, values, spent
 
 

@@ -107,6 +107,16 @@ def current_time() -> dt.datetime:
     return parse_now(pinned) if pinned else dt.datetime.now(UTC).replace(microsecond=0)
 
 
+#: How far the earliest zone (Kiribati's Line Islands) is ahead of UTC: where a day begins first.
+EARLIEST_ZONE = dt.timedelta(hours=14)
+
+
+def last_day_begun(now: dt.datetime) -> dt.date:
+    """The latest day begun anywhere at ``now`` (its date at UTC+14, the earliest zone): a teammate's today, or an ad
+    account's, may be a day after the viewer's; a day after this one is to come everywhere."""
+    return (now.astimezone(UTC) + EARLIEST_ZONE).date()
+
+
 def stamp_time(op_id: str) -> dt.datetime:
     """When an operation was made: the wall-clock milliseconds its stamp starts with."""
     return dt.datetime.fromtimestamp(int(op_id[:13]) / 1000, UTC)

@@ -32,6 +32,7 @@ from crewdeck.tui.posts.banner import OpenCrisis
 from crewdeck.tui.results import pane_data
 from crewdeck.tui.results.kpis import BY_CODE
 from crewdeck.tui.results.pane_data import KINDS, SHOWN, SORTS, ResultsPage
+from crewdeck.tui.time.when import last_day_begun
 from crewdeck.tui.workspace.words import counted
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
@@ -219,13 +220,16 @@ class ResultsScreen(Screen[None]):
         if period is None:
             self.app.bell()
             return
-        today = self._today()
-        if steps > 0 and period.end is not None and period.end > today:
-            # Results are counted up to today: a period after the one holding it is a page of "—", as no analytics tool offers.
-            self.app.bell()
-            self.app.notify(f"{period_name(period)} holds today ({today.isoformat()}): no later period has results yet", timeout=4)
-            return
         moved = period.move(steps)
+        latest = last_day_begun(self.services.now())
+        if steps > 0 and moved.start is not None and moved.start > latest:
+            # Results are counted up to the latest day begun anywhere (as kpi import takes them: a teammate's or an ad
+            # account's today may be a day after the viewer's): a period after it is a page of "—", as no analytics tool offers.
+            today = self._today()
+            held = f"today ({today.isoformat()})" if today in period else f"the latest day begun in any time zone ({latest.isoformat()})"
+            self.app.bell()
+            self.app.notify(f"{period_name(period)} holds {held}: no later period has results yet", timeout=4)
+            return
         if moved.start is not None:
             self.day = moved.start
         self.reload()
