@@ -2882,3 +2882,19 @@ async def test_a_round_only_its_author_may_review_is_warned_of_at_submit_and_rea
         assert [w for pid, w in why.items() if pid != post_id] == ["step 1 of 2 (copy), @mia, still open"] * 4
         info = screen.query_one(PaneBar).info
         assert "4 waiting on others" in info and "1 nobody can take" in info, info
+
+
+async def test_a_held_posts_detail_names_the_crisis_that_holds_it_as_post_show_does(team: Path) -> None:
+    # The detail read "state  paused" alone: which crisis held the post, and whether it was still open, was in
+    # `crewdeck post show` ("crisis: bad press (…, open)") and nowhere in the app.
+    post_id = _two_approved_posts_held_by_a_crisis(team)[0]
+    with Store(team) as store:
+        crisis_id = str(store.conn.execute("SELECT id FROM crisis").fetchone()[0])
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post_id, app.services))
+        await settle(pilot)
+        body = str(app.screen.query_one("#detail-body").render())
+    fields = [line.split(None, 1) for line in body.splitlines()[2:4]]
+    assert fields == [["state", "paused"], ["crisis", f"bad press ({crisis_id[:8]}, open)"]], body
