@@ -2882,3 +2882,40 @@ async def test_a_round_only_its_author_may_review_is_warned_of_at_submit_and_rea
         assert [w for pid, w in why.items() if pid != post_id] == ["step 1 of 2 (copy), @mia, still open"] * 4
         info = screen.query_one(PaneBar).info
         assert "4 waiting on others" in info and "1 nobody can take" in info, info
+
+
+async def test_a_held_posts_detail_names_the_crisis_that_holds_it_as_post_show_does(team: Path) -> None:
+    # The detail read "state  paused" alone: which crisis held the post, and whether it was still open, was in
+    # `crewdeck post show` ("crisis: bad press (…, open)") and nowhere in the app.
+    post_id = _two_approved_posts_held_by_a_crisis(team)[0]
+    with Store(team) as store:
+        crisis_id = str(store.conn.execute("SELECT id FROM crisis").fetchone()[0])
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen(post_id, app.services))
+        await settle(pilot)
+        body = str(app.screen.query_one("#detail-body").render())
+    fields = [line.split(None, 1) for line in body.splitlines()[2:4]]
+    assert fields == [["state", "paused"], ["crisis", f"bad press ({crisis_id[:8]}, open)"]], body
+
+
+@pytest.mark.parametrize(("key", "field"), [("c", "copy"), ("k", "link")])
+async def test_the_box_that_changes_a_posts_content_after_a_request_for_changes_says_what_was_asked(
+    team: Path, key: str, field: str
+) -> None:
+    # Raj pressed `s` `c` on the post @mia asked changes of: the box covered the detail, and with it the only line
+    # that said what she asked, so he wrote the fix from memory.
+    post_id = post_titled(team, "Spring post 1")
+    with Store(team) as store:
+        writing.reject(store, member(team, "mia"), post_id, NOW, "warmer, and name the date")
+    app = make_app(team, "raj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Spring post 1")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(key)
+        await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen | PromptScreen), f"the {field}'s box")
+        help_line = str(app.screen.query_one(".copy--help" if field == "copy" else ".prompt--help", Label).render())
+    assert help_line.startswith("changes requested by @mia: warmer, and name the date — "), help_line

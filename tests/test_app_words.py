@@ -125,6 +125,24 @@ async def test_an_empty_workspace_shows_first_steps_until_a_task_is_added(tmp_pa
         assert app.tasks_pane.count == 1
 
 
+async def test_a_members_first_steps_name_no_command_only_a_manager_may_run(tmp_path: Path) -> None:
+    # Raj, a member, read "crewdeck member add HANDLE ... adds the team, crewdeck campaign add NAME a campaign" on an
+    # empty workspace: both are refused him (managers only).
+    path = tmp_path / "empty.db"
+    assert main(["init", str(path), "--member", "ana", "--name", "Ana Souza", "--tz", "Europe/Berlin"]) == 0
+    assert main(["-w", str(path), "member", "add", "raj", "--name", "Raj Patel", "--tz", "Asia/Kolkata", "-q"]) == 0
+    shown = {}
+    for handle in ("ana", "raj"):
+        app = make_app(path, handle)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            hint = app.tasks_pane.query_one("#tasks-first-steps", Static)
+            assert hint.display
+            shown[handle] = str(hint.render()).split("On the command line: ")[1]
+    assert "crewdeck member add" in shown["ana"] and "crewdeck campaign add" in shown["ana"], shown
+    assert shown["raj"] == "crewdeck import FILE brings tasks from an export or Taskwarrior.", shown
+
+
 async def test_the_first_steps_stay_hidden_when_a_read_from_before_the_first_task_comes_back_last(tmp_path: Path) -> None:
     # The check "is the workspace empty?" made before a teammate's first task came back after the list showed that
     # task, and "No tasks yet" stood over it.

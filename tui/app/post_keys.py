@@ -24,7 +24,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.posts.named import named_post
-from crewdeck.tui.posts.reading import PostView, post_content, read_post
+from crewdeck.tui.posts.reading import PostView, post_content, read_post, state_words
 from crewdeck.tui.posts.states import MOVES, being, label
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
@@ -327,13 +327,15 @@ class PostKeys:
         def look() -> None:
             me, now = self._services.session.me.id, self._services.now()
 
-            def read(ws: Workspace) -> tuple[Any, str]:
+            def read(ws: Workspace) -> tuple[Any, str, str]:
                 # As stored now: the post may have been approved since `s` read it.
                 found = read_post(ws.conn, post_id, now)
                 voids = writing.content_change_voids(ws.store, found, me, what, now) if found is not None else ""
-                return post_content(ws.conn, post_id)[field], voids
+                # What the reviewer asked for: the box covers the detail, the one place that said it.
+                asked = state_words(found, ws.shown_handles()) if found is not None and found.state == "changes-requested" else ""
+                return post_content(ws.conn, post_id)[field], voids, asked
 
-            held, voids = self._services.session.access.read(read)
+            held, voids, asked = self._services.session.access.read(read)
             opened.append(held)
             shown = ", ".join(held) if isinstance(held, list) else held
             said = f"set the {what} of {name}"
@@ -343,7 +345,7 @@ class PostKeys:
             def ask() -> None:
                 self._ask(
                     title,
-                    help_text,
+                    f"{asked} — {help_text}" if asked else help_text,
                     write,
                     said,
                     None,

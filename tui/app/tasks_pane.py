@@ -354,12 +354,19 @@ class TasksPane(Pane):
         if show:
             keymap = self.services.config.keymap
             add, keys = shown_key(keymap.get("tasks.quick_add", "a")), shown_key(keymap.get("app.help", "question_mark"))
+            me = self.services.session.me
+            # Members and campaigns are a manager's to add: a member is offered only what the rules let them run.
+            team = (
+                "crewdeck member add HANDLE --name NAME --tz ZONE adds the team, crewdeck campaign add NAME a campaign, "
+                if me.is_manager
+                else ""
+            )
             hint.update(
                 Content.assemble(
                     ("No tasks yet. ", "bold"),
-                    f"Press {add} to add one, e.g. “Draft reel @{self.services.session.me.handle} #instagram due:fri 17:00”; "
-                    f"{keys} lists every key.\nOn the command line: crewdeck member add HANDLE --name NAME --tz ZONE adds the team, "
-                    "crewdeck campaign add NAME a campaign, crewdeck import FILE brings tasks from an export or Taskwarrior.",
+                    f"Press {add} to add one, e.g. “Draft reel @{me.handle} #instagram due:fri 17:00”; "
+                    f"{keys} lists every key.\nOn the command line: {team}"
+                    "crewdeck import FILE brings tasks from an export or Taskwarrior.",
                 )
             )
 

@@ -430,7 +430,7 @@ def cmd_post_show(ctx: Context) -> int:
     if view.state in ("in-review", "changes-requested", "draft") and view.round.round_id:
         lines.append(_field("round", view.round.describe(ctx.ws.shown_handles())))
     for crisis in view.held_by:
-        lines.append(_field("crisis", f"{crisis.reason} ({crisis.id[:8]}{', open' if crisis.open else ', ended'})"))
+        lines.append(_field("crisis", crisis.holding_words()))
     lines.append(_field("platform", f.platform or "-") + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
     if f.slot is not None:
         lines.append(_field("slot", _slot_text(ctx, f.slot, f.slot_tz, f.campaign)))

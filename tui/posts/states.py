@@ -117,6 +117,10 @@ class Crisis:
     def open(self) -> bool:
         return self.ended_at is None
 
+    def holding_words(self) -> str:
+        """What a post it holds says of it (``post show``'s ``crisis:`` line, the app's detail): "bad press (3f2a9c1b, open)"."""
+        return f"{self.reason} ({self.id[:8]}, {'open' if self.open else 'ended'})"
+
     def record(self) -> dict[str, Any]:
         """What the rule that a crisis holds a post reads of it (``crewdeck.sync.state.frozen.holds``), as its record has it."""
         return {"campaigns": self.campaigns, "platforms": self.platforms, "started_at": instant_text(self.started_at)}

@@ -51,6 +51,8 @@ class TaskDetail:
     duplicates: str | None = None
     #: A post's state as read now, with its round ("in review (step 1 of 2 (copy), @mia, still open)"); ``None``: no post.
     post_state: str | None = None
+    #: The crises that hold the post, as ``post show``'s ``crisis:`` lines say them ("bad press (3f2a9c1b, open)").
+    held_by: tuple[str, ...] = ()
     #: A booked meeting's members, the required first: ``(member, required)``.
     attendees: tuple[tuple[Member, bool], ...] = ()
     #: The assignee was removed from the workspace (the task is their history; a new member may have their handle).
@@ -171,8 +173,10 @@ def task_detail(
         for member in map(ws.member, meeting.get(key) or [])
         if member is not None
     )
+    post_state, held_by = _post_state(ws, task_id, now) if record["post_state"] else (None, ())
     return TaskDetail(
-        post_state=_post_state(ws, task_id, now) if record["post_state"] else None,
+        post_state=post_state,
+        held_by=held_by,
         guest=guest,
         attendees=attendees,
         id=task_id,
@@ -231,10 +235,12 @@ def _verdicts_told(ws: Workspace, post_id: str, naming: Naming, actor_of: Callab
     return out
 
 
-def _post_state(ws: Workspace, post_id: str, now: dt.datetime) -> str | None:
+def _post_state(ws: Workspace, post_id: str, now: dt.datetime) -> tuple[str | None, tuple[str, ...]]:
     """What ``crewdeck post show`` says of the post's state (a task's status means nothing for a post), a removed
-    reviewer "ex-@raj"."""
+    reviewer "ex-@raj", and of the crises that hold it."""
     from crewdeck.tui.posts.reading import read_post, state_words
 
     view = read_post(ws.conn, post_id, now)
-    return None if view is None else state_words(view, ws.shown_handles())
+    if view is None:
+        return None, ()
+    return state_words(view, ws.shown_handles()), tuple(crisis.holding_words() for crisis in view.held_by)

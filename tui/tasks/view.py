@@ -29,6 +29,8 @@ def detail_fields(d: TaskDetail, tz: str, now: dt.datetime, clock24: bool) -> li
         ("state", d.post_state)
         if d.post_state
         else ("status", r["status"] + (f" — declined: {r['decline_reason']}" if r["decline_reason"] else "")),
+        # Which crisis holds a paused or missed post, as `post show` says it: "paused" alone did not say why.
+        *(("crisis", words) for words in d.held_by),
         (
             "assignee",
             f"@{d.assignee.handle} ({d.assignee.name}, {d.assignee.tz}){_REMOVED if d.assignee_removed else ''}"
