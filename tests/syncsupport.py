@@ -229,6 +229,17 @@ class ServedDatabase:
     def new_name(self) -> str:
         return f"team{next(self.names)}"
 
+    def said(self) -> str:
+        """What the server wrote on its stderr since the last look, without waiting: a test that ends with it empty
+        made no request fail on the server's side (each logs its line before it answers)."""
+        proc = self.server.proc
+        assert proc is not None and proc.stderr is not None
+        os.set_blocking(proc.stderr.fileno(), False)
+        try:
+            return (proc.stderr.read() or b"").decode()
+        finally:
+            os.set_blocking(proc.stderr.fileno(), True)
+
 
 #: A server over one file whose writes wait only ``busy_timeout`` seconds for a lock (``FILE SECONDS --port N``).
 SHORT_BUSY_SERVER = """

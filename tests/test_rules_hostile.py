@@ -115,6 +115,7 @@ def _served(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
     hostile = Hostile(database.server, new_token("raj", *where), team.ids["raj"], where, workspace=name)
     yield hostile
     hostile.http.close()
+    assert database.said() == ""  # no request of this test failed on the server's side
 
 
 def _ana(team: Team, hostile: Hostile) -> Hostile:
