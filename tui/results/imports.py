@@ -873,7 +873,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
         else:
             amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
-        cell.problem(name, _unnamed(csvfiles.as_written(str(exc), raw, written) + reading.comma_hint(written)))
+        cell.problem(name, _unnamed(csvfiles.as_written(str(exc), raw, written) + reading.comma_hint(written, currency)))
         return None
     if amount < 0:
         cell.problem(name, f"{quoted(written)} is negative: results and spend are counted from zero up")
