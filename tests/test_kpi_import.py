@@ -925,6 +925,34 @@ def test_an_ad_exports_amounts_with_thousands_separators_import_as_its_counts_do
     assert f"{source}:2: Amount spent (EUR): '1,23.50'" in err
 
 
+def test_a_plain_csvs_amounts_with_thousands_separators_import_as_its_counts_and_the_platforms_amounts_do(ws: Path, tmp_path: Path) -> None:
+    # "12,500" clicks were read and "1,250.00" spent in the same file refused ("use a dot as the decimal separator,
+    # without thousands separators" and "(or --decimal-mark ,)", which then refused the row for its counts), where a Meta
+    # or LinkedIn file read both: one rule, a comma between thousands, for every format.
+    text = (
+        "date,campaign,platform,clicks,spend,currency\n"
+        '2026-11-20,Autumn,instagram,"12,500","1,250.00",EUR\n'
+        '2026-11-21,Autumn,instagram,"1,200","20,000",JPY\n'
+        '2026-11-22,Autumn,instagram,"1,000","1,234.50 USD",\n'
+    )
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "import", _file(tmp_path, "plain.csv", text), "--format", "csv", "--spend")
+    results, entries, _ = _state(ws)
+    assert sorted(r[3] for r in results) == [1000, 1200, 12500]
+    assert sorted((e[1], e[2], e[3]) for e in entries) == [
+        ("2026-11-20", 125000, "EUR"),
+        ("2026-11-21", 20000, "JPY"),
+        ("2026-11-22", 123450, "USD"),
+    ]
+    # Grouped as thousands are, or refused, as a count is: "1,23.50" is no amount, and "12,50" is told of --decimal-mark.
+    bad = text.replace('"1,250.00"', '"1,23.50"').replace('"20,000"', '"12,50"').replace("JPY", "EUR")
+    source = _file(tmp_path, "bad.csv", bad)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend")
+    assert err.splitlines()[:2] == [
+        f"{source}:2: spend: '1,23.50': use a dot as the decimal separator, without thousands separators",
+        f"{source}:3: spend: '12,50': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)",
+    ]
+
+
 def test_a_plain_csvs_column_no_metric_reads_is_named_not_dropped_silently(ws: Path, tmp_path: Path) -> None:
     # "Link Klicks" (a renamed clicks) and "Wert" were read by nothing and the import said only "1 changed": the clicks
     # and the value were lost without a word.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
 import re
 import unicodedata
@@ -14,7 +15,7 @@ import pytest
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.cli.main import main
-from crewdeck.tui.ledger import actions, overbudget, pane_data
+from crewdeck.tui.ledger import actions, journal, overbudget, pane_data
 from crewdeck.tui.ledger.actions import EntryDraft
 from crewdeck.tui.ledger.form import FormContext, parse_entry
 from crewdeck.tui.session.session import Session
@@ -1125,3 +1126,25 @@ def test_a_manager_acting_as_another_manager_approves_no_spend_she_entered_actin
     assert json.loads(team.ok("ledger", "list", "--json"))[0]["pending"] is True
     team.in_person("ledger", "approve", acted, as_member="bo")  # bo himself may
     assert json.loads(team.ok("ledger", "list", "--json"))[0]["approved"] is True
+
+
+def test_the_hledger_journal_finds_the_ledgers_currencies_by_seeks_not_the_whole_report_index(team: Cli) -> None:
+    # Its commodities were asked of every entry (DISTINCT, a read of the whole ledger_report index), where the ledger
+    # report and the Results screen seek each currency from the one before (entry_currencies).
+    add(team, "120.50 EUR")
+    add(team, "15000 JPY", category="tools")
+    read: list[str] = []
+    workspace = Workspace.open(team.workspace, readonly=True)
+    try:
+        workspace.conn.set_trace_callback(read.append)
+        journal.write(workspace, io.StringIO(), dt.datetime(2026, 11, 26, tzinfo=dt.UTC))
+        workspace.conn.set_trace_callback(None)
+        plans = {
+            sql: " ".join(row[-1] for row in workspace.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            for sql in read
+            if "ledger_entry" in sql and "?" not in sql and ":" not in sql
+        }
+    finally:
+        workspace.close()
+    assert plans and not [sql for sql, plan in plans.items() if "SCAN ledger_entry USING COVERING INDEX ledger_report" in plan], plans
+    assert "commodity 1000. JPY" in team.ok("ledger", "export", "--format", "hledger")

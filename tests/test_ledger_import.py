@@ -749,7 +749,7 @@ def test_a_statements_signed_and_grouped_amounts_are_read_and_only_a_decimal_com
     team.ok("ledger", "import", _write(tmp_path, text))
     assert sorted(e["amount"] for e in json.loads(team.ok("ledger", "list", "--json"))) == ["1200.00", "15.00"]
     for amount, said in (
-        ('"1,200"', "2: amount: '1,200': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"),
+        ('"1,200"', "2: amount: '1,200': write it without its thousands separators, like '1200 EUR'"),
         ('"1,20.00"', "2: amount: '1,20.00': use a dot as the decimal separator, without thousands separators"),
     ):
         path = _write(tmp_path, f"date,campaign,category,payee,amount\n2026-11-14,spring-launch,ads,Meta,{amount}\n", "bad.csv")
@@ -757,6 +757,31 @@ def test_a_statements_signed_and_grouped_amounts_are_read_and_only_a_decimal_com
     comma = _write(tmp_path, "date,campaign,category,payee,amount\n2026-11-14,spring-launch,ads,Meta,+1.200\n", "comma.csv")
     team.ok("ledger", "import", comma, "--decimal-mark", ",")
     assert "1200.00" in {e["amount"] for e in json.loads(team.ok("ledger", "list", "--json", "date:2026-11-14"))}
+
+
+def test_a_comma_that_only_groups_thousands_is_told_to_be_dropped_and_decimal_mark_only_where_it_reads_the_amount(
+    team: Cli, tmp_path: Path
+) -> None:
+    """ "20,000" of JPY (no decimals) and of EUR (two) was told "... (or --decimal-mark ,)", which then refused it: "JPY has
+    no minor unit", "EUR has 2 decimal places, not 3".  The hint is what works: without the separator; the mark is offered
+    where it reads the amount ("12,50" of EUR, "1,250" of KWD, whose three places make its comma either)."""
+    rows = [
+        ('"20,000",JPY', "2: amount: '20,000': write it without its thousands separators, like '20000 JPY'"),
+        ('"20,000",EUR', "3: amount: '20,000': write it without its thousands separators, like '20000 EUR'"),
+        ('"20,000 JPY",', "4: amount: '20,000 JPY': write it without its thousands separators, like '20000 JPY'"),
+        ('"12,50",EUR', "5: amount: '12,50': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"),
+        ('"1,250",KWD', "6: amount: '1,250': use a dot as the decimal separator, without thousands separators (or --decimal-mark ,)"),
+    ]
+    text = "date,campaign,category,payee,amount,currency\n"
+    path = _write(tmp_path, text + "".join(f"2026-11-12,spring-launch,ads,Meta,{row}\n" for row, _ in rows))
+    assert _listed(team("ledger", "import", path), path) == [said for _, said in rows]
+    # As told: the separators dropped, the amounts are taken.
+    told = _write(tmp_path, text + "2026-11-12,spring-launch,ads,Meta,20000,JPY\n2026-11-12,spring-launch,ads,Meta,20000,EUR\n", "told.csv")
+    team.ok("ledger", "import", told)
+    assert sorted((e["amount"], e["currency"]) for e in json.loads(team.ok("ledger", "list", "--json"))) == [
+        ("20000", "JPY"),
+        ("20000.00", "EUR"),
+    ]
 
 
 def test_a_statements_thousands_grouped_by_spaces_are_read_under_either_decimal_mark(team: Cli, tmp_path: Path) -> None:

@@ -102,6 +102,33 @@ def test_amounts_people_mistype_are_refused(text: str, problem: str) -> None:
         parse_amount(text, "EUR") if " " in text else parse_decimal(text, "EUR")
 
 
+_WITHOUT = "write it without its thousands separators, like"
+_COMMA = "use a dot as the decimal separator, without thousands separators"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # A comma that can only group thousands (JPY has no decimals, EUR two) was told "use a dot as the decimal
+        # separator", and an import added "(or --decimal-mark ,)", which then refused it for its decimals.
+        ("20,000 JPY", f"amount '20,000': {_WITHOUT} '20000 JPY'"),
+        ("20,000 EUR", f"amount '20,000': {_WITHOUT} '20000 EUR'"),
+        ("EUR 1,250.00", f"amount '1,250.00': {_WITHOUT} '1250.00 EUR'"),
+        ("-1,000,000 USD", f"amount '-1,000,000': {_WITHOUT} '-1000000 USD'"),
+        ("20,000", f"amount '20,000': {_WITHOUT} '20000 EUR'"),
+        # A comma that may mark decimals (KWD has three), or one that neither reading takes: no guess.
+        ("1,250 KWD", f"amount '1,250': {_COMMA}"),
+        ("12,50 EUR", f"amount '12,50': {_COMMA}"),
+        ("1,250.123 EUR", f"amount '1,250.123': {_COMMA}"),
+        ("1,25.00 EUR", f"amount '1,25.00': {_COMMA}"),
+    ],
+)
+def test_a_comma_that_only_groups_thousands_is_told_to_be_dropped_with_the_amount_as_taken(text: str, said: str) -> None:
+    with pytest.raises(MoneyError) as refused:
+        parse_amount(text, "EUR")
+    assert str(refused.value) == said
+
+
 _SIGN = "write the currency as its code after the number, not its sign, like"
 _NO_CODE = "write the currency as its ISO 4217 code after the number, not its sign"
 
@@ -114,7 +141,11 @@ _NO_CODE = "write the currency as its ISO 4217 code after the number, not its si
         ("£5.50", "EUR", f"amount '£5.50': {_SIGN} '5.50 GBP'"),
         ("$5", "EUR", f"amount '$5': {_SIGN} '5 USD'"),
         ("-€12", "EUR", f"amount '-€12': {_SIGN} '-12 EUR'"),
-        ("€1.234,56", "EUR", f"amount '€1.234,56': {_SIGN} '120.50 EUR'"),
+        # The amount typed, written as taken (it read "120.50 EUR" for each): its marks read as only they can be.
+        ("€1.234,56", "EUR", f"amount '€1.234,56': {_SIGN} '1234.56 EUR'"),
+        ("€1,250.00", "EUR", f"amount '€1,250.00': {_SIGN} '1250.00 EUR'"),
+        ("€1,250", "EUR", f"amount '€1,250': {_SIGN} '1250 EUR'"),
+        ("¥20,000", "EUR", f"amount '¥20,000': {_SIGN} '20000 JPY'"),
         # A sign beside letters is another currency's (Brazil's, Australia's, the US's written so): no code is guessed.
         ("R$10", "EUR", f"amount 'R$10': {_NO_CODE}"),
         ("A$20", "EUR", f"amount 'A$20': {_NO_CODE}"),

@@ -130,23 +130,27 @@ def test_kpi_add_refuses_bad_numbers_in_one_line(ws: Path, args: tuple[str, ...]
         assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 0
 
 
-def test_kpi_add_refuses_a_day_after_today_in_the_members_zone_and_keeps_today(ws: Path) -> None:
-    """The suite's instant is 2026-11-26 09:30 UTC: a platform reports nothing for a day to come; it was written."""
+def test_kpi_add_takes_a_day_begun_anywhere_as_kpi_import_does_and_refuses_one_begun_nowhere(ws: Path) -> None:
+    """The suite's instant is 2026-11-26 09:30 UTC, 23:30 at UTC+14: a platform reports nothing for a day to come.  A
+    member in Honolulu, where it is still the 25th, could not add the 26th's numbers (refused "after today"), which
+    ``kpi import`` took and the Results screen shows: the same cutoff, the latest day begun anywhere, is kept by both."""
     post = _post(ws)
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "tomorrow", "clicks=1")
     assert err == (
-        "crewdeck: error: tomorrow: 2026-11-27 is after today (2026-11-26 in UTC): results are counted for today and the days before\n"
+        "crewdeck: error: tomorrow: 2026-11-27 has begun in no time zone yet: "
+        "results are counted for the days begun somewhere, up to 2026-11-26\n"
     )
     crewdeck("-w", str(ws), "--as", "ana", "member", "add", "kai", "--name", "Kai", "--tz", "Pacific/Honolulu", "--access", "member")
-    # Read in the member's zone, as the command reads the date: in Honolulu it is still the 25th.
-    err = crewdeck_fails("-w", str(ws), "--as", "kai", "kpi", "add", post[:8], "2026-11-26", "clicks=1")
-    assert "2026-11-26 is after today (2026-11-25 in Pacific/Honolulu)" in err and err.count("\n") == 1
     with Store(ws) as store:
         assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 0
-    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "today", "clicks=1")  # a day under way: partial, and kept
+    # Read in the member's zone, as the command reads the date: in Honolulu "tomorrow" is the 26th, begun in Kolkata.
+    crewdeck("-w", str(ws), "--as", "kai", "kpi", "add", post[:8], "tomorrow", "clicks=1")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "today", "clicks=2")  # a day under way: partial, and kept
     crewdeck("-w", str(ws), "--as", "kai", "kpi", "add", post[:8], "2026-11-25", "clicks=1")
+    err = crewdeck_fails("-w", str(ws), "--as", "kai", "kpi", "add", post[:8], "2026-11-27", "clicks=1")
+    assert "2026-11-27 has begun in no time zone yet" in err and err.count("\n") == 1
     with Store(ws) as store:
-        assert store.conn.execute("SELECT count(*) FROM result").fetchone()[0] == 2
+        assert store.conn.execute("SELECT day, clicks FROM result ORDER BY day").fetchall() == [("2026-11-25", 1), ("2026-11-26", 2)]
 
 
 def test_guests_add_no_results_and_a_second_currency_is_refused(ws: Path) -> None:
@@ -1188,7 +1192,7 @@ def test_kpi_add_reads_a_weekday_or_a_day_of_the_month_as_the_last_one_gone_by(w
     assert said == f"Added the results of “Reel one” on {day}: clicks 1\n"
     # A day said to be ahead is still one: refused, not read back.
     err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "next mon", "clicks=1")
-    assert "2026-11-30 is after today" in err
+    assert "2026-11-30 has begun in no time zone yet" in err
 
 
 def test_kpi_add_suggests_only_ways_to_write_a_day_gone_by(ws: Path) -> None:

@@ -89,14 +89,45 @@ def exponent(currency: str) -> int:
 _SIGN_CODES = {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₪": "ILS", "₽": "RUB"}
 #: An amount written with one sign before or after a number and nothing else (``€12``, ``-€12``, ``€ 12``, ``12,50€``).
 _SIGN_ALONE = re.compile(r"(?P<lead>[-+]?)(?P<before>\S)\s*(?P<number>[-+]?[0-9.,]+)|(?P<written>[-+]?[0-9.,]+)\s*(?P<after>\S)")
-#: A number with a decimal comma (``12,50``), which the example writes with a dot.
-_DECIMAL_COMMA = re.compile(r"([-+]?[0-9]+),([0-9]+)")
+#: A number whose commas group its thousands, a dot before its decimals (``20,000``, ``-1,250.00``), as an ad
+#: platform's export writes one, and a person writing English.
+GROUPED_THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
+#: A number whose one comma marks its decimals, dots grouping its thousands or none (``12,50``, ``1.234,56``).
+_COMMA_DECIMALS = re.compile(r"[-+]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+),(?P<decimals>[0-9]+)\Z")
 
 
 def _example_number(currency: str) -> str:
     """A number ``currency`` takes, with as many decimals as it has (``120.50``, ``120`` of JPY, ``120.500`` of KWD)."""
     places = exponent(currency)
     return "120" + ("." + "50".ljust(places, "0") if places else "")
+
+
+def decimal_comma_fits(number: str, currency: str | None) -> bool:
+    """Whether ``number``'s comma may mark its decimals in ``currency`` (``None``: a rate, any number of them): in EUR
+    ``12,50`` may, ``20,000`` may not (EUR has two decimal places; JPY none, KWD three), nor ``1,250.00``."""
+    found = _COMMA_DECIMALS.match(number)
+    return found is not None and (currency not in MINOR_UNITS or len(found["decimals"]) <= MINOR_UNITS[currency])
+
+
+def thousands_dropped(number: str, currency: str) -> str | None:
+    """``number`` without its commas where they can only group its thousands in ``currency`` and it is then an amount
+    of it (``20,000`` of JPY: ``20000``; ``1,250.00`` of EUR: ``1250.00``); ``None`` where a comma may mark decimals
+    (``1,250`` of KWD, with its three places) or the number is none grouped so: no reading is guessed."""
+    if currency not in MINOR_UNITS or not GROUPED_THOUSANDS.match(number) or decimal_comma_fits(number, currency):
+        return None
+    plain = number.replace(",", "")
+    return plain if len(plain.partition(".")[2]) <= MINOR_UNITS[currency] else None
+
+
+def _as_taken(number: str, currency: str) -> str:
+    """``number``, written with marks ``parse_decimal`` refuses, as it takes it where only one reading fits
+    (``1,250.00`` and ``1.234,56`` of EUR: ``1250.00``, ``1234.56``); else as written."""
+    plain = thousands_dropped(number, currency)
+    if plain is not None:
+        return plain
+    if decimal_comma_fits(number, currency) and not GROUPED_THOUSANDS.match(number):
+        return number.replace(".", "").replace(",", ".")
+    return number
 
 
 def _sign_example(raw: str, written: str | None) -> str | None:
@@ -110,8 +141,7 @@ def _sign_example(raw: str, written: str | None) -> str | None:
     if sign not in _SIGN_CODES:
         return None
     code = written or _SIGN_CODES[sign]
-    number = (found["lead"] or "") + (found["number"] or found["written"])
-    number = _DECIMAL_COMMA.sub(r"\1.\2", number) if _DECIMAL_COMMA.fullmatch(number) else number
+    number = _as_taken((found["lead"] or "") + (found["number"] or found["written"]), code)
     try:
         parse_decimal(number, code)
     except MoneyError:
@@ -147,6 +177,9 @@ def parse_decimal(text: str, currency: str, *, written: bool = True) -> int:
         signed = _sign_problem(raw, currency if written else None)
         if signed:
             raise MoneyError(signed)
+        plain = thousands_dropped(raw, currency)
+        if plain is not None:  # "use a dot as the decimal separator" of "20,000 JPY" read as a decimal comma
+            raise MoneyError(f"amount {quoted(raw)}: write it without its thousands separators, like {quoted(f'{plain} {currency}')}")
         if "," in raw:
             raise MoneyError(f"amount {quoted(raw)}: use a dot as the decimal separator, without thousands separators")
         raise MoneyError(f"amount {quoted(raw)} is not a plain decimal number like 120.50")

@@ -32,7 +32,7 @@ from crewdeck.tui.results.kpis import (
     Totals,
     shown,
 )
-from crewdeck.tui.time.when import DateError, parse_day, utc_iso
+from crewdeck.tui.time.when import DateError, last_day_begun, parse_day, utc_iso
 from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.columns import READABLE, cells, cut_cells, kept, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError, not_utf8, source_name
@@ -129,16 +129,17 @@ def cmd_add(ctx: Context) -> int:
 
 
 def _day(ctx: Context) -> str:
-    """The day the results count, read in the member's zone; today (partly over) or before: a platform reports no day to come."""
-    today = _today(ctx)
+    """The day the results count, read in the member's zone; one begun somewhere (``last_day_begun``, the cutoff of
+    ``kpi import`` and the Results screen): a teammate's or an ad account's today may be a day after the member's, and
+    a platform reports no day to come."""
     try:
-        day = parse_day(ctx.args.date, today, back=True)  # "fri", "dec 9": the last one, as results count days gone by
+        day = parse_day(ctx.args.date, _today(ctx), back=True)  # "fri", "dec 9": the last one, as results count days gone by
     except DateError as exc:
         raise UserError(str(exc)) from None
-    if day > today:
+    latest = last_day_begun(ctx.now)
+    if day > latest:
         raise UserError(
-            f"{visible(ctx.args.date)}: {day} is after today ({today} in {ctx.viewer_tz}): "
-            "results are counted for today and the days before"
+            f"{visible(ctx.args.date)}: {day} has begun in no time zone yet: results are counted for the days begun somewhere, up to {latest}"
         )
     return day.isoformat()
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_rate
+from crewdeck.sync.state.money import MoneyError, check_currency, decimal_comma_fits, format_minor, parse_rate
 from crewdeck.sync.state.records import ENTITIES, ValidationError, composed
 from crewdeck.sync.state.rules import EntryFacts, reversal_refused
 from crewdeck.sync.state.visible import quoted, visible
@@ -174,15 +174,17 @@ class Reading:
             return text  # as typed: ``ledger add``'s checks say what is wrong with it
         return f"{number} {code}".strip()
 
-    def comma_hint(self, text: str) -> str:
-        """What to add to the refusal of an amount that ``--decimal-mark ,`` would read ("-245,10"), else ``""`` (of one
-        written with a currency symbol too, refused for the symbol, which no mark reads: "12,50 €")."""
+    def comma_hint(self, text: str, currency: str | None = None) -> str:
+        """What to add to the refusal of an amount that ``--decimal-mark ,`` would read ("-245,10"), else ``""``: of one
+        whose comma can only group thousands in its currency (the code ``text`` names, else ``currency``; ``None``: a
+        rate), as "20,000" of JPY or EUR, which that mark refuses for its decimals, and of one written with a currency
+        symbol too, refused for the symbol, which no mark reads ("12,50 €")."""
         number, code = _number_and_code(text)
         if code and not code.isalpha():
             return ""
         if _SPACE_GROUPED_AMOUNT.match(number):
             number = _GROUPING_SPACES.sub("", number)
-        return "" if self.decimal_comma or "," not in number or not _COMMA_AMOUNT.match(number) else " (or --decimal-mark ,)"
+        return "" if self.decimal_comma or not decimal_comma_fits(number, code.upper() or currency) else " (or --decimal-mark ,)"
 
 
 def as_written(problem: str, read: str, written: str, name: str = "amount") -> str:
@@ -583,7 +585,8 @@ def _entry_row(
     except FormProblems as exc:
         found = dict(exc.problems)
         if "amount" in found and "amount" not in early:
-            found["amount"] = as_written(found["amount"], amount, cell["amount"]) + reading.comma_hint(cell["amount"])
+            hint = reading.comma_hint(cell["amount"], currency or ctx.base_currency)
+            found["amount"] = as_written(found["amount"], amount, cell["amount"]) + hint
         raise FormProblems({**early, **{name: problem for name, problem in found.items() if name not in early}}) from None
     if early:
         raise FormProblems(early)

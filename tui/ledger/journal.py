@@ -41,6 +41,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger import budgets as budget_lib
 from crewdeck.tui.ledger.entries import EntryRow, Names, stream
 from crewdeck.tui.ledger.rates import COMPLETE, RateBook, at_rate, missing_pair
+from crewdeck.tui.ledger.reports import entry_currencies
 from crewdeck.tui.workspace.workspace import Workspace
 
 EXPENSES = "expenses:campaign"
@@ -93,7 +94,7 @@ def write(ws: Workspace, out: TextIO, now: dt.datetime) -> int:
     base = ws.base_currency
     names = Names.load(conn)
     currencies = {base}
-    currencies.update(r[0] for r in conn.execute("SELECT DISTINCT currency FROM ledger_entry"))
+    currencies.update(entry_currencies(conn))
     currencies.update(r[0] for r in conn.execute(f"SELECT base FROM rate WHERE {COMPLETE} UNION SELECT quote FROM rate WHERE {COMPLETE}"))
     budgets = budget_lib.load(conn)
     currencies.update(b.currency for b in budgets)

@@ -27,7 +27,15 @@ from functools import lru_cache
 from itertools import chain, islice
 from typing import Any, NamedTuple
 
-from crewdeck.sync.state.money import MoneyError, check_currency, format_minor, parse_amount, parse_decimal, shown_code
+from crewdeck.sync.state.money import (
+    GROUPED_THOUSANDS,
+    MoneyError,
+    check_currency,
+    format_minor,
+    parse_amount,
+    parse_decimal,
+    shown_code,
+)
 from crewdeck.sync.state.oplog import OpError, check_row_id
 from crewdeck.sync.state.records import LEDGER_ENTRY, RESULT, RESULT_COUNTS, canonical_json, canonical_json_varying
 from crewdeck.sync.state.store import Store
@@ -155,8 +163,6 @@ _US_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 #: The fields a row's counts go to, in the order a row's values are written.
 _COUNTED = (*RESULT_COUNTS, "followers")
-#: An amount grouped in thousands, as an ad platform's export writes it (and its counts): ``1,234.50``.
-_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
 #: A count grouped in thousands the same way (``12,500``): a comma anywhere else is no separator (``12,5``).
 _GROUPED_COUNT = {mark: re.compile(rf"[0-9]{{1,3}}({re.escape(mark)}[0-9]{{3}})+\Z") for mark in ",."}
 #: What groups a count's thousands, by whether a comma marks the decimals (``--decimal-mark ,``: "12.500", as that
@@ -843,7 +849,7 @@ def _unnamed(problem: str) -> str:
     return problem.removeprefix("amount ") if problem.startswith("amount '") else problem
 
 
-def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csvfiles.Reading) -> tuple[int, str] | None:
+def _money(cell: _Cells, name: str, currency: str | None, reading: csvfiles.Reading) -> tuple[int, str] | None:
     """The cell's amount and its currency (``None``: none given, or a problem of the row).  Under ``--decimal-mark ,``
     it is read as ``ledger import`` reads one ("1.234,50" is 1234.50; "12.50" is refused, never read as 1250)."""
     if name not in cell.columns:
@@ -857,8 +863,8 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
         except UserError as exc:
             cell.problem(name, _unnamed(str(exc)))
             return None
-    elif fmt in PLATFORM and _GROUPED.match(raw):  # the vendor's own style, a dot for decimals: never a decimal comma
-        raw = raw.replace(",", "")
+    else:  # commas between thousands, as every format's counts are read and the platforms write amounts: "1,234.50 EUR"
+        raw = " ".join(word.replace(",", "") if GROUPED_THOUSANDS.match(word) else word for word in raw.split())
     try:
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
             amount, given = parse_amount(raw)
@@ -873,7 +879,7 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
         else:
             amount = parse_decimal(raw, check_currency(currency))
     except MoneyError as exc:
-        cell.problem(name, _unnamed(csvfiles.as_written(str(exc), raw, written) + reading.comma_hint(written)))
+        cell.problem(name, _unnamed(csvfiles.as_written(str(exc), raw, written) + reading.comma_hint(written, currency)))
         return None
     if amount < 0:
         cell.problem(name, f"{quoted(written)} is negative: results and spend are counted from zero up")
@@ -941,10 +947,10 @@ def _read_row(
         count = _count(cell, name, reading.decimal_comma)
         if count is not None:
             values[name] = count
-    value = _money(cell, "value", currency, fmt, reading) if known else None
+    value = _money(cell, "value", currency, reading) if known else None
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
-    spent = _money(cell, "spend", currency, fmt, reading) if known else None
+    spent = _money(cell, "spend", currency, reading) if known else None
     if key is not None and key.kind == "followers" and set(values) != {"followers"}:
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:
