@@ -688,8 +688,8 @@ def test_a_day_begun_nowhere_yet_is_a_bad_row_and_today_is_read(ws: Path, tmp_pa
     source = _file(tmp_path, "ahead.csv", header + "Autumn,meta,2026-11-26,1\nAutumn,meta,2026-11-27,2\nAutumn,meta,11/28/2026,3\n")
     lines = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv").splitlines()
     assert lines == [
-        f"{source}:3: date: 2026-11-27 has begun in no time zone yet: an export holds no results for a day to come",
-        f"{source}:4: date: 2026-11-28 has begun in no time zone yet: an export holds no results for a day to come",
+        f"{source}:3: date: 2026-11-27 has begun in no time zone yet: an export holds results up to 2026-11-26, the latest day begun",
+        f"{source}:4: date: 2026-11-28 has begun in no time zone yet: an export holds results up to 2026-11-26, the latest day begun",
         f"crewdeck: error: nothing imported: 2 bad rows in {source} (listed above)",
     ]
     assert _state(ws)[:2] == ([], [])

@@ -915,7 +915,7 @@ def _read_row(
         # LinkedIn writes its dates month first, always; a spreadsheet of one's own may write them day first.
         cell.problem("date", f"{quoted(day_text)} is {day} month first and {other} day first: write it YYYY-MM-DD")
     if day is not None and day > latest:
-        cell.problem("date", f"{day} has begun in no time zone yet: an export holds no results for a day to come")
+        cell.problem("date", f"{day} has begun in no time zone yet: an export holds results up to {latest}, the latest day begun")
     # The same text as the day's is the same day (Meta writes the day in each column of a report of one day).
     if day is not None and by_day:
         # A day by construction: the report's range (an export by day may give each row the whole of it) holds it.
