@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.server.backend import WORKSPACE_NAME, Backend
@@ -94,6 +91,7 @@ def serve_guarded(
     import uvicorn
 
     from crewdeck.sync.server.guard import ACCEPT_BATCH, connection_cap, guarded_protocol
+    from crewdeck.sync.server.prompt import PromptServer
 
     config = uvicorn.Config(
         app,
@@ -110,20 +108,7 @@ def serve_guarded(
         ssl_keyfile=ssl_keyfile,
     )
 
-    class Server(uvicorn.Server):
-        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets)
-            for server in getattr(self, "servers", []):
-                for listening in server.sockets:
-                    with socket.socket(fileno=os.dup(listening.fileno())) as same:
-                        same.listen(LISTEN_QUEUE)
-
-        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-            if on_exit is not None:
-                on_exit()
-            super().handle_exit(sig, frame)
-
-    Server(config).run()
+    PromptServer(config, listen_queue=LISTEN_QUEUE, on_exit=on_exit).run()
 
 
 __all__ = ["WORKSPACE_NAME", "file_backend", "postgres_backend", "run", "serve_guarded", "workspace_name"]
