@@ -67,6 +67,7 @@ def run(
         # and end them now (uvicorn waits for open responses before it shuts the app down).
         graceful_seconds=2,
         on_exit=backend.wakeups.close,
+        websockets=False,
     )
 
 
@@ -82,11 +83,14 @@ def serve_guarded(
     max_connections: int | None = None,
     graceful_seconds: int | None = None,
     on_exit: Callable[[], None] | None = None,
+    websockets: bool,
 ) -> None:
     """Serve an ASGI app under uvicorn behind ``guard`` (the sync server's, and ``crewdeck web``'s), until interrupted.
 
     ``on_exit`` runs as the shutdown begins; ``graceful_seconds`` bounds the
     wait for open responses then (``None``: uvicorn's, as long as they take).
+    ``websockets``: whether the app has any (``crewdeck web``'s terminal); without, the websocket library is never
+    loaded (a tenth of the start-up) and an upgrade is answered as the plain request it carries.
     """
     import uvicorn
 
@@ -100,6 +104,7 @@ def serve_guarded(
         log_level=log_level,
         access_log=False,
         http=guarded_protocol(header_timeout, connection_cap(max_connections)),
+        ws="auto" if websockets else "none",
         # asyncio accepts up to ``backlog`` sockets at each wake-up: a small
         # batch (the listen queue itself is made long once listening).
         backlog=ACCEPT_BATCH,
