@@ -252,6 +252,18 @@ run(FileBackend(Path(path), "team", busy_timeout=float(busy_timeout)), "127.0.0.
 """
 
 
+#: ``crewdeck serve ARGS --port N`` on event loops whose clock stands still: whatever waits for a timer waits for ever.
+STILL_CLOCK_SERVER = """
+import asyncio
+import sys
+import time
+from crewdeck.tui.cli.main import main
+now = time.monotonic()
+asyncio.BaseEventLoop.time = lambda self: now
+sys.exit(main(["serve", *sys.argv[1:]]))
+"""
+
+
 def make_team(directory: Path) -> Path:
     """team.db with @ana and @raj, served by the tests."""
     path = directory / "team.db"

@@ -55,3 +55,14 @@ def test_parsing_a_command_imports_only_its_module() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "['crewdeck.tui.cli.cmd_tasks']"
+
+
+def test_serving_loads_nothing_a_sync_rounds_report_names_things_with() -> None:
+    # ``describe`` (and what it imports) was some 13 ms of every `crewdeck serve`'s start-up, which reports no round.
+    code = (
+        "import sys; from crewdeck.tui.cli.main import parse; parse(['serve', 'x.db']); "
+        "import crewdeck.sync.server.app, crewdeck.sync.server.filestore, crewdeck.sync.server.guard; "
+        "print(sorted(m for m in sys.modules if m.startswith('crewdeck.tui.') and m.rsplit('.', 1)[1] in ('describe', 'named', 'accounts')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"

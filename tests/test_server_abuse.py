@@ -219,6 +219,23 @@ def test_a_request_that_is_not_http_is_answered_400_in_json(team: Path) -> None:
     assert told == ["the request is not valid HTTP/1.1: see its request line and headers"] * 2, err
 
 
+def test_a_websocket_upgrade_to_the_sync_server_is_answered_as_the_plain_request_it_carries_and_logs_nothing(team: Path) -> None:
+    # The sync server has no websocket: it does not load the library (a tenth of its start-up), and a client asking to
+    # upgrade gets the answer to its request, where it got a 403 from a websocket handshake nothing would take.
+    server = Server([str(team)]).start()
+    try:
+        upgrade = {
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Version": "13",
+        }
+        answer = httpx.get(server.url + "/v1/health", headers=upgrade)
+        assert (answer.status_code, answer.json()["ok"]) == (200, True)
+    finally:
+        assert server.stop() == ""  # not uvicorn's "No supported WebSocket library detected", at each such request
+
+
 def test_a_malformed_chunked_body_is_a_400_that_says_so_and_one_log_line_naming_the_peer(team: Path) -> None:
     """A body whose chunked encoding broke was answered "see its request line and headers" (they were fine), the log
     said only "Invalid HTTP request received.", and the app, still reading the body, then answered too: h11 refused

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.server.backend import WORKSPACE_NAME, Backend
@@ -70,6 +67,7 @@ def run(
         # and end them now (uvicorn waits for open responses before it shuts the app down).
         graceful_seconds=2,
         on_exit=backend.wakeups.close,
+        websockets=False,
     )
 
 
@@ -85,15 +83,19 @@ def serve_guarded(
     max_connections: int | None = None,
     graceful_seconds: int | None = None,
     on_exit: Callable[[], None] | None = None,
+    websockets: bool,
 ) -> None:
     """Serve an ASGI app under uvicorn behind ``guard`` (the sync server's, and ``crewdeck web``'s), until interrupted.
 
     ``on_exit`` runs as the shutdown begins; ``graceful_seconds`` bounds the
     wait for open responses then (``None``: uvicorn's, as long as they take).
+    ``websockets``: whether the app has any (``crewdeck web``'s terminal); without, the websocket library is never
+    loaded (a tenth of the start-up) and an upgrade is answered as the plain request it carries.
     """
     import uvicorn
 
     from crewdeck.sync.server.guard import ACCEPT_BATCH, connection_cap, guarded_protocol
+    from crewdeck.sync.server.prompt import PromptServer
 
     config = uvicorn.Config(
         app,
@@ -102,6 +104,7 @@ def serve_guarded(
         log_level=log_level,
         access_log=False,
         http=guarded_protocol(header_timeout, connection_cap(max_connections)),
+        ws="auto" if websockets else "none",
         # asyncio accepts up to ``backlog`` sockets at each wake-up: a small
         # batch (the listen queue itself is made long once listening).
         backlog=ACCEPT_BATCH,
@@ -110,20 +113,7 @@ def serve_guarded(
         ssl_keyfile=ssl_keyfile,
     )
 
-    class Server(uvicorn.Server):
-        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets)
-            for server in getattr(self, "servers", []):
-                for listening in server.sockets:
-                    with socket.socket(fileno=os.dup(listening.fileno())) as same:
-                        same.listen(LISTEN_QUEUE)
-
-        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-            if on_exit is not None:
-                on_exit()
-            super().handle_exit(sig, frame)
-
-    Server(config).run()
+    PromptServer(config, listen_queue=LISTEN_QUEUE, on_exit=on_exit).run()
 
 
 __all__ = ["WORKSPACE_NAME", "file_backend", "postgres_backend", "run", "serve_guarded", "workspace_name"]

@@ -19,7 +19,8 @@ makes a subclass of uvicorn's h11 protocol that
 * answers a request h11 cannot parse with a 400 in JSON, like every other error, saying whether its
   head or its (chunked) body is wrong, and logs that in one line naming the peer (in place of uvicorn's
   "Invalid HTTP request received."); the app, which may be reading that body, hears a disconnect;
-* leaves a connection upgraded to a websocket (``crewdeck web``) to the websocket.
+* leaves a connection upgraded to a websocket (``crewdeck web``) to the websocket, and answers an upgrade to one on a
+  server with none (the sync server) as the plain request it carries, logging nothing.
 
 ``connection_cap`` picks a cap below the process's limit of open files,
 with room for the store's files and for connections accepted in a burst.
@@ -221,6 +222,14 @@ class GuardedH11Protocol(H11Protocol):
         peer = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
         self.logger.warning("%s %s: %s", "400 to" if answered else "closed the connection of", peer, why)
         self.transport.close()
+
+    def _unsupported_upgrade_warning(self) -> None:
+        if self.ws_protocol_class is None and self._get_upgrade() == b"websocket":
+            # A server with no websockets (the sync server) answers the request the upgrade came with, as the HTTP says
+            # it may, and says nothing: uvicorn's two lines, a warning at each request, would tell its operator to
+            # install a websocket library it does not need.
+            return
+        super()._unsupported_upgrade_warning()
 
     # ------------------------------------------------------------ over the cap
 

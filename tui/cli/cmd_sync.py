@@ -1,7 +1,8 @@
 """Serving, tokens, joining and syncing: ``serve``, ``token``, ``join``, ``sync``, ``publish``.
 
-The server (Starlette, uvicorn), the HTTP client (httpx) and PostgreSQL
-(psycopg) are imported by the commands that use them, never at start-up.
+The server (Starlette, uvicorn), the HTTP client (httpx), PostgreSQL
+(psycopg) and what a sync round's report names things with (``describe``)
+are imported by the commands that use them, never at start-up.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from crewdeck.sync.state.rules import MemberFacts, control_character, replica_re
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_WORKSPACE, Context, check_port_free, number_in, progress, table, tls_files, tls_options
-from crewdeck.tui.workspace import describe
 from crewdeck.tui.workspace.errors import UserError, home_path
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, os_user, shown_handle
@@ -520,6 +520,7 @@ def cmd_sync(ctx: Context) -> int:
     if remote is None:
         raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
     from crewdeck.sync.client.remote import Client, replica_refusal, retoken
+    from crewdeck.tui.workspace import describe  # what a round's report names; serve, token and join never load it
 
     url = None
     if ctx.args.url is not None:

@@ -104,7 +104,7 @@ def _serve(ctx: Context) -> int:
         mirror.start()
     try:
         # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
-        serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections)
+        serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections, websockets=True)
     finally:
         if mirror is not None:
             mirror.stop()

@@ -1,0 +1,92 @@
+"""uvicorn's server, ending as soon as it is asked to and its open responses are done.
+
+uvicorn looks for a signal once a tick (0.1 s), pauses 0.1 s after asking
+each connection to close, and looks again every 0.1 s for open responses:
+some 0.2 s before every exit, though nothing is open, for a person
+restarting a server as for the tests, which start one hundreds of times.
+Here a signal wakes the main loop at once, and the open responses are
+looked at every ``DRAIN_POLL``; the graceful bound, the lifespan's shutdown
+(every acknowledged write is committed before the store closes) and the
+log lines are uvicorn's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Callable
+from types import FrameType
+
+import uvicorn
+
+#: How often uvicorn's main loop ticks (its date header, its request limit), in seconds.
+TICK = 0.1
+#: How often the shutdown looks whether the open connections and responses are done, in seconds.
+DRAIN_POLL = 0.005
+
+logger = logging.getLogger("uvicorn.error")
+
+
+class PromptServer(uvicorn.Server):
+    """``uvicorn.Server`` that makes its listen queue ``listen_queue`` long once listening, runs ``on_exit`` as a signal
+    asks it to end, and ends without uvicorn's fixed pauses (see the module doc)."""
+
+    def __init__(self, config: uvicorn.Config, *, listen_queue: int, on_exit: Callable[[], None] | None = None) -> None:
+        super().__init__(config)
+        self.listen_queue = listen_queue
+        self.on_exit = on_exit
+        self._asked_to_exit: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        for server in getattr(self, "servers", []):
+            for listening in server.sockets:
+                with socket.socket(fileno=os.dup(listening.fileno())) as same:
+                    same.listen(self.listen_queue)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.on_exit is not None:
+            self.on_exit()
+        super().handle_exit(sig, frame)
+        if self._loop is not None and self._asked_to_exit is not None:
+            # A signal handler runs between two bytecodes of the loop's own thread: the loop hears of it through its
+            # self-pipe, as asyncio's own SIGINT handler wakes it.
+            self._loop.call_soon_threadsafe(self._asked_to_exit.set)
+
+    async def main_loop(self) -> None:
+        self._asked_to_exit = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864_000  # uvicorn's: ten ticks a second for a day
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._asked_to_exit.wait(), TICK)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        logger.info("Shutting down")
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        try:
+            async with asyncio.timeout(self.config.timeout_graceful_shutdown):
+                await self._drained()
+        except TimeoutError:
+            logger.error("Cancel %s running task(s), timeout graceful shutdown exceeded", len(self.server_state.tasks))
+            for task in self.server_state.tasks:
+                task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
+    async def _drained(self) -> None:
+        """Until every connection has closed and every response has been sent (or a second signal forces the exit)."""
+        while (self.server_state.connections or self.server_state.tasks) and not self.force_exit:
+            await asyncio.sleep(DRAIN_POLL)
+        for server in self.servers:
+            await server.wait_closed()
