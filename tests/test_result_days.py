@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,43 @@ def test_a_periods_spend_reads_no_whole_ledger(ws: Path) -> None:  # noqa: F811
     finally:
         workspace.close()
     assert plans and not [sql for sql, plan in plans.items() if "SCAN ledger_entry" in plan or "SCAN e " in f"{plan} "], plans
+
+
+def _report_index(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [name for (_, _, name) in conn.execute("PRAGMA index_info(ledger_report)")]
+    finally:
+        conn.close()
+
+
+def test_a_file_of_the_build_before_opens_with_each_entrys_post_in_the_report_index_and_reports_alike(ws: Path) -> None:  # noqa: F811
+    # Migration 22 makes the ledger's report index again with each entry's post in it (a period's spend per platform is
+    # read from the index alone): a file of the build before holds it once opened, and the reports say what they said.
+    reel, clip = _post(ws), _post(ws, "Clip two", "tiktok")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", reel[:8], "2026-11-20", "impressions=1000", "clicks=9", "conversions=3")
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", clip[:8], "2026-11-21", "impressions=400", "clicks=4")
+    _spend(ws, "ana", "120.00", "--task", reel, "--date", "2026-11-20")
+    _spend(ws, "ana", "45.50", "--task", clip, "--date", "2026-11-21")
+    _spend(ws, "ana", "30.00", "--date", "2026-11-22")
+    commands = [("kpi", "report", "--json"), ("kpi", "report", "--json", "--by", "platform"), ("ledger", "report")]
+    before = [crewdeck("-w", str(ws), "--as", "ana", *command) for command in commands]
+    assert "spend from instagram and tiktok" in before[0]  # each entry's post places its spend: the index is read for it
+    conn = sqlite3.connect(ws)
+    try:
+        with conn:
+            # As the build before made it (migration 5): without the entry's post.
+            conn.execute("DROP INDEX ledger_report")
+            conn.execute("CREATE INDEX ledger_report ON ledger_entry (currency, needs_approval, date, campaign, category, amount, payee)")
+            adding = next(n for n, (_, step) in enumerate(schema.MIGRATIONS, start=1) if step is schema._ledger_report_with_task)
+            conn.execute(f"PRAGMA user_version = {adding - 1}")
+    finally:
+        conn.close()
+    assert "task" not in _report_index(ws)
+    with Store(ws) as store:
+        assert schema.user_version(store.conn) == schema.SCHEMA_VERSION
+    assert _report_index(ws) == ["currency", "needs_approval", "date", "campaign", "category", "amount", "payee", "task"]
+    assert [crewdeck("-w", str(ws), "--as", "ana", *command) for command in commands] == before
 
 
 def _rollup_rows(store: Store) -> dict[str, list[tuple[object, ...]]]:

@@ -22,6 +22,7 @@ from crewdeck.tui.app.app import CrewdeckApp, binding_ids
 from crewdeck.tui.app.screens.results import ResultsScreen
 from crewdeck.tui.results import pane_data
 from crewdeck.tui.results.keys import Key, write
+from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.results_table import ResultsTable, sparkline
@@ -211,6 +212,36 @@ async def test_next_period_opens_a_week_a_teammate_ahead_has_begun_and_shows_the
         assert [n.message for n in app._notifications] == [
             "Week 2026-W49 holds the latest day begun in any time zone (2026-11-30): no later period has results yet"
         ]
+
+
+async def test_a_week_a_teammate_ahead_has_begun_compares_as_many_days_of_the_week_before(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sunday 21:00 in Berlin, Monday in Auckland: the week ] opens had had one day, and Δ compared that day with the
+    # whole week before (−91%), under "Δ: results vs Week 2026-W48", as if the week were over.
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T20:00:00Z")
+    members, _, posts = _ids(workspace)
+    monday = {"impressions": 900, "clicks": 9, "conversions": 4}
+    with Store(workspace) as store:
+        write(store, members["raj"], [(Key("post", post=posts[0][0]), "2026-11-30", monday)], "test")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.name == "Week 2026-W49"
+        assert screen.page.before == "Week 2026-W48's first 1 day (as many as this week has had)"
+        legend = str(screen.query_one("#results-legend", Static).render())
+        assert "Δ: results vs Week 2026-W48's first 1 day (as many as this week has had)" in legend
+        # The changes the teammate in Auckland sees, whose today the Monday is: Monday against Monday.
+        ws = Workspace.open(workspace)
+        try:
+            ahead = pane_data.load(ws, "week", dt.date(2026, 11, 30), today=dt.date(2026, 11, 30))
+        finally:
+            ws.close()
+        changed = {row.label: row.change for row in _table(app).rows}
+        assert changed == {line.label: line.change for line in ahead.lines}
+        assert any(change not in ("—", "") for change in changed.values())
 
 
 async def test_the_footer_at_80_columns_keeps_every_key_of_a_campaigns_posts(workspace: Path) -> None:

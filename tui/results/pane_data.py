@@ -210,12 +210,22 @@ def period_of(kind: str, anchor: dt.date) -> Period | None:
 
 
 def load(
-    ws: Workspace, kind: str, anchor: dt.date, campaign: str | None = None, post: str | None = None, *, today: dt.date, sort: str = SORTS[0]
+    ws: Workspace,
+    kind: str,
+    anchor: dt.date,
+    campaign: str | None = None,
+    post: str | None = None,
+    *,
+    today: dt.date,
+    begun: dt.date | None = None,
+    sort: str = SORTS[0],
 ) -> ResultsPage:
-    """The page of ``kind`` holding ``anchor``; ``today`` (the viewer's) says how far a period still going has come;
-    ``sort``: the KPI a campaign's posts are best first by."""
+    """The page of ``kind`` holding ``anchor``; ``today`` (the viewer's) says how far a period still going has come, and
+    ``begun`` (the latest day begun anywhere, ``when.last_day_begun``) how far one begun only in a zone ahead of the
+    viewer has; ``sort``: the KPI a campaign's posts are best first by."""
     currency = ws.base_currency
     period = period_of(kind, anchor)
+    today = _come_to(period, today, begun)
     name = period_name(period)
     before = "" if period is None else _before_label(period, today)
     if campaign is None:
@@ -261,6 +271,16 @@ def _day_lines(ws: Workspace, currency: str, bounds: Bounds, campaign: str, post
 
 def _day_before(day: str) -> str:
     return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+
+
+def _come_to(period: Period | None, today: dt.date, begun: dt.date | None) -> dt.date:
+    """The day ``period`` has come to: the viewer's ``today``, or ``begun`` when the period has begun only in a zone ahead
+    of the viewer (their Sunday evening, a teammate's Monday): its days are then counted as the teammate's, and its
+    change compares as many days of the period before, not the whole of it."""
+    start = None if period is None else period.start
+    if begun is not None and start is not None and today < start <= begun:
+        return begun
+    return today
 
 
 def _days_had(period: Period, today: dt.date) -> int | None:

@@ -114,14 +114,14 @@ class ResultsScreen(Screen[None]):
 
     def reload(self) -> None:
         self.generation += 1
-        self._load(self.kind, self.day, self.drill, self.generation, self._today(), self.sort)
+        self._load(self.kind, self.day, self.drill, self.generation, self._today(), last_day_begun(self.services.now()), self.sort)
 
     def _today(self) -> dt.date:
         return self.services.now().astimezone(zone(self.services.viewer_tz)).date()
 
     @background(group="results", exclusive=True)
-    def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int, today: dt.date, sort: str) -> None:
-        page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill, today=today, sort=sort))
+    def _load(self, kind: str, anchor: dt.date, drill: tuple[str, ...], generation: int, today: dt.date, begun: dt.date, sort: str) -> None:
+        page = self.services.session.access.read(lambda ws: pane_data.load(ws, kind, anchor, *drill, today=today, begun=begun, sort=sort))
         self.post_message(self.Loaded(page, generation, drill))
 
     @on(Loaded)
