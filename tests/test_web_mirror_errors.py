@@ -8,7 +8,6 @@ to date (removals and campaigns given or taken not applied) whose sessions' writ
 from __future__ import annotations
 
 import sqlite3
-import threading
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -76,8 +75,7 @@ def test_a_copy_locked_past_its_busy_timeout_is_said_once_and_brought_up_to_date
     copy, other = _copies(published, tmp_path)
     monkeypatch.setattr(mirror_module, "Store", _QuickToGiveUp)
     monkeypatch.setattr(mirror_module, "MOST_BACKOFF", 0.5)
-    stopped = threading.Event()
-    mirror = Mirror(copy, published, "posts", stop_serving=stopped.set)
+    mirror = Mirror(copy, published, "posts")
     said: list[str] = []
 
     def heard() -> list[str]:
@@ -104,7 +102,7 @@ def test_a_copy_locked_past_its_busy_timeout_is_said_once_and_brought_up_to_date
     [line] = lines
     assert line.startswith("crewdeck web: the copy cannot sync with PostgreSQL now: the workspace stayed locked"), line
     assert line.endswith("; retrying") and "Traceback" not in line
-    assert not stopped.is_set() and not mirror.failed
+    assert not mirror.no_longer_served.is_set() and not mirror.failed
 
 
 def _titles_synced(url: str, other: Path) -> set[str]:
@@ -120,13 +118,12 @@ def test_a_copy_not_brought_up_to_date_within_the_bound_stops_being_served_with_
     monkeypatch.setattr(mirror_module, "Store", _QuickToGiveUp)
     monkeypatch.setattr(mirror_module, "MOST_BACKOFF", 0.5)
     monkeypatch.setattr(mirror_module, "STALE_AFTER", 1.0)
-    stopped = threading.Event()
-    mirror = Mirror(copy, published, "posts", stop_serving=stopped.set)
+    mirror = Mirror(copy, published, "posts")
     locker = _locked(copy)
     try:
         mirror.start()
         _added_elsewhere(published, other, "Never in the copy")
-        wait_until(stopped.is_set, "the copy no longer served")
+        wait_until(mirror.no_longer_served.is_set, "the copy no longer served")
         wait_until(lambda: not mirror._thread.is_alive(), "the copy's thread to end")
     finally:
         mirror.stop()

@@ -200,6 +200,36 @@ def test_a_copy_of_a_database_put_back_from_an_older_backup_is_not_served(
     assert said in refused and f"move {copy} aside" in refused and "Traceback" not in refused, refused
 
 
+def test_a_web_process_whose_database_was_put_back_from_an_older_backup_stops_and_says_why(
+    postgres: Postgres, published: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The copy's thread found the database put back while the process served it, and stopped the serving by the signal
+    Ctrl-C sends: uvicorn raises it again once shut down, and the process ended by it before it said why, exit -15."""
+    url, _ = published
+    name, admin = url.rsplit("/", 1)[1], postgres.url("postgres")
+    other, copy = tmp_path / "other-copy.db", tmp_path / "copy.db"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}_backup TEMPLATE {name}")
+    with closing(PgStore.open(url)) as pg, open_copy(other, "posts") as store:
+        sync_round(store, pg, "posts")
+        crewdeck("-w", str(other), "--as", "ana", "add", "Lost with the restore")
+        sync_round(store, pg, "posts")
+    web = WebProcess(copy, options=("--database", url, "--name", "posts")).start()
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")  # the copy's connection too, as a restore ends it
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {name}_backup")
+        assert web.proc is not None
+        code = web.proc.wait(timeout=60)
+    finally:
+        said = web.stop()
+    assert web.proc.stderr is not None
+    said += web.proc.stderr.read().decode()
+    assert code == 2, (code, said)
+    assert "crewdeck: error: web: " in said and "no longer holds the operation this copy pulled as #" in said, said
+    assert "Traceback" not in said
+
+
 async def test_a_guests_app_on_the_copy_tells_them_the_database_refused_their_approval(published: tuple[str, Path], tmp_path: Path) -> None:
     """The app of a session on the copy reads a shared file, with no sync round to say what the database refused: the
     approval left the copy without a word, and the client took their verdict as given."""

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from crewdeck.sync.server.backend import WORKSPACE_NAME, Backend
 
 if TYPE_CHECKING:
+    import threading
+
     from starlette.applications import Starlette
 
 #: Seconds a request's head may take to arrive (``guard`` has the rest).
@@ -84,6 +86,7 @@ def serve_guarded(
     graceful_seconds: int | None = None,
     on_exit: Callable[[], None] | None = None,
     websockets: bool,
+    stop: threading.Event | None = None,
 ) -> None:
     """Serve an ASGI app under uvicorn behind ``guard`` (the sync server's, and ``crewdeck web``'s), until interrupted.
 
@@ -91,6 +94,8 @@ def serve_guarded(
     wait for open responses then (``None``: uvicorn's, as long as they take).
     ``websockets``: whether the app has any (``crewdeck web``'s terminal); without, the websocket library is never
     loaded (a tenth of the start-up) and an upgrade is answered as the plain request it carries.
+    ``stop``: set from another thread, it ends the serving as a signal does, but returns, where after a signal the
+    process ends by it (uvicorn raises it again once shut down) and the caller could not say why it stopped.
     """
     import uvicorn
 
@@ -113,7 +118,7 @@ def serve_guarded(
         ssl_keyfile=ssl_keyfile,
     )
 
-    PromptServer(config, listen_queue=LISTEN_QUEUE, on_exit=on_exit).run()
+    PromptServer(config, listen_queue=LISTEN_QUEUE, on_exit=on_exit, stop=stop).run()
 
 
 __all__ = ["WORKSPACE_NAME", "file_backend", "postgres_backend", "run", "serve_guarded", "workspace_name"]

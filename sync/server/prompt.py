@@ -17,6 +17,7 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from types import FrameType
 
@@ -34,10 +35,14 @@ class PromptServer(uvicorn.Server):
     """``uvicorn.Server`` that makes its listen queue ``listen_queue`` long once listening, runs ``on_exit`` as a signal
     asks it to end, and ends without uvicorn's fixed pauses (see the module doc)."""
 
-    def __init__(self, config: uvicorn.Config, *, listen_queue: int, on_exit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, config: uvicorn.Config, *, listen_queue: int, on_exit: Callable[[], None] | None = None, stop: threading.Event | None = None
+    ) -> None:
         super().__init__(config)
         self.listen_queue = listen_queue
         self.on_exit = on_exit
+        #: Set from another thread: the serving ends at the next tick, as on a signal, with no signal raised again.
+        self.stop = stop
         self._asked_to_exit: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -61,7 +66,7 @@ class PromptServer(uvicorn.Server):
         self._asked_to_exit = asyncio.Event()
         self._loop = asyncio.get_running_loop()
         counter = 0
-        while not await self.on_tick(counter):
+        while not await self.on_tick(counter) and not (self.stop is not None and self.stop.is_set()):
             counter = (counter + 1) % 864_000  # uvicorn's: ten ticks a second for a day
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._asked_to_exit.wait(), TICK)

@@ -104,7 +104,16 @@ def _serve(ctx: Context) -> int:
         mirror.start()
     try:
         # Behind the sync server's guard: a request's head must arrive in time, and half-sent ones cannot use up the open files.
-        serve_guarded(server.asgi, host, port, ssl_certfile=cert, ssl_keyfile=key, max_connections=max_connections, websockets=True)
+        serve_guarded(
+            server.asgi,
+            host,
+            port,
+            ssl_certfile=cert,
+            ssl_keyfile=key,
+            max_connections=max_connections,
+            websockets=True,
+            stop=mirror.no_longer_served if mirror is not None else None,
+        )
     finally:
         if mirror is not None:
             mirror.stop()

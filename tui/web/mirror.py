@@ -13,12 +13,10 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
-import signal
 import stat
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,16 +135,16 @@ def _check_cursor(store: Store, pg: PgStore, workspace: str, after: int) -> None
 class Mirror:
     """The copy kept up to date on a thread of its own, while ``crewdeck web`` serves it.
 
-    ``stop_serving``: how the web process is stopped when the copy may no longer be served (``failed`` says why): the
-    signal Ctrl-C sends, by default, on which ``cmd_web`` ends every session and says the line."""
+    ``no_longer_served`` is set once the copy may no longer be served (``failed`` says why): ``cmd_web`` hands it to the
+    server, which then ends every session and stops as Ctrl-C stops it, and says the line."""
 
-    def __init__(self, path: Path, dsn: str, workspace: str, stop_serving: Callable[[], None] | None = None) -> None:
+    def __init__(self, path: Path, dsn: str, workspace: str) -> None:
         self.path = path
         self.dsn = dsn
         self.workspace = workspace
         #: Why the copy may no longer be served (one line), once the thread found it.
         self.failed = ""
-        self._stop_serving = stop_serving or _interrupt_this_process
+        self.no_longer_served = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="mirror", daemon=True)
 
@@ -208,12 +206,7 @@ class Mirror:
 
     def _fail(self, line: str) -> None:
         self.failed = line
-        self._stop_serving()
-
-
-def _interrupt_this_process() -> None:
-    """The web process stops as Ctrl-C stops it: sign-ins refused, open sessions ended, ``failed`` said (``cmd_web``)."""
-    os.kill(os.getpid(), signal.SIGTERM)
+        self.no_longer_served.set()
 
 
 def _one_line(exc: Exception) -> str:
