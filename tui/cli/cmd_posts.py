@@ -265,7 +265,9 @@ def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
             }
             for step, v in zip(view.round.steps, view.round.satisfied)
         ],
-        "held_by": [c.id for c in view.held_by],
+        # A guest's crises have no id, as their ``crisis status --json`` gives none.
+        **({} if ctx.scope.guest else {"held_by": [c.id for c in view.held_by]}),
+        "crises": [{**({} if ctx.scope.guest else {"id": c.id}), "reason": c.reason, "open": c.open} for c in view.held_by],
     }
 
 
@@ -430,7 +432,7 @@ def cmd_post_show(ctx: Context) -> int:
     if view.state in ("in-review", "changes-requested", "draft") and view.round.round_id:
         lines.append(_field("round", view.round.describe(ctx.ws.shown_handles())))
     for crisis in view.held_by:
-        lines.append(_field("crisis", crisis.holding_words()))
+        lines.append(_field("crisis", crisis.holding_words(guest=ctx.scope.guest)))
     lines.append(_field("platform", f.platform or "-") + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
     if f.slot is not None:
         lines.append(_field("slot", _slot_text(ctx, f.slot, f.slot_tz, f.campaign)))
