@@ -1371,7 +1371,9 @@ async def test_calendar_keys_move_a_post_on_the_audiences_clock_across_a_change_
         await pilot.press("w", *["right_square_bracket"] * 4)  # month view, four months on: March 2027
         await settle(pilot)
         assert panel.laid.days[0] == dt.date(2027, 3, 1) and panel.laid.rows == ["instagram"]
-        await pilot.press(*["l"] * 12)
+        # The cursor opened on today, Thu 26 November, and stays on the 26th of each month `]` turns to.
+        assert panel.calendar.day == 25
+        await pilot.press(*["h"] * 13)
         await settle(pilot)
         status = str(app.main_screen.query_one("#calendar-status").render())
         assert "Spring post 0 · draft · Sat 03-13 09:00 EST (America/New_York) = Sat 03-13 15:00 CET for you" in status
@@ -1400,6 +1402,40 @@ async def test_calendar_keys_move_a_post_on_the_audiences_clock_across_a_change_
         await pilot.press("r")
         await settle(pilot)
         assert panel.laid.rows == ["Spring Launch"]
+
+
+async def test_the_calendar_opens_on_today_keeps_the_day_across_week_and_month_and_t_goes_back_to_today(tmp_path: Path) -> None:
+    """The calendar opened with its cursor on Monday, not today; `w` kept the cursor's place in the list of days (the
+    4th of the week became the 4th of the month), not its date; and no key went back to today."""
+    path = tmp_path / "today.db"
+    team_workspace(path, NOW).close()
+    app = make_app(path, "ana")  # Europe/Berlin: Thu 26 November 2026, 10:30
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+
+        def on() -> dt.date:
+            assert panel.laid is not None
+            return panel.laid.days[panel.calendar.day]
+
+        assert not panel.period.month and on() == dt.date(2026, 11, 26)
+        await pilot.press("l", "l", "w")
+        await settle(pilot)
+        assert panel.period.month and on() == dt.date(2026, 11, 28)
+        await pilot.press("l", "l", "w")  # Mon 30 November: the week that holds it, to Sunday 6 December
+        await settle(pilot)
+        assert panel.laid is not None and panel.laid.days[-1] == dt.date(2026, 12, 6) and on() == dt.date(2026, 11, 30)
+        await pilot.press("right_square_bracket", "right_square_bracket", "t")
+        await settle(pilot)
+        assert not panel.period.month and on() == dt.date(2026, 11, 26)
+        await pilot.press("w", "left_square_bracket", "t")
+        await settle(pilot)
+        assert panel.period.month and on() == dt.date(2026, 11, 26)
+        helps = {str(c.title): str(c.help) for c in app.get_system_commands(app.screen)}
+        assert helps["Deadlines: Today"] == "key t (calendar.today)", helps
+        assert "t Today" in await help_text(pilot)
 
 
 @pytest.fixture
