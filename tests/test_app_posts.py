@@ -1438,6 +1438,34 @@ async def test_the_calendar_opens_on_today_keeps_the_day_across_week_and_month_a
         assert "t Today" in await help_text(pilot)
 
 
+async def test_C_on_a_post_opens_the_week_or_month_that_holds_its_slot_the_cursor_on_it(tmp_path: Path) -> None:
+    """`C` on a post in the task list opened this week, wherever the post's slot was."""
+    path = tmp_path / "slots.db"
+    store = team_workspace(path, NOW)
+    december, january = add_posts(store, 2, NOW + dt.timedelta(days=16), every=dt.timedelta(days=30), state="draft")
+    store.close()
+    app = make_app(path, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == december
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        assert panel.laid is not None and not panel.period.month
+        assert (panel.laid.days[0], panel.laid.days[panel.calendar.day]) == (dt.date(2026, 12, 7), dt.date(2026, 12, 12))
+        placed = panel.placed()
+        assert placed is not None and placed.post.id == december
+        await pilot.press("w")  # a month now: the next `C` opens the month that holds the post
+        await settle(pilot)
+        app.action_focus_pane("tasks")
+        assert await cursor_on(app, pilot, "Spring post 1") == january
+        await pilot.press("C")
+        await settle(pilot)
+        assert panel.period.month and panel.laid.days[0] == dt.date(2027, 1, 1)
+        placed = panel.placed()
+        assert placed is not None and placed.post.id == january
+
+
 @pytest.fixture
 def draft(tmp_path: Path) -> Path:
     """The demo team with one draft, Spring post 0 by raj, slotted Sat 28 Nov 09:30 UTC (04:30 in New York)."""

@@ -211,6 +211,13 @@ class CalendarPanel(Vertical):
         self._follow = post_id
         self.reload()
 
+    def show_post(self, post_id: str, slot: dt.datetime) -> None:
+        """The week or month (as shown) that holds ``slot`` where the days are drawn, the cursor on the post there."""
+        period = self.period
+        self._on_day = day = slot.astimezone(zone_info(period.zone)).date()
+        self._follow = post_id
+        self.reload(CalendarPeriod(day, period.month, period.zone, period.by_campaign))
+
     def _cursor_after(self, laid: Layout) -> tuple[int | None, int | None, int | None]:
         """Where the cursor goes: onto the followed post, else onto the day asked for (``_on_day``), else where it was."""
         follow, self._follow = self._follow, None

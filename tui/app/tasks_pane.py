@@ -476,6 +476,13 @@ class TasksPane(Pane):
     def action_triage(self, key: str) -> None:
         self.triage.run(key)
 
+    def post_slot_under_cursor(self) -> tuple[str, dt.datetime] | None:
+        """The post under the cursor and its slot (the content calendar's ``C`` opens on it), if it is a post with one."""
+        row: TaskRow | None = self.table.cursor_record
+        if row is None or row.post_state is None or not row.publish_utc:
+            return None
+        return row.id, parse_utc(row.publish_utc)
+
     def action_post(self, move: str) -> None:
         if move == "approve":
             # At once, answers asked for before dropped too: `Y` again before the approval is written would write it again.
