@@ -2921,6 +2921,27 @@ async def test_a_slot_typed_in_the_dialog_is_said_back_on_your_clock_and_the_aud
         ]
 
 
+async def test_the_slot_dialog_opens_with_the_slot_on_your_clock_and_enter_alone_keeps_it(team: Path) -> None:
+    # The dialog opened empty: which slot the post had was nowhere on the screen, and enter alone was refused.
+    post_id = post_titled(team, "Spring post 0")  # Sat 04:30 in New York: 15:00 in Kolkata
+    before = slot_of(team, post_id)
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("s", "m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        assert app.screen.query_one(Input).value == "2026-11-28 15:00 Asia/Kolkata"
+        assert await _told_after(app, pilot, "enter") == ["“Spring post 0” keeps its slot, Sat 11-28 15:00 IST Kolkata"]
+        assert not isinstance(app.screen, PromptScreen) and slot_of(team, post_id) == before
+        # Typed over as it reads, later that day: read as typed, on my clock.
+        await pilot.press("s", "m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        told = await _told_after(app, pilot, *"2026-11-28 21:30 Asia/Kolkata", "enter")
+        assert told == ["moved “Spring post 0”: Sat 11-28 21:30 IST Kolkata (Sat 11-28 11:00 EST for the audience)"], told
+    assert slot_of(team, post_id)[0] == "2026-11-28T16:00:00Z"
+
+
 async def test_a_round_only_its_author_may_review_is_warned_of_at_submit_and_reads_nobody_can_take_it_in_approvals(team: Path) -> None:
     """mia rewrote the copy and takes the copy step alone: submitting said nothing, and the Approvals view counted the
     post "waiting on others", its round "still open", where it waits on nobody."""
