@@ -366,7 +366,9 @@ class TasksPane(Pane):
                     ("No tasks yet. ", "bold"),
                     f"Press {add} to add one, e.g. “Draft reel @{me.handle} #instagram due:fri 17:00”; "
                     f"{keys} lists every key.\nOn the command line: {team}"
-                    "crewdeck import FILE brings tasks from an export or Taskwarrior.",
+                    # Each source named with the command it needs: a Taskwarrior file without its --from is refused.
+                    "crewdeck import FILE brings tasks from a crewdeck export, "
+                    "crewdeck import --from taskwarrior|trello|asana|linear FILE from those tools.",
                 )
             )
 
