@@ -1371,7 +1371,9 @@ async def test_calendar_keys_move_a_post_on_the_audiences_clock_across_a_change_
         await pilot.press("w", *["right_square_bracket"] * 4)  # month view, four months on: March 2027
         await settle(pilot)
         assert panel.laid.days[0] == dt.date(2027, 3, 1) and panel.laid.rows == ["instagram"]
-        await pilot.press(*["l"] * 12)
+        # The cursor opened on today, Thu 26 November, and stays on the 26th of each month `]` turns to.
+        assert panel.calendar.day == 25
+        await pilot.press(*["h"] * 13)
         await settle(pilot)
         status = str(app.main_screen.query_one("#calendar-status").render())
         assert "Spring post 0 · draft · Sat 03-13 09:00 EST (America/New_York) = Sat 03-13 15:00 CET for you" in status
@@ -1400,6 +1402,68 @@ async def test_calendar_keys_move_a_post_on_the_audiences_clock_across_a_change_
         await pilot.press("r")
         await settle(pilot)
         assert panel.laid.rows == ["Spring Launch"]
+
+
+async def test_the_calendar_opens_on_today_keeps_the_day_across_week_and_month_and_t_goes_back_to_today(tmp_path: Path) -> None:
+    """The calendar opened with its cursor on Monday, not today; `w` kept the cursor's place in the list of days (the
+    4th of the week became the 4th of the month), not its date; and no key went back to today."""
+    path = tmp_path / "today.db"
+    team_workspace(path, NOW).close()
+    app = make_app(path, "ana")  # Europe/Berlin: Thu 26 November 2026, 10:30
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+
+        def on() -> dt.date:
+            assert panel.laid is not None
+            return panel.laid.days[panel.calendar.day]
+
+        assert not panel.period.month and on() == dt.date(2026, 11, 26)
+        await pilot.press("l", "l", "w")
+        await settle(pilot)
+        assert panel.period.month and on() == dt.date(2026, 11, 28)
+        await pilot.press("l", "l", "w")  # Mon 30 November: the week that holds it, to Sunday 6 December
+        await settle(pilot)
+        assert panel.laid is not None and panel.laid.days[-1] == dt.date(2026, 12, 6) and on() == dt.date(2026, 11, 30)
+        await pilot.press("right_square_bracket", "right_square_bracket", "t")
+        await settle(pilot)
+        assert not panel.period.month and on() == dt.date(2026, 11, 26)
+        await pilot.press("w", "left_square_bracket", "t")
+        await settle(pilot)
+        assert panel.period.month and on() == dt.date(2026, 11, 26)
+        helps = {str(c.title): str(c.help) for c in app.get_system_commands(app.screen)}
+        assert helps["Deadlines: Today"] == "key t (calendar.today)", helps
+        assert "t Today" in await help_text(pilot)
+
+
+async def test_C_on_a_post_opens_the_week_or_month_that_holds_its_slot_the_cursor_on_it(tmp_path: Path) -> None:
+    """`C` on a post in the task list opened this week, wherever the post's slot was."""
+    path = tmp_path / "slots.db"
+    store = team_workspace(path, NOW)
+    december, january = add_posts(store, 2, NOW + dt.timedelta(days=16), every=dt.timedelta(days=30), state="draft")
+    store.close()
+    app = make_app(path, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == december
+        await pilot.press("C")
+        await settle(pilot)
+        panel = calendar_of(app)
+        assert panel.laid is not None and not panel.period.month
+        assert (panel.laid.days[0], panel.laid.days[panel.calendar.day]) == (dt.date(2026, 12, 7), dt.date(2026, 12, 12))
+        placed = panel.placed()
+        assert placed is not None and placed.post.id == december
+        await pilot.press("w")  # a month now: the next `C` opens the month that holds the post
+        await settle(pilot)
+        app.action_focus_pane("tasks")
+        assert await cursor_on(app, pilot, "Spring post 1") == january
+        await pilot.press("C")
+        await settle(pilot)
+        assert panel.period.month and panel.laid.days[0] == dt.date(2027, 1, 1)
+        placed = panel.placed()
+        assert placed is not None and placed.post.id == january
 
 
 @pytest.fixture
@@ -2855,6 +2919,27 @@ async def test_a_slot_typed_in_the_dialog_is_said_back_on_your_clock_and_the_aud
             "for you) is outside the audience's peak hours for instagram, 11:00-12:00 and 19:00-20:00 EST: nearest 19:00 EST "
             "(Sat 05:30 IST Kolkata for you)"
         ]
+
+
+async def test_the_slot_dialog_opens_with_the_slot_on_your_clock_and_enter_alone_keeps_it(team: Path) -> None:
+    # The dialog opened empty: which slot the post had was nowhere on the screen, and enter alone was refused.
+    post_id = post_titled(team, "Spring post 0")  # Sat 04:30 in New York: 15:00 in Kolkata
+    before = slot_of(team, post_id)
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "Spring post 0") == post_id
+        await pilot.press("s", "m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        assert app.screen.query_one(Input).value == "2026-11-28 15:00 Asia/Kolkata"
+        assert await _told_after(app, pilot, "enter") == ["“Spring post 0” keeps its slot, Sat 11-28 15:00 IST Kolkata"]
+        assert not isinstance(app.screen, PromptScreen) and slot_of(team, post_id) == before
+        # Typed over as it reads, later that day: read as typed, on my clock.
+        await pilot.press("s", "m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
+        told = await _told_after(app, pilot, *"2026-11-28 21:30 Asia/Kolkata", "enter")
+        assert told == ["moved “Spring post 0”: Sat 11-28 21:30 IST Kolkata (Sat 11-28 11:00 EST for the audience)"], told
+    assert slot_of(team, post_id)[0] == "2026-11-28T16:00:00Z"
 
 
 async def test_a_round_only_its_author_may_review_is_warned_of_at_submit_and_reads_nobody_can_take_it_in_approvals(team: Path) -> None:

@@ -140,7 +140,10 @@ async def test_a_members_first_steps_name_no_command_only_a_manager_may_run(tmp_
             assert hint.display
             shown[handle] = str(hint.render()).split("On the command line: ")[1]
     assert "crewdeck member add" in shown["ana"] and "crewdeck campaign add" in shown["ana"], shown
-    assert shown["raj"] == "crewdeck import FILE brings tasks from an export or Taskwarrior.", shown
+    assert shown["raj"] == (
+        "crewdeck import FILE brings tasks from a crewdeck export, crewdeck import --from taskwarrior|trello|asana|linear FILE "
+        "from those tools."
+    ), shown
 
 
 async def test_the_first_steps_stay_hidden_when_a_read_from_before_the_first_task_comes_back_last(tmp_path: Path) -> None:

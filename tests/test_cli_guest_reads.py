@@ -509,3 +509,25 @@ def test_member_rm_me_is_refused_as_the_member_acting(shared: tuple[Cli, dict[st
     assert refused == one_line_error(cli("member", "rm", member, as_member=member)), refused
     assert refused.rstrip().endswith("(rule own_profile_only)"), refused
     assert member in [m["handle"] for m in json.loads(cli.ok("member", "list", "--json"))]
+
+
+def test_a_guest_reads_the_crisis_that_holds_a_post_of_theirs_without_its_id(shared: tuple[Cli, dict[str, str]]) -> None:
+    """`post show` told a guest "crisis: Launch typo (1a2b3c4d, open)", and `--json` its id in `held_by`, where their
+    `crisis status` names a crisis with no id."""
+    cli, ids = shared
+    post = ids["theirs"][:8]
+    cli.ok("post", "copy", post, "Big day", as_member="raj")
+    cli.ok("post", "submit", post, as_member="raj")
+    crisis_id = cli.ok("crisis", "start", "--reason", "Launch typo", "--campaign", "spring-launch").strip()
+    shown = cli.ok("post", "show", post, as_member="gus")
+    assert "crisis:        Launch typo (open)" in shown.splitlines(), shown
+    data = json.loads(cli.ok("post", "show", post, "--json", as_member="gus"))
+    assert "held_by" not in data and data["crises"] == [{"reason": "Launch typo", "open": True}], data
+    [listed] = json.loads(cli.ok("post", "list", "--json", as_member="gus"))
+    assert crisis_id not in json.dumps(listed) and listed["crises"] == data["crises"], listed
+    detail = cli.ok("show", post, as_member="gus")
+    assert "Launch typo (open)" in detail and crisis_id[:8] not in detail, detail
+    # A member reads its id as ever.
+    assert f"Launch typo ({crisis_id[:8]}, open)" in cli.ok("post", "show", post, as_member="raj")
+    member = json.loads(cli.ok("post", "show", post, "--json", as_member="raj"))
+    assert member["held_by"] == [crisis_id] and member["crises"] == [{"id": crisis_id, "reason": "Launch typo", "open": True}]

@@ -1865,3 +1865,20 @@ def test_post_show_lists_an_approval_given_in_the_second_of_its_submission_after
     team.ok("post", "approve", post_id, as_member="mia")
     table = team.ok("post", "show", post_id).split("history (", 1)[1].splitlines()[2:]
     assert [re.split(r"\s{2,}", line)[2] for line in table] == ["changed the copy", "submitted", "approved copy"], table
+
+
+def test_post_list_says_a_round_changes_were_requested_on_within_the_width(team: Cli, tmp_path: Path) -> None:
+    """ROUND was empty for a post whose round had changes requested: who asked, and what, was in `post show` alone."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "reject", post_id, "--note", "shorter, warmer", as_member="mia")
+    [row] = [line for line in team.ok("post", "list").splitlines() if line.startswith(post_id[:8])]
+    assert row.endswith("  changes requested by @mia: shorter, warmer"), row
+    team.ok("post", "copy", post_id, "Second take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "reject", post_id, "--note", "tone it down " * 20, as_member="mia")
+    shown = on_a_terminal(team, tmp_path, 80, "post", "list")
+    assert max(len(line) for line in shown) <= 80, shown
+    at = next(n for n, line in enumerate(shown) if line.startswith(post_id[:8]))
+    assert shown[at + 1].startswith("  round: changes requested by @mia: tone it down tone") and shown[at + 1].endswith("…"), shown

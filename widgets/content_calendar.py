@@ -74,6 +74,7 @@ class ContentCalendar(Widget, can_focus=True):
         Binding("space", "next_in_cell", "Next post in the day", show=False, id="calendar.next_in_cell"),
         Binding("left_square_bracket", "request('previous')", "Previous period", show=False, id="calendar.previous"),
         Binding("right_square_bracket", "request('next')", "Next period", show=False, id="calendar.next"),
+        Binding("t", "request('today')", "Today", id="calendar.today"),
         Binding("w", "request('period')", "Week/month", id="calendar.period"),
         Binding("r", "request('rows')", "Rows: platform/campaign", id="calendar.rows"),
         Binding("Z", "request('zone')", "Zone: yours/audience", id="calendar.zone"),

@@ -411,7 +411,7 @@ class CrewdeckApp(App[int]):
     | `4` | results: KPIs per campaign against targets and spend |
     | `z` | zoom the focused pane to the whole screen, and back |
     | `R` | Approvals: the posts in review, those that need you first |
-    | `C` | the content calendar (the deadlines pane's second mode) |
+    | `C` | the content calendar (the deadlines pane's second mode); on a post in the task list, the week holding its slot |
     | `!` | start a crisis (managers), or end the open one |
     | `f5` | sync now (a replica of a sync server): no waiting out a backoff |
     | `M` | your name and time zone (a guest's too) |
@@ -1153,9 +1153,11 @@ class CrewdeckApp(App[int]):
         CrisisKey(self, self.services).run()
 
     def action_calendar(self) -> None:
+        # On a post in the task list: the week (or month) that holds its slot, the cursor on it.
+        on_post = self.tasks_pane.post_slot_under_cursor() if self.screen is self.main_screen and self.active_pane == "tasks" else None
         self._back_to_panes()
         self.focus_pane("grid")
-        self.main_screen.query_one(GridPane).show_calendar(True)
+        self.main_screen.query_one(GridPane).show_calendar(True, on_post)
 
     def action_approvals(self) -> None:
         from crewdeck.tui.app.screens.approvals import ApprovalsScreen, open_approvals

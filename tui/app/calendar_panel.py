@@ -3,10 +3,11 @@
 The posts of the period shown are read in a worker (only those whose slot
 falls in it), with their flags; laying them out again for other rows is
 done in a worker too, and the widget draws what it is given, line by line.
-Keys: ``[`` ``]`` period, ``w`` week/month, ``r`` rows, ``Z`` your zone or
-the audience's, ``+`` ``-`` an hour, ``>`` ``<`` a day (on the audience's
-clock), ``enter`` open, ``a`` approve, ``g`` the next gap, ``u`` ``ctrl+r``
-undo and redo (the app's one history: ``crewdeck.tui.app.undo_keys``).
+It opens on today.  Keys: ``[`` ``]`` period, ``t`` today, ``w`` week/month
+(on the same day), ``r`` rows, ``Z`` your zone or the audience's, ``+``
+``-`` an hour, ``>`` ``<`` a day (on the audience's clock), ``enter`` open,
+``a`` approve, ``g`` the next gap, ``u`` ``ctrl+r`` undo and redo (the
+app's one history: ``crewdeck.tui.app.undo_keys``).
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ class CalendarPanel(Vertical):
         self.services = services
         today = services.now().astimezone(zone_info(services.viewer_tz)).date()
         self.period = CalendarPeriod(today, False, services.viewer_tz, False)
+        #: The day the cursor goes to once the next read is laid out (today as it opens, the day it was on across a
+        #: week/month switch), else where it was.
+        self._on_day: dt.date | None = today
         self.read: Read | None = None
         self.laid: Layout | None = None
         self.generation = 0
@@ -207,15 +211,32 @@ class CalendarPanel(Vertical):
         self._follow = post_id
         self.reload()
 
+    def show_post(self, post_id: str, slot: dt.datetime) -> None:
+        """The week or month (as shown) that holds ``slot`` where the days are drawn, the cursor on the post there."""
+        period = self.period
+        self._on_day = day = slot.astimezone(zone_info(period.zone)).date()
+        self._follow = post_id
+        self.reload(CalendarPeriod(day, period.month, period.zone, period.by_campaign))
+
     def _cursor_after(self, laid: Layout) -> tuple[int | None, int | None, int | None]:
-        """Where the cursor goes: onto the followed post, else where it was."""
+        """Where the cursor goes: onto the followed post, else onto the day asked for (``_on_day``), else where it was."""
         follow, self._follow = self._follow, None
+        on_day, self._on_day = self._on_day, None
         if follow is not None:
             for (row, day), placed in laid.cells.items():
                 for index, item in enumerate(placed):
                     if item.post.id == follow:
                         return row, day, index
+        if on_day is not None and on_day in laid.days:
+            return None, laid.days.index(on_day), 0
         return None, None, None
+
+    def _cursor_day(self) -> dt.date:
+        """The day under the cursor, as drawn (the period's first read not in yet: the day the period was opened on)."""
+        laid = self.laid
+        if laid is None or self.shown != self.generation or not laid.days:
+            return self._on_day or self.period.anchor
+        return laid.days[min(self.calendar.day, len(laid.days) - 1)]
 
     def _data(self, period: CalendarPeriod, laid: Layout) -> CalendarData:
         today = self.services.now().astimezone(zone_info(laid.zone)).date()
@@ -349,7 +370,13 @@ class CalendarPanel(Vertical):
                 anchor = period.anchor + dt.timedelta(days=7 * step)
             self.reload(CalendarPeriod(anchor, period.month, period.zone, period.by_campaign))
         elif name == "period":
-            self.reload(CalendarPeriod(period.anchor, not period.month, period.zone, period.by_campaign))
+            # The week or month that holds the day under the cursor, the cursor on that day still.
+            self._on_day = day = self._cursor_day()
+            self.reload(CalendarPeriod(day, not period.month, period.zone, period.by_campaign))
+        elif name == "today":
+            # Today where the days are drawn, as the calendar marks it.
+            self._on_day = today = self.services.now().astimezone(zone_info(period.zone)).date()
+            self.reload(CalendarPeriod(today, period.month, period.zone, period.by_campaign))
         elif name == "rows":
             rows = CalendarPeriod(period.anchor, period.month, period.zone, not period.by_campaign)
             if self.read is not None and self.shown == self.generation:

@@ -126,15 +126,18 @@ class GridPane(Pane):
     def action_calendar(self) -> None:
         self.show_calendar(not self.has_class("-calendar"))
 
-    def show_calendar(self, shown: bool) -> None:
-        """The content calendar (made and loaded the first time it is shown), or the grid again."""
+    def show_calendar(self, shown: bool, on_post: tuple[str, dt.datetime] | None = None) -> None:
+        """The content calendar (made and loaded the first time it is shown), or the grid again; ``on_post``: a post
+        and its slot, the period shown the one that holds the slot, the cursor on the post."""
         self.set_class(shown, "-calendar")
         if shown and self._calendar is None:
-            self.call_later(self._make_calendar)
+            self.call_later(self._make_calendar, on_post)
             return
+        if shown and on_post is not None and self._calendar is not None:
+            self._calendar.show_post(*on_post)
         self.focus_main()
 
-    async def _make_calendar(self) -> None:
+    async def _make_calendar(self, on_post: tuple[str, dt.datetime] | None = None) -> None:
         """The calendar's panel, mounted after the grid the first time it is shown: not in the app's first paint."""
         from crewdeck.tui.app.calendar_panel import CalendarPanel
 
@@ -142,7 +145,10 @@ class GridPane(Pane):
             return
         panel = self._calendar = CalendarPanel(self.services, id="calendar-panel")
         await self.mount(panel)
-        panel.reload()
+        if on_post is None:
+            panel.reload()
+        else:
+            panel.show_post(*on_post)
         self.focus_main()
 
     def start(self) -> None:

@@ -216,8 +216,10 @@ class PostKeys:
 
     def do(self, move: str, post: PostView, settled: Callable[[], object] | None = None, written: Callable[[], None] | None = None) -> None:
         # The posts' writes: imported when a post key is first used, not for the app's first paint.
+        from crewdeck.sync.state.zones import zone as zone_info
         from crewdeck.tui.app.post_actions import Move, run_move, slot_zone, watching_peak, watching_reviewers
         from crewdeck.tui.posts import writing
+        from crewdeck.tui.time.when import format_local
 
         post_id, name = post.id, named_post(post.facts.title, post.id)
         if move == "reject":
@@ -243,6 +245,13 @@ class PostKeys:
                     return writing.move_slot(s, me, post_id, now, slot, typed)
                 return writing.resume(s, me, post_id, now, slot, typed=typed)
 
+            # The slot it has, as you would type it on your clock (a missed post's has passed: none to keep), to take
+            # or type over: enter alone keeps it, and writes nothing.
+            kept = None
+            if move == "slot" and post.facts.slot is not None:
+                current = post.facts.slot.astimezone(zone_info(viewer))
+                shown = format_local(post.facts.slot, viewer, self._services.now(), clock24=clock24)
+                kept = (f"{current:%Y-%m-%d %H:%M} {viewer}", f"{name} keeps its slot, {shown}")
             self._ask(
                 f"{title} — in {zone} unless you name a zone",
                 "fri 18:00 · tomorrow 09:00 · +2d",
@@ -250,6 +259,7 @@ class PostKeys:
                 said,
                 slot_of=post_id,
                 draft_for=DraftFor(f"slot:{post_id}", f"your new slot for {name}"),
+                kept=kept,
             )
         else:
             actions = {
@@ -402,13 +412,16 @@ class PostKeys:
         note: Callable[[], str] | None = None,
         platform: str | None = None,
         draft_for: DraftFor | None = None,
+        kept: tuple[str, str] | None = None,
     ) -> None:
         """Ask, and write the answer in the dialog's worker: a refused answer (copy over the platform's limits, a slot
         that is not a date) leaves the dialog open with the text and why under it; once written, the app says ``said``,
         then ``written`` (on the UI thread).  ``multiline`` (the copy): in a text area, where enter starts a line.
         ``slot_of``: the post whose slot the answer moves, whose draft's due date the notice says when it moved too;
         ``note``: what else the notice says, asked once the answer is written; ``platform``: the post's, whose count the
-        copy's editor says as it is typed; ``draft_for``: what the dialog holds, kept if the app closes under it."""
+        copy's editor says as it is typed; ``draft_for``: what the dialog holds, kept if the app closes under it;
+        ``kept``: the value as it stands, which the dialog opens with to take or type over, and what is said when it is
+        answered unchanged (nothing written)."""
         from crewdeck.tui.app.post_actions import watching_due, write_move
 
         if not self._targets():
@@ -416,6 +429,10 @@ class PostKeys:
             return
 
         def submit(text: str) -> None:
+            if kept is not None and text.strip() == kept[0]:
+                self._owner.app.call_from_thread(self._owner.app.notify, kept[1])
+                return
+
             def answered(s: Store, me: str, now: dt.datetime) -> object:
                 return then(s, me, now, text)
 
@@ -428,5 +445,13 @@ class PostKeys:
             self._owner.app.push_screen(CopyEditorScreen(title, help_text, value, submit, platform, draft_for))
             return
         self._owner.app.push_screen(
-            PromptScreen(title, help_text, value, submit=submit, editing=bool(value), joiner=joiner, draft_for=draft_for)
+            PromptScreen(
+                title,
+                help_text,
+                kept[0] if kept else value,
+                submit=submit,
+                editing=bool(value),
+                joiner=joiner,
+                draft_for=draft_for,
+            )
         )

@@ -366,7 +366,9 @@ class TasksPane(Pane):
                     ("No tasks yet. ", "bold"),
                     f"Press {add} to add one, e.g. “Draft reel @{me.handle} #instagram due:fri 17:00”; "
                     f"{keys} lists every key.\nOn the command line: {team}"
-                    "crewdeck import FILE brings tasks from an export or Taskwarrior.",
+                    # Each source named with the command it needs: a Taskwarrior file without its --from is refused.
+                    "crewdeck import FILE brings tasks from a crewdeck export, "
+                    "crewdeck import --from taskwarrior|trello|asana|linear FILE from those tools.",
                 )
             )
 
@@ -475,6 +477,13 @@ class TasksPane(Pane):
 
     def action_triage(self, key: str) -> None:
         self.triage.run(key)
+
+    def post_slot_under_cursor(self) -> tuple[str, dt.datetime] | None:
+        """The post under the cursor and its slot (the content calendar's ``C`` opens on it), if it is a post with one."""
+        row: TaskRow | None = self.table.cursor_record
+        if row is None or row.post_state is None or not row.publish_utc:
+            return None
+        return row.id, parse_utc(row.publish_utc)
 
     def action_post(self, move: str) -> None:
         if move == "approve":

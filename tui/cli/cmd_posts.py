@@ -43,7 +43,7 @@ from crewdeck.tui.posts.reading import (
 from crewdeck.tui.posts.review import copy_review
 from crewdeck.tui.posts.states import AS_STORED, STATES, label
 from crewdeck.tui.time.when import utc_iso
-from crewdeck.tui.workspace.columns import line_width, terminal_width
+from crewdeck.tui.workspace.columns import cut_cells, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import match_campaign, member_json
@@ -265,7 +265,9 @@ def _post_json(view: PostView, ctx: Context) -> dict[str, Any]:
             }
             for step, v in zip(view.round.steps, view.round.satisfied)
         ],
-        "held_by": [c.id for c in view.held_by],
+        # A guest's crises have no id, as their ``crisis status --json`` gives none.
+        **({} if ctx.scope.guest else {"held_by": [c.id for c in view.held_by]}),
+        "crises": [{**({} if ctx.scope.guest else {"id": c.id}), "reason": c.reason, "open": c.open} for c in view.held_by],
     }
 
 
@@ -430,7 +432,7 @@ def cmd_post_show(ctx: Context) -> int:
     if view.state in ("in-review", "changes-requested", "draft") and view.round.round_id:
         lines.append(_field("round", view.round.describe(ctx.ws.shown_handles())))
     for crisis in view.held_by:
-        lines.append(_field("crisis", crisis.holding_words()))
+        lines.append(_field("crisis", crisis.holding_words(guest=ctx.scope.guest)))
     lines.append(_field("platform", f.platform or "-") + (f"   campaign: +{data['campaign']}" if data["campaign"] else ""))
     if f.slot is not None:
         lines.append(_field("slot", _slot_text(ctx, f.slot, f.slot_tz, f.campaign)))
@@ -524,7 +526,8 @@ def cmd_post_list(ctx: Context) -> int:
         return NOTHING_LISTED if asked else 0  # as `tasks`: a filter that matched nothing
     names = ctx.ws.campaign_names()
     handles = ctx.ws.shown_handles()  # a removed reviewer reads "ex-@raj": a new member may have their handle
-    rounds = [v.round.describe(handles) if v.state == "in-review" else "" for v in views]
+    # A round changes were requested on says by whom and what (its STATE alone said nothing of it), as post show does.
+    rounds = [v.round.describe(handles) if v.state in ("in-review", "changes-requested") else "" for v in views]
     rows = [
         [
             v.id[:8],
@@ -543,7 +546,15 @@ def cmd_post_list(ctx: Context) -> int:
         # "Customer sto…".  It goes under its post's row, whole, as member list's groups do; the campaign gives way
         # before the title is cut.
         listed = fitting_table([row[:-1] for row in rows], headers[:-1], free=("TITLE",), give_way=("CAMPAIGN",), width=width)
-        under = [line_under("round", step.split(", "), ", ", width) if step else [] for step in rounds]
+        # A request for changes is one sentence, its note the writer's (commas too): cut to the width, not wrapped at them.
+        under = [
+            [cut_cells(line, width) for line in line_under("round", [step], ", ", width)]
+            if v.state == "changes-requested"
+            else line_under("round", step.split(", "), ", ", width)
+            if step
+            else []
+            for v, step in zip(views, rounds, strict=True)
+        ]
         sys.stdout.write(with_lines_under(listed, under) + "\n")
     else:
         # On a terminal: the campaign left out before a title or a round is cut unreadable, then those cut.

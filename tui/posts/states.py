@@ -117,9 +117,11 @@ class Crisis:
     def open(self) -> bool:
         return self.ended_at is None
 
-    def holding_words(self) -> str:
-        """What a post it holds says of it (``post show``'s ``crisis:`` line, the app's detail): "bad press (3f2a9c1b, open)"."""
-        return f"{self.reason} ({self.id[:8]}, {'open' if self.open else 'ended'})"
+    def holding_words(self, *, guest: bool = False) -> str:
+        """What a post it holds says of it (``post show``'s ``crisis:`` line, the app's detail): "bad press (3f2a9c1b, open)";
+        a guest's "bad press (open)", as their ``crisis status`` and banner name a crisis with no id."""
+        said = "open" if self.open else "ended"
+        return f"{self.reason} ({said})" if guest else f"{self.reason} ({self.id[:8]}, {said})"
 
     def record(self) -> dict[str, Any]:
         """What the rule that a crisis holds a post reads of it (``crewdeck.sync.state.frozen.holds``), as its record has it."""

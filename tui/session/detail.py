@@ -173,7 +173,7 @@ def task_detail(
         for member in map(ws.member, meeting.get(key) or [])
         if member is not None
     )
-    post_state, held_by = _post_state(ws, task_id, now) if record["post_state"] else (None, ())
+    post_state, held_by = _post_state(ws, task_id, now, guest) if record["post_state"] else (None, ())
     return TaskDetail(
         post_state=post_state,
         held_by=held_by,
@@ -235,12 +235,12 @@ def _verdicts_told(ws: Workspace, post_id: str, naming: Naming, actor_of: Callab
     return out
 
 
-def _post_state(ws: Workspace, post_id: str, now: dt.datetime) -> tuple[str | None, tuple[str, ...]]:
+def _post_state(ws: Workspace, post_id: str, now: dt.datetime, guest: bool) -> tuple[str | None, tuple[str, ...]]:
     """What ``crewdeck post show`` says of the post's state (a task's status means nothing for a post), a removed
-    reviewer "ex-@raj", and of the crises that hold it."""
+    reviewer "ex-@raj", and of the crises that hold it (to a guest without their ids)."""
     from crewdeck.tui.posts.reading import read_post, state_words
 
     view = read_post(ws.conn, post_id, now)
     if view is None:
         return None, ()
-    return state_words(view, ws.shown_handles()), tuple(crisis.holding_words() for crisis in view.held_by)
+    return state_words(view, ws.shown_handles()), tuple(crisis.holding_words(guest=guest) for crisis in view.held_by)
