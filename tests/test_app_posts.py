@@ -2921,7 +2921,7 @@ async def test_a_slot_typed_in_the_dialog_is_said_back_on_your_clock_and_the_aud
         ]
 
 
-async def test_the_slot_dialog_opens_with_the_slot_on_your_clock_and_enter_alone_keeps_it(team: Path) -> None:
+async def test_the_slot_dialog_opens_with_the_slot_in_the_audiences_zone_and_enter_alone_keeps_it(team: Path) -> None:
     # The dialog opened empty: which slot the post had was nowhere on the screen, and enter alone was refused.
     post_id = post_titled(team, "Spring post 0")  # Sat 04:30 in New York: 15:00 in Kolkata
     before = slot_of(team, post_id)
@@ -2931,7 +2931,7 @@ async def test_the_slot_dialog_opens_with_the_slot_on_your_clock_and_enter_alone
         assert await cursor_on(app, pilot, "Spring post 0") == post_id
         await pilot.press("s", "m")
         await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the slot's prompt")
-        assert app.screen.query_one(Input).value == "2026-11-28 15:00 Asia/Kolkata"
+        assert app.screen.query_one(Input).value == "2026-11-28 04:30 America/New_York"
         assert await _told_after(app, pilot, "enter") == ["“Spring post 0” keeps its slot, Sat 11-28 15:00 IST Kolkata"]
         assert not isinstance(app.screen, PromptScreen) and slot_of(team, post_id) == before
         # Typed over as it reads, later that day: read as typed, on my clock.

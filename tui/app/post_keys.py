@@ -245,13 +245,14 @@ class PostKeys:
                     return writing.move_slot(s, me, post_id, now, slot, typed)
                 return writing.resume(s, me, post_id, now, slot, typed=typed)
 
-            # The slot it has, as you would type it on your clock (a missed post's has passed: none to keep), to take
-            # or type over: enter alone keeps it, and writes nothing.
+            # The slot it has, in the zone the dialog reads (a missed post's has passed: none to keep), to take or type
+            # over: enter alone keeps it, and writes nothing; a time typed over keeps the audience's zone, where the
+            # viewer's zone named in the box would have become the slot's.
             kept = None
             if move == "slot" and post.facts.slot is not None:
-                current = post.facts.slot.astimezone(zone_info(viewer))
+                current = post.facts.slot.astimezone(zone_info(zone))
                 shown = format_local(post.facts.slot, viewer, self._services.now(), clock24=clock24)
-                kept = (f"{current:%Y-%m-%d %H:%M} {viewer}", f"{name} keeps its slot, {shown}")
+                kept = (f"{current:%Y-%m-%d %H:%M} {zone}", f"{name} keeps its slot, {shown}")
             self._ask(
                 f"{title} — in {zone} unless you name a zone",
                 "fri 18:00 · tomorrow 09:00 · +2d",
