@@ -953,6 +953,24 @@ def test_a_plain_csvs_amounts_with_thousands_separators_import_as_its_counts_and
     ]
 
 
+def test_a_plain_csvs_comma_that_may_mark_decimals_is_refused_never_read_as_thousands(ws: Path, tmp_path: Path) -> None:
+    # "1,250" of KWD (three decimal places: 1.250 or 1250) and "0,500" of EUR (grouping nothing) were read as 1,250.000
+    # KWD and 500.00 EUR: a thousandfold guess, where kpi add and ledger add refuse the same amounts.
+    text = (
+        "date,campaign,platform,clicks,spend,currency\n"
+        '2026-11-20,Autumn,instagram,10,"1,250",KWD\n'
+        '2026-11-21,Autumn,instagram,10,"0,500",EUR\n'
+        '2026-11-22,Autumn,instagram,"0,500",1.00,EUR\n'
+    )
+    source = _file(tmp_path, "plain.csv", text)
+    lines = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend").splitlines()
+    assert [line.split(": ")[1] for line in lines[:3]] == ["spend", "spend", "clicks"], lines
+    assert "'1,250'" in lines[0] and "--decimal-mark ," in lines[0], lines
+    assert "'0,500'" in lines[1] and "'0500 EUR'" not in lines[1], lines
+    assert lines[-1] == f"crewdeck: error: nothing imported: 3 bad rows in {source} (listed above)"
+    assert _state(ws)[:2] == ([], [])
+
+
 def test_a_plain_csvs_column_no_metric_reads_is_named_not_dropped_silently(ws: Path, tmp_path: Path) -> None:
     # "Link Klicks" (a renamed clicks) and "Wert" were read by nothing and the import said only "1 changed": the clicks
     # and the value were lost without a word.

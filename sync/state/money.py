@@ -90,8 +90,8 @@ _SIGN_CODES = {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₹": "INR",
 #: An amount written with one sign before or after a number and nothing else (``€12``, ``-€12``, ``€ 12``, ``12,50€``).
 _SIGN_ALONE = re.compile(r"(?P<lead>[-+]?)(?P<before>\S)\s*(?P<number>[-+]?[0-9.,]+)|(?P<written>[-+]?[0-9.,]+)\s*(?P<after>\S)")
 #: A number whose commas group its thousands, a dot before its decimals (``20,000``, ``-1,250.00``), as an ad
-#: platform's export writes one, and a person writing English.
-GROUPED_THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\Z")
+#: platform's export writes one, and a person writing English; ``0,500`` groups nothing (a decimal comma, or a slip).
+GROUPED_THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?\Z")
 #: A number whose one comma marks its decimals, dots grouping its thousands or none (``12,50``, ``1.234,56``).
 _COMMA_DECIMALS = re.compile(r"[-+]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+),(?P<decimals>[0-9]+)\Z")
 

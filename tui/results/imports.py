@@ -35,6 +35,7 @@ from crewdeck.sync.state.money import (
     parse_amount,
     parse_decimal,
     shown_code,
+    thousands_dropped,
 )
 from crewdeck.sync.state.oplog import OpError, check_row_id
 from crewdeck.sync.state.records import LEDGER_ENTRY, RESULT, RESULT_COUNTS, canonical_json, canonical_json_varying
@@ -164,7 +165,7 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 #: The fields a row's counts go to, in the order a row's values are written.
 _COUNTED = (*RESULT_COUNTS, "followers")
 #: A count grouped in thousands the same way (``12,500``): a comma anywhere else is no separator (``12,5``).
-_GROUPED_COUNT = {mark: re.compile(rf"[0-9]{{1,3}}({re.escape(mark)}[0-9]{{3}})+\Z") for mark in ",."}
+_GROUPED_COUNT = {mark: re.compile(rf"[1-9][0-9]{{0,2}}({re.escape(mark)}[0-9]{{3}})+\Z") for mark in ",."}
 #: What groups a count's thousands, by whether a comma marks the decimals (``--decimal-mark ,``: "12.500", as that
 #: sheet writes its amounts' thousands, "1.234,50").
 _COUNT_GROUPING = {False: ("a comma", ","), True: ("a dot", ".")}
@@ -849,9 +850,22 @@ def _unnamed(problem: str) -> str:
     return problem.removeprefix("amount ") if problem.startswith("amount '") else problem
 
 
-def _money(cell: _Cells, name: str, currency: str | None, reading: csvfiles.Reading) -> tuple[int, str] | None:
+def _grouping_dropped(word: str, currency: str | None, fmt: str) -> str:
+    """``word`` without the commas that group its thousands: always in a platform's export, and in a sheet of one's own
+    where they can only be that in ``currency``; else as written, for the refusal to say how to write it."""
+    if not GROUPED_THOUSANDS.match(word):
+        return word
+    if fmt in PLATFORM:
+        return word.replace(",", "")
+    return (thousands_dropped(word, currency) if currency is not None else None) or word
+
+
+def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csvfiles.Reading) -> tuple[int, str] | None:
     """The cell's amount and its currency (``None``: none given, or a problem of the row).  Under ``--decimal-mark ,``
-    it is read as ``ledger import`` reads one ("1.234,50" is 1234.50; "12.50" is refused, never read as 1250)."""
+    it is read as ``ledger import`` reads one ("1.234,50" is 1234.50; "12.50" is refused, never read as 1250).  Without
+    it, a platform's export groups thousands with commas, its own style; a sheet of one's own has them dropped only
+    where they can group nothing else in the amount's currency (``thousands_dropped``: "1,250" of KWD is refused, never
+    guessed)."""
     if name not in cell.columns:
         return None
     raw = written = cell.get(name)
@@ -863,8 +877,11 @@ def _money(cell: _Cells, name: str, currency: str | None, reading: csvfiles.Read
         except UserError as exc:
             cell.problem(name, _unnamed(str(exc)))
             return None
-    else:  # commas between thousands, as every format's counts are read and the platforms write amounts: "1,234.50 EUR"
-        raw = " ".join(word.replace(",", "") if GROUPED_THOUSANDS.match(word) else word for word in raw.split())
+    else:
+        words = raw.split()
+        # The amount's currency: named beside it in the cell ("1,234.50 EUR"), or the row's.
+        named = next((word.upper() for word in words if word.isalpha()), None) if len(words) == 2 else currency
+        raw = " ".join(_grouping_dropped(word, named, fmt) for word in words)
     try:
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
             amount, given = parse_amount(raw)
@@ -947,10 +964,10 @@ def _read_row(
         count = _count(cell, name, reading.decimal_comma)
         if count is not None:
             values[name] = count
-    value = _money(cell, "value", currency, reading) if known else None
+    value = _money(cell, "value", currency, fmt, reading) if known else None
     if value is not None:
         values["conversion_value"] = {"amount": value[0], "currency": value[1]}
-    spent = _money(cell, "spend", currency, reading) if known else None
+    spent = _money(cell, "spend", currency, fmt, reading) if known else None
     if key is not None and key.kind == "followers" and set(values) != {"followers"}:
         cell.problem("platform", "a platform alone counts its followers only: give them, or name a post or a campaign for these numbers")
     elif key is not None and key.kind != "followers" and "followers" in values:
