@@ -797,6 +797,36 @@ def test_a_server_told_to_stop_with_nothing_open_ends_without_waiting_for_a_time
     assert server.proc is not None and server.proc.returncode == -signal.SIGTERM  # its own end: not killed after waiting
 
 
+async def test_a_stop_that_waits_on_open_connections_says_so_once_with_how_to_force_it(caplog: pytest.LogCaptureFixture) -> None:
+    # uvicorn's "Waiting for connections to close. (CTRL+C to force quit)" was dropped with its shutdown, where it is
+    # the only place an operator learns that a second Ctrl-C ends a stop kept waiting by an open response.
+    import asyncio
+
+    import uvicorn
+
+    from crewdeck.sync.server.prompt import PromptServer
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        raise AssertionError("no request is served")
+
+    server = PromptServer(uvicorn.Config(app, log_config=None), listen_queue=1)  # its records reach caplog, unhandled
+    server.servers = []
+    open_connection = object()
+    server.server_state.connections.add(open_connection)  # type: ignore[arg-type]  # a stand-in: only its presence counts
+
+    async def closed_after_some_looks() -> None:
+        for _ in range(5):
+            await asyncio.sleep(0)
+        server.server_state.connections.discard(open_connection)  # type: ignore[arg-type]  # as added
+
+    closing = asyncio.create_task(closed_after_some_looks())
+    with caplog.at_level("INFO", logger="uvicorn.error"):
+        await server._drained()
+    await closing
+    said = [record.getMessage() for record in caplog.records if record.name == "uvicorn.error"]
+    assert said == ["Waiting for connections to close. (CTRL+C to force quit)"]
+
+
 def test_a_test_server_whose_free_port_was_taken_before_it_bound_it_comes_up_on_another(tmp_path: Path) -> None:
     # free_port finds a port free and lets it go; another process (another test's server) may bind it before the server
     # does, which then exited, "port N on 127.0.0.1 is in use": a test failed in its setup, by timing alone.

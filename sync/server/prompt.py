@@ -90,8 +90,16 @@ class PromptServer(uvicorn.Server):
             await self.lifespan.shutdown()
 
     async def _drained(self) -> None:
-        """Until every connection has closed and every response has been sent (or a second signal forces the exit)."""
+        """Until every connection has closed and every response has been sent (or a second signal forces the exit).
+        What it waits for is said once, as uvicorn says it: the only place an operator learns a second Ctrl-C ends it."""
+        said = set()
         while (self.server_state.connections or self.server_state.tasks) and not self.force_exit:
+            if self.server_state.connections and "connections" not in said:
+                said.add("connections")
+                logger.info("Waiting for connections to close. (CTRL+C to force quit)")
+            elif self.server_state.tasks and not self.server_state.connections and "tasks" not in said:
+                said.add("tasks")
+                logger.info("Waiting for background tasks to complete. (CTRL+C to force quit)")
             await asyncio.sleep(DRAIN_POLL)
         for server in self.servers:
             await server.wait_closed()
