@@ -182,17 +182,9 @@ def test_a_periods_spend_per_platform_is_read_from_the_ledgers_report_index_alon
     post = _post(ws)
     _spend(ws, "ana", "120.00", "--task", post)
     _spend(ws, "ana", "30.00")
-    read: list[str] = []
-    workspace = Workspace.open(ws, readonly=True)
-    try:
-        workspace.conn.set_trace_callback(read.append)
-        built = report.build(workspace.conn, "EUR", bounds=(dt.date(2000, 1, 1), dt.date(3000, 1, 1)))
-        workspace.conn.set_trace_callback(None)
-        # The few entries that need approval are worked out one by one; those that do not are most of a ledger.
-        plain = [sql for sql in read if "FROM ledger_entry e" in sql and "e.needs_approval = 0 AND e.date" in sql]
-        plans = [" ".join(row[-1] for row in workspace.conn.execute(f"EXPLAIN QUERY PLAN {sql}")) for sql in plain]
-    finally:
-        workspace.close()
+    built, planned = _report_planned(ws)
+    # The few entries that need approval are worked out one by one; those that do not are most of a ledger.
+    plans = [plan for sql, plan in planned.items() if "FROM ledger_entry e" in sql and "e.needs_approval = 0 AND e.date" in sql]
     # The post's entry on its platform; the campaign's paid to Meta, a platform it is not on, on none.
     assert [g.spent_on for g in built.groups] == [{"instagram", None}]
     assert len(plans) >= 2 and all("COVERING INDEX ledger_report" in plan for plan in plans), plans
@@ -204,18 +196,22 @@ def test_a_periods_spend_reads_no_whole_ledger(ws: Path) -> None:  # noqa: F811
     post = _post(ws)
     _spend(ws, "ana", "120.00", "--task", post)
     _spend(ws, "ana", "30.00 USD")
+    _, planned = _report_planned(ws)
+    plans = {sql: plan for sql, plan in planned.items() if "ledger_entry" in sql}
+    assert plans and not [sql for sql, plan in plans.items() if "SCAN ledger_entry" in plan or "SCAN e " in f"{plan} "], plans
+
+
+def _report_planned(path: Path) -> tuple[report.ResultsReport, dict[str, str]]:
+    """The Results report of all time on ``path``, and each statement it ran with its query plan."""
     read: list[str] = []
-    workspace = Workspace.open(ws, readonly=True)
+    workspace = Workspace.open(path, readonly=True)
     try:
         workspace.conn.set_trace_callback(read.append)
-        report.build(workspace.conn, "EUR", bounds=(dt.date(2000, 1, 1), dt.date(3000, 1, 1)))
+        built = report.build(workspace.conn, "EUR", bounds=(dt.date(2000, 1, 1), dt.date(3000, 1, 1)))
         workspace.conn.set_trace_callback(None)
-        plans = {
-            sql: " ".join(row[-1] for row in workspace.conn.execute(f"EXPLAIN QUERY PLAN {sql}")) for sql in read if "ledger_entry" in sql
-        }
+        return built, {sql: " ".join(row[-1] for row in workspace.conn.execute(f"EXPLAIN QUERY PLAN {sql}")) for sql in read}
     finally:
         workspace.close()
-    assert plans and not [sql for sql, plan in plans.items() if "SCAN ledger_entry" in plan or "SCAN e " in f"{plan} "], plans
 
 
 def _report_index(path: Path) -> list[str]:
