@@ -321,7 +321,7 @@ async def test_a_dialogs_key_rebound_in_the_keymap_acts_there_and_the_old_one_no
         ({"notes.save": "f3", "notes.cancel": "ctrl+g"}, (), ".notes--help", "f3 saves · ctrl+g cancels"),
         ({"discard.yes": "d", "discard.no": "k,escape"}, ("escape",), ".discard--help", "d discards it · k or esc goes back to it"),
         ({"entry_form.cancel": "f4"}, ("3", "n"), ".form--help", "enter saves · tab next field · f4 cancels"),
-        ({"prompt.cancel": "f2"}, ("exclamation_mark",), ".prompt--help", "enter starts the crisis, f2 cancels"),
+        ({"prompt.cancel": "f2"}, ("exclamation_mark",), ".prompt--help", "enter asks what it stops, f2 cancels"),
     ],
 )
 async def test_a_dialogs_own_line_names_its_keys_as_the_keymap_has_them(

@@ -842,7 +842,10 @@ async def test_the_crisis_key_asks_the_reason_shows_the_banner_and_ending_lists_
         assert isinstance(app.screen, PromptScreen)
         await pilot.press(*"bad press", "enter")
         await settle(pilot)
-        assert "CRISIS: bad press — @ana, since today 10:30 CET" in banner_text(app)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("a")  # every post
+        await settle(pilot)
+        assert "CRISIS: bad press — @ana, since today 10:30 CET · all posts" in banner_text(app)
         assert "checklist 0/5" in banner_text(app)
         assert state(team, post_id) == "paused"
         # Again: the open crisis is offered to end; its held posts are listed, one key each.
@@ -918,6 +921,9 @@ async def test_the_crisis_key_pressed_twice_before_its_read_came_back_opens_one_
         await settle(pilot)
         assert [type(screen) for screen in app.screen_stack[1:]] == [PromptScreen]
         await pilot.press(*"bad press", "enter")
+        await settle(pilot)
+        assert [type(screen) for screen in app.screen_stack[1:]] == [PickerScreen]
+        await pilot.press("a")
         await settle(pilot)
         assert len(app.screen_stack) == 1
     with Store(team) as store:
@@ -2072,7 +2078,8 @@ async def test_the_crisis_dialog_wraps_its_question_at_80x24_rather_than_cut_it(
             label = screen.query_one(selector)
             assert label.parent is not None
             assert label.outer_size.width <= label.parent.content_size.width, selector
-            assert label.size.height >= 2, selector  # the whole sentence, on two lines
+            # The whole sentence, on as many lines as it takes.
+            assert label.size.height * label.size.width >= cell_len(str(label.render())), selector
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
@@ -2499,7 +2506,43 @@ async def test_a_crisis_started_with_no_reason_keeps_its_dialog_open_saying_why(
         await pilot.press(*"bad press", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
+        await pilot.press("a")
+        await settle(pilot)
         assert "CRISIS: bad press" in banner_text(app)
+
+
+async def test_the_crisis_key_stops_one_platforms_posts_and_the_banner_names_it(team: Path) -> None:
+    """`!` stopped every post: a manager in a crisis on instagram paused linkedin's too, unless they went to
+    `crewdeck crisis start --platform instagram`.  After the reason, each choice says what it stops."""
+    with Store(team) as store:
+        spring = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 0'").fetchone()[0]
+        linkedin = add_posts(store, 2, NOW + dt.timedelta(days=3), platform="linkedin", submitted=NOW)
+        for post in (spring, *linkedin):
+            for reviewer in ("mia", "kemi"):
+                writing.approve(store, member(team, reviewer), post, NOW)
+    assert [state(team, post) for post in (spring, *linkedin)] == ["approved"] * 3
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press(*"instagram outage", "enter")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        offered = {choice.key: choice.label for choice in picker.choices}
+        assert offered["a"] == "stops 3 approved or scheduled posts everywhere"
+        assert "stops 2 approved or scheduled posts on linkedin" in offered.values()
+        assert "stops 3 approved or scheduled posts of Spring Launch" in offered.values()
+        key = next(k for k, label in offered.items() if label == "stops 1 approved or scheduled post on instagram")
+        await pilot.press(key)
+        await settle(pilot)
+        assert "CRISIS: instagram outage — @ana, since today 10:30 CET · instagram" in banner_text(app)
+        assert "crisis started: 1 approved or scheduled post on instagram paused" in notices(app)
+    assert [state(team, post) for post in (spring, *linkedin)] == ["paused", "approved", "approved"]
+    with Store(team) as store:
+        (crisis,) = open_crises(store.conn)
+        assert (crisis.platforms, crisis.campaigns) == (frozenset({"instagram"}), frozenset())
 
 
 # ------------------------------------------------------------ undo after a post's move
@@ -2647,7 +2690,7 @@ async def test_u_after_the_crisis_key_says_a_crisis_stands_once_started_and_once
         await settle(pilot)
         await pilot.press("exclamation_mark")
         await settle(pilot)
-        await pilot.press(*"bad press", "enter")
+        await pilot.press(*"bad press", "enter", "a")
         await settle(pilot)
         assert await _told_after(app, pilot, "u") == ["the crisis “bad press” cannot be undone: crises are append-only (end it instead)"]
         with Store(team) as store:

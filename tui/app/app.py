@@ -412,7 +412,7 @@ class CrewdeckApp(App[int]):
     | `z` | zoom the focused pane to the whole screen, and back |
     | `R` | Approvals: the posts in review, those that need you first |
     | `C` | the content calendar (the deadlines pane's second mode); on a post in the task list, the week holding its slot |
-    | `!` | start a crisis (managers), or end the open one |
+    | `!` | start a crisis (managers): its reason, then every post, a platform's or a campaign's; or end the open one |
     | `f5` | sync now (a replica of a sync server): no waiting out a backoff |
     | `M` | your name and time zone (a guest's too) |
     | `K` | the drafts kept when the app closed: the one kept opens, several are listed |

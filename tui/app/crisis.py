@@ -26,6 +26,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.workers import Latest, in_background
 from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.crisis_scope import CrisisScope, crisis_scopes
 from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.reading import PostView, open_crises, read_posts
 from crewdeck.tui.posts.states import Crisis, label
@@ -78,25 +79,48 @@ class CrisisKey:
         app.push_screen(PickerScreen("A crisis is open: ending one lists the posts it held", choices), chosen)
 
     def _ask_reason(self) -> None:
+        services = self._services
+        scopes: list[CrisisScope] = []
+
         def submit(reason: str) -> None:
-            # In the dialog's worker: a reason refused (none) keeps the dialog open, saying why.
-            write_move(
-                self._owner,
-                self._services,
-                "crisis started: every approved and scheduled post is paused",
-                lambda store, me, now: writing.start_crisis(store, me, now, reason),
-            )
+            # In the dialog's worker: a reason refused (none) keeps the dialog open, saying why; one taken, what the
+            # crisis may stop is read for the question after it.
+            writing.check_crisis_reason(reason)
+            scopes[:] = services.session.access.read(lambda ws: crisis_scopes(ws.conn, services.now()))
+
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self._ask_scope(reason, scopes)
 
         app = self._owner.app
         cancel = said_key(app, PromptScreen.BINDINGS, "prompt.cancel")
         app.push_screen(
             PromptScreen(
-                "Start a crisis? Every approved and scheduled post pauses for everyone",
-                f"the reason, shown on every screen — enter starts the crisis, {cancel} cancels",
+                "Start a crisis? The posts it stops pause for everyone",
+                f"the reason, shown on every screen — enter asks what it stops, {cancel} cancels",
                 submit=submit,
                 draft_for=DraftFor("prompt:crisis", "your reason for a crisis"),  # of no record: one of its own
-            )
+            ),
+            answered,
         )
+
+    def _ask_scope(self, reason: str, scopes: list[CrisisScope]) -> None:
+        """Every post, a platform's or a campaign's: ``crisis start``'s record with its ``--platform`` or ``--campaign``."""
+        # Keys: a for every post, then 1-9 down the list (arrows and enter reach the rest).
+        keys = ["a", *"123456789"]
+        choices = [Choice(str(n), scope.words, keys[n] if n < len(keys) else "") for n, scope in enumerate(scopes)]
+
+        def submit(value: str) -> None:
+            scope = scopes[int(value)]
+            write_move(
+                self._owner,
+                self._services,
+                f"crisis started: {scope.posts} paused",
+                lambda store, me, now: writing.start_crisis(store, me, now, reason, scope.campaigns, scope.platforms),
+            )
+
+        title = visible(f"What does the crisis stop? ({reason})")
+        self._owner.app.push_screen(PickerScreen(title, choices, submit=submit))
 
     def _end(self, crisis_id: str) -> None:
         services = self._services

@@ -717,6 +717,13 @@ def checklist_task_id(crisis_id: str, index: int) -> str:
     return derived_id("crisis-checklist", crisis_id, str(index))
 
 
+def check_crisis_reason(reason: str) -> None:
+    """Refuse a crisis's reason ``start_crisis`` would refuse: the app asks it before it asks what the crisis stops."""
+    if not reason.strip():
+        raise UserError("a crisis needs a reason")
+    _one_line("reason", "crisis", reason)
+
+
 def start_crisis(
     store: Store, member: str, now: dt.datetime, reason: str, campaigns: Iterable[str] = (), platforms: Iterable[str] = ()
 ) -> str:
@@ -724,9 +731,7 @@ def start_crisis(
 
     Nothing is written to the posts: they read ``paused`` because the crisis exists.
     """
-    if not reason.strip():
-        raise UserError("a crisis needs a reason")
-    _one_line("reason", "crisis", reason)
+    check_crisis_reason(reason)
     platforms = list(platforms)
     # The rules' judgement (``unknown_platform``), said with the platforms there are: a typo would start a crisis that
     # holds nothing back.
