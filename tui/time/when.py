@@ -107,14 +107,14 @@ def current_time() -> dt.datetime:
     return parse_now(pinned) if pinned else dt.datetime.now(UTC).replace(microsecond=0)
 
 
-#: How far the earliest zone (Kiribati's Line Islands) is ahead of UTC: where a day begins first.
-EARLIEST_ZONE = dt.timedelta(hours=14)
+#: The zone where a day begins first (Kiribati's Line Islands, UTC+14 by tzdata).
+EARLIEST_ZONE = "Pacific/Kiritimati"
 
 
 def last_day_begun(now: dt.datetime) -> dt.date:
-    """The latest day begun anywhere at ``now`` (its date at UTC+14, the earliest zone): a teammate's today, or an ad
+    """The latest day begun anywhere at ``now`` (its date in the earliest zone): a teammate's today, or an ad
     account's, may be a day after the viewer's; a day after this one is to come everywhere."""
-    return (now.astimezone(UTC) + EARLIEST_ZONE).date()
+    return now.astimezone(zone(EARLIEST_ZONE)).date()
 
 
 def stamp_time(op_id: str) -> dt.datetime:
