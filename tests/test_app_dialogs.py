@@ -1016,3 +1016,27 @@ async def test_backspace_typed_in_one_burst_with_characters_deletes_what_was_typ
             app.post_message(key)
         await settle(pilot)
         assert field.value == "12.50 EUR"
+
+
+async def test_keys_of_a_second_read_go_into_the_prompt_after_those_of_the_first(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`:title=Card 10 (ana)` typed fast, in two reads: the first read's keys after `:` went to the task's detail,
+    came back once the prompt was up, and were sent again; the second read's, typed as the prompt's field got focus,
+    went to it straight away, ahead of them: "ard 10 (ana)title=C"."""
+    app = make_app(workspace)
+    second_read = "ard 10 (ana)"
+    field_focus = Input._on_focus
+
+    def focused(field: Input, event: events.Focus) -> None:
+        field_focus(field, event)
+        if isinstance(field.screen, PromptScreen) and not field.value:
+            burst(app, *second_read)  # the terminal's next read arrives as the field has focus
+
+    monkeypatch.setattr(Input, "_on_focus", focused)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        burst(app, ":", *"title=C")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == "title=Card 10 (ana)"

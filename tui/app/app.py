@@ -58,6 +58,7 @@ from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.terminal_cells import measure_as_terminal
+from crewdeck.tui.app.typed_after import TypedAfter
 from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
@@ -471,6 +472,7 @@ class CrewdeckApp(App[int]):
         self._refusal_notice: Notification | None = None
         self.collector = IdleCollector()
         self.keys_ahead = KeysAhead()
+        self.typed_after = TypedAfter()
         unfold_escape_and_digit()  # before the driver's parser reads a key
         #: The notice of the last key pressed where it is hidden (``_say_if_hidden``), while it may be up.
         self._hidden_key_notice: Notification | None = None
@@ -592,6 +594,8 @@ class CrewdeckApp(App[int]):
             if isinstance(event, events.Key) and not event.is_forwarded:
                 if not self.screen_stack:
                     return  # a key sent again as the app closed: no screen is left to take it (Textual raised)
+                if self._waits_for_keys_before(event):
+                    return
                 split = None if event.key in self.active_bindings else escape_and_key(event)
                 if split is not None:
                     for key in split:
@@ -610,10 +614,46 @@ class CrewdeckApp(App[int]):
                 await super().on_event(event)
                 if not event.is_forwarded:
                     self.keys_ahead.taken(event)  # a priority binding took it (Textual forwards the rest to the focus)
+                self._send_on_typed_after()
                 return
-        if isinstance(event, events.Paste) and not event.is_forwarded and self.keys_ahead.hold(event):
-            return  # pasted while a post is read: for its dialog, with the keys typed before it
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            if self._waits_for_keys_before(event):
+                return
+            if self.keys_ahead.hold(event):
+                return  # pasted while a post is read: for its dialog, with the keys typed before it
         await super().on_event(event)
+
+    def _waits_for_keys_before(self, typed: events.Key | events.Paste) -> bool:
+        """Whether ``typed`` waits (``TypedAfter``) for the keys typed before it to reach the dialog's field: those
+        it kept before its field had focus, and those sent on under it, coming back to be sent to it again."""
+        if self.keys_ahead.sent_again(typed) or self.typed_after.passes(typed):
+            return False
+        screen = self.screen
+        before = (
+            isinstance(screen, TypedAheadScreen)
+            and screen.focused is not None
+            and (not screen.field_ready or self.keys_ahead.coming_back())
+        )
+        if not (before or self.typed_after.holding):
+            return False
+        if not self.typed_after.holding:
+            # A key that will not come back (taken where it went, unstopped) holds them no longer than this.
+            self.set_timer(HOLD_AT_MOST, partial(self._send_on_typed_after, waited=True))
+        self.typed_after.hold(typed)
+        return True
+
+    def _send_on_typed_after(self, *, waited: bool = False) -> None:
+        """Send on the keys held for the dialog's field (``_waits_for_keys_before``) once those before them are in it,
+        or they have ``waited`` as long as they may."""
+        if not self.screen_stack:
+            return  # the app has closed
+        screen = self.screen
+        ready = not isinstance(screen, TypedAheadScreen) or screen.field_ready
+        if waited or (ready and not self.keys_ahead.coming_back()):
+            for typed in self.typed_after.release():
+                self.post_message(typed)
+        if waited and self.typed_after.holding:  # behind keys sent on again, not yet back: again, once they are
+            self.set_timer(HOLD_AT_MOST, partial(self._send_on_typed_after, waited=True))
 
     def keys_wait_for_dialog(self, reading: str) -> Callable[[], None]:
         """The keys typed from now wait for the dialog an action opens once it has read in a worker
@@ -729,6 +769,7 @@ class CrewdeckApp(App[int]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._release_if_done()
+        self._send_on_typed_after()  # the dialog's field has the keys it kept
 
     def pop_screen(self) -> AwaitComplete:
         popped = super().pop_screen()
@@ -748,6 +789,7 @@ class CrewdeckApp(App[int]):
         again = self.keys_ahead.typed_ahead(event, self.focused or self.screen)
         if again is None:
             self._say_if_hidden(event.key)
+            self._send_on_typed_after()  # back, and not sent again: the keys typed after it wait for it no longer
             return
         event.prevent_default()  # not the bindings of where the focus is now
         if again is event:

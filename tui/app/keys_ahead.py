@@ -338,6 +338,18 @@ class KeysAhead:
         self._sent = {k: s for k, s in self._sent.items() if not s.key._stop_propagation and s.to.is_attached}
         self._look_at = max(LOOK_AFTER, 2 * len(self._sent))
 
+    def sent_again(self, key: Typed) -> bool:
+        """Whether ``key`` is one sent again (``typed_ahead``), on its way back to the app, not yet sent on."""
+        again = self._again.get(id(key))
+        return again is not None and again[0] is key
+
+    def coming_back(self) -> bool:
+        """Whether a key sent on before the last action may yet come back, to be sent again where the focus is now:
+        a key typed after it and sent on straight away would get there first."""
+        if self._again or self._later:
+            return True
+        return any(s.actions != self.actions and not s.key._stop_propagation and s.to.is_attached for s in self._sent.values())
+
     def typed_ahead(self, key: events.Key, focus: DOMNode) -> events.Key | None:
         """What to post to the app for ``key``, back unhandled with the focus on ``focus``: a key to send on
         again, or ``key`` itself to look at again later; None when it is handled here, as usual."""

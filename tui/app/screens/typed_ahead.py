@@ -30,6 +30,11 @@ class TypedAheadScreen(ModalScreen[ResultType]):
         self._field_ready = False
 
     @property
+    def field_ready(self) -> bool:
+        """Whether the keys kept are in the field (it has focus): what is typed now may go to it."""
+        return self._field_ready
+
+    @property
     def answering(self) -> bool:
         """Whether the dialog is acting on its answer (it closes, or says why not, when done)."""
         return False
