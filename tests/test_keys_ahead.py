@@ -13,6 +13,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.app import keys_ahead
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line
+from crewdeck.tui.app.typed_after import TypedAfter
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.windowed_table import StillWaiting
@@ -282,3 +283,15 @@ def test_escape_and_a_digit_read_with_another_sequence_are_still_escape_and_the_
     assert read("\x1b-\x1b[A") == [("escape", "\x1b"), ("minus", "-"), ("up", None)]
     assert read("\x1b=") == [("escape", "\x1b"), ("equals_sign", "=")]
     assert read("\x1b§") == [("escape", "\x1b"), ("section_sign", "§")]
+
+
+def test_a_hold_of_keys_for_a_field_is_numbered_so_an_ended_holds_time_limit_never_ends_a_later_one() -> None:
+    typed_after = TypedAfter()
+    first, second = key("a"), key("b")
+    assert typed_after.hold(first) == 1
+    assert typed_after.release() == [first]
+    assert typed_after.holding  # sent on again, not yet back at the app
+    assert typed_after.passes(first) and not typed_after.holding
+    assert typed_after.hold(second) == 2
+    assert typed_after.hold(key("c")) == 2  # the same hold, one time limit
+    assert typed_after.hold_number == 2

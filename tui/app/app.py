@@ -636,24 +636,28 @@ class CrewdeckApp(App[int]):
         )
         if not (before or self.typed_after.holding):
             return False
-        if not self.typed_after.holding:
+        starts = not self.typed_after.holding
+        hold = self.typed_after.hold(typed)
+        if starts:
             # A key that will not come back (taken where it went, unstopped) holds them no longer than this.
-            self.set_timer(HOLD_AT_MOST, partial(self._send_on_typed_after, waited=True))
-        self.typed_after.hold(typed)
+            self.set_timer(HOLD_AT_MOST, partial(self._send_on_typed_after, waited_in=hold))
         return True
 
-    def _send_on_typed_after(self, *, waited: bool = False) -> None:
+    def _send_on_typed_after(self, *, waited_in: int | None = None) -> None:
         """Send on the keys held for the dialog's field (``_waits_for_keys_before``) once those before them are in it,
-        or they have ``waited`` as long as they may."""
+        or once the hold ``waited_in`` has lasted as long as it may."""
         if not self.screen_stack:
             return  # the app has closed
+        waited = waited_in is not None
+        if waited and waited_in != self.typed_after.hold_number:
+            return  # the timer of a hold that ended: a later one has a timer of its own
         screen = self.screen
         ready = not isinstance(screen, TypedAheadScreen) or screen.field_ready
         if waited or (ready and not self.keys_ahead.coming_back()):
             for typed in self.typed_after.release():
                 self.post_message(typed)
         if waited and self.typed_after.holding:  # behind keys sent on again, not yet back: again, once they are
-            self.set_timer(HOLD_AT_MOST, partial(self._send_on_typed_after, waited=True))
+            self.set_timer(HOLD_AT_MOST, partial(self._send_on_typed_after, waited_in=waited_in))
 
     def keys_wait_for_dialog(self, reading: str) -> Callable[[], None]:
         """The keys typed from now wait for the dialog an action opens once it has read in a worker

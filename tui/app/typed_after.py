@@ -23,6 +23,7 @@ class TypedAfter:
         self._held: list[Typed] = []
         #: Those sent on again, not yet back at the app: what is typed meanwhile waits behind them.
         self._passing: dict[int, Typed] = {}
+        self._holds = 0
 
     @property
     def holding(self) -> bool:
@@ -36,8 +37,17 @@ class TypedAfter:
         del self._passing[id(typed)]
         return True
 
-    def hold(self, typed: Typed) -> None:
+    @property
+    def hold_number(self) -> int:
+        """Which hold this is (or was last): a hold's time limit ends that hold, never a later one's."""
+        return self._holds
+
+    def hold(self, typed: Typed) -> int:
+        """Hold ``typed`` behind the keys before it; the number of the hold it joins."""
+        if not self.holding:
+            self._holds += 1
         self._held.append(typed)
+        return self._holds
 
     def release(self) -> list[Typed]:
         """The keys held, to send on again in order (none while others sent on are not yet back)."""
