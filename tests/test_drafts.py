@@ -20,6 +20,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.drafts import DraftOffer
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
@@ -429,3 +430,28 @@ async def test_a_draft_offered_at_80_columns_is_said_whole_in_a_dialog_narrower_
         shown = " ".join(offer_shown(again).split())
         assert f"{draft.what} from {draft.kept_time()} was kept when the app closed" in shown
         assert "ctrl+r restores it · ctrl+n discards it · typing goes into the dialog" in shown
+
+
+async def test_a_note_typed_by_a_guest_when_their_web_page_closed_is_offered_in_the_next_dialog(tmp_path: Path) -> None:
+    """A client typing what to change closed the tab (or lost the connection): crewdeck web asks the app to quit, and
+    Textual's web driver posts ``ExitApp`` for it, without ``App.exit``.  The draft was kept, then dropped as the dialog
+    closed under the app's end, which read as the dialog answered (no return code yet): the note was lost."""
+    from textual import messages
+
+    from .websupport import make_posts_team
+
+    team = make_posts_team(tmp_path)
+    app = make_app(team, "acme", authenticated=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        await until(pilot, lambda: len(screen.mine) == 3, "the posts that need acme")
+        await pilot.press("c")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        prompt.query_one(Input).value = "Drop the second hashtag"
+        app.post_message(messages.ExitApp())  # what the web driver does when crewdeck web asks the app to quit
+        await until(pilot, lambda: not app.is_running, "the app closed")
+    kept = drafts(app).all()
+    assert [draft.values for draft in kept] == [{"text": "Drop the second hashtag"}], kept

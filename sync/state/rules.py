@@ -140,6 +140,8 @@ RULES = {
     "member_removed": "the author was removed from the workspace",
     "published": "the workspace file was published to PostgreSQL (crewdeck publish): the team works there now, and the file "
     "reads but takes no writes",
+    "session_ended": "the browser session or SSH key the app was opened with has ended (revoked, expired, signed out, removed): "
+    "the app writes nothing more",
     "guest_read_only": "guests only approve posts; they create and edit nothing else",
     "guest_reads_posts": "a guest reads their campaigns' posts and their own approvals, nothing else (no tasks, ledger, results, "
     "members or settings), in the app and from any command",

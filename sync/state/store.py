@@ -243,6 +243,9 @@ class Store:
         #: A manager acting as another member here (``--as`` on a shared
         #: host): each write also records who really made it.
         self.actor: str | None = None
+        #: Why the session writing here may write no more (its browser session or SSH key ended), read on this
+        #: connection inside each local write's transaction; ``None`` while it may.  Set by the app of such a session.
+        self.session_ended: Callable[[sqlite3.Connection], str | None] | None = None
         #: Inside ``bulk``: local commits join its one transaction.
         self._bulk = False
         #: Inside ``held``: local commits join its one transaction (and nothing else of ``bulk``'s).
@@ -769,6 +772,7 @@ class Store:
 
         with self._joined():
             self.refuse_if_published()
+            self.refuse_if_session_ended()
             stored = self.stored_entities(list({row_id: None for _, row_id in pending.records()}))
             clash = row_entity_clash(pending.records(), lambda _: stored)
             if clash:
@@ -837,6 +841,16 @@ class Store:
             from crewdeck.sync.state.rules import Refusal, Refused
 
             raise Refused(Refusal("published", mark.refusal(self.path)))
+
+    def refuse_if_session_ended(self) -> None:
+        """``Refused`` (rule ``session_ended``) once the session writing here has ended: read inside the write's
+        transaction, so a write that comes after the revocation's commit is refused, however soon after it (the app is
+        ended by a watch that asks every second or so, and a key pressed meanwhile wrote as the revoked session)."""
+        why = self.session_ended(self.conn) if self.session_ended is not None else None
+        if why is not None:
+            from crewdeck.sync.state.rules import Refusal, Refused
+
+            raise Refused(Refusal("session_ended", why))
 
     @contextmanager
     def recording(self) -> Iterator[list[Op]]:

@@ -59,6 +59,8 @@ class KeepsDraft:
     draft_offered: DialogDraft | None = None
     #: Closed with nothing typed (escape on it untouched): the draft it offered stays kept.
     draft_left: bool = False
+    #: Closed as the app closes (``keep_drafts``): what it held, or the draft it offered, stays kept.
+    draft_closing: bool = False
 
     @abstractmethod
     def draft_values(self) -> dict[str, str]:
@@ -110,7 +112,7 @@ class KeepsDraft:
         """The dialog closed: saved, or its text discarded, the draft of it goes; closed with nothing typed (escape),
         it stays, and so it does when the app closes (``keep_drafts`` keeps what the dialog held)."""
         assert isinstance(self, Screen)
-        if self.draft_for is not None and not self.draft_left and self.app.return_code is None:
+        if self.draft_for is not None and not self.draft_left and not self.draft_closing and self.app.return_code is None:
             self._drop_draft()
 
     def _drop_draft(self) -> None:
@@ -148,6 +150,12 @@ def keep_drafts(app: App[Any]) -> None:
     if kept is None:
         return
     store, zone = kept
+    for screen in app.screen_stack:
+        if isinstance(screen, HoldsText):
+            # Asked to quit by crewdeck web (the page closed, the connection lost, the session ended), Textual's web
+            # driver posts ExitApp without ``App.exit``: no return code yet as the dialogs close, which read as each
+            # dialog answered, and the draft just kept was dropped.
+            screen.draft_closing = True
     for screen in app.screen_stack:
         if not isinstance(screen, HoldsText) or screen.draft_for is None or screen.draft_discarded or screen.writing:
             continue

@@ -28,6 +28,8 @@ from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import os_user
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from textual.app import App
 
     from crewdeck.tui.cli.common import Context
@@ -96,11 +98,19 @@ def preload() -> None:
     from crewdeck.tui.app.screens import approvals  # noqa: F401
 
 
-def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None, ends_when: Callable[[], str | None] | None = None) -> int:
+def launch(
+    ctx: Context,
+    *,
+    on: tuple[TextIO, TextIO] | None = None,
+    ends_when: Callable[[], str | None] | None = None,
+    writes_end_when: Callable[[sqlite3.Connection], str | None] | None = None,
+) -> int:
     """The app, as ``ctx`` says; ``on``: the input and output that must be a terminal (the command line's own).
 
     ``ends_when``: asked every ``WATCH_EVERY`` seconds, in a thread of its own, while the app runs; a sentence from it
     ends the app with that sentence and exit status 2 (an SSH session whose key or member was removed).
+    ``writes_end_when``: asked inside every write's transaction; a sentence from it refuses the write (rule
+    ``session_ended``), from the moment the session ends rather than when the app is ended for it.
     """
     path = ctx.workspace_path(required=False)
     if path is None:
@@ -118,6 +128,8 @@ def launch(ctx: Context, *, on: tuple[TextIO, TextIO] | None = None, ends_when: 
     start_settings.apply()
     session = Session.open(path, handle, ctx.config, authenticated=ctx.authenticated is not None, named_by=named_by)
     session.restricted = ctx.authenticated is not None
+    if writes_end_when is not None:
+        session.access.end_writes_when(writes_end_when)
     view = find(ctx.config.default_view, [], session.me)
     # The table is never taller than the terminal; rows past the first screen come when scrolled to.
     terminal = shutil.get_terminal_size()

@@ -31,6 +31,7 @@ from crewdeck.tui.ssh.session import (
     hold_app_place,
     hold_upload_place,
     reads_standard_input,
+    session_ended,
     session_member,
     take_upload,
 )
@@ -156,7 +157,8 @@ def cmd_ssh_session(ctx: Context) -> int:
     ctx.authenticated = member.handle
     from crewdeck.tui.app.launch import launch
 
-    return launch(ctx, ends_when=ended_by(_workspace(ctx), member, ctx.args.key))
+    key = ctx.args.key
+    return launch(ctx, ends_when=ended_by(_workspace(ctx), member, key), writes_end_when=lambda conn: session_ended(conn, member, key))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:

@@ -270,7 +270,7 @@ def _session(ctx: Context) -> int:
         raise UserError("crewdeck web session is started by crewdeck web for a signed-in browser, with its live session")
     os.environ["COLUMNS"], os.environ["ROWS"] = str(start["width"]), str(start["height"])
     ctx.authenticated = session.handle
-    return launch(ctx)
+    return launch(ctx, writes_end_when=signin.session_ended(start["session"]))
 
 
 def _start_line() -> dict[str, Any]:

@@ -10,6 +10,7 @@ our own change for another member's (``foreign`` waits for that lock).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -72,6 +73,12 @@ class WorkspaceAccess:
             answer = work(self._ws, writer)
             writer.commit()
             return answer, self._mark_ours(writer.ops)
+
+    def end_writes_when(self, ended: Callable[[sqlite3.Connection], str | None]) -> None:
+        """Refuse every write once ``ended`` (asked on the workspace's connection inside each write's transaction) says
+        why the session it was opened as has ended (``Store.session_ended``)."""
+        with self._lock:
+            self._ws.store.session_ended = ended
 
     def rehearse(self, work: Callable[[Workspace, Writer], object]) -> None:
         """``work(workspace, writer)`` judged as ``write`` would judge it, then rolled back: what that write would raise

@@ -112,30 +112,34 @@ def session_member(ws: Workspace, handle: str, fingerprint: str | None) -> Membe
 
 
 def ended_by(path: Path, member: Member, fingerprint: str | None) -> Callable[[], str | None]:
-    """What ends an open session: its member removed, made a guest or no longer one (a guest's app is another: the
-    Approvals view alone), or the key that opened it no longer theirs (by the member's id: a rename ends nothing).  Asked from
-    a thread of its own, with a connection of its own."""
+    """What ends an open session (``session_ended``), asked from a thread of its own, with a connection of its own."""
     opened: list[Workspace] = []
 
     def reason() -> str | None:
         try:
             if not opened:
                 opened.append(Workspace.open(path))
-            conn = opened[0].conn
-            row = conn.execute("SELECT deleted, access FROM member WHERE id = ?", (member.id,)).fetchone()
-            if row is None or row[0]:
-                return f"@{member.handle} was removed from this workspace: this session has ended"
-            if row[1] == "guest" and member.access != "guest":
-                return f"@{member.handle} is a guest now, who sees only the Approvals view: this session has ended (log in again)"
-            if member.access == "guest" and row[1] != "guest":
-                return f"@{member.handle} is a {row[1]} now, no longer a guest: this session has ended (log in again for the whole app)"
-            if fingerprint is not None and not any(key.fingerprint == fingerprint for key in member_keys(conn, member.id)):
-                return f"the key {fingerprint} is no longer @{member.handle}'s: this session has ended"
+            return session_ended(opened[0].conn, member, fingerprint)
         except (sqlite3.OperationalError, UserError):
             return None  # the file busy past the timeout: asked again at the next round
-        return None
 
     return reason
+
+
+def session_ended(conn: sqlite3.Connection, member: Member, fingerprint: str | None) -> str | None:
+    """Why the session opened as ``member`` with the key ``fingerprint`` has ended, read on ``conn``: its member removed,
+    made a guest or no longer one (a guest's app is another: the Approvals view alone), or the key that opened it no
+    longer theirs (by the member's id: a rename ends nothing); ``None`` while it holds."""
+    row = conn.execute("SELECT deleted, access FROM member WHERE id = ?", (member.id,)).fetchone()
+    if row is None or row[0]:
+        return f"@{member.handle} was removed from this workspace: this session has ended"
+    if row[1] == "guest" and member.access != "guest":
+        return f"@{member.handle} is a guest now, who sees only the Approvals view: this session has ended (log in again)"
+    if member.access == "guest" and row[1] != "guest":
+        return f"@{member.handle} is a {row[1]} now, no longer a guest: this session has ended (log in again for the whole app)"
+    if fingerprint is not None and not any(key.fingerprint == fingerprint for key in member_keys(conn, member.id)):
+        return f"the key {fingerprint} is no longer @{member.handle}'s: this session has ended"
+    return None
 
 
 def check_runs_commands(member: Member) -> None:

@@ -418,6 +418,20 @@ def live_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> Web
     return None if row is None else WebSession(row[0], row[1], row[3], row[2], str(row[4] or "member"))
 
 
+def session_ended(cookie: str) -> Callable[[sqlite3.Connection], str | None]:
+    """Why the session this cookie opened has ended, read on the connection given (a write's, inside its transaction);
+    ``None`` while it is live: the app in a browser writes nothing once its link or token is revoked, though the watch
+    that ends it has not come round yet."""
+
+    def ended(conn: sqlite3.Connection) -> str | None:
+        now = wall_clock()
+        if live_session(conn, cookie, now) is not None:
+            return None
+        return ended_why(conn, cookie, now) or "Your session has ended: sign in again to go on."
+
+    return ended
+
+
 def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named: bool = True) -> str | None:
     """Why the session this cookie opened is no longer live, for the browser that comes back with it and for its tab
     when its app ends; ``None`` when it is live or no session of this file's.  Said as the SSH session says it.
