@@ -2545,6 +2545,38 @@ async def test_the_crisis_key_stops_one_platforms_posts_and_the_banner_names_it(
         assert (crisis.platforms, crisis.campaigns) == (frozenset({"instagram"}), frozenset())
 
 
+async def test_escape_at_the_crisis_scope_goes_back_to_the_reason_as_typed(team: Path) -> None:
+    """Escape at "What does the crisis stop?" dropped the crisis and the reason typed with it: the manager began again."""
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press(*"instagram outage", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        reason = app.screen.query_one("#prompt-input", Input)
+        assert (reason.value, reason.cursor_position) == ("instagram outage", len("instagram outage"))
+        await pilot.press(*"!", "enter")  # the text is the reason's, to add to: it is not selected, to be typed over
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen) and app.screen.title_text == "What does the crisis stop? (instagram outage!)"
+        await pilot.press("escape")
+        await settle(pilot)
+        # Escape again leaves, asking first as it does of any reason typed: `y` drops it.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, (PromptScreen, PickerScreen, DiscardScreen))
+        assert "CRISIS" not in banner_text(app)
+    with Store(team) as store:
+        assert open_crises(store.conn) == []
+
+
 # ------------------------------------------------------------ undo after a post's move
 
 
