@@ -2545,6 +2545,57 @@ async def test_the_crisis_key_stops_one_platforms_posts_and_the_banner_names_it(
         assert (crisis.platforms, crisis.campaigns) == (frozenset({"instagram"}), frozenset())
 
 
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)])
+async def test_the_deadlines_calendars_footer_says_keys_and_quit_as_every_pane_does_at_160_columns(
+    team: Path, size: tuple[int, int]
+) -> None:
+    """Since `t Today` the calendar's footer had no room at 160 columns for the words of `? Keys` and `q Quit`, which
+    every other pane's says there: its toggles said what they toggle between ("Zone: yours/audience"), where the grid,
+    the same pane's other view, says `Z Zone` (the calendar's title names the zone, its rows the platforms).  At 80
+    columns the footer's rule keeps the keys and drops words from the right: `?` and `q` stay."""
+    app = make_app(team, "ana")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for keys in (("C",), ("w",)):  # the week, then the month
+            await pilot.press(*keys)
+            await settle(pilot)
+            line = app.screen.query_one(KeyFooter).render().plain
+            assert (" ? Keys  q Quit " if size[0] >= 160 else " ?  q ") in line, line
+            assert " r Rows  Z Zone " in line or size[0] < 160, line
+
+
+async def test_escape_at_the_crisis_scope_goes_back_to_the_reason_as_typed(team: Path) -> None:
+    """Escape at "What does the crisis stop?" dropped the crisis and the reason typed with it: the manager began again."""
+    app = make_app(team, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        await pilot.press(*"instagram outage", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        reason = app.screen.query_one("#prompt-input", Input)
+        assert (reason.value, reason.cursor_position) == ("instagram outage", len("instagram outage"))
+        await pilot.press(*"!", "enter")  # the text is the reason's, to add to: it is not selected, to be typed over
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen) and app.screen.title_text == "What does the crisis stop? (instagram outage!)"
+        await pilot.press("escape")
+        await settle(pilot)
+        # Escape again leaves, asking first as it does of any reason typed: `y` drops it.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, (PromptScreen, PickerScreen, DiscardScreen))
+        assert "CRISIS" not in banner_text(app)
+    with Store(team) as store:
+        assert open_crises(store.conn) == []
+
+
 # ------------------------------------------------------------ undo after a post's move
 
 

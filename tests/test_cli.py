@@ -1222,7 +1222,13 @@ def test_the_demo_takes_posts_through_every_state_and_has_their_results_and_targ
     assert published and all(p["live_url"] for p in published)
     # Each step written when it happened: the verdicts answer the round submitted before them, in order.
     shown = json.loads(c.ok("post", "show", published[0]["id"], "--json"))
-    assert [h["what"] for h in shown["history"]] == ["changed the copy", "submitted", "approved copy", "approved brand", "published"]
+    assert [h["what"] for h in shown["history"]] == [
+        "created",  # with its copy: a draft at once
+        "submitted",
+        "approved copy",
+        "approved brand",
+        "published",
+    ]
     scheduled = json.loads(c.ok("post", "show", next(p["id"] for p in posts if p["state"] == "scheduled"), "--json"))
     assert scheduled["round"] == "approved" and all(step["approved_by"] for step in scheduled["steps"])
     assert json.loads(c.ok("post", "list", "needs:@mia", "--json")), "a post waits for the copywriter's review"

@@ -518,12 +518,16 @@ def test_a_posts_history_reads_a_removed_member_apart_from_the_new_member_who_ha
     cli.in_person("post", "copy", post, "Second cut", as_member="raj")
     header, *rows = cli.ok("post", "show", post).split("\nhistory (")[1].splitlines()[1:]
     who = [(row[header.index("WHO") :].split()[0], row[header.index("WHAT") : header.index("VERSION")].strip()) for row in rows]
-    assert who == [("ex-@raj", "changed the copy"), ("@raj", "changed the copy")], who
+    assert who == [("ex-@raj", "created"), ("ex-@raj", "changed the copy"), ("@raj", "changed the copy")], who
     # Its JSON said "who": "@raj" of both, with nothing to tell them apart; and "when" only on the reader's clock.
     with sqlite3.connect(cli.workspace) as conn:
         ids = dict(conn.execute("SELECT deleted, id FROM member WHERE handle = 'raj'").fetchall())
     history = json.loads(cli.ok("post", "show", post, "--json"))["history"]
-    assert [(h["who"], h["who_id"], h["who_removed"]) for h in history] == [("@raj", ids[1], True), ("@raj", ids[0], False)]
+    assert [(h["who"], h["who_id"], h["who_removed"]) for h in history] == [
+        ("@raj", ids[1], True),
+        ("@raj", ids[1], True),
+        ("@raj", ids[0], False),
+    ]
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", h["at"]) for h in history), history
 
 

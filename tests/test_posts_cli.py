@@ -12,9 +12,10 @@ import pytest
 from crewdeck.sync.state import store
 from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.writing import PostRefused, checklist_task_id
 from crewdeck.tui.session.session import Session
-from crewdeck.tui.time.when import utc_iso
+from crewdeck.tui.time.when import format_local, utc_iso
 from crewdeck.tui.workspace import workspace
 from crewdeck.tui.workspace.config import Config
 
@@ -139,6 +140,7 @@ def test_a_post_goes_from_idea_to_published_through_its_chain(team: Cli) -> None
     # Its round is over: it had said "the content changed since it was submitted", every step untaken.
     assert shown["round"] is None and shown["steps"] == []
     assert [row["what"] for row in shown["history"]] == [
+        "created",
         "changed the copy",
         "submitted",
         "approved copy",
@@ -146,7 +148,7 @@ def test_a_post_goes_from_idea_to_published_through_its_chain(team: Cli) -> None
         "scheduled",
         "published",
     ]
-    assert shown["history"][2]["note"] == "nice" and shown["history"][2]["who"] == "@mia"
+    assert shown["history"][3]["note"] == "nice" and shown["history"][3]["who"] == "@mia"
 
 
 def test_the_moves_each_state_refuses_say_why(team: Cli) -> None:
@@ -519,6 +521,7 @@ def test_post_shows_history_says_what_a_change_of_the_copy_overwrote_as_the_log_
     )
     history = json.loads(team.ok("post", "show", post_id, "--json"))["history"]
     assert [(row["what"], row["note"]) for row in history] == [
+        ("created", ""),
         ("changed the copy", ""),
         ("changed the copy", "“Big launch” → “Big launch, quieter”"),
         ("changed the first comment", ""),
@@ -528,10 +531,11 @@ def test_post_shows_history_says_what_a_change_of_the_copy_overwrote_as_the_log_
     table = team.ok("post", "show", post_id).split("history (", 1)[1].splitlines()[2:]
     # WHEN, WHO, then WHAT, VERSION and NOTE, which are apart by two spaces or more.
     assert [re.split(r"\s{2,}", line.split("  @raj  ", 1)[1]) for line in table] == [
+        ["created"],
         ["changed the copy"],
         ["changed the copy", "“Big launch” → “Big launch, quieter”"],
         ["changed the first comment"],
-        ["submitted", history[3]["version"]],
+        ["submitted", history[4]["version"]],
         ["removed the first comment (voids the round)", "“link in bio” → nothing"],
     ]
 
@@ -1420,10 +1424,15 @@ def test_post_show_says_who_changed_a_post_acting_as_another_as_the_activity_log
     assert "@ana as @raj" in team.ok("log", post_id)
     rows = [line.split("  ") for line in team.ok("post", "show", post_id).split("history", 1)[1].splitlines()[2:]]
     who = [next(cell for cell in row[1:] if cell.strip()).strip() for row in rows]
-    assert who == ["@raj", "@ana as @raj", "@ana as @raj"], rows
+    assert who == ["@raj", "@raj", "@ana as @raj", "@ana as @raj"], rows
     history = json.loads(team.ok("post", "show", post_id, "--json"))["history"]
     ana = next(m["id"] for m in json.loads(team.ok("member", "list", "--json")) if m["handle"] == "ana")
-    assert [(e["who"], e["actor"], e["actor_id"]) for e in history] == [("@raj", None, None), ("@raj", "@ana", ana), ("@raj", "@ana", ana)]
+    assert [(e["who"], e["actor"], e["actor_id"]) for e in history] == [
+        ("@raj", None, None),
+        ("@raj", None, None),
+        ("@raj", "@ana", ana),
+        ("@raj", "@ana", ana),
+    ]
 
 
 def test_an_approval_withdrawn_and_given_again_in_one_batch_stands_and_a_withdrawal_after_a_publish_in_it_is_refused(
@@ -1864,7 +1873,41 @@ def test_post_show_lists_an_approval_given_in_the_second_of_its_submission_after
     team.ok("post", "submit", post_id, as_member="raj")
     team.ok("post", "approve", post_id, as_member="mia")
     table = team.ok("post", "show", post_id).split("history (", 1)[1].splitlines()[2:]
-    assert [re.split(r"\s{2,}", line)[2] for line in table] == ["changed the copy", "submitted", "approved copy"], table
+    assert [re.split(r"\s{2,}", line)[2] for line in table] == ["created", "changed the copy", "submitted", "approved copy"], table
+
+
+def test_post_show_history_begins_with_who_created_the_post_and_when_on_the_viewers_clock(
+    team: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history began at the first change after the post was made: who made it, and when, was nowhere in it."""
+    second = (wall_ms() // 1000 + 2) * 1000  # ahead of every stamp the team's set-up made
+    monkeypatch.setattr(store, "wall_ms", lambda: second)
+    made = dt.datetime.fromtimestamp(second / 1000, dt.UTC)
+    monkeypatch.setenv("CREWDECK_NOW", utc_iso(made))
+    post_id = _post(team)
+    monkeypatch.setattr(store, "wall_ms", lambda: second + 60_000)
+    team.ok("post", "copy", post_id, "Big day", as_member="raj")
+    shown = team.ok("post", "show", post_id, as_member="lee")  # on New York's clock
+    header, *rows = shown.split("\nhistory (", 1)[1].splitlines()
+    assert header == "America/New_York):"
+    when = format_local(made, "America/New_York", made)
+    assert [re.split(r"\s{2,}", row) for row in rows[1:]] == [
+        [when, "@raj", "created"],
+        [format_local(made + dt.timedelta(minutes=1), "America/New_York", made), "@raj", "changed the copy"],
+    ]
+    history = json.loads(team.ok("post", "show", post_id, "--json", as_member="lee"))["history"]
+    assert {k: history[0][k] for k in ("when", "who", "what", "at")} == {
+        "when": when,
+        "who": "@raj",
+        "what": "created",
+        "at": utc_iso(made),
+    }
+    # A post made with its copy (a draft at once): the copy is the making's, no change after it.
+    with Store(team.workspace) as held:
+        raj = held.conn.execute("SELECT id FROM member WHERE handle = 'raj'").fetchone()[0]
+        drafted = writing.add_post(held, raj, {"title": "Teaser", "platform": "instagram", "copy": "Soon"})
+    history = json.loads(team.ok("post", "show", drafted, "--json"))["history"]
+    assert [(row["who"], row["what"]) for row in history] == [("@raj", "created")]
 
 
 def test_post_list_says_a_round_changes_were_requested_on_within_the_width(team: Cli, tmp_path: Path) -> None:

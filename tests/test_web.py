@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -958,6 +959,17 @@ def test_serving_plain_http_beyond_this_machine_is_warned_and_its_links_name_no_
     finally:
         proc.terminate()
         proc.communicate(timeout=PATIENCE)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_crewdeck_web_stopped_by_a_signal_ends_as_a_clean_stop(stop: signal.Signals, team: Path) -> None:
+    """uvicorn raised the signal again once shut down: SIGTERM killed the process (exit -15) and Ctrl-C ended in
+    KeyboardInterrupt (exit 130), before what follows the serving (a --database copy's stop) could run."""
+    web = WebProcess(team).start()
+    assert web.proc is not None
+    web.proc.send_signal(stop)
+    _, err = web.proc.communicate(timeout=PATIENCE)
+    assert (web.proc.returncode, err.decode()) == (0, "")
 
 
 def test_on_a_replica_only_its_member_is_signed_in(team: Path, tmp_path: Path) -> None:

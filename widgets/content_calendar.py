@@ -76,8 +76,10 @@ class ContentCalendar(Widget, can_focus=True):
         Binding("right_square_bracket", "request('next')", "Next period", show=False, id="calendar.next"),
         Binding("t", "request('today')", "Today", id="calendar.today"),
         Binding("w", "request('period')", "Week/month", id="calendar.period"),
-        Binding("r", "request('rows')", "Rows: platform/campaign", id="calendar.rows"),
-        Binding("Z", "request('zone')", "Zone: yours/audience", id="calendar.zone"),
+        # Named as the grid, the Deadlines pane's other view, names its zone key: the title says the zone in use and the
+        # rows say what they are, and the words of what each toggles between left `? Keys  q Quit` no room at 160 columns.
+        Binding("r", "request('rows')", "Rows", id="calendar.rows"),
+        Binding("Z", "request('zone')", "Zone", id="calendar.zone"),
         Binding("plus", "request('later_hour')", "+1 hour", id="calendar.later_hour"),
         Binding("minus", "request('earlier_hour')", "-1 hour", id="calendar.earlier_hour"),
         Binding("greater_than_sign", "request('later_day')", "+1 day", id="calendar.later_day"),

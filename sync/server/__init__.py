@@ -94,8 +94,9 @@ def serve_guarded(
     wait for open responses then (``None``: uvicorn's, as long as they take).
     ``websockets``: whether the app has any (``crewdeck web``'s terminal); without, the websocket library is never
     loaded (a tenth of the start-up) and an upgrade is answered as the plain request it carries.
-    ``stop``: set from another thread, it ends the serving as a signal does, but returns, where after a signal the
-    process ends by it (uvicorn raises it again once shut down) and the caller could not say why it stopped.
+    ``stop``: set from another thread, it ends the serving as a signal does (for the caller to say why it stopped).
+    Returns once shut down, after a stop by SIGINT or SIGTERM too (see ``prompt``); a stop forced by a second Ctrl-C
+    raises KeyboardInterrupt.
     """
     import uvicorn
 

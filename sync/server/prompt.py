@@ -8,6 +8,13 @@ Here a signal wakes the main loop at once, and the open responses are
 looked at every ``DRAIN_POLL``; the graceful bound, the lifespan's shutdown
 (every acknowledged write is committed before the store closes) and the
 log lines are uvicorn's.
+
+A stop asked for by a signal ends as a clean stop: the serving returns, so the
+caller's code after it runs and the process exits 0. uvicorn raises the
+signal again once shut down, and a process stopped by SIGTERM died by it
+(exit -15, a killed process to a service manager) and one stopped by Ctrl-C
+ended by KeyboardInterrupt (exit 130). A stop forced by a second Ctrl-C,
+which leaves open responses cut and the store unclosed, is still uvicorn's.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 import uvicorn
@@ -52,6 +59,14 @@ class PromptServer(uvicorn.Server):
             for listening in server.sockets:
                 with socket.socket(fileno=os.dup(listening.fileno())) as same:
                     same.listen(self.listen_queue)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            if not self.force_exit:
+                # What uvicorn raises again as its handlers are put back: a graceful stop was what the signal asked for.
+                self._captured_signals.clear()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self.on_exit is not None:

@@ -78,7 +78,8 @@ class CrisisKey:
 
         app.push_screen(PickerScreen("A crisis is open: ending one lists the posts it held", choices), chosen)
 
-    def _ask_reason(self) -> None:
+    def _ask_reason(self, typed: str = "") -> None:
+        """The reason's question, opening with ``typed`` (the reason given, back from escape on the scope's question)."""
         services = self._services
         scopes: list[CrisisScope] = []
 
@@ -98,7 +99,10 @@ class CrisisKey:
             PromptScreen(
                 "Start a crisis? The posts it stops pause for everyone",
                 f"the reason, shown on every screen — enter asks what it stops, {cancel} cancels",
+                value=typed,
                 submit=submit,
+                editing=bool(typed),
+                saved="",  # a reason typed is unsaved still: escape asks before dropping it, as it did before enter
                 draft_for=DraftFor("prompt:crisis", "your reason for a crisis"),  # of no record: one of its own
             ),
             answered,
@@ -119,8 +123,13 @@ class CrisisKey:
                 lambda store, me, now: writing.start_crisis(store, me, now, reason, scope.campaigns, scope.platforms),
             )
 
+        def closed(value: str | None) -> None:
+            if value is None:
+                # Escape: back to the reason, as typed (it dropped the crisis and the reason with it).
+                self._ask_reason(reason)
+
         title = visible(f"What does the crisis stop? ({reason})")
-        self._owner.app.push_screen(PickerScreen(title, choices, submit=submit))
+        self._owner.app.push_screen(PickerScreen(title, choices, submit=submit), closed)
 
     def _end(self, crisis_id: str) -> None:
         services = self._services

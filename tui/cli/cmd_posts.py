@@ -12,6 +12,7 @@ from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.acting import actors
+from crewdeck.sync.state.oplog import WRITE_STAMP_CHARS
 from crewdeck.sync.state.postround import CONTENT_FIELDS
 from crewdeck.sync.state.rules import Refused, crisis_refused
 from crewdeck.sync.state.visible import visible
@@ -285,8 +286,9 @@ class _Event:
 
 
 def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
-    """Every submission, approval, request for changes and void, oldest first, in the viewer's zone; ``named``: member id ->
-    who it was ("@raj"; the text's ``Workspace.shown_handles`` marks a removed member, "ex-@raj")."""
+    """Who made the post, then every change of its content, submission, approval, request for changes and void, oldest
+    first, in the viewer's zone; ``named``: member id -> who it was ("@raj"; the text's ``Workspace.shown_handles``
+    marks a removed member, "ex-@raj")."""
     from crewdeck.tui.posts.voiding import GIVEN_LATE, round_turns
     from crewdeck.tui.posts.voiding import words as voiding_words
     from crewdeck.tui.time.when import format_local, parse_utc, stamp_time
@@ -306,14 +308,23 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
             who = f"{named.get(actor, f'@{actor[:8]}')} as {who}"
         events.append(_Event(op_id, at, member, [when, who, what, version, note], actor))
 
+    # The post's making comes first: the write that holds its first operation (``describe.first_ops``).
+    made = conn.execute("SELECT op_id, node, member FROM ops WHERE row_id = ? ORDER BY op_id LIMIT 1", (post_id,)).fetchone()
+    if made is not None:
+        add(made[0], stamp_time(made[0]), made[2], "created")
+
+    def of_making(op_id: str, node: str, member: str) -> bool:
+        """Whether the operation is of the write that made the post: its copy typed with it is no change after it."""
+        return made is not None and (op_id[:WRITE_STAMP_CHARS], node, member) == (made[0][:WRITE_STAMP_CHARS], made[1], made[2])
+
     #: Each submission's content hash, by its operation.
     rounds: dict[str, str] = {}
     #: Each text's value before the operation read (the one before it, as ``crewdeck log`` finds what a change overwrote).
     held: dict[str, Any] = {}
     # The content fields, as the round's hash reads them: a change to one of them is what voids a round.
     fields = ", ".join(f"'{name}'" for name in ("post_round", "post_state", *CONTENT_FIELDS))
-    for op_id, member, field, value in conn.execute(
-        f"SELECT op_id, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
+    for op_id, node, member, field, value in conn.execute(
+        f"SELECT op_id, node, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
     ):
         if field == "post_round":
             rounds[op_id] = json.loads(value)["hash"]
@@ -324,6 +335,8 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
                 add(op_id, stamp_time(op_id), member, label(state))
         else:
             old, held[field] = held.get(field), describe.stored_value(value)
+            if of_making(op_id, node, member):
+                continue
             if field in describe.OVERWRITTEN and isinstance(old, str) and old.strip():
                 # As the log says it, the post's name left out: what it did, and in NOTE what the text was and is.
                 what, texts = describe.overwrote(field, old, held[field])
