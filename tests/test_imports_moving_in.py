@@ -184,3 +184,17 @@ def test_a_title_s_line_breaks_and_tabs_from_another_tool_go_on_one_line_as_a_pa
     assert bad.err.splitlines()[0] == (
         f"{tmp_path / 'bad.json'}: card 1 (“Bell^J^[[2J”): name: text may not hold control characters (U+001B)"
     ), bad.err
+
+
+def test_a_trello_member_who_left_the_board_is_listed_as_left_never_offered_to_be_added(cli: Cli, tmp_path: Path) -> None:
+    """One known only from the board's actions (a comment) was taken for a member: "left unassigned (not members here:
+    --default-tz ZONE adds them): gone", and a manager who ran that added someone who had left."""
+    board = trello_board(cards=0, actions=8)  # @gone (Old Hand) comments, and is on card 5, not in the board's members
+    path = write(tmp_path, "board.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert "gone" not in out.partition("left unassigned")[2].partition(";")[0], out
+    assert "1 member no longer on the board (@gone) left off cards: Left member's card" in out, out
+    out = cli.ok("import", "--from", "trello", str(path), "--default-tz", "Europe/Stockholm")
+    assert "@gone" not in {m["handle"] for m in json.loads(cli.ok("export"))["member"]}, out
+    notes = tasks(cli)["Left member's card"]["notes"]
+    assert "on it in Trello, no longer on the board: Old Hand (@gone)" in notes and tasks(cli)["Left member's card"]["assignee"] is None
