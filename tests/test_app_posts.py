@@ -627,7 +627,8 @@ async def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired
 
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
-    field kept the first line alone, and the author was asked to change "Please change:"."""
+    field kept the first line alone, and the author was asked to change "Please change:".  A tab is a space, by the rule an
+    import folds another tool's titles by (``one_line``)."""
     post_id = post_titled(team, "Spring post 0")
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE) as pilot:
@@ -636,7 +637,7 @@ async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Pa
         await pilot.press("c")
         await settle(pilot)
         field = app.screen.query_one(Input)
-        field.post_message(events.Paste("Please change:\r\n- the price\n\n  - the date \n"))
+        field.post_message(events.Paste("Please change:\r\n- the price\n\n  - the \tdate \n"))
         await settle(pilot)
         assert field.value == "Please change: - the price - the date"
         await pilot.press("enter")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from .conftest import Cli, on_a_terminal
-from .importfixtures import asana_csv, card_id, trello_board, trello_card, trello_json
+from .importfixtures import asana_csv, card_id, linear_csv, linear_rows, trello_board, trello_card, trello_json
 
 
 def tasks(cli: Cli) -> dict[str, dict[str, Any]]:
@@ -151,3 +151,50 @@ def test_a_guest_s_import_of_tasks_is_refused_before_the_file_is_read(cli: Cli, 
         for dry in ([], ["--dry-run"]):
             result = cli("import", "--from", fmt, str(path), *dry, as_member="gus")
             assert (result.code, result.out, result.err) == (2, "", refused)
+
+
+def test_a_title_s_line_breaks_and_tabs_from_another_tool_go_on_one_line_as_a_paste_s_do(cli: Cli, tmp_path: Path) -> None:
+    """One Trello card named over two lines refused the whole board ("name: text may not hold control characters
+    (U+000A)", exit 2): its line breaks and tabs are put on one line, as a paste of several lines into a title is, and
+    the summary counts the titles so; any other control character is still refused, named and shown escaped."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [
+        trello_card(7, name="New card after move\nwith newline? no"),
+        trello_card(8, name="Film it\r\n  \r\n\tcut\ttwo "),
+        trello_card(9, name="Plain\n"),
+    ]
+    path = write(tmp_path, "board.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path))
+    said = "2 titles with line breaks or tabs put on one line, as a paste into a title is: New card after move with newline? no"
+    assert said in out, out
+    assert {"New card after move with newline? no", "Film it cut two", "Plain"} <= tasks(cli).keys()
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+
+    rows = linear_rows()[:1]
+    rows[0]["Title"] = "Two\nlines"
+    asana = [{"Task ID": "1", "Name": "Tabbed\tname"}]
+    for fmt, text, title in (("linear", linear_csv(rows), "Two lines"), ("asana", asana_csv(asana), "Tabbed name")):
+        out = cli.ok("import", "--from", fmt, str(write(tmp_path, f"{fmt}.csv", text)))
+        assert f"1 title with line breaks or tabs put on one line, as a paste into a title is: {title}" in out, out
+        assert title in tasks(cli)
+
+    board["cards"] = [trello_card(10, name="Bell\n\x1b[2J")]
+    bad = cli("import", "--from", "trello", str(write(tmp_path, "bad.json", trello_json(board))))
+    assert bad.code == 2
+    assert bad.err.splitlines()[0] == (
+        f"{tmp_path / 'bad.json'}: card 1 (“Bell^J^[[2J”): name: text may not hold control characters (U+001B)"
+    ), bad.err
+
+
+def test_a_trello_member_who_left_the_board_is_listed_as_left_never_offered_to_be_added(cli: Cli, tmp_path: Path) -> None:
+    """One known only from the board's actions (a comment) was taken for a member: "left unassigned (not members here:
+    --default-tz ZONE adds them): gone", and a manager who ran that added someone who had left."""
+    board = trello_board(cards=0, actions=8)  # @gone (Old Hand) comments, and is on card 5, not in the board's members
+    path = write(tmp_path, "board.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path), "--dry-run")
+    assert "gone" not in out.partition("left unassigned")[2].partition(";")[0], out
+    assert "1 member no longer on the board (@gone) left off cards: Left member's card" in out, out
+    out = cli.ok("import", "--from", "trello", str(path), "--default-tz", "Europe/Stockholm")
+    assert "@gone" not in {m["handle"] for m in json.loads(cli.ok("export"))["member"]}, out
+    notes = tasks(cli)["Left member's card"]["notes"]
+    assert "on it in Trello, no longer on the board: Old Hand (@gone)" in notes and tasks(cli)["Left member's card"]["assignee"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -18,14 +19,26 @@ from crewdeck.widgets.own_keys import run_own_binding
 LEAVE_THE_FIELD = frozenset({"enter", "escape", "tab", "shift+tab"})
 
 
+def _unfolded(text: str, joiner: str) -> str | None:
+    """No rule given: every paste is Textual's own (its first line)."""
+    return None
+
+
+#: How a paste of several lines (or holding a tab) becomes one line, joined by ``joiner``; ``None``: nothing to fold.
+#: The rule is the workspace's (``crewdeck.tui.workspace.one_line.folded``), by which an import folds a title from
+#: another tool's file too; the app sets it here as it starts, as it sets ``cutting.keep``: the widgets import no logic.
+fold: Callable[[str, str], str | None] = _unfolded
+
+
 class OneLineInput(Input):
     """Textual's ``Input``, but a paste of several lines is taken whole, its lines joined by ``joiner`` (a space;
     ", " where the field takes a list separated by commas), and a placeholder wider than the field is cut with an
     ellipsis.
 
     Textual's keeps the first line of a paste and drops the rest unsaid: feedback pasted from an email into a
-    note ("Please change:" and a list under it) was kept as "Please change:".  The lines are trimmed and the
-    empty ones left out, as the line breaks they stood between are; a paste of one line is taken as it is.
+    note ("Please change:" and a list under it) was kept as "Please change:".  The lines are folded by ``fold``
+    (the app's rule: trimmed, the empty ones left out, a tab a space); a paste of one line and no tab is taken as
+    it is.
 
     Its editing keys (backspace, delete, the arrows, home, end, ctrl+u ...) act in the order typed with the
     characters: Textual's inserts a character in its own key handler, but runs a bound key's action only once the key
@@ -56,12 +69,11 @@ class OneLineInput(Input):
         super()._watch_value(value)
 
     def _on_paste(self, event: events.Paste) -> None:
-        lines = event.text.splitlines()
-        if len(lines) < 2:
+        text = fold(event.text, self.joiner)
+        if text is None:
             return  # Textual's own handler takes it
         event.prevent_default()
         event.stop()
-        text = self.joiner.join(line for line in (part.strip() for part in lines) if line)
         selection = self.selection
         if selection.is_empty:
             self.insert_text_at_cursor(text)

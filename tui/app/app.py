@@ -66,8 +66,10 @@ from crewdeck.tui.tasks.views import View, views
 from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.config import Config, ConfigError, moved_notes
 from crewdeck.tui.workspace.config import save as save_config
+from crewdeck.tui.workspace.one_line import folded
 from crewdeck.tui.workspace.syncstate import SHARED_FILE, header_state
 from crewdeck.tui.workspace.workspace import Campaign, Member
+from crewdeck.widgets import one_line_input
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.windowed_table import StillWaiting
 from crewdeck.widgets.workspace_header import WorkspaceHeader
@@ -441,6 +443,7 @@ class CrewdeckApp(App[int]):
 
     def __init__(self, session: Session, config: Config, *, watch: bool = True, opening: Opening | None = None) -> None:
         measure_as_terminal()  # before anything is measured: a line laid out in Rich's own widths overflows its box
+        one_line_input.fold = folded  # a paste into a title folds as an import folds a title from another tool's file
         super().__init__()
         self.session = session
         self.services = Services(

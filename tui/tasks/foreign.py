@@ -48,8 +48,11 @@ is cut to a campaign's, and kept whole on a "project: ..." line of each of
 its tasks' notes, as a Taskwarrior project's (``notesparts.campaign_name``),
 and a member's full name is cut to a member's.  The cut is
 the same on every import, so the same file again compares equal; the
-summary says what was cut (``Cuts``).  The records' own checks still judge
-every text (a control character is refused wherever it is kept).
+summary says what was cut (``Cuts``).  A title's line breaks and tabs
+are put on one line, as a paste of several lines into a title is
+(``one_line``), and the summary counts those titles.  The records' own
+checks still judge every text (any other control character is refused
+wherever it is kept).
 
 A problem names the item as the source does (``Item.where``) and the field
 to fix there, not the task's: what the importer calls each field a task takes
@@ -128,6 +131,7 @@ from crewdeck.tui.workspace.errors import (
 )
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
+from crewdeck.tui.workspace.one_line import folded
 from crewdeck.tui.workspace.separators import CsvLines
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, folded_name, slug
 
@@ -727,8 +731,13 @@ def _batches(
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
         item.notes = [_line_breaks(line) for line in item.notes]
+        # A name pasted into the source keeps its line breaks (and tabs), which no title holds: on one line, as a paste
+        # of several lines into a title here is (``one_line``), counted.
+        flat = folded(item.title)
+        if flat is not None and flat != item.title.strip():
+            cuts.folded.append(flat)
         # A name is not required everywhere (Asana allows none): the title says so, the same on every import.
-        title = item.title.strip() or untitled
+        title = (item.title if flat is None else flat).strip() or untitled
         if title == untitled:
             no_title.append(_row_or_card(item, built.source.name, kind))
         # The status's place in the record; decided once the labels say whether it is a post.
@@ -1005,7 +1014,8 @@ def _not_publishable_here(ws: Workspace, post_id: str) -> str | None:
 
 @dataclass
 class Cuts:
-    """What an import cut to fit its fields (each kept whole in its task's notes), for the summary."""
+    """What an import cut to fit its fields (each kept whole in its task's notes), or folded onto one line, for the
+    summary."""
 
     #: The titles as cut.
     titles: list[str] = field(default_factory=list)
@@ -1015,9 +1025,16 @@ class Cuts:
     crowded: list[str] = field(default_factory=list)
     #: The projects' names as cut to a campaign's (each once).
     projects: dict[str, None] = field(default_factory=dict)
+    #: The titles whose line breaks or tabs were folded onto one line, as folded.
+    folded: list[str] = field(default_factory=list)
 
     def notes(self) -> list[str]:
         said = []
+        if self.folded:
+            said.append(
+                f"{_counted(len(self.folded), 'title')} with line breaks or tabs put on one line, as a paste into a title is: "
+                f"{_briefly(self.folded)}"
+            )
         if self.titles:
             said.append(
                 f"{_counted(len(self.titles), 'title')} longer than a task holds ({MAX_TITLE} characters) cut, "

@@ -110,7 +110,7 @@ def run(
             key = f"trello:{board.id}"
             items = _counted(trello.cards(again, board, name, problems, statuses), board.cards, on_progress)
             built = build(
-                items, board.people, ws, me, name=name, kind="trello-card", statuses=statuses, default_tz=default_tz,
+                items, board.on_board(), ws, me, name=name, kind="trello-card", statuses=statuses, default_tz=default_tz,
                 problems=problems, fields=trello.FIELDS, member_fields=trello.MEMBER_FIELDS, named=board.named,
             )  # fmt: skip
             # Neither added (a third of that name) nor matched: their cards go in unassigned, "assigned in Trello to" said.

@@ -20,7 +20,8 @@
 
 The export names a member by id; a member who has left the board is
 missing from its ``members`` and is known only from the actions they
-made (as the author of a comment, for instance).
+made (as the author of a comment, for instance): never assigned, matched
+or added, they are named in their cards' notes and the summary.
 
 An export holds only the board's latest actions (its comments among
 them): a newer export of the board lacks the oldest comments, and a
@@ -75,7 +76,11 @@ class Board:
     #: The board's custom fields by id: their name, and a list field's options (id -> text).
     custom: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     no_list: int = 0
+    #: The board's members (by id): the others ``people`` knows made actions on it (a comment), and have left it.
+    members: set[str] = field(default_factory=set)
     left: set[str] = field(default_factory=set)
+    #: Those who left whom the board's actions still name, as "@handle": listed, and named in their cards' notes.
+    left_named: dict[str, None] = field(default_factory=dict)
     #: The names of the cards a member no longer on the board was on, said with them: no other word of them is kept.
     left_on: list[str] = field(default_factory=list)
     #: The board is closed (archived) in Trello: its cards are, as an archived list's are.
@@ -94,11 +99,20 @@ class Board:
         if self.no_list:
             said.append(f"{self.no_list:,} {'card' if self.no_list == 1 else 'cards'} with no list went to the inbox")
         if self.left:
+            named = f" ({', '.join(self.left_named)})" if self.left_named else ""
             said.append(
-                f"{len(self.left):,} {'member' if len(self.left) == 1 else 'members'} no longer on the board left off cards:"
+                f"{len(self.left):,} {'member' if len(self.left) == 1 else 'members'} no longer on the board{named} left off cards:"
                 f" {summary(self.left_on)}"
             )
         return said
+
+    def on_board(self) -> People:
+        """The people the board's members are: the only ones an import matches, or adds, to its cards."""
+        on = People()
+        for key in self.members:
+            if key in self.people.known:
+                on.add(key, *self.people.known[key])
+        return on
 
 
 def board(stream: Readable, source: str) -> Board:
@@ -182,6 +196,8 @@ def _custom_lines(card: dict[str, Any], found: Board, where: str) -> list[str]:
 
 def _member(found: Board, entry: dict[str, Any], where: str, problems: list[str]) -> None:
     _person(found.people, entry)
+    if isinstance(entry.get("id"), str):
+        found.members.add(entry["id"])
 
 
 def _checklist_of(found: Board, entry: dict[str, Any], where: str, problems: list[str]) -> None:
@@ -333,11 +349,17 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     item.texts.extend(("labels", label) for label in item.labels)
     gone = False
     for member_id in _ids(card, "idMembers", where):
-        if member_id in found.people.known:
+        if member_id in found.members and member_id in found.people.known:
             item.people.append(member_id)
-        else:
-            found.left.add(member_id)
-            gone = True
+            continue
+        found.left.add(member_id)
+        gone = True
+        # One who left, known from the board's actions (a comment of theirs): named as text, never offered to be added.
+        if member_id in found.people.known:
+            handle, full = found.people.known[member_id]
+            found.left_named.setdefault(f"@{handle}")
+            item.notes.append(f"on it in Trello, no longer on the board: {f'{full} (@{handle})' if full else f'@{handle}'}")
+            item.texts.extend(("members", text) for text in (handle, full) if text)
     if gone:
         found.left_on.append(title.strip() or f"card {index}")
     if item.people:

@@ -1,0 +1,24 @@
+"""Text of several lines as one line: how a field of one line (a title) takes a paste of several lines in the app, and
+how an import takes a title from another tool's file that holds line breaks or tabs (a Trello card's name may be
+pasted text, a whole import was refused for one).
+
+Its lines are trimmed and the empty ones left out, as the line breaks they stood between are, and joined by ``joiner``
+(a space; ", " where the field takes a list separated by commas); a tab, and the spaces around it, is one space.  Only
+the line breaks a person makes are folded (LF, CR LF, CR; Unicode's line and paragraph separators): any other control
+character is left for the records' check to refuse, named.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
+_TAB = re.compile(" *\t[\t ]*")
+
+
+def folded(text: str, joiner: str = " ") -> str | None:
+    """``text`` as one line; ``None`` when it holds no line break and no tab (nothing to fold: it stays as it is)."""
+    if "\t" not in text and _LINE_BREAK.search(text) is None:
+        return None
+    lines = (_TAB.sub(" ", line).strip() for line in _LINE_BREAK.split(text))
+    return joiner.join(line for line in lines if line)
