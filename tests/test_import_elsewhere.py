@@ -1,0 +1,76 @@
+"""A newer export imported where the last import was not run: on a joined replica, or by another member of a shared file.
+
+"A local edit wins" means a change made by anyone, on any replica, since an import of the source last wrote the
+field: what the export changed in fields nobody touched lands, wherever the newer export is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from crewdeck.tui.workspace.merging import stable_id
+
+from .conftest import Cli
+from .importfixtures import BOARD, card_id, trello_board, trello_json
+from .syncsupport import Server, crewdeck, new_token
+
+CARD_1 = stable_id("trello-card", card_id(1))
+NEW_TITLE = "Launch post v2"
+NEW_DUE = "2026-03-09T16:00:00Z"
+
+
+def _boards(tmp_path: Path) -> tuple[Path, Path]:
+    """The board, and a newer export of it where card 1 is renamed and due a week later."""
+    first = tmp_path / "board.json"
+    first.write_text(trello_json(trello_board(cards=8, actions=30)), encoding="utf-8")
+    newer = trello_board(cards=8, actions=30)
+    (card,) = [c for c in newer["cards"] if c["id"] == card_id(1)]
+    card["name"] = NEW_TITLE
+    card["due"] = "2026-03-09T16:00:00.000Z"
+    second = tmp_path / "board2.json"
+    second.write_text(trello_json(newer), encoding="utf-8")
+    return first, second
+
+
+def _card_1(export: str) -> dict[str, Any]:
+    (task,) = [t for t in json.loads(export)["task"] if t["id"] == CARD_1]
+    return dict(task)
+
+
+def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_keeps_the_local_status(cli: Cli, tmp_path: Path) -> None:
+    first, second = _boards(tmp_path)
+    server = Server([str(cli.workspace)]).start()
+    try:
+        cli.ok("import", "--from", "trello", str(first))  # the manager, on the served file
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(replica))
+        crewdeck("-w", str(replica), "set", CARD_1[:8], "status=review")
+        crewdeck("-w", str(replica), "sync")
+
+        out = crewdeck("-w", str(replica), "import", "--from", "trello", str(second))
+
+        assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+        card = _card_1(crewdeck("-w", str(replica), "export"))
+        assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
+        crewdeck("-w", str(replica), "sync")
+        served = _card_1(cli.ok("export"))
+        assert (served["title"], served["due"]["utc"], served["status"]) == (NEW_TITLE, NEW_DUE, "review")
+        with sqlite3.connect(cli.workspace) as conn:  # both runs, the manager's and raj's, for the next import anywhere
+            assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
+    finally:
+        assert server.stop() == ""
+
+
+def test_a_second_members_reimport_of_a_shared_file_takes_the_exports_changes_and_keeps_the_local_status(cli: Cli, tmp_path: Path) -> None:
+    first, second = _boards(tmp_path)
+    cli.ok("import", "--from", "trello", str(first))
+    cli("set", CARD_1[:8], "status=review", as_member="raj")
+
+    out = cli("import", "--from", "trello", str(second), as_member="raj").out
+
+    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    card = _card_1(cli.ok("export"))
+    assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
