@@ -1,4 +1,5 @@
-"""A newer export imported where the last import was not run: on a joined replica, or by another member of a shared file.
+"""A newer export imported where the last import was not run: on a joined replica, by another member of a shared file,
+or by this build where an older one ran it.
 
 "A local edit wins" means a change made by anyone, on any replica, since an import of the source last wrote the
 field: what the export changed in fields nobody touched lands, wherever the newer export is imported.
@@ -33,6 +34,20 @@ def _boards(tmp_path: Path) -> tuple[Path, Path]:
     second = tmp_path / "board2.json"
     second.write_text(trello_json(newer), encoding="utf-8")
     return first, second
+
+
+def _imported_by_an_older_build(workspace: Path) -> None:
+    """The file's ``import_run`` records made into what a build before them kept: each run in the file's settings
+    (``import.runs.SOURCE``, ``[node, first stamp, last stamp]``), and no record of it in the log."""
+    with sqlite3.connect(workspace) as conn:
+        runs = conn.execute("SELECT source, first_op, last_op FROM import_run ORDER BY first_op").fetchall()
+        node = conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()[0]
+        remembered: dict[str, list[list[str]]] = {}
+        for source, first, last in runs:
+            remembered.setdefault(f"import.runs.{source}", []).append([node, first, last])
+        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [(key, json.dumps(value)) for key, value in remembered.items()])
+        conn.execute("DELETE FROM import_run")
+        conn.execute("DELETE FROM ops WHERE entity = 'import_run'")
 
 
 def _card_1(export: str) -> dict[str, Any]:
@@ -74,3 +89,15 @@ def test_a_second_members_reimport_of_a_shared_file_takes_the_exports_changes_an
     assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
     card = _card_1(cli.ok("export"))
     assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
+
+
+def test_a_newer_export_changes_what_nobody_changed_since_an_import_an_older_build_remembered(cli: Cli, tmp_path: Path) -> None:
+    first, second = _boards(tmp_path)
+    cli.ok("import", "--from", "trello", str(first))
+    _imported_by_an_older_build(cli.workspace)
+
+    out = cli.ok("import", "--from", "trello", str(second))
+
+    assert "keeps what was changed here" not in out
+    card = _card_1(cli.ok("export"))
+    assert (card["title"], card["due"]["utc"]) == (NEW_TITLE, NEW_DUE)
