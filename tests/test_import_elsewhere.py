@@ -101,3 +101,28 @@ def test_a_newer_export_changes_what_nobody_changed_since_an_import_an_older_bui
     assert "keeps what was changed here" not in out
     card = _card_1(cli.ok("export"))
     assert (card["title"], card["due"]["utc"]) == (NEW_TITLE, NEW_DUE)
+
+
+def test_a_file_of_the_build_before_import_runs_opens_and_imports_newer_exports(cli: Cli, tmp_path: Path) -> None:
+    first, second = _boards(tmp_path)
+    cli.ok("import", "--from", "trello", str(first))
+    _imported_by_an_older_build(cli.workspace)
+    with sqlite3.connect(cli.workspace) as conn:  # no import_run table: what the build before made
+        conn.execute("DROP TABLE import_run")
+        conn.execute("PRAGMA user_version = 22")  # the build before migration 23
+    cli.ok("set", CARD_1[:8], "status=review")
+
+    out = cli.ok("import", "--from", "trello", str(second))
+
+    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    newest = json.loads(second.read_text(encoding="utf-8"))
+    (card,) = [c for c in newest["cards"] if c["id"] == card_id(1)]
+    card["name"] = "Launch post v3"
+    third = tmp_path / "board3.json"
+    third.write_text(trello_json(newest), encoding="utf-8")
+    cli.ok("import", "--from", "trello", str(third))  # over the run this build remembered as a record
+    imported = _card_1(cli.ok("export"))
+    assert (imported["title"], imported["due"]["utc"], imported["status"]) == ("Launch post v3", NEW_DUE, "review")
+    with sqlite3.connect(cli.workspace) as conn:
+        assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
+    assert cli.ok("doctor") == "every record is complete and valid\n"
