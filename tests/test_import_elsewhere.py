@@ -16,7 +16,7 @@ from crewdeck.tui.workspace.merging import stable_id
 
 from .conftest import Cli
 from .importfixtures import BOARD, card_id, trello_board, trello_json
-from .syncsupport import Server, crewdeck, new_token
+from .syncsupport import ServedDatabase, Server, crewdeck, new_token
 
 CARD_1 = stable_id("trello-card", card_id(1))
 NEW_TITLE = "Launch post v2"
@@ -77,6 +77,31 @@ def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_ke
             assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
     finally:
         assert server.stop() == ""
+
+
+def test_a_members_reimport_on_a_replica_of_a_workspace_in_postgresql_takes_the_exports_changes(
+    cli: Cli, tmp_path: Path, served_database: ServedDatabase
+) -> None:
+    first, second = _boards(tmp_path)
+    cli.ok("import", "--from", "trello", str(first))  # the manager, before the workspace moved to PostgreSQL
+    name = served_database.new_name()
+    where = ["--database", served_database.url, "--name", name]
+    crewdeck("publish", str(cli.workspace), *where)
+    replica = tmp_path / "raj.db"
+    crewdeck("join", served_database.server.url, "--token", new_token("raj", *where), str(replica))
+    crewdeck("-w", str(replica), "set", CARD_1[:8], "status=review")
+
+    out = crewdeck("-w", str(replica), "import", "--from", "trello", str(second))
+
+    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    crewdeck("-w", str(replica), "sync")
+    teammate = tmp_path / "ana.db"
+    crewdeck("join", served_database.server.url, "--token", new_token("ana", *where), str(teammate))
+    card = _card_1(crewdeck("-w", str(teammate), "export"))
+    assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
+    with sqlite3.connect(teammate) as conn:  # both runs, stored by the server and pulled
+        assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
+    assert served_database.said() == ""
 
 
 def test_a_second_members_reimport_of_a_shared_file_takes_the_exports_changes_and_keeps_the_local_status(cli: Cli, tmp_path: Path) -> None:
