@@ -394,7 +394,7 @@ def test_an_undo_too_large_to_write_while_others_wait_is_refused_counted_not_rea
     cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
     monkeypatch.setattr(history, "_ops", lambda *_: pytest.fail("the operations of a change too large were read"))
     refusal = (
-        "crewdeck: error: cannot undo your last change made with a crewdeck command: its 12 operations are more than "
+        "crewdeck: error: cannot undo your last change made with a crewdeck command: its 13 operations are more than "
         "an undo takes back (11: the workspace would stay locked past what other writers wait); delete the tasks it added "
         "with crewdeck rm ID... (or crewdeck rm FILTER --yes), or put back a copy of the file taken before it (README: Backups); "
         "it is no longer remembered"

@@ -1597,11 +1597,16 @@ def test_another_projects_file_lists_none_of_the_first_projects_tasks_as_missing
 
 
 def test_an_import_remembered_without_its_scope_lists_no_task_as_missing(cli: Cli, tmp_path: Path) -> None:
-    """Runs remembered before scopes were cover an unknown part of the source: a wrong "missing" notice would be worse than none."""
+    """Runs remembered before scopes were cover an unknown part of the source: a wrong "missing" notice would be worse than none.
+
+    Such a run is in the file's local settings (``import.runs.SOURCE``), where crewdeck remembered runs before their
+    ``import_run`` records: the record is made into one here."""
     cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv(_project_rows("asana", "Summer Drop", range(1, 3))))))
     with sqlite3.connect(cli.workspace) as conn:
-        (runs,) = conn.execute("SELECT value FROM meta WHERE key = 'import.runs.asana'").fetchone()
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'import.runs.asana'", (json.dumps([run[:3] for run in json.loads(runs)]),))
+        ((first, last),) = conn.execute("SELECT first_op, last_op FROM import_run WHERE source = 'asana'").fetchall()
+        conn.execute("DELETE FROM import_run")
+        node = conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()[0]
+        conn.execute("INSERT INTO meta (key, value) VALUES ('import.runs.asana', ?)", (json.dumps([[node, first, last]]),))
     out = cli.ok("import", "--from", "asana", str(write(tmp_path, "b.csv", asana_csv(_project_rows("asana", "Summer Drop", range(1, 2))))))
     assert "not in this file any more" not in out
 

@@ -238,6 +238,11 @@ def _end(t: Team, me: str, crisis: str) -> dict[str, Any]:
     return {"crisis": crisis, "resume": "none", "ended_by": me, "ended_at": "2026-11-20T11:00:00Z"}
 
 
+def _import_run(me: str) -> dict[str, object]:
+    first, last = "1767225600000-0000-n1", "1767225600000-0003-n1"
+    return {"source": "trello:board", "first_op": first, "last_op": last, "scope": None, "imported_by": me}
+
+
 #: ``(name, write(writer, team, me), expected rule per role)``; ``None`` is allowed.
 Case = tuple[str, Callable[[Writer, Team, str], object], dict[str, str | None]]
 
@@ -256,6 +261,17 @@ CASES: list[Case] = [
         "create a task as someone else",
         lambda w, t, me: w.create("task", {"title": "New", "created_by": t.ids["mia"]}),
         {"manager": "author_field", "member": "author_field", "guest": "guest_read_only"},
+    ),
+    (
+        # An import's record of its run (``lastimport``): whoever may import writes it, as their own.
+        "remember an import's run",
+        lambda w, t, me: w.append("import_run", _import_run(me)),
+        {"manager": None, "member": None, "guest": "guest_read_only"},
+    ),
+    (
+        "remember an import's run as someone else",
+        lambda w, t, me: w.append("import_run", _import_run(t.ids["mia"])),
+        {"manager": "author_field", "member": "author_field", "guest": "author_field"},
     ),
     (
         "claim another's task as its maker",

@@ -3,8 +3,8 @@
 A replica of this build creates a result with its numbers alone (its id gives its key); a server of the build before
 refused that creation as incomplete, and the replica used to drop the result it had said was written.  Now the sync
 stops before the push with one line, and the result stays.  The older server is this build's, behind a proxy that
-drops what announces its level (``Proxy``, ``older``): what the client reads of a server of the build before, with no
-git history needed to run one.
+drops what announces its level (``Proxy``, ``older``), or announces an older one (``level``): what the client reads of
+a server of a build before, with no git history needed to run one.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from crewdeck.sync import protocol
 from crewdeck.sync.client.remote import Client, Offline, OlderServer, Remote, push_all
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key
+from crewdeck.tui.workspace.merging import stable_id
 
+from .importfixtures import BOARD, card_id, trello_board, trello_json
 from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, token_file
 
 #: Headers that belong to one connection, not to the answer: the proxy sets its own (``Connection``, how the body goes).
@@ -35,7 +37,8 @@ _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", 
 
 class _Forwarding(BaseHTTPRequestHandler):
     """One connection to the proxy: each request is sent on to the proxy's upstream, its answer streamed back as its
-    ``Proxy`` says (without the protocol level, its own 502 page instead, the connection closed after it)."""
+    ``Proxy`` says (without the protocol level or with an older one, its own 502 page instead, the connection closed
+    after it)."""
 
     protocol_version = "HTTP/1.1"  # connections kept alive, as a replica's client keeps them
     proxy: Proxy
@@ -58,7 +61,7 @@ class _Forwarding(BaseHTTPRequestHandler):
         response = self.proxy.client.send(request, stream=True)
         try:
             kept = [
-                (name, value)
+                (name, self.proxy.announcing(name, value))
                 for name, value in response.headers.multi_items()
                 if name.lower() not in _HOP_BY_HOP and (self.proxy.announced or name.lower() != protocol.HEADER.lower())
             ]
@@ -66,7 +69,7 @@ class _Forwarding(BaseHTTPRequestHandler):
                 self.close_connection = True
                 kept.append(("Connection", "close"))
             self.send_response(response.status_code, response.reason_phrase)
-            if self.path == "/v1/health" and self.proxy.older:
+            if self.path == "/v1/health" and (self.proxy.older or self.proxy.level):
                 self._send_health(response, kept)
             else:
                 self._stream(response, kept)
@@ -85,6 +88,8 @@ class _Forwarding(BaseHTTPRequestHandler):
     def _send_health(self, response: httpx.Response, kept: list[tuple[str, str]]) -> None:
         said = json.loads(response.read())
         said.pop("protocol", None)
+        if self.proxy.level:
+            said["protocol"] = self.proxy.level
         content = json.dumps(said).encode()
         for name, value in kept:
             if name.lower() not in ("content-length", "content-encoding"):  # the body is rewritten, decoded
@@ -118,9 +123,11 @@ class Proxy:
     """A real HTTP proxy on 127.0.0.1 before ``upstream``'s server, in a thread, whose answers are what its fields say
     (a test may change them between requests)."""
 
-    def __init__(self, upstream: str, *, older: bool = False, announced: bool = True) -> None:
+    def __init__(self, upstream: str, *, older: bool = False, announced: bool = True, level: int | None = None) -> None:
         #: A server of the build before the levels: no header, and no ``protocol`` in /v1/health's JSON.
         self.older = older
+        #: A server of a build since the levels, older than this one: the level it announces in both places.
+        self.level = level
         #: The header passes (a gateway that drops headers it does not know: not).
         self.announced = announced and not older
         #: The next requests it answers with a 502 page of its own, sending none on.
@@ -134,6 +141,10 @@ class Proxy:
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.http.daemon_threads = True
         self.thread = threading.Thread(target=self.http.serve_forever, name="sync-proxy", daemon=True)
+
+    def announcing(self, name: str, value: str) -> str:
+        """A header of the upstream's answer as this proxy's server says it: its own level, if it has one."""
+        return str(self.level) if self.level and name.lower() == protocol.HEADER.lower() else value
 
     @property
     def url(self) -> str:
@@ -193,6 +204,15 @@ def _refused(path: Path) -> int:
         conn.close()
 
 
+def _count(path: Path, rows: str, *params: str) -> int:
+    """``SELECT count(*) FROM rows`` in the file at ``path``."""
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {rows}", params).fetchone()[0])
+    finally:
+        conn.close()
+
+
 def _join(team: Team, url: str, replica: Path, token: str) -> Path:
     crewdeck("join", url, str(replica), "--token-file", token_file(replica.parent, token))
     return replica
@@ -217,6 +237,24 @@ def test_a_replica_pushes_nothing_to_an_older_server_keeps_its_results_and_says_
         assert _results(team.path, "2026-11-20") == []
         assert _refused(replica) == 0
         assert "Brief the agency" in crewdeck("-w", str(replica), "tasks")  # pulls go on
+
+
+def test_a_replica_that_imported_pushes_nothing_to_a_server_of_level_2_and_keeps_its_import(team: Team, tmp_path: Path) -> None:
+    """A server of level 2 knows no ``import_run`` record: it would refuse the one an import writes."""
+    board = tmp_path / "board.json"
+    board.write_text(trello_json(trello_board(cards=3, actions=0)), encoding="utf-8")
+    with Proxy(team.server.url, level=2) as older:
+        replica = _join(team, older.url, tmp_path / "ana.db", team.ana)
+        crewdeck("-w", str(replica), "import", "--from", "trello", str(board))
+        error = crewdeck_fails("-w", str(replica), "sync")
+        assert error == (
+            f"crewdeck: error: sync with {older.url}: the server at {older.url} runs an older crewdeck (protocol 2; this replica "
+            f"needs {protocol.PROTOCOL}): upgrade it; nothing was sent, your changes are kept here\n"
+        )
+    card = stable_id("trello-card", card_id(1))
+    assert (_count(replica, "import_run WHERE source = ?", f"trello:{BOARD}"), _count(replica, "task WHERE id = ?", card)) == (1, 1)
+    assert (_count(team.path, "import_run"), _count(team.path, "task WHERE id = ?", card)) == (0, 0)
+    assert _refused(replica) == 0
 
 
 def test_a_server_announces_its_protocol_on_every_answer(team: Team) -> None:

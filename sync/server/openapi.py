@@ -24,9 +24,9 @@ def document(max_batch: int, max_limit: int, max_wait: float, max_body: int, pag
                 response["headers"] = {protocol.HEADER: announced}
     described["components"]["headers"] = {
         "Protocol": {
-            "description": f"the protocol level the server speaks ({protocol.PROTOCOL}: a result is created with its numbers "
-            "alone, its id giving its key). A server that sends none speaks level 1: a replica that needs more pushes "
-            "nothing to it",
+            "description": "the protocol level the server speaks (2: a result is created with its numbers alone, its id "
+            "giving its key; 3: an import's run is a record). A server that sends none speaks level 1: a replica that needs "
+            "more pushes nothing to it",
             "required": True,
             "schema": {"type": "string", "pattern": "^[0-9]{1,6}$"},
         }

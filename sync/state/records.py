@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
+from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.money import MAX_MINOR, MoneyError, check_currency
 from crewdeck.sync.state.sshkeys import key_list
 from crewdeck.sync.state.visible import quoted
@@ -101,6 +102,14 @@ def one_of(choices: tuple[str, ...]) -> Check:
         return value
 
     return check
+
+
+def stamp(value: Any) -> str:
+    """An operation's stamp, as the log spells it ("<ms>-<counter>-<node>")."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a clock stamp, got {type(value).__name__}")
+    Stamp.parse(value)
+    return value
 
 
 def record_id(value: Any) -> str:
@@ -926,6 +935,28 @@ ACTING = Entity(
     append_only=True,
 )
 
+#: An import's write: the operations stamped ``first_op`` to ``last_op`` (of one node, the one its stamps name) were
+#: what an import of ``source`` wrote (``tui.workspace.lastimport``).  Replicated, so a newer export of the source
+#: imported anywhere changes the fields nobody changed since, on whichever replica or by whomever they were changed.
+IMPORT_RUN = Entity(
+    "import_run",
+    (
+        Field("source", text(200, required=True)),
+        Field("first_op", stamp),
+        Field("last_op", stamp),
+        #: Where in the source its records live (an Asana project, a Linear team's project), as the file names them;
+        #: ``None``: the whole source (a Trello board's key names it).
+        _json_field("scope", optional(list_of(text(2000, compose=False), max_items=100_000)), None),
+        Field("imported_by", record_id),
+    ),
+    append_only=True,
+)
+
+#: Records that say something of other operations (who made them, which import), not a change of their own.
+BOOKKEEPING = frozenset({"acting", "import_run"})
+#: ``BOOKKEEPING`` as an SQL list, for ``entity NOT IN (...)``.
+BOOKKEEPING_SQL = ", ".join(f"'{name}'" for name in sorted(BOOKKEEPING))
+
 BUDGET = Entity(
     "budget",
     (
@@ -1081,7 +1112,22 @@ CRISIS_END = Entity(
 
 ENTITIES: dict[str, Entity] = {
     e.name: e
-    for e in (WORKSPACE, MEMBER, CAMPAIGN, TASK, LEDGER_ENTRY, APPROVAL, ACTING, BUDGET, RATE, RESULT, POST_APPROVAL, CRISIS, CRISIS_END)
+    for e in (
+        WORKSPACE,
+        MEMBER,
+        CAMPAIGN,
+        TASK,
+        LEDGER_ENTRY,
+        APPROVAL,
+        ACTING,
+        IMPORT_RUN,
+        BUDGET,
+        RATE,
+        RESULT,
+        POST_APPROVAL,
+        CRISIS,
+        CRISIS_END,
+    )
 }
 
 #: The single row of the ``workspace`` entity.

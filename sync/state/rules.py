@@ -92,6 +92,7 @@ AUTHOR_FIELDS = {
     "ledger_entry": "entered_by",
     "approval": "approved_by",
     "acting": "actor",
+    "import_run": "imported_by",
     "post_approval": "approved_by",
     "crisis": "started_by",
     "crisis_end": "ended_by",
@@ -233,6 +234,7 @@ _GUEST_REFUSED = {
     "approval": "approve no spend",
     "crisis": "start no crises",
     "crisis_end": "end no crises",
+    "import_run": "import nothing",
 }
 #: The rule codes that refuse a member for their role, not for what they act on: the app leaves out the keys they refuse
 #: (``tui.app.role_keys``), and a command names no command its reader is refused (``tui.posts.frozen.approves_spend``).
@@ -1557,6 +1559,8 @@ class Judge:
         refusal = guest_write_refused(author, entity)
         if refusal is not None:
             return refusal
+        if entity == "import_run":
+            return None  # whoever may import: what the run wrote is judged operation by operation
         if entity in ("crisis", "crisis_end"):
             return self._decide_crisis(author, entity, record, row_id)
         if entity == "ledger_entry":

@@ -413,6 +413,13 @@ def _ledger_report_with_task(db: sqlite_utils.Database) -> None:
     )
 
 
+def _import_runs(db: sqlite_utils.Database) -> None:
+    """``import_run``, what each import wrote (``records.IMPORT_RUN``): its table comes from _add_missing_columns.
+
+    The runs an older build remembered in the file's settings (``import.runs.SOURCE``) stay there, and count as runs too.
+    """
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
 
@@ -440,6 +447,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("results: key columns a replica of the build before stored NULL are read from the result's id", _results_keyed),
     ("record text composed (NFC), as every write stores it: a search finds a title however its accents were typed", _text_composed),
     ("the ledger's report index holds each entry's post (the results' spend per platform reads no entry)", _ledger_report_with_task),
+    ("import_run: which operations each import wrote, replicated, where the file's settings remembered it", _import_runs),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

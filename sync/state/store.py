@@ -756,15 +756,13 @@ class Store:
         *,
         judged: bool = True,
         forget_meta: str | None = None,
-        remember: Callable[[Sequence[tuple[Any, ...]]], dict[str, str]] | None = None,
     ) -> list[tuple[Any, ...]]:
         """Stamp and store local edits in one transaction; the stored rows in ``Op`` field order.
 
         The rules judge them first (``rules.Refused`` refuses the whole write)
         unless ``judged`` is off: for what crewdeck writes on its own behalf
         (a migration, a restore into an empty workspace).  ``forget_meta``:
-        a local setting deleted in the same transaction.  ``remember``: local
-        settings made from the stored rows, saved in the same transaction.
+        a local setting deleted in the same transaction.
         """
         if not pending.ops:
             return []
@@ -821,9 +819,6 @@ class Store:
             self._revoke_removed(proposals)
             if forget_meta:
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (forget_meta,))
-            if remember:
-                for key, value in remember(rows).items():
-                    self.set_meta(key, value)
             for hook in self._rememberers:
                 hook(Op(*rows[0]), Op(*rows[-1]))
         for recorded in self._recorders:

@@ -219,7 +219,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
                 problems,
                 default_tz=default_tz,
                 write=not ctx.args.dry_run,
-                remember=remember(ctx.ws.conn, taskwarrior.SOURCE_KEY),
+                remember=remember(taskwarrior.SOURCE_KEY),
                 on_progress=lambda _: meter(stream.tell(), size) if size else None,
             )
     print(visible(merge.said(planned=ctx.args.dry_run)))

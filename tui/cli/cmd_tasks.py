@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from crewdeck.sync.state.ids import SHORT_LEN
-from crewdeck.sync.state.records import OPEN_STATUSES
+from crewdeck.sync.state.records import BOOKKEEPING_SQL, OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
     NOTHING_LISTED,
@@ -503,9 +503,9 @@ def cmd_log(ctx: Context) -> int:
 
     ws = ctx.ws
     params: list[object] = []
-    where = "WHERE entity != 'acting'"
+    where = f"WHERE entity NOT IN ({BOOKKEEPING_SQL})"
     if ctx.args.id:
-        where, params = "WHERE row_id = ? AND entity != 'acting'", [_record_id(ctx, ctx.args.id)]
+        where, params = f"WHERE row_id = ? AND entity NOT IN ({BOOKKEEPING_SQL})", [_record_id(ctx, ctx.args.id)]
     handles = ws.handles()
     actor_of = actors(ws.conn)
 

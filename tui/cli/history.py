@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from crewdeck.sync.state.oplog import OP_COLUMNS, Op
+from crewdeck.sync.state.records import BOOKKEEPING_SQL
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.store import Store
@@ -127,7 +128,7 @@ def _counted(ws: Workspace, runs: list[Run]) -> ChangeHeld:
     size, standing, added = 0, None, False
     first: tuple[int, str] | None = None
     for index, (op_id, _, seq, appended, adds) in _logged(
-        ws, runs, "op_id, node, seq, kind = 'append' AND entity != 'acting', entity = 'task' AND field = 'created_at'"
+        ws, runs, f"op_id, node, seq, kind = 'append' AND entity NOT IN ({BOOKKEEPING_SQL}), entity = 'task' AND field = 'created_at'"
     ):
         size += 1
         added = added or bool(adds)

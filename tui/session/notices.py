@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import OP_COLUMNS, SEQ_MAX, SET, Op
+from crewdeck.sync.state.records import BOOKKEEPING
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
 from crewdeck.tui.posts.reading import PostView, read_post, settings
@@ -158,8 +159,9 @@ def _kinds(records: frozenset[tuple[str, str]], posts: frozenset[str]) -> str:
 
 
 def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str) -> ChangeNotice:
-    # An ``acting`` record says who wrote the others as their member (a manager's ``--as``): it is not a change of its own.
-    changed = [op for op in theirs if op.entity != "acting"] or theirs
+    # An ``acting`` record says who wrote the others as their member (a manager's ``--as``), an ``import_run`` which of
+    # them an import wrote: neither is a change of its own.
+    changed = [op for op in theirs if op.entity not in BOOKKEEPING] or theirs
     actor_of = actors(ws.conn)
 
     def actor(op: Op) -> str | None:

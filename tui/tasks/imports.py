@@ -154,7 +154,7 @@ def run(
                 problems,
                 default_tz=default_tz,
                 write=not dry_run,
-                remember=remember(ws.conn, key, homes),
+                remember=remember(key, homes),
             )
         except (NotUtf8, UnicodeDecodeError) as exc:
             raise ImportProblems([not_utf8(name, path, exc)]) from None

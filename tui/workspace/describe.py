@@ -26,7 +26,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MINOR_UNITS, format_minor
 from crewdeck.sync.state.naming import QUOTE, acted_as, quoted
 from crewdeck.sync.state.oplog import APPEND, Op, same_write
-from crewdeck.sync.state.records import OPEN_STATUSES, result_key
+from crewdeck.sync.state.records import BOOKKEEPING, OPEN_STATUSES, result_key
 from crewdeck.sync.state.restored import restored_bounds
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts.named import named_post
@@ -258,8 +258,9 @@ def stored_value(text: str) -> Any:
 def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
     """What one action did, without its subject: "snoozed “Draft reel” until tmrw 09:00 CET",
     or for several records the first and how many more ("marked “A” done, and 2 more")."""
-    # The record of a manager acting as another member (``--as``) is who made the change, not a change.
-    said = changes((op for op in ops if op.entity != "acting"), names, created)
+    # The record of a manager acting as another member (``--as``) is who made the change, not a change; an import's
+    # ``import_run`` which of its operations it wrote.
+    said = changes((op for op in ops if op.entity not in BOOKKEEPING), names, created)
     if not said:
         return "nothing"
     rows = {(c.entity, c.row_id) for c in said}
@@ -1046,10 +1047,11 @@ def not_undoable(ws: Workspace, ops: Iterable[Op]) -> str:
 
     A write that appended a record (a post's verdict, a ledger entry or its approval, a crisis's start or
     end) stands: what is appended is never edited nor deleted (DESIGN.md, "Records"), so no new operation
-    restores what was before it.  The record of a manager acting as another (``acting``) is no action.
+    restores what was before it.  The record of a manager acting as another (``acting``) is no action, nor is an
+    import's record of what it wrote (``import_run``).
     """
     for op in ops:
-        if op.kind == APPEND and op.entity != "acting":
+        if op.kind == APPEND and op.entity not in BOOKKEEPING:
             return visible(_standing(ws, op.entity, stored_value(op.value)))
     return ""
 

@@ -1,19 +1,24 @@
-"""What earlier imports of a source wrote: a newer export changes only the fields nobody changed here since.
+"""What earlier imports of a source wrote: a newer export changes only the fields nobody changed since.
 
-Every write of an import is one ``Store.commit_local``: operations of one
-node with consecutive stamps.  A run is remembered as ``(node, first
-stamp, last stamp)`` in the file's local settings (``meta``, key
-``import.runs.SOURCE``, a JSON list), in the same transaction as the
-write.  An operation belongs to a run when its node is the run's and its
-stamp lies between the two: the node's own stamps only grow, so that is
-exactly the run's operations and nothing else.
+Every write of an import is one or more ``Store.commit_local`` of one
+transaction: operations of one node with consecutive stamps.  A run is
+remembered as an ``import_run`` record (``records.IMPORT_RUN``: the source,
+the run's first and last stamp, its scope) appended in the same
+transaction, after the run's operations.  It is replicated like every
+record, and the operations keep their node and stamp on every replica, so
+the run means the same wherever it is read: an operation belongs to a run
+when its node is the run's (the one its stamps name) and its stamp lies
+between the two, since the node's own stamps only grow.  Runs remembered
+before the record was (the file's local settings, ``meta`` key
+``import.runs.SOURCE``) count too, in the file that holds them.
 
 The operations log keeps every write of every field.  A field holds what
 an import of the source put there when the operation that wins it (the
 latest on that field) belongs to one of the source's runs; then nobody
-changed it here since, and a newer export may change it.  Otherwise a
-member changed it after (or without) an import, and the local edit wins:
-the field is kept and listed.  A field never set takes the export's value.
+changed it since, and a newer export may change it, whoever imports it
+and wherever.  Otherwise a member changed it after (or without) an
+import, on any replica, and that edit wins: the field is kept and listed.
+A field never set takes the export's value.
 
 A run also remembers the file's scope when the source has one
 (``remember(..., scope=...)``): the places in the source its records live,
@@ -26,11 +31,9 @@ before scopes were (three elements) covers an unknown scope: it never lists
 a task as missing (a listing is only a notice; a wrong one would be worse).
 A source without scopes (a Trello board: its key names it) counts every run.
 
-Nothing here is copied into the records themselves, so an export of the
-workspace is the same with or without imports.  The memory is local to
-the file: a replica that did not run the import has no run of that source,
-and every field the export would change reads as a local edit there (kept,
-listed: nothing is lost, the import is only more careful).
+The runs are records of their own: the tasks an import wrote hold nothing
+of it, and an export of the workspace (which leaves ``import_run`` out) is
+the same with or without imports.
 """
 
 from __future__ import annotations
@@ -38,9 +41,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.store import META_FORMER_NODES
+from crewdeck.sync.state.writes import PendingWrites
 
 PREFIX = "import.runs."
 
@@ -56,35 +62,37 @@ class Run(NamedTuple):
 
 
 def runs(conn: sqlite3.Connection, source_key: str) -> list[Run]:
+    """The source's runs: its ``import_run`` records, and those an older crewdeck remembered in the file's settings."""
+    found = [
+        Run(Stamp.parse(first).node, first, last, None if scope is None else frozenset(json.loads(scope)))
+        for first, last, scope in conn.execute("SELECT first_op, last_op, scope FROM import_run WHERE source = ?", (source_key,))
+    ]
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (PREFIX + source_key,)).fetchone()
-    if row is None:
-        return []
-    return [_run(*stored) for stored in json.loads(row[0])]
+    if row is not None:
+        found.extend(_run(*stored) for stored in json.loads(row[0]))
+    return found
 
 
 def _run(node: str, first: str, last: str, scope: list[str] | None = None) -> Run:
     return Run(str(node), str(first), str(last), None if scope is None else frozenset(scope))
 
 
-def _stored(run: Run) -> list[Any]:
-    return [run.node, run.first, run.last] if run.scope is None else [run.node, run.first, run.last, sorted(run.scope)]
-
-
-def remember(
-    conn: sqlite3.Connection, source_key: str, scope: Collection[str] | None = None
-) -> Callable[[Sequence[tuple[Any, ...]]], dict[str, str]]:
-    """For ``Store.commit_local(remember=...)``: the meta setting that adds the committed run to the source's runs.
+def remember(source_key: str, scope: Collection[str] | None = None) -> Callable[[str, str, str], PendingWrites]:
+    """``(member id, first stamp, last stamp) -> the write that remembers the run``: its ``import_run`` record, committed
+    after the run's operations, in their transaction.
 
     ``scope``: the file's places in the source, read when the run is remembered (a set filled as the file is read).
     """
 
-    def setting(rows: Sequence[tuple[Any, ...]]) -> dict[str, str]:
-        # Store rows start (stamp, node, node seq, ...), in stamp order.  The runs before are read
-        # now, inside the write: another import of the source may have finished since the call.
-        run = Run(str(rows[0][1]), str(rows[0][0]), str(rows[-1][0]), None if scope is None else frozenset(scope))
-        return {PREFIX + source_key: json.dumps([*map(_stored, runs(conn, source_key)), _stored(run)])}
+    def record(member: str, first: str, last: str) -> PendingWrites:
+        pending = PendingWrites()
+        held = None if scope is None else sorted(scope)
+        pending.append(
+            "import_run", new_id(), {"source": source_key, "first_op": first, "last_op": last, "scope": held, "imported_by": member}
+        )
+        return pending
 
-    return setting
+    return record
 
 
 def carried(conn: sqlite3.Connection, found: list[Run]) -> list[Run]:

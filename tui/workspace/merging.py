@@ -24,14 +24,24 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.postround import content_hash
-from crewdeck.sync.state.records import ENTITIES, FILTER_WORDS, MEMBER, ValidationError, budget_id, canonical_json, result_id, result_key
+from crewdeck.sync.state.records import (
+    BOOKKEEPING,
+    ENTITIES,
+    FILTER_WORDS,
+    MEMBER,
+    ValidationError,
+    budget_id,
+    canonical_json,
+    result_id,
+    result_key,
+)
 from crewdeck.sync.state.records import handle as valid_handle
 from crewdeck.sync.state.rules import (
     AUTHOR_FIELDS,
@@ -290,7 +300,7 @@ def _named(entity: str, names: list[str]) -> str:
 def has_data(ws: Workspace) -> bool:
     """Whether the workspace holds any record besides its settings: an import into it merges."""
     for name in ENTITIES:
-        if name in ("workspace", "acting"):
+        if name == "workspace" or name in BOOKKEEPING:
             continue
         deleted = " WHERE deleted = 0" if "deleted" in ENTITIES[name].by_name else ""
         if ws.conn.execute(f"SELECT 1 FROM [{name}]{deleted} LIMIT 1").fetchone():
@@ -313,16 +323,12 @@ def write_merge(
     me: Member | None,
     merge: Merge,
     on_progress: Callable[[int, int], None] | None = None,
-    remember: Callable[[Sequence[tuple[Any, ...]]], dict[str, str]] | None = None,
 ) -> None:
-    """Write a merge in one transaction as ``me``; a refusal by the rules names the record and writes nothing.
-
-    ``remember``: local settings made from the written operations, in the same transaction (``lastimport.remember``).
-    """
+    """Write a merge in one transaction as ``me``; a refusal by the rules names the record and writes nothing."""
     author = me.id if me else ""
     pending = _pending(merge)
     try:
-        ws.store.commit_local(author, pending, on_progress, remember=remember)
+        ws.store.commit_local(author, pending, on_progress)
     except Refused:
         raise ImportProblems([_refused_record(ws, author, merge)]) from None
 
@@ -337,7 +343,7 @@ def merge_stream(
     default_tz: str | None = None,
     write: bool = True,
     on_progress: Callable[[int], None] | None = None,
-    remember: Callable[[Sequence[tuple[Any, ...]]], dict[str, str]] | None = None,
+    remember: Callable[[str, str, str], PendingWrites] | None = None,
 ) -> Merge:
     """``plan_merge`` and ``write_merge`` a batch at a time, in one transaction: memory holds one batch, not the file.
 
@@ -347,8 +353,10 @@ def merge_stream(
     once there is one, nothing more is written and the transaction is
     rolled back with every problem named (``ImportProblems``).  ``write``
     off: a dry run, written and rolled back.  ``on_progress(records so far)``.
+    ``remember(member, first stamp, last stamp)``: the write that remembers the run, committed after it
+    (``lastimport.remember``).
     """
-    stamps: list[tuple[Any, ...]] = []
+    stamps: list[str] = []
     done = 0
     # A dry run writes too, and rolls back: the rules judge it as they judge the import.
     with ws.store.bulk(rehearse=not write):
@@ -361,8 +369,8 @@ def merge_stream(
             done += len(batch.records)
             if not problems and merger.merge.writes:
                 rows = _commit(ws, me, merger.merge)
-                # The run's first and last operations, for ``remember``.
-                stamps = [stamps[0] if stamps else rows[0], rows[-1]]
+                # The run's first and last stamps, for ``remember``.
+                stamps = [stamps[0] if stamps else rows[0][0], rows[-1][0]]
             # Written, or never to be: the batch's writes are only counted from here on.
             merger.merge.written += len(merger.merge.writes)
             merger.merge.writes.clear()
@@ -372,8 +380,8 @@ def merge_stream(
         if problems:
             raise ImportProblems(problems)
         if remember and stamps:
-            for key, value in remember(stamps).items():
-                ws.store.set_meta(key, value)
+            author = me.id if me else ""
+            ws.store.commit_local(author, remember(author, *stamps))
     merger.merge.notes = list(head.notes)
     merger.merge.no_records = done == 0 and not merger.merge.unchanged
     return merger.merge

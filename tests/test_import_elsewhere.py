@@ -1,0 +1,153 @@
+"""A newer export imported where the last import was not run: on a joined replica, by another member of a shared file,
+or by this build where an older one ran it.
+
+"A local edit wins" means a change made by anyone, on any replica, since an import of the source last wrote the
+field: what the export changed in fields nobody touched lands, wherever the newer export is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from crewdeck.tui.workspace.merging import stable_id
+
+from .conftest import Cli
+from .importfixtures import BOARD, card_id, trello_board, trello_json
+from .syncsupport import ServedDatabase, Server, crewdeck, new_token
+
+CARD_1 = stable_id("trello-card", card_id(1))
+NEW_TITLE = "Launch post v2"
+NEW_DUE = "2026-03-09T16:00:00Z"
+
+
+def _boards(tmp_path: Path) -> tuple[Path, Path]:
+    """The board, and a newer export of it where card 1 is renamed and due a week later."""
+    first = tmp_path / "board.json"
+    first.write_text(trello_json(trello_board(cards=8, actions=30)), encoding="utf-8")
+    newer = trello_board(cards=8, actions=30)
+    (card,) = [c for c in newer["cards"] if c["id"] == card_id(1)]
+    card["name"] = NEW_TITLE
+    card["due"] = "2026-03-09T16:00:00.000Z"
+    second = tmp_path / "board2.json"
+    second.write_text(trello_json(newer), encoding="utf-8")
+    return first, second
+
+
+def _imported_by_an_older_build(workspace: Path) -> None:
+    """The file's ``import_run`` records made into what a build before them kept: each run in the file's settings
+    (``import.runs.SOURCE``, ``[node, first stamp, last stamp]``), and no record of it in the log."""
+    with sqlite3.connect(workspace) as conn:
+        runs = conn.execute("SELECT source, first_op, last_op FROM import_run ORDER BY first_op").fetchall()
+        node = conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()[0]
+        remembered: dict[str, list[list[str]]] = {}
+        for source, first, last in runs:
+            remembered.setdefault(f"import.runs.{source}", []).append([node, first, last])
+        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [(key, json.dumps(value)) for key, value in remembered.items()])
+        conn.execute("DELETE FROM import_run")
+        conn.execute("DELETE FROM ops WHERE entity = 'import_run'")
+
+
+def _card_1(export: str) -> dict[str, Any]:
+    (task,) = [t for t in json.loads(export)["task"] if t["id"] == CARD_1]
+    return dict(task)
+
+
+def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_keeps_the_local_status(cli: Cli, tmp_path: Path) -> None:
+    first, second = _boards(tmp_path)
+    server = Server([str(cli.workspace)]).start()
+    try:
+        cli.ok("import", "--from", "trello", str(first))  # the manager, on the served file
+        replica = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(replica))
+        crewdeck("-w", str(replica), "set", CARD_1[:8], "status=review")
+        crewdeck("-w", str(replica), "sync")
+
+        out = crewdeck("-w", str(replica), "import", "--from", "trello", str(second))
+
+        assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+        card = _card_1(crewdeck("-w", str(replica), "export"))
+        assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
+        crewdeck("-w", str(replica), "sync")
+        served = _card_1(cli.ok("export"))
+        assert (served["title"], served["due"]["utc"], served["status"]) == (NEW_TITLE, NEW_DUE, "review")
+        with sqlite3.connect(cli.workspace) as conn:  # both runs, the manager's and raj's, for the next import anywhere
+            assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
+    finally:
+        assert server.stop() == ""
+
+
+def test_a_members_reimport_on_a_replica_of_a_workspace_in_postgresql_takes_the_exports_changes(
+    cli: Cli, tmp_path: Path, served_database: ServedDatabase
+) -> None:
+    first, second = _boards(tmp_path)
+    cli.ok("import", "--from", "trello", str(first))  # the manager, before the workspace moved to PostgreSQL
+    name = served_database.new_name()
+    where = ["--database", served_database.url, "--name", name]
+    crewdeck("publish", str(cli.workspace), *where)
+    replica = tmp_path / "raj.db"
+    crewdeck("join", served_database.server.url, "--token", new_token("raj", *where), str(replica))
+    crewdeck("-w", str(replica), "set", CARD_1[:8], "status=review")
+
+    out = crewdeck("-w", str(replica), "import", "--from", "trello", str(second))
+
+    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    crewdeck("-w", str(replica), "sync")
+    teammate = tmp_path / "ana.db"
+    crewdeck("join", served_database.server.url, "--token", new_token("ana", *where), str(teammate))
+    card = _card_1(crewdeck("-w", str(teammate), "export"))
+    assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
+    with sqlite3.connect(teammate) as conn:  # both runs, stored by the server and pulled
+        assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
+    assert served_database.said() == ""
+
+
+def test_a_second_members_reimport_of_a_shared_file_takes_the_exports_changes_and_keeps_the_local_status(cli: Cli, tmp_path: Path) -> None:
+    first, second = _boards(tmp_path)
+    cli.ok("import", "--from", "trello", str(first))
+    cli("set", CARD_1[:8], "status=review", as_member="raj")
+
+    out = cli("import", "--from", "trello", str(second), as_member="raj").out
+
+    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    card = _card_1(cli.ok("export"))
+    assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
+
+
+def test_a_newer_export_changes_what_nobody_changed_since_an_import_an_older_build_remembered(cli: Cli, tmp_path: Path) -> None:
+    first, second = _boards(tmp_path)
+    cli.ok("import", "--from", "trello", str(first))
+    _imported_by_an_older_build(cli.workspace)
+
+    out = cli.ok("import", "--from", "trello", str(second))
+
+    assert "keeps what was changed here" not in out
+    card = _card_1(cli.ok("export"))
+    assert (card["title"], card["due"]["utc"]) == (NEW_TITLE, NEW_DUE)
+
+
+def test_a_file_of_the_build_before_import_runs_opens_and_imports_newer_exports(cli: Cli, tmp_path: Path) -> None:
+    first, second = _boards(tmp_path)
+    cli.ok("import", "--from", "trello", str(first))
+    _imported_by_an_older_build(cli.workspace)
+    with sqlite3.connect(cli.workspace) as conn:  # no import_run table: what the build before made
+        conn.execute("DROP TABLE import_run")
+        conn.execute("PRAGMA user_version = 22")  # the build before migration 23
+    cli.ok("set", CARD_1[:8], "status=review")
+
+    out = cli.ok("import", "--from", "trello", str(second))
+
+    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    newest = json.loads(second.read_text(encoding="utf-8"))
+    (card,) = [c for c in newest["cards"] if c["id"] == card_id(1)]
+    card["name"] = "Launch post v3"
+    third = tmp_path / "board3.json"
+    third.write_text(trello_json(newest), encoding="utf-8")
+    cli.ok("import", "--from", "trello", str(third))  # over the run this build remembered as a record
+    imported = _card_1(cli.ok("export"))
+    assert (imported["title"], imported["due"]["utc"], imported["status"]) == ("Launch post v3", NEW_DUE, "review")
+    with sqlite3.connect(cli.workspace) as conn:
+        assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
+    assert cli.ok("doctor") == "every record is complete and valid\n"
