@@ -32,6 +32,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.dom import DOMNode
 from textual.notifications import Notification, Notify, SeverityLevel
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.widget import Widget
@@ -321,6 +322,12 @@ class MainScreen(Screen[None]):
     #: Where the app puts the focus anyway (``focus_pane``): Textual's default, the
     #: first focusable widget, is the tab bar, and its focus and blur restyled it twice.
     AUTO_FOCUS = "#task-table"
+
+    #: Textual's own (``Screen.focused``) repaints: every focus move (the filter box closed onto the task table, a pane
+    #: key, a click) repainted the whole screen, the ledger, the grid and the footer with it, each unchanged.  What a
+    #: focus move changes Textual restyles and refreshes itself: the widgets focused and blurred (their :focus styles)
+    #: and any :focus-within ancestor's; the active pane's border is its class (``update_layout``), restyled as set.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="screen.next_pane"),
