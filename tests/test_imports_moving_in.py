@@ -198,3 +198,13 @@ def test_a_trello_member_who_left_the_board_is_listed_as_left_never_offered_to_b
     assert "@gone" not in {m["handle"] for m in json.loads(cli.ok("export"))["member"]}, out
     notes = tasks(cli)["Left member's card"]["notes"]
     assert "on it in Trello, no longer on the board: Old Hand (@gone)" in notes and tasks(cli)["Left member's card"]["assignee"] is None
+
+
+def test_an_import_error_shows_a_tab_in_the_card_it_names_as_it_shows_the_other_controls(cli: Cli, tmp_path: Path) -> None:
+    """Helper oj: a refused card's name was echoed with its tabs raw (“Film it^M^J<TAB>cut”): a terminal acts on a tab
+    as on the line breaks shown beside it, which the house rule says never to send."""
+    board = trello_board(cards=0, actions=0)
+    board["cards"] = [trello_card(8, name="Film it\r\n\tcut\ttwo\x1b")]
+    bad = cli("import", "--from", "trello", str(write(tmp_path, "bad.json", trello_json(board))))
+    assert bad.code == 2 and "\t" not in bad.err
+    assert bad.err.splitlines()[0].startswith(f"{tmp_path / 'bad.json'}: card 1 (“Film it^M^J^Icut^Itwo^[”): name: "), bad.err
