@@ -151,7 +151,7 @@ def test_a_member_whose_name_or_username_does_not_fit_here_leaves_the_import_who
     board["cards"][3]["idMembers"] = ["m-zoe"]
     path = write(tmp_path, "board.json", trello_json(board))
     out = cli.ok("import", "--from", "trello", str(path), "--default-tz", "Europe/Stockholm")
-    assert f"left unassigned (no such member): {'u' * 40}" in out
+    assert f"left unassigned (not members here): {'u' * 40}" in out
     zoe = next(m for m in exported(cli)["member"] if m["handle"] == "zoe")
     assert len(zoe["name"]) <= 200 and zoe["name"].endswith("…") and zoe["name"].startswith("Zoë Lind Lind")
     assert task(cli, stable_id("trello-card", card_id(4)))["assignee"] == zoe["id"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,66 @@ def test_the_command_line_lists_tasks_of_equal_score_in_the_apps_order(session: 
         fetched = [row.id for row in tasklist.fetch(conn, f.where, list(f.params), NOW)]
         printed = [row[0] for row in tasklist.stream(conn, f.where, list(f.params), NOW, ["t.id"])]
     assert fetched == ranked and printed == ranked
+
+
+def _tied_and_reordered(tmp_path: Path) -> tuple[Path, Path]:
+    """A workspace where a third of the tasks tie on urgency (no due, no priority, to do, made the same week: as after
+    an import), and a copy whose rows were inserted the other way round, as a replica's follow the order it pulled them."""
+    first, other = demo_workspace(tmp_path / "first.db"), tmp_path / "other.db"
+    with closing(sqlite3.connect(first)) as conn, conn:
+        conn.execute(
+            "UPDATE task SET due_utc = NULL, due_tz = NULL, publish_utc = NULL, priority = 'none', status = 'todo', "
+            "depends_on = '[]', created_at = CASE WHEN rowid % 2 THEN '2026-11-24T10:00:00Z' ELSE '2026-11-23T10:00:00Z' END "
+            "WHERE rowid % 3 = 0"
+        )
+    with closing(sqlite3.connect(first)) as conn, closing(sqlite3.connect(other)) as copy:
+        conn.backup(copy)
+        with copy:
+            copy.execute("UPDATE task SET rowid = -rowid")
+            copy.execute("UPDATE task SET rowid = rowid + 100000")
+    return first, other
+
+
+def _lists(path: Path, text: str) -> dict[str, list[str]]:
+    s = Session.open(path, "ana", Config())
+    try:
+        f = s.reads.compile(text, NOW)
+        _, first = s.ranked.first_page(f, NOW, 25)
+        s.ranked.rescore(NOW)
+        count = s.ranked.count(f)
+        ranked = [row.id for row in s.ranked.window(f, 0, count)]
+        lists = {
+            "first page": [row.id for row in first],
+            "ranked": ranked,
+            "far end": [row.id for row in s.ranked.window(f, count - 10, 10, count)],
+            "leading": [row.id for row in s.ranked.leading_window(f, 5) or []],
+            "positions": [str(s.ranked.position(f, task_id)) for task_id in ranked],
+        }
+        with sqlite3.connect(path) as conn:
+            for order in tasklist.SORTS:
+                lists[order] = [row.id for row in tasklist.fetch(conn, f.where, list(f.params), NOW, order=order)]
+                lists[f"{order} printed"] = [row[0] for row in tasklist.stream(conn, f.where, list(f.params), NOW, ["t.id"], order=order)]
+        return lists
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("text", ["", "-#tiktok"])
+def test_every_member_sees_tasks_of_equal_urgency_in_the_same_order(tmp_path: Path, text: str) -> None:
+    """Helper oj's finding: ties were broken by rowid, which is each replica's own, so two members' copies listed a
+    board's imported cards (no due, no priority) in two orders."""
+    first, other = _tied_and_reordered(tmp_path)
+    here, there = _lists(first, text), _lists(other, text)
+    assert here == there
+    assert here["positions"] == [str(n) for n in range(len(here["ranked"]))]
+    # The ties go by id: a key every copy shares.
+    with closing(sqlite3.connect(first)) as conn:
+        made = {
+            task_id
+            for (task_id,) in conn.execute(
+                "SELECT id FROM task WHERE rowid % 3 = 0 AND id NOT IN "
+                "(SELECT j.value FROM task o, json_each(o.depends_on) j WHERE o.deleted = 0)"  # no one waits for them: no points
+            )
+        }
+    tied = [task_id for task_id in here["ranked"] if task_id in made]
+    assert len(tied) > 20 and tied == sorted(tied)

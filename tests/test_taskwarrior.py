@@ -226,7 +226,7 @@ def test_an_assignee_written_as_crewdeck_writes_a_handle_is_that_member(cli: Cli
     records[0]["due"] = "20261210T120000Z"
     path = tmp_path / "tw.json"
     path.write_text(json.dumps(records))
-    assert cli.ok("import", "--from", "taskwarrior", str(path)) == "imported 3 tasks; left unassigned (no such member): stranger\n"
+    assert cli.ok("import", "--from", "taskwarrior", str(path)) == "imported 3 tasks; left unassigned (not members here): stranger\n"
     found = {t["title"]: t for t in json.loads(cli.ok("tasks", "all", "--json"))}
     assert found["Cut"]["assignee"] == "raj" and found["Cut"]["due"]["tz"] == "Asia/Kolkata"  # raj's zone, as raj's task
     assert found["Film"]["assignee"] is None and found["Film"]["notes"] == "assigned in Taskwarrior to: @stranger"

@@ -79,7 +79,7 @@ def test_an_asana_file_naming_a_member_a_project_and_a_platform_decomposed_match
     )
     out = cli("import", "--from", "asana", str(csv), "--map-status", "Pròxim=doing")
     assert out.code == 0, out.err
-    assert "no such member" not in out.out + out.err and "never" not in out.err
+    assert "not members here" not in out.out + out.err and "never" not in out.err
     assert _ids(cli, "Task p")[:3] == ("jose", SPRING, "rádio")
     with Store(cli.workspace) as store:
         assert store.conn.execute("SELECT status FROM task WHERE title = 'Task p'").fetchone() == ("doing",)

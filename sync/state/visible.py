@@ -62,6 +62,12 @@ def visible(text: str, *, multiline: bool = False) -> str:
     return pattern.sub(_show, text)
 
 
+def named(text: str) -> str:
+    """``visible``, and a tab shown as ``^I`` too: a name quoted inside a line of prose (an import's card in an error),
+    where a tab is no column's edge but a gap of the terminal's choosing, sent raw."""
+    return visible(text).replace("\t", "^I")
+
+
 def visible_cells(cells: Sequence[str]) -> list[str]:
     """``visible`` of each one-line cell of a row: one search for the whole row when none needs it."""
     if " ".join(cells).isprintable():

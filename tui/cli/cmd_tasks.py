@@ -370,7 +370,7 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
     habit = f"-{', -'.join(tag_words)} leaves out a word, not the tag (note above): to leave out the tag: crewdeck rm {meant} --yes"
     if ctx.args.yes and tag_words:
         raise UserError(f"rm: nothing deleted: {habit}")
-    found = ctx.ws.conn.execute(f"SELECT t.id, t.title FROM task t WHERE {where} ORDER BY t.created_at, t.rowid", params).fetchall()
+    found = ctx.ws.conn.execute(f"SELECT t.id, t.title FROM task t WHERE {where} ORDER BY t.created_at, t.id", params).fetchall()
     # A short id typed by habit (cafe, 5e6f) is a word here: said, as what it matched was no task of that id.
     short_hex = [word for word in words if _HEX.fullmatch(word) and not _an_id(word)]
     as_words = (

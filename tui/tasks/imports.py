@@ -33,6 +33,7 @@ from crewdeck.tui.workspace.exchange import ImportProblems
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8, Readable
 from crewdeck.tui.workspace.lastimport import Guard, remember
 from crewdeck.tui.workspace.merging import Merge, merge_stream, stable_id
+from crewdeck.tui.workspace.unassigned import not_members_here
 from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
 from crewdeck.tui.workspace.words import counted, names
 from crewdeck.tui.workspace.workspace import Member, Workspace, folded_name
@@ -212,7 +213,7 @@ def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:
     """What the summary says of the assignees no member here matched: no one has the name, or more than one has it."""
     ambiguous = sorted(name for name in unmatched if folded_name(name) in shared)
     strangers = sorted(unmatched.difference(ambiguous))
-    notes = [f"left unassigned (no such member): {names(strangers)}"] if strangers else []
+    notes = [not_members_here(strangers)] if strangers else []
     if ambiguous:
         notes.append(f"left unassigned (more than one member here has that name): {names(ambiguous)}")
     return notes

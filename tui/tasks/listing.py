@@ -25,13 +25,13 @@ from crewdeck.tui.time.when import format_local, parse_utc, relative
 from crewdeck.tui.workspace.placeholders import untitled_task
 from crewdeck.tui.workspace.workspace import member_json
 
-#: Ties last by rowid, as the app's ranked index breaks them (``crewdeck.tui.tasks.index``): the task this file has
-#: had longer first, where the list printed here ended with another task than the app's.
+#: Ties last by id, as the app's ranked index breaks them (``crewdeck.tui.tasks.index``): every member's copy lists
+#: them alike, where by rowid, which follows the order a replica pulled the rows in, two copies differed.
 SORTS = {
-    "urgency": "score DESC, t.due_utc IS NULL, t.due_utc, t.rowid",
-    "due": "t.due_utc IS NULL, t.due_utc, score DESC, t.rowid",
-    "created": "t.created_at DESC, t.rowid",
-    "title": "t.title COLLATE NOCASE, t.rowid",
+    "urgency": "score DESC, t.due_utc IS NULL, t.due_utc, t.id",
+    "due": "t.due_utc IS NULL, t.due_utc, score DESC, t.id",
+    "created": "t.created_at DESC, t.id",
+    "title": "t.title COLLATE NOCASE, t.id",
 }
 
 COLUMNS = (

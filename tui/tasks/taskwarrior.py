@@ -79,7 +79,8 @@ from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import SourceFields, add_checked
 from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, Readable, array_items
 from crewdeck.tui.workspace.merging import Source, stable_id
-from crewdeck.tui.workspace.words import counted, names
+from crewdeck.tui.workspace.unassigned import not_members_here
+from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
@@ -184,7 +185,7 @@ class Summary:
                 " (crewdeck rm ID takes away the one not wanted)"
             )
         if self.unknown_assignees:
-            parts.append(f"left unassigned (no such member): {names(self.unknown_assignees)}")
+            parts.append(not_members_here(self.unknown_assignees))
         for guest, titles in sorted(self.guest_assignees.items()):
             parts.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {first_few([cut(t, 40) for t in titles])}")
         if self.went_on:  # nearly always empty: no call

@@ -223,8 +223,10 @@ def record_named(source: str, kind: str, number: int, name: object = "", key: st
     for it where the source has one (``task 2 (“Cut the reel”, uuid 1a2b3c4d)``): Trello named a card by an id no one
     sees in Trello and its name unquoted, Taskwarrior and a crewdeck export by ``task #2``, which in Taskwarrior is
     another task's id."""
+    from crewdeck.sync.state.visible import named  # here: importing this module stays free
+
     text = name.strip() if isinstance(name, str) else ""
-    said = [f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"] if text else []
+    said = [f"“{named(text[:40])}…”" if len(text) > 40 else f"“{named(text)}”"] if text else []
     said += [key] if key else []
     return f"{source}: {kind} {number}" + (f" ({', '.join(said)})" if said else "")
 

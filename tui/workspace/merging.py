@@ -57,6 +57,7 @@ from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.errors import summary
 from crewdeck.tui.workspace.exchange import ImportProblems, Plan, all_printable, every_text
+from crewdeck.tui.workspace.unassigned import A_MANAGER_ADDS_THEM, ZONE_ADDS_THEM, not_members_here
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, campaign_slug
 
 #: How the text that credits a record's source author begins.
@@ -268,11 +269,11 @@ class Merge:
             also = f" (not imported either: {_more_tasks(self.removed_parts)})" if self.removed_parts else ""
             parts.append(f"{counted(self.removed_here, 'record')} removed here {stay} removed{also}")
         if self.unassigned:
-            parts.append(f"left unassigned (no such member): {words.names(self.unassigned)}")
+            parts.append(not_members_here(self.unassigned))
         if self.unzoned:
-            parts.append(f"left unassigned (not members here: --default-tz ZONE adds them): {words.names(self.unzoned)}")
+            parts.append(not_members_here(self.unzoned, ZONE_ADDS_THEM))
         if self.for_a_manager:
-            parts.append(f"left unassigned (not members here, and only a manager's import adds members): {words.names(self.for_a_manager)}")
+            parts.append(not_members_here(self.for_a_manager, A_MANAGER_ADDS_THEM))
         if self.filter_words:
             parts.append(f"left unassigned ({FILTER_WORD}): {words.names(self.filter_words)}")
         for handle, left_out in self.guest_campaigns_left_out.items():
