@@ -131,7 +131,7 @@ from crewdeck.tui.workspace.errors import (
 )
 from crewdeck.tui.workspace.exchange import ImportProblems, SourceFields, add_checked, refused_control
 from crewdeck.tui.workspace.merging import Source, SourceMember, stable_id, strip_credit
-from crewdeck.tui.workspace.one_line import folded
+from crewdeck.tui.workspace.one_line import FOLDED_SAID, folded
 from crewdeck.tui.workspace.separators import CsvLines
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, folded_name, slug
 
@@ -1031,10 +1031,7 @@ class Cuts:
     def notes(self) -> list[str]:
         said = []
         if self.folded:
-            said.append(
-                f"{_counted(len(self.folded), 'title')} with line breaks or tabs put on one line, as a paste into a title is: "
-                f"{_briefly(self.folded)}"
-            )
+            said.append(f"{_counted(len(self.folded), 'title')} {FOLDED_SAID}: {_briefly(self.folded)}")
         if self.titles:
             said.append(
                 f"{_counted(len(self.titles), 'title')} longer than a task holds ({MAX_TITLE} characters) cut, "

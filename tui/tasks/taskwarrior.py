@@ -79,6 +79,7 @@ from crewdeck.tui.workspace.errors import summary as first_few
 from crewdeck.tui.workspace.exchange import SourceFields, add_checked
 from crewdeck.tui.workspace.jsonstream import CHUNK, NotJson, NotUtf8, Readable, array_items
 from crewdeck.tui.workspace.merging import Source, stable_id
+from crewdeck.tui.workspace.one_line import FOLDED_SAID, folded
 from crewdeck.tui.workspace.unassigned import not_members_here
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
@@ -148,6 +149,8 @@ class Summary:
     guest_assignees: dict[str, list[str]] = field(default_factory=dict)
     #: The tasks whose notes go on in more tasks: their ids -> titles.
     went_on: dict[str, str] = field(default_factory=dict)
+    #: The titles whose line breaks or tabs were folded onto one line, as folded.
+    folded_titles: list[str] = field(default_factory=list)
     #: The titles cut from descriptions longer than a title holds.
     cut_titles: list[str] = field(default_factory=list)
     #: The tags cut to fit one, each once.
@@ -190,6 +193,10 @@ class Summary:
             parts.append(f"left unassigned (@{guest} is a guest here, who sees no tasks): {first_few([cut(t, 40) for t in titles])}")
         if self.went_on:  # nearly always empty: no call
             parts.extend(went_on_notes(self.went_on, notes_left_alone))
+        if self.folded_titles:  # as the other importers say it (``foreign.Cuts``)
+            parts.append(
+                f"{counted(len(self.folded_titles), 'title')} {FOLDED_SAID}: {first_few([cut(t, 40) for t in self.folded_titles])}"
+            )
         if self.cut_titles:  # as the other importers say it (``foreign.Cuts``)
             parts.append(
                 f"{counted(len(self.cut_titles), 'title')} longer than a task holds ({MAX_TITLE} characters) cut, each whole at the"
@@ -827,6 +834,12 @@ def _task(
     title = _text(record, "description")
     if not title or not title.strip():
         raise ValueError("description: missing")
+    # A description typed or pasted over several lines: on one line, as the other importers put a title (``one_line``).
+    flat = folded(title)
+    if flat is not None:
+        if flat != title.strip():
+            summary.folded_titles.append(flat)
+        title = flat
     status = record.get("status", "pending")
     if not isinstance(status, str) or status not in STATUS:
         raise ValueError(f"status: {_shown(status)} is not pending, waiting, completed, deleted or recurring")

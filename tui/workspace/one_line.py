@@ -22,3 +22,7 @@ def folded(text: str, joiner: str = " ") -> str | None:
         return None
     lines = (_TAB.sub(" ", line).strip() for line in _LINE_BREAK.split(text))
     return joiner.join(line for line in lines if line)
+
+
+#: How an import's summary says the titles it folded (after their count: "2 titles ...: the first few").
+FOLDED_SAID = "with line breaks or tabs put on one line, as a paste into a title is"
