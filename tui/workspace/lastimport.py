@@ -7,8 +7,10 @@ the run's first and last stamp, its scope) appended in the same
 transaction, after the run's operations.  It is replicated like every
 record, and the operations keep their node and stamp on every replica, so
 the run means the same wherever it is read: an operation belongs to a run
-when its node is the run's (the one its stamps name) and its stamp lies
-between the two, since the node's own stamps only grow.  Runs remembered
+when its node is the run's (the one its stamps name), its stamp lies
+between the two, since the node's own stamps only grow, and its member is
+the run's importer (a shared file is one node for everyone; the rules
+refuse a run naming another node's operations, ``own_run``).  Runs remembered
 before the record was (the file's local settings, ``meta`` key
 ``import.runs.SOURCE``) count too, in the file that holds them.
 
@@ -59,13 +61,17 @@ class Run(NamedTuple):
     last: str
     #: ``None``: the whole source (a Trello board's key names it), or a run remembered before scopes were.
     scope: frozenset[str] | None = None
+    #: The member who imported (``None``: a run the file's settings remember, written here by crewdeck itself).
+    member: str | None = None
 
 
 def runs(conn: sqlite3.Connection, source_key: str) -> list[Run]:
     """The source's runs: its ``import_run`` records, and those an older crewdeck remembered in the file's settings."""
     found = [
-        Run(Stamp.parse(first).node, first, last, None if scope is None else frozenset(json.loads(scope)))
-        for first, last, scope in conn.execute("SELECT first_op, last_op, scope FROM import_run WHERE source = ?", (source_key,))
+        Run(Stamp.parse(first).node, first, last, None if scope is None else frozenset(json.loads(scope)), member)
+        for first, last, scope, member in conn.execute(
+            "SELECT first_op, last_op, scope, imported_by FROM import_run WHERE source = ?", (source_key,)
+        )
     ]
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (PREFIX + source_key,)).fetchone()
     if row is not None:
@@ -129,18 +135,20 @@ class Guard:
             self._runs = carried(self.conn, runs(self.conn, self.source_key))
         return self._runs
 
-    def _ours(self, node: str, stamp: str) -> bool:
-        return any(node == run.node and run.first <= stamp <= run.last for run in self.runs)
+    def _ours(self, node: str, stamp: str, member: str) -> bool:
+        return any(node == run.node and run.first <= stamp <= run.last and run.member in (None, member) for run in self.runs)
 
     def edited_here(self, row_id: str, fields: Sequence[str]) -> list[str]:
         """Of ``fields``, those whose value was last written by someone other than an import of the source."""
         if not fields:
             return []
         wanted = set(fields)
-        latest: dict[str, tuple[str, str]] = {}
-        for name, node, stamp in self.conn.execute("SELECT field, node, op_id FROM ops WHERE row_id = ? ORDER BY op_id", (row_id,)):
+        latest: dict[str, tuple[str, str, str]] = {}
+        for name, node, stamp, member in self.conn.execute(
+            "SELECT field, node, op_id, member FROM ops WHERE row_id = ? ORDER BY op_id", (row_id,)
+        ):
             if name in wanted:
-                latest[name] = (node, stamp)
+                latest[name] = (node, stamp, member)
         return [name for name in fields if name in latest and not self._ours(*latest[name])]
 
     def written(self, entity: str, within: Collection[str] | None = None) -> set[str]:
@@ -153,8 +161,8 @@ class Guard:
             if within is not None and (run.scope is None or not run.scope <= set(within)):
                 continue
             rows = self.conn.execute(
-                "SELECT DISTINCT row_id FROM ops WHERE node = ? AND op_id BETWEEN ? AND ? AND entity = ?",
-                (run.node, run.first, run.last, entity),
+                "SELECT DISTINCT row_id FROM ops WHERE node = ? AND op_id BETWEEN ? AND ? AND entity = ? AND member = COALESCE(?, member)",
+                (run.node, run.first, run.last, entity, run.member),
             )
             found.update(row[0] for row in rows)
         return found
