@@ -33,6 +33,10 @@ before scopes were (three elements) covers an unknown scope: it never lists
 a task as missing (a listing is only a notice; a wrong one would be worse).
 A source without scopes (a Trello board: its key names it) counts every run.
 
+A source key or scope place longer than the record holds (a huge Trello board id, an Asana project
+named at length) is kept as its SHA-256 (``bounded``), read the same way, so matching still works and
+the record passes the server's checks.
+
 The runs are records of their own: the tasks an import wrote hold nothing
 of it, and an export of the workspace (which leaves ``import_run`` out) is
 the same with or without imports.
@@ -40,6 +44,7 @@ the same with or without imports.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
@@ -47,10 +52,24 @@ from typing import NamedTuple
 
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.oplog import APPEND, RECORD, Op, OpError, check_value
 from crewdeck.sync.state.store import META_FORMER_NODES
 from crewdeck.sync.state.writes import PendingWrites
+from crewdeck.tui.workspace.exchange import ImportProblems
 
 PREFIX = "import.runs."
+#: The longest source key and scope place ``records.IMPORT_RUN`` holds.
+SOURCE_LIMIT = 200
+PLACE_LIMIT = 2000
+
+
+def bounded(key: str, limit: int) -> str:
+    """``key``, or its SHA-256 where it is longer than ``limit``: what a run record holds of it, written and read."""
+    return key if len(key) <= limit else "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _places(scope: Collection[str]) -> frozenset[str]:
+    return frozenset(bounded(place, PLACE_LIMIT) for place in scope)
 
 
 class Run(NamedTuple):
@@ -70,7 +89,7 @@ def runs(conn: sqlite3.Connection, source_key: str) -> list[Run]:
     found = [
         Run(Stamp.parse(first).node, first, last, None if scope is None else frozenset(json.loads(scope)), member)
         for first, last, scope, member in conn.execute(
-            "SELECT first_op, last_op, scope, imported_by FROM import_run WHERE source = ?", (source_key,)
+            "SELECT first_op, last_op, scope, imported_by FROM import_run WHERE source = ?", (bounded(source_key, SOURCE_LIMIT),)
         )
     ]
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (PREFIX + source_key,)).fetchone()
@@ -80,7 +99,7 @@ def runs(conn: sqlite3.Connection, source_key: str) -> list[Run]:
 
 
 def _run(node: str, first: str, last: str, scope: list[str] | None = None) -> Run:
-    return Run(str(node), str(first), str(last), None if scope is None else frozenset(scope))
+    return Run(str(node), str(first), str(last), None if scope is None else _places(scope))
 
 
 def remember(source_key: str, scope: Collection[str] | None = None) -> Callable[[str, str, str], PendingWrites]:
@@ -91,11 +110,16 @@ def remember(source_key: str, scope: Collection[str] | None = None) -> Callable[
     """
 
     def record(member: str, first: str, last: str) -> PendingWrites:
+        held = None if scope is None else sorted(_places(scope))
+        values = {"source": bounded(source_key, SOURCE_LIMIT), "first_op": first, "last_op": last, "scope": held, "imported_by": member}
+        row_id = new_id()
+        try:
+            # Checked as every record is (``Writer.append``): refused by the server, the run would be lost for everyone.
+            checked = check_value(Op("", "", 0, member, APPEND, "import_run", row_id, RECORD, ""), values)
+        except OpError as exc:
+            raise ImportProblems([f"the import's record of what it wrote: {str(exc).split(': ', 1)[-1]}"]) from None
         pending = PendingWrites()
-        held = None if scope is None else sorted(scope)
-        pending.append(
-            "import_run", new_id(), {"source": source_key, "first_op": first, "last_op": last, "scope": held, "imported_by": member}
-        )
+        pending.append("import_run", row_id, checked)
         return pending
 
     return record
@@ -157,8 +181,9 @@ class Guard:
         ``within``: a file's scope; only the runs whose scope lies within it count (what the file is a newer export of).
         """
         found: set[str] = set()
+        places = None if within is None else _places(within)
         for run in self.runs:
-            if within is not None and (run.scope is None or not run.scope <= set(within)):
+            if places is not None and (run.scope is None or not run.scope <= places):
                 continue
             rows = self.conn.execute(
                 "SELECT DISTINCT row_id FROM ops WHERE node = ? AND op_id BETWEEN ? AND ? AND entity = ? AND member = COALESCE(?, member)",
