@@ -15,7 +15,7 @@ from typing import Any
 from crewdeck.tui.workspace.merging import stable_id
 
 from .conftest import Cli
-from .importfixtures import BOARD, card_id, trello_board, trello_json
+from .importfixtures import BOARD, asana_csv, card_id, trello_board, trello_json
 from .syncsupport import ServedDatabase, Server, crewdeck, new_token
 
 CARD_1 = stable_id("trello-card", card_id(1))
@@ -151,3 +151,27 @@ def test_a_file_of_the_build_before_import_runs_opens_and_imports_newer_exports(
     with sqlite3.connect(cli.workspace) as conn:
         assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
     assert cli.ok("doctor") == "every record is complete and valid\n"
+
+
+def test_a_project_named_at_length_is_remembered_by_the_server_and_its_newer_export_lists_what_it_lacks(cli: Cli, tmp_path: Path) -> None:
+    # The run keeps a place longer than its record holds as its hash: the server took the record, where it refused it
+    # ("import_run.scope: longer than 2000 characters") and the run was lost for everyone.
+    project = "Spring launch " * 150
+    rows = [{"Task ID": f"{n}", "Name": f"task {n}", "Projects": project} for n in (1, 2, 3)]
+    first = tmp_path / "first.csv"
+    first.write_text(asana_csv(rows), encoding="utf-8")
+    newer = tmp_path / "newer.csv"
+    newer.write_text(asana_csv(rows[::2]), encoding="utf-8")
+    server = Server([str(cli.workspace)]).start()
+    try:
+        replica = tmp_path / "laptop.db"  # a manager's: the project is a campaign
+        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(cli.workspace), "--as", "ana"), str(replica))
+        crewdeck("-w", str(replica), "import", "--from", "asana", str(first))
+        assert "refused" not in crewdeck("-w", str(replica), "sync")
+
+        out = cli.ok("import", "--from", "asana", str(newer))
+
+        gone = stable_id("asana-task", "2")
+        assert out.splitlines()[-1] == f"left alone, not in this file any more: {gone[:8]} task 2"
+    finally:
+        assert server.stop() == ""

@@ -50,6 +50,16 @@ def test_another_members_import_is_told_by_the_tasks_it_added(cli: Cli, tmp_path
         session.close()
 
 
+def test_a_batch_of_an_import_run_alone_is_told_nothing(cli: Cli, tmp_path: Path) -> None:
+    # A sync's page may end after the import's last task: its next page holds the run alone, no change to tell.
+    session = Session.open(cli.workspace, "ana")
+    try:
+        ops = _imported(cli, tmp_path, as_member="raj")
+        assert session.notices.describe(session.notices.theirs([op for op in ops if op.entity == "import_run"])) is None
+    finally:
+        session.close()
+
+
 def test_an_export_holds_no_import_run(cli: Cli, tmp_path: Path) -> None:
     _imported(cli, tmp_path)
     assert "import_run" not in json.loads(cli.ok("export"))

@@ -238,8 +238,9 @@ def _end(t: Team, me: str, crisis: str) -> dict[str, Any]:
     return {"crisis": crisis, "resume": "none", "ended_by": me, "ended_at": "2026-11-20T11:00:00Z"}
 
 
-def _import_run(me: str) -> dict[str, object]:
-    first, last = "1767225600000-0000-n1", "1767225600000-0003-n1"
+def _import_run(me: str, node: str, last: str = "1767225600000-0003") -> dict[str, object]:
+    """A run of ``node``'s operations stamped ``1767225600000-0000`` to ``last`` (2026-01-01, before every write here)."""
+    first, last = f"1767225600000-0000-{node}", f"{last}-{node}"
     return {"source": "trello:board", "first_op": first, "last_op": last, "scope": None, "imported_by": me}
 
 
@@ -265,13 +266,25 @@ CASES: list[Case] = [
     (
         # An import's record of its run (``lastimport``): whoever may import writes it, as their own.
         "remember an import's run",
-        lambda w, t, me: w.append("import_run", _import_run(me)),
+        lambda w, t, me: w.append("import_run", _import_run(me, w.store.node)),
         {"manager": None, "member": None, "guest": "guest_read_only"},
     ),
     (
         "remember an import's run as someone else",
-        lambda w, t, me: w.append("import_run", _import_run(t.ids["mia"])),
+        lambda w, t, me: w.append("import_run", _import_run(t.ids["mia"], w.store.node)),
         {"manager": "author_field", "member": "author_field", "guest": "author_field"},
+    ),
+    (
+        # A run claiming another replica's operations: a newer export imported anywhere would overwrite their edits.
+        "remember an import's run of another node's operations",
+        lambda w, t, me: w.append("import_run", _import_run(me, "0" * 16)),
+        {"manager": "own_run", "member": "own_run", "guest": "guest_read_only"},
+    ),
+    (
+        # ... or operations its node makes after it (on a shared file, the one node everyone writes under).
+        "remember an import's run of operations not made yet",
+        lambda w, t, me: w.append("import_run", _import_run(me, w.store.node, last="9999999999999-ffff")),
+        {"manager": "own_run", "member": "own_run", "guest": "guest_read_only"},
     ),
     (
         "claim another's task as its maker",

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.store import Store
 
+from .importfixtures import trello_board, trello_json
 from .syncsupport import Server, crewdeck, make_team, new_token
 
 CARRIED = "this replica is a copy of another one (or a backup put back), which sent other edits under its name"
@@ -137,3 +139,30 @@ def test_a_backup_put_back_with_nothing_new_goes_on_counting_after_what_it_sent(
     raj = tmp_path / "raj.db"
     crewdeck("join", server.url, "--token", raj_token, str(raj))
     assert titles(raj) == ["Sent after the backup", "Typed after the restore"]
+
+
+def test_an_import_made_in_a_copy_is_carried_over_with_its_run(team_server: tuple[Server, str, str], tmp_path: Path) -> None:
+    # The run names the import's operations by their stamps: carried to the new node, it names them there, as the
+    # rules ask of a run (``own_run``), and the next import anywhere counts them as the import's.
+    server, ana_token, raj_token = team_server
+    laptop, desktop = tmp_path / "laptop.db", tmp_path / "desktop.db"
+    crewdeck("join", server.url, "--token", ana_token, str(laptop))
+    copy_replica(laptop, desktop)
+    board = tmp_path / "board.json"
+    board.write_text(trello_json(trello_board(cards=3, actions=5)), encoding="utf-8")
+    crewdeck("-w", str(desktop), "import", "--from", "trello", str(board))
+    add(laptop, "Typed on the laptop")
+    crewdeck("-w", str(laptop), "sync")
+
+    said = crewdeck("-w", str(desktop), "sync")
+
+    assert said.startswith(CARRIED) and ", 0 unsent" in said, said
+    with Store(desktop) as store:
+        assert store.refused(reader=None) == []
+        node = store.node
+    raj = tmp_path / "raj.db"
+    crewdeck("join", server.url, "--token", raj_token, str(raj))
+    with Store(raj) as store:
+        runs = store.conn.execute("SELECT first_op, last_op FROM import_run").fetchall()
+    assert [(Stamp.parse(first).node, Stamp.parse(last).node) for first, last in runs] == [(node, node)]
+    assert "nothing new" in crewdeck("-w", str(raj), "import", "--from", "trello", str(board))

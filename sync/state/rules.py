@@ -200,6 +200,8 @@ RULES = {
     "dated_ahead": "a verdict's approval time and a round's submission time are not after the operation that gives them was "
     "made (its stamp, with the clock drift allowed): dated later, a post approved while a crisis held it would be out of it once "
     "the crisis ends",
+    "own_run": "an import's record of its run names operations before it of the node that writes it: a run claiming another's "
+    "would let a newer export of the source overwrite their edits",
     "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency, task and approval, and the opposite amount",
     "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
@@ -604,6 +606,8 @@ class Judge:
         self._held: dict[tuple[str, str], bool] = {}
         #: Indexes of the batch's verdicts and submissions dated after they were made (``dated_ahead``), with the refusal.
         self._dated_ahead: dict[int, Refusal] = {}
+        #: Import runs of the batch that claim operations other than their writer's own (``_runs_not_own``), by index.
+        self._not_own: dict[int, Refusal] = {}
         #: Member id -> the manager acting as them in this batch (its ``acting`` record: a local write's, ``--as``).
         self._acted_by: dict[str, str] = {}
         #: The platforms this batch gives campaigns and tasks (read only in a batch that starts a crisis).
@@ -660,6 +664,7 @@ class Judge:
         preset: Sequence[Refusal | None] | None = None,
         rows: Mapping[tuple[str, str], Collection[str]] | None = None,
         stamps: Sequence[str] | None = None,
+        made: Sequence[str] | None = None,
     ) -> list[Refusal | None]:
         """One verdict per operation: ``None`` (accepted) or the refusal.
 
@@ -669,7 +674,9 @@ class Judge:
         caller has them (a local write does).  ``stamps``: each operation's
         stamp, for a push (a local write's are newer than anything stored):
         one stamped before the value it would replace changes nothing, and is
-        not read as what the batch leaves (``READ_AS_LEFT``).
+        not read as what the batch leaves (``READ_AS_LEFT``).  ``made``: a
+        local write's stamps, read only by the rules that name stamps (an
+        import's run, ``own_run``); a push's are ``stamps``.
         """
         if not self.state.has_members():
             # Nobody to judge by yet: the first member adds themselves.  Their handle is still one a filter must name.
@@ -683,6 +690,7 @@ class Judge:
         if stamps is not None:
             self._outlived = self._changing_nothing(ops, stamps, creating)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
+        self._not_own = _runs_not_own(ops, stamps if stamps is not None else made, preset)
         if self.local:
             self._acted_by = self._acting_records(ops)
         incomplete = {key: refusal for key, given in creating.items() if (refusal := _incomplete(key, given))}
@@ -753,7 +761,9 @@ class Judge:
                         if reviewing and (field in CONTENT_FIELDS or field == "post_round"):
                             self._changed_post(member_id, row_id, field, value)
                 else:
-                    refusal = self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index)
+                    refusal = (
+                        self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index) or self._not_own.get(index)
+                    )
                     if refusal is None and index not in self._outlived and entity in RECORDS_READ:
                         self._accept(op)
                         if entity == "member":
@@ -793,6 +803,7 @@ class Judge:
             [verdict if op[2] == "member" and op[3] in refused else kept[index] for index, (op, verdict) in enumerate(zip(ops, verdicts))],
             rows,
             stamps,
+            made,
         )
 
     def _runs_backwards(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
@@ -1067,7 +1078,9 @@ class Judge:
             if entity != "result":
                 # A ledger entry, as the general loop decides it.
                 if refusal is None:
-                    refusal = self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index)
+                    refusal = (
+                        self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index) or self._not_own.get(index)
+                    )
                     if refusal is None and index not in self._outlived:
                         self._accept(op)
                 verdicts[index] = refusal
@@ -2472,6 +2485,33 @@ def _days_outside(kind: str, entity: str, field: str, value: str) -> Refusal | N
     )
 
 
+def _runs_not_own(ops: Sequence[Proposal], stamps: Sequence[str] | None, preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
+    """The import runs (``import_run``) of ``ops`` that claim operations other than their writer's own, by index: a run
+    names operations of the node that writes it, stamped before the record (``lastimport`` counts them as the import's,
+    and a newer export of the source changes what they wrote).  With no stamps to read, every run is refused."""
+    refused: dict[int, Refusal] = {}
+    for index, (_, kind, entity, _, _, value) in enumerate(ops):
+        if kind != APPEND or entity != "import_run" or (preset and preset[index]):
+            continue
+        record = json.loads(value)
+        first, last = record.get("first_op"), record.get("last_op")
+        if not isinstance(first, str) or not isinstance(last, str):
+            continue  # incomplete: refused as such
+        if stamps is None:
+            refused[index] = Refusal("own_run", "import_run: written without its own stamp, it names no operations of its writer")
+            continue
+        node = Stamp.parse(stamps[index]).node
+        try:
+            named = {Stamp.parse(first).node, Stamp.parse(last).node}
+        except ValueError:
+            continue  # not a stamp: refused as such
+        if named != {node} or not first <= last < stamps[index]:
+            refused[index] = Refusal(
+                "own_run", f"import_run: {first} to {last} are not operations its writer made before it (node {node}, {stamps[index]})"
+            )
+    return refused
+
+
 def _dated_ahead(ops: Sequence[Proposal], stamps: Sequence[str] | None, preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
     """The verdicts (``post_approval.approved_at``) and submissions (``task.post_round``'s ``at``) of ``ops`` dated after
     they were made, by index: after their stamp (``stamps``, a push's), or now (a local write's), by more than the clock
@@ -2716,13 +2756,15 @@ def refuse_write(
     state: RuleState,
     rows: Mapping[tuple[str, str], Collection[str]] | None = None,
     appended: Mapping[str, Any] | None = None,
+    made: Sequence[str] | None = None,
 ) -> None:
     """Judge a local write; ``Refused`` (the first refusal) when any operation is refused.
 
     ``rows``: the fields the write sets on each record, ``appended``: the records it appends, by
-    their JSON text (both save work over a big import).
+    their JSON text (both save work over a big import).  ``made``: the stamps the write's operations
+    take (an import's run names its own).
     """
-    for verdict in Judge(state, local=True, appended=appended).judge(ops, rows=rows):
+    for verdict in Judge(state, local=True, appended=appended).judge(ops, rows=rows, made=made):
         if verdict is not None:
             raise Refused(verdict)
 

@@ -793,6 +793,7 @@ class Store:
                     FileRuleState(self.conn, stored),
                     {key: fields for key, (fields, _) in pending.rows.items()},
                     {pending.ops[position][4]: record for position, record in zip(pending.appends, pending.appended)},
+                    stamps,
                 )
             node = self.node
             # The log's rows joined by ``map`` in C, not unpacked in a comprehension (an import makes 880,000).
@@ -1191,8 +1192,8 @@ class Store:
         carried = []
         for node_seq, op in enumerate(ops, 1):
             value = op.value
-            if op.entity == "acting":
-                # "@ana as @raj" names the operations it covers by their stamps.
+            if op.entity in ("acting", "import_run"):
+                # "@ana as @raj" and an import's run name the operations they cover by their stamps.
                 record = json.loads(value)
                 record.update(first_op=renamed(record["first_op"]), last_op=renamed(record["last_op"]))
                 value = canonical_json(record)

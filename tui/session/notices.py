@@ -45,7 +45,9 @@ class ChangeNotices:
 
     def told(self, theirs: list[Op], now: dt.datetime | None = None) -> ChangeNotice | None:
         """The notice of operations others made, which a notice of their next ones may count in; ``None`` for none."""
-        if not theirs:
+        # An ``acting`` record says who wrote the others as their member (a manager's ``--as``), an ``import_run`` which of
+        # them an import wrote: neither is a change of its own, and a batch of them alone (a sync's last page) tells none.
+        if all(op.entity in BOOKKEEPING for op in theirs):
             return None
         at = now or current_time()
         me = self._access.me
@@ -159,9 +161,7 @@ def _kinds(records: frozenset[tuple[str, str]], posts: frozenset[str]) -> str:
 
 
 def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str) -> ChangeNotice:
-    # An ``acting`` record says who wrote the others as their member (a manager's ``--as``), an ``import_run`` which of
-    # them an import wrote: neither is a change of its own.
-    changed = [op for op in theirs if op.entity not in BOOKKEEPING] or theirs
+    changed = [op for op in theirs if op.entity not in BOOKKEEPING]  # some: ``told`` tells none of bookkeeping alone
     actor_of = actors(ws.conn)
 
     def actor(op: Op) -> str | None:

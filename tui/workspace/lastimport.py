@@ -7,8 +7,10 @@ the run's first and last stamp, its scope) appended in the same
 transaction, after the run's operations.  It is replicated like every
 record, and the operations keep their node and stamp on every replica, so
 the run means the same wherever it is read: an operation belongs to a run
-when its node is the run's (the one its stamps name) and its stamp lies
-between the two, since the node's own stamps only grow.  Runs remembered
+when its node is the run's (the one its stamps name), its stamp lies
+between the two, since the node's own stamps only grow, and its member is
+the run's importer (a shared file is one node for everyone; the rules
+refuse a run naming another node's operations, ``own_run``).  Runs remembered
 before the record was (the file's local settings, ``meta`` key
 ``import.runs.SOURCE``) count too, in the file that holds them.
 
@@ -31,6 +33,10 @@ before scopes were (three elements) covers an unknown scope: it never lists
 a task as missing (a listing is only a notice; a wrong one would be worse).
 A source without scopes (a Trello board: its key names it) counts every run.
 
+A source key or scope place longer than the record holds (a huge Trello board id, an Asana project
+named at length) is kept as its SHA-256 (``bounded``), read the same way, so matching still works and
+the record passes the server's checks.
+
 The runs are records of their own: the tasks an import wrote hold nothing
 of it, and an export of the workspace (which leaves ``import_run`` out) is
 the same with or without imports.
@@ -38,6 +44,7 @@ the same with or without imports.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
@@ -45,10 +52,24 @@ from typing import NamedTuple
 
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.oplog import APPEND, RECORD, Op, OpError, check_value
 from crewdeck.sync.state.store import META_FORMER_NODES
 from crewdeck.sync.state.writes import PendingWrites
+from crewdeck.tui.workspace.exchange import ImportProblems
 
 PREFIX = "import.runs."
+#: The longest source key and scope place ``records.IMPORT_RUN`` holds.
+SOURCE_LIMIT = 200
+PLACE_LIMIT = 2000
+
+
+def bounded(key: str, limit: int) -> str:
+    """``key``, or its SHA-256 where it is longer than ``limit``: what a run record holds of it, written and read."""
+    return key if len(key) <= limit else "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _places(scope: Collection[str]) -> frozenset[str]:
+    return frozenset(bounded(place, PLACE_LIMIT) for place in scope)
 
 
 class Run(NamedTuple):
@@ -59,13 +80,17 @@ class Run(NamedTuple):
     last: str
     #: ``None``: the whole source (a Trello board's key names it), or a run remembered before scopes were.
     scope: frozenset[str] | None = None
+    #: The member who imported (``None``: a run the file's settings remember, written here by crewdeck itself).
+    member: str | None = None
 
 
 def runs(conn: sqlite3.Connection, source_key: str) -> list[Run]:
     """The source's runs: its ``import_run`` records, and those an older crewdeck remembered in the file's settings."""
     found = [
-        Run(Stamp.parse(first).node, first, last, None if scope is None else frozenset(json.loads(scope)))
-        for first, last, scope in conn.execute("SELECT first_op, last_op, scope FROM import_run WHERE source = ?", (source_key,))
+        Run(Stamp.parse(first).node, first, last, None if scope is None else frozenset(json.loads(scope)), member)
+        for first, last, scope, member in conn.execute(
+            "SELECT first_op, last_op, scope, imported_by FROM import_run WHERE source = ?", (bounded(source_key, SOURCE_LIMIT),)
+        )
     ]
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (PREFIX + source_key,)).fetchone()
     if row is not None:
@@ -74,7 +99,7 @@ def runs(conn: sqlite3.Connection, source_key: str) -> list[Run]:
 
 
 def _run(node: str, first: str, last: str, scope: list[str] | None = None) -> Run:
-    return Run(str(node), str(first), str(last), None if scope is None else frozenset(scope))
+    return Run(str(node), str(first), str(last), None if scope is None else _places(scope))
 
 
 def remember(source_key: str, scope: Collection[str] | None = None) -> Callable[[str, str, str], PendingWrites]:
@@ -85,11 +110,16 @@ def remember(source_key: str, scope: Collection[str] | None = None) -> Callable[
     """
 
     def record(member: str, first: str, last: str) -> PendingWrites:
+        held = None if scope is None else sorted(_places(scope))
+        values = {"source": bounded(source_key, SOURCE_LIMIT), "first_op": first, "last_op": last, "scope": held, "imported_by": member}
+        row_id = new_id()
+        try:
+            # Checked as every record is (``Writer.append``): refused by the server, the run would be lost for everyone.
+            checked = check_value(Op("", "", 0, member, APPEND, "import_run", row_id, RECORD, ""), values)
+        except OpError as exc:
+            raise ImportProblems([f"the import's record of what it wrote: {str(exc).split(': ', 1)[-1]}"]) from None
         pending = PendingWrites()
-        held = None if scope is None else sorted(scope)
-        pending.append(
-            "import_run", new_id(), {"source": source_key, "first_op": first, "last_op": last, "scope": held, "imported_by": member}
-        )
+        pending.append("import_run", row_id, checked)
         return pending
 
     return record
@@ -129,18 +159,20 @@ class Guard:
             self._runs = carried(self.conn, runs(self.conn, self.source_key))
         return self._runs
 
-    def _ours(self, node: str, stamp: str) -> bool:
-        return any(node == run.node and run.first <= stamp <= run.last for run in self.runs)
+    def _ours(self, node: str, stamp: str, member: str) -> bool:
+        return any(node == run.node and run.first <= stamp <= run.last and run.member in (None, member) for run in self.runs)
 
     def edited_here(self, row_id: str, fields: Sequence[str]) -> list[str]:
         """Of ``fields``, those whose value was last written by someone other than an import of the source."""
         if not fields:
             return []
         wanted = set(fields)
-        latest: dict[str, tuple[str, str]] = {}
-        for name, node, stamp in self.conn.execute("SELECT field, node, op_id FROM ops WHERE row_id = ? ORDER BY op_id", (row_id,)):
+        latest: dict[str, tuple[str, str, str]] = {}
+        for name, node, stamp, member in self.conn.execute(
+            "SELECT field, node, op_id, member FROM ops WHERE row_id = ? ORDER BY op_id", (row_id,)
+        ):
             if name in wanted:
-                latest[name] = (node, stamp)
+                latest[name] = (node, stamp, member)
         return [name for name in fields if name in latest and not self._ours(*latest[name])]
 
     def written(self, entity: str, within: Collection[str] | None = None) -> set[str]:
@@ -149,12 +181,13 @@ class Guard:
         ``within``: a file's scope; only the runs whose scope lies within it count (what the file is a newer export of).
         """
         found: set[str] = set()
+        places = None if within is None else _places(within)
         for run in self.runs:
-            if within is not None and (run.scope is None or not run.scope <= set(within)):
+            if places is not None and (run.scope is None or not run.scope <= places):
                 continue
             rows = self.conn.execute(
-                "SELECT DISTINCT row_id FROM ops WHERE node = ? AND op_id BETWEEN ? AND ? AND entity = ?",
-                (run.node, run.first, run.last, entity),
+                "SELECT DISTINCT row_id FROM ops WHERE node = ? AND op_id BETWEEN ? AND ? AND entity = ? AND member = COALESCE(?, member)",
+                (run.node, run.first, run.last, entity, run.member),
             )
             found.update(row[0] for row in rows)
         return found
