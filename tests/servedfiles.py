@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crewdeck.sync.server import run
-from crewdeck.sync.server.backend import Pulled, Wakeups
+from crewdeck.sync.server.backend import BackendError, Pulled, Wakeups
 from crewdeck.sync.server.filestore import FileBackend
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.push import PushPlan, RefusedOp
@@ -45,6 +45,13 @@ class ServedFiles:
                 self.files[name] = backend
         return list(self.files.values())
 
+    def _file(self, workspace: str) -> FileBackend:
+        """A request's file, which its token was found in: no longer served, the store is away (a 503)."""
+        backend = self.files.get(workspace)
+        if backend is None:
+            raise BackendError("the workspace's store is not available", f"{workspace} is no longer served")
+        return backend
+
     async def start(self) -> None:
         await self._current()
 
@@ -68,19 +75,19 @@ class ServedFiles:
         return None
 
     async def member(self, workspace: str, member: str) -> MemberFacts | None:
-        return await self.files[workspace].member(workspace, member)
+        return await self._file(workspace).member(workspace, member)
 
     async def refusals_after(self, workspace: str, member: str, node: str, node_seq: int) -> list[RefusedOp]:
-        return await self.files[workspace].refusals_after(workspace, member, node, node_seq)
+        return await self._file(workspace).refusals_after(workspace, member, node, node_seq)
 
     async def push(self, workspace: str, member: str, ops: Sequence[Op], invalid: dict[str, str]) -> tuple[PushPlan, int]:
-        return await self.files[workspace].push(workspace, member, ops, invalid)
+        return await self._file(workspace).push(workspace, member, ops, invalid)
 
     async def pull(self, workspace: str, after: int, limit: int, max_bytes: int, *, cursor_op: bool = False) -> Pulled:
-        return await self.files[workspace].pull(workspace, after, limit, max_bytes, cursor_op=cursor_op)
+        return await self._file(workspace).pull(workspace, after, limit, max_bytes, cursor_op=cursor_op)
 
     async def head(self, workspace: str) -> int:
-        return await self.files[workspace].head(workspace)
+        return await self._file(workspace).head(workspace)
 
     async def health(self) -> None:
         """The folder answers: each file's store is asked when a request names it."""
