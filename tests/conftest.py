@@ -313,6 +313,18 @@ def served_database(postgres: Any) -> Iterator[object]:
     assert database.server.stop() == ""  # no request of the module's tests failed on the server's side
 
 
+@pytest.fixture(scope="module")
+def served_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One server over the workspace files the module's tests serve (``ServedFiles``), as ``served_database`` is over
+    their database."""
+    from .syncsupport import ServedFiles, Server
+
+    folder = tmp_path_factory.mktemp("served")
+    files = ServedFiles(folder, Server([str(folder)], entry=["-m", "tests.servedfiles"]).start())
+    yield files
+    assert files.server.stop() == ""  # no request of the module's tests failed on the server's side
+
+
 def python() -> str:
     return sys.executable
 

@@ -230,15 +230,42 @@ class ServedDatabase:
         return f"team{next(self.names)}"
 
     def said(self) -> str:
-        """What the server wrote on its stderr since the last look, without waiting: a test that ends with it empty
-        made no request fail on the server's side (each logs its line before it answers)."""
-        proc = self.server.proc
-        assert proc is not None and proc.stderr is not None
-        os.set_blocking(proc.stderr.fileno(), False)
-        try:
-            return (proc.stderr.read() or b"").decode()
-        finally:
-            os.set_blocking(proc.stderr.fileno(), True)
+        """What the server said since the last look (``said_since``)."""
+        return said_since(self.server)
+
+
+@dataclass
+class ServedFiles:
+    """One server over the workspace files a module's tests serve (``tests.servedfiles``): each test's file is served
+    under a name of its own from ``serve`` until ``unserve``."""
+
+    folder: Path
+    server: Server
+    names: Iterator[int] = field(default_factory=itertools.count)
+
+    def serve(self, path: Path) -> str:
+        """Serve ``path`` from the next request on; its name in the server's URLs."""
+        name = f"team{next(self.names)}"
+        (self.folder / name).write_text(str(path))
+        return name
+
+    def unserve(self, name: str) -> str:
+        """Stop serving ``name`` (its file is closed at the next request); what the server said since the last look
+        (``said_since``)."""
+        (self.folder / name).unlink()
+        return said_since(self.server)
+
+
+def said_since(server: Server) -> str:
+    """What ``server`` wrote on its stderr since the last look, without waiting: a test that ends with it empty made no
+    request fail on the server's side (each logs its line before it answers)."""
+    proc = server.proc
+    assert proc is not None and proc.stderr is not None
+    os.set_blocking(proc.stderr.fileno(), False)
+    try:
+        return (proc.stderr.read() or b"").decode()
+    finally:
+        os.set_blocking(proc.stderr.fileno(), True)
 
 
 #: A server over one file whose writes wait only ``busy_timeout`` seconds for a lock (``FILE SECONDS --port N``).

@@ -30,7 +30,7 @@ from .conftest import NOW
 from .forged import Forger
 from .postsupport import add_posts as add_spring_posts
 from .postsupport import ids, team_workspace
-from .syncsupport import ServedDatabase, Server, crewdeck, listing, new_token
+from .syncsupport import ServedDatabase, ServedFiles, Server, crewdeck, listing, new_token
 from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
 
 #: The hostile replica's node (any node no store has made).
@@ -98,15 +98,16 @@ def raj(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
 
 
 def _served(request: pytest.FixtureRequest, team: Team) -> Iterator[Hostile]:
-    """raj's raw pushes to the team's file served, or published to PostgreSQL under a name of its own and served by
-    the module's server over that database (``served_database``)."""
+    """raj's raw pushes to the team's file, or to it published to PostgreSQL, served under a name of its own by the
+    module's server over such files (``served_files``) or over that database (``served_database``)."""
     if request.param == "file":
-        server = Server([str(team.path)]).start()
+        files: ServedFiles = request.getfixturevalue("served_files")
+        served = files.serve(team.path)
         where = ["--workspace", str(team.path), "--as", "ana"]
-        hostile = Hostile(server, new_token("raj", *where), team.ids["raj"], where)
+        hostile = Hostile(files.server, new_token("raj", *where), team.ids["raj"], where, workspace=served)
         yield hostile
         hostile.http.close()
-        assert server.stop() == ""  # no request failed on the server's side
+        assert files.unserve(served) == ""  # no request of this test failed on the server's side
         return
     database: ServedDatabase = request.getfixturevalue("served_database")
     name = database.new_name()
