@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,12 +54,13 @@ def last_task(app: CrewdeckApp) -> str:
 
 
 async def seen(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
-    """Let the app handle its messages until ``condition`` holds (a worker held up makes ``settle`` wait for it)."""
-    for _ in range(500):
-        if condition():
-            return
+    """Let the app handle its messages until ``condition`` holds (a worker held up makes ``settle`` wait for it), with a
+    deadline, as ``until`` has: a count of rounds ran out on a loaded machine before the first rows were read."""
+    deadline = time.monotonic() + 20
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never saw {what}")
         await pilot.pause()
-    raise AssertionError(f"never saw {what}")
 
 
 async def test_a_filter_applied_at_once_shows_its_first_rows_counting_then_the_count(workspace: Path) -> None:
