@@ -18,6 +18,7 @@ from crewdeck.tui.app import app as app_module
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.ledger_pane import LedgerPane
+from crewdeck.tui.app.screens.discard import DiscardScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 from crewdeck.tui.app.screens.picker import PickerScreen
@@ -1040,3 +1041,65 @@ async def test_keys_of_a_second_read_go_into_the_prompt_after_those_of_the_first
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
         assert app.screen.query_one(Input).value == "title=Card 10 (ana)"
+
+
+async def test_an_escape_read_with_the_key_after_it_in_a_second_read_keeps_its_place_among_the_keys_for_the_prompt(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`:title=C`, then `a`, `escape`, `j` and `z` typed fast: the second read's `escape` and `j` came as one key,
+    `alt+j`; held with the read's keys for the prompt's field, and split once back, its halves were held again behind
+    the `z`: the prompt got "title=Caz" before its escape."""
+    app = make_app(workspace)
+    second_read = [events.Key("a", "a"), events.Key("alt+j", "j"), events.Key("z", "z")]
+    field_focus = Input._on_focus
+
+    def focused(field: Input, event: events.Focus) -> None:
+        field_focus(field, event)
+        if isinstance(field.screen, PromptScreen) and not field.value:
+            for key in second_read:  # the terminal's next read arrives as the field has focus
+                app.post_message(key)
+
+    monkeypatch.setattr(Input, "_on_focus", focused)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        burst(app, ":", *"title=C")
+        await until(pilot, lambda: isinstance(app.screen, DiscardScreen), "the question whether to drop the prompt's text")
+        prompt = app.screen_stack[-2]
+        assert isinstance(prompt, PromptScreen)
+        assert prompt.query_one(Input).value == "title=Ca"  # the `z`, typed after the escape, went to the question
+
+
+async def test_the_time_limit_of_an_ended_hold_of_keys_for_a_field_sends_on_none_a_later_hold_keeps(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys held for the prompt's field until those before them are in it, then a later hold: the first hold's time
+    limit, run while the later one waits, sent the later one's keys ahead of the keys still coming back."""
+    # Held for a minute rather than half of one second: only the callback called below ends a hold.
+    monkeypatch.setattr(app_module, "HOLD_AT_MOST", 60)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "colon")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen) and prompt.field_ready
+        field = prompt.query_one(Input)
+        coming_back = [True]  # keys sent on under the prompt, still to come back to be sent to its field
+        monkeypatch.setattr(app.keys_ahead, "coming_back", lambda: coming_back[0])
+        app.post_message(events.Key("a", "a"))
+        await settle(pilot)
+        first = app.typed_after.hold_number
+        assert app.typed_after.holding and field.value == ""
+        coming_back[0] = False
+        app._send_on_typed_after()  # the keys before it are in the field: `a` goes on, its hold over
+        await settle(pilot)
+        assert not app.typed_after.holding and field.value == "a"
+        coming_back[0] = True
+        app.post_message(events.Key("b", "b"))
+        await settle(pilot)
+        assert app.typed_after.hold_number == first + 1
+        app._send_on_typed_after(waited_in=first)  # the first hold's timer
+        await settle(pilot)
+        assert app.typed_after.holding and field.value == "a", "`b` waits for the keys still coming back"

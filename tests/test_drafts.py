@@ -10,16 +10,20 @@ import shlex
 import signal
 import stat
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app import app as app_module
 from crewdeck.tui.app.app import CrewdeckApp
-from crewdeck.tui.app.drafts import DraftOffer
+from crewdeck.tui.app.drafts import DraftOffer, keep_drafts
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.discard import DiscardScreen
@@ -291,6 +295,55 @@ async def test_a_draft_offered_stays_when_its_dialog_closes_untouched_and_goes_o
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(again.screen, PromptScreen), "the task added")
         assert drafts(again).get("prompt:Quick add") is None
+
+
+async def test_a_draft_restored_and_being_written_when_the_web_page_closes_is_not_offered_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A draft put back in quick add and sent (``enter``), the web page closed as it was written: the dialog was marked
+    closing with the app, as one holding unsaved text is, so its draft stayed and was offered again, its task added."""
+    from textual import messages
+
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Book the venue")
+        await settle(pilot)
+        app.exit()
+    again = make_app(workspace)
+    closing = threading.Event()
+
+    def keep_then_write(app: App[Any]) -> None:
+        keep_drafts(app)
+        closing.set()  # the write under way goes on once the app has begun to close
+
+    monkeypatch.setattr(app_module, "keep_drafts", keep_then_write)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        prompt = again.screen
+        assert isinstance(prompt, PromptScreen) and prompt.submit is not None
+        submit = prompt.submit
+
+        def written_as_the_page_closes(text: str) -> None:
+            assert closing.wait(60), "the app never closed"
+            submit(text)
+
+        prompt.submit = written_as_the_page_closes
+        await pilot.press("enter")
+        for _ in range(100):  # not settled: that waits for the write, which waits for the app to close
+            if prompt.writing:
+                break
+            await pilot.pause()
+        assert prompt.writing
+        again.post_message(messages.ExitApp())  # what the web driver does when crewdeck web asks the app to quit
+        await until(pilot, lambda: not again.is_running, "the app closed")
+    assert drafts(again).get("prompt:Quick add") is None
+    with Store(workspace) as store:
+        assert "Book the venue" in [v["title"] for _, v in store.records("task")]
 
 
 async def test_a_change_typed_in_a_tasks_detail_is_kept_for_that_task(workspace: Path) -> None:

@@ -606,25 +606,7 @@ class CrewdeckApp(App[int]):
                     return  # a key sent again as the app closed: no screen is left to take it (Textual raised)
                 if self._waits_for_keys_before(event):
                     return
-                split = None if event.key in self.active_bindings else escape_and_key(event)
-                if split is not None:
-                    for key in split:
-                        await self.on_event(key)
-                    return
-                if self._said_while_written(event):
-                    return
-                # A quit key no field takes as text (ctrl+q) waits for nothing: held for a post's read (up to 30 s behind a
-                # teammate's write on a shared file), it did nothing for that time.  A letter's (the list's q) waits: it
-                # may be the first of a note typed ahead for the read's dialog.
-                quits_now = self._quits(event.key) and not event.is_printable
-                if not quits_now and self.keys_ahead.hold(event):
-                    self._release_if_done()
-                    return
-                self._send_on(event)
-                await super().on_event(event)
-                if not event.is_forwarded:
-                    self.keys_ahead.taken(event)  # a priority binding took it (Textual forwards the rest to the focus)
-                self._send_on_typed_after()
+                await self._take_key(event)
                 return
         if isinstance(event, events.Paste) and not event.is_forwarded:
             if self._waits_for_keys_before(event):
@@ -632,6 +614,32 @@ class CrewdeckApp(App[int]):
             if self.keys_ahead.hold(event):
                 return  # pasted while a post is read: for its dialog, with the keys typed before it
         await super().on_event(event)
+
+    async def _take_key(self, event: events.Key) -> None:
+        """Act on ``event``, a key typed, in its turn: none typed before it is on its way to a dialog's field still."""
+        split = None if event.key in self.active_bindings else escape_and_key(event)
+        if split is not None:
+            # The halves take the ``alt+`` key's turn, past the keys typed after it: looked at again as new keys, they
+            # waited behind those (a prompt's ``a``, ``alt+j`` and ``z`` typed ``az`` into it before its escape).
+            for key in split:
+                if not self.screen_stack:
+                    return  # the escape closed the app
+                await self._take_key(key)
+            return
+        if self._said_while_written(event):
+            return
+        # A quit key no field takes as text (ctrl+q) waits for nothing: held for a post's read (up to 30 s behind a
+        # teammate's write on a shared file), it did nothing for that time.  A letter's (the list's q) waits: it
+        # may be the first of a note typed ahead for the read's dialog.
+        quits_now = self._quits(event.key) and not event.is_printable
+        if not quits_now and self.keys_ahead.hold(event):
+            self._release_if_done()
+            return
+        self._send_on(event)
+        await super().on_event(event)
+        if not event.is_forwarded:
+            self.keys_ahead.taken(event)  # a priority binding took it (Textual forwards the rest to the focus)
+        self._send_on_typed_after()
 
     def _waits_for_keys_before(self, typed: events.Key | events.Paste) -> bool:
         """Whether ``typed`` waits (``TypedAfter``) for the keys typed before it to reach the dialog's field: those

@@ -151,10 +151,11 @@ def keep_drafts(app: App[Any]) -> None:
         return
     store, zone = kept
     for screen in app.screen_stack:
-        if isinstance(screen, HoldsText):
+        if isinstance(screen, HoldsText) and not screen.writing:
             # Asked to quit by crewdeck web (the page closed, the connection lost, the session ended), Textual's web
             # driver posts ExitApp without ``App.exit``: no return code yet as the dialogs close, which read as each
-            # dialog answered, and the draft just kept was dropped.
+            # dialog answered, and the draft just kept was dropped.  One whose text is being written is answered (the
+            # app waits for the write): its draft goes as it closes, where it was offered again with its text saved.
             screen.draft_closing = True
     for screen in app.screen_stack:
         if not isinstance(screen, HoldsText) or screen.draft_for is None or screen.draft_discarded or screen.writing:
