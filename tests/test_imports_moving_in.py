@@ -178,9 +178,14 @@ def test_a_title_s_line_breaks_and_tabs_from_another_tool_go_on_one_line_as_a_pa
         assert f"1 title with line breaks or tabs put on one line, as a paste into a title is: {title}" in out, out
         assert title in tasks(cli)
 
-    tw = [{"uuid": "6f1c0a1e-2b3c-4d5e-8f90-a1b2c3d4e5f6", "description": "Draft the\nlaunch\tthread", "status": "pending"}]
+    weekly = "6f1c0a1e-2b3c-4d5e-8f90-a1b2c3d4e5f7"
+    tw = [
+        {"uuid": "6f1c0a1e-2b3c-4d5e-8f90-a1b2c3d4e5f6", "description": "Draft the\nlaunch\tthread", "status": "pending"},
+        {"uuid": weekly, "description": "Weekly\nreport", "status": "recurring", "recur": "weekly", "due": "20261207T090000Z"},
+    ]
     out = cli.ok("import", "--from", "taskwarrior", str(write(tmp_path, "tw.json", json.dumps(tw))))
-    assert "1 title with line breaks or tabs put on one line, as a paste into a title is: Draft the launch thread" in out, out
+    assert "titles with line breaks or tabs put on one line, as a paste into a title is: Draft the launch thread" in out, out
+    assert "1 recurring template as series: Weekly report;" in out, out  # named as its tasks are titled
     assert "Draft the launch thread" in tasks(cli)
 
     board["cards"] = [trello_card(10, name="Bell\n\x1b[2J")]

@@ -468,6 +468,8 @@ def _series_plans(
             yield from ((index, record, None) for index, record in instances)
     for uuid, (index, template) in held.templates.items():
         title = str(template.get("description", ""))
+        # Named in the summary as its tasks are titled (``_task`` puts a description of several lines on one).
+        shown = folded(title) or title
         try:
             rule = _rule_of(template, members, default_tz)
         except ValueError as exc:
@@ -476,7 +478,7 @@ def _series_plans(
         # The earliest due first: Taskwarrior's own order of instances (imask) when two are due alike.
         instances = sorted(held.pending.get(uuid, []), key=lambda pair: (str(pair[1].get("due", "~")), pair[1].get("imask", 0)))
         if rule is None:
-            named = f"{cut(title, 40)} (recur: {template.get('recur')})"
+            named = f"{cut(shown, 40)} (recur: {template.get('recur')})"
             if not instances:  # no instance holds the note: said as what it is, not "kept"
                 summary.unkept_recurrences.append(named)
             # Said by the import that brings its instances in: a re-import's "nothing new" went on "1 recurrence kept as a note".
@@ -487,7 +489,7 @@ def _series_plans(
         series = stable_id("taskwarrior-series", uuid.replace("-", ""))
         here = has_instances(ws, series)
         if not here:  # said by the import that makes it: a later one's "nothing new" went on "1 recurring template as series"
-            summary.series.append(cut(title, 40))
+            summary.series.append(cut(shown, 40))
         if instances:
             if not here:  # said once, as the series: a re-import of the same file leaves them to the series it made
                 summary.later_instances += len(instances) - 1
@@ -497,7 +499,7 @@ def _series_plans(
                 # the series made its own. Joined now, the series had two open instances; which one the team works on is
                 # theirs to say, so the one-off stays a task of its own, updated as one (said unless removed here).
                 if one_off:
-                    summary.one_offs.append(cut(title, 40))
+                    summary.one_offs.append(cut(shown, 40))
                 yield instances[0][0], instances[0][1], None
                 continue
             yield instances[0][0], instances[0][1], _joining(series, rule, now)
