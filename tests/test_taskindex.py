@@ -185,7 +185,7 @@ def _lists(path: Path, text: str) -> dict[str, list[str]]:
             "first page": [row.id for row in first],
             "ranked": ranked,
             "far end": [row.id for row in s.ranked.window(f, count - 10, 10, count)],
-            "leading": [row.id for row in s.ranked.leading_window(f, 5) or []],
+            "leading": [row.id for row in s.ranked.leading_window(f, count) or []],  # past the untied top rows
             "positions": [str(s.ranked.position(f, task_id)) for task_id in ranked],
         }
         with sqlite3.connect(path) as conn:
