@@ -162,12 +162,16 @@ def test_a_title_s_line_breaks_and_tabs_from_another_tool_go_on_one_line_as_a_pa
         trello_card(7, name="New card after move\nwith newline? no"),
         trello_card(8, name="Film it\r\n  \r\n\tcut\ttwo "),
         trello_card(9, name="Plain\n"),
+        # PowerPoint's soft return (a vertical tab), NEL and a form feed break a line as a paste's do (str.splitlines).
+        trello_card(11, name="Slide title\x0bsecond line"),
+        trello_card(12, name="one\x85two\x0cthree"),
     ]
     path = write(tmp_path, "board.json", trello_json(board))
     out = cli.ok("import", "--from", "trello", str(path))
-    said = "2 titles with line breaks or tabs put on one line, as a paste into a title is: New card after move with newline? no"
+    said = "4 titles with line breaks or tabs put on one line, as a paste into a title is: New card after move with newline? no"
     assert said in out, out
-    assert {"New card after move with newline? no", "Film it cut two", "Plain"} <= tasks(cli).keys()
+    folded = {"New card after move with newline? no", "Film it cut two", "Plain", "Slide title second line", "one two three"}
+    assert folded <= tasks(cli).keys()
     assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
 
     rows = linear_rows()[:1]
