@@ -202,3 +202,23 @@ def test_a_trello_member_who_left_the_board_is_listed_as_left_never_offered_to_b
     assert "@gone" not in {m["handle"] for m in json.loads(cli.ok("export"))["member"]}, out
     notes = tasks(cli)["Left member's card"]["notes"]
     assert "on it in Trello, no longer on the board: Old Hand (@gone)" in notes and tasks(cli)["Left member's card"]["assignee"] is None
+
+
+def test_a_member_here_who_left_the_trello_board_keeps_their_cards_on_a_re_import(cli: Cli, tmp_path: Path) -> None:
+    """One who left the board but is a member here was left off their cards: a re-import of the board imported before
+    they left cleared the assignee of theirs ("updated 1 task").  Only adding people (``--default-tz``) is limited to the
+    board's members: one known from its actions still matches a member here by username."""
+    gone = {"id": "m-gone", "username": "gone", "fullName": "Old Hand"}
+    before = trello_board(cards=0, actions=8)
+    before["members"] = [*before["members"], gone]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "before.json", trello_json(before))), "--default-tz", "Europe/Berlin")
+    handles = {m["id"]: m["handle"] for m in json.loads(cli.ok("export"))["member"]}
+    assert handles[tasks(cli)["Left member's card"]["assignee"]] == "gone"
+
+    after = write(tmp_path, "after.json", trello_json(trello_board(cards=0, actions=8)))  # @gone only comments now
+    for zone in ([], ["--default-tz", "Europe/Stockholm"]):
+        out = cli.ok("import", "--from", "trello", str(after), *zone)
+        assert out.startswith("nothing new") and "no longer on the board" not in out, out
+        card = tasks(cli)["Left member's card"]
+        assert handles[card["assignee"]] == "gone" and "no longer on the board" not in card["notes"], card
+    assert [m["tz"] for m in json.loads(cli.ok("export"))["member"] if m["handle"] == "gone"] == ["Europe/Berlin"]
