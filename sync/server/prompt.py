@@ -13,8 +13,10 @@ A stop asked for by a signal ends as a clean stop: the serving returns, so the
 caller's code after it runs and the process exits 0. uvicorn raises the
 signal again once shut down, and a process stopped by SIGTERM died by it
 (exit -15, a killed process to a service manager) and one stopped by Ctrl-C
-ended by KeyboardInterrupt (exit 130). A stop forced by a second Ctrl-C,
-which leaves open responses cut and the store unclosed, is still uvicorn's.
+ended by KeyboardInterrupt (exit 130). A stop that the graceful bound ran
+out on counts the responses it cut (``cut``), for the caller to say so. A
+stop forced by a second Ctrl-C, which leaves open responses cut and the
+store unclosed, is still uvicorn's.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class PromptServer(uvicorn.Server):
         self.on_exit = on_exit
         #: Set from another thread: the serving ends at the next tick, as on a signal, with no signal raised again.
         self.stop = stop
+        #: The open responses the graceful bound ran out on, cancelled unanswered (their clients got a 500).
+        self.cut = 0
         self._asked_to_exit: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -98,6 +102,7 @@ class PromptServer(uvicorn.Server):
             async with asyncio.timeout(self.config.timeout_graceful_shutdown):
                 await self._drained()
         except TimeoutError:
+            self.cut = len(self.server_state.tasks)
             logger.error("Cancel %s running task(s), timeout graceful shutdown exceeded", len(self.server_state.tasks))
             for task in self.server_state.tasks:
                 task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")
