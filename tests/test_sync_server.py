@@ -837,6 +837,22 @@ def test_a_stop_whose_bound_cut_an_open_request_exits_1_saying_so(tmp_path: Path
     )
 
 
+def test_a_stop_forced_by_ctrl_c_after_sigterm_exits_130(tmp_path: Path) -> None:
+    # uvicorn raised both signals again once shut down, the last first: Ctrl-C's KeyboardInterrupt was not yet raised
+    # when SIGTERM killed the process (exit -15), where the README says a forced stop exits 130.
+    team = make_team(tmp_path)
+    server = Server([str(team), "--header-timeout", "60", "--log-level", "info"]).start()
+    assert server.proc is not None and server.proc.stderr is not None
+    with a_push_waiting_for_its_body(server, new_token("-w", str(team), "--as", "ana", "@raj")):
+        server.proc.send_signal(signal.SIGTERM)
+        for line in iter(server.proc.stderr.readline, b""):
+            if b"(CTRL+C to force quit)" in line:
+                break  # the stop is waiting for the open push: a Ctrl-C now forces it
+        server.proc.send_signal(signal.SIGINT)
+        server.proc.communicate(timeout=PATIENCE)
+    assert server.proc.returncode == 130
+
+
 async def test_a_stop_that_waits_on_open_connections_says_so_once_with_how_to_force_it(caplog: pytest.LogCaptureFixture) -> None:
     # uvicorn's "Waiting for connections to close. (CTRL+C to force quit)" was dropped with its shutdown, where it is
     # the only place an operator learns that a second Ctrl-C ends a stop kept waiting by an open response.

@@ -16,7 +16,9 @@ signal again once shut down, and a process stopped by SIGTERM died by it
 ended by KeyboardInterrupt (exit 130). A stop that the graceful bound ran
 out on counts the responses it cut (``cut``), for the caller to say so. A
 stop forced by a second Ctrl-C, which leaves open responses cut and the
-store unclosed, is still uvicorn's.
+store unclosed, ends by KeyboardInterrupt, whatever signal asked first:
+uvicorn raised every signal it caught again, the last first, and after a
+SIGTERM the process died by it (-15), unsaid.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -68,9 +71,9 @@ class PromptServer(uvicorn.Server):
     def capture_signals(self) -> Iterator[None]:
         with super().capture_signals():
             yield
-            if not self.force_exit:
-                # What uvicorn raises again as its handlers are put back: a graceful stop was what the signal asked for.
-                self._captured_signals.clear()
+            # What uvicorn raises again as its handlers are put back: a graceful stop was what the signal asked for, and
+            # a forced one ends as a Ctrl-C's does (exit 130), where a SIGTERM before it, raised last, killed the process.
+            self._captured_signals[:] = [signal.SIGINT] if self.force_exit else []
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self.on_exit is not None:
