@@ -2562,7 +2562,8 @@ async def test_the_deadlines_calendars_footer_says_keys_and_quit_as_every_pane_d
     """Since `t Today` the calendar's footer had no room at 160 columns for the words of `? Keys` and `q Quit`, which
     every other pane's says there: its toggles said what they toggle between ("Zone: yours/audience"), where the grid,
     the same pane's other view, says `Z Zone` (the calendar's title names the zone, its rows the platforms).  At 80
-    columns the footer's rule keeps the keys and drops words from the right: `?` and `q` stay."""
+    columns the footer's rule keeps the keys and drops words from the right: `?` and `q` stay.  The help, `?`, said only
+    "Rows" and "Zone" then: it says what each toggles between, the binding's tooltip."""
     app = make_app(team, "ana")
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -2572,6 +2573,9 @@ async def test_the_deadlines_calendars_footer_says_keys_and_quit_as_every_pane_d
             line = app.screen.query_one(KeyFooter).render().plain
             assert (" ? Keys  q Quit " if size[0] >= 160 else " ?  q ") in line, line
             assert " r Rows  Z Zone " in line or size[0] < 160, line
+        # The help has the room the footer has not: it says what each toggles between.
+        text = await help_text(pilot)
+        assert "r Rows: platform/campaign calendar.rows" in text and "Z Zone: yours/audience calendar.zone" in text, text
 
 
 async def test_escape_at_the_crisis_scope_goes_back_to_the_reason_as_typed(team: Path) -> None:
