@@ -628,7 +628,8 @@ async def test_a_copy_change_inside_the_approval_lead_time_says_the_post_expired
 async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Path) -> None:
     """A client pasted their feedback from an email ("Please change:" and a list under it) into the note: the one-line
     field kept the first line alone, and the author was asked to change "Please change:".  A tab is a space, by the rule an
-    import folds another tool's titles by (``one_line``)."""
+    import folds another tool's titles by (``one_line``).  Every break ``str.splitlines`` knows is one: PowerPoint's
+    soft return (a vertical tab), NEL and a form feed kept the first line alone, and one after a line feed stayed raw."""
     post_id = post_titled(team, "Spring post 0")
     app = make_app(team, "mia")
     async with app.run_test(size=SIZE) as pilot:
@@ -637,9 +638,17 @@ async def test_a_note_pasted_in_several_lines_is_kept_whole_on_one_line(team: Pa
         await pilot.press("c")
         await settle(pilot)
         field = app.screen.query_one(Input)
-        field.post_message(events.Paste("Please change:\r\n- the price\n\n  - the \tdate \n"))
-        await settle(pilot)
-        assert field.value == "Please change: - the price - the date"
+        for pasted, kept in [
+            ("Slide title\x0bsecond line", "Slide title second line"),
+            ("a\nsub\x0bline", "a sub line"),
+            ("one\x85two", "one two"),
+            ("a\x0cb\x1cc\u2028d", "a b c d"),
+            ("Please change:\r\n- the price\n\n  - the \tdate \n", "Please change: - the price - the date"),
+        ]:
+            field.value = ""
+            field.post_message(events.Paste(pasted))
+            await settle(pilot)
+            assert field.value == kept, repr(pasted)
         await pilot.press("enter")
         await settle(pilot)
     with Store(team) as store:
@@ -2553,7 +2562,8 @@ async def test_the_deadlines_calendars_footer_says_keys_and_quit_as_every_pane_d
     """Since `t Today` the calendar's footer had no room at 160 columns for the words of `? Keys` and `q Quit`, which
     every other pane's says there: its toggles said what they toggle between ("Zone: yours/audience"), where the grid,
     the same pane's other view, says `Z Zone` (the calendar's title names the zone, its rows the platforms).  At 80
-    columns the footer's rule keeps the keys and drops words from the right: `?` and `q` stay."""
+    columns the footer's rule keeps the keys and drops words from the right: `?` and `q` stay.  The help, `?`, said only
+    "Rows" and "Zone" then: it says what each toggles between, the binding's tooltip."""
     app = make_app(team, "ana")
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -2563,6 +2573,9 @@ async def test_the_deadlines_calendars_footer_says_keys_and_quit_as_every_pane_d
             line = app.screen.query_one(KeyFooter).render().plain
             assert (" ? Keys  q Quit " if size[0] >= 160 else " ?  q ") in line, line
             assert " r Rows  Z Zone " in line or size[0] < 160, line
+        # The help has the room the footer has not: it says what each toggles between.
+        text = await help_text(pilot)
+        assert "r Rows: platform/campaign calendar.rows" in text and "Z Zone: yours/audience calendar.zone" in text, text
 
 
 async def test_escape_at_the_crisis_scope_goes_back_to_the_reason_as_typed(team: Path) -> None:

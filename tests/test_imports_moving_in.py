@@ -162,12 +162,16 @@ def test_a_title_s_line_breaks_and_tabs_from_another_tool_go_on_one_line_as_a_pa
         trello_card(7, name="New card after move\nwith newline? no"),
         trello_card(8, name="Film it\r\n  \r\n\tcut\ttwo "),
         trello_card(9, name="Plain\n"),
+        # PowerPoint's soft return (a vertical tab), NEL and a form feed break a line as a paste's do (str.splitlines).
+        trello_card(11, name="Slide title\x0bsecond line"),
+        trello_card(12, name="one\x85two\x0cthree"),
     ]
     path = write(tmp_path, "board.json", trello_json(board))
     out = cli.ok("import", "--from", "trello", str(path))
-    said = "2 titles with line breaks or tabs put on one line, as a paste into a title is: New card after move with newline? no"
+    said = "4 titles with line breaks or tabs put on one line, as a paste into a title is: New card after move with newline? no"
     assert said in out, out
-    assert {"New card after move with newline? no", "Film it cut two", "Plain"} <= tasks(cli).keys()
+    folded = {"New card after move with newline? no", "Film it cut two", "Plain", "Slide title second line", "one two three"}
+    assert folded <= tasks(cli).keys()
     assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
 
     rows = linear_rows()[:1]
@@ -218,3 +222,23 @@ def test_an_import_error_shows_a_tab_in_the_card_it_names_as_it_shows_the_other_
     bad = cli("import", "--from", "trello", str(write(tmp_path, "bad.json", trello_json(board))))
     assert bad.code == 2 and "\t" not in bad.err
     assert bad.err.splitlines()[0].startswith(f"{tmp_path / 'bad.json'}: card 1 (“Film it^M^J^Icut^Itwo^[”): name: "), bad.err
+
+
+def test_a_member_here_who_left_the_trello_board_keeps_their_cards_on_a_re_import(cli: Cli, tmp_path: Path) -> None:
+    """One who left the board but is a member here was left off their cards: a re-import of the board imported before
+    they left cleared the assignee of theirs ("updated 1 task").  Only adding people (``--default-tz``) is limited to the
+    board's members: one known from its actions still matches a member here by username."""
+    gone = {"id": "m-gone", "username": "gone", "fullName": "Old Hand"}
+    before = trello_board(cards=0, actions=8)
+    before["members"] = [*before["members"], gone]
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "before.json", trello_json(before))), "--default-tz", "Europe/Berlin")
+    handles = {m["id"]: m["handle"] for m in json.loads(cli.ok("export"))["member"]}
+    assert handles[tasks(cli)["Left member's card"]["assignee"]] == "gone"
+
+    after = write(tmp_path, "after.json", trello_json(trello_board(cards=0, actions=8)))  # @gone only comments now
+    for zone in ([], ["--default-tz", "Europe/Stockholm"]):
+        out = cli.ok("import", "--from", "trello", str(after), *zone)
+        assert out.startswith("nothing new") and "no longer on the board" not in out, out
+        card = tasks(cli)["Left member's card"]
+        assert handles[card["assignee"]] == "gone" and "no longer on the board" not in card["notes"], card
+    assert [m["tz"] for m in json.loads(cli.ok("export"))["member"] if m["handle"] == "gone"] == ["Europe/Berlin"]

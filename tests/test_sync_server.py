@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import httpx
@@ -806,6 +806,51 @@ def test_a_server_stopped_by_a_signal_ends_as_a_clean_stop(stop: signal.Signals,
     server.proc.send_signal(stop)
     _, err = server.proc.communicate(timeout=PATIENCE)
     assert (server.proc.returncode, err.decode()) == (0, "")
+
+
+@contextmanager
+def a_push_waiting_for_its_body(server: Server, token: str) -> Iterator[socket.socket]:
+    """A push whose head the app has read (its answer "100 Continue" says it is reading the body), and whose body never
+    comes: a request still open when the server is told to stop, as a push waiting on a busy file is."""
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:
+        conn.sendall(
+            f"POST /v1/w/team/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n".encode()
+        )
+        assert conn.recv(100).startswith(b"HTTP/1.1 100 ")
+        yield conn
+
+
+def test_a_stop_whose_bound_cut_an_open_request_exits_1_saying_so(tmp_path: Path) -> None:
+    # The 2 s bound ran out and cancelled the push (uvicorn's "Cancel 1 running task(s)", a 500 to its client), and
+    # crewdeck serve exited 0, as a clean stop does: a service manager, and a script, saw nothing wrong.
+    team = make_team(tmp_path)
+    server = Server([str(team), "--header-timeout", "60"]).start()
+    assert server.proc is not None
+    with a_push_waiting_for_its_body(server, new_token("-w", str(team), "--as", "ana", "@raj")):
+        server.proc.send_signal(signal.SIGTERM)
+        _, err = server.proc.communicate(timeout=PATIENCE)
+    assert server.proc.returncode == 1, err.decode()
+    assert err.decode().splitlines()[-1] == (
+        "crewdeck: error: serve: stopped, cutting 1 request still open after 2 s: its client got a 500, and a sync's edits "
+        "stay in its replica for the next sync"
+    )
+
+
+def test_a_stop_forced_by_ctrl_c_after_sigterm_exits_130(tmp_path: Path) -> None:
+    # uvicorn raised both signals again once shut down, the last first: Ctrl-C's KeyboardInterrupt was not yet raised
+    # when SIGTERM killed the process (exit -15), where the README says a forced stop exits 130.
+    team = make_team(tmp_path)
+    server = Server([str(team), "--header-timeout", "60", "--log-level", "info"]).start()
+    assert server.proc is not None and server.proc.stderr is not None
+    with a_push_waiting_for_its_body(server, new_token("-w", str(team), "--as", "ana", "@raj")):
+        server.proc.send_signal(signal.SIGTERM)
+        for line in iter(server.proc.stderr.readline, b""):
+            if b"(CTRL+C to force quit)" in line:
+                break  # the stop is waiting for the open push: a Ctrl-C now forces it
+        server.proc.send_signal(signal.SIGINT)
+        server.proc.communicate(timeout=PATIENCE)
+    assert server.proc.returncode == 130
 
 
 async def test_a_stop_that_waits_on_open_connections_says_so_once_with_how_to_force_it(caplog: pytest.LogCaptureFixture) -> None:

@@ -76,10 +76,11 @@ class ContentCalendar(Widget, can_focus=True):
         Binding("right_square_bracket", "request('next')", "Next period", show=False, id="calendar.next"),
         Binding("t", "request('today')", "Today", id="calendar.today"),
         Binding("w", "request('period')", "Week/month", id="calendar.period"),
-        # Named as the grid, the Deadlines pane's other view, names its zone key: the title says the zone in use and the
-        # rows say what they are, and the words of what each toggles between left `? Keys  q Quit` no room at 160 columns.
-        Binding("r", "request('rows')", "Rows", id="calendar.rows"),
-        Binding("Z", "request('zone')", "Zone", id="calendar.zone"),
+        # Named in the footer as the grid, the Deadlines pane's other view, names its zone key: the title says the zone in
+        # use and the rows say what they are, and the words of what each toggles between left `? Keys  q Quit` no room at
+        # 160 columns.  The help, which has the room, says them (the tooltip: what `?` shows of a binding, when it has one).
+        Binding("r", "request('rows')", "Rows", id="calendar.rows", tooltip="Rows: platform/campaign"),
+        Binding("Z", "request('zone')", "Zone", id="calendar.zone", tooltip="Zone: yours/audience"),
         Binding("plus", "request('later_hour')", "+1 hour", id="calendar.later_hour"),
         Binding("minus", "request('earlier_hour')", "-1 hour", id="calendar.earlier_hour"),
         Binding("greater_than_sign", "request('later_day')", "+1 day", id="calendar.later_day"),

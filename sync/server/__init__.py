@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 HEADER_TIMEOUT = 10.0
 #: Connections the kernel holds for the server to accept (uvicorn's default backlog).
 LISTEN_QUEUE = 2048
+#: Seconds a stop waits for the open responses (a push waiting on a busy file) before it cuts them.
+GRACEFUL_SECONDS = 2
 
 
 def workspace_name(text: str) -> str:
@@ -47,8 +49,8 @@ def run(
     log_level: str = "warning",
     header_timeout: float = HEADER_TIMEOUT,
     max_connections: int | None = None,
-) -> None:
-    """Serve until interrupted (SIGINT or SIGTERM).
+) -> int:
+    """Serve until interrupted (SIGINT or SIGTERM); the open responses the stop cut when its graceful bound ran out.
 
     ``header_timeout`` and ``max_connections``: see ``guard``; the cap
     defaults to what the process's limit of open files allows (a cap it
@@ -56,7 +58,7 @@ def run(
     """
     from crewdeck.sync.server.app import create_app
 
-    serve_guarded(
+    return serve_guarded(
         create_app(backend),
         host,
         port,
@@ -67,7 +69,7 @@ def run(
         max_connections=max_connections,
         # Event streams never end by themselves: do not wait long for them,
         # and end them now (uvicorn waits for open responses before it shuts the app down).
-        graceful_seconds=2,
+        graceful_seconds=GRACEFUL_SECONDS,
         on_exit=backend.wakeups.close,
         websockets=False,
     )
@@ -87,7 +89,7 @@ def serve_guarded(
     on_exit: Callable[[], None] | None = None,
     websockets: bool,
     stop: threading.Event | None = None,
-) -> None:
+) -> int:
     """Serve an ASGI app under uvicorn behind ``guard`` (the sync server's, and ``crewdeck web``'s), until interrupted.
 
     ``on_exit`` runs as the shutdown begins; ``graceful_seconds`` bounds the
@@ -95,8 +97,8 @@ def serve_guarded(
     ``websockets``: whether the app has any (``crewdeck web``'s terminal); without, the websocket library is never
     loaded (a tenth of the start-up) and an upgrade is answered as the plain request it carries.
     ``stop``: set from another thread, it ends the serving as a signal does (for the caller to say why it stopped).
-    Returns once shut down, after a stop by SIGINT or SIGTERM too (see ``prompt``); a stop forced by a second Ctrl-C
-    raises KeyboardInterrupt.
+    Returns once shut down, after a stop by SIGINT or SIGTERM too (see ``prompt``), the open responses the stop cut
+    when ``graceful_seconds`` ran out (0: none); a stop forced by a second Ctrl-C raises KeyboardInterrupt.
     """
     import uvicorn
 
@@ -119,7 +121,9 @@ def serve_guarded(
         ssl_keyfile=ssl_keyfile,
     )
 
-    PromptServer(config, listen_queue=LISTEN_QUEUE, on_exit=on_exit, stop=stop).run()
+    server = PromptServer(config, listen_queue=LISTEN_QUEUE, on_exit=on_exit, stop=stop)
+    server.run()
+    return server.cut
 
 
 __all__ = ["WORKSPACE_NAME", "file_backend", "postgres_backend", "run", "serve_guarded", "workspace_name"]

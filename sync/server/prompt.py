@@ -13,8 +13,12 @@ A stop asked for by a signal ends as a clean stop: the serving returns, so the
 caller's code after it runs and the process exits 0. uvicorn raises the
 signal again once shut down, and a process stopped by SIGTERM died by it
 (exit -15, a killed process to a service manager) and one stopped by Ctrl-C
-ended by KeyboardInterrupt (exit 130). A stop forced by a second Ctrl-C,
-which leaves open responses cut and the store unclosed, is still uvicorn's.
+ended by KeyboardInterrupt (exit 130). A stop that the graceful bound ran
+out on counts the responses it cut (``cut``), for the caller to say so. A
+stop forced by a second Ctrl-C, which leaves open responses cut and the
+store unclosed, ends by KeyboardInterrupt, whatever signal asked first:
+uvicorn raised every signal it caught again, the last first, and after a
+SIGTERM the process died by it (-15), unsaid.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -50,6 +55,8 @@ class PromptServer(uvicorn.Server):
         self.on_exit = on_exit
         #: Set from another thread: the serving ends at the next tick, as on a signal, with no signal raised again.
         self.stop = stop
+        #: The open responses the graceful bound ran out on, cancelled unanswered (their clients got a 500).
+        self.cut = 0
         self._asked_to_exit: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -64,9 +71,9 @@ class PromptServer(uvicorn.Server):
     def capture_signals(self) -> Iterator[None]:
         with super().capture_signals():
             yield
-            if not self.force_exit:
-                # What uvicorn raises again as its handlers are put back: a graceful stop was what the signal asked for.
-                self._captured_signals.clear()
+            # What uvicorn raises again as its handlers are put back: a graceful stop was what the signal asked for, and
+            # a forced one ends as a Ctrl-C's does (exit 130), where a SIGTERM before it, raised last, killed the process.
+            self._captured_signals[:] = [signal.SIGINT] if self.force_exit else []
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self.on_exit is not None:
@@ -98,6 +105,7 @@ class PromptServer(uvicorn.Server):
             async with asyncio.timeout(self.config.timeout_graceful_shutdown):
                 await self._drained()
         except TimeoutError:
+            self.cut = len(self.server_state.tasks)
             logger.error("Cancel %s running task(s), timeout graceful shutdown exceeded", len(self.server_state.tasks))
             for task in self.server_state.tasks:
                 task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")

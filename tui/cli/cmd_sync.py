@@ -232,7 +232,7 @@ def _warn(message: str) -> None:
 
 
 def cmd_serve(ctx: Context) -> int:
-    from crewdeck.sync.server import HEADER_TIMEOUT, file_backend, postgres_backend, run
+    from crewdeck.sync.server import GRACEFUL_SECONDS, HEADER_TIMEOUT, file_backend, postgres_backend, run
 
     a = ctx.args
     database = _database(a) if a.database else None
@@ -279,7 +279,7 @@ def cmd_serve(ctx: Context) -> int:
         backend = file_backend(path, name)
         what = f"workspace {name} ({path})"
     print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
-    run(
+    cut = run(
         backend,
         a.host,
         a.port,
@@ -289,6 +289,14 @@ def cmd_serve(ctx: Context) -> int:
         header_timeout=header_timeout,
         max_connections=max_connections,
     )
+    if cut:
+        # Exit 1, not 0: the stop was no clean one (a service manager sees it); not 2, a refusal of what was asked.
+        clients = "its client" if cut == 1 else "their clients"
+        sys.stderr.write(
+            f"crewdeck: error: serve: stopped, cutting {counted(cut, 'request')} still open after {GRACEFUL_SECONDS} s: "
+            f"{clients} got a 500, and a sync's edits stay in its replica for the next sync\n"
+        )
+        return 1
     return 0
 
 

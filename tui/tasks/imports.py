@@ -108,6 +108,7 @@ def run(
             except NotJson as exc:
                 raise ImportProblems([f"{name}: not a Trello board export: {exc}"]) from None
             ambiguous = _by_full_name(board, ws)
+            board.stay_here({m.handle for m in ws.members()})
             key = f"trello:{board.id}"
             items = _counted(trello.cards(again, board, name, problems, statuses), board.cards, on_progress)
             built = build(

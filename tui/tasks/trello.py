@@ -20,8 +20,9 @@
 
 The export names a member by id; a member who has left the board is
 missing from its ``members`` and is known only from the actions they
-made (as the author of a comment, for instance): never assigned, matched
-or added, they are named in their cards' notes and the summary.
+made (as the author of a comment, for instance): never added, they keep
+their cards only as a member here of their username (or full name), and
+are otherwise named in their cards' notes and the summary.
 
 An export holds only the board's latest actions (its comments among
 them): a newer export of the board lacks the oldest comments, and a
@@ -78,6 +79,8 @@ class Board:
     no_list: int = 0
     #: The board's members (by id): the others ``people`` knows made actions on it (a comment), and have left it.
     members: set[str] = field(default_factory=set)
+    #: Those who left the board and are members here (by handle, ``stay_here``): their cards are still theirs.
+    here: set[str] = field(default_factory=set)
     left: set[str] = field(default_factory=set)
     #: Those who left whom the board's actions still name, as "@handle": listed, and named in their cards' notes.
     left_named: dict[str, None] = field(default_factory=dict)
@@ -106,10 +109,16 @@ class Board:
             )
         return said
 
+    def stay_here(self, handles: set[str]) -> None:
+        """Who left the board but is a member here of ``handles`` (as ``people`` names them after the matching by full
+        name) keeps their cards: a re-import of a board imported before they left cleared their cards' assignee."""
+        self.here = {key for key, (handle, _) in self.people.known.items() if key not in self.members and handle.lower() in handles}
+
     def on_board(self) -> People:
-        """The people the board's members are: the only ones an import matches, or adds, to its cards."""
+        """The people the board's members are, and those who left it who are members here: the only ones an import
+        matches to its cards; adding (``--default-tz``) finds no one of the latter to add."""
         on = People()
-        for key in self.members:
+        for key in self.members | self.here:
             if key in self.people.known:
                 on.add(key, *self.people.known[key])
         return on
@@ -349,7 +358,7 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     item.texts.extend(("labels", label) for label in item.labels)
     gone = False
     for member_id in _ids(card, "idMembers", where):
-        if member_id in found.members and member_id in found.people.known:
+        if member_id in found.people.known and (member_id in found.members or member_id in found.here):
             item.people.append(member_id)
             continue
         found.left.add(member_id)

@@ -58,8 +58,9 @@ def said_key(app: App[object], bindings: Iterable[BindingType], binding_id: str,
 
 
 def binding_rows(bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
-    """``(keys, description, id)`` of each binding, with the keymap applied."""
-    return [(shown_keys(b, keymap), b.description, b.id or "") for b in bindings if isinstance(b, Binding)]
+    """``(keys, description, id)`` of each binding, with the keymap applied; the description is the binding's tooltip
+    where it has one: the longer words the footer has no room for (the calendar's "Rows: platform/campaign")."""
+    return [(shown_keys(b, keymap), b.tooltip or b.description, b.id or "") for b in bindings if isinstance(b, Binding)]
 
 
 def _key_table(rows: list[tuple[str, str, str]], widths: tuple[int, int, int]) -> RenderableType:
