@@ -2750,3 +2750,24 @@ def test_the_cards_of_a_member_no_longer_on_the_board_are_named(cli: Cli, tmp_pa
     ]
     out = cli.ok("import", "--from", "trello", str(write(tmp_path, "board.json", trello_json(board))))
     assert "2 members no longer on the board left off cards: Brief; Shoot" in out
+
+
+def test_a_board_imported_into_a_workspace_with_nobody_in_it_goes_in_and_its_newer_export_keeps_what_it_wrote(tmp_path: Path) -> None:
+    # ``init`` with no member: the import names no importer, so its run is not remembered (it was refused for its empty
+    # member: "import_run.imported_by: '' is not a record id"); a newer export keeps and lists its fields, nothing lost.
+    target = Cli(tmp_path / "empty.db")
+    assert main(["init", str(target.workspace)]) == 0
+    board = tmp_path / "board.json"
+    board.write_text(trello_json(trello_board(cards=8, actions=30)), encoding="utf-8")
+    newer = trello_board(cards=8, actions=30)
+    (card,) = [c for c in newer["cards"] if c["id"] == card_id(1)]
+    card["name"] = "Launch post v2"
+    board2 = tmp_path / "board2.json"
+    board2.write_text(trello_json(newer), encoding="utf-8")
+
+    assert "imported 13 tasks;" in target.ok("import", "--from", "trello", str(board), as_member=None)
+
+    out = target.ok("import", "--from", "trello", str(board2), as_member=None)
+    assert f"1 record keeps what was changed here since the last import: {board2}: card 1 (“Launch post v2”): title" in out
+    (task,) = [t for t in json.loads(target.ok("export"))["task"] if t["id"] == stable_id("trello-card", card_id(1))]
+    assert task["title"] == "Launch post 🚀 für Zoë"

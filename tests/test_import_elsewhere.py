@@ -175,3 +175,69 @@ def test_a_project_named_at_length_is_remembered_by_the_server_and_its_newer_exp
         assert out.splitlines()[-1] == f"left alone, not in this file any more: {gone[:8]} task 2"
     finally:
         assert server.stop() == ""
+
+
+def test_a_reimport_on_a_replica_behind_the_server_keeps_and_lists_an_edit_made_elsewhere_and_not_pulled(cli: Cli, tmp_path: Path) -> None:
+    # Reviewer ra's case: the import pulls first, so mia's edit is the field's last write where raj imports; it read the
+    # replica as last pulled, and its later stamp won over mia's title, said nowhere.
+    first, second = _boards(tmp_path)
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Europe/Berlin")
+    server = Server([str(cli.workspace)]).start()
+    try:
+        cli.ok("import", "--from", "trello", str(first))  # the manager, on the served file
+        mia, raj = tmp_path / "mia.db", tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("mia", "--workspace", str(cli.workspace), "--as", "ana"), str(mia))
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(raj))
+        crewdeck("-w", str(mia), "set", CARD_1[:8], "title=Mia's careful rewrite")
+        crewdeck("-w", str(mia), "sync")
+
+        out = crewdeck("-w", str(raj), "import", "--from", "trello", str(second))  # raj has not synced since
+
+        assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): title;" in out
+        crewdeck("-w", str(raj), "sync")
+        served = _card_1(cli.ok("export"))
+        assert (served["title"], served["due"]["utc"]) == ("Mia's careful rewrite", NEW_DUE)
+    finally:
+        assert server.stop() == ""
+
+
+def test_a_reimport_on_a_replica_whose_server_cannot_be_reached_counts_only_the_imports_made_there(cli: Cli, tmp_path: Path) -> None:
+    first, second = _boards(tmp_path)
+    server = Server([str(cli.workspace)]).start()
+    try:
+        cli.ok("import", "--from", "trello", str(first))  # the manager's, on the served file: not made on raj's replica
+        raj = tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(raj))
+    finally:
+        assert server.stop() == ""
+
+    out = crewdeck("-w", str(raj), "import", "--from", "trello", str(second))
+
+    lines = out.splitlines()
+    assert lines[0] == "the server could not be reached: fields changed since the last import made here are kept"
+    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): title, due, notes;" in lines[1]
+    card = _card_1(crewdeck("-w", str(raj), "export"))
+    assert (card["title"], card["due"]["utc"]) == ("Launch post 🚀 für Zoë", "2026-03-02T16:00:00Z")
+
+
+def test_what_an_imports_pull_brings_is_told_by_the_next_sync(cli: Cli, tmp_path: Path) -> None:
+    # The import pulls and pushes nothing: an edit of raj's that mia's, pulled by it, replaced is said by raj's next
+    # sync, as the pull of a round that failed is, not lost between the two.
+    first, second = _boards(tmp_path)
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Europe/Berlin")
+    server = Server([str(cli.workspace)]).start()
+    try:
+        cli.ok("import", "--from", "trello", str(first))
+        mia, raj = tmp_path / "mia.db", tmp_path / "raj.db"
+        crewdeck("join", server.url, "--token", new_token("mia", "--workspace", str(cli.workspace), "--as", "ana"), str(mia))
+        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(raj))
+        crewdeck("-w", str(raj), "set", CARD_1[:8], "priority=H")
+        crewdeck("-w", str(mia), "set", CARD_1[:8], "priority=L")
+        crewdeck("-w", str(mia), "sync")
+        crewdeck("-w", str(raj), "import", "--from", "trello", str(second))
+
+        out = crewdeck("-w", str(raj), "sync")
+
+        assert f"“{NEW_TITLE}”: your edit of its priority made here was replaced by @mia's, made meanwhile" in out
+    finally:
+        assert server.stop() == ""

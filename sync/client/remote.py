@@ -1190,6 +1190,25 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
 UNTOLD = (META_UNTOLD, META_UNTOLD_COUNTS)
 
 
+def pull_untold(store: Store, client: Client, on_progress: Progress | None = None) -> int:
+    """Pull until caught up, and push nothing (a write that reads the newest state first: ``crewdeck import``); what
+    the pull brings is left for the next round to tell, as a round cut off after its pull leaves it (``sync_round``):
+    others' edits that replaced or deleted ones made here, refusals, approvals voided.  The operations new here."""
+    keep_private(store.path)
+    own = _Kept(int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq(), _refusals_listed(store))
+    counted = Counted()
+    try:
+        pulled = _pull_or_start_over(store, client, on_progress, counted)[0]
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            to = store.max_seq()
+            sent = counted.sent
+            if to > own.held or sent.carried or counted.restored or _refusals_listed(store) > own.listed:
+                kept = replace(own, carried=sent.carried, restored=counted.restored, pulls=((own.held, to),) if to > own.held else ())
+                store.update_metas(UNTOLD, lambda now: kept.merged(_Kept.read(now)).texts())
+    return pulled
+
+
 def _claimed(store: Store, untold: tuple[str | None, ...]) -> bool:
     """Whether this round takes the notices ``untold`` kept, found still kept and no longer so in one transaction: the
     app's sync and ``crewdeck sync`` on one replica at once both read them, and only one of them tells them."""

@@ -68,6 +68,7 @@ def cmd_import(ctx: Context) -> int:
         refusal = task_change_refused(me.facts())
         if refusal is not None:
             raise Refused(refusal)
+    runs_of = _pulled_first(ctx)
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # A file refused whole says "nothing imported: FILE: ..." from every import, as Trello's, Asana's and Linear's said it.
     with bad_rows_listed(source_name(source)):
@@ -77,12 +78,40 @@ def cmd_import(ctx: Context) -> int:
             right = "no --from" if fmt == "crewdeck" else f"--from {fmt}"
             raise UserError(f"{source_name(source)}: {what}, not {_FORMATS[ctx.args.source]}: import it with {right}")
         if ctx.args.source == "taskwarrior":
-            return _import_taskwarrior(ctx, me, default_tz)
+            return _import_taskwarrior(ctx, me, default_tz, runs_of)
         if ctx.args.source in FOREIGN:
-            return _import_foreign(ctx, me, default_tz)
+            return _import_foreign(ctx, me, default_tz, runs_of)
         if not merging.has_data(ws):
             return _restore(ctx, me)
         return _merge(ctx, me, default_tz)
+
+
+#: What an import on a joined replica that could not pull first says (``_pulled_first``).
+IMPORTS_MADE_HERE = "fields changed since the last import made here are kept"
+
+
+def _pulled_first(ctx: Context) -> frozenset[str] | None:
+    """On a joined replica, what the server holds pulled before the import reads the workspace: an edit made elsewhere
+    and not pulled yet would lose to the import's later stamp, said nowhere.  Every earlier import then counts, wherever
+    it was made (``lastimport``: nobody changed the field since, as far as this copy has pulled); ``None``.  Where the
+    pull fails, one line says so, and only the imports made on this replica count: its nodes."""
+    from crewdeck.sync.client.remote import Client, Offline, Remote, SyncError, pull_untold
+
+    store = ctx.ws.store
+    remote = Remote.of(store)
+    if remote is None:
+        return None  # a shared file or a workspace of its own: it holds every edit made to it
+
+    client = Client.for_remote(remote)
+    try:
+        pull_untold(store, client, lambda done, total: progress(done, total, "pulling"))
+    except SyncError as exc:
+        why = "the server could not be reached" if isinstance(exc, Offline) else f"the server refused the pull ({exc})"
+        print(visible(f"{why}: {IMPORTS_MADE_HERE}"))
+        return frozenset((store.node, *store.former_nodes()))
+    finally:
+        client.close()
+    return None
 
 
 #: How much of a file ``_another_format`` looks at.
@@ -193,7 +222,7 @@ def _streamed_import(source: str, expected: str) -> Iterator[None]:
         raise _nothing_imported(exc, source) from None
 
 
-def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None) -> int:
+def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None, runs_of: frozenset[str] | None) -> int:
     """Read a record at a time, write a batch at a time, in one transaction."""
     from crewdeck.tui.tasks import taskwarrior
     from crewdeck.tui.workspace import merging
@@ -202,7 +231,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     source = ctx.args.file
     # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
     # A record is named by its uuid, as Taskwarrior calls it: its "id" is the working set's number, another field.
-    guard = Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY)
+    guard = Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY, runs_of)
     head = merging.Source(source_name(source), [], [], id_field="uuid", edited_here=guard.edited_here, emptied=taskwarrior.EMPTIED)
     problems: list[str] = []
     meter = Meter("importing")
@@ -226,7 +255,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None)
     return 0
 
 
-def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> int:
+def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None, runs_of: frozenset[str] | None) -> int:
     """Trello, Asana or Linear: the summary; or every bad record on its own line, then one error."""
     from crewdeck.tui.tasks import imports
 
@@ -241,6 +270,7 @@ def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None) -> 
             default_tz=default_tz,
             dry_run=a.dry_run,
             on_progress=Meter("importing"),
+            runs_of=runs_of,
         )
     except exchange.ImportProblems as exc:
         raise _nothing_imported(exc, a.file, "record" if a.source == "trello" else "row") from None

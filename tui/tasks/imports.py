@@ -18,7 +18,7 @@ import stat
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
@@ -79,12 +79,14 @@ def run(
     default_tz: str | None = None,
     dry_run: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    runs_of: Collection[str] | None = None,
 ) -> Planned:
     """Import ``path`` (a ``fmt`` export, ``-``: standard input) as ``me``, read and written a batch at a time in one transaction.
 
     ``ImportProblems`` names every bad record (nothing is written then);
     ``dry_run``: everything is read, decided and judged by the rules, nothing kept: it is all written
     to a private copy of the workspace (``Store.rehearsal``), so the workspace itself is only read.
+    ``runs_of``: the nodes whose earlier imports count (``lastimport.Guard``); ``None``: every node's.
     """
     statuses = StatusMap(map_status, posts=fmt == "trello")
     name = source_name(path)  # what problems and the import's notes call the file
@@ -145,7 +147,7 @@ def run(
                 items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems,
                 fields=module.FIELDS, id_field=module.REQUIRED[0],  # its id column
             )  # fmt: skip
-        guard = Guard(ws.conn, key)
+        guard = Guard(ws.conn, key, runs_of)
         built.source.edited_here = guard.edited_here
         try:
             merge = merge_stream(

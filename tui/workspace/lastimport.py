@@ -17,10 +17,14 @@ before the record was (the file's local settings, ``meta`` key
 The operations log keeps every write of every field.  A field holds what
 an import of the source put there when the operation that wins it (the
 latest on that field) belongs to one of the source's runs; then nobody
-changed it since, and a newer export may change it, whoever imports it
-and wherever.  Otherwise a member changed it after (or without) an
-import, on any replica, and that edit wins: the field is kept and listed.
-A field never set takes the export's value.
+changed it since, as far as this copy has pulled, and a newer export may
+change it, whoever imports it and wherever.  Otherwise a member changed it
+after (or without) an import, on any replica, and that edit wins: the field
+is kept and listed.  A field never set takes the export's value.  A joined
+replica pulls before it imports (``crewdeck import``), so an edit made
+elsewhere is in its log; where its server cannot be reached, only the runs
+made on it count (``Guard``'s ``nodes``): a run made elsewhere may be older
+than an edit not pulled yet.
 
 A run also remembers the file's scope when the source has one
 (``remember(..., scope=...)``): the places in the source its records live,
@@ -147,16 +151,20 @@ def carried(conn: sqlite3.Connection, found: list[Run]) -> list[Run]:
 class Guard:
     """Which fields of a record were changed here since the source's last import."""
 
-    def __init__(self, conn: sqlite3.Connection, source_key: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, source_key: str, nodes: Collection[str] | None = None) -> None:
+        """``nodes``: only the runs of these nodes count (a replica's own, when its server could not be reached to pull
+        the others' edits since: a run made elsewhere may be older than an edit not pulled yet); ``None``: every run."""
         self.conn = conn
         self.source_key = source_key
+        self.nodes = None if nodes is None else frozenset(nodes)
         self._runs: list[Run] | None = None
 
     @property
     def runs(self) -> list[Run]:
         # Read when first asked, inside the import's write: not when the import started, before another finished.
         if self._runs is None:
-            self._runs = carried(self.conn, runs(self.conn, self.source_key))
+            found = carried(self.conn, runs(self.conn, self.source_key))
+            self._runs = found if self.nodes is None else [run for run in found if run.node in self.nodes]
         return self._runs
 
     def _ours(self, node: str, stamp: str, member: str) -> bool:

@@ -380,9 +380,10 @@ def merge_stream(
                 on_progress(done)
         if problems:
             raise ImportProblems(problems)
-        if remember and stamps:
-            author = me.id if me else ""
-            ws.store.commit_local(author, remember(author, *stamps))
+        if remember and stamps and me is not None:
+            # An import into a workspace with nobody in it (``init`` with no member) names no importer, as its run
+            # must: it is not remembered, and a later import keeps and lists the fields it wrote, nothing lost.
+            ws.store.commit_local(me.id, remember(me.id, *stamps))
     merger.merge.notes = list(head.notes)
     merger.merge.no_records = done == 0 and not merger.merge.unchanged
     return merger.merge
