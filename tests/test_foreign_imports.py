@@ -158,7 +158,7 @@ def test_a_newer_export_changes_only_untouched_fields_and_a_local_edit_wins(cli:
     assert "Shipped v2" not in found
     assert found["Shipped (renamed here)"]["notes"] == "now with notes"
     assert "updated 2 tasks" in out
-    assert f"1 record keeps what was changed here since the last import: {path}: card 3 (“Shipped v2”): title" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {path}: card 3 (“Shipped v2”): title" in out
     gone = stable_id("trello-card", card_id(5))
     assert f"left alone, not in this file any more: {gone[:8]} Left member's card" in out
     assert "Left member's card" in found  # left alone
@@ -188,7 +188,7 @@ def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cl
     out = cli.ok("import", "--from", "asana", str(path))
     assert (
         out.startswith("updated 2 tasks")
-        and f"keeps what was changed here since the last import: {path}: row 3 (“Shoot”, task 2): due" in out
+        and f"keeps what was changed in crewdeck since the last import: {path}: row 3 (“Shoot”, task 2): due" in out
     ), out
     found = tasks(cli)
     brief, shoot_here = found["Brief"], found["Shoot"]
@@ -410,7 +410,7 @@ def test_notes_shorter_in_a_newer_export_take_away_the_tasks_they_no_longer_go_o
     rows[0]["Description"] = "cut down again"
     out = cli.ok("import", "--from", "linear", str(write(tmp_path, "shorter.csv", linear_csv(rows))))
     assert "removed 1 task the notes no longer go on in" in out
-    assert "1 record keeps what was changed here since the last import:" in out and "notes, part 3 of 3 (no longer): status" in out
+    assert "1 record keeps what was changed in crewdeck since the last import:" in out and "notes, part 3 of 3 (no longer): status" in out
     assert [title for title in tasks(cli) if "(notes " in title] == ["Low one (notes 3/3)"]
 
 
@@ -431,7 +431,7 @@ def test_a_linear_re_import_names_a_kept_local_edit_by_its_row_title_and_id_as_t
     out = cli.ok("import", "--from", "linear", str(path))
     named = f"{path}: row 3 (“Low one, renamed”, MKT-3)"
     assert (
-        f"3 records keep what was changed here since the last import: {named}: project 'Winter Fair': name; {named}: title; "
+        f"3 records keep what was changed in crewdeck since the last import: {named}: project 'Winter Fair': name; {named}: title; "
         f"{named}: notes, part 3 of 3 (no longer): status"
     ) in out, out
     assert f"{path}:3" not in out
@@ -1123,7 +1123,7 @@ def test_a_due_date_taken_off_a_card_in_trello_takes_its_posts_slot_off_unless_m
     # Moved here since: the team's slot stays, and is said; gone out before crewdeck: the slot is history.
     assert found["Post in In review"]["due"] is None and found["Post in In review"]["publish"]["utc"] == "2027-01-20T10:00:00Z"
     assert out.endswith(
-        f"1 record keeps what was changed here since the last import: {tmp_path / 'newer.json'}: card 3 (“Post in In review”): publish; "
+        f"1 record keeps what was changed in crewdeck since the last import: {tmp_path / 'newer.json'}: card 3 (“Post in In review”): publish; "
         "1 post in review, approved or scheduled in Trello is a draft here, not submitted (its notes say why): Approved, no copy\n"
     )  # still a draft here: the file still says approved
     assert found["Post in Published"]["publish"]["utc"] == "2027-01-15T16:00:00Z"
@@ -2768,6 +2768,6 @@ def test_a_board_imported_into_a_workspace_with_nobody_in_it_goes_in_and_its_new
     assert "imported 13 tasks;" in target.ok("import", "--from", "trello", str(board), as_member=None)
 
     out = target.ok("import", "--from", "trello", str(board2), as_member=None)
-    assert f"1 record keeps what was changed here since the last import: {board2}: card 1 (“Launch post v2”): title" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {board2}: card 1 (“Launch post v2”): title" in out
     (task,) = [t for t in json.loads(target.ok("export"))["task"] if t["id"] == stable_id("trello-card", card_id(1))]
     assert task["title"] == "Launch post 🚀 für Zoë"

@@ -67,7 +67,7 @@ def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_ke
 
         out = crewdeck("-w", str(replica), "import", "--from", "trello", str(second))
 
-        assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+        assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
         card = _card_1(crewdeck("-w", str(replica), "export"))
         assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
         crewdeck("-w", str(replica), "sync")
@@ -93,7 +93,7 @@ def test_a_members_reimport_on_a_replica_of_a_workspace_in_postgresql_takes_the_
 
     out = crewdeck("-w", str(replica), "import", "--from", "trello", str(second))
 
-    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
     crewdeck("-w", str(replica), "sync")
     teammate = tmp_path / "ana.db"
     crewdeck("join", served_database.server.url, "--token", new_token("ana", *where), str(teammate))
@@ -111,7 +111,7 @@ def test_a_second_members_reimport_of_a_shared_file_takes_the_exports_changes_an
 
     out = cli("import", "--from", "trello", str(second), as_member="raj").out
 
-    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
     card = _card_1(cli.ok("export"))
     assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
 
@@ -139,7 +139,7 @@ def test_a_file_of_the_build_before_import_runs_opens_and_imports_newer_exports(
 
     out = cli.ok("import", "--from", "trello", str(second))
 
-    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
     newest = json.loads(second.read_text(encoding="utf-8"))
     (card,) = [c for c in newest["cards"] if c["id"] == card_id(1)]
     card["name"] = "Launch post v3"
@@ -193,7 +193,7 @@ def test_a_reimport_on_a_replica_behind_the_server_keeps_and_lists_an_edit_made_
 
         out = crewdeck("-w", str(raj), "import", "--from", "trello", str(second))  # raj has not synced since
 
-        assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): title;" in out
+        assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): title;" in out
         crewdeck("-w", str(raj), "sync")
         served = _card_1(cli.ok("export"))
         assert (served["title"], served["due"]["utc"]) == ("Mia's careful rewrite", NEW_DUE)
@@ -215,7 +215,10 @@ def test_a_reimport_on_a_replica_whose_server_cannot_be_reached_counts_only_the_
 
     lines = out.splitlines()
     assert lines[0] == "the server could not be reached: fields changed since the last import made here are kept"
-    assert f"1 record keeps what was changed here since the last import: {second}: card 1 (“{NEW_TITLE}”): title, due, notes;" in lines[1]
+    assert (
+        f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): title, due, notes;"
+        in lines[1]
+    )
     card = _card_1(crewdeck("-w", str(raj), "export"))
     assert (card["title"], card["due"]["utc"]) == ("Launch post 🚀 für Zoë", "2026-03-02T16:00:00Z")
 

@@ -217,7 +217,7 @@ def test_a_newer_taskwarrior_export_changes_only_untouched_fields_and_a_local_ed
     assert found[carousel]["title"] == "Draft carousel (renamed here)" and found[carousel]["priority"] == "high"
     assert found["11111111222233334444666666666666"]["title"] == "Old report, final"
     assert out.strip() == (
-        f"updated 2 tasks; 1 record keeps what was changed here since the last import: {newer_path}: task 1 (“Draft carousel v2”, uuid 11111111): title"
+        f"updated 2 tasks; 1 record keeps what was changed in crewdeck since the last import: {newer_path}: task 1 (“Draft carousel v2”, uuid 11111111): title"
     )
 
 

@@ -61,7 +61,7 @@ def test_a_run_stored_claiming_another_members_edits_on_a_shared_file_leaves_the
 
     out = cli.ok("import", "--from", "trello", str(board))
 
-    assert f"1 record keeps what was changed here since the last import: {board}: card 1 (“Launch post 🚀 für Zoë”): title" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {board}: card 1 (“Launch post 🚀 für Zoë”): title" in out
     assert _title(cli.ok("export")) == MIAS_TITLE
 
 
@@ -88,7 +88,9 @@ def test_a_members_run_claiming_another_replicas_edits_is_refused_by_the_server(
 
         out = cli.ok("import", "--from", "trello", str(board))
 
-        assert f"1 record keeps what was changed here since the last import: {board}: card 1 (“Launch post 🚀 für Zoë”): title" in out
+        assert (
+            f"1 record keeps what was changed in crewdeck since the last import: {board}: card 1 (“Launch post 🚀 für Zoë”): title" in out
+        )
         assert _title(cli.ok("export")) == MIAS_TITLE
     finally:
         assert server.stop() == ""

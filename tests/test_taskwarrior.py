@@ -476,7 +476,7 @@ def test_notes_nearly_a_task_s_worth_for_a_task_here_that_credits_its_author_are
     annotation = "y" * 99_980  # fits a task's notes, but not with the credit after it
     path.write_text(json.dumps([{**record, "annotations": [{"entry": "20260111T100000Z", "description": annotation}]}]))
     out = cli.ok("import", "--from", "taskwarrior", str(path))
-    assert f"1 record keeps what was changed here since the last import: {path}: task 1 (“Logs”, uuid 11111111): notes" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {path}: task 1 (“Logs”, uuid 11111111): notes" in out
     [here] = [t for t in json.loads(cli.ok("export"))["task"] if t["title"] == "Logs"]
     assert here["notes"] == "imported: entered by @raj 2026-01-10"
 
@@ -496,7 +496,7 @@ def test_notes_kept_as_a_local_edit_leave_out_the_tasks_the_file_s_notes_go_on_i
     planned = cli.ok("import", "--from", "taskwarrior", "--dry-run", str(path))
     out = cli.ok("import", "--from", "taskwarrior", str(path))
     kept = f"{path}: task 1 (“Logs”, uuid 11111111): notes (not imported either: the 1 more task the file's notes go on in)"
-    assert f"1 record keeps what was changed here since the last import: {kept}" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {kept}" in out
     assert kept in planned and "go on in more tasks" not in planned and "go on in more tasks" not in out
     tasks = {t["title"]: t for t in json.loads(cli.ok("export"))["task"]}
     assert set(tasks) == {"Logs"} and tasks["Logs"]["notes"] == "written here"

@@ -280,7 +280,7 @@ class Merge:
             parts.append(f"@{handle} (guest) does not see {counted(len(left_out), 'campaign')} the file gives them: {', '.join(left_out)}")
         if self.kept:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
-            parts.append(f"{len(self.kept):,} {many} what was changed here since the last import: {summary(self.kept)}")
+            parts.append(f"{len(self.kept):,} {many} what was changed in crewdeck since the last import: {summary(self.kept)}")
         parts.extend(self.notes)
         # A file of no tasks has nothing to write: "nothing written" would say so twice.
         dry_run = ("dry run: " if self.no_records else "dry run, nothing written: ") if planned else ""
