@@ -16,7 +16,7 @@ from crewdeck.tui.workspace.merging import stable_id
 
 from .conftest import Cli
 from .importfixtures import BOARD, asana_csv, card_id, trello_board, trello_json
-from .syncsupport import ServedDatabase, Server, crewdeck, new_token
+from .syncsupport import ServedDatabase, ServedFiles, Server, crewdeck, new_token
 
 CARD_1 = stable_id("trello-card", card_id(1))
 NEW_TITLE = "Launch post v2"
@@ -55,13 +55,17 @@ def _card_1(export: str) -> dict[str, Any]:
     return dict(task)
 
 
-def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_keeps_the_local_status(cli: Cli, tmp_path: Path) -> None:
+def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_keeps_the_local_status(
+    cli: Cli, tmp_path: Path, served_files: ServedFiles
+) -> None:
     first, second = _boards(tmp_path)
-    server = Server([str(cli.workspace)]).start()
+    name = served_files.serve(cli.workspace)
     try:
         cli.ok("import", "--from", "trello", str(first))  # the manager, on the served file
         replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(replica))
+        crewdeck(
+            "join", served_files.server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(replica)
+        )
         crewdeck("-w", str(replica), "set", CARD_1[:8], "status=review")
         crewdeck("-w", str(replica), "sync")
 
@@ -76,7 +80,7 @@ def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_ke
         with sqlite3.connect(cli.workspace) as conn:  # both runs, the manager's and raj's, for the next import anywhere
             assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
     finally:
-        assert server.stop() == ""
+        assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
 
 
 def test_a_members_reimport_on_a_replica_of_a_workspace_in_postgresql_takes_the_exports_changes(
@@ -153,7 +157,9 @@ def test_a_file_of_the_build_before_import_runs_opens_and_imports_newer_exports(
     assert cli.ok("doctor") == "every record is complete and valid\n"
 
 
-def test_a_project_named_at_length_is_remembered_by_the_server_and_its_newer_export_lists_what_it_lacks(cli: Cli, tmp_path: Path) -> None:
+def test_a_project_named_at_length_is_remembered_by_the_server_and_its_newer_export_lists_what_it_lacks(
+    cli: Cli, tmp_path: Path, served_files: ServedFiles
+) -> None:
     # The run keeps a place longer than its record holds as its hash: the server took the record, where it refused it
     # ("import_run.scope: longer than 2000 characters") and the run was lost for everyone.
     project = "Spring launch " * 150
@@ -162,10 +168,12 @@ def test_a_project_named_at_length_is_remembered_by_the_server_and_its_newer_exp
     first.write_text(asana_csv(rows), encoding="utf-8")
     newer = tmp_path / "newer.csv"
     newer.write_text(asana_csv(rows[::2]), encoding="utf-8")
-    server = Server([str(cli.workspace)]).start()
+    name = served_files.serve(cli.workspace)
     try:
         replica = tmp_path / "laptop.db"  # a manager's: the project is a campaign
-        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(cli.workspace), "--as", "ana"), str(replica))
+        crewdeck(
+            "join", served_files.server.url, "--token", new_token("ana", "--workspace", str(cli.workspace), "--as", "ana"), str(replica)
+        )
         crewdeck("-w", str(replica), "import", "--from", "asana", str(first))
         assert "refused" not in crewdeck("-w", str(replica), "sync")
 
@@ -174,20 +182,22 @@ def test_a_project_named_at_length_is_remembered_by_the_server_and_its_newer_exp
         gone = stable_id("asana-task", "2")
         assert out.splitlines()[-1] == f"left alone, not in this file any more: {gone[:8]} task 2"
     finally:
-        assert server.stop() == ""
+        assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
 
 
-def test_a_reimport_on_a_replica_behind_the_server_keeps_and_lists_an_edit_made_elsewhere_and_not_pulled(cli: Cli, tmp_path: Path) -> None:
+def test_a_reimport_on_a_replica_behind_the_server_keeps_and_lists_an_edit_made_elsewhere_and_not_pulled(
+    cli: Cli, tmp_path: Path, served_files: ServedFiles
+) -> None:
     # Reviewer ra's case: the import pulls first, so mia's edit is the field's last write where raj imports; it read the
     # replica as last pulled, and its later stamp won over mia's title, said nowhere.
     first, second = _boards(tmp_path)
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Europe/Berlin")
-    server = Server([str(cli.workspace)]).start()
+    name = served_files.serve(cli.workspace)
     try:
         cli.ok("import", "--from", "trello", str(first))  # the manager, on the served file
         mia, raj = tmp_path / "mia.db", tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("mia", "--workspace", str(cli.workspace), "--as", "ana"), str(mia))
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(raj))
+        crewdeck("join", served_files.server.url, "--token", new_token("mia", "--workspace", str(cli.workspace), "--as", "ana"), str(mia))
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(raj))
         crewdeck("-w", str(mia), "set", CARD_1[:8], "title=Mia's careful rewrite")
         crewdeck("-w", str(mia), "sync")
 
@@ -198,7 +208,7 @@ def test_a_reimport_on_a_replica_behind_the_server_keeps_and_lists_an_edit_made_
         served = _card_1(cli.ok("export"))
         assert (served["title"], served["due"]["utc"]) == ("Mia's careful rewrite", NEW_DUE)
     finally:
-        assert server.stop() == ""
+        assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
 
 
 def test_a_reimport_on_a_replica_whose_server_cannot_be_reached_counts_only_the_imports_made_there(cli: Cli, tmp_path: Path) -> None:
@@ -223,17 +233,17 @@ def test_a_reimport_on_a_replica_whose_server_cannot_be_reached_counts_only_the_
     assert (card["title"], card["due"]["utc"]) == ("Launch post 🚀 für Zoë", "2026-03-02T16:00:00Z")
 
 
-def test_what_an_imports_pull_brings_is_told_by_the_next_sync(cli: Cli, tmp_path: Path) -> None:
+def test_what_an_imports_pull_brings_is_told_by_the_next_sync(cli: Cli, tmp_path: Path, served_files: ServedFiles) -> None:
     # The import pulls and pushes nothing: an edit of raj's that mia's, pulled by it, replaced is said by raj's next
     # sync, as the pull of a round that failed is, not lost between the two.
     first, second = _boards(tmp_path)
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Europe/Berlin")
-    server = Server([str(cli.workspace)]).start()
+    name = served_files.serve(cli.workspace)
     try:
         cli.ok("import", "--from", "trello", str(first))
         mia, raj = tmp_path / "mia.db", tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("mia", "--workspace", str(cli.workspace), "--as", "ana"), str(mia))
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(raj))
+        crewdeck("join", served_files.server.url, "--token", new_token("mia", "--workspace", str(cli.workspace), "--as", "ana"), str(mia))
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(raj))
         crewdeck("-w", str(raj), "set", CARD_1[:8], "priority=H")
         crewdeck("-w", str(mia), "set", CARD_1[:8], "priority=L")
         crewdeck("-w", str(mia), "sync")
@@ -243,4 +253,4 @@ def test_what_an_imports_pull_brings_is_told_by_the_next_sync(cli: Cli, tmp_path
 
         assert f"“{NEW_TITLE}”: your edit of its priority made here was replaced by @mia's, made meanwhile" in out
     finally:
-        assert server.stop() == ""
+        assert served_files.unserve(name) == ""  # no request of this test failed on the server's side

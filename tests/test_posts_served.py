@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,11 @@ from crewdeck.tui.workspace.workspace import Workspace
 from .apphelp import make_app, settle, until
 from .conftest import NOW
 from .forged import HOSTILE, Forger, raw_characters
-from .syncsupport import Postgres, Server, crewdeck, make_team, new_token
+from .syncsupport import ServedDatabase, ServedFiles, crewdeck, make_team, new_token
 
 
 @dataclass
 class Served:
-    server: Server
     #: Each member's replica, by handle.
     replicas: dict[str, Path]
 
@@ -52,7 +52,9 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
 @contextmanager
 def serving(request: pytest.FixtureRequest, tmp_path: Path, kind: str) -> Iterator[Served]:
     """ana (manager), raj (writer) and mia (the copy step of +launch's and +autumn's chains) on replicas of a served
-    file (``kind`` "file", served from ``tmp_path / "team.db"``) or of PostgreSQL ("postgres")."""
+    file (``kind`` "file", ``tmp_path / "team.db"`` served by the module's server over such files, ``served_files``) or
+    of it published to PostgreSQL under a name of its own ("postgres", the module's server over that database,
+    ``served_database``)."""
     path = make_team(tmp_path)
     crewdeck("-w", str(path), "--as", "ana", "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
     crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "launch", "--platforms", "instagram", "--audience-tz", "America/New_York")
@@ -60,20 +62,22 @@ def serving(request: pytest.FixtureRequest, tmp_path: Path, kind: str) -> Iterat
     for campaign in ("launch", "autumn"):
         crewdeck("-w", str(path), "--as", "ana", "campaign", "set", campaign, "--approvals", "copy:@mia")
     if kind == "file":
-        server = Server([str(path)]).start()
+        files: ServedFiles = request.getfixturevalue("served_files")
+        server, served = files.server, files.serve(path)
         where = ["--workspace", str(path), "--as", "ana"]
+        said: Callable[[], str] = partial(files.unserve, served)
     else:
-        postgres: Postgres = request.getfixturevalue("postgres")
-        url = postgres.database()
-        crewdeck("publish", str(path), "--database", url)
-        server = Server(["--database", url]).start()
-        where = ["--database", url, "--name", "team"]
+        database: ServedDatabase = request.getfixturevalue("served_database")
+        name = database.new_name()
+        crewdeck("publish", str(path), "--database", database.url, "--name", name)
+        server, said = database.server, database.said
+        where = ["--database", database.url, "--name", name]
     replicas = {}
     for handle in ("raj", "mia"):
         replicas[handle] = tmp_path / f"{handle}.db"
         crewdeck("join", server.url, "--token", new_token(handle, *where), str(replicas[handle]))
-    yield Served(server, replicas)
-    assert server.stop() == ""  # no request failed on the server's side
+    yield Served(replicas)
+    assert said() == ""  # no request of this test failed on the server's side
 
 
 @pytest.mark.parametrize("move", ["campaign=autumn", "platform=linkedin"])

@@ -18,40 +18,41 @@ from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.cli.main import main
 
 from .apphelp import cursor_on, make_app, settle, until
-from .syncsupport import Server, crewdeck, crewdeck_fails, make_team, new_token
+from .syncsupport import ServedFiles, crewdeck, crewdeck_fails, make_team, new_token
 from .test_sync_overwritten import round_cut_off
 
 
 @contextmanager
-def refused_offline(tmp_path: Path) -> Iterator[Path]:
-    """raj's replica holding “Rough cut”, made offline for @lee, whom a manager removed meanwhile on the served file."""
+def refused_offline(tmp_path: Path, files: ServedFiles) -> Iterator[Path]:
+    """raj's replica holding “Rough cut”, made offline for @lee, whom a manager removed meanwhile on the file ``files``
+    serves (the module's server, ``served_files``)."""
     team = make_team(tmp_path)
     crewdeck("-w", str(team), "--as", "ana", "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
-    server = Server([str(team)]).start()
+    served = files.serve(team)
     try:
         replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("join", files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
         crewdeck("-w", str(replica), "add", "Rough cut @lee")
         crewdeck("-w", str(team), "--as", "ana", "member", "rm", "lee")
         yield replica
     finally:
-        assert server.stop() == ""
+        assert files.unserve(served) == ""  # no request of this test failed on the server's side
 
 
 @contextmanager
-def raj_offline_while(tmp_path: Path, *change: str) -> Iterator[Path]:
+def raj_offline_while(tmp_path: Path, files: ServedFiles, *change: str) -> Iterator[Path]:
     """raj's replica holding “Rough cut”, made offline, while a manager ran ``change`` (``member …`` on raj) on the served
-    file; the server runs until the block ends."""
+    file; it is served until the block ends."""
     team = make_team(tmp_path)
-    server = Server([str(team)]).start()
+    served = files.serve(team)
     try:
         replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("join", files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
         crewdeck("-w", str(replica), "add", "Rough cut")
         crewdeck("-w", str(team), "--as", "ana", *change)
         yield replica
     finally:
-        assert server.stop() == ""
+        assert files.unserve(served) == ""  # no request of this test failed on the server's side
 
 
 def sync_notices(app: CrewdeckApp) -> list[str]:
@@ -61,10 +62,10 @@ def sync_notices(app: CrewdeckApp) -> list[str]:
 ROUGH_CUT = "@raj added “Rough cut” for ex-@lee: task.assignee: @lee was removed from this workspace (rule removed_assignee)"
 
 
-def test_sync_tells_a_refused_new_task_in_one_line_as_the_log_tells_it_made(tmp_path: Path) -> None:
+def test_sync_tells_a_refused_new_task_in_one_line_as_the_log_tells_it_made(tmp_path: Path, served_files: ServedFiles) -> None:
     # It took five lines, one a field: "@raj set created_at of “Rough cut” to 2026-12-05T09:00:56Z: …", the same for
     # created_by, status, title and assignee, each with the same reason.
-    with refused_offline(tmp_path) as replica:
+    with refused_offline(tmp_path, served_files) as replica:
         out = crewdeck("-w", str(replica), "sync")
     assert [line for line in out.splitlines() if line.startswith("  ")] == [f"  {ROUGH_CUT}"], out
 
@@ -73,8 +74,8 @@ def refusal_notices(app: CrewdeckApp) -> list[str]:
     return [str(n.message) for n in app._notifications if n.title == "the server refused a change of yours"]
 
 
-async def test_the_apps_notice_says_what_the_server_refused_not_only_why(tmp_path: Path) -> None:
-    with refused_offline(tmp_path) as replica:
+async def test_the_apps_notice_says_what_the_server_refused_not_only_why(tmp_path: Path, served_files: ServedFiles) -> None:
+    with refused_offline(tmp_path, served_files) as replica:
         app = make_app(replica, "raj")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
@@ -83,11 +84,13 @@ async def test_the_apps_notice_says_what_the_server_refused_not_only_why(tmp_pat
     assert notice == f"{ROUGH_CUT}; crewdeck log lists what was refused", notice
 
 
-async def test_the_apps_refusal_notice_is_given_once_as_the_clock_ticks(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+async def test_the_apps_refusal_notice_is_given_once_as_the_clock_ticks(
+    tmp_path: Path, served_files: ServedFiles, monkeypatch: MonkeyPatch
+) -> None:
     # Each tick of the header's clock (every 15 s) showed the last round's status again, and with it its
     # refusals: until the next round, every tick put up the same notice once more.
     monkeypatch.setattr(SyncEngine, "POLL_INTERVAL", 3600.0)
-    with refused_offline(tmp_path) as replica:
+    with refused_offline(tmp_path, served_files) as replica:
         app = make_app(replica, "raj")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
@@ -98,16 +101,16 @@ async def test_the_apps_refusal_notice_is_given_once_as_the_clock_ticks(tmp_path
             assert len(refusal_notices(app)) == 1, refusal_notices(app)
 
 
-def test_a_member_made_a_guest_meanwhile_is_told_their_offline_edits_stay_unsent(tmp_path: Path) -> None:
-    with raj_offline_while(tmp_path, "member", "set", "raj", "--access", "guest") as replica:
+def test_a_member_made_a_guest_meanwhile_is_told_their_offline_edits_stay_unsent(tmp_path: Path, served_files: ServedFiles) -> None:
+    with raj_offline_while(tmp_path, served_files, "member", "set", "raj", "--access", "guest") as replica:
         said = crewdeck_fails("-w", str(replica), "sync")
     assert "a guest's token holds no replica" in said, said
     assert f"1 edit made here was not sent and stays in {replica}" in said, said
     assert "(not sent yet)" in crewdeck("-w", str(replica), "log")
 
 
-async def test_the_app_of_a_member_made_a_guest_says_their_offline_edits_stay_unsent(tmp_path: Path) -> None:
-    with raj_offline_while(tmp_path, "member", "set", "raj", "--access", "guest") as replica:
+async def test_the_app_of_a_member_made_a_guest_says_their_offline_edits_stay_unsent(tmp_path: Path, served_files: ServedFiles) -> None:
+    with raj_offline_while(tmp_path, served_files, "member", "set", "raj", "--access", "guest") as replica:
         app = make_app(replica, "raj")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
@@ -117,8 +120,10 @@ async def test_the_app_of_a_member_made_a_guest_says_their_offline_edits_stay_un
     assert f"1 edit made here was not sent and stays in {replica}, sent once a manager makes you a member again" in notice
 
 
-async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_were_never_sent(tmp_path: Path) -> None:
-    with raj_offline_while(tmp_path, "member", "rm", "raj") as replica:
+async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_were_never_sent(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    with raj_offline_while(tmp_path, served_files, "member", "rm", "raj") as replica:
         app = make_app(replica, "raj")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
@@ -131,15 +136,15 @@ async def test_the_app_of_a_member_removed_meanwhile_says_their_offline_edits_we
     assert "(never sent: you were removed)" in crewdeck("-w", str(replica), "log")
 
 
-def test_sync_counts_what_it_refused_on_its_own_not_as_part_of_what_was_pushed(tmp_path: Path) -> None:
-    with refused_offline(tmp_path) as replica:
+def test_sync_counts_what_it_refused_on_its_own_not_as_part_of_what_was_pushed(tmp_path: Path, served_files: ServedFiles) -> None:
+    with refused_offline(tmp_path, served_files) as replica:
         out = crewdeck("-w", str(replica), "sync")
     assert out.startswith("pushed 0, "), out
     assert "the server refused 1 edit made here; it is out of this replica (crewdeck log lists it):" in out, out
 
 
-def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Path) -> None:
-    with refused_offline(tmp_path) as replica:
+def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Path, served_files: ServedFiles) -> None:
+    with refused_offline(tmp_path, served_files) as replica:
         crewdeck("-w", str(replica), "sync")
     with Store(replica) as store:
         [task_id] = {op.row_id for op, *_ in store.refused(reader=None)}
@@ -148,21 +153,21 @@ def test_log_of_a_refused_new_task_by_its_id_lists_what_was_refused(tmp_path: Pa
 
 
 @contextmanager
-def refused_edit(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+def refused_edit(tmp_path: Path, files: ServedFiles) -> Iterator[tuple[Path, str]]:
     """raj's replica after a sync refused his offline assignment of “Shoot” to @lee (removed meanwhile); the task's id."""
     team = make_team(tmp_path)
     crewdeck("-w", str(team), "--as", "ana", "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
     task_id = crewdeck("-w", str(team), "--as", "ana", "add", "Shoot").strip()
-    server = Server([str(team)]).start()
+    served = files.serve(team)
     try:
         replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("join", files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
         crewdeck("-w", str(replica), "set", task_id[:8], "assignee=@lee")
         crewdeck("-w", str(team), "--as", "ana", "member", "rm", "lee")
         crewdeck("-w", str(replica), "sync")
         yield replica, task_id
     finally:
-        assert server.stop() == ""
+        assert files.unserve(served) == ""  # no request of this test failed on the server's side
 
 
 REFUSED_ASSIGNMENT = (
@@ -170,16 +175,16 @@ REFUSED_ASSIGNMENT = (
 )
 
 
-def test_show_lists_an_edit_the_server_refused_in_the_tasks_history(tmp_path: Path) -> None:
-    with refused_edit(tmp_path) as (replica, task_id):
+def test_show_lists_an_edit_the_server_refused_in_the_tasks_history(tmp_path: Path, served_files: ServedFiles) -> None:
+    with refused_edit(tmp_path, served_files) as (replica, task_id):
         shown = crewdeck("-w", str(replica), "show", task_id[:8])
     history = shown.split("History")[1]
     assert REFUSED_ASSIGNMENT in history, shown
     assert "assignee  nobody" in shown
 
 
-async def test_the_apps_detail_lists_an_edit_the_server_refused_in_the_tasks_history(tmp_path: Path) -> None:
-    with refused_edit(tmp_path) as (replica, task_id):
+async def test_the_apps_detail_lists_an_edit_the_server_refused_in_the_tasks_history(tmp_path: Path, served_files: ServedFiles) -> None:
+    with refused_edit(tmp_path, served_files) as (replica, task_id):
         app = make_app(replica, "raj")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
@@ -191,8 +196,8 @@ async def test_the_apps_detail_lists_an_edit_the_server_refused_in_the_tasks_his
     assert REFUSED_ASSIGNMENT in " ".join(body.split("History")[1].split()), body
 
 
-def test_sync_says_how_many_refusals_it_did_not_list(tmp_path: Path) -> None:
-    with refused_offline(tmp_path) as replica:
+def test_sync_says_how_many_refusals_it_did_not_list(tmp_path: Path, served_files: ServedFiles) -> None:
+    with refused_offline(tmp_path, served_files) as replica:
         with Store(replica) as store:
             raj, lee = (store.conn.execute("SELECT id FROM member WHERE handle = ?", (h,)).fetchone()[0] for h in ("raj", "lee"))
             with store.write(raj) as w:
@@ -204,56 +209,58 @@ def test_sync_says_how_many_refusals_it_did_not_list(tmp_path: Path) -> None:
     assert out.splitlines()[-1] == "  … and 4 more: crewdeck log lists every one", out
 
 
-def test_a_task_refused_with_its_refused_campaign_names_that_campaign(tmp_path: Path) -> None:
+def test_a_task_refused_with_its_refused_campaign_names_that_campaign(tmp_path: Path, served_files: ServedFiles) -> None:
     team = make_team(tmp_path)
     crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
-    server = Server([str(team)]).start()
+    served = served_files.serve(team)
     try:
         replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
         crewdeck("-w", str(replica), "campaign", "add", "spring")
         crewdeck("-w", str(replica), "add", "Plan spring +spring")
         crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "member")
         out = crewdeck("-w", str(replica), "sync")
     finally:
-        assert server.stop() == ""
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     with Store(replica) as store:
         [campaign_id] = {op.row_id for op, *_ in store.refused(reader=None) if op.entity == "campaign"}
     said = f"task.campaign: campaign “spring” ({campaign_id[:8]}) is refused in the same batch (rule unknown_campaign)"
     assert f"  @raj added “Plan spring”: {said}" in out, out
 
 
-def test_a_refused_budget_is_named_by_what_it_budgets(tmp_path: Path) -> None:
+def test_a_refused_budget_is_named_by_what_it_budgets(tmp_path: Path, served_files: ServedFiles) -> None:
     team = make_team(tmp_path)
     crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
     crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "launch")
-    server = Server([str(team)]).start()
+    served = served_files.serve(team)
     try:
         replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
         crewdeck("-w", str(replica), "budget", "set", "launch", "ads", "500 EUR")
         crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "member")
         out = crewdeck("-w", str(replica), "sync")
     finally:
-        assert server.stop() == ""
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     # One line for the budget, its amount as money: field by field it read "set amount of … to 50000", in minor units.
     said = "  @raj set the ads budget of launch for the run to 500.00 EUR: only a manager may change budget records (@raj is a member)"
     assert said in out and "50000" not in out, out
     assert "budget:" not in out, out
 
 
-def test_log_places_a_refused_write_where_it_was_made_and_counts_it_in_the_limit(tmp_path: Path) -> None:
+def test_log_places_a_refused_write_where_it_was_made_and_counts_it_in_the_limit(tmp_path: Path, served_files: ServedFiles) -> None:
     # Every refusal came first, however old, and on top of --limit: with a hundred refused, log --limit 10 printed 110 lines.
-    with refused_offline(tmp_path) as replica:
+    with refused_offline(tmp_path, served_files) as replica:
         crewdeck("-w", str(replica), "sync")
     lines = crewdeck("-w", str(replica), "log", "--limit", "2").splitlines()
     assert len(lines) == 2, lines
     assert "  @ana removed ex-@lee" in lines[0] and f"  REFUSED: {ROUGH_CUT}" in lines[1], lines
 
 
-def test_log_json_places_a_refused_operation_where_it_was_made_and_counts_it_in_the_limit(tmp_path: Path) -> None:
+def test_log_json_places_a_refused_operation_where_it_was_made_and_counts_it_in_the_limit(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
     # As the text log does: every refused operation came first, however old, and on top of --limit.
-    with refused_offline(tmp_path) as replica:
+    with refused_offline(tmp_path, served_files) as replica:
         crewdeck("-w", str(replica), "sync")
         entries = json.loads(crewdeck("-w", str(replica), "log", "--json", "--limit", "1000"))
         first = next(i for i, entry in enumerate(entries) if "refused" in entry)
@@ -263,30 +270,32 @@ def test_log_json_places_a_refused_operation_where_it_was_made_and_counts_it_in_
     assert limited == entries[: first + 1], limited
 
 
-def test_sync_says_when_a_task_changed_offline_was_deleted_meanwhile_and_where_the_changes_are(tmp_path: Path) -> None:
+def test_sync_says_when_a_task_changed_offline_was_deleted_meanwhile_and_where_the_changes_are(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
     # The round said "pushed 2, pulled 1 operation" and the task left every list: what raj typed on the train was
     # in a deleted task nobody told him of.
     team = make_team(tmp_path)
     task_id = crewdeck("-w", str(team), "--as", "ana", "add", "Shoot @raj").strip()
-    server = Server([str(team)]).start()
+    served = served_files.serve(team)
     try:
         replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
         crewdeck("-w", str(replica), "set", task_id[:8], "notes=typed on the train")
         crewdeck("-w", str(team), "--as", "ana", "rm", task_id[:8])
         out = crewdeck("-w", str(replica), "sync")
         again = crewdeck("-w", str(replica), "sync")
     finally:
-        assert server.stop() == ""
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     said = f"“Shoot”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task_id[:8]}"
     assert said in out.splitlines(), out
     assert "deleted" not in again, again  # said once, by the round that brought the deletion
     assert "typed on the train" in crewdeck("-w", str(replica), "show", task_id[:8])
 
 
-def test_a_command_on_a_task_the_server_refused_says_so_and_where_to_read_why(tmp_path: Path) -> None:
+def test_a_command_on_a_task_the_server_refused_says_so_and_where_to_read_why(tmp_path: Path, served_files: ServedFiles) -> None:
     # show, set, done and rm of the id crewdeck log had just listed said "no task with id …", as of a typo.
-    with refused_offline(tmp_path) as replica:
+    with refused_offline(tmp_path, served_files) as replica:
         crewdeck("-w", str(replica), "sync")
     with Store(replica) as store:
         [task_id] = {op.row_id for op, *_ in store.refused(reader=None)}
@@ -298,29 +307,29 @@ def test_a_command_on_a_task_the_server_refused_says_so_and_where_to_read_why(tm
         ), said
 
 
-def test_a_lone_refused_operation_on_a_campaign_names_the_campaign(tmp_path: Path) -> None:
+def test_a_lone_refused_operation_on_a_campaign_names_the_campaign(tmp_path: Path, served_files: ServedFiles) -> None:
     """raj, a manager, marked “Launch” done offline and was made a member meanwhile: the refusal read
     "set status of campaign 7a9033be to done", the campaign's id, in sync and log (and the app's notice, from the same)."""
     team = make_team(tmp_path)
     crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
     crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Launch")
-    server = Server([str(team)]).start()
+    served = served_files.serve(team)
     try:
         replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
         crewdeck("-w", str(replica), "campaign", "set", "Launch", "--status", "done")
         crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "member")
         said = crewdeck("-w", str(replica), "sync")
     finally:
-        assert server.stop() == ""
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     assert "\n  @raj set status of campaign Launch to done: " in said, said
     assert "REFUSED: @raj set status of campaign Launch to done: " in crewdeck("-w", str(replica), "log"), said
 
 
-def test_a_member_the_server_removed_is_refused_new_edits_up_front_with_the_rules_words(tmp_path: Path) -> None:
+def test_a_member_the_server_removed_is_refused_new_edits_up_front_with_the_rules_words(tmp_path: Path, served_files: ServedFiles) -> None:
     # Their replica took every edit, and the notice said each would never be sent: a removed member's writes were
     # accepted here only to be refused by the server, as a guest's are refused up front.
-    with raj_offline_while(tmp_path, "member", "rm", "raj") as replica:
+    with raj_offline_while(tmp_path, served_files, "member", "rm", "raj") as replica:
         crewdeck_fails("-w", str(replica), "sync")
     said = crewdeck_fails("-w", str(replica), "add", "Written after the removal")
     assert said == "crewdeck: error: @raj was removed from this workspace (rule member_removed)\n", said
@@ -328,10 +337,10 @@ def test_a_member_the_server_removed_is_refused_new_edits_up_front_with_the_rule
     assert "Written after the removal" not in log and "“Rough cut”" in log, log
 
 
-def test_a_refusal_stays_listed_once_the_replica_turned_out_to_be_a_copy(tmp_path: Path) -> None:
+def test_a_refusal_stays_listed_once_the_replica_turned_out_to_be_a_copy(tmp_path: Path, served_files: ServedFiles) -> None:
     """raj's laptop, refused “Rough cut” before, was copied to his desktop; both typed; the second to sync takes a node
     of its own: what the server refused of it before is still in its log, and it still names the refused task's id."""
-    with refused_offline(tmp_path) as replica:
+    with refused_offline(tmp_path, served_files) as replica:
         crewdeck("-w", str(replica), "sync")
         desktop = tmp_path / "desktop.db"
         shutil.copyfile(replica, desktop)
@@ -347,10 +356,12 @@ def test_a_refusal_stays_listed_once_the_replica_turned_out_to_be_a_copy(tmp_pat
         assert "refused" in said, said
 
 
-def test_a_refusal_a_round_cut_off_after_its_push_was_given_is_told_by_the_next_round_once(tmp_path: Path) -> None:
+def test_a_refusal_a_round_cut_off_after_its_push_was_given_is_told_by_the_next_round_once(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
     # The push's answer said the server refused “Rough cut”, the pull then failed: sync said only that the network had
     # dropped, the next said "pushed 0, pulled …", and the task had gone from the replica without a word.
-    with refused_offline(tmp_path) as replica:
+    with refused_offline(tmp_path, served_files) as replica:
         round_cut_off(replica, None)
         out = crewdeck("-w", str(replica), "sync")
         again = crewdeck("-w", str(replica), "sync")
@@ -358,15 +369,15 @@ def test_a_refusal_a_round_cut_off_after_its_push_was_given_is_told_by_the_next_
     assert "refused" not in again, again
 
 
-def test_undo_passes_by_a_change_the_server_refused_and_takes_back_the_one_before(tmp_path: Path) -> None:
+def test_undo_passes_by_a_change_the_server_refused_and_takes_back_the_one_before(tmp_path: Path, served_files: ServedFiles) -> None:
     """The refused change's operations leave the replica: its `crewdeck undo` said "nothing to undo" at every try, and
     raj's change before it was out of reach."""
     team = make_team(tmp_path)
     crewdeck("-w", str(team), "--as", "ana", "member", "add", "lee", "--name", "Lee Park", "--tz", "Asia/Seoul")
-    server = Server([str(team)]).start()
+    served = served_files.serve(team)
     try:
         replica = tmp_path / "raj.db"
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
         crewdeck("-w", str(replica), "add", "Caption for Monday")
         crewdeck("-w", str(replica), "add", "Rough cut @lee")
         crewdeck("-w", str(team), "--as", "ana", "member", "rm", "lee")
@@ -381,5 +392,5 @@ def test_undo_passes_by_a_change_the_server_refused_and_takes_back_the_one_befor
         )
         said = crewdeck_fails("-w", str(replica), "undo")
     finally:
-        assert server.stop() == ""
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     assert said.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")
