@@ -864,6 +864,56 @@ def test_a_stop_forced_by_ctrl_c_after_sigterm_exits_130(tmp_path: Path) -> None
     )
 
 
+async def test_a_push_cut_while_waiting_on_a_busy_file_ends_before_the_stop_closes_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stop's cut cancels the push's await, not its worker thread: the store closed the writer under the push
+    # still waiting on the busy file, which then failed as "Cannot operate on a closed database" mid-transaction.
+    import asyncio
+
+    from crewdeck.sync.server.filestore import FileBackend
+    from crewdeck.sync.state.store import WorkspaceError
+
+    team = make_team(tmp_path)
+    backend = FileBackend(team, "team", busy_timeout=1.0)  # the push gives up on the busy file after 1 s
+    await backend.start()
+    pushing, pushed = threading.Event(), threading.Event()
+    ended: list[BaseException] = []
+    accept_push, close = backend._writer.accept_push, backend._writer.close
+
+    def accepting(*args: object, **kwargs: object) -> object:
+        pushing.set()
+        try:
+            return accept_push(*args, **kwargs)  # type: ignore[arg-type]  # passed through as given
+        except BaseException as exc:
+            ended.append(exc)
+            raise
+        finally:
+            pushed.set()
+
+    closed_while_pushing: list[bool] = []
+
+    def closing() -> None:
+        closed_while_pushing.append(not pushed.is_set())
+        close()
+
+    monkeypatch.setattr(backend._writer, "accept_push", accepting)
+    monkeypatch.setattr(backend._writer, "close", closing)
+    holder = sqlite3.connect(team, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the file busy: another process writing it
+        push = asyncio.create_task(backend.push("team", "ana", [], {}))
+        await asyncio.to_thread(pushing.wait)
+        push.cancel()  # as the stop's graceful bound cuts it
+        with pytest.raises(asyncio.CancelledError):
+            await push
+        await backend.stop()
+    finally:
+        holder.close()
+    assert closed_while_pushing == [False]
+    assert [type(exc) for exc in ended] == [WorkspaceError]  # the busy file, given up as while serving (a 503)
+
+
 def test_only_cancellations_by_the_stop_are_kept_from_the_log_and_the_debug_level_keeps_them() -> None:
     # What the stop cut is said by its caller in one line: uvicorn's traceback of each cancelled task is not. An error
     # that is no cancellation, or that comes before the stop, still shows whole, and so does every one at debug level.
