@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import logging
 import random
 import re
 import signal
@@ -831,9 +832,12 @@ def test_a_stop_whose_bound_cut_an_open_request_exits_1_saying_so(tmp_path: Path
         server.proc.send_signal(signal.SIGTERM)
         _, err = server.proc.communicate(timeout=PATIENCE)
     assert server.proc.returncode == 1, err.decode()
-    assert err.decode().splitlines()[-1] == (
+    # Said in one line: uvicorn's "Cancel 1 running task(s)" before it was an error, and the cancelled push's
+    # "Exception in ASGI application" a CancelledError's traceback.
+    assert "Traceback" not in err.decode()
+    assert err.decode() == (
         "crewdeck: error: serve: stopped, cutting 1 request still open after 2 s: its client got a 500, and a sync's edits "
-        "stay in its replica for the next sync"
+        "stay in its replica for the next sync\n"
     )
 
 
@@ -849,8 +853,93 @@ def test_a_stop_forced_by_ctrl_c_after_sigterm_exits_130(tmp_path: Path) -> None
             if b"(CTRL+C to force quit)" in line:
                 break  # the stop is waiting for the open push: a Ctrl-C now forces it
         server.proc.send_signal(signal.SIGINT)
-        server.proc.communicate(timeout=PATIENCE)
+        _, err = server.proc.communicate(timeout=PATIENCE)
     assert server.proc.returncode == 130
+    # The push cancelled as the event loop closed, and the lifespan with it, were three chained tracebacks each, and
+    # nothing said what the stop cut.
+    assert "Traceback" not in err.decode()
+    assert err.decode().splitlines()[-1] == (
+        "crewdeck: error: serve: stop forced, cutting 1 request still open: its client got a 500, and a sync's edits stay "
+        "in its replica for the next sync"
+    )
+
+
+async def test_a_push_cut_while_waiting_on_a_busy_file_ends_before_the_stop_closes_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stop's cut cancels the push's await, not its worker thread: the store closed the writer under the push
+    # still waiting on the busy file, which then failed as "Cannot operate on a closed database" mid-transaction.
+    import asyncio
+
+    from crewdeck.sync.server.filestore import FileBackend
+    from crewdeck.sync.state.store import WorkspaceError
+
+    team = make_team(tmp_path)
+    backend = FileBackend(team, "team", busy_timeout=1.0)  # the push gives up on the busy file after 1 s
+    await backend.start()
+    pushing, pushed = threading.Event(), threading.Event()
+    ended: list[BaseException] = []
+    accept_push, close = backend._writer.accept_push, backend._writer.close
+
+    def accepting(*args: object, **kwargs: object) -> object:
+        pushing.set()
+        try:
+            return accept_push(*args, **kwargs)  # type: ignore[arg-type]  # passed through as given
+        except BaseException as exc:
+            ended.append(exc)
+            raise
+        finally:
+            pushed.set()
+
+    closed_while_pushing: list[bool] = []
+
+    def closing() -> None:
+        closed_while_pushing.append(not pushed.is_set())
+        close()
+
+    monkeypatch.setattr(backend._writer, "accept_push", accepting)
+    monkeypatch.setattr(backend._writer, "close", closing)
+    holder = sqlite3.connect(team, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the file busy: another process writing it
+        push = asyncio.create_task(backend.push("team", "ana", [], {}))
+        await asyncio.to_thread(pushing.wait)
+        push.cancel()  # as the stop's graceful bound cuts it
+        with pytest.raises(asyncio.CancelledError):
+            await push
+        await backend.stop()
+    finally:
+        holder.close()
+    assert closed_while_pushing == [False]
+    assert [type(exc) for exc in ended] == [WorkspaceError]  # the busy file, given up as while serving (a 503)
+
+
+def test_only_cancellations_by_the_stop_are_kept_from_the_log_and_the_debug_level_keeps_them() -> None:
+    # What the stop cut is said by its caller in one line: uvicorn's traceback of each cancelled task is not. An error
+    # that is no cancellation, or that comes before the stop, still shows whole, and so does every one at debug level.
+    import asyncio
+
+    import uvicorn
+
+    from crewdeck.sync.server.prompt import CutByTheStop, logger
+
+    def said(exc: BaseException | None, msg: str = "Exception in ASGI application\n") -> logging.LogRecord:
+        return logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, msg, None, (type(exc), exc, None) if exc else None)
+
+    server = uvicorn.Server(uvicorn.Config(lambda: None, log_config=None))
+    kept = CutByTheStop(server).filter
+    cancelled = said(asyncio.CancelledError("Task cancelled, timeout graceful shutdown exceeded"))
+    lifespan = said(None, "Traceback (most recent call last):\n  File ...\nasyncio.exceptions.CancelledError\n")
+    crash = said(RuntimeError("a bug"))
+    assert [kept(cancelled), kept(lifespan), kept(crash)] == [True, True, True]  # serving: not cut by a stop
+    server.should_exit = True
+    assert [kept(cancelled), kept(lifespan), kept(crash)] == [False, False, True]
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    try:
+        assert [kept(cancelled), kept(lifespan)] == [True, True]
+    finally:
+        logger.setLevel(level)
 
 
 async def test_a_stop_that_waits_on_open_connections_says_so_once_with_how_to_force_it(caplog: pytest.LogCaptureFixture) -> None:

@@ -972,6 +972,33 @@ def test_crewdeck_web_stopped_by_a_signal_ends_as_a_clean_stop(stop: signal.Sign
     assert (web.proc.returncode, err.decode()) == (0, "")
 
 
+def test_crewdeck_web_stop_forced_with_a_request_open_says_what_it_cut_in_one_line(team: Path) -> None:
+    """A second signal while a sign-in's form was still coming: the cancelled request, and the lifespan, were logged as
+    "Exception in ASGI application" and three chained tracebacks each, and nothing said what the stop cut."""
+    web = WebProcess(team).start()
+    assert web.proc is not None
+    with socket.create_connection(("127.0.0.1", web.port)) as conn:
+        conn.sendall(
+            b"POST /signin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 100\r\nExpect: 100-continue\r\n\r\n"
+        )
+        assert conn.recv(100).startswith(b"HTTP/1.1 100 ")  # the app reads the form, which never comes
+        web.proc.send_signal(signal.SIGTERM)
+        while True:  # until the stop has begun: its listening socket is closed, the form still awaited
+            try:
+                socket.create_connection(("127.0.0.1", web.port)).close()
+            except ConnectionRefusedError:
+                break
+        web.proc.send_signal(signal.SIGINT)
+        _, err = web.proc.communicate(timeout=PATIENCE)
+        assert conn.recv(100).startswith(b"HTTP/1.1 500 ")
+    assert web.proc.returncode == 130
+    assert "Traceback" not in err.decode()
+    assert (
+        err.decode() == "\ncrewdeck: error: web: stop forced, cutting 1 request still open: its browser got a 500 or lost the connection\n"
+    )
+
+
 def test_on_a_replica_only_its_member_is_signed_in(team: Path, tmp_path: Path) -> None:
     """A replica's app acts as its token's member only (the server takes no one else's operations):
     a browser signed in as anyone else would get an app that refuses to start."""

@@ -98,12 +98,13 @@ def serve_guarded(
     loaded (a tenth of the start-up) and an upgrade is answered as the plain request it carries.
     ``stop``: set from another thread, it ends the serving as a signal does (for the caller to say why it stopped).
     Returns once shut down, after a stop by SIGINT or SIGTERM too (see ``prompt``), the open responses the stop cut
-    when ``graceful_seconds`` ran out (0: none); a stop forced by a second Ctrl-C raises KeyboardInterrupt.
+    when ``graceful_seconds`` ran out (0: none); a stop forced by a second Ctrl-C raises ``StopForced`` (a
+    KeyboardInterrupt) with the responses it cut.
     """
     import uvicorn
 
     from crewdeck.sync.server.guard import ACCEPT_BATCH, connection_cap, guarded_protocol
-    from crewdeck.sync.server.prompt import PromptServer
+    from crewdeck.sync.server.prompt import PromptServer, StopForced
 
     config = uvicorn.Config(
         app,
@@ -122,7 +123,12 @@ def serve_guarded(
     )
 
     server = PromptServer(config, listen_queue=LISTEN_QUEUE, on_exit=on_exit, stop=stop)
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        if server.force_exit:
+            raise StopForced(server.cut) from None
+        raise
     return server.cut
 
 

@@ -85,9 +85,17 @@ class FileBackend:
         self.wakeups.close()
         if self._commits is not None:
             self._commits.close()
-        self._writer.close()
+        # A push the stop cut goes on in its worker thread (the await is cancelled, not the thread): waiting on a busy
+        # file, up to the busy timeout. Closing the writer under it failed it as a closed database mid-transaction; the
+        # process waits for that thread before it exits anyway, so the writer closes once the push lets go of it.
+        await anyio.to_thread.run_sync(self._close_writer)
+        # A reader still in a cut read's thread is not in the queue: it is left to the process's exit, never closed under it.
         while not self._readers.empty():
             self._readers.get_nowait().close()
+
+    def _close_writer(self) -> None:
+        with self._write_lock:
+            self._writer.close()
 
     async def _read(self, fn: Callable[[Store], T]) -> T:
         def run() -> T:

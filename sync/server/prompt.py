@@ -18,7 +18,13 @@ out on counts the responses it cut (``cut``), for the caller to say so. A
 stop forced by a second Ctrl-C, which leaves open responses cut and the
 store unclosed, ends by KeyboardInterrupt, whatever signal asked first:
 uvicorn raised every signal it caught again, the last first, and after a
-SIGTERM the process died by it (-15), unsaid.
+SIGTERM the process died by it (-15), unsaid. It counts the responses it
+cut too.
+
+What a stop cuts is cancelled, and uvicorn logs each cancellation as an
+error with its traceback ("Exception in ASGI application", and the
+lifespan's own, on a forced stop): a stop that said what it cut is no
+crash, so those are dropped below the debug level (``CutByTheStop``).
 """
 
 from __future__ import annotations
@@ -43,6 +49,15 @@ DRAIN_POLL = 0.005
 logger = logging.getLogger("uvicorn.error")
 
 
+class StopForced(KeyboardInterrupt):
+    """A stop forced by a second Ctrl-C (exit 130, as any KeyboardInterrupt), with the open responses it cut."""
+
+    def __init__(self, cut: int) -> None:
+        super().__init__(cut)
+        #: The responses still open, cancelled unanswered: their clients got a 500, or a closed connection mid-answer.
+        self.cut = cut
+
+
 class PromptServer(uvicorn.Server):
     """``uvicorn.Server`` that makes its listen queue ``listen_queue`` long once listening, runs ``on_exit`` as a signal
     asks it to end, and ends without uvicorn's fixed pauses (see the module doc)."""
@@ -57,8 +72,16 @@ class PromptServer(uvicorn.Server):
         self.stop = stop
         #: The open responses the graceful bound ran out on, cancelled unanswered (their clients got a 500).
         self.cut = 0
+        self._cut_by_the_stop = CutByTheStop(self)
         self._asked_to_exit: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    def run(self, sockets: list[socket.socket] | None = None) -> None:
+        logger.addFilter(self._cut_by_the_stop)
+        try:
+            super().run(sockets)
+        finally:
+            logger.removeFilter(self._cut_by_the_stop)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
@@ -106,10 +129,14 @@ class PromptServer(uvicorn.Server):
                 await self._drained()
         except TimeoutError:
             self.cut = len(self.server_state.tasks)
-            logger.error("Cancel %s running task(s), timeout graceful shutdown exceeded", len(self.server_state.tasks))
+            # Info, not uvicorn's error: the caller says what the cut did (``cut``), in the words of its clients.
+            logger.info("Cancel %s running task(s), timeout graceful shutdown exceeded", len(self.server_state.tasks))
             for task in self.server_state.tasks:
                 task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")
-        if not self.force_exit:
+        if self.force_exit:
+            # What is open now is cancelled as the event loop closes, after this.
+            self.cut = len(self.server_state.tasks)
+        else:
             await self.lifespan.shutdown()
 
     async def _drained(self) -> None:
@@ -126,3 +153,29 @@ class PromptServer(uvicorn.Server):
             await asyncio.sleep(DRAIN_POLL)
         for server in self.servers:
             await server.wait_closed()
+
+
+class CutByTheStop(logging.Filter):
+    """Drops what uvicorn logs of a request, or the lifespan, cancelled by ``server``'s stop: an error with the traceback
+    of a ``CancelledError``, where the stop says what it cut in one line. At the debug level they are kept, for whoever
+    looks into a stop; an error that is no cancellation, or comes before the stop, is kept whole."""
+
+    def __init__(self, server: uvicorn.Server) -> None:
+        super().__init__()
+        self.server = server
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.server.should_exit or logger.isEnabledFor(logging.DEBUG):
+            return True
+        return not _cancelled(record)
+
+
+def _cancelled(record: logging.LogRecord) -> bool:
+    """Whether ``record`` says a task was cancelled: with the exception, as uvicorn logs a request's, or with the text of
+    its traceback, as Starlette hands over its lifespan's failed shutdown."""
+    if record.exc_info is not None and isinstance(record.exc_info[1], asyncio.CancelledError):
+        return True
+    said = record.msg if isinstance(record.msg, str) else ""
+    return said.startswith("Traceback (most recent call last):") and said.rstrip().rsplit("\n", 1)[-1].startswith(
+        "asyncio.exceptions.CancelledError"
+    )

@@ -233,6 +233,7 @@ def _warn(message: str) -> None:
 
 def cmd_serve(ctx: Context) -> int:
     from crewdeck.sync.server import GRACEFUL_SECONDS, HEADER_TIMEOUT, file_backend, postgres_backend, run
+    from crewdeck.sync.server.prompt import StopForced
 
     a = ctx.args
     database = _database(a) if a.database else None
@@ -279,25 +280,35 @@ def cmd_serve(ctx: Context) -> int:
         backend = file_backend(path, name)
         what = f"workspace {name} ({path})"
     print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
-    cut = run(
-        backend,
-        a.host,
-        a.port,
-        ssl_certfile=certfile,
-        ssl_keyfile=keyfile,
-        log_level=a.log_level,
-        header_timeout=header_timeout,
-        max_connections=max_connections,
-    )
+    try:
+        cut = run(
+            backend,
+            a.host,
+            a.port,
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
+            log_level=a.log_level,
+            header_timeout=header_timeout,
+            max_connections=max_connections,
+        )
+    except StopForced as forced:
+        if not forced.cut:
+            raise
+        # After the "^C" the terminal echoed, as the exit by KeyboardInterrupt starts a line.
+        sys.stderr.write(f"\ncrewdeck: error: serve: stop forced, {_cut_requests(forced.cut)}\n")
+        return 130
     if cut:
         # Exit 1, not 0: the stop was no clean one (a service manager sees it); not 2, a refusal of what was asked.
-        clients = "its client" if cut == 1 else "their clients"
-        sys.stderr.write(
-            f"crewdeck: error: serve: stopped, cutting {counted(cut, 'request')} still open after {GRACEFUL_SECONDS} s: "
-            f"{clients} got a 500, and a sync's edits stay in its replica for the next sync\n"
-        )
+        sys.stderr.write(f"crewdeck: error: serve: stopped, {_cut_requests(cut, after=GRACEFUL_SECONDS)}\n")
         return 1
     return 0
+
+
+def _cut_requests(cut: int, *, after: int | None = None) -> str:
+    """What a stop that cut ``cut`` open requests did to them, in their clients' words (after ``after`` seconds)."""
+    clients = "its client" if cut == 1 else "their clients"
+    waited = f" after {after} s" if after is not None else ""
+    return f"cutting {counted(cut, 'request')} still open{waited}: {clients} got a 500, and a sync's edits stay in its replica for the next sync"
 
 
 # ---------------------------------------------------------------- tokens

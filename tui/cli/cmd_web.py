@@ -13,6 +13,7 @@ from crewdeck.sync.loopback import is_loopback
 from crewdeck.tui.cli.common import Context, check_port_free, number_in, table, tls_files, tls_options
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.errors import UserError, home_path
+from crewdeck.tui.workspace.words import counted
 
 if TYPE_CHECKING:
     from crewdeck.tui.web.mirror import Mirror
@@ -67,6 +68,7 @@ def _serve(ctx: Context) -> int:
         raise UserError(f"--idle-timeout: {exc}") from None
     from crewdeck.sync.server import serve_guarded
     from crewdeck.sync.server.guard import LimitError, connection_cap
+    from crewdeck.sync.server.prompt import StopForced
     from crewdeck.tui.web.server import APPS_PER_MEMBER, MAX_APPS, WebServer, address_limit, member_limits
 
     try:
@@ -114,6 +116,17 @@ def _serve(ctx: Context) -> int:
             websockets=True,
             stop=mirror.no_longer_served if mirror is not None else None,
         )
+    except StopForced as forced:
+        if not forced.cut:
+            raise
+        # After the "^C" the terminal echoed, as the exit by KeyboardInterrupt starts a line. A terminal's websocket
+        # cut is a browser's lost connection (its page says the server stopped), a page's request a 500.
+        pages = "its browser" if forced.cut == 1 else "their browsers"
+        sys.stderr.write(
+            f"\ncrewdeck: error: web: stop forced, cutting {counted(forced.cut, 'request')} still open: {pages} got a 500 "
+            "or lost the connection\n"
+        )
+        return 130
     finally:
         if mirror is not None:
             mirror.stop()
