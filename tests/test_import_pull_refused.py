@@ -163,3 +163,11 @@ def test_offline_goes_with_the_imports_that_pull_first(cli: Cli, tmp_path: Path)
     err = crewdeck_fails("-w", str(cli.workspace), "import", str(export), "--offline")
 
     assert err == "crewdeck: error: --offline goes with --from trello|asana|linear|taskwarrior\n"
+
+
+def test_import_help_says_a_field_changed_in_crewdeck_wins_and_what_offline_risks(cli: Cli) -> None:
+    said = " ".join(cli.ok("import", "--help").split())
+
+    assert "only the fields nobody changed in crewdeck since the last import" in said
+    assert "changed here" not in said
+    assert "--offline Taskwarrior/Trello/Asana/Linear on a joined replica: import without pulling from the server first" in said

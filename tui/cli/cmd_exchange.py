@@ -251,7 +251,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None,
     from crewdeck.tui.workspace.lastimport import Guard, remember
 
     source = ctx.args.file
-    # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
+    # As from Trello, Asana and Linear: a newer export changes only what nobody changed in crewdeck since the last import.
     # A record is named by its uuid, as Taskwarrior calls it: its "id" is the working set's number, another field.
     guard = Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY, runs_of)
     head = merging.Source(source_name(source), [], [], id_field="uuid", edited_here=guard.edited_here, emptied=taskwarrior.EMPTIED)
@@ -350,7 +350,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "Into an empty workspace an export is restored as it was; into one that has data every import merges: "
         "members matched by handle, records by id, written as you (the source's authors kept as text), "
         "and a second import of the same file changes nothing. A newer Taskwarrior, Trello, Asana or Linear export changes "
-        "only the fields nobody changed here since the last import (a local edit wins and is listed); "
+        "only the fields nobody changed in crewdeck since the last import (an edit made since wins and is listed); "
         "Trello cards, Asana tasks and Linear issues no longer in the file are left alone and listed.",
     )
     p.add_argument("file", help="the file to import (- for standard input)")
