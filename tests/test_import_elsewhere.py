@@ -211,7 +211,7 @@ def test_a_reimport_on_a_replica_behind_the_server_keeps_and_lists_an_edit_made_
         assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
 
 
-def test_a_reimport_on_a_replica_whose_server_cannot_be_reached_counts_only_the_imports_made_there(cli: Cli, tmp_path: Path) -> None:
+def test_an_offline_reimport_on_a_joined_replica_counts_only_the_imports_made_there(cli: Cli, tmp_path: Path) -> None:
     first, second = _boards(tmp_path)
     server = Server([str(cli.workspace)]).start()
     try:
@@ -221,10 +221,13 @@ def test_a_reimport_on_a_replica_whose_server_cannot_be_reached_counts_only_the_
     finally:
         assert server.stop() == ""
 
-    out = crewdeck("-w", str(raj), "import", "--from", "trello", str(second))
+    out = crewdeck("-w", str(raj), "import", "--from", "trello", str(second), "--offline")
 
     lines = out.splitlines()
-    assert lines[0] == "the server could not be reached: fields changed since the last import made here are kept"
+    assert lines[0] == (
+        f"not pulled from {server.url} first (--offline): fields changed since the last import made here are kept; "
+        "edits teammates synced since your last pull may be replaced"
+    )
     assert (
         f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): title, due, notes;"
         in lines[1]

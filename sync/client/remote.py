@@ -586,7 +586,7 @@ class Client:
             params["node"], params["refused_after"] = refusals
         if at:
             params["at"] = at
-        body = self._call("GET", f"/v1/w/{self.workspace}/ops", params=params, timeout=TIMEOUT + wait)
+        body = self._call("GET", f"/v1/w/{self.workspace}/ops", params=params, timeout=self.timeout + wait)
         try:
             ops = [(int(item["seq"]), from_wire(item)) for item in body["ops"]]
             refused = [RefusedOp.from_wire(item) for item in body.get("refused", [])]

@@ -25,8 +25,11 @@ from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Member
 
-#: The formats ``--map-status`` and ``--dry-run`` go with (``crewdeck.tui.tasks.imports``).
+#: The formats ``--map-status`` goes with (``crewdeck.tui.tasks.imports``).
 FOREIGN = ("trello", "asana", "linear")
+#: The sources whose newer export changes only what nobody changed since the last import (``lastimport.Guard``): on a
+#: joined replica, they pull first.
+GUARDED = (*FOREIGN, "taskwarrior")
 
 
 def cmd_export(ctx: Context) -> int:
@@ -57,18 +60,21 @@ def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     if ctx.args.map_status and ctx.args.source not in FOREIGN:
         raise UserError(f"--map-status goes with --from {'|'.join(FOREIGN)}")
-    if ctx.args.dry_run and ctx.args.source not in (*FOREIGN, "taskwarrior"):
-        raise UserError(f"--dry-run goes with --from {'|'.join((*FOREIGN, 'taskwarrior'))}")
+    if ctx.args.dry_run and ctx.args.source not in GUARDED:
+        raise UserError(f"--dry-run goes with --from {'|'.join(GUARDED)}")
     ws = ctx.ws
     # Into a workspace nobody is in yet, the import speaks for no one.
     me = ctx.me if ws.members() else ctx.me_or_none()
-    if me is not None and ctx.args.source in (*FOREIGN, "taskwarrior"):
+    if me is not None and ctx.args.source in GUARDED:
         # Said first, before the file is read: these bring tasks, and a guest changes none (a crewdeck export's records
         # are judged one by one).
         refusal = task_change_refused(me.facts())
         if refusal is not None:
             raise Refused(refusal)
-    runs_of = _pulled_first(ctx)
+    if ctx.args.offline and ctx.args.source not in GUARDED:
+        raise UserError(f"--offline goes with --from {'|'.join(GUARDED)}")
+    # A crewdeck export merges by its records' own stamps and ids, counting no earlier import: nothing to pull for.
+    runs_of = _pulled_first(ctx) if ctx.args.source in GUARDED else None
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # A file refused whole says "nothing imported: FILE: ..." from every import, as Trello's, Asana's and Linear's said it.
     with bad_rows_listed(source_name(source)):
@@ -86,29 +92,45 @@ def cmd_import(ctx: Context) -> int:
         return _merge(ctx, me, default_tz)
 
 
-#: What an import on a joined replica that could not pull first says (``_pulled_first``).
-IMPORTS_MADE_HERE = "fields changed since the last import made here are kept"
+#: Seconds the pull before an import waits for each answer: a server that took the connection and never answers is
+#: said in this time, where the sync's 30 s (``remote.TIMEOUT``) left the person at a silent prompt.
+PULL_FIRST_TIMEOUT = 10.0
+#: What an import on a joined replica that did not pull first counts, and risks (``_pulled_first``).
+IMPORTS_MADE_HERE = "fields changed since the last import made here are kept; edits teammates synced since your last pull may be replaced"
 
 
 def _pulled_first(ctx: Context) -> frozenset[str] | None:
     """On a joined replica, what the server holds pulled before the import reads the workspace: an edit made elsewhere
     and not pulled yet would lose to the import's later stamp, said nowhere.  Every earlier import then counts, wherever
-    it was made (``lastimport``: nobody changed the field since, as far as this copy has pulled); ``None``.  Where the
-    pull fails, one line says so, and only the imports made on this replica count: its nodes."""
-    from crewdeck.sync.client.remote import Client, Offline, Remote, SyncError, pull_untold
+    it was made (``lastimport``: nobody changed the field since, as far as this copy has pulled); ``None``.
+
+    Where the pull fails, a real import is refused: counting only the imports made on this replica (its nodes) still
+    lets its own last import's stamp win over a teammate's edit synced since this replica's last pull.  ``--offline``
+    imports as the copy stands, without pulling, and a dry run (it writes nothing) goes on; each says so in a line."""
+    from crewdeck.sync.client.remote import Client, Remote, SyncError, pull_untold
 
     store = ctx.ws.store
     remote = Remote.of(store)
     if remote is None:
         return None  # a shared file or a workspace of its own: it holds every edit made to it
+    here = frozenset((store.node, *store.former_nodes()))
+    if ctx.args.offline:
+        print(visible(f"not pulled from {remote.url} first (--offline): {IMPORTS_MADE_HERE}"))
+        return here
 
-    client = Client.for_remote(remote)
+    client = Client(remote.url, remote.token, remote.workspace, timeout=PULL_FIRST_TIMEOUT)
     try:
         pull_untold(store, client, lambda done, total: progress(done, total, "pulling"))
     except SyncError as exc:
-        why = "the server could not be reached" if isinstance(exc, Offline) else f"the server refused the pull ({exc})"
-        print(visible(f"{why}: {IMPORTS_MADE_HERE}"))
-        return frozenset((store.node, *store.former_nodes()))
+        # The error's first clause says what happened; the rest is a sync's advice, which the line gives its own.
+        why = f"could not pull from {remote.url} first ({str(exc).split('; ', 1)[0]})"
+        if not ctx.args.dry_run:
+            raise UserError(
+                f"import: {why}: run crewdeck sync when it answers, or add --offline to import as this copy stands "
+                "(edits teammates synced since your last pull may be replaced)"
+            ) from None
+        print(visible(f"{why}: what would change is read from this copy as last pulled, counting the imports made here"))
+        return here
     finally:
         client.close()
     return None
@@ -229,7 +251,7 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None,
     from crewdeck.tui.workspace.lastimport import Guard, remember
 
     source = ctx.args.file
-    # As from Trello, Asana and Linear: a newer export changes only what nobody changed here since the last import.
+    # As from Trello, Asana and Linear: a newer export changes only what nobody changed in crewdeck since the last import.
     # A record is named by its uuid, as Taskwarrior calls it: its "id" is the working set's number, another field.
     guard = Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY, runs_of)
     head = merging.Source(source_name(source), [], [], id_field="uuid", edited_here=guard.edited_here, emptied=taskwarrior.EMPTIED)
@@ -328,7 +350,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "Into an empty workspace an export is restored as it was; into one that has data every import merges: "
         "members matched by handle, records by id, written as you (the source's authors kept as text), "
         "and a second import of the same file changes nothing. A newer Taskwarrior, Trello, Asana or Linear export changes "
-        "only the fields nobody changed here since the last import (a local edit wins and is listed); "
+        "only the fields nobody changed in crewdeck since the last import (an edit made since wins and is listed); "
         "Trello cards, Asana tasks and Linear issues no longer in the file are left alone and listed.",
     )
     p.add_argument("file", help="the file to import (- for standard input)")
@@ -348,5 +370,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "--dry-run",
         action="store_true",
         help="Trello/Asana/Linear: print the status mapping and what would change; Taskwarrior: what would change; write nothing",
+    )
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="Taskwarrior/Trello/Asana/Linear on a joined replica: import without pulling from the server first "
+        "(only imports made here count; edits teammates synced since your last pull may be replaced)",
     )
     p.set_defaults(func=cmd_import)

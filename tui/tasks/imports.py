@@ -3,7 +3,7 @@
 The records are merged like every import (``crewdeck.tui.workspace.merging``),
 read and written a batch at a time in one transaction (``merge_stream``);
 on top of that, a newer export of the same source changes only the fields
-nobody changed here since its last import (``lastimport``), and the tasks an
+nobody changed in crewdeck since its last import (``lastimport``), and the tasks an
 earlier import of what the file is a newer export of (the same board; for a
 CSV, an import whose projects the file holds too) wrote that the file no
 longer holds are left alone and listed.

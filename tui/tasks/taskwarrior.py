@@ -31,7 +31,7 @@ as long before its due as Taskwarrior's own instances are), once: a later
 import finds the series here.  The tasks are merged like every
 import (``crewdeck.tui.workspace.merging``): written as the importing
 member, and a second import of the same file changes nothing; a newer
-export changes only the fields nobody changed here since the last import
+export changes only the fields nobody changed in crewdeck since the last import
 (``lastimport``, as from Trello, Asana and Linear).  The
 file is read a record at a time and written a batch at a time in one
 transaction (``merging.merge_stream``): memory holds a batch, not the file.  A campaign

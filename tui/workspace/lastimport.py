@@ -39,7 +39,7 @@ A source without scopes (a Trello board: its key names it) counts every run.
 
 A source key or scope place longer than the record holds (a huge Trello board id, an Asana project
 named at length) is kept as its SHA-256 (``bounded``), read the same way, so matching still works and
-the record passes the server's checks.
+the record passes the server's checks; a source key is composed (NFC) first, as the record stores it.
 
 The runs are records of their own: the tasks an import wrote hold nothing
 of it, and an export of the workspace (which leaves ``import_run`` out) is
@@ -57,6 +57,7 @@ from typing import NamedTuple
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.oplog import APPEND, RECORD, Op, OpError, check_value
+from crewdeck.sync.state.records import composed
 from crewdeck.sync.state.store import META_FORMER_NODES
 from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace.exchange import ImportProblems
@@ -70,6 +71,12 @@ PLACE_LIMIT = 2000
 def bounded(key: str, limit: int) -> str:
     """``key``, or its SHA-256 where it is longer than ``limit``: what a run record holds of it, written and read."""
     return key if len(key) <= limit else "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _source(key: str) -> str:
+    """What a run record's ``source`` holds of ``key``: composed (NFC), as the record stores its text, then ``bounded``;
+    written and read alike, so a key spelled decomposed (as a Mac may) finds the runs its import remembered."""
+    return bounded(composed(key), SOURCE_LIMIT)
 
 
 def _places(scope: Collection[str]) -> frozenset[str]:
@@ -91,9 +98,10 @@ class Run(NamedTuple):
 def runs(conn: sqlite3.Connection, source_key: str) -> list[Run]:
     """The source's runs: its ``import_run`` records, and those an older crewdeck remembered in the file's settings."""
     found = [
-        Run(Stamp.parse(first).node, first, last, None if scope is None else frozenset(json.loads(scope)), member)
+        # A record's places read bounded as the file's are (``written``): one held at length matches its file's hash.
+        Run(Stamp.parse(first).node, first, last, None if scope is None else _places(json.loads(scope)), member)
         for first, last, scope, member in conn.execute(
-            "SELECT first_op, last_op, scope, imported_by FROM import_run WHERE source = ?", (bounded(source_key, SOURCE_LIMIT),)
+            "SELECT first_op, last_op, scope, imported_by FROM import_run WHERE source = ?", (_source(source_key),)
         )
     ]
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (PREFIX + source_key,)).fetchone()
@@ -115,7 +123,7 @@ def remember(source_key: str, scope: Collection[str] | None = None) -> Callable[
 
     def record(member: str, first: str, last: str) -> PendingWrites:
         held = None if scope is None else sorted(_places(scope))
-        values = {"source": bounded(source_key, SOURCE_LIMIT), "first_op": first, "last_op": last, "scope": held, "imported_by": member}
+        values = {"source": _source(source_key), "first_op": first, "last_op": last, "scope": held, "imported_by": member}
         row_id = new_id()
         try:
             # Checked as every record is (``Writer.append``): refused by the server, the run would be lost for everyone.
