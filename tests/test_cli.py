@@ -238,14 +238,16 @@ def test_rm_takes_a_filter_as_tasks_does_and_deletes_what_it_matches_only_with_y
     # What `crewdeck tasks +spring-launch #old` lists (open tasks), listed; nothing deleted without --yes.
     asked = cli("rm", "+spring-launch", "#old")
     assert asked.code == 2
-    assert asked.out.splitlines() == [f"{old[0][:8]}  Draft reel", f"{old[1][:8]}  Print flyers"]
+    # Made in the same instant (the suite's clock): listed by id, as every copy lists them.
+    listed = sorted(zip(old, ("Draft reel", "Print flyers"), strict=True))
+    assert asked.out.splitlines() == [f"{task_id[:8]}  {title}" for task_id, title in listed]
     assert asked.err == (
         "crewdeck: error: rm: 2 tasks match this filter: nothing deleted; to delete them: crewdeck rm +spring-launch '#old' --yes\n"
     )
     assert len(json.loads(cli.ok("tasks", "all", "--json"))) == 4
-    assert cli.ok("rm", "+spring-launch", "#old", "--yes") == "Deleted 2 tasks: “Draft reel”, “Print flyers”\n"
+    assert cli.ok("rm", "+spring-launch", "#old", "--yes") == "Deleted 2 tasks: “Draft reel”, “Print flyers”\n"  # by title
     assert {row["id"] for row in json.loads(cli.ok("tasks", "all", "--json"))} == {done, kept}
-    assert cli.ok("undo") == "undid: deleted “Draft reel”, and 1 more\n"  # one command, one change
+    assert cli.ok("undo") == f"undid: deleted “{listed[0][1]}”, and 1 more\n"  # one command, one change; the first listed
     # A negated term, which argparse reads as an option, is a term here as in tasks.
     assert cli("rm", "+spring-launch", "-#old").out.splitlines() == [f"{kept[:8]}  Keep me"]
     # Nothing to delete is no error: exit 1, as tasks says no match, and as Taskwarrior's `task FILTER delete` ("No tasks
@@ -259,7 +261,8 @@ def test_rm_takes_a_filter_as_tasks_does_and_deletes_what_it_matches_only_with_y
         "rm: nothing deleted: no tasks match (12 was looked for as a word: an id to delete has at least 8 hex digits, as "
         "crewdeck tasks shows it)\n",
     )
-    assert cli.ok("rm", "-q", "all", "#old", "--yes").split() == [*old, done]  # all: the done one too, as tasks all lists it
+    # all: the done one too, as tasks all lists it (made in the same instant: by id)
+    assert cli.ok("rm", "-q", "all", "#old", "--yes").split() == sorted([*old, done])
 
 
 def test_rm_deletes_at_once_only_an_id_as_crewdeck_tasks_shows_it(cli: Cli, tmp_path: Path) -> None:
@@ -296,7 +299,8 @@ def test_rm_with_taskwarrior_s_minus_tag_says_what_tasks_says_and_deletes_nothin
         "crewdeck rm +spring-launch '-#old' --yes\n"
     )
     listed = cli("rm", "+spring-launch", "-old")
-    assert listed.out.splitlines() == [f"{old[:8]}  Draft reel", f"{kept[:8]}  Keep me"]
+    # Made in the same instant (the suite's clock): listed by id, as every copy lists them.
+    assert listed.out.splitlines() == [f"{task_id[:8]}  {title}" for task_id, title in sorted([(old, "Draft reel"), (kept, "Keep me")])]
     assert listed.err == note + (
         "crewdeck: error: rm: 2 tasks match this filter: nothing deleted; -old leaves out a word, not the tag (note above): "
         "to leave out the tag: crewdeck rm +spring-launch '-#old' --yes\n"
