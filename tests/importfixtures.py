@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 BOARD = "5e1f0c0a1b2c3d4e5f601234"
@@ -146,6 +147,25 @@ def trello_board(cards: int = 0, actions: int = 1_200) -> dict[str, Any]:
             }
         ],
     }
+
+
+#: What the newer export of ``board_and_newer_export`` changed of card 1.
+NEWER_TITLE = "Launch post v2"
+NEWER_DUE = "2026-03-09T16:00:00Z"
+
+
+def board_and_newer_export(folder: Path) -> tuple[Path, Path]:
+    """A board of 8 cards (``board.json``), and a newer export of it (``board2.json``) where card 1 is renamed
+    ``NEWER_TITLE`` and due a week later, ``NEWER_DUE``."""
+    first = folder / "board.json"
+    first.write_text(trello_json(trello_board(cards=8, actions=30)), encoding="utf-8")
+    newer = trello_board(cards=8, actions=30)
+    (card,) = [c for c in newer["cards"] if c["id"] == card_id(1)]
+    card["name"] = NEWER_TITLE
+    card["due"] = "2026-03-09T16:00:00.000Z"
+    second = folder / "board2.json"
+    second.write_text(trello_json(newer), encoding="utf-8")
+    return first, second
 
 
 def trello_json(board: dict[str, Any]) -> str:

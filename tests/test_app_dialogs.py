@@ -1019,20 +1019,24 @@ async def test_backspace_typed_in_one_burst_with_characters_deletes_what_was_typ
         assert field.value == "12.50 EUR"
 
 
-async def test_keys_of_a_second_read_go_into_the_prompt_after_those_of_the_first(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`:title=Card 10 (ana)` typed fast, in two reads: the first read's keys after `:` went to the task's detail,
-    came back once the prompt was up, and were sent again; the second read's, typed as the prompt's field got focus,
-    went to it straight away, ahead of them: "ard 10 (ana)title=C"."""
-    app = make_app(workspace)
-    second_read = "ard 10 (ana)"
+def _as_the_prompts_field_takes_focus(monkeypatch: pytest.MonkeyPatch, second_read: Callable[[], object]) -> None:
+    """``second_read`` posts the terminal's next read as the prompt's empty field gets focus."""
     field_focus = Input._on_focus
 
     def focused(field: Input, event: events.Focus) -> None:
         field_focus(field, event)
         if isinstance(field.screen, PromptScreen) and not field.value:
-            burst(app, *second_read)  # the terminal's next read arrives as the field has focus
+            second_read()
 
     monkeypatch.setattr(Input, "_on_focus", focused)
+
+
+async def test_keys_of_a_second_read_go_into_the_prompt_after_those_of_the_first(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`:title=Card 10 (ana)` typed fast, in two reads: the first read's keys after `:` went to the task's detail,
+    came back once the prompt was up, and were sent again; the second read's, typed as the prompt's field got focus,
+    went to it straight away, ahead of them: "ard 10 (ana)title=C"."""
+    app = make_app(workspace)
+    _as_the_prompts_field_takes_focus(monkeypatch, lambda: burst(app, *"ard 10 (ana)"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -1051,15 +1055,7 @@ async def test_an_escape_read_with_the_key_after_it_in_a_second_read_keeps_its_p
     the `z`: the prompt got "title=Caz" before its escape."""
     app = make_app(workspace)
     second_read = [events.Key("a", "a"), events.Key("alt+j", "j"), events.Key("z", "z")]
-    field_focus = Input._on_focus
-
-    def focused(field: Input, event: events.Focus) -> None:
-        field_focus(field, event)
-        if isinstance(field.screen, PromptScreen) and not field.value:
-            for key in second_read:  # the terminal's next read arrives as the field has focus
-                app.post_message(key)
-
-    monkeypatch.setattr(Input, "_on_focus", focused)
+    _as_the_prompts_field_takes_focus(monkeypatch, lambda: [app.post_message(key) for key in second_read])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("enter")

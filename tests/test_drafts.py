@@ -270,13 +270,18 @@ async def test_keys_typed_as_a_dialog_opens_over_a_draft_go_into_it_and_the_draf
         assert drafts(again).get("prompt:Quick add") is None
 
 
-async def test_a_draft_offered_stays_when_its_dialog_closes_untouched_and_goes_once_it_is_saved(workspace: Path) -> None:
+async def _quick_add_typed_and_quit(workspace: Path) -> None:
+    """An app quit with "Book the venue" typed in quick add: its draft kept for the next."""
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a", *"Book the venue")
         await settle(pilot)
         app.exit()
+
+
+async def test_a_draft_offered_stays_when_its_dialog_closes_untouched_and_goes_once_it_is_saved(workspace: Path) -> None:
+    await _quick_add_typed_and_quit(workspace)
     again = make_app(workspace)
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -304,12 +309,7 @@ async def test_a_draft_restored_and_being_written_when_the_web_page_closes_is_no
     closing with the app, as one holding unsaved text is, so its draft stayed and was offered again, its task added."""
     from textual import messages
 
-    app = make_app(workspace)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a", *"Book the venue")
-        await settle(pilot)
-        app.exit()
+    await _quick_add_typed_and_quit(workspace)
     again = make_app(workspace)
     closing = threading.Event()
 

@@ -26,8 +26,10 @@ from .conftest import NOW_TEXT, Cli, on_a_terminal
 from .importfixtures import (
     ASANA_HEADER,
     LINEAR_HEADER,
+    NEWER_TITLE,
     asana_csv,
     asana_rows,
+    board_and_newer_export,
     card_id,
     comment,
     linear_csv,
@@ -2757,17 +2759,11 @@ def test_a_board_imported_into_a_workspace_with_nobody_in_it_goes_in_and_its_new
     # member: "import_run.imported_by: '' is not a record id"); a newer export keeps and lists its fields, nothing lost.
     target = Cli(tmp_path / "empty.db")
     assert main(["init", str(target.workspace)]) == 0
-    board = tmp_path / "board.json"
-    board.write_text(trello_json(trello_board(cards=8, actions=30)), encoding="utf-8")
-    newer = trello_board(cards=8, actions=30)
-    (card,) = [c for c in newer["cards"] if c["id"] == card_id(1)]
-    card["name"] = "Launch post v2"
-    board2 = tmp_path / "board2.json"
-    board2.write_text(trello_json(newer), encoding="utf-8")
+    board, board2 = board_and_newer_export(tmp_path)
 
     assert "imported 13 tasks;" in target.ok("import", "--from", "trello", str(board), as_member=None)
 
     out = target.ok("import", "--from", "trello", str(board2), as_member=None)
-    assert f"1 record keeps what was changed in crewdeck since the last import: {board2}: card 1 (“Launch post v2”): title" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {board2}: card 1 (“{NEWER_TITLE}”): title, due" in out
     (task,) = [t for t in json.loads(target.ok("export"))["task"] if t["id"] == stable_id("trello-card", card_id(1))]
     assert task["title"] == "Launch post 🚀 für Zoë"

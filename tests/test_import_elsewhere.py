@@ -15,25 +15,10 @@ from typing import Any
 from crewdeck.tui.workspace.merging import stable_id
 
 from .conftest import Cli
-from .importfixtures import BOARD, asana_csv, card_id, trello_board, trello_json
+from .importfixtures import BOARD, NEWER_DUE, NEWER_TITLE, asana_csv, board_and_newer_export, card_id, trello_json
 from .syncsupport import ServedDatabase, ServedFiles, Server, crewdeck, new_token
 
 CARD_1 = stable_id("trello-card", card_id(1))
-NEW_TITLE = "Launch post v2"
-NEW_DUE = "2026-03-09T16:00:00Z"
-
-
-def _boards(tmp_path: Path) -> tuple[Path, Path]:
-    """The board, and a newer export of it where card 1 is renamed and due a week later."""
-    first = tmp_path / "board.json"
-    first.write_text(trello_json(trello_board(cards=8, actions=30)), encoding="utf-8")
-    newer = trello_board(cards=8, actions=30)
-    (card,) = [c for c in newer["cards"] if c["id"] == card_id(1)]
-    card["name"] = NEW_TITLE
-    card["due"] = "2026-03-09T16:00:00.000Z"
-    second = tmp_path / "board2.json"
-    second.write_text(trello_json(newer), encoding="utf-8")
-    return first, second
 
 
 def _imported_by_an_older_build(workspace: Path) -> None:
@@ -58,7 +43,7 @@ def _card_1(export: str) -> dict[str, Any]:
 def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_keeps_the_local_status(
     cli: Cli, tmp_path: Path, served_files: ServedFiles
 ) -> None:
-    first, second = _boards(tmp_path)
+    first, second = board_and_newer_export(tmp_path)
     name = served_files.serve(cli.workspace)
     try:
         cli.ok("import", "--from", "trello", str(first))  # the manager, on the served file
@@ -71,12 +56,12 @@ def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_ke
 
         out = crewdeck("-w", str(replica), "import", "--from", "trello", str(second))
 
-        assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+        assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEWER_TITLE}”): status" in out
         card = _card_1(crewdeck("-w", str(replica), "export"))
-        assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
+        assert (card["title"], card["due"]["utc"], card["status"]) == (NEWER_TITLE, NEWER_DUE, "review")
         crewdeck("-w", str(replica), "sync")
         served = _card_1(cli.ok("export"))
-        assert (served["title"], served["due"]["utc"], served["status"]) == (NEW_TITLE, NEW_DUE, "review")
+        assert (served["title"], served["due"]["utc"], served["status"]) == (NEWER_TITLE, NEWER_DUE, "review")
         with sqlite3.connect(cli.workspace) as conn:  # both runs, the manager's and raj's, for the next import anywhere
             assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
     finally:
@@ -86,7 +71,7 @@ def test_a_members_reimport_on_a_joined_replica_takes_the_exports_changes_and_ke
 def test_a_members_reimport_on_a_replica_of_a_workspace_in_postgresql_takes_the_exports_changes(
     cli: Cli, tmp_path: Path, served_database: ServedDatabase
 ) -> None:
-    first, second = _boards(tmp_path)
+    first, second = board_and_newer_export(tmp_path)
     cli.ok("import", "--from", "trello", str(first))  # the manager, before the workspace moved to PostgreSQL
     name = served_database.new_name()
     where = ["--database", served_database.url, "--name", name]
@@ -97,31 +82,31 @@ def test_a_members_reimport_on_a_replica_of_a_workspace_in_postgresql_takes_the_
 
     out = crewdeck("-w", str(replica), "import", "--from", "trello", str(second))
 
-    assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEWER_TITLE}”): status" in out
     crewdeck("-w", str(replica), "sync")
     teammate = tmp_path / "ana.db"
     crewdeck("join", served_database.server.url, "--token", new_token("ana", *where), str(teammate))
     card = _card_1(crewdeck("-w", str(teammate), "export"))
-    assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
+    assert (card["title"], card["due"]["utc"], card["status"]) == (NEWER_TITLE, NEWER_DUE, "review")
     with sqlite3.connect(teammate) as conn:  # both runs, stored by the server and pulled
         assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
     assert served_database.said() == ""
 
 
 def test_a_second_members_reimport_of_a_shared_file_takes_the_exports_changes_and_keeps_the_local_status(cli: Cli, tmp_path: Path) -> None:
-    first, second = _boards(tmp_path)
+    first, second = board_and_newer_export(tmp_path)
     cli.ok("import", "--from", "trello", str(first))
     cli("set", CARD_1[:8], "status=review", as_member="raj")
 
     out = cli("import", "--from", "trello", str(second), as_member="raj").out
 
-    assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEWER_TITLE}”): status" in out
     card = _card_1(cli.ok("export"))
-    assert (card["title"], card["due"]["utc"], card["status"]) == (NEW_TITLE, NEW_DUE, "review")
+    assert (card["title"], card["due"]["utc"], card["status"]) == (NEWER_TITLE, NEWER_DUE, "review")
 
 
 def test_a_newer_export_changes_what_nobody_changed_since_an_import_an_older_build_remembered(cli: Cli, tmp_path: Path) -> None:
-    first, second = _boards(tmp_path)
+    first, second = board_and_newer_export(tmp_path)
     cli.ok("import", "--from", "trello", str(first))
     _imported_by_an_older_build(cli.workspace)
 
@@ -129,11 +114,11 @@ def test_a_newer_export_changes_what_nobody_changed_since_an_import_an_older_bui
 
     assert "keeps what was changed here" not in out
     card = _card_1(cli.ok("export"))
-    assert (card["title"], card["due"]["utc"]) == (NEW_TITLE, NEW_DUE)
+    assert (card["title"], card["due"]["utc"]) == (NEWER_TITLE, NEWER_DUE)
 
 
 def test_a_file_of_the_build_before_import_runs_opens_and_imports_newer_exports(cli: Cli, tmp_path: Path) -> None:
-    first, second = _boards(tmp_path)
+    first, second = board_and_newer_export(tmp_path)
     cli.ok("import", "--from", "trello", str(first))
     _imported_by_an_older_build(cli.workspace)
     with sqlite3.connect(cli.workspace) as conn:  # no import_run table: what the build before made
@@ -143,7 +128,7 @@ def test_a_file_of_the_build_before_import_runs_opens_and_imports_newer_exports(
 
     out = cli.ok("import", "--from", "trello", str(second))
 
-    assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): status" in out
+    assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEWER_TITLE}”): status" in out
     newest = json.loads(second.read_text(encoding="utf-8"))
     (card,) = [c for c in newest["cards"] if c["id"] == card_id(1)]
     card["name"] = "Launch post v3"
@@ -151,7 +136,7 @@ def test_a_file_of_the_build_before_import_runs_opens_and_imports_newer_exports(
     third.write_text(trello_json(newest), encoding="utf-8")
     cli.ok("import", "--from", "trello", str(third))  # over the run this build remembered as a record
     imported = _card_1(cli.ok("export"))
-    assert (imported["title"], imported["due"]["utc"], imported["status"]) == ("Launch post v3", NEW_DUE, "review")
+    assert (imported["title"], imported["due"]["utc"], imported["status"]) == ("Launch post v3", NEWER_DUE, "review")
     with sqlite3.connect(cli.workspace) as conn:
         assert conn.execute("SELECT count(*) FROM import_run WHERE source = ?", (f"trello:{BOARD}",)).fetchone() == (2,)
     assert cli.ok("doctor") == "every record is complete and valid\n"
@@ -190,7 +175,7 @@ def test_a_reimport_on_a_replica_behind_the_server_keeps_and_lists_an_edit_made_
 ) -> None:
     # Reviewer ra's case: the import pulls first, so mia's edit is the field's last write where raj imports; it read the
     # replica as last pulled, and its later stamp won over mia's title, said nowhere.
-    first, second = _boards(tmp_path)
+    first, second = board_and_newer_export(tmp_path)
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Europe/Berlin")
     name = served_files.serve(cli.workspace)
     try:
@@ -203,16 +188,16 @@ def test_a_reimport_on_a_replica_behind_the_server_keeps_and_lists_an_edit_made_
 
         out = crewdeck("-w", str(raj), "import", "--from", "trello", str(second))  # raj has not synced since
 
-        assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): title;" in out
+        assert f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEWER_TITLE}”): title;" in out
         crewdeck("-w", str(raj), "sync")
         served = _card_1(cli.ok("export"))
-        assert (served["title"], served["due"]["utc"]) == ("Mia's careful rewrite", NEW_DUE)
+        assert (served["title"], served["due"]["utc"]) == ("Mia's careful rewrite", NEWER_DUE)
     finally:
         assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
 
 
 def test_an_offline_reimport_on_a_joined_replica_counts_only_the_imports_made_there(cli: Cli, tmp_path: Path) -> None:
-    first, second = _boards(tmp_path)
+    first, second = board_and_newer_export(tmp_path)
     server = Server([str(cli.workspace)]).start()
     try:
         cli.ok("import", "--from", "trello", str(first))  # the manager's, on the served file: not made on raj's replica
@@ -229,7 +214,7 @@ def test_an_offline_reimport_on_a_joined_replica_counts_only_the_imports_made_th
         "edits teammates synced since your last pull may be replaced"
     )
     assert (
-        f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEW_TITLE}”): title, due, notes;"
+        f"1 record keeps what was changed in crewdeck since the last import: {second}: card 1 (“{NEWER_TITLE}”): title, due, notes;"
         in lines[1]
     )
     card = _card_1(crewdeck("-w", str(raj), "export"))
@@ -239,7 +224,7 @@ def test_an_offline_reimport_on_a_joined_replica_counts_only_the_imports_made_th
 def test_what_an_imports_pull_brings_is_told_by_the_next_sync(cli: Cli, tmp_path: Path, served_files: ServedFiles) -> None:
     # The import pulls and pushes nothing: an edit of raj's that mia's, pulled by it, replaced is said by raj's next
     # sync, as the pull of a round that failed is, not lost between the two.
-    first, second = _boards(tmp_path)
+    first, second = board_and_newer_export(tmp_path)
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Europe/Berlin")
     name = served_files.serve(cli.workspace)
     try:
@@ -254,6 +239,6 @@ def test_what_an_imports_pull_brings_is_told_by_the_next_sync(cli: Cli, tmp_path
 
         out = crewdeck("-w", str(raj), "sync")
 
-        assert f"“{NEW_TITLE}”: your edit of its priority made here was replaced by @mia's, made meanwhile" in out
+        assert f"“{NEWER_TITLE}”: your edit of its priority made here was replaced by @mia's, made meanwhile" in out
     finally:
         assert served_files.unserve(name) == ""  # no request of this test failed on the server's side

@@ -18,7 +18,7 @@ from crewdeck.tui.cli import cmd_exchange
 from crewdeck.tui.workspace.merging import stable_id
 
 from .conftest import Cli
-from .importfixtures import card_id, trello_board, trello_json
+from .importfixtures import board_and_newer_export, card_id
 from .syncsupport import Server, crewdeck, crewdeck_fails, new_token
 
 CARD_1 = stable_id("trello-card", card_id(1))
@@ -29,18 +29,6 @@ SAID_TO_WAIT = (
 )
 
 
-def _boards(tmp_path: Path) -> tuple[Path, Path]:
-    """The board, and a newer export of it where card 1 is renamed."""
-    first = tmp_path / "board.json"
-    first.write_text(trello_json(trello_board(cards=8, actions=30)), encoding="utf-8")
-    newer = trello_board(cards=8, actions=30)
-    (card,) = [c for c in newer["cards"] if c["id"] == card_id(1)]
-    card["name"] = "Launch post v2"
-    second = tmp_path / "board2.json"
-    second.write_text(trello_json(newer), encoding="utf-8")
-    return first, second
-
-
 def _title(replica: Path) -> str:
     (task,) = [t for t in json.loads(crewdeck("-w", str(replica), "export"))["task"] if t["id"] == CARD_1]
     return str(task["title"])
@@ -49,7 +37,7 @@ def _title(replica: Path) -> str:
 @pytest.fixture
 def mias_edit_unpulled(cli: Cli, tmp_path: Path) -> Iterator[tuple[Server, Path, Path]]:
     """raj imported the board on his replica and synced; mia renamed card 1 and synced; the server is down since."""
-    first, _ = _boards(tmp_path)
+    first, _ = board_and_newer_export(tmp_path)
     cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "Europe/Berlin")
     server = Server([str(cli.workspace)]).start()
     mia, raj = tmp_path / "mia.db", tmp_path / "raj.db"
@@ -70,7 +58,7 @@ def test_a_reimport_whose_pull_fails_is_refused_and_a_teammates_unpulled_edit_su
     mias_edit_unpulled: tuple[Server, Path, Path], tmp_path: Path
 ) -> None:
     server, mia, raj = mias_edit_unpulled
-    _, second = _boards(tmp_path)
+    _, second = board_and_newer_export(tmp_path)
 
     err = crewdeck_fails("-w", str(raj), "import", "--from", "trello", str(second))
 
@@ -90,7 +78,7 @@ def test_a_dry_run_whose_pull_fails_goes_on_and_says_it_read_the_copy_as_last_pu
     mias_edit_unpulled: tuple[Server, Path, Path], tmp_path: Path
 ) -> None:
     server, _, raj = mias_edit_unpulled
-    _, second = _boards(tmp_path)
+    _, second = board_and_newer_export(tmp_path)
 
     out = crewdeck("-w", str(raj), "import", "--from", "trello", str(second), "--dry-run")
 
@@ -100,17 +88,23 @@ def test_a_dry_run_whose_pull_fails_goes_on_and_says_it_read_the_copy_as_last_pu
     assert "would update 1 task" in out
 
 
-def test_a_pull_from_a_server_that_never_answers_is_given_up_in_the_imports_own_time(
-    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Reviewer re's server that takes the connection and never answers: the import waited the sync's 30 s, silent.
-    first, _ = _boards(tmp_path)
+def _joined_then_server_gone(cli: Cli, tmp_path: Path) -> tuple[Server, Path]:
+    """raj's replica of the workspace, joined through a server that has stopped since: the server, and the replica."""
     server = Server([str(cli.workspace)]).start()
     raj = tmp_path / "raj.db"
     try:
         crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(raj))
     finally:
         assert server.stop() == ""
+    return server, raj
+
+
+def test_a_pull_from_a_server_that_never_answers_is_given_up_in_the_imports_own_time(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reviewer re's server that takes the connection and never answers: the import waited the sync's 30 s, silent.
+    first, _ = board_and_newer_export(tmp_path)
+    server, raj = _joined_then_server_gone(cli, tmp_path)
     monkeypatch.setattr(cmd_exchange, "PULL_FIRST_TIMEOUT", 0.5)
     with socket.socket() as listener:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -143,12 +137,7 @@ def test_a_crewdeck_export_imported_on_a_replica_whose_server_is_down_pulls_noth
     cli.ok("add", "Brief the agency")
     export = tmp_path / "export.json"
     export.write_text(cli.ok("export"), encoding="utf-8")
-    server = Server([str(cli.workspace)]).start()
-    raj = tmp_path / "raj.db"
-    try:
-        crewdeck("join", server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(raj))
-    finally:
-        assert server.stop() == ""
+    _, raj = _joined_then_server_gone(cli, tmp_path)
 
     out = crewdeck("-w", str(raj), "import", str(export))
 

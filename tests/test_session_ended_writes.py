@@ -40,8 +40,8 @@ def _approvals(path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM post_approval").fetchone()[0])
 
 
-def test_a_guest_whose_link_was_revoked_approves_nothing_more_though_the_app_is_still_open(tmp_path: Path) -> None:
-    team = make_posts_team(tmp_path)
+def _signed_in_guest(team: Path) -> tuple[str, str, list[str]]:
+    """@acme signed in through a link made for them: the link's id, the session's cookie, and the posts by title."""
     link_id, url, _ = make_link(team, "acme")
     ws = Workspace.open(team)
     try:
@@ -49,6 +49,12 @@ def test_a_guest_whose_link_was_revoked_approves_nothing_more_though_the_app_is_
         posts = [row[0] for row in ws.conn.execute("SELECT id FROM task WHERE title LIKE 'Spring post %' ORDER BY title")]
     finally:
         ws.close()
+    return link_id, cookie, posts
+
+
+def test_a_guest_whose_link_was_revoked_approves_nothing_more_though_the_app_is_still_open(tmp_path: Path) -> None:
+    team = make_posts_team(tmp_path)
+    link_id, cookie, posts = _signed_in_guest(team)
     session = Session.open(team, "acme", authenticated=True)
     try:
         session.access.end_writes_when(signin.session_ended(cookie))
@@ -120,13 +126,7 @@ def test_crewdeck_web_sessions_app_writes_nothing_once_its_link_is_revoked(
     """`crewdeck web session`, as the web server starts it for a signed-in browser: its app's writes are refused from
     the moment the link is revoked, by the hook the command gives ``launch`` (the test above sets it by hand)."""
     team = make_posts_team(tmp_path)
-    link_id, url, _ = make_link(team, "acme")
-    ws = Workspace.open(team)
-    try:
-        cookie, _ = signin.redeem_link(ws.conn, url.rsplit("/", 1)[1], None, dt.datetime.now(dt.UTC))
-        posts = [row[0] for row in ws.conn.execute("SELECT id FROM task WHERE title LIKE 'Spring post %' ORDER BY title")]
-    finally:
-        ws.close()
+    link_id, cookie, posts = _signed_in_guest(team)
     # What the server writes to the process's standard input first, read byte by byte from the pipe there.
     monkeypatch.setattr(cmd_web, "_start_line", lambda: {"session": cookie, "width": 80, "height": 24})
     monkeypatch.setenv("COLUMNS", "80")  # the command sets both: put back after the test
