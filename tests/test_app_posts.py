@@ -2521,6 +2521,14 @@ async def test_a_crisis_started_with_no_reason_keeps_its_dialog_open_saying_why(
         assert "CRISIS: bad press" in banner_text(app)
 
 
+async def _crisis_reason_given(pilot: Pilot[object], reason: str) -> None:
+    """The crisis key pressed and ``reason`` given: its scope is asked next."""
+    await pilot.press("exclamation_mark")
+    await settle(pilot)
+    await pilot.press(*reason, "enter")
+    await settle(pilot)
+
+
 async def test_the_crisis_key_stops_one_platforms_posts_and_the_banner_names_it(team: Path) -> None:
     """`!` stopped every post: a manager in a crisis on instagram paused linkedin's too, unless they went to
     `crewdeck crisis start --platform instagram`.  After the reason, each choice says what it stops."""
@@ -2534,10 +2542,7 @@ async def test_the_crisis_key_stops_one_platforms_posts_and_the_banner_names_it(
     app = make_app(team, "ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("exclamation_mark")
-        await settle(pilot)
-        await pilot.press(*"instagram outage", "enter")
-        await settle(pilot)
+        await _crisis_reason_given(pilot, "instagram outage")
         picker = app.screen
         assert isinstance(picker, PickerScreen)
         offered = {choice.key: choice.label for choice in picker.choices}
@@ -2583,10 +2588,7 @@ async def test_escape_at_the_crisis_scope_goes_back_to_the_reason_as_typed(team:
     app = make_app(team, "ana")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("exclamation_mark")
-        await settle(pilot)
-        await pilot.press(*"instagram outage", "enter")
-        await settle(pilot)
+        await _crisis_reason_given(pilot, "instagram outage")
         assert isinstance(app.screen, PickerScreen)
         await pilot.press("escape")
         await settle(pilot)
