@@ -226,7 +226,11 @@ def record_named(source: str, kind: str, number: int, name: object = "", key: st
     from crewdeck.sync.state.visible import named  # here: importing this module stays free
 
     text = name.strip() if isinstance(name, str) else ""
-    said = [f"“{named(text[:40])}…”" if len(text) > 40 else f"“{named(text)}”"] if text else []
+    if len(text) > 40:
+        text = f"{text[:40]}…"
+    # Every record of an import is named before it is checked (100,000 of a Taskwarrior file): a printable name, nearly
+    # all of them, is shown as it is without going through ``named``.
+    said = [f"“{text if text.isprintable() else named(text)}”"] if text else []
     said += [key] if key else []
     return f"{source}: {kind} {number}" + (f" ({', '.join(said)})" if said else "")
 
