@@ -1147,23 +1147,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     try:
         result = _round(store, client, on_progress, counted)
     except BaseException:
-        sent = counted.sent
-        # Added to what is kept now (by a round before, or one of another process on this replica meanwhile), in the
-        # transaction that reads it.  The round's own failure is what the member is told: a replica that cannot write
-        # now keeps that error.
-        with contextlib.suppress(sqlite3.Error):
-            # What its pull stored, and nobody told, is what came in between its start and now: none, if nothing did.
-            to = store.max_seq()
-            told_nobody = not pull_told and to > own.held
-            failed = replace(
-                own,
-                carried=sent.carried,
-                restored=counted.restored,
-                resent=sent.resent,
-                refused_again=sent.refused_again,
-                pulls=((own.held, to),) if told_nobody else (),
-            )
-            store.update_metas(UNTOLD, lambda now: failed.merged(_Kept.read(now)).texts())
+        _keep_untold(store, own, counted, pull_told=pull_told)
         raise
     kept = _Kept.read(untold) if untold[0] and _claimed(store, untold) else None
     if kept is not None:
@@ -1200,13 +1184,31 @@ def pull_untold(store: Store, client: Client, on_progress: Progress | None = Non
     try:
         pulled = _pull_or_start_over(store, client, on_progress, counted)[0]
     finally:
-        with contextlib.suppress(sqlite3.Error):
-            to = store.max_seq()
-            sent = counted.sent
-            if to > own.held or sent.carried or counted.restored or _refusals_listed(store) > own.listed:
-                kept = replace(own, carried=sent.carried, restored=counted.restored, pulls=((own.held, to),) if to > own.held else ())
-                store.update_metas(UNTOLD, lambda now: kept.merged(_Kept.read(now)).texts())
+        _keep_untold(store, own, counted, only_news=True)
     return pulled
+
+
+def _keep_untold(store: Store, own: _Kept, counted: Counted, *, pull_told: bool = False, only_news: bool = False) -> None:
+    """Keep for the next round what one that began at ``own`` had to tell and did not (it failed, or it only pulled):
+    added to what is kept now (by a round before, or one of another process on this replica meanwhile), in the
+    transaction that reads it.  ``pull_told``: what it pulled was told as it came; ``only_news``: nothing is written
+    when it has nothing to tell.  A replica that cannot write now keeps its own error: the member is told that."""
+    with contextlib.suppress(sqlite3.Error):
+        # What its pull stored, and nobody told, is what came in between its start and now: none, if nothing did.
+        to = store.max_seq()
+        told_nobody = not pull_told and to > own.held
+        sent = counted.sent
+        if only_news and not (told_nobody or sent.carried or counted.restored or _refusals_listed(store) > own.listed):
+            return
+        kept = replace(
+            own,
+            carried=sent.carried,
+            restored=counted.restored,
+            resent=sent.resent,
+            refused_again=sent.refused_again,
+            pulls=((own.held, to),) if told_nobody else (),
+        )
+        store.update_metas(UNTOLD, lambda now: kept.merged(_Kept.read(now)).texts())
 
 
 def _claimed(store: Store, untold: tuple[str | None, ...]) -> bool:

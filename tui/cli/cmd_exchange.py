@@ -95,8 +95,9 @@ def cmd_import(ctx: Context) -> int:
 #: Seconds the pull before an import waits for each answer: a server that took the connection and never answers is
 #: said in this time, where the sync's 30 s (``remote.TIMEOUT``) left the person at a silent prompt.
 PULL_FIRST_TIMEOUT = 10.0
-#: What an import on a joined replica that did not pull first counts, and risks (``_pulled_first``).
-IMPORTS_MADE_HERE = "fields changed since the last import made here are kept; edits teammates synced since your last pull may be replaced"
+#: What an import on a joined replica that does not pull first risks, and counts (``_pulled_first``).
+MAY_BE_REPLACED = "edits teammates synced since your last pull may be replaced"
+IMPORTS_MADE_HERE = f"fields changed since the last import made here are kept; {MAY_BE_REPLACED}"
 
 
 def _pulled_first(ctx: Context) -> frozenset[str] | None:
@@ -126,8 +127,7 @@ def _pulled_first(ctx: Context) -> frozenset[str] | None:
         why = f"could not pull from {remote.url} first ({str(exc).split('; ', 1)[0]})"
         if not ctx.args.dry_run:
             raise UserError(
-                f"import: {why}: run crewdeck sync when it answers, or add --offline to import as this copy stands "
-                "(edits teammates synced since your last pull may be replaced)"
+                f"import: {why}: run crewdeck sync when it answers, or add --offline to import as this copy stands ({MAY_BE_REPLACED})"
             ) from None
         print(visible(f"{why}: what would change is read from this copy as last pulled, counting the imports made here"))
         return here
