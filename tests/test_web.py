@@ -1252,3 +1252,15 @@ def test_a_malformed_sign_in_or_an_unknown_route_is_a_4xx_in_json(team: Path, se
         assert c.put("/signin", headers=JSON).headers["allow"] == "POST"
         page = c.get("/nothing", headers={"accept": "text/html"})
         assert page.status_code == 404 and "<html" in page.text.lower()
+
+
+def test_crewdeck_web_log_level_says_what_the_http_server_does(team: Path) -> None:
+    """``crewdeck web`` had no ``--log-level``: its HTTP server said nothing of itself, where ``serve``'s can be asked."""
+    web = WebProcess(team, options=("--log-level", "info")).start()
+    assert web.proc is not None
+    web.proc.send_signal(signal.SIGTERM)
+    _, err = web.proc.communicate(timeout=PATIENCE)
+    assert web.proc.returncode == 0
+    said = err.decode()
+    assert "Application startup complete." in said and "Shutting down" in said
+    assert "Traceback" not in said

@@ -26,7 +26,17 @@ from crewdeck.sync.state.published import META_PUBLISHED, Published, database_na
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.cli.common import ENV_WORKSPACE, Context, check_port_free, number_in, progress, table, tls_files, tls_options
+from crewdeck.tui.cli.common import (
+    ENV_WORKSPACE,
+    Context,
+    check_port_free,
+    log_level_option,
+    number_in,
+    progress,
+    table,
+    tls_files,
+    tls_options,
+)
 from crewdeck.tui.workspace.errors import UserError, home_path
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, os_user, shown_handle
@@ -702,12 +712,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         help="most open connections; over it the longest-idle one is closed, or the newcomer answered 503 "
         "(default: what the limit of open files allows, at most 1000)",
     )
-    p.add_argument(
-        "--log-level",
-        default="warning",
-        choices=["critical", "error", "warning", "info", "debug"],
-        help="server log level (default: %(default)s)",
-    )
+    log_level_option(p)
     p.set_defaults(func=cmd_serve)
 
     token = sub.add_parser(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.loopback import is_loopback
-from crewdeck.tui.cli.common import Context, check_port_free, number_in, table, tls_files, tls_options
+from crewdeck.tui.cli.common import Context, check_port_free, log_level_option, number_in, table, tls_files, tls_options
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.errors import UserError, home_path
 from crewdeck.tui.workspace.words import counted
@@ -112,6 +112,7 @@ def _serve(ctx: Context) -> int:
             port,
             ssl_certfile=cert,
             ssl_keyfile=key,
+            log_level=a.log_level,
             max_connections=max_connections,
             websockets=True,
             stop=mirror.no_longer_served if mirror is not None else None,
@@ -327,6 +328,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument("--host", default=None, help="serve: the address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=number_in(1, 65535), default=None, help=f"serve: the port (default {DEFAULT_PORT})")
     tls_options(p, scope="serve: ", note=" (cookies are then Secure)")
+    log_level_option(p, scope="serve: ")
     # The defaults are the server module's; it is imported only to serve.
     p.add_argument(
         "--apps-per-member",

@@ -311,6 +311,16 @@ def tls_options(p: argparse.ArgumentParser, *, serve_first_spelling: bool = Fals
         p.add_argument("--ssl-keyfile", metavar="PEM", help=argparse.SUPPRESS)
 
 
+def log_level_option(p: argparse.ArgumentParser, *, scope: str = "") -> None:
+    """``--log-level``, spelled alike by ``serve`` and ``web``: what the HTTP server underneath (uvicorn) says."""
+    p.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help=f"{scope}the server's log level (default: %(default)s)",
+    )
+
+
 def tls_files(a: argparse.Namespace, command: str) -> tuple[str | None, str | None]:
     """The certificate and key ``tls_options`` read, checked by ``check_tls``; errors name them as they were typed."""
     first = (getattr(a, "ssl_certfile", None), getattr(a, "ssl_keyfile", None))
