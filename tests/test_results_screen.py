@@ -230,9 +230,9 @@ async def test_a_week_a_teammate_ahead_has_begun_compares_as_many_days_of_the_we
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert screen.page is not None and screen.page.name == "Week 2026-W49"
-        assert screen.page.before == "Week 2026-W48's first 1 day (as many as this week has had)"
+        assert screen.page.before == "Week 2026-W48's first day (as many as this week has had)"
         legend = str(screen.query_one("#results-legend", Static).render())
-        assert "Δ: results vs Week 2026-W48's first 1 day (as many as this week has had)" in legend
+        assert "Δ: results vs Week 2026-W48's first day (as many as this week has had)" in legend
         # The changes the teammate in Auckland sees, whose today the Monday is: Monday against Monday.
         ws = Workspace.open(workspace)
         try:

@@ -308,7 +308,8 @@ def _before_label(period: Period, today: dt.date) -> str:
     if had is None or had >= (previous[1] - previous[0]).days:
         return period_name(before)
     # Only a period still going is cut: it is this week, or this month.
-    return f"{period_name(before)}'s first {counted(had, 'day')} (as many as this {period.kind} has had)"
+    first = "first day" if had == 1 else f"first {counted(had, 'day')}"  # "first 1 day" is said by nobody
+    return f"{period_name(before)}'s {first} (as many as this {period.kind} has had)"
 
 
 def _run(ws: Workspace, campaign_id: str) -> Bounds:
