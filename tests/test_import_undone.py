@@ -182,3 +182,30 @@ def test_an_import_undone_on_a_replica_is_brought_back_by_an_import_on_the_serve
         assert _tasks(crewdeck("-w", str(replica), "export"))[CARD_1]["title"] == FIRST_TITLE
     finally:
         assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
+
+
+def test_an_import_undone_on_the_served_file_is_brought_back_by_a_replica_that_pulled_the_undo(
+    cli: Cli, tmp_path: Path, served_files: ServedFiles
+) -> None:
+    first, second = board_and_newer_export(tmp_path)
+    name = served_files.serve(cli.workspace)
+    try:
+        cli.ok("import", "--from", "trello", str(first))
+        cli.ok("import", "--from", "trello", str(second))
+        cli.ok("undo")
+        cli.ok("undo")
+        replica = tmp_path / "raj.db"
+        crewdeck(
+            "join", served_files.server.url, "--token", new_token("raj", "--workspace", str(cli.workspace), "--as", "ana"), str(replica)
+        )
+        assert CARD_1 not in _tasks(crewdeck("-w", str(replica), "export"))
+
+        out = crewdeck("-w", str(replica), "import", "--from", "trello", str(second))
+
+        assert "removed here stay removed" not in out and "changed in crewdeck since the last import" not in out
+        card = _tasks(crewdeck("-w", str(replica), "export"))[CARD_1]
+        assert (card["title"], card["due"]["utc"]) == (NEWER_TITLE, NEWER_DUE)
+        crewdeck("-w", str(replica), "sync")
+        assert _tasks(cli.ok("export"))[CARD_1]["title"] == NEWER_TITLE
+    finally:
+        assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
