@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -379,20 +380,31 @@ class Edits:
             action = source[-1]
             if action.final:
                 raise NotUndone(action.final)
-            # The rules' refusal and the posts' writes: imported by the first undo, not for the app's first paint.
+            # The rules' refusal, the posts' writes, an import's runs: imported by the first undo, not for the first paint.
             from crewdeck.sync.state.rules import Refused
             from crewdeck.tui.posts.writing import PostRefused
+            from crewdeck.tui.workspace.lastimport import again, remembered
 
             now = current_time()
+            # An import's write (or an undo's of one) remembered its run: what the step writes is the source's too.
+            runs = remembered(action.ops)
 
             def write(ws: Workspace, writer: Writer) -> tuple[int, str]:
-                changes, kept, by = _restore(ws.store, action.ops, self._history.restored)
-                for entity, row_id, values in changes:
-                    if entity == "task" and ("publish" in values or "resumed_from" in values):
-                        _check_slot(ws, row_id, values, now)
-                    # Each record as what it is: a profile's name and zone are a member's, `crewdeck undo` of
-                    # `workspace set` the workspace's (written as tasks, the write was refused as a bad id).
-                    writer.set(entity, row_id, values)
+                with ws.store.held() if runs else nullcontext():  # the step and its run: both, or neither
+                    changes, kept, by = _restore(ws.store, action.ops, self._history.restored)
+                    for entity, row_id, values in changes:
+                        if entity == "task" and ("publish" in values or "resumed_from" in values):
+                            _check_slot(ws, row_id, values, now)
+                        # Each record as what it is: a profile's name and zone are a member's, `crewdeck undo` of
+                        # `workspace set` the workspace's (written as tasks, the write was refused as a bad id).
+                        writer.set(entity, row_id, values)
+                    if runs:
+                        writer.commit()  # stamped first: the run names the step's operations, before its record
+                        stamped = writer.ops
+                        if stamped:
+                            for record in again(runs, writer.member, stamped[0].op_id, stamped[-1].op_id):
+                                writer.append("import_run", record)
+                            writer.commit()
                 handles = ws.shown_handles()
                 return kept, " and ".join(sorted(handles.get(m, short(m)) for m in by)) or "others"
 

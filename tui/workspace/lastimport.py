@@ -41,6 +41,10 @@ A source key or scope place longer than the record holds (a huge Trello board id
 named at length) is kept as its SHA-256 (``bounded``), read the same way, so matching still works and
 the record passes the server's checks; a source key is composed (NFC) first, as the record stores it.
 
+An undo (or redo) of an import's write is the source's write too (``again``): taking the import back leaves the
+copy as if it was never made, so the same file imported again brings back what the undo removed and changes what it
+set back, where those fields read as a member's edits.  An edit made after the undo still wins.
+
 The runs are records of their own: the tasks an import wrote hold nothing
 of it, and an export of the workspace (which leaves ``import_run`` out) is
 the same with or without imports.
@@ -51,8 +55,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any, NamedTuple
 
 from crewdeck.sync.state.clock import Stamp
 from crewdeck.sync.state.ids import new_id
@@ -135,6 +139,24 @@ def remember(source_key: str, scope: Collection[str] | None = None) -> Callable[
         return pending
 
     return record
+
+
+def remembered(ops: Iterable[Op]) -> list[tuple[str, list[str] | None]]:
+    """The source and scope of each run ``ops`` remembered (their ``import_run`` records), once each."""
+    found: dict[str, tuple[str, list[str] | None]] = {}
+    for op in ops:
+        if op.kind == APPEND and op.entity == "import_run":
+            record = json.loads(op.value)
+            found.setdefault(json.dumps([record["source"], record.get("scope")]), (record["source"], record.get("scope")))
+    return list(found.values())
+
+
+def again(runs: Iterable[tuple[str, list[str] | None]], member: str, first: str, last: str) -> list[dict[str, Any]]:
+    """``import_run`` records of ``runs``' sources and scopes for ``member``'s operations ``first`` to ``last``: an undo
+    (or redo) of an import's write.  Taking it back is the source's own write, not a member's edit: importing again
+    brings back what it removed and changes what it restored, where every such field read as changed since."""
+    # Held as the first run's record holds them (composed, bounded): read the same way, written again unchanged.
+    return [{"source": source, "first_op": first, "last_op": last, "scope": scope, "imported_by": member} for source, scope in runs]
 
 
 def carried(conn: sqlite3.Connection, found: list[Run]) -> list[Run]:
