@@ -48,6 +48,9 @@ def test_an_import_undone_and_imported_again_brings_its_tasks_back(cli: Cli, tmp
     out = cli.ok("import", "--from", "trello", str(first))
 
     assert "removed here stay removed" not in out
+    # Said as what it is: "updated 13 tasks" read as changes made to tasks that were there.
+    assert out.startswith("brought back 13 tasks an earlier import of the file, or its undo, removed;")
+    assert "updated" not in out
     tasks = _tasks(cli.ok("export"))
     assert len(tasks) - len(imported) == 13 and tasks[CARD_1]["title"] == FIRST_TITLE
 

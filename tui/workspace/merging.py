@@ -211,6 +211,8 @@ class Merge:
     created: dict[str, list[str]] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0
+    #: Tasks an earlier import of the source removed (or an undo of it), which the file holds again.
+    brought_back: int = 0
     removed_here: int = 0
     #: The tasks the file's notes of the tasks removed here go on in (``Source.continues``): not written either.
     removed_parts: int = 0
@@ -254,6 +256,9 @@ class Merge:
             said = [f"{imported} {', '.join(made)}"] if made else []
             if changed:
                 said.append(f"{updated} {', '.join(changed)}")
+            if self.brought_back:
+                back = "would bring back" if planned else "brought back"
+                said.append(f"{back} {counted(self.brought_back, 'task')} an earlier import of the file, or its undo, removed")
             if self.taken_away:
                 removed = "would remove" if planned else "removed"
                 said.append(f"{removed} {counted(self.taken_away, 'task')} the notes no longer go on in (shorter in the file)")
@@ -718,7 +723,10 @@ class _Merger:
             self.merge.kept.append(said)
         if changes:
             self._write(entity, row_id, changes, where)
-            self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
+            if changes.get("deleted") is False:
+                self.merge.brought_back += 1
+            else:
+                self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
         else:
             self.merge.unchanged += 1
 
