@@ -212,3 +212,53 @@ def test_an_import_undone_on_the_served_file_is_brought_back_by_a_replica_that_p
         assert _tasks(cli.ok("export"))[CARD_1]["title"] == NEWER_TITLE
     finally:
         assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
+
+
+def _empty_workspace(tmp_path: Path) -> Cli:
+    from crewdeck.tui.cli.main import main
+
+    tmp_path.mkdir(exist_ok=True)
+    cli = Cli(tmp_path / "w.db")
+    assert main(["init", str(cli.workspace), "--member", "ana", "--name", "Ana", "--tz", "UTC", "--currency", "EUR"]) == 0
+    return cli
+
+
+def _assignees(cli: Cli) -> dict[str, str | None]:
+    export = json.loads(cli.ok("export"))
+    handles = {member["id"]: member["handle"] for member in export["member"] if not member.get("deleted")}
+    return {task["title"]: handles.get(task.get("assignee") or "") for task in export["task"]}
+
+
+def test_members_an_undone_import_added_are_brought_back_with_their_cards(tmp_path: Path) -> None:
+    """The tasks came back, the members the import had added stayed removed: their cards came back unassigned, said as
+    "not members here" (reviewer ra)."""
+    first, _ = board_and_newer_export(tmp_path)
+    fresh, cli = _empty_workspace(tmp_path / "fresh"), _empty_workspace(tmp_path)
+    fresh.ok("import", "--from", "trello", str(first), "--default-tz", "Asia/Kolkata")
+    cli.ok("import", "--from", "trello", str(first), "--default-tz", "Asia/Kolkata")
+    cli.ok("undo")
+
+    planned = cli.ok("import", "--from", "trello", str(first), "--default-tz", "Asia/Kolkata", "--dry-run")
+    out = cli.ok("import", "--from", "trello", str(first), "--default-tz", "Asia/Kolkata")
+
+    assert "would bring back 2 members the undo of an import removed (@raj, @zoe)" in planned
+    assert "; brought back 2 members the undo of an import removed (@raj, @zoe);" in out
+    assert "not members here" not in out
+    assert _assignees(cli) == _assignees(fresh) and _assignees(cli)[FIRST_TITLE] == "raj"
+
+
+def test_a_member_removed_by_hand_stays_removed_and_is_said_so(tmp_path: Path) -> None:
+    """A member a person removed is not brought back by an import: their card is left unassigned, said with why, where
+    it read "not members here" as if they never were."""
+    first, _ = board_and_newer_export(tmp_path)
+    cli = _empty_workspace(tmp_path)
+    cli.ok("import", "--from", "trello", str(first), "--default-tz", "Asia/Kolkata")
+    cli.ok("set", CARD_1, "assignee=")
+    cli.ok("member", "rm", "raj")
+    cli.ok("rm", CARD_1)
+
+    out = cli.ok("import", "--from", "trello", str(first), "--default-tz", "Asia/Kolkata")
+
+    assert "brought back" not in out
+    assert "left unassigned (removed from this workspace: crewdeck member add brings them back): raj" in out
+    assert "not members here" not in out

@@ -200,6 +200,10 @@ NO_ZONE = "not a member here, and the file gives no time zone to add them with: 
 FOR_A_MANAGER = "not a member here, and only a manager's import adds members"
 #: Why a person the file only names, by a handle the filters read as a word (``@me``), is not added (``filter_word_handle``).
 FILTER_WORD = "a handle the filters read as a word, which no member may have"
+#: Why a member the file names, whom a person removed from this workspace, is not added again.
+REMOVED_FROM_HERE = "was removed from this workspace; add them back first (crewdeck member add), or take them out of the file"
+#: The same, said of the people the file only names (assignees), in the line of those left unassigned.
+REMOVED_HERE = "removed from this workspace: crewdeck member add brings them back"
 
 
 @dataclass
@@ -213,6 +217,8 @@ class Merge:
     unchanged: int = 0
     #: Tasks an earlier import of the source removed (or an undo of it), which the file holds again.
     brought_back: int = 0
+    #: Members an undo of an import of the source removed, whom the file names again: ``@handle``.
+    members_back: list[str] = field(default_factory=list)
     removed_here: int = 0
     #: The tasks the file's notes of the tasks removed here go on in (``Source.continues``): not written either.
     removed_parts: int = 0
@@ -225,6 +231,8 @@ class Merge:
     for_a_manager: set[str] = field(default_factory=set)
     #: Handles left unassigned that the filters read as words (``@me``): no member is given one (``FILTER_WORD``).
     filter_words: set[str] = field(default_factory=set)
+    #: Handles left unassigned whom a person removed from this workspace (``REMOVED_HERE``).
+    removed_members: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     #: record id -> how messages name it.
     where: dict[str, str] = field(default_factory=dict)
@@ -259,6 +267,11 @@ class Merge:
             if self.brought_back:
                 back = "would bring back" if planned else "brought back"
                 said.append(f"{back} {counted(self.brought_back, 'task')} an earlier import of the file, or its undo, removed")
+            if self.members_back:
+                back = "would bring back" if planned else "brought back"
+                said.append(
+                    f"{back} {counted(len(self.members_back), 'member')} the undo of an import removed ({', '.join(sorted(self.members_back))})"
+                )
             if self.taken_away:
                 removed = "would remove" if planned else "removed"
                 said.append(f"{removed} {counted(self.taken_away, 'task')} the notes no longer go on in (shorter in the file)")
@@ -281,6 +294,8 @@ class Merge:
             parts.append(not_members_here(self.for_a_manager, A_MANAGER_ADDS_THEM))
         if self.filter_words:
             parts.append(f"left unassigned ({FILTER_WORD}): {words.names(self.filter_words)}")
+        if self.removed_members:
+            parts.append(f"left unassigned ({REMOVED_HERE}): {words.names(self.removed_members)}")
         for handle, left_out in self.guest_campaigns_left_out.items():
             parts.append(f"@{handle} (guest) does not see {counted(len(left_out), 'campaign')} the file gives them: {', '.join(left_out)}")
         if self.kept:
@@ -546,6 +561,8 @@ class _Merger:
                 if sm.defined:
                     self.merge.unchanged += 1
                 continue
+            if handle in removed and self._bring_back_member(handle, sm.key, by_handle):
+                continue
             problem = self._cannot_add(handle, sm, removed)
             if problem is not None:
                 if sm.defined:
@@ -575,6 +592,23 @@ class _Merger:
             if checked["access"] == GUEST and sm.extra.get("campaigns"):
                 self.guests.append(_AddedGuest(handle, checked, list(sm.extra["campaigns"])))
 
+    def _bring_back_member(self, handle: str, key: str, by_handle: dict[str, str]) -> bool:
+        """Bring back the member ``handle`` when an import of the source added them and its undo removed them (nobody
+        removed them by hand since), where the importer may add members; whether it did."""
+        if self.source.edited_here is None or (self.me is not None and member_add_refused(self.me.facts()) is not None):
+            return False
+        row = self.ws.conn.execute("SELECT id FROM member WHERE deleted = 1 AND handle = ?", (handle,)).fetchone()
+        if row is None:
+            return False
+        self.ws.store.need_log_index()  # it reads the record's operations
+        if self.source.edited_here(row[0], ["deleted"]):
+            return False
+        self.remap["member"][key] = by_handle[handle] = row[0]
+        self.live_members.add(row[0])
+        self._write("member", row[0], {"deleted": False}, f"@{handle}")
+        self.merge.members_back.append(f"@{handle}")
+        return True
+
     def _left_unassigned(self, handle: str, problem: str) -> None:
         """A person the file only names (an assignee), who cannot be added here: listed by why (``_cannot_add``)."""
         if problem == NO_ZONE:
@@ -583,6 +617,8 @@ class _Merger:
             self.merge.for_a_manager.add(handle)
         elif problem == FILTER_WORD:
             self.merge.filter_words.add(handle)
+        elif problem == REMOVED_FROM_HERE:
+            self.merge.removed_members.add(handle)
         else:
             self.merge.unassigned.add(handle)
 
@@ -593,7 +629,7 @@ class _Merger:
             # only names (an assignee) is left out as one who cannot be added.
             return filter_word_refusal(handle).message if sm.defined else FILTER_WORD
         if handle in removed:
-            return "was removed from this workspace; add them back first (crewdeck member add), or take them out of the file"
+            return REMOVED_FROM_HERE
         refused = member_add_refused(self.me.facts()) if self.me is not None else None
         if refused is not None:
             return f"not a member here, and {refused.message}" if sm.defined else FOR_A_MANAGER
