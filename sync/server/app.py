@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from starlette.applications import Starlette
@@ -30,7 +31,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crewdeck.sync import protocol
-from crewdeck.sync.server.backend import Backend, BackendError
+from crewdeck.sync.server.backend import Backend, BackendError, Pulled
 from crewdeck.sync.server.openapi import document
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, ClockSkewError, format_duration, wall_ms
 from crewdeck.sync.state.oplog import OpError, from_wire_pushed
@@ -182,6 +183,32 @@ class Announcing:
         await self.app(scope, receive, announced)
 
 
+def replica_level(request: Request) -> int:
+    """The protocol level a request's replica names (``protocol.HEADER``); ``protocol.UNNAMED`` when it names none, or
+    none a level reads as."""
+    text = request.headers.get(protocol.HEADER, "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else protocol.UNNAMED
+
+
+def readable_part(page: Pulled, level: int) -> Pulled:
+    """``page`` up to its first operation a replica of ``level`` cannot read, which that replica would stop at as a
+    malformed page; a page that begins with one is a 409 ``upgrade_replica`` saying what to do."""
+    cut = next((i for i, (_, op) in enumerate(page.ops) if protocol.unreadable(op.entity, level)), None)
+    if cut is None:
+        return page
+    if cut == 0:
+        seq, op = page.ops[0]
+        raise ApiError(
+            409,
+            "upgrade_replica",
+            f"this replica's crewdeck is too old to read the workspace's operation #{seq:,} (an {op.entity}, protocol "
+            f"{protocol.READ_FROM[op.entity]}): upgrade crewdeck on this machine; until then its pulls stop there, and its "
+            "edits are still pushed",
+            head=page.head,
+        )
+    return replace(page, ops=page.ops[:cut])
+
+
 def create_app(backend: Backend) -> Starlette:
     """The API over ``backend``; the backend starts and stops with the app."""
 
@@ -310,6 +337,7 @@ def create_app(backend: Backend) -> Starlette:
             backend.wakeups.changed(workspace, page.head)
             if await long_poll(request, workspace, after, wait):
                 page = await backend.pull(workspace, after, limit, PAGE_BYTES)
+        page = readable_part(page, replica_level(request))
         if page.ops:
             # Checked again once read: a revocation is for good, so a token that holds now held
             # while the page was read, and one revoked meanwhile gets none of it.
