@@ -31,7 +31,7 @@ from crewdeck.tui.workspace.merging import stable_id
 
 from .conftest import Cli
 from .importfixtures import BOARD, card_id, trello_board, trello_json
-from .syncsupport import ServedDatabase, Server, create_token, crewdeck, crewdeck_fails, new_token, token_file
+from .syncsupport import ServedDatabase, Server, create_token, crewdeck, crewdeck_fails, said_since, token_file
 
 #: Headers that belong to one connection, not to the answer: the proxy sets its own (``Connection``, how the body goes).
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "host"})
@@ -171,6 +171,7 @@ class Team:
     server: Server
     ana: str
     raj: str
+    raj_id: str
 
 
 @pytest.fixture(scope="module")
@@ -181,10 +182,10 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     crewdeck("-w", str(path), "--as", "ana", "member", "add", "raj", "--name", "Raj", "--tz", "UTC")
     crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Autumn", "--platforms", "meta")
     ana = create_token("ana", "--workspace", str(path), "--as", "ana")[1]
-    raj = create_token("raj", "--workspace", str(path), "--as", "ana")[1]
+    raj_id, raj = create_token("raj", "--workspace", str(path), "--as", "ana")
     server = Server([str(path)]).start()
     try:
-        yield Team(path, server, ana, raj)
+        yield Team(path, server, ana, raj, raj_id)
     finally:
         server.stop()
 
@@ -348,9 +349,10 @@ def test_a_server_started_again_as_an_older_build_is_asked_its_level_before_the_
         assert _results(team.path, "2026-10-03") == []
 
 
-def _told_to_upgrade(url: str, token: str) -> None:
+def _told_to_upgrade(url: str, token: str) -> int:
     """A replica that names no level (a build of level 2 or before) pulls from the start up to the first ``import_run``,
-    which the next pull's 409 names, telling it to upgrade; a replica of this build pulls that one next."""
+    which the next pull's 409 names, telling it to upgrade, as every pull after it; a replica of this build pulls that
+    one next.  Its ``seq``."""
     after, pulled = 0, []
     headers = {"Authorization": f"Bearer {token}"}
     while (page := httpx.get(url, params={"after": after}, headers=headers)).status_code == 200:
@@ -366,6 +368,16 @@ def _told_to_upgrade(url: str, token: str) -> None:
     quoted = re.search(r'\("(this replica\'s crewdeck is too old .*?)"; ', readme)
     assert quoted and page.json()["message"] == re.sub(r"#[0-9,]+", f"#{run['seq']:,}", quoted[1])
     assert "(an import_run, protocol 3): upgrade crewdeck on this machine" in quoted[1]
+    assert httpx.get(url, params={"after": after}, headers=headers).json() == page.json()
+    return int(run["seq"])
+
+
+def _said_to_upgrade(workspace: str, token_id: str, seq: int) -> str:
+    """The server's line, once, when a replica is told to upgrade: its member, its token, where it stops."""
+    return (
+        f"@raj's replica (token {token_id}) in workspace {workspace} runs a crewdeck too old to read operation #{seq:,} (an "
+        "import_run): it pulls nothing past it until that crewdeck is upgraded\n"
+    )
 
 
 def test_a_replica_of_level_2_pulls_up_to_an_import_s_run_and_is_told_to_upgrade(team: Team, tmp_path: Path) -> None:
@@ -376,7 +388,9 @@ def test_a_replica_of_level_2_pulls_up_to_an_import_s_run_and_is_told_to_upgrade
     replica = _join(team, team.server.url, tmp_path / "ana.db", team.ana)
     crewdeck("-w", str(replica), "import", "--from", "trello", str(board))
     crewdeck("-w", str(replica), "sync")
-    _told_to_upgrade(f"{team.server.url}/v1/w/team/ops", team.raj)
+    said_since(team.server)
+    seq = _told_to_upgrade(f"{team.server.url}/v1/w/team/ops", team.raj)
+    assert said_since(team.server) == _said_to_upgrade("team", team.raj_id, seq)
     teammate = _join(team, team.server.url, tmp_path / "raj.db", team.raj)
     assert _count(teammate, "import_run WHERE source = ?", f"trello:{BOARD}") == 1
 
@@ -390,5 +404,6 @@ def test_a_replica_of_level_2_of_a_workspace_in_postgresql_is_told_to_upgrade_at
     name = served_database.new_name()
     where = ["--database", served_database.url, "--name", name]
     crewdeck("publish", str(cli.workspace), *where)
-    _told_to_upgrade(f"{served_database.server.url}/v1/w/{name}/ops", new_token("raj", *where))
-    assert served_database.said() == ""
+    token_id, token = create_token("raj", *where)
+    seq = _told_to_upgrade(f"{served_database.server.url}/v1/w/{name}/ops", token)
+    assert served_database.said() == _said_to_upgrade(name, token_id, seq)

@@ -205,12 +205,16 @@ def readable_part(page: Pulled, level: int) -> Pulled:
             f"{protocol.READ_FROM[op.entity]}): upgrade crewdeck on this machine; until then its pulls stop there, and its "
             "edits are still pushed",
             head=page.head,
+            seq=seq,
+            entity=op.entity,
         )
     return replace(page, ops=page.ops[:cut])
 
 
 def create_app(backend: Backend) -> Starlette:
     """The API over ``backend``; the backend starts and stops with the app."""
+    #: The tokens whose replicas were told to upgrade, said once each in the log (``said_to_upgrade``).
+    told_to_upgrade: set[str] = set()
 
     async def authorize(request: Request, workspace: str | None) -> tuple[TokenInfo, str]:
         header = request.headers.get("authorization")
@@ -337,7 +341,11 @@ def create_app(backend: Backend) -> Starlette:
             backend.wakeups.changed(workspace, page.head)
             if await long_poll(request, workspace, after, wait):
                 page = await backend.pull(workspace, after, limit, PAGE_BYTES)
-        page = readable_part(page, replica_level(request))
+        try:
+            page = readable_part(page, replica_level(request))
+        except ApiError as exc:
+            await said_to_upgrade(workspace, info, exc)
+            raise
         if page.ops:
             # Checked again once read: a revocation is for good, so a token that holds now held
             # while the page was read, and one revoked meanwhile gets none of it.
@@ -357,6 +365,24 @@ def create_app(backend: Backend) -> Starlette:
             f'"refused":{refusals}}}'
         )
         return Response(text, media_type="application/json")
+
+    async def said_to_upgrade(workspace: str, info: TokenInfo, exc: ApiError) -> None:
+        """The log's line, once per token and process, that a replica was told to upgrade (``readable_part``): whoever
+        runs the server hears whose crewdeck is behind, which the replica's retries would otherwise repeat."""
+        if info.id in told_to_upgrade:
+            return
+        told_to_upgrade.add(info.id)
+        facts = await backend.member(workspace, info.member)
+        who = f"@{facts.handle}" if facts is not None and facts.handle else f"member {info.member[:8]}"
+        log.warning(
+            "%s's replica (token %s) in workspace %s runs a crewdeck too old to read operation #%s (an %s): it pulls nothing "
+            "past it until that crewdeck is upgraded",
+            who,
+            info.id,
+            workspace,
+            f"{exc.extra['seq']:,}",
+            exc.extra["entity"],
+        )
 
     async def long_poll(request: Request, workspace: str, after: int, wait: float) -> bool:
         """Wait up to ``wait`` seconds for operations after ``after``: whether they came.
