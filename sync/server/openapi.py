@@ -303,7 +303,7 @@ def _paths(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_
                             "operation at after is not the one named by at, cursor_ahead when after is past the head; the body names "
                             "the head.  The replica pulls again from 0 and pushes again what the server no longer holds; "
                             "upgrade_replica when the next operation is of an entity the replica's level does not know "
-                            f"({protocol.HEADER}): its crewdeck needs upgrading"
+                            f"({protocol.HEADER}), naming its seq and entity: its crewdeck needs upgrading"
                         ),
                         **auth,
                     },
