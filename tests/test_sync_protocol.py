@@ -10,6 +10,7 @@ a server of a build before, with no git history needed to run one.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -28,8 +29,9 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.results.keys import Key
 from crewdeck.tui.workspace.merging import stable_id
 
+from .conftest import Cli
 from .importfixtures import BOARD, card_id, trello_board, trello_json
-from .syncsupport import Server, create_token, crewdeck, crewdeck_fails, token_file
+from .syncsupport import ServedDatabase, Server, create_token, crewdeck, crewdeck_fails, said_since, token_file
 
 #: Headers that belong to one connection, not to the answer: the proxy sets its own (``Connection``, how the body goes).
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "host"})
@@ -169,6 +171,7 @@ class Team:
     server: Server
     ana: str
     raj: str
+    raj_id: str
 
 
 @pytest.fixture(scope="module")
@@ -179,10 +182,10 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     crewdeck("-w", str(path), "--as", "ana", "member", "add", "raj", "--name", "Raj", "--tz", "UTC")
     crewdeck("-w", str(path), "--as", "ana", "campaign", "add", "Autumn", "--platforms", "meta")
     ana = create_token("ana", "--workspace", str(path), "--as", "ana")[1]
-    raj = create_token("raj", "--workspace", str(path), "--as", "ana")[1]
+    raj_id, raj = create_token("raj", "--workspace", str(path), "--as", "ana")
     server = Server([str(path)]).start()
     try:
-        yield Team(path, server, ana, raj)
+        yield Team(path, server, ana, raj, raj_id)
     finally:
         server.stop()
 
@@ -344,3 +347,63 @@ def test_a_server_started_again_as_an_older_build_is_asked_its_level_before_the_
             with pytest.raises(OlderServer, match="protocol 1;"):
                 push_all(store, client)
         assert _results(team.path, "2026-10-03") == []
+
+
+def _told_to_upgrade(url: str, token: str) -> int:
+    """A replica that names no level (a build of level 2 or before) pulls from the start up to the first ``import_run``,
+    which the next pull's 409 names, telling it to upgrade, as every pull after it; a replica of this build pulls that
+    one next.  Its ``seq``."""
+    after, pulled = 0, []
+    headers = {"Authorization": f"Bearer {token}"}
+    while (page := httpx.get(url, params={"after": after}, headers=headers)).status_code == 200:
+        assert page.json()["ops"], "a page with no import_run left to stop at"
+        pulled += page.json()["ops"]
+        after = page.json()["next"]
+    assert pulled and not [op for op in pulled if op["entity"] == "import_run"]
+    this_build = httpx.get(url, params={"after": after}, headers={**headers, protocol.HEADER: str(protocol.PROTOCOL)})
+    run = this_build.json()["ops"][0]
+    assert run["entity"] == "import_run"
+    assert page.status_code == 409 and page.json()["error"] == "upgrade_replica"
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    quoted = re.search(r'\("(this replica\'s crewdeck is too old .*?)"; ', readme)
+    assert quoted and page.json()["message"] == re.sub(r"#[0-9,]+", f"#{run['seq']:,}", quoted[1])
+    assert "(an import_run, protocol 3): upgrade crewdeck on this machine" in quoted[1]
+    assert httpx.get(url, params={"after": after}, headers=headers).json() == page.json()
+    return int(run["seq"])
+
+
+def _said_to_upgrade(workspace: str, token_id: str, seq: int) -> str:
+    """The server's line, once, when a replica is told to upgrade: its member, its token, where it stops."""
+    return (
+        f"@raj's replica (token {token_id}) in workspace {workspace} runs a crewdeck too old to read operation #{seq:,} (an "
+        "import_run): it pulls nothing past it until that crewdeck is upgraded\n"
+    )
+
+
+def test_a_replica_of_level_2_pulls_up_to_an_import_s_run_and_is_told_to_upgrade(team: Team, tmp_path: Path) -> None:
+    """A build of level 2 or before stopped at a pulled ``import_run`` as a malformed page ("unknown entity"), which
+    said nothing of upgrading; the server now stops its pages before it, and the next pull says what to do."""
+    board = tmp_path / "board.json"
+    board.write_text(trello_json(trello_board(cards=2, actions=0)), encoding="utf-8")
+    replica = _join(team, team.server.url, tmp_path / "ana.db", team.ana)
+    crewdeck("-w", str(replica), "import", "--from", "trello", str(board))
+    crewdeck("-w", str(replica), "sync")
+    said_since(team.server)
+    seq = _told_to_upgrade(f"{team.server.url}/v1/w/team/ops", team.raj)
+    assert said_since(team.server) == _said_to_upgrade("team", team.raj_id, seq)
+    teammate = _join(team, team.server.url, tmp_path / "raj.db", team.raj)
+    assert _count(teammate, "import_run WHERE source = ?", f"trello:{BOARD}") == 1
+
+
+def test_a_replica_of_level_2_of_a_workspace_in_postgresql_is_told_to_upgrade_at_an_import_s_run(
+    cli: Cli, tmp_path: Path, served_database: ServedDatabase
+) -> None:
+    board = tmp_path / "board.json"
+    board.write_text(trello_json(trello_board(cards=2, actions=0)), encoding="utf-8")
+    cli.ok("import", "--from", "trello", str(board))
+    name = served_database.new_name()
+    where = ["--database", served_database.url, "--name", name]
+    crewdeck("publish", str(cli.workspace), *where)
+    token_id, token = create_token("raj", *where)
+    seq = _told_to_upgrade(f"{served_database.server.url}/v1/w/{name}/ops", token)
+    assert served_database.said() == _said_to_upgrade(name, token_id, seq)

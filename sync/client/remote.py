@@ -402,7 +402,8 @@ class Client:
         self.timeout = timeout
         self.http = httpx.Client(
             base_url=self.url,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "crewdeck-sync"},
+            # The level named: a server sends no operation this replica cannot read (``protocol.READ_FROM``).
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "crewdeck-sync", protocol.HEADER: str(protocol.PROTOCOL)},
             timeout=timeout,
             transport=transport,
         )

@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from starlette.applications import Starlette
@@ -30,7 +31,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crewdeck.sync import protocol
-from crewdeck.sync.server.backend import Backend, BackendError
+from crewdeck.sync.server.backend import Backend, BackendError, Pulled
 from crewdeck.sync.server.openapi import document
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, ClockSkewError, format_duration, wall_ms
 from crewdeck.sync.state.oplog import OpError, from_wire_pushed
@@ -182,8 +183,38 @@ class Announcing:
         await self.app(scope, receive, announced)
 
 
+def replica_level(request: Request) -> int:
+    """The protocol level a request's replica names (``protocol.HEADER``); ``protocol.UNNAMED`` when it names none, or
+    none a level reads as."""
+    text = request.headers.get(protocol.HEADER, "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else protocol.UNNAMED
+
+
+def readable_part(page: Pulled, level: int) -> Pulled:
+    """``page`` up to its first operation a replica of ``level`` cannot read, which that replica would stop at as a
+    malformed page; a page that begins with one is a 409 ``upgrade_replica`` saying what to do."""
+    cut = next((i for i, (_, op) in enumerate(page.ops) if protocol.unreadable(op.entity, level)), None)
+    if cut is None:
+        return page
+    if cut == 0:
+        seq, op = page.ops[0]
+        raise ApiError(
+            409,
+            "upgrade_replica",
+            f"this replica's crewdeck is too old to read the workspace's operation #{seq:,} (an {op.entity}, protocol "
+            f"{protocol.READ_FROM[op.entity]}): upgrade crewdeck on this machine; until then its pulls stop there, and its "
+            "edits are still pushed",
+            head=page.head,
+            seq=seq,
+            entity=op.entity,
+        )
+    return replace(page, ops=page.ops[:cut])
+
+
 def create_app(backend: Backend) -> Starlette:
     """The API over ``backend``; the backend starts and stops with the app."""
+    #: The tokens whose replicas were told to upgrade, said once each in the log (``said_to_upgrade``).
+    told_to_upgrade: set[str] = set()
 
     async def authorize(request: Request, workspace: str | None) -> tuple[TokenInfo, str]:
         header = request.headers.get("authorization")
@@ -310,6 +341,11 @@ def create_app(backend: Backend) -> Starlette:
             backend.wakeups.changed(workspace, page.head)
             if await long_poll(request, workspace, after, wait):
                 page = await backend.pull(workspace, after, limit, PAGE_BYTES)
+        try:
+            page = readable_part(page, replica_level(request))
+        except ApiError as exc:
+            await said_to_upgrade(workspace, info, exc)
+            raise
         if page.ops:
             # Checked again once read: a revocation is for good, so a token that holds now held
             # while the page was read, and one revoked meanwhile gets none of it.
@@ -329,6 +365,24 @@ def create_app(backend: Backend) -> Starlette:
             f'"refused":{refusals}}}'
         )
         return Response(text, media_type="application/json")
+
+    async def said_to_upgrade(workspace: str, info: TokenInfo, exc: ApiError) -> None:
+        """The log's line, once per token and process, that a replica was told to upgrade (``readable_part``): whoever
+        runs the server hears whose crewdeck is behind, which the replica's retries would otherwise repeat."""
+        if info.id in told_to_upgrade:
+            return
+        told_to_upgrade.add(info.id)
+        facts = await backend.member(workspace, info.member)
+        who = f"@{facts.handle}" if facts is not None and facts.handle else f"member {info.member[:8]}"
+        log.warning(
+            "%s's replica (token %s) in workspace %s runs a crewdeck too old to read operation #%s (an %s): it pulls nothing "
+            "past it until that crewdeck is upgraded",
+            who,
+            info.id,
+            workspace,
+            f"{exc.extra['seq']:,}",
+            exc.extra["entity"],
+        )
 
     async def long_poll(request: Request, workspace: str, after: int, wait: float) -> bool:
         """Wait up to ``wait`` seconds for operations after ``after``: whether they came.

@@ -267,6 +267,15 @@ def _paths(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_
                             "or none (put back from an older backup), answers 409 cursor_lost, whether or not its head has passed after",
                             "schema": {"type": "string", "pattern": "^[0-9]{13}-[0-9a-f]{4}-[0-9a-f]{4,32}$"},
                         },
+                        {
+                            "name": protocol.HEADER,
+                            "in": "header",
+                            "description": "the protocol level this replica speaks; none reads as 2 (builds of level 2 and "
+                            "before named none). The page stops before an operation of an entity that level does not know "
+                            f"({', '.join(f'{e}: {level}' for e, level in sorted(protocol.READ_FROM.items()))}), and a page "
+                            "that would begin with one is a 409 upgrade_replica",
+                            "schema": {"type": "string", "pattern": "^[0-9]{1,6}$"},
+                        },
                     ],
                     "responses": {
                         "200": {
@@ -292,7 +301,9 @@ def _paths(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_
                         "409": _error(
                             "the server lacks operations this replica pulled (put back from an older backup): cursor_lost when the "
                             "operation at after is not the one named by at, cursor_ahead when after is past the head; the body names "
-                            "the head.  The replica pulls again from 0 and pushes again what the server no longer holds"
+                            "the head.  The replica pulls again from 0 and pushes again what the server no longer holds; "
+                            "upgrade_replica when the next operation is of an entity the replica's level does not know "
+                            f"({protocol.HEADER}), naming its seq and entity: its crewdeck needs upgrading"
                         ),
                         **auth,
                     },
