@@ -879,6 +879,22 @@ async def test_an_estimate_longer_than_a_task_holds_is_refused_in_the_detail_s_c
         assert record(workspace, task)["estimate"] == before
 
 
+async def test_taskwarrior_s_modify_argument_in_the_detail_s_colon_is_told_crewdeck_s_field_value(workspace: Path) -> None:
+    """`:` due:tomorrow, as a Taskwarrior user types `task ID modify due:tomorrow`, was told "write FIELD=VALUE (or
+    tags+=x, tags-=x)" alone; told now how crewdeck writes it, and the text typed stays to fix."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        task = await open_detail(pilot, app)
+        before = record(workspace, task)
+        await pilot.press("colon", *"due:fri 17:00", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        said = str(app.screen.query_one("#prompt-refused").render())
+        assert said == "'due:fri 17:00': write FIELD=VALUE: Taskwarrior's due:fri 17:00 is due=fri 17:00 here"
+        assert app.screen.query_one(Input).value == "due:fri 17:00"
+        assert record(workspace, task) == before
+
+
 async def test_copy_puts_the_task_on_the_clipboard(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

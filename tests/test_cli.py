@@ -820,6 +820,32 @@ def test_set_changes_several_tasks_at_once_all_or_nothing(cli: Cli) -> None:
     assert cli.ok("log", "--json") == before  # nothing written
 
 
+def test_taskwarrior_s_modify_arguments_typed_to_set_are_told_crewdeck_s_field_value(cli: Cli) -> None:
+    """A Taskwarrior user's `task ID modify due:tomorrow +urgent` typed to set was told "write FIELD=VALUE (or tags+=x,
+    tags-=x)" alone, and -urgent "unrecognized arguments"; a FIELD=VALUE after -q was not read at all."""
+    task = cli.ok("add", "Draft newsletter").strip()[:8]
+    before = cli.ok("log", "--json")
+    told = {
+        "due:tomorrow": "due=tomorrow",
+        "priority:H": "priority=H",
+        "+urgent": "tags+=urgent",
+        "-urgent": "tags-=urgent",
+        "project:spring-launch": "campaign=spring-launch",
+        "wait:mon": "snoozed_until=mon",
+        "status:completed": "status=done",
+    }
+    for typed, meant in told.items():
+        said = one_line_error(cli("set", task, "priority=low", typed))
+        assert said == f"crewdeck: error: {typed!r}: write FIELD=VALUE: Taskwarrior's {typed} is {meant} here\n", said
+    # No hint that would then be refused: a status crewdeck has no one of, words that are no field.
+    for typed in ("status:pending", "hello", "re:brief"):
+        assert one_line_error(cli("set", task, typed)).endswith(f"{typed!r}: write FIELD=VALUE (or tags+=x, tags-=x)\n")
+    assert cli.ok("log", "--json") == before  # nothing written
+    # As told, each is taken; and -q before a FIELD=VALUE prints the id, the value written.
+    written = cli.ok("set", task, "-q", "due=tomorrow", "tags+=urgent", "campaign=spring-launch").strip()
+    assert [row["id"] for row in json.loads(cli.ok("tasks", "--json", "#urgent", "+spring-launch"))] == [written]
+
+
 def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:
     """eod is a time of its own (the end of the day): 'due:17:00 eod' was 17:00 in quick-add and set, eod unsaid;
     'fri 17:00 eod' put eod in the title, or in the filter searched titles for it; the filter refused 'due:fri eod'."""

@@ -319,8 +319,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     module = command_module(sys.argv[1:] if argv is None else argv)
     parser = build_parser([module] if module else COMMAND_MODULES)
     args, extra = parser.parse_known_args(argv)
-    # Negated filter terms (-#tag, -@ana) look like options to argparse.
-    if extra:
+    # Negated filter terms (-#tag, -@ana) look like options to argparse; so does Taskwarrior's -urgent typed to set (task
+    # modify's tag taken off), which set then refuses naming tags-=urgent, where argparse said it was not read; and the
+    # FIELD=VALUE after one of them, or after -q, is left over by argparse: in the order typed, they are set's.
+    if extra and hasattr(args, "assignments") and not any(e.startswith("--") for e in extra):
+        args.assignments = [*args.assignments, *extra]
+    elif extra:
         if not hasattr(args, "query") or any(not e.startswith("-") or e.startswith("--") for e in extra):
             Parser(prog=getattr(args, "command_prog", parser.prog)).error(f"unrecognized arguments: {' '.join(extra)}")
         args.query = [*args.query, *extra]
