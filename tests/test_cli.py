@@ -174,7 +174,7 @@ def test_the_viewer_sees_times_in_their_own_zone(cli: Cli) -> None:
             ["post", "list", "-q"],
             "post list: -q is for commands that write (it prints the ids they wrote); --json gives each post's whole id",
         ),
-        (["set", "zzzz", "status=done"], "is not an id"),
+        (["set", "12", "status=done"], "is not an id"),
         (["set", "0000", "status=done"], "no task with id 0000"),
         (["done", "12"], "at least 4 hex digits"),
         (["member", "add", "ana", "--name", "A", "--tz", "UTC"], "already exists"),
@@ -263,6 +263,45 @@ def test_rm_takes_a_filter_as_tasks_does_and_deletes_what_it_matches_only_with_y
     )
     # all: the done one too, as tasks all lists it (made in the same instant: by id)
     assert cli.ok("rm", "-q", "all", "#old", "--yes").split() == sorted([*old, done])
+
+
+def test_set_and_done_take_a_filter_as_rm_does_and_write_what_it_matches_only_with_yes(cli: Cli) -> None:
+    """`crewdeck set due:today priority=low` (Taskwarrior's `task due:today modify priority:L`) was told "'due:today' is
+    not an id", `done +spring-launch` alike: many tasks changed at once were copied id by id from a listing."""
+    drafts = [cli.ok("add", f"{title} +spring-launch #draft").strip() for title in ("Draft reel", "Draft copy")]
+    kept = cli.ok("add", "Keep me +spring-launch").strip()
+    before = cli.ok("log", "--json")
+    listed = sorted(zip(drafts, ("Draft reel", "Draft copy"), strict=True))  # made in the same instant: by id
+    asked = cli("set", "+spring-launch", "#draft", "priority=high", "due=fri 17:00")
+    assert (asked.code, asked.out.splitlines()) == (2, [f"{task_id[:8]}  {title}" for task_id, title in listed])
+    assert asked.err == (
+        "crewdeck: error: set: 2 tasks match this filter: nothing written; to change them:"
+        " crewdeck set +spring-launch '#draft' priority=high 'due=fri 17:00' --yes\n"
+    )
+    asked = cli("done", "+spring-launch", "-#draft")  # a negated term, which argparse reads as an option, first too
+    assert (asked.code, asked.out.splitlines()) == (2, [f"{kept[:8]}  Keep me"])
+    assert asked.err.endswith(
+        "done: 1 task matches this filter: nothing written; to mark it done: crewdeck done +spring-launch '-#draft' --yes\n"
+    )
+    assert cli.ok("log", "--json") == before  # nothing written
+    said = cli.ok("set", "+spring-launch", "#draft", "priority=high", "due=fri 17:00", "--yes")
+    assert said.startswith("Modified 2 tasks: "), said
+    rows = {row["id"]: row for row in json.loads(cli.ok("tasks", "all", "--json"))}
+    assert [rows[i]["priority"] for i in (*drafts, kept)] == ["high", "high", "none"]
+    assert cli.ok("undo").startswith("undid: ")  # one command, one change
+    assert [row["priority"] for row in json.loads(cli.ok("tasks", "#draft", "--json"))] == ["none", "none"]
+    assert cli.ok("done", "#draft", "--yes").startswith("Completed 2 tasks: ")
+    assert [row["id"] for row in json.loads(cli.ok("tasks", "--json"))] == [kept]
+    # Nothing matched: exit 1, as tasks and rm say it; ids first are ids, as before.
+    nothing = cli("set", "#nosuchtag", "priority=low", "--yes")
+    assert (nothing.code, nothing.err) == (1, "set: nothing written: no tasks match\n")
+    assert "give at least one FIELD=VALUE after the filter" in one_line_error(cli("set", "#draft", "--yes"))
+    assert cli.ok("set", kept[:8], "priority=low").startswith("Modified 1 task: ")
+    # A guest, who reads no tasks, is refused before a filter lists any, as by rm.
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    for args in (("done", "+spring-launch"), ("set", "+spring-launch", "priority=low")):
+        refused = cli(*args, as_member="gus")
+        assert refused.out == "" and one_line_error(refused).rstrip().endswith("(rule guest_read_only)"), refused
 
 
 def test_rm_deletes_at_once_only_an_id_as_crewdeck_tasks_shows_it(cli: Cli, tmp_path: Path) -> None:
