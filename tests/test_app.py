@@ -895,6 +895,16 @@ async def test_taskwarrior_s_modify_argument_in_the_detail_s_colon_is_told_crewd
         assert record(workspace, task) == before
 
 
+async def test_quick_add_s_preview_says_how_a_tag_is_written_for_taskwarrior_s_plus_tag(workspace: Path) -> None:
+    """`a` then "Cut reel +audio", as `task add Cut reel +audio` makes a tag, was told only that +audio is no campaign."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Cut reel +audio")
+        await settle(pilot)
+        assert prompt_preview(app).endswith("; a tag is written #audio"), prompt_preview(app)
+
+
 async def test_copy_puts_the_task_on_the_clipboard(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

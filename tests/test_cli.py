@@ -437,6 +437,9 @@ def test_a_tag_typed_as_a_campaign_is_said_to_be_one(cli: Cli) -> None:
     assert one_line_error(cli("tasks", "+video")).endswith("unknown campaign +video (campaigns: +spring-launch); a tag is written #video\n")
     assert one_line_error(cli("add", "Cut reel +video")).endswith("; a tag is written #video\n")
     assert one_line_error(cli("tasks", "+audio")).endswith("unknown campaign +audio (campaigns: +spring-launch)\n")  # no such tag
+    # Quick-add makes a tag: how one is written is said before any task has it (`task add Cut reel +audio` makes it).
+    said = one_line_error(cli("add", "Cut reel +audio"))
+    assert said == "crewdeck: error: unknown campaign +audio (campaigns: +spring-launch); a tag is written #audio\n", said
     # Taskwarrior's virtual tags, in its capitals.
     said = one_line_error(cli("tasks", "+OVERDUE"))
     assert said.endswith("unknown campaign +overdue (campaigns: +spring-launch); Taskwarrior's +OVERDUE is overdue here\n")

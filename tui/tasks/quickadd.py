@@ -258,7 +258,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
     values["status"] = "todo" if assignee is not None and assignee.id == creator.id else "inbox"
     if draft.tags:
         values["tags"] = draft.tags
-    campaign = ws.task_campaign(draft.campaign) if draft.campaign else None
+    campaign = ws.task_campaign(draft.campaign, making=True) if draft.campaign else None
     if campaign is not None:
         values["campaign"] = campaign.id
     if draft.platform and (campaign is not None or draft.post):
