@@ -905,6 +905,20 @@ async def test_quick_add_s_preview_says_how_a_tag_is_written_for_taskwarrior_s_p
         assert prompt_preview(app).endswith("; a tag is written #audio"), prompt_preview(app)
 
 
+async def test_the_due_prompt_takes_quick_add_s_due_word_typed_by_habit(workspace: Path) -> None:
+    """`D` then "due:fri 17:00", as quick-add and Taskwarrior write a due date, was refused: "'due:fri' is not a date"."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = table(app).cursor_key
+        await pilot.press("D", *"due:fri 17:00")
+        await settle(pilot)
+        assert "Fri 11-27 17:00 CET" in prompt_preview(app) or "tmrw 17:00 CET" in prompt_preview(app), prompt_preview(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert record(workspace, task)["due"] == {"utc": "2026-11-27T16:00:00Z", "tz": "Europe/Berlin"}
+
+
 async def test_copy_puts_the_task_on_the_clipboard(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

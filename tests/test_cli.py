@@ -888,6 +888,18 @@ def test_taskwarrior_s_modify_arguments_typed_to_set_are_told_crewdeck_s_field_v
     assert [row["id"] for row in json.loads(cli.ok("tasks", "--json", "#urgent", "+spring-launch"))] == [written]
 
 
+def test_set_s_due_takes_quick_add_s_due_word_typed_by_habit(cli: Cli) -> None:
+    """`set ID due=due:fri 17:00` (and the app's D box given "due:fri 17:00"), quick-add's and Taskwarrior's way of
+    writing a due date, was refused: "'due:fri' is not a date"."""
+    task = cli.ok("add", "Draft reel").strip()[:8]
+    other = cli.ok("add", "Print flyers due:fri 17:00").strip()[:8]
+    cli.ok("set", task, "due=due:fri 17:00")
+    assert json.loads(cli.ok("show", task, "--json"))["due"] == json.loads(cli.ok("show", other, "--json"))["due"]
+    before = cli.ok("log", "--json")
+    assert "due: 'due:' is not a date" in one_line_error(cli("set", task, "due=due:"))  # no date still, never none
+    assert cli.ok("log", "--json") == before
+
+
 def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:
     """eod is a time of its own (the end of the day): 'due:17:00 eod' was 17:00 in quick-add and set, eod unsaid;
     'fri 17:00 eod' put eod in the title, or in the filter searched titles for it; the filter refused 'due:fri eod'."""

@@ -95,6 +95,11 @@ def field_value(
     if name == "platform":
         return None if lowered in _NONE else lowered
     if name in ("due", "publish"):
+        if lowered.startswith(f"{name}:") and raw[len(name) + 1 :].strip():
+            # As quick-add writes it (due:tmrw), typed by habit into the box that is the date, or after set's due=: the
+            # word before the colon names the field this is already ("due:" alone is no date still, never none).
+            raw = raw[len(name) + 1 :].strip()
+            lowered = raw.lower()
         if lowered in _NONE:
             return None
         try:
