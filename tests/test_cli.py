@@ -548,6 +548,20 @@ def test_a_taskwarrior_command_or_an_id_typed_first_is_told_crewdeck_s_way(cli: 
         suggested = one_line_error(cli(*argv)).split(" is crewdeck ")[1].removesuffix(" here (see: crewdeck --help)\n").split()
         if "ID" not in suggested:
             assert cli(*suggested).code in (0, 1), suggested  # listed, or nothing listed
+    # A filter first, `task +spring-launch done`'s order, was told "the commands: init, demo, ..." alone: told with the
+    # command typed, the filter after it, and no --yes, so that the line pasted lists what it matches first.
+    first = "(Taskwarrior's order, filter first, is not read)"
+    for argv, line in {
+        ("+spring-launch", "done"): "done +spring-launch",
+        ("+spring-launch", "#old", "delete"): "rm +spring-launch '#old'",
+        ("due:today", "modify", "priority=high"): "set due:today priority=high",
+        ("due:today", "modify", "priority:H"): "set due:today FIELD=VALUE",
+        ("#old", "list"): "tasks '#old'",
+    }.items():
+        said = f"a filter goes after its command here, as in crewdeck {line} {first}"
+        assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}': {said} (see: crewdeck --help)\n", argv
+    asked = cli("done", "+spring-launch")  # the line as told: listed, nothing written
+    assert asked.code in (1, 2) and "nothing written" in asked.err
     # A word of no Taskwarrior command, hex or not, is named with the commands as before; a group's own is its own.
     assert "; the commands: init," in one_line_error(cli("face"))
     assert "unknown command 'post list2' (did you mean post list?)" in one_line_error(cli("post", "list2"))
