@@ -879,6 +879,46 @@ async def test_an_estimate_longer_than_a_task_holds_is_refused_in_the_detail_s_c
         assert record(workspace, task)["estimate"] == before
 
 
+async def test_taskwarrior_s_modify_argument_in_the_detail_s_colon_is_told_crewdeck_s_field_value(workspace: Path) -> None:
+    """`:` due:tomorrow, as a Taskwarrior user types `task ID modify due:tomorrow`, was told "write FIELD=VALUE (or
+    tags+=x, tags-=x)" alone; told now how crewdeck writes it, and the text typed stays to fix."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        task = await open_detail(pilot, app)
+        before = record(workspace, task)
+        await pilot.press("colon", *"due:fri 17:00", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        said = str(app.screen.query_one("#prompt-refused").render())
+        assert said == "'due:fri 17:00': write FIELD=VALUE: Taskwarrior's due:fri 17:00 is due=fri 17:00 here"
+        assert app.screen.query_one(Input).value == "due:fri 17:00"
+        assert record(workspace, task) == before
+
+
+async def test_quick_add_s_preview_says_how_a_tag_is_written_for_taskwarrior_s_plus_tag(workspace: Path) -> None:
+    """`a` then "Cut reel +audio", as `task add Cut reel +audio` makes a tag, was told only that +audio is no campaign."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Cut reel +audio")
+        await settle(pilot)
+        assert prompt_preview(app).endswith("; a tag is written #audio"), prompt_preview(app)
+
+
+async def test_the_due_prompt_takes_quick_add_s_due_word_typed_by_habit(workspace: Path) -> None:
+    """`D` then "due:fri 17:00", as quick-add and Taskwarrior write a due date, was refused: "'due:fri' is not a date"."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task = table(app).cursor_key
+        await pilot.press("D", *"due:fri 17:00")
+        await settle(pilot)
+        assert "Fri 11-27 17:00 CET" in prompt_preview(app) or "tmrw 17:00 CET" in prompt_preview(app), prompt_preview(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert record(workspace, task)["due"] == {"utc": "2026-11-27T16:00:00Z", "tz": "Europe/Berlin"}
+
+
 async def test_copy_puts_the_task_on_the_clipboard(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

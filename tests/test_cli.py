@@ -174,7 +174,7 @@ def test_the_viewer_sees_times_in_their_own_zone(cli: Cli) -> None:
             ["post", "list", "-q"],
             "post list: -q is for commands that write (it prints the ids they wrote); --json gives each post's whole id",
         ),
-        (["set", "zzzz", "status=done"], "is not an id"),
+        (["set", "12", "status=done"], "is not an id"),
         (["set", "0000", "status=done"], "no task with id 0000"),
         (["done", "12"], "at least 4 hex digits"),
         (["member", "add", "ana", "--name", "A", "--tz", "UTC"], "already exists"),
@@ -263,6 +263,45 @@ def test_rm_takes_a_filter_as_tasks_does_and_deletes_what_it_matches_only_with_y
     )
     # all: the done one too, as tasks all lists it (made in the same instant: by id)
     assert cli.ok("rm", "-q", "all", "#old", "--yes").split() == sorted([*old, done])
+
+
+def test_set_and_done_take_a_filter_as_rm_does_and_write_what_it_matches_only_with_yes(cli: Cli) -> None:
+    """`crewdeck set due:today priority=low` (Taskwarrior's `task due:today modify priority:L`) was told "'due:today' is
+    not an id", `done +spring-launch` alike: many tasks changed at once were copied id by id from a listing."""
+    drafts = [cli.ok("add", f"{title} +spring-launch #draft").strip() for title in ("Draft reel", "Draft copy")]
+    kept = cli.ok("add", "Keep me +spring-launch").strip()
+    before = cli.ok("log", "--json")
+    listed = sorted(zip(drafts, ("Draft reel", "Draft copy"), strict=True))  # made in the same instant: by id
+    asked = cli("set", "+spring-launch", "#draft", "priority=high", "due=fri 17:00")
+    assert (asked.code, asked.out.splitlines()) == (2, [f"{task_id[:8]}  {title}" for task_id, title in listed])
+    assert asked.err == (
+        "crewdeck: error: set: 2 tasks match this filter: nothing written; to change them:"
+        " crewdeck set +spring-launch '#draft' priority=high 'due=fri 17:00' --yes\n"
+    )
+    asked = cli("done", "+spring-launch", "-#draft")  # a negated term, which argparse reads as an option, first too
+    assert (asked.code, asked.out.splitlines()) == (2, [f"{kept[:8]}  Keep me"])
+    assert asked.err.endswith(
+        "done: 1 task matches this filter: nothing written; to mark it done: crewdeck done +spring-launch '-#draft' --yes\n"
+    )
+    assert cli.ok("log", "--json") == before  # nothing written
+    said = cli.ok("set", "+spring-launch", "#draft", "priority=high", "due=fri 17:00", "--yes")
+    assert said.startswith("Modified 2 tasks: "), said
+    rows = {row["id"]: row for row in json.loads(cli.ok("tasks", "all", "--json"))}
+    assert [rows[i]["priority"] for i in (*drafts, kept)] == ["high", "high", "none"]
+    assert cli.ok("undo").startswith("undid: ")  # one command, one change
+    assert [row["priority"] for row in json.loads(cli.ok("tasks", "#draft", "--json"))] == ["none", "none"]
+    assert cli.ok("done", "#draft", "--yes").startswith("Completed 2 tasks: ")
+    assert [row["id"] for row in json.loads(cli.ok("tasks", "--json"))] == [kept]
+    # Nothing matched: exit 1, as tasks and rm say it; ids first are ids, as before.
+    nothing = cli("set", "#nosuchtag", "priority=low", "--yes")
+    assert (nothing.code, nothing.err) == (1, "set: nothing written: no tasks match\n")
+    assert "give at least one FIELD=VALUE after the filter" in one_line_error(cli("set", "#draft", "--yes"))
+    assert cli.ok("set", kept[:8], "priority=low").startswith("Modified 1 task: ")
+    # A guest, who reads no tasks, is refused before a filter lists any, as by rm.
+    cli.ok("member", "add", "gus", "--name", "Gus", "--tz", "UTC", "--access", "guest")
+    for args in (("done", "+spring-launch"), ("set", "+spring-launch", "priority=low")):
+        refused = cli(*args, as_member="gus")
+        assert refused.out == "" and one_line_error(refused).rstrip().endswith("(rule guest_read_only)"), refused
 
 
 def test_rm_deletes_at_once_only_an_id_as_crewdeck_tasks_shows_it(cli: Cli, tmp_path: Path) -> None:
@@ -398,6 +437,9 @@ def test_a_tag_typed_as_a_campaign_is_said_to_be_one(cli: Cli) -> None:
     assert one_line_error(cli("tasks", "+video")).endswith("unknown campaign +video (campaigns: +spring-launch); a tag is written #video\n")
     assert one_line_error(cli("add", "Cut reel +video")).endswith("; a tag is written #video\n")
     assert one_line_error(cli("tasks", "+audio")).endswith("unknown campaign +audio (campaigns: +spring-launch)\n")  # no such tag
+    # Quick-add makes a tag: how one is written is said before any task has it (`task add Cut reel +audio` makes it).
+    said = one_line_error(cli("add", "Cut reel +audio"))
+    assert said == "crewdeck: error: unknown campaign +audio (campaigns: +spring-launch); a tag is written #audio\n", said
     # Taskwarrior's virtual tags, in its capitals.
     said = one_line_error(cli("tasks", "+OVERDUE"))
     assert said.endswith("unknown campaign +overdue (campaigns: +spring-launch); Taskwarrior's +OVERDUE is overdue here\n")
@@ -506,6 +548,20 @@ def test_a_taskwarrior_command_or_an_id_typed_first_is_told_crewdeck_s_way(cli: 
         suggested = one_line_error(cli(*argv)).split(" is crewdeck ")[1].removesuffix(" here (see: crewdeck --help)\n").split()
         if "ID" not in suggested:
             assert cli(*suggested).code in (0, 1), suggested  # listed, or nothing listed
+    # A filter first, `task +spring-launch done`'s order, was told "the commands: init, demo, ..." alone: told with the
+    # command typed, the filter after it, and no --yes, so that the line pasted lists what it matches first.
+    first = "(Taskwarrior's order, filter first, is not read)"
+    for argv, line in {
+        ("+spring-launch", "done"): "done +spring-launch",
+        ("+spring-launch", "#old", "delete"): "rm +spring-launch '#old'",
+        ("due:today", "modify", "priority=high"): "set due:today priority=high",
+        ("due:today", "modify", "priority:H"): "set due:today FIELD=VALUE",
+        ("#old", "list"): "tasks '#old'",
+    }.items():
+        said = f"a filter goes after its command here, as in crewdeck {line} {first}"
+        assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}': {said} (see: crewdeck --help)\n", argv
+    asked = cli("done", "+spring-launch")  # the line as told: listed, nothing written
+    assert asked.code in (1, 2) and "nothing written" in asked.err
     # A word of no Taskwarrior command, hex or not, is named with the commands as before; a group's own is its own.
     assert "; the commands: init," in one_line_error(cli("face"))
     assert "unknown command 'post list2' (did you mean post list?)" in one_line_error(cli("post", "list2"))
@@ -818,6 +874,44 @@ def test_set_changes_several_tasks_at_once_all_or_nothing(cli: Cli) -> None:
     assert "no task with id ffff" in one_line_error(cli("set", first[:8], "ffff", "priority=low"))
     assert "'hello': write FIELD=VALUE" in one_line_error(cli("set", first[:8], "hello", "priority=low"))
     assert cli.ok("log", "--json") == before  # nothing written
+
+
+def test_taskwarrior_s_modify_arguments_typed_to_set_are_told_crewdeck_s_field_value(cli: Cli) -> None:
+    """A Taskwarrior user's `task ID modify due:tomorrow +urgent` typed to set was told "write FIELD=VALUE (or tags+=x,
+    tags-=x)" alone, and -urgent "unrecognized arguments"; a FIELD=VALUE after -q was not read at all."""
+    task = cli.ok("add", "Draft newsletter").strip()[:8]
+    before = cli.ok("log", "--json")
+    told = {
+        "due:tomorrow": "due=tomorrow",
+        "priority:H": "priority=H",
+        "+urgent": "tags+=urgent",
+        "-urgent": "tags-=urgent",
+        "project:spring-launch": "campaign=spring-launch",
+        "wait:mon": "snoozed_until=mon",
+        "status:completed": "status=done",
+    }
+    for typed, meant in told.items():
+        said = one_line_error(cli("set", task, "priority=low", typed))
+        assert said == f"crewdeck: error: {typed!r}: write FIELD=VALUE: Taskwarrior's {typed} is {meant} here\n", said
+    # No hint that would then be refused: a status crewdeck has no one of, words that are no field.
+    for typed in ("status:pending", "hello", "re:brief"):
+        assert one_line_error(cli("set", task, typed)).endswith(f"{typed!r}: write FIELD=VALUE (or tags+=x, tags-=x)\n")
+    assert cli.ok("log", "--json") == before  # nothing written
+    # As told, each is taken; and -q before a FIELD=VALUE prints the id, the value written.
+    written = cli.ok("set", task, "-q", "due=tomorrow", "tags+=urgent", "campaign=spring-launch").strip()
+    assert [row["id"] for row in json.loads(cli.ok("tasks", "--json", "#urgent", "+spring-launch"))] == [written]
+
+
+def test_set_s_due_takes_quick_add_s_due_word_typed_by_habit(cli: Cli) -> None:
+    """`set ID due=due:fri 17:00` (and the app's D box given "due:fri 17:00"), quick-add's and Taskwarrior's way of
+    writing a due date, was refused: "'due:fri' is not a date"."""
+    task = cli.ok("add", "Draft reel").strip()[:8]
+    other = cli.ok("add", "Print flyers due:fri 17:00").strip()[:8]
+    cli.ok("set", task, "due=due:fri 17:00")
+    assert json.loads(cli.ok("show", task, "--json"))["due"] == json.loads(cli.ok("show", other, "--json"))["due"]
+    before = cli.ok("log", "--json")
+    assert "due: 'due:' is not a date" in one_line_error(cli("set", task, "due=due:"))  # no date still, never none
+    assert cli.ok("log", "--json") == before
 
 
 def test_eod_with_a_time_is_refused_alike_by_the_filter_quick_add_and_set(cli: Cli) -> None:

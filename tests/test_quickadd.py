@@ -57,6 +57,21 @@ def test_a_taskwarrior_note_is_said_only_of_taskwarrior_s_attributes_and_of_camp
     assert "project:beta: Taskwarrior's project is a campaign here: unknown campaign +beta" in cli("tasks", "project:beta").err
 
 
+def test_taskwarrior_s_wait_and_recur_in_a_quick_add_are_said_with_crewdeck_s_ways(cli: Cli) -> None:
+    """`crewdeck add Call the printer due:tmrw wait:fri recur:weekly`, as `task add` takes it, printed the id alone:
+    the snooze and the repeat went into the title, said nowhere."""
+    d = quickadd.parse("Call the printer wait:fri recur:weekly recur:someday Wait:for \\wait:x")
+    assert d.title == "Call the printer wait:fri recur:weekly recur:someday Wait:for wait:x"
+    assert d.notes == [
+        "wait:fri is in the title: Taskwarrior's wait is a snooze here: h on the task in the app, or crewdeck set ID"
+        " snoozed_until=fri (\\wait:fri keeps it without this note)",
+        "recur:weekly is in the title: Taskwarrior's recur:weekly is every:weekly here (\\recur:weekly keeps it without this note)",
+    ]  # recur:someday: no rule every: takes, so nothing it would then refuse is named
+    said = cli("add", "Weekly report", "recur:weekly")
+    assert said.code == 0 and "note: recur:weekly is in the title: Taskwarrior's recur:weekly is every:weekly here" in said.err
+    assert cli("add", "Weekly report every:weekly").code == 0  # as the note says
+
+
 def test_an_estimate_is_read_as_set_reads_it_with_its_bound(cli: Cli) -> None:
     """Taskwarrior's UDA estimate:2h went into the title with nothing said, where `set ID estimate=2h` took it."""
     assert quickadd.parse("Cut the reel estimate:2h \\estimate:3h").estimate == "2h"

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from crewdeck.sync.state.oplog import Op
+    from crewdeck.sync.state.writes import Writer
     from crewdeck.tui.tasks.quickadd import Draft
     from crewdeck.tui.workspace import describe
 
@@ -272,21 +273,32 @@ _ID_SHAPED = re.compile(r"[0-9a-fA-F]{4,32}")
 
 
 def cmd_set(ctx: Context) -> int:
-    from crewdeck.tui.tasks.edits import apply_assignments, assigned_field, wakes_overdue
+    from crewdeck.tui.tasks.edits import assigned_field, wakes_overdue
     from crewdeck.tui.workspace import describe
 
     ctx.may_change_tasks()
-    # More ids before the first FIELD=VALUE ("set 1a2b 3c4d priority=high"), as done and rm take: one write for all.
     words = list(ctx.args.assignments)
-    given = [ctx.args.id]
-    while words and _ID_SHAPED.fullmatch(words[0]):
-        given.append(words.pop(0))
-    task_ids = list(dict.fromkeys(ctx.task_id(i, live=True) for i in given))
-    if not words:
-        raise UserError("set: give at least one FIELD=VALUE")
-    with ctx.writer() as w:
-        for task_id in task_ids:
-            apply_assignments(ctx.ws, w, task_id, words, ctx.me, ctx.now, future=ctx.args.future, clock24=ctx.config.clock24)
+    if _a_filter(ctx.args.id):
+        # A filter before the first FIELD=VALUE, as Taskwarrior's `task FILTER modify`: the tasks it matches, as rm
+        # reads one (listed, and nothing written, without --yes); the filter read and written under the one lock.
+        cut = next((n for n, word in enumerate(words) if _FIELD_VALUE.match(word)), len(words))
+        query, words = [ctx.args.id, *words[:cut]], words[cut:]
+        if not words:
+            raise UserError("set: give at least one FIELD=VALUE after the filter")
+        with ctx.ws.store.held() if ctx.args.yes else contextlib.nullcontext():
+            task_ids = _filtered(ctx, query, FilterAct("set", "nothing written", "to change {}", tuple(words)))
+            if not task_ids:
+                return NOTHING_LISTED
+            w = _assigned(ctx, task_ids, words)
+    else:
+        # More ids before the first FIELD=VALUE ("set 1a2b 3c4d priority=high"), as done and rm take: one write for all.
+        given = [ctx.args.id]
+        while words and _ID_SHAPED.fullmatch(words[0]):
+            given.append(words.pop(0))
+        task_ids = list(dict.fromkeys(ctx.task_id(i, live=True) for i in given))
+        if not words:
+            raise UserError("set: give at least one FIELD=VALUE")
+        w = _assigned(ctx, task_ids, words)
     touched = sorted({op.row_id for op in w.ops if op.entity == "task"})
     names = _names(ctx)
     lines = [f"{names.task(i)} is as given already ({', '.join(words)}): nothing written" for i in task_ids if i not in touched]
@@ -329,23 +341,55 @@ def cmd_set(ctx: Context) -> int:
     return 0
 
 
+def _assigned(ctx: Context, task_ids: list[str], words: list[str]) -> Writer:
+    """``words`` (FIELD=VALUE ...) set on every task of ``task_ids``, in one write: its writer, holding what it wrote."""
+    from crewdeck.tui.tasks.edits import apply_assignments
+
+    with ctx.writer() as w:
+        for task_id in task_ids:
+            apply_assignments(ctx.ws, w, task_id, words, ctx.me, ctx.now, future=ctx.args.future, clock24=ctx.config.clock24)
+    return w
+
+
+def _a_filter(first: str) -> bool:
+    """Whether set's and done's words are a filter: their first is no id (4 or more hex digits), nor a number, which
+    Taskwarrior's users type for a task (``done 12``) and is refused as no id, where a filter matched nothing."""
+    return not _ID_SHAPED.fullmatch(first) and not _DIGITS.fullmatch(first)
+
+
+_DIGITS = re.compile(r"[0-9]+")
+#: A word that sets a field (``priority=high``, ``tags+=x``), where a filter's words end in ``set FILTER FIELD=VALUE``.
+_FIELD_VALUE = re.compile(r"\s*[A-Za-z_]+\s*(\+=|-=|=)")
+
+
 def cmd_done(ctx: Context) -> int:
     from crewdeck.tui.tasks import recurrence
 
-    task_ids = list(dict.fromkeys(ctx.task_id(i, live=True) for i in ctx.args.ids))
     names = _names(ctx)
-    # Done already: said, and not written again.
-    already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]
-    # A post is done by being published, as `d` does in the app (``recurrence.done_fields``): one refused writes nothing.
-    posts = [i for i in task_ids if i not in already and ctx.ws.task(i)["post_state"] is not None]
-    closing = [i for i in task_ids if i not in already and i not in posts]
-    nexts = []
-    if closing or posts:
-        with ctx.writer() as w:
-            for task_id in [*posts, *closing]:
-                next_id = recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
-                if next_id:
-                    nexts.append(next_id)
+    typed = list(ctx.args.query)
+    # The first word no id: a filter, as Taskwarrior's `task FILTER done` (listed, and nothing written, without --yes).
+    by_filter = _a_filter(typed[0])
+    if by_filter:
+        ctx.may_change_tasks()  # before a filter is listed, as rm asks: a guest's list named tasks they do not read
+    with ctx.ws.store.held() if by_filter and ctx.args.yes else contextlib.nullcontext():
+        if by_filter:
+            task_ids = _filtered(ctx, typed, FilterAct("done", "nothing written", "to mark {} done"))
+            if not task_ids:
+                return NOTHING_LISTED
+        else:
+            task_ids = list(dict.fromkeys(ctx.task_id(i, live=True) for i in typed))
+        # Done already: said, and not written again.
+        already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]
+        # A post is done by being published, as `d` does in the app (``recurrence.done_fields``): one refused writes nothing.
+        posts = [i for i in task_ids if i not in already and ctx.ws.task(i)["post_state"] is not None]
+        closing = [i for i in task_ids if i not in already and i not in posts]
+        nexts = []
+        if closing or posts:
+            with ctx.writer() as w:
+                for task_id in [*posts, *closing]:
+                    next_id = recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
+                    if next_id:
+                        nexts.append(next_id)
     lines = [f"{names.task(i)} is already done: nothing written" for i in already]
     if closing:
         then = "".join(f"; next: {names.task(n)} due {names.time(ctx.ws.task(n)['due'])}" for n in nexts if ctx.ws.task(n)["due"])
@@ -356,9 +400,24 @@ def cmd_done(ctx: Context) -> int:
     return 0
 
 
-def _filtered(ctx: Context, words: list[str]) -> list[str]:
-    """The tasks ``crewdeck tasks WORDS`` lists (no series caught up: nobody asked for that), to delete with ``--yes``;
-    without it, listed on stdout and refused, as Taskwarrior's ``task FILTER delete`` asks first."""
+class FilterAct(NamedTuple):
+    """What a command does to the tasks a filter matches, as its lines say it: ``rm``, "nothing deleted", "to delete {}"
+    (``{}``: it, them); ``then``: the words typed after the filter (set's FIELD=VALUE), given again in the command it
+    offers."""
+
+    command: str
+    nothing: str
+    goal: str
+    then: tuple[str, ...] = ()
+
+
+_DELETE = FilterAct("rm", "nothing deleted", "to delete {}")
+
+
+def _filtered(ctx: Context, words: list[str], act: FilterAct = _DELETE) -> list[str]:
+    """The tasks ``crewdeck tasks WORDS`` lists (no series caught up: nobody asked for that), to delete (or change, mark
+    done: ``act``) with ``--yes``; without it, listed on stdout and refused, as Taskwarrior's ``task FILTER delete`` (or
+    ``modify``, ``done``) asks first."""
     import shlex
 
     from crewdeck.sync.state.ids import short
@@ -367,12 +426,14 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
     # Deleted at once, the tasks with the tag meant to be kept (Taskwarrior's -old) were gone before the note was read:
     # no --yes deletes with such a word, and what is listed without it is not offered to delete as typed.
     meant = shlex.join(f"-#{word[1:]}" if word.startswith("-") and word[1:] in tag_words else word for word in words)
-    habit = f"-{', -'.join(tag_words)} leaves out a word, not the tag (note above): to leave out the tag: crewdeck rm {meant} --yes"
+    command = f"crewdeck {act.command} {{}}{''.join(' ' + shlex.quote(word) for word in act.then)} --yes"
+    habit = f"-{', -'.join(tag_words)} leaves out a word, not the tag (note above): to leave out the tag: {command.format(meant)}"
     if ctx.args.yes and tag_words:
-        raise UserError(f"rm: nothing deleted: {habit}")
+        raise UserError(f"{act.command}: {act.nothing}: {habit}")
     found = ctx.ws.conn.execute(f"SELECT t.id, t.title FROM task t WHERE {where} ORDER BY t.created_at, t.id", params).fetchall()
     # A short id typed by habit (cafe, 5e6f) is a word here: said, as what it matched was no task of that id.
-    short_hex = [word for word in words if _HEX.fullmatch(word) and not _an_id(word)]
+    # (set's and done's ids are told apart by the first word alone: their words of a filter are words.)
+    short_hex = [word for word in words if _HEX.fullmatch(word) and not _an_id(word)] if act is _DELETE else []
     as_words = (
         f" ({', '.join(short_hex)} {'was looked for as a word' if len(short_hex) == 1 else 'were looked for as words'}: an id to delete has at least "
         f"{SHORT_LEN} hex digits, as crewdeck tasks shows it)"
@@ -382,14 +443,15 @@ def _filtered(ctx: Context, words: list[str]) -> list[str]:
     if not found:
         # As tasks says it, and as Taskwarrior's `task FILTER delete` ("No tasks specified.", exit 1): no error, nothing
         # to delete; the caller exits 1 (``NOTHING_LISTED``).
-        print(visible(f"rm: nothing deleted: {_no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())}{as_words}"), file=sys.stderr)
+        no_match = _no_match(parsed, ctx.me_or_none(), ctx.ws.campaigns())
+        print(visible(f"{act.command}: {act.nothing}: {no_match}{as_words}"), file=sys.stderr)
         return []
     if not ctx.args.yes:
         # --quiet: the ids alone, whole, one a line, as it prints what it deleted (a script's to read).
         print("\n".join(str(task_id) if ctx.args.quiet else visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
         matched = f"{counted(len(found), 'task')} {'matches' if len(found) == 1 else 'match'}"
-        then = habit if tag_words else f"to delete {'it' if len(found) == 1 else 'them'}: crewdeck rm {shlex.join(words)} --yes"
-        raise UserError(f"rm: {matched} this filter: nothing deleted; {then}{as_words}")
+        then = habit if tag_words else f"{act.goal.format('it' if len(found) == 1 else 'them')}: {command.format(shlex.join(words))}"
+        raise UserError(f"{act.command}: {matched} this filter: {act.nothing}; {then}{as_words}")
     return [str(task_id) for task_id, _ in found]
 
 
@@ -644,23 +706,45 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p = sub.add_parser(
         "set",
         parents=parents,
-        help="change fields of a task",
-        description="Change a task: FIELD=VALUE ... (title, notes, status, assignee, priority, campaign, platform, due, publish, tags, tags+=X, tags-=X, depends_on, estimate, snoozed_until; every=RULE or every=none for repeats).",
-        examples=['crewdeck set 1a2b3c4d assignee=@raj priority=high "due=fri 17:00"', "crewdeck set 1a2b3c4d tags+=urgent status=doing"],
+        help="change fields of tasks, by id or by filter",
+        description=(
+            "Change a task: FIELD=VALUE ... (title, notes, status, assignee, priority, campaign, platform, due, publish, tags,"
+            " tags+=X, tags-=X, depends_on, estimate, snoozed_until; every=RULE or every=none for repeats). Before the first"
+            " FIELD=VALUE: ids, or, when the first word is no id, a filter, as crewdeck tasks FILTER lists it (Taskwarrior's"
+            " task FILTER modify); a filter lists what it matches and writes nothing unless --yes is given."
+        ),
+        examples=[
+            'crewdeck set 1a2b3c4d assignee=@raj priority=high "due=fri 17:00"',
+            "crewdeck set 1a2b3c4d tags+=urgent status=doing",
+            "crewdeck set +spring-launch overdue due=fri priority=high --yes",
+        ],
     )
-    p.add_argument("id", help="the task's id or a unique prefix (more ids may follow it, before the first FIELD=VALUE)")
+    p.add_argument(
+        "id",
+        metavar="ID|FILTER",
+        help="the task's id or a unique prefix (more ids may follow it, before the first FIELD=VALUE), or a filter",
+    )
     p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="what to change (every=RULE repeats the task)")
     p.add_argument("--future", action="store_true", help="a recurring task: change this and all future instances")
+    p.add_argument("--yes", action="store_true", help="a filter: change every task it matches (without it: list them, write nothing)")
     quiet_option(p)
     p.set_defaults(func=cmd_set)
 
     p = sub.add_parser(
         "done",
         parents=parents,
-        help="mark tasks done",
-        description="Mark tasks done (a task done already is said so, and not written again).",
+        help="mark tasks done, by id or by filter",
+        description=(
+            "Mark tasks done (a task done already is said so, and not written again): ids, or, when the first word is no"
+            " id, the tasks a filter matches, as crewdeck tasks FILTER lists them (Taskwarrior's task FILTER done); a"
+            " filter lists what it matches and writes nothing unless --yes is given."
+        ),
+        examples=["crewdeck done 1a2b3c4d", "crewdeck done +spring-launch overdue --yes"],
     )
-    p.add_argument("ids", nargs="+", metavar="ID", help="task ids or unique prefixes")
+    # ``query``, as rm's: a filter of negated terms (-#tag), which argparse takes for options, joins it (``main.parse``).
+    p.add_argument("query", nargs="*", metavar="ID|FILTER", help="task ids or unique prefixes, or filter terms (as tasks takes)")
+    p.set_defaults(query_required="ID|FILTER")
+    p.add_argument("--yes", action="store_true", help="a filter: mark every task it matches done (without it: list them, write nothing)")
     quiet_option(p)
     p.set_defaults(func=cmd_done)
 

@@ -140,7 +140,7 @@ def _taskwarrior_habit(word: str, after: Sequence[str], commands: Mapping[str, a
     if word in _TASKWARRIOR_COMMANDS:
         return f"Taskwarrior's {word} is crewdeck {_TASKWARRIOR_COMMANDS[word]} here"
     if not re.match(_ID_FIRST, word):
-        return None
+        return _filter_first(word, after)
     command = after[0] if after else ""
     if command in commands:
         group = commands[command]
@@ -155,6 +155,29 @@ def _taskwarrior_habit(word: str, after: Sequence[str], commands: Mapping[str, a
     if word.isdigit() and len(word) < SHORT_LEN:  # 1234 is Taskwarrior's; an id as crewdeck tasks shows it has 8 digits
         return f"Taskwarrior's numbers are no ids here: crewdeck tasks lists each task's ID, which goes after its command (crewdeck {line})"
     return f"an id goes after its command here, as in crewdeck {line.replace('ID', word, 1)} (Taskwarrior's order, id first, is not read)"
+
+
+#: The commands Taskwarrior reads after a filter (``task +launch done``), as crewdeck writes them with the filter after;
+#: without --yes, so that the line pasted lists what the filter matches before anything is written.
+_FILTER_COMMANDS = {
+    "done": "done {}", "rm": "rm {}", "delete": "rm {}", "set": "set {} {}", "modify": "set {} {}",
+    **dict.fromkeys(("tasks", "list", "next", "ls", "long", "minimal", "ready"), "tasks {}"),
+}  # fmt: skip
+
+
+def _filter_first(word: str, after: Sequence[str]) -> str | None:
+    """What is said of a filter typed before its command, Taskwarrior's ``task +launch done`` order, where every command
+    was listed as for a mistyped one: the command as crewdeck writes it, the filter after it (set's FIELD=VALUE as typed
+    where they are written so); ``None`` when no word after ``word`` is such a command."""
+    import shlex
+
+    at = next((n for n, typed in enumerate(after) if typed in _FILTER_COMMANDS), None)
+    if at is None:
+        return None
+    changes = after[at + 1 :]
+    fields = shlex.join(changes) if changes and all("=" in change for change in changes) else "FIELD=VALUE"
+    line = _FILTER_COMMANDS[after[at]].format(shlex.join([word, *after[:at]]), fields)
+    return f"a filter goes after its command here, as in crewdeck {line} (Taskwarrior's order, filter first, is not read)"
 
 
 class VersionAction(argparse.Action):
@@ -319,8 +342,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     module = command_module(sys.argv[1:] if argv is None else argv)
     parser = build_parser([module] if module else COMMAND_MODULES)
     args, extra = parser.parse_known_args(argv)
-    # Negated filter terms (-#tag, -@ana) look like options to argparse.
-    if extra:
+    # Negated filter terms (-#tag, -@ana) look like options to argparse; so does Taskwarrior's -urgent typed to set (task
+    # modify's tag taken off), which set then refuses naming tags-=urgent, where argparse said it was not read; and the
+    # FIELD=VALUE after one of them, or after -q, is left over by argparse: in the order typed, they are set's.
+    if extra and hasattr(args, "assignments") and not any(e.startswith("--") for e in extra):
+        args.assignments = [*args.assignments, *extra]
+    elif extra:
         if not hasattr(args, "query") or any(not e.startswith("-") or e.startswith("--") for e in extra):
             Parser(prog=getattr(args, "command_prog", parser.prog)).error(f"unrecognized arguments: {' '.join(extra)}")
         args.query = [*args.query, *extra]

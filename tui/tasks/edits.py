@@ -95,6 +95,11 @@ def field_value(
     if name == "platform":
         return None if lowered in _NONE else lowered
     if name in ("due", "publish"):
+        if lowered.startswith(f"{name}:") and raw[len(name) + 1 :].strip():
+            # As quick-add writes it (due:tmrw), typed by habit into the box that is the date, or after set's due=: the
+            # word before the colon names the field this is already ("due:" alone is no date still, never none).
+            raw = raw[len(name) + 1 :].strip()
+            lowered = raw.lower()
         if lowered in _NONE:
             return None
         try:
@@ -248,11 +253,55 @@ def _assignment(assignment: str) -> tuple[str, str, str]:
     """``tags+=urgent`` -> ``("tags", "+=", "urgent")``, the field checked."""
     m = re.match(r"\s*([A-Za-z_]+)\s*(\+=|-=|=)(.*)\Z", assignment, re.DOTALL)
     if not m:
-        raise UserError(f"{assignment!r}: write FIELD=VALUE (or tags+=x, tags-=x)")
+        habit = taskwarrior_assignment(assignment)
+        said = f": Taskwarrior's {assignment.strip()} is {habit} here" if habit else " (or tags+=x, tags-=x)"
+        raise UserError(f"{assignment!r}: write FIELD=VALUE{said}")
     name, op, text = assigned_field(m.group(1)), m.group(2), m.group(3)
     if name not in EDITABLE:
         raise _not_a_field(name)
     return name, op, text
+
+
+#: Taskwarrior's attributes as ``task modify`` takes them (``project:spring``), by the field ``set`` writes them to.
+_TASKWARRIOR_FIELDS = {
+    "project": "campaign",
+    "proj": "campaign",
+    "pro": "campaign",
+    "description": "title",
+    "desc": "title",
+    "pri": "priority",
+    "prio": "priority",
+    "depends": "depends_on",
+    "wait": "snoozed_until",
+    "recur": "every",
+    "tag": "tags",
+}
+#: The fields whose value is words with spaces (``due:fri 17:00`` in the app's ``:``); another field's value is one word,
+#: so ``priority:H +urgent`` is two of Taskwarrior's arguments, no value to write.
+#: Taskwarrior's statuses a task is set to as crewdeck names them (an open one has no one status here).
+_TASKWARRIOR_STATUSES = {"completed": "done", "deleted": "cancelled"}
+_WORDY_FIELDS = frozenset({"title", "notes", "due", "publish", "snoozed_until", "decline_reason", "every"})
+
+
+def taskwarrior_assignment(text: str) -> str | None:
+    """How ``set`` (and the app's ``:``) writes one of ``task modify``'s arguments typed by habit: ``due:fri`` is
+    ``due=fri``, ``+urgent`` ``tags+=urgent`` and ``-urgent`` ``tags-=urgent`` (a tag in Taskwarrior, whatever ``+`` is in
+    a filter here), ``project:spring`` ``campaign=spring``; ``None`` for any other text, which no field here takes."""
+    typed = text.strip()
+    if tag := re.fullmatch(r"([+-])([^\s+=-][^\s=]*)", typed):
+        return f"tags{tag[1]}={tag[2]}"
+    attribute = re.fullmatch(r"([A-Za-z_]+):(\S.*)", typed, re.DOTALL)
+    if attribute is None:
+        return None
+    key, value = attribute[1].lower(), attribute[2]
+    name = _TASKWARRIOR_FIELDS.get(key) or _FIELD_ALIASES.get(key, key)
+    if name not in (*EDITABLE, "every") or (" " in value and name not in _WORDY_FIELDS):
+        return None
+    if name == "status":
+        value = _TASKWARRIOR_STATUSES.get(value.lower(), value)
+        if value.lower() not in TASK_STATUSES:
+            return None  # pending, waiting: a hint never names a value that is then refused
+    return f"{name}={value}"
 
 
 def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], me: Member) -> dict[str, Any]:

@@ -197,10 +197,30 @@ def parse(text: str) -> Draft:
                 draft.projects.append(word)  # told by resolve, which knows whether the campaign is there
             elif term is not None:
                 draft.notes.append(f"{word} is in the title: Taskwarrior's {word} is {term} here (\\{word} keeps it without this note)")
+            elif (said := _taskwarrior_when(word)) is not None:
+                draft.notes.append(f"{word} is in the title: {said} (\\{word} keeps it without this note)")
     draft.title = " ".join(title)
     if not draft.title:
         draft.problems.append("the task needs a title")
     return draft
+
+
+def _taskwarrior_when(word: str) -> str | None:
+    """What crewdeck has for Taskwarrior's ``wait:fri`` (a snooze) and ``recur:weekly`` (``every:weekly``), typed by habit
+    into a quick-add, where they went into the title with nothing said; ``None`` for any other word, and for a rule
+    ``every:`` would refuse (a note never names a term that is then refused)."""
+    key, _, value = word.partition(":")
+    if not value:
+        return None
+    if key == "wait":  # in lower case, as Taskwarrior reads its attributes (Wait:for is words there too)
+        return f"Taskwarrior's wait is a snooze here: h on the task in the app, or crewdeck set ID snoozed_until={value}"
+    if key not in ("recur", "recurrence"):
+        return None
+    try:
+        parse_rule([value], "UTC", dt.date(2026, 1, 1))  # read, not kept: only whether every: takes it
+    except ValueError:
+        return None
+    return f"Taskwarrior's {word} is every:{value} here"
 
 
 def parse_due(words: list[str], owner: Member | None, default_tz: str, now: dt.datetime) -> Moment:
@@ -258,7 +278,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
     values["status"] = "todo" if assignee is not None and assignee.id == creator.id else "inbox"
     if draft.tags:
         values["tags"] = draft.tags
-    campaign = ws.task_campaign(draft.campaign) if draft.campaign else None
+    campaign = ws.task_campaign(draft.campaign, making=True) if draft.campaign else None
     if campaign is not None:
         values["campaign"] = campaign.id
     if draft.platform and (campaign is not None or draft.post):

@@ -499,14 +499,16 @@ class Workspace:
     def campaign_by_name(self, name: str) -> Campaign:
         return match_campaign(name, self.campaigns())
 
-    def task_campaign(self, name: str) -> Campaign:
+    def task_campaign(self, name: str, *, making: bool = False) -> Campaign:
         """The campaign a filter's or quick-add's ``+name`` means; where there is none and tasks have the tag ``name``,
-        the ``UserError`` says how a tag is written: Taskwarrior's ``+email``, typed by habit, is crewdeck's ``#email``."""
+        the ``UserError`` says how a tag is written: Taskwarrior's ``+email``, typed by habit, is crewdeck's ``#email``.
+        ``making``: quick-add's, where ``#email`` makes the tag: said whether or not a task has it yet (a filter's
+        ``#email`` would match nothing then)."""
         try:
             return self.campaign_by_name(name)
         except UserError as exc:
             tag = name.removeprefix("+")
-            if self.has_tag(tag):
+            if making or self.has_tag(tag):
                 raise UserError(f"{exc}; a tag is written #{visible(tag)}") from None
             raise
 
