@@ -31,6 +31,9 @@ def test_member_and_campaign_writes_say_what_they_did(cli: Cli) -> None:
 
 def test_quiet_prints_only_the_id(cli: Cli) -> None:
     task = cli.ok("add", "Draft reel").strip()
+    # add prints the id alone anyway, and takes -q as every command that writes does (a script's -q was an error).
+    quietly = cli.ok("add", "Draft copy", "-q").strip()
+    assert json.loads(cli.ok("show", quietly, "--json"))["title"] == "Draft copy"
     assert cli.ok("set", task[:8], "priority=high", "--quiet") == task + "\n"
     assert cli.ok("done", "-q", task[:8]) == task + "\n"
     out = cli.ok("member", "add", "nia", "--name", "Nia", "--tz", "Africa/Lagos", "--quiet")

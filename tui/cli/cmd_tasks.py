@@ -688,6 +688,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         ],
     )
     p.add_argument("text", nargs="+", help='e.g. "Draft carousel @raj #instagram +spring-launch !high due:fri 17:00"')
+    # It prints the new id alone either way: taken, as every command that writes takes it, where scripts got an error.
+    quiet_option(p)
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser(
