@@ -275,7 +275,7 @@ async def test_a_sync_of_many_pages_is_one_notice_that_counts_them_all(tmp_path:
             await settle(pilot)
         messages = [str(n.message) for n in app._notifications]
         # raj's writes made by this Unix user, who is ana: "@ana as @raj".
-        assert messages == ["@ana as @raj added 5 tasks and changed 1 record"], messages
+        assert messages == ["@ana as @raj added 5 tasks and changed 1 task"], messages
 
 
 async def test_a_notice_told_apart_between_a_syncs_pages_leaves_their_total_counting(tmp_path: Path) -> None:

@@ -372,7 +372,7 @@ def test_a_notice_counting_many_records_counts_posts_as_posts_and_deletions_as_d
         # Deleted in one page and brought back in the next, a task was not deleted.
         restored = told(_written(cli, ("undo",)))
         assert restored is not None and (back := restored.after(gone)) is not None, restored
-        assert back.line.endswith(" changed 2 records"), back.line
+        assert back.line.endswith(" changed 2 tasks"), back.line
         both = told(_written(cli, ("add", "T3"), ("add", "T4"), ("rm", "T3", "--yes")))
         assert both is not None and both.line.endswith(" added 1 task and deleted 1 task"), both
         # A page's notice counted in the last one's: their posts still posts.
@@ -404,7 +404,7 @@ def test_a_notice_that_says_more_than_its_change_is_never_counted_in_with_others
         # One said in plain words is counted in, as before.
         plain = session.notices.told(session.notices.theirs(second.ops))
         assert plain is not None and (together := counted.after(plain)) is not None
-        assert together.line == "@raj added 2 tasks and changed 1 record"
+        assert together.line == "@raj added 2 tasks and changed 1 task"
     finally:
         session.close()
 

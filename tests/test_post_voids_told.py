@@ -131,7 +131,7 @@ async def test_an_approval_taken_among_several_records_changed_is_still_said_in_
             said = lambda: [str(n.message) for n in app._notifications if "@raj" in str(n.message)]  # noqa: E731
             await until(pilot, lambda: bool(said()), "the notice of raj's changes")
             assert said() == [
-                f"@raj added 1 task and changed 1 record; {VOIDED} and your approval: it is a draft until it is submitted again"
+                f"@raj added 1 task and changed 1 post; {VOIDED} and your approval: it is a draft until it is submitted again"
             ], said()
 
 
@@ -322,7 +322,7 @@ def test_many_voided_approvals_are_listed_as_refusals_are_and_the_apps_notice_st
             notice = ChangeNotices(WorkspaceAccess(ws, ws.member_by_handle("mia"))).describe(ops)
         finally:
             ws.close()
-        assert notice is not None and notice.startswith("@raj changed 23 records; "), notice
+        assert notice is not None and notice.startswith("@raj changed 23 posts; "), notice
         assert notice.count("your approval") == VOIDS_LISTED + 1, notice
         assert notice.endswith("; and 20 more changes that voided your approval"), notice
 

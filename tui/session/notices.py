@@ -132,14 +132,14 @@ class ChangeNotice:
 
 
 def _counted_changes(notice: ChangeNotice) -> str:
-    """ "added 5,000 tasks", "changed 400 records", "added 1 post and 2 tasks, deleted 1 task and changed 2 records":
+    """ "added 5,000 tasks", "changed 400 tasks", "added 1 post and 2 tasks, deleted 1 task and changed 2 records":
     records made and deleted are said so, by their kind where they are all of one (a post's, or a task's), and a record
     made and deleted within them is said deleted alone."""
     added = notice.added - notice.deleted
     parts = [f"{verb} {_kinds(records, notice.posts)}" for verb, records in (("added", added), ("deleted", notice.deleted)) if records]
     changed = notice.rows - notice.added - notice.deleted
-    if changed:
-        parts.append(f"changed {counted(len(changed), 'record')}")
+    if changed:  # by their kind too: "changed 2 tasks" says what "changed 2 records" left to guess
+        parts.append(f"changed {_kinds(changed, notice.posts)}")
     # "added 1 post and 2 tasks and changed 2 records" reads as one list: where a part has an "and", commas alone.
     if len(parts) == 1 or any(" and " in part for part in parts):
         return ", ".join(parts)
@@ -181,7 +181,7 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
     gone = {(op.entity, op.row_id): op.value == "true" for op in deletions}
     deleted = frozenset(row for row, is_gone in gone.items() if is_gone)
     restored = frozenset(row for row, is_gone in gone.items() if not is_gone)
-    posts = _posts(ws, {row_id for entity, row_id in added | deleted if entity == "task"})
+    posts = _posts(ws, {row_id for entity, row_id in rows if entity == "task"})
     voided = tuple(_my_approvals_voided(ws, changed, names, me))
     # A crisis's start writes its checklist's tasks, and its end the posts it resumes: the crisis is the news.
     crisis = next((op for op in changed if op.entity in CRISIS_ENTITIES), None)
