@@ -35,7 +35,14 @@ from crewdeck.sync.state.ids import new_id, new_node_id
 from crewdeck.sync.state.lockwait import LockWait, begin_immediate, clear_interrupt
 from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash, same_write
 from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError, canonical_json
-from crewdeck.sync.state.sharedfile import FILE_MODE, OpenedFile, access_problem, check_local_disk, create_group_writable
+from crewdeck.sync.state.sharedfile import (
+    FILE_MODE,
+    OpenedFile,
+    access_problem,
+    check_local_disk,
+    create_group_writable,
+    restore_side_files,
+)
 from crewdeck.sync.state.writes import PendingWrites, Writer
 
 if TYPE_CHECKING:
@@ -231,6 +238,8 @@ class Store:
                 raise WorkspaceError(str(exc)) from None
         #: The file the path named when opened: writes stop if it is deleted or replaced.
         self.opened = OpenedFile.at(self.path, st)
+        if not readonly:
+            restore_side_files(self.path, st)
         self.busy_timeout = busy_timeout
         self.conn = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
         try:
