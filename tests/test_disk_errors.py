@@ -15,7 +15,7 @@ import pytest
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.cli.main import main
 
-from .conftest import NOW_TEXT, ROOT, Cli
+from .conftest import NOW_TEXT, ROOT, Cli, the_owner
 
 
 def plain_user() -> list[str]:
@@ -26,18 +26,6 @@ def plain_user() -> list[str]:
     decide, as they do for everyone else.
     """
     return ["unshare", "--user"] if os.geteuid() == 0 else []
-
-
-def the_owner() -> list[str]:
-    """The command prefix that makes file permissions bind this test's subprocess, the files' owner still.
-
-    Root keeps its user id, and without the capabilities that let it past
-    permission bits it is as bound by them as any owner is.
-    """
-    if os.geteuid() != 0:
-        return []
-    dropped = "-dac_override,-dac_read_search,-fowner"
-    return ["setpriv", f"--inh-caps={dropped}", f"--bounding-set={dropped}", "--"]
 
 
 def crewdeck_process(tmp_path: Path, *args: str, prefix: tuple[str, ...] = (), code: str = "") -> subprocess.CompletedProcess[str]:

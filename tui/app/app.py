@@ -40,6 +40,7 @@ from textual.widgets import Input
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.rules import crisis_refused
+from crewdeck.sync.state.sharedfile import access_problem
 from crewdeck.sync.state.store import BUSY_TIMEOUT, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app import hidden_keys
@@ -568,6 +569,9 @@ class CrewdeckApp(App[int]):
         self.set_interval(60, self._rescore)
         for line in [*moved_notes(self.config), *keymap_warnings(self.config)]:  # said on stderr too, which the app's screen hides
             self.notify(line, title="config", severity="warning", timeout=20)
+        unwritable = access_problem(self.session.path)
+        if unwritable is not None:  # said now, where it was first said when a change typed was refused
+            self.notify(f"you can read this workspace, not change it: {unwritable}", title="read-only", severity="warning", timeout=30)
         self._load_people()
         for pane in self.main_screen.query(Pane):
             pane.ensure_started()
