@@ -1086,6 +1086,65 @@ def test_a_join_on_a_laptop_whose_clock_runs_slow_says_the_replica_is_made_and_h
         assert [v["title"] for _, v in store.records("task")] == ["Made a moment ago"]
 
 
+def test_a_join_whose_disk_fills_during_the_first_pull_says_the_replica_is_made_and_how_to_finish(
+    served: tuple[Path, Server], tmp_path: Path
+) -> None:
+    # The replica was made and its history half pulled when the disk filled: join said "nothing was written", and
+    # joining again once there was room said the file "already exists; join into a new file".
+    team, server = served
+    notes = {f"Brief {i}": f"{i} " + "draft " * 15_000 for i in range(8)}  # 90 KB each, 720 KB in all
+    for title, text in notes.items():
+        task = crewdeck("-w", str(team), "--as", "raj", "add", title).strip()
+        crewdeck("-w", str(team), "--as", "raj", "set", task, f"notes={text}")
+    path = tmp_path / "ana.db"
+    # A file may grow to 500 KB, as on a disk that has that much room: the new replica fits, not the team's history.
+    limit = 500_000
+    script = (
+        f"import resource, sys\nresource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from crewdeck.tui.cli.main import main\nsys.exit(main(sys.argv[1:]))"
+    )
+    token = token_file(tmp_path, new_token("ana", "--workspace", str(team)))
+    done = subprocess.run(
+        [sys.executable, "-c", script, "join", server.url, "--token-file", token, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"crewdeck: error: the disk failed while writing {path} (disk I/O error); nothing was written; the replica {path} is "
+        f"created, finish its first sync with: crewdeck --workspace {path} sync\n"
+    )
+    assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")  # room again
+    with Store(path) as store:
+        pulled = {v["title"]: v["notes"] for _, v in store.records("task") if v["title"] in notes}
+    assert pulled == notes
+
+
+def test_a_join_whose_replica_cannot_keep_its_server_leaves_no_file_and_joins_again(
+    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The disk filled as the new file took its server's address: a file that knows no server was left, and joining
+    # again said it "already exists".
+    team, server = served
+    path = tmp_path / "ana.db"
+    token = new_token("ana", "--workspace", str(team))
+    save = Remote.save
+
+    def full(self: Remote, store: Store) -> None:
+        raise store_module.WorkspaceError(
+            f"disk full while writing {store.path}; nothing was written (free some space on its disk and try again)"
+        )
+
+    monkeypatch.setattr(Remote, "save", full)
+    said = crewdeck_fails("join", server.url, "--token-file", token_file(tmp_path, token), str(path))
+    assert said == f"crewdeck: error: disk full while writing {path}; nothing was written (free some space on its disk and try again)\n"
+    assert list(tmp_path.glob("ana.db*")) == []
+    monkeypatch.setattr(Remote, "save", save)
+    assert "joined workspace" in crewdeck("join", server.url, "--token-file", token_file(tmp_path, token), str(path))
+
+
 def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_page(shared: tuple[Path, Server], tmp_path: Path) -> None:
     """A server restored from an older backup lacks operations its replicas pulled: the seqs it gives new ones
     would fall below their cursors and never be pulled, unless the cursor is refused."""

@@ -195,7 +195,8 @@ def _now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _remove_workspace_files(path: Path) -> None:
+def remove_workspace_files(path: Path) -> None:
+    """Remove a workspace file that was never any use, with its ``-wal`` and ``-shm``."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
@@ -364,7 +365,7 @@ class Store:
         except BaseException as exc:
             if conn is not None:
                 conn.close()
-            _remove_workspace_files(target)
+            remove_workspace_files(target)
             if isinstance(exc, sqlite3.Error):
                 raise _write_error(target, exc) or WorkspaceError(f"cannot create {target}: {exc}") from None
             raise
@@ -379,7 +380,7 @@ class Store:
             yield store
         except BaseException:
             store.close()
-            _remove_workspace_files(store.path)
+            remove_workspace_files(store.path)
             raise
         store.close()
 
