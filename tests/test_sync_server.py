@@ -787,6 +787,46 @@ def test_a_push_while_another_process_holds_the_write_lock_gets_a_503_to_retry(t
     assert "locked by another writer for 0.2 s" in logged, logged
 
 
+#: ``crewdeck serve ARGS --port N`` whose workspace file has no room to grow (SQLite's own limit on its pages: the
+#: SQLITE_FULL a full disk gives).
+FULL_DISK_SERVER = """
+import sys
+from crewdeck.sync.state import store
+connect = store.connect
+def no_room(*args, **kwargs):
+    conn = connect(*args, **kwargs)
+    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    return conn
+store.connect = no_room
+from crewdeck.tui.cli.main import main
+sys.exit(main(["serve", *sys.argv[1:]]))
+"""
+
+
+def test_a_push_the_servers_full_disk_refuses_says_its_disk_is_full(tmp_path: Path) -> None:
+    # The member was told the workspace file was "busy or unreadable" and to try again in a moment, for as long as
+    # nobody freed any space; only the server's log said the disk was full.
+    team = make_team(tmp_path)
+    token = new_token("ana", "--workspace", str(team))
+    server = Server([str(team)], entry=["-c", FULL_DISK_SERVER]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token-file", token_file(tmp_path, token), str(replica))
+        for i in range(40):
+            crewdeck("-w", str(replica), "add", f"Post {i} " + "x" * 400)
+        said = crewdeck_fails("-w", str(replica), "sync")
+    finally:
+        logged = server.stop()
+    assert said == (
+        f"crewdeck: error: sync with {server.url}: the server is unavailable for now (503: the server's disk is full, "
+        "nothing was stored: whoever runs the server must free some space on it); try again in a moment; 40 edits made "
+        f"here were not sent yet and stay in {replica}\n"
+    )
+    assert f"disk full while writing {team}" in logged and "Traceback" not in logged, logged
+    with Store(team) as store:
+        assert not any(v["title"].startswith("Post ") for _, v in store.records("task"))
+
+
 def test_a_server_told_to_stop_with_nothing_open_ends_without_waiting_for_a_timer(tmp_path: Path) -> None:
     # uvicorn looked for the signal at its next tick (0.1 s) and paused 0.1 s more before closing, though no connection
     # was open: some 0.2 s at every stop, for a person restarting a server as for the suite's hundreds of servers.  On a

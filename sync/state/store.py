@@ -95,6 +95,10 @@ class WorkspaceError(Exception):
     """A workspace that cannot be opened or written, with the reason."""
 
 
+class DiskFull(WorkspaceError):
+    """A write the full disk holding the workspace refused: nothing was written."""
+
+
 @dataclass
 class Change:
     """What one transaction changed: rows per entity and who did it."""
@@ -1487,7 +1491,7 @@ def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
     """
     code = _primary_code(exc)
     if code == sqlite3.SQLITE_FULL:
-        return WorkspaceError(f"disk full while writing {path}; nothing was written (free some space on its disk and try again)")
+        return DiskFull(f"disk full while writing {path}; nothing was written (free some space on its disk and try again)")
     if code == sqlite3.SQLITE_IOERR:
         return WorkspaceError(f"the disk failed while writing {path} ({exc}); nothing was written")
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
