@@ -226,6 +226,22 @@ def test_another_members_files_in_a_directory_without_setgid_are_explained(tmp_p
     )
 
 
+def test_a_workspace_whose_directory_is_gone_is_said_so_not_offered_an_init_that_fails(tmp_path: Path) -> None:
+    # The team's directory was renamed (or its disk not mounted): every command said "no workspace at …/team.db (create
+    # one with: crewdeck init …)", and that init said the directory does not exist.
+    directory = tmp_path / "team"
+    directory.mkdir()
+    path = init(directory / "team.db")
+    directory.rename(tmp_path / "team-2026")
+    for command in (["tasks"], ["add", "Draft reel"]):
+        done = Cli(path)(*command)
+        assert done.code == 2, command
+        assert done.err == (
+            f"crewdeck: error: no workspace at {path}: its directory {directory} does not exist (moved or renamed, or on a "
+            "disk not mounted?)\n"
+        )
+
+
 # ---------------------------------------------------------------- init
 
 

@@ -155,6 +155,14 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> str | None:
     return None
 
 
+def _no_workspace(path: Path) -> str:
+    """Why nothing is at ``path``: no workspace made there yet, or its directory is gone, where ``crewdeck init`` fails."""
+    directory = path.absolute().parent
+    if not directory.is_dir():
+        return f"no workspace at {path}: its directory {directory} does not exist (moved or renamed, or on a disk not mounted?)"
+    return f"no workspace at {path} (create one with: crewdeck init {path})"
+
+
 def max_seq(conn: sqlite3.Connection) -> int:
     """The newest ``seq`` stored (0 for an empty log): the head of every pull cursor."""
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
@@ -229,7 +237,7 @@ class Store:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
-            raise WorkspaceError(f"no workspace at {self.path} (create one with: crewdeck init {self.path})") from None
+            raise WorkspaceError(_no_workspace(self.path)) from None
         except OSError as exc:
             raise WorkspaceError(f"cannot open workspace {self.path}: {exc.strerror}") from None
         if stat.S_ISDIR(st.st_mode):
