@@ -69,7 +69,7 @@ from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.config import Config, ConfigError, moved_notes
 from crewdeck.tui.workspace.config import save as save_config
 from crewdeck.tui.workspace.one_line import folded
-from crewdeck.tui.workspace.syncstate import SHARED_FILE, header_state
+from crewdeck.tui.workspace.syncstate import SHARED_FILE, error_title, header_state
 from crewdeck.tui.workspace.workspace import Campaign, Member
 from crewdeck.widgets import one_line_input
 from crewdeck.widgets.key_footer import KeyFooter
@@ -1318,7 +1318,7 @@ class CrewdeckApp(App[int]):
             self._refusal_told = status.message
             self._take_down_refusal()
             # Made here, not by notify (which keeps it to itself): this one notice is taken down by name later.
-            self._refusal_notice = Notification(visible(status.message), "sync refused", "error", 30, markup=False)
+            self._refusal_notice = Notification(visible(status.message), error_title(status), "error", 30, markup=False)
             self.post_message(Notify(self._refusal_notice))
 
     def _take_down_refusal(self) -> None:
