@@ -34,6 +34,19 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 NOW_TEXT = "2026-11-26T09:30:00Z"
 
+
+def the_owner() -> list[str]:
+    """The command prefix that makes file permissions bind a subprocess, the files' owner still.
+
+    Root keeps its user id, and without the capabilities that let it past
+    permission bits it is as bound by them as any owner is.
+    """
+    if os.geteuid() != 0:
+        return []
+    dropped = "-dac_override,-dac_read_search,-fowner"
+    return ["setpriv", f"--inh-caps={dropped}", f"--bounding-set={dropped}", "--"]
+
+
 #: The files that hold the suite's longest tests (10 s and more each in a full run's ``--durations`` under load),
 #: longest first.  They run first: under ``-n 2`` the tests dealt out last make the run's tail, and one of these
 #: dealt last (the alphabet put most of them there) kept one worker busy for up to a minute while the other sat idle.

@@ -7,10 +7,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 from pytest import MonkeyPatch
 
 from crewdeck.sync.client.engine import Backoff, SyncEngine
+from crewdeck.sync.state import store as store_module
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.widgets.workspace_header import WorkspaceHeader
@@ -209,6 +211,33 @@ async def test_the_sync_refused_notice_goes_when_the_app_syncs_again(tmp_path: P
             await settle(pilot)
             assert not refused() and [n.message for n in app._notifications] == ["Another notice"]  # only the refusal's went
             assert [str(toast.render()) for toast in app.screen.query("Toast")] == ["Another notice"]  # off the screen too
+
+
+async def test_a_replica_whose_disk_fills_says_its_sync_stopped_not_that_the_server_refused(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    # The header read "sync refused: disk full while writing …/ana.db", and the notice was titled so: the server refused
+    # nothing, and whoever read it looked there rather than at their own disk.
+    with served_replica(tmp_path) as (team, _, replica):
+        connect = store_module.connect
+
+        def no_room(path: Path, **kwargs: Any) -> sqlite3.Connection:
+            conn = connect(path, **kwargs)
+            if Path(path).resolve() == replica.resolve():
+                # SQLite's own limit on the file's pages: the SQLITE_FULL a full disk gives.
+                conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+            return conn
+
+        monkeypatch.setattr(store_module, "connect", no_room)
+        for i in range(40):
+            crewdeck("-w", str(team), "--as", "raj", "add", f"Post {i} @ana " + "x" * 400)
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            full = f"disk full while writing {replica}"
+            await until(pilot, lambda: full in header(app).sync_text, "the full disk on the header")
+            assert header(app).sync_text.startswith(f"sync stopped: {full}")
+            assert [n.title for n in app._notifications if full in str(n.message)] == ["sync stopped"]
 
 
 async def test_an_offline_replica_keeps_its_unsent_count_on_the_header_at_80_columns(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ import pytest
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.cli.main import main
 
-from .conftest import NOW_TEXT, ROOT, Cli
+from .conftest import NOW_TEXT, ROOT, Cli, the_owner
 
 
 def plain_user() -> list[str]:
@@ -155,6 +156,51 @@ def test_a_file_that_cannot_be_written_is_named_as_such(tmp_path: Path) -> None:
     assert done.stderr.endswith(f"mode -r--r--r--); ask its owner to run: chmod g+rw {path}; nothing was written\n")
 
 
+def read_while_read_only(tmp_path: Path, path: Path, writable: int) -> list[Path]:
+    """A read of ``path`` by its owner while it was read-only; then ``path`` writable again (``writable``).
+
+    The -wal and -shm that read leaves are returned, read-only as the file was.
+    """
+    with mode(path, 0o444):
+        read = crewdeck_process(tmp_path, "-w", str(path), "--as", "ana", "tasks", prefix=tuple(the_owner()))
+    assert read.returncode == 0, read.stderr
+    path.chmod(writable)
+    left = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    assert [stat.filemode(side.stat().st_mode) for side in left] == ["-r--r--r--", "-r--r--r--"]
+    return left
+
+
+def test_a_read_while_the_file_was_read_only_leaves_its_owner_free_to_write_once_it_is_writable(tmp_path: Path) -> None:
+    path = init(tmp_path / "team.db")
+    read_while_read_only(tmp_path, path, 0o660)
+    done = crewdeck_process(tmp_path, "-w", str(path), "--as", "ana", "add", "Draft reel", prefix=tuple(the_owner()))
+    assert (done.returncode, done.stderr) == (0, "")
+    with Store(path) as store:
+        assert [task["title"] for _, task in store.records("task")] == ["Draft reel"]
+
+
+def test_a_read_only_leftover_of_another_user_names_the_mode_its_owner_is_to_give_it(tmp_path: Path) -> None:
+    path = init(tmp_path / "team.db")
+    left = read_while_read_only(tmp_path, path, 0o666)
+    wal = left[0]  # named first, the -shm after it
+    # They were another account's: the writer below may write the file, not them, nor change their mode.
+    if os.geteuid() == 0:
+        # The file too: SQLite run by root gives the files it opens the owner of the workspace file.
+        for owned in (path, *left):
+            os.chown(owned, 65534, 65534)
+        another_account = the_owner()
+    else:
+        another_account = ["unshare", "--user"]  # a user namespace of its own owns nothing here
+    done = crewdeck_process(tmp_path, "-w", str(path), "--as", "ana", "add", "Draft reel", prefix=tuple(another_account))
+    assert done.returncode == 2
+    first, _, cause = done.stderr.partition(" and you cannot write it: ")
+    assert first.startswith(f"crewdeck: error: cannot write {path}: {wal} belongs to ")
+    assert cause == (
+        f"it was made while {path} was read-only, and SQLite gave it the mode that file had then; ask its owner to run: "
+        f"chmod 666 {wal}; nothing was written\n"
+    )
+
+
 def test_another_members_files_in_a_directory_without_setgid_are_explained(tmp_path: Path) -> None:
     directory = tmp_path / "team"
     directory.mkdir()
@@ -178,6 +224,22 @@ def test_another_members_files_in_a_directory_without_setgid_are_explained(tmp_p
         f"{directory} is not setgid, so SQLite's files there get the group of whoever creates them "
         f"(fix for good: chmod g+s {directory}; this one goes away when its owner closes crewdeck)\n"
     )
+
+
+def test_a_workspace_whose_directory_is_gone_is_said_so_not_offered_an_init_that_fails(tmp_path: Path) -> None:
+    # The team's directory was renamed (or its disk not mounted): every command said "no workspace at …/team.db (create
+    # one with: crewdeck init …)", and that init said the directory does not exist.
+    directory = tmp_path / "team"
+    directory.mkdir()
+    path = init(directory / "team.db")
+    directory.rename(tmp_path / "team-2026")
+    for command in (["tasks"], ["add", "Draft reel"]):
+        done = Cli(path)(*command)
+        assert done.code == 2, command
+        assert done.err == (
+            f"crewdeck: error: no workspace at {path}: its directory {directory} does not exist (moved or renamed, or on a "
+            "disk not mounted?)\n"
+        )
 
 
 # ---------------------------------------------------------------- init

@@ -787,6 +787,46 @@ def test_a_push_while_another_process_holds_the_write_lock_gets_a_503_to_retry(t
     assert "locked by another writer for 0.2 s" in logged, logged
 
 
+#: ``crewdeck serve ARGS --port N`` whose workspace file has no room to grow (SQLite's own limit on its pages: the
+#: SQLITE_FULL a full disk gives).
+FULL_DISK_SERVER = """
+import sys
+from crewdeck.sync.state import store
+connect = store.connect
+def no_room(*args, **kwargs):
+    conn = connect(*args, **kwargs)
+    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    return conn
+store.connect = no_room
+from crewdeck.tui.cli.main import main
+sys.exit(main(["serve", *sys.argv[1:]]))
+"""
+
+
+def test_a_push_the_servers_full_disk_refuses_says_its_disk_is_full(tmp_path: Path) -> None:
+    # The member was told the workspace file was "busy or unreadable" and to try again in a moment, for as long as
+    # nobody freed any space; only the server's log said the disk was full.
+    team = make_team(tmp_path)
+    token = new_token("ana", "--workspace", str(team))
+    server = Server([str(team)], entry=["-c", FULL_DISK_SERVER]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token-file", token_file(tmp_path, token), str(replica))
+        for i in range(40):
+            crewdeck("-w", str(replica), "add", f"Post {i} " + "x" * 400)
+        said = crewdeck_fails("-w", str(replica), "sync")
+    finally:
+        logged = server.stop()
+    assert said == (
+        f"crewdeck: error: sync with {server.url}: the server is unavailable for now (503: the server's disk is full, "
+        "nothing was stored: whoever runs the server must free some space on it); try again in a moment; 40 edits made "
+        f"here were not sent yet and stay in {replica}\n"
+    )
+    assert f"disk full while writing {team}" in logged and "Traceback" not in logged, logged
+    with Store(team) as store:
+        assert not any(v["title"].startswith("Post ") for _, v in store.records("task"))
+
+
 def test_a_server_told_to_stop_with_nothing_open_ends_without_waiting_for_a_timer(tmp_path: Path) -> None:
     # uvicorn looked for the signal at its next tick (0.1 s) and paused 0.1 s more before closing, though no connection
     # was open: some 0.2 s at every stop, for a person restarting a server as for the suite's hundreds of servers.  On a
@@ -1084,6 +1124,65 @@ def test_a_join_on_a_laptop_whose_clock_runs_slow_says_the_replica_is_made_and_h
     assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")
     with Store(path) as store:
         assert [v["title"] for _, v in store.records("task")] == ["Made a moment ago"]
+
+
+def test_a_join_whose_disk_fills_during_the_first_pull_says_the_replica_is_made_and_how_to_finish(
+    served: tuple[Path, Server], tmp_path: Path
+) -> None:
+    # The replica was made and its history half pulled when the disk filled: join said "nothing was written", and
+    # joining again once there was room said the file "already exists; join into a new file".
+    team, server = served
+    notes = {f"Brief {i}": f"{i} " + "draft " * 15_000 for i in range(8)}  # 90 KB each, 720 KB in all
+    for title, text in notes.items():
+        task = crewdeck("-w", str(team), "--as", "raj", "add", title).strip()
+        crewdeck("-w", str(team), "--as", "raj", "set", task, f"notes={text}")
+    path = tmp_path / "ana.db"
+    # A file may grow to 500 KB, as on a disk that has that much room: the new replica fits, not the team's history.
+    limit = 500_000
+    script = (
+        f"import resource, sys\nresource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from crewdeck.tui.cli.main import main\nsys.exit(main(sys.argv[1:]))"
+    )
+    token = token_file(tmp_path, new_token("ana", "--workspace", str(team)))
+    done = subprocess.run(
+        [sys.executable, "-c", script, "join", server.url, "--token-file", token, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"crewdeck: error: the disk failed while writing {path} (disk I/O error); nothing was written; the replica {path} is "
+        f"created, finish its first sync with: crewdeck --workspace {path} sync\n"
+    )
+    assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")  # room again
+    with Store(path) as store:
+        pulled = {v["title"]: v["notes"] for _, v in store.records("task") if v["title"] in notes}
+    assert pulled == notes
+
+
+def test_a_join_whose_replica_cannot_keep_its_server_leaves_no_file_and_joins_again(
+    served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The disk filled as the new file took its server's address: a file that knows no server was left, and joining
+    # again said it "already exists".
+    team, server = served
+    path = tmp_path / "ana.db"
+    token = new_token("ana", "--workspace", str(team))
+    save = Remote.save
+
+    def full(self: Remote, store: Store) -> None:
+        raise store_module.WorkspaceError(
+            f"disk full while writing {store.path}; nothing was written (free some space on its disk and try again)"
+        )
+
+    monkeypatch.setattr(Remote, "save", full)
+    said = crewdeck_fails("join", server.url, "--token-file", token_file(tmp_path, token), str(path))
+    assert said == f"crewdeck: error: disk full while writing {path}; nothing was written (free some space on its disk and try again)\n"
+    assert list(tmp_path.glob("ana.db*")) == []
+    monkeypatch.setattr(Remote, "save", save)
+    assert "joined workspace" in crewdeck("join", server.url, "--token-file", token_file(tmp_path, token), str(path))
 
 
 def test_a_cursor_past_the_servers_last_operation_is_a_409_not_a_silent_empty_page(shared: tuple[Path, Server], tmp_path: Path) -> None:

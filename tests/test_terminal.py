@@ -22,7 +22,7 @@ import pytest
 from crewdeck.sync.state.store import Store
 
 from .apphelp import demo_workspace
-from .conftest import NOW_TEXT, ROOT
+from .conftest import NOW_TEXT, ROOT, the_owner
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="LOUD SKIP: tmux is not installed here; .ci/run installs it (apt-get install tmux)")
@@ -74,9 +74,16 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
 
 
 @contextmanager
-def app_in_tmux(tmp_path: Path, editor_code: str) -> Iterator[tuple[Terminal, Path]]:
-    """The demo workspace's app in a tmux session, with ``editor_code`` (Python, given the file) as ``$EDITOR``."""
+def app_in_tmux(
+    tmp_path: Path, editor_code: str, *, workspace_mode: int | None = None, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[Terminal, Path]]:
+    """The demo workspace's app in a tmux session, with ``editor_code`` (Python, given the file) as ``$EDITOR``.
+
+    ``workspace_mode``: the workspace file's mode when the app starts; ``prefix``: the command the app runs under.
+    """
     workspace = demo_workspace(tmp_path / "team.db")
+    if workspace_mode is not None:
+        workspace.chmod(workspace_mode)
     editor = tmp_path / "editor.py"
     editor.write_text(editor_code)
     name = f"crewdeck-{uuid.uuid4().hex[:8]}"
@@ -89,7 +96,11 @@ def app_in_tmux(tmp_path: Path, editor_code: str) -> Iterator[tuple[Terminal, Pa
     (tmp_path / "none.toml").write_text("")
     # COLUMNS and LINES would override the pane's size (the test runner's
     # environment can carry them into the tmux server).
-    command = "env -u COLUMNS -u LINES " + " ".join(f"{k}='{v}'" for k, v in env.items()) + f" {CREWDECK} --workspace {workspace} --as ana"
+    command = (
+        "env -u COLUMNS -u LINES "
+        + " ".join(f"{k}='{v}'" for k, v in env.items())
+        + f" {' '.join(prefix)} {CREWDECK} --workspace {workspace} --as ana"
+    )
     # Wide enough for the tasks pane to show its ID column beside the other
     # panes.  The size is set before the window exists: a window made at 80x24 and
     # resized at once could resize before the app listens for it.
@@ -221,3 +232,10 @@ def test_notes_changed_elsewhere_while_the_editor_had_them_are_not_saved_over_un
         term.wait_for(lambda s: f"Notes of {first[:8]}" not in s and "edited the notes" in s, "the dialog closed, with the confirmation")
         with Store(workspace) as store:
             assert (store.record("task", first) or {})["notes"] == "Checked with legal."
+
+
+def test_a_workspace_file_that_cannot_be_written_is_said_when_the_app_starts(tmp_path: Path) -> None:
+    # Its owner made it read-only (chmod 444): the app said nothing until the first change typed was refused.
+    with app_in_tmux(tmp_path, ADDS_A_LINE, workspace_mode=0o444, prefix=tuple(the_owner())) as (term, workspace):
+        term.wait_for(lambda s: "Inbox" in s and "you can read this workspace, not change it:" in s, "the read-only notice")
+        assert workspace.stat().st_mode & 0o777 == 0o444

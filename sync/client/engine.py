@@ -68,9 +68,10 @@ class SyncStatus:
 
     ``state``: ``live`` (in step, listening for changes), ``syncing`` (a round
     with something to move is running), ``offline`` (the server cannot be
-    reached; retrying with backoff) or ``error`` (the server refused us, or
-    the round failed unexpectedly; retrying slower: ``message`` says why,
-    e.g. a revoked token or a clock that is off).
+    reached; retrying with backoff) or ``error`` (the server refused us, this
+    replica's file failed (``local``), or the round failed unexpectedly;
+    retrying slower: ``message`` says why, e.g. a revoked token, a clock that
+    is off or a full disk).
     """
 
     state: State
@@ -98,6 +99,8 @@ class SyncStatus:
     #: the log, each ``(since, until)``, and failed before they told them (``RoundResult.untold_pulls``): what of them
     #: came before the app opened is news.
     untold_pulls: tuple[tuple[int, int], ...] = ()
+    #: An ``error`` of this replica's own file (its disk full, say), where the server refused nothing.
+    local: bool = False
 
 
 @dataclass(frozen=True)
@@ -345,7 +348,8 @@ class SyncEngine:
                         mark_removed(store)
                     failures += 1
                     left = self._unsent(store)
-                    self._emit(SyncStatus("error", left, last_sync, None, _failure_message(exc, self.path, left)))
+                    local = isinstance(exc, (WorkspaceError, sqlite3.DatabaseError))
+                    self._emit(SyncStatus("error", left, last_sync, None, _failure_message(exc, self.path, left), local=local))
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, made)
                     continue
                 failures = 0

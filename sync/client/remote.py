@@ -51,7 +51,7 @@ from crewdeck.sync.client.metakeys import (
 from crewdeck.sync.state.oplog import SEQ_MAX, Op, OpError, from_wire, same_write
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.restored import mark_restored
-from crewdeck.sync.state.store import Progress, Store, op_wire_size
+from crewdeck.sync.state.store import Progress, Store, op_wire_size, remove_workspace_files
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -1360,6 +1360,12 @@ def join(
         try:
             keep_private(store.path)  # before the token is written into it
             remote.save(store)
+        except BaseException:
+            # A file that does not know its server is no replica: nothing is left that a join again would call taken.
+            store.close()
+            remove_workspace_files(store.path)
+            raise
+        try:
             client.workspace = remote.workspace
             result = sync_round(store, client, on_progress, pull_told=True)  # the history, no news
         except BaseException:

@@ -157,6 +157,34 @@ def setgid_problem(path: Path) -> str | None:
     return None
 
 
+def _missing_write(side: os.stat_result, workspace: os.stat_result) -> int:
+    """The write permissions the workspace file gives and its ``-wal`` or ``-shm`` does not (0: none missing)."""
+    return workspace.st_mode & ~side.st_mode & 0o222
+
+
+def restore_side_files(path: Path, st: os.stat_result) -> None:
+    """Give this process's own ``-wal`` and ``-shm`` beside ``path`` the write permissions ``path`` has (``st``).
+
+    SQLite gives them the mode the workspace file had when they were made,
+    and a process that could only read leaves them there when it closes: a
+    read while the file was read-only (``chmod 444``) left them read-only
+    once it was writable again, and every write then failed for good, with
+    no process holding them that could close.  Their owner may give the
+    permissions back; a mode changes nothing a process reads or writes
+    through them.  Another user's are said by ``access_problem``.
+    """
+    uid = os.geteuid()
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        try:
+            side_st = side.stat()
+            missing = _missing_write(side_st, st)
+            if missing and side_st.st_uid == uid:
+                os.chmod(side, stat.S_IMODE(side_st.st_mode) | missing)
+        except OSError:
+            continue  # absent, or not ours after all: opening says what is wrong
+
+
 def _owner(st: os.stat_result) -> str:
     try:
         user = pwd.getpwuid(st.st_uid).pw_name
@@ -196,12 +224,19 @@ def access_problem(path: Path) -> str | None:
         except OSError as exc:
             return f"{side}: {exc.strerror}"
         if not os.access(side, os.R_OK | os.W_OK):
-            cause = (
-                f"{directory} is not setgid, so SQLite's files there get the group of whoever creates them "
-                f"(fix for good: chmod g+s {shlex.quote(str(directory))}; this one goes away when its owner closes crewdeck)"
-                if not directory.stat().st_mode & stat.S_ISGID
-                else f"ask its owner to run: chmod g+rw {shlex.quote(str(side))}"
-            )
+            ungiven = _missing_write(side_st, st)
+            if ungiven:
+                cause = (
+                    f"it was made while {path} was read-only, and SQLite gave it the mode that file had then; ask its "
+                    f"owner to run: chmod {stat.S_IMODE(side_st.st_mode) | ungiven:o} {shlex.quote(str(side))}"
+                )
+            elif not directory.stat().st_mode & stat.S_ISGID:
+                cause = (
+                    f"{directory} is not setgid, so SQLite's files there get the group of whoever creates them "
+                    f"(fix for good: chmod g+s {shlex.quote(str(directory))}; this one goes away when its owner closes crewdeck)"
+                )
+            else:
+                cause = f"ask its owner to run: chmod g+rw {shlex.quote(str(side))}"
             return f"{side} belongs to {_owner(side_st)} (mode {stat.filemode(side_st.st_mode)}) and you cannot write it: {cause}"
     if missing and not os.access(directory, os.W_OK | os.X_OK):
         return (

@@ -35,7 +35,14 @@ from crewdeck.sync.state.ids import new_id, new_node_id
 from crewdeck.sync.state.lockwait import LockWait, begin_immediate, clear_interrupt
 from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash, same_write
 from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError, canonical_json
-from crewdeck.sync.state.sharedfile import FILE_MODE, OpenedFile, access_problem, check_local_disk, create_group_writable
+from crewdeck.sync.state.sharedfile import (
+    FILE_MODE,
+    OpenedFile,
+    access_problem,
+    check_local_disk,
+    create_group_writable,
+    restore_side_files,
+)
 from crewdeck.sync.state.writes import PendingWrites, Writer
 
 if TYPE_CHECKING:
@@ -86,6 +93,10 @@ BULK_YOUNG_COLLECTED_AFTER = 50_000
 
 class WorkspaceError(Exception):
     """A workspace that cannot be opened or written, with the reason."""
+
+
+class DiskFull(WorkspaceError):
+    """A write the full disk holding the workspace refused: nothing was written."""
 
 
 @dataclass
@@ -144,6 +155,14 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> str | None:
     return None
 
 
+def _no_workspace(path: Path) -> str:
+    """Why nothing is at ``path``: no workspace made there yet, or its directory is gone, where ``crewdeck init`` fails."""
+    directory = path.absolute().parent
+    if not directory.is_dir():
+        return f"no workspace at {path}: its directory {directory} does not exist (moved or renamed, or on a disk not mounted?)"
+    return f"no workspace at {path} (create one with: crewdeck init {path})"
+
+
 def max_seq(conn: sqlite3.Connection) -> int:
     """The newest ``seq`` stored (0 for an empty log): the head of every pull cursor."""
     return int(conn.execute("SELECT coalesce(max(seq), 0) FROM ops").fetchone()[0])
@@ -188,7 +207,8 @@ def _now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _remove_workspace_files(path: Path) -> None:
+def remove_workspace_files(path: Path) -> None:
+    """Remove a workspace file that was never any use, with its ``-wal`` and ``-shm``."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
@@ -217,7 +237,7 @@ class Store:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
-            raise WorkspaceError(f"no workspace at {self.path} (create one with: crewdeck init {self.path})") from None
+            raise WorkspaceError(_no_workspace(self.path)) from None
         except OSError as exc:
             raise WorkspaceError(f"cannot open workspace {self.path}: {exc.strerror}") from None
         if stat.S_ISDIR(st.st_mode):
@@ -231,6 +251,8 @@ class Store:
                 raise WorkspaceError(str(exc)) from None
         #: The file the path named when opened: writes stop if it is deleted or replaced.
         self.opened = OpenedFile.at(self.path, st)
+        if not readonly:
+            restore_side_files(self.path, st)
         self.busy_timeout = busy_timeout
         self.conn = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
         try:
@@ -355,7 +377,7 @@ class Store:
         except BaseException as exc:
             if conn is not None:
                 conn.close()
-            _remove_workspace_files(target)
+            remove_workspace_files(target)
             if isinstance(exc, sqlite3.Error):
                 raise _write_error(target, exc) or WorkspaceError(f"cannot create {target}: {exc}") from None
             raise
@@ -370,7 +392,7 @@ class Store:
             yield store
         except BaseException:
             store.close()
-            _remove_workspace_files(store.path)
+            remove_workspace_files(store.path)
             raise
         store.close()
 
@@ -1477,7 +1499,7 @@ def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
     """
     code = _primary_code(exc)
     if code == sqlite3.SQLITE_FULL:
-        return WorkspaceError(f"disk full while writing {path}; nothing was written (free some space on its disk and try again)")
+        return DiskFull(f"disk full while writing {path}; nothing was written (free some space on its disk and try again)")
     if code == sqlite3.SQLITE_IOERR:
         return WorkspaceError(f"the disk failed while writing {path} ({exc}); nothing was written")
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):

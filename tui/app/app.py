@@ -40,6 +40,7 @@ from textual.widgets import Input
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.rules import crisis_refused
+from crewdeck.sync.state.sharedfile import access_problem
 from crewdeck.sync.state.store import BUSY_TIMEOUT, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app import hidden_keys
@@ -68,7 +69,7 @@ from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.config import Config, ConfigError, moved_notes
 from crewdeck.tui.workspace.config import save as save_config
 from crewdeck.tui.workspace.one_line import folded
-from crewdeck.tui.workspace.syncstate import SHARED_FILE, header_state
+from crewdeck.tui.workspace.syncstate import SHARED_FILE, error_title, header_state
 from crewdeck.tui.workspace.workspace import Campaign, Member
 from crewdeck.widgets import one_line_input
 from crewdeck.widgets.key_footer import KeyFooter
@@ -568,6 +569,9 @@ class CrewdeckApp(App[int]):
         self.set_interval(60, self._rescore)
         for line in [*moved_notes(self.config), *keymap_warnings(self.config)]:  # said on stderr too, which the app's screen hides
             self.notify(line, title="config", severity="warning", timeout=20)
+        unwritable = access_problem(self.session.path)
+        if unwritable is not None:  # said now, where it was first said when a change typed was refused
+            self.notify(f"you can read this workspace, not change it: {unwritable}", title="read-only", severity="warning", timeout=30)
         self._load_people()
         for pane in self.main_screen.query(Pane):
             pane.ensure_started()
@@ -1314,7 +1318,7 @@ class CrewdeckApp(App[int]):
             self._refusal_told = status.message
             self._take_down_refusal()
             # Made here, not by notify (which keeps it to itself): this one notice is taken down by name later.
-            self._refusal_notice = Notification(visible(status.message), "sync refused", "error", 30, markup=False)
+            self._refusal_notice = Notification(visible(status.message), error_title(status), "error", 30, markup=False)
             self.post_message(Notify(self._refusal_notice))
 
     def _take_down_refusal(self) -> None:

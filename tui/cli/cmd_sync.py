@@ -502,13 +502,14 @@ def cmd_join(ctx: Context) -> int:
         _warn("joining over plain HTTP off this machine: your token crosses the network readable; use https://")
     try:
         store, remote, result = join(str(path), url, token, on_progress=lambda d, t: progress(d, t, "first sync"))
-    except (SyncError, ClockSkewError) as exc:
-        # A clock too far behind the team's stamps stops the first pull as a server's refusal does: the replica is made.
+    except (SyncError, ClockSkewError, WorkspaceError) as exc:
+        # A clock too far behind the team's stamps, or a disk that filled, stops the first pull as a server's refusal
+        # does: the replica is made, with the pages pulled before.
         if path.exists():
             raise UserError(f"{exc}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync") from None
+        if isinstance(exc, WorkspaceError):
+            raise UserError(str(exc)) from None
         raise UserError(f"cannot join {a.url}: {exc}") from None
-    except WorkspaceError as exc:
-        raise UserError(str(exc)) from None
     ws = Workspace(store)
     member = ws.member(remote.member)
     ws.close()

@@ -33,4 +33,10 @@ def header_state(status: SyncStatus | None, now: dt.datetime, tz: str, clock24: 
     if status.state == "offline":
         return "offline", f"offline{unsent} · {last}"
     # The count before the reason, which is long (what to do about it): after it, the header cut the count off.
-    return "offline", f"sync refused{unsent}: {status.message}"
+    return "offline", f"{error_title(status)}{unsent}: {status.message}"
+
+
+def error_title(status: SyncStatus) -> str:
+    """What an ``error`` status is: the server's refusal, or this replica's own file failing (its disk full), which
+    nobody refused."""
+    return "sync stopped" if status.local else "sync refused"
