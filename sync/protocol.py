@@ -21,6 +21,8 @@ HEADER = "Crewdeck-Protocol"
 UNNAMED = 2
 #: The first level whose replicas read an entity's operations; every entity not named here, every level reads.
 READ_FROM = {"import_run": 3}
+#: A replica of this level or later reads every entity: its pages are sent as they are, looked at operation by none.
+READS_ALL = max(READ_FROM.values(), default=0)
 
 
 def unreadable(entity: str, level: int) -> bool:
