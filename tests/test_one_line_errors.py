@@ -467,7 +467,7 @@ def test_publishing_the_same_file_twice_is_one_line(postgres: Postgres, tmp_path
 @pytest.mark.parametrize(
     ("argv", "end"),
     [
-        (["done", "x" * 100_000], "' is not an id: give at least 4 hex digits of a task id\n"),
+        (["show", "x" * 100_000], "' is not an id: give at least 4 hex digits of a task id\n"),
         (["campaign", "set", "spring", "--status", "x" * 100_000], "(see: crewdeck campaign set --help)\n"),
     ],
     ids=["a command's own error", "argparse's"],

@@ -285,6 +285,21 @@ def test_done_makes_the_next_instance_once(cli: Cli) -> None:
     assert len(_tasks(cli)) == 1 and len(_tasks(cli, "all")) == 2
 
 
+def test_done_undone_leaves_the_one_instance_open_again(cli: Cli) -> None:
+    """The undo removed the next instance and opened the one done again; the next list took the removed one for a
+    skipped occurrence and made a third, a week on: two open instances of one weekly task (reviewer rc)."""
+    first = cli.ok("add", "Standup @raj every:weekday 09:00 Asia/Kolkata").strip()
+    cli.ok("done", first[:8])
+    cli.ok("undo")
+
+    assert [task["id"] for task in _tasks(cli)] == [first]
+    # Done again, the series goes on with one instance: after the removed one, which reads as a skipped occurrence
+    # once nothing of the series is open and ahead (its id is taken: the same occurrence is never made twice).
+    cli.ok("done", first[:8])
+    [nxt] = _tasks(cli)
+    assert nxt["id"] == recurrence.instance_id(_series(cli, first), dt.date(2026, 12, 1))
+
+
 def test_a_member_closes_a_colleagues_recurring_task_and_makes_the_next_instance(cli: Cli) -> None:
     """raj's `done` on ana's daily task was refused (author_field): the next instance named ana as its maker."""
     first = cli.ok("add", "Daily check every:day 09:00").strip()  # ana's, in her zone (Berlin)

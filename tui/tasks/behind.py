@@ -16,18 +16,25 @@ from crewdeck.tui.time.when import utc_iso
 if TYPE_CHECKING:
     from crewdeck.tui.workspace.workspace import Workspace
 
-#: The latest instance of each live series, when it is closed, deleted or past its time.
+_OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+
+#: The latest instance of each live series, when it is closed or past its time, or deleted while no other instance of
+#: the series is open and ahead (an undo of ``done`` deletes the instance it made and opens the one done again: that
+#: series is not behind, where it was given a third instance a week on, the week between skipped).
 BEHIND = f"""
 SELECT t.id FROM task t
 WHERE t.series IS NOT NULL
   AND json_extract(t.recurrence, '$.rule') IS NOT NULL
   AND json_extract(t.recurrence, '$.on') =
       (SELECT max(json_extract(r.recurrence, '$.on')) FROM task r WHERE r.series = t.series)
-  AND (t.deleted = 1 OR t.status NOT IN ({", ".join(f"'{s}'" for s in OPEN_STATUSES)}) OR t.due_utc <= ?)
+  AND (t.status NOT IN ({_OPEN}) OR t.due_utc <= :now
+       OR (t.deleted = 1 AND NOT EXISTS (
+           SELECT 1 FROM task o WHERE o.series = t.series AND o.deleted = 0 AND o.status IN ({_OPEN})
+             AND (o.due_utc IS NULL OR o.due_utc > :now))))
 ORDER BY t.id
 """
 
 
 def needs_catch_up(ws: Workspace, now: dt.datetime) -> bool:
     """A cheap check before ``recurrence.catch_up`` (indexed by series): does any series need its next instance?"""
-    return ws.conn.execute(BEHIND + " LIMIT 1", (utc_iso(now),)).fetchone() is not None
+    return ws.conn.execute(BEHIND + " LIMIT 1", {"now": utc_iso(now)}).fetchone() is not None

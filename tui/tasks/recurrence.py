@@ -561,7 +561,7 @@ def _latest_on(ws: Workspace, series: str) -> str:
 def catch_up(ws: Workspace, w: Writer, now: dt.datetime) -> list[str]:
     """Give each live series whose latest instance is closed, deleted or past its time its next instance."""
     made = []
-    for (task_id,) in ws.conn.execute(BEHIND, (utc_iso(now),)).fetchall():
+    for (task_id,) in ws.conn.execute(BEHIND, {"now": utc_iso(now)}).fetchall():
         latest = ws.task(task_id)
         created = _create_next(ws, w, latest, dt.date.fromisoformat(latest["recurrence"]["on"]), now)
         if created:
