@@ -7,7 +7,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -177,6 +177,53 @@ def test_a_read_while_the_file_was_read_only_leaves_its_owner_free_to_write_once
     assert (done.returncode, done.stderr) == (0, "")
     with Store(path) as store:
         assert [task["title"] for _, task in store.records("task")] == ["Draft reel"]
+
+
+def test_a_wal_that_is_a_symlink_never_gives_its_target_the_workspaces_permissions(tmp_path: Path) -> None:
+    """Giving a -wal back its write permissions followed a symlink: whoever may write the team's directory planted
+    team.db-wal -> the opener's own private file, and the next open made that file writable by everyone (reviewer rd)."""
+    team = tmp_path / "team"
+    team.mkdir()
+    path = init(team / "team.db")
+    private = tmp_path / "bashrc"  # the opener's own private file
+    private.write_text("export PATH=/usr/bin\n")
+    private.chmod(0o600)
+    path.chmod(0o666)  # whoever owns the workspace file may do this
+    Path(f"{path}-wal").symlink_to(private)
+    with suppress(WorkspaceError):  # SQLite may refuse the planted -wal: the mode of its target is what this is about
+        Store(path).close()
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+def test_the_owner_of_a_workspace_opened_through_a_symlink_writes_once_it_is_writable_again(tmp_path: Path) -> None:
+    """The -wal and -shm are beside the file a symlinked path names, where SQLite makes them: those beside the link
+    were looked for, so the read-only ones the read left were never given their permissions back."""
+    (tmp_path / "real").mkdir()
+    path = init(tmp_path / "real" / "team.db")
+    read_while_read_only(tmp_path, path, 0o660)
+    link = tmp_path / "team.db"
+    link.symlink_to(path)
+    done = crewdeck_process(tmp_path, "-w", str(link), "--as", "ana", "add", "Draft reel", prefix=tuple(the_owner()))
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_a_workspace_on_a_read_only_filesystem_is_said_so_not_given_a_chmod_that_cannot_help(tmp_path: Path) -> None:
+    """On a disk mounted read-only even a list failed, told to ask the owner to run chmod g+rw on a file already rw
+    (reviewer rd).  A tmpfs of a mount namespace of its own, remounted read-only: a real read-only filesystem."""
+    where = tmp_path / "mnt"
+    where.mkdir()
+    crewdeck = f"{sys.executable} -m crewdeck.tui.cli.main"
+    script = (
+        f"mount -t tmpfs -o size=4m none {where} && {crewdeck} init {where}/team.db --member ana --name Ana --tz UTC "
+        f">/dev/null 2>&1 && mount -o remount,ro {where} && {crewdeck} -w {where}/team.db --as ana tasks"
+    )
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"crewdeck: error: cannot open workspace {where}/team.db: {where}/team.db is on a read-only filesystem, where "
+        "SQLite cannot keep the -wal and -shm it reads and writes through: copy the file to a writable disk, or mount "
+        "this one read-write\n",
+    )
 
 
 def test_a_read_only_leftover_of_another_user_names_the_mode_its_owner_is_to_give_it(tmp_path: Path) -> None:

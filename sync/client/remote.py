@@ -48,10 +48,11 @@ from crewdeck.sync.client.metakeys import (
     META_WORKSPACE,
     REMOTE_KEYS,
 )
+from crewdeck.sync.state.clock import ClockSkewError
 from crewdeck.sync.state.oplog import SEQ_MAX, Op, OpError, from_wire, same_write
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.restored import mark_restored
-from crewdeck.sync.state.store import Progress, Store, op_wire_size, remove_workspace_files
+from crewdeck.sync.state.store import Progress, Store, WorkspaceError, op_wire_size, remove_workspace_files
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -1348,6 +1349,15 @@ def server_url(text: str) -> str:
     return text
 
 
+class FirstSyncStopped(Exception):
+    """A join's replica is made and knows its server, and its first sync stopped (``cause``: a server's refusal, a
+    clock too far behind the team's stamps, a disk that filled): the pages pulled before are kept, a sync goes on."""
+
+    def __init__(self, cause: SyncError | ClockSkewError | WorkspaceError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 def join(
     path: str, url: str, token: str, transport: httpx.BaseTransport | None = None, on_progress: Progress | None = None
 ) -> tuple[Store, Remote, RoundResult]:
@@ -1368,6 +1378,9 @@ def join(
         try:
             client.workspace = remote.workspace
             result = sync_round(store, client, on_progress, pull_told=True)  # the history, no news
+        except (SyncError, ClockSkewError, WorkspaceError) as exc:
+            store.close()
+            raise FirstSyncStopped(exc) from exc
         except BaseException:
             store.close()
             raise

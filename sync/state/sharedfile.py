@@ -174,15 +174,26 @@ def restore_side_files(path: Path, st: os.stat_result) -> None:
     through them.  Another user's are said by ``access_problem``.
     """
     uid = os.geteuid()
+    # Beside the file itself, where SQLite makes them: a symlinked path's own folder holds none of them.
+    real = os.path.realpath(path)
     for suffix in ("-wal", "-shm"):
-        side = Path(f"{path}{suffix}")
         try:
-            side_st = side.stat()
-            missing = _missing_write(side_st, st)
-            if missing and side_st.st_uid == uid:
-                os.chmod(side, stat.S_IMODE(side_st.st_mode) | missing)
+            # Opened, never followed, then changed through what was opened: a -wal that is a symlink (planted by
+            # whoever may write the directory, or swapped in after a look) would have given its target, a file of
+            # this user's, the workspace's write permissions: everyone's, for a file mode 666.
+            fd = os.open(f"{real}{suffix}", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except OSError:
-            continue  # absent, or not ours after all: opening says what is wrong
+            continue  # absent, a symlink, or not ours to read: opening the workspace says what is wrong
+        try:
+            side_st = os.fstat(fd)
+            missing = _missing_write(side_st, st)
+            ours = stat.S_ISREG(side_st.st_mode) and side_st.st_uid == uid and side_st.st_nlink == 1
+            if missing and ours and side_st.st_dev == st.st_dev:
+                os.fchmod(fd, stat.S_IMODE(side_st.st_mode) | missing)
+        except OSError:
+            pass  # not ours after all: opening says what is wrong
+        finally:
+            os.close(fd)
 
 
 def _owner(st: os.stat_result) -> str:
@@ -200,22 +211,31 @@ def _owner(st: os.stat_result) -> str:
 def access_problem(path: Path) -> str | None:
     """Why this process cannot open the workspace at ``path`` for writing, if a permission is why.
 
-    Asked only after SQLite failed to open or write (it says no more than
-    "attempt to write a readonly database"), so it costs nothing when all
-    is well.
+    Asked after SQLite failed to open or write (it says no more than
+    "attempt to write a readonly database"), and once as the app starts.
     """
     directory = path.resolve().parent
     try:
         st = path.stat()
     except OSError as exc:
         return f"{path}: {exc.strerror}"
+    try:
+        read_only_mount = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_mount = False
+    if read_only_mount:  # no mode helps there: the file's is not what stops the write
+        return (
+            f"{path} is on a read-only filesystem, where SQLite cannot keep the -wal and -shm it reads and writes through: "
+            "copy the file to a writable disk, or mount this one read-write"
+        )
+    real = Path(os.path.realpath(path))  # SQLite's -wal and -shm are beside the file itself, not a symlink to it
     if not os.access(path, os.R_OK | os.W_OK):
         return (
             f"{path} is not writable by you (owner {_owner(st)}, mode {stat.filemode(st.st_mode)}); ask its owner to run: chmod g+rw {path}"
         )
     missing = []
     for suffix in ("-wal", "-shm"):
-        side = Path(f"{path}{suffix}")
+        side = Path(f"{real}{suffix}")
         try:
             side_st = side.stat()
         except FileNotFoundError:

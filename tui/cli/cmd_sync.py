@@ -485,7 +485,7 @@ def _plain_http_off_loopback(url: str) -> bool:
 
 
 def cmd_join(ctx: Context) -> int:
-    from crewdeck.sync.client.remote import join, server_url
+    from crewdeck.sync.client.remote import FirstSyncStopped, join, server_url
 
     a = ctx.args
     path = home_path(a.path)
@@ -502,11 +502,12 @@ def cmd_join(ctx: Context) -> int:
         _warn("joining over plain HTTP off this machine: your token crosses the network readable; use https://")
     try:
         store, remote, result = join(str(path), url, token, on_progress=lambda d, t: progress(d, t, "first sync"))
+    except FirstSyncStopped as stopped:
+        # The replica is made, with the pages pulled before: what the cause's own words say was not written is the
+        # page it stopped at, not the replica.
+        why = str(stopped.cause).removesuffix("; nothing was written")
+        raise UserError(f"{why}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync") from None
     except (SyncError, ClockSkewError, WorkspaceError) as exc:
-        # A clock too far behind the team's stamps, or a disk that filled, stops the first pull as a server's refusal
-        # does: the replica is made, with the pages pulled before.
-        if path.exists():
-            raise UserError(f"{exc}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync") from None
         if isinstance(exc, WorkspaceError):
             raise UserError(str(exc)) from None
         raise UserError(f"cannot join {a.url}: {exc}") from None
