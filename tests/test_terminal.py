@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.workspace.drafts import DraftStore
 
 from .apphelp import demo_workspace
 from .conftest import NOW_TEXT, ROOT, the_owner
@@ -50,6 +52,13 @@ class Terminal:
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.name, capture=True)
+
+    def wait_for_pane(self, done: Callable[[], bool], timeout: float = 20) -> None:
+        """Ask tmux until ``done`` (a state of the pane, as ``#{pane_dead}``) holds."""
+        deadline = time.monotonic() + timeout
+        while not done():
+            assert time.monotonic() < deadline, "the pane never came to the state waited for"
+            time.sleep(0.02)
 
     def wait_for(self, found: Callable[[str], bool], what: str, timeout: float = 20) -> str:
         """Read the screen until it shows what we wait for (a condition, not a delay)."""
@@ -92,6 +101,8 @@ def app_in_tmux(
         "CREWDECK_CONFIG": str(tmp_path / "none.toml"),
         "EDITOR": f"{sys.executable} {editor}",
         "TERM": "xterm-256color",
+        # Drafts of dialogs kept in the test's directory, never in the home of whoever runs the tests.
+        "XDG_STATE_HOME": str(tmp_path / "state"),
     }
     (tmp_path / "none.toml").write_text("")
     # COLUMNS and LINES would override the pane's size (the test runner's
@@ -239,3 +250,42 @@ def test_a_workspace_file_that_cannot_be_written_is_said_when_the_app_starts(tmp
     with app_in_tmux(tmp_path, ADDS_A_LINE, workspace_mode=0o444, prefix=tuple(the_owner())) as (term, workspace):
         term.wait_for(lambda s: "Inbox" in s and "you can read this workspace, not change it:" in s, "the read-only notice")
         assert workspace.stat().st_mode & 0o777 == 0o444
+
+
+def test_notes_typed_in_the_app_survive_a_kill_9_and_are_offered_at_the_next_start(tmp_path: Path) -> None:
+    # Drafts were kept only as the app closed: a kill -9 of it, an OOM kill or a power cut lost all typed in a dialog.
+    workspace = tmp_path / "team.db"
+    meanwhile = (  # the notes changed as $EDITOR had them: they open in the app's own editor, as over SSH
+        "import pathlib, subprocess, sys\n"
+        "path = pathlib.Path(sys.argv[1])\n"
+        f"subprocess.run([{CREWDECK!r}, '--workspace', {str(workspace)!r}, '--as', 'raj', 'set', path.stem.removeprefix('task-'),"
+        " 'notes=Raj wrote these meanwhile'], check=True, capture_output=True)\n"
+        "path.write_text('Checked with legal.')\n"
+    )
+    with app_in_tmux(tmp_path, meanwhile) as (term, opened):
+        with Store(opened) as store:
+            inbox = [r[0] for r in store.conn.execute("SELECT id FROM task WHERE status = 'inbox'")]
+            ana = next(k for k, v in store.records("member") if v["handle"] == "ana")
+        drafts = DraftStore.for_member(opened, ana, tmp_path / "state" / "crewdeck" / "drafts")
+        text = term.wait_for(lambda s: "Inbox" in s and _ids_on_screen(s, inbox), "the inbox")
+        first = _ids_on_screen(text, inbox)[0]
+        term.keys("e")
+        term.wait_for(lambda s: "not saved: the notes were changed since you opened them" in s, "the app's own editor")
+        term.keys("-l", " Call the venue first.")
+        term.wait_for(lambda s: "Call the venue first." in s, "the text typed")
+        deadline = time.monotonic() + 20
+        while (draft := drafts.get(f"notes:{first}")) is None or "Call the venue first." not in draft.values["text"]:
+            assert time.monotonic() < deadline, "the text typed was never kept while the app ran"
+            time.sleep(0.05)
+
+        term.tmux("set-option", "-w", "-t", term.name, "remain-on-exit", "on")
+        app = int(term.tmux("display-message", "-p", "-t", term.name, "#{pane_pid}", capture=True))
+        os.killpg(app, signal.SIGKILL)  # no signal it can catch, no exit of its own
+        term.wait_for_pane(lambda: term.tmux("display-message", "-p", "-t", term.name, "#{pane_dead}", capture=True).strip() == "1")
+        term.tmux("respawn-pane", "-t", term.name)  # the app started again, as it was
+
+        term.wait_for(lambda s: f"a draft of the notes of {first[:8]}" in s and "K opens it" in s, "the draft said at start")
+        term.keys("K")
+        term.wait_for(lambda s: f"A draft of the notes of {first[:8]}" in s, "the draft offered in the notes editor")
+        term.keys("C-r")
+        term.wait_for(lambda s: "Checked with legal. Call the venue first." in s, "the draft restored")

@@ -1,8 +1,12 @@
-"""Text typed in a dialog survives a dropped connection: what the app does with drafts (``crewdeck.tui.workspace.drafts``).
+"""Text typed in a dialog survives a dropped connection, a kill or a power cut: what the app does with drafts
+(``crewdeck.tui.workspace.drafts``).
 
-When the app closes without the person choosing to drop what a dialog holds (the SSH session or terminal gone, the
-web page closed, a quit over a change waiting for the file), each dialog holding unsaved text that says what it is for
-(``draft_for``: the records it acts on) is kept as a draft of its member (``keep_drafts``, on the app's exit).  The same
+Each dialog holding unsaved text that says what it is for (``draft_for``: the records it acts on) is kept as a draft
+of its member while it is typed, a second or so after it last changed (``crewdeck.tui.app.drafts_typed``), and again
+when the app closes without the person choosing to drop it (the SSH session or terminal gone, the web page closed, a
+quit over a change waiting for the file: ``keep_drafts``, on the app's exit).  Both keep what the app closing would
+leave: a dialog's text of its own replaces the draft it offers, a dialog untouched (or its text undone) leaves the
+draft offered as it was, and one whose text is being written keeps no new draft.  The same
 dialog opened again on the same records offers it in a line inside it (``DraftOffer``), with ctrl keys
 (``DRAFT_BINDINGS``): every letter goes into the dialog as always (a letter answering the offer took the first of
 what was typed ahead).  ``ctrl+r`` puts the draft in the dialog, ``ctrl+n`` drops it; it leaves the store when the
@@ -23,12 +27,14 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Label
 
+from crewdeck.tui.app import drafts_typed
+from crewdeck.tui.app.drafts_typed import TypedDraft
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.workspace.drafts import DialogDraft, DraftStore
 
 if TYPE_CHECKING:
-    from crewdeck.tui.app.screens.discard import DiscardScreen
+    from crewdeck.tui.app.screens.discard import DiscardScreen, HoldsText
 
 #: The keys of a draft offered in a dialog, each dialog's own (``KeepsDraft``): ctrl keys, as a letter types into it.
 DRAFT_BINDINGS: list[BindingType] = [
@@ -62,6 +68,15 @@ class KeepsDraft:
     #: Closed as the app closes (``keep_drafts``): what it held, or the draft it offered, stays kept.
     draft_closing: bool = False
 
+    _typed_draft: TypedDraft | None = None
+
+    @property
+    def typed_draft(self) -> TypedDraft:
+        """Where keeping its text while it is typed stands (``drafts_typed``): each dialog's own, made when first asked."""
+        if self._typed_draft is None:
+            self._typed_draft = TypedDraft()
+        return self._typed_draft
+
     @abstractmethod
     def draft_values(self) -> dict[str, str]:
         """What the dialog holds now, by field ("text" for one text)."""
@@ -73,6 +88,22 @@ class KeepsDraft:
     @abstractmethod
     def restore_draft(self, values: dict[str, str]) -> None:
         """Put a draft's values in the dialog."""
+
+    # Named with "_" (Textual calls each class's handler of a message): the dialogs' own ``on_…_changed`` run too.
+    def _on_input_changed(self) -> None:
+        drafts_typed.typed(self._holds_text())
+
+    def _on_text_area_changed(self) -> None:
+        drafts_typed.typed(self._holds_text())
+
+    def _on_checkbox_changed(self) -> None:
+        drafts_typed.typed(self._holds_text())
+
+    def _holds_text(self) -> HoldsText:
+        from crewdeck.tui.app.screens.discard import HoldsText  # which imports this module
+
+        assert isinstance(self, HoldsText)
+        return self
 
     def on_mount(self) -> None:
         assert isinstance(self, Screen)
@@ -101,6 +132,7 @@ class KeepsDraft:
         if self.draft_offered is not None:
             self._drop_draft()
             self._offer_answered()
+            drafts_typed.typed(self._holds_text())  # what the dialog holds of its own is kept again
 
     def _offer_answered(self) -> None:
         assert isinstance(self, Screen)
@@ -110,9 +142,20 @@ class KeepsDraft:
 
     def on_unmount(self) -> None:
         """The dialog closed: saved, or its text discarded, the draft of it goes; closed with nothing typed (escape),
-        it stays, and so it does when the app closes (``keep_drafts`` keeps what the dialog held)."""
+        the one it offered stays (its text kept while typed, then undone, makes way for it again), and so it does
+        when the app closes (``keep_drafts`` keeps what the dialog held)."""
         assert isinstance(self, Screen)
-        if self.draft_for is not None and not self.draft_left and not self.draft_closing and self.app.return_code is None:
+        screen = self._holds_text()
+        drafts_typed.closed(screen)
+        if self.draft_for is None or self.draft_closing:
+            return
+        kept = drafts_of(self.app)
+        if self.draft_left and screen.typed_draft.kept and kept is not None:
+            try:
+                drafts_typed.give_way(screen, kept[0], self.draft_offered)
+            except OSError as exc:
+                self.app.notify(f"the draft stays in {kept[0].path}: {exc.strerror}", severity="warning", markup=False)
+        elif not self.draft_left and self.app.return_code is None:
             self._drop_draft()
 
     def _drop_draft(self) -> None:
@@ -158,11 +201,13 @@ def keep_drafts(app: App[Any]) -> None:
             # app waits for the write): its draft goes as it closes, where it was offered again with its text saved.
             screen.draft_closing = True
     for screen in app.screen_stack:
-        if not isinstance(screen, HoldsText) or screen.draft_for is None or screen.draft_discarded or screen.writing:
+        if not isinstance(screen, HoldsText):
             continue
-        if screen.unsaved:
+        drafts_typed.closed(screen)  # a write of it while typed, under way, is done before this one
+        write = drafts_typed.keeping(screen, store, zone)
+        if write is not None:
             try:
-                store.keep(screen.draft_for.key, screen.draft_for.what, screen.draft_values(), screen.draft_opened_with(), zone)
+                write()
             except OSError:
                 return  # the app is closing, with no one to tell: the disk refuses, as it would any other rescue
 

@@ -9,6 +9,8 @@ through a file beside it so that a close half-way leaves the drafts before.  A d
 Bounded: the newest ``MOST`` are kept, each value cut at ``MOST_CHARS``.  A file that cannot be read (cut short,
 written by hand) holds no drafts, and an entry in it that is not a draft (a field missing or of another kind, a zone
 or an instant that names none) is left out: drafts are a rescue, never a reason the app does not open or ends.
+Each change of the file (read, then written whole) holds the lock of its path: a dialog's draft is kept from a thread
+while the person types, and two written at once would each write the file without the other's.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +30,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 MOST = 5
 #: The characters kept of each value (a task's notes, a post's copy are well under it).
 MOST_CHARS = 100_000
+
+#: The lock of each drafts file, held while it is read and written again (``_FILE_LOCKS_LOCK`` guards the table).
+_FILE_LOCKS: dict[Path, threading.Lock] = {}
+_FILE_LOCKS_LOCK = threading.Lock()
+
+
+def _file_lock(path: Path) -> threading.Lock:
+    with _FILE_LOCKS_LOCK:
+        return _FILE_LOCKS.setdefault(path, threading.Lock())
 
 
 def default_drafts_dir() -> Path:
@@ -118,13 +130,19 @@ class DraftStore:
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             zone,
         )
-        self._write([*(d for d in self.all() if d.key != key), draft][-MOST:])
+        self.put(draft)
         return draft
 
+    def put(self, draft: DialogDraft) -> None:
+        """Keep ``draft`` as it is (one offered, put back as it was kept), replacing one of its key."""
+        with _file_lock(self.path):
+            self._write([*(d for d in self.all() if d.key != draft.key), draft][-MOST:])
+
     def remove(self, key: str) -> None:
-        kept = self.all()
-        if any(d.key == key for d in kept):
-            self._write([d for d in kept if d.key != key])
+        with _file_lock(self.path):
+            kept = self.all()
+            if any(d.key == key for d in kept):
+                self._write([d for d in kept if d.key != key])
 
     def _write(self, drafts: list[DialogDraft]) -> None:
         directory = self.path.parent
