@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens.help import HelpScreen
+from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.app.write_wait import HEADER_LINE, TITLE, waiting_line
+from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import demo_workspace, make_app, settle
@@ -18,6 +21,10 @@ from .conftest import ROOT
 from .test_session_interrupt import WaitingAdd, another_process_writing, notices, until
 
 WAITING = waiting_line(1)
+
+
+def write_nothing(workspace: Workspace, writer: Writer) -> None:
+    """A write that changes nothing: asked for, it waits for the file as any does."""
 
 
 def header_of(app: CrewdeckApp) -> WorkspaceHeader:
@@ -89,3 +96,22 @@ def test_the_readme_says_the_words_the_app_says() -> None:
     assert f"`● {HEADER_LINE}`" in readme
     assert f"`{TITLE}`" in readme
     assert f"`{WAITING}`" in readme
+
+
+async def test_a_second_change_waiting_behind_the_first_is_counted_in_the_notice(tmp_path: Path) -> None:
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    add = WaitingAdd(app)
+    with another_process_writing(add.store.path) as let_go:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await add.start(pilot)
+            await until(pilot, lambda: waiting_said(app))
+            # A second write asked for, waiting for the first to be written (a change's read before it waits for the
+            # first too, uncounted: the write itself is counted once asked for).
+            in_background(app, lambda: app.session.access.write(write_nothing), name="second", group="write")
+            await until(pilot, lambda: waiting_line(2) in notices(app))
+            assert WAITING not in notices(app)  # the one notice, counting both
+            let_go()
+            await until(pilot, add.ended.is_set)
+            await settle(pilot)
+            await until(pilot, lambda: waiting_line(2) not in notices(app) and nothing_said(app))
+            assert add.added() == 1
