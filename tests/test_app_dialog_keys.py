@@ -24,6 +24,7 @@ from crewdeck.tui.app.screens.picker import PickerScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
 from crewdeck.tui.app.screens.written import being_written
+from crewdeck.tui.app.write_wait import TITLE
 from crewdeck.widgets.key_footer import footer_keys
 
 from .apphelp import demo_workspace, help_text, keymapped_app, make_app, settle, until
@@ -361,17 +362,22 @@ async def test_the_palettes_keys_can_be_rebound_as_every_other(workspace: Path) 
         assert isinstance(app.screen, CommandPalette)
 
 
+def notices_but_the_wait(app: CrewdeckApp) -> list[str]:
+    """The notices but the one saying the answer waits for the file, which comes and goes with the wait (``write_wait``)."""
+    return [str(n.message) for n in app._notifications if n.title != TITLE]
+
+
 async def _escape_said_while_written(app: CrewdeckApp, pilot: Pilot[None], dialog: type[Screen[Any]], name: str) -> None:
     """The footer of ``dialog``, whose answer (``name``) is being written, offers no Cancel, and escape says why in a line
     (a bell alone said nothing in tmux), the dialog staying until its answer is written."""
     assert "Cancel" not in [k.description for k in footer_keys(app.screen)[0]]
     await pilot.press("escape")
     for _ in range(20):  # the write waits on the teammate's: not settled until it is let go
-        if app._notifications:
+        if notices_but_the_wait(app):
             break
         await pilot.pause()
     assert isinstance(app.screen, dialog), "the dialog stays until its answer is written"
-    assert [str(n.message) for n in app._notifications] == [f"escape: Cancel — {being_written(name)}"]
+    assert notices_but_the_wait(app) == [f"escape: Cancel — {being_written(name)}"]
 
 
 @pytest.mark.parametrize(("key", "picker", "answer"), [("A", PickerScreen, "0"), ("m", TaskPickerScreen, "click")])
@@ -403,10 +409,10 @@ async def test_escape_while_a_pickers_choice_is_written_waits_for_it_and_leaves_
             await pilot.press("ctrl+q")
             quitting = [f"not quitting: {being_written('your choice')}"]  # in the line escape's was, which it replaces
             for _ in range(20):
-                if [str(n.message) for n in app._notifications] == quitting:
+                if notices_but_the_wait(app) == quitting:
                     break
                 await pilot.pause()
-            assert [str(n.message) for n in app._notifications] == quitting
+            assert notices_but_the_wait(app) == quitting
             assert app.return_code is None and isinstance(app.screen, picker)
             teammate.execute("COMMIT")
         finally:
@@ -441,10 +447,10 @@ async def test_keys_typed_into_a_prompt_while_its_answer_is_written_are_said_and
             await pilot.press("d")
             said = [f"d: not taken — {being_written('your answer')}"]
             for _ in range(20):
-                if [str(n.message) for n in app._notifications] == said:
+                if notices_but_the_wait(app) == said:
                     break
                 await pilot.pause()
-            assert [str(n.message) for n in app._notifications] == said
+            assert notices_but_the_wait(app) == said
             teammate.execute("COMMIT")
         finally:
             teammate.close()
@@ -505,17 +511,17 @@ async def test_escape_while_a_dialogs_answer_is_written_says_why_and_it_closes_o
                 await pilot.press(*"xyz")
                 typed = [f"z: not taken — {being_written(name)}"]
                 for _ in range(20):
-                    if [str(n.message) for n in app._notifications] == typed:
+                    if notices_but_the_wait(app) == typed:
                         break
                     await pilot.pause()
-                assert [str(n.message) for n in app._notifications] == typed
+                assert notices_but_the_wait(app) == typed
                 await pilot.press("ctrl+q")
                 quitting = [f"not quitting: {being_written(name)}"]  # in the line escape's was, which it replaces
                 for _ in range(20):
-                    if [str(n.message) for n in app._notifications] == quitting:
+                    if notices_but_the_wait(app) == quitting:
                         break
                     await pilot.pause()
-                assert [str(n.message) for n in app._notifications] == quitting
+                assert notices_but_the_wait(app) == quitting
                 assert app.screen.text_area.text == value and app.return_code is None
             if isinstance(app.screen, EntryFormScreen):
                 # Typed into the form meanwhile, an amount and a memo showed in it but were not written: its fields

@@ -16,6 +16,9 @@ READABLE_NAME = 16
 class WorkspaceHeader(Widget):
     """``crewdeck · Northwind Social   @ana (Europe/Berlin) · 10:31 CET   ● live · shared file``
 
+    While a change of mine waits for the workspace file (``write_wait``), that takes the sync state's place:
+    ``● waiting for the file (another writer)``.
+
     A ``problem`` (the workspace file is gone, say) takes the whole line, in
     the error colours, until the app closes: nothing else there matters then.
     """
@@ -62,6 +65,8 @@ class WorkspaceHeader(Widget):
     #: "live", "busy" or "offline": picks the colour of the sync text.
     sync_state: reactive[str] = reactive("live")
     sync_text: reactive[str] = reactive("")
+    #: A change of mine waiting for the workspace file, said in the sync state's place and colours until it is written.
+    write_wait: reactive[str] = reactive("")
     problem: reactive[str] = reactive("")
 
     def watch_problem(self, problem: str) -> None:
@@ -75,8 +80,9 @@ class WorkspaceHeader(Widget):
         # Who, the clock and the sync state say what is happening now: a narrow line gives up the app's name, then
         # the zone's name (the clock's abbreviation, or its city, says whose time it is) rather than cut the
         # workspace's name short of a readable width, then the workspace's end.
+        state, tone = (self.write_wait, "busy") if self.write_wait else (self.sync_text, self.sync_state)
         rest = cell_len(f"   {self.who}") + (cell_len(f" · {self.clock}") if self.clock else 0)
-        rest += cell_len(f"   ● {self.sync_text}") if self.sync_text else 0
+        rest += cell_len(f"   ● {state}") if state else 0
         zone = f" ({self.zone})" if self.zone else ""
         name = self.workspace
         if zone and self.content_size.width - rest - cell_len(zone) < min(cell_len(name), READABLE_NAME):
@@ -93,7 +99,7 @@ class WorkspaceHeader(Widget):
         text.append(self.who + zone, self.get_component_rich_style("workspace-header--who"))
         if self.clock:
             text.append(f" · {self.clock}")
-        if self.sync_text:
+        if state:
             text.append("   ")
-            text.append(f"● {self.sync_text}", self.get_component_rich_style(f"workspace-header--{self.sync_state}"))
+            text.append(f"● {state}", self.get_component_rich_style(f"workspace-header--{tone}"))
         return text

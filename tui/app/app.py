@@ -62,6 +62,7 @@ from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.terminal_cells import measure_as_terminal
 from crewdeck.tui.app.typed_after import TypedAfter
 from crewdeck.tui.app.workers import Latest, background
+from crewdeck.tui.app.write_wait import WriteWait
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.views import View, views
@@ -475,6 +476,8 @@ class CrewdeckApp(App[int]):
         self._stop = threading.Event()
         #: The wait behind another process's write a quit was refused for (``_write_holds_quit``): a quit again asks.
         self._quit_refused_for: int | None = None
+        #: Says a change of mine waiting for the file, while it waits.
+        self.write_wait = WriteWait(self, self.session.waiting_write)
         self._sync_engine: SyncEngine | None = None
         self.sync_status: SyncStatus | None = None
         #: The refusal last told in a notice: told once, again only when the server says something else or after a good round.
@@ -527,6 +530,7 @@ class CrewdeckApp(App[int]):
         # A member's app starts watching once its panes are filled (``main_ready``); a guest's has none to wait for.
         if self.guest and self._watch_changes:
             self._watch()
+        self.write_wait.start()
 
     def _hung_up(self) -> None:
         """SIGHUP: the terminal is gone.  What Textual still writes as it closes goes nowhere (``/dev/null``): written
