@@ -320,9 +320,9 @@ def test_a_day_and_time_in_any_order_people_type_is_read_by_every_way_in(cli: Cl
     task_id = cli.ok("add", "Call due:tomorrow at 3pm about rates").strip()
     row = json.loads(cli.ok("tasks", "--json"))[0]
     assert (row["title"], row["due"]) == ("Call about rates", {"utc": "2026-11-27T14:00:00Z", "tz": "Europe/Berlin"})
-    cli.ok("set", task_id[:6], "due=2pm tomorrow")
+    cli.ok("set", task_id[:8], "due=2pm tomorrow")
     assert json.loads(cli.ok("tasks", "--json"))[0]["due"] == {"utc": "2026-11-27T13:00:00Z", "tz": "Europe/Berlin"}
-    cli.ok("set", task_id[:6], "due=fri at 9am")
+    cli.ok("set", task_id[:8], "due=fri at 9am")
     assert json.loads(cli.ok("tasks", "--json"))[0]["due"] == {"utc": "2026-11-27T08:00:00Z", "tz": "Europe/Berlin"}
     # The filters read them alike: "due:<fri at 9am" took "at 9am" for words of a title.
     assert [(t.kind, t.value) for t in query.parse("due:<fri at 9am brief").terms] == [("due", "<fri at 9am"), ("text", "brief")]
@@ -330,11 +330,11 @@ def test_a_day_and_time_in_any_order_people_type_is_read_by_every_way_in(cli: Cl
     # An hour alone that says no half of the day is refused by every way in, never read as 03:00 (review rc).
     said = "'at 3' says no half of the day: write at 3am, at 3pm or at 15:00"
     assert said in cli("add", "Shoot photos due:fri at 3 venues").err
-    assert said in cli("set", task_id[:6], "due=fri at 3").err
+    assert said in cli("set", task_id[:8], "due=fri at 3").err
     assert said in cli("tasks", "due:<fri at 3").err
     # Its half of the day in a word of its own is one (final read fa: refused as "at 3" alone).
     later = cli.ok("add", "Call due:fri at 3 pm about venues").strip()
     assert next(t for t in json.loads(cli.ok("tasks", "--json")) if t["id"].startswith(later))["due"]["utc"] == "2026-11-27T14:00:00Z"
     assert cli("tasks", "due:<fri at 3 pm").code == 0
-    cli.ok("set", task_id[:6], "snoozed_until=10am next fri")
+    cli.ok("set", task_id[:8], "snoozed_until=10am next fri")
     assert json.loads(cli.ok("tasks", "all", "--json"))[0]["snoozed_until"] == {"utc": "2026-11-27T09:00:00Z", "tz": "Europe/Berlin"}
