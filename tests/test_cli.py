@@ -616,6 +616,15 @@ def test_a_taskwarrior_command_or_an_id_typed_first_is_told_crewdeck_s_way(cli: 
         assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}': {said} (see: crewdeck --help)\n", argv
     asked = cli("done", "+spring-launch")  # the line as told: listed, nothing written
     assert asked.code in (1, 2) and "nothing written" in asked.err
+    # A mistyped command before another's name was told as a filter (`ad Fix the rm script`: "crewdeck rm ad Fix the"):
+    # a word of no filter's shape close to a command is a mistyped one; a filter told keeps every word typed (rc 5).
+    for argv, hint in {
+        ("ad", "Fix", "the", "rm", "script"): " (did you mean add?)",
+        ("shw", "tasks"): " (did you mean show, ssh?)",
+        ("Fix", "the", "rm", "script"): f": a filter goes after its command here, as in crewdeck rm Fix the script {first}",
+        ("+spring-launch", "done", "now"): f": a filter goes after its command here, as in crewdeck done +spring-launch now {first}",
+    }.items():
+        assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}'{hint} (see: crewdeck --help)\n", argv
     # A word of no Taskwarrior command, hex or not, is named with the commands as before; a group's own is its own.
     assert "; the commands: init," in one_line_error(cli("face"))
     assert "unknown command 'post list2' (did you mean post list?)" in one_line_error(cli("post", "list2"))
