@@ -378,6 +378,37 @@ def test_an_empty_word_where_an_id_or_filter_goes_is_refused_before_anything_is_
     assert cli.ok("log", "--json") == before
 
 
+def test_a_change_by_filter_past_what_undo_takes_back_says_so_listed_and_written(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 50,000 operations a bulk set could not be undone, where its listing and README said "one crewdeck undo", and
+    nothing said otherwise until undo refused it (rc 4): said as undo says it, at a limit made small here."""
+    from crewdeck.tui.cli import history
+
+    monkeypatch.setattr(history, "MOST_OPS", 3)
+    for title in ("Draft reel", "Draft copy"):
+        cli.ok("add", f"{title} #draft")
+    asked = cli("set", "#draft", "priority=high", "due=fri 17:00")
+    assert asked.err.endswith(
+        "--yes; with --yes, about 4 operations, more than an undo takes back (3): crewdeck undo could not take it back\n"
+    ), asked.err
+    said = cli.ok("set", "#draft", "priority=high", "due=fri 17:00", "--yes")
+    assert said.startswith("Modified 2 tasks: ") and said.endswith(
+        "; crewdeck undo cannot take it back: its 4 operations are more than an undo takes back (3)\n"
+    ), said
+    assert cli.ok("done", "#draft", "--yes").startswith("Completed 2 tasks: ")  # 2 operations: undone as ever
+    assert "cannot take it back" not in cli.ok("undo")
+
+
+def test_an_undo_of_many_tasks_counts_the_rest_with_a_thousands_comma(cli: Cli) -> None:
+    """Undo said "undid: deleted “t0”, and 16999 more", without its thousands comma (rc 4)."""
+    ws = Workspace.open(cli.workspace)
+    with ws.store.write(ws.member_by_handle("ana").id) as w:
+        for n in range(1001):
+            w.create("task", {"title": f"t{n:04}", "tags": ["bulk"]}, row_id=f"{n:08x}" + "0" * 24)
+    ws.close()
+    assert cli.ok("rm", "#bulk", "--yes").startswith("Deleted 1,001 tasks: ")
+    assert cli.ok("undo").endswith(", and 1,000 more\n")
+
+
 def test_rm_with_taskwarrior_s_minus_tag_says_what_tasks_says_and_deletes_nothing(cli: Cli) -> None:
     """`crewdeck rm +spring-launch -old --yes` deleted the #old tasks meant to be kept (-old leaves out a word here), with
     none of the note `crewdeck tasks` gives for it: rm read and compiled the filter apart (ra 3)."""

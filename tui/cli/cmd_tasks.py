@@ -305,7 +305,7 @@ def cmd_set(ctx: Context) -> int:
     names = _names(ctx)
     lines = [f"{names.task(i)} is as given already ({', '.join(words)}): nothing written" for i in task_ids if i not in touched]
     if touched:
-        lines.append(f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, names, set())}")
+        lines.append(f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, names, set())}{_past_undo(len(w.ops))}")
         lines.extend(_voided(ctx, w.ops, names))
     _said(ctx, lines, [i for i in task_ids if i in touched])
     stored = ctx.ws.task(task_ids[0])
@@ -398,20 +398,32 @@ def cmd_done(ctx: Context) -> int:
         posts = [i for i in task_ids if i not in already and ctx.ws.task(i)["post_state"] is not None]
         closing = [i for i in task_ids if i not in already and i not in posts]
         nexts = []
+        past_undo = ""
         if closing or posts:
             with ctx.writer() as w:
                 for task_id in [*posts, *closing]:
                     next_id = recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
                     if next_id:
                         nexts.append(next_id)
+            past_undo = _past_undo(len(w.ops))
     lines = [f"{names.task(i)} is already done: nothing written" for i in already]
     if closing:
         then = "".join(f"; next: {names.task(n)} due {names.time(ctx.ws.task(n)['due'])}" for n in nexts if ctx.ws.task(n)["due"])
-        lines.append(f"Completed {counted(len(closing), 'task')}: {', '.join(names.task(i) for i in closing)}{then}")
+        lines.append(f"Completed {counted(len(closing), 'task')}: {', '.join(names.task(i) for i in closing)}{then}{past_undo}")
     if posts:
-        lines.append(f"Published {counted(len(posts), 'post')}: {', '.join(names.task(i) for i in posts)}")
+        lines.append(f"Published {counted(len(posts), 'post')}: {', '.join(names.task(i) for i in posts)}{'' if closing else past_undo}")
     _said(ctx, lines, [*closing, *posts])
     return 0
+
+
+def _past_undo(operations: int) -> str:
+    """What a line that says a write adds when the write is more than ``crewdeck undo`` takes back, as undo says it: "one
+    crewdeck undo" was read as its way back, and undo then refused it and forgot it."""
+    from crewdeck.tui.cli import history
+
+    if operations <= history.MOST_OPS:
+        return ""
+    return f"; crewdeck undo cannot take it back: its {operations:,} operations are more than an undo takes back ({history.MOST_OPS:,})"
 
 
 class FilterAct(NamedTuple):
@@ -461,8 +473,22 @@ def _filtered(ctx: Context, words: list[str], act: FilterAct = _DELETE) -> list[
         print("\n".join(str(task_id) if ctx.args.quiet else visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
         matched = f"{counted(len(found), 'task')} {'matches' if len(found) == 1 else 'match'}"
         then = habit if tag_words else f"{act.goal.format('it' if len(found) == 1 else 'them')}: {command.format(shlex.join(words))}"
-        raise UserError(f"{act.command}: {matched} this filter: {act.nothing}; {then}{as_words}")
+        raise UserError(f"{act.command}: {matched} this filter: {act.nothing}; {then}{as_words}{_past_undo_listed(len(found), act)}")
     return [str(task_id) for task_id, _ in found]
+
+
+def _past_undo_listed(tasks: int, act: FilterAct) -> str:
+    """What a filter's listing adds when writing what it matches would be more than ``crewdeck undo`` takes back: an
+    operation a task and field given (one a task for done and rm), fewer only where a task holds a value already."""
+    from crewdeck.tui.cli import history
+
+    operations = tasks * max(len(act.then), 1)
+    if operations <= history.MOST_OPS:
+        return ""
+    return (
+        f"; with --yes, about {operations:,} operations, more than an undo takes back ({history.MOST_OPS:,}): crewdeck undo"
+        " could not take it back"
+    )
 
 
 #: A word of hex digits alone: an id, when it has at least ``SHORT_LEN`` of them (``_an_id``).
@@ -501,13 +527,15 @@ def cmd_rm(ctx: Context) -> int:
         already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
         deleting = [i for i in task_ids if i not in already]
         titles = names.tasks(deleting)  # as they were: a deleted task's may be no longer
+        past_undo = ""
         if deleting:
             with ctx.writer() as w:
                 for task_id in deleting:
                     w.delete("task", task_id)
+            past_undo = _past_undo(len(w.ops))
     lines = [f"{names.task(i)} is already deleted: nothing written" for i in already]
     if deleting:
-        lines.append(f"Deleted {counted(len(deleting), 'task')}: {titles}")
+        lines.append(f"Deleted {counted(len(deleting), 'task')}: {titles}{past_undo}")
     _said(ctx, lines, deleting)
     return 0
 
