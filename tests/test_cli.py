@@ -409,6 +409,23 @@ def test_an_undo_of_many_tasks_counts_the_rest_with_a_thousands_comma(cli: Cli) 
     assert cli.ok("undo").endswith(", and 1,000 more\n")
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("bogus=1", "'bogus' is not a task field you can set"),
+        ("priority=urgent", "priority: 'urgent' is not one of high, med, low, none"),
+        ("title+=x", "title+=: only tags and depends_on take += and -="),
+        ("due=someday", "due: 'someday' is not a date"),
+        ("every=blah", "every: 'blah' is not part of a repeat rule"),
+    ],
+)
+def test_set_by_filter_refuses_a_field_value_no_task_takes_before_listing(cli: Cli, change: str, said: str) -> None:
+    """`set +launch bogus=1` listed the tasks and offered `--yes`, which was then refused (rc 6)."""
+    cli.ok("add", "Draft reel #draft")
+    refused = cli("set", "#draft", change)
+    assert (refused.code, refused.out) == (2, "") and said in one_line_error(refused), refused
+
+
 def test_rm_with_taskwarrior_s_minus_tag_says_what_tasks_says_and_deletes_nothing(cli: Cli) -> None:
     """`crewdeck rm +spring-launch -old --yes` deleted the #old tasks meant to be kept (-old leaves out a word here), with
     none of the note `crewdeck tasks` gives for it: rm read and compiled the filter apart (ra 3)."""

@@ -269,7 +269,7 @@ def _voided(ctx: Context, ops: list[Op], names: describe.Naming) -> list[str]:
 
 
 def cmd_set(ctx: Context) -> int:
-    from crewdeck.tui.tasks.edits import assigned_field, wakes_overdue
+    from crewdeck.tui.tasks.edits import assigned_field, check_assignments_alone, wakes_overdue
     from crewdeck.tui.workspace import describe
 
     ctx.may_change_tasks()
@@ -283,6 +283,7 @@ def cmd_set(ctx: Context) -> int:
         query, words = [ctx.args.id, *words[:cut]], words[cut:]
         if not words:
             raise UserError("set: give at least one FIELD=VALUE after the filter")
+        check_assignments_alone(ctx.ws, words, ctx.me, ctx.now, ctx.config.clock24)  # before a list that offers --yes
         with ctx.ws.store.held() if ctx.args.yes else contextlib.nullcontext():
             task_ids = _filtered(ctx, query, FilterAct("set", "nothing written", "to change {}", "to change", tuple(words)))
             if not task_ids:
