@@ -72,6 +72,15 @@ def test_taskwarrior_s_wait_and_recur_in_a_quick_add_are_said_with_crewdeck_s_wa
     assert cli("add", "Weekly report every:weekly").code == 0  # as the note says
 
 
+def test_a_quick_add_notes_wait_only_for_a_date_and_no_tag_line_beside_a_close_campaign(cli: Cli) -> None:
+    """`add "Ask client wait:what they want"` noted snoozed_until=what, which set refuses; `add "Song +spring-lanch"` said
+    "(did you mean +spring-launch?); a tag is written #spring-lanch", two ways out of one typo (rc 7)."""
+    said = cli("add", "Ask client wait:what they want")
+    assert (said.code, said.err) == (0, "")
+    said = cli("add", "Song +spring-lanch")
+    assert (said.code, said.err) == (2, "crewdeck: error: unknown campaign +spring-lanch (did you mean +spring-launch?)\n")
+
+
 def test_an_estimate_is_read_as_set_reads_it_with_its_bound(cli: Cli) -> None:
     """Taskwarrior's UDA estimate:2h went into the title with nothing said, where `set ID estimate=2h` took it."""
     assert quickadd.parse("Cut the reel estimate:2h \\estimate:3h").estimate == "2h"
