@@ -35,7 +35,7 @@ def _refused(result: Result) -> list[str]:
 
 def test_an_ambiguous_task_id_names_each_task_by_its_title_and_status(cli: Cli) -> None:
     _made(cli, {"abcd1234" + "0" * 24: {"title": "Draft carousel"}, "abcd5678" + "0" * 24: {"title": "Film reel", "status": "done"}})
-    assert _refused(cli("done", "abcd")) == [
+    assert _refused(cli("show", "abcd")) == [
         "crewdeck: error: id abcd is ambiguous: abcd1234, abcd5678; type more of it",
         "  abcd1234  task “Draft carousel”, inbox",
         "  abcd5678  task “Film reel”, done",
@@ -108,5 +108,5 @@ def test_a_candidate_whose_title_is_blank_is_named_as_listings_name_it(cli: Cli)
     forger = Forger(cli.workspace)
     for n in (1, 2):
         forger.set("task", f"abcd000{n}" + "0" * 24, {"title": "  ", "status": "inbox"})
-    err = cli("done", "abcd").err
+    err = cli("show", "abcd").err
     assert "task (untitled task abcd0001), inbox" in err and "“  ”" not in err, err

@@ -174,9 +174,9 @@ def test_the_viewer_sees_times_in_their_own_zone(cli: Cli) -> None:
             ["post", "list", "-q"],
             "post list: -q is for commands that write (it prints the ids they wrote); --json gives each post's whole id",
         ),
-        (["set", "12", "status=done"], "is not an id"),
-        (["set", "0000", "status=done"], "no task with id 0000"),
-        (["done", "12"], "at least 4 hex digits"),
+        (["set", "12", "status=done"], "set: 12 is not an id: Taskwarrior's numbers are no ids here"),
+        (["set", "0000", "status=done"], "0000 is not an id"),
+        (["done", "12"], "at least 8 hex digits"),
         (["member", "add", "ana", "--name", "A", "--tz", "UTC"], "already exists"),
         (["member", "add", "kim", "--name", "Kim", "--tz", "Asia/Seol"], "did you mean Asia/Seoul"),
         (["member", "add", "kim", "--name", "Kim", "--tz", "UTC", "--hours", "mon-fri 9-5"], "is not a span"),
@@ -208,16 +208,16 @@ def test_a_task_done_after_its_due_date_is_no_longer_said_to_be_late(cli: Cli) -
 
 def test_set_done_rm(cli: Cli) -> None:
     task_id = cli.ok("add", "Draft carousel #instagram").strip()
-    cli.ok("set", task_id[:6], "title=Draft the carousel", "priority=high", "tags+=urgent", "assignee=@raj", "estimate=1h30m")
+    cli.ok("set", task_id[:8], "title=Draft the carousel", "priority=high", "tags+=urgent", "assignee=@raj", "estimate=1h30m")
     row = json.loads(cli.ok("tasks", "--json"))[0]
     assert (row["title"], row["priority"], row["tags"], row["assignee"]) == ("Draft the carousel", "high", ["instagram", "urgent"], "raj")
-    cli.ok("set", task_id[:6], "tags-=instagram", "due=2026-12-01 09:00 Asia/Tokyo")
+    cli.ok("set", task_id[:8], "tags-=instagram", "due=2026-12-01 09:00 Asia/Tokyo")
     row = json.loads(cli.ok("tasks", "--json"))[0]
     assert row["tags"] == ["urgent"] and row["due"] == {"utc": "2026-12-01T00:00:00Z", "tz": "Asia/Tokyo"}
-    cli.ok("set", task_id[:6], "snoozed_until=tmrw 09:00")  # in ana's Berlin
+    cli.ok("set", task_id[:8], "snoozed_until=tmrw 09:00")  # in ana's Berlin
     row = json.loads(cli.ok("tasks", "all", "--json"))[0]
     assert row["snoozed_until"] == {"utc": "2026-11-27T08:00:00Z", "tz": "Europe/Berlin"}
-    cli.ok("set", task_id[:6], "snoozed_until=")
+    cli.ok("set", task_id[:8], "snoozed_until=")
     assert json.loads(cli.ok("tasks", "--json"))[0]["snoozed_until"] is None
     assert "only tags and depends_on" in one_line_error(cli("set", task_id, "title+=x"))
     assert "not a task field" in one_line_error(cli("set", task_id, "colour=red"))
@@ -324,6 +324,108 @@ def test_rm_deletes_at_once_only_an_id_as_crewdeck_tasks_shows_it(cli: Cli, tmp_
     assert cli.ok("rm", flyer) == "Deleted 1 task: “Cafe flyer”\n"
 
 
+def test_set_and_done_read_an_id_as_rm_does_and_a_short_hex_word_as_a_filter(cli: Cli, tmp_path: Path) -> None:
+    """`crewdeck done cafe` closed, and `set cafe priority=high` changed, an imported task whose id began with cafe, at
+    once, where `crewdeck tasks cafe` listed “Cafe flyer” (rc 1); a pasted uuid, dashes and all, was a filter matching
+    nothing (rc 2)."""
+    uuid = "cafeff83-2222-4333-8444-555555555555"
+    (tmp_path / "tw.json").write_text(json.dumps([{"uuid": uuid, "description": "Imported 1734", "status": "pending"}]))
+    cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
+    flyer = cli.ok("add", "Cafe flyer").strip()
+    before = cli.ok("log", "--json")
+    asked = cli("done", "cafe")
+    assert (asked.code, asked.out) == (2, f"{flyer[:8]}  Cafe flyer\n")
+    assert asked.err == (
+        "crewdeck: error: done: 1 task matches this filter: nothing written; to mark it done: crewdeck done cafe --yes (cafe"
+        " was looked for as a word: an id to mark done has at least 8 hex digits, as crewdeck tasks shows it)\n"
+    )
+    asked = cli("set", "cafe", "priority=high")
+    assert (asked.code, asked.out) == (2, f"{flyer[:8]}  Cafe flyer\n")
+    assert asked.err.endswith(
+        "crewdeck set cafe priority=high --yes (cafe was looked for as a word: an id to change has at least 8 hex digits, as crewdeck tasks shows it)\n"
+    )
+    refused = one_line_error(cli("set", flyer[:8], "cafe", "priority=high"))
+    assert refused.endswith(
+        "set: cafe is no id (an id has at least 8 hex digits, as crewdeck tasks shows it) nor a FIELD=VALUE: nothing written\n"
+    )
+    assert "Taskwarrior's numbers are no ids here" in one_line_error(cli("done", "1734"))
+    assert cli.ok("log", "--json") == before  # nothing written
+    assert cli.ok("done", flyer[:8]) == "Completed 1 task: “Cafe flyer”\n"
+
+
+def test_set_done_and_rm_take_a_uuid_pasted_from_taskwarrior_as_its_task_s_id(cli: Cli, tmp_path: Path) -> None:
+    """`set cafe0000-0000-4000-8000-000000000001 priority=low` worked at bfe36556, then was a filter matching nothing,
+    as rm's always was (rc 2)."""
+    uuid = "cafe0000-0000-4000-8000-000000000001"
+    (tmp_path / "tw.json").write_text(json.dumps([{"uuid": uuid, "description": "Imported", "status": "pending"}]))
+    cli.ok("import", "--from", "taskwarrior", str(tmp_path / "tw.json"))
+    assert cli.ok("set", uuid, "priority=low").startswith("Modified 1 task: ")
+    assert cli.ok("done", uuid.upper()) == "Completed 1 task: “Imported”\n"
+    assert cli.ok("rm", uuid) == "Deleted 1 task: “Imported”\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "word"),
+    [(("done", "", "--yes"), 1), (("set", " ", "priority=high", "--yes"), 1), (("rm", "", "--yes"), 1), (("rm", "#x", "\t"), 2)],
+)
+def test_an_empty_word_where_an_id_or_filter_goes_is_refused_before_anything_is_read(cli: Cli, argv: tuple[str, ...], word: int) -> None:
+    """`crewdeck done "$ID" --yes` with an empty $ID closed every open task (a blank word was a filter matching all) (rc 3)."""
+    cli.ok("add", "Draft reel")
+    before = cli.ok("log", "--json")
+    said = cli(*argv)
+    assert (said.code, said.out) == (2, "")
+    assert said.err == f"crewdeck: error: {argv[0]}: word {word} is empty where an id or a filter goes: nothing written\n"
+    assert cli.ok("log", "--json") == before
+
+
+def test_a_change_by_filter_past_what_undo_takes_back_says_so_listed_and_written(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 50,000 operations a bulk set could not be undone, where its listing and README said "one crewdeck undo", and
+    nothing said otherwise until undo refused it (rc 4): said as undo says it, at a limit made small here."""
+    from crewdeck.tui.cli import history
+
+    monkeypatch.setattr(history, "MOST_OPS", 3)
+    for title in ("Draft reel", "Draft copy"):
+        cli.ok("add", f"{title} #draft")
+    asked = cli("set", "#draft", "priority=high", "due=fri 17:00")
+    assert asked.err.endswith(
+        "--yes; with --yes, about 4 operations, more than an undo takes back (3): crewdeck undo could not take it back\n"
+    ), asked.err
+    said = cli.ok("set", "#draft", "priority=high", "due=fri 17:00", "--yes")
+    assert said.startswith("Modified 2 tasks: ") and said.endswith(
+        "; crewdeck undo cannot take it back: its 4 operations are more than an undo takes back (3)\n"
+    ), said
+    assert cli.ok("done", "#draft", "--yes").startswith("Completed 2 tasks: ")  # 2 operations: undone as ever
+    assert "cannot take it back" not in cli.ok("undo")
+
+
+def test_an_undo_of_many_tasks_counts_the_rest_with_a_thousands_comma(cli: Cli) -> None:
+    """Undo said "undid: deleted “t0”, and 16999 more", without its thousands comma (rc 4)."""
+    ws = Workspace.open(cli.workspace)
+    with ws.store.write(ws.member_by_handle("ana").id) as w:
+        for n in range(1001):
+            w.create("task", {"title": f"t{n:04}", "tags": ["bulk"]}, row_id=f"{n:08x}" + "0" * 24)
+    ws.close()
+    assert cli.ok("rm", "#bulk", "--yes").startswith("Deleted 1,001 tasks: ")
+    assert cli.ok("undo").endswith(", and 1,000 more\n")
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("bogus=1", "'bogus' is not a task field you can set"),
+        ("priority=urgent", "priority: 'urgent' is not one of high, med, low, none"),
+        ("title+=x", "title+=: only tags and depends_on take += and -="),
+        ("due=someday", "due: 'someday' is not a date"),
+        ("every=blah", "every: 'blah' is not part of a repeat rule"),
+    ],
+)
+def test_set_by_filter_refuses_a_field_value_no_task_takes_before_listing(cli: Cli, change: str, said: str) -> None:
+    """`set +launch bogus=1` listed the tasks and offered `--yes`, which was then refused (rc 6)."""
+    cli.ok("add", "Draft reel #draft")
+    refused = cli("set", "#draft", change)
+    assert (refused.code, refused.out) == (2, "") and said in one_line_error(refused), refused
+
+
 def test_rm_with_taskwarrior_s_minus_tag_says_what_tasks_says_and_deletes_nothing(cli: Cli) -> None:
     """`crewdeck rm +spring-launch -old --yes` deleted the #old tasks meant to be kept (-old leaves out a word here), with
     none of the note `crewdeck tasks` gives for it: rm read and compiled the filter apart (ra 3)."""
@@ -405,9 +507,9 @@ def test_an_ambiguous_prefix_lists_the_candidates(cli: Cli) -> None:
         w.create("task", {"title": "one"}, row_id="abcd1234" + "0" * 24)
         w.create("task", {"title": "two"}, row_id="abcd5678" + "0" * 24)
     ws.close()
-    refused = cli("done", "abcd")
+    refused = cli("show", "abcd")
     assert refused.code == 2 and "ambiguous: abcd1234, abcd5678" in refused.err.splitlines()[0]  # and which is which under it
-    cli.ok("done", "abcd5")
+    cli.ok("done", "abcd5678")  # done takes an id as crewdeck tasks shows it: abcd is a word there
     assert [t["title"] for t in json.loads(cli.ok("tasks", "--json"))] == ["one"]
 
 
@@ -562,6 +664,15 @@ def test_a_taskwarrior_command_or_an_id_typed_first_is_told_crewdeck_s_way(cli: 
         assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}': {said} (see: crewdeck --help)\n", argv
     asked = cli("done", "+spring-launch")  # the line as told: listed, nothing written
     assert asked.code in (1, 2) and "nothing written" in asked.err
+    # A mistyped command before another's name was told as a filter (`ad Fix the rm script`: "crewdeck rm ad Fix the"):
+    # a word of no filter's shape close to a command is a mistyped one; a filter told keeps every word typed (rc 5).
+    for argv, hint in {
+        ("ad", "Fix", "the", "rm", "script"): " (did you mean add?)",
+        ("shw", "tasks"): " (did you mean show, ssh?)",
+        ("Fix", "the", "rm", "script"): f": a filter goes after its command here, as in crewdeck rm Fix the script {first}",
+        ("+spring-launch", "done", "now"): f": a filter goes after its command here, as in crewdeck done +spring-launch now {first}",
+    }.items():
+        assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}'{hint} (see: crewdeck --help)\n", argv
     # A word of no Taskwarrior command, hex or not, is named with the commands as before; a group's own is its own.
     assert "; the commands: init," in one_line_error(cli("face"))
     assert "unknown command 'post list2' (did you mean post list?)" in one_line_error(cli("post", "list2"))
@@ -871,7 +982,7 @@ def test_set_changes_several_tasks_at_once_all_or_nothing(cli: Cli) -> None:
     rows = {r["id"]: r for r in json.loads(cli.ok("tasks", "--json"))}
     assert [(rows[i]["priority"], rows[i]["assignee"]) for i in (first, second)] == [("high", "raj")] * 2
     before = cli.ok("log", "--json")
-    assert "no task with id ffff" in one_line_error(cli("set", first[:8], "ffff", "priority=low"))
+    assert "ffff is no id" in one_line_error(cli("set", first[:8], "ffff", "priority=low"))
     assert "'hello': write FIELD=VALUE" in one_line_error(cli("set", first[:8], "hello", "priority=low"))
     assert cli.ok("log", "--json") == before  # nothing written
 

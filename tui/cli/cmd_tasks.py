@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from crewdeck.sync.state.ids import SHORT_LEN
+from crewdeck.sync.state.ids import SHORT_LEN, typed_id
 from crewdeck.sync.state.records import BOOKKEEPING_SQL, OPEN_STATUSES
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import (
@@ -268,34 +268,37 @@ def _voided(ctx: Context, ops: list[Op], names: describe.Naming) -> list[str]:
     ]
 
 
-#: A word that can only be a task's id (or its prefix), never a FIELD=VALUE.
-_ID_SHAPED = re.compile(r"[0-9a-fA-F]{4,32}")
-
-
 def cmd_set(ctx: Context) -> int:
-    from crewdeck.tui.tasks.edits import assigned_field, wakes_overdue
+    from crewdeck.tui.tasks.edits import assigned_field, check_assignments_alone, wakes_overdue
     from crewdeck.tui.workspace import describe
 
     ctx.may_change_tasks()
     words = list(ctx.args.assignments)
-    if _a_filter(ctx.args.id):
+    cut = next((n for n, word in enumerate(words) if _FIELD_VALUE.match(word)), len(words))
+    _refuse_blank("set", [ctx.args.id, *words[:cut]])
+    _refuse_number("set", ctx.args.id)
+    if not _an_id(ctx.args.id):
         # A filter before the first FIELD=VALUE, as Taskwarrior's `task FILTER modify`: the tasks it matches, as rm
         # reads one (listed, and nothing written, without --yes); the filter read and written under the one lock.
-        cut = next((n for n, word in enumerate(words) if _FIELD_VALUE.match(word)), len(words))
         query, words = [ctx.args.id, *words[:cut]], words[cut:]
         if not words:
             raise UserError("set: give at least one FIELD=VALUE after the filter")
+        check_assignments_alone(ctx.ws, words, ctx.me, ctx.now, ctx.config.clock24)  # before a list that offers --yes
         with ctx.ws.store.held() if ctx.args.yes else contextlib.nullcontext():
-            task_ids = _filtered(ctx, query, FilterAct("set", "nothing written", "to change {}", tuple(words)))
+            task_ids = _filtered(ctx, query, FilterAct("set", "nothing written", "to change {}", "to change", tuple(words)))
             if not task_ids:
                 return NOTHING_LISTED
             w = _assigned(ctx, task_ids, words)
     else:
-        # More ids before the first FIELD=VALUE ("set 1a2b 3c4d priority=high"), as done and rm take: one write for all.
+        # More ids before the first FIELD=VALUE ("set 1a2b3c4d 5e6f7a8b priority=high"), as done and rm take: one write
+        # for all.  A shorter run of hex digits there is no id, as rm reads none (cafe): refused, where it changed
+        # whatever task's id began with it.
         given = [ctx.args.id]
-        while words and _ID_SHAPED.fullmatch(words[0]):
+        while words and _an_id(words[0]):
             given.append(words.pop(0))
-        task_ids = list(dict.fromkeys(ctx.task_id(i, live=True) for i in given))
+        if words and not _FIELD_VALUE.match(words[0]) and _HEX.fullmatch(words[0]):
+            raise UserError(f"set: {words[0]} is no id (an id has {_ID_DIGITS}) nor a FIELD=VALUE: nothing written")
+        task_ids = list(dict.fromkeys(ctx.task_id(typed_id(i), live=True) for i in given))
         if not words:
             raise UserError("set: give at least one FIELD=VALUE")
         w = _assigned(ctx, task_ids, words)
@@ -303,7 +306,7 @@ def cmd_set(ctx: Context) -> int:
     names = _names(ctx)
     lines = [f"{names.task(i)} is as given already ({', '.join(words)}): nothing written" for i in task_ids if i not in touched]
     if touched:
-        lines.append(f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, names, set())}")
+        lines.append(f"Modified {counted(len(touched), 'task')}: {describe.action_words(w.ops, names, set())}{_past_undo(len(w.ops))}")
         lines.extend(_voided(ctx, w.ops, names))
     _said(ctx, lines, [i for i in task_ids if i in touched])
     stored = ctx.ws.task(task_ids[0])
@@ -351,10 +354,19 @@ def _assigned(ctx: Context, task_ids: list[str], words: list[str]) -> Writer:
     return w
 
 
-def _a_filter(first: str) -> bool:
-    """Whether set's and done's words are a filter: their first is no id (4 or more hex digits), nor a number, which
-    Taskwarrior's users type for a task (``done 12``) and is refused as no id, where a filter matched nothing."""
-    return not _ID_SHAPED.fullmatch(first) and not _DIGITS.fullmatch(first)
+def _refuse_blank(command: str, words: list[str]) -> None:
+    """An empty or blank word where an id or a filter goes refused, before any filter is read: read as a filter it
+    matched every open task, and a script's empty ``$ID`` closed (or deleted) them all."""
+    for n, word in enumerate(words, 1):
+        if not word.strip():
+            raise UserError(f"{command}: word {n} is empty where an id or a filter goes: nothing written")
+
+
+def _refuse_number(command: str, first: str) -> None:
+    """A number first (``done 12``), which Taskwarrior's users type for a task, refused as no id: as a filter it matched
+    nothing, or titles holding it."""
+    if _DIGITS.fullmatch(first) and not _an_id(first):
+        raise UserError(f"{command}: {first} is not an id: Taskwarrior's numbers are no ids here (an id has {_ID_DIGITS})")
 
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -367,51 +379,67 @@ def cmd_done(ctx: Context) -> int:
 
     names = _names(ctx)
     typed = list(ctx.args.query)
-    # The first word no id: a filter, as Taskwarrior's `task FILTER done` (listed, and nothing written, without --yes).
-    by_filter = _a_filter(typed[0])
+    _refuse_blank("done", typed)
+    _refuse_number("done", typed[0])
+    # Any word no id, as rm reads them: a filter, as Taskwarrior's `task FILTER done` (listed, and nothing written,
+    # without --yes).
+    by_filter = not all(map(_an_id, typed))
     if by_filter:
         ctx.may_change_tasks()  # before a filter is listed, as rm asks: a guest's list named tasks they do not read
     with ctx.ws.store.held() if by_filter and ctx.args.yes else contextlib.nullcontext():
         if by_filter:
-            task_ids = _filtered(ctx, typed, FilterAct("done", "nothing written", "to mark {} done"))
+            task_ids = _filtered(ctx, typed, FilterAct("done", "nothing written", "to mark {} done", "to mark done"))
             if not task_ids:
                 return NOTHING_LISTED
         else:
-            task_ids = list(dict.fromkeys(ctx.task_id(i, live=True) for i in typed))
+            task_ids = list(dict.fromkeys(ctx.task_id(typed_id(i), live=True) for i in typed))
         # Done already: said, and not written again.
         already = [i for i in task_ids if ctx.ws.task(i)["status"] == "done"]
         # A post is done by being published, as `d` does in the app (``recurrence.done_fields``): one refused writes nothing.
         posts = [i for i in task_ids if i not in already and ctx.ws.task(i)["post_state"] is not None]
         closing = [i for i in task_ids if i not in already and i not in posts]
         nexts = []
+        past_undo = ""
         if closing or posts:
             with ctx.writer() as w:
                 for task_id in [*posts, *closing]:
                     next_id = recurrence.mark_done(ctx.ws, w, task_id, ctx.now)
                     if next_id:
                         nexts.append(next_id)
+            past_undo = _past_undo(len(w.ops))
     lines = [f"{names.task(i)} is already done: nothing written" for i in already]
     if closing:
         then = "".join(f"; next: {names.task(n)} due {names.time(ctx.ws.task(n)['due'])}" for n in nexts if ctx.ws.task(n)["due"])
-        lines.append(f"Completed {counted(len(closing), 'task')}: {', '.join(names.task(i) for i in closing)}{then}")
+        lines.append(f"Completed {counted(len(closing), 'task')}: {', '.join(names.task(i) for i in closing)}{then}{past_undo}")
     if posts:
-        lines.append(f"Published {counted(len(posts), 'post')}: {', '.join(names.task(i) for i in posts)}")
+        lines.append(f"Published {counted(len(posts), 'post')}: {', '.join(names.task(i) for i in posts)}{'' if closing else past_undo}")
     _said(ctx, lines, [*closing, *posts])
     return 0
 
 
+def _past_undo(operations: int) -> str:
+    """What a line that says a write adds when the write is more than ``crewdeck undo`` takes back, as undo says it: "one
+    crewdeck undo" was read as its way back, and undo then refused it and forgot it."""
+    from crewdeck.tui.cli import history
+
+    if operations <= history.MOST_OPS:
+        return ""
+    return f"; crewdeck undo cannot take it back: its {operations:,} operations are more than an undo takes back ({history.MOST_OPS:,})"
+
+
 class FilterAct(NamedTuple):
     """What a command does to the tasks a filter matches, as its lines say it: ``rm``, "nothing deleted", "to delete {}"
-    (``{}``: it, them); ``then``: the words typed after the filter (set's FIELD=VALUE), given again in the command it
-    offers."""
+    (``{}``: it, them), "to delete" (an id to delete has …); ``then``: the words typed after the filter (set's
+    FIELD=VALUE), given again in the command it offers."""
 
     command: str
     nothing: str
     goal: str
+    id_for: str
     then: tuple[str, ...] = ()
 
 
-_DELETE = FilterAct("rm", "nothing deleted", "to delete {}")
+_DELETE = FilterAct("rm", "nothing deleted", "to delete {}", "to delete")
 
 
 def _filtered(ctx: Context, words: list[str], act: FilterAct = _DELETE) -> list[str]:
@@ -432,14 +460,9 @@ def _filtered(ctx: Context, words: list[str], act: FilterAct = _DELETE) -> list[
         raise UserError(f"{act.command}: {act.nothing}: {habit}")
     found = ctx.ws.conn.execute(f"SELECT t.id, t.title FROM task t WHERE {where} ORDER BY t.created_at, t.id", params).fetchall()
     # A short id typed by habit (cafe, 5e6f) is a word here: said, as what it matched was no task of that id.
-    # (set's and done's ids are told apart by the first word alone: their words of a filter are words.)
-    short_hex = [word for word in words if _HEX.fullmatch(word) and not _an_id(word)] if act is _DELETE else []
-    as_words = (
-        f" ({', '.join(short_hex)} {'was looked for as a word' if len(short_hex) == 1 else 'were looked for as words'}: an id to delete has at least "
-        f"{SHORT_LEN} hex digits, as crewdeck tasks shows it)"
-        if short_hex
-        else ""
-    )
+    short_hex = [word for word in words if _HEX.fullmatch(word) and not _an_id(word)]
+    looked = "was looked for as a word" if len(short_hex) == 1 else "were looked for as words"
+    as_words = f" ({', '.join(short_hex)} {looked}: an id {act.id_for} has {_ID_DIGITS})" if short_hex else ""
     if not found:
         # As tasks says it, and as Taskwarrior's `task FILTER delete` ("No tasks specified.", exit 1): no error, nothing
         # to delete; the caller exits 1 (``NOTHING_LISTED``).
@@ -451,19 +474,39 @@ def _filtered(ctx: Context, words: list[str], act: FilterAct = _DELETE) -> list[
         print("\n".join(str(task_id) if ctx.args.quiet else visible(f"{short(task_id)}  {title or ''}") for task_id, title in found))
         matched = f"{counted(len(found), 'task')} {'matches' if len(found) == 1 else 'match'}"
         then = habit if tag_words else f"{act.goal.format('it' if len(found) == 1 else 'them')}: {command.format(shlex.join(words))}"
-        raise UserError(f"{act.command}: {matched} this filter: {act.nothing}; {then}{as_words}")
+        raise UserError(f"{act.command}: {matched} this filter: {act.nothing}; {then}{as_words}{_past_undo_listed(len(found), act)}")
     return [str(task_id) for task_id, _ in found]
+
+
+def _past_undo_listed(tasks: int, act: FilterAct) -> str:
+    """What a filter's listing adds when writing what it matches would be more than ``crewdeck undo`` takes back: an
+    operation a task and field given (one a task for done and rm), fewer only where a task holds a value already."""
+    from crewdeck.tui.cli import history
+
+    operations = tasks * max(len(act.then), 1)
+    if operations <= history.MOST_OPS:
+        return ""
+    return (
+        f"; with --yes, about {operations:,} operations, more than an undo takes back ({history.MOST_OPS:,}): crewdeck undo"
+        " could not take it back"
+    )
 
 
 #: A word of hex digits alone: an id, when it has at least ``SHORT_LEN`` of them (``_an_id``).
 _HEX = re.compile(r"[0-9a-fA-F]+")
 
 
+#: How long an id ``_an_id`` takes is, as refusals say it ("an id has …").
+_ID_DIGITS = f"at least {SHORT_LEN} hex digits, as crewdeck tasks shows it"
+
+
 def _an_id(word: str) -> bool:
-    """Whether rm takes ``word`` for a task's id: hex digits, at least as many as ``crewdeck tasks`` shows of an id.  A
-    shorter one (cafe, dead, 2025) may as well be a word of a title, and an id starting with it is no task its user saw
-    listed: deleted at once, it was a task nobody named."""
-    return len(word) >= SHORT_LEN and _HEX.fullmatch(word) is not None
+    """Whether rm, set and done take ``word`` for a task's id: hex digits, at least as many as ``crewdeck tasks`` shows
+    of an id, a uuid's dashes left out as pasted from Taskwarrior (``typed_id``).  A shorter one (cafe, dead, 2025) may
+    as well be a word of a title, and an id starting with it is no task its user saw listed: deleted (closed, changed)
+    at once, it was a task nobody named."""
+    text = typed_id(word)
+    return len(text) >= SHORT_LEN and _HEX.fullmatch(text) is not None
 
 
 def cmd_rm(ctx: Context) -> int:
@@ -471,26 +514,29 @@ def cmd_rm(ctx: Context) -> int:
     # before anything is deleted (unless --yes).
     # Asked before a filter is listed: a guest's list ended in a crewdeck rm … --yes that the rules then refused.
     ctx.may_change_tasks()
+    _refuse_blank("rm", ctx.args.query)
     ids = all(_an_id(word) for word in ctx.args.query)
     names = _names(ctx)
     # What the filter matches, and what is deleted already, as they are under the write lock: read before it, a task
     # another member took out of the filter while this waited was deleted all the same.  A list (no --yes) deletes
     # nothing, and is not printed under the lock (a slow reader of it would hold every other writer).
     with ctx.ws.store.held() if ids or ctx.args.yes else contextlib.nullcontext():
-        task_ids = list(dict.fromkeys(ctx.task_id(i) for i in ctx.args.query)) if ids else _filtered(ctx, ctx.args.query)
+        task_ids = list(dict.fromkeys(ctx.task_id(typed_id(i)) for i in ctx.args.query)) if ids else _filtered(ctx, ctx.args.query)
         if not task_ids:
             return NOTHING_LISTED  # a filter that matched nothing (ids name a task each, or are refused)
         # Deleted already: said, and not written again.
         already = [i for i in task_ids if ctx.ws.task(i)["deleted"]]
         deleting = [i for i in task_ids if i not in already]
         titles = names.tasks(deleting)  # as they were: a deleted task's may be no longer
+        past_undo = ""
         if deleting:
             with ctx.writer() as w:
                 for task_id in deleting:
                     w.delete("task", task_id)
+            past_undo = _past_undo(len(w.ops))
     lines = [f"{names.task(i)} is already deleted: nothing written" for i in already]
     if deleting:
-        lines.append(f"Deleted {counted(len(deleting), 'task')}: {titles}")
+        lines.append(f"Deleted {counted(len(deleting), 'task')}: {titles}{past_undo}")
     _said(ctx, lines, deleting)
     return 0
 
@@ -712,8 +758,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         description=(
             "Change a task: FIELD=VALUE ... (title, notes, status, assignee, priority, campaign, platform, due, publish, tags,"
             " tags+=X, tags-=X, depends_on, estimate, snoozed_until; every=RULE or every=none for repeats). Before the first"
-            " FIELD=VALUE: ids, or, when the first word is no id, a filter, as crewdeck tasks FILTER lists it (Taskwarrior's"
-            " task FILTER modify); a filter lists what it matches and writes nothing unless --yes is given."
+            " FIELD=VALUE: ids, at least 8 hex digits as crewdeck tasks shows them, or, when the first word is no id (a"
+            " shorter one too: cafe), a filter, as crewdeck tasks FILTER lists it (Taskwarrior's task FILTER modify); a"
+            " filter lists what it matches and writes nothing unless --yes is given."
         ),
         examples=[
             'crewdeck set 1a2b3c4d assignee=@raj priority=high "due=fri 17:00"',
@@ -724,7 +771,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument(
         "id",
         metavar="ID|FILTER",
-        help="the task's id or a unique prefix (more ids may follow it, before the first FIELD=VALUE), or a filter",
+        help="the task's id, 8 hex digits or more (more ids may follow it, before the first FIELD=VALUE), or a filter",
     )
     p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE", help="what to change (every=RULE repeats the task)")
     p.add_argument("--future", action="store_true", help="a recurring task: change this and all future instances")
@@ -737,14 +784,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         parents=parents,
         help="mark tasks done, by id or by filter",
         description=(
-            "Mark tasks done (a task done already is said so, and not written again): ids, or, when the first word is no"
-            " id, the tasks a filter matches, as crewdeck tasks FILTER lists them (Taskwarrior's task FILTER done); a"
-            " filter lists what it matches and writes nothing unless --yes is given."
+            "Mark tasks done (a task done already is said so, and not written again): by ids, or the tasks a filter"
+            " matches, as crewdeck tasks FILTER lists them (Taskwarrior's task FILTER done). Ids are at least 8 hex digits,"
+            " as crewdeck tasks shows them; any other word (a shorter one too: cafe) makes the words a filter. A filter"
+            " lists what it matches and writes nothing unless --yes is given."
         ),
         examples=["crewdeck done 1a2b3c4d", "crewdeck done +spring-launch overdue --yes"],
     )
     # ``query``, as rm's: a filter of negated terms (-#tag), which argparse takes for options, joins it (``main.parse``).
-    p.add_argument("query", nargs="*", metavar="ID|FILTER", help="task ids or unique prefixes, or filter terms (as tasks takes)")
+    p.add_argument("query", nargs="*", metavar="ID|FILTER", help="task ids (8 hex digits or more), or filter terms (as tasks takes)")
     p.set_defaults(query_required="ID|FILTER")
     p.add_argument("--yes", action="store_true", help="a filter: mark every task it matches done (without it: list them, write nothing)")
     quiet_option(p)

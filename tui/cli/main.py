@@ -97,7 +97,7 @@ class Parser(argparse.ArgumentParser):
 
             said = f"{self.prog} {value}".removeprefix("crewdeck ")
             close = difflib.get_close_matches(value, list(action.choices), n=3, cutoff=0.6)
-            habit = _taskwarrior_habit(value, self.after_command, action.choices) if self.prog == "crewdeck" else None
+            habit = _taskwarrior_habit(value, self.after_command, action.choices, bool(close)) if self.prog == "crewdeck" else None
             if habit:
                 hint = f": {habit}"
             elif close:
@@ -126,21 +126,27 @@ _TASKWARRIOR_COMMANDS = {
     "overdue": "tasks overdue", "modify": "set ID FIELD=VALUE", "delete": "rm ID", "info": "show ID",
     "start": "set ID status=doing", "stop": "set ID status=todo", "projects": "campaign list",
 }  # fmt: skip
+#: How a filter's term begins (``+launch``, ``#old``, ``@raj``, ``!high``, ``-#draft``): with ``:`` in it (``due:today``),
+#: a word read as a filter before its command even where a command is close to it.
+_FILTER_MARKS = ("+", "#", "@", "!", "-")
 #: A word that reads as a task's id (a hex prefix with a digit) or Taskwarrior's number: typed before its command.
 _ID_FIRST = r"(?=[0-9a-f]*[0-9])[0-9a-f]{1,32}\Z"
 
 
-def _taskwarrior_habit(word: str, after: Sequence[str], commands: Mapping[str, argparse.ArgumentParser]) -> str | None:
+def _taskwarrior_habit(word: str, after: Sequence[str], commands: Mapping[str, argparse.ArgumentParser], close: bool) -> str | None:
     """What crewdeck calls a Taskwarrior command typed in its place, or says of an id typed before its command
     (``task 3 done``'s order): both read as a mistyped command, with the wrong one suggested or every one listed.
 
     ``after``: the words typed after ``word``.  An id first is told with the command typed after it (``rm``; Taskwarrior's
     ``modify`` as ``set``), else with ``show`` (a bare ``task 3`` is Taskwarrior's ``info``): a line told another command
-    than the one typed (``done``), pasted, closed the task a user meant to delete, or only to read."""
+    than the one typed (``done``), pasted, closed the task a user meant to delete, or only to read.
+
+    ``close``: whether a command is close to ``word``: a word of no filter's shape (``ad``, ``shw``) is then a mistyped
+    command, said so, not a filter before the command that happens to follow it (``crewdeck ad Fix the rm script``)."""
     if word in _TASKWARRIOR_COMMANDS:
         return f"Taskwarrior's {word} is crewdeck {_TASKWARRIOR_COMMANDS[word]} here"
     if not re.match(_ID_FIRST, word):
-        return _filter_first(word, after)
+        return _filter_first(word, after) if word.startswith(_FILTER_MARKS) or ":" in word or not close else None
     command = after[0] if after else ""
     if command in commands:
         group = commands[command]
@@ -168,7 +174,8 @@ _FILTER_COMMANDS = {
 def _filter_first(word: str, after: Sequence[str]) -> str | None:
     """What is said of a filter typed before its command, Taskwarrior's ``task +launch done`` order, where every command
     was listed as for a mistyped one: the command as crewdeck writes it, the filter after it (set's FIELD=VALUE as typed
-    where they are written so); ``None`` when no word after ``word`` is such a command."""
+    where they are written so, and any other command's words after it kept, after the filter); ``None`` when no word
+    after ``word`` is such a command."""
     import shlex
 
     at = next((n for n, typed in enumerate(after) if typed in _FILTER_COMMANDS), None)
@@ -176,7 +183,8 @@ def _filter_first(word: str, after: Sequence[str]) -> str | None:
         return None
     changes = after[at + 1 :]
     fields = shlex.join(changes) if changes and all("=" in change for change in changes) else "FIELD=VALUE"
-    line = _FILTER_COMMANDS[after[at]].format(shlex.join([word, *after[:at]]), fields)
+    typed = [word, *after[:at]] if after[at] in ("set", "modify") else [word, *after[:at], *changes]
+    line = _FILTER_COMMANDS[after[at]].format(shlex.join(typed), fields)
     return f"a filter goes after its command here, as in crewdeck {line} (Taskwarrior's order, filter first, is not read)"
 
 

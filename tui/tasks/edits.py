@@ -354,6 +354,23 @@ def check_assignments(ws: Workspace, task_id: str, assignments: list[str], me: M
         parse_rule_text(rules[-1].split("=", 1)[1], me, now)
 
 
+def check_assignments_alone(ws: Workspace, assignments: list[str], me: Member, now: dt.datetime, clock24: bool = True) -> None:
+    """Read ``assignments`` as far as they are read without a task: ``UserError`` for a FIELD=VALUE no task takes (no
+    field's, given twice, ``+=`` on a field of one value, a value none of the field's: ``priority=urgent``), before
+    ``set FILTER`` lists what it matches: the list offered a --yes that was then refused.  A publish slot is left to the
+    task's, read in its campaign's audience's zone at its platform's peak hours."""
+    rules, fields = _rules_and_fields(assignments)
+    parsed = [_assignment(a) for a in fields]
+    _given_once([(name, f"{name}={text}") for name, op, text in parsed if op == "="])
+    for name, op, text in parsed:
+        if op != "=" and name not in ("tags", "depends_on"):
+            raise UserError(f"{name}{op}: only tags and depends_on take += and -=")
+        if name != "publish":
+            field_value(ws, name, text, me, now, clock24=clock24)
+    if rules:
+        parse_rule_text(rules[-1].split("=", 1)[1], me, now)
+
+
 def apply_assignments(
     ws: Workspace, w: Writer, task_id: str, assignments: list[str], me: Member, now: dt.datetime, *, future: bool, clock24: bool = True
 ) -> None:

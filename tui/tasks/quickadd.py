@@ -57,6 +57,7 @@ from crewdeck.tui.time.when import (
     moment_words,
     not_a_time_or_zone,
     parse_moment,
+    parse_moment_text,
     parse_time,
     parse_utc,
     relative,
@@ -207,12 +208,17 @@ def parse(text: str) -> Draft:
 
 def _taskwarrior_when(word: str) -> str | None:
     """What crewdeck has for Taskwarrior's ``wait:fri`` (a snooze) and ``recur:weekly`` (``every:weekly``), typed by habit
-    into a quick-add, where they went into the title with nothing said; ``None`` for any other word, and for a rule
-    ``every:`` would refuse (a note never names a term that is then refused)."""
+    into a quick-add, where they went into the title with nothing said; ``None`` for any other word, for a rule
+    ``every:`` would refuse and for a wait no date (a note never names a term that is then refused: ``Ask client
+    wait:what they want`` noted ``snoozed_until=what``)."""
     key, _, value = word.partition(":")
     if not value:
         return None
     if key == "wait":  # in lower case, as Taskwarrior reads its attributes (Wait:for is words there too)
+        try:
+            parse_moment_text(value, "UTC", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # read, not kept: only whether it is a date
+        except ValueError:
+            return None
         return f"Taskwarrior's wait is a snooze here: h on the task in the app, or crewdeck set ID snoozed_until={value}"
     if key not in ("recur", "recurrence"):
         return None

@@ -270,7 +270,7 @@ def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
     made = [c for c in said if c.created and (c.entity, c.row_id) != (said[0].entity, said[0].row_id)]
     if more == 1 and made and not said[0].created:
         return f"{said[0].what}; {made[0].what}"
-    return said[0].what + (f", and {more} more" if more else "")
+    return said[0].what + (f", and {more:,} more" if more else "")
 
 
 #: Fields that hold a member's id or a campaign's.

@@ -123,6 +123,13 @@ def campaign_keys(campaigns: Iterable[Campaign]) -> dict[str, str]:
     return keys
 
 
+def close_campaigns(wanted: str, campaigns: list[Campaign]) -> list[str]:
+    """The slugs of the campaigns close to the slug ``wanted``, as "did you mean" names them."""
+    import difflib  # only for a hint
+
+    return difflib.get_close_matches(wanted, [c.slug for c in campaigns], n=3)
+
+
 def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
     """The campaign a person means by a name, ``+slug`` or id prefix; ``UserError`` with hints."""
     wanted = slug(name.lstrip("+"))
@@ -137,9 +144,7 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
     prefixed = [c for c in campaigns if c.id.startswith(name.lower())] if len(name) >= MIN_PREFIX else []
     if len(prefixed) == 1:
         return prefixed[0]
-    import difflib  # only for the hint, as below
-
-    close = difflib.get_close_matches(wanted, [c.slug for c in campaigns], n=3)
+    close = close_campaigns(wanted, campaigns)
     hint = (
         f" (did you mean {', '.join('+' + c for c in close)}?)"
         if close
@@ -503,12 +508,13 @@ class Workspace:
         """The campaign a filter's or quick-add's ``+name`` means; where there is none and tasks have the tag ``name``,
         the ``UserError`` says how a tag is written: Taskwarrior's ``+email``, typed by habit, is crewdeck's ``#email``.
         ``making``: quick-add's, where ``#email`` makes the tag: said whether or not a task has it yet (a filter's
-        ``#email`` would match nothing then)."""
+        ``#email`` would match nothing then), unless a campaign's name is close to it (``+lanch``: did you mean
+        +launch?) and no task has the tag: the campaign was meant, and the tag line read as the way out."""
         try:
             return self.campaign_by_name(name)
         except UserError as exc:
             tag = name.removeprefix("+")
-            if making or self.has_tag(tag):
+            if self.has_tag(tag) or (making and not close_campaigns(slug(tag), self.campaigns())):
                 raise UserError(f"{exc}; a tag is written #{visible(tag)}") from None
             raise
 
