@@ -9,9 +9,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from crewdeck.tui.app import drafts_typed
+from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.drafts import DraftOffer
 from crewdeck.tui.app.screens.discard import HoldsText
 from crewdeck.tui.app.screens.prompt import PromptScreen
@@ -78,13 +80,19 @@ async def test_a_draft_offered_is_not_replaced_by_its_untouched_dialog_and_is_by
         assert drafts(again).all() == []
 
 
+async def _quick_add_typed(app: CrewdeckApp, pilot: Pilot[None], text: str) -> PromptScreen:
+    """Quick add opened with ``a`` and ``text`` typed in it."""
+    await settle(pilot)
+    await pilot.press("a", *text)
+    prompt = app.screen
+    assert isinstance(prompt, PromptScreen)
+    return prompt
+
+
 async def test_text_kept_while_typed_then_undone_goes_when_the_dialog_closes(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a", *"Book")
-        prompt = app.screen
-        assert isinstance(prompt, PromptScreen)
+        prompt = await _quick_add_typed(app, pilot, "Book")
         drafts_typed.keep_typed(prompt)
         await settle(pilot)
         assert drafts(app).get("prompt:Quick add") is not None
@@ -97,10 +105,7 @@ async def test_text_kept_while_typed_then_undone_goes_when_the_dialog_closes(wor
 async def test_a_dialog_whose_text_is_being_written_keeps_no_new_draft(workspace: Path) -> None:
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a", *"Book")
-        prompt = app.screen
-        assert isinstance(prompt, PromptScreen)
+        prompt = await _quick_add_typed(app, pilot, "Book")
         prompt.submitting = "Book"  # as ``enter`` leaves it while the task is added
         assert prompt.writing
         drafts_typed.keep_typed(prompt)
@@ -115,10 +120,7 @@ async def test_a_write_that_fails_is_said_once_and_typing_goes_on(workspace: Pat
     monkeypatch.setattr(DraftStore, "keep", full)
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a", *"Book")
-        prompt = app.screen
-        assert isinstance(prompt, PromptScreen)
+        prompt = await _quick_add_typed(app, pilot, "Book")
         for more in ("ing", " the", " venue"):
             drafts_typed.keep_typed(prompt)
             await settle(pilot)
