@@ -479,15 +479,17 @@ def _filtered(ctx: Context, words: list[str], act: FilterAct = _DELETE) -> list[
 
 
 def _past_undo_listed(tasks: int, act: FilterAct) -> str:
-    """What a filter's listing adds when writing what it matches would be more than ``crewdeck undo`` takes back: an
-    operation a task and field given (one a task for done and rm), fewer only where a task holds a value already."""
+    """What a filter's listing adds when writing what it matches would be more than ``crewdeck undo`` takes back: at
+    least an operation a task and field given (one a task for done and rm), fewer only where a task holds a value
+    already; more where closing a task writes more (a repeating task's next instance, a post's publishing), which the
+    line written counts."""
     from crewdeck.tui.cli import history
 
     operations = tasks * max(len(act.then), 1)
     if operations <= history.MOST_OPS:
         return ""
     return (
-        f"; with --yes, about {operations:,} operations, more than an undo takes back ({history.MOST_OPS:,}): crewdeck undo"
+        f"; with --yes, at least {operations:,} operations, more than an undo takes back ({history.MOST_OPS:,}): crewdeck undo"
         " could not take it back"
     )
 
@@ -515,6 +517,7 @@ def cmd_rm(ctx: Context) -> int:
     # Asked before a filter is listed: a guest's list ended in a crewdeck rm … --yes that the rules then refused.
     ctx.may_change_tasks()
     _refuse_blank("rm", ctx.args.query)
+    _refuse_number("rm", ctx.args.query[0])  # as done and set: `rm 12 --yes` deleted every task whose text held 12
     ids = all(_an_id(word) for word in ctx.args.query)
     names = _names(ctx)
     # What the filter matches, and what is deleted already, as they are under the write lock: read before it, a task

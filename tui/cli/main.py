@@ -181,7 +181,8 @@ def _filter_first(word: str, after: Sequence[str]) -> str | None:
     at = next((n for n, typed in enumerate(after) if typed in _FILTER_COMMANDS), None)
     if at is None:
         return None
-    changes = after[at + 1 :]
+    # Never --yes: the line pasted is to list what it matches first, not to write what nobody was shown.
+    changes = [typed for typed in after[at + 1 :] if typed != "--yes"]
     fields = shlex.join(changes) if changes and all("=" in change for change in changes) else "FIELD=VALUE"
     typed = [word, *after[:at]] if after[at] in ("set", "modify") else [word, *after[:at], *changes]
     line = _FILTER_COMMANDS[after[at]].format(shlex.join(typed), fields)
