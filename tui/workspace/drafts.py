@@ -9,19 +9,24 @@ through a file beside it so that a close half-way leaves the drafts before.  A d
 Bounded: the newest ``MOST`` are kept, each value cut at ``MOST_CHARS``.  A file that cannot be read (cut short,
 written by hand) holds no drafts, and an entry in it that is not a draft (a field missing or of another kind, a zone
 or an instant that names none) is left out: drafts are a rescue, never a reason the app does not open or ends.
-Each change of the file (read, then written whole) holds the lock of its path: a dialog's draft is kept from a thread
-while the person types, and two written at once would each write the file without the other's.
+Each change of the file (read, then written whole) holds the lock of its path, in this process (a dialog's draft is
+kept from a thread while the person types) and across processes (``flock`` on a file beside it: a member's second
+session, over SSH or in a second web tab, is a process of its own): two changes at once would each write the file
+without the other's.  A write reaches the disk (``fsync`` of the file, then of its directory) before it is done: a
+power cut after it leaves it, one during it leaves the drafts before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,6 +44,21 @@ _FILE_LOCKS_LOCK = threading.Lock()
 def _file_lock(path: Path) -> threading.Lock:
     with _FILE_LOCKS_LOCK:
         return _FILE_LOCKS.setdefault(path, threading.Lock())
+
+
+@contextlib.contextmanager
+def _changing(path: Path) -> Iterator[None]:
+    """Held while the drafts file at ``path`` is read and written again: its thread lock, then its ``flock``."""
+    with _file_lock(path):
+        directory = path.parent
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(directory, 0o700)  # whatever the umask made it, or a directory made before
+        fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # lets the flock go
 
 
 def default_drafts_dir() -> Path:
@@ -135,24 +155,40 @@ class DraftStore:
 
     def put(self, draft: DialogDraft) -> None:
         """Keep ``draft`` as it is (one offered, put back as it was kept), replacing one of its key."""
-        with _file_lock(self.path):
+        with _changing(self.path):
             self._write([*(d for d in self.all() if d.key != draft.key), draft][-MOST:])
 
     def remove(self, key: str) -> None:
-        with _file_lock(self.path):
+        with _changing(self.path):
             kept = self.all()
             if any(d.key == key for d in kept):
                 self._write([d for d in kept if d.key != key])
 
+    def replace_if(self, key: str, held: DialogDraft | None, new: DialogDraft | None) -> bool:
+        """``new`` in place of the draft of ``key`` (``None``: none), only if the store still holds ``held`` of it: not
+        when another session of the member wrote or removed it since.  Returns whether it did."""
+        with _changing(self.path):
+            kept = self.all()
+            if next((d for d in kept if d.key == key), None) != held:
+                return False
+            if new != held:
+                self._write([*(d for d in kept if d.key != key), *([new] if new is not None else [])][-MOST:])
+            return True
+
     def _write(self, drafts: list[DialogDraft]) -> None:
         directory = self.path.parent
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(directory, 0o700)  # whatever the umask made it, or a directory made before
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".drafts-")  # 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump([asdict(d) for d in drafts], out, ensure_ascii=False)
+                out.flush()
+                os.fsync(out.fileno())  # the text on the disk before the name points at it
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        directory_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(directory_fd)  # the new name on the disk: a power cut now leaves this write, not the one before
+        finally:
+            os.close(directory_fd)
