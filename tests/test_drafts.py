@@ -165,7 +165,7 @@ async def test_notes_typed_when_the_app_closes_unasked_are_offered_next_time_res
         editor = await open_notes(again, pilot)
         offer = editor.query_one(DraftOffer)
         question = str(offer.query_one("#draft-question", Static).render())
-        assert question == f"A draft of {draft.what} from {draft.kept_time()} was kept when the app closed"
+        assert question == f"A draft of {draft.what} was kept at {draft.kept_time()}"
         assert not offer.query("#draft-changed")  # the notes are as they were
         await pilot.press("ctrl+r")
         await settle(pilot)
@@ -404,7 +404,7 @@ async def test_a_due_date_typed_for_one_task_is_offered_for_it_alone_named_by_it
         await settle(pilot)
         assert again.tasks_pane.table.cursor_key == first
         assert isinstance(again.screen, PromptScreen)
-        assert str(again.screen.query_one("#draft-question", Static).render()).startswith(f"A draft of {draft.what} from")
+        assert str(again.screen.query_one("#draft-question", Static).render()).startswith(f"A draft of {draft.what} was kept at")
     assert due_of(workspace, other) == before
 
 
@@ -481,7 +481,7 @@ async def test_a_draft_offered_at_80_columns_is_said_whole_in_a_dialog_narrower_
         await settle(pilot)
         assert isinstance(again.screen, PromptScreen)
         shown = " ".join(offer_shown(again).split())
-        assert f"{draft.what} from {draft.kept_time()} was kept when the app closed" in shown
+        assert f"{draft.what} was kept at {draft.kept_time()}" in shown
         assert "ctrl+r restores it · ctrl+n discards it · typing goes into the dialog" in shown
 
 

@@ -270,6 +270,6 @@ async def test_a_kept_draft_shown_at_80_columns_says_its_question_and_why_whole(
         await until(pilot, lambda: isinstance(app.screen, KeptTextScreen), "the draft shown")
         await settle(pilot)
         shown = said_in(app, app.screen.query_one("KeptTextScreen > Vertical", Vertical))
-        assert f"A draft of {what} from {draft.kept_time()} was kept when the app closed" in shown
+        assert f"A draft of {what} was kept at {draft.kept_time()}" in shown
         assert f"press s on {post[:8]} “Spring post 0” and choose “move the slot”: it is offered there" in shown
         assert "y copies it · d discards it · esc keeps it" in shown

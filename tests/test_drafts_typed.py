@@ -164,3 +164,33 @@ async def test_a_change_made_while_the_draft_is_written_is_written_after_it_neve
         kept = drafts(app).get("prompt:Quick add")
         assert kept is not None and kept.values == {"text": "Book the venue"}
         assert at_once == [1, 1]  # two writes, one after the other
+
+
+@pytest.mark.parametrize("close", [("enter",), ("escape", "y")], ids=["saved", "discarded"])
+async def test_a_dialog_closes_at_once_behind_a_write_under_way_which_leaves_no_draft_of_it(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, close: tuple[str, ...]
+) -> None:
+    real_keep = DraftStore.keep
+    started, release = threading.Event(), threading.Event()
+    held_out: list[bool] = []
+
+    def slow_keep(store: DraftStore, key: str, what: str, values: dict[str, str], opened: dict[str, str], zone: str) -> DialogDraft:
+        started.set()
+        held_out.append(not release.wait(10))  # a drafts directory on a stalled disk, until the test lets it go
+        return real_keep(store, key, what, values, opened, zone)
+
+    monkeypatch.setattr(DraftStore, "keep", slow_keep)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = await _quick_add_typed(app, pilot, "Book")
+        drafts_typed.keep_typed(prompt)
+        while not started.is_set():
+            await pilot.pause()
+        await pilot.press(*close)
+        while app.screen is prompt:  # the close waits for nothing on the UI thread: keys go on being read
+            await pilot.pause(0.01)
+        assert held_out == [] and drafts(app).all() == []  # the write is still under way
+        release.set()
+        await settle(pilot)
+        assert held_out == [False] and not prompt.typed_draft.in_worker
+        assert drafts(app).all() == []  # what the close did is done after the write, not under it

@@ -17,7 +17,9 @@ nothing of the dialog it named.
 
 from __future__ import annotations
 
+import functools
 from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -143,35 +145,53 @@ class KeepsDraft:
     def on_unmount(self) -> None:
         """The dialog closed: saved, or its text discarded, the draft of it goes; closed with nothing typed (escape),
         the one it offered stays (its text kept while typed, then undone, makes way for it again), and so it does
-        when the app closes (``keep_drafts`` keeps what the dialog held)."""
+        when the app closes (``keep_drafts`` keeps what the dialog held).  Done after a write of it under way, never
+        waiting for it here (``drafts_typed.closed``)."""
         assert isinstance(self, Screen)
         screen = self._holds_text()
-        drafts_typed.closed(screen)
-        if self.draft_for is None or self.draft_closing:
-            return
         kept = drafts_of(self.app)
-        if self.draft_left and screen.typed_draft.kept and kept is not None:
-            try:
-                drafts_typed.give_way(screen, kept[0], self.draft_offered)
-            except OSError as exc:
-                self.app.notify(f"the draft stays in {kept[0].path}: {exc.strerror}", severity="warning", markup=False)
-        elif not self.draft_left and self.app.return_code is None:
-            self._drop_draft()
+        if self.draft_for is None or self.draft_closing or kept is None:
+            drafts_typed.closed(screen)
+            return
+        app, store, key, offered = self.app, kept[0], self.draft_for.key, self.draft_offered
+        then: drafts_typed.Closing | None = None
+        if self.draft_left:
+
+            def give_way() -> Callable[[], None] | None:
+                if not screen.typed_draft.kept:
+                    return None
+                try:
+                    drafts_typed.give_way(screen, store, offered)
+                except OSError as exc:
+                    return functools.partial(_stays, app, store, exc)
+                return None
+
+            then = give_way
+        elif app.return_code is None:
+            then = functools.partial(dropped, app, store, key)
+        drafts_typed.closed(screen, then)
 
     def _drop_draft(self) -> None:
         assert isinstance(self, Screen) and self.draft_for is not None
         kept = drafts_of(self.app)
-        if kept is None:
-            return
-        store = kept[0]
-        try:
-            store.remove(self.draft_for.key)
-        except OSError as exc:
-            self.app.notify(f"the draft stays in {store.path}: {exc.strerror}", severity="warning", markup=False)
-            return
-        from crewdeck.tui.app.kept_drafts import drafts_removed  # which imports this module
+        if kept is not None:
+            dropped(self.app, kept[0], self.draft_for.key)()
 
-        drafts_removed(self.app, store)
+
+def dropped(app: App[Any], store: DraftStore, key: str) -> Callable[[], None]:
+    """The draft of ``key`` leaves ``store`` (on any thread): what then follows on the UI thread, a notice that it
+    stays when the disk refuses, or the start-up notice taken down with the last draft."""
+    try:
+        store.remove(key)
+    except OSError as exc:
+        return functools.partial(_stays, app, store, exc)
+    from crewdeck.tui.app.kept_drafts import drafts_removed  # which imports this module
+
+    return lambda: drafts_removed(app, store)
+
+
+def _stays(app: App[Any], store: DraftStore, failure: OSError) -> None:
+    app.notify(f"the draft stays in {store.path}: {failure.strerror}", severity="warning", markup=False)
 
 
 def drafts_of(app: App[Any]) -> tuple[DraftStore, str] | None:
@@ -203,7 +223,7 @@ def keep_drafts(app: App[Any]) -> None:
     for screen in app.screen_stack:
         if not isinstance(screen, HoldsText):
             continue
-        drafts_typed.closed(screen)  # a write of it while typed, under way, is done before this one
+        drafts_typed.finished(screen)  # a write of it while typed, under way, is done before this one
         write = drafts_typed.keeping(screen, store, zone)
         if write is not None:
             try:
@@ -251,5 +271,6 @@ class DraftOffer(Vertical):
 
 
 def offer_line(draft: DialogDraft) -> str:
-    """ "A draft of the notes of 3f2a “Brief” from 14:02 IST was kept when the app closed"."""
-    return f"A draft of {draft.what} from {draft.kept_time()} was kept when the app closed"
+    """ "A draft of the notes of 3f2a “Brief” was kept at 14:02 IST": when it was kept, not "when the app closed", as
+    a member's other session (over SSH, in a second web tab), still open, keeps it while typed too."""
+    return f"A draft of {draft.what} was kept at {draft.kept_time()}"

@@ -5,14 +5,18 @@ Each dialog has one timer: a change of its text starts it again, and once the te
 keeping step (``keep_typed``) reads on the UI thread what the app closing now would leave of the dialog in the store
 (``keeping``) and writes it in a thread worker, never holding a key up.  One write of a dialog at a time: a change
 made while one is under way is written after it.  A write that fails (the disk full) is said once, until one succeeds
-again, and typing goes on.  A dialog closing takes its lock (``closed``): a write under way ends first, and none
-starts after it, so a draft saved or discarded is not written again behind the person's back.
+again, and typing goes on.  A dialog's close never waits for the disk on the UI thread (a slow disk
+would hold its keys): what it does to the store (``closed``: its draft removed, saved or discarded; or the one it
+offered put back) is done at once, or, while a write of it is under way, by that write's worker after it, so a draft
+saved or discarded is not written again behind the person's back, whichever ends first.  The draft a dialog offered is
+put back only where the store still holds the dialog's own text as it wrote it: a second session of the member (its
+own process) that wrote or removed the draft since has the last word.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,28 +34,39 @@ if TYPE_CHECKING:
 KEEP_AFTER = 1.0
 
 
+#: What a dialog's close does to the store (its draft removed, or the one it offered put back), run after a write of it
+#: under way: it returns what follows on the UI thread (a notice of a failure, the start-up notice taken down), if any.
+Closing = Callable[[], Callable[[], None] | None]
+
+
 @dataclass
 class TypedDraft:
     """Where keeping one dialog's text while it is typed stands."""
 
-    #: Held by a write of the dialog's draft, and by its close: once it closed, nothing of it is written.
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Guards ``in_worker``, ``closed`` and ``after_close``, read by a worker and the UI thread: held for a moment,
+    #: never while the disk is written.
+    guard: threading.Condition = field(default_factory=threading.Condition)
     #: The dialog's one timer, made at its first change.
     timer: Timer | None = None
-    #: A write of it is under way in a worker; ``again``: its text changed since that write read it.
+    #: A write of it is under way (the UI thread's account); ``again``: its text changed since that write read it.
     under_way: bool = False
     again: bool = False
-    #: The store holds what the dialog held (kept while typed), in place of any draft it offered.
+    #: A write of it is in a worker, until the worker ends (the worker's account, under ``guard``).
+    in_worker: bool = False
+    #: The store holds what the dialog held (kept while typed), in place of any draft it offered: ``written``.
     kept: bool = False
-    #: The dialog closed: nothing of it is written from now on.
+    written: DialogDraft | None = None
+    #: The dialog closed: nothing of it is written from now on but what its close does (``after_close``, left to the
+    #: worker of a write under way).
     closed: bool = False
+    after_close: Closing | None = None
     #: A failed write was said: the next failure is not, until a write succeeds.
     failed: bool = False
 
 
-def keeping(screen: HoldsText, store: DraftStore, zone: str) -> Callable[[], bool] | None:
-    """The write that makes ``store`` hold what the app closing now would leave of ``screen`` (it returns whether the
-    store then holds the dialog's own text); ``None`` when there is nothing to write.
+def keeping(screen: HoldsText, store: DraftStore, zone: str) -> Callable[[], None] | None:
+    """The write that makes ``store`` hold what the app closing now would leave of ``screen``; ``None`` when there is
+    nothing to write.
 
     Unsaved text of its own (not discarded) is kept, replacing a draft it offered; text kept before and no longer
     unsaved (typed, then undone, or ``y`` discarded) makes way again for the draft offered and not answered, or goes;
@@ -63,9 +78,9 @@ def keeping(screen: HoldsText, store: DraftStore, zone: str) -> Callable[[], boo
     if screen.unsaved and not screen.draft_discarded:
         what, values, opened_with = screen.draft_for.what, screen.draft_values(), screen.draft_opened_with()
 
-        def keep() -> bool:
-            store.keep(key, what, values, opened_with, zone)
-            return True
+        def keep() -> None:
+            typed.written = store.keep(key, what, values, opened_with, zone)
+            typed.kept = True
 
         return keep
     if not typed.kept:
@@ -74,15 +89,14 @@ def keeping(screen: HoldsText, store: DraftStore, zone: str) -> Callable[[], boo
     return lambda: give_way(screen, store, offered)
 
 
-def give_way(screen: HoldsText, store: DraftStore, offered: DialogDraft | None = None) -> bool:
-    """The text of ``screen`` kept while typed leaves ``store`` (it returns ``False``: the store holds none of it):
-    the draft ``offered`` in it and not answered is kept again, as it was."""
+def give_way(screen: HoldsText, store: DraftStore, offered: DialogDraft | None = None) -> None:
+    """The text of ``screen`` kept while typed leaves ``store``: the draft ``offered`` in it and not answered is kept
+    again, as it was; neither where the store no longer holds the text as the dialog wrote it (another session of the
+    member saved, or kept its own text, since)."""
     assert screen.draft_for is not None
-    if offered is None:
-        store.remove(screen.draft_for.key)
-    else:
-        store.put(offered)
-    return False
+    typed = screen.typed_draft
+    store.replace_if(screen.draft_for.key, typed.written, offered)
+    typed.kept = False
 
 
 def typed(screen: HoldsText) -> None:
@@ -117,26 +131,44 @@ def keep_typed(screen: HoldsText) -> None:
     if write is None:
         return
     state.under_way = True
+    with state.guard:
+        state.in_worker = True
     app = screen.app
 
     def job() -> None:
         failure: OSError | None = None
-        with state.lock:
-            if not state.closed:
-                try:
-                    state.kept = write()
-                except OSError as exc:
-                    failure = exc
-        app.call_from_thread(_written, screen, store, failure)
+        with state.guard:
+            closed = state.closed
+        if not closed:
+            try:
+                write()
+            except OSError as exc:
+                failure = exc
+        follow = [after for after in _after_close(state) if after is not None]
+        app.call_from_thread(_written, screen, store, failure, follow)
 
     in_background(app, job, name="keep_typed_draft", group="drafts")
 
 
-def _written(screen: HoldsText, store: DraftStore, failure: OSError | None) -> None:
+def _after_close(state: TypedDraft) -> Iterator[Callable[[], None] | None]:
+    """In the worker, its write done: what the dialog's close left to it, done; then the worker is no longer in it."""
+    while True:
+        with state.guard:
+            then, state.after_close = state.after_close, None
+            if then is None:
+                state.in_worker = False
+                state.guard.notify_all()
+                return
+        yield then()
+
+
+def _written(screen: HoldsText, store: DraftStore, failure: OSError | None, follow: list[Callable[[], None]]) -> None:
     assert isinstance(screen, Screen)
     state = screen.typed_draft
     state.under_way = False
-    if failure is not None and not state.failed and screen.draft_for is not None:
+    for after in follow:
+        after()
+    if failure is not None and not state.failed and screen.draft_for is not None and not state.closed:
         why = failure.strerror or str(failure)
         line = f"{screen.draft_for.what} is not kept as a draft in {store.path} while you type: {why}"
         screen.app.notify(line, severity="warning", timeout=8, markup=False)
@@ -146,10 +178,26 @@ def _written(screen: HoldsText, store: DraftStore, failure: OSError | None) -> N
         keep_typed(screen)
 
 
-def closed(screen: HoldsText) -> None:
-    """``screen`` closes: its timer stops, a write of it under way ends first, and none is made after."""
+def closed(screen: HoldsText, then: Closing | None = None) -> None:
+    """``screen`` closes: its timer stops, nothing of it is written from now on, and ``then`` (what its close does to
+    the store) is done now, or by the worker of a write of it under way, after that write: never waited for here."""
     state = screen.typed_draft
     if state.timer is not None:
         state.timer.stop()
-    with state.lock:
+    with state.guard:
         state.closed = True
+        if state.in_worker:
+            state.after_close = then or state.after_close
+            return
+    after = then() if then is not None else None
+    if after is not None:
+        after()
+
+
+def finished(screen: HoldsText) -> None:
+    """``screen`` closes as the app closes: ``closed``, and a write of it under way done before this returns (what
+    the app keeps of the dialog next is written after it, never under it)."""
+    closed(screen)
+    state = screen.typed_draft
+    with state.guard:
+        state.guard.wait_for(lambda: not state.in_worker)

@@ -26,7 +26,7 @@ from textual.widgets import Label, Static
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.rules import MemberFacts, task_change_refused
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.app.drafts import drafts_of
+from crewdeck.tui.app.drafts import drafts_of, offer_line
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.post_keys import CONTENT_CHOICES, MOVE_CHOICES
 from crewdeck.tui.app.screens.help import said_key
@@ -305,8 +305,7 @@ class KeptTextScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            line = f"A draft of {self.draft.what} from {self.draft.kept_time()} was kept when the app closed"
-            yield Label(plain(line), classes="kept--question", id="kept-question")
+            yield Label(plain(offer_line(self.draft)), classes="kept--question", id="kept-question")
             yield Label(plain(self.why), classes="kept--why", id="kept-why")
             with VerticalScroll():
                 # Each line shown as typed, no control character let through to the terminal.

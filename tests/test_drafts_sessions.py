@@ -1,0 +1,47 @@
+"""Two sessions of one member (over SSH, in two web tabs: each its own app) on the same record: the draft one keeps
+while typing is offered in the other with the time it was kept, and the other never puts back a draft it was
+offered once the first saved it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from crewdeck.tui.app import drafts_typed
+from crewdeck.tui.app.drafts import DraftOffer
+
+from .apphelp import demo_workspace, make_app, settle, until
+from .test_drafts import SIZE, drafts, notes_of, open_notes
+
+
+async def test_a_draft_saved_in_one_session_is_not_put_back_by_the_other(tmp_path: Path) -> None:
+    workspace = demo_workspace(tmp_path / "demo.db")
+    first, second = make_app(workspace), make_app(workspace)
+    first.session.restricted = second.session.restricted = True  # the app's own editor, as over SSH
+    async with first.run_test(size=SIZE) as one:
+        await settle(one)
+        task = first.tasks_pane.table.cursor_key
+        typing = await open_notes(first, one)
+        await one.press(*"Call the venue")
+        drafts_typed.keep_typed(typing)
+        await until(one, lambda: drafts(first).get(f"notes:{task}") is not None, "the first session's text kept")
+        live = drafts(first).get(f"notes:{task}")
+        assert live is not None
+        async with second.run_test(size=SIZE) as two:
+            await settle(two)
+            assert second.tasks_pane.table.cursor_key == task
+            other = await open_notes(second, two)
+            question = str(other.query_one(DraftOffer).query_one("#draft-question", Static).render())
+            assert question == f"A draft of {live.what} was kept at {live.kept_time()}"  # not "when the app closed"
+            await two.press("x")  # typed in the second session, kept, then taken back
+            drafts_typed.keep_typed(other)
+            await settle(two)
+            await two.press("backspace")
+            await one.press("ctrl+s")  # the first session saves its notes: its draft goes
+            await until(one, lambda: first.screen is not typing, "the first session's notes saved")
+            assert "Call the venue" in notes_of(workspace, task) and drafts(first).all() == []
+            await two.press("escape")  # nothing of its own typed: it would put back the draft it was offered
+            await settle(two)
+            assert second.screen is not other
+            assert drafts(second).all() == []
