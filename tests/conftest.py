@@ -142,9 +142,11 @@ def pilot_looks_for_idle_often() -> Iterator[None]:
 def drafts_kept_while_typing_when_a_test_says() -> Iterator[None]:
     """A dialog's text is kept a second after it was typed (``drafts_typed.KEEP_AFTER``): a loaded machine would let
     that second pass in some runs of a test and not in others, and what the store holds would differ.  The timer
-    waits an hour here; a test of keeping runs the step itself (``drafts_typed.keep_typed``)."""
+    waits an hour here, and so does a steady typist's text (``KEEP_AT_MOST``); a test of keeping runs the step
+    itself (``drafts_typed.keep_typed``)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("crewdeck.tui.app.drafts_typed.KEEP_AFTER", 3600.0)
+        patch.setattr("crewdeck.tui.app.drafts_typed.KEEP_AT_MOST", 3600.0)
         yield
 
 

@@ -194,3 +194,27 @@ async def test_a_dialog_closes_at_once_behind_a_write_under_way_which_leaves_no_
         await settle(pilot)
         assert held_out == [False] and not prompt.typed_draft.in_worker
         assert drafts(app).all() == []  # what the close did is done after the write, not under it
+
+
+async def test_a_steady_typist_s_text_is_kept_every_few_seconds_though_it_never_rests(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(drafts_typed, "KEEP_AT_MOST", 5.0)
+    monkeypatch.setattr(drafts_typed, "monotonic", lambda: clock[0])
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = await _quick_add_typed(app, pilot, "Book")  # the timer waits an hour: the text never rests
+        clock[0] = 4.9
+        await pilot.press("i")
+        await settle(pilot)
+        assert drafts(app).all() == []
+        clock[0] = 5.0  # five seconds of changes, none kept: this one is kept at once
+        await pilot.press("n")
+        await settle(pilot)
+        kept = drafts(app).get("prompt:Quick add")
+        assert kept is not None and kept.values == {"text": "Bookin"}
+        clock[0] = 5.5
+        await pilot.press("g")  # the next few seconds start again from here
+        await settle(pilot)
+        assert drafts(app).get("prompt:Quick add") == kept and prompt.typed_draft.unkept_since == 5.5

@@ -4,7 +4,8 @@ the last second or so of it, where it lost all (``crewdeck.tui.app.drafts`` says
 Each dialog has one timer: a change of its text starts it again, and once the text has rested ``KEEP_AFTER`` the
 keeping step (``keep_typed``) reads on the UI thread what the app closing now would leave of the dialog in the store
 (``keeping``) and writes it in a thread worker, never holding a key up.  One write of a dialog at a time: a change
-made while one is under way is written after it.  A write that fails (the disk full) is said once, until one succeeds
+made while one is under way is written after it.  Text that never rests (a steady typist) is kept at least every
+``KEEP_AT_MOST``: the change that finds it unkept that long runs the keeping step itself.  A write that fails (the disk full) is said once, until one succeeds
 again, and typing goes on.  A dialog's close never waits for the disk on the UI thread (a slow disk
 would hold its keys): what it does to the store (``closed``: its draft removed, saved or discarded; or the one it
 offered put back) is done at once, or, while a write of it is under way, by that write's worker after it, so a draft
@@ -18,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 #: Seconds a dialog's text rests before it is kept (the timer, started again by each change, ticks 1-2 of them after
 #: the last: it wakes once the time from its start is up, and waits the whole time again if a change came meanwhile).
 KEEP_AFTER = 1.0
+#: Seconds a dialog's text goes on changing, never resting ``KEEP_AFTER``, before it is kept all the same.
+KEEP_AT_MOST = 5.0
 
 
 #: What a dialog's close does to the store (its draft removed, or the one it offered put back), run after a write of it
@@ -60,6 +64,8 @@ class TypedDraft:
     #: worker of a write under way).
     closed: bool = False
     after_close: Closing | None = None
+    #: When (``monotonic``) its text first changed since the keeping step last ran; ``None``: not since.
+    unkept_since: float | None = None
     #: A failed write was said: the next failure is not, until a write succeeds.
     failed: bool = False
 
@@ -100,10 +106,17 @@ def give_way(screen: HoldsText, store: DraftStore, offered: DialogDraft | None =
 
 
 def typed(screen: HoldsText) -> None:
-    """``screen``'s text changed: it is kept once it rests ``KEEP_AFTER`` (its one timer started again)."""
+    """``screen``'s text changed: it is kept once it rests ``KEEP_AFTER`` (its one timer started again), or now when
+    it has gone on changing ``KEEP_AT_MOST`` unkept."""
     assert isinstance(screen, Screen)
     state = screen.typed_draft
     if state.closed or screen.draft_for is None:
+        return
+    now = monotonic()
+    if state.unkept_since is None:
+        state.unkept_since = now
+    elif now - state.unkept_since >= KEEP_AT_MOST:
+        keep_typed(screen)  # a steady typist's text, unkept this long: kept now, the timer waiting for the next change
         return
     if state.timer is None:
         state.timer = screen.set_interval(KEEP_AFTER, lambda: keep_typed(screen), name="keep typed draft")
@@ -120,6 +133,7 @@ def keep_typed(screen: HoldsText) -> None:
     state = screen.typed_draft
     if state.timer is not None:
         state.timer.pause()
+    state.unkept_since = None
     kept = drafts_of(screen.app)
     if kept is None or state.closed:
         return
