@@ -200,7 +200,7 @@ def notices_but_the_wait(app: CrewdeckApp) -> list[str]:
     return [str(n.message) for n in app._notifications if n.title != TITLE]
 
 
-WAITS = "not quitting: your change waits for the shared file (another process is writing)"
+WAITS = "not quitting: your change waits for the shared file (another writer has it)"
 
 
 async def test_quitting_while_a_key_s_change_waits_behind_another_process_says_so_and_quits_once_it_is_written(tmp_path: Path) -> None:

@@ -115,3 +115,9 @@ async def test_a_second_change_waiting_behind_the_first_is_counted_in_the_notice
             await settle(pilot)
             await until(pilot, lambda: waiting_line(2) not in notices(app) and nothing_said(app))
             assert add.added() == 1
+
+
+def test_the_wait_names_the_writer_another_writer_as_it_may_be_this_app_s_own_sync() -> None:
+    assert HEADER_LINE == "waiting for the file (another writer)"
+    for line in (waiting_line(1), waiting_line(3)):
+        assert line.startswith("another writer has the file (an import, a backup, a sync): ") and "process" not in line

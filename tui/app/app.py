@@ -975,7 +975,7 @@ class CrewdeckApp(App[int]):
         if self._quit_refused_for != wait:
             self._quit_refused_for = wait
             waits = "waits" if changes == 1 else "wait"
-            self._say_in_place(f"not quitting: {what} {waits} for the shared file (another process is writing)")
+            self._say_in_place(f"not quitting: {what} {waits} for the shared file (another writer has it)")
             return True
 
         def answered(discard: bool | None) -> None:

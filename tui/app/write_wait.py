@@ -1,7 +1,8 @@
 """A change of mine waiting for the workspace file, said on the screen while it waits.
 
-Another process writing the shared file (a long import, a backup) holds its write lock, and a key's change waits behind
-it up to the busy timeout (30 s).  The screen showed nothing meanwhile, the key seemingly done nothing, until the
+Another writer of the shared file (a long import, a backup, or this app's own sync engine pulling into a replica)
+holds its write lock, and a key's change waits behind it up to the busy timeout (30 s): "another writer", not "another
+process", as it may be this one.  The screen showed nothing meanwhile, the key seemingly done nothing, until the
 change was written or refused.  Now, within about ``LOOK_EVERY`` of the wait's beginning, the header's sync state says
 "waiting for the file" and a notice says why and for how long; both go once the change is written or refused (the
 refusal's own notice says why).
@@ -34,7 +35,7 @@ NOTICE_LIFE = BUSY_TIMEOUT + 10
 def waiting_line(changes: int) -> str:
     """The notice's words, under its title "waiting for the workspace file"."""
     what = "your change is" if changes == 1 else f"your {changes} changes are"
-    return f"another process is writing the file (an import, a backup): {what} written once it is done, up to {BUSY_TIMEOUT:g} s, or you are told why"
+    return f"another writer has the file (an import, a backup, a sync): {what} written once it is done, up to {BUSY_TIMEOUT:g} s, or you are told why"
 
 
 class WriteWait:
