@@ -319,3 +319,30 @@ def test_init_in_a_private_or_world_writable_directory_is_not_refused(tmp_path: 
     scratch.mkdir()
     scratch.chmod(0o1777)  # as /tmp: nobody's team directory
     assert Cli(scratch / "w.db")("init", str(scratch / "w.db"), as_member=None).code == 0
+
+
+def _posix_locks_held(pid: int, inode: int) -> int:
+    """The POSIX (fcntl) locks process ``pid`` holds on the file of ``inode``, as /proc/locks lists them."""
+    held = 0
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        # "1: POSIX  ADVISORY  READ 1234 08:01:5678 128 128": the kind, then the pid, then device:inode.
+        if "POSIX" in fields and str(pid) in fields and any(f.endswith(f":{inode}") for f in fields):
+            held += 1
+    return held
+
+
+def test_giving_the_side_files_their_permissions_keeps_the_locks_this_process_holds_on_them(tmp_path: Path) -> None:
+    """Opening the -shm to give it its permissions, then closing it, dropped every POSIX lock this process held on it:
+    a served file's second store did that under the server's first, another process then took the WAL index for its
+    own and rebuilt it under the server's mapping of it, and the server died of SIGBUS mid-suite."""
+    from crewdeck.sync.state.sharedfile import restore_side_files
+
+    path = init(tmp_path / "team.db")
+    with Store(path) as store:
+        store.conn.execute("SELECT count(*) FROM task").fetchone()  # the -shm mapped and locked, as an open store has it
+        shm = Path(f"{path}-shm")
+        before = _posix_locks_held(os.getpid(), shm.stat().st_ino)
+        assert before > 0  # SQLite holds its WAL index's lock while the store is open
+        restore_side_files(path, path.stat())
+        assert _posix_locks_held(os.getpid(), shm.stat().st_ino) == before

@@ -178,20 +178,23 @@ def restore_side_files(path: Path, st: os.stat_result) -> None:
     real = os.path.realpath(path)
     for suffix in ("-wal", "-shm"):
         try:
-            # Opened, never followed, then changed through what was opened: a -wal that is a symlink (planted by
-            # whoever may write the directory, or swapped in after a look) would have given its target, a file of
-            # this user's, the workspace's write permissions: everyone's, for a file mode 666.
-            fd = os.open(f"{real}{suffix}", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            # Named, not opened (O_PATH): closing a descriptor opened on a file drops every POSIX lock this process holds
+            # on it, and a connection of this process to the workspace holds SQLite's locks on the -shm: dropped, another
+            # process took the WAL index for its own and rebuilt it under the server's mapping of it (SIGBUS).  Never
+            # followed (O_NOFOLLOW): a -wal that is a symlink, planted or swapped in, would have given its target, a file
+            # of this user's, the workspace's write permissions.
+            fd = os.open(f"{real}{suffix}", os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError:
-            continue  # absent, a symlink, or not ours to read: opening the workspace says what is wrong
+            continue  # absent: opening the workspace says what is wrong
         try:
             side_st = os.fstat(fd)
             missing = _missing_write(side_st, st)
             ours = stat.S_ISREG(side_st.st_mode) and side_st.st_uid == uid and side_st.st_nlink == 1
             if missing and ours and side_st.st_dev == st.st_dev:
-                os.fchmod(fd, stat.S_IMODE(side_st.st_mode) | missing)
+                # The file the descriptor names, whatever is at the path now: an O_PATH descriptor takes no fchmod.
+                os.chmod(f"/proc/self/fd/{fd}", stat.S_IMODE(side_st.st_mode) | missing)
         except OSError:
-            pass  # not ours after all: opening says what is wrong
+            pass  # not ours after all, or no /proc: opening says what is wrong
         finally:
             os.close(fd)
 
