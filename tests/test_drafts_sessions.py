@@ -45,3 +45,31 @@ async def test_a_draft_saved_in_one_session_is_not_put_back_by_the_other(tmp_pat
             await settle(two)
             assert second.screen is not other
             assert drafts(second).all() == []
+
+
+async def test_a_draft_saved_in_one_session_before_the_other_types_is_not_put_back_by_the_other(tmp_path: Path) -> None:
+    """A kept a draft while typing; B opened the same notes and was offered it; A saved; only then B typed (kept), took
+    it back and left: B put A's draft back, saved already, and the next start offered it again (reviewer rg)."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    first, second = make_app(workspace), make_app(workspace)
+    first.session.restricted = second.session.restricted = True
+    async with first.run_test(size=SIZE) as one:
+        await settle(one)
+        task = first.tasks_pane.table.cursor_key
+        typing = await open_notes(first, one)
+        await one.press(*"Call the venue")
+        drafts_typed.keep_typed(typing)
+        await until(one, lambda: drafts(first).get(f"notes:{task}") is not None, "the draft kept")
+        async with second.run_test(size=SIZE) as two:
+            await settle(two)
+            other = await open_notes(second, two)  # offered A's draft, A's app still open
+            await one.press("ctrl+s")
+            await until(one, lambda: first.screen is not typing, "A's notes saved")
+            assert drafts(first).all() == []
+            await two.press("x")
+            drafts_typed.keep_typed(other)
+            await settle(two)
+            await two.press("backspace", "escape")
+            await settle(two)
+            assert second.screen is not other
+            assert drafts(second).all() == []

@@ -218,3 +218,40 @@ async def test_a_steady_typist_s_text_is_kept_every_few_seconds_though_it_never_
         await pilot.press("g")  # the next few seconds start again from here
         await settle(pilot)
         assert drafts(app).get("prompt:Quick add") == kept and prompt.typed_draft.unkept_since == 5.5
+
+
+async def test_a_write_that_fails_otherwise_still_lets_the_dialog_close_and_the_app_exit(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error other than the disk's (a bug, a text no encoding takes) skipped the worker's end: it stayed "in the
+    worker" for good, a save queued behind it was never done, and the app's exit waited for it for ever (reviewer rg)."""
+
+    def broken(*args: object) -> DialogDraft:
+        raise ValueError("not a disk's error")
+
+    monkeypatch.setattr(DraftStore, "keep", broken)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        prompt = await _quick_add_typed(app, pilot, "Book")
+        drafts_typed.keep_typed(prompt)
+        await until(pilot, lambda: not prompt.typed_draft.under_way, "the write's end")
+        assert not prompt.typed_draft.in_worker
+        assert any("not a disk's error" in str(n.message) for n in app._notifications)  # reported, as a worker's error is
+        app.exit()
+    assert app.return_code in (None, 0)
+
+
+async def test_a_dialog_saved_with_no_draft_kept_says_nothing_of_a_state_folder_it_cannot_make(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Removing a draft made the drafts folder and its lock file first: where the folder cannot be made (a file in its
+    way, a read-only home), every save said "the draft stays in …" of a draft never kept (reviewer rg)."""
+    blocker = workspace.parent / "state"
+    blocker.write_text("")
+    monkeypatch.setattr("crewdeck.tui.workspace.drafts.default_drafts_dir", lambda: blocker / "drafts")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _quick_add_typed(app, pilot, "Book")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not [n.message for n in app._notifications if "the draft stays" in str(n.message)]

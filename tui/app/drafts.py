@@ -228,8 +228,10 @@ def keep_drafts(app: App[Any]) -> None:
         if write is not None:
             try:
                 write()
-            except OSError:
-                return  # the app is closing, with no one to tell: the disk refuses, as it would any other rescue
+            except (OSError, ValueError):
+                # The app is closing, with no one to tell: the disk refuses, as it would any other rescue, or the text
+                # cannot be written as UTF-8 (a lone surrogate): a traceback as the app ends would be all anyone saw.
+                return
 
 
 def discarded(question: DiscardScreen) -> None:

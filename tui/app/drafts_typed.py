@@ -6,9 +6,10 @@ keeping step (``keep_typed``) reads on the UI thread what the app closing now wo
 (``keeping``) and writes it in a thread worker, never holding a key up.  One write of a dialog at a time: a change
 made while one is under way is written after it.  Text that never rests (a steady typist) is kept at least every
 ``KEEP_AT_MOST``: the change that finds it unkept that long runs the keeping step itself.  A write that fails (the disk full) is said once, until one succeeds
-again, and typing goes on.  A dialog's close never waits for the disk on the UI thread (a slow disk
+again, and typing goes on.  A dialog's close never waits for a write of it under way (a slow disk
 would hold its keys): what it does to the store (``closed``: its draft removed, saved or discarded; or the one it
-offered put back) is done at once, or, while a write of it is under way, by that write's worker after it, so a draft
+offered put back) is done at once, on the UI thread as before, or, while a write of it is under way, by that write's
+worker after it, so a draft
 saved or discarded is not written again behind the person's back, whichever ends first.  The draft a dialog offered is
 put back only where the store still holds the dialog's own text as it wrote it: a second session of the member (its
 own process) that wrote or removed the draft since has the last word.
@@ -60,6 +61,9 @@ class TypedDraft:
     #: The store holds what the dialog held (kept while typed), in place of any draft it offered: ``written``.
     kept: bool = False
     written: DialogDraft | None = None
+    #: The draft it offered was gone from the store when it first kept its own text (another session of the member
+    #: saved or dropped it since): never put back.
+    offer_gone: bool = False
     #: The dialog closed: nothing of it is written from now on but what its close does (``after_close``, left to the
     #: worker of a write under way).
     closed: bool = False
@@ -83,8 +87,11 @@ def keeping(screen: HoldsText, store: DraftStore, zone: str) -> Callable[[], Non
     key = screen.draft_for.key
     if screen.unsaved and not screen.draft_discarded:
         what, values, opened_with = screen.draft_for.what, screen.draft_values(), screen.draft_opened_with()
+        offer = screen.draft_offered
 
         def keep() -> None:
+            if offer is not None and typed.written is None and store.get(key) != offer:
+                typed.offer_gone = True
             typed.written = store.keep(key, what, values, opened_with, zone)
             typed.kept = True
 
@@ -101,7 +108,7 @@ def give_way(screen: HoldsText, store: DraftStore, offered: DialogDraft | None =
     member saved, or kept its own text, since)."""
     assert screen.draft_for is not None
     typed = screen.typed_draft
-    store.replace_if(screen.draft_for.key, typed.written, offered)
+    store.replace_if(screen.draft_for.key, typed.written, None if typed.offer_gone else offered)
     typed.kept = False
 
 
@@ -151,15 +158,19 @@ def keep_typed(screen: HoldsText) -> None:
 
     def job() -> None:
         failure: OSError | None = None
-        with state.guard:
-            closed = state.closed
-        if not closed:
-            try:
-                write()
-            except OSError as exc:
-                failure = exc
-        follow = [after for after in _after_close(state) if after is not None]
-        app.call_from_thread(_written, screen, store, failure, follow)
+        try:
+            with state.guard:
+                closed = state.closed
+            if not closed:
+                try:
+                    write()
+                except OSError as exc:
+                    failure = exc
+        finally:
+            # However the write ended (another error is reported as every worker's is): what the close left to this
+            # worker is done, and the worker is out of it, which the app's exit waits for (it waited for ever).
+            follow = [after for after in _after_close(state) if after is not None]
+            app.call_from_thread(_written, screen, store, failure, follow)
 
     in_background(app, job, name="keep_typed_draft", group="drafts")
 

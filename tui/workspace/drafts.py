@@ -53,7 +53,7 @@ def _changing(path: Path) -> Iterator[None]:
         directory = path.parent
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(directory, 0o700)  # whatever the umask made it, or a directory made before
-        fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -159,6 +159,8 @@ class DraftStore:
             self._write([*(d for d in self.all() if d.key != draft.key), draft][-MOST:])
 
     def remove(self, key: str) -> None:
+        if self.get(key) is None:  # nothing to remove: no directory made, no lock taken (a state folder not writable)
+            return
         with _changing(self.path):
             kept = self.all()
             if any(d.key == key for d in kept):
@@ -167,6 +169,8 @@ class DraftStore:
     def replace_if(self, key: str, held: DialogDraft | None, new: DialogDraft | None) -> bool:
         """``new`` in place of the draft of ``key`` (``None``: none), only if the store still holds ``held`` of it: not
         when another session of the member wrote or removed it since.  Returns whether it did."""
+        if self.get(key) != held:  # looked at first: changed since, nothing is written, and no lock is taken
+            return False
         with _changing(self.path):
             kept = self.all()
             if next((d for d in kept if d.key == key), None) != held:
