@@ -6,13 +6,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from crewdeck.tui.app import drafts_typed
+from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.drafts import DraftOffer
+from crewdeck.tui.app.screens.notes_editor import NotesEditorScreen
 
 from .apphelp import demo_workspace, make_app, settle, until
 from .test_drafts import SIZE, drafts, notes_of, open_notes
+
+
+async def _notes_typed_and_kept(app: CrewdeckApp, pilot: Pilot[None]) -> tuple[str, NotesEditorScreen]:
+    """The first session's notes of the task under its cursor opened, "Call the venue" typed and kept while typed."""
+    await settle(pilot)
+    task = app.tasks_pane.table.cursor_key
+    assert task is not None
+    typing = await open_notes(app, pilot)
+    await pilot.press(*"Call the venue")
+    drafts_typed.keep_typed(typing)
+    await until(pilot, lambda: drafts(app).get(f"notes:{task}") is not None, "the first session's text kept")
+    return task, typing
 
 
 async def test_a_draft_saved_in_one_session_is_not_put_back_by_the_other(tmp_path: Path) -> None:
@@ -20,12 +35,7 @@ async def test_a_draft_saved_in_one_session_is_not_put_back_by_the_other(tmp_pat
     first, second = make_app(workspace), make_app(workspace)
     first.session.restricted = second.session.restricted = True  # the app's own editor, as over SSH
     async with first.run_test(size=SIZE) as one:
-        await settle(one)
-        task = first.tasks_pane.table.cursor_key
-        typing = await open_notes(first, one)
-        await one.press(*"Call the venue")
-        drafts_typed.keep_typed(typing)
-        await until(one, lambda: drafts(first).get(f"notes:{task}") is not None, "the first session's text kept")
+        task, typing = await _notes_typed_and_kept(first, one)
         live = drafts(first).get(f"notes:{task}")
         assert live is not None
         async with second.run_test(size=SIZE) as two:
@@ -54,12 +64,7 @@ async def test_a_draft_saved_in_one_session_before_the_other_types_is_not_put_ba
     first, second = make_app(workspace), make_app(workspace)
     first.session.restricted = second.session.restricted = True
     async with first.run_test(size=SIZE) as one:
-        await settle(one)
-        task = first.tasks_pane.table.cursor_key
-        typing = await open_notes(first, one)
-        await one.press(*"Call the venue")
-        drafts_typed.keep_typed(typing)
-        await until(one, lambda: drafts(first).get(f"notes:{task}") is not None, "the draft kept")
+        _, typing = await _notes_typed_and_kept(first, one)
         async with second.run_test(size=SIZE) as two:
             await settle(two)
             other = await open_notes(second, two)  # offered A's draft, A's app still open
