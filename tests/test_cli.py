@@ -676,6 +676,9 @@ def test_a_taskwarrior_command_or_an_id_typed_first_is_told_crewdeck_s_way(cli: 
         # Never with --yes, typed or not: pasted, the line wrote what nobody was shown (reviewer rf).
         ("+spring-launch", "done", "--yes"): f": a filter goes after its command here, as in crewdeck done +spring-launch {first}",
         ("+launch", "rm", "-q", "--yes"): f": a filter goes after its command here, as in crewdeck rm +launch -q {first}",
+        # Nor shortened, nor typed before the command (reviewer rh).
+        ("+spring-launch", "done", "--ye"): f": a filter goes after its command here, as in crewdeck done +spring-launch {first}",
+        ("+spring-launch", "--yes", "done"): f": a filter goes after its command here, as in crewdeck done +spring-launch {first}",
     }.items():
         assert one_line_error(cli(*argv)) == f"crewdeck: error: unknown command '{argv[0]}'{hint} (see: crewdeck --help)\n", argv
     # A word of no Taskwarrior command, hex or not, is named with the commands as before; a group's own is its own.

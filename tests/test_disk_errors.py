@@ -346,3 +346,24 @@ def test_giving_the_side_files_their_permissions_keeps_the_locks_this_process_ho
         assert before > 0  # SQLite holds its WAL index's lock while the store is open
         restore_side_files(path, path.stat())
         assert _posix_locks_held(os.getpid(), shm.stat().st_ino) == before
+
+
+def test_without_proc_the_side_files_still_get_their_permissions_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through /proc/self/fd alone, a machine without /proc (a chroot, a bare container) never gave a read-only -wal its
+    permissions back (reviewer rh): the path is used then, once a look that does not follow it finds the same file."""
+    from crewdeck.sync.state import sharedfile
+
+    real_chmod = os.chmod
+
+    def no_proc(path: str | Path, mode: int, **kwargs: object) -> None:
+        if str(path).startswith("/proc/self/fd/"):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        real_chmod(path, mode)
+
+    path = init(tmp_path / "team.db")
+    wal = Path(f"{path}-wal")
+    wal.write_bytes(b"")
+    wal.chmod(0o444)
+    monkeypatch.setattr(sharedfile.os, "chmod", no_proc)
+    sharedfile.restore_side_files(path, path.stat())
+    assert stat.S_IMODE(wal.stat().st_mode) == 0o444 | (stat.S_IMODE(path.stat().st_mode) & 0o222)

@@ -262,3 +262,22 @@ def test_a_member_removed_by_hand_stays_removed_and_is_said_so(tmp_path: Path) -
     assert "brought back" not in out
     assert "left unassigned (removed from this workspace: crewdeck member add brings them back): raj" in out
     assert "not members here" not in out
+
+
+def test_a_campaign_an_undone_import_had_added_comes_back_with_its_tasks(cli: Cli, tmp_path: Path) -> None:
+    """An Asana project the import had made a campaign stayed removed after the undo: the tasks came back into it,
+    "brought back", while `tasks +summer-fest` said "unknown campaign" (reviewer rh)."""
+    rows = [
+        {"Task ID": "111", "Name": "Plan booth", "Projects": "Summer Fest", "Created At": "2026-11-01"},
+        {"Task ID": "112", "Name": "Print flyers", "Projects": "Summer Fest", "Created At": "2026-11-01"},
+    ]
+    source = tmp_path / "asana.csv"
+    source.write_text(asana_csv(rows), encoding="utf-8")
+    cli.ok("import", "--from", "asana", str(source))
+    cli.ok("undo")
+
+    out = cli.ok("import", "--from", "asana", str(source))
+
+    assert out.startswith("brought back 2 tasks and 1 campaign an earlier import of the file, or its undo, removed"), out
+    assert "removed here stay" not in out
+    assert sorted(task["title"] for task in json.loads(cli.ok("tasks", "+summer-fest", "--json"))) == ["Plan booth", "Print flyers"]

@@ -191,12 +191,25 @@ def restore_side_files(path: Path, st: os.stat_result) -> None:
             missing = _missing_write(side_st, st)
             ours = stat.S_ISREG(side_st.st_mode) and side_st.st_uid == uid and side_st.st_nlink == 1
             if missing and ours and side_st.st_dev == st.st_dev:
-                # The file the descriptor names, whatever is at the path now: an O_PATH descriptor takes no fchmod.
-                os.chmod(f"/proc/self/fd/{fd}", stat.S_IMODE(side_st.st_mode) | missing)
+                _chmod_named(fd, f"{real}{suffix}", side_st, stat.S_IMODE(side_st.st_mode) | missing)
         except OSError:
             pass  # not ours after all, or no /proc: opening says what is wrong
         finally:
             os.close(fd)
+
+
+def _chmod_named(fd: int, path: str, named: os.stat_result, mode: int) -> None:
+    """``mode`` given to the file the O_PATH descriptor ``fd`` names (``named``), which takes no ``fchmod``: through
+    /proc, whatever is at ``path`` now; without /proc (a chroot, a bare container), through ``path`` once a look that
+    does not follow it finds the same file there."""
+    try:
+        os.chmod(f"/proc/self/fd/{fd}", mode)
+        return
+    except FileNotFoundError:
+        pass
+    there = os.lstat(path)
+    if (there.st_dev, there.st_ino) == (named.st_dev, named.st_ino) and stat.S_ISREG(there.st_mode):
+        os.chmod(path, mode)  # a swap between the look and this is the one window left, and only without /proc
 
 
 def _owner(st: os.stat_result) -> str:

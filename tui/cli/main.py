@@ -178,14 +178,16 @@ def _filter_first(word: str, after: Sequence[str]) -> str | None:
     after ``word`` is such a command."""
     import shlex
 
-    at = next((n for n, typed in enumerate(after) if typed in _FILTER_COMMANDS), None)
+    # Never --yes, however shortened (argparse takes --ye and --y) or wherever typed: the line pasted is to list what it
+    # matches first, not to write what nobody was shown.
+    kept = [typed for typed in after if not (len(typed) >= 3 and "--yes".startswith(typed))]
+    at = next((n for n, typed in enumerate(kept) if typed in _FILTER_COMMANDS), None)
     if at is None:
         return None
-    # Never --yes: the line pasted is to list what it matches first, not to write what nobody was shown.
-    changes = [typed for typed in after[at + 1 :] if typed != "--yes"]
+    changes = kept[at + 1 :]
     fields = shlex.join(changes) if changes and all("=" in change for change in changes) else "FIELD=VALUE"
-    typed = [word, *after[:at]] if after[at] in ("set", "modify") else [word, *after[:at], *changes]
-    line = _FILTER_COMMANDS[after[at]].format(shlex.join(typed), fields)
+    typed = [word, *kept[:at]] if kept[at] in ("set", "modify") else [word, *kept[:at], *changes]
+    line = _FILTER_COMMANDS[kept[at]].format(shlex.join(typed), fields)
     return f"a filter goes after its command here, as in crewdeck {line} (Taskwarrior's order, filter first, is not read)"
 
 

@@ -215,8 +215,9 @@ class Merge:
     created: dict[str, list[str]] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0
-    #: Tasks an earlier import of the source removed (or an undo of it), which the file holds again.
-    brought_back: int = 0
+    #: Records (tasks, campaigns) an earlier import of the source removed, or an undo of it, which the file holds again:
+    #: entity -> how many.
+    brought_back: dict[str, int] = field(default_factory=dict)
     #: Members an undo of an import of the source removed, whom the file names again: ``@handle``.
     members_back: list[str] = field(default_factory=list)
     removed_here: int = 0
@@ -266,7 +267,8 @@ class Merge:
                 said.append(f"{updated} {', '.join(changed)}")
             if self.brought_back:
                 back = "would bring back" if planned else "brought back"
-                said.append(f"{back} {counted(self.brought_back, 'task')} an earlier import of the file, or its undo, removed")
+                back_again = " and ".join(counted(n, e) for e in kinds if (n := self.brought_back.get(e)))
+                said.append(f"{back} {back_again} an earlier import of the file, or its undo, removed")
             if self.members_back:
                 back = "would bring back" if planned else "brought back"
                 said.append(
@@ -760,7 +762,7 @@ class _Merger:
         if changes:
             self._write(entity, row_id, changes, where)
             if changes.get("deleted") is False:
-                self.merge.brought_back += 1
+                self.merge.brought_back[entity] = self.merge.brought_back.get(entity, 0) + 1
             else:
                 self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
         else:
@@ -782,8 +784,10 @@ class _Merger:
         self.merge.taken_away += 1
 
     def _taken_away_before(self, entity: str, row_id: str) -> bool:
-        """Whether a task removed here was removed by an earlier import of the source (``Source.taken_away``), nobody here."""
-        if entity != "task" or self.source.edited_here is None:
+        """Whether a task or campaign removed here was removed by an earlier import of the source (``Source.taken_away``)
+        or an undo of one, nobody here: a campaign an undone import had added comes back with its tasks, where they came
+        back into a campaign that stayed removed (reviewer rh)."""
+        if entity not in ("task", "campaign") or self.source.edited_here is None:
             return False
         self.ws.store.need_log_index()
         return not self.source.edited_here(row_id, ["deleted"])
