@@ -53,11 +53,12 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.name, capture=True)
 
-    def wait_for_pane(self, done: Callable[[], bool], timeout: float = 20) -> None:
-        """Ask tmux until ``done`` (a state of the pane, as ``#{pane_dead}``) holds."""
+    def wait_until(self, done: Callable[[], bool], what: str, timeout: float = 20) -> None:
+        """Look until ``done`` holds (a state of the pane, as ``#{pane_dead}``, or of a file the app writes): a
+        condition, not a delay."""
         deadline = time.monotonic() + timeout
         while not done():
-            assert time.monotonic() < deadline, "the pane never came to the state waited for"
+            assert time.monotonic() < deadline, f"never saw {what}"
             time.sleep(0.02)
 
     def wait_for(self, found: Callable[[str], bool], what: str, timeout: float = 20) -> str:
@@ -215,17 +216,22 @@ def test_notes_the_editor_wrote_that_the_task_cannot_take_open_in_the_app_with_w
             assert (store.record("task", first) or {})["notes"] == before
 
 
-def test_notes_changed_elsewhere_while_the_editor_had_them_are_not_saved_over_unsaid(tmp_path: Path) -> None:
-    # Raj saved the notes from his shell while they were open in the editor here: the editor's save went over his,
-    # and nobody was told.  It opens in the app's editor saying so, with the text; saved again, it goes over them.
-    workspace = tmp_path / "team.db"
-    meanwhile = (
+def _raj_saves_the_notes_meanwhile(workspace: Path) -> str:
+    """An $EDITOR that, while it has a task's notes, lets Raj save other notes from his shell, then writes its own."""
+    return (
         "import pathlib, subprocess, sys\n"
         "path = pathlib.Path(sys.argv[1])\n"
         f"subprocess.run([{CREWDECK!r}, '--workspace', {str(workspace)!r}, '--as', 'raj', 'set', path.stem.removeprefix('task-'),"
         " 'notes=Raj wrote these meanwhile'], check=True, capture_output=True)\n"
         "path.write_text('Checked with legal.')\n"
     )
+
+
+def test_notes_changed_elsewhere_while_the_editor_had_them_are_not_saved_over_unsaid(tmp_path: Path) -> None:
+    # Raj saved the notes from his shell while they were open in the editor here: the editor's save went over his,
+    # and nobody was told.  It opens in the app's editor saying so, with the text; saved again, it goes over them.
+    workspace = tmp_path / "team.db"
+    meanwhile = _raj_saves_the_notes_meanwhile(workspace)
     with app_in_tmux(tmp_path, meanwhile) as (term, opened):
         assert opened == workspace
         with Store(workspace) as store:
@@ -255,13 +261,8 @@ def test_a_workspace_file_that_cannot_be_written_is_said_when_the_app_starts(tmp
 def test_notes_typed_in_the_app_survive_a_kill_9_and_are_offered_at_the_next_start(tmp_path: Path) -> None:
     # Drafts were kept only as the app closed: a kill -9 of it, an OOM kill or a power cut lost all typed in a dialog.
     workspace = tmp_path / "team.db"
-    meanwhile = (  # the notes changed as $EDITOR had them: they open in the app's own editor, as over SSH
-        "import pathlib, subprocess, sys\n"
-        "path = pathlib.Path(sys.argv[1])\n"
-        f"subprocess.run([{CREWDECK!r}, '--workspace', {str(workspace)!r}, '--as', 'raj', 'set', path.stem.removeprefix('task-'),"
-        " 'notes=Raj wrote these meanwhile'], check=True, capture_output=True)\n"
-        "path.write_text('Checked with legal.')\n"
-    )
+    # The notes changed as $EDITOR had them: they open in the app's own editor, as over SSH.
+    meanwhile = _raj_saves_the_notes_meanwhile(workspace)
     with app_in_tmux(tmp_path, meanwhile) as (term, opened):
         with Store(opened) as store:
             inbox = [r[0] for r in store.conn.execute("SELECT id FROM task WHERE status = 'inbox'")]
@@ -273,15 +274,19 @@ def test_notes_typed_in_the_app_survive_a_kill_9_and_are_offered_at_the_next_sta
         term.wait_for(lambda s: "not saved: the notes were changed since you opened them" in s, "the app's own editor")
         term.keys("-l", " Call the venue first.")
         term.wait_for(lambda s: "Call the venue first." in s, "the text typed")
-        deadline = time.monotonic() + 20
-        while (draft := drafts.get(f"notes:{first}")) is None or "Call the venue first." not in draft.values["text"]:
-            assert time.monotonic() < deadline, "the text typed was never kept while the app ran"
-            time.sleep(0.05)
+
+        def kept() -> bool:
+            draft = drafts.get(f"notes:{first}")
+            return draft is not None and "Call the venue first." in draft.values["text"]
+
+        term.wait_until(kept, "the text typed kept while the app ran")
 
         term.tmux("set-option", "-w", "-t", term.name, "remain-on-exit", "on")
         app = int(term.tmux("display-message", "-p", "-t", term.name, "#{pane_pid}", capture=True))
         os.killpg(app, signal.SIGKILL)  # no signal it can catch, no exit of its own
-        term.wait_for_pane(lambda: term.tmux("display-message", "-p", "-t", term.name, "#{pane_dead}", capture=True).strip() == "1")
+        term.wait_until(
+            lambda: term.tmux("display-message", "-p", "-t", term.name, "#{pane_dead}", capture=True).strip() == "1", "the app killed"
+        )
         term.tmux("respawn-pane", "-t", term.name)  # the app started again, as it was
 
         term.wait_for(lambda s: f"a draft of the notes of {first[:8]}" in s and "K opens it" in s, "the draft said at start")
