@@ -987,7 +987,7 @@ def test_crewdeck_web_stop_forced_with_a_request_open_says_what_it_cut_in_one_li
         while True:  # until the stop has begun: its listening socket is closed, the form still awaited
             try:
                 socket.create_connection(("127.0.0.1", web.port)).close()
-            except ConnectionRefusedError:
+            except (ConnectionRefusedError, ConnectionResetError):  # reset: queued as the listening socket closed
                 break
         web.proc.send_signal(signal.SIGINT)
         _, err = web.proc.communicate(timeout=PATIENCE)
