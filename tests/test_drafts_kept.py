@@ -65,7 +65,7 @@ async def test_a_kept_draft_is_said_at_start_and_k_opens_its_dialog_which_offers
     _, draft = keep_notes(workspace, "Half a brief, typed over SSH")
     app = make_app(workspace)  # not over SSH: `e` would open $EDITOR, but the draft opens in the app's own editor
     async with app.run_test(size=SIZE) as pilot:
-        said = f"a draft of {draft.what} from {draft.kept_time()} was kept when the app closed: K opens it"
+        said = f"a draft of {draft.what} from {draft.kept_time()} was kept when the app stopped: K opens it"
         await until(pilot, lambda: said in notices(app), "the notice of the draft")
         app.first_screen_ready()  # as a list that failed to load says it again
         await settle(pilot)
@@ -91,7 +91,7 @@ async def test_several_kept_drafts_are_counted_and_k_lists_them_each_opening_its
     store.keep("entry:new", "a new ledger entry", entry, {}, "Europe/Berlin")
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "3 drafts were kept when the app closed: K lists them" in notices(app), "the notice")
+        await until(pilot, lambda: "3 drafts were kept when the app stopped: K lists them" in notices(app), "the notice")
         await pilot.press("K")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen), "the list of drafts")
         picker = app.screen
@@ -202,7 +202,7 @@ async def test_k_on_a_copy_draft_of_a_post_whose_copy_is_now_refused_shows_it_wi
 
 
 def drafts_notices(app: CrewdeckApp) -> list[str]:
-    return [n for n in notices(app) if "kept when the app closed" in n]
+    return [n for n in notices(app) if "kept when the app stopped" in n]
 
 
 @pytest.mark.parametrize("answer", [("ctrl+n",), ("ctrl+r", "ctrl+s")], ids=["discarded", "restored-and-saved"])
@@ -241,7 +241,7 @@ async def test_the_notice_of_kept_drafts_stays_while_one_is_kept_and_goes_with_t
         await pilot.press("d")
         await settle(pilot)
         assert [d.key for d in ana_drafts(workspace).all()] == ["prompt:Quick add"]
-        assert drafts_notices(app) == ["2 drafts were kept when the app closed: K lists them"]
+        assert drafts_notices(app) == ["2 drafts were kept when the app stopped: K lists them"]
         await pilot.press("a")  # the quick add, which offers the other
         await until(pilot, lambda: isinstance(app.screen, PromptScreen) and app.screen.draft_offered is not None, "the offer")
         await pilot.press("ctrl+n")

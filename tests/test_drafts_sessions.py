@@ -43,7 +43,7 @@ async def test_a_draft_saved_in_one_session_is_not_put_back_by_the_other(tmp_pat
             assert second.tasks_pane.table.cursor_key == task
             other = await open_notes(second, two)
             question = str(other.query_one(DraftOffer).query_one("#draft-question", Static).render())
-            assert question == f"A draft of {live.what} was kept at {live.kept_time()}"  # not "when the app closed"
+            assert question == f"A draft of {live.what} was kept at {live.kept_time()}"  # not "when the app stopped"
             await two.press("x")  # typed in the second session, kept, then taken back
             drafts_typed.keep_typed(other)
             await settle(two)

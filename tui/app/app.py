@@ -427,7 +427,7 @@ class CrewdeckApp(App[int]):
     | `!` | start a crisis (managers): its reason, then every post, a platform's or a campaign's; or end the open one |
     | `f5` | sync now (a replica of a sync server): no waiting out a backoff |
     | `M` | your name and time zone (a guest's too) |
-    | `K` | the drafts kept when the app closed: the one kept opens, several are listed |
+    | `K` | the drafts kept when the app stopped: the one kept opens, several are listed |
     | `?` | every key |
     | `ctrl+p` | the command palette: every action |
     | `q` | quit |
@@ -1147,7 +1147,7 @@ class CrewdeckApp(App[int]):
                 "kept_drafts",
                 SystemCommand(
                     "Drafts kept",
-                    f"Open the text kept of a dialog open when the app closed (key {keys['app.drafts']})",
+                    f"Open the text kept of a dialog open when the app stopped (key {keys['app.drafts']})",
                     self.action_kept_drafts,
                 ),
             )

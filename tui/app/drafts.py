@@ -273,6 +273,6 @@ class DraftOffer(Vertical):
 
 
 def offer_line(draft: DialogDraft) -> str:
-    """ "A draft of the notes of 3f2a “Brief” was kept at 14:02 IST": when it was kept, not "when the app closed", as
+    """ "A draft of the notes of 3f2a “Brief” was kept at 14:02 IST": when it was kept, not "when the app stopped", as
     a member's other session (over SSH, in a second web tab), still open, keeps it while typed too."""
     return f"A draft of {draft.what} was kept at {draft.kept_time()}"

@@ -107,9 +107,9 @@ def _say(app: CrewdeckApp, kept: list[DialogDraft]) -> None:
     key = drafts_key(app)
     if len(kept) == 1:
         draft = kept[0]
-        line = f"a draft of {draft.what} from {draft.kept_time()} was kept when the app closed: {key} opens it"
+        line = f"a draft of {draft.what} from {draft.kept_time()} was kept when the app stopped: {key} opens it"
     else:
-        line = f"{len(kept)} drafts were kept when the app closed: {key} lists them"
+        line = f"{len(kept)} drafts were kept when the app stopped: {key} lists them"
     # Made here, not by notify (which keeps it to itself): withdrawn by name once no draft is kept (``drafts_removed``).
     app.kept_drafts_notice = Notification(visible(line), "drafts", "information", 30, markup=False)
     app.post_message(Notify(app.kept_drafts_notice))
@@ -209,7 +209,7 @@ def _chosen_from(app: CrewdeckApp, store: DraftStore, kept: list[KeptDraft]) -> 
         if key is not None:
             open_draft(app, store, by_key[key])
 
-    app.push_screen(PickerScreen(f"{len(kept)} drafts were kept when the app closed: open which?", choices), chosen)
+    app.push_screen(PickerScreen(f"{len(kept)} drafts were kept when the app stopped: open which?", choices), chosen)
 
 
 def open_draft(app: CrewdeckApp, store: DraftStore, kept: KeptDraft) -> None:

@@ -1,6 +1,6 @@
-"""Drafts: text typed in a dialog when the app closed without the person choosing to drop it (the SSH session gone,
-the terminal or the web page closed), kept for the member to take up again, as vim's swap file or a browser's
-restored form.
+"""Drafts: text typed in a dialog, kept while it is typed and when the app stops without the person choosing to drop
+it (the SSH session gone, the terminal or the web page closed, the process killed, the power cut), for the member to
+take up again, as vim's swap file or a browser's restored form.
 
 A member's drafts of one workspace are one JSON file in the user's state directory, never in the workspace (the
 shared log is everyone's): the directory made readable by its owner alone (0700), the file 0600, written whole

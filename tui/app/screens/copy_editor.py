@@ -29,7 +29,7 @@ class CopyEditorScreen(TextEditorScreen):
     |---|---|
     | `ctrl+s` | save the copy |
     | `escape` | cancel; a changed copy is discarded only when ``y`` answers the question |
-    | `ctrl+r` | put the draft kept when the app closed in it (while one is offered) |
+    | `ctrl+r` | put the draft kept when the app stopped in it (while one is offered) |
     | `ctrl+n` | discard that draft |
     """
 

@@ -59,7 +59,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
     | `enter` | in a field: save (when every field is good) |
     | `space` | on "needs approval": toggle |
     | `escape` | cancel; a form typed in is discarded only when ``y`` answers the question |
-    | `ctrl+r` | put the draft kept when the app closed in it (while one is offered) |
+    | `ctrl+r` | put the draft kept when the app stopped in it (while one is offered) |
     | `ctrl+n` | discard that draft |
     """
 

@@ -31,7 +31,7 @@ class NotesEditorScreen(TextEditorScreen):
     |---|---|
     | `ctrl+s` | save the notes |
     | `escape` | cancel; unsaved notes are discarded only when ``y`` answers the question |
-    | `ctrl+r` | put the draft kept when the app closed in it (while one is offered) |
+    | `ctrl+r` | put the draft kept when the app stopped in it (while one is offered) |
     | `ctrl+n` | discard that draft |
     """
 

@@ -36,7 +36,7 @@ class PromptScreen(HoldsText, TypedAheadScreen[str | None]):
     |---|---|
     | `enter` | accept |
     | `escape` | cancel; changed text is discarded only when ``y`` answers the question |
-    | `ctrl+r` | put the draft kept when the app closed in it (while one is offered) |
+    | `ctrl+r` | put the draft kept when the app stopped in it (while one is offered) |
     | `ctrl+n` | discard that draft |
 
     What is typed in one burst with the key that opens it goes into it.
