@@ -2767,3 +2767,24 @@ def test_a_board_imported_into_a_workspace_with_nobody_in_it_goes_in_and_its_new
     assert f"1 record keeps what was changed in crewdeck since the last import: {board2}: card 1 (“{NEWER_TITLE}”): title, due" in out
     (task,) = [t for t in json.loads(target.ok("export"))["task"] if t["id"] == stable_id("trello-card", card_id(1))]
     assert task["title"] == "Launch post 🚀 für Zoë"
+
+
+def test_a_published_cards_copy_edited_in_the_source_leaves_the_post_here_as_it_went_out(cli: Cli, tmp_path: Path) -> None:
+    """A published post's content is what went out (rule ``published_content``): a newer export whose published card's
+    text was edited since leaves the post's copy here as it is, and the rest of the file goes in, where the one card
+    refused the whole import."""
+    board = _post_board()
+    path = write(tmp_path, "calendar.json", trello_json(board))
+    cli.ok("import", "--from", "trello", str(path))
+    before = tasks(cli)["Post in Published"]
+    assert before["post_state"] == "published"
+
+    edited = next(card for card in board["cards"] if card["name"] == "Post in Published")
+    edited["desc"] = "Edited in Trello after it went out"
+    renamed = next(card for card in board["cards"] if card["name"] == "Post in In review")
+    renamed["name"] = "Renamed in Trello"
+    later = write(tmp_path, "later.json", trello_json(board))
+    cli.ok("import", "--from", "trello", str(later))
+    found = tasks(cli)
+    assert found["Post in Published"]["copy"] == before["copy"]
+    assert "Renamed in Trello" in found  # the rest of the file went in

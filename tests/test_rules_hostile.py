@@ -25,6 +25,7 @@ from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.records import budget_id, rate_id, result_id
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.posts import writing
 
 from .conftest import NOW
 from .forged import Forger
@@ -405,6 +406,68 @@ def test_a_post_a_crisis_holds_goes_out_only_once_released(team: Team, raj: Host
     assert raj.push(("set", "task", post, "post_state", "scheduled"))["stored"] == 1
     assert raj.push(("set", "task", post, "post_state", "published"))["stored"] == 1
     assert _post_states(raj, post)[-1] == "published"
+
+
+def _approved_and_released(team: Team, raj: Hostile, post: str) -> None:
+    """``post`` (one of tmp's "by tmp" posts) approved by raj and released by ana from the open crisis of ``add_posts``."""
+    assert (
+        raj.push(("append", "post_approval", new_id(), "*", _verdict(team, team.ids["raj"], "by tmp") | _round_of(team, post)))["stored"]
+        == 1
+    )
+    ana = _ana(team, raj)
+    ana.node = new_id()[:16]  # a node of its own each time: the counters start again at 1
+    try:
+        assert ana.push(("set", "task", post, "resumed_from", [team.crisis]))["stored"] == 1
+    finally:
+        ana.http.close()
+
+
+def test_what_a_published_post_went_out_with_changes_no_more(team: Team, raj: Hostile) -> None:
+    """``post copy`` and the app refuse to change a published post; a raw push rewrote its copy and link, and the post
+    still read published, approved, with words nobody approved, for everyone."""
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    assert raj.push(("set", "task", post, "post_state", "published"))["stored"] == 1
+    before = [op["value"] for op in _pulled(raj, post) if op["field"] in ("copy", "link")]
+    for field, value in (("copy", "Rewritten after it went out"), ("link", "https://example.com/other")):
+        answer = raj.push(("set", "task", post, field, value))
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [
+            (
+                "published_content",
+                f"task.{field}: “by tmp for raj” is published: what went out changes no more (take its publish back first)",
+            )
+        ]
+        assert answer["stored"] == 0
+    # Published earlier in the same push: the same.
+    other = team.posts["by tmp"]["ana"]
+    _approved_and_released(team, raj, other)
+    answer = raj.push(("set", "task", other, "post_state", "published"), ("set", "task", other, "first_comment", "Added after"))
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["published_content"]
+    assert [op["value"] for op in _pulled(raj, post) if op["field"] in ("copy", "link")] == before
+    # Its publish taken back first (an undo of it), its content changes as the post's state then allows.
+    answer = raj.push(("set", "task", post, "post_state", "scheduled"), ("set", "task", post, "copy", "Fixed before it goes out again"))
+    assert answer["stored"] == 2 and answer["refused"] == []
+
+
+def test_a_write_on_the_shared_file_changes_no_published_posts_content(team: Team) -> None:
+    post, raj = team.posts["by tmp"]["raj"], team.ids["raj"]
+    with Store(team.path) as store:
+        writing.approve(store, raj, post, NOW)
+        with store.write(team.ids["ana"]) as w:
+            w.set("task", post, {"resumed_from": [team.crisis]})
+        writing.publish(store, raj, post, NOW)
+        with (
+            pytest.raises(Refused, match=r"“by tmp for raj” is published: what went out changes no more .*\(rule published_content\)"),
+            store.write(raj) as w,
+        ):
+            w.set("task", post, {"copy": "Rewritten after it went out"})
+        assert store.conn.execute("SELECT copy FROM task WHERE id = ?", (post,)).fetchone()[0] == "by tmp for raj copy"
+
+
+def _round_of(team: Team, post: str) -> dict[str, Any]:
+    """A verdict's post, round and hash for ``post``."""
+    round_id, digest = team.rounds[post]
+    return {"post": post, "round": round_id, "hash": digest}
 
 
 #: A slot the day before the crisis of ``add_posts`` started (2026-11-20 09:00 UTC): a crisis holds no post slotted before it.

@@ -703,6 +703,10 @@ class PgRuleState:
             for row_id, task in latest.items()
         }
 
+    def post_states(self, task_ids: Sequence[str]) -> dict[str, str]:
+        latest = self._latest_of(task_ids, ("post_state",), "task")
+        return {row_id: state for row_id, task in latest.items() if isinstance(state := task.get("post_state"), str)}
+
     def removed_campaigns(self, campaign_ids: Sequence[str]) -> set[str]:
         # From the log (the server keeps no campaign rows): the newest removal of each.
         rows = self.conn.execute(

@@ -238,6 +238,10 @@ class FileRuleState:
         rows = self.conn.execute(query, (json.dumps(list(task_ids)),)).fetchall()
         return {task_id: TaskState(status, bool(deleted)) for task_id, status, deleted in rows}
 
+    def post_states(self, task_ids: Sequence[str]) -> dict[str, str]:
+        query = "SELECT id, post_state FROM task WHERE id IN (SELECT value FROM json_each(?)) AND post_state IS NOT NULL"
+        return dict(self.conn.execute(query, (json.dumps(list(task_ids)),)).fetchall())
+
     def open_tasks_of(self, member_id: str) -> list[str]:
         marks = ", ".join("?" * len(OPEN_STATUSES))
         query = f"SELECT id FROM task WHERE deleted = 0 AND assignee = ? AND status IN ({marks}) ORDER BY id"

@@ -195,6 +195,8 @@ RULES = {
     "one of none would hold nothing back",
     "crisis_ended": "the crisis has ended already",
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
+    "published_content": "a published post's copy, link, media and first comment are what went out: they change no more "
+    "(the app and `post copy` refuse it too), unless its publish is taken back first",
     "held_slot": "a post a crisis holds keeps a slot from the crisis's start on until it is released: a slot before the start would "
     "let it out",
     "dated_ahead": "a verdict's approval time and a round's submission time are not after the operation that gives them was "
@@ -374,6 +376,10 @@ class RuleState(Protocol):
     def task_states(self, task_ids: Sequence[str]) -> dict[str, TaskState]:
         """The status and removal of each of these tasks, read in one query (one not held is left out, and so may be one
         whose log sets neither: ``NEVER_CLOSED``)."""
+        ...
+
+    def post_states(self, task_ids: Sequence[str]) -> dict[str, str]:
+        """The stored post state of each of these tasks, read in one query (a plain task, or one not held, is left out)."""
         ...
 
     def campaign_name(self, campaign_id: str) -> str | None: ...
@@ -715,6 +721,7 @@ class Judge:
         moving = reviewing or _moves_a_post(ops, creating)
         submitting = reviewing or _submits_a_post(ops)
         misvalued = self._task_values_refused(ops)
+        rewritten = self._published_content_refused(ops, creating)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -756,6 +763,8 @@ class Judge:
                         refusal = _days_outside(kind, entity, field, value)
                         if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
                             refusal = self._decide_slot(row_id, value)
+                    if refusal is None and rewritten:
+                        refusal = rewritten.get(index)
                     if refusal is None and index not in self._outlived:
                         self._left(row_id, field, value, moving, submitting)
                         if reviewing and (field in CONTENT_FIELDS or field == "post_round"):
@@ -980,7 +989,12 @@ class Judge:
         resumes = any(op[4] == "resumed_from" for op in ops)
         moves = _moves_a_post(ops, creating)
         submits = _submits_a_post(ops)
-        misnamed = {**self._in_unknown_campaigns(ops), **self._assigned_to_guests(ops), **self._task_values_refused(ops)}
+        misnamed = {
+            **self._in_unknown_campaigns(ops),
+            **self._assigned_to_guests(ops),
+            **self._task_values_refused(ops),
+            **self._published_content_refused(ops, creating),
+        }
         if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or misnamed:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
@@ -1117,6 +1131,39 @@ class Judge:
             return verdicts
         self._refuse_naming_refused(ops, verdicts, creating)
         return _creations_whole(ops, verdicts, creating)
+
+    def _published_content_refused(
+        self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]
+    ) -> dict[int, Refusal]:
+        """The operations of ``ops`` that change the content of a stored post the batch leaves published so far
+        (``published_content``), by index: what went out is what its round approved, and a post stored published reads
+        published whatever its content (``states.AS_STORED``), so new copy would read as gone out unapproved.  A batch
+        that takes the publish back first (an undo) changes it as the post's state then allows; a post the batch creates
+        is history, and an operation stamped before the value it would replace changes nothing."""
+        rows = {
+            op[3]
+            for index, op in enumerate(ops)
+            if op[4] in CONTENT_FIELDS
+            and op[2] == "task"
+            and op[1] != APPEND
+            and ("task", op[3]) not in creating
+            and index not in self._outlived
+        }
+        if not rows:
+            return {}
+        states: dict[str, str | None] = dict(self.state.post_states(sorted(rows)))
+        refused: dict[int, Refusal] = {}
+        for index, (_, kind, entity, row_id, field, value) in enumerate(ops):
+            if entity != "task" or kind == APPEND or row_id not in rows or index in self._outlived:
+                continue
+            if field == "post_state":
+                states[row_id] = json.loads(value)
+            elif field in CONTENT_FIELDS and states.get(row_id) == "published":
+                refused[index] = Refusal(
+                    "published_content",
+                    f"task.{field}: {self._post_named(row_id)} is published: what went out changes no more (take its publish back first)",
+                )
+        return refused
 
     def _task_values_refused(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
         """The task operations of ``ops`` whose value the rules refuse beyond its shape, by index: a post's link, live URL
