@@ -13,7 +13,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.visible import visible
@@ -21,6 +21,9 @@ from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
 from crewdeck.tui.time.when import ENV_NOW
 from crewdeck.tui.workspace.config import ENV_CONFIG
 from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, undecodable
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
@@ -85,6 +88,12 @@ class Parser(argparse.ArgumentParser):
         if commands is not None and message == f"the following arguments are required: {commands.metavar}":
             message = f"{self.prog} needs a command: {', '.join(commands.choices)}"
         self.exit(EXIT_USAGE, f"crewdeck: error: {shortened(visible(message))} (see: {visible(self.prog)} --help)\n")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse drops a failed write of --help or a usage line; it is said (a full disk) or let go (a reader gone)
+        # as any command's output is.
+        if message:
+            (file or sys.stderr).write(message)
 
     def _commands(self) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
         return next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
@@ -383,6 +392,48 @@ def _open_closed_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _open_closed_streams()
+    try:
+        code = _run(argv)
+    except SystemExit as ended:  # argparse ends so: --help, --version, a usage error
+        failed = _flush_stdout(said=ended.code == EXIT_USAGE)
+        if failed is not None:
+            return failed
+        raise
+    except BrokenPipeError:  # --help or --version to a reader gone, unbuffered (PYTHONUNBUFFERED)
+        _drop_stdout()
+        return 0
+    except OSError as exc:  # --help or --version, unbuffered, to a full disk: only they write before a command runs
+        _drop_stdout()
+        return error(f"standard output: {exc.strerror or exc}")
+    failed = _flush_stdout(said=code == EXIT_USAGE)
+    return code if failed is None else failed
+
+
+def _flush_stdout(*, said: bool) -> int | None:
+    """Write what standard output still holds, here rather than at the interpreter's exit, which reports a failure as
+    "Exception ignored" with status 120 (and to a cron job whose disk is full, a short listing lost with status 0).
+
+    Returns the exit status of a write that failed (None when written, or when the reader went away, which is no
+    error); ``said``: an error was said already, the failure is not said again.
+    """
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+    except OSError as exc:
+        _drop_stdout()
+        return EXIT_USAGE if said else error(f"standard output: {exc.strerror or exc}")
+    return None
+
+
+def _drop_stdout() -> None:
+    """What is left for standard output goes nowhere: the interpreter's exit would try to write it again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     problem = unusable_argument(sys.argv[1:] if argv is None else argv)
     if problem:
         return error(problem)
@@ -405,8 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error(f"the workspace file cannot be used: {exc}")
     except BrokenPipeError:
         # The reader went away (`crewdeck tasks | head`); that is not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
         return 0
     except OSError as exc:  # a path that cannot be written or read
         where = f"{exc.filename}: " if exc.filename else ""
