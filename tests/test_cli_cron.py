@@ -6,12 +6,17 @@ process ends: a reader gone by then, or a full disk, is met there.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from crewdeck.tui.cli.exit_status import STATUS_ONE
+from crewdeck.tui.cli.main import build_parser
 
 from .conftest import NOW_TEXT, ROOT, Cli, Result
 
@@ -51,3 +56,43 @@ def test_output_to_a_full_disk_is_one_error_line_and_status_2(cli: Cli, tmp_path
     with open("/dev/full", "wb") as full:
         ran = as_cron(cli, tmp_path, full.fileno(), *args)
     assert (ran.code, ran.err) == (2, "crewdeck: error: standard output: No space left on device\n")
+
+
+def every_command(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """``parser`` and each of its commands and subcommands."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                yield from every_command(command)
+
+
+def test_every_help_ends_with_its_exit_statuses_and_where_its_output_goes() -> None:
+    """A script's author read ``--help`` for what a failure exits with and found nothing: not that ``tasks`` exits 1
+    when its filter matches nothing, nor ``doctor`` while problems remain, nor what goes to standard error."""
+    commands = list(every_command(build_parser()))
+    for command in commands:
+        shown = command.format_help()
+        section = shown[shown.index("\nexit status:\n") :]
+        assert "  0  done\n" in section and "  2  an error" in section and "standard error" in section, command.prog
+        assert ("  1  " in section) == (command.prog == "crewdeck" or command.prog in STATUS_ONE), command.prog
+        takes_json = any("--json" in action.option_strings for action in command._actions)
+        assert ("--json: one JSON document" in section) == takes_json, command.prog
+    assert set(STATUS_ONE) <= {command.prog for command in commands}
+
+
+@pytest.mark.parametrize(
+    ("args", "one"),
+    [(("tasks",), "a filter matched no task"), (("doctor",), "problems remain"), (("ledger", "report"), None), ((), "nothing matched")],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else str(value),
+)
+def test_help_read_by_a_script_names_what_exit_status_1_means(tmp_path: Path, args: tuple[str, ...], one: str | None) -> None:
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config)}
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", *args, "--help"]
+    done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (0, b"")
+    section = done.stdout.decode().split("\nexit status:\n")[1]
+    assert section.startswith("  0  done\n")
+    assert (f"  1  {one}" in section) if one else ("  1  " not in section)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
+from crewdeck.tui.cli.exit_status import exit_status_help
 from crewdeck.tui.time.when import ENV_NOW
 from crewdeck.tui.workspace.config import ENV_CONFIG
 from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, undecodable
@@ -81,7 +82,10 @@ class Parser(argparse.ArgumentParser):
 
     def format_help(self) -> str:
         text = super().format_help()
-        return text + "\nexamples:\n" + "".join(f"  {line}\n" for line in self.examples) if self.examples else text
+        if self.examples:
+            text += "\nexamples:\n" + "".join(f"  {line}\n" for line in self.examples)
+        json_option = any("--json" in action.option_strings for action in self._actions)
+        return text + "\n" + exit_status_help(self.prog, json_option=json_option)
 
     def error(self, message: str) -> NoReturn:
         commands = self._commands()
