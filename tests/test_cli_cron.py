@@ -7,6 +7,7 @@ process ends: a reader gone by then, or a full disk, is met there.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -18,21 +19,22 @@ import pytest
 from crewdeck.tui.cli.exit_status import STATUS_ONE
 from crewdeck.tui.cli.main import build_parser
 
-from .conftest import NOW_TEXT, ROOT, Cli, Result
+from .conftest import NOW_TEXT, ROOT, Cli, Result, on_a_terminal
 
 #: What prints to standard output without reading or writing the workspace (argparse's own output) and what reads it.
 PRINTING = [("--version",), ("--help",), ("tasks", "--help"), ("member", "list"), ("log",)]
 
 
-def as_cron(cli: Cli, tmp_path: Path, stdout: int, *args: str) -> Result:
-    """``crewdeck ARGS`` in a process of its own, with no more environment than cron gives it, its output to ``stdout``."""
+def as_cron(cli: Cli, tmp_path: Path, stdout: int, *args: str, stdin: bytes = b"", encoding: str | None = None) -> Result:
+    """``crewdeck ARGS`` in a process of its own, with no more environment than cron gives it, its output to ``stdout``
+    (``encoding``: the standard streams' as a locale of that encoding makes them, ISO-8859-1 say)."""
     config = tmp_path / "config.toml"
     config.touch()
     environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
+    if encoding:
+        environment["PYTHONIOENCODING"] = encoding
     argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args]
-    done = subprocess.run(
-        argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT, env=environment, timeout=120, check=False
-    )
+    done = subprocess.run(argv, input=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT, env=environment, timeout=120, check=False)
     return Result(done.returncode, "", done.stderr.decode())
 
 
@@ -96,3 +98,31 @@ def test_help_read_by_a_script_names_what_exit_status_1_means(tmp_path: Path, ar
     section = done.stdout.decode().split("\nexit status:\n")[1]
     assert section.startswith("  0  done\n")
     assert (f"  1  {one}" in section) if one else ("  1  " not in section)
+
+
+def test_an_export_to_a_file_under_a_latin_1_locale_is_utf_8_with_every_title_whole(cli: Cli, tmp_path: Path) -> None:
+    """``crewdeck export > backup.json`` from a cron job under a locale of ISO-8859-1 ended in a traceback at the
+    first title in Greek, CJK or an emoji, the backup left empty."""
+    cli.ok("add", "Ελληνικά 日本語 🎉 reel")
+    backup = tmp_path / "backup.json"
+    with backup.open("wb") as out:
+        ran = as_cron(cli, tmp_path, out.fileno(), "export", encoding="iso8859-1")
+    assert (ran.code, ran.err) == (0, "")
+    titles = [task["title"] for task in json.loads(backup.read_bytes().decode("utf-8"))["task"]]
+    assert "Ελληνικά 日本語 🎉 reel" in titles
+
+
+def test_spend_piped_in_under_a_latin_1_locale_is_read_as_utf_8(cli: Cli, tmp_path: Path) -> None:
+    """``ledger import -`` read its UTF-8 as the locale's Latin-1: "Café Ωmega" was entered as "CafÃ© Î©mega", in a
+    ledger where an entry is never edited, and said nothing."""
+    csv = "date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Café Ωmega,12.00 EUR\n".encode()
+    ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "ledger", "import", "-", stdin=csv, encoding="iso8859-1")
+    assert ran.code == 0, ran.err
+    assert [entry["payee"] for entry in json.loads(cli.ok("ledger", "list", "--json"))] == ["Café Ωmega"]
+
+
+def test_a_terminal_of_a_latin_1_locale_is_shown_what_it_cannot_write_as_escapes(cli: Cli, tmp_path: Path) -> None:
+    """``crewdeck tasks`` on such a terminal ended in a traceback at a title in Greek."""
+    cli.ok("add", "Ωmega reel")
+    lines = on_a_terminal(cli, tmp_path, 120, "tasks", env={"PYTHONIOENCODING": "iso8859-1"})
+    assert any(line.endswith("\\u03a9mega reel") for line in lines), lines

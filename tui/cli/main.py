@@ -7,7 +7,9 @@ app starts, and each command imports what only it needs.
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
+import io
 import os
 import re
 import sqlite3
@@ -394,8 +396,29 @@ def _open_closed_streams() -> None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - as above
 
 
+def _utf8_streams() -> None:
+    """Standard input is read as UTF-8, and output to a pipe or a file written as UTF-8, whatever the locale's encoding.
+
+    What crewdeck reads and writes (exports, JSON, CSV, journals, imports) is UTF-8, as a file named by path is: under
+    a locale of ISO-8859-1, standard input's UTF-8 was read as Latin-1 ("Café" stored as "CafÃ©", in a ledger
+    that is never edited), and a title in Greek ended ``export > file`` in a traceback.  A terminal of such a locale
+    is written its own encoding, a character it has no byte for shown as an escape (``\u03a9``) rather than a
+    traceback.  Under ``LC_ALL=C`` Python's UTF-8 mode does all this already; a stream of a test is left alone.
+    """
+    if isinstance(sys.stdin, io.TextIOWrapper) and codecs.lookup(sys.stdin.encoding).name != "utf-8":
+        # surrogateescape, as UTF-8 mode reads: bytes that are not UTF-8 are kept, and refused by name (``undecodable``).
+        sys.stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name != "utf-8":
+        if out.isatty():
+            out.reconfigure(errors="backslashreplace")
+        else:
+            out.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _open_closed_streams()
+    _utf8_streams()
     try:
         code = _run(argv)
     except SystemExit as ended:  # argparse ends so: --help, --version, a usage error
