@@ -7,20 +7,26 @@ app starts, and each command imports what only it needs.
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
+import io
 import os
 import re
 import sqlite3
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
+from crewdeck.tui.cli.exit_status import exit_status_help
 from crewdeck.tui.time.when import ENV_NOW
 from crewdeck.tui.workspace.config import ENV_CONFIG
 from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, undecodable
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
@@ -78,13 +84,22 @@ class Parser(argparse.ArgumentParser):
 
     def format_help(self) -> str:
         text = super().format_help()
-        return text + "\nexamples:\n" + "".join(f"  {line}\n" for line in self.examples) if self.examples else text
+        if self.examples:
+            text += "\nexamples:\n" + "".join(f"  {line}\n" for line in self.examples)
+        json_option = any("--json" in action.option_strings for action in self._actions)
+        return text + "\n" + exit_status_help(self.prog, json_option=json_option)
 
     def error(self, message: str) -> NoReturn:
         commands = self._commands()
         if commands is not None and message == f"the following arguments are required: {commands.metavar}":
             message = f"{self.prog} needs a command: {', '.join(commands.choices)}"
         self.exit(EXIT_USAGE, f"crewdeck: error: {shortened(visible(message))} (see: {visible(self.prog)} --help)\n")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse drops a failed write of --help or a usage line; it is said (a full disk) or let go (a reader gone)
+        # as any command's output is.
+        if message:
+            (file or sys.stderr).write(message)
 
     def _commands(self) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
         return next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
@@ -381,8 +396,71 @@ def _open_closed_streams() -> None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - as above
 
 
+def _utf8_streams() -> None:
+    """Standard input is read as UTF-8, and output to a pipe or a file written as UTF-8, whatever the locale's encoding.
+
+    What crewdeck reads and writes (exports, JSON, CSV, journals, imports) is UTF-8, as a file named by path is: under
+    a locale of ISO-8859-1, standard input's UTF-8 was read as Latin-1 ("Café" stored as "CafÃ©", in a ledger
+    that is never edited), and a title in Greek ended ``export > file`` in a traceback.  A terminal of such a locale
+    is written its own encoding, a character it has no byte for shown as an escape (``\u03a9``) rather than a
+    traceback.  Under ``LC_ALL=C`` Python's UTF-8 mode does all this already; a stream of a test is left alone.
+    """
+    if isinstance(sys.stdin, io.TextIOWrapper) and codecs.lookup(sys.stdin.encoding).name != "utf-8":
+        # surrogateescape, as UTF-8 mode reads: bytes that are not UTF-8 are kept, and refused by name (``undecodable``).
+        sys.stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name != "utf-8":
+        if out.isatty():
+            out.reconfigure(errors="backslashreplace")
+        else:
+            out.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _open_closed_streams()
+    _utf8_streams()
+    try:
+        code = _run(argv)
+    except SystemExit as ended:  # argparse ends so: --help, --version, a usage error
+        failed = _flush_stdout(said=ended.code == EXIT_USAGE)
+        if failed is not None:
+            return failed
+        raise
+    except BrokenPipeError:  # --help or --version to a reader gone, unbuffered (PYTHONUNBUFFERED)
+        _drop_stdout()
+        return 0
+    except OSError as exc:  # --help or --version, unbuffered, to a full disk: only they write before a command runs
+        _drop_stdout()
+        return error(f"standard output: {exc.strerror or exc}")
+    failed = _flush_stdout(said=code == EXIT_USAGE)
+    return code if failed is None else failed
+
+
+def _flush_stdout(*, said: bool) -> int | None:
+    """Write what standard output still holds, here rather than at the interpreter's exit, which reports a failure as
+    "Exception ignored" with status 120 (and to a cron job whose disk is full, a short listing lost with status 0).
+
+    Returns the exit status of a write that failed (None when written, or when the reader went away, which is no
+    error); ``said``: an error was said already, the failure is not said again.
+    """
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+    except OSError as exc:
+        _drop_stdout()
+        return EXIT_USAGE if said else error(f"standard output: {exc.strerror or exc}")
+    return None
+
+
+def _drop_stdout() -> None:
+    """What is left for standard output goes nowhere: the interpreter's exit would try to write it again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     problem = unusable_argument(sys.argv[1:] if argv is None else argv)
     if problem:
         return error(problem)
@@ -405,8 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error(f"the workspace file cannot be used: {exc}")
     except BrokenPipeError:
         # The reader went away (`crewdeck tasks | head`); that is not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
         return 0
     except OSError as exc:  # a path that cannot be written or read
         where = f"{exc.filename}: " if exc.filename else ""

@@ -1,0 +1,128 @@
+"""crewdeck run as a cron job runs it: its own process, a bare environment, standard output a pipe or a file.
+
+Such a process's standard output is buffered (no ``PYTHONUNBUFFERED``), so a short listing is written only as the
+process ends: a reader gone by then, or a full disk, is met there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crewdeck.tui.cli.exit_status import STATUS_ONE
+from crewdeck.tui.cli.main import build_parser
+
+from .conftest import NOW_TEXT, ROOT, Cli, Result, on_a_terminal
+
+#: What prints to standard output without reading or writing the workspace (argparse's own output) and what reads it.
+PRINTING = [("--version",), ("--help",), ("tasks", "--help"), ("member", "list"), ("log",)]
+
+
+def as_cron(cli: Cli, tmp_path: Path, stdout: int, *args: str, stdin: bytes = b"", encoding: str | None = None) -> Result:
+    """``crewdeck ARGS`` in a process of its own, with no more environment than cron gives it, its output to ``stdout``
+    (``encoding``: the standard streams' as a locale of that encoding makes them, ISO-8859-1 say)."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
+    if encoding:
+        environment["PYTHONIOENCODING"] = encoding
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args]
+    done = subprocess.run(argv, input=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT, env=environment, timeout=120, check=False)
+    return Result(done.returncode, "", done.stderr.decode())
+
+
+@pytest.mark.parametrize("args", PRINTING, ids=" ".join)
+def test_output_whose_reader_went_away_ends_quietly_with_status_0(cli: Cli, tmp_path: Path, args: tuple[str, ...]) -> None:
+    """``crewdeck log | head -1`` from a cron job: the interpreter's exit said "Exception ignored ... BrokenPipeError"
+    with status 120, and ``--version`` ended in a traceback."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        ran = as_cron(cli, tmp_path, writer, *args)
+    finally:
+        os.close(writer)
+    assert (ran.code, ran.err) == (0, "")
+
+
+@pytest.mark.parametrize("args", PRINTING, ids=" ".join)
+def test_output_to_a_full_disk_is_one_error_line_and_status_2(cli: Cli, tmp_path: Path, args: tuple[str, ...]) -> None:
+    """``crewdeck member list > report.txt`` on a full disk: status 120 and "Exception ignored", and ``--help`` lost
+    with status 0 (argparse drops a failed write), where a script is to learn that nothing was written."""
+    with open("/dev/full", "wb") as full:
+        ran = as_cron(cli, tmp_path, full.fileno(), *args)
+    assert (ran.code, ran.err) == (2, "crewdeck: error: standard output: No space left on device\n")
+
+
+def every_command(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """``parser`` and each of its commands and subcommands."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                yield from every_command(command)
+
+
+def test_every_help_ends_with_its_exit_statuses_and_where_its_output_goes() -> None:
+    """A script's author read ``--help`` for what a failure exits with and found nothing: not that ``tasks`` exits 1
+    when its filter matches nothing, nor ``doctor`` while problems remain, nor what goes to standard error."""
+    commands = list(every_command(build_parser()))
+    for command in commands:
+        shown = command.format_help()
+        section = shown[shown.index("\nexit status:\n") :]
+        assert "  0  done\n" in section and "  2  an error" in section and "standard error" in section, command.prog
+        assert ("  1  " in section) == (command.prog == "crewdeck" or command.prog in STATUS_ONE), command.prog
+        takes_json = any("--json" in action.option_strings for action in command._actions)
+        assert ("--json: one JSON document" in section) == takes_json, command.prog
+    assert set(STATUS_ONE) <= {command.prog for command in commands}
+
+
+@pytest.mark.parametrize(
+    ("args", "one"),
+    [(("tasks",), "a filter matched no task"), (("doctor",), "problems remain"), (("ledger", "report"), None), ((), "nothing matched")],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else str(value),
+)
+def test_help_read_by_a_script_names_what_exit_status_1_means(tmp_path: Path, args: tuple[str, ...], one: str | None) -> None:
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config)}
+    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", *args, "--help"]
+    done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (0, b"")
+    section = done.stdout.decode().split("\nexit status:\n")[1]
+    assert section.startswith("  0  done\n")
+    assert (f"  1  {one}" in section) if one else ("  1  " not in section)
+
+
+def test_an_export_to_a_file_under_a_latin_1_locale_is_utf_8_with_every_title_whole(cli: Cli, tmp_path: Path) -> None:
+    """``crewdeck export > backup.json`` from a cron job under a locale of ISO-8859-1 ended in a traceback at the
+    first title in Greek, CJK or an emoji, the backup left empty."""
+    cli.ok("add", "Ελληνικά 日本語 🎉 reel")
+    backup = tmp_path / "backup.json"
+    with backup.open("wb") as out:
+        ran = as_cron(cli, tmp_path, out.fileno(), "export", encoding="iso8859-1")
+    assert (ran.code, ran.err) == (0, "")
+    titles = [task["title"] for task in json.loads(backup.read_bytes().decode("utf-8"))["task"]]
+    assert "Ελληνικά 日本語 🎉 reel" in titles
+
+
+def test_spend_piped_in_under_a_latin_1_locale_is_read_as_utf_8(cli: Cli, tmp_path: Path) -> None:
+    """``ledger import -`` read its UTF-8 as the locale's Latin-1: "Café Ωmega" was entered as "CafÃ© Î©mega", in a
+    ledger where an entry is never edited, and said nothing."""
+    csv = "date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Café Ωmega,12.00 EUR\n".encode()
+    ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "ledger", "import", "-", stdin=csv, encoding="iso8859-1")
+    assert ran.code == 0, ran.err
+    assert [entry["payee"] for entry in json.loads(cli.ok("ledger", "list", "--json"))] == ["Café Ωmega"]
+
+
+def test_a_terminal_of_a_latin_1_locale_is_shown_what_it_cannot_write_as_escapes(cli: Cli, tmp_path: Path) -> None:
+    """``crewdeck tasks`` on such a terminal ended in a traceback at a title in Greek."""
+    cli.ok("add", "Ωmega reel")
+    lines = on_a_terminal(cli, tmp_path, 120, "tasks", env={"PYTHONIOENCODING": "iso8859-1"})
+    assert any(line.endswith("\\u03a9mega reel") for line in lines), lines
