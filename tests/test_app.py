@@ -1024,6 +1024,44 @@ async def test_the_list_of_keys_is_laid_out_once_however_it_is_scrolled(workspac
         assert shown_help(screen) == before  # the same keys as before
 
 
+async def test_the_list_of_keys_is_drawn_first_from_the_sections_its_first_screen_shows(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Laid out in full before its first screen, the list took ~160 ms to show; the sections past the first screen are
+    # laid out once it is drawn, and a move to the end waits for them.
+    laid_out: list[Table] = []
+    render = Table.__rich_console__
+    first_screen: list[int] = []
+
+    def counted(table: Table, console: Console, options: ConsoleOptions) -> RenderResult:
+        laid_out.append(table)
+        return render(table, console, options)
+
+    lay_out_rest = RenderedColumn._lay_out_rest
+
+    def after_first_screen(column: RenderedColumn, width: int) -> None:
+        first_screen.append(len(laid_out))
+        lay_out_rest(column, width)
+
+    monkeypatch.setattr(Table, "__rich_console__", counted)
+    monkeypatch.setattr(RenderedColumn, "_lay_out_rest", after_first_screen)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        column = screen.query_one(RenderedColumn)
+        assert first_screen and 0 < first_screen[0] < len(screen.sections) // 2
+        assert len(laid_out) == len(screen.sections)  # the rest, once the first screen is drawn
+        await pilot.press("G")
+        await settle(pilot)
+        assert column.scroll_y == column.max_scroll_y > 0
+        last = "".join(s.text for s in column.render_line(column.scrollable_content_region.height - 1))
+        assert "help.bottom" in last  # the list's own last key, at the foot of the screen
+
+
 async def test_the_key_the_keymap_gives_the_list_of_keys_closes_it_as_it_opened_it(workspace: Path) -> None:
     # With app.help = f1, f1 opened the list and did nothing in it: only escape, ? and q closed it.
     app = keymapped_app(workspace, {"app.help": "f1"})

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.constrain import Constrain
 from rich.padding import Padding
 from rich.table import Table
@@ -135,7 +135,7 @@ class HelpScreen(ModalScreen[None]):
         parts: list[RenderableType] = [heading]
         for title, section in sections:
             parts += [Text(""), Text(title, style="bold"), _key_table(section, widths)]
-        yield RenderedColumn(Group(*parts))
+        yield RenderedColumn(parts)
         yield KeyFooter()
 
     def on_key(self, event: events.Key) -> None:
@@ -147,7 +147,9 @@ class HelpScreen(ModalScreen[None]):
             self.dismiss(None)
 
     def action_scroll(self, how: str) -> None:
-        scroll_column(self.query_one(RenderedColumn), how)
+        column = self.query_one(RenderedColumn)
+        column.lay_out()
+        scroll_column(column, how)
 
     def action_close(self) -> None:
         self.dismiss(None)
