@@ -12,7 +12,6 @@ from typing import Any
 
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Static
 from textual.worker import NoActiveWorker, WorkerCancelled, WorkerState, get_current_worker
 
 from crewdeck.sync.state.store import Store
@@ -22,6 +21,7 @@ from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.demo import build_demo
+from crewdeck.widgets.rendered_column import RenderedColumn
 
 from .conftest import NOW, copy_of_workspace
 
@@ -131,7 +131,7 @@ def shown_help(screen: HelpScreen) -> str:
     (``o Done triage.done``)."""
     console = Console(width=500, file=io.StringIO(), color_system=None)
     with console.capture() as shown:
-        console.print(screen.query_one(Static).content)
+        console.print(screen.query_one(RenderedColumn).content)
     return "\n".join(" ".join(line.split()) for line in shown.get().splitlines())
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input
@@ -42,10 +44,22 @@ from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.content_calendar import ContentCalendar
 from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.pane_bar import PaneBar
+from crewdeck.widgets.rendered_column import RenderedColumn
 from crewdeck.widgets.task_table import TaskTable
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
-from .apphelp import FirstAnswerLast, cursor_on, demo_workspace, help_text, keymapped_app, make_app, prompt_preview, settle, until
+from .apphelp import (
+    FirstAnswerLast,
+    cursor_on,
+    demo_workspace,
+    help_text,
+    keymapped_app,
+    make_app,
+    prompt_preview,
+    settle,
+    shown_help,
+    until,
+)
 from .conftest import NOW
 
 SIZE = (160, 48)
@@ -967,7 +981,7 @@ async def test_help_scrolls_with_j_and_k_as_every_list_of_the_app_does(workspace
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await help_text(pilot)
-        scroll = app.screen.query_one(VerticalScroll)
+        scroll = app.screen.query_one(RenderedColumn)
         assert scroll.max_scroll_y > 2  # the keys run past the screen
         seen = []
         for key in ("j", "j", "k", "G", "g", "space", "pageup"):
@@ -979,6 +993,73 @@ async def test_help_scrolls_with_j_and_k_as_every_list_of_the_app_does(workspace
         await pilot.press("q")
         await settle(pilot)
         assert app.screen is app.main_screen
+
+
+async def test_the_list_of_keys_is_laid_out_once_however_it_is_scrolled(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its ~250 lines were laid out in full several times over before its first screen was drawn, and again on each
+    # scroll: ? took ~300 ms in a terminal where a cursor move takes ~30.  Each section's table is laid out once now.
+    laid_out: list[Table] = []
+    render = Table.__rich_console__
+
+    def counted(table: Table, console: Console, options: ConsoleOptions) -> RenderResult:
+        laid_out.append(table)
+        return render(table, console, options)
+
+    monkeypatch.setattr(Table, "__rich_console__", counted)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = await help_text(pilot)
+        laid_out.clear()  # help_text itself prints the list once, outside the app
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        for key in ("j", "space", "G", "g"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert len(laid_out) == len(screen.sections)  # one table a section
+        assert shown_help(screen) == before  # the same keys as before
+
+
+async def test_the_list_of_keys_is_drawn_first_from_the_sections_its_first_screen_shows(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Laid out in full before its first screen, the list took ~160 ms to show; the sections past the first screen are
+    # laid out once it is drawn, and a move to the end waits for them.
+    laid_out: list[Table] = []
+    render = Table.__rich_console__
+    first_screen: list[int] = []
+
+    def counted(table: Table, console: Console, options: ConsoleOptions) -> RenderResult:
+        laid_out.append(table)
+        return render(table, console, options)
+
+    lay_out_rest = RenderedColumn._lay_out_rest
+
+    def after_first_screen(column: RenderedColumn, width: int) -> None:
+        first_screen.append(len(laid_out))
+        lay_out_rest(column, width)
+
+    monkeypatch.setattr(Table, "__rich_console__", counted)
+    monkeypatch.setattr(RenderedColumn, "_lay_out_rest", after_first_screen)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        column = screen.query_one(RenderedColumn)
+        assert first_screen and 0 < first_screen[0] < len(screen.sections) // 2
+        assert len(laid_out) == len(screen.sections)  # the rest, once the first screen is drawn
+        await pilot.press("G")
+        await settle(pilot)
+        assert column.scroll_y == column.max_scroll_y > 0
+        last = "".join(s.text for s in column.render_line(column.scrollable_content_region.height - 1))
+        assert "help.bottom" in last  # the list's own last key, at the foot of the screen
 
 
 async def test_the_key_the_keymap_gives_the_list_of_keys_closes_it_as_it_opened_it(workspace: Path) -> None:

@@ -20,6 +20,7 @@ from crewdeck.tui.session.task_page import TaskListPage
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import os_user
 from crewdeck.widgets.pane_bar import PaneBar
+from crewdeck.widgets.rendered_column import RenderedColumn
 
 from .apphelp import FirstAnswerLast, help_text, make_app, settle, until
 from .conftest import NOW
@@ -245,8 +246,16 @@ async def test_the_help_screen_at_80_columns_keeps_each_id_in_its_own_column(tmp
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await help_text(pilot)
-        shown = app.screen.query_one(Static)
-        lines = ["".join(s.text for s in strip) for strip in shown.render_lines(Region(0, 0, shown.size.width, shown.size.height))]
+        shown = app.screen.query_one(RenderedColumn)
+        lines: list[str] = []
+        left, width = shown.styles.gutter.left, shown.scrollable_content_region.width
+        while True:  # every page of it, as paged down, inside its border
+            strips = shown.render_lines(Region(0, 0, shown.size.width, shown.size.height))
+            lines += ["".join(s.text for s in strip)[left : left + width] for strip in strips]
+            if shown.scroll_y >= shown.max_scroll_y:
+                break
+            await pilot.press("space")
+            await settle(pilot)
         assert not [line for line in lines if line.lstrip().startswith(("deadline_grid.", "planner."))]
         row = next(line for line in lines if "Previous member" in line)
         assert row.split() == ["k", "Previous", "member", "deadline_grid.previous_member"]

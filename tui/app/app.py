@@ -179,7 +179,6 @@ def dialogs() -> list[Dialog]:
     ``?`` lists their keys after the screens', and a keymap may rebind them as any other (imported when asked: not
     for the first paint)."""
     from textual.command import CommandInput
-    from textual.containers import VerticalScroll
     from textual.widgets import OptionList, TextArea
 
     from crewdeck.tui.app.crisis import HELD_BINDINGS
@@ -195,6 +194,7 @@ def dialogs() -> list[Dialog]:
     from crewdeck.tui.app.screens.task_picker import TaskPickerScreen
     from crewdeck.widgets.one_line_input import OneLineInput
     from crewdeck.widgets.post_table import PostTable
+    from crewdeck.widgets.rendered_column import RenderedColumn
 
     return [
         Dialog("Prompts", "a prompt", PromptScreen.BINDINGS, widget_keys(OneLineInput), "types into a prompt's text"),
@@ -214,7 +214,7 @@ def dialogs() -> list[Dialog]:
         Dialog("Command palette", "the command palette", Palette.BINDINGS, widget_keys(CommandInput), "types into the palette's search"),
         Dialog("Discarding unsaved text", "the question before discarding", DiscardScreen.BINDINGS, []),
         Dialog("A draft kept, not opened", "a draft kept whose dialog does not open", KeptTextScreen.BINDINGS, []),
-        Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(VerticalScroll)),
+        Dialog("This list of keys", "the list of keys", HelpScreen.BINDINGS, widget_keys(RenderedColumn)),
     ]
 
 

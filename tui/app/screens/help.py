@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.constrain import Constrain
 from rich.padding import Padding
 from rich.table import Table
@@ -14,13 +14,12 @@ from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.keys import key_to_character
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from crewdeck.tui.app.screens.scrolling import scroll_bindings, scroll_column
 from crewdeck.widgets.key_footer import KeyFooter
+from crewdeck.widgets.rendered_column import RenderedColumn
 
 #: Key names Textual gives no character for that are shown as one.
 _SIGNS = {"plus": "+", "minus": "-", "slash": "/"}
@@ -96,7 +95,7 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
+    HelpScreen > RenderedColumn {
         width: 90%;
         max-width: 110;
         height: 90%;
@@ -104,7 +103,6 @@ class HelpScreen(ModalScreen[None]):
         background: $panel;
         border: round $accent;
     }
-    HelpScreen Static { height: auto; }
     """
 
     def __init__(
@@ -137,8 +135,7 @@ class HelpScreen(ModalScreen[None]):
         parts: list[RenderableType] = [heading]
         for title, section in sections:
             parts += [Text(""), Text(title, style="bold"), _key_table(section, widths)]
-        with VerticalScroll():
-            yield Static(Group(*parts))
+        yield RenderedColumn(parts)
         yield KeyFooter()
 
     def on_key(self, event: events.Key) -> None:
@@ -150,7 +147,9 @@ class HelpScreen(ModalScreen[None]):
             self.dismiss(None)
 
     def action_scroll(self, how: str) -> None:
-        scroll_column(self.query_one(VerticalScroll), how)
+        column = self.query_one(RenderedColumn)
+        column.lay_out()
+        scroll_column(column, how)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -4,7 +4,7 @@ list of the app (``LineTable``), where j and k did nothing and only the arrows s
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 
 
 def scroll_bindings(screen: str, page_down: str = "pagedown") -> list[Binding]:
@@ -19,7 +19,7 @@ def scroll_bindings(screen: str, page_down: str = "pagedown") -> list[Binding]:
     ]
 
 
-def scroll_column(column: VerticalScroll, how: str) -> None:
+def scroll_column(column: ScrollableContainer, how: str) -> None:
     """One of the moves ``scroll_bindings`` names, at once (no animation: a held key is not behind)."""
     {
         "down": column.scroll_down,
