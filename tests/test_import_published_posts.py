@@ -9,6 +9,7 @@ from pathlib import Path
 from crewdeck.tui.cli.main import main
 
 from .conftest import Cli
+from .syncsupport import ServedFiles, crewdeck, new_token
 from .test_posts_cli import _approved, team  # noqa: F401  # the fixture, with its members and chain
 
 URL = "https://instagram.com/p/1"
@@ -75,3 +76,31 @@ def test_a_post_published_again_with_new_copy_in_the_source_leaves_the_copy_here
     post = _post(target, post_id)
     assert (post["state"], post["copy"]) == ("published", "Big day #launch")
     assert "Book the studio" in target.ok("tasks", "all")
+
+
+def test_on_a_joined_replica_the_post_published_on_the_served_file_keeps_what_went_out(
+    team: Cli,  # noqa: F811
+    tmp_path: Path,
+    served_files: ServedFiles,
+) -> None:
+    """The same import on a replica of a served file, and synced: the served file's post still reads as it went out."""
+    post_id = _approved(team)
+    target = _restored(team, tmp_path)
+    target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    team.ok("post", "copy", post_id, "Edited after it went out", as_member="raj")
+    later = _exported(team, tmp_path)
+    name = served_files.serve(target.workspace)
+    try:
+        replica = tmp_path / "replica.db"
+        token = new_token("ana", "--workspace", str(target.workspace), "--as", "ana")
+        crewdeck("join", served_files.server.url, "--token", token, str(replica))
+
+        out = crewdeck("-w", str(replica), "import", str(later))
+
+        assert "1 published post keeps what went out here, the file's changes to it left out: " in out
+        assert "refused" not in crewdeck("-w", str(replica), "sync")
+        post = _post(target, post_id)
+        assert (post["state"], post["copy"], post["live_url"]) == ("published", "Big day #launch", URL)
+        assert "Book the studio" in target.ok("tasks", "all")
+    finally:
+        assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
