@@ -20,6 +20,7 @@ from crewdeck.tui.cli.main import main
 from crewdeck.tui.tasks.foreign import StatusMap, with_comments
 from crewdeck.tui.tasks.linear import unquoted
 from crewdeck.tui.tasks.recurrence import Rule
+from crewdeck.tui.workspace import workspace
 from crewdeck.tui.workspace.merging import stable_id
 
 from .conftest import NOW_TEXT, Cli, on_a_terminal
@@ -2784,7 +2785,40 @@ def test_a_published_cards_copy_edited_in_the_source_leaves_the_post_here_as_it_
     renamed = next(card for card in board["cards"] if card["name"] == "Post in In review")
     renamed["name"] = "Renamed in Trello"
     later = write(tmp_path, "later.json", trello_json(board))
-    cli.ok("import", "--from", "trello", str(later))
+    out = cli.ok("import", "--from", "trello", str(later))
+    assert (
+        f"1 published post keeps what went out here, the file's changes to it left out: {later}: card 6 (“Post in Published”): copy" in out
+    )
     found = tasks(cli)
     assert found["Post in Published"]["copy"] == before["copy"]
+    assert "Renamed in Trello" in found  # the rest of the file went in
+
+
+def test_a_post_published_here_whose_card_was_edited_in_trello_keeps_what_went_out(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A card still in Scheduled in Trello, its post approved and published here since, its text edited in Trello: the
+    post's publish is a local edit (kept), and its copy was refused as published (published_content), the whole file
+    with it, --dry-run too.  Now the post keeps what went out, the summary says so, and the rest goes in."""
+    cli.ok("member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia")
+    board = _post_board()
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "calendar.json", trello_json(board))))
+    post_id = tasks(cli)["Post in Scheduled"]["id"]
+    # mia approves in person: ana, whose import submitted it, acting as her would be the round's author reviewing it.
+    cli.ok("member", "set", "ana", "--unix-user", "")
+    monkeypatch.setattr(workspace, "os_user", lambda: "crewdeck-tests-nobody")
+    cli.ok("post", "approve", post_id, as_member="mia")
+    cli.ok("post", "publish", post_id, "--url", "https://tiktok.com/@us/video/1", as_member="ana")
+
+    edited = next(card for card in board["cards"] if card["name"] == "Post in Scheduled")
+    edited["desc"] = "Edited in Trello after it went out"
+    renamed = next(card for card in board["cards"] if card["name"] == "Post in Draft")
+    renamed["name"] = "Renamed in Trello"
+    later = write(tmp_path, "later.json", trello_json(board))
+    kept = f"1 published post keeps what went out here, the file's changes to it left out: {later}: card 5 (“Post in Scheduled”): copy"
+    assert kept in cli.ok("import", "--from", "trello", str(later), "--dry-run")
+    assert kept in cli.ok("import", "--from", "trello", str(later))
+    found = tasks(cli)
+    assert (found["Post in Scheduled"]["post_state"], found["Post in Scheduled"]["copy"]) == ("published", "Copy for Scheduled #launch")
     assert "Renamed in Trello" in found  # the rest of the file went in

@@ -77,7 +77,7 @@ from itertools import chain, islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from crewdeck.sync.state.postround import CONTENT_FIELDS, Step
+from crewdeck.sync.state.postround import Step
 from crewdeck.sync.state.records import MAX_NAME, MAX_TAG, MAX_TAGS, MAX_TITLE, TASK_STATUSES
 from crewdeck.sync.state.rules import assignee_refused, member_add_refused
 from crewdeck.sync.state.visible import visible
@@ -947,14 +947,10 @@ def _post(
             list_name = f" (list {item.status_name})" if item.status_name else ""
             note = f"published in Trello{list_name}: not published here, where it reads {reads}: publish it here once approved"
             held.append(values["title"])
-    if row is not None and row[1] == "published":
-        if post.get("post_state", "published") == "published":
-            # What went out here is what it went out with (rule published_content): the card's text edited since stays in the source.
-            for name in CONTENT_FIELDS:
-                post.pop(name, None)
-        else:
-            # Its publish taken back before its content changes, as the rules read the write in order.
-            post = {"post_state": post.pop("post_state"), **post}
+    if row is not None and row[1] == "published" and post.get("post_state", "published") != "published":
+        # Its publish taken back before its content changes, as the rules read the write in order.  Left published, what
+        # went out stays as it went out, the card's text edited since in the source (``merging._keeps_what_went_out``).
+        post = {"post_state": post.pop("post_state"), **post}
     if card.due is None and row is not None and state not in CLOSED:
         # The card's due date was taken off in Trello: the post's slot goes too, as the task's due date does (EMPTIED),
         # unless moved here since (a local edit wins, and is listed).

@@ -30,7 +30,7 @@ from typing import Any
 
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.postround import content_hash
+from crewdeck.sync.state.postround import CONTENT_FIELDS, content_hash
 from crewdeck.sync.state.records import (
     BOOKKEEPING,
     ENTITIES,
@@ -194,6 +194,27 @@ def _keeps_unsubmitted(current: Mapping[str, Any], changes: dict[str, Any]) -> b
     return True
 
 
+#: What a post's publish is, besides its content: left as it is here with the content (``_keeps_what_went_out``).
+PUBLISH_FIELDS = ("post_state", "post_round", "status", "live_url", "published_at")
+
+
+def _keeps_what_went_out(current: Mapping[str, Any], changes: dict[str, Any], *, file_takes_it_back: bool) -> list[str]:
+    """The fields of a post published here that the file would change and that stay as they are (taken out of
+    ``changes``): what went out, its content and the round, link and time it went out with, changes no more (rule
+    ``published_content``), which refused the whole import.  A file that does not know the post went out (a crewdeck
+    export, which keeps no record of the source's last import: ``file_takes_it_back`` off) leaves its publish too, where
+    it took the publish back and rewrote what went out.  A source whose imports are remembered takes the publish back
+    as its record was moved out of published there, content and all (``foreign._post`` puts that first)."""
+    if current.get("post_state") != "published":
+        return []
+    if file_takes_it_back and changes.get("post_state", "published") != "published":
+        return []
+    left = [name for name in (*CONTENT_FIELDS, *PUBLISH_FIELDS) if name in changes]
+    for name in left:
+        del changes[name]
+    return left
+
+
 #: Why a member the file names is not added, when a zone is all it lacks.
 NO_ZONE = "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
 #: Why a person the file only names (an assignee) is not added by a member's import (``rules.member_add_refused``).
@@ -239,6 +260,8 @@ class Merge:
     where: dict[str, str] = field(default_factory=dict)
     #: "where: field, field": fields changed here since the last import, kept over the file's values.
     kept: list[str] = field(default_factory=list)
+    #: "where: field, field": fields of a post published here that the file would change, left as they went out.
+    went_out: list[str] = field(default_factory=list)
     #: Writes made (or planned, in a dry run) and no longer held in ``writes`` (``merge_stream``).
     written: int = 0
     #: The file gave no record at all (``merge_stream``: a CSV of its header alone, an empty list of tasks).
@@ -303,6 +326,9 @@ class Merge:
         if self.kept:
             many = "record keeps" if len(self.kept) == 1 else "records keep"
             parts.append(f"{len(self.kept):,} {many} what was changed in crewdeck since the last import: {summary(self.kept)}")
+        if self.went_out:
+            posts = "published post keeps" if len(self.went_out) == 1 else "published posts keep"
+            parts.append(f"{len(self.went_out):,} {posts} what went out here, the file's changes to it left out: {summary(self.went_out)}")
         parts.extend(self.notes)
         # A file of no tasks has nothing to write: "nothing written" would say so twice.
         dry_run = ("dry run: " if self.no_records else "dry run, nothing written: ") if planned else ""
@@ -495,6 +521,9 @@ class _Merger:
         self.controls_judged = False
         #: Guests the merge adds who the file says see campaigns: given them once the campaigns are merged.
         self.guests: list[_AddedGuest] = []
+        #: Posts kept as they went out here whose round the file changes -> their round here: the file's verdicts on
+        #: another round are left out with it (``_keeps_what_went_out``).
+        self.rounds_kept: dict[str, str | None] = {}
         #: The file's campaigns: id there -> name (for a campaign left out of a guest's, named).
         self.campaign_names: dict[str, str] = {}
 
@@ -699,6 +728,9 @@ class _Merger:
             campaign = self.remap["campaign"].get(key["campaign"], key["campaign"]) if key["campaign"] else None
             row_id = result_id(key["kind"], key["day"], post=key["post"], campaign=campaign, platform=key["platform"])
         self.merge.where[row_id] = where
+        if entity == "post_approval" and (post := mapped.get("post")) in self.rounds_kept and mapped.get("round") != self.rounds_kept[post]:
+            # A verdict on the file's round of a post kept as it went out here: of a round it does not have.
+            return
         held = self.stored.get(row_id)
         if held is None and row_id != source_id:
             held = self.ws.store.stored_entities([row_id]).get(row_id)
@@ -752,6 +784,13 @@ class _Merger:
             edited = self.source.edited_here(row_id, list(changes))
             for name in edited:
                 del changes[name]
+        if entity == "task" and (
+            went_out := _keeps_what_went_out(current, changes, file_takes_it_back=self.source.edited_here is not None)
+        ):
+            self.merge.went_out.append(f"{named}: {', '.join(went_out)}")
+            if "post_round" in went_out:
+                round_here = current.get("post_round")
+                self.rounds_kept[row_id] = round_here.get("id") if isinstance(round_here, dict) else None
         unsubmitted = entity == "task" and _keeps_unsubmitted(current, changes)
         if edited or unsubmitted:
             said = f"{named}: {', '.join(edited) or 'its content'}" + (f" ({UNSUBMITTED})" if unsubmitted else "")

@@ -1,0 +1,106 @@
+"""Importing a crewdeck export into a workspace where a post of it is published: what went out stays as it went out
+(rule ``published_content``), the summary says so, and the rest of the file goes in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from crewdeck.tui.cli.main import main
+
+from .conftest import Cli
+from .syncsupport import ServedFiles, crewdeck, new_token
+from .test_posts_cli import _approved, team  # noqa: F401  # the fixture, with its members and chain
+
+URL = "https://instagram.com/p/1"
+
+
+def _restored(team: Cli, tmp_path: Path) -> Cli:  # noqa: F811
+    """A second workspace restored from ``team``'s export (``init`` with no member, then ``import``)."""
+    first = tmp_path / "first.json"
+    first.write_text(team.ok("export"))
+    target = Cli(tmp_path / "target.db")
+    assert main(["init", str(target.workspace)]) == 0
+    target.ok("import", str(first), as_member=None)
+    return target
+
+
+def _exported(team: Cli, tmp_path: Path) -> Path:  # noqa: F811
+    team.ok("add", "Book the studio @ana")  # the rest of the file, which goes in
+    later = tmp_path / "later.json"
+    later.write_text(team.ok("export"))
+    return later
+
+
+def _post(cli: Cli, post_id: str) -> dict[str, object]:
+    shown = json.loads(cli.ok("post", "show", post_id, "--json"))
+    assert isinstance(shown, dict)
+    return shown
+
+
+def test_a_post_published_here_whose_copy_the_source_edited_keeps_what_went_out(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """The source's post never went out, and its copy was edited there: the import took the publish back here and
+    rewrote the copy (the post read a draft, its live link still given), though a published post's content changes no more."""
+    post_id = _approved(team)
+    target = _restored(team, tmp_path)
+    target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    team.ok("post", "copy", post_id, "Edited after it went out", as_member="raj")
+
+    out = target.ok("import", str(_exported(team, tmp_path)))
+    assert out.startswith("imported 1 task; ")
+    assert "1 published post keeps what went out here, the file's changes to it left out: " in out
+    assert "(“Launch reel”, id " in out and out.rstrip().endswith("copy, post_state")
+    post = _post(target, post_id)
+    assert (post["state"], post["copy"], post["live_url"]) == ("published", "Big day #launch", URL)
+    assert "Book the studio" in target.ok("tasks", "all")
+
+
+def test_a_post_published_again_with_new_copy_in_the_source_leaves_the_copy_here_and_the_rest_goes_in(
+    team: Cli,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Published on both sides, its publish undone in the source, its copy edited, approved and published again: the
+    import was refused whole (published_content, then stale_round for the new round's approvals)."""
+    post_id = _approved(team)
+    team.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    target = _restored(team, tmp_path)
+    assert team.ok("undo", as_member="raj").startswith("undid: marked “Launch reel” published")
+    team.ok("post", "copy", post_id, "Edited after", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    team.ok("post", "publish", post_id, as_member="raj")
+
+    out = target.ok("import", str(_exported(team, tmp_path)))
+    assert out.startswith("imported 1 task; ") and out.rstrip().endswith("copy, post_round")
+    post = _post(target, post_id)
+    assert (post["state"], post["copy"]) == ("published", "Big day #launch")
+    assert "Book the studio" in target.ok("tasks", "all")
+
+
+def test_on_a_joined_replica_the_post_published_on_the_served_file_keeps_what_went_out(
+    team: Cli,  # noqa: F811
+    tmp_path: Path,
+    served_files: ServedFiles,
+) -> None:
+    """The same import on a replica of a served file, and synced: the served file's post still reads as it went out."""
+    post_id = _approved(team)
+    target = _restored(team, tmp_path)
+    target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    team.ok("post", "copy", post_id, "Edited after it went out", as_member="raj")
+    later = _exported(team, tmp_path)
+    name = served_files.serve(target.workspace)
+    try:
+        replica = tmp_path / "replica.db"
+        token = new_token("ana", "--workspace", str(target.workspace), "--as", "ana")
+        crewdeck("join", served_files.server.url, "--token", token, str(replica))
+
+        out = crewdeck("-w", str(replica), "import", str(later))
+
+        assert "1 published post keeps what went out here, the file's changes to it left out: " in out
+        assert "refused" not in crewdeck("-w", str(replica), "sync")
+        post = _post(target, post_id)
+        assert (post["state"], post["copy"], post["live_url"]) == ("published", "Big day #launch", URL)
+        assert "Book the studio" in target.ok("tasks", "all")
+    finally:
+        assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
