@@ -476,6 +476,19 @@ def test_a_change_made_before_any_verdict_is_said_to_void_the_round(team: Cli) -
     assert [row["what"] for row in shown["history"]][-2:] == ["submitted", "changed the copy (voids the round)"], shown["history"]
 
 
+def test_a_submission_undone_is_said_in_the_history(team: Cli) -> None:
+    """raj's `crewdeck undo` of his `post submit` leaves the post with no round: `post show` ended in a traceback
+    (TypeError) where it read the round taken back as one submitted (helper qe)."""
+    post_id = _post(team)
+    team.ok("post", "copy", post_id, "First take", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("undo", as_member="raj")
+    shown = json.loads(team.ok("post", "show", post_id, "--json", as_member="raj"))
+    assert shown["state"] == "draft"
+    assert [row["what"] for row in shown["history"]][-2:] == ["submitted", "ended the approval round"], shown["history"]
+    assert "ended the approval round" in team.ok("post", "show", post_id, as_member="raj")
+
+
 def test_the_same_copy_saved_again_voids_no_round_and_the_change_that_does_is_said(team: Cli) -> None:
     """The copy saved again unchanged leaves the round open, but the history said it voided the round (and the change
     after it, which did, said nothing)."""

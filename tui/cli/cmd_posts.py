@@ -327,8 +327,12 @@ def _history(ctx: Context, post_id: str, named: dict[str, str]) -> list[_Event]:
         f"SELECT op_id, node, member, field, value FROM ops WHERE row_id = ? AND field IN ({fields}) ORDER BY op_id", (post_id,)
     ):
         if field == "post_round":
-            rounds[op_id] = json.loads(value)["hash"]
-            add(op_id, stamp_time(op_id), member, "submitted", rounds[op_id][:8])
+            submitted = json.loads(value)
+            if submitted is None:  # the submission taken back (an undo): the post waits to be submitted again
+                add(op_id, stamp_time(op_id), member, "ended the approval round")
+            else:
+                rounds[op_id] = submitted["hash"]
+                add(op_id, stamp_time(op_id), member, "submitted", rounds[op_id][:8])
         elif field == "post_state":
             state = json.loads(value)
             if state not in ("idea", "draft", "in-review"):  # those are the post's creation, its copy and its submission
