@@ -2771,20 +2771,24 @@ def test_a_board_imported_into_a_workspace_with_nobody_in_it_goes_in_and_its_new
 
 def test_a_published_cards_copy_edited_in_the_source_leaves_the_post_here_as_it_went_out(cli: Cli, tmp_path: Path) -> None:
     """A published post's content is what went out (rule ``published_content``): a newer export whose published card's
-    text was edited since leaves the post's copy here as it is, and the rest of the file goes in, where the one card
-    refused the whole import."""
+    text was edited since leaves the post's copy here as it is, and says so, and the rest of the file goes in, where the
+    one card refused the whole import."""
     board = _post_board()
     path = write(tmp_path, "calendar.json", trello_json(board))
     cli.ok("import", "--from", "trello", str(path))
     before = tasks(cli)["Post in Published"]
     assert before["post_state"] == "published"
+    said = "1 published post keeps the copy it went out with (edited in Trello since): Post in Published"
+    assert "went out with" not in cli.ok("import", "--from", "trello", str(path))  # the same file: nothing edited
 
     edited = next(card for card in board["cards"] if card["name"] == "Post in Published")
     edited["desc"] = "Edited in Trello after it went out"
     renamed = next(card for card in board["cards"] if card["name"] == "Post in In review")
     renamed["name"] = "Renamed in Trello"
     later = write(tmp_path, "later.json", trello_json(board))
-    cli.ok("import", "--from", "trello", str(later))
+    # Said where the import said only what else it did (or "nothing new"), and the copy left out without a word.
+    assert said in cli.ok("import", "--from", "trello", "--dry-run", str(later))
+    assert said in cli.ok("import", "--from", "trello", str(later))
     found = tasks(cli)
     assert found["Post in Published"]["copy"] == before["copy"]
     assert "Renamed in Trello" in found  # the rest of the file went in

@@ -708,6 +708,8 @@ def _batches(
     unslotted: list[str] = []
     #: The titles of the posts in review, approved or scheduled in the source that stay drafts here (``foreign_posts``).
     drafted: list[str] = []
+    #: The titles of the posts published here whose copy the source has edited since: each keeps the copy it went out with.
+    copy_kept: list[str] = []
     #: The titles of the posts labelled with more than one platform in the source: a post here for the first.
     crossposted: list[str] = []
     #: A guest's handle -> the titles of the items the source assigns to them, left unassigned here.
@@ -799,7 +801,7 @@ def _batches(
         if item.may_post and "platform" in values:
             chain = campaign_chains.get(values.get("campaign") or "", ())
             audience_tz = campaign.audience_tz if campaign is not None else None
-            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted, audience_tz))
+            values.update(_post(item, task_id, values, built.statuses, ws, chain, now, held, unslotted, drafted, copy_kept, audience_tz))
             # A card labelled for several platforms (a cross-post) is one post here, for its first: the others were
             # only tags, the posts for them lost without a word.
             others = list(dict.fromkeys(label.strip() for label in item.labels if folded_name(label) in platforms - {values["platform"]}))
@@ -877,6 +879,11 @@ def _batches(
             f"{_counted(len(held), 'post')} published in Trello {'stays' if len(held) == 1 else 'stay'} as "
             f"{'it is' if len(held) == 1 else 'they are'} here, where the rules let no post out unapproved or held by a crisis: {_briefly(held)}"
         )
+    if copy_kept:
+        built.source.notes.append(
+            f"{_counted(len(copy_kept), 'published post')} {'keeps' if len(copy_kept) == 1 else 'keep'} the copy "
+            f"{'it' if len(copy_kept) == 1 else 'they'} went out with (edited in Trello since): {_briefly(copy_kept)}"
+        )
     if unslotted:
         built.source.notes.append(
             f"{_counted(len(unslotted), 'post')} {'takes' if len(unslotted) == 1 else 'take'} no slot from "
@@ -918,6 +925,7 @@ def _post(
     held: list[str],
     unslotted: list[str],
     drafted: list[str],
+    copy_kept: list[str],
     audience_tz: str | None,
 ) -> dict[str, Any]:
     """A card that is a post: its state by its list (no list: an idea; archived: pulled, unless published), its copy, its slot
@@ -925,12 +933,13 @@ def _post(
     here that the card would publish and that may not be published keeps its state (its title goes to ``held``); one the
     card would give a slot a move could not (``_slot_refused``) keeps the one it has here, or none (its title goes to
     ``unslotted``); one in review, approved or scheduled in the source that may not be submitted here goes in as a draft
-    (its title goes to ``drafted``, unless the post here is past a draft already)."""
+    (its title goes to ``drafted``, unless the post here is past a draft already); one published here keeps the content it
+    went out with (its title goes to ``copy_kept`` when the card's copy is another)."""
     state = "idea" if item.status_name is None else statuses.post_state(item.status_name, archived=item.archived)
     if item.archived and state != "published":
         state = "pulled"
     row = ws.conn.execute(
-        "SELECT post_round, post_state, link, media, first_comment, publish_utc, publish_tz FROM task WHERE id = ?", (task_id,)
+        "SELECT post_round, post_state, link, media, first_comment, publish_utc, publish_tz, copy FROM task WHERE id = ?", (task_id,)
     ).fetchone()
     # What Trello does not hold (a link, media, a first comment given here) is part of the content a round is of.
     besides = (row[2] or "", json.loads(row[3] or "[]"), row[4] or "") if row is not None else ("", [], "")
@@ -950,6 +959,8 @@ def _post(
     if row is not None and row[1] == "published":
         if post.get("post_state", "published") == "published":
             # What went out here is what it went out with (rule published_content): the card's text edited since stays in the source.
+            if post.get("copy", row[7] or "") != (row[7] or ""):
+                copy_kept.append(values["title"])
             for name in CONTENT_FIELDS:
                 post.pop(name, None)
         else:
