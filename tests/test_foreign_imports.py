@@ -2792,3 +2792,19 @@ def test_a_published_cards_copy_edited_in_the_source_leaves_the_post_here_as_it_
     found = tasks(cli)
     assert found["Post in Published"]["copy"] == before["copy"]
     assert "Renamed in Trello" in found  # the rest of the file went in
+
+
+def test_a_card_taken_out_of_published_with_its_text_edited_takes_its_post_out_and_then_its_new_copy(cli: Cli, tmp_path: Path) -> None:
+    """The card's move out of Published is the post's publish taken back, written before its new copy (rule
+    ``published_content`` reads the write in order): the post leaves published and takes the copy, all of one import."""
+    board = _post_board()
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "calendar.json", trello_json(board))))
+    assert tasks(cli)["Post in Published"]["post_state"] == "published"
+
+    card = next(card for card in board["cards"] if card["name"] == "Post in Published")
+    card["idList"] = "l-draft"
+    card["desc"] = "Fixed in Trello after we pulled it back"
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "later.json", trello_json(board))))
+    assert "went out with" not in out
+    post = tasks(cli)["Post in Published"]
+    assert (post["post_state"], post["copy"]) == ("draft", "Fixed in Trello after we pulled it back")
