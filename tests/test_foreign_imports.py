@@ -2772,23 +2772,24 @@ def test_a_board_imported_into_a_workspace_with_nobody_in_it_goes_in_and_its_new
 
 def test_a_published_cards_copy_edited_in_the_source_leaves_the_post_here_as_it_went_out(cli: Cli, tmp_path: Path) -> None:
     """A published post's content is what went out (rule ``published_content``): a newer export whose published card's
-    text was edited since leaves the post's copy here as it is, and the rest of the file goes in, where the one card
-    refused the whole import."""
+    text was edited since leaves the post's copy here as it is, and says so, and the rest of the file goes in, where the
+    one card refused the whole import."""
     board = _post_board()
     path = write(tmp_path, "calendar.json", trello_json(board))
     cli.ok("import", "--from", "trello", str(path))
     before = tasks(cli)["Post in Published"]
     assert before["post_state"] == "published"
+    assert "keeps what went out" not in cli.ok("import", "--from", "trello", str(path))  # the same file: nothing edited
 
     edited = next(card for card in board["cards"] if card["name"] == "Post in Published")
     edited["desc"] = "Edited in Trello after it went out"
     renamed = next(card for card in board["cards"] if card["name"] == "Post in In review")
     renamed["name"] = "Renamed in Trello"
     later = write(tmp_path, "later.json", trello_json(board))
-    out = cli.ok("import", "--from", "trello", str(later))
-    assert (
-        f"1 published post keeps what went out here, the file's changes to it left out: {later}: card 6 (“Post in Published”): copy" in out
-    )
+    said = f"1 published post keeps what went out here, the file's changes to it left out: {later}: card 6 (“Post in Published”): copy"
+    # Said where the import said only what else it did (or "nothing new"), and the copy left out without a word.
+    assert said in cli.ok("import", "--from", "trello", "--dry-run", str(later))
+    assert said in cli.ok("import", "--from", "trello", str(later))
     found = tasks(cli)
     assert found["Post in Published"]["copy"] == before["copy"]
     assert "Renamed in Trello" in found  # the rest of the file went in
@@ -2822,3 +2823,19 @@ def test_a_post_published_here_whose_card_was_edited_in_trello_keeps_what_went_o
     found = tasks(cli)
     assert (found["Post in Scheduled"]["post_state"], found["Post in Scheduled"]["copy"]) == ("published", "Copy for Scheduled #launch")
     assert "Renamed in Trello" in found  # the rest of the file went in
+
+
+def test_a_card_taken_out_of_published_with_its_text_edited_takes_its_post_out_and_then_its_new_copy(cli: Cli, tmp_path: Path) -> None:
+    """The card's move out of Published is the post's publish taken back, written before its new copy (rule
+    ``published_content`` reads the write in order): the post leaves published and takes the copy, all of one import."""
+    board = _post_board()
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "calendar.json", trello_json(board))))
+    assert tasks(cli)["Post in Published"]["post_state"] == "published"
+
+    card = next(card for card in board["cards"] if card["name"] == "Post in Published")
+    card["idList"] = "l-draft"
+    card["desc"] = "Fixed in Trello after we pulled it back"
+    out = cli.ok("import", "--from", "trello", str(write(tmp_path, "later.json", trello_json(board))))
+    assert "keeps what went out" not in out
+    post = tasks(cli)["Post in Published"]
+    assert (post["post_state"], post["copy"]) == ("draft", "Fixed in Trello after we pulled it back")

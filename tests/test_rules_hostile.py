@@ -32,7 +32,7 @@ from .forged import Forger
 from .postsupport import add_posts as add_spring_posts
 from .postsupport import ids, team_workspace
 from .syncsupport import ServedDatabase, ServedFiles, Server, crewdeck, listing, new_token
-from .test_rules import Team, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
+from .test_rules import Team, _crisis, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
 
 #: The hostile replica's node (any node no store has made).
 NODE = "abcdef0123456789"
@@ -447,6 +447,58 @@ def test_what_a_published_post_went_out_with_changes_no_more(team: Team, raj: Ho
     # Its publish taken back first (an undo of it), its content changes as the post's state then allows.
     answer = raj.push(("set", "task", post, "post_state", "scheduled"), ("set", "task", post, "copy", "Fixed before it goes out again"))
     assert answer["stored"] == 2 and answer["refused"] == []
+
+
+def _beside(team: Team, beside: bool) -> tuple[tuple[str, str, str, str, Any], ...]:
+    """raj's zone set again, when ``beside``: pushed beside task edits, it has them judged by the general loop, not the
+    one for task edits alone."""
+    return (("set", "member", team.ids["raj"], "tz", "Asia/Kolkata"),) if beside else ()
+
+
+def _copies(hostile: Hostile, post: str) -> list[Any]:
+    return [op["value"] for op in _pulled(hostile, post) if op["field"] == "copy"]
+
+
+@pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
+def test_a_refused_take_back_opens_no_published_posts_content(team: Team, raj: Hostile, beside: bool) -> None:
+    """A move out of published earlier in a push let the copy after it in: stored, and the post still read published
+    with it, when the move was itself refused (a state there is not, a crisis holding the post)."""
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    assert raj.push(("set", "task", post, "post_state", "published"))["stored"] == 1
+    before = _copies(raj, post)
+    answer = raj.push(*_beside(team, beside), ("set", "task", post, "post_state", "bogus"), ("set", "task", post, "copy", "Rewritten"))
+    assert [r["rule"] for r in answer["refused"]] == ["invalid_value", "published_content"]
+    ana = _ana(team, raj)
+    ana.node = new_id()[:16]
+    try:
+        assert ana.push(("append", "crisis", new_id(), "*", _crisis(team.ids["ana"])))["stored"] == 1
+    finally:
+        ana.http.close()
+    answer = raj.push(*_beside(team, beside), ("set", "task", post, "post_state", "scheduled"), ("set", "task", post, "copy", "Rewritten"))
+    assert [r["rule"] for r in answer["refused"]] == ["not_publishable", "published_content"]
+    assert _post_states(raj, post)[-1] == "published" and _copies(raj, post) == before
+
+
+@pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
+def test_a_refused_publish_closes_no_posts_content(team: Team, raj: Hostile, beside: bool) -> None:
+    """A refused move into published earlier in a push had the copy after it refused as a published post's, which it
+    never was: the copy is the post's in review to change."""
+    post = team.posts["by tmp"]["raj"]  # in review, its one step still open
+    answer = raj.push(*_beside(team, beside), ("set", "task", post, "post_state", "published"), ("set", "task", post, "copy", "Reworded"))
+    assert [r["rule"] for r in answer["refused"]] == ["not_publishable"]
+    assert _copies(raj, post)[-1] == "Reworded"
+
+
+@pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
+def test_a_published_posts_link_that_is_no_web_address_is_refused_as_one(team: Team, raj: Hostile, beside: bool) -> None:
+    """The loop for task edits alone named the rule of the published post, the general one the rule of the value: the
+    same operation was refused under one rule or the other by what was pushed beside it."""
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    assert raj.push(("set", "task", post, "post_state", "published"))["stored"] == 1
+    answer = raj.push(*_beside(team, beside), ("set", "task", post, "link", "not a web address"))
+    assert [r["rule"] for r in answer["refused"]] == ["invalid_value"]
 
 
 def test_a_write_on_the_shared_file_changes_no_published_posts_content(team: Team) -> None:

@@ -418,6 +418,8 @@ class RuleState(Protocol):
 REVIEWER_FIELDS = ("groups", "campaigns")
 #: Stored post states that put a post into the scheduler or out (``not_publishable``).
 GOING_OUT = ('"scheduled"', '"published"')
+#: The stored post state whose content is what went out (``published_content``).
+PUBLISHED = GOING_OUT[1]
 #: A post's fields the move out reads, as a batch may set them before the move (content, round, scope, slot, release).
 POST_MOVE_FIELDS = frozenset({"post_state", "post_round", "campaign", "platform", "publish", "resumed_from", *CONTENT_FIELDS})
 
@@ -721,7 +723,7 @@ class Judge:
         moving = reviewing or _moves_a_post(ops, creating)
         submitting = reviewing or _submits_a_post(ops)
         misvalued = self._task_values_refused(ops)
-        rewritten = self._published_content_refused(ops, creating)
+        published = self._published_posts(ops, creating)
         suspect = _SUSPECT.search
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -763,8 +765,8 @@ class Judge:
                         refusal = _days_outside(kind, entity, field, value)
                         if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
                             refusal = self._decide_slot(row_id, value)
-                    if refusal is None and rewritten:
-                        refusal = rewritten.get(index)
+                    if published and row_id in published:
+                        refusal = self._published_content(published, index, row_id, field, value, refusal)
                     if refusal is None and index not in self._outlived:
                         self._left(row_id, field, value, moving, submitting)
                         if reviewing and (field in CONTENT_FIELDS or field == "post_round"):
@@ -993,9 +995,9 @@ class Judge:
             **self._in_unknown_campaigns(ops),
             **self._assigned_to_guests(ops),
             **self._task_values_refused(ops),
-            **self._published_content_refused(ops, creating),
         }
-        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or misnamed:
+        published = self._published_posts(ops, creating)
+        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or misnamed or published:
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
                 refusal = authors[member_id]
@@ -1023,6 +1025,8 @@ class Judge:
                     refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
                 if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
                     refusal = self._decide_slot(row_id, value)
+                if published and row_id in published:
+                    refusal = self._published_content(published, index, row_id, field, value, refusal)
                 if refusal is None and index not in self._outlived:
                     self._left(row_id, field, value, moves, submits)
                 verdicts[index] = refusal
@@ -1132,14 +1136,11 @@ class Judge:
         self._refuse_naming_refused(ops, verdicts, creating)
         return _creations_whole(ops, verdicts, creating)
 
-    def _published_content_refused(
-        self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]
-    ) -> dict[int, Refusal]:
-        """The operations of ``ops`` that change the content of a stored post the batch leaves published so far
-        (``published_content``), by index: what went out is what its round approved, and a post stored published reads
-        published whatever its content (``states.AS_STORED``), so new copy would read as gone out unapproved.  A batch
-        that takes the publish back first (an undo) changes it as the post's state then allows; a post the batch creates
-        is history, and an operation stamped before the value it would replace changes nothing."""
+    def _published_posts(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> dict[str, str | None]:
+        """The stored posts whose content ``ops`` change, each with its state as stored, for ``_published_content`` to
+        move as the batch's accepted operations do; empty when none of them is published or published by the batch (no
+        content a post went out with is in it).  A post the batch creates is history, and an operation stamped before the
+        value it would replace changes nothing."""
         rows = {
             op[3]
             for index, op in enumerate(ops)
@@ -1152,18 +1153,29 @@ class Judge:
         if not rows:
             return {}
         states: dict[str, str | None] = dict(self.state.post_states(sorted(rows)))
-        refused: dict[int, Refusal] = {}
-        for index, (_, kind, entity, row_id, field, value) in enumerate(ops):
-            if entity != "task" or kind == APPEND or row_id not in rows or index in self._outlived:
-                continue
-            if field == "post_state":
-                states[row_id] = json.loads(value)
-            elif field in CONTENT_FIELDS and states.get(row_id) == "published":
-                refused[index] = Refusal(
-                    "published_content",
-                    f"task.{field}: {self._post_named(row_id)} is published: what went out changes no more (take its publish back first)",
-                )
-        return refused
+        if "published" in states.values() or any(op[4] == "post_state" and op[5] == PUBLISHED and op[3] in rows for op in ops):
+            return states
+        return {}
+
+    def _published_content(
+        self, published: dict[str, str | None], index: int, row_id: str, field: str, value: str, refusal: Refusal | None
+    ) -> Refusal | None:
+        """The verdict on a task operation of a post of ``published`` (``_published_posts``), judged ``refusal`` so far:
+        a change of its content while the batch leaves it published is refused (``published_content``): what went out is
+        what its round approved, and a post stored published reads published whatever its content (``states.AS_STORED``),
+        so new copy would read as gone out unapproved.  The post's state moves with an accepted move only: a batch that
+        takes the publish back first (an undo) changes it as the post's state then allows, and one whose take-back is
+        refused (a state there is not, a crisis holding the post) changes nothing it went out with."""
+        if refusal is not None or index in self._outlived:
+            return refusal
+        if field == "post_state":
+            published[row_id] = json.loads(value)
+        elif field in CONTENT_FIELDS and published.get(row_id) == "published":
+            return Refusal(
+                "published_content",
+                f"task.{field}: {self._post_named(row_id)} is published: what went out changes no more (take its publish back first)",
+            )
+        return None
 
     def _task_values_refused(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
         """The task operations of ``ops`` whose value the rules refuse beyond its shape, by index: a post's link, live URL
