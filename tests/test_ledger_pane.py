@@ -725,6 +725,31 @@ async def test_move_and_resize_the_period(workspace: Path) -> None:
         assert ledger.entries.total == sql(workspace, "SELECT count(*) FROM ledger_entry")[0][0]
 
 
+async def test_a_pane_left_on_this_month_goes_on_to_the_next_at_midnight_in_the_viewers_zone(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It stayed on the month the app opened in for as long as the app was open.
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T22:59:00Z")  # 23:59 on Monday 30 November in Berlin, ana's zone
+        ledger.tick()
+        await settle(pilot)
+        assert ledger.period == Period.parse("2026-11")
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T23:15:00Z")  # 00:15 on 1 December in Berlin
+        ledger.tick()
+        await settle(pilot)
+        assert ledger.period == Period.parse("2026-12") and ledger.query_one(PaneBar).title == "Month 2026-12"
+        assert ledger.entries.total == in_period(workspace, ledger.period)
+        # A period the person moved to stays where they put it.
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        monkeypatch.setenv("CREWDECK_NOW", "2026-12-01T23:15:00Z")
+        ledger.tick()
+        await settle(pilot)
+        assert ledger.period == Period.parse("2026-11")
+
+
 async def test_the_bar_names_only_the_period_keys_that_act(workspace: Path) -> None:
     """At all time the bar still said "[ ] { } period", and [ ] } did nothing there (as { at a day): keys named that
     did nothing; they are not named, and pressed there they are not the pane's (the palette leaves them out too)."""

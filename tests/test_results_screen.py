@@ -187,6 +187,28 @@ async def test_next_period_stops_at_the_period_holding_today_and_says_so(workspa
         assert screen.page.name == "Month 2026-11"  # the month holding the week shown holds today
 
 
+async def test_a_screen_left_on_this_week_goes_on_to_the_next_at_midnight_in_the_viewers_zone(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It stayed on the week it opened in, Sunday counted as today, for as long as it was open.
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T22:59:00Z")  # 23:59 on Sunday in Berlin, ana's zone
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        assert screen.page is not None and screen.page.name == "Week 2026-W48"
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T23:15:00Z")  # 00:15 on Monday in Berlin
+        screen.tick()
+        await settle(pilot)
+        assert screen.page.name == "Week 2026-W49" and screen.query_one(PaneBar).title == "Results · Week 2026-W49"
+        # A period the person moved to stays where they put it.
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T23:15:00Z")
+        screen.tick()
+        await settle(pilot)
+        assert screen.page.name == "Week 2026-W48"
+
+
 async def test_next_period_opens_a_week_a_teammate_ahead_has_begun_and_shows_their_results(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

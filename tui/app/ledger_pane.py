@@ -10,6 +10,7 @@ holds the rows on screen.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
@@ -58,6 +59,9 @@ WARNING_LINES = 3
 
 #: The period keys' actions, by the middle of their binding ids (``ledger.prev_period``).
 _PERIOD_ACTIONS = {"prev": "move_period", "next": "move_period", "narrow": "narrow_period", "widen": "widen_period"}
+#: How often the pane looks whether today changed in the viewer's zone (seconds): burn rate and forecast are as of
+#: today, and a pane left on the current month goes on to the next at midnight.
+DAY_CHECK = 60
 
 
 def _period_key_acts(action: str, period: Period) -> bool:
@@ -148,6 +152,8 @@ class LedgerPane(Pane):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.period = Period.all()
+        #: Today in the viewer's zone as the pane last read its budget: the clock's tick reads again when it changes.
+        self._today: dt.date | None = None
         self.filter_text = ""
         #: What is on screen: the last answer shown.
         self.page: LedgerPage | None = None
@@ -197,7 +203,26 @@ class LedgerPane(Pane):
 
     def start(self) -> None:
         self.period = first_period(self.services.session.me, self.services.now())
+        self._today = self._now_today()
         self.reload()
+        self.set_interval(DAY_CHECK, self.tick)
+
+    def _now_today(self) -> dt.date:
+        return pane_data.today(self.services.session.me, self.services.now())
+
+    def tick(self) -> None:
+        """Once today changed in the viewer's zone (midnight, or they moved): the budget is read again as of the new day,
+        and a period that held the old today but not the new one goes on to the one that does, where the pane stayed on
+        the month it opened in, and its burn rate and forecast on the day, for as long as the app was open."""
+        today, before = self._now_today(), self._today
+        if today == before:
+            return
+        self._today = today
+        if before is not None and before in self.period and today not in self.period:
+            self.period = Period.containing(self.period.kind, today)
+            self.reload(new_query=True)
+        else:
+            self.reload()
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         if not any(op.entity in pane_data.ENTITIES for op in ops):

@@ -42,6 +42,9 @@ from crewdeck.widgets.results_table import KPI_TITLES, ResultsTable
 SORT_TITLES = dict(zip(SHOWN, KPI_TITLES, strict=True))
 #: What the screen shows comes from these records (a crisis freezes spend: ``crewdeck.tui.posts.frozen``).
 ENTITIES = frozenset({"result", "ledger_entry", "approval", "rate", "campaign", "task", "workspace", "crisis", "crisis_end"})
+#: How often the screen looks whether today changed in the viewer's zone (seconds): the current period and the days
+#: of it compared are today's.
+DAY_CHECK = 60
 
 
 class ResultsScreen(Screen[None]):
@@ -87,6 +90,9 @@ class ResultsScreen(Screen[None]):
         #: The KPI a campaign's posts are best first by.
         self.sort = SORTS[0]
         self.day = self._today()
+        #: Today in the viewer's zone and the latest day begun anywhere at the last read: the clock's tick reads again
+        #: when either changed.
+        self._read_days = (self.day, last_day_begun(self.services.now()))
         self.page: ResultsPage | None = None
         #: What the rows are of: ``()`` the campaigns, ``(campaign,)`` its posts, ``(campaign, post)`` a post's days.
         self.drill: tuple[str, ...] = ()
@@ -111,10 +117,28 @@ class ResultsScreen(Screen[None]):
         self.query_one(ResultsTable).focus()
         self._say_keys()
         self.reload()
+        self.set_interval(DAY_CHECK, self.tick)
 
     def reload(self) -> None:
         self.generation += 1
-        self._load(self.kind, self.day, self.drill, self.generation, self._today(), last_day_begun(self.services.now()), self.sort)
+        today, begun = self._read_days = self._days()
+        self._load(self.kind, self.day, self.drill, self.generation, today, begun, self.sort)
+
+    def _days(self) -> tuple[dt.date, dt.date]:
+        return self._today(), last_day_begun(self.services.now())
+
+    def tick(self) -> None:
+        """Once a day began for the viewer (midnight, or they moved) or anywhere: read again as of it; a period that held
+        the old today but not the new one goes on to the one that does, where the screen stayed on the week it opened in
+        and counted the day gone as today, for as long as it was open."""
+        days = self._days()
+        if days == self._read_days:
+            return
+        today, before = days[0], self._read_days[0]
+        period = pane_data.period_of(self.kind, self.day)
+        if period is not None and before in period and today not in period:
+            self.day = today
+        self.reload()
 
     def _today(self) -> dt.date:
         return self.services.now().astimezone(zone(self.services.viewer_tz)).date()
