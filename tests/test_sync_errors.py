@@ -110,7 +110,7 @@ def test_a_url_with_a_path_the_server_does_not_have_says_to_check_it(replica: tu
     err = crewdeck_fails("join", f"{server.url}/crewdeck", "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"))
     assert err == (
         f"crewdeck: error: cannot join {server.url}/crewdeck: no such endpoint: /crewdeck/v1/me (see /openapi.json); "
-        "check the URL (crewdeck serve prints the one to use)\n"
+        f"check the URL (crewdeck serve prints the one to use: perhaps {server.url}, without /crewdeck)\n"
     )
 
 

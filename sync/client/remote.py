@@ -289,8 +289,10 @@ def _said(body: dict[str, Any]) -> str | None:
     return line if len(line) <= _MESSAGE_CHARS else line[: _MESSAGE_CHARS - 1] + "…"
 
 
-def _refusal(status: int, phrase: str, content: bytes) -> SyncError:
-    """What an answer that is not a success stands for: ``Offline`` (tried again later) when the server failed or is busy."""
+def _refusal(status: int, phrase: str, content: bytes, url: str = "") -> SyncError:
+    """What an answer that is not a success stands for: ``Offline`` (tried again later) when the server failed or is busy.
+
+    ``url``: the server's URL as given, whose path a "no such endpoint" names as perhaps too much."""
     body = _error_body(content)
     message = _said(body) if body is not None else None
     if status == 500:
@@ -305,9 +307,22 @@ def _refusal(status: int, phrase: str, content: bytes) -> SyncError:
     code = str(body.get("error") or status)
     if message is None:
         return SyncError(f"the server refused the request ({status} {code})", code, body)
-    advice = _ADVICE.get(code)
+    advice = _without_path(url) if code == "not_found" else None
+    advice = advice or _ADVICE.get(code)
     cls = ClockOff if code == "clock_skew" else SyncError
     return cls(f"{message}; {advice}" if advice else message, code, body)
+
+
+def _without_path(url: str) -> str | None:
+    """The advice on an endpoint a URL with a path did not find: ``crewdeck serve`` answers at its root (a proxy may put
+    it under a path, so the path is named as perhaps the mistake, not certainly)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.path.strip("/") == "":
+        return None
+    root = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    return f"check the URL (crewdeck serve prints the one to use: perhaps {root}, without {parts.path.rstrip('/')})"
 
 
 def _reason(exc: BaseException) -> str:
@@ -517,7 +532,7 @@ class Client:
                 ) from None
             raise _unreachable(exc, self.url) from None
         if not 200 <= response.status_code < 300:
-            raise _refusal(response.status_code, response.reason_phrase, content)
+            raise _refusal(response.status_code, response.reason_phrase, content, self.url)
         try:
             return heard, json.loads(content)
         except (ValueError, RecursionError):
@@ -611,7 +626,7 @@ class Client:
             with self.http.stream("GET", f"/v1/w/{self.workspace}/events", timeout=timeout, extensions=self._extensions) as response:
                 self._hear(response)
                 if response.status_code != 200:
-                    raise _refusal(response.status_code, response.reason_phrase, _read_capped(response, self.url, MAX_PAGE_BYTES))
+                    raise _refusal(response.status_code, response.reason_phrase, _read_capped(response, self.url, MAX_PAGE_BYTES), self.url)
                 yield from _pokes(response)
         except httpx.HTTPError as exc:
             self._heard = _Heard()  # a stream broken: the server may be stopping (``_request``)
