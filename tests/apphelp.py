@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from textual.pilot import Pilot
 from textual.worker import NoActiveWorker, WorkerCancelled, WorkerState, get_current_worker
 
@@ -131,7 +131,7 @@ def shown_help(screen: HelpScreen) -> str:
     (``o Done triage.done``)."""
     console = Console(width=500, file=io.StringIO(), color_system=None)
     with console.capture() as shown:
-        console.print(screen.query_one(RenderedColumn).content)
+        console.print(Group(*screen.query_one(RenderedColumn).parts))
     return "\n".join(" ".join(line.split()) for line in shown.get().splitlines())
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -1022,6 +1022,15 @@ async def test_the_list_of_keys_is_laid_out_once_however_it_is_scrolled(workspac
             await settle(pilot)
         assert len(laid_out) == len(screen.sections)  # one table a section
         assert shown_help(screen) == before  # the same keys as before
+        # And what it draws is every line of them, as a console of its width lays them out.
+        column = screen.query_one(RenderedColumn)
+        width = column.scrollable_content_region.width
+        drawn = ["".join(s.text for s in column.render_line(y)).rstrip() for y in range(column.virtual_size.height)]
+        console = Console(width=width, file=io.StringIO(), color_system=None)
+        with console.capture() as printed:
+            console.print(Group(*column.parts))
+        expected = [line.rstrip() for line in printed.get().splitlines()]
+        assert drawn == expected
 
 
 async def test_the_list_of_keys_is_drawn_first_from_the_sections_its_first_screen_shows(
@@ -1060,6 +1069,30 @@ async def test_the_list_of_keys_is_drawn_first_from_the_sections_its_first_scree
         assert column.scroll_y == column.max_scroll_y > 0
         last = "".join(s.text for s in column.render_line(column.scrollable_content_region.height - 1))
         assert "help.bottom" in last  # the list's own last key, at the foot of the screen
+
+
+@pytest.mark.parametrize("key", ["end", "pagedown"])
+async def test_end_and_page_down_in_the_list_of_keys_wait_for_the_whole_length(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    # The column's own end and pagedown, which come before the screen's keys while it has the focus, stopped at what was
+    # laid out of the list by then: the screen's first sections (reviewer rc).
+    monkeypatch.setattr(RenderedColumn, "_lay_out_rest", lambda column, width: None)  # the rest not laid out yet
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        column = app.screen.query_one(RenderedColumn)
+        await pilot.press(key)
+        await settle(pilot)
+        moved = column.scroll_y
+        column.lay_out()
+        column.scroll_home(animate=False)
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert moved == column.scroll_y > 0  # as far as the same key goes with the whole list laid out
 
 
 async def test_the_key_the_keymap_gives_the_list_of_keys_closes_it_as_it_opened_it(workspace: Path) -> None:

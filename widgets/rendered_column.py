@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.segment import Segment
 from textual.events import Resize
 from textual.geometry import Size
@@ -32,15 +32,10 @@ class RenderedColumn(ScrollView):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.parts = list(parts)
-        #: The lines of the first ``_done`` parts laid out at ``_width`` (``None``: none yet).
+        #: The lines of the first ``_done`` parts laid out at ``_width`` (``None``: not laid out yet).
         self._lines: list[list[Segment]] = []
         self._done = 0
         self._width: int | None = None
-
-    @property
-    def content(self) -> RenderableType:
-        """Every part, as one renderable."""
-        return Group(*self.parts)
 
     def _laid_out(self, width: int, lines: int | None = None) -> list[list[Segment]]:
         """The lines at ``width``: at least ``lines`` of them where there are as many (``None``: all)."""
@@ -64,6 +59,20 @@ class RenderedColumn(ScrollView):
     def lay_out(self) -> None:
         """Every part, now: before a move that needs the whole length (to the end, a page on)."""
         self._laid_out(self.scrollable_content_region.width)
+
+    # The moves that go past what is laid out wait for the whole length: the screen's own keys do (``lay_out``), and
+    # these, the column's inherited ones, come first while it has the focus.
+    def action_scroll_end(self) -> None:
+        self.lay_out()
+        super().action_scroll_end()
+
+    def action_page_down(self) -> None:
+        self.lay_out()
+        super().action_page_down()
+
+    def action_scroll_down(self) -> None:
+        self.lay_out()
+        super().action_scroll_down()
 
     def on_resize(self, event: Resize) -> None:
         # The scrollbar's length comes from the lines at the new width.
