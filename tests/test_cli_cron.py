@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -25,15 +25,29 @@ from .conftest import NOW_TEXT, ROOT, Cli, Result, on_a_terminal
 PRINTING = [("--version",), ("--help",), ("tasks", "--help"), ("member", "list"), ("log",)]
 
 
-def as_cron(cli: Cli, tmp_path: Path, stdout: int, *args: str, stdin: bytes = b"", encoding: str | None = None) -> Result:
-    """``crewdeck ARGS`` in a process of its own, with no more environment than cron gives it, its output to ``stdout``
-    (``encoding``: the standard streams' as a locale of that encoding makes them, ISO-8859-1 say)."""
+#: crewdeck as its console script runs it.
+CREWDECK = ("-m", "crewdeck.tui.cli.main")
+
+
+def as_cron(
+    cli: Cli,
+    tmp_path: Path,
+    stdout: int,
+    *args: str,
+    stdin: bytes = b"",
+    encoding: str | None = None,
+    env: Mapping[str, str] | None = None,
+    program: Sequence[str] = CREWDECK,
+) -> Result:
+    """``crewdeck ARGS`` in a process of its own, with no more environment than cron gives it (and ``env``), its output
+    to ``stdout`` (``encoding``: the standard streams' as a locale of that encoding makes them, ISO-8859-1 say)."""
     config = tmp_path / "config.toml"
     config.touch()
     environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
     if encoding:
         environment["PYTHONIOENCODING"] = encoding
-    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args]
+    environment.update(env or {})
+    argv = [sys.executable, *program, "-w", str(cli.workspace), "--as", "ana", *args]
     done = subprocess.run(argv, input=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT, env=environment, timeout=120, check=False)
     return Result(done.returncode, "", done.stderr.decode())
 
@@ -77,6 +91,7 @@ def test_every_help_ends_with_its_exit_statuses_and_where_its_output_goes() -> N
         shown = command.format_help()
         section = shown[shown.index("\nexit status:\n") :]
         assert "  0  done\n" in section and "  2  an error" in section and "standard error" in section, command.prog
+        assert "  75  try again later" in section, command.prog
         assert ("  1  " in section) == (command.prog == "crewdeck" or command.prog in STATUS_ONE), command.prog
         takes_json = any("--json" in action.option_strings for action in command._actions)
         assert ("--json: one JSON document" in section) == takes_json, command.prog

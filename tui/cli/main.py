@@ -18,12 +18,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from crewdeck.sync.state.ids import SHORT_LEN
+from crewdeck.sync.state.lockwait import gave_up_waiting
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
 from crewdeck.tui.cli.exit_status import exit_status_help
 from crewdeck.tui.time.when import ENV_NOW
 from crewdeck.tui.workspace.config import ENV_CONFIG
-from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, undecodable
+from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, try_later_errors, undecodable
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -69,6 +70,9 @@ COMMAND_OF = {
 }  # fmt: skip
 
 EXIT_USAGE = 2
+#: Nothing was done, and the same command may succeed later (the workspace locked past the wait, the server out of
+#: reach): ``EX_TEMPFAIL`` of sysexits.h, what mail and backup tools exit with for "try again".
+EXIT_TRY_LATER = 75
 
 
 class Parser(argparse.ArgumentParser):
@@ -432,7 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # --help or --version, unbuffered, to a full disk: only they write before a command runs
         _drop_stdout()
         return error(f"standard output: {exc.strerror or exc}")
-    failed = _flush_stdout(said=code == EXIT_USAGE)
+    failed = _flush_stdout(said=code in (EXIT_USAGE, EXIT_TRY_LATER))
     return code if failed is None else failed
 
 
@@ -441,7 +445,7 @@ def _flush_stdout(*, said: bool) -> int | None:
     "Exception ignored" with status 120 (and to a cron job whose disk is full, a short listing lost with status 0).
 
     Returns the exit status of a write that failed (None when written, or when the reader went away, which is no
-    error); ``said``: an error was said already, the failure is not said again.
+    error); ``said``: an error was said already, with its own status: the failure is not said again.
     """
     try:
         sys.stdout.flush()
@@ -449,7 +453,7 @@ def _flush_stdout(*, said: bool) -> int | None:
         _drop_stdout()
     except OSError as exc:
         _drop_stdout()
-        return EXIT_USAGE if said else error(f"standard output: {exc.strerror or exc}")
+        return None if said else error(f"standard output: {exc.strerror or exc}")
     return None
 
 
@@ -477,9 +481,15 @@ def _run(argv: Sequence[str] | None) -> int:
         return func(ctx)
     except Ambiguous as exc:
         return error(str(exc), exc.candidates)
+    except try_later_errors() as exc:
+        error(str(exc))
+        return EXIT_TRY_LATER
     except one_line_errors() as exc:
         return error(str(exc))
     except sqlite3.DatabaseError as exc:
+        if gave_up_waiting(exc):  # a read another process's lock held past the wait
+            error(f"the workspace stayed locked by another process ({exc}); try again")
+            return EXIT_TRY_LATER
         return error(f"the workspace file cannot be used: {exc}")
     except BrokenPipeError:
         # The reader went away (`crewdeck tasks | head`); that is not an error.
