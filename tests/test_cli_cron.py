@@ -141,3 +141,38 @@ def test_a_terminal_of_a_latin_1_locale_is_shown_what_it_cannot_write_as_escapes
     cli.ok("add", "Ωmega reel")
     lines = on_a_terminal(cli, tmp_path, 120, "tasks", env={"PYTHONIOENCODING": "iso8859-1"})
     assert any(line.endswith("\\u03a9mega reel") for line in lines), lines
+
+
+@pytest.fixture(scope="session")
+def latin_1_locale(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a locale of ISO-8859-1, built with ``localedef`` (none comes with the system)."""
+    where = tmp_path_factory.mktemp("locales")
+    subprocess.run(["localedef", "-i", "en_US", "-f", "ISO-8859-1", str(where / "en_US.ISO-8859-1")], check=True, capture_output=True)
+    return {"LOCPATH": str(where), "LC_ALL": "en_US.ISO-8859-1"}
+
+
+@pytest.mark.parametrize("locale", ["ISO-8859-1", "C"])
+def test_an_argument_a_utf_8_script_types_under_a_locale_not_utf_8_is_read_as_utf_8(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str], locale: str
+) -> None:
+    """``crewdeck add "Café Ωmega"`` from a UTF-8 script under a locale of ISO-8859-1 stored "CafÃ© Î©mega", said
+    nowhere; under the C locale (its coercion to UTF-8 off), it was refused as no UTF-8 text."""
+    env = latin_1_locale if locale != "C" else {"LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "add", "Café Ωmega", env=env)
+    assert (ran.code, ran.err) == (0, "")
+    assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café Ωmega"]
+
+
+def test_an_argument_not_utf_8_under_a_latin_1_locale_keeps_the_locale_s_reading(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """An ISO-8859-1 script's "Café" (its é one byte, no UTF-8) is the locale's text, as it was."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), **latin_1_locale}
+    argv = [sys.executable.encode(), *(arg.encode() for arg in CREWDECK), b"-w", bytes(cli.workspace), b"--as", b"ana"]
+    done = subprocess.run(
+        [*argv, b"add", "Café".encode("latin-1")], capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café"]

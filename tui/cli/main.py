@@ -420,8 +420,27 @@ def _utf8_streams() -> None:
             out.reconfigure(encoding="utf-8")
 
 
+def _utf8_arguments() -> None:
+    """The command line read as UTF-8, whatever the locale's encoding, where its bytes are UTF-8 (as the streams are).
+
+    Python reads the arguments with the locale's encoding: a UTF-8 script run under a locale of ISO-8859-1 had
+    ``crewdeck add "Café"`` stored as "CafÃ©", said nowhere.  An argument whose bytes are not UTF-8 keeps the locale's
+    reading.
+    """
+    if codecs.lookup(sys.getfilesystemencoding()).name == "utf-8":
+        return
+    for index, arg in enumerate(sys.argv[1:], start=1):
+        typed = os.fsencode(arg)  # the bytes as given: the locale's reading undone
+        try:
+            sys.argv[index] = typed.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _open_closed_streams()
+    if argv is None:
+        _utf8_arguments()
     _utf8_streams()
     try:
         code = _run(argv)
