@@ -143,6 +143,17 @@ def test_a_terminal_of_a_latin_1_locale_is_shown_what_it_cannot_write_as_escapes
     assert any(line.endswith("\\u03a9mega reel") for line in lines), lines
 
 
+@pytest.mark.parametrize("args", [("tasks", "all"), ("export",)], ids=" ".join)
+def test_output_a_full_disk_cut_part_way_names_standard_output(cli: Cli, tmp_path: Path, args: tuple[str, ...]) -> None:
+    """``crewdeck export > backup.json`` on a full disk said "No space left on device" alone once its output was
+    longer than a buffer, where a short one's said ``standard output: ...``: the script's author looked for a file."""
+    for number in range(200):
+        cli.ok("add", f"Reel {number} " + "x" * 60)
+    with open("/dev/full", "wb") as full:
+        ran = as_cron(cli, tmp_path, full.fileno(), *args)
+    assert (ran.code, ran.err) == (2, "crewdeck: error: standard output: No space left on device\n")
+
+
 @pytest.fixture(scope="session")
 def latin_1_locale(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment of a locale of ISO-8859-1, built with ``localedef`` (none comes with the system)."""

@@ -27,7 +27,7 @@ from crewdeck.tui.workspace.config import ENV_CONFIG
 from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, try_later_errors, undecodable
 
 if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
+    from _typeshed import ReadableBuffer, SupportsWrite
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
@@ -420,6 +420,41 @@ def _utf8_streams() -> None:
             out.reconfigure(encoding="utf-8")
 
 
+#: What a failed write to standard output names, as a file's names its path.
+STANDARD_OUTPUT = "standard output"
+
+
+class _StandardOutput(io.FileIO):
+    """Standard output's descriptor, whose failed write names it: a listing or an export that a full disk cut part-way
+    (``crewdeck export > /dev/full``) said "No space left on device" alone, where a file's names its path."""
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        try:
+            return super().write(data)
+        except OSError as exc:
+            exc.filename = exc.filename or STANDARD_OUTPUT
+            raise
+
+
+def _named_stdout() -> None:
+    """Standard output written through ``_StandardOutput``, as buffered, encoded and flushed as it was (a stream of a
+    test, no descriptor's, is left alone)."""
+    out = sys.stdout
+    if not isinstance(out, io.TextIOWrapper):
+        return
+    binary = out.buffer
+    raw = binary if isinstance(binary, io.FileIO) else getattr(binary, "raw", None)
+    # The process's own descriptor, which no stream closes: /dev/null put in for a closed one is closed with its stream.
+    if type(raw) is not io.FileIO or raw.closefd:
+        return
+    out.flush()
+    named = _StandardOutput(raw.fileno(), "w", closefd=False)
+    layer: io.FileIO | io.BufferedWriter = named if binary is raw else io.BufferedWriter(named)
+    sys.stdout = io.TextIOWrapper(
+        layer, encoding=out.encoding, errors=out.errors, line_buffering=out.line_buffering, write_through=out.write_through
+    )
+
+
 def _utf8_arguments() -> None:
     """The command line read as UTF-8, whatever the locale's encoding, where its bytes are UTF-8 (as the streams are).
 
@@ -441,6 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _open_closed_streams()
     if argv is None:
         _utf8_arguments()
+    _named_stdout()
     _utf8_streams()
     try:
         code = _run(argv)
