@@ -169,11 +169,12 @@ def listing(*args: str) -> str:
     return out.getvalue()
 
 
-def crewdeck_fails(*args: str) -> str:
+def crewdeck_fails(*args: str, status: int = 2) -> str:
+    """Run the CLI in this process, which is to end with exit ``status`` (75: try again later); return stderr."""
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(args))
-    assert code == 2, out.getvalue()
+    assert code == status, (code, out.getvalue(), err.getvalue())
     return err.getvalue()
 
 

@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -25,15 +25,29 @@ from .conftest import NOW_TEXT, ROOT, Cli, Result, on_a_terminal
 PRINTING = [("--version",), ("--help",), ("tasks", "--help"), ("member", "list"), ("log",)]
 
 
-def as_cron(cli: Cli, tmp_path: Path, stdout: int, *args: str, stdin: bytes = b"", encoding: str | None = None) -> Result:
-    """``crewdeck ARGS`` in a process of its own, with no more environment than cron gives it, its output to ``stdout``
-    (``encoding``: the standard streams' as a locale of that encoding makes them, ISO-8859-1 say)."""
+#: crewdeck as its console script runs it.
+CREWDECK = ("-m", "crewdeck.tui.cli.main")
+
+
+def as_cron(
+    cli: Cli,
+    tmp_path: Path,
+    stdout: int,
+    *args: str,
+    stdin: bytes = b"",
+    encoding: str | None = None,
+    env: Mapping[str, str] | None = None,
+    program: Sequence[str] = CREWDECK,
+) -> Result:
+    """``crewdeck ARGS`` in a process of its own, with no more environment than cron gives it (and ``env``), its output
+    to ``stdout`` (``encoding``: the standard streams' as a locale of that encoding makes them, ISO-8859-1 say)."""
     config = tmp_path / "config.toml"
     config.touch()
     environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
     if encoding:
         environment["PYTHONIOENCODING"] = encoding
-    argv = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args]
+    environment.update(env or {})
+    argv = [sys.executable, *program, "-w", str(cli.workspace), "--as", "ana", *args]
     done = subprocess.run(argv, input=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT, env=environment, timeout=120, check=False)
     return Result(done.returncode, "", done.stderr.decode())
 
@@ -77,6 +91,7 @@ def test_every_help_ends_with_its_exit_statuses_and_where_its_output_goes() -> N
         shown = command.format_help()
         section = shown[shown.index("\nexit status:\n") :]
         assert "  0  done\n" in section and "  2  an error" in section and "standard error" in section, command.prog
+        assert "  75  try again later" in section, command.prog
         assert ("  1  " in section) == (command.prog == "crewdeck" or command.prog in STATUS_ONE), command.prog
         takes_json = any("--json" in action.option_strings for action in command._actions)
         assert ("--json: one JSON document" in section) == takes_json, command.prog
@@ -126,3 +141,49 @@ def test_a_terminal_of_a_latin_1_locale_is_shown_what_it_cannot_write_as_escapes
     cli.ok("add", "Ωmega reel")
     lines = on_a_terminal(cli, tmp_path, 120, "tasks", env={"PYTHONIOENCODING": "iso8859-1"})
     assert any(line.endswith("\\u03a9mega reel") for line in lines), lines
+
+
+@pytest.mark.parametrize("args", [("tasks", "all"), ("export",)], ids=" ".join)
+def test_output_a_full_disk_cut_part_way_names_standard_output(cli: Cli, tmp_path: Path, args: tuple[str, ...]) -> None:
+    """``crewdeck export > backup.json`` on a full disk said "No space left on device" alone once its output was
+    longer than a buffer, where a short one's said ``standard output: ...``: the script's author looked for a file."""
+    for number in range(200):
+        cli.ok("add", f"Reel {number} " + "x" * 60)
+    with open("/dev/full", "wb") as full:
+        ran = as_cron(cli, tmp_path, full.fileno(), *args)
+    assert (ran.code, ran.err) == (2, "crewdeck: error: standard output: No space left on device\n")
+
+
+@pytest.fixture(scope="session")
+def latin_1_locale(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a locale of ISO-8859-1, built with ``localedef`` (none comes with the system)."""
+    where = tmp_path_factory.mktemp("locales")
+    subprocess.run(["localedef", "-i", "en_US", "-f", "ISO-8859-1", str(where / "en_US.ISO-8859-1")], check=True, capture_output=True)
+    return {"LOCPATH": str(where), "LC_ALL": "en_US.ISO-8859-1"}
+
+
+@pytest.mark.parametrize("locale", ["ISO-8859-1", "C"])
+def test_an_argument_a_utf_8_script_types_under_a_locale_not_utf_8_is_read_as_utf_8(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str], locale: str
+) -> None:
+    """``crewdeck add "Café Ωmega"`` from a UTF-8 script under a locale of ISO-8859-1 stored "CafÃ© Î©mega", said
+    nowhere; under the C locale (its coercion to UTF-8 off), it was refused as no UTF-8 text."""
+    env = latin_1_locale if locale != "C" else {"LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "add", "Café Ωmega", env=env)
+    assert (ran.code, ran.err) == (0, "")
+    assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café Ωmega"]
+
+
+def test_an_argument_not_utf_8_under_a_latin_1_locale_keeps_the_locale_s_reading(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """An ISO-8859-1 script's "Café" (its é one byte, no UTF-8) is the locale's text, as it was."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), **latin_1_locale}
+    argv = [sys.executable.encode(), *(arg.encode() for arg in CREWDECK), b"-w", bytes(cli.workspace), b"--as", b"ana"]
+    done = subprocess.run(
+        [*argv, b"add", "Café".encode("latin-1")], capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café"]

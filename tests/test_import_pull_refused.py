@@ -60,7 +60,7 @@ def test_a_reimport_whose_pull_fails_is_refused_and_a_teammates_unpulled_edit_su
     server, mia, raj = mias_edit_unpulled
     _, second = board_and_newer_export(tmp_path)
 
-    err = crewdeck_fails("-w", str(raj), "import", "--from", "trello", str(second))
+    err = crewdeck_fails("-w", str(raj), "import", "--from", "trello", str(second), status=75)  # try again later
 
     assert err.startswith(f"crewdeck: error: import: could not pull from {server.url} first (cannot reach the server (")
     assert err.endswith(f"): {SAID_TO_WAIT}\n")
@@ -121,7 +121,7 @@ def test_a_pull_from_a_server_that_never_answers_is_given_up_in_the_imports_own_
 
         accepting = threading.Thread(target=accept, daemon=True)
         accepting.start()
-        err = crewdeck_fails("-w", str(raj), "import", "--from", "trello", str(first))
+        err = crewdeck_fails("-w", str(raj), "import", "--from", "trello", str(first), status=75)
         listener.shutdown(socket.SHUT_RDWR)
     accepting.join()
     for conn in held:

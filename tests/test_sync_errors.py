@@ -48,13 +48,14 @@ def test_a_server_that_is_not_running_is_named_with_what_to_check(replica: tuple
     _, path, _, server = replica
     server.stop()
     advice = "cannot reach the server (connection refused); check that it is running and that the URL is right\n"
-    assert crewdeck_fails("-w", str(path), "sync") == f"crewdeck: error: sync with {server.url}: {advice}"
-    err = crewdeck_fails("join", server.url, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"))
+    # Exit status 75, try again later: a cron job's sync while the server is down is no mistake of its own.
+    assert crewdeck_fails("-w", str(path), "sync", status=75) == f"crewdeck: error: sync with {server.url}: {advice}"
+    err = crewdeck_fails("join", server.url, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"), status=75)
     assert err == f"crewdeck: error: cannot join {server.url}: {advice}"
     # Edits made on the train: the line says they wait here (it said nothing of them, and joining again loses them).
     crewdeck("-w", str(path), "add", "Written on the train")
     crewdeck("-w", str(path), "add", "And another")
-    assert crewdeck_fails("-w", str(path), "sync") == (
+    assert crewdeck_fails("-w", str(path), "sync", status=75) == (
         f"crewdeck: error: sync with {server.url}: {advice.rstrip()}; 2 edits made here were not sent yet and stay in {path}\n"
     )
 
@@ -135,24 +136,26 @@ NOT_A_SYNC_SERVER = "check the URL (crewdeck serve prints the one to use)"
 
 
 @pytest.mark.parametrize(
-    ("answer", "said"),
+    ("answer", "said", "status"),
     [
-        ((404, "text/html", b"<h1>Not Found</h1>"), f"the answer (404 Not Found) is not a crewdeck sync server's; {NOT_A_SYNC_SERVER}"),
-        ((200, "text/html", b"<h1>Welcome</h1>"), f"the answer (200 OK) is not a crewdeck sync server's; {NOT_A_SYNC_SERVER}"),
-        ((400, "application/json", b'{"error":"odd"}'), "the server refused the request (400 odd)"),
+        ((404, "text/html", b"<h1>Not Found</h1>"), f"the answer (404 Not Found) is not a crewdeck sync server's; {NOT_A_SYNC_SERVER}", 2),
+        ((200, "text/html", b"<h1>Welcome</h1>"), f"the answer (200 OK) is not a crewdeck sync server's; {NOT_A_SYNC_SERVER}", 2),
+        ((400, "application/json", b'{"error":"odd"}'), "the server refused the request (400 odd)", 2),
         (
             (500, "text/plain", b"Internal Server Error"),
             "the server failed on this request (500); try again, and if it fails again ask whoever runs it to read its log",
+            75,
         ),
-        ((502, "text/html", b"<h1>Bad Gateway</h1>"), "the server is unavailable for now (502 Bad Gateway); try again in a moment"),
+        ((502, "text/html", b"<h1>Bad Gateway</h1>"), "the server is unavailable for now (502 Bad Gateway); try again in a moment", 75),
         (
             (503, "application/json", b'{"error":"unavailable","message":"the database is unavailable: it is restarting"}'),
             "the server is unavailable for now (503: the database is unavailable: it is restarting); try again in a moment",
+            75,
         ),
     ],
 )
 def test_what_is_not_a_sync_servers_answer_is_one_line_with_what_to_do(
-    replica: tuple[Path, Path, str, Server], tmp_path: Path, answer: tuple[int, str, bytes], said: str
+    replica: tuple[Path, Path, str, Server], tmp_path: Path, answer: tuple[int, str, bytes], said: str, status: int
 ) -> None:
     _, path, _, _ = replica
     stand = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Stand)
@@ -161,12 +164,12 @@ def test_what_is_not_a_sync_servers_answer_is_one_line_with_what_to_do(
     url = f"http://127.0.0.1:{stand.server_address[1]}"
     try:
         assert (
-            crewdeck_fails("join", url, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"))
+            crewdeck_fails("join", url, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"), status=status)
             == f"crewdeck: error: cannot join {url}: {said}\n"
         )
         with Store(path) as store:
             store.set_meta(META_URL, url)
-        assert crewdeck_fails("-w", str(path), "sync") == f"crewdeck: error: sync with {url}: {said}\n"
+        assert crewdeck_fails("-w", str(path), "sync", status=status) == f"crewdeck: error: sync with {url}: {said}\n"
     finally:
         stand.shutdown()
         stand.server_close()

@@ -414,7 +414,7 @@ def test_a_server_on_a_database_that_takes_no_writes_answers_pushes_503_and_logs
         crewdeck("join", server.url, "--token", token, str(ana))  # reads are served
         crewdeck("-w", str(ana), "add", "Typed while the database takes no writes")
         for _ in range(2):
-            said = crewdeck_fails("-w", str(ana), "sync")
+            said = crewdeck_fails("-w", str(ana), "sync", status=75)  # try again later
             assert "the server is unavailable for now (503: the database is unavailable)" in said, said
             assert "1 edit made here was not sent yet and stays in" in said
     finally:
@@ -445,7 +445,7 @@ def test_a_push_the_database_gives_up_waiting_for_is_a_503_and_goes_through_once
         crewdeck("-w", str(ana), "add", "Typed behind a long push")
         with psycopg.connect(url) as holder:  # a push under way: it holds its workspace's row until it commits
             holder.execute("SELECT head FROM crewdeck_workspace WHERE name = 'team' FOR UPDATE").fetchone()
-            said = crewdeck_fails("-w", str(ana), "sync")
+            said = crewdeck_fails("-w", str(ana), "sync", status=75)  # try again later
             assert "the server is unavailable for now (503: the database is unavailable)" in said, said
             assert "1 edit made here was not sent yet and stays in" in said
         assert ", 0 unsent" in crewdeck("-w", str(ana), "sync")

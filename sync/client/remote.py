@@ -95,6 +95,12 @@ TIMEOUT = 30.0
 EVENTS_READ_TIMEOUT = 40.0
 
 
+#: The codes of an ``Offline`` that the same request may pass later as it is: the server down, busy (its file locked
+#: past the wait) or failing, a connection broken or unanswered.  An untrusted certificate, the wrong scheme or an answer
+#: of no sync server waits for a person, however often it is retried.
+TRY_LATER = frozenset({"unreachable", "unavailable", "server_failed", "timeout", "broken"})
+
+
 class SyncError(Exception):
     """A sync that cannot go on; ``transient`` ones are retried after a pause."""
 
@@ -104,6 +110,11 @@ class SyncError(Exception):
         super().__init__(message)
         self.code = code
         self.body = body or {}
+
+    @property
+    def try_later(self) -> bool:
+        """Whether the same request may succeed later, nothing changed: what a command line tells a cron job."""
+        return self.transient and self.code in TRY_LATER
 
 
 class Offline(SyncError):

@@ -107,6 +107,12 @@ def was_interrupted(error: BaseException) -> bool:
     return isinstance(error, Interrupted) or (isinstance(error, sqlite3.Error) and _primary_code(error) == sqlite3.SQLITE_INTERRUPT)
 
 
+def gave_up_waiting(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite giving up on a lock another connection held past the busy timeout ("database is
+    locked", "database table is locked"): the same statement may succeed later."""
+    return isinstance(error, sqlite3.OperationalError) and _primary_code(error) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 def _primary_code(exc: sqlite3.Error) -> int:
     return int(getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
 

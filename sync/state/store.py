@@ -32,7 +32,7 @@ from urllib.parse import quote
 from crewdeck.sync.state import rollup_days, rollups, schema
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from crewdeck.sync.state.ids import new_id, new_node_id
-from crewdeck.sync.state.lockwait import LockWait, begin_immediate, clear_interrupt
+from crewdeck.sync.state.lockwait import LockWait, begin_immediate, clear_interrupt, gave_up_waiting
 from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash, same_write
 from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError, canonical_json
 from crewdeck.sync.state.sharedfile import (
@@ -99,6 +99,11 @@ class DiskFull(WorkspaceError):
     """A write the full disk holding the workspace refused: nothing was written."""
 
 
+class WorkspaceBusy(WorkspaceError):
+    """The workspace stayed locked by another process past the wait (``busy_timeout``): nothing was done, and the same
+    command may succeed later, which a script (a cron job) is to tell from input that will never do."""
+
+
 @dataclass
 class Change:
     """What one transaction changed: rows per entity and who did it."""
@@ -141,7 +146,9 @@ def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TI
         conn.execute("PRAGMA cache_size = -65536")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise WorkspaceError(_unreadable(Path(path), exc) or f"{path} is not a crewdeck workspace ({exc})") from None
+        # Its first statement reads the schema: a lock another process holds is met here, and is no sign of another file.
+        busy = _busy(Path(path), exc, busy_timeout)
+        raise busy or WorkspaceError(_unreadable(Path(path), exc) or f"{path} is not a crewdeck workspace ({exc})") from None
     return conn
 
 
@@ -313,7 +320,9 @@ class Store:
             version = schema.user_version(self.conn)
             row = self.conn.execute("SELECT value FROM meta WHERE key = 'node'").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(self._not_ours(exc)) from None
+            # Locked by another process (a file in rollback-journal mode mid-write): said as such, where it was said to
+            # be no crewdeck workspace.
+            raise _busy(self.path, exc, self.busy_timeout) or WorkspaceError(self._not_ours(exc)) from None
         if row is None:
             raise WorkspaceError(f"{self.path} is not a crewdeck workspace (no node id)")
         try:
@@ -326,7 +335,8 @@ class Store:
             if version != schema.SCHEMA_VERSION:
                 schema.migrate(self.conn)
         except sqlite3.DatabaseError as exc:
-            raise _write_error(self.path, exc) or WorkspaceError(f"cannot open workspace {self.path}: {exc}") from None
+            error = _busy(self.path, exc, self.busy_timeout) or _write_error(self.path, exc)
+            raise error or WorkspaceError(f"cannot open workspace {self.path}: {exc}") from None
         except RuntimeError as exc:
             raise WorkspaceError(str(exc)) from None
 
@@ -1429,7 +1439,7 @@ class _Transaction:
         try:
             begin_immediate(self.conn, self.busy_timeout, self.lock_wait)
         except sqlite3.OperationalError as exc:
-            raise _write_error(self.opened.path, exc) or WorkspaceError(
+            raise _write_error(self.opened.path, exc) or WorkspaceBusy(
                 f"the workspace stayed locked by another writer for {self.busy_timeout:g} s ({exc}); try again"
             ) from None
         self._refuse_a_moved_file()
@@ -1490,6 +1500,13 @@ def _collecting_less() -> Iterator[None]:
 def _primary_code(exc: sqlite3.Error) -> int:
     """SQLite's primary result code of an error (0 for errors the sqlite3 module raises itself)."""
     return int(getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _busy(path: Path, exc: sqlite3.Error, waited: float) -> WorkspaceBusy | None:
+    """``WorkspaceBusy`` when ``exc`` is SQLite giving up on a lock another process held past ``waited`` seconds."""
+    if not gave_up_waiting(exc):
+        return None
+    return WorkspaceBusy(f"{path} stayed locked by another process for {waited:g} s ({exc}); nothing was done, try again")
 
 
 def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:

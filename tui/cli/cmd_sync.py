@@ -37,7 +37,7 @@ from crewdeck.tui.cli.common import (
     tls_files,
     tls_options,
 )
-from crewdeck.tui.workspace.errors import UserError, home_path
+from crewdeck.tui.workspace.errors import TryLater, UserError, home_path, workspace_refused
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, os_user, shown_handle
 
@@ -509,8 +509,8 @@ def cmd_join(ctx: Context) -> int:
         raise UserError(f"{why}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync") from None
     except (SyncError, ClockSkewError, WorkspaceError) as exc:
         if isinstance(exc, WorkspaceError):
-            raise UserError(str(exc)) from None
-        raise UserError(f"cannot join {a.url}: {exc}") from None
+            raise workspace_refused(exc) from None
+        raise (TryLater if isinstance(exc, SyncError) and exc.try_later else UserError)(f"cannot join {a.url}: {exc}") from None
     ws = Workspace(store)
     member = ws.member(remote.member)
     ws.close()
@@ -580,7 +580,9 @@ def cmd_sync(ctx: Context) -> int:
     except SyncError as exc:
         if exc.code == REMOVED:
             mark_removed(store)
-        raise UserError(f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}") from None
+        # A server out of reach or busy (its file locked past the wait) is tried again later, as a cron job's mail is.
+        said = (TryLater if exc.try_later else UserError)(f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}")
+        raise said from None
     finally:
         client.close()
     if result.carried:
@@ -649,7 +651,7 @@ def cmd_publish(ctx: Context) -> int:
     try:
         source = Store(path)
     except WorkspaceError as exc:
-        raise UserError(str(exc)) from None
+        raise workspace_refused(exc) from None
     try:
         remote = Remote.of(source)
         if remote is not None:

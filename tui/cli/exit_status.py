@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-#: What exit status 1 means, by command (its ``prog``); every other command exits 0 or 2 (and 130 when interrupted).
+#: What exit status 1 means, by command (its ``prog``); every other command exits 0, 2 or 75 (and 130 when interrupted).
 #: A filter that matches nothing exits 1 as Taskwarrior's reports do; the commands' own code returns these.
 STATUS_ONE = {
     "crewdeck tasks": "a filter matched no task (with --json: [] and 0)",
@@ -27,7 +27,9 @@ def exit_status_help(prog: str, *, json_option: bool) -> str:
         "exit status:",
         "  0  done",
         *([f"  1  {one}"] if one else []),
-        "  2  an error, a refusal by the rules, or a workspace locked too long: said on standard error, what and where",
+        "  2  an error or a refusal by the rules: said on standard error, what and where",
+        "  75  try again later (EX_TEMPFAIL of sysexits.h): the workspace stayed locked by another process past the wait,",
+        "      or the sync server was out of reach or busy; said on standard error",
         "  130  interrupted (Ctrl-C)",
         "Standard output carries the result alone (a listing, an export, a new id); notes, warnings and errors go to",
         "standard error; a progress meter only on a terminal. A pipe or a file gets no colours nor escape sequences.",

@@ -18,15 +18,16 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from crewdeck.sync.state.ids import SHORT_LEN
+from crewdeck.sync.state.lockwait import gave_up_waiting
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
 from crewdeck.tui.cli.exit_status import exit_status_help
 from crewdeck.tui.time.when import ENV_NOW
 from crewdeck.tui.workspace.config import ENV_CONFIG
-from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, undecodable
+from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, try_later_errors, undecodable
 
 if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
+    from _typeshed import ReadableBuffer, SupportsWrite
 
 #: Each module adds its commands with ``register(subparsers, parents)``; the
 #: app opens without importing them.
@@ -69,6 +70,9 @@ COMMAND_OF = {
 }  # fmt: skip
 
 EXIT_USAGE = 2
+#: Nothing was done, and the same command may succeed later (the workspace locked past the wait, the server out of
+#: reach): ``EX_TEMPFAIL`` of sysexits.h, what mail and backup tools exit with for "try again".
+EXIT_TRY_LATER = 75
 
 
 class Parser(argparse.ArgumentParser):
@@ -416,8 +420,63 @@ def _utf8_streams() -> None:
             out.reconfigure(encoding="utf-8")
 
 
+#: What a failed write to standard output names, as a file's names its path.
+STANDARD_OUTPUT = "standard output"
+
+
+class _StandardOutput(io.FileIO):
+    """Standard output's descriptor, whose failed write names it: a listing or an export that a full disk cut part-way
+    (``crewdeck export > /dev/full``) said "No space left on device" alone, where a file's names its path."""
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        try:
+            return super().write(data)
+        except OSError as exc:
+            exc.filename = exc.filename or STANDARD_OUTPUT
+            raise
+
+
+def _named_stdout() -> None:
+    """Standard output written through ``_StandardOutput``, as buffered, encoded and flushed as it was (a stream of a
+    test, no descriptor's, is left alone)."""
+    out = sys.stdout
+    if not isinstance(out, io.TextIOWrapper):
+        return
+    binary = out.buffer
+    raw = binary if isinstance(binary, io.FileIO) else getattr(binary, "raw", None)
+    # The process's own descriptor, which no stream closes: /dev/null put in for a closed one is closed with its stream.
+    if type(raw) is not io.FileIO or raw.closefd:
+        return
+    out.flush()
+    named = _StandardOutput(raw.fileno(), "w", closefd=False)
+    layer: io.FileIO | io.BufferedWriter = named if binary is raw else io.BufferedWriter(named)
+    sys.stdout = io.TextIOWrapper(
+        layer, encoding=out.encoding, errors=out.errors, line_buffering=out.line_buffering, write_through=out.write_through
+    )
+
+
+def _utf8_arguments() -> None:
+    """The command line read as UTF-8, whatever the locale's encoding, where its bytes are UTF-8 (as the streams are).
+
+    Python reads the arguments with the locale's encoding: a UTF-8 script run under a locale of ISO-8859-1 had
+    ``crewdeck add "Café"`` stored as "CafÃ©", said nowhere.  An argument whose bytes are not UTF-8 keeps the locale's
+    reading.
+    """
+    if codecs.lookup(sys.getfilesystemencoding()).name == "utf-8":
+        return
+    for index, arg in enumerate(sys.argv[1:], start=1):
+        typed = os.fsencode(arg)  # the bytes as given: the locale's reading undone
+        try:
+            sys.argv[index] = typed.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _open_closed_streams()
+    if argv is None:
+        _utf8_arguments()
+    _named_stdout()
     _utf8_streams()
     try:
         code = _run(argv)
@@ -432,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # --help or --version, unbuffered, to a full disk: only they write before a command runs
         _drop_stdout()
         return error(f"standard output: {exc.strerror or exc}")
-    failed = _flush_stdout(said=code == EXIT_USAGE)
+    failed = _flush_stdout(said=code in (EXIT_USAGE, EXIT_TRY_LATER))
     return code if failed is None else failed
 
 
@@ -441,7 +500,7 @@ def _flush_stdout(*, said: bool) -> int | None:
     "Exception ignored" with status 120 (and to a cron job whose disk is full, a short listing lost with status 0).
 
     Returns the exit status of a write that failed (None when written, or when the reader went away, which is no
-    error); ``said``: an error was said already, the failure is not said again.
+    error); ``said``: an error was said already, with its own status: the failure is not said again.
     """
     try:
         sys.stdout.flush()
@@ -449,7 +508,7 @@ def _flush_stdout(*, said: bool) -> int | None:
         _drop_stdout()
     except OSError as exc:
         _drop_stdout()
-        return EXIT_USAGE if said else error(f"standard output: {exc.strerror or exc}")
+        return None if said else error(f"standard output: {exc.strerror or exc}")
     return None
 
 
@@ -477,9 +536,15 @@ def _run(argv: Sequence[str] | None) -> int:
         return func(ctx)
     except Ambiguous as exc:
         return error(str(exc), exc.candidates)
+    except try_later_errors() as exc:
+        error(str(exc))
+        return EXIT_TRY_LATER
     except one_line_errors() as exc:
         return error(str(exc))
     except sqlite3.DatabaseError as exc:
+        if gave_up_waiting(exc):  # a read another process's lock held past the wait
+            error(f"the workspace stayed locked by another process ({exc}); try again")
+            return EXIT_TRY_LATER
         return error(f"the workspace file cannot be used: {exc}")
     except BrokenPipeError:
         # The reader went away (`crewdeck tasks | head`); that is not an error.

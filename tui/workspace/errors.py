@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crewdeck.tui.workspace.words import counted
+
+if TYPE_CHECKING:
+    from crewdeck.sync.state.store import WorkspaceError
 
 
 class UserError(Exception):
@@ -15,6 +19,12 @@ class UserError(Exception):
     The command line prints the message on stderr and exits with status 2;
     the app shows it as a notification.
     """
+
+
+class TryLater(UserError):
+    """Something that may be done later as asked: the workspace stayed locked by another process past the wait, the
+    sync server could not be reached.  The command line exits with status 75 (``EX_TEMPFAIL`` of sysexits.h, what mail
+    and backup tools exit with for "try again"), so that a script tells it from input that will never do."""
 
 
 class Ambiguous(UserError):
@@ -62,6 +72,20 @@ def one_line_errors() -> tuple[type[Exception], ...]:
     from crewdeck.tui.time.when import DateError
 
     return (UserError, WorkspaceError, ValidationError, Refused, ClockSkewError, MoneyError, UnknownZoneError, DateError)
+
+
+def try_later_errors() -> tuple[type[Exception], ...]:
+    """The errors that end a command with "try again": the same command may succeed later, as it is."""
+    from crewdeck.sync.state.store import WorkspaceBusy
+
+    return (TryLater, WorkspaceBusy)
+
+
+def workspace_refused(error: WorkspaceError) -> UserError:
+    """A workspace's ``WorkspaceError`` as the person is told it: ``TryLater`` when the file stayed locked past the wait."""
+    from crewdeck.sync.state.store import WorkspaceBusy
+
+    return (TryLater if isinstance(error, WorkspaceBusy) else UserError)(str(error))
 
 
 def undecodable(text: str) -> bool:

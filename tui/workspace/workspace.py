@@ -26,7 +26,7 @@ from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
 from crewdeck.tui.web.copy_keys import META_WORKSPACE as META_COPY_OF
 from crewdeck.tui.workspace.candidates import LISTED, ambiguity
-from crewdeck.tui.workspace.errors import Unidentified, UserError
+from crewdeck.tui.workspace.errors import Unidentified, UserError, workspace_refused
 from crewdeck.tui.workspace.placeholders import (
     PLACEHOLDER_TZ,
     known_zone,
@@ -245,7 +245,7 @@ class Workspace:
         try:
             return cls(Store(path, readonly=readonly))
         except WorkspaceError as exc:
-            raise UserError(str(exc)) from None
+            raise workspace_refused(exc) from None
 
     def close(self) -> None:
         self.store.close()

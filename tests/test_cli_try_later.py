@@ -1,0 +1,117 @@
+"""A command that gave up waiting for the workspace's lock, or for the sync server, exits 75 (``EX_TEMPFAIL`` of
+sysexits.h): a cron job tries it again later, where status 2 is input that will never do."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.client.remote import Remote
+from crewdeck.sync.state.store import Store
+
+from .conftest import Cli
+from .syncsupport import free_port
+from .test_cli_cron import as_cron
+
+#: crewdeck's main with every wait for the workspace's lock cut to a fifth of a second: its 30 s are more than a test
+#: affords, and what follows the wait is the same.
+SHORT_WAIT = (
+    "-c",
+    "import sys; from crewdeck.sync.state.store import Store; Store.__init__.__kwdefaults__['busy_timeout'] = 0.2; "
+    "from crewdeck.tui.cli.main import main; sys.exit(main())",
+)
+
+
+@contextmanager
+def locked(path: Path, begin: str) -> Iterator[sqlite3.Connection]:
+    """Another process's connection holding ``path``'s lock (``begin``: the transaction that takes it)."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute(begin)
+    try:
+        yield other
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_write_that_waited_for_the_lock_in_vain_exits_75(cli: Cli, tmp_path: Path) -> None:
+    """``crewdeck add`` behind another writer's import exited 2, as a mistyped field does."""
+    with locked(cli.workspace, "BEGIN IMMEDIATE"):
+        ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "add", "Reel", program=SHORT_WAIT)
+    assert ran.code == 75, ran.err
+    assert ran.err == "crewdeck: error: the workspace stayed locked by another writer for 0.2 s (database is locked); try again\n"
+    assert cli.ok("tasks", "all", "--json") == "[]\n"
+
+
+def test_a_file_another_process_holds_whole_exits_75_and_is_said_locked(cli: Cli, tmp_path: Path) -> None:
+    """A workspace in rollback-journal mode (a copy another tool made) while that tool writes to it: crewdeck said it
+    was "not a crewdeck workspace (database is locked)", status 2."""
+    with sqlite3.connect(cli.workspace, isolation_level=None) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    with locked(cli.workspace, "BEGIN EXCLUSIVE"):
+        ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "tasks", program=SHORT_WAIT)
+    assert ran.code == 75, ran.err
+    assert ran.err == (
+        f"crewdeck: error: {cli.workspace} stayed locked by another process for 0.2 s (database is locked); nothing was done, try again\n"
+    )
+
+
+class Busy(BaseHTTPRequestHandler):
+    """A sync server whose workspace file stays locked past its wait: 503, as ``FileBackend`` answers then."""
+
+    def do_GET(self) -> None:
+        body = json.dumps({"error": "unavailable", "message": "the workspace file is busy or unreadable"}).encode()
+        self.send_response(503)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def server(answering: bool) -> Iterator[str]:
+    """A sync server's URL: one whose file is busy (``answering``), or one where nothing listens."""
+    if not answering:
+        yield f"http://127.0.0.1:{free_port()}"
+        return
+    busy = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    serving = threading.Thread(target=busy.serve_forever)
+    serving.start()
+    try:
+        yield f"http://127.0.0.1:{busy.server_address[1]}"
+    finally:
+        busy.shutdown()
+        serving.join()
+        busy.server_close()
+
+
+@pytest.mark.parametrize(
+    ("answering", "said"),
+    [(False, "cannot reach the server (connection refused)"), (True, "the server is unavailable for now (503: the workspace file is busy")],
+    ids=["down", "busy"],
+)
+def test_a_sync_whose_server_is_down_or_busy_exits_75(cli: Cli, tmp_path: Path, answering: bool, said: str) -> None:
+    """``crewdeck sync`` from a cron job while the server is down, or its file locked, exited 2, as a revoked token does."""
+    with server(answering) as url:
+        store = Store(cli.workspace)
+        try:
+            Remote(url, "team", "crewdeck_" + "a" * 43, "a" * 32).save(store)
+        finally:
+            store.close()
+        ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "sync")
+    assert ran.code == 75, ran.err
+    assert ran.err.startswith(f"crewdeck: error: sync with {url}: {said}"), ran.err
