@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pty
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -38,6 +39,7 @@ def as_cron(
     encoding: str | None = None,
     env: Mapping[str, str] | None = None,
     program: Sequence[str] = CREWDECK,
+    stderr: int = subprocess.PIPE,
 ) -> Result:
     """``crewdeck ARGS`` in a process of its own, with no more environment than cron gives it (and ``env``), its output
     to ``stdout`` (``encoding``: the standard streams' as a locale of that encoding makes them, ISO-8859-1 say)."""
@@ -48,8 +50,8 @@ def as_cron(
         environment["PYTHONIOENCODING"] = encoding
     environment.update(env or {})
     argv = [sys.executable, *program, "-w", str(cli.workspace), "--as", "ana", *args]
-    done = subprocess.run(argv, input=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT, env=environment, timeout=120, check=False)
-    return Result(done.returncode, "", done.stderr.decode())
+    done = subprocess.run(argv, input=stdin, stdout=stdout, stderr=stderr, cwd=ROOT, env=environment, timeout=120, check=False)
+    return Result(done.returncode, "", done.stderr.decode() if done.stderr is not None else "")
 
 
 @pytest.mark.parametrize("args", PRINTING, ids=" ".join)
@@ -72,6 +74,23 @@ def test_output_to_a_full_disk_is_one_error_line_and_status_2(cli: Cli, tmp_path
     with open("/dev/full", "wb") as full:
         ran = as_cron(cli, tmp_path, full.fileno(), *args)
     assert (ran.code, ran.err) == (2, "crewdeck: error: standard output: No space left on device\n")
+
+
+@pytest.mark.parametrize("args", [("tasks", "--bogus"), ("nosuchcmd",), ("tasks", "#nomatch"), ("ledger", "import", "/none")], ids=" ".join)
+def test_a_commands_status_stays_its_own_when_standard_error_cannot_be_written(cli: Cli, tmp_path: Path, args: tuple[str, ...]) -> None:
+    """``crewdeck ledger import x.csv 2>&1 | logger`` with the logger gone: a usage error or a refusal exited 0, as if
+    the reader of its output had gone, and to a full disk 1, "nothing matched" (reviewer rb)."""
+    status = as_cron(cli, tmp_path, subprocess.DEVNULL, *args).code
+    assert status in (1, 2)
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        gone = as_cron(cli, tmp_path, subprocess.DEVNULL, *args, stderr=writer).code
+    finally:
+        os.close(writer)
+    with open("/dev/full", "wb") as full:
+        full_disk = as_cron(cli, tmp_path, subprocess.DEVNULL, *args, stderr=full.fileno()).code
+    assert (gone, full_disk) == (status, status)
 
 
 def every_command(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
@@ -141,6 +160,31 @@ def test_a_terminal_of_a_latin_1_locale_is_shown_what_it_cannot_write_as_escapes
     cli.ok("add", "Ωmega reel")
     lines = on_a_terminal(cli, tmp_path, 120, "tasks", env={"PYTHONIOENCODING": "iso8859-1"})
     assert any(line.endswith("\\u03a9mega reel") for line in lines), lines
+
+
+def test_an_error_to_a_file_under_a_latin_1_locale_is_utf_8_as_the_output_is(cli: Cli, tmp_path: Path) -> None:
+    """A cron job's log (``> log 2>&1``) mixed two encodings: its output UTF-8, its errors the locale's Latin-1
+    (reviewer rb)."""
+    ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "show", "Café-Ωmega", encoding="iso8859-1")  # decoded as UTF-8
+    assert ran.code == 2 and "'Café-Ωmega' is not an id" in ran.err, ran.err
+
+
+def test_spend_typed_at_a_terminal_of_a_latin_1_locale_is_read_in_its_encoding(cli: Cli, tmp_path: Path) -> None:
+    """Standard input was read as UTF-8 at a terminal too, whose keys type the locale's Latin-1: "Café" refused as no
+    UTF-8 text (reviewer rb)."""
+    leader, follower = pty.openpty()
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "PYTHONIOENCODING": "iso8859-1"}
+    argv = [sys.executable, *CREWDECK, "-w", str(cli.workspace), "--as", "ana", "ledger", "import", "-"]
+    with subprocess.Popen(argv, stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=environment) as proc:
+        os.close(follower)
+        typed = "date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Café Latin,12.00 EUR\n"
+        os.write(leader, typed.encode("latin-1") + b"\x04")  # ctrl-d at a line's start: the end of the input
+        _, err = proc.communicate(timeout=120)
+    os.close(leader)
+    assert proc.returncode == 0, err
+    assert [entry["payee"] for entry in json.loads(cli.ok("ledger", "list", "--json"))] == ["Café Latin"]
 
 
 @pytest.mark.parametrize("args", [("tasks", "all"), ("export",)], ids=" ".join)

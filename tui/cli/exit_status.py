@@ -15,6 +15,7 @@ STATUS_ONE = {
     "crewdeck doctor": "problems remain (listed; --repair fixes what it can)",
     "crewdeck config show": "the app refuses a setting (each said on standard error)",
     "crewdeck serve": "stopped with requests still open (cut after the grace period)",
+    "crewdeck ssh-session": "the command it ran found nothing (its own status, as that command's --help says)",
 }
 
 

@@ -15,7 +15,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.lockwait import gave_up_waiting
@@ -100,8 +100,8 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"crewdeck: error: {shortened(visible(message))} (see: {visible(self.prog)} --help)\n")
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
-        # argparse drops a failed write of --help or a usage line; it is said (a full disk) or let go (a reader gone)
-        # as any command's output is.
+        # argparse drops a failed write of --help or a usage line; to standard output it is said (a full disk) or let
+        # go (a reader gone) as any command's output is (standard error drops its own: ``_NamedStream``).
         if message:
             (file or sys.stderr).write(message)
 
@@ -409,48 +409,58 @@ def _utf8_streams() -> None:
     is written its own encoding, a character it has no byte for shown as an escape (``\u03a9``) rather than a
     traceback.  Under ``LC_ALL=C`` Python's UTF-8 mode does all this already; a stream of a test is left alone.
     """
-    if isinstance(sys.stdin, io.TextIOWrapper) and codecs.lookup(sys.stdin.encoding).name != "utf-8":
+    source = sys.stdin
+    if isinstance(source, io.TextIOWrapper) and codecs.lookup(source.encoding).name != "utf-8" and not source.isatty():
         # surrogateescape, as UTF-8 mode reads: bytes that are not UTF-8 are kept, and refused by name (``undecodable``).
-        sys.stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
-    out = sys.stdout
-    if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name != "utf-8":
-        if out.isatty():
-            out.reconfigure(errors="backslashreplace")
-        else:
-            out.reconfigure(encoding="utf-8")
+        # Typed at a terminal, text is in the terminal's encoding.
+        source.reconfigure(encoding="utf-8", errors="surrogateescape")
+    # Standard error too: a cron job's log (``> log 2>&1``) in one encoding, the errors' names as the output's.
+    for out in (sys.stdout, sys.stderr):
+        if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name != "utf-8":
+            if out.isatty():
+                out.reconfigure(errors="backslashreplace")
+            else:
+                out.reconfigure(encoding="utf-8")
 
 
-#: What a failed write to standard output names, as a file's names its path.
+#: What a failed write to standard output or standard error names, as a file's names its path.
 STANDARD_OUTPUT = "standard output"
+STANDARD_ERROR = "standard error"
 
 
-class _StandardOutput(io.FileIO):
-    """Standard output's descriptor, whose failed write names it: a listing or an export that a full disk cut part-way
-    (``crewdeck export > /dev/full``) said "No space left on device" alone, where a file's names its path."""
+class _NamedStream(io.FileIO):
+    """A standard stream's descriptor, whose failed write names it (``said_as``): a listing or an export that a full
+    disk cut part-way (``crewdeck export > /dev/full``) said "No space left on device" alone, where a file's names its
+    path.  Standard error's failed write is dropped instead: what nobody can read stops nothing, and the command ends
+    with its own status (an error's 2, a filter's 1), where it ended in 0 as if a reader of its output had gone."""
+
+    said_as = STANDARD_OUTPUT
 
     def write(self, data: ReadableBuffer, /) -> int:
         try:
             return super().write(data)
         except OSError as exc:
-            exc.filename = exc.filename or STANDARD_OUTPUT
+            if self.said_as == STANDARD_ERROR:
+                return memoryview(data).nbytes
+            exc.filename = exc.filename or self.said_as
             raise
 
 
-def _named_stdout() -> None:
-    """Standard output written through ``_StandardOutput``, as buffered, encoded and flushed as it was (a stream of a
-    test, no descriptor's, is left alone)."""
-    out = sys.stdout
+def _named(out: TextIO, said_as: str) -> TextIO:
+    """``out`` written through a ``_NamedStream``, as buffered, encoded and flushed as it was (a stream of a test, no
+    descriptor's, is left as it is)."""
     if not isinstance(out, io.TextIOWrapper):
-        return
+        return out
     binary = out.buffer
     raw = binary if isinstance(binary, io.FileIO) else getattr(binary, "raw", None)
     # The process's own descriptor, which no stream closes: /dev/null put in for a closed one is closed with its stream.
     if type(raw) is not io.FileIO or raw.closefd:
-        return
+        return out
     out.flush()
-    named = _StandardOutput(raw.fileno(), "w", closefd=False)
+    named = _NamedStream(raw.fileno(), "w", closefd=False)
+    named.said_as = said_as
     layer: io.FileIO | io.BufferedWriter = named if binary is raw else io.BufferedWriter(named)
-    sys.stdout = io.TextIOWrapper(
+    return io.TextIOWrapper(
         layer, encoding=out.encoding, errors=out.errors, line_buffering=out.line_buffering, write_through=out.write_through
     )
 
@@ -476,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _open_closed_streams()
     if argv is None:
         _utf8_arguments()
-    _named_stdout()
+    sys.stdout, sys.stderr = _named(sys.stdout, STANDARD_OUTPUT), _named(sys.stderr, STANDARD_ERROR)
     _utf8_streams()
     try:
         code = _run(argv)
@@ -485,12 +495,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if failed is not None:
             return failed
         raise
-    except BrokenPipeError:  # --help or --version to a reader gone, unbuffered (PYTHONUNBUFFERED)
-        _drop_stdout()
-        return 0
-    except OSError as exc:  # --help or --version, unbuffered, to a full disk: only they write before a command runs
-        _drop_stdout()
-        return error(f"standard output: {exc.strerror or exc}")
+    except OSError as exc:  # --help or --version, unbuffered: to a reader gone, or a full disk
+        if exc.filename not in (None, STANDARD_OUTPUT):
+            raise  # a file's, which its command says (one that did not is a defect to see)
+        _drop(sys.stdout)
+        return 0 if isinstance(exc, BrokenPipeError) else error(f"{STANDARD_OUTPUT}: {exc.strerror or exc}")
     failed = _flush_stdout(said=code in (EXIT_USAGE, EXIT_TRY_LATER))
     return code if failed is None else failed
 
@@ -505,18 +514,22 @@ def _flush_stdout(*, said: bool) -> int | None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        _drop_stdout()
+        _drop(sys.stdout)
     except OSError as exc:
-        _drop_stdout()
-        return None if said else error(f"standard output: {exc.strerror or exc}")
+        _drop(sys.stdout)
+        return None if said else error(f"{STANDARD_OUTPUT}: {exc.strerror or exc}")
     return None
 
 
-def _drop_stdout() -> None:
-    """What is left for standard output goes nowhere: the interpreter's exit would try to write it again."""
+def _drop(stream: TextIO) -> None:
+    """What is left for ``stream`` goes nowhere: the interpreter's exit would try to write it again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    try:
+        os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError):  # a stream of no descriptor (a test's): nothing of the process's to stop
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -547,8 +560,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return EXIT_TRY_LATER
         return error(f"the workspace file cannot be used: {exc}")
     except BrokenPipeError:
-        # The reader went away (`crewdeck tasks | head`); that is not an error.
-        _drop_stdout()
+        # The reader of its output went away (`crewdeck tasks | head`); that is not an error.
+        _drop(sys.stdout)
         return 0
     except OSError as exc:  # a path that cannot be written or read
         where = f"{exc.filename}: " if exc.filename else ""
