@@ -1781,3 +1781,82 @@ async def test_an_entrys_reversal_line_reads_who_entered_it_acting_as_another(wo
         reversal = body.split("Reversal", 1)[1].splitlines()[1]
         assert "wrong campaign  (@ana as @raj, " in reversal, body
         assert "entered  by @raj, " in body, body  # the entry itself: raj's in person
+
+
+def many_campaigns(path: Path, count: int) -> None:
+    """``count`` campaigns more, each with a budget for its run in three categories: a budget table far taller than the pane."""
+    from crewdeck.tui.ledger.budgets import Budget
+
+    with Store(path) as store, store.write(member_id(path, "ana")) as w:
+        for i in range(count):
+            campaign = w.create("campaign", {"name": f"push-{i:03d}", "start": "2026-01-01", "end": "2026-12-31", "status": "active"})
+            for category in ("ads", "content", "tools"):
+                budget = Budget(campaign, category, "run", 1_000_000 + i, "EUR")
+                w.set("budget", budget.id, {**budget.values, "deleted": False})
+
+
+async def test_a_wide_period_formats_only_the_budget_lines_drawn_and_they_read_as_the_report(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year or all time of 200 campaigns has some 800 budget lines, and ``}`` formatted every one of them (some 40 ms
+    a key) though the pane draws a dozen: a line's amounts are formatted when it is drawn, the same as the report's."""
+    from crewdeck.sync.state.money import round_minor
+    from crewdeck.tui.ledger import pane_data, reports, view
+
+    many_campaigns(workspace, 60)
+    formatted: list[object] = []
+    counting = view._text
+
+    def counted_text(*args: Any, **kwargs: Any) -> str:
+        formatted.append(args[0])
+        return counting(*args, **kwargs)
+
+    monkeypatch.setattr(view, "_text", counted_text)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        for _ in range(3):  # quarter, year, all time
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+        assert ledger.period == Period.all()
+        table = ledger.budget
+        rows = table.rows
+        assert len(rows) > 200 and table.size.height < 30
+        # Six amounts a line (budget, spent, left, pending, forecast, burn/day), of at most the lines each of the four
+        # periods drew: before, every line of each period, some 250 lines at all time.
+        assert len(formatted) <= 4 * 6 * table.size.height
+        ws = Workspace.open(workspace, readonly=True)
+        try:
+            base = ws.base_currency
+            as_of = pane_data.today(app.services.session.me, app.services.now())
+            report = reports.build(ws.conn, base, period=Period.all(), as_of=as_of)
+        finally:
+            ws.close()
+
+        def amount(value: Decimal | None) -> str:
+            return "" if value is None else format_minor(round_minor(value, base), base, grouping=True)
+
+        expected = [
+            (c.id, line.key, amount(line.known_budget), amount(line.spent), amount(line.remaining), amount(line.forecast))
+            for c in report.campaigns
+            for line in (c.total, *c.lines)
+        ]
+        shown = [(row.campaign_id, row.category, row.budget, row.spent, row.remaining, row.forecast) for row in rows]
+        assert shown == expected
+        assert [row.used for row in rows] == [
+            reports.used_text(line.used_percent()) for c in report.campaigns for line in (c.total, *c.lines)
+        ]
+
+
+async def test_the_app_keeps_sqlites_own_page_cache_after_all_time(workspace: Path) -> None:
+    """The session's connection could keep 64 MB of pages (``connect``'s, for big writes): } to a year and all time at
+    100,000 entries filled ~35 MB of it, never given back, and the app passed 150 MB.  It keeps SQLite's default."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        for _ in range(3):
+            await pilot.press("right_curly_bracket")
+            await settle(pilot)
+        assert ledger.period == Period.all()
+        (kib,) = app.session.access.read(lambda ws: ws.conn.execute("PRAGMA cache_size").fetchone())
+        assert -kib <= 2000

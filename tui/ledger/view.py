@@ -18,8 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from crewdeck.sync.state.ids import MIN_PREFIX
@@ -37,33 +38,102 @@ from crewdeck.tui.workspace.workspace import Workspace
 
 @dataclass(frozen=True)
 class BudgetLine:
-    """One row of the budget table, amounts already formatted in the base currency."""
+    """One row of the budget table: what finds, marks and counts it at once, its amounts formatted in the base
+    currency when it is first drawn.  A year or all time of 200 campaigns has some 800 lines and the pane draws ten or
+    so: all of them were formatted on each key (some 40 ms, as long as a month's report takes to read)."""
 
     campaign_id: str
     campaign: str
     #: ``""`` on the campaign's total row.
     category: str
-    budget: str
-    spent: str
-    remaining: str
-    pending: str
-    forecast: str
-    #: Spent per thousand of the budget, for the bar (``None``: no budget).
-    used_permille: int | None
-    #: The use as ``ledger report`` shows it (``reports.used_text``): ``"82%"``, ``">999%"``; ``""`` without a budget.
-    used: str
     over: bool
     heading_over: bool
     #: ``False`` when some entries had no rate and are missing from ``spent``.
     complete: bool
     #: Entries a crisis froze: out of ``spent`` until a manager approves each.
-    frozen_entries: int = 0
-    #: Spent per day of the run so far in the period (``ledger report``'s BURN/DAY); ``""`` with no run to spread it over.
-    burn_per_day: str = ""
+    frozen_entries: int
+    line: Line = field(repr=False, compare=False)
+    base: str
+
+    @classmethod
+    def of(cls, campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
+        return cls(
+            campaign_id, visible(campaign), visible(line.key), line.over, line.heading_over, line.complete, line.frozen_entries, line, base
+        )
 
     @property
     def is_total(self) -> bool:
         return not self.category
+
+    @cached_property
+    def _formatted(self) -> _Shown:
+        return _Shown.of(self.line, self.base)
+
+    @property
+    def budget(self) -> str:
+        return self._formatted.budget
+
+    @property
+    def spent(self) -> str:
+        return self._formatted.spent
+
+    @property
+    def remaining(self) -> str:
+        return self._formatted.remaining
+
+    @property
+    def pending(self) -> str:
+        # Read of every line (the table shows PENDING while one has some): a line with no pending entry has none to show.
+        if not self.line.pending_entries:
+            return ""
+        return self._formatted.pending
+
+    @property
+    def forecast(self) -> str:
+        return self._formatted.forecast
+
+    @property
+    def used_permille(self) -> int | None:
+        """Spent per thousand of the budget, for the bar (``None``: no budget)."""
+        return self._formatted.used_permille
+
+    @property
+    def used(self) -> str:
+        """The use as ``ledger report`` shows it (``reports.used_text``): ``"82%"``, ``">999%"``; ``""`` without a budget."""
+        return self._formatted.used
+
+    @property
+    def burn_per_day(self) -> str:
+        """Spent per day of the run so far in the period (``ledger report``'s BURN/DAY); ``""`` with no run to spread it over."""
+        return self._formatted.burn_per_day
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A budget line's amounts as the table shows them."""
+
+    budget: str
+    spent: str
+    remaining: str
+    pending: str
+    forecast: str
+    used_permille: int | None
+    used: str
+    burn_per_day: str
+
+    @classmethod
+    def of(cls, line: Line, base: str) -> _Shown:
+        return cls(
+            # Unknown while part of it has no rate: said, not guessed (the pane bar says "rates missing").
+            budget="no rate" if line.budget_unconverted else _text(line.known_budget, base),
+            spent=_text(line.spent, base),
+            remaining=_text(line.remaining, base),
+            pending="no rate" if line.known_pending is None else _text(line.pending, base, blank_zero=True),
+            forecast=_text(line.forecast, base),
+            used_permille=line.used_permille(),
+            used=used_text(line.used_percent()),
+            burn_per_day=_text(line.burn_per_day, base),
+        )
 
 
 def _text(value: Decimal | None, base: str, blank_zero: bool = False) -> str:
@@ -71,27 +141,6 @@ def _text(value: Decimal | None, base: str, blank_zero: bool = False) -> str:
         return ""
     minor = round_minor(value, base)
     return "" if blank_zero and minor == 0 else format_minor(minor, base, grouping=True)
-
-
-def _line(campaign_id: str, campaign: str, line: Line, base: str) -> BudgetLine:
-    return BudgetLine(
-        campaign_id=campaign_id,
-        campaign=visible(campaign),
-        category=visible(line.key),
-        # Unknown while part of it has no rate: said, not guessed (the pane bar says "rates missing").
-        budget="no rate" if line.budget_unconverted else _text(line.known_budget, base),
-        spent=_text(line.spent, base),
-        remaining=_text(line.remaining, base),
-        pending="no rate" if line.known_pending is None else _text(line.pending, base, blank_zero=True),
-        forecast=_text(line.forecast, base),
-        used_permille=line.used_permille(),
-        used=used_text(line.used_percent()),
-        over=line.over,
-        heading_over=line.heading_over,
-        complete=line.complete,
-        frozen_entries=line.frozen_entries,
-        burn_per_day=_text(line.burn_per_day, base),
-    )
 
 
 @dataclass(frozen=True)
@@ -113,8 +162,8 @@ def budget_view(conn: sqlite3.Connection, base: str, period: Period, as_of: dt.d
     report = build(conn, base, by="category", period=period, campaign=campaign, as_of=as_of)
     lines: list[BudgetLine] = []
     for c in report.campaigns:
-        lines.append(_line(c.id, c.slug, c.total, base))
-        lines.extend(_line(c.id, c.slug, line, base) for line in c.lines)
+        lines.append(BudgetLine.of(c.id, c.slug, c.total, base))
+        lines.extend(BudgetLine.of(c.id, c.slug, line, base) for line in c.lines)
     frozen = [f"+{c.slug} {frozen_text(c.total, base, PANE_APPROVE)}" for c in report.campaigns if c.total.frozen_entries]
     rates = len(report.missing) + len(report.missing_budgets)  # ``warning_texts`` says them first
     return BudgetView(lines, tuple(visible(text) for text in [*warning_texts(report), *frozen]), rates)
