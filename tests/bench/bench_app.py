@@ -18,6 +18,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from bench_cli import SIZE, populated_workspace
@@ -68,7 +69,9 @@ def with_ledger(tasks: Path) -> Path:
     ws = tasks.with_name(f"{tasks.stem}_ledger.db")
     if ws.exists() and ws.stat().st_mtime >= tasks.stat().st_mtime:
         with sqlite3.connect(ws) as conn:
-            if conn.execute("SELECT EXISTS (SELECT 1 FROM ledger_entry)").fetchone()[0]:
+            if conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM ledger_entry) AND EXISTS (SELECT 1 FROM rate WHERE base = 'GBP' AND quote = 'EUR')"
+            ).fetchone()[0]:
                 return ws
     for suffix in ("-wal", "-shm"):
         Path(f"{ws}{suffix}").unlink(missing_ok=True)
@@ -80,7 +83,7 @@ def with_ledger(tasks: Path) -> Path:
     with rates_csv.open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["date", "pair", "rate"])
-        writer.writerows(_kit_rates(rows_path))
+        writer.writerows(_in_euros(_kit_rates(rows_path)))
     _crewdeck(ws, "rate", "import", str(rates_csv))
     months = sorted({json.loads(line)["date"][:7] for line in rows_path.open()})
     _set_budgets(ws, json.loads(budget_path.read_text()), months)
@@ -92,6 +95,19 @@ def with_ledger(tasks: Path) -> Path:
             writer.writerow([r["date"], r["campaign"], r["category"], r["payee"], r["amount"], r["currency"]])
     _crewdeck(ws, "ledger", "import", str(entries_csv))
     return ws
+
+
+def _in_euros(rates: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The kit's prices in USD, and GBP's in EUR (GBP/USD over EUR/USD) each month: the tasks workspace keeps its
+    books in EUR, and a report converts a pair it is given (or its inverse), not one through a third currency; without
+    it the GBP tenth of the entries was left out of every total."""
+    by_day: dict[str, dict[str, Decimal]] = {}
+    for day, pair, rate in rates:
+        by_day.setdefault(day, {})[pair] = Decimal(rate)
+    crossed = [
+        (day, "GBP/EUR", str((prices["GBP/USD"] / prices["EUR/USD"]).quantize(Decimal("0.000001")))) for day, prices in by_day.items()
+    ]
+    return rates + crossed
 
 
 def run(bench: Bench) -> None:
