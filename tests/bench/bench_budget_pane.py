@@ -12,16 +12,13 @@ from __future__ import annotations
 import asyncio
 import resource
 import sqlite3
-import time
 from pathlib import Path
-from typing import Any
 
+from app_frames import Frames, panes_drawn
 from bench_app import with_ledger
 from bench_cli import SIZE, populated_workspace
 from harness import PEERS, Bench, median
 
-#: Seconds a wait may take before the benchmark gives up (something is broken, not slow).
-GIVE_UP = 60
 #: Campaigns added to the bench's eight, each with three budgets for its run: qc's 200 campaigns and 1,776 budgets.
 MORE_CAMPAIGNS = 192
 
@@ -54,48 +51,27 @@ def grown_workspace() -> Path:
 def _key_times(runs: int) -> tuple[dict[str, list[float]], int]:
     from crewdeck.tui.app.app import CrewdeckApp
     from crewdeck.tui.app.ledger_pane import LedgerPane
-    from crewdeck.tui.ledger.pane_data import LedgerPage
     from crewdeck.tui.ledger.period import Period
     from crewdeck.tui.session.session import Session
     from crewdeck.tui.workspace.config import Config
 
     workspace = grown_workspace()
-    #: Each frame's time and the page the pane held as it was drawn.
-    frames: list[tuple[float, LedgerPage | None]] = []
     times: dict[str, list[float]] = {"year": [], "all": [], "month": []}
 
     async def drive() -> None:
         app = CrewdeckApp(Session.open(workspace, "maria", None), Config(default_view="all"), watch=False)
-        display = app._display
-
-        def timed_display(screen: Any, renderable: Any) -> None:
-            display(screen, renderable)
-            if renderable is not None:
-                frames.append((time.perf_counter(), ledger.page if ledger is not None else None))
-
-        app._display = timed_display  # type: ignore[method-assign]  # timed where a frame leaves the app
         ledger: LedgerPane | None = None
+        frames = Frames(app, lambda _: ledger.page if ledger is not None else None)
 
         async def drawn_after(key: str, kind: str) -> float:
             assert ledger is not None
-            await pilot.pause(0.1)
             old = ledger.page
-            frames.clear()
-            t0 = time.perf_counter()
-            await pilot.press(key)
-            until = time.monotonic() + GIVE_UP
-            while True:
-                drawn = [t for t, page in frames if page is not None and page is not old and page.period.kind == kind]
-                if drawn:
-                    return drawn[0] - t0
-                assert time.monotonic() < until, f"{key} never drew a {kind}"
-                await pilot.pause(0.001)
+            return await frames.after(
+                pilot, key, lambda page: page is not None and page is not old and page.period.kind == kind, f"a {kind}"
+            )
 
         async with app.run_test(size=(160, 48)) as pilot:
-            until = time.monotonic() + GIVE_UP
-            while not {"tasks", "grid", "ledger"} <= app._drawn:
-                assert time.monotonic() < until, "the panes were never drawn"
-                await pilot.pause(0.05)
+            await panes_drawn(app, pilot)
             await pilot.press("3")
             ledger = app.main_screen.query_one(LedgerPane)
             for _ in range(runs):

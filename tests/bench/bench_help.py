@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
+from app_frames import GIVE_UP, Frames, panes_drawn
 from bench_app import with_ledger
 from bench_cli import SIZE, populated_workspace
 from harness import PEERS, Bench, median
-
-#: Seconds a wait may take before the benchmark gives up (something is broken, not slow).
-GIVE_UP = 60
 
 
 def _key_times(runs: int) -> tuple[list[float], list[float]]:
@@ -30,45 +27,21 @@ def _key_times(runs: int) -> tuple[list[float], list[float]]:
     from crewdeck.tui.workspace.config import Config
 
     workspace = with_ledger(populated_workspace(SIZE))
-    frames: list[tuple[float, object]] = []
     helps: list[float] = []
     moves: list[float] = []
 
     async def drive() -> None:
         app = CrewdeckApp(Session.open(workspace, "maria", None), Config(default_view="all"), watch=False)
-        display = app._display
-
-        def timed_display(screen: Any, renderable: Any) -> None:
-            display(screen, renderable)
-            if renderable is not None:
-                frames.append((time.perf_counter(), screen))
-
-        app._display = timed_display  # type: ignore[method-assign]  # timed where a frame leaves the app
-
-        async def frame_after(key: str, wanted: type | None) -> float:
-            await pilot.pause(0.1)
-            frames.clear()
-            t0 = time.perf_counter()
-            await pilot.press(key)
-            until = time.monotonic() + GIVE_UP
-            while True:
-                drawn = [t for t, screen in frames if wanted is None or isinstance(screen, wanted)]
-                if drawn:
-                    return drawn[0] - t0
-                assert time.monotonic() < until, f"{key} never drew a frame"
-                await pilot.pause(0.001)
-
+        frames = Frames(app, lambda screen: screen)
         async with app.run_test(size=(160, 48)) as pilot:
-            until = time.monotonic() + GIVE_UP
-            while not {"tasks", "grid", "ledger"} <= app._drawn:
-                assert time.monotonic() < until, "the panes were never drawn"
-                await pilot.pause(0.05)
+            await panes_drawn(app, pilot)
             for _ in range(runs):
-                moves.append(await frame_after("2" if len(moves) % 2 else "1", None))
-                helps.append(await frame_after("question_mark", HelpScreen))
+                moves.append(await frames.after(pilot, "2" if len(moves) % 2 else "1", lambda _: True, "a frame"))
+                helps.append(await frames.after(pilot, "question_mark", lambda screen: isinstance(screen, HelpScreen), "the list of keys"))
                 await pilot.press("escape")
+                until = time.monotonic() + GIVE_UP
                 while isinstance(app.screen, HelpScreen):
-                    assert time.monotonic() < until + GIVE_UP, "the list of keys never closed"
+                    assert time.monotonic() < until, "the list of keys never closed"
                     await pilot.pause(0.01)
         app.session.close()
 
