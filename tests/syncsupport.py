@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import http.server
 import io
 import itertools
 import os
@@ -14,9 +15,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -35,6 +37,38 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class Stand(http.server.BaseHTTPRequestHandler):
+    """Answers every request with the server's ``answer``: ``(status, content type, body)``."""
+
+    def do_GET(self) -> None:
+        status, content_type, body = self.server.answer  # type: ignore[attr-defined]
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def standing(answer: tuple[int, str, bytes]) -> Iterator[str]:
+    """The URL of a server on 127.0.0.1 that gives every request ``answer`` (``Stand``), for as long as the block."""
+    stand = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stand)
+    stand.answer = answer  # type: ignore[attr-defined]
+    serving = threading.Thread(target=stand.serve_forever)
+    serving.start()
+    try:
+        yield f"http://127.0.0.1:{stand.server_address[1]}"
+    finally:
+        stand.shutdown()
+        serving.join()
+        stand.server_close()
 
 
 class PortTaken(AssertionError):

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from crewdeck.sync.client.remote import Remote
 from crewdeck.sync.state.store import Store
 
 from .conftest import Cli
-from .syncsupport import free_port
+from .syncsupport import free_port, standing
 from .test_cli_cron import as_cron
 
 #: crewdeck's main with every wait for the workspace's lock cut to a fifth of a second: its 30 s are more than a test
@@ -65,38 +63,16 @@ def test_a_file_another_process_holds_whole_exits_75_and_is_said_locked(cli: Cli
     )
 
 
-class Busy(BaseHTTPRequestHandler):
-    """A sync server whose workspace file stays locked past its wait: 503, as ``FileBackend`` answers then."""
-
-    def do_GET(self) -> None:
-        body = json.dumps({"error": "unavailable", "message": "the workspace file is busy or unreadable"}).encode()
-        self.send_response(503)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_POST = do_GET
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @contextmanager
 def server(answering: bool) -> Iterator[str]:
     """A sync server's URL: one whose file is busy (``answering``), or one where nothing listens."""
     if not answering:
         yield f"http://127.0.0.1:{free_port()}"
         return
-    busy = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
-    serving = threading.Thread(target=busy.serve_forever)
-    serving.start()
-    try:
-        yield f"http://127.0.0.1:{busy.server_address[1]}"
-    finally:
-        busy.shutdown()
-        serving.join()
-        busy.server_close()
+    # 503, as ``FileBackend`` answers while the workspace file stays locked past its wait.
+    busy = json.dumps({"error": "unavailable", "message": "the workspace file is busy or unreadable"}).encode()
+    with standing((503, "application/json", busy)) as url:
+        yield url
 
 
 @pytest.mark.parametrize(

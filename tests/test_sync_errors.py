@@ -7,7 +7,6 @@ real HTTP server standing in for what sits at a wrong URL.
 
 from __future__ import annotations
 
-import http.server
 import shutil
 import socket
 import ssl
@@ -27,7 +26,7 @@ from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
-from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, token_file, wait_until
+from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, standing, token_file, wait_until
 
 TOKEN = "crewdeck_" + "a" * 43
 
@@ -115,23 +114,6 @@ def test_a_url_with_a_path_the_server_does_not_have_says_to_check_it(replica: tu
     )
 
 
-class Stand(http.server.BaseHTTPRequestHandler):
-    """Answers every request with the server's ``answer``: ``(status, content type, body)``."""
-
-    def do_GET(self) -> None:
-        status, content_type, body = self.server.answer  # type: ignore[attr-defined]
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_POST = do_GET
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 NOT_A_SYNC_SERVER = "check the URL (crewdeck serve prints the one to use)"
 
 
@@ -158,11 +140,7 @@ def test_what_is_not_a_sync_servers_answer_is_one_line_with_what_to_do(
     replica: tuple[Path, Path, str, Server], tmp_path: Path, answer: tuple[int, str, bytes], said: str, status: int
 ) -> None:
     _, path, _, _ = replica
-    stand = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Stand)
-    stand.answer = answer  # type: ignore[attr-defined]
-    threading.Thread(target=stand.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{stand.server_address[1]}"
-    try:
+    with standing(answer) as url:
         assert (
             crewdeck_fails("join", url, "--token-file", token_file(tmp_path, TOKEN), str(tmp_path / "new.db"), status=status)
             == f"crewdeck: error: cannot join {url}: {said}\n"
@@ -170,9 +148,6 @@ def test_what_is_not_a_sync_servers_answer_is_one_line_with_what_to_do(
         with Store(path) as store:
             store.set_meta(META_URL, url)
         assert crewdeck_fails("-w", str(path), "sync", status=status) == f"crewdeck: error: sync with {url}: {said}\n"
-    finally:
-        stand.shutdown()
-        stand.server_close()
 
 
 def test_a_server_that_never_answers_is_a_timeout_saying_how_long_was_waited() -> None:
