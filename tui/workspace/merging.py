@@ -194,22 +194,37 @@ def _keeps_unsubmitted(current: Mapping[str, Any], changes: dict[str, Any]) -> b
     return True
 
 
-#: What a post's publish is, besides its content: left as it is here with the content (``_keeps_what_went_out``).
-PUBLISH_FIELDS = ("post_state", "post_round", "status", "live_url", "published_at")
+#: What a post's publish is, besides its content: left as it is here with the content (``_keeps_what_went_out``).  The
+#: slot is what went out too: ``set ID publish=...`` refuses to move a published post.
+PUBLISH_FIELDS = ("post_state", "post_round", "publish", "live_url", "published_at")
+#: The task status a publish writes (``posts.writing``): left with the state it follows from.
+PUBLISHED_STATUS = "done"
+#: A post's fields as ``post show`` names them, in the summary's line of what went out.
+FIELD_WORDS = {
+    "first_comment": "first comment",
+    "post_state": "state",
+    "post_round": "round",
+    "publish": "slot",
+    "live_url": "live url",
+    "published_at": "published at",
+}
 
 
 def _keeps_what_went_out(current: Mapping[str, Any], changes: dict[str, Any], *, file_takes_it_back: bool) -> list[str]:
     """The fields of a post published here that the file would change and that stay as they are (taken out of
-    ``changes``): what went out, its content and the round, link and time it went out with, changes no more (rule
-    ``published_content``), which refused the whole import.  A file that does not know the post went out (a crewdeck
-    export, which keeps no record of the source's last import: ``file_takes_it_back`` off) leaves its publish too, where
-    it took the publish back and rewrote what went out.  A source whose imports are remembered takes the publish back
-    as its record was moved out of published there, content and all (``foreign._post`` puts that first)."""
+    ``changes``): what went out, its content and the round, slot, link and time it went out with, changes no more (rule
+    ``published_content``), which refused the whole import; and the task's status, where the state it follows from
+    stays.  A file that does not know the post went out (a crewdeck export, which keeps no record of the source's last
+    import: ``file_takes_it_back`` off) leaves its publish too, where it took the publish back and rewrote what went
+    out.  A source whose imports are remembered takes the publish back as its record was moved out of published there,
+    content and all (``foreign._post`` puts that first)."""
     if current.get("post_state") != "published":
         return []
     if file_takes_it_back and changes.get("post_state", "published") != "published":
         return []
     left = [name for name in (*CONTENT_FIELDS, *PUBLISH_FIELDS) if name in changes]
+    if "post_state" in left and "status" in changes and current.get("status") == PUBLISHED_STATUS:
+        left.append("status")
     for name in left:
         del changes[name]
     return left
@@ -524,6 +539,9 @@ class _Merger:
         #: Posts kept as they went out here whose round the file changes -> their round here: the file's verdicts on
         #: another round are left out with it (``_keeps_what_went_out``).
         self.rounds_kept: dict[str, str | None] = {}
+        #: The same posts -> (their line in ``merge.went_out``, as first said; how many of the file's verdicts on its
+        #: round were left out).
+        self.verdicts_left_out: dict[str, tuple[int, str, int]] = {}
         #: The file's campaigns: id there -> name (for a campaign left out of a guest's, named).
         self.campaign_names: dict[str, str] = {}
 
@@ -730,6 +748,9 @@ class _Merger:
         self.merge.where[row_id] = where
         if entity == "post_approval" and (post := mapped.get("post")) in self.rounds_kept and mapped.get("round") != self.rounds_kept[post]:
             # A verdict on the file's round of a post kept as it went out here: of a round it does not have.
+            at, said, left_out = self.verdicts_left_out[post]
+            self.verdicts_left_out[post] = (at, said, left_out + 1)
+            self.merge.went_out[at] = f"{said} ({words.counted(left_out + 1, 'approval')} of the file's newer round left out)"
             return
         held = self.stored.get(row_id)
         if held is None and row_id != source_id:
@@ -787,10 +808,12 @@ class _Merger:
         if entity == "task" and (
             went_out := _keeps_what_went_out(current, changes, file_takes_it_back=self.source.edited_here is not None)
         ):
-            self.merge.went_out.append(f"{named}: {', '.join(went_out)}")
+            said = f"{named}: {', '.join(FIELD_WORDS.get(name, name) for name in went_out)}"
             if "post_round" in went_out:
                 round_here = current.get("post_round")
                 self.rounds_kept[row_id] = round_here.get("id") if isinstance(round_here, dict) else None
+                self.verdicts_left_out[row_id] = (len(self.merge.went_out), said, 0)
+            self.merge.went_out.append(said)
         unsubmitted = entity == "task" and _keeps_unsubmitted(current, changes)
         if edited or unsubmitted:
             said = f"{named}: {', '.join(edited) or 'its content'}" + (f" ({UNSUBMITTED})" if unsubmitted else "")
