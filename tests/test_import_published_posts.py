@@ -126,6 +126,28 @@ def test_a_post_published_here_whose_slot_the_source_moved_keeps_its_slot(team: 
     assert _post(target, post_id)["slot"] == slot
 
 
+def test_a_publish_an_import_wrote_is_taken_back_with_the_source_and_one_made_here_stays(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """Published in the source and restored from it, then undone there: the import left the publish here (state, link,
+    time, status), which nothing here could take back (``undo`` has nothing of this member's, no move unpublishes).  An
+    import wrote it, so the file's undo follows; a publish made here by a member stays (the first test)."""
+    post_id = _approved(team)
+    team.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    target = _restored(team, tmp_path)
+    team.ok("undo", as_member="raj")
+    later = _exported(team, tmp_path)
+
+    out = target.ok("import", str(later))
+    assert "keeps what went out" not in out
+    task = _exported_task(target, post_id)
+    assert {k: task.get(k) for k in ("post_state", "live_url", "published_at", "status")} == {
+        "post_state": _exported_task(team, post_id)["post_state"],
+        "live_url": "",
+        "published_at": None,
+        "status": "inbox",
+    }
+    assert target.ok("import", str(later)).startswith("nothing new: ")
+
+
 def test_a_published_posts_status_changed_in_the_source_goes_in(team: Cli, tmp_path: Path) -> None:  # noqa: F811
     """Published on both sides, its task set back to todo in the source: the status was left out with what went out,
     where only a status that follows from a state left out stays."""
@@ -137,3 +159,17 @@ def test_a_published_posts_status_changed_in_the_source_goes_in(team: Cli, tmp_p
     out = target.ok("import", str(_exported(team, tmp_path)))
     assert "keeps what went out" not in out
     assert _exported_task(target, post_id)["status"] == "todo"
+
+
+def test_a_publish_an_earlier_import_of_an_export_wrote_is_taken_back_with_the_source(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """The publish came here by a merge of an export (the import remembers its run, as every importer's), not a restore."""
+    post_id = _approved(team)
+    target = _restored(team, tmp_path)
+    team.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    target.ok("import", str(_exported(team, tmp_path)))
+    assert _post(target, post_id)["state"] == "published"
+    team.ok("undo", as_member="raj")
+
+    out = target.ok("import", str(_exported(team, tmp_path)))
+    assert "keeps what went out" not in out
+    assert (_post(target, post_id)["state"], _post(target, post_id)["live_url"]) == ("approved", "")
