@@ -173,3 +173,15 @@ def test_a_publish_an_earlier_import_of_an_export_wrote_is_taken_back_with_the_s
     out = target.ok("import", str(_exported(team, tmp_path)))
     assert "keeps what went out" not in out
     assert (_post(target, post_id)["state"], _post(target, post_id)["live_url"]) == ("approved", "")
+
+
+def test_a_post_published_here_keeps_the_status_its_publish_set(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """The file's status differs only as its state does (the publish here set the task done): both stay."""
+    post_id = _approved(team)
+    team.ok("set", post_id[:8], "status=doing", as_member="raj")
+    target = _restored(team, tmp_path)
+    target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+
+    out = target.ok("import", str(_exported(team, tmp_path)))
+    assert out.rstrip().endswith("state, status")
+    assert _exported_task(target, post_id)["status"] == "done"
