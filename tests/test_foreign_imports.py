@@ -2839,3 +2839,21 @@ def test_a_card_taken_out_of_published_with_its_text_edited_takes_its_post_out_a
     assert "keeps what went out" not in out
     post = tasks(cli)["Post in Published"]
     assert (post["post_state"], post["copy"]) == ("draft", "Fixed in Trello after we pulled it back")
+
+
+def test_a_published_cards_due_moved_in_trello_leaves_the_posts_slot_as_it_went_out(cli: Cli, tmp_path: Path) -> None:
+    """The slot is part of what went out (``set ID publish=...`` refuses to move a published post): a published card's due
+    date moved in Trello moved the post's slot here, its time published left as it was, and the summary named that time
+    alone as left out, in the field's own name ("published_at")."""
+    board = _post_board()
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "calendar.json", trello_json(board))))
+    before = tasks(cli)["Post in Published"]
+
+    card = next(card for card in board["cards"] if card["name"] == "Post in Published")
+    card["due"] = "2027-01-20T16:00:00.000Z"
+    later = write(tmp_path, "later.json", trello_json(board))
+    said = f"1 published post keeps what went out here, the file's changes to it left out: {later}: card 6 (“Post in Published”): slot, published at"
+    assert said in cli.ok("import", "--from", "trello", str(later), "--dry-run")
+    assert said in cli.ok("import", "--from", "trello", str(later))
+    after = tasks(cli)["Post in Published"]
+    assert (after["publish"], after["published_at"]) == (before["publish"], before["published_at"])

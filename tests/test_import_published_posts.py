@@ -38,6 +38,13 @@ def _post(cli: Cli, post_id: str) -> dict[str, object]:
     return shown
 
 
+def _exported_task(cli: Cli, task_id: str) -> dict[str, object]:
+    """The task as ``crewdeck export`` writes it (its status and time published, which ``post show`` leaves out)."""
+    (task,) = [t for t in json.loads(cli.ok("export"))["task"] if t["id"] == task_id]
+    assert isinstance(task, dict)
+    return task
+
+
 def test_a_post_published_here_whose_copy_the_source_edited_keeps_what_went_out(team: Cli, tmp_path: Path) -> None:  # noqa: F811
     """The source's post never went out, and its copy was edited there: the import took the publish back here and
     rewrote the copy (the post read a draft, its live link still given), though a published post's content changes no more."""
@@ -49,7 +56,7 @@ def test_a_post_published_here_whose_copy_the_source_edited_keeps_what_went_out(
     out = target.ok("import", str(_exported(team, tmp_path)))
     assert out.startswith("imported 1 task; ")
     assert "1 published post keeps what went out here, the file's changes to it left out: " in out
-    assert "(“Launch reel”, id " in out and out.rstrip().endswith("copy, post_state")
+    assert "(“Launch reel”, id " in out and out.rstrip().endswith("copy, state")
     post = _post(target, post_id)
     assert (post["state"], post["copy"], post["live_url"]) == ("published", "Big day #launch", URL)
     assert "Book the studio" in target.ok("tasks", "all")
@@ -72,7 +79,7 @@ def test_a_post_published_again_with_new_copy_in_the_source_leaves_the_copy_here
     team.ok("post", "publish", post_id, as_member="raj")
 
     out = target.ok("import", str(_exported(team, tmp_path)))
-    assert out.startswith("imported 1 task; ") and out.rstrip().endswith("copy, post_round")
+    assert out.startswith("imported 1 task; ") and out.rstrip().endswith("copy, round (2 approvals of the file's newer round left out)")
     post = _post(target, post_id)
     assert (post["state"], post["copy"]) == ("published", "Big day #launch")
     assert "Book the studio" in target.ok("tasks", "all")
@@ -104,3 +111,77 @@ def test_on_a_joined_replica_the_post_published_on_the_served_file_keeps_what_we
         assert "Book the studio" in target.ok("tasks", "all")
     finally:
         assert served_files.unserve(name) == ""  # no request of this test failed on the server's side
+
+
+def test_a_post_published_here_whose_slot_the_source_moved_keeps_its_slot(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """The slot is part of what went out: ``set ID publish=...`` refuses to move a published post, and the import moved it."""
+    post_id = _approved(team)
+    target = _restored(team, tmp_path)
+    target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    slot = _post(target, post_id)["slot"]
+    team.ok("post", "slot", post_id, "sat 18:00", as_member="raj")
+
+    out = target.ok("import", str(_exported(team, tmp_path)))
+    assert out.rstrip().endswith("state, slot")
+    assert _post(target, post_id)["slot"] == slot
+
+
+def test_a_publish_an_import_wrote_is_taken_back_with_the_source_and_one_made_here_stays(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """Published in the source and restored from it, then undone there: the import left the publish here (state, link,
+    time, status), which nothing here could take back (``undo`` has nothing of this member's, no move unpublishes).  An
+    import wrote it, so the file's undo follows; a publish made here by a member stays (the first test)."""
+    post_id = _approved(team)
+    team.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    target = _restored(team, tmp_path)
+    team.ok("undo", as_member="raj")
+    later = _exported(team, tmp_path)
+
+    out = target.ok("import", str(later))
+    assert "keeps what went out" not in out
+    task = _exported_task(target, post_id)
+    assert {k: task.get(k) for k in ("post_state", "live_url", "published_at", "status")} == {
+        "post_state": _exported_task(team, post_id)["post_state"],
+        "live_url": "",
+        "published_at": None,
+        "status": "inbox",
+    }
+    assert target.ok("import", str(later)).startswith("nothing new: ")
+
+
+def test_a_published_posts_status_changed_in_the_source_goes_in(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """Published on both sides, its task set back to todo in the source: the status was left out with what went out,
+    where only a status that follows from a state left out stays."""
+    post_id = _approved(team)
+    team.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    target = _restored(team, tmp_path)
+    team.ok("set", post_id[:8], "status=todo", as_member="raj")
+
+    out = target.ok("import", str(_exported(team, tmp_path)))
+    assert "keeps what went out" not in out
+    assert _exported_task(target, post_id)["status"] == "todo"
+
+
+def test_a_publish_an_earlier_import_of_an_export_wrote_is_taken_back_with_the_source(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """The publish came here by a merge of an export (the import remembers its run, as every importer's), not a restore."""
+    post_id = _approved(team)
+    target = _restored(team, tmp_path)
+    team.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    target.ok("import", str(_exported(team, tmp_path)))
+    assert _post(target, post_id)["state"] == "published"
+    team.ok("undo", as_member="raj")
+
+    out = target.ok("import", str(_exported(team, tmp_path)))
+    assert "keeps what went out" not in out
+    assert (_post(target, post_id)["state"], _post(target, post_id)["live_url"]) == ("approved", "")
+
+
+def test_a_post_published_here_keeps_the_status_its_publish_set(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """The file's status differs only as its state does (the publish here set the task done): both stay."""
+    post_id = _approved(team)
+    team.ok("set", post_id[:8], "status=doing", as_member="raj")
+    target = _restored(team, tmp_path)
+    target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+
+    out = target.ok("import", str(_exported(team, tmp_path)))
+    assert out.rstrip().endswith("state, status")
+    assert _exported_task(target, post_id)["status"] == "done"

@@ -192,6 +192,7 @@ def _formats_of(text: str) -> list[tuple[str, str]]:
 def _merge(ctx: Context, me: Member | None, default_tz: str | None) -> int:
     """A crewdeck export into a workspace with data: merged, every record judged as ``me``'s write."""
     from crewdeck.tui.workspace import merging
+    from crewdeck.tui.workspace.lastimport import CREWDECK_SOURCE, Guard, remember
 
     ws = ctx.ws
     source = ctx.args.file
@@ -207,9 +208,12 @@ def _merge(ctx: Context, me: Member | None, default_tz: str | None) -> int:
         where: dict[str, str] = {}
         plan = exchange.plan_import(doc, name, where)
         merge_from = merging.export_source(plan, name, where)
+        # A publish an earlier import wrote (a restore's too) follows the file; one a member made here stays as it went out.
+        guard = Guard(ws.conn, CREWDECK_SOURCE)
+        merge_from.publish_imported = lambda post_id: guard.wrote(post_id, "post_state", unnamed=True)
         merge = merging.plan_merge(ws, me, merge_from, default_tz=default_tz)
         if not merge.changes_nothing:
-            merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"))
+            merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"), remember(CREWDECK_SOURCE))
     except exchange.ImportProblems as exc:
         raise _nothing_imported(exc, source) from None
     print(visible(str(merge)))

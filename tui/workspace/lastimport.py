@@ -67,6 +67,8 @@ from crewdeck.sync.state.writes import PendingWrites
 from crewdeck.tui.workspace.exchange import ImportProblems
 
 PREFIX = "import.runs."
+#: What the runs of a crewdeck export's import are remembered as: every crewdeck export is one source.
+CREWDECK_SOURCE = "crewdeck"
 #: The longest source key and scope place ``records.IMPORT_RUN`` holds.
 SOURCE_LIMIT = 200
 PLACE_LIMIT = 2000
@@ -199,6 +201,15 @@ class Guard:
 
     def _ours(self, node: str, stamp: str, member: str) -> bool:
         return any(node == run.node and run.first <= stamp <= run.last and run.member in (None, member) for run in self.runs)
+
+    def wrote(self, row_id: str, name: str, *, unnamed: bool = False) -> bool:
+        """Whether the record's field holds what an import of the source wrote: its last write belongs to one of the
+        source's runs.  ``unnamed``: or was made by nobody, as an import into a workspace with no member yet writes (a
+        restore of an export, whose run names no importer and is not remembered)."""
+        last = self.conn.execute(
+            "SELECT node, op_id, member FROM ops WHERE row_id = ? AND field = ? ORDER BY op_id DESC LIMIT 1", (row_id, name)
+        ).fetchone()
+        return last is not None and ((unnamed and not last[2]) or self._ours(*last))
 
     def edited_here(self, row_id: str, fields: Sequence[str]) -> list[str]:
         """Of ``fields``, those whose value was last written by someone other than an import of the source."""

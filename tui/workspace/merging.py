@@ -166,6 +166,10 @@ class Source:
     #: first task).  Removed, unless changed here since (kept, listed) or their first task's notes are kept here; one
     #: wanted again (the notes grew) is brought back, as the import removed it and nobody here did.
     taken_away: set[str] = field(default_factory=set)
+    #: ``post id -> whether its publish here was an import's of the source`` (``lastimport.Guard.wrote``), asked of a post
+    #: published here that the file's is not: an import's publish the file takes back, a member's here stays.  ``None``: a
+    #: source whose imports are remembered says so through ``edited_here``, which keeps a member's ``post_state``.
+    publish_imported: Callable[[str], bool] | None = None
     #: Every record of the batch went through ``exchange.add_checked`` with the file's fields, which refuses a control
     #: character in it: a record created as the file gives it is not looked into for one again (a credit added here is).
     controls_judged: bool = False
@@ -194,22 +198,43 @@ def _keeps_unsubmitted(current: Mapping[str, Any], changes: dict[str, Any]) -> b
     return True
 
 
-#: What a post's publish is, besides its content: left as it is here with the content (``_keeps_what_went_out``).
-PUBLISH_FIELDS = ("post_state", "post_round", "status", "live_url", "published_at")
+#: What a post's publish is, besides its content: left as it is here with the content (``_keeps_what_went_out``).  The
+#: slot is what went out too: ``set ID publish=...`` refuses to move a published post.
+PUBLISH_FIELDS = ("post_state", "post_round", "publish", "live_url", "published_at")
+#: The task status a publish writes (``posts.writing``): left with the state it follows from.
+PUBLISHED_STATUS = "done"
+#: A post's fields as ``post show`` names them, in the summary's line of what went out.
+FIELD_WORDS = {
+    "first_comment": "first comment",
+    "post_state": "state",
+    "post_round": "round",
+    "publish": "slot",
+    "live_url": "live url",
+    "published_at": "published at",
+}
 
 
-def _keeps_what_went_out(current: Mapping[str, Any], changes: dict[str, Any], *, file_takes_it_back: bool) -> list[str]:
+def _keeps_what_went_out(
+    current: Mapping[str, Any], changes: dict[str, Any], publish_imported: Callable[[], bool], unset: Callable[[], Mapping[str, Any]]
+) -> list[str]:
     """The fields of a post published here that the file would change and that stay as they are (taken out of
-    ``changes``): what went out, its content and the round, link and time it went out with, changes no more (rule
-    ``published_content``), which refused the whole import.  A file that does not know the post went out (a crewdeck
-    export, which keeps no record of the source's last import: ``file_takes_it_back`` off) leaves its publish too, where
-    it took the publish back and rewrote what went out.  A source whose imports are remembered takes the publish back
-    as its record was moved out of published there, content and all (``foreign._post`` puts that first)."""
+    ``changes``): what went out, its content and the round, slot, link and time it went out with, changes no more (rule
+    ``published_content``), which refused the whole import; and the task's status, where the state it follows from
+    stays.  A file whose post is not published takes the publish back when an import of its source wrote it here
+    (``publish_imported``), as its source took it back, content and all, the state first (the rules read the content as
+    that of the state it moves to), with the publish's fields the file leaves at their empty value (``unset``: a crewdeck
+    export writes no field at its default); a publish made here, by a member, stays."""
     if current.get("post_state") != "published":
         return []
-    if file_takes_it_back and changes.get("post_state", "published") != "published":
+    if changes.get("post_state", "published") != "published" and publish_imported():
+        state = changes.pop("post_state")
+        rest = {**{name: empty for name, empty in unset().items() if current.get(name) != empty}, **changes}
+        changes.clear()
+        changes.update({"post_state": state, **rest})
         return []
     left = [name for name in (*CONTENT_FIELDS, *PUBLISH_FIELDS) if name in changes]
+    if "post_state" in left and "status" in changes and current.get("status") == PUBLISHED_STATUS:
+        left.append("status")
     for name in left:
         del changes[name]
     return left
@@ -372,12 +397,19 @@ def write_merge(
     me: Member | None,
     merge: Merge,
     on_progress: Callable[[int, int], None] | None = None,
+    remember: Callable[[str, str, str], PendingWrites] | None = None,
 ) -> None:
-    """Write a merge in one transaction as ``me``; a refusal by the rules names the record and writes nothing."""
+    """Write a merge in one transaction as ``me``; a refusal by the rules names the record and writes nothing.
+
+    ``remember(member, first stamp, last stamp)``: the write that remembers the run, in the same transaction
+    (``lastimport.remember``), as ``merge_stream``'s."""
     author = me.id if me else ""
     pending = _pending(merge)
     try:
-        ws.store.commit_local(author, pending, on_progress)
+        with ws.store.held():
+            rows = ws.store.commit_local(author, pending, on_progress)
+            if remember and rows and me is not None:
+                ws.store.commit_local(me.id, remember(me.id, rows[0][0], rows[-1][0]))
     except Refused:
         raise ImportProblems([_refused_record(ws, author, merge)]) from None
 
@@ -524,6 +556,9 @@ class _Merger:
         #: Posts kept as they went out here whose round the file changes -> their round here: the file's verdicts on
         #: another round are left out with it (``_keeps_what_went_out``).
         self.rounds_kept: dict[str, str | None] = {}
+        #: The same posts -> (their line in ``merge.went_out``, as first said; how many of the file's verdicts on its
+        #: round were left out).
+        self.verdicts_left_out: dict[str, tuple[int, str, int]] = {}
         #: The file's campaigns: id there -> name (for a campaign left out of a guest's, named).
         self.campaign_names: dict[str, str] = {}
 
@@ -730,6 +765,9 @@ class _Merger:
         self.merge.where[row_id] = where
         if entity == "post_approval" and (post := mapped.get("post")) in self.rounds_kept and mapped.get("round") != self.rounds_kept[post]:
             # A verdict on the file's round of a post kept as it went out here: of a round it does not have.
+            at, said, left_out = self.verdicts_left_out[post]
+            self.verdicts_left_out[post] = (at, said, left_out + 1)
+            self.merge.went_out[at] = f"{said} ({words.counted(left_out + 1, 'approval')} of the file's newer round left out)"
             return
         held = self.stored.get(row_id)
         if held is None and row_id != source_id:
@@ -785,12 +823,14 @@ class _Merger:
             for name in edited:
                 del changes[name]
         if entity == "task" and (
-            went_out := _keeps_what_went_out(current, changes, file_takes_it_back=self.source.edited_here is not None)
+            went_out := _keeps_what_went_out(current, changes, lambda: self._publish_imported(row_id), lambda: self._unset(mapped))
         ):
-            self.merge.went_out.append(f"{named}: {', '.join(went_out)}")
+            said = f"{named}: {', '.join(FIELD_WORDS.get(name, name) for name in went_out)}"
             if "post_round" in went_out:
                 round_here = current.get("post_round")
                 self.rounds_kept[row_id] = round_here.get("id") if isinstance(round_here, dict) else None
+                self.verdicts_left_out[row_id] = (len(self.merge.went_out), said, 0)
+            self.merge.went_out.append(said)
         unsubmitted = entity == "task" and _keeps_unsubmitted(current, changes)
         if edited or unsubmitted:
             said = f"{named}: {', '.join(edited) or 'its content'}" + (f" ({UNSUBMITTED})" if unsubmitted else "")
@@ -806,6 +846,24 @@ class _Merger:
                 self.merge.updated[entity] = self.merge.updated.get(entity, 0) + 1
         else:
             self.merge.unchanged += 1
+
+    def _unset(self, task: Mapping[str, Any]) -> dict[str, Any]:
+        """The fields of a publish a crewdeck export's task leaves out, at their empty value: it writes no field at its
+        default (its publish taken back there, the link and time emptied).  A source whose imports are remembered gives
+        those it empties (``Source.emptied``)."""
+        if self.source.edited_here is not None:
+            return {}
+        spec = ENTITIES["task"]
+        return {name: spec.by_name[name].default for name in (*PUBLISH_FIELDS, "status") if name not in task}
+
+    def _publish_imported(self, row_id: str) -> bool:
+        """Whether an import of the source wrote the publish of the post published here (``Source.publish_imported``)."""
+        if self.source.edited_here is not None:
+            return True  # a member's post_state here was kept as their edit, out of the changes already
+        if self.source.publish_imported is None:
+            return False
+        self.ws.store.need_log_index()  # it reads the record's operations
+        return self.source.publish_imported(row_id)
 
     def _take_away(self, entity: str, row_id: str, where: str, named: str) -> None:
         """Remove a record the file takes away (``Source.taken_away``): not one removed here already, nor one changed here
