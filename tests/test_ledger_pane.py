@@ -26,6 +26,7 @@ from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.ledger import actions
 from crewdeck.tui.ledger.actions import EntryDraft, reversal_id
 from crewdeck.tui.ledger.period import Period
+from crewdeck.tui.session.session import SESSION_CACHE_KIB
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.describe import entry_words
 from crewdeck.tui.workspace.words import counted
@@ -1843,6 +1844,15 @@ async def test_a_wide_period_formats_only_the_budget_lines_drawn_and_they_read_a
         ]
         shown = [(row.campaign_id, row.category, row.budget, row.spent, row.remaining, row.forecast) for row in rows]
         assert shown == expected
+
+        def pending(line: reports.Line) -> str:
+            if not line.pending_entries:
+                return ""
+            return "no rate" if line.known_pending is None else ("" if round_minor(line.pending, base) == 0 else amount(line.pending))
+
+        assert [(row.pending, row.burn_per_day) for row in rows] == [
+            (pending(line), amount(line.burn_per_day)) for c in report.campaigns for line in (c.total, *c.lines)
+        ]
         assert [row.used for row in rows] == [
             reports.used_text(line.used_percent()) for c in report.campaigns for line in (c.total, *c.lines)
         ]
@@ -1859,4 +1869,4 @@ async def test_the_app_keeps_sqlites_own_page_cache_after_all_time(workspace: Pa
             await settle(pilot)
         assert ledger.period == Period.all()
         (kib,) = app.session.access.read(lambda ws: ws.conn.execute("PRAGMA cache_size").fetchone())
-        assert -kib <= 2000
+        assert kib == -SESSION_CACHE_KIB  # in KiB (negative); a positive size would be pages

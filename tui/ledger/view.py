@@ -36,11 +36,12 @@ from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BudgetLine:
     """One row of the budget table: what finds, marks and counts it at once, its amounts formatted in the base
     currency when it is first drawn.  A year or all time of 200 campaigns has some 800 lines and the pane draws ten or
-    so: all of them were formatted on each key (some 40 ms, as long as a month's report takes to read)."""
+    so: all of them were formatted on each key (some 40 ms, as long as a month's report takes to read).  Equal only to
+    itself: its amounts are its report line's, which no comparison of its fields would see."""
 
     campaign_id: str
     campaign: str
