@@ -23,7 +23,7 @@ from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.entry_detail import EntryScreen
 from crewdeck.tui.app.screens.entry_form import EntryFormScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
-from crewdeck.tui.ledger import actions
+from crewdeck.tui.ledger import actions, pane_data
 from crewdeck.tui.ledger.actions import EntryDraft, reversal_id
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.session.session import SESSION_CACHE_KIB
@@ -749,6 +749,73 @@ async def test_a_pane_left_on_this_month_goes_on_to_the_next_at_midnight_in_the_
         ledger.tick()
         await settle(pilot)
         assert ledger.period == Period.parse("2026-11")
+
+
+async def test_midnight_leaves_the_filter_being_typed_open_and_counts_it_in_the_new_month(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The page of the new month closed the box and focused the table: the rest of what was typed went to it as keys
+    # ("n" opened the entry form) and the filter was lost (reviewer rf).
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T22:59:00Z")  # 23:59 on Monday 30 November in Berlin, ana's zone
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        preview = ledger.filter_box.preview
+        await pilot.press("slash", *"payee:ca")
+        await until(pilot, lambda: preview.message != "")
+        november = sql(workspace, "SELECT count(*) FROM ledger_entry WHERE payee LIKE '%ca%' AND date >= '2026-11-01'")[0][0]
+        assert preview.message == counted(november, "entry") and november
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T23:15:00Z")  # 00:15 on 1 December in Berlin
+        ledger.tick()
+        await settle(pilot)
+        assert ledger.period == Period.parse("2026-12")
+        assert ledger.has_class("-filtering") and app.focused is ledger.filter_box.input
+        await pilot.press(*"nva")  # n was the entry form's key
+        await until(pilot, lambda: preview.message == "0 entries")  # none yet in December
+        assert app.screen is app.main_screen and ledger.filter_box.text == "payee:canva"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ledger.filter_text == "payee:canva" and not ledger.has_class("-filtering") and app.focused is ledger.entries
+
+
+async def test_a_teammates_entry_leaves_the_filter_being_typed_open(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        preview = ledger.filter_box.preview
+        await pilot.press("slash", *"payee:@cafe")
+        theirs_before = sql(workspace, "SELECT count(*) FROM ledger_entry WHERE payee = '@cafe_mila' AND date >= '2026-11-01'")[0][0]
+        await until(pilot, lambda: preview.message == counted(theirs_before, "entry"))
+        total = ledger.entries.total
+        with Store(workspace) as store:  # another connection: a teammate's process
+            raj = member_id(workspace, "raj")
+            spring = store.conn.execute("SELECT id FROM campaign WHERE name = 'Spring Launch'").fetchone()[0]
+            with store.write(raj) as w:
+                entry = {"date": "2026-11-26", "campaign": spring, "category": "influencers", "payee": "@cafe_mila"}
+                w.append(
+                    "ledger_entry", {**entry, "amount": 31_000, "currency": "EUR", "entered_by": raj, "entered_at": "2026-11-26T09:35:00Z"}
+                )
+        await until(pilot, lambda: ledger.entries.total == total + 1)
+        assert ledger.has_class("-filtering") and app.focused is ledger.filter_box.input
+        await until(pilot, lambda: preview.message == counted(theirs_before + 1, "entry"))  # the box counts it too
+        await pilot.press(*"_mila")
+        await settle(pilot)
+        assert app.screen is app.main_screen and ledger.filter_box.text == "payee:@cafe_mila"
+
+
+async def test_the_clocks_tick_on_the_same_day_reads_nothing(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T08:00:00Z")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        generation, reads = ledger.generation, []
+        real = pane_data.read_page
+        monkeypatch.setattr(pane_data, "read_page", lambda *a, **k: reads.append(a) or real(*a, **k))
+        for minute in ("08:01", "15:30", "22:59"):  # to 23:59 in Berlin
+            monkeypatch.setenv("CREWDECK_NOW", f"2026-11-30T{minute}:00Z")
+            ledger.tick()
+        await settle(pilot)
+        assert ledger.generation == generation and reads == []
 
 
 async def test_the_bar_names_only_the_period_keys_that_act(workspace: Path) -> None:

@@ -209,6 +209,60 @@ async def test_a_screen_left_on_this_week_goes_on_to_the_next_at_midnight_in_the
         assert screen.page.name == "Week 2026-W48"
 
 
+async def test_a_week_read_again_after_midnight_before_the_clocks_tick_still_goes_on_to_the_next(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A teammate's import (or a sync on waking) read the screen again after midnight, before the minute's tick: the tick
+    # then found the day already read and the screen stayed on last week for good (reviewer rf).
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T22:59:00Z")  # 23:59 on Sunday in Berlin, ana's zone
+    members, _, posts = _ids(workspace)
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        assert screen.page is not None and screen.page.name == "Week 2026-W48"
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T23:15:00Z")  # 00:15 on Monday in Berlin
+        generation = screen.generation
+        with Store(workspace) as store:  # another connection: a teammate's import
+            write(store, members["raj"], [(Key("post", post=posts[0][0]), "2026-11-30", {"impressions": 900, "clicks": 9})], "test")
+        await until(pilot, lambda: screen.generation > generation, "the import read by the Results screen")
+        await settle(pilot)
+        assert screen.page.name == "Week 2026-W49"
+        screen.tick()
+        await settle(pilot)
+        assert screen.page.name == "Week 2026-W49"
+
+
+async def test_a_week_chosen_after_midnight_before_the_clocks_tick_stays_chosen(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T22:59:00Z")  # 23:59 on Sunday in Berlin
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.name == "Week 2026-W47"
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T23:15:00Z")  # 00:15 on Monday: the week after is last week now
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        screen.tick()
+        await settle(pilot)
+        assert screen.page.name == "Week 2026-W48"
+
+
+async def test_the_clocks_tick_on_the_same_day_reads_nothing(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-29T20:00:00Z")
+    app = make_app(workspace, watch=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _open(pilot)
+        generation, reads = screen.generation, []
+        real = pane_data.load
+        monkeypatch.setattr(pane_data, "load", lambda *a, **k: reads.append(a) or real(*a, **k))
+        for minute in ("20:01", "21:30", "22:59"):  # to 23:59 in Berlin, Sunday still, and Monday begun in Kiribati all along
+            monkeypatch.setenv("CREWDECK_NOW", f"2026-11-29T{minute}:00Z")
+            screen.tick()
+        await settle(pilot)
+        assert screen.generation == generation and reads == []
+
+
 async def test_next_period_opens_a_week_a_teammate_ahead_has_begun_and_shows_their_results(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -155,6 +155,9 @@ class LedgerPane(Pane):
         #: Today in the viewer's zone as the pane last read its budget: the clock's tick reads again when it changes.
         self._today: dt.date | None = None
         self.filter_text = ""
+        #: The filter ``enter`` applied in the box, which closes the box once a page of it is shown (``None``: none
+        #: waits): any other read (midnight, a teammate's change) leaves the box open to the typing.
+        self._applying: str | None = None
         #: What is on screen: the last answer shown.
         self.page: LedgerPage | None = None
         #: Bumped by every new query; answers to older ones are dropped.
@@ -239,6 +242,8 @@ class LedgerPane(Pane):
     def reload(self, *, new_query: bool = False) -> None:
         """Query again; the cursor stays on its entry, else on its row (the first row for a new query)."""
         self.generation += 1
+        if self.has_class("-filtering"):  # the box's count was of the entries as they were, or of a period gone by
+            self._preview(self.filter_box.text, self.period)
         selected = self.selected
         keep = [i for i in (self.select_next, selected.id if selected else None) if i]
         self.select_next = None
@@ -299,7 +304,8 @@ class LedgerPane(Pane):
         table.reset(page.total, page.cursor)
         table.move_cursor(page.cursor)  # scrolls it into view
         table.set_window(page.offset, page.rows, table.generation)
-        if self.has_class("-filtering"):
+        if self._applying is not None and page.text == self._applying:
+            self._applying = None
             self.remove_class("-filtering")
             table.focus()
         self._show_info()
@@ -423,13 +429,14 @@ class LedgerPane(Pane):
         # The box stays open until the query answers: a bad filter's reason
         # shows in the box (and as a notification) with the text there to fix.
         message.stop()
-        self._preview(message.text, self.period)
-        self.show_query(message.text)
+        self._applying = message.text
+        self.show_query(message.text)  # previewed again too: a refused filter's reason in the box
 
     def action_clear_filter(self) -> None:
         """``escape``: the filter box closed, or an applied filter (a budget line's entries too) left for all the
         period's entries, as in Tasks (offered only then: ``check_action``)."""
         if self.has_class("-filtering"):
+            self._applying = None
             self.remove_class("-filtering")
             self.entries.focus()
             # Back to the filter on screen, so that a refused one is not tried again at every refresh.

@@ -90,6 +90,9 @@ class ResultsScreen(Screen[None]):
         #: The KPI a campaign's posts are best first by.
         self.sort = SORTS[0]
         self.day = self._today()
+        #: The viewer's today the period shown follows: as of the last read, or when the period was moved.  Kept apart
+        #: from ``_read_days``: the first read after midnight, whatever asked for it, moves the period on.
+        self._followed = self.day
         #: Today in the viewer's zone and the latest day begun anywhere at the last read: the clock's tick reads again
         #: when either changed.
         self._read_days = (self.day, last_day_begun(self.services.now()))
@@ -122,23 +125,27 @@ class ResultsScreen(Screen[None]):
     def reload(self) -> None:
         self.generation += 1
         today, begun = self._read_days = self._days()
+        self._follow(today)
         self._load(self.kind, self.day, self.drill, self.generation, today, begun, self.sort)
+
+    def _follow(self, today: dt.date) -> None:
+        """A period that held the today it followed but not ``today`` goes on to the one that does: read first by a
+        teammate's change or a sync after midnight, the week stayed behind for good, the clock's tick finding nothing
+        new to read."""
+        period = pane_data.period_of(self.kind, self.day)
+        if period is not None and self._followed in period and today not in period:
+            self.day = today
+        self._followed = today
 
     def _days(self) -> tuple[dt.date, dt.date]:
         return self._today(), last_day_begun(self.services.now())
 
     def tick(self) -> None:
-        """Once a day began for the viewer (midnight, or they moved) or anywhere: read again as of it; a period that held
-        the old today but not the new one goes on to the one that does, where the screen stayed on the week it opened in
-        and counted the day gone as today, for as long as it was open."""
-        days = self._days()
-        if days == self._read_days:
-            return
-        today, before = days[0], self._read_days[0]
-        period = pane_data.period_of(self.kind, self.day)
-        if period is not None and before in period and today not in period:
-            self.day = today
-        self.reload()
+        """Once a day began for the viewer (midnight, or they moved) or anywhere: read again as of it, the period
+        following today (``_follow``), where the screen stayed on the week it opened in and counted the day gone as
+        today, for as long as it was open."""
+        if self._days() != self._read_days:
+            self.reload()
 
     def _today(self) -> dt.date:
         return self.services.now().astimezone(zone(self.services.viewer_tz)).date()
@@ -255,7 +262,8 @@ class ResultsScreen(Screen[None]):
             self.app.notify(f"{period_name(period)} holds {held}: no later period has results yet", timeout=4)
             return
         if moved.start is not None:
-            self.day = moved.start
+            # Chosen as of today: the last week, chosen a minute after midnight before anything read, stays chosen.
+            self.day, self._followed = moved.start, self._today()
         self.reload()
 
     def action_close(self) -> None:
