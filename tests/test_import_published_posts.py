@@ -185,3 +185,26 @@ def test_a_post_published_here_keeps_the_status_its_publish_set(team: Cli, tmp_p
     out = target.ok("import", str(_exported(team, tmp_path)))
     assert out.rstrip().endswith("state, status")
     assert _exported_task(target, post_id)["status"] == "done"
+
+
+def test_an_older_export_that_takes_a_restored_publish_back_says_so_and_undo_brings_it_back(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """An export made before the post went out, merged after a restore from a later one: an export holds no time its
+    post changed, so the file reads as one whose source took the publish back.  The summary said only "updated 1 task"
+    as the publish, its link and its time went; it names the post and what was emptied, and undo brings them back."""
+    post_id = _approved(team)
+    older = tmp_path / "older.json"
+    older.write_text(team.ok("export"))
+    team.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+    target = _restored(team, tmp_path)
+
+    out = target.ok("import", str(older), as_member="lee")
+    assert out.startswith("updated 1 task; ")
+    assert "; " + str(older) + ": task 1 (“Launch reel”, id " in out
+    assert out.rstrip().endswith(
+        "(live url, published at emptied): its publish taken back, as the file's post is not published "
+        "(a file older than the publish reads the same: crewdeck undo brings it back)"
+    )
+    assert (_post(target, post_id)["state"], _post(target, post_id)["live_url"]) == ("approved", "")
+    target.ok("undo", as_member="lee")
+    post = _post(target, post_id)
+    assert (post["state"], post["live_url"], post["published_at"]) == ("published", URL, _exported_task(team, post_id)["published_at"])

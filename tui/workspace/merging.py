@@ -287,6 +287,10 @@ class Merge:
     kept: list[str] = field(default_factory=list)
     #: "where: field, field": fields of a post published here that the file would change, left as they went out.
     went_out: list[str] = field(default_factory=list)
+    #: "where (live url, published at emptied)": posts published here by an import whose publish the file takes back, as
+    #: its post is not published.  An export holds no time its records changed: one made before the publish reads the
+    #: same as one whose source took the publish back, so each is said, and ``crewdeck undo`` brings it back.
+    taken_back: list[str] = field(default_factory=list)
     #: Writes made (or planned, in a dry run) and no longer held in ``writes`` (``merge_stream``).
     written: int = 0
     #: The file gave no record at all (``merge_stream``: a CSV of its header alone, an empty list of tasks).
@@ -354,6 +358,12 @@ class Merge:
         if self.went_out:
             posts = "published post keeps" if len(self.went_out) == 1 else "published posts keep"
             parts.append(f"{len(self.went_out):,} {posts} what went out here, the file's changes to it left out: {summary(self.went_out)}")
+        taken_back = "would be taken back" if planned else "taken back"
+        parts.extend(
+            f"{post}: its publish {taken_back}, as the file's post is not published (a file older than the publish reads the same: "
+            "crewdeck undo brings it back)"
+            for post in self.taken_back
+        )
         parts.extend(self.notes)
         # A file of no tasks has nothing to write: "nothing written" would say so twice.
         dry_run = ("dry run: " if self.no_records else "dry run, nothing written: ") if planned else ""
@@ -831,6 +841,9 @@ class _Merger:
                 self.rounds_kept[row_id] = round_here.get("id") if isinstance(round_here, dict) else None
                 self.verdicts_left_out[row_id] = (len(self.merge.went_out), said, 0)
             self.merge.went_out.append(said)
+        elif entity == "task" and current.get("post_state") == "published" and changes.get("post_state", "published") != "published":
+            gone = [FIELD_WORDS[name] for name in PUBLISH_FIELDS if name in changes and current.get(name) and not changes[name]]
+            self.merge.taken_back.append(f"{named} ({', '.join(gone)} emptied)" if gone else named)
         unsubmitted = entity == "task" and _keeps_unsubmitted(current, changes)
         if edited or unsubmitted:
             said = f"{named}: {', '.join(edited) or 'its content'}" + (f" ({UNSUBMITTED})" if unsubmitted else "")
