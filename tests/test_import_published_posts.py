@@ -79,7 +79,7 @@ def test_a_post_published_again_with_new_copy_in_the_source_leaves_the_copy_here
     team.ok("post", "publish", post_id, as_member="raj")
 
     out = target.ok("import", str(_exported(team, tmp_path)))
-    assert out.startswith("imported 1 task; ") and out.rstrip().endswith("copy, round (2 approvals of the file's newer round left out)")
+    assert out.startswith("imported 1 task; ") and out.rstrip().endswith("copy, round (2 approvals of the file's other round left out)")
     post = _post(target, post_id)
     assert (post["state"], post["copy"]) == ("published", "Big day #launch")
     assert "Book the studio" in target.ok("tasks", "all")
@@ -208,3 +208,23 @@ def test_an_older_export_that_takes_a_restored_publish_back_says_so_and_undo_bri
     target.ok("undo", as_member="lee")
     post = _post(target, post_id)
     assert (post["state"], post["live_url"], post["published_at"]) == ("published", URL, _exported_task(team, post_id)["published_at"])
+
+
+def test_an_older_export_whose_round_is_stored_here_leaves_out_no_approval(team: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """An export made before the post's second round, merged into a restore of a later one published here: its round's
+    approvals are stored here already.  The summary said "2 approvals of the file's newer round left out" of an older
+    round, whose approvals it counted though they were here."""
+    post_id = _approved(team)
+    older = tmp_path / "older.json"
+    older.write_text(team.ok("export"))
+    team.ok("post", "copy", post_id, "Bigger day #launch", as_member="raj")
+    team.ok("post", "submit", post_id, as_member="raj")
+    team.ok("post", "approve", post_id, as_member="mia")
+    team.ok("post", "approve", post_id, as_member="lee")
+    target = _restored(team, tmp_path)
+    target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+
+    out = target.ok("import", str(older))
+    assert out.startswith("nothing new: 9 records already here; ")
+    assert out.rstrip().endswith("(“Launch reel”, id " + post_id[:12] + "): copy, state, round")
+    assert _post(target, post_id)["copy"] == "Bigger day #launch"

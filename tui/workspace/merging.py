@@ -774,10 +774,15 @@ class _Merger:
             row_id = result_id(key["kind"], key["day"], post=key["post"], campaign=campaign, platform=key["platform"])
         self.merge.where[row_id] = where
         if entity == "post_approval" and (post := mapped.get("post")) in self.rounds_kept and mapped.get("round") != self.rounds_kept[post]:
-            # A verdict on the file's round of a post kept as it went out here: of a round it does not have.
+            # A verdict on the file's round of a post kept as it went out here: of a round it does not have, unless
+            # stored here already (a round before the one here, restored from a later export).  Which round came first
+            # is not said: their times are the clocks of whichever machines submitted them, and the file may be older.
+            if self.stored.get(row_id) == entity:
+                self.merge.unchanged += 1
+                return
             at, said, left_out = self.verdicts_left_out[post]
             self.verdicts_left_out[post] = (at, said, left_out + 1)
-            self.merge.went_out[at] = f"{said} ({words.counted(left_out + 1, 'approval')} of the file's newer round left out)"
+            self.merge.went_out[at] = f"{said} ({words.counted(left_out + 1, 'approval')} of the file's other round left out)"
             return
         held = self.stored.get(row_id)
         if held is None and row_id != source_id:
