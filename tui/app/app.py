@@ -60,6 +60,7 @@ from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.terminal_cells import measure_as_terminal
+from crewdeck.tui.app.toasts import refresh as refresh_toasts
 from crewdeck.tui.app.typed_after import TypedAfter
 from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.app.write_wait import WriteWait
@@ -1257,6 +1258,10 @@ class CrewdeckApp(App[int]):
         ``lines``: a message of several lines, each shown (a line break between them kept, where it read "^J")."""
         shown = visible(message, multiline=lines)
         super().notify(shown, title=visible(title), severity=severity, timeout=timeout, markup=markup)
+
+    def _refresh_notifications(self) -> None:
+        """Textual's, but a toast the rack takes down takes its empty holder with it (``crewdeck.tui.app.toasts``)."""
+        refresh_toasts(self)
 
     def written(self, message: str, written: Written | None) -> None:
         """After one of our writes: say what was done and refresh what it touched."""
