@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import threading
+import weakref
 from pathlib import Path
 
 from textual.geometry import Region
@@ -13,6 +14,7 @@ from textual.widgets._toast import ToastHolder, ToastRack
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.collector import PENDING, REST
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
@@ -344,3 +346,24 @@ async def test_a_notice_whose_time_ran_out_before_its_timer_leaves_no_empty_plac
         await settle(pilot)
         assert [str(n.message) for n in app._notifications] == ["second"]
         assert toasts_held(app) == [1]
+
+
+async def test_a_widget_gone_leaves_nothing_it_drew_once_the_app_collects(tmp_path: Path) -> None:
+    # A memo of Textual's kept what each widget last drew, up to a thousand of them, long after it went: each toast of
+    # a teammate's change, ~16 kB more for each change an app left open was told of (helper qa's finding).
+    app = make_app(team(tmp_path), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = Static("a line for a moment")
+        await app.screen.mount(shown)
+        await settle(pilot)
+        drawn = weakref.ref(shown._styles_cache)
+        await shown.remove()
+        del shown
+        await app.screen.mount(Static("the next one"))  # the screen laid out again: its list of what it shows drops the first
+        await settle(pilot)
+        app.collector.last_input -= REST  # nobody typed for a while
+        allocated = [[n] for n in range(PENDING)]  # and the app made enough since it last collected
+        assert app.collector.tick()
+        del allocated
+        assert drawn() is None

@@ -43,7 +43,7 @@ from crewdeck.sync.state.rules import crisis_refused
 from crewdeck.sync.state.sharedfile import access_problem
 from crewdeck.sync.state.store import BUSY_TIMEOUT, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.app import hidden_keys
+from crewdeck.tui.app import hidden_keys, textual_memos
 from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import keep_drafts
@@ -485,7 +485,7 @@ class CrewdeckApp(App[int]):
         self._refusal_told = ""
         #: That notice while it may be up: taken down when sync recovers (its advice followed) or says something else.
         self._refusal_notice: Notification | None = None
-        self.collector = IdleCollector()
+        self.collector = IdleCollector(collect=textual_memos.collect)
         self.keys_ahead = KeysAhead()
         self.typed_after = TypedAfter()
         unfold_escape_and_digit()  # before the driver's parser reads a key
