@@ -5,12 +5,16 @@ from __future__ import annotations
 import contextlib
 import io
 import threading
+import weakref
 from pathlib import Path
 
 from textual.geometry import Region
 from textual.widgets import Static
+from textual.widgets._toast import ToastHolder, ToastRack
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.collector import PENDING, REST
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.ledger import pane_data
@@ -301,3 +305,65 @@ async def test_a_notice_told_apart_between_a_syncs_pages_leaves_their_total_coun
             await settle(pilot)
         messages = sorted(str(n.message) for n in app._notifications)
         assert messages == ["@mia added 4 tasks", "@mia renamed “X” (overwritten already)"], messages
+
+
+def toasts_held(app: CrewdeckApp) -> list[int]:
+    """How many toasts each place in the screen's rack of notices holds (Textual puts one toast in each)."""
+    return [len(holder.children) for holder in app.screen.query_one(ToastRack).query_children(ToastHolder)]
+
+
+async def test_a_notice_counted_again_leaves_no_empty_place_behind(tmp_path: Path) -> None:
+    # Each commit of raj's replaced the notice counting them: Textual took the old notice's toast down and kept its
+    # place in the rack of notices, empty, for good, laid out again at every paint: an app left open grew with every
+    # change a teammate made (helper qa's finding).
+    path = team(tmp_path)
+    raj = Session.open(path, "raj", Config())
+    try:
+        pages = [[op for k in range(2) for op in raj.edits.quick_add(f"Caption {n}{k}", NOW).ops] for n in range(6)]
+    finally:
+        raj.close()
+    app = make_app(path, watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for page in pages:
+            app.store_changed(page)  # as the watcher tells each of raj's commits
+            await settle(pilot)
+        assert [str(n.message) for n in app._notifications] == ["@ana as @raj added 12 tasks"]
+        assert toasts_held(app) == [1]
+
+
+async def test_a_notice_whose_time_ran_out_before_its_timer_leaves_no_empty_place_behind(tmp_path: Path) -> None:
+    # A notice's time up while the app was busy, before its own timer went off: the next notice's refresh dropped its
+    # toast and kept its place in the rack, empty (one in ten of a teammate's changes, made a few seconds apart).
+    app = make_app(team(tmp_path), watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("first", timeout=30)
+        await settle(pilot)
+        first = next(n for n in app._notifications if n.message == "first")
+        first.timeout = 0  # its time up, its toast's timer (set when it was shown) still to go off
+        app.notify("second", timeout=30)
+        await settle(pilot)
+        assert [str(n.message) for n in app._notifications] == ["second"]
+        assert toasts_held(app) == [1]
+
+
+async def test_a_widget_gone_leaves_nothing_it_drew_once_the_app_collects(tmp_path: Path) -> None:
+    # A memo of Textual's kept what each widget last drew, up to a thousand of them, long after it went: each toast of
+    # a teammate's change, ~16 kB more for each change an app left open was told of (helper qa's finding).
+    app = make_app(team(tmp_path), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = Static("a line for a moment")
+        await app.screen.mount(shown)
+        await settle(pilot)
+        drawn = weakref.ref(shown._styles_cache)
+        await shown.remove()
+        del shown
+        await app.screen.mount(Static("the next one"))  # the screen laid out again: its list of what it shows drops the first
+        await settle(pilot)
+        app.collector.last_input -= REST  # nobody typed for a while
+        allocated = [[n] for n in range(PENDING)]  # and the app made enough since it last collected
+        assert app.collector.tick()
+        del allocated
+        assert drawn() is None

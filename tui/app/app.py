@@ -43,7 +43,7 @@ from crewdeck.sync.state.rules import crisis_refused
 from crewdeck.sync.state.sharedfile import access_problem
 from crewdeck.sync.state.store import BUSY_TIMEOUT, WorkspaceError
 from crewdeck.sync.state.visible import visible
-from crewdeck.tui.app import hidden_keys
+from crewdeck.tui.app import hidden_keys, textual_memos
 from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import keep_drafts
@@ -60,6 +60,7 @@ from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.terminal_cells import measure_as_terminal
+from crewdeck.tui.app.toasts import refresh as refresh_toasts
 from crewdeck.tui.app.typed_after import TypedAfter
 from crewdeck.tui.app.workers import Latest, background
 from crewdeck.tui.app.write_wait import WriteWait
@@ -484,7 +485,7 @@ class CrewdeckApp(App[int]):
         self._refusal_told = ""
         #: That notice while it may be up: taken down when sync recovers (its advice followed) or says something else.
         self._refusal_notice: Notification | None = None
-        self.collector = IdleCollector()
+        self.collector = IdleCollector(collect=textual_memos.collect)
         self.keys_ahead = KeysAhead()
         self.typed_after = TypedAfter()
         unfold_escape_and_digit()  # before the driver's parser reads a key
@@ -1257,6 +1258,10 @@ class CrewdeckApp(App[int]):
         ``lines``: a message of several lines, each shown (a line break between them kept, where it read "^J")."""
         shown = visible(message, multiline=lines)
         super().notify(shown, title=visible(title), severity=severity, timeout=timeout, markup=markup)
+
+    def _refresh_notifications(self) -> None:
+        """Textual's, but a toast the rack takes down takes its empty holder with it (``crewdeck.tui.app.toasts``)."""
+        refresh_toasts(self)
 
     def written(self, message: str, written: Written | None) -> None:
         """After one of our writes: say what was done and refresh what it touched."""
