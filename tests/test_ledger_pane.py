@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import time
@@ -1937,3 +1938,19 @@ async def test_the_app_keeps_sqlites_own_page_cache_after_all_time(workspace: Pa
         assert ledger.period == Period.all()
         (kib,) = app.session.access.read(lambda ws: ws.conn.execute("PRAGMA cache_size").fetchone())
         assert kib == -SESSION_CACHE_KIB  # in KiB (negative); a positive size would be pages
+
+
+def test_budget_lines_of_other_amounts_are_not_equal(workspace: Path) -> None:
+    """A budget line formats its amounts when drawn: its equality left them out, so the line of a campaign's category
+    over all time equalled the same line of one month, whatever each had spent (reviewer rg)."""
+    from crewdeck.tui.ledger.view import budget_view
+
+    with Store(workspace) as store:
+        base = store.conn.execute("SELECT base_currency FROM workspace").fetchone()[0]
+        today = dt.date(2026, 12, 3)
+        wide = {(line.campaign_id, line.category): line for line in budget_view(store.conn, base, Period.all(), today).lines}
+        month = budget_view(store.conn, base, Period.parse("2026-11"), today).lines
+        again = budget_view(store.conn, base, Period.parse("2026-11"), today).lines
+    differing = [line for line in month if line.spent != wide[(line.campaign_id, line.category)].spent]
+    assert differing and all(line != wide[(line.campaign_id, line.category)] for line in differing)
+    assert month == again  # read twice, the same lines

@@ -36,12 +36,12 @@ from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Workspace
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class BudgetLine:
     """One row of the budget table: what finds, marks and counts it at once, its amounts formatted in the base
     currency when it is first drawn.  A year or all time of 200 campaigns has some 800 lines and the pane draws ten or
-    so: all of them were formatted on each key (some 40 ms, as long as a month's report takes to read).  Equal only to
-    itself: its amounts are its report line's, which no comparison of its fields would see."""
+    so: all of them were formatted on each key (some 40 ms, as long as a month's report takes to read).  Compared with
+    its report line, whose amounts are its own (hashed without it: the line is not hashable)."""
 
     campaign_id: str
     campaign: str
@@ -53,7 +53,7 @@ class BudgetLine:
     complete: bool
     #: Entries a crisis froze: out of ``spent`` until a manager approves each.
     frozen_entries: int
-    line: Line = field(repr=False, compare=False)
+    line: Line = field(repr=False, hash=False)
     base: str
 
     @classmethod
