@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from crewdeck.tui.app.collector import PENDING, REST, THRESHOLDS, IdleCollector, allocated_since_full_collection
 
 
@@ -51,3 +53,13 @@ def test_allocations_since_a_full_collection_are_counted() -> None:
     kept = [[i] for i in range(3 * PENDING)]  # lists are tracked by the collector
     assert allocated_since_full_collection() >= 2 * PENDING
     del kept
+
+
+def test_a_textual_without_the_styles_memo_collects_all_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo's leak fixed upstream (a plain method, no ``cache_clear``): the collection ended the app (reviewer ri)."""
+    from textual._styles_cache import StylesCache
+
+    from crewdeck.tui.app import textual_memos
+
+    monkeypatch.setattr(StylesCache, "get_inner_outer", StylesCache.get_inner_outer.__wrapped__)
+    textual_memos.collect()  # no AttributeError
