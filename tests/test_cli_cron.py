@@ -169,6 +169,46 @@ def test_an_error_to_a_file_under_a_latin_1_locale_is_utf_8_as_the_output_is(cli
     assert ran.code == 2 and "'Café-Ωmega' is not an id" in ran.err, ran.err
 
 
+def test_bytes_typed_at_a_terminal_its_encoding_has_no_character_for_name_that_encoding(cli: Cli, tmp_path: Path) -> None:
+    """Read in the terminal's own encoding, text it cannot read was called "not UTF-8 text" (reviewer rj)."""
+    leader, follower = pty.openpty()
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "PYTHONIOENCODING": "cp1252"}
+    argv = [sys.executable, *CREWDECK, "-w", str(cli.workspace), "--as", "ana", "ledger", "import", "-"]
+    with subprocess.Popen(argv, stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=environment) as proc:
+        os.close(follower)
+        os.write(leader, b"date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Caf\x81,12.00 EUR\n\x04")
+        _, err = proc.communicate(timeout=120)
+    os.close(leader)
+    assert (proc.returncode, err.decode()) == (
+        2,
+        "crewdeck: error: nothing imported: standard input: not text in the terminal's encoding (cp1252)\n",
+    )
+
+
+def test_an_export_to_a_pipe_whose_reader_stops_is_an_error(cli: Cli, tmp_path: Path) -> None:
+    """``crewdeck export -o FIFO`` whose reader stopped early lost the rest with status 0 and nothing said, as if it
+    were standard output's reader gone (reviewer rj)."""
+    for number in range(300):
+        cli.ok("add", f"Reel {number} " + "x" * 200)
+    fifo = tmp_path / "backup.fifo"
+    os.mkfifo(fifo)
+    with subprocess.Popen(["head", "-c", "100", str(fifo)], stdout=subprocess.DEVNULL):
+        ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "export", "-o", str(fifo))
+    assert (ran.code, ran.err) == (2, f"crewdeck: error: {fifo}: the reader stopped before the output was all written (Broken pipe)\n")
+
+
+def test_standard_error_to_a_file_under_a_latin_1_locale_keeps_python_s_escapes() -> None:
+    """Made UTF-8, standard error's errors were made strict too: a lone surrogate (a byte of no UTF-8 read from an
+    argument or standard input) in a line ended the command in UnicodeEncodeError, where Python escapes it (rj)."""
+    script = "import sys\nfrom crewdeck.tui.cli import main\nmain._utf8_streams()\nsys.stderr.write('\\udcff\\n')"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, env={**os.environ, "PYTHONIOENCODING": "iso8859-1"}, timeout=60, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, b"\\udcff\n")
+
+
 def test_spend_typed_at_a_terminal_of_a_latin_1_locale_is_read_in_its_encoding(cli: Cli, tmp_path: Path) -> None:
     """Standard input was read as UTF-8 at a terminal too, whose keys type the locale's Latin-1: "Café" refused as no
     UTF-8 text (reviewer rb)."""

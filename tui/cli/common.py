@@ -538,8 +538,8 @@ def read_input(path: str) -> str:
     if path == "-":
         try:
             text = sys.stdin.read()
-        except UnicodeDecodeError:
-            raise UserError(f"{source_name(path)}: not UTF-8 text") from None
+        except UnicodeDecodeError as exc:  # at a terminal, read in its own encoding
+            raise UserError(not_utf8(source_name(path), path, exc)) from None
         if undecodable(text):  # the bytes that were not UTF-8, as surrogateescape keeps them
             raise UserError(f"{source_name(path)}: not UTF-8 text")
         return text.removeprefix("\ufeff")

@@ -420,7 +420,8 @@ def _utf8_streams() -> None:
             if out.isatty():
                 out.reconfigure(errors="backslashreplace")
             else:
-                out.reconfigure(encoding="utf-8")
+                # An encoding given alone makes its errors strict: standard error's stay as Python has them.
+                out.reconfigure(encoding="utf-8", errors="backslashreplace" if out is sys.stderr else "strict")
 
 
 #: What a failed write to standard output or standard error names, as a file's names its path.
@@ -444,6 +445,12 @@ class _NamedStream(io.FileIO):
                 return memoryview(data).nbytes
             exc.filename = exc.filename or self.said_as
             raise
+
+
+def _is_named(out: TextIO) -> bool:
+    """Whether ``out`` writes through a ``_NamedStream`` (the process's own standard stream, not a test's)."""
+    binary = getattr(out, "buffer", None)
+    return isinstance(binary, _NamedStream) or isinstance(getattr(binary, "raw", None), _NamedStream)
 
 
 def _named(out: TextIO, said_as: str) -> TextIO:
@@ -559,10 +566,14 @@ def _run(argv: Sequence[str] | None) -> int:
             error(f"the workspace stayed locked by another process ({exc}); try again")
             return EXIT_TRY_LATER
         return error(f"the workspace file cannot be used: {exc}")
-    except BrokenPipeError:
-        # The reader of its output went away (`crewdeck tasks | head`); that is not an error.
-        _drop(sys.stdout)
-        return 0
+    except BrokenPipeError as exc:
+        if exc.filename == STANDARD_OUTPUT or (exc.filename is None and not _is_named(sys.stdout)):
+            # The reader of its output went away (`crewdeck tasks | head`); that is not an error.
+            _drop(sys.stdout)
+            return 0
+        # A pipe the command opened (``export -o FIFO``) whose reader stopped: what was to go there did not.
+        where = f"{exc.filename}: " if exc.filename else ""
+        return error(f"{where}the reader stopped before the output was all written ({exc.strerror or exc})")
     except OSError as exc:  # a path that cannot be written or read
         where = f"{exc.filename}: " if exc.filename else ""
         return error(f"{where}{exc.strerror or exc}")

@@ -121,7 +121,15 @@ def not_utf8(name: str, path: str, error: Exception | None = None) -> str:
 
     said = f"{name}: not UTF-8 text"
     if path == "-":
-        return f"{name}: {UTF16_BROKEN}" if str(getattr(error, "encoding", "")).startswith("utf-16") else said
+        encoding = str(getattr(error, "encoding", ""))
+        if encoding.startswith("utf-16"):
+            return f"{name}: {UTF16_BROKEN}"
+        if encoding and codecs.lookup(encoding).name != "utf-8":
+            # Typed at a terminal, read in the terminal's own encoding (cp1252, EUC-JP): not UTF-8's fault.
+            import sys
+
+            return f"{name}: not text in the terminal's encoding ({sys.stdin.encoding})"
+        return said
     try:
         with open(path, "rb") as stream:
             head = stream.read(len(max(NOT_TEXT, key=len)))
