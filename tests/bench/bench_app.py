@@ -18,6 +18,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def with_ledger(tasks: Path) -> Path:
     """
     ws = tasks.with_name(f"{tasks.stem}_ledger.db")
     if ws.exists() and ws.stat().st_mtime >= tasks.stat().st_mtime:
-        with sqlite3.connect(ws) as conn:
+        with closing(sqlite3.connect(ws)) as conn:  # closed before a rebuild unlinks its -wal beside it
             if conn.execute(
                 "SELECT EXISTS (SELECT 1 FROM ledger_entry) AND EXISTS (SELECT 1 FROM rate WHERE base = 'GBP' AND quote = 'EUR')"
             ).fetchone()[0]:
