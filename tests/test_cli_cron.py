@@ -169,19 +169,26 @@ def test_an_error_to_a_file_under_a_latin_1_locale_is_utf_8_as_the_output_is(cli
     assert ran.code == 2 and "'Café-Ωmega' is not an id" in ran.err, ran.err
 
 
-def test_bytes_typed_at_a_terminal_its_encoding_has_no_character_for_name_that_encoding(cli: Cli, tmp_path: Path) -> None:
-    """Read in the terminal's own encoding, text it cannot read was called "not UTF-8 text" (reviewer rj)."""
+def spend_typed_at_a_terminal(cli: Cli, tmp_path: Path, encoding: str, typed: bytes) -> tuple[int, str]:
+    """``crewdeck ledger import -`` with ``typed`` at a terminal (a pty) whose encoding is ``encoding``, then ctrl-d at a
+    line's start (the end of the input): its exit status and standard error."""
     leader, follower = pty.openpty()
     config = tmp_path / "config.toml"
     config.touch()
-    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "PYTHONIOENCODING": "cp1252"}
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "PYTHONIOENCODING": encoding}
     argv = [sys.executable, *CREWDECK, "-w", str(cli.workspace), "--as", "ana", "ledger", "import", "-"]
     with subprocess.Popen(argv, stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=environment) as proc:
         os.close(follower)
-        os.write(leader, b"date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Caf\x81,12.00 EUR\n\x04")
+        os.write(leader, typed + b"\x04")
         _, err = proc.communicate(timeout=120)
     os.close(leader)
-    assert (proc.returncode, err.decode()) == (
+    return proc.returncode, err.decode()
+
+
+def test_bytes_typed_at_a_terminal_its_encoding_has_no_character_for_name_that_encoding(cli: Cli, tmp_path: Path) -> None:
+    """Read in the terminal's own encoding, text it cannot read was called "not UTF-8 text" (reviewer rj)."""
+    typed = b"date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Caf\x81,12.00 EUR\n"
+    assert spend_typed_at_a_terminal(cli, tmp_path, "cp1252", typed) == (
         2,
         "crewdeck: error: nothing imported: standard input: not text in the terminal's encoding (cp1252)\n",
     )
@@ -212,18 +219,9 @@ def test_standard_error_to_a_file_under_a_latin_1_locale_keeps_python_s_escapes(
 def test_spend_typed_at_a_terminal_of_a_latin_1_locale_is_read_in_its_encoding(cli: Cli, tmp_path: Path) -> None:
     """Standard input was read as UTF-8 at a terminal too, whose keys type the locale's Latin-1: "Café" refused as no
     UTF-8 text (reviewer rb)."""
-    leader, follower = pty.openpty()
-    config = tmp_path / "config.toml"
-    config.touch()
-    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "PYTHONIOENCODING": "iso8859-1"}
-    argv = [sys.executable, *CREWDECK, "-w", str(cli.workspace), "--as", "ana", "ledger", "import", "-"]
-    with subprocess.Popen(argv, stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=environment) as proc:
-        os.close(follower)
-        typed = "date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Café Latin,12.00 EUR\n"
-        os.write(leader, typed.encode("latin-1") + b"\x04")  # ctrl-d at a line's start: the end of the input
-        _, err = proc.communicate(timeout=120)
-    os.close(leader)
-    assert proc.returncode == 0, err
+    typed = "date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Café Latin,12.00 EUR\n"
+    code, err = spend_typed_at_a_terminal(cli, tmp_path, "iso8859-1", typed.encode("latin-1"))
+    assert code == 0, err
     assert [entry["payee"] for entry in json.loads(cli.ok("ledger", "list", "--json"))] == ["Café Latin"]
 
 

@@ -416,10 +416,10 @@ class RuleState(Protocol):
 
 #: A member's fields that say which post steps are theirs to take, besides access and removal (``postround.Reviewer``).
 REVIEWER_FIELDS = ("groups", "campaigns")
+#: The stored post state whose content is what went out (``published_content``), as an operation's value spells it.
+PUBLISHED = '"published"'
 #: Stored post states that put a post into the scheduler or out (``not_publishable``).
-GOING_OUT = ('"scheduled"', '"published"')
-#: The stored post state whose content is what went out (``published_content``).
-PUBLISHED = GOING_OUT[1]
+GOING_OUT = ('"scheduled"', PUBLISHED)
 #: A post's fields the move out reads, as a batch may set them before the move (content, round, scope, slot, release).
 POST_MOVE_FIELDS = frozenset({"post_state", "post_round", "campaign", "platform", "publish", "resumed_from", *CONTENT_FIELDS})
 
