@@ -93,6 +93,21 @@ def test_a_link_signs_in_once_and_a_second_use_is_refused(team: Path, server: We
         assert 'id="terminal"' not in other.get("/").text
 
 
+def test_a_head_request_for_a_link_uses_nothing_and_the_button_still_signs_in(team: Path, server: WebServer) -> None:
+    """A link checker or a chat app's preview that asks for a link's headers alone (HEAD) used it: the guest who opened
+    it next was told it was used already, and the HEAD's cookie had started an app for nobody."""
+    _, url, _ = make_link(team, "gus")
+    with client(server) as checker:
+        headers = checker.head(f"/link/{_secret(url)}", headers={"accept": "text/html"})
+        assert headers.status_code == 200 and COOKIE not in headers.cookies
+    with Store(team) as store:
+        assert [link.used_at for link in signin.links(store.conn)] == [None]
+        assert store.conn.execute("SELECT count(*) FROM web_session").fetchone()[0] == 0
+    with client(server) as guest:
+        assert guest.post(f"/link/{_secret(url)}", headers=JSON).status_code == 303
+        assert 'id="terminal"' in guest.get("/").text
+
+
 def test_an_expired_link_is_refused(team: Path, server: WebServer) -> None:
     ws = Workspace.open(team)
     gus, ana = ws.member_by_handle("gus").id, ws.member_by_handle("ana").id

@@ -5,7 +5,7 @@ same way) with these routes and nothing else:
 
 - ``GET /``: the app's page for a live session, else the sign-in page;
 - ``POST /signin``: a member's token opens a session;
-- ``GET /link/{secret}`` shows a one-time link's page; ``POST`` uses it;
+- ``GET /link/{secret}`` shows a one-time link's page (so does ``HEAD``); ``POST`` uses it;
 - ``POST /signout`` ends the session;
 - ``POST /apps/close`` ends every app of the session's member (past their limit, from another browser);
 - ``GET /static/{file}``: textual.js, xterm's stylesheet, the font, crewdeck's page script: for a live session only;
@@ -610,7 +610,9 @@ class WebServer:
             self.attempts.failed(self._address(request))
             return self._refused(request, 404, "unknown_link", "This sign-in link is not known here.")
         shown, needs_pin = facts
-        if request.method == "GET":
+        # The button's POST alone uses the link: a HEAD (Starlette answers one wherever GET is routed), which link
+        # checkers and chat apps' previews send, used it up, and its member found it used already.
+        if request.method != "POST":
             # A link that signs no one in says so at once: no button that only leads to the refusal.
             refusal = signin.link_refusal(self.conn, secret, self.now())
             if refusal is not None:
