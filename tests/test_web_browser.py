@@ -424,6 +424,34 @@ def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_pos
         assert "Traceback" not in web.stop()
 
 
+def test_a_paste_into_a_note_is_text_even_where_it_holds_the_end_of_a_paste_and_keys(tmp_path: Path, browser: Browser) -> None:
+    """The page's terminal sends a paste as it came, escapes and all: text copied from a page that held the sequence
+    that ends a paste ended it, and what came after acted as keys (escape, y to discard the note, a to approve).  A
+    client pasting feedback into their request for changes approved the post."""
+    team = make_posts_team(tmp_path)
+    web = WebProcess(team).start()
+    try:
+        _, url, _ = make_link(team, "acme", url=web.url)
+        tab = _open(browser)
+        _sign_in_with_link(tab, url)
+        tab.wait_for_text(r"a Approve +c Request changes", "the verdicts' keys in the footer")
+        tab.page.keyboard.press("c")
+        tab.wait_for_text(r"what to change", "the note's dialog")
+        tab.page.evaluate(
+            """text => { const data = new DataTransfer(); data.setData('text/plain', text);
+                 document.querySelector('.xterm-helper-textarea').dispatchEvent(
+                   new ClipboardEvent('paste', {clipboardData: data, bubbles: true})); }""",
+            "Shorter, please\x1b[201~\x1b\x1b[Aya",
+        )
+        tab.page.keyboard.press("Enter")
+        tab.wait_for(lambda: _verdicts(team) != [], "the verdict in the store")
+        assert _verdicts(team) == [("reject", "Spring post 0", "acme")]
+        with Store(team) as store:
+            assert store.conn.execute("SELECT note FROM post_approval").fetchone()[0] == "Shorter, please[201~[Aya"
+    finally:
+        assert "Traceback" not in web.stop()
+
+
 def _verdicts(team: Path) -> list[tuple[str, str, str]]:
     with Store(team) as store:
         rows = store.conn.execute(

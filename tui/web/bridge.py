@@ -7,8 +7,9 @@ page's websocket comes.  Then it runs under Textual's web driver, which speaks o
 expects: after a line ``__GANGLION__``, packets of a type byte (``D``
 terminal output, ``M`` a JSON meta message, ``P`` a packed download
 chunk), a four-byte big-endian length and the payload; what it reads is
-packets of the same framing (``D`` keys as the terminal would send them,
-``M`` resize, focus, blur, quit).  Downloads (``deliver_file``) are not
+packets of the same framing (``D`` keys as the terminal would send them, a
+paste's control characters left out as a terminal leaves them, ``M`` resize,
+focus, blur, quit).  Downloads (``deliver_file``) are not
 offered: the app never delivers a file, and a route that serves files to
 a browser is one more thing to gate.
 """
@@ -19,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -35,6 +37,22 @@ QUIT_GRACE = 5.0
 KILL_AFTER = BUSY_TIMEOUT + QUIT_GRACE
 #: Environment of the app process: Textual's web driver (crewdeck's, which starts focused), the terminal's size, colours.
 DRIVER = "crewdeck.tui.app.web_driver:WebDriver"
+
+
+#: How the page's terminal (xterm.js) brackets a paste, for an app that asked for bracketed pastes (Textual does).
+PASTE_START = "\x1b[200~"
+PASTE_END = "\x1b[201~"
+#: What a terminal leaves out of a paste: the control characters (C0, DEL, C1) but tab, line feed and carriage return.
+_PASTE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def pasted_as_text(keys: str) -> str:
+    """What the browser sent, a paste in it (one message, as xterm.js sends one) kept to text.  xterm.js sends a paste
+    as it came, where a terminal leaves its control characters out: text copied from a page that held the end of a
+    paste ended it, and what followed acted as keys (escape, y, a: a note discarded and the post approved)."""
+    if len(keys) < len(PASTE_START) + len(PASTE_END) or not (keys.startswith(PASTE_START) and keys.endswith(PASTE_END)):
+        return keys
+    return PASTE_START + _PASTE_CONTROLS.sub("", keys[len(PASTE_START) : -len(PASTE_END)]) + PASTE_END
 
 
 def packet(kind: bytes, payload: bytes) -> bytes:
@@ -129,7 +147,7 @@ class AppProcess:
         await self._send(start_line(cookie, width, height))
 
     async def send_keys(self, text: str) -> None:
-        await self._send(packet(b"D", text.encode("utf-8", "replace")))
+        await self._send(packet(b"D", pasted_as_text(text).encode("utf-8", "replace")))
 
     async def send_meta(self, meta: Mapping[str, object]) -> None:
         await self._send(packet(b"M", json.dumps(meta).encode("utf-8")))
