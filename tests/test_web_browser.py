@@ -20,7 +20,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.workspace import Workspace
 
-from .syncsupport import create_token, crewdeck, wait_until
+from .syncsupport import create_token, crewdeck, standing, wait_until
 from .websupport import CHROMIUM, Tab, WebProcess, chromium, make_guest_team, make_link, make_posts_team
 
 
@@ -332,6 +332,22 @@ def test_a_guest_made_a_member_has_the_open_app_ended_and_opens_the_members_app_
     tab.output.clear()
     tab.page.click("#closed a")
     tab.wait_for_text(r"@gus.*Tasks.*Deadlines", "the member's app as @gus")
+
+
+def test_a_signed_in_guest_following_a_link_from_another_site_gets_their_app(team: Path, web: WebProcess, browser: Browser) -> None:
+    """The session's cookie is SameSite=Strict: a link to crewdeck web followed from a chat or a webmail (another site)
+    came without it, and a guest signed in with a link was shown the sign-in page, asking for a token they never had
+    (a reload asked again)."""
+    _, url, _ = make_link(team, "gus", url=web.url)
+    tab = _open(browser)
+    _sign_in_with_link(tab, url)
+    tab.wait_for_text(r"Approvals", "the guest's app")
+    with standing((200, "text/html", f'<a id="crewdeck" href="{web.url}/">the posts to approve</a>'.encode())) as chat:
+        followed = Tab(tab.page.context.new_page())
+        followed.page.goto(chat.replace("127.0.0.1", "localhost"))  # another site: another host than crewdeck web's
+        followed.page.click("#crewdeck")
+        followed.page.wait_for_selector("#terminal")
+        followed.wait_for_text(r"Approvals", "the guest's app, in the tab the link opened")
 
 
 def test_an_expiring_link_ends_its_session_when_it_expires(team: Path, web: WebProcess, browser: Browser) -> None:

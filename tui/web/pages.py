@@ -1,4 +1,5 @@
-"""The HTML crewdeck web serves: the sign-in page, a link's page and the app's page.
+"""The HTML crewdeck web serves: the sign-in page, a link's page, the app's page, and the page that opens it again
+from this server (for a link followed from another site).
 
 Nothing on them comes from outside the machine: the app's page loads
 textual.js, xterm's stylesheet and the Roboto Mono font from this server
@@ -21,10 +22,10 @@ button { padding: .6rem; background: #5e0ba7; color: #fff; border: none; cursor:
 """
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, head: str = "") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"{head}<title>{escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body><main>{body}</main></body></html>\n"
     )
 
@@ -42,6 +43,16 @@ def sign_in_page(workspace: str, message: str | None = None) -> str:
         '<input id="token" name="token" type="password" autocomplete="off" autofocus>'
         '<button type="submit">Sign in</button></form>'
         "<p>Or open the sign-in link a manager gave you.</p>",
+    )
+
+
+def reopen_page(workspace: str) -> str:
+    """Opens ``/`` again from this server's own page: the session's cookie (SameSite=Strict) did not come with a link
+    followed from another site, and comes with one followed from here."""
+    return _page(
+        f"crewdeck · {workspace}",
+        f'<h1>crewdeck · {escape(workspace)}</h1><p><a href="/" id="open">Open crewdeck</a></p>',
+        '<meta http-equiv="refresh" content="0; url=/">',
     )
 
 

@@ -3,7 +3,8 @@
 A Starlette application (the sync server's framework, run by uvicorn the
 same way) with these routes and nothing else:
 
-- ``GET /``: the app's page for a live session, else the sign-in page;
+- ``GET /``: the app's page for a live session, else the sign-in page (followed from another site without the
+  cookie, a page that opens ``/`` again from here, with it);
 - ``POST /signin``: a member's token opens a session;
 - ``GET /link/{secret}`` shows a one-time link's page (so does ``HEAD``); ``POST`` uses it;
 - ``POST /signout`` ends the session;
@@ -525,6 +526,10 @@ class WebServer:
 
     async def index(self, request: Request) -> Response:
         found = self._session(request)
+        if found is None and COOKIE not in request.cookies and request.headers.get("sec-fetch-site") == "cross-site":
+            # The cookie is SameSite=Strict: a link to crewdeck web followed from another site (a chat, a webmail) came
+            # without it, and a signed-in guest was asked for a token they never had.  Opened from here, it comes.
+            return self._headers(HTMLResponse(pages.reopen_page(self.name)))
         if found is None:
             # Back with the cookie of a session that ended under its app ("Open again"): the page says why.
             why = signin.ended_why(self.conn, request.cookies.get(COOKIE, ""), self.now())
