@@ -265,6 +265,30 @@ def test_on_a_phone_the_line_saying_why_the_app_ended_and_its_ways_on_stay_clear
         assert box is not None and box["x"] >= 8 and box["x"] + box["width"] <= width - 8, (shown, box, width)
 
 
+def test_on_a_phone_the_pages_and_the_app_are_laid_out_at_the_phones_width(team: Path, web: WebProcess, browser: Browser) -> None:
+    """A phone laid the pages out at a desktop's width (980 pixels) and shrank them to fit: the app in its 100-odd
+    columns, in letters a few pixels high, for a client approving posts on the phone."""
+    _, url, _ = make_link(team, "gus", url=web.url)
+    tab = Tab(browser.new_context(viewport={"width": 390, "height": 700}, is_mobile=True, has_touch=True).new_page())
+    sizes: list[dict[str, int]] = []
+    tab.page.on("websocket", lambda socket: socket.on("framesent", lambda sent: _resized(sent, sizes)))
+    tab.page.goto(url)
+    assert tab.page.evaluate("window.innerWidth") == 390
+    tab.page.click("#use-link")
+    tab.page.wait_for_selector("#terminal")
+    tab.wait_for_text(r"Approvals", "the guest's app")
+    assert tab.page.evaluate("window.innerWidth") == 390
+    tab.wait_for(lambda: sizes != [], "the terminal's size sent")
+    assert 30 <= sizes[-1]["width"] <= 50, sizes
+
+
+def _resized(sent: str | bytes, sizes: list[dict[str, int]]) -> None:
+    """The size in a resize the page sent its app."""
+    envelope = json.loads(sent) if isinstance(sent, str) and '"resize"' in sent else None
+    if envelope is not None and envelope[0] == "resize":
+        sizes.append(envelope[1])
+
+
 def _gone(pid: int) -> bool:
     """Whether process ``pid`` has exited (reaped, or a zombie its new parent has not reaped yet)."""
     try:

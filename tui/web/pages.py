@@ -22,9 +22,14 @@ button { padding: .6rem; background: #5e0ba7; color: #fff; border: none; cursor:
 """
 
 
+#: A phone lays the pages out at its own width: without it, at a desktop's (980 pixels), shrunk to fit, the app's text
+#: was a few pixels high.
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
 def _page(title: str, body: str, head: str = "") -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">{VIEWPORT}<link rel="icon" href="data:,">'
         f"{head}<title>{escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body><main>{body}</main></body></html>\n"
     )
@@ -166,7 +171,7 @@ window.onload = (event) => {
 def app_page(workspace: str, handle: str, websocket_url: str, font_size: int = 16) -> str:
     """The terminal: textual.js opens ``websocket_url`` and draws the app it carries."""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<html lang="en"><head><meta charset="utf-8">{VIEWPORT}<link rel="icon" href="data:,">
 <title>crewdeck · {escape(workspace)} · @{escape(handle)}</title>
 <link rel="stylesheet" href="/static/css/xterm.css">
 <style>
