@@ -26,6 +26,19 @@ from .conftest import NOW_TEXT, ROOT, Cli, Result, on_a_terminal
 PRINTING = [("--version",), ("--help",), ("tasks", "--help"), ("member", "list"), ("log",)]
 
 
+#: Two tasks, as ``task export`` writes them.
+TASKWARRIOR_EXPORT = json.dumps(
+    [
+        {
+            "uuid": f"{digit}1111111-1111-1111-1111-111111111111",
+            "description": f"Task {digit}",
+            "status": "pending",
+            "entry": "20261201T000000Z",
+        }
+        for digit in "12"
+    ]
+).encode()
+
 #: crewdeck as its console script runs it.
 CREWDECK = ("-m", "crewdeck.tui.cli.main")
 
@@ -76,6 +89,54 @@ def test_output_to_a_full_disk_is_one_error_line_and_status_2(cli: Cli, tmp_path
     assert (ran.code, ran.err) == (2, "crewdeck: error: standard output: No space left on device\n")
 
 
+def test_a_change_whose_output_a_full_disk_lost_is_said_made_with_status_3(cli: Cli, tmp_path: Path) -> None:
+    """``crewdeck add X > out`` on a full disk added the task, then exited 2 with no word of it, as a refusal does: a
+    script that ran it again added it twice."""
+    with open("/dev/full", "wb") as full:
+        ran = as_cron(cli, tmp_path, full.fileno(), "add", "Brief the agency")
+    (task,) = json.loads(cli.ok("tasks", "--json"))
+    assert ran.code == 3
+    assert ran.err == (
+        f"crewdeck: error: standard output: No space left on device; the change was made all the same: task {task['id'][:8]}; "
+        "do not run the command again\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "made"),
+    [
+        (
+            ("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "12.00 EUR", "--payee", "Meta"),
+            "ledger entry ",
+        ),
+        (("post", "add", "Launch reel +spring-launch post:instagram"), "post "),
+    ],
+    ids=["ledger add", "post add"],
+)
+def test_every_command_that_wrote_says_its_change_made_when_its_output_is_lost(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...], made: str
+) -> None:
+    with open("/dev/full", "wb") as full:
+        ran = as_cron(cli, tmp_path, full.fileno(), *args)
+    assert ran.code == 3, ran.err
+    assert f"; the change was made all the same: {made}" in ran.err
+
+
+def test_an_import_whose_output_is_lost_says_what_it_imported_and_its_dry_run_nothing(cli: Cli, tmp_path: Path) -> None:
+    """What a dry run wrote is rolled back: no change to say, and the status of a failure, 2; the import itself says
+    the tasks it made."""
+    args = ("import", "--from", "taskwarrior", "-")
+    with open("/dev/full", "wb") as full:
+        rehearsed = as_cron(cli, tmp_path, full.fileno(), *args, "--dry-run", stdin=TASKWARRIOR_EXPORT)
+        imported = as_cron(cli, tmp_path, full.fileno(), *args, stdin=TASKWARRIOR_EXPORT)
+    assert (rehearsed.code, rehearsed.err) == (2, "crewdeck: error: standard output: No space left on device\n")
+    assert (imported.code, imported.err) == (
+        3,
+        "crewdeck: error: standard output: No space left on device; the change was made all the same: "
+        "2 tasks (11111111, 21111111); do not run the command again\n",
+    )
+
+
 @pytest.mark.parametrize("args", [("tasks", "--bogus"), ("nosuchcmd",), ("tasks", "#nomatch"), ("ledger", "import", "/none")], ids=" ".join)
 def test_a_commands_status_stays_its_own_when_standard_error_cannot_be_written(cli: Cli, tmp_path: Path, args: tuple[str, ...]) -> None:
     """``crewdeck ledger import x.csv 2>&1 | logger`` with the logger gone: a usage error or a refusal exited 0, as if
@@ -111,6 +172,7 @@ def test_every_help_ends_with_its_exit_statuses_and_where_its_output_goes() -> N
         section = shown[shown.index("\nexit status:\n") :]
         assert "  0  done\n" in section and "  2  an error" in section and "standard error" in section, command.prog
         assert "  75  try again later" in section, command.prog
+        assert "  3  the change was made, but its output" in section, command.prog
         assert ("  1  " in section) == (command.prog == "crewdeck" or command.prog in STATUS_ONE), command.prog
         takes_json = any("--json" in action.option_strings for action in command._actions)
         assert ("--json: one JSON document" in section) == takes_json, command.prog

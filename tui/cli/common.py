@@ -103,6 +103,9 @@ class Context:
         #: Off for writes nobody asked for (``unasked``): no change to undo.
         self._remembers = True
         self._remembering = ExitStack()
+        #: Each commit's first and last operation on the workspace (some may be rolled back after: a dry run's), for
+        #: ``changes_made`` to say what a command changed when its output could not be written after it.
+        self._commits: list[tuple[Op, Op]] = []
 
     @cached_property
     def config(self) -> Config:
@@ -137,6 +140,7 @@ class Context:
             assert path is not None
             self._ws = Workspace.open(path)
             self._remembering.enter_context(self._ws.store.remembering(self._remember))
+            self._remembering.enter_context(self._ws.store.remembering(lambda first, last: self._commits.append((first, last))))
             if self.authenticated is not None or self.named_member[0]:
                 # A handle no member has is said before the command says anything (it never reads as nobody).
                 self.me_or_none()
@@ -250,6 +254,14 @@ class Context:
         from crewdeck.tui.cli import history
 
         self._change = history.remember(self.ws.store, me.id, first, last, self._change)
+
+    def changes_made(self) -> str | None:
+        """What the command's commits that stayed in the workspace changed (``changes_made.said``), ``None`` when none did."""
+        if self._ws is None or not self._commits:
+            return None
+        from crewdeck.tui.cli.changes_made import said
+
+        return said(self._ws, self._commits)
 
     @contextmanager
     def unasked(self) -> Iterator[None]:
