@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.sshkeys import parse_key
 from crewdeck.tui.cli.exit_status import STATUS_ONE
 from crewdeck.tui.cli.main import build_parser
+from crewdeck.tui.ssh.session import running_account
 
 from .conftest import NOW_TEXT, ROOT, Cli, Result, on_a_terminal
 
@@ -333,3 +336,52 @@ def test_an_argument_not_utf_8_under_a_latin_1_locale_keeps_the_locale_s_reading
     )
     assert (done.returncode, done.stderr) == (0, b"")
     assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café"]
+
+
+def under_a_locale(
+    tmp_path: Path, locale: Mapping[str, str], env: Mapping[str, str | bytes], *args: str
+) -> subprocess.CompletedProcess[bytes]:
+    """``crewdeck ARGS`` under ``locale``, with ``env`` (a value in bytes given as those bytes) and no ``--workspace``."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), **locale, **env}
+    argv = [sys.executable, *CREWDECK, *args]
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False)
+
+
+def test_a_workspace_named_in_the_environment_under_a_latin_1_locale_is_read_as_utf_8(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """``CREWDECK_WORKSPACE=~/Café Ωmega/team.db`` from a UTF-8 script under a locale of ISO-8859-1 was read as
+    "CafÃ© Î©mega", which no file is ("cannot open workspace"), where ``--workspace`` named it; and ``-w`` a path of a
+    character ISO-8859-1 lacks ended in a traceback."""
+    folder = tmp_path / "Café Ωmega"
+    folder.mkdir()
+    shutil.copy(cli.workspace, folder / "team.db")
+    named = under_a_locale(tmp_path, latin_1_locale, {"CREWDECK_WORKSPACE": str(folder / "team.db")}, "--as", "ana", "add", "Café")
+    assert (named.returncode, named.stderr.decode()) == (0, "")
+    given = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "team.db"), "--as", "ana", "tasks", "--json")
+    assert given.returncode == 0, given.stderr.decode()
+    assert [task["title"] for task in json.loads(given.stdout)] == ["Café"]
+
+
+def test_bytes_not_utf_8_in_an_environment_variable_are_refused_by_name_under_a_latin_1_locale(
+    tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """Under a locale of ISO-8859-1 any byte read as a character: a workspace named by bytes that are no UTF-8 was
+    looked for as "ÿ", where a UTF-8 locale refused it by name before anything ran."""
+    ran = under_a_locale(tmp_path, latin_1_locale, {"CREWDECK_WORKSPACE": b"/srv/team-\xff.db"}, "tasks")
+    assert (ran.returncode, ran.stderr.decode()) == (2, "crewdeck: error: CREWDECK_WORKSPACE: '/srv/team-\\xff.db' is not UTF-8 text\n")
+
+
+def test_a_command_sent_over_ssh_under_a_latin_1_locale_is_read_as_utf_8(cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]) -> None:
+    """``ssh team@host add "Café Ωmega"`` to a team account whose locale is ISO-8859-1 stored "CafÃ© Î©mega": sshd
+    hands the command over in the environment (SSH_ORIGINAL_COMMAND), read in the locale's encoding."""
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9ZsmCpGqsH6jcsV4tJpC4Xd1Mu1nVkSgx4cYN1h0mo raj@laptop"
+    cli.ok("ssh", "account", running_account())
+    cli.ok("member", "set", "raj", "--ssh-key", key)
+    session = ("-w", str(cli.workspace), "ssh-session", "raj", "--key", parse_key(key).fingerprint)
+    env = {"SSH_ORIGINAL_COMMAND": 'add "Café Ωmega"', "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    ran = under_a_locale(tmp_path, latin_1_locale, env, *session)
+    assert ran.returncode == 0, ran.stderr.decode()
+    assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café Ωmega"]

@@ -37,6 +37,7 @@ from crewdeck.tui.cli.common import (
     tls_files,
     tls_options,
 )
+from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError, home_path, stopped_by, workspace_refused
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, os_user, shown_handle
@@ -153,7 +154,7 @@ def _given_token(a: argparse.Namespace, kept: str | None = None) -> str | None:
     elif a.token_file is not None:
         given, where = _token_file(a.token_file), f"--token-file {a.token_file}"
     elif kept is None:
-        given, where = os.environ.get(ENV_TOKEN, "").strip(), ENV_TOKEN  # as a file's: a pasted line's spaces are no part of it
+        given, where = (variable(ENV_TOKEN) or "").strip(), ENV_TOKEN  # as a file's: a pasted line's spaces are no part of it
         if not given:
             return None
     else:
@@ -536,7 +537,7 @@ def _how_to_open(ctx: Context, replica: Path) -> None:
     # The environment's workspace goes before the config's: setting the config would change nothing.
     default = (
         f"set {ENV_WORKSPACE}={where} (it is set, and goes before the config's workspace)"
-        if os.environ.get(ENV_WORKSPACE)
+        if variable(ENV_WORKSPACE)
         else f"crewdeck config set workspace {where}"
     )
     print(

@@ -24,6 +24,7 @@ from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace import workspace as workspace_module
 from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
 from crewdeck.tui.workspace.config import Config, load
+from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import Unidentified, UserError, home_path, not_utf8, nothing_imported, source_name, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -120,7 +121,7 @@ class Context:
 
     def workspace_path(self, required: bool = True) -> Path | None:
         """The workspace named (option, environment, config), else the local one the app makes on its first start."""
-        explicit = getattr(self.args, "workspace", None) or os.environ.get(ENV_WORKSPACE) or self.config.workspace
+        explicit = getattr(self.args, "workspace", None) or variable(ENV_WORKSPACE) or self.config.workspace
         if explicit:
             return home_path(explicit)
         local = config_module.default_workspace_path()
@@ -150,7 +151,7 @@ class Context:
     def named_member(self) -> tuple[str | None, str]:
         """The handle the person names themselves by (``--as``, else ``CREWDECK_MEMBER``), and which of the two named it."""
         handle = getattr(self.args, "as_member", None)
-        return (handle, "--as") if handle else (os.environ.get(ENV_MEMBER) or None, ENV_MEMBER)
+        return (handle, "--as") if handle else (variable(ENV_MEMBER) or None, ENV_MEMBER)
 
     @cached_property
     def me(self) -> Member:

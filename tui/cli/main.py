@@ -25,6 +25,7 @@ from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
 from crewdeck.tui.cli.exit_status import exit_status_help
 from crewdeck.tui.time.when import ENV_NOW
 from crewdeck.tui.workspace.config import ENV_CONFIG
+from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, try_later_errors, undecodable
 
 if TYPE_CHECKING:
@@ -341,9 +342,10 @@ def unusable_argument(argv: Sequence[str]) -> str | None:
     nothing can store, print or send: they are refused before anything runs.
     """
     for name in (ENV_WORKSPACE, ENV_MEMBER, ENV_CONFIG, ENV_NOW):
-        problem = _unusable(os.environ.get(name, ""))
+        value = variable(name) or ""
+        problem = _unusable(value)
         if problem:
-            return f"{name}: '{visible(os.environ[name])}' {problem}"
+            return f"{name}: '{visible(value)}' {problem}"
     for index, arg in enumerate(argv):
         problem = _unusable(arg)
         if problem is None:

@@ -48,8 +48,10 @@ def home_path(text: str) -> Path:
     """A path crewdeck was given, its leading ``~`` or ``~user`` read as a shell reads it (``--token-file=~/t`` reaches
     crewdeck with its ``~``), for every path it takes.  ``UserError`` naming it when there is no such home: Python
     raises ``RuntimeError`` for ``~nosuchuser/...``, which reached the user as a traceback."""
+    from crewdeck.tui.workspace.environment import as_the_system_names
+
     try:
-        return Path(text).expanduser()
+        return Path(as_the_system_names(text)).expanduser()
     except RuntimeError:
         from crewdeck.sync.state.visible import visible  # here: importing this module stays free
 
