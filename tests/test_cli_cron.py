@@ -125,6 +125,21 @@ def test_every_command_that_wrote_says_its_change_made_when_its_output_is_lost(
     assert f"; the change was made all the same: {made}" in ran.err
 
 
+def test_a_listing_whose_catch_up_wrote_is_no_change_made_and_an_undo_is_one(cli: Cli, tmp_path: Path) -> None:
+    """``tasks > report`` on a full disk whose catch-up made a series' next instance would be said a change made, not
+    to run again, where nobody asked for it and running it again writes nothing; ``undo`` is the change it is run for."""
+    task = cli.ok("add", "Standup").strip()
+    cli.ok("set", task, "every=day 09:00")
+    later = {"CREWDECK_NOW": "2026-12-02T12:00:00Z"}  # days after: the series is behind
+    with open("/dev/full", "wb") as full:
+        listed = as_cron(cli, tmp_path, full.fileno(), "tasks", env=later)
+        undone = as_cron(cli, tmp_path, full.fileno(), "undo", env=later)
+    assert (listed.code, listed.err) == (2, "crewdeck: error: standard output: No space left on device\n")
+    assert [row["title"] for row in json.loads(cli.ok("tasks", "all", "--json"))] == ["Standup", "Standup"]  # caught up
+    assert undone.code == 3, undone.err
+    assert f"; the change was made all the same: task {task[:8]}; do not run the command again\n" in undone.err
+
+
 def test_an_import_whose_output_is_lost_says_what_it_imported_and_its_dry_run_nothing(cli: Cli, tmp_path: Path) -> None:
     """What a dry run wrote is rolled back: no change to say, and the status of a failure, 2; the import itself says
     the tasks it made."""

@@ -103,6 +103,8 @@ class Context:
         self._change: int | None = None
         #: Off for writes nobody asked for (``unasked``): no change to undo.
         self._remembers = True
+        #: Off for writes nobody asked for, not even as an undo (``unasked``): no change said made (``changes_made``).
+        self._asked = True
         self._remembering = ExitStack()
         #: Each commit's first and last operation on the workspace (some may be rolled back after: a dry run's), for
         #: ``changes_made`` to say what a command changed when its output could not be written after it.
@@ -141,7 +143,7 @@ class Context:
             assert path is not None
             self._ws = Workspace.open(path)
             self._remembering.enter_context(self._ws.store.remembering(self._remember))
-            self._remembering.enter_context(self._ws.store.remembering(lambda first, last: self._commits.append((first, last))))
+            self._remembering.enter_context(self._ws.store.remembering(self._committed))
             if self.authenticated is not None or self.named_member[0]:
                 # A handle no member has is said before the command says anything (it never reads as nobody).
                 self.me_or_none()
@@ -264,14 +266,20 @@ class Context:
 
         return said(self._ws, self._commits)
 
+    def _committed(self, first: Op, last: Op) -> None:
+        """A commit of the command's, in its transaction: what ``changes_made`` says, if asked for."""
+        if self._asked:
+            self._commits.append((first, last))
+
     @contextmanager
-    def unasked(self) -> Iterator[None]:
-        """The block's writes are nobody's asking (a series' next instance, an undo's own write): no change to undo."""
-        self._remembers = False
+    def unasked(self, *, undo: bool = False) -> Iterator[None]:
+        """The block's writes are no change to undo: nobody's asking (a series' next instance, which a listing said
+        made would be told not to run again), or with ``undo`` an undo's own write, the change its command was run for."""
+        self._remembers, self._asked = False, undo
         try:
             yield
         finally:
-            self._remembers = True
+            self._remembers = self._asked = True
 
     def close(self) -> None:
         self._remembering.close()
