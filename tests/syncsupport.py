@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +40,12 @@ def free_port() -> int:
 
 
 class Stand(http.server.BaseHTTPRequestHandler):
-    """Answers every request with the server's ``answer``: ``(status, content type, body)``."""
+    """Answers every request with the server's ``answer``: ``(status, content type, body)``, or its answer ``at`` the
+    request's path where it has one."""
 
     def do_GET(self) -> None:
-        status, content_type, body = self.server.answer  # type: ignore[attr-defined]
+        path = self.path.split("?", 1)[0]
+        status, content_type, body = self.server.at.get(path, self.server.answer)  # type: ignore[attr-defined]
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -57,10 +59,12 @@ class Stand(http.server.BaseHTTPRequestHandler):
 
 
 @contextmanager
-def standing(answer: tuple[int, str, bytes]) -> Iterator[str]:
-    """The URL of a server on 127.0.0.1 that gives every request ``answer`` (``Stand``), for as long as the block."""
+def standing(answer: tuple[int, str, bytes], at: Mapping[str, tuple[int, str, bytes]] | None = None) -> Iterator[str]:
+    """The URL of a server on 127.0.0.1 that gives every request ``answer`` but those to a path ``at`` has (``Stand``),
+    for as long as the block."""
     stand = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stand)
     stand.answer = answer  # type: ignore[attr-defined]
+    stand.at = at or {}  # type: ignore[attr-defined]
     serving = threading.Thread(target=stand.serve_forever)
     serving.start()
     try:

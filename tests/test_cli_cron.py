@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,14 +18,29 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.sshkeys import parse_key
 from crewdeck.tui.cli.exit_status import STATUS_ONE
 from crewdeck.tui.cli.main import build_parser
+from crewdeck.tui.ssh.session import running_account
 
 from .conftest import NOW_TEXT, ROOT, Cli, Result, on_a_terminal
 
 #: What prints to standard output without reading or writing the workspace (argparse's own output) and what reads it.
 PRINTING = [("--version",), ("--help",), ("tasks", "--help"), ("member", "list"), ("log",)]
 
+
+#: Two tasks, as ``task export`` writes them.
+TASKWARRIOR_EXPORT = json.dumps(
+    [
+        {
+            "uuid": f"{digit}1111111-1111-1111-1111-111111111111",
+            "description": f"Task {digit}",
+            "status": "pending",
+            "entry": "20261201T000000Z",
+        }
+        for digit in "12"
+    ]
+).encode()
 
 #: crewdeck as its console script runs it.
 CREWDECK = ("-m", "crewdeck.tui.cli.main")
@@ -76,6 +92,69 @@ def test_output_to_a_full_disk_is_one_error_line_and_status_2(cli: Cli, tmp_path
     assert (ran.code, ran.err) == (2, "crewdeck: error: standard output: No space left on device\n")
 
 
+def test_a_change_whose_output_a_full_disk_lost_is_said_made_with_status_3(cli: Cli, tmp_path: Path) -> None:
+    """``crewdeck add X > out`` on a full disk added the task, then exited 2 with no word of it, as a refusal does: a
+    script that ran it again added it twice."""
+    with open("/dev/full", "wb") as full:
+        ran = as_cron(cli, tmp_path, full.fileno(), "add", "Brief the agency")
+    (task,) = json.loads(cli.ok("tasks", "--json"))
+    assert ran.code == 3
+    assert ran.err == (
+        f"crewdeck: error: standard output: No space left on device; the change was made all the same: task {task['id'][:8]}; "
+        "do not run the command again\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "made"),
+    [
+        (
+            ("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "12.00 EUR", "--payee", "Meta"),
+            "ledger entry ",
+        ),
+        (("post", "add", "Launch reel +spring-launch post:instagram"), "post "),
+    ],
+    ids=["ledger add", "post add"],
+)
+def test_every_command_that_wrote_says_its_change_made_when_its_output_is_lost(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...], made: str
+) -> None:
+    with open("/dev/full", "wb") as full:
+        ran = as_cron(cli, tmp_path, full.fileno(), *args)
+    assert ran.code == 3, ran.err
+    assert f"; the change was made all the same: {made}" in ran.err
+
+
+def test_a_listing_whose_catch_up_wrote_is_no_change_made_and_an_undo_is_one(cli: Cli, tmp_path: Path) -> None:
+    """``tasks > report`` on a full disk whose catch-up made a series' next instance would be said a change made, not
+    to run again, where nobody asked for it and running it again writes nothing; ``undo`` is the change it is run for."""
+    task = cli.ok("add", "Standup").strip()
+    cli.ok("set", task, "every=day 09:00")
+    later = {"CREWDECK_NOW": "2026-12-02T12:00:00Z"}  # days after: the series is behind
+    with open("/dev/full", "wb") as full:
+        listed = as_cron(cli, tmp_path, full.fileno(), "tasks", env=later)
+        undone = as_cron(cli, tmp_path, full.fileno(), "undo", env=later)
+    assert (listed.code, listed.err) == (2, "crewdeck: error: standard output: No space left on device\n")
+    assert [row["title"] for row in json.loads(cli.ok("tasks", "all", "--json"))] == ["Standup", "Standup"]  # caught up
+    assert undone.code == 3, undone.err
+    assert f"; the change was made all the same: task {task[:8]}; do not run the command again\n" in undone.err
+
+
+def test_an_import_whose_output_is_lost_says_what_it_imported_and_its_dry_run_nothing(cli: Cli, tmp_path: Path) -> None:
+    """What a dry run wrote is rolled back: no change to say, and the status of a failure, 2; the import itself says
+    the tasks it made."""
+    args = ("import", "--from", "taskwarrior", "-")
+    with open("/dev/full", "wb") as full:
+        rehearsed = as_cron(cli, tmp_path, full.fileno(), *args, "--dry-run", stdin=TASKWARRIOR_EXPORT)
+        imported = as_cron(cli, tmp_path, full.fileno(), *args, stdin=TASKWARRIOR_EXPORT)
+    assert (rehearsed.code, rehearsed.err) == (2, "crewdeck: error: standard output: No space left on device\n")
+    assert (imported.code, imported.err) == (
+        3,
+        "crewdeck: error: standard output: No space left on device; the change was made all the same: "
+        "2 tasks (11111111, 21111111); do not run the command again\n",
+    )
+
+
 @pytest.mark.parametrize("args", [("tasks", "--bogus"), ("nosuchcmd",), ("tasks", "#nomatch"), ("ledger", "import", "/none")], ids=" ".join)
 def test_a_commands_status_stays_its_own_when_standard_error_cannot_be_written(cli: Cli, tmp_path: Path, args: tuple[str, ...]) -> None:
     """``crewdeck ledger import x.csv 2>&1 | logger`` with the logger gone: a usage error or a refusal exited 0, as if
@@ -111,6 +190,7 @@ def test_every_help_ends_with_its_exit_statuses_and_where_its_output_goes() -> N
         section = shown[shown.index("\nexit status:\n") :]
         assert "  0  done\n" in section and "  2  an error" in section and "standard error" in section, command.prog
         assert "  75  try again later" in section, command.prog
+        assert "  3  the change was made, but its output" in section, command.prog
         assert ("  1  " in section) == (command.prog == "crewdeck" or command.prog in STATUS_ONE), command.prog
         takes_json = any("--json" in action.option_strings for action in command._actions)
         assert ("--json: one JSON document" in section) == takes_json, command.prog
@@ -271,3 +351,52 @@ def test_an_argument_not_utf_8_under_a_latin_1_locale_keeps_the_locale_s_reading
     )
     assert (done.returncode, done.stderr) == (0, b"")
     assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café"]
+
+
+def under_a_locale(
+    tmp_path: Path, locale: Mapping[str, str], env: Mapping[str, str | bytes], *args: str
+) -> subprocess.CompletedProcess[bytes]:
+    """``crewdeck ARGS`` under ``locale``, with ``env`` (a value in bytes given as those bytes) and no ``--workspace``."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), **locale, **env}
+    argv = [sys.executable, *CREWDECK, *args]
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False)
+
+
+def test_a_workspace_named_in_the_environment_under_a_latin_1_locale_is_read_as_utf_8(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """``CREWDECK_WORKSPACE=~/Café Ωmega/team.db`` from a UTF-8 script under a locale of ISO-8859-1 was read as
+    "CafÃ© Î©mega", which no file is ("cannot open workspace"), where ``--workspace`` named it; and ``-w`` a path of a
+    character ISO-8859-1 lacks ended in a traceback."""
+    folder = tmp_path / "Café Ωmega"
+    folder.mkdir()
+    shutil.copy(cli.workspace, folder / "team.db")
+    named = under_a_locale(tmp_path, latin_1_locale, {"CREWDECK_WORKSPACE": str(folder / "team.db")}, "--as", "ana", "add", "Café")
+    assert (named.returncode, named.stderr.decode()) == (0, "")
+    given = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "team.db"), "--as", "ana", "tasks", "--json")
+    assert given.returncode == 0, given.stderr.decode()
+    assert [task["title"] for task in json.loads(given.stdout)] == ["Café"]
+
+
+def test_bytes_not_utf_8_in_an_environment_variable_are_refused_by_name_under_a_latin_1_locale(
+    tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """Under a locale of ISO-8859-1 any byte read as a character: a workspace named by bytes that are no UTF-8 was
+    looked for as "ÿ", where a UTF-8 locale refused it by name before anything ran."""
+    ran = under_a_locale(tmp_path, latin_1_locale, {"CREWDECK_WORKSPACE": b"/srv/team-\xff.db"}, "tasks")
+    assert (ran.returncode, ran.stderr.decode()) == (2, "crewdeck: error: CREWDECK_WORKSPACE: '/srv/team-\\xff.db' is not UTF-8 text\n")
+
+
+def test_a_command_sent_over_ssh_under_a_latin_1_locale_is_read_as_utf_8(cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]) -> None:
+    """``ssh team@host add "Café Ωmega"`` to a team account whose locale is ISO-8859-1 stored "CafÃ© Î©mega": sshd
+    hands the command over in the environment (SSH_ORIGINAL_COMMAND), read in the locale's encoding."""
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9ZsmCpGqsH6jcsV4tJpC4Xd1Mu1nVkSgx4cYN1h0mo raj@laptop"
+    cli.ok("ssh", "account", running_account())
+    cli.ok("member", "set", "raj", "--ssh-key", key)
+    session = ("-w", str(cli.workspace), "ssh-session", "raj", "--key", parse_key(key).fingerprint)
+    env = {"SSH_ORIGINAL_COMMAND": 'add "Café Ωmega"', "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    ran = under_a_locale(tmp_path, latin_1_locale, env, *session)
+    assert ran.returncode == 0, ran.stderr.decode()
+    assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café Ωmega"]

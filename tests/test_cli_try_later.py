@@ -16,7 +16,7 @@ from crewdeck.sync.client.remote import Remote
 from crewdeck.sync.state.store import Store
 
 from .conftest import Cli
-from .syncsupport import free_port, standing
+from .syncsupport import free_port, standing, token_file
 from .test_cli_cron import as_cron
 
 #: crewdeck's main with every wait for the workspace's lock cut to a fifth of a second: its 30 s are more than a test
@@ -63,16 +63,29 @@ def test_a_file_another_process_holds_whole_exits_75_and_is_said_locked(cli: Cli
     )
 
 
+#: 503, as ``FileBackend`` answers while the workspace file stays locked past its wait.
+BUSY = (503, "application/json", json.dumps({"error": "unavailable", "message": "the workspace file is busy or unreadable"}).encode())
+#: A token's shape (``tokens.new_token``): a server that answers checks it.
+TOKEN = "crewdeck_" + "a" * 43
+
+
 @contextmanager
 def server(answering: bool) -> Iterator[str]:
     """A sync server's URL: one whose file is busy (``answering``), or one where nothing listens."""
     if not answering:
         yield f"http://127.0.0.1:{free_port()}"
         return
-    # 503, as ``FileBackend`` answers while the workspace file stays locked past its wait.
-    busy = json.dumps({"error": "unavailable", "message": "the workspace file is busy or unreadable"}).encode()
-    with standing((503, "application/json", busy)) as url:
+    with standing(BUSY) as url:
         yield url
+
+
+def replica_of(cli: Cli, url: str) -> None:
+    """``cli``'s workspace made a replica of the server at ``url``."""
+    store = Store(cli.workspace)
+    try:
+        Remote(url, "team", TOKEN, "a" * 32).save(store)
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize(
@@ -83,11 +96,36 @@ def server(answering: bool) -> Iterator[str]:
 def test_a_sync_whose_server_is_down_or_busy_exits_75(cli: Cli, tmp_path: Path, answering: bool, said: str) -> None:
     """``crewdeck sync`` from a cron job while the server is down, or its file locked, exited 2, as a revoked token does."""
     with server(answering) as url:
-        store = Store(cli.workspace)
-        try:
-            Remote(url, "team", "crewdeck_" + "a" * 43, "a" * 32).save(store)
-        finally:
-            store.close()
+        replica_of(cli, url)
         ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "sync")
     assert ran.code == 75, ran.err
     assert ran.err.startswith(f"crewdeck: error: sync with {url}: {said}"), ran.err
+
+
+@pytest.mark.parametrize("answering", [False, True], ids=["down", "busy"])
+@pytest.mark.parametrize("given", ["--token-file", "--url"])
+def test_a_sync_given_a_new_token_or_address_whose_server_is_down_or_busy_exits_75(
+    cli: Cli, tmp_path: Path, answering: bool, given: str
+) -> None:
+    """``crewdeck sync --token-file new-token`` from a cron job while the server was down exited 2, as a token of
+    another workspace does: the new token or address is checked with the server first, and that check was no sync."""
+    with server(answering) as url:
+        replica_of(cli, url if given == "--token-file" else f"http://127.0.0.1:{free_port()}")
+        value = token_file(tmp_path, "crewdeck_" + "b" * 43) if given == "--token-file" else url
+        ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "sync", given, value)
+    assert ran.code == 75, ran.err
+    assert ran.err.startswith(f"crewdeck: error: sync with {url}: "), ran.err
+    with Store(cli.workspace) as store:
+        remote = Remote.of(store)
+    assert remote is not None and remote.token == TOKEN  # nothing kept of what the server did not check
+
+
+def test_a_join_whose_first_sync_stops_on_a_busy_server_exits_75(cli: Cli, tmp_path: Path) -> None:
+    """The server said who the token is, then its file stayed locked for the first pull: join exited 2, as a token
+    revoked does, though ``crewdeck sync`` later finishes it as it is."""
+    me = (200, "application/json", json.dumps({"workspace": "team", "member": "a" * 32}).encode())
+    replica = tmp_path / "replica.db"
+    with standing(BUSY, at={"/v1/me": me}) as url:
+        ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "join", url, "--token-file", token_file(tmp_path, TOKEN), str(replica))
+    assert ran.code == 75, ran.err
+    assert ran.err.endswith(f"; the replica {replica} is created, finish its first sync with: crewdeck --workspace {replica} sync\n")

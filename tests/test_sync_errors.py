@@ -299,7 +299,7 @@ def test_a_replica_is_given_its_servers_new_address_and_sends_what_waited_there(
     moved = Server([str(team)]).start()
     try:
         nowhere = f"http://127.0.0.1:{free_port()}"
-        err = crewdeck_fails("-w", str(path), "sync", "--url", nowhere)
+        err = crewdeck_fails("-w", str(path), "sync", "--url", nowhere, status=75)  # out of reach, as a server down is
         assert err.startswith(f"crewdeck: error: sync with {nowhere}: cannot reach the server") and err.count("\n") == 1, err
         assert err.endswith("; the replica keeps its server's address\n"), err
         (tmp_path / "other").mkdir()

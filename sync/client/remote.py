@@ -1321,8 +1321,11 @@ def retoken(store: Store, token: str | None = None, transport: httpx.BaseTranspo
     except SyncError as exc:
         if url is None:
             raise
-        # Said of the new address, whose server may be another one, or none: the replica still has the old one.
-        raise SyncError(f"{exc}; the replica keeps {keeps}", exc.code, exc.body) from None
+        # Said of the new address, whose server may be another one, or none: the replica still has the old one.  Down or
+        # busy, it is as much worth trying again later (``try_later``).
+        said = SyncError(f"{exc}; the replica keeps {keeps}", exc.code, exc.body)
+        said.transient = exc.transient
+        raise said from None
     finally:
         client.close()
     if workspace != remote.workspace:

@@ -129,7 +129,8 @@ def folded(text: str | None) -> str | None:
 
 def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
     """A connection with the settings every crewdeck connection uses."""
-    uri = f"file:{quote(str(Path(path).resolve()))}?mode={'ro' if readonly else 'rw'}"
+    # The path's bytes as the system names the file: its text in UTF-8 named another file under a locale of ISO-8859-1.
+    uri = f"file:{quote(os.fsencode(Path(path).resolve()))}?mode={'ro' if readonly else 'rw'}"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     except sqlite3.OperationalError as exc:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 from pathlib import Path
 
 from crewdeck.sync.state.ids import told_apart
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.cli.common import ENV_WORKSPACE, Context
+from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace, slug
 
@@ -90,8 +90,8 @@ SCRIPTS = {"bash": BASH, "zsh": ZSH, "fish": FISH}
 
 def cmd_completion(ctx: Context) -> int:
     if ctx.args.candidates:
-        typed = os.environ.get(ENV_WORDS, "")
-        for word in candidates(typed.split("\n") if typed else [], os.environ.get(ENV_CURRENT, "")):
+        typed = variable(ENV_WORDS) or ""
+        for word in candidates(typed.split("\n") if typed else [], variable(ENV_CURRENT) or ""):
             print(word)
         return 0
     if not ctx.args.shell:

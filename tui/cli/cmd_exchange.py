@@ -18,7 +18,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, bad_rows_listed, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.workspace import exchange
-from crewdeck.tui.workspace.errors import TryLater, UserError, bad_counted, empty_file, located, not_utf8, source_name
+from crewdeck.tui.workspace.errors import UserError, bad_counted, empty_file, located, not_utf8, source_name, stopped_by
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
 from crewdeck.tui.workspace.separators import CsvLines
 from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
@@ -126,8 +126,8 @@ def _pulled_first(ctx: Context) -> frozenset[str] | None:
         # The error's first clause says what happened; the rest is a sync's advice, which the line gives its own.
         why = f"could not pull from {remote.url} first ({str(exc).split('; ', 1)[0]})"
         if not ctx.args.dry_run:
-            raise (TryLater if exc.try_later else UserError)(
-                f"import: {why}: run crewdeck sync when it answers, or add --offline to import as this copy stands ({MAY_BE_REPLACED})"
+            raise stopped_by(
+                exc, f"import: {why}: run crewdeck sync when it answers, or add --offline to import as this copy stands ({MAY_BE_REPLACED})"
             ) from None
         print(visible(f"{why}: what would change is read from this copy as last pulled, counting the imports made here"))
         return here

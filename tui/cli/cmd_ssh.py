@@ -35,6 +35,7 @@ from crewdeck.tui.ssh.session import (
     session_member,
     take_upload,
 )
+from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError, home_path
 
 
@@ -111,7 +112,7 @@ def cmd_ssh_session(ctx: Context) -> int:
     ws = ctx.ws
     account = check_account(ws)
     member = session_member(ws, ctx.args.handle, ctx.args.key)
-    original = os.environ.get("SSH_ORIGINAL_COMMAND", "")
+    original = variable("SSH_ORIGINAL_COMMAND") or ""
     words = command_words(original) if original.strip() else []
     if words:
         check_runs_commands(member)

@@ -37,7 +37,8 @@ from crewdeck.tui.cli.common import (
     tls_files,
     tls_options,
 )
-from crewdeck.tui.workspace.errors import TryLater, UserError, home_path, workspace_refused
+from crewdeck.tui.workspace.environment import variable
+from crewdeck.tui.workspace.errors import UserError, home_path, stopped_by, workspace_refused
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace, os_user, shown_handle
 
@@ -153,7 +154,7 @@ def _given_token(a: argparse.Namespace, kept: str | None = None) -> str | None:
     elif a.token_file is not None:
         given, where = _token_file(a.token_file), f"--token-file {a.token_file}"
     elif kept is None:
-        given, where = os.environ.get(ENV_TOKEN, "").strip(), ENV_TOKEN  # as a file's: a pasted line's spaces are no part of it
+        given, where = (variable(ENV_TOKEN) or "").strip(), ENV_TOKEN  # as a file's: a pasted line's spaces are no part of it
         if not given:
             return None
     else:
@@ -506,11 +507,14 @@ def cmd_join(ctx: Context) -> int:
         # The replica is made, with the pages pulled before: what the cause's own words say was not written is the
         # page it stopped at, not the replica.
         why = str(stopped.cause).removesuffix("; nothing was written")
-        raise UserError(f"{why}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync") from None
+        # A server down or busy for the first pull is tried again later, as every sync is: the sync said finishes it.
+        raise stopped_by(
+            stopped.cause, f"{why}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync"
+        ) from None
     except (SyncError, ClockSkewError, WorkspaceError) as exc:
         if isinstance(exc, WorkspaceError):
             raise workspace_refused(exc) from None
-        raise (TryLater if isinstance(exc, SyncError) and exc.try_later else UserError)(f"cannot join {a.url}: {exc}") from None
+        raise stopped_by(exc, f"cannot join {a.url}: {exc}") from None
     ws = Workspace(store)
     member = ws.member(remote.member)
     ws.close()
@@ -533,7 +537,7 @@ def _how_to_open(ctx: Context, replica: Path) -> None:
     # The environment's workspace goes before the config's: setting the config would change nothing.
     default = (
         f"set {ENV_WORKSPACE}={where} (it is set, and goes before the config's workspace)"
-        if os.environ.get(ENV_WORKSPACE)
+        if variable(ENV_WORKSPACE)
         else f"crewdeck config set workspace {where}"
     )
     print(
@@ -570,7 +574,8 @@ def cmd_sync(ctx: Context) -> int:
         try:
             remote = retoken(store, token, url=url)
         except SyncError as exc:
-            raise UserError(f"sync with {url or remote.url}: {exc}") from None
+            # The new token or address is checked with the server first: one down or busy is tried again later, as a sync is.
+            raise stopped_by(exc, f"sync with {url or remote.url}: {exc}") from None
         new = " and ".join(what for what, given in (("the new token", token), (f"the server at {url}", url)) if given)
         print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
@@ -581,8 +586,7 @@ def cmd_sync(ctx: Context) -> int:
         if exc.code == REMOVED:
             mark_removed(store)
         # A server out of reach or busy (its file locked past the wait) is tried again later, as a cron job's mail is.
-        said = (TryLater if exc.try_later else UserError)(f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}")
-        raise said from None
+        raise stopped_by(exc, f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}") from None
     finally:
         client.close()
     if result.carried:

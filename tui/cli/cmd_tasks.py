@@ -571,7 +571,7 @@ def cmd_annotate(ctx: Context) -> int:
 def cmd_undo(ctx: Context) -> int:
     from crewdeck.tui.cli import history
 
-    with ctx.unasked():  # the undo is no change of its own to undo: the next reaches the one before
+    with ctx.unasked(undo=True):  # the undo is no change of its own to undo: the next reaches the one before
         written, gone = history.undo(ctx.ws, ctx.me, ctx.config.clock24)
     if gone:
         print(visible(f"note: {history.gone_note(gone)}: undoing the one before"), file=sys.stderr)

@@ -24,6 +24,7 @@ from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace import workspace as workspace_module
 from crewdeck.tui.workspace.columns import cells, cut_cells, fitted, kept, pad
 from crewdeck.tui.workspace.config import Config, load
+from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import Unidentified, UserError, home_path, not_utf8, nothing_imported, source_name, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -102,7 +103,12 @@ class Context:
         self._change: int | None = None
         #: Off for writes nobody asked for (``unasked``): no change to undo.
         self._remembers = True
+        #: Off for writes nobody asked for, not even as an undo (``unasked``): no change said made (``changes_made``).
+        self._asked = True
         self._remembering = ExitStack()
+        #: Each commit's first and last operation on the workspace (some may be rolled back after: a dry run's), for
+        #: ``changes_made`` to say what a command changed when its output could not be written after it.
+        self._commits: list[tuple[Op, Op]] = []
 
     @cached_property
     def config(self) -> Config:
@@ -117,7 +123,7 @@ class Context:
 
     def workspace_path(self, required: bool = True) -> Path | None:
         """The workspace named (option, environment, config), else the local one the app makes on its first start."""
-        explicit = getattr(self.args, "workspace", None) or os.environ.get(ENV_WORKSPACE) or self.config.workspace
+        explicit = getattr(self.args, "workspace", None) or variable(ENV_WORKSPACE) or self.config.workspace
         if explicit:
             return home_path(explicit)
         local = config_module.default_workspace_path()
@@ -137,6 +143,7 @@ class Context:
             assert path is not None
             self._ws = Workspace.open(path)
             self._remembering.enter_context(self._ws.store.remembering(self._remember))
+            self._remembering.enter_context(self._ws.store.remembering(self._committed))
             if self.authenticated is not None or self.named_member[0]:
                 # A handle no member has is said before the command says anything (it never reads as nobody).
                 self.me_or_none()
@@ -146,7 +153,7 @@ class Context:
     def named_member(self) -> tuple[str | None, str]:
         """The handle the person names themselves by (``--as``, else ``CREWDECK_MEMBER``), and which of the two named it."""
         handle = getattr(self.args, "as_member", None)
-        return (handle, "--as") if handle else (os.environ.get(ENV_MEMBER) or None, ENV_MEMBER)
+        return (handle, "--as") if handle else (variable(ENV_MEMBER) or None, ENV_MEMBER)
 
     @cached_property
     def me(self) -> Member:
@@ -251,14 +258,28 @@ class Context:
 
         self._change = history.remember(self.ws.store, me.id, first, last, self._change)
 
+    def changes_made(self) -> str | None:
+        """What the command's commits that stayed in the workspace changed (``changes_made.said``), ``None`` when none did."""
+        if self._ws is None or not self._commits:
+            return None
+        from crewdeck.tui.cli.changes_made import said
+
+        return said(self._ws, self._commits)
+
+    def _committed(self, first: Op, last: Op) -> None:
+        """A commit of the command's, in its transaction: what ``changes_made`` says, if asked for."""
+        if self._asked:
+            self._commits.append((first, last))
+
     @contextmanager
-    def unasked(self) -> Iterator[None]:
-        """The block's writes are nobody's asking (a series' next instance, an undo's own write): no change to undo."""
-        self._remembers = False
+    def unasked(self, *, undo: bool = False) -> Iterator[None]:
+        """The block's writes are no change to undo: nobody's asking (a series' next instance, which a listing said
+        made would be told not to run again), or with ``undo`` an undo's own write, the change its command was run for."""
+        self._remembers, self._asked = False, undo
         try:
             yield
         finally:
-            self._remembers = True
+            self._remembers = self._asked = True
 
     def close(self) -> None:
         self._remembering.close()

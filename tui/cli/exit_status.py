@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-#: What exit status 1 means, by command (its ``prog``); every other command exits 0, 2 or 75 (and 130 when interrupted).
+#: What exit status 1 means, by command (its ``prog``); every other command exits 0, 2, 3 or 75 (and 130 when interrupted).
 #: A filter that matches nothing exits 1 as Taskwarrior's reports do; the commands' own code returns these.
 STATUS_ONE = {
     "crewdeck tasks": "a filter matched no task (with --json: [] and 0)",
@@ -29,6 +29,8 @@ def exit_status_help(prog: str, *, json_option: bool) -> str:
         "  0  done",
         *([f"  1  {one}"] if one else []),
         "  2  an error or a refusal by the rules: said on standard error, what and where",
+        "  3  the change was made, but its output could not all be written (a full disk): said on standard error with",
+        "     the records it changed; do not run it again",
         "  75  try again later (EX_TEMPFAIL of sysexits.h): the workspace stayed locked by another process past the wait,",
         "      or the sync server was out of reach or busy; said on standard error",
         "  130  interrupted (Ctrl-C)",

@@ -91,7 +91,7 @@ def _ranges(ws: Workspace, runs: list[Run]) -> Iterator[tuple[str, str, str, int
             yield first[: -len(node)] + held, last[: -len(node)] + held, held, index
 
 
-def _logged(ws: Workspace, runs: list[Run], columns: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def logged(ws: Workspace, runs: list[Run], columns: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """``columns`` (the first two ``op_id, node``) of each operation of ``runs`` the log holds now, with the index of
     its run: in one read of the log, as no index serves a stamp alone (a read a run scanned the whole log each: an
     import's 200 runs held the write lock for 200 scans)."""
@@ -127,7 +127,7 @@ def _counted(ws: Workspace, runs: list[Run]) -> ChangeHeld:
     """``ChangeHeld`` for ``runs``: their stamps, row numbers and two flags SQLite works out read, none of their values."""
     size, standing, added = 0, None, False
     first: tuple[int, str] | None = None
-    for index, (op_id, _, seq, appended, adds) in _logged(
+    for index, (op_id, _, seq, appended, adds) in logged(
         ws, runs, f"op_id, node, seq, kind = 'append' AND entity NOT IN ({BOOKKEEPING_SQL}), entity = 'task' AND field = 'created_at'"
     ):
         size += 1
@@ -142,14 +142,14 @@ def _ops(ws: Workspace, runs: list[Run], member_id: str) -> list[Op]:
     """The operations of ``runs``, as the log holds them now: none of a run where none is ``member_id``'s (stamps
     handed out again after a rollback, a dry run's that an older crewdeck remembered, are another write's)."""
     by_run: dict[int, list[Op]] = {}
-    for index, row in _logged(ws, runs, f"op_id, node, {OP_COLUMNS}"):
+    for index, row in logged(ws, runs, f"op_id, node, {OP_COLUMNS}"):
         by_run.setdefault(index, []).append(Op(*row[2:]))
     return [op for index in sorted(by_run) if any(op.member == member_id for op in by_run[index]) for op in by_run[index]]
 
 
 def _undone(ws: Workspace, runs: list[Run]) -> dict[str, Any]:
     """What the earlier undos wrote, by stamp (``History.restored``), in one read of the log."""
-    return {row[0]: json.loads(row[2]) for _, row in _logged(ws, runs, "op_id, node, value")}
+    return {row[0]: json.loads(row[2]) for _, row in logged(ws, runs, "op_id, node, value")}
 
 
 def remember(store: Store, member_id: str, first: Op, last: Op, change: int | None) -> int:

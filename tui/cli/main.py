@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.lockwait import gave_up_waiting
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.cli.changes_made import EXIT_CHANGE_MADE, output_lost
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
 from crewdeck.tui.cli.exit_status import exit_status_help
 from crewdeck.tui.time.when import ENV_NOW
 from crewdeck.tui.workspace.config import ENV_CONFIG
+from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import Ambiguous, one_line_errors, try_later_errors, undecodable
 
 if TYPE_CHECKING:
@@ -340,9 +342,10 @@ def unusable_argument(argv: Sequence[str]) -> str | None:
     nothing can store, print or send: they are refused before anything runs.
     """
     for name in (ENV_WORKSPACE, ENV_MEMBER, ENV_CONFIG, ENV_NOW):
-        problem = _unusable(os.environ.get(name, ""))
+        value = variable(name) or ""
+        problem = _unusable(value)
         if problem:
-            return f"{name}: '{visible(os.environ[name])}' {problem}"
+            return f"{name}: '{visible(value)}' {problem}"
     for index, arg in enumerate(argv):
         problem = _unusable(arg)
         if problem is None:
@@ -507,16 +510,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise  # a file's, which its command says (one that did not is a defect to see)
         _drop(sys.stdout)
         return 0 if isinstance(exc, BrokenPipeError) else error(f"{STANDARD_OUTPUT}: {exc.strerror or exc}")
-    failed = _flush_stdout(said=code in (EXIT_USAGE, EXIT_TRY_LATER))
+    failed = _flush_stdout(said=code in (EXIT_USAGE, EXIT_TRY_LATER, EXIT_CHANGE_MADE))
     return code if failed is None else failed
 
 
-def _flush_stdout(*, said: bool) -> int | None:
+def _flush_stdout(*, said: bool, ctx: Context | None = None) -> int | None:
     """Write what standard output still holds, here rather than at the interpreter's exit, which reports a failure as
     "Exception ignored" with status 120 (and to a cron job whose disk is full, a short listing lost with status 0).
 
     Returns the exit status of a write that failed (None when written, or when the reader went away, which is no
-    error); ``said``: an error was said already, with its own status: the failure is not said again.
+    error); ``said``: an error was said already, with its own status: the failure is not said again.  ``ctx``: the
+    command's, whose change made is said with the failure (``_output_failed``).
     """
     try:
         sys.stdout.flush()
@@ -524,8 +528,18 @@ def _flush_stdout(*, said: bool) -> int | None:
         _drop(sys.stdout)
     except OSError as exc:
         _drop(sys.stdout)
-        return None if said else error(f"{STANDARD_OUTPUT}: {exc.strerror or exc}")
+        return None if said else _output_failed(f"{STANDARD_OUTPUT}: {exc.strerror or exc}", ctx)
     return None
+
+
+def _output_failed(problem: str, ctx: Context | None) -> int:
+    """Say that output could not be written (``problem``), and, where the command's change was made before, that it was
+    and what it changed, with its own status: a script that reads status 2 as "nothing done" ran ``add`` again."""
+    made = ctx.changes_made() if ctx is not None else None
+    if made is None:
+        return error(problem)
+    error(output_lost(problem, made))
+    return EXIT_CHANGE_MADE
 
 
 def _drop(stream: TextIO) -> None:
@@ -553,7 +567,10 @@ def _run(argv: Sequence[str] | None) -> int:
             ctx.config  # noqa: B018 - read now: a missing named file is an error before anything runs
         # A guest's command reads their campaigns' posts or nothing: refused before it reads (``read_scope``).
         ctx.check_reads()
-        return func(ctx)
+        code = func(ctx)
+        # Written here, while what the command changed can still be read, to be said if its output cannot be.
+        failed = _flush_stdout(said=code in (EXIT_USAGE, EXIT_TRY_LATER), ctx=ctx)
+        return code if failed is None else failed
     except Ambiguous as exc:
         return error(str(exc), exc.candidates)
     except try_later_errors() as exc:
@@ -573,10 +590,10 @@ def _run(argv: Sequence[str] | None) -> int:
             return 0
         # A pipe the command opened (``export -o FIFO``) whose reader stopped: what was to go there did not.
         where = f"{exc.filename}: " if exc.filename else ""
-        return error(f"{where}the reader stopped before the output was all written ({exc.strerror or exc})")
+        return _output_failed(f"{where}the reader stopped before the output was all written ({exc.strerror or exc})", ctx)
     except OSError as exc:  # a path that cannot be written or read
         where = f"{exc.filename}: " if exc.filename else ""
-        return error(f"{where}{exc.strerror or exc}")
+        return _output_failed(f"{where}{exc.strerror or exc}", ctx)
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         return 130

@@ -320,13 +320,16 @@ def read_posts(conn: sqlite3.Connection, now: dt.datetime, post_ids: Sequence[st
 
 def states_of(conn: sqlite3.Connection, task_ids: Sequence[str], now: dt.datetime) -> dict[str, str]:
     """The state each post among these tasks reads now (a task that is not a post is left out), for task lists."""
-    found = [
-        row[0]
-        for row in conn.execute(
-            "SELECT id FROM task WHERE id IN (SELECT value FROM json_each(?)) AND post_state IS NOT NULL", (json.dumps(list(task_ids)),)
-        )
-    ]
+    found = posts_among(conn, task_ids)
     return {view.id: view.state for view in read_posts(conn, now, found)} if found else {}
+
+
+def posts_among(conn: sqlite3.Connection, task_ids: Sequence[str]) -> list[str]:
+    """Which of these tasks are posts (a post is a task with a post's state)."""
+    rows = conn.execute(
+        "SELECT id FROM task WHERE id IN (SELECT value FROM json_each(?)) AND post_state IS NOT NULL", (json.dumps(list(task_ids)),)
+    )
+    return [row[0] for row in rows]
 
 
 def read_post(conn: sqlite3.Connection, post_id: str, now: dt.datetime) -> PostView | None:

@@ -10,7 +10,6 @@ the first occurrence.  Offsets come from ``zoneinfo`` only.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
 from crewdeck.sync.state.zones import UnknownZoneError, abbreviation_zones, is_zone_in_other_case, looks_like_offset, suggest_zones, zone
+from crewdeck.tui.workspace.environment import variable
 
 UTC = dt.UTC
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -103,7 +103,7 @@ def parse_now(text: str) -> dt.datetime:
 
 def current_time() -> dt.datetime:
     """Now, to the second, or the instant ``CREWDECK_NOW`` pins."""
-    pinned = os.environ.get(ENV_NOW)
+    pinned = variable(ENV_NOW)
     return parse_now(pinned) if pinned else dt.datetime.now(UTC).replace(microsecond=0)
 
 

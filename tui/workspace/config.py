@@ -24,6 +24,7 @@ from dataclasses import Field, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError, home_path
 
 ENV_CONFIG = "CREWDECK_CONFIG"
@@ -497,7 +498,7 @@ def read_toml(text: str) -> dict[str, Any]:
 def config_path(explicit: str | None = None) -> Path:
     if explicit:
         return home_path(explicit)
-    env = os.environ.get(ENV_CONFIG)
+    env = variable(ENV_CONFIG)
     return home_path(env) if env else default_config_path()
 
 
@@ -505,7 +506,7 @@ def load(explicit: str | None = None, *, missing_ok: bool = False) -> Config:
     """Read the config; a missing default file is an empty config, a missing named one an error
     (unless ``missing_ok``: ``crewdeck config set`` creates it)."""
     path = config_path(explicit)
-    named = bool(explicit or os.environ.get(ENV_CONFIG))
+    named = bool(explicit or variable(ENV_CONFIG))
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

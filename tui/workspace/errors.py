@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from crewdeck.tui.workspace.words import counted
 
 if TYPE_CHECKING:
+    from crewdeck.sync.client.remote import SyncError
+    from crewdeck.sync.state.clock import ClockSkewError
     from crewdeck.sync.state.store import WorkspaceError
 
 
@@ -46,8 +48,10 @@ def home_path(text: str) -> Path:
     """A path crewdeck was given, its leading ``~`` or ``~user`` read as a shell reads it (``--token-file=~/t`` reaches
     crewdeck with its ``~``), for every path it takes.  ``UserError`` naming it when there is no such home: Python
     raises ``RuntimeError`` for ``~nosuchuser/...``, which reached the user as a traceback."""
+    from crewdeck.tui.workspace.environment import as_the_system_names
+
     try:
-        return Path(text).expanduser()
+        return Path(as_the_system_names(text)).expanduser()
     except RuntimeError:
         from crewdeck.sync.state.visible import visible  # here: importing this module stays free
 
@@ -83,9 +87,21 @@ def try_later_errors() -> tuple[type[Exception], ...]:
 
 def workspace_refused(error: WorkspaceError) -> UserError:
     """A workspace's ``WorkspaceError`` as the person is told it: ``TryLater`` when the file stayed locked past the wait."""
-    from crewdeck.sync.state.store import WorkspaceBusy
+    return stopped_by(error, str(error))
 
-    return (TryLater if isinstance(error, WorkspaceBusy) else UserError)(str(error))
+
+def stopped_by(error: SyncError | ClockSkewError | WorkspaceError, message: str) -> UserError:
+    """What stopped a command (``error``) as the person is told it, in ``message``: ``TryLater`` when the same command
+    may pass later as it is (a sync server down or busy, the workspace locked past the wait), else ``UserError``."""
+    from crewdeck.sync.state.store import WorkspaceBusy, WorkspaceError
+
+    if isinstance(error, WorkspaceError):
+        later = isinstance(error, WorkspaceBusy)
+    else:  # the sync client (and httpx) imported only here: a workspace's error is said on every command's path
+        from crewdeck.sync.client.remote import SyncError
+
+        later = isinstance(error, SyncError) and error.try_later
+    return (TryLater if later else UserError)(message)
 
 
 def undecodable(text: str) -> bool:
