@@ -198,6 +198,18 @@ async def test_the_approvals_view_at_80x24_gives_why_the_room_left_and_says_it_w
         assert copy.splitlines()[:2] == ["Spring post 0", "needs you: step 1 of 2 (copy), @mia, still open"], copy
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_a_slot_in_a_zone_of_quarter_hours_is_shown_whole_with_its_zone(team: Path, size: tuple[int, int]) -> None:
+    # SLOT was 20 cells: a reviewer in Kathmandu read "Sat 11-28 15:15 +05…", the zone that says whose time it is cut.
+    Cli(team).ok("member", "set", "mia", "--tz", "Asia/Kathmandu", as_member="mia")
+    app = make_app(team, "mia")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = await open_approvals(app, pilot)
+        first = screen.table.render_line(1).text
+        assert "Sat 11-28 15:15 +0545 " in first and "Spring post 0" in first, first
+
+
 async def test_the_approvals_view_at_80x24_names_the_post_under_the_cursor_whole_under_the_list(team: Path) -> None:
     # The POST column is what WHY leaves at 80 columns: "Holiday drop teaser" and "Holiday drop teaser 2" both read
     # "Holiday drop teas…", and nothing on the screen said which one `a` would approve.

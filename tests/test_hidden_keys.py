@@ -297,3 +297,18 @@ async def test_a_verdict_key_the_approvals_view_hides_says_the_rules_refusal(tea
         await pilot.press("a")  # offered: it approves, and says so
         await settle(pilot)
         assert said(app)[-1].startswith("approved ")
+
+
+async def test_a_guests_tab_and_shift_tab_move_in_their_approvals_and_end_nothing(team: Path) -> None:
+    # The app asked whether the screen was the panes' to see if tab left a field: a guest's app has no panes, and
+    # tab (in a browser, over SSH) ended it with an AttributeError, its traceback on the client's terminal.
+    Cli(team).ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
+    app = make_app(team, "gus")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        await pilot.press("tab", "shift+tab", "tab")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        assert app.return_code is None

@@ -779,7 +779,7 @@ class CrewdeckApp(App[int]):
         # burst edited the filter behind the person.  A form's tab is taken before its field (``field_bindings``).
         # A tab the keymap bound to nothing leaves nothing: the keys after it went on waiting for the focus to move.
         leaves = key.key == "escape" or (
-            key.key in ("tab", "shift+tab") and self.screen is self.main_screen and key.key in self.active_bindings
+            key.key in ("tab", "shift+tab") and self._on_panes() and key.key in self.active_bindings
         )
         if (key.key == "enter" or leaves) and isinstance(focus, Input):
             if key.key == "enter":
@@ -919,6 +919,10 @@ class CrewdeckApp(App[int]):
     def action_focus_pane(self, name: str) -> None:
         self._back_to_panes()
         self.focus_pane(name)
+
+    def _on_panes(self) -> bool:
+        """Whether the screen is the panes' (a guest's app has none: its screen is their Approvals view)."""
+        return not self.guest and self.screen is self.main_screen
 
     def _back_to_panes(self) -> None:
         """Close the screens over the panes (Results, a task's detail, the planner, Approvals) for a key that shows
@@ -1227,7 +1231,7 @@ class CrewdeckApp(App[int]):
 
     def action_calendar(self) -> None:
         # On a post in the task list: the week (or month) that holds its slot, the cursor on it.
-        on_post = self.tasks_pane.post_slot_under_cursor() if self.screen is self.main_screen and self.active_pane == "tasks" else None
+        on_post = self.tasks_pane.post_slot_under_cursor() if self._on_panes() and self.active_pane == "tasks" else None
         self._back_to_panes()
         self.focus_pane("grid")
         self.main_screen.query_one(GridPane).show_calendar(True, on_post)

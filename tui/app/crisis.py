@@ -175,7 +175,7 @@ NEEDS_SLOT = "needs a new slot"
 #: differ at their end read apart at 80 columns, where the dialog takes the whole width.
 HELD_COLUMNS = (
     Column("ID", 8, drop=4),
-    Column("SLOT (YOUR TIME)", 20),
+    Column("SLOT (YOUR TIME)", 20, whole=True),
     Column("PLATFORM", 9, drop=2),
     Column("POST", 28, grow=1),
     Column("STATE", 5, whole=True),

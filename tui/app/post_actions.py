@@ -29,7 +29,7 @@ Move = Callable[[Store, str, dt.datetime], object]
 #: (which WHY explains) give up, and the view under the list says it whole.
 POST_COLUMNS = (
     Column("ID", 8, drop=4),
-    Column("SLOT (YOUR TIME)", 20),
+    Column("SLOT (YOUR TIME)", 20, whole=True),
     Column("STATE", 12, drop=3),
     Column("PLATFORM", 9, drop=2),
     Column("POST", 16, grow=1),
