@@ -610,6 +610,7 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
     if not future or not task["series"] or not task["recurrence"]:
         w.set("task", task_id, values)
         return [task_id]
+    retimed: dict[str, Any] = {}
     if "due" in values and task["recurrence"]["rule"] and values["due"]:
         due = values["due"]
         rule = Rule.from_json(task["recurrence"]["rule"])
@@ -619,12 +620,13 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
         values = {k: v for k, v in values.items() if k != "due"}
         if not values:
             return changed
+        retimed = {"rule": new_rule.to_json()}  # the rule as this write leaves it: the rows still hold the old one
     targets = [(task_id, task), *_later(ws, task)]
     template_updates = _template_updates(values, future=True)
     for target_id, target in targets:
         updates = dict(values)
         if template_updates:
-            updates["recurrence"] = _with_template(ws, target["recurrence"], template_updates)
+            updates["recurrence"] = _with_template(ws, {**target["recurrence"], **retimed}, template_updates)
         w.set("task", target_id, updates)
     return [t for t, _ in targets]
 
