@@ -542,6 +542,48 @@ async def test_the_triage_keys_say_what_they_did_and_a_series_next_instance(work
         assert "undid: marked “Check KPIs” done; added “Check KPIs” for @ana, due Tue 12-08 11:00 CET" in told, told
 
 
+async def test_d_u_and_d_again_on_a_repeating_task_brings_back_the_instance_the_first_d_made_and_so_does_ctrl_r(
+    workspace: Path,
+) -> None:
+    """`d`, `u` and `d` again made no next instance (the id of the one `u` removed was taken) and the series had none
+    open until a list made the one after it: a week skipped."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["-w", str(workspace), "--as", "ana", "add", "Check KPIs @ana every:tue 11:00"]) == 0
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = await cursor_on(app, pilot, "KPIs")
+        await pilot.press("d")
+        await settle(pilot)
+        made = open_of_series(workspace, first)
+        assert len(made) == 1 and made[0] != first
+        await pilot.press("u")
+        await settle(pilot)
+        assert await cursor_on(app, pilot, "KPIs") == first
+        await pilot.press("d")
+        await settle(pilot)
+        assert open_of_series(workspace, first) == made
+        told = [str(n.message) for n in app._notifications]
+        assert "marked “Check KPIs” done; restored “Check KPIs”" in told, told
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert open_of_series(workspace, first) == made
+
+
+def open_of_series(path: Path, task_id: str) -> list[str]:
+    """The live open tasks of the series ``task_id`` is in, with their due dates."""
+    with Store(path) as store:
+        series = store.record("task", task_id)["series"]  # type: ignore[index]
+        return [
+            f"{row[0]} {row[1]}"
+            for row in store.conn.execute(
+                "SELECT id, due_utc FROM task WHERE series = ? AND deleted = 0 AND status NOT IN ('done', 'cancelled')", (series,)
+            )
+        ]
+
+
 async def test_quick_add_says_what_it_added_and_when_the_list_shown_does_not_hold_it(workspace: Path) -> None:
     # The notice said "added 1a2b3c4d", and a task added for a teammate from the Inbox (yours) went where no row showed.
     app = make_app(workspace)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.records import recurrence_rule
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
@@ -23,6 +24,7 @@ from crewdeck.tui.time.when import DateError
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.workspace import Workspace
 
+from .apphelp import demo_workspace, store_of
 from .conftest import NOW, Cli, fresh_store
 from .test_cli import one_line_error
 from .wallclock import is_gap
@@ -285,19 +287,68 @@ def test_done_makes_the_next_instance_once(cli: Cli) -> None:
     assert len(_tasks(cli)) == 1 and len(_tasks(cli, "all")) == 2
 
 
-def test_done_undone_leaves_the_one_instance_open_again(cli: Cli) -> None:
-    """The undo removed the next instance and opened the one done again; the next list took the removed one for a
-    skipped occurrence and made a third, a week on: two open instances of one weekly task (reviewer rc)."""
+def test_done_undone_and_done_again_makes_the_instance_the_first_done_made(cli: Cli) -> None:
+    """Done, undone and done again, the series made the instance after the one the undo removed: Tuesday's, where the
+    first done made Monday's, an occurrence skipped (the second done said no next one)."""
+    first = cli.ok("add", "Standup @raj every:weekday 09:00 Asia/Kolkata").strip()
+    said = cli.ok("done", first[:8])
+    [made] = _tasks(cli)
+    assert made["id"] == recurrence.instance_id(_series(cli, first), dt.date(2026, 11, 30))  # Monday
+    for _ in range(2):  # and once more: the same instance each time
+        cli.ok("undo")
+        # The undo leaves the one instance open: the next list made nothing for the one it removed (reviewer rc).
+        assert [task["id"] for task in _tasks(cli)] == [first]
+        assert cli.ok("done", first[:8]) == said
+        [again] = _tasks(cli)
+        assert {k: again[k] for k in ("id", "status", "assignee", "due")} == {k: made[k] for k in ("id", "status", "assignee", "due")}
+
+
+def test_the_instance_done_again_brings_back_takes_what_a_teammate_changed_for_all_future_ones_meanwhile(cli: Cli) -> None:
+    """On one shared file: raj renames the series for all future ones between ana's undo and her done again; the
+    instance the undo removed comes back under the new title, with its date and id."""
     first = cli.ok("add", "Standup @raj every:weekday 09:00 Asia/Kolkata").strip()
     cli.ok("done", first[:8])
+    [made] = _tasks(cli)
     cli.ok("undo")
+    cli.in_person("set", first[:8], "title=Daily standup", "assignee=@ana", "--future", as_member="raj")
+    cli.ok("done", first[:8])
+    [again] = _tasks(cli)
+    assert (again["id"], again["title"], again["assignee"], again["status"]) == (made["id"], "Daily standup", "ana", "todo")
+    assert again["due"] == made["due"] == {"utc": "2026-11-30T03:30:00Z", "tz": "Asia/Kolkata"}  # Monday 09:00 IST
 
-    assert [task["id"] for task in _tasks(cli)] == [first]
-    # Done again, the series goes on with one instance: after the removed one, which reads as a skipped occurrence
-    # once nothing of the series is open and ahead (its id is taken: the same occurrence is never made twice).
+
+def test_an_instance_done_undone_whose_time_then_passes_makes_the_one_the_undo_removed(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undone, the instance done went past its time before anyone did it again: the next list took the removed Monday
+    instance for a skipped occurrence and made Tuesday's, where an instance past its time brings the one after it."""
+    first = cli.ok("add", "Standup @raj every:weekday 09:00 Asia/Kolkata").strip()  # Fri 09:00 IST
+    cli.ok("done", first[:8])
+    cli.ok("undo")
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-27T12:00:00Z")  # Friday afternoon in Kolkata
+    monday = recurrence.instance_id(_series(cli, first), dt.date(2026, 11, 30))
+    assert [task["id"] for task in _tasks(cli)] == [first, monday]
+    # A next instance deleted by hand is an occurrence skipped still: done again, the series goes on after it.
+    cli.ok("rm", monday[:8])
     cli.ok("done", first[:8])
     [nxt] = _tasks(cli)
     assert nxt["id"] == recurrence.instance_id(_series(cli, first), dt.date(2026, 12, 1))
+
+
+def test_a_recurring_task_added_then_undone_is_gone_with_its_series(cli: Cli) -> None:
+    """The undo deleted the task quick-add made; the next list took it for its series' instance left undone and made
+    the next one: the repeating task the undo took back came back on its own."""
+    cli.ok("add", "Standup every:day 09:00")
+    cli.ok("undo")
+    assert _tasks(cli, "all") == []
+
+
+def test_a_rule_given_to_a_closed_task_then_undone_makes_no_instance_at_the_next_list(cli: Cli) -> None:
+    """`every=RULE` on a done task, undone: the task was no longer recurring, but the next list made the series an
+    instance, a week on, from the one the undo deleted."""
+    done = cli.ok("add", "Weekly report due:2026-11-26 09:00").strip()
+    cli.ok("done", done)
+    cli.ok("set", done, "every=mon 09:00")
+    cli.ok("undo")
+    assert [(task["id"], task["status"]) for task in _tasks(cli, "all")] == [(done, "done")]
 
 
 def test_a_member_closes_a_colleagues_recurring_task_and_makes_the_next_instance(cli: Cli) -> None:
@@ -464,6 +515,68 @@ def test_two_replicas_completing_one_instance_make_one_next(tmp_path: Path) -> N
     assert exchange.dumps(exchange.export_state(a)) == exchange.dumps(exchange.export_state(b))
     a.close()
     b.close()
+
+
+def test_done_undone_then_done_again_on_two_replicas_brings_back_one_instance_with_a_teammates_edit(tmp_path: Path) -> None:
+    """ana's done, undone, left the instance it made deleted; done again by ana and, offline, by raj, each replica made
+    nothing (its id was taken), and the series had no open instance until a list made the one after it."""
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    theirs = fresh_store(tmp_path, "raj.db")
+    ana, raj = Workspace(store_of(ours)), Workspace(theirs)
+    first = ours.edits.quick_add("Standup @raj every:weekday 09:00 Asia/Kolkata", NOW).ops[0].row_id
+    ours.edits.set_fields([first], {"status": "done"}, "done")
+    _exchange(ana.store, theirs)
+    [made] = _open_instances(raj, first)
+    made_due = raj.task(made)["due"]
+    ours.edits.undo()
+    raj_id = str(raj.task(first)["assignee"])
+    with theirs.write(raj_id) as w:  # raj notes the instance made, not having the undo yet
+        w.set("task", made, {"notes": "Room 2"})
+    _exchange(ana.store, theirs)
+    assert _open_instances(ana, first) == [first] == _open_instances(raj, first)
+
+    ours.edits.set_fields([first], {"status": "done"}, "done")  # and raj, offline, does it too
+    with theirs.write(raj_id) as w:
+        assert recurrence.mark_done(raj, w, first, NOW + dt.timedelta(minutes=7)) == made
+    _exchange(ana.store, theirs)
+    for ws in (ana, raj):
+        assert _open_instances(ws, first) == [made]
+        assert (ws.task(made)["due"], ws.task(made)["notes"], ws.task(made)["series"]) == (made_due, "Room 2", ws.task(first)["series"])
+    assert exchange.dumps(exchange.export_state(ana.store)) == exchange.dumps(exchange.export_state(theirs))
+    ours.close()
+    theirs.close()
+
+
+def test_a_done_made_offline_after_a_teammates_done_and_undo_keeps_its_next_instance(tmp_path: Path) -> None:
+    """ana's done and undo, then raj's done of the same instance made offline: raj's done stood, but the instance it
+    made stayed deleted by ana's undo, and the next list made the one after it: a day skipped."""
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    theirs = fresh_store(tmp_path, "raj.db")
+    ana, raj = Workspace(store_of(ours)), Workspace(theirs)
+    first = ours.edits.quick_add("Standup @raj every:weekday 09:00 Asia/Kolkata", NOW).ops[0].row_id
+    _exchange(ana.store, theirs)
+    ours.edits.set_fields([first], {"status": "done"}, "done")
+    ours.edits.undo()
+    raj_id = str(raj.task(first)["assignee"])
+    theirs.wall = lambda: wall_ms() + 60_000  # raj's done is stamped after ana's undo, whatever the machine's pace
+    with theirs.write(raj_id) as w:
+        made = recurrence.mark_done(raj, w, first, NOW)
+    _exchange(ana.store, theirs)
+    for ws in (ana, raj):
+        with ws.store.write(raj_id) as w:
+            assert recurrence.catch_up(ws, w, NOW) == []
+        assert ws.task(first)["status"] == "done" and _open_instances(ws, first) == [made]
+    ours.close()
+    theirs.close()
+
+
+def _open_instances(ws: Workspace, first: str) -> list[str]:
+    """The ids of the live open tasks of the series ``first`` is in."""
+    series = ws.task(first)["series"]
+    return [
+        r[0]
+        for r in ws.conn.execute("SELECT id FROM task WHERE series = ? AND deleted = 0 AND status NOT IN ('done', 'cancelled')", (series,))
+    ]
 
 
 def test_an_end_of_day_series_stays_in_the_zone_it_was_set_in_when_its_owner_moves(cli: Cli) -> None:

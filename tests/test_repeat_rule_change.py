@@ -190,6 +190,18 @@ def test_a_new_rule_and_an_edit_for_all_future_ones_in_one_command_keep_both(cli
     assert nxt["assignee"] == raj
 
 
+def test_a_new_time_and_another_field_for_all_future_ones_in_one_command_keep_both(cli: Cli) -> None:
+    """``set ID due="fri 10:00" priority=high --future`` moved this instance to 10:00 and put the rule's old time back
+    over the new one (the template's edit rewrote the recurrence read before it): the next instance was due at 09:00."""
+    first = cli.ok("add", "Standup every:weekday 09:00").strip()
+    cli.ok("set", first, "due=fri 10:00", "priority=high", "--future")
+    row = _task(cli, first)
+    assert row["recurrence"]["rule"]["time"] == "10:00" and row["recurrence"]["template"]["priority"] == "high"
+    cli.ok("done", first)
+    [nxt] = _open(cli)
+    assert _local(nxt) == dt.datetime(2026, 11, 30, 10, 0, tzinfo=zone("Europe/Berlin")) and nxt["priority"] == "high"
+
+
 async def test_escape_on_this_one_or_all_future_ones_goes_back_to_the_change_as_typed(cli: Cli) -> None:
     # Escape on the question dropped the change typed before it, unsaid: "due=fri 18:00" was to be typed again.
     first = cli.ok("add", "Probe every:weekday 11:00").strip()

@@ -173,6 +173,30 @@ def test_two_members_editing_different_fields_of_one_task_both_keep_their_change
         assert record is not None and (record["title"], record["status"]) == ("Spring teaser v2", "doing")
 
 
+def test_a_repeating_task_done_undone_and_done_again_by_a_teammate_brings_back_the_same_next_instance_everywhere(
+    served: tuple[Path, Server], tmp_path: Path
+) -> None:
+    """ana's done, undone; raj, on his replica, did it again: the server took his done, but no next instance came (the
+    id of the one the undo removed was taken), and the next list made the one after it, a day on."""
+    team, server = served
+    ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    raj = join(server, new_token("raj", "--workspace", str(team)), tmp_path / "raj.db")
+    first = crewdeck("-w", str(ana), "add", "Standup @raj every:weekday 09:00 Asia/Kolkata").strip()
+    crewdeck("-w", str(ana), "done", first[:8])
+    [made] = [task["id"] for task in json.loads(crewdeck("-w", str(ana), "tasks", "--json"))]
+    for p in (ana, raj):
+        crewdeck("-w", str(p), "sync")
+    crewdeck("-w", str(ana), "undo")
+    crewdeck("-w", str(ana), "sync")
+    crewdeck("-w", str(raj), "sync")
+    assert crewdeck("-w", str(raj), "done", first[:8]) == "Completed 1 task: “Standup”; next: “Standup” due Mon 11-30 09:00 IST Kolkata\n"
+    for p in (raj, ana):
+        crewdeck("-w", str(p), "sync")
+    for p in (ana, raj, team):
+        assert [task["id"] for task in json.loads(crewdeck("-w", str(p), "tasks", "--json"))] == [made]
+    assert export(ana) == export(raj) == export(team)
+
+
 def test_an_edit_pushed_before_a_deletion_made_without_seeing_it_arrives_is_told_where_it_went(
     served: tuple[Path, Server], tmp_path: Path
 ) -> None:

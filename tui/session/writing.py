@@ -495,6 +495,9 @@ def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple
 
     A record the ops created had no value before for its required
     fields: undoing that is deleting the record (and redo undeletes it).
+    A series' instance deleted so leaves its series too, as if never made:
+    the occurrence it was made for is free again (``recurrence._create_next``
+    makes it again), where one deleted by hand is an occurrence skipped.
     """
     changes: dict[tuple[str, str], dict[str, Any]] = {}
     created: set[tuple[str, str]] = set()
@@ -520,8 +523,16 @@ def _restore(store: Store, ops: Iterable[Op], restored: dict[str, Any]) -> tuple
                 created.add((op.entity, op.row_id))
         changes.setdefault((op.entity, op.row_id), {})[op.field] = value
     for record in created:
-        changes[record] = {"deleted": True}
+        entity, row_id = record
+        # Its series taken back only where ours still stands and nobody deleted it since: their deletion skips it.
+        unmade = {"series": None} if "series" in changes[record] and not _deleted(store, entity, row_id) else {}
+        changes[record] = {"deleted": True, **unmade}
     return [(entity, row_id, values) for (entity, row_id), values in changes.items()], kept, by
+
+
+def _deleted(store: Store, entity: str, row_id: str) -> bool:
+    row = store.record(entity, row_id)
+    return bool(row and row["deleted"])
 
 
 def status_after(status: str) -> str:

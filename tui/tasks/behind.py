@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 _OPEN = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
 
 #: The latest instance of each live series, when it is closed or past its time, or deleted while no other instance of
-#: the series is open and ahead (an undo of ``done`` deletes the instance it made and opens the one done again: that
-#: series is not behind, where it was given a third instance a week on, the week between skipped).
+#: the series is open and ahead.  One deleted by hand is an occurrence skipped; one whose making an undo took back left
+#: the series (its ``series`` is none), and the one before it is the latest again.  An older crewdeck's undo left it in:
+#: with the instance done again open and ahead, that series is not behind, where it was given a third a week on.
 BEHIND = f"""
 SELECT t.id FROM task t
 WHERE t.series IS NOT NULL

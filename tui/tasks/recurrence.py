@@ -18,7 +18,9 @@ sync there is one.
 
 * ``after_done`` (the completion hook, called by ``crewdeck done``,
   ``crewdeck set status=done`` and the app) creates the next instance: the
-  first occurrence after the completed one that is still ahead.
+  first occurrence after the completed one that is still ahead.  One whose
+  making an undo took back left the series, so done again it is made
+  again, under its id; one deleted by hand is an occurrence skipped.
 * ``catch_up`` gives every series whose latest instance is closed, deleted
   or past its time the next instance ahead of now (the app calls it on a
   timer; ``crewdeck tasks`` and the write commands call it too).
@@ -32,13 +34,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.ids import new_id
-from crewdeck.sync.state.records import OPEN_STATUSES, TEMPLATE_FIELDS, WEEKDAYS
+from crewdeck.sync.state.oplog import same_write
+from crewdeck.sync.state.records import ENTITIES, OPEN_STATUSES, TEMPLATE_FIELDS, WEEKDAYS
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks.behind import BEHIND
@@ -470,19 +474,41 @@ def _create_next(ws: Workspace, w: Writer, task: dict[str, Any], after: dt.date,
     template = _takeable(ws, recurrence["template"])
     day, instant = next_ahead(rule, after, _owner(ws, template, _maker(ws, task)), now)
     task_id = instance_id(task["series"], day)
-    if ws.store.record("task", task_id) is not None:
-        return None  # made already, here or by another replica: never twice
     values: dict[str, Any] = {
         **template,
         "status": "todo" if template.get("assignee") else "inbox",
         "due": {"utc": utc_iso(instant), "tz": rule.tz},
         "series": task["series"],
         "recurrence": {"rule": recurrence["rule"], "on": day.isoformat(), "template": template},
-        "created_by": w.member,
-        "created_at": utc_iso(now),
     }
-    w.create("task", values, row_id=task_id)
+    held = ws.store.record("task", task_id)
+    if held is None:
+        # Not deleted, said: a replica that made it offline, after another's undo of the same making deleted it there,
+        # keeps it for the done it made it for, where it stayed deleted with the done standing and the series skipped it.
+        w.create("task", {**values, "deleted": False, "created_by": w.member, "created_at": utc_iso(now)}, row_id=task_id)
+    elif held["deleted"] and held["series"] is None:
+        w.set("task", task_id, _made_again(ws, task_id, held, values))
+    else:
+        return None  # made already, here or by another replica (or deleted from the series: that occurrence is skipped)
     return task_id
+
+
+def _made_again(ws: Workspace, task_id: str, held: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """What makes the instance ``task_id`` again, whose making an undo took back (it is deleted, out of its series):
+    back in the series, with ``values`` (the series' own now) in each field that holds what it was made with.  A field
+    someone changed since keeps their change, as a redo of its making would; its maker and time of making stay."""
+    history = ws.store.history(task_id)
+    made = {op.field: json.loads(op.value) for op in history if same_write(op, history[0])}
+    fields = ENTITIES["task"].by_name
+    again: dict[str, Any] = {"deleted": False, "series": values["series"]}
+    for name in dict.fromkeys([*values, *made]):
+        if name in again or name in ("created_by", "created_at"):
+            continue
+        default = fields[name].default
+        now_value = values.get(name, default)
+        if held[name] != now_value and held[name] == made.get(name, default):
+            again[name] = now_value
+    return again
 
 
 def after_done(ws: Workspace, w: Writer, task_id: str, now: dt.datetime) -> str | None:
@@ -586,6 +612,7 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
     if not future or not task["series"] or not task["recurrence"]:
         w.set("task", task_id, values)
         return [task_id]
+    retimed: dict[str, Any] = {}
     if "due" in values and task["recurrence"]["rule"] and values["due"]:
         due = values["due"]
         rule = Rule.from_json(task["recurrence"]["rule"])
@@ -595,12 +622,13 @@ def edit(ws: Workspace, w: Writer, task_id: str, values: dict[str, Any], *, futu
         values = {k: v for k, v in values.items() if k != "due"}
         if not values:
             return changed
+        retimed = {"rule": new_rule.to_json()}  # the rule as this write leaves it: the rows still hold the old one
     targets = [(task_id, task), *_later(ws, task)]
     template_updates = _template_updates(values, future=True)
     for target_id, target in targets:
         updates = dict(values)
         if template_updates:
-            updates["recurrence"] = _with_template(ws, target["recurrence"], template_updates)
+            updates["recurrence"] = _with_template(ws, {**target["recurrence"], **retimed}, template_updates)
         w.set("task", target_id, updates)
     return [t for t, _ in targets]
 

@@ -265,9 +265,10 @@ def action_words(ops: Iterable[Op], names: Naming, created: set[str]) -> str:
         return "nothing"
     rows = {(c.entity, c.row_id) for c in said}
     more = len(rows) - 1
-    # One record changed and one the action made (a done series' next instance): both said, as the second is no
-    # "1 more" of what the first was ("marked “A” done; added “A” for @raj, due Tue 12-08 11:00 CET").
-    made = [c for c in said if c.created and (c.entity, c.row_id) != (said[0].entity, said[0].row_id)]
+    # One record changed and one the action made (a done series' next instance), or brought back (that instance, its
+    # making undone, made again): both said, as the second is no "1 more" of what the first was ("marked “A” done;
+    # added “A” for @raj, due Tue 12-08 11:00 CET").
+    made = [c for c in said if (c.created or c.values.get("deleted") is False) and (c.entity, c.row_id) != (said[0].entity, said[0].row_id)]
     if more == 1 and made and not said[0].created:
         return f"{said[0].what}; {made[0].what}"
     return said[0].what + (f", and {more:,} more" if more else "")
