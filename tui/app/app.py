@@ -778,9 +778,7 @@ class CrewdeckApp(App[int]):
         # The panes' tab leaves their field (the filter box) as escape does, bound below it: a backspace typed in its
         # burst edited the filter behind the person.  A form's tab is taken before its field (``field_bindings``).
         # A tab the keymap bound to nothing leaves nothing: the keys after it went on waiting for the focus to move.
-        leaves = key.key == "escape" or (
-            key.key in ("tab", "shift+tab") and self._on_panes() and key.key in self.active_bindings
-        )
+        leaves = key.key == "escape" or (key.key in ("tab", "shift+tab") and self._on_panes() and key.key in self.active_bindings)
         if (key.key == "enter" or leaves) and isinstance(focus, Input):
             if key.key == "enter":
                 self.keys_ahead.enter_in_field(key, focus)
